@@ -1,0 +1,123 @@
+"""The command line of ``paper_checks``.
+
+Exit status: 0 when every verdict equals its recorded expectation, 1 when any differs,
+2 for a usage error (one line on stderr, no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from paper_checks.context import PRECISIONS, Context
+from simulate.backend import BACKENDS, get_backend
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        raise UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="python -m paper_checks", description="Put the claims of the label-noise papers on trial.")
+    sub = p.add_subparsers(dest="command")
+    r = sub.add_parser("run", help="run claims and write the report (the default command)")
+    r.add_argument("--paper", action="append", default=[], help="run the claims of this paper (repeatable)")
+    r.add_argument("--claim", nargs="+", action="extend", default=[], metavar="ID", help="run these claim ids")
+    r.add_argument("--precision", default="standard", choices=PRECISIONS)
+    r.add_argument("--backend", default=None, help="auto|numpy|cupy (default: $LNL_BACKEND or auto)")
+    r.add_argument("--seed", type=int, default=0)
+    r.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the JSON report here")
+    r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="report directory (default: reports)")
+    r.add_argument("--quiet", action="store_true", help="no progress bar")
+    sub.add_parser("list", help="list the registered claims")
+    e = sub.add_parser("explore", help="counterexample search for one claim")
+    e.add_argument("id")
+    e.add_argument("--budget", type=int, default=4000, help="margin evaluations (default 4000)")
+    e.add_argument("--seed", type=int, default=0)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv = ["run", *argv]
+    try:
+        args = _parser().parse_args(argv)
+        if args.command == "list":
+            return _list()
+        if args.command == "explore":
+            return _explore(args.id, args.budget, args.seed)
+        return _run(args)
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _run(args: argparse.Namespace) -> int:
+    from paper_checks import report
+    from paper_checks.registry import select
+    from paper_checks.runner import run_all
+
+    if args.backend is not None and args.backend not in BACKENDS:
+        raise UsageError(f"unknown backend {args.backend!r}; choose one of {', '.join(BACKENDS)}")
+    try:
+        backend = get_backend(args.backend)
+        claims = select(args.paper, args.claim)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    results = run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet)
+    doc = report.to_json(results, backend=backend.name, seed=args.seed, precision=args.precision)
+    jp, mp = report.write(doc, args.out, args.json)
+    print(report.table(results))
+    print(f"wrote {jp} and {mp}")
+    return 0 if all(r.matches for r in results) else 1
+
+
+def _list() -> int:
+    from paper_checks.registry import load
+
+    for c in load().values():
+        tag = " (reconstructed)" if c.reconstructed else ""
+        expl = " [explorable]" if c.space is not None else ""
+        print(f"{c.id:<40} expected {c.expected:<12} {c.method:<8}{tag}{expl}")
+    return 0
+
+
+def _explore(claim_id: str, budget: int, seed: int) -> int:
+    from tqdm import tqdm
+
+    from paper_checks.registry import load
+    from paper_checks.search import search
+
+    reg = load()
+    if claim_id not in reg:
+        raise UsageError(f"unknown claim id {claim_id!r}; 'python -m paper_checks list' shows them")
+    c = reg[claim_id]
+    if c.space is None:
+        explorable = ", ".join(k for k, v in reg.items() if v.space is not None)
+        raise UsageError(f"claim {claim_id!r} declares no search domain; explorable claims: {explorable}")
+    if budget < 10:
+        raise UsageError(f"--budget must be at least 10, got {budget}")
+    space = c.space()
+    rng = Context(claim_id, seed=seed).rng(99)
+    with tqdm(total=int(budget * 0.7), desc=f"exploring {claim_id}", unit="pt", leave=False) as bar:
+        res = search(space, budget, rng, progress=bar.update)
+    print(f"claim: {c.id}\nstatement: {c.statement}")
+    if space.description:
+        print(f"margin: {space.description} (negative where the claim fails)")
+    print(f"evaluated {res.evaluated} points")
+    print("worst case found:")
+    print(json.dumps(res.to_json(), indent=1, default=str))
+    if res.verified:
+        print("=> counterexample, verified in exact arithmetic")
+    elif res.worst_margin < 0:
+        print("=> negative margin in floating point, not confirmed exactly")
+    else:
+        print("=> no counterexample found within the budget")
+    return 0

@@ -1,0 +1,1 @@
+"""Checks of gce18 (placeholder until its checks land)."""

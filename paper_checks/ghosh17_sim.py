@@ -1,0 +1,1 @@
+"""Checks of ghosh17 (placeholder until its checks land)."""

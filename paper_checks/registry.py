@@ -1,0 +1,109 @@
+"""The claims registry: one registered check per claim id of ``claims.md``.
+
+A paper module registers its checks with :func:`claim`; :func:`load` imports every
+paper module once. Each claim records the verdict the project currently expects;
+the runner (and pytest) compare computed verdicts against it.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Callable
+
+from paper_checks.context import Context
+from paper_checks.evidence import METHODS, VERDICTS, Evidence
+from paper_checks.search import SearchSpace
+
+PAPERS = {
+    "ghosh17": "Ghosh, Kumar & Sastry 2017, symmetric losses (via Li's notes 003 and Zhang & Sabuncu 004 sec. 3.1)",
+    "gce18": "Zhang & Sabuncu 2018, generalized cross entropy (004; also 003)",
+}
+# modules that register claims, imported by load(); a paper may span several
+MODULES = (
+    "paper_checks.ghosh17",
+    "paper_checks.gce18",
+    "paper_checks.ghosh17_sim",
+    "paper_checks.gce18_sim",
+)
+
+CheckFn = Callable[[Context], Evidence]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A claim of a paper and the check that puts it on trial."""
+
+    id: str
+    paper: str
+    source: str
+    statement: str
+    expected: str
+    method: str
+    check: CheckFn
+    reconstructed: bool = False
+    space: Callable[[], SearchSpace] | None = None
+
+
+REGISTRY: dict[str, Claim] = {}
+
+
+def claim(
+    id: str,
+    *,
+    source: str,
+    statement: str,
+    expected: str,
+    method: str,
+    reconstructed: bool = False,
+    space: Callable[[], SearchSpace] | None = None,
+) -> Callable[[CheckFn], CheckFn]:
+    """Register the decorated function as the check of claim ``id``.
+
+    ``space`` (a factory of :class:`SearchSpace`) makes the claim explorable with
+    ``python -m paper_checks explore ID``.
+    """
+    paper = id.split(".", 1)[0]
+    if paper not in PAPERS:
+        raise ValueError(f"claim {id!r}: unknown paper {paper!r}")
+    if expected not in VERDICTS:
+        raise ValueError(f"claim {id!r}: unknown expected verdict {expected!r}")
+    if method not in METHODS:
+        raise ValueError(f"claim {id!r}: unknown method {method!r}")
+
+    def deco(fn: CheckFn) -> CheckFn:
+        if id in REGISTRY:
+            raise ValueError(f"claim {id!r} is registered twice")
+        REGISTRY[id] = Claim(id, paper, source, statement, expected, method, fn, reconstructed, space)
+        return fn
+
+    return deco
+
+
+_loaded = False
+
+
+def load() -> dict[str, Claim]:
+    """Import every paper module and return the registry, ordered as registered."""
+    global _loaded
+    if not _loaded:
+        for m in MODULES:
+            importlib.import_module(m)
+        _loaded = True
+    return REGISTRY
+
+
+def select(papers: list[str] | None = None, ids: list[str] | None = None) -> list[Claim]:
+    """Claims of the given papers and ids (all when both are empty), in registry order.
+
+    Raises ``ValueError`` naming any unknown paper or claim id.
+    """
+    reg = load()
+    for p in papers or []:
+        if p not in PAPERS:
+            raise ValueError(f"unknown paper {p!r}; known papers: {', '.join(PAPERS)}")
+    for i in ids or []:
+        if i not in reg:
+            raise ValueError(f"unknown claim id {i!r}; 'python -m paper_checks list' shows them")
+    if not papers and not ids:
+        return list(reg.values())
+    return [c for c in reg.values() if (papers and c.paper in papers) or (ids and c.id in ids)]

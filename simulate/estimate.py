@@ -1,0 +1,147 @@
+"""Streaming Monte Carlo: a mergeable mean/variance accumulator and chunked runs.
+
+A comparison with a target passes when ``|estimate - target| <= z * stderr + atol``
+with ``z = 5`` unless stated (DESIGN.md, "Monte Carlo verdicts").
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from simulate.backend import namespace_of
+
+Z_DEFAULT = 5.0
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A Monte Carlo mean with its standard error over ``n`` samples."""
+
+    mean: float
+    stderr: float
+    n: int
+
+    def agrees(self, target: float, z: float = Z_DEFAULT, atol: float = 0.0) -> bool:
+        """True when ``|mean - target| <= z * stderr + atol``."""
+        return abs(self.mean - target) <= z * self.stderr + atol
+
+    def exceeds(self, threshold: float, z: float = Z_DEFAULT) -> bool:
+        """True when ``mean - z * stderr > threshold`` (an effect beyond its uncertainty)."""
+        return self.mean - z * self.stderr > threshold
+
+    def as_dict(self) -> dict[str, float]:
+        return {"mean": self.mean, "stderr": self.stderr, "n": self.n}
+
+
+class RunningMoments:
+    """Mean and variance of a stream, merged chunk by chunk (Chan et al. 1979).
+
+    Each chunk's sum and centred sum of squares are computed in the chunk's own
+    namespace; only three scalars per column cross to the host.
+    """
+
+    def __init__(self, shape: tuple[int, ...] = ()) -> None:
+        self.n = 0
+        self.mean = np.zeros(shape)
+        self.m2 = np.zeros(shape)
+
+    def update(self, values: Any) -> None:
+        """Add a chunk of samples along axis 0."""
+        xp = namespace_of(values)
+        m = int(values.shape[0])
+        if m == 0:
+            return
+        if not bool(xp.all(xp.isfinite(values))):
+            raise ValueError("a Monte Carlo chunk contains NaN or infinite values")
+        cmean = values.mean(axis=0)
+        cm2 = ((values - cmean) ** 2).sum(axis=0)
+        cmean = np.asarray(_host(cmean), dtype=float)
+        cm2 = np.asarray(_host(cm2), dtype=float)
+        self._merge(m, cmean, cm2)
+
+    def _merge(self, m: int, cmean: np.ndarray, cm2: np.ndarray) -> None:
+        n = self.n
+        tot = n + m
+        delta = cmean - self.mean
+        self.mean = self.mean + delta * (m / tot)
+        self.m2 = self.m2 + cm2 + delta**2 * (n * m / tot)
+        self.n = tot
+
+    def merge(self, other: "RunningMoments") -> "RunningMoments":
+        """Fold another accumulator into this one (returns self)."""
+        if other.n:
+            self._merge(other.n, other.mean, other.m2)
+        return self
+
+    @property
+    def variance(self) -> np.ndarray:
+        return self.m2 / (self.n - 1) if self.n > 1 else np.full_like(self.mean, np.nan)
+
+    def estimate(self) -> Estimate:
+        """The scalar mean and its standard error (scalar streams only)."""
+        if self.mean.shape != ():
+            raise ValueError("estimate() is for scalar streams; use estimates()")
+        if self.n < 2:
+            raise ValueError(f"need at least 2 samples for a standard error, have {self.n}")
+        return Estimate(float(self.mean), float(math.sqrt(self.variance / self.n)), self.n)
+
+    def estimates(self) -> list[Estimate]:
+        if self.n < 2:
+            raise ValueError(f"need at least 2 samples for a standard error, have {self.n}")
+        se = np.sqrt(self.variance / self.n)
+        return [Estimate(float(a), float(b), self.n) for a, b in zip(self.mean.ravel(), se.ravel())]
+
+
+def _host(a: Any) -> Any:
+    return a.get() if hasattr(a, "get") and type(a).__module__.startswith("cupy") else a
+
+
+def mc_mean(
+    draw: Callable[[Any, int], Any],
+    n: int,
+    rng: Any,
+    *,
+    chunk: int = 1_000_000,
+    progress: Callable[[int], None] | None = None,
+) -> Estimate:
+    """Estimate ``E[X]`` from ``n`` draws of ``draw(rng, m)``, ``m <= chunk`` at a time.
+
+    Memory is bounded by one chunk whatever ``n`` is. ``draw`` returns a 1-d array of
+    ``m`` samples in any namespace. ``progress``, when given, is called with each
+    chunk's size.
+    """
+    if n < 2:
+        raise ValueError(f"n must be at least 2, got {n}")
+    if chunk < 1:
+        raise ValueError(f"chunk must be positive, got {chunk}")
+    acc = RunningMoments()
+    left = n
+    while left:
+        m = min(chunk, left)
+        acc.update(draw(rng, m))
+        left -= m
+        if progress is not None:
+            progress(m)
+    return acc.estimate()
+
+
+def paired_difference(a: Any, b: Any) -> Estimate:
+    """Mean and standard error of ``a - b`` over paired samples (e.g. seeds)."""
+    a = np.asarray(_host(a), dtype=float)
+    b = np.asarray(_host(b), dtype=float)
+    if a.shape != b.shape or a.ndim != 1:
+        raise ValueError(f"paired samples must be 1-d of one shape, got {a.shape} and {b.shape}")
+    acc = RunningMoments()
+    acc.update(a - b)
+    return acc.estimate()
+
+
+def seed_summary(values: Any) -> Estimate:
+    """Mean and standard error across independent runs (seeds)."""
+    v = np.asarray(_host(values), dtype=float).ravel()
+    acc = RunningMoments()
+    acc.update(v)
+    return acc.estimate()

@@ -1,0 +1,299 @@
+"""Classification losses and their logit gradients, vectorised over samples.
+
+Every loss takes ``inputs`` of shape (n, c), either simplex points (``from_logits=False``,
+validated: non-negative rows summing to 1 within ``SIMPLEX_TOL``, nothing renormalised)
+or logits (``from_logits=True``, computed through log-sum-exp so no ``log(0)`` occurs),
+and integer ``labels`` of shape (n,). It returns the per-sample loss, shape (n,).
+
+The ``*_grad`` functions return ``dL/dz`` for logits ``z`` (softmax output), shape (n, c).
+For a loss that depends on ``p_y`` only, ``dL/dz = L'(p_y) p_y (e_y - p)``.
+
+Sources: Ghosh et al. 2017 / Li's notes (``003``) Eqs. 1-4 (CCE, MAE, MSE);
+Zhang & Sabuncu 2018 (``004``) Eq. 6 (``L_q``), Eq. 9 (truncated ``L_q``), sec. 3.1
+(unhinged); Wang et al. 2019 / ``003`` Eqs. 17-20 (RCE, SCE).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from simulate.backend import namespace_of
+
+SIMPLEX_TOL = 1e-6
+
+
+# ---------------------------------------------------------------- validation helpers
+def check_q(q: float) -> float:
+    """``q`` of ``L_q`` must lie in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6)."""
+    if not isinstance(q, (int, float, np.floating)) or not 0.0 < float(q) <= 1.0:
+        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    return float(q)
+
+
+def check_k(k: float) -> float:
+    """``k`` of the truncated ``L_q`` must lie in ``(0, 1)`` (Zhang & Sabuncu 2018, Eq. 9)."""
+    if not isinstance(k, (int, float, np.floating)) or not 0.0 < float(k) < 1.0:
+        raise ValueError(f"k must lie in (0, 1), got {k!r}")
+    return float(k)
+
+
+def check_A(A: float) -> float:
+    """``A = log 0`` of RCE must be negative (Wang et al. 2019; ``003`` Eq. 18)."""
+    if not isinstance(A, (int, float, np.floating)) or not float(A) < 0.0:
+        raise ValueError(f"A (the value given to log 0 in RCE) must be negative, got {A!r}")
+    return float(A)
+
+
+def check_simplex(p: Any, tol: float = SIMPLEX_TOL) -> None:
+    """Raise unless every row of ``p`` is a point of the probability simplex."""
+    xp = namespace_of(p)
+    if p.ndim != 2 or p.shape[1] < 2:
+        raise ValueError(f"probabilities must have shape (n, c) with c >= 2, got {p.shape}")
+    if not bool(xp.all(xp.isfinite(p))):
+        raise ValueError("probabilities contain NaN or infinite values")
+    if bool(xp.any(p < 0)):
+        i = int(xp.argmax(xp.any(p < 0, axis=1)))
+        raise ValueError(f"probabilities have a negative entry in row {i}: {p[i]}")
+    dev = xp.abs(p.sum(axis=1) - 1.0)
+    if bool(xp.any(dev > tol)):
+        i = int(xp.argmax(dev))
+        raise ValueError(f"probabilities in row {i} sum to {float(p[i].sum())!r}, not 1 (tolerance {tol}): {p[i]}")
+
+
+def _check_labels(labels: Any, n: int, c: int, xp: Any) -> Any:
+    labels = xp.asarray(labels)
+    if labels.shape != (n,):
+        raise ValueError(f"labels must have shape ({n},) to match the inputs, got {labels.shape}")
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
+    if n and (int(labels.min()) < 0 or int(labels.max()) >= c):
+        raise ValueError(f"labels must lie in [0, {c - 1}], got range [{int(labels.min())}, {int(labels.max())}]")
+    return labels
+
+
+def _check_inputs(inputs: Any) -> Any:
+    xp = namespace_of(inputs)
+    inputs = xp.asarray(inputs, dtype=float)
+    if inputs.ndim != 2 or inputs.shape[1] < 2:
+        raise ValueError(f"inputs must have shape (n, c) with c >= 2, got {inputs.shape}")
+    return inputs
+
+
+# ---------------------------------------------------------------- softmax pieces
+def log_softmax(z: Any) -> Any:
+    """Row-wise ``log softmax(z)`` through log-sum-exp."""
+    xp = namespace_of(z)
+    m = z.max(axis=1, keepdims=True)
+    s = z - m
+    return s - xp.log(xp.exp(s).sum(axis=1, keepdims=True))
+
+
+def softmax(z: Any) -> Any:
+    """Row-wise softmax, shifted by the row maximum."""
+    xp = namespace_of(z)
+    e = xp.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def _probs_and_logpy(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any, Any, Any]:
+    """``(p, p_y, log p_y, labels)`` with validated inputs."""
+    inputs = _check_inputs(inputs)
+    xp = namespace_of(inputs)
+    n, c = inputs.shape
+    labels = _check_labels(labels, n, c, xp)
+    rows = xp.arange(n)
+    if from_logits:
+        if not bool(xp.all(xp.isfinite(inputs))):
+            raise ValueError("logits contain NaN or infinite values")
+        logp = log_softmax(inputs)
+        logpy = logp[rows, labels]
+        return xp.exp(logp), xp.exp(logpy), logpy, labels
+    check_simplex(inputs)
+    py = inputs[rows, labels]
+    with np.errstate(divide="ignore"):
+        logpy = xp.log(py)  # -inf exactly where p_y = 0: the loss is then +inf, as it should be
+    return inputs, py, logpy, labels
+
+
+# ---------------------------------------------------------------- losses
+def cce(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
+    """Categorical cross entropy ``-log p_y`` (``003`` Eq. 1)."""
+    _, _, logpy, _ = _probs_and_logpy(inputs, labels, from_logits)
+    return -logpy
+
+
+def mae(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
+    """Mean absolute error ``||e_y - p||_1 = 2 - 2 p_y`` on the simplex (``003`` Eq. 2; ``004`` Eq. 4)."""
+    _, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
+    return 2.0 - 2.0 * py
+
+
+def mse(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
+    """Mean squared error ``||e_y - p||_2^2 = ||p||^2 - 2 p_y + 1`` (``003`` Eq. 4)."""
+    p, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
+    return (p * p).sum(axis=1) - 2.0 * py + 1.0
+
+
+def unhinged(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
+    """Unhinged loss ``1 - p_y`` (van Rooyen et al. 2015; ``004`` sec. 3.1)."""
+    _, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
+    return 1.0 - py
+
+
+def lq(inputs: Any, labels: Any, q: float, *, from_logits: bool = False) -> Any:
+    """Generalized cross entropy ``L_q = (1 - p_y^q)/q``, ``q`` in ``(0, 1]`` (``004`` Eq. 6)."""
+    q = check_q(q)
+    xp = namespace_of(inputs)
+    _, _, logpy, _ = _probs_and_logpy(inputs, labels, from_logits)
+    return -xp.expm1(q * logpy) / q  # (1 - exp(q log p_y))/q, accurate for small q log p_y
+
+
+def lq_at(k: float, q: float) -> float:
+    """``L_q(k) = (1 - k^q)/q``, the truncation level of Eq. 9 (``004``)."""
+    q = check_q(q)
+    return float((1.0 - k**q) / q)
+
+
+def truncated_lq(inputs: Any, labels: Any, q: float, k: float, *, from_logits: bool = False) -> Any:
+    """Truncated ``L_q``: ``L_q(k)`` if ``p_y <= k`` else ``L_q(p_y)`` (``004`` Eq. 9)."""
+    q, k = check_q(q), check_k(k)
+    xp = namespace_of(inputs)
+    _, py, logpy, _ = _probs_and_logpy(inputs, labels, from_logits)
+    val = -xp.expm1(q * logpy) / q
+    return xp.where(py <= k, lq_at(k, q), val)
+
+
+def rce(inputs: Any, labels: Any, A: float = -4.0, *, from_logits: bool = False) -> Any:
+    """Reverse cross entropy for a one-hot label with ``log 0 := A``: ``-A (1 - p_y)`` (``003`` Eq. 18)."""
+    A = check_A(A)
+    _, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
+    return -A * (1.0 - py)
+
+
+def sce(inputs: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A: float = -4.0, *, from_logits: bool = False) -> Any:
+    """Symmetric cross entropy ``alpha CE + beta RCE`` (``003`` Eq. 19)."""
+    _check_weights(alpha, beta)
+    return alpha * cce(inputs, labels, from_logits=from_logits) + beta * rce(inputs, labels, A, from_logits=from_logits)
+
+
+def _check_weights(alpha: float, beta: float) -> None:
+    if not (alpha >= 0 and beta >= 0 and alpha + beta > 0):
+        raise ValueError(f"SCE weights must be non-negative and not both zero, got alpha={alpha!r}, beta={beta!r}")
+
+
+# ---------------------------------------------------------------- logit gradients
+def _softmax_and_onehot(logits: Any, labels: Any) -> tuple[Any, Any, Any]:
+    logits = _check_inputs(logits)
+    xp = namespace_of(logits)
+    if not bool(xp.all(xp.isfinite(logits))):
+        raise ValueError("logits contain NaN or infinite values")
+    n, c = logits.shape
+    labels = _check_labels(labels, n, c, xp)
+    p = softmax(logits)
+    onehot = xp.zeros_like(p)
+    onehot[xp.arange(n), labels] = 1.0
+    return p, onehot, p[xp.arange(n), labels]
+
+
+def cce_grad(logits: Any, labels: Any) -> Any:
+    """``dCCE/dz = p - e_y``."""
+    p, e, _ = _softmax_and_onehot(logits, labels)
+    return p - e
+
+
+def mae_grad(logits: Any, labels: Any) -> Any:
+    """``dMAE/dz = 2 p_y (p - e_y)`` (``003`` Eq. 10 takes its L1 norm)."""
+    p, e, py = _softmax_and_onehot(logits, labels)
+    return 2.0 * py[:, None] * (p - e)
+
+
+def unhinged_grad(logits: Any, labels: Any) -> Any:
+    """``d(1 - p_y)/dz = p_y (p - e_y)``."""
+    p, e, py = _softmax_and_onehot(logits, labels)
+    return py[:, None] * (p - e)
+
+
+def mse_grad(logits: Any, labels: Any) -> Any:
+    """``dMSE/dz_k = p_k (g_k - <g, p>)`` with ``g = 2 (p - e_y)``."""
+    p, e, _ = _softmax_and_onehot(logits, labels)
+    g = 2.0 * (p - e)
+    return p * (g - (g * p).sum(axis=1, keepdims=True))
+
+
+def lq_grad(logits: Any, labels: Any, q: float) -> Any:
+    """``dL_q/dz = p_y^q (p - e_y)``: CCE's gradient weighted by ``p_y^q`` (``004`` sec. 3.2)."""
+    q = check_q(q)
+    p, e, py = _softmax_and_onehot(logits, labels)
+    return (py**q)[:, None] * (p - e)
+
+
+def truncated_lq_grad(logits: Any, labels: Any, q: float, k: float) -> Any:
+    """Gradient of the truncated ``L_q``: that of ``L_q`` where ``p_y > k``, zero elsewhere (``004`` sec. 3.3)."""
+    q, k = check_q(q), check_k(k)
+    p, e, py = _softmax_and_onehot(logits, labels)
+    xp = namespace_of(p)
+    w = xp.where(py > k, py**q, 0.0)
+    return w[:, None] * (p - e)
+
+
+def rce_grad(logits: Any, labels: Any, A: float = -4.0) -> Any:
+    """``dRCE/dz = -A p_y (p - e_y)`` (``003`` Eq. 20, second term)."""
+    A = check_A(A)
+    p, e, py = _softmax_and_onehot(logits, labels)
+    return (-A) * py[:, None] * (p - e)
+
+
+def sce_grad(logits: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A: float = -4.0) -> Any:
+    """``alpha dCE/dz + beta dRCE/dz`` (``003`` Eq. 20)."""
+    _check_weights(alpha, beta)
+    return alpha * cce_grad(logits, labels) + beta * rce_grad(logits, labels, A)
+
+
+# ---------------------------------------------------------------- registry
+@dataclass(frozen=True)
+class Loss:
+    """A named loss with bound parameters: ``value(inputs, labels, from_logits=)`` and ``grad(logits, labels)``."""
+
+    name: str
+    value: Callable[..., Any]
+    grad: Callable[[Any, Any], Any]
+    bounded: bool
+    symmetric: bool
+
+
+def get_loss(name: str, **params: float) -> Loss:
+    """The loss ``name`` (``cce, mae, mse, unhinged, lq, truncated_lq, rce, sce``) with ``params`` bound.
+
+    ``lq`` needs ``q``; ``truncated_lq`` needs ``q`` and ``k``; ``rce`` takes ``A``;
+    ``sce`` takes ``alpha, beta, A``. Unknown names or parameters raise ``ValueError``.
+    """
+    table: dict[str, tuple[Callable[..., Any], Callable[..., Any], tuple[str, ...], bool, bool]] = {
+        "cce": (cce, cce_grad, (), False, False),
+        "mae": (mae, mae_grad, (), True, True),
+        "mse": (mse, mse_grad, (), True, False),
+        "unhinged": (unhinged, unhinged_grad, (), True, True),
+        "lq": (lq, lq_grad, ("q",), True, False),
+        "truncated_lq": (truncated_lq, truncated_lq_grad, ("q", "k"), True, False),
+        "rce": (rce, rce_grad, ("A",), True, True),
+        "sce": (sce, sce_grad, ("alpha", "beta", "A"), False, False),
+    }
+    if name not in table:
+        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(table)}")
+    val, grad, allowed, bounded, symmetric = table[name]
+    extra = set(params) - set(allowed)
+    if extra:
+        raise ValueError(f"loss {name!r} takes parameters {allowed}, got unexpected {sorted(extra)}")
+    missing = [a for a in allowed if a not in params and name in ("lq", "truncated_lq")]
+    if missing:
+        raise ValueError(f"loss {name!r} needs parameters {missing}")
+    if name == "lq" and params["q"] == 1.0:
+        symmetric = True  # L_1 = 1 - p_y, the unhinged loss
+    return Loss(
+        name=name,
+        value=lambda inputs, labels, from_logits=False: val(inputs, labels, **params, from_logits=from_logits),
+        grad=lambda logits, labels: grad(logits, labels, **params),
+        bounded=bounded,
+        symmetric=symmetric,
+    )
