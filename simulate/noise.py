@@ -48,17 +48,17 @@ class TransitionMatrix:
             T = T.T.copy()
         if not np.all(np.isfinite(T)):
             i, j = np.argwhere(~np.isfinite(T))[0]
-            raise ValueError(f"transition matrix has a non-finite entry T[{i}, {j}] = {T[i, j]}")
+            raise ValueError(f"transition matrix has a non-finite entry T[{i}, {j}] = {float(T[i, j])}")
         if np.any(T < 0):
             i, j = np.argwhere(T < 0)[0]
-            raise ValueError(f"transition matrix has a negative entry T[{i}, {j}] = {T[i, j]!r}")
+            raise ValueError(f"transition matrix has a negative entry T[{i}, {j}] = {float(T[i, j])!r}")
         sums = T.sum(axis=1)
         bad = np.flatnonzero(np.abs(sums - 1.0) > tol)
         if bad.size:
             i = int(bad[0])
             what = "row" if orientation == "row" else "column"
             raise ValueError(
-                f"transition matrix {what} {i} sums to {sums[i]!r}, not 1 (tolerance {tol}): "
+                f"transition matrix {what} {i} sums to {float(sums[i])!r}, not 1 (tolerance {tol}): "
                 f"{np.array2string(T[i], precision=6)}"
             )
         T.setflags(write=False)
