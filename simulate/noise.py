@@ -206,17 +206,33 @@ def sample_noisy_labels(labels: Any, T: TransitionMatrix, rng: Any, xp: Any = np
     if chunk is None:
         chunk = 1 << 16 if xp is np else 1 << 24
     flat_labels = labels.reshape(-1)
-    out = xp.empty(flat_labels.shape, dtype=xp.int64)
-    for s in range(0, flat_labels.size, chunk):
+    if flat_labels.dtype != xp.int64:
+        flat_labels = flat_labels.astype(xp.int64)
+    n = int(flat_labels.size)
+    out = xp.empty((n,), dtype=xp.int64)
+    m0 = min(chunk, max(n, 1))
+    # buffers reused across chunks: fresh whole-array temporaries cost more in page faults
+    u_buf, col_buf, idx_buf = xp.empty(m0), xp.empty(m0, dtype=xp.int64), xp.empty(m0, dtype=xp.int64)
+    p_buf, keep_buf = xp.empty(m0), xp.empty(m0, dtype=bool)
+    for s in range(0, n, chunk):
         y = flat_labels[s : s + chunk]
-        u = rng.random(y.shape)
+        m = int(y.size)
+        u, col, idx, pk, keep = u_buf[:m], col_buf[:m], idx_buf[:m], p_buf[:m], keep_buf[:m]
+        if xp is np:
+            rng.random(out=u)
+        else:
+            u[...] = rng.random(m)
         u *= c
-        col = u.astype(xp.int64)
+        xp.copyto(col, u, casting="unsafe")  # floor, as u >= 0
         xp.minimum(col, c - 1, out=col)  # u * c can round up to c
-        u -= col  # the fractional part, uniform on [0, 1) given col
-        idx = y.astype(xp.int64) * c
+        u -= col  # the fractional part: uniform on [0, 1) given col
+        xp.multiply(y, c, out=idx)
         idx += col
-        out[s : s + chunk] = xp.where(u < prob_flat[idx], col, alias_flat[idx])
+        xp.take(prob_flat, idx, out=pk)
+        xp.less(u, pk, out=keep)
+        o = out[s : s + m]
+        xp.take(alias_flat, idx, out=o)
+        xp.copyto(o, col, where=keep)
     return out.reshape(labels.shape)
 
 
