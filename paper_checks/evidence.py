@@ -80,7 +80,12 @@ def jsonable(obj: Any) -> Any:
             if obj.is_Rational:
                 return str(obj)
             if obj.is_number:
-                return float(obj)
+                # complex infinity (zoo), nan and complex values have no JSON number
+                try:
+                    v = float(obj)
+                except TypeError:
+                    return str(obj)
+                return v if math.isfinite(v) else str(obj)
             return str(obj)
     except ImportError:  # pragma: no cover
         pass

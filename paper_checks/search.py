@@ -236,7 +236,10 @@ def to_rational(point: Point, space: SearchSpace, max_den: int = 10**6) -> Point
     for p in space.params:
         v = point[p.name]
         if isinstance(p, Real):
-            out[p.name] = _rat(v, max_den)
+            r = _rat(v, max_den)
+            if not p.inside(float(r)):  # rounding landed on an open end (or outside): keep more digits
+                r = _rat(v, 10**18)
+            out[p.name] = r
         elif isinstance(p, Integer):
             out[p.name] = sympy.Integer(int(v))
         elif isinstance(p, SimplexPoint):

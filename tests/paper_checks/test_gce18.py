@@ -1,0 +1,145 @@
+"""gce18 checks: wrong formulas are caught, search margins have the right signs at known points."""
+import numpy as np
+import pytest
+import sympy
+
+from paper_checks import gce18 as g
+from paper_checks.cli import main
+from paper_checks.context import Context
+from paper_checks.registry import load
+from theory import gce
+from theory.gce import Q
+from theory.symmetry import C
+
+R = sympy.Rational
+
+
+def ctx(cid="gce18.test"):
+    return Context(cid, precision="quick")
+
+
+def test_limit_helper():
+    assert g.limit_q0_evidence(lambda t: -sympy.log(t)).verdict == "proved"
+    bad = g.limit_q0_evidence(lambda t: 1 - t)
+    assert bad.verdict == "refuted" and bad.counterexample["t"] == R(1, 2)
+
+
+def test_eq7_helper_refutes_wrong_bounds():
+    assert g.eq7_evidence(ctx(), gce.eq7_bounds()).verdict == "proved"
+    too_tight = ((C - 1) / (2 * Q), (C - 1) / Q)  # a lower bound above the true minimum
+    ev = g.eq7_evidence(ctx(), too_tight)
+    assert ev.verdict == "refuted" and ev.counterexample["f"] == "barycentre"
+
+
+def test_A_monotone_helper():
+    assert g.A_monotone_evidence(gce.A_constant()).verdict == "proved"
+    ev = g.A_monotone_evidence(-gce.A_constant())  # decreasing in q
+    assert ev.verdict == "refuted" and float(ev.counterexample["dA/dq"]) < 0
+
+
+def test_eq11_condition_helper():
+    assert g.eq11_condition_evidence(gce.eq11_lhs(), gce.eq7_width()).verdict == "proved"
+    assert g.eq11_condition_evidence(2 * gce.eq11_lhs(), gce.eq7_width()).verdict == "refuted"
+    assert g.eq11_condition_evidence(gce.eq11_lhs(), (C ** (1 - Q) - 2) / Q).verdict == "refuted"
+
+
+def test_eq10_lower_bound_check_catches_a_bound_that_is_too_high():
+    grid = [(10, R(1, 2), R(1, 10)), (3, R(1, 2), R(1, 2)), (5, R(1, 3), R(1, 4))]
+    assert g.eq10_lower_bound_check(grid, lambda c, q, k: gce.eq10_bounds(c, q, k)[0])["holds"]
+    # a bound raised by 1/100 exceeds the exact minimum wherever Eq. 10 is tight
+    too_high = g.eq10_lower_bound_check(grid, lambda c, q, k: gce.eq10_bounds(c, q, k)[0] + R(1, 100))
+    assert not too_high["holds"]
+
+
+def test_eq11_margins_at_known_points():
+    space = g.eq11_k03_space()
+    bad = {"q": R(3, 4), "k": R(3, 10), "c": sympy.Integer(4)}
+    assert space.margin({"q": 0.75, "k": 0.3, "c": 4}) < 0 and float(space.exact_margin(bad)) < 0
+    assert space.exact_margin({"q": sympy.Integer(1), "k": R(1, 2), "c": sympy.Integer(2)}) == R(-1, 2)
+    good = {"q": R(1, 2), "k": R(1, 2), "c": sympy.Integer(10)}
+    assert space.margin({"q": 0.5, "k": 0.5, "c": 10}) > 0 and float(space.exact_margin(good)) > 0
+    # tiny q: the exact margin falls back to 60 digits instead of a power with a million digits
+    tiny = {"q": R(1, 10**6), "k": R(3, 10), "c": sympy.Integer(4)}
+    assert float(space.exact_margin(tiny)) > 0
+    k02 = g.eq11_k02_space()
+    assert k02.constraint({"q": 0.5, "k": 0.2, "c": 10}) and not k02.constraint({"q": 0.5, "k": 0.05, "c": 10})
+    assert k02.margin({"q": 0.95, "k": 0.2, "c": 10}) < 0
+
+
+def test_thm1_space_margin_signs():
+    space = g.thm1_space()
+    p = np.array([0.5, 0.3, 0.2, 0, 0, 0])
+    assert space.margin({"c": 3, "p": p, "q": 0.5, "r": 0.6}) >= 0
+    assert space.margin({"c": 3, "p": p, "q": 1.0, "r": 0.6}) >= -1e-12
+    # beyond the boundary (r > 1), A > 0 > R(f*) - R(f_hat): negative margin
+    assert space.margin({"c": 2, "p": np.array([0.7, 0.3, 0, 0, 0, 0]), "q": 0.5, "r": 1.4}) < 0
+    ex = {"c": sympy.Integer(2), "p": [R(7, 10), R(3, 10), 0, 0, 0, 0], "q": R(1, 2), "r": R(1, 2)}
+    assert float(space.exact_margin(ex)) >= 0
+    near_one = {**ex, "q": R(999999, 10**6)}  # r = 10^6: evaluated at 60 digits, not exactly
+    assert float(space.exact_margin(near_one)) >= -1e-30
+
+
+def test_thm2_space_margins():
+    cond, free = g.thm2_space(True), g.thm2_space(False)
+    pt = {"c": sympy.Integer(2), "t": [R(1, 10), R(9, 10), 0, 0, 0, 0], "q": R(1, 2)}
+    assert float(free.exact_margin(pt)) < 0  # the example showing the condition is needed
+    assert float(cond.exact_margin(pt)) >= 0
+    uni = {"c": sympy.Integer(3), "t": [R(1, 3), R(1, 3), R(1, 3), 0, 0, 0], "q": R(1, 2)}
+    assert cond.exact_margin(uni) == 0  # Hölder's equality case: B is attained at uniform rows
+    fpt = {"c": 2, "t": np.array([0.1, 0.9, 0, 0, 0, 0]), "q": 0.5}
+    assert free.margin(fpt) < 0 <= cond.margin(fpt)
+
+
+def test_eq10_space_margin_is_zero_where_bounds_are_attained():
+    space = g.eq10_space()
+    v = np.zeros(10)
+    v[0] = 1.0
+    assert space.margin({"c": 4, "f": v, "q": 0.5, "k": 0.5}) == pytest.approx(0.0, abs=1e-12)  # vertex, d = 1
+    ex = {"c": sympy.Integer(4), "f": [1] + [0] * 9, "q": R(1, 2), "k": R(1, 2)}
+    assert space.exact_margin(ex) == 0
+    assert not space.constraint({"c": 4, "f": v, "q": 0.5, "k": 0.2})
+
+
+def test_tightness_check_and_its_example():
+    ev = load()["gce18.eq10_tight"].check(Context("gce18.eq10_tight", precision="quick"))
+    assert ev.verdict == "qualified" and ev.numbers["attained_iff_d_integer"]
+    ex = ev.counterexample
+    assert ex["d"] == R(5, 2) and ex["argmin_m"] == [3]
+    assert sympy.N(ex["exact_min"] - ex["eq10_lower = F(d)"]) > 0
+
+
+def test_thm1_check_is_qualified_by_the_boundary():
+    ev = load()["gce18.thm1_uniform"].check(Context("gce18.thm1_uniform", precision="quick"))
+    assert ev.verdict == "qualified" and "eta < 1 - 1/c" in ev.condition
+    assert ev.numbers["A_at_eta=1-1/c"]["denominator"] == 0
+    assert ev.numbers["A_at_q=1"] == 0
+
+
+def test_eq11_checks_report_counterexample_and_region():
+    ev = load()["gce18.eq11_k03"].check(Context("gce18.eq11_k03", precision="quick"))
+    assert ev.verdict == "refuted" and "with_q<=0.9" in ev.counterexample
+    region = ev.numbers["region"]
+    assert 0.5 < region["holds for all q below"] < 0.7 and region["holds exactly on (0, q_star) on the scan"]
+
+
+def test_explorable_claims_and_explore_command(capsys):
+    reg = load()
+    for cid in ("gce18.eq7_bounds", "gce18.eq10_bounds", "gce18.eq11_k03", "gce18.eq11_k02", "gce18.thm1_uniform",
+                "gce18.thm2_class_dependent"):
+        assert reg[cid].space is not None and reg[cid].space().exact_margin is not None
+    assert reg["gce18.thm2_class_dependent"].reconstructed
+    assert main(["explore", "gce18.eq11_k02", "--budget", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "counterexample, verified in exact arithmetic" in out
+
+
+def test_core_fixes_this_module_relies_on():
+    """Two core fixes made for these checks: JSON for zoo/oo, and rounding that respects open ends."""
+    from paper_checks.evidence import jsonable
+    from paper_checks.search import Real, SearchSpace, to_rational
+
+    assert jsonable({"A": sympy.zoo, "high": sympy.oo, "x": sympy.sqrt(2)}) == {"A": "zoo", "high": "oo",
+                                                                                 "x": pytest.approx(2**0.5)}
+    space = SearchSpace((Real("q", 0.0, 1.0, open_low=True),), lambda p: 0.0)
+    r = to_rational({"q": 1.39e-12}, space)["q"]
+    assert 0 < r < sympy.Rational(1, 10**11)  # not rounded onto the excluded end q = 0

@@ -1,0 +1,88 @@
+"""ghosh17 checks: each helper reports failure when fed wrong mathematics; search margins have the right signs."""
+import numpy as np
+import pytest
+import sympy
+
+from paper_checks import ghosh17 as g
+from paper_checks.context import Context
+from paper_checks.registry import load
+from theory import losses as sl
+from theory.symmetry import C
+
+R = sympy.Rational
+
+
+def ctx(cid="ghosh17.test"):
+    return Context(cid, precision="quick")
+
+
+def test_class_sum_helper_refutes_a_wrong_formula():
+    right = g._class_sum_verdict("MSE", "c||f||^2 + c - 2", g._class_sum_check(sl.mse(), lambda t: C * t**2, C - 2, False))
+    assert right.verdict == "proved"
+    wrong = g._class_sum_verdict("MSE", "c||f||^2 + c", g._class_sum_check(sl.mse(), lambda t: C * t**2, C, False))
+    assert wrong.verdict == "refuted" and wrong.counterexample["c"] == 2
+    # right formula, wrong claim about constancy: MAE claimed non-constant
+    odd = g._class_sum_verdict("MAE", "2c - 2", g._class_sum_check(sl.mae(), lambda t: 0, 2 * C - 2, False))
+    assert odd.verdict == "refuted"
+    # CCE's class sum is not sum log f_i
+    assert g._class_sum_verdict("CCE", "sum log f_i", g._class_sum_check(sl.cce(), sympy.log, 0, False)).verdict == "refuted"
+
+
+def test_mae_unhinged_helper_refutes_a_wrong_factor():
+    assert g.mae_unhinged_evidence(lambda t: 2 * (1 - t), range(2, 4)).verdict == "proved"
+    bad = g.mae_unhinged_evidence(lambda t: 1 - t, range(2, 4))
+    assert bad.verdict == "refuted" and bad.counterexample["c"] == 2
+
+
+def test_uniform_space_margin_signs():
+    space = g.uniform_tolerance_space()
+    pt = {"c": 3, "p": np.array([0.5, 0.3, 0.2, 0, 0, 0]), "f": np.array([0.2, 0.5, 0.3, 0, 0, 0]), "r": 0.5}
+    assert space.margin(pt) > 0
+    exact = {"c": sympy.Integer(3), "p": [R(1, 2), R(3, 10), R(1, 5), 0, 0, 0], "f": [R(1, 5), R(1, 2), R(3, 10), 0, 0, 0],
+             "r": R(1, 2)}
+    assert space.exact_margin(exact) > 0
+    # beyond the threshold (r > 1: eta > (c-1)/c) the clean minimiser loses: the margin turns negative
+    assert space.margin({**pt, "r": 1.3}) < 0
+    assert space.exact_margin({**exact, "r": R(13, 10)}) < 0
+    assert space.margin({**pt, "r": 1.0}) == pytest.approx(0.0, abs=1e-12)  # the boundary: slope 0
+
+
+def test_class_dependent_space_margins():
+    free, cond = g.class_dependent_space(False), g.class_dependent_space(True)
+    t = [R(1, 3), R(2, 3), 0, 0]
+    f = [0, 1, 0, 0]
+    pt = {"c": sympy.Integer(2), "t": t, "f": f}
+    assert free.exact_margin(pt) == R(-2, 3)  # R^eta(e_1) - R^eta(e_0) = 2/3 - 4/3
+    assert cond.exact_margin(pt) >= 0  # the condition moves the largest entry to the clean class
+    fpt = {"c": 2, "t": np.array([1 / 3, 2 / 3, 0, 0]), "f": np.array([0.0, 1.0, 0, 0])}
+    assert free.margin(fpt) == pytest.approx(-2 / 3)
+    assert cond.margin(fpt) >= 0
+
+
+def test_uniform_and_class_dependent_checks():
+    reg = load()
+    ev = reg["ghosh17.uniform_tolerance"].check(Context("ghosh17.uniform_tolerance", precision="quick"))
+    assert ev.verdict == "proved" and ev.numbers["slope_zero_at"] == (C - 1) / C
+    ev = reg["ghosh17.class_dependent_tolerance"].check(Context("ghosh17.class_dependent_tolerance", precision="quick"))
+    assert ev.verdict == "qualified" and "diagonally dominant" in ev.condition
+    assert ev.counterexample["smallest"]["R^eta(e_1)"] == R(2, 3)
+    assert ev.numbers["search_without_condition"]["verified"]
+    assert not ev.numbers["search_with_condition"]["verified"]
+
+
+def test_registrations_have_spaces_where_required():
+    reg = load()
+    for cid in ("ghosh17.uniform_tolerance", "ghosh17.class_dependent_tolerance"):
+        assert reg[cid].space is not None
+        assert reg[cid].space().exact_margin is not None
+    for cid in ("ghosh17.sum_cce", "ghosh17.sum_mae", "ghosh17.sum_mse", "ghosh17.only_mae_symmetric",
+                "ghosh17.mae_unhinged", "ghosh17.uniform_tolerance", "ghosh17.class_dependent_tolerance"):
+        c = reg[cid]
+        assert ".txt" in c.source and c.statement
+
+
+def test_fold_np_matches_exact_fold():
+    from theory.simplex import fold
+
+    x = [R(1, 10), R(2, 10), R(3, 10), R(4, 10)]
+    np.testing.assert_allclose(g._fold_np(np.array(x, dtype=float), 3), [float(v) for v in fold(x, 3)])

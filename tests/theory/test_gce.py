@@ -1,0 +1,130 @@
+"""The GCE bounds (Zhang & Sabuncu 2018, Eqs. 7-11, Thms 1-2): exact, float and lambdified forms agree."""
+import math
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from theory import gce
+from theory import losses as sl
+from theory.noisy_risk import ETA
+from theory.simplex import barycentre, vertex
+from theory.symmetry import class_sum
+
+R = sympy.Rational
+Q, K = gce.Q, gce.K
+
+
+def test_eq7_derived_equals_stated():
+    rng = gce.derive_eq7()
+    lo, hi = gce.eq7_bounds()
+    assert sympy.simplify(rng.low - lo) == 0 and sympy.simplify(rng.high - hi) == 0
+    assert class_sum(sl.lq(R(1, 2)), barycentre(4)) == gce.eq7_bounds(4, R(1, 2))[0]
+    assert class_sum(sl.lq(R(1, 2)), vertex(4, 2)) == gce.eq7_bounds(4, R(1, 2))[1]
+    assert gce.eq7_bounds_float(4, 0.5) == pytest.approx((4.0, 6.0))
+
+
+def test_thm1_lower_bound_is_A_and_A_values():
+    assert sympy.simplify(gce.thm1_lower_bound() - gce.A_constant()) == 0
+    assert gce.A_constant(2, 1, R(1, 4)) == 0 and gce.A_constant(5, R(1, 2), 0) == 0
+    assert float(gce.A_constant(3, R(1, 2), R(1, 3))) == pytest.approx(gce.A_float(3, 0.5, 1 / 3))
+    assert gce.A_float(2, 0.5, 0.5) == -math.inf
+    assert math.isnan(gce.A_float(2, 1.0, 0.5))
+    with pytest.raises(ValueError, match="eta must lie"):
+        gce.A_constant(3, R(1, 2), 2)
+
+
+def test_A_numerator_is_negative_on_a_grid():
+    for c in (2, 10, 100):
+        for q in (R(1, 10), R(1, 2), R(9, 10)):
+            assert float(gce.A_numerator(c, q)) < 0
+
+
+def test_lq_pointwise_minimiser_and_holder():
+    row = [R(1, 2), R(1, 3), R(1, 6)]
+    q = R(1, 2)  # r = 2
+    f = gce.lq_pointwise_minimiser(row, q)
+    assert f == [R(9, 14), R(4, 14), R(1, 14)]
+    # the value equals the Hölder formula and beats nearby points
+    val = lambda g: sum(w * sl.lq_value(x, q) for w, x in zip(row, g))  # noqa: E731
+    assert sympy.simplify(val(f) - gce.lq_pointwise_min(row, q)) == 0
+    for g in ([R(1, 2), R(1, 3), R(1, 6)], [R(2, 3), R(1, 4), R(1, 12)], barycentre(3)):
+        assert float(val(g)) >= float(val(f)) - 1e-15
+    assert gce.lq_pointwise_minimiser([R(1, 4), R(3, 4)], 1) == [0, 1]
+    assert gce.holder_stationarity(3) == {"gradient_equal": True, "value_is_r_norm": True}
+    with pytest.raises(ValueError, match="negative entry"):
+        gce.r_norm([R(-1, 2), R(3, 2)], R(1, 2))
+
+
+def test_thm2_gap_and_bound():
+    t = [R(1, 10), R(9, 10)]
+    gap = gce.thm2_gap(t, 0, R(1, 2))
+    assert sympy.simplify(gap - 2 * (sympy.sqrt(R(82, 100)) - R(1, 10))) == 0
+    assert float(gce.B_bound(2, R(1, 2), R(1, 10))) < float(gap)  # the condition is needed
+    dom = [R(9, 10), R(1, 10)]
+    assert float(gce.thm2_gap(dom, 0, R(1, 2))) <= float(gce.B_bound(2, R(1, 2), R(9, 10)))
+    assert gce.thm2_gap(dom, 0, 1) == 0
+
+
+def test_truncated_minimum_against_brute_force():
+    rng = np.random.default_rng(1)
+    for c, q, k in ((3, R(1, 2), R(1, 3)), (4, R(7, 10), R(3, 10)), (10, R(1, 2), R(1, 10)), (5, R(1, 4), R(1, 2))):
+        tm = gce.truncated_class_sum_min(c, q, k)
+        pts = np.concatenate([rng.dirichlet(np.full(c, 0.3), 4000), np.eye(c)])
+        vals = [sum(gce.truncated_lq_float(x, float(q), float(k)) for x in p) for p in pts]
+        assert min(vals) >= float(tm.value) - 1e-12
+        m = tm.argmins[0]
+        best = [R(1, m)] * m + [0] * (c - m) if m else barycentre(c)
+        assert sympy.N(gce.truncated_class_sum(best, q, k) - tm.value, 30) == 0
+    assert gce.truncated_class_sum_min(10, R(1, 2), R(1, 10)).argmins == [3]
+    with pytest.raises(ValueError, match="numeric q and k"):
+        gce.truncated_class_sum_min(3, Q, R(1, 2))
+
+
+def test_F_convexity_and_d():
+    Fc = gce.F_convexity()
+    assert Fc["F1_at_d"] == 0 and Fc["F2"].is_nonnegative
+    assert gce.d_value(R(1, 2), R(1, 10)) == R(5, 2)
+    assert gce.d_value(1, R(1, 2)) == 1
+    assert gce.d_float(0.5, 0.1) == pytest.approx(2.5)
+    lo, hi = gce.eq10_bounds(10, R(1, 2), R(1, 10))
+    assert float(lo) == pytest.approx(gce.eq10_bounds_float(10, 0.5, 0.1)[0])
+    assert float(hi) == pytest.approx(gce.eq10_bounds_float(10, 0.5, 0.1)[1])
+
+
+def test_eq11_widths_and_margin():
+    assert sympy.simplify(gce.eq10_width() - gce.eq11_lhs()) == 0
+    m = gce.eq11_margin(4, R(3, 4), R(3, 10))
+    assert float(m) < 0 and float(m) == pytest.approx(gce.eq11_margin_float(4, 0.75, 0.3))
+    assert gce.eq11_margin(2, 1, R(1, 2)) == R(-1, 2)
+    assert gce.eq11_margin_float(10, 0.5, 0.5) > 0
+
+
+@settings(max_examples=25)
+@given(q=st.floats(0.01, 1.0), k=st.floats(0.05, 0.95), c=st.integers(2, 50))
+def test_lambdified_formulas_match_float_versions(q, k, c):
+    f = sympy.lambdify(gce.formula("eq11_margin")[1], gce.formula("eq11_margin")[0], "math")
+    assert f(c, q, k) == pytest.approx(gce.eq11_margin_float(c, q, k), rel=1e-9, abs=1e-9)
+    lo = sympy.lambdify(gce.formula("eq7_lower")[1], gce.formula("eq7_lower")[0], "math")
+    assert lo(c, q) == pytest.approx(gce.eq7_bounds_float(c, q)[0], rel=1e-12)
+
+
+def test_formula_names_and_bad_input():
+    for name in ("eq7_lower", "eq7_upper", "eq7_width", "A", "B", "eq10_lower", "eq10_upper", "eq10_width",
+                 "eq11_lhs", "eq11_margin", "d"):
+        expr, syms = gce.formula(name)
+        assert expr.free_symbols <= set(syms) | {ETA}
+    with pytest.raises(ValueError, match="unknown formula"):
+        gce.formula("eq12")
+    with pytest.raises(ValueError, match="q must lie"):
+        gce.eq7_bounds(3, 0)
+    with pytest.raises(ValueError, match="q must lie"):
+        gce.lq_float(0.5, 1.5)
+    with pytest.raises(ValueError, match="k must lie"):
+        gce.d_float(0.5, 1.0)
+    with pytest.raises(ValueError, match="c must be"):
+        gce.eq7_bounds_float(1, 0.5)
+    with pytest.raises(ValueError, match="k must lie"):
+        gce.eq10_bounds(3, R(1, 2), R(3, 2))

@@ -1,0 +1,70 @@
+"""Symbolic losses: definitions, separable form, parameter checks, agreement with simulate.losses."""
+import numpy as np
+import pytest
+import sympy
+from hypothesis import given
+
+from simulate import losses as numeric
+from tests.strategies import simplex_points
+from theory import losses as sl
+
+R = sympy.Rational
+F = [R(1, 2), R(1, 3), R(1, 6)]
+
+CASES = [("cce", {}), ("mae", {}), ("mse", {}), ("unhinged", {}), ("lq", {"q": R(7, 10)}), ("lq", {"q": 1}),
+         ("truncated_lq", {"q": R(7, 10), "k": R(3, 10)}), ("rce", {"A": -4})]
+
+
+def test_definitions_at_an_exact_point():
+    assert sl.cce()(F, 1) == sympy.log(3)
+    assert sl.mae()(F, 0) == 1  # |1 - 1/2| + 1/3 + 1/6
+    assert sl.mse()(F, 2) == R(1, 4) + R(1, 9) + R(25, 36)
+    assert sl.unhinged()(F, 0) == R(1, 2)
+    assert sympy.simplify(sl.lq(R(1, 2))(F, 0) - 2 * (1 - sympy.sqrt(R(1, 2)))) == 0
+    assert sl.rce(-4)(F, 0) == 4 * (1 - R(1, 2))
+    k, q = R(1, 4), R(1, 2)
+    assert sl.truncated_lq(q, k)(F, 2) == sl.lq_at(k, q)  # 1/6 <= 1/4: truncated
+    assert sl.truncated_lq(q, k)(F, 0) == sl.lq_value(R(1, 2), q)
+
+
+def test_coordinate_terms_rebuild_the_loss():
+    loss = sl.mse()
+    t = sympy.Symbol("t")
+    assert loss.coordinate(1, t) == (1 - t) ** 2 and loss.coordinate(0, t) == t**2
+    with pytest.raises(ValueError, match="one-hot entry"):
+        loss.coordinate(2, t)
+
+
+@pytest.mark.parametrize("bad", [0, -1, R(3, 2), 1.5])
+def test_q_outside_range_raises(bad):
+    with pytest.raises(ValueError, match="q must lie in"):
+        sl.lq(bad)
+
+
+@pytest.mark.parametrize("bad", [0, 1, R(-1, 2), 2])
+def test_k_outside_range_raises(bad):
+    with pytest.raises(ValueError, match="k must lie in"):
+        sl.truncated_lq(R(1, 2), bad)
+
+
+def test_A_must_be_negative_and_names_checked():
+    with pytest.raises(ValueError, match="A .* must be negative"):
+        sl.rce(0)
+    with pytest.raises(ValueError, match="unknown loss"):
+        sl.get_loss("hinge")
+    with pytest.raises(ValueError, match="bad parameters"):
+        sl.get_loss("lq")
+    with pytest.raises(ValueError, match="label j"):
+        sl.mae()(F, 3)
+    assert sl.get_loss("lq", q=sympy.Symbol("q", positive=True)).name == "lq"  # symbols pass unchecked
+
+
+@pytest.mark.parametrize("name, kw", CASES)
+@given(p=simplex_points(3, 3))
+def test_symbolic_agrees_with_numeric_losses(name, kw, p):
+    sym = sl.get_loss(name, **kw)
+    fn = numeric.get_loss(name, **{k: float(v) for k, v in kw.items()})
+    for row in p:
+        want = fn.value(np.repeat(row[None], 3, axis=0), np.arange(3))
+        got = [float(sym([sympy.Float(v, 30) for v in row], j)) for j in range(3)]
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)

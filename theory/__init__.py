@@ -1,0 +1,14 @@
+"""Exact mathematics of the noise-robust losses, in SymPy only (no NumPy import).
+
+Modules, one topic each:
+
+- :mod:`theory.simplex`: symbolic points of the probability simplex (free coordinates,
+  softmax parametrisation), exact rational points, absolute values resolved on the simplex.
+- :mod:`theory.losses`: CCE, MAE, MSE, unhinged, ``L_q``, truncated ``L_q`` and RCE as
+  SymPy expressions, each also in separable form ``L(f, e_j) = sum_k phi(delta_jk, f_k)``.
+- :mod:`theory.symmetry`: class sums ``sum_j L(f, e_j)`` and the symmetry test of
+  Ghosh et al. (Zhang & Sabuncu 2018, Eq. 3).
+- :mod:`theory.noisy_risk`: the noisy risk as an affine function of the clean risk
+  under uniform noise, and the class-dependent identity of Ghosh et al.
+- :mod:`theory.gce`: the bounds of Zhang & Sabuncu 2018, Eqs. 7-11 and Thms 1-2.
+"""

@@ -1,0 +1,384 @@
+"""The bounds of the generalized cross entropy (Zhang & Sabuncu 2018, ``004`` secs. 3.2-3.3).
+
+- Eq. 7: ``(c - c^(1-q))/q <= sum_j L_q(f, e_j) <= (c - 1)/q``.
+- Eq. 8 (Thm 1): under uniform noise ``A <= R(f*) - R(f_hat) <= 0`` with
+  ``A = eta (1 - c^(1-q)) / (q (c - 1 - eta c))``.
+- Thm 2 (appendix; reconstructed in ``claims.md``): under class-dependent noise with
+  ``R(f*) = 0`` and diagonally dominant rows, ``R^eta(f*) - R^eta(f_hat) <= B`` with
+  ``B = (c^(1-q) - 1)/q E[1 - eta_y]``.
+- Eq. 9: the truncated loss; Eq. 10: ``d L_q(1/d) + (c - d) L_q(k) <= sum_j L_trunc <=
+  c L_q(k)``, ``d = max(1, (1-q)^(1/q)/k)``; Eq. 11: the bound width of Eq. 10 is below
+  that of Eq. 7 iff ``d [L_q(k) - L_q(1/d)] < (c^(1-q) - 1)/q``.
+
+Each formula is given three ways: a SymPy function of its arguments (exact on
+Rationals, or symbolic), :func:`formula` (the expression and its symbols, for callers
+that lambdify it onto arrays) and a ``*_float`` function in plain Python (``math``) for
+search margins. No NumPy here (DESIGN.md).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import sympy
+
+from theory.losses import check_k, check_q, lq, lq_at, lq_value, truncated_lq_value
+from theory.noisy_risk import ETA, uniform_offset, uniform_slope
+from theory.simplex import check_classes
+from theory.symmetry import C, ClassSumRange, class_sum_range
+
+Q = sympy.Symbol("q", positive=True)
+"""The symbolic ``q`` of ``L_q``."""
+K = sympy.Symbol("k", positive=True)
+"""The symbolic truncation level ``k`` of Eq. 9."""
+M = sympy.Symbol("m", positive=True)
+"""The (relaxed, real) number of classes above the truncation level."""
+_S = sympy.Symbol("s", positive=True)  # s = 1 - q > 0 for q < 1
+
+
+def _c(c: Any) -> Any:
+    return c if isinstance(c, sympy.Symbol) else sympy.Integer(check_classes(c))
+
+
+def _eta(eta: Any) -> sympy.Expr:
+    e = sympy.sympify(eta)
+    if e.is_number and not (0 <= e <= 1):
+        raise ValueError(f"noise rate eta must lie in [0, 1], got {eta!r}")
+    return e
+
+
+def positive_power_simplify(expr: sympy.Expr) -> sympy.Expr:
+    """Simplify with ``(a^b)^e = a^(b e)`` and ``(a b)^e = a^e b^e``.
+
+    Valid here because every base in these formulas is a positive real (``k``,
+    ``1 - q``, ``c``, probabilities), which the ``force=True`` rewrites assume.
+    """
+    return sympy.simplify(sympy.powdenest(sympy.expand_power_base(expr, force=True), force=True))
+
+
+# ---------------------------------------------------------------- Eq. 7
+def eq7_bounds(c: Any = C, q: Any = Q) -> tuple[sympy.Expr, sympy.Expr]:
+    """``((c - c^(1-q))/q, (c - 1)/q)``, the bounds of ``sum_j L_q(f, e_j)`` (``004`` Eq. 7)."""
+    c, q = _c(c), check_q(q)
+    return (c - c ** (1 - q)) / q, (c - 1) / q
+
+
+def eq7_width(c: Any = C, q: Any = Q) -> sympy.Expr:
+    """``(c^(1-q) - 1)/q``, the width of Eq. 7 (the right side of Eq. 11)."""
+    c, q = _c(c), check_q(q)
+    return (c ** (1 - q) - 1) / q
+
+
+def derive_eq7(c: Any = C) -> ClassSumRange:
+    """The exact range of ``sum_j L_q(f, e_j)`` for symbolic ``c`` and ``q`` (``004`` Eq. 7).
+
+    ``psi(t) = (1 - t^q)/q`` has ``psi'' = (1 - q) t^(q-2) >= 0`` (decided by SymPy with
+    ``q = 1 - s``, ``s >= 0``), so by Jensen the minimum is ``c psi(1/c)`` at the
+    barycentre and the maximum ``psi(1) + (c - 1) psi(0)`` at a vertex.
+    """
+    s = sympy.Symbol("s", nonnegative=True)
+    return class_sum_range(lq(Q), c, reparam={Q: 1 - s})
+
+
+# ---------------------------------------------------------------- Eq. 8 (Thm 1)
+def A_constant(c: Any = C, q: Any = Q, eta: Any = ETA) -> sympy.Expr:
+    """``A = eta (1 - c^(1-q)) / (q (c - 1 - eta c))`` (``004`` Eq. 8).
+
+    Undefined at ``eta = 1 - 1/c`` (zero denominator).
+    """
+    c, q, eta = _c(c), check_q(q), _eta(eta)
+    return eta * (1 - c ** (1 - q)) / (q * (c - 1 - eta * c))
+
+
+def thm1_lower_bound(c: Any = C, q: Any = Q, eta: Any = ETA) -> sympy.Expr:
+    """The lower bound of ``R(f*) - R(f_hat)`` derived from Eq. 7 and the uniform-noise relation.
+
+    ``R^eta = s R + b E[S]`` (:mod:`theory.noisy_risk`) and ``R^eta(f_hat) <= R^eta(f*)``
+    give ``s (R(f*) - R(f_hat)) >= b (E S(f_hat) - E S(f*)) >= b (low - high)``, hence
+    ``R(f*) - R(f_hat) >= b (low - high)/s`` for ``s > 0``, i.e. ``eta < 1 - 1/c``.
+    """
+    c, q, eta = _c(c), check_q(q), _eta(eta)
+    low, high = eq7_bounds(c, q)
+    return uniform_offset(c, eta) * (low - high) / uniform_slope(c, eta)
+
+
+def A_numerator(c: Any = C, q: Any = Q) -> sympy.Expr:
+    """``N = 1 - c^(1-q) (1 + q ln c)``: ``dA/dq = -eta/(c - 1 - eta c) N / q^2``."""
+    c, q = _c(c), check_q(q)
+    return 1 - c ** (1 - q) * (1 + q * sympy.log(c))
+
+
+# ---------------------------------------------------------------- Thm 2 (reconstructed)
+def B_bound(c: Any = C, q: Any = Q, mean_clean_rate: Any = sympy.Symbol("rho", positive=True)) -> sympy.Expr:
+    """``B = (c^(1-q) - 1)/q E[1 - eta_y]`` (``claims.md``'s reconstruction of ``004`` Thm 2).
+
+    ``mean_clean_rate`` is ``E[1 - eta_y] = E[T[y, y]]``.
+    """
+    c, q = _c(c), check_q(q)
+    return (c ** (1 - q) - 1) / q * sympy.sympify(mean_clean_rate)
+
+
+def _row(row: Sequence[Any]) -> list[sympy.Expr]:
+    vals = [sympy.sympify(v) for v in row]
+    if len(vals) < 2:
+        raise ValueError(f"a label distribution needs c >= 2 entries, got {len(vals)}")
+    for v in vals:
+        if v.is_number and v < 0:
+            raise ValueError(f"a label distribution has a negative entry: {row!r}")
+    return vals
+
+
+def lq_pointwise_minimiser(row: Sequence[Any], q: Any) -> list[sympy.Expr]:
+    """The ``f`` minimising ``sum_k row_k L_q(f, e_k)`` over the simplex.
+
+    For ``q < 1``: ``f_k = row_k^r / sum_i row_i^r`` with ``r = 1/(1 - q)`` (stationary
+    point of the concave objective ``sum_k row_k f_k^q``, see :func:`holder_stationarity`).
+    For ``q = 1``: the vertex at the first largest entry.
+    """
+    row, q = _row(row), check_q(q)
+    if q == 1:
+        j = max(range(len(row)), key=lambda i: (sympy.N(row[i], 50), -i))
+        return [sympy.Integer(1 if i == j else 0) for i in range(len(row))]
+    r = 1 / (1 - q)
+    z = sympy.Add(*[v**r for v in row])
+    return [v**r / z for v in row]
+
+
+def r_norm(row: Sequence[Any], q: Any) -> sympy.Expr:
+    """``||row||_r`` with ``r = 1/(1 - q)``; the max norm at ``q = 1``."""
+    row, q = _row(row), check_q(q)
+    if q == 1:
+        return sympy.Max(*row)
+    r = 1 / (1 - q)
+    return sympy.Add(*[v**r for v in row]) ** (1 - q)
+
+
+def lq_pointwise_min(row: Sequence[Any], q: Any) -> sympy.Expr:
+    """``min_f sum_k row_k L_q(f, e_k) = (sum_k row_k - ||row||_r)/q`` (Hölder; ``r = 1/(1-q)``)."""
+    vals = _row(row)
+    return (sympy.Add(*vals) - r_norm(vals, q)) / check_q(q)
+
+
+def thm2_gap(row: Sequence[Any], y: int, q: Any) -> sympy.Expr:
+    """``R^eta(e_y) - min_f R^eta(f)`` at an input of clean label ``y`` with noise row ``row = T[y]``.
+
+    ``R^eta(e_y) = (1 - T_yy)/q`` and the minimum is ``(1 - ||T_y||_r)/q``, so the gap is
+    ``(||T_y||_r - T_yy)/q >= 0``.
+    """
+    vals = _row(row)
+    if not 0 <= y < len(vals):
+        raise ValueError(f"label y must lie in [0, {len(vals) - 1}], got {y!r}")
+    return (r_norm(vals, q) - vals[y]) / check_q(q)
+
+
+def holder_stationarity(c: int) -> dict[str, bool]:
+    """Check symbolically (explicit ``c``, symbolic ``q`` in (0,1) and positive row ``T``) that
+    ``f_k = T_k^r / sum T^r`` makes the gradient of ``sum_k T_k f_k^q`` equal in every
+    coordinate (KKT on the simplex) and gives the value ``||T||_r``; with concavity of the
+    objective (``q <= 1``) this is the global maximum, so :func:`lq_pointwise_min` is exact.
+    """
+    c = check_classes(c)
+    T = sympy.symbols(f"T0:{c}", positive=True)
+    q = 1 - _S  # q in (0, 1): s = 1 - q > 0
+    r = 1 / _S
+    z = sympy.Add(*[t**r for t in T])
+    f = [t**r / z for t in T]
+    grads = [positive_power_simplify(q * t * fk ** (q - 1)) for t, fk in zip(T, f)]
+    equal = all(positive_power_simplify(g - grads[0]) == 0 for g in grads[1:])
+    value = sympy.Add(*[t * fk**q for t, fk in zip(T, f)])
+    norm = z ** _S
+    attains = positive_power_simplify(value - norm) == 0
+    return {"gradient_equal": equal, "value_is_r_norm": attains}
+
+
+# ---------------------------------------------------------------- Eqs. 9-11 (truncation)
+def d_stationary(q: Any = Q, k: Any = K) -> sympy.Expr:
+    """``(1 - q)^(1/q) / k``, where the relaxed bound ``F(m)`` is stationary."""
+    q, k = check_q(q), check_k(k)
+    return (1 - q) ** (1 / q) / k
+
+
+def d_value(q: Any = Q, k: Any = K) -> sympy.Expr:
+    """``d = max(1, (1 - q)^(1/q)/k)`` (``004`` Eq. 10)."""
+    return sympy.Max(1, d_stationary(q, k))
+
+
+def F_relaxed(m: Any, c: Any = C, q: Any = Q, k: Any = K) -> sympy.Expr:
+    """``F(m) = m L_q(1/m) + (c - m) L_q(k)``: the class sum with ``m`` equal coordinates ``1/m``
+    above ``k`` and the rest at or below ``k``; ``F(0) = c L_q(k)``."""
+    c, q, k = _c(c), check_q(q), check_k(k)
+    m = sympy.sympify(m)
+    if m == 0:
+        return c * lq_at(k, q)
+    return m * lq_value(1 / m, q) + (c - m) * lq_at(k, q)
+
+
+def eq10_bounds(c: Any = C, q: Any = Q, k: Any = K) -> tuple[sympy.Expr, sympy.Expr]:
+    """``(d L_q(1/d) + (c - d) L_q(k), c L_q(k))`` (``004`` Eq. 10)."""
+    return F_relaxed(d_value(q, k), c, q, k), _c(c) * lq_at(check_k(k), check_q(q))
+
+
+def truncated_class_sum(f: Sequence[Any], q: Any, k: Any) -> sympy.Expr:
+    """``sum_j L_trunc(f, e_j)`` for an explicit point ``f`` (``004`` Eqs. 9-10)."""
+    return sympy.Add(*[truncated_lq_value(v, q, k) for v in f])
+
+
+def _n(e: Any) -> sympy.Float:
+    return sympy.N(e, 50)
+
+
+@dataclass
+class TruncatedMinimum:
+    """The exact minimum of ``sum_j L_trunc(f, e_j)`` over the simplex.
+
+    Attributes
+    ----------
+    value : the minimum, ``min_m F(m)`` over the feasible integer counts ``m``
+    argmins : the counts ``m`` attaining it (a minimiser: ``m`` coordinates ``1/m``, the rest 0)
+    table : ``m -> F(m)`` for every feasible ``m``
+    """
+
+    value: sympy.Expr
+    argmins: list[int]
+    table: dict[int, sympy.Expr]
+
+
+def truncated_class_sum_min(c: int, q: Any, k: Any) -> TruncatedMinimum:
+    """The exact minimum of the truncated class sum for numeric ``c, q, k``.
+
+    With ``m`` classes above ``k``, the others cost ``L_q(k)`` each whatever their
+    values, and ``L_q`` is decreasing and convex, so the ``m`` classes take all the mass
+    in equal shares ``1/m`` (which must exceed ``k``): the minimum over such points is
+    ``F(m)``. Feasible ``m``: ``1 <= m <= c`` with ``1/m > k``, and ``m = 0`` when
+    ``c k >= 1`` (all coordinates at most ``k``).
+    """
+    c = check_classes(c)
+    q, k = check_q(q), check_k(k)
+    if not (q.is_number and k.is_number):
+        raise ValueError(f"truncated_class_sum_min needs numeric q and k, got q={q!r}, k={k!r}")
+    ms = [m for m in range(0, c + 1) if (m == 0 and c * k >= 1) or (m >= 1 and sympy.Rational(1, m) > k)]
+    table = {m: F_relaxed(m, c, q, k) for m in ms}
+    best = min(_n(v) for v in table.values())
+    argmins = [m for m, v in table.items() if abs(_n(v) - best) <= sympy.Float("1e-40", 50)]
+    return TruncatedMinimum(table[argmins[0]], argmins, table)
+
+
+def F_convexity(c: Any = C, k: Any = K) -> dict[str, sympy.Expr]:
+    """``F'(m)``, ``F''(m)`` and ``F'`` at ``m = (1-q)^(1/q)/k`` for symbolic ``q`` in (0, 1).
+
+    Uses ``q = 1 - s`` with ``s > 0``. ``F'' = (1 - q) m^(-q-1) >= 0`` (convex) and
+    ``F'((1-q)^(1/q)/k) = 0``: the real minimum of ``F`` is at ``d``.
+    """
+    c = _c(c)
+    q = 1 - _S
+    F = M * (1 - M ** (-q)) / q + (c - M) * (1 - k**q) / q
+    F1 = sympy.diff(F, M)
+    F2 = sympy.simplify(sympy.diff(F, M, 2))
+    dstar = _S ** (1 / q) / k
+    at = positive_power_simplify(F1.subs(M, dstar))
+    return {"F": F, "F1": F1, "F2": F2, "F1_at_d": at, "s": _S}
+
+
+def eq10_width(c: Any = C, q: Any = Q, k: Any = K) -> sympy.Expr:
+    """Upper minus lower bound of Eq. 10, ``c L_q(k) - d L_q(1/d) - (c - d) L_q(k)``."""
+    low, high = eq10_bounds(c, q, k)
+    return high - low
+
+
+def eq11_lhs(q: Any = Q, k: Any = K) -> sympy.Expr:
+    """``d [L_q(k) - L_q(1/d)]``, the left side of ``004`` Eq. 11."""
+    d = d_value(q, k)
+    return d * (lq_at(k, q) - lq_value(1 / d, q))
+
+
+def eq11_margin(c: Any = C, q: Any = Q, k: Any = K) -> sympy.Expr:
+    """``(c^(1-q) - 1)/q - d [L_q(k) - L_q(1/d)]``: positive exactly where Eq. 11 holds."""
+    return eq7_width(c, q) - eq11_lhs(q, k)
+
+
+# ---------------------------------------------------------------- plain-Python versions
+def lq_float(t: float, q: float) -> float:
+    """``(1 - t^q)/q`` in floating point (``q`` in (0, 1])."""
+    if not 0.0 < q <= 1.0:
+        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    if t <= 0.0:
+        return 1.0 / q
+    return -math.expm1(q * math.log(t)) / q
+
+
+def truncated_lq_float(t: float, q: float, k: float) -> float:
+    """Truncated ``L_q`` of ``t`` in floating point (``004`` Eq. 9)."""
+    if not 0.0 < k < 1.0:
+        raise ValueError(f"k must lie in (0, 1), got {k!r}")
+    return lq_float(k, q) if t <= k else lq_float(t, q)
+
+
+def d_float(q: float, k: float) -> float:
+    """``d = max(1, (1-q)^(1/q)/k)`` in floating point."""
+    if not 0.0 < k < 1.0:
+        raise ValueError(f"k must lie in (0, 1), got {k!r}")
+    if not 0.0 < q <= 1.0:
+        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    return max(1.0, (1.0 - q) ** (1.0 / q) / k)
+
+
+def eq7_bounds_float(c: int, q: float) -> tuple[float, float]:
+    """Eq. 7 in floating point."""
+    c = check_classes(c)
+    if not 0.0 < q <= 1.0:
+        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    return (c - c ** (1.0 - q)) / q, (c - 1.0) / q
+
+
+def eq10_bounds_float(c: int, q: float, k: float) -> tuple[float, float]:
+    """Eq. 10 in floating point."""
+    c = check_classes(c)
+    d = d_float(q, k)
+    lk = lq_float(k, q)
+    return d * lq_float(1.0 / d, q) + (c - d) * lk, c * lk
+
+
+def eq11_margin_float(c: int, q: float, k: float) -> float:
+    """``(c^(1-q) - 1)/q - d [L_q(k) - L_q(1/d)]`` in floating point (positive where Eq. 11 holds)."""
+    c = check_classes(c)
+    d = d_float(q, k)
+    return (c ** (1.0 - q) - 1.0) / q - d * (lq_float(k, q) - lq_float(1.0 / d, q))
+
+
+def A_float(c: int, q: float, eta: float) -> float:
+    """``A`` of Eq. 8 in floating point; ``-inf`` at ``eta = 1 - 1/c`` for ``q < 1``, ``nan`` for ``q = 1`` there."""
+    c = check_classes(c)
+    if not 0.0 < q <= 1.0:
+        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    den = q * (c - 1 - eta * c)
+    num = eta * (1 - c ** (1.0 - q))
+    if den == 0.0:
+        return math.nan if num == 0.0 else math.copysign(math.inf, num)
+    return num / den
+
+
+# ---------------------------------------------------------------- expressions to lambdify
+def formula(name: str) -> tuple[sympy.Expr, tuple[sympy.Symbol, ...]]:
+    """``(expression, symbols)`` of a named formula, for ``sympy.lambdify(symbols, expression)``.
+
+    Names: ``eq7_lower``, ``eq7_upper``, ``eq7_width``, ``A``, ``B``, ``eq10_lower``,
+    ``eq10_upper``, ``eq10_width``, ``eq11_lhs``, ``eq11_margin``, ``d``.
+    """
+    rho = sympy.Symbol("rho", positive=True)
+    table: dict[str, tuple[sympy.Expr, tuple[sympy.Symbol, ...]]] = {
+        "eq7_lower": (eq7_bounds()[0], (C, Q)),
+        "eq7_upper": (eq7_bounds()[1], (C, Q)),
+        "eq7_width": (eq7_width(), (C, Q)),
+        "A": (A_constant(), (C, Q, ETA)),
+        "B": (B_bound(C, Q, rho), (C, Q, rho)),
+        "eq10_lower": (eq10_bounds()[0], (C, Q, K)),
+        "eq10_upper": (eq10_bounds()[1], (C, Q, K)),
+        "eq10_width": (eq10_width(), (C, Q, K)),
+        "eq11_lhs": (eq11_lhs(), (Q, K)),
+        "eq11_margin": (eq11_margin(), (C, Q, K)),
+        "d": (d_value(), (Q, K)),
+    }
+    if name not in table:
+        raise ValueError(f"unknown formula {name!r}; choose one of {', '.join(table)}")
+    return table[name]
