@@ -214,6 +214,7 @@ GAP_SETTINGS = dict(q=0.7, eta=0.4, epochs=80, lr=3e-3, n_test=1000)
 
 @claim(
     "gce18.softmax_gap",
+    figures=("gce18_softmax_gap",),
     source=f"{SOURCE_004}, sec. 4.1 and Fig. 1(c)",
     statement=("Training on labels with 40% uniform noise, L_q with q = 0.7 keeps the average softmax output for "
                "the given label over wrongly labelled training samples lower than CCE does (at the end of "
@@ -281,6 +282,7 @@ def _slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 @claim(
     "gce18.q_tradeoff",
+    figures=("gce18_accuracy_vs_epoch",),
     source=f"{SOURCE_004}, sec. 3.2 (end) and sec. 4.1, Fig. 2",
     statement=("Under uniform label noise (eta = 0.4), a larger q delays overfitting: the drop of clean-test accuracy "
                "from its peak to the end of training decreases with q (CCE as q -> 0; q in {0, 0.4, 0.7, 1}); on "

@@ -91,7 +91,7 @@ def _class_sum_verdict(name: str, claimed: str, chk: dict[str, Any], extra_ok: b
 
 
 # ---------------------------------------------------------------- class sums
-@claim("ghosh17.sum_cce", source=f"{N003}, sec. 2 (i), Eq. (4)",
+@claim("ghosh17.sum_cce", figures=("ghosh17_class_sums",), source=f"{N003}, sec. 2 (i), Eq. (4)",
        statement="sum_{j=1}^c CCE(f, e_j) = sum_i log(1/f_i) for every f in the simplex and every c >= 2; "
                  "it is not constant (its range over the open simplex is [c log c, oo)).",
        method="symbolic", expected="proved")
@@ -104,7 +104,7 @@ def sum_cce(ctx: Context) -> Evidence:
                                "Jensen gives the minimum at the barycentre; psi(0+) = oo"})
 
 
-@claim("ghosh17.sum_mae", source=f"{N003}, sec. 2 (i), Eq. (4); {N004}, Eq. (4)",
+@claim("ghosh17.sum_mae", figures=("ghosh17_class_sums",), source=f"{N003}, sec. 2 (i), Eq. (4); {N004}, Eq. (4)",
        statement="sum_{j=1}^c ||e_j - f||_1 = 2c - 2 for every f in the simplex and every c >= 2.",
        method="symbolic", expected="proved")
 def sum_mae(ctx: Context) -> Evidence:
@@ -114,7 +114,7 @@ def sum_mae(ctx: Context) -> Evidence:
                               {"explicit_check": "softmax parametrisation, |.| resolved, c = 2..8 each simplifies to 2c - 2"})
 
 
-@claim("ghosh17.sum_mse", source=f"{N003}, sec. 2 (i), Eq. (4)",
+@claim("ghosh17.sum_mse", figures=("ghosh17_class_sums",), source=f"{N003}, sec. 2 (i), Eq. (4)",
        statement="sum_{j=1}^c ||e_j - f||_2^2 = c ||f||_2^2 + c - 2 for every f in the simplex and c >= 2; "
                  "its range over the simplex is [c - 1, 2c - 2] (so MSE is not symmetric).",
        method="symbolic", expected="proved")
@@ -126,7 +126,7 @@ def sum_mse(ctx: Context) -> Evidence:
                               {"range": [rng.low, rng.high], "range_attained_at": [rng.low_at, rng.high_at]})
 
 
-@claim("ghosh17.only_mae_symmetric", source=f"{N003}, sec. 2 (i), Eqs. (3)-(4)",
+@claim("ghosh17.only_mae_symmetric", figures=("ghosh17_class_sums",), source=f"{N003}, sec. 2 (i), Eqs. (3)-(4)",
        statement="Among CCE, MAE and MSE only MAE satisfies the symmetry condition sum_j L(f, e_j) = C "
                  "(Eq. 3) for all f.",
        method="symbolic", expected="proved")
@@ -250,7 +250,7 @@ def _uniform_exact_crosscheck(ctx: Context) -> dict[str, Any]:
             "_ok": max_affine <= 1e-10 and below_ok == n and at_flat == n and beyond_reversed == n}
 
 
-@claim("ghosh17.uniform_tolerance", source=f"{N004}, sec. 3.1 (Ghosh et al.'s result); {N003}, sec. 2 (ii)",
+@claim("ghosh17.uniform_tolerance", figures=("ghosh17_noisy_vs_clean_risk",), source=f"{N004}, sec. 3.1 (Ghosh et al.'s result); {N003}, sec. 2 (ii)",
        statement="For a symmetric loss (sum_j L(f, e_j) = C) under uniform noise with eta < (c-1)/c, "
                  "R^eta(f*) - R^eta(f) <= 0 for every f, f* a minimiser of the clean risk.",
        method="symbolic", expected="proved", space=uniform_tolerance_space)

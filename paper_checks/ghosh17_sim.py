@@ -47,6 +47,7 @@ WORD = {1: "more robust", -1: "less robust", 0: "no significant difference"}
 
 @claim(
     "ghosh17.bounded_more_robust",
+    figures=("ghosh17_accuracy_vs_noise",),
     source="003_05482f4d520d534e.txt, sec. 2 (Ghosh et al. 2017), Key Results (iii)",
     statement=("Bounded losses are more robust to label noise than unbounded ones: trained on uniformly noisy "
                "labels (eta = 0.2, 0.4, 0.6; c = 10) by a network that can memorise them, each of MAE and MSE (on "

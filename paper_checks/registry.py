@@ -42,6 +42,7 @@ class Claim:
     check: CheckFn
     reconstructed: bool = False
     space: Callable[[], SearchSpace] | None = None
+    figures: tuple[str, ...] = ()
 
 
 REGISTRY: dict[str, Claim] = {}
@@ -56,11 +57,13 @@ def claim(
     method: str,
     reconstructed: bool = False,
     space: Callable[[], SearchSpace] | None = None,
+    figures: tuple[str, ...] = (),
 ) -> Callable[[CheckFn], CheckFn]:
     """Register the decorated function as the check of claim ``id``.
 
     ``space`` (a factory of :class:`SearchSpace`) makes the claim explorable with
-    ``python -m paper_checks explore ID``.
+    ``python -m paper_checks explore ID``. ``figures`` names the figures of
+    ``python -m figures`` drawn from the same computation (listed in the report).
     """
     paper = id.split(".", 1)[0]
     if paper not in PAPERS:
@@ -73,7 +76,8 @@ def claim(
     def deco(fn: CheckFn) -> CheckFn:
         if id in REGISTRY:
             raise ValueError(f"claim {id!r} is registered twice")
-        REGISTRY[id] = Claim(id, paper, source, statement, expected, method, fn, reconstructed, space)
+        REGISTRY[id] = Claim(id, paper, source, statement, expected, method, fn, reconstructed, space,
+                             tuple(figures))
         return fn
 
     return deco

@@ -59,6 +59,7 @@ def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
         ev = claim.check(ctx)
         if not isinstance(ev, Evidence):
             raise TypeError(f"check of {claim.id} returned {type(ev).__name__}, not Evidence")
+        ev.figures = list(dict.fromkeys([*ev.figures, *claim.figures]))
         return Result(claim, ev, time.perf_counter() - t0)
     except Exception as exc:  # a crashing check is reported, not hidden
         tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
