@@ -114,10 +114,14 @@ def _explore(claim_id: str, budget: int, seed: int) -> int:
     print(f"evaluated {res.evaluated} points")
     print("worst case found:")
     print(json.dumps(res.to_json(), indent=1, default=str))
+    for note in res.notes:
+        print(f"note: {note}")
     if res.verified:
         print("=> counterexample, verified in exact arithmetic")
     elif res.worst_margin < 0:
-        print("=> negative margin in floating point, not confirmed exactly")
+        exact = f" (exact margin there: {res.exact_margin})" if res.exact_margin is not None else ""
+        print(f"=> no verified counterexample: the floating-point margin {res.worst_margin:.3g} is not negative "
+              f"in exact arithmetic{exact}")
     else:
         print("=> no counterexample found within the budget")
     return 0

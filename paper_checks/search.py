@@ -416,9 +416,10 @@ def search(
             ok, text, val = _fails_exactly(space, small)
         if ok:
             result.counterexample = small
-            result.exact_margin = text
-            result.exact_margin_value = val
             result.verified = True
         else:
             result.notes.append("negative floating-point margin not confirmed in exact arithmetic (rounding artefact)")
+        if text:  # the exact margin at the (rounded) point, failing or not
+            result.exact_margin = text
+            result.exact_margin_value = val
     return result
