@@ -17,6 +17,7 @@ from paper_checks.search import SearchSpace
 PAPERS = {
     "ghosh17": "Ghosh, Kumar & Sastry 2017, symmetric losses (via Li's notes 003 and Zhang & Sabuncu 004 sec. 3.1)",
     "gce18": "Zhang & Sabuncu 2018, generalized cross entropy (004; also 003)",
+    "patrini17": "Patrini et al. 2017, loss correction (002)",
 }
 # modules that register claims, imported by load(); a paper may span several
 MODULES = (
@@ -24,6 +25,9 @@ MODULES = (
     "paper_checks.gce18",
     "paper_checks.ghosh17_sim",
     "paper_checks.gce18_sim",
+    "paper_checks.patrini17",
+    "paper_checks.patrini17_sim",
+    "paper_checks.patrini17_hessian",
 )
 
 CheckFn = Callable[[Context], Evidence]

@@ -1,0 +1,1 @@
+"""Checks of patrini17 (placeholder until its checks land)."""

@@ -1,0 +1,88 @@
+"""Corrected losses against brute-force expectations and finite differences (Patrini et al. 2017)."""
+import numpy as np
+import pytest
+
+from simulate.correction import FORWARD_BASES, backward_corrected, forward_corrected, loss_table
+from simulate.losses import get_loss, softmax
+from simulate.noise import TransitionMatrix, random_transition, uniform_noise
+
+
+def _fd(loss, z, y, h=1e-6):
+    out = np.zeros_like(z)
+    for k in range(z.shape[1]):
+        dz = np.zeros_like(z)
+        dz[:, k] = h
+        out[:, k] = (loss.value(z + dz, y, from_logits=True) - loss.value(z - dz, y, from_logits=True)) / (2 * h)
+    return out
+
+
+@pytest.fixture
+def setup():
+    rng = np.random.default_rng(0)
+    T = random_transition(4, rng, diag=0.7)
+    z = rng.normal(size=(8, 4)) * 2
+    return T, z, np.arange(8) % 4
+
+
+@pytest.mark.parametrize("base", [("cce", {}), ("lq", {"q": 0.5}), ("mse", {})])
+def test_backward_is_unbiased_brute_force(setup, base):
+    """Thm 1: sum_j T[y, j] l_back(p, j) = l(p, y), by a plain loop over y and j."""
+    T, z, _ = setup
+    p = softmax(z)
+    loss = get_loss(base[0], **base[1])
+    back = backward_corrected(loss, T)
+    for n in range(p.shape[0]):
+        for y in range(4):
+            expect = sum(T.matrix[y, j] * back.value(p[n : n + 1], np.array([j]))[0] for j in range(4))
+            assert expect == pytest.approx(loss.value(p[n : n + 1], np.array([y]))[0], rel=1e-10)
+
+
+@pytest.mark.parametrize("name", FORWARD_BASES)
+def test_forward_is_base_loss_of_noisy_distribution(setup, name):
+    T, z, y = setup
+    kw = {"q": 0.5} if name == "lq" else {}
+    fwd = forward_corrected(name, T, **kw)
+    p = softmax(z)
+    for n in range(p.shape[0]):
+        q = [sum(p[n, i] * T.matrix[i, j] for i in range(4)) for j in range(4)]
+        expect = get_loss(name, **kw).value(np.array([q]), np.array([y[n]]))[0]
+        assert fwd.value(z[n : n + 1], y[n : n + 1], from_logits=True)[0] == pytest.approx(expect, rel=1e-10)
+    np.testing.assert_allclose(fwd.grad(z, y), _fd(fwd, z, y), atol=1e-6)
+
+
+def test_backward_gradient(setup):
+    T, z, y = setup
+    back = backward_corrected(get_loss("cce"), T)
+    np.testing.assert_allclose(back.grad(z, y), _fd(back, z, y), atol=1e-6)
+    # for CE the rows of T^-1 sum to one, so the gradient is p - T^-1[y]
+    np.testing.assert_allclose(back.grad(z, y), softmax(z) - T.inverse()[y], atol=1e-12)
+
+
+def test_identity_T_changes_nothing(setup):
+    _, z, y = setup
+    I = TransitionMatrix(np.eye(4))
+    np.testing.assert_allclose(backward_corrected(get_loss("cce"), I).value(z, y, from_logits=True),
+                               get_loss("cce").value(z, y, from_logits=True))
+    np.testing.assert_allclose(forward_corrected("cce", I).value(z, y, from_logits=True),
+                               get_loss("cce").value(z, y, from_logits=True), rtol=1e-12)
+
+
+def test_forward_cce_with_zero_entries_is_finite():
+    T = TransitionMatrix([[1.0, 0.0], [0.3, 0.7]])
+    z = np.array([[50.0, -50.0], [-50.0, 50.0]])
+    v = forward_corrected("cce", T).value(z, np.array([1, 0]), from_logits=True)
+    assert np.all(np.isfinite(v))
+
+
+def test_bad_input():
+    T = uniform_noise(3, 0.2)
+    with pytest.raises(ValueError, match="cond ="):
+        backward_corrected(get_loss("cce"), uniform_noise(3, 2 / 3))
+    backward_corrected(get_loss("cce"), uniform_noise(3, 2 / 3), mix=0.5)  # mixing is the remedy
+    with pytest.raises(ValueError, match="3 x 3 but the inputs have c = 4"):
+        backward_corrected(get_loss("cce"), T).value(np.full((2, 4), 0.25), np.array([0, 1]))
+    with pytest.raises(ValueError, match="supports"):
+        forward_corrected("rce", T)
+    with pytest.raises(TypeError):
+        backward_corrected(get_loss("cce"), np.eye(3))
+    assert loss_table(get_loss("cce"), np.full((2, 3), 1 / 3)).shape == (2, 3)
