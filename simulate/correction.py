@@ -44,6 +44,8 @@ def backward_matrix(T: TransitionMatrix, mix: float = 0.0, max_cond: float = MAX
     Raises ``ValueError`` quoting ``cond(T)`` when the (mixed) matrix is singular or worse
     conditioned than ``max_cond``.
     """
+    if not isinstance(T, TransitionMatrix):
+        raise TypeError(f"T must be a TransitionMatrix, got {type(T).__name__}")
     return (T.mixed(mix) if mix else T).inverse(max_cond)
 
 
@@ -116,6 +118,8 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
     """
     if name not in FORWARD_BASES:
         raise ValueError(f"forward correction supports {FORWARD_BASES}, got {name!r}")
+    if not isinstance(T, TransitionMatrix):
+        raise TypeError(f"T must be a TransitionMatrix, got {type(T).__name__}")
     base = get_loss(name, **params)
     logT = None
 
