@@ -7,7 +7,7 @@ from typing import Callable
 
 FigureFn = Callable[[Path, str, str], Path]
 FIGURES: dict[str, FigureFn] = {}
-MODULES = ("figures.ghosh17", "figures.gce18")
+MODULES = ("figures.ghosh17", "figures.gce18", "figures.patrini17")
 FORMATS = ("png", "pdf", "svg")
 
 
