@@ -65,9 +65,9 @@ def markdown(doc: dict[str, Any]) -> str:
         if c.get("condition"):
             out += [f"**Condition**: {c['condition']}", ""]
         if c.get("counterexample"):
-            out += ["**Counterexample**:", "", "```json", json.dumps(c["counterexample"], indent=1), "```", ""]
+            out += ["**Counterexample**:", "", "```json", json.dumps(c["counterexample"], indent=1, ensure_ascii=False), "```", ""]
         if c.get("numbers"):
-            out += ["**Numbers**:", "", "```json", json.dumps(c["numbers"], indent=1)[:6000], "```", ""]
+            out += ["**Numbers**:", "", "```json", json.dumps(c["numbers"], indent=1, ensure_ascii=False)[:6000], "```", ""]
         if c.get("figures"):
             out += ["**Figures**: " + ", ".join(c["figures"]), ""]
     return "\n".join(out)
