@@ -49,3 +49,76 @@ def hessian_blocks_figure(out: Path, fmt: str, precision: str) -> Path:
                 ax.set_ylabel(label)
     fig.colorbar(im, ax=axes, label=r"$\|D_{ab}\|_F / \|H\|_F$", shrink=0.8)
     return save(fig, out, "patrini17_hessian_blocks", fmt)
+
+
+@figure("patrini17_anchor_error")
+def anchor_error_figure(out: Path, fmt: str, precision: str) -> Path:
+    """Error of the anchor-point estimate of ``T`` (``002`` Eqs. 12-13) against the size of ``X'``.
+
+    Exact ``ptilde`` (Thm 3's assumption 2), MNIST flips at N = 0.2; argmax (solid) and 97th
+    percentile (dashed), for populations with 1% and 5% perfect examples per class and without
+    any. Dotted lines: the exact large-sample limits. The setting of ``patrini17.thm3_anchor``.
+    """
+    from figures.style import COLUMN
+    from simulate.anchors import anchor_error_curves, standard_anchor_populations
+    from simulate.experiments import mnist_flip_matrix
+
+    rng = np.random.default_rng(0)
+    pops = standard_anchor_populations(10, rng)
+    n_seeds = {"quick": 5, "standard": 20, "full": 40}[precision]
+    res = anchor_error_curves(rng, mnist_flip_matrix(0.2), pops, n_seeds=n_seeds)
+    sizes = np.asarray(res["sizes"])
+    err = np.asarray(res["error"])  # (population, estimator, size, seed)
+    colors = ["#1b9e77", "#7570b3", "#d95f02"]
+    fig, ax = new(COLUMN)
+    for p, name in enumerate(res["populations"]):
+        for a, est in enumerate(res["estimators"]):
+            ls = "-" if a == 0 else "--"
+            m = err[p, a].mean(axis=-1)
+            se = err[p, a].std(axis=-1, ddof=1) / np.sqrt(err.shape[-1])
+            ax.errorbar(sizes, m, yerr=se, color=colors[p], ls=ls, marker="o", ms=2, capsize=1,
+                        label=f"{name}, {est}")
+            ax.axhline(float(np.asarray(res["limit_error"])[p, a]), color=colors[p], ls=":", lw=0.6)
+    ax.set_xscale("log")
+    ax.set_xlabel("size of $X'$")
+    ax.set_ylabel(r"$\|\hat T - T\|_\infty$")
+    ax.legend(frameon=False, fontsize=5)
+    ax.set_title("anchor estimator, exact $\\tilde p$, MNIST flips N = 0.2")
+    return save(fig, out, "patrini17_anchor_error", fmt)
+
+
+@figure("patrini17_accuracy_table")
+def accuracy_table_figure(out: Path, fmt: str, precision: str) -> Path:
+    """Table 2 in miniature as grouped bars: clean-test accuracy of cross-entropy, backward and
+    forward correction (true and estimated ``T``) for the three noise settings, on Gaussian
+    clusters and, when scikit-learn is installed, its bundled digits. Mean +- s.e. over seeds;
+    the setting of ``patrini17.forward_beats_backward``."""
+    from simulate.experiments import correction_accuracy
+
+    n_seeds = {"quick": 3, "standard": 6, "full": 12}[precision]
+    datasets = ["clusters"]
+    try:
+        import sklearn  # noqa: F401
+
+        datasets.append("digits")
+    except ImportError:  # the optional 'replicate' extra is absent: clusters only
+        pass
+    fig, axes = new(WIDE, ncols=len(datasets), sharey=True)
+    axes = np.atleast_1d(axes)
+    colors = ["#666666", "#d95f02", "#1b9e77", "#fdae6b", "#a1d99b"]
+    for ax, ds in zip(axes, datasets):
+        res = correction_accuracy(np.random.default_rng(3), dataset=ds, n_seeds=n_seeds)
+        acc = np.asarray(res["acc"]) * (100 if np.nanmax(res["acc"]) <= 1 else 1)  # (method, setting, seed)
+        M, K, S = acc.shape
+        width = 0.8 / M
+        for m, name in enumerate(res["methods"]):
+            mean = np.nanmean(acc[m], axis=-1)
+            se = np.nanstd(acc[m], axis=-1, ddof=1) / np.sqrt(S)
+            ax.bar(np.arange(K) + (m - (M - 1) / 2) * width, mean, width, yerr=se, capsize=1,
+                   color=colors[m % len(colors)], label=name)
+        ax.set_xticks(np.arange(K), list(res["settings"]))
+        ax.set_title("Gaussian clusters" if ds == "clusters" else "8x8 digits (scikit-learn)")
+        ax.set_ylim(40, 100)
+    axes[0].set_ylabel("clean-test accuracy (%)")
+    axes[-1].legend(frameon=False, fontsize=6, loc="lower left")
+    return save(fig, out, "patrini17_accuracy_table", fmt)
