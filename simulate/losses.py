@@ -261,6 +261,8 @@ class Loss:
     grad: Callable[[Any, Any], Any]
     bounded: bool
     symmetric: bool
+    table: Callable[[Any, bool], Any] | None = None
+    """``table(inputs, from_logits)`` -> ``L[n, k] = l(p_n, k)`` for every label in one pass, where cheap."""
 
 
 def get_loss(name: str, **params: float) -> Loss:
@@ -296,4 +298,40 @@ def get_loss(name: str, **params: float) -> Loss:
         grad=lambda logits, labels: grad(logits, labels, **params),
         bounded=bounded,
         symmetric=symmetric,
+        table=(lambda inputs, from_logits=False: label_table(name, inputs, from_logits=from_logits))
+        if name in TABLE_LOSSES else None,
     )
+
+
+TABLE_LOSSES = ("cce", "mae", "mse", "unhinged")
+
+
+def label_table(name: str, inputs: Any, *, from_logits: bool = False) -> Any:
+    """``L[n, k] = l(p_n, e_k)`` for every label ``k`` in one pass, shape (n, c).
+
+    For the parameter-free losses that depend on ``p`` alone: ``cce`` (``-log p_k``),
+    ``mae`` (``2 - 2 p_k``), ``mse`` (``||p||^2 - 2 p_k + 1``), ``unhinged`` (``1 - p_k``).
+    Backward correction needs the loss for every label (Patrini et al. 2017, Eq. 4).
+    """
+    if name not in TABLE_LOSSES:
+        raise ValueError(f"label_table supports {TABLE_LOSSES}, got {name!r}")
+    inputs = _check_inputs(inputs)
+    xp = namespace_of(inputs)
+    if from_logits:
+        if not bool(xp.all(xp.isfinite(inputs))):
+            raise ValueError("logits contain NaN or infinite values")
+        logp = log_softmax(inputs)
+        if name == "cce":
+            return -logp
+        p = xp.exp(logp)
+    else:
+        check_simplex(inputs)
+        p = inputs
+        if name == "cce":
+            with np.errstate(divide="ignore"):
+                return -xp.log(p)
+    if name == "mae":
+        return 2.0 - 2.0 * p
+    if name == "unhinged":
+        return 1.0 - p
+    return (p * p).sum(axis=1, keepdims=True) - 2.0 * p + 1.0

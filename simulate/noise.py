@@ -257,3 +257,87 @@ def sample_count_table(class_counts: Any, T: TransitionMatrix, rng: np.random.Ge
             mass -= T.matrix[i, j]
         out[i, -1] = left
     return out
+
+
+# ---------------------------------------------------------------- Patrini et al. 2017, sec. 5.1
+MNIST_FLIPS: tuple[tuple[int, int], ...] = ((2, 7), (3, 8), (5, 6), (6, 5), (7, 1))
+"""Patrini et al. 2017 (``002``) sec. 5.1: digits 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1."""
+
+CIFAR10_CLASSES: tuple[str, ...] = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
+                                    "ship", "truck")
+"""The standard CIFAR-10 class indices."""
+
+CIFAR10_FLIPS: tuple[tuple[int, int], ...] = ((9, 1), (2, 0), (4, 7), (3, 5), (5, 3))
+"""``002`` sec. 5.1: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG."""
+
+
+def _check_rate(N: float) -> float:
+    if isinstance(N, bool) or not isinstance(N, (int, float, np.integer, np.floating)) or not 0.0 <= float(N) <= 1.0:
+        raise ValueError(f"flip rate N must be a number in [0, 1], got {N!r}")
+    return float(N)
+
+
+def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> TransitionMatrix:
+    """``T = I`` except, for each flip ``(a, b)``, ``T[a, a] = 1 - N`` and ``T[a, b] = N``.
+
+    The parametrisation of Patrini et al. 2017 (``002``) sec. 5.1: "ground truth and wrong
+    class have probability respectively of 1 - N, N".
+
+    Parameters
+    ----------
+    c : number of classes
+    flips : pairs ``(source, target)`` of distinct classes, at most one per source
+    N : flip rate in ``[0, 1]``
+
+    Raises
+    ------
+    ValueError
+        For ``N`` outside ``[0, 1]`` (or not a number), a class outside ``[0, c)``, a self-flip,
+        or two flips out of one class; the message quotes the value.
+    """
+    _check_classes(c)
+    N = _check_rate(N)
+    sources = [a for a, _ in flips]
+    if len(set(sources)) != len(sources):
+        raise ValueError(f"each class may flip to one other class only, got flips {flips}")
+    T = np.eye(c)
+    for a, b in flips:
+        if not (0 <= a < c and 0 <= b < c) or a == b:
+            raise ValueError(f"flip ({a}, {b}) is not between two distinct classes of 0..{c - 1}")
+        T[a, a] = 1.0 - N
+        T[a, b] = N
+    return TransitionMatrix(T)
+
+
+def mnist_flips(N: float) -> TransitionMatrix:
+    """MNIST noise of Patrini et al. 2017 (``002``) sec. 5.1 / Eq. 17 (left): c = 10,
+    2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1, each with probability ``N``.
+
+    ``det T = (1 - N)^3 (1 - 2N)``: singular at ``N = 1/2`` (the 5 <-> 6 block) and ``N = 1``.
+    """
+    return flip_transition(10, MNIST_FLIPS, N)
+
+
+def cifar10_flips(N: float) -> TransitionMatrix:
+    """CIFAR-10 noise of ``002`` sec. 5.1: TRUCK -> AUTOMOBILE (9 -> 1), BIRD -> AIRPLANE
+    (2 -> 0), DEER -> HORSE (4 -> 7), CAT <-> DOG (3 <-> 5), each with probability ``N``.
+
+    Class indices are the standard ones (:data:`CIFAR10_CLASSES`). ``det T = (1 - N)^3 (1 - 2N)``.
+    """
+    return flip_transition(10, CIFAR10_FLIPS, N)
+
+
+def cifar100_flips(N: float) -> TransitionMatrix:
+    """CIFAR-100 noise of ``002`` sec. 5.1: "the 100 classes are grouped into 20 5-size
+    superclasses ... Within super-classes, the noise flips each class into the next, circularly."
+
+    Reading: super-class ``s`` (``s = 0..19``) is the five consecutive classes
+    ``5s, ..., 5s + 4``, and class ``5s + k`` goes to ``5s + (k + 1) mod 5`` with probability
+    ``N`` (as the widely copied reference implementation builds it). With the dataset's
+    alphabetical fine-label indices these are not the semantic super-classes, but any grouping
+    gives the same matrix up to one simultaneous permutation of rows and columns, so
+    determinant, conditioning and anchors are the same. Each block is ``(1 - N) I + N P`` with
+    ``P`` a 5-cycle: ``det = ((1 - N)^5 + N^5)^20 > 0`` for every ``N`` in ``[0, 1]``.
+    """
+    flips = tuple((5 * s + k, 5 * s + (k + 1) % 5) for s in range(20) for k in range(5))
+    return flip_transition(100, flips, N)

@@ -11,4 +11,8 @@ Modules, one topic each:
 - :mod:`theory.noisy_risk`: the noisy risk as an affine function of the clean risk
   under uniform noise, and the class-dependent identity of Ghosh et al.
 - :mod:`theory.gce`: the bounds of Zhang & Sabuncu 2018, Eqs. 7-11 and Thms 1-2.
+- :mod:`theory.correction`: backward and forward loss correction (Patrini et al. 2017,
+  Thms 1-2) for generic symbolic ``T``, and the sec. 5.1 noise matrices with symbolic ``N``.
+- :mod:`theory.hessian`: exact Hessians of tiny ReLU/linear networks, the exact
+  counterexample to Patrini et al. 2017, Thm 4 across layers.
 """

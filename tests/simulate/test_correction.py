@@ -86,3 +86,66 @@ def test_bad_input():
     with pytest.raises(TypeError):
         backward_corrected(get_loss("cce"), np.eye(3))
     assert loss_table(get_loss("cce"), np.full((2, 3), 1 / 3)).shape == (2, 3)
+
+
+# ---------------------------------------------------------------- one-pass paths (speed), against the per-label loop
+from simulate.correction import _TINY  # noqa: E402
+from simulate.losses import Loss  # noqa: E402
+
+
+def _slow_table(base, inputs, from_logits):
+    return np.stack([base.value(inputs, np.full(inputs.shape[0], k), from_logits=from_logits)
+                     for k in range(inputs.shape[1])], axis=1)
+
+
+@pytest.mark.parametrize("name", ["cce", "mae", "mse", "unhinged", "rce"])
+def test_loss_table_fast_path_equals_per_label_loop(name):
+    rng = np.random.default_rng(3)
+    z = rng.normal(size=(20, 5)) * 4
+    base = get_loss(name)
+    np.testing.assert_allclose(loss_table(base, z, from_logits=True), _slow_table(base, z, True), rtol=1e-12, atol=1e-12)
+    p = softmax(z)
+    np.testing.assert_allclose(loss_table(base, p), _slow_table(base, p, False), rtol=1e-12, atol=1e-12)
+
+
+def test_a_custom_loss_reusing_a_name_is_not_fast_pathed():
+    real = get_loss("cce")
+    fake = Loss("cce", lambda inputs, labels, from_logits=False: 2 * real.value(inputs, labels, from_logits=from_logits),
+                real.grad, bounded=False, symmetric=False)
+    z = np.random.default_rng(4).normal(size=(6, 3))
+    np.testing.assert_allclose(loss_table(fake, z, from_logits=True), 2 * loss_table(real, z, from_logits=True))
+    T = random_transition(3, np.random.default_rng(5), diag=0.7)
+    y = np.arange(6) % 3
+    np.testing.assert_allclose(backward_corrected(fake, T).value(z, y, from_logits=True),
+                               2 * backward_corrected(real, T).value(z, y, from_logits=True), rtol=1e-12)
+
+
+def test_backward_cce_from_logits_equals_table_form_at_extreme_logits():
+    rng = np.random.default_rng(6)
+    T = random_transition(4, rng, diag=0.6)
+    z = rng.normal(size=(50, 4)) * 60  # softmax entries down to ~1e-100
+    y = rng.integers(0, 4, 50)
+    back = backward_corrected(get_loss("cce"), T)
+    expect = (T.inverse()[y] * _slow_table(get_loss("cce"), z, True)).sum(axis=1)
+    np.testing.assert_allclose(back.value(z, y, from_logits=True), expect, rtol=1e-10, atol=1e-9)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        back.value(np.array([[0.0, np.nan, 1.0, 2.0]]), np.array([0]), from_logits=True)
+
+
+def test_forward_cce_one_pass_equals_log_space_including_underflow():
+    rng = np.random.default_rng(7)
+    T = TransitionMatrix([[0.8, 0.2, 0.0], [0.0, 0.7, 0.3], [0.1, 0.0, 0.9]])
+    z = np.vstack([rng.normal(size=(30, 3)) * 5,
+                   [[800.0, -800.0, 0.0], [0.0, 900.0, -900.0], [-750.0, 0.0, 750.0]]])  # num underflows
+    y = np.concatenate([rng.integers(0, 3, 30), [1, 2, 1]])
+    fwd = forward_corrected("cce", T).value(z, y, from_logits=True)
+    logp = z - z.max(axis=1, keepdims=True)
+    logp -= np.log(np.exp(logp).sum(axis=1, keepdims=True))
+    with np.errstate(divide="ignore"):
+        a = logp + np.log(T.matrix[:, y].T)
+    m = a.max(axis=1, keepdims=True)
+    expect = -(m[:, 0] + np.log(np.exp(a - m).sum(axis=1)))
+    assert np.all(np.isfinite(fwd)) and _TINY > 0
+    np.testing.assert_allclose(fwd, expect, rtol=1e-12, atol=1e-9)
+    with pytest.raises(ValueError, match="NaN or infinite"):
+        forward_corrected("cce", T).value(np.array([[0.0, np.inf, 1.0]]), np.array([0]), from_logits=True)

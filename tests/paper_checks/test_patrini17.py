@@ -1,0 +1,115 @@
+"""patrini17 checks: each helper reports failure when fed a wrong formula, a wrong loss or a wrong domain."""
+import numpy as np
+import pytest
+import sympy
+
+from paper_checks import patrini17 as P
+from paper_checks.context import Context
+from paper_checks.registry import load
+from simulate.correction_mc import conditioning_study, matrix_corrected
+from simulate.losses import Loss
+from theory import correction as tc
+
+R = sympy.Rational
+MINE = {"patrini17.thm1_backward": "proved", "patrini17.backward_negative": "proved",
+        "patrini17.backward_conditioning": "qualified", "patrini17.thm2_forward": "proved",
+        "patrini17.benchmark_T": "qualified"}
+
+
+def ctx(cid="patrini17.test"):
+    return Context(cid, precision="quick")
+
+
+def test_registered_with_expected_verdicts():
+    reg = load()
+    for cid, verdict in MINE.items():
+        assert cid in reg and reg[cid].expected == verdict
+        assert "002_72071653b2462005.txt" in reg[cid].source
+    assert reg["patrini17.backward_conditioning"].figures == ("patrini17_backward_variance",)
+
+
+def test_thm1_refutes_a_wrong_formula():
+    ev = P.thm1_evidence(ctx(), correction=lambda T, l: tc.backward_correction(T.T, l))  # T^-T l
+    assert ev.verdict == "refuted" and ev.counterexample["c"] == 2
+    c = ev.counterexample["c"]
+    assert ev.counterexample["E_noisy|y[l_back]"] != ev.counterexample["l"][:c]
+
+
+def test_thm1_mc_catches_a_wrong_implementation():
+    ev = P.thm1_evidence(ctx(), make_loss=lambda base, T: matrix_corrected(base, np.eye(T.c)))  # no correction
+    assert ev.verdict == "inconclusive" and "Monte Carlo" in ev.summary
+
+
+def test_thm1_proved():
+    ev = P.thm1_evidence(ctx())
+    assert ev.verdict == "proved"
+    assert all(v["agrees"] for v in ev.numbers["monte_carlo"]["cases"].values())
+
+
+def test_negative_example_and_no_example_without_noise():
+    ev = P.negative_evidence(ctx())
+    assert ev.verdict == "proved" and ev.numbers["example"]["l_back_float"] == pytest.approx(-np.log(4 / 3))
+    assert ev.numbers["example"]["library_value"] == pytest.approx(-np.log(4 / 3), rel=1e-12)
+    none = P.negative_evidence(ctx(), max_den=3, transitions=lambda a, b: sympy.eye(2))
+    assert none.verdict == "inconclusive"
+
+
+def test_conditioning_refutes_when_variance_does_not_grow():
+    # a constant loss: T^-1 (k 1) = k 1, so its corrected variance is 0 at every cond(T)
+    const = Loss("const", lambda inputs, labels, from_logits=False: np.ones(len(labels)),
+                 lambda logits, labels: np.zeros_like(logits), bounded=True, symmetric=True)
+    st = conditioning_study(np.random.default_rng(0), c=4, n_x=20, ratios=(0.0, 0.5, 0.9), rates=(), mixes=(0.0, 0.1),
+                            base=const)
+    ev = P.conditioning_evidence(ctx(), st)
+    assert ev.verdict == "refuted" and ev.counterexample["family"] == "uniform"
+
+
+def test_conditioning_on_a_small_study():
+    st = conditioning_study(np.random.default_rng(1), c=4, n_x=40, ratios=(0.0, 0.5, 0.9, 0.97), rates=(),
+                            mixes=(0.0, 0.05, 0.1))
+    ev = P.conditioning_evidence(ctx(), st)
+    assert ev.verdict in ("qualified", "confirmed")
+    fam = ev.numbers["families"]["uniform"]
+    assert fam["variance_increasing_in_cond"] and fam["mc_growth_significant"]
+    if ev.verdict == "qualified":
+        assert "n*(w, T)" in ev.condition
+
+
+def test_thm2_refutes_an_improper_loss_passed_as_proper():
+    ev = P.thm2_evidence(ctx(), proper=("mae",))
+    assert ev.verdict == "refuted"
+    ce = ev.counterexample
+    assert float(ce["F(p_star)"]) < float(ce["F(p_clean)"])
+
+
+def test_thm2_reports_improper_losses():
+    ev = P.thm2_evidence(ctx())
+    assert ev.verdict == "proved"
+    assert ev.numbers["mae_forward"]["vertex_as_predicted"] > 0
+    assert ev.numbers["lq_forward_q=0.5"]["mean_l1_from_p"] > 1e-3
+    assert max(ev.numbers["numerical"]["max_abs_error_p_star_vs_p_clean"].values()) < 1e-6
+
+
+def test_benchmark_T_depends_on_the_rates():
+    assert P.benchmark_evidence(ctx(), used_rates=(R(1, 5),)).verdict == "proved"
+    ev = P.benchmark_evidence(ctx(), used_rates=(R(1, 2),))
+    assert ev.verdict == "refuted" and ev.counterexample["N"] == R(1, 2)
+    q = P.benchmark_evidence(ctx())
+    assert q.verdict == "qualified" and "0 <= N < 1/2" in q.condition
+    assert q.numbers["mnist"]["at_used_rates"]["3/5"]["wrong_anchor_columns"] == [5, 6, 7]
+    assert q.numbers["cifar100"]["at_used_rates"]["3/5"]["n_wrong"] == 100
+    # with exact p(noisy|x), Eqs. 12-13 recover T at N = 1/5 and not at 3/5
+    assert q.numbers["mnist"]["at_used_rates"]["1/5"]["eq12_max_abs_error_T_hat"] == 0.0
+    assert q.numbers["mnist"]["at_used_rates"]["3/5"]["eq12_max_abs_error_T_hat"] > 0.1
+
+
+def test_benchmark_T_with_a_matrix_whose_anchors_always_hold():
+    ident = {"identity": lambda r: sympy.eye(3) * (1 - r) + sympy.ones(3, 3) * r / 3}
+    ev = P.benchmark_evidence(ctx(), used_rates=(R(1, 5), R(3, 5)), matrices=ident)
+    assert ev.verdict == "proved"
+
+
+def test_fmt_rates():
+    assert P._fmt_rates(sympy.Interval(0, R(1, 2))) == "0 <= N <= 1/2"
+    assert P._fmt_rates(sympy.Interval.Ropen(0, R(1, 2))) == "0 <= N < 1/2"
+    assert P._fmt_rates(sympy.S.EmptySet) == "no N"

@@ -1,0 +1,616 @@
+"""Loss correction, exactly (Patrini et al. 2017, ``002_72071653b2462005.txt``).
+
+Convention (DESIGN.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)``.
+
+- **Backward** (sec. 4.1, Thm 1): ``l_back = T^-1 l``, the vector of corrected losses over
+  the observable labels. Written here as ``adj(T) l / det(T)`` so that unbiasedness,
+  ``E_{noisy | clean = y} (T^-1 l)_noisy = (T T^-1 l)_y = l_y``, becomes the polynomial
+  identity ``T adj(T) l = det(T) l``, which SymPy checks by expansion for a generic ``T``
+  (``c`` = 2..4, every row summing to 1 through its last column ``1 - sum`` of the others).
+- **Negativity** (sec. 4.1, "not always non-negative"): the backward-corrected cross-entropy
+  ``sum_k (T^-1)_jk (-log p_k)`` at exact rational points; its sign is decided exactly by
+  comparing ``prod_k p_k^(D r_k)`` with 1 (``D`` clearing the denominators of ``r = T^-1[j]``).
+- **Forward** (sec. 4.2, Thm 2, Eqs. 8-10): the inverse link ``phi^-1 = T^T psi^-1`` and the
+  pointwise forward-corrected noisy risk ``sum_j pt_j l(T^T p, j)`` with
+  ``pt = T^T p_clean``. For cross-entropy and the square (Brier) loss its minimiser over the
+  simplex is ``p_clean``; for MAE it is affine in ``p`` (a vertex minimises it) and for
+  ``L_q`` ``p_clean`` is not even stationary.
+- **Benchmark matrices** (sec. 5.1): MNIST (2->7, 3->8, 5<->6, 7->1), CIFAR-10 (TRUCK ->
+  AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG) and CIFAR-100 (circular flips
+  within 20 super-classes of 5) at symbolic rate ``N``; their determinants (block by block),
+  the rates where they are singular, and the rates where Thm 3's argmax (Eq. 12) lands on the
+  right anchor: ``argmax_x p(noisy = i | x)`` is the perfect example of the class ``k``
+  maximising ``T[k, i]``, so column ``i`` needs ``T[i, i] >= T[k, i]`` for every ``k``.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import sympy
+
+from theory.simplex import check_classes, free_point
+
+N = sympy.Symbol("N", nonnegative=True)
+"""The flip rate of the sec. 5.1 matrices (``002``): ground truth kept with ``1 - N``."""
+
+UNIT = sympy.Interval(0, 1)
+
+MNIST_FLIPS: tuple[tuple[int, int], ...] = ((2, 7), (3, 8), (5, 6), (6, 5), (7, 1))
+"""``002`` sec. 5.1: 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1 (digit = class index)."""
+
+CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
+CIFAR10_FLIPS: tuple[tuple[int, int], ...] = ((9, 1), (2, 0), (4, 7), (3, 5), (5, 3))
+"""``002`` sec. 5.1: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG."""
+
+CIFAR100_SUPERCLASSES, CIFAR100_SUBCLASSES = 20, 5
+CIFAR100_FLIPS: tuple[tuple[int, int], ...] = tuple(
+    (5 * s + k, 5 * s + (k + 1) % 5) for s in range(CIFAR100_SUPERCLASSES) for k in range(CIFAR100_SUBCLASSES))
+"""``002`` sec. 5.1: within each super-class ``{5s, ..., 5s + 4}``, class ``5s + k`` -> ``5s + (k+1) mod 5``."""
+
+BENCHMARKS = ("mnist", "cifar10", "cifar100")
+
+
+# ---------------------------------------------------------------- generic transition matrices
+def generic_transition(c: int, name: str = "t") -> tuple[sympy.Matrix, list[sympy.Symbol]]:
+    """A symbolic row-stochastic ``c x c`` matrix: ``T[i, j] = t_ij`` for ``j < c - 1``,
+    ``T[i, c-1] = 1 - sum_j t_ij``.
+
+    Returns
+    -------
+    T : sympy.Matrix, shape (c, c), every row summing to 1 identically
+    symbols : the ``c (c - 1)`` free entries
+    """
+    c = check_classes(c)
+    rows, syms = [], []
+    for i in range(c):
+        r = list(sympy.symbols(f"{name}{i}_0:{c - 1}"))
+        syms += r
+        rows.append([*r, 1 - sum(r)])
+    return sympy.Matrix(rows), syms
+
+
+def _check_square(T: sympy.Matrix, c: int | None = None) -> int:
+    if not isinstance(T, sympy.MatrixBase) or T.rows != T.cols or T.rows < 2:
+        raise ValueError(f"T must be a square SymPy matrix with c >= 2, got {getattr(T, 'shape', T)!r}")
+    if c is not None and T.rows != c:
+        raise ValueError(f"T is {T.rows} x {T.rows} but c = {c}")
+    return int(T.rows)
+
+
+# ---------------------------------------------------------------- backward correction (Thm 1)
+Correction = Callable[[sympy.Matrix, Sequence[Any]], tuple[list[sympy.Expr], sympy.Expr]]
+"""``(T, l) -> (numerators, denominator)`` of the corrected loss vector ``l_back = num / den``."""
+
+
+def backward_correction(T: sympy.Matrix, losses: Sequence[Any]) -> tuple[list[sympy.Expr], sympy.Expr]:
+    """``T^-1 l`` as ``(adj(T) l, det(T))`` (``002`` Thm 1, Eq. in sec. 4.1).
+
+    ``(T^-1 l)_j = (adj(T) l)_j / det(T)``; polynomial in the entries of ``T``, so identities
+    become polynomial identities.
+
+    Raises
+    ------
+    ValueError
+        When ``l`` does not have ``c`` entries.
+    """
+    c = _check_square(T)
+    if len(losses) != c:
+        raise ValueError(f"need one loss per class: T is {c} x {c}, got {len(losses)} losses")
+    adj = T.adjugate(method="berkowitz")
+    num = adj * sympy.Matrix(list(losses))
+    return [num[j] for j in range(c)], T.det(method="berkowitz")
+
+
+@dataclass
+class BackwardUnbiasedness:
+    """Thm 1 for one ``c``, a generic row-stochastic ``T`` and free losses ``l_k``.
+
+    Attributes
+    ----------
+    c : number of classes
+    det : ``det(T)`` (the theorem needs it non-zero)
+    identity : ``T l_back == l`` identically, i.e. ``E_{noisy | clean = y} l_back = l_y``
+    expectation : ``sum_j (p T)_j l_back_j == sum_y p_y l_y`` identically for a free simplex
+        point ``p = p(y|x)`` (the statement ``E_{noisy|x} l_back = E_{y|x} l``)
+    residual : the first non-zero entry of ``T num - den l`` (``0`` when the identity holds)
+    """
+
+    c: int
+    det: sympy.Expr
+    identity: bool
+    expectation: bool
+    residual: sympy.Expr = sympy.Integer(0)
+
+    @property
+    def holds(self) -> bool:
+        return self.identity and self.expectation
+
+
+def backward_unbiased(c: int, correction: Correction = backward_correction) -> BackwardUnbiasedness:
+    """Check Thm 1 (``002``) symbolically for a generic ``c x c`` row-stochastic ``T``.
+
+    With ``l_back = num / den`` from ``correction``, unbiasedness given the clean label is
+    ``T num - den l = 0`` (expanded, ``c`` polynomials); averaged over a free clean label
+    distribution ``p`` it is ``p^T T num - den p^T l = 0``. Pass another ``correction``
+    (e.g. ``T^-T l``, the column-orientation mistake) to see the identity fail.
+    """
+    c = check_classes(c)
+    T, _ = generic_transition(c)
+    L = list(sympy.symbols(f"l0:{c}"))
+    num, den = correction(T, L)
+    res = sympy.expand(T * sympy.Matrix(num) - den * sympy.Matrix(L))
+    residual = next((r for r in res if r != 0), sympy.Integer(0))
+    identity = residual == 0
+    p, _ = free_point(c, "p")
+    noisy = sympy.Matrix([p]) * T  # the noisy label distribution (p T)_j
+    lhs = sum((noisy[j] * num[j] for j in range(c)), sympy.Integer(0))
+    rhs = den * sum((p[k] * L[k] for k in range(c)), sympy.Integer(0))
+    expectation = sympy.expand(lhs - rhs) == 0
+    return BackwardUnbiasedness(c, sympy.factor(den), identity, expectation, residual)
+
+
+def inverse(T: sympy.Matrix) -> sympy.Matrix:
+    """Exact ``T^-1``; ``ValueError`` quoting ``det(T)`` when ``T`` is singular."""
+    _check_square(T)
+    d = T.det(method="berkowitz")
+    if sympy.simplify(d) == 0:
+        raise ValueError(f"T is singular (det(T) = {d}); backward correction needs T^-1")
+    return T.inv(method="LU")
+
+
+def log_combination_sign(coeffs: Sequence[Any], probs: Sequence[Any]) -> int:
+    """The exact sign of ``sum_k r_k (-log p_k)`` for rational ``r_k`` and rational ``p_k`` in (0, 1].
+
+    With ``D`` the lcm of the denominators of ``r``, the sum is ``-(1/D) log prod_k p_k^(D r_k)``,
+    whose sign is that of ``1 - prod_k p_k^(D r_k)``, a rational number.
+    """
+    rs = [sympy.Rational(r) for r in coeffs]
+    ps = [sympy.Rational(p) for p in probs]
+    if len(rs) != len(ps):
+        raise ValueError(f"need one coefficient per probability, got {len(rs)} and {len(ps)}")
+    if any(not (0 < p <= 1) for p in ps):
+        raise ValueError(f"probabilities must lie in (0, 1], got {ps}")
+    D = math.lcm(*[int(r.q) for r in rs]) if rs else 1
+    prod = sympy.Integer(1)
+    for r, p in zip(rs, ps):
+        prod *= p ** int(r * D)
+    return int(sympy.sign(1 - prod))
+
+
+def backward_ce(T: sympy.Matrix, p: Sequence[Any], j: int) -> sympy.Expr:
+    """The backward-corrected cross-entropy ``sum_k (T^-1)_jk (-log p_k)`` at the noisy label ``j``."""
+    c = _check_square(T, len(p))
+    if not 0 <= j < c:
+        raise ValueError(f"label j must lie in [0, {c - 1}], got {j!r}")
+    Ti = inverse(T)
+    return sympy.Add(*[Ti[j, k] * (-sympy.log(sympy.sympify(p[k]))) for k in range(c)])
+
+
+@dataclass
+class NegativeExample:
+    """An exact point where the backward-corrected loss is negative."""
+
+    T: list[list[sympy.Rational]]
+    T_inverse: list[list[sympy.Rational]]
+    p: list[sympy.Rational]
+    label: int
+    value: sympy.Expr
+    sign: int
+    complexity: int
+
+
+def _rationals(max_den: int) -> list[sympy.Rational]:
+    vals = {sympy.Rational(a, b) for b in range(1, max_den + 1) for a in range(0, b + 1)}
+    return sorted(vals, key=lambda r: (r.q, r.p))
+
+
+def smallest_negative_backward_ce(max_den: int = 4,
+                                  transitions: Callable[[sympy.Rational, sympy.Rational], sympy.Matrix] | None = None,
+                                  ) -> tuple[NegativeExample | None, int]:
+    """The simplest ``c = 2`` instance where the backward-corrected cross-entropy is negative.
+
+    Enumerates ``T = [[1 - a, a], [b, 1 - b]]`` (non-singular), ``p = (p0, 1 - p0)`` with
+    ``p0`` in the open interval, and the noisy label ``j``, over rationals with denominators
+    ``<= max_den``, ordered by the sum of the denominators of ``a, b, p0`` (then by value).
+    The sign is decided exactly (:func:`log_combination_sign`). ``transitions`` replaces the
+    family of ``T`` (e.g. the identity, to see no example found).
+
+    Returns
+    -------
+    example : the first negative instance, or None
+    evaluated : how many instances were examined
+    """
+    if max_den < 2:
+        raise ValueError(f"max_den must be at least 2, got {max_den!r}")
+    rs = _rationals(max_den)
+    interior = [r for r in rs if 0 < r < 1]
+    make = transitions or (lambda a, b: sympy.Matrix([[1 - a, a], [b, 1 - b]]))
+    cands = sorted(((a, b, p0) for a in rs for b in rs for p0 in interior),
+                   key=lambda t: (sum(int(v.q) for v in t), t[0] + t[1], t[2]))
+    evaluated = 0
+    for a, b, p0 in cands:
+        T = make(a, b)
+        if T.det() == 0:
+            continue
+        Ti = T.inv()
+        p = [p0, 1 - p0]
+        for j in range(2):
+            evaluated += 1
+            s = log_combination_sign([Ti[j, 0], Ti[j, 1]], p)
+            if s < 0:
+                val = sympy.nsimplify(sympy.expand_log(backward_ce(T, p, j), force=True))
+                return NegativeExample([list(T.row(i)) for i in range(2)], [list(Ti.row(i)) for i in range(2)], p, j,
+                                       sympy.logcombine(val, force=True), s,
+                                       sum(int(v.q) for v in (a, b, p0))), evaluated
+    return None, evaluated
+
+
+def inverse_min_entry(T: sympy.Matrix) -> tuple[sympy.Expr, tuple[int, int]]:
+    """The smallest entry of ``T^-1`` and its position.
+
+    A non-negative matrix has a non-negative inverse only if it is a (scaled) permutation,
+    so for every non-singular stochastic ``T`` other than a permutation some ``(T^-1)_jk < 0``;
+    sending ``p_k -> 0`` then drives the backward-corrected cross-entropy of label ``j`` to
+    ``-oo``.
+    """
+    Ti = inverse(T)
+    c = Ti.rows
+    pos = min(((j, k) for j in range(c) for k in range(c)), key=lambda jk: Ti[jk])
+    return Ti[pos], pos
+
+
+# ---------------------------------------------------------------- forward correction (Thm 2)
+def softmax(z: Sequence[Any]) -> list[sympy.Expr]:
+    """``psi^-1(z) = softmax(z)``, the inverse link of cross-entropy (``002`` sec. 4.2)."""
+    e = [sympy.exp(sympy.sympify(v)) for v in z]
+    s = sympy.Add(*e)
+    return [v / s for v in e]
+
+
+def forward_inverse_link(T: sympy.Matrix, z: Sequence[Any]) -> list[sympy.Expr]:
+    """``phi^-1(z) = T^T psi^-1(z) = T^T softmax(z)`` (``002`` Eq. 8)."""
+    c = _check_square(T, len(z))
+    p = softmax(z)
+    return [sympy.Add(*[T[i, j] * p[i] for i in range(c)]) for j in range(c)]
+
+
+def forward_link(T: sympy.Matrix, q: Sequence[Any]) -> list[sympy.Expr]:
+    """``phi(q) = psi((T^-1)^T q)`` with ``psi = log`` (the softmax link up to an additive constant; ``002`` Eq. 8)."""
+    c = _check_square(T, len(q))
+    Ti = inverse(T)
+    return [sympy.log(sympy.Add(*[Ti[i, j] * sympy.sympify(q[i]) for i in range(c)])) for j in range(c)]
+
+
+def pushforward(T: sympy.Matrix, p: Sequence[Any]) -> list[sympy.Expr]:
+    """``T^T p``: the noisy label distribution implied by the clean one (``002`` Eq. 5)."""
+    c = _check_square(T, len(p))
+    return [sympy.Add(*[T[i, j] * sympy.sympify(p[i]) for i in range(c)]) for j in range(c)]
+
+
+def _ce(q: Sequence[Any], j: int) -> sympy.Expr:
+    return -sympy.log(q[j])
+
+
+def _brier(q: Sequence[Any], j: int) -> sympy.Expr:
+    return sympy.Add(*[((1 if k == j else 0) - q[k]) ** 2 for k in range(len(q))])
+
+
+def _mae(q: Sequence[Any], j: int) -> sympy.Expr:
+    return 2 - 2 * q[j]  # ||e_j - q||_1 on the simplex
+
+
+def _lq(a: Any) -> Callable[[Sequence[Any], int], sympy.Expr]:
+    return lambda q, j: (1 - q[j] ** a) / a
+
+
+PROBABILITY_LOSSES: dict[str, Callable[[Sequence[Any], int], sympy.Expr]] = {"cce": _ce, "mse": _brier, "mae": _mae}
+
+
+def probability_loss(name: str, q_exponent: Any = sympy.Rational(1, 2)) -> Callable[[Sequence[Any], int], sympy.Expr]:
+    """``l(q, j)`` on the simplex: ``cce`` ``-log q_j``, ``mse`` ``||e_j - q||^2``, ``mae`` ``2 - 2 q_j``,
+    ``lq`` ``(1 - q_j^a)/a`` with ``a = q_exponent`` (Zhang & Sabuncu 2018, Eq. 6)."""
+    if name == "lq":
+        return _lq(sympy.sympify(q_exponent))
+    if name not in PROBABILITY_LOSSES:
+        raise ValueError(f"name must be one of cce, mse, mae, lq, got {name!r}")
+    return PROBABILITY_LOSSES[name]
+
+
+def forward_risk(loss: Callable[[Sequence[Any], int], sympy.Expr], T: sympy.Matrix, p: Sequence[Any],
+                 pt: Sequence[Any]) -> sympy.Expr:
+    """``sum_j pt_j l(T^T p, j)``: the forward-corrected noisy risk at one input (``002`` Thm 2)."""
+    q = pushforward(T, p)
+    return sympy.Add(*[sympy.sympify(pt[j]) * loss(q, j) for j in range(len(q))])
+
+
+@dataclass
+class ForwardMinimiser:
+    """Thm 2 (``002``) at one input, for one loss and one ``c``, generic row-stochastic ``T``.
+
+    With ``pt = T^T p_clean`` and ``F(p) = sum_j pt_j l(T^T p, j)`` over the simplex:
+
+    Attributes
+    ----------
+    loss, c
+    maps_into_simplex : ``sum_j (T^T p)_j == 1`` identically (``T^T`` maps the simplex into it)
+    stationary : the gradient of ``F`` at ``p_clean`` is a constant vector (KKT on the simplex)
+    gradient : that gradient (simplified)
+    curvature : how ``F`` is convex and strictly so: a Hessian identity or an exact decomposition
+    unique_preimage : ``T^T p = T^T p_clean`` has the unique solution ``p_clean`` (``det T != 0``)
+    minimiser_is_clean : all of the above
+    """
+
+    loss: str
+    c: int
+    maps_into_simplex: bool
+    stationary: bool
+    gradient: list[sympy.Expr]
+    curvature: str
+    curvature_ok: bool
+    unique_preimage: bool
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def minimiser_is_clean(self) -> bool:
+        return self.maps_into_simplex and self.stationary and self.curvature_ok and self.unique_preimage
+
+
+def _free_simplex_and_T(c: int) -> tuple[sympy.Matrix, list[sympy.Expr], list[sympy.Symbol], list[sympy.Expr]]:
+    T, _ = generic_transition(c)
+    p, psyms = free_point(c, "p")
+    return T, p, psyms, pushforward(T, p)
+
+
+def _unique_preimage(T: sympy.Matrix, p_clean: Sequence[Any]) -> bool:
+    c = T.rows
+    x = sympy.symbols(f"x0:{c}")
+    rhs = pushforward(T, p_clean)
+    eqs = [sympy.Add(*[T[i, j] * x[i] for i in range(c)]) - rhs[j] for j in range(c)]
+    sol = sympy.linsolve(eqs, x)  # generic solution, valid where det(T) != 0
+    if len(sol) != 1:
+        return False
+    (s,) = sol
+    return all(sympy.simplify(s[k] - p_clean[k]) == 0 for k in range(c))
+
+
+def _stationary(F: sympy.Expr, syms_full: Sequence[sympy.Symbol], at: dict[Any, Any],
+                polynomial: bool = False) -> tuple[bool, list[sympy.Expr]]:
+    """Whether the gradient of ``F`` at ``at`` is one constant vector (KKT on the simplex), and the gradient."""
+    simp = sympy.expand if polynomial else sympy.simplify
+    grad = [simp(sympy.diff(F, s).subs(at)) for s in syms_full]
+    const = all(simp(g - grad[0]) == 0 for g in grad[1:])
+    return const, grad
+
+
+def forward_minimiser(loss: str, c: int, q_exponent: Any = sympy.Rational(1, 2)) -> ForwardMinimiser:
+    """Derive where the forward-corrected noisy risk is minimised (``002`` Thm 2, Eqs. 8-10).
+
+    ``F(p) = sum_j pt_j l(T^T p, j)`` with ``pt = T^T p_clean`` is written as a function of the
+    ``c`` coordinates ``p_k`` (unconstrained, so its gradient is meaningful; the simplex is the
+    constraint ``sum p = 1``), for a generic row-stochastic ``T`` and a free ``p_clean``.
+
+    - ``"cce"``: gradient ``-sum_j T_kj pt_j / (T^T p)_j``, at ``p_clean`` equal to ``-1`` for
+      every ``k`` (row sums): stationary (KKT). Convex (``-log`` of a linear map); the Hessian
+      at ``p_clean`` is ``T diag(1/pt) T^T`` and ``x^T T D T^T x = sum_j d_j (T^T x)_j^2``
+      (checked with free ``d_j > 0`` in place of ``1/pt_j``): positive definite when ``det T != 0``.
+    - ``"mse"`` (Brier): ``F = ||q - pt||^2 + 1 - ||pt||^2`` with ``q = T^T p`` (identity on
+      the simplex), minimal exactly where ``q = pt``.
+    - ``"mae"``: ``F = 2 - 2 p . (T pt)`` is affine in ``p``: a vertex ``e_k``,
+      ``k = argmax (T pt)_k``, minimises it; ``p_clean`` is not stationary in general.
+    - ``"lq"``: at ``p_clean`` the gradient is ``-sum_j T_kj pt_j^a``, not constant in ``k``:
+      ``p_clean`` is not a minimiser in the interior.
+
+    In every case ``T^T p = T^T p_clean`` is solved for ``p`` (unique where ``det T != 0``).
+    """
+    c = check_classes(c)
+    if loss not in ("cce", "mse", "mae", "lq"):
+        raise ValueError(f"loss must be one of cce, mse, mae, lq, got {loss!r}")
+    T, _ = generic_transition(c)
+    P = list(sympy.symbols(f"P0:{c}", positive=True))  # unconstrained coordinates of p
+    pc, pc_syms = free_point(c, "r")  # p_clean
+    pt = pushforward(T, pc)
+    q = pushforward(T, P)
+    maps = sympy.expand(sympy.Add(*pushforward(T, pc)) - 1) == 0
+    at = dict(zip(P, pc))
+    unique = _unique_preimage(T, pc)
+    notes: dict[str, Any] = {}
+    if loss == "cce":
+        F = forward_risk(_ce, T, P, pt)
+        stationary, grad = _stationary(F, P, at)
+        d = list(sympy.symbols(f"d0:{c}", positive=True))
+        x = sympy.Matrix(sympy.symbols(f"x0:{c}"))
+        H = T * sympy.diag(*d) * T.T
+        # x^T H x = sum_j d_j (T^T x)_j^2: a sum of squares, zero only where T^T x = 0
+        quad = (x.T * H * x)[0]
+        sos = sympy.Add(*[d[j] * sympy.Add(*[T[i, j] * x[i] for i in range(c)]) ** 2 for j in range(c)])
+        cb = sympy.expand(quad - sos) == 0
+        # the Hessian of F at p_clean is T diag(1/pt) T^T: compare one entry exactly
+        Hk = sympy.simplify(sympy.diff(F, P[0], P[c - 1]).subs(at)
+                            - sympy.Add(*[T[0, j] * T[c - 1, j] / pt[j] for j in range(c)]))
+        curvature_ok = cb and Hk == 0
+        curvature = ("Hessian at p_clean = T diag(1/pt) T^T, and x^T T D T^T x = sum_j d_j (T^T x)_j^2 (d_j > 0): "
+                     "positive definite iff det T != 0; F is convex (-log of a linear map)")
+        notes["hessian_entry_check"] = Hk == 0
+    elif loss == "mse":
+        qf, _ = free_point(c, "q")
+        ptf, _ = free_point(c, "s")
+        F_q = sympy.Add(*[ptf[j] * _brier(qf, j) for j in range(c)])
+        ident = sympy.Add(*[(qf[k] - ptf[k]) ** 2 for k in range(c)]) + 1 - sympy.Add(*[v**2 for v in ptf])
+        curvature_ok = sympy.expand(F_q - ident) == 0
+        curvature = "on the simplex F = ||T^T p - pt||^2 + 1 - ||pt||^2: minimal exactly where T^T p = pt"
+        F = forward_risk(_brier, T, P, pt)
+        # dF/dp_k = sum_j T_kj (2 q_j sum(pt) - 2 pt_j): zero at q = pt since sum(pt) = 1
+        stationary, grad = _stationary(F, P, at, polynomial=True)
+    elif loss == "mae":
+        F = forward_risk(_mae, T, P, pt)
+        lin = 2 * sympy.Add(*pt) - 2 * sympy.Add(*[P[k] * sympy.Add(*[T[k, j] * pt[j] for j in range(c)])
+                                                   for k in range(c)])
+        affine = sympy.expand(F - lin) == 0
+        hess_zero = all(sympy.diff(F, a, b) == 0 for a in P for b in P)
+        stationary, grad = _stationary(F, P, at, polynomial=True)
+        curvature_ok = False  # affine: the minimiser is a vertex, not p_clean
+        curvature = "F = 2 - 2 p . (T pt) is affine in p (zero Hessian): a vertex e_k, k = argmax (T pt)_k, minimises it"
+        notes.update({"affine": affine and hess_zero})
+    else:
+        a = sympy.sympify(q_exponent)
+        F = forward_risk(_lq(a), T, P, pt)
+        stationary, grad = _stationary(F, P, at)
+        curvature_ok = True
+        curvature = f"convex (q^a concave for a = {a}); stationary points satisfy pt_j q_j^(a-1) = const, i.e. q ∝ pt^(1/(1-a))"
+        notes["q_exponent"] = a
+    return ForwardMinimiser(loss, c, maps, stationary, grad, curvature, curvature_ok, unique, notes)
+
+
+# ---------------------------------------------------------------- sec. 5.1 matrices
+def flip_matrix(c: int, flips: Sequence[tuple[int, int]], rate: Any = N) -> sympy.Matrix:
+    """``T = I`` except ``T[a, a] = 1 - N``, ``T[a, b] = N`` for each flip ``(a, b)`` (``002`` sec. 5.1).
+
+    Raises
+    ------
+    ValueError
+        For a numeric rate outside ``[0, 1]``, an index outside ``[0, c)``, a self-flip or
+        two flips out of one class.
+    """
+    c = check_classes(c)
+    rate = sympy.sympify(rate)
+    if rate.is_number and not (0 <= rate <= 1):
+        raise ValueError(f"flip rate N must lie in [0, 1], got {rate}")
+    sources = [a for a, _ in flips]
+    if len(set(sources)) != len(sources):
+        raise ValueError(f"each class may flip to one other class only, got {flips}")
+    M = sympy.eye(c)
+    for a, b in flips:
+        if not (0 <= a < c and 0 <= b < c) or a == b:
+            raise ValueError(f"flip ({a}, {b}) is not between two distinct classes of 0..{c - 1}")
+        M[a, a] = 1 - rate
+        M[a, b] = rate
+    return M
+
+
+def mnist_flips(rate: Any = N) -> sympy.Matrix:
+    """MNIST: 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1 with probability ``N`` (``002`` sec. 5.1, Eq. 17 left)."""
+    return flip_matrix(10, MNIST_FLIPS, rate)
+
+
+def cifar10_flips(rate: Any = N) -> sympy.Matrix:
+    """CIFAR-10: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG (``002`` sec. 5.1)."""
+    return flip_matrix(10, CIFAR10_FLIPS, rate)
+
+
+def cifar100_flips(rate: Any = N) -> sympy.Matrix:
+    """CIFAR-100: circular flips within 20 super-classes of 5 consecutive classes (``002`` sec. 5.1)."""
+    return flip_matrix(100, CIFAR100_FLIPS, rate)
+
+
+def benchmark_matrix(name: str, rate: Any = N) -> sympy.Matrix:
+    """One of :data:`BENCHMARKS` at rate ``rate``."""
+    makers = {"mnist": mnist_flips, "cifar10": cifar10_flips, "cifar100": cifar100_flips}
+    if name not in makers:
+        raise ValueError(f"unknown benchmark {name!r}; choose one of {', '.join(BENCHMARKS)}")
+    return makers[name](rate)
+
+
+def blocks(M: sympy.Matrix) -> list[list[int]]:
+    """Index sets of the connected components of the non-zero pattern of ``M`` (rows and columns).
+
+    ``M`` is block diagonal after one simultaneous permutation of rows and columns, which
+    leaves the determinant unchanged, so ``det M`` is the product of the blocks' determinants.
+    """
+    c = _check_square(M)
+    parent = list(range(c))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for (i, j), v in M.todok().items():
+        if v != 0:
+            parent[find(i)] = find(j)
+    comps: dict[int, list[int]] = {}
+    for i in range(c):
+        comps.setdefault(find(i), []).append(i)
+    return sorted(comps.values())
+
+
+def block_determinant(M: sympy.Matrix) -> sympy.Expr:
+    """``det M`` as the product of its blocks' determinants (see :func:`blocks`), factored."""
+    d = sympy.Integer(1)
+    for b in blocks(M):
+        d *= M.extract(b, b).det(method="berkowitz")
+    return sympy.factor(d)
+
+
+def singular_rates(det: sympy.Expr, rate: sympy.Symbol = N) -> sympy.Set:
+    """The rates ``N`` in ``[0, 1]`` where ``det = 0`` (solved factor by factor, real roots only)."""
+    coeff, factors = sympy.factor_list(sympy.sympify(det), rate)
+    if coeff == 0:  # identically singular
+        return UNIT
+    out: sympy.Set = sympy.S.EmptySet
+    for f, _mult in factors:
+        roots = sympy.Poly(f, rate).real_roots()
+        out = out.union(sympy.FiniteSet(*[r for r in roots if bool(0 <= r) and bool(r <= 1)]))
+    return out
+
+
+@dataclass
+class AnchorColumns:
+    """Where Eq. 12's ``argmax_x p(noisy = i | x)`` lands on the perfect example of class ``i``.
+
+    With perfect examples, ``p(noisy = i | x) = sum_k T[k, i] p(k | x)`` is linear in
+    ``p(.|x)``, so the argmax over ``x`` is the perfect example of ``argmax_k T[k, i]``.
+
+    Attributes
+    ----------
+    weak : column ``i`` -> rates where ``T[i, i] >= T[k, i]`` for every ``k`` (the right anchor is among the maximisers)
+    strict : column ``i`` -> rates where ``T[i, i] > T[k, i]`` for every ``k != i`` (it is the unique maximiser)
+    all_weak, all_strict : the intersections over the columns
+    """
+
+    weak: dict[int, sympy.Set]
+    strict: dict[int, sympy.Set]
+    all_weak: sympy.Set
+    all_strict: sympy.Set
+
+    def wrong_columns(self, value: Any) -> list[int]:
+        """Columns whose anchor is not the unique maximiser at rate ``value``."""
+        v = sympy.sympify(value)
+        return [i for i, s in self.strict.items() if not bool(s.contains(v))]
+
+
+def anchor_columns(M: sympy.Matrix, rate: sympy.Symbol = N) -> AnchorColumns:
+    """Per column, the rates in ``[0, 1]`` at which Eq. 12 (``002``) picks the right anchor."""
+    c = _check_square(M)
+    cache: dict[tuple[sympy.Expr, sympy.Expr, bool], sympy.Set] = {}
+
+    def where(diag: sympy.Expr, other: sympy.Expr, strict: bool) -> sympy.Set:
+        key = (diag, other, strict)
+        if key not in cache:
+            rel = (diag - other > 0) if strict else (diag - other >= 0)
+            cache[key] = sympy.solveset(rel, rate, UNIT) if rel not in (sympy.true, sympy.false) else \
+                (UNIT if rel == sympy.true else sympy.S.EmptySet)
+        return cache[key]
+
+    cols = [list(M.col(i)) for i in range(c)]
+    weak, strict = {}, {}
+    for i in range(c):
+        others = {v for k, v in enumerate(cols[i]) if k != i}
+        w, s = UNIT, UNIT
+        for o in others:
+            w = w.intersect(where(cols[i][i], o, False))
+            s = s.intersect(where(cols[i][i], o, True))
+        weak[i], strict[i] = w, s
+    all_w, all_s = UNIT, UNIT
+    for i in range(c):
+        all_w, all_s = all_w.intersect(weak[i]), all_s.intersect(strict[i])
+    return AnchorColumns(weak, strict, all_w, all_s)
+
+
+def anchor_class(M: sympy.Matrix, i: int, value: Any) -> list[int]:
+    """The classes ``k`` whose perfect example maximises ``p(noisy = i | x)`` at rate ``value``."""
+    col = [sympy.sympify(v).subs(N, value) for v in M.col(i)]
+    top = max(col)
+    return [k for k, v in enumerate(col) if v == top]
