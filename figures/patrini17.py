@@ -122,3 +122,42 @@ def accuracy_table_figure(out: Path, fmt: str, precision: str) -> Path:
     axes[0].set_ylabel("clean-test accuracy (%)")
     axes[-1].legend(frameon=False, fontsize=6, loc="lower left")
     return save(fig, out, "patrini17_accuracy_table", fmt)
+
+
+@figure("patrini17_backward_variance")
+def backward_variance_figure(out: Path, fmt: str, precision: str) -> Path:
+    """Exact variance (left) and bias (right) of the backward-corrected cross-entropy against
+    ``cond(T)``, for uniform noise and the sec. 5.1 MNIST flips as N -> 1/2, with ``T`` mixed
+    with the identity by several weights (``002`` sec. 4.1, 6). Mixing trades variance for a
+    bias that does not shrink with the sample size. The setting of ``patrini17.backward_conditioning``."""
+    import matplotlib
+
+    from simulate.correction_mc import conditioning_study
+
+    study = conditioning_study(np.random.default_rng(0))
+    cmap = matplotlib.colormaps["viridis"]
+    fig, axes = new(WIDE, ncols=2)
+    families = sorted({p.family for p in study.points})
+    markers = {fam: m for fam, m in zip(families, "os^")}
+    for i, mix in enumerate(study.mixes):
+        col = cmap(i / max(1, len(study.mixes) - 1))
+        for fam in families:
+            pts = study.select(fam, mix)
+            cond = [p.cond_T for p in pts]
+            var = [p.exact.variance for p in pts]
+            bias = [abs(p.exact.mean - p.exact.clean_mean) for p in pts]
+            ls = "-" if fam == families[0] else "--"
+            label = f"{fam}, mix {mix:g}"
+            axes[0].plot(cond, var, ls=ls, marker=markers[fam], ms=2.5, color=col, label=label)
+            bias = np.where(np.asarray(bias) > 1e-12, bias, np.nan)  # exactly unbiased points: off the log scale
+            axes[1].plot(cond, bias, ls=ls, marker=markers[fam], ms=2.5, color=col, label=label)
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("cond(T)")
+    axes[0].set_ylabel("variance of the corrected loss")
+    axes[1].set_ylabel("|bias| of the corrected risk")
+    axes[1].set_ylim(bottom=1e-4)
+    axes[0].legend(frameon=False, fontsize=5, ncol=2)
+    axes[1].set_title("unmixed: unbiased (not shown on the log scale)")
+    return save(fig, out, "patrini17_backward_variance", fmt)
