@@ -18,6 +18,9 @@ PAPERS = {
     "ghosh17": "Ghosh, Kumar & Sastry 2017, symmetric losses (via Li's notes 003 and Zhang & Sabuncu 004 sec. 3.1)",
     "gce18": "Zhang & Sabuncu 2018, generalized cross entropy (004; also 003)",
     "patrini17": "Patrini et al. 2017, loss correction (002)",
+    "imae19": "Wang et al. 2019, IMAE: gradient magnitude as example weight (via Li's notes 003)",
+    "sce19": "Wang et al. 2019, symmetric cross entropy (via Li's notes 003)",
+    "dmi19": "Xu et al. 2019, L_DMI: determinant-based mutual information (via Li's notes 003)",
 }
 # modules that register claims, imported by load(); a paper may span several
 MODULES = (
@@ -28,6 +31,9 @@ MODULES = (
     "paper_checks.patrini17",
     "paper_checks.patrini17_sim",
     "paper_checks.patrini17_hessian",
+    "paper_checks.imae19",
+    "paper_checks.sce19",
+    "paper_checks.dmi19",
 )
 
 CheckFn = Callable[[Context], Evidence]

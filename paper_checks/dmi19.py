@@ -1,0 +1,1 @@
+"""Checks of dmi19 (placeholder until its checks land)."""

@@ -1,0 +1,1 @@
+"""Checks of imae19 (placeholder until its checks land)."""

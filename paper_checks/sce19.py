@@ -1,0 +1,1 @@
+"""Checks of sce19 (placeholder until its checks land)."""
