@@ -1,0 +1,112 @@
+"""Embedding losses and miners against plain loops over all pairs and triplets."""
+import numpy as np
+import pytest
+
+from simulate.embedding import (all_triplets, batch_hard, hard_negatives, margin_loss, normalize,
+                                pairwise_distances, positive_pairs, random_negatives, sample_pairs,
+                                semi_hard_negatives, triplet_loss)
+
+
+@pytest.fixture
+def batch():
+    rng = np.random.default_rng(0)
+    E = normalize(rng.normal(size=(30, 6)))
+    y = rng.integers(0, 4, 30)
+    return E, y, pairwise_distances(E)
+
+
+def test_distances_against_loop(batch, xp):
+    E, _, D = batch
+    Dx = pairwise_distances(xp.asarray(E))
+    Dx = Dx.get() if hasattr(Dx, "get") else Dx
+    for i in range(len(E)):
+        for j in range(len(E)):
+            assert Dx[i, j] == pytest.approx(np.sqrt(((E[i] - E[j]) ** 2).sum()), abs=1e-7)
+
+
+def test_all_triplets_against_loop(batch):
+    _, y, _ = batch
+    got = set(zip(*[v.tolist() for v in all_triplets(y)]))
+    exp = {(a, p, n) for a in range(30) for p in range(30) for n in range(30)
+           if a != p and y[a] == y[p] and y[n] != y[a]}
+    assert got == exp
+
+
+def test_hard_and_batch_hard_against_loop(batch):
+    _, y, D = batch
+    for a, p, n in zip(*hard_negatives(D, y)):
+        assert D[a, n] == min(D[a, k] for k in range(30) if y[k] != y[a]) and y[a] == y[p]
+    a, p, n = batch_hard(D, y)
+    for aa, pp, nn in zip(a, p, n):
+        assert D[aa, pp] == max(D[aa, k] for k in range(30) if k != aa and y[k] == y[aa])
+        assert D[aa, nn] == min(D[aa, k] for k in range(30) if y[k] != y[aa])
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.3, 1.0])
+def test_semi_hard_against_loop(batch, alpha):
+    _, y, D = batch
+    exp = []
+    for a in range(30):
+        for p in range(30):
+            if a != p and y[a] == y[p]:
+                c = [(D[a, n], n) for n in range(30) if y[n] != y[a] and D[a, n] > D[a, p]]
+                if c and min(c)[0] < D[a, p] + alpha:
+                    exp.append((a, p, min(c)[1]))
+    got = sorted(zip(*[v.tolist() for v in semi_hard_negatives(D, y, alpha)]))
+    assert got == sorted(exp)
+
+
+def test_semi_hard_with_large_unnormalised_distances():
+    rng = np.random.default_rng(1)
+    E = rng.normal(size=(20, 3)) * 50
+    y = np.arange(20) % 3
+    D = pairwise_distances(E)
+    a, p, n = semi_hard_negatives(D, y, 40.0)
+    for aa, pp, nn in zip(a, p, n):
+        assert D[aa, pp] < D[aa, nn] < D[aa, pp] + 40.0 and y[nn] != y[aa]
+
+
+def test_random_negatives_are_uniform(batch):
+    _, y, _ = batch
+    rng = np.random.default_rng(2)
+    a0 = int(positive_pairs(y)[0][0])
+    negs = np.flatnonzero(y != y[a0])
+    draws = []
+    for _ in range(400):
+        a, _, n = random_negatives(y, rng)
+        draws += n[a == a0].tolist()
+    freq = np.bincount(draws, minlength=30)[negs] / len(draws)
+    assert np.all(np.abs(freq - 1 / len(negs)) < 5 * np.sqrt(1 / len(negs) / len(draws)) + 1e-9)
+
+
+def test_losses():
+    D = np.array([0.0, 0.5, 1.5, 2.0])
+    same = np.array([True, True, False, False])
+    np.testing.assert_allclose(margin_loss(D, same, 0.5, 1.0), [0.0, 0.0, 0.0, 0.0])
+    np.testing.assert_allclose(margin_loss(D, ~same, 0.5, 1.0), [1.5, 1.0, 1.0, 1.5])
+    np.testing.assert_allclose(triplet_loss(np.zeros(2), np.zeros(2), 0.2), [0.2, 0.2])  # collapse
+
+
+def test_pair_sampling(batch):
+    _, y, _ = batch
+    rng = np.random.default_rng(3)
+    i, j, s = sample_pairs(y, 2001, rng, "balanced")
+    assert s.sum() == 1000 and np.all(i != j) and np.all(s == (y[i] == y[j]))
+    i, j, s = sample_pairs(y, 20000, rng, "natural")
+    counts = np.bincount(y, minlength=4)
+    p_same = ((counts * (counts - 1)).sum()) / (30 * 29)
+    assert abs(s.mean() - p_same) < 5 * np.sqrt(p_same * (1 - p_same) / 20000)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: hard_negatives(np.zeros((3, 3)), np.array([1, 1, 1])), "single class"),
+    (lambda: hard_negatives(np.zeros((3, 3)), np.array([0, 1, 2])), "no positives"),
+    (lambda: margin_loss(np.zeros(2), np.ones(2, bool), 0.0, 1.0), "alpha must be positive, got 0.0"),
+    (lambda: triplet_loss(np.zeros(2), np.zeros(2), -1), "got -1"),
+    (lambda: normalize(np.array([[np.nan, 1.0], [1.0, 0.0]])), "NaN"),
+    (lambda: normalize(np.array([[0.0, 0.0], [1.0, 0.0]])), "zero embedding"),
+    (lambda: sample_pairs(np.array([0, 1, 0]), 4, np.random.default_rng(0), "weird"), "balanced"),
+])
+def test_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
