@@ -1,0 +1,83 @@
+"""dmi19 checks: each reaches its recorded verdict, and each reports failure when fed a wrong formula or measure."""
+import pytest
+import sympy
+
+from paper_checks import dmi19 as P
+from paper_checks.context import Context
+from paper_checks.registry import load
+
+MINE = {"dmi19.properties": "proved", "dmi19.relative_invariance": "proved", "dmi19.mi_not_invariant": "proved",
+        "dmi19.dmi_order_invariant": "qualified", "dmi19.main_theorem": "proved", "dmi19.notes_question": "confirmed",
+        "dmi19.loss_minimiser": "qualified"}
+
+
+def ctx(cid="dmi19.test"):
+    return Context(cid, precision="quick")
+
+
+def test_registered_with_expected_verdicts_sources_and_figures():
+    reg = load()
+    for cid, verdict in MINE.items():
+        assert cid in reg and reg[cid].expected == verdict
+        assert "003_05482f4d520d534e.txt" in reg[cid].source and "Eq" in reg[cid].source
+    assert reg["dmi19.main_theorem"].figures == reg["dmi19.relative_invariance"].figures == ("dmi19_dmi_vs_noise",)
+    assert reg["dmi19.mi_not_invariant"].figures == reg["dmi19.dmi_order_invariant"].figures == ("dmi19_mi_vs_dmi",)
+    for cid in ("dmi19.properties", "dmi19.mi_not_invariant", "dmi19.dmi_order_invariant"):
+        assert reg[cid].space is not None and reg[cid].space().params
+
+
+@pytest.mark.parametrize("cid", list(MINE))
+def test_each_check_reaches_its_verdict_at_quick(cid):
+    ev = load()[cid].check(ctx(cid))
+    assert ev.verdict == MINE[cid], ev.summary
+    if ev.verdict == "qualified":
+        assert "det T != 0" in ev.condition and ev.counterexample
+
+
+def test_properties_refute_a_signed_determinant():
+    ev = P.properties_evidence(ctx(), measure="signed_det")
+    assert ev.verdict == "refuted" and ev.counterexample
+
+
+def test_relative_invariance_refutes_a_wrong_factor():
+    ev = P.relative_invariance_evidence(ctx(), factor=lambda d: d * d)
+    assert ev.verdict == "refuted"
+    assert not any(v["agrees"] for v in ev.numbers["monte_carlo"]["cases"].values())
+
+
+def test_mi_example_is_exact_and_dmi_cannot_flip():
+    ev = P.mi_not_invariant_evidence(ctx())
+    cx = ev.counterexample
+    assert cx["c"] == 2 and sympy.N(cx["MI(h,Y)"] - cx["MI(h',Y)"]) > 0 and sympy.N(cx["MI(h,noisy)"] - cx["MI(h',noisy)"]) < 0
+    assert P.mi_not_invariant_evidence(ctx(), measure="dmi").verdict == "inconclusive"
+
+
+def test_order_check_refutes_mi():
+    ev = P.dmi_order_evidence(ctx(), measure="mi")
+    assert ev.verdict == "refuted" and ev.counterexample
+
+
+def test_main_theorem_refutes_a_wrong_factor():
+    ev = P.main_theorem_evidence(ctx(), factor=lambda d: d * d)
+    assert ev.verdict == "refuted"
+
+
+def test_notes_without_x_dependence_fail_only_on_the_training_sample():
+    ev = P.notes_evidence(ctx(), strength=0.0)
+    assert ev.verdict == "qualified" and "(ii)" in ev.condition
+    assert not ev.numbers["i_x_dependent_noise"]["fails"] and ev.numbers["ii_fitted_sample"]["fails"]
+    assert ev.numbers["iii_fresh_samples"]["holds"]
+
+
+def test_loss_minimiser_refutes_shannon_mi():
+    from fractions import Fraction
+
+    import numpy as np
+
+    from simulate.dmi import mutual_information
+
+    def mi(Q):
+        return Fraction(mutual_information(np.array([[float(v) for v in r] for r in Q])))
+
+    ev = P.loss_minimiser_evidence(ctx(), measure=mi, n_x=4, c=3)
+    assert ev.verdict == "refuted" and ev.counterexample["clean_argmin"] != ev.counterexample["noisy_argmin"]
