@@ -23,7 +23,7 @@ def dmi_vs_noise_figure(out: Path, fmt: str, precision: str) -> Path:
     for ax, family in zip(axes, ("uniform", "pair")):
         r = dmi_vs_noise(Q, etas, family=family, n_samples=n, rng=np.random.default_rng(0))
         d0, m0 = float(r["dmi_clean"]), float(r["mi_clean"])
-        ax.plot(r["eta"], np.abs(r["det_T"]), ls="--", color="k", lw=0.8, label=r"$|\det T|$ (Eq. 32)")
+        ax.plot(r["eta"], np.abs(r["det_T"]), ls="--", color="k", lw=0.8, label=r"$|\det T|$ (Eq. 32; under the green line)")
         ax.plot(r["eta"], r["dmi_noisy"] / d0, color="#1b9e77", label="DMI(h, noisy Y) / DMI(h, Y), exact")
         ax.errorbar(r["eta"], r["dmi_noisy_mc"] / d0, yerr=5 * r["dmi_noisy_se"] / d0, fmt="o", ms=2,
                     color="#1b9e77", capsize=1, label=f"the same, sampled (n = {n}, 5 s.e.)")
