@@ -7,7 +7,7 @@ from typing import Callable
 
 FigureFn = Callable[[Path, str, str], Path]
 FIGURES: dict[str, FigureFn] = {}
-MODULES = ("figures.ghosh17", "figures.gce18", "figures.patrini17", "figures.imae19", "figures.sce19", "figures.dmi19")
+MODULES = ("figures.ghosh17", "figures.gce18", "figures.patrini17", "figures.imae19", "figures.sce19", "figures.dmi19", "figures.le19", "figures.xu22")
 FORMATS = ("png", "pdf", "svg")
 
 

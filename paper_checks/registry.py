@@ -21,6 +21,8 @@ PAPERS = {
     "imae19": "Wang et al. 2019, IMAE: gradient magnitude as example weight (via Li's notes 003)",
     "sce19": "Wang et al. 2019, symmetric cross entropy (via Li's notes 003)",
     "dmi19": "Xu et al. 2019, L_DMI: determinant-based mutual information (via Li's notes 003)",
+    "le19": "Le & Odobez 2019, embedding losses under label noise (000; reconstructed from the abstract)",
+    "xu22": "Xu et al. 2022, hard negative mining and collapse (001; reconstructed from the abstract)",
 }
 # modules that register claims, imported by load(); a paper may span several
 MODULES = (
@@ -34,6 +36,8 @@ MODULES = (
     "paper_checks.imae19",
     "paper_checks.sce19",
     "paper_checks.dmi19",
+    "paper_checks.le19",
+    "paper_checks.xu22",
 )
 
 CheckFn = Callable[[Context], Evidence]

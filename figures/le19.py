@@ -1,0 +1,1 @@
+"""Figures of le19 (placeholder until they land)."""

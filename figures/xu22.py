@@ -1,0 +1,1 @@
+"""Figures of xu22 (placeholder until they land)."""

@@ -1,0 +1,1 @@
+"""Checks of le19 (placeholder until its checks land)."""

@@ -1,0 +1,1 @@
+"""Checks of xu22 (placeholder until its checks land)."""
