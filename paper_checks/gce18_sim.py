@@ -37,16 +37,11 @@ TASK: dict[str, Any] = dict(n_train=500, c=10, dim=20, separation=3.0, hidden=(6
 
 
 def _est(e: Estimate, nd: int = 5) -> dict[str, float]:
-    return {"mean": round(e.mean, nd), "stderr": round(e.stderr, nd), "n": e.n}
+    return e.as_dict(nd)
 
 
 def _sign(e: Estimate, z: float = Z) -> int:
-    """+1 when ``e`` is significantly above 0, -1 when significantly below, 0 otherwise."""
-    if e.mean - z * e.stderr > 0:
-        return 1
-    if e.mean + z * e.stderr < 0:
-        return -1
-    return 0
+    return e.sign(z)
 
 
 def _settings(**extra: Any) -> dict[str, Any]:

@@ -29,17 +29,12 @@ ROBUST_SETTINGS: dict[str, Any] = dict(n_train=500, n_test=1000, c=10, dim=20, s
 ROBUST_ETAS = (0.0, 0.2, 0.4, 0.6)
 
 
-def _est(e: Estimate) -> dict[str, float]:
-    return {"mean": round(e.mean, 5), "stderr": round(e.stderr, 5), "n": e.n}
+def _est(e: Estimate, nd: int = 5) -> dict[str, float]:
+    return e.as_dict(nd)
 
 
 def _sign(e: Estimate, z: float = Z) -> int:
-    """+1 when ``e`` is significantly above 0, -1 when significantly below, 0 otherwise."""
-    if e.mean - z * e.stderr > 0:
-        return 1
-    if e.mean + z * e.stderr < 0:
-        return -1
-    return 0
+    return e.sign(z)
 
 
 WORD = {1: "more robust", -1: "less robust", 0: "no significant difference"}

@@ -36,16 +36,11 @@ EXACT_TOL = 1e-12  # "T_hat = T": every entry within this (the recovered rows ar
 
 
 def _est(e: Estimate, nd: int = 5) -> dict[str, float]:
-    return {"mean": round(e.mean, nd), "stderr": round(e.stderr, nd), "n": e.n}
+    return e.as_dict(nd)
 
 
 def _sign(e: Estimate, z: float = Z) -> int:
-    """+1 when ``e`` is significantly above 0, -1 when significantly below, 0 otherwise."""
-    if e.mean - z * e.stderr > 0:
-        return 1
-    if e.mean + z * e.stderr < 0:
-        return -1
-    return 0
+    return e.sign(z)
 
 
 # ============================================================================ Thm 3 and Eqs. 12-13

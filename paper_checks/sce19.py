@@ -174,15 +174,11 @@ CLASS_BIAS: dict[str, Any] = dict(separations=CLASS_BIAS_SEPARATIONS, eta=0.4, e
 
 
 def _sign(e: Estimate, z: float = Z) -> int:
-    if e.mean - z * e.stderr > 0:
-        return 1
-    if e.mean + z * e.stderr < 0:
-        return -1
-    return 0
+    return e.sign(z)
 
 
 def _est(e: Estimate, nd: int = 4) -> dict[str, float]:
-    return {"mean": round(e.mean, nd), "stderr": round(e.stderr, nd), "n": e.n}
+    return e.as_dict(nd)
 
 
 def _fmt(e: Estimate, nd: int = 3) -> str:

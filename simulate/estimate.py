@@ -32,8 +32,19 @@ class Estimate:
         """True when ``mean - z * stderr > threshold`` (an effect beyond its uncertainty)."""
         return self.mean - z * self.stderr > threshold
 
-    def as_dict(self) -> dict[str, float]:
-        return {"mean": self.mean, "stderr": self.stderr, "n": self.n}
+    def as_dict(self, digits: int | None = None) -> dict[str, float]:
+        """``{"mean", "stderr", "n"}``, rounded to ``digits`` decimals when given (for reports)."""
+        if digits is None:
+            return {"mean": self.mean, "stderr": self.stderr, "n": self.n}
+        return {"mean": round(self.mean, digits), "stderr": round(self.stderr, digits), "n": self.n}
+
+    def sign(self, z: float = Z_DEFAULT) -> int:
+        """+1 when the mean is above 0 by more than ``z`` standard errors, -1 when below, 0 otherwise."""
+        if self.mean - z * self.stderr > 0:
+            return 1
+        if self.mean + z * self.stderr < 0:
+            return -1
+        return 0
 
 
 class RunningMoments:

@@ -66,3 +66,9 @@ def test_paired_and_seed_summaries():
     assert seed_summary([1, 1, 1]).stderr == 0
     with pytest.raises(ValueError):
         paired_difference([1, 2], [1])
+
+
+def test_sign_and_rounded_dict():
+    assert Estimate(1.0, 0.1, 10).sign() == 1 and Estimate(-1.0, 0.1, 10).sign() == -1
+    assert Estimate(0.4, 0.1, 10).sign() == 0 and Estimate(0.4, 0.1, 10).sign(z=3) == 1
+    assert Estimate(1.234567, 0.0012345, 7).as_dict(3) == {"mean": 1.235, "stderr": 0.001, "n": 7}
