@@ -1,0 +1,886 @@
+"""A tiny embedding network trained on the margin or triplet loss, with hand-written gradients.
+
+Setting of Le & Odobez 2019 (``000``, *reconstructed* in ``claims.md``: the source is an
+abstract) and Xu et al. 2022 (``001``, reconstructed likewise): an embedding network ``f``
+maps an input to ``R^dim_out``, optionally L2-normalised onto the unit sphere; pairs or
+triplets are formed from the *observed* (possibly noisy) labels of a mini-batch; the loss is
+the margin ("marginal") loss ``[alpha + s (D - beta)]_+`` (``s = +1`` positive pair, ``-1``
+negative) or the triplet loss ``[D_ap - D_an + alpha]_+``, averaged over the pairs/triplets of
+the batch; ``D`` is the Euclidean distance between embeddings.
+
+The network is a :mod:`simulate.models` parameter dict (``W0, b0, ...``): ``model="linear"``
+is one affine map, ``model="mlp"`` one hidden ReLU layer. Its "logits" are the raw embeddings
+``z``; the normalised embedding is ``e = z / ||z||``. Gradients:
+
+- ``dD_ij / de_i = (e_i - e_j) / D_ij`` (the subgradient 0 is used where ``D_ij = 0``, e.g. for a
+  collapsed network: the distance is not differentiable there);
+- through the normalisation ``de/dz . g = (g - e (e . g)) / ||z||``;
+- through the network by :func:`simulate.models.backward`.
+
+They are checked against central finite differences in ``tests/simulate/test_embedding_train.py``.
+
+The three steps of one update are separate functions, so a caller can fix the mined terms and
+differentiate: :func:`select_terms` (pairs or triplets from :mod:`simulate.embedding`'s samplers
+and miners), :func:`terms_loss_grad` (mean loss and ``dLoss/dE``), :func:`loss_and_grads`
+(through the normalisation and the network). :func:`train_embedding` loops over mini-batches
+with Adam or SGD (:class:`simulate.training.Optimizer`); :func:`embed` and :func:`recall_at_1`
+evaluate.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from simulate.backend import namespace_of, to_host
+from simulate.embedding import (
+    batch_hard,
+    check_embeddings,
+    check_margin,
+    hard_negatives,
+    pairwise_distances,
+    random_negatives,
+    sample_pairs,
+    semi_hard_negatives,
+)
+from simulate.models import Params, backward, forward, init_mlp, n_layers
+from simulate.training import Optimizer, TrainConfig, copy_params
+
+LOSSES = ("margin", "triplet")
+MINERS = ("random", "semi-hard", "hard", "batch-hard")
+SAMPLINGS = ("balanced", "natural")
+MODELS = ("linear", "mlp")
+EVAL_CHUNK = 128  # row block of evaluation products (keeps OpenBLAS single-threaded, see models.logits_of)
+Record = Callable[[int, Params], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class Terms:
+    """The loss terms of one batch, as indices into it.
+
+    ``kind == "margin"``: ``idx = (i, j)`` and ``same`` (bool, observed labels equal);
+    ``kind == "triplet"``: ``idx = (a, p, n)`` and ``same = None``.
+    """
+
+    kind: str
+    idx: tuple[Any, ...]
+    same: Any = None
+
+    @property
+    def count(self) -> int:
+        return int(self.idx[0].shape[0])
+
+
+# ---------------------------------------------------------------- model
+def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
+    return value
+
+
+def _check_int(name: str, value: Any, low: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    return int(value)
+
+
+def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model: str = "mlp",
+                   hidden: int = 32, init_scale: float = 1.0, init_offset: float = 0.0,
+                   xp: Any = np) -> Params:
+    """A random embedding network ``R^dim_in -> R^dim_out`` (He initialisation).
+
+    Parameters
+    ----------
+    dim_in, dim_out : int
+        Input dimension (>= 1) and embedding dimension (>= 2).
+    rng : numpy.random.Generator
+        Draws the weights (and the offset direction) on the host.
+    model : {"linear", "mlp"}
+        One affine map, or one hidden ReLU layer of width ``hidden``.
+    init_scale : float
+        Multiplies the output layer's weights (> 0): scales raw-embedding distances at
+        initialisation; it leaves *normalised* embeddings unchanged when ``init_offset = 0``.
+    init_offset : float
+        Norm (>= 0) of a constant vector, of uniformly random direction, put in the output bias.
+        With normalised embeddings a large offset concentrates every embedding near one point
+        of the sphere: small initial distances (the knob of the ``le19.initialization`` study).
+    xp : module
+        Array namespace of the parameters.
+
+    Returns
+    -------
+    dict
+        ``W0, b0`` (linear) or ``W0, b0, W1, b1`` (MLP), as :func:`simulate.models.init_mlp`.
+    """
+    dim_in = _check_int("dim_in", dim_in, 1)
+    dim_out = _check_int("dim_out", dim_out, 2)
+    _check_choice("model", model, MODELS)
+    if not (np.isfinite(init_scale) and init_scale > 0):
+        raise ValueError(f"init_scale must be a finite number > 0, got {init_scale!r}")
+    if not (np.isfinite(init_offset) and init_offset >= 0):
+        raise ValueError(f"init_offset must be a finite number >= 0, got {init_offset!r}")
+    hid: tuple[int, ...] = () if model == "linear" else (_check_int("hidden", hidden, 1),)
+    params = init_mlp(dim_in, dim_out, hid, rng)
+    L = len(hid)
+    params[f"W{L}"] = params[f"W{L}"] * float(init_scale)
+    if init_offset > 0:
+        u = rng.standard_normal(dim_out)
+        params[f"b{L}"] = params[f"b{L}"] + float(init_offset) * u / np.linalg.norm(u)
+    return {k: xp.asarray(v) for k, v in params.items()}
+
+
+def _normalise_rows(Z: Any) -> tuple[Any, Any]:
+    """``(Z / ||Z||, ||Z||)`` row-wise along the last axis.
+
+    A zero raw embedding (an input whose hidden ReLUs are all off, with a zero output bias: a real
+    state of a small network, unlike in :func:`simulate.embedding.normalize`'s data) has no direction;
+    it is kept at the origin (distance 1 from every unit embedding) and the normalisation passes no
+    gradient through it (norm reported as ``inf``), the same subgradient convention as ``D = 0``.
+    """
+    xp = namespace_of(Z)
+    n = xp.sqrt((Z * Z).sum(axis=-1, keepdims=True))
+    n = xp.where(n > 0, n, xp.inf)
+    return Z / n, n
+
+
+def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_CHUNK) -> Any:
+    """Embeddings of ``X`` (n, dim_in) -> (n, dim_out), L2-normalised when ``normalize``.
+
+    Computed ``chunk`` rows at a time. Raises on NaN/infinite embeddings (a diverged network); a zero
+    raw embedding stays at the origin when normalising (see :func:`_normalise_rows`).
+    """
+    n_layers(params)
+    if getattr(X, "ndim", 0) != 2:
+        raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
+    xp = namespace_of(params["W0"])
+    parts = [forward(params, X[s:s + chunk])[0] for s in range(0, X.shape[0], chunk)]
+    Z = xp.concatenate(parts, axis=0) if parts else forward(params, X)[0]
+    if not bool(xp.all(xp.isfinite(Z))):
+        raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
+    return _normalise_rows(Z)[0] if normalize else Z
+
+
+def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> float:
+    """Recall@1: the fraction of points whose nearest *other* point (Euclidean) has the same label.
+
+    Parameters
+    ----------
+    E : array, shape (n, d), n >= 2
+        Embeddings (NaN raises).
+    y : int array, shape (n,)
+        The labels to score against (the *true* labels of clean test data).
+
+    Notes
+    -----
+    Ties are broken by the lowest index (``argmin``). Rows are processed at most ``chunk`` at a time,
+    and fewer when needed to keep each product below OpenBLAS's threading threshold
+    (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
+    """
+    E = check_embeddings(E)
+    xp = namespace_of(E)
+    if xp is np:
+        chunk = max(1, min(chunk, 250_000 // max(1, E.shape[0] * E.shape[1])))
+    y = xp.asarray(y)
+    if y.shape != (E.shape[0],):
+        raise ValueError(f"labels must have shape ({E.shape[0]},), got {y.shape}")
+    sq = (E * E).sum(axis=1)
+    hits = 0
+    for s in range(0, E.shape[0], chunk):
+        blk = E[s:s + chunk]
+        D2 = (blk * blk).sum(axis=1)[:, None] + sq[None, :] - 2.0 * (blk @ E.T)
+        r = xp.arange(blk.shape[0])
+        D2[r, s + r] = xp.inf
+        nn = xp.argmin(D2, axis=1)
+        hits += int((y[nn] == y[s:s + chunk]).sum())
+    return hits / E.shape[0]
+
+
+# ---------------------------------------------------------------- terms, loss and gradients
+def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "random",
+                 sampling: str = "balanced", n_pairs: int | None = None, rng: Any = None,
+                 D: Any = None) -> Terms:
+    """The pairs (margin loss) or triplets (triplet loss) of one batch.
+
+    Parameters
+    ----------
+    E : array, shape (B, d)
+        The batch's embeddings (used by the distance-based miners).
+    labels : int array, shape (B,)
+        The *observed* labels of the batch.
+    loss : {"margin", "triplet"}
+    alpha : float
+        Margin (> 0); the semi-hard miner needs it.
+    miner : {"random", "semi-hard", "hard", "batch-hard"}
+        Triplet loss only: one uniformly random negative per anchor-positive pair, the
+        semi-hard / hardest negative per pair, or batch-hard (farthest positive and closest
+        negative per anchor); see :mod:`simulate.embedding`.
+    sampling : {"balanced", "natural"}
+        Margin loss only: :func:`simulate.embedding.sample_pairs` mode.
+    n_pairs : int, optional
+        Margin loss only: pairs per batch (default ``B``).
+    rng : Generator
+        For the random samplers.
+    D : array, optional
+        The distance matrix of ``E`` if already computed.
+
+    Raises
+    ------
+    ValueError
+        A batch with a single class (no negatives) or no class with two members (no
+        positives), from :mod:`simulate.embedding`; an unknown option.
+    """
+    _check_choice("loss", loss, LOSSES)
+    alpha = check_margin(alpha)
+    if loss == "margin":
+        _check_choice("sampling", sampling, SAMPLINGS)
+        m = E.shape[0] if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
+        if sampling == "balanced":
+            i, j, same = balanced_pairs(labels, m, rng)
+        else:
+            i, j, same = sample_pairs(labels, m, rng, mode="natural")
+        return Terms("margin", (i, j), same)
+    _check_choice("miner", miner, MINERS)
+    if miner == "random":
+        return Terms("triplet", random_negatives(labels, rng))
+    if D is None:
+        D = pairwise_distances(E)
+    if miner == "semi-hard":
+        return Terms("triplet", semi_hard_negatives(D, labels, alpha))
+    if miner == "hard":
+        return Terms("triplet", hard_negatives(D, labels))
+    return Terms("triplet", batch_hard(D, labels))
+
+
+def balanced_pairs(labels: Any, n_pairs: int, rng: Any) -> tuple[Any, Any, Any]:
+    """Balanced pairs ``(i, j, same)``: the distribution of ``sample_pairs(labels, n_pairs, rng, "balanced")``
+    (:mod:`simulate.embedding`) without its ``B x B`` masks.
+
+    ``n_pairs // 2`` pairs uniform over the ordered positive pairs (same label, ``i != j``), the rest
+    uniform over the ordered negative pairs: an anchor is drawn with probability proportional to its
+    number of partners, then a partner uniformly. About three times faster for batches of 128, which
+    matters because training loops are dominated by per-step overhead. Raises like ``sample_pairs``
+    for a batch with a single class or no class of two members.
+    """
+    if n_pairs < 1:
+        raise ValueError(f"n_pairs must be positive, got {n_pairs!r}")
+    xp = namespace_of(labels)
+    labels = xp.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
+    B = labels.shape[0]
+    order = xp.argsort(labels, kind="stable")
+    sl = labels[order]
+    change = xp.concatenate([xp.ones(1, dtype=bool), sl[1:] != sl[:-1]])
+    starts = xp.nonzero(change)[0]
+    counts = xp.diff(xp.concatenate([starts, xp.asarray([B])]))
+    g = xp.cumsum(change) - 1
+    start, cnt = starts[g], counts[g]
+    if int(cnt.max()) == B:
+        raise ValueError("the batch has a single class: there are no negatives")
+    if int(cnt.max()) < 2:
+        raise ValueError("no class of the batch has two members: there are no positives")
+
+    def anchors(w: Any, m: int) -> Any:
+        cw = xp.cumsum(w.astype(float))
+        k = xp.searchsorted(cw, rng.random(m) * cw[-1], side="right")
+        return xp.minimum(k, B - 1)
+
+    n_pos = n_pairs // 2
+    pos = xp.arange(B)
+    a = anchors(cnt - 1, n_pos)
+    u = xp.minimum(xp.floor(rng.random(n_pos) * (cnt[a] - 1)).astype(xp.int64), cnt[a] - 2)
+    b = start[a] + u + (u >= pos[a] - start[a])  # skip the anchor itself
+    an = anchors(B - cnt, n_pairs - n_pos)
+    v = xp.minimum(xp.floor(rng.random(n_pairs - n_pos) * (B - cnt[an])).astype(xp.int64), B - cnt[an] - 1)
+    bn = v + (v >= start[an]) * cnt[an]  # skip the anchor's class block
+    i = order[xp.concatenate([a, an])]
+    j = order[xp.concatenate([b, bn])]
+    return i, j, labels[i] == labels[j]
+
+
+def _pair_dist(E: Any, i: Any, j: Any) -> tuple[Any, Any]:
+    """``D = ||E_i - E_j||`` and ``(E_i - E_j) / D`` (0 where D = 0: the subgradient used)."""
+    xp = namespace_of(E)
+    diff = E[i] - E[j]
+    d = xp.sqrt((diff * diff).sum(axis=1))
+    unit = diff / xp.where(d > 0, d, 1.0)[:, None]
+    return d, unit
+
+
+def _scatter(xp: Any, B: int, rows: Any, vals: Any) -> Any:
+    """``out[r] += v`` for every (r, v), rows repeated allowed; ``vals`` (m, d)."""
+    d = vals.shape[1]
+    flat = (rows[:, None] * d + xp.arange(d)[None, :]).ravel()
+    # bincount with weights exists in NumPy and CuPy alike (CuPy lacks ufunc.at in older releases)
+    return xp.bincount(flat, weights=vals.ravel(), minlength=B * d).reshape(B, d)
+
+
+def terms_loss_grad(E: Any, terms: Terms, *, alpha: float, beta: float = 1.0) -> tuple[float, Any, dict[str, float]]:
+    """Mean loss over the terms, its gradient with respect to ``E``, and term statistics.
+
+    Parameters
+    ----------
+    E : array, shape (B, d)
+        The embeddings the distances are taken between (already normalised if they are).
+    terms : Terms
+        From :func:`select_terms`; an empty set of terms (e.g. no semi-hard negative) gives
+        loss 0 and a zero gradient, flagged by ``stats["terms"] = 0``.
+    alpha : float
+        Margin (> 0).
+    beta : float
+        The margin loss's boundary (ignored by the triplet loss).
+
+    Returns
+    -------
+    value : float
+        ``(1/m) sum_k [alpha + s_k (D_k - beta)]_+`` or ``(1/m) sum_k [D_ap - D_an + alpha]_+``.
+    grad : array, shape (B, d)
+    stats : dict
+        ``terms`` (m), ``active`` (fraction of terms with a positive hinge), and for the margin
+        loss ``in_band`` (fraction with ``|D - beta| <= alpha``, where positive and negative
+        terms sum to ``2 alpha``: Le & Odobez 2019, reconstructed).
+    """
+    alpha = check_margin(alpha)
+    xp = namespace_of(E)
+    B = E.shape[0]
+    m = terms.count
+    if m == 0:
+        return 0.0, xp.zeros_like(E), {"terms": 0, "active": float("nan")}
+    if terms.kind == "margin":
+        i, j = terms.idx
+        s = xp.where(xp.asarray(terms.same, dtype=bool), 1.0, -1.0)
+        d, unit = _pair_dist(E, i, j)
+        h = alpha + s * (d - beta)
+        act = h > 0
+        value = float(xp.where(act, h, 0.0).sum()) / m
+        g = (xp.where(act, s, 0.0) / m)[:, None] * unit
+        grad = _scatter(xp, B, xp.concatenate([i, j]), xp.concatenate([g, -g]))
+        stats = {"terms": m, "active": float(act.mean()),
+                 "in_band": float((xp.abs(d - beta) <= alpha).mean())}
+        return value, grad, stats
+    if terms.kind != "triplet":
+        raise ValueError(f"unknown term kind {terms.kind!r}")
+    a, p, n = terms.idx
+    dap, uap = _pair_dist(E, a, p)
+    dan, uan = _pair_dist(E, a, n)
+    h = dap - dan + alpha
+    act = h > 0
+    value = float(xp.where(act, h, 0.0).sum()) / m
+    w = (act / m)[:, None]
+    ga, gp, gn = w * (uap - uan), -w * uap, w * uan
+    grad = _scatter(xp, B, xp.concatenate([a, p, n]), xp.concatenate([ga, gp, gn]))
+    return value, grad, {"terms": m, "active": float(act.mean())}
+
+
+def loss_and_grads(params: Params, X: Any, terms: Terms, *, alpha: float, beta: float = 1.0,
+                   normalize: bool = True) -> tuple[float, Params, dict[str, float]]:
+    """Loss of the batch ``X`` on fixed ``terms`` and its gradient with respect to every parameter.
+
+    The raw embeddings are ``z = f(X)``; the distances are taken between ``z / ||z||`` when
+    ``normalize`` (the gradient goes through the normalisation), else between ``z``.
+    """
+    return _loss_and_grads(params, forward(params, X), terms, alpha=alpha, beta=beta, normalize=normalize)
+
+
+def _loss_and_grads(params: Params, fwd: tuple[Any, Any], terms: Terms, *, alpha: float, beta: float,
+                    normalize: bool) -> tuple[float, Params, dict[str, float]]:
+    Z, cache = fwd
+    xp = namespace_of(Z)
+    if not bool(xp.all(xp.isfinite(Z))):
+        raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
+    if normalize:
+        E, norms = _normalise_rows(Z)
+        value, gE, stats = terms_loss_grad(E, terms, alpha=alpha, beta=beta)
+        gZ = (gE - E * (E * gE).sum(axis=1, keepdims=True)) / norms
+    else:
+        value, gZ, stats = terms_loss_grad(Z, terms, alpha=alpha, beta=beta)
+    return value, backward(params, cache, gZ), stats
+
+
+# ---------------------------------------------------------------- training
+def train_embedding(
+    X: Any,
+    y_observed: Any,
+    *,
+    rng: np.random.Generator,
+    model: str = "mlp",
+    dim_out: int = 8,
+    hidden: int = 32,
+    normalize: bool = True,
+    loss: str = "triplet",
+    alpha: float = 0.2,
+    beta: float = 1.0,
+    miner: str = "random",
+    sampling: str = "balanced",
+    batch_size: int = 64,
+    n_pairs: int | None = None,
+    epochs: int = 10,
+    lr: float = 0.01,
+    optimizer: str = "adam",
+    init_scale: float = 1.0,
+    init_offset: float = 0.0,
+    params: Params | None = None,
+    record: Record | None = None,
+) -> tuple[Params, dict[str, Any]]:
+    """Train an embedding network by mini-batch gradient descent on the margin or triplet loss.
+
+    Le & Odobez 2019 (``000``, reconstructed): labels are the *observed* ones, pairs/triplets are
+    formed from them within each mini-batch.
+
+    Parameters
+    ----------
+    X : array, shape (n, dim_in)
+    y_observed : int array, shape (n,)
+        Observed (possibly noisy) labels; at least two classes, one with two members.
+    rng : numpy.random.Generator
+        Draws the initial weights (unless ``params`` is given), the batch order, and the pairs /
+        random negatives.
+    model, dim_out, hidden, init_scale, init_offset :
+        The network, as :func:`init_embedding` (ignored when ``params`` is given).
+    normalize : bool
+        L2-normalise the embeddings (distances on the unit sphere, ``D in [0, 2]``).
+    loss : {"margin", "triplet"}
+    alpha, beta : float
+        Margin (> 0) and the margin loss's boundary.
+    miner : {"random", "semi-hard", "hard", "batch-hard"}
+        Triplet mining (triplet loss).
+    sampling : {"balanced", "natural"}
+        Pair sampling (margin loss).
+    batch_size : int
+        Mini-batch size (>= 2); batches are consecutive slices of a random permutation per epoch.
+    n_pairs : int, optional
+        Pairs per batch for the margin loss (default ``batch_size``).
+    epochs, lr, optimizer :
+        Passes over the data, step size, ``"adam"`` or ``"sgd"``.
+    params : dict, optional
+        Initial network (copied, not modified).
+    record : callable ``(epoch, params) -> dict[str, float]``, optional
+        Called before the first epoch and after every epoch; values go into ``history``.
+
+    Returns
+    -------
+    params : dict
+        The trained network.
+    history : dict
+        ``epoch`` (0..epochs), ``loss`` (mean batch loss of each epoch, NaN at epoch 0),
+        ``active`` (mean fraction of active hinge terms), ``in_band`` (margin loss: mean fraction
+        of pairs with ``|D - beta| <= alpha``), ``skipped`` (batches skipped because they had a
+        single class or no positive pair; their count per epoch), ``normalize``, and the keys
+        of ``record``.
+
+    Raises
+    ------
+    ValueError
+        Bad options; ``y_observed`` with a single class or no class of two members; non-finite
+        inputs; a network that diverges to NaN.
+    """
+    _check_choice("loss", loss, LOSSES)
+    _check_choice("miner", miner, MINERS)
+    _check_choice("sampling", sampling, SAMPLINGS)
+    alpha = check_margin(alpha)
+    if not np.isfinite(beta):
+        raise ValueError(f"beta must be finite, got {beta!r}")
+    batch_size = _check_int("batch_size", batch_size, 2)
+    if getattr(X, "ndim", 0) != 2:
+        raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
+    xp = namespace_of(X) if params is None else namespace_of(params["W0"])
+    X = xp.asarray(X, dtype=float)
+    y = xp.asarray(y_observed)
+    n = X.shape[0]
+    if y.shape != (n,) or y.dtype.kind not in "iu":
+        raise ValueError(f"y_observed must be an integer array of shape ({n},), got {y.shape} {y.dtype}")
+    if not bool(xp.all(xp.isfinite(X))):
+        raise ValueError("X contains NaN or infinite values")
+    counts = np.bincount(to_host(y))
+    if int((counts > 0).sum()) < 2:
+        raise ValueError("y_observed has a single class: there are no negative pairs")
+    if int(counts.max()) < 2:
+        raise ValueError("no class of y_observed has two members: there are no positive pairs")
+    if params is None:
+        params = init_embedding(X.shape[1], dim_out, rng, model=model, hidden=hidden,
+                                init_scale=init_scale, init_offset=init_offset, xp=xp)
+    p = copy_params(params)
+    opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), p)
+    hist: dict[str, list[float]] = {"epoch": [], "loss": [], "active": [], "in_band": [], "skipped": []}
+
+    def log(epoch: int, vals: dict[str, float]) -> None:
+        hist["epoch"].append(epoch)
+        for k in ("loss", "active", "in_band", "skipped"):
+            hist[k].append(vals.get(k, float("nan")))
+        if record is not None:
+            for k, v in record(epoch, p).items():
+                hist.setdefault(k, []).append(float(v))
+
+    log(0, {"skipped": 0})
+    for epoch in range(1, epochs + 1):
+        order = xp.asarray(rng.permutation(n))
+        tot = {"loss": 0.0, "active": 0.0, "in_band": 0.0}
+        used = skipped = 0
+        for s in range(0, n, batch_size):
+            idx = order[s:s + batch_size]
+            if idx.shape[0] < 2:
+                skipped += 1
+                continue
+            yb = y[idx]
+            c = xp.bincount(yb)
+            if int((c > 0).sum()) < 2 or int(c.max()) < 2:
+                skipped += 1  # a single class (no negatives) or no positives: explicit skip, counted
+                continue
+            Xb = X[idx]
+            fwd = forward(p, Xb)
+            Eb = _normalise_rows(fwd[0])[0] if normalize else check_embeddings(fwd[0])
+            terms = select_terms(Eb, yb, loss=loss, alpha=alpha, miner=miner, sampling=sampling,
+                                 n_pairs=n_pairs, rng=rng)
+            value, grads, stats = _loss_and_grads(p, fwd, terms, alpha=alpha, beta=beta, normalize=normalize)
+            opt.step(p, grads)
+            used += 1
+            tot["loss"] += value
+            tot["active"] += stats["active"] if stats["terms"] else 0.0
+            tot["in_band"] += stats.get("in_band", float("nan"))
+        log(epoch, {k: v / used if used else float("nan") for k, v in tot.items()} | {"skipped": skipped})
+    history: dict[str, Any] = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
+    history["epoch"] = history["epoch"].astype(int)
+    history["normalize"] = bool(normalize)
+    return p, history
+
+
+# ---------------------------------------------------------------- many networks at once (margin loss)
+def _batched_pairs(yb: Any, m: int, rngs: Sequence[Any], modes: Sequence[str]) -> tuple[Any, Any, Any]:
+    """Pairs for every replica at once: row ``r`` has the distribution of ``balanced_pairs(yb[r], m, rngs[r])``
+    (``modes[r] == "balanced"``) or ``sample_pairs(yb[r], m, rngs[r], "natural")``, drawing the same uniforms
+    from ``rngs[r]`` in the same order (so a replica reproduces a single :func:`train_embedding` run).
+    ``yb`` (R, B) must give every balanced row two classes and a class with two members."""
+    xp = namespace_of(yb)
+    R, B = yb.shape
+    n_pos = m // 2
+    order = xp.argsort(yb, axis=1, kind="stable")
+    sl = xp.take_along_axis(yb, order, axis=1)
+    ar = xp.arange(B)
+    change = xp.concatenate([xp.ones((R, 1), dtype=bool), sl[:, 1:] != sl[:, :-1]], axis=1)
+    start = xp.maximum.accumulate(xp.where(change, ar, 0), axis=1)
+    cpos = xp.where(change, ar, B)
+    smin = xp.minimum.accumulate(cpos[:, ::-1], axis=1)[:, ::-1]
+    cnt = xp.concatenate([smin[:, 1:], xp.full((R, 1), B)], axis=1) - start
+    bal = np.asarray([md == "balanced" for md in modes])
+    # the uniforms, replica by replica, in the order the single-run samplers draw them
+    U = np.zeros((4, R, m))
+    for r, rng in enumerate(rngs):
+        if bal[r]:
+            U[0, r, :n_pos] = rng.random(n_pos)
+            U[1, r, :n_pos] = rng.random(n_pos)
+            U[2, r, :m - n_pos] = rng.random(m - n_pos)
+            U[3, r, :m - n_pos] = rng.random(m - n_pos)
+        else:
+            U[0, r] = rng.random(m)
+            U[1, r] = rng.random(m)
+    U = xp.asarray(U)
+    rows = xp.arange(R)[:, None]
+
+    def anchors(w: Any, u: Any) -> Any:
+        cw = xp.cumsum(w.astype(float), axis=1)
+        tot = cw[:, -1]
+        off = xp.concatenate([xp.zeros(1), xp.cumsum(tot)[:-1]])
+        flat = (cw + off[:, None]).ravel()
+        k = xp.searchsorted(flat, (u * tot[:, None] + off[:, None]).ravel(), side="right").reshape(u.shape) - rows * B
+        return xp.clip(k, 0, B - 1)
+
+    a = anchors(cnt - 1, U[0, :, :n_pos])
+    ca, sa = cnt[rows, a], start[rows, a]
+    u = xp.minimum(xp.floor(U[1, :, :n_pos] * (ca - 1)).astype(xp.int64), ca - 2)
+    b = sa + u + (u >= a - sa)
+    an = anchors(B - cnt, U[2, :, :m - n_pos])
+    cn, sn = cnt[rows, an], start[rows, an]
+    v = xp.minimum(xp.floor(U[3, :, :m - n_pos] * (B - cn)).astype(xp.int64), B - cn - 1)
+    bn = v + (v >= sn) * cn
+    i_bal = order[rows, xp.concatenate([a, an], axis=1)]
+    j_bal = order[rows, xp.concatenate([b, bn], axis=1)]
+    i_nat = xp.floor(U[0] * B).astype(xp.int64)
+    j_nat = xp.floor(U[1] * (B - 1)).astype(xp.int64)
+    j_nat = j_nat + (j_nat >= i_nat)
+    bal_x = xp.asarray(bal)[:, None]
+    i = xp.where(bal_x, i_bal, i_nat)
+    j = xp.where(bal_x, j_bal, j_nat)
+    same = yb[rows, i] == yb[rows, j]
+    return i, j, same
+
+
+def train_embeddings(
+    Xs: Sequence[Any],
+    ys: Sequence[Any],
+    params_list: Sequence[Params],
+    rngs: Sequence[np.random.Generator],
+    *,
+    alpha: float | Sequence[float] = 0.2,
+    beta: float | Sequence[float] = 1.0,
+    sampling: str | Sequence[str] = "balanced",
+    normalize: bool = True,
+    batch_size: int = 64,
+    n_pairs: int | None = None,
+    epochs: int = 10,
+    lr: float = 0.01,
+    optimizer: str = "adam",
+) -> tuple[list[Params], dict[str, Any]]:
+    """Train ``R`` networks on the margin loss at once: replica ``r`` is :func:`train_embedding` on
+    ``(Xs[r], ys[r])`` from ``params_list[r]`` with ``rng = rngs[r]`` (``loss="margin"``), to rounding.
+
+    The replicas share nothing but the loop: their parameters are stacked on a leading axis
+    (:mod:`simulate.models` runs them in one batched product), every replica has its own batch order
+    and pairs from its own generator, and its own ``alpha``, ``beta`` and ``sampling`` when sequences
+    are given. A replica whose batch has a single class or no positive pair skips that step (its
+    parameters and optimiser state stay as they are, and the step is counted in ``history["skipped"]``),
+    as in :func:`train_embedding`. Per-step overhead is paid once for all replicas, which is what makes
+    the le19 training studies fast on a CPU.
+
+    Parameters
+    ----------
+    Xs, ys : sequences of R arrays, shapes (n, dim_in) and (n,)
+        Inputs and observed labels; every replica has the same ``n``.
+    params_list : sequence of R parameter dicts of one architecture
+    rngs : sequence of R numpy Generators
+
+    Returns
+    -------
+    params : list of R dicts
+    history : dict
+        ``loss`` (epochs + 1, R) mean batch loss per epoch (NaN in row 0), ``skipped`` (epochs + 1, R).
+    """
+    R = len(params_list)
+    if not (len(Xs) == len(ys) == len(rngs) == R) or R < 1:
+        raise ValueError(f"need one X, y, params and rng per replica, got {len(Xs)}, {len(ys)}, {R}, {len(rngs)}")
+    alphas = np.broadcast_to(np.asarray(alpha, dtype=float), (R,)).copy()
+    betas = np.broadcast_to(np.asarray(beta, dtype=float), (R,)).copy()
+    modes = [sampling] * R if isinstance(sampling, str) else list(sampling)
+    for a in alphas:
+        check_margin(float(a))
+    if not np.all(np.isfinite(betas)):
+        raise ValueError(f"beta must be finite, got {betas}")
+    if len(modes) != R:
+        raise ValueError(f"need one sampling mode per replica, got {len(modes)} for {R}")
+    for md in modes:
+        _check_choice("sampling", md, SAMPLINGS)
+    _check_choice("optimizer", optimizer, ("adam", "sgd"))
+    batch_size = _check_int("batch_size", batch_size, 2)
+    xp = namespace_of(params_list[0]["W0"])
+    X = xp.stack([xp.asarray(x, dtype=float) for x in Xs])
+    y = xp.stack([xp.asarray(v) for v in ys])
+    if X.ndim != 3 or y.shape != X.shape[:2] or y.dtype.kind not in "iu":
+        raise ValueError(f"Xs must be (n, dim_in) arrays of one shape and ys integer (n,), got {X.shape} {y.shape}")
+    if not bool(xp.all(xp.isfinite(X))):
+        raise ValueError("X contains NaN or infinite values")
+    for r in range(R):
+        cts = np.bincount(to_host(y[r]))
+        if int((cts > 0).sum()) < 2 or int(cts.max()) < 2:
+            raise ValueError(f"replica {r}: y_observed needs two classes and a class with two members")
+    keys = list(params_list[0])
+    P = {k: xp.stack([xp.asarray(p[k], dtype=float) for p in params_list]) for k in keys}
+    n_layers(P)
+    n = X.shape[1]
+    n_lab = int(y.max()) + 1
+    m = batch_size if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
+    b1, b2, eps = 0.9, 0.999, 1e-8
+    mom = {k: xp.zeros_like(v) for k, v in P.items()}
+    vel = {k: xp.zeros_like(v) for k, v in P.items()}
+    t = np.zeros(R)
+    A = xp.asarray(alphas)[:, None]
+    Bt = xp.asarray(betas)[:, None]
+    rows = xp.arange(R)[:, None]
+    loss_hist = [np.full(R, np.nan)]
+    skip_hist = [np.zeros(R)]
+    for epoch in range(1, epochs + 1):
+        orders = xp.asarray(np.stack([rng.permutation(n) for rng in rngs]))
+        tot, used, skipped = np.zeros(R), np.zeros(R), np.zeros(R)
+        for s in range(0, n, batch_size):
+            idx = orders[:, s:s + batch_size]
+            bsz = idx.shape[1]
+            if bsz < 2:
+                skipped += 1
+                continue
+            yb = y[rows, idx]
+            cts = xp.bincount((yb + rows * n_lab).ravel(), minlength=R * n_lab).reshape(R, n_lab)
+            ok = to_host(((cts > 0).sum(axis=1) >= 2) & (cts.max(axis=1) >= 2))
+            skipped += ~ok
+            if not ok.any():
+                continue
+            live = [r for r in range(R) if ok[r]]
+            Xb = X[rows, idx]
+            Z, cache = forward(P, Xb)
+            if not bool(xp.all(xp.isfinite(Z))):
+                raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
+            if normalize:
+                E, norms = _normalise_rows(Z)
+            else:
+                E = Z
+            if len(live) == R:
+                I, J, same = _batched_pairs(yb, m, rngs, modes)
+            else:
+                I = xp.zeros((R, m), dtype=xp.int64)
+                J = xp.zeros((R, m), dtype=xp.int64)
+                same = xp.zeros((R, m), dtype=bool)
+                li = xp.asarray(live)
+                Il, Jl, Sl = _batched_pairs(yb[li], m, [rngs[r] for r in live], [modes[r] for r in live])
+                I[li], J[li], same[li] = Il, Jl, Sl
+            diff = E[rows, I] - E[rows, J]
+            d = xp.sqrt((diff * diff).sum(axis=2))
+            unit = diff / xp.where(d > 0, d, 1.0)[..., None]
+            sg = xp.where(same, 1.0, -1.0)
+            h = A + sg * (d - Bt)
+            act = h > 0
+            okx = xp.asarray(ok)
+            tot += np.where(ok, to_host(xp.where(act, h, 0.0).sum(axis=1)) / m, 0.0)
+            used += ok
+            g = (xp.where(act, sg, 0.0) / m * okx[:, None])[..., None] * unit  # (R, m, d_out)
+            dout = E.shape[2]
+            base = (rows * bsz)
+            flat = xp.concatenate([(base + I), (base + J)], axis=1)[..., None] * dout + xp.arange(dout)
+            gE = xp.bincount(flat.ravel(), weights=xp.concatenate([g, -g], axis=1).ravel(),
+                             minlength=R * bsz * dout).reshape(R, bsz, dout)
+            gZ = (gE - E * (E * gE).sum(axis=2, keepdims=True)) / norms if normalize else gE
+            grads = backward(P, cache, gZ)
+            t += ok
+            if ok.all() and optimizer == "adam":  # the usual case: no masking, in place
+                c1 = lr / (1 - b1 ** t[0]) if np.all(t == t[0]) else None
+                for k, gk in grads.items():
+                    mom[k] *= b1
+                    mom[k] += (1 - b1) * gk
+                    vel[k] *= b2
+                    vel[k] += (1 - b2) * (gk * gk)
+                    if c1 is not None:
+                        P[k] -= c1 * mom[k] / (xp.sqrt(vel[k] / (1 - b2 ** t[0])) + eps)
+                    else:
+                        tt = xp.asarray(t).reshape((R,) + (1,) * (gk.ndim - 1))
+                        P[k] -= (lr / (1 - b1**tt)) * mom[k] / (xp.sqrt(vel[k] / (1 - b2**tt)) + eps)
+                continue
+            for k, gk in grads.items():
+                mask = okx.reshape((R,) + (1,) * (gk.ndim - 1))
+                if optimizer == "sgd":
+                    P[k] -= lr * gk * mask
+                    continue
+                mom[k] = xp.where(mask, b1 * mom[k] + (1 - b1) * gk, mom[k])
+                vel[k] = xp.where(mask, b2 * vel[k] + (1 - b2) * gk * gk, vel[k])
+                tt = xp.asarray(np.maximum(t, 1)).reshape(mask.shape)
+                step = (lr / (1 - b1**tt)) * mom[k] / (xp.sqrt(vel[k] / (1 - b2**tt)) + eps)
+                P[k] -= xp.where(mask, step, 0.0)
+        loss_hist.append(np.where(used > 0, tot / np.maximum(used, 1), np.nan))
+        skip_hist.append(skipped)
+    out = [{k: v[r].copy() for k, v in P.items()} for r in range(R)]
+    return out, {"loss": np.stack(loss_hist), "skipped": np.stack(skip_hist), "epoch": np.arange(epochs + 1)}
+
+
+# ---------------------------------------------------------------- noisy-label experiments
+@dataclass(frozen=True)
+class EmbeddingTask:
+    """Gaussian class clusters with nuisance dimensions: the data of the le19 training studies.
+
+    ``c`` unit Gaussian clusters with means ``separation * e_k`` in ``c`` signal dimensions
+    (:func:`simulate.populations.gaussian_clusters`), plus ``nuisance`` dimensions of pure noise with
+    standard deviation ``nuisance_scale`` (so that an untrained network's Recall@1 is low and the
+    embedding must be learned). Balanced classes up to one.
+    """
+
+    c: int = 8
+    n_train: int = 1500
+    n_test: int = 500
+    separation: float = 3.0
+    nuisance: int = 8
+    nuisance_scale: float = 2.0
+
+    def sample(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``(X, y, X_test, y_test)``, true labels, on the host."""
+        from simulate.populations import gaussian_clusters
+
+        out = []
+        for n in (self.n_train, self.n_test):
+            X, y = gaussian_clusters(n, self.c, self.c, rng, separation=self.separation)
+            out += [np.hstack([X, self.nuisance_scale * rng.standard_normal((n, self.nuisance))]), y]
+        return out[0], out[1], out[2], out[3]
+
+
+@dataclass
+class NoisyRecall:
+    """Recall@1 on clean test data after training on noisy labels.
+
+    Attributes
+    ----------
+    recall : array, shape (n_variants, n_etas, n_seeds)
+    in_band : array, shape (n_variants, n_seeds)
+        Fraction of training pairs (first 200 points) with ``|D - beta| <= alpha`` at initialisation.
+    etas, variants : what was run
+    """
+
+    recall: np.ndarray
+    in_band: np.ndarray
+    etas: list[float]
+    variants: list[dict[str, Any]]
+
+
+def noisy_recall(task: EmbeddingTask, etas: Sequence[float], variants: Sequence[dict[str, Any]],
+                 rngs: Sequence[np.random.Generator], *, progress: Callable[[str], None] | None = None,
+                 **train_kw: Any) -> NoisyRecall:
+    """Train one network per (seed, noise rate, variant) on uniformly noised labels; Recall@1 on clean test data.
+
+    Le & Odobez 2019 (reconstructed): the sampling and initialisation studies, margin loss. For each
+    seed generator the data, the noise (the same uniforms for every ``eta``, so noise rates are
+    coupled), the initial weights and the batch/pair order are drawn once and shared by every
+    variant: the variants are compared *paired*. A variant is a dict that overrides ``train_kw``:
+    ``sampling``, ``alpha``, ``beta`` (per network) or ``init_offset``, ``init_scale`` (the
+    initialisation). Every network is trained in one :func:`train_embeddings` loop; each equals a
+    single :func:`train_embedding` run with the same generators.
+
+    ``train_kw``: ``alpha``, ``beta``, ``sampling``, ``epochs``, ``lr``, ``batch_size``, ``n_pairs``,
+    ``optimizer``, ``normalize``, and the network's ``model``, ``dim_out``, ``hidden``.
+    """
+    from simulate.embedding import pairwise_distances
+    from simulate.noise import sample_noisy_labels, uniform_noise
+
+    etas, variants = [float(e) for e in etas], [dict(v) for v in variants]
+    if train_kw.get("loss", "margin") != "margin":
+        raise ValueError(f"noisy_recall trains the margin loss, got loss={train_kw['loss']!r}")
+    net_keys = ("model", "dim_out", "hidden", "init_scale", "init_offset")
+    per_keys = ("alpha", "beta", "sampling")
+    shared = {k: v for k, v in train_kw.items() if k not in net_keys + per_keys + ("loss",)}
+    normalize = shared.get("normalize", True)
+    S, V, H = len(rngs), len(variants), len(etas)
+    band = np.zeros((V, S))
+    Xs, ys, ps, rs, cfg, tests, where = [], [], [], [], [], [], []
+    for s, rng in enumerate(rngs):
+        X, y, Xt, yt = task.sample(rng)
+        tests.append((Xt, yt))
+        noise_seed, weight_seed, train_seed = (int(v) for v in rng.integers(0, 2**63 - 1, 3))
+        inits = []
+        for v, var in enumerate(variants):
+            kw = {**train_kw, **var}
+            p0 = init_embedding(X.shape[1], kw.get("dim_out", 8), np.random.default_rng(weight_seed),
+                                model=kw.get("model", "mlp"), hidden=kw.get("hidden", 32),
+                                init_scale=kw.get("init_scale", 1.0), init_offset=kw.get("init_offset", 0.0))
+            inits.append(p0)
+            E0 = embed(p0, X[:200], normalize=normalize)
+            Dm = pairwise_distances(E0)[np.triu_indices(E0.shape[0], 1)]
+            band[v, s] = float(np.mean(np.abs(Dm - kw.get("beta", 1.0)) <= kw.get("alpha", 0.2)))
+        for e, eta in enumerate(etas):
+            y_obs = sample_noisy_labels(y, uniform_noise(task.c, eta), np.random.default_rng(noise_seed))
+            for v, var in enumerate(variants):
+                kw = {**train_kw, **var}
+                Xs.append(X)
+                ys.append(y_obs)
+                ps.append(inits[v])
+                rs.append(np.random.default_rng(train_seed))
+                cfg.append((kw.get("alpha", 0.2), kw.get("beta", 1.0), kw.get("sampling", "balanced")))
+                where.append((v, e, s))
+    if progress is not None:
+        progress(f"training {len(ps)} networks at once")
+    trained, _ = train_embeddings(Xs, ys, ps, rs, alpha=[c[0] for c in cfg], beta=[c[1] for c in cfg],
+                                  sampling=[c[2] for c in cfg], **shared)
+    R = np.zeros((V, H, S))
+    for p, (v, e, s) in zip(trained, where):
+        Xt, yt = tests[s]
+        R[v, e, s] = recall_at_1(embed(p, Xt, normalize=normalize), yt)
+    return NoisyRecall(R, band, etas, variants)
+
+
+#: The sampling study of Le & Odobez 2019 (reconstructed), shared by ``le19.sampling`` and its figure:
+#: c = 8 classes (natural-sampling threshold 0.302, balanced 0.875), the symmetric margin loss
+#: alpha = beta = 1 (every distance on the sphere lies in the band), balanced vs natural pairs.
+SAMPLING_STUDY_TASK = EmbeddingTask(c=8, n_train=3000, n_test=2000)
+SAMPLING_STUDY_TRAIN: dict[str, Any] = dict(loss="margin", alpha=1.0, beta=1.0, epochs=20, lr=0.003, batch_size=128,
+                                            n_pairs=256, dim_out=8, hidden=32)

@@ -1,0 +1,90 @@
+"""le19 checks: registrations, the fast checks' verdicts at quick, and each failing on a wrong formula.
+
+The two training checks (sampling, initialization) run at quick in tests/paper_checks/test_claims.py (slow);
+here their verdict logic runs on a tiny task (monkeypatched) so the evidence is well formed.
+"""
+import pytest
+import sympy
+
+from paper_checks import le19 as P
+from paper_checks.context import Context
+from paper_checks.registry import load
+from simulate.embedding_train import EmbeddingTask
+from theory.embedding import C, ETA
+
+MINE = {"le19.pair_noise": "proved", "le19.margin_symmetric": "proved", "le19.margin_robust": "proved",
+        "le19.triplet_robust": "proved", "le19.sampling": "qualified", "le19.initialization": "confirmed"}
+
+
+def ctx(cid="le19.test"):
+    return Context(cid, precision="quick")
+
+
+def test_registered_reconstructed_with_sources_and_figures():
+    reg = load()
+    for cid, verdict in MINE.items():
+        c = reg[cid]
+        assert c.expected == verdict and c.reconstructed
+        assert "000_e9c4999fd4131b1d.txt" in c.source and "reconstruct" in c.source
+        assert c.statement.startswith("Reconstructed")
+    assert reg["le19.margin_robust"].figures == ("le19_noisy_vs_clean_risk",)
+    assert reg["le19.sampling"].figures == ("le19_recall_vs_noise",)
+    for cid in ("le19.margin_symmetric", "le19.margin_robust", "le19.triplet_robust"):
+        assert reg[cid].space is not None and reg[cid].space().params
+
+
+@pytest.mark.parametrize("cid", ["le19.pair_noise", "le19.margin_symmetric", "le19.margin_robust", "le19.triplet_robust"])
+def test_fast_checks_reach_their_verdict_at_quick(cid):
+    ev = load()[cid].check(ctx(cid))
+    assert ev.verdict == MINE[cid], ev.summary
+
+
+def test_triplet_fixed_pattern_reported_with_a_verified_counterexample():
+    ev = P.triplet_robust(ctx("le19.triplet_robust"))
+    fixed = ev.numbers["search, fixed pattern (0, 1)"]
+    assert fixed["verified"] and sympy.Rational(fixed["counterexample"]["eta"]) < sympy.Rational(2, 3)
+    assert "fixed class pattern it fails" in ev.summary
+    assert not ev.numbers["search, uniform classes"]["verified"]
+
+
+def test_pair_noise_refutes_a_wrong_rate():
+    ev = P.pair_noise_evidence(ctx(), eps_claim=2 * ETA * (1 - ETA))  # the c = 2 rate for every c
+    assert ev.verdict == "refuted" and ev.counterexample
+
+
+def test_margin_symmetric_refutes_a_wrong_condition():
+    ev = P.margin_symmetric_evidence(ctx(), condition=lambda a, b: a >= b)
+    assert ev.verdict == "refuted" and ev.counterexample
+
+
+def test_margin_robust_refutes_an_unsquared_slope():
+    ev = P.margin_robust_evidence(ctx(), slope_claim=1 - C * ETA / (C - 1))
+    assert ev.verdict == "refuted" and ev.counterexample
+
+
+def test_triplet_robust_refutes_a_wrong_slope():
+    ev = P.triplet_robust_evidence(ctx(), slope_claim=1 - te_eps())
+    assert ev.verdict == "refuted" and ev.counterexample
+
+
+def te_eps():
+    from theory.embedding import stated_eps
+
+    return stated_eps()
+
+
+def test_training_checks_produce_well_formed_evidence_on_a_tiny_task(monkeypatch):
+    tiny = EmbeddingTask(c=4, n_train=200, n_test=100, nuisance=2)
+    train = dict(loss="margin", epochs=2, lr=0.01, batch_size=50, n_pairs=40, dim_out=4, hidden=8)
+    monkeypatch.setattr(P, "SAMPLING_TASK", tiny)
+    monkeypatch.setattr(P, "SAMPLING_TRAIN", train)
+    monkeypatch.setattr(P, "INIT_TASK", tiny)
+    monkeypatch.setattr(P, "INIT_TRAIN", train)
+    ev = P.sampling_evidence(ctx("le19.sampling"))
+    assert ev.verdict in ("qualified", "inconclusive") and ev.method == "sim"
+    assert "eta_nat(c)" in ev.numbers and ev.figures == ["le19_recall_vs_noise"]
+    ev = P.initialization_evidence(ctx("le19.initialization"))
+    assert ev.verdict in ("confirmed", "qualified", "inconclusive", "refuted")
+    assert "pooled resistance effect" in ev.numbers
+    for name, *_ in P.INIT_SETTINGS:
+        assert 0 <= ev.numbers[name]["fraction of pairs in the band at init (in-band, out-of-band)"][0] <= 1

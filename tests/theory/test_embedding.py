@@ -1,0 +1,103 @@
+"""theory.embedding: pair noise, the margin band, balanced/natural risks, the triplet relation.
+
+Each derivation is also fed a wrong formula and must then fail (a check that cannot fail is a defect).
+"""
+import sympy
+import pytest
+
+from theory import embedding as te
+from theory.embedding import ALPHA, C, ETA
+
+
+def test_pair_noise_rates_and_signal():
+    r = te.pair_noise(range(2, 5))
+    assert r.verified
+    assert sympy.simplify(r.eps_pos - ETA * (2 * (C - 1) - C * ETA) / (C - 1)) == 0
+    assert sympy.simplify(r.signal - (1 - C * ETA / (C - 1)) ** 2) == 0
+    assert r.signal_zero == [(C - 1) / C]
+
+
+def test_pair_noise_rejects_wrong_formulas():
+    assert not te.pair_noise(range(2, 4), eps_claim=ETA).verified  # "a pair is wrong as often as a label"
+    assert not te.pair_noise(range(2, 4), signal_claim=1 - C * ETA / (C - 1)).verified  # not squared
+
+
+def test_enumeration_matches_closed_form_at_a_point():
+    e1, e2 = te.enumerated_pair_noise(3, sympy.Rational(1, 5))
+    assert e1 == sympy.Rational(1, 5) * (4 - sympy.Rational(3, 5)) / 2
+    assert e2 == e1 / 2
+
+
+def test_margin_band():
+    b = te.margin_band()
+    assert b.verified
+    assert not te.margin_band(lambda beta: beta).verified  # alpha >= beta alone is not enough
+    assert te.sphere_symmetric(1, 1) and te.sphere_symmetric(sympy.Rational(6, 5), sympy.Rational(4, 5))
+    assert not te.sphere_symmetric(sympy.Rational(1, 5), 1)
+    assert te.band_sum(sympy.Rational(1, 2), 1, 1) == 2
+    assert te.band_sum(2, sympy.Rational(1, 5), 1) == sympy.Rational(1, 5) + 1  # alpha + |D - beta|
+
+
+def test_margin_balanced_affine_and_wrong_slope():
+    m = te.margin_balanced()
+    assert m.verified and m.slope_zeros == [(C - 1) / C]
+    assert sympy.simplify(m.offset - ALPHA * (1 - m.slope)) == 0
+    assert m.nonsymmetric_dependence != 0
+    assert not te.margin_balanced(1 - te.stated_eps()).verified
+
+
+def test_margin_natural_threshold():
+    n = te.margin_natural(range(2, 11))
+    assert n.weights_match
+    assert n.per_c[2][0] == sympy.Rational(1, 2) == n.per_c[2][1]  # c = 2: natural is balanced
+    assert n.per_c[3][0] == sympy.Rational(1, 3)
+    assert n.per_c[10][0] == sympy.Rational(3, 10)
+    assert sympy.simplify(n.threshold_limit - (1 - 1 / sympy.sqrt(2))) == 0
+    assert sympy.factor(n.lam_is_clean_only_if) == -2 * sympy.Symbol("epsilon", nonnegative=True) * (C - 2)
+    assert te.natural_tolerates(10, 0.29) and not te.natural_tolerates(10, 0.31)
+    # eps+ = 1/2 exactly at the threshold
+    assert sympy.simplify(te.stated_eps(C, te.natural_threshold()) - sympy.Rational(1, 2)) == 0
+
+
+def test_triplet_linear_regime_and_relation():
+    assert te.triplet_linear_regime() == (True, 2)
+    assert not te.triplet_linear_regime(1)[0]
+    assert te.triplet_relation(range(2, 5), "uniform").holds
+    first = te.triplet_relation(range(2, 5), "first")
+    assert not first.holds and all(first.extra_matches.values()) and not any(first.balanced_pattern.values())
+    assert te.triplet_relation(range(2, 5), [(0, 1), (1, 0)]).holds
+    assert not te.triplet_relation(range(2, 4), "uniform", slope_claim=1 - C * ETA / (C - 1)).holds
+    ok, slope = te.triplet_uniform_general()
+    assert ok and sympy.simplify(slope - te.stated_signal()) == 0
+
+
+def _points():
+    return [te.circle_point(t) for t in (0, sympy.Rational(1, 5), 2, 3, -1, sympy.Rational(1, 2))], [0, 0, 1, 1, 2, 2]
+
+
+def test_point_sets_follow_the_affine_relations_exactly():
+    P, y = _points()
+    eta = sympy.Rational(1, 5)
+    s = te.stated_signal(3, eta)
+    clean, noisy = te.pair_risks_points(P, y, 3, eta, 1, 1)
+    assert sympy.simplify(noisy - (s * clean + 1 - s)) == 0
+    clean, noisy = te.triplet_risks_points(P, y, 3, eta, 2)
+    assert sympy.simplify(noisy - 2 - s * (clean - 2)) == 0
+    assert all(sum(x**2 for x in p) == 1 for p in P)
+
+
+def test_triplet_linear_shortcut_equals_the_hinge_sum():
+    P, y = _points()
+    eta = sympy.Rational(1, 4)
+    lin = te.triplet_risks_points(P, y, 3, eta, 2, [(0, 1)])  # alpha >= 2: the n^2 shortcut
+    a = 2 - sympy.Rational(1, 10**6)  # below 2: the full hinge sum (no triplet clips at these points)
+    hinge = te.triplet_risks_points(P, y, 3, eta, a, [(0, 1)])
+    assert sympy.N(lin[0] - hinge[0] - sympy.Rational(1, 10**6), 30) == 0
+    assert abs(float(lin[1] - hinge[1]) - 1e-6) < 1e-12
+
+
+def test_exact_number():
+    assert te.exact_number(0.2) == sympy.Rational(1, 5)
+    assert te.exact_number(3) == 3
+    with pytest.raises(ValueError):
+        te.exact_number(True)
