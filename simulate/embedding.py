@@ -13,6 +13,7 @@ class with one member simply contributes no anchor-positive pairs.
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -135,30 +136,198 @@ def hard_negatives(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     return a, p, n_of[a]
 
 
+_DENSE_LIMIT = 1 << 20  # elements of one (pairs x B) block of the exact masked minimum
+_SCAN_STEPS = 6  # scan steps per pair before the exact masked minimum takes over
+
+
 def semi_hard_negatives(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, Any]:
     """Anchor-positive pairs with their closest negative farther than the positive but within
-    the margin, ``D_ap < D_an < D_ap + alpha`` (Schroff et al. 2015); pairs without one are dropped."""
+    the margin, ``D_ap < D_an < D_ap + alpha`` (Schroff et al. 2015); pairs without one are dropped.
+
+    Parameters
+    ----------
+    D : array, shape (B, B)
+        Distance matrix (finite, non-negative), e.g. from :func:`pairwise_distances`.
+    labels : int array, shape (B,)
+    alpha : float
+        The margin (> 0).
+
+    Returns
+    -------
+    (anchors, positives, negatives) : int arrays, shape (m,)
+        One entry per kept pair, grouped by anchor in increasing order (the order of an
+        anchor's positives is not specified). Among negatives at the same
+        distance the one of smallest index is taken (the plain loop's ``min`` over ``(D, n)``).
+
+    Notes
+    -----
+    Exact in the distances it is given. Small problems (pairs x B up to ``2^20``) take a masked
+    minimum over (pairs x B) in blocks. Large ones sort each row once by an integer key: the
+    distance quantised monotonically (``q = floor(D s)``), then a positive flag, then the column
+    index. Negatives of a lower level than the positive's are closer, of a higher level farther;
+    only equal levels are compared in the exact distances. So each pair needs a short scan of its
+    sorted row from the positive's position; a pair whose scan is not done after a few steps
+    (a long run of positives or of tied levels) is finished by the exact masked minimum. The
+    margin test ``D_an < D_ap + alpha`` is decided by the level gap where it is at least two
+    levels from the margin, by the exact distances elsewhere. ``tests/simulate/test_semi_hard.py``
+    compares both paths with the plain loop, ties and sub-level differences included.
+    """
     alpha = check_margin(alpha)
     xp = namespace_of(D)
-    _, neg = _masks(labels)
-    a, p = positive_pairs(labels)
-    d_ap = D[a, p]
-    # sort each anchor's negative distances once; a searchsorted per pair finds the first one > d_ap
-    negD = xp.where(neg, D, xp.inf)
-    order = xp.argsort(negD, axis=1)
-    sortedD = xp.take_along_axis(negD, order, axis=1)
+    pos, neg = _masks(labels)
+    B = pos.shape[0]
+    if D.shape != (B, B):
+        raise ValueError(f"D must have shape ({B}, {B}) to match the labels, got {D.shape}")
+    if D.dtype.kind != "f":
+        D = D.astype(float)
+    dmax, dmin = float(D.max()), float(D.min())
+    if not (math.isfinite(dmax) and math.isfinite(dmin)):  # max/min propagate NaN
+        raise ValueError("the distance matrix contains NaN or infinite values")
+    if dmin < 0:
+        raise ValueError(f"distances must be non-negative, got a minimum of {dmin!r}")
+    _, counts = xp.unique(labels, return_counts=True)
+    n_pairs = int((counts * (counts - 1)).sum())
+    if n_pairs * B <= _DENSE_LIMIT or dmax == 0.0:
+        a, p = xp.nonzero(pos)
+        t = D[a, p]
+        n, d = _closest_above(D, neg, a, t)
+        keep = (n >= 0) & (d < t + alpha)
+        return a[keep], p[keep], n[keep]
+    return _semi_hard_sorted(D, pos, neg, dmax, alpha)
+
+
+
+def _closest_above(D: Any, neg: Any, a: Any, t: Any) -> tuple[Any, Any]:
+    """For each pair ``k``: the negative ``n`` of anchor ``a[k]`` with the smallest ``D[a, n] > t[k]``
+    (smallest index among ties) and that distance; ``n = -1`` (distance ``inf``) where there is none.
+    Blocks of rows keep the (pairs x B) mask within ``_DENSE_LIMIT`` elements."""
+    xp = namespace_of(D)
+    m, B = int(a.shape[0]), D.shape[0]
+    n_out = xp.full(m, -1, dtype=xp.int64)
+    d_out = xp.full(m, xp.inf)
+    step = max(1, _DENSE_LIMIT // B)
+    for s in range(0, m, step):
+        aa, tt = a[s:s + step], t[s:s + step]
+        rows = D[aa]
+        rows = xp.where(neg[aa] & (rows > tt[:, None]), rows, xp.inf)
+        k = xp.argmin(rows, axis=1)  # first minimum: the smallest index among ties
+        d = xp.take_along_axis(rows, k[:, None], axis=1)[:, 0]
+        found = xp.isfinite(d)
+        n_out[s:s + step] = xp.where(found, k, -1)
+        d_out[s:s + step] = d
+    return n_out, d_out
+
+
+def _semi_hard_sorted(D: Any, pos: Any, neg: Any, dmax: float, alpha: float) -> tuple[Any, Any, Any]:
+    """The sorted-key path of :func:`semi_hard_negatives` (``dmax = max D > 0``): the kept triplets."""
+    xp = namespace_of(D)
     B = D.shape[0]
-    # one global searchsorted for all pairs: shift row i by i * span, span above every finite
-    # distance, and put each row's non-negatives (inf) just below the next row's start
-    finite = xp.isfinite(sortedD)
-    span = float(xp.max(xp.where(finite, sortedD, 0.0))) + 1.0
-    base = (xp.arange(B) * span)[:, None]
-    flat = (xp.where(finite, sortedD, span - 0.5) + base).ravel()
-    first = xp.searchsorted(flat, d_ap + a * span, side="right") - a * B
-    first = xp.minimum(first, B - 1)
-    d_an = sortedD[a, first]
-    keep = xp.isfinite(d_an) & (d_an > d_ap) & (d_an < d_ap + alpha)
-    return a[keep], p[keep], order[a, first][keep]
+    nb = max(1, (B - 1).bit_length())  # bits of the column index
+    avail = 31 if 31 - nb - 1 >= 16 else 63  # int32 keys while 16+ bits remain for the level
+    kdt = xp.int32 if avail == 31 else xp.int64
+    qbits = avail - nb - 1
+    sent = (1 << avail) - 1  # the diagonal: sorts last in its row
+    flag, imask, qshift = 1 << nb, (1 << nb) - 1, nb + 1
+    # q = trunc(fl(D c)) is non-decreasing in D: a lower level means a strictly smaller distance
+    c = (2**qbits - 4) / dmax
+    if xp is np:  # one pass, no float temporary; truncation toward 0 is the floor here (D >= 0)
+        key = np.empty(D.shape, dtype=kdt)
+        np.multiply(D, c, out=key, casting="unsafe")
+    else:
+        key = (D * c).astype(kdt)
+    key <<= qshift
+    if xp is np:
+        np.bitwise_or(key, flag, out=key, where=pos)  # one pass; CuPy's ufuncs take no ``where``
+    else:
+        key |= pos.astype(kdt) << nb
+    key |= xp.arange(B, dtype=kdt)
+    idx = xp.arange(B)
+    key[idx, idx] = sent
+    key.sort(axis=1)
+    flat = key.ravel()
+    Dflat = D.ravel()
+    j = xp.nonzero((flat & flag) != 0)[0]
+    j = j[flat[j] != sent]
+    a = j // B
+    p = (flat[j] & imask).astype(xp.int64)
+    lo = a * B  # the row's first position in ``flat``; its last (lo + B - 1) holds the diagonal
+    hi = lo + (B - 2)
+    last = flat.shape[0] - 1
+    qp = flat[j] >> qshift
+    m = int(j.shape[0])
+    best_n = xp.full(m, -1, dtype=xp.int64)
+    best_d = xp.full(m, xp.inf)
+    keep = xp.zeros(m, dtype=bool)
+    slow = xp.zeros(m, dtype=bool)  # decided from exact distances at the end
+
+    def consider(i: Any, e: Any) -> None:
+        """Pairs ``i`` (distinct) meet the elements ``e`` of their rows: keep the better negative."""
+        n = (e & imask).astype(xp.int64)
+        d = Dflat[lo[i] + n]
+        bd, bn = best_d[i], best_n[i]
+        better = (d > Dflat[lo[i] + p[i]]) & ((d < bd) | ((d == bd) & (n < bn)))
+        best_n[i[better]] = n[better]
+        best_d[i[better]] = d[better]
+
+    # The common case, in one step: the positive's level holds no negative (those would sort just
+    # before it), the next element is a negative and the one after it is not a negative of the same
+    # level. That negative is the answer; it is farther than the positive (a higher level).
+    e0 = flat[xp.maximum(j - 1, 0)]
+    tie = (j - 1 >= lo) & ((e0 >> qshift) == qp)
+    e1, e2 = flat[xp.minimum(j + 1, last)], flat[xp.minimum(j + 2, last)]
+    quick = (~tie & (j + 1 <= hi) & ((e1 & flag) == 0)
+             & ((j + 2 > hi) | ((e2 & flag) != 0) | ((e2 >> qshift) != (e1 >> qshift))))
+    best_n = xp.where(quick, (e1 & imask).astype(xp.int64), best_n)
+    # within the margin? Levels bound the gap: (g - 1) / c < D_an - D_ap < (g + 1) / c (up to
+    # rounding far below a level), g the level difference; the exact distances decide in between
+    g = (e1 >> qshift) - qp
+    sure_in, sure_out = quick & (g + 2 < alpha * c), quick & (g - 2 >= alpha * c)
+    keep |= sure_in
+    slow |= quick & ~sure_in & ~sure_out
+
+    # backward over the positive's own level: the exact distance decides (the loops work on the
+    # pairs still scanning only, compacted each step)
+    i = xp.nonzero(tie)[0]
+    k = j[i] - 1
+    for _ in range(_SCAN_STEPS):
+        e = flat[xp.maximum(k, 0)]
+        go = (k >= lo[i]) & ((e >> qshift) == qp[i])
+        i, k, e = i[go], k[go], e[go]
+        if i.shape[0] == 0:
+            break
+        negative = (e & flag) == 0
+        consider(i[negative], e[negative])
+        k = k - 1
+    else:
+        best_n[i] = -2  # undecided
+    # forward where the own level held no answer: skip positives; the first negative opens a
+    # level, all of whose members are farther than the positive; its negatives (contiguous) compete
+    i = xp.nonzero(~quick & (best_n == -1))[0]
+    k = j[i] + 1
+    level = xp.full(i.shape[0], -1, dtype=kdt)
+    for _ in range(_SCAN_STEPS):
+        e = flat[xp.minimum(k, last)]
+        negative = (e & flag) == 0
+        q = e >> qshift
+        opened = level >= 0
+        go = (k <= hi[i]) & ~(opened & (~negative | (q != level)))
+        i, k, e, negative, q, level, opened = (x[go] for x in (i, k, e, negative, q, level, opened))
+        if i.shape[0] == 0:
+            break
+        consider(i[negative], e[negative])
+        level = xp.where(negative & ~opened, q, level)
+        k = k + 1
+    else:
+        best_n[i] = -2
+    u = xp.nonzero(best_n == -2)[0]
+    if u.shape[0]:
+        best_n[u], best_d[u] = _closest_above(D, neg, a[u], Dflat[lo[u] + p[u]])
+    slow |= ~quick & (best_n >= 0)
+    s = xp.nonzero(slow)[0]
+    if s.shape[0]:
+        d = Dflat[lo[s] + best_n[s]]  # the exact test D_an < D_ap + alpha
+        keep[s] = d < Dflat[lo[s] + p[s]] + alpha
+    return a[keep], p[keep], best_n[keep]
 
 
 def batch_hard(D: Any, labels: Any) -> tuple[Any, Any, Any]:
