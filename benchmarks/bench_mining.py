@@ -12,23 +12,14 @@ of ``semi_hard_negatives`` (an argsort of every row of the masked distance matri
 from __future__ import annotations
 
 import argparse
-import time
 from typing import Any, Callable
 
+from _timing import best_of  # benchmarks/ is on sys.path when a script runs
 from simulate.backend import get_backend, namespace_of
 from simulate.embedding import (_masks, batch_hard, hard_negatives, normalize, pairwise_distances, positive_pairs,
                                 random_negatives, semi_hard_negatives)
 
 
-def best_of(fn: Callable[[], Any], reps: int, sync: Callable[[], None]) -> float:
-    best = float("inf")
-    for _ in range(reps):
-        sync()
-        t = time.perf_counter()
-        fn()
-        sync()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def semi_hard_argsort(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, Any]:

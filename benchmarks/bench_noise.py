@@ -5,21 +5,12 @@ Baseline: ``rng.random(n)`` with the same generator. Target (issue 2): at most 6
 from __future__ import annotations
 
 import argparse
-import time
 
+from _timing import best_of  # benchmarks/ is on sys.path when a script runs
 from simulate.backend import get_backend
 from simulate.noise import random_transition, uniform_noise, sample_noisy_labels
 
 
-def best_of(fn, reps: int, sync) -> float:
-    best = float("inf")
-    for _ in range(reps):
-        sync()
-        t = time.perf_counter()
-        fn()
-        sync()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def run(backend_name: str, n: int, c: int, reps: int) -> dict[str, float]:

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
-from simulate.losses import SIMPLEX_TOL
+from simulate.losses import SIMPLEX_TOL, check_simplex
 from simulate.noise import TransitionMatrix
 from simulate.populations import FiniteDistribution
 
@@ -69,16 +69,7 @@ def check_noisy_posteriors(ptilde: Any, tol: float = SIMPLEX_TOL) -> Any:
     n, c = p.shape
     if n < c:
         raise ValueError(f"the anchor estimator needs at least as many samples as classes, got n = {n} < c = {c}")
-    if not bool(xp.all(xp.isfinite(p))):
-        i = int(xp.argmax(~xp.all(xp.isfinite(p), axis=1)))
-        raise ValueError(f"ptilde row {i} has a non-finite entry: {to_host(p[i])}")
-    if bool(xp.any(p < 0)):
-        i = int(xp.argmax(xp.any(p < 0, axis=1)))
-        raise ValueError(f"ptilde row {i} has a negative entry: {to_host(p[i])}")
-    dev = xp.abs(p.sum(axis=1) - 1.0)
-    if bool(xp.any(dev > tol)):
-        i = int(xp.argmax(dev))
-        raise ValueError(f"ptilde row {i} sums to {float(p[i].sum())!r}, not 1 (tolerance {tol}): {to_host(p[i])}")
+    check_simplex(p, tol)  # finite, non-negative, rows summing to 1; the message quotes the row
     return p
 
 

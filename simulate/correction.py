@@ -19,15 +19,11 @@ import numpy as np
 
 from simulate.backend import namespace_of
 from simulate.losses import Loss, _check_inputs, _check_labels, check_q, check_simplex, get_loss, log_softmax, softmax
-from simulate.noise import MAX_COND, TransitionMatrix
+from simulate.noise import MAX_COND, TransitionMatrix, check_transition
 
 
 def _check_T(T: Any, c: int) -> TransitionMatrix:
-    if not isinstance(T, TransitionMatrix):
-        raise TypeError(f"T must be a TransitionMatrix, got {type(T).__name__}")
-    if T.c != c:
-        raise ValueError(f"T is {T.c} x {T.c} but the inputs have c = {c} classes")
-    return T
+    return check_transition(T, c, "the inputs have")
 
 
 def loss_table(base: Loss, inputs: Any, *, from_logits: bool = False) -> Any:

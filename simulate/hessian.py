@@ -44,7 +44,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.models import Params, init_mlp, n_layers
-from simulate.noise import MAX_COND, TransitionMatrix, random_transition
+from simulate.noise import MAX_COND, TransitionMatrix, check_transition, random_transition
 
 ACTIVATIONS = ("relu", "sigmoid")
 BASES = ("cce", "forward")
@@ -82,11 +82,7 @@ def _check_base(base: str) -> str:
 
 
 def _check_T(T: Any, c: int) -> TransitionMatrix:
-    if not isinstance(T, TransitionMatrix):
-        raise TypeError(f"T must be a TransitionMatrix, got {type(T).__name__}")
-    if T.c != c:
-        raise ValueError(f"T is {T.c} x {T.c} but the model has c = {c} classes")
-    return T
+    return check_transition(T, c, "the model has")
 
 
 def _check_single(params: Params) -> int:

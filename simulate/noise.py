@@ -139,6 +139,15 @@ def _alias_tables(T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return prob, alias
 
 
+def check_transition(T: Any, c: int, what: str = "the inputs have") -> TransitionMatrix:
+    """``T`` itself when it is a :class:`TransitionMatrix` for ``c`` classes; ``TypeError``/``ValueError`` otherwise."""
+    if not isinstance(T, TransitionMatrix):
+        raise TypeError(f"T must be a TransitionMatrix, got {type(T).__name__}")
+    if T.c != c:
+        raise ValueError(f"T is {T.c} x {T.c} but {what} c = {c} classes")
+    return T
+
+
 def _check_classes(c: int) -> None:
     if not isinstance(c, (int, np.integer)) or isinstance(c, bool) or c < 2:
         raise ValueError(f"the number of classes c must be an integer >= 2, got {c!r}")

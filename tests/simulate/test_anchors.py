@@ -151,9 +151,9 @@ def test_bad_ptilde_raises():
         estimate_transition(np.full(4, 0.25))
     with pytest.raises(ValueError, match="negative"):
         estimate_transition(np.array([[1.2, -0.2], [0.5, 0.5]]))
-    with pytest.raises(ValueError, match="sums to"):
+    with pytest.raises(ValueError, match="sum to 1.2"):
         estimate_transition(np.array([[0.6, 0.6], [0.5, 0.5]]))
-    with pytest.raises(ValueError, match="non-finite"):
+    with pytest.raises(ValueError, match="NaN or infinite"):
         estimate_transition(np.array([[np.nan, 0.5], [0.5, 0.5]]))
 
 
