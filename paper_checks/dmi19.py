@@ -25,7 +25,7 @@ import sympy
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.registry import claim
-from paper_checks.search import SearchResult, SearchSpace, SimplexPoint, StochasticMatrix, search
+from paper_checks.search import SearchSpace, SimplexPoint, StochasticMatrix, search
 from simulate import dmi as sd
 from simulate.estimate import Estimate
 from simulate.noise import TransitionMatrix, pair_flip, random_transition
@@ -42,12 +42,6 @@ BATCHES = (2, 3, 4, 8, 16, 64, 256)  # mini-batch sizes of the L_DMI bias study 
 R = sympy.Rational
 
 Factor = Callable[[Any], Any]  # det T -> the factor a formula claims (Eq. 28/32: det T itself)
-
-
-def _search_numbers(res: SearchResult, budget: int, c: int) -> dict[str, Any]:
-    out = res.to_json()
-    out.update({"budget": budget, "c": c})
-    return out
 
 
 def _z(est: Estimate, target: float) -> float:
@@ -121,13 +115,13 @@ def properties_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
                      "at unit-vector rows, where det is in {-1, 0, 1} and |det| = 1 exactly at permutations; by "
                      "Hadamard |det T| <= prod ||T_i||_2 <= prod ||T_i||_1 = 1 with equality only when each row has "
                      "one non-zero entry. Hence DMI(W3, W2) = DMI(W1, W2) |det T| <= DMI(W1, W2)."),
-        "search": _search_numbers(res, budget, 3), "measure": measure,
+        "search": {**res.to_json(), "c": 3}, "measure": measure,
     }
     failing = [c for c in cs if not (sym[c].holds and bound[c].holds and inv[c].holds)]
-    if res.verified:
-        return Evidence("refuted", "search", f"a verified point violates non-negativity, monotonicity or |det T| <= 1 "
-                        f"for the measure {measure!r} (exact margin {res.exact_margin}).", numbers=numbers,
-                        counterexample={k: v for k, v in res.to_json()["counterexample"].items()})
+    srch = Evidence.from_search(res, fails=f"non-negativity, monotonicity or |det T| <= 1 fails for the measure "
+                                f"{measure!r}", holds="no violation (c = 3)", numbers=numbers)
+    if srch.verdict == "refuted":
+        return srch
     if failing:
         return Evidence("inconclusive", "symbolic", f"a symbolic step fails for c = {failing}; see numbers.",
                         numbers=numbers)
@@ -252,7 +246,7 @@ def mi_not_invariant_evidence(ctx: Context, measure: str = "mi") -> Evidence:
                                                                "Q_h2": _mat(ex["Q_h2"]),
                                                                **{k: (sympy.N(v, 12) if k != "flips" else v)
                                                                   for k, v in vals.items()}},
-                               "search": _search_numbers(res, budget, 2)}
+                               "search": {**res.to_json(), "c": 2}}
     if vals["flips"] or res.verified:
         if vals["flips"]:
             cx = {"c": 2, "prior": ex["prior"], "A_h": _mat(ex["A_h"]), "A_h2": _mat(ex["A_h2"]), "T": _mat(ex["T"]),
@@ -297,24 +291,24 @@ def dmi_order_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
         "measure": measure,
         "symbolic": {c: {"DMI(h,noisy) - DMI(h',noisy) = factor * (DMI(h,Y) - DMI(h',Y))": r.identity,
                          "factor": r.relation} for c, r in sym.items()},
-        "search": {c: _search_numbers(r, budget, c) for c, r in results.items()},
+        "search": {c: {**r.to_json(), "c": c} for c, r in results.items()},
         "det_T=0": {"T": _mat(singular), "Q_h": _mat(ex["Q_h"]), "Q_h2": _mat(ex["Q_h2"]),
                     **{k: (v if k == "flips" else sympy.N(v, 12)) for k, v in sing.items()}},
     }
-    found = [c for c, r in results.items() if r.verified]
-    if found:
-        r = results[found[0]]
-        return Evidence("refuted", "search", f"the order of two classifiers under {measure!r} flips under class-dependent "
-                        f"noise at a verified point (c = {found[0]}, exact margin {r.exact_margin}).", numbers=numbers,
-                        counterexample=r.to_json()["counterexample"])
+    for c, r in results.items():
+        srch = Evidence.from_search(r, fails=f"the order of two classifiers under {measure!r} flips under "
+                                    f"class-dependent noise (c = {c})", holds="no order flip", numbers=numbers)
+        if srch.verdict == "refuted":
+            return srch
     if not all(r.identity for r in sym.values()):
         return Evidence("inconclusive", "symbolic", "the symbolic relation between the noisy and clean DMI differences "
                         "does not hold; see numbers.", numbers=numbers)
     collapse = measure == "dmi" and sing["d_clean"] > 0 and sing["d_noisy"] == 0
     worst = min(r.worst_margin for r in results.values())
-    if not collapse:
-        return Evidence("proved", "symbolic", f"DMI(h, noisy) - DMI(h', noisy) = |det T| (DMI(h, Y) - DMI(h', Y)) for "
-                        f"c = {', '.join(map(str, cs))}, and no flip was found.", numbers=numbers)
+    if not collapse:  # identities for a few c and a search: evidence, not a proof for every c
+        return Evidence("confirmed", "symbolic", f"DMI(h, noisy) - DMI(h', noisy) = |det T| (DMI(h, Y) - DMI(h', Y)) "
+                        f"for c = {', '.join(map(str, cs))} only, and searches of {budget} evaluations each (c = 2 "
+                        "and 3) found no flip.", numbers=numbers)
     cond = "det T != 0 (T invertible); at det T = 0 every classifier has DMI(h, noisy) = 0"
     rounding = (f"; the most negative floating-point margin, {worst:.1g}, is rounding at a tie, not confirmed in exact "
                 "arithmetic" if worst < 0 else "")
@@ -619,8 +613,9 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
             f"{batch[3].singular.mean:.2f} at B = {batch[3].batch_size}, 1 for B < c) and, given det != 0, a bias "
             f"of {batch[3].ldmi_bias.mean:+.2f} at B = {batch[3].batch_size} and {batch[-1].ldmi_bias.mean:+.3f} at "
             f"B = {batch[-1].batch_size}, while E[det Q_B] = (B)_c/B^c det Q exactly")
-    if ms.same:
-        return Evidence("proved", "exact", body + ".", numbers=numbers)
+    if ms.same:  # finitely many exact instances: evidence, not a proof for every population
+        return Evidence("confirmed", "exact", body + f" (on these {n_inst} instances; not a proof for every "
+                        "population).", numbers=numbers)
     return Evidence("qualified", "exact", body + f"; at det T = 0 (T = J/c) every one of the {len(hyps)} classifiers "
                     f"minimises the noisy L_DMI (+inf), against {len(ms.clean_argmin)} with clean labels.",
                     numbers=numbers, condition="det T != 0; and 'the same minimiser' means the same argmin set, which "

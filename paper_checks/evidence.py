@@ -1,9 +1,24 @@
-"""Verdicts and the evidence a check returns (DESIGN.md, "Verdicts")."""
+"""Verdicts and the evidence a check returns (DESIGN.md, "Verdicts").
+
+Two mappings are shared by every check, so that no check hand-writes them:
+
+- :meth:`Evidence.from_search` turns a :class:`paper_checks.search.SearchResult` into evidence
+  (``refuted`` with the verified counterexample, ``inconclusive`` when the floating-point
+  margin was negative but nothing verified or when the margin raised, ``confirmed`` when
+  nothing failed; never ``proved``, which only a derivation on the stated domain gives);
+- :func:`effect_ladder` turns effect sizes with their standard errors (``Estimate``) into
+  ``confirmed`` / ``refuted`` / ``qualified`` / ``inconclusive``, deciding each effect's
+  significance with the estimate's own :meth:`simulate.estimate.Estimate.sign`.
+"""
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, Mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    from paper_checks.search import SearchResult
+    from simulate.estimate import Estimate
 
 VERDICTS = ("proved", "confirmed", "refuted", "qualified", "inconclusive")
 METHODS = ("symbolic", "exact", "mc", "search", "sim")
@@ -44,6 +59,67 @@ class Evidence:
             raise ValueError("a 'qualified' verdict must state its condition")
         if not self.summary.strip():
             raise ValueError("evidence needs a one-sentence summary")
+
+    @classmethod
+    def from_search(
+        cls,
+        result: "SearchResult",
+        *,
+        fails: str,
+        holds: str,
+        numbers: dict[str, Any] | None = None,
+        key: str = "search",
+        figures: list[str] | None = None,
+    ) -> "Evidence":
+        """The evidence a search alone gives (the one mapping from a search to a verdict).
+
+        Parameters
+        ----------
+        result : the search's result
+        fails : what a failing point shows (start of the ``refuted`` summary), e.g.
+            ``"Eq. 11 fails"``
+        holds : what the search looked for (used in the ``confirmed`` and ``inconclusive``
+            summaries), e.g. ``"no violation of Eq. 11"``
+        numbers : the check's other numbers; the search's JSON is added under ``key``
+        figures : figure names
+
+        Returns
+        -------
+        ``refuted`` with the shrunk, exactly verified point (``counterexample``: the point,
+        its exact margin and value); ``inconclusive`` when the margin was negative in
+        floating point but nothing could be verified, or when the margin raised (stating
+        the count and the first error); ``confirmed`` when no point failed, stating the
+        evaluations, the budget and the smallest margin. A search never proves a claim.
+
+        Raises
+        ------
+        RuntimeError
+            When the margin raised at more than half of the evaluated points: the check is
+            broken, and the runner reports the error.
+        """
+        nums = dict(numbers or {})
+        nums.setdefault(key, result.to_json())
+        figs = list(figures or [])
+        budget = f"{result.evaluated} margin evaluations (budget {result.budget})"
+        if result.verified:
+            return cls("refuted", "search", f"{fails}: at {jsonable(result.counterexample)} the exact margin is "
+                       f"{_short(result.exact_margin)} = {result.exact_margin_value:.4g} < 0 (found in {budget}, "
+                       f"shrunk in {result.shrink_steps} exactly verified steps).", nums,
+                       counterexample=search_counterexample(result), figures=figs)
+        if result.outcome == "raised":
+            if result.error:
+                raise RuntimeError(f"the search's margin raised at {result.raised} of {result.evaluated} points; "
+                                   f"first: {result.first_error}")
+            return cls("inconclusive", "search", f"The margin raised at {result.raised} of {result.evaluated} points "
+                       f"(first: {result.first_error}), so the claim is unchecked there; {holds} elsewhere. "
+                       "A margin defined on the whole domain would decide.", nums, figures=figs)
+        if result.outcome == "unverified":
+            why = "; ".join(result.notes) or "no exact verification"
+            return cls("inconclusive", "search", f"The floating-point margin reached {result.worst_margin:.3g} but no "
+                       f"point was verified in exact arithmetic ({why}); an exact evaluation there would decide.",
+                       nums, figures=figs)
+        return cls("confirmed", "search", f"{holds} in {budget}; smallest margin {result.worst_margin:.3g}.", nums,
+                   figures=figs)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -90,3 +166,102 @@ def jsonable(obj: Any) -> Any:
     except ImportError:  # pragma: no cover
         pass
     return str(obj)
+
+
+def _short(text: str | None, n: int = 120) -> str:
+    t = str(text)
+    return t if len(t) <= n else t[: n - 3] + "..."
+
+
+def search_counterexample(result: "SearchResult") -> dict[str, Any] | None:
+    """The counterexample of a verified search as evidence carries it: the point, its exact margin."""
+    if not result.verified:
+        return None
+    return {"point": jsonable(result.counterexample), "exact_margin": result.exact_margin,
+            "exact_margin_value": result.exact_margin_value}
+
+
+# ------------------------------------------------------------------ effects with standard errors
+@dataclass(frozen=True)
+class Ladder:
+    """How a set of effects (each an ``Estimate`` that should be positive) decides a verdict.
+
+    Attributes
+    ----------
+    verdict : ``confirmed``, ``refuted``, ``qualified`` or ``inconclusive``
+    signs : each effect's ``Estimate.sign(z)``: +1 significantly positive, -1 significantly
+        negative, 0 not significant
+    held, reversed, undecided : effect names by sign
+    guards_reversed : names of the guard effects that are significantly negative
+    """
+
+    verdict: str
+    signs: dict[str, int]
+    held: list[str]
+    reversed: list[str]
+    undecided: list[str]
+    guards_reversed: list[str]
+
+
+def effect_ladder(
+    effects: Mapping[str, "Estimate"],
+    z: float,
+    *,
+    confirm: str = "all",
+    refute: str | Callable[[dict[str, int]], bool] = "any",
+    guards: Mapping[str, "Estimate"] | None = None,
+) -> Ladder:
+    """The verdict of effects that the claim says are positive, from their standard errors.
+
+    Significance is each estimate's own ``est.sign(z)`` (so a change in how ``Estimate``
+    decides significance, e.g. a t distribution, applies here unchanged).
+
+    Parameters
+    ----------
+    effects : name -> estimate of an effect the claim says is positive
+    z : the significance threshold in standard errors (DESIGN.md: 5 unless stated)
+    confirm : ``"all"`` (every effect significantly positive) or ``"majority"`` (more than
+        half); either way none may be significantly negative
+    refute : ``"any"`` (some effect significantly negative and none positive), ``"all"``
+        (every effect significantly negative), ``"majority"`` (more than half negative, or
+        some negative and none positive), or a function of the signs
+    guards : effects that must not be significantly negative for ``confirmed`` (e.g. per
+        setting, where the claim is decided on a pooled effect); a reversed guard turns
+        ``confirmed`` into ``qualified``
+
+    Returns
+    -------
+    Ladder: ``confirmed`` when ``confirm`` holds and no effect or guard is reversed;
+    else ``refuted`` when ``refute`` holds; else ``qualified`` when some effect holds;
+    else ``inconclusive``.
+    """
+    if confirm not in ("all", "majority"):
+        raise ValueError(f"confirm must be 'all' or 'majority', got {confirm!r}")
+    if not callable(refute) and refute not in ("any", "all", "majority"):
+        raise ValueError(f"refute must be 'any', 'all', 'majority' or a function, got {refute!r}")
+    if not effects:
+        raise ValueError("effect_ladder needs at least one effect")
+    signs = {k: int(e.sign(z)) for k, e in effects.items()}
+    held = [k for k, s in signs.items() if s > 0]
+    rev = [k for k, s in signs.items() if s < 0]
+    und = [k for k, s in signs.items() if s == 0]
+    g_rev = [k for k, e in (guards or {}).items() if int(e.sign(z)) < 0]
+    n = len(signs)
+    enough = len(held) == n if confirm == "all" else 2 * len(held) > n
+    if callable(refute):
+        refuted = bool(refute(dict(signs)))
+    elif refute == "all":
+        refuted = len(rev) == n
+    elif refute == "majority":
+        refuted = 2 * len(rev) > n or (bool(rev) and not held)
+    else:
+        refuted = bool(rev) and not held
+    if enough and not rev and not g_rev:
+        verdict = "confirmed"
+    elif refuted:
+        verdict = "refuted"
+    elif held:
+        verdict = "qualified"
+    else:
+        verdict = "inconclusive"
+    return Ladder(verdict, signs, held, rev, und, g_rev)

@@ -13,6 +13,7 @@ says. The experiment functions take ``xp`` and run unchanged on CuPy for larger 
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ import sympy as sp
 from sympy.calculus.util import minimum
 
 from paper_checks.context import Context
-from paper_checks.evidence import Evidence
+from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.registry import claim
 from simulate.estimate import Estimate, paired_difference, seed_summary
 from simulate.experiments import (acs_traces, accuracy_vs_epoch, epochs_to_fraction, gradient_norm_vs_inverse_fy,
@@ -242,18 +243,18 @@ def softmax_gap(ctx: Context) -> Evidence:
         "epochs_with_significant_gap": sig_pos, "epochs_with_significant_reverse_gap": sig_neg, "epochs": E,
         "noise_fraction": _est(seed_summary(res["noise_fraction"])),
     }
-    s_final, s_mean = _sign(final), _sign(mean)
+    ladder = effect_ladder({"final": final, "mean": mean}, Z, refute="all")
     lab = res["losses"]
     tail = (f"average softmax of wrongly labelled samples, CCE minus {lab[1]}: {_fmt(final)} after {E} epochs, "
             f"{_fmt(mean)} averaged over epochs ({n_seeds} seeds; significant at {sig_pos} of {E} epochs)")
-    if s_final > 0 and s_mean > 0:
+    if ladder.verdict == "confirmed":
         return Evidence("confirmed", "sim", f"L_q kept wrongly labelled samples less fitted than CCE: {tail}.",
                         numbers, figures=[])
-    if s_final < 0 and s_mean < 0:
+    if ladder.verdict == "refuted":
         return Evidence("refuted", "sim", f"L_q fitted wrongly labelled samples more than CCE: {tail}.", numbers,
                         counterexample={"settings": numbers["settings"], "final": _est(final), "mean": _est(mean)})
-    if s_final > 0 or s_mean > 0:
-        which = "at the end of training" if s_final > 0 else "on average over the epochs"
+    if ladder.verdict == "qualified":
+        which = "at the end of training" if "final" in ladder.held else "on average over the epochs"
         return Evidence("qualified", "sim", f"The gap is significant only {which}: {tail}.", numbers,
                         condition=f"holds {which} only (epochs {GAP_SETTINGS['epochs']}, lr {GAP_SETTINGS['lr']})")
     return Evidence("inconclusive", "sim", f"No significant gap: {tail}; more seeds or longer training would decide.",
@@ -359,15 +360,18 @@ def q_tradeoff(ctx: Context) -> Evidence:
     ])
     numbers["intermediate_q"] = {"drop_larger_than_cce": more_drop, "faster_than_cce_on_clean_data": faster}
     summary = f"{half_overfit}; {half_speed}{nuance} ({n_noisy} and {n_clean} seeds)."
-    if overfit_sign > 0 and speed_sign > 0:
+    # "larger q delays overfitting": the drop falls with q, i.e. minus its slope is positive
+    ladder = effect_ladder({"delays_overfitting": replace(slope_drop, mean=-slope_drop.mean),
+                            "slows_learning": slow}, Z)
+    if ladder.verdict == "confirmed":
         return Evidence("confirmed", "sim", "Both halves hold: " + summary, numbers)
-    if overfit_sign > 0 or speed_sign > 0:
+    if ladder.verdict == "qualified":
         held = "larger q delays overfitting" if overfit_sign > 0 else "too large a q slows learning"
         other = "slows_learning" if overfit_sign > 0 else "delays_overfitting"
         return Evidence("qualified", "sim", f"Only one half holds ({held}): " + summary, numbers,
                         condition=f"only '{held}' is significant at z = {Z:g}; the other half ({other}) is "
                                   f"{numbers['halves'][other]}")
-    if overfit_sign < 0 or speed_sign < 0:
+    if ladder.verdict == "refuted":
         return Evidence("refuted", "sim", "Neither half holds and at least one is reversed: " + summary, numbers,
                         counterexample={"settings": numbers["settings"], "slope_of_drop_vs_q": _est(slope_drop),
                                         "early_acc_deficit_q1_vs_cce": _est(slow),

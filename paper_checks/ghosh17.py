@@ -20,7 +20,7 @@ import sympy
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.registry import claim
-from paper_checks.search import Integer, Real, SearchResult, SearchSpace, SimplexPoint, search
+from paper_checks.search import Integer, Real, SearchSpace, SimplexPoint, search
 from simulate.losses import get_loss
 from simulate.noise import TransitionMatrix, uniform_noise
 from simulate.populations import random_distribution
@@ -44,12 +44,6 @@ def _fold_np(x: np.ndarray, c: int) -> np.ndarray:
     """Float version of :func:`theory.simplex.fold`."""
     x = np.asarray(x, dtype=float)
     return np.concatenate([x[: c - 1], [x[c - 1:].sum()]])
-
-
-def _search_numbers(res: SearchResult, budget: int) -> dict[str, Any]:
-    out = res.to_json()
-    out["budget"] = budget
-    return out
 
 
 def _class_sum_check(loss: sl.SymbolicLoss, g: Callable[[Any], Any], K0: Any, constant: bool) -> dict[str, Any]:
@@ -268,10 +262,11 @@ def uniform_tolerance(ctx: Context) -> Evidence:
                "affine_relation_symbolic_c": aff.symbolic, "affine_relation_per_c": aff.per_c,
                "slope_zero_at": aff.threshold, "d_slope/d_eta": aff.slope_derivative, "slope_at": slope_at,
                "exact_crosscheck": {k: v for k, v in ex.items() if not k.startswith("_")},
-               "search": _search_numbers(res, budget)}
-    if res.verified:
-        return Evidence("refuted", "search", "the search found a point where f* is not a noisy-risk minimiser.",
-                        numbers=numbers, counterexample=res.counterexample)
+               "search": res.to_json()}
+    srch = Evidence.from_search(res, fails="f* is not a noisy-risk minimiser",
+                                holds="no point where f* is not a noisy-risk minimiser", numbers=numbers)
+    if srch.verdict == "refuted":
+        return srch
     if aff.verified and thr_ok and decreasing and ex["_ok"]:
         return Evidence("proved", "symbolic", "R^eta(f) = (1 - eta c/(c-1)) R(f) + eta C/(c-1) for symbolic c, so "
                         "R^eta(f*) - R^eta(f) = slope (R(f*) - R(f)) <= 0 with slope > 0 iff eta < (c-1)/c; at "
@@ -369,8 +364,8 @@ def class_dependent_tolerance(ctx: Context) -> Evidence:
     example = {"c": 2, "clean_label": 0, "T_row": t, "loss": "MAE", "R^eta(f*=e_0)": r_star, "R^eta(e_1)": r_flip}
     numbers = {"identity_sum_k T_yk(L*_k - L_k) = sum_{k!=y}(T_yk - T_yy)(C/(c-1) - L_k)": identity,
                "mae_bounded_by_C/(c-1)": bounded, "exact": {k: v for k, v in ex.items() if not k.startswith("_")},
-               "search_without_condition": _search_numbers(free, budget),
-               "search_with_condition": _search_numbers(cond, budget), "smallest_example": example}
+               "search_without_condition": free.to_json(),
+               "search_with_condition": cond.to_json(), "smallest_example": example}
     proof_ok = all(identity.values()) and bounded and ex["_ok"] and not cond.verified
     condition = ("each row of T is diagonally dominant, T[y, y] > T[y, k] for k != y (Ghosh et al.'s "
                  "eta_yk < 1 - eta_y; T[y, y] >= T[y, k] already makes f* a minimiser), and "
@@ -381,10 +376,14 @@ def class_dependent_tolerance(ctx: Context) -> Evidence:
                         "T[y,y] > T[y,k] the identity R^eta(f*) - R^eta(f) = E sum_{k!=y} (T_yk - T_yy)(C/(c-1) - L(f,k)) "
                         "<= 0 holds (c = 2..8) and the search found nothing.", numbers=numbers,
                         counterexample={"smallest": example, "search": free.to_json()}, condition=condition)
-    if not free.verified and proof_ok:
-        return Evidence("proved", "search", "no counterexample without the condition, and the identity holds with it.",
-                        numbers=numbers)
-    if cond.verified:
-        return Evidence("refuted", "search", "even with diagonally dominant T a counterexample was found.",
-                        numbers=numbers, counterexample=cond.counterexample)
+    free_ev = Evidence.from_search(free, fails="f* loses to another f under some stochastic T",
+                                   holds="no T without the condition where f* loses", numbers=numbers,
+                                   key="search_without_condition")
+    if not free.verified and proof_ok:  # a search that finds nothing is not a proof: it says what it found
+        return free_ev
+    cond_ev = Evidence.from_search(cond, fails="even with diagonally dominant T, f* loses",
+                                   holds="no diagonally dominant T where f* loses", numbers=numbers,
+                                   key="search_with_condition")
+    if cond_ev.verdict == "refuted":
+        return cond_ev
     return Evidence("inconclusive", "search", "the evidence is mixed; see numbers.", numbers=numbers)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from paper_checks.context import Context
-from paper_checks.evidence import Evidence
+from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.registry import claim
 from simulate.estimate import Estimate, paired_difference, seed_summary
 from simulate.experiments import accuracy_vs_noise
@@ -65,6 +65,8 @@ def bounded_more_robust(ctx: Context) -> Evidence:
                  for i, name in enumerate(names)}
     cells: dict[str, dict[str, Any]] = {}
     per_loss: dict[str, dict[str, Any]] = {}
+    averages: dict[str, Estimate] = {}  # the decision: mean advantage over the noisy etas, per bounded loss
+    per_eta: dict[str, Estimate] = {}  # guards: no bounded loss significantly worse at any eta
     for i in (1, 2):
         avg = paired_difference(final[i][:, noisy].mean(axis=1), final[0][:, noisy].mean(axis=1))
         signs = {}
@@ -74,9 +76,11 @@ def bounded_more_robust(ctx: Context) -> Evidence:
             dd = paired_difference(final[0, :, 0] - final[0, :, j], final[i, :, 0] - final[i, :, j])
             db = paired_difference(best[i, :, j], best[0, :, j])
             signs[e] = _sign(d)
+            per_eta[f"{names[i]}, eta={e:g}"] = d
             cells[f"{names[i]} vs cce, eta={e:g}"] = {
                 "final_acc_diff": _est(d), "z": round(d.mean / d.stderr, 2) if d.stderr > 0 else None,
                 "drop_reduction": _est(dd), "early_stopped_acc_diff": _est(db), "verdict": WORD[signs[e]]}
+        averages[names[i]] = avg
         per_loss[names[i]] = {"mean_advantage_over_noisy_etas": _est(avg), "sign": _sign(avg),
                               "verdict": WORD[_sign(avg)],
                               "etas_more_robust": [e for e, s in signs.items() if s > 0],
@@ -96,17 +100,17 @@ def bounded_more_robust(ctx: Context) -> Evidence:
         f"{n.upper()} {_fmtd(v['mean_advantage_over_noisy_etas'])} (individually significant at eta = "
         f"{', '.join(f'{e:g}' for e in v['etas_more_robust']) or 'none'})" for n, v in per_loss.items())
     tail = f"mean clean-test accuracy advantage over CCE at eta = 0.2-0.6: {desc}; {n_seeds} seeds"
-    better = [n for n, v in per_loss.items() if v["sign"] > 0]
-    worse = [n for n, v in per_loss.items() if v["sign"] < 0]
     against = {n: v["etas_less_robust"] for n, v in per_loss.items() if v["etas_less_robust"]}
-    if len(better) == len(per_loss) and not against:
+    ladder = effect_ladder(averages, Z, guards=per_eta)
+    worse = ladder.reversed
+    if ladder.verdict == "confirmed":
         return Evidence("confirmed", "sim", f"Both bounded losses are more robust than CCE ({tail}).", numbers)
-    if better:
+    if ladder.verdict == "qualified":
         parts = [f"{n.upper()}: {per_loss[n]['verdict']} on average" +
                  (f", less robust at eta = {against[n]}" if n in against else "") for n in per_loss]
         return Evidence("qualified", "sim", f"Only part of the claim holds ({tail}).", numbers,
                         condition="holds only for: " + "; ".join(parts))
-    if worse:
+    if ladder.verdict == "refuted":
         n = worse[0]
         return Evidence("refuted", "sim", f"No bounded loss is more robust than CCE and {n.upper()} is less ({tail}).",
                         numbers, counterexample={"loss": n, **per_loss[n], "settings": numbers["settings"]})

@@ -23,9 +23,9 @@ import numpy as np
 import sympy
 
 from paper_checks.context import Context
-from paper_checks.evidence import Evidence
+from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.registry import claim
-from paper_checks.search import Real, SearchResult, SearchSpace, search
+from paper_checks.search import Real, SearchSpace, search
 from simulate.embedding_risk import (exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk,
                                      mc_triplet_risk, random_class_embeddings)
 from simulate.embedding_train import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, EmbeddingTask, noisy_recall
@@ -73,12 +73,6 @@ def _agrees(est: Estimate, target: float) -> bool:
 
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= ROUND * (1 + abs(a) + abs(b))
-
-
-def _search_numbers(res: SearchResult, budget: int) -> dict[str, Any]:
-    out = res.to_json()
-    out["budget"] = budget
-    return out
 
 
 def _candidates(rng: np.random.Generator, k: int, c: int = C_RISK) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -192,10 +186,11 @@ def margin_symmetric_evidence(ctx: Context, condition: Callable[[Any, Any], Any]
                "band: sum = 2 alpha": band.band_sum_is_2alpha, "outside: sum = 2 alpha + distance to the band":
                band.outside_exceeds, "sphere condition": band.sphere_condition,
                "sphere condition matches max(beta, 2 - beta) case by case": band.sphere_condition_matches,
-               "search": _search_numbers(res, budget)}
-    if res.failed:
-        return Evidence("refuted", "search", "a verified point where the stated equivalence fails: "
-                        f"{res.counterexample}.", numbers=numbers, counterexample=res.counterexample)
+               "search": res.to_json()}
+    srch = Evidence.from_search(res, fails="the stated equivalence fails",
+                                holds="no point where the stated equivalence fails", numbers=numbers)
+    if srch.verdict == "refuted":
+        return srch
     if not band.verified:
         return Evidence("inconclusive", "symbolic", "the region-by-region derivation did not go through "
                         "(no counterexample found either).", numbers=numbers)
@@ -343,16 +338,17 @@ def margin_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
         "slope": fa, "offset": fb, "max residual": resid, "not affine": resid > 1e-6}
     budget = ctx.pick(150, 600, 3000)
     res = search(order_space("margin"), budget, ctx.rng(2))
-    numbers["search: order of two embeddings, clean vs noisy"] = _search_numbers(res, budget)
+    numbers["search: order of two embeddings, clean vs noisy"] = res.to_json()
     if not sym.verified or not exact_ok:
         ce = first_bad or {"c": c, "eta": "1/5", "derived slope": sym.slope.subs({te.C: c, te.ETA: sympy.Rational(1, 5)}),
                            "claimed slope": slope_expr.subs({te.C: c, te.ETA: sympy.Rational(1, 5)})}
         return Evidence("refuted", "symbolic", "the noisy risk is not the claimed affine function of the clean risk: "
                         f"{ce}.", numbers=numbers, counterexample=ce, figures=list(FIG_RISK))
-    if res.failed:
-        return Evidence("refuted", "search", "two embeddings whose clean and noisy risks are ordered differently: "
-                        f"{res.counterexample}.", numbers=numbers, counterexample=res.counterexample,
-                        figures=list(FIG_RISK))
+    srch = Evidence.from_search(res, fails="two embeddings whose clean and noisy risks are ordered differently",
+                                holds="no order reversal", numbers=numbers,
+                                key="search: order of two embeddings, clean vs noisy", figures=list(FIG_RISK))
+    if srch.verdict == "refuted":
+        return srch
     if not (mc_ok and argmin_ok):
         return Evidence("inconclusive", "mc", "the derivation holds but the Monte Carlo or the minimiser comparison "
                         "disagrees (more draws would decide).", numbers=numbers, figures=list(FIG_RISK))
@@ -436,9 +432,9 @@ def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
         np.max(np.abs(no - (s * (cl - 0.5) + 0.5))))
     budget = ctx.pick(100, 400, 2000)
     res = search(order_space("triplet"), budget, ctx.rng(2))
-    numbers["search, uniform classes"] = _search_numbers(res, budget)
+    numbers["search, uniform classes"] = res.to_json()
     res_fixed = search(order_space("triplet", [(0, 1)]), budget, ctx.rng(3))
-    numbers["search, fixed pattern (0, 1)"] = _search_numbers(res_fixed, budget)
+    numbers["search, fixed pattern (0, 1)"] = res_fixed.to_json()
     fixed_holds = first.holds and not res_fixed.failed
     fixed_text = ("it also holds with the fixed pattern (0, 1)" if fixed_holds else
                   "with a fixed class pattern it fails: R_eta - alpha = s(R - alpha) + g mean_Pi(S_k - S_k'), so it holds "
@@ -451,10 +447,11 @@ def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
               "claimed slope": slope_expr.subs({te.C: 3, te.ETA: sympy.Rational(1, 5)})}
         return Evidence("refuted", "symbolic", f"the noisy triplet risk is not the claimed affine function: {ce}.",
                         numbers=numbers, counterexample=ce)
-    if res.failed:
-        return Evidence("refuted", "search", "two embeddings whose clean and noisy triplet risks are ordered "
-                        f"differently with uniform classes: {res.counterexample}.", numbers=numbers,
-                        counterexample=res.counterexample)
+    srch = Evidence.from_search(res, fails="two embeddings whose clean and noisy triplet risks are ordered "
+                                "differently with uniform classes", holds="no order reversal", numbers=numbers,
+                                key="search, uniform classes")
+    if srch.verdict == "refuted":
+        return srch
     if not (mc_ok and argmin_ok):
         return Evidence("inconclusive", "mc", "the derivation holds but the Monte Carlo or the argmin disagrees.",
                         numbers=numbers)
@@ -510,8 +507,7 @@ def sampling_evidence(ctx: Context) -> Evidence:
     # the test: balanced - natural, paired per seed and averaged over the noise rates between the thresholds
     pooled = seed_summary((res.recall[0, between] - res.recall[1, between]).mean(axis=0))
     gaps["pooled over the etas between the thresholds"] = pooled.as_dict(4)
-    sig_pos = pooled.exceeds(0.0, Z)
-    sig_neg = -pooled.mean - Z * pooled.stderr > 0
+    sig_pos, sig_neg = pooled.sign(Z) > 0, pooled.sign(Z) < 0
     numbers = {"natural weights w+ = (1 - 2 eps+)/c, w- = (c - 1 - 2 eps+)/c": [nat.w_pos, nat.w_neg],
                "weights match": nat.weights_match, "re-weighted positive share lambda": nat.lam,
                "lambda = 1/c only if (numerator of lambda - 1/c)": nat.lam_is_clean_only_if,
@@ -594,24 +590,25 @@ def initialization_evidence(ctx: Context) -> Evidence:
                          "Recall@1 out-of-band": {f"eta={et}": seed_summary(R[1, e]).as_dict(3) for e, et in enumerate(etas)},
                          "level difference in-band - out-of-band (paired)": level,
                          "resistance effect (paired, pooled over noisy etas)": effect.as_dict(4),
-                         "significant on its own (z = 5)": effect.exceeds(0.0, Z)}
+                         "significant on its own (z = 5)": effect.sign(Z) > 0}
     pooled = seed_summary(np.mean(per_seed, axis=0))
     numbers["pooled resistance effect"] = pooled.as_dict(4)
-    negative = [n for n, e in effects.items() if -e.mean - Z * e.stderr > 0]
-    alone = [n for n, e in effects.items() if e.exceeds(0.0, Z)]
+    ladder = effect_ladder({"pooled": pooled}, Z, guards=effects)
+    negative = ladder.guards_reversed
+    alone = [n for n, e in effects.items() if e.sign(Z) > 0]
     parts = "; ".join(f"{INIT_DESC[n]}: {_fmt(e)}" for n, e in effects.items())
-    if pooled.exceeds(0.0, Z) and not negative:
+    if ladder.verdict == "confirmed":
         weak = [n for n in effects if n not in alone]
         note = (f" (on its own not beyond 5 standard errors {INIT_DESC[weak[0]]})" if weak else "")
         return Evidence("confirmed", "sim",
                         f"In-band initialisation loses less clean-test Recall@1 to label noise (eta = "
                         f"{', '.join(str(e) for e in etas[1:])}): pooled paired effect {_fmt(pooled)} over {seeds} seeds; "
                         f"{parts}{note}.", numbers=numbers)
-    if pooled.exceeds(0.0, Z):
+    if ladder.verdict == "qualified":
         return Evidence("qualified", "sim", f"Positive overall ({_fmt(pooled)}) but significantly negative "
                         f"{'; '.join(INIT_DESC[n] for n in negative)}; {parts}.", numbers=numbers,
                         condition=f"fails {'; '.join(INIT_DESC[n] for n in negative)}")
-    if -pooled.mean - Z * pooled.stderr > 0:
+    if ladder.verdict == "refuted":
         return Evidence("refuted", "sim", f"The out-of-band initialisation is more noise-resistant: {parts}.",
                         numbers=numbers, counterexample={"pooled effect": pooled.as_dict(4), **{
                             n: e.as_dict(4) for n, e in effects.items()}})

@@ -21,7 +21,7 @@ import numpy as np
 import sympy as sp
 
 from paper_checks.context import Context
-from paper_checks.evidence import Evidence
+from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.registry import claim
 from simulate.anchors import (PAPER_PERCENTILE, anchor_error_curves, anchor_mixture, argmax_anchor_classes,
                               column_dominant, estimate_transition, noisy_posterior, standard_anchor_populations)
@@ -458,9 +458,8 @@ def forward_beats_backward(ctx: Context) -> Evidence:
                         "significant_for_forward": [c for c, v in cells.items() if v["sign"] > 0],
                         "significant_for_backward": [c for c, v in cells.items() if v["sign"] < 0],
                         "total": len(cells)}
-    won = [k for k, g in signs.items() if g > 0]
-    lost = [k for k, g in signs.items() if g < 0]
-    even = [k for k, g in signs.items() if g == 0]
+    ladder = effect_ladder(pooled, Z, confirm="majority", refute="majority")
+    won, lost, even = ladder.held, ladder.reversed, ladder.undecided
 
     def fmt(k: str) -> str:
         e = pooled[k]
@@ -477,14 +476,14 @@ def forward_beats_backward(ctx: Context) -> Evidence:
             f"{len(cn['significant_for_backward'])}")
     high = _high_noise_note(runs)
     numbers["asymm_N0.6_note"] = high["numbers"]
-    if len(won) * 2 > len(pooled) and not lost:
+    if ladder.verdict == "confirmed":
         exc = f"; not significant at {', '.join(even)}" if even else ""
         return Evidence("confirmed", "sim", f"Forward correction beats backward in most settings: {tail}{exc}"
                         f"{high['text']}.", numbers)
-    if len(lost) * 2 > len(pooled) or (lost and not won):
+    if ladder.verdict == "refuted":
         return Evidence("refuted", "sim", f"Backward correction beats forward: {tail}.", numbers,
                         counterexample={k: numbers["forward_minus_backward_by_setting"][k] for k in lost})
-    if won:
+    if ladder.verdict == "qualified":
         cond = (f"forward wins significantly only at: {'; '.join(fmt(k) for k in won)}"
                 + (f"; backward wins at: {'; '.join(fmt(k) for k in lost)}" if lost else "")
                 + (f"; no significant difference at: {'; '.join(fmt(k) for k in even)}" if even else ""))

@@ -15,7 +15,7 @@ import numpy as np
 import sympy
 
 from paper_checks.context import Context
-from paper_checks.evidence import Evidence
+from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.registry import claim
 from simulate.estimate import Estimate, paired_difference, seed_summary
 from simulate.experiments import (CLASS_BIAS_SEPARATIONS, SCE_CIFAR10, class_accuracy_curves, class_bias_noises,
@@ -257,8 +257,6 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
     }
     held = [(n, key) for (n, key), s in signs.items() if s > 0]
     failed = [(n, key, status[s]) for (n, key), s in signs.items() if s <= 0]
-    sym_a = [signs[(sym, key)] for key, part, _ in EFFECTS if part == "a"]
-    sym_b = [signs[(sym, key)] for key, part, _ in EFFECTS if part == "b"]
 
     def line(n: str) -> str:
         t = table[n]
@@ -280,15 +278,24 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
         return "; ".join(out)
 
     overview = f"CE's class bias (part a) holds: {part('a')}; SCE's remedy (part b) holds: {part('b')}. "
-    if not failed:
+    effects = {(res["noises"][k], key): e for k in noisy for key, e in class_bias_effects(res, k).items()}
+
+    def reversed_under_symmetric(sg: dict[tuple[str, str], int]) -> bool:
+        # part a reversed anywhere, or part b reversed throughout, under the symmetric noise
+        a = [sg[(sym, key)] for key, part, _ in EFFECTS if part == "a"]
+        b = [sg[(sym, key)] for key, part, _ in EFFECTS if part == "b"]
+        return any(s < 0 for s in a) or (bool(b) and all(s < 0 for s in b))
+
+    ladder = effect_ladder(effects, Z, refute=reversed_under_symmetric)
+    if ladder.verdict == "confirmed":
         return Evidence("confirmed", "sim", "CE's class bias and SCE's remedy hold in every setting: " + summary + ".",
                         numbers)
-    if any(s < 0 for s in sym_a) or (sym_b and all(s < 0 for s in sym_b)):
+    if ladder.verdict == "refuted":
         bad = [key for key, part, _ in EFFECTS if signs[(sym, key)] < 0]
         return Evidence("refuted", "sim", f"Under {sym} noise the effect is reversed ({', '.join(bad)}): " + summary
                         + ".", numbers, counterexample={"settings": numbers["settings"], "noise": sym,
                                                         "effects": table[sym]})
-    if held:
+    if ladder.verdict == "qualified":
         cond = ("only these effects are significant: " + "; ".join(f"{n}: {key}" for n, key in held)
                 + ". Not significant or reversed: " + "; ".join(f"{n}: {key} ({st})" for n, key, st in failed))
         return Evidence("qualified", "sim", overview + summary + ".", numbers, condition=cond)
