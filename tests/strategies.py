@@ -1,6 +1,8 @@
 """Hypothesis strategies for simplex points, stochastic matrices and logits."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -20,3 +22,23 @@ def simplex_points(n: int = 5, c: int = 4) -> st.SearchStrategy[np.ndarray]:
 
 def stochastic_matrices(c: int = 3) -> st.SearchStrategy[np.ndarray]:
     return simplex_points(c, c)
+
+
+# ---------------------------------------------------------------- the search's parameter types
+def search_params() -> st.SearchStrategy[Any]:
+    """A parameter type of :mod:`paper_checks.search` with a random domain (open ends included)."""
+    from paper_checks.search import Integer, Real, SimplexPoint, StochasticMatrix
+
+    def real(lo: float, width: float, ol: bool, oh: bool) -> Real:
+        return Real("x", lo, lo + width, open_low=ol, open_high=oh)
+
+    reals = st.builds(real, st.floats(-10, 10), st.floats(1e-3, 10), st.booleans(), st.booleans())
+    ints = st.tuples(st.integers(-20, 20), st.integers(0, 30)).map(lambda t: Integer("n", t[0], t[0] + t[1]))
+    simplex = st.integers(1, 8).map(lambda d: SimplexPoint("p", d))
+    matrices = st.integers(1, 4).map(lambda d: StochasticMatrix("T", d))
+    return st.one_of(reals, ints, simplex, matrices)
+
+
+def param_values(param: Any) -> st.SearchStrategy[Any]:
+    """Values of ``param``'s domain: its own ``strategy()`` (boundary cases included)."""
+    return param.strategy()

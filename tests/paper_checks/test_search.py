@@ -1,25 +1,172 @@
+"""The counterexample search (paper_checks.search) and the search/effect -> evidence mappings."""
+import json
+from fractions import Fraction
+
 import numpy as np
 import pytest
 import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.search import (Integer, Real, SearchSpace, SimplexPoint, StochasticMatrix, exact_value, search,
-                                 shrink, to_rational)
+                                 shrink, simplest_between, to_rational)
+from simulate.estimate import Estimate
+from tests.strategies import param_values, search_params
+
+R = sympy.Rational
 
 
-def rng():
-    return np.random.default_rng(0)
+def rng(seed=0):
+    return np.random.default_rng(seed)
 
 
-def test_true_claim_finds_nothing():
+# ------------------------------------------------------------------ the issue's example: NCE on the open simplex
+def _nce(p):
+    return np.log(p[0]) / np.log(p).sum()
+
+
+def _nce_exact(p):
+    return sympy.log(p[0]) / sympy.Add(*[sympy.log(x) for x in p])
+
+
+def nce_space():
+    """'A larger p_y gives a smaller NCE' (y = 0, c = 3): margin NCE(r) - NCE(p) where p_y > r_y, p, r > 0."""
+    return SearchSpace(
+        (SimplexPoint("p", 3), SimplexPoint("r", 3)),
+        lambda pt: _nce(pt["r"]) - _nce(pt["p"]),
+        lambda pt: _nce_exact(pt["r"]) - _nce_exact(pt["p"]),
+        constraint=lambda pt: all(x > 0 for x in pt["p"]) and all(x > 0 for x in pt["r"]) and pt["p"][0] > pt["r"][0],
+        description="NCE(r) - NCE(p) for p_0 > r_0")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_nce_counterexample_found_verified_and_shrunk(seed):
+    calls = []
+    space = nce_space()
+    counted = SearchSpace(space.params, lambda pt: calls.append(1) or space.margin(pt), space.exact_margin,
+                          space.constraint, space.description)
+    res = search(counted, 4000, rng(seed))
+    assert res.outcome == "counterexample" and res.verified
+    assert res.evaluated <= 4000 and len(calls) == res.evaluated
+    p, r = res.counterexample["p"], res.counterexample["r"]
+    for v in (p, r):  # exact, in the open simplex, small denominators
+        assert all(isinstance(x, sympy.Rational) and x > 0 for x in v) and sum(v) == 1
+        assert max(x.q for x in v) <= 20
+    assert p[0] > r[0]
+    # re-verified independently: NCE(p) > NCE(r) to 30 digits
+    assert sympy.N(_nce_exact(r) - _nce_exact(p), 30) < 0
+    assert res.exact_margin_value < 0
+    js = res.to_json()
+    assert js["outcome"] == "counterexample" and js["verified"] and "notes" in js
+    json.dumps(js)
+
+
+# ------------------------------------------------------------------ true claims are never refuted
+def test_true_claim_tight_inside_finds_nothing():
     # x(1 - x) <= 1/4 on [0, 1]: true, with equality at 1/2
     space = SearchSpace((Real("x", 0, 1),), lambda p: 0.25 - p["x"] * (1 - p["x"]),
-                        lambda p: sympy.Rational(1, 4) - p["x"] * (1 - p["x"]))
+                        lambda p: R(1, 4) - p["x"] * (1 - p["x"]))
     res = search(space, 300, rng())
-    assert not res.verified and res.counterexample is None
+    assert res.outcome == "no_failure" and not res.verified and res.counterexample is None
     assert res.worst_margin >= -1e-12
     assert abs(res.worst["x"] - 0.5) < 1e-3  # the search found the tight point
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_margin_zero_on_faces_or_tight_at_vertices_is_never_refuted(seed):
+    # prod f_j >= 0 is 0 on every face; 1 - max f >= 0 is tight at the vertices (both true)
+    face = SearchSpace((SimplexPoint("f", 4),), lambda p: float(np.prod(p["f"])), lambda p: sympy.Mul(*p["f"]))
+    vert = SearchSpace((SimplexPoint("f", 3), StochasticMatrix("T", 2)),
+                       lambda p: 1 - float(np.max(p["f"])) + float(np.min(p["T"])),
+                       lambda p: 1 - sympy.Max(*p["f"]) + sympy.Min(*p["T"]))
+    for space in (face, vert):
+        res = search(space, 400, rng(seed))
+        assert res.outcome == "no_failure" and not res.verified
+        assert Evidence.from_search(res, fails="f", holds="h").verdict == "confirmed"
+
+
+def test_floating_point_artefact_is_not_a_counterexample():
+    space = SearchSpace((Real("x", 0, 1),), lambda p: -1e-17, lambda p: sympy.Integer(0))
+    res = search(space, 50, rng())
+    assert res.worst_margin < 0 and not res.verified and res.outcome == "no_failure"
+    assert any("rounding artefacts" in n for n in res.notes)
+    assert all(c["status"] == "artefact" for c in res.candidates)
+
+
+# ------------------------------------------------------------------ what a search cannot verify is said so
+def test_no_exact_margin_means_unverified():
+    res = search(SearchSpace((Real("x", 0, 1),), lambda p: -1.0), 50, rng())
+    assert res.outcome == "unverified" and not res.verified and res.notes
+    assert "no exact margin" in res.to_json()["notes"][0]
+    ev = Evidence.from_search(res, fails="f", holds="h")
+    assert ev.verdict == "inconclusive"
+
+
+def test_float_and_exact_margins_that_disagree_are_unverified():
+    space = SearchSpace((Real("x", 0, 1),), lambda p: -1.0, lambda p: sympy.Integer(1))
+    res = search(space, 50, rng())
+    assert res.outcome == "unverified"
+    assert "not negative at the rounded point" in res.notes[-1]
+
+
+def test_margin_that_raises_on_half_the_domain_is_reported():
+    def margin(p):
+        if p["x"] > 0.5:
+            raise ValueError("undefined here")
+        return 1.0
+
+    res = search(SearchSpace((Real("x", 0, 1),), margin, lambda p: sympy.Integer(1)), 400, rng())
+    assert res.outcome == "raised" and 0 < res.raised < res.evaluated
+    js = res.to_json()
+    assert js["raised"] == res.raised and "undefined here" in js["first_error"] and js["notes"]
+    ev = Evidence.from_search(res, fails="f", holds="h")
+    assert ev.verdict == "inconclusive" and "raised" in ev.summary
+
+
+def test_margin_that_mostly_raises_is_an_error():
+    space = SearchSpace((Real("x", 0, 1),), lambda p: 1 / 0, lambda p: sympy.Integer(1))
+    res = search(space, 100, rng())
+    assert res.outcome == "raised" and res.error
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        Evidence.from_search(res, fails="f", holds="h")
+
+
+def test_nan_margin_counts_as_raised():
+    res = search(SearchSpace((Real("x", 0, 1),), lambda p: float("nan")), 50, rng())
+    assert res.outcome == "raised" and res.raised == res.evaluated
+
+
+# ------------------------------------------------------------------ the budget is a budget
+@settings(max_examples=15, deadline=None)
+@given(budget=st.integers(10, 1500), seed=st.integers(0, 10**6))
+def test_budget_counts_every_margin_evaluation(budget, seed):
+    calls = []
+
+    def margin(p):
+        calls.append(1)
+        return float(p["x"] - 0.3) * p["n"] + 0.01 * float(p["f"][0])
+
+    space = SearchSpace((Real("x", 0, 1), Integer("n", 1, 5), SimplexPoint("f", 3)), margin,
+                        lambda p: (p["x"] - R(3, 10)) * p["n"] + R(1, 100) * p["f"][0])
+    res = search(space, budget, rng(seed))
+    assert len(calls) == res.evaluated <= budget
+
+
+def test_bad_domains_and_budgets():
+    with pytest.raises(ValueError):
+        Real("x", 1, 0)
+    with pytest.raises(ValueError):
+        Integer("n", 3, 2)
+    with pytest.raises(ValueError):
+        SimplexPoint("p", 0)
+    with pytest.raises(ValueError):
+        search(SearchSpace((Real("x", 0, 1),), lambda p: 1.0), 5, rng())
+    with pytest.raises(ValueError, match="constraint"):
+        search(SearchSpace((Real("x", 0, 1),), lambda p: 1.0, constraint=lambda p: False), 20, rng())
+
+
+# ------------------------------------------------------------------ verification and shrinking
 def test_false_claim_is_found_verified_and_shrunk():
     # "n x >= 1 for n in [1, 50], x in [0.3, 1]" fails when n x < 1, simplest: n = 1, x = 1/2
     space = SearchSpace((Integer("n", 1, 50), Real("x", 0.3, 1.0)),
@@ -27,22 +174,42 @@ def test_false_claim_is_found_verified_and_shrunk():
     res = search(space, 400, rng())
     assert res.verified
     assert res.counterexample["n"] == 1
-    assert res.counterexample["x"] == sympy.Rational(1, 2)
+    assert res.counterexample["x"] == R(1, 2)
     assert res.exact_margin_value == pytest.approx(-0.5)
 
 
-def test_floating_point_artefact_is_not_reported():
-    # margin is -1e-17 in floats but exactly 0: no counterexample
-    space = SearchSpace((Real("x", 0, 1),), lambda p: -1e-17, lambda p: sympy.Integer(0))
-    res = search(space, 50, rng())
-    assert res.worst_margin < 0 and not res.verified
-    assert any("not confirmed" in n for n in res.notes)
+def test_shrink_reaches_the_simplest_failing_value():
+    # fails exactly on (3, 10]: the simplest rational there is 4
+    space = SearchSpace((Real("x", 0, 10),), lambda p: 3 - p["x"], lambda p: 3 - p["x"])
+    assert shrink(space, {"x": 7.123456})["x"] == 4
+    # fails on (1/3, 2/5): the smallest denominator there is 3/8 (Stern-Brocot)
+    band = SearchSpace((Real("x", 0, 1),), lambda p: 0.0,
+                       lambda p: sympy.Integer(-1) if R(1, 3) < p["x"] < R(2, 5) else sympy.Integer(1))
+    assert shrink(band, {"x": 0.3987654})["x"] == R(3, 8)
 
 
-def test_no_exact_margin_means_unverified():
-    space = SearchSpace((Real("x", 0, 1),), lambda p: -1.0)
-    res = search(space, 50, rng())
-    assert not res.verified and res.notes
+def test_shrink_is_a_fixed_point():
+    space = nce_space()
+    res = search(space, 2000, rng(3))
+    again = shrink(space, res.counterexample)
+    assert again == res.counterexample
+
+
+def test_simplex_search_finds_vertex_failure_with_small_denominators():
+    # "max_j f_j <= 0.9" fails near vertices; shrinking gives a small-denominator point
+    space = SearchSpace((SimplexPoint("f", 3),), lambda p: 0.9 - float(np.max(p["f"])),
+                        lambda p: R(9, 10) - sympy.Max(*p["f"]))
+    res = search(space, 300, rng())
+    assert res.verified
+    f = res.counterexample["f"]
+    assert max(f) > R(9, 10) and sum(f) == 1 and max(x.q for x in f) <= 20
+
+
+def test_open_end_is_never_a_counterexample():
+    # x > 0 on (0, 1]: the float search may come close to 0, rounding must not land on it
+    space = SearchSpace((Real("x", 0.0, 1.0, open_low=True),), lambda p: p["x"] - 1e-300, lambda p: p["x"])
+    res = search(space, 300, rng())
+    assert not res.verified
 
 
 def test_constraint_respected():
@@ -53,42 +220,145 @@ def test_constraint_respected():
     assert not res.verified and res.worst_margin >= -1e-12
 
 
-def test_simplex_and_matrix_points_stay_exact():
-    space = SearchSpace((SimplexPoint("f", 3), StochasticMatrix("T", 2)), lambda p: 0.0)
-    pt = {"f": np.array([0.2, 0.3, 0.5]), "T": np.array([[0.9, 0.1], [0.4, 0.6]])}
-    r = to_rational(pt, space)
-    assert sum(r["f"]) == 1 and all(isinstance(v, sympy.Rational) for v in r["f"])
-    assert all(sum(r["T"].row(i)) == 1 for i in range(2))
-
-
-def test_simplex_search_finds_vertex_failure():
-    # "max_j f_j <= 0.9" fails near vertices; shrinking gives a small-denominator point
-    space = SearchSpace((SimplexPoint("f", 3),), lambda p: 0.9 - float(np.max(p["f"])),
-                        lambda p: sympy.Rational(9, 10) - sympy.Max(*p["f"]))
-    res = search(space, 300, rng())
-    assert res.verified
-    assert max(res.counterexample["f"]) > sympy.Rational(9, 10)
-
-
 def test_exact_value_irrational():
-    text, val, neg = exact_value(sympy.sqrt(2) - sympy.Rational(141421, 100000))
+    text, val, neg = exact_value(sympy.sqrt(2) - R(141421, 100000))
     assert neg is False and val > 0
     assert exact_value(sympy.sqrt(2) - 2)[2] is True
 
 
-def test_bad_domains():
-    with pytest.raises(ValueError):
-        Real("x", 1, 0)
-    with pytest.raises(ValueError):
-        Integer("n", 3, 2)
-    with pytest.raises(ValueError):
-        search(SearchSpace((Real("x", 0, 1),), lambda p: 1.0), 5, rng())
-    with pytest.raises(ValueError, match="constraint"):
-        search(SearchSpace((Real("x", 0, 1),), lambda p: 1.0, constraint=lambda p: False), 20, rng())
+def _brute_simplest(a, b):
+    d = 1
+    while True:
+        cands = [Fraction(n, d) for n in range(int(np.floor(a * d)) - 1, int(np.ceil(b * d)) + 2) if a <= Fraction(n, d) <= b]
+        if cands:
+            return min(cands, key=abs)
+        d += 1
 
 
-def test_shrink_keeps_failure():
-    space = SearchSpace((Real("x", 0, 10),), lambda p: 3 - p["x"], lambda p: 3 - p["x"])
-    s = shrink(space, {"x": 7.123456})
-    assert s["x"] == 4 or s["x"] == 7 or s["x"] > 3
-    assert exact_value(3 - s["x"])[2]
+@settings(max_examples=200, deadline=None)
+@given(st.fractions(-5, 5, max_denominator=60), st.fractions(0, 2, max_denominator=60))
+def test_simplest_between_matches_a_plain_loop(a, w):
+    b = a + w
+    assert simplest_between(a, b) == _brute_simplest(a, b)
+
+
+# ------------------------------------------------------------------ the parameter types' strategies and rounding
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_rounding_keeps_every_strategy_point_in_its_domain(data):
+    p = data.draw(search_params())
+    v = data.draw(param_values(p))
+    assert p.inside(v)
+    space = SearchSpace((p,), lambda pt: 0.0)
+    for den in (10, 10**6, None):
+        r = to_rational({p.name: v}, space, den)[p.name]
+        assert p.inside(r)
+        if isinstance(p, SimplexPoint):
+            assert sum(r) == 1 and all((x > 0) == (float(y) > 0) for x, y in zip(r, v))
+        if isinstance(p, StochasticMatrix):
+            assert all(sum(r.row(i)) == 1 for i in range(p.dim))
+            assert all((r[i, j] > 0) == (v[i, j] > 0) for i in range(p.dim) for j in range(p.dim))
+
+
+def test_strategies_cover_the_boundary_cases():
+    from hypothesis import find
+
+    d = 3
+    find(SimplexPoint("f", d).strategy(), lambda v: np.allclose(v, np.eye(d)[0]))  # a vertex
+    find(SimplexPoint("f", d).strategy(), lambda v: np.any(v == 0) and np.count_nonzero(v) > 1)  # a face
+    find(StochasticMatrix("T", d).strategy(), lambda M: np.array_equal(M, np.eye(d)[[1, 0, 2]]))  # a permutation
+    find(StochasticMatrix("T", d).strategy(), lambda M: abs(np.linalg.det(M)) < 1e-12)  # singular
+    find(Real("eta", 0, 1 - 1 / d).strategy(), lambda x: x == 1 - 1 / d)  # the end 1 - 1/c
+
+
+@settings(max_examples=40, deadline=None)
+@given(SearchSpace((Real("k", 0.0, 1.0, open_low=True), Integer("c", 2, 10), SimplexPoint("f", 3)), lambda p: 0.0,
+                   constraint=lambda p: p["k"] >= 1 / p["c"]).point_strategy())
+def test_point_strategy_respects_the_constraint(pt):
+    assert 0 < pt["k"] <= 1 and pt["k"] >= 1 / pt["c"] and abs(pt["f"].sum() - 1) < 1e-9
+
+
+def test_simplex_sample_includes_faces_and_vertices():
+    v = SimplexPoint("f", 4).sample(rng(), 4000)
+    assert np.allclose(v.sum(axis=1), 1)
+    assert np.any(np.all(np.isin(v, (0.0, 1.0)), axis=1))  # vertices
+    assert np.any((v == 0).any(axis=1) & ((v > 0).sum(axis=1) > 1))  # faces
+
+
+# ------------------------------------------------------------------ search -> evidence, effects -> verdict
+def test_from_search_never_proves():
+    true = SearchSpace((Real("x", 0, 1),), lambda p: p["x"], lambda p: p["x"])
+    false = SearchSpace((Real("x", 0, 1),), lambda p: p["x"] - 0.5, lambda p: p["x"] - R(1, 2))
+    ok = Evidence.from_search(search(true, 100, rng()), fails="x < 0", holds="no negative x")
+    bad = Evidence.from_search(search(false, 100, rng()), fails="x < 1/2", holds="no x below 1/2",
+                               numbers={"other": 1}, key="s")
+    assert ok.verdict == "confirmed" and "budget 100" in ok.summary and ok.numbers["search"]["outcome"] == "no_failure"
+    assert bad.verdict == "refuted" and bad.counterexample["point"] == {"x": 0}
+    assert bad.numbers["other"] == 1 and bad.numbers["s"]["verified"]
+
+
+class _Signed:
+    """An effect whose significance is decided by its own sign() (records the z it was asked with)."""
+
+    def __init__(self, s):
+        self.s, self.asked = s, []
+
+    def sign(self, z):
+        self.asked.append(z)
+        return self.s
+
+
+def _plain_ladder(signs, confirm, refute):
+    held = sum(s > 0 for s in signs)
+    rev = sum(s < 0 for s in signs)
+    n = len(signs)
+    if (held == n if confirm == "all" else 2 * held > n) and not rev:
+        return "confirmed"
+    if {"any": rev and not held, "all": rev == n, "majority": 2 * rev > n or (rev and not held)}[refute]:
+        return "refuted"
+    return "qualified" if held else "inconclusive"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([-1, 0, 1]), min_size=1, max_size=5), st.sampled_from(["all", "majority"]),
+       st.sampled_from(["any", "all", "majority"]))
+def test_effect_ladder_matches_a_plain_reference(signs, confirm, refute):
+    effects = {f"e{i}": _Signed(s) for i, s in enumerate(signs)}
+    lad = effect_ladder(effects, 5.0, confirm=confirm, refute=refute)
+    assert lad.verdict == _plain_ladder(signs, confirm, refute)
+    assert all(e.asked == [5.0] for e in effects.values())  # significance came from the estimate itself
+
+
+def test_effect_ladder_with_estimates_and_guards():
+    pos, neg, zero = Estimate(1.0, 0.1, 10), Estimate(-1.0, 0.1, 10), Estimate(0.1, 0.1, 10)
+    assert effect_ladder({"a": pos}, 5.0).verdict == "confirmed"
+    assert effect_ladder({"a": pos}, 5.0, guards={"g": neg}).verdict == "qualified"
+    assert effect_ladder({"a": neg}, 5.0).verdict == "refuted"
+    assert effect_ladder({"a": zero}, 5.0).verdict == "inconclusive"
+    assert effect_ladder({"a": pos, "b": neg}, 5.0, refute=lambda s: s["b"] < 0).verdict == "refuted"
+    with pytest.raises(ValueError):
+        effect_ladder({}, 5.0)
+    with pytest.raises(ValueError):
+        effect_ladder({"a": pos}, 5.0, confirm="most")
+
+
+# ------------------------------------------------------------------ explore
+def test_explore_exit_codes_json_and_budget(tmp_path, capsys):
+    from paper_checks.cli import main
+
+    out = tmp_path / "e.json"
+    assert main(["explore", "gce18.eq11_k03", "--budget", "300", "--json", str(out), "--quiet"]) == 1
+    text = capsys.readouterr().out
+    assert "counterexample, verified in exact arithmetic" in text and "exact margin there" in text
+    doc = json.loads(out.read_text())
+    assert doc["result"]["verified"] and doc["result"]["evaluated"] <= 300 and "notes" in doc["result"]
+    assert main(["explore", "gce18.eq7_bounds", "--budget", "200", "--quiet"]) == 0
+    assert main(["explore", "gce18.eq11_k03", "--budget", "300", "--set", "c=5..8", "--set", "q=0.2..0.5",
+                 "--quiet", "--json", str(out)]) == 0
+    doc = json.loads(out.read_text())
+    assert doc["overrides"] == {"c": "5..8", "q": "0.2..0.5"} and doc["result"]["outcome"] == "no_failure"
+    capsys.readouterr()
+    for bad in (["--set", "z=1..2"], ["--set", "c=a..3"], ["--set", "q=0.7..0.2"], ["--budget", "5"]):
+        assert main(["explore", "gce18.eq11_k03", *bad]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and err.count("\n") == 1
