@@ -176,6 +176,8 @@ def _explore(args: argparse.Namespace) -> int:
     if overrides:
         print("domain overrides: " + ", ".join(f"{k} = {v}" for k, v in overrides.items()))
     print(f"evaluated {res.evaluated} margins (budget {budget}); smallest floating-point margin {res.worst_margin:.6g}")
+    if res.worst:
+        print(f"worst case found (floating point): {json.dumps(jsonable(res.worst), default=str)}")
     for note in res.notes:
         print(f"note: {note}")
     if args.json is not None:
