@@ -69,7 +69,8 @@ import numpy as np
 import sympy
 from scipy.optimize import minimize
 
-#: a float margin in ``[-ARTEFACT_TOL, 0)`` that is non-negative exactly is a rounding artefact
+#: a float margin in ``[-ARTEFACT_TOL * scale, 0)`` (scale: the median ``|margin|`` sampled, at least 1)
+#: that is non-negative exactly at the same point is a floating-point artefact
 ARTEFACT_TOL = 1e-9
 #: how many of the worst distinct failing points are verified exactly
 VERIFY_K = 5
@@ -911,8 +912,14 @@ def _distinct(a: Point, b: Point, space: SearchSpace) -> bool:
     return False
 
 
-def _verify_candidate(space: SearchSpace, pt: Point, m: float) -> tuple[dict[str, Any], Point | None]:
-    """Round ``pt`` into the domain at a few precisions and verify it exactly."""
+def _verify_candidate(space: SearchSpace, pt: Point, m: float, tol: float = ARTEFACT_TOL
+                      ) -> tuple[dict[str, Any], Point | None]:
+    """Round ``pt`` into the domain at a few precisions and verify it exactly.
+
+    The last rounding is the float point's own binary value: where the exact margin is
+    non-negative there and ``m >= -tol``, the float's negative sign was evaluation error (an
+    artefact); a larger disagreement leaves the point unverified.
+    """
     from paper_checks.evidence import jsonable
 
     info: dict[str, Any] = {"float_margin": m, "point": jsonable(pt)}
@@ -936,7 +943,7 @@ def _verify_candidate(space: SearchSpace, pt: Point, m: float) -> tuple[dict[str
             last = status
             if status.startswith("error: the claim gives no exact margin"):
                 break
-    if info.get("exact_value") is not None and m >= -ARTEFACT_TOL:
+    if info.get("exact_value") is not None and m >= -tol:
         info.update(status="artefact", why=f"floating-point margin {m:.3g} is rounding: {last}")
     else:
         info.update(status="unverified", why=last)
@@ -1037,9 +1044,12 @@ def search(
             break
         if all(_distinct(pt, q, space) for _, q in failing):
             failing.append((m, pt))
+    # float evaluation error grows with the margins' magnitude: artefacts are judged relative to it
+    finite = [abs(m) for m, _, _ in scored if math.isfinite(m)]
+    tol = ARTEFACT_TOL * max(1.0, float(np.median(finite)) if finite else 1.0)
     verified: Point | None = None
     for m, pt in failing:
-        info, r = _verify_candidate(space, pt, m)
+        info, r = _verify_candidate(space, pt, m, tol)
         result.candidates.append(info)
         if r is not None:
             verified = r
