@@ -51,8 +51,8 @@ def _explore_parser(sub: Any) -> None:
                    help="margin evaluations, sampling and polish together (default 4000; never exceeded)")
     e.add_argument("--seed", type=int, default=0)
     e.add_argument("--set", action="append", default=[], metavar="NAME=LOW..HIGH", dest="overrides",
-                   help="narrow a Real or Integer parameter's domain, e.g. --set c=2..20 --set q=0.5..1 "
-                        "(repeatable; c=5 fixes an integer)")
+                   help="narrow a Real or Integer parameter's declared domain, e.g. --set c=2..20 --set "
+                        "q=0.5..1 (repeatable; c=5 fixes an integer)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -134,6 +134,9 @@ def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:
         except ValueError:
             raise UsageError(f"--set {spec!r}: {rng_!r} is not a range LOW..HIGH of "
                              f"{'integers' if isinstance(p, Integer) else 'numbers'}") from None
+        if lo < p.low or hi > p.high:  # the margin is only promised on the declared domain
+            raise UsageError(f"--set {spec!r}: outside the declared domain [{p.low}, {p.high}] of {name!r}; "
+                             "an override may only narrow it")
         try:
             if isinstance(p, Integer):
                 new: Any = Integer(name, lo, hi)

@@ -358,7 +358,8 @@ def test_explore_exit_codes_json_and_budget(tmp_path, capsys):
     doc = json.loads(out.read_text())
     assert doc["overrides"] == {"c": "5..8", "q": "0.2..0.5"} and doc["result"]["outcome"] == "no_failure"
     capsys.readouterr()
-    for bad in (["--set", "z=1..2"], ["--set", "c=a..3"], ["--set", "q=0.7..0.2"], ["--budget", "5"]):
+    for bad in (["--set", "z=1..2"], ["--set", "c=a..3"], ["--set", "q=0.7..0.2"], ["--set", "c=1..20"],
+                ["--set", "q=0.5..2"], ["--set", "c"], ["--budget", "5"]):
         assert main(["explore", "gce18.eq11_k03", *bad]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1
