@@ -337,8 +337,12 @@ def _simplex_candidates(v: list[Fraction]) -> Iterator[list[Fraction]]:
     then moves of ``1/D`` between coordinates that lower the common denominator ``D``."""
     D = _lcm_den(v)
     dens = [d for d in range(1, 65) if d < D] + [d for d in (100, 128, 1000, 1024, 10**4, 10**6) if d < D]
+    seen = {tuple(v)}
     for d in dens:
-        yield from _grid_points(v, d)
+        for w in _grid_points(v, d):
+            if tuple(w) not in seen:
+                seen.add(tuple(w))
+                yield w
     if D <= 4096:
         n = len(v)
         step = Fraction(1, D)
@@ -481,9 +485,10 @@ class StochasticMatrix:
                              for i, row in enumerate(a)])
 
     def key(self, v: Any) -> tuple:
+        """The largest row denominator, then their sum (so that any row may simplify), then the values."""
         rows = self._rows(v)
-        flat = [x for r in rows for x in r]
-        return (_lcm_den(flat), tuple(flat))
+        dens = [_lcm_den(r) for r in rows]
+        return (max(dens), sum(dens), tuple(x for r in rows for x in r))
 
     def simpler(self, v: Any) -> Iterator[sympy.Matrix]:
         """The identity and ``J/dim``, then each row replaced by a simpler simplex point."""

@@ -1,4 +1,4 @@
-"""Hypothesis strategies for simplex points, stochastic matrices and logits."""
+"""Hypothesis strategies for simplex points, stochastic matrices, logits and the search's parameter types."""
 from __future__ import annotations
 
 from typing import Any
