@@ -419,19 +419,22 @@ def notes_weight_view(ctx: Context) -> Evidence:
     numbers = {"settings": _settings(**WEIGHT_SETTINGS, seeds=n_seeds, stages_epochs=list(WEIGHT_STAGES),
                                      loss="cce", pairs_per_seed=TASK["n_train"] * (TASK["n_train"] - 1) // 2),
                "stages": stages}
-    pos = [ep for ep, d, _ in signs if _sign(d) > 0]
+    # refuted: no stage significantly discordant and every stage significantly below AGREE_LIMIT
+    ladder = effect_ladder({ep: d for ep, d, _ in signs}, Z, refute=lambda sg: not any(v > 0 for v in sg.values())
+                           and all(replace(d, mean=d.mean - AGREE_LIMIT).sign(Z) < 0 for _, d, _ in signs))
+    pos = ladder.held
     txt = "; ".join(f"after {ep} epochs {d.mean:.3f} ± {d.stderr:.3f}" for ep, d, _ in signs)
     jac = ", ".join(f"{dj.mean:.2f}" for _, _, dj in signs)
-    if len(pos) == len(signs):
+    if ladder.verdict == "confirmed":
         return Evidence("confirmed", "sim",
                         f"The order by 1/f_y disagrees with the order by CCE parameter-gradient norm on a clear share "
                         f"of sample pairs ({txt}; {n_seeds} seeds), so 1/f_y alone is not the sample's weight; "
                         f"the discordance of 1/f_y with ||grad_theta f_y|| is {jac} (above 0.5: a large 1/f_y mostly "
                         f"comes with a small ||grad f_y||, the notes' worry).", numbers)
-    if pos:
+    if ladder.verdict == "qualified":
         return Evidence("qualified", "sim", f"Discordance is significant only at some training stages: {txt}.",
                         numbers, condition=f"significant after {pos} epochs only")
-    if all(d.mean + Z * d.stderr < AGREE_LIMIT for _, d, _ in signs):
+    if ladder.verdict == "refuted":
         return Evidence("refuted", "sim",
                         f"1/f_y orders the gradient norms: discordance below {AGREE_LIMIT:g} at every stage ({txt}).",
                         numbers, counterexample={"settings": numbers["settings"], "stages": stages})

@@ -24,7 +24,7 @@ import numpy as np
 import sympy
 
 from paper_checks.context import Context
-from paper_checks.evidence import Evidence
+from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.registry import claim
 from simulate import collapse as sc
 from simulate.embedding import (batch_hard, hard_negatives, normalize, pairwise_distances, random_negatives,
@@ -52,12 +52,8 @@ def _est(e: Estimate, nd: int = 4) -> dict[str, float]:
 
 
 def _sign(e: Estimate, z: float = Z) -> int:
-    """+1 when ``e`` is significantly above 0, -1 when significantly below, 0 otherwise."""
-    if e.mean - z * e.stderr > 0:
-        return 1
-    if e.mean + z * e.stderr < 0:
-        return -1
-    return 0
+    """+1 when ``e`` is significantly above 0, -1 when significantly below, 0 otherwise (``Estimate.sign``)."""
+    return e.sign(z)
 
 
 def _fmt(e: Estimate, nd: int = 2) -> str:
@@ -69,15 +65,13 @@ def _combine(results: dict[str, Estimate], what: str, numbers: dict[str, Any], c
     """Verdict from several directional effects, each claimed positive: all significant positive:
     confirmed; some positive (the rest not, or reversed): qualified; none positive and some
     reversed: refuted; none significant: inconclusive."""
-    signs = {k: _sign(e) for k, e in results.items()}
-    pos = [k for k, s in signs.items() if s > 0]
-    neg = [k for k, s in signs.items() if s < 0]
-    flat = [k for k, s in signs.items() if s == 0]
+    ladder = effect_ladder(results, Z)
+    pos, neg, flat = ladder.held, ladder.reversed, ladder.undecided
     txt = "; ".join(f"{k}: {_fmt(e)}" for k, e in results.items())
     numbers["significance"] = {"z": Z, "holds": pos, "reversed": neg, "not_significant": flat}
-    if len(pos) == len(results):
+    if ladder.verdict == "confirmed":
         return Evidence("confirmed", method, f"{claim_text}, in all {len(results)} cases ({what}: {txt}).", numbers)
-    if pos:
+    if ladder.verdict == "qualified":
         cond = (f"holds for {', '.join(pos)}"
                 + (f"; reversed for {', '.join(neg)}" if neg else "")
                 + (f"; not significant at z = {Z:g} for {', '.join(flat)}" if flat else ""))
@@ -86,7 +80,7 @@ def _combine(results: dict[str, Estimate], what: str, numbers: dict[str, Any], c
         if neg:
             ev.counterexample = {k: _est(results[k]) for k in neg}
         return ev
-    if neg:
+    if ladder.verdict == "refuted":
         return Evidence("refuted", method, f"Not so: the opposite holds in {len(neg)} of {len(results)} cases, none "
                         f"as claimed ({what}: {txt}).", numbers, counterexample={k: _est(results[k]) for k in neg})
     return Evidence("inconclusive", method, f"No effect is significant at z = {Z:g} ({what}: {txt}); more seeds or "
