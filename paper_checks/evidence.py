@@ -102,10 +102,10 @@ class Evidence:
         figs = list(figures or [])
         budget = f"{result.evaluated} margin evaluations (budget {result.budget})"
         if result.verified:
-            return cls("refuted", "search", f"{fails}: at {jsonable(result.counterexample)} the exact margin is "
-                       f"{_short(result.exact_margin)} = {result.exact_margin_value:.4g} < 0 (found in {budget}, "
-                       f"shrunk in {result.shrink_steps} exactly verified steps).", nums,
-                       counterexample=search_counterexample(result), figures=figs)
+            return cls("refuted", "search", f"{_cap(fails)}: at {jsonable(result.counterexample)} the exact margin is "
+                       f"{_short(result.exact_margin)} = {result.exact_margin_value:.4g} < 0 (shrunk in "
+                       f"{result.shrink_steps} exactly verified steps; {result.evaluated} margin evaluations, budget "
+                       f"{result.budget}).", nums, counterexample=search_counterexample(result), figures=figs)
         if result.outcome == "raised":
             if result.error:
                 raise RuntimeError(f"the search's margin raised at {result.raised} of {result.evaluated} points; "
@@ -118,8 +118,8 @@ class Evidence:
             return cls("inconclusive", "search", f"The floating-point margin reached {result.worst_margin:.3g} but no "
                        f"point was verified in exact arithmetic ({why}); an exact evaluation there would decide.",
                        nums, figures=figs)
-        return cls("confirmed", "search", f"{holds} in {budget}; smallest margin {result.worst_margin:.3g}.", nums,
-                   figures=figs)
+        return cls("confirmed", "search", f"{_cap(holds)} in {budget}; smallest margin {result.worst_margin:.3g}.",
+                   nums, figures=figs)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -166,6 +166,10 @@ def jsonable(obj: Any) -> Any:
     except ImportError:  # pragma: no cover
         pass
     return str(obj)
+
+
+def _cap(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _short(text: str | None, n: int = 120) -> str:
