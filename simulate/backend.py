@@ -23,7 +23,9 @@ class Backend:
     xp: ModuleType
 
     def rng(self, seed: int | np.random.SeedSequence) -> Any:
-        """A ``Generator`` of this namespace seeded from ``seed``."""
+        """A ``Generator`` of this namespace seeded from ``seed`` (CuPy gets the sequence's first word)."""
+        if self.name == "cupy" and isinstance(seed, np.random.SeedSequence):
+            seed = int(seed.generate_state(1)[0])
         return self.xp.random.default_rng(seed)
 
     def to_host(self, a: Any) -> np.ndarray:
@@ -66,17 +68,41 @@ def get_backend(name: str | None = None) -> Backend:
 
 
 def namespace_of(a: Any) -> ModuleType:
-    """The array namespace (numpy or cupy) that array ``a`` belongs to."""
+    """The array namespace that array (or generator) ``a`` belongs to: numpy, cupy, or another
+    namespace that declares itself through ``__array_namespace__`` (the test suite's stand-in).
+
+    Python scalars, lists and NumPy objects belong to NumPy.
+    """
+    if isinstance(a, (np.ndarray, np.generic, np.random.Generator, np.random.RandomState)):
+        return np
     mod = type(a).__module__
     if mod.startswith("cupy"):
         import cupy  # type: ignore[import-not-found]
 
         return cupy
+    ns = getattr(a, "__array_namespace__", None)
+    if ns is not None:
+        return ns()
     return np
+
+
+def check_rng(rng: Any, xp: Any) -> Any:
+    """``rng`` itself when it draws arrays of namespace ``xp``; a clear ``TypeError`` otherwise.
+
+    A NumPy generator with CuPy arrays (or the reverse) would move every draw across the bus,
+    or fail deep inside; this says so at the call.
+    """
+    if not hasattr(rng, "random"):
+        raise TypeError(f"rng must be a Generator, got {type(rng).__name__}")
+    ns = namespace_of(rng)
+    if ns is not xp:
+        raise TypeError(f"rng draws {ns.__name__} arrays but the arrays here are {getattr(xp, '__name__', xp)}; "
+                        f"pass a generator of the same backend (Context.device_rng or Backend.rng)")
+    return rng
 
 
 def to_host(a: Any) -> np.ndarray:
     """A NumPy copy of ``a`` (no copy when it already is one)."""
-    if hasattr(a, "get") and type(a).__module__.startswith("cupy"):
+    if namespace_of(a) is not np:
         return a.get()
     return np.asarray(a)
