@@ -101,6 +101,45 @@ def check_rng(rng: Any, xp: Any) -> Any:
     return rng
 
 
+class HostStream:
+    """A host NumPy generator whose draws land in namespace ``xp``: the same numbers on every backend.
+
+    Training loops draw their batch orders and pair indices from host generators (one per
+    replica, so a replica reproduces a single run); on a device each draw is uploaded here,
+    explicitly. Only the methods the samplers use are offered.
+    """
+
+    __slots__ = ("rng", "xp")
+
+    def __init__(self, rng: np.random.Generator, xp: Any) -> None:
+        if namespace_of(rng) is not np:
+            raise TypeError(f"HostStream wraps a NumPy Generator, got {type(rng).__name__}")
+        self.rng, self.xp = rng, xp
+
+    def __array_namespace__(self, api_version: Any = None) -> Any:
+        return self.xp
+
+    def random(self, size: Any = None) -> Any:
+        return self.xp.asarray(self.rng.random(size))
+
+    def integers(self, low: int, high: int | None = None, size: Any = None) -> Any:
+        return self.xp.asarray(self.rng.integers(low, high, size))
+
+    def standard_normal(self, size: Any = None) -> Any:
+        return self.xp.asarray(self.rng.standard_normal(size))
+
+
+def draws_for(rng: Any, xp: Any) -> Any:
+    """``rng`` when it draws ``xp`` arrays; a :class:`HostStream` when it is a host generator and
+    ``xp`` a device namespace; ``TypeError`` otherwise (see :func:`check_rng`)."""
+    ns = namespace_of(rng)
+    if ns is xp:
+        return rng
+    if ns is np and hasattr(rng, "random"):
+        return HostStream(rng, xp)
+    return check_rng(rng, xp)
+
+
 def to_host(a: Any) -> np.ndarray:
     """A NumPy copy of ``a`` (no copy when it already is one)."""
     if namespace_of(a) is not np:

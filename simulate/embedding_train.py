@@ -33,7 +33,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from simulate.backend import namespace_of, to_host
+from simulate.backend import draws_for, namespace_of, to_host
 from simulate.embedding import (
     batch_hard,
     check_embeddings,
@@ -513,8 +513,9 @@ def train_embedding(
                 hist.setdefault(k, []).append(float(v))
 
     log(0, {"skipped": 0})
+    draws = draws_for(rng, xp)
     for epoch in range(1, epochs + 1):
-        order = xp.asarray(rng.permutation(n))
+        order = xp.asarray(rng.permutation(n))  # host draws (rng is a NumPy Generator), one upload
         tot = {"loss": 0.0, "active": 0.0, "in_band": 0.0}
         used = skipped = 0
         for s in range(0, n, batch_size):
@@ -531,7 +532,7 @@ def train_embedding(
             fwd = forward(p, Xb)
             Eb = _normalise_rows(fwd[0])[0] if normalize else check_embeddings(fwd[0])
             terms = select_terms(Eb, yb, loss=loss, alpha=alpha, miner=miner, sampling=sampling,
-                                 n_pairs=n_pairs, rng=rng)
+                                 n_pairs=n_pairs, rng=draws)
             value, grads, stats = _loss_and_grads(p, fwd, terms, alpha=alpha, beta=beta, normalize=normalize)
             opt.step(p, grads)
             used += 1
@@ -556,12 +557,13 @@ def _batched_pairs(yb: Any, m: int, rngs: Sequence[Any], modes: Sequence[str]) -
     n_pos = m // 2
     order = xp.argsort(yb, axis=1, kind="stable")
     sl = xp.take_along_axis(yb, order, axis=1)
-    ar = xp.arange(B)
-    change = xp.concatenate([xp.ones((R, 1), dtype=bool), sl[:, 1:] != sl[:, :-1]], axis=1)
-    start = xp.maximum.accumulate(xp.where(change, ar, 0), axis=1)
-    cpos = xp.where(change, ar, B)
-    smin = xp.minimum.accumulate(cpos[:, ::-1], axis=1)[:, ::-1]
-    cnt = xp.concatenate([smin[:, 1:], xp.full((R, 1), B)], axis=1) - start
+    # start and length of each sorted position's run of equal labels: one searchsorted over the rows
+    # laid end to end (row r shifted by r * span), no accumulate (CuPy has it for add/multiply only)
+    span = sl.max() + 1
+    keys = (sl + xp.arange(R)[:, None] * span).ravel()
+    first = xp.arange(R)[:, None] * B
+    start = xp.searchsorted(keys, keys, side="left").reshape(R, B) - first
+    cnt = xp.searchsorted(keys, keys, side="right").reshape(R, B) - first - start
     bal = np.asarray([md == "balanced" for md in modes])
     # the uniforms, replica by replica, in the order the single-run samplers draw them
     U = np.zeros((4, R, m))
