@@ -117,27 +117,10 @@ def backward_corrected(base: Loss, T: TransitionMatrix, *, mix: float = 0.0, max
     return Loss(name=f"backward[{base.name}]", value=value, grad=grad, bounded=False, symmetric=False)
 
 
-# d l(q, j) / d q for the base losses that forward correction supports, q on the simplex
-def _prob_grad(name: str, params: dict[str, float], q: Any, labels: Any) -> Any:
-    xp = namespace_of(q)
-    n, c = q.shape
-    rows = xp.arange(n)
-    qy = q[rows, labels]
-    g = xp.zeros_like(q)
-    if name == "cce":
-        g[rows, labels] = -1.0 / qy
-    elif name == "mae":
-        g[rows, labels] = -2.0
-    elif name == "unhinged":
-        g[rows, labels] = -1.0
-    elif name == "lq":
-        g[rows, labels] = -(qy ** (check_q(params["q"]) - 1.0))
-    elif name == "mse":
-        g = 2.0 * q
-        g[rows, labels] -= 2.0
-    else:  # pragma: no cover - guarded in forward_corrected
-        raise ValueError(name)
-    return g
+def _log_columns(T: TransitionMatrix) -> np.ndarray:
+    """``log T^T`` (row ``j`` = ``log T[:, j]``; ``-inf`` where ``T`` is 0)."""
+    with np.errstate(divide="ignore"):
+        return np.log(T.matrix.T)
 
 
 FORWARD_BASES = ("cce", "mse", "mae", "unhinged", "lq")
@@ -205,14 +188,40 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
         return base.value(q, labels)
 
     def grad(logits: Any, labels: Any) -> Any:
+        # In log space, so it stays finite and right at any logit gap (exp(z) underflows from a gap of ~745
+        # in float64, ~104 in float32). With s_i = p_i T[i, j] / (T^T p)_j, a softmax of log p_i + log T[i, j],
+        # d(T^T p)_j/dz = (T^T p)_j (s - p): CE gives p - s; MAE 2 q_j (p - s); unhinged q_j (p - s); L_q q_j^q (p - s).
         logits = _check_inputs(logits)
         xp = namespace_of(logits)
         n, c = logits.shape
         _check_T(T, c)
         labels = _check_labels(labels, n, c, xp)
-        p = softmax(logits)
-        q = p @ xp.asarray(T.matrix)
-        g = _prob_grad(name, params, q, labels) @ xp.asarray(T.matrix).T  # dl/dp
-        return p * (g - (g * p).sum(axis=1, keepdims=True))
+        if not bool(xp.all(xp.isfinite(logits))):
+            raise ValueError("logits contain NaN or infinite values")
+        logp = log_softmax(logits)
+        p = xp.exp(logp)
+        if name == "mse":  # bounded: dl/dq = 2 (q - e_j), dl/dp = T dl/dq, chain rule through the softmax
+            Tm = xp.asarray(T.matrix)
+            dq = 2.0 * (p @ Tm)
+            dq[xp.arange(n), labels] -= 2.0
+            g = dq @ Tm.T
+            return p * (g - (g * p).sum(axis=1, keepdims=True))
+        if (xp, "log") not in dev:
+            dev[(xp, "log")] = xp.asarray(_log_columns(T))
+        a = logp + dev[(xp, "log")][labels]  # (n, c): log p_i + log T[i, j]
+        am = a.max(axis=1, keepdims=True)
+        if bool(xp.any(xp.isneginf(am))):
+            i = int(xp.argmax(xp.isneginf(am[:, 0])))
+            raise ValueError(f"label {int(labels[i])} of sample {i} has probability 0 under T (column of zeros): "
+                             "the forward-corrected loss is infinite")
+        w = xp.exp(a - am)
+        tot = w.sum(axis=1, keepdims=True)
+        s_ = w / tot
+        if name == "cce":
+            return p - s_
+        log_qy = am + xp.log(tot)  # log (T^T p)_j
+        coef = {"mae": 2.0 * xp.exp(log_qy), "unhinged": xp.exp(log_qy),
+                "lq": xp.exp(check_q(params.get("q", 0.0) if name == "lq" else 1.0) * log_qy)}[name]
+        return coef * (p - s_)
 
     return Loss(name=f"forward[{name}]", value=value, grad=grad, bounded=base.bounded, symmetric=False)

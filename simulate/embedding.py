@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.backend import namespace_of
+from simulate.backend import namespace_of, to_host
 
 
 def check_margin(alpha: float) -> float:
@@ -40,23 +40,31 @@ def check_embeddings(E: Any) -> Any:
 
 
 def normalize(E: Any) -> Any:
-    """Rows scaled to unit L2 norm; a zero row raises (its direction is undefined)."""
+    """Rows scaled to unit L2 norm; a zero row raises (its direction is undefined).
+
+    Each row is divided by its largest absolute entry before the norm is taken, so rows of
+    ``1e200`` (whose squares overflow) or ``1e-200`` (whose squares underflow) normalise right.
+    """
     E = check_embeddings(E)
     xp = namespace_of(E)
-    n = xp.sqrt((E * E).sum(axis=1, keepdims=True))
-    if bool(xp.any(n == 0)):
-        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(n[:, 0]))})")
-    return E / n
+    big = xp.abs(E).max(axis=1, keepdims=True)
+    if bool(xp.any(big == 0)):
+        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(big[:, 0]))})")
+    S = E / big
+    return S / xp.sqrt((S * S).sum(axis=1, keepdims=True))
 
 
 def pairwise_distances(E: Any) -> Any:
     """Euclidean distance matrix ``D[i, j] = ||E_i - E_j||``, shape (B, B), one matrix product.
 
-    ``||a||^2 + ||b||^2 - 2 a.b`` can fall a few ulps below 0 for nearly equal rows; those
-    rounding residues are set to 0 before the square root (the diagonal is exactly 0).
+    The rows are centred first (distances do not change), so ``||a||^2 + ||b||^2 - 2 a.b`` does
+    not cancel away points that are close to each other but far from the origin (``1e-4`` apart
+    at ``1e8``). Residues a few ulps below 0 are set to 0 before the square root (the diagonal
+    is exactly 0).
     """
     E = check_embeddings(E)
     xp = namespace_of(E)
+    E = E - E.mean(axis=0, keepdims=True)
     sq = (E * E).sum(axis=1)
     G = E @ E.T
     D2 = sq[:, None] + sq[None, :] - 2.0 * G
@@ -66,17 +74,48 @@ def pairwise_distances(E: Any) -> Any:
     return xp.sqrt(D2)
 
 
-def margin_loss(D: Any, same: Any, alpha: float, beta: float) -> Any:
-    """``[alpha + s (D - beta)]_+``, ``s = +1`` where ``same`` else ``-1`` (elementwise)."""
-    alpha = check_margin(alpha)
+def check_distances(D: Any, B: int | None = None, what: str = "distances") -> Any:
+    """``D`` as float when it is finite and non-negative (and (B, B) when ``B`` is given); one host sync.
+
+    Raises ``ValueError`` naming the shape, or the NaN/infinite/negative value.
+    """
     xp = namespace_of(D)
-    s = xp.where(xp.asarray(same, dtype=bool), 1.0, -1.0)
+    D = xp.asarray(D)
+    if D.dtype.kind != "f":
+        D = D.astype(float)
+    if B is not None and D.shape != (B, B):
+        raise ValueError(f"the distance matrix must have shape ({B}, {B}) to match the labels, got {D.shape}")
+    lo, hi = (float(v) for v in to_host(xp.stack([D.min(), D.max()]))) if D.size else (0.0, 0.0)
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # min/max propagate NaN
+        raise ValueError(f"the {what} contain NaN or infinite values (min {lo!r}, max {hi!r})")
+    if lo < 0:
+        raise ValueError(f"{what} must be non-negative, got a minimum of {lo!r}")
+    return D
+
+
+def margin_loss(D: Any, same: Any, alpha: float, beta: float) -> Any:
+    """``[alpha + s (D - beta)]_+``, ``s = +1`` where ``same`` else ``-1`` (elementwise).
+
+    NaN, infinite or negative distances raise (a NaN would otherwise pass through as a loss).
+    """
+    alpha = check_margin(alpha)
+    if not (isinstance(beta, (int, float, np.floating)) and math.isfinite(float(beta))):
+        raise ValueError(f"beta must be a finite number, got {beta!r}")
+    D = check_distances(D)
+    xp = namespace_of(D)
+    same = xp.asarray(same, dtype=bool)
+    if same.shape != D.shape:
+        raise ValueError(f"same must have the shape of D {D.shape}, got {same.shape}")
+    s = xp.where(same, 1.0, -1.0)
     return xp.maximum(alpha + s * (D - beta), 0.0)
 
 
 def triplet_loss(d_ap: Any, d_an: Any, alpha: float) -> Any:
-    """``[D_ap - D_an + alpha]_+`` (elementwise)."""
+    """``[D_ap - D_an + alpha]_+`` (elementwise); NaN, infinite or negative distances raise."""
     alpha = check_margin(alpha)
+    d_ap, d_an = check_distances(d_ap), check_distances(d_an)
+    if d_ap.shape != d_an.shape:
+        raise ValueError(f"d_ap and d_an must have one shape, got {d_ap.shape} and {d_an.shape}")
     xp = namespace_of(d_ap)
     return xp.maximum(d_ap - d_an + alpha, 0.0)
 
@@ -131,6 +170,7 @@ def hard_negatives(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     """For every anchor-positive pair, the anchor's closest negative (hard negative mining)."""
     xp = namespace_of(D)
     _, neg = _masks(labels)
+    D = check_distances(D, neg.shape[0])
     a, p = positive_pairs(labels)
     n_of = xp.argmin(xp.where(neg, D, xp.inf), axis=1)
     return a, p, n_of[a]
@@ -176,15 +216,8 @@ def semi_hard_negatives(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, An
     xp = namespace_of(D)
     pos, neg = _masks(labels)
     B = pos.shape[0]
-    if D.shape != (B, B):
-        raise ValueError(f"D must have shape ({B}, {B}) to match the labels, got {D.shape}")
-    if D.dtype.kind != "f":
-        D = D.astype(float)
-    dmax, dmin = float(D.max()), float(D.min())
-    if not (math.isfinite(dmax) and math.isfinite(dmin)):  # max/min propagate NaN
-        raise ValueError("the distance matrix contains NaN or infinite values")
-    if dmin < 0:
-        raise ValueError(f"distances must be non-negative, got a minimum of {dmin!r}")
+    D = check_distances(D, B)
+    dmax = float(D.max())
     _, counts = xp.unique(labels, return_counts=True)
     n_pairs = int((counts * (counts - 1)).sum())
     if n_pairs * B <= _DENSE_LIMIT or dmax == 0.0:
@@ -334,6 +367,7 @@ def batch_hard(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     """For every anchor with a positive: its farthest positive and closest negative (Hermans et al. 2017)."""
     xp = namespace_of(D)
     pos, neg = _masks(labels)
+    D = check_distances(D, pos.shape[0])
     has = pos.any(axis=1)
     a = xp.nonzero(has)[0]
     p = xp.argmax(xp.where(pos, D, -xp.inf), axis=1)[a]
