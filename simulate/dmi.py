@@ -767,6 +767,52 @@ def _batch_counts(dist: FiniteDistribution, T: TransitionMatrix, R: int, B: int,
 
 
 # ---------------------------------------------------------------- training with L_DMI (settings ii and iii)
+def _ldmi_batch(logits: Any, noisy: Any) -> tuple[Any, Any]:
+    """``(logits, labels)`` checked in one host sync: shapes, finite logits, labels in ``[0, c)``."""
+    xp = namespace_of(logits)
+    logits = xp.asarray(logits)
+    if logits.ndim < 2 or logits.shape[-1] < 2:
+        raise ValueError(f"logits must have shape (..., n, c) with c >= 2, got {logits.shape}")
+    n, c = logits.shape[-2], logits.shape[-1]
+    if n == 0:
+        raise ValueError("the batch is empty (n = 0): L_DMI is undefined")
+    lab = xp.asarray(noisy)
+    if lab.dtype.kind not in "iu":
+        raise ValueError(f"noisy labels must be integers, got dtype {lab.dtype}")
+    try:
+        lab = xp.broadcast_to(lab, logits.shape[:-1]).astype(xp.int64)
+    except ValueError:
+        raise ValueError(f"noisy labels of shape {lab.shape} do not match logits of shape {logits.shape}") from None
+    fin, lo, hi = (int(v) for v in to_host(xp.stack([xp.all(xp.isfinite(logits)).astype(xp.int64), lab.min(), lab.max()])))
+    if not fin:
+        raise ValueError("logits contain NaN or infinite values")
+    if lo < 0 or hi >= c:
+        raise ValueError(f"noisy labels must lie in [0, {c - 1}], got range [{lo}, {hi}]")
+    return logits, lab
+
+
+def _ldmi_core(logits: Any, lab: Any) -> tuple[Any, Any, Any]:
+    """``(L_DMI, dL/dlogits, singular)`` of checked inputs, no host sync (``singular``: a device bool per batch)."""
+    xp = namespace_of(logits)
+    c, n = logits.shape[-1], logits.shape[-2]
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = xp.exp(z)
+    P = e / e.sum(axis=-1, keepdims=True)
+    Y = xp.eye(c, dtype=P.dtype)[lab]
+    Q = xp.matmul(xp.swapaxes(P, -1, -2), Y) / n
+    sign, logabs = xp.linalg.slogdet(Q)
+    singular = sign == 0
+    # a singular table has no inverse: invert the identity there and report it through ``singular``
+    eye = xp.eye(c, dtype=Q.dtype)
+    inv = xp.linalg.inv(xp.where(singular[..., None, None], eye, Q))  # (*lead, c, c)
+    g = -xp.take_along_axis(inv, xp.broadcast_to(lab[..., None], logits.shape), axis=-2) / n
+    dz = P * (g - (P * g).sum(axis=-1, keepdims=True))
+    return -logabs, dz, singular
+
+
+_SINGULAR = "a batch joint table is singular (a label class absent from the batch?): L_DMI = +inf"
+
+
 def ldmi_loss_and_grad(logits: Any, noisy: Any) -> tuple[Any, Any]:
     """Full-batch ``L_DMI = -log|det(P^T Y / n)|`` and ``dL/dlogits`` for softmax outputs ``P`` (``003`` Eq. 31).
 
@@ -786,39 +832,39 @@ def ldmi_loss_and_grad(logits: Any, noisy: Any) -> tuple[Any, Any]:
     Raises
     ------
     ValueError
-        When a batch table is singular (a label class absent): the gradient does not exist there.
+        For NaN or infinite logits, an empty batch, labels outside ``[0, c)`` or not matching the
+        logits (quoting them), and when a batch table is singular (a label class absent): the
+        gradient does not exist there. Two host syncs.
     """
-    xp = namespace_of(logits)
-    c = logits.shape[-1]
-    n = logits.shape[-2]
-    z = logits - logits.max(axis=-1, keepdims=True)
-    e = xp.exp(z)
-    P = e / e.sum(axis=-1, keepdims=True)
-    lab = xp.broadcast_to(xp.asarray(noisy), logits.shape[:-1]).astype(xp.int64)
-    Y = xp.eye(c, dtype=P.dtype)[lab]
-    Q = xp.matmul(xp.swapaxes(P, -1, -2), Y) / n
-    sign, logabs = xp.linalg.slogdet(Q)
-    if bool(xp.any(sign == 0)):
-        raise ValueError("a batch joint table is singular (a label class absent from the batch?): L_DMI = +inf")
-    inv = xp.linalg.inv(Q)  # (*lead, c, c)
-    g = -xp.take_along_axis(inv, xp.broadcast_to(lab[..., None], logits.shape), axis=-2) / n
-    dz = P * (g - (P * g).sum(axis=-1, keepdims=True))
-    return -logabs, dz
+    logits, lab = _ldmi_batch(logits, noisy)
+    loss, dz, singular = _ldmi_core(logits, lab)
+    if bool(singular.any()):
+        raise ValueError(_SINGULAR)
+    return loss, dz
 
 
 def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Params:
     """Full-batch Adam on ``L_DMI`` of the noisy labels (a copy of ``params`` is trained and returned).
 
-    The model may carry a replica axis (``X`` of shape ``(R, n, dim)``, ``noisy`` ``(R, n)``).
+    The model may carry a replica axis (``X`` of shape ``(R, n, dim)``, ``noisy`` ``(R, n)``). The labels
+    are checked once; a singular batch table met on the way raises after the loop (no host sync per step).
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
     p = {k: v.copy() for k, v in params.items()}
     opt = Optimizer(TrainConfig(epochs=1, lr=lr), p)
-    for _ in range(int(steps)):
-        logits, cache = forward(p, X)
-        _, dz = ldmi_loss_and_grad(logits, noisy)
+    logits, cache = forward(p, X)
+    logits, lab = _ldmi_batch(logits, noisy)
+    xp = namespace_of(logits)
+    bad = xp.zeros((), dtype=bool)
+    for step in range(int(steps)):
+        if step:
+            logits, cache = forward(p, X)
+        _, dz, singular = _ldmi_core(logits, lab)
+        bad = bad | singular.any()
         opt.step(p, backward(p, cache, dz))
+    if bool(bad):
+        raise ValueError(_SINGULAR + " during training")
     return p
 
 

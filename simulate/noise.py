@@ -5,6 +5,7 @@ Convention (DESIGN.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)``
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -37,6 +38,9 @@ class TransitionMatrix:
     def __init__(self, matrix: Any, orientation: str = "row", tol: float = ROW_TOL) -> None:
         if orientation not in ("row", "column"):
             raise ValueError(f"orientation must be 'row' or 'column', got {orientation!r}")
+        if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) \
+                or not (math.isfinite(float(tol)) and 0.0 <= float(tol) < 1.0):
+            raise ValueError(f"tol must be a number in [0, 1), got {tol!r}")
         from simulate.backend import to_host
 
         T = np.array(to_host(matrix), dtype=float)
@@ -95,6 +99,9 @@ class TransitionMatrix:
         Backward correction (Patrini et al. 2017, Thm 1) needs it; see
         :meth:`mixed` for the remedy of their sec. 4.1.
         """
+        if isinstance(max_cond, bool) or not isinstance(max_cond, (int, float, np.integer, np.floating)) \
+                or not float(max_cond) >= 1.0:  # NaN fails this too
+            raise ValueError(f"max_cond must be a number >= 1 (a condition number), got {max_cond!r}")
         k = self.cond
         if not np.isfinite(k) or k > max_cond:
             raise ValueError(
@@ -180,7 +187,10 @@ def pair_flip(c: int, eta: float) -> TransitionMatrix:
 def random_transition(c: int, rng: np.random.Generator, diag: float | None = None, concentration: float = 1.0) -> TransitionMatrix:
     """A random row-stochastic matrix: Dirichlet rows, optionally with fixed diagonal ``diag``."""
     _check_classes(c)
-    rows = rng.dirichlet(np.full(c, concentration), size=c)
+    if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)) \
+            or not (math.isfinite(float(concentration)) and float(concentration) > 0):
+        raise ValueError(f"concentration (of the Dirichlet rows) must be a finite number > 0, got {concentration!r}")
+    rows = rng.dirichlet(np.full(c, float(concentration)), size=c)
     if diag is not None:
         if not 0.0 <= diag <= 1.0:
             raise ValueError(f"diag must lie in [0, 1], got {diag!r}")
@@ -252,8 +262,10 @@ def sample_count_table(class_counts: Any, T: TransitionMatrix, rng: np.random.Ge
     binomials (counts tables are small, so no device is needed).
     """
     n = np.asarray(class_counts)
-    if n.shape != (T.c,) or np.any(n < 0):
+    if n.shape != (T.c,) or n.dtype.kind not in "iuf" or not np.all(np.isfinite(n)) or np.any(n < 0) \
+            or np.any(n != np.floor(n)):
         raise ValueError(f"class_counts must be {T.c} non-negative integers, got {class_counts!r}")
+    n = n.astype(np.int64)
     out = np.zeros((T.c, T.c), dtype=np.int64)
     for i in range(T.c):
         left = int(n[i])
