@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 import simulate.dmi as sd
-from simulate import experiments as ex
+from simulate import experiments, gce18_studies, patrini17_studies, sce19_studies
 from simulate.backend import HostStream, check_rng, draws_for, namespace_of, to_host
 from simulate.correction_mc import backward_mc, conditioning_sweep, random_population, uniform_family
 from simulate.embedding_risk import mc_pair_noise, mc_pair_risk, mc_triplet_risk, random_class_embeddings
@@ -135,14 +135,14 @@ def test_training_studies(name, xp):
         kw.update(train_epochs=1)
     else:
         kw.update(epochs=2)
-    fn = getattr(ex, name)
+    fn = getattr(experiments if name == "accuracy_vs_noise" else gce18_studies, name)
     _both(xp, lambda x: fn(np.random.default_rng(20), xp=x, **kw))
 
 
 def test_correction_studies(xp):
-    _both(xp, lambda x: ex.trained_anchor_errors(np.random.default_rng(21), pair_flip(3, 0.2), sizes=(30,), n_seeds=1,
+    _both(xp, lambda x: patrini17_studies.trained_anchor_errors(np.random.default_rng(21), pair_flip(3, 0.2), sizes=(30,), n_seeds=1,
                                                  epochs=2, c=3, dim=4, hidden=(5,), batch_size=16, xp=x))
-    _both(xp, lambda x: ex.class_accuracy_curves(np.random.default_rng(22), separations=(2.0, 3.0),
+    _both(xp, lambda x: sce19_studies.class_accuracy_curves(np.random.default_rng(22), separations=(2.0, 3.0),
                                                  noises={"u": uniform_noise(2, 0.2)}, n_seeds=1, epochs=2, n_train=30,
                                                  n_test=20, dim=4, hidden=(5,), batch_size=16, xp=x))
 
