@@ -10,6 +10,9 @@ from typing import Any
 
 import numpy as np
 
+from simulate.backend import to_host
+from simulate.populations import FiniteDistribution
+
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
 MAX_COND = 1e8  # condition number above which an inverse is refused
 
@@ -41,8 +44,6 @@ class TransitionMatrix:
         if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) \
                 or not (math.isfinite(float(tol)) and 0.0 <= float(tol) < 1.0):
             raise ValueError(f"tol must be a number in [0, 1), got {tol!r}")
-        from simulate.backend import to_host
-
         T = np.array(to_host(matrix), dtype=float)
         if T.ndim != 2 or T.shape[0] != T.shape[1]:
             raise ValueError(f"a transition matrix must be square, got shape {T.shape}")
@@ -144,6 +145,11 @@ def _alias_tables(T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         for i in small + large:  # leftovers are 1 up to rounding
             prob[r, i] = 1.0
     return prob, alias
+
+
+def as_transition(T: Any) -> TransitionMatrix:
+    """``T`` as a validated :class:`TransitionMatrix` (square, row-stochastic; the message quotes a bad row)."""
+    return T if isinstance(T, TransitionMatrix) else TransitionMatrix(T)
 
 
 def check_transition(T: Any, c: int, what: str = "the inputs have") -> TransitionMatrix:
@@ -278,6 +284,76 @@ def sample_count_table(class_counts: Any, T: TransitionMatrix, rng: np.random.Ge
             mass -= T.matrix[i, j]
         out[i, -1] = left
     return out
+
+
+# ---------------------------------------------------------------- instance-dependent noise
+def noise_per_x(dist: FiniteDistribution, T: Any, Tx: Any) -> np.ndarray:
+    """``P(noisy | y, x)`` for every ``x``, shape (n_x, c, c): ``T`` broadcast (class-dependent noise) or ``Tx`` validated."""
+    if (T is None) == (Tx is None):
+        raise ValueError("give exactly one of T (class-dependent noise) and Tx (noise that depends on x)")
+    if T is not None:
+        Tm = as_transition(T)
+        if Tm.c != dist.c:
+            raise ValueError(f"T is {Tm.c} x {Tm.c} but the population has c = {dist.c} classes")
+        return np.broadcast_to(Tm.matrix, (dist.n_x, dist.c, dist.c))
+    A = np.asarray(to_host(Tx), dtype=float)
+    if A.shape != (dist.n_x, dist.c, dist.c):
+        raise ValueError(f"Tx must have shape (n_x, c, c) = {(dist.n_x, dist.c, dist.c)}, got {A.shape}")
+    for x in range(dist.n_x):
+        as_transition(A[x])  # validates: quotes the bad row
+    return A
+
+
+def boundary_noise(dist: FiniteDistribution, T: Any, strength: float = 1.0) -> tuple[np.ndarray, float]:
+    """Noise that flips labels more often near the class boundary, with the same class-average ``T``.
+
+    ``P(noisy = k | y, x) = w_y(x) T[y, k]`` for ``k != y`` and ``1 - w_y(x) eta_y`` for ``k = y``, with
+    ``eta_y = 1 - T[y, y]`` and ``w_y(x) = 1 - lam + lam b(x) / E[b(X) | Y = y]``, ``b(x) = 1 - max_k p(k|x)``
+    (0 far from the boundary). ``E[w_y(X) | Y = y] = 1``, so ``E[P(noisy | Y, X) | Y = y] = T[y]`` exactly:
+    the noise has the average transition ``T`` but is not independent of ``x`` given ``y`` (setting (i) of
+    ``dmi19.notes_question``).
+
+    Parameters
+    ----------
+    dist : the population
+    T : the average transition
+    strength : ``lam`` in ``[0, 1]``, lowered where needed to keep every ``w_y(x) eta_y <= 1``
+
+    Returns
+    -------
+    Tx : (n_x, c, c)
+    lam : the strength used
+    """
+    Tm = as_transition(T)
+    if Tm.c != dist.c:
+        raise ValueError(f"T is {Tm.c} x {Tm.c} but the population has c = {dist.c} classes")
+    if not 0.0 <= strength <= 1.0:
+        raise ValueError(f"strength must lie in [0, 1], got {strength!r}")
+    b = 1.0 - dist.py_x.max(axis=1)
+    pxy = dist.px[:, None] * dist.py_x  # (n_x, c)
+    py = pxy.sum(axis=0)
+    Eb = (pxy * b[:, None]).sum(axis=0) / np.where(py > 0, py, 1.0)
+    eta = Tm.flip_rates()
+    lam = float(strength)
+    ratio = b[:, None] / np.where(Eb > 0, Eb, 1.0)  # (n_x, c)
+    for y in range(dist.c):
+        if eta[y] > 0 and Eb[y] > 0:
+            top = float(ratio[pxy[:, y] > 0, y].max())
+            if top > 1.0:
+                lam = min(lam, (1.0 / eta[y] - 1.0) / (top - 1.0))
+    w = 1.0 - lam + lam * np.where(Eb[None, :] > 0, ratio, 1.0)  # (n_x, c)
+    Tx = w[:, :, None] * Tm.matrix[None, :, :]
+    idx = np.arange(dist.c)
+    Tx[:, idx, idx] = 1.0 - w * eta[None, :]
+    return Tx, lam
+
+
+def average_transition(dist: FiniteDistribution, Tx: Any) -> np.ndarray:
+    """``T[y, k] = sum_x p(x | y) Tx[x, y, k]``: the class-average of an ``x``-dependent noise."""
+    A = noise_per_x(dist, None, Tx)
+    pxy = dist.px[:, None] * dist.py_x
+    py = pxy.sum(axis=0)
+    return np.einsum("xy,xyk->yk", pxy, A) / py[:, None]
 
 
 # ---------------------------------------------------------------- Patrini et al. 2017, sec. 5.1

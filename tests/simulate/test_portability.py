@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-import simulate.dmi as sd
+from simulate import dmi19_studies as dstudies
+from simulate import dmi_populations as dp
 from simulate import experiments, gce18_studies, patrini17_studies, sce19_studies
 from simulate.backend import HostStream, check_rng, draws_for, namespace_of, to_host
 from simulate.correction_mc import backward_mc, conditioning_sweep, random_population, uniform_family
@@ -77,18 +78,18 @@ def test_backward_mc_and_sweep(xp):
 
 
 def test_dmi_samplers(xp):
-    dist, _ = sd.line_population(9, 3, 2.0)
+    dist, _ = dp.line_population(9, 3, 2.0)
     T = pair_flip(3, 0.3)
-    _both(xp, lambda x: sd.sample_counts(dist, 20_000, x.random.default_rng(4), x, T=T, chunk=7000))
+    _both(xp, lambda x: dp.sample_counts(dist, 20_000, x.random.default_rng(4), x, T=T, chunk=7000))
     Q12 = np.array([[0.3, 0.05, 0.0], [0.05, 0.25, 0.05], [0.0, 0.05, 0.25]])
-    _both(xp, lambda x: sd.sample_triples(Q12, T, 20_000, x.random.default_rng(5), x, leak=0.2, chunk=7000))
-    _both(xp, lambda x: sd.ldmi_batch_bias(dist, dist.py_x, T, [4, 16], 300, x.random.default_rng(6), x))
-    _both(xp, lambda x: sd.ldmi_over_hypotheses(dist, np.stack([dist.py_x, np.eye(3)[dist.py_x.argmax(1)]]), T, x))
-    _both(xp, lambda x: sd.dmi_vs_noise(Q12 / Q12.sum(), [0.1, 0.3], n_samples=2000, rng=x.random.default_rng(7), xp=x))
+    _both(xp, lambda x: dp.sample_triples(Q12, T, 20_000, x.random.default_rng(5), x, leak=0.2, chunk=7000))
+    _both(xp, lambda x: dp.ldmi_batch_bias(dist, dist.py_x, T, [4, 16], 300, x.random.default_rng(6), x))
+    _both(xp, lambda x: dp.ldmi_over_hypotheses(dist, np.stack([dist.py_x, np.eye(3)[dist.py_x.argmax(1)]]), T, x))
+    _both(xp, lambda x: dp.dmi_vs_noise(Q12 / Q12.sum(), [0.1, 0.3], n_samples=2000, rng=x.random.default_rng(7), xp=x))
 
 
 def test_dmi_training(xp):
-    _both(xp, lambda x: sd.trained_eq32(np.random.default_rng(8), T=pair_flip(3, 0.3), n_seeds=2, n_train=30,
+    _both(xp, lambda x: dstudies.trained_eq32(np.random.default_rng(8), T=pair_flip(3, 0.3), n_seeds=2, n_train=30,
                                         n_fresh=500, dim=4, steps=20, xp=x))
 
 
