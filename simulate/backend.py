@@ -140,6 +140,12 @@ def draws_for(rng: Any, xp: Any) -> Any:
     return check_rng(rng, xp)
 
 
+def default_chunk(xp: Any) -> int:
+    """Draws per Monte Carlo chunk for namespace ``xp``: ``2**16`` on NumPy (cache-sized buffers are
+    several times faster than whole-array passes), ``2**22`` on a device (fewer launches and syncs)."""
+    return 1 << 16 if xp is np else 1 << 22
+
+
 def to_host(a: Any) -> np.ndarray:
     """A NumPy copy of ``a`` (no copy when it already is one)."""
     if namespace_of(a) is not np:

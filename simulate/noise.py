@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from simulate.backend import to_host
+from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
 
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
@@ -36,7 +37,7 @@ class TransitionMatrix:
         row (column) whose sum differs from 1 by more than ``tol``; the message quotes it.
     """
 
-    __slots__ = ("_T", "_alias")
+    __slots__ = ("_T", "_alias", "_dev")
 
     def __init__(self, matrix: Any, orientation: str = "row", tol: float = ROW_TOL) -> None:
         if orientation not in ("row", "column"):
@@ -69,6 +70,7 @@ class TransitionMatrix:
         T.setflags(write=False)
         self._T = T
         self._alias: tuple[np.ndarray, np.ndarray] | None = None
+        self._dev: dict[Any, tuple[Any, Any]] = {}
 
     @property
     def matrix(self) -> np.ndarray:
@@ -126,6 +128,14 @@ class TransitionMatrix:
         if self._alias is None:
             self._alias = _alias_tables(self._T)
         return self._alias
+
+    def device_alias_tables(self, xp: Any) -> tuple[Any, Any]:
+        """The flattened alias tables ``(prob, alias)`` in namespace ``xp``: built once per ``T``, uploaded
+        once per namespace (cached), not once per chunk."""
+        if xp not in self._dev:
+            prob, alias = self.alias_tables()
+            self._dev[xp] = (xp.asarray(prob.ravel()), xp.asarray(alias.ravel()))
+        return self._dev[xp]
 
 
 def _alias_tables(T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -222,11 +232,8 @@ def sample_noisy_labels(labels: Any, T: TransitionMatrix, rng: Any, xp: Any = np
     labels = xp.asarray(labels)
     if labels.dtype.kind not in "iu":
         raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
-    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= T.c):
-        raise ValueError(f"labels must lie in [0, {T.c - 1}], got range [{int(labels.min())}, {int(labels.max())}]")
-    prob, alias = T.alias_tables()
-    prob_flat = xp.asarray(prob.ravel())
-    alias_flat = xp.asarray(alias.ravel())
+    check_values(xp, labels=labels, c=T.c)  # one sync; none inside losses.inputs_checked()
+    prob_flat, alias_flat = T.device_alias_tables(xp)
     c = T.c
     if chunk is None:
         chunk = 1 << 16 if xp is np else 1 << 24
