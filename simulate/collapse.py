@@ -41,7 +41,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.correction_mc import blas_single_thread
-from simulate.embedding import check_margin
+from simulate.embedding import check_margin, pairwise_distances, recall_at_1, squared_distances
 from simulate.populations import gaussian_clusters
 
 MINERS = ("hard", "semi-hard", "random")
@@ -202,27 +202,6 @@ def forward(params: dict[str, np.ndarray], X: np.ndarray, normalized: np.ndarray
     return e, {"X": X, "h": h, "z": z, "norm": norm, "e": e}
 
 
-def squared_distances(e: np.ndarray) -> np.ndarray:
-    """``D2[r, i, j] = ||e_ri - e_rj||^2`` by one batched product; rounding residues below 0 set to 0.
-
-    Mining compares squared distances (the order is the same); square roots are taken only of the
-    distances of the mined triplets."""
-    sq = (e * e).sum(axis=-1)
-    D2 = e @ np.swapaxes(e, 1, 2)
-    D2 *= -2.0
-    D2 += sq[:, :, None]
-    D2 += sq[:, None, :]
-    np.maximum(D2, 0.0, out=D2)
-    i = np.arange(e.shape[1])
-    D2[:, i, i] = 0.0
-    return D2
-
-
-def distances(e: np.ndarray) -> np.ndarray:
-    """``D[r, i, j] = ||e_ri - e_rj||`` (R, n, n)."""
-    return np.sqrt(squared_distances(e))
-
-
 @dataclass(frozen=True)
 class Triplets:
     """The mined triplets of a stacked batch, as flat index arrays over (replica, anchor, positive,
@@ -352,17 +331,7 @@ def batch_loss(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, rep:
 def spread(e: np.ndarray) -> np.ndarray:
     """Mean pairwise distance (over distinct pairs) of each replica's embeddings (R, n, d)."""
     n = e.shape[1]
-    return distances(e).sum(axis=(1, 2)) / (n * (n - 1))
-
-
-def recall_at_1(e: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per replica: the fraction of points whose nearest other point (lowest index among ties)
-    has the same label; ``y`` (R, n) are the clean labels."""
-    D = distances(e)
-    i = np.arange(e.shape[1])
-    D[:, i, i] = np.inf
-    nn = np.argmin(D, axis=-1)
-    return (np.take_along_axis(y, nn, axis=-1) == y).mean(axis=-1)
+    return pairwise_distances(e).sum(axis=(1, 2)) / (n * (n - 1))
 
 
 # ---------------------------------------------------------------- training

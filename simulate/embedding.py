@@ -28,12 +28,24 @@ def check_margin(alpha: float) -> float:
     return float(alpha)
 
 
-def check_embeddings(E: Any) -> Any:
-    """Raise on a non-2-d array or NaN/infinite entries; return ``E`` as float."""
+MINERS = ("random", "semi-hard", "hard", "batch-hard")
+"""The triplet miners: one random negative per anchor-positive pair, the semi-hard or the hardest negative
+per pair, or batch-hard (farthest positive and closest negative per anchor)."""
+SAMPLINGS = ("balanced", "natural")
+"""Pair sampling: half positive pairs (1:1), or pairs uniform over the batch (positives at their natural rate)."""
+EVAL_CHUNK = 128  # row block of evaluation products (keeps OpenBLAS single-threaded, see models.logits_of)
+
+
+def check_embeddings(E: Any, *, batched: bool = False) -> Any:
+    """Raise on a wrong shape or NaN/infinite entries; return ``E`` as float.
+
+    Shape (B, d) with B >= 2, or with ``batched`` (..., B, d): leading replica axes allowed.
+    """
     xp = namespace_of(E)
     E = xp.asarray(E, dtype=float)
-    if E.ndim != 2 or E.shape[0] < 2:
-        raise ValueError(f"embeddings must have shape (B, d) with B >= 2, got {E.shape}")
+    if (E.ndim != 2 and not (batched and E.ndim > 2)) or E.shape[-2] < 2:
+        raise ValueError(f"embeddings must have shape {'(..., B, d)' if batched else '(B, d)'} with B >= 2, "
+                         f"got {E.shape}")
     if not bool(xp.all(xp.isfinite(E))):
         raise ValueError("embeddings contain NaN or infinite values")
     return E
@@ -54,24 +66,80 @@ def normalize(E: Any) -> Any:
     return S / xp.sqrt((S * S).sum(axis=1, keepdims=True))
 
 
-def pairwise_distances(E: Any) -> Any:
-    """Euclidean distance matrix ``D[i, j] = ||E_i - E_j||``, shape (B, B), one matrix product.
+def squared_distances(E: Any, *, exact: bool = False) -> Any:
+    """``D2[..., i, j] = ||E_i - E_j||^2`` for embeddings ``E`` (..., B, d), leading replica axes allowed.
 
-    The rows are centred first (distances do not change), so ``||a||^2 + ||b||^2 - 2 a.b`` does
-    not cancel away points that are close to each other but far from the origin (``1e-4`` apart
-    at ``1e8``). Residues a few ulps below 0 are set to 0 before the square root (the diagonal
-    is exactly 0).
+    By one (batched) matrix product: the rows are centred first (distances do not change), so
+    ``||a||^2 + ||b||^2 - 2 a.b`` does not cancel away points that are close to each other but far
+    from the origin (``1e-4`` apart at ``1e8``); residues a few ulps below 0 are set to 0 and the
+    diagonal is exactly 0. ``exact=True`` sums the squared differences instead (``B^2 d`` memory, no
+    cancellation at all): for verification code.
     """
-    E = check_embeddings(E)
+    E = check_embeddings(E, batched=True)
     xp = namespace_of(E)
-    E = E - E.mean(axis=0, keepdims=True)
-    sq = (E * E).sum(axis=1)
-    G = E @ E.T
-    D2 = sq[:, None] + sq[None, :] - 2.0 * G
+    if exact:
+        diff = E[..., :, None, :] - E[..., None, :, :]
+        return (diff * diff).sum(axis=-1)
+    E = E - E.mean(axis=-2, keepdims=True)
+    sq = (E * E).sum(axis=-1)
+    D2 = E @ xp.swapaxes(E, -1, -2)
+    D2 *= -2.0
+    D2 += sq[..., :, None]
+    D2 += sq[..., None, :]
     xp.maximum(D2, 0.0, out=D2)  # rounding residues only: D2 >= 0 exactly in real arithmetic
-    idx = xp.arange(E.shape[0])
-    D2[idx, idx] = 0.0
-    return xp.sqrt(D2)
+    idx = xp.arange(E.shape[-2])
+    D2[..., idx, idx] = 0.0
+    return D2
+
+
+def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
+    """Euclidean distance matrix ``D[..., i, j] = ||E_i - E_j||``, shape (..., B, B) (see :func:`squared_distances`)."""
+    return namespace_of(E).sqrt(squared_distances(E, exact=exact))
+
+
+def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
+    """Recall@1: the fraction of points whose nearest *other* point (Euclidean) has the same label.
+
+    Parameters
+    ----------
+    E : array, shape (n, d) or (R, n, d), n >= 2
+        Embeddings (NaN raises); a leading replica axis gives one Recall@1 per replica.
+    y : int array, shape (n,) or (R, n)
+        The labels to score against (the *true* labels of clean test data).
+
+    Returns
+    -------
+    float, or a host array (R,) for stacked replicas.
+
+    Notes
+    -----
+    Ties are broken by the lowest index (``argmin``). Single sets are processed at most ``chunk`` rows
+    at a time, and fewer when needed to keep each product below OpenBLAS's threading threshold
+    (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
+    """
+    E = check_embeddings(E, batched=True)
+    xp = namespace_of(E)
+    y = xp.asarray(y)
+    if y.shape != E.shape[:-1]:
+        raise ValueError(f"labels must have shape {E.shape[:-1]}, got {y.shape}")
+    if E.ndim > 2:
+        D2 = squared_distances(E)
+        i = xp.arange(E.shape[-2])
+        D2[..., i, i] = xp.inf
+        nn = xp.argmin(D2, axis=-1)
+        return np.asarray(to_host((xp.take_along_axis(y, nn, axis=-1) == y).mean(axis=-1)), dtype=float)
+    if xp is np:
+        chunk = max(1, min(chunk, 250_000 // max(1, E.shape[0] * E.shape[1])))
+    sq = (E * E).sum(axis=1)
+    hits = xp.zeros((), dtype=xp.int64)
+    for s in range(0, E.shape[0], chunk):
+        blk = E[s:s + chunk]
+        D2 = (blk * blk).sum(axis=1)[:, None] + sq[None, :] - 2.0 * (blk @ E.T)
+        r = xp.arange(blk.shape[0])
+        D2[r, s + r] = xp.inf
+        nn = xp.argmin(D2, axis=1)
+        hits = hits + (y[nn] == y[s:s + chunk]).sum()  # on the device: one sync at the end
+    return int(hits) / E.shape[0]
 
 
 def check_distances(D: Any, B: int | None = None, what: str = "distances") -> Any:

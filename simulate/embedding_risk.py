@@ -31,11 +31,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import check_rng, namespace_of, to_host
-from simulate.embedding import check_embeddings, check_margin, pairwise_distances
+from simulate.embedding import SAMPLINGS, check_embeddings, check_margin, pairwise_distances
 from simulate.estimate import Estimate, RunningMoments
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
 
-SAMPLINGS = ("balanced", "natural")
 TRIPLET_BLOCK = 16  # anchors per block of the exact triplet sum (block x n x n floats)
 
 

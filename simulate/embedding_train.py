@@ -35,12 +35,16 @@ import numpy as np
 
 from simulate.backend import draws_for, namespace_of, to_host
 from simulate.embedding import (
+    EVAL_CHUNK,
+    MINERS,
+    SAMPLINGS,
     batch_hard,
     check_embeddings,
     check_margin,
     hard_negatives,
     pairwise_distances,
     random_negatives,
+    recall_at_1,
     sample_pairs,
     semi_hard_negatives,
 )
@@ -48,10 +52,7 @@ from simulate.models import Params, backward, forward, init_mlp, n_layers
 from simulate.training import Optimizer, TrainConfig, copy_params
 
 LOSSES = ("margin", "triplet")
-MINERS = ("random", "semi-hard", "hard", "batch-hard")
-SAMPLINGS = ("balanced", "natural")
 MODELS = ("linear", "mlp")
-EVAL_CHUNK = 128  # row block of evaluation products (keeps OpenBLAS single-threaded, see models.logits_of)
 Record = Callable[[int, Params], dict[str, float]]
 
 
@@ -159,41 +160,6 @@ def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_C
     if not bool(xp.all(xp.isfinite(Z))):
         raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
     return _normalise_rows(Z)[0] if normalize else Z
-
-
-def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> float:
-    """Recall@1: the fraction of points whose nearest *other* point (Euclidean) has the same label.
-
-    Parameters
-    ----------
-    E : array, shape (n, d), n >= 2
-        Embeddings (NaN raises).
-    y : int array, shape (n,)
-        The labels to score against (the *true* labels of clean test data).
-
-    Notes
-    -----
-    Ties are broken by the lowest index (``argmin``). Rows are processed at most ``chunk`` at a time,
-    and fewer when needed to keep each product below OpenBLAS's threading threshold
-    (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
-    """
-    E = check_embeddings(E)
-    xp = namespace_of(E)
-    if xp is np:
-        chunk = max(1, min(chunk, 250_000 // max(1, E.shape[0] * E.shape[1])))
-    y = xp.asarray(y)
-    if y.shape != (E.shape[0],):
-        raise ValueError(f"labels must have shape ({E.shape[0]},), got {y.shape}")
-    sq = (E * E).sum(axis=1)
-    hits = 0
-    for s in range(0, E.shape[0], chunk):
-        blk = E[s:s + chunk]
-        D2 = (blk * blk).sum(axis=1)[:, None] + sq[None, :] - 2.0 * (blk @ E.T)
-        r = xp.arange(blk.shape[0])
-        D2[r, s + r] = xp.inf
-        nn = xp.argmin(D2, axis=1)
-        hits += int((y[nn] == y[s:s + chunk]).sum())
-    return hits / E.shape[0]
 
 
 # ---------------------------------------------------------------- terms, loss and gradients

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from simulate import collapse as sc
+from simulate.embedding import squared_distances
 
 TINY = sc.CollapseTask(n_train=64, n_test=16, classes=4, dim_in=6, hidden=8, steps=3)
 
@@ -20,7 +21,7 @@ def test_miners_against_loops():
     data, Xb, yb = stacked_batch(rep, B=14)
     params = sc.init_params(TINY, data, rep)
     e, _ = sc.forward(params, Xb, rep.normalized)
-    D2 = sc.squared_distances(e)
+    D2 = squared_distances(e)
     D = np.sqrt(D2)
     alpha = 0.3
     t, skipped = sc.mine(D2, yb, rep.miner, alpha, np.random.default_rng(1))

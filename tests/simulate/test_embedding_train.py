@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulate.embedding import pairwise_distances
+from simulate.embedding import pairwise_distances, recall_at_1
 from simulate.embedding_train import (
     Terms,
     embed,
     init_embedding,
     loss_and_grads,
-    recall_at_1,
     select_terms,
     terms_loss_grad,
     train_embedding,
