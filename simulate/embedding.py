@@ -220,28 +220,97 @@ def all_triplets(labels: Any) -> tuple[Any, Any, Any]:
     return a, p, n
 
 
+def mine(D: Any, labels: Any, miner: str, *, alpha: float | None = None, rng: Any = None) -> tuple[Any, ...]:
+    """The one triplet miner, for stacked batches: ``(r, a, p, n, skipped)``.
+
+    Parameters
+    ----------
+    D : array (R, B, B) of distances (finite, non-negative), or ``None`` for ``miner="random"``
+    labels : int array (R, B)
+    miner : one of :data:`MINERS`
+    alpha : the margin (semi-hard only)
+    rng : a generator of ``labels``' namespace (random only)
+
+    Returns
+    -------
+    r, a, p, n : int arrays (m,)
+        Replica, anchor, positive and negative of each triplet. ``random``, ``hard``: every anchor-positive
+        pair (``a != p``, same label, in ``nonzero`` order) with a negative drawn uniformly among the
+        anchor's, or its closest one (smallest index among ties); ``semi-hard``: the pairs whose closest
+        negative beyond ``D_ap`` lies within the margin, ``D_ap < D_an < D_ap + alpha`` (Schroff et al.
+        2015); ``batch-hard``: per anchor with a positive, the farthest positive and the closest negative
+        (Hermans et al. 2017).
+    skipped : 0-d int array
+        Anchor-positive pairs (anchors, for batch-hard) whose batch has no negative for the anchor (a
+        single-class batch): left out and counted, never silently mined.
+    """
+    xp = namespace_of(labels)
+    if miner not in MINERS:
+        raise ValueError(f"miner must be one of {MINERS}, got {miner!r}")
+    labels = xp.asarray(labels)
+    if labels.ndim != 2 or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be an (R, B) integer array, got shape {labels.shape} dtype {labels.dtype}")
+    R, B = labels.shape
+    if miner != "random" or D is not None:
+        D = xp.asarray(D)
+        if D.shape != (R, B, B):
+            raise ValueError(f"the distance matrices must have shape ({R}, {B}, {B}) to match the labels, got {D.shape}")
+        D = check_distances(D)
+    return _mine(D, labels, miner, alpha, rng)
+
+
+def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tuple[Any, ...]:
+    """:func:`mine` on checked inputs."""
+    xp = namespace_of(labels)
+    R, B = labels.shape
+    same = labels[:, :, None] == labels[:, None, :]
+    pos, neg = same & ~xp.eye(B, dtype=bool), ~same
+    has_neg = neg.any(axis=-1)  # (R, B)
+    if miner == "batch-hard":
+        has_pos = pos.any(axis=-1)
+        r, a = xp.nonzero(has_pos & has_neg)
+        p = xp.argmax(xp.where(pos, D, -xp.inf), axis=-1)[r, a]
+        n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
+        return r, a, p, n, (has_pos & ~has_neg).sum()
+    r, a, p = xp.nonzero(pos & has_neg[:, :, None])
+    skipped = (pos & ~has_neg[:, :, None]).sum()
+    if miner == "hard":
+        n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
+    elif miner == "random":
+        counts = neg.sum(axis=-1)[r, a]
+        # the k-th negative of the anchor, k uniform: through a stable sort (no choice on CuPy, no rejection loop)
+        k = xp.minimum(xp.floor(rng.random(r.shape[0]) * counts).astype(xp.int64), counts - 1)
+        n = xp.argsort(~neg, axis=-1, kind="stable")[r, a, k]  # each row: its negatives first, in index order
+    else:
+        alpha = check_margin(alpha)
+        t = D[r, a, p]
+        n, d = _closest_above(D, neg, r, a, t)
+        keep = (n >= 0) & (d < t + alpha)
+        r, a, p, n = r[keep], a[keep], p[keep], n[keep]
+    return r, a, p, n, skipped
+
+
+def _one(D: Any, labels: Any, miner: str, **kw: Any) -> tuple[Any, Any, Any]:
+    """:func:`mine` for one batch (B, B): the index arrays ``(a, p, n)``; a batch without negatives or
+    positives raises (see :func:`_masks`)."""
+    xp = namespace_of(labels)
+    pos, _ = _masks(labels)
+    if D is not None:
+        D = check_distances(D, pos.shape[0])[None]
+    if miner == "semi-hard":
+        kw["alpha"] = check_margin(kw["alpha"])
+    _, a, p, n, _ = _mine(D, xp.asarray(labels)[None], miner, kw.get("alpha"), kw.get("rng"))
+    return a, p, n
+
+
 def random_negatives(labels: Any, rng: Any) -> tuple[Any, Any, Any]:
     """For every anchor-positive pair, one negative drawn uniformly among the anchor's negatives."""
-    xp = namespace_of(labels)
-    _, neg = _masks(labels)
-    a, p = positive_pairs(labels)
-    counts = neg.sum(axis=1)
-    # the k-th negative of anchor a, k uniform: through cumulative counts (no choice on CuPy)
-    k = xp.floor(rng.random(a.shape[0]) * counts[a]).astype(xp.int64)
-    k = xp.minimum(k, counts[a] - 1)
-    order = xp.argsort(~neg, axis=1, kind="stable")  # each row: its negatives first, in index order
-    n = order[a, k]
-    return a, p, n
+    return _one(None, labels, "random", rng=rng)
 
 
 def hard_negatives(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     """For every anchor-positive pair, the anchor's closest negative (hard negative mining)."""
-    xp = namespace_of(D)
-    _, neg = _masks(labels)
-    D = check_distances(D, neg.shape[0])
-    a, p = positive_pairs(labels)
-    n_of = xp.argmin(xp.where(neg, D, xp.inf), axis=1)
-    return a, p, n_of[a]
+    return _one(D, labels, "hard")
 
 
 _DENSE_LIMIT = 1 << 20  # elements of one (pairs x B) block of the exact masked minimum
@@ -289,28 +358,24 @@ def semi_hard_negatives(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, An
     _, counts = xp.unique(labels, return_counts=True)
     n_pairs = int((counts * (counts - 1)).sum())
     if n_pairs * B <= _DENSE_LIMIT or dmax == 0.0:
-        a, p = xp.nonzero(pos)
-        t = D[a, p]
-        n, d = _closest_above(D, neg, a, t)
-        keep = (n >= 0) & (d < t + alpha)
-        return a[keep], p[keep], n[keep]
+        return _one(D, labels, "semi-hard", alpha=alpha)
     return _semi_hard_sorted(D, pos, neg, dmax, alpha)
 
 
 
-def _closest_above(D: Any, neg: Any, a: Any, t: Any) -> tuple[Any, Any]:
-    """For each pair ``k``: the negative ``n`` of anchor ``a[k]`` with the smallest ``D[a, n] > t[k]``
-    (smallest index among ties) and that distance; ``n = -1`` (distance ``inf``) where there is none.
-    Blocks of rows keep the (pairs x B) mask within ``_DENSE_LIMIT`` elements."""
+def _closest_above(D: Any, neg: Any, r: Any, a: Any, t: Any) -> tuple[Any, Any]:
+    """For each pair ``k``: the negative ``n`` of anchor ``a[k]`` of replica ``r[k]`` (``D``, ``neg`` (R, B, B))
+    with the smallest ``D[r, a, n] > t[k]`` (smallest index among ties) and that distance; ``n = -1``
+    (distance ``inf``) where there is none. Blocks of pairs keep the (pairs x B) mask within ``_DENSE_LIMIT``."""
     xp = namespace_of(D)
-    m, B = int(a.shape[0]), D.shape[0]
+    m, B = int(a.shape[0]), D.shape[-1]
     n_out = xp.full(m, -1, dtype=xp.int64)
     d_out = xp.full(m, xp.inf)
     step = max(1, _DENSE_LIMIT // B)
     for s in range(0, m, step):
-        aa, tt = a[s:s + step], t[s:s + step]
-        rows = D[aa]
-        rows = xp.where(neg[aa] & (rows > tt[:, None]), rows, xp.inf)
+        rr, aa, tt = r[s:s + step], a[s:s + step], t[s:s + step]
+        rows = D[rr, aa]
+        rows = xp.where(neg[rr, aa] & (rows > tt[:, None]), rows, xp.inf)
         k = xp.argmin(rows, axis=1)  # first minimum: the smallest index among ties
         d = xp.take_along_axis(rows, k[:, None], axis=1)[:, 0]
         found = xp.isfinite(d)
@@ -422,7 +487,7 @@ def _semi_hard_sorted(D: Any, pos: Any, neg: Any, dmax: float, alpha: float) -> 
         best_n[i] = -2
     u = xp.nonzero(best_n == -2)[0]
     if u.shape[0]:
-        best_n[u], best_d[u] = _closest_above(D, neg, a[u], Dflat[lo[u] + p[u]])
+        best_n[u], best_d[u] = _closest_above(D[None], neg[None], xp.zeros_like(u), a[u], Dflat[lo[u] + p[u]])
     slow |= ~quick & (best_n >= 0)
     s = xp.nonzero(slow)[0]
     if s.shape[0]:
@@ -433,14 +498,7 @@ def _semi_hard_sorted(D: Any, pos: Any, neg: Any, dmax: float, alpha: float) -> 
 
 def batch_hard(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     """For every anchor with a positive: its farthest positive and closest negative (Hermans et al. 2017)."""
-    xp = namespace_of(D)
-    pos, neg = _masks(labels)
-    D = check_distances(D, pos.shape[0])
-    has = pos.any(axis=1)
-    a = xp.nonzero(has)[0]
-    p = xp.argmax(xp.where(pos, D, -xp.inf), axis=1)[a]
-    n = xp.argmin(xp.where(neg, D, xp.inf), axis=1)[a]
-    return a, p, n
+    return _one(D, labels, "batch-hard")
 
 
 def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str = "balanced") -> tuple[Any, Any, Any]:
