@@ -504,28 +504,53 @@ def batch_hard(D: Any, labels: Any) -> tuple[Any, Any, Any]:
 def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str = "balanced") -> tuple[Any, Any, Any]:
     """Pairs ``(i, j, same)`` of distinct samples by their (observed) labels.
 
-    ``mode="balanced"``: half the pairs positive, half negative (1:1 sampling);
-    ``mode="natural"``: ``i, j`` uniform among distinct samples (positives come at their
-    natural rate, about ``1/C`` for ``C`` balanced classes).
+    ``mode="balanced"``: ``n_pairs // 2`` pairs uniform over the ordered positive pairs (same label,
+    ``i != j``), the rest uniform over the ordered negative pairs (1:1 sampling): an anchor is drawn
+    with probability proportional to its number of partners, then a partner uniformly, without the
+    ``B x B`` masks. ``mode="natural"``: ``i, j`` uniform among distinct samples (positives come at
+    their natural rate, about ``1/C`` for ``C`` balanced classes). Balanced sampling raises for a
+    batch with a single class or no class of two members.
     """
-    if mode not in ("balanced", "natural"):
+    if mode not in SAMPLINGS:
         raise ValueError(f"mode must be 'balanced' or 'natural', got {mode!r}")
     if n_pairs < 1:
         raise ValueError(f"n_pairs must be positive, got {n_pairs!r}")
     xp = namespace_of(labels)
     labels = xp.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
     B = labels.shape[0]
     if mode == "natural":
         i = xp.floor(rng.random(n_pairs) * B).astype(xp.int64)
         j = xp.floor(rng.random(n_pairs) * (B - 1)).astype(xp.int64)
         j = j + (j >= i)  # uniform over the other B - 1 samples
         return i, j, labels[i] == labels[j]
-    pos, neg = _masks(labels)
+    order = xp.argsort(labels, kind="stable")
+    sl = labels[order]
+    change = xp.concatenate([xp.ones(1, dtype=bool), sl[1:] != sl[:-1]])
+    starts = xp.nonzero(change)[0]
+    counts = xp.diff(xp.concatenate([starts, xp.asarray([B])]))
+    g = xp.cumsum(change) - 1
+    start, cnt = starts[g], counts[g]
+    largest = int(cnt.max())  # one sync
+    if largest == B:
+        raise ValueError("the batch has a single class: there are no negatives")
+    if largest < 2:
+        raise ValueError("no class of the batch has two members: there are no positives")
+
+    def anchors(w: Any, m: int) -> Any:
+        cw = xp.cumsum(w.astype(float))
+        k = xp.searchsorted(cw, rng.random(m) * cw[-1], side="right")
+        return xp.minimum(k, B - 1)
+
     n_pos = n_pairs // 2
-    pa, pb = xp.nonzero(pos)
-    na, nb = xp.nonzero(neg)
-    ip = xp.floor(rng.random(n_pos) * pa.shape[0]).astype(xp.int64)
-    ineg = xp.floor(rng.random(n_pairs - n_pos) * na.shape[0]).astype(xp.int64)
-    i = xp.concatenate([pa[ip], na[ineg]])
-    j = xp.concatenate([pb[ip], nb[ineg]])
+    pos = xp.arange(B)
+    a = anchors(cnt - 1, n_pos)
+    u = xp.minimum(xp.floor(rng.random(n_pos) * (cnt[a] - 1)).astype(xp.int64), cnt[a] - 2)
+    b = start[a] + u + (u >= pos[a] - start[a])  # skip the anchor itself
+    an = anchors(B - cnt, n_pairs - n_pos)
+    v = xp.minimum(xp.floor(rng.random(n_pairs - n_pos) * (B - cnt[an])).astype(xp.int64), B - cnt[an] - 1)
+    bn = v + (v >= start[an]) * cnt[an]  # skip the anchor's class block
+    i = order[xp.concatenate([a, an])]
+    j = order[xp.concatenate([b, bn])]
     return i, j, labels[i] == labels[j]

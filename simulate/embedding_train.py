@@ -23,8 +23,8 @@ The three steps of one update are separate functions, so a caller can fix the mi
 differentiate: :func:`select_terms` (pairs or triplets from :mod:`simulate.embedding`'s samplers
 and miners), :func:`terms_loss_grad` (mean loss and ``dLoss/dE``), :func:`loss_and_grads`
 (through the normalisation and the network). :func:`train_embedding` loops over mini-batches
-with Adam or SGD (:class:`simulate.training.Optimizer`); :func:`embed` and :func:`recall_at_1`
-evaluate.
+with Adam or SGD (:class:`simulate.training.Optimizer`); :func:`embed` and
+:func:`simulate.embedding.recall_at_1` evaluate. The le19 studies are in :mod:`simulate.le19_studies`.
 """
 from __future__ import annotations
 
@@ -44,7 +44,6 @@ from simulate.embedding import (
     hard_negatives,
     pairwise_distances,
     random_negatives,
-    recall_at_1,
     sample_pairs,
     semi_hard_negatives,
 )
@@ -201,10 +200,7 @@ def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "
     if loss == "margin":
         _check_choice("sampling", sampling, SAMPLINGS)
         m = E.shape[0] if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
-        if sampling == "balanced":
-            i, j, same = balanced_pairs(labels, m, rng)
-        else:
-            i, j, same = sample_pairs(labels, m, rng, mode="natural")
+        i, j, same = sample_pairs(labels, m, rng, mode=sampling)
         return Terms("margin", (i, j), same)
     _check_choice("miner", miner, MINERS)
     if miner == "random":
@@ -216,53 +212,6 @@ def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "
     if miner == "hard":
         return Terms("triplet", hard_negatives(D, labels))
     return Terms("triplet", batch_hard(D, labels))
-
-
-def balanced_pairs(labels: Any, n_pairs: int, rng: Any) -> tuple[Any, Any, Any]:
-    """Balanced pairs ``(i, j, same)``: the distribution of ``sample_pairs(labels, n_pairs, rng, "balanced")``
-    (:mod:`simulate.embedding`) without its ``B x B`` masks.
-
-    ``n_pairs // 2`` pairs uniform over the ordered positive pairs (same label, ``i != j``), the rest
-    uniform over the ordered negative pairs: an anchor is drawn with probability proportional to its
-    number of partners, then a partner uniformly. About three times faster for batches of 128, which
-    matters because training loops are dominated by per-step overhead. Raises like ``sample_pairs``
-    for a batch with a single class or no class of two members.
-    """
-    if n_pairs < 1:
-        raise ValueError(f"n_pairs must be positive, got {n_pairs!r}")
-    xp = namespace_of(labels)
-    labels = xp.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
-    B = labels.shape[0]
-    order = xp.argsort(labels, kind="stable")
-    sl = labels[order]
-    change = xp.concatenate([xp.ones(1, dtype=bool), sl[1:] != sl[:-1]])
-    starts = xp.nonzero(change)[0]
-    counts = xp.diff(xp.concatenate([starts, xp.asarray([B])]))
-    g = xp.cumsum(change) - 1
-    start, cnt = starts[g], counts[g]
-    if int(cnt.max()) == B:
-        raise ValueError("the batch has a single class: there are no negatives")
-    if int(cnt.max()) < 2:
-        raise ValueError("no class of the batch has two members: there are no positives")
-
-    def anchors(w: Any, m: int) -> Any:
-        cw = xp.cumsum(w.astype(float))
-        k = xp.searchsorted(cw, rng.random(m) * cw[-1], side="right")
-        return xp.minimum(k, B - 1)
-
-    n_pos = n_pairs // 2
-    pos = xp.arange(B)
-    a = anchors(cnt - 1, n_pos)
-    u = xp.minimum(xp.floor(rng.random(n_pos) * (cnt[a] - 1)).astype(xp.int64), cnt[a] - 2)
-    b = start[a] + u + (u >= pos[a] - start[a])  # skip the anchor itself
-    an = anchors(B - cnt, n_pairs - n_pos)
-    v = xp.minimum(xp.floor(rng.random(n_pairs - n_pos) * (B - cnt[an])).astype(xp.int64), B - cnt[an] - 1)
-    bn = v + (v >= start[an]) * cnt[an]  # skip the anchor's class block
-    i = order[xp.concatenate([a, an])]
-    j = order[xp.concatenate([b, bn])]
-    return i, j, labels[i] == labels[j]
 
 
 def _pair_dist(E: Any, i: Any, j: Any) -> tuple[Any, Any]:
@@ -514,7 +463,7 @@ def train_embedding(
 
 # ---------------------------------------------------------------- many networks at once (margin loss)
 def _batched_pairs(yb: Any, m: int, rngs: Sequence[Any], modes: Sequence[str]) -> tuple[Any, Any, Any]:
-    """Pairs for every replica at once: row ``r`` has the distribution of ``balanced_pairs(yb[r], m, rngs[r])``
+    """Pairs for every replica at once: row ``r`` has the distribution of ``sample_pairs(yb[r], m, rngs[r], "balanced")``
     (``modes[r] == "balanced"``) or ``sample_pairs(yb[r], m, rngs[r], "natural")``, drawing the same uniforms
     from ``rngs[r]`` in the same order (so a replica reproduces a single :func:`train_embedding` run).
     ``yb`` (R, B) must give every balanced row two classes and a class with two members."""
@@ -733,122 +682,3 @@ def train_embeddings(
         skip_hist.append(skipped)
     out = [{k: v[r].copy() for k, v in P.items()} for r in range(R)]
     return out, {"loss": np.stack(loss_hist), "skipped": np.stack(skip_hist), "epoch": np.arange(epochs + 1)}
-
-
-# ---------------------------------------------------------------- noisy-label experiments
-@dataclass(frozen=True)
-class EmbeddingTask:
-    """Gaussian class clusters with nuisance dimensions: the data of the le19 training studies.
-
-    ``c`` unit Gaussian clusters with means ``separation * e_k`` in ``c`` signal dimensions
-    (:func:`simulate.populations.gaussian_clusters`), plus ``nuisance`` dimensions of pure noise with
-    standard deviation ``nuisance_scale`` (so that an untrained network's Recall@1 is low and the
-    embedding must be learned). Balanced classes up to one.
-    """
-
-    c: int = 8
-    n_train: int = 1500
-    n_test: int = 500
-    separation: float = 3.0
-    nuisance: int = 8
-    nuisance_scale: float = 2.0
-
-    def sample(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``(X, y, X_test, y_test)``, true labels, on the host."""
-        from simulate.populations import gaussian_clusters
-
-        out = []
-        for n in (self.n_train, self.n_test):
-            X, y = gaussian_clusters(n, self.c, self.c, rng, separation=self.separation)
-            out += [np.hstack([X, self.nuisance_scale * rng.standard_normal((n, self.nuisance))]), y]
-        return out[0], out[1], out[2], out[3]
-
-
-@dataclass
-class NoisyRecall:
-    """Recall@1 on clean test data after training on noisy labels.
-
-    Attributes
-    ----------
-    recall : array, shape (n_variants, n_etas, n_seeds)
-    in_band : array, shape (n_variants, n_seeds)
-        Fraction of training pairs (first 200 points) with ``|D - beta| <= alpha`` at initialisation.
-    etas, variants : what was run
-    """
-
-    recall: np.ndarray
-    in_band: np.ndarray
-    etas: list[float]
-    variants: list[dict[str, Any]]
-
-
-def noisy_recall(task: EmbeddingTask, etas: Sequence[float], variants: Sequence[dict[str, Any]],
-                 rngs: Sequence[np.random.Generator], *, progress: Callable[[str], None] | None = None,
-                 **train_kw: Any) -> NoisyRecall:
-    """Train one network per (seed, noise rate, variant) on uniformly noised labels; Recall@1 on clean test data.
-
-    Le & Odobez 2019 (reconstructed): the sampling and initialisation studies, margin loss. For each
-    seed generator the data, the noise (the same uniforms for every ``eta``, so noise rates are
-    coupled), the initial weights and the batch/pair order are drawn once and shared by every
-    variant: the variants are compared *paired*. A variant is a dict that overrides ``train_kw``:
-    ``sampling``, ``alpha``, ``beta`` (per network) or ``init_offset``, ``init_scale`` (the
-    initialisation). Every network is trained in one :func:`train_embeddings` loop; each equals a
-    single :func:`train_embedding` run with the same generators.
-
-    ``train_kw``: ``alpha``, ``beta``, ``sampling``, ``epochs``, ``lr``, ``batch_size``, ``n_pairs``,
-    ``optimizer``, ``normalize``, and the network's ``model``, ``dim_out``, ``hidden``.
-    """
-    from simulate.embedding import pairwise_distances
-    from simulate.noise import sample_noisy_labels, uniform_noise
-
-    etas, variants = [float(e) for e in etas], [dict(v) for v in variants]
-    if train_kw.get("loss", "margin") != "margin":
-        raise ValueError(f"noisy_recall trains the margin loss, got loss={train_kw['loss']!r}")
-    net_keys = ("model", "dim_out", "hidden", "init_scale", "init_offset")
-    per_keys = ("alpha", "beta", "sampling")
-    shared = {k: v for k, v in train_kw.items() if k not in net_keys + per_keys + ("loss",)}
-    normalize = shared.get("normalize", True)
-    S, V, H = len(rngs), len(variants), len(etas)
-    band = np.zeros((V, S))
-    Xs, ys, ps, rs, cfg, tests, where = [], [], [], [], [], [], []
-    for s, rng in enumerate(rngs):
-        X, y, Xt, yt = task.sample(rng)
-        tests.append((Xt, yt))
-        noise_seed, weight_seed, train_seed = (int(v) for v in rng.integers(0, 2**63 - 1, 3))
-        inits = []
-        for v, var in enumerate(variants):
-            kw = {**train_kw, **var}
-            p0 = init_embedding(X.shape[1], kw.get("dim_out", 8), np.random.default_rng(weight_seed),
-                                model=kw.get("model", "mlp"), hidden=kw.get("hidden", 32),
-                                init_scale=kw.get("init_scale", 1.0), init_offset=kw.get("init_offset", 0.0))
-            inits.append(p0)
-            E0 = embed(p0, X[:200], normalize=normalize)
-            Dm = pairwise_distances(E0)[np.triu_indices(E0.shape[0], 1)]
-            band[v, s] = float(np.mean(np.abs(Dm - kw.get("beta", 1.0)) <= kw.get("alpha", 0.2)))
-        for e, eta in enumerate(etas):
-            y_obs = sample_noisy_labels(y, uniform_noise(task.c, eta), np.random.default_rng(noise_seed))
-            for v, var in enumerate(variants):
-                kw = {**train_kw, **var}
-                Xs.append(X)
-                ys.append(y_obs)
-                ps.append(inits[v])
-                rs.append(np.random.default_rng(train_seed))
-                cfg.append((kw.get("alpha", 0.2), kw.get("beta", 1.0), kw.get("sampling", "balanced")))
-                where.append((v, e, s))
-    if progress is not None:
-        progress(f"training {len(ps)} networks at once")
-    trained, _ = train_embeddings(Xs, ys, ps, rs, alpha=[c[0] for c in cfg], beta=[c[1] for c in cfg],
-                                  sampling=[c[2] for c in cfg], **shared)
-    R = np.zeros((V, H, S))
-    for p, (v, e, s) in zip(trained, where):
-        Xt, yt = tests[s]
-        R[v, e, s] = recall_at_1(embed(p, Xt, normalize=normalize), yt)
-    return NoisyRecall(R, band, etas, variants)
-
-
-#: The sampling study of Le & Odobez 2019 (reconstructed), shared by ``le19.sampling`` and its figure:
-#: c = 8 classes (natural-sampling threshold 0.302, balanced 0.875), the symmetric margin loss
-#: alpha = beta = 1 (every distance on the sphere lies in the band), balanced vs natural pairs.
-SAMPLING_STUDY_TASK = EmbeddingTask(c=8, n_train=3000, n_test=2000)
-SAMPLING_STUDY_TRAIN: dict[str, Any] = dict(loss="margin", alpha=1.0, beta=1.0, epochs=20, lr=0.003, batch_size=128,
-                                            n_pairs=256, dim_out=8, hidden=32)

@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 
 import simulate.dmi as sd
-from simulate.backend import to_host
 from simulate.correction import FORWARD_BASES, forward_corrected
 from simulate.embedding import (batch_hard, hard_negatives, margin_loss, normalize, pairwise_distances,
                                 semi_hard_negatives, triplet_loss)
