@@ -595,10 +595,7 @@ def train_embeddings(
     n = X.shape[1]
     n_lab = int(y.max()) + 1
     m = batch_size if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
-    b1, b2, eps = 0.9, 0.999, 1e-8
-    mom = {k: xp.zeros_like(v) for k, v in P.items()}
-    vel = {k: xp.zeros_like(v) for k, v in P.items()}
-    t = np.zeros(R)
+    opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), P)
     A = xp.asarray(alphas)[:, None]
     Bt = xp.asarray(betas)[:, None]
     rows = xp.arange(R)[:, None]
@@ -653,31 +650,7 @@ def train_embeddings(
             gE = xp.bincount(flat.ravel(), weights=xp.concatenate([g, -g], axis=1).ravel(),
                              minlength=R * bsz * dout).reshape(R, bsz, dout)
             gZ = (gE - E * (E * gE).sum(axis=2, keepdims=True)) / norms if normalize else gE
-            grads = backward(P, cache, gZ)
-            t += ok
-            if ok.all() and optimizer == "adam":  # the usual case: no masking, in place
-                c1 = lr / (1 - b1 ** t[0]) if np.all(t == t[0]) else None
-                for k, gk in grads.items():
-                    mom[k] *= b1
-                    mom[k] += (1 - b1) * gk
-                    vel[k] *= b2
-                    vel[k] += (1 - b2) * (gk * gk)
-                    if c1 is not None:
-                        P[k] -= c1 * mom[k] / (xp.sqrt(vel[k] / (1 - b2 ** t[0])) + eps)
-                    else:
-                        tt = xp.asarray(t).reshape((R,) + (1,) * (gk.ndim - 1))
-                        P[k] -= (lr / (1 - b1**tt)) * mom[k] / (xp.sqrt(vel[k] / (1 - b2**tt)) + eps)
-                continue
-            for k, gk in grads.items():
-                mask = okx.reshape((R,) + (1,) * (gk.ndim - 1))
-                if optimizer == "sgd":
-                    P[k] -= lr * gk * mask
-                    continue
-                mom[k] = xp.where(mask, b1 * mom[k] + (1 - b1) * gk, mom[k])
-                vel[k] = xp.where(mask, b2 * vel[k] + (1 - b2) * gk * gk, vel[k])
-                tt = xp.asarray(np.maximum(t, 1)).reshape(mask.shape)
-                step = (lr / (1 - b1**tt)) * mom[k] / (xp.sqrt(vel[k] / (1 - b2**tt)) + eps)
-                P[k] -= xp.where(mask, step, 0.0)
+            opt.step(P, backward(P, cache, gZ), live=ok)
         loss_hist.append(np.where(used > 0, tot / np.maximum(used, 1), np.nan))
         skip_hist.append(skipped)
     out = [{k: v[r].copy() for k, v in P.items()} for r in range(R)]
