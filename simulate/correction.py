@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.backend import namespace_of
+from simulate.backend import namespace_of, to_host
 from simulate.losses import Loss, _check_inputs, _check_labels, check_q, check_simplex, get_loss, log_softmax, softmax
 from simulate.noise import MAX_COND, TransitionMatrix, check_transition
 
@@ -72,47 +72,64 @@ def backward_matrix(T: TransitionMatrix, mix: float = 0.0, max_cond: float = MAX
     return (T.mixed(mix) if mix else T).inverse(max_cond)
 
 
-def backward_corrected(base: Loss, T: TransitionMatrix, *, mix: float = 0.0, max_cond: float = MAX_COND) -> Loss:
-    """The backward-corrected loss ``(T^-1 l(p))_j`` (``002`` Eq. 4 / Thm 1).
+def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
+    """``(M l(p))_j``: the base loss of every label mixed by row ``j`` of a ``c x c`` matrix ``M``.
 
-    Its gradient is ``sum_k (T^-1)[j, k] dl(p, k)/dz``. Not bounded below by 0 in
-    general (``002`` sec. 3.1: "not always non-negative").
+    ``M = T^-1`` is backward correction (``002`` Eq. 4 / Thm 1, :func:`backward_corrected`); ``M = I``
+    is no correction and ``M = T^-T`` the column-orientation mistake: controls that must come out
+    biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``. Not bounded below by 0 in general (``002`` sec.
+    3.1: "not always non-negative"). The replica-batched form with one matrix per replica is
+    :func:`simulate.patrini17_studies.replica_corrected_cce`.
     """
-    Tinv = backward_matrix(T, mix, max_cond)
-    dev: dict[Any, Any] = {}  # T^-1 per array namespace, moved once
+    Mh = np.array(to_host(M), dtype=float)
+    if Mh.ndim != 2 or Mh.shape[0] != Mh.shape[1] or not np.all(np.isfinite(Mh)):
+        raise ValueError(f"M must be a finite square matrix, got shape {Mh.shape}")
+    c = Mh.shape[0]
+    rows_sum_to_one = bool(np.allclose(Mh.sum(axis=1), 1.0, rtol=0, atol=1e-12))
+    dev: dict[Any, Any] = {}  # M per array namespace, moved once
 
-    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
+    def _rows(xp: Any, labels: Any) -> Any:
+        if xp not in dev:
+            dev[xp] = xp.asarray(Mh)
+        return dev[xp][labels]  # (n, c): row j of M for each sample
+
+    def _check(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any, Any]:
         inputs = _check_inputs(inputs)
         xp = namespace_of(inputs)
-        n, c = inputs.shape
-        _check_T(T, c)
-        labels = _check_labels(labels, n, c, xp, finite=inputs if from_logits else None)
-        if xp not in dev:
-            dev[xp] = xp.asarray(Tinv)
-        rows = dev[xp][labels]  # (n, c): row j of T^-1 for each sample
-        if from_logits and base.name == "cce" and base.table is not None:
-            # rows of T^-1 sum to 1 (T 1 = 1), so sum_k Tinv_jk (lse - z_k) = lse - Tinv_j . z
+        n, width = inputs.shape
+        if width != c:
+            raise ValueError(f"M is {c} x {c} but the inputs have c = {width} classes")
+        return inputs, _check_labels(labels, n, c, xp, finite=inputs if from_logits else None), xp
+
+    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
+        inputs, labels, xp = _check(inputs, labels, from_logits)
+        rows = _rows(xp, labels)
+        if from_logits and base.name == "cce" and base.table is not None and rows_sum_to_one:
+            # rows of M sum to 1 (M = T^-1: T 1 = 1), so sum_k M_jk (lse - z_k) = lse - M_j . z
             # (the factorisation of 002 Thm 4's proof): one exp pass, no table
             s = inputs - _row_max(inputs)[:, None]
             lse = xp.log(_row_sum(xp.exp(s)))
             return lse - _row_dot(rows, s)
         table = loss_table(base, inputs, from_logits=from_logits)
-        with np.errstate(invalid="ignore"):  # 0 * inf (p_k = 0 where T^-1 has a 0) counts as 0
+        with np.errstate(invalid="ignore"):  # 0 * inf (p_k = 0 where M has a 0) counts as 0
             return xp.where(rows == 0, 0.0, rows * table).sum(axis=1)
 
     def grad(logits: Any, labels: Any) -> Any:
-        logits = _check_inputs(logits)
-        xp = namespace_of(logits)
-        n, c = logits.shape
-        _check_T(T, c)
-        labels = _check_labels(labels, n, c, xp)
-        rows = xp.asarray(Tinv)[labels]
+        logits, labels, xp = _check(logits, labels, True)
+        n = logits.shape[0]
+        rows = _rows(xp, labels)
         out = xp.zeros_like(logits)
         for k in range(c):
             out += rows[:, k : k + 1] * base.grad(logits, xp.full(n, k))
         return out
 
-    return Loss(name=f"backward[{base.name}]", value=value, grad=grad, bounded=False, symmetric=False)
+    return Loss(name=name or f"matrix[{base.name}]", value=value, grad=grad, bounded=False, symmetric=False)
+
+
+def backward_corrected(base: Loss, T: TransitionMatrix, *, mix: float = 0.0, max_cond: float = MAX_COND) -> Loss:
+    """The backward-corrected loss ``(T^-1 l(p))_j`` (``002`` Eq. 4 / Thm 1): :func:`matrix_corrected` with
+    ``M = T^-1`` (of ``T`` mixed with the identity by ``mix``; refused beyond ``max_cond``)."""
+    return matrix_corrected(base, backward_matrix(T, mix, max_cond), name=f"backward[{base.name}]")
 
 
 def _log_columns(T: TransitionMatrix) -> np.ndarray:

@@ -72,44 +72,6 @@ def corrected_table(logits: Any, corrected: Loss) -> np.ndarray:
     return np.asarray(to_host(corrected.value(rep, labels, from_logits=True)), dtype=float).reshape(n_x, c)
 
 
-def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
-    """``(M l(p))_j``: the backward form with any ``c x c`` matrix ``M`` in place of ``T^-1``.
-
-    ``M = T^-1`` is :func:`simulate.correction.backward_corrected`; ``M = I`` is no
-    correction and ``M = T^-T`` the column-orientation mistake: controls that must come out
-    biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``.
-    """
-    from simulate.backend import namespace_of
-    from simulate.correction import loss_table
-
-    Mh = np.asarray(to_host(M), dtype=float)
-    if Mh.ndim != 2 or Mh.shape[0] != Mh.shape[1] or not np.all(np.isfinite(Mh)):
-        raise ValueError(f"M must be a finite square matrix, got shape {Mh.shape}")
-    c = Mh.shape[0]
-
-    def _rows(xp: Any, labels: Any, n: int, width: int) -> Any:
-        if width != c:
-            raise ValueError(f"M is {c} x {c} but the inputs have c = {width} classes")
-        return xp.asarray(Mh)[xp.asarray(labels)]
-
-    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
-        table = loss_table(base, inputs, from_logits=from_logits)
-        xp = namespace_of(table)
-        rows = _rows(xp, labels, *table.shape)
-        with np.errstate(invalid="ignore"):
-            return xp.where(rows == 0, 0.0, rows * table).sum(axis=1)
-
-    def grad(logits: Any, labels: Any) -> Any:
-        xp = namespace_of(logits)
-        rows = _rows(xp, labels, *logits.shape)
-        out = xp.zeros(logits.shape)
-        for k in range(c):
-            out += rows[:, k : k + 1] * base.grad(logits, xp.full(logits.shape[0], k))
-        return out
-
-    return Loss(name=name or f"matrix[{base.name}]", value=value, grad=grad, bounded=False, symmetric=False)
-
-
 # ---------------------------------------------------------------- exact moments
 @dataclass(frozen=True)
 class BackwardMoments:
@@ -522,4 +484,4 @@ def random_population(n_x: int, c: int, rng: np.random.Generator, *, margin: flo
 
 __all__ = ["BackwardMC", "BackwardMoments", "FORWARD_LOSSES", "PAPER_BATCH", "SweepPoint", "ConditioningStudy", "conditioning_study", "backward_mc",
            "backward_moments", "benchmark_family", "conditioning_sweep", "corrected_table", "forward_minimiser",
-           "forward_objective", "matrix_corrected", "mixed_target", "random_population", "uniform_family"]
+           "forward_objective", "mixed_target", "random_population", "uniform_family"]
