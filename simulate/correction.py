@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
-from simulate.losses import Loss, _check_inputs, _check_labels, check_q, check_simplex, get_loss, log_softmax, softmax
+from simulate.losses import (Loss, _check_inputs, _check_labels, check_q, check_simplex, check_values, get_loss, log_softmax,
+                             softmax)
 from simulate.noise import MAX_COND, TransitionMatrix, check_transition
 
 
@@ -79,7 +80,7 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
     is no correction and ``M = T^-T`` the column-orientation mistake: controls that must come out
     biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``. Not bounded below by 0 in general (``002`` sec.
     3.1: "not always non-negative"). The replica-batched form with one matrix per replica is
-    :func:`simulate.patrini17_studies.replica_corrected_cce`.
+    :func:`replica_corrected_cce`.
     """
     Mh = np.array(to_host(M), dtype=float)
     if Mh.ndim != 2 or Mh.shape[0] != Mh.shape[1] or not np.all(np.isfinite(Mh)):
@@ -195,8 +196,6 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
                 out[idx] = lse_e - lse_a
             return out
         if not from_logits:
-            from simulate.losses import check_simplex
-
             check_simplex(inputs)
         q = noisy_probs(inputs, from_logits)
         return base.value(q, labels)
@@ -237,3 +236,111 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
         return coef * (p - s_)
 
     return Loss(name=f"forward[{name}]", value=value, grad=grad, bounded=base.bounded, symmetric=False)
+
+
+def replica_corrected_cce(kind: str, matrices: Any, *, max_cond: float = 1e12) -> Loss:
+    """Backward- or forward-corrected cross-entropy with one transition matrix per replica.
+
+    The same losses as :func:`simulate.correction.backward_corrected` (``(T^-1 l(p))_y``,
+    Patrini et al. 2017 Thm 1) and :func:`simulate.correction.forward_corrected` (``-log (T^T p)_y``,
+    Thm 2) with a CE base, but replica ``r`` of a replicated model uses ``matrices[r]``: the losses
+    receive the flattened batch of :func:`simulate.training.flat_loss_grad`, ``(R * m, c)`` in
+    replica-major order, and split it back into ``R`` blocks. So the settings of Table 2 (each
+    with its own ``T``) train together as replicas of one model.
+
+    Closed forms for CE (rows of ``T^-1`` sum to one because ``T 1 = 1``): backward
+    ``dl/dz = p (sum_k W[y, k]) - W[y]`` with ``W = T^-1``; forward ``dl/dz = p - s`` with
+    ``s_i = p_i T[i, y] / (T^T p)_y`` computed as a softmax of ``log p_i + log T[i, y]``.
+
+    Parameters
+    ----------
+    kind : {"backward", "forward"}
+    matrices : array_like, shape (R, c, c)
+        Row-stochastic matrices (validated as :class:`TransitionMatrix`, so ``T_hat`` rows must sum to 1).
+    max_cond : float
+        Backward only: refuse (``ValueError``) a matrix whose condition number exceeds this. The
+        default only refuses numerically singular matrices (the paper inverts ``T_hat`` whatever its
+        conditioning); :data:`simulate.noise.MAX_COND` is the stricter choice of
+        :func:`simulate.correction.backward_corrected`.
+
+    Returns
+    -------
+    Loss
+    """
+    if kind not in ("backward", "forward"):
+        raise ValueError(f"kind must be 'backward' or 'forward', got {kind!r}")
+    Ms = np.asarray(to_host(matrices), dtype=float)
+    if Ms.ndim != 3 or Ms.shape[1] != Ms.shape[2]:
+        raise ValueError(f"matrices must have shape (R, c, c), got {Ms.shape}")
+    R, c = Ms.shape[0], Ms.shape[1]
+    for r in range(R):
+        TransitionMatrix(Ms[r])  # validates, quoting the bad row
+    if kind == "backward":
+        conds = np.linalg.cond(Ms)
+        bad = np.flatnonzero(~np.isfinite(conds) | (conds > max_cond))
+        if bad.size:
+            r = int(bad[0])
+            raise ValueError(f"matrix of replica {r} is singular or badly conditioned (cond = {conds[r]:.3g} > "
+                             f"{max_cond:.3g}); backward correction needs T^-1")
+        try:
+            W_host = np.linalg.inv(Ms)
+        except np.linalg.LinAlgError as e:  # cond can come out finite for an exactly singular matrix
+            raise ValueError(f"a replica's matrix is singular ({e}); backward correction needs T^-1") from e
+    else:
+        with np.errstate(divide="ignore"):
+            W_host = np.log(Ms)  # log T, -inf where T is 0
+    cache: dict[Any, Any] = {}
+
+    def _split(inputs: Any, labels: Any) -> tuple[Any, Any, Any, Any]:
+        xp = namespace_of(inputs)
+        inputs = xp.asarray(inputs)
+        if inputs.dtype.kind != "f":  # float32 inputs stay float32 (training in single precision)
+            inputs = inputs.astype(float)
+        if inputs.ndim != 2 or inputs.shape[1] != c or inputs.shape[0] % R:
+            raise ValueError(f"inputs must have shape (R * m, {c}) with R = {R} replicas, got {inputs.shape}")
+        m = inputs.shape[0] // R
+        labels = xp.asarray(labels)
+        if labels.shape != (R * m,) or labels.dtype.kind not in "iu":
+            raise ValueError(f"labels must be integers of shape ({R * m},), got {labels.dtype} {labels.shape}")
+        check_values(xp, labels=labels, c=c)  # one sync; none inside losses.inputs_checked()
+        labels = labels.reshape(R, m)
+        key = (xp, inputs.dtype)
+        if key not in cache:
+            cache[key] = xp.asarray(W_host, dtype=inputs.dtype)
+        W = cache[key]
+        r = xp.arange(R)[:, None]
+        return xp, inputs.reshape(R, m, c), labels, (W, r)
+
+    def _logp(xp: Any, z: Any, from_logits: bool) -> Any:
+        if from_logits:
+            s = z - z.max(axis=-1, keepdims=True)
+            return s - xp.log(xp.exp(s).sum(axis=-1, keepdims=True))
+        with np.errstate(divide="ignore"):
+            return xp.log(z)
+
+    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
+        xp, z, y, (W, r) = _split(inputs, labels)
+        logp = _logp(xp, z, from_logits)
+        if kind == "backward":
+            rows = W[r, y]  # (R, m, c): row y of T^-1
+            out = -(rows * xp.where(rows != 0, logp, 0.0)).sum(axis=-1)
+        else:
+            a = logp + W[r, :, y]  # (R, m, c): log p_i + log T[i, y] (advanced indices first, then the slice)
+            mx = a.max(axis=-1, keepdims=True)
+            out = -(mx[..., 0] + xp.log(xp.exp(a - mx).sum(axis=-1)))
+        return out.reshape(-1)
+
+    def grad(logits: Any, labels: Any) -> Any:
+        xp, z, y, (W, r) = _split(logits, labels)
+        logp = _logp(xp, z, True)
+        p = xp.exp(logp)
+        if kind == "backward":
+            rows = W[r, y]
+            g = p * rows.sum(axis=-1, keepdims=True) - rows
+        else:
+            a = logp + W[r, :, y]
+            s = xp.exp(a - a.max(axis=-1, keepdims=True))
+            g = p - s / s.sum(axis=-1, keepdims=True)
+        return g.reshape(-1, c)
+
+    return Loss(name=f"{kind}[cce] per replica", value=value, grad=grad, bounded=False, symmetric=False)

@@ -10,7 +10,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.anchors import anchor_transition
-from simulate.backend import namespace_of, to_host
+from simulate.backend import to_host
+from simulate.correction import replica_corrected_cce
 from simulate.experiments import _DATA, _NOISE, _TEST, Task, _check_pos_int, _config, _sub_rng, batch_rngs, init_replicas, seed_bases
 from simulate.losses import Loss, softmax
 from simulate.models import Params, accuracy, logits_of, predict_proba
@@ -28,115 +29,6 @@ def table2_noises(c: int = 10) -> dict[str, TransitionMatrix]:
         raise ValueError(f"the MNIST flips are defined for c = 10 classes, got c = {c!r}")
     return {"symm. N=0.2": uniform_noise(c, 0.2), "asymm. N=0.2": mnist_flips(0.2),
             "asymm. N=0.6": mnist_flips(0.6)}
-
-
-def replica_corrected_cce(kind: str, matrices: Any, *, max_cond: float = 1e12) -> Loss:
-    """Backward- or forward-corrected cross-entropy with one transition matrix per replica.
-
-    The same losses as :func:`simulate.correction.backward_corrected` (``(T^-1 l(p))_y``,
-    Patrini et al. 2017 Thm 1) and :func:`simulate.correction.forward_corrected` (``-log (T^T p)_y``,
-    Thm 2) with a CE base, but replica ``r`` of a replicated model uses ``matrices[r]``: the losses
-    receive the flattened batch of :func:`simulate.training.flat_loss_grad`, ``(R * m, c)`` in
-    replica-major order, and split it back into ``R`` blocks. So the settings of Table 2 (each
-    with its own ``T``) train together as replicas of one model.
-
-    Closed forms for CE (rows of ``T^-1`` sum to one because ``T 1 = 1``): backward
-    ``dl/dz = p (sum_k W[y, k]) - W[y]`` with ``W = T^-1``; forward ``dl/dz = p - s`` with
-    ``s_i = p_i T[i, y] / (T^T p)_y`` computed as a softmax of ``log p_i + log T[i, y]``.
-
-    Parameters
-    ----------
-    kind : {"backward", "forward"}
-    matrices : array_like, shape (R, c, c)
-        Row-stochastic matrices (validated as :class:`TransitionMatrix`, so ``T_hat`` rows must sum to 1).
-    max_cond : float
-        Backward only: refuse (``ValueError``) a matrix whose condition number exceeds this. The
-        default only refuses numerically singular matrices (the paper inverts ``T_hat`` whatever its
-        conditioning); :data:`simulate.noise.MAX_COND` is the stricter choice of
-        :func:`simulate.correction.backward_corrected`.
-
-    Returns
-    -------
-    Loss
-    """
-    if kind not in ("backward", "forward"):
-        raise ValueError(f"kind must be 'backward' or 'forward', got {kind!r}")
-    Ms = np.asarray(to_host(matrices), dtype=float)
-    if Ms.ndim != 3 or Ms.shape[1] != Ms.shape[2]:
-        raise ValueError(f"matrices must have shape (R, c, c), got {Ms.shape}")
-    R, c = Ms.shape[0], Ms.shape[1]
-    for r in range(R):
-        TransitionMatrix(Ms[r])  # validates, quoting the bad row
-    if kind == "backward":
-        conds = np.linalg.cond(Ms)
-        bad = np.flatnonzero(~np.isfinite(conds) | (conds > max_cond))
-        if bad.size:
-            r = int(bad[0])
-            raise ValueError(f"matrix of replica {r} is singular or badly conditioned (cond = {conds[r]:.3g} > "
-                             f"{max_cond:.3g}); backward correction needs T^-1")
-        try:
-            W_host = np.linalg.inv(Ms)
-        except np.linalg.LinAlgError as e:  # cond can come out finite for an exactly singular matrix
-            raise ValueError(f"a replica's matrix is singular ({e}); backward correction needs T^-1") from e
-    else:
-        with np.errstate(divide="ignore"):
-            W_host = np.log(Ms)  # log T, -inf where T is 0
-    cache: dict[Any, Any] = {}
-
-    def _split(inputs: Any, labels: Any) -> tuple[Any, Any, Any, Any]:
-        xp = namespace_of(inputs)
-        inputs = xp.asarray(inputs)
-        if inputs.dtype.kind != "f":  # float32 inputs stay float32 (training in single precision)
-            inputs = inputs.astype(float)
-        if inputs.ndim != 2 or inputs.shape[1] != c or inputs.shape[0] % R:
-            raise ValueError(f"inputs must have shape (R * m, {c}) with R = {R} replicas, got {inputs.shape}")
-        m = inputs.shape[0] // R
-        labels = xp.asarray(labels)
-        if labels.shape != (R * m,) or labels.dtype.kind not in "iu":
-            raise ValueError(f"labels must be integers of shape ({R * m},), got {labels.dtype} {labels.shape}")
-        if m and (int(labels.min()) < 0 or int(labels.max()) >= c):
-            raise ValueError(f"labels must lie in [0, {c - 1}], got range [{int(labels.min())}, {int(labels.max())}]")
-        labels = labels.reshape(R, m)
-        key = (xp, inputs.dtype)
-        if key not in cache:
-            cache[key] = xp.asarray(W_host, dtype=inputs.dtype)
-        W = cache[key]
-        r = xp.arange(R)[:, None]
-        return xp, inputs.reshape(R, m, c), labels, (W, r)
-
-    def _logp(xp: Any, z: Any, from_logits: bool) -> Any:
-        if from_logits:
-            s = z - z.max(axis=-1, keepdims=True)
-            return s - xp.log(xp.exp(s).sum(axis=-1, keepdims=True))
-        with np.errstate(divide="ignore"):
-            return xp.log(z)
-
-    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
-        xp, z, y, (W, r) = _split(inputs, labels)
-        logp = _logp(xp, z, from_logits)
-        if kind == "backward":
-            rows = W[r, y]  # (R, m, c): row y of T^-1
-            out = -(rows * xp.where(rows != 0, logp, 0.0)).sum(axis=-1)
-        else:
-            a = logp + W[r, :, y]  # (R, m, c): log p_i + log T[i, y] (advanced indices first, then the slice)
-            mx = a.max(axis=-1, keepdims=True)
-            out = -(mx[..., 0] + xp.log(xp.exp(a - mx).sum(axis=-1)))
-        return out.reshape(-1)
-
-    def grad(logits: Any, labels: Any) -> Any:
-        xp, z, y, (W, r) = _split(logits, labels)
-        logp = _logp(xp, z, True)
-        p = xp.exp(logp)
-        if kind == "backward":
-            rows = W[r, y]
-            g = p * rows.sum(axis=-1, keepdims=True) - rows
-        else:
-            a = logp + W[r, :, y]
-            s = xp.exp(a - a.max(axis=-1, keepdims=True))
-            g = p - s / s.sum(axis=-1, keepdims=True)
-        return g.reshape(-1, c)
-
-    return Loss(name=f"{kind}[cce] per replica", value=value, grad=grad, bounded=False, symmetric=False)
 
 
 def digits_data() -> tuple[np.ndarray, np.ndarray]:
@@ -228,7 +120,7 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     ``percentile`` (sec. 5.1: 97; ``None`` for the argmax), row-normalised; then the same network
     is retrained from the same initial weights, with the same batch order, with each corrected
     loss. The CE network is also the "cross-entropy" row. Every ``(seed, noise)`` pair is a
-    replica (:func:`noisy_label_task`); the corrections use :func:`replica_corrected_cce`.
+    replica (:func:`noisy_label_task`); the corrections use :func:`simulate.correction.replica_corrected_cce`.
 
     Parameters
     ----------
@@ -240,7 +132,7 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
         The defaults are the settings of the ``patrini17.forward_beats_backward`` check (its quick seed count).
     percentile : the anchor estimator's percentile (``None``: argmax)
     dtype : floating type of the inputs and weights (``numpy.float32`` trains about twice as fast on a CPU;
-        every loss, CE included, then runs in single precision through :func:`replica_corrected_cce`)
+        every loss, CE included, then runs in single precision through :func:`simulate.correction.replica_corrected_cce`)
     xp : array namespace to train in
 
     Returns
@@ -390,5 +282,5 @@ def trained_anchor_errors(rng: np.random.Generator, T: TransitionMatrix, *, size
             "max_posterior": purity, "epochs": epochs}
 
 
-__all__ = ["table2_noises", "replica_corrected_cce", "digits_data", "noisy_label_task", "CORRECTION_METHODS",
+__all__ = ["table2_noises", "digits_data", "noisy_label_task", "CORRECTION_METHODS",
            "correction_accuracy", "trained_anchor_errors"]

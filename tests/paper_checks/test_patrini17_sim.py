@@ -7,12 +7,12 @@ import pytest
 import paper_checks.patrini17_sim as mod
 import simulate.patrini17_studies as studies
 from paper_checks.context import Context
-from simulate.correction import backward_corrected, forward_corrected
+from simulate.correction import backward_corrected, forward_corrected, replica_corrected_cce
 from simulate.experiments import seed_bases
 from simulate.noise import MNIST_FLIPS
 from simulate.noise import mnist_flips as mnist_flip_matrix
 from simulate.patrini17_studies import (CORRECTION_METHODS, correction_accuracy, digits_data, noisy_label_task,
-                                        replica_corrected_cce, table2_noises, trained_anchor_errors)
+                                        table2_noises, trained_anchor_errors)
 from simulate.losses import get_loss
 from simulate.noise import TransitionMatrix, random_transition, uniform_noise
 
