@@ -28,8 +28,8 @@ from paper_checks.registry import claim
 from paper_checks.search import Real, SearchResult, SearchSpace, search
 from simulate.embedding_risk import (exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk,
                                      mc_triplet_risk, random_class_embeddings)
-from simulate.le19_studies import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, EmbeddingTask, noisy_recall
 from simulate.estimate import Estimate, seed_summary
+from simulate.le19_studies import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, EmbeddingTask, noisy_recall
 from simulate.noise import uniform_noise
 from theory import embedding as te
 
