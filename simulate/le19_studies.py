@@ -10,7 +10,8 @@ from typing import Any, Callable, Sequence
 import numpy as np
 
 from simulate.embedding import pairwise_distances, recall_at_1
-from simulate.embedding_train import embed, init_embedding, train_embeddings
+from simulate.embedding_replicas import train_embeddings
+from simulate.embedding_train import embed, init_embedding
 from simulate.noise import sample_noisy_labels, uniform_noise
 from simulate.populations import gaussian_clusters
 

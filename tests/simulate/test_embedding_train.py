@@ -209,7 +209,7 @@ def test_balanced_pairs_are_uniform_over_positive_and_negative_pairs():
 
 
 def test_train_embeddings_equals_separate_runs():
-    from simulate.embedding_train import train_embeddings
+    from simulate.embedding_replicas import train_embeddings
     from simulate.le19_studies import EmbeddingTask
 
     task = EmbeddingTask(c=4, n_train=300, n_test=50, nuisance=2)

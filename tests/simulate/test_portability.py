@@ -18,7 +18,8 @@ from simulate import experiments, gce18_studies, patrini17_studies, sce19_studie
 from simulate.backend import HostStream, check_rng, draws_for, namespace_of, to_host
 from simulate.correction_mc import backward_mc, conditioning_sweep, random_population, uniform_family
 from simulate.embedding_risk import mc_pair_noise, mc_pair_risk, mc_triplet_risk, random_class_embeddings
-from simulate.embedding_train import init_embedding, train_embedding, train_embeddings
+from simulate.embedding_replicas import train_embeddings
+from simulate.embedding_train import init_embedding, train_embedding
 from simulate.losses import get_loss
 from simulate.models import init_mlp
 from simulate.noise import pair_flip, random_transition, sample_noisy_labels, uniform_noise
