@@ -14,7 +14,7 @@ def dmi_vs_noise_figure(out: Path, fmt: str, precision: str) -> Path:
     """DMI of a fixed classifier with the noisy label, relative to its clean value, against the
     noise rate (uniform and pair-flip, c = 3): exact (line) and sampled (points, +- 5 s.e.) on
     Eq. 32's ``|det T|`` (dashed); Shannon MI's ratio for contrast. The setting of ``dmi19.main_theorem``."""
-    from simulate.dmi import classifier_table, dmi_vs_noise
+    from simulate.dmi_populations import classifier_table, dmi_vs_noise
 
     Q = classifier_table()
     etas = np.linspace(0.0, 1.0, 21)
@@ -39,7 +39,7 @@ def dmi_vs_noise_figure(out: Path, fmt: str, precision: str) -> Path:
 def mi_vs_dmi_figure(out: Path, fmt: str, precision: str) -> Path:
     """The exact counterexample of ``dmi19.mi_not_invariant``: along ``T(t) = (1-t) I + t T``,
     the MI order of two classifiers flips while their DMI ratio stays fixed (Eqs. 26, 28, 30)."""
-    from simulate.dmi import mi_dmi_orders
+    from simulate.dmi_populations import mi_dmi_orders
     from theory.dmi import mi_reversal_example
 
     ex = mi_reversal_example()

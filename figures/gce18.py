@@ -74,7 +74,7 @@ def softmax_gap_figure(out: Path, fmt: str, precision: str) -> Path:
     ``004`` Fig. 1c on 10 Gaussian clusters with a one-hidden-layer ReLU network (the
     setting of the ``gce18.softmax_gap`` check)."""
     from figures.style import COLORS, COLUMN
-    from simulate.experiments import softmax_gap_curves
+    from simulate.gce18_studies import softmax_gap_curves
 
     res = softmax_gap_curves(np.random.default_rng(0), q=0.7, eta=0.4, n_seeds=_seeds(precision), epochs=80, lr=3e-3)
     epochs = np.arange(res["softmax_wrong"].shape[-1])  # index 0: before training
@@ -96,7 +96,7 @@ def accuracy_vs_epoch_figure(out: Path, fmt: str, precision: str) -> Path:
     labels: the analogue of ``004`` Fig. 2 (the setting of the ``gce18.q_tradeoff`` check)."""
     import matplotlib
 
-    from simulate.experiments import accuracy_vs_epoch
+    from simulate.gce18_studies import accuracy_vs_epoch
 
     qs = (0.0, 0.4, 0.7, 1.0)
     cmap = matplotlib.colormaps["plasma"]

@@ -57,7 +57,7 @@ def noisy_vs_clean_risk_figure(out: Path, fmt: str, precision: str) -> Path:
 @figure("le19_recall_vs_noise")
 def recall_vs_noise_figure(out: Path, fmt: str, precision: str) -> Path:
     """Clean-test Recall@1 against the noise rate, balanced and natural pair sampling (mean ± s.e.)."""
-    from simulate.embedding_train import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, noisy_recall
+    from simulate.le19_studies import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, noisy_recall
     from theory.embedding import natural_threshold
 
     task = SAMPLING_STUDY_TASK

@@ -61,7 +61,7 @@ def anchor_error_figure(out: Path, fmt: str, precision: str) -> Path:
     """
     from figures.style import COLUMN
     from simulate.anchors import anchor_error_curves, standard_anchor_populations
-    from simulate.experiments import mnist_flip_matrix
+    from simulate.noise import mnist_flips as mnist_flip_matrix
 
     rng = np.random.default_rng(0)
     pops = standard_anchor_populations(10, rng)
@@ -93,7 +93,7 @@ def accuracy_table_figure(out: Path, fmt: str, precision: str) -> Path:
     forward correction (true and estimated ``T``) for the three noise settings, on Gaussian
     clusters and, when scikit-learn is installed, its bundled digits. Mean +- s.e. over seeds;
     the setting of ``patrini17.forward_beats_backward``."""
-    from simulate.experiments import correction_accuracy
+    from simulate.patrini17_studies import correction_accuracy
 
     n_seeds = {"quick": 3, "standard": 6, "full": 12}[precision]
     datasets = ["clusters"]

@@ -18,7 +18,7 @@ def class_curves_figure(out: Path, fmt: str, precision: str) -> Path:
     import matplotlib.pyplot as plt
 
     from figures.style import RC, WIDE
-    from simulate.experiments import CLASS_BIAS_SEPARATIONS, class_accuracy_curves, group_curves
+    from simulate.sce19_studies import CLASS_BIAS_SEPARATIONS, class_accuracy_curves, group_curves
 
     n_seeds = {"quick": 3, "standard": 6, "full": 12}[precision]
     res = class_accuracy_curves(np.random.default_rng(0), n_seeds=n_seeds)

@@ -23,6 +23,21 @@ def claim_seed(seed: int, claim_id: str) -> np.random.SeedSequence:
     return np.random.SeedSequence([int(seed), *words])
 
 
+DEVICE_OFFSET = 1000
+"""Integer device streams live at spawn keys ``1000 + k`` (host streams at ``k``)."""
+
+
+def _address_key(address: int | str) -> int:
+    """The spawn-key word for a stream address; a clear error for anything else."""
+    if isinstance(address, str):
+        if not address:
+            raise ValueError("a stream name must be a non-empty string, got ''")
+        return (1 << 32) + int.from_bytes(hashlib.sha256(address.encode()).digest()[:8], "little")
+    if isinstance(address, bool) or not isinstance(address, (int, np.integer)) or not 0 <= int(address) < DEVICE_OFFSET:
+        raise ValueError(f"a stream address must be a name or an integer in [0, {DEVICE_OFFSET}), got {address!r}")
+    return int(address)
+
+
 @dataclass
 class Context:
     """Settings and resources for one check run."""
@@ -42,16 +57,32 @@ class Context:
     def xp(self) -> Any:
         return self.backend.xp
 
-    def rng(self, stream: int = 0) -> np.random.Generator:
-        """A host NumPy generator; ``stream`` picks an independent sub-stream."""
-        return np.random.default_rng(self._ss.spawn(stream + 1)[stream])
+    def seed_sequence(self, address: int | str, *, device: bool = False) -> np.random.SeedSequence:
+        """The seed sequence at ``address`` of this claim's tree (no state: same address, same stream).
 
-    def device_rng(self, stream: int = 0) -> Any:
-        """A generator of the selected backend (CuPy on a GPU), independent of :meth:`rng`."""
-        child = self._ss.spawn(stream + 1001)[stream + 1000]
-        if self.backend.name == "numpy":
-            return np.random.default_rng(child)
-        return self.backend.xp.random.default_rng(int(child.generate_state(1)[0]))
+        Integers ``k`` address spawn key ``(k,)`` for host streams and ``(1000 + k,)`` for
+        device streams (the keys the first ``spawn`` call used to hand out); a name addresses
+        a 64-bit key hashed from it, so named streams never meet the integer ones.
+        """
+        key = _address_key(address) + (DEVICE_OFFSET if device and not isinstance(address, str) else 0)
+        if device and isinstance(address, str):
+            key = _address_key("device:" + address)
+        return np.random.SeedSequence(self._ss.entropy, spawn_key=(*self._ss.spawn_key, key))
+
+    def rng(self, stream: int | str = 0) -> np.random.Generator:
+        """The host NumPy generator at address ``stream`` (an int >= 0 or a name).
+
+        Calling it twice with one address gives two generators of the same stream; one
+        address's draws do not depend on which other streams were asked for first.
+        """
+        return np.random.default_rng(self.seed_sequence(stream))
+
+    def device_rng(self, stream: int | str = 0) -> Any:
+        """The generator of the selected backend (CuPy on a GPU) at address ``stream``.
+
+        Independent of every :meth:`rng` stream; same address, same stream.
+        """
+        return self.backend.rng(self.seed_sequence(stream, device=True))
 
     def pick(self, quick: T, standard: T, full: T) -> T:
         """The value for this run's precision."""

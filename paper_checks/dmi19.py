@@ -27,8 +27,10 @@ from paper_checks.evidence import Evidence
 from paper_checks.registry import claim
 from paper_checks.search import SearchSpace, SimplexPoint, StochasticMatrix, search
 from simulate import dmi as sd
+from simulate import dmi19_studies as dstudies
+from simulate import dmi_populations as dp
 from simulate.estimate import Estimate
-from simulate.noise import TransitionMatrix, pair_flip, random_transition
+from simulate.noise import TransitionMatrix, average_transition, boundary_noise, pair_flip, random_transition
 from simulate.populations import FiniteDistribution, random_distribution
 from theory import dmi as td
 
@@ -164,8 +166,8 @@ def relative_invariance_evidence(ctx: Context, factor: Factor | None = None) -> 
         Q12 = _random_joint(rng, c)
         T = random_transition(c, rng, diag=0.7)
         target = float(np.linalg.det(Q12)) * float(factor(T.det))  # signed: det Q_{W2,W3} = det Q21 * factor(det T)
-        est = sd.dmi_from_counts(sd.sample_triples(Q12, T, n, ctx.device_rng(k), ctx.xp).sum(axis=0))
-        leak = sd.dmi_from_counts(sd.sample_triples(Q12, T, n, ctx.device_rng(10 + k), ctx.xp, leak=0.3).sum(axis=0))
+        est = dp.dmi_from_counts(dp.sample_triples(Q12, T, n, ctx.device_rng(k), ctx.xp).sum(axis=0))
+        leak = dp.dmi_from_counts(dp.sample_triples(Q12, T, n, ctx.device_rng(10 + k), ctx.xp, leak=0.3).sum(axis=0))
         agree = _agrees(est.det, target)
         detected = not _agrees(leak.det, target)
         ok, power = ok and agree, power and detected
@@ -355,7 +357,7 @@ def main_theorem_evidence(ctx: Context, factor: Factor | None = None) -> Evidenc
         dist = random_distribution(int(rng.integers(c, 12)), c, rng)
         H = _soft_classifier(rng, dist)
         T = random_transition(c, rng, diag=float(rng.uniform(0.3, 0.9)))
-        Qc, Qn = sd.exact_tables(dist, H, T=T)
+        Qc, Qn = dp.exact_tables(dist, H, T=T)
         pred = abs(float(np.linalg.det(Qc)) * float(factor(T.det)))
         worst_rel = max(worst_rel, abs(sd.dmi(Qn) - pred) / max(pred, 1e-300))
     exact_ok = worst_rel < 1e-9
@@ -365,12 +367,12 @@ def main_theorem_evidence(ctx: Context, factor: Factor | None = None) -> Evidenc
     n = ctx.pick(200_000, 1_000_000, 4_000_000)
     mc, ok, power = {}, True, True
     for k, (c, eta) in enumerate(((2, 0.2), (3, 0.3))):
-        dist, _ = sd.line_population(41, c, 2.5)
+        dist, _ = dp.line_population(41, c, 2.5)
         H = _soft_classifier(ctx.rng(2 + k), dist, sharp=1.0)
         T = pair_flip(c, eta) if c > 2 else TransitionMatrix([[0.8, 0.2], [0.35, 0.65]])
-        counts = sd.sample_counts(dist, n, ctx.device_rng(k), ctx.xp, T=T)
-        gap = sd.eq32_from_counts(counts, H, T)
-        Qc, Qn = sd.exact_tables(dist, H, T=T)
+        counts = dp.sample_counts(dist, n, ctx.device_rng(k), ctx.xp, T=T)
+        gap = dp.eq32_from_counts(counts, H, T)
+        Qc, Qn = dp.exact_tables(dist, H, T=T)
         target = abs(float(np.linalg.det(Qc)) * float(factor(T.det)))
         agree = _agrees(gap.noisy.dmi, target)
         wrong = abs(float(np.linalg.det(Qc)))  # the DMI without the |det T| factor: must be rejected
@@ -433,13 +435,13 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
     numbers: dict[str, Any] = {"z": Z}
     # (i)
     T = pair_flip(3, 0.3)
-    dist, _ = sd.line_population(41, 3, 2.5)
+    dist, _ = dp.line_population(41, 3, 2.5)
     H = np.eye(3)[dist.py_x.argmax(axis=1)]
-    Tx, lam = sd.boundary_noise(dist, T, strength)
-    Tbar = sd.average_transition(dist, Tx)
-    Qc, Qn = sd.exact_tables(dist, H, Tx=Tx)
+    Tx, lam = boundary_noise(dist, T, strength)
+    Tbar = average_transition(dist, Tx)
+    Qc, Qn = dp.exact_tables(dist, H, Tx=Tx)
     n = ctx.pick(200_000, 1_000_000, 4_000_000)
-    g1 = sd.eq32_from_counts(sd.sample_counts(dist, n, ctx.device_rng(0), ctx.xp, Tx=Tx), H, Tbar)
+    g1 = dp.eq32_from_counts(dp.sample_counts(dist, n, ctx.device_rng(0), ctx.xp, Tx=Tx), H, Tbar)
     exact_gap = sd.dmi(Qn) - sd.dmi(Qc) * abs(float(np.linalg.det(Tbar)))
     fail_i = g1.z > Z
     numbers["i_x_dependent_noise"] = {
@@ -450,7 +452,7 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
         "mc": {"n": n, **g1.as_dict()}, "fails": fail_i, "exact_c2_instance": _exact_x_dependent()}
     # (ii) and (iii)
     seeds = ctx.pick(8, 16, 24)
-    tr = sd.trained_eq32(ctx.rng(1), T=T, n_seeds=seeds, n_train=120, n_fresh=ctx.pick(5_000, 20_000, 50_000), dim=40,
+    tr = dstudies.trained_eq32(ctx.rng(1), T=T, n_seeds=seeds, n_train=120, n_fresh=ctx.pick(5_000, 20_000, 50_000), dim=40,
                          separation=2.0, steps=steps or ctx.pick(200, 300, 400), lr=0.05, xp=ctx.xp)
     d2, d3 = tr.train_gap(), tr.fresh_gap()
     fail_ii = d2.sign(Z) != 0  # significantly different from 0 either way (Estimate's own test)
@@ -466,7 +468,7 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
                                     "holds": holds_iii}
     numbers["training"] = tr.settings
     # the same with a classifier that generalises (more data, fewer dimensions, wider margins): reported, not decisive
-    tg = sd.trained_eq32(ctx.rng(2), T=T, n_seeds=seeds, n_train=200, n_fresh=ctx.pick(5_000, 20_000, 50_000), dim=20,
+    tg = dstudies.trained_eq32(ctx.rng(2), T=T, n_seeds=seeds, n_train=200, n_fresh=ctx.pick(5_000, 20_000, 50_000), dim=20,
                          separation=3.0, steps=steps or ctx.pick(200, 300, 400), lr=0.05, xp=ctx.xp)
     dg = tg.train_gap()
     numbers["ii_iii_generalising_classifier"] = {
@@ -543,7 +545,7 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
                             n_x: int = 5, c: int = 3) -> Evidence:
     """Exact L_DMI argmin sets of all ``c^n_x`` deterministic classifiers, clean versus noisy labels."""
     rng = ctx.rng(1)
-    hyps = sd.deterministic_hypotheses(n_x, c).astype(int).tolist()
+    hyps = dp.deterministic_hypotheses(n_x, c).astype(int).tolist()
     n_inst = ctx.pick(3, 6, 16)
     rows, bad = [], None
     for k in range(n_inst):
@@ -569,19 +571,19 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
     lab = rng.permutation(np.arange(7) % 3)  # every class present, so some classifier has a finite L_DMI
     dist = FiniteDistribution(rng.dirichlet(np.ones(7)), np.eye(3)[lab])
     Tf = random_transition(3, rng, diag=0.6)
-    clean, noisy = sd.ldmi_over_hypotheses(dist, sd.deterministic_hypotheses(7, 3), Tf, ctx.xp)
+    clean, noisy = dp.ldmi_over_hypotheses(dist, dp.deterministic_hypotheses(7, 3), Tf, ctx.xp)
     fl_same = bool(np.array_equal(np.flatnonzero(clean <= clean.min() + 1e-9), np.flatnonzero(noisy <= noisy.min() + 1e-9)))
     fin = np.isfinite(clean)
     shift = float(np.max(np.abs(noisy[fin] - clean[fin] + math.log(abs(Tf.det)))))
     # the mini-batch estimator that training uses: E[det Q_B] = (B)_c / B^c det Q exactly; E[-log|det Q_B|] is +inf
-    dist_b, _ = sd.line_population(41, 3, 2.5)
+    dist_b, _ = dp.line_population(41, 3, 2.5)
     n_b = ctx.pick(2_000, 10_000, 40_000)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        batch = sd.ldmi_batch_bias(dist_b, dist_b.py_x, pair_flip(3, 0.3), BATCHES, n_b, ctx.device_rng(0), ctx.xp)
+        batch = dp.ldmi_batch_bias(dist_b, dist_b.py_x, pair_flip(3, 0.3), BATCHES, n_b, ctx.device_rng(0), ctx.xp)
     batch_ok = all(_agrees(b.det_ratio, b.factor) for b in batch)
     numbers_batch = {"population": "41-point line, 3 classes; h = the posterior (soft); pair flips 0.3",
-                     "L_DMI_population": sd.ldmi(sd.exact_tables(dist_b, dist_b.py_x, T=pair_flip(3, 0.3))[1]),
+                     "L_DMI_population": sd.ldmi(dp.exact_tables(dist_b, dist_b.py_x, T=pair_flip(3, 0.3))[1]),
                      "rows": [b.as_dict() for b in batch], "warnings": [str(w.message) for w in caught],
                      "mc_det_ratio_matches_exact_factor": batch_ok}
     numbers: dict[str, Any] = {"hypothesis_class": f"all {c}^{n_x} = {len(hyps)} deterministic classifiers",

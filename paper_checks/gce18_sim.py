@@ -24,8 +24,8 @@ from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.registry import claim
 from simulate.estimate import Estimate, paired_difference, seed_summary
-from simulate.experiments import (acs_traces, accuracy_vs_epoch, epochs_to_fraction, gradient_norm_vs_inverse_fy,
-                                  overfitting_stats, pair_discordance, softmax_gap_curves)
+from simulate.gce18_studies import (acs_traces, accuracy_vs_epoch, epochs_to_fraction, gradient_norm_vs_inverse_fy,
+                                    overfitting_stats, pair_discordance, softmax_gap_curves)
 from simulate.losses import lq, lq_at, truncated_lq
 
 Z = 5.0

@@ -22,9 +22,9 @@ import sympy
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.registry import claim
-from simulate.correction import backward_corrected
+from simulate.correction import backward_corrected, matrix_corrected
 from simulate.correction_mc import (PAPER_BATCH, ConditioningStudy, backward_mc, backward_moments, conditioning_study,
-                                    forward_minimiser, matrix_corrected, mixed_target, random_population)
+                                    forward_minimiser, mixed_target, random_population)
 from simulate.losses import Loss, get_loss
 from simulate.noise import TransitionMatrix, cifar10_flips, cifar100_flips, mnist_flips, random_transition, uniform_noise
 from theory import correction as tc

@@ -26,7 +26,8 @@ from paper_checks.registry import claim
 from simulate.anchors import (PAPER_PERCENTILE, anchor_error_curves, anchor_mixture, argmax_anchor_classes,
                               column_dominant, estimate_transition, noisy_posterior, standard_anchor_populations)
 from simulate.estimate import Estimate, paired_difference, seed_summary
-from simulate.experiments import correction_accuracy, mnist_flip_matrix, table2_noises, trained_anchor_errors
+from simulate.noise import mnist_flips as mnist_flip_matrix
+from simulate.patrini17_studies import correction_accuracy, table2_noises, trained_anchor_errors
 from simulate.noise import TransitionMatrix, pair_flip, random_transition, uniform_noise
 
 Z = 5.0

@@ -18,9 +18,9 @@ from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.registry import claim
 from simulate.estimate import Estimate, paired_difference, seed_summary
-from simulate.experiments import (CLASS_BIAS_SEPARATIONS, SCE_CIFAR10, class_accuracy_curves, class_bias_noises,
-                                  class_groups, group_curves)
 from simulate.losses import get_loss, sce_grad
+from simulate.sce19_studies import (CLASS_BIAS_SEPARATIONS, SCE_CIFAR10, class_accuracy_curves, class_bias_noises,
+                                   class_groups, group_curves)
 from theory import gradients as gr
 from theory import losses as sl
 from theory.gradients import ALPHA, BETA, P

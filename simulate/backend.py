@@ -23,7 +23,9 @@ class Backend:
     xp: ModuleType
 
     def rng(self, seed: int | np.random.SeedSequence) -> Any:
-        """A ``Generator`` of this namespace seeded from ``seed``."""
+        """A ``Generator`` of this namespace seeded from ``seed`` (CuPy gets the sequence's first word)."""
+        if self.name == "cupy" and isinstance(seed, np.random.SeedSequence):
+            seed = int(seed.generate_state(1)[0])
         return self.xp.random.default_rng(seed)
 
     def to_host(self, a: Any) -> np.ndarray:
@@ -66,17 +68,86 @@ def get_backend(name: str | None = None) -> Backend:
 
 
 def namespace_of(a: Any) -> ModuleType:
-    """The array namespace (numpy or cupy) that array ``a`` belongs to."""
+    """The array namespace that array (or generator) ``a`` belongs to: numpy, cupy, or another
+    namespace that declares itself through ``__array_namespace__`` (the test suite's stand-in).
+
+    Python scalars, lists and NumPy objects belong to NumPy.
+    """
+    if isinstance(a, (np.ndarray, np.generic, np.random.Generator, np.random.RandomState)):
+        return np
     mod = type(a).__module__
     if mod.startswith("cupy"):
         import cupy  # type: ignore[import-not-found]
 
         return cupy
+    ns = getattr(a, "__array_namespace__", None)
+    if ns is not None:
+        return ns()
     return np
+
+
+def check_rng(rng: Any, xp: Any) -> Any:
+    """``rng`` itself when it draws arrays of namespace ``xp``; a clear ``TypeError`` otherwise.
+
+    A NumPy generator with CuPy arrays (or the reverse) would move every draw across the bus,
+    or fail deep inside; this says so at the call.
+    """
+    if not hasattr(rng, "random"):
+        raise TypeError(f"rng must be a Generator, got {type(rng).__name__}")
+    ns = namespace_of(rng)
+    if ns is not xp:
+        raise TypeError(f"rng draws {ns.__name__} arrays but the arrays here are {getattr(xp, '__name__', xp)}; "
+                        f"pass a generator of the same backend (Context.device_rng or Backend.rng)")
+    return rng
+
+
+class HostStream:
+    """A host NumPy generator whose draws land in namespace ``xp``: the same numbers on every backend.
+
+    Training loops draw their batch orders and pair indices from host generators (one per
+    replica, so a replica reproduces a single run); on a device each draw is uploaded here,
+    explicitly. Only the methods the samplers use are offered.
+    """
+
+    __slots__ = ("rng", "xp")
+
+    def __init__(self, rng: np.random.Generator, xp: Any) -> None:
+        if namespace_of(rng) is not np:
+            raise TypeError(f"HostStream wraps a NumPy Generator, got {type(rng).__name__}")
+        self.rng, self.xp = rng, xp
+
+    def __array_namespace__(self, api_version: Any = None) -> Any:
+        return self.xp
+
+    def random(self, size: Any = None) -> Any:
+        return self.xp.asarray(self.rng.random(size))
+
+    def integers(self, low: int, high: int | None = None, size: Any = None) -> Any:
+        return self.xp.asarray(self.rng.integers(low, high, size))
+
+    def standard_normal(self, size: Any = None) -> Any:
+        return self.xp.asarray(self.rng.standard_normal(size))
+
+
+def draws_for(rng: Any, xp: Any) -> Any:
+    """``rng`` when it draws ``xp`` arrays; a :class:`HostStream` when it is a host generator and
+    ``xp`` a device namespace; ``TypeError`` otherwise (see :func:`check_rng`)."""
+    ns = namespace_of(rng)
+    if ns is xp:
+        return rng
+    if ns is np and hasattr(rng, "random"):
+        return HostStream(rng, xp)
+    return check_rng(rng, xp)
+
+
+def default_chunk(xp: Any) -> int:
+    """Draws per Monte Carlo chunk for namespace ``xp``: ``2**16`` on NumPy (cache-sized buffers are
+    several times faster than whole-array passes), ``2**22`` on a device (fewer launches and syncs)."""
+    return 1 << 16 if xp is np else 1 << 22
 
 
 def to_host(a: Any) -> np.ndarray:
     """A NumPy copy of ``a`` (no copy when it already is one)."""
-    if hasattr(a, "get") and type(a).__module__.startswith("cupy"):
+    if namespace_of(a) is not np:
         return a.get()
     return np.asarray(a)

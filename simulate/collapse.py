@@ -41,10 +41,10 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.correction_mc import blas_single_thread
-from simulate.embedding import check_margin
+from simulate.embedding import MINERS, check_margin, pairwise_distances, recall_at_1, squared_distances
+from simulate.embedding import mine as mine_stacked
 from simulate.populations import gaussian_clusters
 
-MINERS = ("hard", "semi-hard", "random")
 #: the phase diagram of ``xu22.collapse_batch_dim`` and its figure
 PHASE_BATCH_SIZES = (8, 16, 32, 64, 128)
 PHASE_DIMS = (2, 4, 8, 16, 32)
@@ -202,27 +202,6 @@ def forward(params: dict[str, np.ndarray], X: np.ndarray, normalized: np.ndarray
     return e, {"X": X, "h": h, "z": z, "norm": norm, "e": e}
 
 
-def squared_distances(e: np.ndarray) -> np.ndarray:
-    """``D2[r, i, j] = ||e_ri - e_rj||^2`` by one batched product; rounding residues below 0 set to 0.
-
-    Mining compares squared distances (the order is the same); square roots are taken only of the
-    distances of the mined triplets."""
-    sq = (e * e).sum(axis=-1)
-    D2 = e @ np.swapaxes(e, 1, 2)
-    D2 *= -2.0
-    D2 += sq[:, :, None]
-    D2 += sq[:, None, :]
-    np.maximum(D2, 0.0, out=D2)
-    i = np.arange(e.shape[1])
-    D2[:, i, i] = 0.0
-    return D2
-
-
-def distances(e: np.ndarray) -> np.ndarray:
-    """``D[r, i, j] = ||e_ri - e_rj||`` (R, n, n)."""
-    return np.sqrt(squared_distances(e))
-
-
 @dataclass(frozen=True)
 class Triplets:
     """The mined triplets of a stacked batch, as flat index arrays over (replica, anchor, positive,
@@ -238,65 +217,28 @@ class Triplets:
 
 def mine(D2: np.ndarray, y: np.ndarray, miner: np.ndarray, alpha: float, rng: np.random.Generator
          ) -> tuple[Triplets, int]:
-    """One negative per anchor-positive pair, for every replica.
+    """The triplets of every replica, each with its own miner: :func:`simulate.embedding.mine` per miner.
 
     Parameters
     ----------
-    D2 : (R, B, B) squared distances; y : (R, B) labels; miner : (R,) names from ``MINERS``.
+    D2 : (R, B, B) squared distances; y : (R, B) labels; miner : (R,) names from
+    :data:`simulate.embedding.MINERS`.
 
     Returns
     -------
     triplets : Triplets
-        Every anchor-positive pair (``a != p``, same label) of a replica with its negative;
-        ``semi-hard`` keeps only the pairs whose closest negative beyond ``D_ap`` lies within the
-        margin. The plain loops of ``tests/simulate/test_collapse.py`` give the same triplets.
     skipped : int
         Anchor-positive pairs without any negative (a single-class batch): left out, counted.
     """
-    R, B, _ = D2.shape
-    same = y[:, :, None] == y[:, None, :]
-    pos = same.copy()
-    i = np.arange(B)
-    pos[:, i, i] = False
-    r, a, p = np.nonzero(pos)
-    n = np.zeros(r.shape[0], dtype=np.int64)
-    keep = np.ones(r.shape[0], dtype=bool)
-    negD2 = np.where(same, np.inf, D2)
-    hard = miner == "hard"
-    if hard.any():
-        nn = np.argmin(negD2, axis=-1)  # (R, B): the closest negative (smallest index among ties)
-        sel = hard[r]
-        n[sel] = nn[r[sel], a[sel]]
-    rand = miner == "random"
-    if rand.any():
-        sel = np.nonzero(rand[r])[0]
-        todo = sel
-        for _ in range(200):  # rejection: uniform over the batch until a negative of the anchor is drawn
-            draw = np.floor(rng.random(todo.shape[0]) * B).astype(np.int64)
-            n[todo] = draw
-            todo = todo[same[r[todo], a[todo], draw]]
-            if todo.shape[0] == 0:
-                break
-    semi = miner == "semi-hard"
-    if semi.any():
-        sel = np.nonzero(semi[r])[0]
-        for s0 in range(0, sel.shape[0], 4096):  # (pairs x B) blocks: the closest negative beyond D_ap
-            s = sel[s0:s0 + 4096]
-            rows = negD2[r[s], a[s]]
-            beyond = np.where(rows > D2[r[s], a[s], p[s]][:, None], rows, np.inf)
-            k = np.argmin(beyond, axis=-1)  # the smallest index among ties, as the plain loop
-            n[s] = k
-            keep[s] = np.isfinite(beyond[np.arange(s.shape[0]), k])
-    has_neg = ~same.all(axis=-1)  # (R, B)
-    ok = has_neg[r, a]
-    skipped = int((~ok).sum())
-    keep &= ok
-    d_ap = np.sqrt(D2[r, a, p])
-    d_an = np.sqrt(D2[r, a, n])
-    if semi.any():
-        keep &= ~semi[r] | (d_an < d_ap + alpha)
-    t = Triplets(r[keep], a[keep], p[keep], n[keep], d_ap[keep], d_an[keep])
-    return t, skipped
+    D = np.sqrt(D2)
+    parts, skipped = [], 0
+    for name in dict.fromkeys(miner.tolist()):  # in order of first appearance: the random draws stay in one order
+        sel = np.flatnonzero(miner == name)
+        r, a, p, n, sk = mine_stacked(D[sel], y[sel], name, alpha=alpha, rng=rng)
+        parts.append((sel[r], a, p, n))
+        skipped += int(sk)
+    r, a, p, n = (np.concatenate([part[k] for part in parts]) for k in range(4))
+    return Triplets(r, a, p, n, D[r, a, p], D[r, a, n]), skipped
 
 
 def loss_and_grad_e(e: np.ndarray, t: Triplets, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -352,17 +294,7 @@ def batch_loss(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, rep:
 def spread(e: np.ndarray) -> np.ndarray:
     """Mean pairwise distance (over distinct pairs) of each replica's embeddings (R, n, d)."""
     n = e.shape[1]
-    return distances(e).sum(axis=(1, 2)) / (n * (n - 1))
-
-
-def recall_at_1(e: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Per replica: the fraction of points whose nearest other point (lowest index among ties)
-    has the same label; ``y`` (R, n) are the clean labels."""
-    D = distances(e)
-    i = np.arange(e.shape[1])
-    D[:, i, i] = np.inf
-    nn = np.argmin(D, axis=-1)
-    return (np.take_along_axis(y, nn, axis=-1) == y).mean(axis=-1)
+    return pairwise_distances(e).sum(axis=(1, 2)) / (n * (n - 1))
 
 
 # ---------------------------------------------------------------- training
@@ -452,7 +384,7 @@ def collapse_sweep(task: CollapseTask, rng: np.random.Generator, *, batch_sizes:
 
 
 def mining_comparison(task: CollapseTask, rng: np.random.Generator, *, batch_size: int, dim: int, n_seeds: int,
-                      miners: Sequence[str] = MINERS, normalized: Sequence[bool] = (False, True)) -> dict[str, Any]:
+                      miners: Sequence[str] = ("hard", "semi-hard", "random"), normalized: Sequence[bool] = (False, True)) -> dict[str, Any]:
     """Every miner on the same seeds (data, batches, initial weights): arrays of shape
     ``(n_seeds, len(normalized), len(miners))``: ``spread_ratio``, ``collapsed``, ``recall_end``,
     ``loss_end``, ``no_triplet_steps``."""

@@ -13,12 +13,13 @@ caller mixes it with the identity (``mix``, their sec. 4.1 / 6 remedy).
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
-from simulate.backend import namespace_of
-from simulate.losses import Loss, _check_inputs, _check_labels, check_q, check_simplex, get_loss, log_softmax, softmax
+from simulate.backend import namespace_of, to_host
+from simulate.losses import (Loss, _check_inputs, _check_labels, check_q, check_simplex, check_values, get_loss, log_softmax,
+                             softmax)
 from simulate.noise import MAX_COND, TransitionMatrix, check_transition
 
 
@@ -72,72 +73,70 @@ def backward_matrix(T: TransitionMatrix, mix: float = 0.0, max_cond: float = MAX
     return (T.mixed(mix) if mix else T).inverse(max_cond)
 
 
-def backward_corrected(base: Loss, T: TransitionMatrix, *, mix: float = 0.0, max_cond: float = MAX_COND) -> Loss:
-    """The backward-corrected loss ``(T^-1 l(p))_j`` (``002`` Eq. 4 / Thm 1).
+def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
+    """``(M l(p))_j``: the base loss of every label mixed by row ``j`` of a ``c x c`` matrix ``M``.
 
-    Its gradient is ``sum_k (T^-1)[j, k] dl(p, k)/dz``. Not bounded below by 0 in
-    general (``002`` sec. 3.1: "not always non-negative").
+    ``M = T^-1`` is backward correction (``002`` Eq. 4 / Thm 1, :func:`backward_corrected`); ``M = I``
+    is no correction and ``M = T^-T`` the column-orientation mistake: controls that must come out
+    biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``. Not bounded below by 0 in general (``002`` sec.
+    3.1: "not always non-negative"). The replica-batched form with one matrix per replica is
+    :func:`replica_corrected_cce`.
     """
-    Tinv = backward_matrix(T, mix, max_cond)
-    dev: dict[Any, Any] = {}  # T^-1 per array namespace, moved once
+    Mh = np.array(to_host(M), dtype=float)
+    if Mh.ndim != 2 or Mh.shape[0] != Mh.shape[1] or not np.all(np.isfinite(Mh)):
+        raise ValueError(f"M must be a finite square matrix, got shape {Mh.shape}")
+    c = Mh.shape[0]
+    rows_sum_to_one = bool(np.allclose(Mh.sum(axis=1), 1.0, rtol=0, atol=1e-12))
+    dev: dict[Any, Any] = {}  # M per array namespace, moved once
 
-    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
+    def _rows(xp: Any, labels: Any) -> Any:
+        if xp not in dev:
+            dev[xp] = xp.asarray(Mh)
+        return dev[xp][labels]  # (n, c): row j of M for each sample
+
+    def _check(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any, Any]:
         inputs = _check_inputs(inputs)
         xp = namespace_of(inputs)
-        n, c = inputs.shape
-        _check_T(T, c)
-        labels = _check_labels(labels, n, c, xp)
-        if xp not in dev:
-            dev[xp] = xp.asarray(Tinv)
-        rows = dev[xp][labels]  # (n, c): row j of T^-1 for each sample
-        if from_logits and base.name == "cce" and base.table is not None:
-            # rows of T^-1 sum to 1 (T 1 = 1), so sum_k Tinv_jk (lse - z_k) = lse - Tinv_j . z
+        n, width = inputs.shape
+        if width != c:
+            raise ValueError(f"M is {c} x {c} but the inputs have c = {width} classes")
+        return inputs, _check_labels(labels, n, c, xp, finite=inputs if from_logits else None), xp
+
+    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
+        inputs, labels, xp = _check(inputs, labels, from_logits)
+        rows = _rows(xp, labels)
+        if from_logits and base.name == "cce" and base.table is not None and rows_sum_to_one:
+            # rows of M sum to 1 (M = T^-1: T 1 = 1), so sum_k M_jk (lse - z_k) = lse - M_j . z
             # (the factorisation of 002 Thm 4's proof): one exp pass, no table
-            if not bool(xp.all(xp.isfinite(inputs))):
-                raise ValueError("logits contain NaN or infinite values")
             s = inputs - _row_max(inputs)[:, None]
             lse = xp.log(_row_sum(xp.exp(s)))
             return lse - _row_dot(rows, s)
         table = loss_table(base, inputs, from_logits=from_logits)
-        with np.errstate(invalid="ignore"):  # 0 * inf (p_k = 0 where T^-1 has a 0) counts as 0
+        with np.errstate(invalid="ignore"):  # 0 * inf (p_k = 0 where M has a 0) counts as 0
             return xp.where(rows == 0, 0.0, rows * table).sum(axis=1)
 
     def grad(logits: Any, labels: Any) -> Any:
-        logits = _check_inputs(logits)
-        xp = namespace_of(logits)
-        n, c = logits.shape
-        _check_T(T, c)
-        labels = _check_labels(labels, n, c, xp)
-        rows = xp.asarray(Tinv)[labels]
+        logits, labels, xp = _check(logits, labels, True)
+        n = logits.shape[0]
+        rows = _rows(xp, labels)
         out = xp.zeros_like(logits)
         for k in range(c):
             out += rows[:, k : k + 1] * base.grad(logits, xp.full(n, k))
         return out
 
-    return Loss(name=f"backward[{base.name}]", value=value, grad=grad, bounded=False, symmetric=False)
+    return Loss(name=name or f"matrix[{base.name}]", value=value, grad=grad, bounded=False, symmetric=False)
 
 
-# d l(q, j) / d q for the base losses that forward correction supports, q on the simplex
-def _prob_grad(name: str, params: dict[str, float], q: Any, labels: Any) -> Any:
-    xp = namespace_of(q)
-    n, c = q.shape
-    rows = xp.arange(n)
-    qy = q[rows, labels]
-    g = xp.zeros_like(q)
-    if name == "cce":
-        g[rows, labels] = -1.0 / qy
-    elif name == "mae":
-        g[rows, labels] = -2.0
-    elif name == "unhinged":
-        g[rows, labels] = -1.0
-    elif name == "lq":
-        g[rows, labels] = -(qy ** (check_q(params["q"]) - 1.0))
-    elif name == "mse":
-        g = 2.0 * q
-        g[rows, labels] -= 2.0
-    else:  # pragma: no cover - guarded in forward_corrected
-        raise ValueError(name)
-    return g
+def backward_corrected(base: Loss, T: TransitionMatrix, *, mix: float = 0.0, max_cond: float = MAX_COND) -> Loss:
+    """The backward-corrected loss ``(T^-1 l(p))_j`` (``002`` Eq. 4 / Thm 1): :func:`matrix_corrected` with
+    ``M = T^-1`` (of ``T`` mixed with the identity by ``mix``; refused beyond ``max_cond``)."""
+    return matrix_corrected(base, backward_matrix(T, mix, max_cond), name=f"backward[{base.name}]")
+
+
+def _log_columns(T: TransitionMatrix) -> np.ndarray:
+    """``log T^T`` (row ``j`` = ``log T[:, j]``; ``-inf`` where ``T`` is 0)."""
+    with np.errstate(divide="ignore"):
+        return np.log(T.matrix.T)
 
 
 FORWARD_BASES = ("cce", "mse", "mae", "unhinged", "lq")
@@ -168,27 +167,26 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
         xp = namespace_of(inputs)
         n, c = inputs.shape
         _check_T(T, c)
-        labels = _check_labels(labels, n, c, xp)
+        labels = _check_labels(labels, n, c, xp, finite=inputs if from_logits else None)
         if name == "cce" and from_logits:
             # -log (T^T p)_j = log sum_i e_i - log sum_i e_i T[i, j] with e = exp(z - max z) in (0, 1]:
             # one exp pass; rows where the second sum underflows are redone in log space
             if xp not in dev:
                 dev[xp] = xp.asarray(T.matrix.T.copy())  # row j = column j of T
             cols = dev[xp][labels]  # (n, c): T[:, j] for each sample
-            if not bool(xp.all(xp.isfinite(inputs))):
-                raise ValueError("logits contain NaN or infinite values")
             s = inputs - _row_max(inputs)[:, None]
             e = xp.exp(s)
             num = _row_dot(e, cols)
             with np.errstate(divide="ignore"):
                 out = xp.log(_row_sum(e)) - xp.log(num)
             low = num < _TINY
-            if bool(low.any()):
+            # on NumPy only the rows that underflow are redone (a cheap test); on a device every row is
+            # done in log space, since picking the rows would cost a host sync
+            if xp is not np or bool(low.any()):
                 if (xp, "log") not in dev:
-                    with np.errstate(divide="ignore"):
-                        dev[(xp, "log")] = xp.asarray(np.log(T.matrix.T))
+                    dev[(xp, "log")] = xp.asarray(_log_columns(T))
                 logT = dev[(xp, "log")]
-                idx = xp.nonzero(low)[0]
+                idx = xp.nonzero(low)[0] if xp is np else xp.arange(n)
                 a = s[idx] + logT[labels[idx]]  # log e_i + log T[i, j]
                 am = a.max(axis=1)
                 with np.errstate(invalid="ignore"):
@@ -198,21 +196,151 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
                 out[idx] = lse_e - lse_a
             return out
         if not from_logits:
-            from simulate.losses import check_simplex
-
             check_simplex(inputs)
         q = noisy_probs(inputs, from_logits)
         return base.value(q, labels)
 
     def grad(logits: Any, labels: Any) -> Any:
+        # In log space, so it stays finite and right at any logit gap (exp(z) underflows from a gap of ~745
+        # in float64, ~104 in float32). With s_i = p_i T[i, j] / (T^T p)_j, a softmax of log p_i + log T[i, j],
+        # d(T^T p)_j/dz = (T^T p)_j (s - p): CE gives p - s; MAE 2 q_j (p - s); unhinged q_j (p - s); L_q q_j^q (p - s).
         logits = _check_inputs(logits)
         xp = namespace_of(logits)
         n, c = logits.shape
         _check_T(T, c)
-        labels = _check_labels(labels, n, c, xp)
-        p = softmax(logits)
-        q = p @ xp.asarray(T.matrix)
-        g = _prob_grad(name, params, q, labels) @ xp.asarray(T.matrix).T  # dl/dp
-        return p * (g - (g * p).sum(axis=1, keepdims=True))
+        labels = _check_labels(labels, n, c, xp, finite=logits)
+        logp = log_softmax(logits)
+        p = xp.exp(logp)
+        if name == "mse":  # bounded: dl/dq = 2 (q - e_j), dl/dp = T dl/dq, chain rule through the softmax
+            Tm = xp.asarray(T.matrix)
+            dq = 2.0 * (p @ Tm)
+            dq[xp.arange(n), labels] -= 2.0
+            g = dq @ Tm.T
+            return p * (g - (g * p).sum(axis=1, keepdims=True))
+        if (xp, "log") not in dev:
+            dev[(xp, "log")] = xp.asarray(_log_columns(T))
+        a = logp + dev[(xp, "log")][labels]  # (n, c): log p_i + log T[i, j]
+        am = a.max(axis=1, keepdims=True)
+        if bool(xp.any(xp.isneginf(am))):
+            i = int(xp.argmax(xp.isneginf(am[:, 0])))
+            raise ValueError(f"label {int(labels[i])} of sample {i} has probability 0 under T (column of zeros): "
+                             "the forward-corrected loss is infinite")
+        w = xp.exp(a - am)
+        tot = w.sum(axis=1, keepdims=True)
+        s_ = w / tot
+        if name == "cce":
+            return p - s_
+        log_qy = am + xp.log(tot)  # log (T^T p)_j
+        coef = {"mae": 2.0 * xp.exp(log_qy), "unhinged": xp.exp(log_qy),
+                "lq": xp.exp(check_q(params.get("q", 0.0) if name == "lq" else 1.0) * log_qy)}[name]
+        return coef * (p - s_)
 
     return Loss(name=f"forward[{name}]", value=value, grad=grad, bounded=base.bounded, symmetric=False)
+
+
+def replica_corrected_cce(kind: str, matrices: Any, *, max_cond: float = 1e12) -> Loss:
+    """Backward- or forward-corrected cross-entropy with one transition matrix per replica.
+
+    The same losses as :func:`simulate.correction.backward_corrected` (``(T^-1 l(p))_y``,
+    Patrini et al. 2017 Thm 1) and :func:`simulate.correction.forward_corrected` (``-log (T^T p)_y``,
+    Thm 2) with a CE base, but replica ``r`` of a replicated model uses ``matrices[r]``: the losses
+    receive the flattened batch of :func:`simulate.training.flat_loss_grad`, ``(R * m, c)`` in
+    replica-major order, and split it back into ``R`` blocks. So the settings of Table 2 (each
+    with its own ``T``) train together as replicas of one model.
+
+    Closed forms for CE (rows of ``T^-1`` sum to one because ``T 1 = 1``): backward
+    ``dl/dz = p (sum_k W[y, k]) - W[y]`` with ``W = T^-1``; forward ``dl/dz = p - s`` with
+    ``s_i = p_i T[i, y] / (T^T p)_y`` computed as a softmax of ``log p_i + log T[i, y]``.
+
+    Parameters
+    ----------
+    kind : {"backward", "forward"}
+    matrices : array_like, shape (R, c, c)
+        Row-stochastic matrices (validated as :class:`TransitionMatrix`, so ``T_hat`` rows must sum to 1).
+    max_cond : float
+        Backward only: refuse (``ValueError``) a matrix whose condition number exceeds this. The
+        default only refuses numerically singular matrices (the paper inverts ``T_hat`` whatever its
+        conditioning); :data:`simulate.noise.MAX_COND` is the stricter choice of
+        :func:`simulate.correction.backward_corrected`.
+
+    Returns
+    -------
+    Loss
+    """
+    if kind not in ("backward", "forward"):
+        raise ValueError(f"kind must be 'backward' or 'forward', got {kind!r}")
+    Ms = np.asarray(to_host(matrices), dtype=float)
+    if Ms.ndim != 3 or Ms.shape[1] != Ms.shape[2]:
+        raise ValueError(f"matrices must have shape (R, c, c), got {Ms.shape}")
+    R, c = Ms.shape[0], Ms.shape[1]
+    for r in range(R):
+        TransitionMatrix(Ms[r])  # validates, quoting the bad row
+    if kind == "backward":
+        conds = np.linalg.cond(Ms)
+        bad = np.flatnonzero(~np.isfinite(conds) | (conds > max_cond))
+        if bad.size:
+            r = int(bad[0])
+            raise ValueError(f"matrix of replica {r} is singular or badly conditioned (cond = {conds[r]:.3g} > "
+                             f"{max_cond:.3g}); backward correction needs T^-1")
+        try:
+            W_host = np.linalg.inv(Ms)
+        except np.linalg.LinAlgError as e:  # cond can come out finite for an exactly singular matrix
+            raise ValueError(f"a replica's matrix is singular ({e}); backward correction needs T^-1") from e
+    else:
+        with np.errstate(divide="ignore"):
+            W_host = np.log(Ms)  # log T, -inf where T is 0
+    cache: dict[Any, Any] = {}
+
+    def _split(inputs: Any, labels: Any) -> tuple[Any, Any, Any, Any]:
+        xp = namespace_of(inputs)
+        inputs = xp.asarray(inputs)
+        if inputs.dtype.kind != "f":  # float32 inputs stay float32 (training in single precision)
+            inputs = inputs.astype(float)
+        if inputs.ndim != 2 or inputs.shape[1] != c or inputs.shape[0] % R:
+            raise ValueError(f"inputs must have shape (R * m, {c}) with R = {R} replicas, got {inputs.shape}")
+        m = inputs.shape[0] // R
+        labels = xp.asarray(labels)
+        if labels.shape != (R * m,) or labels.dtype.kind not in "iu":
+            raise ValueError(f"labels must be integers of shape ({R * m},), got {labels.dtype} {labels.shape}")
+        check_values(xp, labels=labels, c=c)  # one sync; none inside losses.inputs_checked()
+        labels = labels.reshape(R, m)
+        key = (xp, inputs.dtype)
+        if key not in cache:
+            cache[key] = xp.asarray(W_host, dtype=inputs.dtype)
+        W = cache[key]
+        r = xp.arange(R)[:, None]
+        return xp, inputs.reshape(R, m, c), labels, (W, r)
+
+    def _logp(xp: Any, z: Any, from_logits: bool) -> Any:
+        if from_logits:
+            s = z - z.max(axis=-1, keepdims=True)
+            return s - xp.log(xp.exp(s).sum(axis=-1, keepdims=True))
+        with np.errstate(divide="ignore"):
+            return xp.log(z)
+
+    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
+        xp, z, y, (W, r) = _split(inputs, labels)
+        logp = _logp(xp, z, from_logits)
+        if kind == "backward":
+            rows = W[r, y]  # (R, m, c): row y of T^-1
+            out = -(rows * xp.where(rows != 0, logp, 0.0)).sum(axis=-1)
+        else:
+            a = logp + W[r, :, y]  # (R, m, c): log p_i + log T[i, y] (advanced indices first, then the slice)
+            mx = a.max(axis=-1, keepdims=True)
+            out = -(mx[..., 0] + xp.log(xp.exp(a - mx).sum(axis=-1)))
+        return out.reshape(-1)
+
+    def grad(logits: Any, labels: Any) -> Any:
+        xp, z, y, (W, r) = _split(logits, labels)
+        logp = _logp(xp, z, True)
+        p = xp.exp(logp)
+        if kind == "backward":
+            rows = W[r, y]
+            g = p * rows.sum(axis=-1, keepdims=True) - rows
+        else:
+            a = logp + W[r, :, y]
+            s = xp.exp(a - a.max(axis=-1, keepdims=True))
+            g = p - s / s.sum(axis=-1, keepdims=True)
+        return g.reshape(-1, c)
+
+    return Loss(name=f"{kind}[cce] per replica", value=value, grad=grad, bounded=False, symmetric=False)

@@ -28,10 +28,10 @@ from typing import Any, Sequence
 import numpy as np
 from scipy.optimize import minimize
 
-from simulate.backend import to_host
+from simulate.backend import default_chunk, to_host
 from simulate.correction import backward_corrected, forward_corrected
 from simulate.estimate import Estimate, RunningMoments
-from simulate.losses import Loss, softmax
+from simulate.losses import Loss, inputs_checked, softmax
 from simulate.noise import MAX_COND, TransitionMatrix, sample_noisy_labels
 from simulate.populations import FiniteDistribution
 
@@ -70,44 +70,6 @@ def corrected_table(logits: Any, corrected: Loss) -> np.ndarray:
     rep = np.repeat(z, c, axis=0)
     labels = np.tile(np.arange(c), n_x)
     return np.asarray(to_host(corrected.value(rep, labels, from_logits=True)), dtype=float).reshape(n_x, c)
-
-
-def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
-    """``(M l(p))_j``: the backward form with any ``c x c`` matrix ``M`` in place of ``T^-1``.
-
-    ``M = T^-1`` is :func:`simulate.correction.backward_corrected`; ``M = I`` is no
-    correction and ``M = T^-T`` the column-orientation mistake: controls that must come out
-    biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``.
-    """
-    from simulate.backend import namespace_of
-    from simulate.correction import loss_table
-
-    Mh = np.asarray(to_host(M), dtype=float)
-    if Mh.ndim != 2 or Mh.shape[0] != Mh.shape[1] or not np.all(np.isfinite(Mh)):
-        raise ValueError(f"M must be a finite square matrix, got shape {Mh.shape}")
-    c = Mh.shape[0]
-
-    def _rows(xp: Any, labels: Any, n: int, width: int) -> Any:
-        if width != c:
-            raise ValueError(f"M is {c} x {c} but the inputs have c = {width} classes")
-        return xp.asarray(Mh)[xp.asarray(labels)]
-
-    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
-        table = loss_table(base, inputs, from_logits=from_logits)
-        xp = namespace_of(table)
-        rows = _rows(xp, labels, *table.shape)
-        with np.errstate(invalid="ignore"):
-            return xp.where(rows == 0, 0.0, rows * table).sum(axis=1)
-
-    def grad(logits: Any, labels: Any) -> Any:
-        xp = namespace_of(logits)
-        rows = _rows(xp, labels, *logits.shape)
-        out = xp.zeros(logits.shape)
-        for k in range(c):
-            out += rows[:, k : k + 1] * base.grad(logits, xp.full(logits.shape[0], k))
-        return out
-
-    return Loss(name=name or f"matrix[{base.name}]", value=value, grad=grad, bounded=False, symmetric=False)
 
 
 # ---------------------------------------------------------------- exact moments
@@ -227,7 +189,7 @@ def _draw_population(xp: Any, rng: Any, m: int, cum_px: Any, cum_py: Any, n_x: i
 
 def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: TransitionMatrix, n: int, rng: Any,
                 xp: Any = np, *, mix: float = 0.0, max_cond: float = MAX_COND, corrected: Loss | None = None,
-                chunk: int = 1 << 16) -> BackwardMC:
+                chunk: int | None = None) -> BackwardMC:
     """Monte Carlo of the backward-corrected loss on the array namespace ``xp``.
 
     Each chunk draws ``x ~ P(x)`` and ``y ~ P(y|x)`` by inverse-CDF search, the noisy label by
@@ -240,7 +202,7 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
     n : number of draws (``>= 2``)
     rng : a generator of ``xp`` (``numpy.random.Generator`` or CuPy's)
     mix, max_cond, corrected : as in :func:`backward_moments`
-    chunk : draws per chunk
+    chunk : draws per chunk (default :func:`simulate.backend.default_chunk`: cache-sized on NumPy, large on a device)
 
     Returns
     -------
@@ -248,6 +210,7 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
     """
     if not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    chunk = default_chunk(xp) if chunk is None else chunk
     if chunk < 2:
         raise ValueError(f"chunk must be at least 2, got {chunk!r}")
     z = _check_setup(dist, logits, T)
@@ -260,23 +223,24 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
     deterministic = xp.asarray(np.argmax(py, axis=1)) if onehot else None
     cum_py = xp.asarray(np.cumsum(py, axis=1))
     acc = RunningMoments((5,))
-    centre: tuple[float, float] | None = None
+    centre: Any = None
     left = int(n)
-    while left:
-        m = min(chunk, left)
-        x, y = _draw_population(xp, rng, m, cum_px, cum_py, n_x, c, deterministic)
-        noisy = sample_noisy_labels(y, T, rng, xp)
-        zc = zd[x]
-        v = loss.value(zc, noisy, from_logits=True)
-        l = base.value(zc, y, from_logits=True)
-        if centre is None:  # pilot centres for the squared deviations: only two scalars leave the device
-            centre = (float(v.mean()), float(l.mean()))
-        acc.update(xp.stack([v, l, v - l, (v - centre[0]) ** 2, (l - centre[1]) ** 2], axis=1))
-        left -= m
+    with inputs_checked():  # the logits were checked above and the labels are our own draws
+        while left:  # one host sync per chunk (the accumulator's moments): tests/simulate/test_sync_budget.py
+            m = min(chunk, left)
+            x, y = _draw_population(xp, rng, m, cum_px, cum_py, n_x, c, deterministic)
+            noisy = sample_noisy_labels(y, T, rng, xp)
+            zc = zd[x]
+            v = loss.value(zc, noisy, from_logits=True)
+            l = base.value(zc, y, from_logits=True)
+            if centre is None:  # pilot centres for the squared deviations, kept on the device
+                centre = xp.stack([v.mean(), l.mean()])
+            acc.update(xp.stack([v, l, v - l, (v - centre[0]) ** 2, (l - centre[1]) ** 2], axis=1))
+            left -= m
     est = acc.estimates()
-    assert centre is not None
-    var_v = est[3].mean - (est[0].mean - centre[0]) ** 2
-    var_l = est[4].mean - (est[1].mean - centre[1]) ** 2
+    c0, c1 = (float(u) for u in to_host(centre))
+    var_v = est[3].mean - (est[0].mean - c0) ** 2
+    var_l = est[4].mean - (est[1].mean - c1) ** 2
     return BackwardMC(est[0], est[1], est[2], Estimate(var_v, est[3].stderr, est[3].n),
                       Estimate(var_l, est[4].stderr, est[4].n))
 
@@ -320,7 +284,7 @@ class SweepPoint:
 
 def conditioning_sweep(dist: FiniteDistribution, logits: Any, base: Loss,
                        family: Sequence[tuple[str, float, TransitionMatrix]], mixes: Sequence[float] = (0.0,),
-                       *, n_mc: int = 0, rng: Any = None, xp: Any = np, chunk: int = 1 << 16) -> list[SweepPoint]:
+                       *, n_mc: int = 0, rng: Any = None, xp: Any = np, chunk: int | None = None) -> list[SweepPoint]:
     """Exact (and, with ``n_mc > 0``, Monte Carlo) moments of the backward correction along ``family``.
 
     ``002`` sec. 4.1: "its condition number may be problematic. A simple solution is to mix
@@ -520,4 +484,4 @@ def random_population(n_x: int, c: int, rng: np.random.Generator, *, margin: flo
 
 __all__ = ["BackwardMC", "BackwardMoments", "FORWARD_LOSSES", "PAPER_BATCH", "SweepPoint", "ConditioningStudy", "conditioning_study", "backward_mc",
            "backward_moments", "benchmark_family", "conditioning_sweep", "corrected_table", "forward_minimiser",
-           "forward_objective", "matrix_corrected", "mixed_target", "random_population", "uniform_family"]
+           "forward_objective", "mixed_target", "random_population", "uniform_family"]

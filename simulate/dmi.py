@@ -29,19 +29,19 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass, field
-from typing import Any, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
-from simulate.estimate import Estimate, RunningMoments, seed_summary
-from simulate.models import Params, backward, forward, init_mlp
-from simulate.noise import TransitionMatrix, pair_flip, sample_noisy_labels, uniform_noise
-from simulate.populations import FiniteDistribution, gaussian_clusters
-from simulate.training import Optimizer, TrainConfig
+from simulate.estimate import Estimate
+from simulate.noise import as_transition
+
 
 TABLE_TOL = 1e-9  # |sum of a joint table - 1| allowed, in float64
+
+
 SIMPLEX_TOL = 1e-6  # |row sum - 1| allowed for classifier outputs
 
 
@@ -81,9 +81,6 @@ def check_joint_table(Q: Any, *, square: bool = True, tol: float = TABLE_TOL) ->
     return A
 
 
-def as_transition(T: Any) -> TransitionMatrix:
-    """``T`` as a validated :class:`TransitionMatrix` (square, row-stochastic; the message quotes a bad row)."""
-    return T if isinstance(T, TransitionMatrix) else TransitionMatrix(T)
 
 
 def _check_labels(labels: Any, c: int, xp: Any, name: str = "labels") -> Any:
@@ -386,248 +383,6 @@ def _orientation(det_T: float, clean: DMIEstimate) -> float:
     return -1.0 if v < 0 else 1.0
 
 
-# ---------------------------------------------------------------- finite populations
-def exact_tables(dist: FiniteDistribution, H: Any, *, T: Any = None, Tx: Any = None) -> tuple[np.ndarray, np.ndarray]:
-    """Exact ``Q_{h,Y}`` and ``Q_{h,noisy}`` of a fixed classifier on a finite population.
-
-    Parameters
-    ----------
-    dist : ``p(x)``, ``p(y|x)``
-    H : (n_x, c) rows ``h(x)`` on the simplex
-    T : class-dependent noise (``P(noisy | y)``), or
-    Tx : (n_x, c, c) noise that depends on ``x`` too (``P(noisy | y, x)``); exactly one of the two
-
-    Returns
-    -------
-    Q_hy, Q_hn : (c, c) host arrays
-    """
-    Hm = _check_H(H, dist)
-    Tx_ = _noise_per_x(dist, T, Tx)
-    w = dist.px[:, None] * Hm  # p(x) h_a(x)
-    Q_hy = w.T @ dist.py_x
-    Q_hn = np.einsum("xa,xy,xyk->ak", w, dist.py_x, Tx_)
-    return Q_hy, Q_hn
-
-
-def _check_H(H: Any, dist: FiniteDistribution) -> np.ndarray:
-    Hm = np.asarray(to_host(H), dtype=float)
-    if Hm.shape != (dist.n_x, dist.c):
-        raise ValueError(f"H must have shape (n_x, c) = {(dist.n_x, dist.c)}, got {Hm.shape}")
-    if not np.all(np.isfinite(Hm)) or np.any(Hm < 0) or np.any(np.abs(Hm.sum(axis=1) - 1) > SIMPLEX_TOL):
-        i = int(np.argmax(~np.isfinite(Hm).all(1) | (Hm < 0).any(1) | (np.abs(Hm.sum(1) - 1) > SIMPLEX_TOL)))
-        raise ValueError(f"classifier row h(x_{i}) is not a point of the simplex: {Hm[i].tolist()}")
-    return Hm
-
-
-def _noise_per_x(dist: FiniteDistribution, T: Any, Tx: Any) -> np.ndarray:
-    if (T is None) == (Tx is None):
-        raise ValueError("give exactly one of T (class-dependent noise) and Tx (noise that depends on x)")
-    if T is not None:
-        Tm = as_transition(T)
-        if Tm.c != dist.c:
-            raise ValueError(f"T is {Tm.c} x {Tm.c} but the population has c = {dist.c} classes")
-        return np.broadcast_to(Tm.matrix, (dist.n_x, dist.c, dist.c))
-    A = np.asarray(to_host(Tx), dtype=float)
-    if A.shape != (dist.n_x, dist.c, dist.c):
-        raise ValueError(f"Tx must have shape (n_x, c, c) = {(dist.n_x, dist.c, dist.c)}, got {A.shape}")
-    for x in range(dist.n_x):
-        as_transition(A[x])  # validates: quotes the bad row
-    return A
-
-
-def boundary_noise(dist: FiniteDistribution, T: Any, strength: float = 1.0) -> tuple[np.ndarray, float]:
-    """Noise that flips labels more often near the class boundary, with the same class-average ``T``.
-
-    ``P(noisy = k | y, x) = w_y(x) T[y, k]`` for ``k != y`` and ``1 - w_y(x) eta_y`` for ``k = y``, with
-    ``eta_y = 1 - T[y, y]`` and ``w_y(x) = 1 - lam + lam b(x) / E[b(X) | Y = y]``, ``b(x) = 1 - max_k p(k|x)``
-    (0 far from the boundary). ``E[w_y(X) | Y = y] = 1``, so ``E[P(noisy | Y, X) | Y = y] = T[y]`` exactly:
-    the noise has the average transition ``T`` but is not independent of ``x`` given ``y`` (setting (i) of
-    ``dmi19.notes_question``).
-
-    Parameters
-    ----------
-    dist : the population
-    T : the average transition
-    strength : ``lam`` in ``[0, 1]``, lowered where needed to keep every ``w_y(x) eta_y <= 1``
-
-    Returns
-    -------
-    Tx : (n_x, c, c)
-    lam : the strength used
-    """
-    Tm = as_transition(T)
-    if Tm.c != dist.c:
-        raise ValueError(f"T is {Tm.c} x {Tm.c} but the population has c = {dist.c} classes")
-    if not 0.0 <= strength <= 1.0:
-        raise ValueError(f"strength must lie in [0, 1], got {strength!r}")
-    b = 1.0 - dist.py_x.max(axis=1)
-    pxy = dist.px[:, None] * dist.py_x  # (n_x, c)
-    py = pxy.sum(axis=0)
-    Eb = (pxy * b[:, None]).sum(axis=0) / np.where(py > 0, py, 1.0)
-    eta = Tm.flip_rates()
-    lam = float(strength)
-    ratio = b[:, None] / np.where(Eb > 0, Eb, 1.0)  # (n_x, c)
-    for y in range(dist.c):
-        if eta[y] > 0 and Eb[y] > 0:
-            top = float(ratio[pxy[:, y] > 0, y].max())
-            if top > 1.0:
-                lam = min(lam, (1.0 / eta[y] - 1.0) / (top - 1.0))
-    w = 1.0 - lam + lam * np.where(Eb[None, :] > 0, ratio, 1.0)  # (n_x, c)
-    Tx = w[:, :, None] * Tm.matrix[None, :, :]
-    idx = np.arange(dist.c)
-    Tx[:, idx, idx] = 1.0 - w * eta[None, :]
-    return Tx, lam
-
-
-def average_transition(dist: FiniteDistribution, Tx: Any) -> np.ndarray:
-    """``T[y, k] = sum_x p(x | y) Tx[x, y, k]``: the class-average of an ``x``-dependent noise."""
-    A = _noise_per_x(dist, None, Tx)
-    pxy = dist.px[:, None] * dist.py_x
-    py = pxy.sum(axis=0)
-    return np.einsum("xy,xyk->yk", pxy, A) / py[:, None]
-
-
-def line_population(n_x: int = 41, c: int = 3, spacing: float = 2.5) -> tuple[FiniteDistribution, np.ndarray]:
-    """A one-dimensional population: ``x`` on a grid, ``c`` unit Gaussian classes with means ``spacing`` apart.
-
-    Equal class priors; ``p(x)`` is the mixture density on the grid (normalised), ``p(y|x)`` the posterior.
-
-    Returns
-    -------
-    dist : FiniteDistribution
-    xs : the grid points, (n_x,)
-    """
-    c = _check_classes(c)
-    if n_x < c:
-        raise ValueError(f"need n_x >= c grid points, got n_x = {n_x}, c = {c}")
-    mu = (np.arange(c) - (c - 1) / 2) * spacing
-    xs = np.linspace(mu[0] - 3.0, mu[-1] + 3.0, n_x)
-    dens = np.exp(-0.5 * (xs[:, None] - mu[None, :]) ** 2)
-    px = dens.sum(axis=1)
-    return FiniteDistribution(px / px.sum(), dens / dens.sum(axis=1, keepdims=True)), xs
-
-
-def _inverse_cdf_rows(cdf: Any, rows: Any, u: Any, xp: Any) -> Any:
-    """Index ``k`` with ``cdf[row, k-1] <= u < cdf[row, k]`` (clipped to the last class)."""
-    c = cdf.shape[-1]
-    k = (u[:, None] >= cdf[rows, : c - 1]).sum(axis=1)
-    return k.astype(xp.int64)
-
-
-def sample_counts(dist: FiniteDistribution, n: int, rng: Any, xp: Any = np, *, T: Any = None, Tx: Any = None,
-                  chunk: int = 1 << 20) -> np.ndarray:
-    """Counts ``N[x, y, noisy]`` of ``n`` i.i.d. draws ``x ~ p(x)``, ``y ~ p(y|x)``, ``noisy ~ T[y]`` (or ``Tx[x, y]``).
-
-    The count table is the sufficient statistic of a finite population: every joint table of a fixed
-    classifier, and every delta-method variance, follows from it (:func:`eq32_from_counts`). Draws run on
-    ``xp`` in chunks of ``chunk`` (inverse CDFs and ``bincount``), only the table comes to the host.
-    """
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}")
-    c, n_x = dist.c, dist.n_x
-    Tm = as_transition(T) if T is not None else None
-    Tx_ = None if Tm is not None else _noise_per_x(dist, None, Tx)
-    if Tm is not None and Tm.c != c:
-        raise ValueError(f"T is {Tm.c} x {Tm.c} but the population has c = {c} classes")
-    cdf_x = xp.asarray(np.cumsum(dist.px))
-    cdf_y = xp.asarray(np.cumsum(dist.py_x, axis=1))
-    cdf_t = None if Tx_ is None else xp.asarray(np.cumsum(Tx_, axis=2).reshape(n_x * c, c))
-    counts = xp.zeros(n_x * c * c, dtype=xp.int64)
-    left = int(n)
-    while left:
-        m = min(chunk, left)
-        x = xp.minimum(xp.searchsorted(cdf_x, rng.random(m), side="right"), n_x - 1).astype(xp.int64)
-        y = _inverse_cdf_rows(cdf_y, x, rng.random(m), xp)
-        if Tm is not None:
-            nz = sample_noisy_labels(y, Tm, rng, xp)
-        else:
-            nz = _inverse_cdf_rows(cdf_t, x * c + y, rng.random(m), xp)
-        counts += xp.bincount((x * c + y) * c + nz, minlength=n_x * c * c)
-        left -= m
-    return np.asarray(to_host(counts), dtype=np.int64).reshape(n_x, c, c)
-
-
-def _weighted_sd(values: np.ndarray, weights: np.ndarray) -> float:
-    n = weights.sum()
-    mean = (weights * values).sum() / n
-    var = (weights * (values - mean) ** 2).sum() / (n - 1)
-    return float(math.sqrt(max(var, 0.0)))
-
-
-def eq32_from_counts(counts: np.ndarray, H: Any, T: Any) -> Eq32Gap:
-    """:func:`eq32_gap` from a count table ``N[x, y, noisy]`` (:func:`sample_counts`) and a fixed ``H[x] = h(x)``.
-
-    Exactly what :func:`eq32_gap` computes on the individual samples, without materialising them.
-    """
-    N = np.asarray(counts, dtype=float)
-    if N.ndim != 3 or N.shape[1] != N.shape[2]:
-        raise ValueError(f"counts must have shape (n_x, c, c), got {N.shape}")
-    n_x, c, _ = N.shape
-    Hm = np.asarray(to_host(H), dtype=float)
-    if Hm.shape != (n_x, c):
-        raise ValueError(f"H must have shape {(n_x, c)}, got {Hm.shape}")
-    Tm = as_transition(T)
-    n = int(N.sum())
-    if n < c:
-        raise ValueError(f"n = {n} samples < c = {c}: det Q_hat = 0 for every sample")
-    Qc = Hm.T @ N.sum(axis=2) / n
-    Qn = Hm.T @ N.sum(axis=1) / n
-    Gc, Gn = cofactors(Qc), cofactors(Qn)
-    psi_c = np.broadcast_to((Hm @ Gc)[:, :, None], N.shape)  # (x, y, noisy) -> (h(x) Gc)_y
-    psi_n = np.broadcast_to((Hm @ Gn)[:, None, :], N.shape)  # -> (h(x) Gn)_noisy
-    f = det_bias_factor(n, c)
-    dT = Tm.det
-    noisy = _dmi_from_table(Qn, _weighted_sd(psi_n, N), None, n)
-    clean = _dmi_from_table(Qc, _weighted_sd(psi_c, N), None, n)
-    s = _orientation(dT, clean)
-    gap = Estimate(s * (noisy.det.mean - dT * clean.det.mean), _weighted_sd(psi_n - dT * psi_c, N) / math.sqrt(n) / f, n)
-    return Eq32Gap(gap, noisy, clean, dT)
-
-
-def dmi_from_counts(counts: np.ndarray) -> DMIEstimate:
-    """DMI of two variables from their ``c x c`` count table, with a delta-method stderr."""
-    N = np.asarray(counts, dtype=float)
-    if N.ndim != 2 or N.shape[0] != N.shape[1] or np.any(N < 0) or not np.all(np.isfinite(N)):
-        raise ValueError(f"counts must be a square table of non-negative numbers, got shape {N.shape}")
-    n = int(N.sum())
-    c = N.shape[0]
-    if n < c:
-        raise ValueError(f"n = {n} samples < c = {c}: det Q_hat = 0 for every sample")
-    Q = N / n
-    sign, _ = np.linalg.slogdet(Q)
-    sd_log = _weighted_sd(np.linalg.inv(Q).T, N) if sign != 0 else None
-    return _dmi_from_table(Q, _weighted_sd(cofactors(Q), N), sd_log, n)
-
-
-def sample_triples(Q12: Any, T: Any, n: int, rng: Any, xp: Any = np, *, leak: float = 0.0,
-                   chunk: int = 1 << 20) -> np.ndarray:
-    """Counts ``N[w1, w2, w3]`` of ``(W1, W2) ~ Q12`` and ``W3 ~ T[W1]`` (``W3`` independent of ``W2`` given ``W1``).
-
-    ``leak > 0`` breaks the premise of Eq. 28: with probability ``leak`` ``W3`` copies ``W2`` instead
-    (the control that a check must detect).
-    """
-    Q = check_joint_table(Q12)
-    Tm = as_transition(T)
-    c = Q.shape[0]
-    if Tm.c != c:
-        raise ValueError(f"T is {Tm.c} x {Tm.c} but the joint table is {c} x {c}")
-    if not 0.0 <= leak <= 1.0:
-        raise ValueError(f"leak must lie in [0, 1], got {leak!r}")
-    cdf = xp.asarray(np.cumsum(Q.ravel()))
-    counts = xp.zeros(c * c * c, dtype=xp.int64)
-    left = int(n)
-    while left:
-        m = min(chunk, left)
-        idx = xp.minimum(xp.searchsorted(cdf, rng.random(m), side="right"), c * c - 1).astype(xp.int64)
-        w1, w2 = idx // c, idx % c
-        w3 = sample_noisy_labels(w1, Tm, rng, xp)
-        if leak > 0:
-            w3 = xp.where(rng.random(m) < leak, w2, w3)
-        counts += xp.bincount((w1 * c + w2) * c + w3, minlength=c**3)
-        left -= m
-    return np.asarray(to_host(counts), dtype=np.int64).reshape(c, c, c)
-
-
 # ---------------------------------------------------------------- the mini-batch L_DMI
 def minibatch_ldmi(outputs: Any, noisy: Any, c: int) -> float:
     """``L_DMI = -log |det Q_hat|`` of one mini-batch (``003`` Eq. 31, as the paper trains with it).
@@ -662,111 +417,53 @@ def minibatch_ldmi(outputs: Any, noisy: Any, c: int) -> float:
     return float(-logabs)
 
 
-@dataclass(frozen=True)
-class BatchBias:
-    """The mini-batch L_DMI estimator at one batch size ``B`` (:func:`ldmi_batch_bias`).
-
-    Attributes
-    ----------
-    batch_size : ``B``
-    factor : exact ``E[det Q_B] / det Q`` (:func:`det_bias_factor`)
-    det_ratio : Monte Carlo mean of ``det Q_B / det Q``
-    absent : share of batches with a label class absent
-    singular : share of batches with ``det Q_B = 0`` (a label absent, or for class predictions a class never
-        predicted or two identical rows): ``L_DMI = +inf`` there
-    ldmi_bias : mean of ``-log|det Q_B| - L_DMI`` over the batches with ``det Q_B != 0`` (``None`` if fewer than 2)
-    n_batches : batches drawn
-    """
-
-    batch_size: int
-    factor: float
-    det_ratio: Estimate
-    absent: Estimate
-    singular: Estimate
-    ldmi_bias: Estimate | None
-    n_batches: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"B": self.batch_size, "exact_det_factor": self.factor, "mc_det_ratio": self.det_ratio.as_dict(),
-                "p_label_class_absent": self.absent.as_dict(), "p_det_zero": self.singular.as_dict(),
-                "ldmi_bias_given_det_nonzero": self.ldmi_bias.as_dict() if self.ldmi_bias is not None else None,
-                "n_batches": self.n_batches}
-
-
-def ldmi_batch_bias(dist: FiniteDistribution, H: Any, T: Any, batch_sizes: Sequence[int], n_batches: int, rng: Any,
-                    xp: Any = np, *, max_draws: int = 1 << 21) -> list[BatchBias]:
-    """Bias of the mini-batch ``L_DMI`` (and of ``det``) against batch size, for a fixed classifier.
-
-    For each ``B``, ``n_batches`` batches of ``B`` i.i.d. ``(x, noisy)`` are drawn (at most ``max_draws``
-    samples at a time); each gives ``Q_B = H^T N_B / B``. ``E[det Q_B]`` has the exact factor
-    :func:`det_bias_factor`. ``E[-log|det Q_B|]`` is ``+inf`` at every finite ``B``, because a label class is
-    absent from a batch with positive probability, so the ``L_DMI`` bias is reported over the batches with
-    ``det Q_B != 0``, next to the probability of ``det Q_B = 0``. (For class predictions ``det Q_B`` counts as 0
-    below ``e^-23 B^-c``: the integer table ``B Q_B`` has ``|det| >= 1`` unless it is singular.)
-
-    A ``B < c`` gives a ``RuntimeWarning`` (``det Q_B = 0`` for every batch, ``L_DMI = +inf``) and a row with
-    ``det_ratio = 0`` and ``absent = singular = 1`` exactly and no ``L_DMI`` bias, never a NaN.
-
-    Raises
-    ------
-    ValueError
-        For a non-positive batch size or a singular population table (``L_DMI = +inf`` already).
-    """
-    Hm = _check_H(H, dist)
-    Tm = as_transition(T)
-    c = dist.c
-    _, Q_hn = exact_tables(dist, Hm, T=Tm)
-    sign0, log0 = np.linalg.slogdet(Q_hn)
-    if sign0 == 0:
-        raise ValueError("the population table Q_{h,noisy} is singular (det T = 0 or a degenerate h): L_DMI = +inf")
-    det0 = float(sign0 * math.exp(log0))
-    hard = bool(np.all((Hm == 0) | (Hm == 1)))  # class predictions: B Q_B is an integer table
-    Hx = xp.asarray(Hm.T.copy())
-    rows: list[BatchBias] = []
-    for B in batch_sizes:
-        B = int(B)
-        if B < 1:
-            raise ValueError(f"batch sizes must be positive, got {B}")
-        if B < c:
-            warnings.warn(f"batch size {B} < c = {c}: every batch table has rank <= {B}, det = 0 and L_DMI = +inf",
-                          RuntimeWarning, stacklevel=2)
-            one, zero = Estimate(1.0, 0.0, n_batches), Estimate(0.0, 0.0, n_batches)
-            rows.append(BatchBias(B, 0.0, zero, one, one, None, n_batches))
-            continue
-        det_acc, abs_acc, sing_acc, log_acc = RunningMoments(), RunningMoments(), RunningMoments(), RunningMoments()
-        per = max(1, max_draws // B)
-        left = int(n_batches)
-        while left:
-            R = min(per, left)
-            cnt = _batch_counts(dist, Tm, R, B, rng, xp)  # (R, n_x, c)
-            Qb = xp.matmul(Hx[None], cnt.astype(float)) / B  # (R, c, c)
-            sign, logabs = xp.linalg.slogdet(Qb)
-            zero = (sign == 0) | (logabs < -c * math.log(B) - 23.0) if hard else (sign == 0)
-            det_acc.update(xp.where(zero, 0.0, sign * xp.exp(logabs)) / det0)
-            abs_acc.update((cnt.sum(axis=1) == 0).any(axis=1).astype(float))
-            sing_acc.update(zero.astype(float))
-            if bool((~zero).any()):
-                log_acc.update(-logabs[~zero] + log0)
-            left -= R
-        rows.append(BatchBias(B, det_bias_factor(B, c), det_acc.estimate(), abs_acc.estimate(), sing_acc.estimate(),
-                              log_acc.estimate() if log_acc.n >= 2 else None, n_batches))
-    return rows
-
-
-def _batch_counts(dist: FiniteDistribution, T: TransitionMatrix, R: int, B: int, rng: Any, xp: Any) -> Any:
-    """Counts ``N[r, x, noisy]`` of ``R`` batches of ``B`` i.i.d. draws, on ``xp``."""
-    c, n_x = dist.c, dist.n_x
-    m = R * B
-    cdf_x = xp.asarray(np.cumsum(dist.px))
-    cdf_y = xp.asarray(np.cumsum(dist.py_x, axis=1))
-    x = xp.minimum(xp.searchsorted(cdf_x, rng.random(m), side="right"), n_x - 1).astype(xp.int64)
-    y = _inverse_cdf_rows(cdf_y, x, rng.random(m), xp)
-    nz = sample_noisy_labels(y, T, rng, xp)
-    r = xp.arange(m, dtype=xp.int64) // B
-    return xp.bincount((r * n_x + x) * c + nz, minlength=R * n_x * c).reshape(R, n_x, c)
-
-
 # ---------------------------------------------------------------- training with L_DMI (settings ii and iii)
+def _ldmi_batch(logits: Any, noisy: Any) -> tuple[Any, Any]:
+    """``(logits, labels)`` checked in one host sync: shapes, finite logits, labels in ``[0, c)``."""
+    xp = namespace_of(logits)
+    logits = xp.asarray(logits)
+    if logits.ndim < 2 or logits.shape[-1] < 2:
+        raise ValueError(f"logits must have shape (..., n, c) with c >= 2, got {logits.shape}")
+    n, c = logits.shape[-2], logits.shape[-1]
+    if n == 0:
+        raise ValueError("the batch is empty (n = 0): L_DMI is undefined")
+    lab = xp.asarray(noisy)
+    if lab.dtype.kind not in "iu":
+        raise ValueError(f"noisy labels must be integers, got dtype {lab.dtype}")
+    try:
+        lab = xp.broadcast_to(lab, logits.shape[:-1]).astype(xp.int64)
+    except ValueError:
+        raise ValueError(f"noisy labels of shape {lab.shape} do not match logits of shape {logits.shape}") from None
+    fin, lo, hi = (int(v) for v in to_host(xp.stack([xp.all(xp.isfinite(logits)).astype(xp.int64), lab.min(), lab.max()])))
+    if not fin:
+        raise ValueError("logits contain NaN or infinite values")
+    if lo < 0 or hi >= c:
+        raise ValueError(f"noisy labels must lie in [0, {c - 1}], got range [{lo}, {hi}]")
+    return logits, lab
+
+
+def _ldmi_core(logits: Any, lab: Any) -> tuple[Any, Any, Any]:
+    """``(L_DMI, dL/dlogits, singular)`` of checked inputs, no host sync (``singular``: a device bool per batch)."""
+    xp = namespace_of(logits)
+    c, n = logits.shape[-1], logits.shape[-2]
+    z = logits - logits.max(axis=-1, keepdims=True)
+    e = xp.exp(z)
+    P = e / e.sum(axis=-1, keepdims=True)
+    Y = xp.eye(c, dtype=P.dtype)[lab]
+    Q = xp.matmul(xp.swapaxes(P, -1, -2), Y) / n
+    sign, logabs = xp.linalg.slogdet(Q)
+    singular = sign == 0
+    # a singular table has no inverse: invert the identity there and report it through ``singular``
+    eye = xp.eye(c, dtype=Q.dtype)
+    inv = xp.linalg.inv(xp.where(singular[..., None, None], eye, Q))  # (*lead, c, c)
+    g = -xp.take_along_axis(inv, xp.broadcast_to(lab[..., None], logits.shape), axis=-2) / n
+    dz = P * (g - (P * g).sum(axis=-1, keepdims=True))
+    return -logabs, dz, singular
+
+
+_SINGULAR = "a batch joint table is singular (a label class absent from the batch?): L_DMI = +inf"
+
+
 def ldmi_loss_and_grad(logits: Any, noisy: Any) -> tuple[Any, Any]:
     """Full-batch ``L_DMI = -log|det(P^T Y / n)|`` and ``dL/dlogits`` for softmax outputs ``P`` (``003`` Eq. 31).
 
@@ -786,268 +483,12 @@ def ldmi_loss_and_grad(logits: Any, noisy: Any) -> tuple[Any, Any]:
     Raises
     ------
     ValueError
-        When a batch table is singular (a label class absent): the gradient does not exist there.
+        For NaN or infinite logits, an empty batch, labels outside ``[0, c)`` or not matching the
+        logits (quoting them), and when a batch table is singular (a label class absent): the
+        gradient does not exist there. Two host syncs.
     """
-    xp = namespace_of(logits)
-    c = logits.shape[-1]
-    n = logits.shape[-2]
-    z = logits - logits.max(axis=-1, keepdims=True)
-    e = xp.exp(z)
-    P = e / e.sum(axis=-1, keepdims=True)
-    lab = xp.broadcast_to(xp.asarray(noisy), logits.shape[:-1]).astype(xp.int64)
-    Y = xp.eye(c, dtype=P.dtype)[lab]
-    Q = xp.matmul(xp.swapaxes(P, -1, -2), Y) / n
-    sign, logabs = xp.linalg.slogdet(Q)
-    if bool(xp.any(sign == 0)):
-        raise ValueError("a batch joint table is singular (a label class absent from the batch?): L_DMI = +inf")
-    inv = xp.linalg.inv(Q)  # (*lead, c, c)
-    g = -xp.take_along_axis(inv, xp.broadcast_to(lab[..., None], logits.shape), axis=-2) / n
-    dz = P * (g - (P * g).sum(axis=-1, keepdims=True))
-    return -logabs, dz
-
-
-def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Params:
-    """Full-batch Adam on ``L_DMI`` of the noisy labels (a copy of ``params`` is trained and returned).
-
-    The model may carry a replica axis (``X`` of shape ``(R, n, dim)``, ``noisy`` ``(R, n)``).
-    """
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
-        raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    p = {k: v.copy() for k, v in params.items()}
-    opt = Optimizer(TrainConfig(epochs=1, lr=lr), p)
-    for _ in range(int(steps)):
-        logits, cache = forward(p, X)
-        _, dz = ldmi_loss_and_grad(logits, noisy)
-        opt.step(p, backward(p, cache, dz))
-    return p
-
-
-def permuted_agreement(pred: Any, labels: Any, c: int) -> float:
-    """``max_pi mean(pi(pred) == labels)`` over permutations ``pi`` of the classes (accuracy up to relabelling)."""
-    import itertools
-
-    xp = namespace_of(pred)
-    conf = np.asarray(to_host(xp.bincount(xp.asarray(pred).astype(xp.int64) * c + xp.asarray(labels).astype(xp.int64),
-                                          minlength=c * c)), dtype=float).reshape(c, c)
-    best = max(sum(conf[a, perm[a]] for a in range(c)) for perm in itertools.permutations(range(c)))
-    return float(best / conf.sum())
-
-
-def _softmax(z: Any) -> Any:
-    xp = namespace_of(z)
-    e = xp.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-@dataclass
-class TrainedEq32:
-    """Eq. 32 for classifiers trained with ``L_DMI`` on noisy labels (settings ii and iii of ``dmi19.notes_question``).
-
-    Attributes
-    ----------
-    train : one :class:`Eq32Gap` per seed, on the training sample the classifier was fitted to
-    fresh : one per seed, on a fresh sample (new inputs, clean labels and class-dependent noise)
-    train_fit : share of training samples whose noisy label is the classifier's argmax, per seed, under the
-        best permutation of the classes (L_DMI cannot tell a classifier from its relabelling)
-    fresh_accuracy : clean accuracy on the fresh sample, per seed, under the best permutation
-    settings : the parameters of the run
-    """
-
-    train: list[Eq32Gap]
-    fresh: list[Eq32Gap]
-    train_fit: np.ndarray
-    fresh_accuracy: np.ndarray
-    settings: dict[str, Any] = field(default_factory=dict)
-
-    @staticmethod
-    def _pool(gaps: list[Eq32Gap]) -> Estimate:
-        """Mean of the per-seed ``D`` with the stderr of that mean from the seeds' own delta-method stderrs."""
-        m = float(np.mean([g.gap.mean for g in gaps]))
-        se = math.sqrt(sum(g.gap.stderr**2 for g in gaps)) / len(gaps)
-        return Estimate(m, se, sum(g.gap.n for g in gaps))
-
-    def train_gap(self) -> Estimate:
-        """Mean ``D`` on the training samples, stderr across seeds (each seed's ``D`` has mean 0 under Eq. 32's premise)."""
-        return seed_summary([g.gap.mean for g in self.train])
-
-    def fresh_gap(self) -> Estimate:
-        """Mean ``D`` on the fresh samples, pooled delta-method stderr."""
-        return self._pool(self.fresh)
-
-
-def trained_eq32(rng: np.random.Generator, *, T: Any, n_seeds: int = 8, n_train: int = 120, n_fresh: int = 20_000,
-                 dim: int = 40, separation: float = 2.0, hidden: Sequence[int] = (), steps: int = 300,
-                 lr: float = 0.05, xp: Any = np) -> TrainedEq32:
-    """Fit classifiers with ``L_DMI`` to noisy training labels and test Eq. 32 on the training and fresh samples.
-
-    Each seed: ``n_train`` inputs from ``c`` Gaussian clusters in ``dim`` dimensions
-    (:func:`simulate.populations.gaussian_clusters`), noisy labels ``~ T[y]``, a linear softmax model
-    (or an MLP with ``hidden`` widths) trained by full-batch Adam on ``L_DMI`` (``steps`` steps), then
-    ``D = det Q_{h,noisy} - det T det Q_{h,Y}`` (:func:`eq32_gap`) on (ii) the training sample and (iii) a
-    fresh sample of ``n_fresh``. All seeds train at once as replicas. ``h`` is the softmax output (the
-    randomized classifier of ``003``).
-    """
-    Tm = as_transition(T)
-    c = Tm.c
-    bases = rng.integers(0, 2**62, size=int(n_seeds))
-    Xs, ys, ns = [], [], []
-    for b in bases:
-        X, y = gaussian_clusters(n_train, c, dim, np.random.default_rng([int(b), 0]), separation)
-        Xs.append(X), ys.append(y), ns.append(sample_noisy_labels(y, Tm, np.random.default_rng([int(b), 1])))
-    init = [init_mlp(dim, c, tuple(hidden), np.random.default_rng([int(b), 4])) for b in bases]
-    params = {k: xp.asarray(np.stack([p[k] for p in init])) for k in init[0]}
-    X_dev, n_dev = xp.asarray(np.stack(Xs)), xp.asarray(np.stack(ns))
-    fitted = fit_ldmi(params, X_dev, n_dev, steps, lr)
-    P_train = _softmax(forward(fitted, X_dev)[0])
-    train, fresh, fit, acc = [], [], [], []
-    for s, b in enumerate(bases):  # fresh samples one seed at a time: memory n_fresh x dim
-        y_tr, n_tr = xp.asarray(ys[s]), n_dev[s]
-        train.append(eq32_gap(P_train[s], y_tr, n_tr, Tm, c))
-        fit.append(permuted_agreement(P_train[s].argmax(axis=-1), n_tr, c))
-        X2, y2 = gaussian_clusters(n_fresh, c, dim, np.random.default_rng([int(b), 2]), separation)
-        n2 = sample_noisy_labels(y2, Tm, np.random.default_rng([int(b), 3]))
-        P2 = _softmax(forward({k: v[s] for k, v in fitted.items()}, xp.asarray(X2))[0])
-        fresh.append(eq32_gap(P2, xp.asarray(y2), xp.asarray(n2), Tm, c))
-        acc.append(permuted_agreement(P2.argmax(axis=-1), xp.asarray(y2), c))
-    settings = {"c": c, "T": Tm.matrix.tolist(), "det_T": Tm.det, "n_seeds": int(n_seeds), "n_train": n_train,
-                "n_fresh": n_fresh, "dim": dim, "separation": separation, "hidden": list(hidden),
-                "model": "linear softmax" if not hidden else f"ReLU MLP {list(hidden)}",
-                "training": f"full-batch Adam on L_DMI, {steps} steps, lr {lr}"}
-    return TrainedEq32(train, fresh, np.array(fit), np.array(acc), settings)
-
-
-# ---------------------------------------------------------------- L_DMI over a finite hypothesis class
-def deterministic_hypotheses(n_x: int, c: int) -> np.ndarray:
-    """Every deterministic classifier on ``n_x`` inputs: ``(c^n_x, n_x, c)`` one-hot rows, in lexicographic order."""
-    c = _check_classes(c)
-    if isinstance(n_x, bool) or not isinstance(n_x, (int, np.integer)) or n_x < 1 or c**n_x > 1 << 20:
-        raise ValueError(f"need 1 <= n_x and c^n_x <= 2^20 hypotheses, got n_x = {n_x!r}, c = {c}")
-    labels = np.array(np.unravel_index(np.arange(c**n_x), (c,) * n_x)).T  # (m, n_x)
-    return np.eye(c)[labels]
-
-
-def ldmi_over_hypotheses(dist: FiniteDistribution, hypotheses: Any, T: Any, xp: Any = np) -> tuple[np.ndarray, np.ndarray]:
-    """``L_DMI`` (``003`` Eq. 31) of every hypothesis with clean and with noisy labels, exactly in expectation.
-
-    Parameters
-    ----------
-    hypotheses : (m, n_x, c) rows ``h(x)``
-    T : class-dependent noise
-
-    Returns
-    -------
-    clean, noisy : (m,) host arrays; ``+inf`` where the table is singular (for every ``h`` when ``det T = 0``);
-        a table counts as singular when ``|det|`` is below ``1e-12`` times Hadamard's bound ``prod_a ||Q_a||``
-        (a classifier that never predicts a class, or two classes predicted on the same inputs).
-    """
-    Tm = as_transition(T)
-    Hs = xp.asarray(np.asarray(to_host(hypotheses), dtype=float))
-    if Hs.ndim != 3 or Hs.shape[1:] != (dist.n_x, dist.c):
-        raise ValueError(f"hypotheses must have shape (m, n_x, c) = (m, {dist.n_x}, {dist.c}), got {Hs.shape}")
-    w = Hs * xp.asarray(dist.px)[None, :, None]  # p(x) h_a(x)
-    Qc = xp.matmul(xp.swapaxes(w, 1, 2), xp.asarray(dist.py_x)[None])  # (m, c, c)
-    Qn = xp.matmul(Qc, xp.asarray(Tm.matrix)[None])
-    out = []
-    for Q in (Qc, Qn):
-        sign, logabs = xp.linalg.slogdet(Q)
-        # singular in exact arithmetic is rounding-level here: |det| below 1e-12 of Hadamard's bound prod ||row||
-        rows = xp.sqrt((Q * Q).sum(axis=2))
-        log_bound = xp.where(rows > 0, xp.log(xp.where(rows > 0, rows, 1.0)), -xp.inf).sum(axis=1)
-        singular = (sign == 0) | (logabs < log_bound + math.log(1e-12))
-        v = np.asarray(to_host(-logabs), dtype=float)
-        v[np.asarray(to_host(singular))] = math.inf
-        out.append(v)
-    return out[0], out[1]
-
-
-# ---------------------------------------------------------------- figure data
-def classifier_table(c: int = 3, n_x: int = 41, spacing: float = 2.5) -> np.ndarray:
-    """``Q_{h,Y}`` of the Bayes (argmax) classifier on :func:`line_population`: a reference joint table."""
-    dist, _ = line_population(n_x, c, spacing)
-    H = np.eye(dist.c)[dist.py_x.argmax(axis=1)]
-    return exact_tables(dist, H, T=np.eye(dist.c))[0]
-
-
-def dmi_vs_noise(Q_hy: Any, etas: Sequence[float], *, family: str = "uniform", n_samples: int = 0, rng: Any = None,
-                 xp: Any = np) -> dict[str, np.ndarray]:
-    """DMI and MI of a classifier with the noisy label against the noise rate (figure ``dmi19_dmi_vs_noise``).
-
-    For each ``eta``, ``T = uniform_noise(c, eta)`` (``family="uniform"``) or ``pair_flip(c, eta)`` (``"pair"``)
-    and the noisy table is ``Q_{h,Y} T`` (noise that depends on the class only); Eq. 32's line is
-    ``DMI(h, Y) |det T|``. With ``n_samples > 0`` each point is also estimated from ``n_samples`` draws of
-    ``(h, Y)`` from ``Q_hy`` and a noisy label from ``T[Y]`` (delta-method stderr, ``rng`` on ``xp``).
-
-    Parameters
-    ----------
-    Q_hy : (c, c) joint table of a deterministic classifier's output (rows) and the clean label (columns),
-        e.g. :func:`classifier_table`
-    etas : noise rates in ``[0, 1]``
-
-    Returns
-    -------
-    dict of host arrays (one entry per ``eta``): ``eta``, ``det_T``, ``dmi_noisy`` (exact), ``predicted``
-    (``DMI(h, Y) |det T|``), ``mi_noisy`` (exact), and the scalars ``dmi_clean``, ``mi_clean``; with
-    ``n_samples``: ``dmi_noisy_mc``, ``dmi_noisy_se``.
-    """
-    Q = check_joint_table(Q_hy)
-    c = Q.shape[0]
-    make = {"uniform": uniform_noise, "pair": pair_flip}
-    if family not in make:
-        raise ValueError(f"family must be 'uniform' or 'pair', got {family!r}")
-    if n_samples and rng is None:
-        raise ValueError("n_samples > 0 needs an rng")
-    etas = np.asarray(etas, dtype=float)
-    out: dict[str, Any] = {"eta": etas, "dmi_clean": dmi(Q), "mi_clean": mutual_information(Q)}
-    cols: dict[str, list[float]] = {k: [] for k in ("det_T", "dmi_noisy", "predicted", "mi_noisy",
-                                                    "dmi_noisy_mc", "dmi_noisy_se")}
-    for eta in etas:
-        T = make[family](c, float(eta))
-        Qn = Q @ T.matrix
-        cols["det_T"].append(T.det)
-        cols["dmi_noisy"].append(dmi(Qn))
-        cols["predicted"].append(dmi(Q) * abs(T.det))
-        cols["mi_noisy"].append(mutual_information(Qn))
-        if n_samples:
-            N = sample_triples(Q.T, T, int(n_samples), rng, xp)  # (y, h, noisy)
-            est = dmi_from_counts(N.sum(axis=0))
-            cols["dmi_noisy_mc"].append(est.dmi.mean)
-            cols["dmi_noisy_se"].append(est.dmi.stderr)
-    for k, v in cols.items():
-        if v:
-            out[k] = np.asarray(v)
-    return out
-
-
-def mi_dmi_orders(Q_h: Any, Q_h2: Any, T_end: Any, ts: Sequence[float]) -> dict[str, np.ndarray]:
-    """MI and DMI of two classifiers with the noisy label along ``T(t) = (1 - t) I + t T_end`` (figure ``dmi19_mi_vs_dmi``).
-
-    At ``t = 0`` the labels are clean. Noise depends on the class only, so the noisy tables are
-    ``Q T(t)``. The DMI ratio of the two classifiers stays constant (Eqs. 28, 30) while their MI order can
-    flip (Eq. 26; pass the example of :func:`theory.dmi.mi_reversal_example`).
-
-    Returns
-    -------
-    dict of host arrays over ``t``: ``t``, ``det_T``, ``mi_h``, ``mi_h2``, ``dmi_h``, ``dmi_h2``, and
-    ``mi_flip_t``: the first grid point where the MI order differs from the clean one (``nan`` when none).
-    """
-    Q1, Q2 = check_joint_table(Q_h), check_joint_table(Q_h2)
-    Te = as_transition(T_end)
-    c = Q1.shape[0]
-    if Q2.shape != Q1.shape or Te.c != c:
-        raise ValueError(f"shapes disagree: Q_h {Q1.shape}, Q_h2 {Q2.shape}, T_end {Te.c} x {Te.c}")
-    ts = np.asarray(ts, dtype=float)
-    if np.any((ts < 0) | (ts > 1)):
-        raise ValueError(f"t must lie in [0, 1], got {ts.tolist()}")
-    res: dict[str, list[float]] = {k: [] for k in ("det_T", "mi_h", "mi_h2", "dmi_h", "dmi_h2")}
-    for t in ts:
-        T = (1 - t) * np.eye(c) + t * Te.matrix
-        res["det_T"].append(float(np.linalg.det(T)))
-        res["mi_h"].append(mutual_information(Q1 @ T))
-        res["mi_h2"].append(mutual_information(Q2 @ T))
-        res["dmi_h"].append(dmi(Q1 @ T))
-        res["dmi_h2"].append(dmi(Q2 @ T))
-    out = {"t": ts, **{k: np.asarray(v) for k, v in res.items()}}
-    clean = np.sign(mutual_information(Q1) - mutual_information(Q2))
-    flips = np.flatnonzero(np.sign(out["mi_h"] - out["mi_h2"]) != clean)
-    out["mi_flip_t"] = float(ts[flips[0]]) if flips.size else math.nan
-    return out
+    logits, lab = _ldmi_batch(logits, noisy)
+    loss, dz, singular = _ldmi_core(logits, lab)
+    if bool(singular.any()):
+        raise ValueError(_SINGULAR)
+    return loss, dz

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.backend import namespace_of
+from simulate.backend import namespace_of, to_host
 
 
 def check_margin(alpha: float) -> float:
@@ -28,55 +28,162 @@ def check_margin(alpha: float) -> float:
     return float(alpha)
 
 
-def check_embeddings(E: Any) -> Any:
-    """Raise on a non-2-d array or NaN/infinite entries; return ``E`` as float."""
+MINERS = ("random", "semi-hard", "hard", "batch-hard")
+"""The triplet miners: one random negative per anchor-positive pair, the semi-hard or the hardest negative
+per pair, or batch-hard (farthest positive and closest negative per anchor)."""
+SAMPLINGS = ("balanced", "natural")
+"""Pair sampling: half positive pairs (1:1), or pairs uniform over the batch (positives at their natural rate)."""
+EVAL_CHUNK = 128  # row block of evaluation products (keeps OpenBLAS single-threaded, see models.logits_of)
+
+
+def check_embeddings(E: Any, *, batched: bool = False) -> Any:
+    """Raise on a wrong shape or NaN/infinite entries; return ``E`` as float.
+
+    Shape (B, d) with B >= 2, or with ``batched`` (..., B, d): leading replica axes allowed.
+    """
     xp = namespace_of(E)
     E = xp.asarray(E, dtype=float)
-    if E.ndim != 2 or E.shape[0] < 2:
-        raise ValueError(f"embeddings must have shape (B, d) with B >= 2, got {E.shape}")
+    if (E.ndim != 2 and not (batched and E.ndim > 2)) or E.shape[-2] < 2:
+        raise ValueError(f"embeddings must have shape {'(..., B, d)' if batched else '(B, d)'} with B >= 2, "
+                         f"got {E.shape}")
     if not bool(xp.all(xp.isfinite(E))):
         raise ValueError("embeddings contain NaN or infinite values")
     return E
 
 
 def normalize(E: Any) -> Any:
-    """Rows scaled to unit L2 norm; a zero row raises (its direction is undefined)."""
-    E = check_embeddings(E)
-    xp = namespace_of(E)
-    n = xp.sqrt((E * E).sum(axis=1, keepdims=True))
-    if bool(xp.any(n == 0)):
-        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(n[:, 0]))})")
-    return E / n
+    """Rows scaled to unit L2 norm; a zero row raises (its direction is undefined).
 
-
-def pairwise_distances(E: Any) -> Any:
-    """Euclidean distance matrix ``D[i, j] = ||E_i - E_j||``, shape (B, B), one matrix product.
-
-    ``||a||^2 + ||b||^2 - 2 a.b`` can fall a few ulps below 0 for nearly equal rows; those
-    rounding residues are set to 0 before the square root (the diagonal is exactly 0).
+    Each row is divided by its largest absolute entry before the norm is taken, so rows of
+    ``1e200`` (whose squares overflow) or ``1e-200`` (whose squares underflow) normalise right.
     """
     E = check_embeddings(E)
     xp = namespace_of(E)
-    sq = (E * E).sum(axis=1)
-    G = E @ E.T
-    D2 = sq[:, None] + sq[None, :] - 2.0 * G
+    big = xp.abs(E).max(axis=1, keepdims=True)
+    if bool(xp.any(big == 0)):
+        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(big[:, 0]))})")
+    S = E / big
+    return S / xp.sqrt((S * S).sum(axis=1, keepdims=True))
+
+
+def squared_distances(E: Any, *, exact: bool = False) -> Any:
+    """``D2[..., i, j] = ||E_i - E_j||^2`` for embeddings ``E`` (..., B, d), leading replica axes allowed.
+
+    By one (batched) matrix product: the rows are centred first (distances do not change), so
+    ``||a||^2 + ||b||^2 - 2 a.b`` does not cancel away points that are close to each other but far
+    from the origin (``1e-4`` apart at ``1e8``); residues a few ulps below 0 are set to 0 and the
+    diagonal is exactly 0. ``exact=True`` sums the squared differences instead (``B^2 d`` memory, no
+    cancellation at all): for verification code.
+    """
+    E = check_embeddings(E, batched=True)
+    xp = namespace_of(E)
+    if exact:
+        diff = E[..., :, None, :] - E[..., None, :, :]
+        return (diff * diff).sum(axis=-1)
+    E = E - E.mean(axis=-2, keepdims=True)
+    sq = (E * E).sum(axis=-1)
+    D2 = E @ xp.swapaxes(E, -1, -2)
+    D2 *= -2.0
+    D2 += sq[..., :, None]
+    D2 += sq[..., None, :]
     xp.maximum(D2, 0.0, out=D2)  # rounding residues only: D2 >= 0 exactly in real arithmetic
-    idx = xp.arange(E.shape[0])
-    D2[idx, idx] = 0.0
-    return xp.sqrt(D2)
+    idx = xp.arange(E.shape[-2])
+    D2[..., idx, idx] = 0.0
+    return D2
+
+
+def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
+    """Euclidean distance matrix ``D[..., i, j] = ||E_i - E_j||``, shape (..., B, B) (see :func:`squared_distances`)."""
+    return namespace_of(E).sqrt(squared_distances(E, exact=exact))
+
+
+def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
+    """Recall@1: the fraction of points whose nearest *other* point (Euclidean) has the same label.
+
+    Parameters
+    ----------
+    E : array, shape (n, d) or (R, n, d), n >= 2
+        Embeddings (NaN raises); a leading replica axis gives one Recall@1 per replica.
+    y : int array, shape (n,) or (R, n)
+        The labels to score against (the *true* labels of clean test data).
+
+    Returns
+    -------
+    float, or a host array (R,) for stacked replicas.
+
+    Notes
+    -----
+    Ties are broken by the lowest index (``argmin``). Single sets are processed at most ``chunk`` rows
+    at a time, and fewer when needed to keep each product below OpenBLAS's threading threshold
+    (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
+    """
+    E = check_embeddings(E, batched=True)
+    xp = namespace_of(E)
+    y = xp.asarray(y)
+    if y.shape != E.shape[:-1]:
+        raise ValueError(f"labels must have shape {E.shape[:-1]}, got {y.shape}")
+    if E.ndim > 2:
+        D2 = squared_distances(E)
+        i = xp.arange(E.shape[-2])
+        D2[..., i, i] = xp.inf
+        nn = xp.argmin(D2, axis=-1)
+        return np.asarray(to_host((xp.take_along_axis(y, nn, axis=-1) == y).mean(axis=-1)), dtype=float)
+    if xp is np:
+        chunk = max(1, min(chunk, 250_000 // max(1, E.shape[0] * E.shape[1])))
+    sq = (E * E).sum(axis=1)
+    hits = xp.zeros((), dtype=xp.int64)
+    for s in range(0, E.shape[0], chunk):
+        blk = E[s:s + chunk]
+        D2 = (blk * blk).sum(axis=1)[:, None] + sq[None, :] - 2.0 * (blk @ E.T)
+        r = xp.arange(blk.shape[0])
+        D2[r, s + r] = xp.inf
+        nn = xp.argmin(D2, axis=1)
+        hits = hits + (y[nn] == y[s:s + chunk]).sum()  # on the device: one sync at the end
+    return int(hits) / E.shape[0]
+
+
+def check_distances(D: Any, B: int | None = None, what: str = "distances") -> Any:
+    """``D`` as float when it is finite and non-negative (and (B, B) when ``B`` is given); one host sync.
+
+    Raises ``ValueError`` naming the shape, or the NaN/infinite/negative value.
+    """
+    xp = namespace_of(D)
+    D = xp.asarray(D)
+    if D.dtype.kind != "f":
+        D = D.astype(float)
+    if B is not None and D.shape != (B, B):
+        raise ValueError(f"the distance matrix must have shape ({B}, {B}) to match the labels, got {D.shape}")
+    lo, hi = (float(v) for v in to_host(xp.stack([D.min(), D.max()]))) if D.size else (0.0, 0.0)
+    if not (math.isfinite(lo) and math.isfinite(hi)):  # min/max propagate NaN
+        raise ValueError(f"the {what} contain NaN or infinite values (min {lo!r}, max {hi!r})")
+    if lo < 0:
+        raise ValueError(f"{what} must be non-negative, got a minimum of {lo!r}")
+    return D
 
 
 def margin_loss(D: Any, same: Any, alpha: float, beta: float) -> Any:
-    """``[alpha + s (D - beta)]_+``, ``s = +1`` where ``same`` else ``-1`` (elementwise)."""
+    """``[alpha + s (D - beta)]_+``, ``s = +1`` where ``same`` else ``-1`` (elementwise).
+
+    NaN, infinite or negative distances raise (a NaN would otherwise pass through as a loss).
+    """
     alpha = check_margin(alpha)
+    if not (isinstance(beta, (int, float, np.floating)) and math.isfinite(float(beta))):
+        raise ValueError(f"beta must be a finite number, got {beta!r}")
+    D = check_distances(D)
     xp = namespace_of(D)
-    s = xp.where(xp.asarray(same, dtype=bool), 1.0, -1.0)
+    same = xp.asarray(same, dtype=bool)
+    if same.shape != D.shape:
+        raise ValueError(f"same must have the shape of D {D.shape}, got {same.shape}")
+    s = xp.where(same, 1.0, -1.0)
     return xp.maximum(alpha + s * (D - beta), 0.0)
 
 
 def triplet_loss(d_ap: Any, d_an: Any, alpha: float) -> Any:
-    """``[D_ap - D_an + alpha]_+`` (elementwise)."""
+    """``[D_ap - D_an + alpha]_+`` (elementwise); NaN, infinite or negative distances raise."""
     alpha = check_margin(alpha)
+    d_ap, d_an = check_distances(d_ap), check_distances(d_an)
+    if d_ap.shape != d_an.shape:
+        raise ValueError(f"d_ap and d_an must have one shape, got {d_ap.shape} and {d_an.shape}")
     xp = namespace_of(d_ap)
     return xp.maximum(d_ap - d_an + alpha, 0.0)
 
@@ -113,27 +220,97 @@ def all_triplets(labels: Any) -> tuple[Any, Any, Any]:
     return a, p, n
 
 
+def mine(D: Any, labels: Any, miner: str, *, alpha: float | None = None, rng: Any = None) -> tuple[Any, ...]:
+    """The one triplet miner, for stacked batches: ``(r, a, p, n, skipped)``.
+
+    Parameters
+    ----------
+    D : array (R, B, B) of distances (finite, non-negative), or ``None`` for ``miner="random"``
+    labels : int array (R, B)
+    miner : one of :data:`MINERS`
+    alpha : the margin (semi-hard only)
+    rng : a generator of ``labels``' namespace (random only)
+
+    Returns
+    -------
+    r, a, p, n : int arrays (m,)
+        Replica, anchor, positive and negative of each triplet. ``random``, ``hard``: every anchor-positive
+        pair (``a != p``, same label, in ``nonzero`` order) with a negative drawn uniformly among the
+        anchor's, or its closest one (smallest index among ties); ``semi-hard``: the pairs whose closest
+        negative beyond ``D_ap`` lies within the margin, ``D_ap < D_an < D_ap + alpha`` (Schroff et al.
+        2015); ``batch-hard``: per anchor with a positive, the farthest positive and the closest negative
+        (Hermans et al. 2017).
+    skipped : 0-d int array
+        Anchor-positive pairs (anchors, for batch-hard) whose batch has no negative for the anchor (a
+        single-class batch): left out and counted, never silently mined.
+    """
+    xp = namespace_of(labels)
+    if miner not in MINERS:
+        raise ValueError(f"miner must be one of {MINERS}, got {miner!r}")
+    labels = xp.asarray(labels)
+    if labels.ndim != 2 or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be an (R, B) integer array, got shape {labels.shape} dtype {labels.dtype}")
+    R, B = labels.shape
+    if miner != "random" or D is not None:
+        D = xp.asarray(D)
+        if D.shape != (R, B, B):
+            raise ValueError(f"the distance matrices must have shape ({R}, {B}, {B}) to match the labels, got {D.shape}")
+        D = check_distances(D)
+    return _mine(D, labels, miner, alpha, rng)
+
+
+def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tuple[Any, ...]:
+    """:func:`mine` on checked inputs."""
+    xp = namespace_of(labels)
+    R, B = labels.shape
+    same = labels[:, :, None] == labels[:, None, :]
+    pos, neg = same & ~xp.eye(B, dtype=bool), ~same
+    has_neg = neg.any(axis=-1)  # (R, B)
+    if miner == "batch-hard":
+        has_pos = pos.any(axis=-1)
+        r, a = xp.nonzero(has_pos & has_neg)
+        p = xp.argmax(xp.where(pos, D, -xp.inf), axis=-1)[r, a]
+        n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
+        return r, a, p, n, (has_pos & ~has_neg).sum()
+    r, a, p = xp.nonzero(pos & has_neg[:, :, None])
+    skipped = (pos & ~has_neg[:, :, None]).sum()
+    if miner == "hard":
+        n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
+    elif miner == "random":
+        counts = neg.sum(axis=-1)[r, a]
+        # the k-th negative of the anchor, k uniform: through a stable sort (no choice on CuPy, no rejection loop)
+        k = xp.minimum(xp.floor(rng.random(r.shape[0]) * counts).astype(xp.int64), counts - 1)
+        n = xp.argsort(~neg, axis=-1, kind="stable")[r, a, k]  # each row: its negatives first, in index order
+    else:
+        alpha = check_margin(alpha)
+        t = D[r, a, p]
+        n, d = _closest_above(D, neg, r, a, t)
+        keep = (n >= 0) & (d < t + alpha)
+        r, a, p, n = r[keep], a[keep], p[keep], n[keep]
+    return r, a, p, n, skipped
+
+
+def _one(D: Any, labels: Any, miner: str, **kw: Any) -> tuple[Any, Any, Any]:
+    """:func:`mine` for one batch (B, B): the index arrays ``(a, p, n)``; a batch without negatives or
+    positives raises (see :func:`_masks`)."""
+    xp = namespace_of(labels)
+    pos, _ = _masks(labels)
+    if D is not None:
+        D = check_distances(D, pos.shape[0])[None]
+    if miner == "semi-hard":
+        kw["alpha"] = check_margin(kw["alpha"])
+    _, a, p, n, _ = _mine(D, xp.asarray(labels)[None], miner, kw.get("alpha"), kw.get("rng"))
+    return a, p, n
+
+
 def random_negatives(labels: Any, rng: Any) -> tuple[Any, Any, Any]:
     """For every anchor-positive pair, one negative drawn uniformly among the anchor's negatives."""
-    xp = namespace_of(labels)
-    _, neg = _masks(labels)
-    a, p = positive_pairs(labels)
-    counts = neg.sum(axis=1)
-    # the k-th negative of anchor a, k uniform: through cumulative counts (no choice on CuPy)
-    k = xp.floor(rng.random(a.shape[0]) * counts[a]).astype(xp.int64)
-    k = xp.minimum(k, counts[a] - 1)
-    order = xp.argsort(~neg, axis=1, kind="stable")  # each row: its negatives first, in index order
-    n = order[a, k]
-    return a, p, n
+    return _one(None, labels, "random", rng=rng)
 
 
 def hard_negatives(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     """For every anchor-positive pair, the anchor's closest negative (hard negative mining)."""
-    xp = namespace_of(D)
-    _, neg = _masks(labels)
-    a, p = positive_pairs(labels)
-    n_of = xp.argmin(xp.where(neg, D, xp.inf), axis=1)
-    return a, p, n_of[a]
+    return _one(D, labels, "hard")
 
 
 _DENSE_LIMIT = 1 << 20  # elements of one (pairs x B) block of the exact masked minimum
@@ -176,40 +353,29 @@ def semi_hard_negatives(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, An
     xp = namespace_of(D)
     pos, neg = _masks(labels)
     B = pos.shape[0]
-    if D.shape != (B, B):
-        raise ValueError(f"D must have shape ({B}, {B}) to match the labels, got {D.shape}")
-    if D.dtype.kind != "f":
-        D = D.astype(float)
-    dmax, dmin = float(D.max()), float(D.min())
-    if not (math.isfinite(dmax) and math.isfinite(dmin)):  # max/min propagate NaN
-        raise ValueError("the distance matrix contains NaN or infinite values")
-    if dmin < 0:
-        raise ValueError(f"distances must be non-negative, got a minimum of {dmin!r}")
+    D = check_distances(D, B)
+    dmax = float(D.max())
     _, counts = xp.unique(labels, return_counts=True)
     n_pairs = int((counts * (counts - 1)).sum())
     if n_pairs * B <= _DENSE_LIMIT or dmax == 0.0:
-        a, p = xp.nonzero(pos)
-        t = D[a, p]
-        n, d = _closest_above(D, neg, a, t)
-        keep = (n >= 0) & (d < t + alpha)
-        return a[keep], p[keep], n[keep]
+        return _one(D, labels, "semi-hard", alpha=alpha)
     return _semi_hard_sorted(D, pos, neg, dmax, alpha)
 
 
 
-def _closest_above(D: Any, neg: Any, a: Any, t: Any) -> tuple[Any, Any]:
-    """For each pair ``k``: the negative ``n`` of anchor ``a[k]`` with the smallest ``D[a, n] > t[k]``
-    (smallest index among ties) and that distance; ``n = -1`` (distance ``inf``) where there is none.
-    Blocks of rows keep the (pairs x B) mask within ``_DENSE_LIMIT`` elements."""
+def _closest_above(D: Any, neg: Any, r: Any, a: Any, t: Any) -> tuple[Any, Any]:
+    """For each pair ``k``: the negative ``n`` of anchor ``a[k]`` of replica ``r[k]`` (``D``, ``neg`` (R, B, B))
+    with the smallest ``D[r, a, n] > t[k]`` (smallest index among ties) and that distance; ``n = -1``
+    (distance ``inf``) where there is none. Blocks of pairs keep the (pairs x B) mask within ``_DENSE_LIMIT``."""
     xp = namespace_of(D)
-    m, B = int(a.shape[0]), D.shape[0]
+    m, B = int(a.shape[0]), D.shape[-1]
     n_out = xp.full(m, -1, dtype=xp.int64)
     d_out = xp.full(m, xp.inf)
     step = max(1, _DENSE_LIMIT // B)
     for s in range(0, m, step):
-        aa, tt = a[s:s + step], t[s:s + step]
-        rows = D[aa]
-        rows = xp.where(neg[aa] & (rows > tt[:, None]), rows, xp.inf)
+        rr, aa, tt = r[s:s + step], a[s:s + step], t[s:s + step]
+        rows = D[rr, aa]
+        rows = xp.where(neg[rr, aa] & (rows > tt[:, None]), rows, xp.inf)
         k = xp.argmin(rows, axis=1)  # first minimum: the smallest index among ties
         d = xp.take_along_axis(rows, k[:, None], axis=1)[:, 0]
         found = xp.isfinite(d)
@@ -321,7 +487,7 @@ def _semi_hard_sorted(D: Any, pos: Any, neg: Any, dmax: float, alpha: float) -> 
         best_n[i] = -2
     u = xp.nonzero(best_n == -2)[0]
     if u.shape[0]:
-        best_n[u], best_d[u] = _closest_above(D, neg, a[u], Dflat[lo[u] + p[u]])
+        best_n[u], best_d[u] = _closest_above(D[None], neg[None], xp.zeros_like(u), a[u], Dflat[lo[u] + p[u]])
     slow |= ~quick & (best_n >= 0)
     s = xp.nonzero(slow)[0]
     if s.shape[0]:
@@ -332,40 +498,59 @@ def _semi_hard_sorted(D: Any, pos: Any, neg: Any, dmax: float, alpha: float) -> 
 
 def batch_hard(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     """For every anchor with a positive: its farthest positive and closest negative (Hermans et al. 2017)."""
-    xp = namespace_of(D)
-    pos, neg = _masks(labels)
-    has = pos.any(axis=1)
-    a = xp.nonzero(has)[0]
-    p = xp.argmax(xp.where(pos, D, -xp.inf), axis=1)[a]
-    n = xp.argmin(xp.where(neg, D, xp.inf), axis=1)[a]
-    return a, p, n
+    return _one(D, labels, "batch-hard")
 
 
 def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str = "balanced") -> tuple[Any, Any, Any]:
     """Pairs ``(i, j, same)`` of distinct samples by their (observed) labels.
 
-    ``mode="balanced"``: half the pairs positive, half negative (1:1 sampling);
-    ``mode="natural"``: ``i, j`` uniform among distinct samples (positives come at their
-    natural rate, about ``1/C`` for ``C`` balanced classes).
+    ``mode="balanced"``: ``n_pairs // 2`` pairs uniform over the ordered positive pairs (same label,
+    ``i != j``), the rest uniform over the ordered negative pairs (1:1 sampling): an anchor is drawn
+    with probability proportional to its number of partners, then a partner uniformly, without the
+    ``B x B`` masks. ``mode="natural"``: ``i, j`` uniform among distinct samples (positives come at
+    their natural rate, about ``1/C`` for ``C`` balanced classes). Balanced sampling raises for a
+    batch with a single class or no class of two members.
     """
-    if mode not in ("balanced", "natural"):
+    if mode not in SAMPLINGS:
         raise ValueError(f"mode must be 'balanced' or 'natural', got {mode!r}")
     if n_pairs < 1:
         raise ValueError(f"n_pairs must be positive, got {n_pairs!r}")
     xp = namespace_of(labels)
     labels = xp.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
     B = labels.shape[0]
     if mode == "natural":
         i = xp.floor(rng.random(n_pairs) * B).astype(xp.int64)
         j = xp.floor(rng.random(n_pairs) * (B - 1)).astype(xp.int64)
         j = j + (j >= i)  # uniform over the other B - 1 samples
         return i, j, labels[i] == labels[j]
-    pos, neg = _masks(labels)
+    order = xp.argsort(labels, kind="stable")
+    sl = labels[order]
+    change = xp.concatenate([xp.ones(1, dtype=bool), sl[1:] != sl[:-1]])
+    starts = xp.nonzero(change)[0]
+    counts = xp.diff(xp.concatenate([starts, xp.asarray([B])]))
+    g = xp.cumsum(change) - 1
+    start, cnt = starts[g], counts[g]
+    largest = int(cnt.max())  # one sync
+    if largest == B:
+        raise ValueError("the batch has a single class: there are no negatives")
+    if largest < 2:
+        raise ValueError("no class of the batch has two members: there are no positives")
+
+    def anchors(w: Any, m: int) -> Any:
+        cw = xp.cumsum(w.astype(float))
+        k = xp.searchsorted(cw, rng.random(m) * cw[-1], side="right")
+        return xp.minimum(k, B - 1)
+
     n_pos = n_pairs // 2
-    pa, pb = xp.nonzero(pos)
-    na, nb = xp.nonzero(neg)
-    ip = xp.floor(rng.random(n_pos) * pa.shape[0]).astype(xp.int64)
-    ineg = xp.floor(rng.random(n_pairs - n_pos) * na.shape[0]).astype(xp.int64)
-    i = xp.concatenate([pa[ip], na[ineg]])
-    j = xp.concatenate([pb[ip], nb[ineg]])
+    pos = xp.arange(B)
+    a = anchors(cnt - 1, n_pos)
+    u = xp.minimum(xp.floor(rng.random(n_pos) * (cnt[a] - 1)).astype(xp.int64), cnt[a] - 2)
+    b = start[a] + u + (u >= pos[a] - start[a])  # skip the anchor itself
+    an = anchors(B - cnt, n_pairs - n_pos)
+    v = xp.minimum(xp.floor(rng.random(n_pairs - n_pos) * (B - cnt[an])).astype(xp.int64), B - cnt[an] - 1)
+    bn = v + (v >= start[an]) * cnt[an]  # skip the anchor's class block
+    i = order[xp.concatenate([a, an])]
+    j = order[xp.concatenate([b, bn])]
     return i, j, labels[i] == labels[j]

@@ -30,12 +30,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.backend import namespace_of, to_host
-from simulate.embedding import check_embeddings, check_margin, pairwise_distances
+from simulate.backend import check_rng, namespace_of, to_host
+from simulate.embedding import SAMPLINGS, check_embeddings, check_margin, pairwise_distances
 from simulate.estimate import Estimate, RunningMoments
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
 
-SAMPLINGS = ("balanced", "natural")
 TRIPLET_BLOCK = 16  # anchors per block of the exact triplet sum (block x n x n floats)
 
 
@@ -140,6 +139,7 @@ def mc_pair_risk(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, beta: flo
     if n_draws < 4:
         raise ValueError(f"n_draws must be at least 4, got {n_draws!r}")
     E, y, xp = _check_inputs(E, y, T)
+    check_rng(rng, xp)
     n = E.shape[0]
     pos, neg, nat = RunningMoments(), RunningMoments(), RunningMoments()
     left = n_draws
@@ -232,6 +232,7 @@ def mc_triplet_risk(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, n_draw
     if n_draws < 2:
         raise ValueError(f"n_draws must be at least 2, got {n_draws!r}")
     E, y, xp = _check_inputs(E, y, T)
+    check_rng(rng, xp)
     c = T.c
     W = _pattern_weights(c, pattern).ravel()
     wcdf = xp.asarray(np.cumsum(W))
@@ -268,6 +269,7 @@ def mc_pair_noise(c: int, eta: float, n_pairs: int, rng: Any, xp: Any = np, chun
     reconstructed). Conditional proportions: standard error ``sqrt(p (1 - p)/m)`` via the accumulator."""
     if n_pairs < 2:
         raise ValueError(f"n_pairs must be at least 2, got {n_pairs!r}")
+    check_rng(rng, xp)
     T = uniform_noise(c, eta)
     pos, neg = RunningMoments(), RunningMoments()
     left = n_pairs

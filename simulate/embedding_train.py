@@ -23,18 +23,21 @@ The three steps of one update are separate functions, so a caller can fix the mi
 differentiate: :func:`select_terms` (pairs or triplets from :mod:`simulate.embedding`'s samplers
 and miners), :func:`terms_loss_grad` (mean loss and ``dLoss/dE``), :func:`loss_and_grads`
 (through the normalisation and the network). :func:`train_embedding` loops over mini-batches
-with Adam or SGD (:class:`simulate.training.Optimizer`); :func:`embed` and :func:`recall_at_1`
-evaluate.
+with Adam or SGD (:class:`simulate.training.Optimizer`); :func:`embed` and
+:func:`simulate.embedding.recall_at_1` evaluate. The le19 studies are in :mod:`simulate.le19_studies`.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
-from simulate.backend import namespace_of, to_host
+from simulate.backend import draws_for, namespace_of, to_host
 from simulate.embedding import (
+    EVAL_CHUNK,
+    MINERS,
+    SAMPLINGS,
     batch_hard,
     check_embeddings,
     check_margin,
@@ -48,10 +51,7 @@ from simulate.models import Params, backward, forward, init_mlp, n_layers
 from simulate.training import Optimizer, TrainConfig, copy_params
 
 LOSSES = ("margin", "triplet")
-MINERS = ("random", "semi-hard", "hard", "batch-hard")
-SAMPLINGS = ("balanced", "natural")
 MODELS = ("linear", "mlp")
-EVAL_CHUNK = 128  # row block of evaluation products (keeps OpenBLAS single-threaded, see models.logits_of)
 Record = Callable[[int, Params], dict[str, float]]
 
 
@@ -161,41 +161,6 @@ def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_C
     return _normalise_rows(Z)[0] if normalize else Z
 
 
-def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> float:
-    """Recall@1: the fraction of points whose nearest *other* point (Euclidean) has the same label.
-
-    Parameters
-    ----------
-    E : array, shape (n, d), n >= 2
-        Embeddings (NaN raises).
-    y : int array, shape (n,)
-        The labels to score against (the *true* labels of clean test data).
-
-    Notes
-    -----
-    Ties are broken by the lowest index (``argmin``). Rows are processed at most ``chunk`` at a time,
-    and fewer when needed to keep each product below OpenBLAS's threading threshold
-    (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
-    """
-    E = check_embeddings(E)
-    xp = namespace_of(E)
-    if xp is np:
-        chunk = max(1, min(chunk, 250_000 // max(1, E.shape[0] * E.shape[1])))
-    y = xp.asarray(y)
-    if y.shape != (E.shape[0],):
-        raise ValueError(f"labels must have shape ({E.shape[0]},), got {y.shape}")
-    sq = (E * E).sum(axis=1)
-    hits = 0
-    for s in range(0, E.shape[0], chunk):
-        blk = E[s:s + chunk]
-        D2 = (blk * blk).sum(axis=1)[:, None] + sq[None, :] - 2.0 * (blk @ E.T)
-        r = xp.arange(blk.shape[0])
-        D2[r, s + r] = xp.inf
-        nn = xp.argmin(D2, axis=1)
-        hits += int((y[nn] == y[s:s + chunk]).sum())
-    return hits / E.shape[0]
-
-
 # ---------------------------------------------------------------- terms, loss and gradients
 def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "random",
                  sampling: str = "balanced", n_pairs: int | None = None, rng: Any = None,
@@ -235,10 +200,7 @@ def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "
     if loss == "margin":
         _check_choice("sampling", sampling, SAMPLINGS)
         m = E.shape[0] if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
-        if sampling == "balanced":
-            i, j, same = balanced_pairs(labels, m, rng)
-        else:
-            i, j, same = sample_pairs(labels, m, rng, mode="natural")
+        i, j, same = sample_pairs(labels, m, rng, mode=sampling)
         return Terms("margin", (i, j), same)
     _check_choice("miner", miner, MINERS)
     if miner == "random":
@@ -250,53 +212,6 @@ def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "
     if miner == "hard":
         return Terms("triplet", hard_negatives(D, labels))
     return Terms("triplet", batch_hard(D, labels))
-
-
-def balanced_pairs(labels: Any, n_pairs: int, rng: Any) -> tuple[Any, Any, Any]:
-    """Balanced pairs ``(i, j, same)``: the distribution of ``sample_pairs(labels, n_pairs, rng, "balanced")``
-    (:mod:`simulate.embedding`) without its ``B x B`` masks.
-
-    ``n_pairs // 2`` pairs uniform over the ordered positive pairs (same label, ``i != j``), the rest
-    uniform over the ordered negative pairs: an anchor is drawn with probability proportional to its
-    number of partners, then a partner uniformly. About three times faster for batches of 128, which
-    matters because training loops are dominated by per-step overhead. Raises like ``sample_pairs``
-    for a batch with a single class or no class of two members.
-    """
-    if n_pairs < 1:
-        raise ValueError(f"n_pairs must be positive, got {n_pairs!r}")
-    xp = namespace_of(labels)
-    labels = xp.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
-    B = labels.shape[0]
-    order = xp.argsort(labels, kind="stable")
-    sl = labels[order]
-    change = xp.concatenate([xp.ones(1, dtype=bool), sl[1:] != sl[:-1]])
-    starts = xp.nonzero(change)[0]
-    counts = xp.diff(xp.concatenate([starts, xp.asarray([B])]))
-    g = xp.cumsum(change) - 1
-    start, cnt = starts[g], counts[g]
-    if int(cnt.max()) == B:
-        raise ValueError("the batch has a single class: there are no negatives")
-    if int(cnt.max()) < 2:
-        raise ValueError("no class of the batch has two members: there are no positives")
-
-    def anchors(w: Any, m: int) -> Any:
-        cw = xp.cumsum(w.astype(float))
-        k = xp.searchsorted(cw, rng.random(m) * cw[-1], side="right")
-        return xp.minimum(k, B - 1)
-
-    n_pos = n_pairs // 2
-    pos = xp.arange(B)
-    a = anchors(cnt - 1, n_pos)
-    u = xp.minimum(xp.floor(rng.random(n_pos) * (cnt[a] - 1)).astype(xp.int64), cnt[a] - 2)
-    b = start[a] + u + (u >= pos[a] - start[a])  # skip the anchor itself
-    an = anchors(B - cnt, n_pairs - n_pos)
-    v = xp.minimum(xp.floor(rng.random(n_pairs - n_pos) * (B - cnt[an])).astype(xp.int64), B - cnt[an] - 1)
-    bn = v + (v >= start[an]) * cnt[an]  # skip the anchor's class block
-    i = order[xp.concatenate([a, an])]
-    j = order[xp.concatenate([b, bn])]
-    return i, j, labels[i] == labels[j]
 
 
 def _pair_dist(E: Any, i: Any, j: Any) -> tuple[Any, Any]:
@@ -513,8 +428,9 @@ def train_embedding(
                 hist.setdefault(k, []).append(float(v))
 
     log(0, {"skipped": 0})
+    draws = draws_for(rng, xp)
     for epoch in range(1, epochs + 1):
-        order = xp.asarray(rng.permutation(n))
+        order = xp.asarray(rng.permutation(n))  # host draws (rng is a NumPy Generator), one upload
         tot = {"loss": 0.0, "active": 0.0, "in_band": 0.0}
         used = skipped = 0
         for s in range(0, n, batch_size):
@@ -531,7 +447,7 @@ def train_embedding(
             fwd = forward(p, Xb)
             Eb = _normalise_rows(fwd[0])[0] if normalize else check_embeddings(fwd[0])
             terms = select_terms(Eb, yb, loss=loss, alpha=alpha, miner=miner, sampling=sampling,
-                                 n_pairs=n_pairs, rng=rng)
+                                 n_pairs=n_pairs, rng=draws)
             value, grads, stats = _loss_and_grads(p, fwd, terms, alpha=alpha, beta=beta, normalize=normalize)
             opt.step(p, grads)
             used += 1
@@ -543,344 +459,3 @@ def train_embedding(
     history["epoch"] = history["epoch"].astype(int)
     history["normalize"] = bool(normalize)
     return p, history
-
-
-# ---------------------------------------------------------------- many networks at once (margin loss)
-def _batched_pairs(yb: Any, m: int, rngs: Sequence[Any], modes: Sequence[str]) -> tuple[Any, Any, Any]:
-    """Pairs for every replica at once: row ``r`` has the distribution of ``balanced_pairs(yb[r], m, rngs[r])``
-    (``modes[r] == "balanced"``) or ``sample_pairs(yb[r], m, rngs[r], "natural")``, drawing the same uniforms
-    from ``rngs[r]`` in the same order (so a replica reproduces a single :func:`train_embedding` run).
-    ``yb`` (R, B) must give every balanced row two classes and a class with two members."""
-    xp = namespace_of(yb)
-    R, B = yb.shape
-    n_pos = m // 2
-    order = xp.argsort(yb, axis=1, kind="stable")
-    sl = xp.take_along_axis(yb, order, axis=1)
-    ar = xp.arange(B)
-    change = xp.concatenate([xp.ones((R, 1), dtype=bool), sl[:, 1:] != sl[:, :-1]], axis=1)
-    start = xp.maximum.accumulate(xp.where(change, ar, 0), axis=1)
-    cpos = xp.where(change, ar, B)
-    smin = xp.minimum.accumulate(cpos[:, ::-1], axis=1)[:, ::-1]
-    cnt = xp.concatenate([smin[:, 1:], xp.full((R, 1), B)], axis=1) - start
-    bal = np.asarray([md == "balanced" for md in modes])
-    # the uniforms, replica by replica, in the order the single-run samplers draw them
-    U = np.zeros((4, R, m))
-    for r, rng in enumerate(rngs):
-        if bal[r]:
-            U[0, r, :n_pos] = rng.random(n_pos)
-            U[1, r, :n_pos] = rng.random(n_pos)
-            U[2, r, :m - n_pos] = rng.random(m - n_pos)
-            U[3, r, :m - n_pos] = rng.random(m - n_pos)
-        else:
-            U[0, r] = rng.random(m)
-            U[1, r] = rng.random(m)
-    U = xp.asarray(U)
-    rows = xp.arange(R)[:, None]
-
-    def anchors(w: Any, u: Any) -> Any:
-        cw = xp.cumsum(w.astype(float), axis=1)
-        tot = cw[:, -1]
-        off = xp.concatenate([xp.zeros(1), xp.cumsum(tot)[:-1]])
-        flat = (cw + off[:, None]).ravel()
-        k = xp.searchsorted(flat, (u * tot[:, None] + off[:, None]).ravel(), side="right").reshape(u.shape) - rows * B
-        return xp.clip(k, 0, B - 1)
-
-    a = anchors(cnt - 1, U[0, :, :n_pos])
-    ca, sa = cnt[rows, a], start[rows, a]
-    u = xp.minimum(xp.floor(U[1, :, :n_pos] * (ca - 1)).astype(xp.int64), ca - 2)
-    b = sa + u + (u >= a - sa)
-    an = anchors(B - cnt, U[2, :, :m - n_pos])
-    cn, sn = cnt[rows, an], start[rows, an]
-    v = xp.minimum(xp.floor(U[3, :, :m - n_pos] * (B - cn)).astype(xp.int64), B - cn - 1)
-    bn = v + (v >= sn) * cn
-    i_bal = order[rows, xp.concatenate([a, an], axis=1)]
-    j_bal = order[rows, xp.concatenate([b, bn], axis=1)]
-    i_nat = xp.floor(U[0] * B).astype(xp.int64)
-    j_nat = xp.floor(U[1] * (B - 1)).astype(xp.int64)
-    j_nat = j_nat + (j_nat >= i_nat)
-    bal_x = xp.asarray(bal)[:, None]
-    i = xp.where(bal_x, i_bal, i_nat)
-    j = xp.where(bal_x, j_bal, j_nat)
-    same = yb[rows, i] == yb[rows, j]
-    return i, j, same
-
-
-def train_embeddings(
-    Xs: Sequence[Any],
-    ys: Sequence[Any],
-    params_list: Sequence[Params],
-    rngs: Sequence[np.random.Generator],
-    *,
-    alpha: float | Sequence[float] = 0.2,
-    beta: float | Sequence[float] = 1.0,
-    sampling: str | Sequence[str] = "balanced",
-    normalize: bool = True,
-    batch_size: int = 64,
-    n_pairs: int | None = None,
-    epochs: int = 10,
-    lr: float = 0.01,
-    optimizer: str = "adam",
-) -> tuple[list[Params], dict[str, Any]]:
-    """Train ``R`` networks on the margin loss at once: replica ``r`` is :func:`train_embedding` on
-    ``(Xs[r], ys[r])`` from ``params_list[r]`` with ``rng = rngs[r]`` (``loss="margin"``), to rounding.
-
-    The replicas share nothing but the loop: their parameters are stacked on a leading axis
-    (:mod:`simulate.models` runs them in one batched product), every replica has its own batch order
-    and pairs from its own generator, and its own ``alpha``, ``beta`` and ``sampling`` when sequences
-    are given. A replica whose batch has a single class or no positive pair skips that step (its
-    parameters and optimiser state stay as they are, and the step is counted in ``history["skipped"]``),
-    as in :func:`train_embedding`. Per-step overhead is paid once for all replicas, which is what makes
-    the le19 training studies fast on a CPU.
-
-    Parameters
-    ----------
-    Xs, ys : sequences of R arrays, shapes (n, dim_in) and (n,)
-        Inputs and observed labels; every replica has the same ``n``.
-    params_list : sequence of R parameter dicts of one architecture
-    rngs : sequence of R numpy Generators
-
-    Returns
-    -------
-    params : list of R dicts
-    history : dict
-        ``loss`` (epochs + 1, R) mean batch loss per epoch (NaN in row 0), ``skipped`` (epochs + 1, R).
-    """
-    R = len(params_list)
-    if not (len(Xs) == len(ys) == len(rngs) == R) or R < 1:
-        raise ValueError(f"need one X, y, params and rng per replica, got {len(Xs)}, {len(ys)}, {R}, {len(rngs)}")
-    alphas = np.broadcast_to(np.asarray(alpha, dtype=float), (R,)).copy()
-    betas = np.broadcast_to(np.asarray(beta, dtype=float), (R,)).copy()
-    modes = [sampling] * R if isinstance(sampling, str) else list(sampling)
-    for a in alphas:
-        check_margin(float(a))
-    if not np.all(np.isfinite(betas)):
-        raise ValueError(f"beta must be finite, got {betas}")
-    if len(modes) != R:
-        raise ValueError(f"need one sampling mode per replica, got {len(modes)} for {R}")
-    for md in modes:
-        _check_choice("sampling", md, SAMPLINGS)
-    _check_choice("optimizer", optimizer, ("adam", "sgd"))
-    batch_size = _check_int("batch_size", batch_size, 2)
-    xp = namespace_of(params_list[0]["W0"])
-    X = xp.stack([xp.asarray(x, dtype=float) for x in Xs])
-    y = xp.stack([xp.asarray(v) for v in ys])
-    if X.ndim != 3 or y.shape != X.shape[:2] or y.dtype.kind not in "iu":
-        raise ValueError(f"Xs must be (n, dim_in) arrays of one shape and ys integer (n,), got {X.shape} {y.shape}")
-    if not bool(xp.all(xp.isfinite(X))):
-        raise ValueError("X contains NaN or infinite values")
-    for r in range(R):
-        cts = np.bincount(to_host(y[r]))
-        if int((cts > 0).sum()) < 2 or int(cts.max()) < 2:
-            raise ValueError(f"replica {r}: y_observed needs two classes and a class with two members")
-    keys = list(params_list[0])
-    P = {k: xp.stack([xp.asarray(p[k], dtype=float) for p in params_list]) for k in keys}
-    n_layers(P)
-    n = X.shape[1]
-    n_lab = int(y.max()) + 1
-    m = batch_size if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
-    b1, b2, eps = 0.9, 0.999, 1e-8
-    mom = {k: xp.zeros_like(v) for k, v in P.items()}
-    vel = {k: xp.zeros_like(v) for k, v in P.items()}
-    t = np.zeros(R)
-    A = xp.asarray(alphas)[:, None]
-    Bt = xp.asarray(betas)[:, None]
-    rows = xp.arange(R)[:, None]
-    loss_hist = [np.full(R, np.nan)]
-    skip_hist = [np.zeros(R)]
-    for epoch in range(1, epochs + 1):
-        orders = xp.asarray(np.stack([rng.permutation(n) for rng in rngs]))
-        tot, used, skipped = np.zeros(R), np.zeros(R), np.zeros(R)
-        for s in range(0, n, batch_size):
-            idx = orders[:, s:s + batch_size]
-            bsz = idx.shape[1]
-            if bsz < 2:
-                skipped += 1
-                continue
-            yb = y[rows, idx]
-            cts = xp.bincount((yb + rows * n_lab).ravel(), minlength=R * n_lab).reshape(R, n_lab)
-            ok = to_host(((cts > 0).sum(axis=1) >= 2) & (cts.max(axis=1) >= 2))
-            skipped += ~ok
-            if not ok.any():
-                continue
-            live = [r for r in range(R) if ok[r]]
-            Xb = X[rows, idx]
-            Z, cache = forward(P, Xb)
-            if not bool(xp.all(xp.isfinite(Z))):
-                raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
-            if normalize:
-                E, norms = _normalise_rows(Z)
-            else:
-                E = Z
-            if len(live) == R:
-                I, J, same = _batched_pairs(yb, m, rngs, modes)
-            else:
-                I = xp.zeros((R, m), dtype=xp.int64)
-                J = xp.zeros((R, m), dtype=xp.int64)
-                same = xp.zeros((R, m), dtype=bool)
-                li = xp.asarray(live)
-                Il, Jl, Sl = _batched_pairs(yb[li], m, [rngs[r] for r in live], [modes[r] for r in live])
-                I[li], J[li], same[li] = Il, Jl, Sl
-            diff = E[rows, I] - E[rows, J]
-            d = xp.sqrt((diff * diff).sum(axis=2))
-            unit = diff / xp.where(d > 0, d, 1.0)[..., None]
-            sg = xp.where(same, 1.0, -1.0)
-            h = A + sg * (d - Bt)
-            act = h > 0
-            okx = xp.asarray(ok)
-            tot += np.where(ok, to_host(xp.where(act, h, 0.0).sum(axis=1)) / m, 0.0)
-            used += ok
-            g = (xp.where(act, sg, 0.0) / m * okx[:, None])[..., None] * unit  # (R, m, d_out)
-            dout = E.shape[2]
-            base = (rows * bsz)
-            flat = xp.concatenate([(base + I), (base + J)], axis=1)[..., None] * dout + xp.arange(dout)
-            gE = xp.bincount(flat.ravel(), weights=xp.concatenate([g, -g], axis=1).ravel(),
-                             minlength=R * bsz * dout).reshape(R, bsz, dout)
-            gZ = (gE - E * (E * gE).sum(axis=2, keepdims=True)) / norms if normalize else gE
-            grads = backward(P, cache, gZ)
-            t += ok
-            if ok.all() and optimizer == "adam":  # the usual case: no masking, in place
-                c1 = lr / (1 - b1 ** t[0]) if np.all(t == t[0]) else None
-                for k, gk in grads.items():
-                    mom[k] *= b1
-                    mom[k] += (1 - b1) * gk
-                    vel[k] *= b2
-                    vel[k] += (1 - b2) * (gk * gk)
-                    if c1 is not None:
-                        P[k] -= c1 * mom[k] / (xp.sqrt(vel[k] / (1 - b2 ** t[0])) + eps)
-                    else:
-                        tt = xp.asarray(t).reshape((R,) + (1,) * (gk.ndim - 1))
-                        P[k] -= (lr / (1 - b1**tt)) * mom[k] / (xp.sqrt(vel[k] / (1 - b2**tt)) + eps)
-                continue
-            for k, gk in grads.items():
-                mask = okx.reshape((R,) + (1,) * (gk.ndim - 1))
-                if optimizer == "sgd":
-                    P[k] -= lr * gk * mask
-                    continue
-                mom[k] = xp.where(mask, b1 * mom[k] + (1 - b1) * gk, mom[k])
-                vel[k] = xp.where(mask, b2 * vel[k] + (1 - b2) * gk * gk, vel[k])
-                tt = xp.asarray(np.maximum(t, 1)).reshape(mask.shape)
-                step = (lr / (1 - b1**tt)) * mom[k] / (xp.sqrt(vel[k] / (1 - b2**tt)) + eps)
-                P[k] -= xp.where(mask, step, 0.0)
-        loss_hist.append(np.where(used > 0, tot / np.maximum(used, 1), np.nan))
-        skip_hist.append(skipped)
-    out = [{k: v[r].copy() for k, v in P.items()} for r in range(R)]
-    return out, {"loss": np.stack(loss_hist), "skipped": np.stack(skip_hist), "epoch": np.arange(epochs + 1)}
-
-
-# ---------------------------------------------------------------- noisy-label experiments
-@dataclass(frozen=True)
-class EmbeddingTask:
-    """Gaussian class clusters with nuisance dimensions: the data of the le19 training studies.
-
-    ``c`` unit Gaussian clusters with means ``separation * e_k`` in ``c`` signal dimensions
-    (:func:`simulate.populations.gaussian_clusters`), plus ``nuisance`` dimensions of pure noise with
-    standard deviation ``nuisance_scale`` (so that an untrained network's Recall@1 is low and the
-    embedding must be learned). Balanced classes up to one.
-    """
-
-    c: int = 8
-    n_train: int = 1500
-    n_test: int = 500
-    separation: float = 3.0
-    nuisance: int = 8
-    nuisance_scale: float = 2.0
-
-    def sample(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``(X, y, X_test, y_test)``, true labels, on the host."""
-        from simulate.populations import gaussian_clusters
-
-        out = []
-        for n in (self.n_train, self.n_test):
-            X, y = gaussian_clusters(n, self.c, self.c, rng, separation=self.separation)
-            out += [np.hstack([X, self.nuisance_scale * rng.standard_normal((n, self.nuisance))]), y]
-        return out[0], out[1], out[2], out[3]
-
-
-@dataclass
-class NoisyRecall:
-    """Recall@1 on clean test data after training on noisy labels.
-
-    Attributes
-    ----------
-    recall : array, shape (n_variants, n_etas, n_seeds)
-    in_band : array, shape (n_variants, n_seeds)
-        Fraction of training pairs (first 200 points) with ``|D - beta| <= alpha`` at initialisation.
-    etas, variants : what was run
-    """
-
-    recall: np.ndarray
-    in_band: np.ndarray
-    etas: list[float]
-    variants: list[dict[str, Any]]
-
-
-def noisy_recall(task: EmbeddingTask, etas: Sequence[float], variants: Sequence[dict[str, Any]],
-                 rngs: Sequence[np.random.Generator], *, progress: Callable[[str], None] | None = None,
-                 **train_kw: Any) -> NoisyRecall:
-    """Train one network per (seed, noise rate, variant) on uniformly noised labels; Recall@1 on clean test data.
-
-    Le & Odobez 2019 (reconstructed): the sampling and initialisation studies, margin loss. For each
-    seed generator the data, the noise (the same uniforms for every ``eta``, so noise rates are
-    coupled), the initial weights and the batch/pair order are drawn once and shared by every
-    variant: the variants are compared *paired*. A variant is a dict that overrides ``train_kw``:
-    ``sampling``, ``alpha``, ``beta`` (per network) or ``init_offset``, ``init_scale`` (the
-    initialisation). Every network is trained in one :func:`train_embeddings` loop; each equals a
-    single :func:`train_embedding` run with the same generators.
-
-    ``train_kw``: ``alpha``, ``beta``, ``sampling``, ``epochs``, ``lr``, ``batch_size``, ``n_pairs``,
-    ``optimizer``, ``normalize``, and the network's ``model``, ``dim_out``, ``hidden``.
-    """
-    from simulate.embedding import pairwise_distances
-    from simulate.noise import sample_noisy_labels, uniform_noise
-
-    etas, variants = [float(e) for e in etas], [dict(v) for v in variants]
-    if train_kw.get("loss", "margin") != "margin":
-        raise ValueError(f"noisy_recall trains the margin loss, got loss={train_kw['loss']!r}")
-    net_keys = ("model", "dim_out", "hidden", "init_scale", "init_offset")
-    per_keys = ("alpha", "beta", "sampling")
-    shared = {k: v for k, v in train_kw.items() if k not in net_keys + per_keys + ("loss",)}
-    normalize = shared.get("normalize", True)
-    S, V, H = len(rngs), len(variants), len(etas)
-    band = np.zeros((V, S))
-    Xs, ys, ps, rs, cfg, tests, where = [], [], [], [], [], [], []
-    for s, rng in enumerate(rngs):
-        X, y, Xt, yt = task.sample(rng)
-        tests.append((Xt, yt))
-        noise_seed, weight_seed, train_seed = (int(v) for v in rng.integers(0, 2**63 - 1, 3))
-        inits = []
-        for v, var in enumerate(variants):
-            kw = {**train_kw, **var}
-            p0 = init_embedding(X.shape[1], kw.get("dim_out", 8), np.random.default_rng(weight_seed),
-                                model=kw.get("model", "mlp"), hidden=kw.get("hidden", 32),
-                                init_scale=kw.get("init_scale", 1.0), init_offset=kw.get("init_offset", 0.0))
-            inits.append(p0)
-            E0 = embed(p0, X[:200], normalize=normalize)
-            Dm = pairwise_distances(E0)[np.triu_indices(E0.shape[0], 1)]
-            band[v, s] = float(np.mean(np.abs(Dm - kw.get("beta", 1.0)) <= kw.get("alpha", 0.2)))
-        for e, eta in enumerate(etas):
-            y_obs = sample_noisy_labels(y, uniform_noise(task.c, eta), np.random.default_rng(noise_seed))
-            for v, var in enumerate(variants):
-                kw = {**train_kw, **var}
-                Xs.append(X)
-                ys.append(y_obs)
-                ps.append(inits[v])
-                rs.append(np.random.default_rng(train_seed))
-                cfg.append((kw.get("alpha", 0.2), kw.get("beta", 1.0), kw.get("sampling", "balanced")))
-                where.append((v, e, s))
-    if progress is not None:
-        progress(f"training {len(ps)} networks at once")
-    trained, _ = train_embeddings(Xs, ys, ps, rs, alpha=[c[0] for c in cfg], beta=[c[1] for c in cfg],
-                                  sampling=[c[2] for c in cfg], **shared)
-    R = np.zeros((V, H, S))
-    for p, (v, e, s) in zip(trained, where):
-        Xt, yt = tests[s]
-        R[v, e, s] = recall_at_1(embed(p, Xt, normalize=normalize), yt)
-    return NoisyRecall(R, band, etas, variants)
-
-
-#: The sampling study of Le & Odobez 2019 (reconstructed), shared by ``le19.sampling`` and its figure:
-#: c = 8 classes (natural-sampling threshold 0.302, balanced 0.875), the symmetric margin loss
-#: alpha = beta = 1 (every distance on the sphere lies in the band), balanced vs natural pairs.
-SAMPLING_STUDY_TASK = EmbeddingTask(c=8, n_train=3000, n_test=2000)
-SAMPLING_STUDY_TRAIN: dict[str, Any] = dict(loss="margin", alpha=1.0, beta=1.0, epochs=20, lr=0.003, batch_size=128,
-                                            n_pairs=256, dim_out=8, hidden=32)

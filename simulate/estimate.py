@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.backend import namespace_of
+from simulate.backend import namespace_of, to_host
 
 Z_DEFAULT = 5.0
 
@@ -65,13 +65,13 @@ class RunningMoments:
         m = int(values.shape[0])
         if m == 0:
             return
-        if not bool(xp.all(xp.isfinite(values))):
-            raise ValueError("a Monte Carlo chunk contains NaN or infinite values")
         cmean = values.mean(axis=0)
         cm2 = ((values - cmean) ** 2).sum(axis=0)
-        cmean = np.asarray(_host(cmean), dtype=float)
-        cm2 = np.asarray(_host(cm2), dtype=float)
-        self._merge(m, cmean, cm2)
+        # one host transfer per chunk: the two moments (NaN/inf in the chunk shows in both)
+        both = np.asarray(to_host(xp.stack([xp.asarray(cmean, dtype=float), xp.asarray(cm2, dtype=float)])))
+        if not np.all(np.isfinite(both)):
+            raise ValueError("a Monte Carlo chunk contains NaN or infinite values")
+        self._merge(m, both[0], both[1])
 
     def _merge(self, m: int, cmean: np.ndarray, cm2: np.ndarray) -> None:
         n = self.n
@@ -106,10 +106,6 @@ class RunningMoments:
         return [Estimate(float(a), float(b), self.n) for a, b in zip(self.mean.ravel(), se.ravel())]
 
 
-def _host(a: Any) -> Any:
-    return a.get() if hasattr(a, "get") and type(a).__module__.startswith("cupy") else a
-
-
 def mc_mean(
     draw: Callable[[Any, int], Any],
     n: int,
@@ -141,8 +137,8 @@ def mc_mean(
 
 def paired_difference(a: Any, b: Any) -> Estimate:
     """Mean and standard error of ``a - b`` over paired samples (e.g. seeds)."""
-    a = np.asarray(_host(a), dtype=float)
-    b = np.asarray(_host(b), dtype=float)
+    a = np.asarray(to_host(a), dtype=float)
+    b = np.asarray(to_host(b), dtype=float)
     if a.shape != b.shape or a.ndim != 1:
         raise ValueError(f"paired samples must be 1-d of one shape, got {a.shape} and {b.shape}")
     acc = RunningMoments()
@@ -152,7 +148,7 @@ def paired_difference(a: Any, b: Any) -> Estimate:
 
 def seed_summary(values: Any) -> Estimate:
     """Mean and standard error across independent runs (seeds)."""
-    v = np.asarray(_host(values), dtype=float).ravel()
+    v = np.asarray(to_host(values), dtype=float).ravel()
     acc = RunningMoments()
     acc.update(v)
     return acc.estimate()

@@ -38,7 +38,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from simulate.correction_mc import blas_single_thread
-from simulate.embedding import all_triplets, check_margin
+from simulate.embedding import all_triplets, check_margin, pairwise_distances
 
 DPS = 50  # digits of the verification arithmetic
 _SMOOTH = 1e-9  # distances inside the optimiser are sqrt(||.||^2 + _SMOOTH^2) (differentiable at 0)
@@ -63,10 +63,9 @@ def triplets(labels: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.asarray(a), np.asarray(p), np.asarray(n)
 
 
-def distance_matrix(F: np.ndarray) -> np.ndarray:
+def _exact_distances(F: np.ndarray) -> np.ndarray:
     """``||F_i - F_j||`` from the differences (exact to rounding, no Gram-matrix cancellation)."""
-    diff = F[:, None, :] - F[None, :, :]
-    return np.sqrt((diff * diff).sum(axis=-1))
+    return pairwise_distances(F, exact=True)
 
 
 def hard_terms(F: Any, labels: Any, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -77,7 +76,7 @@ def hard_terms(F: Any, labels: Any, alpha: float) -> tuple[np.ndarray, np.ndarra
     F, y, alpha = _check(F, labels, alpha)
     a, p, _ = triplets(y)
     pairs = np.unique(np.stack([a, p], axis=1), axis=0)
-    D = distance_matrix(F)
+    D = _exact_distances(F)
     neg = y[:, None] != y[None, :]
     dmin = np.where(neg, D, np.inf).min(axis=1)
     a, p = pairs[:, 0], pairs[:, 1]
@@ -91,13 +90,13 @@ def worst_hard_term(F: Any, labels: Any, alpha: float) -> float:
 
 def diameter(F: Any) -> float:
     """``diam f(X) = max ||f(x) - f(x')||``."""
-    return float(distance_matrix(np.asarray(F, dtype=float)).max())
+    return float(_exact_distances(np.asarray(F, dtype=float)).max())
 
 
 def smallest_gap(G: np.ndarray, labels: Any) -> float:
     """``min over triplets of D_an - D_ap`` (``>= alpha`` exactly when ``G`` is triplet-separated)."""
     a, p, n = triplets(labels)
-    D = distance_matrix(G)
+    D = _exact_distances(G)
     return float((D[a, n] - D[a, p]).min())
 
 
@@ -179,11 +178,11 @@ def _class_start(F: np.ndarray, y: np.ndarray, alpha: float, rng: np.random.Gene
     """A feasible start: every point at its class centroid, centroids pushed apart to distance >= alpha."""
     classes = np.unique(y)
     means = np.stack([F[y == c].mean(axis=0) for c in classes])
-    Dm = distance_matrix(means)
+    Dm = _exact_distances(means)
     off = Dm[~np.eye(len(classes), dtype=bool)]
     if off.min() <= 1e-9 * (1 + np.abs(F).max()):
         means = means + rng.standard_normal(means.shape) * alpha
-        Dm = distance_matrix(means)
+        Dm = _exact_distances(means)
         off = Dm[~np.eye(len(classes), dtype=bool)]
     c = means.mean(axis=0)
     lam = max(1.0, 1.01 * alpha / off.min())

@@ -14,12 +14,15 @@ Zhang & Sabuncu 2018 (``004``) Eq. 6 (``L_q``), Eq. 9 (truncated ``L_q``), sec. 
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import math
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from simulate.backend import namespace_of
+from simulate.backend import namespace_of, to_host
 
 SIMPLEX_TOL = 1e-6
 
@@ -62,14 +65,52 @@ def check_simplex(p: Any, tol: float = SIMPLEX_TOL) -> None:
         raise ValueError(f"probabilities in row {i} sum to {float(p[i].sum())!r}, not 1 (tolerance {tol}): {p[i]}")
 
 
-def _check_labels(labels: Any, n: int, c: int, xp: Any) -> Any:
+_CHECKED: contextvars.ContextVar[bool] = contextvars.ContextVar("simulate_inputs_checked", default=False)
+
+
+@contextlib.contextmanager
+def inputs_checked() -> Iterator[None]:
+    """Inside this block the per-element checks (finite logits, labels in range) are skipped.
+
+    For engine loops whose inputs were checked once before the loop (logits validated at set-up,
+    labels drawn by the engine itself): on a device each check is a host synchronisation.
+    Shapes and dtypes (metadata, free) are still checked.
+    """
+    token = _CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
+def check_values(xp: Any, *, finite: Any = None, labels: Any = None, c: int = 0, what: str = "logits") -> None:
+    """The per-element checks of one call in a single host sync: ``finite`` has no NaN/inf, ``labels`` lie in
+    ``[0, c)``. Skipped inside :func:`inputs_checked`. Raises ``ValueError`` quoting the range."""
+    if _CHECKED.get():
+        return
+    parts = []
+    if finite is not None:
+        parts.append(xp.all(xp.isfinite(finite)).astype(xp.int64))
+    has_labels = labels is not None and labels.size > 0
+    if has_labels:
+        parts += [labels.min().astype(xp.int64), labels.max().astype(xp.int64)]
+    if not parts:
+        return
+    vals = [int(v) for v in to_host(xp.stack(parts))]
+    if finite is not None and not vals.pop(0):
+        raise ValueError(f"{what} contain NaN or infinite values")
+    if has_labels and (vals[0] < 0 or vals[1] >= c):
+        raise ValueError(f"labels must lie in [0, {c - 1}], got range [{vals[0]}, {vals[1]}]")
+
+
+def _check_labels(labels: Any, n: int, c: int, xp: Any, *, finite: Any = None) -> Any:
+    """Labels of shape (n,), integer, in ``[0, c)``; with ``finite``, that array's finiteness too (one sync)."""
     labels = xp.asarray(labels)
     if labels.shape != (n,):
         raise ValueError(f"labels must have shape ({n},) to match the inputs, got {labels.shape}")
     if labels.dtype.kind not in "iu":
         raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
-    if n and (int(labels.min()) < 0 or int(labels.max()) >= c):
-        raise ValueError(f"labels must lie in [0, {c - 1}], got range [{int(labels.min())}, {int(labels.max())}]")
+    check_values(xp, finite=finite, labels=labels, c=c)
     return labels
 
 
@@ -102,11 +143,9 @@ def _probs_and_logpy(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, 
     inputs = _check_inputs(inputs)
     xp = namespace_of(inputs)
     n, c = inputs.shape
-    labels = _check_labels(labels, n, c, xp)
+    labels = _check_labels(labels, n, c, xp, finite=inputs if from_logits else None)
     rows = xp.arange(n)
     if from_logits:
-        if not bool(xp.all(xp.isfinite(inputs))):
-            raise ValueError("logits contain NaN or infinite values")
         logp = log_softmax(inputs)
         logpy = logp[rows, labels]
         return xp.exp(logp), xp.exp(logpy), logpy, labels
@@ -151,9 +190,17 @@ def lq(inputs: Any, labels: Any, q: float, *, from_logits: bool = False) -> Any:
 
 
 def lq_at(k: float, q: float) -> float:
-    """``L_q(k) = (1 - k^q)/q``, the truncation level of Eq. 9 (``004``)."""
+    """``L_q(k) = (1 - k^q)/q`` for ``k`` in ``[0, 1]``, the truncation level of Eq. 9 (``004``).
+
+    Computed as ``-expm1(q log k)/q``, right to rounding for small ``q`` (where ``1 - k^q``
+    cancels: 4% off at ``q = 1e-15``); ``L_q(0) = 1/q``.
+    """
     q = check_q(q)
-    return float((1.0 - k**q) / q)
+    if isinstance(k, bool) or not isinstance(k, (int, float, np.integer, np.floating)) or not 0.0 <= float(k) <= 1.0:
+        raise ValueError(f"k (a value of p_y) must be a number in [0, 1], got {k!r}")
+    if k == 0:
+        return 1.0 / q
+    return float(-math.expm1(q * math.log(float(k))) / q)
 
 
 def truncated_lq(inputs: Any, labels: Any, q: float, k: float, *, from_logits: bool = False) -> Any:
@@ -187,10 +234,8 @@ def _check_weights(alpha: float, beta: float) -> None:
 def _softmax_and_onehot(logits: Any, labels: Any) -> tuple[Any, Any, Any]:
     logits = _check_inputs(logits)
     xp = namespace_of(logits)
-    if not bool(xp.all(xp.isfinite(logits))):
-        raise ValueError("logits contain NaN or infinite values")
     n, c = logits.shape
-    labels = _check_labels(labels, n, c, xp)
+    labels = _check_labels(labels, n, c, xp, finite=logits)
     p = softmax(logits)
     onehot = xp.zeros_like(p)
     onehot[xp.arange(n), labels] = 1.0
@@ -318,8 +363,7 @@ def label_table(name: str, inputs: Any, *, from_logits: bool = False) -> Any:
     inputs = _check_inputs(inputs)
     xp = namespace_of(inputs)
     if from_logits:
-        if not bool(xp.all(xp.isfinite(inputs))):
-            raise ValueError("logits contain NaN or infinite values")
+        check_values(xp, finite=inputs)
         logp = log_softmax(inputs)
         if name == "cce":
             return -logp

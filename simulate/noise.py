@@ -5,9 +5,14 @@ Convention (DESIGN.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)``
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
+
+from simulate.backend import to_host
+from simulate.losses import check_values
+from simulate.populations import FiniteDistribution
 
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
 MAX_COND = 1e8  # condition number above which an inverse is refused
@@ -32,13 +37,14 @@ class TransitionMatrix:
         row (column) whose sum differs from 1 by more than ``tol``; the message quotes it.
     """
 
-    __slots__ = ("_T", "_alias")
+    __slots__ = ("_T", "_alias", "_dev")
 
     def __init__(self, matrix: Any, orientation: str = "row", tol: float = ROW_TOL) -> None:
         if orientation not in ("row", "column"):
             raise ValueError(f"orientation must be 'row' or 'column', got {orientation!r}")
-        from simulate.backend import to_host
-
+        if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) \
+                or not (math.isfinite(float(tol)) and 0.0 <= float(tol) < 1.0):
+            raise ValueError(f"tol must be a number in [0, 1), got {tol!r}")
         T = np.array(to_host(matrix), dtype=float)
         if T.ndim != 2 or T.shape[0] != T.shape[1]:
             raise ValueError(f"a transition matrix must be square, got shape {T.shape}")
@@ -64,6 +70,7 @@ class TransitionMatrix:
         T.setflags(write=False)
         self._T = T
         self._alias: tuple[np.ndarray, np.ndarray] | None = None
+        self._dev: dict[Any, tuple[Any, Any]] = {}
 
     @property
     def matrix(self) -> np.ndarray:
@@ -95,6 +102,9 @@ class TransitionMatrix:
         Backward correction (Patrini et al. 2017, Thm 1) needs it; see
         :meth:`mixed` for the remedy of their sec. 4.1.
         """
+        if isinstance(max_cond, bool) or not isinstance(max_cond, (int, float, np.integer, np.floating)) \
+                or not float(max_cond) >= 1.0:  # NaN fails this too
+            raise ValueError(f"max_cond must be a number >= 1 (a condition number), got {max_cond!r}")
         k = self.cond
         if not np.isfinite(k) or k > max_cond:
             raise ValueError(
@@ -119,6 +129,14 @@ class TransitionMatrix:
             self._alias = _alias_tables(self._T)
         return self._alias
 
+    def device_alias_tables(self, xp: Any) -> tuple[Any, Any]:
+        """The flattened alias tables ``(prob, alias)`` in namespace ``xp``: built once per ``T``, uploaded
+        once per namespace (cached), not once per chunk."""
+        if xp not in self._dev:
+            prob, alias = self.alias_tables()
+            self._dev[xp] = (xp.asarray(prob.ravel()), xp.asarray(alias.ravel()))
+        return self._dev[xp]
+
 
 def _alias_tables(T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     c = T.shape[0]
@@ -137,6 +155,11 @@ def _alias_tables(T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         for i in small + large:  # leftovers are 1 up to rounding
             prob[r, i] = 1.0
     return prob, alias
+
+
+def as_transition(T: Any) -> TransitionMatrix:
+    """``T`` as a validated :class:`TransitionMatrix` (square, row-stochastic; the message quotes a bad row)."""
+    return T if isinstance(T, TransitionMatrix) else TransitionMatrix(T)
 
 
 def check_transition(T: Any, c: int, what: str = "the inputs have") -> TransitionMatrix:
@@ -180,7 +203,10 @@ def pair_flip(c: int, eta: float) -> TransitionMatrix:
 def random_transition(c: int, rng: np.random.Generator, diag: float | None = None, concentration: float = 1.0) -> TransitionMatrix:
     """A random row-stochastic matrix: Dirichlet rows, optionally with fixed diagonal ``diag``."""
     _check_classes(c)
-    rows = rng.dirichlet(np.full(c, concentration), size=c)
+    if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)) \
+            or not (math.isfinite(float(concentration)) and float(concentration) > 0):
+        raise ValueError(f"concentration (of the Dirichlet rows) must be a finite number > 0, got {concentration!r}")
+    rows = rng.dirichlet(np.full(c, float(concentration)), size=c)
     if diag is not None:
         if not 0.0 <= diag <= 1.0:
             raise ValueError(f"diag must lie in [0, 1], got {diag!r}")
@@ -206,11 +232,8 @@ def sample_noisy_labels(labels: Any, T: TransitionMatrix, rng: Any, xp: Any = np
     labels = xp.asarray(labels)
     if labels.dtype.kind not in "iu":
         raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
-    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= T.c):
-        raise ValueError(f"labels must lie in [0, {T.c - 1}], got range [{int(labels.min())}, {int(labels.max())}]")
-    prob, alias = T.alias_tables()
-    prob_flat = xp.asarray(prob.ravel())
-    alias_flat = xp.asarray(alias.ravel())
+    check_values(xp, labels=labels, c=T.c)  # one sync; none inside losses.inputs_checked()
+    prob_flat, alias_flat = T.device_alias_tables(xp)
     c = T.c
     if chunk is None:
         chunk = 1 << 16 if xp is np else 1 << 24
@@ -252,8 +275,10 @@ def sample_count_table(class_counts: Any, T: TransitionMatrix, rng: np.random.Ge
     binomials (counts tables are small, so no device is needed).
     """
     n = np.asarray(class_counts)
-    if n.shape != (T.c,) or np.any(n < 0):
+    if n.shape != (T.c,) or n.dtype.kind not in "iuf" or not np.all(np.isfinite(n)) or np.any(n < 0) \
+            or np.any(n != np.floor(n)):
         raise ValueError(f"class_counts must be {T.c} non-negative integers, got {class_counts!r}")
+    n = n.astype(np.int64)
     out = np.zeros((T.c, T.c), dtype=np.int64)
     for i in range(T.c):
         left = int(n[i])
@@ -266,6 +291,76 @@ def sample_count_table(class_counts: Any, T: TransitionMatrix, rng: np.random.Ge
             mass -= T.matrix[i, j]
         out[i, -1] = left
     return out
+
+
+# ---------------------------------------------------------------- instance-dependent noise
+def noise_per_x(dist: FiniteDistribution, T: Any, Tx: Any) -> np.ndarray:
+    """``P(noisy | y, x)`` for every ``x``, shape (n_x, c, c): ``T`` broadcast (class-dependent noise) or ``Tx`` validated."""
+    if (T is None) == (Tx is None):
+        raise ValueError("give exactly one of T (class-dependent noise) and Tx (noise that depends on x)")
+    if T is not None:
+        Tm = as_transition(T)
+        if Tm.c != dist.c:
+            raise ValueError(f"T is {Tm.c} x {Tm.c} but the population has c = {dist.c} classes")
+        return np.broadcast_to(Tm.matrix, (dist.n_x, dist.c, dist.c))
+    A = np.asarray(to_host(Tx), dtype=float)
+    if A.shape != (dist.n_x, dist.c, dist.c):
+        raise ValueError(f"Tx must have shape (n_x, c, c) = {(dist.n_x, dist.c, dist.c)}, got {A.shape}")
+    for x in range(dist.n_x):
+        as_transition(A[x])  # validates: quotes the bad row
+    return A
+
+
+def boundary_noise(dist: FiniteDistribution, T: Any, strength: float = 1.0) -> tuple[np.ndarray, float]:
+    """Noise that flips labels more often near the class boundary, with the same class-average ``T``.
+
+    ``P(noisy = k | y, x) = w_y(x) T[y, k]`` for ``k != y`` and ``1 - w_y(x) eta_y`` for ``k = y``, with
+    ``eta_y = 1 - T[y, y]`` and ``w_y(x) = 1 - lam + lam b(x) / E[b(X) | Y = y]``, ``b(x) = 1 - max_k p(k|x)``
+    (0 far from the boundary). ``E[w_y(X) | Y = y] = 1``, so ``E[P(noisy | Y, X) | Y = y] = T[y]`` exactly:
+    the noise has the average transition ``T`` but is not independent of ``x`` given ``y`` (setting (i) of
+    ``dmi19.notes_question``).
+
+    Parameters
+    ----------
+    dist : the population
+    T : the average transition
+    strength : ``lam`` in ``[0, 1]``, lowered where needed to keep every ``w_y(x) eta_y <= 1``
+
+    Returns
+    -------
+    Tx : (n_x, c, c)
+    lam : the strength used
+    """
+    Tm = as_transition(T)
+    if Tm.c != dist.c:
+        raise ValueError(f"T is {Tm.c} x {Tm.c} but the population has c = {dist.c} classes")
+    if not 0.0 <= strength <= 1.0:
+        raise ValueError(f"strength must lie in [0, 1], got {strength!r}")
+    b = 1.0 - dist.py_x.max(axis=1)
+    pxy = dist.px[:, None] * dist.py_x  # (n_x, c)
+    py = pxy.sum(axis=0)
+    Eb = (pxy * b[:, None]).sum(axis=0) / np.where(py > 0, py, 1.0)
+    eta = Tm.flip_rates()
+    lam = float(strength)
+    ratio = b[:, None] / np.where(Eb > 0, Eb, 1.0)  # (n_x, c)
+    for y in range(dist.c):
+        if eta[y] > 0 and Eb[y] > 0:
+            top = float(ratio[pxy[:, y] > 0, y].max())
+            if top > 1.0:
+                lam = min(lam, (1.0 / eta[y] - 1.0) / (top - 1.0))
+    w = 1.0 - lam + lam * np.where(Eb[None, :] > 0, ratio, 1.0)  # (n_x, c)
+    Tx = w[:, :, None] * Tm.matrix[None, :, :]
+    idx = np.arange(dist.c)
+    Tx[:, idx, idx] = 1.0 - w * eta[None, :]
+    return Tx, lam
+
+
+def average_transition(dist: FiniteDistribution, Tx: Any) -> np.ndarray:
+    """``T[y, k] = sum_x p(x | y) Tx[x, y, k]``: the class-average of an ``x``-dependent noise."""
+    A = noise_per_x(dist, None, Tx)
+    pxy = dist.px[:, None] * dist.py_x
+    py = pxy.sum(axis=0)
+    return np.einsum("xy,xyk->yk", pxy, A) / py[:, None]
 
 
 # ---------------------------------------------------------------- Patrini et al. 2017, sec. 5.1

@@ -96,10 +96,23 @@ class Optimizer:
         xp = namespace_of(params["W0"])
         self.config = config
         self.t = 0
+        self.t_rep: np.ndarray | None = None  # per-replica step counts, once a step has left replicas out
         self.m = {k: xp.zeros_like(v) for k, v in params.items()}
         self.v = {k: xp.zeros_like(v) for k, v in params.items()} if config.optimizer == "adam" else None
 
-    def step(self, params: Params, grads: Params) -> None:
+    def step(self, params: Params, grads: Params, live: np.ndarray | None = None) -> None:
+        """One update. ``live`` (host bool (R,)), for parameters with a leading replica axis: only those
+        replicas step; the others keep their parameters, moments and step counts (a replica whose batch
+        had to be skipped)."""
+        if live is not None:
+            live = np.asarray(live, dtype=bool)
+            if self.t_rep is None:
+                self.t_rep = np.full(live.shape[0], self.t)
+            self.t_rep += live
+            if not live.all() or np.any(self.t_rep != self.t_rep[0]):
+                self._masked_step(params, grads, live)
+                return
+            self.t = int(self.t_rep[0]) - 1
         cfg = self.config
         self.t += 1
         if cfg.weight_decay:
@@ -124,6 +137,31 @@ class Optimizer:
             v *= b2
             v += (1.0 - b2) * (g * g)
             params[k] -= (cfg.lr / c1) * m / (xp.sqrt(v / c2) + cfg.eps)
+
+    def _masked_step(self, params: Params, grads: Params, live: np.ndarray) -> None:
+        """:meth:`step` for the replicas ``live`` only, with per-replica bias corrections."""
+        cfg = self.config
+        xp = namespace_of(params["W0"])
+        R = live.shape[0]
+        okx = xp.asarray(live)
+        assert self.t_rep is not None
+        for k, g in grads.items():
+            mask = okx.reshape((R,) + (1,) * (g.ndim - 1))
+            if cfg.weight_decay and k.startswith("W"):
+                g = g + cfg.weight_decay * params[k]
+            if cfg.optimizer == "sgd":
+                if cfg.momentum:
+                    self.m[k] = xp.where(mask, cfg.momentum * self.m[k] + g, self.m[k])
+                    g = self.m[k]
+                params[k] -= cfg.lr * g * mask
+                continue
+            b1, b2 = cfg.betas
+            assert self.v is not None
+            self.m[k] = xp.where(mask, b1 * self.m[k] + (1 - b1) * g, self.m[k])
+            self.v[k] = xp.where(mask, b2 * self.v[k] + (1 - b2) * g * g, self.v[k])
+            tt = xp.asarray(np.maximum(self.t_rep, 1)).reshape(mask.shape)
+            step = (cfg.lr / (1 - b1**tt)) * self.m[k] / (xp.sqrt(self.v[k] / (1 - b2**tt)) + cfg.eps)
+            params[k] -= xp.where(mask, step, 0.0)
 
 
 @dataclass

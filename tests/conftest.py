@@ -1,27 +1,76 @@
-"""Shared fixtures: the array namespace (CuPy skipped cleanly where absent) and hypothesis profiles."""
+"""Shared fixtures: the array namespaces under test and hypothesis profiles.
+
+``xp`` runs a test once per backend named in ``LNL_TEST_BACKENDS`` (comma separated;
+default ``numpy,strict``): ``numpy``; ``strict``, the CuPy stand-in of
+:mod:`tests.strict_xp` (no implicit host conversion, no mixing with NumPy arrays, CuPy's
+generator methods only, host syncs counted); ``cupy`` where a device exists (skipped
+otherwise). Tests marked ``host_only`` (modules that are NumPy by design) run on numpy only.
+"""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from simulate.backend import cupy_available
+from simulate.backend import Backend, cupy_available, namespace_of, to_host
+from tests.strict_xp import strict
 
 settings.register_profile("ci", derandomize=True, max_examples=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
+KNOWN_BACKENDS = ("numpy", "strict", "cupy")
 
-@pytest.fixture(params=["numpy", "cupy"])
-def xp(request: pytest.FixtureRequest):
-    """The array namespace under test; the CuPy case skips without a usable GPU."""
-    if request.param == "numpy":
-        return np
+
+def test_backends() -> list[str]:
+    """The backends named by ``LNL_TEST_BACKENDS``; a clear error for an unknown name."""
+    names = [n.strip() for n in os.environ.get("LNL_TEST_BACKENDS", "numpy,strict").split(",") if n.strip()]
+    bad = [n for n in names if n not in KNOWN_BACKENDS]
+    if bad or not names:
+        raise pytest.UsageError(f"LNL_TEST_BACKENDS={os.environ.get('LNL_TEST_BACKENDS')!r}: "
+                                f"choose from {', '.join(KNOWN_BACKENDS)}")
+    return names
+
+
+test_backends.__test__ = False  # type: ignore[attr-defined]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "host_only: the code under test is NumPy by design; run on numpy only")
+
+
+def backend_named(name: str) -> Backend:
+    """The :class:`Backend` for a test backend name (skips ``cupy`` without a device)."""
+    if name == "numpy":
+        return Backend("numpy", np)
+    if name == "strict":
+        return Backend("strict", strict)
     if not cupy_available():
         pytest.skip("CuPy with a CUDA device is not available")
-    import cupy
+    import cupy  # type: ignore[import-not-found]
 
-    return cupy
+    return Backend("cupy", cupy)
+
+
+@pytest.fixture(params=test_backends())
+def backend(request: pytest.FixtureRequest) -> Backend:
+    """The backend under test (see the module docstring)."""
+    if request.param != "numpy" and request.node.get_closest_marker("host_only"):
+        pytest.skip("NumPy by design (host_only)")
+    return backend_named(request.param)
+
+
+@pytest.fixture
+def xp(backend: Backend) -> Any:
+    """The array namespace under test."""
+    return backend.xp
+
+
+def assert_close(actual: Any, expected: Any, xp: Any, *, rtol: float = 1e-12, atol: float = 0.0) -> None:
+    """``actual`` is an array of namespace ``xp`` whose values match ``expected`` (any namespace)."""
+    assert namespace_of(actual) is xp, f"result is a {namespace_of(actual).__name__} array, expected {xp.__name__}"
+    np.testing.assert_allclose(to_host(actual), to_host(expected), rtol=rtol, atol=atol)

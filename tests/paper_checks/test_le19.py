@@ -9,7 +9,7 @@ import sympy
 from paper_checks import le19 as P
 from paper_checks.context import Context
 from paper_checks.registry import load
-from simulate.embedding_train import EmbeddingTask
+from simulate.le19_studies import EmbeddingTask
 from theory.embedding import C, ETA
 
 MINE = {"le19.pair_noise": "proved", "le19.margin_symmetric": "proved", "le19.margin_robust": "proved",

@@ -6,7 +6,8 @@ import sympy
 from paper_checks import patrini17 as P
 from paper_checks.context import Context
 from paper_checks.registry import load
-from simulate.correction_mc import conditioning_study, matrix_corrected
+from simulate.correction import matrix_corrected
+from simulate.correction_mc import conditioning_study
 from simulate.losses import Loss
 from theory import correction as tc
 

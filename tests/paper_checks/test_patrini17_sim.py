@@ -5,12 +5,14 @@ import numpy as np
 import pytest
 
 import paper_checks.patrini17_sim as mod
-import simulate.experiments as experiments
+import simulate.patrini17_studies as studies
 from paper_checks.context import Context
-from simulate.correction import backward_corrected, forward_corrected
-from simulate.experiments import (CORRECTION_METHODS, correction_accuracy, digits_data, mnist_flip_matrix,
-                                  noisy_label_task, replica_corrected_cce, seed_bases, table2_noises,
-                                  trained_anchor_errors)
+from simulate.correction import backward_corrected, forward_corrected, replica_corrected_cce
+from simulate.experiments import seed_bases
+from simulate.noise import MNIST_FLIPS
+from simulate.noise import mnist_flips as mnist_flip_matrix
+from simulate.patrini17_studies import (CORRECTION_METHODS, correction_accuracy, digits_data, noisy_label_task,
+                                        table2_noises, trained_anchor_errors)
 from simulate.losses import get_loss
 from simulate.noise import TransitionMatrix, random_transition, uniform_noise
 
@@ -23,7 +25,7 @@ def test_mnist_flips_and_table2_columns():
         assert T[i, i] == 1.0
     assert mnist_flip_matrix(0.5).cond > 1e15  # rows 5 and 6 coincide
     assert list(table2_noises()) == ["symm. N=0.2", "asymm. N=0.2", "asymm. N=0.6"]
-    with pytest.raises(ValueError, match="N must lie"):
+    with pytest.raises(ValueError, match=r"N must be a number in \[0, 1\], got 1.5"):
         mnist_flip_matrix(1.5)
 
 
@@ -31,7 +33,7 @@ def test_mnist_flip_matrix_is_the_sec_5_1_construction():
     """Built here or by simulate.noise.mnist_flips (when that exists), it is the same matrix."""
     for N in (0.0, 0.2, 0.5, 0.6, 1.0):
         T = np.eye(10)
-        for i, j in experiments.MNIST_FLIPS:
+        for i, j in MNIST_FLIPS:
             T[i, i], T[i, j] = 1 - N, N
         np.testing.assert_array_equal(mnist_flip_matrix(N).matrix, T)
 
@@ -155,7 +157,7 @@ def test_digits_data():
 def test_forward_beats_backward_skips_digits_cleanly_without_sklearn(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)  # import sklearn now raises ImportError
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
-    monkeypatch.setattr(experiments, "_DIGITS", {})  # forget a data set loaded by an earlier test
+    monkeypatch.setattr(studies, "_DIGITS", {})  # forget a data set loaded by an earlier test
     with pytest.raises(ImportError, match="replicate"):
         digits_data()
     monkeypatch.setattr(mod, "CLUSTERS", dict(n_train=60, n_test=50, c=10, dim=10, separation=4.0))

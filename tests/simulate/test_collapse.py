@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from simulate import collapse as sc
+from simulate.embedding import squared_distances
 
 TINY = sc.CollapseTask(n_train=64, n_test=16, classes=4, dim_in=6, hidden=8, steps=3)
 
@@ -20,7 +21,7 @@ def test_miners_against_loops():
     data, Xb, yb = stacked_batch(rep, B=14)
     params = sc.init_params(TINY, data, rep)
     e, _ = sc.forward(params, Xb, rep.normalized)
-    D2 = sc.squared_distances(e)
+    D2 = squared_distances(e)
     D = np.sqrt(D2)
     alpha = 0.3
     t, skipped = sc.mine(D2, yb, rep.miner, alpha, np.random.default_rng(1))
@@ -178,20 +179,3 @@ def test_nan_embeddings_raise():
     params["W1"][0, 0, 0] = np.nan
     with pytest.raises(ValueError, match="NaN or infinite"):
         sc.batch_loss(params, Xb, yb, rep, 0.2, np.random.default_rng(0))
-
-
-def test_batched_miner_agrees_with_simulate_embedding():
-    """The replica-batched miner of the collapse sweep selects the triplets of simulate.embedding's miners."""
-    from simulate.collapse import mine
-    from simulate.embedding import hard_negatives, normalize, pairwise_distances, semi_hard_negatives
-
-    rng = np.random.default_rng(7)
-    E = normalize(rng.normal(size=(24, 4)))
-    y = rng.integers(0, 3, 24)
-    D = pairwise_distances(E)
-    for name, reference in (("hard", lambda: hard_negatives(D, y)),
-                            ("semi-hard", lambda: semi_hard_negatives(D, y, 0.3))):
-        t, skipped = mine((D**2)[None], y[None], np.array([name]), 0.3, rng)
-        got = sorted(zip(t.a.tolist(), t.p.tolist(), t.n.tolist()))
-        want = sorted(zip(*[v.tolist() for v in reference()]))
-        assert skipped == 0 and got == want, name

@@ -10,8 +10,10 @@ import pytest
 from scipy.special import gammaln
 
 from simulate import dmi as sd
+from simulate import dmi19_studies as dstudies
+from simulate import dmi_populations as dp
 from simulate.backend import to_host
-from simulate.noise import TransitionMatrix, pair_flip, uniform_noise
+from simulate.noise import TransitionMatrix, as_transition, average_transition, boundary_noise, pair_flip, uniform_noise
 from simulate.populations import FiniteDistribution
 from theory import dmi as td
 
@@ -79,11 +81,11 @@ def test_bad_joint_tables(Q, match):
 
 def test_bad_transitions():
     with pytest.raises(ValueError, match="square"):
-        sd.as_transition(np.ones((2, 3)) / 3)
+        as_transition(np.ones((2, 3)) / 3)
     with pytest.raises(ValueError, match="row 1 sums to 1.2"):
-        sd.as_transition([[1.0, 0.0], [0.6, 0.6]])
+        as_transition([[1.0, 0.0], [0.6, 0.6]])
     with pytest.raises(ValueError, match="non-finite"):
-        sd.as_transition([[1.0, 0.0], [np.nan, 1.0]])
+        as_transition([[1.0, 0.0], [np.nan, 1.0]])
 
 
 # ---------------------------------------------------------------- the estimator's mean and variance, exactly
@@ -221,10 +223,10 @@ def test_estimators_refuse_bad_input():
 
 
 def test_sample_counts_match_the_population(xp):
-    dist, _ = sd.line_population(11, 3, 2.0)
+    dist, _ = dp.line_population(11, 3, 2.0)
     T = pair_flip(3, 0.3)
     n = 400_000
-    N = sd.sample_counts(dist, n, _gen(xp, 4), xp, T=T)
+    N = dp.sample_counts(dist, n, _gen(xp, 4), xp, T=T)
     expected = dist.px[:, None, None] * dist.py_x[:, :, None] * T.matrix[None]
     assert N.sum() == n and N.shape == (11, 3, 3)
     se = np.sqrt(expected * (1 - expected) / n)
@@ -232,22 +234,22 @@ def test_sample_counts_match_the_population(xp):
 
 
 def test_eq32_holds_for_a_fixed_classifier_and_fails_for_x_dependent_noise(xp):
-    dist, _ = sd.line_population(21, 3, 2.5)
+    dist, _ = dp.line_population(21, 3, 2.5)
     H = np.eye(3)[dist.py_x.argmax(axis=1)]
     T = pair_flip(3, 0.3)
-    g = sd.eq32_from_counts(sd.sample_counts(dist, 300_000, _gen(xp, 5), xp, T=T), H, T)
+    g = dp.eq32_from_counts(dp.sample_counts(dist, 300_000, _gen(xp, 5), xp, T=T), H, T)
     assert g.z < 5 and abs(g.ratio - 1) < 0.05
-    Tx, lam = sd.boundary_noise(dist, T)
-    np.testing.assert_allclose(sd.average_transition(dist, Tx), T.matrix, atol=1e-12)
-    Qc, Qn = sd.exact_tables(dist, H, Tx=Tx)
+    Tx, lam = boundary_noise(dist, T)
+    np.testing.assert_allclose(average_transition(dist, Tx), T.matrix, atol=1e-12)
+    Qc, Qn = dp.exact_tables(dist, H, Tx=Tx)
     assert sd.dmi(Qn) > sd.dmi(Qc) * abs(T.det) * 1.1
-    gx = sd.eq32_from_counts(sd.sample_counts(dist, 300_000, _gen(xp, 6), xp, Tx=Tx), H, T)
+    gx = dp.eq32_from_counts(dp.sample_counts(dist, 300_000, _gen(xp, 6), xp, Tx=Tx), H, T)
     assert gx.z > 5 and gx.gap.mean > 0
 
 
 def test_eq32_gap_on_samples_equals_the_count_version():
     rng = np.random.default_rng(7)
-    dist, _ = sd.line_population(15, 3, 2.5)
+    dist, _ = dp.line_population(15, 3, 2.5)
     H = rng.dirichlet(np.ones(3), size=15)
     T = uniform_noise(3, 0.2)
     n = 5000
@@ -256,23 +258,23 @@ def test_eq32_gap_on_samples_equals_the_count_version():
     nz = (rng.random(n)[:, None] >= np.cumsum(T.matrix, axis=1)[y][:, :-1]).sum(1)
     N = np.zeros((15, 3, 3))
     np.add.at(N, (x, y, nz), 1)
-    a, b = sd.eq32_gap(H[x], y, nz, T, 3), sd.eq32_from_counts(N, H, T)
+    a, b = sd.eq32_gap(H[x], y, nz, T, 3), dp.eq32_from_counts(N, H, T)
     assert a.gap.mean == pytest.approx(b.gap.mean, rel=1e-9, abs=1e-15)
     assert a.gap.stderr == pytest.approx(b.gap.stderr, rel=1e-9)
     assert a.noisy.det.mean == pytest.approx(b.noisy.det.mean, rel=1e-9)
 
 
 def test_boundary_noise_keeps_the_average_and_strength_zero_is_class_only():
-    dist, _ = sd.line_population(31, 2, 3.0)
+    dist, _ = dp.line_population(31, 2, 3.0)
     T = TransitionMatrix([[0.9, 0.1], [0.3, 0.7]])
-    Tx, lam = sd.boundary_noise(dist, T, 1.0)
+    Tx, lam = boundary_noise(dist, T, 1.0)
     assert 0 < lam <= 1
     assert np.all(Tx >= 0) and np.allclose(Tx.sum(axis=2), 1)
-    np.testing.assert_allclose(sd.average_transition(dist, Tx), T.matrix, atol=1e-12)
-    T0, lam0 = sd.boundary_noise(dist, T, 0.0)
+    np.testing.assert_allclose(average_transition(dist, Tx), T.matrix, atol=1e-12)
+    T0, lam0 = boundary_noise(dist, T, 0.0)
     assert lam0 == 0 and np.allclose(T0, T.matrix)
     with pytest.raises(ValueError, match="strength"):
-        sd.boundary_noise(dist, T, 1.5)
+        boundary_noise(dist, T, 1.5)
 
 
 # ---------------------------------------------------------------- the mini-batch L_DMI
@@ -296,11 +298,11 @@ def _p_absent(pi, B):
 
 
 def test_batch_bias_against_exact_values(xp):
-    dist, _ = sd.line_population(21, 3, 2.5)
+    dist, _ = dp.line_population(21, 3, 2.5)
     T = pair_flip(3, 0.3)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        rows = sd.ldmi_batch_bias(dist, dist.py_x, T, [2, 3, 6, 32], 4000, _gen(xp, 9), xp)
+        rows = dp.ldmi_batch_bias(dist, dist.py_x, T, [2, 3, 6, 32], 4000, _gen(xp, 9), xp)
     assert any("batch size 2 < c = 3" in str(w.message) for w in caught)
     first = rows[0].as_dict()
     assert first["mc_det_ratio"]["mean"] == 0.0 and first["p_det_zero"]["mean"] == 1.0
@@ -335,7 +337,7 @@ def test_ldmi_gradient_by_finite_differences(xp):
 
 
 def test_trained_classifier_breaks_eq32_on_its_own_sample_only():
-    r = sd.trained_eq32(np.random.default_rng(11), T=pair_flip(3, 0.3), n_seeds=4, n_train=90, n_fresh=4000, dim=30,
+    r = dstudies.trained_eq32(np.random.default_rng(11), T=pair_flip(3, 0.3), n_seeds=4, n_train=90, n_fresh=4000, dim=30,
                         steps=150)
     assert r.train_gap().exceeds(0.0, 5)
     assert r.fresh_gap().agrees(0.0, 5, 1e-12)
@@ -346,10 +348,10 @@ def test_trained_classifier_breaks_eq32_on_its_own_sample_only():
 def test_ldmi_over_hypotheses_matches_the_exact_enumeration():
     px = np.array([0.25, 0.25, 0.5])
     dist = FiniteDistribution(px, np.array([[1.0, 0.0], [0.0, 1.0], [0.0, 1.0]]))
-    hyps = sd.deterministic_hypotheses(3, 2)
+    hyps = dp.deterministic_hypotheses(3, 2)
     assert hyps.shape == (8, 3, 2)
     T = TransitionMatrix([[0.75, 0.25], [1 / 3, 2 / 3]])
-    clean, noisy = sd.ldmi_over_hypotheses(dist, hyps, T)
+    clean, noisy = dp.ldmi_over_hypotheses(dist, hyps, T)
     F = Fraction
     ex = td.ldmi_minimisers([F(1, 4), F(1, 4), F(1, 2)], [[1, 0], [0, 1], [0, 1]], hyps.astype(int).tolist(),
                             [[F(3, 4), F(1, 4)], [F(1, 3), F(2, 3)]])
@@ -357,27 +359,27 @@ def test_ldmi_over_hypotheses_matches_the_exact_enumeration():
     np.testing.assert_allclose(noisy[np.isfinite(clean)] - clean[np.isfinite(clean)], -math.log(5 / 12), atol=1e-12)
     # classifiers constant on all inputs are singular: +inf, not NaN
     assert clean[0] == math.inf and clean[-1] == math.inf
-    _, sing = sd.ldmi_over_hypotheses(dist, hyps, [[0.5, 0.5], [0.5, 0.5]])
+    _, sing = dp.ldmi_over_hypotheses(dist, hyps, [[0.5, 0.5], [0.5, 0.5]])
     assert np.all(sing == math.inf)
 
 
 def test_dmi_vs_noise_figure_data():
-    Q = sd.classifier_table(3)
-    d = sd.dmi_vs_noise(Q, [0.0, 0.2, 0.5], n_samples=200_000, rng=np.random.default_rng(12))
+    Q = dp.classifier_table(3)
+    d = dp.dmi_vs_noise(Q, [0.0, 0.2, 0.5], n_samples=200_000, rng=np.random.default_rng(12))
     np.testing.assert_allclose(d["dmi_noisy"], d["predicted"], rtol=1e-10)
     assert d["det_T"][0] == pytest.approx(1.0) and d["dmi_noisy"][0] == pytest.approx(d["dmi_clean"])
     assert np.all(np.abs(d["dmi_noisy_mc"] - d["dmi_noisy"]) <= 5 * d["dmi_noisy_se"])
     assert np.all(np.diff(d["mi_noisy"]) < 0)
     with pytest.raises(ValueError, match="family"):
-        sd.dmi_vs_noise(Q, [0.1], family="nope")
+        dp.dmi_vs_noise(Q, [0.1], family="nope")
 
 
 def test_mi_dmi_orders_figure_data():
     ex = td.mi_reversal_example()
     f = lambda M: np.array(M.tolist(), dtype=float)  # noqa: E731
-    o = sd.mi_dmi_orders(f(ex["Q_h"]), f(ex["Q_h2"]), f(ex["T"]), np.linspace(0, 1, 21))
+    o = dp.mi_dmi_orders(f(ex["Q_h"]), f(ex["Q_h2"]), f(ex["T"]), np.linspace(0, 1, 21))
     assert 0 < o["mi_flip_t"] <= 1
     np.testing.assert_allclose(o["dmi_h"] / o["dmi_h2"], 4 / 3, rtol=1e-12)  # the DMI ratio never moves
     np.testing.assert_allclose(o["dmi_h"], o["dmi_h"][0] * np.abs(o["det_T"]), rtol=1e-12)
     with pytest.raises(ValueError, match="t must lie"):
-        sd.mi_dmi_orders(f(ex["Q_h"]), f(ex["Q_h2"]), f(ex["T"]), [1.5])
+        dp.mi_dmi_orders(f(ex["Q_h"]), f(ex["Q_h2"]), f(ex["T"]), [1.5])

@@ -110,3 +110,32 @@ def test_pair_sampling(batch):
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+@pytest.mark.parametrize("miner", ["random", "hard", "semi-hard", "batch-hard"])
+def test_stacked_mining_is_per_replica_mining(miner, xp):
+    """simulate.embedding.mine over a replica axis equals the single-batch miners replica by replica."""
+    from simulate.embedding import MINERS, batch_hard, mine, random_negatives
+
+    assert miner in MINERS
+    rng = np.random.default_rng(11)
+    E = rng.normal(size=(3, 12, 4))
+    y = rng.integers(0, 3, (3, 12))
+    y[2] = 0  # a single-class replica: skipped and counted
+    D = np.sqrt(((E[:, :, None] - E[:, None]) ** 2).sum(-1))
+    kw = {"alpha": 0.5} if miner == "semi-hard" else {"rng": xp.random.default_rng(3)} if miner == "random" else {}
+    r, a, p, n, skipped = (np.asarray(v.get() if hasattr(v, "get") and not isinstance(v, np.ndarray) else v)
+                           for v in mine(xp.asarray(D), xp.asarray(y), miner, **kw))
+    assert int(skipped) == (12 if miner == "batch-hard" else 12 * 11)
+    assert not np.any(r == 2)
+    single = {"hard": hard_negatives, "batch-hard": batch_hard,
+              "semi-hard": lambda D_, y_: semi_hard_negatives(D_, y_, 0.5)}
+    rng2 = np.random.default_rng(3)
+    for k in range(2):
+        got = sorted(zip(a[r == k].tolist(), p[r == k].tolist(), n[r == k].tolist()))
+        if miner == "random":
+            want_ap = sorted(zip(*[v.tolist() for v in random_negatives(y[k], rng2)][:2]))
+            assert [(u, v) for u, v, _ in got] == want_ap and all(y[k][w] != y[k][u] for u, _, w in got)
+        else:
+            want = sorted(zip(*[v.tolist() for v in single[miner](D[k], y[k])]))
+            assert got == want

@@ -5,13 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulate.embedding import pairwise_distances
+from simulate.embedding import pairwise_distances, recall_at_1
 from simulate.embedding_train import (
     Terms,
     embed,
     init_embedding,
     loss_and_grads,
-    recall_at_1,
     select_terms,
     terms_loss_grad,
     train_embedding,
@@ -188,15 +187,14 @@ def test_batches_without_positives_are_skipped_and_counted():
     assert h["skipped"][1] >= 3
 
 
-def test_balanced_pairs_have_the_distribution_of_sample_pairs():
+def test_balanced_pairs_are_uniform_over_positive_and_negative_pairs():
     from simulate.embedding import sample_pairs
-    from simulate.embedding_train import balanced_pairs
 
     lab = np.array([2, 0, 1, 0, 2, 0, 1, 3])
     pos = (lab[:, None] == lab[None]) & ~np.eye(8, dtype=bool)
     neg = lab[:, None] != lab[None]
-    for f in (balanced_pairs, lambda l, n, r: sample_pairs(l, n, r, "balanced")):
-        i, j, same = f(lab, 200_000, np.random.default_rng(0))
+    for seed in (0, 1):
+        i, j, same = sample_pairs(lab, 200_000, np.random.default_rng(seed), "balanced")
         assert np.all(i != j) and same[:100_000].all() and not same[100_000:].any()
         M = np.zeros((8, 8))
         np.add.at(M, (i, j), 1)
@@ -205,13 +203,14 @@ def test_balanced_pairs_have_the_distribution_of_sample_pairs():
             assert np.all(np.abs(cnt - cnt.mean()) < 5 * np.sqrt(cnt.mean()))
         assert M[~pos & ~neg].sum() == 0
     with pytest.raises(ValueError, match="single class"):
-        balanced_pairs(np.zeros(4, int), 4, np.random.default_rng(0))
+        sample_pairs(np.zeros(4, int), 4, np.random.default_rng(0))
     with pytest.raises(ValueError, match="two members"):
-        balanced_pairs(np.arange(4), 4, np.random.default_rng(0))
+        sample_pairs(np.arange(4), 4, np.random.default_rng(0))
 
 
 def test_train_embeddings_equals_separate_runs():
-    from simulate.embedding_train import EmbeddingTask, train_embeddings
+    from simulate.embedding_replicas import train_embeddings
+    from simulate.le19_studies import EmbeddingTask
 
     task = EmbeddingTask(c=4, n_train=300, n_test=50, nuisance=2)
     X, y, _, _ = task.sample(np.random.default_rng(0))
@@ -230,7 +229,7 @@ def test_train_embeddings_equals_separate_runs():
 
 
 def test_noisy_recall_is_paired_and_shaped():
-    from simulate.embedding_train import EmbeddingTask, noisy_recall
+    from simulate.le19_studies import EmbeddingTask, noisy_recall
 
     task = EmbeddingTask(c=4, n_train=200, n_test=100, nuisance=2)
     rngs = [np.random.default_rng(s) for s in range(2)]

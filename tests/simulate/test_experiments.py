@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from simulate.experiments import (accuracy_vs_epoch, accuracy_vs_noise, acs_traces, epochs_to_fraction,
-                                  gradient_norm_vs_inverse_fy, init_replicas, make_task, overfitting_stats,
-                                  seed_bases, softmax_gap_curves)
+from simulate.experiments import accuracy_vs_noise, init_replicas, make_task, seed_bases
+from simulate.gce18_studies import (accuracy_vs_epoch, acs_traces, epochs_to_fraction, gradient_norm_vs_inverse_fy,
+                                    overfitting_stats, softmax_gap_curves)
 
 TINY = dict(n_train=40, n_test=30, c=3, dim=4, hidden=(8,), batch_size=10)
 

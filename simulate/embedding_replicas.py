@@ -1,0 +1,213 @@
+"""Many embedding networks trained at once on the margin loss: the replica-batched form of
+:func:`simulate.embedding_train.train_embedding` that makes the le19 training studies fast on a CPU.
+
+Replica ``r`` reproduces a single run with ``rng = rngs[r]`` to rounding: its batch order and pairs
+come from its own host generator (uploaded explicitly on a device), its parameters and optimiser
+state from its slice of the stacked arrays (:class:`simulate.training.Optimizer` with a live mask).
+"""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from simulate.backend import namespace_of, to_host
+from simulate.embedding import SAMPLINGS, check_margin
+from simulate.embedding_train import _check_choice, _check_int, _normalise_rows
+from simulate.models import Params, backward, forward, n_layers
+from simulate.training import Optimizer, TrainConfig
+
+
+def _batched_pairs(yb: Any, m: int, rngs: Sequence[Any], modes: Sequence[str]) -> tuple[Any, Any, Any]:
+    """Pairs for every replica at once: row ``r`` has the distribution of ``sample_pairs(yb[r], m, rngs[r], "balanced")``
+    (``modes[r] == "balanced"``) or ``sample_pairs(yb[r], m, rngs[r], "natural")``, drawing the same uniforms
+    from ``rngs[r]`` in the same order (so a replica reproduces a single :func:`train_embedding` run).
+    ``yb`` (R, B) must give every balanced row two classes and a class with two members."""
+    xp = namespace_of(yb)
+    R, B = yb.shape
+    n_pos = m // 2
+    order = xp.argsort(yb, axis=1, kind="stable")
+    sl = xp.take_along_axis(yb, order, axis=1)
+    # start and length of each sorted position's run of equal labels: one searchsorted over the rows
+    # laid end to end (row r shifted by r * span), no accumulate (CuPy has it for add/multiply only)
+    span = sl.max() + 1
+    keys = (sl + xp.arange(R)[:, None] * span).ravel()
+    first = xp.arange(R)[:, None] * B
+    start = xp.searchsorted(keys, keys, side="left").reshape(R, B) - first
+    cnt = xp.searchsorted(keys, keys, side="right").reshape(R, B) - first - start
+    bal = np.asarray([md == "balanced" for md in modes])
+    # the uniforms, replica by replica, in the order the single-run samplers draw them
+    U = np.zeros((4, R, m))
+    for r, rng in enumerate(rngs):
+        if bal[r]:
+            U[0, r, :n_pos] = rng.random(n_pos)
+            U[1, r, :n_pos] = rng.random(n_pos)
+            U[2, r, :m - n_pos] = rng.random(m - n_pos)
+            U[3, r, :m - n_pos] = rng.random(m - n_pos)
+        else:
+            U[0, r] = rng.random(m)
+            U[1, r] = rng.random(m)
+    U = xp.asarray(U)
+    rows = xp.arange(R)[:, None]
+
+    def anchors(w: Any, u: Any) -> Any:
+        cw = xp.cumsum(w.astype(float), axis=1)
+        tot = cw[:, -1]
+        off = xp.concatenate([xp.zeros(1), xp.cumsum(tot)[:-1]])
+        flat = (cw + off[:, None]).ravel()
+        k = xp.searchsorted(flat, (u * tot[:, None] + off[:, None]).ravel(), side="right").reshape(u.shape) - rows * B
+        return xp.clip(k, 0, B - 1)
+
+    a = anchors(cnt - 1, U[0, :, :n_pos])
+    ca, sa = cnt[rows, a], start[rows, a]
+    u = xp.minimum(xp.floor(U[1, :, :n_pos] * (ca - 1)).astype(xp.int64), ca - 2)
+    b = sa + u + (u >= a - sa)
+    an = anchors(B - cnt, U[2, :, :m - n_pos])
+    cn, sn = cnt[rows, an], start[rows, an]
+    v = xp.minimum(xp.floor(U[3, :, :m - n_pos] * (B - cn)).astype(xp.int64), B - cn - 1)
+    bn = v + (v >= sn) * cn
+    i_bal = order[rows, xp.concatenate([a, an], axis=1)]
+    j_bal = order[rows, xp.concatenate([b, bn], axis=1)]
+    i_nat = xp.floor(U[0] * B).astype(xp.int64)
+    j_nat = xp.floor(U[1] * (B - 1)).astype(xp.int64)
+    j_nat = j_nat + (j_nat >= i_nat)
+    bal_x = xp.asarray(bal)[:, None]
+    i = xp.where(bal_x, i_bal, i_nat)
+    j = xp.where(bal_x, j_bal, j_nat)
+    same = yb[rows, i] == yb[rows, j]
+    return i, j, same
+
+
+def train_embeddings(
+    Xs: Sequence[Any],
+    ys: Sequence[Any],
+    params_list: Sequence[Params],
+    rngs: Sequence[np.random.Generator],
+    *,
+    alpha: float | Sequence[float] = 0.2,
+    beta: float | Sequence[float] = 1.0,
+    sampling: str | Sequence[str] = "balanced",
+    normalize: bool = True,
+    batch_size: int = 64,
+    n_pairs: int | None = None,
+    epochs: int = 10,
+    lr: float = 0.01,
+    optimizer: str = "adam",
+) -> tuple[list[Params], dict[str, Any]]:
+    """Train ``R`` networks on the margin loss at once: replica ``r`` is :func:`train_embedding` on
+    ``(Xs[r], ys[r])`` from ``params_list[r]`` with ``rng = rngs[r]`` (``loss="margin"``), to rounding.
+
+    The replicas share nothing but the loop: their parameters are stacked on a leading axis
+    (:mod:`simulate.models` runs them in one batched product), every replica has its own batch order
+    and pairs from its own generator, and its own ``alpha``, ``beta`` and ``sampling`` when sequences
+    are given. A replica whose batch has a single class or no positive pair skips that step (its
+    parameters and optimiser state stay as they are, and the step is counted in ``history["skipped"]``),
+    as in :func:`train_embedding`. Per-step overhead is paid once for all replicas, which is what makes
+    the le19 training studies fast on a CPU.
+
+    Parameters
+    ----------
+    Xs, ys : sequences of R arrays, shapes (n, dim_in) and (n,)
+        Inputs and observed labels; every replica has the same ``n``.
+    params_list : sequence of R parameter dicts of one architecture
+    rngs : sequence of R numpy Generators
+
+    Returns
+    -------
+    params : list of R dicts
+    history : dict
+        ``loss`` (epochs + 1, R) mean batch loss per epoch (NaN in row 0), ``skipped`` (epochs + 1, R).
+    """
+    R = len(params_list)
+    if not (len(Xs) == len(ys) == len(rngs) == R) or R < 1:
+        raise ValueError(f"need one X, y, params and rng per replica, got {len(Xs)}, {len(ys)}, {R}, {len(rngs)}")
+    alphas = np.broadcast_to(np.asarray(alpha, dtype=float), (R,)).copy()
+    betas = np.broadcast_to(np.asarray(beta, dtype=float), (R,)).copy()
+    modes = [sampling] * R if isinstance(sampling, str) else list(sampling)
+    for a in alphas:
+        check_margin(float(a))
+    if not np.all(np.isfinite(betas)):
+        raise ValueError(f"beta must be finite, got {betas}")
+    if len(modes) != R:
+        raise ValueError(f"need one sampling mode per replica, got {len(modes)} for {R}")
+    for md in modes:
+        _check_choice("sampling", md, SAMPLINGS)
+    _check_choice("optimizer", optimizer, ("adam", "sgd"))
+    batch_size = _check_int("batch_size", batch_size, 2)
+    xp = namespace_of(params_list[0]["W0"])
+    X = xp.stack([xp.asarray(x, dtype=float) for x in Xs])
+    y = xp.stack([xp.asarray(v) for v in ys])
+    if X.ndim != 3 or y.shape != X.shape[:2] or y.dtype.kind not in "iu":
+        raise ValueError(f"Xs must be (n, dim_in) arrays of one shape and ys integer (n,), got {X.shape} {y.shape}")
+    if not bool(xp.all(xp.isfinite(X))):
+        raise ValueError("X contains NaN or infinite values")
+    for r in range(R):
+        cts = np.bincount(to_host(y[r]))
+        if int((cts > 0).sum()) < 2 or int(cts.max()) < 2:
+            raise ValueError(f"replica {r}: y_observed needs two classes and a class with two members")
+    keys = list(params_list[0])
+    P = {k: xp.stack([xp.asarray(p[k], dtype=float) for p in params_list]) for k in keys}
+    n_layers(P)
+    n = X.shape[1]
+    n_lab = int(y.max()) + 1
+    m = batch_size if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
+    opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), P)
+    A = xp.asarray(alphas)[:, None]
+    Bt = xp.asarray(betas)[:, None]
+    rows = xp.arange(R)[:, None]
+    loss_hist = [np.full(R, np.nan)]
+    skip_hist = [np.zeros(R)]
+    for epoch in range(1, epochs + 1):
+        orders = xp.asarray(np.stack([rng.permutation(n) for rng in rngs]))
+        tot, used, skipped = np.zeros(R), np.zeros(R), np.zeros(R)
+        for s in range(0, n, batch_size):
+            idx = orders[:, s:s + batch_size]
+            bsz = idx.shape[1]
+            if bsz < 2:
+                skipped += 1
+                continue
+            yb = y[rows, idx]
+            cts = xp.bincount((yb + rows * n_lab).ravel(), minlength=R * n_lab).reshape(R, n_lab)
+            ok = to_host(((cts > 0).sum(axis=1) >= 2) & (cts.max(axis=1) >= 2))
+            skipped += ~ok
+            if not ok.any():
+                continue
+            live = [r for r in range(R) if ok[r]]
+            Xb = X[rows, idx]
+            Z, cache = forward(P, Xb)
+            if not bool(xp.all(xp.isfinite(Z))):
+                raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
+            if normalize:
+                E, norms = _normalise_rows(Z)
+            else:
+                E = Z
+            if len(live) == R:
+                I, J, same = _batched_pairs(yb, m, rngs, modes)
+            else:
+                I = xp.zeros((R, m), dtype=xp.int64)
+                J = xp.zeros((R, m), dtype=xp.int64)
+                same = xp.zeros((R, m), dtype=bool)
+                li = xp.asarray(live)
+                Il, Jl, Sl = _batched_pairs(yb[li], m, [rngs[r] for r in live], [modes[r] for r in live])
+                I[li], J[li], same[li] = Il, Jl, Sl
+            diff = E[rows, I] - E[rows, J]
+            d = xp.sqrt((diff * diff).sum(axis=2))
+            unit = diff / xp.where(d > 0, d, 1.0)[..., None]
+            sg = xp.where(same, 1.0, -1.0)
+            h = A + sg * (d - Bt)
+            act = h > 0
+            okx = xp.asarray(ok)
+            tot += np.where(ok, to_host(xp.where(act, h, 0.0).sum(axis=1)) / m, 0.0)
+            used += ok
+            g = (xp.where(act, sg, 0.0) / m * okx[:, None])[..., None] * unit  # (R, m, d_out)
+            dout = E.shape[2]
+            base = (rows * bsz)
+            flat = xp.concatenate([(base + I), (base + J)], axis=1)[..., None] * dout + xp.arange(dout)
+            gE = xp.bincount(flat.ravel(), weights=xp.concatenate([g, -g], axis=1).ravel(),
+                             minlength=R * bsz * dout).reshape(R, bsz, dout)
+            gZ = (gE - E * (E * gE).sum(axis=2, keepdims=True)) / norms if normalize else gE
+            opt.step(P, backward(P, cache, gZ), live=ok)
+        loss_hist.append(np.where(used > 0, tot / np.maximum(used, 1), np.nan))
+        skip_hist.append(skipped)
+    out = [{k: v[r].copy() for k, v in P.items()} for r in range(R)]
+    return out, {"loss": np.stack(loss_hist), "skipped": np.stack(skip_hist), "epoch": np.arange(epochs + 1)}

@@ -1,0 +1,55 @@
+"""Random streams are addresses: same claim, seed and address, same stream, whatever was drawn before."""
+import numpy as np
+import pytest
+
+from paper_checks.context import Context
+from simulate.backend import Backend
+from tests.strict_xp import strict
+
+
+def _draw(g, n=4):
+    out = g.random(n)
+    return np.asarray(out.get() if hasattr(out, "get") and not isinstance(out, np.ndarray) else out)
+
+
+def test_one_address_one_stream():
+    ctx = Context("x.y")
+    a = _draw(ctx.rng(0))
+    np.testing.assert_array_equal(_draw(ctx.rng(0)), a)  # twice: the same stream
+    fresh = Context("x.y")
+    np.testing.assert_array_equal(_draw(fresh.rng(1)), _draw(Context("x.y").rng(1)))
+    assert not np.array_equal(_draw(fresh.rng(1)), a)  # another address, another stream
+    # asking for other streams first changes nothing
+    other = Context("x.y")
+    other.rng(5), other.device_rng(3), other.rng("warm-up")
+    np.testing.assert_array_equal(_draw(other.rng(0)), a)
+
+
+def test_names_devices_claims_and_seeds_are_separate_streams():
+    ctx = Context("x.y")
+    draws = [_draw(ctx.rng(0)), _draw(ctx.device_rng(0)), _draw(ctx.rng("a")), _draw(ctx.rng("b")),
+             _draw(ctx.device_rng("a")), _draw(Context("x.z").rng(0)), _draw(Context("x.y", seed=1).rng(0))]
+    assert len({d.tobytes() for d in draws}) == len(draws)
+    np.testing.assert_array_equal(_draw(ctx.rng("a")), draws[2])
+
+
+def test_device_rng_follows_the_backend_and_matches_numpy_on_the_stand_in():
+    g = Context("x.y", backend=Backend("strict", strict)).device_rng(2)
+    assert type(g).__module__.startswith("tests.strict_xp")
+    np.testing.assert_array_equal(_draw(g), _draw(Context("x.y").device_rng(2)))
+
+
+@pytest.mark.parametrize("bad", [-1, 1000, 1.5, True, "", None])
+def test_bad_addresses_are_refused(bad):
+    with pytest.raises(ValueError, match="stream"):
+        Context("x.y").rng(bad)
+
+
+def test_addresses_are_cheap():
+    import time
+
+    ctx = Context("x.y")
+    t = time.perf_counter()
+    for k in range(200):
+        ctx.device_rng(k)
+    assert (time.perf_counter() - t) / 200 < 2e-3  # spawn(1001) took ~12 ms a call
