@@ -1,0 +1,48 @@
+"""Data functions shared by a check and its figures.
+
+A check's computation is factored into a *data function* ``f(ctx) -> data`` that both the check
+and the figures of ``python -m figures`` call, so a figure plots exactly the numbers the report
+quotes (same settings, same random stream of the claim, same precision). :func:`figure_data`
+memoises a data function on ``(claim id, seed, precision, backend)``: when
+``python -m paper_checks run --figures`` draws the figures of the claims it just ran, the
+computation is not repeated.
+"""
+from __future__ import annotations
+
+import functools
+from collections import OrderedDict
+from typing import Any, Callable, TypeVar
+
+from paper_checks.context import Context
+
+T = TypeVar("T")
+_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+#: at most this many results are kept (the largest, training curves, are a few MB)
+CACHE_SIZE = 16
+
+
+def figure_data(fn: Callable[..., T]) -> Callable[..., T]:
+    """Memoise ``fn(ctx, *args)`` on the context's claim id, seed, precision, backend and ``args`` (hashable).
+
+    The result is shared, not copied: callers must not modify it in place.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ctx: Context, *args: Any) -> T:
+        key = (fn.__module__, fn.__qualname__, ctx.claim_id, int(ctx.seed), ctx.precision, ctx.backend.name, *args)
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+        value = fn(ctx, *args)
+        _CACHE[key] = value
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+        return value
+
+    wrapper.uncached = fn  # type: ignore[attr-defined]
+    return wrapper
+
+
+def clear() -> None:
+    """Forget every memoised result."""
+    _CACHE.clear()
