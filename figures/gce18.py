@@ -128,7 +128,7 @@ def accuracy_vs_epoch_figure(ctx: Any) -> Drawn:
 
     noisy, clean = q_tradeoff_data(ctx)
     cmap = matplotlib.colormaps["plasma"]
-    fig, axes = new(WIDE, ncols=2, sharex=True, sharey=True)
+    fig, axes = new(WIDE, ncols=2, sharey=True)  # x: each half has its own length (titles)
     rows = []
     halves = ((clean, TRADEOFF_CLEAN, "clean labels"), (noisy, TRADEOFF_NOISY, "40% uniform noise"))
     for ax, (res, st, title) in zip(axes, halves):
@@ -148,6 +148,6 @@ def accuracy_vs_epoch_figure(ctx: Any) -> Drawn:
            "labels (left) and 40% uniform noise (right): the training runs of gce18.q_tradeoff (the analogue of 004 "
            f"Fig. 2). The check uses a smaller step on clean labels (lr {TRADEOFF_CLEAN['lr']:g}, "
            f"{TRADEOFF_CLEAN['epochs']} epochs) than under noise (lr {TRADEOFF_NOISY['lr']:g}, "
-           f"{TRADEOFF_NOISY['epochs']} epochs) so that the speed of learning is resolved; the panels share both axes. "
+           f"{TRADEOFF_NOISY['epochs']} epochs) so that the speed of learning is resolved; the panels share the accuracy axis. "
            f"Lines: mean over seeds; bands: one standard error of the mean. {setting(ctx)}")
     return Drawn(fig, rows, cap)

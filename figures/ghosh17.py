@@ -74,8 +74,15 @@ def class_sums_figure(ctx: Any) -> Drawn:
         ax.set_title(LOSS_LABELS[name] + (" (symmetric)" if name == "mae" else ""))
         ax.set_xticks(cs)
         ax.set_xlabel("classes $c$")
-        ax.legend(frameon=False, fontsize=5.5, loc="upper left")
     axes[0].set_ylabel(r"class sum $\sum_j L(f, e_j)$")
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor="#999999", alpha=0.5, edgecolor="#666666", label="exact range over the simplex"),
+               Line2D([], [], ls="", marker="D", color="#666666", ms=4, label="exact value (constant)"),
+               Line2D([], [], ls="", marker="^", color="#666666", ms=4, label="unbounded above (bar cut)"),
+               Line2D([], [], ls="", marker="o", color="#333333", alpha=0.5, ms=2, label="random simplex points")]
+    fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize=6)
     stamp(fig, ctx)
     cap = (f"Class sum sum_j L(f, e_j) over the probability simplex against the number of classes c: exact range "
            f"(shaded bar from min to max, SymPy, 003 Eq. 4 and 004 Eq. 7) and its value at {n_pts} random points per c "

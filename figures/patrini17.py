@@ -171,7 +171,7 @@ def backward_variance_figure(ctx: Any) -> Drawn:
         ax.set_xlabel("cond(T)")
     axes[0].set_ylabel("variance of the corrected loss")
     axes[1].set_ylabel("|bias| of the corrected risk")
-    axes[1].set_ylim(bottom=1e-4)
+    axes[1].set_ylim(bottom=3e-3)
     h, lab = axes[0].get_legend_handles_labels()
     fig.legend(h, lab, loc="outside right center", frameon=False, fontsize=5.5)
     axes[1].set_title("unmixed (mix 0): unbiased, off the log scale")

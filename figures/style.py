@@ -50,8 +50,8 @@ def setting(ctx: Any) -> str:
 
 
 def stamp(fig: Any, ctx: Any) -> None:
-    """A small grey note of seed and precision in the lower right corner of ``fig``."""
-    fig.text(0.995, 0.003, f"seed {ctx.seed} \u00b7 {ctx.precision}", ha="right", va="bottom", fontsize=5,
+    """A small grey note of seed and precision in the upper right corner of ``fig``."""
+    fig.text(0.999, 0.999, f"seed {ctx.seed} \u00b7 {ctx.precision}", ha="right", va="top", fontsize=5,
              color="#888888")
 
 

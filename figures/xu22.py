@@ -99,7 +99,7 @@ def loss_vs_diso_figure(ctx: Any) -> Drawn:
         ends = [float(min(bound.min(), up[prem].min())) * 0.8, float(max(bound.max(), up[prem].max())) * 1.25]
         a2.loglog(ends, ends, "-", color="k", lw=0.8, label=r"$d_{\mathrm{iso}}$ = bound")
         a2.legend(frameon=False, fontsize=5.5, loc="upper left")
-    a2.set_xlabel(r"claimed bound $M\,\mathrm{diam} f(X) / (\alpha - M)$")
+    a2.set_xlabel(r"claimed bound $M\,\mathrm{diam}\,f(X) / (\alpha - M)$")
     a2.set_ylabel(r"verified upper bound on $d_{\mathrm{iso}}$")
     a2.set_title(fr"{int(prem.sum())} sets with $0 < M < \alpha = {ISO_ALPHA:g}$")
     stamp(fig, ctx)

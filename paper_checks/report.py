@@ -9,6 +9,7 @@ the old report or the new one, never a half-written or mixed one.
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import datetime as _dt
 import html as _html
@@ -21,10 +22,11 @@ import shutil
 import subprocess
 import tempfile
 import textwrap
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from paper_checks.runner import ERROR, Result
 
@@ -119,6 +121,7 @@ def provenance(*, backend: str, seed: int, precision: str, wall_seconds: float |
         except Exception:  # no device after all: say so rather than fail the report
             device = "cupy (device name unavailable)"
     return {
+        "run_id": uuid.uuid4().hex[:12],
         "package": "label-noise-lab",
         "version": VERSION,
         "commit": _git_commit(),
@@ -348,7 +351,7 @@ def _counts(doc: dict[str, Any]) -> str:
 
 def _prov_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
     p = doc.get("provenance") or {}
-    keys = ("version", "commit", "python", "numpy", "scipy", "sympy", "cupy", "backend", "device", "machine",
+    keys = ("run_id", "version", "commit", "python", "numpy", "scipy", "sympy", "cupy", "backend", "device", "machine",
             "seed", "precision", "date", "wall_seconds", "command")
     return [(k, fmt_number(p.get(k)) if k != "commit" else (p.get(k) or "not a git checkout")) for k in keys
             if k in p and (p.get(k) is not None or k in ("commit",))]
@@ -504,6 +507,7 @@ def html(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
     o.append('<table class="verdicts"><thead><tr><th>claim</th><th>verdict</th><th>expected</th><th>method</th>'
              "<th>summary</th></tr></thead><tbody>")
     claims = ordered(doc["claims"])
+    shown: dict[str, str] = {}  # figure -> the claim under which it is embedded (once: the file stays small)
     for c in claims:
         cls = ' class="mismatch"' if c["verdict"] != c["expected"] else ""
         o.append(f'<tr{cls}><td><a href="#{_anchor(c["id"])}"><code>{_e(c["id"])}</code></a></td>'
@@ -532,11 +536,15 @@ def html(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
             o += [_html_table(t) for t in number_tables(c["numbers"])]
         for name in c.get("figures") or []:
             p = figure_path(fig_dir, name) if fig_dir is not None else None
-            if p is not None and p.exists():
+            if name in shown:
+                o.append(f'<p>Figure <a href="#fig-{_e(name)}"><code>{_e(name)}</code></a>: shown under '
+                         f"<code>{_e(shown[name])}</code>.</p>")
+            elif p is not None and p.exists():
+                shown[name] = c["id"]
                 data = base64.b64encode(p.read_bytes()).decode("ascii")
                 cap = p.with_suffix(".txt")
                 caption = cap.read_text().strip() if cap.exists() else name
-                o.append(f'<figure><img alt="{_e(name)}" src="data:image/png;base64,{data}">'
+                o.append(f'<figure id="fig-{_e(name)}"><img alt="{_e(name)}" src="data:image/png;base64,{data}">'
                          f"<figcaption><code>{_e(name)}</code>: {_e(caption)}</figcaption></figure>")
             else:
                 o.append(f'<p class="note">Figure <code>{_e(name)}</code>: not drawn in this run '
@@ -561,7 +569,8 @@ def _tex(s: Any) -> str:
 
 def latex(doc: dict[str, Any]) -> str:
     """The verdict table for a paper (``booktabs``, ``longtable``): claim, source, verdict, method."""
-    lines = [f"% label-noise-lab {doc['version']}, commit {(doc.get('provenance') or {}).get('commit')}, "
+    lines = [f"% label-noise-lab {doc['version']}, run {(doc.get('provenance') or {}).get('run_id')}, "
+             f"commit {(doc.get('provenance') or {}).get('commit')}, "
              f"seed {doc['seed']}, precision {doc['precision']}",
              "% needs \\usepackage{booktabs,longtable}",
              r"\begin{longtable}{@{}llll@{}}",
@@ -585,10 +594,11 @@ def csv_text(doc: dict[str, Any]) -> str:
     """One row per claim (``CSV_COLUMNS``)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    w.writerow([*CSV_COLUMNS, "run_id", "complete"])
+    run_id = (doc.get("provenance") or {}).get("run_id", "")
     for c in doc["claims"]:
         row = {**c, "matches": c["verdict"] == c["expected"]}
-        w.writerow(["" if row.get(k) is None else row.get(k) for k in CSV_COLUMNS])
+        w.writerow(["" if row.get(k) is None else row.get(k) for k in CSV_COLUMNS] + [run_id, doc.get("complete", True)])
     return buf.getvalue()
 
 
@@ -655,4 +665,22 @@ def write(doc: dict[str, Any], out_dir: Path, json_path: Path | None = None,
         p.parent.mkdir(parents=True, exist_ok=True)
     human = doc if tracebacks else {**doc, "claims": [{k: v for k, v in c.items() if k != "traceback"}
                                                       for c in doc["claims"]]}
-    return tuple(atomic_write(p, render(doc if f == "json" else human, f, Path(out_dir))) for f, p in paths.items())
+    texts = {f: render(doc if f == "json" else human, f, Path(out_dir)) for f in paths}  # rendered before locking
+    with _folder_lock(Path(out_dir)):  # one run's set of files at a time: never a mix of two runs
+        return tuple(atomic_write(p, texts[f]) for f, p in paths.items())
+
+
+@contextlib.contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive advisory lock on ``folder/.report.lock`` (POSIX ``flock``; no lock where it is missing)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover (Windows): each file is still replaced whole
+        yield
+        return
+    with open(folder / ".report.lock", "a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
