@@ -141,16 +141,27 @@ def _run(args: argparse.Namespace) -> int:
     doc = report.to_json(results, backend=backend.name, seed=args.seed, precision=args.precision, prov=prov,
                          complete=complete, planned=len(claims))
     if not complete:
-        written = report.write(doc, args.out, args.json, formats, tracebacks=args.traceback)
+        written = _write_or_rescue(report, doc, args, formats)
         print(f"interrupted: {len(results)} of {len(claims)} claims finished; partial report (marked incomplete) in "
               f"{', '.join(map(str, written))}", file=sys.stderr)
         return 130
     if args.figures:
         _draw_figures(results, args)
-    written = report.write(doc, args.out, args.json, formats, tracebacks=args.traceback)
+    written = _write_or_rescue(report, doc, args, formats)
     print(report.table(results))
     print("wrote " + ", ".join(map(str, written)))
     return 0 if all(r.matches for r in results) else 1
+
+
+def _write_or_rescue(report: Any, doc: dict, args: argparse.Namespace, formats: list[str]) -> tuple[Path, ...]:
+    """Write the report; if that fails after all (disk full, folder removed), save the JSON elsewhere."""
+    try:
+        return report.write(doc, args.out, args.json, formats, tracebacks=args.traceback)
+    except OSError as exc:
+        fd, rescue = tempfile.mkstemp(prefix="lnl-report-", suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(doc, f, indent=1)
+        raise UsageError(f"could not write the report ({exc}); the results are saved in {rescue}") from None
 
 
 def _check_output_dir(path: Path, flag: str) -> None:

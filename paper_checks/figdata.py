@@ -9,6 +9,7 @@ computation is not repeated.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import OrderedDict
 from typing import Any, Callable, TypeVar
@@ -33,7 +34,10 @@ def figure_data(fn: Callable[..., T]) -> Callable[..., T]:
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
-        value = fn(ctx, *args)
+        # a fresh copy of the context: ``Context.rng(k)`` spawns from the claim's SeedSequence, whose
+        # spawn counter moves with every call, so stream k would otherwise depend on what the caller
+        # drew before; the copy makes the data the same for the check and for its figure
+        value = fn(dataclasses.replace(ctx), *args)
         _CACHE[key] = value
         while len(_CACHE) > CACHE_SIZE:
             _CACHE.popitem(last=False)

@@ -666,7 +666,8 @@ def write(doc: dict[str, Any], out_dir: Path, json_path: Path | None = None,
     human = doc if tracebacks else {**doc, "claims": [{k: v for k, v in c.items() if k != "traceback"}
                                                       for c in doc["claims"]]}
     texts = {f: render(doc if f == "json" else human, f, Path(out_dir)) for f in paths}  # rendered before locking
-    with _folder_lock(Path(out_dir)):  # one run's set of files at a time: never a mix of two runs
+    lock_dir = next(iter(paths.values())).parent if paths else Path(out_dir)
+    with _folder_lock(lock_dir):  # one run's set of files at a time: never a mix of two runs
         return tuple(atomic_write(p, texts[f]) for f, p in paths.items())
 
 

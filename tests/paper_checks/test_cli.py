@@ -206,3 +206,9 @@ def test_run_figures_draws_and_embeds(tmp_path, capsys):
     assert (tmp_path / "figures" / "dmi19_mi_vs_dmi.csv").exists()
     assert "data:image/png;base64," in (tmp_path / "report.html").read_text()
     assert "![dmi19_mi_vs_dmi](figures/dmi19_mi_vs_dmi.png)" in (tmp_path / "report.md").read_text()
+
+
+def test_json_alone_needs_no_report_folder(tmp_path, capsys):
+    out = tmp_path / "not_created"
+    code = main(["run", "--claim", "ghosh17.sum_mae", "--quiet", "--json", str(tmp_path / "r.json"), "--out", str(out)])
+    assert code in (0, 1) and (tmp_path / "r.json").exists() and not out.exists()
