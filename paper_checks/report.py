@@ -171,15 +171,20 @@ def table(results: list[Result]) -> str:
     width = shutil.get_terminal_size((120, 20)).columns
     idw = max((len(r.claim.id) for r in results), default=10)
     lines = [f"{'claim':<{idw}}  {'verdict':<13} summary", "-" * min(width, 120)]
+    cut = False
     for r in results:
         v = r.verdict if r.matches else f"{r.verdict}!={r.claim.expected}"
         summ = r.to_json()["summary"]
         room = max(30, width - idw - 17)
-        lines.append(f"{r.claim.id:<{idw}}  {v:<13} {textwrap.shorten(summ, room, placeholder='...')}")
+        short = textwrap.shorten(summ, room, placeholder="...")
+        cut |= short != " ".join(summ.split())
+        lines.append(f"{r.claim.id:<{idw}}  {v:<13} {short}")
     counts = Counter(r.verdict for r in results)
     lines.append("-" * min(width, 120))
     lines.append(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) +
                  f"  ({sum(r.matches for r in results)}/{len(results)} as expected)")
+    if cut:
+        lines.append("(summaries ending in '...' are shortened to fit the terminal; the report has them in full)")
     return "\n".join(lines)
 
 
@@ -300,12 +305,25 @@ def number_tables(numbers: dict[str, Any], *, max_rows: int = MAX_ROWS) -> list[
                 tables.append(t)
                 continue
         _flatten(v, str(key), loose)
-    notes = []
-    rows = [[p, _cell(v, p, notes)] for p, v in loose]
-    if rows:
+    # the remaining values by their top-level key: loose scalars in one table first, then one table per group
+    groups: dict[str, list[tuple[str, Any]]] = {}
+    for p, v in loose:
+        top, _, rest = p.partition(".")
+        if rest and sum(q.startswith(top + ".") for q, _ in loose) >= 3:
+            groups.setdefault(top, []).append((rest, v))
+        else:
+            groups.setdefault("", []).append((p, v))
+    ordered_groups = ([("", groups.pop(""))] if "" in groups else []) + list(groups.items())
+    loose_tables = []
+    for title, items in ordered_groups:
+        notes = []
+        rows = [[p, _cell(v, f"{title}.{p}" if title else p, notes)] for p, v in items]
         keep = max(budget, 0)
         hidden += max(0, len(rows) - keep)
-        tables.insert(0, Table("", ["quantity", "value"], rows[:keep], notes=notes))
+        budget -= min(len(rows), keep)
+        if rows[:keep]:
+            loose_tables.append(Table(title, ["quantity", "value"], rows[:keep], notes=notes))
+    tables[:0] = loose_tables
     if hidden:
         tables.append(Table("", [], [], note=f"{hidden} more rows not shown ({SHORTENED}, \"numbers\")"))
     for t in tables:
@@ -366,6 +384,18 @@ def _incomplete(doc: dict[str, Any]) -> str | None:
 
 def figure_path(out_dir: Path, name: str) -> Path:
     return out_dir / "figures" / f"{name}.png"
+
+
+def drawn_figure(fig_dir: Path | None, name: str, doc: dict[str, Any]) -> Path | None:
+    """The PNG of figure ``name`` in the report folder if it was drawn with this report's seed and
+    precision (its caption says so), else ``None``: a figure left from another run is never shown."""
+    if fig_dir is None:
+        return None
+    p = figure_path(fig_dir, name)
+    cap = p.with_suffix(".txt")
+    if not (p.exists() and cap.exists()):
+        return None
+    return p if f"Seed {doc['seed']}, precision '{doc['precision']}'" in cap.read_text() else None
 
 
 # --------------------------------------------------------------------------- markdown
@@ -431,8 +461,8 @@ def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
             for t in number_tables(c["numbers"]):
                 out += _md_table(t)
         for name in c.get("figures") or []:
-            p = figure_path(fig_dir, name) if fig_dir is not None else None
-            if p is not None and p.exists():
+            p = drawn_figure(fig_dir, name, doc)
+            if p is not None:
                 out += [f"![{name}](figures/{name}.png)", ""]
                 cap = p.with_suffix(".txt")
                 if cap.exists():
@@ -441,7 +471,7 @@ def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
                 out += [f"Figure `{name}`: not drawn in this run (`python -m paper_checks run --figures` or "
                         f"`python -m figures --only {name}`).", ""]
     out += ["## Bibliography", ""]
-    out += [f"- **{pid}**: {text}" for pid, text in doc.get("bibliography", {}).items()]
+    out += [f"- **{pid}**: {text}" for pid, text in _bib(doc).items()]
     out += ["", "Source documents quoted in the claims:", ""]
     out += [f"- [{tag}] `{fname}`: {text}" for fname, (tag, text) in SOURCE_DOCS.items()
             if any(fname in c["source"] for c in doc["claims"])]
@@ -453,8 +483,13 @@ def _anchor(cid: str) -> str:
     return "claim-" + re.sub(r"[^a-z0-9_-]", "-", cid.lower())
 
 
+def _bib(doc: dict[str, Any]) -> dict[str, str]:
+    """The report's bibliography (recomputed for a report written before it had one)."""
+    return doc.get("bibliography") or bibliography(c["paper"] for c in doc["claims"])
+
+
 def _cite_paper(doc: dict[str, Any], c: dict[str, Any]) -> str:
-    return doc.get("bibliography", {}).get(c["paper"], c["paper"])
+    return _bib(doc).get(c["paper"], c["paper"])
 
 
 # --------------------------------------------------------------------------- html
@@ -535,11 +570,11 @@ def html(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
             o.append("<p><strong>Numbers</strong>:</p>")
             o += [_html_table(t) for t in number_tables(c["numbers"])]
         for name in c.get("figures") or []:
-            p = figure_path(fig_dir, name) if fig_dir is not None else None
+            p = drawn_figure(fig_dir, name, doc)
             if name in shown:
                 o.append(f'<p>Figure <a href="#fig-{_e(name)}"><code>{_e(name)}</code></a>: shown under '
                          f"<code>{_e(shown[name])}</code>.</p>")
-            elif p is not None and p.exists():
+            elif p is not None:
                 shown[name] = c["id"]
                 data = base64.b64encode(p.read_bytes()).decode("ascii")
                 cap = p.with_suffix(".txt")
@@ -550,7 +585,7 @@ def html(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
                 o.append(f'<p class="note">Figure <code>{_e(name)}</code>: not drawn in this run '
                          f"(<code>python -m paper_checks run --figures</code>).</p>")
     o.append("<h2>Bibliography</h2><ul>")
-    o += [f"<li><strong>{_e(pid)}</strong>: {_e(text)}</li>" for pid, text in doc.get("bibliography", {}).items()]
+    o += [f"<li><strong>{_e(pid)}</strong>: {_e(text)}</li>" for pid, text in _bib(doc).items()]
     o.append("</ul><p>Source documents quoted in the claims:</p><ul>")
     o += [f"<li>[{_e(tag)}] <code>{_e(fname)}</code>: {_e(text)}</li>" for fname, (tag, text) in SOURCE_DOCS.items()
           if any(fname in c["source"] for c in doc["claims"])]

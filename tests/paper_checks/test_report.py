@@ -142,7 +142,8 @@ def full_doc(tmp_path: Path) -> dict:
     _figure_png(figs / "f00.png")
     for i in range(1, 18):
         shutil.copy(figs / "f00.png", figs / f"f{i:02d}.png")
-        (figs / f"f{i:02d}.txt").write_text("A caption.")
+    for i in range(18):
+        (figs / f"f{i:02d}.txt").write_text("A caption. Seed 3, precision 'quick', random stream of claim x.")
     claims = [claim_entry(i, figures=[f"f{i % 18:02d}"]) for i in range(63)]
     return doc_of(claims)
 
@@ -229,6 +230,7 @@ def test_html_renders_table_and_image_in_a_real_browser(tmp_path):
     fig, ax = new((3.4, 2.6))
     ax.bar([0, 1, 2], [3, 2, 4], color="#1b9e77", width=0.9)  # a colour no other part of the page uses
     fig.savefig(figs / "probe.png", dpi=100)
+    (figs / "probe.txt").write_text("Bars. Seed 3, precision 'quick'.")
     claims = [claim_entry(0, verdict="refuted", expected="proved", counterexample={"q": "1/2"}, figures=["probe"])]
     doc = doc_of(claims)
     doc["claims"][0]["numbers"] = {"x": 1.0}
@@ -248,3 +250,14 @@ def test_html_renders_table_and_image_in_a_real_browser(tmp_path):
 
     assert pixels("#fde2e1") > 2000, "the highlighted mismatch row of the verdict table is not on the page"
     assert pixels("#1b9e77") > 2000, "the inline figure is not rendered"
+
+
+def test_figures_of_another_run_are_not_shown(tmp_path):
+    figs = tmp_path / "figures"
+    figs.mkdir()
+    _figure_png(figs / "f00.png")
+    (figs / "f00.txt").write_text("Seed 9, precision 'full'.")  # left over from another run
+    doc = doc_of([claim_entry(0, figures=["f00"])])
+    assert "data:image/png" not in report.html(doc, tmp_path) and "not drawn in this run" in report.html(doc, tmp_path)
+    (figs / "f00.txt").write_text("Seed 3, precision 'quick'.")
+    assert "data:image/png" in report.html(doc, tmp_path) and "![f00](figures/f00.png)" in report.markdown(doc, tmp_path)
