@@ -88,7 +88,7 @@ def class_sums_figure(ctx: Any) -> Drawn:
            f"(shaded bar from min to max, SymPy, 003 Eq. 4 and 004 Eq. 7) and its value at {n_pts} random points per c "
            "(grey dots, Dirichlet(0.3), a numeric cross-check). Only MAE's class sum is one value (2c - 2), as "
            "ghosh17.only_mae_symmetric proves; CCE's is unbounded above (triangle: the bar is cut at the top of the "
-           f"panel). {setting(ctx)}")
+           f"panel). No error bars: the ranges are exact. {setting(ctx)}")
     return Drawn(fig, rows, cap)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import importlib
+import inspect
 import io
 import os
 import tempfile
@@ -37,12 +38,17 @@ class Drawn:
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """A registered figure: its function and the claim whose computation (and stream) it draws."""
+    """A registered figure: its function and the claim whose computation (and stream) it draws.
+
+    ``legacy`` marks a function of the earlier form ``fn(out, fmt, precision) -> Path`` that saves
+    itself: :func:`build` still runs it, but it has no data, no caption and ignores the seed.
+    """
 
     name: str
-    fn: Callable[[Any], Drawn]
+    fn: Callable[..., Any]
     claim: str | None = None
     doc: str = field(default="", compare=False)
+    legacy: bool = False
 
 
 FIGURES: dict[str, FigureSpec] = {}
@@ -54,7 +60,8 @@ def figure(name: str, claim: str | None = None) -> Callable[[Callable[[Any], Dra
     def deco(fn: Callable[[Any], Drawn]) -> Callable[[Any], Drawn]:
         if name in FIGURES:
             raise ValueError(f"figure {name!r} is registered twice")
-        FIGURES[name] = FigureSpec(name, fn, claim, (fn.__doc__ or "").strip())
+        legacy = len(inspect.signature(fn).parameters) == 3
+        FIGURES[name] = FigureSpec(name, fn, claim, (fn.__doc__ or "").strip(), legacy)
         return fn
 
     return deco
@@ -79,6 +86,8 @@ def draw(name: str, precision: str = "standard", seed: int = 0) -> Drawn:
     figs = load()
     if name not in figs:
         raise ValueError(f"unknown figure {name!r}; known: {', '.join(figs)}")
+    if figs[name].legacy:
+        raise TypeError(f"figure {name!r} has the old form fn(out, fmt, precision) -> Path and returns no Figure")
     return figs[name].fn(context(name, precision, seed))
 
 
@@ -127,4 +136,8 @@ def save(drawn: Drawn, out: Path, name: str, fmt: str = "png") -> Path:
 
 def build(name: str, out: Path, fmt: str = "png", precision: str = "standard", seed: int = 0) -> Path:
     """Draw figure ``name`` and save it with its CSV data and caption; returns the figure's path."""
+    spec = load().get(name)
+    if spec is not None and spec.legacy:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        return spec.fn(Path(out), fmt, precision)
     return save(draw(name, precision, seed), out, name, fmt)

@@ -38,6 +38,16 @@ def new(size: tuple[float, float] = COLUMN, ncols: int = 1, **kw: Any) -> tuple[
     return plt.subplots(1, ncols, figsize=size, **kw)
 
 
+def save(fig: Any, out: Path, name: str, fmt: str) -> Path:
+    """Save ``fig`` as ``out/name.fmt`` and close it (for figures of the old form; new ones return
+    :class:`figures.registry.Drawn` and :func:`figures.registry.save` writes data and caption too)."""
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.{fmt}"
+    fig.savefig(path, format=fmt)
+    plt.close(fig)
+    return path
+
+
 def grid(nrows: int, ncols: int, size: tuple[float, float], **kw: Any) -> tuple[Any, Any]:
     """A figure with ``nrows x ncols`` axes in the house style (constrained layout)."""
     plt.rcParams.update(RC)

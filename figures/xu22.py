@@ -51,7 +51,8 @@ def collapse_phase_figure(ctx: Any) -> Drawn:
            "and embedding dimension, unnormalised and normalised embeddings: the sweep of xu22.collapse_batch_dim "
            f"(a reconstructed claim). Colour: mean over {S} seeds (1 = a tenfold shrinkage; blue: the spread grew). "
            f"Cell text: the fraction of seeds whose spread fell below {task.threshold:g} x its initial value (blank: "
-           f"none). {setting(ctx)}")
+           f"none). No error bars: the spread over seeds of the trends the check tests is in the report "
+           f"(trend_per_seed_batch, trend_per_seed_dim). {setting(ctx)}")
     return Drawn(fig, rows, cap)
 
 

@@ -274,6 +274,14 @@ def _list(args: argparse.Namespace) -> int:
     for p in args.paper:
         if p not in PAPERS:
             raise UsageError(f"unknown paper {p!r}; known papers: {', '.join(PAPERS)}")
+    from paper_checks.evidence import METHODS, VERDICTS
+
+    for v in args.verdict:
+        if v not in (*VERDICTS, "error"):
+            raise UsageError(f"unknown verdict {v!r}; choose from {', '.join((*VERDICTS, 'error'))}")
+    for m in args.method:
+        if m not in METHODS:
+            raise UsageError(f"unknown method {m!r}; choose from {', '.join(METHODS)}")
     reg = load()
     ids = expand_claim_patterns(args.claim) if args.claim else list(reg)
     unknown = [i for i in ids if i not in reg]

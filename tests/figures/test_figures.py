@@ -11,7 +11,24 @@ from figures.registry import draw, load
 from theory.gce import eq7_bounds_float, eq10_bounds_float, eq11_margin_float
 
 
-def test_every_figure_builds_with_data_and_caption(tmp_path):
+@pytest.fixture(autouse=True)
+def _fresh_figure_data():
+    """No memoised check data leaks between tests (one test below draws with fewer seeds)."""
+    from paper_checks import figdata
+
+    figdata.clear()
+    yield
+    figdata.clear()
+
+
+def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch):
+    # fewer seeds for the two costliest training studies: this test is about building, CSV and captions
+    # (the per-paper tests below draw at the checks' own quick settings)
+    import paper_checks.ghosh17_sim as g17
+    import paper_checks.patrini17_sim as p17
+
+    monkeypatch.setattr(p17, "table2_seeds", lambda ctx: {"clusters": 2, "digits": 2})
+    monkeypatch.setattr(g17, "robust_seeds", lambda ctx: 2)
     assert main(["--out", str(tmp_path), "--precision", "quick"]) == 0
     for name, spec in load().items():
         p = tmp_path / f"{name}.png"

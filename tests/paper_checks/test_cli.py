@@ -196,6 +196,7 @@ def test_list_filters_and_show(tmp_path, capsys):
     assert "last verdict: qualified" in out and "counterexample (exact values):" in out and "5/2" in out
     assert "numbers:" in out and "{" not in out.split("numbers:")[1].splitlines()[1]
     _one_line_exit_2(capsys, ["show", "nope.nothing"], "unknown claim id 'nope.nothing'")
+    _one_line_exit_2(capsys, ["list", "--verdict", "true"], "unknown verdict 'true'")
 
 
 def test_run_figures_draws_and_embeds(tmp_path, capsys):
