@@ -6,7 +6,7 @@ from typing import Any
 import numpy as np
 
 from figures.registry import Drawn, figure
-from figures.style import COLUMN, WIDE, grid, new, se, setting, stamp
+from figures.style import WIDE, grid, new, se, setting, stamp
 
 HESSIAN_MODELS = (("linear", "linear softmax"), ("relu1", "ReLU, 1 hidden"), ("relu2", "ReLU, 2 hidden"),
                   ("sigmoid1", "sigmoid, 1 hidden"))

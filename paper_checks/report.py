@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from paper_checks.runner import ERROR, Result
+from paper_checks.runner import Result
 
 SCHEMA = 1
 VERSION = "0.1.0"
