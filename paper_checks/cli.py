@@ -7,6 +7,7 @@ that finished are still written, in a report marked incomplete).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import fnmatch
 import json
@@ -130,11 +131,20 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     started = datetime.datetime.now(datetime.timezone.utc)
     t0 = time.perf_counter()
-    complete = True
-    try:
-        results = run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet)
-    except Interrupted as stop:
-        results, complete = stop.results, False
+    complete, figures_stopped = True, False
+    from paper_checks import figdata
+
+    share = figdata.sharing() if args.figures else contextlib.nullcontext()
+    with share:  # with --figures the figures reuse the data their claims computed
+        try:
+            results = run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet)
+        except Interrupted as stop:
+            results, complete = stop.results, False
+        if complete and args.figures:
+            try:
+                _draw_figures(results, args)
+            except KeyboardInterrupt:  # the claims are done: keep them, without the remaining figures
+                figures_stopped = True
     prov = report.provenance(backend=backend.name, seed=args.seed, precision=args.precision,
                              wall_seconds=time.perf_counter() - t0, started=started,
                              argv=["python -m paper_checks", *sys.argv[1:]] if sys.argv else None)
@@ -145,9 +155,11 @@ def _run(args: argparse.Namespace) -> int:
         print(f"interrupted: {len(results)} of {len(claims)} claims finished; partial report (marked incomplete) in "
               f"{', '.join(map(str, written))}", file=sys.stderr)
         return 130
-    if args.figures:
-        _draw_figures(results, args)
     written = _write_or_rescue(report, doc, args, formats)
+    if figures_stopped:
+        print(f"interrupted while drawing figures; the report of all {len(results)} claims is in "
+              f"{', '.join(map(str, written))}", file=sys.stderr)
+        return 130
     print(report.table(results))
     print("wrote " + ", ".join(map(str, written)))
     return 0 if all(r.matches for r in results) else 1
