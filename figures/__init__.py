@@ -1,5 +1,9 @@
-"""Publication figures drawn from the same computations as the checks.
+"""Publication figures drawn from the checks' own computations.
 
-``python -m figures [--format png|pdf|svg] [--out DIR] [--only NAME ...] [--precision quick|standard]``
-builds every figure. Each paper module registers its figures with :func:`figures.registry.figure`.
+``python -m figures [--format png|pdf|svg] [--out DIR] [--only NAME ...] [--precision quick|standard|full]
+[--seed N]`` builds every figure, each with its plotted numbers as CSV and a caption. A paper module
+registers each figure with ``@figures.registry.figure(name, claim=ID)`` as ``fn(ctx) -> Drawn``: ``ctx``
+is the claim's :class:`paper_checks.context.Context`, and the figure calls the claim's data function
+(``paper_checks.figdata``), so it plots the numbers the report quotes. ``figures.registry.draw(name)``
+returns the matplotlib ``Figure``, the data and the caption, for a notebook to restyle.
 """

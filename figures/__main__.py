@@ -1,4 +1,4 @@
-"""``python -m figures``: build every figure (PNG by default)."""
+"""``python -m figures``: build every figure (PNG by default) with its CSV data and caption."""
 from __future__ import annotations
 
 import argparse
@@ -6,31 +6,50 @@ import sys
 from pathlib import Path
 
 
+def _seed(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        v = -1
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}")
+    return v
+
+
 def main(argv: list[str] | None = None) -> int:
-    from figures.registry import FORMATS, load
+    from figures.registry import FORMATS, build, load
 
     ap = argparse.ArgumentParser(prog="python -m figures", description="Build the publication figures.")
     ap.add_argument("--format", default="png", choices=FORMATS)
     ap.add_argument("--out", type=Path, default=Path("figures_out"), metavar="DIR")
     ap.add_argument("--only", nargs="+", default=[], metavar="NAME", help="build only these figures")
     ap.add_argument("--precision", default="standard", choices=("quick", "standard", "full"),
-                    help="size of the simulations behind the sim figures")
+                    help="precision of the claims' computations the figures draw (as in paper_checks run)")
+    ap.add_argument("--seed", type=_seed, default=0, help="global seed, as in paper_checks run (default 0)")
     ap.add_argument("--list", action="store_true", help="list the figures and exit")
     args = ap.parse_args(argv)
     figs = load()
     if args.list:
-        print("\n".join(figs))
+        for name, spec in figs.items():
+            print(f"{name:<32} {spec.claim or '-'}")
         return 0
     unknown = [n for n in args.only if n not in figs]
     if unknown:
         print(f"error: unknown figure {unknown[0]!r}; known: {', '.join(figs)}", file=sys.stderr)
         return 2
+    if args.out.exists() and not args.out.is_dir():
+        print(f"error: --out {str(args.out)!r} is a file, not a directory", file=sys.stderr)
+        return 2
     from tqdm import tqdm
 
     names = args.only or list(figs)
-    for name in tqdm(names, desc="figures", unit="fig", leave=False):
-        path = figs[name](args.out, args.format, args.precision)
-        tqdm.write(f"wrote {path}")
+    try:
+        for name in tqdm(names, desc="figures", unit="fig", leave=False):
+            path = build(name, args.out, args.format, precision=args.precision, seed=args.seed)
+            tqdm.write(f"wrote {path} (+ .csv, .txt)")
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     return 0
 
 

@@ -1,13 +1,13 @@
 """Figures for the IMAE summary of ``003`` (Wang et al.): example weights ``w(p_y) = ||dL/dz||_1``."""
 from __future__ import annotations
 
-from pathlib import Path
+from typing import Any
 
 import numpy as np
 import sympy
 
-from figures.registry import figure
-from figures.style import COLORS, WIDE, new, save
+from figures.registry import Drawn, figure
+from figures.style import COLORS, WIDE, new, setting, stamp
 
 
 def weight_curves(ps: np.ndarray) -> dict[str, tuple[np.ndarray, float]]:
@@ -25,34 +25,44 @@ def weight_curves(ps: np.ndarray) -> dict[str, tuple[np.ndarray, float]]:
     return out
 
 
-@figure("imae19_weights")
-def weights_figure(out: Path, fmt: str, precision: str) -> Path:
-    """Example weight ``||dL/dz||_1`` against ``p_y`` for CCE, MAE, ``L_q`` and IMAE
-    (``exp(T p (1-p))``, the form that reproduces the reported variances), variances for
-    ``p_y ~ U(0, 1)`` in the legend; right: IMAE in the notes' form ``exp(T p)(1 - p)``,
-    whose variance is far from the reported 4.55."""
+@figure("imae19_weights", claim="imae19.eq11_variance")
+def weights_figure(ctx: Any) -> Drawn:
+    """Example weight ``||dL/dz||_1`` against ``p_y`` for CCE, MAE, ``L_q`` and IMAE, with exact variances
+    for ``p_y ~ U(0, 1)``; right: the two forms of IMAE's Eq. 13."""
     from theory.gradients import P, imae_weight, uniform_moments
 
     ps = np.linspace(0.0, 1.0, 401)
     curves = weight_curves(ps)
-    fig, axes = new(WIDE, ncols=2)
+    fig, axes = new((WIDE[0], 3.3), ncols=2)
     palette = [COLORS["cce"], COLORS["mae"], "#a6cee3", COLORS["lq"], "#fb9a99", "#e31a1c"]
+    rows = []
     for col, (name, (w, var)) in zip(palette, curves.items()):
         axes[0].plot(ps, w, color=col, label=f"{name} (var {var:.3g})")
-    axes[0].set_ylim(0, 11.5)  # headroom for the legend above the T = 8 peak (e^2)
+        rows += [{"panel": "weights", "curve": name, "p_y": float(p), "weight": float(v), "variance_uniform": var}
+                 for p, v in zip(ps[::8], w[::8])]
+    axes[0].set_ylim(0, 8)
     axes[0].set_xlabel(r"$p_y$")
     axes[0].set_ylabel(r"weight $\|\partial L / \partial z\|_1$")
-    axes[0].legend(frameon=False, fontsize=6, loc="upper left", ncol=2)
-    axes[0].set_title("weights, with variance for $p_y \\sim U(0, 1)$")
-    for T in (4, 8):
+    axes[0].legend(frameon=False, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    axes[0].set_title(r"weights; variance for $p_y \sim U(0, 1)$")
+    for T, color in ((4, "#fb9a99"), (8, "#e31a1c")):
         for form, ls in (("paper", "-"), ("notes", "--")):
             w = imae_weight(form, T)
             f = sympy.lambdify(P, w, "numpy")
             var = float(sympy.N(uniform_moments(w).variance, 15))
-            label = ("exp(T p (1-p))" if form == "paper" else "exp(T p)(1-p)") + f", T = {T} (var {var:.3g})"
-            axes[1].plot(ps, np.broadcast_to(f(ps), ps.shape), ls=ls, label=label)
+            label = (r"$e^{T p (1-p)}$" if form == "paper" else r"$e^{T p}(1-p)$") + f", T = {T} (var {var:.3g})"
+            vals = np.broadcast_to(np.asarray(f(ps), float), ps.shape)
+            axes[1].plot(ps, vals, ls=ls, color=color, label=label)
+            rows += [{"panel": "imae forms", "curve": f"{form}, T={T}", "p_y": float(p), "weight": float(v),
+                      "variance_uniform": var} for p, v in zip(ps[::8], vals[::8])]
     axes[1].set_yscale("log")
     axes[1].set_xlabel(r"$p_y$")
-    axes[1].legend(frameon=False, fontsize=6)
+    axes[1].legend(frameon=False, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     axes[1].set_title("IMAE: the two forms of Eq. 13")
-    return save(fig, out, "imae19_weights", fmt)
+    stamp(fig, ctx)
+    cap = ("Left: the example weight ||dL/dz||_1 of 003 Eqs. 9-13 against the softmax output p_y of the given label, "
+           "for CCE, MAE, L_q (q = 0.3, 0.7) and IMAE in the form exp(T p (1-p)) that reproduces the reported "
+           "variances; the legend gives each weight's exact variance for p_y ~ U(0, 1) (MAE: 4/45, as "
+           "imae19.eq11_variance reports). Right: IMAE in the paper's form exp(T p (1-p)) (solid) against the notes' "
+           f"exp(T p)(1-p) (dashed), log scale. Exact formulas (SymPy); no error bars. {setting(ctx)}")
+    return Drawn(fig, rows, cap)

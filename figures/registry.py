@@ -1,27 +1,143 @@
-"""The figure registry: ``@figure(name)`` marks a function ``fn(out, fmt, precision) -> Path``."""
+"""The figure registry.
+
+``@figure(name, claim=ID)`` marks a function ``fn(ctx) -> Drawn``. ``ctx`` is the
+:class:`paper_checks.context.Context` of the claim ``ID`` (its random stream, seed and precision),
+so a figure that calls the claim's data function plots the very numbers the report quotes.
+:func:`build` saves the figure, its data as CSV and its caption as text, side by side.
+"""
 from __future__ import annotations
 
+import csv
 import importlib
+import inspect
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
-FigureFn = Callable[[Path, str, str], Path]
-FIGURES: dict[str, FigureFn] = {}
-MODULES = ("figures.ghosh17", "figures.gce18", "figures.patrini17", "figures.imae19", "figures.sce19", "figures.dmi19", "figures.le19", "figures.xu22")
+MODULES = ("figures.ghosh17", "figures.gce18", "figures.patrini17", "figures.imae19", "figures.sce19", "figures.dmi19",
+           "figures.le19", "figures.xu22")
 FORMATS = ("png", "pdf", "svg")
 
 
-def figure(name: str) -> Callable[[FigureFn], FigureFn]:
-    def deco(fn: FigureFn) -> FigureFn:
+@dataclass
+class Drawn:
+    """A drawn figure: the matplotlib ``Figure``, the plotted numbers and a caption.
+
+    ``data`` is a list of records (one dict per plotted point, bar, cell or line end) with the
+    same keys, written as CSV beside the figure; ``caption`` is one paragraph saying what is
+    shown, with seeds, precision and what error bars mean.
+    """
+
+    figure: Any
+    data: list[dict[str, Any]]
+    caption: str
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """A registered figure: its function and the claim whose computation (and stream) it draws.
+
+    ``legacy`` marks a function of the earlier form ``fn(out, fmt, precision) -> Path`` that saves
+    itself: :func:`build` still runs it, but it has no data, no caption and ignores the seed.
+    """
+
+    name: str
+    fn: Callable[..., Any]
+    claim: str | None = None
+    doc: str = field(default="", compare=False)
+    legacy: bool = False
+
+
+FIGURES: dict[str, FigureSpec] = {}
+
+
+def figure(name: str, claim: str | None = None) -> Callable[[Callable[[Any], Drawn]], Callable[[Any], Drawn]]:
+    """Register ``fn(ctx) -> Drawn`` as figure ``name``, drawn in the random stream of ``claim``."""
+
+    def deco(fn: Callable[[Any], Drawn]) -> Callable[[Any], Drawn]:
         if name in FIGURES:
             raise ValueError(f"figure {name!r} is registered twice")
-        FIGURES[name] = fn
+        legacy = len(inspect.signature(fn).parameters) == 3
+        FIGURES[name] = FigureSpec(name, fn, claim, (fn.__doc__ or "").strip(), legacy)
         return fn
 
     return deco
 
 
-def load() -> dict[str, FigureFn]:
+def load() -> dict[str, FigureSpec]:
     for m in MODULES:
         importlib.import_module(m)
     return FIGURES
+
+
+def context(name: str, precision: str = "standard", seed: int = 0) -> Any:
+    """The context figure ``name`` is drawn in: its claim's stream (host NumPy), ``precision`` and ``seed``."""
+    from paper_checks.context import Context
+
+    spec = load()[name]
+    return Context(spec.claim or f"figure.{name}", precision=precision, seed=seed)
+
+
+def draw(name: str, precision: str = "standard", seed: int = 0) -> Drawn:
+    """Draw figure ``name`` and return it (not saved): restyle it in a notebook, or :func:`save` it."""
+    figs = load()
+    if name not in figs:
+        raise ValueError(f"unknown figure {name!r}; known: {', '.join(figs)}")
+    if figs[name].legacy:
+        raise TypeError(f"figure {name!r} has the old form fn(out, fmt, precision) -> Path and returns no Figure")
+    return figs[name].fn(context(name, precision, seed))
+
+
+def _atomic(path: Path, write: Callable[[Any], None], binary: bool) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"newline": "", "encoding": "utf-8"})) as f:
+            write(f)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def csv_text(rows: list[dict[str, Any]]) -> str:
+    """Records as CSV (columns in first-seen order; floats written in full)."""
+    cols = list(dict.fromkeys(k for r in rows for k in r))
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, cols, lineterminator="\n")
+    w.writeheader()
+    for r in rows:
+        w.writerow({k: (repr(v) if isinstance(v, float) else v) for k, v in r.items()})
+    return buf.getvalue()
+
+
+def save(drawn: Drawn, out: Path, name: str, fmt: str = "png") -> Path:
+    """Write ``out/name.fmt``, ``out/name.csv`` (the plotted numbers) and ``out/name.txt`` (the caption).
+
+    Each file is written whole (temporary file and ``os.replace``); the figure is closed.
+    """
+    import matplotlib.pyplot as plt
+
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown figure format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}.{fmt}"
+    _atomic(path, lambda f: drawn.figure.savefig(f, format=fmt), binary=True)
+    _atomic(out / f"{name}.csv", lambda f: f.write(csv_text(drawn.data)), binary=False)
+    _atomic(out / f"{name}.txt", lambda f: f.write(drawn.caption.strip() + "\n"), binary=False)
+    plt.close(drawn.figure)
+    return path
+
+
+def build(name: str, out: Path, fmt: str = "png", precision: str = "standard", seed: int = 0) -> Path:
+    """Draw figure ``name`` and save it with its CSV data and caption; returns the figure's path."""
+    spec = load().get(name)
+    if spec is not None and spec.legacy:
+        Path(out).mkdir(parents=True, exist_ok=True)
+        return spec.fn(Path(out), fmt, precision)
+    return save(draw(name, precision, seed), out, name, fmt)

@@ -24,6 +24,7 @@ RC = {
     "axes.spines.right": False,
     "figure.dpi": 200,
     "savefig.bbox": "tight",
+    "savefig.pad_inches": 0.03,
 }
 
 COLORS = {"cce": "#d95f02", "mae": "#1b9e77", "mse": "#7570b3", "lq": "#1f78b4", "unhinged": "#66a61e",
@@ -33,13 +34,40 @@ COLORS = {"cce": "#d95f02", "mae": "#1b9e77", "mse": "#7570b3", "lq": "#1f78b4",
 def new(size: tuple[float, float] = COLUMN, ncols: int = 1, **kw: Any) -> tuple[Any, Any]:
     """A figure and its axes in the house style."""
     plt.rcParams.update(RC)
+    kw.setdefault("layout", "constrained")
     return plt.subplots(1, ncols, figsize=size, **kw)
 
 
 def save(fig: Any, out: Path, name: str, fmt: str) -> Path:
-    """Save ``fig`` as ``out/name.fmt`` and close it."""
+    """Save ``fig`` as ``out/name.fmt`` and close it (for figures of the old form; new ones return
+    :class:`figures.registry.Drawn` and :func:`figures.registry.save` writes data and caption too)."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.{fmt}"
     fig.savefig(path, format=fmt)
     plt.close(fig)
     return path
+
+
+def grid(nrows: int, ncols: int, size: tuple[float, float], **kw: Any) -> tuple[Any, Any]:
+    """A figure with ``nrows x ncols`` axes in the house style (constrained layout)."""
+    plt.rcParams.update(RC)
+    return plt.subplots(nrows, ncols, figsize=size, layout="constrained", **kw)
+
+
+def setting(ctx: Any) -> str:
+    """The run settings a caption must state: claim stream, seed and precision."""
+    return f"Seed {ctx.seed}, precision '{ctx.precision}', random stream of claim {ctx.claim_id}."
+
+
+def stamp(fig: Any, ctx: Any) -> None:
+    """A small grey note of seed and precision in the upper right corner of ``fig``."""
+    fig.text(0.999, 0.999, f"seed {ctx.seed} \u00b7 {ctx.precision}", ha="right", va="top", fontsize=5,
+             color="#888888")
+
+
+def se(runs: Any, axis: int = 0) -> Any:
+    """Standard error of the mean over ``axis`` (ddof 1)."""
+    import numpy as np
+
+    runs = np.asarray(runs, float)
+    return runs.std(axis=axis, ddof=1) / np.sqrt(runs.shape[axis])

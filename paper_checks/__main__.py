@@ -1,4 +1,10 @@
-"""Command line: ``python -m paper_checks [run|list|explore] ...`` (DESIGN.md, "The runner")."""
-from paper_checks.cli import main
+"""Command line: ``python -m paper_checks [run|list|show|explore] ...`` (DESIGN.md, "The runner")."""
+import sys
+
+try:
+    from paper_checks.cli import main
+except KeyboardInterrupt:  # Ctrl-C while importing: one line, as during a run
+    print("interrupted", file=sys.stderr)
+    raise SystemExit(130) from None
 
 raise SystemExit(main())

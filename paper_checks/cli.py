@@ -1,15 +1,23 @@
 """The command line of ``paper_checks``.
 
 Exit status: 0 when every verdict equals its recorded expectation, 1 when any differs,
-2 for a usage error (one line on stderr, no traceback). ``explore``: 0 when no verified
+2 for a usage error (one line on stderr, no traceback), 130 when stopped by Ctrl-C (the claims
+that finished are still written, in a report marked incomplete). ``explore``: 0 when no verified
 counterexample was found, 1 when one was, 2 for a usage error, 3 when the margin raised at
 most points (a broken margin, not a pass).
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
+import datetime
+import fnmatch
 import json
+import os
 import sys
+import tempfile
+import textwrap
+import time
 from pathlib import Path
 from typing import Any
 
@@ -31,14 +39,15 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command")
     r = sub.add_parser("run", help="run claims and write the report (the default command)")
     r.add_argument("--paper", action="append", default=[], help="run the claims of this paper (repeatable)")
-    r.add_argument("--claim", nargs="+", action="extend", default=[], metavar="ID", help="run these claim ids")
+    r.add_argument("--claim", nargs="+", action="extend", default=[], metavar="ID",
+                   help="run these claim ids or glob patterns (quote them: 'gce18.eq1*')")
     r.add_argument("--precision", default="standard", choices=PRECISIONS)
     r.add_argument("--backend", default=None, help="auto|numpy|cupy (default: $LNL_BACKEND or auto)")
-    r.add_argument("--seed", type=int, default=0)
-    r.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the JSON report here")
-    r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="report directory (default: reports)")
+    r.add_argument("--seed", type=_seed, default=0, help="global seed, a non-negative integer (default 0)")
+    _add_output_options(r)
     r.add_argument("--quiet", action="store_true", help="no progress bar")
-    sub.add_parser("list", help="list the registered claims")
+    _add_list_parser(sub)
+    _add_show_parser(sub)
     _explore_parser(sub)
     return p
 
@@ -49,12 +58,47 @@ def _explore_parser(sub: Any) -> None:
     e.add_argument("id")
     e.add_argument("--budget", type=int, default=4000,
                    help="margin evaluations, sampling and polish together (default 4000; never exceeded)")
-    e.add_argument("--seed", type=int, default=0)
+    e.add_argument("--seed", type=_seed, default=0)
     e.add_argument("--set", action="append", default=[], metavar="NAME=LOW..HIGH", dest="overrides",
                    help="narrow a Real or Integer parameter's declared domain, e.g. --set c=2..20 --set "
                         "q=0.5..1 (repeatable; c=5 fixes an integer)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _seed(text: str) -> int:
+    """argparse type of ``--seed``: a non-negative integer (NumPy's ``SeedSequence`` refuses negatives)."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}")
+    return v
+
+
+def _formats(text: str) -> list[str]:
+    """argparse type of ``--format``: a comma-separated subset of ``md,html,json,latex,csv``."""
+    from paper_checks.report import FORMATS
+
+    got = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in got if f not in FORMATS]
+    if bad or not got:
+        raise argparse.ArgumentTypeError(f"unknown report format {(bad or [text])[0]!r}; choose from "
+                                          f"{','.join(FORMATS)}")
+    return list(dict.fromkeys(got))
+
+
+def _add_output_options(r: argparse.ArgumentParser) -> None:
+    r.add_argument("--json", type=Path, default=None, metavar="PATH",
+                   help="write the JSON report here (alone, without --format, only this file is written)")
+    r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="report directory (default: reports)")
+    r.add_argument("--format", type=_formats, default=None, metavar="LIST",
+                   help="report formats, comma-separated from md,html,json,latex,csv (default: md,html,json)")
+    r.add_argument("--figures", action="store_true",
+                   help="draw the figures of the claims that ran into DIR/figures (shown in report.html)")
+    r.add_argument("--traceback", action="store_true",
+                   help="show a crashing check's full traceback in report.md/html (report.json always keeps it)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,43 +108,291 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parser().parse_args(argv)
         if args.command == "list":
-            return _list()
+            return _list(args)
+        if args.command == "show":
+            return _show(args)
         if args.command == "explore":
             return _explore(args)
         return _run(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 def _run(args: argparse.Namespace) -> int:
     from paper_checks import report
     from paper_checks.registry import select
-    from paper_checks.runner import run_all
+    from paper_checks.runner import Interrupted, run_all
 
     if args.backend is not None and args.backend not in BACKENDS:
         raise UsageError(f"unknown backend {args.backend!r}; choose one of {', '.join(BACKENDS)}")
+    formats = args.format if args.format is not None else (["json"] if args.json is not None else ["md", "html", "json"])
+    if args.json is not None and "json" not in formats:
+        formats = [*formats, "json"]
+    # every output place is checked before any claim runs: a run is never lost to a bad path
+    paths = report.targets(args.out, formats, args.json)
+    _check_output_dir(args.out, "--out")
+    for fmt, path in paths.items():
+        _check_output_file(path, "--json" if fmt == "json" and args.json is not None else "--out")
     try:
         backend = get_backend(args.backend)
-        claims = select(args.paper, args.claim)
+        claims = select(args.paper, expand_claim_patterns(args.claim))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    results = run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet)
-    doc = report.to_json(results, backend=backend.name, seed=args.seed, precision=args.precision)
-    jp, mp = report.write(doc, args.out, args.json)
+    started = datetime.datetime.now(datetime.timezone.utc)
+    t0 = time.perf_counter()
+    complete, figures_stopped = True, False
+    from paper_checks import figdata
+
+    share = figdata.sharing() if args.figures else contextlib.nullcontext()
+    with share:  # with --figures the figures reuse the data their claims computed
+        try:
+            results = run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet)
+        except Interrupted as stop:
+            results, complete = stop.results, False
+        if complete and args.figures:
+            try:
+                _draw_figures(results, args)
+            except KeyboardInterrupt:  # the claims are done: keep them, without the remaining figures
+                figures_stopped = True
+    prov = report.provenance(backend=backend.name, seed=args.seed, precision=args.precision,
+                             wall_seconds=time.perf_counter() - t0, started=started,
+                             argv=["python -m paper_checks", *sys.argv[1:]] if sys.argv else None)
+    doc = report.to_json(results, backend=backend.name, seed=args.seed, precision=args.precision, prov=prov,
+                         complete=complete, planned=len(claims))
+    if not complete:
+        written = _write_or_rescue(report, doc, args, formats)
+        print(f"interrupted: {len(results)} of {len(claims)} claims finished; partial report (marked incomplete) in "
+              f"{', '.join(map(str, written))}", file=sys.stderr)
+        return 130
+    written = _write_or_rescue(report, doc, args, formats)
+    if figures_stopped:
+        print(f"interrupted while drawing figures; the report of all {len(results)} claims is in "
+              f"{', '.join(map(str, written))}", file=sys.stderr)
+        return 130
     print(report.table(results))
-    print(f"wrote {jp} and {mp}")
+    print("wrote " + ", ".join(map(str, written)))
     return 0 if all(r.matches for r in results) else 1
 
 
-def _list() -> int:
+def _write_or_rescue(report: Any, doc: dict, args: argparse.Namespace, formats: list[str]) -> tuple[Path, ...]:
+    """Write the report; if that fails after all (disk full, folder removed), save the JSON elsewhere."""
+    try:
+        return report.write(doc, args.out, args.json, formats, tracebacks=args.traceback)
+    except OSError as exc:
+        fd, rescue = tempfile.mkstemp(prefix="lnl-report-", suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(doc, f, indent=1)
+        raise UsageError(f"could not write the report ({exc}); the results are saved in {rescue}") from None
+
+
+def _check_output_dir(path: Path, flag: str) -> None:
+    """``path`` is (or can be made) a writable directory; one-line usage error otherwise."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{flag} {str(path)!r} is a file, not a directory")
+    probe = path
+    while not probe.exists():  # the first existing ancestor must be a writable directory
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"{flag} {str(path)!r}: {str(probe)!r} is not a directory")
+    if not _writable(probe):
+        raise UsageError(f"{flag} {str(path)!r}: cannot write in {str(probe)!r}")
+
+
+def _check_output_file(path: Path, flag: str) -> None:
+    """``path`` is not a directory, its folder exists (or is the report folder) and is writable."""
+    if path.is_dir():
+        raise UsageError(f"{flag} {str(path)!r} is a directory; give a file path")
+    parent = path.parent
+    if flag == "--json" and not parent.is_dir():
+        raise UsageError(f"--json {str(path)!r}: folder {str(parent)!r} does not exist")
+    if parent.is_dir() and not _writable(parent):
+        raise UsageError(f"{flag} {str(path)!r}: cannot write in {str(parent)!r}")
+
+
+def _writable(folder: Path) -> bool:
+    """Whether a file can be created in ``folder`` (tried, since ``os.access`` says yes to root)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".lnl-probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(name)
+    return True
+
+
+def expand_claim_patterns(patterns: list[str]) -> list[str]:
+    """Claim ids for ``--claim`` arguments: exact ids, or glob patterns such as ``gce18.eq1*``.
+
+    A pattern that matches no claim is a usage error (quoted), like an unknown id.
+    """
     from paper_checks.registry import load
 
-    for c in load().values():
+    ids = list(load())
+    out: list[str] = []
+    for p in patterns:
+        if any(ch in p for ch in "*?["):
+            hit = [i for i in ids if fnmatch.fnmatchcase(i, p)]
+            if not hit:
+                raise UsageError(f"--claim pattern {p!r} matches no claim; 'python -m paper_checks list' shows them")
+            out += hit
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+def _draw_figures(results: list, args: argparse.Namespace) -> None:
+    """Draw the figures of the claims that ran, into ``--out``/figures, with the run's seed and precision."""
+    from figures.registry import build, load
+
+    known = load()
+    names = list(dict.fromkeys(n for r in results for n in (r.evidence.figures if r.evidence else r.claim.figures)))
+    for name in names:
+        if name not in known:
+            print(f"warning: figure {name!r} is not registered; skipped", file=sys.stderr)
+            continue
+        try:
+            build(name, args.out / "figures", "png", precision=args.precision, seed=args.seed)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # a failing figure must not lose the run's report
+            print(f"warning: figure {name!r} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+
+def _add_list_parser(sub: Any) -> None:
+    ls = sub.add_parser("list", help="list the registered claims with statement, source and last verdict")
+    ls.add_argument("--paper", action="append", default=[], help="only this paper (repeatable)")
+    ls.add_argument("--claim", nargs="+", action="extend", default=[], metavar="PATTERN",
+                    help="only these ids or glob patterns (gce18.eq1*)")
+    ls.add_argument("--verdict", action="append", default=[], help="only claims whose last verdict is this (repeatable)")
+    ls.add_argument("--method", action="append", default=[], help="only this method (repeatable)")
+    ls.add_argument("--mismatch", action="store_true", help="only claims whose last verdict differs from the recorded one")
+    ls.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
+                    help="where the last verdicts are read (default: reports/report.json)")
+    ls.add_argument("--short", action="store_true", help="one line per claim, no statement")
+
+
+def _add_show_parser(sub: Any) -> None:
+    sh = sub.add_parser("show", help="print one claim's statement, source and full evidence from the last report")
+    sh.add_argument("id")
+    sh.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
+                    help="the report to read the evidence from (default: reports/report.json)")
+
+
+def _last_report(path: Path) -> dict[str, dict]:
+    """``{claim id: claim entry}`` of a previous JSON report; empty when there is none (or it is unreadable)."""
+    try:
+        doc = json.loads(path.read_text())
+        return {c["id"]: c for c in doc.get("claims", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _list(args: argparse.Namespace) -> int:
+    from paper_checks.registry import PAPERS, load
+
+    for p in args.paper:
+        if p not in PAPERS:
+            raise UsageError(f"unknown paper {p!r}; known papers: {', '.join(PAPERS)}")
+    from paper_checks.evidence import METHODS, VERDICTS
+
+    for v in args.verdict:
+        if v not in (*VERDICTS, "error"):
+            raise UsageError(f"unknown verdict {v!r}; choose from {', '.join((*VERDICTS, 'error'))}")
+    for m in args.method:
+        if m not in METHODS:
+            raise UsageError(f"unknown method {m!r}; choose from {', '.join(METHODS)}")
+    reg = load()
+    ids = expand_claim_patterns(args.claim) if args.claim else list(reg)
+    unknown = [i for i in ids if i not in reg]
+    if unknown:
+        raise UsageError(f"unknown claim id {unknown[0]!r}")
+    last = _last_report(args.report)
+    width = shutil_width()
+    shown = 0
+    for i in ids:
+        c = reg[i]
+        lv = last.get(i, {}).get("verdict")
+        if args.paper and c.paper not in args.paper or args.method and c.method not in args.method:
+            continue
+        if args.verdict and lv not in args.verdict or args.mismatch and (lv is None or lv == c.expected):
+            continue
+        shown += 1
         tag = " (reconstructed)" if c.reconstructed else ""
         expl = " [explorable]" if c.space is not None else ""
-        print(f"{c.id:<40} expected {c.expected:<12} {c.method:<8}{tag}{expl}")
+        last_txt = "not run" if lv is None else (lv if lv == c.expected else f"{lv} (!= expected)")
+        print(f"{c.id:<40} expected {c.expected:<12} last {last_txt:<12} {c.method:<8}{tag}{expl}")
+        if not args.short:
+            print(textwrap.fill(c.statement, width, initial_indent="    ", subsequent_indent="    "))
+            print(textwrap.fill(f"source: {c.source}", width, initial_indent="    ", subsequent_indent="    "))
+    print(f"{shown} of {len(reg)} claims" + (f"; last verdicts from {args.report}" if last else
+                                             f"; no report at {args.report} (last verdicts unknown)"))
     return 0
+
+
+def shutil_width() -> int:
+    import shutil
+
+    return max(60, min(110, shutil.get_terminal_size((100, 20)).columns))
+
+
+def _show(args: argparse.Namespace) -> int:
+    from paper_checks import report
+    from paper_checks.registry import PAPERS, load
+
+    reg = load()
+    if args.id not in reg:
+        raise UsageError(f"unknown claim id {args.id!r}; 'python -m paper_checks list' shows them")
+    c = reg[args.id]
+    width = shutil_width()
+    fill = lambda label, text: textwrap.fill(f"{label}: {text}", width, subsequent_indent="  ")  # noqa: E731
+    print(f"{c.id}" + (" (reconstructed)" if c.reconstructed else ""))
+    print(fill("paper", report.cite(PAPERS[c.paper])))
+    print(fill("source", c.source))
+    print(fill("statement", c.statement))
+    print(f"expected: {c.expected}   method: {c.method}" + ("   explorable" if c.space is not None else ""))
+    e = _last_report(args.report).get(c.id)
+    if e is None:
+        print(f"no evidence in {args.report}; run: python -m paper_checks run --claim {c.id}")
+        return 0
+    print(f"last verdict: {e['verdict']}" + ("" if e["verdict"] == c.expected else f"  (differs from {c.expected})") +
+          f"   ({e.get('seconds')} s, from {args.report})")
+    print(fill("summary", e.get("summary", "")))
+    if e.get("condition"):
+        print(fill("condition", e["condition"]))
+    ce = report.counterexample_table(e.get("counterexample"))
+    if ce is not None:
+        print("counterexample (exact values):")
+        print(_text_table(ce))
+    if e.get("numbers"):
+        print("numbers:")
+        for t in report.number_tables(e["numbers"], max_rows=10_000):
+            print(_text_table(t))
+    if e.get("traceback"):
+        print("traceback:\n" + e["traceback"].rstrip())
+    if e.get("figures"):
+        print("figures: " + ", ".join(e["figures"]))
+    return 0
+
+
+def _text_table(t: Any) -> str:
+    """A report ``Table`` as aligned plain text."""
+    lines = [f"  {t.title}"] if t.title else []
+    if t.header:
+        rows = [t.header, *t.rows]
+        w = [max(len(r[j]) for r in rows) for j in range(len(t.header))]
+        for k, r in enumerate(rows):
+            lines.append("  " + "  ".join(x.ljust(w[j]) for j, x in enumerate(r)).rstrip())
+            if k == 0:
+                lines.append("  " + "  ".join("-" * x for x in w))
+    if t.note:
+        lines.append(f"  ({t.note})")
+    return "\n".join(lines)
 
 
 def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:

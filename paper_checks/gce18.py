@@ -179,7 +179,7 @@ def eq7_space() -> SearchSpace:
                        description="min(S - (c - c^(1-q))/q, (c-1)/q - S), S the class sum of L_q")
 
 
-@claim("gce18.eq7_bounds", figures=("gce18_bound_widths",), source=f"{N004}, sec. 3.2, Eq. (7)",
+@claim("gce18.eq7_bounds", figures=("gce18_eq11_region",), source=f"{N004}, sec. 3.2, Eq. (7)",
        statement="(c - c^(1-q))/q <= sum_j L_q(f, e_j) <= (c - 1)/q for every f in the simplex, q in (0, 1], c >= 2.",
        method="symbolic", expected="proved", space=eq7_space)
 def eq7_bounds(ctx: Context) -> Evidence:
@@ -595,7 +595,7 @@ def eq10_lower_bound_check(grid: list[tuple[int, Any, Any]], lower: Callable[[in
             "holds": bool(worst[0] >= -sympy.Float("1e-40", 50))}
 
 
-@claim("gce18.eq10_bounds", figures=("gce18_bound_widths",), source=f"{N004}, sec. 3.3, Eq. (10)",
+@claim("gce18.eq10_bounds", figures=("gce18_eq11_region",), source=f"{N004}, sec. 3.3, Eq. (10)",
        statement="For k >= 1/c: d L_q(1/d) + (c - d) L_q(k) <= sum_j L_trunc(f, e_j) <= c L_q(k), "
                  "d = max(1, (1-q)^(1/q)/k), for every f in the simplex, q in (0, 1], k in (0, 1).",
        method="symbolic", expected="proved", space=eq10_space)
@@ -692,7 +692,7 @@ def eq10_tight(ctx: Context) -> Evidence:
 
 
 # ---------------------------------------------------------------- Eq. 11
-@claim("gce18.eq11_condition", figures=("gce18_bound_widths",), source=f"{N004}, sec. 3.3, Eq. (11)",
+@claim("gce18.eq11_condition", figures=("gce18_eq11_region",), source=f"{N004}, sec. 3.3, Eq. (11)",
        statement="The width of Eq. 10 (upper minus lower bound) is smaller than that of Eq. 7 exactly when "
                  "d [L_q(k) - L_q(1/d)] < (c^(1-q) - 1)/q.",
        method="symbolic", expected="proved")
@@ -808,14 +808,14 @@ def eq11_evidence(ctx: Context, k_low: float, c_low: int) -> Evidence:
     return ev
 
 
-@claim("gce18.eq11_k03", figures=("gce18_bound_widths",), source=f"{N004}, sec. 3.3 (after Eq. 11)",
+@claim("gce18.eq11_k03", figures=("gce18_eq11_region",), source=f"{N004}, sec. 3.3 (after Eq. 11)",
        statement="When k >= 0.3, Eq. 11 holds for all q in (0, 1] and all integers c >= 2 (with k >= 1/c).",
        method="search", expected="refuted", space=eq11_k03_space)
 def eq11_k03(ctx: Context) -> Evidence:
     return eq11_evidence(ctx, 0.3, 2)
 
 
-@claim("gce18.eq11_k02", figures=("gce18_bound_widths",), source=f"{N004}, sec. 3.3 (after Eq. 11)",
+@claim("gce18.eq11_k02", figures=("gce18_eq11_region",), source=f"{N004}, sec. 3.3 (after Eq. 11)",
        statement="When k >= 0.2, Eq. 11 holds for all q in (0, 1] and all integers c >= 10.",
        method="search", expected="refuted", space=eq11_k02_space)
 def eq11_k02(ctx: Context) -> Evidence:

@@ -22,6 +22,7 @@ from sympy.calculus.util import minimum
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
+from paper_checks.figdata import figure_data
 from paper_checks.registry import claim
 from simulate.estimate import Estimate, paired_difference, seed_summary
 from simulate.gce18_studies import (acs_traces, accuracy_vs_epoch, epochs_to_fraction, gradient_norm_vs_inverse_fy,
@@ -221,7 +222,7 @@ GAP_SETTINGS = dict(q=0.7, eta=0.4, epochs=80, lr=3e-3, n_test=1000)
 def softmax_gap(ctx: Context) -> Evidence:
     n_seeds = ctx.pick(3, 8, 16)
     ctx.say(f"training CCE and L_q, {n_seeds} seeds")
-    res = softmax_gap_curves(ctx.rng(0), n_seeds=n_seeds, xp=HOST, **GAP_SETTINGS, **TASK)
+    res = softmax_gap_data(ctx)
     sw, sc = res["softmax_wrong"], res["softmax_correct"]  # (2, S, E + 1)
     final = paired_difference(sw[0, :, -1], sw[1, :, -1])
     mean = paired_difference(sw[0, :, 1:].mean(axis=1), sw[1, :, 1:].mean(axis=1))
@@ -261,6 +262,21 @@ def softmax_gap(ctx: Context) -> Evidence:
                     numbers)
 
 
+@figure_data
+def softmax_gap_data(ctx: Context) -> dict[str, Any]:
+    """The training runs of ``gce18.softmax_gap`` (also drawn by ``gce18_softmax_gap``)."""
+    return softmax_gap_curves(ctx.rng(0), n_seeds=ctx.pick(3, 8, 16), xp=HOST, **GAP_SETTINGS, **TASK)
+
+
+@figure_data
+def q_tradeoff_data(ctx: Context) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The noisy and clean training runs of ``gce18.q_tradeoff`` (also drawn by ``gce18_accuracy_vs_epoch``)."""
+    n_noisy, n_clean = ctx.pick(4, 8, 12), ctx.pick(10, 20, 30)
+    noisy = accuracy_vs_epoch(ctx.rng(0), qs=TRADEOFF_QS, n_seeds=n_noisy, xp=HOST, **TRADEOFF_NOISY, **TASK)
+    clean = accuracy_vs_epoch(ctx.rng(1), qs=TRADEOFF_QS, n_seeds=n_clean, xp=HOST, **TRADEOFF_CLEAN, **TASK)
+    return noisy, clean
+
+
 # ============================================================================ sec. 4.1 trade-off
 TRADEOFF_QS = (0.0, 0.4, 0.7, 1.0)
 #: noisy half: long enough at this step size for CCE to overfit well past its peak
@@ -290,10 +306,8 @@ def _slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 def q_tradeoff(ctx: Context) -> Evidence:
     # the clean half's effect is small relative to its seed-to-seed spread, so it gets more (cheaper) seeds
     n_noisy, n_clean = ctx.pick(4, 8, 12), ctx.pick(10, 20, 30)
-    ctx.say(f"noisy labels: L_q for q in {TRADEOFF_QS}, {n_noisy} seeds")
-    noisy = accuracy_vs_epoch(ctx.rng(0), qs=TRADEOFF_QS, n_seeds=n_noisy, xp=HOST, **TRADEOFF_NOISY, **TASK)
-    ctx.say(f"clean labels: L_q for q in {TRADEOFF_QS}, {n_clean} seeds")
-    clean = accuracy_vs_epoch(ctx.rng(1), qs=TRADEOFF_QS, n_seeds=n_clean, xp=HOST, **TRADEOFF_CLEAN, **TASK)
+    ctx.say(f"L_q for q in {TRADEOFF_QS}: noisy labels ({n_noisy} seeds), clean labels ({n_clean} seeds)")
+    noisy, clean = q_tradeoff_data(ctx)
     qs, labels = noisy["q"], noisy["losses"]
     nq = len(qs)
     st = overfitting_stats(noisy["test_acc"][:, :, 0])

@@ -24,6 +24,7 @@ import sympy
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
+from paper_checks.figdata import figure_data
 from paper_checks.registry import claim
 from paper_checks.search import Real, SearchSpace, search
 from simulate.embedding_risk import (exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk,
@@ -475,6 +476,20 @@ def triplet_robust(ctx: Context) -> Evidence:
 
 
 # ================================================================ sampling
+def sampling_design(ctx: Context) -> tuple[list[float], int]:
+    """Noise rates and seeds of the ``le19.sampling`` training study."""
+    return ctx.pick([0.45, 0.6], [0.15, 0.3, 0.45, 0.6], [0.0, 0.15, 0.3, 0.45, 0.6, 0.75]), ctx.pick(8, 8, 16)  # quick 5 -> 8 seeds: 5 gave ~50% power for the ~0.1 gap at 5 s.e. (issue 10)
+
+
+@figure_data
+def sampling_training_data(ctx: Context) -> Any:
+    """The trained networks of ``le19.sampling`` (also drawn by ``le19_recall_vs_noise``)."""
+    etas, seeds = sampling_design(ctx)
+    rngs = [ctx.rng(10 + s) for s in range(seeds)]
+    return noisy_recall(SAMPLING_TASK, etas, [{"sampling": "balanced"}, {"sampling": "natural"}], rngs,
+                        progress=ctx.say, **SAMPLING_TRAIN, **SAMPLING_LOSS)
+
+
 def sampling_evidence(ctx: Context) -> Evidence:
     nat = te.margin_natural(range(2, 11))
     bal = te.margin_balanced()
@@ -492,11 +507,8 @@ def sampling_evidence(ctx: Context) -> Evidence:
     cT = SAMPLING_TASK.c
     thr_nat = float(te.natural_threshold(cT))
     thr_bal = (cT - 1) / cT
-    etas = ctx.pick([0.45, 0.6], [0.15, 0.3, 0.45, 0.6], [0.0, 0.15, 0.3, 0.45, 0.6, 0.75])
-    seeds = ctx.pick(8, 8, 16)  # 5 seeds: a 5-sigma test of a ~0.1 gap with ~50% power (issue 10)
-    rngs = [ctx.rng(10 + s) for s in range(seeds)]
-    res = noisy_recall(SAMPLING_TASK, etas, [{"sampling": "balanced"}, {"sampling": "natural"}], rngs,
-                       progress=ctx.say, **SAMPLING_TRAIN, **SAMPLING_LOSS)
+    etas, seeds = sampling_design(ctx)
+    res = sampling_training_data(ctx)
     gaps: dict[str, Any] = {}
     between = [e for e, et in enumerate(etas) if thr_nat < et < thr_bal]
     for e, et in enumerate(etas):

@@ -21,6 +21,7 @@ import sympy
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
+from paper_checks.figdata import figure_data
 from paper_checks.registry import claim
 from simulate.correction import backward_corrected, matrix_corrected
 from simulate.correction_mc import (PAPER_BATCH, ConditioningStudy, backward_mc, backward_moments, conditioning_study,
@@ -200,9 +201,15 @@ def _spearman_increasing(xs: Sequence[float]) -> bool:
     return all(b > a for a, b in zip(xs, xs[1:]))
 
 
+@figure_data
+def conditioning_data(ctx: Context) -> ConditioningStudy:
+    """The exact conditioning study of ``patrini17.backward_conditioning`` (also drawn by ``patrini17_backward_variance``)."""
+    return conditioning_study(ctx.rng(1))
+
+
 def conditioning_evidence(ctx: Context, study: ConditioningStudy | None = None) -> Evidence:
     """Variance of the backward-corrected CE versus ``cond(T)``, with and without mixing (``002`` secs. 4.1, 6)."""
-    study = study if study is not None else conditioning_study(ctx.rng(1))
+    study = study if study is not None else conditioning_data(ctx)
     base = study.base
     families = sorted({p.family for p in study.points})
     mixes = [w for w in study.mixes if w > 0]

@@ -22,6 +22,7 @@ import sympy
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
+from paper_checks.figdata import figure_data
 from paper_checks.registry import claim
 from simulate import hessian as hs
 from simulate.noise import TransitionMatrix, random_transition, uniform_noise
@@ -321,6 +322,12 @@ def _fmt(entries: dict[str, Any], limit: int = 4) -> str:
 
 
 # ---------------------------------------------------------------- the checks
+@figure_data
+def hessian_data(ctx: Context) -> list[dict[str, dict[str, hs.HessianDifference]]]:
+    """The float64 Hessian differences of ``patrini17.thm4_hessian`` (``patrini17_hessian_blocks`` draws the first)."""
+    return hessian_suite(ctx.rng(0), ctx.pick(3, 24, 120))
+
+
 @claim("patrini17.thm4_hessian", figures=("patrini17_hessian_blocks",),
        source=f"{N002}, sec. 4.4, Thm 4 and its proof (Eqs. 14-16), footnote 4, Table 1",
        statement="For networks whose activations are all ReLU, the Hessian of the loss does not change under noise, "
@@ -329,9 +336,8 @@ def _fmt(entries: dict[str, Any], limit: int = 4) -> str:
                  "under noise = E over the noisy label y~ ~ T[y, :] of the Hessian at y~); also a sigmoid network.",
        method="exact", expected="refuted")
 def thm4_hessian(ctx: Context) -> Evidence:
-    draws = ctx.pick(3, 24, 120)
     ctx.say("float64 Hessians of four models")
-    results = hessian_suite(ctx.rng(0), draws)
+    results = hessian_data(ctx)
     ctx.say("finite-difference cross-check")
     fd = finite_difference_agreement(ctx.rng(1))
     ctx.say("exact examples (SymPy)")

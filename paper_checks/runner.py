@@ -22,6 +22,8 @@ class Result:
     evidence: Evidence | None
     seconds: float
     error: str | None = None
+    #: the full traceback of a crashing check (``error`` is its last line)
+    traceback: str | None = None
 
     @property
     def verdict(self) -> str:
@@ -46,7 +48,8 @@ class Result:
             out.update(self.evidence.to_json())
         else:
             out.update({"verdict": ERROR, "method": c.method, "summary": f"the check raised: {self.error}",
-                        "numbers": {}, "counterexample": None, "condition": None, "figures": []})
+                        "numbers": {}, "counterexample": None, "condition": None, "figures": [],
+                        "traceback": self.traceback})
         return out
 
 
@@ -62,21 +65,39 @@ def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
         ev.figures = list(dict.fromkeys([*ev.figures, *claim.figures]))
         return Result(claim, ev, time.perf_counter() - t0)
     except Exception as exc:  # a crashing check is reported, not hidden
-        tb = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return Result(claim, None, time.perf_counter() - t0, error=tb)
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return Result(claim, None, time.perf_counter() - t0, error=last, traceback=traceback.format_exc())
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`run_all`; ``results`` holds the claims that finished before it."""
+
+    def __init__(self, results: list[Result]) -> None:
+        super().__init__()
+        self.results = results
 
 
 def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend,
             show_progress: bool = True) -> list[Result]:
-    """Run ``claims`` in order with a progress bar on stderr."""
+    """Run ``claims`` in order with a progress bar on stderr.
+
+    Raises
+    ------
+    Interrupted
+        On Ctrl-C, carrying the results of the claims that finished.
+    """
     from tqdm import tqdm
 
     claims = list(claims)
     results: list[Result] = []
     bar = tqdm(claims, desc="claims", unit="claim", disable=not show_progress, leave=False)
-    for c in bar:
-        bar.set_postfix_str(c.id)
-        results.append(run_claim(c, precision, seed, backend,
-                                 progress=(lambda m: bar.set_postfix_str(m)) if show_progress else None))
-    bar.close()
+    try:
+        for c in bar:
+            bar.set_postfix_str(c.id)
+            results.append(run_claim(c, precision, seed, backend,
+                                     progress=(lambda m: bar.set_postfix_str(m)) if show_progress else None))
+    except KeyboardInterrupt:
+        raise Interrupted(results) from None
+    finally:
+        bar.close()
     return results

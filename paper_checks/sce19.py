@@ -16,6 +16,7 @@ import sympy
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
+from paper_checks.figdata import figure_data
 from paper_checks.registry import claim
 from simulate.estimate import Estimate, paired_difference, seed_summary
 from simulate.losses import get_loss, sce_grad
@@ -308,6 +309,15 @@ def _fmt_d(d: dict[str, Any], nd: int = 3) -> str:
     return f"{d['mean']:+.{nd}f} ± {d['stderr']:.{nd}f}{tag}"
 
 
+@figure_data
+def class_bias_data(ctx: Context) -> dict[str, Any]:
+    """The training runs of ``sce19.class_bias`` (also drawn by ``sce19_class_curves``)."""
+    cfg = dict(CLASS_BIAS)
+    eta = cfg.pop("eta")
+    return class_accuracy_curves(ctx.rng(0), noises=class_bias_noises(len(cfg["separations"]), eta),
+                                 losses=("cce", ("sce", SCE_CIFAR10)), n_seeds=ctx.pick(6, 12, 24), xp=HOST, **cfg)
+
+
 @claim("sce19.class_bias", figures=("sce19_class_curves",),
        source=f"{N003}, SCE summary, (i) and its 'My Question'",
        statement="Under 40% symmetric label noise, CE is class-biased: easy classes reach their peak test accuracy "
@@ -322,8 +332,7 @@ def class_bias(ctx: Context) -> Evidence:
     eta = cfg.pop("eta")
     c = len(cfg["separations"])
     ctx.say(f"per-class curves, CE and SCE, {n_seeds} seeds")
-    res = class_accuracy_curves(ctx.rng(0), noises=class_bias_noises(c, eta), losses=("cce", ("sce", SCE_CIFAR10)),
-                                n_seeds=n_seeds, xp=HOST, **cfg)
+    res = class_bias_data(ctx)
     settings = {**cfg, "separations": list(cfg["separations"]), "hidden": list(cfg["hidden"]), "eta": eta,
                 "sce": SCE_CIFAR10, "seeds": n_seeds, "c": c,
                 "pair_flip": "class i -> i + 1 (mod c); easy and hard classes alternate, so every flip crosses groups"}

@@ -25,6 +25,7 @@ import sympy
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
+from paper_checks.figdata import figure_data
 from paper_checks.registry import claim
 from simulate import collapse as sc
 from simulate.embedding import (batch_hard, hard_negatives, normalize, pairwise_distances, random_negatives,
@@ -165,6 +166,26 @@ def collapse_value(ctx: Context) -> Evidence:
 
 
 # ============================================================================ hard-mined loss and d_iso
+ISO_ALPHA = 1.0  # the problem is scale-covariant: alpha = 1 loses nothing
+
+
+@figure_data
+def iso_trials_data(ctx: Context) -> list[tuple[Any, Any, dict[str, Any], Any]]:
+    """``(F, labels, info, d_iso bounds)`` of the random sets of ``xu22.hnm_isometry`` (drawn by ``xu22_loss_vs_diso``)."""
+    rng = ctx.rng(0)
+    out = []
+    for _ in range(ctx.pick(12, 36, 150)):
+        F, y, info = random_configuration(rng, alpha=ISO_ALPHA)
+        out.append((F, y, info, d_iso_bounds(F, y, ISO_ALPHA, rng)))
+    return out
+
+
+@figure_data
+def collapse_sweep_data(ctx: Context) -> dict[str, Any]:
+    """The phase-diagram sweep of ``xu22.collapse_batch_dim`` (also drawn by ``xu22_collapse_phase``)."""
+    return sc.collapse_sweep(TASK, ctx.rng(0), batch_sizes=BATCH_SIZES, dims=DIMS, n_seeds=ctx.pick(3, 5, 10))
+
+
 def iso_evidence(ctx: Context, constant: float = 2.0,
                  bound: Callable[[float, float, float], float] = lambda M, diam, alpha: M * diam / (alpha - M)
                  ) -> Evidence:
@@ -179,16 +200,13 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
     """
     ex = tt.isometry_constant_example()
     sc_sym = tt.scaling_certificate()
-    rng = ctx.rng(0)
     trials = ctx.pick(12, 36, 150)
-    alpha = 1.0  # the problem is scale-covariant: alpha = 1 loses nothing
+    alpha = ISO_ALPHA
     rows: list[dict[str, Any]] = []
     worst_i: dict[str, Any] | None = None
     worst_ii: dict[str, Any] | None = None
     undecided_ii = 0
-    for k in range(trials):
-        F, y, info = random_configuration(rng, alpha=alpha)
-        b = d_iso_bounds(F, y, alpha, rng)
+    for F, y, info, b in iso_trials_data(ctx):
         row = {"regime": info["regime"], "n": info["n"], "dim": info["dim"], "M": b.M, "lower": b.lower,
                "upper": b.upper, "diam": b.diam, "source": b.upper_source}
         row["ratio_M_over_upper"] = b.M / b.upper if b.upper > 0 else (0.0 if b.M == 0 else math.inf)
@@ -338,7 +356,7 @@ def collapse_trends(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str,
 def collapse_batch_dim(ctx: Context) -> Evidence:
     n_seeds = ctx.pick(3, 5, 10)
     ctx.say(f"phase diagram: {len(BATCH_SIZES)} batch sizes x {len(DIMS)} dimensions x 2 normalisations, {n_seeds} seeds")
-    res = sc.collapse_sweep(TASK, ctx.rng(0), batch_sizes=BATCH_SIZES, dims=DIMS, n_seeds=n_seeds)
+    res = collapse_sweep_data(ctx)
     results, extra = collapse_trends(res)
     numbers = {"settings": {**TASK.settings(), "batch_sizes": list(BATCH_SIZES), "dims": list(DIMS), "seeds": n_seeds,
                             "miner": "hard", "statistic": "mean over pairs of cells along the axis of sign(change of "

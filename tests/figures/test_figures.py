@@ -1,23 +1,68 @@
+import csv
+import io
+
 import numpy as np
 import pytest
 
 from figures.__main__ import main
 from figures.gce18 import bound_widths
 from figures.ghosh17 import class_sum_ranges, risk_pairs
-from figures.registry import load
+from figures.registry import draw, load
 from theory.gce import eq7_bounds_float, eq10_bounds_float, eq11_margin_float
 
 
-def test_every_figure_builds(tmp_path):
+@pytest.fixture(autouse=True)
+def _fresh_figure_data():
+    """No memoised check data leaks between tests (one test below draws with fewer seeds)."""
+    from paper_checks import figdata
+
+    figdata.clear()
+    yield
+    figdata.clear()
+
+
+def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch):
+    # fewer seeds for the two costliest training studies: this test is about building, CSV and captions
+    # (the per-paper tests below draw at the checks' own quick settings)
+    import paper_checks.ghosh17_sim as g17
+    import paper_checks.patrini17_sim as p17
+
+    monkeypatch.setattr(p17, "table2_seeds", lambda ctx: {"clusters": 2, "digits": 2})
+    monkeypatch.setattr(g17, "robust_seeds", lambda ctx: 2)
     assert main(["--out", str(tmp_path), "--precision", "quick"]) == 0
-    for name in load():
+    for name, spec in load().items():
         p = tmp_path / f"{name}.png"
         assert p.exists() and p.read_bytes()[:4] == b"\x89PNG", name
+        rows = list(csv.DictReader(io.StringIO((tmp_path / f"{name}.csv").read_text())))
+        assert rows, name
+        caption = (tmp_path / f"{name}.txt").read_text()
+        assert "Seed 0, precision 'quick'" in caption and len(caption) > 200, name
+        assert "error bar" in caption.lower() or "band" in caption or "no error bars" in caption.lower(), name
+        assert spec.claim is None or spec.claim in caption or spec.claim.split(".")[0] in caption, name
 
 
 def test_vector_formats(tmp_path):
-    assert main(["--out", str(tmp_path), "--format", "svg", "--only", "gce18_bound_widths"]) == 0
-    assert (tmp_path / "gce18_bound_widths.svg").read_text().lstrip().startswith("<?xml")
+    assert main(["--out", str(tmp_path), "--format", "svg", "--only", "gce18_eq11_region"]) == 0
+    assert (tmp_path / "gce18_eq11_region.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_figures_return_a_figure_and_follow_the_seed():
+    from matplotlib.figure import Figure
+
+    a = draw("ghosh17_class_sums", "quick", seed=0)
+    b = draw("ghosh17_class_sums", "quick", seed=0)
+    c = draw("ghosh17_class_sums", "quick", seed=5)
+    assert isinstance(a.figure, Figure) and a.data and a.caption
+    key = [(r["loss"], r["c"], r["sampled_min"]) for r in a.data]
+    assert key == [(r["loss"], r["c"], r["sampled_min"]) for r in b.data]
+    assert key != [(r["loss"], r["c"], r["sampled_min"]) for r in c.data]
+    assert "Seed 5" in c.caption
+
+
+def test_negative_seed_is_a_usage_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--out", str(tmp_path), "--seed", "-2"])
+    assert e.value.code == 2 and "got '-2'" in capsys.readouterr().err
 
 
 def test_unknown_figure_is_a_usage_error(tmp_path, capsys):
@@ -66,3 +111,134 @@ def test_mae_noisy_risk_is_affine_in_clean_risk():
     R, Rn = pairs[0.3]
     slope = 1 - 0.3 * 4 / 3
     np.testing.assert_allclose(Rn - slope * R, (Rn - slope * R)[0], atol=1e-12)
+
+
+# ------------------------------------------------------------------ plotted numbers = reported numbers
+# For each paper, one figure drawn from the computation of its claim: the check runs, then the figure
+# computes its data anew (nothing memoised outside 'run --figures') from the same stream (seed 0, quick); the
+# plotted numbers must equal the numbers the report quotes (to the digits the report rounds to).
+def _evidence(claim_id: str, seed: int = 0):
+    from paper_checks import figdata
+    from paper_checks.context import Context
+    from paper_checks.registry import load as claims
+
+    figdata.clear()
+    ev = claims()[claim_id].check(Context(claim_id, precision="quick", seed=seed))
+    figdata.clear()
+    return ev.to_json()["numbers"]
+
+
+def test_ghosh17_accuracy_figure_plots_the_reported_accuracies():
+    nums = _evidence("ghosh17.bounded_more_robust")["final_test_acc"]
+    rows = draw("ghosh17_accuracy_vs_noise", "quick").data
+    assert len(rows) == 12
+    for r in rows:
+        rep = nums[r["loss"]][f"eta={r['eta']:g}"]
+        assert r["mean_acc"] == pytest.approx(rep["mean"], abs=6e-6)
+        assert r["stderr"] == pytest.approx(rep["stderr"], abs=6e-6)
+
+
+def test_gce18_softmax_gap_figure_plots_the_reported_softmax():
+    nums = _evidence("gce18.softmax_gap")
+    rows = draw("gce18_softmax_gap", "quick").data
+    last = max(r["epoch"] for r in rows)
+    for r in (r for r in rows if r["epoch"] == last):
+        assert r["softmax_wrong_mean"] == pytest.approx(nums["softmax_wrong_final"][r["loss"]]["mean"], abs=6e-6)
+        assert r["softmax_correct_mean"] == pytest.approx(nums["softmax_correct_final"][r["loss"]]["mean"], abs=6e-6)
+
+
+def test_gce18_region_figure_marks_the_reported_boundary():
+    table = _evidence("gce18.eq11_k03")["region"]["q_star(k, c)"]
+    rows = [r for r in draw("gce18_eq11_region", "quick").data if r["k"] >= 0.3 - 1e-9]
+    assert rows
+    for r in rows:
+        assert r["q_star"] == table[f"k={r['k']:.3g},c={r['c']}"]
+
+
+def test_patrini17_anchor_figure_plots_the_reported_errors():
+    mc = _evidence("patrini17.thm3_anchor")["mc_exact_ptilde"]
+    rows = draw("patrini17_anchor_error", "quick").data
+    assert rows
+    for r in rows:
+        rep = mc[r["population"]][r["estimator"]]["error_vs_size"][str(r["size"])]
+        assert r["mean_error"] == pytest.approx(rep["mean"], abs=6e-5)
+
+
+def test_patrini17_hessian_figure_plots_the_reported_first_draw():
+    grids = _evidence("patrini17.thm4_hessian")["first_draw_relative_layer_blocks"]
+    for r in draw("patrini17_hessian_blocks", "quick").data:
+        rep = grids[r["model"]][r["comparison"]][r["layer_a"] - 1][r["layer_b"] - 1]
+        assert r["relative_block_norm"] == rep
+
+
+def test_imae19_weights_figure_quotes_the_reported_variance():
+    nums = _evidence("imae19.eq11_variance")
+    rows = [r for r in draw("imae19_weights", "quick").data if r["curve"] == "MAE"]
+    assert rows and all(r["variance_uniform"] == pytest.approx(nums["variance_float"], rel=1e-12) for r in rows)
+
+
+def test_sce19_class_figure_plots_the_reported_group_accuracies():
+    groups = _evidence("sce19.class_bias")["groups"]
+    rows = draw("sce19_class_curves", "quick").data
+    last = max(r["epoch"] for r in rows)
+    checked = 0
+    for r in rows:
+        if r["epoch"] == last and r["noise"] in groups:
+            assert r["mean_acc"] == pytest.approx(groups[r["noise"]][r["loss"]][r["group"]]["final"]["mean"], abs=6e-4)
+            checked += 1
+    assert checked == 8
+
+
+def test_dmi19_order_figure_plots_the_reported_example():
+    ex = _evidence("dmi19.mi_not_invariant")["example"]
+    rows = draw("dmi19_mi_vs_dmi", "quick").data
+    start, end = rows[0], rows[-1]
+    assert (start["t"], end["t"]) == (0.0, 1.0)
+    assert start["mi_h"] == pytest.approx(ex["clean_h"], rel=1e-12)
+    assert start["mi_h2"] == pytest.approx(ex["clean_h2"], rel=1e-12)
+    assert end["mi_h"] == pytest.approx(ex["noisy_h"], rel=1e-12)
+    assert end["mi_h2"] == pytest.approx(ex["noisy_h2"], rel=1e-12)
+    assert end["dmi_h"] == pytest.approx(8 / 81, rel=1e-12) and end["dmi_h2"] == pytest.approx(2 / 27, rel=1e-12)
+    assert ex["DMI"]["noisy_h"] == "8/81" and ex["DMI"]["noisy_h2"] == "2/27"
+
+
+def test_le19_recall_figure_plots_the_reported_recall():
+    rec = _evidence("le19.sampling")["training"]["Recall@1"]
+    rows = draw("le19_recall_vs_noise", "quick").data
+    assert rows
+    for r in rows:
+        key = "balanced" if r["sampling"].startswith("balanced") else "natural"
+        assert r["mean_recall_at_1"] == pytest.approx(rec[f"eta={r['eta']}"][key]["mean"], abs=6e-4)
+
+
+def test_xu22_phase_figure_plots_the_reported_scores():
+    nums = _evidence("xu22.collapse_batch_dim")
+    rows = draw("xu22_collapse_phase", "quick").data
+    from simulate.collapse import PHASE_BATCH_SIZES, PHASE_DIMS
+
+    for r in rows:
+        grid = nums[r["embeddings"]]["collapse_score_mean_B_by_d"]
+        rep = grid[list(PHASE_BATCH_SIZES).index(r["batch_size"])][list(PHASE_DIMS).index(r["dim"])]
+        assert r["collapse_score_mean"] == pytest.approx(rep, abs=6e-4)
+
+
+def test_data_is_memoised_only_while_sharing():
+    from paper_checks import figdata
+    from paper_checks.context import Context
+
+    calls = []
+
+    @figdata.figure_data
+    def data(ctx):
+        calls.append(ctx.rng(3).random())
+        return calls[-1]
+
+    ctx = Context("x.y", precision="quick")
+    ctx.rng(0)  # moves the caller's spawn counter: the data must not depend on it
+    a, b = data(ctx), data(Context("x.y", precision="quick"))
+    assert a == b and len(calls) == 2  # not memoised outside sharing, same stream either way
+    with figdata.sharing():
+        c, d = data(ctx), data(ctx)
+    assert c == d == a and len(calls) == 3
+    data(ctx)
+    assert len(calls) == 4  # forgotten on leaving
