@@ -60,8 +60,9 @@ def setting(ctx: Any) -> str:
 
 
 def stamp(fig: Any, ctx: Any) -> None:
-    """A small grey note of seed and precision in the upper right corner of ``fig``."""
-    fig.text(0.999, 0.999, f"seed {ctx.seed} \u00b7 {ctx.precision}", ha="right", va="top", fontsize=5,
+    """A small grey note of seed and precision in the upper left corner of ``fig`` (the right one
+    collided with the last panel's title)."""
+    fig.text(0.001, 0.999, f"seed {ctx.seed} \u00b7 {ctx.precision}", ha="left", va="top", fontsize=5,
              color="#888888")
 
 

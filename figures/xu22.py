@@ -58,7 +58,7 @@ def collapse_phase_figure(ctx: Any) -> Drawn:
 
 @figure("xu22_loss_vs_diso", claim="xu22.hnm_isometry")
 def loss_vs_diso_figure(ctx: Any) -> Drawn:
-    """The worst hard-mined term ``M`` against ``d_iso`` and the claimed bound on ``d_iso``: the random sets of
+    """The worst hard-mined term ``M`` against ``d_iso`` and the reconstructed bound on ``d_iso``: the random sets of
     ``xu22.hnm_isometry``."""
     from paper_checks.xu22 import ISO_ALPHA, iso_trials_data
 
@@ -83,7 +83,7 @@ def loss_vs_diso_figure(ctx: Any) -> Drawn:
         a1.plot(up[k], M[k], "o", ms=3, color=col, label=g)
     if pos.any():
         xs = np.geomspace(min(float(lo[pos].min()), 0.1) * 0.7, float(up[pos].max()) * 1.4, 50)
-        a1.loglog(xs, 2 * xs, "--", color="k", lw=0.8, label=r"$M = 2\,d_{\mathrm{iso}}$ (claimed)")
+        a1.loglog(xs, 2 * xs, "--", color="k", lw=0.8, label=r"$M = 2\,d_{\mathrm{iso}}$ (reconstruction)")
         a1.loglog(xs, 4 * xs, "-", color="k", lw=0.8, label=r"$M = 4\,d_{\mathrm{iso}}$ (proved)")
     a1.plot([0.1], [0.4], "*", ms=8, color="k", label=r"exact: $M = 2/5$, $d_{\mathrm{iso}} = 1/10$")
     a1.set_xlabel(r"$d_{\mathrm{iso}}$")
@@ -100,7 +100,7 @@ def loss_vs_diso_figure(ctx: Any) -> Drawn:
         ends = [float(min(bound.min(), up[prem].min())) * 0.8, float(max(bound.max(), up[prem].max())) * 1.25]
         a2.loglog(ends, ends, "-", color="k", lw=0.8, label=r"$d_{\mathrm{iso}}$ = bound")
         a2.legend(frameon=False, fontsize=5.5, loc="upper left")
-    a2.set_xlabel(r"claimed bound $M\,\mathrm{diam}\,f(X) / (\alpha - M)$")
+    a2.set_xlabel(r"reconstructed bound $M\,\mathrm{diam}\,f(X) / (\alpha - M)$")
     a2.set_ylabel(r"verified upper bound on $d_{\mathrm{iso}}$")
     a2.set_title(fr"{int(prem.sum())} sets with $0 < M < \alpha = {ISO_ALPHA:g}$")
     stamp(fig, ctx)
@@ -109,6 +109,6 @@ def loss_vs_diso_figure(ctx: Any) -> Drawn:
            "segment from its exact lower bound M/4 to a verified upper bound (dot). The reconstruction's M <= 2 d_iso "
            "(dashed) fails for points above the dashed line; M <= 4 d_iso (solid) is the triangle-inequality bound, "
            "attained by the exact 3-point example (star). Right: where 0 < M < alpha, the verified upper bound on "
-           "d_iso against the claimed bound M diam f(X) / (alpha - M); every point lies below the diagonal. "
+           "d_iso against the reconstructed bound M diam f(X) / (alpha - M); every point lies below the diagonal. "
            f"Bounds, not estimates: no error bars. {setting(ctx)}")
     return Drawn(fig, rows, cap)
