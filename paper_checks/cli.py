@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the JSON report here")
     r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="report directory (default: reports)")
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_executor_arguments(r)
     sub.add_parser("list", help="list the registered claims")
     e = sub.add_parser("explore", help="counterexample search for one claim")
     e.add_argument("id")
@@ -57,6 +58,9 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # the runner has already ended its workers
+        print("interrupted", file=sys.stderr)
+        return 130
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -71,12 +75,31 @@ def _run(args: argparse.Namespace) -> int:
         claims = select(args.paper, args.claim)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    results = run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet)
+    results = _run_scheduled(args, claims, backend)
     doc = report.to_json(results, backend=backend.name, seed=args.seed, precision=args.precision)
     jp, mp = report.write(doc, args.out, args.json)
     print(report.table(results))
     print(f"wrote {jp} and {mp}")
     return 0 if all(r.matches for r in results) else 1
+
+
+def _add_executor_arguments(p: argparse.ArgumentParser) -> None:
+    from paper_checks.runner import add_executor_arguments
+
+    add_executor_arguments(p)
+
+
+def _run_scheduled(args: argparse.Namespace, claims: list, backend: object) -> list:
+    """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, longest first by the last report."""
+    from paper_checks.runner import executor_from_args, last_timings, run_all
+
+    last = last_timings(args.json if args.json is not None else args.out / "report.json")
+    try:
+        with executor_from_args(args) as (executor, jobs):
+            return run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet,
+                           jobs=jobs, executor=executor, timings=last)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _list() -> int:
