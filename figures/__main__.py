@@ -16,6 +16,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--precision", default="standard", choices=("quick", "standard", "full"),
                     help="size of the simulations behind the sim figures")
     ap.add_argument("--list", action="store_true", help="list the figures and exit")
+    from paper_checks.runner import add_executor_arguments
+
+    add_executor_arguments(ap)
     args = ap.parse_args(argv)
     figs = load()
     if args.list:
@@ -27,11 +30,34 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tqdm import tqdm
 
+    from paper_checks.runner import Failure, executor_from_args, run_tasks
+
     names = args.only or list(figs)
-    for name in tqdm(names, desc="figures", unit="fig", leave=False):
-        path = figs[name](args.out, args.format, args.precision)
-        tqdm.write(f"wrote {path}")
-    return 0
+    failed = 0
+    with tqdm(total=len(names), desc="figures", unit="fig", leave=False) as bar:
+        def done(i: int, path: object) -> None:  # --jobs: figures build in worker processes
+            nonlocal failed
+            bar.update(1)
+            if isinstance(path, Failure):
+                failed += 1
+                tqdm.write(f"error: figure {names[i]!r} failed: {path.message}", file=sys.stderr)
+            else:
+                tqdm.write(f"wrote {path}")
+
+        try:
+            with executor_from_args(args) as (executor, jobs):
+                run_tasks(_build, [(n, args.out, args.format, args.precision) for n in names],
+                          jobs=jobs, executor=executor, done=done)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+    return 1 if failed else 0
+
+
+def _build(name: str, out: Path, fmt: str, precision: str) -> Path:
+    from figures.registry import load
+
+    return load()[name](out, fmt, precision)
 
 
 if __name__ == "__main__":

@@ -66,3 +66,12 @@ def test_mae_noisy_risk_is_affine_in_clean_risk():
     R, Rn = pairs[0.3]
     slope = 1 - 0.3 * 4 / 3
     np.testing.assert_allclose(Rn - slope * R, (Rn - slope * R)[0], atol=1e-12)
+
+
+def test_jobs_builds_the_same_files(tmp_path):
+    names = ["gce18_bound_widths", "ghosh17_class_sums"]
+    names = [n for n in names if n in load()] or list(load())[:2]
+    assert main(["--out", str(tmp_path / "a"), "--format", "svg", "--only", *names, "--jobs", "2"]) == 0
+    assert main(["--out", str(tmp_path / "b"), "--format", "svg", "--only", *names, "--jobs", "1"]) == 0
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert main(["--out", str(tmp_path), "--jobs", "0"]) == 2
