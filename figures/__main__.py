@@ -17,7 +17,7 @@ def _seed(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from figures.registry import FORMATS, build, load
+    from figures.registry import FORMATS, load
 
     ap = argparse.ArgumentParser(prog="python -m figures", description="Build the publication figures.")
     ap.add_argument("--format", default="png", choices=FORMATS)
@@ -27,6 +27,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="precision of the claims' computations the figures draw (as in paper_checks run)")
     ap.add_argument("--seed", type=_seed, default=0, help="global seed, as in paper_checks run (default 0)")
     ap.add_argument("--list", action="store_true", help="list the figures and exit")
+    from paper_checks.runner import add_executor_arguments
+
+    add_executor_arguments(ap)
     args = ap.parse_args(argv)
     figs = load()
     if args.list:
@@ -42,15 +45,37 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from tqdm import tqdm
 
+    from paper_checks.runner import Failure, executor_from_args, run_tasks
+
     names = args.only or list(figs)
+    failed = 0
     try:
-        for name in tqdm(names, desc="figures", unit="fig", leave=False):
-            path = build(name, args.out, args.format, precision=args.precision, seed=args.seed)
-            tqdm.write(f"wrote {path} (+ .csv, .txt)")
+        with tqdm(total=len(names), desc="figures", unit="fig", leave=False) as bar:
+            def done(i: int, path: object) -> None:  # --jobs: figures build in worker processes
+                nonlocal failed
+                bar.update(1)
+                if isinstance(path, Failure):
+                    failed += 1
+                    tqdm.write(f"error: figure {names[i]!r} failed: {path.message}", file=sys.stderr)
+                else:
+                    tqdm.write(f"wrote {path} (+ .csv, .txt)")
+
+            with executor_from_args(args) as (executor, jobs):
+                run_tasks(_build, [(n, args.out, args.format, args.precision, args.seed) for n in names],
+                          jobs=jobs, executor=executor, done=done)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    return 0
+    return 1 if failed else 0
+
+
+def _build(name: str, out: Path, fmt: str, precision: str, seed: int) -> Path:
+    from figures.registry import build
+
+    return build(name, out, fmt, precision=precision, seed=seed)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--seed", type=_seed, default=0, help="global seed, a non-negative integer (default 0)")
     _add_output_options(r)
     r.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_executor_arguments(r)
     _add_list_parser(sub)
     _add_show_parser(sub)
     _explore_parser(sub)
@@ -117,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # the runner has already ended its workers
         print("interrupted", file=sys.stderr)
         return 130
 
@@ -125,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
 def _run(args: argparse.Namespace) -> int:
     from paper_checks import report
     from paper_checks.registry import select
-    from paper_checks.runner import Interrupted, run_all
+    from paper_checks.runner import Interrupted
 
     if args.backend is not None and args.backend not in BACKENDS:
         raise UsageError(f"unknown backend {args.backend!r}; choose one of {', '.join(BACKENDS)}")
@@ -150,7 +151,7 @@ def _run(args: argparse.Namespace) -> int:
     share = figdata.sharing() if args.figures else contextlib.nullcontext()
     with share:  # with --figures the figures reuse the data their claims computed
         try:
-            results = run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet)
+            results = _run_scheduled(args, claims, backend)
         except Interrupted as stop:
             results, complete = stop.results, False
         if complete and args.figures:
@@ -176,6 +177,25 @@ def _run(args: argparse.Namespace) -> int:
     print(report.table(results))
     print("wrote " + ", ".join(map(str, written)))
     return 0 if all(r.matches for r in results) else 1
+
+
+def _add_executor_arguments(p: argparse.ArgumentParser) -> None:
+    from paper_checks.runner import add_executor_arguments
+
+    add_executor_arguments(p)
+
+
+def _run_scheduled(args: argparse.Namespace, claims: list, backend: object) -> list:
+    """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, longest first by the last report."""
+    from paper_checks.runner import executor_from_args, last_timings, run_all
+
+    last = last_timings(args.json if args.json is not None else args.out / "report.json")
+    try:
+        with executor_from_args(args) as (executor, jobs):
+            return run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet,
+                           jobs=jobs, executor=executor, timings=last)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _write_or_rescue(report: Any, doc: dict, args: argparse.Namespace, formats: list[str]) -> tuple[Path, ...]:

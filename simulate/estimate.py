@@ -113,13 +113,25 @@ def mc_mean(
     *,
     chunk: int = 1_000_000,
     progress: Callable[[int], None] | None = None,
+    executor: Any = None,
 ) -> Estimate:
     """Estimate ``E[X]`` from ``n`` draws of ``draw(rng, m)``, ``m <= chunk`` at a time.
 
     Memory is bounded by one chunk whatever ``n`` is. ``draw`` returns a 1-d array of
     ``m`` samples in any namespace. ``progress``, when given, is called with each
     chunk's size.
+
+    With an ``executor`` (any ``concurrent.futures.Executor``), ``rng`` must be a seed
+    (an int or a ``numpy.random.SeedSequence``): the chunks run on its workers, each from
+    a stream addressed by its index, and the result is the same for any number of workers
+    (:func:`simulate.parallel.mc_mean_chunked`; it differs from the serial stream's).
     """
+    if executor is not None:
+        from simulate.parallel import mc_mean_chunked
+
+        if not isinstance(rng, (int, np.integer, np.random.SeedSequence)):
+            raise TypeError(f"with an executor, rng must be an int or a SeedSequence, got {type(rng).__name__}")
+        return mc_mean_chunked(draw, n, rng, chunk=chunk, executor=executor, progress=progress)
     if n < 2:
         raise ValueError(f"n must be at least 2, got {n}")
     if chunk < 1:

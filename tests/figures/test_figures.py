@@ -242,3 +242,12 @@ def test_data_is_memoised_only_while_sharing():
     assert c == d == a and len(calls) == 3
     data(ctx)
     assert len(calls) == 4  # forgotten on leaving
+
+
+def test_jobs_builds_the_same_files(tmp_path):
+    names = ["gce18_eq11_region", "ghosh17_class_sums"]
+    names = [n for n in names if n in load()] or list(load())[:2]
+    assert main(["--out", str(tmp_path / "a"), "--format", "svg", "--only", *names, "--jobs", "2"]) == 0
+    assert main(["--out", str(tmp_path / "b"), "--format", "svg", "--only", *names, "--jobs", "1"]) == 0
+    assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(p.name for p in (tmp_path / "b").iterdir())
+    assert main(["--out", str(tmp_path), "--jobs", "0"]) == 2
