@@ -10,7 +10,7 @@ Exact mathematics in :mod:`theory.embedding`; exact (over the label noise) and M
 of fixed embeddings in :mod:`simulate.embedding_risk`; training in :mod:`simulate.embedding_train`.
 Monte Carlo comparisons pass when ``|estimate - target| <= 5 stderr + atol`` (``atol`` at
 rounding level); training comparisons are paired over seeds (same data, noise, initial weights
-and batch order) and significant when the mean paired difference exceeds 5 standard errors.
+and batch order) and significant when the mean paired difference is (two-sided p < 0.001, Student t with seeds - 1 degrees of freedom).
 The counterexample searches work on explicit point sets on the unit circle with rational
 coordinates, so a failure is verified in exact arithmetic (:func:`theory.embedding.circle_point`).
 """
@@ -29,7 +29,7 @@ from paper_checks.search import Real, SearchResult, SearchSpace, search
 from simulate.embedding_risk import (exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk,
                                      mc_triplet_risk, random_class_embeddings)
 from simulate.embedding_train import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, EmbeddingTask, noisy_recall
-from simulate.estimate import Estimate, seed_summary
+from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, seed_summary
 from simulate.noise import uniform_noise
 from theory import embedding as te
 
@@ -496,7 +496,7 @@ def sampling_evidence(ctx: Context) -> Evidence:
     thr_nat = float(te.natural_threshold(cT))
     thr_bal = (cT - 1) / cT
     etas = ctx.pick([0.45, 0.6], [0.15, 0.3, 0.45, 0.6], [0.0, 0.15, 0.3, 0.45, 0.6, 0.75])
-    seeds = ctx.pick(5, 8, 16)
+    seeds = ctx.pick(8, 8, 16)
     rngs = [ctx.rng(10 + s) for s in range(seeds)]
     res = noisy_recall(SAMPLING_TASK, etas, [{"sampling": "balanced"}, {"sampling": "natural"}], rngs,
                        progress=ctx.say, **SAMPLING_TRAIN, **SAMPLING_LOSS)
@@ -510,8 +510,8 @@ def sampling_evidence(ctx: Context) -> Evidence:
     # the test: balanced - natural, paired per seed and averaged over the noise rates between the thresholds
     pooled = seed_summary((res.recall[0, between] - res.recall[1, between]).mean(axis=0))
     gaps["pooled over the etas between the thresholds"] = pooled.as_dict(4)
-    sig_pos = pooled.exceeds(0.0, Z)
-    sig_neg = -pooled.mean - Z * pooled.stderr > 0
+    sig_pos = pooled.exceeds(0.0, Z_SEEDS)
+    sig_neg = pooled.below(0.0, Z_SEEDS)
     numbers = {"natural weights w+ = (1 - 2 eps+)/c, w- = (c - 1 - 2 eps+)/c": [nat.w_pos, nat.w_neg],
                "weights match": nat.weights_match, "re-weighted positive share lambda": nat.lam,
                "lambda = 1/c only if (numerator of lambda - 1/c)": nat.lam_is_clean_only_if,
@@ -537,7 +537,7 @@ def sampling_evidence(ctx: Context) -> Evidence:
                         f"Derived: natural sampling tolerates eta < eta_nat(c) ({thr_nat:.3f} at c = {cT}) against every "
                         f"eta != (c-1)/c ({thr_bal:.3f}) for balanced sampling, but not at c = 2; trained (c = {cT}, "
                         f"{seeds} seeds, paired) balanced beats natural in clean-test Recall@1 by {_fmt(pooled)} "
-                        f"averaged over eta = {', '.join(str(etas[e]) for e in between)} (beyond 5 standard errors).",
+                        f"averaged over eta = {', '.join(str(etas[e]) for e in between)} ({SEED_TEST}).",
                         numbers=numbers, condition=cond,
                         figures=list(FIG_RECALL))
     return Evidence("inconclusive", "sim",
@@ -565,7 +565,7 @@ def initialization_evidence(ctx: Context) -> Evidence:
     Per seed and setting, the resistance effect is ``(drop of the out-of-band init) - (drop of the
     in-band init)`` with ``drop = Recall@1(eta = 0) - Recall@1(eta)`` averaged over the noisy ``eta``;
     the test statistic averages it over the settings (pooled, paired per seed). Verdict: ``confirmed``
-    when the pooled effect exceeds 5 standard errors and no setting is significantly negative;
+    when the pooled effect is significant (p < 0.001, t) and no setting is significantly negative;
     ``qualified`` when it is positive overall but significantly negative in a named setting;
     ``refuted`` when the pooled effect is significantly negative; else ``inconclusive``.
     """
@@ -594,28 +594,28 @@ def initialization_evidence(ctx: Context) -> Evidence:
                          "Recall@1 out-of-band": {f"eta={et}": seed_summary(R[1, e]).as_dict(3) for e, et in enumerate(etas)},
                          "level difference in-band - out-of-band (paired)": level,
                          "resistance effect (paired, pooled over noisy etas)": effect.as_dict(4),
-                         "significant on its own (z = 5)": effect.exceeds(0.0, Z)}
+                         "significant on its own (p < 0.001, t)": effect.exceeds(0.0, Z_SEEDS)}
     pooled = seed_summary(np.mean(per_seed, axis=0))
     numbers["pooled resistance effect"] = pooled.as_dict(4)
-    negative = [n for n, e in effects.items() if -e.mean - Z * e.stderr > 0]
-    alone = [n for n, e in effects.items() if e.exceeds(0.0, Z)]
+    negative = [n for n, e in effects.items() if e.below(0.0, Z_SEEDS)]
+    alone = [n for n, e in effects.items() if e.exceeds(0.0, Z_SEEDS)]
     parts = "; ".join(f"{INIT_DESC[n]}: {_fmt(e)}" for n, e in effects.items())
-    if pooled.exceeds(0.0, Z) and not negative:
+    if pooled.exceeds(0.0, Z_SEEDS) and not negative:
         weak = [n for n in effects if n not in alone]
-        note = (f" (on its own not beyond 5 standard errors {INIT_DESC[weak[0]]})" if weak else "")
+        note = (f" (on its own not significant {INIT_DESC[weak[0]]})" if weak else "")
         return Evidence("confirmed", "sim",
                         f"In-band initialisation loses less clean-test Recall@1 to label noise (eta = "
                         f"{', '.join(str(e) for e in etas[1:])}): pooled paired effect {_fmt(pooled)} over {seeds} seeds; "
                         f"{parts}{note}.", numbers=numbers)
-    if pooled.exceeds(0.0, Z):
+    if pooled.exceeds(0.0, Z_SEEDS):
         return Evidence("qualified", "sim", f"Positive overall ({_fmt(pooled)}) but significantly negative "
                         f"{'; '.join(INIT_DESC[n] for n in negative)}; {parts}.", numbers=numbers,
                         condition=f"fails {'; '.join(INIT_DESC[n] for n in negative)}")
-    if -pooled.mean - Z * pooled.stderr > 0:
+    if pooled.below(0.0, Z_SEEDS):
         return Evidence("refuted", "sim", f"The out-of-band initialisation is more noise-resistant: {parts}.",
                         numbers=numbers, counterexample={"pooled effect": pooled.as_dict(4), **{
                             n: e.as_dict(4) for n, e in effects.items()}})
-    return Evidence("inconclusive", "sim", f"No noise-resistance difference beyond 5 standard errors ({parts}); more "
+    return Evidence("inconclusive", "sim", f"No significant noise-resistance difference ({SEED_TEST}; {parts}); more "
                     "seeds (or longer training, which shrinks the clean gap) would decide.", numbers=numbers)
 
 

@@ -17,7 +17,7 @@ import sympy
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.registry import claim
-from simulate.estimate import Estimate, paired_difference, seed_summary
+from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
 from simulate.experiments import (CLASS_BIAS_SEPARATIONS, SCE_CIFAR10, class_accuracy_curves, class_bias_noises,
                                   class_groups, group_curves)
 from simulate.losses import get_loss, sce_grad
@@ -28,7 +28,7 @@ from theory.gradients import A as A_SYM
 from theory.symmetry import C, class_sum, symmetry_test
 
 N003 = "003_05482f4d520d534e.txt"
-Z = 5.0
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
 HOST = np
 
 
@@ -244,7 +244,7 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
     sym = next((res["noises"][k] for k in noisy if res["noises"][k].startswith("symmetric")), res["noises"][noisy[0]])
     groups = class_groups(res["separations"])
     numbers = {
-        "settings": {**settings, "losses": res["losses"], "noises": res["noises"], "z": Z,
+        "settings": {**settings, "losses": res["losses"], "noises": res["noises"], "test": SEED_TEST,
                      "easy_classes": np.flatnonzero(groups["easy"]).tolist(),
                      "hard_classes": np.flatnonzero(groups["hard"]).tolist(),
                      "statistics": "group accuracy = mean clean-test accuracy over the group's classes; peak and "
@@ -268,7 +268,7 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
                 f"{_fmt_d(t['hard_gain_sce'])}, CE-SCE easy drop {_fmt_d(t['drop_reduction_sce'])}")
 
     S = res["class_acc"].shape[2]
-    summary = "; ".join(line(res["noises"][k]) for k in noisy) + f" ({S} seeds, z = {Z:g})"
+    summary = "; ".join(line(res["noises"][k]) for k in noisy) + f" ({S} seeds; {SEED_TEST})"
 
     def part(p: str) -> str:
         keys = [key for key, pp, _ in EFFECTS if pp == p]

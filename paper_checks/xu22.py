@@ -11,7 +11,7 @@ that is a theorem, an upper bound from a verified triplet-separated embedding: n
 an optimiser having converged); training of tiny embedding networks in :mod:`simulate.collapse`
 (many replicas at once; replicas of one seed share data, batch sequence and initial weights, so
 comparisons are paired). Simulation verdicts are per-seed statistics, significant when their mean
-is more than ``Z = 5`` standard errors (over seeds) from 0. The training runs are tiny: they run on
+is significant over seeds (``simulate.estimate.SEED_TEST``: p < 0.001 under Student t). The training runs are tiny: they run on
 the host (NumPy) whatever ``--backend`` says.
 """
 from __future__ import annotations
@@ -29,12 +29,12 @@ from paper_checks.registry import claim
 from simulate import collapse as sc
 from simulate.embedding import (batch_hard, hard_negatives, normalize, pairwise_distances, random_negatives,
                                 semi_hard_negatives, triplet_loss)
-from simulate.estimate import Estimate, paired_difference, seed_summary
+from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
 from simulate.isometry import d_iso_bounds, random_configuration
 from theory import triplet as tt
 
 SOURCE = "001_bd6638b6d74258e0.txt (abstract; claims.md reconstruction)"
-Z = 5.0
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
 FIG_PHASE = ("xu22_collapse_phase",)
 FIG_ISO = ("xu22_loss_vs_diso",)
 
@@ -53,11 +53,7 @@ def _est(e: Estimate, nd: int = 4) -> dict[str, float]:
 
 def _sign(e: Estimate, z: float = Z) -> int:
     """+1 when ``e`` is significantly above 0, -1 when significantly below, 0 otherwise."""
-    if e.mean - z * e.stderr > 0:
-        return 1
-    if e.mean + z * e.stderr < 0:
-        return -1
-    return 0
+    return e.sign(z)
 
 
 def _fmt(e: Estimate, nd: int = 2) -> str:
@@ -74,13 +70,13 @@ def _combine(results: dict[str, Estimate], what: str, numbers: dict[str, Any], c
     neg = [k for k, s in signs.items() if s < 0]
     flat = [k for k, s in signs.items() if s == 0]
     txt = "; ".join(f"{k}: {_fmt(e)}" for k, e in results.items())
-    numbers["significance"] = {"z": Z, "holds": pos, "reversed": neg, "not_significant": flat}
+    numbers["significance"] = {"test": SEED_TEST, "holds": pos, "reversed": neg, "not_significant": flat}
     if len(pos) == len(results):
         return Evidence("confirmed", method, f"{claim_text}, in all {len(results)} cases ({what}: {txt}).", numbers)
     if pos:
         cond = (f"holds for {', '.join(pos)}"
                 + (f"; reversed for {', '.join(neg)}" if neg else "")
-                + (f"; not significant at z = {Z:g} for {', '.join(flat)}" if flat else ""))
+                + (f"; not significant ({SEED_TEST}) for {', '.join(flat)}" if flat else ""))
         ev = Evidence("qualified", method, f"{claim_text}, but only in {len(pos)} of {len(results)} cases ({what}: "
                       f"{txt}).", numbers, condition=cond)
         if neg:
@@ -89,7 +85,7 @@ def _combine(results: dict[str, Estimate], what: str, numbers: dict[str, Any], c
     if neg:
         return Evidence("refuted", method, f"Not so: the opposite holds in {len(neg)} of {len(results)} cases, none "
                         f"as claimed ({what}: {txt}).", numbers, counterexample={k: _est(results[k]) for k in neg})
-    return Evidence("inconclusive", method, f"No effect is significant at z = {Z:g} ({what}: {txt}); more seeds or "
+    return Evidence("inconclusive", method, f"No effect is significant ({SEED_TEST}; {what}: {txt}); more seeds or "
                     "longer training would decide.", numbers)
 
 
@@ -335,14 +331,14 @@ def collapse_trends(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str,
                "Checked on a 16-32-d ReLU network trained by mini-batch gradient descent (150 steps, lr 0.1, "
                "alpha 0.2) on 8 Gaussian classes, batch sizes 8-128 by dimensions 2-32, normalised and unnormalised "
                "embeddings: the per-seed rank trend of -log10(final/initial spread of clean test embeddings) along "
-               "each axis, significant at z = 5 over seeds."),
+               "each axis, significant over seeds (p < 0.001, t)."),
     expected="confirmed",
     method="sim",
     reconstructed=True,
     figures=FIG_PHASE,
 )
 def collapse_batch_dim(ctx: Context) -> Evidence:
-    n_seeds = ctx.pick(3, 5, 10)
+    n_seeds = ctx.pick(6, 6, 10)
     ctx.say(f"phase diagram: {len(BATCH_SIZES)} batch sizes x {len(DIMS)} dimensions x 2 normalisations, {n_seeds} seeds")
     res = sc.collapse_sweep(TASK, ctx.rng(0), batch_sizes=BATCH_SIZES, dims=DIMS, n_seeds=n_seeds)
     results, extra = collapse_trends(res)
@@ -392,14 +388,14 @@ def compare_miners(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str, 
     statement=("Reconstructed: hard negative mining collapses more (ends with a smaller spread of the embeddings) than "
                "semi-hard and random negatives. Checked in the xu22.collapse_batch_dim setting at batch size 64 and "
                "dimension 8, normalised and unnormalised, the three miners on the same seeds (data, batches, initial "
-               "weights): paired differences of -log10(final/initial spread), hard minus other, significant at z = 5; "
+               "weights): paired differences of -log10(final/initial spread), hard minus other, significant (p < 0.001, t); "
                "collapse frequency (spread below 0.1 x initial) and Recall@1 on clean test data reported."),
     expected="confirmed",
     method="sim",
     reconstructed=True,
 )
 def mining_compare(ctx: Context) -> Evidence:
-    n_seeds = ctx.pick(4, 8, 16)
+    n_seeds = ctx.pick(6, 8, 16)
     ctx.say(f"hard / semi-hard / random, {n_seeds} seeds")
     res = sc.mining_comparison(TASK, ctx.rng(0), n_seeds=n_seeds, **COMPARE)
     results, extra = compare_miners(res)
