@@ -235,12 +235,16 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
     status = {1: "holds", 0: "undecided", -1: "reversed"}
     table: dict[str, dict[str, Any]] = {}
     signs: dict[tuple[str, str], int] = {}
+    intervals: dict[tuple[str, str], tuple[float, float]] = {}
     for k in noisy:
         name = res["noises"][k]
         eff = class_bias_effects(res, k)
-        table[name] = {key: {**_est(e), "status": status[_sign(e)]} for key, e in eff.items()}
+        table[name] = {key: {**_est(e), "interval": [round(v, 4) for v in e.interval(Z)],
+                             "p_value": float(f"{e.p_value():.3g}"), "status": status[_sign(e)]}
+                       for key, e in eff.items()}
         for key, e in eff.items():
             signs[(name, key)] = _sign(e)
+            intervals[(name, key)] = e.interval(Z)
     sym = next((res["noises"][k] for k in noisy if res["noises"][k].startswith("symmetric")), res["noises"][noisy[0]])
     groups = class_groups(res["separations"])
     numbers = {
@@ -255,6 +259,7 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
         "groups": {res["noises"][k]: _describe(res, k) for k in noisy},
         "noise_fraction": {res["noises"][k]: _est(seed_summary(res["noise_fraction"][k]), 3) for k in noisy},
     }
+    numbers["main_effect"] = {"name": f"drop_reduction_sce under {sym}", **table[sym]["drop_reduction_sce"]}
     held = [(n, key) for (n, key), s in signs.items() if s > 0]
     failed = [(n, key, status[s]) for (n, key), s in signs.items() if s <= 0]
     sym_a = [signs[(sym, key)] for key, part, _ in EFFECTS if part == "a"]
@@ -271,15 +276,20 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
     summary = "; ".join(line(res["noises"][k]) for k in noisy) + f" ({S} seeds; {SEED_TEST})"
 
     def part(p: str) -> str:
+        # an effect that is not significant is reported as undecided with its interval, never as absent
         keys = [key for key, pp, _ in EFFECTS if pp == p]
         out = []
         for k in noisy:
             n = res["noises"][k]
             ok = [key for key in keys if signs[(n, key)] > 0]
-            out.append(f"{'all' if len(ok) == len(keys) else ', '.join(ok) if ok else 'none'} under {n}")
+            und = [f"{key} undecided (interval {intervals[(n, key)][0]:+.3f} to {intervals[(n, key)][1]:+.3f})"
+                   for key in keys if signs[(n, key)] == 0]
+            rev = [f"{key} reversed" for key in keys if signs[(n, key)] < 0]
+            held_txt = "all hold" if len(ok) == len(keys) else (", ".join(ok) + " hold" if ok else "")
+            out.append(f"under {n}: " + ", ".join(t for t in [held_txt, *und, *rev] if t))
         return "; ".join(out)
 
-    overview = f"CE's class bias (part a) holds: {part('a')}; SCE's remedy (part b) holds: {part('b')}. "
+    overview = f"CE's class bias (part a) {part('a')}; SCE's remedy (part b) {part('b')}. "
     if not failed:
         return Evidence("confirmed", "sim", "CE's class bias and SCE's remedy hold in every setting: " + summary + ".",
                         numbers)
@@ -290,7 +300,8 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
                                                         "effects": table[sym]})
     if held:
         cond = ("only these effects are significant: " + "; ".join(f"{n}: {key}" for n, key in held)
-                + ". Not significant or reversed: " + "; ".join(f"{n}: {key} ({st})" for n, key, st in failed))
+                + ". Not established (undecided: the interval contains 0, so neither present nor absent; or reversed): "
+                + "; ".join(f"{n}: {key} ({st})" for n, key, st in failed))
         return Evidence("qualified", "sim", overview + summary + ".", numbers, condition=cond)
     return Evidence("inconclusive", "sim", "No effect is significant: " + summary + "; more seeds would decide.",
                     numbers)
@@ -310,7 +321,7 @@ def _fmt_d(d: dict[str, Any], nd: int = 3) -> str:
                  "other noise: tested under 40% pair-flip noise as well.",
        method="sim", expected="qualified")
 def class_bias(ctx: Context) -> Evidence:
-    n_seeds = ctx.pick(6, 12, 24)
+    n_seeds = ctx.pick(6, 24, 48)
     cfg = dict(CLASS_BIAS)
     eta = cfg.pop("eta")
     c = len(cfg["separations"])
