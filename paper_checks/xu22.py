@@ -255,14 +255,19 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
         cex: dict[str, Any] = {}
         parts = []
         if i_fails:
-            cex["i_exact"] = {**numbers["exact_example"], "check": f"M = 2/5 > {constant:g} d_iso = {constant * 0.1:g}"}
+            fp, fa, fn = inst["f"]
+            ratio = ex["ratio_M_over_d_iso"]
+            cex["i_exact"] = {**numbers["exact_example"],
+                              "check": f"M = {inst['M']} > {constant:g} d_iso = {constant * inst['d_iso']}"}
             if worst_i is not None:
                 cex["i_monte_carlo_worst"] = worst_i
-            parts.append(f"'each hard term <= {constant:g} d_iso' fails: on a line, p = -11/10, a = 1/10 (class 0), "
-                         f"n = 19/10 (class 1), alpha = 1 give M = 2/5 and d_iso = 1/10 exactly (g = (-1, 0, 2)), so "
-                         f"M = 4 d_iso; {viol_i} of {trials} random configurations also break it (largest certified "
-                         f"M/d_iso >= {numbers['max_ratio_M_over_upper']:.3f}); 4 d_iso is the right constant "
-                         f"(triangle inequality) and is attained")
+            parts.append(f"the reconstructed bound 'each hard term <= {constant:g} d_iso' (this project's reading of "
+                         f"the abstract, not a statement of the paper) fails: on a line, p = {fp}, a = {fa} (class 0), "
+                         f"n = {fn} (class 1), alpha = {inst['alpha']} give M = {inst['M']} and d_iso = {inst['d_iso']} "
+                         f"exactly (g = ({', '.join(map(str, inst['g']))})), so M = {ratio} d_iso; {viol_i} of {trials} "
+                         f"random configurations also break it (largest certified M/d_iso >= "
+                         f"{numbers['max_ratio_M_over_upper']:.3f}); 4 d_iso is the right constant (triangle "
+                         f"inequality) and {'is attained' if ratio == 4 else 'is not attained here'}")
         if ii_fails:
             cex["ii"] = worst_ii
             parts.append(f"the bound on d_iso fails in {numbers['ii_failures_certified']} trials (M/4 exceeds it)")
