@@ -324,11 +324,27 @@ def thm1_uniform(ctx: Context) -> Evidence:
     risk = lambda f: sympy.Add(*[pk * sl.lq_value(fk, half) for pk, fk in zip(p, f)])  # noqa: E731
     boundary = {"c": 2, "q": half, "eta": half, "p": p, "f*": fs, "f_hat (noisy risk is E[S(f)]/2: uniform f)": fh,
                 "R(f*) - R(f_hat)": sympy.nsimplify(risk(fs) - risk(fh)), "A": gce.A_constant(2, half, half)}
+    # what the conclusion does at the boundary: for q < 1 A -> -oo (vacuous); at q = 1 A = 0/0 with limit 0,
+    # and 0 <= D fails there because the noisy risk is constant (every f is a noisy minimiser)
+    A_limit_q_half = sympy.limit(gce.A_constant(2, half, ETA), ETA, half, "-")
+    A_near = {str(e): float(gce.A_constant(2, half, sympy.Rational(e))) for e in ("49/100", "499/1000")}
+    A_limit_q1 = sympy.limit(sympy.simplify(gce.A_constant(2, 1, ETA)), ETA, half, "-")
+    f_any = [sympy.Integer(0), sympy.Integer(1)]
+    risk1 = lambda f: sympy.Add(*[pk * sl.lq_value(fk, 1) for pk, fk in zip(p, f)])  # noqa: E731
+    noisy1 = lambda f: sympy.Add(*[wk * sl.lq_value(fk, 1) for wk, fk in zip(w, f)])  # noqa: E731
+    f_star1 = [sympy.Integer(1), sympy.Integer(0)]
+    q1 = {"c": 2, "q": 1, "eta": half, "p": p, "A": "0/0 (undefined); its limit as eta -> 1/2 is "
+          f"{A_limit_q1}", "noisy_risk_of_f=(1,0)": noisy1(f_star1), "noisy_risk_of_f=(0,1)": noisy1(f_any),
+          "f_hat": f_any, "R(f*) - R(f_hat)": sympy.nsimplify(risk1(f_star1) - risk1(f_any))}
+    q1_fails = bool(q1["noisy_risk_of_f=(1,0)"] == q1["noisy_risk_of_f=(0,1)"] and q1["R(f*) - R(f_hat)"] < A_limit_q1)
+    boundary["A as eta -> 1/2 from below"] = A_limit_q_half
+    boundary["A(eta) near the boundary"] = A_near
     beyond = {"c": 2, "q": half, "eta": sympy.Rational(3, 4), "A": gce.A_constant(2, half, sympy.Rational(3, 4)),
               "note": "beyond 1 - 1/c, A > 0 >= R(f*) - R(f_hat): the lower bound cannot hold"}
     numbers = {"derived_lower_bound": derived, "equals_A": deriv_ok, "A_at_eta=1-1/c": {"numerator": num_at_boundary, "denominator": den_at_boundary},
                "A_at_q=1": A_at_q1, "A_at_eta=0": A_at_eta0, "exact": {k: v for k, v in ex.items() if k[0] != "_"},
-               "search_eta<1-1/c": _search_numbers(res, budget), "boundary_example": boundary, "beyond": beyond}
+               "search_eta<1-1/c": _search_numbers(res, budget), "boundary_example": boundary, "beyond": beyond,
+               "boundary_q=1": q1, "boundary_q=1_limit_bound_fails": q1_fails}
     if res.verified:
         return Evidence("refuted", "search", "a point with eta < 1 - 1/c violates Eq. 8.", numbers=numbers,
                         counterexample=res.counterexample)
@@ -339,11 +355,21 @@ def thm1_uniform(ctx: Context) -> Evidence:
         return Evidence("qualified", "symbolic", "from R^eta = (1 - eta c/(c-1)) R + eta/(c-1) E[S] and Eq. 7, "
                         "R(f*) - R(f_hat) >= eta(1 - c^(1-q))/(q(c-1-eta c)) = A exactly (symbolic c, q, eta) when "
                         f"eta < 1 - 1/c; exact risks ({ex['cases']} random distributions, pointwise and finite-class "
-                        f"minimisers) and a search of {res.evaluated} points agree; at eta = 1 - 1/c A's denominator "
-                        "vanishes (A undefined), and A = 0, not < 0, at q = 1 or eta = 0.",
-                        numbers=numbers, counterexample={"boundary": boundary},
-                        condition="eta < 1 - 1/c strictly (the statement's eta <= 1 - 1/c includes a point where A "
-                                  "is undefined and the derivation divides by zero); A < 0 needs q < 1 and eta > 0")
+                        f"minimisers) and a search of {res.evaluated} points agree. At eta = 1 - 1/c the conclusion "
+                        f"says nothing: A is undefined there; for q < 1, A -> -oo (its numerator eta (1 - c^(1-q)) is "
+                        f"negative and its denominator q (c - 1 - eta c) tends to 0 from above; c = 2, q = 1/2: limit "
+                        f"{A_limit_q_half}, "
+                        f"A(0.49) = {A_near['49/100']:.1f}, A(0.499) = {A_near['499/1000']:.1f}), so the bound is vacuous "
+                        f"(D = {sympy.N(boundary['R(f*) - R(f_hat)'], 4)} at p = (3/4, 1/4)); at q = 1, A = 0/0 with limit "
+                        f"{A_limit_q1}, and that limit "
+                        + ("fails: the noisy risk is constant, so f_hat = (0, 1) is a noisy minimiser with D = "
+                           f"{q1['R(f*) - R(f_hat)']} < 0" if q1_fails else "holds")
+                        + ". A = 0, not < 0, at q = 1 or eta = 0.",
+                        numbers=numbers, counterexample={"boundary_q<1": boundary, "boundary_q=1": q1},
+                        condition="eta < 1 - 1/c strictly: at eta = 1 - 1/c A is undefined (the derivation divides by "
+                                  "zero); extended by its limit the bound is vacuous for q < 1 (A -> -oo) and "
+                                  + ("false" if q1_fails else "true") + " for q = 1 (limit 0); A < 0 needs q < 1 and "
+                                  "eta > 0")
     return Evidence("proved", "symbolic", "Eq. 8 holds on the whole stated domain, boundary included.", numbers=numbers)
 
 
