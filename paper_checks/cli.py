@@ -143,6 +143,8 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the table as JSON here")
     s.add_argument("--md", type=Path, default=None, metavar="PATH",
                    help="also write the Markdown table here (rewritten after every claim)")
+    s.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
+                   help="run nothing: combine the --json tables of earlier runs (disjoint claims) into one")
 
 
 def _stability(args: argparse.Namespace) -> int:
@@ -151,6 +153,20 @@ def _stability(args: argparse.Namespace) -> int:
 
     from paper_checks import stability as st
 
+    if args.merge:
+        try:
+            order = [c.id for c in st.stochastic_claims()]
+            rows, seeds, precision, backend_name = st.merge_json(args.merge, order)
+        except (OSError, ValueError, KeyError) as exc:
+            raise UsageError(f"cannot merge {', '.join(map(str, args.merge))}: {exc}") from None
+        text = st.markdown(rows, seeds, precision, backend_name)
+        if args.md is not None:
+            args.md.parent.mkdir(parents=True, exist_ok=True)
+            args.md.write_text(text + "\n")
+        if args.json is not None:
+            st.write_json(rows, seeds, precision, backend_name, args.json)
+        print(text)
+        return 0 if all(r.stable for r in rows) else 1
     if args.backend is not None and args.backend not in BACKENDS:
         raise UsageError(f"unknown backend {args.backend!r}; choose one of {', '.join(BACKENDS)}")
     try:

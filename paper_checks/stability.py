@@ -162,3 +162,42 @@ def write_json(rows: list[ClaimStability], seeds: list[int], precision: str, bac
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"seeds": seeds, "precision": precision, "backend": backend,
                                 "claims": [r.to_json() for r in rows]}, indent=1) + "\n")
+
+
+def from_json(entry: dict[str, Any]) -> ClaimStability:
+    """A :class:`ClaimStability` back from :meth:`ClaimStability.to_json` (the per-seed effects are not
+    stored, so the main effect's spread is carried over as recorded)."""
+    cs = _RecordedStability(entry["id"], entry["expected"], {int(k): v for k, v in entry["verdicts"].items()},
+                            {}, float(entry.get("seconds", 0.0)))
+    cs.recorded_spread = entry.get("main_effect")
+    return cs
+
+
+@dataclass
+class _RecordedStability(ClaimStability):
+    recorded_spread: dict[str, Any] | None = None
+
+    def effect_spread(self) -> dict[str, Any] | None:
+        return self.recorded_spread
+
+
+def merge_json(paths: list[Path], order: list[str] | None = None) -> tuple[list[ClaimStability], list[int], str, str]:
+    """Combine the JSON tables of several runs (disjoint claims, same seeds and precision) into one list of rows,
+    in ``order`` (claim ids) when given. Raises ``ValueError`` when the runs disagree on seeds or precision, or
+    repeat a claim."""
+    rows: dict[str, ClaimStability] = {}
+    meta = None
+    for p in paths:
+        doc = json.loads(Path(p).read_text())
+        m = (doc["seeds"], doc["precision"], doc["backend"])
+        if meta is not None and m != meta:
+            raise ValueError(f"{str(p)!r} was run with seeds/precision/backend {m}, the others with {meta}")
+        meta = m
+        for e in doc["claims"]:
+            if e["id"] in rows:
+                raise ValueError(f"claim {e['id']!r} appears in more than one table")
+            rows[e["id"]] = from_json(e)
+    if meta is None:
+        raise ValueError("no tables to merge")
+    ids = [i for i in (order or []) if i in rows] + [i for i in rows if i not in (order or [])]
+    return [rows[i] for i in ids], meta[0], meta[1], meta[2]

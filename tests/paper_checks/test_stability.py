@@ -76,3 +76,21 @@ def test_cli_stability_on_one_cheap_claim(tmp_path, capsys):
     assert doc["seeds"] == [0, 1] and "patrini17.backward_conditioning" in out and md.read_text().strip() in out
     assert main(["stability", "--seeds", "x"]) == 2
     assert "cannot read seeds 'x'" in capsys.readouterr().err
+
+
+def test_merge_combines_partial_runs_and_refuses_mismatches(tmp_path, capsys):
+    a = [st.ClaimStability("gce18.softmax_gap", "confirmed", {0: "confirmed", 1: "qualified"},
+                           {0: ("x", 1.0, 0.1), 1: ("x", 2.0, 0.2)})]
+    b = [st.ClaimStability("ghosh17.bounded_more_robust", "confirmed", {0: "confirmed", 1: "confirmed"},
+                           {0: ("y", 3.0, 0.1), 1: ("y", 3.5, 0.1)})]
+    st.write_json(a, [0, 1], "standard", "numpy", tmp_path / "a.json")
+    st.write_json(b, [0, 1], "standard", "numpy", tmp_path / "b.json")
+    md = tmp_path / "m.md"
+    assert main(["stability", "--merge", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--md", str(md)]) == 1
+    text = md.read_text()
+    # registry order: ghosh17 before gce18.softmax_gap; the recorded spread is carried over
+    assert text.index("ghosh17.bounded_more_robust") < text.index("gce18.softmax_gap")
+    assert "`x`: 1 .. 2" in text and "**UNSTABLE**" in text
+    st.write_json(b, [0, 1, 2], "standard", "numpy", tmp_path / "c.json")
+    assert main(["stability", "--merge", str(tmp_path / "a.json"), str(tmp_path / "c.json")]) == 2
+    assert "cannot merge" in capsys.readouterr().err
