@@ -86,8 +86,14 @@ def _class_sum_verdict(name: str, claimed: str, chk: dict[str, Any], extra_ok: b
     if not extra_ok:
         return Evidence("inconclusive", "symbolic", f"the class sum of {name} is {claimed}, but a further "
                         "step of the check did not go through; see numbers.", numbers=numbers)
+    if extra and "range" in extra and not sym.symmetric:
+        lo, hi = extra["range"]
+        const_txt = (f"its range is [{lo}, {hi}] for symbolic c, a proper interval for every c >= 2, so it is not "
+                     f"constant for any c (exact witnesses also for each c in 2..8)")
+    else:
+        const_txt = f"constancy decided on domain '{sym.domain}' (symmetric: {sym.symmetric})"
     return Evidence("proved", "symbolic", f"for every c >= 2 (symbolic c), sum_j {name}(f, e_j) = {claimed}; "
-                    f"constancy decided on domain '{sym.domain}' (symmetric: {sym.symmetric}).", numbers=numbers)
+                    f"{const_txt}.", numbers=numbers)
 
 
 # ---------------------------------------------------------------- class sums
