@@ -128,8 +128,14 @@ def thm1_evidence(ctx: Context, correction: tc.Correction = tc.backward_correcti
                         "loss from the clean risk: it lacks the power to confirm; see numbers.",
                         numbers=numbers)
     zs = [round(v["z"], 2) for v in mc["cases"].values()]
-    return Evidence("proved", "symbolic", f"T adj(T) l = det(T) l expands to an identity for a generic row-stochastic T "
-                    f"(c = {', '.join(map(str, cs))}), so E_noisy|x[(T^-1 l)_noisy] = E_y|x[l_y] wherever det T != 0; "
+    every_c = matrix_identities_every_c()
+    numbers["every_c"] = every_c
+    if not every_c["p^T T T^-1 l = p^T l"]:
+        return Evidence("inconclusive", "symbolic", "the general-c matrix identity did not simplify; see numbers.",
+                        numbers=numbers)
+    return Evidence("proved", "symbolic", f"for every c, E_noisy|x[(T^-1 l)_noisy] = p(y|x)^T T T^-1 l = p(y|x)^T l = "
+                    f"E_y|x[l_y] wherever det T != 0 (a c x c matrix-expression identity with symbolic c); "
+                    f"T adj(T) l = det(T) l also expands for a generic row-stochastic T (c = {', '.join(map(str, cs))}); "
                     f"the Monte Carlo of the implemented correction ({mc['n_per_case']:.0e} draws per case, "
                     f"{ctx.backend.name}) meets the clean risk at z = {zs}, while the uncorrected loss is rejected at z = "
                     f"{[round(v['controls']['uncorrected']['z_vs_clean_risk'], 1) for v in mc['cases'].values()]}.",
@@ -197,6 +203,18 @@ def backward_negative(ctx: Context) -> Evidence:
 
 
 # ================================================================ conditioning and mixing
+def matrix_identities_every_c() -> dict[str, bool]:
+    """Identities of c x c matrices for a symbolic size ``c`` (SymPy matrix expressions, no entries):
+    ``p^T T T^-1 l = p^T l`` (invertible ``T``), ``det(Q T) = det Q det T``, ``det(Q^T) = det Q``."""
+    c = sympy.Symbol("c", integer=True, positive=True)
+    T, Q = sympy.MatrixSymbol("T", c, c), sympy.MatrixSymbol("Q", c, c)
+    p, l = sympy.MatrixSymbol("p", c, 1), sympy.MatrixSymbol("l", c, 1)
+    return {"p^T T T^-1 l = p^T l": sympy.simplify((p.T * T * T.I * l).doit() - p.T * l) == sympy.ZeroMatrix(1, 1)
+            or (p.T * T * T.I * l).doit() == p.T * l,
+            "det(Q T) = det Q det T": sympy.simplify(sympy.det(Q * T) - sympy.det(Q) * sympy.det(T)) == 0,
+            "det(Q^T) = det Q": sympy.simplify(sympy.det(Q.T) - sympy.det(Q)) == 0}
+
+
 def _spearman_increasing(xs: Sequence[float]) -> bool:
     return all(b > a for a, b in zip(xs, xs[1:]))
 
