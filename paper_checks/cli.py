@@ -50,6 +50,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_list_parser(sub)
     _add_show_parser(sub)
     _explore_parser(sub)
+    _add_stability_parser(sub)
+    _add_readme_parser(sub)
     return p
 
 
@@ -114,6 +116,10 @@ def main(argv: list[str] | None = None) -> int:
             return _show(args)
         if args.command == "explore":
             return _explore(args)
+        if args.command == "stability":
+            return _stability(args)
+        if args.command == "readme":
+            return _readme(args)
         return _run(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -519,4 +525,94 @@ def _explore(args: argparse.Namespace) -> int:
               "could be verified in exact arithmetic (see the notes)")
         return 0
     print(f"=> no counterexample found within the budget (smallest margin {res.worst_margin:.3g})")
+    return 0
+
+
+def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("stability", help="run the stochastic claims over several seeds; flag verdicts that change")
+    s.add_argument("--seeds", default="0..9", help="seeds, e.g. 0..9 or 0,3,5 (default 0..9)")
+    s.add_argument("--precision", default="standard", choices=PRECISIONS)
+    s.add_argument("--claim", nargs="+", action="extend", default=[], metavar="ID",
+                   help="these claims (default: every claim whose method is sim or mc)")
+    s.add_argument("--backend", default=None, help="auto|numpy|cupy (default: $LNL_BACKEND or auto)")
+    s.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the table as JSON here")
+    s.add_argument("--md", type=Path, default=None, metavar="PATH",
+                   help="also write the Markdown table here (rewritten after every claim)")
+    s.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
+                   help="run nothing: combine the --json tables of earlier runs (disjoint claims) into one")
+
+
+def _stability(args: argparse.Namespace) -> int:
+    """Exit 0 when every claim gave one verdict on every seed, 1 otherwise."""
+    from tqdm import tqdm
+
+    from paper_checks import stability as st
+
+    if args.merge:
+        try:
+            order = [c.id for c in st.stochastic_claims()]
+            rows, seeds, precision, backend_name = st.merge_json(args.merge, order)
+        except (OSError, ValueError, KeyError) as exc:
+            raise UsageError(f"cannot merge {', '.join(map(str, args.merge))}: {exc}") from None
+        text = st.markdown(rows, seeds, precision, backend_name)
+        if args.md is not None:
+            args.md.parent.mkdir(parents=True, exist_ok=True)
+            args.md.write_text(text + "\n")
+        if args.json is not None:
+            st.write_json(rows, seeds, precision, backend_name, args.json)
+        print(text)
+        return 0 if all(r.stable for r in rows) else 1
+    if args.backend is not None and args.backend not in BACKENDS:
+        raise UsageError(f"unknown backend {args.backend!r}; choose one of {', '.join(BACKENDS)}")
+    try:
+        seeds = st.parse_seeds(args.seeds)
+        claims = st.stochastic_claims(args.claim)
+        backend = get_backend(args.backend)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    done: list = []
+    bar = tqdm(total=len(claims) * len(seeds), desc="stability", unit="run", leave=False)
+
+    def on_result(cs, seed):
+        bar.update(1)
+        bar.set_postfix_str(f"{cs.id} seed {seed}")
+        if len(cs.verdicts) == len(seeds):
+            done.append(cs)
+            if args.md is not None:
+                args.md.parent.mkdir(parents=True, exist_ok=True)
+                args.md.write_text(st.markdown(done, seeds, args.precision, backend.name) + "\n")
+            if args.json is not None:
+                st.write_json(done, seeds, args.precision, backend.name, args.json)
+
+    rows = st.run_stability(claims, seeds, args.precision, backend, on_result=on_result)
+    bar.close()
+    print(st.markdown(rows, seeds, args.precision, backend.name))
+    return 0 if all(r.stable for r in rows) else 1
+
+
+def _add_readme_parser(sub: argparse._SubParsersAction) -> None:
+    r = sub.add_parser("readme", help="rewrite README.md's findings and verdict table from a report")
+    r.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
+                   help="the JSON report to read (default: reports/report.json)")
+    r.add_argument("--readme", type=Path, default=Path("README.md"), metavar="PATH", help="default: README.md")
+    r.add_argument("--check", action="store_true", help="write nothing; exit 1 when the README differs")
+
+
+def _readme(args: argparse.Namespace) -> int:
+    from paper_checks import readme as rd
+
+    try:
+        doc = rd.load_report(args.report)
+        old = args.readme.read_text()
+        new = rd.render(old, doc)
+    except FileNotFoundError:
+        raise UsageError(f"no README at {str(args.readme)!r}") from None
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.check:
+        same = new == old
+        print(f"{args.readme} {'matches' if same else 'differs from'} {args.report}")
+        return 0 if same else 1
+    args.readme.write_text(new)
+    print(f"rewrote the findings and verdict table of {args.readme} from {args.report}")
     return 0

@@ -29,7 +29,7 @@ from paper_checks.search import SearchSpace, SimplexPoint, StochasticMatrix, sea
 from simulate import dmi as sd
 from simulate import dmi19_studies as dstudies
 from simulate import dmi_populations as dp
-from simulate.estimate import Estimate
+from simulate.estimate import Z_SEEDS, Estimate
 from simulate.noise import TransitionMatrix, average_transition, boundary_noise, pair_flip, random_transition
 from simulate.populations import FiniteDistribution, random_distribution
 from theory import dmi as td
@@ -44,6 +44,19 @@ BATCHES = (2, 3, 4, 8, 16, 64, 256)  # mini-batch sizes of the L_DMI bias study 
 R = sympy.Rational
 
 Factor = Callable[[Any], Any]  # det T -> the factor a formula claims (Eq. 28/32: det T itself)
+
+
+
+def matrix_identities_every_c() -> dict[str, bool]:
+    """Identities of c x c matrices for a symbolic size ``c`` (SymPy matrix expressions, no entries):
+    ``p^T T T^-1 l = p^T l`` (invertible ``T``), ``det(Q T) = det Q det T``, ``det(Q^T) = det Q``."""
+    c = sympy.Symbol("c", integer=True, positive=True)
+    T, Q = sympy.MatrixSymbol("T", c, c), sympy.MatrixSymbol("Q", c, c)
+    p, l = sympy.MatrixSymbol("p", c, 1), sympy.MatrixSymbol("l", c, 1)
+    return {"p^T T T^-1 l = p^T l": sympy.simplify((p.T * T * T.I * l).doit() - p.T * l) == sympy.ZeroMatrix(1, 1)
+            or (p.T * T * T.I * l).doit() == p.T * l,
+            "det(Q T) = det Q det T": sympy.simplify(sympy.det(Q * T) - sympy.det(Q) * sympy.det(T)) == 0,
+            "det(Q^T) = det Q": sympy.simplify(sympy.det(Q.T) - sympy.det(Q)) == 0}
 
 
 def _z(est: Estimate, target: float) -> float:
@@ -127,10 +140,16 @@ def properties_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
     if failing:
         return Evidence("inconclusive", "symbolic", f"a symbolic step fails for c = {failing}; see numbers.",
                         numbers=numbers)
+    every_c = matrix_identities_every_c()
+    numbers["every_c"] = every_c
+    if not all(every_c.values()):
+        return Evidence("inconclusive", "symbolic", "a general-c matrix identity did not simplify; see numbers.",
+                        numbers=numbers)
     return Evidence("proved", "symbolic", f"DMI = |det Q| is non-negative, symmetric (det Q^T = det Q) and "
                     f"information-monotone: with W3 independent of W2 given W1, Q_{{W3,W2}} = T^T Q_{{W1,W2}}, so "
-                    f"DMI(W3, W2) = DMI(W1, W2) |det T|, and |det T| <= 1 for every stochastic T with equality exactly "
-                    f"at the c! permutations (c = {', '.join(map(str, cs))} expanded; Hadamard for general c); a search "
+                    f"DMI(W3, W2) = DMI(W1, W2) |det T| (det(Q^T) = det Q and det(Q T) = det Q det T as c x c "
+                    f"matrix-expression identities, symbolic c), and |det T| <= 1 for every stochastic T with equality "
+                    f"exactly at the c! permutations (Hadamard for general c; c = {', '.join(map(str, cs))} expanded); a search "
                     f"of {res.evaluated} points (c = 3) found no violation.", numbers=numbers)
 
 
@@ -189,9 +208,14 @@ def relative_invariance_evidence(ctx: Context, factor: Factor | None = None) -> 
         return Evidence("inconclusive", "mc", "proved symbolically, but the Monte Carlo could not reject the control in "
                         "which W3 partly copies W2; it lacks power.", numbers=numbers)
     zs = [round(v["z"], 2) for v in mc.values()]
+    numbers["every_c"] = every_c = matrix_identities_every_c()
+    if not every_c["det(Q T) = det Q det T"]:
+        return Evidence("inconclusive", "symbolic", "the general-c determinant identity did not simplify; see numbers.",
+                        numbers=numbers)
     return Evidence("proved", "symbolic", f"with W3 independent of W2 given W1, the three-way table Q12[w1, w2] T[w1, w3] "
-                    f"marginalises to Q_{{W2,W3}} = Q_{{W2,W1}} T, so DMI(W2, W3) = DMI(W2, W1) |det T| (expanded for "
-                    f"generic Q and stochastic T, c = {', '.join(map(str, cs))}); Monte Carlo ({n:.0e} draws, "
+                    f"marginalises to Q_{{W2,W3}} = Q_{{W2,W1}} T (the sum over w1 is a matrix product for every c), so "
+                    f"DMI(W2, W3) = DMI(W2, W1) |det T| by det(Q T) = det Q det T (symbolic c; also expanded for generic Q "
+                    f"and stochastic T, c = {', '.join(map(str, cs))}); Monte Carlo ({n:.0e} draws, "
                     f"{ctx.backend.name}) agrees at z = {zs}, and rejects a W3 that copies W2 30% of the time at z = "
                     f"{[round(v['control_W3_copies_W2_30%']['z'], 1) for v in mc.values()]}.", numbers=numbers)
 
@@ -397,9 +421,15 @@ def main_theorem_evidence(ctx: Context, factor: Factor | None = None) -> Evidenc
     if not power:
         return Evidence("inconclusive", "mc", "proved exactly, but the Monte Carlo cannot tell DMI(h, noisy) from "
                         "DMI(h, Y): it lacks power.", numbers=numbers)
+    numbers["every_c"] = every_c = matrix_identities_every_c()
+    if not every_c["det(Q T) = det Q det T"]:
+        return Evidence("inconclusive", "symbolic", "the general-c determinant identity did not simplify; see numbers.",
+                        numbers=numbers)
     return Evidence("proved", "symbolic", f"for a classifier fixed before the labels are drawn and noise that depends on "
                     f"the class only, Pr[x, a, y, noisy] = p(x) h_a(x) p(y|x) T[y, noisy] gives Q_{{h,noisy}} = Q_{{h,Y}} T "
-                    f"and DMI(h, noisy) = DMI(h, Y) |det T| (expanded, c = {', '.join(map(str, cs))}); exact tables of "
+                    f"(summing over x and y: a matrix product for every c) and DMI(h, noisy) = DMI(h, Y) |det T| by "
+                    f"det(Q T) = det Q det T (symbolic c; "
+                    f"expanded, c = {', '.join(map(str, cs))}); exact tables of "
                     f"{n_inst} random finite populations agree to {worst_rel:.1g}, and Monte Carlo ({n:.0e} draws) meets "
                     f"the value at z = {[round(v['z'], 2) for v in mc.values()]} while rejecting DMI(h, Y) without the "
                     f"factor at z = {[round(v['control_no_det_T_factor_z']) for v in mc.values()]}.", numbers=numbers)
@@ -455,7 +485,7 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
     tr = dstudies.trained_eq32(ctx.rng(1), T=T, n_seeds=seeds, n_train=120, n_fresh=ctx.pick(5_000, 20_000, 50_000), dim=40,
                          separation=2.0, steps=steps or ctx.pick(200, 300, 400), lr=0.05, xp=ctx.xp)
     d2, d3 = tr.train_gap(), tr.fresh_gap()
-    fail_ii = d2.sign(Z) != 0  # significantly different from 0 either way (Estimate's own test)
+    fail_ii = d2.sign(Z_SEEDS) != 0  # significantly different from 0 either way (Estimate's own test)
     holds_iii = _agrees(d3, 0.0)
     mean_ratio = lambda gs: float(np.mean([g.ratio for g in gs]))  # noqa: E731
     numbers["ii_fitted_sample"] = {"D": d2.as_dict(), "z": _z(d2, 0.0), "stderr": "across seeds",
@@ -489,16 +519,24 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
     if not holds_iii:
         return Evidence("inconclusive", "sim", f"Eq. 32 fails even on fresh samples, where its premise holds: the "
                         f"simulation or the classifier is at fault; {txt}.", numbers=numbers)
+    numbers["main_effect"] = {"name": "(iii) D on fresh samples", **d3.as_dict()}
     if fail_i and fail_ii:
-        return Evidence("confirmed", "sim", f"the doubt is borne out where h(X) and the noisy label are dependent given "
-                        f"Y: {txt}. Eq. 32 is a population identity for a classifier fixed before the labels are "
-                        f"drawn; it fails for noise that depends on x and for the sample a classifier was fitted to, "
-                        f"and holds again on fresh samples ({seeds} seeds).", numbers=numbers)
+        # (iii) is the case the doubt is about (h trained on the noisy labels), at the population level Eq. 32
+        # states: there it holds. It fails only for the empirical table of the fitting sample, and for x-dependent
+        # noise, which the theorem excludes: the doubt holds only under those conditions.
+        return Evidence("qualified", "sim", f"a classifier trained on the noisy labels satisfies Eq. 32 on fresh samples "
+                        f"(the population identity the theorem states); Eq. 32 fails only for the empirical table of "
+                        f"the sample the classifier was fitted to, and for noise that depends on x, which the theorem "
+                        f"excludes: {txt} ({seeds} seeds).", numbers=numbers,
+                        condition="the doubt holds for the in-sample (training-set) joint table of a noise-trained "
+                                  "classifier and for x-dependent noise; not for a noise-trained classifier evaluated "
+                                  "on fresh samples, where Eq. 32 holds",
+                        counterexample={"i_exact_c2_instance": ex2, "ii_fitted_sample_D": d2.as_dict()})
     if fail_i or fail_ii:
         where = "(i) x-dependent noise" if fail_i else "(ii) the training sample of a fitted classifier"
         return Evidence("qualified", "sim", f"Eq. 32 fails measurably only in {where}: {txt}.", numbers=numbers,
                         condition=f"the doubt holds in {where} only")
-    return Evidence("inconclusive", "sim", f"Eq. 32 held within 5 standard errors in every setting: {txt}; a more "
+    return Evidence("inconclusive", "sim", f"Eq. 32 held within its tolerance in every setting: {txt}; a more "
                     "strongly fitted classifier or stronger x-dependence would decide.", numbers=numbers)
 
 
@@ -509,7 +547,7 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
                  "determinants, bias-corrected, oriented by sign(det T det Q_{h,Y})) in three settings: "
                  "(i) x-dependent noise with the same average T, (ii) a classifier fitted to the noisy training "
                  "sample and evaluated on it, (iii) the same classifier on fresh samples.",
-       method="sim", expected="confirmed")
+       method="sim", expected="qualified")
 def notes_question(ctx: Context) -> Evidence:
     return notes_evidence(ctx)
 

@@ -322,11 +322,27 @@ def thm1_uniform(ctx: Context) -> Evidence:
     risk = lambda f: sympy.Add(*[pk * sl.lq_value(fk, half) for pk, fk in zip(p, f)])  # noqa: E731
     boundary = {"c": 2, "q": half, "eta": half, "p": p, "f*": fs, "f_hat (noisy risk is E[S(f)]/2: uniform f)": fh,
                 "R(f*) - R(f_hat)": sympy.nsimplify(risk(fs) - risk(fh)), "A": gce.A_constant(2, half, half)}
+    # what the conclusion does at the boundary: for q < 1 A -> -oo (vacuous); at q = 1 A = 0/0 with limit 0,
+    # and 0 <= D fails there because the noisy risk is constant (every f is a noisy minimiser)
+    A_limit_q_half = sympy.limit(gce.A_constant(2, half, ETA), ETA, half, "-")
+    A_near = {str(e): float(gce.A_constant(2, half, sympy.Rational(e))) for e in ("49/100", "499/1000")}
+    A_limit_q1 = sympy.limit(sympy.simplify(gce.A_constant(2, 1, ETA)), ETA, half, "-")
+    f_any = [sympy.Integer(0), sympy.Integer(1)]
+    risk1 = lambda f: sympy.Add(*[pk * sl.lq_value(fk, 1) for pk, fk in zip(p, f)])  # noqa: E731
+    noisy1 = lambda f: sympy.Add(*[wk * sl.lq_value(fk, 1) for wk, fk in zip(w, f)])  # noqa: E731
+    f_star1 = [sympy.Integer(1), sympy.Integer(0)]
+    q1 = {"c": 2, "q": 1, "eta": half, "p": p, "A": "0/0 (undefined); its limit as eta -> 1/2 is "
+          f"{A_limit_q1}", "noisy_risk_of_f=(1,0)": noisy1(f_star1), "noisy_risk_of_f=(0,1)": noisy1(f_any),
+          "f_hat": f_any, "R(f*) - R(f_hat)": sympy.nsimplify(risk1(f_star1) - risk1(f_any))}
+    q1_fails = bool(q1["noisy_risk_of_f=(1,0)"] == q1["noisy_risk_of_f=(0,1)"] and q1["R(f*) - R(f_hat)"] < A_limit_q1)
+    boundary["A as eta -> 1/2 from below"] = A_limit_q_half
+    boundary["A(eta) near the boundary"] = A_near
     beyond = {"c": 2, "q": half, "eta": sympy.Rational(3, 4), "A": gce.A_constant(2, half, sympy.Rational(3, 4)),
               "note": "beyond 1 - 1/c, A > 0 >= R(f*) - R(f_hat): the lower bound cannot hold"}
     numbers = {"derived_lower_bound": derived, "equals_A": deriv_ok, "A_at_eta=1-1/c": {"numerator": num_at_boundary, "denominator": den_at_boundary},
                "A_at_q=1": A_at_q1, "A_at_eta=0": A_at_eta0, "exact": {k: v for k, v in ex.items() if k[0] != "_"},
-               "search_eta<1-1/c": res.to_json(), "boundary_example": boundary, "beyond": beyond}
+               "search_eta<1-1/c": res.to_json(), "boundary_example": boundary, "beyond": beyond,
+               "boundary_q=1": q1, "boundary_q=1_limit_bound_fails": q1_fails}
     srch = Evidence.from_search(res, fails="a point with eta < 1 - 1/c violates Eq. 8",
                                 holds="no violation of Eq. 8 with eta < 1 - 1/c", numbers=numbers,
                                 key="search_eta<1-1/c")
@@ -339,11 +355,21 @@ def thm1_uniform(ctx: Context) -> Evidence:
         return Evidence("qualified", "symbolic", "from R^eta = (1 - eta c/(c-1)) R + eta/(c-1) E[S] and Eq. 7, "
                         "R(f*) - R(f_hat) >= eta(1 - c^(1-q))/(q(c-1-eta c)) = A exactly (symbolic c, q, eta) when "
                         f"eta < 1 - 1/c; exact risks ({ex['cases']} random distributions, pointwise and finite-class "
-                        f"minimisers) and a search of {res.evaluated} points agree; at eta = 1 - 1/c A's denominator "
-                        "vanishes (A undefined), and A = 0, not < 0, at q = 1 or eta = 0.",
-                        numbers=numbers, counterexample={"boundary": boundary},
-                        condition="eta < 1 - 1/c strictly (the statement's eta <= 1 - 1/c includes a point where A "
-                                  "is undefined and the derivation divides by zero); A < 0 needs q < 1 and eta > 0")
+                        f"minimisers) and a search of {res.evaluated} points agree. At eta = 1 - 1/c the conclusion "
+                        f"says nothing: A is undefined there; for q < 1, A -> -oo (its numerator eta (1 - c^(1-q)) is "
+                        f"negative and its denominator q (c - 1 - eta c) tends to 0 from above; c = 2, q = 1/2: limit "
+                        f"{A_limit_q_half}, "
+                        f"A(0.49) = {A_near['49/100']:.1f}, A(0.499) = {A_near['499/1000']:.1f}), so the bound is vacuous "
+                        f"(D = {sympy.N(boundary['R(f*) - R(f_hat)'], 4)} at p = (3/4, 1/4)); at q = 1, A = 0/0 with limit "
+                        f"{A_limit_q1}, and that limit "
+                        + ("fails: the noisy risk is constant, so f_hat = (0, 1) is a noisy minimiser with D = "
+                           f"{q1['R(f*) - R(f_hat)']} < 0" if q1_fails else "holds")
+                        + ". A = 0, not < 0, at q = 1 or eta = 0.",
+                        numbers=numbers, counterexample={"boundary_q<1": boundary, "boundary_q=1": q1},
+                        condition="eta < 1 - 1/c strictly: at eta = 1 - 1/c A is undefined (the derivation divides by "
+                                  "zero); extended by its limit the bound is vacuous for q < 1 (A -> -oo) and "
+                                  + ("false" if q1_fails else "true") + " for q = 1 (limit 0); A < 0 needs q < 1 and "
+                                  "eta > 0")
     return Evidence("proved", "symbolic", "Eq. 8 holds on the whole stated domain, boundary included.", numbers=numbers)
 
 
@@ -478,6 +504,27 @@ def _thm2_exact(ctx: Context) -> dict[str, Any]:
             "finite class containing f*: 0 <= gap_class <= gap_pointwise": f"{ok_cls}/{n}", "_ok": ok == n and ok_cls == n}
 
 
+def holder_general_c() -> dict[str, bool]:
+    """``max_f sum_k T_k f_k^q = ||T||_r`` on the simplex for every ``c`` (``r = 1/(1-q)``, ``0 < q < 1``).
+
+    Upper bound: Hoelder's inequality with the conjugate exponents ``r`` and ``1/q`` (``1/r + q = 1``,
+    checked) gives ``sum_k T_k f_k^q <= ||T||_r ||f^q||_(1/q) = ||T||_r (sum_k f_k)^q = ||T||_r``.
+    Attainment: at ``f_k = T_k^r / S`` (``S = sum_j T_j^r``) each term is ``T_k^(1 + r q) / S^q =
+    T_k^r / S^q`` (``1 + r q = r``, checked), so the sum is ``S^(1-q) = ||T||_r``. Every step is a
+    per-term identity in symbols ``T_k, S, q``: no number of classes enters.
+    """
+    s = sympy.Symbol("s", positive=True)  # s = 1 - q in (0, 1)
+    tk, S = sympy.symbols("T_k S", positive=True)
+    q, r = 1 - s, 1 / s
+    conj = sympy.simplify(1 / r + q - 1) == 0
+    lq_norm_term = gce.positive_power_simplify(((tk ** r / S) ** q) ** (1 / q) - tk ** r / S) == 0
+    exponent = sympy.simplify(1 + r * q - r) == 0
+    term = gce.positive_power_simplify(tk * (tk ** r / S) ** q - tk ** r / S ** q) == 0
+    total = gce.positive_power_simplify(S / S ** q - S ** (1 / r)) == 0  # sum of T_k^r / S^q = S^(1-q) = ||T||_r
+    return {"conjugate_exponents": conj, "f^q has (1/q)-norm (sum f)^q": lq_norm_term, "1 + r q = r": exponent,
+            "term_at_f_k=T_k^r/S": term, "sum_equals_r_norm": total}
+
+
 @claim("gce18.thm2_class_dependent", source=f"{N004}, sec. 3.2 (Thm 2 of its appendix, quoted after Eq. 8)",
        statement="Reconstructed: under class-dependent noise T with R(f*) = 0 and T[y, y] > T[y, k] for all k != y, "
                  "0 <= R^eta(f*) - R^eta(f_hat) <= B = (c^(1-q) - 1)/q * E[1 - eta_y], eta_y = 1 - T[y, y] "
@@ -485,7 +532,8 @@ def _thm2_exact(ctx: Context) -> dict[str, Any]:
        method="symbolic", expected="proved", reconstructed=True, space=thm2_space)
 def thm2_class_dependent(ctx: Context) -> Evidence:
     holder = {c: gce.holder_stationarity(c) for c in (2, 3)}
-    holder_ok = all(all(v.values()) for v in holder.values())
+    holder_general = holder_general_c()
+    holder_ok = all(all(v.values()) for v in holder.values()) and all(holder_general.values())
     # R^eta(e_y) = (1 - T_yy)/q for every noise row (explicit c, symbolic row and q)
     rstar_ok = {}
     for c in CS:
@@ -505,7 +553,11 @@ def thm2_class_dependent(ctx: Context) -> Evidence:
     half = sympy.Rational(1, 2)
     needed = {"c": 2, "q": half, "T_row": t, "clean_label": 0, "gap": gce.thm2_gap(t, 0, half),
               "B": gce.B_bound(2, half, t[0])}
-    numbers = {"holder_kkt_c=2,3": holder, "R^eta(e_y)=(1-T_yy)/q_c=2..8": rstar_ok,
+    numbers = {"holder_at_q=1": "sum_k T_k f_k is linear on the simplex, so its maximum is max_k T_k = ||T||_inf "
+                                "(the r -> oo limit) for every c",
+               "holder_every_c": holder_general, "holder_kkt_c=2,3": holder, "R^eta(e_y)=(1-T_yy)/q_c=2..8": rstar_ok,
+               "R^eta(e_y) every c": "L_q(e_y, k) = (1 - [k = y])/q, so sum_k T_yk L_q(e_y, k) = (1 - T_yy)/q as the "
+                                     "row sums to 1",
                "(c T_yy^r)^(1/r) = c^(1-q) T_yy": power_ok, "B - gap = (c^(1-q) T_yy - ||T_y||_r)/q": identity_ok,
                "exact": {k: v for k, v in ex.items() if k[0] != "_"}, "search_with_condition": res.to_json(),
                "search_without_condition": free.to_json(), "condition_needed_example": needed}
@@ -516,8 +568,9 @@ def thm2_class_dependent(ctx: Context) -> Evidence:
         return srch
     if holder_ok and all(rstar_ok.values()) and power_ok and identity_ok and ex["_ok"]:
         return Evidence("proved", "symbolic", "R^eta(f*) = E[1 - T_yy]/q and min R^eta = E[1 - ||T_y||_r]/q "
-                        "(r = 1/(1-q): Hoelder's inequality, attained at f_k ~ T_k^r; the KKT point of the concave sum "
-                        "T_k f_k^q checked symbolically for c = 2, 3), so the gap is "
+                        "(r = 1/(1-q): Hoelder's inequality with exponents r and 1/q for every c, attained at f_k ~ "
+                        "T_k^r by a per-term identity in symbolic T_k, S, q; the KKT point also checked for c = 2, 3), "
+                        "so the gap is "
                         "E[||T_y||_r - T_yy]/q >= 0, and ||T_y||_r <= c^(1-q) max_k T_yk = c^(1-q) T_yy under the "
                         "condition gives gap <= B; restricted classes containing f* only shrink the gap; exact risks "
                         f"and a search of {res.evaluated} points agree; without the condition B fails "

@@ -18,7 +18,7 @@ from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
 from paper_checks.registry import claim
-from simulate.estimate import Estimate, paired_difference, seed_summary
+from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
 from simulate.losses import get_loss, sce_grad
 from simulate.sce19_studies import (CLASS_BIAS_SEPARATIONS, SCE_CIFAR10, class_accuracy_curves, class_bias_noises,
                                    class_groups, group_curves)
@@ -29,7 +29,7 @@ from theory.gradients import A as A_SYM
 from theory.symmetry import C, class_sum, symmetry_test
 
 N003 = "003_05482f4d520d534e.txt"
-Z = 5.0
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
 HOST = np
 
 
@@ -236,16 +236,20 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
     status = {1: "holds", 0: "undecided", -1: "reversed"}
     table: dict[str, dict[str, Any]] = {}
     signs: dict[tuple[str, str], int] = {}
+    intervals: dict[tuple[str, str], tuple[float, float]] = {}
     for k in noisy:
         name = res["noises"][k]
         eff = class_bias_effects(res, k)
-        table[name] = {key: {**_est(e), "status": status[_sign(e)]} for key, e in eff.items()}
+        table[name] = {key: {**_est(e), "interval": [round(v, 4) for v in e.interval(Z)],
+                             "p_value": float(f"{e.p_value():.3g}"), "status": status[_sign(e)]}
+                       for key, e in eff.items()}
         for key, e in eff.items():
             signs[(name, key)] = _sign(e)
+            intervals[(name, key)] = e.interval(Z)
     sym = next((res["noises"][k] for k in noisy if res["noises"][k].startswith("symmetric")), res["noises"][noisy[0]])
     groups = class_groups(res["separations"])
     numbers = {
-        "settings": {**settings, "losses": res["losses"], "noises": res["noises"], "z": Z,
+        "settings": {**settings, "losses": res["losses"], "noises": res["noises"], "test": SEED_TEST,
                      "easy_classes": np.flatnonzero(groups["easy"]).tolist(),
                      "hard_classes": np.flatnonzero(groups["hard"]).tolist(),
                      "statistics": "group accuracy = mean clean-test accuracy over the group's classes; peak and "
@@ -256,6 +260,7 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
         "groups": {res["noises"][k]: _describe(res, k) for k in noisy},
         "noise_fraction": {res["noises"][k]: _est(seed_summary(res["noise_fraction"][k]), 3) for k in noisy},
     }
+    numbers["main_effect"] = {"name": f"drop_reduction_sce under {sym}", **table[sym]["drop_reduction_sce"]}
     held = [(n, key) for (n, key), s in signs.items() if s > 0]
     failed = [(n, key, status[s]) for (n, key), s in signs.items() if s <= 0]
 
@@ -267,18 +272,23 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
                 f"{_fmt_d(t['hard_gain_sce'])}, CE-SCE easy drop {_fmt_d(t['drop_reduction_sce'])}")
 
     S = res["class_acc"].shape[2]
-    summary = "; ".join(line(res["noises"][k]) for k in noisy) + f" ({S} seeds, z = {Z:g})"
+    summary = "; ".join(line(res["noises"][k]) for k in noisy) + f" ({S} seeds; {SEED_TEST})"
 
     def part(p: str) -> str:
+        # an effect that is not significant is reported as undecided with its interval, never as absent
         keys = [key for key, pp, _ in EFFECTS if pp == p]
         out = []
         for k in noisy:
             n = res["noises"][k]
             ok = [key for key in keys if signs[(n, key)] > 0]
-            out.append(f"{'all' if len(ok) == len(keys) else ', '.join(ok) if ok else 'none'} under {n}")
+            und = [f"{key} undecided (interval {intervals[(n, key)][0]:+.3f} to {intervals[(n, key)][1]:+.3f})"
+                   for key in keys if signs[(n, key)] == 0]
+            rev = [f"{key} reversed" for key in keys if signs[(n, key)] < 0]
+            held_txt = "all hold" if len(ok) == len(keys) else (", ".join(ok) + " hold" if ok else "")
+            out.append(f"under {n}: " + ", ".join(t for t in [held_txt, *und, *rev] if t))
         return "; ".join(out)
 
-    overview = f"CE's class bias (part a) holds: {part('a')}; SCE's remedy (part b) holds: {part('b')}. "
+    overview = f"CE's class bias (part a) {part('a')}; SCE's remedy (part b) {part('b')}. "
     effects = {(res["noises"][k], key): e for k in noisy for key, e in class_bias_effects(res, k).items()}
 
     def reversed_under_symmetric(sg: dict[tuple[str, str], int]) -> bool:
@@ -298,7 +308,8 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
                                                         "effects": table[sym]})
     if ladder.verdict == "qualified":
         cond = ("only these effects are significant: " + "; ".join(f"{n}: {key}" for n, key in held)
-                + ". Not significant or reversed: " + "; ".join(f"{n}: {key} ({st})" for n, key, st in failed))
+                + ". Not established (undecided: the interval contains 0, so neither present nor absent; or reversed): "
+                + "; ".join(f"{n}: {key} ({st})" for n, key, st in failed))
         return Evidence("qualified", "sim", overview + summary + ".", numbers, condition=cond)
     return Evidence("inconclusive", "sim", "No effect is significant: " + summary + "; more seeds would decide.",
                     numbers)
@@ -315,7 +326,7 @@ def class_bias_data(ctx: Context) -> dict[str, Any]:
     cfg = dict(CLASS_BIAS)
     eta = cfg.pop("eta")
     return class_accuracy_curves(ctx.rng(0), noises=class_bias_noises(len(cfg["separations"]), eta),
-                                 losses=("cce", ("sce", SCE_CIFAR10)), n_seeds=ctx.pick(6, 12, 24), xp=HOST, **cfg)
+                                 losses=("cce", ("sce", SCE_CIFAR10)), n_seeds=ctx.pick(6, 24, 48), xp=HOST, **cfg)
 
 
 @claim("sce19.class_bias", figures=("sce19_class_curves",),
@@ -327,7 +338,7 @@ def class_bias_data(ctx: Context) -> dict[str, Any]:
                  "other noise: tested under 40% pair-flip noise as well.",
        method="sim", expected="qualified")
 def class_bias(ctx: Context) -> Evidence:
-    n_seeds = ctx.pick(6, 12, 24)
+    n_seeds = ctx.pick(6, 24, 48)
     cfg = dict(CLASS_BIAS)
     eta = cfg.pop("eta")
     c = len(cfg["separations"])

@@ -11,7 +11,7 @@ that is a theorem, an upper bound from a verified triplet-separated embedding: n
 an optimiser having converged); training of tiny embedding networks in :mod:`simulate.collapse`
 (many replicas at once; replicas of one seed share data, batch sequence and initial weights, so
 comparisons are paired). Simulation verdicts are per-seed statistics, significant when their mean
-is more than ``Z = 5`` standard errors (over seeds) from 0. The training runs are tiny: they run on
+is significant over seeds (``simulate.estimate.SEED_TEST``: p < 0.001 under Student t). The training runs are tiny: they run on
 the host (NumPy) whatever ``--backend`` says.
 """
 from __future__ import annotations
@@ -30,12 +30,12 @@ from paper_checks.registry import claim
 from simulate import collapse as sc
 from simulate.embedding import (batch_hard, hard_negatives, normalize, pairwise_distances, random_negatives,
                                 semi_hard_negatives, triplet_loss)
-from simulate.estimate import Estimate, paired_difference, seed_summary
+from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
 from simulate.isometry import d_iso_bounds, random_configuration
 from theory import triplet as tt
 
 SOURCE = "001_bd6638b6d74258e0.txt (abstract; claims.md reconstruction)"
-Z = 5.0
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
 FIG_PHASE = ("xu22_collapse_phase",)
 FIG_ISO = ("xu22_loss_vs_diso",)
 
@@ -69,13 +69,13 @@ def _combine(results: dict[str, Estimate], what: str, numbers: dict[str, Any], c
     ladder = effect_ladder(results, Z)
     pos, neg, flat = ladder.held, ladder.reversed, ladder.undecided
     txt = "; ".join(f"{k}: {_fmt(e)}" for k, e in results.items())
-    numbers["significance"] = {"z": Z, "holds": pos, "reversed": neg, "not_significant": flat}
+    numbers["significance"] = {"test": SEED_TEST, "holds": pos, "reversed": neg, "not_significant": flat}
     if ladder.verdict == "confirmed":
         return Evidence("confirmed", method, f"{claim_text}, in all {len(results)} cases ({what}: {txt}).", numbers)
     if ladder.verdict == "qualified":
         cond = (f"holds for {', '.join(pos)}"
                 + (f"; reversed for {', '.join(neg)}" if neg else "")
-                + (f"; not significant at z = {Z:g} for {', '.join(flat)}" if flat else ""))
+                + (f"; not significant ({SEED_TEST}) for {', '.join(flat)}" if flat else ""))
         ev = Evidence("qualified", method, f"{claim_text}, but only in {len(pos)} of {len(results)} cases ({what}: "
                       f"{txt}).", numbers, condition=cond)
         if neg:
@@ -84,7 +84,7 @@ def _combine(results: dict[str, Estimate], what: str, numbers: dict[str, Any], c
     if ladder.verdict == "refuted":
         return Evidence("refuted", method, f"Not so: the opposite holds in {len(neg)} of {len(results)} cases, none "
                         f"as claimed ({what}: {txt}).", numbers, counterexample={k: _est(results[k]) for k in neg})
-    return Evidence("inconclusive", method, f"No effect is significant at z = {Z:g} ({what}: {txt}); more seeds or "
+    return Evidence("inconclusive", method, f"No effect is significant ({SEED_TEST}; {what}: {txt}); more seeds or "
                     "longer training would decide.", numbers)
 
 
@@ -183,7 +183,7 @@ def iso_trials_data(ctx: Context) -> list[tuple[Any, Any, dict[str, Any], Any]]:
 @figure_data
 def collapse_sweep_data(ctx: Context) -> dict[str, Any]:
     """The phase-diagram sweep of ``xu22.collapse_batch_dim`` (also drawn by ``xu22_collapse_phase``)."""
-    return sc.collapse_sweep(TASK, ctx.rng(0), batch_sizes=BATCH_SIZES, dims=DIMS, n_seeds=ctx.pick(3, 5, 10))
+    return sc.collapse_sweep(TASK, ctx.rng(0), batch_sizes=BATCH_SIZES, dims=DIMS, n_seeds=ctx.pick(6, 6, 10))
 
 
 def iso_evidence(ctx: Context, constant: float = 2.0,
@@ -271,14 +271,19 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
         cex: dict[str, Any] = {}
         parts = []
         if i_fails:
-            cex["i_exact"] = {**numbers["exact_example"], "check": f"M = 2/5 > {constant:g} d_iso = {constant * 0.1:g}"}
+            fp, fa, fn = inst["f"]
+            ratio = ex["ratio_M_over_d_iso"]
+            cex["i_exact"] = {**numbers["exact_example"],
+                              "check": f"M = {inst['M']} > {constant:g} d_iso = {constant * inst['d_iso']}"}
             if worst_i is not None:
                 cex["i_monte_carlo_worst"] = worst_i
-            parts.append(f"'each hard term <= {constant:g} d_iso' fails: on a line, p = -11/10, a = 1/10 (class 0), "
-                         f"n = 19/10 (class 1), alpha = 1 give M = 2/5 and d_iso = 1/10 exactly (g = (-1, 0, 2)), so "
-                         f"M = 4 d_iso; {viol_i} of {trials} random configurations also break it (largest certified "
-                         f"M/d_iso >= {numbers['max_ratio_M_over_upper']:.3f}); 4 d_iso is the right constant "
-                         f"(triangle inequality) and is attained")
+            parts.append(f"the reconstructed bound 'each hard term <= {constant:g} d_iso' (this project's reading of "
+                         f"the abstract, not a statement of the paper) fails: on a line, p = {fp}, a = {fa} (class 0), "
+                         f"n = {fn} (class 1), alpha = {inst['alpha']} give M = {inst['M']} and d_iso = {inst['d_iso']} "
+                         f"exactly (g = ({', '.join(map(str, inst['g']))})), so M = {ratio} d_iso; {viol_i} of {trials} "
+                         f"random configurations also break it (largest certified M/d_iso >= "
+                         f"{numbers['max_ratio_M_over_upper']:.3f}); 4 d_iso is the right constant (triangle "
+                         f"inequality) and {'is attained' if ratio == 4 else 'is not attained here'}")
         if ii_fails:
             cex["ii"] = worst_ii
             parts.append(f"the bound on d_iso fails in {numbers['ii_failures_certified']} trials (M/4 exceeds it)")
@@ -347,14 +352,14 @@ def collapse_trends(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str,
                "Checked on a 16-32-d ReLU network trained by mini-batch gradient descent (150 steps, lr 0.1, "
                "alpha 0.2) on 8 Gaussian classes, batch sizes 8-128 by dimensions 2-32, normalised and unnormalised "
                "embeddings: the per-seed rank trend of -log10(final/initial spread of clean test embeddings) along "
-               "each axis, significant at z = 5 over seeds."),
+               "each axis, significant over seeds (p < 0.001, t)."),
     expected="confirmed",
     method="sim",
     reconstructed=True,
     figures=FIG_PHASE,
 )
 def collapse_batch_dim(ctx: Context) -> Evidence:
-    n_seeds = ctx.pick(3, 5, 10)
+    n_seeds = ctx.pick(6, 6, 10)
     ctx.say(f"phase diagram: {len(BATCH_SIZES)} batch sizes x {len(DIMS)} dimensions x 2 normalisations, {n_seeds} seeds")
     res = collapse_sweep_data(ctx)
     results, extra = collapse_trends(res)
@@ -404,14 +409,14 @@ def compare_miners(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str, 
     statement=("Reconstructed: hard negative mining collapses more (ends with a smaller spread of the embeddings) than "
                "semi-hard and random negatives. Checked in the xu22.collapse_batch_dim setting at batch size 64 and "
                "dimension 8, normalised and unnormalised, the three miners on the same seeds (data, batches, initial "
-               "weights): paired differences of -log10(final/initial spread), hard minus other, significant at z = 5; "
+               "weights): paired differences of -log10(final/initial spread), hard minus other, significant (p < 0.001, t); "
                "collapse frequency (spread below 0.1 x initial) and Recall@1 on clean test data reported."),
     expected="confirmed",
     method="sim",
     reconstructed=True,
 )
 def mining_compare(ctx: Context) -> Evidence:
-    n_seeds = ctx.pick(4, 8, 16)
+    n_seeds = ctx.pick(6, 8, 16)
     ctx.say(f"hard / semi-hard / random, {n_seeds} seeds")
     res = sc.mining_comparison(TASK, ctx.rng(0), n_seeds=n_seeds, **COMPARE)
     results, extra = compare_miners(res)

@@ -2,11 +2,19 @@
 
 A comparison with a target passes when ``|estimate - target| <= z * stderr + atol``
 with ``z = 5`` unless stated (DESIGN.md, "Monte Carlo verdicts").
+
+``z`` names a two-sided tail probability of the normal distribution (``z = 5``: about
+5.7e-7). An estimate over a few independent runs (seeds) has a Student t distribution
+with ``df = n - 1`` degrees of freedom, whose tails are far heavier: its critical value
+for the same tail probability is used instead (:meth:`Estimate.critical`; 17.1 with 8
+seeds, 1321 with 3), so "significant at z = 5" keeps meaning a false alarm about once in
+a million whatever the number of seeds.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable
 
 import numpy as np
@@ -14,23 +22,78 @@ import numpy as np
 from simulate.backend import namespace_of, to_host
 
 Z_DEFAULT = 5.0
+#: the two-sided level of a comparison over a few independent runs (seeds): a training simulation
+#: cannot afford the seeds a one-in-a-million level needs under Student's t (17.1 standard errors
+#: with 8 seeds, 1321 with 3), so its effects are tested at p < 0.001 with the real degrees of freedom
+SEED_P = 0.001
+#: the normal quantile of ``SEED_P`` (3.29); :meth:`Estimate.critical` turns it into the t quantile
+Z_SEEDS = 3.2905267314918945
+#: how a summary names that test
+SEED_TEST = "two-sided p < 0.001, Student t with seeds - 1 degrees of freedom"
+
+
+@lru_cache(maxsize=256)
+def t_critical(z: float, df: float) -> float:
+    """The Student t quantile with the same two-sided tail probability as the normal's ``z``.
+
+    ``t_critical(5, 7) = 17.1``: with 8 seeds an effect must be 17.1 standard errors from
+    its target to be as unlikely by chance as 5 standard errors of a normal mean.
+    """
+    from scipy import stats
+
+    if not df > 0:
+        raise ValueError(f"degrees of freedom must be positive, got {df!r}")
+    return float(stats.t.isf(stats.norm.sf(z), df))
 
 
 @dataclass(frozen=True)
 class Estimate:
-    """A Monte Carlo mean with its standard error over ``n`` samples."""
+    """A mean with its standard error over ``n`` samples.
+
+    ``df`` is the degrees of freedom of its t statistic: ``n - 1`` for a mean over a few
+    independent runs (:func:`seed_summary`, :func:`paired_difference`), ``None`` where the
+    normal approximation is exact enough (Monte Carlo streams of many draws).
+    """
 
     mean: float
     stderr: float
     n: int
+    df: float | None = None
+
+    def critical(self, z: float = Z_DEFAULT) -> float:
+        """The multiple of ``stderr`` that ``z`` stands for: ``z`` itself for a normal estimate,
+        the t quantile of the same two-sided tail probability when ``df`` is set."""
+        if self.df is None or self.df > 1e6:
+            return float(z)
+        return t_critical(float(z), float(self.df))
+
+    def p_value(self, target: float = 0.0) -> float:
+        """Two-sided p-value of ``mean == target`` (t with ``df``, or normal)."""
+        from scipy import stats
+
+        if self.stderr == 0:
+            return 1.0 if self.mean == target else 0.0
+        t = abs(self.mean - target) / self.stderr
+        if self.df is None:
+            return float(2 * stats.norm.sf(t))
+        return float(2 * stats.t.sf(t, self.df))
+
+    def interval(self, z: float = Z_DEFAULT) -> tuple[float, float]:
+        """``mean -/+ critical(z) * stderr``: the values this estimate does not reject at ``z``."""
+        h = self.critical(z) * self.stderr
+        return (self.mean - h, self.mean + h)
 
     def agrees(self, target: float, z: float = Z_DEFAULT, atol: float = 0.0) -> bool:
-        """True when ``|mean - target| <= z * stderr + atol``."""
-        return abs(self.mean - target) <= z * self.stderr + atol
+        """True when ``|mean - target| <= critical(z) * stderr + atol``."""
+        return abs(self.mean - target) <= self.critical(z) * self.stderr + atol
 
     def exceeds(self, threshold: float, z: float = Z_DEFAULT) -> bool:
-        """True when ``mean - z * stderr > threshold`` (an effect beyond its uncertainty)."""
-        return self.mean - z * self.stderr > threshold
+        """True when ``mean - critical(z) * stderr > threshold`` (an effect beyond its uncertainty)."""
+        return self.mean - self.critical(z) * self.stderr > threshold
+
+    def below(self, threshold: float, z: float = Z_DEFAULT) -> bool:
+        """True when ``mean + critical(z) * stderr < threshold``."""
+        return self.mean + self.critical(z) * self.stderr < threshold
 
     def as_dict(self, digits: int | None = None) -> dict[str, float]:
         """``{"mean", "stderr", "n"}``, rounded to ``digits`` decimals when given (for reports)."""
@@ -39,12 +102,30 @@ class Estimate:
         return {"mean": round(self.mean, digits), "stderr": round(self.stderr, digits), "n": self.n}
 
     def sign(self, z: float = Z_DEFAULT) -> int:
-        """+1 when the mean is above 0 by more than ``z`` standard errors, -1 when below, 0 otherwise."""
-        if self.mean - z * self.stderr > 0:
+        """+1 when the mean is above 0 by more than ``critical(z)`` standard errors, -1 when below, 0 otherwise."""
+        if self.exceeds(0.0, z):
             return 1
-        if self.mean + z * self.stderr < 0:
+        if self.below(0.0, z):
             return -1
         return 0
+
+
+def combine_means(ests: "list[Estimate]") -> Estimate:
+    """The plain average of independent estimates, with Welch-Satterthwaite degrees of freedom.
+
+    Its standard error is ``sqrt(sum se_i^2) / D``; ``df`` stays ``None`` when any part is normal.
+    """
+    if not ests:
+        raise ValueError("combine_means needs at least one estimate")
+    D = len(ests)
+    mean = float(np.mean([e.mean for e in ests]))
+    v = [e.stderr**2 for e in ests]
+    se = float(math.sqrt(sum(v)) / D)
+    df: float | None = None
+    if all(e.df is not None for e in ests):
+        den = sum(vi**2 / e.df for vi, e in zip(v, ests) if vi > 0)
+        df = float(sum(v) ** 2 / den) if den > 0 else float(sum(e.df for e in ests))
+    return Estimate(mean, se, int(sum(e.n for e in ests)), df)
 
 
 class RunningMoments:
@@ -97,13 +178,13 @@ class RunningMoments:
             raise ValueError("estimate() is for scalar streams; use estimates()")
         if self.n < 2:
             raise ValueError(f"need at least 2 samples for a standard error, have {self.n}")
-        return Estimate(float(self.mean), float(math.sqrt(self.variance / self.n)), self.n)
+        return Estimate(float(self.mean), float(math.sqrt(self.variance / self.n)), self.n, float(self.n - 1))
 
     def estimates(self) -> list[Estimate]:
         if self.n < 2:
             raise ValueError(f"need at least 2 samples for a standard error, have {self.n}")
         se = np.sqrt(self.variance / self.n)
-        return [Estimate(float(a), float(b), self.n) for a, b in zip(self.mean.ravel(), se.ravel())]
+        return [Estimate(float(a), float(b), self.n, float(self.n - 1)) for a, b in zip(self.mean.ravel(), se.ravel())]
 
 
 def mc_mean(
@@ -148,7 +229,7 @@ def mc_mean(
 
 
 def paired_difference(a: Any, b: Any) -> Estimate:
-    """Mean and standard error of ``a - b`` over paired samples (e.g. seeds)."""
+    """Mean and standard error of ``a - b`` over paired samples (e.g. seeds), ``df = n - 1``."""
     a = np.asarray(to_host(a), dtype=float)
     b = np.asarray(to_host(b), dtype=float)
     if a.shape != b.shape or a.ndim != 1:
@@ -159,7 +240,7 @@ def paired_difference(a: Any, b: Any) -> Estimate:
 
 
 def seed_summary(values: Any) -> Estimate:
-    """Mean and standard error across independent runs (seeds)."""
+    """Mean and standard error across independent runs (seeds), ``df = n - 1``."""
     v = np.asarray(to_host(values), dtype=float).ravel()
     acc = RunningMoments()
     acc.update(v)

@@ -50,21 +50,41 @@ from theory.simplex import check_classes
 
 # ---------------------------------------------------------------- validation
 def _as_matrix(table: Any) -> sympy.Matrix:
+    """An exact SymPy matrix of ``table``: every float is converted by :func:`_exact` *before*
+    SymPy sees it, so no SymPy ``Float`` (and no rounding) enters the exact computation."""
     if isinstance(table, sympy.MatrixBase):
-        return sympy.Matrix(table)
+        rows = table.tolist()
+    else:
+        try:
+            rows = [list(r) for r in table]
+        except TypeError as exc:
+            raise ValueError(f"a joint table must be a 2-d array of numbers, got {table!r}") from exc
     try:
-        M = sympy.Matrix(table)
-    except (TypeError, ValueError) as exc:
+        return sympy.Matrix([[_exact(v) for v in r] for r in rows])
+    except (TypeError, ValueError, sympy.SympifyError) as exc:
+        if isinstance(exc, ValueError) and "exact" in str(exc):
+            raise
         raise ValueError(f"a joint table must be a 2-d array of numbers, got {table!r}") from exc
-    return M
 
 
 def _exact(v: Any) -> sympy.Expr:
+    """``v`` as an exact SymPy number: a float (Python, NumPy or SymPy ``Float``) at the exact value
+    of its shortest decimal text (``0.1`` -> ``1/10``), a ``Fraction`` as itself; NaN and infinite
+    floats are refused with a ``ValueError`` quoting them."""
+    if isinstance(v, sympy.Float):
+        v = float(v)
+    elif type(v).__module__ == "numpy":
+        v = v.item() if hasattr(v, "item") else v
     if isinstance(v, float):
+        if not math.isfinite(v):
+            raise ValueError(f"an exact table needs finite numbers, got {v!r}")
         return sympy.Rational(repr(v))  # the float's decimal text, exactly
     if isinstance(v, Fraction):
         return sympy.Rational(v.numerator, v.denominator)
-    return sympy.sympify(v)
+    e = sympy.sympify(v)
+    if isinstance(e, sympy.Float):
+        return _exact(float(e))
+    return e
 
 
 def joint_matrix(table: Any, *, square: bool = True) -> sympy.Matrix:
@@ -89,7 +109,6 @@ def joint_matrix(table: Any, *, square: bool = True) -> sympy.Matrix:
         raise ValueError(f"a joint table needs at least one row and column, got shape {M.shape}")
     if square and M.rows != M.cols:
         raise ValueError(f"DMI needs a square joint table (both variables over the same C classes), got shape {M.shape}")
-    M = M.applyfunc(_exact)
     for (i, j), v in zip(itertools.product(range(M.rows), range(M.cols)), M):
         if v.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
             raise ValueError(f"joint table entry [{i}, {j}] is not finite: {v}")
@@ -97,8 +116,8 @@ def joint_matrix(table: Any, *, square: bool = True) -> sympy.Matrix:
             raise ValueError(f"joint table entry [{i}, {j}] is not real: {v}")
         if v.is_number and v < 0:
             raise ValueError(f"joint table entry [{i}, {j}] is negative: {v}")
-    total = sympy.nsimplify(sum(M))
-    if total.is_number and total != 1:
+    total = sum(M)
+    if total.is_number and sympy.simplify(total - 1) != 0:
         raise ValueError(f"joint table entries sum to {total}, not 1")
     return M
 
@@ -112,7 +131,7 @@ def stochastic_matrix(T: Any) -> sympy.Matrix:
         For a non-square matrix, a negative, NaN or infinite entry, or a numeric row whose sum is not
         exactly 1 (the row is quoted).
     """
-    M = _as_matrix(T).applyfunc(_exact)
+    M = _as_matrix(T)
     if M.rows != M.cols or M.rows < 2:
         raise ValueError(f"a transition matrix must be square with C >= 2, got shape {M.shape}")
     for (i, j), v in zip(itertools.product(range(M.rows), range(M.cols)), M):
@@ -121,8 +140,8 @@ def stochastic_matrix(T: Any) -> sympy.Matrix:
         if v.is_number and v < 0:
             raise ValueError(f"transition matrix entry [{i}, {j}] is negative: {v}")
     for i in range(M.rows):
-        s = sympy.nsimplify(sum(M.row(i)))
-        if s.is_number and s != 1:
+        s = sum(M.row(i))
+        if s.is_number and sympy.simplify(s - 1) != 0:
             raise ValueError(f"transition matrix row {i} sums to {s}, not 1: {list(M.row(i))}")
     return M
 
@@ -490,7 +509,7 @@ def _frac(v: Any) -> Fraction:
         return v
     if isinstance(v, int):
         return Fraction(v)
-    e = sympy.nsimplify(v) if isinstance(v, float) else sympy.sympify(v)
+    e = _exact(v)
     if not e.is_Rational:
         raise ValueError(f"exact enumeration needs rational numbers, got {v!r}")
     return Fraction(int(e.p), int(e.q))

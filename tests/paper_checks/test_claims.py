@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from paper_checks.registry import PAPERS, load
-from paper_checks.runner import run_claim
-from simulate.backend import get_backend
+from tests.paper_checks._quick import quick_result
 
 CLAIMS = load()
 
@@ -19,7 +18,7 @@ CLAIMS = load()
 @pytest.mark.parametrize("claim_id", list(CLAIMS))
 def test_claim_verdict_matches_record(claim_id):
     claim = CLAIMS[claim_id]
-    res = run_claim(claim, "quick", 0, get_backend("numpy"))
+    res = quick_result(claim_id)
     assert res.error is None, f"{claim_id} raised: {res.error}"
     ev = res.evidence
     assert ev.verdict == claim.expected, f"{claim_id}: computed {ev.verdict}, recorded {claim.expected}: {ev.summary}"

@@ -72,3 +72,43 @@ def test_sign_and_rounded_dict():
     assert Estimate(1.0, 0.1, 10).sign() == 1 and Estimate(-1.0, 0.1, 10).sign() == -1
     assert Estimate(0.4, 0.1, 10).sign() == 0 and Estimate(0.4, 0.1, 10).sign(z=3) == 1
     assert Estimate(1.234567, 0.0012345, 7).as_dict(3) == {"mean": 1.235, "stderr": 0.001, "n": 7}
+
+
+def test_t_critical_keeps_the_tail_probability_of_z():
+    from scipy import stats
+
+    from simulate.estimate import t_critical
+
+    for df in (2, 5, 7, 30):
+        assert 2 * stats.t.sf(t_critical(5.0, df), df) == pytest.approx(2 * stats.norm.sf(5.0), rel=1e-6)
+    assert t_critical(5.0, 7) == pytest.approx(17.1, abs=0.05)
+    assert t_critical(5.0, 7) > 5.0 and t_critical(5.0, 1e4) == pytest.approx(5.0, abs=0.01)
+
+
+def test_seed_estimates_carry_their_degrees_of_freedom():
+    from simulate.estimate import Z_SEEDS
+
+    d = paired_difference([3.0, 4.0, 5.0], [1.0, 1.0, 1.0])  # mean 2, se 0.577, t = 5.2 with 2 df
+    assert d.df == 2
+    assert d.mean / d.stderr > 5  # five standard errors ...
+    assert not d.exceeds(0.0)  # ... are not significant at z = 5's tail probability with 2 df
+    assert not d.exceeds(0.0, Z_SEEDS)  # nor at p < 0.001 (t = 31.6 needed)
+    assert d.p_value() == pytest.approx(2 * __import__("scipy").stats.t.sf(d.mean / d.stderr, 2))
+    assert 0.03 < d.p_value() < 0.04  # the issue's "p about 0.04"
+    big = seed_summary(np.arange(100.0))
+    assert big.df == 99 and big.critical(Z_SEEDS) == pytest.approx(3.39, abs=0.01)
+    # a normal Monte Carlo estimate keeps the normal quantile
+    assert Estimate(1.0, 0.1, 10**6).critical(5.0) == 5.0
+    lo, hi = d.interval(Z_SEEDS)
+    assert lo < 0 < hi
+
+
+def test_combined_means_use_welch_satterthwaite():
+    from simulate.estimate import combine_means
+
+    a, b = seed_summary([1.0, 2.0, 3.0, 4.0]), seed_summary([2.0, 2.5, 3.5])
+    c = combine_means([a, b])
+    assert c.mean == pytest.approx((a.mean + b.mean) / 2)
+    assert c.stderr == pytest.approx(np.hypot(a.stderr, b.stderr) / 2)
+    v = [a.stderr**2, b.stderr**2]
+    assert c.df == pytest.approx(sum(v) ** 2 / (v[0] ** 2 / 3 + v[1] ** 2 / 2))

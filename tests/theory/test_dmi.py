@@ -152,3 +152,26 @@ def test_ldmi_minimisers_refuse_bad_input():
         td.ldmi_minimisers([R(1, 2), R(1, 2)], [[1, 0], [0, 1]], [[[1, 1], [0, 1]]], [[1, 0], [0, 1]])
     with pytest.raises(ValueError, match="rational"):
         td.ldmi_minimisers([sympy.sqrt(2) / 2, 1 - sympy.sqrt(2) / 2], [[1, 0], [0, 1]], hyps, [[1, 0], [0, 1]])
+
+
+def test_floats_are_converted_exactly_before_sympy_sees_them():
+    # rows that sum to 1 + 1e-8 are refused, not rounded to 1 by nsimplify
+    with pytest.raises(ValueError, match="sums to"):
+        td.stochastic_matrix([[0.5, 0.50000001], [0.0, 1.0]])
+    with pytest.raises(ValueError, match="sum to"):
+        td.joint_matrix([[0.25, 0.25], [0.25, 0.25000001]])
+    # a float table comes back exact: Rationals, never SymPy Floats
+    Q = td.joint_matrix([[0.3, 0.2], [0.1, 0.4]])
+    assert all(isinstance(v, sympy.Rational) for v in Q)
+    d = td.dmi([[0.3, 0.2], [0.1, 0.4]])
+    assert d == R(1, 10) and d.is_Rational
+    assert td.noisy_joint([[0.5, 0.0], [0.0, 0.5]], [[0.9, 0.1], [0.2, 0.8]]).det() == R(7, 40)
+    assert all(v.is_Rational for v in td.stochastic_matrix(sympy.Matrix([[sympy.Float(0.5), 0.5], [0, 1]])))
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), -float("inf")])
+def test_nan_and_infinite_floats_are_a_clear_value_error(bad):
+    with pytest.raises(ValueError, match="finite"):
+        td.dmi([[0.5, bad], [0.0, 0.5]])
+    with pytest.raises(ValueError, match="finite"):
+        td.stochastic_matrix([[bad, 0.5], [0.0, 1.0]])

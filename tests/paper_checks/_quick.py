@@ -1,0 +1,13 @@
+"""One quick-precision run per claim, shared by the tests of a session (the regression suite and the
+README test both need every claim's fresh verdict; running each claim once keeps the suite's time)."""
+from functools import lru_cache
+
+from paper_checks.registry import load
+from paper_checks.runner import Result, run_claim
+from simulate.backend import get_backend
+
+
+@lru_cache(maxsize=None)
+def quick_result(claim_id: str) -> Result:
+    """The claim's result at quick precision, seed 0, NumPy backend (cached for the session)."""
+    return run_claim(load()[claim_id], "quick", 0, get_backend("numpy"))

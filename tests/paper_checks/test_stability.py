@@ -1,0 +1,96 @@
+"""The stability command: seed parsing, claim selection, main effects, verdict tables."""
+import json
+
+import pytest
+
+from paper_checks import stability as st
+from paper_checks.cli import main
+from paper_checks.context import Context
+from paper_checks.evidence import Evidence
+from paper_checks.registry import Claim
+
+
+@pytest.mark.parametrize("text, seeds", [("0..3", [0, 1, 2, 3]), ("0,3,5", [0, 3, 5]), ("0..1,7", [0, 1, 7]),
+                                         ("4", [4])])
+def test_parse_seeds(text, seeds):
+    assert st.parse_seeds(text) == seeds
+
+
+@pytest.mark.parametrize("bad", ["", "a..b", "3..1", "-1", "0..2,1", "1.5"])
+def test_bad_seeds_quote_the_text(bad):
+    with pytest.raises(ValueError, match="seed"):
+        st.parse_seeds(bad)
+
+
+def test_default_selection_is_the_stochastic_claims():
+    claims = st.stochastic_claims()
+    assert claims and all(c.method in ("sim", "mc") for c in claims)
+    assert "gce18.softmax_gap" in {c.id for c in claims} and "gce18.eq7_bounds" not in {c.id for c in claims}
+    assert [c.id for c in st.stochastic_claims(["gce18.eq7_bounds"])] == ["gce18.eq7_bounds"]
+    with pytest.raises(ValueError, match="unknown claim id 'x.y'"):
+        st.stochastic_claims(["x.y"])
+
+
+def test_main_effect_prefers_a_named_one_then_the_first_estimate():
+    nums = {"settings": {"seeds": 3}, "a": {"b": {"mean": 1.0, "stderr": 0.1, "n": 3}}, "c": {"mean": 2.0, "stderr": 0.2}}
+    assert st.main_effect(nums) == ("a/b", 1.0, 0.1)
+    nums["main_effect"] = {"name": "x", "mean": 5.0, "stderr": 0.5}
+    assert st.main_effect(nums) == ("main_effect", 5.0, 0.5)
+    assert st.main_effect({"flag": True, "list": [{"mean": 3, "stderr": 1}]}) == ("list[0]", 3.0, 1.0)
+    assert st.main_effect({"mean": True, "stderr": 1}) is None
+
+
+def _fake_claim(verdict_of_seed):
+    def check(ctx: Context) -> Evidence:
+        v = verdict_of_seed(ctx.seed)
+        return Evidence(v, "sim", f"seed {ctx.seed}", numbers={"main_effect": {"mean": float(ctx.seed), "stderr": 0.5}},
+                        condition="c" if v == "qualified" else None)
+    return Claim("gce18.fake", "gce18", "src", "stmt", "confirmed", "sim", check)
+
+
+def test_run_stability_counts_verdicts_and_flags_changes():
+    from simulate.backend import get_backend
+
+    steady = _fake_claim(lambda s: "confirmed")
+    moving = _fake_claim(lambda s: "confirmed" if s % 2 == 0 else "qualified")
+    seen = []
+    rows = st.run_stability([steady, moving], [0, 1, 2], "quick", get_backend("numpy"),
+                            on_result=lambda cs, s: seen.append(s))
+    assert seen == [0, 1, 2, 0, 1, 2]
+    assert rows[0].stable and not rows[1].stable
+    assert dict(rows[1].counts) == {"confirmed": 2, "qualified": 1}
+    sp = rows[1].effect_spread()
+    assert (sp["min"], sp["max"], sp["mean"], sp["largest_stderr"]) == (0.0, 2.0, 1.0, 0.5)
+    md = st.markdown(rows, [0, 1, 2], "quick", "numpy")
+    assert "**UNSTABLE**" in md and "1 of 2 claims gave one verdict on every seed; unstable: gce18.fake." in md
+    assert json.loads(json.dumps(rows[1].to_json()))["verdict_counts"] == {"confirmed": 2, "qualified": 1}
+
+
+def test_cli_stability_on_one_cheap_claim(tmp_path, capsys):
+    md, js = tmp_path / "s.md", tmp_path / "s.json"
+    code = main(["stability", "--seeds", "0..1", "--precision", "quick", "--claim", "patrini17.backward_conditioning",
+                 "--md", str(md), "--json", str(js)])
+    out = capsys.readouterr().out
+    doc = json.loads(js.read_text())
+    assert code == (0 if doc["claims"][0]["stable"] else 1)
+    assert doc["seeds"] == [0, 1] and "patrini17.backward_conditioning" in out and md.read_text().strip() in out
+    assert main(["stability", "--seeds", "x"]) == 2
+    assert "cannot read seeds 'x'" in capsys.readouterr().err
+
+
+def test_merge_combines_partial_runs_and_refuses_mismatches(tmp_path, capsys):
+    a = [st.ClaimStability("gce18.softmax_gap", "confirmed", {0: "confirmed", 1: "qualified"},
+                           {0: ("x", 1.0, 0.1), 1: ("x", 2.0, 0.2)})]
+    b = [st.ClaimStability("ghosh17.bounded_more_robust", "confirmed", {0: "confirmed", 1: "confirmed"},
+                           {0: ("y", 3.0, 0.1), 1: ("y", 3.5, 0.1)})]
+    st.write_json(a, [0, 1], "standard", "numpy", tmp_path / "a.json")
+    st.write_json(b, [0, 1], "standard", "numpy", tmp_path / "b.json")
+    md = tmp_path / "m.md"
+    assert main(["stability", "--merge", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--md", str(md)]) == 1
+    text = md.read_text()
+    # registry order: ghosh17 before gce18.softmax_gap; the recorded spread is carried over
+    assert text.index("ghosh17.bounded_more_robust") < text.index("gce18.softmax_gap")
+    assert "`x`: 1 .. 2" in text and "**UNSTABLE**" in text
+    st.write_json(b, [0, 1, 2], "standard", "numpy", tmp_path / "c.json")
+    assert main(["stability", "--merge", str(tmp_path / "a.json"), str(tmp_path / "c.json")]) == 2
+    assert "cannot merge" in capsys.readouterr().err
