@@ -183,7 +183,7 @@ def iso_trials_data(ctx: Context) -> list[tuple[Any, Any, dict[str, Any], Any]]:
 @figure_data
 def collapse_sweep_data(ctx: Context) -> dict[str, Any]:
     """The phase-diagram sweep of ``xu22.collapse_batch_dim`` (also drawn by ``xu22_collapse_phase``)."""
-    return sc.collapse_sweep(TASK, ctx.rng(0), batch_sizes=BATCH_SIZES, dims=DIMS, n_seeds=ctx.pick(6, 6, 10))
+    return sc.collapse_sweep(TASK, ctx.rng(0), batch_sizes=BATCH_SIZES, dims=DIMS, n_seeds=ctx.pick(6, 10, 16))
 
 
 def iso_evidence(ctx: Context, constant: float = 2.0,
@@ -359,7 +359,7 @@ def collapse_trends(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str,
     figures=FIG_PHASE,
 )
 def collapse_batch_dim(ctx: Context) -> Evidence:
-    n_seeds = ctx.pick(6, 6, 10)
+    n_seeds = ctx.pick(6, 10, 16)
     ctx.say(f"phase diagram: {len(BATCH_SIZES)} batch sizes x {len(DIMS)} dimensions x 2 normalisations, {n_seeds} seeds")
     res = collapse_sweep_data(ctx)
     results, extra = collapse_trends(res)

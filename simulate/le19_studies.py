@@ -35,8 +35,6 @@ class EmbeddingTask:
 
     def sample(self, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``(X, y, X_test, y_test)``, true labels, on the host."""
-        from simulate.populations import gaussian_clusters
-
         out = []
         for n in (self.n_train, self.n_test):
             X, y = gaussian_clusters(n, self.c, self.c, rng, separation=self.separation)
@@ -78,9 +76,6 @@ def noisy_recall(task: EmbeddingTask, etas: Sequence[float], variants: Sequence[
     ``train_kw``: ``alpha``, ``beta``, ``sampling``, ``epochs``, ``lr``, ``batch_size``, ``n_pairs``,
     ``optimizer``, ``normalize``, and the network's ``model``, ``dim_out``, ``hidden``.
     """
-    from simulate.embedding import pairwise_distances
-    from simulate.noise import sample_noisy_labels, uniform_noise
-
     etas, variants = [float(e) for e in etas], [dict(v) for v in variants]
     if train_kw.get("loss", "margin") != "margin":
         raise ValueError(f"noisy_recall trains the margin loss, got loss={train_kw['loss']!r}")
