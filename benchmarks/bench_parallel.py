@@ -54,8 +54,11 @@ def risk_problem(c: int = 10, q: float = 0.7, eta: float = 0.4, dense: bool = Fa
 
 
 def _strip(doc: dict) -> dict:
+    """The report without what differs between any two runs: timings and the run's own provenance."""
     for c in doc["claims"]:
         c.pop("seconds", None)
+    for key in ("run_id", "date", "wall_seconds", "command"):
+        doc.get("provenance", {}).pop(key, None)
     return doc
 
 
