@@ -33,6 +33,7 @@ from simulate.estimate import Z_SEEDS, Estimate
 from simulate.noise import TransitionMatrix, average_transition, boundary_noise, pair_flip, random_transition
 from simulate.populations import FiniteDistribution, random_distribution
 from theory import dmi as td
+from theory.linalg import matrix_identities_every_c
 
 P003 = "003_05482f4d520d534e.txt"
 Z = 5.0
@@ -45,18 +46,6 @@ R = sympy.Rational
 
 Factor = Callable[[Any], Any]  # det T -> the factor a formula claims (Eq. 28/32: det T itself)
 
-
-
-def matrix_identities_every_c() -> dict[str, bool]:
-    """Identities of c x c matrices for a symbolic size ``c`` (SymPy matrix expressions, no entries):
-    ``p^T T T^-1 l = p^T l`` (invertible ``T``), ``det(Q T) = det Q det T``, ``det(Q^T) = det Q``."""
-    c = sympy.Symbol("c", integer=True, positive=True)
-    T, Q = sympy.MatrixSymbol("T", c, c), sympy.MatrixSymbol("Q", c, c)
-    p, l = sympy.MatrixSymbol("p", c, 1), sympy.MatrixSymbol("l", c, 1)
-    return {"p^T T T^-1 l = p^T l": sympy.simplify((p.T * T * T.I * l).doit() - p.T * l) == sympy.ZeroMatrix(1, 1)
-            or (p.T * T * T.I * l).doit() == p.T * l,
-            "det(Q T) = det Q det T": sympy.simplify(sympy.det(Q * T) - sympy.det(Q) * sympy.det(T)) == 0,
-            "det(Q^T) = det Q": sympy.simplify(sympy.det(Q.T) - sympy.det(Q)) == 0}
 
 
 def _z(est: Estimate, target: float) -> float:

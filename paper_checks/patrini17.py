@@ -30,6 +30,7 @@ from simulate.correction_mc import (PAPER_BATCH, ConditioningStudy, backward_mc,
 from simulate.losses import Loss, get_loss
 from simulate.noise import TransitionMatrix, cifar10_flips, cifar100_flips, mnist_flips, random_transition, uniform_noise
 from theory import correction as tc
+from theory.linalg import matrix_identities_every_c
 
 P002 = "002_72071653b2462005.txt"
 Z = 5.0
@@ -204,18 +205,6 @@ def backward_negative(ctx: Context) -> Evidence:
 
 
 # ================================================================ conditioning and mixing
-def matrix_identities_every_c() -> dict[str, bool]:
-    """Identities of c x c matrices for a symbolic size ``c`` (SymPy matrix expressions, no entries):
-    ``p^T T T^-1 l = p^T l`` (invertible ``T``), ``det(Q T) = det Q det T``, ``det(Q^T) = det Q``."""
-    c = sympy.Symbol("c", integer=True, positive=True)
-    T, Q = sympy.MatrixSymbol("T", c, c), sympy.MatrixSymbol("Q", c, c)
-    p, l = sympy.MatrixSymbol("p", c, 1), sympy.MatrixSymbol("l", c, 1)
-    return {"p^T T T^-1 l = p^T l": sympy.simplify((p.T * T * T.I * l).doit() - p.T * l) == sympy.ZeroMatrix(1, 1)
-            or (p.T * T * T.I * l).doit() == p.T * l,
-            "det(Q T) = det Q det T": sympy.simplify(sympy.det(Q * T) - sympy.det(Q) * sympy.det(T)) == 0,
-            "det(Q^T) = det Q": sympy.simplify(sympy.det(Q.T) - sympy.det(Q)) == 0}
-
-
 def _spearman_increasing(xs: Sequence[float]) -> bool:
     return all(b > a for a, b in zip(xs, xs[1:]))
 
