@@ -540,6 +540,7 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
                    help="also write the Markdown table here (rewritten after every claim)")
     s.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
                    help="run nothing: combine the --json tables of earlier runs (disjoint claims) into one")
+    _add_executor_arguments(s)
 
 
 def _stability(args: argparse.Namespace) -> int:
@@ -571,6 +572,7 @@ def _stability(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     done: list = []
+    position = {c.id: k for k, c in enumerate(claims)}
     bar = tqdm(total=len(claims) * len(seeds), desc="stability", unit="run", leave=False)
 
     def on_result(cs, seed):
@@ -578,14 +580,21 @@ def _stability(args: argparse.Namespace) -> int:
         bar.set_postfix_str(f"{cs.id} seed {seed}")
         if len(cs.verdicts) == len(seeds):
             done.append(cs)
+            done.sort(key=lambda row: position[row.id])  # the claims' order, whichever finished first
             if args.md is not None:
                 args.md.parent.mkdir(parents=True, exist_ok=True)
                 args.md.write_text(st.markdown(done, seeds, args.precision, backend.name) + "\n")
             if args.json is not None:
                 st.write_json(done, seeds, args.precision, backend.name, args.json)
 
-    rows = st.run_stability(claims, seeds, args.precision, backend, on_result=on_result)
-    bar.close()
+    from paper_checks.runner import executor_from_args
+
+    try:
+        with executor_from_args(args) as (executor, jobs):
+            rows = st.run_stability(claims, seeds, args.precision, backend, on_result=on_result,
+                                    jobs=jobs, executor=executor)
+    finally:
+        bar.close()
     print(st.markdown(rows, seeds, args.precision, backend.name))
     return 0 if all(r.stable for r in rows) else 1
 

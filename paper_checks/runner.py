@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from paper_checks.context import Context
+from paper_checks.context import Context, pinned_blas
 from paper_checks.evidence import Evidence, jsonable
 from paper_checks.registry import Claim
 from simulate.backend import Backend, get_backend
@@ -75,11 +75,16 @@ class Result:
 
 def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
               progress: Callable[[str], None] | None = None) -> Result:
-    """Run one claim's check in its own random stream and time it."""
+    """Run one claim's check in its own random stream, on one BLAS thread, and time it.
+
+    One BLAS thread (:func:`~paper_checks.context.pinned_blas`) makes the numbers the same
+    whatever the machine's cores and ``--jobs``.
+    """
     ctx = Context(claim.id, precision=precision, seed=seed, backend=backend, progress=progress)
     t0 = time.perf_counter()
     try:
-        ev = claim.check(ctx)
+        with pinned_blas():
+            ev = claim.check(ctx)
         if not isinstance(ev, Evidence):
             raise TypeError(f"check of {claim.id} returned {type(ev).__name__}, not Evidence")
         ev.figures = list(dict.fromkeys([*ev.figures, *claim.figures]))
@@ -153,16 +158,17 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
             bar.set_postfix_str(claims[i].id)
 
         try:
-            run_tasks(_claim_task, tasks, jobs=jobs, executor=executor, order=order, done=done,
+            run_tasks(claim_task, tasks, jobs=jobs, executor=executor, order=order, done=done,
                       spawn=backend.name != "numpy")
         except KeyboardInterrupt:
             raise Interrupted([finished[i] for i in sorted(finished)]) from None
     return [finished[i] for i in range(len(claims))]
 
 
-def _claim_task(claim: Claim, precision: str, seed: int, backend_name: str
+def claim_task(claim: Claim, precision: str, seed: int, backend_name: str
                 ) -> tuple[Evidence | None, float, str | None, str | None]:
-    """Worker side of :func:`run_all`: run one claim; evidence made plain JSON so it pickles."""
+    """Worker side of :func:`run_all` (and of ``stability``): run one claim; evidence made plain JSON
+    so it pickles. Returns ``(evidence, seconds, error, traceback)``."""
     r = run_claim(claim, precision, seed, get_backend(backend_name))
     ev = r.evidence
     if ev is not None:  # the report only ever reads these through jsonable(): same JSON

@@ -11,15 +11,17 @@ walk of its ``numbers`` (the order the check wrote them in), or a number the che
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections import Counter
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from paper_checks.registry import Claim, load
-from paper_checks.runner import run_claim
+from paper_checks.runner import ERROR, Failure, claim_task, run_tasks
 from simulate.backend import Backend
 
 STOCHASTIC_METHODS = ("sim", "mc")
@@ -121,20 +123,37 @@ class ClaimStability:
 
 
 def run_stability(claims: list[Claim], seeds: list[int], precision: str, backend: Backend,
-                  on_result: Callable[[ClaimStability, int], None] | None = None) -> list[ClaimStability]:
-    """Run every claim once per seed (claims outer, seeds inner); ``on_result`` after each run."""
-    out = []
-    for c in claims:
-        cs = ClaimStability(c.id, c.expected)
-        for s in seeds:
-            r = run_claim(c, precision, s, backend)
-            cs.verdicts[s] = r.verdict
-            cs.effects[s] = main_effect(r.evidence.numbers) if r.evidence is not None else None
-            cs.seconds += r.seconds
-            if on_result is not None:
-                on_result(cs, s)
-        out.append(cs)
-    return out
+                  on_result: Callable[[ClaimStability, int], None] | None = None, *,
+                  jobs: int = 1, executor: Executor | None = None) -> list[ClaimStability]:
+    """Run every claim once per seed; ``on_result(row, seed)`` after each run, in the order they finish.
+
+    ``jobs`` and ``executor`` are those of :func:`paper_checks.runner.run_all`: the (claim, seed)
+    runs are independent, so they spread over worker processes or a Dask cluster, and the
+    table is the same for any of these apart from the timings.
+    """
+    rows = [ClaimStability(c.id, c.expected) for c in claims]
+    pairs = [(k, s) for k in range(len(claims)) for s in seeds]
+    # the worker gets the claim without its search-space factory (often a lambda, which does not pickle)
+    tasks = [(dataclasses.replace(claims[k], space=None), precision, s, backend.name) for k, s in pairs]
+
+    def done(i: int, out: Any) -> None:
+        k, s = pairs[i]
+        cs = rows[k]
+        if isinstance(out, Failure):
+            ev, seconds = None, 0.0
+        else:
+            ev, seconds = out[0], out[1]
+        cs.verdicts[s] = ev.verdict if ev is not None else ERROR
+        cs.effects[s] = main_effect(ev.numbers) if ev is not None else None
+        cs.seconds += seconds
+        if on_result is not None:
+            on_result(cs, s)
+
+    run_tasks(claim_task, tasks, jobs=jobs, executor=executor, done=done, spawn=backend.name != "numpy")
+    for cs in rows:  # seeds in the order asked, whatever order the runs finished in
+        cs.verdicts = {s: cs.verdicts[s] for s in seeds}
+        cs.effects = {s: cs.effects[s] for s in seeds}
+    return rows
 
 
 def _fmt(x: float) -> str:

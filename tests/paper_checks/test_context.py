@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from paper_checks.context import Context
+from paper_checks.evidence import Evidence
 from simulate.backend import Backend
 from tests.strict_xp import strict
 
@@ -53,3 +54,24 @@ def test_addresses_are_cheap():
     for k in range(200):
         ctx.device_rng(k)
     assert (time.perf_counter() - t) / 200 < 2e-3  # spawn(1001) took ~12 ms a call
+
+
+def test_checks_compute_on_one_blas_thread():
+    """A check's numbers may not depend on the machine's cores or on --jobs (OpenBLAS sums some
+    products in another order on more threads), so the runner pins BLAS to one thread."""
+    from threadpoolctl import threadpool_info
+
+    from paper_checks.context import CHECK_BLAS_THREADS
+    from paper_checks.registry import Claim
+    from paper_checks.runner import run_claim
+    from simulate.backend import get_backend
+
+    seen = []
+
+    def check(ctx):
+        seen.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return Evidence("confirmed", "sim", "ok")
+
+    r = run_claim(Claim("gce18.fake", "gce18", "src", "stmt", "confirmed", "sim", check), "quick", 0,
+                  get_backend("numpy"))
+    assert r.verdict == "confirmed" and seen and set(seen) == {CHECK_BLAS_THREADS}

@@ -94,3 +94,19 @@ def test_merge_combines_partial_runs_and_refuses_mismatches(tmp_path, capsys):
     st.write_json(b, [0, 1, 2], "standard", "numpy", tmp_path / "c.json")
     assert main(["stability", "--merge", str(tmp_path / "a.json"), str(tmp_path / "c.json")]) == 2
     assert "cannot merge" in capsys.readouterr().err
+
+
+def test_stability_on_two_workers_gives_the_serial_table(tmp_path):
+    """The (claim, seed) runs spread over a process pool; only the timings may differ."""
+    common = ["stability", "--seeds", "0..2", "--precision", "quick",
+              "--claim", "patrini17.backward_conditioning", "gce18.softmax_gap"]
+    tables = []
+    for jobs in ("1", "2"):
+        js = tmp_path / f"s{jobs}.json"
+        main([*common, "--jobs", jobs, "--json", str(js)])
+        doc = json.loads(js.read_text())
+        for c in doc["claims"]:
+            c.pop("seconds")
+        tables.append(doc)
+    assert tables[0] == tables[1]
+    assert [c["id"] for c in tables[0]["claims"]] == ["patrini17.backward_conditioning", "gce18.softmax_gap"]
