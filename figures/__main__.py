@@ -27,11 +27,20 @@ def main(argv: list[str] | None = None) -> int:
                     help="precision of the claims' computations the figures draw (as in paper_checks run)")
     ap.add_argument("--seed", type=_seed, default=0, help="global seed, as in paper_checks run (default 0)")
     ap.add_argument("--list", action="store_true", help="list the figures and exit")
+    ap.add_argument("--module", action="append", default=[], metavar="FILE_OR_MODULE",
+                    help="also load this claims file or dotted module and its figures (repeatable)")
     from paper_checks.runner import add_executor_arguments
 
     add_executor_arguments(ap)
     args = ap.parse_args(argv)
-    figs = load()
+    from paper_checks.cli import UsageError, load_modules
+
+    try:
+        load_modules(args.module)  # workers load them too, through $LNL_CLAIMS
+        figs = load()
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if args.list:
         for name, spec in figs.items():
             print(f"{name:<32} {spec.claim or '-'}")

@@ -15,10 +15,8 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
-MODULES = ("figures.ghosh17", "figures.gce18", "figures.patrini17", "figures.imae19", "figures.sce19", "figures.dmi19",
-           "figures.le19", "figures.xu22")
 FORMATS = ("png", "pdf", "svg")
 
 
@@ -67,9 +65,17 @@ def figure(name: str, claim: str | None = None) -> Callable[[Callable[[Any], Dra
     return deco
 
 
-def load() -> dict[str, FigureSpec]:
-    for m in MODULES:
+def load(modules: Iterable[str] = ()) -> dict[str, FigureSpec]:
+    """Every registered figure: those of this package's modules (discovered, not listed) and those
+    registered by claims modules (``modules``, ``$LNL_CLAIMS``, the ``label_noise_lab.claims``
+    entry points; see :func:`paper_checks.registry.load`), which may declare figures beside their claims.
+    """
+    from paper_checks.registry import discover
+    from paper_checks.registry import load as load_claims
+
+    for m in discover("figures"):
         importlib.import_module(m)
+    load_claims(modules)
     return FIGURES
 
 

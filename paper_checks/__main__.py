@@ -1,4 +1,4 @@
-"""Command line: ``python -m paper_checks [run|list|show|explore] ...`` (DESIGN.md, "The runner")."""
+"""Command line: ``python -m paper_checks [run|list|show|explore] ...`` (docs/design.md, "The runner")."""
 import sys
 
 try:

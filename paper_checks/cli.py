@@ -47,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_output_options(r)
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_executor_arguments(r)
+    _add_module_option(r)
     _add_list_parser(sub)
     _add_show_parser(sub)
     _explore_parser(sub)
@@ -67,6 +68,7 @@ def _explore_parser(sub: Any) -> None:
                         "q=0.5..1 (repeatable; c=5 fixes an integer)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_module_option(e)
 
 
 def _seed(text: str) -> int:
@@ -110,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["run", *argv]
     try:
         args = _parser().parse_args(argv)
+        if hasattr(args, "module"):
+            load_modules(args.module)
         if args.command == "list":
             return _list(args)
         if args.command == "show":
@@ -127,6 +131,31 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # the runner has already ended its workers
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _add_module_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--module", action="append", default=[], metavar="FILE_OR_MODULE",
+                   help="also load the claims of this file (my_claims.py) or dotted module (repeatable; "
+                        "docs/extending.md)")
+
+
+def load_modules(modules: list[str]) -> None:
+    """Load the registry with the ``--module`` claims modules; any problem is a one-line usage error.
+
+    The modules are also added to ``$LNL_CLAIMS``, so the worker processes that this run
+    starts (claims, figures) load them too.
+    """
+    from paper_checks.registry import ENV_VAR, RegistryError, load
+
+    try:
+        load(modules)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    if modules:
+        resolved = [str(Path(m).expanduser().resolve()) if m.endswith(".py") or os.sep in m or "/" in m else m
+                    for m in modules]
+        old = [m for m in os.environ.get(ENV_VAR, "").split(os.pathsep) if m]
+        os.environ[ENV_VAR] = os.pathsep.join(dict.fromkeys([*old, *resolved]))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -301,6 +330,7 @@ def _add_list_parser(sub: Any) -> None:
     ls.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
                     help="where the last verdicts are read (default: reports/report.json)")
     ls.add_argument("--short", action="store_true", help="one line per claim, no statement")
+    _add_module_option(ls)
 
 
 def _add_show_parser(sub: Any) -> None:
@@ -308,6 +338,7 @@ def _add_show_parser(sub: Any) -> None:
     sh.add_argument("id")
     sh.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
                     help="the report to read the evidence from (default: reports/report.json)")
+    _add_module_option(sh)
 
 
 def _last_report(path: Path) -> dict[str, dict]:
@@ -541,6 +572,7 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
                    help="run nothing: combine the --json tables of earlier runs (disjoint claims) into one")
     _add_executor_arguments(s)
+    _add_module_option(s)
 
 
 def _stability(args: argparse.Namespace) -> int:

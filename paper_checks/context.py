@@ -17,7 +17,7 @@ T = TypeVar("T")
 def claim_seed(seed: int, claim_id: str) -> np.random.SeedSequence:
     """An independent seed sequence for one claim, from the global seed and the claim id.
 
-    A claim's stream does not depend on which other claims ran (DESIGN.md, "Randomness").
+    A claim's stream does not depend on which other claims ran (docs/design.md, "Randomness").
     """
     digest = hashlib.sha256(claim_id.encode()).digest()
     words = [int.from_bytes(digest[i : i + 4], "little") for i in range(0, 16, 4)]

@@ -24,7 +24,7 @@ import sympy
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
-from paper_checks.registry import claim
+from paper_checks.registry import claim, paper
 from paper_checks.search import SearchSpace, SimplexPoint, StochasticMatrix, search
 from simulate import dmi as sd
 from simulate import dmi19_studies as dstudies
@@ -34,6 +34,14 @@ from simulate.noise import TransitionMatrix, average_transition, boundary_noise,
 from simulate.populations import FiniteDistribution, random_distribution
 from theory import dmi as td
 from theory.linalg import matrix_identities_every_c
+
+PAPER = paper('dmi19',
+              authors='Y. Xu, P. Cao, Y. Kong, Y. Wang',
+              year=2019,
+              title='L_DMI: A Novel Information-theoretic Loss Function for Training Deep Nets Robust to Label Noise',
+              venue='NeurIPS 2019; arXiv 1909.03388',
+              source='003_05482f4d520d534e.txt',
+              note="read through Li's notes")
 
 P003 = "003_05482f4d520d534e.txt"
 Z = 5.0

@@ -1,4 +1,4 @@
-"""Verdicts and the evidence a check returns (DESIGN.md, "Verdicts").
+"""Verdicts and the evidence a check returns (docs/design.md, "Verdicts").
 
 Two mappings are shared by every check, so that no check hand-writes them:
 
@@ -223,7 +223,7 @@ def effect_ladder(
     Parameters
     ----------
     effects : name -> estimate of an effect the claim says is positive
-    z : the significance threshold in standard errors (DESIGN.md: 5 unless stated)
+    z : the significance threshold in standard errors (docs/design.md: 5 unless stated)
     confirm : ``"all"`` (every effect significantly positive) or ``"majority"`` (more than
         half); either way none may be significantly negative
     refute : ``"any"`` (some effect significantly negative and none positive), ``"all"``

@@ -20,7 +20,7 @@ import sympy
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
-from paper_checks.registry import claim
+from paper_checks.registry import claim, paper
 from paper_checks.search import Integer, Real, SearchSpace, SimplexPoint, search
 from simulate.losses import cce_grad, get_loss, lq_grad
 from simulate.noise import TransitionMatrix, uniform_noise
@@ -32,6 +32,14 @@ from theory.gce import K, M, Q
 from theory.noisy_risk import ETA
 from theory.simplex import barycentre, fold, free_point, resolve_abs, softmax_point, vertex
 from theory.symmetry import C, class_sum, label_closed_form
+
+PAPER = paper('gce18',
+              authors='Z. Zhang, M. R. Sabuncu',
+              year=2018,
+              title='Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy Labels',
+              venue='NeurIPS 2018; arXiv 1805.07836',
+              source='004_bedc5f2f9c2d4575.txt',
+              note="also summarised in Li's notes 003")
 
 N004 = "004_bedc5f2f9c2d4575.txt"
 N003 = "003_05482f4d520d534e.txt"

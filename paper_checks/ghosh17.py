@@ -19,7 +19,7 @@ import sympy
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
-from paper_checks.registry import claim
+from paper_checks.registry import claim, paper
 from paper_checks.search import Integer, Real, SearchSpace, SimplexPoint, search
 from simulate.losses import get_loss
 from simulate.noise import TransitionMatrix, uniform_noise
@@ -29,6 +29,14 @@ from theory import losses as sl
 from theory.noisy_risk import ETA, class_dependent_identity, derive_uniform_affine
 from theory.simplex import fold, resolve_abs, softmax_point
 from theory.symmetry import C, class_sum_range, compare_class_sum, label_closed_form, symmetry_test
+
+PAPER = paper('ghosh17',
+              authors='A. Ghosh, H. Kumar, P. S. Sastry',
+              year=2017,
+              title='Robust Loss Functions under Label Noise for Deep Neural Networks',
+              venue='AAAI 2017; arXiv 1712.09482',
+              source='003_05482f4d520d534e.txt sec. 2; 004_bedc5f2f9c2d4575.txt sec. 3.1',
+              note="read through Li's notes and Zhang & Sabuncu")
 
 N003 = "003_05482f4d520d534e.txt"
 N004 = "004_bedc5f2f9c2d4575.txt"

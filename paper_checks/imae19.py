@@ -17,12 +17,20 @@ import sympy
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
-from paper_checks.registry import claim
+from paper_checks.registry import claim, paper
 from paper_checks.search import Real, SearchSpace, search
 from simulate.estimate import Estimate, seed_summary
 from simulate.losses import get_loss, softmax
 from theory import gradients as gr
 from theory.gradients import P, TEMP
+
+PAPER = paper('imae19',
+              authors='X. Wang, E. Kodirov, Y. Hua, N. M. Robertson',
+              year=2019,
+              title="IMAE for Noise-Robust Learning: Mean Absolute Error Does Not Treat Examples Equally and Gradient Magnitude's Variance Matters",
+              venue='arXiv 1903.12141',
+              source='003_05482f4d520d534e.txt',
+              note="read through Li's notes")
 
 N003 = "003_05482f4d520d534e.txt"
 Z = 5.0

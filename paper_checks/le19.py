@@ -25,7 +25,7 @@ import sympy
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
+from paper_checks.registry import claim, paper
 from paper_checks.search import Real, SearchSpace, search
 from simulate.embedding_risk import (exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk,
                                      mc_triplet_risk, random_class_embeddings)
@@ -33,6 +33,14 @@ from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, seed_summary
 from simulate.le19_studies import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, EmbeddingTask, noisy_recall
 from simulate.noise import uniform_noise
 from theory import embedding as te
+
+PAPER = paper('le19',
+              authors='N. Le, J.-M. Odobez',
+              year=2019,
+              title='Theoretical Guarantees of Deep Embedding Losses Under Label Noise',
+              venue='arXiv 1812.02676',
+              source='000_e9c4999fd4131b1d.txt',
+              note='title, abstract and key findings only; claims reconstructed')
 
 SOURCE = "000_e9c4999fd4131b1d.txt (abstract; claims.md reconstruction)"
 Z = 5.0

@@ -23,7 +23,7 @@ import sympy
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
+from paper_checks.registry import claim, paper
 from simulate.correction import backward_corrected, matrix_corrected
 from simulate.correction_mc import (PAPER_BATCH, ConditioningStudy, backward_mc, backward_moments, conditioning_study,
                                     forward_minimiser, mixed_target, random_population)
@@ -31,6 +31,13 @@ from simulate.losses import Loss, get_loss
 from simulate.noise import TransitionMatrix, cifar10_flips, cifar100_flips, mnist_flips, random_transition, uniform_noise
 from theory import correction as tc
 from theory.linalg import matrix_identities_every_c
+
+PAPER = paper('patrini17',
+              authors='G. Patrini, A. Rozza, A. K. Menon, R. Nock, L. Qu',
+              year=2017,
+              title='Making Deep Neural Networks Robust to Label Noise: a Loss Correction Approach',
+              venue='CVPR 2017; arXiv 1609.03683',
+              source='002_72071653b2462005.txt')
 
 P002 = "002_72071653b2462005.txt"
 Z = 5.0

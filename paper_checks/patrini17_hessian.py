@@ -140,7 +140,7 @@ def rounded_example(setting: hs.Setting, T: sympy.Matrix, comparisons: Sequence[
                     denominators: Sequence[int] = (16, 64, 256)) -> th.HessianExample:
     """A float setting's model and worst sample rounded to a rational grid, evaluated exactly.
 
-    Re-evaluates a case found in floating point exactly (DESIGN.md, "Counterexamples"): the
+    Re-evaluates a case found in floating point exactly (docs/design.md, "Counterexamples"): the
     sample is the one whose float Hessian under noise differs most from its clean Hessian
     (a sample whose ReLUs are all off has none); the grid is refined when rounding puts a
     ReLU exactly on its kink.

@@ -1,44 +1,104 @@
-"""The claims registry: one registered check per claim id of ``claims.md``.
+"""The claims registry: papers, their claims, and where claims are loaded from.
 
-A paper module registers its checks with :func:`claim`; :func:`load` imports every
-paper module once. Each claim records the verdict the project currently expects;
-the runner (and pytest) compare computed verdicts against it.
+A paper is declared once, in its own module, with :func:`paper` (its full citation and
+source file); its claims are registered with :func:`claim`. Nothing is listed centrally:
+:func:`load` imports
+
+1. every module of the ``paper_checks`` package that registers claims (discovered by
+   scanning the package for modules that call ``claim(`` or ``paper(``),
+2. the modules advertised by installed packages under the entry-point group
+   ``label_noise_lab.claims`` (an entry point may name a module or a callable, which is called),
+3. the modules named in the environment variable ``LNL_CLAIMS`` (``os.pathsep``-separated
+   file paths or dotted names; how ``pytest`` and ``python -m figures`` pick them up),
+4. the modules given to :func:`load` (``python -m paper_checks run|list|explore --module``).
+
+Problems in the registrations (an unknown paper, an unknown verdict, a duplicate id) are
+collected over everything loaded and reported together (docs/design.md, "Claims").
+Each claim records the verdict the project currently expects; the runner (and pytest)
+compare computed verdicts against it.
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import importlib
+import importlib.util
+import os
+import pkgutil
+import re
+import sys
 from dataclasses import dataclass
-from typing import Callable
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
 
 from paper_checks.context import Context
 from paper_checks.evidence import METHODS, VERDICTS, Evidence
 from paper_checks.search import SearchSpace
 
-PAPERS = {
-    "ghosh17": "Ghosh, Kumar & Sastry 2017, symmetric losses (via Li's notes 003 and Zhang & Sabuncu 004 sec. 3.1)",
-    "gce18": "Zhang & Sabuncu 2018, generalized cross entropy (004; also 003)",
-    "patrini17": "Patrini et al. 2017, loss correction (002)",
-    "imae19": "Wang et al. 2019, IMAE: gradient magnitude as example weight (via Li's notes 003)",
-    "sce19": "Wang et al. 2019, symmetric cross entropy (via Li's notes 003)",
-    "dmi19": "Xu et al. 2019, L_DMI: determinant-based mutual information (via Li's notes 003)",
-    "le19": "Le & Odobez 2019, embedding losses under label noise (000; reconstructed from the abstract)",
-    "xu22": "Xu et al. 2022, hard negative mining and collapse (001; reconstructed from the abstract)",
-}
-# modules that register claims, imported by load(); a paper may span several
-MODULES = (
-    "paper_checks.ghosh17",
-    "paper_checks.gce18",
-    "paper_checks.ghosh17_sim",
-    "paper_checks.gce18_sim",
-    "paper_checks.patrini17",
-    "paper_checks.patrini17_sim",
-    "paper_checks.patrini17_hessian",
-    "paper_checks.imae19",
-    "paper_checks.sce19",
-    "paper_checks.dmi19",
-    "paper_checks.le19",
-    "paper_checks.xu22",
-)
+ENTRY_POINT_GROUP = "label_noise_lab.claims"
+ENV_VAR = "LNL_CLAIMS"
+_ID = re.compile(r"^[a-z][a-z0-9]*$")
+
+
+class RegistryError(ValueError):
+    """Bad registrations or a module that cannot be loaded (the message lists every problem)."""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """A paper whose claims are put on trial.
+
+    Attributes
+    ----------
+    id : the short id that prefixes its claim ids (``gce18`` in ``gce18.eq7_bounds``)
+    authors : as the paper lists them (``"Z. Zhang, M. R. Sabuncu"``)
+    year : year of publication
+    title : the full title
+    venue : conference or journal and/or arXiv id (``"NeurIPS 2018; arXiv 1805.07836"``)
+    source : the text the claims were read from (a file of ``/work/shared/papers`` or a URL)
+    note : how the text was read, if not directly (``"via Li's notes 003"``)
+    """
+
+    id: str
+    authors: str
+    year: int
+    title: str
+    venue: str
+    source: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if not _ID.match(self.id):
+            raise RegistryError(f"paper id {self.id!r} must be lower-case letters and digits, starting with a letter")
+        for name in ("authors", "title", "venue", "source"):
+            if not str(getattr(self, name)).strip():
+                raise RegistryError(f"paper {self.id!r}: {name} is empty")
+        if not isinstance(self.year, int) or not 1900 <= self.year <= 2100:
+            raise RegistryError(f"paper {self.id!r}: year must be an integer in 1900..2100, got {self.year!r}")
+
+    def cite(self) -> str:
+        """One-line citation: ``Authors (year). Title. Venue. [source; note]``."""
+        tail = f" Source: {self.source}" + (f" ({self.note})" if self.note else "") + "."
+        return f"{self.authors} ({self.year}). {self.title}. {self.venue}.{tail}"
+
+
+PAPERS: dict[str, Paper] = {}
+"""Every declared paper, by id, in declaration order."""
+
+
+def paper(id: str, *, authors: str, year: int, title: str, venue: str, source: str, note: str = "") -> Paper:
+    """Declare paper ``id`` (once, in the module of its claims) and return it.
+
+    Declaring the same paper twice with identical fields is harmless (a module imported
+    twice); with different fields it is an error.
+    """
+    p = Paper(id, authors, year, title, venue, source, note)
+    old = PAPERS.get(id)
+    if old is not None and old != p:
+        raise RegistryError(f"paper {id!r} is declared twice with different citations")
+    PAPERS[id] = p
+    return p
+
 
 CheckFn = Callable[[Context], Evidence]
 
@@ -57,9 +117,34 @@ class Claim:
     reconstructed: bool = False
     space: Callable[[], SearchSpace] | None = None
     figures: tuple[str, ...] = ()
+    #: where the check was loaded from: a dotted module name, or the absolute path of a
+    #: claims file given to ``--module`` (so a worker process can load it again)
+    origin: str = ""
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        """A registered claim travels to worker processes (or Dask workers) by reference: its
+        id and origin. The worker loads the origin and takes the claim from its registry, so
+        checks from a claims file, and search-space factories that are lambdas, need not
+        pickle. An unregistered claim (a test's) pickles field by field, without its space."""
+        if REGISTRY.get(self.id) is self:
+            return _registered, (self.id, self.origin)
+        fields = [getattr(self, f.name) for f in dataclasses.fields(self)]
+        fields[[f.name for f in dataclasses.fields(self)].index("space")] = None
+        return Claim, tuple(fields)
+
+
+def _registered(claim_id: str, origin: str) -> "Claim":
+    """The registered claim ``claim_id``, loading ``origin`` first (the unpickling side of a claim)."""
+    reg = load([origin] if origin else [])
+    if claim_id not in reg:
+        raise RegistryError(f"claim {claim_id!r} is not registered in this process (origin {origin!r})")
+    return reg[claim_id]
 
 
 REGISTRY: dict[str, Claim] = {}
+_FILES: dict[str, str] = {}  # module name -> absolute path, for claims files loaded by path
+_PROBLEMS: list[str] = []
+_CLAIM_ID = re.compile(r"^[a-z][a-z0-9]*\.[A-Za-z0-9_]+$")
 
 
 def claim(
@@ -73,49 +158,202 @@ def claim(
     space: Callable[[], SearchSpace] | None = None,
     figures: tuple[str, ...] = (),
 ) -> Callable[[CheckFn], CheckFn]:
-    """Register the decorated function as the check of claim ``id``.
+    """Register the decorated function as the check of claim ``id`` (``paper.name``).
 
     ``space`` (a factory of :class:`SearchSpace`) makes the claim explorable with
     ``python -m paper_checks explore ID``. ``figures`` names the figures of
     ``python -m figures`` drawn from the same computation (listed in the report).
+
+    The paper (the part of ``id`` before the dot) may be declared with :func:`paper` in any
+    module loaded by :func:`load`; problems are collected and reported by :func:`load`
+    all together rather than one at a time.
     """
-    paper = id.split(".", 1)[0]
-    if paper not in PAPERS:
-        raise ValueError(f"claim {id!r}: unknown paper {paper!r}")
+    paper_id = id.split(".", 1)[0]
+    problems = []
+    if not _CLAIM_ID.match(id):
+        problems.append(f"claim {id!r}: an id is 'paper.name' (lower-case paper id, then letters, digits, _)")
     if expected not in VERDICTS:
-        raise ValueError(f"claim {id!r}: unknown expected verdict {expected!r}")
+        problems.append(f"claim {id!r}: unknown expected verdict {expected!r}; choose one of {', '.join(VERDICTS)}")
     if method not in METHODS:
-        raise ValueError(f"claim {id!r}: unknown method {method!r}")
+        problems.append(f"claim {id!r}: unknown method {method!r}; choose one of {', '.join(METHODS)}")
+    if not str(source).strip() or not str(statement).strip():
+        problems.append(f"claim {id!r}: source and statement must not be empty")
 
     def deco(fn: CheckFn) -> CheckFn:
-        if id in REGISTRY:
-            raise ValueError(f"claim {id!r} is registered twice")
-        REGISTRY[id] = Claim(id, paper, source, statement, expected, method, fn, reconstructed, space,
-                             tuple(figures))
+        if problems:
+            _PROBLEMS.extend(problems)
+            return fn
+        old = REGISTRY.get(id)
+        if old is not None and (getattr(old.check, "__module__", None), getattr(old.check, "__qualname__", None)) != (
+                getattr(fn, "__module__", None), getattr(fn, "__qualname__", None)):
+            _PROBLEMS.append(f"claim {id!r} is registered twice ({old.check.__module__} and {fn.__module__})")
+            return fn
+        module = getattr(fn, "__module__", "") or ""
+        REGISTRY[id] = Claim(id, paper_id, source, statement, expected, method, fn, reconstructed, space,
+                             tuple(figures), _FILES.get(module, module))
         return fn
 
     return deco
 
 
-_loaded = False
+# ---------------------------------------------------------------- loading
+def discover(package: str = "paper_checks") -> list[str]:
+    """Every module of ``package`` but ``__main__`` and private ones, in name order.
+
+    :func:`load` imports them all, so a paper module is found by existing: its
+    :func:`paper` and :func:`claim` calls run on import, and nothing needs listing. (The
+    package's other modules, runner, report, search, ..., are imported anyway by the CLI.)
+    """
+    pkg = importlib.import_module(package)
+    return sorted(f"{package}.{info.name}" for info in pkgutil.iter_modules(pkg.__path__)
+                  if not info.ispkg and not info.name.startswith("_"))
 
 
-def load() -> dict[str, Claim]:
-    """Import every paper module and return the registry, ordered as registered."""
-    global _loaded
-    if not _loaded:
-        for m in MODULES:
-            importlib.import_module(m)
-        _loaded = True
+def _is_path(spec: str) -> bool:
+    return spec.endswith(".py") or os.sep in spec or "/" in spec
+
+
+def load_module(spec: str) -> str:
+    """Import a claims module given as a file path (``my_claims.py``) or a dotted name; return its module name.
+
+    Raises
+    ------
+    RegistryError
+        One line naming the module when the file does not exist or the import fails.
+    """
+    spec = str(spec).strip()
+    if not spec:
+        raise RegistryError("empty claims module name")
+    if _is_path(spec):
+        path = Path(spec).expanduser().resolve()
+        if not path.is_file():
+            raise RegistryError(f"claims module {spec!r}: no such file")
+        name = "lnl_claims_" + re.sub(r"\W", "_", path.stem) + "_" + hashlib.sha256(str(path).encode()).hexdigest()[:8]
+        if name in sys.modules:
+            return name
+        _FILES[name] = str(path)
+        parent = str(path.parent)
+        if parent not in sys.path:
+            sys.path.insert(0, parent)  # so the module can import its neighbours
+        mspec = importlib.util.spec_from_file_location(name, path)
+        if mspec is None or mspec.loader is None:
+            raise RegistryError(f"claims module {spec!r}: not a Python file")
+        module = importlib.util.module_from_spec(mspec)
+        sys.modules[name] = module
+        try:
+            mspec.loader.exec_module(module)
+        except Exception as exc:
+            del sys.modules[name]
+            raise RegistryError(f"claims module {spec!r} failed to import: {type(exc).__name__}: {exc}") from None
+        return name
+    try:
+        importlib.import_module(spec)
+    except Exception as exc:
+        raise RegistryError(f"claims module {spec!r} failed to import: {type(exc).__name__}: {exc}") from None
+    return spec
+
+
+def entry_point_modules() -> list[tuple[str, Callable[[], object]]]:
+    """``(name, load)`` for each entry point of the group ``label_noise_lab.claims``."""
+    from importlib.metadata import entry_points
+
+    return [(ep.name, ep.load) for ep in entry_points(group=ENTRY_POINT_GROUP)]
+
+
+def env_modules() -> list[str]:
+    """The claims modules named in ``$LNL_CLAIMS`` (``os.pathsep``-separated)."""
+    return [s for s in os.environ.get(ENV_VAR, "").split(os.pathsep) if s.strip()]
+
+
+_builtin_loaded = False
+_ENTRY_POINTS_SCANNED = False  # the installed packages' entry points are read once per process
+
+
+def load(modules: Iterable[str] = ()) -> dict[str, Claim]:
+    """Load every claim and return the registry: papers by year, then id; claims in the order
+    their modules registered them.
+
+    The package's own paper modules (:func:`discover`), the entry points of the group
+    ``label_noise_lab.claims``, the modules of ``$LNL_CLAIMS`` and ``modules`` (file paths
+    or dotted names). Each is imported once.
+
+    Raises
+    ------
+    RegistryError
+        Listing every problem found: a module that fails to import, a claim of an
+        undeclared paper, a bad verdict or method, a duplicate id. What the failing call
+        registered is taken back, so a corrected file can be loaded again.
+    """
+    global _builtin_loaded, _ENTRY_POINTS_SCANNED
+    claims_before, papers_before, mark = set(REGISTRY), set(PAPERS), len(_PROBLEMS)
+    files_before, modules = set(_FILES), list(modules)
+    imported_before = {m for m in modules if m in sys.modules}
+    try:
+        if not _builtin_loaded:
+            for m in discover():
+                try:
+                    importlib.import_module(m)
+                except RegistryError:
+                    raise
+                except Exception as exc:
+                    raise RegistryError(f"paper module {m!r} failed to import: {type(exc).__name__}: {exc}") from None
+            _builtin_loaded = True
+        for name, ep_load in entry_point_modules() if not _ENTRY_POINTS_SCANNED else ():
+            try:
+                obj = ep_load()  # imports the module it names, which registers its claims
+                if callable(obj):  # or a function that registers them
+                    obj()
+            except Exception as exc:
+                raise RegistryError(f"entry point {name!r} of {ENTRY_POINT_GROUP} failed: "
+                                    f"{type(exc).__name__}: {exc}") from None
+        _ENTRY_POINTS_SCANNED = True
+        for spec in env_modules():
+            load_module(spec)
+        for spec in modules:
+            load_module(spec)
+        problems = list(dict.fromkeys(_PROBLEMS[mark:]))
+        for c in REGISTRY.values():
+            if c.paper not in PAPERS:
+                problems.append(f"claim {c.id!r}: paper {c.paper!r} is not declared; add "
+                                f"paper({c.paper!r}, authors=..., year=..., title=..., venue=..., source=...) "
+                                "to its module")
+        if problems:
+            raise RegistryError(f"{len(problems)} registration problem(s): " + "; ".join(problems))
+    except RegistryError:
+        for cid in set(REGISTRY) - claims_before:
+            del REGISTRY[cid]
+        for pid in set(PAPERS) - papers_before:
+            del PAPERS[pid]
+        del _PROBLEMS[mark:]
+        for name in set(_FILES) - files_before:
+            sys.modules.pop(name, None)
+            del _FILES[name]
+        for m in set(modules) - imported_before:  # dotted modules: importable again once fixed
+            sys.modules.pop(m, None)
+        raise
+    _sort()
     return REGISTRY
 
 
-def select(papers: list[str] | None = None, ids: list[str] | None = None) -> list[Claim]:
+def _sort() -> None:
+    """Papers by (year, id); claims by paper, then in registration order (in place: others hold these dicts)."""
+    papers = sorted(PAPERS.values(), key=lambda p: (p.year, p.id))
+    rank = {p.id: k for k, p in enumerate(papers)}
+    claims = sorted(REGISTRY.values(), key=lambda c: rank.get(c.paper, len(rank)))  # stable: keeps registration order
+    PAPERS.clear()
+    PAPERS.update((p.id, p) for p in papers)
+    REGISTRY.clear()
+    REGISTRY.update((c.id, c) for c in claims)
+
+
+def select(papers: Sequence[str] | None = None, ids: Sequence[str] | None = None,
+           modules: Iterable[str] = ()) -> list[Claim]:
     """Claims of the given papers and ids (all when both are empty), in registry order.
 
-    Raises ``ValueError`` naming any unknown paper or claim id.
+    ``modules`` are loaded first (see :func:`load`). Raises ``ValueError`` naming any
+    unknown paper or claim id.
     """
-    reg = load()
+    reg = load(modules)
     for p in papers or []:
         if p not in PAPERS:
             raise ValueError(f"unknown paper {p!r}; known papers: {', '.join(PAPERS)}")

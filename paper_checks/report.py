@@ -1,6 +1,6 @@
 """The report: a terminal table and ``report.{json,md,html,tex,csv}``.
 
-``report.json`` (schema 1, DESIGN.md "The runner") keeps every number a check returned; the
+``report.json`` (schema 1, docs/design.md "The runner") keeps every number a check returned; the
 human formats show readable tables of them and say where they shortened anything
 ("shortened, see report.json"), never cutting silently. Every file is written to a temporary
 file in its target folder and moved into place with :func:`os.replace`, so a reader sees either

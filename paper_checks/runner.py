@@ -1,6 +1,6 @@
 """Runs checks, times them and collects their evidence against the recorded expectations.
 
-Claims are independent and each draws from its own stream (DESIGN.md, "Randomness"), so
+Claims are independent and each draws from its own stream (docs/design.md, "Randomness"), so
 they may run anywhere and in any order: serially in this process (``jobs=1``), on a pool
 of ``jobs`` worker processes of this machine, or on any :class:`concurrent.futures.Executor`
 (:func:`executor_from_args` builds a Dask cluster's). Longest claims start first, results
@@ -143,9 +143,8 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
         return results
 
     order = longest_first([c.id for c in claims], timings or {})
-    # the worker gets the claim without its search-space factory (often a lambda, which
-    # does not pickle); the check function itself is module level and pickles by name
-    tasks = [(dataclasses.replace(c, space=None), precision, seed, backend.name) for c in claims]
+    # a registered claim pickles by reference (id and origin): the worker loads it itself
+    tasks = [(c, precision, seed, backend.name) for c in claims]
     finished: dict[int, Result] = {}
     with tqdm(total=len(claims), desc="claims", unit="claim", disable=not show_progress, leave=False) as bar:
         def done(i: int, out: Any) -> None:

@@ -17,7 +17,7 @@ import sympy
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
+from paper_checks.registry import claim, paper
 from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
 from simulate.losses import get_loss, sce_grad
 from simulate.sce19_studies import (CLASS_BIAS_SEPARATIONS, SCE_CIFAR10, class_accuracy_curves, class_bias_noises,
@@ -27,6 +27,14 @@ from theory import losses as sl
 from theory.gradients import ALPHA, BETA, P
 from theory.gradients import A as A_SYM
 from theory.symmetry import C, class_sum, symmetry_test
+
+PAPER = paper('sce19',
+              authors='Y. Wang, X. Ma, Z. Chen, Y. Luo, J. Yi, J. Bailey',
+              year=2019,
+              title='Symmetric Cross Entropy for Robust Learning with Noisy Labels',
+              venue='ICCV 2019; arXiv 1908.06112',
+              source='003_05482f4d520d534e.txt',
+              note="read through Li's notes")
 
 N003 = "003_05482f4d520d534e.txt"
 Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)

@@ -1,7 +1,7 @@
 """Counterexample search: sampling, local polish, exact verification and shrinking.
 
 A claim declares a :class:`SearchSpace` and :func:`search` looks in it for a point where
-the claim fails (DESIGN.md, "Counterexamples").
+the claim fails (docs/design.md, "Counterexamples").
 
 Public API
 ----------

@@ -11,7 +11,6 @@ walk of its ``numbers`` (the order the check wrote them in), or a number the che
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
 from collections import Counter
@@ -133,8 +132,7 @@ def run_stability(claims: list[Claim], seeds: list[int], precision: str, backend
     """
     rows = [ClaimStability(c.id, c.expected) for c in claims]
     pairs = [(k, s) for k in range(len(claims)) for s in seeds]
-    # the worker gets the claim without its search-space factory (often a lambda, which does not pickle)
-    tasks = [(dataclasses.replace(claims[k], space=None), precision, s, backend.name) for k, s in pairs]
+    tasks = [(claims[k], precision, s, backend.name) for k, s in pairs]
 
     def done(i: int, out: Any) -> None:
         k, s = pairs[i]

@@ -26,13 +26,21 @@ import sympy
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
+from paper_checks.registry import claim, paper
 from simulate import collapse as sc
 from simulate.embedding import (batch_hard, hard_negatives, normalize, pairwise_distances, random_negatives,
                                 semi_hard_negatives, triplet_loss)
 from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
 from simulate.isometry import d_iso_bounds, random_configuration
 from theory import triplet as tt
+
+PAPER = paper('xu22',
+              authors='A. Xu, J.-Y. Hsieh, B. Vundurthy, E. Cohen, H. Choset, L. Li',
+              year=2022,
+              title='Mathematical Justification of Hard Negative Mining via Isometric Approximation Theorem',
+              venue='arXiv 2210.11173',
+              source='001_bd6638b6d74258e0.txt',
+              note='abstract only; claims reconstructed')
 
 SOURCE = "001_bd6638b6d74258e0.txt (abstract; claims.md reconstruction)"
 Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)

@@ -1,7 +1,7 @@
 """Streaming Monte Carlo: a mergeable mean/variance accumulator and chunked runs.
 
 A comparison with a target passes when ``|estimate - target| <= z * stderr + atol``
-with ``z = 5`` unless stated (DESIGN.md, "Monte Carlo verdicts").
+with ``z = 5`` unless stated (docs/design.md, "Monte Carlo verdicts").
 
 ``z`` names a two-sided tail probability of the normal distribution (``z = 5``: about
 5.7e-7). An estimate over a few independent runs (seeds) has a Student t distribution

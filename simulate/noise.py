@@ -1,6 +1,6 @@
 """Label noise: the validated transition matrix, standard noise models, fast label sampling.
 
-Convention (DESIGN.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)``
+Convention (docs/design.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)``
 (Patrini et al. 2017, sec. 2; Zhang & Sabuncu 2018, sec. 3.1 write ``eta_ij``).
 """
 from __future__ import annotations

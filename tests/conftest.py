@@ -74,3 +74,24 @@ def assert_close(actual: Any, expected: Any, xp: Any, *, rtol: float = 1e-12, at
     """``actual`` is an array of namespace ``xp`` whose values match ``expected`` (any namespace)."""
     assert namespace_of(actual) is xp, f"result is a {namespace_of(actual).__name__} array, expected {xp.__name__}"
     np.testing.assert_allclose(to_host(actual), to_host(expected), rtol=rtol, atol=atol)
+
+
+@pytest.fixture
+def isolated_registry() -> Any:
+    """Claims, papers, figures and claims files that a test loads are forgotten after it, so tests
+    that compare with "every registered claim" see the package's own."""
+    import sys
+
+    from figures.registry import FIGURES, load as load_figures
+    from paper_checks import registry as rg
+
+    rg.load()
+    load_figures()
+    saved = (dict(rg.REGISTRY), dict(rg.PAPERS), dict(rg._FILES), dict(FIGURES))
+    yield
+    for live, old in zip((rg.REGISTRY, rg.PAPERS, rg._FILES, FIGURES), saved):
+        for name in set(live) - set(old):
+            if live is rg._FILES:
+                sys.modules.pop(name, None)
+        live.clear()
+        live.update(old)

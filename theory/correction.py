@@ -1,6 +1,6 @@
 """Loss correction, exactly (Patrini et al. 2017, ``002_72071653b2462005.txt``).
 
-Convention (DESIGN.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)``.
+Convention (docs/design.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)``.
 
 - **Backward** (sec. 4.1, Thm 1): ``l_back = T^-1 l``, the vector of corrected losses over
   the observable labels. Written here as ``adj(T) l / det(T)`` so that unbiasedness,

@@ -13,7 +13,7 @@
 Each formula is given three ways: a SymPy function of its arguments (exact on
 Rationals, or symbolic), :func:`formula` (the expression and its symbols, for callers
 that lambdify it onto arrays) and a ``*_float`` function in plain Python (``math``) for
-search margins. No NumPy here (DESIGN.md).
+search margins. No NumPy here (docs/design.md).
 """
 from __future__ import annotations
 

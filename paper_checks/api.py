@@ -1,0 +1,98 @@
+"""The public Python API: what the command line does, for notebooks and scripts (docs/api.md).
+
+Everything here is a thin layer over the registry (:mod:`paper_checks.registry`), the runner
+(:mod:`paper_checks.runner`), the search (:mod:`paper_checks.search`) and the report
+(:mod:`paper_checks.report`); each function takes the claims modules of its caller
+(``modules``: file paths or dotted names, as ``--module`` does), so a user's own claims are on
+trial exactly like the built-in ones. Nothing here prints.
+
+>>> from paper_checks import api
+>>> api.check("gce18.eq7_bounds", precision="quick").verdict
+'proved'
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from paper_checks.context import PRECISIONS, Context
+from paper_checks.evidence import Evidence
+from paper_checks.registry import Claim, load, select
+from paper_checks.runner import Result, run_all, run_claim
+from paper_checks.search import SearchResult
+from paper_checks.search import search as _search
+from simulate.backend import get_backend
+
+__all__ = ["claims", "check", "run", "explore", "write_report"]
+
+
+def claims(modules: Iterable[str] = ()) -> dict[str, Claim]:
+    """Every registered claim by id (the package's, the installed entry points', ``$LNL_CLAIMS``'s and
+    ``modules``'), papers by year. Raises :class:`~paper_checks.registry.RegistryError` listing every
+    registration problem."""
+    return load(modules)
+
+
+def _precision(precision: str) -> str:
+    if precision not in PRECISIONS:
+        raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
+    return precision
+
+
+def _claim(claim_id: str, modules: Iterable[str]) -> Claim:
+    reg = load(modules)
+    if claim_id not in reg:
+        raise ValueError(f"unknown claim id {claim_id!r}; api.claims() lists them")
+    return reg[claim_id]
+
+
+def check(claim_id: str, *, precision: str = "standard", seed: int = 0, backend: str | None = None,
+          modules: Iterable[str] = ()) -> Evidence:
+    """Run one claim's check, as ``python -m paper_checks run --claim ID`` does, and return its evidence.
+
+    Raises
+    ------
+    ValueError
+        For an unknown claim id or precision.
+    RuntimeError
+        When the check itself raised (the message ends with its traceback).
+    """
+    c = _claim(claim_id, modules)
+    r = run_claim(c, _precision(precision), seed, get_backend(backend))
+    if r.evidence is None:
+        raise RuntimeError(f"the check of {claim_id} raised: {r.error}\n{r.traceback}")
+    return r.evidence
+
+
+def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str = "standard", seed: int = 0,
+        backend: str | None = None, jobs: int = 1, modules: Iterable[str] = ()) -> list[Result]:
+    """Run the claims of ``papers`` and ``ids`` (all claims when both are empty); results in registry order.
+
+    Each :class:`~paper_checks.runner.Result` has the claim, its evidence (or the error its check
+    raised), its time and ``matches`` (computed verdict equals the recorded one). ``jobs`` > 1 runs
+    them on a process pool (:func:`paper_checks.runner.run_all` also takes any executor).
+    """
+    chosen = select(list(papers), list(ids), modules)
+    return run_all(chosen, _precision(precision), seed, get_backend(backend), show_progress=False, jobs=jobs)
+
+
+def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, modules: Iterable[str] = ()) -> SearchResult:
+    """The counterexample search of a claim that declares a domain, as ``explore ID`` runs it
+    (the same stream for the same seed)."""
+    c = _claim(claim_id, modules)
+    if c.space is None:
+        raise ValueError(f"claim {claim_id!r} declares no search domain")
+    return _search(c.space(), budget, Context(claim_id, seed=seed).rng(99))
+
+
+def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,
+                 precision: str = "standard", seed: int = 0, backend: str = "numpy") -> tuple[Path, ...]:
+    """Write the report of ``results`` (from :func:`run`) into the folder ``out``, in ``formats``
+    (``md``, ``html``, ``json``, ``latex``, ``csv``); returns the paths written."""
+    from paper_checks import report
+
+    prov = report.provenance(backend=backend, seed=seed, precision=precision,
+                             wall_seconds=sum(r.seconds for r in results), argv=["paper_checks.api"])
+    doc = report.to_json(results, backend=backend, seed=seed, precision=precision, prov=prov, complete=True,
+                         planned=len(results))
+    return report.write(doc, Path(out), None, list(formats))

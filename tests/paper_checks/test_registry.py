@@ -1,0 +1,113 @@
+"""The registry: papers declared where their claims are, modules discovered, claims from anywhere."""
+import pickle
+
+import pytest
+
+from paper_checks import registry as rg
+from paper_checks.registry import PAPERS, REGISTRY, Paper, RegistryError, load
+
+
+def test_every_paper_module_is_discovered_and_declares_its_paper():
+    mods = rg.discover()
+    assert "paper_checks.gce18" in mods and "paper_checks.__main__" not in mods
+    reg = load()
+    assert len(reg) >= 63 and set(PAPERS) >= {"ghosh17", "gce18", "patrini17", "imae19", "sce19", "dmi19", "le19",
+                                             "xu22"}
+    for p in PAPERS.values():
+        assert p.title and p.authors and p.year and p.venue and p.source
+    years = [p.year for p in PAPERS.values()]
+    assert years == sorted(years)  # papers by year, claims grouped by paper
+    seen = []
+    for c in reg.values():
+        if not seen or seen[-1] != c.paper:
+            assert c.paper not in seen, f"claims of {c.paper} are not together"
+            seen.append(c.paper)
+
+
+@pytest.mark.parametrize("kw, message", [
+    ({"id": "Bad-Id"}, "lower-case"), ({"year": 1800}, "year"), ({"title": " "}, "title is empty")])
+def test_a_bad_paper_is_refused(kw, message):
+    fields = dict(id="x21", authors="A. B", year=2021, title="T", venue="V", source="S")
+    with pytest.raises(RegistryError, match=message):
+        Paper(**{**fields, **kw})
+
+
+def test_a_paper_declared_twice_differently_is_an_error():
+    rg.paper("gce18", **{k: getattr(PAPERS["gce18"], k) for k in ("authors", "year", "title", "venue", "source",
+                                                                    "note")})  # the same: harmless
+    with pytest.raises(RegistryError, match="declared twice"):
+        rg.paper("gce18", authors="X", year=2018, title="Other", venue="V", source="S")
+
+
+def test_registered_claims_pickle_by_reference_with_their_origin():
+    c = load()["gce18.eq7_bounds"]
+    assert c.origin == "paper_checks.gce18"
+    assert pickle.loads(pickle.dumps(c)) is c
+
+
+def _write(tmp_path, name, body):
+    path = tmp_path / name
+    path.write_text("from paper_checks.registry import claim, paper\n"
+                    "from paper_checks.evidence import Evidence\n" + body)
+    return path
+
+
+GOOD = ("paper('zz99', authors='A. B', year=2099, title='T', venue='V', source='S')\n"
+        "@claim('zz99.one', source='s', statement='t', expected='confirmed', method='sim', space=lambda: None)\n"
+        "def one(ctx):\n    return Evidence('confirmed', 'sim', 'ok')\n")
+
+
+def test_a_claims_file_loads_once_and_pickles_by_path(tmp_path, isolated_registry):
+    path = _write(tmp_path, "zz_claims.py", GOOD)
+    try:
+        reg = load([str(path)])
+        c = reg["zz99.one"]
+        assert c.origin == str(path.resolve()) and list(reg)[-1] == "zz99.one"  # 2099: last
+        assert pickle.loads(pickle.dumps(c)) is c  # the lambda space need not pickle
+        assert load([str(path)])["zz99.one"] is c  # loading again changes nothing
+    finally:
+        REGISTRY.pop("zz99.one", None)
+        PAPERS.pop("zz99", None)
+
+
+def test_every_problem_is_reported_together_and_taken_back(tmp_path, isolated_registry):
+    path = _write(tmp_path, "zz_bad.py",
+                  "@claim('zz98.a', source='s', statement='t', expected='maybe', method='sim')\n"
+                  "def a(ctx):\n    pass\n"
+                  "@claim('zz98.b', source='s', statement='t', expected='proved', method='guess')\n"
+                  "def b(ctx):\n    pass\n"
+                  "@claim('zz98.c', source='s', statement='t', expected='proved', method='symbolic')\n"
+                  "def c(ctx):\n    pass\n")
+    before = dict(REGISTRY)
+    with pytest.raises(RegistryError) as err:
+        load([str(path)])
+    msg = str(err.value)
+    assert "3 registration problem(s)" in msg and "'maybe'" in msg and "'guess'" in msg and "zz98" in msg
+    assert dict(REGISTRY) == before  # nothing of the bad file stays registered
+    fixed = _write(tmp_path, "zz_bad.py", GOOD)
+    try:
+        assert "zz99.one" in load([str(fixed)])  # the corrected file loads
+    finally:
+        REGISTRY.pop("zz99.one", None)
+        PAPERS.pop("zz99", None)
+
+
+def test_entry_points_register_claims(monkeypatch, tmp_path, isolated_registry):
+    path = _write(tmp_path, "zz_ep.py", GOOD)
+    monkeypatch.setattr(rg, "entry_point_modules", lambda: [("zz", lambda: rg.load_module(str(path)))])
+    monkeypatch.setattr(rg, "_ENTRY_POINTS_SCANNED", False)
+    try:
+        assert "zz99.one" in load()
+    finally:
+        REGISTRY.pop("zz99.one", None)
+        PAPERS.pop("zz99", None)
+
+
+def test_a_failing_entry_point_names_itself(monkeypatch):
+    def boom():
+        raise ImportError("no module named zz")
+
+    monkeypatch.setattr(rg, "entry_point_modules", lambda: [("zz", boom)])
+    monkeypatch.setattr(rg, "_ENTRY_POINTS_SCANNED", False)
+    with pytest.raises(RegistryError, match="entry point 'zz' of label_noise_lab.claims failed: ImportError"):
+        load()
