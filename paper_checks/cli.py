@@ -131,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # the runner has already ended its workers
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python docs, "Note on SIGPIPE"
+        return 141
 
 
 def _add_module_option(p: argparse.ArgumentParser) -> None:

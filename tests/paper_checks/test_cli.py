@@ -213,3 +213,15 @@ def test_json_alone_needs_no_report_folder(tmp_path, capsys):
     out = tmp_path / "not_created"
     code = main(["run", "--claim", "ghosh17.sum_mae", "--quiet", "--json", str(tmp_path / "r.json"), "--out", str(out)])
     assert code in (0, 1) and (tmp_path / "r.json").exists() and not out.exists()
+
+
+def test_a_closed_pipe_ends_quietly():
+    """``python -m paper_checks list | head -1``: no traceback when the reader goes away."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    p = subprocess.run(f"{sys.executable} -m paper_checks list | head -1", shell=True, cwd=root,
+                       capture_output=True, text=True, timeout=120)
+    assert p.stdout.count("\n") == 1 and "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr
