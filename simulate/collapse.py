@@ -41,7 +41,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.correction_mc import blas_single_thread
-from simulate.embedding import MINERS, check_margin, pairwise_distances, recall_at_1, squared_distances
+from simulate.embedding import MINERS, check_margin, normalize, pairwise_distances, recall_at_1, squared_distances
 from simulate.embedding import mine as mine_stacked
 from simulate.populations import gaussian_clusters
 
@@ -196,9 +196,9 @@ def forward(params: dict[str, np.ndarray], X: np.ndarray, normalized: np.ndarray
     else:
         h = X
     z = h @ params["W1"] + params["b1"][:, None, :]
-    norm = np.sqrt((z * z).sum(axis=-1, keepdims=True))
-    nz = normalized[:, None, None]
-    e = np.where(nz, np.where(norm > _TINY, z / np.maximum(norm, _TINY), 0.0), z)
+    # a norm at or below _TINY counts as 0: e = 0 there and its norm inf (the subgradient 0 in backward)
+    unit, norm = normalize(z, keep_zero=True, zero_below=_TINY, with_norms=True)
+    e = np.where(normalized[:, None, None], unit, z)
     return e, {"X": X, "h": h, "z": z, "norm": norm, "e": e}
 
 

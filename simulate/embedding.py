@@ -51,19 +51,53 @@ def check_embeddings(E: Any, *, batched: bool = False) -> Any:
     return E
 
 
-def normalize(E: Any) -> Any:
-    """Rows scaled to unit L2 norm; a zero row raises (its direction is undefined).
+_SAFE_SQ = (2.0**-1000, 2.0**1000)  # squared norms in this range neither overflowed nor lost the row to underflow
 
-    Each row is divided by its largest absolute entry before the norm is taken, so rows of
-    ``1e200`` (whose squares overflow) or ``1e-200`` (whose squares underflow) normalise right.
+
+def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_norms: bool = False) -> Any:
+    """Rows scaled to unit L2 norm along the last axis: ``e = z / ||z||`` (leading replica axes allowed).
+
+    The one normalisation of the embedding settings (Le & Odobez 2019, Xu et al. 2022: embeddings on
+    the unit sphere), for data, training loops and the collapse study alike.
+
+    Parameters
+    ----------
+    E : array, shape (..., B, d)
+    keep_zero : bool
+        ``False`` (data): NaN/infinite entries and a zero row raise (its direction is undefined), one
+        host sync each. ``True`` (inner loops, whose callers check finiteness): a row of norm
+        ``<= zero_below`` (a zero raw embedding is a real state of a small ReLU network) stays at the
+        origin and its norm is reported as ``inf``, so ``(g - e (e . g)) / norm`` passes no gradient
+        through it: the subgradient convention of ``D = 0``. No sync.
+    zero_below : float
+        With ``keep_zero``: the norm up to which a row counts as zero (``0``: exactly zero rows only).
+    with_norms : bool
+        Also return the norms, shape (..., B, 1).
+
+    Notes
+    -----
+    ``z / sqrt(sum z^2)`` where the squared norm lies in ``[2^-1000, 2^1000]``; rows outside (entries
+    of ``1e200`` whose squares overflow, or ``1e-200`` whose squares underflow) are divided by their
+    largest absolute entry first, in the same fixed-shape pass.
     """
-    E = check_embeddings(E)
     xp = namespace_of(E)
-    big = xp.abs(E).max(axis=1, keepdims=True)
-    if bool(xp.any(big == 0)):
-        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(big[:, 0]))})")
-    S = E / big
-    return S / xp.sqrt((S * S).sum(axis=1, keepdims=True))
+    if not keep_zero:
+        E = check_embeddings(E, batched=True)
+    elif getattr(E, "ndim", 0) < 2:
+        raise ValueError(f"embeddings must have shape (..., B, d), got {getattr(E, 'shape', None)}")
+    with np.errstate(over="ignore", under="ignore"):  # such rows are not ``safe``: rescaled below
+        sq = (E * E).sum(axis=-1, keepdims=True)
+    big = xp.abs(E).max(axis=-1, keepdims=True)
+    if not keep_zero and bool(xp.any(big == 0)):
+        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(big.reshape(-1)))})")
+    safe = (sq >= _SAFE_SQ[0]) & (sq <= _SAFE_SQ[1])
+    S = E / xp.where(big > 0, big, 1.0)  # used where ``safe`` is False
+    r = xp.sqrt((S * S).sum(axis=-1, keepdims=True))
+    n = xp.where(safe, xp.sqrt(sq), big * r)
+    zero = n <= zero_below if keep_zero else xp.zeros(n.shape, dtype=bool)
+    n = xp.where(zero, xp.inf, n)
+    out = xp.where(zero, 0.0, xp.where(safe, E / n, S / xp.where(r > 0, r, 1.0)))
+    return (out, n) if with_norms else out
 
 
 def squared_distances(E: Any, *, exact: bool = False) -> Any:

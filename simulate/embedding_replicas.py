@@ -13,7 +13,8 @@ import numpy as np
 
 from simulate.backend import namespace_of, to_host
 from simulate.embedding import SAMPLINGS, check_margin
-from simulate.embedding_train import _check_choice, _check_int, _normalise_rows
+from simulate.embedding import normalize as normalize_rows
+from simulate.embedding_train import _check_choice, _check_int
 from simulate.models import Params, backward, forward, n_layers
 from simulate.training import Optimizer, TrainConfig
 
@@ -178,7 +179,7 @@ def train_embeddings(
             if not bool(xp.all(xp.isfinite(Z))):
                 raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
             if normalize:
-                E, norms = _normalise_rows(Z)
+                E, norms = normalize_rows(Z, keep_zero=True, with_norms=True)
             else:
                 E = Z
             if len(live) == R:
