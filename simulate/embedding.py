@@ -14,7 +14,7 @@ class with one member simply contributes no anchor-positive pairs.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -427,10 +427,8 @@ def _semi_hard_rows(D: Any, pos: Any, neg: Any, alpha: float, *, batch_checks: b
     Dsorted = xp.sort(D.reshape(rows, B), axis=1)
     level = Dsorted.view(xp.int64) >> (nb + 1)
     collide = (level[:, 1:] == level[:, :-1]) & (Dsorted[:, 1:] != Dsorted[:, :-1])
-    stats = [Dsorted[:, 0].min() if rows else xp.zeros(()), Dsorted[:, -1].max() if rows else xp.zeros(()),
-             pos.sum(), collide.any()]
-    if batch_checks:
-        stats += [neg.any(), pos.any()]
+    stats = [Dsorted[:, 0].min(), Dsorted[:, -1].max(), pos.sum(), collide.any()]
+    stats += [neg.any(), pos.any()] if batch_checks else []
     host = to_host(xp.stack([xp.asarray(s, dtype=xp.float64) for s in stats]))  # the one sync of the checks
     lo, hi, m, exact_needed = float(host[0]), float(host[1]), int(host[2]), bool(host[3])
     if batch_checks and not host[4]:
@@ -477,56 +475,120 @@ def batch_hard(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     return _one(D, labels, "batch-hard")
 
 
-def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str = "balanced") -> tuple[Any, Any, Any]:
-    """Pairs ``(i, j, same)`` of distinct samples by their (observed) labels.
+def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] = "balanced", *,
+                 checked: bool = False) -> tuple[Any, Any, Any]:
+    """Pairs ``(i, j, same)`` of distinct samples by their (observed) labels, for one batch or for
+    stacked batches (a leading replica axis).
 
     ``mode="balanced"``: ``n_pairs // 2`` pairs uniform over the ordered positive pairs (same label,
-    ``i != j``), the rest uniform over the ordered negative pairs (1:1 sampling): an anchor is drawn
-    with probability proportional to its number of partners, then a partner uniformly, without the
-    ``B x B`` masks. ``mode="natural"``: ``i, j`` uniform among distinct samples (positives come at
-    their natural rate, about ``1/C`` for ``C`` balanced classes). Balanced sampling raises for a
-    batch with a single class or no class of two members.
+    ``i != j``), the rest uniform over the ordered negative pairs (1:1 sampling, Le & Odobez 2019):
+    an anchor is drawn with probability proportional to its number of partners, then a partner
+    uniformly, without the ``B x B`` masks. ``mode="natural"``: ``i, j`` uniform among distinct samples
+    (positives come at their natural rate, about ``1/C`` for ``C`` balanced classes).
+
+    Parameters
+    ----------
+    labels : int array, shape (B,) or (R, B)
+    n_pairs : int
+        Pairs per batch.
+    rng : Generator, or a sequence of R Generators for stacked batches
+        Row ``r`` draws its uniforms from ``rng[r]`` in the order one batch would (two or four calls
+        of ``random``), so a replica reproduces a single run exactly. Host (NumPy) generators with
+        device labels: their draws are uploaded once per call.
+    mode : {"balanced", "natural"}, or one per row
+    checked : bool
+        The caller has checked that every balanced row has two classes and a class with two members
+        (no host sync); otherwise that is checked here in one sync and a ``ValueError`` says which
+        row fails.
+
+    Returns
+    -------
+    i, j : int arrays, shape (n_pairs,) or (R, n_pairs)
+    same : bool array of that shape
     """
-    if mode not in SAMPLINGS:
-        raise ValueError(f"mode must be 'balanced' or 'natural', got {mode!r}")
     if n_pairs < 1:
         raise ValueError(f"n_pairs must be positive, got {n_pairs!r}")
     xp = namespace_of(labels)
     labels = xp.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
-    B = labels.shape[0]
-    if mode == "natural":
-        i = xp.floor(rng.random(n_pairs) * B).astype(xp.int64)
-        j = xp.floor(rng.random(n_pairs) * (B - 1)).astype(xp.int64)
-        j = j + (j >= i)  # uniform over the other B - 1 samples
-        return i, j, labels[i] == labels[j]
-    order = xp.argsort(labels, kind="stable")
-    sl = labels[order]
-    change = xp.concatenate([xp.ones(1, dtype=bool), sl[1:] != sl[:-1]])
-    starts = xp.nonzero(change)[0]
-    counts = xp.diff(xp.concatenate([starts, xp.asarray([B])]))
-    g = xp.cumsum(change) - 1
-    start, cnt = starts[g], counts[g]
-    largest = int(cnt.max())  # one sync
-    if largest == B:
-        raise ValueError("the batch has a single class: there are no negatives")
-    if largest < 2:
-        raise ValueError("no class of the batch has two members: there are no positives")
+    if labels.ndim not in (1, 2) or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be a 1-d or (R, B) integer array, got shape {labels.shape} dtype {labels.dtype}")
+    single = labels.ndim == 1
+    yb = labels[None] if single else labels
+    R, B = yb.shape
+    rngs = [rng] if single else list(rng)
+    modes = [mode] * R if isinstance(mode, str) else list(mode)
+    if len(rngs) != R or len(modes) != R:
+        raise ValueError(f"need one generator and one mode per row: {R} rows, {len(rngs)} generators, {len(modes)} modes")
+    for md in modes:
+        if md not in SAMPLINGS:
+            raise ValueError(f"mode must be 'balanced' or 'natural', got {md!r}")
+    bal = np.asarray([md == "balanced" for md in modes])
+    m, n_pos = int(n_pairs), int(n_pairs) // 2
+    order = xp.argsort(yb, axis=1, kind="stable")
+    sl = xp.take_along_axis(yb, order, axis=1)
+    # start and length of each sorted position's run of equal labels: one searchsorted over the rows
+    # laid end to end (row r shifted by r * span), no accumulate (CuPy has it for add/multiply only)
+    lo = sl.min()
+    span = sl.max() - lo + 1
+    keys = (sl - lo + xp.arange(R)[:, None] * span).ravel()
+    first = xp.arange(R)[:, None] * B
+    start = xp.searchsorted(keys, keys, side="left").reshape(R, B) - first
+    cnt = xp.searchsorted(keys, keys, side="right").reshape(R, B) - first - start
+    if not checked and bal.any():
+        largest = to_host(cnt.max(axis=1))  # one sync
+        for r in np.flatnonzero(bal):
+            where = "" if single else f"row {r}: "
+            if largest[r] == B:
+                raise ValueError(f"{where}the batch has a single class: there are no negatives")
+            if largest[r] < 2:
+                raise ValueError(f"{where}no class of the batch has two members: there are no positives")
+    U = _pair_uniforms(rngs, bal, m, n_pos, xp)
+    rows = xp.arange(R)[:, None]
 
-    def anchors(w: Any, m: int) -> Any:
-        cw = xp.cumsum(w.astype(float))
-        k = xp.searchsorted(cw, rng.random(m) * cw[-1], side="right")
-        return xp.minimum(k, B - 1)
+    def anchors(w: Any, u: Any) -> Any:
+        # k with cw[k - 1] <= u * total < cw[k]: the cumulative weights are integers, so u * total may be
+        # floored first, and the rows laid end to end by integer offsets stay exact
+        cw = xp.cumsum(w.astype(float), axis=1)
+        tot = cw[:, -1]
+        off = xp.concatenate([xp.zeros(1), xp.cumsum(tot)[:-1]])
+        flat = (cw + off[:, None]).ravel()
+        q = (xp.floor(u * tot[:, None]) + off[:, None]).ravel()
+        k = xp.searchsorted(flat, q, side="right").reshape(u.shape) - rows * B
+        return xp.clip(k, 0, B - 1)
 
-    n_pos = n_pairs // 2
-    pos = xp.arange(B)
-    a = anchors(cnt - 1, n_pos)
-    u = xp.minimum(xp.floor(rng.random(n_pos) * (cnt[a] - 1)).astype(xp.int64), cnt[a] - 2)
-    b = start[a] + u + (u >= pos[a] - start[a])  # skip the anchor itself
-    an = anchors(B - cnt, n_pairs - n_pos)
-    v = xp.minimum(xp.floor(rng.random(n_pairs - n_pos) * (B - cnt[an])).astype(xp.int64), B - cnt[an] - 1)
-    bn = v + (v >= start[an]) * cnt[an]  # skip the anchor's class block
-    i = order[xp.concatenate([a, an])]
-    j = order[xp.concatenate([b, bn])]
-    return i, j, labels[i] == labels[j]
+    a = anchors(cnt - 1, U[0, :, :n_pos])
+    ca, sa = cnt[rows, a], start[rows, a]
+    u = xp.minimum(xp.floor(U[1, :, :n_pos] * (ca - 1)).astype(xp.int64), ca - 2)
+    b = sa + u + (u >= a - sa)  # skip the anchor itself
+    an = anchors(B - cnt, U[2, :, :m - n_pos])
+    cn, sn = cnt[rows, an], start[rows, an]
+    v = xp.minimum(xp.floor(U[3, :, :m - n_pos] * (B - cn)).astype(xp.int64), B - cn - 1)
+    bn = v + (v >= sn) * cn  # skip the anchor's class block
+    i_bal = order[rows, xp.concatenate([a, an], axis=1)]
+    j_bal = order[rows, xp.concatenate([b, bn], axis=1)]
+    i_nat = xp.floor(U[0] * B).astype(xp.int64)
+    j_nat = xp.floor(U[1] * (B - 1)).astype(xp.int64)
+    j_nat = j_nat + (j_nat >= i_nat)  # uniform over the other B - 1 samples
+    bal_x = xp.asarray(bal)[:, None]
+    i, j = xp.where(bal_x, i_bal, i_nat), xp.where(bal_x, j_bal, j_nat)
+    same = yb[rows, i] == yb[rows, j]
+    return (i[0], j[0], same[0]) if single else (i, j, same)
+
+
+def _pair_uniforms(rngs: Sequence[Any], bal: np.ndarray, m: int, n_pos: int, xp: Any) -> Any:
+    """The uniforms of :func:`sample_pairs`, (4, R, m), row by row in the order one batch draws them:
+    balanced ``n_pos, n_pos, m - n_pos, m - n_pos``; natural ``m, m``. Host generators fill a host
+    array uploaded once; generators of ``xp`` fill a device array."""
+    host = all(namespace_of(g) is np for g in rngs)
+    lib = np if host else xp
+    U = lib.zeros((4, len(rngs), m))
+    for r, g in enumerate(rngs):
+        if bal[r]:
+            U[0, r, :n_pos] = g.random(n_pos)
+            U[1, r, :n_pos] = g.random(n_pos)
+            U[2, r, :m - n_pos] = g.random(m - n_pos)
+            U[3, r, :m - n_pos] = g.random(m - n_pos)
+        else:
+            U[0, r] = g.random(m)
+            U[1, r] = g.random(m)
+    return xp.asarray(U)

@@ -175,3 +175,33 @@ def test_normalize_zero_rows(xp):
     assert np.isinf(to_host(n)[2, 0])
     with pytest.raises(ValueError, match="zero embedding"):
         normalize(xp.asarray(Z))
+
+
+def test_stacked_pairs_are_the_single_batch_pairs(xp):
+    """sample_pairs over a replica axis: row r is sample_pairs(labels[r], m, rngs[r], modes[r]) exactly
+    (same uniforms in the same order), whatever the mix of modes; host generators, labels on xp."""
+    from simulate.backend import to_host
+
+    rng = np.random.default_rng(21)
+    yb = rng.integers(0, 4, (4, 37))
+    yb[:, :3] = (0, 0, 1)
+    modes = ["balanced", "natural", "balanced", "natural"]
+    for m in (1, 2, 51):
+        I, J, S = (to_host(v) for v in sample_pairs(xp.asarray(yb), m, [np.random.default_rng(k) for k in range(4)], modes))
+        assert I.shape == (4, m)
+        for r in range(4):
+            i, j, s = (to_host(v) for v in sample_pairs(xp.asarray(yb[r]), m, np.random.default_rng(r), modes[r]))
+            np.testing.assert_array_equal(I[r], i)
+            np.testing.assert_array_equal(J[r], j)
+            np.testing.assert_array_equal(S[r], s)
+            assert np.all(i != j) and np.array_equal(s, yb[r][i] == yb[r][j])
+
+
+def test_stacked_pairs_say_which_row_fails():
+    yb = np.array([[0, 0, 1, 1], [2, 2, 2, 2]])
+    with pytest.raises(ValueError, match="row 1: the batch has a single class"):
+        sample_pairs(yb, 4, [np.random.default_rng(0)] * 2)
+    with pytest.raises(ValueError, match="one generator and one mode per row"):
+        sample_pairs(yb, 4, [np.random.default_rng(0)])
+    i, _, _ = sample_pairs(yb, 4, [np.random.default_rng(0)] * 2, ["balanced", "natural"])  # natural needs no partner
+    assert i.shape == (2, 4)
