@@ -32,6 +32,12 @@ Gradients are written by hand: with ``G_ap = 1[loss_ap > 0] / m`` on the mined t
 ``W_ap = G_ap / D_ap`` and ``N_an = sum_p G_ap / D_an`` (the subgradient 0 where a distance is 0,
 e.g. at collapse), then through the normalisation ``(g - e (e . g)) / ||z||`` and the network;
 they are checked against finite differences in ``tests/simulate/test_collapse.py``.
+
+NumPy by design (its tests are marked ``host_only``): the networks are tiny (a hidden layer of 32,
+batches of at most 128) and every step is a handful of small batched products, so a device would
+be bound by kernel launches, not arithmetic. The array pieces it shares with the embedding trainers
+(distances, the miners, the normalisation: :mod:`simulate.embedding`) take ``xp`` and are proven on
+the CuPy stand-in there.
 """
 from __future__ import annotations
 
