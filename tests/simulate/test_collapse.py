@@ -5,6 +5,7 @@ import pytest
 
 from simulate import collapse as sc
 from simulate.embedding import squared_distances
+
 pytestmark = pytest.mark.host_only  # NumPy by design: see the module docstring
 
 
