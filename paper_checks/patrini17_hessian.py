@@ -25,6 +25,7 @@ from paper_checks.evidence import Evidence
 from paper_checks.figdata import figure_data
 from paper_checks.registry import claim
 from simulate import hessian as hs
+from simulate import hessian_study as hst
 from simulate.noise import TransitionMatrix, random_transition, uniform_noise
 from theory import hessian as th
 
@@ -53,10 +54,10 @@ def draw_sizes(d: int) -> dict[str, int]:
     return {**SIZES, "c": (3, 4, 2)[d % 3], "hidden": (4, 2, 5, 3)[d % 4]}
 
 
-def hessian_suite(rng: np.random.Generator, draws: int, *, models: Sequence[str] = tuple(hs.MODELS),
-                  comparisons: Sequence[str] = tuple(hs.COMPARISONS), T: TransitionMatrix | None = None
-                  ) -> list[dict[str, dict[str, hs.HessianDifference]]]:
-    """``draws`` independent calls of :func:`simulate.hessian.block_difference_norms`.
+def hessian_suite(rng: np.random.Generator, draws: int, *, models: Sequence[str] = tuple(hst.MODELS),
+                  comparisons: Sequence[str] = tuple(hst.COMPARISONS), T: TransitionMatrix | None = None
+                  ) -> list[dict[str, dict[str, hst.HessianDifference]]]:
+    """``draws`` independent calls of :func:`simulate.hessian_study.block_difference_norms`.
 
     Draw ``d`` has its own sizes (:func:`draw_sizes`; ``c = T.c`` when ``T`` is given),
     models, sample and ``T`` (:func:`_transition`, or the ``T`` given).
@@ -67,11 +68,11 @@ def hessian_suite(rng: np.random.Generator, draws: int, *, models: Sequence[str]
     for d in range(draws):
         sizes = draw_sizes(d) if T is None else {**draw_sizes(d), "c": T.c}
         Td = T if T is not None else _transition(d, rng, sizes["c"])
-        out.append(hs.block_difference_norms(rng, T=Td, models=models, comparisons=comparisons, **sizes))
+        out.append(hst.block_difference_norms(rng, T=Td, models=models, comparisons=comparisons, **sizes))
     return out
 
 
-def _over_draws(results: Sequence[dict[str, dict[str, hs.HessianDifference]]], model: str, cmp: str,
+def _over_draws(results: Sequence[dict[str, dict[str, hst.HessianDifference]]], model: str, cmp: str,
                 attr: str = "relative", agg: Any = max) -> float:
     return float(agg(getattr(r[model][cmp], attr) for r in results))
 
@@ -85,8 +86,8 @@ def finite_difference_agreement(rng: np.random.Generator, T: TransitionMatrix | 
     c = SIZES["c"]
     T = random_transition(c, rng, diag=0.7) if T is None else T
     out: dict[str, float] = {}
-    for name in hs.MODELS:
-        s = hs.random_setting(name, rng, **SIZES)
+    for name in hst.MODELS:
+        s = hst.random_setting(name, rng, **SIZES)
         err_h, err_g = 0.0, 0.0
         for kind, base in (("clean", "cce"), ("noisy", "cce"), ("backward", "cce"), ("clean", "forward")):
             w = hs.label_mixture(kind, s.labels, c, T)
@@ -136,7 +137,7 @@ def float_exact_error(ex: th.HessianExample) -> float:
     return max(float(np.abs(fl[k] - np.array(ex.differences[k].tolist(), dtype=float)).max()) for k in fl)
 
 
-def rounded_example(setting: hs.Setting, T: sympy.Matrix, comparisons: Sequence[str] = THM4_COMPARISONS,
+def rounded_example(setting: hst.Setting, T: sympy.Matrix, comparisons: Sequence[str] = THM4_COMPARISONS,
                     denominators: Sequence[int] = (16, 64, 256)) -> th.HessianExample:
     """A float setting's model and worst sample rounded to a rational grid, evaluated exactly.
 
@@ -180,7 +181,7 @@ def _cross_check_failures(cross_checks: dict[str, tuple[float, float]]) -> list[
     return [f"{k}: {v:.3g} > {tol:.3g}" for k, (v, tol) in cross_checks.items() if not v <= tol]
 
 
-def thm4_evidence(results: Sequence[dict[str, dict[str, hs.HessianDifference]]],
+def thm4_evidence(results: Sequence[dict[str, dict[str, hst.HessianDifference]]],
                   exact: Sequence[th.HessianExample], *, rtol: float = RTOL,
                   relu_models: Sequence[str] = RELU_MODELS,
                   cross_checks: dict[str, tuple[float, float]] | None = None,
@@ -238,7 +239,7 @@ def thm4_evidence(results: Sequence[dict[str, dict[str, hs.HessianDifference]]],
                                                                 for m, k, v in failing],
               "verified": "exact SymPy rationals; the float Hessians of simulate.hessian reproduce them"}
         every = "in every one" if cross_min > rtol else "in some"
-        depths = sorted({hs.MODELS[m][0] for m in hidden if m in hs.MODELS})
+        depths = sorted({hst.MODELS[m][0] for m in hidden if m in hst.MODELS})
         bn = nums.get("max_relative_backward_expected_under_noise")
         survives_bn = (f", and Table 1's Hessian of the expected backward-corrected loss (equal to the clean one by "
                        f"Thm 1 for any network: <= {max(bn.values()):.1e} ||H||_F, sigmoid included)") if bn else ""
@@ -260,7 +261,7 @@ def thm4_evidence(results: Sequence[dict[str, dict[str, hs.HessianDifference]]],
                     numbers=nums)
 
 
-def forward_evidence(results: Sequence[dict[str, dict[str, hs.HessianDifference]]],
+def forward_evidence(results: Sequence[dict[str, dict[str, hst.HessianDifference]]],
                      exact: Sequence[th.HessianExample], *, rtol: float = RTOL,
                      cross_checks: dict[str, tuple[float, float]] | None = None,
                      numbers: dict[str, Any] | None = None) -> Evidence:
@@ -323,7 +324,7 @@ def _fmt(entries: dict[str, Any], limit: int = 4) -> str:
 
 # ---------------------------------------------------------------- the checks
 @figure_data
-def hessian_data(ctx: Context) -> list[dict[str, dict[str, hs.HessianDifference]]]:
+def hessian_data(ctx: Context) -> list[dict[str, dict[str, hst.HessianDifference]]]:
     """The float64 Hessian differences of ``patrini17.thm4_hessian`` (``patrini17_hessian_blocks`` draws the first)."""
     return hessian_suite(ctx.rng(0), ctx.pick(3, 24, 120))
 
@@ -343,7 +344,7 @@ def thm4_hessian(ctx: Context) -> Evidence:
     ctx.say("exact examples (SymPy)")
     c = SIZES["c"]
     relu_ex, lin_ex, sig_ex = th.relu_counterexample(), th.linear_example(), th.sigmoid_counterexample()
-    found_setting = hs.random_setting("relu2", ctx.rng(2), **SIZES)
+    found_setting = hst.random_setting("relu2", ctx.rng(2), **SIZES)
     found = rounded_example(found_setting, _uniform_exact(c, FLIP_RATE))
     structure = {str(s): {f"{a}-{b}": v for (a, b), v in th.logit_hessian_blocks(s).items()}
                  for s in ((2, 3), (2, 2, 3), (2, 2, 2, 2))}
@@ -365,7 +366,7 @@ def thm4_hessian(ctx: Context) -> Evidence:
         if "noise" in found.differences else None,
         "min_abs_preactivation": {m: _over_draws(results, m, "noise", "min_abs_preactivation", min)
                                   for m in results[0]},
-        "models": {m: f"{d} hidden layer(s), {a}" if d else "linear softmax" for m, (d, a) in hs.MODELS.items()},
+        "models": {m: f"{d} hidden layer(s), {a}" if d else "linear softmax" for m, (d, a) in hst.MODELS.items()},
         "sizes_per_draw": "n = 8 samples, dim = 3 inputs, c cycling 3, 4, 2, hidden width cycling 4, 2, 5, 3; "
                           "T alternately uniform flips of rate 3/10 and a random T with diagonal 0.7",
         "first_draw_relative_layer_blocks": {m: {k: v.relative_layer_norms.tolist() for k, v in r.items()}

@@ -32,6 +32,12 @@ Gradients are written by hand: with ``G_ap = 1[loss_ap > 0] / m`` on the mined t
 ``W_ap = G_ap / D_ap`` and ``N_an = sum_p G_ap / D_an`` (the subgradient 0 where a distance is 0,
 e.g. at collapse), then through the normalisation ``(g - e (e . g)) / ||z||`` and the network;
 they are checked against finite differences in ``tests/simulate/test_collapse.py``.
+
+NumPy by design (its tests are marked ``host_only``): the networks are tiny (a hidden layer of 32,
+batches of at most 128) and every step is a handful of small batched products, so a device would
+be bound by kernel launches, not arithmetic. The array pieces it shares with the embedding trainers
+(distances, the miners, the normalisation: :mod:`simulate.embedding`) take ``xp`` and are proven on
+the CuPy stand-in there.
 """
 from __future__ import annotations
 
@@ -41,7 +47,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.correction_mc import blas_single_thread
-from simulate.embedding import MINERS, check_margin, pairwise_distances, recall_at_1, squared_distances
+from simulate.embedding import MINERS, check_margin, normalize, pairwise_distances, recall_at_1, squared_distances
 from simulate.embedding import mine as mine_stacked
 from simulate.populations import gaussian_clusters
 
@@ -196,9 +202,9 @@ def forward(params: dict[str, np.ndarray], X: np.ndarray, normalized: np.ndarray
     else:
         h = X
     z = h @ params["W1"] + params["b1"][:, None, :]
-    norm = np.sqrt((z * z).sum(axis=-1, keepdims=True))
-    nz = normalized[:, None, None]
-    e = np.where(nz, np.where(norm > _TINY, z / np.maximum(norm, _TINY), 0.0), z)
+    # a norm at or below _TINY counts as 0: e = 0 there and its norm inf (the subgradient 0 in backward)
+    unit, norm = normalize(z, keep_zero=True, zero_below=_TINY, with_norms=True)
+    e = np.where(normalized[:, None, None], unit, z)
     return e, {"X": X, "h": h, "z": z, "norm": norm, "e": e}
 
 

@@ -14,7 +14,7 @@ class with one member simply contributes no anchor-positive pairs.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -51,19 +51,53 @@ def check_embeddings(E: Any, *, batched: bool = False) -> Any:
     return E
 
 
-def normalize(E: Any) -> Any:
-    """Rows scaled to unit L2 norm; a zero row raises (its direction is undefined).
+_SAFE_SQ = (2.0**-1000, 2.0**1000)  # squared norms in this range neither overflowed nor lost the row to underflow
 
-    Each row is divided by its largest absolute entry before the norm is taken, so rows of
-    ``1e200`` (whose squares overflow) or ``1e-200`` (whose squares underflow) normalise right.
+
+def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_norms: bool = False) -> Any:
+    """Rows scaled to unit L2 norm along the last axis: ``e = z / ||z||`` (leading replica axes allowed).
+
+    The one normalisation of the embedding settings (Le & Odobez 2019, Xu et al. 2022: embeddings on
+    the unit sphere), for data, training loops and the collapse study alike.
+
+    Parameters
+    ----------
+    E : array, shape (..., B, d)
+    keep_zero : bool
+        ``False`` (data): NaN/infinite entries and a zero row raise (its direction is undefined), one
+        host sync each. ``True`` (inner loops, whose callers check finiteness): a row of norm
+        ``<= zero_below`` (a zero raw embedding is a real state of a small ReLU network) stays at the
+        origin and its norm is reported as ``inf``, so ``(g - e (e . g)) / norm`` passes no gradient
+        through it: the subgradient convention of ``D = 0``. No sync.
+    zero_below : float
+        With ``keep_zero``: the norm up to which a row counts as zero (``0``: exactly zero rows only).
+    with_norms : bool
+        Also return the norms, shape (..., B, 1).
+
+    Notes
+    -----
+    ``z / sqrt(sum z^2)`` where the squared norm lies in ``[2^-1000, 2^1000]``; rows outside (entries
+    of ``1e200`` whose squares overflow, or ``1e-200`` whose squares underflow) are divided by their
+    largest absolute entry first, in the same fixed-shape pass.
     """
-    E = check_embeddings(E)
     xp = namespace_of(E)
-    big = xp.abs(E).max(axis=1, keepdims=True)
-    if bool(xp.any(big == 0)):
-        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(big[:, 0]))})")
-    S = E / big
-    return S / xp.sqrt((S * S).sum(axis=1, keepdims=True))
+    if not keep_zero:
+        E = check_embeddings(E, batched=True)
+    elif getattr(E, "ndim", 0) < 2:
+        raise ValueError(f"embeddings must have shape (..., B, d), got {getattr(E, 'shape', None)}")
+    with np.errstate(over="ignore", under="ignore"):  # such rows are not ``safe``: rescaled below
+        sq = (E * E).sum(axis=-1, keepdims=True)
+    big = xp.abs(E).max(axis=-1, keepdims=True)
+    if not keep_zero and bool(xp.any(big == 0)):
+        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(big.reshape(-1)))})")
+    safe = (sq >= _SAFE_SQ[0]) & (sq <= _SAFE_SQ[1])
+    S = E / xp.where(big > 0, big, 1.0)  # used where ``safe`` is False
+    r = xp.sqrt((S * S).sum(axis=-1, keepdims=True))
+    n = xp.where(safe, xp.sqrt(sq), big * r)
+    zero = n <= zero_below if keep_zero else xp.zeros(n.shape, dtype=bool)
+    n = xp.where(zero, xp.inf, n)
+    out = xp.where(zero, 0.0, xp.where(safe, E / n, S / xp.where(r > 0, r, 1.0)))
+    return (out, n) if with_norms else out
 
 
 def squared_distances(E: Any, *, exact: bool = False) -> Any:
@@ -255,12 +289,13 @@ def mine(D: Any, labels: Any, miner: str, *, alpha: float | None = None, rng: An
         D = xp.asarray(D)
         if D.shape != (R, B, B):
             raise ValueError(f"the distance matrices must have shape ({R}, {B}, {B}) to match the labels, got {D.shape}")
-        D = check_distances(D)
+        if miner != "semi-hard":  # the semi-hard miner checks in the sync it needs anyway
+            D = check_distances(D)
     return _mine(D, labels, miner, alpha, rng)
 
 
 def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tuple[Any, ...]:
-    """:func:`mine` on checked inputs."""
+    """:func:`mine` on checked inputs (the semi-hard miner checks its distances itself)."""
     xp = namespace_of(labels)
     R, B = labels.shape
     same = labels[:, :, None] == labels[:, None, :]
@@ -272,21 +307,18 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
         p = xp.argmax(xp.where(pos, D, -xp.inf), axis=-1)[r, a]
         n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
         return r, a, p, n, (has_pos & ~has_neg).sum()
-    r, a, p = xp.nonzero(pos & has_neg[:, :, None])
     skipped = (pos & ~has_neg[:, :, None]).sum()
+    if miner == "semi-hard":
+        r, a, p, n = _semi_hard_rows(D, pos, neg, check_margin(alpha), batch_checks=False)
+        return r, a, p, n, skipped
+    r, a, p = xp.nonzero(pos & has_neg[:, :, None])
     if miner == "hard":
         n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
-    elif miner == "random":
+    else:  # random
         counts = neg.sum(axis=-1)[r, a]
         # the k-th negative of the anchor, k uniform: through a stable sort (no choice on CuPy, no rejection loop)
         k = xp.minimum(xp.floor(rng.random(r.shape[0]) * counts).astype(xp.int64), counts - 1)
         n = xp.argsort(~neg, axis=-1, kind="stable")[r, a, k]  # each row: its negatives first, in index order
-    else:
-        alpha = check_margin(alpha)
-        t = D[r, a, p]
-        n, d = _closest_above(D, neg, r, a, t)
-        keep = (n >= 0) & (d < t + alpha)
-        r, a, p, n = r[keep], a[keep], p[keep], n[keep]
     return r, a, p, n, skipped
 
 
@@ -297,9 +329,7 @@ def _one(D: Any, labels: Any, miner: str, **kw: Any) -> tuple[Any, Any, Any]:
     pos, _ = _masks(labels)
     if D is not None:
         D = check_distances(D, pos.shape[0])[None]
-    if miner == "semi-hard":
-        kw["alpha"] = check_margin(kw["alpha"])
-    _, a, p, n, _ = _mine(D, xp.asarray(labels)[None], miner, kw.get("alpha"), kw.get("rng"))
+    _, a, p, n, _ = _mine(D, xp.asarray(labels)[None], miner, None, kw.get("rng"))
     return a, p, n
 
 
@@ -311,10 +341,6 @@ def random_negatives(labels: Any, rng: Any) -> tuple[Any, Any, Any]:
 def hard_negatives(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     """For every anchor-positive pair, the anchor's closest negative (hard negative mining)."""
     return _one(D, labels, "hard")
-
-
-_DENSE_LIMIT = 1 << 20  # elements of one (pairs x B) block of the exact masked minimum
-_SCAN_STEPS = 6  # scan steps per pair before the exact masked minimum takes over
 
 
 def semi_hard_negatives(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, Any]:
@@ -332,168 +358,116 @@ def semi_hard_negatives(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, An
     Returns
     -------
     (anchors, positives, negatives) : int arrays, shape (m,)
-        One entry per kept pair, grouped by anchor in increasing order (the order of an
-        anchor's positives is not specified). Among negatives at the same
-        distance the one of smallest index is taken (the plain loop's ``min`` over ``(D, n)``).
+        One entry per kept pair, in increasing ``(anchor, positive)`` order (the order of
+        :func:`positive_pairs`). Among negatives at the same distance the one of smallest index is
+        taken (the plain loop's ``min`` over ``(D, n)``).
 
     Notes
     -----
-    Exact in the distances it is given. Small problems (pairs x B up to ``2^20``) take a masked
-    minimum over (pairs x B) in blocks. Large ones sort each row once by an integer key: the
-    distance quantised monotonically (``q = floor(D s)``), then a positive flag, then the column
-    index. Negatives of a lower level than the positive's are closer, of a higher level farther;
-    only equal levels are compared in the exact distances. So each pair needs a short scan of its
-    sorted row from the positive's position; a pair whose scan is not done after a few steps
-    (a long run of positives or of tied levels) is finished by the exact masked minimum. The
-    margin test ``D_an < D_ap + alpha`` is decided by the level gap where it is at least two
-    levels from the margin, by the exact distances elsewhere. ``tests/simulate/test_semi_hard.py``
-    compares both paths with the plain loop, ties and sub-level differences included.
+    Exact in the distances it is given, and without a data-dependent loop: see
+    :func:`_semi_hard_rows`. Two host syncs on a device: one for the checks, one for the size of
+    the result. ``tests/simulate/test_semi_hard.py`` compares it with the plain loop, ties and
+    sub-ulp-scale differences included.
     """
     alpha = check_margin(alpha)
     xp = namespace_of(D)
-    pos, neg = _masks(labels)
-    B = pos.shape[0]
-    D = check_distances(D, B)
-    dmax = float(D.max())
-    _, counts = xp.unique(labels, return_counts=True)
-    n_pairs = int((counts * (counts - 1)).sum())
-    if n_pairs * B <= _DENSE_LIMIT or dmax == 0.0:
-        return _one(D, labels, "semi-hard", alpha=alpha)
-    return _semi_hard_sorted(D, pos, neg, dmax, alpha)
+    labels = xp.asarray(labels)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
+    B = labels.shape[0]
+    D = xp.asarray(D)
+    if D.shape != (B, B):
+        raise ValueError(f"the distance matrix must have shape ({B}, {B}) to match the labels, got {D.shape}")
+    same = labels[:, None] == labels[None, :]
+    pos = same & ~xp.eye(B, dtype=bool)
+    _, a, p, n = _semi_hard_rows(D[None], pos[None], ~same[None], alpha, batch_checks=True)
+    return a, p, n
 
 
+def _semi_hard_rows(D: Any, pos: Any, neg: Any, alpha: float, *, batch_checks: bool) -> tuple[Any, ...]:
+    """The semi-hard miner of stacked batches ``D``, ``pos``, ``neg`` (R, B, B): ``(r, a, p, n)`` in
+    increasing ``(r, a, p)`` order, the pairs without a semi-hard negative left out.
 
-def _closest_above(D: Any, neg: Any, r: Any, a: Any, t: Any) -> tuple[Any, Any]:
-    """For each pair ``k``: the negative ``n`` of anchor ``a[k]`` of replica ``r[k]`` (``D``, ``neg`` (R, B, B))
-    with the smallest ``D[r, a, n] > t[k]`` (smallest index among ties) and that distance; ``n = -1``
-    (distance ``inf``) where there is none. Blocks of pairs keep the (pairs x B) mask within ``_DENSE_LIMIT``."""
+    Fixed-shape, loop-free. Each row ``(r, a)`` is sorted once by an integer key: the bits of the
+    distance (non-negative floats order as their bit patterns) with the lowest ``nb + 1`` bits
+    replaced by a flag (negatives before the other columns) and the column index (``nb`` bits), the
+    diagonal last. While no two *different* distances of a row share the kept bits (relative
+    differences below ``2^(nb - 51)``), the key order is the order of ``(D, not negative, column)``;
+    where they do, that order is made exactly by two stable argsorts instead. In that order the
+    negatives sorted before a positive ``p`` are those with ``D_an <= D_ap`` (ties included), so
+    ``a``'s closest negative beyond ``p`` (smallest index among ties) is the first negative after it:
+    found by one ``searchsorted`` in the running count of negatives, without scanning.
+
+    The checks of the inputs (finite, non-negative distances; with ``batch_checks`` a batch with
+    negatives and positives, as :func:`_masks` asks) travel in the one host sync that also brings the
+    number of pairs and whether the exact fall-back is needed; the compaction of the result is the
+    other (implicit in ``nonzero`` on a device).
+    """
     xp = namespace_of(D)
-    m, B = int(a.shape[0]), D.shape[-1]
-    n_out = xp.full(m, -1, dtype=xp.int64)
-    d_out = xp.full(m, xp.inf)
-    step = max(1, _DENSE_LIMIT // B)
-    for s in range(0, m, step):
-        rr, aa, tt = r[s:s + step], a[s:s + step], t[s:s + step]
-        rows = D[rr, aa]
-        rows = xp.where(neg[rr, aa] & (rows > tt[:, None]), rows, xp.inf)
-        k = xp.argmin(rows, axis=1)  # first minimum: the smallest index among ties
-        d = xp.take_along_axis(rows, k[:, None], axis=1)[:, 0]
-        found = xp.isfinite(d)
-        n_out[s:s + step] = xp.where(found, k, -1)
-        d_out[s:s + step] = d
-    return n_out, d_out
-
-
-def _semi_hard_sorted(D: Any, pos: Any, neg: Any, dmax: float, alpha: float) -> tuple[Any, Any, Any]:
-    """The sorted-key path of :func:`semi_hard_negatives` (``dmax = max D > 0``): the kept triplets."""
-    xp = namespace_of(D)
-    B = D.shape[0]
+    R, B, _ = D.shape
+    D = xp.asarray(D)
+    if D.dtype != xp.float64:
+        D = D.astype(xp.float64)
+    D = D + 0.0  # -0.0 -> +0.0: its bit pattern would sort first; also a fresh contiguous array
+    rows, size = R * B, R * B * B
     nb = max(1, (B - 1).bit_length())  # bits of the column index
-    avail = 31 if 31 - nb - 1 >= 16 else 63  # int32 keys while 16+ bits remain for the level
-    kdt = xp.int32 if avail == 31 else xp.int64
-    qbits = avail - nb - 1
-    sent = (1 << avail) - 1  # the diagonal: sorts last in its row
-    flag, imask, qshift = 1 << nb, (1 << nb) - 1, nb + 1
-    # q = trunc(fl(D c)) is non-decreasing in D: a lower level means a strictly smaller distance
-    c = (2**qbits - 4) / dmax
-    if xp is np:  # one pass, no float temporary; truncation toward 0 is the floor here (D >= 0)
-        key = np.empty(D.shape, dtype=kdt)
-        np.multiply(D, c, out=key, casting="unsafe")
-    else:
-        key = (D * c).astype(kdt)
-    key <<= qshift
-    if xp is np:
-        np.bitwise_or(key, flag, out=key, where=pos)  # one pass; CuPy's ufuncs take no ``where``
-    else:
-        key |= pos.astype(kdt) << nb
-    key |= xp.arange(B, dtype=kdt)
-    idx = xp.arange(B)
-    key[idx, idx] = sent
+    flag, imask = 1 << nb, (1 << nb) - 1
+    col = xp.arange(B, dtype=xp.int64)
+    eye = xp.eye(B, dtype=bool)
+    key = D.view(xp.int64) >> (nb + 1)  # the level: the distance's bits without the lowest nb + 1
+    key <<= nb + 1
+    key |= (~neg).astype(xp.int64) << nb
+    key |= col
+    diag = xp.arange(B)
+    key[:, diag, diag] = ((xp.iinfo(xp.int64).max >> (nb + 1)) << (nb + 1)) | flag | col  # above any level, NaN's too
+    key = key.reshape(rows, B)
     key.sort(axis=1)
-    flat = key.ravel()
-    Dflat = D.ravel()
-    j = xp.nonzero((flat & flag) != 0)[0]
-    j = j[flat[j] != sent]
-    a = j // B
-    p = (flat[j] & imask).astype(xp.int64)
-    lo = a * B  # the row's first position in ``flat``; its last (lo + B - 1) holds the diagonal
-    hi = lo + (B - 2)
-    last = flat.shape[0] - 1
-    qp = flat[j] >> qshift
-    m = int(j.shape[0])
-    best_n = xp.full(m, -1, dtype=xp.int64)
-    best_d = xp.full(m, xp.inf)
-    keep = xp.zeros(m, dtype=bool)
-    slow = xp.zeros(m, dtype=bool)  # decided from exact distances at the end
-
-    def consider(i: Any, e: Any) -> None:
-        """Pairs ``i`` (distinct) meet the elements ``e`` of their rows: keep the better negative."""
-        n = (e & imask).astype(xp.int64)
-        d = Dflat[lo[i] + n]
-        bd, bn = best_d[i], best_n[i]
-        better = (d > Dflat[lo[i] + p[i]]) & ((d < bd) | ((d == bd) & (n < bn)))
-        best_n[i[better]] = n[better]
-        best_d[i[better]] = d[better]
-
-    # The common case, in one step: the positive's level holds no negative (those would sort just
-    # before it), the next element is a negative and the one after it is not a negative of the same
-    # level. That negative is the answer; it is farther than the positive (a higher level).
-    e0 = flat[xp.maximum(j - 1, 0)]
-    tie = (j - 1 >= lo) & ((e0 >> qshift) == qp)
-    e1, e2 = flat[xp.minimum(j + 1, last)], flat[xp.minimum(j + 2, last)]
-    quick = (~tie & (j + 1 <= hi) & ((e1 & flag) == 0)
-             & ((j + 2 > hi) | ((e2 & flag) != 0) | ((e2 >> qshift) != (e1 >> qshift))))
-    best_n = xp.where(quick, (e1 & imask).astype(xp.int64), best_n)
-    # within the margin? Levels bound the gap: (g - 1) / c < D_an - D_ap < (g + 1) / c (up to
-    # rounding far below a level), g the level difference; the exact distances decide in between
-    g = (e1 >> qshift) - qp
-    sure_in, sure_out = quick & (g + 2 < alpha * c), quick & (g - 2 >= alpha * c)
-    keep |= sure_in
-    slow |= quick & ~sure_in & ~sure_out
-
-    # backward over the positive's own level: the exact distance decides (the loops work on the
-    # pairs still scanning only, compacted each step)
-    i = xp.nonzero(tie)[0]
-    k = j[i] - 1
-    for _ in range(_SCAN_STEPS):
-        e = flat[xp.maximum(k, 0)]
-        go = (k >= lo[i]) & ((e >> qshift) == qp[i])
-        i, k, e = i[go], k[go], e[go]
-        if i.shape[0] == 0:
-            break
-        negative = (e & flag) == 0
-        consider(i[negative], e[negative])
-        k = k - 1
+    idx = key & imask
+    # distinct distances sharing a level: sorted exactly, equal levels are neighbours
+    Dsorted = xp.sort(D.reshape(rows, B), axis=1)
+    level = Dsorted.view(xp.int64) >> (nb + 1)
+    collide = (level[:, 1:] == level[:, :-1]) & (Dsorted[:, 1:] != Dsorted[:, :-1])
+    stats = [Dsorted[:, 0].min(), Dsorted[:, -1].max(), pos.sum(), collide.any()]
+    stats += [neg.any(), pos.any()] if batch_checks else []
+    host = to_host(xp.stack([xp.asarray(s, dtype=xp.float64) for s in stats]))  # the one sync of the checks
+    lo, hi, m, exact_needed = float(host[0]), float(host[1]), int(host[2]), bool(host[3])
+    if batch_checks and not host[4]:
+        raise ValueError("the batch has a single class: there are no negatives")
+    if batch_checks and not host[5]:
+        raise ValueError("no class of the batch has two members: there are no positives")
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ValueError(f"the distances contain NaN or infinite values (min {lo!r}, max {hi!r})")
+    if lo < 0:
+        raise ValueError(f"distances must be non-negative, got a minimum of {lo!r}")
+    Dflat = D.reshape(rows, B)
+    if exact_needed:
+        # two stable sorts, least significant key first: (not negative, diagonal), then the distance
+        kind = xp.where(eye, 2, (~neg).astype(xp.int64)).reshape(rows, B)
+        o1 = xp.argsort(kind, axis=1, kind="stable")
+        Dk = xp.where(eye, xp.inf, D).reshape(rows, B)
+        idx = xp.take_along_axis(o1, xp.argsort(xp.take_along_axis(Dk, o1, axis=1), axis=1, kind="stable"), axis=1)
+        negative = xp.take_along_axis(neg.reshape(rows, B), idx, axis=1)
     else:
-        best_n[i] = -2  # undecided
-    # forward where the own level held no answer: skip positives; the first negative opens a
-    # level, all of whose members are farther than the positive; its negatives (contiguous) compete
-    i = xp.nonzero(~quick & (best_n == -1))[0]
-    k = j[i] + 1
-    level = xp.full(i.shape[0], -1, dtype=kdt)
-    for _ in range(_SCAN_STEPS):
-        e = flat[xp.minimum(k, last)]
-        negative = (e & flag) == 0
-        q = e >> qshift
-        opened = level >= 0
-        go = (k <= hi[i]) & ~(opened & (~negative | (q != level)))
-        i, k, e, negative, q, level, opened = (x[go] for x in (i, k, e, negative, q, level, opened))
-        if i.shape[0] == 0:
-            break
-        consider(i[negative], e[negative])
-        level = xp.where(negative & ~opened, q, level)
-        k = k + 1
-    else:
-        best_n[i] = -2
-    u = xp.nonzero(best_n == -2)[0]
-    if u.shape[0]:
-        best_n[u], best_d[u] = _closest_above(D[None], neg[None], xp.zeros_like(u), a[u], Dflat[lo[u] + p[u]])
-    slow |= ~quick & (best_n >= 0)
-    s = xp.nonzero(slow)[0]
-    if s.shape[0]:
-        d = Dflat[lo[s] + best_n[s]]  # the exact test D_an < D_ap + alpha
-        keep[s] = d < Dflat[lo[s] + p[s]] + alpha
-    return a[keep], p[keep], best_n[keep]
+        negative = (key & flag) == 0  # the diagonal is flagged: not a negative
+    # G: running count of the "stops" (negatives, and the diagonal that ends every row) over all rows
+    stop = negative.copy()
+    stop[:, -1] = True
+    G = xp.cumsum(stop.ravel())
+    # the positives' positions, in order: the k-th position where the count of non-stops reaches k
+    j = xp.searchsorted(xp.arange(1, size + 1) - G, xp.arange(1, m + 1), side="left")
+    # the first stop after each positive: its row's closest negative beyond it, or the row's end
+    q = xp.searchsorted(G, G[j] + 1, side="left")
+    ra, qq = j // B, q % B
+    flat_idx = idx.ravel()
+    p, n = flat_idx[j], flat_idx[q]
+    found = qq < B - 1
+    t = Dflat[ra, p]
+    keep = found & (Dflat[ra, n] < t + alpha)
+    o = xp.argsort(ra * B + p)  # (r, a, p) increasing
+    ra, p, n, keep = ra[o], p[o], n[o], keep[o]
+    k = xp.nonzero(keep)[0]  # the size of the result: the second sync on a device
+    ra, p, n = ra[k], p[k], n[k]
+    return ra // B, ra % B, p, n
 
 
 def batch_hard(D: Any, labels: Any) -> tuple[Any, Any, Any]:
@@ -501,56 +475,120 @@ def batch_hard(D: Any, labels: Any) -> tuple[Any, Any, Any]:
     return _one(D, labels, "batch-hard")
 
 
-def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str = "balanced") -> tuple[Any, Any, Any]:
-    """Pairs ``(i, j, same)`` of distinct samples by their (observed) labels.
+def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] = "balanced", *,
+                 checked: bool = False) -> tuple[Any, Any, Any]:
+    """Pairs ``(i, j, same)`` of distinct samples by their (observed) labels, for one batch or for
+    stacked batches (a leading replica axis).
 
     ``mode="balanced"``: ``n_pairs // 2`` pairs uniform over the ordered positive pairs (same label,
-    ``i != j``), the rest uniform over the ordered negative pairs (1:1 sampling): an anchor is drawn
-    with probability proportional to its number of partners, then a partner uniformly, without the
-    ``B x B`` masks. ``mode="natural"``: ``i, j`` uniform among distinct samples (positives come at
-    their natural rate, about ``1/C`` for ``C`` balanced classes). Balanced sampling raises for a
-    batch with a single class or no class of two members.
+    ``i != j``), the rest uniform over the ordered negative pairs (1:1 sampling, Le & Odobez 2019):
+    an anchor is drawn with probability proportional to its number of partners, then a partner
+    uniformly, without the ``B x B`` masks. ``mode="natural"``: ``i, j`` uniform among distinct samples
+    (positives come at their natural rate, about ``1/C`` for ``C`` balanced classes).
+
+    Parameters
+    ----------
+    labels : int array, shape (B,) or (R, B)
+    n_pairs : int
+        Pairs per batch.
+    rng : Generator, or a sequence of R Generators for stacked batches
+        Row ``r`` draws its uniforms from ``rng[r]`` in the order one batch would (two or four calls
+        of ``random``), so a replica reproduces a single run exactly. Host (NumPy) generators with
+        device labels: their draws are uploaded once per call.
+    mode : {"balanced", "natural"}, or one per row
+    checked : bool
+        The caller has checked that every balanced row has two classes and a class with two members
+        (no host sync); otherwise that is checked here in one sync and a ``ValueError`` says which
+        row fails.
+
+    Returns
+    -------
+    i, j : int arrays, shape (n_pairs,) or (R, n_pairs)
+    same : bool array of that shape
     """
-    if mode not in SAMPLINGS:
-        raise ValueError(f"mode must be 'balanced' or 'natural', got {mode!r}")
     if n_pairs < 1:
         raise ValueError(f"n_pairs must be positive, got {n_pairs!r}")
     xp = namespace_of(labels)
     labels = xp.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
-    B = labels.shape[0]
-    if mode == "natural":
-        i = xp.floor(rng.random(n_pairs) * B).astype(xp.int64)
-        j = xp.floor(rng.random(n_pairs) * (B - 1)).astype(xp.int64)
-        j = j + (j >= i)  # uniform over the other B - 1 samples
-        return i, j, labels[i] == labels[j]
-    order = xp.argsort(labels, kind="stable")
-    sl = labels[order]
-    change = xp.concatenate([xp.ones(1, dtype=bool), sl[1:] != sl[:-1]])
-    starts = xp.nonzero(change)[0]
-    counts = xp.diff(xp.concatenate([starts, xp.asarray([B])]))
-    g = xp.cumsum(change) - 1
-    start, cnt = starts[g], counts[g]
-    largest = int(cnt.max())  # one sync
-    if largest == B:
-        raise ValueError("the batch has a single class: there are no negatives")
-    if largest < 2:
-        raise ValueError("no class of the batch has two members: there are no positives")
+    if labels.ndim not in (1, 2) or labels.dtype.kind not in "iu":
+        raise ValueError(f"labels must be a 1-d or (R, B) integer array, got shape {labels.shape} dtype {labels.dtype}")
+    single = labels.ndim == 1
+    yb = labels[None] if single else labels
+    R, B = yb.shape
+    rngs = [rng] if single else list(rng)
+    modes = [mode] * R if isinstance(mode, str) else list(mode)
+    if len(rngs) != R or len(modes) != R:
+        raise ValueError(f"need one generator and one mode per row: {R} rows, {len(rngs)} generators, {len(modes)} modes")
+    for md in modes:
+        if md not in SAMPLINGS:
+            raise ValueError(f"mode must be 'balanced' or 'natural', got {md!r}")
+    bal = np.asarray([md == "balanced" for md in modes])
+    m, n_pos = int(n_pairs), int(n_pairs) // 2
+    order = xp.argsort(yb, axis=1, kind="stable")
+    sl = xp.take_along_axis(yb, order, axis=1)
+    # start and length of each sorted position's run of equal labels: one searchsorted over the rows
+    # laid end to end (row r shifted by r * span), no accumulate (CuPy has it for add/multiply only)
+    lo = sl.min()
+    span = sl.max() - lo + 1
+    keys = (sl - lo + xp.arange(R)[:, None] * span).ravel()
+    first = xp.arange(R)[:, None] * B
+    start = xp.searchsorted(keys, keys, side="left").reshape(R, B) - first
+    cnt = xp.searchsorted(keys, keys, side="right").reshape(R, B) - first - start
+    if not checked and bal.any():
+        largest = to_host(cnt.max(axis=1))  # one sync
+        for r in np.flatnonzero(bal):
+            where = "" if single else f"row {r}: "
+            if largest[r] == B:
+                raise ValueError(f"{where}the batch has a single class: there are no negatives")
+            if largest[r] < 2:
+                raise ValueError(f"{where}no class of the batch has two members: there are no positives")
+    U = _pair_uniforms(rngs, bal, m, n_pos, xp)
+    rows = xp.arange(R)[:, None]
 
-    def anchors(w: Any, m: int) -> Any:
-        cw = xp.cumsum(w.astype(float))
-        k = xp.searchsorted(cw, rng.random(m) * cw[-1], side="right")
-        return xp.minimum(k, B - 1)
+    def anchors(w: Any, u: Any) -> Any:
+        # k with cw[k - 1] <= u * total < cw[k]: the cumulative weights are integers, so u * total may be
+        # floored first, and the rows laid end to end by integer offsets stay exact
+        cw = xp.cumsum(w.astype(float), axis=1)
+        tot = cw[:, -1]
+        off = xp.concatenate([xp.zeros(1), xp.cumsum(tot)[:-1]])
+        flat = (cw + off[:, None]).ravel()
+        q = (xp.floor(u * tot[:, None]) + off[:, None]).ravel()
+        k = xp.searchsorted(flat, q, side="right").reshape(u.shape) - rows * B
+        return xp.clip(k, 0, B - 1)
 
-    n_pos = n_pairs // 2
-    pos = xp.arange(B)
-    a = anchors(cnt - 1, n_pos)
-    u = xp.minimum(xp.floor(rng.random(n_pos) * (cnt[a] - 1)).astype(xp.int64), cnt[a] - 2)
-    b = start[a] + u + (u >= pos[a] - start[a])  # skip the anchor itself
-    an = anchors(B - cnt, n_pairs - n_pos)
-    v = xp.minimum(xp.floor(rng.random(n_pairs - n_pos) * (B - cnt[an])).astype(xp.int64), B - cnt[an] - 1)
-    bn = v + (v >= start[an]) * cnt[an]  # skip the anchor's class block
-    i = order[xp.concatenate([a, an])]
-    j = order[xp.concatenate([b, bn])]
-    return i, j, labels[i] == labels[j]
+    a = anchors(cnt - 1, U[0, :, :n_pos])
+    ca, sa = cnt[rows, a], start[rows, a]
+    u = xp.minimum(xp.floor(U[1, :, :n_pos] * (ca - 1)).astype(xp.int64), ca - 2)
+    b = sa + u + (u >= a - sa)  # skip the anchor itself
+    an = anchors(B - cnt, U[2, :, :m - n_pos])
+    cn, sn = cnt[rows, an], start[rows, an]
+    v = xp.minimum(xp.floor(U[3, :, :m - n_pos] * (B - cn)).astype(xp.int64), B - cn - 1)
+    bn = v + (v >= sn) * cn  # skip the anchor's class block
+    i_bal = order[rows, xp.concatenate([a, an], axis=1)]
+    j_bal = order[rows, xp.concatenate([b, bn], axis=1)]
+    i_nat = xp.floor(U[0] * B).astype(xp.int64)
+    j_nat = xp.floor(U[1] * (B - 1)).astype(xp.int64)
+    j_nat = j_nat + (j_nat >= i_nat)  # uniform over the other B - 1 samples
+    bal_x = xp.asarray(bal)[:, None]
+    i, j = xp.where(bal_x, i_bal, i_nat), xp.where(bal_x, j_bal, j_nat)
+    same = yb[rows, i] == yb[rows, j]
+    return (i[0], j[0], same[0]) if single else (i, j, same)
+
+
+def _pair_uniforms(rngs: Sequence[Any], bal: np.ndarray, m: int, n_pos: int, xp: Any) -> Any:
+    """The uniforms of :func:`sample_pairs`, (4, R, m), row by row in the order one batch draws them:
+    balanced ``n_pos, n_pos, m - n_pos, m - n_pos``; natural ``m, m``. Host generators fill a host
+    array uploaded once; generators of ``xp`` fill a device array."""
+    host = all(namespace_of(g) is np for g in rngs)
+    lib = np if host else xp
+    U = lib.zeros((4, len(rngs), m))
+    for r, g in enumerate(rngs):
+        if bal[r]:
+            U[0, r, :n_pos] = g.random(n_pos)
+            U[1, r, :n_pos] = g.random(n_pos)
+            U[2, r, :m - n_pos] = g.random(m - n_pos)
+            U[3, r, :m - n_pos] = g.random(m - n_pos)
+        else:
+            U[0, r] = g.random(m)
+            U[1, r] = g.random(m)
+    return xp.asarray(U)

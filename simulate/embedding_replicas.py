@@ -12,70 +12,11 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
-from simulate.embedding import SAMPLINGS, check_margin
-from simulate.embedding_train import _check_choice, _check_int, _normalise_rows
+from simulate.embedding import SAMPLINGS, check_margin, sample_pairs
+from simulate.embedding import normalize as normalize_rows
+from simulate.embedding_train import _check_choice, _check_int
 from simulate.models import Params, backward, forward, n_layers
 from simulate.training import Optimizer, TrainConfig
-
-
-def _batched_pairs(yb: Any, m: int, rngs: Sequence[Any], modes: Sequence[str]) -> tuple[Any, Any, Any]:
-    """Pairs for every replica at once: row ``r`` has the distribution of ``sample_pairs(yb[r], m, rngs[r], "balanced")``
-    (``modes[r] == "balanced"``) or ``sample_pairs(yb[r], m, rngs[r], "natural")``, drawing the same uniforms
-    from ``rngs[r]`` in the same order (so a replica reproduces a single :func:`train_embedding` run).
-    ``yb`` (R, B) must give every balanced row two classes and a class with two members."""
-    xp = namespace_of(yb)
-    R, B = yb.shape
-    n_pos = m // 2
-    order = xp.argsort(yb, axis=1, kind="stable")
-    sl = xp.take_along_axis(yb, order, axis=1)
-    # start and length of each sorted position's run of equal labels: one searchsorted over the rows
-    # laid end to end (row r shifted by r * span), no accumulate (CuPy has it for add/multiply only)
-    span = sl.max() + 1
-    keys = (sl + xp.arange(R)[:, None] * span).ravel()
-    first = xp.arange(R)[:, None] * B
-    start = xp.searchsorted(keys, keys, side="left").reshape(R, B) - first
-    cnt = xp.searchsorted(keys, keys, side="right").reshape(R, B) - first - start
-    bal = np.asarray([md == "balanced" for md in modes])
-    # the uniforms, replica by replica, in the order the single-run samplers draw them
-    U = np.zeros((4, R, m))
-    for r, rng in enumerate(rngs):
-        if bal[r]:
-            U[0, r, :n_pos] = rng.random(n_pos)
-            U[1, r, :n_pos] = rng.random(n_pos)
-            U[2, r, :m - n_pos] = rng.random(m - n_pos)
-            U[3, r, :m - n_pos] = rng.random(m - n_pos)
-        else:
-            U[0, r] = rng.random(m)
-            U[1, r] = rng.random(m)
-    U = xp.asarray(U)
-    rows = xp.arange(R)[:, None]
-
-    def anchors(w: Any, u: Any) -> Any:
-        cw = xp.cumsum(w.astype(float), axis=1)
-        tot = cw[:, -1]
-        off = xp.concatenate([xp.zeros(1), xp.cumsum(tot)[:-1]])
-        flat = (cw + off[:, None]).ravel()
-        k = xp.searchsorted(flat, (u * tot[:, None] + off[:, None]).ravel(), side="right").reshape(u.shape) - rows * B
-        return xp.clip(k, 0, B - 1)
-
-    a = anchors(cnt - 1, U[0, :, :n_pos])
-    ca, sa = cnt[rows, a], start[rows, a]
-    u = xp.minimum(xp.floor(U[1, :, :n_pos] * (ca - 1)).astype(xp.int64), ca - 2)
-    b = sa + u + (u >= a - sa)
-    an = anchors(B - cnt, U[2, :, :m - n_pos])
-    cn, sn = cnt[rows, an], start[rows, an]
-    v = xp.minimum(xp.floor(U[3, :, :m - n_pos] * (B - cn)).astype(xp.int64), B - cn - 1)
-    bn = v + (v >= sn) * cn
-    i_bal = order[rows, xp.concatenate([a, an], axis=1)]
-    j_bal = order[rows, xp.concatenate([b, bn], axis=1)]
-    i_nat = xp.floor(U[0] * B).astype(xp.int64)
-    j_nat = xp.floor(U[1] * (B - 1)).astype(xp.int64)
-    j_nat = j_nat + (j_nat >= i_nat)
-    bal_x = xp.asarray(bal)[:, None]
-    i = xp.where(bal_x, i_bal, i_nat)
-    j = xp.where(bal_x, j_bal, j_nat)
-    same = yb[rows, i] == yb[rows, j]
-    return i, j, same
 
 
 def train_embeddings(
@@ -178,17 +119,17 @@ def train_embeddings(
             if not bool(xp.all(xp.isfinite(Z))):
                 raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
             if normalize:
-                E, norms = _normalise_rows(Z)
+                E, norms = normalize_rows(Z, keep_zero=True, with_norms=True)
             else:
                 E = Z
             if len(live) == R:
-                I, J, same = _batched_pairs(yb, m, rngs, modes)
+                I, J, same = sample_pairs(yb, m, rngs, modes, checked=True)
             else:
                 I = xp.zeros((R, m), dtype=xp.int64)
                 J = xp.zeros((R, m), dtype=xp.int64)
                 same = xp.zeros((R, m), dtype=bool)
                 li = xp.asarray(live)
-                Il, Jl, Sl = _batched_pairs(yb[li], m, [rngs[r] for r in live], [modes[r] for r in live])
+                Il, Jl, Sl = sample_pairs(yb[li], m, [rngs[r] for r in live], [modes[r] for r in live], checked=True)
                 I[li], J[li], same[li] = Il, Jl, Sl
             diff = E[rows, I] - E[rows, J]
             d = xp.sqrt((diff * diff).sum(axis=2))

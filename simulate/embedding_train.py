@@ -34,6 +34,7 @@ from typing import Any, Callable
 import numpy as np
 
 from simulate.backend import draws_for, namespace_of, to_host
+from simulate.embedding import normalize as normalize_rows
 from simulate.embedding import (
     EVAL_CHUNK,
     MINERS,
@@ -130,25 +131,11 @@ def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model
     return {k: xp.asarray(v) for k, v in params.items()}
 
 
-def _normalise_rows(Z: Any) -> tuple[Any, Any]:
-    """``(Z / ||Z||, ||Z||)`` row-wise along the last axis.
-
-    A zero raw embedding (an input whose hidden ReLUs are all off, with a zero output bias: a real
-    state of a small network, unlike in :func:`simulate.embedding.normalize`'s data) has no direction;
-    it is kept at the origin (distance 1 from every unit embedding) and the normalisation passes no
-    gradient through it (norm reported as ``inf``), the same subgradient convention as ``D = 0``.
-    """
-    xp = namespace_of(Z)
-    n = xp.sqrt((Z * Z).sum(axis=-1, keepdims=True))
-    n = xp.where(n > 0, n, xp.inf)
-    return Z / n, n
-
-
 def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_CHUNK) -> Any:
     """Embeddings of ``X`` (n, dim_in) -> (n, dim_out), L2-normalised when ``normalize``.
 
     Computed ``chunk`` rows at a time. Raises on NaN/infinite embeddings (a diverged network); a zero
-    raw embedding stays at the origin when normalising (see :func:`_normalise_rows`).
+    raw embedding stays at the origin when normalising (:func:`simulate.embedding.normalize` with ``keep_zero``).
     """
     n_layers(params)
     if getattr(X, "ndim", 0) != 2:
@@ -158,7 +145,7 @@ def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_C
     Z = xp.concatenate(parts, axis=0) if parts else forward(params, X)[0]
     if not bool(xp.all(xp.isfinite(Z))):
         raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
-    return _normalise_rows(Z)[0] if normalize else Z
+    return normalize_rows(Z, keep_zero=True) if normalize else Z
 
 
 # ---------------------------------------------------------------- terms, loss and gradients
@@ -305,7 +292,7 @@ def _loss_and_grads(params: Params, fwd: tuple[Any, Any], terms: Terms, *, alpha
     if not bool(xp.all(xp.isfinite(Z))):
         raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
     if normalize:
-        E, norms = _normalise_rows(Z)
+        E, norms = normalize_rows(Z, keep_zero=True, with_norms=True)
         value, gE, stats = terms_loss_grad(E, terms, alpha=alpha, beta=beta)
         gZ = (gE - E * (E * gE).sum(axis=1, keepdims=True)) / norms
     else:
@@ -445,7 +432,7 @@ def train_embedding(
                 continue
             Xb = X[idx]
             fwd = forward(p, Xb)
-            Eb = _normalise_rows(fwd[0])[0] if normalize else check_embeddings(fwd[0])
+            Eb = normalize_rows(fwd[0], keep_zero=True) if normalize else check_embeddings(fwd[0])
             terms = select_terms(Eb, yb, loss=loss, alpha=alpha, miner=miner, sampling=sampling,
                                  n_pairs=n_pairs, rng=draws)
             value, grads, stats = _loss_and_grads(p, fwd, terms, alpha=alpha, beta=beta, normalize=normalize)

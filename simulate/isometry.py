@@ -27,6 +27,11 @@ Bounds computed here, and which side of ``d_iso`` each one is:
   ``alpha``, which scaling multiplies) and *verified* in 50-digit arithmetic (mpmath) before its
   ``t`` counts. So an upper bound never rests on the optimiser having converged, only on a
   verified feasible point; the optimiser can only make it tighter.
+
+NumPy by design (its tests are marked ``host_only``): a verifier of configurations of 6-12 points,
+whose upper bounds come from SciPy's SLSQP and are certified in 50-digit mpmath arithmetic, both
+host-only; the float distances it takes from :mod:`simulate.embedding` use the exact
+(difference-based) path.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from paper_checks import patrini17_hessian as ph
 from paper_checks.context import Context
 from paper_checks.registry import load
 from paper_checks.runner import run_claim
-from simulate import hessian as hs
+from simulate import hessian_study as hst
 from simulate.backend import get_backend
 from simulate.noise import TransitionMatrix
 from theory import hessian as th
@@ -70,7 +70,7 @@ def test_float_hessians_reproduce_the_exact_examples(examples):
 
 
 def test_rounded_example_is_exact_and_nonzero():
-    s = hs.random_setting("relu1", np.random.default_rng(3), n=2, c=3, hidden=3)
+    s = hst.random_setting("relu1", np.random.default_rng(3), n=2, c=3, hidden=3)
     ex = ph.rounded_example(s, ph._uniform_exact(3, ph.FLIP_RATE))
     assert ex.nonzero() == ["noise", "backward"]
     assert ph.float_exact_error(ex) <= ph.EXACT_ATOL

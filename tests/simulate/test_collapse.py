@@ -6,6 +6,9 @@ import pytest
 from simulate import collapse as sc
 from simulate.embedding import squared_distances
 
+pytestmark = pytest.mark.host_only  # NumPy by design: see the module docstring
+
+
 TINY = sc.CollapseTask(n_train=64, n_test=16, classes=4, dim_in=6, hidden=8, steps=3)
 
 

@@ -139,3 +139,69 @@ def test_stacked_mining_is_per_replica_mining(miner, xp):
         else:
             want = sorted(zip(*[v.tolist() for v in single[miner](D[k], y[k])]))
             assert got == want
+
+
+def test_normalize_against_the_plain_formula(xp):
+    """One normalisation for data and training loops: rows (leading replica axes allowed) divided by
+    their norm, a loop over rows in exact-enough float arithmetic as the reference; on ``xp``."""
+    from tests.conftest import assert_close
+
+    rng = np.random.default_rng(4)
+    E = rng.normal(size=(2, 5, 3)) * np.array([1.0, 1e200, 1e-200, 3.0, 1e-3])[None, :, None]
+    want = np.empty_like(E)
+    for idx in np.ndindex(E.shape[:-1]):
+        v = E[idx]
+        s = np.abs(v).max()
+        want[idx] = (v / s) / np.sqrt(sum((x / s) ** 2 for x in v))
+    assert_close(normalize(xp.asarray(E)), want, xp, rtol=1e-15)
+    out, n = normalize(xp.asarray(E), keep_zero=True, with_norms=True)
+    assert_close(out, want, xp, rtol=1e-15)
+    scaled = [[np.abs(v).max() * np.sqrt(((v / np.abs(v).max()) ** 2).sum()) for v in row] for row in E]
+    assert_close(n[..., 0], scaled, xp, rtol=1e-15)
+
+
+def test_normalize_zero_rows(xp):
+    """keep_zero: a zero row (or one at most zero_below long) stays at the origin with norm inf, so the
+    normalisation's gradient (g - e (e . g)) / norm is 0 there; without it a zero row raises."""
+    Z = np.array([[0.0, 0.0], [3.0, 4.0], [1e-13, 0.0]])
+    e, n = normalize(xp.asarray(Z), keep_zero=True, with_norms=True)
+    from simulate.backend import to_host
+
+    e, n = to_host(e), to_host(n)
+    np.testing.assert_array_equal(e, [[0.0, 0.0], [0.6, 0.8], [1.0, 0.0]])
+    assert np.isinf(n[0, 0]) and n[1, 0] == 5.0
+    e, n = normalize(xp.asarray(Z), keep_zero=True, zero_below=1e-12, with_norms=True)
+    np.testing.assert_array_equal(to_host(e)[2], [0.0, 0.0])
+    assert np.isinf(to_host(n)[2, 0])
+    with pytest.raises(ValueError, match="zero embedding"):
+        normalize(xp.asarray(Z))
+
+
+def test_stacked_pairs_are_the_single_batch_pairs(xp):
+    """sample_pairs over a replica axis: row r is sample_pairs(labels[r], m, rngs[r], modes[r]) exactly
+    (same uniforms in the same order), whatever the mix of modes; host generators, labels on xp."""
+    from simulate.backend import to_host
+
+    rng = np.random.default_rng(21)
+    yb = rng.integers(0, 4, (4, 37))
+    yb[:, :3] = (0, 0, 1)
+    modes = ["balanced", "natural", "balanced", "natural"]
+    for m in (1, 2, 51):
+        I, J, S = (to_host(v) for v in sample_pairs(xp.asarray(yb), m, [np.random.default_rng(k) for k in range(4)], modes))
+        assert I.shape == (4, m)
+        for r in range(4):
+            i, j, s = (to_host(v) for v in sample_pairs(xp.asarray(yb[r]), m, np.random.default_rng(r), modes[r]))
+            np.testing.assert_array_equal(I[r], i)
+            np.testing.assert_array_equal(J[r], j)
+            np.testing.assert_array_equal(S[r], s)
+            assert np.all(i != j) and np.array_equal(s, yb[r][i] == yb[r][j])
+
+
+def test_stacked_pairs_say_which_row_fails():
+    yb = np.array([[0, 0, 1, 1], [2, 2, 2, 2]])
+    with pytest.raises(ValueError, match="row 1: the batch has a single class"):
+        sample_pairs(yb, 4, [np.random.default_rng(0)] * 2)
+    with pytest.raises(ValueError, match="one generator and one mode per row"):
+        sample_pairs(yb, 4, [np.random.default_rng(0)])
+    i, _, _ = sample_pairs(yb, 4, [np.random.default_rng(0)] * 2, ["balanced", "natural"])  # natural needs no partner
+    assert i.shape == (2, 4)

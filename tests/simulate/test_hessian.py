@@ -1,12 +1,16 @@
-"""Exact Hessians of simulate.hessian against finite differences, the correction module and known structure."""
+"""Exact Hessians of simulate.hessian (and the block study of simulate.hessian_study) against finite
+differences, the correction module and known structure. NumPy by design (see the module docstring): host_only."""
 import numpy as np
 import pytest
 
 from simulate import hessian as hs
+from simulate import hessian_study as hst
 from simulate.correction import backward_corrected, forward_corrected
 from simulate.losses import get_loss
 from simulate.models import backward, forward, init_mlp
 from simulate.noise import TransitionMatrix, random_transition, uniform_noise
+
+pytestmark = pytest.mark.host_only
 
 C = 3
 LOSSES = [("clean", "cce"), ("noisy", "cce"), ("backward", "cce"), ("backward_noisy", "cce"),
@@ -18,9 +22,9 @@ def T():
     return random_transition(C, np.random.default_rng(5), diag=0.7)
 
 
-@pytest.fixture(scope="module", params=list(hs.MODELS))
+@pytest.fixture(scope="module", params=list(hst.MODELS))
 def setting(request):
-    return hs.random_setting(request.param, np.random.default_rng(11), n=5, dim=3, c=C, hidden=3)
+    return hst.random_setting(request.param, np.random.default_rng(11), n=5, dim=3, c=C, hidden=3)
 
 
 def _rel(a, b):
@@ -110,16 +114,16 @@ def test_logit_hessian_of_the_forward_loss_by_finite_differences(T):
 
 def test_forward_with_identity_T_is_cross_entropy():
     rng = np.random.default_rng(6)
-    s = hs.random_setting("relu1", rng, n=4, c=C)
+    s = hst.random_setting("relu1", rng, n=4, c=C)
     I = TransitionMatrix(np.eye(C))
-    d = hs.hessian_differences(s.params, s.X, s.labels, I, "relu", comparisons=("forward", "noise", "backward"))
+    d = hst.hessian_differences(s.params, s.X, s.labels, I, "relu", comparisons=("forward", "noise", "backward"))
     assert all(v.relative <= 1e-14 for v in d.values())
 
 
 def test_linear_model_is_label_independent_but_a_hidden_layer_is_not(T):
     """The same helper sees exactly 0 for the linear model and a clear difference with one ReLU layer."""
     rng = np.random.default_rng(7)
-    out = hs.block_difference_norms(rng, T=T, models=("linear", "relu1", "relu2"))
+    out = hst.block_difference_norms(rng, T=T, models=("linear", "relu1", "relu2"))
     for cmp in ("label", "noise", "backward"):
         assert out["linear"][cmp].relative <= 1e-14
         for m in ("relu1", "relu2"):
@@ -130,7 +134,7 @@ def test_linear_model_is_label_independent_but_a_hidden_layer_is_not(T):
 
 
 def test_sigmoid_hidden_block_depends_on_the_label(T):
-    out = hs.block_difference_norms(np.random.default_rng(8), T=T, models=("sigmoid1",))["sigmoid1"]
+    out = hst.block_difference_norms(np.random.default_rng(8), T=T, models=("sigmoid1",))["sigmoid1"]
     assert out["label"].relative_layer_norms[0, 0] > 1e-3  # s'' != 0
     assert out["label"].last_layer_relative <= 1e-14  # logits are affine in the last layer
     assert out["backward_noise"].relative <= 1e-13  # Thm 1: the expectation is the clean loss
@@ -138,7 +142,7 @@ def test_sigmoid_hidden_block_depends_on_the_label(T):
 
 def test_noise_difference_matches_the_logit_hessian_formula(T):
     """E H[l(y~)] - H[l(y)] = -(1/n) sum_n sum_j (T[y_n, j] - delta) d^2 z_j(x_n)."""
-    s = hs.random_setting("relu2", np.random.default_rng(9), n=4, c=C)
+    s = hst.random_setting("relu2", np.random.default_rng(9), n=4, c=C)
     d = hs.logit_derivatives(s.params, s.X, "relu")
     w = hs.label_mixture("noisy", s.labels, C, T) - np.eye(C)[s.labels]
     want = -np.einsum("nk,nkpq->pq", w, d.hessians) / 4
@@ -148,20 +152,20 @@ def test_noise_difference_matches_the_logit_hessian_formula(T):
 
 
 def test_block_norms_add_up():
-    s = hs.random_setting("relu2", np.random.default_rng(10), n=3, c=C)
+    s = hst.random_setting("relu2", np.random.default_rng(10), n=3, c=C)
     D = np.random.default_rng(0).standard_normal((51, 51))
-    ln, an = hs.block_norms(D, s.params)
+    ln, an = hst.block_norms(D, s.params)
     assert ln.shape == (3, 3) and an.shape == (6, 6)
     assert np.isclose(np.sqrt((ln ** 2).sum()), np.linalg.norm(D))
     assert np.isclose(np.sqrt((an ** 2).sum()), np.linalg.norm(D))
 
 
 def test_bad_input_is_refused_with_the_value(T):
-    s = hs.random_setting("relu1", np.random.default_rng(12), n=3, c=C)
+    s = hst.random_setting("relu1", np.random.default_rng(12), n=3, c=C)
     with pytest.raises(ValueError, match="tanh"):
         hs.logit_derivatives(s.params, s.X, "tanh")
     with pytest.raises(ValueError, match="4 x 4"):
-        hs.hessian_differences(s.params, s.X, s.labels, uniform_noise(4, 0.2))
+        hst.hessian_differences(s.params, s.X, s.labels, uniform_noise(4, 0.2))
     with pytest.raises(ValueError, match="'soft'"):
         hs.label_mixture("soft", s.labels, C, T)
     with pytest.raises(ValueError, match=r"\[0, 2\]"):
@@ -173,7 +177,7 @@ def test_bad_input_is_refused_with_the_value(T):
     with pytest.raises(ValueError, match="'mae'"):
         hs.logit_terms(np.zeros((1, C)), np.ones((1, C)), "mae")
     with pytest.raises(ValueError, match="'deep'"):
-        hs.random_setting("deep", np.random.default_rng(0))
+        hst.random_setting("deep", np.random.default_rng(0))
     with pytest.raises(TypeError):
         hs.label_mixture("noisy", s.labels, C, np.eye(C))
     with pytest.raises(ValueError, match="cond"):

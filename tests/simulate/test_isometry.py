@@ -6,6 +6,8 @@ import pytest
 
 from simulate import isometry as iso
 
+pytestmark = pytest.mark.host_only  # NumPy by design: see the module docstring
+
 
 def loop_terms(F, y, alpha):
     n = len(y)

@@ -1,14 +1,17 @@
-"""The sorted-key path of ``semi_hard_negatives`` against the plain loop, ties and collisions included.
+"""The semi-hard miner against the plain loop, ties and sub-level differences included; the stacked
+miner of ``simulate.embedding.mine`` equal to it replica by replica; its host syncs on the CuPy
+stand-in (issue 10, item 4: no data-dependent compaction inside a loop).
 
-The path is taken for large batches only (pairs x B above ``_DENSE_LIMIT``); here the limit is
-lowered so that small batches take it, and the scan budget is varied so that the exact
-fall-back (masked minimum) is exercised too.
+The miner sorts each row by an integer key made of the distance's leading bits; rows where two
+different distances share those bits (the "sub-level differences" case) take the exact stable-sort
+path instead, so both paths meet the loop here.
 """
 import numpy as np
 import pytest
 
 import simulate.embedding as em
-from simulate.embedding import normalize, pairwise_distances, semi_hard_negatives
+from simulate.embedding import mine, normalize, pairwise_distances, semi_hard_negatives
+from tests.strict_xp import COUNTERS, StrictArray, strict
 
 
 def loop_semi_hard(D, y, alpha):
@@ -58,31 +61,104 @@ def cases():
 CASES = list(cases())
 
 
-@pytest.mark.parametrize("dense_limit, steps", [(0, 6), (0, 1), (0, 0), (1 << 20, 6)])
+def levels_collide(D):
+    """Two different distances of one row share the miner's level (its exact path is taken)."""
+    nb = max(1, (D.shape[0] - 1).bit_length())
+    S = np.sort(D + 0.0, axis=1)
+    lev = S.view(np.int64) >> (nb + 1)
+    return bool(((lev[:, 1:] == lev[:, :-1]) & (S[:, 1:] != S[:, :-1])).any())
+
+
 @pytest.mark.parametrize("name, D, y, alpha", CASES, ids=[c[0] for c in CASES])
-def test_paths_agree_with_loop(monkeypatch, name, D, y, alpha, dense_limit, steps):
-    monkeypatch.setattr(em, "_DENSE_LIMIT", dense_limit)
-    monkeypatch.setattr(em, "_SCAN_STEPS", steps)
+def test_agrees_with_loop(name, D, y, alpha):
     assert got(D, y, alpha) == loop_semi_hard(D, y, alpha)
 
 
-def test_grouped_by_anchor(monkeypatch):
-    _, D, y, alpha = CASES[0]
-    for limit in (0, 1 << 20):
-        monkeypatch.setattr(em, "_DENSE_LIMIT", limit)
-        a, _, _ = semi_hard_negatives(D, y, alpha)
-        assert np.all(np.diff(a) >= 0)
+def test_both_paths_are_met():
+    collide = {name: levels_collide(D) for name, D, _, _ in CASES}
+    assert collide["sub-level differences"] and not collide["normalised"]
 
 
-def test_large_batch_matches_dense(monkeypatch):
-    """A batch big enough for the sorted path by default, against the dense masked minimum."""
+@pytest.mark.parametrize("name, D, y, alpha", CASES, ids=[c[0] for c in CASES])
+def test_in_pair_order(name, D, y, alpha):
+    a, p, _ = semi_hard_negatives(D, y, alpha)
+    key = a * len(y) + p
+    assert np.all(np.diff(key) > 0)  # increasing (anchor, positive): the order of positive_pairs
+
+
+def test_stacked_miner_is_the_single_one_per_replica():
+    """mine(..., "semi-hard") over replicas: each replica's triplets are semi_hard_negatives' own, in
+    (replica, anchor, positive) order; a single-class replica contributes nothing and is counted."""
+    Ds = np.stack([CASES[0][1][:40, :40]] + [pairwise_distances(np.random.default_rng(k).normal(size=(40, 3)))
+                                             for k in range(3)])
+    ys = np.stack([CASES[0][2][:40]] + [np.random.default_rng(9 + k).integers(0, 3, 40) for k in range(2)]
+                  + [np.zeros(40, dtype=np.int64)])
+    r, a, p, n, skipped = mine(Ds, ys, "semi-hard", alpha=0.4)
+    assert np.all(np.diff((r * 40 + a) * 40 + p) > 0)
+    for k in range(3):
+        want = loop_semi_hard(Ds[k], ys[k], 0.4)
+        sel = r == k
+        assert sorted(zip(a[sel].tolist(), p[sel].tolist(), n[sel].tolist())) == want
+    assert not np.any(r == 3) and int(skipped) == 40 * 39
+
+
+def test_large_batch():
+    """A batch of 300 (the size the earlier sorted-scan path was written for) against the plain loop."""
     rng = np.random.default_rng(7)
     E = normalize(rng.normal(size=(300, 16)))
     y = rng.integers(0, 6, 300)
     D = pairwise_distances(E)
     fast = got(D, y, 0.2)
-    monkeypatch.setattr(em, "_DENSE_LIMIT", 1 << 40)
-    assert fast == got(D, y, 0.2) and len(fast) > 1000
+    assert fast == loop_semi_hard(D, y, 0.2) and len(fast) > 1000
+
+
+def test_negative_zero_distances():
+    """-0.0 (whose bit pattern sorts below every other) counts as 0."""
+    D = np.array([[0.0, 1.0, -0.0, 2.0], [1.0, 0.0, 1.5, 0.5], [-0.0, 1.5, 0.0, 1.0], [2.0, 0.5, 1.0, 0.0]])
+    y = np.array([0, 0, 1, 1])
+    assert got(D, y, 3.0) == loop_semi_hard(D, y, 3.0)
+
+
+@pytest.fixture
+def device_syncs(monkeypatch):
+    """Host syncs on the stand-in, counting also what it leaves free but a device pays: the size of a
+    data-dependent result (``nonzero``, ``flatnonzero``, ``argwhere``, ``unique``, boolean-mask indexing)."""
+    extra = [0]
+
+    def counted(name):
+        real = getattr(strict, name)
+
+        def fn(*a, **k):
+            extra[0] += 1
+            return real(*a, **k)
+        return fn
+
+    for name in ("nonzero", "flatnonzero", "argwhere", "unique", "compress", "extract"):
+        monkeypatch.setattr(strict, name, counted(name), raising=False)
+    real_getitem = StrictArray.__getitem__
+
+    def getitem(self, key):
+        keys = key if isinstance(key, tuple) else (key,)
+        if any(isinstance(k, StrictArray) and k.dtype == bool for k in keys):
+            extra[0] += 1
+        return real_getitem(self, key)
+
+    monkeypatch.setattr(StrictArray, "__getitem__", getitem)
+    return lambda: COUNTERS.syncs + extra[0]
+
+
+@pytest.mark.parametrize("name, D, y, alpha", CASES, ids=[c[0] for c in CASES])
+def test_two_syncs_per_call_on_the_stand_in(device_syncs, name, D, y, alpha):
+    """One sync for the checks (and the pair count and path), one for the size of the result,
+    whatever the batch: no compaction inside a loop."""
+    Dx, yx = strict.asarray(D), strict.asarray(y)
+    before = device_syncs()
+    a, p, n = semi_hard_negatives(Dx, yx, alpha)
+    assert device_syncs() - before <= 2
+    assert sorted(zip(a.tolist(), p.tolist(), n.tolist())) == loop_semi_hard(D, y, alpha)
+    before = device_syncs()
+    mine(Dx[None], yx[None], "semi-hard", alpha=alpha)
+    assert device_syncs() - before <= 2
 
 
 @pytest.mark.parametrize("D, match", [
