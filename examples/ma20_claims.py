@@ -142,5 +142,5 @@ def nce_paths(ctx: Any) -> Drawn:
     stamp(fig, ctx)
     caption = ("Normalized cross entropy of Ma et al. 2020 against the labelled probability p_y, c = 3: it "
                "depends on how the remaining mass is spread, so a larger p_y can cost more "
-               f"(claim ma20.nce_decreasing). Exact values, no sampling. {setting(ctx)}")
+               f"(claim ma20.nce_decreasing). Exact values, no sampling, so no error bars. {setting(ctx)}")
     return Drawn(fig, rows, caption)

@@ -53,6 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     _explore_parser(sub)
     _add_stability_parser(sub)
     _add_readme_parser(sub)
+    _add_loss_parsers(sub)
     return p
 
 
@@ -124,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
             return _stability(args)
         if args.command == "readme":
             return _readme(args)
+        if args.command in ("losses", "loss"):
+            return _loss_command(args)
         return _run(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -659,4 +662,51 @@ def _readme(args: argparse.Namespace) -> int:
         return 0 if same else 1
     args.readme.write_text(new)
     print(f"rewrote the findings and verdict table of {args.readme} from {args.report}")
+    return 0
+
+
+# ---------------------------------------------------------------- loss trial
+def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
+    ls = sub.add_parser("losses", help="the property table of the loss zoo (or of the losses named)")
+    ls.add_argument("--loss", action="append", default=[], metavar="NAME[:k=v,...]",
+                    help="trial this zoo loss with these parameters, e.g. gce:q=0.5 (repeatable; default: the zoo)")
+    ls.add_argument("--classes", default="2..10", metavar="LO..HI", help="numbers of classes c (default 2..10)")
+    ls.add_argument("--precision", default="standard", choices=PRECISIONS)
+    ls.add_argument("--json", type=Path, default=None, metavar="PATH",
+                    help="write the table as JSON here, and as Markdown beside it (.md)")
+    ls.add_argument("--list", action="store_true", help="list the zoo's losses, their parameters and citations")
+    one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
+    one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p) + 2*(1 - p)"')
+    one.add_argument("--classes", default="2..10", metavar="LO..HI")
+    one.add_argument("--precision", default="standard", choices=PRECISIONS)
+    one.add_argument("--json", type=Path, default=None, metavar="PATH")
+
+
+def _loss_command(args: argparse.Namespace) -> int:
+    from paper_checks import loss_trial as lt
+    from theory import losses as zoo
+
+    try:
+        cs = lt.parse_classes(args.classes)
+        if args.command == "loss":
+            defs = [zoo.from_expression(args.expr)]
+        elif args.list:
+            for name, entry in zoo.ZOO.items():
+                print(f"{name:<10} {entry.signature():<30} {entry.cite}")
+            return 0
+        else:
+            defs = [zoo.parse_spec(s) for s in args.loss] or zoo.default_losses()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.json is not None:
+        _check_output_file(args.json, "--json")
+    from tqdm import tqdm
+
+    trials = []
+    for d in tqdm(defs, desc="losses", unit="loss", leave=False, disable=len(defs) < 2):
+        trials.append(lt.trial(d, cs, precision=args.precision))
+    print(lt.markdown_table(trials))
+    if args.json is not None:
+        jp, mp = lt.write(trials, args.json)
+        print(f"wrote {jp} and {mp}")
     return 0

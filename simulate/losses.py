@@ -379,3 +379,116 @@ def label_table(name: str, inputs: Any, *, from_logits: bool = False) -> Any:
     if name == "unhinged":
         return 1.0 - p
     return (p * p).sum(axis=1, keepdims=True) - 2.0 * p + 1.0
+
+
+# ---------------------------------------------------------------- losses derived from their one definition
+def derived_loss(definition: Any, c: int) -> Loss:
+    """The NumPy/CuPy value and logit gradient of a symbolic loss (a :class:`theory.losses.LossDefinition`),
+    derived by SymPy and ``lambdify`` for ``c`` classes: a loss is written once, in ``theory``.
+
+    For a loss of ``p = f_y`` alone, ``l(p)`` and ``l'(p)`` are lambdified and
+    ``dL/dz = l'(p_y) p_y (e_y - p)`` (the chain rule through the softmax). Otherwise ``L(f, e_j)``
+    and its gradient ``g = dL/df`` are lambdified for each label ``j`` and
+    ``dL/dz = p * (g - <p, g>)``. The hand-written stable forms above (``cce``, ``lq``, ...)
+    remain the fast paths; the tests check them against these derivations, and
+    :func:`gradient_error` checks any gradient by finite differences.
+
+    The value takes simplex points or logits (``from_logits=True``) like the fast paths; the
+    derived forms are not stabilised (``log`` of an underflowed probability is ``-inf``), so
+    use the fast paths for extreme logits.
+    """
+    import sympy
+
+    from theory.losses import P
+
+    if not isinstance(c, int) or c < 2:
+        raise ValueError(f"c must be an integer >= 2, got {c!r}")
+    xs = sympy.symbols(f"x0:{c}", positive=True)
+    modules = ["numpy"]
+    if definition.label is not None:
+        l_fn = sympy.lambdify(P, definition.label, modules)
+        d_fn = sympy.lambdify(P, sympy.diff(definition.label, P), modules)
+
+        def label_value(probs: Any, labels: Any) -> Any:
+            xp = namespace_of(probs)
+            py = xp.take_along_axis(probs, labels[:, None], axis=1)[:, 0]
+            return xp.asarray(l_fn(py), dtype=probs.dtype) + 0 * py
+
+        def label_grad(probs: Any, labels: Any) -> Any:
+            xp = namespace_of(probs)
+            py = xp.take_along_axis(probs, labels[:, None], axis=1)[:, 0]
+            scale = (xp.asarray(d_fn(py), dtype=probs.dtype) + 0 * py) * py
+            onehot = xp.zeros_like(probs)
+            xp.put_along_axis(onehot, labels[:, None], 1.0, axis=1)
+            return scale[:, None] * (onehot - probs)
+
+        value_of, grad_of = label_value, label_grad
+    else:
+        per_label = [definition(list(xs), j) for j in range(c)]
+        v_fns = [sympy.lambdify(xs, e, modules) for e in per_label]
+        g_fns = [[sympy.lambdify(xs, sympy.diff(e, x), modules) for x in xs] for e in per_label]
+
+        def _per_label(fns: list[Any], probs: Any, labels: Any) -> Any:
+            xp = namespace_of(probs)
+            cols = [probs[:, k] for k in range(c)]
+            out = xp.zeros(probs.shape[0], dtype=probs.dtype)
+            for j in range(c):
+                out = xp.where(labels == j, xp.asarray(fns[j](*cols), dtype=probs.dtype) + 0 * cols[0], out)
+            return out
+
+        def vector_value(probs: Any, labels: Any) -> Any:
+            return _per_label(v_fns, probs, labels)
+
+        def vector_grad(probs: Any, labels: Any) -> Any:
+            xp = namespace_of(probs)
+            g = xp.stack([_per_label([g_fns[j][k] for j in range(c)], probs, labels) for k in range(c)], axis=1)
+            return probs * (g - (probs * g).sum(axis=1, keepdims=True))
+
+        value_of, grad_of = vector_value, vector_grad
+
+    def _prepare(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any]:
+        inputs = _check_inputs(inputs)
+        xp = namespace_of(inputs)
+        if inputs.shape[1] != c:
+            raise ValueError(f"this derived loss has c = {c} classes, got inputs of shape {inputs.shape}")
+        labels = _check_labels(labels, inputs.shape[0], c, xp)
+        if from_logits:
+            return softmax(inputs), labels
+        check_simplex(inputs)
+        return inputs, labels
+
+    def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
+        probs, labels = _prepare(inputs, labels, from_logits)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return value_of(probs, labels)
+
+    def grad(logits: Any, labels: Any) -> Any:
+        probs, labels = _prepare(logits, labels, True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return grad_of(probs, labels)
+
+    return Loss(name=definition.title(), value=value, grad=grad, bounded=False, symmetric=False)
+
+
+def gradient_error(loss: Loss, logits: Any, labels: Any, *, eps: float = 1e-6) -> float:
+    """The largest absolute difference between ``loss.grad(logits, labels)`` and central finite
+    differences of ``loss.value(logits, labels, from_logits=True)`` (float64, host).
+
+    For checking a hand-written gradient against its loss: an error of order ``eps^2`` times the
+    third derivative is expected; anything near the gradient's own size is a wrong gradient.
+    """
+    z = np.array(to_host(logits), dtype=np.float64)
+    if z.ndim != 2:
+        raise ValueError(f"logits must have shape (n, c), got {z.shape}")
+    if not (eps > 0 and math.isfinite(eps)):
+        raise ValueError(f"eps must be a positive finite number, got {eps!r}")
+    y = np.asarray(to_host(labels))
+    analytic = np.asarray(to_host(loss.grad(z, y)), dtype=np.float64)
+    numeric = np.empty_like(z)
+    for k in range(z.shape[1]):
+        step = np.zeros_like(z)
+        step[:, k] = eps
+        up = np.asarray(to_host(loss.value(z + step, y, from_logits=True)), dtype=np.float64)
+        down = np.asarray(to_host(loss.value(z - step, y, from_logits=True)), dtype=np.float64)
+        numeric[:, k] = (up - down) / (2 * eps)
+    return float(np.max(np.abs(analytic - numeric)))

@@ -5,7 +5,10 @@ Modules, one topic each:
 - :mod:`theory.simplex`: symbolic points of the probability simplex (free coordinates,
   softmax parametrisation), exact rational points, absolute values resolved on the simplex.
 - :mod:`theory.losses`: CCE, MAE, MSE, unhinged, ``L_q``, truncated ``L_q`` and RCE as
-  SymPy expressions, each also in separable form ``L(f, e_j) = sum_k phi(delta_jk, f_k)``.
+  SymPy expressions, each also in separable form ``L(f, e_j) = sum_k phi(delta_jk, f_k)``; and the
+  zoo of eighteen published losses, each written once with its citation (``ZOO``, ``parse_spec``,
+  ``from_expression``, ``from_callable``), from which ``simulate.losses.derived_loss`` derives the
+  NumPy value and gradient and ``paper_checks.loss_trial`` computes the properties.
 - :mod:`theory.symmetry`: class sums ``sum_j L(f, e_j)`` and the symmetry test of
   Ghosh et al. (Zhang & Sabuncu 2018, Eq. 3).
 - :mod:`theory.noisy_risk`: the noisy risk as an affine function of the clean risk

@@ -173,3 +173,362 @@ def get_loss(name: str, **params: Any) -> SymbolicLoss:
         return LOSSES[name](**params)
     except TypeError as exc:
         raise ValueError(f"loss {name!r}: bad parameters {params!r} ({exc})") from None
+
+
+# ====================================================================== the zoo: one definition per loss
+# Every loss of the zoo is written once here, symbolically. A loss of the labelled probability
+# ``p = f_y`` alone is given by ``label`` (an expression in :data:`P`); a loss of the whole
+# simplex point by ``vector`` (``(f, j) -> expr`` for an explicit number of classes). A
+# separable loss (``phi_1(f_j) + sum_{k != j} phi_0(f_k)``) may also give ``separable`` so
+# its class sum is analysed for a symbolic ``c`` (:mod:`theory.loss_trial`). The NumPy
+# value and logit gradient are derived from these definitions (:mod:`simulate.losses`,
+# ``from_definition``).
+
+P = sympy.Symbol("p", positive=True)
+"""``p = f_y``: the probability of the labelled class."""
+_T = sympy.Symbol("t", positive=True)
+
+CITATIONS = {
+    "ghosh17": "Ghosh, Kumar & Sastry 2017, AAAI (arXiv 1712.09482)",
+    "gce18": "Zhang & Sabuncu 2018, NeurIPS (arXiv 1805.07836)",
+    "sce19": "Wang, Ma, Chen, Luo, Yi & Bailey 2019, ICCV (arXiv 1908.06112)",
+    "ma20": "Ma, Huang, Wang, Romano, Erfani & Bailey 2020, Normalized loss functions for deep learning "
+            "with noisy labels, ICML (arXiv 2006.13554)",
+    "feng20": "Feng, Shu, Lin, Lv, Li & An 2020, Can cross entropy loss be robust to label noise?, IJCAI",
+    "leng22": "Leng, Tan, Liu, Cubuk, Shi, Cheng & Anguelov 2022, PolyLoss, ICLR (arXiv 2204.12511)",
+    "lin17": "Lin, Goyal, Girshick, He & Dollar 2017, Focal loss for dense object detection, ICCV (arXiv 1708.02002)",
+    "englesson21": "Englesson & Azizpour 2021, Generalized Jensen-Shannon divergence loss for learning with "
+                   "noisy labels, NeurIPS (arXiv 2105.04522)",
+    "zhou21": "Zhou, Liu, Jiang, Gao & Ji 2021, Asymmetric loss functions for learning with noisy labels, "
+              "ICML (arXiv 2106.03110)",
+}
+
+
+@dataclass(frozen=True)
+class LossDefinition:
+    """One loss, written once.
+
+    Attributes
+    ----------
+    name : the zoo name (``"gce"``)
+    params : the bound parameters (SymPy numbers)
+    label : ``l(p)``, the loss as a function of ``p = f_y`` alone on the simplex, or ``None``
+    vector : ``(f, j) -> L(f, e_j)`` for an explicit simplex point ``f``; derived from ``label`` when ``None``
+    separable : ``(phi_1, phi_0)`` as expressions in ``t`` when ``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_k)``
+    cite : where the loss is defined (paper and equation)
+    """
+
+    name: str
+    params: tuple[tuple[str, Any], ...]
+    label: Expr | None
+    vector: Callable[[Sequence[Any], int], Expr] | None = None
+    separable: tuple[Expr, Expr] | None = None
+    cite: str = ""
+
+    def __post_init__(self) -> None:
+        if self.label is None and self.vector is None:
+            raise ValueError(f"loss {self.name!r}: give a label form l(p) or a vector form L(f, j)")
+
+    @property
+    def param_dict(self) -> dict[str, Any]:
+        return dict(self.params)
+
+    @property
+    def label_only(self) -> bool:
+        """True when the loss depends on ``p_y`` alone (then ``label`` is its formula)."""
+        return self.label is not None
+
+    def title(self) -> str:
+        """``gce(q=7/10)``."""
+        if not self.params:
+            return self.name
+        return f"{self.name}(" + ", ".join(f"{k}={v}" for k, v in self.params) + ")"
+
+    def __call__(self, f: Sequence[Any], j: int) -> Expr:
+        """``L(f, e_j)`` for an explicit simplex point ``f``, 0-based ``j``."""
+        c = len(f)
+        if c < 2 or not 0 <= j < c:
+            raise ValueError(f"need c >= 2 coordinates and 0 <= j < c, got c = {c}, j = {j!r}")
+        if self.vector is not None:
+            return self.vector(list(map(sympy.sympify, f)), j)
+        return self.label.subs(P, sympy.sympify(f[j]))
+
+    def potential(self) -> tuple[Expr, Expr] | None:
+        """``(phi_1, phi_0)`` in ``t`` when separable (a label-only loss is, with ``phi_0 = 0``)."""
+        if self.separable is not None:
+            return self.separable
+        if self.label is not None:
+            return self.label.subs(P, _T), sympy.Integer(0)
+        return None
+
+
+@dataclass(frozen=True)
+class ZooEntry:
+    """A family of losses: its factory, its parameters with defaults and its citation."""
+
+    name: str
+    factory: Callable[..., LossDefinition]
+    defaults: tuple[tuple[str, str], ...]
+    cite: str
+
+    def signature(self) -> str:
+        return f"{self.name}(" + ", ".join(f"{k}={v}" for k, v in self.defaults) + ")" if self.defaults else self.name
+
+
+def _num(name: str, v: Any, lo: Any = None, hi: Any = None, lo_open: bool = True, hi_open: bool = True,
+         integer: bool = False) -> sympy.Expr:
+    """A real parameter as an exact SymPy number (``"0.7"`` -> ``7/10``), range-checked."""
+    try:
+        e = sympy.nsimplify(sympy.sympify(str(v)), rational=True) if not isinstance(v, sympy.Basic) else v
+    except (sympy.SympifyError, TypeError, ValueError):
+        raise ValueError(f"parameter {name} must be a number, got {v!r}") from None
+    if not e.is_number or not e.is_real:
+        raise ValueError(f"parameter {name} must be a real number, got {v!r}")
+    if integer and not e.is_integer:
+        raise ValueError(f"parameter {name} must be an integer, got {v!r}")
+    if lo is not None and (e < lo if not lo_open else e <= lo):
+        raise ValueError(f"parameter {name} must be {'>' if lo_open else '>='} {lo}, got {v!r}")
+    if hi is not None and (e > hi if not hi_open else e >= hi):
+        raise ValueError(f"parameter {name} must be {'<' if hi_open else '<='} {hi}, got {v!r}")
+    return e
+
+
+def _nce_vector(f: Sequence[Expr], j: int) -> Expr:
+    return sympy.log(f[j]) / sympy.Add(*[sympy.log(x) for x in f])
+
+
+def _nfl_vector(gamma: Expr) -> Callable[[Sequence[Expr], int], Expr]:
+    def fl(x: Expr) -> Expr:
+        return -(1 - x) ** gamma * sympy.log(x)
+
+    return lambda f, j: fl(f[j]) / sympy.Add(*[fl(x) for x in f])
+
+
+def zoo_cce() -> LossDefinition:
+    """Categorical cross entropy ``-log p`` (Ghosh et al. 2017 via ``003`` Eq. 1)."""
+    return LossDefinition("cce", (), -sympy.log(P), cite=f"{CITATIONS['ghosh17']}; 003 Eq. 1")
+
+
+def zoo_mae() -> LossDefinition:
+    """MAE ``||e_y - f||_1 = 2 - 2 p`` on the simplex (``003`` Eq. 2; ``004`` Eq. 4)."""
+    return LossDefinition("mae", (), 2 - 2 * P, cite=f"{CITATIONS['ghosh17']}; 003 Eq. 2")
+
+
+def zoo_mse() -> LossDefinition:
+    """MSE ``||e_y - f||_2^2`` (``003`` Eq. 4): separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2``."""
+    def vec(f: Sequence[Expr], j: int) -> Expr:
+        return sympy.Add(*[(1 - x) ** 2 if k == j else x**2 for k, x in enumerate(f)])
+
+    return LossDefinition("mse", (), None, vec, ((1 - _T) ** 2, _T**2), cite=f"{CITATIONS['ghosh17']}; 003 Eq. 4")
+
+
+def zoo_gce(q: Any = "0.7") -> LossDefinition:
+    """GCE ``L_q = (1 - p^q)/q``, ``q`` in ``(0, 1]`` (``004`` Eq. 6)."""
+    q = _num("q", q, 0, 1, hi_open=False)
+    return LossDefinition("gce", (("q", q),), (1 - P**q) / q, cite=f"{CITATIONS['gce18']}, Eq. 6")
+
+
+def zoo_tgce(q: Any = "0.7", k: Any = "0.5") -> LossDefinition:
+    """Truncated ``L_q``: ``L_q(k)`` for ``p <= k``, else ``L_q(p)`` (``004`` Eq. 9)."""
+    q, k = _num("q", q, 0, 1, hi_open=False), _num("k", k, 0, 1)
+    lq_ = (1 - P**q) / q
+    return LossDefinition("tgce", (("q", q), ("k", k)), sympy.Piecewise(((1 - k**q) / q, P <= k), (lq_, True)),
+                          cite=f"{CITATIONS['gce18']}, Eq. 9")
+
+
+def zoo_rce(A: Any = -4) -> LossDefinition:
+    """RCE with ``log 0 := A < 0``: ``-A (1 - p)`` (Wang et al. 2019 via ``003`` Eq. 18)."""
+    A = _num("A", A, hi=0)
+    return LossDefinition("rce", (("A", A),), -A * (1 - P), cite=f"{CITATIONS['sce19']}; 003 Eq. 18")
+
+
+def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
+    """SCE ``alpha CE + beta RCE`` (``003`` Eq. 19)."""
+    alpha, beta, A = _num("alpha", alpha, 0, lo_open=False), _num("beta", beta, 0, lo_open=False), _num("A", A, hi=0)
+    if alpha + beta == 0:
+        raise ValueError("parameters alpha and beta must not both be 0")
+    return LossDefinition("sce", (("alpha", alpha), ("beta", beta), ("A", A)),
+                          alpha * -sympy.log(P) + beta * -A * (1 - P), cite=f"{CITATIONS['sce19']}; 003 Eq. 19")
+
+
+def zoo_nce() -> LossDefinition:
+    """Normalized CE ``log f_y / sum_k log f_k`` (Ma et al. 2020, sec. 3, Eq. 3)."""
+    return LossDefinition("nce", (), None, _nce_vector, cite=f"{CITATIONS['ma20']}, sec. 3")
+
+
+def zoo_nfl(gamma: Any = "0.5") -> LossDefinition:
+    """Normalized focal loss ``FL(f, y)/sum_k FL(f, k)``, ``FL = -(1 - f)^gamma log f`` (Ma et al. 2020, sec. 3)."""
+    gamma = _num("gamma", gamma, 0, lo_open=False)
+    return LossDefinition("nfl", (("gamma", gamma),), None, _nfl_vector(gamma), cite=f"{CITATIONS['ma20']}, sec. 3")
+
+
+def zoo_nce_mae(alpha: Any = 1, beta: Any = 1) -> LossDefinition:
+    """APL ``alpha NCE + beta MAE`` (Ma et al. 2020, sec. 4)."""
+    alpha, beta = _num("alpha", alpha, 0), _num("beta", beta, 0)
+    return LossDefinition("nce_mae", (("alpha", alpha), ("beta", beta)), None,
+                          lambda f, j: alpha * _nce_vector(f, j) + beta * (2 - 2 * f[j]), cite=f"{CITATIONS['ma20']}, sec. 4")
+
+
+def zoo_nce_rce(alpha: Any = 1, beta: Any = 1, A: Any = -4) -> LossDefinition:
+    """APL ``alpha NCE + beta RCE`` (Ma et al. 2020, sec. 4)."""
+    alpha, beta, A = _num("alpha", alpha, 0), _num("beta", beta, 0), _num("A", A, hi=0)
+    return LossDefinition("nce_rce", (("alpha", alpha), ("beta", beta), ("A", A)), None,
+                          lambda f, j: alpha * _nce_vector(f, j) + beta * -A * (1 - f[j]), cite=f"{CITATIONS['ma20']}, sec. 4")
+
+
+def zoo_taylor(t: Any = 2) -> LossDefinition:
+    """Taylor CE of order ``t``: ``sum_{i=1}^t (1 - p)^i / i`` (Feng et al. 2020, Eq. 4)."""
+    t = _num("t", t, 1, lo_open=False, integer=True)
+    return LossDefinition("taylor", (("t", t),), sympy.Add(*[(1 - P) ** i / i for i in range(1, int(t) + 1)]),
+                          cite=f"{CITATIONS['feng20']}")
+
+
+def zoo_poly1(epsilon: Any = 1) -> LossDefinition:
+    """Poly-1 ``-log p + epsilon (1 - p)``, ``epsilon >= -1`` (Leng et al. 2022, Eq. 3)."""
+    epsilon = _num("epsilon", epsilon, -1, lo_open=False)
+    return LossDefinition("poly1", (("epsilon", epsilon),), -sympy.log(P) + epsilon * (1 - P),
+                          cite=f"{CITATIONS['leng22']}")
+
+
+def zoo_focal(gamma: Any = 2) -> LossDefinition:
+    """Focal loss ``-(1 - p)^gamma log p``, ``gamma >= 0`` (Lin et al. 2017, Eq. 5 without alpha)."""
+    gamma = _num("gamma", gamma, 0, lo_open=False)
+    return LossDefinition("focal", (("gamma", gamma),), -(1 - P) ** gamma * sympy.log(P), cite=f"{CITATIONS['lin17']}")
+
+
+def zoo_js(pi: Any = "0.5") -> LossDefinition:
+    """Jensen-Shannon loss ``JS_pi(e_y, f) / Z``, ``Z = -(1 - pi) log(1 - pi)`` (Englesson & Azizpour 2021, sec. 3).
+
+    With ``m = pi e_y + (1 - pi) f``: ``JS_pi = pi KL(e_y || m) + (1 - pi) KL(f || m)``; since
+    ``m_k = (1 - pi) f_k`` off the label, it depends on ``p = f_y`` alone:
+    ``pi (-log(pi + (1 - pi) p)) + (1 - pi) [(1 - p)(-log(1 - pi)) + p log(p / (pi + (1 - pi) p))]``.
+    """
+    pi = _num("pi", pi, 0, 1)
+    m = pi + (1 - pi) * P
+    js = pi * -sympy.log(m) + (1 - pi) * ((1 - P) * -sympy.log(1 - pi) + P * sympy.log(P / m))
+    return LossDefinition("js", (("pi", pi),), js / (-(1 - pi) * sympy.log(1 - pi)), cite=f"{CITATIONS['englesson21']}")
+
+
+def zoo_agce(a: Any = 1, q: Any = 2) -> LossDefinition:
+    """AGCE ``((a + 1)^q - (a + p)^q)/q``, ``a > 0, q > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
+    a, q = _num("a", a, 0), _num("q", q, 0)
+    return LossDefinition("agce", (("a", a), ("q", q)), ((a + 1) ** q - (a + P) ** q) / q, cite=f"{CITATIONS['zhou21']}, sec. 4")
+
+
+def zoo_aul(a: Any = "1.5", p: Any = "0.9") -> LossDefinition:
+    """AUL ``((a - p_y)^p - (a - 1)^p)/p``, ``a > 1, p > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
+    a, pw = _num("a", a, 1), _num("p", p, 0)
+    return LossDefinition("aul", (("a", a), ("p", pw)), ((a - P) ** pw - (a - 1) ** pw) / pw, cite=f"{CITATIONS['zhou21']}, sec. 4")
+
+
+def zoo_ael(a: Any = 3) -> LossDefinition:
+    """AEL ``exp(-p/a)``, ``a > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
+    a = _num("a", a, 0)
+    return LossDefinition("ael", (("a", a),), sympy.exp(-P / a), cite=f"{CITATIONS['zhou21']}, sec. 4")
+
+
+def _entry(name: str, fn: Callable[..., LossDefinition], cite: str) -> ZooEntry:
+    import inspect
+
+    d = tuple((k, str(v.default)) for k, v in inspect.signature(fn).parameters.items())
+    return ZooEntry(name, fn, d, cite)
+
+
+ZOO: dict[str, ZooEntry] = {e.name: e for e in (
+    _entry("cce", zoo_cce, CITATIONS["ghosh17"]),
+    _entry("mae", zoo_mae, CITATIONS["ghosh17"]),
+    _entry("mse", zoo_mse, CITATIONS["ghosh17"]),
+    _entry("gce", zoo_gce, CITATIONS["gce18"]),
+    _entry("tgce", zoo_tgce, CITATIONS["gce18"]),
+    _entry("rce", zoo_rce, CITATIONS["sce19"]),
+    _entry("sce", zoo_sce, CITATIONS["sce19"]),
+    _entry("nce", zoo_nce, CITATIONS["ma20"]),
+    _entry("nfl", zoo_nfl, CITATIONS["ma20"]),
+    _entry("nce_mae", zoo_nce_mae, CITATIONS["ma20"]),
+    _entry("nce_rce", zoo_nce_rce, CITATIONS["ma20"]),
+    _entry("taylor", zoo_taylor, CITATIONS["feng20"]),
+    _entry("poly1", zoo_poly1, CITATIONS["leng22"]),
+    _entry("focal", zoo_focal, CITATIONS["lin17"]),
+    _entry("js", zoo_js, CITATIONS["englesson21"]),
+    _entry("agce", zoo_agce, CITATIONS["zhou21"]),
+    _entry("aul", zoo_aul, CITATIONS["zhou21"]),
+    _entry("ael", zoo_ael, CITATIONS["zhou21"]),
+)}
+"""The built-in zoo: name -> family (parameters with defaults, citation)."""
+
+
+def zoo_loss(name: str, **params: Any) -> LossDefinition:
+    """The zoo loss ``name`` with ``params`` (strings or numbers) bound; one-line ``ValueError`` otherwise."""
+    if name not in ZOO:
+        raise ValueError(f"unknown loss {name!r}; the zoo has: {', '.join(ZOO)}")
+    entry = ZOO[name]
+    allowed = [k for k, _ in entry.defaults]
+    extra = [k for k in params if k not in allowed]
+    if extra:
+        raise ValueError(f"loss {name!r} has no parameter {extra[0]!r}; its parameters: {', '.join(allowed) or 'none'}")
+    return entry.factory(**params)
+
+
+def parse_spec(spec: str) -> LossDefinition:
+    """``"gce:q=0.5"`` or ``"agce:a=1,q=2"`` or ``"cce"`` -> the zoo loss (``ValueError`` quoting ``spec`` otherwise)."""
+    name, _, rest = str(spec).partition(":")
+    params: dict[str, str] = {}
+    for item in filter(None, (s.strip() for s in rest.split(","))):
+        k, eq, v = item.partition("=")
+        if not eq or not k.strip() or not v.strip():
+            raise ValueError(f"bad loss parameter {item!r} in {spec!r}; write NAME:k=v,k2=v2")
+        params[k.strip()] = v.strip()
+    return zoo_loss(name.strip(), **params)
+
+
+def default_losses() -> list[LossDefinition]:
+    """Every zoo family at its default parameters."""
+    return [e.factory() for e in ZOO.values()]
+
+
+def from_expression(text: str, name: str | None = None) -> LossDefinition:
+    """A user's loss given as a SymPy expression in ``p`` (the labelled class's probability).
+
+    Raises ``ValueError`` (one line, quoting ``text``) when it does not parse, has symbols
+    other than ``p``, or is not a real, finite number at interior points of ``[0, 1]``.
+    """
+    from sympy.parsing.sympy_parser import parse_expr
+
+    try:
+        e = parse_expr(str(text), local_dict={"p": P, "log": sympy.log, "exp": sympy.exp, "sqrt": sympy.sqrt},
+                       evaluate=True)
+    except Exception as exc:
+        raise ValueError(f"cannot parse the loss {text!r}: {type(exc).__name__}") from None
+    if not isinstance(e, sympy.Expr):
+        raise ValueError(f"the loss {text!r} is not an expression")
+    e = sympy.nsimplify(e, rational=True) if e.has(sympy.Float) else e
+    extra = e.free_symbols - {P}
+    if extra:
+        raise ValueError(f"the loss {text!r} may use only the symbol p (the labelled probability), "
+                         f"not {', '.join(sorted(map(str, extra)))}")
+    for x in (sympy.Rational(1, 7), sympy.Rational(1, 2), sympy.Rational(6, 7)):
+        v = sympy.N(e.subs(P, x), 20)
+        if not v.is_real or not v.is_finite:
+            raise ValueError(f"the loss {text!r} is not defined on the simplex: at p = {x} it is {v}")
+    return LossDefinition(name or "user", (), e, cite=f"user expression {text}")
+
+
+def from_callable(fn: Callable[[Sequence[Any], int], Any], name: str = "user") -> LossDefinition:
+    """A user's loss given as a callable ``fn(f, y)``: ``f`` a sequence of SymPy expressions (a point of
+    the simplex), ``y`` the 0-based label; it must build its value with SymPy functions
+    (``sympy.log``, not ``math.log``). A loss that turns out to depend on ``f_y`` alone is stored as
+    ``l(p)``, so the trial can decide its properties for a symbolic number of classes.
+
+    Raises ``ValueError`` (one line) when ``fn`` cannot be evaluated on symbols.
+    """
+    fs = sympy.symbols("f0:3", positive=True)
+    try:
+        probe = [sympy.sympify(fn(list(fs), j)) for j in range(3)]
+    except Exception as exc:
+        raise ValueError(f"loss {name!r}: fn(f, y) must accept SymPy symbols and use SymPy functions "
+                         f"({type(exc).__name__}: {exc})") from None
+    if all(e.free_symbols <= {fs[j]} for j, e in enumerate(probe)):
+        label = probe[0].subs(fs[0], P)
+        if all(sympy.simplify(e.subs(fs[j], P) - label) == 0 for j, e in enumerate(probe)):
+            return LossDefinition(name, (), label, cite=f"user callable {name}")
+    return LossDefinition(name, (), None, lambda f, j: sympy.sympify(fn(list(f), j)), cite=f"user callable {name}")

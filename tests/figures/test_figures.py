@@ -251,3 +251,14 @@ def test_jobs_builds_the_same_files(tmp_path):
     assert main(["--out", str(tmp_path / "b"), "--format", "svg", "--only", *names, "--jobs", "1"]) == 0
     assert sorted(p.name for p in (tmp_path / "a").iterdir()) == sorted(p.name for p in (tmp_path / "b").iterdir())
     assert main(["--out", str(tmp_path), "--jobs", "0"]) == 2
+
+
+def test_zoo_figure_tabulates_the_trial():
+    """The zoo figure's table is the loss trial's (a short form of each cell)."""
+    from figures.registry import draw
+
+    drawn = draw("loss_zoo", precision="quick")
+    table = {r["loss"]: r for r in drawn.data if r["panel"] == "table"}
+    assert table["mae"]["symmetric"].startswith("yes") and table["cce"]["symmetric"].startswith("no")
+    weights = [r for r in drawn.data if r["panel"] == "weight" and r["loss"] == "mae"]
+    assert all(abs(r["weight"] - 4 * r["p_y"] * (1 - r["p_y"])) < 1e-9 for r in weights)
