@@ -299,13 +299,18 @@ def sce_grad(logits: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A:
 # ---------------------------------------------------------------- registry
 @dataclass(frozen=True)
 class Loss:
-    """A named loss with bound parameters: ``value(inputs, labels, from_logits=)`` and ``grad(logits, labels)``."""
+    """A named loss with bound parameters: ``value(inputs, labels, from_logits=)`` and ``grad(logits, labels)``.
+
+    ``bounded`` and ``symmetric`` are what is known of the loss (Ghosh et al. 2017's conditions); ``None``
+    for a loss derived from a definition, whose properties the loss trial computes
+    (``python -m paper_checks losses``, :func:`paper_checks.loss_trial.trial`).
+    """
 
     name: str
     value: Callable[..., Any]
     grad: Callable[[Any, Any], Any]
-    bounded: bool
-    symmetric: bool
+    bounded: bool | None
+    symmetric: bool | None
     table: Callable[[Any, bool], Any] | None = None
     """``table(inputs, from_logits)`` -> ``L[n, k] = l(p_n, k)`` for every label in one pass, where cheap."""
 
@@ -467,7 +472,7 @@ def derived_loss(definition: Any, c: int) -> Loss:
         with np.errstate(divide="ignore", invalid="ignore"):
             return grad_of(probs, labels)
 
-    return Loss(name=definition.title(), value=value, grad=grad, bounded=False, symmetric=False)
+    return Loss(name=definition.title(), value=value, grad=grad, bounded=None, symmetric=None)
 
 
 def gradient_error(loss: Loss, logits: Any, labels: Any, *, eps: float = 1e-6) -> float:
