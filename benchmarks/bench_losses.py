@@ -5,7 +5,6 @@ c = 2..10) against its 60-second target, and each loss's share. Writes the "Loss
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -20,6 +19,7 @@ TARGET = 60.0
 
 
 def main() -> None:
+    from benchmarks._timing import write_section
     from paper_checks.loss_trial import trial
     from theory.losses import default_losses
 
@@ -46,13 +46,7 @@ def main() -> None:
         f"{wall:.1f} s = **{wall / TARGET:.2f}** of target | <= 1 |", "",
         "Slowest losses (in-process): " + ", ".join(f"{n} {s:.1f} s" for n, s in per[:4]) + ".", END])
     print(text)
-    path = ROOT / "benchmarks" / "RESULTS.md"
-    old = path.read_text()
-    if START in old:
-        old = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: text, old, flags=re.S)
-    else:
-        old = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(old)
+    print(f"wrote {write_section(text, START, END)}")
 
 
 if __name__ == "__main__":

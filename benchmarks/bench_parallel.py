@@ -19,7 +19,6 @@ import functools
 import json
 import os
 import platform
-import re
 import shutil
 import subprocess
 import sys
@@ -31,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks._timing import best_of  # noqa: E402
+from benchmarks._timing import best_of, write_section  # noqa: E402
 from simulate.noise import random_transition, sample_noisy_labels, uniform_noise  # noqa: E402
 from simulate.parallel import mc_mean_chunked  # noqa: E402
 
@@ -205,14 +204,7 @@ def main() -> None:
     print(text)
     if a.quick:
         return
-    path = ROOT / "benchmarks" / "RESULTS.md"
-    old = path.read_text()
-    if START in old:
-        old = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _m: text, old, flags=re.S)
-    else:
-        old = old.rstrip("\n") + "\n\n" + text + "\n"
-    path.write_text(old)
-    print(f"wrote {path}")
+    print(f"wrote {write_section(text, START, END)}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,10 @@ import mpmath
 import numpy as np
 import sympy
 
+from theory.gradients import sign_on_unit_interval
 from theory.losses import P, LossDefinition, _T
+from theory.symmetry import class_sum as loss_class_sum
+from theory.symmetry import nonconstant_witness
 
 
 C = sympy.Symbol("c", integer=True, positive=True)
@@ -53,28 +56,8 @@ def _n(e: Any, digits: int = 30) -> sympy.Float:
 
 
 def _sign_on_unit(expr: sympy.Expr, t: sympy.Symbol, extra: dict[Any, Any] | None = None) -> int | None:
-    """+1/-1/0 when ``expr`` is positive / negative / identically zero on ``(0, 1)``; ``None`` if SymPy cannot tell."""
-    u = sympy.Symbol("u", positive=True)
-    e = expr.subs(extra) if extra else expr
-    if e.has(sympy.Piecewise):
-        return None
-    e = e.subs(t, u / (1 + u))
-    try:
-        e = sympy.simplify(e)
-    except Exception:  # pragma: no cover - SymPy internals
-        return None
-    if e == 0:
-        return 0
-    e = sympy.factor(sympy.together(e))
-    if e.is_positive:
-        return 1
-    if e.is_negative:
-        return -1
-    if e.is_nonnegative:
-        return 2  # non-negative, zero somewhere: convex all the same
-    if e.is_nonpositive:
-        return -2
-    return None
+    """The sign of ``expr`` on ``(0, 1)`` in ``t`` (``extra`` substituted first), ``+-2`` where it is only weak."""
+    return sign_on_unit_interval(expr.subs(extra) if extra else expr, t, weak=True)
 
 
 def _limit(e: sympy.Expr, t: sympy.Symbol, at: int) -> sympy.Expr:
@@ -122,34 +105,14 @@ def _lambdify_vector(loss: LossDefinition, c: int) -> Callable[[np.ndarray, int]
     return g
 
 
-def _witness_points(c: int) -> list[list[sympy.Rational]]:
-    pts = [[sympy.Rational(1, c)] * c]
-    for m in (1, 2, 5):
-        den = c + m
-        pts.append([sympy.Rational(m + 1, den)] + [sympy.Rational(1, den)] * (c - 1))
-    if c >= 3:
-        den = c + 3
-        pts.append([sympy.Rational(3, den), sympy.Rational(2, den)] + [sympy.Rational(1, den)] * (c - 2))
-    den = 10 * c  # near a vertex: the first coordinate above 9/10 (truncated losses differ only there)
-    pts.append([sympy.Rational(den - c + 1, den)] + [sympy.Rational(1, den)] * (c - 1))
-    return pts
-
-
-def _class_sum_at(loss: LossDefinition, pt: Sequence[Any]) -> sympy.Expr:
-    return sympy.Add(*[loss(pt, j) for j in range(len(pt))])
-
-
 def _exact_witness(loss: LossDefinition, c: int) -> dict[str, Any] | None:
-    """Two exact points of the ``c``-simplex with class sums differing beyond 1e-40 (50 digits)."""
-    pts = _witness_points(c)
-    s0 = _class_sum_at(loss, pts[0])
-    for pt in pts[1:]:
-        s = _class_sum_at(loss, pt)
-        d = sympy.N(s - s0, 50)
-        if d.is_real and abs(d) > sympy.Float("1e-40", 50):
-            return {"c": c, "point_a": [str(x) for x in pts[0]], "sum_a": _fmt(s0), "point_b": [str(x) for x in pt],
-                    "sum_b": _fmt(s)}
-    return None
+    """Two exact points of the ``c``-simplex with different class sums (:func:`theory.symmetry.nonconstant_witness`),
+    formatted for the report."""
+    w = nonconstant_witness(loss, c)
+    if w is None:
+        return None
+    return {"c": c, "point_a": [str(x) for x in w["point_a"]], "sum_a": _fmt(w["sum_a"]),
+            "point_b": [str(x) for x in w["point_b"]], "sum_b": _fmt(w["sum_b"])}
 
 
 class TrialContext:
@@ -266,7 +229,7 @@ def _constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
     """The class sum at this ``c`` when it simplifies to a constant (free coordinates, last = 1 - sum)."""
     syms = list(sympy.symbols(f"f1:{c}", positive=True))
     pt = [*syms, 1 - sum(syms)]
-    s = _class_sum_at(loss, pt)
+    s = loss_class_sum(loss, pt)
     simplifiers = [lambda e: sympy.cancel(sympy.together(e))]
     if not s.has(sympy.Piecewise) and c <= 5:  # simplify of many-symbol sums can run for minutes
         simplifiers.append(sympy.simplify)

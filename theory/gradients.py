@@ -163,14 +163,18 @@ class LogitGradient:
                 "l1": sympy.simplify(self.l1.subs(P, p))}
 
 
-def sign_on_unit_interval(expr: Expr, p: sympy.Symbol = P) -> int | None:
+def sign_on_unit_interval(expr: Expr, p: sympy.Symbol = P, *, weak: bool = False) -> int | None:
     """``+1``/``-1`` when ``expr`` is positive/negative for every ``p`` in ``(0, 1)``, ``0`` when identically 0.
 
     ``p = u/(1 + u)`` with ``u > 0`` makes the interval visible to SymPy's sign inference;
-    ``None`` when SymPy cannot decide.
+    ``None`` when SymPy cannot decide (a ``Piecewise`` is not tried). With ``weak``, ``+2``/``-2``
+    for non-negative/non-positive but zero somewhere (convex or concave all the same).
     """
+    e = sympy.sympify(expr)
+    if e.has(sympy.Piecewise):
+        return None
     u = sympy.Symbol("u", positive=True)
-    e = sympy.simplify(sympy.sympify(expr).subs(p, u / (1 + u)))
+    e = sympy.simplify(e.subs(p, u / (1 + u)))
     if e == 0:
         return 0
     e = sympy.factor(sympy.together(e))
@@ -178,6 +182,10 @@ def sign_on_unit_interval(expr: Expr, p: sympy.Symbol = P) -> int | None:
         return 1
     if e.is_negative:
         return -1
+    if weak and e.is_nonnegative:
+        return 2
+    if weak and e.is_nonpositive:
+        return -2
     return None
 
 

@@ -87,6 +87,8 @@ def _witness_points(c: int) -> list[list[sympy.Rational]]:
     if c >= 3:
         den = c + 3
         pts.append([sympy.Rational(3, den), sympy.Rational(2, den)] + [sympy.Rational(1, den)] * (c - 2))
+    den = 10 * c  # near a vertex, the first coordinate above 9/10: truncated losses differ only there
+    pts.append([sympy.Rational(den - c + 1, den)] + [sympy.Rational(1, den)] * (c - 1))
     return pts
 
 
