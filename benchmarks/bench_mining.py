@@ -12,7 +12,7 @@ of ``semi_hard_negatives`` (an argsort of every row of the masked distance matri
 from __future__ import annotations
 
 import argparse
-from typing import Any, Callable
+from typing import Any
 
 from _timing import best_of  # benchmarks/ is on sys.path when a script runs
 from simulate.backend import get_backend, namespace_of
