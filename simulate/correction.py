@@ -10,6 +10,10 @@ orientation). Both corrections return a :class:`simulate.losses.Loss`, so anythi
 trains with a loss trains with its correction. Backward correction inverts ``T`` and
 refuses a singular or badly conditioned one (the message quotes ``cond(T)``) unless the
 caller mixes it with the identity (``mix``, their sec. 4.1 / 6 remedy).
+
+One matrix-corrected loss, :func:`matrix_corrected` (``M`` of shape ``(c, c)``, or ``(R, c, c)`` with
+one matrix per replica of a replicated model); backward correction is it with ``M = T^-1``, and
+forward correction takes the same stacks of ``T`` for cross-entropy.
 """
 from __future__ import annotations
 
@@ -79,10 +83,17 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
     ``M = T^-1`` is backward correction (``002`` Eq. 4 / Thm 1, :func:`backward_corrected`); ``M = I``
     is no correction and ``M = T^-T`` the column-orientation mistake: controls that must come out
     biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``. Not bounded below by 0 in general (``002`` sec.
-    3.1: "not always non-negative"). The replica-batched form with one matrix per replica is
-    :func:`replica_corrected_cce`.
+    3.1: "not always non-negative").
+
+    ``M`` may also be a stack of shape ``(R, c, c)``, one matrix per replica of a replicated model
+    (:func:`simulate.training.flat_loss_grad` hands the losses ``(R * m, c)`` rows in replica-major
+    order): then replica ``r``'s rows are mixed by ``M[r]``, with the closed forms of the CE base
+    (:func:`_per_replica`), so the settings of Patrini et al.'s Table 2, each with its own ``T``,
+    train together as replicas of one model.
     """
     Mh = np.array(to_host(M), dtype=float)
+    if Mh.ndim == 3:
+        return _per_replica("backward", base, Mh, name)
     if Mh.ndim != 2 or Mh.shape[0] != Mh.shape[1] or not np.all(np.isfinite(Mh)):
         raise ValueError(f"M must be a finite square matrix, got shape {Mh.shape}")
     c = Mh.shape[0]
@@ -127,10 +138,54 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
     return Loss(name=name or f"matrix[{base.name}]", value=value, grad=grad, bounded=False, symmetric=False)
 
 
-def backward_corrected(base: Loss, T: TransitionMatrix, *, mix: float = 0.0, max_cond: float = MAX_COND) -> Loss:
+def backward_corrected(base: Loss, T: Any, *, mix: float = 0.0, max_cond: float = MAX_COND) -> Loss:
     """The backward-corrected loss ``(T^-1 l(p))_j`` (``002`` Eq. 4 / Thm 1): :func:`matrix_corrected` with
-    ``M = T^-1`` (of ``T`` mixed with the identity by ``mix``; refused beyond ``max_cond``)."""
-    return matrix_corrected(base, backward_matrix(T, mix, max_cond), name=f"backward[{base.name}]")
+    ``M = T^-1`` (of ``T`` mixed with the identity by ``mix``; refused beyond ``max_cond``).
+
+    ``T`` is a :class:`TransitionMatrix`, or a stack ``(R, c, c)`` of row-stochastic matrices, one per
+    replica (each validated; refused when singular or worse conditioned than ``max_cond``;
+    :data:`SINGULAR_COND` refuses only numerically singular ones, as the paper inverts ``T_hat``
+    whatever its conditioning).
+    """
+    if isinstance(T, TransitionMatrix):
+        return matrix_corrected(base, backward_matrix(T, mix, max_cond), name=f"backward[{base.name}]")
+    Ts = _stack(T)
+    if mix:
+        Ts = (1 - mix) * Ts + mix * np.eye(Ts.shape[1])
+    conds = np.linalg.cond(Ts)
+    bad = np.flatnonzero(~np.isfinite(conds) | (conds > max_cond))
+    if bad.size:
+        r = int(bad[0])
+        raise ValueError(f"matrix of replica {r} is singular or badly conditioned (cond = {conds[r]:.3g} > "
+                         f"{max_cond:.3g}); backward correction needs T^-1")
+    try:
+        W = np.linalg.inv(Ts)
+    except np.linalg.LinAlgError as e:  # cond can come out finite for an exactly singular matrix
+        raise ValueError(f"a replica's matrix is singular ({e}); backward correction needs T^-1") from e
+    return matrix_corrected(base, W, name=f"backward[{base.name}]")
+
+
+SINGULAR_COND = 1e12
+"""``max_cond`` that refuses only numerically singular matrices (Patrini et al. invert ``T_hat`` as it is)."""
+
+
+def _stack(T: Any) -> np.ndarray:
+    """``(R, c, c)`` row-stochastic matrices as a float array, each validated as a :class:`TransitionMatrix`.
+
+    A single matrix must come as a :class:`TransitionMatrix` (its orientation stated), so a bare
+    2-d array is a ``TypeError``.
+    """
+    if not (isinstance(T, (np.ndarray, list, tuple)) or hasattr(T, "__array__")):
+        raise TypeError(f"T must be a TransitionMatrix or a stack of shape (R, c, c), got {type(T).__name__}")
+    Ts = np.asarray(to_host(T), dtype=float)
+    if Ts.ndim == 2:
+        raise TypeError("a single T must be a TransitionMatrix (row-stochastic; simulate.noise); "
+                        "a bare array is accepted only as a stack of shape (R, c, c)")
+    if Ts.ndim != 3 or Ts.shape[1] != Ts.shape[2]:
+        raise ValueError(f"T must be a TransitionMatrix or a stack of shape (R, c, c), got shape {Ts.shape}")
+    for r in range(Ts.shape[0]):
+        TransitionMatrix(Ts[r])  # validates, quoting the bad row
+    return Ts
 
 
 def _log_columns(T: TransitionMatrix) -> np.ndarray:
@@ -146,7 +201,8 @@ _TINY = 1e-280  # below this the one-pass forward CE could lose digits to underf
 def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
     """The forward-corrected loss ``l(T^T p, j)`` for the base loss ``name`` (``002`` sec. 3.2).
 
-    ``name`` is one of ``cce, mse, mae, unhinged, lq`` (``lq`` takes ``q``). For ``cce``
+    ``name`` is one of ``cce, mse, mae, unhinged, lq`` (``lq`` takes ``q``); with a stack of ``T``
+    (``(R, c, c)``, one per replica, see :func:`matrix_corrected`) only ``cce``. For ``cce``
     the value is computed as ``-logsumexp_i(log p_i + log T[i, j])``, so no ``log(0)``
     arises while some ``T[i, j] > 0``. The gradient is the chain rule through ``T^T`` and
     the softmax: ``dl/dz = p * (g - <g, p>)`` with ``g = T dl/dq``.
@@ -154,7 +210,9 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
     if name not in FORWARD_BASES:
         raise ValueError(f"forward correction supports {FORWARD_BASES}, got {name!r}")
     if not isinstance(T, TransitionMatrix):
-        raise TypeError(f"T must be a TransitionMatrix, got {type(T).__name__}")
+        Ts = _stack(T)  # one T per replica (see matrix_corrected)
+        with np.errstate(divide="ignore"):
+            return _per_replica("forward", get_loss(name, **params), np.log(Ts), None)
     base = get_loss(name, **params)
     dev: dict[Any, Any] = {}  # T^T and log T^T per array namespace, moved once
 
@@ -238,57 +296,19 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
     return Loss(name=f"forward[{name}]", value=value, grad=grad, bounded=base.bounded, symmetric=False)
 
 
-def replica_corrected_cce(kind: str, matrices: Any, *, max_cond: float = 1e12) -> Loss:
-    """Backward- or forward-corrected cross-entropy with one transition matrix per replica.
+def _per_replica(kind: str, base: Loss, W_host: np.ndarray, name: str | None) -> Loss:
+    """The corrected CE with one matrix per replica: ``W_host`` is ``T_r^-1`` (backward, any mixing
+    matrices ``M_r`` of :func:`matrix_corrected`) or ``log T_r`` (forward), shape ``(R, c, c)``.
 
-    The same losses as :func:`simulate.correction.backward_corrected` (``(T^-1 l(p))_y``,
-    Patrini et al. 2017 Thm 1) and :func:`simulate.correction.forward_corrected` (``-log (T^T p)_y``,
-    Thm 2) with a CE base, but replica ``r`` of a replicated model uses ``matrices[r]``: the losses
-    receive the flattened batch of :func:`simulate.training.flat_loss_grad`, ``(R * m, c)`` in
-    replica-major order, and split it back into ``R`` blocks. So the settings of Table 2 (each
-    with its own ``T``) train together as replicas of one model.
-
-    Closed forms for CE (rows of ``T^-1`` sum to one because ``T 1 = 1``): backward
-    ``dl/dz = p (sum_k W[y, k]) - W[y]`` with ``W = T^-1``; forward ``dl/dz = p - s`` with
-    ``s_i = p_i T[i, y] / (T^T p)_y`` computed as a softmax of ``log p_i + log T[i, y]``.
-
-    Parameters
-    ----------
-    kind : {"backward", "forward"}
-    matrices : array_like, shape (R, c, c)
-        Row-stochastic matrices (validated as :class:`TransitionMatrix`, so ``T_hat`` rows must sum to 1).
-    max_cond : float
-        Backward only: refuse (``ValueError``) a matrix whose condition number exceeds this. The
-        default only refuses numerically singular matrices (the paper inverts ``T_hat`` whatever its
-        conditioning); :data:`simulate.noise.MAX_COND` is the stricter choice of
-        :func:`simulate.correction.backward_corrected`.
-
-    Returns
-    -------
-    Loss
+    Closed forms for CE: backward ``dl/dz = p (sum_k W[y, k]) - W[y]`` (``sum_k W[y, k] = 1`` for
+    ``W = T^-1``); forward ``dl/dz = p - s`` with ``s_i = p_i T[i, y] / (T^T p)_y`` computed as a
+    softmax of ``log p_i + log T[i, y]``. Float32 inputs stay float32 (training in single precision).
     """
-    if kind not in ("backward", "forward"):
-        raise ValueError(f"kind must be 'backward' or 'forward', got {kind!r}")
-    Ms = np.asarray(to_host(matrices), dtype=float)
-    if Ms.ndim != 3 or Ms.shape[1] != Ms.shape[2]:
-        raise ValueError(f"matrices must have shape (R, c, c), got {Ms.shape}")
-    R, c = Ms.shape[0], Ms.shape[1]
-    for r in range(R):
-        TransitionMatrix(Ms[r])  # validates, quoting the bad row
-    if kind == "backward":
-        conds = np.linalg.cond(Ms)
-        bad = np.flatnonzero(~np.isfinite(conds) | (conds > max_cond))
-        if bad.size:
-            r = int(bad[0])
-            raise ValueError(f"matrix of replica {r} is singular or badly conditioned (cond = {conds[r]:.3g} > "
-                             f"{max_cond:.3g}); backward correction needs T^-1")
-        try:
-            W_host = np.linalg.inv(Ms)
-        except np.linalg.LinAlgError as e:  # cond can come out finite for an exactly singular matrix
-            raise ValueError(f"a replica's matrix is singular ({e}); backward correction needs T^-1") from e
-    else:
-        with np.errstate(divide="ignore"):
-            W_host = np.log(Ms)  # log T, -inf where T is 0
+    if base.name != "cce":
+        raise ValueError(f"one matrix per replica is supported for the cce base, got {base.name!r}")
+    if not np.all(np.isfinite(W_host) | (kind == "forward")):
+        raise ValueError("the per-replica matrices must be finite")
+    R, c = W_host.shape[0], W_host.shape[1]
     cache: dict[Any, Any] = {}
 
     def _split(inputs: Any, labels: Any) -> tuple[Any, Any, Any, Any]:
@@ -343,4 +363,4 @@ def replica_corrected_cce(kind: str, matrices: Any, *, max_cond: float = 1e12) -
             g = p - s / s.sum(axis=-1, keepdims=True)
         return g.reshape(-1, c)
 
-    return Loss(name=f"{kind}[cce] per replica", value=value, grad=grad, bounded=False, symmetric=False)
+    return Loss(name=name or f"{kind}[cce] per replica", value=value, grad=grad, bounded=False, symmetric=False)

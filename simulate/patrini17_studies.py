@@ -11,9 +11,9 @@ import numpy as np
 
 from simulate.anchors import anchor_transition
 from simulate.backend import to_host
-from simulate.correction import replica_corrected_cce
+from simulate.correction import SINGULAR_COND, backward_corrected, forward_corrected
 from simulate.experiments import _DATA, _NOISE, _TEST, Task, _check_pos_int, _config, _sub_rng, batch_rngs, init_replicas, seed_bases
-from simulate.losses import Loss, softmax
+from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, logits_of, predict_proba
 from simulate.noise import TransitionMatrix, mnist_flips, sample_noisy_labels, uniform_noise
 from simulate.populations import gaussian_clusters
@@ -102,7 +102,8 @@ def _replica_anchor_estimates(params: Params, X: Any, percentile: float | None) 
     return np.stack([anchor_transition(pt[r], percentile).matrix for r in range(pt.shape[0])])
 
 
-SINGULAR_COND, SINGULAR_MIX = 1e12, 1e-3
+SINGULAR_MIX = 1e-3  # the identity's weight in a numerically singular T_hat (cond > SINGULAR_COND)
+CCE = get_loss("cce")
 CORRECTION_METHODS = ("cross-entropy", "backward", "forward", "backward T_hat", "forward T_hat")
 
 
@@ -120,7 +121,7 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     ``percentile`` (sec. 5.1: 97; ``None`` for the argmax), row-normalised; then the same network
     is retrained from the same initial weights, with the same batch order, with each corrected
     loss. The CE network is also the "cross-entropy" row. Every ``(seed, noise)`` pair is a
-    replica (:func:`noisy_label_task`); the corrections use :func:`simulate.correction.replica_corrected_cce`.
+    replica (:func:`noisy_label_task`); the corrections use :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica.
 
     Parameters
     ----------
@@ -132,7 +133,7 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
         The defaults are the settings of the ``patrini17.forward_beats_backward`` check (its quick seed count).
     percentile : the anchor estimator's percentile (``None``: argmax)
     dtype : floating type of the inputs and weights (``numpy.float32`` trains about twice as fast on a CPU;
-        every loss, CE included, then runs in single precision through :func:`simulate.correction.replica_corrected_cce`)
+        every loss, CE included, then runs in single precision through :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica)
     xp : array namespace to train in
 
     Returns
@@ -182,15 +183,15 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
         return (acc.reshape(S, K).T, tr.reshape(S, K).T, fin.reshape(S, K).T,
                 per_class.min(axis=-1).reshape(S, K).T)
 
-    p_ce = fit(replica_corrected_cce("backward", identity))
+    p_ce = fit(backward_corrected(CCE, identity, max_cond=SINGULAR_COND))
     T_hat = _replica_anchor_estimates(p_ce, X, percentile)  # (R, c, c)
     # a numerically singular T_hat (e.g. one input anchoring two classes) has no inverse: backward then uses
     # (1 - MIX) T_hat + MIX I for that replica, and the replica is flagged
     singular = ~(np.linalg.cond(T_hat) <= SINGULAR_COND)
     T_hat_b = np.where(singular[:, None, None], (1 - SINGULAR_MIX) * T_hat + SINGULAR_MIX * np.eye(c), T_hat)
     runs = [p_ce,
-            fit(replica_corrected_cce("backward", T_rep)), fit(replica_corrected_cce("forward", T_rep)),
-            fit(replica_corrected_cce("backward", T_hat_b)), fit(replica_corrected_cce("forward", T_hat))]
+            fit(backward_corrected(CCE, T_rep, max_cond=SINGULAR_COND)), fit(forward_corrected("cce", T_rep)),
+            fit(backward_corrected(CCE, T_hat_b, max_cond=SINGULAR_COND)), fit(forward_corrected("cce", T_hat))]
     scores = [score(p) for p in runs]
     T_hat_ks = T_hat.reshape(S, K, c, c).transpose(1, 0, 2, 3)
     return {
@@ -260,7 +261,7 @@ def trained_anchor_errors(rng: np.random.Generator, T: TransitionMatrix, *, size
         task = noisy_label_task(bases, [T], dataset="clusters", n_train=n, n_test=max(n, 1000), c=c, dim=dim,
                                 separation=separation)
         p0 = {kk: xp.asarray(v, dtype=dtype) for kk, v in init_replicas(bases, 1, dim, c, hidden).items()}
-        cce = replica_corrected_cce("backward", np.broadcast_to(np.eye(c), (S, c, c)))  # CE in any precision
+        cce = backward_corrected(CCE, np.broadcast_to(np.eye(c), (S, c, c)), max_cond=SINGULAR_COND)  # CE in any precision
         X = xp.asarray(task.X_train, dtype=dtype)
         params = train(p0, X, xp.asarray(task.y_noisy), cce, cfg, batch_rngs(bases, 1)).params
         pt_hat = to_host(predict_proba(params, X))

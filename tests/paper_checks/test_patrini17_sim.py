@@ -7,14 +7,12 @@ import pytest
 import paper_checks.patrini17_sim as mod
 import simulate.patrini17_studies as studies
 from paper_checks.context import Context
-from simulate.correction import backward_corrected, forward_corrected, replica_corrected_cce
 from simulate.experiments import seed_bases
 from simulate.noise import MNIST_FLIPS
 from simulate.noise import mnist_flips as mnist_flip_matrix
 from simulate.patrini17_studies import (CORRECTION_METHODS, correction_accuracy, digits_data, noisy_label_task,
                                         table2_noises, trained_anchor_errors)
-from simulate.losses import get_loss
-from simulate.noise import TransitionMatrix, random_transition, uniform_noise
+from simulate.noise import uniform_noise
 
 
 def test_mnist_flips_and_table2_columns():
@@ -36,50 +34,6 @@ def test_mnist_flip_matrix_is_the_sec_5_1_construction():
         for i, j in MNIST_FLIPS:
             T[i, i], T[i, j] = 1 - N, N
         np.testing.assert_array_equal(mnist_flip_matrix(N).matrix, T)
-
-
-@pytest.mark.parametrize("kind", ["backward", "forward"])
-def test_replica_corrections_equal_the_single_T_losses(kind):
-    """Replica r of the batched loss is simulate.correction's loss with T_r (value and logit gradient)."""
-    rng = np.random.default_rng(0)
-    Ts = [random_transition(4, rng, diag=0.7) for _ in range(3)]
-    Ts[1] = TransitionMatrix(np.array([[0.8, 0.2, 0, 0], [0, 1.0, 0, 0], [0, 0, 0.6, 0.4], [0.1, 0, 0, 0.9]]))
-    z = rng.normal(size=(3, 5, 4)) * 2
-    y = rng.integers(0, 4, size=(3, 5))
-    loss = replica_corrected_cce(kind, np.stack([T.matrix for T in Ts]))
-    v = loss.value(z.reshape(-1, 4), y.reshape(-1), from_logits=True).reshape(3, 5)
-    g = loss.grad(z.reshape(-1, 4), y.reshape(-1)).reshape(3, 5, 4)
-    for r, T in enumerate(Ts):
-        ref = backward_corrected(get_loss("cce"), T) if kind == "backward" else forward_corrected("cce", T)
-        np.testing.assert_allclose(v[r], ref.value(z[r], y[r], from_logits=True), rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(g[r], ref.grad(z[r], y[r]), rtol=1e-10, atol=1e-12)
-    g32 = loss.grad(z.reshape(-1, 4).astype(np.float32), y.reshape(-1))
-    assert g32.dtype == np.float32
-    np.testing.assert_allclose(g32, g.reshape(-1, 4), atol=1e-5)
-
-
-def test_replica_correction_bad_input():
-    with pytest.raises(ValueError, match="kind"):
-        replica_corrected_cce("sideways", np.eye(3)[None])
-    with pytest.raises(ValueError, match="shape"):
-        replica_corrected_cce("forward", np.eye(3))
-    with pytest.raises(ValueError, match="singular"):
-        replica_corrected_cce("backward", mnist_flip_matrix(0.5).matrix[None])
-    with pytest.raises(ValueError, match="sums to"):
-        replica_corrected_cce("forward", np.full((1, 3, 3), 0.5))
-    loss = replica_corrected_cce("forward", np.stack([np.eye(3)] * 2))
-    with pytest.raises(ValueError, match="R = 2"):
-        loss.grad(np.zeros((3, 3)), np.zeros(3, dtype=int))
-    with pytest.raises(ValueError, match="labels must lie"):
-        loss.grad(np.zeros((4, 3)), np.array([0, 1, 2, 3]))
-
-
-def test_identity_backward_is_cross_entropy():
-    rng = np.random.default_rng(2)
-    z, y = rng.normal(size=(8, 5)), rng.integers(0, 5, 8)
-    loss = replica_corrected_cce("backward", np.eye(5)[None])
-    np.testing.assert_allclose(loss.grad(z, y), get_loss("cce").grad(z, y), atol=1e-14)
-    np.testing.assert_allclose(loss.value(z, y, from_logits=True), get_loss("cce").value(z, y, from_logits=True))
 
 
 def test_exact_parts_of_thm3():

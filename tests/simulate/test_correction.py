@@ -149,3 +149,57 @@ def test_forward_cce_one_pass_equals_log_space_including_underflow():
     np.testing.assert_allclose(fwd, expect, rtol=1e-12, atol=1e-9)
     with pytest.raises(ValueError, match="NaN or infinite"):
         forward_corrected("cce", T).value(np.array([[0.0, np.inf, 1.0]]), np.array([0]), from_logits=True)
+
+
+# ---------------------------------------------------------------- one matrix per replica
+@pytest.mark.parametrize("kind", ["backward", "forward"])
+def test_per_replica_matrices_equal_the_single_T_losses(kind):
+    """Replica r of a stack of T is the loss with T_r alone (value and logit gradient), in float64 and float32."""
+    from simulate.correction import SINGULAR_COND
+
+    rng = np.random.default_rng(0)
+    Ts = [random_transition(4, rng, diag=0.7) for _ in range(3)]
+    Ts[1] = TransitionMatrix(np.array([[0.8, 0.2, 0, 0], [0, 1.0, 0, 0], [0, 0, 0.6, 0.4], [0.1, 0, 0, 0.9]]))
+    z = rng.normal(size=(3, 5, 4)) * 2
+    y = rng.integers(0, 4, size=(3, 5))
+    stack = np.stack([T.matrix for T in Ts])
+    loss = (backward_corrected(get_loss("cce"), stack, max_cond=SINGULAR_COND) if kind == "backward"
+            else forward_corrected("cce", stack))
+    v = loss.value(z.reshape(-1, 4), y.reshape(-1), from_logits=True).reshape(3, 5)
+    g = loss.grad(z.reshape(-1, 4), y.reshape(-1)).reshape(3, 5, 4)
+    for r, T in enumerate(Ts):
+        ref = backward_corrected(get_loss("cce"), T) if kind == "backward" else forward_corrected("cce", T)
+        np.testing.assert_allclose(v[r], ref.value(z[r], y[r], from_logits=True), rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(g[r], ref.grad(z[r], y[r]), rtol=1e-10, atol=1e-12)
+    g32 = loss.grad(z.reshape(-1, 4).astype(np.float32), y.reshape(-1))
+    assert g32.dtype == np.float32
+    np.testing.assert_allclose(g32, g.reshape(-1, 4), atol=1e-5)
+
+
+def test_per_replica_bad_input():
+    from simulate.noise import mnist_flips
+
+    cce = get_loss("cce")
+    with pytest.raises(ValueError, match="shape"):
+        forward_corrected("cce", np.eye(3)[None, None])
+    with pytest.raises(ValueError, match="singular"):
+        backward_corrected(cce, mnist_flips(0.5).matrix[None])
+    with pytest.raises(ValueError, match="sums to"):
+        forward_corrected("cce", np.full((1, 3, 3), 0.5))
+    with pytest.raises(ValueError, match="cce base"):
+        backward_corrected(get_loss("mae"), np.eye(3)[None])
+    with pytest.raises(ValueError, match="cce base"):
+        forward_corrected("mae", np.eye(3)[None])
+    loss = forward_corrected("cce", np.stack([np.eye(3)] * 2))
+    with pytest.raises(ValueError, match="R = 2"):
+        loss.grad(np.zeros((3, 3)), np.zeros(3, dtype=int))
+    with pytest.raises(ValueError, match="labels must lie"):
+        loss.grad(np.zeros((4, 3)), np.array([0, 1, 2, 3]))
+
+
+def test_identity_per_replica_backward_is_cross_entropy():
+    rng = np.random.default_rng(2)
+    z, y = rng.normal(size=(8, 5)), rng.integers(0, 5, 8)
+    loss = backward_corrected(get_loss("cce"), np.eye(5)[None])
+    np.testing.assert_allclose(loss.grad(z, y), get_loss("cce").grad(z, y), atol=1e-14)
+    np.testing.assert_allclose(loss.value(z, y, from_logits=True), get_loss("cce").value(z, y, from_logits=True))
