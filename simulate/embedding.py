@@ -87,10 +87,15 @@ def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_
         raise ValueError(f"embeddings must have shape (..., B, d), got {getattr(E, 'shape', None)}")
     with np.errstate(over="ignore", under="ignore"):  # such rows are not ``safe``: rescaled below
         sq = (E * E).sum(axis=-1, keepdims=True)
+    safe = (sq >= _SAFE_SQ[0]) & (sq <= _SAFE_SQ[1])
+    if xp is np and bool(safe.all()):  # the host's common case, checked for free: no row to rescale or zero
+        n = np.sqrt(sq)
+        if not (keep_zero and bool((n <= zero_below).any())):
+            out = E / n  # what the fixed-shape pass below gives these rows, bit for bit
+            return (out, n) if with_norms else out
     big = xp.abs(E).max(axis=-1, keepdims=True)
     if not keep_zero and bool(xp.any(big == 0)):
         raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(big.reshape(-1)))})")
-    safe = (sq >= _SAFE_SQ[0]) & (sq <= _SAFE_SQ[1])
     S = E / xp.where(big > 0, big, 1.0)  # used where ``safe`` is False
     r = xp.sqrt((S * S).sum(axis=-1, keepdims=True))
     n = xp.where(safe, xp.sqrt(sq), big * r)
