@@ -142,7 +142,7 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
 # ---------------------------------------------------------------- output
 COLUMNS = (("symmetric", "symmetric (C)"), ("class_sum", "class sum [S_min, S_max]"),
            ("excess_risk_bound", "A(η) (GCE Thm 1 form)"), ("bounded", "bounded"),
-           ("weight", "weight ||dL/dz||₁ (U(0,1) mean, var)"), ("asymmetric", "asymmetric (Zhou 2021)"),
+           ("weight", "weight ‖dL/dz‖₁ (U(0,1) mean, var)"), ("asymmetric", "asymmetric (Zhou 2021)"),
            ("noisy_minimiser", "noisy minimiser"))
 
 
