@@ -314,7 +314,7 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
         return r, a, p, n, (has_pos & ~has_neg).sum()
     skipped = (pos & ~has_neg[:, :, None]).sum()
     if miner == "semi-hard":
-        r, a, p, n = _semi_hard_rows(D, pos, neg, check_margin(alpha), batch_checks=False)
+        r, a, p, n = _semi_hard_rows(D, same, check_margin(alpha), batch_checks=False)
         return r, a, p, n, skipped
     r, a, p = xp.nonzero(pos & has_neg[:, :, None])
     if miner == "hard":
@@ -384,24 +384,26 @@ def semi_hard_negatives(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, An
     if D.shape != (B, B):
         raise ValueError(f"the distance matrix must have shape ({B}, {B}) to match the labels, got {D.shape}")
     same = labels[:, None] == labels[None, :]
-    pos = same & ~xp.eye(B, dtype=bool)
-    _, a, p, n = _semi_hard_rows(D[None], pos[None], ~same[None], alpha, batch_checks=True)
+    _, a, p, n = _semi_hard_rows(D[None], same[None], alpha, batch_checks=True)
     return a, p, n
 
 
-def _semi_hard_rows(D: Any, pos: Any, neg: Any, alpha: float, *, batch_checks: bool) -> tuple[Any, ...]:
-    """The semi-hard miner of stacked batches ``D``, ``pos``, ``neg`` (R, B, B): ``(r, a, p, n)`` in
-    increasing ``(r, a, p)`` order, the pairs without a semi-hard negative left out.
+def _semi_hard_rows(D: Any, same: Any, alpha: float, *, batch_checks: bool) -> tuple[Any, ...]:
+    """The semi-hard miner of stacked batches ``D`` (R, B, B) with ``same`` (R, B, B), "same label" (the
+    diagonal included): ``(r, a, p, n)`` in increasing ``(r, a, p)`` order, the pairs without a
+    semi-hard negative left out.
 
     Fixed-shape, loop-free. Each row ``(r, a)`` is sorted once by an integer key: the bits of the
-    distance (non-negative floats order as their bit patterns) with the lowest ``nb + 1`` bits
-    replaced by a flag (negatives before the other columns) and the column index (``nb`` bits), the
-    diagonal last. While no two *different* distances of a row share the kept bits (relative
-    differences below ``2^(nb - 51)``), the key order is the order of ``(D, not negative, column)``;
-    where they do, that order is made exactly by two stable argsorts instead. In that order the
-    negatives sorted before a positive ``p`` are those with ``D_an <= D_ap`` (ties included), so
-    ``a``'s closest negative beyond ``p`` (smallest index among ties) is the first negative after it:
-    found by one ``searchsorted`` in the running count of negatives, without scanning.
+    distance (non-negative floats order as their bit patterns; the sign bit is cleared, so ``-0.0``
+    is ``0``) with the lowest ``nb + 1`` bits replaced by a flag (negatives before the other columns)
+    and the column index (``nb`` bits), the diagonal last. While no two *different* distances of a row
+    share the kept bits (relative differences below ``2^(nb - 51)``), the key order is the order of
+    ``(D, not negative, column)``; where they do, that order is made exactly by two stable argsorts
+    instead. In that order the negatives sorted before a positive ``p`` are those with
+    ``D_an <= D_ap`` (ties included), so ``a``'s closest negative beyond ``p`` (smallest index among
+    ties) is the first non-positive after ``p``'s run of adjacent positives (a negative, or the
+    diagonal that ends the row): the positives are found by one ``searchsorted`` in their running
+    count, and the ends of their runs by one in the positions less their ranks, without scanning.
 
     The checks of the inputs (finite, non-negative distances; with ``batch_checks`` a batch with
     negatives and positives, as :func:`_masks` asks) travel in the one host sync that also brings the
@@ -413,65 +415,61 @@ def _semi_hard_rows(D: Any, pos: Any, neg: Any, alpha: float, *, batch_checks: b
     D = xp.asarray(D)
     if D.dtype != xp.float64:
         D = D.astype(xp.float64)
-    D = D + 0.0  # -0.0 -> +0.0: its bit pattern would sort first; also a fresh contiguous array
     rows, size = R * B, R * B * B
     nb = max(1, (B - 1).bit_length())  # bits of the column index
     flag, imask = 1 << nb, (1 << nb) - 1
-    col = xp.arange(B, dtype=xp.int64)
-    eye = xp.eye(B, dtype=bool)
-    key = D.view(xp.int64) >> (nb + 1)  # the level: the distance's bits without the lowest nb + 1
-    key <<= nb + 1
-    key |= (~neg).astype(xp.int64) << nb
-    key |= col
+    level_bits = ((1 << 63) - 1) ^ ((1 << (nb + 1)) - 1)  # the distance's bits above the lowest nb + 1, no sign
+    low_t = xp.int16 if nb <= 14 else xp.int64  # the flag and column bits, built narrow (4x less memory traffic)
+    low = same.astype(low_t)
+    low <<= nb
+    low |= xp.arange(B, dtype=low_t)
+    key = D.view(xp.int64) & level_bits
+    key |= low
     diag = xp.arange(B)
-    key[:, diag, diag] = ((xp.iinfo(xp.int64).max >> (nb + 1)) << (nb + 1)) | flag | col  # above any level, NaN's too
+    key[:, diag, diag] = level_bits | flag | diag  # above any level (a NaN's may equal it: refused below)
     key = key.reshape(rows, B)
     key.sort(axis=1)
-    idx = key & imask
     # distinct distances sharing a level: sorted exactly, equal levels are neighbours
-    Dsorted = xp.sort(D.reshape(rows, B), axis=1)
-    level = Dsorted.view(xp.int64) >> (nb + 1)
+    Dflat = D.reshape(rows, B)
+    Dsorted = xp.sort(Dflat, axis=1)
+    level = Dsorted.view(xp.int64) & level_bits
     collide = (level[:, 1:] == level[:, :-1]) & (Dsorted[:, 1:] != Dsorted[:, :-1])
-    stats = [Dsorted[:, 0].min(), Dsorted[:, -1].max(), pos.sum(), collide.any()]
-    stats += [neg.any(), pos.any()] if batch_checks else []
+    stats = [Dsorted[:, 0].min(), Dsorted[:, -1].max(), same.sum() - rows, collide.any()]
+    stats += [~same.all()] if batch_checks else []
     host = to_host(xp.stack([xp.asarray(s, dtype=xp.float64) for s in stats]))  # the one sync of the checks
     lo, hi, m, exact_needed = float(host[0]), float(host[1]), int(host[2]), bool(host[3])
     if batch_checks and not host[4]:
         raise ValueError("the batch has a single class: there are no negatives")
-    if batch_checks and not host[5]:
+    if batch_checks and m == 0:
         raise ValueError("no class of the batch has two members: there are no positives")
     if not (math.isfinite(lo) and math.isfinite(hi)):
         raise ValueError(f"the distances contain NaN or infinite values (min {lo!r}, max {hi!r})")
     if lo < 0:
         raise ValueError(f"distances must be non-negative, got a minimum of {lo!r}")
-    Dflat = D.reshape(rows, B)
     if exact_needed:
-        # two stable sorts, least significant key first: (not negative, diagonal), then the distance
-        kind = xp.where(eye, 2, (~neg).astype(xp.int64)).reshape(rows, B)
+        # two stable sorts, least significant key first: (negative, other, diagonal), then the distance
+        eye = xp.eye(B, dtype=bool)
+        kind = xp.where(eye, 2, same.astype(xp.int64)).reshape(rows, B)
         o1 = xp.argsort(kind, axis=1, kind="stable")
         Dk = xp.where(eye, xp.inf, D).reshape(rows, B)
-        idx = xp.take_along_axis(o1, xp.argsort(xp.take_along_axis(Dk, o1, axis=1), axis=1, kind="stable"), axis=1)
-        negative = xp.take_along_axis(neg.reshape(rows, B), idx, axis=1)
+        order = xp.take_along_axis(o1, xp.argsort(xp.take_along_axis(Dk, o1, axis=1), axis=1, kind="stable"), axis=1)
+        positive = xp.take_along_axis(same.reshape(rows, B), order, axis=1)
+        columns = order.ravel()
     else:
-        negative = (key & flag) == 0  # the diagonal is flagged: not a negative
-    # G: running count of the "stops" (negatives, and the diagonal that ends every row) over all rows
-    stop = negative.copy()
-    stop[:, -1] = True
-    G = xp.cumsum(stop.ravel())
-    # the positives' positions, in order: the k-th position where the count of non-stops reaches k
-    j = xp.searchsorted(xp.arange(1, size + 1) - G, xp.arange(1, m + 1), side="left")
-    # the first stop after each positive: its row's closest negative beyond it, or the row's end
-    q = xp.searchsorted(G, G[j] + 1, side="left")
-    ra, qq = j // B, q % B
-    flat_idx = idx.ravel()
-    p, n = flat_idx[j], flat_idx[q]
-    found = qq < B - 1
-    t = Dflat[ra, p]
-    keep = found & (Dflat[ra, n] < t + alpha)
-    o = xp.argsort(ra * B + p)  # (r, a, p) increasing
-    ra, p, n, keep = ra[o], p[o], n[o], keep[o]
+        positive = (key & flag) != 0
+        columns = key.ravel()
+    positive[:, -1] = False  # the diagonal, last in every row
+    H = xp.cumsum(positive.ravel(), dtype=xp.int32 if size < 2**31 else xp.int64)
+    j = xp.searchsorted(H, xp.arange(1, m + 1, dtype=H.dtype), side="left")  # the k-th positive's position
+    u = j - xp.arange(m, dtype=j.dtype)  # constant along a run of adjacent positives
+    q = j[xp.searchsorted(u, u, side="right") - 1] + 1  # the first position after the run: no positive there
+    ra = j // B
+    p, n = columns[j] & imask, columns[q] & imask  # (order's entries are below 2^nb: the mask keeps them)
+    keep = (q % B < B - 1) & (Dflat[ra, n] < Dflat[ra, p] + alpha)  # not the row's end; within the margin
     k = xp.nonzero(keep)[0]  # the size of the result: the second sync on a device
     ra, p, n = ra[k], p[k], n[k]
+    o = xp.argsort(ra * B + p)  # (r, a, p) increasing
+    ra, p, n = ra[o], p[o], n[o]
     return ra // B, ra % B, p, n
 
 
