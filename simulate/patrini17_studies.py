@@ -163,7 +163,7 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     cfg = _config(epochs, lr, batch_size, optimizer)
     params0 = {k: xp.asarray(v, dtype=dtype) for k, v in init_replicas(bases, K, dim_in, c, hidden).items()}
     X, yn = xp.asarray(task.X_train, dtype=dtype), xp.asarray(task.y_noisy)
-    Xt, yt = xp.asarray(task.X_test, dtype=dtype), xp.asarray(task.y_test)
+    Xt = xp.asarray(task.X_test, dtype=dtype)
     T_rep = np.stack([Ts[k].matrix for _ in range(S) for k in range(K)])  # (R, c, c), seed-major
     identity = np.broadcast_to(np.eye(c), T_rep.shape)  # backward with T = I is plain cross-entropy
 

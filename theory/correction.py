@@ -411,8 +411,7 @@ def forward_minimiser(loss: str, c: int, q_exponent: Any = sympy.Rational(1, 2))
     P = list(sympy.symbols(f"P0:{c}", positive=True))  # unconstrained coordinates of p
     pc, pc_syms = free_point(c, "r")  # p_clean
     pt = pushforward(T, pc)
-    q = pushforward(T, P)
-    maps = sympy.expand(sympy.Add(*pushforward(T, pc)) - 1) == 0
+    maps = sympy.expand(sympy.Add(*pt) - 1) == 0
     at = dict(zip(P, pc))
     unique = _unique_preimage(T, pc)
     notes: dict[str, Any] = {}

@@ -4,7 +4,6 @@ A difference is either a regression or a discovery: fix the code, or record the 
 verdict in the claim's registration with the reason in the commit message.
 """
 import re
-from pathlib import Path
 
 import pytest
 

@@ -86,8 +86,7 @@ def test_embedding_gradient_matches_plain_loop():
 
 
 def test_collapsed_embeddings_use_zero_subgradient():
-    E = np.ones((4, 2))
-    y = np.array([0, 0, 1, 1])
+    E = np.ones((4, 2))  # labels 0, 0, 1, 1: anchor 0, positive 1, negative 2
     terms = Terms("triplet", (np.array([0]), np.array([1]), np.array([2])))
     v, g, _ = terms_loss_grad(E, terms, alpha=0.3)
     assert v == pytest.approx(0.3)  # a collapsed network pays alpha per triplet

@@ -9,7 +9,6 @@ path instead, so both paths meet the loop here.
 import numpy as np
 import pytest
 
-import simulate.embedding as em
 from simulate.embedding import mine, normalize, pairwise_distances, semi_hard_negatives
 from tests.strict_xp import COUNTERS, StrictArray, strict
 
