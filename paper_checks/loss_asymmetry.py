@@ -20,15 +20,39 @@ from theory.losses import P
 
 
 # ---------------------------------------------------------------- asymmetric (Zhou et al. 2021)
+def _ends(ctx: TrialContext) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr | None]:
+    """``l(0+)``, ``l(1-)`` and the limit of the ratio's first derivatives at ``s = 0+``, once per trial.
+
+    Both terms of the ratio of :func:`_ratio_R` vanish at ``s = 0`` (where ``l(0+)`` is finite), and
+    their derivatives are ``-l'(1 - s)`` and ``-l'(s / (c - 1))`` (``-l'(s)`` for a concave ``l``):
+    by l'Hôpital the ratio tends to ``l'(1-) / l'(0+)`` for every ``c``, and to 0 when
+    ``l'(0+)`` is infinite and ``l'(1-)`` finite. ``None`` where neither applies (``l'(0+) = 0`` or
+    ``l'(1-)`` infinite): then the limit is taken for each ``c``.
+    """
+    if "ends" not in ctx._cache:
+        ell = ctx.loss.label
+        l0, l1 = _limit(ell, P, 0), _limit(ell, P, 1)
+        ratio = None
+        if not l0.is_infinite:
+            dl = sympy.diff(ell, P)
+            d0, d1 = _limit(dl, P, 0), _limit(dl, P, 1)
+            if d1.is_finite and d0.is_infinite:
+                ratio = sympy.Integer(0)
+            elif d1.is_finite and d0.is_finite and d0.is_nonzero:
+                ratio = d1 / d0
+        ctx._cache["ends"] = (l0, l1, ratio)
+    return ctx._cache["ends"]
+
+
 def _ratio_R(ctx: TrialContext, c: int) -> tuple[float | None, str]:
     """``R_c`` of the module docstring for a non-increasing ``l`` of ``p``; ``(None, reason)`` when undecided."""
     ell = ctx.loss.label
-    l0 = _limit(ell, P, 0)
+    l0, l1, end_ratio = _ends(ctx)
     if l0.is_infinite:
         return 0.0, "l(0+) = ∞: any other label with positive weight pulls the minimiser off the vertex"
     shape = ctx.shape()
     lab = ctx.label_np()
-    l0f, l1f = float(l0), float(_limit(ell, P, 1))
+    l0f, l1f = float(l0), float(l1)
     s = np.linspace(1e-6, 1.0, ctx.cfg["grid"] * 2)
     num = lab(1 - s) - l1f
     if shape == 0:
@@ -57,12 +81,15 @@ def _ratio_R(ctx: TrialContext, c: int) -> tuple[float | None, str]:
         res = minimize_scalar(fr, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
         if res.success and res.fun < r:
             r = float(res.fun)
-    # the infimum may be the limit s -> 0+ (e.g. 0 when l'(0+) = -oo, as for L_q with q < 1)
-    sv = sympy.Symbol("s", positive=True)
-    num = ell.subs(P, 1 - sv) - _limit(ell, P, 1)
-    den = (c - 1) * (l0 - ell.subs(P, sv / (c - 1))) if shape > 0 else l0 - ell.subs(P, sv)
+    # the infimum may be the limit s -> 0+ (e.g. 0 when l'(0+) = -oo, as for L_q with q < 1; see _ends)
     try:
-        lim = sympy.limit(num / den, sv, 0, "+")
+        if end_ratio is not None:
+            lim = end_ratio
+        else:
+            sv = sympy.Symbol("s", positive=True)
+            num = ell.subs(P, 1 - sv) - l1
+            den = (c - 1) * (l0 - ell.subs(P, sv / (c - 1))) if shape > 0 else l0 - ell.subs(P, sv)
+            lim = sympy.limit(num / den, sv, 0, "+")
         if lim.is_real and lim.is_finite and float(lim) < r:
             r = float(lim)
             how += "; the infimum is the limit s -> 0+"

@@ -382,10 +382,41 @@ def _power_sum_integral(f: Expr, p: sympy.Symbol) -> Expr | None:
     return sympy.simplify(total)
 
 
+def _linear_base_integral(f: Expr, p: sympy.Symbol) -> Expr | None:
+    """``int_0^1 f dp`` for ``f`` a power sum in one linear base ``u = alpha + beta p`` (``beta != 0``),
+    e.g. AUL's weight ``2 (a - p)^(q - 1) p (1 - p)`` (Zhou et al. 2021): substituting ``p = (u - alpha)/beta``
+    makes it ``sum_i c_i u^(r_i)``, integrated term by term over ``u`` from ``alpha`` to ``alpha + beta``
+    (both non-negative; ``r_i > -1`` where a limit is 0). ``None`` otherwise (:func:`sympy.integrate` takes
+    seconds on such fractional powers).
+    """
+    bases = {b.base for b in f.atoms(sympy.Pow) if b.base.has(p) and not b.exp.is_integer}
+    if len(bases) != 1:
+        return None
+    (base,) = bases
+    if not base.is_polynomial(p) or sympy.degree(base, p) != 1:
+        return None
+    beta, alpha = base.coeff(p, 1), base.coeff(p, 0)
+    lo, hi = alpha, alpha + beta
+    if not (beta.is_nonzero and lo.is_nonnegative and hi.is_nonnegative):
+        return None
+    u = sympy.Dummy("u", positive=True)
+    g = sympy.expand(sympy.powsimp(sympy.expand(f.subs(p, (u - alpha) / beta) / beta)))
+    total = sympy.Integer(0)
+    for term in sympy.Add.make_args(g):
+        coeff, r = term.as_coeff_exponent(u)
+        if coeff.has(u) or coeff.has(p) or (r + 1).is_zero is not False:
+            return None
+        if (lo.is_zero or hi.is_zero) and not (r + 1).is_positive:
+            return None
+        total += coeff * (hi ** (r + 1) - lo ** (r + 1)) / (r + 1)
+    return sympy.simplify(total)
+
+
 def _integral01(f: Expr, p: sympy.Symbol) -> Expr:
-    fast = _power_sum_integral(f, p)
-    if fast is not None:
-        return fast
+    for fast in (_power_sum_integral, _linear_base_integral):
+        out = fast(f, p)
+        if out is not None:
+            return out
     out = sympy.integrate(f, (p, 0, 1))
     if out.has(sympy.Integral):
         alt = _exp_quadratic_integral(f, p)

@@ -224,3 +224,24 @@ def test_uniform_moments_of_exponential_quadratic_weights():
     assert float(up.mean) == pytest.approx(quad(lambda p: math.exp(p * p - p), 0, 1)[0], rel=1e-12)
     with pytest.raises(ValueError, match="cannot integrate"):
         gr.uniform_moments(sympy.exp(sympy.sin(P)))
+
+
+LINEAR_BASE_CASES = [
+    2 * (sympy.Rational(3, 2) - P) ** sympy.Rational(-1, 10) * P * (1 - P),  # AUL's weight (a = 3/2, p = 9/10)
+    (1 - P) ** sympy.Rational(1, 3) * P,  # a limit at u = 0 with r > -1
+    (P + 2) ** sympy.Rational(-5, 2) * (1 + P**2),
+]
+
+
+@pytest.mark.parametrize("f", LINEAR_BASE_CASES, ids=str)
+def test_linear_base_integral_matches_quadrature(f):
+    got = gr._linear_base_integral(f, P)
+    want, err = quad(sympy.lambdify(P, f), 0, 1)
+    assert got is not None and float(got) == pytest.approx(want, abs=10 * err + 1e-12)
+
+
+@pytest.mark.parametrize("f", [(1 - P) ** sympy.Rational(-3, 2), P**2 * sympy.exp(P),
+                               (1 + P) ** sympy.Rational(1, 2) * P ** sympy.Rational(1, 2)],
+                         ids=["divergent at u = 0", "no fractional power", "two bases"])
+def test_linear_base_integral_declines_what_it_cannot_do(f):
+    assert gr._linear_base_integral(f, P) is None
