@@ -73,6 +73,15 @@ def test_agrees_with_loop(name, D, y, alpha):
     assert got(D, y, alpha) == loop_semi_hard(D, y, alpha)
 
 
+@pytest.mark.parametrize("name, D, y, alpha", CASES, ids=[c[0] for c in CASES])
+def test_wide_low_bits_agree_with_loop(name, D, y, alpha, monkeypatch):
+    """The int64 low bits of batches above 16384 (here forced on small ones) give the same triplets."""
+    import simulate.embedding as em
+
+    monkeypatch.setattr(em, "_NARROW_BITS", 0)
+    assert got(D, y, alpha) == loop_semi_hard(D, y, alpha)
+
+
 def test_both_paths_are_met():
     collide = {name: levels_collide(D) for name, D, _, _ in CASES}
     assert collide["sub-level differences"] and not collide["normalised"]
