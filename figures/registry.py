@@ -66,15 +66,13 @@ def figure(name: str, claim: str | None = None) -> Callable[[Callable[[Any], Dra
 
 
 def load(modules: Iterable[str] = ()) -> dict[str, FigureSpec]:
-    """Every registered figure: those of this package's modules (discovered, not listed) and those
-    registered by claims modules (``modules``, ``$LNL_CLAIMS``, the ``label_noise_lab.claims``
-    entry points; see :func:`paper_checks.registry.load`), which may declare figures beside their claims.
+    """Every registered figure: the loss zoo's (:mod:`figures.zoo`) and those registered by claims
+    modules beside their claims (the built-in catalogue, ``modules``, ``$LNL_CLAIMS``, the
+    ``label_noise_lab.claims`` entry points; see :func:`paper_checks.registry.load`).
     """
-    from paper_checks.registry import discover
     from paper_checks.registry import load as load_claims
 
-    for m in discover("figures"):
-        importlib.import_module(m)
+    importlib.import_module("figures.zoo")
     load_claims(modules)
     return FIGURES
 
@@ -94,7 +92,7 @@ def draw(name: str, precision: str = "standard", seed: int = 0) -> Drawn:
         raise ValueError(f"unknown figure {name!r}; known: {', '.join(figs)}")
     if figs[name].legacy:
         raise TypeError(f"figure {name!r} has the old form fn(out, fmt, precision) -> Path and returns no Figure")
-    from paper_checks.context import pinned_blas
+    from simulate.blas import pinned_blas
 
     with pinned_blas():  # the same numbers as the claim's check computes
         return figs[name].fn(context(name, precision, seed))

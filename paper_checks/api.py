@@ -1,10 +1,21 @@
-"""The public Python API: what the command line does, for notebooks and scripts (docs/api.md).
+"""The public Python API: what a claims file needs, and what the command line does, for notebooks and scripts.
 
-Everything here is a thin layer over the registry (:mod:`paper_checks.registry`), the runner
-(:mod:`paper_checks.runner`), the search (:mod:`paper_checks.search`) and the report
-(:mod:`paper_checks.report`); each function takes the claims modules of its caller
-(``modules``: file paths or dotted names, as ``--module`` does), so a user's own claims are on
-trial exactly like the built-in ones. Nothing here prints.
+One import serves a claims author (docs/extending.md) and a notebook (docs/api.md)::
+
+    from paper_checks.api import Context, Evidence, SearchSpace, Real, claim, paper, search
+
+- declaring: :func:`paper`, :func:`claim`, :func:`document`, :func:`finding`;
+- evidence: :class:`Evidence` (and :func:`effect_ladder`), computed in a :class:`Context`;
+- search: :class:`SearchSpace` over :class:`Real`, :class:`Integer`, :class:`SimplexPoint` and
+  :class:`StochasticMatrix` parameters, :func:`search`;
+- numbers: :func:`mc_mean` (a Monte Carlo mean with its standard error), :class:`TransitionMatrix`;
+- figures: :func:`figure_data` (a check's computation shared with its figures), :func:`figure` and
+  :class:`Drawn` (from :mod:`figures.registry`, imported only when asked for: the instrument does
+  not import the figure machinery);
+- running: :func:`claims`, :func:`check`, :func:`run`, :func:`explore`, :func:`write_report`, thin
+  layers over the registry, the runner, the search and the report. Each takes the claims modules
+  of its caller (``modules``: file paths or dotted names, as ``--module`` does), so a user's own
+  claims are on trial exactly like the built-in ones. Nothing here prints.
 
 >>> from paper_checks import api
 >>> api.check("gce18.eq7_bounds", precision="quick").verdict
@@ -13,17 +24,44 @@ trial exactly like the built-in ones. Nothing here prints.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
-from paper_checks.context import PRECISIONS, Context
-from paper_checks.evidence import Evidence
-from paper_checks.registry import Claim, load, select
+from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
+from paper_checks.evidence import Evidence, effect_ladder
+from paper_checks.figdata import figure_data
+from paper_checks.registry import Claim, claim, document, finding, load, paper, select
 from paper_checks.runner import Result, run_all, run_claim
-from paper_checks.search import SearchResult
-from paper_checks.search import search as _search
+from paper_checks.search import Integer, Real, SearchResult, SearchSpace, SimplexPoint, StochasticMatrix, search
 from simulate.backend import get_backend
+from simulate.estimate import mc_mean
+from simulate.noise import TransitionMatrix
 
-__all__ = ["claims", "check", "run", "explore", "write_report"]
+__all__ = [
+    # declaring claims
+    "paper", "claim", "document", "finding", "Claim",
+    # evidence and context
+    "Context", "Evidence", "effect_ladder",
+    # search
+    "SearchSpace", "Real", "Integer", "SimplexPoint", "StochasticMatrix", "search", "SearchResult",
+    # numbers
+    "mc_mean", "TransitionMatrix",
+    # figures
+    "figure_data", "figure", "Drawn",
+    # running
+    "claims", "check", "run", "explore", "write_report", "Result", "EXPLORE_STREAM",
+]
+
+_FIGURE_NAMES = ("figure", "Drawn")
+
+
+def __getattr__(name: str) -> Any:
+    """:func:`figure` and :class:`Drawn` come from :mod:`figures.registry`, imported on first use
+    (PEP 562), so that running claims never imports the figure machinery."""
+    if name in _FIGURE_NAMES:
+        from figures import registry as _figures
+
+        return getattr(_figures, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def claims(modules: Iterable[str] = ()) -> dict[str, Claim]:
@@ -82,7 +120,7 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, modules: Iterab
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
-    return _search(c.space(), budget, Context(claim_id, seed=seed).rng(99))
+    return search(c.space(), budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM))
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

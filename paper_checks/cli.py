@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from paper_checks.context import PRECISIONS, Context
+from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from simulate.backend import BACKENDS, get_backend
 
 
@@ -522,7 +522,7 @@ def _explore(args: argparse.Namespace) -> int:
     if budget < 10:
         raise UsageError(f"--budget must be at least 10, got {budget}")
     space, overrides = _override(c.space(), args.overrides)
-    rng = Context(claim_id, seed=seed).rng(99)
+    rng = Context(claim_id, seed=seed).rng(EXPLORE_STREAM)
     try:
         with tqdm(total=budget, desc=f"exploring {claim_id}", unit="eval", leave=False, disable=args.quiet) as bar:
             res = search(space, budget, rng, progress=bar.update)

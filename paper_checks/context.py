@@ -1,10 +1,9 @@
 """What a check is given: precision, backend, and its own random stream."""
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 
@@ -24,21 +23,8 @@ def claim_seed(seed: int, claim_id: str) -> np.random.SeedSequence:
     return np.random.SeedSequence([int(seed), *words])
 
 
-#: BLAS threads a check computes with. OpenBLAS sums some products in a different order on
-#: 1 and on 2 threads ((64 x 1797) @ (1797 x 10) differs in the last bits), so a check's
-#: numbers would depend on the machine's cores and on ``--jobs``; pinned, they do not, and
-#: parallel workers do not oversubscribe the cores (benchmarks/RESULTS.md, "Parallel scaling").
-CHECK_BLAS_THREADS = 1
-
-
-@contextlib.contextmanager
-def pinned_blas() -> Iterator[None]:
-    """Run the enclosed check or figure on :data:`CHECK_BLAS_THREADS` BLAS threads."""
-    from threadpoolctl import threadpool_limits
-
-    with threadpool_limits(limits=CHECK_BLAS_THREADS, user_api="blas"):
-        yield
-
+#: the stream address of a claim that ``explore`` searches in (the same for the API and the CLI)
+EXPLORE_STREAM = 99
 
 DEVICE_OFFSET = 1000
 """Integer device streams live at spawn keys ``1000 + k`` (host streams at ``k``)."""

@@ -1,11 +1,12 @@
 """The claims registry: papers, their claims, and where claims are loaded from.
 
 A paper is declared once, in its own module, with :func:`paper` (its full citation and
-source file); its claims are registered with :func:`claim`. Nothing is listed centrally:
-:func:`load` imports
+source file); its claims are registered with :func:`claim`; the documents its claims quote,
+with :func:`document`; the README's curated sentences about them, with :func:`finding`. The
+registry names no paper. :func:`load` imports, each once and all in the same way,
 
-1. every module of the ``paper_checks`` package that registers claims (discovered by
-   scanning the package for modules that call ``claim(`` or ``paper(``),
+1. the built-in catalogue, :data:`CATALOGUE` (the package ``paper_checks.papers``, which lists
+   its seed papers), loaded exactly like a user's claims module,
 2. the modules advertised by installed packages under the entry-point group
    ``label_noise_lab.claims`` (an entry point may name a module or a callable, which is called),
 3. the modules named in the environment variable ``LNL_CLAIMS`` (``os.pathsep``-separated
@@ -24,7 +25,6 @@ import hashlib
 import importlib
 import importlib.util
 import os
-import pkgutil
 import re
 import sys
 from dataclasses import dataclass
@@ -36,6 +36,8 @@ from paper_checks.evidence import METHODS, VERDICTS, Evidence
 from paper_checks.search import SearchSpace
 
 ENTRY_POINT_GROUP = "label_noise_lab.claims"
+#: the built-in catalogue of seed papers: a claims module like any user's (docs/design.md, "Claims")
+CATALOGUE = "paper_checks.papers"
 ENV_VAR = "LNL_CLAIMS"
 _ID = re.compile(r"^[a-z][a-z0-9]*$")
 
@@ -98,6 +100,53 @@ def paper(id: str, *, authors: str, year: int, title: str, venue: str, source: s
         raise RegistryError(f"paper {id!r} is declared twice with different citations")
     PAPERS[id] = p
     return p
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document that claims quote by file name (``source="004_bedc5f2f9c2d4575.txt, Eq. (7)"``).
+
+    The report replaces the file name by ``[tag]`` in each claim's source and lists the documents
+    its claims quote, with ``description``, at the end of the bibliography.
+    """
+
+    file: str
+    tag: str
+    description: str
+
+
+DOCUMENTS: dict[str, Document] = {}
+"""Every declared source document, by file name, in declaration order."""
+
+
+def document(file: str, *, tag: str, description: str) -> Document:
+    """Declare a source document quoted in claims' sources (harmless twice with identical fields)."""
+    d = Document(str(file), str(tag), str(description))
+    if not d.file.strip() or not d.tag.strip() or not d.description.strip():
+        raise RegistryError(f"document {file!r}: file, tag and description must not be empty")
+    old = DOCUMENTS.get(d.file)
+    if old is not None and old != d:
+        raise RegistryError(f"document {file!r} is declared twice with different fields")
+    DOCUMENTS[d.file] = d
+    return d
+
+
+FINDINGS: dict[str, tuple[str, str]] = {}
+"""Curated README sentences: claim id -> (the verdict the sentence describes, the sentence).
+
+``python -m paper_checks readme`` prints a sentence only while the report's verdict is the one it
+was written for (otherwise the report's own summary), so the README never states a verdict the
+report does not have. Numbers in these sentences are exact (derived, not sampled)."""
+
+
+def finding(claim_id: str, verdict: str, sentence: str) -> None:
+    """Record the curated README sentence about ``claim_id`` when its verdict is ``verdict``."""
+    if verdict not in VERDICTS:
+        raise RegistryError(f"finding for {claim_id!r}: unknown verdict {verdict!r}; choose one of {', '.join(VERDICTS)}")
+    old = FINDINGS.get(claim_id)
+    if old is not None and old != (verdict, sentence):
+        raise RegistryError(f"finding for {claim_id!r} is recorded twice with different sentences")
+    FINDINGS[claim_id] = (verdict, sentence)
 
 
 CheckFn = Callable[[Context], Evidence]
@@ -197,18 +246,6 @@ def claim(
 
 
 # ---------------------------------------------------------------- loading
-def discover(package: str = "paper_checks") -> list[str]:
-    """Every module of ``package`` but ``__main__`` and private ones, in name order.
-
-    :func:`load` imports them all, so a paper module is found by existing: its
-    :func:`paper` and :func:`claim` calls run on import, and nothing needs listing. (The
-    package's other modules, runner, report, search, ..., are imported anyway by the CLI.)
-    """
-    pkg = importlib.import_module(package)
-    return sorted(f"{package}.{info.name}" for info in pkgutil.iter_modules(pkg.__path__)
-                  if not info.ispkg and not info.name.startswith("_"))
-
-
 def _is_path(spec: str) -> bool:
     return spec.endswith(".py") or os.sep in spec or "/" in spec
 
@@ -273,7 +310,7 @@ def load(modules: Iterable[str] = ()) -> dict[str, Claim]:
     """Load every claim and return the registry: papers by year, then id; claims in the order
     their modules registered them.
 
-    The package's own paper modules (:func:`discover`), the entry points of the group
+    The built-in catalogue (:data:`CATALOGUE`), the entry points of the group
     ``label_noise_lab.claims``, the modules of ``$LNL_CLAIMS`` and ``modules`` (file paths
     or dotted names). Each is imported once.
 
@@ -286,17 +323,12 @@ def load(modules: Iterable[str] = ()) -> dict[str, Claim]:
     """
     global _builtin_loaded, _ENTRY_POINTS_SCANNED
     claims_before, papers_before, mark = set(REGISTRY), set(PAPERS), len(_PROBLEMS)
+    documents_before, findings_before = set(DOCUMENTS), set(FINDINGS)
     files_before, modules = set(_FILES), list(modules)
     imported_before = {m for m in modules if m in sys.modules}
     try:
         if not _builtin_loaded:
-            for m in discover():
-                try:
-                    importlib.import_module(m)
-                except RegistryError:
-                    raise
-                except Exception as exc:
-                    raise RegistryError(f"paper module {m!r} failed to import: {type(exc).__name__}: {exc}") from None
+            load_module(CATALOGUE)
             _builtin_loaded = True
         for name, ep_load in entry_point_modules() if not _ENTRY_POINTS_SCANNED else ():
             try:
@@ -324,6 +356,10 @@ def load(modules: Iterable[str] = ()) -> dict[str, Claim]:
             del REGISTRY[cid]
         for pid in set(PAPERS) - papers_before:
             del PAPERS[pid]
+        for f in set(DOCUMENTS) - documents_before:
+            del DOCUMENTS[f]
+        for cid in set(FINDINGS) - findings_before:
+            del FINDINGS[cid]
         del _PROBLEMS[mark:]
         for name in set(_FILES) - files_before:
             sys.modules.pop(name, None)

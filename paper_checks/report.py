@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+from paper_checks import registry
 from paper_checks.runner import Result
 
 SCHEMA = 1
@@ -40,21 +41,12 @@ MAX_LIST = 8
 MAX_TEXT = 160
 SHORTENED = "shortened, see report.json"
 
-#: the source documents of the claims (``/work/shared/papers/README.md``): the file names that
-#: ``Claim.source`` quotes, with what each file is
-SOURCE_DOCS = {
-    "000_e9c4999fd4131b1d.txt": ("000", "Le & Odobez, \u201cTheoretical Guarantees of Deep Embedding Losses Under "
-                                 "Label Noise\u201d, arXiv:1812.02676 (title, abstract and key findings only)"),
-    "001_bd6638b6d74258e0.txt": ("001", "Xu et al., \u201cMathematical Justification of Hard Negative Mining via "
-                                 "Isometric Approximation Theorem\u201d, arXiv:2210.11173 (abstract only)"),
-    "002_72071653b2462005.txt": ("002", "Patrini et al., \u201cMaking Deep Neural Networks Robust to Label Noise: "
-                                 "a Loss Correction Approach\u201d, CVPR 2017 (full text)"),
-    "003_05482f4d520d534e.txt": ("003", "S. Li, \u201cRobust Losses\u201d, study notes summarising Ghosh et al. 2017, "
-                                 "Zhang & Sabuncu 2018, Wang et al. (IMAE), Wang et al. 2019 (SCE) and Xu et al. "
-                                 "2019 (L_DMI) (full text)"),
-    "004_bedc5f2f9c2d4575.txt": ("004", "Zhang & Sabuncu, \u201cGeneralized Cross Entropy Loss for Training Deep "
-                                 "Neural Networks with Noisy Labels\u201d, NeurIPS 2018 (main text)"),
-}
+
+def documents() -> list[registry.Document]:
+    """The source documents the loaded claims modules declared (:func:`paper_checks.registry.document`),
+    by file name."""
+    registry.load()
+    return sorted(registry.DOCUMENTS.values(), key=lambda d: d.file)
 
 
 # --------------------------------------------------------------------------- provenance
@@ -354,8 +346,8 @@ def ordered(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def source_citation(c: dict[str, Any]) -> str:
     """The claim's source with document file names replaced by their short tags."""
     s = c["source"]
-    for fname, (tag, _) in SOURCE_DOCS.items():
-        s = s.replace(fname, f"[{tag}]")
+    for d in documents():
+        s = s.replace(d.file, f"[{d.tag}]")
     return s
 
 
@@ -473,8 +465,8 @@ def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
     out += ["## Bibliography", ""]
     out += [f"- **{pid}**: {text}" for pid, text in _bib(doc).items()]
     out += ["", "Source documents quoted in the claims:", ""]
-    out += [f"- [{tag}] `{fname}`: {text}" for fname, (tag, text) in SOURCE_DOCS.items()
-            if any(fname in c["source"] for c in doc["claims"])]
+    out += [f"- [{d.tag}] `{d.file}`: {d.description}" for d in documents()
+            if any(d.file in c["source"] for c in doc["claims"])]
     out.append("")
     return "\n".join(out)
 
@@ -587,8 +579,8 @@ def html(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
     o.append("<h2>Bibliography</h2><ul>")
     o += [f"<li><strong>{_e(pid)}</strong>: {_e(text)}</li>" for pid, text in _bib(doc).items()]
     o.append("</ul><p>Source documents quoted in the claims:</p><ul>")
-    o += [f"<li>[{_e(tag)}] <code>{_e(fname)}</code>: {_e(text)}</li>" for fname, (tag, text) in SOURCE_DOCS.items()
-          if any(fname in c["source"] for c in doc["claims"])]
+    o += [f"<li>[{_e(d.tag)}] <code>{_e(d.file)}</code>: {_e(d.description)}</li>" for d in documents()
+          if any(d.file in c["source"] for c in doc["claims"])]
     o.append("</ul></body></html>\n")
     return "\n".join(o)
 

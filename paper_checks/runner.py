@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from paper_checks.context import Context, pinned_blas
+from paper_checks.context import Context
+from simulate.blas import pinned_blas
 from paper_checks.evidence import Evidence, jsonable
 from paper_checks.registry import Claim
 from simulate.backend import Backend, get_backend
@@ -77,7 +78,7 @@ def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
               progress: Callable[[str], None] | None = None) -> Result:
     """Run one claim's check in its own random stream, on one BLAS thread, and time it.
 
-    One BLAS thread (:func:`~paper_checks.context.pinned_blas`) makes the numbers the same
+    One BLAS thread (:func:`~simulate.blas.pinned_blas`) makes the numbers the same
     whatever the machine's cores and ``--jobs``.
     """
     ctx = Context(claim.id, precision=precision, seed=seed, backend=backend, progress=progress)

@@ -46,7 +46,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.correction_mc import blas_single_thread
+from simulate.blas import pinned_blas
 from simulate.embedding import MINERS, check_margin, normalize, pairwise_distances, recall_at_1, squared_distances
 from simulate.embedding import mine as mine_stacked
 from simulate.populations import gaussian_clusters
@@ -321,7 +321,7 @@ def train(task: CollapseTask, data: dict[str, np.ndarray], rep: Replicas, batch_
     if batch_size > task.n_train:
         raise ValueError(f"batch_size {batch_size} exceeds n_train {task.n_train}")
     # the stacked products are small: threaded BLAS only waits on a busy machine (simulate.models)
-    with blas_single_thread():
+    with pinned_blas():
         return _train(task, data, rep, batch_size, rng, trace_every)
 
 

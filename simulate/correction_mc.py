@@ -29,6 +29,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from simulate.backend import default_chunk, to_host
+from simulate.blas import pinned_blas
 from simulate.correction import backward_corrected, forward_corrected
 from simulate.estimate import Estimate, RunningMoments
 from simulate.losses import Loss, inputs_checked, softmax
@@ -367,22 +368,6 @@ def mixed_target(py: Any, T: TransitionMatrix, mix: float) -> np.ndarray:
 FORWARD_LOSSES = ("cce", "mse", "mae", "lq")
 
 
-def blas_single_thread() -> Any:
-    """A context that keeps BLAS on one thread (``threadpoolctl`` when installed, else a no-op).
-
-    SciPy's L-BFGS-B and SLSQP call BLAS on vectors of a few entries; a multi-threaded
-    OpenBLAS on a busy machine with few cores then spends ~1 ms per call waiting for its
-    threads (measured: 100 times slower on 2 cores under load), which one thread avoids.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # optional: only speed depends on it
-        from contextlib import nullcontext
-
-        return nullcontext()
-    return threadpool_limits(1, user_api="blas")
-
-
 def forward_objective(p: np.ndarray, pt: np.ndarray, loss: Loss) -> float:
     """``sum_j pt_j l_fwd(p, j)`` at a simplex point ``p`` (a forward-corrected :class:`Loss`)."""
     c = pt.shape[0]
@@ -438,7 +423,7 @@ def forward_minimiser(pt: Any, T: TransitionMatrix, name: str, *, rng: np.random
     # every objective here is convex in p (CE, Brier, L_q) or affine (MAE): few starts suffice
     starts = [0.9 * pt + 0.1 / c, np.full(c, 1.0 / c), *[rng.dirichlet(np.ones(c)) for _ in range(restarts)]]
     best_p, best_v = np.full(c, 1.0 / c), np.inf
-    with blas_single_thread():
+    with pinned_blas():
         for p0 in starts:
             best_p, best_v = _two_routes(p0, obj_z, obj_p, c, best_p, best_v)
     return best_p, best_v

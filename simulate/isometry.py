@@ -42,7 +42,7 @@ import mpmath
 import numpy as np
 from scipy.optimize import minimize
 
-from simulate.correction_mc import blas_single_thread
+from simulate.blas import pinned_blas
 from simulate.embedding import all_triplets, check_margin, pairwise_distances
 
 DPS = 50  # digits of the verification arithmetic
@@ -276,7 +276,7 @@ def d_iso_bounds(F: Any, labels: Any, alpha: float, rng: np.random.Generator, *,
     maxiter : SLSQP iterations per start.
     """
     F, y, alpha = _check(F, labels, alpha)
-    with blas_single_thread():  # SLSQP calls BLAS on tiny vectors: threads only wait (simulate.correction_mc)
+    with pinned_blas():  # SLSQP calls BLAS on tiny vectors: threads only wait (simulate.blas)
         return _d_iso_bounds(F, y, alpha, rng, random_starts, maxiter)
 
 

@@ -41,13 +41,16 @@ def test_render_rewrites_only_between_the_markers_and_reads_back():
 
 
 def test_curated_prose_only_for_the_verdict_it_was_written_for():
+    from paper_checks.registry import FINDINGS, load
+
+    load()
     cid = "gce18.eq10_tight"
-    assert rd.FINDINGS[cid][0] == "qualified"
+    assert FINDINGS[cid][0] == "qualified"
     ok = rd.findings_block(_doc({cid: "qualified"}))
-    assert rd.FINDINGS[cid][1] in ok
+    assert FINDINGS[cid][1] in ok
     # if the report's verdict moves, the README shows the report's summary, never the stale sentence
     moved = rd.findings_block(_doc({cid: "refuted"}))
-    assert rd.FINDINGS[cid][1] not in moved and f"summary of {cid}" in moved and "(refuted)" in moved
+    assert FINDINGS[cid][1] not in moved and f"summary of {cid}" in moved and "(refuted)" in moved
 
 
 def test_missing_markers_and_bad_reports_are_clear_errors(tmp_path, capsys):

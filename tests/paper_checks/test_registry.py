@@ -1,4 +1,4 @@
-"""The registry: papers declared where their claims are, modules discovered, claims from anywhere."""
+"""The registry: papers declared where their claims are, the catalogue loaded like a user's module, claims from anywhere."""
 import pickle
 
 import pytest
@@ -7,9 +7,8 @@ from paper_checks import registry as rg
 from paper_checks.registry import PAPERS, REGISTRY, Paper, RegistryError, load
 
 
-def test_every_paper_module_is_discovered_and_declares_its_paper():
-    mods = rg.discover()
-    assert "paper_checks.gce18" in mods and "paper_checks.__main__" not in mods
+def test_the_catalogue_is_loaded_like_a_claims_module_and_declares_its_papers():
+    assert rg.CATALOGUE == "paper_checks.papers"
     reg = load()
     assert len(reg) >= 63 and set(PAPERS) >= {"ghosh17", "gce18", "patrini17", "imae19", "sce19", "dmi19", "le19",
                                              "xu22"}
@@ -111,3 +110,29 @@ def test_a_failing_entry_point_names_itself(monkeypatch):
     monkeypatch.setattr(rg, "_ENTRY_POINTS_SCANNED", False)
     with pytest.raises(RegistryError, match="entry point 'zz' of label_noise_lab.claims failed: ImportError"):
         load()
+
+
+def test_documents_and_findings_are_declared_by_the_catalogue_not_the_instrument():
+    load()
+    assert {d.tag for d in rg.DOCUMENTS.values()} == {"000", "001", "002", "003", "004"}
+    assert rg.FINDINGS["gce18.eq10_tight"][0] == "qualified"
+    rg.document("004_bedc5f2f9c2d4575.txt", tag=rg.DOCUMENTS["004_bedc5f2f9c2d4575.txt"].tag,
+                description=rg.DOCUMENTS["004_bedc5f2f9c2d4575.txt"].description)  # the same twice: harmless
+    with pytest.raises(RegistryError, match="declared twice"):
+        rg.document("004_bedc5f2f9c2d4575.txt", tag="x", description="another")
+    with pytest.raises(RegistryError, match="unknown verdict"):
+        rg.finding("gce18.eq10_tight", "maybe", "text")
+    with pytest.raises(RegistryError, match="twice"):
+        rg.finding("gce18.eq10_tight", "qualified", "another sentence")
+
+
+def test_a_failed_load_takes_back_its_documents_and_findings(tmp_path):
+    f = tmp_path / "bad_docs.py"
+    f.write_text("from paper_checks.api import document, finding, claim\n"
+                 "document('mine.txt', tag='M', description='my notes')\n"
+                 "finding('zz99.x', 'proved', 'a sentence')\n"
+                 "@claim('zz99.x', source='mine.txt', statement='s', expected='proved', method='symbolic')\n"
+                 "def check(ctx):\n    pass\n")
+    with pytest.raises(RegistryError, match="zz99"):
+        load([str(f)])
+    assert "mine.txt" not in rg.DOCUMENTS and "zz99.x" not in rg.FINDINGS
