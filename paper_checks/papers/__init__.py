@@ -7,6 +7,7 @@ only the public surface :mod:`paper_checks.api` of the instrument (plus ``theory
 catalogue.
 """
 from paper_checks.papers import (  # noqa: F401
+    documents,
     ghosh17,
     patrini17,
     gce18,

@@ -1,11 +1,8 @@
 """The catalogue's dmi19: Xu et al. 2019, "L_DMI: A Novel Information-theoretic Loss Function for Training Deep Nets Robust to Label Noise".
 
-Its source documents and the README's curated findings; its claims are in the modules imported below.
+The README's curated findings about it; its claims are in the modules imported below.
 """
-from paper_checks.api import document, finding
-
-document('003_05482f4d520d534e.txt', tag='003',
-         description='S. Li, “Robust Losses”, study notes summarising Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE), Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI) (full text)')
+from paper_checks.api import finding
 
 finding('dmi19.dmi_order_invariant', 'qualified',
         "DMI's order invariance needs `det T != 0`.")

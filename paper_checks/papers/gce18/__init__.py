@@ -1,13 +1,8 @@
 """The catalogue's gce18: Zhang & Sabuncu 2018, "Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy Labels".
 
-Its source documents and the README's curated findings; its claims are in the modules imported below.
+The README's curated findings about it; its claims are in the modules imported below.
 """
-from paper_checks.api import document, finding
-
-document('003_05482f4d520d534e.txt', tag='003',
-         description='S. Li, “Robust Losses”, study notes summarising Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE), Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI) (full text)')
-document('004_bedc5f2f9c2d4575.txt', tag='004',
-         description='Zhang & Sabuncu, “Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy Labels”, NeurIPS 2018 (main text)')
+from paper_checks.api import finding
 
 finding('gce18.eq11_k03', 'refuted',
         'Eq. 11\'s example "when `k >= 0.3` the inequality is satisfied for all `q` and `c`" fails near `q = 1`, where Eq. 7\'s width vanishes but Eq. 10\'s does not; the smallest counterexample is `q = 1, k = 1/2, c = 2`, and one away from the endpoint is `q = 2/3, k = 1/3, c = 3` (exact margin `2*3^(1/3) - 3 < 0`).')

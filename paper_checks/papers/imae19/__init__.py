@@ -1,11 +1,8 @@
 """The catalogue's imae19: Wang et al. 2019, "IMAE for Noise-Robust Learning" (via Li's notes).
 
-Its source documents and the README's curated findings; its claims are in the modules imported below.
+The README's curated findings about it; its claims are in the modules imported below.
 """
-from paper_checks.api import document, finding
-
-document('003_05482f4d520d534e.txt', tag='003',
-         description='S. Li, “Robust Losses”, study notes summarising Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE), Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI) (full text)')
+from paper_checks.api import finding
 
 finding('imae19.eq13_imae', 'qualified',
         "The notes' Eq. 13 for IMAE is mis-transcribed: only `exp(T p (1-p))` reproduces the reported weight variances 0.33 / 0.09 / 4.55; the notes' `exp(T p)(1-p)` gives 2182.")

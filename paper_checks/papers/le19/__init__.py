@@ -1,11 +1,8 @@
 """The catalogue's le19: Le & Odobez 2019, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise".
 
-Its source documents and the README's curated findings; its claims are in the modules imported below.
+The README's curated findings about it; its claims are in the modules imported below.
 """
-from paper_checks.api import document, finding
-
-document('000_e9c4999fd4131b1d.txt', tag='000',
-         description='Le & Odobez, “Theoretical Guarantees of Deep Embedding Losses Under Label Noise”, arXiv:1812.02676 (title, abstract and key findings only)')
+from paper_checks.api import finding
 
 finding('le19.margin_robust', 'proved',
         'With balanced pair sampling the noisy margin risk is `(1 - C eta/(C-1))^2 R + const`, a square, so the condition `eta < (C-1)/C` is sufficient but not necessary.')

@@ -1,11 +1,8 @@
 """The catalogue's patrini17: Patrini et al. 2017, "Making Deep Neural Networks Robust to Label Noise: a Loss Correction Approach".
 
-Its source documents and the README's curated findings; its claims are in the modules imported below.
+The README's curated findings about it; its claims are in the modules imported below.
 """
-from paper_checks.api import document, finding
-
-document('002_72071653b2462005.txt', tag='002',
-         description='Patrini et al., “Making Deep Neural Networks Robust to Label Noise: a Loss Correction Approach”, CVPR 2017 (full text)')
+from paper_checks.api import finding
 
 finding('patrini17.thm4_hessian', 'refuted',
         "Patrini et al.'s Thm 4 is false for any network with a hidden layer: the proof treats `W^(n) x^(n-1)` as piecewise linear in the parameters, but it is bilinear in consecutive layers' weights, so the cross-layer Hessian blocks depend on the label (exact counterexample with one input, one hidden ReLU and two classes).")

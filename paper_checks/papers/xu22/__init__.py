@@ -1,11 +1,8 @@
 """The catalogue's xu22: Xu et al. 2022, "Mathematical Justification of Hard Negative Mining via Isometric Approximation Theorem".
 
-Its source documents and the README's curated findings; its claims are in the modules imported below.
+The README's curated findings about it; its claims are in the modules imported below.
 """
-from paper_checks.api import document, finding
-
-document('001_bd6638b6d74258e0.txt', tag='001',
-         description='Xu et al., “Mathematical Justification of Hard Negative Mining via Isometric Approximation Theorem”, arXiv:2210.11173 (abstract only)')
+from paper_checks.api import finding
 
 finding('xu22.hnm_isometry', 'refuted',
         'This project\'s reconstruction of the isometry bound, "each hard-mined term is at most 2 d_iso", is false: the exact three-point example in the report has a hard term of 4 d_iso. 4 is the right constant (triangle inequality) and it is attained. The abstract gives no constant: the 2 belongs to the reconstruction, not to Xu et al.')
