@@ -32,13 +32,21 @@ from typing import Any
 import numpy as np
 import sympy
 
-from figures.registry import Drawn, figure
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence
-from paper_checks.registry import claim, paper
-from paper_checks.search import SearchSpace, SimplexPoint, search
-from simulate.estimate import mc_mean
-from simulate.noise import sample_noisy_labels, uniform_noise
+from paper_checks.api import (
+    Context,
+    Drawn,
+    Evidence,
+    SearchSpace,
+    SimplexPoint,
+    claim,
+    figure,
+    figure_style,
+    mc_mean,
+    paper,
+    sample_noisy_labels,
+    search,
+    uniform_noise,
+)
 
 PAPER = paper("ma20",
               authors="X. Ma, H. Huang, Y. Wang, S. Romano, S. Erfani, J. Bailey",
@@ -126,10 +134,8 @@ def nce_uniform_noise(ctx: Context) -> Evidence:
 @figure("ma20_nce_paths", claim="ma20.nce_uniform_noise")
 def nce_paths(ctx: Any) -> Drawn:
     """NCE against ``p_y`` (c = 3) when the rest of the mass is split evenly or put on one class."""
-    from figures.style import new, setting, stamp
-
     ps = np.linspace(0.02, 0.96, 95)
-    fig, ax = new()
+    fig, ax = figure_style.new()
     rows = []
     for name, rest in (("rest split evenly", lambda t: ((1 - t) / 2, (1 - t) / 2)),
                        ("rest on one class (0.01 left)", lambda t: (1 - t - 0.01, 0.01))):
@@ -139,8 +145,9 @@ def nce_paths(ctx: Any) -> Drawn:
     ax.set_xlabel(r"$p_y$")
     ax.set_ylabel("NCE")
     ax.legend(frameon=False)
-    stamp(fig, ctx)
+    figure_style.stamp(fig, ctx)
     caption = ("Normalized cross entropy of Ma et al. 2020 against the labelled probability p_y, c = 3: it "
                "depends on how the remaining mass is spread, so a larger p_y can cost more "
-               f"(claim ma20.nce_decreasing). Exact values, no sampling, so no error bars. {setting(ctx)}")
+               "(claim ma20.nce_decreasing). Exact values, no sampling, so no error bars. "
+               f"{figure_style.setting(ctx)}")
     return Drawn(fig, rows, caption)

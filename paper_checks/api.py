@@ -8,10 +8,12 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
 - evidence: :class:`Evidence` (and :func:`effect_ladder`), computed in a :class:`Context`;
 - search: :class:`SearchSpace` over :class:`Real`, :class:`Integer`, :class:`SimplexPoint` and
   :class:`StochasticMatrix` parameters, :func:`search`;
-- numbers: :func:`mc_mean` (a Monte Carlo mean with its standard error), :class:`TransitionMatrix`;
-- figures: :func:`figure_data` (a check's computation shared with its figures), :func:`figure` and
-  :class:`Drawn` (from :mod:`figures.registry`, imported only when asked for: the instrument does
-  not import the figure machinery);
+- numbers: :func:`mc_mean` (a Monte Carlo mean with its standard error), :class:`TransitionMatrix`
+  with :func:`uniform_noise`, :func:`pair_flip` and :func:`sample_noisy_labels`;
+- figures: :func:`figure_data` (a check's computation shared with its figures), :func:`figure`,
+  :class:`Drawn` and the house style ``figure_style`` (:mod:`figures.registry` and
+  :mod:`figures.style`, imported only when asked for: the instrument does not import the figure
+  machinery);
 - running: :func:`claims`, :func:`check`, :func:`run`, :func:`explore`, :func:`write_report`, thin
   layers over the registry, the runner, the search and the report. Each takes the claims modules
   of its caller (``modules``: file paths or dotted names, as ``--module`` does), so a user's own
@@ -34,7 +36,7 @@ from paper_checks.runner import Result, run_all, run_claim
 from paper_checks.search import Integer, Real, SearchResult, SearchSpace, SimplexPoint, StochasticMatrix, search
 from simulate.backend import get_backend
 from simulate.estimate import mc_mean
-from simulate.noise import TransitionMatrix
+from simulate.noise import TransitionMatrix, pair_flip, sample_noisy_labels, uniform_noise
 
 __all__ = [
     # declaring claims
@@ -44,9 +46,9 @@ __all__ = [
     # search
     "SearchSpace", "Real", "Integer", "SimplexPoint", "StochasticMatrix", "search", "SearchResult",
     # numbers
-    "mc_mean", "TransitionMatrix",
+    "mc_mean", "TransitionMatrix", "uniform_noise", "pair_flip", "sample_noisy_labels",
     # figures
-    "figure_data", "figure", "Drawn",
+    "figure_data", "figure", "Drawn", "figure_style",
     # running
     "claims", "check", "run", "explore", "write_report", "Result", "EXPLORE_STREAM",
 ]
@@ -55,12 +57,18 @@ _FIGURE_NAMES = ("figure", "Drawn")
 
 
 def __getattr__(name: str) -> Any:
-    """:func:`figure` and :class:`Drawn` come from :mod:`figures.registry`, imported on first use
-    (PEP 562), so that running claims never imports the figure machinery."""
+    """:func:`figure` and :class:`Drawn` (:mod:`figures.registry`) and ``figure_style``
+    (:mod:`figures.style`: ``new``, ``grid``, ``setting``, ``stamp``, ``se``) are imported on first
+    use (PEP 562): the figure machinery sits above the instrument, which never imports it when
+    claims run."""
     if name in _FIGURE_NAMES:
         from figures import registry as _figures
 
         return getattr(_figures, name)
+    if name == "figure_style":
+        from figures import style
+
+        return style
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,0 +1,139 @@
+"""The layout rules of docs/design.md ("Layout"), checked over the source: the instrument names no paper,
+the catalogue and user claims files reach the instrument through ``paper_checks.api`` only, figures import no
+private name, no import cycle, no module above 600 lines.
+
+Each rule reads the files' syntax trees (nothing is imported), so a violation names the file and line.
+"""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ("theory", "simulate", "paper_checks", "figures")
+CATALOGUE = ROOT / "paper_checks" / "papers"
+MAX_LINES = 600
+
+
+def _modules() -> dict[str, Path]:
+    """Dotted module name -> file, for every module of the four packages."""
+    out = {}
+    for pkg in PACKAGES:
+        for f in sorted((ROOT / pkg).rglob("*.py")):
+            parts = list(f.relative_to(ROOT).with_suffix("").parts)
+            if parts[-1] == "__init__":
+                parts = parts[:-1]
+            out[".".join(parts)] = f
+    return out
+
+
+MODULES = _modules()
+PAPER_IDS = sorted(p.name for p in CATALOGUE.iterdir() if (p / "__init__.py").exists())
+INSTRUMENT = {m: f for m, f in MODULES.items() if m.startswith("paper_checks") and not m.startswith("paper_checks.papers")}
+
+
+def _imports(f: Path, *, top_level_only: bool = False) -> list[tuple[int, str, tuple[str, ...]]]:
+    """``(line, module, names)`` of every import in ``f`` (relative imports resolved)."""
+    tree = ast.parse(f.read_text())
+    pkg = ".".join(f.relative_to(ROOT).with_suffix("").parts[:-1])
+    nodes = tree.body if top_level_only else list(ast.walk(tree))
+    out = []
+    for node in nodes:
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name, ()) for a in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = pkg.split(".")[: len(pkg.split(".")) - node.level + 1]
+                base = ".".join([*up, base] if base else up)
+            out.append((node.lineno, base, tuple(a.name for a in node.names)))
+    return out
+
+
+def test_the_catalogue_holds_the_eight_seed_papers():
+    assert PAPER_IDS == sorted(["ghosh17", "patrini17", "gce18", "imae19", "sce19", "dmi19", "le19", "xu22"])
+
+
+def test_no_module_of_the_instrument_names_or_imports_a_paper():
+    pattern = re.compile(r"\b(" + "|".join(PAPER_IDS) + r")\b")
+    bad = [f"{f.relative_to(ROOT)}" for m, f in INSTRUMENT.items() if pattern.search(m)]
+    for m, f in INSTRUMENT.items():
+        bad += [f"{f.relative_to(ROOT)}:{line} imports {mod}" for line, mod, names in _imports(f)
+                if mod.startswith("paper_checks.papers") or pattern.search(mod)]
+    assert not bad, "the instrument names a paper: " + "; ".join(bad)
+
+
+def test_the_engine_and_the_theory_name_no_paper():
+    pattern = re.compile(r"\b(" + "|".join(PAPER_IDS) + r")\b")
+    bad = [m for m in MODULES if m.split(".")[0] in ("theory", "simulate") and pattern.search(m)]
+    assert not bad, f"per-paper modules inside the engine: {bad}"
+
+
+def test_the_instrument_never_imports_figures_at_module_level():
+    bad = [f"{f.relative_to(ROOT)}:{line}" for m, f in INSTRUMENT.items()
+           for line, mod, _ in _imports(f, top_level_only=True) if mod == "figures" or mod.startswith("figures.")]
+    assert not bad, f"module-level imports of figures in the instrument: {bad}"
+
+
+def _catalogue_and_example_files() -> list[Path]:
+    return sorted(CATALOGUE.rglob("*.py")) + [ROOT / "examples" / "ma20_claims.py"]
+
+
+@pytest.mark.parametrize("f", _catalogue_and_example_files(), ids=lambda f: str(f.relative_to(ROOT)))
+def test_claims_modules_reach_the_instrument_through_the_api_only(f):
+    bad = [f"line {line}: {mod}" for line, mod, _ in _imports(f)
+           if mod.startswith("paper_checks") and mod != "paper_checks.api" and not mod.startswith("paper_checks.papers")]
+    assert not bad, f"{f.relative_to(ROOT)} imports the instrument's internals: {bad}"
+
+
+def test_the_example_imports_only_the_api_numpy_and_sympy():
+    allowed = {"paper_checks.api", "numpy", "sympy", "typing", "__future__"}
+    mods = {mod for _, mod, _ in _imports(ROOT / "examples" / "ma20_claims.py")}
+    assert mods <= allowed, f"examples/ma20_claims.py imports {sorted(mods - allowed)}"
+
+
+def test_no_private_name_crosses_a_module_boundary_into_figures_or_the_catalogue():
+    files = sorted((ROOT / "figures").rglob("*.py")) + sorted(CATALOGUE.rglob("*.py"))
+    bad = [f"{f.relative_to(ROOT)}:{line} imports {mod}.{n}" for f in files for line, mod, names in _imports(f)
+           for n in names if n.startswith("_") and n != "__future__" and mod != "__future__"]
+    assert not bad, "private names imported: " + "; ".join(bad)
+
+
+def test_every_api_name_is_exported_and_importable():
+    from paper_checks import api
+
+    for name in api.__all__:
+        assert getattr(api, name) is not None, name
+
+
+def test_no_module_is_above_600_lines():
+    big = {str(f.relative_to(ROOT)): n for f in MODULES.values() if (n := len(f.read_text().splitlines())) > MAX_LINES}
+    assert not big, f"modules above {MAX_LINES} lines: {big}"
+
+
+def test_no_import_cycle_between_modules():
+    graph = {m: {mod for _, mod, _ in _imports(f) if mod in MODULES and mod != m} for m, f in MODULES.items()}
+    # an import of a package's name from one of its own submodules is not an edge to the submodule
+    graph = {m: {d for d in deps if not m.startswith(d + ".")} for m, deps in graph.items()}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+    cycles = []
+
+    def visit(m: str) -> None:
+        state[m] = 1
+        stack.append(m)
+        for d in sorted(graph[m]):
+            if state.get(d) == 1:
+                cycles.append(stack[stack.index(d):] + [d])
+            elif d not in state:
+                visit(d)
+        stack.pop()
+        state[m] = 2
+
+    for m in sorted(graph):
+        if m not in state:
+            visit(m)
+    assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles[:5])
