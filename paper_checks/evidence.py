@@ -9,14 +9,19 @@ Two mappings are shared by every check, so that no check hand-writes them:
 - :func:`effect_ladder` turns effect sizes with their standard errors (``Estimate``) into
   ``confirmed`` / ``refuted`` / ``qualified`` / ``inconclusive``, deciding each effect's
   significance with the estimate's own :meth:`simulate.estimate.Estimate.sign`.
+
+:func:`jsonable` lives in :mod:`paper_checks.jsonable` (imported here, so
+``paper_checks.evidence.jsonable`` keeps working).
 """
 from __future__ import annotations
 
-import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # pragma: no cover
+from paper_checks.jsonable import jsonable
+
+if TYPE_CHECKING:  # pragma: no cover  (types only: the search modules never import this one)
     from paper_checks.search import SearchResult
     from simulate.estimate import Estimate
 
@@ -63,14 +68,14 @@ class Evidence:
     @classmethod
     def from_search(
         cls,
-        result: "SearchResult",
+        result: SearchResult,
         *,
         fails: str,
         holds: str,
         numbers: dict[str, Any] | None = None,
         key: str = "search",
         figures: list[str] | None = None,
-    ) -> "Evidence":
+    ) -> Evidence:
         """The evidence a search alone gives (the one mapping from a search to a verdict).
 
         Parameters
@@ -133,41 +138,6 @@ class Evidence:
         }
 
 
-def jsonable(obj: Any) -> Any:
-    """Convert NumPy scalars/arrays, SymPy numbers and tuples to plain JSON values."""
-    if obj is None or isinstance(obj, (bool, str)):
-        return obj
-    if isinstance(obj, int):
-        return obj
-    if isinstance(obj, float):
-        return obj if math.isfinite(obj) else str(obj)
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if hasattr(obj, "tolist"):  # numpy arrays and scalars
-        return jsonable(obj.tolist())
-    try:
-        import sympy
-
-        if isinstance(obj, sympy.Basic):
-            if obj.is_Integer:
-                return int(obj)
-            if obj.is_Rational:
-                return str(obj)
-            if obj.is_number:
-                # complex infinity (zoo), nan and complex values have no JSON number
-                try:
-                    v = float(obj)
-                except TypeError:
-                    return str(obj)
-                return v if math.isfinite(v) else str(obj)
-            return str(obj)
-    except ImportError:  # pragma: no cover
-        pass
-    return str(obj)
-
-
 def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -177,7 +147,7 @@ def _short(text: str | None, n: int = 120) -> str:
     return t if len(t) <= n else t[: n - 3] + "..."
 
 
-def search_counterexample(result: "SearchResult") -> dict[str, Any] | None:
+def search_counterexample(result: SearchResult) -> dict[str, Any] | None:
     """The counterexample of a verified search as evidence carries it: the point, its exact margin."""
     if not result.verified:
         return None
@@ -208,12 +178,12 @@ class Ladder:
 
 
 def effect_ladder(
-    effects: Mapping[str, "Estimate"],
+    effects: Mapping[str, Estimate],
     z: float,
     *,
     confirm: str = "all",
     refute: str | Callable[[dict[str, int]], bool] = "any",
-    guards: Mapping[str, "Estimate"] | None = None,
+    guards: Mapping[str, Estimate] | None = None,
 ) -> Ladder:
     """The verdict of effects that the claim says are positive, from their standard errors.
 
