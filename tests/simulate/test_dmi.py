@@ -10,7 +10,7 @@ import pytest
 from scipy.special import gammaln
 
 from simulate import dmi as sd
-from simulate import dmi19_studies as dstudies
+from paper_checks.papers.dmi19 import studies as dstudies
 from simulate import dmi_populations as dp
 from simulate.backend import to_host
 from simulate.estimate import Z_SEEDS
