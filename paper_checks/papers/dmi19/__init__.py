@@ -26,5 +26,5 @@ finding('dmi19.notes_question', 'qualified',
 finding('dmi19.loss_minimiser', 'qualified',
         'The L_DMI minimiser is unchanged by the noise only when `det T != 0`.')
 
-from paper_checks.papers.dmi19 import invariance, theorem  # noqa: E402,F401  (claims, in registration order)
 from paper_checks.papers.dmi19 import figures as _figures  # noqa: E402,F401
+from paper_checks.papers.dmi19 import invariance, theorem  # noqa: E402,F401  (claims, in registration order)

@@ -20,8 +20,7 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
-from paper_checks.api import (Context, Evidence, SearchSpace, SimplexPoint, StochasticMatrix, claim, figure_data,
-                              search)
+from paper_checks.api import Context, Evidence, SearchSpace, SimplexPoint, StochasticMatrix, claim, figure_data, search
 from paper_checks.papers.documents import LI_NOTES
 from simulate import dmi as sd
 from simulate import dmi_populations as dp

@@ -1,5 +1,5 @@
 """Classifiers trained with L_DMI on noisy labels, and Eq. 32 on them (settings ii and iii of ``dmi19.notes_question``;
-Xu, Cao, Kong & Wang 2019, Eq. 31, via Li's notes ``003``). Loss and gradient: :func:`simulate.dmi.ldmi_loss_and_grad`.
+Xu, Cao, Kong & Wang 2019, Eq. 31, via Li's notes). Loss and gradient: :func:`simulate.dmi.ldmi_loss_and_grad`.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
-from simulate.dmi import _SINGULAR, Eq32Gap, _ldmi_batch, _ldmi_core, eq32_gap
+from simulate.dmi import SINGULAR_BATCH, Eq32Gap, eq32_gap, ldmi_checked_batch, ldmi_core
 from simulate.estimate import Estimate, seed_summary
 from simulate.models import Params, backward, forward, init_mlp
 from simulate.noise import as_transition, sample_noisy_labels
@@ -29,17 +29,17 @@ def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Param
     p = {k: v.copy() for k, v in params.items()}
     opt = Optimizer(TrainConfig(epochs=1, lr=lr), p)
     logits, cache = forward(p, X)
-    logits, lab = _ldmi_batch(logits, noisy)
+    logits, lab = ldmi_checked_batch(logits, noisy)
     xp = namespace_of(logits)
     bad = xp.zeros((), dtype=bool)
     for step in range(int(steps)):
         if step:
             logits, cache = forward(p, X)
-        _, dz, singular = _ldmi_core(logits, lab)
+        _, dz, singular = ldmi_core(logits, lab)
         bad = bad | singular.any()
         opt.step(p, backward(p, cache, dz))
     if bool(bad):
-        raise ValueError(_SINGULAR + " during training")
+        raise ValueError(SINGULAR_BATCH + " during training")
     return p
 
 

@@ -17,8 +17,7 @@ import sympy
 
 from paper_checks.api import Context, Evidence, TransitionMatrix, claim, figure_data
 from paper_checks.papers.dmi19 import studies as dstudies
-from paper_checks.papers.dmi19.invariance import (FIG_NOISE, R, SYMBOLIC_CS, Z, Factor, agrees, matrix_rows,
-                                                  z_score)
+from paper_checks.papers.dmi19.invariance import FIG_NOISE, SYMBOLIC_CS, Factor, R, Z, agrees, matrix_rows, z_score
 from paper_checks.papers.documents import LI_NOTES
 from simulate import dmi as sd
 from simulate import dmi_populations as dp

@@ -20,7 +20,7 @@ from paper_checks.papers.documents import LI_NOTES
 from simulate.estimate import Estimate, seed_summary
 from simulate.losses import get_loss, softmax
 from theory import gradients as gr
-from theory.gradients import P, TEMP
+from theory.gradients import TEMP, P
 
 Z = 5.0
 T_PAPER = 8  # the temperature of the IMAE paper's variance figures

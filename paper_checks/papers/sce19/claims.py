@@ -16,9 +16,15 @@ import sympy
 
 from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
 from paper_checks.papers.documents import LI_NOTES
-from paper_checks.papers.sce19.studies import (CLASS_BIAS_SEPARATIONS, SCE_CIFAR10, class_accuracy_curves,
-                                               class_bias_noises, class_groups, group_curves)
-from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
+from paper_checks.papers.sce19.studies import (
+    CLASS_BIAS_SEPARATIONS,
+    SCE_CIFAR10,
+    class_accuracy_curves,
+    class_bias_noises,
+    class_groups,
+    group_curves,
+)
+from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.losses import get_loss, sce_grad
 from theory import gradients as gr
 from theory import losses as sl

@@ -1,4 +1,4 @@
-"""Class-biased learning of Wang et al. 2019, symmetric cross entropy (via Li's notes ``003`` sec. 3 (i)):
+"""Class-biased learning of Wang et al. 2019, symmetric cross entropy (via Li's notes, the SCE summary, (i)):
 per-class learning curves on Gaussian clusters of unequal separation, CE against SCE, under clean,
 symmetric and pair-flip labels. The task, replicas and streams are those of :mod:`simulate.experiments`.
 """
