@@ -58,7 +58,8 @@ def mi_vs_dmi_figure(ctx: Any) -> Drawn:
     axes[0].plot(r["t"], r["mi_h"], color="#1b9e77", label="h")
     axes[0].plot(r["t"], r["mi_h2"], color="#7570b3", label="h'")
     if np.isfinite(r["mi_flip_t"]):
-        axes[0].axvline(float(r["mi_flip_t"]), color="k", ls=":", lw=0.8, label=f"MI order flips (t = {float(r['mi_flip_t']):.2f})")
+        axes[0].axvline(float(r["mi_flip_t"]), color="k", ls=":", lw=0.8, label="MI order flips (t = "
+                                                                                f"{float(r['mi_flip_t']):.2f})")
     axes[0].set_ylabel("MI(h(X), noisy Y) (nats)")
     axes[1].plot(r["t"], r["dmi_h"], color="#1b9e77", label="h")
     axes[1].plot(r["t"], r["dmi_h2"], color="#7570b3", label="h'")
@@ -69,7 +70,8 @@ def mi_vs_dmi_figure(ctx: Any) -> Drawn:
     axes[0].set_title("Shannon MI: the order flips (Eq. 26)")
     axes[1].set_title(r"DMI: the order holds while $\det T(t) \neq 0$ (Eq. 30)")
     stamp(fig, ctx)
-    rows = [{"t": float(t), "det_T": float(d), "mi_h": float(a), "mi_h2": float(b), "dmi_h": float(c), "dmi_h2": float(e)}
+    rows = [{"t": float(t), "det_T": float(d), "mi_h": float(a), "mi_h2": float(b), "dmi_h": float(c),
+             "dmi_h2": float(e)}
             for t, d, a, b, c, e in zip(r["t"], r["det_T"], r["mi_h"], r["mi_h2"], r["dmi_h"], r["dmi_h2"])]
     cap = ("Mutual information (left) and DMI (right) of two classifiers h and h' with the noisy label, along the "
            "noise path T(t) = (1 - t) I + t T from clean labels (t = 0) to the T of the exact counterexample that "

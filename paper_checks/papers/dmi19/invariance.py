@@ -96,7 +96,8 @@ def properties_space(c: int = 3, measure: str = "dmi") -> SearchSpace:
 
 
 def properties_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
-    """Symbolic symmetry, ``|det T| <= 1`` (equality iff permutation) and monotonicity, then a search with ``measure``."""
+    """Symbolic symmetry, ``|det T| <= 1`` (equality iff permutation) and monotonicity (Xu et al. 2019, properties
+    after Eq. 27), then a search with ``measure``."""
     cs = SYMBOLIC_CS
     sym = {c: td.symmetry(c) for c in cs}
     bound = {c: td.det_bound(c) for c in cs}
@@ -105,7 +106,8 @@ def properties_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
     res = search(properties_space(3, measure), budget, ctx.rng(1))
     numbers: dict[str, Any] = {
         "symmetry det(Q^T) = det(Q)": {c: r.holds for c, r in sym.items()},
-        "det_bound": {c: {"det multilinear in the rows": b.multilinear, "det at unit-vector rows": sorted(b.vertex_values),
+        "det_bound": {c: {"det multilinear in the rows": b.multilinear,
+                          "det at unit-vector rows": sorted(b.vertex_values),
                           "tuples with |det| = 1": b.maximisers, "of which permutations": b.permutations,
                           "(sum r)^2 - sum r^2 = 2 sum_{j<k} r_j r_k": b.row_identity} for c, b in bound.items()},
         "monotonicity Q_{W3,W2} = T^T Q_{W1,W2}, det product": {c: r.holds for c, r in inv.items()},
@@ -132,7 +134,8 @@ def properties_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
                     f"information-monotone: with W3 independent of W2 given W1, Q_{{W3,W2}} = T^T Q_{{W1,W2}}, so "
                     f"DMI(W3, W2) = DMI(W1, W2) |det T| (det(Q^T) = det Q and det(Q T) = det Q det T as c x c "
                     f"matrix-expression identities, symbolic c), and |det T| <= 1 for every stochastic T with equality "
-                    f"exactly at the c! permutations (Hadamard for general c; c = {', '.join(map(str, cs))} expanded); a search "
+                    f"exactly at the c! permutations (Hadamard for general c; c = {', '.join(map(str, cs))} expanded); "
+                    "a search "
                     f"of {res.evaluated} points (c = 3) found no violation.", numbers=numbers)
 
 
@@ -188,16 +191,20 @@ def relative_invariance_evidence(ctx: Context, factor: Factor | None = None) -> 
         return Evidence("inconclusive", "mc", "proved symbolically, but the Monte Carlo disagrees beyond 5 standard "
                         "errors; see numbers.", numbers=numbers)
     if not power:
-        return Evidence("inconclusive", "mc", "proved symbolically, but the Monte Carlo could not reject the control in "
+        return Evidence("inconclusive", "mc", "proved symbolically, but the Monte Carlo could not reject the control "
+                                              "in "
                         "which W3 partly copies W2; it lacks power.", numbers=numbers)
     zs = [round(v["z"], 2) for v in mc.values()]
     numbers["every_c"] = every_c = matrix_identities_every_c()
     if not every_c["det(Q T) = det Q det T"]:
         return Evidence("inconclusive", "symbolic", "the general-c determinant identity did not simplify; see numbers.",
                         numbers=numbers)
-    return Evidence("proved", "symbolic", f"with W3 independent of W2 given W1, the three-way table Q12[w1, w2] T[w1, w3] "
-                    f"marginalises to Q_{{W2,W3}} = Q_{{W2,W1}} T (the sum over w1 is a matrix product for every c), so "
-                    f"DMI(W2, W3) = DMI(W2, W1) |det T| by det(Q T) = det Q det T (symbolic c; also expanded for generic Q "
+    return Evidence("proved", "symbolic", "with W3 independent of W2 given W1, the three-way table Q12[w1, w2] T[w1, "
+                                          "w3] "
+                    f"marginalises to Q_{{W2,W3}} = Q_{{W2,W1}} T (the sum over w1 is a matrix product for every c), "
+                    "so "
+                    "DMI(W2, W3) = DMI(W2, W1) |det T| by det(Q T) = det Q det T (symbolic c; also expanded for "
+                    "generic Q "
                     f"and stochastic T, c = {', '.join(map(str, cs))}); Monte Carlo ({n:.0e} draws, "
                     f"{ctx.backend.name}) agrees at z = {zs}, and rejects a W3 that copies W2 30% of the time at z = "
                     f"{[round(v['control_W3_copies_W2_30%']['z'], 1) for v in mc.values()]}.", numbers=numbers)
@@ -243,14 +250,16 @@ def _order_values(ex: dict[str, Any], measure: Callable[[Any], Any]) -> dict[str
 
 
 def mi_not_invariant_evidence(ctx: Context, measure: str = "mi") -> Evidence:
-    """An exact example (``theory.dmi.mi_reversal_example``) and a search (``c = 2``) for an order flip of ``measure``."""
+    """An exact example (``theory.dmi.mi_reversal_example``) and a search (``c = 2``) for an order flip of
+    ``measure`` (Xu et al. 2019, Eq. 26)."""
     me = _measure_exact(measure)
     ex = td.mi_reversal_example()
     vals = _order_values(ex, me)
     budget = ctx.pick(300, 2000, 8000)
     res = search(order_space(measure, 2), budget, ctx.rng(1))
     numbers: dict[str, Any] = {"measure": measure, "example": {"prior": ex["prior"], "A_h": matrix_rows(ex["A_h"]),
-                                                               "A_h2": matrix_rows(ex["A_h2"]), "T": matrix_rows(ex["T"]),
+                                                               "A_h2": matrix_rows(ex["A_h2"]),
+                                                               "T": matrix_rows(ex["T"]),
                                                                "det_T": ex["T"].det(), "Q_h": matrix_rows(ex["Q_h"]),
                                                                "Q_h2": matrix_rows(ex["Q_h2"]),
                                                                **{k: (sympy.N(v, 12) if k != "flips" else v)
@@ -258,23 +267,27 @@ def mi_not_invariant_evidence(ctx: Context, measure: str = "mi") -> Evidence:
                                "search": {**res.to_json(), "c": 2}}
     if vals["flips"] or res.verified:
         if vals["flips"]:
-            cx = {"c": 2, "prior": ex["prior"], "A_h": matrix_rows(ex["A_h"]), "A_h2": matrix_rows(ex["A_h2"]), "T": matrix_rows(ex["T"]),
+            cx = {"c": 2, "prior": ex["prior"], "A_h": matrix_rows(ex["A_h"]), "A_h2": matrix_rows(ex["A_h2"]),
+                  "T": matrix_rows(ex["T"]),
                   "MI(h,Y)": vals["clean_h"], "MI(h',Y)": vals["clean_h2"], "MI(h,noisy)": vals["noisy_h"],
                   "MI(h',noisy)": vals["noisy_h2"]}
             what = (f"c = 2, prior (2/3, 1/3), h a Z-channel sending 1/3 of class 0 to 1, h' the reverse Z-channel "
                     f"sending 1/2 of class 1 to 0, noise T = h's channel (det T = 2/3): MI(h, Y) = "
                     f"{float(vals['clean_h']):.4f} > MI(h', Y) = {float(vals['clean_h2']):.4f} nats but MI(h, noisy) = "
-                    f"{float(vals['noisy_h']):.4f} < MI(h', noisy) = {float(vals['noisy_h2']):.4f} (signs to 50 digits)")
+                    f"{float(vals['noisy_h']):.4f} < MI(h', noisy) = {float(vals['noisy_h2']):.4f} "
+                    "(signs to 50 digits)")
         else:
             cx = res.to_json()["counterexample"]
             what = f"the search's verified point {cx} (exact margin {res.exact_margin})"
         dmi_kept = _order_values(ex, td.dmi)
         numbers["example"]["DMI"] = {k: v for k, v in dmi_kept.items()}
-        found = f"; the search also found and verified a flip (margin {res.exact_margin_value:.3g})" if res.verified else ""
+        found = (f"; the search also found and verified a flip (margin {res.exact_margin_value:.3g})"
+                 if res.verified else "")
         return Evidence("proved", "search", f"Shannon MI does not keep the order of classifiers under class-dependent "
                         f"noise: {what}, while the DMI order is kept (4/27 > 1/9 clean, 8/81 > 2/27 noisy){found}.",
                         numbers=numbers, counterexample=cx)
-    return Evidence("inconclusive", "search", f"no order flip of {measure!r}: the example does not flip and a search of "
+    return Evidence("inconclusive", "search", f"no order flip of {measure!r}: the example does not flip and a search "
+                                              "of "
                     f"{res.evaluated} points (c = 2) found none; a larger c or budget might.", numbers=numbers)
 
 
@@ -323,11 +336,14 @@ def dmi_order_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
                 "arithmetic" if worst < 0 else "")
     return Evidence("qualified", "symbolic", f"DMI(h, noisy) - DMI(h', noisy) = |det T| (DMI(h, Y) - DMI(h', Y)) for "
                     f"generic Q, Q' and stochastic T (c = {', '.join(map(str, cs))}), so the two strict orders agree "
-                    f"exactly when det T != 0 (searches of {budget} evaluations each, c = 2 and 3, found no flip{rounding}); "
+                    f"exactly when det T != 0 (searches of {budget} evaluations each, c = 2 and 3, found no "
+                    f"flip{rounding}); "
                     f"at det T = 0 (e.g. T = J/2) both noisy DMIs are 0 although DMI(h, Y) = 4/27 > "
-                    f"DMI(h', Y) = 1/9, so '=>' fails there; and the noisy gap shrinks by |det T|, so a nearly singular "
+                    "DMI(h', Y) = 1/9, so '=>' fails there; and the noisy gap shrinks by |det T|, so a nearly "
+                    "singular "
                     f"T leaves an order that samples cannot resolve.", numbers=numbers, condition=cond,
-                    counterexample={"T": matrix_rows(singular), "Q_h": matrix_rows(ex["Q_h"]), "Q_h2": matrix_rows(ex["Q_h2"]),
+                    counterexample={"T": matrix_rows(singular), "Q_h": matrix_rows(ex["Q_h"]),
+                                    "Q_h2": matrix_rows(ex["Q_h2"]),
                                     "DMI(h,Y)": sing["clean_h"], "DMI(h',Y)": sing["clean_h2"],
                                     "DMI(h,noisy)": sing["noisy_h"], "DMI(h',noisy)": sing["noisy_h2"]})
 

@@ -3,6 +3,7 @@ Xu, Cao, Kong & Wang 2019, Eq. 31, via Li's notes). Loss and gradient: :func:`si
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -45,8 +46,6 @@ def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Param
 
 def permuted_agreement(pred: Any, labels: Any, c: int) -> float:
     """``max_pi mean(pi(pred) == labels)`` over permutations ``pi`` of the classes (accuracy up to relabelling)."""
-    import itertools
-
     xp = namespace_of(pred)
     conf = np.asarray(to_host(xp.bincount(xp.asarray(pred).astype(xp.int64) * c + xp.asarray(labels).astype(xp.int64),
                                           minlength=c * c)), dtype=float).reshape(c, c)
@@ -88,7 +87,8 @@ class TrainedEq32:
         return Estimate(m, se, sum(g.gap.n for g in gaps))
 
     def train_gap(self) -> Estimate:
-        """Mean ``D`` on the training samples, stderr across seeds (each seed's ``D`` has mean 0 under Eq. 32's premise)."""
+        """Mean ``D`` on the training samples, stderr across seeds (each seed's ``D`` has mean 0 under Eq. 32's
+        premise)."""
         return seed_summary([g.gap.mean for g in self.train])
 
     def fresh_gap(self) -> Estimate:
@@ -106,7 +106,7 @@ def trained_eq32(rng: np.random.Generator, *, T: Any, n_seeds: int = 8, n_train:
     (or an MLP with ``hidden`` widths) trained by full-batch Adam on ``L_DMI`` (``steps`` steps), then
     ``D = det Q_{h,noisy} - det T det Q_{h,Y}`` (:func:`eq32_gap`) on (ii) the training sample and (iii) a
     fresh sample of ``n_fresh``. All seeds train at once as replicas. ``h`` is the softmax output (the
-    randomized classifier of ``003``).
+    randomized classifier of Xu et al. 2019, Eq. 31).
     """
     Tm = as_transition(T)
     c = Tm.c

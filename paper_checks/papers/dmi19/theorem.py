@@ -98,13 +98,15 @@ def main_theorem_evidence(ctx: Context, factor: Factor | None = None) -> Evidenc
     if not every_c["det(Q T) = det Q det T"]:
         return Evidence("inconclusive", "symbolic", "the general-c determinant identity did not simplify; see numbers.",
                         numbers=numbers)
-    return Evidence("proved", "symbolic", f"for a classifier fixed before the labels are drawn and noise that depends on "
-                    f"the class only, Pr[x, a, y, noisy] = p(x) h_a(x) p(y|x) T[y, noisy] gives Q_{{h,noisy}} = Q_{{h,Y}} T "
-                    f"(summing over x and y: a matrix product for every c) and DMI(h, noisy) = DMI(h, Y) |det T| by "
+    return Evidence("proved", "symbolic", "for a classifier fixed before the labels are drawn and noise that depends "
+                    "on the class only, Pr[x, a, y, noisy] = p(x) h_a(x) p(y|x) T[y, noisy] gives "
+                    "Q_{h,noisy} = Q_{h,Y} T (summing over x and y: a matrix product for every c) and DMI(h, noisy) = "
+                    "DMI(h, Y) |det T| by "
                     f"det(Q T) = det Q det T (symbolic c; "
                     f"expanded, c = {', '.join(map(str, cs))}); exact tables of "
-                    f"{n_inst} random finite populations agree to {worst_rel:.1g}, and Monte Carlo ({n:.0e} draws) meets "
-                    f"the value at z = {[round(v['z'], 2) for v in mc.values()]} while rejecting DMI(h, Y) without the "
+                    f"{n_inst} random finite populations agree to {worst_rel:.1g}, and Monte Carlo ({n:.0e} draws) "
+                    f"meets the value at z = {[round(v['z'], 2) for v in mc.values()]} while rejecting DMI(h, Y) "
+                    "without the "
                     f"factor at z = {[round(v['control_no_det_T_factor_z']) for v in mc.values()]}.", numbers=numbers)
 
 
@@ -155,7 +157,8 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
         "mc": {"n": n, **g1.as_dict()}, "fails": fail_i, "exact_c2_instance": _exact_x_dependent()}
     # (ii) and (iii)
     seeds = ctx.pick(8, 16, 24)
-    tr = dstudies.trained_eq32(ctx.rng(1), T=T, n_seeds=seeds, n_train=120, n_fresh=ctx.pick(5_000, 20_000, 50_000), dim=40,
+    tr = dstudies.trained_eq32(ctx.rng(1), T=T, n_seeds=seeds, n_train=120, n_fresh=ctx.pick(5_000, 20_000, 50_000),
+                               dim=40,
                          separation=2.0, steps=steps or ctx.pick(200, 300, 400), lr=0.05, xp=ctx.xp)
     d2, d3 = tr.train_gap(), tr.fresh_gap()
     fail_ii = d2.sign(Z_SEEDS) != 0  # significantly different from 0 either way (Estimate's own test)
@@ -171,21 +174,26 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
                                     "holds": holds_iii}
     numbers["training"] = tr.settings
     # the same with a classifier that generalises (more data, fewer dimensions, wider margins): reported, not decisive
-    tg = dstudies.trained_eq32(ctx.rng(2), T=T, n_seeds=seeds, n_train=200, n_fresh=ctx.pick(5_000, 20_000, 50_000), dim=20,
+    tg = dstudies.trained_eq32(ctx.rng(2), T=T, n_seeds=seeds, n_train=200, n_fresh=ctx.pick(5_000, 20_000, 50_000),
+                               dim=20,
                          separation=3.0, steps=steps or ctx.pick(200, 300, 400), lr=0.05, xp=ctx.xp)
     dg = tg.train_gap()
     numbers["ii_iii_generalising_classifier"] = {
         "settings": tg.settings, "train_D": dg.as_dict(), "train_z": z_score(dg, 0.0),
-        "train_ratio": mean_ratio(tg.train), "fresh_D": tg.fresh_gap().as_dict(), "fresh_z": z_score(tg.fresh_gap(), 0.0),
+        "train_ratio": mean_ratio(tg.train), "fresh_D": tg.fresh_gap().as_dict(),
+        "fresh_z": z_score(tg.fresh_gap(), 0.0),
         "fresh_ratio": mean_ratio(tg.fresh), "clean_accuracy_up_to_permutation": float(tg.fresh_accuracy.mean())}
     ex2 = numbers["i_x_dependent_noise"]["exact_c2_instance"]
     exact_ratio = sd.dmi(Qn) / (sd.dmi(Qc) * abs(float(np.linalg.det(Tbar))))
-    txt = (f"(i) x-dependent noise with the same average T: D = {g1.gap.mean:.2e} ± {g1.gap.stderr:.1e} (z = {g1.z:.0f}; "
-           f"DMI(h, noisy) {g1.ratio:.2f}x Eq. 32's value, exactly {exact_ratio:.2f}x; on an exact two-input instance "
-           f"{ex2['DMI(h,noisy)']} against {ex2['DMI(h,Y)|det T_bar|']}); (ii) L_DMI-fitted classifier on its own noisy training "
-           f"sample: D = {d2.mean:.2e} ± {d2.stderr:.1e} (z = {z_score(d2, 0.0):.1f}, {mean_ratio(tr.train):.2f}x); "
-           f"(iii) the same classifiers on fresh samples: D = {d3.mean:.1e} ± {d3.stderr:.1e} (z = {z_score(d3, 0.0):.2f}, "
-           f"{mean_ratio(tr.fresh):.3f}x); the departure in (ii) shrinks as the classifier memorises less: "
+    txt = (f"(i) x-dependent noise with the same average T: D = {g1.gap.mean:.2e} ± {g1.gap.stderr:.1e} (z = "
+           f"{g1.z:.0f}; DMI(h, noisy) {g1.ratio:.2f}x Eq. 32's value, exactly {exact_ratio:.2f}x; on an exact "
+           "two-input instance "
+           f"{ex2['DMI(h,noisy)']} against {ex2['DMI(h,Y)|det T_bar|']}); (ii) L_DMI-fitted classifier on its own "
+           f"noisy training sample: D = {d2.mean:.2e} ± {d2.stderr:.1e} (z = {z_score(d2, 0.0):.1f}, "
+           f"{mean_ratio(tr.train):.2f}x); "
+           f"(iii) the same classifiers on fresh samples: D = {d3.mean:.1e} ± {d3.stderr:.1e} (z = "
+           f"{z_score(d3, 0.0):.2f}, {mean_ratio(tr.fresh):.3f}x); the departure in (ii) shrinks as the classifier "
+           "memorises less: "
            f"{mean_ratio(tr.train):.1f}x at clean accuracy {tr.fresh_accuracy.mean():.2f} (n = 120, 40 dimensions), "
            f"{mean_ratio(tg.train):.2f}x (z = {z_score(dg, 0.0):.1f}) at {tg.fresh_accuracy.mean():.2f} (n = 200, 20 "
            f"dimensions)")
@@ -197,8 +205,9 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
         # (iii) is the case the doubt is about (h trained on the noisy labels), at the population level Eq. 32
         # states: there it holds. It fails only for the empirical table of the fitting sample, and for x-dependent
         # noise, which the theorem excludes: the doubt holds only under those conditions.
-        return Evidence("qualified", "sim", f"a classifier trained on the noisy labels satisfies Eq. 32 on fresh samples "
-                        f"(the population identity the theorem states); Eq. 32 fails only for the empirical table of "
+        return Evidence("qualified", "sim", "a classifier trained on the noisy labels satisfies Eq. 32 on fresh "
+                        "samples (the population identity the theorem states); Eq. 32 fails only for the empirical "
+                        "table of "
                         f"the sample the classifier was fitted to, and for noise that depends on x, which the theorem "
                         f"excludes: {txt} ({seeds} seeds).", numbers=numbers,
                         condition="the doubt holds for the in-sample (training-set) joint table of a noise-trained "
@@ -283,7 +292,8 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
     dist = FiniteDistribution(rng.dirichlet(np.ones(7)), np.eye(3)[lab])
     Tf = random_transition(3, rng, diag=0.6)
     clean, noisy = dp.ldmi_over_hypotheses(dist, dp.deterministic_hypotheses(7, 3), Tf, ctx.xp)
-    fl_same = bool(np.array_equal(np.flatnonzero(clean <= clean.min() + 1e-9), np.flatnonzero(noisy <= noisy.min() + 1e-9)))
+    fl_same = bool(np.array_equal(np.flatnonzero(clean <= clean.min() + 1e-9),
+                                  np.flatnonzero(noisy <= noisy.min() + 1e-9)))
     fin = np.isfinite(clean)
     shift = float(np.max(np.abs(noisy[fin] - clean[fin] + math.log(abs(Tf.det)))))
     # the mini-batch estimator that training uses: E[det Q_B] = (B)_c / B^c det Q exactly; E[-log|det Q_B|] is +inf
@@ -315,12 +325,14 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
     truth = all(r["bayes_classifier_in_argmin"] for r in rows if r["deterministic_labels"])
     soft = [r["bayes_classifier_in_argmin"] for r in rows
             if not r["deterministic_labels"] and r["bayes_classifier_in_argmin"] is not None]
+    truth_txt = ("and contains the ground truth where labels are deterministic" if truth
+                 else "and misses the ground truth somewhere")
     body = (f"over all {len(hyps)} deterministic classifiers of {n_inst} exact finite populations (c = {c}, "
             f"n_x = {n_x}) and invertible T, the L_DMI argmin sets under noisy and clean labels are identical (noisy "
             f"L_DMI = clean L_DMI - log|det T| for every h, float cross-check on 3^7 classifiers to {shift:.1g}); each "
             f"argmin set has {sizes} members, {'all' if perms else 'not all'} relabellings of one classifier, "
-            f"{'and contains the ground truth where labels are deterministic' if truth else 'and misses the ground truth somewhere'}"
-            f" (the Bayes classifier, where p(y|x) is not one-hot and its argmax unique: in {sum(soft)} of {len(soft)})"
+            f"{truth_txt} (the Bayes classifier, where p(y|x) is not one-hot and its argmax unique: in "
+            f"{sum(soft)} of {len(soft)})"
             " — a classifier with every label permuted minimises L_DMI as well as the correct one; the mini-batch "
             f"L_DMI used in training has infinite expectation at every batch size (P(det Q_B = 0) = "
             f"{batch[3].singular.mean:.2f} at B = {batch[3].batch_size}, 1 for B < c) and, given det != 0, a bias "
@@ -337,7 +349,8 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
                                     "noisy_argmin_size": len(ms.noisy_argmin)})
 
 
-@claim("dmi19.loss_minimiser", source=f"{LI_NOTES.file}, L_DMI summary, Eq. (31) and the main theorem (via Eqs. 30, 32)",
+@claim("dmi19.loss_minimiser",
+       source=f"{LI_NOTES.file}, L_DMI summary, Eq. (31) and the main theorem (via Eqs. 30, 32)",
        statement="L_DMI(Q_{h,noisy Y}) = -log|det Q_{h,noisy Y}| has the same minimiser over h under noisy and clean "
                  "labels, up to a permutation of the classes (noise that depends on the class only).",
        method="exact", expected="qualified")

@@ -74,7 +74,8 @@ def _witness(name: str, claimed: Callable[[Any], Any]) -> dict[str, Any] | None:
 
 
 def weight_evidence(ctx: Context, name: str, claimed: Callable[[Any], Any], eq: str) -> Evidence:
-    """Compare the derived ``||dL/dz||_1`` of loss ``name`` with ``claimed(p_y)`` (``003`` Eqs. 9-10)."""
+    """Compare the derived ``||dL/dz||_1`` of loss ``name`` with ``claimed(p_y)``
+    (Wang et al. 2019, IMAE, Eqs. 9-10)."""
     g = gr.logit_gradient(name)
     target = sympy.sympify(claimed(P))
     per_c = gr.explicit_agrees(name, _classes(ctx))

@@ -46,7 +46,8 @@ RCE_SUM = -A_SYM * (C - 1)  # the claimed class sum
 
 
 def rce_evidence(ctx: Context, claimed_label: Any = RCE_LABEL, claimed_sum: Any = RCE_SUM) -> Evidence:
-    """RCE with ``log 0 := A`` (``003`` Eq. 18): its value for a one-hot label and its class sum, symbolic ``c, A``."""
+    """RCE with ``log 0 := A`` (Wang et al. 2019, SCE, Eq. 18):
+    its value for a one-hot label and its class sum, symbolic ``c, A``."""
     ell = gr.label_loss("rce")
     cs = ctx.pick(range(2, 5), range(2, 7), range(2, 9))
     sym = symmetry_test(sl.rce(A_SYM), cs=cs)
