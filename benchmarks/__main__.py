@@ -31,7 +31,7 @@ Case = Callable[[Any, int], Callable[[], object]]
 
 def _cases() -> dict[str, tuple[str, Case]]:
     """name -> (what it times, factory ``(xp, scale) -> thunk``); ``scale`` 1 is the full size."""
-    from simulate import dmi19_studies
+    from paper_checks.papers.dmi19 import studies as dmi19_studies
     from simulate.correction import backward_corrected, forward_corrected
     from simulate.correction_mc import backward_mc, random_population
     from simulate.dmi_populations import line_population, sample_counts

@@ -38,7 +38,6 @@ from simulate.backend import namespace_of, to_host
 from simulate.estimate import Estimate
 from simulate.noise import as_transition
 
-
 TABLE_TOL = 1e-9  # |sum of a joint table - 1| allowed, in float64
 
 
@@ -418,7 +417,7 @@ def minibatch_ldmi(outputs: Any, noisy: Any, c: int) -> float:
 
 
 # ---------------------------------------------------------------- training with L_DMI (settings ii and iii)
-def _ldmi_batch(logits: Any, noisy: Any) -> tuple[Any, Any]:
+def ldmi_checked_batch(logits: Any, noisy: Any) -> tuple[Any, Any]:
     """``(logits, labels)`` checked in one host sync: shapes, finite logits, labels in ``[0, c)``."""
     xp = namespace_of(logits)
     logits = xp.asarray(logits)
@@ -442,7 +441,7 @@ def _ldmi_batch(logits: Any, noisy: Any) -> tuple[Any, Any]:
     return logits, lab
 
 
-def _ldmi_core(logits: Any, lab: Any) -> tuple[Any, Any, Any]:
+def ldmi_core(logits: Any, lab: Any) -> tuple[Any, Any, Any]:
     """``(L_DMI, dL/dlogits, singular)`` of checked inputs, no host sync (``singular``: a device bool per batch)."""
     xp = namespace_of(logits)
     c, n = logits.shape[-1], logits.shape[-2]
@@ -461,7 +460,8 @@ def _ldmi_core(logits: Any, lab: Any) -> tuple[Any, Any, Any]:
     return -logabs, dz, singular
 
 
-_SINGULAR = "a batch joint table is singular (a label class absent from the batch?): L_DMI = +inf"
+#: the error message of a singular mini-batch joint table
+SINGULAR_BATCH = "a batch joint table is singular (a label class absent from the batch?): L_DMI = +inf"
 
 
 def ldmi_loss_and_grad(logits: Any, noisy: Any) -> tuple[Any, Any]:
@@ -487,8 +487,8 @@ def ldmi_loss_and_grad(logits: Any, noisy: Any) -> tuple[Any, Any]:
         logits (quoting them), and when a batch table is singular (a label class absent): the
         gradient does not exist there. Two host syncs.
     """
-    logits, lab = _ldmi_batch(logits, noisy)
-    loss, dz, singular = _ldmi_core(logits, lab)
+    logits, lab = ldmi_checked_batch(logits, noisy)
+    loss, dz, singular = ldmi_core(logits, lab)
     if bool(singular.any()):
-        raise ValueError(_SINGULAR)
+        raise ValueError(SINGULAR_BATCH)
     return loss, dz

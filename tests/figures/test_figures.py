@@ -171,37 +171,6 @@ def test_patrini17_hessian_figure_plots_the_reported_first_draw():
         assert r["relative_block_norm"] == rep
 
 
-def test_imae19_weights_figure_quotes_the_reported_variance():
-    nums = _evidence("imae19.eq11_variance")
-    rows = [r for r in draw("imae19_weights", "quick").data if r["curve"] == "MAE"]
-    assert rows and all(r["variance_uniform"] == pytest.approx(nums["variance_float"], rel=1e-12) for r in rows)
-
-
-def test_sce19_class_figure_plots_the_reported_group_accuracies():
-    groups = _evidence("sce19.class_bias")["groups"]
-    rows = draw("sce19_class_curves", "quick").data
-    last = max(r["epoch"] for r in rows)
-    checked = 0
-    for r in rows:
-        if r["epoch"] == last and r["noise"] in groups:
-            assert r["mean_acc"] == pytest.approx(groups[r["noise"]][r["loss"]][r["group"]]["final"]["mean"], abs=6e-4)
-            checked += 1
-    assert checked == 8
-
-
-def test_dmi19_order_figure_plots_the_reported_example():
-    ex = _evidence("dmi19.mi_not_invariant")["example"]
-    rows = draw("dmi19_mi_vs_dmi", "quick").data
-    start, end = rows[0], rows[-1]
-    assert (start["t"], end["t"]) == (0.0, 1.0)
-    assert start["mi_h"] == pytest.approx(ex["clean_h"], rel=1e-12)
-    assert start["mi_h2"] == pytest.approx(ex["clean_h2"], rel=1e-12)
-    assert end["mi_h"] == pytest.approx(ex["noisy_h"], rel=1e-12)
-    assert end["mi_h2"] == pytest.approx(ex["noisy_h2"], rel=1e-12)
-    assert end["dmi_h"] == pytest.approx(8 / 81, rel=1e-12) and end["dmi_h2"] == pytest.approx(2 / 27, rel=1e-12)
-    assert ex["DMI"]["noisy_h"] == "8/81" and ex["DMI"]["noisy_h2"] == "2/27"
-
-
 def test_le19_recall_figure_plots_the_reported_recall():
     rec = _evidence("le19.sampling")["training"]["Recall@1"]
     rows = draw("le19_recall_vs_noise", "quick").data

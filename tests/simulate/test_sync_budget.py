@@ -7,8 +7,8 @@ the accumulator needs.
 import numpy as np
 import pytest
 
+from paper_checks.papers.dmi19 import studies as dstudies
 from simulate import dmi as sd
-from simulate import dmi19_studies as dstudies
 from simulate.correction import backward_corrected, forward_corrected
 from simulate.correction_mc import backward_mc, random_population
 from simulate.estimate import RunningMoments

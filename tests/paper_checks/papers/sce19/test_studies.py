@@ -1,9 +1,14 @@
-"""simulate.sce19_studies.class_accuracy_curves and its group helpers (sce19), at tiny sizes."""
+"""paper_checks.papers.sce19.studies.class_accuracy_curves and its group helpers (sce19), at tiny sizes."""
 import numpy as np
 import pytest
 
-from simulate.sce19_studies import (CLASS_BIAS_SEPARATIONS, class_accuracy_curves, class_bias_noises, class_groups,
-                                   group_curves)
+from paper_checks.papers.sce19.studies import (
+    CLASS_BIAS_SEPARATIONS,
+    class_accuracy_curves,
+    class_bias_noises,
+    class_groups,
+    group_curves,
+)
 from simulate.noise import pair_flip
 
 TINY = dict(n_seeds=2, epochs=3, n_train=60, n_test=40, dim=6, hidden=(8,), batch_size=16)
@@ -28,9 +33,9 @@ def test_shapes_pairing_and_determinism():
 
 def test_per_class_accuracy_matches_a_plain_loop():
     from simulate.experiments import _config, batch_rngs, init_replicas, seed_bases
-    from simulate.patrini17_studies import noisy_label_task
     from simulate.losses import get_loss
     from simulate.models import logits_of
+    from simulate.patrini17_studies import noisy_label_task
     from simulate.training import train
 
     T = class_bias_noises(4)["symmetric 0.4"]

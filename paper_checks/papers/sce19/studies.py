@@ -1,4 +1,4 @@
-"""Class-biased learning of Wang et al. 2019, symmetric cross entropy (via Li's notes ``003`` sec. 3 (i)):
+"""Class-biased learning of Wang et al. 2019, symmetric cross entropy (via Li's notes, the SCE summary, (i)):
 per-class learning curves on Gaussian clusters of unequal separation, CE against SCE, under clean,
 symmetric and pair-flip labels. The task, replicas and streams are those of :mod:`simulate.experiments`.
 """
@@ -47,7 +47,7 @@ def class_accuracy_curves(rng: np.random.Generator, *, separations: Sequence[flo
     """Clean-test accuracy of every class against epochs, for several losses and label noises.
 
     The analogue of Wang et al. 2019 (SCE), sec. 3 and Fig. 1 (per-class test accuracy of CE and
-    SCE on CIFAR-10 with 40% symmetric noise; Li's notes ``003`` sec. 3 (i), whose question is
+    SCE on CIFAR-10 with 40% symmetric noise; Li's notes, the SCE summary (i), whose question is
     whether it holds for other noise): ``c = len(separations)`` unit Gaussian clusters with means
     ``separations[k] * e_k`` (:func:`simulate.populations.gaussian_clusters`), so classes with a
     small separation are *hard* (near the origin, where they overlap) and those with a large one

@@ -2,8 +2,8 @@
 import pytest
 import sympy
 
-from paper_checks import dmi19 as P
 from paper_checks.context import Context
+from paper_checks.papers.dmi19 import invariance, theorem
 from paper_checks.registry import load
 
 MINE = {"dmi19.properties": "proved", "dmi19.relative_invariance": "proved", "dmi19.mi_not_invariant": "proved",
@@ -36,35 +36,36 @@ def test_each_check_reaches_its_verdict_at_quick(cid):
 
 
 def test_properties_refute_a_signed_determinant():
-    ev = P.properties_evidence(ctx(), measure="signed_det")
+    ev = invariance.properties_evidence(ctx(), measure="signed_det")
     assert ev.verdict == "refuted" and ev.counterexample
 
 
 def test_relative_invariance_refutes_a_wrong_factor():
-    ev = P.relative_invariance_evidence(ctx(), factor=lambda d: d * d)
+    ev = invariance.relative_invariance_evidence(ctx(), factor=lambda d: d * d)
     assert ev.verdict == "refuted"
     assert not any(v["agrees"] for v in ev.numbers["monte_carlo"]["cases"].values())
 
 
 def test_mi_example_is_exact_and_dmi_cannot_flip():
-    ev = P.mi_not_invariant_evidence(ctx())
+    ev = invariance.mi_not_invariant_evidence(ctx())
     cx = ev.counterexample
-    assert cx["c"] == 2 and sympy.N(cx["MI(h,Y)"] - cx["MI(h',Y)"]) > 0 and sympy.N(cx["MI(h,noisy)"] - cx["MI(h',noisy)"]) < 0
-    assert P.mi_not_invariant_evidence(ctx(), measure="dmi").verdict == "inconclusive"
+    assert cx["c"] == 2 and sympy.N(cx["MI(h,Y)"] - cx["MI(h',Y)"]) > 0
+    assert sympy.N(cx["MI(h,noisy)"] - cx["MI(h',noisy)"]) < 0
+    assert invariance.mi_not_invariant_evidence(ctx(), measure="dmi").verdict == "inconclusive"
 
 
 def test_order_check_refutes_mi():
-    ev = P.dmi_order_evidence(ctx(), measure="mi")
+    ev = invariance.dmi_order_evidence(ctx(), measure="mi")
     assert ev.verdict == "refuted" and ev.counterexample
 
 
 def test_main_theorem_refutes_a_wrong_factor():
-    ev = P.main_theorem_evidence(ctx(), factor=lambda d: d * d)
+    ev = theorem.main_theorem_evidence(ctx(), factor=lambda d: d * d)
     assert ev.verdict == "refuted"
 
 
 def test_notes_without_x_dependence_fail_only_on_the_training_sample():
-    ev = P.notes_evidence(ctx(), strength=0.0)
+    ev = theorem.notes_evidence(ctx(), strength=0.0)
     assert ev.verdict == "qualified" and "(ii)" in ev.condition
     assert not ev.numbers["i_x_dependent_noise"]["fails"] and ev.numbers["ii_fitted_sample"]["fails"]
     assert ev.numbers["iii_fresh_samples"]["holds"]
@@ -80,12 +81,12 @@ def test_loss_minimiser_refutes_shannon_mi():
     def mi(Q):
         return Fraction(mutual_information(np.array([[float(v) for v in r] for r in Q])))
 
-    ev = P.loss_minimiser_evidence(ctx(), measure=mi, n_x=4, c=3)
+    ev = theorem.loss_minimiser_evidence(ctx(), measure=mi, n_x=4, c=3)
     assert ev.verdict == "refuted" and ev.counterexample["clean_argmin"] != ev.counterexample["noisy_argmin"]
 
 
 def test_notes_question_is_qualified_because_fresh_samples_satisfy_eq32():
-    ev = P.notes_evidence(ctx())
+    ev = theorem.notes_evidence(ctx())
     assert ev.verdict == "qualified"
     assert ev.numbers["iii_fresh_samples"]["holds"] and ev.numbers["ii_fitted_sample"]["fails"]
     assert "fresh samples" in ev.condition and "in-sample" in ev.condition

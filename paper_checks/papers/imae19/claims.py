@@ -1,11 +1,11 @@
 """Checks of imae19: gradient magnitude as example weight (Wang et al. 2019, IMAE, via Li's notes).
 
-Source: ``003_05482f4d520d534e.txt``, the IMAE summary: Eqs. 8-16 and the notes' "My Question"
+Source: Li's notes, the IMAE summary: Wang et al. 2019, Eqs. 8-16, and the notes' "My Question"
 paragraphs. The exact mathematics is :mod:`theory.gradients`; numbers cross-check it against
 :mod:`simulate.losses` (the logit gradients the simulations train with) and Monte Carlo.
 
 Every check computes its verdict from a helper that takes the *claimed* formula or number as
-an argument, so ``tests/paper_checks/test_imae19.py`` can hand it a wrong one and see it refuted.
+an argument, so ``tests/paper_checks/papers/imae19/test_claims.py`` can hand it a wrong one and see it refuted.
 """
 from __future__ import annotations
 
@@ -15,24 +15,13 @@ import mpmath
 import numpy as np
 import sympy
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence
-from paper_checks.registry import claim, paper
-from paper_checks.search import Real, SearchSpace, search
+from paper_checks.api import Context, Evidence, Real, SearchSpace, claim, search
+from paper_checks.papers.documents import LI_NOTES
 from simulate.estimate import Estimate, seed_summary
 from simulate.losses import get_loss, softmax
 from theory import gradients as gr
-from theory.gradients import P, TEMP
+from theory.gradients import TEMP, P
 
-PAPER = paper('imae19',
-              authors='X. Wang, E. Kodirov, Y. Hua, N. M. Robertson',
-              year=2019,
-              title="IMAE for Noise-Robust Learning: Mean Absolute Error Does Not Treat Examples Equally and Gradient Magnitude's Variance Matters",
-              venue='arXiv 1903.12141',
-              source='003_05482f4d520d534e.txt',
-              note="read through Li's notes")
-
-N003 = "003_05482f4d520d534e.txt"
 Z = 5.0
 T_PAPER = 8  # the temperature of the IMAE paper's variance figures
 REPORTED = {"cce": 0.33, "mae": 0.09, "imae": 4.55}  # the variances reported for T = 8, two decimals
@@ -85,7 +74,8 @@ def _witness(name: str, claimed: Callable[[Any], Any]) -> dict[str, Any] | None:
 
 
 def weight_evidence(ctx: Context, name: str, claimed: Callable[[Any], Any], eq: str) -> Evidence:
-    """Compare the derived ``||dL/dz||_1`` of loss ``name`` with ``claimed(p_y)`` (``003`` Eqs. 9-10)."""
+    """Compare the derived ``||dL/dz||_1`` of loss ``name`` with ``claimed(p_y)``
+    (Wang et al. 2019, IMAE, Eqs. 9-10)."""
     g = gr.logit_gradient(name)
     target = sympy.sympify(claimed(P))
     per_c = gr.explicit_agrees(name, _classes(ctx))
@@ -120,7 +110,7 @@ def _mc_variance(w: Callable[[np.ndarray], np.ndarray], rng: np.random.Generator
 
 # ---------------------------------------------------------------- Eqs. 9-10
 @claim("imae19.eq9_cce_weight", figures=("imae19_weights",),
-       source=f"{N003}, IMAE summary, Eqs. (8)-(9)",
+       source=f"{LI_NOTES.file}, IMAE summary, Eqs. (8)-(9)",
        statement="For a softmax output p (Eq. 8) and label y, the L1 norm of the CCE gradient with respect to the "
                  "logits is ||dL_CCE/dz||_1 = 2 (1 - p_y), for every number of classes c >= 2.",
        method="symbolic", expected="proved")
@@ -129,7 +119,7 @@ def eq9_cce_weight(ctx: Context) -> Evidence:
 
 
 @claim("imae19.eq10_mae_weight", figures=("imae19_weights",),
-       source=f"{N003}, IMAE summary, Eq. (10)",
+       source=f"{LI_NOTES.file}, IMAE summary, Eq. (10)",
        statement="For MAE = ||e_y - p||_1 on the softmax output, ||dL_MAE/dz||_1 = 4 p_y (1 - p_y), for every c >= 2.",
        method="symbolic", expected="proved")
 def eq10_mae_weight(ctx: Context) -> Evidence:
@@ -174,7 +164,7 @@ def eq11_evidence(ctx: Context, w: Any = None, reported: float = REPORTED["mae"]
 
 
 @claim("imae19.eq11_variance", figures=("imae19_weights",),
-       source=f"{N003}, IMAE summary, Eq. (11) and explanation 2",
+       source=f"{LI_NOTES.file}, IMAE summary, Eq. (11) and explanation 2",
        statement="With p_y ~ U(0, 1), the variance of MAE's weight 4 p_y (1 - p_y) (Eq. 11, "
                  "int w^2 - (int w)^2) is 'only 0.09'.",
        method="symbolic", expected="proved")
@@ -211,7 +201,7 @@ def emphasis_evidence(w: Any = None) -> Evidence:
     return Evidence("inconclusive", "symbolic", f"Could not decide the shape of w = {w} on (0, 1).", numbers)
 
 
-@claim("imae19.mae_emphasis", source=f"{N003}, IMAE summary, explanation 1 after Eq. (11)",
+@claim("imae19.mae_emphasis", source=f"{LI_NOTES.file}, IMAE summary, explanation 1 after Eq. (11)",
        statement="MAE's weight 4 p_y (1 - p_y) is largest for uncertain examples (p_y = 1/2) and smaller the closer "
                  "p_y is to 0 or 1.",
        method="symbolic", expected="proved")
@@ -336,7 +326,7 @@ def eq13_evidence(ctx: Context, reported: dict[str, float] = REPORTED, T: Any = 
 
 
 @claim("imae19.eq13_imae", figures=("imae19_weights",),
-       source=f"{N003}, IMAE summary, Eq. (13) and '(Figure that compares the gradients' variance ...)'",
+       source=f"{LI_NOTES.file}, IMAE summary, Eq. (13) and '(Figure that compares the gradients' variance ...)'",
        statement="The IMAE weight w_IMAE = exp(T p)(1 - p) (Eq. 13 as the notes write it) raises the variance of "
                  "the example weights over MAE's; the IMAE paper reports variances 0.33 (CCE), 0.09 (MAE) and 4.55 "
                  "(IMAE, T = 8) for p_y ~ U(0, 1), reportedly with w_IMAE = exp(T p (1 - p)). Which form reproduces "
@@ -405,7 +395,7 @@ def rescale_evidence(ctx: Context, weights: dict[str, Any] | None = None) -> Evi
                     "weight symbolically.", numbers)
 
 
-@claim("imae19.eq14_rescale", source=f"{N003}, IMAE summary, Eq. (14)",
+@claim("imae19.eq14_rescale", source=f"{LI_NOTES.file}, IMAE summary, Eq. (14)",
        statement="IMAE's logit gradient is MAE's multiplied by w_IMAE / w_MAE (Eq. 14): the same direction, with "
                  "L1 norm w_IMAE, for softmax outputs p_y in (0, 1).",
        method="symbolic", expected="proved")
@@ -518,7 +508,7 @@ def logit_vs_param_evidence(ctx: Context, equal_norms: bool = False) -> Evidence
                     "points.", numbers)
 
 
-@claim("imae19.notes_logit_vs_param", source=f"{N003}, IMAE summary, 'My Question' and Eq. (12)",
+@claim("imae19.notes_logit_vs_param", source=f"{LI_NOTES.file}, IMAE summary, 'My Question' and Eq. (12)",
        statement="Doubt (003): ||dL(x1)/dz1||_1 > ||dL(x2)/dz2||_1 does not guarantee ||dL(x1)/dW||_1 > "
                  "||dL(x2)/dW||_1 for the last layer z = W^T f (Eq. 12), so the logit-gradient norm need not measure "
                  "a sample's impact on the parameter update.",
@@ -574,7 +564,7 @@ def signs_evidence(claimed: dict[str, dict[str, Any]] | None = None) -> Evidence
                                     for k, v in per.items()})
 
 
-@claim("imae19.eq15_16_signs", source=f"{N003}, IMAE summary, 'My Question', Eqs. (15)-(16)",
+@claim("imae19.eq15_16_signs", source=f"{LI_NOTES.file}, IMAE summary, 'My Question', Eqs. (15)-(16)",
        statement="For a clean label y, dL_CCE/dz_j = p_y - 1 (j = y), p_j (j != y) and dL_MAE/dz_j = 2 p_y (p_y - 1), "
                  "2 p_y p_j: negative at the label, positive elsewhere; with a noisy observed label the same holds "
                  "relative to the observed label, so the true class's logit gets a positive gradient (is pushed down).",

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 import sympy
 
-from paper_checks import imae19 as m
 from paper_checks.context import Context
+from paper_checks.papers.imae19 import claims as m
 from paper_checks.registry import load
 from theory.gradients import P
 

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 import sympy
 
-from paper_checks import sce19 as m
 from paper_checks.context import Context
+from paper_checks.papers.sce19 import claims as m
 from paper_checks.registry import load
 from theory.gradients import ALPHA, BETA, P
 from theory.gradients import A as A_SYM

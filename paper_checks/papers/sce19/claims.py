@@ -1,11 +1,11 @@
 """Checks of sce19: symmetric cross entropy (Wang et al. 2019, SCE, via Li's notes).
 
-Source: ``003_05482f4d520d534e.txt``, the SCE summary: (i) the class-biased learning of CE,
-Eqs. 17-20 and the notes' questions. The exact part uses :mod:`theory.gradients` and
+Source: Li's notes, the SCE summary: (i) the class-biased learning of CE, Wang et al. 2019,
+Eqs. 17-20, and the notes' questions. The exact part uses :mod:`theory.gradients` and
 :mod:`theory.symmetry`; the class-bias simulation uses
-:func:`simulate.experiments.class_accuracy_curves` (Gaussian clusters of unequal separation,
-a one-hidden-layer ReLU MLP trained with Adam, CE against SCE on the same replicas), trained on
-the host like the other small simulations (see :mod:`paper_checks.gce18_sim`).
+:func:`paper_checks.papers.sce19.studies.class_accuracy_curves` (Gaussian clusters of unequal
+separation, a one-hidden-layer ReLU MLP trained with Adam, CE against SCE on the same replicas),
+trained on the host like the other small simulations.
 """
 from __future__ import annotations
 
@@ -14,29 +14,24 @@ from typing import Any
 import numpy as np
 import sympy
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim, paper
-from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import LI_NOTES
+from paper_checks.papers.sce19.studies import (
+    CLASS_BIAS_SEPARATIONS,
+    SCE_CIFAR10,
+    class_accuracy_curves,
+    class_bias_noises,
+    class_groups,
+    group_curves,
+)
+from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.losses import get_loss, sce_grad
-from simulate.sce19_studies import (CLASS_BIAS_SEPARATIONS, SCE_CIFAR10, class_accuracy_curves, class_bias_noises,
-                                   class_groups, group_curves)
 from theory import gradients as gr
 from theory import losses as sl
 from theory.gradients import ALPHA, BETA, P
 from theory.gradients import A as A_SYM
 from theory.symmetry import C, class_sum, symmetry_test
 
-PAPER = paper('sce19',
-              authors='Y. Wang, X. Ma, Z. Chen, Y. Luo, J. Yi, J. Bailey',
-              year=2019,
-              title='Symmetric Cross Entropy for Robust Learning with Noisy Labels',
-              venue='ICCV 2019; arXiv 1908.06112',
-              source='003_05482f4d520d534e.txt',
-              note="read through Li's notes")
-
-N003 = "003_05482f4d520d534e.txt"
 Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
 HOST = np
 
@@ -51,7 +46,8 @@ RCE_SUM = -A_SYM * (C - 1)  # the claimed class sum
 
 
 def rce_evidence(ctx: Context, claimed_label: Any = RCE_LABEL, claimed_sum: Any = RCE_SUM) -> Evidence:
-    """RCE with ``log 0 := A`` (``003`` Eq. 18): its value for a one-hot label and its class sum, symbolic ``c, A``."""
+    """RCE with ``log 0 := A`` (Wang et al. 2019, SCE, Eq. 18):
+    its value for a one-hot label and its class sum, symbolic ``c, A``."""
     ell = gr.label_loss("rce")
     cs = ctx.pick(range(2, 5), range(2, 7), range(2, 9))
     sym = symmetry_test(sl.rce(A_SYM), cs=cs)
@@ -79,7 +75,7 @@ def rce_evidence(ctx: Context, claimed_label: Any = RCE_LABEL, claimed_sum: Any 
                                     "class_sum": lhs[1], "claimed_sum": rhs[1]})
 
 
-@claim("sce19.rce_symmetric", source=f"{N003}, SCE summary, Eqs. (17)-(18) and 'they define log 0 to be A'",
+@claim("sce19.rce_symmetric", source=f"{LI_NOTES.file}, SCE summary, Eqs. (17)-(18) and 'they define log 0 to be A'",
        statement="With log 0 := A < 0, RCE for a one-hot label y is -A (1 - p_y), and sum_j RCE(p, e_j) = -A (c - 1) "
                  "is constant (RCE is symmetric), for every c >= 2.",
        method="symbolic", expected="proved")
@@ -169,7 +165,7 @@ def eq20_evidence(ctx: Context, claimed: dict[str, Any] = EQ20) -> Evidence:
                                                       sympy.sympify(claimed["other"]).subs(v)]})
 
 
-@claim("sce19.eq20_gradient", source=f"{N003}, SCE summary, Eqs. (19)-(20)",
+@claim("sce19.eq20_gradient", source=f"{LI_NOTES.file}, SCE summary, Eqs. (19)-(20)",
        statement="The logit gradient of L_SL = alpha CE + beta RCE (Eq. 19) on a clean sample is, as Eq. 20 writes "
                  "it, dCE/dz_j + A p_y (1 - p_y) at j = y and dCE/dz_j - A p_y p_j at j != y.",
        method="symbolic", expected="qualified")
@@ -338,7 +334,7 @@ def class_bias_data(ctx: Context) -> dict[str, Any]:
 
 
 @claim("sce19.class_bias", figures=("sce19_class_curves",),
-       source=f"{N003}, SCE summary, (i) and its 'My Question'",
+       source=f"{LI_NOTES.file}, SCE summary, (i) and its 'My Question'",
        statement="Under 40% symmetric label noise, CE is class-biased: easy classes reach their peak test accuracy "
                  "early and then overfit (their accuracy drops), while hard classes under-learn (final accuracy well "
                  "below their clean-label accuracy); SCE (alpha = 0.1, beta = 1, A = -4) reduces this (higher "

@@ -1,38 +1,19 @@
-"""Figures for the IMAE summary of ``003`` (Wang et al.): example weights ``w(p_y) = ||dL/dz||_1``."""
+"""Figures of imae19 (Wang et al. 2019, IMAE, Eqs. 9-13): example weights ``w(p_y) = ||dL/dz||_1``."""
 from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-import sympy
-
-from figures.registry import Drawn, figure
 from figures.style import COLORS, WIDE, new, setting, stamp
-
-
-def weight_curves(ps: np.ndarray) -> dict[str, tuple[np.ndarray, float]]:
-    """``w(p)`` on ``ps`` and its exact variance for ``p ~ U(0, 1)`` (``003`` Eqs. 9-13)."""
-    from theory.gradients import P, imae_weight, uniform_moments, weight
-
-    out: dict[str, tuple[np.ndarray, float]] = {}
-    specs = [("CCE", weight("cce")), ("MAE", weight("mae"))]
-    specs += [(f"$L_q$, q = {q}", weight("lq", q=sympy.Rational(q).limit_denominator(10))) for q in (0.3, 0.7)]
-    specs += [(f"IMAE, T = {T}", imae_weight("paper", T)) for T in (4, 8)]
-    for name, w in specs:
-        f = sympy.lambdify(P, w, "numpy")
-        var = float(sympy.N(uniform_moments(w).variance, 15))
-        out[name] = (np.broadcast_to(np.asarray(f(ps), float), ps.shape), var)
-    return out
+from paper_checks.api import Drawn, figure
+from paper_checks.papers.imae19.curves import weight_curves
 
 
 @figure("imae19_weights", claim="imae19.eq11_variance")
 def weights_figure(ctx: Any) -> Drawn:
     """Example weight ``||dL/dz||_1`` against ``p_y`` for CCE, MAE, ``L_q`` and IMAE, with exact variances
     for ``p_y ~ U(0, 1)``; right: the two forms of IMAE's Eq. 13."""
-    from theory.gradients import P, imae_weight, uniform_moments
-
-    ps = np.linspace(0.0, 1.0, 401)
-    curves = weight_curves(ps)
+    data = weight_curves(ctx)
+    ps, curves = data["p_y"], data["weights"]
     fig, axes = new((WIDE[0], 3.3), ncols=2)
     palette = [COLORS["cce"], COLORS["mae"], "#a6cee3", COLORS["lq"], "#fb9a99", "#e31a1c"]
     rows = []
@@ -47,11 +28,8 @@ def weights_figure(ctx: Any) -> Drawn:
     axes[0].set_title(r"weights; variance for $p_y \sim U(0, 1)$")
     for T, color in ((4, "#fb9a99"), (8, "#e31a1c")):
         for form, ls in (("paper", "-"), ("notes", "--")):
-            w = imae_weight(form, T)
-            f = sympy.lambdify(P, w, "numpy")
-            var = float(sympy.N(uniform_moments(w).variance, 15))
+            vals, var = data["imae_forms"][(form, T)]
             label = (r"$e^{T p (1-p)}$" if form == "paper" else r"$e^{T p}(1-p)$") + f", T = {T} (var {var:.3g})"
-            vals = np.broadcast_to(np.asarray(f(ps), float), ps.shape)
             axes[1].plot(ps, vals, ls=ls, color=color, label=label)
             rows += [{"panel": "imae forms", "curve": f"{form}, T={T}", "p_y": float(p), "weight": float(v),
                       "variance_uniform": var} for p, v in zip(ps[::8], vals[::8])]

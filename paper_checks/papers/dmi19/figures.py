@@ -1,27 +1,26 @@
-"""Figures for the L_DMI summary of ``003`` (Xu et al. 2019): DMI under noise, and MI against DMI orders."""
+"""Figures of dmi19 (Xu et al. 2019): DMI under noise (Eq. 32), and MI against DMI orders (Eqs. 26, 30)."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
-from figures.registry import Drawn, figure
 from figures.style import WIDE, new, setting, stamp
+from paper_checks.api import Drawn, figure
+from paper_checks.papers.dmi19.invariance import mi_dmi_path
+from paper_checks.papers.dmi19.theorem import dmi_vs_noise_data
 
 
 @figure("dmi19_dmi_vs_noise", claim="dmi19.main_theorem")
 def dmi_vs_noise_figure(ctx: Any) -> Drawn:
     """DMI of a fixed classifier with the noisy label, relative to its clean value, against the noise rate
     (uniform and pair-flip, c = 3): exact, sampled, Eq. 32's ``|det T|``, and Shannon MI for contrast."""
-    from simulate.dmi_populations import classifier_table, dmi_vs_noise
-
-    Q = classifier_table()
-    etas = np.linspace(0.0, 1.0, 21)
-    n = ctx.pick(2000, 20000, 100000)
+    data = dmi_vs_noise_data(ctx)
+    n = data["samples"]
     fig, axes = new((WIDE[0], 2.9), ncols=2, sharey=True)
     rows = []
-    for k, (ax, family) in enumerate(zip(axes, ("uniform", "pair"))):
-        r = dmi_vs_noise(Q, etas, family=family, n_samples=n, rng=ctx.rng(100 + k))
+    for ax, family in zip(axes, ("uniform", "pair")):
+        r = data[family]
         d0, m0 = float(r["dmi_clean"]), float(r["mi_clean"])
         det = np.abs(np.asarray(r["det_T"]))
         exact = np.asarray(r["dmi_noisy"]) / d0
@@ -50,26 +49,17 @@ def dmi_vs_noise_figure(ctx: Any) -> Drawn:
     return Drawn(fig, rows, cap)
 
 
-def mi_dmi_data() -> dict[str, Any]:
-    """MI and DMI along ``T(t)`` for the exact example of ``dmi19.mi_not_invariant`` (t = 0..1, 101 points)."""
-    from simulate.dmi_populations import mi_dmi_orders
-    from theory.dmi import mi_reversal_example
-
-    ex = mi_reversal_example()
-    to_f = lambda M: np.array(M.tolist() if hasattr(M, "tolist") else M, dtype=float)  # noqa: E731
-    return mi_dmi_orders(to_f(ex["Q_h"]), to_f(ex["Q_h2"]), to_f(ex["T"]), np.linspace(0, 1, 101))
-
-
 @figure("dmi19_mi_vs_dmi", claim="dmi19.mi_not_invariant")
 def mi_vs_dmi_figure(ctx: Any) -> Drawn:
     """The exact counterexample of ``dmi19.mi_not_invariant``: along ``T(t) = (1-t) I + t T``, the MI order
     of two classifiers flips while their DMI order holds (Eqs. 26, 28, 30)."""
-    r = mi_dmi_data()
+    r = mi_dmi_path(ctx)
     fig, axes = new((WIDE[0], 2.8), ncols=2)
     axes[0].plot(r["t"], r["mi_h"], color="#1b9e77", label="h")
     axes[0].plot(r["t"], r["mi_h2"], color="#7570b3", label="h'")
     if np.isfinite(r["mi_flip_t"]):
-        axes[0].axvline(float(r["mi_flip_t"]), color="k", ls=":", lw=0.8, label=f"MI order flips (t = {float(r['mi_flip_t']):.2f})")
+        axes[0].axvline(float(r["mi_flip_t"]), color="k", ls=":", lw=0.8, label="MI order flips (t = "
+                                                                                f"{float(r['mi_flip_t']):.2f})")
     axes[0].set_ylabel("MI(h(X), noisy Y) (nats)")
     axes[1].plot(r["t"], r["dmi_h"], color="#1b9e77", label="h")
     axes[1].plot(r["t"], r["dmi_h2"], color="#7570b3", label="h'")
@@ -80,7 +70,8 @@ def mi_vs_dmi_figure(ctx: Any) -> Drawn:
     axes[0].set_title("Shannon MI: the order flips (Eq. 26)")
     axes[1].set_title(r"DMI: the order holds while $\det T(t) \neq 0$ (Eq. 30)")
     stamp(fig, ctx)
-    rows = [{"t": float(t), "det_T": float(d), "mi_h": float(a), "mi_h2": float(b), "dmi_h": float(c), "dmi_h2": float(e)}
+    rows = [{"t": float(t), "det_T": float(d), "mi_h": float(a), "mi_h2": float(b), "dmi_h": float(c),
+             "dmi_h2": float(e)}
             for t, d, a, b, c, e in zip(r["t"], r["det_T"], r["mi_h"], r["mi_h2"], r["dmi_h"], r["dmi_h2"])]
     cap = ("Mutual information (left) and DMI (right) of two classifiers h and h' with the noisy label, along the "
            "noise path T(t) = (1 - t) I + t T from clean labels (t = 0) to the T of the exact counterexample that "

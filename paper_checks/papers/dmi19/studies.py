@@ -1,8 +1,9 @@
 """Classifiers trained with L_DMI on noisy labels, and Eq. 32 on them (settings ii and iii of ``dmi19.notes_question``;
-Xu, Cao, Kong & Wang 2019, Eq. 31, via Li's notes ``003``). Loss and gradient: :func:`simulate.dmi.ldmi_loss_and_grad`.
+Xu, Cao, Kong & Wang 2019, Eq. 31, via Li's notes). Loss and gradient: :func:`simulate.dmi.ldmi_loss_and_grad`.
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -10,7 +11,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
-from simulate.dmi import _SINGULAR, Eq32Gap, _ldmi_batch, _ldmi_core, eq32_gap
+from simulate.dmi import SINGULAR_BATCH, Eq32Gap, eq32_gap, ldmi_checked_batch, ldmi_core
 from simulate.estimate import Estimate, seed_summary
 from simulate.models import Params, backward, forward, init_mlp
 from simulate.noise import as_transition, sample_noisy_labels
@@ -29,24 +30,22 @@ def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Param
     p = {k: v.copy() for k, v in params.items()}
     opt = Optimizer(TrainConfig(epochs=1, lr=lr), p)
     logits, cache = forward(p, X)
-    logits, lab = _ldmi_batch(logits, noisy)
+    logits, lab = ldmi_checked_batch(logits, noisy)
     xp = namespace_of(logits)
     bad = xp.zeros((), dtype=bool)
     for step in range(int(steps)):
         if step:
             logits, cache = forward(p, X)
-        _, dz, singular = _ldmi_core(logits, lab)
+        _, dz, singular = ldmi_core(logits, lab)
         bad = bad | singular.any()
         opt.step(p, backward(p, cache, dz))
     if bool(bad):
-        raise ValueError(_SINGULAR + " during training")
+        raise ValueError(SINGULAR_BATCH + " during training")
     return p
 
 
 def permuted_agreement(pred: Any, labels: Any, c: int) -> float:
     """``max_pi mean(pi(pred) == labels)`` over permutations ``pi`` of the classes (accuracy up to relabelling)."""
-    import itertools
-
     xp = namespace_of(pred)
     conf = np.asarray(to_host(xp.bincount(xp.asarray(pred).astype(xp.int64) * c + xp.asarray(labels).astype(xp.int64),
                                           minlength=c * c)), dtype=float).reshape(c, c)
@@ -88,7 +87,8 @@ class TrainedEq32:
         return Estimate(m, se, sum(g.gap.n for g in gaps))
 
     def train_gap(self) -> Estimate:
-        """Mean ``D`` on the training samples, stderr across seeds (each seed's ``D`` has mean 0 under Eq. 32's premise)."""
+        """Mean ``D`` on the training samples, stderr across seeds (each seed's ``D`` has mean 0 under Eq. 32's
+        premise)."""
         return seed_summary([g.gap.mean for g in self.train])
 
     def fresh_gap(self) -> Estimate:
@@ -106,7 +106,7 @@ def trained_eq32(rng: np.random.Generator, *, T: Any, n_seeds: int = 8, n_train:
     (or an MLP with ``hidden`` widths) trained by full-batch Adam on ``L_DMI`` (``steps`` steps), then
     ``D = det Q_{h,noisy} - det T det Q_{h,Y}`` (:func:`eq32_gap`) on (ii) the training sample and (iii) a
     fresh sample of ``n_fresh``. All seeds train at once as replicas. ``h`` is the softmax output (the
-    randomized classifier of ``003``).
+    randomized classifier of Xu et al. 2019, Eq. 31).
     """
     Tm = as_transition(T)
     c = Tm.c

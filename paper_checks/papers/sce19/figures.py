@@ -1,21 +1,20 @@
-"""Figures for the SCE summary of ``003`` (Wang et al. 2019): per-class learning curves."""
+"""Figures of sce19 (Wang et al. 2019, SCE, via Li's notes): per-class learning curves."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
-from figures.registry import Drawn, figure
 from figures.style import WIDE, grid, se, setting, stamp
+from paper_checks.api import Drawn, figure
+from paper_checks.papers.sce19.claims import class_bias_data
+from paper_checks.papers.sce19.studies import group_curves
 
 
 @figure("sce19_class_curves", claim="sce19.class_bias")
 def class_curves_figure(ctx: Any) -> Drawn:
     """Clean-test accuracy of the easy and hard classes against epochs, CE against SCE, for clean labels,
     symmetric and pair-flip noise: the training runs of ``sce19.class_bias``."""
-    from paper_checks.sce19 import class_bias_data
-    from simulate.sce19_studies import group_curves
-
     res = class_bias_data(ctx)
     groups = group_curves(np.asarray(res["class_acc"]), res["separations"])  # each (L, K, S, E+1)
     noises = list(res["noises"])
