@@ -17,7 +17,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.hessian import label_mixture, layer_slices, logit_derivatives, loss_hessian, min_abs_preactivation, parameter_blocks
+from simulate.hessian import (
+    label_mixture,
+    layer_slices,
+    logit_derivatives,
+    loss_hessian,
+    min_abs_preactivation,
+    parameter_blocks,
+)
 from simulate.models import Params, init_mlp
 from simulate.noise import MAX_COND, TransitionMatrix, check_transition, random_transition
 

@@ -20,21 +20,26 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
-from simulate.anchors import (PAPER_PERCENTILE, anchor_error_curves, anchor_mixture, argmax_anchor_classes,
-                              column_dominant, estimate_transition, noisy_posterior, standard_anchor_populations)
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import PATRINI17_TEXT
+from paper_checks.papers.patrini17.studies import correction_accuracy, table2_noises, trained_anchor_errors
+from simulate.anchors import (
+    PAPER_PERCENTILE,
+    anchor_error_curves,
+    anchor_mixture,
+    argmax_anchor_classes,
+    column_dominant,
+    estimate_transition,
+    noisy_posterior,
+    standard_anchor_populations,
+)
 from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, combine_means, paired_difference, seed_summary
-from simulate.noise import mnist_flips as mnist_flip_matrix
-from simulate.patrini17_studies import correction_accuracy, table2_noises, trained_anchor_errors
 from simulate.noise import TransitionMatrix, pair_flip, random_transition, uniform_noise
+from simulate.noise import mnist_flips as mnist_flip_matrix
 
 Z = Z_SEEDS  # effects over seeds: p < 0.001 under t (simulate.estimate)
 Z_AGREE = 5.0  # agreement with a limit
 HOST = np  # tiny models: a GPU would only add kernel-launch latency
-SOURCE = "002_72071653b2462005.txt"
 EXACT_TOL = 1e-12  # "T_hat = T": every entry within this (the recovered rows are copies, so 0 in practice)
 
 
@@ -177,7 +182,7 @@ def anchor_curves_data(ctx: Context) -> dict[str, Any]:
 @claim(
     "patrini17.thm3_anchor",
     figures=("patrini17_anchor_error",),
-    source=f"{SOURCE}, sec. 4.3, Thm 3, Eqs. 11-13, Algorithm 1; sec. 5.1 (97th percentile)",
+    source=f"{PATRINI17_TEXT.file}, sec. 4.3, Thm 3, Eqs. 11-13, Algorithm 1; sec. 5.1 (97th percentile)",
     statement=("If every class i has a perfect example x_bar^i (p(y = e^i | x_bar^i) = 1) and p(noisy | x) is known "
                "exactly, then T_ij = p(noisy = j | x_bar^i) (Thm 3); the estimator x_bar^i = argmax_{x in X'} "
                "p(noisy = i | x), T_hat_ij = p(noisy = j | x_bar^i) (Eqs. 12-13), and its variant with the "
@@ -427,7 +432,7 @@ def _setting_estimates(runs: dict[str, dict[str, Any]]) -> dict[str, Estimate]:
 @claim(
     "patrini17.forward_beats_backward",
     figures=("patrini17_accuracy_table",),
-    source=f"{SOURCE}, sec. 5.1-5.2, Table 2 (findings (b)-(c): 'forward is usually the best')",
+    source=f"{PATRINI17_TEXT.file}, sec. 5.1-5.2, Table 2 (findings (b)-(c): 'forward is usually the best')",
     statement=("Forward correction usually beats backward correction: trained with the sec. 5.1 protocol on labels "
                "corrupted by symmetric noise (N = 0.2) or by the MNIST flips 2->7, 3->8, 5<->6, 7->1 (N = 0.2, "
                "0.6), forward-corrected cross-entropy reaches a higher clean-test accuracy than backward-corrected "
