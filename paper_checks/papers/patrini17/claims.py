@@ -1,9 +1,9 @@
-"""Checks of patrini17: loss correction (Patrini et al. 2017, ``002_72071653b2462005.txt``).
+"""Checks of patrini17: loss correction (Patrini et al. 2017, full text in `PATRINI17_TEXT`).
 
 Backward correction (sec. 4.1, Thm 1), its negativity and conditioning (sec. 4.1, 6), forward
 correction (sec. 4.2, Thm 2) and the benchmark matrices of sec. 5.1 (with Thm 3's argmax,
-Eqs. 12-13). The anchor-estimation simulation lives in :mod:`paper_checks.patrini17_sim`, the
-Hessian claims in :mod:`paper_checks.patrini17_hessian`.
+Eqs. 12-13). The anchor-estimation simulation lives in :mod:`paper_checks.papers.patrini17.sim`, the
+Hessian claims in :mod:`paper_checks.papers.patrini17.hessian`.
 
 Every verdict follows from what the check computes: polynomial identities for a generic
 row-stochastic ``T`` (``c`` = 2..4), exact rational instances (signs of logarithmic sums
@@ -95,7 +95,8 @@ def thm1_evidence(ctx: Context, correction: tc.Correction = tc.backward_correcti
                                                 "det_T": r.det if c <= 3 else "generic (degree-4 polynomial)"}
                                             for c, r in sym.items()},
                                "argument": "E_{noisy|y} l_back = (T l_back)_y = (T adj(T) l)_y / det T = l_y "
-                                           "(polynomial identity T adj(T) = det(T) I), for every y, hence for every p(y|x)"}
+                                           "(polynomial identity T adj(T) = det(T) I), for every y, hence for every "
+                                           "p(y|x)"}
     bad = [c for c, r in sym.items() if not r.holds]
     if bad:
         c = bad[0]
@@ -127,8 +128,8 @@ def thm1_evidence(ctx: Context, correction: tc.Correction = tc.backward_correcti
                     f"E_y|x[l_y] wherever det T != 0 (a c x c matrix-expression identity with symbolic c); "
                     f"T adj(T) l = det(T) l also expands for a generic row-stochastic T (c = {', '.join(map(str, cs))}); "
                     f"the Monte Carlo of the implemented correction ({mc['n_per_case']:.0e} draws per case, "
-                    f"{ctx.backend.name}) meets the clean risk at z = {zs}, while the uncorrected loss is rejected at z = "
-                    f"{[round(v['controls']['uncorrected']['z_vs_clean_risk'], 1) for v in mc['cases'].values()]}.",
+                    f"{ctx.backend.name}) meets the clean risk at z = {zs}, while the uncorrected loss is rejected at "
+                    f"z = {[round(v['controls']['uncorrected']['z_vs_clean_risk'], 1) for v in mc['cases'].values()]}.",
                     numbers=numbers)
 
 
@@ -162,8 +163,9 @@ def negative_evidence(ctx: Context, max_den: int = 4,
                      "l_back(j) exact sign": sign, "l_back(j)": float(tc.backward_ce(T, p, j).evalf(30))}
     numbers["unbounded_below"] = unb
     if ex is None:
-        return Evidence("inconclusive", "exact", f"no negative backward-corrected cross-entropy among {evaluated} exact "
-                        f"c = 2 instances with denominators <= {max_den}; a wider search would decide.", numbers=numbers)
+        return Evidence("inconclusive", "exact", f"no negative backward-corrected cross-entropy among {evaluated} "
+                        f"exact c = 2 instances with denominators <= {max_den}; a wider search would "
+                        "decide.", numbers=numbers)
     T = TransitionMatrix(np.array(ex.T, dtype=float))
     flt = float(backward_corrected(get_loss("cce"), T).value(np.array([[float(v) for v in ex.p]]), np.array([ex.label]))[0])
     numbers["example"] = {"T": ex.T, "T^-1": ex.T_inverse, "p": ex.p, "noisy_label": ex.label,
@@ -175,9 +177,10 @@ def negative_evidence(ctx: Context, max_den: int = 4,
     consistent = abs(flt - float(ex.value)) <= 1e-12 * max(1.0, abs(flt))
     if ex.sign < 0 and consistent:
         return Evidence("proved", "exact", f"with c = 2, T = {ex.T} and p = {ex.p}, the backward-corrected "
-                        f"cross-entropy of noisy label {ex.label} is {ex.value} = {float(ex.value):.4f} < 0 (sign decided "
-                        "exactly). T^-1 of a stochastic T that is not a permutation always has a negative entry (here: "
-                        "the MNIST flips at N = 1/5 and uniform noise), so l_back is even unbounded below as p_k -> 0.",
+                        f"cross-entropy of noisy label {ex.label} is {ex.value} = {float(ex.value):.4f} < 0 (sign "
+                        "decided exactly). T^-1 of a stochastic T that is not a permutation always has a negative "
+                        "entry (here: the MNIST flips at N = 1/5 and uniform noise), so l_back is even unbounded below "
+                        "as p_k -> 0.",
                         numbers=numbers,
                         counterexample=None)
     return Evidence("inconclusive", "exact", "the exact example and the library's value disagree; see numbers.",
@@ -307,7 +310,8 @@ def thm2_evidence(ctx: Context, proper: Sequence[str] = ("cce", "mse"),
                             "max_abs_error_p_star_vs_p_clean": errs}
     if "mae" not in proper:
         numbers["mae_forward"] = {**mae, "of": trials,
-                                  "note": "F(p) = 2 - 2 p.(T pt) is affine: the minimiser is the vertex argmax T pt, not p(y|x)"}
+                                  "note": "F(p) = 2 - 2 p.(T pt) is affine: the minimiser is the vertex argmax T pt, "
+                                  "not p(y|x)"}
     if "lq" not in proper:
         numbers[f"lq_forward_q={q}"] = {**lq, "of": trials,
                                         "note": "stationary where T^T p ∝ pt^(1/(1-q)) (when feasible), not p(y|x)"}
@@ -321,8 +325,9 @@ def thm2_evidence(ctx: Context, proper: Sequence[str] = ("cce", "mse"),
             return Evidence("refuted", "symbolic", f"for {name} the forward-corrected noisy risk is lower away from "
                             f"p(y|x): F(p*) = {float(f_star):.12g} < F(p(y|x)) = {float(f_clean):.12g} (50 digits).",
                             numbers=numbers, counterexample={"loss": name, **w, "F(p_star)": f_star, "F(p_clean)": f_clean})
-        return Evidence("inconclusive", "symbolic", f"the numerical minimiser for {name} is off p(y|x) by {errs[name]:.2g}, "
-                        "but not with a lower risk: an optimiser failure; see numbers.", numbers=numbers)
+        return Evidence("inconclusive", "symbolic", f"the numerical minimiser for {name} is off p(y|x) by "
+                        f"{errs[name]:.2g}, but not with a lower risk: an optimiser failure; see "
+                        "numbers.", numbers=numbers)
     if sym_fail:
         return Evidence("inconclusive", "symbolic", f"the numerical minimisers agree, but a symbolic step failed for "
                         f"{sym_fail}; see numbers.", numbers=numbers)
@@ -334,17 +339,17 @@ def thm2_evidence(ctx: Context, proper: Sequence[str] = ("cce", "mse"),
     general = thm2_general_c()
     numbers["every_c"] = general
     if set(proper) <= {"cce", "mse"} and general["holds"]:
-        return Evidence("proved", "symbolic", f"for every c and non-singular T, with u = T^T p and pt = T^T p(y|x): T^T "
-                        f"maps the simplex into itself and is injective, and sum_j pt_j l(u, j) is minimised exactly at "
-                        f"u = pt (cross-entropy: Gibbs' inequality from log x <= x - 1; square loss: it equals "
-                        f"||u - pt||^2 + 1 - ||pt||^2, a per-coordinate identity), so p(y|x) is the unique minimiser of "
-                        f"the forward-corrected noisy risk; cross-checked for {' and '.join(proper)} with generic T "
+        return Evidence("proved", "symbolic", "for every c and non-singular T, with u = T^T p and pt = T^T p(y|x): "
+                        "T^T maps the simplex into itself and is injective, and sum_j pt_j l(u, j) is minimised "
+                        f"exactly at u = pt (cross-entropy: Gibbs' inequality from log x <= x - 1; square loss: it equals "
+                        "||u - pt||^2 + 1 - ||pt||^2, a per-coordinate identity), so p(y|x) is the unique minimiser "
+                        f"of the forward-corrected noisy risk; cross-checked for {' and '.join(proper)} with generic T "
                         f"(c = {', '.join(map(str, cs))}: convex, stationary at p(y|x)) and by numerical minimisation on "
                         f"{trials} random (T, p(y|x)) within {max(errs.values()):.1e}{extra}.", numbers=numbers)
     return Evidence("qualified", "symbolic", f"for {' and '.join(proper)} with generic non-singular T (c = "
                     f"{', '.join(map(str, cs))}), the forward-corrected noisy risk is convex in p, stationary at p(y|x) "
-                    f"and T^T p = T^T p(y|x) only at p(y|x), so p(y|x) is its minimiser there; numerical minimisation on "
-                    f"{trials} random (T, p(y|x)) lands within {max(errs.values()):.1e} of it{extra}; no general-c "
+                    "and T^T p = T^T p(y|x) only at p(y|x), so p(y|x) is its minimiser there; numerical minimisation "
+                    f"on {trials} random (T, p(y|x)) lands within {max(errs.values()):.1e} of it{extra}; no general-c "
                     f"derivation for these losses.", numbers=numbers,
                     condition=f"derived only for c = {', '.join(map(str, cs))}")
 
@@ -425,8 +430,8 @@ def benchmark_evidence(ctx: Context, used_rates: Sequence[Any] = USED_RATES,
                         numbers=numbers)
     if singular_used:
         name, r = singular_used[0]
-        return Evidence("refuted", "symbolic", f"the {name} matrix is singular at the rate N = {r} the experiments use, "
-                        "so neither Thm 1 nor Thm 2 applies there.", numbers=numbers,
+        return Evidence("refuted", "symbolic", f"the {name} matrix is singular at the rate N = {r} the experiments "
+                        "use, so neither Thm 1 nor Thm 2 applies there.", numbers=numbers,
                         counterexample={"matrix": name, "N": r, "det": numbers[name]["det"]})
     sing_desc = "; ".join(f"{n}: det = {numbers[n]['det']}, singular " + (
         f"at N = {', '.join(map(str, sorted(numbers[n]['singular_for_N_in'])))}"
@@ -437,7 +442,8 @@ def benchmark_evidence(ctx: Context, used_rates: Sequence[Any] = USED_RATES,
     def _cols(cols: list[int]) -> str:
         return f"{len(cols)} columns: {cols[:5]}" + (" ..." if len(cols) > 5 else "")
 
-    where = "; ".join(f"{n} at N = " + ", ".join(f"{r} ({_cols(c)})" for r, c in d.items()) for n, d in wrong_used.items())
+    where = "; ".join(f"{n} at N = " + ", ".join(f"{r} "
+                                                 f"({_cols(c)})" for r, c in d.items()) for n, d in wrong_used.items())
     # the paper applies Eqs. 12-13 at these rates but does not assert that they recover T there: reported, not decided
     numbers["remark_eq12_anchors"] = {
         "applies": f"Eq. 12's argmax finds the perfect example of class i only where T[i, i] >= T[k, i] for all k: for "
@@ -451,11 +457,12 @@ def benchmark_evidence(ctx: Context, used_rates: Sequence[Any] = USED_RATES,
                     f"for {where}, so T-hat is wrong there even with exact p(noisy|x).", numbers=numbers)
 
 
-@claim("patrini17.benchmark_T", source=f"{PATRINI17_TEXT.file}, sec. 5.1 (Eq. 17 and the CIFAR-10/100 flips), Thm 3, Eqs. (12)-(13)",
-       statement="The parametric noise matrices of sec. 5.1 (MNIST 2->7, 3->8, 5<->6, 7->1; CIFAR-10 TRUCK->AUTOMOBILE, "
-                 "BIRD->AIRPLANE, DEER->HORSE, CAT<->DOG; CIFAR-100 circular flips within 5-class super-classes) "
-                 "are non-singular at the rates the experiments use (N = 0.2, 0.6), so the corrections of Thms 1-2 "
-                 "apply there. (The paper also applies Thm 3's estimator, Eqs. 12-13, at these rates, without "
+@claim("patrini17.benchmark_T", source=f"{PATRINI17_TEXT.file}, sec. 5.1 (Eq. 17 and the CIFAR-10/100 flips), Thm 3, "
+                                       "Eqs. (12)-(13)",
+       statement="The parametric noise matrices of sec. 5.1 (MNIST 2->7, 3->8, 5<->6, 7->1; CIFAR-10 "
+                 "TRUCK->AUTOMOBILE, BIRD->AIRPLANE, DEER->HORSE, CAT<->DOG; CIFAR-100 circular flips within 5-class "
+                 "super-classes) are non-singular at the rates the experiments use (N = 0.2, 0.6), so the corrections "
+                 "of Thms 1-2 apply there. (The paper also applies Thm 3's estimator, Eqs. 12-13, at these rates, without "
                  "asserting that it recovers T; where its argmax picks the perfect examples is reported as a remark.)",
        method="symbolic", expected="proved")
 def benchmark_T(ctx: Context) -> Evidence:

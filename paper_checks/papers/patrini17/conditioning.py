@@ -90,14 +90,19 @@ def best_mix(study: ConditioningStudy, T: TransitionMatrix, n: int) -> BestMix:
 
 
 def conditioning_evidence(ctx: Context, study: ConditioningStudy | None = None) -> Evidence:
-    """Variance of the backward-corrected CE versus ``cond(T)``, with and without mixing (``002`` secs. 4.1, 6)."""
+    """Variance of the backward-corrected CE versus ``cond(T)``, with and without mixing (Patrini et al. 2017,
+    secs. 4.1, 6).
+
+    Per family of ``T``: the exact moments (:func:`_exact_rows`), where mixing lowers the MSE
+    (:func:`_mixing_helps`) and the Monte Carlo at the family's ends (:func:`_family_mc`); then the verdict
+    (:func:`_conditioning_verdict`).
+    """
     study = study if study is not None else conditioning_data(ctx)
-    base = study.base
     families = sorted({p.family for p in study.points})
     mixes = [w for w in study.mixes if w > 0]
     w_ref = 0.1 if 0.1 in mixes else mixes[0]
     n_mc = ctx.pick(100_000, 400_000, 2_000_000)
-    numbers: dict[str, Any] = {"population": {"n_x": study.dist.n_x, "c": study.dist.c, "loss": base.name,
+    numbers: dict[str, Any] = {"population": {"n_x": study.dist.n_x, "c": study.dist.c, "loss": study.base.name,
                                               "clean_labels": "one per input, uniform",
                                               "classifier": "logits N(0,1) + 2 e_y"},
                                "mixes": list(study.mixes), "batch_n": PAPER_BATCH, "train_n": TRAIN_SIZE, "z": Z,
@@ -106,8 +111,7 @@ def conditioning_evidence(ctx: Context, study: ConditioningStudy | None = None) 
     growth_ok, mix_var_ok, mc_ok, sig_ok = True, True, True, True
     helps: dict[str, dict[str, Any]] = {}
     fam_numbers: dict[str, Any] = {}
-    stream = 0
-    for fam in families:
+    for i, fam in enumerate(families):
         plain = study.select(fam, 0.0)
         conds = [p.cond_T for p in plain]
         var0 = [p.exact.variance for p in plain]
@@ -115,60 +119,13 @@ def conditioning_evidence(ctx: Context, study: ConditioningStudy | None = None) 
         growth_ok = growth_ok and inc
         fit = len(conds) > 2 and all(v > 0 for v in var0[1:])
         slope = float(np.polyfit(np.log(conds[1:]), np.log(var0[1:]), 1)[0]) if fit else float("nan")
-        rows = []
-        for p in plain:
-            row: dict[str, Any] = {"param": p.param, "cond_T": p.cond_T, "var_w0": p.exact.variance,
-                                   "clean_var": p.exact.clean_variance, "noise_var_w0": p.exact.noise_variance}
-            for w in mixes:
-                q = next(s for s in study.select(fam, w) if s.param == p.param)
-                row[f"w={w}"] = {"var": q.exact.variance, "bias": q.exact.bias, "cond_inverted": q.exact.cond,
-                                 f"mse_n{PAPER_BATCH}": q.exact.mse(PAPER_BATCH), f"mse_n{TRAIN_SIZE}": q.exact.mse(TRAIN_SIZE),
-                                 "n_star": ((p.exact.variance - q.exact.variance) / q.exact.bias**2
-                                            if q.exact.bias != 0 else math.inf)}
-                if p.cond_T > 1 + 1e-9 and not q.exact.variance < p.exact.variance:
-                    mix_var_ok = False
-            row[f"mse_w0_n{PAPER_BATCH}"] = p.exact.mse(PAPER_BATCH)
-            # minimiser of the expected mixed-corrected CE: r = p(y|x) T T_w^-1 (p(y|x) without mixing)
-            r = mixed_target(study.dist.py_x, _family_T(fam, p.param, study.dist.c), w_ref)
-            y = np.argmax(study.dist.py_x, axis=1)
-            row[f"mixed_minimiser_w={w_ref}"] = {"argmax_kept": bool(np.all(np.argmax(r, axis=1) == y)),
-                                                 "mean_r_y": float(np.mean(r[np.arange(len(y)), y])),
-                                                 "nonnegative": bool(np.all(r >= -1e-12))}
-            rows.append(row)
-        # where mixing lowers the MSE of the corrected empirical risk: with the best w(n), from the exact moments
-        for n_ref in (PAPER_BATCH, TRAIN_SIZE):
-            bests = [best_mix(study, _family_T(fam, p.param, study.dist.c), n_ref) for p in plain
-                     if p.cond_T > 1 + 1e-9]
-            conds = [round(p.cond_T, 3) for p in plain if p.cond_T > 1 + 1e-9]
-            helps.setdefault(fam, {})[f"n={n_ref}"] = {
-                "helps_at_cond": [k for k, b in zip(conds, bests) if b.gain > 0],
-                "hurts_at_cond": [k for k, b in zip(conds, bests) if not b.gain > 0],
-                "best_w_by_cond": {str(k): b.as_dict() for k, b in zip(conds, bests)},
-                "fixed_grid_w_that_help_by_cond": {
-                    str(round(p.cond_T, 3)): [w for w in mixes if next(s for s in study.select(fam, w)
-                                                                      if s.param == p.param).exact.mse(n_ref)
-                                              < p.exact.mse(n_ref)] for p in plain if p.cond_T > 1 + 1e-9}}
-        # Monte Carlo at the ends of the family, and mixed at the worst-conditioned T
-        lo, hi = plain[0], plain[-1]
-        hi_mix = next(s for s in study.select(fam, w_ref) if s.param == hi.param)
-        mcs = {}
-        for tag, pt in (("lowest_cond_w0", lo), ("highest_cond_w0", hi), (f"highest_cond_w{w_ref}", hi_mix)):
-            T = _family_T(fam, pt.param, study.dist.c)
-            mc = backward_mc(study.dist, study.logits, base, T, n_mc, ctx.device_rng(stream), ctx.xp, mix=pt.exact.mix)
-            stream += 1
-            agree = agrees(mc.mean, pt.exact.mean) and agrees(mc.variance, pt.exact.variance) \
-                and agrees(mc.difference, pt.exact.bias)
-            mc_ok = mc_ok and agree
-            mcs[tag] = {"cond_T": pt.cond_T, "mix": pt.exact.mix, "mc_variance": mc.variance.as_dict(),
-                        "exact_variance": pt.exact.variance, "mc_bias": mc.difference.as_dict(), "exact_bias": pt.exact.bias,
-                        "agrees": agree, "_mc": mc}
-        a, b, m = mcs["lowest_cond_w0"]["_mc"], mcs["highest_cond_w0"]["_mc"], mcs[f"highest_cond_w{w_ref}"]["_mc"]
-        grows = b.variance.mean - a.variance.mean > Z * math.hypot(a.variance.stderr, b.variance.stderr)
-        drops = b.variance.mean - m.variance.mean > Z * math.hypot(b.variance.stderr, m.variance.stderr)
-        biased = abs(m.difference.mean) > Z * m.difference.stderr
+        rows, var_ok = _exact_rows(study, fam, plain, mixes, w_ref)
+        mix_var_ok = mix_var_ok and var_ok
+        helps[fam] = _mixing_helps(study, fam, plain, mixes)
+        mcs, agree, effects = _family_mc(ctx, study, fam, plain, w_ref, n_mc, first_stream=3 * i)
+        mc_ok = mc_ok and agree
+        grows, drops, biased = effects
         sig_ok = sig_ok and grows and drops and biased
-        for v in mcs.values():
-            v.pop("_mc")
         fam_numbers[fam] = {"rows": rows, "variance_increasing_in_cond": inc, "loglog_slope_var_vs_cond": slope,
                             "monte_carlo": mcs, "mc_growth_significant": grows, "mc_mixing_drop_significant": drops,
                             "mc_mixing_bias_significant": biased}
@@ -189,43 +146,120 @@ def conditioning_evidence(ctx: Context, study: ConditioningStudy | None = None) 
         return Evidence("inconclusive", "mc", "the Monte Carlo of the backward correction disagrees with its exact "
                         "moments beyond 5 standard errors; see numbers.", numbers=numbers)
     if not sig_ok:
-        return Evidence("inconclusive", "mc", "exact moments show the effects, but the Monte Carlo does not resolve them "
-                        "at this precision; see numbers.", numbers=numbers)
+        return Evidence("inconclusive", "mc", "exact moments show the effects, but the Monte Carlo does not resolve "
+                        "them at this precision; see numbers.", numbers=numbers)
+    return _conditioning_verdict(study, families, w_ref, numbers)
+
+
+def _exact_rows(study: ConditioningStudy, fam: str, plain: list, mixes: Sequence[float],
+                w_ref: float) -> tuple[list[dict[str, Any]], bool]:
+    """The exact moments of one family, a row per ``T``: variance, bias, MSE at the paper's batch and a
+    CIFAR-sized set, ``n*`` per mixing weight, and the minimiser ``r`` of the mixed-corrected CE at ``w_ref``;
+    and whether every mixing weight lowers the variance where ``cond(T) > 1``."""
+    rows, var_ok = [], True
+    for p in plain:
+        row: dict[str, Any] = {"param": p.param, "cond_T": p.cond_T, "var_w0": p.exact.variance,
+                               "clean_var": p.exact.clean_variance, "noise_var_w0": p.exact.noise_variance}
+        for w in mixes:
+            q = next(s for s in study.select(fam, w) if s.param == p.param)
+            row[f"w={w}"] = {"var": q.exact.variance, "bias": q.exact.bias, "cond_inverted": q.exact.cond,
+                             f"mse_n{PAPER_BATCH}": q.exact.mse(PAPER_BATCH),
+                             f"mse_n{TRAIN_SIZE}": q.exact.mse(TRAIN_SIZE),
+                             "n_star": ((p.exact.variance - q.exact.variance) / q.exact.bias**2
+                                        if q.exact.bias != 0 else math.inf)}
+            if p.cond_T > 1 + 1e-9 and not q.exact.variance < p.exact.variance:
+                var_ok = False
+        row[f"mse_w0_n{PAPER_BATCH}"] = p.exact.mse(PAPER_BATCH)
+        # minimiser of the expected mixed-corrected CE: r = p(y|x) T T_w^-1 (p(y|x) without mixing)
+        r = mixed_target(study.dist.py_x, _family_T(fam, p.param, study.dist.c), w_ref)
+        y = np.argmax(study.dist.py_x, axis=1)
+        row[f"mixed_minimiser_w={w_ref}"] = {"argmax_kept": bool(np.all(np.argmax(r, axis=1) == y)),
+                                             "mean_r_y": float(np.mean(r[np.arange(len(y)), y])),
+                                             "nonnegative": bool(np.all(r >= -1e-12))}
+        rows.append(row)
+    return rows, var_ok
+
+
+def _mixing_helps(study: ConditioningStudy, fam: str, plain: list, mixes: Sequence[float]) -> dict[str, Any]:
+    """Where mixing lowers the MSE of the corrected empirical risk, for the paper's batch and a CIFAR-sized
+    set: with the best ``w(n)`` (:func:`best_mix`, exact moments) and with each fixed weight of the grid."""
+    out: dict[str, Any] = {}
+    for n_ref in (PAPER_BATCH, TRAIN_SIZE):
+        bests = [best_mix(study, _family_T(fam, p.param, study.dist.c), n_ref) for p in plain
+                 if p.cond_T > 1 + 1e-9]
+        conds = [round(p.cond_T, 3) for p in plain if p.cond_T > 1 + 1e-9]
+        out[f"n={n_ref}"] = {
+            "helps_at_cond": [k for k, b in zip(conds, bests) if b.gain > 0],
+            "hurts_at_cond": [k for k, b in zip(conds, bests) if not b.gain > 0],
+            "best_w_by_cond": {str(k): b.as_dict() for k, b in zip(conds, bests)},
+            "fixed_grid_w_that_help_by_cond": {
+                str(round(p.cond_T, 3)): [w for w in mixes if next(s for s in study.select(fam, w)
+                                                                  if s.param == p.param).exact.mse(n_ref)
+                                          < p.exact.mse(n_ref)] for p in plain if p.cond_T > 1 + 1e-9}}
+    return out
+
+
+def _family_mc(ctx: Context, study: ConditioningStudy, fam: str, plain: list, w_ref: float, n_mc: int, *,
+               first_stream: int) -> tuple[dict[str, Any], bool, tuple[bool, bool, bool]]:
+    """Monte Carlo at the ends of one family, and mixed at its worst-conditioned ``T`` (device streams
+    ``first_stream`` .. ``first_stream + 2``): the numbers, whether all three agree with the exact moments, and
+    whether the variance's growth, its drop under mixing and the mixing's bias are significant."""
+    lo, hi = plain[0], plain[-1]
+    hi_mix = next(s for s in study.select(fam, w_ref) if s.param == hi.param)
+    mcs, runs, all_agree = {}, {}, True
+    points = (("lowest_cond_w0", lo), ("highest_cond_w0", hi), (f"highest_cond_w{w_ref}", hi_mix))
+    for stream, (tag, pt) in enumerate(points, start=first_stream):
+        T = _family_T(fam, pt.param, study.dist.c)
+        mc = backward_mc(study.dist, study.logits, study.base, T, n_mc, ctx.device_rng(stream), ctx.xp,
+                         mix=pt.exact.mix)
+        agree = agrees(mc.mean, pt.exact.mean) and agrees(mc.variance, pt.exact.variance) \
+            and agrees(mc.difference, pt.exact.bias)
+        all_agree = all_agree and agree
+        runs[tag] = mc
+        mcs[tag] = {"cond_T": pt.cond_T, "mix": pt.exact.mix, "mc_variance": mc.variance.as_dict(),
+                    "exact_variance": pt.exact.variance, "mc_bias": mc.difference.as_dict(),
+                    "exact_bias": pt.exact.bias, "agrees": agree}
+    a, b, m = runs["lowest_cond_w0"], runs["highest_cond_w0"], runs[f"highest_cond_w{w_ref}"]
+    grows = b.variance.mean - a.variance.mean > Z * math.hypot(a.variance.stderr, b.variance.stderr)
+    drops = b.variance.mean - m.variance.mean > Z * math.hypot(b.variance.stderr, m.variance.stderr)
+    biased = abs(m.difference.mean) > Z * m.difference.stderr
+    return mcs, all_agree, (grows, drops, biased)
+
+
+def _conditioning_verdict(study: ConditioningStudy, families: list[str], w_ref: float,
+                          numbers: dict[str, Any]) -> Evidence:
+    """The qualified verdict once the exact moments and the Monte Carlo show the effects: does the best
+    mixing weight help at every ``cond(T)`` and ``n``, and at what cost."""
+    fam_numbers, helps = numbers["families"], numbers["mixing_lowers_mse"]
     slopes = {f: round(fam_numbers[f]["loglog_slope_var_vs_cond"], 2) for f in families}
     all_help = all(not v["hurts_at_cond"] for f in helps.values() for v in f.values())
     span = {f: (round(study.select(f, 0.0)[0].exact.variance, 3), round(study.select(f, 0.0)[-1].exact.variance, 1),
                 round(study.select(f, 0.0)[-1].cond_T, 1)) for f in families}
     desc = "; ".join(f"{f}: Var {a} -> {b} at cond {k}, log-log slope {slopes[f]}" for f, (a, b, k) in span.items())
-    nstar = {f: [r[f"w={w_ref}"]["n_star"] for r in fam_numbers[f]["rows"] if r["cond_T"] > 1 + 1e-9] for f in families}
+    nstar = {f: [r[f"w={w_ref}"]["n_star"] for r in fam_numbers[f]["rows"] if r["cond_T"] > 1 + 1e-9]
+             for f in families}
     nstar_txt = "; ".join(f"{f}: {min(v):.0f} .. {max(v):.0f}" for f, v in nstar.items() if v)
     unbounded = [f for f in families if any(not r[f"mixed_minimiser_w={w_ref}"]["nonnegative"]
                                             for r in fam_numbers[f]["rows"])]
     cost = (f"; with the {', '.join(unbounded)} matrices the mixed target p(y|x) T T_w^-1 at w = {w_ref} even has "
             "negative entries, so the expected mixed-corrected CE is unbounded below there" if unbounded else "")
-
-    def _best(f: str, n_ref: int) -> str:
-        by = helps[f][f"n={n_ref}"]["best_w_by_cond"]
-        k = max(by, key=float)
-        b = by[k]
-        return (f"n = {n_ref}: w* = {b['w_best']:.2g}, MSE {100 * b['relative_mse_gain']:.1f}% lower, helps only for "
-                f"w < {b['w_max_that_helps']:.2g} (cond {float(k):.3g})")
-
-    best_txt = "; ".join(f"{f}: " + ", ".join(_best(f, n_ref) for n_ref in (PAPER_BATCH, TRAIN_SIZE)) for f in families)
+    best_txt = "; ".join(f"{f}: " + ", ".join(_best_text(helps, f, n_ref) for n_ref in (PAPER_BATCH, TRAIN_SIZE))
+                         for f in families)
     numbers["main_effect"] = {"name": f"variance ratio w=0 / w={w_ref} at the worst-conditioned T ({families[0]})",
                               "mean": fam_numbers[families[0]]["monte_carlo"]["highest_cond_w0"]["exact_variance"]
                               / fam_numbers[families[0]]["monte_carlo"][f"highest_cond_w{w_ref}"]["exact_variance"],
                               "stderr": 0.0}
     if all_help:
         condition = (f"mixing lowers the variance but biases the correction (E l_back = p(y|x) T T_w^-1 l, not "
-                     f"p(y|x) l), so it lowers the mean-squared error bias^2 + Var/n of the corrected empirical risk only "
-                     f"for weights below w_max(n), which shrinks with n; the best weight w*(n) (exact moments) is "
+                     "p(y|x) l), so it lowers the mean-squared error bias^2 + Var/n of the corrected empirical risk "
+                     f"only for weights below w_max(n), which shrinks with n; the best weight w*(n) (exact moments) is "
                      f"positive at every n because dMSE/dw at w = 0 is Var'(0)/n < 0, but it and its gain shrink with n "
                      f"({best_txt}); a fixed w (e.g. {w_ref}) hurts once n > n*(w) = (Var_0 - Var_w)/bias_w^2 "
                      f"({nstar_txt})")
         return Evidence("qualified", "mc", f"the variance of the backward-corrected CE grows with cond(T) ({desc}); "
-                        f"mixing with the identity lowers it (Monte Carlo within 5 standard errors of the exact moments) "
-                        f"at a bias that does not shrink with n, so it helps at every n only with a weight tuned to n: "
-                        f"{best_txt}{cost}.", numbers=numbers, condition=condition)
+                        "mixing with the identity lowers it (Monte Carlo within 5 standard errors of the exact "
+                        "moments) at a bias that does not shrink with n, so it helps at every n only with a weight "
+                        f"tuned to n: {best_txt}{cost}.", numbers=numbers, condition=condition)
     hurt = "; ".join(f"{f} n = {n_ref}: cond {helps[f][f'n={n_ref}']['hurts_at_cond']}" for f in families
                      for n_ref in (PAPER_BATCH, TRAIN_SIZE) if helps[f][f"n={n_ref}"]["hurts_at_cond"])
     return Evidence("qualified", "mc", f"the variance of the backward-corrected CE grows with cond(T) ({desc}), but no "
@@ -233,8 +267,17 @@ def conditioning_evidence(ctx: Context, study: ConditioningStudy | None = None) 
                     condition=f"mixing does not help at {hurt}")
 
 
+def _best_text(helps: dict[str, Any], f: str, n_ref: int) -> str:
+    """The best mixing weight of family ``f`` for ``n_ref`` samples at its worst-conditioned ``T``, in words."""
+    by = helps[f][f"n={n_ref}"]["best_w_by_cond"]
+    k = max(by, key=float)
+    b = by[k]
+    return (f"n = {n_ref}: w* = {b['w_best']:.2g}, MSE {100 * b['relative_mse_gain']:.1f}% lower, helps only for "
+            f"w < {b['w_max_that_helps']:.2g} (cond {float(k):.3g})")
+
+
 def _family_T(fam: str, param: float, c: int) -> TransitionMatrix:
-    """The ``T`` of a sweep point (as :func:`simulate.correction_mc.conditioning_study` builds it)."""
+    """The ``T`` of a sweep point (as :func:`paper_checks.papers.patrini17.studies.conditioning_study` builds it)."""
     if fam == "uniform":
         return uniform_noise(c, param * (c - 1) / c)
     return _NUMERIC_BENCH[fam](param)

@@ -1,6 +1,6 @@
 """Checks of patrini17 sec. 4.4: Thm 4 (noise-free Hessians via ReLU) and Table 1's forward row.
 
-Source: ``002_72071653b2462005.txt`` sec. 4.4, Thm 4, its proof (Eqs. 14-16), footnote 4
+Source: Patrini et al. 2017, sec. 4.4, Thm 4, its proof (Eqs. 14-16), footnote 4
 and Table 1 (Patrini, Rozza, Menon, Nock & Qu 2017, "Making deep neural networks robust to
 label noise: a loss correction approach").
 

@@ -1,4 +1,4 @@
-"""Simulation checks of patrini17 (Patrini et al. 2017, ``002``): the anchor estimator and Table 2.
+"""Simulation checks of patrini17 (Patrini et al. 2017): the anchor estimator and Table 2.
 
 - ``patrini17.thm3_anchor``: Thm 3 and the estimator of Eqs. 12-13 (:mod:`simulate.anchors`):
   exactly on finite populations with perfect examples, then by Monte Carlo (error against the
@@ -436,8 +436,9 @@ def _setting_estimates(runs: dict[str, dict[str, Any]]) -> dict[str, Estimate]:
     statement=("Forward correction usually beats backward correction: trained with the sec. 5.1 protocol on labels "
                "corrupted by symmetric noise (N = 0.2) or by the MNIST flips 2->7, 3->8, 5<->6, 7->1 (N = 0.2, "
                "0.6), forward-corrected cross-entropy reaches a higher clean-test accuracy than backward-corrected "
-               "cross-entropy, significantly (p < 0.001 under t, paired over seeds, averaged over the data sets and over the true "
-               "T and T_hat from Eqs. 12-13) in most of these three noise settings and significantly lower in none."),
+               "cross-entropy, significantly (p < 0.001 under t, paired over seeds, averaged over the data sets and "
+               "over the true T and T_hat from Eqs. 12-13) in most of these three noise settings and significantly "
+               "lower in none."),
     expected="confirmed",
     method="sim",
 )
@@ -463,9 +464,9 @@ def forward_beats_backward(ctx: Context) -> Evidence:
                      "decision": "per noise setting (Table 2's three noisy columns) the difference forward - "
                                  "backward of each seed is averaged over (T, T_hat); its mean over seeds (standard "
                                  "error from the seeds) is averaged over the data sets (standard errors combined as "
-                                 "independent); a setting is won when the result is significant (p < 0.001, t); confirmed "
-                                 "when more than half of the settings are won and none is lost. The (data set, T) "
-                                 "cells are reported with their own z"},
+                                 "independent); a setting is won when the result is significant (p < 0.001, t); "
+                                 "confirmed when more than half of the settings are won and none is lost. The (data "
+                                 "set, T) cells are reported with their own z"},
     }
     ctx.say(f"scikit-learn digits: 5 losses x 3 noises, {n_seeds['digits']} seeds")
     try:
