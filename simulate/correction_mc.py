@@ -230,10 +230,10 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
             noisy = sample_noisy_labels(y, T, rng, xp)
             zc = zd[x]
             v = loss.value(zc, noisy, from_logits=True)
-            l = base.value(zc, y, from_logits=True)
+            u = base.value(zc, y, from_logits=True)  # the clean loss
             if centre is None:  # pilot centres for the squared deviations, kept on the device
-                centre = xp.stack([v.mean(), l.mean()])
-            acc.update(xp.stack([v, l, v - l, (v - centre[0]) ** 2, (l - centre[1]) ** 2], axis=1))
+                centre = xp.stack([v.mean(), u.mean()])
+            acc.update(xp.stack([v, u, v - u, (v - centre[0]) ** 2, (u - centre[1]) ** 2], axis=1))
             left -= m
     est = acc.estimates()
     c0, c1 = (float(u) for u in to_host(centre))

@@ -3,8 +3,15 @@ import numpy as np
 import pytest
 
 from simulate.correction import backward_corrected, matrix_corrected
-from simulate.correction_mc import (backward_mc, backward_moments, corrected_table, forward_minimiser, mixed_target,
-                                    random_population, uniform_family)
+from simulate.correction_mc import (
+    backward_mc,
+    backward_moments,
+    corrected_table,
+    forward_minimiser,
+    mixed_target,
+    random_population,
+    uniform_family,
+)
 from simulate.losses import get_loss
 from simulate.noise import TransitionMatrix, mnist_flips, random_transition, uniform_noise
 from simulate.populations import FiniteDistribution

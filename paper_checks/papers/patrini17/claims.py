@@ -42,14 +42,16 @@ def _rational_transition(c: int) -> sympy.Matrix:
     M = sympy.zeros(c, c)
     for i in range(c):
         for j in range(c):
-            M[i, j] = sympy.Rational(1, 2) if i == j else sympy.Rational(1, 2 * (c - 1)) * (1 + sympy.Rational(j - i, 2 * c))
+            off = sympy.Rational(1, 2 * (c - 1)) * (1 + sympy.Rational(j - i, 2 * c))
+            M[i, j] = sympy.Rational(1, 2) if i == j else off
         M[i, c - 1] += 1 - sum(M.row(i))
     return M
 
 
 # ================================================================ Thm 1
 def _thm1_mc(ctx: Context, make_loss: Callable[[Loss, TransitionMatrix], Loss]) -> dict[str, Any]:
-    """MC of the corrected loss against the exact clean risk, plus biased controls (the uncorrected loss must be detected)."""
+    """MC of the corrected loss against the exact clean risk, plus biased controls (the uncorrected loss must be
+    detected)."""
     rng = ctx.rng(1)
     n = ctx.pick(200_000, 1_000_000, 4_000_000)
     base = get_loss("cce")
@@ -65,7 +67,8 @@ def _thm1_mc(ctx: Context, make_loss: Callable[[Loss, TransitionMatrix], Loss]) 
         mc = backward_mc(dist, logits, base, T, n, ctx.device_rng(10 + k), ctx.xp, corrected=make_loss(base, T))
         agree = agrees(mc.mean, ex.clean_mean) and agrees(mc.difference, 0.0)
         # controls: no correction (M = I; must be detected: it shows the Monte Carlo has the power to see a
-        # bias) and the orientation mistake (M = T^-T; reported, its bias can be small when T is nearly doubly stochastic)
+        # bias) and the orientation mistake (M = T^-T; reported, its bias can be small when T is nearly doubly
+        # stochastic)
         ctl = {}
         for j, (cname, M) in enumerate((("uncorrected", np.eye(T.c)), ("T^-T", T.inverse().T))):
             wrong = matrix_corrected(base, M)
@@ -77,7 +80,8 @@ def _thm1_mc(ctx: Context, make_loss: Callable[[Loss, TransitionMatrix], Loss]) 
                           "mc_mean": cm.mean.as_dict(), "z_vs_clean_risk": _z(cm.mean, ex.clean_mean),
                           "detected_as_biased": detected}
         ok = ok and agree
-        out["cases"][label] = {"cond_T": T.cond, "clean_risk_exact": ex.clean_mean, "mc_corrected_mean": mc.mean.as_dict(),
+        out["cases"][label] = {"cond_T": T.cond, "clean_risk_exact": ex.clean_mean,
+                               "mc_corrected_mean": mc.mean.as_dict(),
                                "z": _z(mc.mean, ex.clean_mean), "mc_paired_bias": mc.difference.as_dict(),
                                "agrees": agree, "exact_corrected_variance": ex.variance,
                                "clean_loss_variance": ex.clean_variance, "controls": ctl}
@@ -91,7 +95,8 @@ def thm1_evidence(ctx: Context, correction: tc.Correction = tc.backward_correcti
     """Thm 1: symbolic unbiasedness for ``c`` in 2..4 with ``correction``, then the MC of ``make_loss``."""
     cs = ctx.pick((2, 3), (2, 3, 4), (2, 3, 4))
     sym = {c: tc.backward_unbiased(c, correction) for c in cs}
-    numbers: dict[str, Any] = {"symbolic": {c: {"T_l_back_equals_l": r.identity, "E_noisy|x_equals_E_y|x": r.expectation,
+    numbers: dict[str, Any] = {"symbolic": {c: {"T_l_back_equals_l": r.identity,
+                                                "E_noisy|x_equals_E_y|x": r.expectation,
                                                 "det_T": r.det if c <= 3 else "generic (degree-4 polynomial)"}
                                             for c, r in sym.items()},
                                "argument": "E_{noisy|y} l_back = (T l_back)_y = (T adj(T) l)_y / det T = l_y "
@@ -126,7 +131,8 @@ def thm1_evidence(ctx: Context, correction: tc.Correction = tc.backward_correcti
                         numbers=numbers)
     return Evidence("proved", "symbolic", f"for every c, E_noisy|x[(T^-1 l)_noisy] = p(y|x)^T T T^-1 l = p(y|x)^T l = "
                     f"E_y|x[l_y] wherever det T != 0 (a c x c matrix-expression identity with symbolic c); "
-                    f"T adj(T) l = det(T) l also expands for a generic row-stochastic T (c = {', '.join(map(str, cs))}); "
+                    "T adj(T) l = det(T) l also expands for a generic row-stochastic T "
+                    f"(c = {', '.join(map(str, cs))}); "
                     f"the Monte Carlo of the implemented correction ({mc['n_per_case']:.0e} draws per case, "
                     f"{ctx.backend.name}) meets the clean risk at z = {zs}, while the uncorrected loss is rejected at "
                     f"z = {[round(v['controls']['uncorrected']['z_vs_clean_risk'], 1) for v in mc['cases'].values()]}.",
@@ -167,7 +173,8 @@ def negative_evidence(ctx: Context, max_den: int = 4,
                         f"exact c = 2 instances with denominators <= {max_den}; a wider search would "
                         "decide.", numbers=numbers)
     T = TransitionMatrix(np.array(ex.T, dtype=float))
-    flt = float(backward_corrected(get_loss("cce"), T).value(np.array([[float(v) for v in ex.p]]), np.array([ex.label]))[0])
+    p_float = np.array([[float(v) for v in ex.p]])
+    flt = float(backward_corrected(get_loss("cce"), T).value(p_float, np.array([ex.label]))[0])
     numbers["example"] = {"T": ex.T, "T^-1": ex.T_inverse, "p": ex.p, "noisy_label": ex.label,
                           "l_back": ex.value, "l_back_float": float(ex.value), "exact_sign": ex.sign,
                           "library_value": flt}
@@ -262,14 +269,16 @@ def thm2_evidence(ctx: Context, proper: Sequence[str] = ("cce", "mse"),
     for name in ("mae", "lq"):
         if name not in proper:
             r = tc.forward_minimiser(name, 3)
-            numbers["symbolic"][name] = {3: {"stationary_at_p_clean": r.stationary, "curvature": r.curvature, **r.notes}}
+            numbers["symbolic"][name] = {3: {"stationary_at_p_clean": r.stationary, "curvature": r.curvature,
+                                             **r.notes}}
     rng = ctx.rng(1)
     trials = ctx.pick(8, 24, 100)
     q = 0.5
     errs = {name: 0.0 for name in proper}
     worst: dict[str, Any] = {}
     mae = {"vertex_as_predicted": 0, "argmax_kept": 0, "mean_l1_from_p": 0.0}
-    lq = {"argmax_kept": 0, "mean_l1_from_p": 0.0, "max_l1_from_p": 0.0, "matches_prediction": 0, "prediction_feasible": 0}
+    lq = {"argmax_kept": 0, "mean_l1_from_p": 0.0, "max_l1_from_p": 0.0, "matches_prediction": 0,
+          "prediction_feasible": 0}
     done = 0
     while done < trials:
         c = int(rng.integers(3, 6))
@@ -324,7 +333,8 @@ def thm2_evidence(ctx: Context, proper: Sequence[str] = ("cce", "mse"),
         if f_star < f_clean:
             return Evidence("refuted", "symbolic", f"for {name} the forward-corrected noisy risk is lower away from "
                             f"p(y|x): F(p*) = {float(f_star):.12g} < F(p(y|x)) = {float(f_clean):.12g} (50 digits).",
-                            numbers=numbers, counterexample={"loss": name, **w, "F(p_star)": f_star, "F(p_clean)": f_clean})
+                            numbers=numbers,
+                            counterexample={"loss": name, **w, "F(p_star)": f_star, "F(p_clean)": f_clean})
         return Evidence("inconclusive", "symbolic", f"the numerical minimiser for {name} is off p(y|x) by "
                         f"{errs[name]:.2g}, but not with a lower risk: an optimiser failure; see "
                         "numbers.", numbers=numbers)
@@ -341,16 +351,17 @@ def thm2_evidence(ctx: Context, proper: Sequence[str] = ("cce", "mse"),
     if set(proper) <= {"cce", "mse"} and general["holds"]:
         return Evidence("proved", "symbolic", "for every c and non-singular T, with u = T^T p and pt = T^T p(y|x): "
                         "T^T maps the simplex into itself and is injective, and sum_j pt_j l(u, j) is minimised "
-                        f"exactly at u = pt (cross-entropy: Gibbs' inequality from log x <= x - 1; square loss: it equals "
-                        "||u - pt||^2 + 1 - ||pt||^2, a per-coordinate identity), so p(y|x) is the unique minimiser "
-                        f"of the forward-corrected noisy risk; cross-checked for {' and '.join(proper)} with generic T "
-                        f"(c = {', '.join(map(str, cs))}: convex, stationary at p(y|x)) and by numerical minimisation on "
-                        f"{trials} random (T, p(y|x)) within {max(errs.values()):.1e}{extra}.", numbers=numbers)
+                        "exactly at u = pt (cross-entropy: Gibbs' inequality from log x <= x - 1; square loss: it "
+                        "equals ||u - pt||^2 + 1 - ||pt||^2, a per-coordinate identity), so p(y|x) is the unique "
+                        f"minimiser of the forward-corrected noisy risk; cross-checked for {' and '.join(proper)} with "
+                        f"generic T (c = {', '.join(map(str, cs))}: convex, stationary at p(y|x)) and by numerical "
+                        f"minimisation on {trials} random (T, p(y|x)) within {max(errs.values()):.1e}{extra}.",
+                        numbers=numbers)
     return Evidence("qualified", "symbolic", f"for {' and '.join(proper)} with generic non-singular T (c = "
-                    f"{', '.join(map(str, cs))}), the forward-corrected noisy risk is convex in p, stationary at p(y|x) "
-                    "and T^T p = T^T p(y|x) only at p(y|x), so p(y|x) is its minimiser there; numerical minimisation "
-                    f"on {trials} random (T, p(y|x)) lands within {max(errs.values()):.1e} of it{extra}; no general-c "
-                    f"derivation for these losses.", numbers=numbers,
+                    f"{', '.join(map(str, cs))}), the forward-corrected noisy risk is convex in p, stationary at "
+                    "p(y|x) and T^T p = T^T p(y|x) only at p(y|x), so p(y|x) is its minimiser there; numerical "
+                    f"minimisation on {trials} random (T, p(y|x)) lands within {max(errs.values()):.1e} of "
+                    f"it{extra}; no general-c derivation for these losses.", numbers=numbers,
                     condition=f"derived only for c = {', '.join(map(str, cs))}")
 
 
@@ -451,10 +462,10 @@ def benchmark_evidence(ctx: Context, used_rates: Sequence[Any] = USED_RATES,
                    f"{' / '.join(sorted(set(all_strict.values())))})",
         "wrong_at_used_rates": where}
     return Evidence("proved", "symbolic", f"the sec. 5.1 matrices are invertible at the paper's N = "
-                    f"{', '.join(map(str, used_rates))} ({sing_desc}), so Thms 1-2 apply there. Remark, outside the claim "
-                    f"(the paper applies Eqs. 12-13 at these rates without asserting that they recover T): Thm 3's argmax "
-                    f"picks the perfect examples only for {' / '.join(sorted(set(all_strict.values())))}; it misses them "
-                    f"for {where}, so T-hat is wrong there even with exact p(noisy|x).", numbers=numbers)
+                    f"{', '.join(map(str, used_rates))} ({sing_desc}), so Thms 1-2 apply there. Remark, outside the "
+                    "claim (the paper applies Eqs. 12-13 at these rates without asserting that they recover T): Thm "
+                    f"3's argmax picks the perfect examples only for {' / '.join(sorted(set(all_strict.values())))}; "
+                    f"it misses them for {where}, so T-hat is wrong there even with exact p(noisy|x).", numbers=numbers)
 
 
 @claim("patrini17.benchmark_T", source=f"{PATRINI17_TEXT.file}, sec. 5.1 (Eq. 17 and the CIFAR-10/100 flips), Thm 3, "
@@ -462,8 +473,9 @@ def benchmark_evidence(ctx: Context, used_rates: Sequence[Any] = USED_RATES,
        statement="The parametric noise matrices of sec. 5.1 (MNIST 2->7, 3->8, 5<->6, 7->1; CIFAR-10 "
                  "TRUCK->AUTOMOBILE, BIRD->AIRPLANE, DEER->HORSE, CAT<->DOG; CIFAR-100 circular flips within 5-class "
                  "super-classes) are non-singular at the rates the experiments use (N = 0.2, 0.6), so the corrections "
-                 "of Thms 1-2 apply there. (The paper also applies Thm 3's estimator, Eqs. 12-13, at these rates, without "
-                 "asserting that it recovers T; where its argmax picks the perfect examples is reported as a remark.)",
+                 "of Thms 1-2 apply there. (The paper also applies Thm 3's estimator, Eqs. 12-13, at these rates, "
+                 "without asserting that it recovers T; where its argmax picks the perfect examples is reported as a "
+                 "remark.)",
        method="symbolic", expected="proved")
 def benchmark_T(ctx: Context) -> Evidence:
     return benchmark_evidence(ctx)

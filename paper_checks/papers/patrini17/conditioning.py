@@ -36,7 +36,8 @@ def _spearman_increasing(xs: Sequence[float]) -> bool:
 
 @figure_data
 def conditioning_data(ctx: Context) -> ConditioningStudy:
-    """The exact conditioning study of ``patrini17.backward_conditioning`` (also drawn by ``patrini17_backward_variance``)."""
+    """The exact conditioning study of ``patrini17.backward_conditioning`` (also drawn by
+    ``patrini17_backward_variance``)."""
     return conditioning_study(ctx.rng(1))
 
 
@@ -253,8 +254,8 @@ def _conditioning_verdict(study: ConditioningStudy, families: list[str], w_ref: 
         condition = (f"mixing lowers the variance but biases the correction (E l_back = p(y|x) T T_w^-1 l, not "
                      "p(y|x) l), so it lowers the mean-squared error bias^2 + Var/n of the corrected empirical risk "
                      f"only for weights below w_max(n), which shrinks with n; the best weight w*(n) (exact moments) is "
-                     f"positive at every n because dMSE/dw at w = 0 is Var'(0)/n < 0, but it and its gain shrink with n "
-                     f"({best_txt}); a fixed w (e.g. {w_ref}) hurts once n > n*(w) = (Var_0 - Var_w)/bias_w^2 "
+                     f"positive at every n because dMSE/dw at w = 0 is Var'(0)/n < 0, but it and its gain shrink "
+                     f"with n ({best_txt}); a fixed w (e.g. {w_ref}) hurts once n > n*(w) = (Var_0 - Var_w)/bias_w^2 "
                      f"({nstar_txt})")
         return Evidence("qualified", "mc", f"the variance of the backward-corrected CE grows with cond(T) ({desc}); "
                         "mixing with the identity lowers it (Monte Carlo within 5 standard errors of the exact "

@@ -66,8 +66,8 @@ def hessian_blocks_figure(ctx: Any) -> Drawn:
 
 @figure("patrini17_anchor_error", claim="patrini17.thm3_anchor")
 def anchor_error_figure(ctx: Any) -> Drawn:
-    """Error of the anchor-point estimate of ``T`` (Patrini et al. 2017, Eqs. 12-13) against the size of ``X'``: the Monte
-    Carlo of ``patrini17.thm3_anchor`` with exact ``ptilde``."""
+    """Error of the anchor-point estimate of ``T`` (Patrini et al. 2017, Eqs. 12-13) against the size of ``X'``:
+    the Monte Carlo of ``patrini17.thm3_anchor`` with exact ``ptilde``."""
     from matplotlib.lines import Line2D  # matplotlib only when drawing (see the module docstring)
 
     res = anchor_curves_data(ctx)

@@ -103,9 +103,9 @@ def finite_difference_agreement(rng: np.random.Generator, T: TransitionMatrix | 
 def float_network(net: th.ExactNetwork) -> hs.Params:
     """The float64 params dict of an exact network (same flat order)."""
     out: hs.Params = {}
-    for l, (W, b) in enumerate(zip(net.weights, net.biases)):
-        out[f"W{l}"] = np.array([[float(v) for v in W.row(i)] for i in range(W.rows)])
-        out[f"b{l}"] = np.array([float(v) for v in b])
+    for layer, (W, b) in enumerate(zip(net.weights, net.biases)):
+        out[f"W{layer}"] = np.array([[float(v) for v in W.row(i)] for i in range(W.rows)])
+        out[f"b{layer}"] = np.array([float(v) for v in b])
     return out
 
 
@@ -156,8 +156,8 @@ def rounded_example(setting: hst.Setting, T: sympy.Matrix, comparisons: Sequence
         def q(v: float) -> sympy.Rational:
             return sympy.Rational(int(round(float(v) * den)), den)
 
-        Ws = tuple(sympy.Matrix([[q(v) for v in row] for row in p[f"W{l}"]]) for l in range(L))
-        bs = tuple(sympy.Matrix([[q(v) for v in p[f"b{l}"]]]) for l in range(L))
+        Ws = tuple(sympy.Matrix([[q(v) for v in row] for row in p[f"W{layer}"]]) for layer in range(L))
+        bs = tuple(sympy.Matrix([[q(v) for v in p[f"b{layer}"]]]) for layer in range(L))
         net = th.ExactNetwork(Ws, bs, setting.activation)
         try:
             return th.hessian_example(net, [q(v) for v in x0], y0, T,
@@ -373,7 +373,8 @@ def thm4_hessian(ctx: Context) -> Evidence:
 
 
 @claim("patrini17.forward_hessian", figures=("patrini17_hessian_blocks",),
-       source=f"{PATRINI17_TEXT.file}, sec. 4.4 (first paragraph) and Table 1 (forward row, 'Hessian of E_x,y~': no guarantee)",
+       source=f"{PATRINI17_TEXT.file}, sec. 4.4 (first paragraph) and Table 1 (forward row, 'Hessian of E_x,y~': "
+              "no guarantee)",
        statement="The forward correction gives no such guarantee: the Hessian of the forward-corrected loss "
                  "l(T^T p, y) can differ from that of l, and its expectation under noise from the clean Hessian "
                  "(Table 1), for the linear softmax model too.",

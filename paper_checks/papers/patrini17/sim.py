@@ -9,7 +9,8 @@
   correction with the true ``T`` and with ``T_hat`` from Algorithm 1, on Gaussian clusters and, where
   scikit-learn is installed, on its bundled 8x8 digits.
 
-Verdicts compare paired differences over seeds at two-sided p < 0.001 under Student t with the seeds' degrees of freedom (``simulate.estimate.SEED_TEST``).
+Verdicts compare paired differences over seeds at two-sided p < 0.001 under Student t with the seeds' degrees
+of freedom (``simulate.estimate.SEED_TEST``).
 The models are tiny, so training runs on the host (``HOST = numpy``) whatever ``--backend`` says
 (see :mod:`paper_checks.gce18_sim`).
 """

@@ -66,19 +66,22 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     ``percentile`` (sec. 5.1: 97; ``None`` for the argmax), row-normalised; then the same network
     is retrained from the same initial weights, with the same batch order, with each corrected
     loss. The CE network is also the "cross-entropy" row. Every ``(seed, noise)`` pair is a
-    replica (:func:`simulate.experiments.noisy_label_task`); the corrections use :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica.
+    replica (:func:`simulate.experiments.noisy_label_task`); the corrections use
+    :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica.
 
     Parameters
     ----------
     rng : numpy.random.Generator
-    dataset : ``"clusters"`` (Gaussian clusters) or ``"digits"`` (needs scikit-learn, :func:`simulate.experiments.digits_data`)
+    dataset : ``"clusters"`` (Gaussian clusters) or ``"digits"`` (needs scikit-learn,
+        :func:`simulate.experiments.digits_data`)
     noises : dict column name -> TransitionMatrix (default :func:`table2_noises`)
     n_seeds, epochs, n_train, n_test, c, dim, separation, hidden, lr, batch_size, optimizer : the task and training;
         ``n_train`` defaults to 1000 (clusters) or 1200 (digits, whose remaining 597 images are the test set).
         The defaults are the settings of the ``patrini17.forward_beats_backward`` check (its quick seed count).
     percentile : the anchor estimator's percentile (``None``: argmax)
     dtype : floating type of the inputs and weights (``numpy.float32`` trains about twice as fast on a CPU;
-        every loss, CE included, then runs in single precision through :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica)
+        every loss, CE included, then runs in single precision through
+        :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica)
     xp : array namespace to train in
 
     Returns
@@ -204,7 +207,8 @@ def trained_anchor_errors(rng: np.random.Generator, T: TransitionMatrix, *, size
         task = noisy_label_task(bases, [T], dataset="clusters", n_train=n, n_test=max(n, 1000), c=c, dim=dim,
                                 separation=separation)
         p0 = {kk: xp.asarray(v, dtype=dtype) for kk, v in init_replicas(bases, 1, dim, c, hidden).items()}
-        cce = backward_corrected(CCE, np.broadcast_to(np.eye(c), (S, c, c)), max_cond=SINGULAR_COND)  # CE in any precision
+        # CE in any precision
+        cce = backward_corrected(CCE, np.broadcast_to(np.eye(c), (S, c, c)), max_cond=SINGULAR_COND)
         X = xp.asarray(task.X_train, dtype=dtype)
         params = train(p0, X, xp.asarray(task.y_noisy), cce, cfg, batch_rngs(bases, 1)).params
         pt_hat = to_host(predict_proba(params, X))
@@ -259,10 +263,11 @@ MNIST_RATES = (0.1, 0.2, 0.3, 0.4, 0.45, 0.48, 0.49)
 MIXES = (0.0, 0.05, 0.1, 0.2)
 
 
-def conditioning_study(rng: np.random.Generator, *, c: int = 10, n_x: int = 200, ratios: Sequence[float] = UNIFORM_RATIOS,
-                       rates: Sequence[float] = MNIST_RATES, mixes: Sequence[float] = MIXES,
-                       base: Loss | None = None) -> ConditioningStudy:
-    """Exact moments of the backward-corrected cross-entropy along two families of ``T`` (Patrini et al. 2017, sec. 4.1, 6).
+def conditioning_study(rng: np.random.Generator, *, c: int = 10, n_x: int = 200,
+                       ratios: Sequence[float] = UNIFORM_RATIOS, rates: Sequence[float] = MNIST_RATES,
+                       mixes: Sequence[float] = MIXES, base: Loss | None = None) -> ConditioningStudy:
+    """Exact moments of the backward-corrected cross-entropy along two families of ``T`` (Patrini et al. 2017,
+    sec. 4.1, 6).
 
     A population of ``n_x`` equally likely inputs with one clean label each and a fixed, fair
     classifier (:func:`random_population`, drawn from ``rng``); uniform noise with

@@ -33,7 +33,7 @@ def test_registered_with_expected_verdicts():
 
 
 def test_thm1_refutes_a_wrong_formula():
-    ev = P.thm1_evidence(ctx(), correction=lambda T, l: tc.backward_correction(T.T, l))  # T^-T l
+    ev = P.thm1_evidence(ctx(), correction=lambda T, loss: tc.backward_correction(T.T, loss))  # T^-T l
     assert ev.verdict == "refuted" and ev.counterexample["c"] == 2
     c = ev.counterexample["c"]
     assert ev.counterexample["E_noisy|y[l_back]"] != ev.counterexample["l"][:c]

@@ -18,8 +18,8 @@ def T():
 def test_forward_with_identity_T_is_cross_entropy():
     rng = np.random.default_rng(6)
     s = hst.random_setting("relu1", rng, n=4, c=C)
-    I = TransitionMatrix(np.eye(C))
-    d = hst.hessian_differences(s.params, s.X, s.labels, I, "relu", comparisons=("forward", "noise", "backward"))
+    identity = TransitionMatrix(np.eye(C))
+    d = hst.hessian_differences(s.params, s.X, s.labels, identity, "relu", comparisons=("forward", "noise", "backward"))
     assert all(v.relative <= 1e-14 for v in d.values())
 
 

@@ -7,11 +7,15 @@ import pytest
 import paper_checks.papers.patrini17.sim as mod
 import simulate.experiments as experiments
 from paper_checks.context import Context
-from paper_checks.papers.patrini17.studies import CORRECTION_METHODS, correction_accuracy, table2_noises, trained_anchor_errors
+from paper_checks.papers.patrini17.studies import (
+    CORRECTION_METHODS,
+    correction_accuracy,
+    table2_noises,
+    trained_anchor_errors,
+)
 from simulate.experiments import digits_data, noisy_label_task, seed_bases
-from simulate.noise import MNIST_FLIPS
+from simulate.noise import MNIST_FLIPS, uniform_noise
 from simulate.noise import mnist_flips as mnist_flip_matrix
-from simulate.noise import uniform_noise
 
 
 def test_mnist_flips_and_table2_columns():
