@@ -180,6 +180,84 @@ def anchor_curves_data(ctx: Context) -> dict[str, Any]:
                                percentiles=(None, PAPER_PERCENTILE))
 
 
+def _trained_numbers(tr: dict[str, Any]) -> dict[str, Any]:
+    """The report's summary of :func:`trained_anchor_errors` (``ptilde`` from a trained network): errors per
+    source of ``ptilde`` and ``X'``, the flip rate ``T_hat`` gives the flipped classes, the network's accuracy
+    and how close ``X'`` comes to perfect examples."""
+    est_names = tr["estimators"]
+    trained_numbers: dict[str, Any] = {
+        f"{src} ({est})": {str(n): _est(seed_summary(tr[key][a, k]), 4) for k, n in enumerate(tr["sizes"])}
+        for key, src in (("error_trained", "network, X' = its training inputs"),
+                         ("error_fresh", "network, X' = fresh unlabelled inputs"),
+                         ("error_exact", "exact ptilde, X' = the same training inputs"))
+        for a, est in enumerate(est_names)}
+    trained_numbers["flip_rate_of_T_hat_on_flipped_classes"] = {
+        "true": tr["flip_rate_true"],
+        **{f"network, X' = its training inputs ({est})": {str(n): _est(seed_summary(tr["flip_rate_trained"][a, k]), 4)
+                                                          for k, n in enumerate(tr["sizes"])}
+           for a, est in enumerate(est_names)}}
+    trained_numbers["clean_test_accuracy_of_the_network"] = {str(n): _est(seed_summary(tr["test_acc"][k]), 4)
+                                                             for k, n in enumerate(tr["sizes"])}
+    trained_numbers["min_over_classes_of_max_posterior_in_X'"] = {
+        str(n): round(float(tr["max_posterior"][k].mean()), 6) for k, n in enumerate(tr["sizes"])}
+    return trained_numbers
+
+
+def _thm3_conditions(tot: dict[str, Any], flips: dict[str, Any], facts: dict[str, Any],
+                     curves: dict[str, Any]) -> tuple[list[str], list[str], int]:
+    """What the estimator of Eqs. 12-13 needs beyond Thm 3 (column diagonal dominance, perfect examples in
+    ``X'``, enough of them for the percentile variant): the conditions in full and in short, and how many test
+    matrices the argmax gets wrong."""
+    arg, pct = curves["estimators"]
+    perf1, perf5, none = curves["populations"]
+    conditions: list[str] = []
+    short: list[str] = []
+    failed = tot["matrices"] - tot["exact"]
+    violating = tot["matrices"] - tot["column_dominant"]
+    f6 = flips["N=0.6"]
+    if failed:
+        conditions.append(
+            f"Eq. 12's argmax lands on the perfect example of argmax_k T[k, i], so Eqs. 12-13 return T only when "
+            f"T[i, i] > T[k, i] for every k != i (column diagonal dominance; {violating} of {tot['matrices']} test "
+            f"matrices, random and named families, violate it and {failed} of them come out wrong, each wrong row "
+            f"exactly the predicted T[argmax_k T[k, i]]"
+            + (f"; {tot['not_dominant_exact']} exact only because the tied rows are identical"
+               if tot["not_dominant_exact"] else "")
+            + f"; the sec. 5.1 MNIST flips only for N < 0.5: at N = 0.6 {'; '.join(f6['wrong_rows'].values())}, "
+            f"and det T_hat = {f6['det_T_hat']:.2g})")
+        short.append(f"the diagonal of T must dominate each column ({failed} of {tot['matrices']} test matrices fail; "
+                     f"the MNIST flips fail from N = 0.5 on)")
+    bias_none = facts[none][arg]["limit"]
+    if bias_none > EXACT_TOL:
+        conditions.append(
+            f"X' must contain perfect examples: when the purest input of each class has p(y = i | x) = 0.9 the argmax "
+            f"error tends to {bias_none:.3g}, not 0 (exact limit; MC at |X'| = {ANCHOR_SIZES[-1]}: "
+            f"{facts[none][arg]['last'].mean:.3f} ± {facts[none][arg]['last'].stderr:.3f})")
+        short.append(f"X' must hold perfect examples (error -> {bias_none:.2g} without)")
+    b1, b5 = facts[perf1][pct]["limit"], facts[perf5][pct]["limit"]
+    if b1 > EXACT_TOL:
+        conditions.append(
+            f"the {pct} variant is biased even with exact ptilde unless more than {100 - PAPER_PERCENTILE:g}% of X' "
+            f"are perfect examples of each class (limit error {b1:.3g} with 1% per class, {b5:.3g} with 5%)")
+        short.append(f"the {pct} variant needs more than {100 - PAPER_PERCENTILE:g}% perfect examples per class "
+                     f"(error -> {b1:.2g} with 1%)")
+    return conditions, short, failed
+
+
+def _trained_text(tr: dict[str, Any], arg: str, pct: str) -> str:
+    """The trained-network part of the verdict: the error with a network's ``ptilde`` against the exact one."""
+    est_names = tr["estimators"]
+    a_tr = {e: tr["error_trained"][a, -1] for a, e in enumerate(est_names)}
+    a_ex = {e: tr["error_exact"][a, -1] for a, e in enumerate(est_names)}
+    fl = {e: tr["flip_rate_trained"][a, -1].mean() for a, e in enumerate(est_names)}
+    trained_txt = (f"with ptilde from a CE network trained on the noisy labels the error at |X'| = {TRAINED_SIZES[-1]} "
+                   f"is {a_tr[arg].mean():.2f} (argmax) and {a_tr[pct].mean():.2f} ({pct}) against "
+                   f"{a_ex[arg].mean():.3f} and {a_ex[pct].mean():.3f} with the exact ptilde on the same X': "
+                   f"assumption 2 fails, the network is overconfident (T_hat gives the flipped classes a flip "
+                   f"probability of {fl[arg]:.2f} and {fl[pct]:.2f} where T has {tr['flip_rate_true']:.2f})")
+    return trained_txt
+
+
 @claim(
     "patrini17.thm3_anchor",
     figures=("patrini17_anchor_error",),
@@ -206,22 +284,7 @@ def thm3_anchor(ctx: Context) -> Evidence:
     ctx.say(f"Monte Carlo: ptilde from a trained network, {n_tr} seeds")
     tr = trained_anchor_errors(ctx.rng(3), T, sizes=TRAINED_SIZES, n_seeds=n_tr, percentiles=(None, PAPER_PERCENTILE),
                                xp=HOST, **TRAINED_SETTINGS)
-    est_names = tr["estimators"]
-    trained_numbers = {
-        f"{src} ({est})": {str(n): _est(seed_summary(tr[key][a, k]), 4) for k, n in enumerate(tr["sizes"])}
-        for key, src in (("error_trained", "network, X' = its training inputs"),
-                         ("error_fresh", "network, X' = fresh unlabelled inputs"),
-                         ("error_exact", "exact ptilde, X' = the same training inputs"))
-        for a, est in enumerate(est_names)}
-    trained_numbers["flip_rate_of_T_hat_on_flipped_classes"] = {
-        "true": tr["flip_rate_true"],
-        **{f"network, X' = its training inputs ({est})": {str(n): _est(seed_summary(tr["flip_rate_trained"][a, k]), 4)
-                                                          for k, n in enumerate(tr["sizes"])}
-           for a, est in enumerate(est_names)}}
-    trained_numbers["clean_test_accuracy_of_the_network"] = {str(n): _est(seed_summary(tr["test_acc"][k]), 4)
-                                                             for k, n in enumerate(tr["sizes"])}
-    trained_numbers["min_over_classes_of_max_posterior_in_X'"] = {
-        str(n): round(float(tr["max_posterior"][k].mean()), 6) for k, n in enumerate(tr["sizes"])}
+    trained_numbers = _trained_numbers(tr)
     numbers = {
         "settings": {"norm": "||T_hat - T||_inf = max_i sum_j |T_hat_ij - T_ij| (twice the largest total-variation "
                              "distance between a true and an estimated row)",
@@ -256,45 +319,9 @@ def thm3_anchor(ctx: Context) -> Evidence:
         return Evidence("inconclusive", "sim",
                         "Thm 3 holds exactly, but the sampled argmax estimator did not reach its exact population "
                         "limit at the largest X' (see numbers); a larger sample would decide.", numbers)
-    conditions: list[str] = []
-    short: list[str] = []
-    failed = tot["matrices"] - tot["exact"]
-    violating = tot["matrices"] - tot["column_dominant"]
+    conditions, short, failed = _thm3_conditions(tot, flips, facts, curves)
     f6 = flips["N=0.6"]
-    if failed:
-        conditions.append(
-            f"Eq. 12's argmax lands on the perfect example of argmax_k T[k, i], so Eqs. 12-13 return T only when "
-            f"T[i, i] > T[k, i] for every k != i (column diagonal dominance; {violating} of {tot['matrices']} test "
-            f"matrices, random and named families, violate it and {failed} of them come out wrong, each wrong row "
-            f"exactly the predicted T[argmax_k T[k, i]]"
-            + (f"; {tot['not_dominant_exact']} exact only because the tied rows are identical"
-               if tot["not_dominant_exact"] else "")
-            + f"; the sec. 5.1 MNIST flips only for N < 0.5: at N = 0.6 {'; '.join(f6['wrong_rows'].values())}, "
-            f"and det T_hat = {f6['det_T_hat']:.2g})")
-        short.append(f"the diagonal of T must dominate each column ({failed} of {tot['matrices']} test matrices fail; "
-                     f"the MNIST flips fail from N = 0.5 on)")
-    bias_none = facts[none][arg]["limit"]
-    if bias_none > EXACT_TOL:
-        conditions.append(
-            f"X' must contain perfect examples: when the purest input of each class has p(y = i | x) = 0.9 the argmax "
-            f"error tends to {bias_none:.3g}, not 0 (exact limit; MC at |X'| = {ANCHOR_SIZES[-1]}: "
-            f"{facts[none][arg]['last'].mean:.3f} ± {facts[none][arg]['last'].stderr:.3f})")
-        short.append(f"X' must hold perfect examples (error -> {bias_none:.2g} without)")
-    b1, b5 = facts[perf1][pct]["limit"], facts[perf5][pct]["limit"]
-    if b1 > EXACT_TOL:
-        conditions.append(
-            f"the {pct} variant is biased even with exact ptilde unless more than {100 - PAPER_PERCENTILE:g}% of X' "
-            f"are perfect examples of each class (limit error {b1:.3g} with 1% per class, {b5:.3g} with 5%)")
-        short.append(f"the {pct} variant needs more than {100 - PAPER_PERCENTILE:g}% perfect examples per class "
-                     f"(error -> {b1:.2g} with 1%)")
-    a_tr = {e: tr["error_trained"][a, -1] for a, e in enumerate(est_names)}
-    a_ex = {e: tr["error_exact"][a, -1] for a, e in enumerate(est_names)}
-    fl = {e: tr["flip_rate_trained"][a, -1].mean() for a, e in enumerate(est_names)}
-    trained_txt = (f"with ptilde from a CE network trained on the noisy labels the error at |X'| = {TRAINED_SIZES[-1]} "
-                   f"is {a_tr[arg].mean():.2f} (argmax) and {a_tr[pct].mean():.2f} ({pct}) against "
-                   f"{a_ex[arg].mean():.3f} and {a_ex[pct].mean():.3f} with the exact ptilde on the same X': "
-                   f"assumption 2 fails, the network is overconfident (T_hat gives the flipped classes a flip "
-                   f"probability of {fl[arg]:.2f} and {fl[pct]:.2f} where T has {tr['flip_rate_true']:.2f})")
+    trained_txt = _trained_text(tr, arg, pct)
     head = (f"Thm 3 holds exactly (ptilde(x_bar^i) = T[i] for {tot['matrices']} matrices, and symbolically); with "
             f"perfect examples in X' the argmax error reaches 0 (all {n_mc} samples exact at |X'| = "
             f"{ANCHOR_SIZES[-1]})")
