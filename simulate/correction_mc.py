@@ -1,6 +1,6 @@
-"""The backward estimator under sampling, and pointwise forward minimisers (Patrini et al. 2017, ``002``).
+"""The backward estimator under sampling, and pointwise forward minimisers (Patrini et al. 2017).
 
-Backward correction (``002`` sec. 4.1, Thm 1) replaces the loss of an observed label ``j`` by
+Backward correction (Patrini et al. 2017, sec. 4.1, Thm 1) replaces the loss of an observed label ``j`` by
 ``(T^-1 l(p))_j``. Over a finite population (a :class:`~simulate.populations.FiniteDistribution`
 and a fixed classifier, ``logits`` of shape ``(n_x, c)``) draw ``x ~ P(x)``, the clean label
 ``y ~ P(y|x)`` and the noisy label through ``T``; then
@@ -16,7 +16,7 @@ and a fixed classifier, ``logits`` of shape ``(n_x, c)``) draw ``x ~ P(x)``, the
   (uniform noise with ``eta -> (c-1)/c``, the sec. 5.1 matrices as ``N -> 1/2``), with and
   without mixing.
 
-Forward correction (``002`` sec. 4.2, Thm 2): :func:`forward_minimiser` minimises
+Forward correction (Patrini et al. 2017, sec. 4.2, Thm 2): :func:`forward_minimiser` minimises
 ``sum_j pt_j l(T^T p, j)`` over the simplex numerically (SciPy), for comparison with
 ``p(y|x)``.
 """
@@ -33,11 +33,8 @@ from simulate.blas import pinned_blas
 from simulate.correction import backward_corrected, forward_corrected
 from simulate.estimate import Estimate, RunningMoments
 from simulate.losses import Loss, inputs_checked, softmax
-from simulate.noise import MAX_COND, TransitionMatrix, sample_noisy_labels
+from simulate.noise import MAX_COND, TransitionMatrix, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
-
-PAPER_BATCH = 128
-"""The minibatch size of ``002`` sec. 5.1 ("The minibatch size is 128")."""
 
 
 # ---------------------------------------------------------------- validation
@@ -114,7 +111,7 @@ class BackwardMoments:
 
 def backward_moments(dist: FiniteDistribution, logits: Any, base: Loss, T: TransitionMatrix, *, mix: float = 0.0,
                      max_cond: float = MAX_COND, corrected: Loss | None = None) -> BackwardMoments:
-    """Exact mean and variance of the backward-corrected loss (``002`` Thm 1, sec. 4.1).
+    """Exact mean and variance of the backward-corrected loss (Patrini et al. 2017, Thm 1, sec. 4.1).
 
     Parameters
     ----------
@@ -233,10 +230,10 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
             noisy = sample_noisy_labels(y, T, rng, xp)
             zc = zd[x]
             v = loss.value(zc, noisy, from_logits=True)
-            l = base.value(zc, y, from_logits=True)
+            u = base.value(zc, y, from_logits=True)  # the clean loss
             if centre is None:  # pilot centres for the squared deviations, kept on the device
-                centre = xp.stack([v.mean(), l.mean()])
-            acc.update(xp.stack([v, l, v - l, (v - centre[0]) ** 2, (l - centre[1]) ** 2], axis=1))
+                centre = xp.stack([v.mean(), u.mean()])
+            acc.update(xp.stack([v, u, v - u, (v - centre[0]) ** 2, (u - centre[1]) ** 2], axis=1))
             left -= m
     est = acc.estimates()
     c0, c1 = (float(u) for u in to_host(centre))
@@ -249,19 +246,7 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
 # ---------------------------------------------------------------- families of T and the sweep
 def uniform_family(c: int, ratios: Sequence[float]) -> list[tuple[str, float, TransitionMatrix]]:
     """Uniform noise at ``eta = r (c-1)/c`` for each ``r``: ``cond(T) = 1/(1 - r)``."""
-    from simulate.noise import uniform_noise
-
     return [("uniform", float(r), uniform_noise(c, float(r) * (c - 1) / c)) for r in ratios]
-
-
-def benchmark_family(name: str, rates: Sequence[float]) -> list[tuple[str, float, TransitionMatrix]]:
-    """The sec. 5.1 matrix ``name`` (``mnist``, ``cifar10``, ``cifar100``) at each rate ``N``."""
-    from simulate import noise
-
-    makers = {"mnist": noise.mnist_flips, "cifar10": noise.cifar10_flips, "cifar100": noise.cifar100_flips}
-    if name not in makers:
-        raise ValueError(f"unknown benchmark {name!r}; choose one of {', '.join(makers)}")
-    return [(name, float(N), makers[name](float(N))) for N in rates]
 
 
 @dataclass(frozen=True)
@@ -288,7 +273,7 @@ def conditioning_sweep(dist: FiniteDistribution, logits: Any, base: Loss,
                        *, n_mc: int = 0, rng: Any = None, xp: Any = np, chunk: int | None = None) -> list[SweepPoint]:
     """Exact (and, with ``n_mc > 0``, Monte Carlo) moments of the backward correction along ``family``.
 
-    ``002`` sec. 4.1: "its condition number may be problematic. A simple solution is to mix
+    Patrini et al. 2017, sec. 4.1: "its condition number may be problematic. A simple solution is to mix
     T with the identity matrix before inversion". Each point is one ``T`` of the family and one
     mixing weight; Monte Carlo needs ``rng`` (a generator of ``xp``).
     """
@@ -301,54 +286,6 @@ def conditioning_sweep(dist: FiniteDistribution, logits: Any, base: Loss,
             mc = backward_mc(dist, logits, base, T, n_mc, rng, xp, mix=w, chunk=chunk) if n_mc else None
             out.append(SweepPoint(name, param, T.cond, ex, mc))
     return out
-
-
-@dataclass(frozen=True)
-class ConditioningStudy:
-    """The population, the classifier and the sweep of :func:`conditioning_study`."""
-
-    dist: FiniteDistribution
-    logits: np.ndarray
-    points: list[SweepPoint]
-    mixes: tuple[float, ...]
-    base: Loss
-
-    def select(self, family: str, mix: float) -> list[SweepPoint]:
-        """The points of one family and one mixing weight, in order of increasing ``cond(T)``."""
-        pts = [p for p in self.points if p.family == family and p.exact.mix == mix]
-        return sorted(pts, key=lambda p: p.cond_T)
-
-
-UNIFORM_RATIOS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
-"""``eta = r (c-1)/c``: ``cond(T) = 1/(1 - r)`` = 1, 2, 5, 10, 20, 50, 100."""
-MNIST_RATES = (0.1, 0.2, 0.3, 0.4, 0.45, 0.48, 0.49)
-"""Sec. 5.1 MNIST flips as ``N -> 1/2`` (singular at 1/2)."""
-MIXES = (0.0, 0.05, 0.1, 0.2)
-
-
-def conditioning_study(rng: np.random.Generator, *, c: int = 10, n_x: int = 200, ratios: Sequence[float] = UNIFORM_RATIOS,
-                       rates: Sequence[float] = MNIST_RATES, mixes: Sequence[float] = MIXES,
-                       base: Loss | None = None) -> ConditioningStudy:
-    """Exact moments of the backward-corrected cross-entropy along two families of ``T`` (``002`` sec. 4.1, 6).
-
-    A population of ``n_x`` equally likely inputs with one clean label each and a fixed, fair
-    classifier (:func:`random_population`, drawn from ``rng``); uniform noise with
-    ``eta = r (c-1)/c`` (``cond = 1/(1-r)``) and, for ``c = 10``, the MNIST flips of sec. 5.1 as
-    ``N -> 1/2``; each ``T`` inverted as is and mixed with the identity by each weight in
-    ``mixes``. The check ``patrini17.backward_conditioning`` and the figure
-    ``patrini17_backward_variance`` both draw from this.
-    """
-    dist, logits = random_population(n_x, c, rng)
-    base = base if base is not None else _cce()
-    fam = uniform_family(c, ratios) + (benchmark_family("mnist", rates) if c == 10 else [])
-    mixes = tuple(float(w) for w in mixes)
-    return ConditioningStudy(dist, logits, conditioning_sweep(dist, logits, base, fam, mixes), mixes, base)
-
-
-def _cce() -> Loss:
-    from simulate.losses import get_loss
-
-    return get_loss("cce")
 
 
 def mixed_target(py: Any, T: TransitionMatrix, mix: float) -> np.ndarray:
@@ -377,7 +314,7 @@ def forward_objective(p: np.ndarray, pt: np.ndarray, loss: Loss) -> float:
 
 def forward_minimiser(pt: Any, T: TransitionMatrix, name: str, *, rng: np.random.Generator | None = None,
                       restarts: int = 0, **params: float) -> tuple[np.ndarray, float]:
-    """``argmin_{p in simplex} sum_j pt_j l(T^T p, j)`` numerically (``002`` Thm 2).
+    """``argmin_{p in simplex} sum_j pt_j l(T^T p, j)`` numerically (Patrini et al. 2017, Thm 2).
 
     Two SciPy routes, the better value kept: L-BFGS-B over logits with the analytic gradient
     of :func:`simulate.correction.forward_corrected` (interior minimisers, to ~1e-8), and
@@ -467,6 +404,6 @@ def random_population(n_x: int, c: int, rng: np.random.Generator, *, margin: flo
     return FiniteDistribution(np.full(n_x, 1.0 / n_x), py), logits
 
 
-__all__ = ["BackwardMC", "BackwardMoments", "FORWARD_LOSSES", "PAPER_BATCH", "SweepPoint", "ConditioningStudy", "conditioning_study", "backward_mc",
-           "backward_moments", "benchmark_family", "conditioning_sweep", "corrected_table", "forward_minimiser",
+__all__ = ["BackwardMC", "BackwardMoments", "FORWARD_LOSSES", "SweepPoint", "backward_mc",
+           "backward_moments", "conditioning_sweep", "corrected_table", "forward_minimiser",
            "forward_objective", "mixed_target", "random_population", "uniform_family"]

@@ -19,7 +19,7 @@ about 0.90), 500 training and 1000 test samples, 64 hidden units, Adam with ``lr
 batches of 32. Comparisons between losses are *paired*: within a repetition every
 loss sees the same data, noisy labels, initial weights and batch order.
 
-The per-paper studies built on it: :mod:`simulate.gce18_studies`, :mod:`simulate.patrini17_studies`,
+The per-paper studies built on it: :mod:`simulate.gce18_studies`, :mod:`paper_checks.papers.patrini17.studies`,
 :mod:`simulate.sce19_studies`. Source of :func:`accuracy_vs_noise`: Ghosh et al. 2017 via Li's notes
 (``003`` sec. 2, (iii)).
 """
@@ -33,12 +33,13 @@ import numpy as np
 from simulate.backend import to_host
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, init_mlp
-from simulate.noise import sample_noisy_labels, uniform_noise
+from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
 from simulate.populations import gaussian_clusters
 from simulate.training import TrainConfig, make_monitor, train
 
 # stream numbers of the generators derived from one repetition's seed
 _DATA, _NOISE, _INIT, _BATCH, _TEST, _FINAL_TEST = 0, 1, 2, 3, 4, 5
+_SPLIT = 6  # stream of the train/test split of a real data set (noisy_label_task)
 
 
 # ---------------------------------------------------------------- tasks
@@ -165,7 +166,7 @@ def q_loss(q: float) -> tuple[str, Loss]:
     return f"lq(q={q:g})", get_loss("lq", q=float(q))
 
 
-def _config(epochs: int, lr: float, batch_size: int, optimizer: str) -> TrainConfig:
+def train_config(epochs: int, lr: float, batch_size: int, optimizer: str) -> TrainConfig:
     return TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer)
 
 
@@ -242,7 +243,7 @@ def accuracy_vs_noise(rng: np.random.Generator, *, losses: Sequence[Any] = ("cce
     etas = _check_etas(etas, c)
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, etas, n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = init_replicas(bases, len(etas), dim, c, hidden)
     S, E = n_seeds, len(etas)
     big = None
@@ -264,7 +265,73 @@ def accuracy_vs_noise(rng: np.random.Generator, *, losses: Sequence[Any] = ("cce
             "test_acc": acc, "train_acc": np.stack(train_acc), "final_test_size": final_test_size or n_test}
 
 
+# ---------------------------------------------------------------- tasks for any T (and the 8x8 digits)
+def digits_data() -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's bundled 8x8 handwritten digits (1797 images, no download): ``X`` (1797, 64) in [0, 1], ``y``.
+
+    Pixels (0..16) are divided by 16, as Patrini et al. 2017 normalise MNIST pixels to [0, 1]
+    (sec. 5.1). Needs the optional extra ``replicate`` (scikit-learn); raises ``ImportError``
+    (with the install command) where it is absent.
+    """
+    if "digits" not in _DIGITS:
+        try:
+            from sklearn.datasets import load_digits  # type: ignore[import-not-found]
+        except ImportError as e:
+            raise ImportError("scikit-learn is not installed; the digits data set needs the optional extra "
+                              "'replicate' (pip install 'label-noise-lab[replicate]' or pip install scikit-learn)"
+                              ) from e
+        d = load_digits()
+        _DIGITS["digits"] = (np.asarray(d.data, dtype=float) / 16.0, np.asarray(d.target, dtype=np.int64))
+    X, y = _DIGITS["digits"]
+    return X.copy(), y.copy()
+
+
+_DIGITS: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # loaded once per process (a CSV read)
+
+
+def noisy_label_task(bases: Sequence[int], noises: Sequence[TransitionMatrix], *, dataset: str = "clusters",
+                     n_train: int = 500, n_test: int = 1000, c: int = 10, dim: int = 20,
+                     separation: float = 3.0) -> Task:
+    """One replica per ``(seed, noise)`` pair, seed-major, like :func:`make_task` but for any ``T``.
+
+    ``dataset="clusters"``: Gaussian clusters (:func:`simulate.populations.gaussian_clusters`), ``n_train``
+    and ``n_test`` samples. ``dataset="digits"``: a random split of :func:`digits_data` per seed,
+    ``n_train`` for training and the rest (``1797 - n_train``) for testing (``n_test``, ``dim`` and
+    ``separation`` are ignored; ``c`` must be 10). Replicas of one seed share inputs and clean labels;
+    their noisy labels are drawn from the same stream with each ``noises[k]``.
+    """
+    _check_pos_int("n_train", n_train, 2)
+    if not noises:
+        raise ValueError("noises must not be empty")
+    for T in noises:
+        if not isinstance(T, TransitionMatrix) or T.c != c:
+            raise ValueError(f"every noise must be a {c} x {c} TransitionMatrix, got {T!r}")
+    if dataset == "digits":
+        if c != 10:
+            raise ValueError(f"the digits data set has c = 10 classes, got c = {c!r}")
+        Xd, yd = digits_data()
+        if not 2 <= n_train <= Xd.shape[0] - 1:
+            raise ValueError(f"n_train must lie in [2, {Xd.shape[0] - 1}] for the digits, got {n_train!r}")
+    elif dataset != "clusters":
+        raise ValueError(f"dataset must be 'clusters' or 'digits', got {dataset!r}")
+    else:
+        _check_pos_int("n_test", n_test, 1)
+    Xs, ycs, yns, Xts, yts = [], [], [], [], []
+    for b in bases:
+        if dataset == "clusters":
+            X, y = gaussian_clusters(n_train, c, dim, _sub_rng(b, _DATA), separation)
+            Xt, yt = gaussian_clusters(n_test, c, dim, _sub_rng(b, _TEST), separation)
+        else:
+            perm = _sub_rng(b, _SPLIT).permutation(Xd.shape[0])
+            X, y, Xt, yt = Xd[perm[:n_train]], yd[perm[:n_train]], Xd[perm[n_train:]], yd[perm[n_train:]]
+        for T in noises:
+            yn = sample_noisy_labels(y, T, _sub_rng(b, _NOISE))
+            Xs.append(X), ycs.append(y), yns.append(yn), Xts.append(Xt), yts.append(yt)
+    sep = np.broadcast_to(np.asarray(separation if dataset == "clusters" else np.nan, float), (c,)).copy()
+    return Task(np.stack(Xs), np.stack(ycs), np.stack(yns), np.stack(Xts), np.stack(yts), sep)
+
+
 __all__ = [
     "Task", "make_task", "seed_bases", "init_replicas", "batch_rngs", "final_test_sets", "make_loss", "q_loss",
-    "accuracy_vs_noise",
+    "accuracy_vs_noise", "noisy_label_task", "digits_data", "_sub_rng", "_check_pos_int", "train_config",
 ]

@@ -12,7 +12,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import to_host
-from simulate.experiments import _check_etas, _config, _on, _run, batch_rngs, init_replicas, make_task, q_loss, seed_bases
+from simulate.experiments import (_check_etas, _on, _run, batch_rngs, init_replicas, make_task, q_loss, seed_bases,
+                                  train_config)
 from simulate.losses import get_loss, softmax
 from simulate.models import forward, logits_of, per_sample_grad_sq_norms
 from simulate.training import acs, flat_loss_grad, make_monitor, train
@@ -39,7 +40,7 @@ def softmax_gap_curves(rng: np.random.Generator, *, q: float = 0.7, eta: float =
     _check_etas([eta], c)
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, [eta], n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = init_replicas(bases, 1, dim, c, hidden)
     out: dict[str, Any] = {"losses": [], "epochs": np.arange(epochs + 1), "q": q, "eta": eta}
     keys = ("softmax_wrong", "softmax_correct", "memorised", "test_acc", "train_loss")
@@ -79,7 +80,7 @@ def accuracy_vs_epoch(rng: np.random.Generator, *, qs: Sequence[float] = (0.0, 0
             raise ValueError(f"every q must lie in [0, 1] (0 meaning CCE), got {q!r}")
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, etas, n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = init_replicas(bases, len(etas), dim, c, hidden)
     S, E = n_seeds, len(etas)
     labels, test, tr = [], [], []
@@ -156,7 +157,7 @@ def gradient_norm_vs_inverse_fy(rng: np.random.Generator, *, n_seeds: int = 5, t
     d, params = _on(xp, task, init_replicas(bases, 1, dim, c, hidden))
     cce = get_loss("cce")
     if train_epochs:
-        params = train(params, d["X_train"], d["y_noisy"], cce, _config(train_epochs, lr, batch_size, optimizer),
+        params = train(params, d["X_train"], d["y_noisy"], cce, train_config(train_epochs, lr, batch_size, optimizer),
                        batch_rngs(bases, 1)).params
     logits, cache = forward(params, d["X_train"])
     g = flat_loss_grad(cce, logits, d["y_noisy"])  # p - e_y, per sample (not divided by n)
@@ -230,7 +231,7 @@ def acs_traces(rng: np.random.Generator, *, q: float = 0.7, k: float = 0.5, eta:
     task = make_task(bases, [eta], n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
     d, params0 = _on(xp, task, init_replicas(bases, 1, dim, c, hidden))
     mon = make_monitor(d["X_train"], d["y_noisy"], get_loss("lq", q=q), X_test=d["X_test"], y_test=d["y_test"])
-    res = acs(params0, d["X_train"], d["y_noisy"], q, k, _config(theta_epochs, lr, batch_size, optimizer),
+    res = acs(params0, d["X_train"], d["y_noisy"], q, k, train_config(theta_epochs, lr, batch_size, optimizer),
               batch_rngs(bases, 1), rounds=rounds, warmup_epochs=warmup_epochs, monitor=mon)
     pruned = res.weights == 0  # (T, S, n)
     clean = ~task.wrong[None]

@@ -25,7 +25,7 @@ def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch):
     # fewer seeds for the two costliest training studies: this test is about building, CSV and captions
     # (the per-paper tests below draw at the checks' own quick settings)
     import paper_checks.ghosh17_sim as g17
-    import paper_checks.patrini17_sim as p17
+    import paper_checks.papers.patrini17.sim as p17
 
     monkeypatch.setattr(p17, "table2_seeds", lambda ctx: {"clusters": 2, "digits": 2})
     monkeypatch.setattr(g17, "robust_seeds", lambda ctx: 2)
@@ -155,20 +155,6 @@ def test_gce18_region_figure_marks_the_reported_boundary():
         assert r["q_star"] == table[f"k={r['k']:.3g},c={r['c']}"]
 
 
-def test_patrini17_anchor_figure_plots_the_reported_errors():
-    mc = _evidence("patrini17.thm3_anchor")["mc_exact_ptilde"]
-    rows = draw("patrini17_anchor_error", "quick").data
-    assert rows
-    for r in rows:
-        rep = mc[r["population"]][r["estimator"]]["error_vs_size"][str(r["size"])]
-        assert r["mean_error"] == pytest.approx(rep["mean"], abs=6e-5)
-
-
-def test_patrini17_hessian_figure_plots_the_reported_first_draw():
-    grids = _evidence("patrini17.thm4_hessian")["first_draw_relative_layer_blocks"]
-    for r in draw("patrini17_hessian_blocks", "quick").data:
-        rep = grids[r["model"]][r["comparison"]][r["layer_a"] - 1][r["layer_b"] - 1]
-        assert r["relative_block_norm"] == rep
 
 
 def test_le19_recall_figure_plots_the_reported_recall():

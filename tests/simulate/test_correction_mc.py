@@ -3,8 +3,15 @@ import numpy as np
 import pytest
 
 from simulate.correction import backward_corrected, matrix_corrected
-from simulate.correction_mc import (backward_mc, backward_moments, benchmark_family, conditioning_study, corrected_table,
-                                    forward_minimiser, mixed_target, random_population, uniform_family)
+from simulate.correction_mc import (
+    backward_mc,
+    backward_moments,
+    corrected_table,
+    forward_minimiser,
+    mixed_target,
+    random_population,
+    uniform_family,
+)
 from simulate.losses import get_loss
 from simulate.noise import TransitionMatrix, mnist_flips, random_transition, uniform_noise
 from simulate.populations import FiniteDistribution
@@ -122,19 +129,9 @@ def test_bad_input(setup):
         backward_moments(dist, np.full_like(z, np.nan), base, T)
 
 
-def test_families_and_study():
+def test_uniform_family():
     fam = uniform_family(5, [0.0, 0.5, 0.9])
     assert [round(t.cond, 6) for _, _, t in fam] == [1.0, 2.0, 10.0]
-    assert [p for _, p, _ in benchmark_family("mnist", [0.1, 0.4])] == [0.1, 0.4]
-    with pytest.raises(ValueError, match="unknown benchmark"):
-        benchmark_family("svhn", [0.1])
-    st = conditioning_study(np.random.default_rng(0), c=10, n_x=50, ratios=(0.0, 0.5, 0.9), rates=(0.1, 0.4),
-                            mixes=(0.0, 0.1))
-    assert len(st.points) == (3 + 2) * 2 and st.base.name == "cce"
-    var = [p.exact.variance for p in st.select("uniform", 0.0)]
-    assert var[0] < var[1] < var[2]
-    mixed = [p.exact.variance for p in st.select("uniform", 0.1)]
-    assert mixed[2] < var[2]
 
 
 def test_mixed_target():

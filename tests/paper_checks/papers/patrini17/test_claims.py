@@ -3,12 +3,15 @@ import numpy as np
 import pytest
 import sympy
 
-from paper_checks import patrini17 as P
 from paper_checks.context import Context
+from paper_checks.papers.patrini17 import claims as P
+from paper_checks.papers.patrini17 import conditioning as C
+from paper_checks.papers.patrini17.studies import conditioning_study
 from paper_checks.registry import load
 from simulate.correction import matrix_corrected
-from simulate.correction_mc import conditioning_study
+from simulate.correction_mc import backward_moments
 from simulate.losses import Loss
+from simulate.noise import uniform_noise
 from theory import correction as tc
 
 R = sympy.Rational
@@ -30,7 +33,7 @@ def test_registered_with_expected_verdicts():
 
 
 def test_thm1_refutes_a_wrong_formula():
-    ev = P.thm1_evidence(ctx(), correction=lambda T, l: tc.backward_correction(T.T, l))  # T^-T l
+    ev = P.thm1_evidence(ctx(), correction=lambda T, loss: tc.backward_correction(T.T, loss))  # T^-T l
     assert ev.verdict == "refuted" and ev.counterexample["c"] == 2
     c = ev.counterexample["c"]
     assert ev.counterexample["E_noisy|y[l_back]"] != ev.counterexample["l"][:c]
@@ -61,14 +64,14 @@ def test_conditioning_refutes_when_variance_does_not_grow():
                  lambda logits, labels: np.zeros_like(logits), bounded=True, symmetric=True)
     st = conditioning_study(np.random.default_rng(0), c=4, n_x=20, ratios=(0.0, 0.5, 0.9), rates=(), mixes=(0.0, 0.1),
                             base=const)
-    ev = P.conditioning_evidence(ctx(), st)
+    ev = C.conditioning_evidence(ctx(), st)
     assert ev.verdict == "refuted" and ev.counterexample["family"] == "uniform"
 
 
 def test_conditioning_on_a_small_study():
     st = conditioning_study(np.random.default_rng(1), c=4, n_x=40, ratios=(0.0, 0.5, 0.9, 0.97), rates=(),
                             mixes=(0.0, 0.05, 0.1))
-    ev = P.conditioning_evidence(ctx(), st)
+    ev = C.conditioning_evidence(ctx(), st)
     assert ev.verdict in ("qualified", "confirmed")
     fam = ev.numbers["families"]["uniform"]
     assert fam["variance_increasing_in_cond"] and fam["mc_growth_significant"]
@@ -122,13 +125,10 @@ def test_fmt_rates():
 
 
 def test_best_mix_beats_every_grid_weight_and_helps_at_large_n():
-    from simulate.correction_mc import backward_moments
-    from simulate.noise import uniform_noise
-
     st = conditioning_study(np.random.default_rng(1), c=4, n_x=40, ratios=(0.0, 0.9), rates=(), mixes=(0.0, 0.1))
     T = uniform_noise(4, 0.9 * 3 / 4)
     for n in (128, 50_000):
-        b = P.best_mix(st, T, n)
+        b = C.best_mix(st, T, n)
         grid = [backward_moments(st.dist, st.logits, st.base, T, mix=w).mse(n) for w in np.linspace(0, 0.999, 400)]
         assert b.mse_best <= min(grid) * (1 + 1e-9)  # no grid weight (plain loop) does better
         assert b.gain > 0 and 0 < b.w_best < b.w_max  # some small w helps at every n: mse'(0) = Var'(0)/n < 0
@@ -136,4 +136,4 @@ def test_best_mix_beats_every_grid_weight_and_helps_at_large_n():
         m = backward_moments(st.dist, st.logits, st.base, T, mix=b.w_max).mse(n)
         assert m == pytest.approx(b.mse_0, rel=1e-6)  # w_max is where mixing stops helping
     # the best weight shrinks with n
-    assert P.best_mix(st, T, 50_000).w_best < P.best_mix(st, T, 128).w_best
+    assert C.best_mix(st, T, 50_000).w_best < C.best_mix(st, T, 128).w_best

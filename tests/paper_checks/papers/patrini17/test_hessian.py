@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 import sympy
 
-from paper_checks import patrini17_hessian as ph
 from paper_checks.context import Context
+from paper_checks.papers.patrini17 import hessian as ph
+from paper_checks.papers.patrini17 import hessian_study as hst
 from paper_checks.registry import load
 from paper_checks.runner import run_claim
-from simulate import hessian_study as hst
 from simulate.backend import get_backend
 from simulate.noise import TransitionMatrix
 from theory import hessian as th

@@ -1,6 +1,6 @@
 """Checks of patrini17 sec. 4.4: Thm 4 (noise-free Hessians via ReLU) and Table 1's forward row.
 
-Source: ``002_72071653b2462005.txt`` sec. 4.4, Thm 4, its proof (Eqs. 14-16), footnote 4
+Source: Patrini et al. 2017, sec. 4.4, Thm 4, its proof (Eqs. 14-16), footnote 4
 and Table 1 (Patrini, Rozza, Menon, Nock & Qu 2017, "Making deep neural networks robust to
 label noise: a loss correction approach").
 
@@ -20,16 +20,13 @@ from typing import Any, Sequence
 import numpy as np
 import sympy
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
+from paper_checks.api import Context, Evidence, claim, figure_data
+from paper_checks.papers.documents import PATRINI17_TEXT
+from paper_checks.papers.patrini17 import hessian_study as hst
 from simulate import hessian as hs
-from simulate import hessian_study as hst
 from simulate.noise import TransitionMatrix, random_transition, uniform_noise
 from theory import hessian as th
 
-N002 = "002_72071653b2462005.txt"
 RTOL = 1e-10
 """A Hessian difference is zero when ``||D||_F <= RTOL ||H||_F`` (``H`` the clean Hessian)."""
 FD_RTOL = 1e-6
@@ -106,9 +103,9 @@ def finite_difference_agreement(rng: np.random.Generator, T: TransitionMatrix | 
 def float_network(net: th.ExactNetwork) -> hs.Params:
     """The float64 params dict of an exact network (same flat order)."""
     out: hs.Params = {}
-    for l, (W, b) in enumerate(zip(net.weights, net.biases)):
-        out[f"W{l}"] = np.array([[float(v) for v in W.row(i)] for i in range(W.rows)])
-        out[f"b{l}"] = np.array([float(v) for v in b])
+    for layer, (W, b) in enumerate(zip(net.weights, net.biases)):
+        out[f"W{layer}"] = np.array([[float(v) for v in W.row(i)] for i in range(W.rows)])
+        out[f"b{layer}"] = np.array([float(v) for v in b])
     return out
 
 
@@ -159,8 +156,8 @@ def rounded_example(setting: hst.Setting, T: sympy.Matrix, comparisons: Sequence
         def q(v: float) -> sympy.Rational:
             return sympy.Rational(int(round(float(v) * den)), den)
 
-        Ws = tuple(sympy.Matrix([[q(v) for v in row] for row in p[f"W{l}"]]) for l in range(L))
-        bs = tuple(sympy.Matrix([[q(v) for v in p[f"b{l}"]]]) for l in range(L))
+        Ws = tuple(sympy.Matrix([[q(v) for v in row] for row in p[f"W{layer}"]]) for layer in range(L))
+        bs = tuple(sympy.Matrix([[q(v) for v in p[f"b{layer}"]]]) for layer in range(L))
         net = th.ExactNetwork(Ws, bs, setting.activation)
         try:
             return th.hessian_example(net, [q(v) for v in x0], y0, T,
@@ -330,7 +327,7 @@ def hessian_data(ctx: Context) -> list[dict[str, dict[str, hst.HessianDifference
 
 
 @claim("patrini17.thm4_hessian", figures=("patrini17_hessian_blocks",),
-       source=f"{N002}, sec. 4.4, Thm 4 and its proof (Eqs. 14-16), footnote 4, Table 1",
+       source=f"{PATRINI17_TEXT.file}, sec. 4.4, Thm 4 and its proof (Eqs. 14-16), footnote 4, Table 1",
        statement="For networks whose activations are all ReLU, the Hessian of the loss does not change under noise, "
                  "and the Hessians of l_backward and l are the same for any T (Thm 4). Checked over all parameters for "
                  "a linear softmax model and ReLU networks with one and two hidden layers (cross-entropy; Hessian "
@@ -376,7 +373,8 @@ def thm4_hessian(ctx: Context) -> Evidence:
 
 
 @claim("patrini17.forward_hessian", figures=("patrini17_hessian_blocks",),
-       source=f"{N002}, sec. 4.4 (first paragraph) and Table 1 (forward row, 'Hessian of E_x,y~': no guarantee)",
+       source=f"{PATRINI17_TEXT.file}, sec. 4.4 (first paragraph) and Table 1 (forward row, 'Hessian of E_x,y~': "
+              "no guarantee)",
        statement="The forward correction gives no such guarantee: the Hessian of the forward-corrected loss "
                  "l(T^T p, y) can differ from that of l, and its expectation under noise from the clean Hessian "
                  "(Table 1), for the linear softmax model too.",

@@ -1,4 +1,4 @@
-"""The Hessian-difference study of Patrini et al. 2017 (``002``), sec. 4.4, Thm 4 and Table 1.
+"""The Hessian-difference study of Patrini et al. 2017, sec. 4.4, Thm 4 and Table 1.
 
 Thm 4: with ReLU activations "the Hessian of ``l`` does not change under noise", and "the
 Hessians of ``l_backward`` and ``l`` are the same for any ``T``"; Table 1 gives the forward
@@ -17,7 +17,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.hessian import label_mixture, layer_slices, logit_derivatives, loss_hessian, min_abs_preactivation, parameter_blocks
+from simulate.hessian import (
+    label_mixture,
+    layer_slices,
+    logit_derivatives,
+    loss_hessian,
+    min_abs_preactivation,
+    parameter_blocks,
+)
 from simulate.models import Params, init_mlp
 from simulate.noise import MAX_COND, TransitionMatrix, check_transition, random_transition
 

@@ -1,4 +1,9 @@
-"""Figures for Patrini et al. 2017 (``002``): Hessian blocks (Thm 4), backward variance, anchors, Table 2."""
+"""Figures for Patrini et al. 2017: Hessian blocks (Thm 4), backward variance (sec. 4.1), anchors (Eqs. 12-13),
+Table 2. Each draws the data of the paper's public ``@figure_data`` function that its check uses.
+
+matplotlib is imported inside the figures that need more than :mod:`figures.style`: loading the catalogue
+(which imports this module to register the figures) must not import the plotting library.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +12,9 @@ import numpy as np
 
 from figures.registry import Drawn, figure
 from figures.style import WIDE, grid, new, se, setting, stamp
+from paper_checks.papers.patrini17.conditioning import conditioning_data
+from paper_checks.papers.patrini17.hessian import hessian_data
+from paper_checks.papers.patrini17.sim import ANCHOR_N, anchor_curves_data, table2_data
 
 HESSIAN_MODELS = (("linear", "linear softmax"), ("relu1", "ReLU, 1 hidden"), ("relu2", "ReLU, 2 hidden"),
                   ("sigmoid1", "sigmoid, 1 hidden"))
@@ -15,11 +23,10 @@ HESSIAN_MODELS = (("linear", "linear softmax"), ("relu1", "ReLU, 1 hidden"), ("r
 @figure("patrini17_hessian_blocks", claim="patrini17.thm4_hessian")
 def hessian_blocks_figure(ctx: Any) -> Drawn:
     """Per-layer-block norms of the Hessian differences of Thm 4 (first draw of ``patrini17.thm4_hessian``)."""
-    from paper_checks.patrini17_hessian import hessian_data
-
     res = hessian_data(ctx)[0]
     fig, axes = grid(2, 4, (WIDE[0], 3.7))
-    vmax = max(float(np.max(res[m][cmp].relative_layer_norms)) for m, _ in HESSIAN_MODELS for cmp in ("noise", "backward"))
+    vmax = max(float(np.max(res[m][cmp].relative_layer_norms))
+               for m, _ in HESSIAN_MODELS for cmp in ("noise", "backward"))
     rows = []
     im = None
     for r, (cmp, label) in enumerate((("noise", "noisy $-$ clean"), ("backward", "backward $-$ plain"))):
@@ -59,11 +66,9 @@ def hessian_blocks_figure(ctx: Any) -> Drawn:
 
 @figure("patrini17_anchor_error", claim="patrini17.thm3_anchor")
 def anchor_error_figure(ctx: Any) -> Drawn:
-    """Error of the anchor-point estimate of ``T`` (``002`` Eqs. 12-13) against the size of ``X'``: the Monte
-    Carlo of ``patrini17.thm3_anchor`` with exact ``ptilde``."""
-    from matplotlib.lines import Line2D
-
-    from paper_checks.patrini17_sim import ANCHOR_N, anchor_curves_data
+    """Error of the anchor-point estimate of ``T`` (Patrini et al. 2017, Eqs. 12-13) against the size of ``X'``:
+    the Monte Carlo of ``patrini17.thm3_anchor`` with exact ``ptilde``."""
+    from matplotlib.lines import Line2D  # matplotlib only when drawing (see the module docstring)
 
     res = anchor_curves_data(ctx)
     sizes = np.asarray(res["sizes"])
@@ -103,8 +108,6 @@ def anchor_error_figure(ctx: Any) -> Drawn:
 @figure("patrini17_accuracy_table", claim="patrini17.forward_beats_backward")
 def accuracy_table_figure(ctx: Any) -> Drawn:
     """Table 2 in miniature as grouped bars: the runs of ``patrini17.forward_beats_backward``."""
-    from paper_checks.patrini17_sim import table2_data
-
     runs = table2_data(ctx)
     fig, axes = new((WIDE[0], 2.8), ncols=len(runs), sharey=True)
     axes = np.atleast_1d(axes)
@@ -141,9 +144,7 @@ def accuracy_table_figure(ctx: Any) -> Drawn:
 def backward_variance_figure(ctx: Any) -> Drawn:
     """Exact variance and bias of the backward-corrected cross-entropy against ``cond(T)``: the study of
     ``patrini17.backward_conditioning``."""
-    import matplotlib
-
-    from paper_checks.patrini17 import conditioning_data
+    import matplotlib  # only when drawing (see the module docstring)
 
     study = conditioning_data(ctx)
     cmap = matplotlib.colormaps["viridis"]

@@ -1,25 +1,35 @@
-"""Training studies of Patrini et al. 2017 (``002``): the anchor estimator with a trained classifier
+"""Studies of Patrini et al. 2017: the backward correction's conditioning (sec. 4.1) along the paper's
+families of ``T``, the anchor estimator with a trained classifier
 (Thm 3, Eqs. 12-13) and the sec. 5.1 / Table 2 protocol in miniature (cross-entropy, backward and
 forward correction with the true and the estimated T). The task, replicas and streams are those of
 :mod:`simulate.experiments`.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.anchors import anchor_transition
+from simulate.anchors import anchor_transition, check_percentile, estimate_transition, estimator_label, transition_error
 from simulate.backend import to_host
 from simulate.correction import SINGULAR_COND, backward_corrected, forward_corrected
-from simulate.experiments import _DATA, _NOISE, _TEST, Task, _check_pos_int, _config, _sub_rng, batch_rngs, init_replicas, seed_bases
+from simulate.correction_mc import SweepPoint, conditioning_sweep, random_population, uniform_family
+from simulate.experiments import batch_rngs, init_replicas, noisy_label_task, seed_bases, train_config
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, logits_of, predict_proba
-from simulate.noise import TransitionMatrix, mnist_flips, sample_noisy_labels, uniform_noise
-from simulate.populations import gaussian_clusters
+from simulate.noise import (
+    TransitionMatrix,
+    cifar10_flips,
+    cifar100_flips,
+    mnist_flips,
+    uniform_noise,
+)
+from simulate.populations import FiniteDistribution
 from simulate.training import train
 
-_SPLIT = 6  # stream of the train/test split of a real data set
+PAPER_BATCH = 128
+"""The minibatch size of Patrini et al. 2017, sec. 5.1 ("The minibatch size is 128")."""
 
 
 def table2_noises(c: int = 10) -> dict[str, TransitionMatrix]:
@@ -29,71 +39,6 @@ def table2_noises(c: int = 10) -> dict[str, TransitionMatrix]:
         raise ValueError(f"the MNIST flips are defined for c = 10 classes, got c = {c!r}")
     return {"symm. N=0.2": uniform_noise(c, 0.2), "asymm. N=0.2": mnist_flips(0.2),
             "asymm. N=0.6": mnist_flips(0.6)}
-
-
-def digits_data() -> tuple[np.ndarray, np.ndarray]:
-    """scikit-learn's bundled 8x8 handwritten digits (1797 images, no download): ``X`` (1797, 64) in [0, 1], ``y``.
-
-    Pixels (0..16) are divided by 16, as Patrini et al. 2017 normalise MNIST pixels to [0, 1]
-    (sec. 5.1). Needs the optional extra ``replicate`` (scikit-learn); raises ``ImportError``
-    (with the install command) where it is absent.
-    """
-    if "digits" not in _DIGITS:
-        try:
-            from sklearn.datasets import load_digits  # type: ignore[import-not-found]
-        except ImportError as e:
-            raise ImportError("scikit-learn is not installed; the digits data set needs the optional extra "
-                              "'replicate' (pip install 'label-noise-lab[replicate]' or pip install scikit-learn)"
-                              ) from e
-        d = load_digits()
-        _DIGITS["digits"] = (np.asarray(d.data, dtype=float) / 16.0, np.asarray(d.target, dtype=np.int64))
-    X, y = _DIGITS["digits"]
-    return X.copy(), y.copy()
-
-
-_DIGITS: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # loaded once per process (a CSV read)
-
-
-def noisy_label_task(bases: Sequence[int], noises: Sequence[TransitionMatrix], *, dataset: str = "clusters",
-                     n_train: int = 500, n_test: int = 1000, c: int = 10, dim: int = 20,
-                     separation: float = 3.0) -> Task:
-    """One replica per ``(seed, noise)`` pair, seed-major, like :func:`make_task` but for any ``T``.
-
-    ``dataset="clusters"``: Gaussian clusters (:func:`simulate.populations.gaussian_clusters`), ``n_train``
-    and ``n_test`` samples. ``dataset="digits"``: a random split of :func:`digits_data` per seed,
-    ``n_train`` for training and the rest (``1797 - n_train``) for testing (``n_test``, ``dim`` and
-    ``separation`` are ignored; ``c`` must be 10). Replicas of one seed share inputs and clean labels;
-    their noisy labels are drawn from the same stream with each ``noises[k]``.
-    """
-    _check_pos_int("n_train", n_train, 2)
-    if not noises:
-        raise ValueError("noises must not be empty")
-    for T in noises:
-        if not isinstance(T, TransitionMatrix) or T.c != c:
-            raise ValueError(f"every noise must be a {c} x {c} TransitionMatrix, got {T!r}")
-    if dataset == "digits":
-        if c != 10:
-            raise ValueError(f"the digits data set has c = 10 classes, got c = {c!r}")
-        Xd, yd = digits_data()
-        if not 2 <= n_train <= Xd.shape[0] - 1:
-            raise ValueError(f"n_train must lie in [2, {Xd.shape[0] - 1}] for the digits, got {n_train!r}")
-    elif dataset != "clusters":
-        raise ValueError(f"dataset must be 'clusters' or 'digits', got {dataset!r}")
-    else:
-        _check_pos_int("n_test", n_test, 1)
-    Xs, ycs, yns, Xts, yts = [], [], [], [], []
-    for b in bases:
-        if dataset == "clusters":
-            X, y = gaussian_clusters(n_train, c, dim, _sub_rng(b, _DATA), separation)
-            Xt, yt = gaussian_clusters(n_test, c, dim, _sub_rng(b, _TEST), separation)
-        else:
-            perm = _sub_rng(b, _SPLIT).permutation(Xd.shape[0])
-            X, y, Xt, yt = Xd[perm[:n_train]], yd[perm[:n_train]], Xd[perm[n_train:]], yd[perm[n_train:]]
-        for T in noises:
-            yn = sample_noisy_labels(y, T, _sub_rng(b, _NOISE))
-            Xs.append(X), ycs.append(y), yns.append(yn), Xts.append(Xt), yts.append(yt)
-    sep = np.broadcast_to(np.asarray(separation if dataset == "clusters" else np.nan, float), (c,)).copy()
-    return Task(np.stack(Xs), np.stack(ycs), np.stack(yns), np.stack(Xts), np.stack(yts), sep)
 
 
 def _replica_anchor_estimates(params: Params, X: Any, percentile: float | None) -> np.ndarray:
@@ -121,19 +66,22 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     ``percentile`` (sec. 5.1: 97; ``None`` for the argmax), row-normalised; then the same network
     is retrained from the same initial weights, with the same batch order, with each corrected
     loss. The CE network is also the "cross-entropy" row. Every ``(seed, noise)`` pair is a
-    replica (:func:`noisy_label_task`); the corrections use :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica.
+    replica (:func:`simulate.experiments.noisy_label_task`); the corrections use
+    :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica.
 
     Parameters
     ----------
     rng : numpy.random.Generator
-    dataset : ``"clusters"`` (Gaussian clusters) or ``"digits"`` (needs scikit-learn, :func:`digits_data`)
+    dataset : ``"clusters"`` (Gaussian clusters) or ``"digits"`` (needs scikit-learn,
+        :func:`simulate.experiments.digits_data`)
     noises : dict column name -> TransitionMatrix (default :func:`table2_noises`)
     n_seeds, epochs, n_train, n_test, c, dim, separation, hidden, lr, batch_size, optimizer : the task and training;
         ``n_train`` defaults to 1000 (clusters) or 1200 (digits, whose remaining 597 images are the test set).
         The defaults are the settings of the ``patrini17.forward_beats_backward`` check (its quick seed count).
     percentile : the anchor estimator's percentile (``None``: argmax)
     dtype : floating type of the inputs and weights (``numpy.float32`` trains about twice as fast on a CPU;
-        every loss, CE included, then runs in single precision through :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica)
+        every loss, CE included, then runs in single precision through
+        :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica)
     xp : array namespace to train in
 
     Returns
@@ -148,7 +96,6 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
         numerically singular (``cond > 1e12``) and backward used ``(1 - 1e-3) T_hat + 1e-3 I``;
         ``n_train``, ``n_test``.
     """
-    from simulate.anchors import transition_error
 
     noises = table2_noises(c) if noises is None else dict(noises)
     if n_train is None:
@@ -160,7 +107,7 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     task = noisy_label_task(bases, Ts, dataset=dataset, n_train=n_train, n_test=n_test, c=c, dim=dim,
                             separation=separation)
     dim_in = task.X_train.shape[-1]
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = {k: xp.asarray(v, dtype=dtype) for k, v in init_replicas(bases, K, dim_in, c, hidden).items()}
     X, yn = xp.asarray(task.X_train, dtype=dtype), xp.asarray(task.y_noisy)
     Xt = xp.asarray(task.X_test, dtype=dtype)
@@ -236,7 +183,6 @@ def trained_anchor_errors(rng: np.random.Generator, T: TransitionMatrix, *, size
         ``max_posterior`` (N, S): ``min_i max_{x in X'} p(y = i | x)`` (how close ``X'`` comes to
         having a perfect example of every class).
     """
-    from simulate.anchors import check_percentile, estimate_transition, estimator_label, transition_error
 
     if not isinstance(T, TransitionMatrix) or T.c != c:
         raise ValueError(f"T must be a {c} x {c} TransitionMatrix, got {T!r}")
@@ -254,14 +200,15 @@ def trained_anchor_errors(rng: np.random.Generator, T: TransitionMatrix, *, size
         noisy_rows = np.arange(c)
     test_acc = np.empty((len(sizes), S))
     purity = np.empty((len(sizes), S))
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     sep = np.full(c, float(separation))
     for k, n in enumerate(sizes):
         bases = seed_bases(rng, S)
         task = noisy_label_task(bases, [T], dataset="clusters", n_train=n, n_test=max(n, 1000), c=c, dim=dim,
                                 separation=separation)
         p0 = {kk: xp.asarray(v, dtype=dtype) for kk, v in init_replicas(bases, 1, dim, c, hidden).items()}
-        cce = backward_corrected(CCE, np.broadcast_to(np.eye(c), (S, c, c)), max_cond=SINGULAR_COND)  # CE in any precision
+        # CE in any precision
+        cce = backward_corrected(CCE, np.broadcast_to(np.eye(c), (S, c, c)), max_cond=SINGULAR_COND)
         X = xp.asarray(task.X_train, dtype=dtype)
         params = train(p0, X, xp.asarray(task.y_noisy), cce, cfg, batch_rngs(bases, 1)).params
         pt_hat = to_host(predict_proba(params, X))
@@ -283,5 +230,58 @@ def trained_anchor_errors(rng: np.random.Generator, T: TransitionMatrix, *, size
             "max_posterior": purity, "epochs": epochs}
 
 
-__all__ = ["table2_noises", "digits_data", "noisy_label_task", "CORRECTION_METHODS",
-           "correction_accuracy", "trained_anchor_errors"]
+# ---------------------------------------------------------------- the backward correction's conditioning (sec. 4.1)
+def benchmark_family(name: str, rates: Sequence[float]) -> list[tuple[str, float, TransitionMatrix]]:
+    """The sec. 5.1 matrix ``name`` (``mnist``, ``cifar10``, ``cifar100``) at each rate ``N``."""
+    makers = {"mnist": mnist_flips, "cifar10": cifar10_flips, "cifar100": cifar100_flips}
+    if name not in makers:
+        raise ValueError(f"unknown benchmark {name!r}; choose one of {', '.join(makers)}")
+    return [(name, float(N), makers[name](float(N))) for N in rates]
+
+
+
+@dataclass(frozen=True)
+class ConditioningStudy:
+    """The population, the classifier and the sweep of :func:`conditioning_study`."""
+
+    dist: FiniteDistribution
+    logits: np.ndarray
+    points: list[SweepPoint]
+    mixes: tuple[float, ...]
+    base: Loss
+
+    def select(self, family: str, mix: float) -> list[SweepPoint]:
+        """The points of one family and one mixing weight, in order of increasing ``cond(T)``."""
+        pts = [p for p in self.points if p.family == family and p.exact.mix == mix]
+        return sorted(pts, key=lambda p: p.cond_T)
+
+
+UNIFORM_RATIOS = (0.0, 0.5, 0.8, 0.9, 0.95, 0.98, 0.99)
+"""``eta = r (c-1)/c``: ``cond(T) = 1/(1 - r)`` = 1, 2, 5, 10, 20, 50, 100."""
+MNIST_RATES = (0.1, 0.2, 0.3, 0.4, 0.45, 0.48, 0.49)
+"""Sec. 5.1 MNIST flips as ``N -> 1/2`` (singular at 1/2)."""
+MIXES = (0.0, 0.05, 0.1, 0.2)
+
+
+def conditioning_study(rng: np.random.Generator, *, c: int = 10, n_x: int = 200,
+                       ratios: Sequence[float] = UNIFORM_RATIOS, rates: Sequence[float] = MNIST_RATES,
+                       mixes: Sequence[float] = MIXES, base: Loss | None = None) -> ConditioningStudy:
+    """Exact moments of the backward-corrected cross-entropy along two families of ``T`` (Patrini et al. 2017,
+    sec. 4.1, 6).
+
+    A population of ``n_x`` equally likely inputs with one clean label each and a fixed, fair
+    classifier (:func:`random_population`, drawn from ``rng``); uniform noise with
+    ``eta = r (c-1)/c`` (``cond = 1/(1-r)``) and, for ``c = 10``, the MNIST flips of sec. 5.1 as
+    ``N -> 1/2``; each ``T`` inverted as is and mixed with the identity by each weight in
+    ``mixes``. The check ``patrini17.backward_conditioning`` and the figure
+    ``patrini17_backward_variance`` both draw from this.
+    """
+    dist, logits = random_population(n_x, c, rng)
+    base = base if base is not None else get_loss("cce")
+    fam = uniform_family(c, ratios) + (benchmark_family("mnist", rates) if c == 10 else [])
+    mixes = tuple(float(w) for w in mixes)
+    return ConditioningStudy(dist, logits, conditioning_sweep(dist, logits, base, fam, mixes), mixes, base)
+
+
+__all__ = ["PAPER_BATCH", "table2_noises", "CORRECTION_METHODS", "correction_accuracy", "trained_anchor_errors",
+           "benchmark_family", "ConditioningStudy", "UNIFORM_RATIOS", "MNIST_RATES", "MIXES", "conditioning_study"]

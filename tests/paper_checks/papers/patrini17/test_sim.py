@@ -4,15 +4,18 @@ import sys
 import numpy as np
 import pytest
 
-import paper_checks.patrini17_sim as mod
-import simulate.patrini17_studies as studies
+import paper_checks.papers.patrini17.sim as mod
+import simulate.experiments as experiments
 from paper_checks.context import Context
-from simulate.experiments import seed_bases
-from simulate.noise import MNIST_FLIPS
+from paper_checks.papers.patrini17.studies import (
+    CORRECTION_METHODS,
+    correction_accuracy,
+    table2_noises,
+    trained_anchor_errors,
+)
+from simulate.experiments import digits_data, noisy_label_task, seed_bases
+from simulate.noise import MNIST_FLIPS, uniform_noise
 from simulate.noise import mnist_flips as mnist_flip_matrix
-from simulate.patrini17_studies import (CORRECTION_METHODS, correction_accuracy, digits_data, noisy_label_task,
-                                        table2_noises, trained_anchor_errors)
-from simulate.noise import uniform_noise
 
 
 def test_mnist_flips_and_table2_columns():
@@ -111,7 +114,7 @@ def test_digits_data():
 def test_forward_beats_backward_skips_digits_cleanly_without_sklearn(monkeypatch):
     monkeypatch.setitem(sys.modules, "sklearn", None)  # import sklearn now raises ImportError
     monkeypatch.setitem(sys.modules, "sklearn.datasets", None)
-    monkeypatch.setattr(studies, "_DIGITS", {})  # forget a data set loaded by an earlier test
+    monkeypatch.setattr(experiments, "_DIGITS", {})  # forget a data set loaded by an earlier test
     with pytest.raises(ImportError, match="replicate"):
         digits_data()
     monkeypatch.setattr(mod, "CLUSTERS", dict(n_train=60, n_test=50, c=10, dim=10, separation=4.0))

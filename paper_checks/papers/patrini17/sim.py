@@ -1,4 +1,4 @@
-"""Simulation checks of patrini17 (Patrini et al. 2017, ``002``): the anchor estimator and Table 2.
+"""Simulation checks of patrini17 (Patrini et al. 2017): the anchor estimator and Table 2.
 
 - ``patrini17.thm3_anchor``: Thm 3 and the estimator of Eqs. 12-13 (:mod:`simulate.anchors`):
   exactly on finite populations with perfect examples, then by Monte Carlo (error against the
@@ -9,7 +9,8 @@
   correction with the true ``T`` and with ``T_hat`` from Algorithm 1, on Gaussian clusters and, where
   scikit-learn is installed, on its bundled 8x8 digits.
 
-Verdicts compare paired differences over seeds at two-sided p < 0.001 under Student t with the seeds' degrees of freedom (``simulate.estimate.SEED_TEST``).
+Verdicts compare paired differences over seeds at two-sided p < 0.001 under Student t with the seeds' degrees
+of freedom (``simulate.estimate.SEED_TEST``).
 The models are tiny, so training runs on the host (``HOST = numpy``) whatever ``--backend`` says
 (see :mod:`paper_checks.gce18_sim`).
 """
@@ -20,21 +21,26 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
-from simulate.anchors import (PAPER_PERCENTILE, anchor_error_curves, anchor_mixture, argmax_anchor_classes,
-                              column_dominant, estimate_transition, noisy_posterior, standard_anchor_populations)
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import PATRINI17_TEXT
+from paper_checks.papers.patrini17.studies import correction_accuracy, table2_noises, trained_anchor_errors
+from simulate.anchors import (
+    PAPER_PERCENTILE,
+    anchor_error_curves,
+    anchor_mixture,
+    argmax_anchor_classes,
+    column_dominant,
+    estimate_transition,
+    noisy_posterior,
+    standard_anchor_populations,
+)
 from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, combine_means, paired_difference, seed_summary
-from simulate.noise import mnist_flips as mnist_flip_matrix
-from simulate.patrini17_studies import correction_accuracy, table2_noises, trained_anchor_errors
 from simulate.noise import TransitionMatrix, pair_flip, random_transition, uniform_noise
+from simulate.noise import mnist_flips as mnist_flip_matrix
 
 Z = Z_SEEDS  # effects over seeds: p < 0.001 under t (simulate.estimate)
 Z_AGREE = 5.0  # agreement with a limit
 HOST = np  # tiny models: a GPU would only add kernel-launch latency
-SOURCE = "002_72071653b2462005.txt"
 EXACT_TOL = 1e-12  # "T_hat = T": every entry within this (the recovered rows are copies, so 0 in practice)
 
 
@@ -174,10 +180,88 @@ def anchor_curves_data(ctx: Context) -> dict[str, Any]:
                                percentiles=(None, PAPER_PERCENTILE))
 
 
+def _trained_numbers(tr: dict[str, Any]) -> dict[str, Any]:
+    """The report's summary of :func:`trained_anchor_errors` (``ptilde`` from a trained network): errors per
+    source of ``ptilde`` and ``X'``, the flip rate ``T_hat`` gives the flipped classes, the network's accuracy
+    and how close ``X'`` comes to perfect examples."""
+    est_names = tr["estimators"]
+    trained_numbers: dict[str, Any] = {
+        f"{src} ({est})": {str(n): _est(seed_summary(tr[key][a, k]), 4) for k, n in enumerate(tr["sizes"])}
+        for key, src in (("error_trained", "network, X' = its training inputs"),
+                         ("error_fresh", "network, X' = fresh unlabelled inputs"),
+                         ("error_exact", "exact ptilde, X' = the same training inputs"))
+        for a, est in enumerate(est_names)}
+    trained_numbers["flip_rate_of_T_hat_on_flipped_classes"] = {
+        "true": tr["flip_rate_true"],
+        **{f"network, X' = its training inputs ({est})": {str(n): _est(seed_summary(tr["flip_rate_trained"][a, k]), 4)
+                                                          for k, n in enumerate(tr["sizes"])}
+           for a, est in enumerate(est_names)}}
+    trained_numbers["clean_test_accuracy_of_the_network"] = {str(n): _est(seed_summary(tr["test_acc"][k]), 4)
+                                                             for k, n in enumerate(tr["sizes"])}
+    trained_numbers["min_over_classes_of_max_posterior_in_X'"] = {
+        str(n): round(float(tr["max_posterior"][k].mean()), 6) for k, n in enumerate(tr["sizes"])}
+    return trained_numbers
+
+
+def _thm3_conditions(tot: dict[str, Any], flips: dict[str, Any], facts: dict[str, Any],
+                     curves: dict[str, Any]) -> tuple[list[str], list[str], int]:
+    """What the estimator of Eqs. 12-13 needs beyond Thm 3 (column diagonal dominance, perfect examples in
+    ``X'``, enough of them for the percentile variant): the conditions in full and in short, and how many test
+    matrices the argmax gets wrong."""
+    arg, pct = curves["estimators"]
+    perf1, perf5, none = curves["populations"]
+    conditions: list[str] = []
+    short: list[str] = []
+    failed = tot["matrices"] - tot["exact"]
+    violating = tot["matrices"] - tot["column_dominant"]
+    f6 = flips["N=0.6"]
+    if failed:
+        conditions.append(
+            f"Eq. 12's argmax lands on the perfect example of argmax_k T[k, i], so Eqs. 12-13 return T only when "
+            f"T[i, i] > T[k, i] for every k != i (column diagonal dominance; {violating} of {tot['matrices']} test "
+            f"matrices, random and named families, violate it and {failed} of them come out wrong, each wrong row "
+            f"exactly the predicted T[argmax_k T[k, i]]"
+            + (f"; {tot['not_dominant_exact']} exact only because the tied rows are identical"
+               if tot["not_dominant_exact"] else "")
+            + f"; the sec. 5.1 MNIST flips only for N < 0.5: at N = 0.6 {'; '.join(f6['wrong_rows'].values())}, "
+            f"and det T_hat = {f6['det_T_hat']:.2g})")
+        short.append(f"the diagonal of T must dominate each column ({failed} of {tot['matrices']} test matrices fail; "
+                     f"the MNIST flips fail from N = 0.5 on)")
+    bias_none = facts[none][arg]["limit"]
+    if bias_none > EXACT_TOL:
+        conditions.append(
+            f"X' must contain perfect examples: when the purest input of each class has p(y = i | x) = 0.9 the argmax "
+            f"error tends to {bias_none:.3g}, not 0 (exact limit; MC at |X'| = {ANCHOR_SIZES[-1]}: "
+            f"{facts[none][arg]['last'].mean:.3f} ± {facts[none][arg]['last'].stderr:.3f})")
+        short.append(f"X' must hold perfect examples (error -> {bias_none:.2g} without)")
+    b1, b5 = facts[perf1][pct]["limit"], facts[perf5][pct]["limit"]
+    if b1 > EXACT_TOL:
+        conditions.append(
+            f"the {pct} variant is biased even with exact ptilde unless more than {100 - PAPER_PERCENTILE:g}% of X' "
+            f"are perfect examples of each class (limit error {b1:.3g} with 1% per class, {b5:.3g} with 5%)")
+        short.append(f"the {pct} variant needs more than {100 - PAPER_PERCENTILE:g}% perfect examples per class "
+                     f"(error -> {b1:.2g} with 1%)")
+    return conditions, short, failed
+
+
+def _trained_text(tr: dict[str, Any], arg: str, pct: str) -> str:
+    """The trained-network part of the verdict: the error with a network's ``ptilde`` against the exact one."""
+    est_names = tr["estimators"]
+    a_tr = {e: tr["error_trained"][a, -1] for a, e in enumerate(est_names)}
+    a_ex = {e: tr["error_exact"][a, -1] for a, e in enumerate(est_names)}
+    fl = {e: tr["flip_rate_trained"][a, -1].mean() for a, e in enumerate(est_names)}
+    trained_txt = (f"with ptilde from a CE network trained on the noisy labels the error at |X'| = {TRAINED_SIZES[-1]} "
+                   f"is {a_tr[arg].mean():.2f} (argmax) and {a_tr[pct].mean():.2f} ({pct}) against "
+                   f"{a_ex[arg].mean():.3f} and {a_ex[pct].mean():.3f} with the exact ptilde on the same X': "
+                   f"assumption 2 fails, the network is overconfident (T_hat gives the flipped classes a flip "
+                   f"probability of {fl[arg]:.2f} and {fl[pct]:.2f} where T has {tr['flip_rate_true']:.2f})")
+    return trained_txt
+
+
 @claim(
     "patrini17.thm3_anchor",
     figures=("patrini17_anchor_error",),
-    source=f"{SOURCE}, sec. 4.3, Thm 3, Eqs. 11-13, Algorithm 1; sec. 5.1 (97th percentile)",
+    source=f"{PATRINI17_TEXT.file}, sec. 4.3, Thm 3, Eqs. 11-13, Algorithm 1; sec. 5.1 (97th percentile)",
     statement=("If every class i has a perfect example x_bar^i (p(y = e^i | x_bar^i) = 1) and p(noisy | x) is known "
                "exactly, then T_ij = p(noisy = j | x_bar^i) (Thm 3); the estimator x_bar^i = argmax_{x in X'} "
                "p(noisy = i | x), T_hat_ij = p(noisy = j | x_bar^i) (Eqs. 12-13), and its variant with the "
@@ -200,22 +284,7 @@ def thm3_anchor(ctx: Context) -> Evidence:
     ctx.say(f"Monte Carlo: ptilde from a trained network, {n_tr} seeds")
     tr = trained_anchor_errors(ctx.rng(3), T, sizes=TRAINED_SIZES, n_seeds=n_tr, percentiles=(None, PAPER_PERCENTILE),
                                xp=HOST, **TRAINED_SETTINGS)
-    est_names = tr["estimators"]
-    trained_numbers = {
-        f"{src} ({est})": {str(n): _est(seed_summary(tr[key][a, k]), 4) for k, n in enumerate(tr["sizes"])}
-        for key, src in (("error_trained", "network, X' = its training inputs"),
-                         ("error_fresh", "network, X' = fresh unlabelled inputs"),
-                         ("error_exact", "exact ptilde, X' = the same training inputs"))
-        for a, est in enumerate(est_names)}
-    trained_numbers["flip_rate_of_T_hat_on_flipped_classes"] = {
-        "true": tr["flip_rate_true"],
-        **{f"network, X' = its training inputs ({est})": {str(n): _est(seed_summary(tr["flip_rate_trained"][a, k]), 4)
-                                                          for k, n in enumerate(tr["sizes"])}
-           for a, est in enumerate(est_names)}}
-    trained_numbers["clean_test_accuracy_of_the_network"] = {str(n): _est(seed_summary(tr["test_acc"][k]), 4)
-                                                             for k, n in enumerate(tr["sizes"])}
-    trained_numbers["min_over_classes_of_max_posterior_in_X'"] = {
-        str(n): round(float(tr["max_posterior"][k].mean()), 6) for k, n in enumerate(tr["sizes"])}
+    trained_numbers = _trained_numbers(tr)
     numbers = {
         "settings": {"norm": "||T_hat - T||_inf = max_i sum_j |T_hat_ij - T_ij| (twice the largest total-variation "
                              "distance between a true and an estimated row)",
@@ -250,45 +319,9 @@ def thm3_anchor(ctx: Context) -> Evidence:
         return Evidence("inconclusive", "sim",
                         "Thm 3 holds exactly, but the sampled argmax estimator did not reach its exact population "
                         "limit at the largest X' (see numbers); a larger sample would decide.", numbers)
-    conditions: list[str] = []
-    short: list[str] = []
-    failed = tot["matrices"] - tot["exact"]
-    violating = tot["matrices"] - tot["column_dominant"]
+    conditions, short, failed = _thm3_conditions(tot, flips, facts, curves)
     f6 = flips["N=0.6"]
-    if failed:
-        conditions.append(
-            f"Eq. 12's argmax lands on the perfect example of argmax_k T[k, i], so Eqs. 12-13 return T only when "
-            f"T[i, i] > T[k, i] for every k != i (column diagonal dominance; {violating} of {tot['matrices']} test "
-            f"matrices, random and named families, violate it and {failed} of them come out wrong, each wrong row "
-            f"exactly the predicted T[argmax_k T[k, i]]"
-            + (f"; {tot['not_dominant_exact']} exact only because the tied rows are identical"
-               if tot["not_dominant_exact"] else "")
-            + f"; the sec. 5.1 MNIST flips only for N < 0.5: at N = 0.6 {'; '.join(f6['wrong_rows'].values())}, "
-            f"and det T_hat = {f6['det_T_hat']:.2g})")
-        short.append(f"the diagonal of T must dominate each column ({failed} of {tot['matrices']} test matrices fail; "
-                     f"the MNIST flips fail from N = 0.5 on)")
-    bias_none = facts[none][arg]["limit"]
-    if bias_none > EXACT_TOL:
-        conditions.append(
-            f"X' must contain perfect examples: when the purest input of each class has p(y = i | x) = 0.9 the argmax "
-            f"error tends to {bias_none:.3g}, not 0 (exact limit; MC at |X'| = {ANCHOR_SIZES[-1]}: "
-            f"{facts[none][arg]['last'].mean:.3f} ± {facts[none][arg]['last'].stderr:.3f})")
-        short.append(f"X' must hold perfect examples (error -> {bias_none:.2g} without)")
-    b1, b5 = facts[perf1][pct]["limit"], facts[perf5][pct]["limit"]
-    if b1 > EXACT_TOL:
-        conditions.append(
-            f"the {pct} variant is biased even with exact ptilde unless more than {100 - PAPER_PERCENTILE:g}% of X' "
-            f"are perfect examples of each class (limit error {b1:.3g} with 1% per class, {b5:.3g} with 5%)")
-        short.append(f"the {pct} variant needs more than {100 - PAPER_PERCENTILE:g}% perfect examples per class "
-                     f"(error -> {b1:.2g} with 1%)")
-    a_tr = {e: tr["error_trained"][a, -1] for a, e in enumerate(est_names)}
-    a_ex = {e: tr["error_exact"][a, -1] for a, e in enumerate(est_names)}
-    fl = {e: tr["flip_rate_trained"][a, -1].mean() for a, e in enumerate(est_names)}
-    trained_txt = (f"with ptilde from a CE network trained on the noisy labels the error at |X'| = {TRAINED_SIZES[-1]} "
-                   f"is {a_tr[arg].mean():.2f} (argmax) and {a_tr[pct].mean():.2f} ({pct}) against "
-                   f"{a_ex[arg].mean():.3f} and {a_ex[pct].mean():.3f} with the exact ptilde on the same X': "
-                   f"assumption 2 fails, the network is overconfident (T_hat gives the flipped classes a flip "
-                   f"probability of {fl[arg]:.2f} and {fl[pct]:.2f} where T has {tr['flip_rate_true']:.2f})")
+    trained_txt = _trained_text(tr, arg, pct)
     head = (f"Thm 3 holds exactly (ptilde(x_bar^i) = T[i] for {tot['matrices']} matrices, and symbolically); with "
             f"perfect examples in X' the argmax error reaches 0 (all {n_mc} samples exact at |X'| = "
             f"{ANCHOR_SIZES[-1]})")
@@ -427,12 +460,13 @@ def _setting_estimates(runs: dict[str, dict[str, Any]]) -> dict[str, Estimate]:
 @claim(
     "patrini17.forward_beats_backward",
     figures=("patrini17_accuracy_table",),
-    source=f"{SOURCE}, sec. 5.1-5.2, Table 2 (findings (b)-(c): 'forward is usually the best')",
+    source=f"{PATRINI17_TEXT.file}, sec. 5.1-5.2, Table 2 (findings (b)-(c): 'forward is usually the best')",
     statement=("Forward correction usually beats backward correction: trained with the sec. 5.1 protocol on labels "
                "corrupted by symmetric noise (N = 0.2) or by the MNIST flips 2->7, 3->8, 5<->6, 7->1 (N = 0.2, "
                "0.6), forward-corrected cross-entropy reaches a higher clean-test accuracy than backward-corrected "
-               "cross-entropy, significantly (p < 0.001 under t, paired over seeds, averaged over the data sets and over the true "
-               "T and T_hat from Eqs. 12-13) in most of these three noise settings and significantly lower in none."),
+               "cross-entropy, significantly (p < 0.001 under t, paired over seeds, averaged over the data sets and "
+               "over the true T and T_hat from Eqs. 12-13) in most of these three noise settings and significantly "
+               "lower in none."),
     expected="confirmed",
     method="sim",
 )
@@ -458,9 +492,9 @@ def forward_beats_backward(ctx: Context) -> Evidence:
                      "decision": "per noise setting (Table 2's three noisy columns) the difference forward - "
                                  "backward of each seed is averaged over (T, T_hat); its mean over seeds (standard "
                                  "error from the seeds) is averaged over the data sets (standard errors combined as "
-                                 "independent); a setting is won when the result is significant (p < 0.001, t); confirmed "
-                                 "when more than half of the settings are won and none is lost. The (data set, T) "
-                                 "cells are reported with their own z"},
+                                 "independent); a setting is won when the result is significant (p < 0.001, t); "
+                                 "confirmed when more than half of the settings are won and none is lost. The (data "
+                                 "set, T) cells are reported with their own z"},
     }
     ctx.say(f"scikit-learn digits: 5 losses x 3 noises, {n_seeds['digits']} seeds")
     try:
