@@ -1,6 +1,6 @@
 """Checks of xu22: hard negative mining, collapse and isometric approximation (Xu et al. 2022), *reconstructed*.
 
-Source: ``001_bd6638b6d74258e0.txt`` is only the abstract ("an equivalence between the Triplet Loss
+Source: the abstract of Xu et al. 2022 (arXiv 2210.11173) only ("an equivalence between the Triplet Loss
 sampled by hard negative mining and an optimization problem that minimizes a Hausdorff-like
 distance between the neural network and its ideal counterpart function"; network collapse); the
 four claims are the catalogue's reconstruction (``claims.md``, section ``xu22``), so every
@@ -23,26 +23,23 @@ import mpmath
 import numpy as np
 import sympy
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim, paper
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import XU22_ABSTRACT
 from simulate import collapse as sc
-from simulate.embedding import (batch_hard, hard_negatives, normalize, pairwise_distances, random_negatives,
-                                semi_hard_negatives, triplet_loss)
-from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
+from simulate.embedding import (
+    batch_hard,
+    hard_negatives,
+    normalize,
+    pairwise_distances,
+    random_negatives,
+    semi_hard_negatives,
+    triplet_loss,
+)
+from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.isometry import d_iso_bounds, random_configuration
 from theory import triplet as tt
 
-PAPER = paper('xu22',
-              authors='A. Xu, J.-Y. Hsieh, B. Vundurthy, E. Cohen, H. Choset, L. Li',
-              year=2022,
-              title='Mathematical Justification of Hard Negative Mining via Isometric Approximation Theorem',
-              venue='arXiv 2210.11173',
-              source='001_bd6638b6d74258e0.txt',
-              note='abstract only; claims reconstructed')
-
-SOURCE = "001_bd6638b6d74258e0.txt (abstract; claims.md reconstruction)"
+SOURCE = f"{XU22_ABSTRACT.file} (abstract; claims.md reconstruction)"
 Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
 FIG_PHASE = ("xu22_collapse_phase",)
 FIG_ISO = ("xu22_loss_vs_diso",)
