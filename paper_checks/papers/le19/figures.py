@@ -53,7 +53,8 @@ def noisy_vs_clean_risk_figure(ctx: Any) -> Drawn:
     fig.legend(h, lab, loc="outside lower center", ncol=len(lab), frameon=False, fontsize=6)
     stamp(fig, ctx)
     cap = (f"Exact noisy against clean margin risk (balanced positive and negative pairs) of the {data['candidates']} "
-           f"random class-structured embeddings of le19.margin_robust (c = {c}, uniform noise), for a loss symmetric on the "
+           f"random class-structured embeddings of le19.margin_robust (c = {c}, uniform noise), for a loss symmetric "
+           f"on the "
            "sphere (alpha = beta = 1, left: the points lie on the derived lines R_eta = s R + alpha (1 - s), "
            "s = (1 - c eta/(c-1))^2) and a non-symmetric one (alpha = 0.2, right: no line). Exact risks, no error "
            f"bars. {setting(ctx)}")
@@ -62,7 +63,8 @@ def noisy_vs_clean_risk_figure(ctx: Any) -> Drawn:
 
 @figure("le19_recall_vs_noise", claim="le19.sampling")
 def recall_vs_noise_figure(ctx: Any) -> Drawn:
-    """Clean-test Recall@1 against the noise rate, balanced and natural pair sampling: the networks of ``le19.sampling``."""
+    """Clean-test Recall@1 against the noise rate, balanced and natural pair sampling: the networks of
+    ``le19.sampling``."""
     task = SAMPLING_TASK
     res = sampling_training_data(ctx)
     etas, seeds = res.etas, res.recall.shape[2]

@@ -86,13 +86,15 @@ def pair_noise_evidence(ctx: Context, eps_claim: Any = None) -> Evidence:
         e1, _ = te.enumerated_pair_noise(c0, eta0)
         return Evidence("refuted", "symbolic", f"the stated eps+ differs from the derived one, e.g. at c = {c0}, "
                         f"eta = 1/4: {eps.subs({te.C: c0, te.ETA: eta0})} stated against {e1}.", numbers=numbers,
-                        counterexample={"c": c0, "eta": eta0, "stated": eps.subs({te.C: c0, te.ETA: eta0}), "derived": e1})
+                        counterexample={"c": c0, "eta": eta0, "stated": eps.subs({te.C: c0, te.ETA: eta0}),
+                                        "derived": e1})
     if not all_ok:
         return Evidence("inconclusive", "mc", "the derivation holds but the Monte Carlo disagrees in some setting "
                         "(more draws, or a bug in the simulation, would decide).", numbers=numbers)
     return Evidence("proved", "symbolic",
                     "Derived by Bayes for symbolic c (and by enumerating all label quadruples for c = 2..6): "
-                    "eps+ = eta(2(c-1) - c eta)/(c-1), eps- = eps+/(c-1), signal 1 - eps+ - eps- = (1 - c eta/(c-1))^2, "
+                    "eps+ = eta(2(c-1) - c eta)/(c-1), eps- = eps+/(c-1), signal 1 - eps+ - eps- = (1 - c "
+                    "eta/(c-1))^2, "
                     f"which vanishes only at eta = (c-1)/c; Monte Carlo ({n} pairs per setting) agrees within 5 "
                     "standard errors in 5 settings, eta = 0.9 > (c-1)/c included.", numbers=numbers)
 
@@ -156,7 +158,8 @@ def margin_symmetric_evidence(ctx: Context, condition: Callable[[Any, Any], Any]
     return Evidence("proved", "symbolic",
                     "l+ + l- = max(2 alpha, alpha + |D - beta|) (region by region, SymPy), so it equals 2 alpha iff "
                     "|D - beta| <= alpha; every D in [0, 2] lies in the band iff alpha >= max(beta, 2 - beta); "
-                    f"a search of {res.evaluated} points over (alpha, beta, D) found no counterexample.", numbers=numbers)
+                    f"a search of {res.evaluated} points over (alpha, beta, D) found no "
+                    f"counterexample.", numbers=numbers)
 
 
 @claim("le19.margin_symmetric", source=SOURCE,
@@ -233,9 +236,11 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
         return a >= max(float(pt["beta"]), 2 - float(pt["beta"])) if kind == "margin" else a >= 2
 
     what = "balanced margin loss, alpha >= max(beta, 2 - beta)" if kind == "margin" else (
-        f"triplet loss, alpha >= 2, classes {'uniform' if pattern is None else 'from the pattern ' + str(list(pattern))}")
+        f"triplet loss, alpha >= 2, classes "
+        f"{'uniform' if pattern is None else 'from the pattern ' + str(list(pattern))}")
     return SearchSpace(tuple(params), margin, exact, constraint,
-                       description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; {what}")
+                       description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; "
+                                   f"{what}")
 
 
 # ================================================================ margin_robust
@@ -280,9 +285,11 @@ def margin_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
     c = C_RISK
     etas = (0.2, 0.5, 0.85)
     numbers: dict[str, Any] = {"derived slope": sym.slope, "derived offset": sym.offset,
-                               "affine in the symmetric region": sym.affine, "slope matches the claim": sym.slope_matches,
+                               "affine in the symmetric "
+                               "region": sym.affine, "slope matches the claim": sym.slope_matches,
                                "slope vanishes at eta": sym.slope_zeros,
-                               "without symmetry dR_eta/dN' (non-zero: not a function of R)": sym.nonsymmetric_dependence,
+                               "without symmetry dR_eta/dN' (non-zero: not a function of "
+                               "R)": sym.nonsymmetric_dependence,
                                "candidates": k, "c": c, "points per class": PER_CLASS, "dim": DIM}
     exact_ok = mc_ok = argmin_ok = True
     worst_z = 0.0
@@ -298,7 +305,8 @@ def margin_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
             pred = s * clean + alpha * (1 - s)
             ok_e = all(close(a, b) for a, b in zip(noisy, pred))
             i_mc = int(np.argmax(np.abs(noisy - clean)))  # the candidate the noise moves most
-            est = mc_pair_risk(ctx.xp.asarray(cands[i_mc][0]), ctx.xp.asarray(cands[i_mc][1]), T, alpha=alpha, beta=beta,
+            est = mc_pair_risk(ctx.xp.asarray(cands[i_mc][0]), ctx.xp.asarray(cands[i_mc][1]), T, alpha=alpha,
+                               beta=beta,
                                sampling="balanced", n_draws=n_draws, rng=rng)
             ok_m = agrees(est, float(pred[i_mc]))
             worst_z = max(worst_z, abs(est.mean - pred[i_mc]) / est.stderr)
@@ -326,7 +334,8 @@ def margin_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
     res = search(order_space("margin"), budget, ctx.rng(2))
     numbers["search: order of two embeddings, clean vs noisy"] = res.to_json()
     if not sym.verified or not exact_ok:
-        ce = first_bad or {"c": c, "eta": "1/5", "derived slope": sym.slope.subs({te.C: c, te.ETA: sympy.Rational(1, 5)}),
+        ce = first_bad or {"c": c, "eta": "1/5",
+                           "derived slope": sym.slope.subs({te.C: c, te.ETA: sympy.Rational(1, 5)}),
                            "claimed slope": slope_expr.subs({te.C: c, te.ETA: sympy.Rational(1, 5)})}
         return Evidence("refuted", "symbolic", "the noisy risk is not the claimed affine function of the clean risk: "
                         f"{ce}.", numbers=numbers, counterexample=ce, figures=list(FIG_RISK))
@@ -360,6 +369,56 @@ def margin_robust(ctx: Context) -> Evidence:
 
 
 # ================================================================ triplet_robust
+def _uniform_triplet_risks(ctx: Context, cands: list[tuple[np.ndarray, np.ndarray]], slope_expr: Any, n_draws: int,
+                           rng: Any) -> tuple[dict[str, Any], bool, bool, bool]:
+    """Exact and Monte Carlo triplet risks of ``cands`` with uniformly sampled classes against
+    ``R_eta - alpha = s (R - alpha)`` (Le & Odobez 2019, reconstructed): ``(per setting, exact ok,
+    Monte Carlo ok, argmin ok)``."""
+    c = C_RISK
+    T0 = uniform_noise(c, 0.0)
+    exact_ok = mc_ok = argmin_ok = True
+    per: dict[str, Any] = {}
+    for alpha in (2.0, 2.5):
+        clean = np.array([exact_triplet_risk(E, y, T0, alpha=alpha) for E, y in cands])
+        for eta in (0.2, 0.5, 0.85):
+            s = float(slope_expr.subs({te.C: c, te.ETA: sympy.nsimplify(eta)}))
+            T = uniform_noise(c, eta)
+            noisy = np.array([exact_triplet_risk(E, y, T, alpha=alpha) for E, y in cands])
+            pred = s * (clean - alpha) + alpha
+            ok_e = all(close(a, b) for a, b in zip(noisy, pred))
+            i_mc = int(np.argmax(np.abs(noisy - clean)))
+            est = mc_triplet_risk(ctx.xp.asarray(cands[i_mc][0]), ctx.xp.asarray(cands[i_mc][1]), T, alpha=alpha,
+                                  n_draws=n_draws, rng=rng)
+            ok_m = agrees(est, float(pred[i_mc]))
+            ok_a = int(np.argmin(noisy)) == int(np.argmin(clean))
+            exact_ok, mc_ok, argmin_ok = exact_ok and ok_e, mc_ok and ok_m, argmin_ok and ok_a
+            per[f"alpha={alpha}, eta={eta}"] = {
+                "slope": s, "max |noisy - prediction|": float(np.max(np.abs(noisy - pred))),
+                "mc (candidate moved most)": est.as_dict(5), "predicted": float(pred[i_mc]), "mc agrees": ok_m,
+                "argmin agrees": ok_a}
+    return per, exact_ok, mc_ok, argmin_ok
+
+
+def _fixed_pattern_and_control(cands: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
+    """The fixed class pattern (0, 1) on ``cands`` (deviation from the affine prediction, argmin) and the
+    control below ``alpha = 2``, where the hinge clips and the relation fails."""
+    c = C_RISK
+    T0 = uniform_noise(c, 0.0)
+    eta = 0.5
+    s = float(te.stated_signal(c, sympy.Rational(1, 2)))
+    T = uniform_noise(c, eta)
+    fc = np.array([exact_triplet_risk(E, y, T0, alpha=2.0, pattern=[(0, 1)]) for E, y in cands])
+    fn = np.array([exact_triplet_risk(E, y, T, alpha=2.0, pattern=[(0, 1)]) for E, y in cands])
+    out: dict[str, Any] = {"fixed pattern (0, 1), alpha=2, eta=0.5, candidates": {
+        "max |noisy - (s (clean - alpha) + alpha)|": float(np.max(np.abs(fn - (s * (fc - 2.0) + 2.0)))),
+        "argmin agrees": int(np.argmin(fn)) == int(np.argmin(fc))}}
+    cl = np.array([exact_triplet_risk(E, y, T0, alpha=0.5) for E, y in cands])
+    no = np.array([exact_triplet_risk(E, y, T, alpha=0.5) for E, y in cands])
+    out["control alpha=0.5, eta=0.5: max |noisy - (s (clean - alpha) + alpha)|"] = float(
+        np.max(np.abs(no - (s * (cl - 0.5) + 0.5))))
+    return out
+
+
 def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
     slope_expr = te.stated_signal() if slope_claim is None else slope_claim
     lin_ok, bound = te.triplet_linear_regime()
@@ -372,50 +431,21 @@ def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
     cands = class_embeddings(ctx.rng(0), k)
     rng = ctx.device_rng(0)
     c = C_RISK
-    T0 = uniform_noise(c, 0.0)
     numbers: dict[str, Any] = {
         "hinge never clips on the sphere iff alpha >=": bound, "linear regime bound matches 2": lin_ok,
-        "uniform classes, generic d_ij, c = 2..5: R_eta - alpha = s (R - alpha)": {c_: h for c_, (h, _) in uni.per_c.items()},
+        "uniform classes, generic d_ij, c = 2..5: R_eta - alpha = s (R - "
+        "alpha)": {c_: h for c_, (h, _) in uni.per_c.items()},
         "symbolic c: slope": gen_slope, "symbolic c matches": gen_ok,
-        "fixed pattern (0, 1): extra term (R_eta - alpha) - s (R - alpha)": {c_: str(e) for c_, (_, e) in first.per_c.items()},
+        "fixed pattern (0, 1): extra term (R_eta - alpha) - s (R - "
+        "alpha)": {c_: str(e) for c_, (_, e) in first.per_c.items()},
         "fixed pattern: extra = g mean_Pi (S_k - S_k'), g = (1 - c eta/(c-1)) eta/(c-1), S_k = sum_i d_ik":
             first.extra_matches,
-        "pattern [(0,1),(1,0)] (each class as often anchor as negative): holds": {c_: h for c_, (h, _) in swap.per_c.items()},
+        "pattern [(0,1),(1,0)] (each class as often anchor as negative): "
+        "holds": {c_: h for c_, (h, _) in swap.per_c.items()},
         "candidates": k, "c": c}
-    exact_ok = mc_ok = argmin_ok = True
-    per: dict[str, Any] = {}
-    for alpha in (2.0, 2.5):
-        clean = np.array([exact_triplet_risk(E, y, T0, alpha=alpha) for E, y in cands])
-        for eta in (0.2, 0.5, 0.85):
-            s = float(slope_expr.subs({te.C: c, te.ETA: sympy.nsimplify(eta)}))
-            T = uniform_noise(c, eta)
-            noisy = np.array([exact_triplet_risk(E, y, T, alpha=alpha) for E, y in cands])
-            pred = s * (clean - alpha) + alpha
-            ok_e = all(close(a, b) for a, b in zip(noisy, pred))
-            i_mc = int(np.argmax(np.abs(noisy - clean)))
-            est = mc_triplet_risk(ctx.xp.asarray(cands[i_mc][0]), ctx.xp.asarray(cands[i_mc][1]), T, alpha=alpha, n_draws=n_draws, rng=rng)
-            ok_m = agrees(est, float(pred[i_mc]))
-            ok_a = int(np.argmin(noisy)) == int(np.argmin(clean))
-            exact_ok, mc_ok, argmin_ok = exact_ok and ok_e, mc_ok and ok_m, argmin_ok and ok_a
-            per[f"alpha={alpha}, eta={eta}"] = {
-                "slope": s, "max |noisy - prediction|": float(np.max(np.abs(noisy - pred))),
-                "mc (candidate moved most)": est.as_dict(5), "predicted": float(pred[i_mc]), "mc agrees": ok_m,
-                "argmin agrees": ok_a}
+    per, exact_ok, mc_ok, argmin_ok = _uniform_triplet_risks(ctx, cands, slope_expr, n_draws, rng)
     numbers["uniform classes"] = per
-    # the fixed pattern on the candidates: deviation from the affine prediction, and the argmin
-    eta = 0.5
-    s = float(te.stated_signal(c, sympy.Rational(1, 2)))
-    T = uniform_noise(c, eta)
-    fc = np.array([exact_triplet_risk(E, y, T0, alpha=2.0, pattern=[(0, 1)]) for E, y in cands])
-    fn = np.array([exact_triplet_risk(E, y, T, alpha=2.0, pattern=[(0, 1)]) for E, y in cands])
-    numbers["fixed pattern (0, 1), alpha=2, eta=0.5, candidates"] = {
-        "max |noisy - (s (clean - alpha) + alpha)|": float(np.max(np.abs(fn - (s * (fc - 2.0) + 2.0)))),
-        "argmin agrees": int(np.argmin(fn)) == int(np.argmin(fc))}
-    # control: below alpha = 2 the hinge clips and the relation fails
-    cl = np.array([exact_triplet_risk(E, y, T0, alpha=0.5) for E, y in cands])
-    no = np.array([exact_triplet_risk(E, y, T, alpha=0.5) for E, y in cands])
-    numbers["control alpha=0.5, eta=0.5: max |noisy - (s (clean - alpha) + alpha)|"] = float(
-        np.max(np.abs(no - (s * (cl - 0.5) + 0.5))))
+    numbers.update(_fixed_pattern_and_control(cands))
     budget = ctx.pick(100, 400, 2000)
     res = search(order_space("triplet"), budget, ctx.rng(2))
     numbers["search, uniform classes"] = res.to_json()
@@ -423,13 +453,15 @@ def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
     numbers["search, fixed pattern (0, 1)"] = res_fixed.to_json()
     fixed_holds = first.holds and not res_fixed.failed
     fixed_text = ("it also holds with the fixed pattern (0, 1)" if fixed_holds else
-                  "with a fixed class pattern it fails: R_eta - alpha = s(R - alpha) + g mean_Pi(S_k - S_k'), so it holds "
+                  "with a fixed class pattern it fails: R_eta - alpha = s(R - alpha) + g mean_Pi(S_k - S_k'), so it "
+                  "holds "
                   "for every embedding iff each class is as often the anchor class as the negative class (e.g. "
                   "[(0,1),(1,0)])" + ("; a verified pair of point sets whose clean and noisy orders differ under the "
                                       "pattern (0, 1) is in the numbers" if res_fixed.failed else ""))
     # the averaging step for every c: a symmetry argument (the explicit-c checks above confirm it for c = 2..5)
     numbers["averaging step for every c"] = (
-        "uniform noise is T = a I + b J (J the all-ones matrix); for a permutation matrix P, P P^T = I and P J P^T = J, "
+        "uniform noise is T = a I + b J (J the all-ones matrix); for a permutation matrix P, P P^T = I and P J P^T = "
+        "J, "
         "so P T P^T = T; sampling every ordered pair of distinct observed classes uniformly is also invariant under "
         "relabelling. Hence the law of the true classes (i, j, l) of anchor, positive and negative is invariant under "
         "every permutation of the c classes, so it depends only on which of i, j, l coincide, and E[d_ij] = "
@@ -454,7 +486,8 @@ def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
                     "classes R_eta - alpha = (1 - c eta/(c-1))^2 (R - alpha) for every c (uniform noise and uniform "
                     "class sampling are invariant under relabelling the classes, so the true-class law of a triplet "
                     "depends only on which classes coincide, and eps+, eps- come from Bayes for symbolic c; generic "
-                    f"d_ij confirm it for c = 2..5), exact and Monte Carlo risks of {k} random embeddings agree and the argmin is kept; "
+                    f"d_ij confirm it for c = 2..5), exact and Monte Carlo risks of {k} random embeddings agree and "
+                    f"the argmin is kept; "
                     f"{fixed_text}.", numbers=numbers)
 
 

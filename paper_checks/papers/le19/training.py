@@ -40,7 +40,8 @@ INIT_DESC = {"band at beta=1.2": "with beta = 1.2, alpha = 0.3 (random init in t
 # ================================================================ sampling
 def sampling_design(ctx: Context) -> tuple[list[float], int]:
     """Noise rates and seeds of the ``le19.sampling`` training study."""
-    return ctx.pick([0.45, 0.6], [0.15, 0.3, 0.45, 0.6], [0.0, 0.15, 0.3, 0.45, 0.6, 0.75]), ctx.pick(8, 8, 16)  # quick 5 -> 8 seeds: 5 gave ~50% power for the ~0.1 gap at 5 s.e. (issue 10)
+    # quick 5 -> 8 seeds: 5 gave ~50% power for the ~0.1 gap at 5 s.e. (issue 10)
+    return ctx.pick([0.45, 0.6], [0.15, 0.3, 0.45, 0.6], [0.0, 0.15, 0.3, 0.45, 0.6, 0.75]), ctx.pick(8, 8, 16)
 
 
 @figure_data
@@ -91,29 +92,36 @@ def sampling_evidence(ctx: Context) -> Evidence:
                "balanced: slope (1 - c eta/(c-1))^2 > 0 for eta != (c-1)/c": bal.slope,
                "exact check on random embeddings (c=4, eta=0.5): R_nat_eta - w+ P - w- N constant": weights_exact,
                "meaning of 'tolerated'": "the noisy risk increases with each clean class-conditional risk (P: positive "
-                                         "pairs, N: negative pairs), so its minimisers minimise a clean risk with positive "
-                                         "weights; balanced: the balanced clean risk itself, natural: lambda P + (1-lambda) N",
+                                         "pairs, N: negative pairs), so its minimisers minimise a clean risk with "
+                                         "positive "
+                                         "weights; balanced: the balanced clean risk itself, natural: lambda P + "
+                                         "(1-lambda) N",
                "training": {"task": vars(SAMPLING_TASK), **SAMPLING_TRAIN, **SAMPLING_LOSS, "seeds": seeds, "c": cT,
                             "eta_nat": thr_nat, "(c-1)/c": thr_bal, "Recall@1": gaps}}
-    symbolic_ok = nat.weights_match and weights_exact and bool(sympy.simplify(nat.threshold_below_balanced.subs(te.C, 2)) == 0)
+    symbolic_ok = (nat.weights_match and weights_exact
+                   and bool(sympy.simplify(nat.threshold_below_balanced.subs(te.C, 2)) == 0))
     cond = ("c >= 3 classes (for c = 2 natural sampling is balanced sampling and both tolerate every eta != 1/2); "
             "then balanced sampling tolerates every eta != (c-1)/c, natural sampling only eta < eta_nat(c) = "
             "((c-1) - sqrt((c-1)(c-2)/2))/c (0.333 at c=3, 0.300 at c=10, 1 - 1/sqrt 2 as c -> oo)")
     if not symbolic_ok:
-        return Evidence("inconclusive", "symbolic", "the natural-sampling derivation did not check out.", numbers=numbers,
+        return Evidence("inconclusive", "symbolic", "the natural-sampling derivation did not check "
+                                                    "out.", numbers=numbers,
                         figures=list(FIG_RECALL))
     if sig_pos and not sig_neg:
         return Evidence("qualified", "sim",
-                        f"Derived: natural sampling tolerates eta < eta_nat(c) ({thr_nat:.3f} at c = {cT}) against every "
+                        f"Derived: natural sampling tolerates eta < eta_nat(c) ({thr_nat:.3f} at c = {cT}) against "
+                        f"every "
                         f"eta != (c-1)/c ({thr_bal:.3f}) for balanced sampling, but not at c = 2; trained (c = {cT}, "
                         f"{seeds} seeds, paired) balanced beats natural in clean-test Recall@1 by {fmt(pooled)} "
                         f"averaged over eta = {', '.join(str(etas[e]) for e in between)} ({SEED_TEST}).",
                         numbers=numbers, condition=cond,
                         figures=list(FIG_RECALL))
     return Evidence("inconclusive", "sim",
-                    f"Derived thresholds differ for c >= 3 (eta_nat = {thr_nat:.3f} vs {thr_bal:.3f} at c = {cT}), but the "
+                    f"Derived thresholds differ for c >= 3 (eta_nat = {thr_nat:.3f} vs {thr_bal:.3f} at c = {cT}), but "
+                    f"the "
                     "trained networks do not show a significant Recall@1 gap in the predicted direction between the "
-                    "thresholds; more seeds or longer training would decide.", numbers=numbers, figures=list(FIG_RECALL))
+                    "thresholds; more seeds or longer training would "
+                    "decide.", numbers=numbers, figures=list(FIG_RECALL))
 
 
 @claim("le19.sampling", source=SOURCE,
@@ -141,9 +149,11 @@ def initialization_evidence(ctx: Context) -> Evidence:
     """
     etas = ctx.pick([0.0, 0.45, 0.6], [0.0, 0.45, 0.6], [0.0, 0.3, 0.45, 0.6])
     seeds = ctx.pick(6, 12, 16)
-    numbers: dict[str, Any] = {"task": vars(INIT_TASK), **INIT_TRAIN, "sampling": "balanced", "seeds": seeds, "etas": etas,
+    numbers: dict[str, Any] = {"task": vars(INIT_TASK), **INIT_TRAIN, "sampling": "balanced", "seeds": seeds,
+                               "etas": etas,
                                "resistance": "drop of clean-test Recall@1 from eta = 0 to eta, averaged over the noisy "
-                                             "etas; effect = (drop of the out-of-band init) - (drop of the in-band init), "
+                                             "etas; effect = (drop of the out-of-band init) - (drop of the in-band "
+                                             "init), "
                                              "paired per seed; pooled = mean of the settings' effects per seed"}
     per_seed = []
     effects: dict[str, Estimate] = {}
@@ -160,8 +170,10 @@ def initialization_evidence(ctx: Context) -> Evidence:
                          "band |D - beta| <= alpha": [loss["beta"] - loss["alpha"], loss["beta"] + loss["alpha"]],
                          "fraction of pairs in the band at init (in-band, out-of-band)":
                              [float(res.in_band[0].mean()), float(res.in_band[1].mean())],
-                         "Recall@1 in-band": {f"eta={et}": seed_summary(R[0, e]).as_dict(3) for e, et in enumerate(etas)},
-                         "Recall@1 out-of-band": {f"eta={et}": seed_summary(R[1, e]).as_dict(3) for e, et in enumerate(etas)},
+                         "Recall@1 in-band": {f"eta={et}": seed_summary(R[0, e]).as_dict(3)
+                                              for e, et in enumerate(etas)},
+                         "Recall@1 out-of-band": {f"eta={et}": seed_summary(R[1, e]).as_dict(3)
+                                                  for e, et in enumerate(etas)},
                          "level difference in-band - out-of-band (paired)": level,
                          "resistance effect (paired, pooled over noisy etas)": effect.as_dict(4),
                          "significant on its own (p < 0.001, t)": effect.sign(Z_SEEDS) > 0}
@@ -178,11 +190,13 @@ def initialization_evidence(ctx: Context) -> Evidence:
         carried = ("carried by both arms, each significant on its own" if not weak else
                    "carried by " + ("; ".join(INIT_DESC[n] for n in alone) if alone else "neither arm alone")
                    + "; " + "; ".join(f"{INIT_DESC[n]} positive but not significant on its own (interval "
-                                      f"{effects[n].interval(Z_SEEDS)[0]:+.3f} to {effects[n].interval(Z_SEEDS)[1]:+.3f})"
+                                      f"{effects[n].interval(Z_SEEDS)[0]:+.3f} to "
+                                      f"{effects[n].interval(Z_SEEDS)[1]:+.3f})"
                                       for n in weak))
         return Evidence("confirmed", "sim",
                         f"In-band initialisation loses less clean-test Recall@1 to label noise (eta = "
-                        f"{', '.join(str(e) for e in etas[1:])}): pooled paired effect {fmt(pooled)} over {seeds} seeds "
+                        f"{', '.join(str(e) for e in etas[1:])}): pooled paired effect {fmt(pooled)} over {seeds} "
+                        f"seeds "
                         f"({SEED_TEST}), {carried}; {parts}.", numbers=numbers)
     if ladder.verdict == "qualified":
         return Evidence("qualified", "sim", f"Positive overall ({fmt(pooled)}) but significantly negative "
@@ -197,12 +211,15 @@ def initialization_evidence(ctx: Context) -> Evidence:
 
 
 @claim("le19.initialization", source=SOURCE,
-       statement="Reconstructed: an initialisation that keeps pairs in the linear band |D - beta| <= alpha of the margin "
+       statement="Reconstructed: an initialisation that keeps pairs in the linear band |D - beta| <= alpha of the "
+                 "margin "
                  "loss improves resistance to uniform label noise. Checked by training (c = 8 Gaussian clusters, "
-                 "one-hidden-layer network, normalised embeddings, balanced pairs): the drop of clean-test Recall@1 from "
+                 "one-hidden-layer network, normalised embeddings, balanced pairs): the drop of clean-test Recall@1 "
+                 "from "
                  "eta = 0 to eta > 0, in-band against out-of-band initialisation, paired over seeds, for the same two "
                  "initialisations (random; collapsed by a large constant output offset) with the band placed so that "
-                 "either is the in-band one (beta = 1.2: random in band, collapsed below; beta = 0.2: collapsed in band, "
+                 "either is the in-band one (beta = 1.2: random in band, collapsed below; beta = 0.2: collapsed in "
+                 "band, "
                  "random above); the test pools the two settings' paired effects.",
        method="sim", expected="confirmed", reconstructed=True)
 def initialization(ctx: Context) -> Evidence:
