@@ -157,26 +157,6 @@ def test_gce18_region_figure_marks_the_reported_boundary():
 
 
 
-def test_le19_recall_figure_plots_the_reported_recall():
-    rec = _evidence("le19.sampling")["training"]["Recall@1"]
-    rows = draw("le19_recall_vs_noise", "quick").data
-    assert rows
-    for r in rows:
-        key = "balanced" if r["sampling"].startswith("balanced") else "natural"
-        assert r["mean_recall_at_1"] == pytest.approx(rec[f"eta={r['eta']}"][key]["mean"], abs=6e-4)
-
-
-def test_xu22_phase_figure_plots_the_reported_scores():
-    nums = _evidence("xu22.collapse_batch_dim")
-    rows = draw("xu22_collapse_phase", "quick").data
-    from simulate.collapse import PHASE_BATCH_SIZES, PHASE_DIMS
-
-    for r in rows:
-        grid = nums[r["embeddings"]]["collapse_score_mean_B_by_d"]
-        rep = grid[list(PHASE_BATCH_SIZES).index(r["batch_size"])][list(PHASE_DIMS).index(r["dim"])]
-        assert r["collapse_score_mean"] == pytest.approx(rep, abs=6e-4)
-
-
 def test_data_is_memoised_only_while_sharing():
     from paper_checks import figdata
     from paper_checks.context import Context

@@ -208,8 +208,8 @@ def test_balanced_pairs_are_uniform_over_positive_and_negative_pairs():
 
 
 def test_train_embeddings_equals_separate_runs():
+    from paper_checks.papers.le19.studies import EmbeddingTask
     from simulate.embedding_replicas import train_embeddings
-    from simulate.le19_studies import EmbeddingTask
 
     task = EmbeddingTask(c=4, n_train=300, n_test=50, nuisance=2)
     X, y, _, _ = task.sample(np.random.default_rng(0))
@@ -225,16 +225,3 @@ def test_train_embeddings_equals_separate_runs():
         for k in q:
             np.testing.assert_allclose(qs[r][k], q[k], rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(hist["loss"][1:, r], h["loss"][1:], rtol=1e-12)
-
-
-def test_noisy_recall_is_paired_and_shaped():
-    from simulate.le19_studies import EmbeddingTask, noisy_recall
-
-    task = EmbeddingTask(c=4, n_train=200, n_test=100, nuisance=2)
-    rngs = [np.random.default_rng(s) for s in range(2)]
-    res = noisy_recall(task, [0.0, 0.3], [{"sampling": "balanced"}, {"sampling": "natural"}], rngs,
-                       loss="margin", alpha=1.0, beta=1.0, epochs=2, lr=0.01, batch_size=50, n_pairs=40, hidden=8)
-    assert res.recall.shape == (2, 2, 2) and np.all((res.recall >= 0) & (res.recall <= 1))
-    assert np.allclose(res.in_band, 1.0)  # alpha = beta = 1: every distance on the sphere is in the band
-    with pytest.raises(ValueError, match="margin"):
-        noisy_recall(task, [0.0], [{}], rngs[:1], loss="triplet")

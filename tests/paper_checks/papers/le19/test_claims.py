@@ -1,4 +1,5 @@
-"""le19 checks: registrations, the fast checks' verdicts at quick, and each failing on a wrong formula.
+"""le19 checks (paper_checks.papers.le19): registrations, the fast checks' verdicts at quick, and each failing on
+a wrong formula.
 
 The two training checks (sampling, initialization) run at quick in tests/paper_checks/test_claims.py (slow);
 here their verdict logic runs on a tiny task (monkeypatched) so the evidence is well formed.
@@ -6,11 +7,12 @@ here their verdict logic runs on a tiny task (monkeypatched) so the evidence is 
 import pytest
 import sympy
 
-from paper_checks import le19 as P
 from paper_checks.context import Context
+from paper_checks.papers.le19 import risks as P
+from paper_checks.papers.le19 import training as T
+from paper_checks.papers.le19.studies import EmbeddingTask
 from paper_checks.registry import load
-from simulate.le19_studies import EmbeddingTask
-from theory.embedding import C, ETA
+from theory.embedding import ETA, C
 
 MINE = {"le19.pair_noise": "proved", "le19.margin_symmetric": "proved", "le19.margin_robust": "proved",
         "le19.triplet_robust": "proved", "le19.sampling": "qualified", "le19.initialization": "confirmed"}
@@ -33,7 +35,8 @@ def test_registered_reconstructed_with_sources_and_figures():
         assert reg[cid].space is not None and reg[cid].space().params
 
 
-@pytest.mark.parametrize("cid", ["le19.pair_noise", "le19.margin_symmetric", "le19.margin_robust", "le19.triplet_robust"])
+@pytest.mark.parametrize("cid", ["le19.pair_noise", "le19.margin_symmetric", "le19.margin_robust",
+                                 "le19.triplet_robust"])
 def test_fast_checks_reach_their_verdict_at_quick(cid):
     ev = load()[cid].check(ctx(cid))
     assert ev.verdict == MINE[cid], ev.summary
@@ -76,15 +79,15 @@ def te_eps():
 def test_training_checks_produce_well_formed_evidence_on_a_tiny_task(monkeypatch):
     tiny = EmbeddingTask(c=4, n_train=200, n_test=100, nuisance=2)
     train = dict(loss="margin", epochs=2, lr=0.01, batch_size=50, n_pairs=40, dim_out=4, hidden=8)
-    monkeypatch.setattr(P, "SAMPLING_TASK", tiny)
-    monkeypatch.setattr(P, "SAMPLING_TRAIN", train)
-    monkeypatch.setattr(P, "INIT_TASK", tiny)
-    monkeypatch.setattr(P, "INIT_TRAIN", train)
-    ev = P.sampling_evidence(ctx("le19.sampling"))
+    monkeypatch.setattr(T, "SAMPLING_TASK", tiny)
+    monkeypatch.setattr(T, "SAMPLING_TRAIN", train)
+    monkeypatch.setattr(T, "INIT_TASK", tiny)
+    monkeypatch.setattr(T, "INIT_TRAIN", train)
+    ev = T.sampling_evidence(ctx("le19.sampling"))
     assert ev.verdict in ("qualified", "inconclusive") and ev.method == "sim"
     assert "eta_nat(c)" in ev.numbers and ev.figures == ["le19_recall_vs_noise"]
-    ev = P.initialization_evidence(ctx("le19.initialization"))
+    ev = T.initialization_evidence(ctx("le19.initialization"))
     assert ev.verdict in ("confirmed", "qualified", "inconclusive", "refuted")
     assert "pooled resistance effect" in ev.numbers
-    for name, *_ in P.INIT_SETTINGS:
+    for name, *_ in T.INIT_SETTINGS:
         assert 0 <= ev.numbers[name]["fraction of pairs in the band at init (in-band, out-of-band)"][0] <= 1

@@ -1,6 +1,6 @@
 """Checks of xu22: hard negative mining, collapse and isometric approximation (Xu et al. 2022), *reconstructed*.
 
-Source: ``001_bd6638b6d74258e0.txt`` is only the abstract ("an equivalence between the Triplet Loss
+Source: the abstract of Xu et al. 2022 (arXiv 2210.11173) only ("an equivalence between the Triplet Loss
 sampled by hard negative mining and an optimization problem that minimizes a Hausdorff-like
 distance between the neural network and its ideal counterpart function"; network collapse); the
 four claims are the catalogue's reconstruction (``claims.md``, section ``xu22``), so every
@@ -11,8 +11,8 @@ that is a theorem, an upper bound from a verified triplet-separated embedding: n
 an optimiser having converged); training of tiny embedding networks in :mod:`simulate.collapse`
 (many replicas at once; replicas of one seed share data, batch sequence and initial weights, so
 comparisons are paired). Simulation verdicts are per-seed statistics, significant when their mean
-is significant over seeds (``simulate.estimate.SEED_TEST``: p < 0.001 under Student t). The training runs are tiny: they run on
-the host (NumPy) whatever ``--backend`` says.
+is significant over seeds (``simulate.estimate.SEED_TEST``: p < 0.001 under Student t). The training
+runs are tiny: they run on the host (NumPy) whatever ``--backend`` says.
 """
 from __future__ import annotations
 
@@ -23,26 +23,23 @@ import mpmath
 import numpy as np
 import sympy
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim, paper
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import XU22_ABSTRACT
 from simulate import collapse as sc
-from simulate.embedding import (batch_hard, hard_negatives, normalize, pairwise_distances, random_negatives,
-                                semi_hard_negatives, triplet_loss)
-from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
+from simulate.embedding import (
+    batch_hard,
+    hard_negatives,
+    normalize,
+    pairwise_distances,
+    random_negatives,
+    semi_hard_negatives,
+    triplet_loss,
+)
+from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.isometry import d_iso_bounds, random_configuration
 from theory import triplet as tt
 
-PAPER = paper('xu22',
-              authors='A. Xu, J.-Y. Hsieh, B. Vundurthy, E. Cohen, H. Choset, L. Li',
-              year=2022,
-              title='Mathematical Justification of Hard Negative Mining via Isometric Approximation Theorem',
-              venue='arXiv 2210.11173',
-              source='001_bd6638b6d74258e0.txt',
-              note='abstract only; claims reconstructed')
-
-SOURCE = "001_bd6638b6d74258e0.txt (abstract; claims.md reconstruction)"
+SOURCE = f"{XU22_ABSTRACT.file} (abstract; claims.md reconstruction)"
 Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
 FIG_PHASE = ("xu22_collapse_phase",)
 FIG_ISO = ("xu22_loss_vs_diso",)
@@ -134,7 +131,8 @@ def collapse_value_evidence(ctx: Context, claimed: Callable[[Any], Any] = lambda
         semi_gram += int(semi_hard_negatives(Dg, y, alpha)[0].shape[0])
     tol = 1e-12
     numbers = {
-        "symbolic": {"distance_at_collapse": sym["distance"], "term": sym["term"], "mean_of_m_terms": sym["mean_over_m"],
+        "symbolic": {"distance_at_collapse": sym["distance"], "term": sym["term"],
+                     "mean_of_m_terms": sym["mean_over_m"],
                      "claimed": claimed(tt.ALPHA), "term_minus_claimed": gap,
                      "semi_hard_condition_at_collapse": sym["semi_hard_selects"]},
         "numeric": {"batches": n_batches, "batch_sizes": [4, 16, 64, 128], "dims": [2, 8, 32],
@@ -179,7 +177,8 @@ ISO_ALPHA = 1.0  # the problem is scale-covariant: alpha = 1 loses nothing
 
 @figure_data
 def iso_trials_data(ctx: Context) -> list[tuple[Any, Any, dict[str, Any], Any]]:
-    """``(F, labels, info, d_iso bounds)`` of the random sets of ``xu22.hnm_isometry`` (drawn by ``xu22_loss_vs_diso``)."""
+    """``(F, labels, info, d_iso bounds)`` of the random sets of ``xu22.hnm_isometry`` (drawn by
+    ``xu22_loss_vs_diso``)."""
     rng = ctx.rng(0)
     out = []
     for _ in range(ctx.pick(12, 36, 150)):
@@ -192,6 +191,42 @@ def iso_trials_data(ctx: Context) -> list[tuple[Any, Any, dict[str, Any], Any]]:
 def collapse_sweep_data(ctx: Context) -> dict[str, Any]:
     """The phase-diagram sweep of ``xu22.collapse_batch_dim`` (also drawn by ``xu22_collapse_phase``)."""
     return sc.collapse_sweep(TASK, ctx.rng(0), batch_sizes=BATCH_SIZES, dims=DIMS, n_seeds=ctx.pick(6, 10, 16))
+
+
+def _iso_trials(ctx: Context, constant: float, bound: Callable[[float, float, float], float]
+                ) -> tuple[list[dict[str, Any]], dict[str, Any] | None, dict[str, Any] | None, int]:
+    """One row per random set of :func:`iso_trials_data` with the certified outcome of bounds (i) and (ii)
+    (see :func:`iso_evidence`): ``(rows, worst failure of (i), worst failure of (ii), undecided (ii))``."""
+    alpha = ISO_ALPHA
+    rows: list[dict[str, Any]] = []
+    worst_i: dict[str, Any] | None = None
+    worst_ii: dict[str, Any] | None = None
+    undecided_ii = 0
+    for F, y, info, b in iso_trials_data(ctx):
+        row = {"regime": info["regime"], "n": info["n"], "dim": info["dim"], "M": b.M, "lower": b.lower,
+               "upper": b.upper, "diam": b.diam, "source": b.upper_source}
+        row["ratio_M_over_upper"] = b.M / b.upper if b.upper > 0 else (0.0 if b.M == 0 else math.inf)
+        if b.M < alpha:
+            row["bound"] = bound(b.M, b.diam, alpha)
+            row["upper_over_bound"] = (b.upper / row["bound"] if row["bound"] > 0
+                                       else (0.0 if b.upper == 0 else math.inf))
+            if b.lower > row["bound"] * (1 + 1e-12):
+                row["ii_fails"] = True
+                if worst_ii is None or b.lower - row["bound"] > worst_ii["excess"]:
+                    worst_ii = {"F": F.tolist(), "labels": y.tolist(), "alpha": alpha, "M": b.M, "lower": b.lower,
+                                "bound": row["bound"], "excess": b.lower - row["bound"]}
+            elif b.upper > row["bound"] + SLACK * b.diam:
+                undecided_ii += 1
+        with mpmath.workdps(50):  # M and the verified upper bound, both in 50 digits
+            row["i_fails"] = bool(b.M_mp - constant * b.upper_mp > 0)
+        if row["i_fails"]:
+            if worst_i is None or row["ratio_M_over_upper"] > worst_i["ratio_M_over_upper"]:
+                worst_i = {"F": F.tolist(), "labels": y.tolist(), "alpha": alpha, "G": b.G.tolist(),
+                           "M": mpmath.nstr(b.M_mp, 20), "upper_bound_on_d_iso": mpmath.nstr(b.upper_mp, 20),
+                           "ratio_M_over_upper": row["ratio_M_over_upper"], "regime": info["regime"],
+                           "verification": "G triplet-separated and max ||F - G|| in 50-digit arithmetic"}
+        rows.append(row)
+    return rows, worst_i, worst_ii, undecided_ii
 
 
 def iso_evidence(ctx: Context, constant: float = 2.0,
@@ -210,33 +245,7 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
     sc_sym = tt.scaling_certificate()
     trials = ctx.pick(12, 36, 150)
     alpha = ISO_ALPHA
-    rows: list[dict[str, Any]] = []
-    worst_i: dict[str, Any] | None = None
-    worst_ii: dict[str, Any] | None = None
-    undecided_ii = 0
-    for F, y, info, b in iso_trials_data(ctx):
-        row = {"regime": info["regime"], "n": info["n"], "dim": info["dim"], "M": b.M, "lower": b.lower,
-               "upper": b.upper, "diam": b.diam, "source": b.upper_source}
-        row["ratio_M_over_upper"] = b.M / b.upper if b.upper > 0 else (0.0 if b.M == 0 else math.inf)
-        if b.M < alpha:
-            row["bound"] = bound(b.M, b.diam, alpha)
-            row["upper_over_bound"] = b.upper / row["bound"] if row["bound"] > 0 else (0.0 if b.upper == 0 else math.inf)
-            if b.lower > row["bound"] * (1 + 1e-12):
-                row["ii_fails"] = True
-                if worst_ii is None or b.lower - row["bound"] > worst_ii["excess"]:
-                    worst_ii = {"F": F.tolist(), "labels": y.tolist(), "alpha": alpha, "M": b.M, "lower": b.lower,
-                                "bound": row["bound"], "excess": b.lower - row["bound"]}
-            elif b.upper > row["bound"] + SLACK * b.diam:
-                undecided_ii += 1
-        with mpmath.workdps(50):  # M and the verified upper bound, both in 50 digits
-            row["i_fails"] = bool(b.M_mp - constant * b.upper_mp > 0)
-        if row["i_fails"]:
-            if worst_i is None or row["ratio_M_over_upper"] > worst_i["ratio_M_over_upper"]:
-                worst_i = {"F": F.tolist(), "labels": y.tolist(), "alpha": alpha, "G": b.G.tolist(),
-                           "M": mpmath.nstr(b.M_mp, 20), "upper_bound_on_d_iso": mpmath.nstr(b.upper_mp, 20),
-                           "ratio_M_over_upper": row["ratio_M_over_upper"], "regime": info["regime"],
-                           "verification": "G triplet-separated and max ||F - G|| in 50-digit arithmetic"}
-        rows.append(row)
+    rows, worst_i, worst_ii, undecided_ii = _iso_trials(ctx, constant, bound)
     ratios = [r["ratio_M_over_upper"] for r in rows if r["upper"] > 0]
     viol_i = sum(r["i_fails"] for r in rows)
     four_ok = all(r["M"] <= 4 * r["upper"] * (1 + 1e-9) for r in rows)  # M/4 <= d_iso <= upper: a consistency check
@@ -247,7 +256,8 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
                          and ex["ratio_M_over_d_iso"] > constant)
     numbers: dict[str, Any] = {
         "constant_checked": constant, "alpha": alpha, "trials": trials,
-        "regimes": {g: sum(r["regime"] == g for r in rows) for g in ("spread", "clusters", "nearly separated", "collapsed")},
+        "regimes": {g: sum(r["regime"] == g for r in rows)
+                    for g in ("spread", "clusters", "nearly separated", "collapsed")},
         "bound_sides": {"lower": "d_iso >= M/4 (triangle inequality; exact)",
                         "upper": "max ||f - g|| for a repaired, 50-digit-verified triplet-separated g (scaling "
                                  "certificate or SLSQP from several starts)"},
@@ -287,8 +297,10 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
                 cex["i_monte_carlo_worst"] = worst_i
             parts.append(f"the reconstructed bound 'each hard term <= {constant:g} d_iso' (this project's reading of "
                          f"the abstract, not a statement of the paper) fails: on a line, p = {fp}, a = {fa} (class 0), "
-                         f"n = {fn} (class 1), alpha = {inst['alpha']} give M = {inst['M']} and d_iso = {inst['d_iso']} "
-                         f"exactly (g = ({', '.join(map(str, inst['g']))})), so M = {ratio} d_iso; {viol_i} of {trials} "
+                         f"n = {fn} (class 1), alpha = {inst['alpha']} give M = {inst['M']} and d_iso = "
+                         f"{inst['d_iso']} "
+                         f"exactly (g = ({', '.join(map(str, inst['g']))})), so M = {ratio} d_iso; {viol_i} of "
+                         f"{trials} "
                          f"random configurations also break it (largest certified M/d_iso >= "
                          f"{numbers['max_ratio_M_over_upper']:.3f}); 4 d_iso is the right constant (triangle "
                          f"inequality) and {'is attained' if ratio == 4 else 'is not attained here'}")
@@ -300,7 +312,8 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
         return Evidence("refuted", "mc", "; ".join(parts) + ".", numbers, counterexample=cex, figures=list(FIG_ISO))
     if undecided_ii:
         return Evidence("inconclusive", "mc",
-                        f"No certified failure, but in {undecided_ii} trials the verified upper bound on d_iso exceeded "
+                        f"No certified failure, but in {undecided_ii} trials the verified upper bound on d_iso "
+                        f"exceeded "
                         "the claimed bound; a tighter d_iso computation would decide.", numbers, figures=list(FIG_ISO))
     return Evidence("confirmed", "mc",
                     f"Every hard term was at most {constant:g} d_iso in {trials} trials (certified, largest "
@@ -368,7 +381,8 @@ def collapse_trends(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str,
 )
 def collapse_batch_dim(ctx: Context) -> Evidence:
     n_seeds = ctx.pick(6, 10, 16)
-    ctx.say(f"phase diagram: {len(BATCH_SIZES)} batch sizes x {len(DIMS)} dimensions x 2 normalisations, {n_seeds} seeds")
+    ctx.say(f"phase diagram: {len(BATCH_SIZES)} batch sizes x {len(DIMS)} dimensions x 2 normalisations, {n_seeds} "
+            f"seeds")
     res = collapse_sweep_data(ctx)
     results, extra = collapse_trends(res)
     numbers = {"settings": {**TASK.settings(), "batch_sizes": list(BATCH_SIZES), "dims": list(DIMS), "seeds": n_seeds,
@@ -417,7 +431,8 @@ def compare_miners(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str, 
     statement=("Reconstructed: hard negative mining collapses more (ends with a smaller spread of the embeddings) than "
                "semi-hard and random negatives. Checked in the xu22.collapse_batch_dim setting at batch size 64 and "
                "dimension 8, normalised and unnormalised, the three miners on the same seeds (data, batches, initial "
-               "weights): paired differences of -log10(final/initial spread), hard minus other, significant (p < 0.001, t); "
+               "weights): paired differences of -log10(final/initial spread), hard minus other, significant (p < "
+               "0.001, t); "
                "collapse frequency (spread below 0.1 x initial) and Recall@1 on clean test data reported."),
     expected="confirmed",
     method="sim",

@@ -3,8 +3,8 @@ or bound, or reversed simulation results."""
 import numpy as np
 import pytest
 
-from paper_checks import xu22 as P
 from paper_checks.context import Context
+from paper_checks.papers.xu22 import claims as P
 from paper_checks.registry import load
 from simulate.estimate import Estimate
 

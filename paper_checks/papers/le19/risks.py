@@ -1,18 +1,18 @@
-"""Checks of le19: embedding losses under label noise (Le & Odobez 2019), *reconstructed*.
+"""The exact risk claims of le19 (Le & Odobez 2019, "Theoretical Guarantees of Deep Embedding Losses
+Under Label Noise", arXiv 1812.02676), *reconstructed*: pair noise rates, the symmetric margin loss,
+and the noisy margin and triplet risks as affine functions of the clean ones.
 
-Source: ``000_e9c4999fd4131b1d.txt`` is only the abstract ("sufficient conditions ... for the
-marginal loss and the triplet loss ... how sampling strategies and initialization can affect the
-level of resistance against label noise"); the setting and the six claims are the catalogue's
-reconstruction (``claims.md``, section ``le19``), so every registration says ``reconstructed=True``
-and its statement says exactly what is checked.
+The source is only the abstract ("sufficient conditions ... for the marginal loss and the triplet loss
+... how sampling strategies and initialization can affect the level of resistance against label
+noise"); the setting and the six claims are the catalogue's reconstruction (``claims.md``, section
+``le19``), so every registration says ``reconstructed=True`` and its statement says exactly what is
+checked.
 
-Exact mathematics in :mod:`theory.embedding`; exact (over the label noise) and Monte Carlo risks
-of fixed embeddings in :mod:`simulate.embedding_risk`; training in :mod:`simulate.embedding_train`.
-Monte Carlo comparisons pass when ``|estimate - target| <= 5 stderr + atol`` (``atol`` at
-rounding level); training comparisons are paired over seeds (same data, noise, initial weights
-and batch order) and significant when the mean paired difference is (two-sided p < 0.001, Student t with seeds - 1 degrees of freedom).
-The counterexample searches work on explicit point sets on the unit circle with rational
-coordinates, so a failure is verified in exact arithmetic (:func:`theory.embedding.circle_point`).
+Exact mathematics in :mod:`theory.embedding`; exact (over the label noise) and Monte Carlo risks of
+fixed embeddings in :mod:`simulate.embedding_risk`. Monte Carlo comparisons pass when
+``|estimate - target| <= 5 stderr + atol`` (``atol`` at rounding level). The counterexample searches
+work on explicit point sets on the unit circle with rational coordinates, so a failure is verified in
+exact arithmetic (:func:`theory.embedding.circle_point`).
 """
 from __future__ import annotations
 
@@ -22,79 +22,29 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import sympy
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim, paper
-from paper_checks.search import Real, SearchSpace, search
-from simulate.embedding_risk import (exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk,
-                                     mc_triplet_risk, random_class_embeddings)
-from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, seed_summary
-from simulate.le19_studies import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, EmbeddingTask, noisy_recall
+from paper_checks.api import Context, Evidence, Real, SearchSpace, claim, figure_data, search
+from paper_checks.papers.le19.common import (
+    C_RISK,
+    DIM,
+    FIG_RISK,
+    PER_CLASS,
+    ROUND,
+    SOURCE,
+    Z,
+    affine_residual,
+    agrees,
+    class_embeddings,
+    close,
+)
+from simulate.embedding_risk import exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk, mc_triplet_risk
 from simulate.noise import uniform_noise
 from theory import embedding as te
-
-PAPER = paper('le19',
-              authors='N. Le, J.-M. Odobez',
-              year=2019,
-              title='Theoretical Guarantees of Deep Embedding Losses Under Label Noise',
-              venue='arXiv 1812.02676',
-              source='000_e9c4999fd4131b1d.txt',
-              note='title, abstract and key findings only; claims reconstructed')
-
-SOURCE = "000_e9c4999fd4131b1d.txt (abstract; claims.md reconstruction)"
-Z = 5.0
-ROUND = 1e-9  # relative tolerance of float comparisons of exactly equal quantities
-HOST = np  # the training runs are tiny: host NumPy whatever --backend says
-FIG_RISK = ("le19_noisy_vs_clean_risk",)
-FIG_RECALL = ("le19_recall_vs_noise",)
 
 #: the symmetric margin settings (alpha >= max(beta, 2 - beta)) and a non-symmetric control
 SYMMETRIC = ((1.0, 1.0), (1.2, 0.8))
 NONSYMMETRIC = (0.2, 1.0)
-#: classes and embedding shape of the risk checks
-C_RISK, PER_CLASS, DIM = 4, 10, 8
-#: the training tasks (c = 8: a wide gap between the two sampling thresholds, 0.302 and 0.875)
-SAMPLING_TASK = SAMPLING_STUDY_TASK
-SAMPLING_TRAIN = {k: v for k, v in SAMPLING_STUDY_TRAIN.items() if k not in ("alpha", "beta")}
-SAMPLING_LOSS = {k: SAMPLING_STUDY_TRAIN[k] for k in ("alpha", "beta")}  # symmetric on the whole sphere
-INIT_TASK = EmbeddingTask(c=8, n_train=3000, n_test=2000)
-INIT_TRAIN = dict(loss="margin", epochs=20, lr=0.006, batch_size=128, n_pairs=256, dim_out=8, hidden=32)
-#: initialisation settings: (name, loss, in-band variant, out-of-band variant). The same two initialisations
-#: (random directions, D about 0.6..1.6; and a large output offset that collapses normalised embeddings,
-#: D about 0.1..0.3) with the band moved: beta = 1.2 puts the random one in the band and the collapsed one
-#: below it; beta = 0.2 puts the collapsed one in the band and the random one above it.
-INIT_SETTINGS = (
-    ("band at beta=1.2", dict(alpha=0.3, beta=1.2), {"init_offset": 0.0}, {"init_offset": 30.0}),
-    ("band at beta=0.2", dict(alpha=0.2, beta=0.2), {"init_offset": 30.0}, {"init_offset": 0.0}),
-)
-INIT_DESC = {"band at beta=1.2": "with beta = 1.2, alpha = 0.3 (random init in the band, collapsed init below it)",
-             "band at beta=0.2": "with beta = 0.2, alpha = 0.2 (collapsed init in the band, random init above it)"}
-
-
-def _fmt(e: Estimate, nd: int = 3) -> str:
-    return f"{e.mean:+.{nd}f} ± {e.stderr:.{nd}f}"
-
-
-def _agrees(est: Estimate, target: float) -> bool:
-    return est.agrees(target, Z, ROUND * (1 + abs(target)))
-
-
-def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= ROUND * (1 + abs(a) + abs(b))
-
-
-def _candidates(rng: np.random.Generator, k: int, c: int = C_RISK) -> list[tuple[np.ndarray, np.ndarray]]:
-    """``k`` random embeddings on the unit sphere with class structure of varied strength."""
-    strengths = np.linspace(0.0, 3.0, k)
-    return [random_class_embeddings(PER_CLASS, c, DIM, rng, float(s)) for s in strengths]
-
-
-def _affine_residual(x: np.ndarray, y: np.ndarray) -> tuple[float, float, float]:
-    """Least-squares ``y = a x + b``: ``(a, b, max |residual|)``."""
-    A = np.vstack([x, np.ones_like(x)]).T
-    (a, b), *_ = np.linalg.lstsq(A, y, rcond=None)
-    return float(a), float(b), float(np.max(np.abs(y - (a * x + b))))
+#: the noise rates drawn by ``le19_noisy_vs_clean_risk``
+FIGURE_ETAS = (0.0, 0.2, 0.4, 0.6, 0.85)
 
 
 # ================================================================ pair_noise
@@ -117,10 +67,10 @@ def pair_noise_evidence(ctx: Context, eps_claim: Any = None) -> Evidence:
         sig_est = 1 - est.eps_pos.mean - est.eps_neg.mean
         sig_se = math.hypot(est.eps_pos.stderr, est.eps_neg.stderr)
         sig_target = float(te.stated_signal(c, sympy.nsimplify(eta)))
-        ok = (_agrees(est.eps_pos, target) and _agrees(est.eps_neg, target / (c - 1))
+        ok = (agrees(est.eps_pos, target) and agrees(est.eps_neg, target / (c - 1))
               and abs(sig_est - sig_target) <= Z * sig_se + ROUND)
         # power: the naive "a pair is wrong as often as a label" (eps+ = eta) must be rejected where it differs
-        naive_rejected = not _agrees(est.eps_pos, eta) if abs(target - eta) > 10 * est.eps_pos.stderr else None
+        naive_rejected = not agrees(est.eps_pos, eta) if abs(target - eta) > 10 * est.eps_pos.stderr else None
         all_ok = all_ok and ok
         mc[f"c={c}, eta={eta}"] = {"eps+": est.eps_pos.as_dict(5), "eps+ formula": target,
                                    "eps-": est.eps_neg.as_dict(5), "eps- formula": target / (c - 1),
@@ -136,13 +86,15 @@ def pair_noise_evidence(ctx: Context, eps_claim: Any = None) -> Evidence:
         e1, _ = te.enumerated_pair_noise(c0, eta0)
         return Evidence("refuted", "symbolic", f"the stated eps+ differs from the derived one, e.g. at c = {c0}, "
                         f"eta = 1/4: {eps.subs({te.C: c0, te.ETA: eta0})} stated against {e1}.", numbers=numbers,
-                        counterexample={"c": c0, "eta": eta0, "stated": eps.subs({te.C: c0, te.ETA: eta0}), "derived": e1})
+                        counterexample={"c": c0, "eta": eta0, "stated": eps.subs({te.C: c0, te.ETA: eta0}),
+                                        "derived": e1})
     if not all_ok:
         return Evidence("inconclusive", "mc", "the derivation holds but the Monte Carlo disagrees in some setting "
                         "(more draws, or a bug in the simulation, would decide).", numbers=numbers)
     return Evidence("proved", "symbolic",
                     "Derived by Bayes for symbolic c (and by enumerating all label quadruples for c = 2..6): "
-                    "eps+ = eta(2(c-1) - c eta)/(c-1), eps- = eps+/(c-1), signal 1 - eps+ - eps- = (1 - c eta/(c-1))^2, "
+                    "eps+ = eta(2(c-1) - c eta)/(c-1), eps- = eps+/(c-1), signal 1 - eps+ - eps- = (1 - c "
+                    "eta/(c-1))^2, "
                     f"which vanishes only at eta = (c-1)/c; Monte Carlo ({n} pairs per setting) agrees within 5 "
                     "standard errors in 5 settings, eta = 0.9 > (c-1)/c included.", numbers=numbers)
 
@@ -206,7 +158,8 @@ def margin_symmetric_evidence(ctx: Context, condition: Callable[[Any, Any], Any]
     return Evidence("proved", "symbolic",
                     "l+ + l- = max(2 alpha, alpha + |D - beta|) (region by region, SymPy), so it equals 2 alpha iff "
                     "|D - beta| <= alpha; every D in [0, 2] lies in the band iff alpha >= max(beta, 2 - beta); "
-                    f"a search of {res.evaluated} points over (alpha, beta, D) found no counterexample.", numbers=numbers)
+                    f"a search of {res.evaluated} points over (alpha, beta, D) found no "
+                    f"counterexample.", numbers=numbers)
 
 
 @claim("le19.margin_symmetric", source=SOURCE,
@@ -283,12 +236,41 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
         return a >= max(float(pt["beta"]), 2 - float(pt["beta"])) if kind == "margin" else a >= 2
 
     what = "balanced margin loss, alpha >= max(beta, 2 - beta)" if kind == "margin" else (
-        f"triplet loss, alpha >= 2, classes {'uniform' if pattern is None else 'from the pattern ' + str(list(pattern))}")
+        f"triplet loss, alpha >= 2, classes "
+        f"{'uniform' if pattern is None else 'from the pattern ' + str(list(pattern))}")
     return SearchSpace(tuple(params), margin, exact, constraint,
-                       description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; {what}")
+                       description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; "
+                                   f"{what}")
 
 
 # ================================================================ margin_robust
+@figure_data
+def margin_candidates(ctx: Context) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The random class-structured embeddings of ``le19.margin_robust`` (also drawn by ``le19_noisy_vs_clean_risk``)."""
+    return class_embeddings(ctx.rng(0), ctx.pick(8, 16, 32))
+
+
+@figure_data
+def noisy_vs_clean_risk_data(ctx: Context) -> dict[str, Any]:
+    """Exact clean and noisy balanced margin risks of :func:`margin_candidates` at :data:`FIGURE_ETAS`, for the
+    first symmetric setting and the non-symmetric control (drawn by ``le19_noisy_vs_clean_risk``).
+
+    ``panels``: one ``(alpha, beta, {eta: (clean, noisy)})`` per setting; ``slopes``: the derived slope
+    ``(1 - c eta/(c-1))^2`` of ``R_eta = s R + alpha (1 - s)`` per eta (Le & Odobez 2019, reconstructed).
+    """
+    c = C_RISK
+    cands = margin_candidates(ctx)
+    panels = []
+    for alpha, beta in (SYMMETRIC[0], NONSYMMETRIC):
+        risks = {}
+        for eta in FIGURE_ETAS:
+            rr = [exact_pair_risks(E, y, uniform_noise(c, eta), alpha=alpha, beta=beta) for E, y in cands]
+            risks[eta] = (np.array([r.clean for r in rr]), np.array([r.noisy for r in rr]))
+        panels.append((alpha, beta, risks))
+    return {"c": c, "candidates": len(cands), "panels": panels,
+            "slopes": {eta: float(te.stated_signal(c, eta)) for eta in FIGURE_ETAS}}
+
+
 def margin_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
     """Symbolic relation, exact and Monte Carlo risks of random embeddings, minimisers, a search.
 
@@ -296,16 +278,18 @@ def margin_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
     """
     sym = te.margin_balanced(slope_claim)
     slope_expr = te.stated_signal() if slope_claim is None else slope_claim
-    k = ctx.pick(8, 16, 32)
     n_draws = ctx.pick(40_000, 100_000, 400_000)
-    cands = _candidates(ctx.rng(0), k)
+    cands = margin_candidates(ctx)
+    k = len(cands)
     rng = ctx.device_rng(0)
     c = C_RISK
     etas = (0.2, 0.5, 0.85)
     numbers: dict[str, Any] = {"derived slope": sym.slope, "derived offset": sym.offset,
-                               "affine in the symmetric region": sym.affine, "slope matches the claim": sym.slope_matches,
+                               "affine in the symmetric "
+                               "region": sym.affine, "slope matches the claim": sym.slope_matches,
                                "slope vanishes at eta": sym.slope_zeros,
-                               "without symmetry dR_eta/dN' (non-zero: not a function of R)": sym.nonsymmetric_dependence,
+                               "without symmetry dR_eta/dN' (non-zero: not a function of "
+                               "R)": sym.nonsymmetric_dependence,
                                "candidates": k, "c": c, "points per class": PER_CLASS, "dim": DIM}
     exact_ok = mc_ok = argmin_ok = True
     worst_z = 0.0
@@ -319,11 +303,12 @@ def margin_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
             clean = np.array([r.clean for r in risks])
             noisy = np.array([r.noisy for r in risks])
             pred = s * clean + alpha * (1 - s)
-            ok_e = all(_close(a, b) for a, b in zip(noisy, pred))
+            ok_e = all(close(a, b) for a, b in zip(noisy, pred))
             i_mc = int(np.argmax(np.abs(noisy - clean)))  # the candidate the noise moves most
-            est = mc_pair_risk(ctx.xp.asarray(cands[i_mc][0]), ctx.xp.asarray(cands[i_mc][1]), T, alpha=alpha, beta=beta,
+            est = mc_pair_risk(ctx.xp.asarray(cands[i_mc][0]), ctx.xp.asarray(cands[i_mc][1]), T, alpha=alpha,
+                               beta=beta,
                                sampling="balanced", n_draws=n_draws, rng=rng)
-            ok_m = _agrees(est, float(pred[i_mc]))
+            ok_m = agrees(est, float(pred[i_mc]))
             worst_z = max(worst_z, abs(est.mean - pred[i_mc]) / est.stderr)
             ok_a = int(np.argmin(noisy)) == int(np.argmin(clean))
             exact_ok, mc_ok, argmin_ok = exact_ok and ok_e, mc_ok and ok_m, argmin_ok and ok_a
@@ -342,14 +327,15 @@ def margin_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
     a0, b0 = NONSYMMETRIC
     T = uniform_noise(c, 0.5)
     rr = [exact_pair_risks(E, y, T, alpha=a0, beta=b0) for E, y in cands]
-    fa, fb, resid = _affine_residual(np.array([r.clean for r in rr]), np.array([r.noisy for r in rr]))
+    fa, fb, resid = affine_residual(np.array([r.clean for r in rr]), np.array([r.noisy for r in rr]))
     numbers["control (alpha=0.2, beta=1, eta=0.5): best affine fit noisy ~ clean"] = {
         "slope": fa, "offset": fb, "max residual": resid, "not affine": resid > 1e-6}
     budget = ctx.pick(150, 600, 3000)
     res = search(order_space("margin"), budget, ctx.rng(2))
     numbers["search: order of two embeddings, clean vs noisy"] = res.to_json()
     if not sym.verified or not exact_ok:
-        ce = first_bad or {"c": c, "eta": "1/5", "derived slope": sym.slope.subs({te.C: c, te.ETA: sympy.Rational(1, 5)}),
+        ce = first_bad or {"c": c, "eta": "1/5",
+                           "derived slope": sym.slope.subs({te.C: c, te.ETA: sympy.Rational(1, 5)}),
                            "claimed slope": slope_expr.subs({te.C: c, te.ETA: sympy.Rational(1, 5)})}
         return Evidence("refuted", "symbolic", "the noisy risk is not the claimed affine function of the clean risk: "
                         f"{ce}.", numbers=numbers, counterexample=ce, figures=list(FIG_RISK))
@@ -383,28 +369,13 @@ def margin_robust(ctx: Context) -> Evidence:
 
 
 # ================================================================ triplet_robust
-def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
-    slope_expr = te.stated_signal() if slope_claim is None else slope_claim
-    lin_ok, bound = te.triplet_linear_regime()
-    uni = te.triplet_relation(range(2, 6), "uniform", slope_claim)
-    gen_ok, gen_slope = te.triplet_uniform_general(slope_claim)
-    first = te.triplet_relation(range(2, 6), "first", slope_claim)
-    swap = te.triplet_relation(range(2, 6), [(0, 1), (1, 0)], slope_claim)
-    k = ctx.pick(6, 12, 24)
-    n_draws = ctx.pick(40_000, 100_000, 400_000)
-    cands = _candidates(ctx.rng(0), k)
-    rng = ctx.device_rng(0)
+def _uniform_triplet_risks(ctx: Context, cands: list[tuple[np.ndarray, np.ndarray]], slope_expr: Any, n_draws: int,
+                           rng: Any) -> tuple[dict[str, Any], bool, bool, bool]:
+    """Exact and Monte Carlo triplet risks of ``cands`` with uniformly sampled classes against
+    ``R_eta - alpha = s (R - alpha)`` (Le & Odobez 2019, reconstructed): ``(per setting, exact ok,
+    Monte Carlo ok, argmin ok)``."""
     c = C_RISK
     T0 = uniform_noise(c, 0.0)
-    numbers: dict[str, Any] = {
-        "hinge never clips on the sphere iff alpha >=": bound, "linear regime bound matches 2": lin_ok,
-        "uniform classes, generic d_ij, c = 2..5: R_eta - alpha = s (R - alpha)": {c_: h for c_, (h, _) in uni.per_c.items()},
-        "symbolic c: slope": gen_slope, "symbolic c matches": gen_ok,
-        "fixed pattern (0, 1): extra term (R_eta - alpha) - s (R - alpha)": {c_: str(e) for c_, (_, e) in first.per_c.items()},
-        "fixed pattern: extra = g mean_Pi (S_k - S_k'), g = (1 - c eta/(c-1)) eta/(c-1), S_k = sum_i d_ik":
-            first.extra_matches,
-        "pattern [(0,1),(1,0)] (each class as often anchor as negative): holds": {c_: h for c_, (h, _) in swap.per_c.items()},
-        "candidates": k, "c": c}
     exact_ok = mc_ok = argmin_ok = True
     per: dict[str, Any] = {}
     for alpha in (2.0, 2.5):
@@ -414,31 +385,67 @@ def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
             T = uniform_noise(c, eta)
             noisy = np.array([exact_triplet_risk(E, y, T, alpha=alpha) for E, y in cands])
             pred = s * (clean - alpha) + alpha
-            ok_e = all(_close(a, b) for a, b in zip(noisy, pred))
+            ok_e = all(close(a, b) for a, b in zip(noisy, pred))
             i_mc = int(np.argmax(np.abs(noisy - clean)))
-            est = mc_triplet_risk(ctx.xp.asarray(cands[i_mc][0]), ctx.xp.asarray(cands[i_mc][1]), T, alpha=alpha, n_draws=n_draws, rng=rng)
-            ok_m = _agrees(est, float(pred[i_mc]))
+            est = mc_triplet_risk(ctx.xp.asarray(cands[i_mc][0]), ctx.xp.asarray(cands[i_mc][1]), T, alpha=alpha,
+                                  n_draws=n_draws, rng=rng)
+            ok_m = agrees(est, float(pred[i_mc]))
             ok_a = int(np.argmin(noisy)) == int(np.argmin(clean))
             exact_ok, mc_ok, argmin_ok = exact_ok and ok_e, mc_ok and ok_m, argmin_ok and ok_a
             per[f"alpha={alpha}, eta={eta}"] = {
                 "slope": s, "max |noisy - prediction|": float(np.max(np.abs(noisy - pred))),
                 "mc (candidate moved most)": est.as_dict(5), "predicted": float(pred[i_mc]), "mc agrees": ok_m,
                 "argmin agrees": ok_a}
-    numbers["uniform classes"] = per
-    # the fixed pattern on the candidates: deviation from the affine prediction, and the argmin
+    return per, exact_ok, mc_ok, argmin_ok
+
+
+def _fixed_pattern_and_control(cands: list[tuple[np.ndarray, np.ndarray]]) -> dict[str, Any]:
+    """The fixed class pattern (0, 1) on ``cands`` (deviation from the affine prediction, argmin) and the
+    control below ``alpha = 2``, where the hinge clips and the relation fails."""
+    c = C_RISK
+    T0 = uniform_noise(c, 0.0)
     eta = 0.5
     s = float(te.stated_signal(c, sympy.Rational(1, 2)))
     T = uniform_noise(c, eta)
     fc = np.array([exact_triplet_risk(E, y, T0, alpha=2.0, pattern=[(0, 1)]) for E, y in cands])
     fn = np.array([exact_triplet_risk(E, y, T, alpha=2.0, pattern=[(0, 1)]) for E, y in cands])
-    numbers["fixed pattern (0, 1), alpha=2, eta=0.5, candidates"] = {
+    out: dict[str, Any] = {"fixed pattern (0, 1), alpha=2, eta=0.5, candidates": {
         "max |noisy - (s (clean - alpha) + alpha)|": float(np.max(np.abs(fn - (s * (fc - 2.0) + 2.0)))),
-        "argmin agrees": int(np.argmin(fn)) == int(np.argmin(fc))}
-    # control: below alpha = 2 the hinge clips and the relation fails
+        "argmin agrees": int(np.argmin(fn)) == int(np.argmin(fc))}}
     cl = np.array([exact_triplet_risk(E, y, T0, alpha=0.5) for E, y in cands])
     no = np.array([exact_triplet_risk(E, y, T, alpha=0.5) for E, y in cands])
-    numbers["control alpha=0.5, eta=0.5: max |noisy - (s (clean - alpha) + alpha)|"] = float(
+    out["control alpha=0.5, eta=0.5: max |noisy - (s (clean - alpha) + alpha)|"] = float(
         np.max(np.abs(no - (s * (cl - 0.5) + 0.5))))
+    return out
+
+
+def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
+    slope_expr = te.stated_signal() if slope_claim is None else slope_claim
+    lin_ok, bound = te.triplet_linear_regime()
+    uni = te.triplet_relation(range(2, 6), "uniform", slope_claim)
+    gen_ok, gen_slope = te.triplet_uniform_general(slope_claim)
+    first = te.triplet_relation(range(2, 6), "first", slope_claim)
+    swap = te.triplet_relation(range(2, 6), [(0, 1), (1, 0)], slope_claim)
+    k = ctx.pick(6, 12, 24)
+    n_draws = ctx.pick(40_000, 100_000, 400_000)
+    cands = class_embeddings(ctx.rng(0), k)
+    rng = ctx.device_rng(0)
+    c = C_RISK
+    numbers: dict[str, Any] = {
+        "hinge never clips on the sphere iff alpha >=": bound, "linear regime bound matches 2": lin_ok,
+        "uniform classes, generic d_ij, c = 2..5: R_eta - alpha = s (R - "
+        "alpha)": {c_: h for c_, (h, _) in uni.per_c.items()},
+        "symbolic c: slope": gen_slope, "symbolic c matches": gen_ok,
+        "fixed pattern (0, 1): extra term (R_eta - alpha) - s (R - "
+        "alpha)": {c_: str(e) for c_, (_, e) in first.per_c.items()},
+        "fixed pattern: extra = g mean_Pi (S_k - S_k'), g = (1 - c eta/(c-1)) eta/(c-1), S_k = sum_i d_ik":
+            first.extra_matches,
+        "pattern [(0,1),(1,0)] (each class as often anchor as negative): "
+        "holds": {c_: h for c_, (h, _) in swap.per_c.items()},
+        "candidates": k, "c": c}
+    per, exact_ok, mc_ok, argmin_ok = _uniform_triplet_risks(ctx, cands, slope_expr, n_draws, rng)
+    numbers["uniform classes"] = per
+    numbers.update(_fixed_pattern_and_control(cands))
     budget = ctx.pick(100, 400, 2000)
     res = search(order_space("triplet"), budget, ctx.rng(2))
     numbers["search, uniform classes"] = res.to_json()
@@ -446,13 +453,15 @@ def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
     numbers["search, fixed pattern (0, 1)"] = res_fixed.to_json()
     fixed_holds = first.holds and not res_fixed.failed
     fixed_text = ("it also holds with the fixed pattern (0, 1)" if fixed_holds else
-                  "with a fixed class pattern it fails: R_eta - alpha = s(R - alpha) + g mean_Pi(S_k - S_k'), so it holds "
+                  "with a fixed class pattern it fails: R_eta - alpha = s(R - alpha) + g mean_Pi(S_k - S_k'), so it "
+                  "holds "
                   "for every embedding iff each class is as often the anchor class as the negative class (e.g. "
                   "[(0,1),(1,0)])" + ("; a verified pair of point sets whose clean and noisy orders differ under the "
                                       "pattern (0, 1) is in the numbers" if res_fixed.failed else ""))
     # the averaging step for every c: a symmetry argument (the explicit-c checks above confirm it for c = 2..5)
     numbers["averaging step for every c"] = (
-        "uniform noise is T = a I + b J (J the all-ones matrix); for a permutation matrix P, P P^T = I and P J P^T = J, "
+        "uniform noise is T = a I + b J (J the all-ones matrix); for a permutation matrix P, P P^T = I and P J P^T = "
+        "J, "
         "so P T P^T = T; sampling every ordered pair of distinct observed classes uniformly is also invariant under "
         "relabelling. Hence the law of the true classes (i, j, l) of anchor, positive and negative is invariant under "
         "every permutation of the c classes, so it depends only on which of i, j, l coincide, and E[d_ij] = "
@@ -477,7 +486,8 @@ def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
                     "classes R_eta - alpha = (1 - c eta/(c-1))^2 (R - alpha) for every c (uniform noise and uniform "
                     "class sampling are invariant under relabelling the classes, so the true-class law of a triplet "
                     "depends only on which classes coincide, and eps+, eps- come from Bayes for symbolic c; generic "
-                    f"d_ij confirm it for c = 2..5), exact and Monte Carlo risks of {k} random embeddings agree and the argmin is kept; "
+                    f"d_ij confirm it for c = 2..5), exact and Monte Carlo risks of {k} random embeddings agree and "
+                    f"the argmin is kept; "
                     f"{fixed_text}.", numbers=numbers)
 
 
@@ -491,175 +501,3 @@ def triplet_robust_evidence(ctx: Context, slope_claim: Any = None) -> Evidence:
        method="symbolic", expected="proved", reconstructed=True, space=lambda: order_space("triplet"))
 def triplet_robust(ctx: Context) -> Evidence:
     return triplet_robust_evidence(ctx)
-
-
-# ================================================================ sampling
-def sampling_design(ctx: Context) -> tuple[list[float], int]:
-    """Noise rates and seeds of the ``le19.sampling`` training study."""
-    return ctx.pick([0.45, 0.6], [0.15, 0.3, 0.45, 0.6], [0.0, 0.15, 0.3, 0.45, 0.6, 0.75]), ctx.pick(8, 8, 16)  # quick 5 -> 8 seeds: 5 gave ~50% power for the ~0.1 gap at 5 s.e. (issue 10)
-
-
-@figure_data
-def sampling_training_data(ctx: Context) -> Any:
-    """The trained networks of ``le19.sampling`` (also drawn by ``le19_recall_vs_noise``)."""
-    etas, seeds = sampling_design(ctx)
-    rngs = [ctx.rng(10 + s) for s in range(seeds)]
-    return noisy_recall(SAMPLING_TASK, etas, [{"sampling": "balanced"}, {"sampling": "natural"}], rngs,
-                        progress=ctx.say, **SAMPLING_TRAIN, **SAMPLING_LOSS)
-
-
-def sampling_evidence(ctx: Context) -> Evidence:
-    nat = te.margin_natural(range(2, 11))
-    bal = te.margin_balanced()
-    # exact cross-check on random embeddings: the natural noisy risk is w+ P + w- N + const
-    c = C_RISK
-    eta = 0.5
-    eps = float(te.stated_eps(c, sympy.Rational(1, 2)))
-    wp, wn = (1 - 2 * eps) / c, (c - 1 - 2 * eps) / c
-    cands = _candidates(ctx.rng(0), 6)
-    alpha, beta = SAMPLING_LOSS["alpha"], SAMPLING_LOSS["beta"]
-    rr = [exact_pair_risks(E, y, uniform_noise(c, eta), alpha=alpha, beta=beta, sampling="natural") for E, y in cands]
-    const = [r.noisy - wp * r.pos - wn * r.neg for r in rr]
-    weights_exact = max(const) - min(const) <= ROUND * 10
-    # the training study (c = 8)
-    cT = SAMPLING_TASK.c
-    thr_nat = float(te.natural_threshold(cT))
-    thr_bal = (cT - 1) / cT
-    etas, seeds = sampling_design(ctx)
-    res = sampling_training_data(ctx)
-    gaps: dict[str, Any] = {}
-    between = [e for e, et in enumerate(etas) if thr_nat < et < thr_bal]
-    for e, et in enumerate(etas):
-        d = seed_summary(res.recall[0, e] - res.recall[1, e])
-        gaps[f"eta={et}"] = {"balanced": seed_summary(res.recall[0, e]).as_dict(3),
-                             "natural": seed_summary(res.recall[1, e]).as_dict(3),
-                             "balanced - natural (paired)": d.as_dict(4), "between the thresholds": e in between}
-    # the test: balanced - natural, paired per seed and averaged over the noise rates between the thresholds
-    pooled = seed_summary((res.recall[0, between] - res.recall[1, between]).mean(axis=0))
-    gaps["pooled over the etas between the thresholds"] = pooled.as_dict(4)
-    sig_pos, sig_neg = pooled.sign(Z_SEEDS) > 0, pooled.sign(Z_SEEDS) < 0
-    numbers = {"natural weights w+ = (1 - 2 eps+)/c, w- = (c - 1 - 2 eps+)/c": [nat.w_pos, nat.w_neg],
-               "weights match": nat.weights_match, "re-weighted positive share lambda": nat.lam,
-               "lambda = 1/c only if (numerator of lambda - 1/c)": nat.lam_is_clean_only_if,
-               "eta_nat(c)": nat.threshold, "(c-1)/c - eta_nat(c)": nat.threshold_below_balanced,
-               "eta_nat as c -> oo": nat.threshold_limit,
-               "per c: (eta_nat, (c-1)/c)": {c_: [float(a), float(b)] for c_, (a, b) in nat.per_c.items()},
-               "balanced: slope (1 - c eta/(c-1))^2 > 0 for eta != (c-1)/c": bal.slope,
-               "exact check on random embeddings (c=4, eta=0.5): R_nat_eta - w+ P - w- N constant": weights_exact,
-               "meaning of 'tolerated'": "the noisy risk increases with each clean class-conditional risk (P: positive "
-                                         "pairs, N: negative pairs), so its minimisers minimise a clean risk with positive "
-                                         "weights; balanced: the balanced clean risk itself, natural: lambda P + (1-lambda) N",
-               "training": {"task": vars(SAMPLING_TASK), **SAMPLING_TRAIN, **SAMPLING_LOSS, "seeds": seeds, "c": cT,
-                            "eta_nat": thr_nat, "(c-1)/c": thr_bal, "Recall@1": gaps}}
-    symbolic_ok = nat.weights_match and weights_exact and bool(sympy.simplify(nat.threshold_below_balanced.subs(te.C, 2)) == 0)
-    cond = ("c >= 3 classes (for c = 2 natural sampling is balanced sampling and both tolerate every eta != 1/2); "
-            "then balanced sampling tolerates every eta != (c-1)/c, natural sampling only eta < eta_nat(c) = "
-            "((c-1) - sqrt((c-1)(c-2)/2))/c (0.333 at c=3, 0.300 at c=10, 1 - 1/sqrt 2 as c -> oo)")
-    if not symbolic_ok:
-        return Evidence("inconclusive", "symbolic", "the natural-sampling derivation did not check out.", numbers=numbers,
-                        figures=list(FIG_RECALL))
-    if sig_pos and not sig_neg:
-        return Evidence("qualified", "sim",
-                        f"Derived: natural sampling tolerates eta < eta_nat(c) ({thr_nat:.3f} at c = {cT}) against every "
-                        f"eta != (c-1)/c ({thr_bal:.3f}) for balanced sampling, but not at c = 2; trained (c = {cT}, "
-                        f"{seeds} seeds, paired) balanced beats natural in clean-test Recall@1 by {_fmt(pooled)} "
-                        f"averaged over eta = {', '.join(str(etas[e]) for e in between)} ({SEED_TEST}).",
-                        numbers=numbers, condition=cond,
-                        figures=list(FIG_RECALL))
-    return Evidence("inconclusive", "sim",
-                    f"Derived thresholds differ for c >= 3 (eta_nat = {thr_nat:.3f} vs {thr_bal:.3f} at c = {cT}), but the "
-                    "trained networks do not show a significant Recall@1 gap in the predicted direction between the "
-                    "thresholds; more seeds or longer training would decide.", numbers=numbers, figures=list(FIG_RECALL))
-
-
-@claim("le19.sampling", source=SOURCE,
-       statement="Reconstructed: the pair-sampling strategy changes how much uniform label noise the symmetric margin "
-                 "loss tolerates: balanced (1:1) sampling keeps the noisy risk an increasing affine function of the "
-                 "balanced clean risk for every eta != (c-1)/c, natural sampling (positives at rate 1/c) keeps it "
-                 "increasing in both clean class-conditional risks only for eta < eta_nat(c). Checked: the symbolic "
-                 "weights and threshold, an exact check on random embeddings, and clean-test Recall@1 of networks "
-                 "trained with each sampling at noise rates between the two thresholds (c = 8, paired over seeds).",
-       method="sim", expected="qualified", reconstructed=True, figures=FIG_RECALL)
-def sampling(ctx: Context) -> Evidence:
-    return sampling_evidence(ctx)
-
-
-# ================================================================ initialization
-def initialization_evidence(ctx: Context) -> Evidence:
-    """Paired training study of the initialisation (see :data:`INIT_SETTINGS`).
-
-    Per seed and setting, the resistance effect is ``(drop of the out-of-band init) - (drop of the
-    in-band init)`` with ``drop = Recall@1(eta = 0) - Recall@1(eta)`` averaged over the noisy ``eta``;
-    the test statistic averages it over the settings (pooled, paired per seed). Verdict: ``confirmed``
-    when the pooled effect is significant (p < 0.001, t) and no setting is significantly negative;
-    ``qualified`` when it is positive overall but significantly negative in a named setting;
-    ``refuted`` when the pooled effect is significantly negative; else ``inconclusive``.
-    """
-    etas = ctx.pick([0.0, 0.45, 0.6], [0.0, 0.45, 0.6], [0.0, 0.3, 0.45, 0.6])
-    seeds = ctx.pick(6, 12, 16)
-    numbers: dict[str, Any] = {"task": vars(INIT_TASK), **INIT_TRAIN, "sampling": "balanced", "seeds": seeds, "etas": etas,
-                               "resistance": "drop of clean-test Recall@1 from eta = 0 to eta, averaged over the noisy "
-                                             "etas; effect = (drop of the out-of-band init) - (drop of the in-band init), "
-                                             "paired per seed; pooled = mean of the settings' effects per seed"}
-    per_seed = []
-    effects: dict[str, Estimate] = {}
-    for idx, (name, loss, inband, outband) in enumerate(INIT_SETTINGS):
-        rngs = [ctx.rng(100 * (idx + 1) + s) for s in range(seeds)]
-        res = noisy_recall(INIT_TASK, etas, [inband, outband], rngs, progress=ctx.say, **INIT_TRAIN, **loss)
-        R = res.recall
-        drops = R[:, :1, :] - R[:, 1:, :]  # (variant, noisy eta, seed): Recall@1 lost to the noise
-        eff = (drops[1] - drops[0]).mean(axis=0)  # > 0: the in-band init loses less
-        per_seed.append(eff)
-        effects[name] = effect = seed_summary(eff)
-        level = {f"eta={et}": seed_summary(R[0, e] - R[1, e]).as_dict(4) for e, et in enumerate(etas)}
-        numbers[name] = {"loss": loss, "in-band init": inband, "out-of-band init": outband,
-                         "band |D - beta| <= alpha": [loss["beta"] - loss["alpha"], loss["beta"] + loss["alpha"]],
-                         "fraction of pairs in the band at init (in-band, out-of-band)":
-                             [float(res.in_band[0].mean()), float(res.in_band[1].mean())],
-                         "Recall@1 in-band": {f"eta={et}": seed_summary(R[0, e]).as_dict(3) for e, et in enumerate(etas)},
-                         "Recall@1 out-of-band": {f"eta={et}": seed_summary(R[1, e]).as_dict(3) for e, et in enumerate(etas)},
-                         "level difference in-band - out-of-band (paired)": level,
-                         "resistance effect (paired, pooled over noisy etas)": effect.as_dict(4),
-                         "significant on its own (p < 0.001, t)": effect.sign(Z_SEEDS) > 0}
-    pooled = seed_summary(np.mean(per_seed, axis=0))
-    numbers["pooled resistance effect"] = pooled.as_dict(4)
-    ladder = effect_ladder({"pooled": pooled}, Z_SEEDS, guards=effects)
-    negative = ladder.guards_reversed
-    alone = [n for n, e in effects.items() if e.sign(Z_SEEDS) > 0]
-    parts = "; ".join(f"{INIT_DESC[n]}: {_fmt(e)}" for n, e in effects.items())
-    numbers["main_effect"] = {"name": "pooled resistance effect", **pooled.as_dict(4)}
-    numbers["arms carrying the effect on their own"] = alone
-    if ladder.verdict == "confirmed":
-        weak = [n for n in effects if n not in alone]
-        carried = ("carried by both arms, each significant on its own" if not weak else
-                   "carried by " + ("; ".join(INIT_DESC[n] for n in alone) if alone else "neither arm alone")
-                   + "; " + "; ".join(f"{INIT_DESC[n]} positive but not significant on its own (interval "
-                                      f"{effects[n].interval(Z_SEEDS)[0]:+.3f} to {effects[n].interval(Z_SEEDS)[1]:+.3f})"
-                                      for n in weak))
-        return Evidence("confirmed", "sim",
-                        f"In-band initialisation loses less clean-test Recall@1 to label noise (eta = "
-                        f"{', '.join(str(e) for e in etas[1:])}): pooled paired effect {_fmt(pooled)} over {seeds} seeds "
-                        f"({SEED_TEST}), {carried}; {parts}.", numbers=numbers)
-    if ladder.verdict == "qualified":
-        return Evidence("qualified", "sim", f"Positive overall ({_fmt(pooled)}) but significantly negative "
-                        f"{'; '.join(INIT_DESC[n] for n in negative)}; {parts}.", numbers=numbers,
-                        condition=f"fails {'; '.join(INIT_DESC[n] for n in negative)}")
-    if ladder.verdict == "refuted":
-        return Evidence("refuted", "sim", f"The out-of-band initialisation is more noise-resistant: {parts}.",
-                        numbers=numbers, counterexample={"pooled effect": pooled.as_dict(4), **{
-                            n: e.as_dict(4) for n, e in effects.items()}})
-    return Evidence("inconclusive", "sim", f"No significant noise-resistance difference ({SEED_TEST}; {parts}); more "
-                    "seeds (or longer training, which shrinks the clean gap) would decide.", numbers=numbers)
-
-
-@claim("le19.initialization", source=SOURCE,
-       statement="Reconstructed: an initialisation that keeps pairs in the linear band |D - beta| <= alpha of the margin "
-                 "loss improves resistance to uniform label noise. Checked by training (c = 8 Gaussian clusters, "
-                 "one-hidden-layer network, normalised embeddings, balanced pairs): the drop of clean-test Recall@1 from "
-                 "eta = 0 to eta > 0, in-band against out-of-band initialisation, paired over seeds, for the same two "
-                 "initialisations (random; collapsed by a large constant output offset) with the band placed so that "
-                 "either is the in-band one (beta = 1.2: random in band, collapsed below; beta = 0.2: collapsed in band, "
-                 "random above); the test pools the two settings' paired effects.",
-       method="sim", expected="confirmed", reconstructed=True)
-def initialization(ctx: Context) -> Evidence:
-    return initialization_evidence(ctx)

@@ -1,13 +1,15 @@
-"""Figures for Xu et al. 2022 (``001``, *reconstructed* claims): the collapse phase diagram under hard
-negative mining and the hard-mined loss against ``d_iso``."""
+"""Figures for Xu et al. 2022 (*reconstructed* claims): the collapse phase diagram under hard negative
+mining (:func:`~paper_checks.papers.xu22.claims.collapse_sweep_data`) and the hard-mined loss against
+``d_iso`` (:func:`~paper_checks.papers.xu22.claims.iso_trials_data`)."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
 
-from figures.registry import Drawn, figure
 from figures.style import WIDE, new, setting, stamp
+from paper_checks.api import Drawn, figure
+from paper_checks.papers.xu22.claims import ISO_ALPHA, TASK, collapse_sweep_data, iso_trials_data
 from simulate import collapse as sc
 
 
@@ -15,8 +17,6 @@ from simulate import collapse as sc
 def collapse_phase_figure(ctx: Any) -> Drawn:
     """Collapse score over batch size x embedding dimension, unnormalised and normalised: the sweep of
     ``xu22.collapse_batch_dim``."""
-    from paper_checks.xu22 import TASK, collapse_sweep_data
-
     task = TASK
     res = collapse_sweep_data(ctx)
     score_runs = sc.collapse_score(res["spread_ratio"])  # (S, N, nB, nd)
@@ -60,8 +60,6 @@ def collapse_phase_figure(ctx: Any) -> Drawn:
 def loss_vs_diso_figure(ctx: Any) -> Drawn:
     """The worst hard-mined term ``M`` against ``d_iso`` and the reconstructed bound on ``d_iso``: the random sets of
     ``xu22.hnm_isometry``."""
-    from paper_checks.xu22 import ISO_ALPHA, iso_trials_data
-
     trials = iso_trials_data(ctx)
     n = len(trials)
     M = np.array([b.M for *_, b in trials])

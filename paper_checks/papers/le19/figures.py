@@ -1,10 +1,12 @@
-"""Figures of le19 (Le & Odobez 2019, ``000``; reconstructed from the abstract, see ``claims.md``).
+"""Figures of le19 (Le & Odobez 2019; reconstructed from the abstract, see ``claims.md``).
 
 - ``le19_noisy_vs_clean_risk``: exact noisy against clean margin risk (balanced sampling) of the random
   embeddings of ``le19.margin_robust``, for a symmetric setting (``alpha = beta = 1``) and a non-symmetric
-  one (``alpha = 0.2, beta = 1``), with the derived line ``R_eta = s R + alpha (1 - s)``.
+  one (``alpha = 0.2, beta = 1``), with the derived line ``R_eta = s R + alpha (1 - s)``
+  (:func:`~paper_checks.papers.le19.risks.noisy_vs_clean_risk_data`).
 - ``le19_recall_vs_noise``: clean-test Recall@1 of the networks ``le19.sampling`` trains, balanced against
-  natural pair sampling, with the two derived thresholds.
+  natural pair sampling, with the two derived thresholds
+  (:func:`~paper_checks.papers.le19.training.sampling_training_data`).
 """
 from __future__ import annotations
 
@@ -12,38 +14,35 @@ from typing import Any
 
 import numpy as np
 
-from figures.registry import Drawn, figure
 from figures.style import WIDE, new, se, setting, stamp
+from paper_checks.api import Drawn, figure
+from paper_checks.papers.le19.risks import noisy_vs_clean_risk_data
+from paper_checks.papers.le19.training import SAMPLING_TASK, sampling_training_data
+from theory.embedding import natural_threshold
+
+#: the panels' titles, in the order of ``noisy_vs_clean_risk_data``'s panels
+RISK_TITLES = (r"symmetric: $\alpha = \beta = 1$", r"not symmetric: $\alpha = 0.2$, $\beta = 1$")
 
 
 @figure("le19_noisy_vs_clean_risk", claim="le19.margin_robust")
 def noisy_vs_clean_risk_figure(ctx: Any) -> Drawn:
     """Noisy against clean balanced margin risk of the random class-structured embeddings of ``le19.margin_robust``."""
-    import matplotlib
+    import matplotlib  # heavy: imported when a figure is drawn, not when the catalogue loads (figures.style)
 
-    from paper_checks.le19 import C_RISK, _candidates
-    from simulate.embedding_risk import exact_pair_risks
-    from simulate.noise import uniform_noise
-    from theory.embedding import stated_signal
-
-    c = C_RISK
-    cands = _candidates(ctx.rng(0), ctx.pick(8, 16, 32))  # the check's embeddings (same stream and count)
-    etas = (0.0, 0.2, 0.4, 0.6, 0.85)
+    data = noisy_vs_clean_risk_data(ctx)  # the check's embeddings (same stream and count)
+    c, etas = data["c"], list(data["slopes"])
     cmap = matplotlib.colormaps["viridis"]
     fig, axes = new((WIDE[0], 2.9), ncols=2)
     rows = []
-    for ax, (alpha, beta, title) in zip(axes, ((1.0, 1.0, r"symmetric: $\alpha = \beta = 1$"),
-                                               (0.2, 1.0, r"not symmetric: $\alpha = 0.2$, $\beta = 1$"))):
+    for ax, (alpha, beta, risks), title in zip(axes, data["panels"], RISK_TITLES):
         for i, eta in enumerate(etas):
-            rr = [exact_pair_risks(E, y, uniform_noise(c, eta), alpha=alpha, beta=beta) for E, y in cands]
-            x = np.array([r.clean for r in rr])
-            yv = np.array([r.noisy for r in rr])
+            x, yv = risks[eta]
             col = cmap(i / (len(etas) - 0.5))
             ax.scatter(x, yv, s=7, color=col, label=fr"$\eta$ = {eta}", zorder=3)
             rows += [{"alpha": alpha, "beta": beta, "eta": eta, "clean_risk": float(a), "noisy_risk": float(b)}
                      for a, b in zip(x, yv)]
             if alpha >= max(beta, 2 - beta):
-                s = float(stated_signal(c, eta))
+                s = data["slopes"][eta]
                 xs = np.linspace(x.min(), x.max(), 2)
                 ax.plot(xs, s * xs + alpha * (1 - s), color=col, lw=0.8, zorder=2)
         ax.set_xlabel("clean risk (balanced pairs)")
@@ -53,8 +52,9 @@ def noisy_vs_clean_risk_figure(ctx: Any) -> Drawn:
     h, lab = axes[0].get_legend_handles_labels()
     fig.legend(h, lab, loc="outside lower center", ncol=len(lab), frameon=False, fontsize=6)
     stamp(fig, ctx)
-    cap = (f"Exact noisy against clean margin risk (balanced positive and negative pairs) of the {len(cands)} random "
-           f"class-structured embeddings of le19.margin_robust (c = {c}, uniform noise), for a loss symmetric on the "
+    cap = (f"Exact noisy against clean margin risk (balanced positive and negative pairs) of the {data['candidates']} "
+           f"random class-structured embeddings of le19.margin_robust (c = {c}, uniform noise), for a loss symmetric "
+           f"on the "
            "sphere (alpha = beta = 1, left: the points lie on the derived lines R_eta = s R + alpha (1 - s), "
            "s = (1 - c eta/(c-1))^2) and a non-symmetric one (alpha = 0.2, right: no line). Exact risks, no error "
            f"bars. {setting(ctx)}")
@@ -63,13 +63,11 @@ def noisy_vs_clean_risk_figure(ctx: Any) -> Drawn:
 
 @figure("le19_recall_vs_noise", claim="le19.sampling")
 def recall_vs_noise_figure(ctx: Any) -> Drawn:
-    """Clean-test Recall@1 against the noise rate, balanced and natural pair sampling: the networks of ``le19.sampling``."""
-    from paper_checks.le19 import SAMPLING_TASK, sampling_design, sampling_training_data
-    from theory.embedding import natural_threshold
-
+    """Clean-test Recall@1 against the noise rate, balanced and natural pair sampling: the networks of
+    ``le19.sampling``."""
     task = SAMPLING_TASK
-    etas, seeds = sampling_design(ctx)
     res = sampling_training_data(ctx)
+    etas, seeds = res.etas, res.recall.shape[2]
     thr_nat = float(natural_threshold(task.c))
     thr_bal = (task.c - 1) / task.c
     fig, ax = new((3.4, 3.2))
