@@ -37,7 +37,7 @@ import numpy as np
 from simulate.backend import namespace_of, to_host
 from simulate.estimate import Estimate
 from simulate.noise import as_transition
-
+from theory.checks import check_classes
 
 TABLE_TOL = 1e-9  # |sum of a joint table - 1| allowed, in float64
 
@@ -106,12 +106,6 @@ def _check_outputs(outputs: Any, c: int, xp: Any) -> Any:
     return out
 
 
-def _check_classes(c: Any) -> int:
-    if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 2:
-        raise ValueError(f"the number of classes c must be an integer >= 2, got {c!r}")
-    return int(c)
-
-
 # ---------------------------------------------------------------- population quantities
 def log_dmi(Q: Any) -> float:
     """``log DMI = log |det Q|`` through ``slogdet`` (no under- or overflow); ``-inf`` when ``det Q = 0``."""
@@ -155,7 +149,7 @@ def det_bias_factor(n: int, c: int) -> float:
     and two columns of one ``Z_i = h(x_i) e_{l_i}^T`` are never both non-zero, so only tuples of distinct
     samples contribute, each with mean ``det Q``.
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"the sample size n must be an integer >= 1, got {n!r}")
     return float(np.prod([1.0 - k / n for k in range(c)]))
@@ -198,7 +192,7 @@ def joint_table(outputs: Any, labels: Any, c: int) -> np.ndarray:
     -------
     numpy.ndarray, shape (c, c) (on the host)
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     xp = namespace_of(outputs)
     out = _check_outputs(outputs, c, xp)
     lab = _check_labels(labels, c, xp)
@@ -272,7 +266,7 @@ def estimate_dmi(outputs: Any, labels: Any, c: int) -> DMIEstimate:
     ValueError
         For ``n < c`` (then ``det Q_hat = 0`` for every sample: nothing to estimate), bad outputs or labels.
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     xp = namespace_of(outputs)
     out, lab = _check_outputs(outputs, c, xp), _check_labels(labels, c, xp)
     n = int(lab.shape[0])
@@ -295,7 +289,7 @@ def estimate_mi(outputs: Any, labels: Any, c: int) -> Estimate:
     ``psi_i = (h(x_i) log(Q / (q_h q_L)))_{l_i}``; the delta method degenerates where MI = 0 (then
     the estimator is ``chi^2``-like, and its stderr is reported as 0).
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     xp = namespace_of(outputs)
     out, lab = _check_outputs(outputs, c, xp), _check_labels(labels, c, xp)
     Q = joint_table(out, lab, c)
@@ -354,7 +348,7 @@ def eq32_gap(outputs: Any, labels: Any, noisy: Any, T: Any, c: int) -> Eq32Gap:
     labels, noisy : int (n,) clean and noisy labels of the same samples
     T : the noise transition matrix whose ``det`` Eq. 32 uses
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     Tm = as_transition(T)
     if Tm.c != c:
         raise ValueError(f"T is {Tm.c} x {Tm.c} but c = {c}")
@@ -394,7 +388,7 @@ def minibatch_ldmi(outputs: Any, noisy: Any, c: int) -> float:
         a label class is absent (a zero column: ``det = 0``) or a class is never predicted (a zero row,
         for class predictions); the message names the batch size or the class.
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     xp = namespace_of(outputs)
     out, lab = _check_outputs(outputs, c, xp), _check_labels(noisy, c, xp)
     B = int(lab.shape[0])

@@ -15,11 +15,22 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import to_host
-from simulate.dmi import (SIMPLEX_TOL, DMIEstimate, Eq32Gap, _check_classes, _dmi_from_table, _orientation, check_joint_table,
-                          cofactors, det_bias_factor, dmi, mutual_information)
+from simulate.dmi import (
+    SIMPLEX_TOL,
+    DMIEstimate,
+    Eq32Gap,
+    _dmi_from_table,
+    _orientation,
+    check_joint_table,
+    cofactors,
+    det_bias_factor,
+    dmi,
+    mutual_information,
+)
 from simulate.estimate import Estimate, RunningMoments
 from simulate.noise import TransitionMatrix, as_transition, noise_per_x, pair_flip, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
+from theory.checks import check_classes
 
 
 # ---------------------------------------------------------------- finite populations
@@ -66,7 +77,7 @@ def line_population(n_x: int = 41, c: int = 3, spacing: float = 2.5) -> tuple[Fi
     dist : FiniteDistribution
     xs : the grid points, (n_x,)
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     if n_x < c:
         raise ValueError(f"need n_x >= c grid points, got n_x = {n_x}, c = {c}")
     mu = (np.arange(c) - (c - 1) / 2) * spacing
@@ -304,7 +315,7 @@ def _batch_counts(dist: FiniteDistribution, T: TransitionMatrix, R: int, B: int,
 # ---------------------------------------------------------------- L_DMI over a finite hypothesis class
 def deterministic_hypotheses(n_x: int, c: int) -> np.ndarray:
     """Every deterministic classifier on ``n_x`` inputs: ``(c^n_x, n_x, c)`` one-hot rows, in lexicographic order."""
-    c = _check_classes(c)
+    c = check_classes(c)
     if isinstance(n_x, bool) or not isinstance(n_x, (int, np.integer)) or n_x < 1 or c**n_x > 1 << 20:
         raise ValueError(f"need 1 <= n_x and c^n_x <= 2^20 hypotheses, got n_x = {n_x!r}, c = {c}")
     labels = np.array(np.unravel_index(np.arange(c**n_x), (c,) * n_x)).T  # (m, n_x)

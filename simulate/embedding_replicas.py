@@ -14,9 +14,10 @@ import numpy as np
 from simulate.backend import namespace_of, to_host
 from simulate.embedding import SAMPLINGS, check_margin, sample_pairs
 from simulate.embedding import normalize as normalize_rows
-from simulate.embedding_train import _check_choice, _check_int
+from simulate.embedding_train import _check_choice
 from simulate.models import Params, backward, forward, n_layers
 from simulate.training import Optimizer, TrainConfig
+from theory.checks import check_int
 
 
 def train_embeddings(
@@ -74,7 +75,7 @@ def train_embeddings(
     for md in modes:
         _check_choice("sampling", md, SAMPLINGS)
     _check_choice("optimizer", optimizer, ("adam", "sgd"))
-    batch_size = _check_int("batch_size", batch_size, 2)
+    batch_size = check_int("batch_size", batch_size, 2)
     xp = namespace_of(params_list[0]["W0"])
     X = xp.stack([xp.asarray(x, dtype=float) for x in Xs])
     y = xp.stack([xp.asarray(v) for v in ys])
@@ -91,7 +92,7 @@ def train_embeddings(
     n_layers(P)
     n = X.shape[1]
     n_lab = int(y.max()) + 1
-    m = batch_size if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
+    m = batch_size if n_pairs is None else check_int("n_pairs", n_pairs, 1)
     opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), P)
     A = xp.asarray(alphas)[:, None]
     Bt = xp.asarray(betas)[:, None]

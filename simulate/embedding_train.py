@@ -34,7 +34,6 @@ from typing import Any, Callable
 import numpy as np
 
 from simulate.backend import draws_for, namespace_of, to_host
-from simulate.embedding import normalize as normalize_rows
 from simulate.embedding import (
     EVAL_CHUNK,
     MINERS,
@@ -48,8 +47,10 @@ from simulate.embedding import (
     sample_pairs,
     semi_hard_negatives,
 )
+from simulate.embedding import normalize as normalize_rows
 from simulate.models import Params, backward, forward, init_mlp, n_layers
 from simulate.training import Optimizer, TrainConfig, copy_params
+from theory.checks import check_int
 
 LOSSES = ("margin", "triplet")
 MODELS = ("linear", "mlp")
@@ -80,12 +81,6 @@ def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model: str = "mlp",
                    hidden: int = 32, init_scale: float = 1.0, init_offset: float = 0.0,
                    xp: Any = np) -> Params:
@@ -114,14 +109,14 @@ def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model
     dict
         ``W0, b0`` (linear) or ``W0, b0, W1, b1`` (MLP), as :func:`simulate.models.init_mlp`.
     """
-    dim_in = _check_int("dim_in", dim_in, 1)
-    dim_out = _check_int("dim_out", dim_out, 2)
+    dim_in = check_int("dim_in", dim_in, 1)
+    dim_out = check_int("dim_out", dim_out, 2)
     _check_choice("model", model, MODELS)
     if not (np.isfinite(init_scale) and init_scale > 0):
         raise ValueError(f"init_scale must be a finite number > 0, got {init_scale!r}")
     if not (np.isfinite(init_offset) and init_offset >= 0):
         raise ValueError(f"init_offset must be a finite number >= 0, got {init_offset!r}")
-    hid: tuple[int, ...] = () if model == "linear" else (_check_int("hidden", hidden, 1),)
+    hid: tuple[int, ...] = () if model == "linear" else (check_int("hidden", hidden, 1),)
     params = init_mlp(dim_in, dim_out, hid, rng)
     L = len(hid)
     params[f"W{L}"] = params[f"W{L}"] * float(init_scale)
@@ -186,7 +181,7 @@ def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "
     alpha = check_margin(alpha)
     if loss == "margin":
         _check_choice("sampling", sampling, SAMPLINGS)
-        m = E.shape[0] if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
+        m = E.shape[0] if n_pairs is None else check_int("n_pairs", n_pairs, 1)
         i, j, same = sample_pairs(labels, m, rng, mode=sampling)
         return Terms("margin", (i, j), same)
     _check_choice("miner", miner, MINERS)
@@ -383,7 +378,7 @@ def train_embedding(
     alpha = check_margin(alpha)
     if not np.isfinite(beta):
         raise ValueError(f"beta must be finite, got {beta!r}")
-    batch_size = _check_int("batch_size", batch_size, 2)
+    batch_size = check_int("batch_size", batch_size, 2)
     if getattr(X, "ndim", 0) != 2:
         raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
     xp = namespace_of(X) if params is None else namespace_of(params["W0"])

@@ -26,6 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import namespace_of
+from theory.checks import check_int
 
 Params = dict[str, Any]
 
@@ -42,12 +43,6 @@ class Cache:
     """
 
     inputs: tuple[Any, ...]
-
-
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def n_layers(params: Params) -> int:
@@ -91,12 +86,12 @@ def init_mlp(dim: int, c: int, hidden: int | Sequence[int], rng: np.random.Gener
         followed by a ReLU and ``N(0, 1/in_l)`` for the output layer; ``b_l`` zeros
         ``([replicas,] out_l)``.
     """
-    dim = _check_int("dim", dim, 1)
-    c = _check_int("number of classes c", c, 2)
+    dim = check_int("dim", dim, 1)
+    c = check_int("number of classes c", c, 2)
     widths = [hidden] if isinstance(hidden, (int, np.integer)) else list(hidden)
     for h in widths:
-        _check_int("hidden width", h, 1)
-    lead: tuple[int, ...] = () if replicas is None else (_check_int("replicas", replicas, 1),)
+        check_int("hidden width", h, 1)
+    lead: tuple[int, ...] = () if replicas is None else (check_int("replicas", replicas, 1),)
     sizes = [dim, *[int(h) for h in widths], c]
     params: Params = {}
     for l, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):

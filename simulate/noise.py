@@ -13,6 +13,7 @@ import numpy as np
 from simulate.backend import to_host
 from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
+from theory.checks import check_classes
 
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
 MAX_COND = 1e8  # condition number above which an inverse is refused
@@ -171,18 +172,13 @@ def check_transition(T: Any, c: int, what: str = "the inputs have") -> Transitio
     return T
 
 
-def _check_classes(c: int) -> None:
-    if not isinstance(c, (int, np.integer)) or isinstance(c, bool) or c < 2:
-        raise ValueError(f"the number of classes c must be an integer >= 2, got {c!r}")
-
-
 def uniform_noise(c: int, eta: float) -> TransitionMatrix:
     """Uniform (symmetric) noise: ``T = (1 - eta) I + eta/(c-1) (J - I)``.
 
     Zhang & Sabuncu 2018, sec. 3.1. ``eta`` in ``[0, 1]``; beyond ``(c-1)/c`` the noise
     is more likely to pick a given wrong class than the true one.
     """
-    _check_classes(c)
+    check_classes(c)
     if not 0.0 <= eta <= 1.0 or eta != eta:
         raise ValueError(f"noise rate eta must lie in [0, 1], got {eta!r}")
     T = np.full((c, c), eta / (c - 1))
@@ -192,7 +188,7 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
 
 def pair_flip(c: int, eta: float) -> TransitionMatrix:
     """Pair-flip noise: class ``i`` goes to ``i + 1 (mod c)`` with probability ``eta``."""
-    _check_classes(c)
+    check_classes(c)
     if not 0.0 <= eta <= 1.0 or eta != eta:
         raise ValueError(f"noise rate eta must lie in [0, 1], got {eta!r}")
     T = (1.0 - eta) * np.eye(c)
@@ -202,7 +198,7 @@ def pair_flip(c: int, eta: float) -> TransitionMatrix:
 
 def random_transition(c: int, rng: np.random.Generator, diag: float | None = None, concentration: float = 1.0) -> TransitionMatrix:
     """A random row-stochastic matrix: Dirichlet rows, optionally with fixed diagonal ``diag``."""
-    _check_classes(c)
+    check_classes(c)
     if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)) \
             or not (math.isfinite(float(concentration)) and float(concentration) > 0):
         raise ValueError(f"concentration (of the Dirichlet rows) must be a finite number > 0, got {concentration!r}")
@@ -399,7 +395,7 @@ def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> Tra
         For ``N`` outside ``[0, 1]`` (or not a number), a class outside ``[0, c)``, a self-flip,
         or two flips out of one class; the message quotes the value.
     """
-    _check_classes(c)
+    check_classes(c)
     N = _check_rate(N)
     sources = [a for a, _ in flips]
     if len(set(sources)) != len(sources):
