@@ -119,7 +119,7 @@ def symbolic_loss(name: str, **params: Any) -> sl.SymbolicLoss:
         params = {"q": Q, **params}
     if name == "rce":
         params = {"A": A, **params}
-    return sl.get_loss(name, **params)
+    return sl.symbolic_loss(name, **params)
 
 
 def label_loss(name: str, **params: Any) -> Expr:

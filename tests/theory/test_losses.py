@@ -51,18 +51,18 @@ def test_A_must_be_negative_and_names_checked():
     with pytest.raises(ValueError, match="A .* must be negative"):
         sl.rce(0)
     with pytest.raises(ValueError, match="unknown loss"):
-        sl.get_loss("hinge")
+        sl.symbolic_loss("hinge")
     with pytest.raises(ValueError, match="bad parameters"):
-        sl.get_loss("lq")
+        sl.symbolic_loss("lq")
     with pytest.raises(ValueError, match="label j"):
         sl.mae()(F, 3)
-    assert sl.get_loss("lq", q=sympy.Symbol("q", positive=True)).name == "lq"  # symbols pass unchecked
+    assert sl.symbolic_loss("lq", q=sympy.Symbol("q", positive=True)).name == "lq"  # symbols pass unchecked
 
 
 @pytest.mark.parametrize("name, kw", CASES)
 @given(p=simplex_points(3, 3))
 def test_symbolic_agrees_with_numeric_losses(name, kw, p):
-    sym = sl.get_loss(name, **kw)
+    sym = sl.symbolic_loss(name, **kw)
     fn = numeric.get_loss(name, **{k: float(v) for k, v in kw.items()})
     for row in p:
         want = fn.value(np.repeat(row[None], 3, axis=0), np.arange(3))
