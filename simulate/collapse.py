@@ -1,6 +1,6 @@
 """Collapse of a tiny embedding network trained on the triplet loss with negative mining.
 
-Setting of Xu et al. 2022 (``001``, "Mathematical Justification of Hard Negative Mining via
+Setting of Xu et al. 2022 ("Mathematical Justification of Hard Negative Mining via
 Isometric Approximation Theorem"; *reconstructed*: the source gives the abstract only, the
 claims are written out in ``claims.md``): an embedding network is said to *collapse* when it
 maps every input to one point; hard negative mining is said to make collapse more likely as the

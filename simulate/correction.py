@@ -1,4 +1,4 @@
-"""Loss correction for a known noise transition matrix ``T`` (Patrini et al. 2017, ``002``).
+"""Loss correction for a known noise transition matrix ``T`` (Patrini et al. 2017).
 
 - **Backward** (sec. 3.1, Thm 1): ``l_back(p, j) = (T^-1 l(p))_j`` with ``l(p)`` the vector of
   base losses over all labels; an unbiased estimator of the clean loss under noise.
@@ -80,9 +80,9 @@ def backward_matrix(T: TransitionMatrix, mix: float = 0.0, max_cond: float = MAX
 def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
     """``(M l(p))_j``: the base loss of every label mixed by row ``j`` of a ``c x c`` matrix ``M``.
 
-    ``M = T^-1`` is backward correction (``002`` Eq. 4 / Thm 1, :func:`backward_corrected`); ``M = I``
+    ``M = T^-1`` is backward correction (Patrini et al. 2017, Eq. 4 / Thm 1, :func:`backward_corrected`); ``M = I``
     is no correction and ``M = T^-T`` the column-orientation mistake: controls that must come out
-    biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``. Not bounded below by 0 in general (``002`` sec.
+    biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``. Not bounded below by 0 in general (Patrini et al. 2017, sec.
     3.1: "not always non-negative").
 
     ``M`` may also be a stack of shape ``(R, c, c)``, one matrix per replica of a replicated model
@@ -139,7 +139,7 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
 
 
 def backward_corrected(base: Loss, T: Any, *, mix: float = 0.0, max_cond: float = MAX_COND) -> Loss:
-    """The backward-corrected loss ``(T^-1 l(p))_j`` (``002`` Eq. 4 / Thm 1): :func:`matrix_corrected` with
+    """The backward-corrected loss ``(T^-1 l(p))_j`` (Patrini et al. 2017, Eq. 4 / Thm 1): :func:`matrix_corrected` with
     ``M = T^-1`` (of ``T`` mixed with the identity by ``mix``; refused beyond ``max_cond``).
 
     ``T`` is a :class:`TransitionMatrix`, or a stack ``(R, c, c)`` of row-stochastic matrices, one per
@@ -199,7 +199,7 @@ _TINY = 1e-280  # below this the one-pass forward CE could lose digits to underf
 
 
 def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
-    """The forward-corrected loss ``l(T^T p, j)`` for the base loss ``name`` (``002`` sec. 3.2).
+    """The forward-corrected loss ``l(T^T p, j)`` for the base loss ``name`` (Patrini et al. 2017, sec. 3.2).
 
     ``name`` is one of ``cce, mse, mae, unhinged, lq`` (``lq`` takes ``q``); with a stack of ``T``
     (``(R, c, c)``, one per replica, see :func:`matrix_corrected`) only ``cce``. For ``cce``

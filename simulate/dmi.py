@@ -1,6 +1,6 @@
-"""Determinant-based mutual information from samples (Xu, Cao, Kong & Wang 2019, via Li's notes ``003``).
+"""Determinant-based mutual information from samples (Xu, Cao, Kong & Wang 2019, via Li's notes).
 
-Notation of ``003`` (the L_DMI summary, Eqs. 21-32): a classifier ``h`` maps ``x`` to a point of
+Notation of Li's notes (the L_DMI summary, Eqs. 21-32): a classifier ``h`` maps ``x`` to a point of
 the simplex (a *randomized* classifier, ``h(x)_a = Pr[h(x) = a]``); the joint table of its
 output with a label ``L`` is ``Q_{h,L}[a, k] = E[h(X)_a 1{L = k}]``, estimated from ``n`` samples by
 ``sum_i h(x_i) e_{l_i}^T / n`` (counts for a deterministic classifier);
@@ -52,9 +52,9 @@ def check_joint_table(Q: Any, *, square: bool = True, tol: float = TABLE_TOL) ->
     Parameters
     ----------
     Q : array_like, shape (c, c) (or (r, c) with ``square=False``)
-        ``Q[a, k] = Pr[W1 = a, W2 = k]`` (``003`` Eq. 22), NumPy or CuPy.
+        ``Q[a, k] = Pr[W1 = a, W2 = k]`` (Li's notes, Eq. 22), NumPy or CuPy.
     square : bool
-        DMI needs a square table (``003`` Eq. 27).
+        DMI needs a square table (Li's notes, Eq. 27).
     tol : float
         Largest allowed ``|sum(Q) - 1|``. Nothing is renormalised.
 
@@ -115,13 +115,13 @@ def log_dmi(Q: Any) -> float:
 
 
 def dmi(Q: Any) -> float:
-    """``DMI = |det Q|`` (``003`` Eq. 27); may underflow to 0 for large ``c``, where :func:`log_dmi` does not."""
+    """``DMI = |det Q|`` (Li's notes, Eq. 27); may underflow to 0 for large ``c``, where :func:`log_dmi` does not."""
     v = log_dmi(Q)
     return 0.0 if v == -math.inf else math.exp(v)
 
 
 def ldmi(Q: Any) -> float:
-    """``L_DMI = -log |det Q|`` (``003`` Eq. 31).
+    """``L_DMI = -log |det Q|`` (Li's notes, Eq. 31).
 
     Returns ``+inf`` (with a ``RuntimeWarning`` that says so) where ``det Q = 0``: a class absent from
     the labels or never predicted, or a table of rank below ``c``.
@@ -135,7 +135,7 @@ def ldmi(Q: Any) -> float:
 
 
 def mutual_information(Q: Any) -> float:
-    """Shannon ``MI`` in nats of a joint table (``003`` Eq. 24), with ``0 log 0 = 0``; the table need not be square."""
+    """Shannon ``MI`` in nats of a joint table (Li's notes, Eq. 24), with ``0 log 0 = 0``; the table need not be square."""
     A = check_joint_table(Q, square=False)
     r, s = A.sum(axis=1, keepdims=True), A.sum(axis=0, keepdims=True)
     nz = A > 0
@@ -184,7 +184,7 @@ def joint_table(outputs: Any, labels: Any, c: int) -> np.ndarray:
     Parameters
     ----------
     outputs : int array (n,) of predicted classes, or float array (n, c) of simplex rows ``h(x_i)``
-        (a randomized classifier: the expected table over its randomness, ``003`` sec. L_DMI).
+        (a randomized classifier: the expected table over its randomness, Li's notes, sec. L_DMI).
     labels : int array (n,) in ``[0, c)``
     c : number of classes
 
@@ -340,7 +340,7 @@ class Eq32Gap:
 
 
 def eq32_gap(outputs: Any, labels: Any, noisy: Any, T: Any, c: int) -> Eq32Gap:
-    """Eq. 32 of ``003`` on one sample: ``det Q_{h,noisy} - det T det Q_{h,Y}`` with its paired delta-method stderr.
+    """Eq. 32 of Li's notes on one sample: ``det Q_{h,noisy} - det T det Q_{h,Y}`` with its paired delta-method stderr.
 
     Parameters
     ----------
@@ -379,7 +379,7 @@ def _orientation(det_T: float, clean: DMIEstimate) -> float:
 
 # ---------------------------------------------------------------- the mini-batch L_DMI
 def minibatch_ldmi(outputs: Any, noisy: Any, c: int) -> float:
-    """``L_DMI = -log |det Q_hat|`` of one mini-batch (``003`` Eq. 31, as the paper trains with it).
+    """``L_DMI = -log |det Q_hat|`` of one mini-batch (Li's notes, Eq. 31, as the paper trains with it).
 
     Raises
     ------
@@ -459,7 +459,7 @@ _SINGULAR = "a batch joint table is singular (a label class absent from the batc
 
 
 def ldmi_loss_and_grad(logits: Any, noisy: Any) -> tuple[Any, Any]:
-    """Full-batch ``L_DMI = -log|det(P^T Y / n)|`` and ``dL/dlogits`` for softmax outputs ``P`` (``003`` Eq. 31).
+    """Full-batch ``L_DMI = -log|det(P^T Y / n)|`` and ``dL/dlogits`` for softmax outputs ``P`` (Li's notes, Eq. 31).
 
     ``dL/dP_i = -(Q^{-1})_{noisy_i, :} / n`` (from ``dL/dQ = -Q^{-T}``), then through the softmax:
     ``dL/dz_i = P_i * (g_i - <g_i, P_i>)``.

@@ -1,5 +1,5 @@
 """DMI and Eq. 32 over finite populations: exact tables, samplers, the mini-batch bias of L_DMI, L_DMI over a
-finite hypothesis class, and the data of the dmi19 figures (Xu, Cao, Kong & Wang 2019, via Li's notes ``003``).
+finite hypothesis class, and the data of the dmi19 figures (Xu, Cao, Kong & Wang 2019, via Li's notes).
 
 Populations are :class:`simulate.populations.FiniteDistribution`; the estimators are those of :mod:`simulate.dmi`.
 Samplers run in the namespace ``xp`` with ``random`` and inverse CDFs (no ``choice``/``multinomial``, which
@@ -323,7 +323,7 @@ def deterministic_hypotheses(n_x: int, c: int) -> np.ndarray:
 
 
 def ldmi_over_hypotheses(dist: FiniteDistribution, hypotheses: Any, T: Any, xp: Any = np) -> tuple[np.ndarray, np.ndarray]:
-    """``L_DMI`` (``003`` Eq. 31) of every hypothesis with clean and with noisy labels, exactly in expectation.
+    """``L_DMI`` (Li's notes, Eq. 31) of every hypothesis with clean and with noisy labels, exactly in expectation.
 
     Parameters
     ----------

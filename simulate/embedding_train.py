@@ -1,7 +1,7 @@
 """A tiny embedding network trained on the margin or triplet loss, with hand-written gradients.
 
-Setting of Le & Odobez 2019 (``000``, *reconstructed* in ``claims.md``: the source is an
-abstract) and Xu et al. 2022 (``001``, reconstructed likewise): an embedding network ``f``
+Setting of Le & Odobez 2019 (*reconstructed* in ``claims.md``: the source is an
+abstract) and Xu et al. 2022 (reconstructed likewise): an embedding network ``f``
 maps an input to ``R^dim_out``, optionally L2-normalised onto the unit sphere; pairs or
 triplets are formed from the *observed* (possibly noisy) labels of a mini-batch; the loss is
 the margin ("marginal") loss ``[alpha + s (D - beta)]_+`` (``s = +1`` positive pair, ``-1``
@@ -322,7 +322,7 @@ def train_embedding(
 ) -> tuple[Params, dict[str, Any]]:
     """Train an embedding network by mini-batch gradient descent on the margin or triplet loss.
 
-    Le & Odobez 2019 (``000``, reconstructed): labels are the *observed* ones, pairs/triplets are
+    Le & Odobez 2019 (reconstructed): labels are the *observed* ones, pairs/triplets are
     formed from them within each mini-batch.
 
     Parameters

@@ -1,6 +1,6 @@
 """Exact Hessians of (corrected) cross-entropy over *all* parameters of small networks.
 
-Patrini et al. 2017 (``002``), sec. 4.4, Thm 4: "Assume that all activation functions are
+Patrini et al. 2017, sec. 4.4, Thm 4: "Assume that all activation functions are
 ReLUs. Then, the Hessian of ``l`` does not change under noise. Moreover, the Hessians of
 ``l_backward`` and ``l`` are the same for any ``T``"; Table 1 says the forward correction
 gives no such guarantee. This module computes the Hessians that statement is about, in
@@ -26,10 +26,10 @@ gradient with finite differences of the loss.
 The losses are label mixtures ``sum_j w_j l(z, j)`` with ``w`` a row per sample:
 
 - clean cross-entropy: ``w = e_y``; its expectation under noise ``E_{y~ ~ T[y, :]}``:
-  ``w = T[y, :]`` (the noisy risk of ``002`` sec. 2 at one ``x``);
-- backward correction ``(T^-1 l)_y`` (``002`` Eq. 4 / Eq. 14): ``w = T^-1[y, :]``, and its
+  ``w = T[y, :]`` (the noisy risk of Patrini et al. 2017, sec. 2 at one ``x``);
+- backward correction ``(T^-1 l)_y`` (Patrini et al. 2017, Eq. 4 / Eq. 14): ``w = T^-1[y, :]``, and its
   expectation under noise ``w = T[y, :] T^-1`` (``= e_y`` by Thm 1);
-- forward correction ``l(T^T p, y)`` (``002`` sec. 3.2) with the same label weights.
+- forward correction ``l(T^T p, y)`` (Patrini et al. 2017, sec. 3.2) with the same label weights.
 
 For cross-entropy ``l(z, j) = -z_j + logsumexp(z)``, so a change of labels changes (*) only
 through ``-sum_j w_j d^2 z_j``: zero for the linear model (``d^2 z = 0``) but not for a
@@ -323,9 +323,9 @@ def label_mixture(kind: str, labels: Any, c: int, T: TransitionMatrix | None = N
     Parameters
     ----------
     kind : {"clean", "noisy", "backward", "backward_noisy"}
-        ``e_y``; ``T[y, :]`` (the expectation over the noisy label, ``002`` sec. 2);
-        ``T^-1[y, :]`` (backward correction, ``002`` Eq. 14); ``T[y, :] T^-1`` (its
-        expectation under noise, ``e_y`` by ``002`` Thm 1 up to rounding).
+        ``e_y``; ``T[y, :]`` (the expectation over the noisy label, Patrini et al. 2017, sec. 2);
+        ``T^-1[y, :]`` (backward correction, Patrini et al. 2017, Eq. 14); ``T[y, :] T^-1`` (its
+        expectation under noise, ``e_y`` by Patrini et al. 2017, Thm 1 up to rounding).
     labels : int array, shape (n,)
     c : int
     T : TransitionMatrix, needed for every kind but ``"clean"``
@@ -352,7 +352,7 @@ def logit_terms(z: Any, weights: Any, base: str = "cce", T: TransitionMatrix | N
 
     ``base = "cce"``: ``l(z, j) = -z_j + logsumexp(z)``, so with ``s = sum_j w_j`` and
     ``p = softmax(z)``: ``g = s p - w``, ``G = s (diag p - p p^T)``.
-    ``base = "forward"``: ``l(z, j) = -log (T^T p)_j`` (``002`` sec. 3.2); with
+    ``base = "forward"``: ``l(z, j) = -log (T^T p)_j`` (Patrini et al. 2017, sec. 3.2); with
     ``r^(j)_i = p_i T_ij / (T^T p)_j``: ``g = s p - sum_j w_j r^(j)``,
     ``G = s (diag p - p p^T) - sum_j w_j (diag r^(j) - r^(j) r^(j)T)``.
 

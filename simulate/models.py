@@ -15,7 +15,7 @@ The functions are pure and written against the array namespace of their argument
 run unchanged on NumPy and CuPy. Gradients are derived by hand (no autodiff) and checked
 against central finite differences in ``tests/simulate/test_models.py``.
 
-Zhang & Sabuncu 2018 (``004``) train ResNets with ReLU hidden layers and a softmax output
+Zhang & Sabuncu 2018 train ResNets with ReLU hidden layers and a softmax output
 (sec. 4); these are their smallest relatives.
 """
 from __future__ import annotations
@@ -201,7 +201,7 @@ def per_sample_grad_sq_norms(params: Params, cache: Cache, dlogits: Any) -> Any:
     The gradient of sample ``i`` with respect to ``W_l`` is the outer product
     ``h_{l,i} delta_{l,i}^T``, whose squared Frobenius norm is ``||h_{l,i}||^2 ||delta_{l,i}||^2``;
     its bias gradient is ``delta_{l,i}``. Summing over layers gives the squared norm of the
-    whole parameter gradient (the quantity the notes ``003`` sec. 2 ask about for CCE).
+    whole parameter gradient (the quantity the Li's notes sec. 2 ask about for CCE).
 
     Parameters
     ----------

@@ -361,14 +361,14 @@ def average_transition(dist: FiniteDistribution, Tx: Any) -> np.ndarray:
 
 # ---------------------------------------------------------------- Patrini et al. 2017, sec. 5.1
 MNIST_FLIPS: tuple[tuple[int, int], ...] = ((2, 7), (3, 8), (5, 6), (6, 5), (7, 1))
-"""Patrini et al. 2017 (``002``) sec. 5.1: digits 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1."""
+"""Patrini et al. 2017 sec. 5.1: digits 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1."""
 
 CIFAR10_CLASSES: tuple[str, ...] = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
                                     "ship", "truck")
 """The standard CIFAR-10 class indices."""
 
 CIFAR10_FLIPS: tuple[tuple[int, int], ...] = ((9, 1), (2, 0), (4, 7), (3, 5), (5, 3))
-"""``002`` sec. 5.1: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG."""
+"""Patrini et al. 2017, sec. 5.1: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG."""
 
 
 def _check_rate(N: float) -> float:
@@ -380,7 +380,7 @@ def _check_rate(N: float) -> float:
 def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> TransitionMatrix:
     """``T = I`` except, for each flip ``(a, b)``, ``T[a, a] = 1 - N`` and ``T[a, b] = N``.
 
-    The parametrisation of Patrini et al. 2017 (``002``) sec. 5.1: "ground truth and wrong
+    The parametrisation of Patrini et al. 2017 sec. 5.1: "ground truth and wrong
     class have probability respectively of 1 - N, N".
 
     Parameters
@@ -410,7 +410,7 @@ def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> Tra
 
 
 def mnist_flips(N: float) -> TransitionMatrix:
-    """MNIST noise of Patrini et al. 2017 (``002``) sec. 5.1 / Eq. 17 (left): c = 10,
+    """MNIST noise of Patrini et al. 2017 sec. 5.1 / Eq. 17 (left): c = 10,
     2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1, each with probability ``N``.
 
     ``det T = (1 - N)^3 (1 - 2N)``: singular at ``N = 1/2`` (the 5 <-> 6 block) and ``N = 1``.
@@ -419,7 +419,7 @@ def mnist_flips(N: float) -> TransitionMatrix:
 
 
 def cifar10_flips(N: float) -> TransitionMatrix:
-    """CIFAR-10 noise of ``002`` sec. 5.1: TRUCK -> AUTOMOBILE (9 -> 1), BIRD -> AIRPLANE
+    """CIFAR-10 noise of Patrini et al. 2017, sec. 5.1: TRUCK -> AUTOMOBILE (9 -> 1), BIRD -> AIRPLANE
     (2 -> 0), DEER -> HORSE (4 -> 7), CAT <-> DOG (3 <-> 5), each with probability ``N``.
 
     Class indices are the standard ones (:data:`CIFAR10_CLASSES`). ``det T = (1 - N)^3 (1 - 2N)``.
@@ -428,7 +428,7 @@ def cifar10_flips(N: float) -> TransitionMatrix:
 
 
 def cifar100_flips(N: float) -> TransitionMatrix:
-    """CIFAR-100 noise of ``002`` sec. 5.1: "the 100 classes are grouped into 20 5-size
+    """CIFAR-100 noise of Patrini et al. 2017, sec. 5.1: "the 100 classes are grouped into 20 5-size
     superclasses ... Within super-classes, the noise flips each class into the next, circularly."
 
     Reading: super-class ``s`` (``s = 0..19``) is the five consecutive classes

@@ -1,6 +1,6 @@
 """Embedding losses under uniform label noise: exact derivations (SymPy only).
 
-Le & Odobez 2019 (``000``), *reconstructed*: the source is an abstract, so the setting and the
+Le & Odobez 2019, *reconstructed*: the source is an abstract, so the setting and the
 claims are those written out in ``claims.md`` (section ``le19``). ``c`` balanced classes; uniform
 noise ``T = (1 - eta) I + eta/(c - 1) (J - I)`` independent of ``x``; two (three) examples drawn
 independently, each with its own noisy label; a pair is *observed positive* when the observed

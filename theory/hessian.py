@@ -1,6 +1,6 @@
 """Exact Hessians of cross-entropy over the parameters of tiny networks (Patrini et al. 2017, Thm 4).
 
-``002`` sec. 4.4, Thm 4: "Assume that all activation functions are ReLUs. Then, the Hessian
+Patrini et al. 2017, sec. 4.4, Thm 4: "Assume that all activation functions are ReLUs. Then, the Hessian
 of ``l`` does not change under noise. Moreover, the Hessians of ``l_backward`` and ``l`` are
 the same for any ``T``." Its proof writes the cross-entropy at label ``i`` as
 ``-z_i + A`` with logits ``z = W^(n) x^(n-1) + b^(n)`` and the log-partition
@@ -213,14 +213,14 @@ def logits_at(net: ExactNetwork, x: Sequence[Any]) -> list[sympy.Expr]:
 
 # ---------------------------------------------------------------- losses
 def cross_entropy(z: Sequence[Any], y: int) -> sympy.Expr:
-    """``-log softmax(z)_y``, written literally (``002`` sec. 4.4, proof of Thm 4)."""
+    """``-log softmax(z)_y``, written literally (Patrini et al. 2017, sec. 4.4, proof of Thm 4)."""
     _check_label(y, len(z))
     S = sympy.Add(*[sympy.exp(v) for v in z])
     return -sympy.log(sympy.exp(z[y]) / S)
 
 
 def forward_cross_entropy(z: Sequence[Any], T: sympy.Matrix, y: int) -> sympy.Expr:
-    """``-log (T^T softmax(z))_y``: the forward-corrected cross-entropy (``002`` sec. 3.2)."""
+    """``-log (T^T softmax(z))_y``: the forward-corrected cross-entropy (Patrini et al. 2017, sec. 3.2)."""
     c = len(z)
     _check_label(y, c)
     T = check_transition(T, c)
