@@ -317,6 +317,12 @@ def train(task: CollapseTask, data: dict[str, np.ndarray], rep: Replicas, batch_
         no mined triplet, e.g. semi-hard mining of a collapsed batch), ``skipped_anchors``
         (anchor-positive pairs without a negative: single-class batches), and with
         ``trace_every`` the spread every so many steps (R, k).
+
+    Its own loop, not :func:`simulate.embedding_train.train_loop`, because the protocol differs: a fixed
+    number of plain gradient steps (no Adam, no epochs) over *nested* batches that every replica of a
+    seed shares (so cells are paired), replicas of different dimensions (masked columns), normalised and
+    raw, and different miners in one stack, and one generator for all. What the two loops have in
+    common (distances, miners, the normalisation) is :mod:`simulate.embedding`'s.
     """
     if batch_size > task.n_train:
         raise ValueError(f"batch_size {batch_size} exceeds n_train {task.n_train}")

@@ -443,6 +443,25 @@ def train_loop(X: Any, y: Any, P: Params, rngs: Any, obj: Objective, opt: Optimi
 
 
 # ---------------------------------------------------------------- one network
+def _check_training_data(X: Any, y_observed: Any, xp: Any) -> tuple[Any, Any]:
+    """``X`` (n, dim_in) finite and ``y_observed`` integer (n,) with two classes, one of two members, in ``xp``."""
+    if getattr(X, "ndim", 0) != 2:
+        raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
+    X = xp.asarray(X, dtype=float)
+    y = xp.asarray(y_observed)
+    n = X.shape[0]
+    if y.shape != (n,) or y.dtype.kind not in "iu":
+        raise ValueError(f"y_observed must be an integer array of shape ({n},), got {y.shape} {y.dtype}")
+    if not bool(xp.all(xp.isfinite(X))):
+        raise ValueError("X contains NaN or infinite values")
+    counts = np.bincount(to_host(y))
+    if int((counts > 0).sum()) < 2:
+        raise ValueError("y_observed has a single class: there are no negative pairs")
+    if int(counts.max()) < 2:
+        raise ValueError("no class of y_observed has two members: there are no positive pairs")
+    return X, y
+
+
 def train_embedding(
     X: Any,
     y_observed: Any,
@@ -528,21 +547,8 @@ def train_embedding(
     if not np.isfinite(beta):
         raise ValueError(f"beta must be finite, got {beta!r}")
     batch_size = check_int("batch_size", batch_size, 2)
-    if getattr(X, "ndim", 0) != 2:
-        raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
     xp = namespace_of(X) if params is None else namespace_of(params["W0"])
-    X = xp.asarray(X, dtype=float)
-    y = xp.asarray(y_observed)
-    n = X.shape[0]
-    if y.shape != (n,) or y.dtype.kind not in "iu":
-        raise ValueError(f"y_observed must be an integer array of shape ({n},), got {y.shape} {y.dtype}")
-    if not bool(xp.all(xp.isfinite(X))):
-        raise ValueError("X contains NaN or infinite values")
-    counts = np.bincount(to_host(y))
-    if int((counts > 0).sum()) < 2:
-        raise ValueError("y_observed has a single class: there are no negative pairs")
-    if int(counts.max()) < 2:
-        raise ValueError("no class of y_observed has two members: there are no positive pairs")
+    X, y = _check_training_data(X, y_observed, xp)
     if params is None:
         params = init_embedding(X.shape[1], dim_out, rng, model=model, hidden=hidden,
                                 init_scale=init_scale, init_offset=init_offset, xp=xp)
