@@ -328,17 +328,17 @@ def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, sta
     rows = xp.arange(R)[:, None]
     live = [r for r in range(R) if ok[r]]
     if len(live) == R:
-        I, J, same = sample_pairs(yb, m, rngs, list(obj.modes), checked=True)
+        ii, jj, same = sample_pairs(yb, m, rngs, list(obj.modes), checked=True)
     else:
-        I = xp.zeros((R, m), dtype=xp.int64)
-        J = xp.zeros((R, m), dtype=xp.int64)
+        ii = xp.zeros((R, m), dtype=xp.int64)
+        jj = xp.zeros((R, m), dtype=xp.int64)
         same = xp.zeros((R, m), dtype=bool)
         li = xp.asarray(live)
         Il, Jl, Sl = sample_pairs(yb[li], m, [rngs[r] for r in live], [obj.modes[r] for r in live], checked=True)
-        I[li], J[li], same[li] = Il, Jl, Sl
+        ii[li], jj[li], same[li] = Il, Jl, Sl
     A = xp.asarray(obj.alphas)[:, None]
     Bt = xp.asarray(obj.betas)[:, None]
-    diff = E[rows, I] - E[rows, J]
+    diff = E[rows, ii] - E[rows, jj]
     d = xp.sqrt((diff * diff).sum(axis=2))
     unit = diff / xp.where(d > 0, d, 1.0)[..., None]
     sg = xp.where(same, 1.0, -1.0)
@@ -348,7 +348,7 @@ def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, sta
     value = np.where(ok, to_host(xp.where(act, h, 0.0).sum(axis=1)) / m, 0.0)
     g = (xp.where(act, sg, 0.0) / m * okx[:, None])[..., None] * unit  # (R, m, d_out)
     base = (rows * bsz)
-    flat = xp.concatenate([(base + I), (base + J)], axis=1)[..., None] * dout + xp.arange(dout)
+    flat = xp.concatenate([(base + ii), (base + jj)], axis=1)[..., None] * dout + xp.arange(dout)
     gE = xp.bincount(flat.ravel(), weights=xp.concatenate([g, -g], axis=1).ravel(),
                      minlength=R * bsz * dout).reshape(R, bsz, dout)
     active = in_band = np.full(R, np.nan)

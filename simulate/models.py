@@ -51,7 +51,7 @@ def n_layers(params: Params) -> int:
         raise ValueError(f"params must be a dict with keys W0, b0, W1, b1, ...; got {type(params).__name__} "
                          f"with keys {sorted(params) if isinstance(params, dict) else None}")
     L = len(params) // 2
-    want = {f"{p}{l}" for l in range(L) for p in "Wb"}
+    want = {f"{p}{layer}" for layer in range(L) for p in "Wb"}
     if set(params) != want:
         raise ValueError(f"params must have keys {sorted(want)}, got {sorted(params)}")
     return L
@@ -94,11 +94,11 @@ def init_mlp(dim: int, c: int, hidden: int | Sequence[int], rng: np.random.Gener
     lead: tuple[int, ...] = () if replicas is None else (check_int("replicas", replicas, 1),)
     sizes = [dim, *[int(h) for h in widths], c]
     params: Params = {}
-    for l, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        gain = 2.0 if l < len(sizes) - 2 else 1.0
+    for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        gain = 2.0 if layer < len(sizes) - 2 else 1.0
         W = rng.standard_normal((*lead, fan_in, fan_out)) * np.sqrt(gain / fan_in)
-        params[f"W{l}"] = xp.asarray(W, dtype=dtype)
-        params[f"b{l}"] = xp.zeros((*lead, fan_out), dtype=dtype)
+        params[f"W{layer}"] = xp.asarray(W, dtype=dtype)
+        params[f"b{layer}"] = xp.zeros((*lead, fan_out), dtype=dtype)
     return params
 
 
@@ -135,9 +135,9 @@ def forward(params: Params, X: Any) -> tuple[Any, Cache]:
         raise ValueError(f"X has {X.shape[-1]} features but the model expects {params['W0'].shape[-2]}")
     inputs = [X]
     h = X
-    for l in range(L):
-        z = xp.matmul(h, params[f"W{l}"]) + params[f"b{l}"][..., None, :]
-        if l < L - 1:
+    for layer in range(L):
+        z = xp.matmul(h, params[f"W{layer}"]) + params[f"b{layer}"][..., None, :]
+        if layer < L - 1:
             h = xp.maximum(z, 0.0)
             inputs.append(h)
         else:
@@ -157,9 +157,9 @@ def _deltas(params: Params, cache: Cache, dlogits: Any) -> list[Any]:
         raise ValueError(f"dlogits must have shape (..., {n}, {c}) to match the forward pass, got {dlogits.shape}")
     deltas = [dlogits]
     d = dlogits
-    for l in range(L - 1, 0, -1):
-        d = xp.matmul(d, xp.swapaxes(params[f"W{l}"], -1, -2))
-        d = d * (cache.inputs[l] > 0)  # ReLU'(z) = 1[z > 0] = 1[h > 0]
+    for layer in range(L - 1, 0, -1):
+        d = xp.matmul(d, xp.swapaxes(params[f"W{layer}"], -1, -2))
+        d = d * (cache.inputs[layer] > 0)  # ReLU'(z) = 1[z > 0] = 1[h > 0]
         deltas.append(d)
     return deltas[::-1]
 
@@ -185,13 +185,13 @@ def backward(params: Params, cache: Cache, dlogits: Any) -> Params:
     xp = namespace_of(params["W0"])
     deltas = _deltas(params, cache, dlogits)
     grads: Params = {}
-    for l, (h, d) in enumerate(zip(cache.inputs, deltas)):
+    for layer, (h, d) in enumerate(zip(cache.inputs, deltas)):
         gW = xp.matmul(xp.swapaxes(h, -1, -2), d)
-        want = params[f"W{l}"].shape
+        want = params[f"W{layer}"].shape
         if gW.shape != want:  # a shared X with per-replica deltas broadcasts already; this is a guard
             gW = xp.broadcast_to(gW, want)
-        grads[f"W{l}"] = gW
-        grads[f"b{l}"] = d.sum(axis=-2)
+        grads[f"W{layer}"] = gW
+        grads[f"b{layer}"] = d.sum(axis=-2)
     return grads
 
 

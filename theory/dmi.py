@@ -406,8 +406,10 @@ def order_equivalence(c: int) -> OrderEquivalence:
     prod = det_product(c)
     dq, dq2, dt = sympy.symbols("detQ detQp detT", real=True)
     # |det(Q T)| = |det Q det T| by the product rule; |a b| = |a| |b| for reals
-    split = lambda e: e.replace(lambda u: isinstance(u, sympy.Abs) and u.args[0].is_Mul,
-                                lambda u: sympy.Mul(*[sympy.Abs(f) for f in u.args[0].args]))
+    def split(e: sympy.Expr) -> sympy.Expr:
+        return e.replace(lambda u: isinstance(u, sympy.Abs) and u.args[0].is_Mul,
+                         lambda u: sympy.Mul(*[sympy.Abs(f) for f in u.args[0].args]))
+
     noisy_diff = split(sympy.Abs(dq * dt) - sympy.Abs(dq2 * dt))
     clean_diff = sympy.Abs(dq) - sympy.Abs(dq2)
     ratio = sympy.factor(noisy_diff) / sympy.factor(clean_diff)
