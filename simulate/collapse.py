@@ -396,7 +396,8 @@ def collapse_sweep(task: CollapseTask, rng: np.random.Generator, *, batch_sizes:
 
 
 def mining_comparison(task: CollapseTask, rng: np.random.Generator, *, batch_size: int, dim: int, n_seeds: int,
-                      miners: Sequence[str] = ("hard", "semi-hard", "random"), normalized: Sequence[bool] = (False, True)) -> dict[str, Any]:
+                      miners: Sequence[str] = ("hard", "semi-hard", "random"),
+                      normalized: Sequence[bool] = (False, True)) -> dict[str, Any]:
     """Every miner on the same seeds (data, batches, initial weights): arrays of shape
     ``(n_seeds, len(normalized), len(miners))``: ``spread_ratio``, ``collapsed``, ``recall_end``,
     ``loss_end``, ``no_triplet_steps``."""

@@ -68,7 +68,8 @@ def check_joint_table(Q: Any, *, square: bool = True, tol: float = TABLE_TOL) ->
     if A.ndim != 2 or A.size == 0:
         raise ValueError(f"a joint table must be a non-empty 2-d array, got shape {A.shape}")
     if square and A.shape[0] != A.shape[1]:
-        raise ValueError(f"DMI needs a square joint table (both variables over the same c classes), got shape {A.shape}")
+        raise ValueError(f"DMI needs a square joint table (both variables over the same c classes), got shape "
+                         f"{A.shape}")
     if not np.all(np.isfinite(A)):
         i, j = np.argwhere(~np.isfinite(A))[0]
         raise ValueError(f"joint table has a non-finite entry Q[{i}, {j}] = {float(A[i, j])!r}")
@@ -97,7 +98,8 @@ def _check_outputs(outputs: Any, c: int, xp: Any) -> Any:
     if out.dtype.kind in "iu":
         return _check_labels(out, c, xp, "predicted classes")
     if out.ndim != 2 or out.shape[1] != c:
-        raise ValueError(f"classifier outputs must be class indices (n,) or simplex rows (n, {c}), got shape {out.shape}")
+        raise ValueError(f"classifier outputs must be class indices (n,) or simplex rows (n, {c}), got shape "
+                         f"{out.shape}")
     if not bool(xp.all(xp.isfinite(out))):
         raise ValueError("classifier outputs contain NaN or infinite values")
     if bool(xp.any(out < 0)) or bool(xp.any(xp.abs(out.sum(axis=1) - 1.0) > SIMPLEX_TOL)):
@@ -135,7 +137,8 @@ def ldmi(Q: Any) -> float:
 
 
 def mutual_information(Q: Any) -> float:
-    """Shannon ``MI`` in nats of a joint table (Li's notes, Eq. 24), with ``0 log 0 = 0``; the table need not be square."""
+    """Shannon ``MI`` in nats of a joint table (Li's notes, Eq. 24), with ``0 log 0 = 0``; the table need not be
+    square."""
     A = check_joint_table(Q, square=False)
     r, s = A.sum(axis=1, keepdims=True), A.sum(axis=0, keepdims=True)
     nz = A > 0
@@ -372,7 +375,8 @@ def eq32_gap(outputs: Any, labels: Any, noisy: Any, T: Any, c: int) -> Eq32Gap:
 
 
 def _orientation(det_T: float, clean: DMIEstimate) -> float:
-    """``sign(det T det Q_{h,Y})`` (1 at 0): orients ``D`` so that ``D > 0`` means the noisy DMI exceeds Eq. 32's value."""
+    """``sign(det T det Q_{h,Y})`` (1 at 0): orients ``D`` so that ``D > 0`` means the noisy DMI exceeds Eq. 32's
+    value."""
     v = det_T * clean.det.mean
     return -1.0 if v < 0 else 1.0
 
@@ -428,7 +432,8 @@ def _ldmi_batch(logits: Any, noisy: Any) -> tuple[Any, Any]:
         lab = xp.broadcast_to(lab, logits.shape[:-1]).astype(xp.int64)
     except ValueError:
         raise ValueError(f"noisy labels of shape {lab.shape} do not match logits of shape {logits.shape}") from None
-    fin, lo, hi = (int(v) for v in to_host(xp.stack([xp.all(xp.isfinite(logits)).astype(xp.int64), lab.min(), lab.max()])))
+    summary = xp.stack([xp.all(xp.isfinite(logits)).astype(xp.int64), lab.min(), lab.max()])
+    fin, lo, hi = (int(v) for v in to_host(summary))
     if not fin:
         raise ValueError("logits contain NaN or infinite values")
     if lo < 0 or hi >= c:

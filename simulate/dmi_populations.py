@@ -160,7 +160,8 @@ def eq32_from_counts(counts: np.ndarray, H: Any, T: Any) -> Eq32Gap:
     noisy = _dmi_from_table(Qn, _weighted_sd(psi_n, N), None, n)
     clean = _dmi_from_table(Qc, _weighted_sd(psi_c, N), None, n)
     s = _orientation(dT, clean)
-    gap = Estimate(s * (noisy.det.mean - dT * clean.det.mean), _weighted_sd(psi_n - dT * psi_c, N) / math.sqrt(n) / f, n)
+    gap = Estimate(s * (noisy.det.mean - dT * clean.det.mean),
+                   _weighted_sd(psi_n - dT * psi_c, N) / math.sqrt(n) / f, n)
     return Eq32Gap(gap, noisy, clean, dT)
 
 
@@ -322,7 +323,8 @@ def deterministic_hypotheses(n_x: int, c: int) -> np.ndarray:
     return np.eye(c)[labels]
 
 
-def ldmi_over_hypotheses(dist: FiniteDistribution, hypotheses: Any, T: Any, xp: Any = np) -> tuple[np.ndarray, np.ndarray]:
+def ldmi_over_hypotheses(dist: FiniteDistribution, hypotheses: Any, T: Any, xp: Any = np) -> tuple[np.ndarray,
+                                                                                                   np.ndarray]:
     """``L_DMI`` (Li's notes, Eq. 31) of every hypothesis with clean and with noisy labels, exactly in expectation.
 
     Parameters
@@ -415,7 +417,8 @@ def dmi_vs_noise(Q_hy: Any, etas: Sequence[float], *, family: str = "uniform", n
 
 
 def mi_dmi_orders(Q_h: Any, Q_h2: Any, T_end: Any, ts: Sequence[float]) -> dict[str, np.ndarray]:
-    """MI and DMI of two classifiers with the noisy label along ``T(t) = (1 - t) I + t T_end`` (figure ``dmi19_mi_vs_dmi``).
+    """MI and DMI of two classifiers with the noisy label along ``T(t) = (1 - t) I + t T_end`` (figure
+    ``dmi19_mi_vs_dmi``).
 
     At ``t = 0`` the labels are clean. Noise depends on the class only, so the noisy tables are
     ``Q T(t)``. The DMI ratio of the two classifiers stays constant (Eqs. 28, 30) while their MI order can

@@ -393,7 +393,8 @@ def _batch_step(P: Params, Xb: Any, yb: Any, ok: np.ndarray, obj: Objective, rng
 
 
 def train_loop(X: Any, y: Any, P: Params, rngs: Any, obj: Objective, opt: Optimizer, *, batch_size: int,
-               epochs: int, stats: bool = False, on_epoch: Callable[[int], None] | None = None) -> dict[str, np.ndarray]:
+               epochs: int, stats: bool = False, on_epoch: Callable[[int], None] | None = None) -> dict[str,
+                                                                                                        np.ndarray]:
     """The one embedding training loop: ``R`` networks (parameters stacked on a leading axis in ``P``,
     updated in place) on stacked data ``X`` (R, n, dim_in), ``y`` (R, n), each with its own batch order
     and draws from its own host generator ``rngs[r]``.

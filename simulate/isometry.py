@@ -333,7 +333,8 @@ def _d_iso_bounds(F: np.ndarray, y: np.ndarray, alpha: float, rng: np.random.Gen
 
 
 # ---------------------------------------------------------------- random configurations
-def random_configuration(rng: np.random.Generator, *, n_range: tuple[int, int] = (6, 12), dims: tuple[int, ...] = (2, 3),
+def random_configuration(rng: np.random.Generator, *, n_range: tuple[int, int] = (6, 12), dims: tuple[int,
+                                                                                                      ...] = (2, 3),
                          alpha: float = 1.0) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """A random small labelled embedding: 6-12 points, dimension 2-3, 2-3 classes (each with two
     members at least), in one of four regimes (equally likely):

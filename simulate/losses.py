@@ -164,7 +164,8 @@ def cce(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
 
 
 def mae(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
-    """Mean absolute error ``||e_y - p||_1 = 2 - 2 p_y`` on the simplex (Li's notes, Eq. 2; Zhang & Sabuncu 2018, Eq. 4)."""
+    """Mean absolute error ``||e_y - p||_1 = 2 - 2 p_y`` on the simplex (Li's notes, Eq. 2; Zhang & Sabuncu 2018,
+    Eq. 4)."""
     _, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
     return 2.0 - 2.0 * py
 
@@ -219,7 +220,8 @@ def rce(inputs: Any, labels: Any, A: float = -4.0, *, from_logits: bool = False)
     return -A * (1.0 - py)
 
 
-def sce(inputs: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A: float = -4.0, *, from_logits: bool = False) -> Any:
+def sce(inputs: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A: float = -4.0, *,
+        from_logits: bool = False) -> Any:
     """Symmetric cross entropy ``alpha CE + beta RCE`` (Li's notes, Eq. 19)."""
     _check_weights(alpha, beta)
     return alpha * cce(inputs, labels, from_logits=from_logits) + beta * rce(inputs, labels, A, from_logits=from_logits)
@@ -275,7 +277,8 @@ def lq_grad(logits: Any, labels: Any, q: float) -> Any:
 
 
 def truncated_lq_grad(logits: Any, labels: Any, q: float, k: float) -> Any:
-    """Gradient of the truncated ``L_q``: that of ``L_q`` where ``p_y > k``, zero elsewhere (Zhang & Sabuncu 2018, sec. 3.3)."""
+    """Gradient of the truncated ``L_q``: that of ``L_q`` where ``p_y > k``, zero elsewhere (Zhang & Sabuncu 2018,
+    sec. 3.3)."""
     q, k = check_q(q), check_k(k)
     p, e, py = _softmax_and_onehot(logits, labels)
     xp = namespace_of(p)

@@ -196,7 +196,8 @@ def pair_flip(c: int, eta: float) -> TransitionMatrix:
     return TransitionMatrix(T)
 
 
-def random_transition(c: int, rng: np.random.Generator, diag: float | None = None, concentration: float = 1.0) -> TransitionMatrix:
+def random_transition(c: int, rng: np.random.Generator, diag: float | None = None,
+                      concentration: float = 1.0) -> TransitionMatrix:
     """A random row-stochastic matrix: Dirichlet rows, optionally with fixed diagonal ``diag``."""
     check_classes(c)
     if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)) \
@@ -291,7 +292,8 @@ def sample_count_table(class_counts: Any, T: TransitionMatrix, rng: np.random.Ge
 
 # ---------------------------------------------------------------- instance-dependent noise
 def noise_per_x(dist: FiniteDistribution, T: Any, Tx: Any) -> np.ndarray:
-    """``P(noisy | y, x)`` for every ``x``, shape (n_x, c, c): ``T`` broadcast (class-dependent noise) or ``Tx`` validated."""
+    """``P(noisy | y, x)`` for every ``x``, shape (n_x, c, c): ``T`` broadcast (class-dependent noise) or ``Tx``
+    validated."""
     if (T is None) == (Tx is None):
         raise ValueError("give exactly one of T (class-dependent noise) and Tx (noise that depends on x)")
     if T is not None:

@@ -287,7 +287,8 @@ def fit_linear_softmax(dist: FiniteDistribution, features: Any, loss: Loss, T: A
     loss : a :class:`Loss` (needs ``grad``)
     """
     if not isinstance(loss, Loss):
-        raise TypeError(f"fit_linear_softmax needs a simulate.losses.Loss (for its gradient), got {type(loss).__name__}")
+        raise TypeError(f"fit_linear_softmax needs a simulate.losses.Loss (for its gradient), got "
+                        f"{type(loss).__name__}")
     X = np.asarray(to_host(features), dtype=float)
     if X.ndim != 2 or X.shape[0] != dist.n_x:
         raise ValueError(f"features must have shape ({dist.n_x}, d), got {X.shape}")

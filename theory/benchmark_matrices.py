@@ -32,7 +32,8 @@ CIFAR10_FLIPS: tuple[tuple[int, int], ...] = ((9, 1), (2, 0), (4, 7), (3, 5), (5
 CIFAR100_SUPERCLASSES, CIFAR100_SUBCLASSES = 20, 5
 CIFAR100_FLIPS: tuple[tuple[int, int], ...] = tuple(
     (5 * s + k, 5 * s + (k + 1) % 5) for s in range(CIFAR100_SUPERCLASSES) for k in range(CIFAR100_SUBCLASSES))
-"""Patrini et al. 2017, sec. 5.1: within each super-class ``{5s, ..., 5s + 4}``, class ``5s + k`` -> ``5s + (k+1) mod 5``."""
+"""Patrini et al. 2017, sec. 5.1: within each super-class ``{5s, ..., 5s + 4}``, class ``5s + k`` -> ``5s + (k+1)
+mod 5``."""
 
 BENCHMARKS = ("mnist", "cifar10", "cifar100")
 

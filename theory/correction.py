@@ -249,7 +249,8 @@ def forward_inverse_link(T: sympy.Matrix, z: Sequence[Any]) -> list[sympy.Expr]:
 
 
 def forward_link(T: sympy.Matrix, q: Sequence[Any]) -> list[sympy.Expr]:
-    """``phi(q) = psi((T^-1)^T q)`` with ``psi = log`` (the softmax link up to an additive constant; Patrini et al. 2017, Eq. 8)."""
+    """``phi(q) = psi((T^-1)^T q)`` with ``psi = log`` (the softmax link up to an additive constant; Patrini et al.
+    2017, Eq. 8)."""
     c = check_square(T, len(q))
     Ti = inverse(T)
     return [sympy.log(sympy.Add(*[Ti[i, j] * sympy.sympify(q[i]) for i in range(c)])) for j in range(c)]
@@ -422,13 +423,15 @@ def forward_minimiser(loss: str, c: int, q_exponent: Any = sympy.Rational(1, 2))
         hess_zero = all(sympy.diff(F, a, b) == 0 for a in P for b in P)
         stationary, grad = _stationary(F, P, at, polynomial=True)
         curvature_ok = False  # affine: the minimiser is a vertex, not p_clean
-        curvature = "F = 2 - 2 p . (T pt) is affine in p (zero Hessian): a vertex e_k, k = argmax (T pt)_k, minimises it"
+        curvature = ("F = 2 - 2 p . (T pt) is affine in p (zero Hessian): a vertex e_k, k = argmax (T pt)_k, "
+                     "minimises it")
         notes.update({"affine": affine and hess_zero})
     else:
         a = sympy.sympify(q_exponent)
         F = forward_risk(_lq(a), T, P, pt)
         stationary, grad = _stationary(F, P, at)
         curvature_ok = True
-        curvature = f"convex (q^a concave for a = {a}); stationary points satisfy pt_j q_j^(a-1) = const, i.e. q ∝ pt^(1/(1-a))"
+        curvature = (f"convex (q^a concave for a = {a}); stationary points satisfy pt_j q_j^(a-1) = const, "
+                     "i.e. q ∝ pt^(1/(1-a))")
         notes["q_exponent"] = a
     return ForwardMinimiser(loss, c, maps, stationary, grad, curvature, curvature_ok, unique, notes)

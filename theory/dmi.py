@@ -94,7 +94,8 @@ def joint_matrix(table: Any, *, square: bool = True) -> sympy.Matrix:
     if M.rows < 1 or M.cols < 1:
         raise ValueError(f"a joint table needs at least one row and column, got shape {M.shape}")
     if square and M.rows != M.cols:
-        raise ValueError(f"DMI needs a square joint table (both variables over the same C classes), got shape {M.shape}")
+        raise ValueError(f"DMI needs a square joint table (both variables over the same C classes), got shape "
+                         f"{M.shape}")
     for (i, j), v in zip(itertools.product(range(M.rows), range(M.cols)), M):
         if v.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
             raise ValueError(f"joint table entry [{i}, {j}] is not finite: {v}")
@@ -162,7 +163,8 @@ def mutual_information(table: Any) -> sympy.Expr:
 
 
 def noisy_joint(Q_hy: Any, T: Any) -> sympy.Matrix:
-    """``Q_{h,noisy} = Q_{h,Y} T`` (Li's notes proof of Eq. 32 when ``h(X)`` is independent of the noisy label given ``Y``)."""
+    """``Q_{h,noisy} = Q_{h,Y} T`` (Li's notes proof of Eq. 32 when ``h(X)`` is independent of the noisy label
+    given ``Y``)."""
     Q = joint_matrix(Q_hy)
     Tm = stochastic_matrix(T)
     if Tm.rows != Q.cols:
@@ -344,7 +346,8 @@ class DetBound:
 
 
 def det_bound(c: int) -> DetBound:
-    """Derive ``|det T| <= 1`` (equality iff permutation) for stochastic ``c x c`` ``T`` (Li's notes, DMI property (iii))."""
+    """Derive ``|det T| <= 1`` (equality iff permutation) for stochastic ``c x c`` ``T`` (Li's notes, DMI property
+    (iii))."""
     c = check_classes(c)
     M = generic_matrix(c, "t")
     R = _ring_for(M)

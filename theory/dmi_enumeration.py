@@ -125,7 +125,8 @@ def ldmi_minimisers(px: Sequence[Any], Pyx: Sequence[Sequence[Any]], hypotheses:
     n_x, c = len(p), len(Tm)
     if len(P) != n_x or any(len(r) != c for r in P) or any(len(r) != c for r in Tm):
         raise ValueError(f"shapes disagree: {n_x} inputs, p(y|x) {len(P)} rows, T {len(Tm)} x {[len(r) for r in Tm]}")
-    checks = [("p(x)", p)] + [(f"p(y|x={x})", r) for x, r in enumerate(P)] + [(f"T row {i}", r) for i, r in enumerate(Tm)]
+    checks = ([("p(x)", p)] + [(f"p(y|x={x})", r) for x, r in enumerate(P)]
+              + [(f"T row {i}", r) for i, r in enumerate(Tm)])
     for name, vec in checks:
         if any(v < 0 for v in vec) or sum(vec) != 1:
             raise ValueError(f"{name} = {[str(v) for v in vec]} is not a probability vector")

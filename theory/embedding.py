@@ -247,7 +247,8 @@ def margin_band(lower: Any = None) -> MarginBand:
     for b in cases:
         derived = sympy.Max(sympy.Abs(b), sympy.Abs(2 - b))
         ok = ok and _max_equal(derived, target(b), s)
-    return MarginBand(regions, band, outside, "beta - alpha <= 0 and beta + alpha >= 2, i.e. alpha >= max(beta, 2 - beta)", ok)
+    return MarginBand(regions, band, outside,
+                      "beta - alpha <= 0 and beta + alpha >= 2, i.e. alpha >= max(beta, 2 - beta)", ok)
 
 
 def _max_equal(x: Any, y: Any, s: sympy.Symbol) -> bool:

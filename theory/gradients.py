@@ -94,7 +94,8 @@ def _check_weights(alpha: Any, beta: Any) -> tuple[Expr, Expr]:
 
 # ---------------------------------------------------------------- losses as functions of p_y
 def sce_loss(alpha: Any = ALPHA, beta: Any = BETA, A_: Any = A) -> sl.SymbolicLoss:
-    """``alpha CE + beta RCE`` as a separable loss (Li's notes, Eq. 19): ``phi_1 = -alpha log t``, ``phi_0 = -beta A t``."""
+    """``alpha CE + beta RCE`` as a separable loss (Li's notes, Eq. 19): ``phi_1 = -alpha log t``, ``phi_0 = -beta
+    A t``."""
     a, b = _check_weights(alpha, beta)
     A_ = sl.check_A(A_)
     return sl.SymbolicLoss("sce", lambda t: -a * sympy.log(t), lambda t: -b * A_ * t,

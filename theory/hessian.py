@@ -62,8 +62,8 @@ class ExactNetwork:
             if b.shape != (1, W.shape[1]):
                 raise ValueError(f"b{layer} must have shape (1, {W.shape[1]}), got {b.shape}")
             if layer and W.shape[0] != self.weights[layer - 1].shape[1]:
-                raise ValueError(f"W{layer} has {W.shape[0]} inputs but layer {layer - 1} has {self.weights[layer - 1].shape[1]} "
-                                 "outputs")
+                raise ValueError(f"W{layer} has {W.shape[0]} inputs but layer {layer - 1} has "
+                                 f"{self.weights[layer - 1].shape[1]} outputs")
 
     @classmethod
     def from_lists(cls, weights: Sequence[Sequence[Sequence[Any]]], biases: Sequence[Sequence[Any]],

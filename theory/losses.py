@@ -56,7 +56,8 @@ def check_k(k: Any) -> sympy.Expr:
 
 
 def check_A(A: Any) -> sympy.Expr:
-    """``A``, the value given to ``log 0`` in RCE, must be negative (Wang et al. 2019 via Li's notes, Eq. 18); symbols pass."""
+    """``A``, the value given to ``log 0`` in RCE, must be negative (Wang et al. 2019 via Li's notes, Eq. 18);
+    symbols pass."""
     e = sympy.sympify(A)
     n = _number(e)
     if n is not None and not (n.is_real and n < 0):
@@ -144,7 +145,8 @@ def cce() -> SymbolicLoss:
 
 
 def mae() -> SymbolicLoss:
-    """Mean absolute error ``||e_j - f||_1 = |1 - f_j| + sum_{k != j} |f_k|`` (Li's notes, Eq. 2; Zhang & Sabuncu 2018, Eq. 4).
+    """Mean absolute error ``||e_j - f||_1 = |1 - f_j| + sum_{k != j} |f_k|`` (Li's notes, Eq. 2; Zhang & Sabuncu
+    2018, Eq. 4).
 
     Written with ``Abs`` as the definition reads; on the simplex it equals ``2 - 2 f_j``.
     """
@@ -168,14 +170,16 @@ def lq(q: Any) -> SymbolicLoss:
 
 
 def truncated_lq(q: Any, k: Any) -> SymbolicLoss:
-    """Truncated ``L_q``: ``L_q(k)`` if ``f_j <= k``, else ``L_q(f_j)`` (Zhang & Sabuncu 2018, Eq. 9), a ``Piecewise``."""
+    """Truncated ``L_q``: ``L_q(k)`` if ``f_j <= k``, else ``L_q(f_j)`` (Zhang & Sabuncu 2018, Eq. 9), a
+    ``Piecewise``."""
     q, k = check_q(q), check_k(k)
     return SymbolicLoss("truncated_lq", lambda t: truncated_lq_value(t, q, k), lambda t: sympy.Integer(0),
                         {"q": q, "k": k})
 
 
 def rce(A: Any) -> SymbolicLoss:
-    """Reverse cross entropy ``-sum_k f_k log y_k`` for a one-hot ``y = e_j`` with ``log 0 := A`` (Wang et al. 2019 via Li's notes, Eq. 18).
+    """Reverse cross entropy ``-sum_k f_k log y_k`` for a one-hot ``y = e_j`` with ``log 0 := A`` (Wang et al. 2019
+    via Li's notes, Eq. 18).
 
     The labelled term is ``-f_j log 1 = 0``; each other term is ``-f_k A``. On the simplex
     the loss is ``-A (1 - f_j)``.
@@ -342,7 +346,8 @@ def zoo_mae() -> LossDefinition:
 def zoo_mse() -> LossDefinition:
     """MSE ``||e_y - f||_2^2``: :func:`mse`, separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2`` (Li's notes, Eq. 4)."""
     m = mse()
-    return LossDefinition("mse", (), None, m, (m.phi_label(_T), m.phi_other(_T)), cite=f"{CITATIONS['ghosh17']}; 003 Eq. 4")
+    return LossDefinition("mse", (), None, m, (m.phi_label(_T), m.phi_other(_T)),
+                          cite=f"{CITATIONS['ghosh17']}; 003 Eq. 4")
 
 
 def zoo_gce(q: Any = "0.7") -> LossDefinition:
@@ -352,13 +357,16 @@ def zoo_gce(q: Any = "0.7") -> LossDefinition:
 
 
 def zoo_tgce(q: Any = "0.7", k: Any = "0.5") -> LossDefinition:
-    """Truncated ``L_q``: ``L_q(k)`` for ``p <= k``, else ``L_q(p)``: :func:`truncated_lq` (Zhang & Sabuncu 2018, Eq. 9)."""
+    """Truncated ``L_q``: ``L_q(k)`` for ``p <= k``, else ``L_q(p)``: :func:`truncated_lq` (Zhang & Sabuncu 2018,
+    Eq. 9)."""
     q, k = _num("q", q, 0, 1, hi_open=False), _num("k", k, 0, 1)
-    return LossDefinition("tgce", (("q", q), ("k", k)), truncated_lq(q, k).label_form(), cite=f"{CITATIONS['gce18']}, Eq. 9")
+    return LossDefinition("tgce", (("q", q), ("k", k)), truncated_lq(q, k).label_form(),
+                          cite=f"{CITATIONS['gce18']}, Eq. 9")
 
 
 def zoo_rce(A: Any = -4) -> LossDefinition:
-    """RCE with ``log 0 := A < 0``: ``-A (1 - p)``, :func:`rce` on the simplex (Wang et al. 2019 via Li's notes, Eq. 18)."""
+    """RCE with ``log 0 := A < 0``: ``-A (1 - p)``, :func:`rce` on the simplex (Wang et al. 2019 via Li's notes,
+    Eq. 18)."""
     A = _num("A", A, hi=0)
     return LossDefinition("rce", (("A", A),), rce(A).label_form(), cite=f"{CITATIONS['sce19']}; 003 Eq. 18")
 
@@ -369,7 +377,8 @@ def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
     if alpha + beta == 0:
         raise ValueError("parameters alpha and beta must not both be 0")
     return LossDefinition("sce", (("alpha", alpha), ("beta", beta), ("A", A)),
-                          alpha * cce().label_form() + beta * rce(A).label_form(), cite=f"{CITATIONS['sce19']}; 003 Eq. 19")
+                          alpha * cce().label_form() + beta * rce(A).label_form(),
+                              cite=f"{CITATIONS['sce19']}; 003 Eq. 19")
 
 
 def zoo_nce() -> LossDefinition:
@@ -387,14 +396,16 @@ def zoo_nce_mae(alpha: Any = 1, beta: Any = 1) -> LossDefinition:
     """APL ``alpha NCE + beta MAE`` (Ma et al. 2020, sec. 4)."""
     alpha, beta = _num("alpha", alpha, 0), _num("beta", beta, 0)
     return LossDefinition("nce_mae", (("alpha", alpha), ("beta", beta)), None,
-                          lambda f, j: alpha * _nce_vector(f, j) + beta * (2 - 2 * f[j]), cite=f"{CITATIONS['ma20']}, sec. 4")
+                          lambda f, j: alpha * _nce_vector(f, j) + beta * (2 - 2 * f[j]),
+                              cite=f"{CITATIONS['ma20']}, sec. 4")
 
 
 def zoo_nce_rce(alpha: Any = 1, beta: Any = 1, A: Any = -4) -> LossDefinition:
     """APL ``alpha NCE + beta RCE`` (Ma et al. 2020, sec. 4)."""
     alpha, beta, A = _num("alpha", alpha, 0), _num("beta", beta, 0), _num("A", A, hi=0)
     return LossDefinition("nce_rce", (("alpha", alpha), ("beta", beta), ("A", A)), None,
-                          lambda f, j: alpha * _nce_vector(f, j) + beta * -A * (1 - f[j]), cite=f"{CITATIONS['ma20']}, sec. 4")
+                          lambda f, j: alpha * _nce_vector(f, j) + beta * -A * (1 - f[j]),
+                              cite=f"{CITATIONS['ma20']}, sec. 4")
 
 
 def zoo_taylor(t: Any = 2) -> LossDefinition:
@@ -433,13 +444,15 @@ def zoo_js(pi: Any = "0.5") -> LossDefinition:
 def zoo_agce(a: Any = 1, q: Any = 2) -> LossDefinition:
     """AGCE ``((a + 1)^q - (a + p)^q)/q``, ``a > 0, q > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
     a, q = _num("a", a, 0), _num("q", q, 0)
-    return LossDefinition("agce", (("a", a), ("q", q)), ((a + 1) ** q - (a + P) ** q) / q, cite=f"{CITATIONS['zhou21']}, sec. 4")
+    return LossDefinition("agce", (("a", a), ("q", q)), ((a + 1) ** q - (a + P) ** q) / q,
+                          cite=f"{CITATIONS['zhou21']}, sec. 4")
 
 
 def zoo_aul(a: Any = "1.5", p: Any = "0.9") -> LossDefinition:
     """AUL ``((a - p_y)^p - (a - 1)^p)/p``, ``a > 1, p > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
     a, pw = _num("a", a, 1), _num("p", p, 0)
-    return LossDefinition("aul", (("a", a), ("p", pw)), ((a - P) ** pw - (a - 1) ** pw) / pw, cite=f"{CITATIONS['zhou21']}, sec. 4")
+    return LossDefinition("aul", (("a", a), ("p", pw)), ((a - P) ** pw - (a - 1) ** pw) / pw,
+                          cite=f"{CITATIONS['zhou21']}, sec. 4")
 
 
 def zoo_ael(a: Any = 3) -> LossDefinition:
@@ -489,7 +502,8 @@ def zoo_loss(name: str, **params: Any) -> LossDefinition:
 
 
 def parse_spec(spec: str) -> LossDefinition:
-    """``"gce:q=0.5"`` or ``"agce:a=1,q=2"`` or ``"cce"`` -> the zoo loss (``ValueError`` quoting ``spec`` otherwise)."""
+    """``"gce:q=0.5"`` or ``"agce:a=1,q=2"`` or ``"cce"`` -> the zoo loss (``ValueError`` quoting ``spec``
+    otherwise)."""
     name, _, rest = str(spec).partition(":")
     params: dict[str, str] = {}
     for item in filter(None, (s.strip() for s in rest.split(","))):
