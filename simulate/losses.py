@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
+from theory.checks import check_classes
 
 SIMPLEX_TOL = 1e-6
 
@@ -405,12 +406,13 @@ def derived_loss(definition: Any, c: int) -> Loss:
     derived forms are not stabilised (``log`` of an underflowed probability is ``-inf``), so
     use the fast paths for extreme logits.
     """
+    # SymPy and theory/ only here, to lambdify: importing them costs about a second, which the NumPy
+    # engine does not pay unless a loss is derived
     import sympy
 
     from theory.losses import P
 
-    if not isinstance(c, int) or c < 2:
-        raise ValueError(f"c must be an integer >= 2, got {c!r}")
+    c = check_classes(c)
     xs = sympy.symbols(f"x0:{c}", positive=True)
     modules = ["numpy"]
     if definition.label is not None:
