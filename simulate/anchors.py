@@ -1,4 +1,4 @@
-"""The anchor-point estimator of the noise transition matrix (Patrini et al. 2017, ``002``, sec. 4.3).
+"""The anchor-point estimator of the noise transition matrix (Patrini et al. 2017, sec. 4.3).
 
 Theorem 3 of Patrini et al.: if every class ``i`` has a *perfect example* ``x_bar^i``
 (``p(y = e^i | x_bar^i) = 1``) and ``p(noisy | x)`` is known, then by Eq. 11

@@ -36,7 +36,7 @@ class Backend:
 def cupy_available() -> bool:
     """True when CuPy imports and at least one CUDA device is visible."""
     try:
-        import cupy  # type: ignore[import-not-found]
+        import cupy  # type: ignore[import-not-found]  # optional dependency: only where a device is asked for
 
         return cupy.cuda.runtime.getDeviceCount() > 0
     except Exception:  # ImportError, CUDA driver errors: no usable device
@@ -61,7 +61,7 @@ def get_backend(name: str | None = None) -> Backend:
     if name == "cupy":
         if not cupy_available():
             raise ValueError("backend 'cupy' was asked for, but CuPy is not installed or sees no CUDA device")
-        import cupy  # type: ignore[import-not-found]
+        import cupy  # type: ignore[import-not-found]  # optional dependency: only where a device is asked for
 
         return Backend("cupy", cupy)
     return Backend("numpy", np)
@@ -77,7 +77,7 @@ def namespace_of(a: Any) -> ModuleType:
         return np
     mod = type(a).__module__
     if mod.startswith("cupy"):
-        import cupy  # type: ignore[import-not-found]
+        import cupy  # type: ignore[import-not-found]  # optional dependency: only where a device is asked for
 
         return cupy
     ns = getattr(a, "__array_namespace__", None)

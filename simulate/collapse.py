@@ -1,6 +1,6 @@
 """Collapse of a tiny embedding network trained on the triplet loss with negative mining.
 
-Setting of Xu et al. 2022 (``001``, "Mathematical Justification of Hard Negative Mining via
+Setting of Xu et al. 2022 ("Mathematical Justification of Hard Negative Mining via
 Isometric Approximation Theorem"; *reconstructed*: the source gives the abstract only, the
 claims are written out in ``claims.md``): an embedding network is said to *collapse* when it
 maps every input to one point; hard negative mining is said to make collapse more likely as the
@@ -317,6 +317,12 @@ def train(task: CollapseTask, data: dict[str, np.ndarray], rep: Replicas, batch_
         no mined triplet, e.g. semi-hard mining of a collapsed batch), ``skipped_anchors``
         (anchor-positive pairs without a negative: single-class batches), and with
         ``trace_every`` the spread every so many steps (R, k).
+
+    Its own loop, not :func:`simulate.embedding_train.train_loop`, because the protocol differs: a fixed
+    number of plain gradient steps (no Adam, no epochs) over *nested* batches that every replica of a
+    seed shares (so cells are paired), replicas of different dimensions (masked columns), normalised and
+    raw, and different miners in one stack, and one generator for all. What the two loops have in
+    common (distances, miners, the normalisation) is :mod:`simulate.embedding`'s.
     """
     if batch_size > task.n_train:
         raise ValueError(f"batch_size {batch_size} exceeds n_train {task.n_train}")
@@ -390,7 +396,8 @@ def collapse_sweep(task: CollapseTask, rng: np.random.Generator, *, batch_sizes:
 
 
 def mining_comparison(task: CollapseTask, rng: np.random.Generator, *, batch_size: int, dim: int, n_seeds: int,
-                      miners: Sequence[str] = ("hard", "semi-hard", "random"), normalized: Sequence[bool] = (False, True)) -> dict[str, Any]:
+                      miners: Sequence[str] = ("hard", "semi-hard", "random"),
+                      normalized: Sequence[bool] = (False, True)) -> dict[str, Any]:
     """Every miner on the same seeds (data, batches, initial weights): arrays of shape
     ``(n_seeds, len(normalized), len(miners))``: ``spread_ratio``, ``collapsed``, ``recall_end``,
     ``loss_end``, ``no_triplet_steps``."""

@@ -1,4 +1,4 @@
-"""Loss correction for a known noise transition matrix ``T`` (Patrini et al. 2017, ``002``).
+"""Loss correction for a known noise transition matrix ``T`` (Patrini et al. 2017).
 
 - **Backward** (sec. 3.1, Thm 1): ``l_back(p, j) = (T^-1 l(p))_j`` with ``l(p)`` the vector of
   base losses over all labels; an unbiased estimator of the clean loss under noise.
@@ -22,8 +22,17 @@ from typing import Any
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
-from simulate.losses import (Loss, _check_inputs, _check_labels, check_q, check_simplex, check_values, get_loss, log_softmax,
-                             softmax)
+from simulate.losses import (
+    Loss,
+    _check_inputs,
+    _check_labels,
+    check_q,
+    check_simplex,
+    check_values,
+    get_loss,
+    log_softmax,
+    softmax,
+)
 from simulate.noise import MAX_COND, TransitionMatrix, check_transition
 
 
@@ -80,9 +89,9 @@ def backward_matrix(T: TransitionMatrix, mix: float = 0.0, max_cond: float = MAX
 def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
     """``(M l(p))_j``: the base loss of every label mixed by row ``j`` of a ``c x c`` matrix ``M``.
 
-    ``M = T^-1`` is backward correction (``002`` Eq. 4 / Thm 1, :func:`backward_corrected`); ``M = I``
+    ``M = T^-1`` is backward correction (Patrini et al. 2017, Eq. 4 / Thm 1, :func:`backward_corrected`); ``M = I``
     is no correction and ``M = T^-T`` the column-orientation mistake: controls that must come out
-    biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``. Not bounded below by 0 in general (``002`` sec.
+    biased. Gradient ``sum_k M[j, k] dl(p, k)/dz``. Not bounded below by 0 in general (Patrini et al. 2017, sec.
     3.1: "not always non-negative").
 
     ``M`` may also be a stack of shape ``(R, c, c)``, one matrix per replica of a replicated model
@@ -139,7 +148,7 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
 
 
 def backward_corrected(base: Loss, T: Any, *, mix: float = 0.0, max_cond: float = MAX_COND) -> Loss:
-    """The backward-corrected loss ``(T^-1 l(p))_j`` (``002`` Eq. 4 / Thm 1): :func:`matrix_corrected` with
+    """The backward-corrected loss ``(T^-1 l(p))_j`` (Patrini et al. 2017, Eq. 4 / Thm 1): :func:`matrix_corrected` with
     ``M = T^-1`` (of ``T`` mixed with the identity by ``mix``; refused beyond ``max_cond``).
 
     ``T`` is a :class:`TransitionMatrix`, or a stack ``(R, c, c)`` of row-stochastic matrices, one per
@@ -198,8 +207,80 @@ FORWARD_BASES = ("cce", "mse", "mae", "unhinged", "lq")
 _TINY = 1e-280  # below this the one-pass forward CE could lose digits to underflow
 
 
+def _forward_cce_from_logits(inputs: Any, labels: Any, T: TransitionMatrix, dev: dict[Any, Any]) -> Any:
+    """``-log (T^T softmax(z))_j`` from logits, in one exp pass with a log-space redo where it underflows.
+
+    ``dev`` caches ``T^T`` and ``log T`` per array namespace (moved to a device once)."""
+    xp = namespace_of(inputs)
+    n = inputs.shape[0]
+    # -log (T^T p)_j = log sum_i e_i - log sum_i e_i T[i, j] with e = exp(z - max z) in (0, 1]:
+    # one exp pass; rows where the second sum underflows are redone in log space
+    if xp not in dev:
+        dev[xp] = xp.asarray(T.matrix.T.copy())  # row j = column j of T
+    cols = dev[xp][labels]  # (n, c): T[:, j] for each sample
+    s = inputs - _row_max(inputs)[:, None]
+    e = xp.exp(s)
+    num = _row_dot(e, cols)
+    with np.errstate(divide="ignore"):
+        out = xp.log(_row_sum(e)) - xp.log(num)
+    low = num < _TINY
+    # on NumPy only the rows that underflow are redone (a cheap test); on a device every row is
+    # done in log space, since picking the rows would cost a host sync
+    if xp is not np or bool(low.any()):
+        if (xp, "log") not in dev:
+            dev[(xp, "log")] = xp.asarray(_log_columns(T))
+        logT = dev[(xp, "log")]
+        idx = xp.nonzero(low)[0] if xp is np else xp.arange(n)
+        a = s[idx] + logT[labels[idx]]  # log e_i + log T[i, j]
+        am = a.max(axis=1)
+        with np.errstate(invalid="ignore"):
+            lse_a = am + xp.log(xp.exp(a - am[:, None]).sum(axis=1))
+        lse_a = xp.where(xp.isneginf(am), -xp.inf, lse_a)  # T[:, j] = 0 there: the label is impossible
+        lse_e = xp.log(e[idx].sum(axis=1))
+        out[idx] = lse_e - lse_a
+    return out
+
+
+def _forward_grad(name: str, T: TransitionMatrix, params: dict[str, float], dev: dict[Any, Any], logits: Any,
+                  labels: Any) -> Any:
+    """``dl(T^T p, j)/dz`` for the base loss ``name`` (``dev`` as in :func:`_forward_cce_from_logits`)."""
+    # In log space, so it stays finite and right at any logit gap (exp(z) underflows from a gap of ~745
+    # in float64, ~104 in float32). With s_i = p_i T[i, j] / (T^T p)_j, a softmax of log p_i + log T[i, j],
+    # d(T^T p)_j/dz = (T^T p)_j (s - p): CE gives p - s; MAE 2 q_j (p - s); unhinged q_j (p - s); L_q q_j^q (p - s).
+    logits = _check_inputs(logits)
+    xp = namespace_of(logits)
+    n, c = logits.shape
+    _check_T(T, c)
+    labels = _check_labels(labels, n, c, xp, finite=logits)
+    logp = log_softmax(logits)
+    p = xp.exp(logp)
+    if name == "mse":  # bounded: dl/dq = 2 (q - e_j), dl/dp = T dl/dq, chain rule through the softmax
+        Tm = xp.asarray(T.matrix)
+        dq = 2.0 * (p @ Tm)
+        dq[xp.arange(n), labels] -= 2.0
+        g = dq @ Tm.T
+        return p * (g - (g * p).sum(axis=1, keepdims=True))
+    if (xp, "log") not in dev:
+        dev[(xp, "log")] = xp.asarray(_log_columns(T))
+    a = logp + dev[(xp, "log")][labels]  # (n, c): log p_i + log T[i, j]
+    am = a.max(axis=1, keepdims=True)
+    if bool(xp.any(xp.isneginf(am))):
+        i = int(xp.argmax(xp.isneginf(am[:, 0])))
+        raise ValueError(f"label {int(labels[i])} of sample {i} has probability 0 under T (column of zeros): "
+                         "the forward-corrected loss is infinite")
+    w = xp.exp(a - am)
+    tot = w.sum(axis=1, keepdims=True)
+    s_ = w / tot
+    if name == "cce":
+        return p - s_
+    log_qy = am + xp.log(tot)  # log (T^T p)_j
+    coef = {"mae": 2.0 * xp.exp(log_qy), "unhinged": xp.exp(log_qy),
+            "lq": xp.exp(check_q(params.get("q", 0.0) if name == "lq" else 1.0) * log_qy)}[name]
+    return coef * (p - s_)
+
+
 def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
-    """The forward-corrected loss ``l(T^T p, j)`` for the base loss ``name`` (``002`` sec. 3.2).
+    """The forward-corrected loss ``l(T^T p, j)`` for the base loss ``name`` (Patrini et al. 2017, sec. 3.2).
 
     ``name`` is one of ``cce, mse, mae, unhinged, lq`` (``lq`` takes ``q``); with a stack of ``T``
     (``(R, c, c)``, one per replica, see :func:`matrix_corrected`) only ``cce``. For ``cce``
@@ -227,71 +308,14 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
         _check_T(T, c)
         labels = _check_labels(labels, n, c, xp, finite=inputs if from_logits else None)
         if name == "cce" and from_logits:
-            # -log (T^T p)_j = log sum_i e_i - log sum_i e_i T[i, j] with e = exp(z - max z) in (0, 1]:
-            # one exp pass; rows where the second sum underflows are redone in log space
-            if xp not in dev:
-                dev[xp] = xp.asarray(T.matrix.T.copy())  # row j = column j of T
-            cols = dev[xp][labels]  # (n, c): T[:, j] for each sample
-            s = inputs - _row_max(inputs)[:, None]
-            e = xp.exp(s)
-            num = _row_dot(e, cols)
-            with np.errstate(divide="ignore"):
-                out = xp.log(_row_sum(e)) - xp.log(num)
-            low = num < _TINY
-            # on NumPy only the rows that underflow are redone (a cheap test); on a device every row is
-            # done in log space, since picking the rows would cost a host sync
-            if xp is not np or bool(low.any()):
-                if (xp, "log") not in dev:
-                    dev[(xp, "log")] = xp.asarray(_log_columns(T))
-                logT = dev[(xp, "log")]
-                idx = xp.nonzero(low)[0] if xp is np else xp.arange(n)
-                a = s[idx] + logT[labels[idx]]  # log e_i + log T[i, j]
-                am = a.max(axis=1)
-                with np.errstate(invalid="ignore"):
-                    lse_a = am + xp.log(xp.exp(a - am[:, None]).sum(axis=1))
-                lse_a = xp.where(xp.isneginf(am), -xp.inf, lse_a)  # T[:, j] = 0 there: the label is impossible
-                lse_e = xp.log(e[idx].sum(axis=1))
-                out[idx] = lse_e - lse_a
-            return out
+            return _forward_cce_from_logits(inputs, labels, T, dev)
         if not from_logits:
             check_simplex(inputs)
         q = noisy_probs(inputs, from_logits)
         return base.value(q, labels)
 
     def grad(logits: Any, labels: Any) -> Any:
-        # In log space, so it stays finite and right at any logit gap (exp(z) underflows from a gap of ~745
-        # in float64, ~104 in float32). With s_i = p_i T[i, j] / (T^T p)_j, a softmax of log p_i + log T[i, j],
-        # d(T^T p)_j/dz = (T^T p)_j (s - p): CE gives p - s; MAE 2 q_j (p - s); unhinged q_j (p - s); L_q q_j^q (p - s).
-        logits = _check_inputs(logits)
-        xp = namespace_of(logits)
-        n, c = logits.shape
-        _check_T(T, c)
-        labels = _check_labels(labels, n, c, xp, finite=logits)
-        logp = log_softmax(logits)
-        p = xp.exp(logp)
-        if name == "mse":  # bounded: dl/dq = 2 (q - e_j), dl/dp = T dl/dq, chain rule through the softmax
-            Tm = xp.asarray(T.matrix)
-            dq = 2.0 * (p @ Tm)
-            dq[xp.arange(n), labels] -= 2.0
-            g = dq @ Tm.T
-            return p * (g - (g * p).sum(axis=1, keepdims=True))
-        if (xp, "log") not in dev:
-            dev[(xp, "log")] = xp.asarray(_log_columns(T))
-        a = logp + dev[(xp, "log")][labels]  # (n, c): log p_i + log T[i, j]
-        am = a.max(axis=1, keepdims=True)
-        if bool(xp.any(xp.isneginf(am))):
-            i = int(xp.argmax(xp.isneginf(am[:, 0])))
-            raise ValueError(f"label {int(labels[i])} of sample {i} has probability 0 under T (column of zeros): "
-                             "the forward-corrected loss is infinite")
-        w = xp.exp(a - am)
-        tot = w.sum(axis=1, keepdims=True)
-        s_ = w / tot
-        if name == "cce":
-            return p - s_
-        log_qy = am + xp.log(tot)  # log (T^T p)_j
-        coef = {"mae": 2.0 * xp.exp(log_qy), "unhinged": xp.exp(log_qy),
-                "lq": xp.exp(check_q(params.get("q", 0.0) if name == "lq" else 1.0) * log_qy)}[name]
-        return coef * (p - s_)
+        return _forward_grad(name, T, params, dev, logits, labels)
 
     return Loss(name=f"forward[{name}]", value=value, grad=grad, bounded=base.bounded, symmetric=False)
 

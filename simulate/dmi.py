@@ -1,6 +1,6 @@
-"""Determinant-based mutual information from samples (Xu, Cao, Kong & Wang 2019, via Li's notes ``003``).
+"""Determinant-based mutual information from samples (Xu, Cao, Kong & Wang 2019, via Li's notes).
 
-Notation of ``003`` (the L_DMI summary, Eqs. 21-32): a classifier ``h`` maps ``x`` to a point of
+Notation of Li's notes (the L_DMI summary, Eqs. 21-32): a classifier ``h`` maps ``x`` to a point of
 the simplex (a *randomized* classifier, ``h(x)_a = Pr[h(x) = a]``); the joint table of its
 output with a label ``L`` is ``Q_{h,L}[a, k] = E[h(X)_a 1{L = k}]``, estimated from ``n`` samples by
 ``sum_i h(x_i) e_{l_i}^T / n`` (counts for a deterministic classifier);
@@ -37,6 +37,7 @@ import numpy as np
 from simulate.backend import namespace_of, to_host
 from simulate.estimate import Estimate
 from simulate.noise import as_transition
+from theory.checks import check_classes
 
 TABLE_TOL = 1e-9  # |sum of a joint table - 1| allowed, in float64
 
@@ -51,9 +52,9 @@ def check_joint_table(Q: Any, *, square: bool = True, tol: float = TABLE_TOL) ->
     Parameters
     ----------
     Q : array_like, shape (c, c) (or (r, c) with ``square=False``)
-        ``Q[a, k] = Pr[W1 = a, W2 = k]`` (``003`` Eq. 22), NumPy or CuPy.
+        ``Q[a, k] = Pr[W1 = a, W2 = k]`` (Li's notes, Eq. 22), NumPy or CuPy.
     square : bool
-        DMI needs a square table (``003`` Eq. 27).
+        DMI needs a square table (Li's notes, Eq. 27).
     tol : float
         Largest allowed ``|sum(Q) - 1|``. Nothing is renormalised.
 
@@ -67,7 +68,8 @@ def check_joint_table(Q: Any, *, square: bool = True, tol: float = TABLE_TOL) ->
     if A.ndim != 2 or A.size == 0:
         raise ValueError(f"a joint table must be a non-empty 2-d array, got shape {A.shape}")
     if square and A.shape[0] != A.shape[1]:
-        raise ValueError(f"DMI needs a square joint table (both variables over the same c classes), got shape {A.shape}")
+        raise ValueError(f"DMI needs a square joint table (both variables over the same c classes), got shape "
+                         f"{A.shape}")
     if not np.all(np.isfinite(A)):
         i, j = np.argwhere(~np.isfinite(A))[0]
         raise ValueError(f"joint table has a non-finite entry Q[{i}, {j}] = {float(A[i, j])!r}")
@@ -96,19 +98,14 @@ def _check_outputs(outputs: Any, c: int, xp: Any) -> Any:
     if out.dtype.kind in "iu":
         return _check_labels(out, c, xp, "predicted classes")
     if out.ndim != 2 or out.shape[1] != c:
-        raise ValueError(f"classifier outputs must be class indices (n,) or simplex rows (n, {c}), got shape {out.shape}")
+        raise ValueError(f"classifier outputs must be class indices (n,) or simplex rows (n, {c}), got shape "
+                         f"{out.shape}")
     if not bool(xp.all(xp.isfinite(out))):
         raise ValueError("classifier outputs contain NaN or infinite values")
     if bool(xp.any(out < 0)) or bool(xp.any(xp.abs(out.sum(axis=1) - 1.0) > SIMPLEX_TOL)):
         i = int(xp.argmax((out < 0).any(axis=1) | (xp.abs(out.sum(axis=1) - 1.0) > SIMPLEX_TOL)))
         raise ValueError(f"classifier output row {i} is not a point of the simplex: {to_host(out[i]).tolist()}")
     return out
-
-
-def _check_classes(c: Any) -> int:
-    if isinstance(c, bool) or not isinstance(c, (int, np.integer)) or c < 2:
-        raise ValueError(f"the number of classes c must be an integer >= 2, got {c!r}")
-    return int(c)
 
 
 # ---------------------------------------------------------------- population quantities
@@ -120,13 +117,13 @@ def log_dmi(Q: Any) -> float:
 
 
 def dmi(Q: Any) -> float:
-    """``DMI = |det Q|`` (``003`` Eq. 27); may underflow to 0 for large ``c``, where :func:`log_dmi` does not."""
+    """``DMI = |det Q|`` (Li's notes, Eq. 27); may underflow to 0 for large ``c``, where :func:`log_dmi` does not."""
     v = log_dmi(Q)
     return 0.0 if v == -math.inf else math.exp(v)
 
 
 def ldmi(Q: Any) -> float:
-    """``L_DMI = -log |det Q|`` (``003`` Eq. 31).
+    """``L_DMI = -log |det Q|`` (Li's notes, Eq. 31).
 
     Returns ``+inf`` (with a ``RuntimeWarning`` that says so) where ``det Q = 0``: a class absent from
     the labels or never predicted, or a table of rank below ``c``.
@@ -140,7 +137,8 @@ def ldmi(Q: Any) -> float:
 
 
 def mutual_information(Q: Any) -> float:
-    """Shannon ``MI`` in nats of a joint table (``003`` Eq. 24), with ``0 log 0 = 0``; the table need not be square."""
+    """Shannon ``MI`` in nats of a joint table (Li's notes, Eq. 24), with ``0 log 0 = 0``; the table need not be
+    square."""
     A = check_joint_table(Q, square=False)
     r, s = A.sum(axis=1, keepdims=True), A.sum(axis=0, keepdims=True)
     nz = A > 0
@@ -154,7 +152,7 @@ def det_bias_factor(n: int, c: int) -> float:
     and two columns of one ``Z_i = h(x_i) e_{l_i}^T`` are never both non-zero, so only tuples of distinct
     samples contribute, each with mean ``det Q``.
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"the sample size n must be an integer >= 1, got {n!r}")
     return float(np.prod([1.0 - k / n for k in range(c)]))
@@ -189,7 +187,7 @@ def joint_table(outputs: Any, labels: Any, c: int) -> np.ndarray:
     Parameters
     ----------
     outputs : int array (n,) of predicted classes, or float array (n, c) of simplex rows ``h(x_i)``
-        (a randomized classifier: the expected table over its randomness, ``003`` sec. L_DMI).
+        (a randomized classifier: the expected table over its randomness, Li's notes, sec. L_DMI).
     labels : int array (n,) in ``[0, c)``
     c : number of classes
 
@@ -197,7 +195,7 @@ def joint_table(outputs: Any, labels: Any, c: int) -> np.ndarray:
     -------
     numpy.ndarray, shape (c, c) (on the host)
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     xp = namespace_of(outputs)
     out = _check_outputs(outputs, c, xp)
     lab = _check_labels(labels, c, xp)
@@ -271,7 +269,7 @@ def estimate_dmi(outputs: Any, labels: Any, c: int) -> DMIEstimate:
     ValueError
         For ``n < c`` (then ``det Q_hat = 0`` for every sample: nothing to estimate), bad outputs or labels.
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     xp = namespace_of(outputs)
     out, lab = _check_outputs(outputs, c, xp), _check_labels(labels, c, xp)
     n = int(lab.shape[0])
@@ -294,7 +292,7 @@ def estimate_mi(outputs: Any, labels: Any, c: int) -> Estimate:
     ``psi_i = (h(x_i) log(Q / (q_h q_L)))_{l_i}``; the delta method degenerates where MI = 0 (then
     the estimator is ``chi^2``-like, and its stderr is reported as 0).
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     xp = namespace_of(outputs)
     out, lab = _check_outputs(outputs, c, xp), _check_labels(labels, c, xp)
     Q = joint_table(out, lab, c)
@@ -345,7 +343,7 @@ class Eq32Gap:
 
 
 def eq32_gap(outputs: Any, labels: Any, noisy: Any, T: Any, c: int) -> Eq32Gap:
-    """Eq. 32 of ``003`` on one sample: ``det Q_{h,noisy} - det T det Q_{h,Y}`` with its paired delta-method stderr.
+    """Eq. 32 of Li's notes on one sample: ``det Q_{h,noisy} - det T det Q_{h,Y}`` with its paired delta-method stderr.
 
     Parameters
     ----------
@@ -353,7 +351,7 @@ def eq32_gap(outputs: Any, labels: Any, noisy: Any, T: Any, c: int) -> Eq32Gap:
     labels, noisy : int (n,) clean and noisy labels of the same samples
     T : the noise transition matrix whose ``det`` Eq. 32 uses
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     Tm = as_transition(T)
     if Tm.c != c:
         raise ValueError(f"T is {Tm.c} x {Tm.c} but c = {c}")
@@ -377,14 +375,15 @@ def eq32_gap(outputs: Any, labels: Any, noisy: Any, T: Any, c: int) -> Eq32Gap:
 
 
 def _orientation(det_T: float, clean: DMIEstimate) -> float:
-    """``sign(det T det Q_{h,Y})`` (1 at 0): orients ``D`` so that ``D > 0`` means the noisy DMI exceeds Eq. 32's value."""
+    """``sign(det T det Q_{h,Y})`` (1 at 0): orients ``D`` so that ``D > 0`` means the noisy DMI exceeds Eq. 32's
+    value."""
     v = det_T * clean.det.mean
     return -1.0 if v < 0 else 1.0
 
 
 # ---------------------------------------------------------------- the mini-batch L_DMI
 def minibatch_ldmi(outputs: Any, noisy: Any, c: int) -> float:
-    """``L_DMI = -log |det Q_hat|`` of one mini-batch (``003`` Eq. 31, as the paper trains with it).
+    """``L_DMI = -log |det Q_hat|`` of one mini-batch (Li's notes, Eq. 31, as the paper trains with it).
 
     Raises
     ------
@@ -393,7 +392,7 @@ def minibatch_ldmi(outputs: Any, noisy: Any, c: int) -> float:
         a label class is absent (a zero column: ``det = 0``) or a class is never predicted (a zero row,
         for class predictions); the message names the batch size or the class.
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     xp = namespace_of(outputs)
     out, lab = _check_outputs(outputs, c, xp), _check_labels(noisy, c, xp)
     B = int(lab.shape[0])
@@ -433,7 +432,8 @@ def ldmi_checked_batch(logits: Any, noisy: Any) -> tuple[Any, Any]:
         lab = xp.broadcast_to(lab, logits.shape[:-1]).astype(xp.int64)
     except ValueError:
         raise ValueError(f"noisy labels of shape {lab.shape} do not match logits of shape {logits.shape}") from None
-    fin, lo, hi = (int(v) for v in to_host(xp.stack([xp.all(xp.isfinite(logits)).astype(xp.int64), lab.min(), lab.max()])))
+    summary = xp.stack([xp.all(xp.isfinite(logits)).astype(xp.int64), lab.min(), lab.max()])
+    fin, lo, hi = (int(v) for v in to_host(summary))
     if not fin:
         raise ValueError("logits contain NaN or infinite values")
     if lo < 0 or hi >= c:
@@ -465,7 +465,7 @@ SINGULAR_BATCH = "a batch joint table is singular (a label class absent from the
 
 
 def ldmi_loss_and_grad(logits: Any, noisy: Any) -> tuple[Any, Any]:
-    """Full-batch ``L_DMI = -log|det(P^T Y / n)|`` and ``dL/dlogits`` for softmax outputs ``P`` (``003`` Eq. 31).
+    """Full-batch ``L_DMI = -log|det(P^T Y / n)|`` and ``dL/dlogits`` for softmax outputs ``P`` (Li's notes, Eq. 31).
 
     ``dL/dP_i = -(Q^{-1})_{noisy_i, :} / n`` (from ``dL/dQ = -Q^{-T}``), then through the softmax:
     ``dL/dz_i = P_i * (g_i - <g_i, P_i>)``.

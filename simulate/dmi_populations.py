@@ -1,5 +1,5 @@
 """DMI and Eq. 32 over finite populations: exact tables, samplers, the mini-batch bias of L_DMI, L_DMI over a
-finite hypothesis class, and the data of the dmi19 figures (Xu, Cao, Kong & Wang 2019, via Li's notes ``003``).
+finite hypothesis class, and the data of the dmi19 figures (Xu, Cao, Kong & Wang 2019, via Li's notes).
 
 Populations are :class:`simulate.populations.FiniteDistribution`; the estimators are those of :mod:`simulate.dmi`.
 Samplers run in the namespace ``xp`` with ``random`` and inverse CDFs (no ``choice``/``multinomial``, which
@@ -15,11 +15,22 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import to_host
-from simulate.dmi import (SIMPLEX_TOL, DMIEstimate, Eq32Gap, _check_classes, _dmi_from_table, _orientation, check_joint_table,
-                          cofactors, det_bias_factor, dmi, mutual_information)
+from simulate.dmi import (
+    SIMPLEX_TOL,
+    DMIEstimate,
+    Eq32Gap,
+    _dmi_from_table,
+    _orientation,
+    check_joint_table,
+    cofactors,
+    det_bias_factor,
+    dmi,
+    mutual_information,
+)
 from simulate.estimate import Estimate, RunningMoments
 from simulate.noise import TransitionMatrix, as_transition, noise_per_x, pair_flip, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
+from theory.checks import check_classes
 
 
 # ---------------------------------------------------------------- finite populations
@@ -66,7 +77,7 @@ def line_population(n_x: int = 41, c: int = 3, spacing: float = 2.5) -> tuple[Fi
     dist : FiniteDistribution
     xs : the grid points, (n_x,)
     """
-    c = _check_classes(c)
+    c = check_classes(c)
     if n_x < c:
         raise ValueError(f"need n_x >= c grid points, got n_x = {n_x}, c = {c}")
     mu = (np.arange(c) - (c - 1) / 2) * spacing
@@ -149,7 +160,8 @@ def eq32_from_counts(counts: np.ndarray, H: Any, T: Any) -> Eq32Gap:
     noisy = _dmi_from_table(Qn, _weighted_sd(psi_n, N), None, n)
     clean = _dmi_from_table(Qc, _weighted_sd(psi_c, N), None, n)
     s = _orientation(dT, clean)
-    gap = Estimate(s * (noisy.det.mean - dT * clean.det.mean), _weighted_sd(psi_n - dT * psi_c, N) / math.sqrt(n) / f, n)
+    gap = Estimate(s * (noisy.det.mean - dT * clean.det.mean),
+                   _weighted_sd(psi_n - dT * psi_c, N) / math.sqrt(n) / f, n)
     return Eq32Gap(gap, noisy, clean, dT)
 
 
@@ -304,15 +316,16 @@ def _batch_counts(dist: FiniteDistribution, T: TransitionMatrix, R: int, B: int,
 # ---------------------------------------------------------------- L_DMI over a finite hypothesis class
 def deterministic_hypotheses(n_x: int, c: int) -> np.ndarray:
     """Every deterministic classifier on ``n_x`` inputs: ``(c^n_x, n_x, c)`` one-hot rows, in lexicographic order."""
-    c = _check_classes(c)
+    c = check_classes(c)
     if isinstance(n_x, bool) or not isinstance(n_x, (int, np.integer)) or n_x < 1 or c**n_x > 1 << 20:
         raise ValueError(f"need 1 <= n_x and c^n_x <= 2^20 hypotheses, got n_x = {n_x!r}, c = {c}")
     labels = np.array(np.unravel_index(np.arange(c**n_x), (c,) * n_x)).T  # (m, n_x)
     return np.eye(c)[labels]
 
 
-def ldmi_over_hypotheses(dist: FiniteDistribution, hypotheses: Any, T: Any, xp: Any = np) -> tuple[np.ndarray, np.ndarray]:
-    """``L_DMI`` (``003`` Eq. 31) of every hypothesis with clean and with noisy labels, exactly in expectation.
+def ldmi_over_hypotheses(dist: FiniteDistribution, hypotheses: Any, T: Any, xp: Any = np) -> tuple[np.ndarray,
+                                                                                                   np.ndarray]:
+    """``L_DMI`` (Li's notes, Eq. 31) of every hypothesis with clean and with noisy labels, exactly in expectation.
 
     Parameters
     ----------
@@ -404,7 +417,8 @@ def dmi_vs_noise(Q_hy: Any, etas: Sequence[float], *, family: str = "uniform", n
 
 
 def mi_dmi_orders(Q_h: Any, Q_h2: Any, T_end: Any, ts: Sequence[float]) -> dict[str, np.ndarray]:
-    """MI and DMI of two classifiers with the noisy label along ``T(t) = (1 - t) I + t T_end`` (figure ``dmi19_mi_vs_dmi``).
+    """MI and DMI of two classifiers with the noisy label along ``T(t) = (1 - t) I + t T_end`` (figure
+    ``dmi19_mi_vs_dmi``).
 
     At ``t = 0`` the labels are clean. Noise depends on the class only, so the noisy tables are
     ``Q T(t)``. The DMI ratio of the two classifiers stays constant (Eqs. 28, 30) while their MI order can

@@ -1,5 +1,5 @@
-"""Many embedding networks trained at once on the margin loss: the replica-batched form of
-:func:`simulate.embedding_train.train_embedding` that makes the le19 training studies fast on a CPU.
+"""Many embedding networks trained at once on the margin loss (the le19 training studies): a thin
+caller of :func:`simulate.embedding_train.train_loop`, the one embedding training loop.
 
 Replica ``r`` reproduces a single run with ``rng = rngs[r]`` to rounding: its batch order and pairs
 come from its own host generator (uploaded explicitly on a device), its parameters and optimiser
@@ -12,11 +12,11 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
-from simulate.embedding import SAMPLINGS, check_margin, sample_pairs
-from simulate.embedding import normalize as normalize_rows
-from simulate.embedding_train import _check_choice, _check_int
-from simulate.models import Params, backward, forward, n_layers
+from simulate.embedding import SAMPLINGS, check_margin
+from simulate.embedding_train import Objective, _check_choice, train_loop
+from simulate.models import Params, n_layers
 from simulate.training import Optimizer, TrainConfig
+from theory.checks import check_int
 
 
 def train_embeddings(
@@ -74,7 +74,7 @@ def train_embeddings(
     for md in modes:
         _check_choice("sampling", md, SAMPLINGS)
     _check_choice("optimizer", optimizer, ("adam", "sgd"))
-    batch_size = _check_int("batch_size", batch_size, 2)
+    batch_size = check_int("batch_size", batch_size, 2)
     xp = namespace_of(params_list[0]["W0"])
     X = xp.stack([xp.asarray(x, dtype=float) for x in Xs])
     y = xp.stack([xp.asarray(v) for v in ys])
@@ -89,66 +89,9 @@ def train_embeddings(
     keys = list(params_list[0])
     P = {k: xp.stack([xp.asarray(p[k], dtype=float) for p in params_list]) for k in keys}
     n_layers(P)
-    n = X.shape[1]
-    n_lab = int(y.max()) + 1
-    m = batch_size if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
+    m = batch_size if n_pairs is None else check_int("n_pairs", n_pairs, 1)
     opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), P)
-    A = xp.asarray(alphas)[:, None]
-    Bt = xp.asarray(betas)[:, None]
-    rows = xp.arange(R)[:, None]
-    loss_hist = [np.full(R, np.nan)]
-    skip_hist = [np.zeros(R)]
-    for epoch in range(1, epochs + 1):
-        orders = xp.asarray(np.stack([rng.permutation(n) for rng in rngs]))
-        tot, used, skipped = np.zeros(R), np.zeros(R), np.zeros(R)
-        for s in range(0, n, batch_size):
-            idx = orders[:, s:s + batch_size]
-            bsz = idx.shape[1]
-            if bsz < 2:
-                skipped += 1
-                continue
-            yb = y[rows, idx]
-            cts = xp.bincount((yb + rows * n_lab).ravel(), minlength=R * n_lab).reshape(R, n_lab)
-            ok = to_host(((cts > 0).sum(axis=1) >= 2) & (cts.max(axis=1) >= 2))
-            skipped += ~ok
-            if not ok.any():
-                continue
-            live = [r for r in range(R) if ok[r]]
-            Xb = X[rows, idx]
-            Z, cache = forward(P, Xb)
-            if not bool(xp.all(xp.isfinite(Z))):
-                raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
-            if normalize:
-                E, norms = normalize_rows(Z, keep_zero=True, with_norms=True)
-            else:
-                E = Z
-            if len(live) == R:
-                I, J, same = sample_pairs(yb, m, rngs, modes, checked=True)
-            else:
-                I = xp.zeros((R, m), dtype=xp.int64)
-                J = xp.zeros((R, m), dtype=xp.int64)
-                same = xp.zeros((R, m), dtype=bool)
-                li = xp.asarray(live)
-                Il, Jl, Sl = sample_pairs(yb[li], m, [rngs[r] for r in live], [modes[r] for r in live], checked=True)
-                I[li], J[li], same[li] = Il, Jl, Sl
-            diff = E[rows, I] - E[rows, J]
-            d = xp.sqrt((diff * diff).sum(axis=2))
-            unit = diff / xp.where(d > 0, d, 1.0)[..., None]
-            sg = xp.where(same, 1.0, -1.0)
-            h = A + sg * (d - Bt)
-            act = h > 0
-            okx = xp.asarray(ok)
-            tot += np.where(ok, to_host(xp.where(act, h, 0.0).sum(axis=1)) / m, 0.0)
-            used += ok
-            g = (xp.where(act, sg, 0.0) / m * okx[:, None])[..., None] * unit  # (R, m, d_out)
-            dout = E.shape[2]
-            base = (rows * bsz)
-            flat = xp.concatenate([(base + I), (base + J)], axis=1)[..., None] * dout + xp.arange(dout)
-            gE = xp.bincount(flat.ravel(), weights=xp.concatenate([g, -g], axis=1).ravel(),
-                             minlength=R * bsz * dout).reshape(R, bsz, dout)
-            gZ = (gE - E * (E * gE).sum(axis=2, keepdims=True)) / norms if normalize else gE
-            opt.step(P, backward(P, cache, gZ), live=ok)
-        loss_hist.append(np.where(used > 0, tot / np.maximum(used, 1), np.nan))
-        skip_hist.append(skipped)
+    obj = Objective("margin", alphas, betas, tuple(modes), n_pairs=m, normalize=normalize)
+    hist = train_loop(X, y, P, rngs, obj, opt, batch_size=batch_size, epochs=epochs)
     out = [{k: v[r].copy() for k, v in P.items()} for r in range(R)]
-    return out, {"loss": np.stack(loss_hist), "skipped": np.stack(skip_hist), "epoch": np.arange(epochs + 1)}
+    return out, {"loss": hist["loss"], "skipped": hist["skipped"], "epoch": np.arange(epochs + 1)}

@@ -1,7 +1,7 @@
 """A tiny embedding network trained on the margin or triplet loss, with hand-written gradients.
 
-Setting of Le & Odobez 2019 (``000``, *reconstructed* in ``claims.md``: the source is an
-abstract) and Xu et al. 2022 (``001``, reconstructed likewise): an embedding network ``f``
+Setting of Le & Odobez 2019 (*reconstructed* in ``claims.md``: the source is an
+abstract) and Xu et al. 2022 (reconstructed likewise): an embedding network ``f``
 maps an input to ``R^dim_out``, optionally L2-normalised onto the unit sphere; pairs or
 triplets are formed from the *observed* (possibly noisy) labels of a mini-batch; the loss is
 the margin ("marginal") loss ``[alpha + s (D - beta)]_+`` (``s = +1`` positive pair, ``-1``
@@ -34,13 +34,11 @@ from typing import Any, Callable
 import numpy as np
 
 from simulate.backend import draws_for, namespace_of, to_host
-from simulate.embedding import normalize as normalize_rows
 from simulate.embedding import (
     EVAL_CHUNK,
     MINERS,
     SAMPLINGS,
     batch_hard,
-    check_embeddings,
     check_margin,
     hard_negatives,
     pairwise_distances,
@@ -48,8 +46,10 @@ from simulate.embedding import (
     sample_pairs,
     semi_hard_negatives,
 )
+from simulate.embedding import normalize as normalize_rows
 from simulate.models import Params, backward, forward, init_mlp, n_layers
-from simulate.training import Optimizer, TrainConfig, copy_params
+from simulate.training import Optimizer, TrainConfig
+from theory.checks import check_int
 
 LOSSES = ("margin", "triplet")
 MODELS = ("linear", "mlp")
@@ -80,12 +80,6 @@ def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     return value
 
 
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model: str = "mlp",
                    hidden: int = 32, init_scale: float = 1.0, init_offset: float = 0.0,
                    xp: Any = np) -> Params:
@@ -114,14 +108,14 @@ def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model
     dict
         ``W0, b0`` (linear) or ``W0, b0, W1, b1`` (MLP), as :func:`simulate.models.init_mlp`.
     """
-    dim_in = _check_int("dim_in", dim_in, 1)
-    dim_out = _check_int("dim_out", dim_out, 2)
+    dim_in = check_int("dim_in", dim_in, 1)
+    dim_out = check_int("dim_out", dim_out, 2)
     _check_choice("model", model, MODELS)
     if not (np.isfinite(init_scale) and init_scale > 0):
         raise ValueError(f"init_scale must be a finite number > 0, got {init_scale!r}")
     if not (np.isfinite(init_offset) and init_offset >= 0):
         raise ValueError(f"init_offset must be a finite number >= 0, got {init_offset!r}")
-    hid: tuple[int, ...] = () if model == "linear" else (_check_int("hidden", hidden, 1),)
+    hid: tuple[int, ...] = () if model == "linear" else (check_int("hidden", hidden, 1),)
     params = init_mlp(dim_in, dim_out, hid, rng)
     L = len(hid)
     params[f"W{L}"] = params[f"W{L}"] * float(init_scale)
@@ -186,7 +180,7 @@ def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "
     alpha = check_margin(alpha)
     if loss == "margin":
         _check_choice("sampling", sampling, SAMPLINGS)
-        m = E.shape[0] if n_pairs is None else _check_int("n_pairs", n_pairs, 1)
+        m = E.shape[0] if n_pairs is None else check_int("n_pairs", n_pairs, 1)
         i, j, same = sample_pairs(labels, m, rng, mode=sampling)
         return Terms("margin", (i, j), same)
     _check_choice("miner", miner, MINERS)
@@ -300,7 +294,175 @@ def _loss_and_grads(params: Params, fwd: tuple[Any, Any], terms: Terms, *, alpha
     return value, backward(params, cache, gZ), stats
 
 
-# ---------------------------------------------------------------- training
+# ---------------------------------------------------------------- the training loop
+@dataclass(frozen=True)
+class Objective:
+    """What :func:`train_loop` minimises, per replica: the loss, its margin ``alpha`` and boundary ``beta``
+    (host arrays, one per replica), the pair sampling modes (margin loss) or the miner (triplet loss),
+    the pairs per batch (``None``: the batch size), and whether embeddings are L2-normalised."""
+
+    loss: str
+    alphas: np.ndarray
+    betas: np.ndarray
+    modes: tuple[str, ...]
+    miner: str = "random"
+    n_pairs: int | None = None
+    normalize: bool = True
+
+
+def _usable(yb: Any, rows: Any, n_lab: int) -> np.ndarray:
+    """Host bool (R,): the replicas whose batch has two classes and a class with two members."""
+    xp = namespace_of(yb)
+    R = yb.shape[0]
+    cts = xp.bincount((yb + rows * n_lab).ravel(), minlength=R * n_lab).reshape(R, n_lab)
+    return to_host(((cts > 0).sum(axis=1) >= 2) & (cts.max(axis=1) >= 2))
+
+
+def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, stats: bool
+                 ) -> tuple[np.ndarray, Any, np.ndarray, np.ndarray]:
+    """Margin loss of stacked batches ``E`` (R, B, d): per-replica mean loss (0 where not ``ok``), ``dLoss/dE``
+    (zero where not ``ok``), and with ``stats`` the fractions of active and in-band pairs (else NaN)."""
+    xp = namespace_of(E)
+    R, bsz, dout = E.shape
+    m = bsz if obj.n_pairs is None else obj.n_pairs
+    rows = xp.arange(R)[:, None]
+    live = [r for r in range(R) if ok[r]]
+    if len(live) == R:
+        ii, jj, same = sample_pairs(yb, m, rngs, list(obj.modes), checked=True)
+    else:
+        ii = xp.zeros((R, m), dtype=xp.int64)
+        jj = xp.zeros((R, m), dtype=xp.int64)
+        same = xp.zeros((R, m), dtype=bool)
+        li = xp.asarray(live)
+        Il, Jl, Sl = sample_pairs(yb[li], m, [rngs[r] for r in live], [obj.modes[r] for r in live], checked=True)
+        ii[li], jj[li], same[li] = Il, Jl, Sl
+    A = xp.asarray(obj.alphas)[:, None]
+    Bt = xp.asarray(obj.betas)[:, None]
+    diff = E[rows, ii] - E[rows, jj]
+    d = xp.sqrt((diff * diff).sum(axis=2))
+    unit = diff / xp.where(d > 0, d, 1.0)[..., None]
+    sg = xp.where(same, 1.0, -1.0)
+    h = A + sg * (d - Bt)
+    act = h > 0
+    okx = xp.asarray(ok)
+    value = np.where(ok, to_host(xp.where(act, h, 0.0).sum(axis=1)) / m, 0.0)
+    g = (xp.where(act, sg, 0.0) / m * okx[:, None])[..., None] * unit  # (R, m, d_out)
+    base = (rows * bsz)
+    flat = xp.concatenate([(base + ii), (base + jj)], axis=1)[..., None] * dout + xp.arange(dout)
+    gE = xp.bincount(flat.ravel(), weights=xp.concatenate([g, -g], axis=1).ravel(),
+                     minlength=R * bsz * dout).reshape(R, bsz, dout)
+    active = in_band = np.full(R, np.nan)
+    if stats:
+        active = to_host(act.mean(axis=1))
+        in_band = to_host((xp.abs(d - Bt) <= A).mean(axis=1))
+    return value, gE, active, in_band
+
+
+def _triplet_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, draws: Any
+                  ) -> tuple[np.ndarray, Any, np.ndarray, np.ndarray]:
+    """Triplet loss of stacked batches, replica by replica (:func:`select_terms`, :func:`terms_loss_grad`):
+    per-replica mean loss, ``dLoss/dE``, the fraction of active triplets (0 when none was mined), NaN in-band."""
+    xp = namespace_of(E)
+    R = E.shape[0]
+    value, active = np.zeros(R), np.full(R, np.nan)
+    gE = xp.zeros_like(E)
+    for r in np.flatnonzero(ok):
+        terms = select_terms(E[r], yb[r], loss="triplet", alpha=float(obj.alphas[r]), miner=obj.miner, rng=draws[r])
+        value[r], gE[r], st = terms_loss_grad(E[r], terms, alpha=float(obj.alphas[r]))
+        active[r] = st["active"] if st["terms"] else 0.0
+    return value, gE, active, np.full(R, np.nan)
+
+
+def _batch_step(P: Params, Xb: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, draws: Any,
+                stats: bool) -> tuple[np.ndarray, Params, np.ndarray, np.ndarray]:
+    """Forward, loss and parameter gradients of one stacked batch (through the normalisation when on)."""
+    xp = namespace_of(Xb)
+    Z, cache = forward(P, Xb)
+    if not bool(xp.all(xp.isfinite(Z))):
+        raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
+    if obj.normalize:
+        E, norms = normalize_rows(Z, keep_zero=True, with_norms=True)
+    else:
+        E = Z
+    if obj.loss == "margin":
+        value, gE, active, in_band = _margin_step(E, yb, ok, obj, rngs, stats)
+    else:
+        value, gE, active, in_band = _triplet_step(E, yb, ok, obj, draws)
+    gZ = (gE - E * (E * gE).sum(axis=2, keepdims=True)) / norms if obj.normalize else gE
+    return value, backward(P, cache, gZ), active, in_band
+
+
+def train_loop(X: Any, y: Any, P: Params, rngs: Any, obj: Objective, opt: Optimizer, *, batch_size: int,
+               epochs: int, stats: bool = False, on_epoch: Callable[[int], None] | None = None) -> dict[str,
+                                                                                                        np.ndarray]:
+    """The one embedding training loop: ``R`` networks (parameters stacked on a leading axis in ``P``,
+    updated in place) on stacked data ``X`` (R, n, dim_in), ``y`` (R, n), each with its own batch order
+    and draws from its own host generator ``rngs[r]``.
+
+    A replica whose batch has a single class or no positive pair (or fewer than two samples) skips that
+    step: its parameters and optimiser state stay as they are, and the step is counted. ``stats`` also
+    records the fractions of active (and, margin loss, in-band) terms, at the price of host syncs.
+    ``on_epoch(epoch)`` is called before the first epoch and after every epoch.
+
+    Returns the per-epoch histories, shape (epochs + 1, R): ``loss`` (mean batch loss, NaN in row 0),
+    ``skipped``, ``active`` and ``in_band`` (NaN unless ``stats``).
+    """
+    xp = namespace_of(P["W0"])
+    R, n = X.shape[0], X.shape[1]
+    n_lab = int(y.max()) + 1
+    rows = xp.arange(R)[:, None]
+    draws = [draws_for(r, xp) for r in rngs] if obj.loss == "triplet" else None
+    hist = {"loss": [np.full(R, np.nan)], "skipped": [np.zeros(R)], "active": [np.full(R, np.nan)],
+            "in_band": [np.full(R, np.nan)]}
+    if on_epoch is not None:
+        on_epoch(0)
+    for epoch in range(1, epochs + 1):
+        orders = xp.asarray(np.stack([rng.permutation(n) for rng in rngs]))  # host draws, one upload
+        tot, used, skipped, act_sum, band_sum = (np.zeros(R) for _ in range(5))
+        for s in range(0, n, batch_size):
+            idx = orders[:, s:s + batch_size]
+            if idx.shape[1] < 2:
+                skipped += 1
+                continue
+            yb = y[rows, idx]
+            ok = _usable(yb, rows, n_lab)
+            skipped += ~ok
+            if not ok.any():
+                continue
+            value, grads, active, in_band = _batch_step(P, X[rows, idx], yb, ok, obj, rngs, draws, stats)
+            opt.step(P, grads, live=ok)
+            tot += value
+            used += ok
+            act_sum += np.where(ok, active, 0.0)
+            band_sum += np.where(ok, in_band, 0.0)
+        for k, v in (("loss", tot), ("active", act_sum), ("in_band", band_sum)):
+            hist[k].append(np.where(used > 0, v / np.maximum(used, 1), np.nan))
+        hist["skipped"].append(skipped)
+        if on_epoch is not None:
+            on_epoch(epoch)
+    return {k: np.stack(v) for k, v in hist.items()}
+
+
+# ---------------------------------------------------------------- one network
+def _check_training_data(X: Any, y_observed: Any, xp: Any) -> tuple[Any, Any]:
+    """``X`` (n, dim_in) finite and ``y_observed`` integer (n,) with two classes, one of two members, in ``xp``."""
+    if getattr(X, "ndim", 0) != 2:
+        raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
+    X = xp.asarray(X, dtype=float)
+    y = xp.asarray(y_observed)
+    n = X.shape[0]
+    if y.shape != (n,) or y.dtype.kind not in "iu":
+        raise ValueError(f"y_observed must be an integer array of shape ({n},), got {y.shape} {y.dtype}")
+    if not bool(xp.all(xp.isfinite(X))):
+        raise ValueError("X contains NaN or infinite values")
+    counts = np.bincount(to_host(y))
+    if int((counts > 0).sum()) < 2:
+        raise ValueError("y_observed has a single class: there are no negative pairs")
+    if int(counts.max()) < 2:
+        raise ValueError("no class of y_observed has two members: there are no positive pairs")
+    return X, y
+
+
 def train_embedding(
     X: Any,
     y_observed: Any,
@@ -327,7 +489,7 @@ def train_embedding(
 ) -> tuple[Params, dict[str, Any]]:
     """Train an embedding network by mini-batch gradient descent on the margin or triplet loss.
 
-    Le & Odobez 2019 (``000``, reconstructed): labels are the *observed* ones, pairs/triplets are
+    Le & Odobez 2019 (reconstructed): labels are the *observed* ones, pairs/triplets are
     formed from them within each mini-batch.
 
     Parameters
@@ -360,6 +522,8 @@ def train_embedding(
     record : callable ``(epoch, params) -> dict[str, float]``, optional
         Called before the first epoch and after every epoch; values go into ``history``.
 
+    One replica of :func:`train_loop`.
+
     Returns
     -------
     params : dict
@@ -383,66 +547,29 @@ def train_embedding(
     alpha = check_margin(alpha)
     if not np.isfinite(beta):
         raise ValueError(f"beta must be finite, got {beta!r}")
-    batch_size = _check_int("batch_size", batch_size, 2)
-    if getattr(X, "ndim", 0) != 2:
-        raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
+    batch_size = check_int("batch_size", batch_size, 2)
     xp = namespace_of(X) if params is None else namespace_of(params["W0"])
-    X = xp.asarray(X, dtype=float)
-    y = xp.asarray(y_observed)
-    n = X.shape[0]
-    if y.shape != (n,) or y.dtype.kind not in "iu":
-        raise ValueError(f"y_observed must be an integer array of shape ({n},), got {y.shape} {y.dtype}")
-    if not bool(xp.all(xp.isfinite(X))):
-        raise ValueError("X contains NaN or infinite values")
-    counts = np.bincount(to_host(y))
-    if int((counts > 0).sum()) < 2:
-        raise ValueError("y_observed has a single class: there are no negative pairs")
-    if int(counts.max()) < 2:
-        raise ValueError("no class of y_observed has two members: there are no positive pairs")
+    X, y = _check_training_data(X, y_observed, xp)
     if params is None:
         params = init_embedding(X.shape[1], dim_out, rng, model=model, hidden=hidden,
                                 init_scale=init_scale, init_offset=init_offset, xp=xp)
-    p = copy_params(params)
-    opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), p)
-    hist: dict[str, list[float]] = {"epoch": [], "loss": [], "active": [], "in_band": [], "skipped": []}
+    n_layers(params)
+    if n_pairs is not None:
+        n_pairs = check_int("n_pairs", n_pairs, 1)
+    P = {k: xp.asarray(v, dtype=float)[None].copy() for k, v in params.items()}
+    opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), P)
+    obj = Objective(loss, np.array([alpha]), np.array([float(beta)]), (sampling,), miner, n_pairs, normalize)
+    recorded: dict[str, list[float]] = {}
 
-    def log(epoch: int, vals: dict[str, float]) -> None:
-        hist["epoch"].append(epoch)
-        for k in ("loss", "active", "in_band", "skipped"):
-            hist[k].append(vals.get(k, float("nan")))
+    def on_epoch(epoch: int) -> None:
         if record is not None:
-            for k, v in record(epoch, p).items():
-                hist.setdefault(k, []).append(float(v))
+            for k, v in record(epoch, {k: w[0] for k, w in P.items()}).items():
+                recorded.setdefault(k, []).append(float(v))
 
-    log(0, {"skipped": 0})
-    draws = draws_for(rng, xp)
-    for epoch in range(1, epochs + 1):
-        order = xp.asarray(rng.permutation(n))  # host draws (rng is a NumPy Generator), one upload
-        tot = {"loss": 0.0, "active": 0.0, "in_band": 0.0}
-        used = skipped = 0
-        for s in range(0, n, batch_size):
-            idx = order[s:s + batch_size]
-            if idx.shape[0] < 2:
-                skipped += 1
-                continue
-            yb = y[idx]
-            c = xp.bincount(yb)
-            if int((c > 0).sum()) < 2 or int(c.max()) < 2:
-                skipped += 1  # a single class (no negatives) or no positives: explicit skip, counted
-                continue
-            Xb = X[idx]
-            fwd = forward(p, Xb)
-            Eb = normalize_rows(fwd[0], keep_zero=True) if normalize else check_embeddings(fwd[0])
-            terms = select_terms(Eb, yb, loss=loss, alpha=alpha, miner=miner, sampling=sampling,
-                                 n_pairs=n_pairs, rng=draws)
-            value, grads, stats = _loss_and_grads(p, fwd, terms, alpha=alpha, beta=beta, normalize=normalize)
-            opt.step(p, grads)
-            used += 1
-            tot["loss"] += value
-            tot["active"] += stats["active"] if stats["terms"] else 0.0
-            tot["in_band"] += stats.get("in_band", float("nan"))
-        log(epoch, {k: v / used if used else float("nan") for k, v in tot.items()} | {"skipped": skipped})
-    history: dict[str, Any] = {k: np.asarray(v, dtype=float) for k, v in hist.items()}
-    history["epoch"] = history["epoch"].astype(int)
+    hist = train_loop(X[None], y[None], P, [rng], obj, opt, batch_size=batch_size, epochs=epochs, stats=True,
+                      on_epoch=on_epoch)
+    history: dict[str, Any] = {"epoch": np.arange(epochs + 1)}
+    history.update({k: v[:, 0] for k, v in hist.items()})
+    history.update({k: np.asarray(v, dtype=float) for k, v in recorded.items()})
     history["normalize"] = bool(normalize)
-    return p, history
+    return {k: v[0].copy() for k, v in P.items()}, history

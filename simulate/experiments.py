@@ -21,7 +21,7 @@ loss sees the same data, noisy labels, initial weights and batch order.
 
 The per-paper studies built on it: :mod:`simulate.gce18_studies`, :mod:`paper_checks.papers.patrini17.studies`,
 :mod:`simulate.sce19_studies`. Source of :func:`accuracy_vs_noise`: Ghosh et al. 2017 via Li's notes
-(``003`` sec. 2, (iii)).
+(Li's notes, sec. 2, (iii)).
 """
 from __future__ import annotations
 
@@ -160,7 +160,7 @@ def make_loss(spec: Any) -> tuple[str, Loss]:
 
 
 def q_loss(q: float) -> tuple[str, Loss]:
-    """``L_q`` for ``q`` in ``(0, 1]``; CCE for ``q = 0``, its limit (``004`` Eq. 6)."""
+    """``L_q`` for ``q`` in ``(0, 1]``; CCE for ``q = 0``, its limit (Zhang & Sabuncu 2018, Eq. 6)."""
     if q == 0:
         return "cce", get_loss("cce")
     return f"lq(q={q:g})", get_loss("lq", q=float(q))
@@ -210,7 +210,7 @@ def accuracy_vs_noise(rng: np.random.Generator, *, losses: Sequence[Any] = ("cce
                       hidden: Sequence[int] = (64,), lr: float = 3e-3, batch_size: int = 32,
                       optimizer: str = "adam", final_test_size: int | None = None,
                       xp: Any = np) -> dict[str, Any]:
-    """Clean-test accuracy against uniform noise rate for several losses (``003`` sec. 2 (iii)).
+    """Clean-test accuracy against uniform noise rate for several losses (Li's notes, sec. 2 (iii)).
 
     Ghosh et al. 2017 report, empirically, that bounded losses (MAE; MSE on the softmax) are
     more robust to label noise than the unbounded CCE. Each loss trains the same replicas

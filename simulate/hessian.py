@@ -1,6 +1,6 @@
 """Exact Hessians of (corrected) cross-entropy over *all* parameters of small networks.
 
-Patrini et al. 2017 (``002``), sec. 4.4, Thm 4: "Assume that all activation functions are
+Patrini et al. 2017, sec. 4.4, Thm 4: "Assume that all activation functions are
 ReLUs. Then, the Hessian of ``l`` does not change under noise. Moreover, the Hessians of
 ``l_backward`` and ``l`` are the same for any ``T``"; Table 1 says the forward correction
 gives no such guarantee. This module computes the Hessians that statement is about, in
@@ -26,10 +26,10 @@ gradient with finite differences of the loss.
 The losses are label mixtures ``sum_j w_j l(z, j)`` with ``w`` a row per sample:
 
 - clean cross-entropy: ``w = e_y``; its expectation under noise ``E_{y~ ~ T[y, :]}``:
-  ``w = T[y, :]`` (the noisy risk of ``002`` sec. 2 at one ``x``);
-- backward correction ``(T^-1 l)_y`` (``002`` Eq. 4 / Eq. 14): ``w = T^-1[y, :]``, and its
+  ``w = T[y, :]`` (the noisy risk of Patrini et al. 2017, sec. 2 at one ``x``);
+- backward correction ``(T^-1 l)_y`` (Patrini et al. 2017, Eq. 4 / Eq. 14): ``w = T^-1[y, :]``, and its
   expectation under noise ``w = T[y, :] T^-1`` (``= e_y`` by Thm 1);
-- forward correction ``l(T^T p, y)`` (``002`` sec. 3.2) with the same label weights.
+- forward correction ``l(T^T p, y)`` (Patrini et al. 2017, sec. 3.2) with the same label weights.
 
 For cross-entropy ``l(z, j) = -z_j + logsumexp(z)``, so a change of labels changes (*) only
 through ``-sum_j w_j d^2 z_j``: zero for the linear model (``d^2 z = 0``) but not for a
@@ -74,14 +74,14 @@ def _check_T(T: Any, c: int) -> TransitionMatrix:
 
 def _check_single(params: Params) -> int:
     L = n_layers(params)
-    for l in range(L):
-        W, b = np.asarray(params[f"W{l}"]), np.asarray(params[f"b{l}"])
+    for layer in range(L):
+        W, b = np.asarray(params[f"W{layer}"]), np.asarray(params[f"b{layer}"])
         if W.ndim != 2 or b.shape != (W.shape[1],):
-            raise ValueError(f"Hessians are computed for one model without replica axes: W{l} has shape {W.shape}, "
-                             f"b{l} has shape {b.shape}")
-        if l and W.shape[0] != params[f"W{l - 1}"].shape[1]:
-            prev = params[f"W{l - 1}"].shape[1]
-            raise ValueError(f"W{l} has {W.shape[0]} inputs but layer {l - 1} has {prev} outputs")
+            raise ValueError(f"Hessians are computed for one model without replica axes: W{layer} has shape {W.shape}, "
+                             f"b{layer} has shape {b.shape}")
+        if layer and W.shape[0] != params[f"W{layer - 1}"].shape[1]:
+            prev = params[f"W{layer - 1}"].shape[1]
+            raise ValueError(f"W{layer} has {W.shape[0]} inputs but layer {layer - 1} has {prev} outputs")
     return L
 
 
@@ -120,11 +120,11 @@ def parameter_blocks(params: Params) -> tuple[Block, ...]:
     """The block map of the flat vector: ``W0, b0, W1, b1, ...`` in this order."""
     L = _check_single(params)
     out, start = [], 0
-    for l in range(L):
-        for key in (f"W{l}", f"b{l}"):
+    for layer in range(L):
+        for key in (f"W{layer}", f"b{layer}"):
             shape = tuple(np.shape(params[key]))
             size = int(np.prod(shape))
-            out.append(Block(key, l, start, start + size, shape))
+            out.append(Block(key, layer, start, start + size, shape))
             start += size
     return tuple(out)
 
@@ -133,7 +133,7 @@ def layer_slices(params: Params) -> tuple[slice, ...]:
     """Index range of layer ``l`` (its ``W_l`` and ``b_l``, contiguous) in the flat vector."""
     blocks = parameter_blocks(params)
     L = blocks[-1].layer + 1
-    return tuple(slice(blocks[2 * l].start, blocks[2 * l + 1].stop) for l in range(L))
+    return tuple(slice(blocks[2 * layer].start, blocks[2 * layer + 1].stop) for layer in range(L))
 
 
 def flatten(params: Params) -> np.ndarray:
@@ -182,9 +182,9 @@ def forward_pass(params: Params, X: Any, activation: str = "relu") -> tuple[np.n
     L = _check_single(params)
     h = _check_X(params, X)
     preacts = []
-    for l in range(L):
-        a = h @ params[f"W{l}"] + params[f"b{l}"]
-        if l == L - 1:
+    for layer in range(L):
+        a = h @ params[f"W{layer}"] + params[f"b{layer}"]
+        if layer == L - 1:
             return a, preacts
         preacts.append(a)
         h = _act(a, activation)[0]
@@ -223,18 +223,18 @@ def backprop_gradient(params: Params, X: Any, dlogits: Any, activation: str = "r
     if dlogits.shape != (X.shape[0], c):
         raise ValueError(f"dlogits must have shape ({X.shape[0]}, {c}), got {dlogits.shape}")
     inputs, derivs, h = [X], [], X
-    for l in range(L - 1):
-        s, d1, _ = _act(h @ params[f"W{l}"] + params[f"b{l}"], activation)
+    for layer in range(L - 1):
+        s, d1, _ = _act(h @ params[f"W{layer}"] + params[f"b{layer}"], activation)
         inputs.append(s)
         derivs.append(d1)
         h = s
     grads: dict[str, np.ndarray] = {}
     d = dlogits
-    for l in range(L - 1, -1, -1):
-        grads[f"W{l}"] = inputs[l].T @ d
-        grads[f"b{l}"] = d.sum(axis=0)
-        if l:
-            d = (d @ params[f"W{l}"].T) * derivs[l - 1]
+    for layer in range(L - 1, -1, -1):
+        grads[f"W{layer}"] = inputs[layer].T @ d
+        grads[f"b{layer}"] = d.sum(axis=0)
+        if layer:
+            d = (d @ params[f"W{layer}"].T) * derivs[layer - 1]
     return np.concatenate([grads[b.name].ravel() for b in parameter_blocks(params)])
 
 
@@ -289,10 +289,10 @@ def logit_derivatives(params: Params, X: Any, activation: str = "relu") -> Logit
     Jh: np.ndarray | None = None  # the input does not depend on theta
     Hh: np.ndarray | None = None
     min_a = np.inf
-    for l in range(L):
-        W, b = params[f"W{l}"], params[f"b{l}"]
+    for layer in range(L):
+        W, b = params[f"W{layer}"], params[f"b{layer}"]
         din, dout = W.shape
-        bW, bb = blocks[2 * l], blocks[2 * l + 1]
+        bW, bb = blocks[2 * layer], blocks[2 * layer + 1]
         a = h @ W + b
         Ja = np.zeros((n, dout, P)) if Jh is None else np.einsum("nip,ij->njp", Jh, W)
         Ha = np.zeros((n, dout, P, P)) if Hh is None else np.einsum("nipq,ij->njpq", Hh, W)
@@ -305,7 +305,7 @@ def logit_derivatives(params: Params, X: Any, activation: str = "relu") -> Logit
             # (j, widx) pairs are distinct, so the fancy-indexed += adds each term once
             Ha[:, jj, widx, :] += Jh[:, ii, :]
             Ha[:, jj, :, widx] += Jh[:, ii, :].transpose(1, 0, 2)  # split fancy indices put K first
-        if l == L - 1:
+        if layer == L - 1:
             return LogitDerivatives(a, Ja, Ha, float(min_a))
         min_a = min(min_a, float(np.abs(a).min()))
         s, d1, d2 = _act(a, activation)
@@ -323,9 +323,9 @@ def label_mixture(kind: str, labels: Any, c: int, T: TransitionMatrix | None = N
     Parameters
     ----------
     kind : {"clean", "noisy", "backward", "backward_noisy"}
-        ``e_y``; ``T[y, :]`` (the expectation over the noisy label, ``002`` sec. 2);
-        ``T^-1[y, :]`` (backward correction, ``002`` Eq. 14); ``T[y, :] T^-1`` (its
-        expectation under noise, ``e_y`` by ``002`` Thm 1 up to rounding).
+        ``e_y``; ``T[y, :]`` (the expectation over the noisy label, Patrini et al. 2017, sec. 2);
+        ``T^-1[y, :]`` (backward correction, Patrini et al. 2017, Eq. 14); ``T[y, :] T^-1`` (its
+        expectation under noise, ``e_y`` by Patrini et al. 2017, Thm 1 up to rounding).
     labels : int array, shape (n,)
     c : int
     T : TransitionMatrix, needed for every kind but ``"clean"``
@@ -352,7 +352,7 @@ def logit_terms(z: Any, weights: Any, base: str = "cce", T: TransitionMatrix | N
 
     ``base = "cce"``: ``l(z, j) = -z_j + logsumexp(z)``, so with ``s = sum_j w_j`` and
     ``p = softmax(z)``: ``g = s p - w``, ``G = s (diag p - p p^T)``.
-    ``base = "forward"``: ``l(z, j) = -log (T^T p)_j`` (``002`` sec. 3.2); with
+    ``base = "forward"``: ``l(z, j) = -log (T^T p)_j`` (Patrini et al. 2017, sec. 3.2); with
     ``r^(j)_i = p_i T_ij / (T^T p)_j``: ``g = s p - sum_j w_j r^(j)``,
     ``G = s (diag p - p p^T) - sum_j w_j (diag r^(j) - r^(j) r^(j)T)``.
 

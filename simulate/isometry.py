@@ -1,6 +1,6 @@
 """The Hausdorff-like distance ``d_iso`` of an embedding to the triplet-separated embeddings.
 
-Xu et al. 2022 (``001``, *reconstructed*: the source is an abstract; the statement is the one of
+Xu et al. 2022 (*reconstructed*: the source is an abstract; the statement is the one of
 ``claims.md``): for a finite labelled set ``X`` with embedding ``f(X)`` in ``R^d`` and margin
 ``alpha > 0``, an embedding ``g`` of ``X`` is *triplet-separated* when every valid triplet
 (``a != p`` of one class, ``n`` of another) has ``D_an >= D_ap + alpha`` under ``g``; ``F_TS`` is
@@ -333,7 +333,8 @@ def _d_iso_bounds(F: np.ndarray, y: np.ndarray, alpha: float, rng: np.random.Gen
 
 
 # ---------------------------------------------------------------- random configurations
-def random_configuration(rng: np.random.Generator, *, n_range: tuple[int, int] = (6, 12), dims: tuple[int, ...] = (2, 3),
+def random_configuration(rng: np.random.Generator, *, n_range: tuple[int, int] = (6, 12), dims: tuple[int,
+                                                                                                      ...] = (2, 3),
                          alpha: float = 1.0) -> tuple[np.ndarray, np.ndarray, dict[str, Any]]:
     """A random small labelled embedding: 6-12 points, dimension 2-3, 2-3 classes (each with two
     members at least), in one of four regimes (equally likely):

@@ -8,9 +8,9 @@ and integer ``labels`` of shape (n,). It returns the per-sample loss, shape (n,)
 The ``*_grad`` functions return ``dL/dz`` for logits ``z`` (softmax output), shape (n, c).
 For a loss that depends on ``p_y`` only, ``dL/dz = L'(p_y) p_y (e_y - p)``.
 
-Sources: Ghosh et al. 2017 / Li's notes (``003``) Eqs. 1-4 (CCE, MAE, MSE);
-Zhang & Sabuncu 2018 (``004``) Eq. 6 (``L_q``), Eq. 9 (truncated ``L_q``), sec. 3.1
-(unhinged); Wang et al. 2019 / ``003`` Eqs. 17-20 (RCE, SCE).
+Sources: Ghosh et al. 2017 / Li's notes Eqs. 1-4 (CCE, MAE, MSE);
+Zhang & Sabuncu 2018 Eq. 6 (``L_q``), Eq. 9 (truncated ``L_q``), sec. 3.1
+(unhinged); Wang et al. 2019 / Li's notes, Eqs. 17-20 (RCE, SCE).
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
+from theory.checks import check_classes
 
 SIMPLEX_TOL = 1e-6
 
@@ -43,7 +44,7 @@ def check_k(k: float) -> float:
 
 
 def check_A(A: float) -> float:
-    """``A = log 0`` of RCE must be negative (Wang et al. 2019; ``003`` Eq. 18)."""
+    """``A = log 0`` of RCE must be negative (Wang et al. 2019; Li's notes, Eq. 18)."""
     if not isinstance(A, (int, float, np.floating)) or not float(A) < 0.0:
         raise ValueError(f"A (the value given to log 0 in RCE) must be negative, got {A!r}")
     return float(A)
@@ -158,31 +159,32 @@ def _probs_and_logpy(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, 
 
 # ---------------------------------------------------------------- losses
 def cce(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
-    """Categorical cross entropy ``-log p_y`` (``003`` Eq. 1)."""
+    """Categorical cross entropy ``-log p_y`` (Li's notes, Eq. 1)."""
     _, _, logpy, _ = _probs_and_logpy(inputs, labels, from_logits)
     return -logpy
 
 
 def mae(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
-    """Mean absolute error ``||e_y - p||_1 = 2 - 2 p_y`` on the simplex (``003`` Eq. 2; ``004`` Eq. 4)."""
+    """Mean absolute error ``||e_y - p||_1 = 2 - 2 p_y`` on the simplex (Li's notes, Eq. 2; Zhang & Sabuncu 2018,
+    Eq. 4)."""
     _, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
     return 2.0 - 2.0 * py
 
 
 def mse(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
-    """Mean squared error ``||e_y - p||_2^2 = ||p||^2 - 2 p_y + 1`` (``003`` Eq. 4)."""
+    """Mean squared error ``||e_y - p||_2^2 = ||p||^2 - 2 p_y + 1`` (Li's notes, Eq. 4)."""
     p, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
     return (p * p).sum(axis=1) - 2.0 * py + 1.0
 
 
 def unhinged(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
-    """Unhinged loss ``1 - p_y`` (van Rooyen et al. 2015; ``004`` sec. 3.1)."""
+    """Unhinged loss ``1 - p_y`` (van Rooyen et al. 2015; Zhang & Sabuncu 2018, sec. 3.1)."""
     _, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
     return 1.0 - py
 
 
 def lq(inputs: Any, labels: Any, q: float, *, from_logits: bool = False) -> Any:
-    """Generalized cross entropy ``L_q = (1 - p_y^q)/q``, ``q`` in ``(0, 1]`` (``004`` Eq. 6)."""
+    """Generalized cross entropy ``L_q = (1 - p_y^q)/q``, ``q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6)."""
     q = check_q(q)
     xp = namespace_of(inputs)
     _, _, logpy, _ = _probs_and_logpy(inputs, labels, from_logits)
@@ -190,7 +192,7 @@ def lq(inputs: Any, labels: Any, q: float, *, from_logits: bool = False) -> Any:
 
 
 def lq_at(k: float, q: float) -> float:
-    """``L_q(k) = (1 - k^q)/q`` for ``k`` in ``[0, 1]``, the truncation level of Eq. 9 (``004``).
+    """``L_q(k) = (1 - k^q)/q`` for ``k`` in ``[0, 1]``, the truncation level of Eq. 9 (Zhang & Sabuncu 2018).
 
     Computed as ``-expm1(q log k)/q``, right to rounding for small ``q`` (where ``1 - k^q``
     cancels: 4% off at ``q = 1e-15``); ``L_q(0) = 1/q``.
@@ -204,7 +206,7 @@ def lq_at(k: float, q: float) -> float:
 
 
 def truncated_lq(inputs: Any, labels: Any, q: float, k: float, *, from_logits: bool = False) -> Any:
-    """Truncated ``L_q``: ``L_q(k)`` if ``p_y <= k`` else ``L_q(p_y)`` (``004`` Eq. 9)."""
+    """Truncated ``L_q``: ``L_q(k)`` if ``p_y <= k`` else ``L_q(p_y)`` (Zhang & Sabuncu 2018, Eq. 9)."""
     q, k = check_q(q), check_k(k)
     xp = namespace_of(inputs)
     _, py, logpy, _ = _probs_and_logpy(inputs, labels, from_logits)
@@ -213,14 +215,15 @@ def truncated_lq(inputs: Any, labels: Any, q: float, k: float, *, from_logits: b
 
 
 def rce(inputs: Any, labels: Any, A: float = -4.0, *, from_logits: bool = False) -> Any:
-    """Reverse cross entropy for a one-hot label with ``log 0 := A``: ``-A (1 - p_y)`` (``003`` Eq. 18)."""
+    """Reverse cross entropy for a one-hot label with ``log 0 := A``: ``-A (1 - p_y)`` (Li's notes, Eq. 18)."""
     A = check_A(A)
     _, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
     return -A * (1.0 - py)
 
 
-def sce(inputs: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A: float = -4.0, *, from_logits: bool = False) -> Any:
-    """Symmetric cross entropy ``alpha CE + beta RCE`` (``003`` Eq. 19)."""
+def sce(inputs: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A: float = -4.0, *,
+        from_logits: bool = False) -> Any:
+    """Symmetric cross entropy ``alpha CE + beta RCE`` (Li's notes, Eq. 19)."""
     _check_weights(alpha, beta)
     return alpha * cce(inputs, labels, from_logits=from_logits) + beta * rce(inputs, labels, A, from_logits=from_logits)
 
@@ -249,7 +252,7 @@ def cce_grad(logits: Any, labels: Any) -> Any:
 
 
 def mae_grad(logits: Any, labels: Any) -> Any:
-    """``dMAE/dz = 2 p_y (p - e_y)`` (``003`` Eq. 10 takes its L1 norm)."""
+    """``dMAE/dz = 2 p_y (p - e_y)`` (Li's notes, Eq. 10 takes its L1 norm)."""
     p, e, py = _softmax_and_onehot(logits, labels)
     return 2.0 * py[:, None] * (p - e)
 
@@ -268,14 +271,15 @@ def mse_grad(logits: Any, labels: Any) -> Any:
 
 
 def lq_grad(logits: Any, labels: Any, q: float) -> Any:
-    """``dL_q/dz = p_y^q (p - e_y)``: CCE's gradient weighted by ``p_y^q`` (``004`` sec. 3.2)."""
+    """``dL_q/dz = p_y^q (p - e_y)``: CCE's gradient weighted by ``p_y^q`` (Zhang & Sabuncu 2018, sec. 3.2)."""
     q = check_q(q)
     p, e, py = _softmax_and_onehot(logits, labels)
     return (py**q)[:, None] * (p - e)
 
 
 def truncated_lq_grad(logits: Any, labels: Any, q: float, k: float) -> Any:
-    """Gradient of the truncated ``L_q``: that of ``L_q`` where ``p_y > k``, zero elsewhere (``004`` sec. 3.3)."""
+    """Gradient of the truncated ``L_q``: that of ``L_q`` where ``p_y > k``, zero elsewhere (Zhang & Sabuncu 2018,
+    sec. 3.3)."""
     q, k = check_q(q), check_k(k)
     p, e, py = _softmax_and_onehot(logits, labels)
     xp = namespace_of(p)
@@ -284,14 +288,14 @@ def truncated_lq_grad(logits: Any, labels: Any, q: float, k: float) -> Any:
 
 
 def rce_grad(logits: Any, labels: Any, A: float = -4.0) -> Any:
-    """``dRCE/dz = -A p_y (p - e_y)`` (``003`` Eq. 20, second term)."""
+    """``dRCE/dz = -A p_y (p - e_y)`` (Li's notes, Eq. 20, second term)."""
     A = check_A(A)
     p, e, py = _softmax_and_onehot(logits, labels)
     return (-A) * py[:, None] * (p - e)
 
 
 def sce_grad(logits: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A: float = -4.0) -> Any:
-    """``alpha dCE/dz + beta dRCE/dz`` (``003`` Eq. 20)."""
+    """``alpha dCE/dz + beta dRCE/dz`` (Li's notes, Eq. 20)."""
     _check_weights(alpha, beta)
     return alpha * cce_grad(logits, labels) + beta * rce_grad(logits, labels, A)
 
@@ -402,12 +406,13 @@ def derived_loss(definition: Any, c: int) -> Loss:
     derived forms are not stabilised (``log`` of an underflowed probability is ``-inf``), so
     use the fast paths for extreme logits.
     """
+    # SymPy and theory/ only here, to lambdify: importing them costs about a second, which the NumPy
+    # engine does not pay unless a loss is derived
     import sympy
 
     from theory.losses import P
 
-    if not isinstance(c, int) or c < 2:
-        raise ValueError(f"c must be an integer >= 2, got {c!r}")
+    c = check_classes(c)
     xs = sympy.symbols(f"x0:{c}", positive=True)
     modules = ["numpy"]
     if definition.label is not None:

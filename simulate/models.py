@@ -15,7 +15,7 @@ The functions are pure and written against the array namespace of their argument
 run unchanged on NumPy and CuPy. Gradients are derived by hand (no autodiff) and checked
 against central finite differences in ``tests/simulate/test_models.py``.
 
-Zhang & Sabuncu 2018 (``004``) train ResNets with ReLU hidden layers and a softmax output
+Zhang & Sabuncu 2018 train ResNets with ReLU hidden layers and a softmax output
 (sec. 4); these are their smallest relatives.
 """
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import namespace_of
+from theory.checks import check_int
 
 Params = dict[str, Any]
 
@@ -44,19 +45,13 @@ class Cache:
     inputs: tuple[Any, ...]
 
 
-def _check_int(name: str, value: Any, low: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
-
-
 def n_layers(params: Params) -> int:
     """Number of affine layers (1 for the linear model); raises on a malformed dict."""
     if not isinstance(params, dict) or "W0" not in params:
         raise ValueError(f"params must be a dict with keys W0, b0, W1, b1, ...; got {type(params).__name__} "
                          f"with keys {sorted(params) if isinstance(params, dict) else None}")
     L = len(params) // 2
-    want = {f"{p}{l}" for l in range(L) for p in "Wb"}
+    want = {f"{p}{layer}" for layer in range(L) for p in "Wb"}
     if set(params) != want:
         raise ValueError(f"params must have keys {sorted(want)}, got {sorted(params)}")
     return L
@@ -91,19 +86,19 @@ def init_mlp(dim: int, c: int, hidden: int | Sequence[int], rng: np.random.Gener
         followed by a ReLU and ``N(0, 1/in_l)`` for the output layer; ``b_l`` zeros
         ``([replicas,] out_l)``.
     """
-    dim = _check_int("dim", dim, 1)
-    c = _check_int("number of classes c", c, 2)
+    dim = check_int("dim", dim, 1)
+    c = check_int("number of classes c", c, 2)
     widths = [hidden] if isinstance(hidden, (int, np.integer)) else list(hidden)
     for h in widths:
-        _check_int("hidden width", h, 1)
-    lead: tuple[int, ...] = () if replicas is None else (_check_int("replicas", replicas, 1),)
+        check_int("hidden width", h, 1)
+    lead: tuple[int, ...] = () if replicas is None else (check_int("replicas", replicas, 1),)
     sizes = [dim, *[int(h) for h in widths], c]
     params: Params = {}
-    for l, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
-        gain = 2.0 if l < len(sizes) - 2 else 1.0
+    for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+        gain = 2.0 if layer < len(sizes) - 2 else 1.0
         W = rng.standard_normal((*lead, fan_in, fan_out)) * np.sqrt(gain / fan_in)
-        params[f"W{l}"] = xp.asarray(W, dtype=dtype)
-        params[f"b{l}"] = xp.zeros((*lead, fan_out), dtype=dtype)
+        params[f"W{layer}"] = xp.asarray(W, dtype=dtype)
+        params[f"b{layer}"] = xp.zeros((*lead, fan_out), dtype=dtype)
     return params
 
 
@@ -140,9 +135,9 @@ def forward(params: Params, X: Any) -> tuple[Any, Cache]:
         raise ValueError(f"X has {X.shape[-1]} features but the model expects {params['W0'].shape[-2]}")
     inputs = [X]
     h = X
-    for l in range(L):
-        z = xp.matmul(h, params[f"W{l}"]) + params[f"b{l}"][..., None, :]
-        if l < L - 1:
+    for layer in range(L):
+        z = xp.matmul(h, params[f"W{layer}"]) + params[f"b{layer}"][..., None, :]
+        if layer < L - 1:
             h = xp.maximum(z, 0.0)
             inputs.append(h)
         else:
@@ -162,9 +157,9 @@ def _deltas(params: Params, cache: Cache, dlogits: Any) -> list[Any]:
         raise ValueError(f"dlogits must have shape (..., {n}, {c}) to match the forward pass, got {dlogits.shape}")
     deltas = [dlogits]
     d = dlogits
-    for l in range(L - 1, 0, -1):
-        d = xp.matmul(d, xp.swapaxes(params[f"W{l}"], -1, -2))
-        d = d * (cache.inputs[l] > 0)  # ReLU'(z) = 1[z > 0] = 1[h > 0]
+    for layer in range(L - 1, 0, -1):
+        d = xp.matmul(d, xp.swapaxes(params[f"W{layer}"], -1, -2))
+        d = d * (cache.inputs[layer] > 0)  # ReLU'(z) = 1[z > 0] = 1[h > 0]
         deltas.append(d)
     return deltas[::-1]
 
@@ -190,13 +185,13 @@ def backward(params: Params, cache: Cache, dlogits: Any) -> Params:
     xp = namespace_of(params["W0"])
     deltas = _deltas(params, cache, dlogits)
     grads: Params = {}
-    for l, (h, d) in enumerate(zip(cache.inputs, deltas)):
+    for layer, (h, d) in enumerate(zip(cache.inputs, deltas)):
         gW = xp.matmul(xp.swapaxes(h, -1, -2), d)
-        want = params[f"W{l}"].shape
+        want = params[f"W{layer}"].shape
         if gW.shape != want:  # a shared X with per-replica deltas broadcasts already; this is a guard
             gW = xp.broadcast_to(gW, want)
-        grads[f"W{l}"] = gW
-        grads[f"b{l}"] = d.sum(axis=-2)
+        grads[f"W{layer}"] = gW
+        grads[f"b{layer}"] = d.sum(axis=-2)
     return grads
 
 
@@ -206,7 +201,7 @@ def per_sample_grad_sq_norms(params: Params, cache: Cache, dlogits: Any) -> Any:
     The gradient of sample ``i`` with respect to ``W_l`` is the outer product
     ``h_{l,i} delta_{l,i}^T``, whose squared Frobenius norm is ``||h_{l,i}||^2 ||delta_{l,i}||^2``;
     its bias gradient is ``delta_{l,i}``. Summing over layers gives the squared norm of the
-    whole parameter gradient (the quantity the notes ``003`` sec. 2 ask about for CCE).
+    whole parameter gradient (the quantity the Li's notes sec. 2 ask about for CCE).
 
     Parameters
     ----------

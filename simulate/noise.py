@@ -13,6 +13,7 @@ import numpy as np
 from simulate.backend import to_host
 from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
+from theory.checks import check_classes
 
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
 MAX_COND = 1e8  # condition number above which an inverse is refused
@@ -171,18 +172,13 @@ def check_transition(T: Any, c: int, what: str = "the inputs have") -> Transitio
     return T
 
 
-def _check_classes(c: int) -> None:
-    if not isinstance(c, (int, np.integer)) or isinstance(c, bool) or c < 2:
-        raise ValueError(f"the number of classes c must be an integer >= 2, got {c!r}")
-
-
 def uniform_noise(c: int, eta: float) -> TransitionMatrix:
     """Uniform (symmetric) noise: ``T = (1 - eta) I + eta/(c-1) (J - I)``.
 
     Zhang & Sabuncu 2018, sec. 3.1. ``eta`` in ``[0, 1]``; beyond ``(c-1)/c`` the noise
     is more likely to pick a given wrong class than the true one.
     """
-    _check_classes(c)
+    check_classes(c)
     if not 0.0 <= eta <= 1.0 or eta != eta:
         raise ValueError(f"noise rate eta must lie in [0, 1], got {eta!r}")
     T = np.full((c, c), eta / (c - 1))
@@ -192,7 +188,7 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
 
 def pair_flip(c: int, eta: float) -> TransitionMatrix:
     """Pair-flip noise: class ``i`` goes to ``i + 1 (mod c)`` with probability ``eta``."""
-    _check_classes(c)
+    check_classes(c)
     if not 0.0 <= eta <= 1.0 or eta != eta:
         raise ValueError(f"noise rate eta must lie in [0, 1], got {eta!r}")
     T = (1.0 - eta) * np.eye(c)
@@ -200,9 +196,10 @@ def pair_flip(c: int, eta: float) -> TransitionMatrix:
     return TransitionMatrix(T)
 
 
-def random_transition(c: int, rng: np.random.Generator, diag: float | None = None, concentration: float = 1.0) -> TransitionMatrix:
+def random_transition(c: int, rng: np.random.Generator, diag: float | None = None,
+                      concentration: float = 1.0) -> TransitionMatrix:
     """A random row-stochastic matrix: Dirichlet rows, optionally with fixed diagonal ``diag``."""
-    _check_classes(c)
+    check_classes(c)
     if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)) \
             or not (math.isfinite(float(concentration)) and float(concentration) > 0):
         raise ValueError(f"concentration (of the Dirichlet rows) must be a finite number > 0, got {concentration!r}")
@@ -295,7 +292,8 @@ def sample_count_table(class_counts: Any, T: TransitionMatrix, rng: np.random.Ge
 
 # ---------------------------------------------------------------- instance-dependent noise
 def noise_per_x(dist: FiniteDistribution, T: Any, Tx: Any) -> np.ndarray:
-    """``P(noisy | y, x)`` for every ``x``, shape (n_x, c, c): ``T`` broadcast (class-dependent noise) or ``Tx`` validated."""
+    """``P(noisy | y, x)`` for every ``x``, shape (n_x, c, c): ``T`` broadcast (class-dependent noise) or ``Tx``
+    validated."""
     if (T is None) == (Tx is None):
         raise ValueError("give exactly one of T (class-dependent noise) and Tx (noise that depends on x)")
     if T is not None:
@@ -365,14 +363,14 @@ def average_transition(dist: FiniteDistribution, Tx: Any) -> np.ndarray:
 
 # ---------------------------------------------------------------- Patrini et al. 2017, sec. 5.1
 MNIST_FLIPS: tuple[tuple[int, int], ...] = ((2, 7), (3, 8), (5, 6), (6, 5), (7, 1))
-"""Patrini et al. 2017 (``002``) sec. 5.1: digits 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1."""
+"""Patrini et al. 2017 sec. 5.1: digits 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1."""
 
 CIFAR10_CLASSES: tuple[str, ...] = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse",
                                     "ship", "truck")
 """The standard CIFAR-10 class indices."""
 
 CIFAR10_FLIPS: tuple[tuple[int, int], ...] = ((9, 1), (2, 0), (4, 7), (3, 5), (5, 3))
-"""``002`` sec. 5.1: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG."""
+"""Patrini et al. 2017, sec. 5.1: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG."""
 
 
 def _check_rate(N: float) -> float:
@@ -384,7 +382,7 @@ def _check_rate(N: float) -> float:
 def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> TransitionMatrix:
     """``T = I`` except, for each flip ``(a, b)``, ``T[a, a] = 1 - N`` and ``T[a, b] = N``.
 
-    The parametrisation of Patrini et al. 2017 (``002``) sec. 5.1: "ground truth and wrong
+    The parametrisation of Patrini et al. 2017 sec. 5.1: "ground truth and wrong
     class have probability respectively of 1 - N, N".
 
     Parameters
@@ -399,7 +397,7 @@ def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> Tra
         For ``N`` outside ``[0, 1]`` (or not a number), a class outside ``[0, c)``, a self-flip,
         or two flips out of one class; the message quotes the value.
     """
-    _check_classes(c)
+    check_classes(c)
     N = _check_rate(N)
     sources = [a for a, _ in flips]
     if len(set(sources)) != len(sources):
@@ -414,7 +412,7 @@ def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> Tra
 
 
 def mnist_flips(N: float) -> TransitionMatrix:
-    """MNIST noise of Patrini et al. 2017 (``002``) sec. 5.1 / Eq. 17 (left): c = 10,
+    """MNIST noise of Patrini et al. 2017 sec. 5.1 / Eq. 17 (left): c = 10,
     2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1, each with probability ``N``.
 
     ``det T = (1 - N)^3 (1 - 2N)``: singular at ``N = 1/2`` (the 5 <-> 6 block) and ``N = 1``.
@@ -423,7 +421,7 @@ def mnist_flips(N: float) -> TransitionMatrix:
 
 
 def cifar10_flips(N: float) -> TransitionMatrix:
-    """CIFAR-10 noise of ``002`` sec. 5.1: TRUCK -> AUTOMOBILE (9 -> 1), BIRD -> AIRPLANE
+    """CIFAR-10 noise of Patrini et al. 2017, sec. 5.1: TRUCK -> AUTOMOBILE (9 -> 1), BIRD -> AIRPLANE
     (2 -> 0), DEER -> HORSE (4 -> 7), CAT <-> DOG (3 <-> 5), each with probability ``N``.
 
     Class indices are the standard ones (:data:`CIFAR10_CLASSES`). ``det T = (1 - N)^3 (1 - 2N)``.
@@ -432,7 +430,7 @@ def cifar10_flips(N: float) -> TransitionMatrix:
 
 
 def cifar100_flips(N: float) -> TransitionMatrix:
-    """CIFAR-100 noise of ``002`` sec. 5.1: "the 100 classes are grouped into 20 5-size
+    """CIFAR-100 noise of Patrini et al. 2017, sec. 5.1: "the 100 classes are grouped into 20 5-size
     superclasses ... Within super-classes, the noise flips each class into the next, circularly."
 
     Reading: super-class ``s`` (``s = 0..19``) is the five consecutive classes

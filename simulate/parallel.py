@@ -5,18 +5,19 @@ its own generator, seeded by the :class:`numpy.random.SeedSequence` with the roo
 entropy and spawn key ``(*root.spawn_key, k)`` (the ``k``-th child ``root.spawn`` would
 give), so what a chunk draws depends on the seed and ``k`` alone, not on which worker ran
 it. Each chunk reduces to the three numbers of a
-:class:`~simulate.estimate.RunningMoments` (count, mean, centred sum of squares); this
+:class:`~simulate.moments.RunningMoments` (count, mean, centred sum of squares); this
 process merges them in chunk order (Chan et al. 1979). The estimate is therefore the same,
 to the last bit, for any executor and any number of workers, and for none.
 """
 from __future__ import annotations
 
-from concurrent.futures import Executor
+from concurrent.futures import Executor, as_completed
 from typing import Any, Callable
 
 import numpy as np
 
-from simulate.estimate import Estimate, RunningMoments
+from simulate.backend import get_backend
+from simulate.moments import Estimate, RunningMoments
 
 #: One chunk's summary: ``(count, mean, centred sum of squares)``.
 ChunkMoments = tuple[int, float, float]
@@ -32,8 +33,6 @@ def chunk_seed(root: np.random.SeedSequence, index: int) -> np.random.SeedSequen
 def _generator(seed: np.random.SeedSequence, backend: str) -> Any:
     if backend == "numpy":
         return np.random.default_rng(seed)
-    from simulate.backend import get_backend
-
     return get_backend(backend).xp.random.default_rng(int(seed.generate_state(1)[0]))
 
 
@@ -106,8 +105,6 @@ def mc_mean_chunked(
             if progress is not None:
                 progress(samples(first, count))
     else:
-        from concurrent.futures import as_completed
-
         futures = {executor.submit(chunk_moments, draw, root, first, count, n, chunk, backend): t
                    for t, (first, count) in enumerate(spans)}
         try:

@@ -117,7 +117,7 @@ def risk(dist: FiniteDistribution, f: Any, loss: LossLike, T: Any = None) -> Any
 
 
 def clean_risk(dist: FiniteDistribution, f: Any, loss: LossLike) -> Any:
-    """``R(f) = E_{x,y}[L(f(x), e_y)]`` (``004`` sec. 3.1)."""
+    """``R(f) = E_{x,y}[L(f(x), e_y)]`` (Zhang & Sabuncu 2018, sec. 3.1)."""
     return risk(dist, f, loss)
 
 
@@ -127,7 +127,7 @@ def noisy_risk(dist: FiniteDistribution, f: Any, loss: LossLike, T: Any) -> Any:
 
 
 def class_sums(f: Any, loss: LossLike) -> Any:
-    """``S(f(x)) = sum_k L(f(x), e_k)`` for each input (the class sum of ``004`` Eq. 3)."""
+    """``S(f(x)) = sum_k L(f(x), e_k)`` for each input (the class sum of Zhang & Sabuncu 2018, Eq. 3)."""
     return loss_table(f, loss).sum(axis=-1)
 
 
@@ -154,7 +154,7 @@ def pointwise_minimiser(weights: Any, loss: Union[str, Loss], *, method: str = "
     ``P(y|x) T`` the noisy one. Closed forms (``method="auto"``):
 
     - ``cce``, ``mse`` (proper losses): ``f = w / sum w``;
-    - ``lq`` with ``q < 1``: ``f_k ∝ w_k^(1/(1-q))`` (``004`` Eq. 6; stationary point of the
+    - ``lq`` with ``q < 1``: ``f_k ∝ w_k^(1/(1-q))`` (Zhang & Sabuncu 2018, Eq. 6; stationary point of the
       concave ``sum_k w_k f_k^q``);
     - ``lq`` with ``q = 1``, ``mae``, ``unhinged``, ``rce``: the vertex at the first largest ``w_k``
       (the objective is affine in ``f``).
@@ -287,7 +287,8 @@ def fit_linear_softmax(dist: FiniteDistribution, features: Any, loss: Loss, T: A
     loss : a :class:`Loss` (needs ``grad``)
     """
     if not isinstance(loss, Loss):
-        raise TypeError(f"fit_linear_softmax needs a simulate.losses.Loss (for its gradient), got {type(loss).__name__}")
+        raise TypeError(f"fit_linear_softmax needs a simulate.losses.Loss (for its gradient), got "
+                        f"{type(loss).__name__}")
     X = np.asarray(to_host(features), dtype=float)
     if X.ndim != 2 or X.shape[0] != dist.n_x:
         raise ValueError(f"features must have shape ({dist.n_x}, d), got {X.shape}")

@@ -15,7 +15,12 @@ Modules, one topic each:
   under uniform noise, and the class-dependent identity of Ghosh et al.
 - :mod:`theory.gce`: the bounds of Zhang & Sabuncu 2018, Eqs. 7-11 and Thms 1-2.
 - :mod:`theory.correction`: backward and forward loss correction (Patrini et al. 2017,
-  Thms 1-2) for generic symbolic ``T``, and the sec. 5.1 noise matrices with symbolic ``N``.
+  Thms 1-2) for generic symbolic ``T`` (:mod:`theory.transition`); the sec. 5.1 noise matrices
+  with symbolic ``N`` are in :mod:`theory.benchmark_matrices` (re-exported by ``theory.correction``).
+- :mod:`theory.dmi`: determinant-based mutual information (Xu et al. 2019); the exact L_DMI
+  minimisers of a finite hypothesis class are in :mod:`theory.dmi_enumeration` (re-exported).
+- :mod:`theory.checks`: the integer validators (``check_int``, ``check_classes``), plain Python,
+  shared with :mod:`simulate`.
 - :mod:`theory.hessian`: exact Hessians of tiny ReLU/linear networks, the exact
   counterexample to Patrini et al. 2017, Thm 4 across layers.
 """

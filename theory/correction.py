@@ -1,4 +1,4 @@
-"""Loss correction, exactly (Patrini et al. 2017, ``002_72071653b2462005.txt``).
+"""Loss correction, exactly (Patrini et al. 2017, "Making Deep Neural Networks Robust to Label Noise").
 
 Convention (docs/design.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)``.
 
@@ -15,12 +15,8 @@ Convention (docs/design.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)
   ``pt = T^T p_clean``. For cross-entropy and the square (Brier) loss its minimiser over the
   simplex is ``p_clean``; for MAE it is affine in ``p`` (a vertex minimises it) and for
   ``L_q`` ``p_clean`` is not even stationary.
-- **Benchmark matrices** (sec. 5.1): MNIST (2->7, 3->8, 5<->6, 7->1), CIFAR-10 (TRUCK ->
-  AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG) and CIFAR-100 (circular flips
-  within 20 super-classes of 5) at symbolic rate ``N``; their determinants (block by block),
-  the rates where they are singular, and the rates where Thm 3's argmax (Eq. 12) lands on the
-  right anchor: ``argmax_x p(noisy = i | x)`` is the perfect example of the class ``k``
-  maximising ``T[k, i]``, so column ``i`` needs ``T[i, i] >= T[k, i]`` for every ``k``.
+- **Benchmark matrices** (sec. 5.1): in :mod:`theory.benchmark_matrices`, re-exported here;
+  the generic ``T`` in :mod:`theory.transition`.
 """
 from __future__ import annotations
 
@@ -30,54 +26,30 @@ from typing import Any, Callable, Sequence
 
 import sympy
 
+from theory.benchmark_matrices import (  # noqa: F401  (re-exported: callers use theory.correction)
+    BENCHMARKS,
+    CIFAR10_CLASSES,
+    CIFAR10_FLIPS,
+    CIFAR100_FLIPS,
+    CIFAR100_SUBCLASSES,
+    CIFAR100_SUPERCLASSES,
+    MNIST_FLIPS,
+    UNIT,
+    AnchorColumns,
+    N,
+    anchor_class,
+    anchor_columns,
+    benchmark_matrix,
+    block_determinant,
+    blocks,
+    cifar10_flips,
+    cifar100_flips,
+    flip_matrix,
+    mnist_flips,
+    singular_rates,
+)
 from theory.simplex import check_classes, free_point
-
-N = sympy.Symbol("N", nonnegative=True)
-"""The flip rate of the sec. 5.1 matrices (``002``): ground truth kept with ``1 - N``."""
-
-UNIT = sympy.Interval(0, 1)
-
-MNIST_FLIPS: tuple[tuple[int, int], ...] = ((2, 7), (3, 8), (5, 6), (6, 5), (7, 1))
-"""``002`` sec. 5.1: 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1 (digit = class index)."""
-
-CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
-CIFAR10_FLIPS: tuple[tuple[int, int], ...] = ((9, 1), (2, 0), (4, 7), (3, 5), (5, 3))
-"""``002`` sec. 5.1: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG."""
-
-CIFAR100_SUPERCLASSES, CIFAR100_SUBCLASSES = 20, 5
-CIFAR100_FLIPS: tuple[tuple[int, int], ...] = tuple(
-    (5 * s + k, 5 * s + (k + 1) % 5) for s in range(CIFAR100_SUPERCLASSES) for k in range(CIFAR100_SUBCLASSES))
-"""``002`` sec. 5.1: within each super-class ``{5s, ..., 5s + 4}``, class ``5s + k`` -> ``5s + (k+1) mod 5``."""
-
-BENCHMARKS = ("mnist", "cifar10", "cifar100")
-
-
-# ---------------------------------------------------------------- generic transition matrices
-def generic_transition(c: int, name: str = "t") -> tuple[sympy.Matrix, list[sympy.Symbol]]:
-    """A symbolic row-stochastic ``c x c`` matrix: ``T[i, j] = t_ij`` for ``j < c - 1``,
-    ``T[i, c-1] = 1 - sum_j t_ij``.
-
-    Returns
-    -------
-    T : sympy.Matrix, shape (c, c), every row summing to 1 identically
-    symbols : the ``c (c - 1)`` free entries
-    """
-    c = check_classes(c)
-    rows, syms = [], []
-    for i in range(c):
-        r = list(sympy.symbols(f"{name}{i}_0:{c - 1}"))
-        syms += r
-        rows.append([*r, 1 - sum(r)])
-    return sympy.Matrix(rows), syms
-
-
-def _check_square(T: sympy.Matrix, c: int | None = None) -> int:
-    if not isinstance(T, sympy.MatrixBase) or T.rows != T.cols or T.rows < 2:
-        raise ValueError(f"T must be a square SymPy matrix with c >= 2, got {getattr(T, 'shape', T)!r}")
-    if c is not None and T.rows != c:
-        raise ValueError(f"T is {T.rows} x {T.rows} but c = {c}")
-    return int(T.rows)
-
+from theory.transition import check_square, generic_transition  # noqa: F401  (generic_transition re-exported)
 
 # ---------------------------------------------------------------- backward correction (Thm 1)
 Correction = Callable[[sympy.Matrix, Sequence[Any]], tuple[list[sympy.Expr], sympy.Expr]]
@@ -85,7 +57,7 @@ Correction = Callable[[sympy.Matrix, Sequence[Any]], tuple[list[sympy.Expr], sym
 
 
 def backward_correction(T: sympy.Matrix, losses: Sequence[Any]) -> tuple[list[sympy.Expr], sympy.Expr]:
-    """``T^-1 l`` as ``(adj(T) l, det(T))`` (``002`` Thm 1, Eq. in sec. 4.1).
+    """``T^-1 l`` as ``(adj(T) l, det(T))`` (Patrini et al. 2017, Thm 1, Eq. in sec. 4.1).
 
     ``(T^-1 l)_j = (adj(T) l)_j / det(T)``; polynomial in the entries of ``T``, so identities
     become polynomial identities.
@@ -95,7 +67,7 @@ def backward_correction(T: sympy.Matrix, losses: Sequence[Any]) -> tuple[list[sy
     ValueError
         When ``l`` does not have ``c`` entries.
     """
-    c = _check_square(T)
+    c = check_square(T)
     if len(losses) != c:
         raise ValueError(f"need one loss per class: T is {c} x {c}, got {len(losses)} losses")
     adj = T.adjugate(method="berkowitz")
@@ -129,7 +101,7 @@ class BackwardUnbiasedness:
 
 
 def backward_unbiased(c: int, correction: Correction = backward_correction) -> BackwardUnbiasedness:
-    """Check Thm 1 (``002``) symbolically for a generic ``c x c`` row-stochastic ``T``.
+    """Check Thm 1 (Patrini et al. 2017) symbolically for a generic ``c x c`` row-stochastic ``T``.
 
     With ``l_back = num / den`` from ``correction``, unbiasedness given the clean label is
     ``T num - den l = 0`` (expanded, ``c`` polynomials); averaged over a free clean label
@@ -153,7 +125,7 @@ def backward_unbiased(c: int, correction: Correction = backward_correction) -> B
 
 def inverse(T: sympy.Matrix) -> sympy.Matrix:
     """Exact ``T^-1``; ``ValueError`` quoting ``det(T)`` when ``T`` is singular."""
-    _check_square(T)
+    check_square(T)
     d = T.det(method="berkowitz")
     if sympy.simplify(d) == 0:
         raise ValueError(f"T is singular (det(T) = {d}); backward correction needs T^-1")
@@ -181,7 +153,7 @@ def log_combination_sign(coeffs: Sequence[Any], probs: Sequence[Any]) -> int:
 
 def backward_ce(T: sympy.Matrix, p: Sequence[Any], j: int) -> sympy.Expr:
     """The backward-corrected cross-entropy ``sum_k (T^-1)_jk (-log p_k)`` at the noisy label ``j``."""
-    c = _check_square(T, len(p))
+    c = check_square(T, len(p))
     if not 0 <= j < c:
         raise ValueError(f"label j must lie in [0, {c - 1}], got {j!r}")
     Ti = inverse(T)
@@ -263,29 +235,30 @@ def inverse_min_entry(T: sympy.Matrix) -> tuple[sympy.Expr, tuple[int, int]]:
 
 # ---------------------------------------------------------------- forward correction (Thm 2)
 def softmax(z: Sequence[Any]) -> list[sympy.Expr]:
-    """``psi^-1(z) = softmax(z)``, the inverse link of cross-entropy (``002`` sec. 4.2)."""
+    """``psi^-1(z) = softmax(z)``, the inverse link of cross-entropy (Patrini et al. 2017, sec. 4.2)."""
     e = [sympy.exp(sympy.sympify(v)) for v in z]
     s = sympy.Add(*e)
     return [v / s for v in e]
 
 
 def forward_inverse_link(T: sympy.Matrix, z: Sequence[Any]) -> list[sympy.Expr]:
-    """``phi^-1(z) = T^T psi^-1(z) = T^T softmax(z)`` (``002`` Eq. 8)."""
-    c = _check_square(T, len(z))
+    """``phi^-1(z) = T^T psi^-1(z) = T^T softmax(z)`` (Patrini et al. 2017, Eq. 8)."""
+    c = check_square(T, len(z))
     p = softmax(z)
     return [sympy.Add(*[T[i, j] * p[i] for i in range(c)]) for j in range(c)]
 
 
 def forward_link(T: sympy.Matrix, q: Sequence[Any]) -> list[sympy.Expr]:
-    """``phi(q) = psi((T^-1)^T q)`` with ``psi = log`` (the softmax link up to an additive constant; ``002`` Eq. 8)."""
-    c = _check_square(T, len(q))
+    """``phi(q) = psi((T^-1)^T q)`` with ``psi = log`` (the softmax link up to an additive constant; Patrini et al.
+    2017, Eq. 8)."""
+    c = check_square(T, len(q))
     Ti = inverse(T)
     return [sympy.log(sympy.Add(*[Ti[i, j] * sympy.sympify(q[i]) for i in range(c)])) for j in range(c)]
 
 
 def pushforward(T: sympy.Matrix, p: Sequence[Any]) -> list[sympy.Expr]:
-    """``T^T p``: the noisy label distribution implied by the clean one (``002`` Eq. 5)."""
-    c = _check_square(T, len(p))
+    """``T^T p``: the noisy label distribution implied by the clean one (Patrini et al. 2017, Eq. 5)."""
+    c = check_square(T, len(p))
     return [sympy.Add(*[T[i, j] * sympy.sympify(p[i]) for i in range(c)]) for j in range(c)]
 
 
@@ -320,14 +293,14 @@ def probability_loss(name: str, q_exponent: Any = sympy.Rational(1, 2)) -> Calla
 
 def forward_risk(loss: Callable[[Sequence[Any], int], sympy.Expr], T: sympy.Matrix, p: Sequence[Any],
                  pt: Sequence[Any]) -> sympy.Expr:
-    """``sum_j pt_j l(T^T p, j)``: the forward-corrected noisy risk at one input (``002`` Thm 2)."""
+    """``sum_j pt_j l(T^T p, j)``: the forward-corrected noisy risk at one input (Patrini et al. 2017, Thm 2)."""
     q = pushforward(T, p)
     return sympy.Add(*[sympy.sympify(pt[j]) * loss(q, j) for j in range(len(q))])
 
 
 @dataclass
 class ForwardMinimiser:
-    """Thm 2 (``002``) at one input, for one loss and one ``c``, generic row-stochastic ``T``.
+    """Thm 2 (Patrini et al. 2017) at one input, for one loss and one ``c``, generic row-stochastic ``T``.
 
     With ``pt = T^T p_clean`` and ``F(p) = sum_j pt_j l(T^T p, j)`` over the simplex:
 
@@ -385,7 +358,7 @@ def _stationary(F: sympy.Expr, syms_full: Sequence[sympy.Symbol], at: dict[Any, 
 
 
 def forward_minimiser(loss: str, c: int, q_exponent: Any = sympy.Rational(1, 2)) -> ForwardMinimiser:
-    """Derive where the forward-corrected noisy risk is minimised (``002`` Thm 2, Eqs. 8-10).
+    """Derive where the forward-corrected noisy risk is minimised (Patrini et al. 2017, Thm 2, Eqs. 8-10).
 
     ``F(p) = sum_j pt_j l(T^T p, j)`` with ``pt = T^T p_clean`` is written as a function of the
     ``c`` coordinates ``p_k`` (unconstrained, so its gradient is meaningful; the simplex is the
@@ -450,166 +423,15 @@ def forward_minimiser(loss: str, c: int, q_exponent: Any = sympy.Rational(1, 2))
         hess_zero = all(sympy.diff(F, a, b) == 0 for a in P for b in P)
         stationary, grad = _stationary(F, P, at, polynomial=True)
         curvature_ok = False  # affine: the minimiser is a vertex, not p_clean
-        curvature = "F = 2 - 2 p . (T pt) is affine in p (zero Hessian): a vertex e_k, k = argmax (T pt)_k, minimises it"
+        curvature = ("F = 2 - 2 p . (T pt) is affine in p (zero Hessian): a vertex e_k, k = argmax (T pt)_k, "
+                     "minimises it")
         notes.update({"affine": affine and hess_zero})
     else:
         a = sympy.sympify(q_exponent)
         F = forward_risk(_lq(a), T, P, pt)
         stationary, grad = _stationary(F, P, at)
         curvature_ok = True
-        curvature = f"convex (q^a concave for a = {a}); stationary points satisfy pt_j q_j^(a-1) = const, i.e. q ∝ pt^(1/(1-a))"
+        curvature = (f"convex (q^a concave for a = {a}); stationary points satisfy pt_j q_j^(a-1) = const, "
+                     "i.e. q ∝ pt^(1/(1-a))")
         notes["q_exponent"] = a
     return ForwardMinimiser(loss, c, maps, stationary, grad, curvature, curvature_ok, unique, notes)
-
-
-# ---------------------------------------------------------------- sec. 5.1 matrices
-def flip_matrix(c: int, flips: Sequence[tuple[int, int]], rate: Any = N) -> sympy.Matrix:
-    """``T = I`` except ``T[a, a] = 1 - N``, ``T[a, b] = N`` for each flip ``(a, b)`` (``002`` sec. 5.1).
-
-    Raises
-    ------
-    ValueError
-        For a numeric rate outside ``[0, 1]``, an index outside ``[0, c)``, a self-flip or
-        two flips out of one class.
-    """
-    c = check_classes(c)
-    rate = sympy.sympify(rate)
-    if rate.is_number and not (0 <= rate <= 1):
-        raise ValueError(f"flip rate N must lie in [0, 1], got {rate}")
-    sources = [a for a, _ in flips]
-    if len(set(sources)) != len(sources):
-        raise ValueError(f"each class may flip to one other class only, got {flips}")
-    M = sympy.eye(c)
-    for a, b in flips:
-        if not (0 <= a < c and 0 <= b < c) or a == b:
-            raise ValueError(f"flip ({a}, {b}) is not between two distinct classes of 0..{c - 1}")
-        M[a, a] = 1 - rate
-        M[a, b] = rate
-    return M
-
-
-def mnist_flips(rate: Any = N) -> sympy.Matrix:
-    """MNIST: 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1 with probability ``N`` (``002`` sec. 5.1, Eq. 17 left)."""
-    return flip_matrix(10, MNIST_FLIPS, rate)
-
-
-def cifar10_flips(rate: Any = N) -> sympy.Matrix:
-    """CIFAR-10: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG (``002`` sec. 5.1)."""
-    return flip_matrix(10, CIFAR10_FLIPS, rate)
-
-
-def cifar100_flips(rate: Any = N) -> sympy.Matrix:
-    """CIFAR-100: circular flips within 20 super-classes of 5 consecutive classes (``002`` sec. 5.1)."""
-    return flip_matrix(100, CIFAR100_FLIPS, rate)
-
-
-def benchmark_matrix(name: str, rate: Any = N) -> sympy.Matrix:
-    """One of :data:`BENCHMARKS` at rate ``rate``."""
-    makers = {"mnist": mnist_flips, "cifar10": cifar10_flips, "cifar100": cifar100_flips}
-    if name not in makers:
-        raise ValueError(f"unknown benchmark {name!r}; choose one of {', '.join(BENCHMARKS)}")
-    return makers[name](rate)
-
-
-def blocks(M: sympy.Matrix) -> list[list[int]]:
-    """Index sets of the connected components of the non-zero pattern of ``M`` (rows and columns).
-
-    ``M`` is block diagonal after one simultaneous permutation of rows and columns, which
-    leaves the determinant unchanged, so ``det M`` is the product of the blocks' determinants.
-    """
-    c = _check_square(M)
-    parent = list(range(c))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for (i, j), v in M.todok().items():
-        if v != 0:
-            parent[find(i)] = find(j)
-    comps: dict[int, list[int]] = {}
-    for i in range(c):
-        comps.setdefault(find(i), []).append(i)
-    return sorted(comps.values())
-
-
-def block_determinant(M: sympy.Matrix) -> sympy.Expr:
-    """``det M`` as the product of its blocks' determinants (see :func:`blocks`), factored."""
-    d = sympy.Integer(1)
-    for b in blocks(M):
-        d *= M.extract(b, b).det(method="berkowitz")
-    return sympy.factor(d)
-
-
-def singular_rates(det: sympy.Expr, rate: sympy.Symbol = N) -> sympy.Set:
-    """The rates ``N`` in ``[0, 1]`` where ``det = 0`` (solved factor by factor, real roots only)."""
-    coeff, factors = sympy.factor_list(sympy.sympify(det), rate)
-    if coeff == 0:  # identically singular
-        return UNIT
-    out: sympy.Set = sympy.S.EmptySet
-    for f, _mult in factors:
-        roots = sympy.Poly(f, rate).real_roots()
-        out = out.union(sympy.FiniteSet(*[r for r in roots if bool(0 <= r) and bool(r <= 1)]))
-    return out
-
-
-@dataclass
-class AnchorColumns:
-    """Where Eq. 12's ``argmax_x p(noisy = i | x)`` lands on the perfect example of class ``i``.
-
-    With perfect examples, ``p(noisy = i | x) = sum_k T[k, i] p(k | x)`` is linear in
-    ``p(.|x)``, so the argmax over ``x`` is the perfect example of ``argmax_k T[k, i]``.
-
-    Attributes
-    ----------
-    weak : column ``i`` -> rates where ``T[i, i] >= T[k, i]`` for every ``k`` (the right anchor is among the maximisers)
-    strict : column ``i`` -> rates where ``T[i, i] > T[k, i]`` for every ``k != i`` (it is the unique maximiser)
-    all_weak, all_strict : the intersections over the columns
-    """
-
-    weak: dict[int, sympy.Set]
-    strict: dict[int, sympy.Set]
-    all_weak: sympy.Set
-    all_strict: sympy.Set
-
-    def wrong_columns(self, value: Any) -> list[int]:
-        """Columns whose anchor is not the unique maximiser at rate ``value``."""
-        v = sympy.sympify(value)
-        return [i for i, s in self.strict.items() if not bool(s.contains(v))]
-
-
-def anchor_columns(M: sympy.Matrix, rate: sympy.Symbol = N) -> AnchorColumns:
-    """Per column, the rates in ``[0, 1]`` at which Eq. 12 (``002``) picks the right anchor."""
-    c = _check_square(M)
-    cache: dict[tuple[sympy.Expr, sympy.Expr, bool], sympy.Set] = {}
-
-    def where(diag: sympy.Expr, other: sympy.Expr, strict: bool) -> sympy.Set:
-        key = (diag, other, strict)
-        if key not in cache:
-            rel = (diag - other > 0) if strict else (diag - other >= 0)
-            cache[key] = sympy.solveset(rel, rate, UNIT) if rel not in (sympy.true, sympy.false) else \
-                (UNIT if rel == sympy.true else sympy.S.EmptySet)
-        return cache[key]
-
-    cols = [list(M.col(i)) for i in range(c)]
-    weak, strict = {}, {}
-    for i in range(c):
-        others = {v for k, v in enumerate(cols[i]) if k != i}
-        w, s = UNIT, UNIT
-        for o in others:
-            w = w.intersect(where(cols[i][i], o, False))
-            s = s.intersect(where(cols[i][i], o, True))
-        weak[i], strict[i] = w, s
-    all_w, all_s = UNIT, UNIT
-    for i in range(c):
-        all_w, all_s = all_w.intersect(weak[i]), all_s.intersect(strict[i])
-    return AnchorColumns(weak, strict, all_w, all_s)
-
-
-def anchor_class(M: sympy.Matrix, i: int, value: Any) -> list[int]:
-    """The classes ``k`` whose perfect example maximises ``p(noisy = i | x)`` at rate ``value``."""
-    col = [sympy.sympify(v).subs(N, value) for v in M.col(i)]
-    top = max(col)
-    return [k for k, v in enumerate(col) if v == top]

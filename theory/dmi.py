@@ -1,6 +1,6 @@
-"""Determinant-based mutual information, exactly (Xu, Cao, Kong & Wang 2019, via Li's notes ``003``).
+"""Determinant-based mutual information, exactly (Xu, Cao, Kong & Wang 2019, via Li's notes).
 
-Notation of ``003`` (the L_DMI summary, Eqs. 21-32): for two discrete random variables
+Notation of Li's notes (the L_DMI summary, Eqs. 21-32): for two discrete random variables
 ``W1, W2`` over the same ``C`` classes, ``Q_{W1,W2}[w1, w2] = Pr[W1 = w1, W2 = w2]`` (Eq. 22),
 ``DMI(W1, W2) = |det Q_{W1,W2}|`` (Eq. 27), ``T_{W1->W3}[w1, w3] = Pr[W3 = w3 | W1 = w1]``
 (Eq. 29, row-stochastic like every ``T`` of this project) and ``L_DMI = -log DMI`` (Eq. 31).
@@ -36,7 +36,6 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Callable, Sequence
 
 import sympy
@@ -44,8 +43,15 @@ from sympy.combinatorics import Permutation
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
-from theory.correction import generic_transition
+from theory.dmi_enumeration import (  # noqa: F401  (re-exported: callers use theory.dmi)
+    Minimisers,
+    _exact,
+    fraction_det,
+    is_permutation_of,
+    ldmi_minimisers,
+)
 from theory.simplex import check_classes
+from theory.transition import generic_transition
 
 
 # ---------------------------------------------------------------- validation
@@ -67,33 +73,13 @@ def _as_matrix(table: Any) -> sympy.Matrix:
         raise ValueError(f"a joint table must be a 2-d array of numbers, got {table!r}") from exc
 
 
-def _exact(v: Any) -> sympy.Expr:
-    """``v`` as an exact SymPy number: a float (Python, NumPy or SymPy ``Float``) at the exact value
-    of its shortest decimal text (``0.1`` -> ``1/10``), a ``Fraction`` as itself; NaN and infinite
-    floats are refused with a ``ValueError`` quoting them."""
-    if isinstance(v, sympy.Float):
-        v = float(v)
-    elif type(v).__module__ == "numpy":
-        v = v.item() if hasattr(v, "item") else v
-    if isinstance(v, float):
-        if not math.isfinite(v):
-            raise ValueError(f"an exact table needs finite numbers, got {v!r}")
-        return sympy.Rational(repr(v))  # the float's decimal text, exactly
-    if isinstance(v, Fraction):
-        return sympy.Rational(v.numerator, v.denominator)
-    e = sympy.sympify(v)
-    if isinstance(e, sympy.Float):
-        return _exact(float(e))
-    return e
-
-
 def joint_matrix(table: Any, *, square: bool = True) -> sympy.Matrix:
     """Validate a joint distribution table and return it as an exact SymPy matrix.
 
     Parameters
     ----------
     table : 2-d array-like of numbers (SymPy, ``Fraction``, ``int`` or ``float``)
-        ``table[w1, w2] = Pr[W1 = w1, W2 = w2]`` (``003`` Eq. 22). Floats are taken at their
+        ``table[w1, w2] = Pr[W1 = w1, W2 = w2]`` (Li's notes, Eq. 22). Floats are taken at their
         exact decimal value. Symbolic entries are allowed; only numeric entries are checked.
     square : bool
         Require ``C x C`` (DMI needs a determinant, Eq. 27).
@@ -108,7 +94,8 @@ def joint_matrix(table: Any, *, square: bool = True) -> sympy.Matrix:
     if M.rows < 1 or M.cols < 1:
         raise ValueError(f"a joint table needs at least one row and column, got shape {M.shape}")
     if square and M.rows != M.cols:
-        raise ValueError(f"DMI needs a square joint table (both variables over the same C classes), got shape {M.shape}")
+        raise ValueError(f"DMI needs a square joint table (both variables over the same C classes), got shape "
+                         f"{M.shape}")
     for (i, j), v in zip(itertools.product(range(M.rows), range(M.cols)), M):
         if v.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
             raise ValueError(f"joint table entry [{i}, {j}] is not finite: {v}")
@@ -148,18 +135,18 @@ def stochastic_matrix(T: Any) -> sympy.Matrix:
 
 # ---------------------------------------------------------------- DMI, MI, L_DMI
 def dmi(table: Any) -> sympy.Expr:
-    """``DMI(W1, W2) = |det Q_{W1,W2}|`` (``003`` Eq. 27) of an exact square joint table."""
+    """``DMI(W1, W2) = |det Q_{W1,W2}|`` (Li's notes, Eq. 27) of an exact square joint table."""
     return sympy.Abs(joint_matrix(table).det(method="berkowitz"))
 
 
 def ldmi(table: Any) -> sympy.Expr:
-    """``L_DMI = -log |det Q|`` (``003`` Eq. 31); ``oo`` where ``det Q = 0``."""
+    """``L_DMI = -log |det Q|`` (Li's notes, Eq. 31); ``oo`` where ``det Q = 0``."""
     d = dmi(table)
     return sympy.oo if d == 0 else -sympy.log(d)
 
 
 def mutual_information(table: Any) -> sympy.Expr:
-    """Shannon ``MI(W1, W2) = sum q log(q / (q_1 q_2))`` in nats (``003`` Eq. 24), with ``0 log 0 = 0``.
+    """Shannon ``MI(W1, W2) = sum q log(q / (q_1 q_2))`` in nats (Li's notes, Eq. 24), with ``0 log 0 = 0``.
 
     The table need not be square. Exact: a sum of logarithms of rationals for a rational table.
     """
@@ -176,7 +163,8 @@ def mutual_information(table: Any) -> sympy.Expr:
 
 
 def noisy_joint(Q_hy: Any, T: Any) -> sympy.Matrix:
-    """``Q_{h,noisy} = Q_{h,Y} T`` (``003`` proof of Eq. 32 when ``h(X)`` is independent of the noisy label given ``Y``)."""
+    """``Q_{h,noisy} = Q_{h,Y} T`` (Li's notes proof of Eq. 32 when ``h(X)`` is independent of the noisy label
+    given ``Y``)."""
     Q = joint_matrix(Q_hy)
     Tm = stochastic_matrix(T)
     if Tm.rows != Q.cols:
@@ -257,7 +245,7 @@ def det_product(c: int) -> IdentityCheck:
 
 
 def symmetry(c: int) -> IdentityCheck:
-    """``DMI(W1, W2) = DMI(W2, W1)``: ``det(Q^T) = det(Q)`` for a generic ``Q`` (``003``, DMI property (ii))."""
+    """``DMI(W1, W2) = DMI(W2, W1)``: ``det(Q^T) = det(Q)`` for a generic ``Q`` (Li's notes, DMI property (ii))."""
     Q = generic_matrix(c)
     R = _ring_for(Q)
     Qr = _ring_matrix(Q, R)
@@ -291,7 +279,7 @@ class RelativeInvariance:
 
 
 def relative_invariance(c: int, factor: Callable[[Any], Any] | None = None) -> RelativeInvariance:
-    """Derive Eq. 28 of ``003`` for a generic joint ``Q12`` and generic stochastic ``T = T_{W1->W3}``.
+    """Derive Eq. 28 of Li's notes for a generic joint ``Q12`` and generic stochastic ``T = T_{W1->W3}``.
 
     ``factor`` maps ``det T`` to the factor the identity claims (default: ``det T`` itself, i.e.
     ``det Q_{W2,W3} = det Q_{W2,W1} det T``, whose absolute value is Eq. 28); a deliberately wrong factor
@@ -358,7 +346,8 @@ class DetBound:
 
 
 def det_bound(c: int) -> DetBound:
-    """Derive ``|det T| <= 1`` (equality iff permutation) for stochastic ``c x c`` ``T`` (``003``, DMI property (iii))."""
+    """Derive ``|det T| <= 1`` (equality iff permutation) for stochastic ``c x c`` ``T`` (Li's notes, DMI property
+    (iii))."""
     c = check_classes(c)
     M = generic_matrix(c, "t")
     R = _ring_for(M)
@@ -389,7 +378,7 @@ def information_monotonicity(c: int) -> bool:
     """``DMI(W3, W2) = DMI(W1, W2) |det T| <= DMI(W1, W2)`` when ``W3`` is independent of ``W2`` given ``W1``.
 
     The equality is :func:`relative_invariance` (with :func:`symmetry`), the inequality :func:`det_bound`
-    (``003``, DMI property (iii) after Eq. 27).
+    (Li's notes, DMI property (iii) after Eq. 27).
     """
     return relative_invariance(c).holds and symmetry(c).holds and det_bound(c).holds
 
@@ -412,7 +401,7 @@ class OrderEquivalence:
 
 
 def order_equivalence(c: int) -> OrderEquivalence:
-    """Derive Eq. 30 of ``003``: the noisy DMI difference is ``|det T|`` times the clean one.
+    """Derive Eq. 30 of Li's notes: the noisy DMI difference is ``|det T|`` times the clean one.
 
     With real symbols, ``|det(Q T)| = |det Q| |det T|`` follows from :func:`det_product`; the sign
     of ``|det T| D`` equals that of ``D`` exactly when ``det T != 0``.
@@ -420,8 +409,10 @@ def order_equivalence(c: int) -> OrderEquivalence:
     prod = det_product(c)
     dq, dq2, dt = sympy.symbols("detQ detQp detT", real=True)
     # |det(Q T)| = |det Q det T| by the product rule; |a b| = |a| |b| for reals
-    split = lambda e: e.replace(lambda u: isinstance(u, sympy.Abs) and u.args[0].is_Mul,
-                                lambda u: sympy.Mul(*[sympy.Abs(f) for f in u.args[0].args]))
+    def split(e: sympy.Expr) -> sympy.Expr:
+        return e.replace(lambda u: isinstance(u, sympy.Abs) and u.args[0].is_Mul,
+                         lambda u: sympy.Mul(*[sympy.Abs(f) for f in u.args[0].args]))
+
     noisy_diff = split(sympy.Abs(dq * dt) - sympy.Abs(dq2 * dt))
     clean_diff = sympy.Abs(dq) - sympy.Abs(dq2)
     ratio = sympy.factor(noisy_diff) / sympy.factor(clean_diff)
@@ -431,7 +422,7 @@ def order_equivalence(c: int) -> OrderEquivalence:
 
 # ---------------------------------------------------------------- Eq. 32
 def eq32_identity(c: int, n_x: int = 2) -> IdentityCheck:
-    """``Q_{h,noisy} = Q_{h,Y} T`` from ``Pr[x, a, y, noisy] = p(x) h_a(x) p(y|x) T[y, noisy]`` (``003`` Eq. 32).
+    """``Q_{h,noisy} = Q_{h,Y} T`` from ``Pr[x, a, y, noisy] = p(x) h_a(x) p(y|x) T[y, noisy]`` (Li's notes, Eq. 32).
 
     Generic masses ``m[x, a] = p(x) h_a(x)``, generic label rows ``p(y|x)`` and a generic stochastic
     ``T`` over ``n_x`` inputs; the identity is checked entry by entry after expansion.
@@ -503,125 +494,9 @@ def eq32_x_dependent(px: Sequence[Any], H: Any, Pyx: Any, Tx: Sequence[Any]) -> 
                       (Qhn - Qhy * Tbar).applyfunc(sympy.simplify))
 
 
-# ---------------------------------------------------------------- L_DMI over a finite hypothesis class
-def _frac(v: Any) -> Fraction:
-    if isinstance(v, Fraction):
-        return v
-    if isinstance(v, int):
-        return Fraction(v)
-    e = _exact(v)
-    if not e.is_Rational:
-        raise ValueError(f"exact enumeration needs rational numbers, got {v!r}")
-    return Fraction(int(e.p), int(e.q))
-
-
-def fraction_det(M: list[list[Fraction]]) -> Fraction:
-    """Exact determinant by Gaussian elimination over the rationals."""
-    A = [row[:] for row in M]
-    n = len(A)
-    det = Fraction(1)
-    for k in range(n):
-        piv = next((i for i in range(k, n) if A[i][k] != 0), None)
-        if piv is None:
-            return Fraction(0)
-        if piv != k:
-            A[k], A[piv] = A[piv], A[k]
-            det = -det
-        det *= A[k][k]
-        for i in range(k + 1, n):
-            f = A[i][k] / A[k][k]
-            if f:
-                for j in range(k, n):
-                    A[i][j] -= f * A[k][j]
-    return det
-
-
-@dataclass
-class Minimisers:
-    """Exact L_DMI minimisers of a finite hypothesis class under clean and noisy labels.
-
-    Attributes
-    ----------
-    clean_dmi, noisy_dmi : ``DMI`` of every hypothesis (exact ``Fraction``)
-    clean_argmin, noisy_argmin : indices of the hypotheses minimising ``L_DMI = -log DMI``
-        (maximising DMI; every hypothesis when all DMIs are 0, where ``L_DMI = +oo``)
-    det_T : ``det T`` (exact)
-    """
-
-    clean_dmi: list[Fraction]
-    noisy_dmi: list[Fraction]
-    clean_argmin: list[int]
-    noisy_argmin: list[int]
-    det_T: Fraction
-
-    @property
-    def same(self) -> bool:
-        return self.clean_argmin == self.noisy_argmin
-
-
-def _argmax(vals: Sequence[Fraction]) -> list[int]:
-    best = max(vals)
-    return [i for i, v in enumerate(vals) if v == best]
-
-
-def ldmi_minimisers(px: Sequence[Any], Pyx: Sequence[Sequence[Any]], hypotheses: Sequence[Sequence[Sequence[Any]]],
-                    T: Sequence[Sequence[Any]], measure: Any = None) -> Minimisers:
-    """Exact minimisers of ``L_DMI`` (``003`` Eq. 31) over ``hypotheses`` with clean and noisy labels.
-
-    Noise depends on the class only: ``Q_{h,noisy} = Q_{h,Y} T`` is formed from the three-way table, not
-    from Eq. 32. Arithmetic is in :class:`fractions.Fraction`.
-
-    Parameters
-    ----------
-    px : ``p(x)``, ``n_x`` rationals summing to 1
-    Pyx : ``n_x x C`` rows of ``p(y | x)``
-    hypotheses : each ``n_x x C`` (rows ``h(x)`` on the simplex; one-hot rows for deterministic ones)
-    T : ``C x C`` row-stochastic
-    measure : optional ``Q -> Fraction`` to maximise instead of ``|det Q|`` (for checking that a
-        different criterion is detected); ``Q`` is a list of ``Fraction`` rows.
-
-    Raises
-    ------
-    ValueError
-        For non-rational inputs, inconsistent shapes, or ``p(x)``, ``p(y|x)``, ``h(x)`` or ``T``
-        rows that are negative or do not sum to 1.
-    """
-    p = [_frac(v) for v in px]
-    P = [[_frac(v) for v in row] for row in Pyx]
-    Tm = [[_frac(v) for v in row] for row in T]
-    n_x, c = len(p), len(Tm)
-    if len(P) != n_x or any(len(r) != c for r in P) or any(len(r) != c for r in Tm):
-        raise ValueError(f"shapes disagree: {n_x} inputs, p(y|x) {len(P)} rows, T {len(Tm)} x {[len(r) for r in Tm]}")
-    checks = [("p(x)", p)] + [(f"p(y|x={x})", r) for x, r in enumerate(P)] + [(f"T row {i}", r) for i, r in enumerate(Tm)]
-    for name, vec in checks:
-        if any(v < 0 for v in vec) or sum(vec) != 1:
-            raise ValueError(f"{name} = {[str(v) for v in vec]} is not a probability vector")
-    measure = measure or (lambda Q: abs(fraction_det(Q)))
-    clean, noisy = [], []
-    for k, h in enumerate(hypotheses):
-        Hm = [[_frac(v) for v in row] for row in h]
-        if len(Hm) != n_x or any(len(r) != c or any(v < 0 for v in r) or sum(r) != 1 for r in Hm):
-            raise ValueError(f"hypothesis {k} is not {n_x} simplex rows of length {c}")
-        Qhy = [[sum((p[x] * Hm[x][a] * P[x][y] for x in range(n_x)), Fraction(0)) for y in range(c)] for a in range(c)]
-        Qhn = [[sum((p[x] * Hm[x][a] * P[x][y] * Tm[y][j] for x in range(n_x) for y in range(c)), Fraction(0))
-                for j in range(c)] for a in range(c)]
-        clean.append(measure(Qhy))
-        noisy.append(measure(Qhn))
-    return Minimisers(clean, noisy, _argmax(clean), _argmax(noisy), fraction_det(Tm))
-
-
-def is_permutation_of(h1: Sequence[Sequence[Any]], h2: Sequence[Sequence[Any]]) -> bool:
-    """True when ``h2(x) = P h1(x)`` for one permutation matrix ``P`` of the classes, at every ``x``."""
-    c = len(h1[0])
-    a = [[_frac(v) for v in r] for r in h1]
-    b = [[_frac(v) for v in r] for r in h2]
-    return any(all(b[x][perm[k]] == a[x][k] for x in range(len(a)) for k in range(c))
-               for perm in itertools.permutations(range(c)))
-
-
 # ---------------------------------------------------------------- Eq. 26: an exact MI reversal
 def mi_reversal_example() -> dict[str, Any]:
-    """Two classifiers whose Shannon-MI order flips under class-dependent noise (``003`` Eq. 26), ``C = 2``.
+    """Two classifiers whose Shannon-MI order flips under class-dependent noise (Li's notes, Eq. 26), ``C = 2``.
 
     Prior ``Pr[Y] = (2/3, 1/3)``; ``h`` is a Z-channel that sends a third of class 0 to 1 (``A_h[y, a] =
     Pr[h = a | Y = y]``), ``h'`` the reverse Z-channel that sends half of class 1 to 0; the noise ``T`` is the

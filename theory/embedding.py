@@ -1,6 +1,6 @@
 """Embedding losses under uniform label noise: exact derivations (SymPy only).
 
-Le & Odobez 2019 (``000``), *reconstructed*: the source is an abstract, so the setting and the
+Le & Odobez 2019, *reconstructed*: the source is an abstract, so the setting and the
 claims are those written out in ``claims.md`` (section ``le19``). ``c`` balanced classes; uniform
 noise ``T = (1 - eta) I + eta/(c - 1) (J - I)`` independent of ``x``; two (three) examples drawn
 independently, each with its own noisy label; a pair is *observed positive* when the observed
@@ -247,7 +247,8 @@ def margin_band(lower: Any = None) -> MarginBand:
     for b in cases:
         derived = sympy.Max(sympy.Abs(b), sympy.Abs(2 - b))
         ok = ok and _max_equal(derived, target(b), s)
-    return MarginBand(regions, band, outside, "beta - alpha <= 0 and beta + alpha >= 2, i.e. alpha >= max(beta, 2 - beta)", ok)
+    return MarginBand(regions, band, outside,
+                      "beta - alpha <= 0 and beta + alpha >= 2, i.e. alpha >= max(beta, 2 - beta)", ok)
 
 
 def _max_equal(x: Any, y: Any, s: sympy.Symbol) -> bool:

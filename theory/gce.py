@@ -1,4 +1,4 @@
-"""The bounds of the generalized cross entropy (Zhang & Sabuncu 2018, ``004`` secs. 3.2-3.3).
+"""The bounds of the generalized cross entropy (Zhang & Sabuncu 2018, secs. 3.2-3.3).
 
 - Eq. 7: ``(c - c^(1-q))/q <= sum_j L_q(f, e_j) <= (c - 1)/q``.
 - Eq. 8 (Thm 1): under uniform noise ``A <= R(f*) - R(f_hat) <= 0`` with
@@ -59,7 +59,7 @@ def positive_power_simplify(expr: sympy.Expr) -> sympy.Expr:
 
 # ---------------------------------------------------------------- Eq. 7
 def eq7_bounds(c: Any = C, q: Any = Q) -> tuple[sympy.Expr, sympy.Expr]:
-    """``((c - c^(1-q))/q, (c - 1)/q)``, the bounds of ``sum_j L_q(f, e_j)`` (``004`` Eq. 7)."""
+    """``((c - c^(1-q))/q, (c - 1)/q)``, the bounds of ``sum_j L_q(f, e_j)`` (Zhang & Sabuncu 2018, Eq. 7)."""
     c, q = _c(c), check_q(q)
     return (c - c ** (1 - q)) / q, (c - 1) / q
 
@@ -71,7 +71,7 @@ def eq7_width(c: Any = C, q: Any = Q) -> sympy.Expr:
 
 
 def derive_eq7(c: Any = C) -> ClassSumRange:
-    """The exact range of ``sum_j L_q(f, e_j)`` for symbolic ``c`` and ``q`` (``004`` Eq. 7).
+    """The exact range of ``sum_j L_q(f, e_j)`` for symbolic ``c`` and ``q`` (Zhang & Sabuncu 2018, Eq. 7).
 
     ``psi(t) = (1 - t^q)/q`` has ``psi'' = (1 - q) t^(q-2) >= 0`` (decided by SymPy with
     ``q = 1 - s``, ``s >= 0``), so by Jensen the minimum is ``c psi(1/c)`` at the
@@ -83,7 +83,7 @@ def derive_eq7(c: Any = C) -> ClassSumRange:
 
 # ---------------------------------------------------------------- Eq. 8 (Thm 1)
 def A_constant(c: Any = C, q: Any = Q, eta: Any = ETA) -> sympy.Expr:
-    """``A = eta (1 - c^(1-q)) / (q (c - 1 - eta c))`` (``004`` Eq. 8).
+    """``A = eta (1 - c^(1-q)) / (q (c - 1 - eta c))`` (Zhang & Sabuncu 2018, Eq. 8).
 
     Undefined at ``eta = 1 - 1/c`` (zero denominator).
     """
@@ -111,7 +111,7 @@ def A_numerator(c: Any = C, q: Any = Q) -> sympy.Expr:
 
 # ---------------------------------------------------------------- Thm 2 (reconstructed)
 def B_bound(c: Any = C, q: Any = Q, mean_clean_rate: Any = sympy.Symbol("rho", positive=True)) -> sympy.Expr:
-    """``B = (c^(1-q) - 1)/q E[1 - eta_y]`` (``claims.md``'s reconstruction of ``004`` Thm 2).
+    """``B = (c^(1-q) - 1)/q E[1 - eta_y]`` (``claims.md``'s reconstruction of Zhang & Sabuncu 2018, Thm 2).
 
     ``mean_clean_rate`` is ``E[1 - eta_y] = E[T[y, y]]``.
     """
@@ -200,7 +200,7 @@ def d_stationary(q: Any = Q, k: Any = K) -> sympy.Expr:
 
 
 def d_value(q: Any = Q, k: Any = K) -> sympy.Expr:
-    """``d = max(1, (1 - q)^(1/q)/k)`` (``004`` Eq. 10)."""
+    """``d = max(1, (1 - q)^(1/q)/k)`` (Zhang & Sabuncu 2018, Eq. 10)."""
     return sympy.Max(1, d_stationary(q, k))
 
 
@@ -215,12 +215,12 @@ def F_relaxed(m: Any, c: Any = C, q: Any = Q, k: Any = K) -> sympy.Expr:
 
 
 def eq10_bounds(c: Any = C, q: Any = Q, k: Any = K) -> tuple[sympy.Expr, sympy.Expr]:
-    """``(d L_q(1/d) + (c - d) L_q(k), c L_q(k))`` (``004`` Eq. 10)."""
+    """``(d L_q(1/d) + (c - d) L_q(k), c L_q(k))`` (Zhang & Sabuncu 2018, Eq. 10)."""
     return F_relaxed(d_value(q, k), c, q, k), _c(c) * lq_at(check_k(k), check_q(q))
 
 
 def truncated_class_sum(f: Sequence[Any], q: Any, k: Any) -> sympy.Expr:
-    """``sum_j L_trunc(f, e_j)`` for an explicit point ``f`` (``004`` Eqs. 9-10)."""
+    """``sum_j L_trunc(f, e_j)`` for an explicit point ``f`` (Zhang & Sabuncu 2018, Eqs. 9-10)."""
     return sympy.Add(*[truncated_lq_value(v, q, k) for v in f])
 
 
@@ -287,7 +287,7 @@ def eq10_width(c: Any = C, q: Any = Q, k: Any = K) -> sympy.Expr:
 
 
 def eq11_lhs(q: Any = Q, k: Any = K) -> sympy.Expr:
-    """``d [L_q(k) - L_q(1/d)]``, the left side of ``004`` Eq. 11."""
+    """``d [L_q(k) - L_q(1/d)]``, the left side of Zhang & Sabuncu 2018, Eq. 11."""
     d = d_value(q, k)
     return d * (lq_at(k, q) - lq_value(1 / d, q))
 
@@ -308,7 +308,7 @@ def lq_float(t: float, q: float) -> float:
 
 
 def truncated_lq_float(t: float, q: float, k: float) -> float:
-    """Truncated ``L_q`` of ``t`` in floating point (``004`` Eq. 9)."""
+    """Truncated ``L_q`` of ``t`` in floating point (Zhang & Sabuncu 2018, Eq. 9)."""
     if not 0.0 < k < 1.0:
         raise ValueError(f"k must lie in (0, 1), got {k!r}")
     return lq_float(k, q) if t <= k else lq_float(t, q)

@@ -1,10 +1,10 @@
 """Logit gradients of the robust losses, their L1 norms as example weights, and the IMAE rescaling.
 
-Wang et al. 2019 (IMAE), via Li's notes ``003`` Eqs. 8-16, read the L1 norm of a loss's
+Wang et al. 2019 (IMAE), via Li's notes Eqs. 8-16, read the L1 norm of a loss's
 gradient with respect to the logits ``z`` (softmax output ``p``, Eq. 8) as the *weight* the loss
 gives an example: ``||dL_CCE/dz||_1 = 2(1 - p_y)`` (Eq. 9), ``||dL_MAE/dz||_1 = 4 p_y (1 - p_y)``
 (Eq. 10), with variances over ``p_y ~ U(0, 1)`` (Eq. 11) and a new weight ``w_IMAE`` (Eq. 13)
-imposed by rescaling MAE's logit gradient (Eq. 14). Wang et al. 2019 (SCE), ``003`` Eqs. 17-20,
+imposed by rescaling MAE's logit gradient (Eq. 14). Wang et al. 2019 (SCE), Li's notes, Eqs. 17-20,
 give the logit gradient of ``alpha CE + beta RCE`` with ``log 0 := A``.
 
 Every loss here depends on the softmax output of the labelled class only, ``L = l(p_y)``
@@ -44,15 +44,15 @@ Expr = sympy.Expr
 P = sympy.Symbol("p", positive=True)
 """``p_y``, the softmax output for the (observed) label; in ``(0, 1)`` for softmax outputs."""
 TEMP = sympy.Symbol("T", positive=True)
-"""The IMAE temperature ``T > 0`` (``003`` Eq. 13)."""
+"""The IMAE temperature ``T > 0`` (Li's notes, Eq. 13)."""
 ALPHA = sympy.Symbol("alpha", positive=True)
 BETA = sympy.Symbol("beta", positive=True)
 A = sympy.Symbol("A", negative=True)
-"""``log 0 := A < 0`` of RCE (``003`` Eq. 18)."""
+"""``log 0 := A < 0`` of RCE (Li's notes, Eq. 18)."""
 Q = sympy.Symbol("q", positive=True)
 
 IMAE_FORMS = ("notes", "paper")
-"""``"notes"``: ``exp(T p)(1 - p)``, Eq. 13 as ``003`` writes it; ``"paper"``: ``exp(T p (1 - p))``."""
+"""``"notes"``: ``exp(T p)(1 - p)``, Eq. 13 as Li's notes writes it; ``"paper"``: ``exp(T p (1 - p))``."""
 
 GRADIENT_LOSSES = ("cce", "mae", "unhinged", "lq", "rce", "sce")
 
@@ -73,7 +73,7 @@ def check_p(p: Any) -> Expr:
 
 
 def check_T(T: Any) -> Expr:
-    """The IMAE temperature ``T`` must be positive (``003`` Eq. 13); symbols pass unchecked."""
+    """The IMAE temperature ``T`` must be positive (Li's notes, Eq. 13); symbols pass unchecked."""
     e = sympy.sympify(T)
     n = _number(e)
     if n is not None and not (n.is_real and n > 0):
@@ -94,7 +94,8 @@ def _check_weights(alpha: Any, beta: Any) -> tuple[Expr, Expr]:
 
 # ---------------------------------------------------------------- losses as functions of p_y
 def sce_loss(alpha: Any = ALPHA, beta: Any = BETA, A_: Any = A) -> sl.SymbolicLoss:
-    """``alpha CE + beta RCE`` as a separable loss (``003`` Eq. 19): ``phi_1 = -alpha log t``, ``phi_0 = -beta A t``."""
+    """``alpha CE + beta RCE`` as a separable loss (Li's notes, Eq. 19): ``phi_1 = -alpha log t``, ``phi_0 = -beta
+    A t``."""
     a, b = _check_weights(alpha, beta)
     A_ = sl.check_A(A_)
     return sl.SymbolicLoss("sce", lambda t: -a * sympy.log(t), lambda t: -b * A_ * t,
@@ -119,7 +120,7 @@ def symbolic_loss(name: str, **params: Any) -> sl.SymbolicLoss:
         params = {"q": Q, **params}
     if name == "rce":
         params = {"A": A, **params}
-    return sl.get_loss(name, **params)
+    return sl.symbolic_loss(name, **params)
 
 
 def label_loss(name: str, **params: Any) -> Expr:
@@ -144,7 +145,7 @@ class LogitGradient:
     derivative : ``l'(p)``
     label : ``dL/dz_y`` as a function of ``p``
     other : the factor ``g`` with ``dL/dz_j = g(p) p_j`` for every ``j != y``
-    l1 : ``||dL/dz||_1 = |label| + |g| (1 - p)`` (the example weight of ``003`` Eqs. 9-10)
+    l1 : ``||dL/dz||_1 = |label| + |g| (1 - p)`` (the example weight of Li's notes, Eqs. 9-10)
     domain : ``"symbolic c"``
     """
 
@@ -213,7 +214,7 @@ def _logit_gradient(name: str, params: tuple[tuple[str, Any], ...]) -> LogitGrad
 
 
 def logit_gradient(name: str, **params: Any) -> LogitGradient:
-    """The derived logit gradient of loss ``name`` (``003`` Eqs. 9-10, 15-16, 20), symbolic ``c``.
+    """The derived logit gradient of loss ``name`` (Li's notes, Eqs. 9-10, 15-16, 20), symbolic ``c``.
 
     Parameters default to symbols: ``q`` (:data:`Q`) for ``lq``, ``A`` (:data:`A`) for ``rce``,
     ``alpha, beta, A`` for ``sce``. Numbers are validated (``A < 0``, ``q`` in ``(0, 1]``).
@@ -223,7 +224,7 @@ def logit_gradient(name: str, **params: Any) -> LogitGradient:
 
 
 def weight(name: str, **params: Any) -> Expr:
-    """``||dL/dz||_1`` as a function of :data:`P`: the example weight of Wang et al. (``003`` Eqs. 9-10)."""
+    """``||dL/dz||_1`` as a function of :data:`P`: the example weight of Wang et al. (Li's notes, Eqs. 9-10)."""
     return logit_gradient(name, **params).l1
 
 
@@ -262,7 +263,7 @@ def explicit_agrees(name: str, cs: Sequence[int] = range(2, 7), **params: Any) -
 
 # ---------------------------------------------------------------- IMAE (Eqs. 13-14)
 def imae_weight(form: str = "paper", T: Any = TEMP, p: Any = P) -> Expr:
-    """The IMAE example weight (``003`` Eq. 13) in one of two forms.
+    """The IMAE example weight (Li's notes, Eq. 13) in one of two forms.
 
     ``form="notes"``: ``exp(T p)(1 - p)``, Eq. 13 as Li's notes write it; ``form="paper"``:
     ``exp(T p (1 - p))``, the form of Wang et al.'s IMAE paper (which reports variances 0.33,
@@ -297,7 +298,7 @@ class RescaledGradient:
 
 
 def imae_gradient(form: str = "paper", T: Any = TEMP) -> RescaledGradient:
-    """``dL_IMAE/dz = dL_MAE/dz * w_IMAE / w_MAE`` (``003`` Eq. 14), defined for ``p_y`` in ``(0, 1)``.
+    """``dL_IMAE/dz = dL_MAE/dz * w_IMAE / w_MAE`` (Li's notes, Eq. 14), defined for ``p_y`` in ``(0, 1)``.
 
     ``w_MAE = 4 p (1 - p)`` vanishes at ``p in {0, 1}``, where the ratio is undefined; softmax
     outputs never reach those values.
@@ -316,7 +317,7 @@ def imae_gradient(form: str = "paper", T: Any = TEMP) -> RescaledGradient:
 # ---------------------------------------------------------------- weights under p ~ U(0, 1) (Eq. 11)
 @dataclass(frozen=True)
 class Moments:
-    """``E[w]``, ``E[w^2]`` and ``Var[w] = E[w^2] - E[w]^2`` for ``p ~ U(0, 1)`` (``003`` Eq. 11)."""
+    """``E[w]``, ``E[w^2]`` and ``Var[w] = E[w^2] - E[w]^2`` for ``p ~ U(0, 1)`` (Li's notes, Eq. 11)."""
 
     mean: Expr
     second: Expr
@@ -336,7 +337,7 @@ def _gaussian_integral(k: Any, T: Any) -> Expr:
 
 
 def uniform_moments(w: Expr, p: sympy.Symbol = P) -> Moments:
-    """Exact moments of ``w(p)`` for ``p ~ U(0, 1)`` by SymPy integration (``003`` Eq. 11)."""
+    """Exact moments of ``w(p)`` for ``p ~ U(0, 1)`` by SymPy integration (Li's notes, Eq. 11)."""
     return _uniform_moments(sympy.sympify(w), p)
 
 
@@ -435,7 +436,7 @@ def _uniform_moments(w: Expr, p: sympy.Symbol) -> Moments:
 
 def weight_moments(name: str, **params: Any) -> Moments:
     """Moments of the weight ``||dL/dz||_1`` of loss ``name`` for ``p_y ~ U(0, 1)`` (CCE: variance 1/3;
-    MAE: 4/45, ``003`` Eq. 11)."""
+    MAE: 4/45, Li's notes, Eq. 11)."""
     return uniform_moments(weight(name, **params))
 
 
@@ -512,7 +513,7 @@ def last_layer_identity(E: int = 3, c: int = 3) -> LastLayerIdentity:
 
 
 def softmax_of(z: Sequence[Any]) -> list[Expr]:
-    """Exact softmax of exact logits (``003`` Eq. 8)."""
+    """Exact softmax of exact logits (Li's notes, Eq. 8)."""
     e = [sympy.exp(sympy.sympify(v)) for v in z]
     tot = sympy.Add(*e)
     return [v / tot for v in e]
@@ -552,7 +553,7 @@ class GradientSigns:
 
 
 def gradient_signs(name: str, **params: Any) -> GradientSigns:
-    """The signs of the logit gradient for a label ``y`` (``003`` Eqs. 15-16, 20) on the open simplex."""
+    """The signs of the logit gradient for a label ``y`` (Li's notes, Eqs. 15-16, 20) on the open simplex."""
     g = logit_gradient(name, **params)
     return GradientSigns(name, sign_on_unit_interval(g.label), sign_on_unit_interval(g.other))
 
@@ -578,7 +579,7 @@ P_TRUE = sympy.Symbol("p_t", positive=True)
 
 
 def noisy_label_gradient(name: str, **params: Any) -> NoisyLabelGradient:
-    """``dL/dz`` at the observed (wrong) label and at the true class (``003`` sec. 3, "My Question" (2))."""
+    """``dL/dz`` at the observed (wrong) label and at the true class (Li's notes, sec. 3, "My Question" (2))."""
     g = logit_gradient(name, **params)
     at_obs = g.label
     at_true = sympy.simplify(g.other * P_TRUE)

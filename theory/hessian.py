@@ -1,6 +1,6 @@
 """Exact Hessians of cross-entropy over the parameters of tiny networks (Patrini et al. 2017, Thm 4).
 
-``002`` sec. 4.4, Thm 4: "Assume that all activation functions are ReLUs. Then, the Hessian
+Patrini et al. 2017, sec. 4.4, Thm 4: "Assume that all activation functions are ReLUs. Then, the Hessian
 of ``l`` does not change under noise. Moreover, the Hessians of ``l_backward`` and ``l`` are
 the same for any ``T``." Its proof writes the cross-entropy at label ``i`` as
 ``-z_i + A`` with logits ``z = W^(n) x^(n-1) + b^(n)`` and the log-partition
@@ -58,12 +58,12 @@ class ExactNetwork:
         if not self.weights or len(self.weights) != len(self.biases):
             raise ValueError(f"need one bias per weight matrix and at least one layer, got {len(self.weights)} "
                              f"weights and {len(self.biases)} biases")
-        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+        for layer, (W, b) in enumerate(zip(self.weights, self.biases)):
             if b.shape != (1, W.shape[1]):
-                raise ValueError(f"b{l} must have shape (1, {W.shape[1]}), got {b.shape}")
-            if l and W.shape[0] != self.weights[l - 1].shape[1]:
-                raise ValueError(f"W{l} has {W.shape[0]} inputs but layer {l - 1} has {self.weights[l - 1].shape[1]} "
-                                 "outputs")
+                raise ValueError(f"b{layer} must have shape (1, {W.shape[1]}), got {b.shape}")
+            if layer and W.shape[0] != self.weights[layer - 1].shape[1]:
+                raise ValueError(f"W{layer} has {W.shape[0]} inputs but layer {layer - 1} has "
+                                 f"{self.weights[layer - 1].shape[1]} outputs")
 
     @classmethod
     def from_lists(cls, weights: Sequence[Sequence[Sequence[Any]]], biases: Sequence[Sequence[Any]],
@@ -108,7 +108,7 @@ class Parameters:
     def layer_ranges(self) -> tuple[tuple[int, int], ...]:
         """``(start, stop)`` of layer ``l`` (its ``W_l`` and ``b_l``)."""
         L = len(self.weights)
-        return tuple((self.blocks[2 * l][2], self.blocks[2 * l + 1][3]) for l in range(L))
+        return tuple((self.blocks[2 * layer][2], self.blocks[2 * layer + 1][3]) for layer in range(L))
 
 
 def check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
@@ -123,13 +123,13 @@ def parameter_symbols(sizes: Sequence[int]) -> Parameters:
     """Real symbols ``W{l}[i,j]`` and ``b{l}[j]`` for a network of the given sizes."""
     sizes = check_sizes(sizes)
     Ws, bs, flat, blocks = [], [], [], []
-    for l, (din, dout) in enumerate(zip(sizes[:-1], sizes[1:])):
-        W = sympy.Matrix(din, dout, lambda i, j: sympy.Symbol(f"W{l}[{i},{j}]", real=True))
-        b = sympy.Matrix(1, dout, lambda _, j: sympy.Symbol(f"b{l}[{j}]", real=True))
-        for name, M in ((f"W{l}", W), (f"b{l}", b)):
+    for layer, (din, dout) in enumerate(zip(sizes[:-1], sizes[1:])):
+        W = sympy.Matrix(din, dout, lambda i, j: sympy.Symbol(f"W{layer}[{i},{j}]", real=True))
+        b = sympy.Matrix(1, dout, lambda _, j: sympy.Symbol(f"b{layer}[{j}]", real=True))
+        for name, M in ((f"W{layer}", W), (f"b{layer}", b)):
             start = len(flat)
             flat.extend(list(M))  # row-major, as numpy's ravel
-            blocks.append((name, l, start, len(flat)))
+            blocks.append((name, layer, start, len(flat)))
         Ws.append(W)
         bs.append(b)
     return Parameters(tuple(Ws), tuple(bs), tuple(flat), tuple(blocks))
@@ -162,11 +162,11 @@ def activation_pattern(net: ExactNetwork, x: Sequence[Any]) -> tuple[tuple[int, 
     """
     h = _point(x, net.sizes[0])
     pattern = []
-    for l in range(len(net.weights) - 1):
-        a = h * net.weights[l] + net.biases[l]
+    for layer in range(len(net.weights) - 1):
+        a = h * net.weights[layer] + net.biases[layer]
         for j, v in enumerate(a):
             if v == 0:
-                raise ValueError(f"hidden unit {j} of layer {l} sits on the ReLU kink (pre-activation 0) "
+                raise ValueError(f"hidden unit {j} of layer {layer} sits on the ReLU kink (pre-activation 0) "
                                  f"at x = {list(x)}")
         pattern.append(tuple(int(bool(v > 0)) for v in a))
         h = a.applyfunc(lambda v: v if v > 0 else sympy.Integer(0)) if net.activation == "relu" else \
@@ -188,14 +188,14 @@ def symbolic_logits(syms: Parameters, x: Sequence[Any], activation: str = "relu"
     if activation == "relu" and L > 1 and (pattern is None or len(pattern) != L - 1):
         raise ValueError(f"a ReLU network with {L - 1} hidden layers needs one activation pattern per hidden layer")
     h = _point(x, syms.weights[0].shape[0])
-    for l in range(L):
-        a = h * syms.weights[l] + syms.biases[l]
-        if l == L - 1:
+    for layer in range(L):
+        a = h * syms.weights[layer] + syms.biases[layer]
+        if layer == L - 1:
             return list(a)
         if activation == "relu":
-            d = list(pattern[l])
+            d = list(pattern[layer])
             if len(d) != a.shape[1]:
-                raise ValueError(f"pattern of layer {l} has {len(d)} entries, the layer has {a.shape[1]} units")
+                raise ValueError(f"pattern of layer {layer} has {len(d)} entries, the layer has {a.shape[1]} units")
             h = sympy.Matrix([[d[j] * a[j] for j in range(a.shape[1])]])
         else:
             h = a.applyfunc(lambda v: 1 / (1 + sympy.exp(-v)))
@@ -213,14 +213,14 @@ def logits_at(net: ExactNetwork, x: Sequence[Any]) -> list[sympy.Expr]:
 
 # ---------------------------------------------------------------- losses
 def cross_entropy(z: Sequence[Any], y: int) -> sympy.Expr:
-    """``-log softmax(z)_y``, written literally (``002`` sec. 4.4, proof of Thm 4)."""
+    """``-log softmax(z)_y``, written literally (Patrini et al. 2017, sec. 4.4, proof of Thm 4)."""
     _check_label(y, len(z))
     S = sympy.Add(*[sympy.exp(v) for v in z])
     return -sympy.log(sympy.exp(z[y]) / S)
 
 
 def forward_cross_entropy(z: Sequence[Any], T: sympy.Matrix, y: int) -> sympy.Expr:
-    """``-log (T^T softmax(z))_y``: the forward-corrected cross-entropy (``002`` sec. 3.2)."""
+    """``-log (T^T softmax(z))_y``: the forward-corrected cross-entropy (Patrini et al. 2017, sec. 3.2)."""
     c = len(z)
     _check_label(y, c)
     T = check_transition(T, c)
@@ -373,7 +373,7 @@ def logit_hessian_blocks(sizes: Sequence[int]) -> dict[tuple[int, int], bool]:
     sizes = check_sizes(sizes)
     syms = parameter_symbols(sizes)
     x = sympy.symbols(f"x0:{sizes[0]}", real=True)
-    pattern = [[sympy.Symbol(f"d{l}[{j}]") for j in range(w)] for l, w in enumerate(sizes[1:-1])]
+    pattern = [[sympy.Symbol(f"d{layer}[{j}]") for j in range(w)] for layer, w in enumerate(sizes[1:-1])]
     z = symbolic_logits(syms, x, "relu", pattern)
     ranges = syms.layer_ranges()
     out = {}

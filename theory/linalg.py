@@ -14,8 +14,8 @@ def matrix_identities_every_c() -> dict[str, bool]:
     ``p^T T T^-1 l = p^T l`` (invertible ``T``), ``det(Q T) = det Q det T``, ``det(Q^T) = det Q``."""
     c = sympy.Symbol("c", integer=True, positive=True)
     T, Q = sympy.MatrixSymbol("T", c, c), sympy.MatrixSymbol("Q", c, c)
-    p, l = sympy.MatrixSymbol("p", c, 1), sympy.MatrixSymbol("l", c, 1)
-    return {"p^T T T^-1 l = p^T l": sympy.simplify((p.T * T * T.I * l).doit() - p.T * l) == sympy.ZeroMatrix(1, 1)
-            or (p.T * T * T.I * l).doit() == p.T * l,
+    p, loss = sympy.MatrixSymbol("p", c, 1), sympy.MatrixSymbol("l", c, 1)
+    return {"p^T T T^-1 l = p^T l": sympy.simplify((p.T * T * T.I * loss).doit() - p.T * loss) == sympy.ZeroMatrix(1, 1)
+            or (p.T * T * T.I * loss).doit() == p.T * loss,
             "det(Q T) = det Q det T": sympy.simplify(sympy.det(Q * T) - sympy.det(Q) * sympy.det(T)) == 0,
             "det(Q^T) = det Q": sympy.simplify(sympy.det(Q.T) - sympy.det(Q)) == 0}

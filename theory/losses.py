@@ -6,18 +6,29 @@ coordinate. The class sum then needs no vector of symbolic length:
 ``sum_j L(f, e_j) = sum_k psi(f_k)`` with ``psi = phi_1 + (c - 1) phi_0``
 (see :mod:`theory.symmetry`), which is how claims "for every ``c``" are proved.
 
-Sources: Li's notes (``003``) Eqs. 1, 2, 4 (CCE, MAE, MSE) and 17-18 (RCE);
-Zhang & Sabuncu 2018 (``004``) Eq. 4 (MAE), sec. 3.1 (unhinged), Eq. 6 (``L_q``),
+Sources: S. Li, "Robust Losses" (study notes), Eqs. 1, 2, 4 (CCE, MAE, MSE) and 17-18 (RCE);
+Zhang & Sabuncu 2018, Eq. 4 (MAE), sec. 3.1 (unhinged), Eq. 6 (``L_q``),
 Eq. 9 (truncated ``L_q``).
+
+Below them, the zoo (:data:`ZOO`): every published loss as a :class:`LossDefinition` in
+``p = f_y``. The six written above (CCE, MAE, MSE, GCE, truncated GCE, RCE) are not written
+again there: their zoo entries are derived with :meth:`SymbolicLoss.label_form`.
 """
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import sympy
+from sympy.parsing.sympy_parser import parse_expr
 
 Expr = sympy.Expr
+
+P = sympy.Symbol("p", positive=True)
+"""``p = f_y``: the probability of the labelled class."""
+_T = sympy.Symbol("t", positive=True)
+_REST = sympy.Symbol("r", nonnegative=True)
 
 
 # ---------------------------------------------------------------- parameter checks
@@ -45,7 +56,8 @@ def check_k(k: Any) -> sympy.Expr:
 
 
 def check_A(A: Any) -> sympy.Expr:
-    """``A``, the value given to ``log 0`` in RCE, must be negative (``003`` Eq. 18); symbols pass."""
+    """``A``, the value given to ``log 0`` in RCE, must be negative (Wang et al. 2019 via Li's notes, Eq. 18);
+    symbols pass."""
     e = sympy.sympify(A)
     n = _number(e)
     if n is not None and not (n.is_real and n < 0):
@@ -55,18 +67,18 @@ def check_A(A: Any) -> sympy.Expr:
 
 # ---------------------------------------------------------------- scalar pieces
 def lq_value(t: Any, q: Any) -> Expr:
-    """``L_q`` as a function of the labelled probability: ``(1 - t^q)/q`` (``004`` Eq. 6)."""
+    """``L_q`` as a function of the labelled probability: ``(1 - t^q)/q`` (Zhang & Sabuncu 2018, Eq. 6)."""
     q = check_q(q)
     return (1 - sympy.sympify(t) ** q) / q
 
 
 def lq_at(k: Any, q: Any) -> Expr:
-    """``L_q(k) = (1 - k^q)/q``, the level at which Eq. 9 truncates (``004`` sec. 3.3)."""
+    """``L_q(k) = (1 - k^q)/q``, the level at which Eq. 9 truncates (Zhang & Sabuncu 2018, sec. 3.3)."""
     return lq_value(k, q)
 
 
 def truncated_lq_value(t: Any, q: Any, k: Any) -> Expr:
-    """Truncated ``L_q`` of the labelled probability ``t`` (``004`` Eq. 9).
+    """Truncated ``L_q`` of the labelled probability ``t`` (Zhang & Sabuncu 2018, Eq. 9).
 
     ``L_q(k)`` if ``t <= k``, else ``L_q(t)``, as a ``Piecewise``.
     """
@@ -113,14 +125,28 @@ class SymbolicLoss:
         t = sympy.sympify(t)
         return self.phi_label(t) if e == 1 else self.phi_other(t)
 
+    def label_form(self) -> Expr:
+        """The loss on the simplex as a function of ``p = f_j`` alone: ``phi_1(p) + phi_0(1 - p)``.
+
+        Exact when ``phi_0`` is linear on ``[0, 1]`` (``0``, ``|t|``, ``-A t``): then
+        ``sum_{k != j} phi_0(f_k) = phi_0(sum_{k != j} f_k) = phi_0(1 - p)``. Every absolute value
+        has a non-negative argument on the simplex and is dropped. ``ValueError`` when ``phi_0``
+        is not linear (MSE: its loss depends on more than ``f_j``).
+        """
+        rest = _REST  # the mass off the label, 1 - p >= 0, so that |1 - p| is seen to be 1 - p
+        if sympy.diff(self.phi_other(rest), rest, 2) != 0:
+            raise ValueError(f"loss {self.name!r} depends on more than the labelled probability")
+        return (self.phi_label(1 - rest) + self.phi_other(rest)).subs(rest, 1 - P)
+
 
 def cce() -> SymbolicLoss:
-    """Categorical cross entropy ``-log f_j`` (``003`` Eq. 1; ``004`` Eq. 2)."""
+    """Categorical cross entropy ``-log f_j`` (Li's notes, Eq. 1; Zhang & Sabuncu 2018, Eq. 2)."""
     return SymbolicLoss("cce", lambda t: -sympy.log(t), lambda t: sympy.Integer(0))
 
 
 def mae() -> SymbolicLoss:
-    """Mean absolute error ``||e_j - f||_1 = |1 - f_j| + sum_{k != j} |f_k|`` (``003`` Eq. 2; ``004`` Eq. 4).
+    """Mean absolute error ``||e_j - f||_1 = |1 - f_j| + sum_{k != j} |f_k|`` (Li's notes, Eq. 2; Zhang & Sabuncu
+    2018, Eq. 4).
 
     Written with ``Abs`` as the definition reads; on the simplex it equals ``2 - 2 f_j``.
     """
@@ -128,30 +154,32 @@ def mae() -> SymbolicLoss:
 
 
 def mse() -> SymbolicLoss:
-    """Mean squared error ``||e_j - f||_2^2 = (1 - f_j)^2 + sum_{k != j} f_k^2`` (``003`` Eq. 4)."""
+    """Mean squared error ``||e_j - f||_2^2 = (1 - f_j)^2 + sum_{k != j} f_k^2`` (Li's notes, Eq. 4)."""
     return SymbolicLoss("mse", lambda t: (1 - t) ** 2, lambda t: t**2)
 
 
 def unhinged() -> SymbolicLoss:
-    """The unhinged loss ``1 - f_j`` (van Rooyen et al. 2015; ``004`` sec. 3.1)."""
+    """The unhinged loss ``1 - f_j`` (van Rooyen et al. 2015; Zhang & Sabuncu 2018, sec. 3.1)."""
     return SymbolicLoss("unhinged", lambda t: 1 - t, lambda t: sympy.Integer(0))
 
 
 def lq(q: Any) -> SymbolicLoss:
-    """Generalized cross entropy ``L_q = (1 - f_j^q)/q``, ``q`` in ``(0, 1]`` (``004`` Eq. 6)."""
+    """Generalized cross entropy ``L_q = (1 - f_j^q)/q``, ``q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6)."""
     q = check_q(q)
     return SymbolicLoss("lq", lambda t: lq_value(t, q), lambda t: sympy.Integer(0), {"q": q})
 
 
 def truncated_lq(q: Any, k: Any) -> SymbolicLoss:
-    """Truncated ``L_q``: ``L_q(k)`` if ``f_j <= k``, else ``L_q(f_j)`` (``004`` Eq. 9), a ``Piecewise``."""
+    """Truncated ``L_q``: ``L_q(k)`` if ``f_j <= k``, else ``L_q(f_j)`` (Zhang & Sabuncu 2018, Eq. 9), a
+    ``Piecewise``."""
     q, k = check_q(q), check_k(k)
     return SymbolicLoss("truncated_lq", lambda t: truncated_lq_value(t, q, k), lambda t: sympy.Integer(0),
                         {"q": q, "k": k})
 
 
 def rce(A: Any) -> SymbolicLoss:
-    """Reverse cross entropy ``-sum_k f_k log y_k`` for a one-hot ``y = e_j`` with ``log 0 := A`` (``003`` Eq. 18).
+    """Reverse cross entropy ``-sum_k f_k log y_k`` for a one-hot ``y = e_j`` with ``log 0 := A`` (Wang et al. 2019
+    via Li's notes, Eq. 18).
 
     The labelled term is ``-f_j log 1 = 0``; each other term is ``-f_k A``. On the simplex
     the loss is ``-A (1 - f_j)``.
@@ -165,14 +193,23 @@ LOSSES: dict[str, Callable[..., SymbolicLoss]] = {
 }
 
 
-def get_loss(name: str, **params: Any) -> SymbolicLoss:
-    """The symbolic loss ``name`` with ``params`` bound; unknown names raise ``ValueError``."""
+def symbolic_loss(name: str, **params: Any) -> SymbolicLoss:
+    """The separable symbolic loss ``name`` (a key of :data:`LOSSES`) with ``params`` bound.
+
+    Unknown names raise ``ValueError``. The NumPy loss of a name is
+    :func:`simulate.losses.get_loss`; the zoo's definitions, :func:`zoo_loss`.
+    """
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
     try:
         return LOSSES[name](**params)
     except TypeError as exc:
         raise ValueError(f"loss {name!r}: bad parameters {params!r} ({exc})") from None
+
+
+#: the old name of :func:`symbolic_loss`, kept while callers move (issue 22); a numeric loss by name is
+#: :func:`simulate.losses.get_loss`
+get_loss = symbolic_loss
 
 
 # ====================================================================== the zoo: one definition per loss
@@ -184,9 +221,6 @@ def get_loss(name: str, **params: Any) -> SymbolicLoss:
 # value and logit gradient are derived from these definitions (:mod:`simulate.losses`,
 # ``from_definition``).
 
-P = sympy.Symbol("p", positive=True)
-"""``p = f_y``: the probability of the labelled class."""
-_T = sympy.Symbol("t", positive=True)
 
 CITATIONS = {
     "ghosh17": "Ghosh, Kumar & Sastry 2017, AAAI (arXiv 1712.09482)",
@@ -305,50 +339,51 @@ def _nfl_vector(gamma: Expr) -> Callable[[Sequence[Expr], int], Expr]:
 
 
 def zoo_cce() -> LossDefinition:
-    """Categorical cross entropy ``-log p`` (Ghosh et al. 2017 via ``003`` Eq. 1)."""
-    return LossDefinition("cce", (), -sympy.log(P), cite=f"{CITATIONS['ghosh17']}; 003 Eq. 1")
+    """Categorical cross entropy ``-log p``: :func:`cce` on the simplex (Ghosh et al. 2017 via Li's notes, Eq. 1)."""
+    return LossDefinition("cce", (), cce().label_form(), cite=f"{CITATIONS['ghosh17']}; 003 Eq. 1")
 
 
 def zoo_mae() -> LossDefinition:
-    """MAE ``||e_y - f||_1 = 2 - 2 p`` on the simplex (``003`` Eq. 2; ``004`` Eq. 4)."""
-    return LossDefinition("mae", (), 2 - 2 * P, cite=f"{CITATIONS['ghosh17']}; 003 Eq. 2")
+    """MAE ``||e_y - f||_1 = 2 - 2 p``: :func:`mae` on the simplex (Li's notes, Eq. 2; Zhang & Sabuncu 2018, Eq. 4)."""
+    return LossDefinition("mae", (), mae().label_form(), cite=f"{CITATIONS['ghosh17']}; 003 Eq. 2")
 
 
 def zoo_mse() -> LossDefinition:
-    """MSE ``||e_y - f||_2^2`` (``003`` Eq. 4): separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2``."""
-    def vec(f: Sequence[Expr], j: int) -> Expr:
-        return sympy.Add(*[(1 - x) ** 2 if k == j else x**2 for k, x in enumerate(f)])
-
-    return LossDefinition("mse", (), None, vec, ((1 - _T) ** 2, _T**2), cite=f"{CITATIONS['ghosh17']}; 003 Eq. 4")
+    """MSE ``||e_y - f||_2^2``: :func:`mse`, separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2`` (Li's notes, Eq. 4)."""
+    m = mse()
+    return LossDefinition("mse", (), None, m, (m.phi_label(_T), m.phi_other(_T)),
+                          cite=f"{CITATIONS['ghosh17']}; 003 Eq. 4")
 
 
 def zoo_gce(q: Any = "0.7") -> LossDefinition:
-    """GCE ``L_q = (1 - p^q)/q``, ``q`` in ``(0, 1]`` (``004`` Eq. 6)."""
+    """GCE ``L_q = (1 - p^q)/q``, ``q`` in ``(0, 1]``: :func:`lq` (Zhang & Sabuncu 2018, Eq. 6)."""
     q = _num("q", q, 0, 1, hi_open=False)
-    return LossDefinition("gce", (("q", q),), (1 - P**q) / q, cite=f"{CITATIONS['gce18']}, Eq. 6")
+    return LossDefinition("gce", (("q", q),), lq(q).label_form(), cite=f"{CITATIONS['gce18']}, Eq. 6")
 
 
 def zoo_tgce(q: Any = "0.7", k: Any = "0.5") -> LossDefinition:
-    """Truncated ``L_q``: ``L_q(k)`` for ``p <= k``, else ``L_q(p)`` (``004`` Eq. 9)."""
+    """Truncated ``L_q``: ``L_q(k)`` for ``p <= k``, else ``L_q(p)``: :func:`truncated_lq` (Zhang & Sabuncu 2018,
+    Eq. 9)."""
     q, k = _num("q", q, 0, 1, hi_open=False), _num("k", k, 0, 1)
-    lq_ = (1 - P**q) / q
-    return LossDefinition("tgce", (("q", q), ("k", k)), sympy.Piecewise(((1 - k**q) / q, P <= k), (lq_, True)),
+    return LossDefinition("tgce", (("q", q), ("k", k)), truncated_lq(q, k).label_form(),
                           cite=f"{CITATIONS['gce18']}, Eq. 9")
 
 
 def zoo_rce(A: Any = -4) -> LossDefinition:
-    """RCE with ``log 0 := A < 0``: ``-A (1 - p)`` (Wang et al. 2019 via ``003`` Eq. 18)."""
+    """RCE with ``log 0 := A < 0``: ``-A (1 - p)``, :func:`rce` on the simplex (Wang et al. 2019 via Li's notes,
+    Eq. 18)."""
     A = _num("A", A, hi=0)
-    return LossDefinition("rce", (("A", A),), -A * (1 - P), cite=f"{CITATIONS['sce19']}; 003 Eq. 18")
+    return LossDefinition("rce", (("A", A),), rce(A).label_form(), cite=f"{CITATIONS['sce19']}; 003 Eq. 18")
 
 
 def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
-    """SCE ``alpha CE + beta RCE`` (``003`` Eq. 19)."""
+    """SCE ``alpha CE + beta RCE`` (Wang et al. 2019 via Li's notes, Eq. 19)."""
     alpha, beta, A = _num("alpha", alpha, 0, lo_open=False), _num("beta", beta, 0, lo_open=False), _num("A", A, hi=0)
     if alpha + beta == 0:
         raise ValueError("parameters alpha and beta must not both be 0")
     return LossDefinition("sce", (("alpha", alpha), ("beta", beta), ("A", A)),
-                          alpha * -sympy.log(P) + beta * -A * (1 - P), cite=f"{CITATIONS['sce19']}; 003 Eq. 19")
+                          alpha * cce().label_form() + beta * rce(A).label_form(),
+                              cite=f"{CITATIONS['sce19']}; 003 Eq. 19")
 
 
 def zoo_nce() -> LossDefinition:
@@ -366,14 +401,16 @@ def zoo_nce_mae(alpha: Any = 1, beta: Any = 1) -> LossDefinition:
     """APL ``alpha NCE + beta MAE`` (Ma et al. 2020, sec. 4)."""
     alpha, beta = _num("alpha", alpha, 0), _num("beta", beta, 0)
     return LossDefinition("nce_mae", (("alpha", alpha), ("beta", beta)), None,
-                          lambda f, j: alpha * _nce_vector(f, j) + beta * (2 - 2 * f[j]), cite=f"{CITATIONS['ma20']}, sec. 4")
+                          lambda f, j: alpha * _nce_vector(f, j) + beta * (2 - 2 * f[j]),
+                              cite=f"{CITATIONS['ma20']}, sec. 4")
 
 
 def zoo_nce_rce(alpha: Any = 1, beta: Any = 1, A: Any = -4) -> LossDefinition:
     """APL ``alpha NCE + beta RCE`` (Ma et al. 2020, sec. 4)."""
     alpha, beta, A = _num("alpha", alpha, 0), _num("beta", beta, 0), _num("A", A, hi=0)
     return LossDefinition("nce_rce", (("alpha", alpha), ("beta", beta), ("A", A)), None,
-                          lambda f, j: alpha * _nce_vector(f, j) + beta * -A * (1 - f[j]), cite=f"{CITATIONS['ma20']}, sec. 4")
+                          lambda f, j: alpha * _nce_vector(f, j) + beta * -A * (1 - f[j]),
+                              cite=f"{CITATIONS['ma20']}, sec. 4")
 
 
 def zoo_taylor(t: Any = 2) -> LossDefinition:
@@ -412,13 +449,15 @@ def zoo_js(pi: Any = "0.5") -> LossDefinition:
 def zoo_agce(a: Any = 1, q: Any = 2) -> LossDefinition:
     """AGCE ``((a + 1)^q - (a + p)^q)/q``, ``a > 0, q > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
     a, q = _num("a", a, 0), _num("q", q, 0)
-    return LossDefinition("agce", (("a", a), ("q", q)), ((a + 1) ** q - (a + P) ** q) / q, cite=f"{CITATIONS['zhou21']}, sec. 4")
+    return LossDefinition("agce", (("a", a), ("q", q)), ((a + 1) ** q - (a + P) ** q) / q,
+                          cite=f"{CITATIONS['zhou21']}, sec. 4")
 
 
 def zoo_aul(a: Any = "1.5", p: Any = "0.9") -> LossDefinition:
     """AUL ``((a - p_y)^p - (a - 1)^p)/p``, ``a > 1, p > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
     a, pw = _num("a", a, 1), _num("p", p, 0)
-    return LossDefinition("aul", (("a", a), ("p", pw)), ((a - P) ** pw - (a - 1) ** pw) / pw, cite=f"{CITATIONS['zhou21']}, sec. 4")
+    return LossDefinition("aul", (("a", a), ("p", pw)), ((a - P) ** pw - (a - 1) ** pw) / pw,
+                          cite=f"{CITATIONS['zhou21']}, sec. 4")
 
 
 def zoo_ael(a: Any = 3) -> LossDefinition:
@@ -428,8 +467,6 @@ def zoo_ael(a: Any = 3) -> LossDefinition:
 
 
 def _entry(name: str, fn: Callable[..., LossDefinition], cite: str) -> ZooEntry:
-    import inspect
-
     d = tuple((k, str(v.default)) for k, v in inspect.signature(fn).parameters.items())
     return ZooEntry(name, fn, d, cite)
 
@@ -470,7 +507,8 @@ def zoo_loss(name: str, **params: Any) -> LossDefinition:
 
 
 def parse_spec(spec: str) -> LossDefinition:
-    """``"gce:q=0.5"`` or ``"agce:a=1,q=2"`` or ``"cce"`` -> the zoo loss (``ValueError`` quoting ``spec`` otherwise)."""
+    """``"gce:q=0.5"`` or ``"agce:a=1,q=2"`` or ``"cce"`` -> the zoo loss (``ValueError`` quoting ``spec``
+    otherwise)."""
     name, _, rest = str(spec).partition(":")
     params: dict[str, str] = {}
     for item in filter(None, (s.strip() for s in rest.split(","))):
@@ -492,8 +530,6 @@ def from_expression(text: str, name: str | None = None) -> LossDefinition:
     Raises ``ValueError`` (one line, quoting ``text``) when it does not parse, has symbols
     other than ``p``, or is not a real, finite number at interior points of ``[0, 1]``.
     """
-    from sympy.parsing.sympy_parser import parse_expr
-
     try:
         e = parse_expr(str(text), local_dict={"p": P, "log": sympy.log, "exp": sympy.exp, "sqrt": sympy.sqrt},
                        evaluate=True)

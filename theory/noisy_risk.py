@@ -8,8 +8,8 @@ rate ``eta``, ``T = (1 - eta) I + eta/(c - 1) (J - I)``, so ``(p T)_k = eta/(c -
 
     R^eta(f) = (1 - eta c/(c - 1)) R(f) + eta/(c - 1) E[S(f)],    S(f) = sum_j L(f, e_j)
 
-(the affine relation behind Ghosh et al.'s Theorem 1, quoted in ``004`` sec. 3.1, and
-behind Zhang & Sabuncu's Thm 1, ``004`` Eq. 8). For a symmetric loss ``S = C`` and the
+(the affine relation behind Ghosh et al.'s Theorem 1, quoted in Zhang & Sabuncu 2018, sec. 3.1, and
+behind Zhang & Sabuncu's Thm 1, Zhang & Sabuncu 2018, Eq. 8). For a symmetric loss ``S = C`` and the
 noisy risk is an increasing affine function of the clean risk exactly when
 ``eta < (c - 1)/c``.
 """
@@ -28,7 +28,7 @@ ETA = sympy.Symbol("eta", nonnegative=True)
 
 
 def uniform_transition(c: int, eta: Any = ETA) -> sympy.Matrix:
-    """``T = (1 - eta) I + eta/(c - 1) (J - I)`` for an explicit ``c`` (``004`` sec. 3.1)."""
+    """``T = (1 - eta) I + eta/(c - 1) (J - I)`` for an explicit ``c`` (Zhang & Sabuncu 2018, sec. 3.1)."""
     c = check_classes(c)
     eta = sympy.sympify(eta)
     if eta.is_number and not (0 <= eta <= 1):
@@ -104,7 +104,7 @@ def affine_identity_holds(c: int, slope: sympy.Expr, offset: sympy.Expr, T: symp
 
 def derive_uniform_affine(cs: Iterable[int] = range(2, 9), slope: sympy.Expr | None = None,
                           offset: sympy.Expr | None = None) -> UniformAffine:
-    """Derive ``R^eta = (1 - eta c/(c-1)) R + eta/(c-1) E[S]`` (``004`` sec. 3.1, Eq. 8's first step).
+    """Derive ``R^eta = (1 - eta c/(c-1)) R + eta/(c-1) E[S]`` (Zhang & Sabuncu 2018, sec. 3.1, Eq. 8's first step).
 
     Symbolic ``c``: with ``T[y, k] = b + (a - b) delta_yk`` (``a = 1 - eta`` on the
     diagonal, ``b = eta/(c-1)`` off it) and ``sum_y p_y = 1``, ``(p T)_k = b + (a - b) p_k``;

@@ -14,20 +14,11 @@ evaluate claims in exact arithmetic.
 """
 from __future__ import annotations
 
-import operator
 from typing import Any, Sequence
 
 import sympy
 
-
-def check_classes(c: Any) -> int:
-    """Return ``c`` as an ``int``; raise ``ValueError`` unless it is an integer ``>= 2``."""
-    if isinstance(c, bool) or not hasattr(c, "__index__"):
-        raise ValueError(f"the number of classes c must be an integer >= 2, got {c!r}")
-    n = operator.index(c)
-    if n < 2:
-        raise ValueError(f"the number of classes c must be an integer >= 2, got {c!r}")
-    return n
+from theory.checks import check_classes  # noqa: F401  (re-exported: theory modules import it from here)
 
 
 def free_point(c: int, name: str = "f") -> tuple[list[sympy.Expr], list[sympy.Symbol]]:

@@ -1,7 +1,7 @@
 """Class sums ``sum_j L(f, e_j)`` and the symmetry condition of Ghosh et al.
 
 A loss is *symmetric* when ``sum_{j=1}^c L(f(x), j) = C`` for every ``f`` (Zhang & Sabuncu
-2018, Eq. 3; Li's notes ``003`` Eq. 3). For a separable loss
+2018, Eq. 3; Li's notes Eq. 3). For a separable loss
 ``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_k)`` (:mod:`theory.losses`),
 
     sum_j L(f, e_j) = sum_k psi_c(f_k),    psi_c(t) = phi_1(t) + (c - 1) phi_0(t),
@@ -11,7 +11,7 @@ symbolic number of classes ``c``. If ``psi_c`` is affine, ``psi_c(t) = a + b t``
 is ``c a + b`` on the whole simplex: symmetric for every ``c``. If ``psi_c`` is not affine
 the sum is not constant for ``c >= 3`` (constancy on the two-dimensional faces forces
 Cauchy's equation); for each ``c`` in ``2..8`` this is shown by two exact simplex points
-with different class sums. ``003`` Eq. 4 lists the class sums of CCE, MAE and MSE.
+with different class sums. Li's notes, Eq. 4 lists the class sums of CCE, MAE and MSE.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ F = sympy.IndexedBase("f")
 
 
 def class_sum(loss: SymbolicLoss, f: Sequence[Any]) -> sympy.Expr:
-    """``sum_{j} L(f, e_j)`` for an explicit point ``f`` of ``c`` coordinates (``004`` Eq. 3)."""
+    """``sum_{j} L(f, e_j)`` for an explicit point ``f`` of ``c`` coordinates (Zhang & Sabuncu 2018, Eq. 3)."""
     return sympy.Add(*[loss(f, j) for j in range(len(f))])
 
 
@@ -65,7 +65,7 @@ def class_sum_symbolic(loss: SymbolicLoss, c: Any = C) -> sympy.Expr:
     """The class sum for a symbolic ``c`` as an expression in ``f[1] .. f[c]``.
 
     Uses ``sum_k f[k] = 1``: a polynomial ``psi = sum_d a_d t^d`` gives
-    ``c a_0 + a_1 + sum_{d >= 2} a_d Sum(f[k]^d)`` (for MSE ``c ||f||^2 + c - 2``, ``003``
+    ``c a_0 + a_1 + sum_{d >= 2} a_d Sum(f[k]^d)`` (for MSE ``c ||f||^2 + c - 2``, Li's notes
     Eq. 4); anything else is returned as ``Sum(psi(f[k]), (k, 1, c))``.
     """
     psi, t = class_potential(loss, c)
@@ -146,7 +146,7 @@ class SymmetryResult:
 
 
 def symmetry_test(loss: SymbolicLoss, cs: Iterable[int] = range(2, 9), cross_check: bool = True) -> SymmetryResult:
-    """Decide whether ``sum_j L(f, e_j)`` is constant (``004`` Eq. 3).
+    """Decide whether ``sum_j L(f, e_j)`` is constant (Zhang & Sabuncu 2018, Eq. 3).
 
     For a symbolic ``c``: ``psi_c'' = 0`` (after simplification) proves constancy for
     every ``c >= 2`` with ``C = c psi_c(0) + psi_c'(0)``. Otherwise, for each ``c`` in
@@ -250,7 +250,7 @@ def label_closed_form(loss: SymbolicLoss, c: Any = C) -> tuple[sympy.Expr, sympy
 
     Possible when ``phi_0`` is affine on ``[0, 1]``, ``phi_0(t) = a + b t``: then
     ``sum_{k != j} phi_0(f_k) = (c - 1) a + b (1 - f_j)``. For MAE ``phi_0(t) = |t| = t``,
-    so ``||e_j - f||_1 = |1 - f_j| + 1 - f_j = 2 - 2 f_j`` (``004`` Eq. 4). Returns
+    so ``||e_j - f||_1 = |1 - f_j| + 1 - f_j = 2 - 2 f_j`` (Zhang & Sabuncu 2018, Eq. 4). Returns
     ``(expr, t)`` or ``None`` when ``phi_0`` is not affine.
     """
     zero = SymbolicLoss(loss.name, lambda t: sympy.Integer(0), loss.phi_other)
@@ -281,7 +281,7 @@ class ClassSumComparison:
 
 
 def compare_class_sum(loss: SymbolicLoss, g: Any, K0: Any, cs: Iterable[int] = range(2, 9)) -> ClassSumComparison:
-    """Compare the class sum with the claimed ``sum_k g(f_k) + K0`` (``003`` Eq. 4).
+    """Compare the class sum with the claimed ``sum_k g(f_k) + K0`` (Li's notes, Eq. 4).
 
     ``g`` is a function of one coordinate (``t -> expr``, may use :data:`C`) and ``K0`` an
     expression in :data:`C`. Sufficient for every ``c``: ``psi_c - g`` is affine,

@@ -1,6 +1,6 @@
 """Exact facts about the triplet loss at and near collapse, and the isometry constants.
 
-Xu et al. 2022 (``001``, "Mathematical Justification of Hard Negative Mining via Isometric
+Xu et al. 2022 ("Mathematical Justification of Hard Negative Mining via Isometric
 Approximation Theorem"). The source is an abstract; the claims are *reconstructed* in
 ``claims.md`` (ids ``xu22.collapse_value`` and ``xu22.hnm_isometry``). SymPy only.
 

@@ -51,20 +51,32 @@ def test_A_must_be_negative_and_names_checked():
     with pytest.raises(ValueError, match="A .* must be negative"):
         sl.rce(0)
     with pytest.raises(ValueError, match="unknown loss"):
-        sl.get_loss("hinge")
+        sl.symbolic_loss("hinge")
     with pytest.raises(ValueError, match="bad parameters"):
-        sl.get_loss("lq")
+        sl.symbolic_loss("lq")
     with pytest.raises(ValueError, match="label j"):
         sl.mae()(F, 3)
-    assert sl.get_loss("lq", q=sympy.Symbol("q", positive=True)).name == "lq"  # symbols pass unchecked
+    assert sl.symbolic_loss("lq", q=sympy.Symbol("q", positive=True)).name == "lq"  # symbols pass unchecked
 
 
 @pytest.mark.parametrize("name, kw", CASES)
 @given(p=simplex_points(3, 3))
 def test_symbolic_agrees_with_numeric_losses(name, kw, p):
-    sym = sl.get_loss(name, **kw)
+    sym = sl.symbolic_loss(name, **kw)
     fn = numeric.get_loss(name, **{k: float(v) for k, v in kw.items()})
     for row in p:
         want = fn.value(np.repeat(row[None], 3, axis=0), np.arange(3))
         got = [float(sym([sympy.Float(v, 30) for v in row], j)) for j in range(3)]
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+
+
+def test_zoo_entries_are_derived_from_the_separable_definitions():
+    p = sl.P
+    assert sl.zoo_loss("mae").label == 2 - 2 * p
+    assert sl.zoo_loss("rce", A=-4).label == 4 - 4 * p
+    assert sl.zoo_loss("cce").label == -sympy.log(p)
+    assert sl.zoo_loss("gce", q="0.5").label == sl.lq(sympy.Rational(1, 2)).label_form()
+    assert sl.zoo_loss("mse").separable == (sl.mse().phi_label(sympy.Symbol("t", positive=True)),
+                                            sl.mse().phi_other(sympy.Symbol("t", positive=True)))
+    with pytest.raises(ValueError, match="depends on more than the labelled probability"):
+        sl.mse().label_form()

@@ -1,0 +1,36 @@
+"""Transition matrices in symbols: a generic row-stochastic ``T`` and the check of a square ``T``.
+
+Convention (docs/design.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)``.
+"""
+from __future__ import annotations
+
+import sympy
+
+from theory.simplex import check_classes
+
+
+def generic_transition(c: int, name: str = "t") -> tuple[sympy.Matrix, list[sympy.Symbol]]:
+    """A symbolic row-stochastic ``c x c`` matrix: ``T[i, j] = t_ij`` for ``j < c - 1``,
+    ``T[i, c-1] = 1 - sum_j t_ij``.
+
+    Returns
+    -------
+    T : sympy.Matrix, shape (c, c), every row summing to 1 identically
+    symbols : the ``c (c - 1)`` free entries
+    """
+    c = check_classes(c)
+    rows, syms = [], []
+    for i in range(c):
+        r = list(sympy.symbols(f"{name}{i}_0:{c - 1}"))
+        syms += r
+        rows.append([*r, 1 - sum(r)])
+    return sympy.Matrix(rows), syms
+
+
+def check_square(T: sympy.Matrix, c: int | None = None) -> int:
+    """The size of ``T``; ``ValueError`` unless it is a square SymPy matrix of size ``>= 2`` (and ``c`` when given)."""
+    if not isinstance(T, sympy.MatrixBase) or T.rows != T.cols or T.rows < 2:
+        raise ValueError(f"T must be a square SymPy matrix with c >= 2, got {getattr(T, 'shape', T)!r}")
+    if c is not None and T.rows != c:
+        raise ValueError(f"T is {T.rows} x {T.rows} but c = {c}")
+    return int(T.rows)
