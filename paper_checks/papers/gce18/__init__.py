@@ -1,8 +1,17 @@
 """The catalogue's gce18: Zhang & Sabuncu 2018, "Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy Labels".
 
-The README's curated findings about it; its claims are in the modules imported below.
+The declaration of the paper and the README's curated findings about it; its claims are in the modules
+imported below.
 """
-from paper_checks.api import finding
+from paper_checks.api import finding, paper
+
+PAPER = paper('gce18',
+              authors='Z. Zhang, M. R. Sabuncu',
+              year=2018,
+              title='Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy Labels',
+              venue='NeurIPS 2018; arXiv 1805.07836',
+              source='004_bedc5f2f9c2d4575.txt',
+              note="also summarised in Li's notes 003")
 
 finding('gce18.eq11_k03', 'refuted',
         'Eq. 11\'s example "when `k >= 0.3` the inequality is satisfied for all `q` and `c`" fails near `q = 1`, where Eq. 7\'s width vanishes but Eq. 10\'s does not; the smallest counterexample is `q = 1, k = 1/2, c = 2`, and one away from the endpoint is `q = 2/3, k = 1/3, c = 3` (exact margin `2*3^(1/3) - 3 < 0`).')
@@ -17,6 +26,11 @@ finding('gce18.notes_weight_view', 'confirmed',
 finding('gce18.notes_trunc_drops_clean', 'confirmed',
         'Truncation (Algorithm 1, `k = 0.5`) prunes significantly more than 1% of the correctly labelled samples, mostly hard ones, yet some that the Bayes classifier labels correctly.')
 
-# the claims (and figures) of this paper, still in their old homes until they move into this package
-from paper_checks import gce18, gce18_sim  # noqa: E402,F401
-from figures import gce18 as _figures  # noqa: E402,F401
+# its claims in their registration order, then its figures
+# isort: off
+from paper_checks.papers.gce18 import lq  # noqa: E402,F401
+from paper_checks.papers.gce18 import theorems  # noqa: E402,F401
+from paper_checks.papers.gce18 import truncation  # noqa: E402,F401
+from paper_checks.papers.gce18 import sim  # noqa: E402,F401
+from paper_checks.papers.gce18 import figures  # noqa: E402,F401
+# isort: on

@@ -8,6 +8,14 @@ import sympy
 
 from figures.registry import Drawn, figure
 from figures.style import COLORS, COLUMN, WIDE, new, se, setting, stamp
+from paper_checks.papers.gce18.sim import (
+    GAP_SETTINGS,
+    TRADEOFF_CLEAN,
+    TRADEOFF_NOISY,
+    q_tradeoff_data,
+    softmax_gap_data,
+)
+from paper_checks.papers.gce18.truncation import eq11_region_data
 from theory.gce import formula
 
 
@@ -35,12 +43,8 @@ def eq11_region_figure(ctx: Any) -> Drawn:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from paper_checks.gce18 import _eq11_region
-
-    n = ctx.pick(200, 300, 500)
-    qs = np.linspace(0.5 / n, 1.0, n)
-    ks = np.linspace(0.5 / n, 1 - 0.5 / n, n)
-    qstar = {**_eq11_region(0.2, 10)["q_star(k, c)"], **_eq11_region(0.3, 2)["q_star(k, c)"]}
+    data = eq11_region_data(ctx)
+    n, qs, ks, qstar = data["n"], data["qs"], data["ks"], data["q_star"]
     fig, axes = new((WIDE[0], 2.7), ncols=3, sharey=True)
     blue, red = "#4393c3", "#d6604d"
     cmap = ListedColormap([red, blue])
@@ -90,8 +94,6 @@ def _band(ax: Any, x: np.ndarray, runs: np.ndarray, color: str, label: str, ls: 
 def softmax_gap_figure(ctx: Any) -> Drawn:
     """Average softmax for the given label, correctly and wrongly labelled training samples, CCE against
     ``L_q`` (q = 0.7), 40% uniform noise: the training runs of ``gce18.softmax_gap`` (``004`` Fig. 1c)."""
-    from paper_checks.gce18_sim import GAP_SETTINGS, softmax_gap_data
-
     res = softmax_gap_data(ctx)
     sw, sc = np.asarray(res["softmax_wrong"]), np.asarray(res["softmax_correct"])  # (2, S, E + 1)
     epochs = np.arange(sw.shape[-1])  # index 0: before training
@@ -123,8 +125,6 @@ def accuracy_vs_epoch_figure(ctx: Any) -> Drawn:
     """Clean-test accuracy against epochs for several q (q = 0 is CCE), clean and 40% noisy labels: the
     training runs of ``gce18.q_tradeoff`` (``004`` Fig. 2)."""
     import matplotlib
-
-    from paper_checks.gce18_sim import TRADEOFF_CLEAN, TRADEOFF_NOISY, q_tradeoff_data
 
     noisy, clean = q_tradeoff_data(ctx)
     cmap = matplotlib.colormaps["plasma"]

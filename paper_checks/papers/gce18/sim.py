@@ -20,19 +20,24 @@ import numpy as np
 import sympy as sp
 from sympy.calculus.util import minimum
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
-from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
-from simulate.gce18_studies import (acs_traces, accuracy_vs_epoch, epochs_to_fraction, gradient_norm_vs_inverse_fy,
-                                    overfitting_stats, pair_discordance, softmax_gap_curves)
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import LI_NOTES, ZHANG18_TEXT
+from paper_checks.papers.gce18.studies import (
+    accuracy_vs_epoch,
+    acs_traces,
+    epochs_to_fraction,
+    gradient_norm_vs_inverse_fy,
+    overfitting_stats,
+    pair_discordance,
+    softmax_gap_curves,
+)
+from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.losses import lq, lq_at, truncated_lq
 
 Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
 HOST = np  # see the module docstring
-SOURCE_004 = "004_bedc5f2f9c2d4575.txt"
-SOURCE_003 = "003_05482f4d520d534e.txt"
+SOURCE_004 = ZHANG18_TEXT.file
+SOURCE_003 = LI_NOTES.file
 
 #: the task shared by these checks (c = 10 classes like CIFAR-10 in Fig. 1-2 of 004)
 TASK: dict[str, Any] = dict(n_train=500, c=10, dim=20, separation=3.0, hidden=(64,), batch_size=32, optimizer="adam")

@@ -12,7 +12,17 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import to_host
-from simulate.experiments import _check_etas, _config, _on, _run, batch_rngs, init_replicas, make_task, q_loss, seed_bases
+from simulate.experiments import (
+    _check_etas,
+    _config,
+    _on,
+    _run,
+    batch_rngs,
+    init_replicas,
+    make_task,
+    q_loss,
+    seed_bases,
+)
 from simulate.losses import get_loss, softmax
 from simulate.models import forward, logits_of, per_sample_grad_sq_norms
 from simulate.training import acs, flat_loss_grad, make_monitor, train

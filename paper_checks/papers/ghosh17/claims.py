@@ -17,12 +17,20 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence
-from paper_checks.registry import claim, paper
-from paper_checks.search import Integer, Real, SearchSpace, SimplexPoint, search
+from paper_checks.api import (
+    Context,
+    Evidence,
+    Integer,
+    Real,
+    SearchSpace,
+    SimplexPoint,
+    TransitionMatrix,
+    claim,
+    search,
+)
+from paper_checks.papers.documents import LI_NOTES, ZHANG18_TEXT
 from simulate.losses import get_loss
-from simulate.noise import TransitionMatrix, uniform_noise
+from simulate.noise import uniform_noise
 from simulate.populations import random_distribution
 from simulate.risk import class_sums, clean_risk, noisy_risk
 from theory import losses as sl
@@ -30,16 +38,8 @@ from theory.noisy_risk import ETA, class_dependent_identity, derive_uniform_affi
 from theory.simplex import fold, resolve_abs, softmax_point
 from theory.symmetry import C, class_sum_range, compare_class_sum, label_closed_form, symmetry_test
 
-PAPER = paper('ghosh17',
-              authors='A. Ghosh, H. Kumar, P. S. Sastry',
-              year=2017,
-              title='Robust Loss Functions under Label Noise for Deep Neural Networks',
-              venue='AAAI 2017; arXiv 1712.09482',
-              source='003_05482f4d520d534e.txt sec. 2; 004_bedc5f2f9c2d4575.txt sec. 3.1',
-              note="read through Li's notes and Zhang & Sabuncu")
-
-N003 = "003_05482f4d520d534e.txt"
-N004 = "004_bedc5f2f9c2d4575.txt"
+N003 = LI_NOTES.file
+N004 = ZHANG18_TEXT.file
 CS = range(2, 9)  # the explicit numbers of classes of the per-c checks
 
 

@@ -13,11 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
-from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.experiments import accuracy_vs_noise
 
 Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)

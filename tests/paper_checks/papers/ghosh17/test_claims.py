@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 import sympy
 
-from paper_checks import ghosh17 as g
 from paper_checks.context import Context
+from paper_checks.papers.ghosh17 import claims as g
 from paper_checks.registry import load
 from theory import losses as sl
 from theory.symmetry import C
