@@ -105,7 +105,7 @@ def make_task(bases: Sequence[int], etas: Sequence[float], *, n_train: int, n_te
     """
     _check_pos_int("n_train", n_train, 2)
     _check_pos_int("n_test", n_test, 1)
-    etas = _check_etas(etas, c)
+    etas = check_etas(etas, c)
     Xs, ycs, yns, Xts, yts = [], [], [], [], []
     for b in bases:
         X, y = gaussian_clusters(n_train, c, dim, _sub_rng(b, _DATA), separation)
@@ -137,7 +137,8 @@ def _check_pos_int(name: str, v: Any, low: int) -> int:
     return int(v)
 
 
-def _check_etas(etas: Sequence[float], c: int) -> list[float]:
+def check_etas(etas: Sequence[float], c: int) -> list[float]:
+    """``etas`` as floats, each checked to lie in ``[0, (c-1)/c)``; raises ``ValueError`` otherwise."""
     out = [float(e) for e in etas]
     if not out:
         raise ValueError("etas must not be empty")
@@ -165,23 +166,26 @@ def q_loss(q: float) -> tuple[str, Loss]:
     return f"lq(q={q:g})", get_loss("lq", q=float(q))
 
 
-def _config(epochs: int, lr: float, batch_size: int, optimizer: str) -> TrainConfig:
+def train_config(epochs: int, lr: float, batch_size: int, optimizer: str) -> TrainConfig:
+    """The :class:`TrainConfig` of the studies' keyword arguments."""
     return TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer)
 
 
-def _on(xp: Any, task: Task, params: Params) -> tuple[dict[str, Any], Params]:
+def on_backend(xp: Any, task: Task, params: Params) -> tuple[dict[str, Any], Params]:
+    """The task's arrays and the parameters on the array module ``xp``."""
     arrays = {k: xp.asarray(getattr(task, k)) for k in ("X_train", "y_clean", "y_noisy", "X_test", "y_test")}
     return arrays, {k: xp.asarray(v) for k, v in params.items()}
 
 
-def _run(task: Task, loss: Loss, params0: Params, rngs: list[np.random.Generator], config: TrainConfig, xp: Any,
-         *, softmax_stats: bool = False) -> dict[str, np.ndarray]:
+def run_replicas(task: Task, loss: Loss, params0: Params, rngs: list[np.random.Generator], config: TrainConfig,
+                 xp: Any, *, softmax_stats: bool = False) -> dict[str, np.ndarray]:
+    """Train every replica of ``task`` with ``loss`` from ``params0``; the training history (host arrays)."""
     return _train(task, loss, params0, rngs, config, xp, softmax_stats=softmax_stats)[0]
 
 
 def _train(task: Task, loss: Loss, params0: Params, rngs: list[np.random.Generator], config: TrainConfig, xp: Any,
            *, softmax_stats: bool = False) -> tuple[dict[str, np.ndarray], Params]:
-    d, p0 = _on(xp, task, params0)
+    d, p0 = on_backend(xp, task, params0)
     mon = make_monitor(d["X_train"], d["y_noisy"], loss, y_clean=d["y_clean"] if softmax_stats else None,
                        X_test=d["X_test"], y_test=d["y_test"])
     res = train(p0, d["X_train"], d["y_noisy"], loss, config, rngs, monitor=mon)
@@ -239,10 +243,10 @@ def accuracy_vs_noise(rng: np.random.Generator, *, losses: Sequence[Any] = ("cce
         ``test_acc`` (L, S, E, epochs + 1): the whole curves,
         ``train_acc`` (L, S, E): agreement with the noisy training labels at the end.
     """
-    etas = _check_etas(etas, c)
+    etas = check_etas(etas, c)
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, etas, n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = init_replicas(bases, len(etas), dim, c, hidden)
     S, E = n_seeds, len(etas)
     big = None

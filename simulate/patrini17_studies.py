@@ -12,7 +12,7 @@ import numpy as np
 from simulate.anchors import anchor_transition
 from simulate.backend import to_host
 from simulate.correction import SINGULAR_COND, backward_corrected, forward_corrected
-from simulate.experiments import _DATA, _NOISE, _TEST, Task, _check_pos_int, _config, _sub_rng, batch_rngs, init_replicas, seed_bases
+from simulate.experiments import _DATA, _NOISE, _TEST, Task, _check_pos_int, train_config, _sub_rng, batch_rngs, init_replicas, seed_bases
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, logits_of, predict_proba
 from simulate.noise import TransitionMatrix, mnist_flips, sample_noisy_labels, uniform_noise
@@ -160,7 +160,7 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     task = noisy_label_task(bases, Ts, dataset=dataset, n_train=n_train, n_test=n_test, c=c, dim=dim,
                             separation=separation)
     dim_in = task.X_train.shape[-1]
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = {k: xp.asarray(v, dtype=dtype) for k, v in init_replicas(bases, K, dim_in, c, hidden).items()}
     X, yn = xp.asarray(task.X_train, dtype=dtype), xp.asarray(task.y_noisy)
     Xt = xp.asarray(task.X_test, dtype=dtype)
@@ -254,7 +254,7 @@ def trained_anchor_errors(rng: np.random.Generator, T: TransitionMatrix, *, size
         noisy_rows = np.arange(c)
     test_acc = np.empty((len(sizes), S))
     purity = np.empty((len(sizes), S))
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     sep = np.full(c, float(separation))
     for k, n in enumerate(sizes):
         bases = seed_bases(rng, S)

@@ -9,7 +9,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import to_host
-from simulate.experiments import _check_pos_int, _config, _on, batch_rngs, init_replicas, make_loss, seed_bases
+from simulate.experiments import _check_pos_int, train_config, on_backend, batch_rngs, init_replicas, make_loss, seed_bases
 from simulate.models import Params, accuracy, logits_of
 from simulate.noise import TransitionMatrix, pair_flip, uniform_noise
 from simulate.patrini17_studies import noisy_label_task
@@ -82,9 +82,9 @@ def class_accuracy_curves(rng: np.random.Generator, *, separations: Sequence[flo
     K, S = len(names), _check_pos_int("n_seeds", n_seeds, 1)
     bases = seed_bases(rng, S)
     task = noisy_label_task(bases, Ts, n_train=n_train, n_test=n_test, c=c, dim=dim, separation=sep)
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = init_replicas(bases, K, dim, c, hidden)
-    d, p0 = _on(xp, task, params0)
+    d, p0 = on_backend(xp, task, params0)
     onehot = (task.y_test[..., None] == np.arange(c)).astype(float)  # (R, n_test, c)
     counts = onehot.sum(axis=1)
     if np.any(counts == 0):

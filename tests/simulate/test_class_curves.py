@@ -27,7 +27,7 @@ def test_shapes_pairing_and_determinism():
 
 
 def test_per_class_accuracy_matches_a_plain_loop():
-    from simulate.experiments import _config, batch_rngs, init_replicas, seed_bases
+    from simulate.experiments import train_config, batch_rngs, init_replicas, seed_bases
     from simulate.patrini17_studies import noisy_label_task
     from simulate.losses import get_loss
     from simulate.models import logits_of
@@ -40,7 +40,7 @@ def test_per_class_accuracy_matches_a_plain_loop():
     task = noisy_label_task(bases, [T], n_train=TINY["n_train"], n_test=TINY["n_test"], c=4, dim=TINY["dim"],
                             separation=np.array(SEP))
     params = train(init_replicas(bases, 1, TINY["dim"], 4, TINY["hidden"]), task.X_train, task.y_noisy,
-                   get_loss("cce"), _config(TINY["epochs"], 3e-3, TINY["batch_size"], "adam"),
+                   get_loss("cce"), train_config(TINY["epochs"], 3e-3, TINY["batch_size"], "adam"),
                    batch_rngs(bases, 1)).params
     pred = logits_of(params, task.X_test).argmax(axis=-1)
     for s in range(TINY["n_seeds"]):

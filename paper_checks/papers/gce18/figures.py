@@ -81,7 +81,8 @@ def eq11_region_figure(ctx: Any) -> Drawn:
     return Drawn(fig, rows, cap)
 
 
-def _band(ax: Any, x: np.ndarray, runs: np.ndarray, color: str, label: str, ls: str = "-") -> tuple[np.ndarray, np.ndarray]:
+def _band(ax: Any, x: np.ndarray, runs: np.ndarray, color: str, label: str,
+          ls: str = "-") -> tuple[np.ndarray, np.ndarray]:
     """Mean over seeds (axis 0) with a +-1 standard-error band; returns (mean, s.e.)."""
     m = runs.mean(axis=0)
     s = se(runs)
@@ -103,8 +104,9 @@ def softmax_gap_figure(ctx: Any) -> Drawn:
     for i, (name, label) in enumerate((("cce", "CCE"), ("lq", f"$L_q$, q = {GAP_SETTINGS['q']}"))):
         mc, sc_ = _band(ax, epochs, sc[i], COLORS[name], f"{label}, correct labels")
         mw, sw_ = _band(ax, epochs, sw[i], COLORS[name], f"{label}, wrong labels", ls="--")
-        rows += [{"loss": res["losses"][i], "epoch": int(e), "softmax_correct_mean": float(a), "softmax_correct_se": float(b),
-                  "softmax_wrong_mean": float(c), "softmax_wrong_se": float(d), "seeds": S}
+        rows += [{"loss": res["losses"][i], "epoch": int(e), "softmax_correct_mean": float(a),
+                  "softmax_correct_se": float(b), "softmax_wrong_mean": float(c),
+                  "softmax_wrong_se": float(d), "seeds": S}
                  for e, a, b, c, d in zip(epochs, mc, sc_, mw, sw_)]
     ax.set_xlabel("epoch")
     ax.set_ylabel("average softmax of the given label")
@@ -113,7 +115,8 @@ def softmax_gap_figure(ctx: Any) -> Drawn:
     ax.set_title(f"{GAP_SETTINGS['eta']:.0%} uniform noise, {S} seeds")
     stamp(fig, ctx)
     cap = (f"Average softmax output for the given (possibly wrong) label over correctly (solid) and wrongly (dashed) "
-           f"labelled training samples against the epoch (0: before training), CCE and L_q with q = {GAP_SETTINGS['q']}, "
+           "labelled training samples against the epoch (0: before training), CCE and L_q with q = "
+           f"{GAP_SETTINGS['q']}, "
            f"{GAP_SETTINGS['eta']:.0%} uniform noise, Adam lr {GAP_SETTINGS['lr']:g}, 10 Gaussian clusters and a "
            f"one-hidden-layer ReLU network: the training runs of gce18.softmax_gap (the analogue of 004 Fig. 1c). "
            f"Lines: mean over {S} seeds; bands: one standard error of the mean. {setting(ctx)}")
@@ -148,6 +151,7 @@ def accuracy_vs_epoch_figure(ctx: Any) -> Drawn:
            "labels (left) and 40% uniform noise (right): the training runs of gce18.q_tradeoff (the analogue of 004 "
            f"Fig. 2). The check uses a smaller step on clean labels (lr {TRADEOFF_CLEAN['lr']:g}, "
            f"{TRADEOFF_CLEAN['epochs']} epochs) than under noise (lr {TRADEOFF_NOISY['lr']:g}, "
-           f"{TRADEOFF_NOISY['epochs']} epochs) so that the speed of learning is resolved; the panels share the accuracy axis. "
+           f"{TRADEOFF_NOISY['epochs']} epochs) so that the speed of learning is resolved; the panels share the "
+           "accuracy axis. "
            f"Lines: mean over seeds; bands: one standard error of the mean. {setting(ctx)}")
     return Drawn(fig, rows, cap)

@@ -43,7 +43,8 @@ def limit_q0_evidence(target: Callable[[Any], Any]) -> Evidence:
                "float_check_q=1e-9": {str(v): [gce.lq_float(v, 1e-9), float(sympy.N(target(sympy.Float(v))))]
                                       for v in (0.01, 0.3, 0.9)}}
     if same(lim, target(t)):
-        return Evidence("proved", "symbolic", f"lim_(q->0+) (1 - t^q)/q = {lim} for every t > 0 (L'Hopital / SymPy limit), "
+        return Evidence("proved", "symbolic", f"lim_(q->0+) (1 - t^q)/q = {lim} for every t > 0 (L'Hopital / SymPy "
+                                              "limit), "
                         "which is CCE.", numbers=numbers)
     half = sympy.Rational(1, 2)
     return Evidence("refuted", "symbolic", f"the limit is {lim}, not {target(t)}.", numbers=numbers,
@@ -51,7 +52,8 @@ def limit_q0_evidence(target: Callable[[Any], Any]) -> Evidence:
 
 
 @claim("gce18.q1_mae", source=f"{ZHANG18}, sec. 3.2 (after Eq. 6) and Eq. (4)",
-       statement="At q = 1, L_q(f, e_j) = 1 - f_j: the unhinged loss, and MAE/2 with MAE = ||e_j - f||_1 on the simplex.",
+       statement="At q = 1, L_q(f, e_j) = 1 - f_j: the unhinged loss, and MAE/2 with MAE = ||e_j - f||_1 on the "
+                 "simplex.",
        method="symbolic", expected="proved")
 def q1_mae(ctx: Context) -> Evidence:
     t = sympy.Symbol("t", positive=True)
@@ -159,7 +161,8 @@ def eq7_evidence(ctx: Context, claimed: tuple[Any, Any]) -> Evidence:
     if lo_ok and hi_ok and srch.verdict != "refuted":
         return Evidence("proved", "symbolic", "psi(t) = (1 - t^q)/q is convex ((1-q) t^(q-2) >= 0), so for symbolic c "
                         "and q the class sum ranges exactly over [c psi(1/c), psi(1) + (c-1) psi(0)] = "
-                        f"[(c - c^(1-q))/q, (c-1)/q]; a search of {res.evaluated} points (c = 2..8) found no violation.",
+                        f"[(c - c^(1-q))/q, (c-1)/q]; a search of {res.evaluated} points (c = 2..8) found no "
+                        "violation.",
                         numbers=numbers)
     # a claimed bound that is not the exact extreme: is it still a valid bound? find a violation exactly
     viol = _eq7_violation(claimed)
@@ -168,7 +171,8 @@ def eq7_evidence(ctx: Context, claimed: tuple[Any, Any]) -> Evidence:
                         counterexample=viol)
     if srch.verdict == "refuted":
         return srch
-    return Evidence("inconclusive", "symbolic", "the claimed bounds are not the exact extremes, but no violation found.",
+    return Evidence("inconclusive", "symbolic", "the claimed bounds are not the exact extremes, but no violation "
+                                                "found.",
                     numbers=numbers)
 
 

@@ -3,8 +3,8 @@
 Training experiments come from :mod:`simulate.experiments` (Gaussian clusters, uniform label
 noise, a one-hidden-layer ReLU MLP trained with Adam, several settings and seeds trained at
 once as replicas). Verdicts compare effects with their standard errors over seeds at
-two-sided p < 0.001 under Student t with seeds - 1 degrees of freedom (``simulate.estimate.SEED_TEST``); paired differences wherever two losses are
-compared on the same replicas.
+two-sided p < 0.001 under Student t with seeds - 1 degrees of freedom (``simulate.estimate.SEED_TEST``); paired
+differences wherever two losses are compared on the same replicas.
 
 The models are tiny (about 2,000 parameters, batches of 32), so kernel-launch latency would
 dominate on a GPU: these checks train on the host (``HOST = numpy``) whatever ``--backend``
@@ -201,10 +201,13 @@ def acs_equivalence(ctx: Context) -> Evidence:
         remark = (f" Remark: even {ACS_SETTINGS['theta_epochs']} mini-batch Adam epochs in place of the argmin raised "
                   f"Eq. 13 in none of {sum(r['theta_steps'] for r in regimes.values())} steps.")
     return Evidence("proved", "symbolic",
-                    f"Exactly, min over w in [0,1] of w (L_q - L_q(k)) = Min(0, L_q - L_q(k)) and L_q decreases in f_y, "
-                    f"so min_w Eq. 13 = sum_i L_trunc - n L_q(k) (checked on {ident['problems']} random problems against "
+                    f"Exactly, min over w in [0,1] of w (L_q - L_q(k)) = Min(0, L_q - L_q(k)) and L_q decreases in "
+                    f"f_y, "
+                    f"so min_w Eq. 13 = sum_i L_trunc - n L_q(k) (checked on {ident['problems']} random problems "
+                    "against "
                     f"brute force over all 2^{ident['samples_per_problem']} vertices; worst relative deviation "
-                    f"{worst_dev:.1e}); Algorithm 1 alternates exact argmins over w and theta, so by definition neither "
+                    f"{worst_dev:.1e}); Algorithm 1 alternates exact argmins over w and theta, so by definition "
+                    "neither "
                     f"step can raise Eq. 13 (block-coordinate descent), and no simulated pruning step did." + remark,
                     numbers)
 
@@ -516,7 +519,8 @@ def notes_trunc_drops_clean(ctx: Context) -> Evidence:
     if clean_pruned.exceeds(MATERIAL_PRUNED, Z):
         return Evidence("confirmed", "sim",
                         f"Algorithm 1 at k = 0.5 pruned {clean_pruned.mean:.1%} ± {clean_pruned.stderr:.1%} of the "
-                        f"correctly labelled samples (interval {lo:.1%} to {hi:.1%}, above the {MATERIAL_PRUNED:.0%} that "
+                        f"correctly labelled samples (interval {lo:.1%} to {hi:.1%}, above the {MATERIAL_PRUNED:.0%} "
+                        "that "
                         f"matters; {SEED_TEST}), {pruned_clean.mean:.1%} of all pruned samples{hard} "
                         f"({n_seeds} seeds).", numbers)
     if clean_pruned.below(MATERIAL_PRUNED, Z):

@@ -13,15 +13,15 @@ import numpy as np
 
 from simulate.backend import to_host
 from simulate.experiments import (
-    _check_etas,
-    _config,
-    _on,
-    _run,
     batch_rngs,
+    check_etas,
     init_replicas,
     make_task,
+    on_backend,
     q_loss,
+    run_replicas,
     seed_bases,
+    train_config,
 )
 from simulate.losses import get_loss, softmax
 from simulate.models import forward, logits_of, per_sample_grad_sq_norms
@@ -46,16 +46,16 @@ def softmax_gap_curves(rng: np.random.Generator, *, q: float = 0.7, eta: float =
         predicted as their noisy label), ``test_acc``, ``train_loss``; ``noise_fraction`` (S,)
         the realised share of wrong labels.
     """
-    _check_etas([eta], c)
+    check_etas([eta], c)
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, [eta], n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = init_replicas(bases, 1, dim, c, hidden)
     out: dict[str, Any] = {"losses": [], "epochs": np.arange(epochs + 1), "q": q, "eta": eta}
     keys = ("softmax_wrong", "softmax_correct", "memorised", "test_acc", "train_loss")
     acc: dict[str, list[np.ndarray]] = {k: [] for k in keys}
     for label, loss in (q_loss(0.0), q_loss(q)):
-        h = _run(task, loss, params0, batch_rngs(bases, 1), cfg, xp, softmax_stats=True)
+        h = run_replicas(task, loss, params0, batch_rngs(bases, 1), cfg, xp, softmax_stats=True)
         out["losses"].append(label)
         for k in keys:
             acc[k].append(h[k].T)
@@ -83,19 +83,19 @@ def accuracy_vs_epoch(rng: np.random.Generator, *, qs: Sequence[float] = (0.0, 0
         ``test_acc`` (Q, S, E, epochs + 1), ``train_acc`` (Q, S, E, epochs + 1) against the
         (noisy) training labels, ``chance`` = 1/c.
     """
-    etas = _check_etas(etas, c)
+    etas = check_etas(etas, c)
     for q in qs:
         if not 0.0 <= float(q) <= 1.0:
             raise ValueError(f"every q must lie in [0, 1] (0 meaning CCE), got {q!r}")
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, etas, n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
-    cfg = _config(epochs, lr, batch_size, optimizer)
+    cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = init_replicas(bases, len(etas), dim, c, hidden)
     S, E = n_seeds, len(etas)
     labels, test, tr = [], [], []
     for q in qs:
         label, loss = q_loss(float(q))
-        h = _run(task, loss, params0, batch_rngs(bases, E), cfg, xp)
+        h = run_replicas(task, loss, params0, batch_rngs(bases, E), cfg, xp)
         labels.append(label)
         test.append(h["test_acc"].T.reshape(S, E, -1))
         tr.append(h["train_acc"].T.reshape(S, E, -1))
@@ -158,15 +158,15 @@ def gradient_norm_vs_inverse_fy(rng: np.random.Generator, *, n_seeds: int = 5, t
         (``||grad_theta f_y|| = f_y ||d CCE_i / d theta||``), ``logit_grad_norm`` (``||p - e_y||_2``,
         the gradient with respect to the logits), ``wrong`` (label is noisy); ``test_acc`` (S,).
     """
-    _check_etas([eta], c)
+    check_etas([eta], c)
     if isinstance(train_epochs, bool) or not isinstance(train_epochs, (int, np.integer)) or train_epochs < 0:
         raise ValueError(f"train_epochs must be an integer >= 0, got {train_epochs!r}")
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, [eta], n_train=n_train, n_test=1000, c=c, dim=dim, separation=separation)
-    d, params = _on(xp, task, init_replicas(bases, 1, dim, c, hidden))
+    d, params = on_backend(xp, task, init_replicas(bases, 1, dim, c, hidden))
     cce = get_loss("cce")
     if train_epochs:
-        params = train(params, d["X_train"], d["y_noisy"], cce, _config(train_epochs, lr, batch_size, optimizer),
+        params = train(params, d["X_train"], d["y_noisy"], cce, train_config(train_epochs, lr, batch_size, optimizer),
                        batch_rngs(bases, 1)).params
     logits, cache = forward(params, d["X_train"])
     g = flat_loss_grad(cce, logits, d["y_noisy"])  # p - e_y, per sample (not divided by n)
@@ -235,12 +235,12 @@ def acs_traces(rng: np.random.Generator, *, q: float = 0.7, k: float = 0.5, eta:
         Bayes posterior of the true class over pruned / kept clean samples: low means hard);
         ``test_acc`` (S, warmup_epochs + rounds * theta_epochs + 1); ``noise_fraction`` (S,).
     """
-    _check_etas([eta], c)
+    check_etas([eta], c)
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, [eta], n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
-    d, params0 = _on(xp, task, init_replicas(bases, 1, dim, c, hidden))
+    d, params0 = on_backend(xp, task, init_replicas(bases, 1, dim, c, hidden))
     mon = make_monitor(d["X_train"], d["y_noisy"], get_loss("lq", q=q), X_test=d["X_test"], y_test=d["y_test"])
-    res = acs(params0, d["X_train"], d["y_noisy"], q, k, _config(theta_epochs, lr, batch_size, optimizer),
+    res = acs(params0, d["X_train"], d["y_noisy"], q, k, train_config(theta_epochs, lr, batch_size, optimizer),
               batch_rngs(bases, 1), rounds=rounds, warmup_epochs=warmup_epochs, monitor=mon)
     pruned = res.weights == 0  # (T, S, n)
     clean = ~task.wrong[None]

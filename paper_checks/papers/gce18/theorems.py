@@ -145,7 +145,8 @@ def thm1_uniform(ctx: Context) -> Evidence:
     boundary["A(eta) near the boundary"] = A_near
     beyond = {"c": 2, "q": half, "eta": sympy.Rational(3, 4), "A": gce.A_constant(2, half, sympy.Rational(3, 4)),
               "note": "beyond 1 - 1/c, A > 0 >= R(f*) - R(f_hat): the lower bound cannot hold"}
-    numbers = {"derived_lower_bound": derived, "equals_A": deriv_ok, "A_at_eta=1-1/c": {"numerator": num_at_boundary, "denominator": den_at_boundary},
+    numbers = {"derived_lower_bound": derived, "equals_A": deriv_ok,
+               "A_at_eta=1-1/c": {"numerator": num_at_boundary, "denominator": den_at_boundary},
                "A_at_q=1": A_at_q1, "A_at_eta=0": A_at_eta0, "exact": {k: v for k, v in ex.items() if k[0] != "_"},
                "search_eta<1-1/c": res.to_json(), "boundary_example": boundary, "beyond": beyond,
                "boundary_q=1": q1, "boundary_q=1_limit_bound_fails": q1_fails}
@@ -165,8 +166,10 @@ def thm1_uniform(ctx: Context) -> Evidence:
                         f"says nothing: A is undefined there; for q < 1, A -> -oo (its numerator eta (1 - c^(1-q)) is "
                         f"negative and its denominator q (c - 1 - eta c) tends to 0 from above; c = 2, q = 1/2: limit "
                         f"{A_limit_q_half}, "
-                        f"A(0.49) = {A_near['49/100']:.1f}, A(0.499) = {A_near['499/1000']:.1f}), so the bound is vacuous "
-                        f"(D = {sympy.N(boundary['R(f*) - R(f_hat)'], 4)} at p = (3/4, 1/4)); at q = 1, A = 0/0 with limit "
+                        f"A(0.49) = {A_near['49/100']:.1f}, A(0.499) = {A_near['499/1000']:.1f}), so the bound is "
+                        "vacuous "
+                        f"(D = {sympy.N(boundary['R(f*) - R(f_hat)'], 4)} at p = (3/4, 1/4)); at q = 1, A = 0/0 with "
+                        "limit "
                         f"{A_limit_q1}, and that limit "
                         + ("fails: the noisy risk is constant, so f_hat = (0, 1) is a noisy minimiser with D = "
                            f"{q1['R(f*) - R(f_hat)']} < 0" if q1_fails else "holds")
@@ -210,7 +213,8 @@ def _A_decreasing_point(A_expr: sympy.Expr) -> dict[str, Any] | None:
     """An exact grid point with ``dA/dq < 0`` (0 < eta < 1 - 1/c), or None."""
     dA = sympy.diff(A_expr, Q)
     for c in (2, 3, 10):
-        for eta in (sympy.Rational(1, 10) * (1 - sympy.Rational(1, c)), sympy.Rational(1, 2) * (1 - sympy.Rational(1, c))):
+        edge = 1 - sympy.Rational(1, c)
+        for eta in (sympy.Rational(1, 10) * edge, sympy.Rational(1, 2) * edge):
             for q in (sympy.Rational(1, 10), sympy.Rational(1, 2), sympy.Rational(9, 10)):
                 val = dA.subs({C: c, ETA: eta, Q: q})
                 if sympy.N(val, 50) < 0:
@@ -238,7 +242,8 @@ def A_monotone_evidence(A_expr: sympy.Expr) -> Evidence:
                         "increases with q for 0 < eta < 1 - 1/c, reaching A = 0 at q = 1.", numbers=numbers)
     bad = _A_decreasing_point(A_expr)
     if bad is not None:
-        return Evidence("refuted", "symbolic", "A decreases in q at an exact point.", numbers=numbers, counterexample=bad)
+        return Evidence("refuted", "symbolic", "A decreases in q at an exact point.", numbers=numbers,
+                        counterexample=bad)
     return Evidence("inconclusive", "symbolic", "the monotonicity argument did not go through.", numbers=numbers)
 
 
@@ -307,7 +312,8 @@ def _thm2_exact(ctx: Context) -> dict[str, Any]:
         gap_c = float(Rn[-1] - Rn.min())
         ok_cls += bool(-1e-12 <= gap_c <= gap + 1e-12)
     return {"cases": n, "pointwise: 0 <= gap <= B": f"{ok}/{n}",
-            "finite class containing f*: 0 <= gap_class <= gap_pointwise": f"{ok_cls}/{n}", "_ok": ok == n and ok_cls == n}
+            "finite class containing f*: 0 <= gap_class <= gap_pointwise": f"{ok_cls}/{n}",
+            "_ok": ok == n and ok_cls == n}
 
 
 def holder_general_c() -> dict[str, bool]:
@@ -380,6 +386,8 @@ def thm2_class_dependent(ctx: Context) -> Evidence:
                         "E[||T_y||_r - T_yy]/q >= 0, and ||T_y||_r <= c^(1-q) max_k T_yk = c^(1-q) T_yy under the "
                         "condition gives gap <= B; restricted classes containing f* only shrink the gap; exact risks "
                         f"and a search of {res.evaluated} points agree; without the condition B fails "
-                        f"(c = 2, T_y = (1/10, 9/10), q = 1/2: gap {sympy.N(needed['gap'], 4)} > B {sympy.N(needed['B'], 4)}).",
+                        f"(c = 2, T_y = (1/10, 9/10), q = 1/2: gap {sympy.N(needed['gap'], 4)} > B "
+                        f"{sympy.N(needed['B'], 4)}).",
                         numbers=numbers)
-    return Evidence("inconclusive", "symbolic", "a step of the argument did not go through; see numbers.", numbers=numbers)
+    return Evidence("inconclusive", "symbolic", "a step of the argument did not go through; see numbers.",
+                    numbers=numbers)

@@ -132,9 +132,11 @@ def eq10_bounds(ctx: Context) -> Evidence:
         return Evidence("proved", "symbolic", "with m classes above k the class sum is at least F(m) = m L_q(1/m) + "
                         "(c-m) L_q(k) (L_q decreasing and convex); F is convex in real m with F' = 0 exactly at "
                         "(1-q)^(1/q)/k, and F(0) >= F(1), so F(m) >= F(d) for every integer m; each term is <= L_q(k); "
-                        f"the exact minimum on {low['points']} grid points and a search of {res.evaluated} points agree.",
+                        f"the exact minimum on {low['points']} grid points and a search of {res.evaluated} points "
+                        "agree.",
                         numbers=numbers)
-    return Evidence("inconclusive", "symbolic", "a step of the argument did not go through; see numbers.", numbers=numbers)
+    return Evidence("inconclusive", "symbolic", "a step of the argument did not go through; see numbers.",
+                    numbers=numbers)
 
 
 @claim("gce18.eq10_tight", source=f"{ZHANG18}, sec. 3.3 (after Eq. 11)",
@@ -184,7 +186,8 @@ def eq10_tight(ctx: Context) -> Evidence:
                         "points (exactly); a grid does not prove attainment elsewhere.", numbers=numbers)
     return Evidence("qualified", "exact", "Eq. 7's bounds (barycentre, vertex) and Eq. 10's upper bound (barycentre, "
                     "k >= 1/c) are attained, but Eq. 10's lower bound only when d is an integer "
-                    f"({n_att}/{len(table)} grid points); e.g. c = 10, q = 1/2, k = 1/10: d = 5/2 and the exact minimum "
+                    f"({n_att}/{len(table)} grid points); e.g. c = 10, q = 1/2, k = 1/10: d = 5/2 and the exact "
+                    "minimum "
                     f"F(3) exceeds F(5/2) by {example['gap']}.", numbers=numbers,
                     counterexample=example,
                     condition="Eq. 10's lower bound is tight only when d = max(1, (1-q)^(1/q)/k) is an integer "
@@ -235,7 +238,8 @@ def eq11_space(k_low: float = 0.3, c_low: int = 2, q_high: float = 1.0, c_high: 
     return SearchSpace((Real("q", 0.0, q_high, open_low=True), Real("k", k_low, 1.0, open_high=True),
                         Integer("c", c_low, c_high)), margin, exact,
                        constraint=lambda pt: float(pt["k"]) * int(pt["c"]) >= 1.0,
-                       description=f"Eq. 11 margin, q in (0, {q_high}], k in [{k_low}, 1), c in [{c_low}, {c_high}], k >= 1/c")
+                       description=f"Eq. 11 margin, q in (0, {q_high}], k in [{k_low}, 1), c in [{c_low}, {c_high}], "
+                                   "k >= 1/c")
 
 
 def eq11_k03_space() -> SearchSpace:
@@ -316,7 +320,8 @@ def eq11_evidence(ctx: Context, k_low: float, c_low: int) -> Evidence:
             if part.verified else ""
         return Evidence("refuted", "search", f"Eq. 11 fails: e.g. {full.counterexample} (exact margin "
                         f"{full.exact_margin_value:.4g}){also}; it holds "
-                        f"only for q below q*(k, c), whose smallest value on the grid is {region['holds for all q below']:.4f} "
+                        "only for q below q*(k, c), whose smallest value on the grid is "
+                        f"{region['holds for all q below']:.4f} "
                         f"({region['at']}).", numbers=numbers, counterexample=ce)
     return ev
 

@@ -1,4 +1,5 @@
-"""The catalogue's ghosh17: Ghosh, Kumar & Sastry 2017, "Robust Loss Functions under Label Noise for Deep Neural Networks".
+"""The catalogue's ghosh17: Ghosh, Kumar & Sastry 2017, "Robust Loss Functions under Label Noise for Deep Neural
+Networks".
 
 The declaration of the paper and the README's curated findings about it; its claims are in the modules
 imported below.
@@ -14,7 +15,8 @@ PAPER = paper('ghosh17',
               note="read through Li's notes and Zhang & Sabuncu")
 
 finding('ghosh17.class_dependent_tolerance', 'qualified',
-        "Class-dependent tolerance needs diagonally dominant noise: with `R(f*) = 0` alone, `c = 2` and `T[0] = (1/3, 2/3)` already make MAE's noisy minimiser wrong.")
+        "Class-dependent tolerance needs diagonally dominant noise: with `R(f*) = 0` alone, `c = 2` and `T[0] = "
+        "(1/3, 2/3)` already make MAE's noisy minimiser wrong.")
 
 # its claims in their registration order, then its figures
 # isort: off

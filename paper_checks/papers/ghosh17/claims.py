@@ -119,7 +119,8 @@ def sum_mae(ctx: Context) -> Evidence:
     chk = _class_sum_check(sl.mae(), lambda t: sympy.Integer(0), 2 * C - 2, constant=True)
     const_ok = chk["symmetry"].constant is not None and sympy.simplify(chk["symmetry"].constant - (2 * C - 2)) == 0
     return _class_sum_verdict("MAE", "2c - 2", chk, const_ok,
-                              {"explicit_check": "softmax parametrisation, |.| resolved, c = 2..8 each simplifies to 2c - 2"})
+                              {"explicit_check": "softmax parametrisation, |.| resolved, c = 2..8 each simplifies to "
+                                                 "2c - 2"})
 
 
 @claim("ghosh17.sum_mse", figures=("ghosh17_class_sums",), source=f"{N003}, sec. 2 (i), Eq. (4)",
@@ -253,8 +254,9 @@ def uniform_tolerance_space() -> SearchSpace:
         j = max(range(c), key=lambda i: p[i])
         return sympy.Add(*[w[k] * ((2 - 2 * f[k]) - (2 - 2 * (1 if k == j else 0))) for k in range(c)])
 
-    return SearchSpace((Integer("c", 2, 6), SimplexPoint("p", 6), SimplexPoint("f", 6), Real("r", 0.0, 1.0, open_high=True)),
-                       margin, exact, description="R^eta(f) - R^eta(f*) at one input, MAE, uniform noise eta < (c-1)/c")
+    params = (Integer("c", 2, 6), SimplexPoint("p", 6), SimplexPoint("f", 6), Real("r", 0.0, 1.0, open_high=True))
+    return SearchSpace(params, margin, exact,
+                       description="R^eta(f) - R^eta(f*) at one input, MAE, uniform noise eta < (c-1)/c")
 
 
 def _uniform_exact_crosscheck(ctx: Context) -> dict[str, Any]:
@@ -295,7 +297,9 @@ def _uniform_exact_crosscheck(ctx: Context) -> dict[str, Any]:
             "_ok": max_affine <= 1e-10 and below_ok == n and at_flat == n and beyond_reversed == n}
 
 
-@claim("ghosh17.uniform_tolerance", figures=("ghosh17_noisy_vs_clean_risk",), source=f"{N004}, sec. 3.1 (Ghosh et al.'s result); {N003}, sec. 2 (ii)",
+@claim("ghosh17.uniform_tolerance", figures=("ghosh17_noisy_vs_clean_risk",), source=f"{N004}, sec. 3.1 (Ghosh et "
+                                                                                     f"al.'s result); {N003}, sec. 2 "
+                                                                                     "(ii)",
        statement="For a symmetric loss (sum_j L(f, e_j) = C) under uniform noise with eta < (c-1)/c, "
                  "R^eta(f*) - R^eta(f) <= 0 for every f, f* a minimiser of the clean risk.",
        method="symbolic", expected="proved", space=uniform_tolerance_space)
@@ -322,9 +326,11 @@ def uniform_tolerance(ctx: Context) -> Evidence:
         return Evidence("proved", "symbolic", "R^eta(f) = (1 - eta c/(c-1)) R(f) + eta C/(c-1) for symbolic c, so "
                         "R^eta(f*) - R^eta(f) = slope (R(f*) - R(f)) <= 0 with slope > 0 iff eta < (c-1)/c; at "
                         "eta = (c-1)/c the slope is 0 (every f minimises R^eta), beyond it the order reverses; exact "
-                        f"risks on {ex['distributions']} random distributions and a search of {res.evaluated} points agree.",
+                        f"risks on {ex['distributions']} random distributions and a search of {res.evaluated} points "
+                        "agree.",
                         numbers=numbers)
-    return Evidence("inconclusive", "symbolic", "a step of the derivation or of the exact cross-check failed; see numbers.",
+    return Evidence("inconclusive", "symbolic", "a step of the derivation or of the exact cross-check failed; see "
+                                                "numbers.",
                     numbers=numbers)
 
 
@@ -423,8 +429,10 @@ def class_dependent_tolerance(ctx: Context) -> Evidence:
                  "0 <= L(f, k) <= C/(c-1) (true for MAE)")
     if free.verified and proof_ok and r_flip < r_star:
         return Evidence("qualified", "search", "false as stated: without diagonally dominant T the clean minimiser "
-                        f"can lose (c = 2, T[0] = (1/3, 2/3), MAE: R^eta(e_0) = {r_star} > R^eta(e_1) = {r_flip}); with "
-                        "T[y,y] > T[y,k] the identity R^eta(f*) - R^eta(f) = E sum_{k!=y} (T_yk - T_yy)(C/(c-1) - L(f,k)) "
+                        f"can lose (c = 2, T[0] = (1/3, 2/3), MAE: R^eta(e_0) = {r_star} > R^eta(e_1) = {r_flip}); "
+                        "with "
+                        "T[y,y] > T[y,k] the identity R^eta(f*) - R^eta(f) = E sum_{k!=y} (T_yk - T_yy)(C/(c-1) - "
+                        "L(f,k)) "
                         "<= 0 holds (c = 2..8) and the search found nothing.", numbers=numbers,
                         counterexample={"smallest": example, "search": free.to_json()}, condition=condition)
     free_ev = Evidence.from_search(free, fails="f* loses to another f under some stochastic T",

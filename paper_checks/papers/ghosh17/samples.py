@@ -35,8 +35,12 @@ def class_sum_ranges(cs: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]
     for name, loss in (("cce", sym.cce()), ("mse", sym.mse()), ("mae", sym.mae()), ("lq", sym.lq(Q_SHOWN))):
         rng_ = class_sum_range(loss, C)
         lo = sympy.lambdify(C, rng_.low, "numpy")
-        hi = sympy.lambdify(C, rng_.high, "numpy") if rng_.high.is_finite is not False else (lambda c: np.full_like(c, np.inf, dtype=float))
-        out[name] = (np.broadcast_to(np.asarray(lo(cs), float), cs.shape), np.broadcast_to(np.asarray(hi(cs), float), cs.shape))
+        if rng_.high.is_finite is not False:
+            hi = sympy.lambdify(C, rng_.high, "numpy")
+        else:
+            hi = lambda c: np.full_like(c, np.inf, dtype=float)  # noqa: E731
+        out[name] = (np.broadcast_to(np.asarray(lo(cs), float), cs.shape),
+                     np.broadcast_to(np.asarray(hi(cs), float), cs.shape))
     return out
 
 
