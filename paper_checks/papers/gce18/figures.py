@@ -1,4 +1,7 @@
-"""Figures for Zhang & Sabuncu 2018 (``004``): where Eq. 11 holds, and the training curves."""
+"""Figures for Zhang & Sabuncu 2018: where Eq. (11) holds, and the training curves.
+
+Each draws the data of a public ``@figure_data`` function of the paper (the one its check uses).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -94,7 +97,7 @@ def _band(ax: Any, x: np.ndarray, runs: np.ndarray, color: str, label: str,
 @figure("gce18_softmax_gap", claim="gce18.softmax_gap")
 def softmax_gap_figure(ctx: Any) -> Drawn:
     """Average softmax for the given label, correctly and wrongly labelled training samples, CCE against
-    ``L_q`` (q = 0.7), 40% uniform noise: the training runs of ``gce18.softmax_gap`` (``004`` Fig. 1c)."""
+    ``L_q`` (q = 0.7), 40% uniform noise: the training runs of ``gce18.softmax_gap`` (Zhang & Sabuncu 2018, Fig. 1c)."""
     res = softmax_gap_data(ctx)
     sw, sc = np.asarray(res["softmax_wrong"]), np.asarray(res["softmax_correct"])  # (2, S, E + 1)
     epochs = np.arange(sw.shape[-1])  # index 0: before training
@@ -126,7 +129,7 @@ def softmax_gap_figure(ctx: Any) -> Drawn:
 @figure("gce18_accuracy_vs_epoch", claim="gce18.q_tradeoff")
 def accuracy_vs_epoch_figure(ctx: Any) -> Drawn:
     """Clean-test accuracy against epochs for several q (q = 0 is CCE), clean and 40% noisy labels: the
-    training runs of ``gce18.q_tradeoff`` (``004`` Fig. 2)."""
+    training runs of ``gce18.q_tradeoff`` (Zhang & Sabuncu 2018, Fig. 2)."""
     import matplotlib
 
     noisy, clean = q_tradeoff_data(ctx)

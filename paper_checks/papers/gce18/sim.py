@@ -1,4 +1,4 @@
-"""Simulation checks of gce18 (Zhang & Sabuncu 2018, ``004``; and Li's notes on it, ``003`` sec. 2).
+"""Simulation checks of gce18 (Zhang & Sabuncu 2018; and Li's notes on it, sec. 2).
 
 Training experiments come from :mod:`simulate.experiments` (Gaussian clusters, uniform label
 noise, a one-hidden-layer ReLU MLP trained with Adam, several settings and seeds trained at
@@ -39,7 +39,7 @@ HOST = np  # see the module docstring
 SOURCE_004 = ZHANG18_TEXT.file
 SOURCE_003 = LI_NOTES.file
 
-#: the task shared by these checks (c = 10 classes like CIFAR-10 in Fig. 1-2 of 004)
+#: the task shared by these checks (c = 10 classes like CIFAR-10 in Zhang & Sabuncu 2018, Figs. 1-2)
 TASK: dict[str, Any] = dict(n_train=500, c=10, dim=20, separation=3.0, hidden=(64,), batch_size=32, optimizer="adam")
 
 
@@ -401,7 +401,7 @@ def q_tradeoff(ctx: Context) -> Evidence:
                     numbers)
 
 
-# ============================================================================ 003's question (Eq. 5)
+# ====================================================== Li's notes' question (Zhang & Sabuncu 2018, Eq. (5))
 WEIGHT_STAGES = (0, 5, 30)
 WEIGHT_SETTINGS = dict(eta=0.4, lr=3e-3)
 #: the discordance that matters: 1/f_y and the gradient norm order at least 5% of sample pairs differently
@@ -470,7 +470,7 @@ def notes_weight_view(ctx: Context) -> Evidence:
                     f"{txt}; more seeds would decide.", numbers)
 
 
-# ============================================================================ 003's drawback (sec. 3.3)
+# ====================================================== Li's notes' drawback (Zhang & Sabuncu 2018, sec. 3.3)
 #: the share of correctly labelled samples whose loss matters: pruning fewer than 1% of them is negligible
 MATERIAL_PRUNED = 0.01
 TRUNC_SETTINGS = dict(q=0.7, k=0.5, eta=0.4, warmup_epochs=20, theta_epochs=5, rounds=6, lr=3e-3, n_test=500)

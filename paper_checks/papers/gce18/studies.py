@@ -1,8 +1,8 @@
-"""Training studies of Zhang & Sabuncu 2018 (``004``) and Li's notes (``003``) on ``L_q``.
+"""Training studies of Zhang & Sabuncu 2018 and Li's notes on ``L_q``.
 
 Fig. 1c (softmax of wrongly labelled samples), sec. 4.1 and Fig. 2 (accuracy against epochs for
-several ``q``), sec. 3.2 Eq. 5 (the ``1/f_y`` weight, and ``003``'s question about it), sec. 3.3
-Eqs. 12-13 and Algorithm 1 (ACS for the truncated ``L_q``, and ``003``'s drawback). The task,
+several ``q``), sec. 3.2 Eq. (5) (the ``1/f_y`` weight, and Li's notes' question about it), sec. 3.3
+Eqs. 12-13 and Algorithm 1 (ACS for the truncated ``L_q``, and Li's notes' drawback). The task,
 replicas and streams are those of :mod:`simulate.experiments`.
 """
 from __future__ import annotations
@@ -137,7 +137,7 @@ def epochs_to_fraction(curves: np.ndarray, fraction: float = 0.5, *, baseline: f
     return np.where(idx > 0, idx - 1 + frac, 0.0)
 
 
-# ---------------------------------------------------------------- 003's question: the 1/f_y weight
+# ---------------------------------------------------------------- Li's notes' question: the 1/f_y weight
 def gradient_norm_vs_inverse_fy(rng: np.random.Generator, *, n_seeds: int = 5, train_epochs: int = 5,
                                 eta: float = 0.4, n_train: int = 500, c: int = 10, dim: int = 20,
                                 separation: float = 3.0, hidden: Sequence[int] = (64,), lr: float = 3e-3,
@@ -145,7 +145,7 @@ def gradient_norm_vs_inverse_fy(rng: np.random.Generator, *, n_seeds: int = 5, t
     """Per-sample CCE weight ``1/f_y`` against the norm of the sample's parameter gradient.
 
     Zhang & Sabuncu 2018, Eq. 5, write the CCE gradient as ``sum_i -(1/f_{y_i}) grad f_{y_i}``
-    and read ``1/f_{y_i}`` as the weight of sample ``i``; Li's notes (``003`` sec. 2, "My
+    and read ``1/f_{y_i}`` as the weight of sample ``i``; Li's notes (sec. 2, "My
     Question") object that ``grad f_{y_i}`` varies by sample too. The model is trained with
     CCE on noisy labels for ``train_epochs`` epochs (0: the random initialisation); then,
     on its training samples and their (noisy) labels:

@@ -1,9 +1,8 @@
 """Checks of ghosh17: symmetric losses (Ghosh, Kumar & Sastry 2017).
 
-Sources: Li's notes ``003_05482f4d520d534e.txt`` sec. 2 (first paper, Eqs. 1-4) and Zhang &
-Sabuncu ``004_bedc5f2f9c2d4575.txt`` sec. 3.1 (Eqs. 3-4 and the two noise-tolerance results
-quoted there). The simulation claim ``ghosh17.bounded_more_robust`` lives in
-:mod:`paper_checks.ghosh17_sim`.
+Sources: Li's notes, sec. 2 (first paper, Eqs. (1)-(4)) and Zhang & Sabuncu 2018, sec. 3.1
+(Eqs. (3)-(4) and the two noise-tolerance results quoted there). The simulation claim
+``ghosh17.bounded_more_robust`` lives in :mod:`paper_checks.papers.ghosh17.sim`.
 
 Every verdict below follows from what the check computes: SymPy identities for a symbolic
 number of classes ``c`` (or for each ``c`` in 2..8 where stated), exact risks over random

@@ -1,4 +1,8 @@
-"""Figures for Ghosh et al. 2017 (symmetric losses), as summarised in ``003`` sec. 2 and ``004`` sec. 3.1."""
+"""Figures for Ghosh et al. 2017 (symmetric losses), as summarised in Li's notes (sec. 2)
+and Zhang & Sabuncu 2018 (sec. 3.1).
+
+Each draws the data of a public ``@figure_data`` function of the paper.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -93,7 +97,7 @@ def noisy_vs_clean_figure(ctx: Any) -> Drawn:
 @figure("ghosh17_accuracy_vs_noise", claim="ghosh17.bounded_more_robust")
 def accuracy_vs_noise_figure(ctx: Any) -> Drawn:
     """Final clean-test accuracy against the uniform noise rate for CCE, MAE and MSE: the training runs of
-    ``ghosh17.bounded_more_robust`` (``003`` sec. 2 (iii), bounded against unbounded losses)."""
+    ``ghosh17.bounded_more_robust`` (Li's notes, sec. 2 (iii): bounded against unbounded losses)."""
     res = robust_data(ctx)
     acc = np.asarray(res["final_acc"])  # (loss, seed, eta)
     etas = [float(e) for e in res["etas"]]

@@ -29,7 +29,8 @@ Q_SHOWN = sympy.Rational(7, 10)
 
 
 def class_sum_ranges(cs: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Exact ``[min, max]`` of ``sum_j L(f, e_j)`` over the simplex for each ``c`` (``003`` Eq. 4, ``004`` Eq. 7)."""
+    """Exact ``[min, max]`` of ``sum_j L(f, e_j)`` over the simplex for each ``c`` (Li's notes, Eq. (4);
+    Zhang & Sabuncu 2018, Eq. (7))."""
     C = sympy.Symbol("c", positive=True, integer=True)
     out = {}
     for name, loss in (("cce", sym.cce()), ("mse", sym.mse()), ("mae", sym.mae()), ("lq", sym.lq(Q_SHOWN))):
