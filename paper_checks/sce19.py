@@ -5,7 +5,7 @@ Eqs. 17-20 and the notes' questions. The exact part uses :mod:`theory.gradients`
 :mod:`theory.symmetry`; the class-bias simulation uses
 :func:`simulate.experiments.class_accuracy_curves` (Gaussian clusters of unequal separation,
 a one-hidden-layer ReLU MLP trained with Adam, CE against SCE on the same replicas), trained on
-the host like the other small simulations (see :mod:`paper_checks.gce18_sim`).
+the host like the other small simulations (see :mod:`paper_checks.papers.gce18.sim`).
 """
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ about 0.90), 500 training and 1000 test samples, 64 hidden units, Adam with ``lr
 batches of 32. Comparisons between losses are *paired*: within a repetition every
 loss sees the same data, noisy labels, initial weights and batch order.
 
-The per-paper studies built on it: :mod:`simulate.gce18_studies`, :mod:`simulate.patrini17_studies`,
+The per-paper studies built on it: :mod:`paper_checks.papers.gce18.studies`, :mod:`simulate.patrini17_studies`,
 :mod:`simulate.sce19_studies`. Source of :func:`accuracy_vs_noise`: Ghosh et al. 2017 via Li's notes
 (``003`` sec. 2, (iii)).
 """
