@@ -126,7 +126,7 @@ def _fit(xs: list[float], ts: list[float]) -> float:
 
 
 def bench_scaling(quick: bool) -> list[str]:
-    from paper_checks.gce18 import eq7_space
+    from paper_checks.papers.gce18.lq import eq7_space
     from paper_checks.search import search
 
     reps = 1 if quick else 2

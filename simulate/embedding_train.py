@@ -24,7 +24,8 @@ differentiate: :func:`select_terms` (pairs or triplets from :mod:`simulate.embed
 and miners), :func:`terms_loss_grad` (mean loss and ``dLoss/dE``), :func:`loss_and_grads`
 (through the normalisation and the network). :func:`train_embedding` loops over mini-batches
 with Adam or SGD (:class:`simulate.training.Optimizer`); :func:`embed` and
-:func:`simulate.embedding.recall_at_1` evaluate. The le19 studies are in :mod:`simulate.le19_studies`.
+:func:`simulate.embedding.recall_at_1` evaluate. Studies built on them live in the catalogue
+(``paper_checks/papers/*/studies.py``).
 """
 from __future__ import annotations
 

@@ -19,8 +19,7 @@ about 0.90), 500 training and 1000 test samples, 64 hidden units, Adam with ``lr
 batches of 32. Comparisons between losses are *paired*: within a repetition every
 loss sees the same data, noisy labels, initial weights and batch order.
 
-The per-paper studies built on it: :mod:`simulate.gce18_studies`, :mod:`paper_checks.papers.patrini17.studies`,
-:mod:`simulate.sce19_studies`. Source of :func:`accuracy_vs_noise`: Ghosh et al. 2017 via Li's notes
+The per-paper studies of the catalogue (``paper_checks/papers/*/studies.py``) are built on it. Source of :func:`accuracy_vs_noise`: Ghosh et al. 2017 via Li's notes
 (Li's notes, sec. 2, (iii)).
 """
 from __future__ import annotations
@@ -31,6 +30,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import to_host
+from theory.checks import check_int
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, init_mlp
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
@@ -89,7 +89,7 @@ class Task:
 
 def seed_bases(rng: np.random.Generator, n_seeds: int) -> np.ndarray:
     """``n_seeds`` integer seeds drawn from ``rng``, one per repetition."""
-    _check_pos_int("n_seeds", n_seeds, 1)
+    check_int("n_seeds", n_seeds, 1)
     return rng.integers(0, 2**62, size=n_seeds)
 
 
@@ -104,9 +104,9 @@ def make_task(bases: Sequence[int], etas: Sequence[float], *, n_train: int, n_te
     Replicas of one seed share the inputs and clean labels; their noisy labels are drawn with
     rate ``etas[e]`` from the same uniform stream.
     """
-    _check_pos_int("n_train", n_train, 2)
-    _check_pos_int("n_test", n_test, 1)
-    etas = _check_etas(etas, c)
+    check_int("n_train", n_train, 2)
+    check_int("n_test", n_test, 1)
+    etas = check_etas(etas, c)
     Xs, ycs, yns, Xts, yts = [], [], [], [], []
     for b in bases:
         X, y = gaussian_clusters(n_train, c, dim, _sub_rng(b, _DATA), separation)
@@ -132,13 +132,8 @@ def batch_rngs(bases: Sequence[int], per_seed: int) -> list[np.random.Generator]
     return [_sub_rng(b, _BATCH) for b in bases for _ in range(per_seed)]
 
 
-def _check_pos_int(name: str, v: Any, low: int) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {v!r}")
-    return int(v)
-
-
-def _check_etas(etas: Sequence[float], c: int) -> list[float]:
+def check_etas(etas: Sequence[float], c: int) -> list[float]:
+    """``etas`` as floats, each checked to lie in ``[0, (c-1)/c)``; raises ``ValueError`` otherwise."""
     out = [float(e) for e in etas]
     if not out:
         raise ValueError("etas must not be empty")
@@ -167,22 +162,25 @@ def q_loss(q: float) -> tuple[str, Loss]:
 
 
 def train_config(epochs: int, lr: float, batch_size: int, optimizer: str) -> TrainConfig:
+    """The :class:`TrainConfig` of the studies' keyword arguments."""
     return TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer)
 
 
-def _on(xp: Any, task: Task, params: Params) -> tuple[dict[str, Any], Params]:
+def on_backend(xp: Any, task: Task, params: Params) -> tuple[dict[str, Any], Params]:
+    """The task's arrays and the parameters on the array module ``xp``."""
     arrays = {k: xp.asarray(getattr(task, k)) for k in ("X_train", "y_clean", "y_noisy", "X_test", "y_test")}
     return arrays, {k: xp.asarray(v) for k, v in params.items()}
 
 
-def _run(task: Task, loss: Loss, params0: Params, rngs: list[np.random.Generator], config: TrainConfig, xp: Any,
-         *, softmax_stats: bool = False) -> dict[str, np.ndarray]:
+def run_replicas(task: Task, loss: Loss, params0: Params, rngs: list[np.random.Generator], config: TrainConfig,
+                 xp: Any, *, softmax_stats: bool = False) -> dict[str, np.ndarray]:
+    """Train every replica of ``task`` with ``loss`` from ``params0``; the training history (host arrays)."""
     return _train(task, loss, params0, rngs, config, xp, softmax_stats=softmax_stats)[0]
 
 
 def _train(task: Task, loss: Loss, params0: Params, rngs: list[np.random.Generator], config: TrainConfig, xp: Any,
            *, softmax_stats: bool = False) -> tuple[dict[str, np.ndarray], Params]:
-    d, p0 = _on(xp, task, params0)
+    d, p0 = on_backend(xp, task, params0)
     mon = make_monitor(d["X_train"], d["y_noisy"], loss, y_clean=d["y_clean"] if softmax_stats else None,
                        X_test=d["X_test"], y_test=d["y_test"])
     res = train(p0, d["X_train"], d["y_noisy"], loss, config, rngs, monitor=mon)
@@ -196,7 +194,7 @@ def final_test_sets(bases: Sequence[int], per_seed: int, size: int, *, c: int, d
     Drawn from its own stream, so a large set for the final evaluation leaves every other draw
     unchanged. Returns ``X`` (R, size, dim) and ``y`` (R, size).
     """
-    _check_pos_int("final test size", size, 1)
+    check_int("final test size", size, 1)
     sets = [gaussian_clusters(size, c, dim, _sub_rng(b, _FINAL_TEST), separation) for b in bases]
     X = np.stack([s[0] for s in sets for _ in range(per_seed)])
     y = np.stack([s[1] for s in sets for _ in range(per_seed)])
@@ -240,7 +238,7 @@ def accuracy_vs_noise(rng: np.random.Generator, *, losses: Sequence[Any] = ("cce
         ``test_acc`` (L, S, E, epochs + 1): the whole curves,
         ``train_acc`` (L, S, E): agreement with the noisy training labels at the end.
     """
-    etas = _check_etas(etas, c)
+    etas = check_etas(etas, c)
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, etas, n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
     cfg = train_config(epochs, lr, batch_size, optimizer)
@@ -300,7 +298,7 @@ def noisy_label_task(bases: Sequence[int], noises: Sequence[TransitionMatrix], *
     ``separation`` are ignored; ``c`` must be 10). Replicas of one seed share inputs and clean labels;
     their noisy labels are drawn from the same stream with each ``noises[k]``.
     """
-    _check_pos_int("n_train", n_train, 2)
+    check_int("n_train", n_train, 2)
     if not noises:
         raise ValueError("noises must not be empty")
     for T in noises:
@@ -315,7 +313,7 @@ def noisy_label_task(bases: Sequence[int], noises: Sequence[TransitionMatrix], *
     elif dataset != "clusters":
         raise ValueError(f"dataset must be 'clusters' or 'digits', got {dataset!r}")
     else:
-        _check_pos_int("n_test", n_test, 1)
+        check_int("n_test", n_test, 1)
     Xs, ycs, yns, Xts, yts = [], [], [], [], []
     for b in bases:
         if dataset == "clusters":
@@ -333,5 +331,5 @@ def noisy_label_task(bases: Sequence[int], noises: Sequence[TransitionMatrix], *
 
 __all__ = [
     "Task", "make_task", "seed_bases", "init_replicas", "batch_rngs", "final_test_sets", "make_loss", "q_loss",
-    "accuracy_vs_noise", "noisy_label_task", "digits_data", "_sub_rng", "_check_pos_int", "train_config",
+    "accuracy_vs_noise", "noisy_label_task", "digits_data", "_sub_rng", "train_config",
 ]

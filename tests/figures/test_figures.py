@@ -1,14 +1,10 @@
 import csv
 import io
 
-import numpy as np
 import pytest
 
 from figures.__main__ import main
-from figures.gce18 import bound_widths
-from figures.ghosh17 import class_sum_ranges, risk_pairs
 from figures.registry import draw, load
-from theory.gce import eq7_bounds_float, eq10_bounds_float, eq11_margin_float
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +20,7 @@ def _fresh_figure_data():
 def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch):
     # fewer seeds for the two costliest training studies: this test is about building, CSV and captions
     # (the per-paper tests below draw at the checks' own quick settings)
-    import paper_checks.ghosh17_sim as g17
+    import paper_checks.papers.ghosh17.sim as g17
     import paper_checks.papers.patrini17.sim as p17
 
     monkeypatch.setattr(p17, "table2_seeds", lambda ctx: {"clusters": 2, "digits": 2})
@@ -78,41 +74,6 @@ def test_claims_name_existing_figures():
         assert set(c.figures) <= names, c.id
 
 
-def test_class_sum_ranges_match_closed_forms():
-    cs = np.arange(2, 9).astype(float)
-    r = class_sum_ranges(cs)
-    np.testing.assert_allclose(r["mae"][0], 2 * cs - 2)
-    np.testing.assert_allclose(r["mae"][1], 2 * cs - 2)
-    np.testing.assert_allclose(r["mse"][0], cs - 1)
-    np.testing.assert_allclose(r["mse"][1], 2 * cs - 2)
-    np.testing.assert_allclose(r["cce"][0], cs * np.log(cs))
-    assert np.all(np.isinf(r["cce"][1]))
-    for c, lo, hi in zip(cs, *r["lq"]):
-        assert (lo, hi) == pytest.approx(eq7_bounds_float(int(c), 0.7))
-
-
-def test_bound_widths_against_plain_loop():
-    qs, ks = np.array([0.3, 0.7, 1.0]), np.array([0.1, 0.3, 0.6])
-    W7, W10, M = bound_widths(4, qs, ks)
-    for i, q in enumerate(qs):
-        for j, k in enumerate(ks):
-            lo7, hi7 = eq7_bounds_float(4, q)
-            assert W7[i, j] == pytest.approx(hi7 - lo7)
-            if k < 1 / 4:
-                assert np.isnan(W10[i, j])
-            else:
-                lo10, hi10 = eq10_bounds_float(4, q, k)
-                assert W10[i, j] == pytest.approx(hi10 - lo10)
-                assert M[i, j] == pytest.approx(eq11_margin_float(4, q, k))
-
-
-def test_mae_noisy_risk_is_affine_in_clean_risk():
-    pairs = risk_pairs("mae", [0.3], 4, 50, np.random.default_rng(0))
-    R, Rn = pairs[0.3]
-    slope = 1 - 0.3 * 4 / 3
-    np.testing.assert_allclose(Rn - slope * R, (Rn - slope * R)[0], atol=1e-12)
-
-
 # ------------------------------------------------------------------ plotted numbers = reported numbers
 # For each paper, one figure drawn from the computation of its claim: the check runs, then the figure
 # computes its data anew (nothing memoised outside 'run --figures') from the same stream (seed 0, quick); the
@@ -126,33 +87,6 @@ def _evidence(claim_id: str, seed: int = 0):
     ev = claims()[claim_id].check(Context(claim_id, precision="quick", seed=seed))
     figdata.clear()
     return ev.to_json()["numbers"]
-
-
-def test_ghosh17_accuracy_figure_plots_the_reported_accuracies():
-    nums = _evidence("ghosh17.bounded_more_robust")["final_test_acc"]
-    rows = draw("ghosh17_accuracy_vs_noise", "quick").data
-    assert len(rows) == 12
-    for r in rows:
-        rep = nums[r["loss"]][f"eta={r['eta']:g}"]
-        assert r["mean_acc"] == pytest.approx(rep["mean"], abs=6e-6)
-        assert r["stderr"] == pytest.approx(rep["stderr"], abs=6e-6)
-
-
-def test_gce18_softmax_gap_figure_plots_the_reported_softmax():
-    nums = _evidence("gce18.softmax_gap")
-    rows = draw("gce18_softmax_gap", "quick").data
-    last = max(r["epoch"] for r in rows)
-    for r in (r for r in rows if r["epoch"] == last):
-        assert r["softmax_wrong_mean"] == pytest.approx(nums["softmax_wrong_final"][r["loss"]]["mean"], abs=6e-6)
-        assert r["softmax_correct_mean"] == pytest.approx(nums["softmax_correct_final"][r["loss"]]["mean"], abs=6e-6)
-
-
-def test_gce18_region_figure_marks_the_reported_boundary():
-    table = _evidence("gce18.eq11_k03")["region"]["q_star(k, c)"]
-    rows = [r for r in draw("gce18_eq11_region", "quick").data if r["k"] >= 0.3 - 1e-9]
-    assert rows
-    for r in rows:
-        assert r["q_star"] == table[f"k={r['k']:.3g},c={r['c']}"]
 
 
 

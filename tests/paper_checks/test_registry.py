@@ -40,7 +40,7 @@ def test_a_paper_declared_twice_differently_is_an_error():
 
 def test_registered_claims_pickle_by_reference_with_their_origin():
     c = load()["gce18.eq7_bounds"]
-    assert c.origin == "paper_checks.gce18"
+    assert c.origin == "paper_checks.papers.gce18.lq"
     assert pickle.loads(pickle.dumps(c)) is c
 
 

@@ -54,7 +54,7 @@ def draw_sizes(d: int) -> dict[str, int]:
 def hessian_suite(rng: np.random.Generator, draws: int, *, models: Sequence[str] = tuple(hst.MODELS),
                   comparisons: Sequence[str] = tuple(hst.COMPARISONS), T: TransitionMatrix | None = None
                   ) -> list[dict[str, dict[str, hst.HessianDifference]]]:
-    """``draws`` independent calls of :func:`simulate.hessian_study.block_difference_norms`.
+    """``draws`` independent calls of :func:`paper_checks.papers.patrini17.hessian_study.block_difference_norms`.
 
     Draw ``d`` has its own sizes (:func:`draw_sizes`; ``c = T.c`` when ``T`` is given),
     models, sample and ``T`` (:func:`_transition`, or the ``T`` given).

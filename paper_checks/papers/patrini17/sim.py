@@ -12,7 +12,7 @@
 Verdicts compare paired differences over seeds at two-sided p < 0.001 under Student t with the seeds' degrees
 of freedom (``simulate.estimate.SEED_TEST``).
 The models are tiny, so training runs on the host (``HOST = numpy``) whatever ``--backend`` says
-(see :mod:`paper_checks.gce18_sim`).
+(see :mod:`paper_checks.papers.gce18.sim`).
 """
 from __future__ import annotations
 

@@ -9,11 +9,19 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import to_host
-from simulate.experiments import (_check_pos_int, _on, batch_rngs, init_replicas, make_loss, noisy_label_task, seed_bases,
-                                  train_config)
+from simulate.experiments import (
+    batch_rngs,
+    init_replicas,
+    make_loss,
+    noisy_label_task,
+    on_backend,
+    seed_bases,
+    train_config,
+)
 from simulate.models import Params, accuracy, logits_of
 from simulate.noise import TransitionMatrix, pair_flip, uniform_noise
 from simulate.training import train
+from theory.checks import check_int
 
 #: ten classes alternating "easy" (mean at distance 4 from the origin) and "hard" (distance 2), so
 #: that pair-flip noise (class i -> i + 1) always moves labels between the two groups
@@ -79,12 +87,12 @@ def class_accuracy_curves(rng: np.random.Generator, *, separations: Sequence[flo
         raise ValueError("noises must not be empty")
     names = list(noises)
     Ts = [noises[k] for k in names]
-    K, S = len(names), _check_pos_int("n_seeds", n_seeds, 1)
+    K, S = len(names), check_int("n_seeds", n_seeds, 1)
     bases = seed_bases(rng, S)
     task = noisy_label_task(bases, Ts, n_train=n_train, n_test=n_test, c=c, dim=dim, separation=sep)
     cfg = train_config(epochs, lr, batch_size, optimizer)
     params0 = init_replicas(bases, K, dim, c, hidden)
-    d, p0 = _on(xp, task, params0)
+    d, p0 = on_backend(xp, task, params0)
     onehot = (task.y_test[..., None] == np.arange(c)).astype(float)  # (R, n_test, c)
     counts = onehot.sum(axis=1)
     if np.any(counts == 0):

@@ -1,9 +1,8 @@
 """Checks of ghosh17: symmetric losses (Ghosh, Kumar & Sastry 2017).
 
-Sources: Li's notes ``003_05482f4d520d534e.txt`` sec. 2 (first paper, Eqs. 1-4) and Zhang &
-Sabuncu ``004_bedc5f2f9c2d4575.txt`` sec. 3.1 (Eqs. 3-4 and the two noise-tolerance results
-quoted there). The simulation claim ``ghosh17.bounded_more_robust`` lives in
-:mod:`paper_checks.ghosh17_sim`.
+Sources: Li's notes, sec. 2 (first paper, Eqs. (1)-(4)) and Zhang & Sabuncu 2018, sec. 3.1
+(Eqs. (3)-(4) and the two noise-tolerance results quoted there). The simulation claim
+``ghosh17.bounded_more_robust`` lives in :mod:`paper_checks.papers.ghosh17.sim`.
 
 Every verdict below follows from what the check computes: SymPy identities for a symbolic
 number of classes ``c`` (or for each ``c`` in 2..8 where stated), exact risks over random
@@ -17,12 +16,20 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence
-from paper_checks.registry import claim, paper
-from paper_checks.search import Integer, Real, SearchSpace, SimplexPoint, search
+from paper_checks.api import (
+    Context,
+    Evidence,
+    Integer,
+    Real,
+    SearchSpace,
+    SimplexPoint,
+    TransitionMatrix,
+    claim,
+    search,
+)
+from paper_checks.papers.documents import LI_NOTES, ZHANG18_TEXT
 from simulate.losses import get_loss
-from simulate.noise import TransitionMatrix, uniform_noise
+from simulate.noise import uniform_noise
 from simulate.populations import random_distribution
 from simulate.risk import class_sums, clean_risk, noisy_risk
 from theory import losses as sl
@@ -30,16 +37,8 @@ from theory.noisy_risk import ETA, class_dependent_identity, derive_uniform_affi
 from theory.simplex import fold, resolve_abs, softmax_point
 from theory.symmetry import C, class_sum_range, compare_class_sum, label_closed_form, symmetry_test
 
-PAPER = paper('ghosh17',
-              authors='A. Ghosh, H. Kumar, P. S. Sastry',
-              year=2017,
-              title='Robust Loss Functions under Label Noise for Deep Neural Networks',
-              venue='AAAI 2017; arXiv 1712.09482',
-              source='003_05482f4d520d534e.txt sec. 2; 004_bedc5f2f9c2d4575.txt sec. 3.1',
-              note="read through Li's notes and Zhang & Sabuncu")
-
-N003 = "003_05482f4d520d534e.txt"
-N004 = "004_bedc5f2f9c2d4575.txt"
+N003 = LI_NOTES.file
+N004 = ZHANG18_TEXT.file
 CS = range(2, 9)  # the explicit numbers of classes of the per-c checks
 
 
@@ -119,7 +118,8 @@ def sum_mae(ctx: Context) -> Evidence:
     chk = _class_sum_check(sl.mae(), lambda t: sympy.Integer(0), 2 * C - 2, constant=True)
     const_ok = chk["symmetry"].constant is not None and sympy.simplify(chk["symmetry"].constant - (2 * C - 2)) == 0
     return _class_sum_verdict("MAE", "2c - 2", chk, const_ok,
-                              {"explicit_check": "softmax parametrisation, |.| resolved, c = 2..8 each simplifies to 2c - 2"})
+                              {"explicit_check": "softmax parametrisation, |.| resolved, c = 2..8 each simplifies to "
+                                                 "2c - 2"})
 
 
 @claim("ghosh17.sum_mse", figures=("ghosh17_class_sums",), source=f"{N003}, sec. 2 (i), Eq. (4)",
@@ -253,8 +253,9 @@ def uniform_tolerance_space() -> SearchSpace:
         j = max(range(c), key=lambda i: p[i])
         return sympy.Add(*[w[k] * ((2 - 2 * f[k]) - (2 - 2 * (1 if k == j else 0))) for k in range(c)])
 
-    return SearchSpace((Integer("c", 2, 6), SimplexPoint("p", 6), SimplexPoint("f", 6), Real("r", 0.0, 1.0, open_high=True)),
-                       margin, exact, description="R^eta(f) - R^eta(f*) at one input, MAE, uniform noise eta < (c-1)/c")
+    params = (Integer("c", 2, 6), SimplexPoint("p", 6), SimplexPoint("f", 6), Real("r", 0.0, 1.0, open_high=True))
+    return SearchSpace(params, margin, exact,
+                       description="R^eta(f) - R^eta(f*) at one input, MAE, uniform noise eta < (c-1)/c")
 
 
 def _uniform_exact_crosscheck(ctx: Context) -> dict[str, Any]:
@@ -295,7 +296,9 @@ def _uniform_exact_crosscheck(ctx: Context) -> dict[str, Any]:
             "_ok": max_affine <= 1e-10 and below_ok == n and at_flat == n and beyond_reversed == n}
 
 
-@claim("ghosh17.uniform_tolerance", figures=("ghosh17_noisy_vs_clean_risk",), source=f"{N004}, sec. 3.1 (Ghosh et al.'s result); {N003}, sec. 2 (ii)",
+@claim("ghosh17.uniform_tolerance", figures=("ghosh17_noisy_vs_clean_risk",), source=f"{N004}, sec. 3.1 (Ghosh et "
+                                                                                     f"al.'s result); {N003}, sec. 2 "
+                                                                                     "(ii)",
        statement="For a symmetric loss (sum_j L(f, e_j) = C) under uniform noise with eta < (c-1)/c, "
                  "R^eta(f*) - R^eta(f) <= 0 for every f, f* a minimiser of the clean risk.",
        method="symbolic", expected="proved", space=uniform_tolerance_space)
@@ -322,9 +325,11 @@ def uniform_tolerance(ctx: Context) -> Evidence:
         return Evidence("proved", "symbolic", "R^eta(f) = (1 - eta c/(c-1)) R(f) + eta C/(c-1) for symbolic c, so "
                         "R^eta(f*) - R^eta(f) = slope (R(f*) - R(f)) <= 0 with slope > 0 iff eta < (c-1)/c; at "
                         "eta = (c-1)/c the slope is 0 (every f minimises R^eta), beyond it the order reverses; exact "
-                        f"risks on {ex['distributions']} random distributions and a search of {res.evaluated} points agree.",
+                        f"risks on {ex['distributions']} random distributions and a search of {res.evaluated} points "
+                        "agree.",
                         numbers=numbers)
-    return Evidence("inconclusive", "symbolic", "a step of the derivation or of the exact cross-check failed; see numbers.",
+    return Evidence("inconclusive", "symbolic", "a step of the derivation or of the exact cross-check failed; see "
+                                                "numbers.",
                     numbers=numbers)
 
 
@@ -423,8 +428,10 @@ def class_dependent_tolerance(ctx: Context) -> Evidence:
                  "0 <= L(f, k) <= C/(c-1) (true for MAE)")
     if free.verified and proof_ok and r_flip < r_star:
         return Evidence("qualified", "search", "false as stated: without diagonally dominant T the clean minimiser "
-                        f"can lose (c = 2, T[0] = (1/3, 2/3), MAE: R^eta(e_0) = {r_star} > R^eta(e_1) = {r_flip}); with "
-                        "T[y,y] > T[y,k] the identity R^eta(f*) - R^eta(f) = E sum_{k!=y} (T_yk - T_yy)(C/(c-1) - L(f,k)) "
+                        f"can lose (c = 2, T[0] = (1/3, 2/3), MAE: R^eta(e_0) = {r_star} > R^eta(e_1) = {r_flip}); "
+                        "with "
+                        "T[y,y] > T[y,k] the identity R^eta(f*) - R^eta(f) = E sum_{k!=y} (T_yk - T_yy)(C/(c-1) - "
+                        "L(f,k)) "
                         "<= 0 holds (c = 2..8) and the search found nothing.", numbers=numbers,
                         counterexample={"smallest": example, "search": free.to_json()}, condition=condition)
     free_ev = Evidence.from_search(free, fails="f* loses to another f under some stochastic T",

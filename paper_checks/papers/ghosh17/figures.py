@@ -1,53 +1,27 @@
-"""Figures for Ghosh et al. 2017 (symmetric losses), as summarised in ``003`` sec. 2 and ``004`` sec. 3.1."""
+"""Figures for Ghosh et al. 2017 (symmetric losses), as summarised in Li's notes (sec. 2)
+and Zhang & Sabuncu 2018 (sec. 3.1).
+
+Each draws the data of a public ``@figure_data`` function of the paper.
+"""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
-import sympy
 
 from figures.registry import Drawn, figure
 from figures.style import COLORS, WIDE, new, se, setting, stamp
-from simulate import losses as num
-from simulate.noise import uniform_noise
-from simulate.populations import random_distribution
-from simulate.risk import clean_risk, noisy_risk
-from theory import losses as sym
-from theory.symmetry import class_sum_range
+from paper_checks.papers.ghosh17.samples import Q_SHOWN, class_sums_data, noisy_vs_clean_data
+from paper_checks.papers.ghosh17.sim import ROBUST_SETTINGS, robust_data
 
-Q_SHOWN = sympy.Rational(7, 10)
 LOSS_LABELS = {"cce": "CCE", "mse": "MSE", "mae": "MAE", "lq": f"$L_q$, q = {float(Q_SHOWN)}"}
-
-
-def class_sum_ranges(cs: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Exact ``[min, max]`` of ``sum_j L(f, e_j)`` over the simplex for each ``c`` (``003`` Eq. 4, ``004`` Eq. 7)."""
-    C = sympy.Symbol("c", positive=True, integer=True)
-    out = {}
-    for name, loss in (("cce", sym.cce()), ("mse", sym.mse()), ("mae", sym.mae()), ("lq", sym.lq(Q_SHOWN))):
-        rng_ = class_sum_range(loss, C)
-        lo = sympy.lambdify(C, rng_.low, "numpy")
-        hi = sympy.lambdify(C, rng_.high, "numpy") if rng_.high.is_finite is not False else (lambda c: np.full_like(c, np.inf, dtype=float))
-        out[name] = (np.broadcast_to(np.asarray(lo(cs), float), cs.shape), np.broadcast_to(np.asarray(hi(cs), float), cs.shape))
-    return out
-
-
-def sampled_class_sums(c: int, n: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Class sums of the numeric losses at ``n`` random simplex points (a cross-check of the exact ranges)."""
-    p = rng.dirichlet(np.full(c, 0.3), size=n)
-    out = {}
-    for name, loss in (("cce", num.get_loss("cce")), ("mse", num.get_loss("mse")), ("mae", num.get_loss("mae")),
-                       ("lq", num.get_loss("lq", q=float(Q_SHOWN)))):
-        out[name] = sum(loss.value(p, np.full(n, j)) for j in range(c))
-    return out
 
 
 @figure("ghosh17_class_sums", claim="ghosh17.only_mae_symmetric")
 def class_sums_figure(ctx: Any) -> Drawn:
     """Range of the class sum over the simplex against ``c``: only MAE's is a single value."""
-    cs = np.arange(2, 11)
-    ranges = class_sum_ranges(cs.astype(float))
-    rng = ctx.rng(100)  # a stream of its own: the sampled points are a cross-check, not the check's data
-    n_pts = ctx.pick(200, 400, 1000)
+    data = class_sums_data(ctx)
+    cs, ranges, n_pts = data["cs"], data["ranges"], data["n_points"]
     fig, axes = new(WIDE, ncols=4, sharex=True)
     rows = []
     for ax, (name, (lo, hi)) in zip(axes, ranges.items()):
@@ -55,11 +29,8 @@ def class_sums_figure(ctx: Any) -> Drawn:
         finite = np.isfinite(hi)
         cap = float(np.nanmax(np.where(finite, hi, lo))) * 1.25 if finite.any() else float(lo.max()) + 8
         top = np.where(finite, hi, cap)
-        samples = {int(c): sampled_class_sums(int(c), n_pts, rng)[name] for c in cs}
         for k, c in enumerate(cs):
-            s = samples[int(c)]
-            s = s[np.isfinite(s)]
-            jitter = rng.uniform(-0.28, 0.28, s.size)
+            s, jitter = data["sampled"][name][int(c)]
             ax.scatter(c + jitter, np.minimum(s, top[k]), s=1.5, color="#333333", alpha=0.25, lw=0, zorder=3,
                        rasterized=True)
             rows.append({"loss": name, "c": int(c), "exact_min": float(lo[k]), "exact_max": float(hi[k]),
@@ -92,30 +63,19 @@ def class_sums_figure(ctx: Any) -> Drawn:
     return Drawn(fig, rows, cap)
 
 
-def risk_pairs(loss_name: str, etas: list[float], c: int, n_models: int, rng: np.random.Generator
-               ) -> dict[float, tuple[np.ndarray, np.ndarray]]:
-    """Exact clean and noisy risks of ``n_models`` random classifiers on one random finite distribution."""
-    dist = random_distribution(20, c, rng)
-    f = rng.dirichlet(np.full(c, 0.5), size=(n_models, dist.n_x))
-    loss = num.get_loss(loss_name)
-    R = np.asarray(clean_risk(dist, f, loss))
-    return {eta: (R, np.asarray(noisy_risk(dist, f, loss, uniform_noise(c, eta)))) for eta in etas}
-
-
 @figure("ghosh17_noisy_vs_clean_risk", claim="ghosh17.uniform_tolerance")
 def noisy_vs_clean_figure(ctx: Any) -> Drawn:
     """Noisy against clean risk under uniform noise (c = 4): affine and increasing for MAE while
     ``eta < (c-1)/c = 0.75``, flat at the boundary, reversed beyond; scattered for CCE."""
     import matplotlib
 
-    c = 4
-    etas = [0.0, 0.3, 0.6, 0.75, 0.9]
-    n_models = ctx.pick(150, 300, 600)
+    data = noisy_vs_clean_data(ctx)
+    c, etas, n_models = data["c"], data["etas"], data["n_models"]
     fig, axes = new(WIDE, ncols=2)
     cmap = matplotlib.colormaps["viridis"]
     rows = []
     for ax, name in zip(axes, ("mae", "cce")):
-        pairs = risk_pairs(name, etas, c, n_models, ctx.rng(100))
+        pairs = data["pairs"][name]
         for i, eta in enumerate(etas):
             R, Rn = pairs[eta]
             ax.scatter(R, Rn, s=2, color=cmap(i / (len(etas) - 1)), label=fr"$\eta$ = {eta}", lw=0, rasterized=True)
@@ -137,9 +97,7 @@ def noisy_vs_clean_figure(ctx: Any) -> Drawn:
 @figure("ghosh17_accuracy_vs_noise", claim="ghosh17.bounded_more_robust")
 def accuracy_vs_noise_figure(ctx: Any) -> Drawn:
     """Final clean-test accuracy against the uniform noise rate for CCE, MAE and MSE: the training runs of
-    ``ghosh17.bounded_more_robust`` (``003`` sec. 2 (iii), bounded against unbounded losses)."""
-    from paper_checks.ghosh17_sim import ROBUST_SETTINGS, robust_data
-
+    ``ghosh17.bounded_more_robust`` (Li's notes, sec. 2 (iii): bounded against unbounded losses)."""
     res = robust_data(ctx)
     acc = np.asarray(res["final_acc"])  # (loss, seed, eta)
     etas = [float(e) for e in res["etas"]]

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import sympy
 
-from paper_checks import gce18 as g
 from paper_checks.cli import main
 from paper_checks.context import Context
+from paper_checks.papers.gce18 import lq, theorems, truncation
 from paper_checks.registry import load
 from theory import gce
 from theory.gce import Q
@@ -19,40 +19,40 @@ def ctx(cid="gce18.test"):
 
 
 def test_limit_helper():
-    assert g.limit_q0_evidence(lambda t: -sympy.log(t)).verdict == "proved"
-    bad = g.limit_q0_evidence(lambda t: 1 - t)
+    assert lq.limit_q0_evidence(lambda t: -sympy.log(t)).verdict == "proved"
+    bad = lq.limit_q0_evidence(lambda t: 1 - t)
     assert bad.verdict == "refuted" and bad.counterexample["t"] == R(1, 2)
 
 
 def test_eq7_helper_refutes_wrong_bounds():
-    assert g.eq7_evidence(ctx(), gce.eq7_bounds()).verdict == "proved"
+    assert lq.eq7_evidence(ctx(), gce.eq7_bounds()).verdict == "proved"
     too_tight = ((C - 1) / (2 * Q), (C - 1) / Q)  # a lower bound above the true minimum
-    ev = g.eq7_evidence(ctx(), too_tight)
+    ev = lq.eq7_evidence(ctx(), too_tight)
     assert ev.verdict == "refuted" and ev.counterexample["f"] == "barycentre"
 
 
 def test_A_monotone_helper():
-    assert g.A_monotone_evidence(gce.A_constant()).verdict == "proved"
-    ev = g.A_monotone_evidence(-gce.A_constant())  # decreasing in q
+    assert theorems.A_monotone_evidence(gce.A_constant()).verdict == "proved"
+    ev = theorems.A_monotone_evidence(-gce.A_constant())  # decreasing in q
     assert ev.verdict == "refuted" and float(ev.counterexample["dA/dq"]) < 0
 
 
 def test_eq11_condition_helper():
-    assert g.eq11_condition_evidence(gce.eq11_lhs(), gce.eq7_width()).verdict == "proved"
-    assert g.eq11_condition_evidence(2 * gce.eq11_lhs(), gce.eq7_width()).verdict == "refuted"
-    assert g.eq11_condition_evidence(gce.eq11_lhs(), (C ** (1 - Q) - 2) / Q).verdict == "refuted"
+    assert truncation.eq11_condition_evidence(gce.eq11_lhs(), gce.eq7_width()).verdict == "proved"
+    assert truncation.eq11_condition_evidence(2 * gce.eq11_lhs(), gce.eq7_width()).verdict == "refuted"
+    assert truncation.eq11_condition_evidence(gce.eq11_lhs(), (C ** (1 - Q) - 2) / Q).verdict == "refuted"
 
 
 def test_eq10_lower_bound_check_catches_a_bound_that_is_too_high():
     grid = [(10, R(1, 2), R(1, 10)), (3, R(1, 2), R(1, 2)), (5, R(1, 3), R(1, 4))]
-    assert g.eq10_lower_bound_check(grid, lambda c, q, k: gce.eq10_bounds(c, q, k)[0])["holds"]
+    assert truncation.eq10_lower_bound_check(grid, lambda c, q, k: gce.eq10_bounds(c, q, k)[0])["holds"]
     # a bound raised by 1/100 exceeds the exact minimum wherever Eq. 10 is tight
-    too_high = g.eq10_lower_bound_check(grid, lambda c, q, k: gce.eq10_bounds(c, q, k)[0] + R(1, 100))
+    too_high = truncation.eq10_lower_bound_check(grid, lambda c, q, k: gce.eq10_bounds(c, q, k)[0] + R(1, 100))
     assert not too_high["holds"]
 
 
 def test_eq11_margins_at_known_points():
-    space = g.eq11_k03_space()
+    space = truncation.eq11_k03_space()
     bad = {"q": R(3, 4), "k": R(3, 10), "c": sympy.Integer(4)}
     assert space.margin({"q": 0.75, "k": 0.3, "c": 4}) < 0 and float(space.exact_margin(bad)) < 0
     assert space.exact_margin({"q": sympy.Integer(1), "k": R(1, 2), "c": sympy.Integer(2)}) == R(-1, 2)
@@ -61,13 +61,13 @@ def test_eq11_margins_at_known_points():
     # tiny q: the exact margin falls back to 60 digits instead of a power with a million digits
     tiny = {"q": R(1, 10**6), "k": R(3, 10), "c": sympy.Integer(4)}
     assert float(space.exact_margin(tiny)) > 0
-    k02 = g.eq11_k02_space()
+    k02 = truncation.eq11_k02_space()
     assert k02.constraint({"q": 0.5, "k": 0.2, "c": 10}) and not k02.constraint({"q": 0.5, "k": 0.05, "c": 10})
     assert k02.margin({"q": 0.95, "k": 0.2, "c": 10}) < 0
 
 
 def test_thm1_space_margin_signs():
-    space = g.thm1_space()
+    space = theorems.thm1_space()
     p = np.array([0.5, 0.3, 0.2, 0, 0, 0])
     assert space.margin({"c": 3, "p": p, "q": 0.5, "r": 0.6}) >= 0
     assert space.margin({"c": 3, "p": p, "q": 1.0, "r": 0.6}) >= -1e-12
@@ -80,7 +80,7 @@ def test_thm1_space_margin_signs():
 
 
 def test_thm2_space_margins():
-    cond, free = g.thm2_space(True), g.thm2_space(False)
+    cond, free = theorems.thm2_space(True), theorems.thm2_space(False)
     pt = {"c": sympy.Integer(2), "t": [R(1, 10), R(9, 10), 0, 0, 0, 0], "q": R(1, 2)}
     assert float(free.exact_margin(pt)) < 0  # the example showing the condition is needed
     assert float(cond.exact_margin(pt)) >= 0
@@ -91,7 +91,7 @@ def test_thm2_space_margins():
 
 
 def test_eq10_space_margin_is_zero_where_bounds_are_attained():
-    space = g.eq10_space()
+    space = truncation.eq10_space()
     v = np.zeros(10)
     v[0] = 1.0
     assert space.margin({"c": 4, "f": v, "q": 0.5, "k": 0.5}) == pytest.approx(0.0, abs=1e-12)  # vertex, d = 1

@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 import sympy
 
-from paper_checks import ghosh17 as g
 from paper_checks.context import Context
+from paper_checks.papers.ghosh17 import claims as g
 from paper_checks.registry import load
 from theory import losses as sl
 from theory.symmetry import C
@@ -17,7 +17,8 @@ def ctx(cid="ghosh17.test"):
 
 
 def test_class_sum_helper_refutes_a_wrong_formula():
-    right = g._class_sum_verdict("MSE", "c||f||^2 + c - 2", g._class_sum_check(sl.mse(), lambda t: C * t**2, C - 2, False))
+    right = g._class_sum_verdict("MSE", "c||f||^2 + c - 2",
+                                 g._class_sum_check(sl.mse(), lambda t: C * t**2, C - 2, False))
     assert right.verdict == "proved"
     wrong = g._class_sum_verdict("MSE", "c||f||^2 + c", g._class_sum_check(sl.mse(), lambda t: C * t**2, C, False))
     assert wrong.verdict == "refuted" and wrong.counterexample["c"] == 2
@@ -25,7 +26,8 @@ def test_class_sum_helper_refutes_a_wrong_formula():
     odd = g._class_sum_verdict("MAE", "2c - 2", g._class_sum_check(sl.mae(), lambda t: 0, 2 * C - 2, False))
     assert odd.verdict == "refuted"
     # CCE's class sum is not sum log f_i
-    assert g._class_sum_verdict("CCE", "sum log f_i", g._class_sum_check(sl.cce(), sympy.log, 0, False)).verdict == "refuted"
+    cce = g._class_sum_verdict("CCE", "sum log f_i", g._class_sum_check(sl.cce(), sympy.log, 0, False))
+    assert cce.verdict == "refuted"
 
 
 def test_mae_unhinged_helper_refutes_a_wrong_factor():
@@ -38,8 +40,8 @@ def test_uniform_space_margin_signs():
     space = g.uniform_tolerance_space()
     pt = {"c": 3, "p": np.array([0.5, 0.3, 0.2, 0, 0, 0]), "f": np.array([0.2, 0.5, 0.3, 0, 0, 0]), "r": 0.5}
     assert space.margin(pt) > 0
-    exact = {"c": sympy.Integer(3), "p": [R(1, 2), R(3, 10), R(1, 5), 0, 0, 0], "f": [R(1, 5), R(1, 2), R(3, 10), 0, 0, 0],
-             "r": R(1, 2)}
+    exact = {"c": sympy.Integer(3), "p": [R(1, 2), R(3, 10), R(1, 5), 0, 0, 0],
+             "f": [R(1, 5), R(1, 2), R(3, 10), 0, 0, 0], "r": R(1, 2)}
     assert space.exact_margin(exact) > 0
     # beyond the threshold (r > 1: eta > (c-1)/c) the clean minimiser loses: the margin turns negative
     assert space.margin({**pt, "r": 1.3}) < 0

@@ -1,10 +1,10 @@
-"""Simulation checks of gce18 (Zhang & Sabuncu 2018, ``004``; and Li's notes on it, ``003`` sec. 2).
+"""Simulation checks of gce18 (Zhang & Sabuncu 2018; and Li's notes on it, sec. 2).
 
 Training experiments come from :mod:`simulate.experiments` (Gaussian clusters, uniform label
 noise, a one-hidden-layer ReLU MLP trained with Adam, several settings and seeds trained at
 once as replicas). Verdicts compare effects with their standard errors over seeds at
-two-sided p < 0.001 under Student t with seeds - 1 degrees of freedom (``simulate.estimate.SEED_TEST``); paired differences wherever two losses are
-compared on the same replicas.
+two-sided p < 0.001 under Student t with seeds - 1 degrees of freedom (``simulate.estimate.SEED_TEST``); paired
+differences wherever two losses are compared on the same replicas.
 
 The models are tiny (about 2,000 parameters, batches of 32), so kernel-launch latency would
 dominate on a GPU: these checks train on the host (``HOST = numpy``) whatever ``--backend``
@@ -20,21 +20,26 @@ import numpy as np
 import sympy as sp
 from sympy.calculus.util import minimum
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
-from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
-from simulate.gce18_studies import (acs_traces, accuracy_vs_epoch, epochs_to_fraction, gradient_norm_vs_inverse_fy,
-                                    overfitting_stats, pair_discordance, softmax_gap_curves)
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import LI_NOTES, ZHANG18_TEXT
+from paper_checks.papers.gce18.studies import (
+    accuracy_vs_epoch,
+    acs_traces,
+    epochs_to_fraction,
+    gradient_norm_vs_inverse_fy,
+    overfitting_stats,
+    pair_discordance,
+    softmax_gap_curves,
+)
+from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.losses import lq, lq_at, truncated_lq
 
 Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
 HOST = np  # see the module docstring
-SOURCE_004 = "004_bedc5f2f9c2d4575.txt"
-SOURCE_003 = "003_05482f4d520d534e.txt"
+SOURCE_004 = ZHANG18_TEXT.file
+SOURCE_003 = LI_NOTES.file
 
-#: the task shared by these checks (c = 10 classes like CIFAR-10 in Fig. 1-2 of 004)
+#: the task shared by these checks (c = 10 classes like CIFAR-10 in Zhang & Sabuncu 2018, Figs. 1-2)
 TASK: dict[str, Any] = dict(n_train=500, c=10, dim=20, separation=3.0, hidden=(64,), batch_size=32, optimizer="adam")
 
 
@@ -196,10 +201,13 @@ def acs_equivalence(ctx: Context) -> Evidence:
         remark = (f" Remark: even {ACS_SETTINGS['theta_epochs']} mini-batch Adam epochs in place of the argmin raised "
                   f"Eq. 13 in none of {sum(r['theta_steps'] for r in regimes.values())} steps.")
     return Evidence("proved", "symbolic",
-                    f"Exactly, min over w in [0,1] of w (L_q - L_q(k)) = Min(0, L_q - L_q(k)) and L_q decreases in f_y, "
-                    f"so min_w Eq. 13 = sum_i L_trunc - n L_q(k) (checked on {ident['problems']} random problems against "
+                    f"Exactly, min over w in [0,1] of w (L_q - L_q(k)) = Min(0, L_q - L_q(k)) and L_q decreases in "
+                    f"f_y, "
+                    f"so min_w Eq. 13 = sum_i L_trunc - n L_q(k) (checked on {ident['problems']} random problems "
+                    "against "
                     f"brute force over all 2^{ident['samples_per_problem']} vertices; worst relative deviation "
-                    f"{worst_dev:.1e}); Algorithm 1 alternates exact argmins over w and theta, so by definition neither "
+                    f"{worst_dev:.1e}); Algorithm 1 alternates exact argmins over w and theta, so by definition "
+                    "neither "
                     f"step can raise Eq. 13 (block-coordinate descent), and no simulated pruning step did." + remark,
                     numbers)
 
@@ -393,7 +401,7 @@ def q_tradeoff(ctx: Context) -> Evidence:
                     numbers)
 
 
-# ============================================================================ 003's question (Eq. 5)
+# ====================================================== Li's notes' question (Zhang & Sabuncu 2018, Eq. (5))
 WEIGHT_STAGES = (0, 5, 30)
 WEIGHT_SETTINGS = dict(eta=0.4, lr=3e-3)
 #: the discordance that matters: 1/f_y and the gradient norm order at least 5% of sample pairs differently
@@ -462,7 +470,7 @@ def notes_weight_view(ctx: Context) -> Evidence:
                     f"{txt}; more seeds would decide.", numbers)
 
 
-# ============================================================================ 003's drawback (sec. 3.3)
+# ====================================================== Li's notes' drawback (Zhang & Sabuncu 2018, sec. 3.3)
 #: the share of correctly labelled samples whose loss matters: pruning fewer than 1% of them is negligible
 MATERIAL_PRUNED = 0.01
 TRUNC_SETTINGS = dict(q=0.7, k=0.5, eta=0.4, warmup_epochs=20, theta_epochs=5, rounds=6, lr=3e-3, n_test=500)
@@ -511,7 +519,8 @@ def notes_trunc_drops_clean(ctx: Context) -> Evidence:
     if clean_pruned.exceeds(MATERIAL_PRUNED, Z):
         return Evidence("confirmed", "sim",
                         f"Algorithm 1 at k = 0.5 pruned {clean_pruned.mean:.1%} ± {clean_pruned.stderr:.1%} of the "
-                        f"correctly labelled samples (interval {lo:.1%} to {hi:.1%}, above the {MATERIAL_PRUNED:.0%} that "
+                        f"correctly labelled samples (interval {lo:.1%} to {hi:.1%}, above the {MATERIAL_PRUNED:.0%} "
+                        "that "
                         f"matters; {SEED_TEST}), {pruned_clean.mean:.1%} of all pruned samples{hard} "
                         f"({n_seeds} seeds).", numbers)
     if clean_pruned.below(MATERIAL_PRUNED, Z):

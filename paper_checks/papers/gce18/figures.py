@@ -1,4 +1,7 @@
-"""Figures for Zhang & Sabuncu 2018 (``004``): where Eq. 11 holds, and the training curves."""
+"""Figures for Zhang & Sabuncu 2018: where Eq. (11) holds, and the training curves.
+
+Each draws the data of a public ``@figure_data`` function of the paper (the one its check uses).
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -8,6 +11,14 @@ import sympy
 
 from figures.registry import Drawn, figure
 from figures.style import COLORS, COLUMN, WIDE, new, se, setting, stamp
+from paper_checks.papers.gce18.sim import (
+    GAP_SETTINGS,
+    TRADEOFF_CLEAN,
+    TRADEOFF_NOISY,
+    q_tradeoff_data,
+    softmax_gap_data,
+)
+from paper_checks.papers.gce18.truncation import eq11_region_data
 from theory.gce import formula
 
 
@@ -35,12 +46,8 @@ def eq11_region_figure(ctx: Any) -> Drawn:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    from paper_checks.gce18 import _eq11_region
-
-    n = ctx.pick(200, 300, 500)
-    qs = np.linspace(0.5 / n, 1.0, n)
-    ks = np.linspace(0.5 / n, 1 - 0.5 / n, n)
-    qstar = {**_eq11_region(0.2, 10)["q_star(k, c)"], **_eq11_region(0.3, 2)["q_star(k, c)"]}
+    data = eq11_region_data(ctx)
+    n, qs, ks, qstar = data["n"], data["qs"], data["ks"], data["q_star"]
     fig, axes = new((WIDE[0], 2.7), ncols=3, sharey=True)
     blue, red = "#4393c3", "#d6604d"
     cmap = ListedColormap([red, blue])
@@ -77,7 +84,8 @@ def eq11_region_figure(ctx: Any) -> Drawn:
     return Drawn(fig, rows, cap)
 
 
-def _band(ax: Any, x: np.ndarray, runs: np.ndarray, color: str, label: str, ls: str = "-") -> tuple[np.ndarray, np.ndarray]:
+def _band(ax: Any, x: np.ndarray, runs: np.ndarray, color: str, label: str,
+          ls: str = "-") -> tuple[np.ndarray, np.ndarray]:
     """Mean over seeds (axis 0) with a +-1 standard-error band; returns (mean, s.e.)."""
     m = runs.mean(axis=0)
     s = se(runs)
@@ -89,9 +97,7 @@ def _band(ax: Any, x: np.ndarray, runs: np.ndarray, color: str, label: str, ls: 
 @figure("gce18_softmax_gap", claim="gce18.softmax_gap")
 def softmax_gap_figure(ctx: Any) -> Drawn:
     """Average softmax for the given label, correctly and wrongly labelled training samples, CCE against
-    ``L_q`` (q = 0.7), 40% uniform noise: the training runs of ``gce18.softmax_gap`` (``004`` Fig. 1c)."""
-    from paper_checks.gce18_sim import GAP_SETTINGS, softmax_gap_data
-
+    ``L_q`` (q = 0.7), 40% uniform noise: the training runs of ``gce18.softmax_gap`` (Zhang & Sabuncu 2018, Fig. 1c)."""
     res = softmax_gap_data(ctx)
     sw, sc = np.asarray(res["softmax_wrong"]), np.asarray(res["softmax_correct"])  # (2, S, E + 1)
     epochs = np.arange(sw.shape[-1])  # index 0: before training
@@ -101,8 +107,9 @@ def softmax_gap_figure(ctx: Any) -> Drawn:
     for i, (name, label) in enumerate((("cce", "CCE"), ("lq", f"$L_q$, q = {GAP_SETTINGS['q']}"))):
         mc, sc_ = _band(ax, epochs, sc[i], COLORS[name], f"{label}, correct labels")
         mw, sw_ = _band(ax, epochs, sw[i], COLORS[name], f"{label}, wrong labels", ls="--")
-        rows += [{"loss": res["losses"][i], "epoch": int(e), "softmax_correct_mean": float(a), "softmax_correct_se": float(b),
-                  "softmax_wrong_mean": float(c), "softmax_wrong_se": float(d), "seeds": S}
+        rows += [{"loss": res["losses"][i], "epoch": int(e), "softmax_correct_mean": float(a),
+                  "softmax_correct_se": float(b), "softmax_wrong_mean": float(c),
+                  "softmax_wrong_se": float(d), "seeds": S}
                  for e, a, b, c, d in zip(epochs, mc, sc_, mw, sw_)]
     ax.set_xlabel("epoch")
     ax.set_ylabel("average softmax of the given label")
@@ -111,7 +118,8 @@ def softmax_gap_figure(ctx: Any) -> Drawn:
     ax.set_title(f"{GAP_SETTINGS['eta']:.0%} uniform noise, {S} seeds")
     stamp(fig, ctx)
     cap = (f"Average softmax output for the given (possibly wrong) label over correctly (solid) and wrongly (dashed) "
-           f"labelled training samples against the epoch (0: before training), CCE and L_q with q = {GAP_SETTINGS['q']}, "
+           "labelled training samples against the epoch (0: before training), CCE and L_q with q = "
+           f"{GAP_SETTINGS['q']}, "
            f"{GAP_SETTINGS['eta']:.0%} uniform noise, Adam lr {GAP_SETTINGS['lr']:g}, 10 Gaussian clusters and a "
            f"one-hidden-layer ReLU network: the training runs of gce18.softmax_gap (the analogue of 004 Fig. 1c). "
            f"Lines: mean over {S} seeds; bands: one standard error of the mean. {setting(ctx)}")
@@ -121,10 +129,8 @@ def softmax_gap_figure(ctx: Any) -> Drawn:
 @figure("gce18_accuracy_vs_epoch", claim="gce18.q_tradeoff")
 def accuracy_vs_epoch_figure(ctx: Any) -> Drawn:
     """Clean-test accuracy against epochs for several q (q = 0 is CCE), clean and 40% noisy labels: the
-    training runs of ``gce18.q_tradeoff`` (``004`` Fig. 2)."""
+    training runs of ``gce18.q_tradeoff`` (Zhang & Sabuncu 2018, Fig. 2)."""
     import matplotlib
-
-    from paper_checks.gce18_sim import TRADEOFF_CLEAN, TRADEOFF_NOISY, q_tradeoff_data
 
     noisy, clean = q_tradeoff_data(ctx)
     cmap = matplotlib.colormaps["plasma"]
@@ -148,6 +154,7 @@ def accuracy_vs_epoch_figure(ctx: Any) -> Drawn:
            "labels (left) and 40% uniform noise (right): the training runs of gce18.q_tradeoff (the analogue of 004 "
            f"Fig. 2). The check uses a smaller step on clean labels (lr {TRADEOFF_CLEAN['lr']:g}, "
            f"{TRADEOFF_CLEAN['epochs']} epochs) than under noise (lr {TRADEOFF_NOISY['lr']:g}, "
-           f"{TRADEOFF_NOISY['epochs']} epochs) so that the speed of learning is resolved; the panels share the accuracy axis. "
+           f"{TRADEOFF_NOISY['epochs']} epochs) so that the speed of learning is resolved; the panels share the "
+           "accuracy axis. "
            f"Lines: mean over seeds; bands: one standard error of the mean. {setting(ctx)}")
     return Drawn(fig, rows, cap)

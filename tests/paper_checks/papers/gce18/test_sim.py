@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from paper_checks.context import Context
-from paper_checks.gce18_sim import (_acs_increases, _numeric_identity, _slope, _symbolic_w_step, notes_weight_view)
-from simulate.gce18_studies import pair_discordance
+from paper_checks.papers.gce18.sim import _acs_increases, _numeric_identity, _slope, _symbolic_w_step, notes_weight_view
+from paper_checks.papers.gce18.studies import pair_discordance
 
 
 def _loop_discordance(a, b):

@@ -1,11 +1,11 @@
-"""Simulation checks of ghosh17 (Ghosh, Kumar & Sastry 2017, as summarised in ``003`` sec. 2).
+"""Simulation checks of ghosh17 (Ghosh, Kumar & Sastry 2017, as summarised in Li's notes, sec. 2).
 
 The empirical claim (iii) of Li's notes: bounded losses are more robust to label noise than
 unbounded ones. Trained on Gaussian clusters with uniformly noisy labels by a small MLP that
 can memorise them (:func:`simulate.experiments.accuracy_vs_noise`); every loss sees the same
 data, noise, initial weights and batch order, so losses are compared by paired differences
 over seeds (p < 0.001 under Student t, ``simulate.estimate.SEED_TEST``). The model is tiny, so training
-runs on the host (``HOST = numpy``) whatever ``--backend`` says (see :mod:`paper_checks.gce18_sim`).
+runs on the host (``HOST = numpy``) whatever ``--backend`` says (see :mod:`paper_checks.papers.gce18.sim`).
 """
 from __future__ import annotations
 
@@ -13,11 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from paper_checks.context import Context
-from paper_checks.evidence import Evidence, effect_ladder
-from paper_checks.figdata import figure_data
-from paper_checks.registry import claim
-from simulate.estimate import Estimate, SEED_TEST, Z_SEEDS, paired_difference, seed_summary
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.experiments import accuracy_vs_noise
 
 Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)

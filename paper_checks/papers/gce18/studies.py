@@ -1,8 +1,8 @@
-"""Training studies of Zhang & Sabuncu 2018 (``004``) and Li's notes (``003``) on ``L_q``.
+"""Training studies of Zhang & Sabuncu 2018 and Li's notes on ``L_q``.
 
 Fig. 1c (softmax of wrongly labelled samples), sec. 4.1 and Fig. 2 (accuracy against epochs for
-several ``q``), sec. 3.2 Eq. 5 (the ``1/f_y`` weight, and ``003``'s question about it), sec. 3.3
-Eqs. 12-13 and Algorithm 1 (ACS for the truncated ``L_q``, and ``003``'s drawback). The task,
+several ``q``), sec. 3.2 Eq. (5) (the ``1/f_y`` weight, and Li's notes' question about it), sec. 3.3
+Eqs. 12-13 and Algorithm 1 (ACS for the truncated ``L_q``, and Li's notes' drawback). The task,
 replicas and streams are those of :mod:`simulate.experiments`.
 """
 from __future__ import annotations
@@ -12,8 +12,17 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import to_host
-from simulate.experiments import (_check_etas, _on, _run, batch_rngs, init_replicas, make_task, q_loss, seed_bases,
-                                  train_config)
+from simulate.experiments import (
+    batch_rngs,
+    check_etas,
+    init_replicas,
+    make_task,
+    on_backend,
+    q_loss,
+    run_replicas,
+    seed_bases,
+    train_config,
+)
 from simulate.losses import get_loss, softmax
 from simulate.models import forward, logits_of, per_sample_grad_sq_norms
 from simulate.training import acs, flat_loss_grad, make_monitor, train
@@ -37,7 +46,7 @@ def softmax_gap_curves(rng: np.random.Generator, *, q: float = 0.7, eta: float =
         predicted as their noisy label), ``test_acc``, ``train_loss``; ``noise_fraction`` (S,)
         the realised share of wrong labels.
     """
-    _check_etas([eta], c)
+    check_etas([eta], c)
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, [eta], n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
     cfg = train_config(epochs, lr, batch_size, optimizer)
@@ -46,7 +55,7 @@ def softmax_gap_curves(rng: np.random.Generator, *, q: float = 0.7, eta: float =
     keys = ("softmax_wrong", "softmax_correct", "memorised", "test_acc", "train_loss")
     acc: dict[str, list[np.ndarray]] = {k: [] for k in keys}
     for label, loss in (q_loss(0.0), q_loss(q)):
-        h = _run(task, loss, params0, batch_rngs(bases, 1), cfg, xp, softmax_stats=True)
+        h = run_replicas(task, loss, params0, batch_rngs(bases, 1), cfg, xp, softmax_stats=True)
         out["losses"].append(label)
         for k in keys:
             acc[k].append(h[k].T)
@@ -74,7 +83,7 @@ def accuracy_vs_epoch(rng: np.random.Generator, *, qs: Sequence[float] = (0.0, 0
         ``test_acc`` (Q, S, E, epochs + 1), ``train_acc`` (Q, S, E, epochs + 1) against the
         (noisy) training labels, ``chance`` = 1/c.
     """
-    etas = _check_etas(etas, c)
+    etas = check_etas(etas, c)
     for q in qs:
         if not 0.0 <= float(q) <= 1.0:
             raise ValueError(f"every q must lie in [0, 1] (0 meaning CCE), got {q!r}")
@@ -86,7 +95,7 @@ def accuracy_vs_epoch(rng: np.random.Generator, *, qs: Sequence[float] = (0.0, 0
     labels, test, tr = [], [], []
     for q in qs:
         label, loss = q_loss(float(q))
-        h = _run(task, loss, params0, batch_rngs(bases, E), cfg, xp)
+        h = run_replicas(task, loss, params0, batch_rngs(bases, E), cfg, xp)
         labels.append(label)
         test.append(h["test_acc"].T.reshape(S, E, -1))
         tr.append(h["train_acc"].T.reshape(S, E, -1))
@@ -128,7 +137,7 @@ def epochs_to_fraction(curves: np.ndarray, fraction: float = 0.5, *, baseline: f
     return np.where(idx > 0, idx - 1 + frac, 0.0)
 
 
-# ---------------------------------------------------------------- 003's question: the 1/f_y weight
+# ---------------------------------------------------------------- Li's notes' question: the 1/f_y weight
 def gradient_norm_vs_inverse_fy(rng: np.random.Generator, *, n_seeds: int = 5, train_epochs: int = 5,
                                 eta: float = 0.4, n_train: int = 500, c: int = 10, dim: int = 20,
                                 separation: float = 3.0, hidden: Sequence[int] = (64,), lr: float = 3e-3,
@@ -136,7 +145,7 @@ def gradient_norm_vs_inverse_fy(rng: np.random.Generator, *, n_seeds: int = 5, t
     """Per-sample CCE weight ``1/f_y`` against the norm of the sample's parameter gradient.
 
     Zhang & Sabuncu 2018, Eq. 5, write the CCE gradient as ``sum_i -(1/f_{y_i}) grad f_{y_i}``
-    and read ``1/f_{y_i}`` as the weight of sample ``i``; Li's notes (``003`` sec. 2, "My
+    and read ``1/f_{y_i}`` as the weight of sample ``i``; Li's notes (sec. 2, "My
     Question") object that ``grad f_{y_i}`` varies by sample too. The model is trained with
     CCE on noisy labels for ``train_epochs`` epochs (0: the random initialisation); then,
     on its training samples and their (noisy) labels:
@@ -149,12 +158,12 @@ def gradient_norm_vs_inverse_fy(rng: np.random.Generator, *, n_seeds: int = 5, t
         (``||grad_theta f_y|| = f_y ||d CCE_i / d theta||``), ``logit_grad_norm`` (``||p - e_y||_2``,
         the gradient with respect to the logits), ``wrong`` (label is noisy); ``test_acc`` (S,).
     """
-    _check_etas([eta], c)
+    check_etas([eta], c)
     if isinstance(train_epochs, bool) or not isinstance(train_epochs, (int, np.integer)) or train_epochs < 0:
         raise ValueError(f"train_epochs must be an integer >= 0, got {train_epochs!r}")
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, [eta], n_train=n_train, n_test=1000, c=c, dim=dim, separation=separation)
-    d, params = _on(xp, task, init_replicas(bases, 1, dim, c, hidden))
+    d, params = on_backend(xp, task, init_replicas(bases, 1, dim, c, hidden))
     cce = get_loss("cce")
     if train_epochs:
         params = train(params, d["X_train"], d["y_noisy"], cce, train_config(train_epochs, lr, batch_size, optimizer),
@@ -226,10 +235,10 @@ def acs_traces(rng: np.random.Generator, *, q: float = 0.7, k: float = 0.5, eta:
         Bayes posterior of the true class over pruned / kept clean samples: low means hard);
         ``test_acc`` (S, warmup_epochs + rounds * theta_epochs + 1); ``noise_fraction`` (S,).
     """
-    _check_etas([eta], c)
+    check_etas([eta], c)
     bases = seed_bases(rng, n_seeds)
     task = make_task(bases, [eta], n_train=n_train, n_test=n_test, c=c, dim=dim, separation=separation)
-    d, params0 = _on(xp, task, init_replicas(bases, 1, dim, c, hidden))
+    d, params0 = on_backend(xp, task, init_replicas(bases, 1, dim, c, hidden))
     mon = make_monitor(d["X_train"], d["y_noisy"], get_loss("lq", q=q), X_test=d["X_test"], y_test=d["y_test"])
     res = acs(params0, d["X_train"], d["y_noisy"], q, k, train_config(theta_epochs, lr, batch_size, optimizer),
               batch_rngs(bases, 1), rounds=rounds, warmup_epochs=warmup_epochs, monitor=mon)
