@@ -1,5 +1,5 @@
 """DMI and Eq. 32 over finite populations: exact tables, samplers, the mini-batch bias of L_DMI, L_DMI over a
-finite hypothesis class, and the data of the dmi19 figures (Xu, Cao, Kong & Wang 2019, via Li's notes).
+finite hypothesis class, and the data of the figures of Xu, Cao, Kong & Wang 2019 (via Li's notes).
 
 Populations are :class:`simulate.populations.FiniteDistribution`; the estimators are those of :mod:`simulate.dmi`.
 Samplers run in the namespace ``xp`` with ``random`` and inverse CDFs (no ``choice``/``multinomial``, which

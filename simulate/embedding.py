@@ -1,10 +1,9 @@
 """Embedding losses, distance matrices, pair/triplet sampling and miners (array namespace ``xp``).
 
-Setting of Le & Odobez 2019 (reconstructed in ``claims.md``) and Xu et al. 2022
-(Xu et al. 2022): embeddings ``E`` of shape (B, d), optionally L2-normalised; pairs labelled
-"same class" or not from the observed labels; the margin ("marginal") loss
-``[alpha + s (D - beta)]_+`` with ``s = +1`` for a positive and ``-1`` for a negative pair, and
-the triplet loss ``[D_ap - D_an + alpha]_+``, ``D`` the Euclidean distance.
+Setting of Le & Odobez 2019 (as reconstructed in ``claims.md``) and Xu et al. 2022: embeddings ``E``
+of shape (B, d), optionally L2-normalised; pairs labelled "same class" or not from the observed
+labels; the margin ("marginal") loss ``[alpha + s (D - beta)]_+`` with ``s = +1`` for a positive and
+``-1`` for a negative pair, and the triplet loss ``[D_ap - D_an + alpha]_+``, ``D`` the Euclidean distance.
 
 Miners follow pytorch-metric-learning's small contract: they return index arrays
 ``(anchors, positives, negatives)`` into the batch; losses take distances. A batch with a
@@ -293,8 +292,7 @@ def mine(D: Any, labels: Any, miner: str, *, alpha: float | None = None, rng: An
     if miner != "random" or D is not None:
         D = xp.asarray(D)
         if D.shape != (R, B, B):
-            raise ValueError(f"the distance matrices must have shape ({R}, {B}, {B}) to match the labels, got "
-                             f"{D.shape}")
+            raise ValueError(f"the distance matrices must have shape {(R, B, B)} to match the labels, got {D.shape}")
         if miner != "semi-hard":  # the semi-hard miner checks in the sync it needs anyway
             D = check_distances(D)
     return _mine(D, labels, miner, alpha, rng)
@@ -525,8 +523,8 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
     rngs = [rng] if single else list(rng)
     modes = [mode] * R if isinstance(mode, str) else list(mode)
     if len(rngs) != R or len(modes) != R:
-        raise ValueError(f"need one generator and one mode per row: {R} rows, {len(rngs)} generators, {len(modes)} "
-                         f"modes")
+        n_rngs, n_modes = len(rngs), len(modes)
+        raise ValueError(f"need one generator and one mode per row: {R} rows, {n_rngs} generators, {n_modes} modes")
     for md in modes:
         if md not in SAMPLINGS:
             raise ValueError(f"mode must be 'balanced' or 'natural', got {md!r}")

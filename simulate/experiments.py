@@ -19,8 +19,8 @@ about 0.90), 500 training and 1000 test samples, 64 hidden units, Adam with ``lr
 batches of 32. Comparisons between losses are *paired*: within a repetition every
 loss sees the same data, noisy labels, initial weights and batch order.
 
-The per-paper studies of the catalogue (``paper_checks/papers/*/studies.py``) are built on it. Source of :func:`accuracy_vs_noise`: Ghosh et al. 2017 via Li's notes
-(Li's notes, sec. 2, (iii)).
+The per-paper studies of the catalogue (``paper_checks/papers/*/studies.py``) are built on it.
+Source of :func:`accuracy_vs_noise`: Ghosh et al. 2017, via Li's notes, sec. 2 (iii).
 """
 from __future__ import annotations
 
