@@ -45,7 +45,8 @@ def _cases() -> dict[str, tuple[str, Case]]:
 
     def noisy_labels(xp: Any, s: int) -> Callable[[], object]:
         n = 10**7 // s
-        y, T, rng = xp.asarray(np.arange(n) % 10), random_transition(10, np.random.default_rng(1)), xp.random.default_rng(0)
+        y, rng = xp.asarray(np.arange(n) % 10), xp.random.default_rng(0)
+        T = random_transition(10, np.random.default_rng(1))
         return lambda: sample_noisy_labels(y, T, rng, xp)
 
     def corrected(kind: str) -> Case:

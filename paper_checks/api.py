@@ -26,7 +26,7 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.evidence import Evidence, effect_ladder
@@ -38,6 +38,10 @@ from paper_checks.search import SearchResult, search
 from simulate.backend import get_backend
 from simulate.estimate import mc_mean
 from simulate.noise import TransitionMatrix, pair_flip, sample_noisy_labels, uniform_noise
+
+if TYPE_CHECKING:  # for readers and type checkers only: at run time __getattr__ below imports them on first use
+    from figures import style as figure_style
+    from figures.registry import Drawn, figure
 
 __all__ = [
     # declaring claims

@@ -142,7 +142,8 @@ report does not have. Numbers in these sentences are exact (derived, not sampled
 def finding(claim_id: str, verdict: str, sentence: str) -> None:
     """Record the curated README sentence about ``claim_id`` when its verdict is ``verdict``."""
     if verdict not in VERDICTS:
-        raise RegistryError(f"finding for {claim_id!r}: unknown verdict {verdict!r}; choose one of {', '.join(VERDICTS)}")
+        choices = ", ".join(VERDICTS)
+        raise RegistryError(f"finding for {claim_id!r}: unknown verdict {verdict!r}; choose one of {choices}")
     old = FINDINGS.get(claim_id)
     if old is not None and old != (verdict, sentence):
         raise RegistryError(f"finding for {claim_id!r} is recorded twice with different sentences")

@@ -32,7 +32,8 @@ def _modules() -> dict[str, Path]:
 
 MODULES = _modules()
 PAPER_IDS = sorted(p.name for p in CATALOGUE.iterdir() if (p / "__init__.py").exists())
-INSTRUMENT = {m: f for m, f in MODULES.items() if m.startswith("paper_checks") and not m.startswith("paper_checks.papers")}
+INSTRUMENT = {m: f for m, f in MODULES.items()
+              if m.startswith("paper_checks") and not m.startswith("paper_checks.papers")}
 
 
 def _imports(f: Path, *, top_level_only: bool = False) -> list[tuple[int, str, tuple[str, ...]]]:
@@ -85,7 +86,8 @@ def _catalogue_and_example_files() -> list[Path]:
 @pytest.mark.parametrize("f", _catalogue_and_example_files(), ids=lambda f: str(f.relative_to(ROOT)))
 def test_claims_modules_reach_the_instrument_through_the_api_only(f):
     bad = [f"line {line}: {mod}" for line, mod, _ in _imports(f)
-           if mod.startswith("paper_checks") and mod != "paper_checks.api" and not mod.startswith("paper_checks.papers")]
+           if mod.startswith("paper_checks") and mod != "paper_checks.api"
+           and not mod.startswith("paper_checks.papers")]
     assert not bad, f"{f.relative_to(ROOT)} imports the instrument's internals: {bad}"
 
 

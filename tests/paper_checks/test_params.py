@@ -38,7 +38,8 @@ R = sympy.Rational
 def _brute_simplest(a, b):
     d = 1
     while True:
-        cands = [Fraction(n, d) for n in range(int(np.floor(a * d)) - 1, int(np.ceil(b * d)) + 2) if a <= Fraction(n, d) <= b]
+        lo, hi = int(np.floor(a * d)) - 1, int(np.ceil(b * d)) + 2
+        cands = [Fraction(n, d) for n in range(lo, hi) if a <= Fraction(n, d) <= b]
         if cands:
             return min(cands, key=abs)
         d += 1

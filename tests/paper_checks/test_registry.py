@@ -1,4 +1,5 @@
-"""The registry: papers declared where their claims are, the catalogue loaded like a user's module, claims from anywhere."""
+"""The registry: papers declared where their claims are, the catalogue loaded like a user's module, claims from
+anywhere."""
 import pickle
 
 import pytest

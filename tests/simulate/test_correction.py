@@ -60,10 +60,10 @@ def test_backward_gradient(setup):
 
 def test_identity_T_changes_nothing(setup):
     _, z, y = setup
-    I = TransitionMatrix(np.eye(4))
-    np.testing.assert_allclose(backward_corrected(get_loss("cce"), I).value(z, y, from_logits=True),
+    identity = TransitionMatrix(np.eye(4))
+    np.testing.assert_allclose(backward_corrected(get_loss("cce"), identity).value(z, y, from_logits=True),
                                get_loss("cce").value(z, y, from_logits=True))
-    np.testing.assert_allclose(forward_corrected("cce", I).value(z, y, from_logits=True),
+    np.testing.assert_allclose(forward_corrected("cce", identity).value(z, y, from_logits=True),
                                get_loss("cce").value(z, y, from_logits=True), rtol=1e-12)
 
 
@@ -103,15 +103,19 @@ def test_loss_table_fast_path_equals_per_label_loop(name):
     rng = np.random.default_rng(3)
     z = rng.normal(size=(20, 5)) * 4
     base = get_loss(name)
-    np.testing.assert_allclose(loss_table(base, z, from_logits=True), _slow_table(base, z, True), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(loss_table(base, z, from_logits=True), _slow_table(base, z, True),
+                               rtol=1e-12, atol=1e-12)
     p = softmax(z)
     np.testing.assert_allclose(loss_table(base, p), _slow_table(base, p, False), rtol=1e-12, atol=1e-12)
 
 
 def test_a_custom_loss_reusing_a_name_is_not_fast_pathed():
     real = get_loss("cce")
-    fake = Loss("cce", lambda inputs, labels, from_logits=False: 2 * real.value(inputs, labels, from_logits=from_logits),
-                real.grad, bounded=False, symmetric=False)
+
+    def doubled(inputs, labels, from_logits=False):
+        return 2 * real.value(inputs, labels, from_logits=from_logits)
+
+    fake = Loss("cce", doubled, real.grad, bounded=False, symmetric=False)
     z = np.random.default_rng(4).normal(size=(6, 3))
     np.testing.assert_allclose(loss_table(fake, z, from_logits=True), 2 * loss_table(real, z, from_logits=True))
     T = random_transition(3, np.random.default_rng(5), diag=0.7)

@@ -187,7 +187,8 @@ def test_stacked_pairs_are_the_single_batch_pairs(xp):
     yb[:, :3] = (0, 0, 1)
     modes = ["balanced", "natural", "balanced", "natural"]
     for m in (1, 2, 51):
-        I, J, S = (to_host(v) for v in sample_pairs(xp.asarray(yb), m, [np.random.default_rng(k) for k in range(4)], modes))
+        rngs = [np.random.default_rng(k) for k in range(4)]
+        I, J, S = (to_host(v) for v in sample_pairs(xp.asarray(yb), m, rngs, modes))
         assert I.shape == (4, m)
         for r in range(4):
             i, j, s = (to_host(v) for v in sample_pairs(xp.asarray(yb[r]), m, np.random.default_rng(r), modes[r]))

@@ -50,9 +50,9 @@ def test_exact_triplet_risk_matches_a_plain_loop():
     q /= q.sum(axis=0)
     D = np.linalg.norm(E[:, None] - E[None], axis=2)
     for pattern in (None, [(0, 1)], [(2, 0), (2, 1), (2, 1)]):
-        pat = [(k, l) for k in range(3) for l in range(3) if k != l] if pattern is None else pattern
+        pat = [(k, j) for k in range(3) for j in range(3) if k != j] if pattern is None else pattern
         want = np.mean([sum(q[a, k] * q[p, k] * q[m, l] * max(D[a, p] - D[a, m] + 0.7, 0)
-                            for a in range(n) for p in range(n) for m in range(n)) for k, l in pat])
+                            for a in range(n) for p in range(n) for m in range(n)) for k, j in pat])
         assert exact_triplet_risk(E, y, T, alpha=0.7, pattern=pattern) == pytest.approx(want, rel=1e-12)
 
 

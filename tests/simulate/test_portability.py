@@ -118,9 +118,11 @@ def test_embedding_trainers(xp):
     E, y = random_class_embeddings(8, 3, 4, np.random.default_rng(16), 2.0)
     for miner in ("random", "semi-hard", "hard", "batch-hard"):
         _both(xp, lambda x: train_embedding(x.asarray(E), x.asarray(y), rng=np.random.default_rng(17), epochs=2,
-                                            batch_size=12, miner=miner, params=init_embedding(4, 3, np.random.default_rng(1), xp=x)))
-    _both(xp, lambda x: train_embedding(x.asarray(E), x.asarray(y), rng=np.random.default_rng(17), epochs=2, loss="margin",
-                                        batch_size=12, params=init_embedding(4, 3, np.random.default_rng(1), xp=x)))
+                                            batch_size=12, miner=miner,
+                                            params=init_embedding(4, 3, np.random.default_rng(1), xp=x)))
+    _both(xp, lambda x: train_embedding(x.asarray(E), x.asarray(y), rng=np.random.default_rng(17), epochs=2,
+                                        loss="margin", batch_size=12,
+                                        params=init_embedding(4, 3, np.random.default_rng(1), xp=x)))
     _both(xp, lambda x: train_embeddings([E, E], [y, y], [init_embedding(4, 3, np.random.default_rng(s), xp=x)
                                                            for s in (1, 2)],
                                          [np.random.default_rng(18), np.random.default_rng(19)], epochs=2,
@@ -145,8 +147,9 @@ def test_training_studies(name, xp):
 
 
 def test_correction_studies(xp):
-    _both(xp, lambda x: patrini17_studies.trained_anchor_errors(np.random.default_rng(21), pair_flip(3, 0.2), sizes=(30,), n_seeds=1,
-                                                 epochs=2, c=3, dim=4, hidden=(5,), batch_size=16, xp=x))
+    _both(xp, lambda x: patrini17_studies.trained_anchor_errors(np.random.default_rng(21), pair_flip(3, 0.2), sizes=(30,),
+                                                                n_seeds=1, epochs=2, c=3, dim=4, hidden=(5,),
+                                                                batch_size=16, xp=x))
     _both(xp, lambda x: sce19_studies.class_accuracy_curves(np.random.default_rng(22), separations=(2.0, 3.0),
                                                  noises={"u": uniform_noise(2, 0.2)}, n_seeds=1, epochs=2, n_train=30,
                                                  n_test=20, dim=4, hidden=(5,), batch_size=16, xp=x))

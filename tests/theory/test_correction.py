@@ -1,4 +1,5 @@
-"""Loss correction, exactly (Patrini et al. 2017): Thm 1's identity, negativity, Thm 2's minimisers, sec. 5.1 matrices."""
+"""Loss correction, exactly (Patrini et al. 2017): Thm 1's identity, negativity, Thm 2's minimisers, sec. 5.1
+matrices."""
 import math
 
 import numpy as np
@@ -33,7 +34,7 @@ def test_a_wrong_correction_is_caught():
     res = tc.backward_unbiased(3, transposed)
     assert not res.identity and not res.holds and res.residual != 0
     # forgetting to divide by det T
-    res2 = tc.backward_unbiased(2, lambda T, l: (tc.backward_correction(T, l)[0], sympy.Integer(1)))
+    res2 = tc.backward_unbiased(2, lambda T, losses: (tc.backward_correction(T, losses)[0], sympy.Integer(1)))
     assert not res2.holds
 
 
