@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from paper_checks.files import seed_arg
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from simulate.backend import BACKENDS, get_backend
 
@@ -43,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="run these claim ids or glob patterns (quote them: 'gce18.eq1*')")
     r.add_argument("--precision", default="standard", choices=PRECISIONS)
     r.add_argument("--backend", default=None, help="auto|numpy|cupy (default: $LNL_BACKEND or auto)")
-    r.add_argument("--seed", type=_seed, default=0, help="global seed, a non-negative integer (default 0)")
+    r.add_argument("--seed", type=seed_arg, default=0, help="global seed, a non-negative integer (default 0)")
     _add_output_options(r)
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_executor_arguments(r)
@@ -63,24 +64,13 @@ def _explore_parser(sub: Any) -> None:
     e.add_argument("id")
     e.add_argument("--budget", type=int, default=4000,
                    help="margin evaluations, sampling and polish together (default 4000; never exceeded)")
-    e.add_argument("--seed", type=_seed, default=0)
+    e.add_argument("--seed", type=seed_arg, default=0)
     e.add_argument("--set", action="append", default=[], metavar="NAME=LOW..HIGH", dest="overrides",
                    help="narrow a Real or Integer parameter's declared domain, e.g. --set c=2..20 --set "
                         "q=0.5..1 (repeatable; c=5 fixes an integer)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_module_option(e)
-
-
-def _seed(text: str) -> int:
-    """argparse type of ``--seed``: a non-negative integer (NumPy's ``SeedSequence`` refuses negatives)."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}")
-    return v
 
 
 def _formats(text: str) -> list[str]:
