@@ -7,12 +7,9 @@ so a figure that calls the claim's data function plots the very numbers the repo
 """
 from __future__ import annotations
 
-import csv
 import importlib
 import inspect
 import io
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable

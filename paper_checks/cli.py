@@ -21,8 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from paper_checks.files import seed_arg
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
+from paper_checks.files import seed_arg
 from simulate.backend import BACKENDS, get_backend
 
 
@@ -88,7 +88,8 @@ def _formats(text: str) -> list[str]:
 def _add_output_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--json", type=Path, default=None, metavar="PATH",
                    help="write the JSON report here (alone, without --format, only this file is written)")
-    r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="report directory (default: reports)")
+    r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
+                   help="report directory (default: reports)")
     r.add_argument("--format", type=_formats, default=None, metavar="LIST",
                    help="report formats, comma-separated from md,html,json,latex,csv (default: md,html,json)")
     r.add_argument("--figures", action="store_true",
@@ -161,7 +162,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.backend is not None and args.backend not in BACKENDS:
         raise UsageError(f"unknown backend {args.backend!r}; choose one of {', '.join(BACKENDS)}")
-    formats = args.format if args.format is not None else (["json"] if args.json is not None else ["md", "html", "json"])
+    default = ["json"] if args.json is not None else ["md", "html", "json"]
+    formats = args.format if args.format is not None else default
     if args.json is not None and "json" not in formats:
         formats = [*formats, "json"]
     # every output place is checked before any claim runs: a run is never lost to a bad path
@@ -320,9 +322,11 @@ def _add_list_parser(sub: Any) -> None:
     ls.add_argument("--paper", action="append", default=[], help="only this paper (repeatable)")
     ls.add_argument("--claim", nargs="+", action="extend", default=[], metavar="PATTERN",
                     help="only these ids or glob patterns (gce18.eq1*)")
-    ls.add_argument("--verdict", action="append", default=[], help="only claims whose last verdict is this (repeatable)")
+    ls.add_argument("--verdict", action="append", default=[],
+                    help="only claims whose last verdict is this (repeatable)")
     ls.add_argument("--method", action="append", default=[], help="only this method (repeatable)")
-    ls.add_argument("--mismatch", action="store_true", help="only claims whose last verdict differs from the recorded one")
+    ls.add_argument("--mismatch", action="store_true",
+                    help="only claims whose last verdict differs from the recorded one")
     ls.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
                     help="where the last verdicts are read (default: reports/report.json)")
     ls.add_argument("--short", action="store_true", help="one line per claim, no statement")

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import csv
 import datetime as _dt
 import html as _html
 import importlib.metadata
-import io
 import json
 import os
 import platform
 import re
 import shutil
 import subprocess
-import tempfile
 import textwrap
 import uuid
 from collections import Counter
@@ -330,8 +327,9 @@ def number_tables(numbers: dict[str, Any], *, max_rows: int = MAX_ROWS) -> list[
         tables.append(Table("", [], [], note=f"{hidden} more rows not shown ({SHORTENED}, \"numbers\")"))
     for t in tables:
         if t.notes:
-            t.note = ((t.note + "; ") if t.note else "") + "shortened here, every value in report.json: " + ", ".join(t.notes[:6]) + \
-                (f" and {len(t.notes) - 6} more" if len(t.notes) > 6 else "")
+            more = f" and {len(t.notes) - 6} more" if len(t.notes) > 6 else ""
+            shortened = "shortened here, every value in report.json: " + ", ".join(t.notes[:6]) + more
+            t.note = ((t.note + "; ") if t.note else "") + shortened
     return tables
 
 
@@ -441,7 +439,8 @@ def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
             out.append(f"| **[`{c['id']}`](#{_anchor(c['id'])})** | **{c['verdict']}** | {c['expected']} | "
                        f"{c['method']} | {summ} |")
         else:
-            out.append(f"| [`{c['id']}`](#{_anchor(c['id'])}) | {c['verdict']} | {c['expected']} | {c['method']} | {summ} |")
+            link = f"[`{c['id']}`](#{_anchor(c['id'])})"
+            out.append(f"| {link} | {c['verdict']} | {c['expected']} | {c['method']} | {summ} |")
     out.append("")
     for c in claims:
         flag = "" if c["verdict"] == c["expected"] else f" (recorded: {c['expected']})"
