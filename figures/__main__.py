@@ -5,15 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-
-def _seed(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        v = -1
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}")
-    return v
+from paper_checks.files import seed_arg
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -25,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only", nargs="+", default=[], metavar="NAME", help="build only these figures")
     ap.add_argument("--precision", default="standard", choices=("quick", "standard", "full"),
                     help="precision of the claims' computations the figures draw (as in paper_checks run)")
-    ap.add_argument("--seed", type=_seed, default=0, help="global seed, as in paper_checks run (default 0)")
+    ap.add_argument("--seed", type=seed_arg, default=0, help="global seed, as in paper_checks run (default 0)")
     ap.add_argument("--list", action="store_true", help="list the figures and exit")
     ap.add_argument("--module", action="append", default=[], metavar="FILE_OR_MODULE",
                     help="also load this claims file or dotted module and its figures (repeatable)")

@@ -7,15 +7,14 @@ so a figure that calls the claim's data function plots the very numbers the repo
 """
 from __future__ import annotations
 
-import csv
 import importlib
 import inspect
 import io
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
+
+from paper_checks.files import atomic_write, records_csv
 
 FORMATS = ("png", "pdf", "svg")
 
@@ -98,28 +97,9 @@ def draw(name: str, precision: str = "standard", seed: int = 0) -> Drawn:
         return figs[name].fn(context(name, precision, seed))
 
 
-def _atomic(path: Path, write: Callable[[Any], None], binary: bool) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"newline": "", "encoding": "utf-8"})) as f:
-            write(f)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def csv_text(rows: list[dict[str, Any]]) -> str:
     """Records as CSV (columns in first-seen order; floats written in full)."""
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-    buf = io.StringIO()
-    w = csv.DictWriter(buf, cols, lineterminator="\n")
-    w.writeheader()
-    for r in rows:
-        w.writerow({k: (repr(v) if isinstance(v, float) else v) for k, v in r.items()})
-    return buf.getvalue()
+    return records_csv(rows)
 
 
 def save(drawn: Drawn, out: Path, name: str, fmt: str = "png") -> Path:
@@ -134,9 +114,11 @@ def save(drawn: Drawn, out: Path, name: str, fmt: str = "png") -> Path:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.{fmt}"
-    _atomic(path, lambda f: drawn.figure.savefig(f, format=fmt), binary=True)
-    _atomic(out / f"{name}.csv", lambda f: f.write(csv_text(drawn.data)), binary=False)
-    _atomic(out / f"{name}.txt", lambda f: f.write(drawn.caption.strip() + "\n"), binary=False)
+    image = io.BytesIO()
+    drawn.figure.savefig(image, format=fmt)
+    atomic_write(path, image.getvalue())
+    atomic_write(out / f"{name}.csv", csv_text(drawn.data))
+    atomic_write(out / f"{name}.txt", drawn.caption.strip() + "\n")
     plt.close(drawn.figure)
     return path
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
+from paper_checks.files import seed_arg
 from simulate.backend import BACKENDS, get_backend
 
 
@@ -43,7 +44,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="run these claim ids or glob patterns (quote them: 'gce18.eq1*')")
     r.add_argument("--precision", default="standard", choices=PRECISIONS)
     r.add_argument("--backend", default=None, help="auto|numpy|cupy (default: $LNL_BACKEND or auto)")
-    r.add_argument("--seed", type=_seed, default=0, help="global seed, a non-negative integer (default 0)")
+    r.add_argument("--seed", type=seed_arg, default=0, help="global seed, a non-negative integer (default 0)")
     _add_output_options(r)
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_executor_arguments(r)
@@ -63,24 +64,13 @@ def _explore_parser(sub: Any) -> None:
     e.add_argument("id")
     e.add_argument("--budget", type=int, default=4000,
                    help="margin evaluations, sampling and polish together (default 4000; never exceeded)")
-    e.add_argument("--seed", type=_seed, default=0)
+    e.add_argument("--seed", type=seed_arg, default=0)
     e.add_argument("--set", action="append", default=[], metavar="NAME=LOW..HIGH", dest="overrides",
                    help="narrow a Real or Integer parameter's declared domain, e.g. --set c=2..20 --set "
                         "q=0.5..1 (repeatable; c=5 fixes an integer)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_module_option(e)
-
-
-def _seed(text: str) -> int:
-    """argparse type of ``--seed``: a non-negative integer (NumPy's ``SeedSequence`` refuses negatives)."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}")
-    return v
 
 
 def _formats(text: str) -> list[str]:
@@ -98,7 +88,8 @@ def _formats(text: str) -> list[str]:
 def _add_output_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--json", type=Path, default=None, metavar="PATH",
                    help="write the JSON report here (alone, without --format, only this file is written)")
-    r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="report directory (default: reports)")
+    r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
+                   help="report directory (default: reports)")
     r.add_argument("--format", type=_formats, default=None, metavar="LIST",
                    help="report formats, comma-separated from md,html,json,latex,csv (default: md,html,json)")
     r.add_argument("--figures", action="store_true",
@@ -171,7 +162,8 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.backend is not None and args.backend not in BACKENDS:
         raise UsageError(f"unknown backend {args.backend!r}; choose one of {', '.join(BACKENDS)}")
-    formats = args.format if args.format is not None else (["json"] if args.json is not None else ["md", "html", "json"])
+    default = ["json"] if args.json is not None else ["md", "html", "json"]
+    formats = args.format if args.format is not None else default
     if args.json is not None and "json" not in formats:
         formats = [*formats, "json"]
     # every output place is checked before any claim runs: a run is never lost to a bad path
@@ -330,9 +322,11 @@ def _add_list_parser(sub: Any) -> None:
     ls.add_argument("--paper", action="append", default=[], help="only this paper (repeatable)")
     ls.add_argument("--claim", nargs="+", action="extend", default=[], metavar="PATTERN",
                     help="only these ids or glob patterns (gce18.eq1*)")
-    ls.add_argument("--verdict", action="append", default=[], help="only claims whose last verdict is this (repeatable)")
+    ls.add_argument("--verdict", action="append", default=[],
+                    help="only claims whose last verdict is this (repeatable)")
     ls.add_argument("--method", action="append", default=[], help="only this method (repeatable)")
-    ls.add_argument("--mismatch", action="store_true", help="only claims whose last verdict differs from the recorded one")
+    ls.add_argument("--mismatch", action="store_true",
+                    help="only claims whose last verdict differs from the recorded one")
     ls.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
                     help="where the last verdicts are read (default: reports/report.json)")
     ls.add_argument("--short", action="store_true", help="one line per claim, no statement")

@@ -64,7 +64,8 @@ def _ratio_R(ctx: TrialContext, c: int) -> tuple[float | None, str]:
         den = l0f - lab(s)
         how = "l concave: the other mass concentrated on one coordinate"
     else:
-        return None, "l is neither convex nor concave on (0, 1) (undecided by SymPy): the inner maximum is not in closed form"
+        return None, ("l is neither convex nor concave on (0, 1) (undecided by SymPy): "
+                      "the inner maximum is not in closed form")
     with np.errstate(all="ignore"):
         ratio = num / den
     ratio = ratio[np.isfinite(ratio)]
@@ -213,7 +214,8 @@ def noisy_minimiser(ctx: TrialContext) -> Property:
         if all(v):
             return "e_y"
         if all(a):
-            return "argmax kept" + ("" if not any(v) else f" (e_y for c = {_span([c for c, x in zip(ctx.cs, v) if x])})")
+            kept = [c for c, x in zip(ctx.cs, v) if x]
+            return "argmax kept" + ("" if not any(v) else f" (e_y for c = {_span(kept)})")
         return "argmax lost for c = " + _span([c for c, x in zip(ctx.cs, a) if not x])
 
     return Property("noisy_minimiser", out, f"uniform 0.4: {cell('uniform')}; pair 0.4: {cell('pair')}", "search",

@@ -9,15 +9,15 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
+
 import mpmath
 import numpy as np
 import sympy
 
 from theory.gradients import sign_on_unit_interval
-from theory.losses import P, LossDefinition, _T
+from theory.losses import _T, LossDefinition, P
 from theory.symmetry import class_sum as loss_class_sum
 from theory.symmetry import nonconstant_witness
-
 
 C = sympy.Symbol("c", integer=True, positive=True)
 ETA = sympy.Symbol("eta", positive=True)
@@ -209,7 +209,8 @@ def symmetric(ctx: TrialContext) -> Property:
                         f"no exact witness and the class sum did not simplify to a constant for c = {undecided}", True)
     if not no:
         consts = sorted(set(per_c.values()))
-        cell = f"yes, C = {consts[0]}" if len(consts) == 1 else "yes, C = " + ", ".join(f"{per_c[c]} (c={c})" for c in yes)
+        each = ", ".join(f"{per_c[c]} (c={c})" for c in yes)
+        cell = f"yes, C = {consts[0]}" if len(consts) == 1 else "yes, C = " + each
         return Property("symmetric", value, cell + f" (c = {_span(yes)})", "symbolic",
                         f"the class sum simplifies to a constant for each c = {_span(yes)}")
     cell = "no" if not yes else f"only for c = {_span(yes)}"
@@ -430,7 +431,8 @@ def bounded(ctx: TrialContext) -> Property:
     if any(math.isinf(v) for v in sups.values()):
         return Property("bounded", {"bounded": False, "sup": sups}, "no (grows without bound as f_y -> 0)", "search",
                         "values along f_y = 10^-k keep growing")
-    return Property("bounded", {"bounded": True, "sup": sups}, f"yes, sup ≈ {max(sups.values()):.4g} (search)", "search",
+    return Property("bounded", {"bounded": True, "sup": sups}, f"yes, sup ≈ {max(sups.values()):.4g} (search)",
+                    "search",
                     "largest value found over random points, vertices and the approach to f_y = 0")
 
 

@@ -72,9 +72,22 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from paper_checks.loss_asymmetry import asymmetric, noisy_minimiser
-from paper_checks.loss_properties import (C, ETA, NOISE, PRECISION_SETTINGS, PROPERTIES, Property, TrialContext, _span,
-                                          bounded, class_sum, excess_risk_bound, symmetric, weight)
-from theory.losses import P, LossDefinition
+from paper_checks.loss_properties import (
+    ETA,
+    NOISE,
+    PRECISION_SETTINGS,
+    PROPERTIES,
+    C,
+    Property,
+    TrialContext,
+    _span,
+    bounded,
+    class_sum,
+    excess_risk_bound,
+    symmetric,
+    weight,
+)
+from theory.losses import LossDefinition, P
 
 __all__ = ["C", "ETA", "NOISE", "P", "PROPERTIES", "LossTrial", "Property", "markdown_table", "parse_classes", "trial",
            "write"]

@@ -5,9 +5,9 @@ Two blocks of ``README.md`` are written from ``reports/report.json`` and nothing
 - between ``<!-- findings:start -->`` and ``<!-- findings:end -->``, one bullet per claim whose
   verdict is not simply ``proved``/``confirmed`` (and every confirmed doubt of the notes). Each
   bullet starts with the claim id and the verdict *of the report*; its prose is the curated
-  sentence recorded with :func:`paper_checks.registry.finding` only when the report's verdict is the one that sentence was written
-  for, otherwise the report's own summary (so the README can never state a verdict the report
-  does not have). Reconstructed claims are labelled as such in every bullet.
+  sentence recorded with :func:`paper_checks.registry.finding` only when the report's verdict is
+  the one that sentence was written for, otherwise the report's own summary (so the README can
+  never state a verdict the report does not have). Reconstructed claims are labelled as such in every bullet.
 - between ``<!-- verdicts:start -->`` and ``<!-- verdicts:end -->``, the verdict table.
 
 :func:`readme_verdicts` reads the table back, for the test that compares the README with a fresh

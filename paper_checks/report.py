@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import csv
 import datetime as _dt
 import html as _html
-import io
+import importlib.metadata
 import json
 import os
 import platform
 import re
 import shutil
 import subprocess
-import tempfile
 import textwrap
 import uuid
 from collections import Counter
@@ -29,10 +27,19 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from paper_checks import registry
+from paper_checks.files import atomic_write, records_csv  # noqa: F401 (atomic_write: re-exported)
 from paper_checks.runner import Result
 
 SCHEMA = 1
-VERSION = "0.1.0"
+def _version() -> str:
+    """The installed distribution's version; an uninstalled checkout says so plainly."""
+    try:
+        return importlib.metadata.version("label-noise-lab")
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown (label-noise-lab not installed: pip install -e .)"
+
+
+VERSION = _version()
 FORMATS = ("md", "html", "json", "latex", "csv")
 SUFFIX = {"md": ".md", "html": ".html", "json": ".json", "latex": ".tex", "csv": ".csv"}
 #: a human table shows at most this many rows of a claim's numbers, a list this many values
@@ -320,8 +327,9 @@ def number_tables(numbers: dict[str, Any], *, max_rows: int = MAX_ROWS) -> list[
         tables.append(Table("", [], [], note=f"{hidden} more rows not shown ({SHORTENED}, \"numbers\")"))
     for t in tables:
         if t.notes:
-            t.note = ((t.note + "; ") if t.note else "") + "shortened here, every value in report.json: " + ", ".join(t.notes[:6]) + \
-                (f" and {len(t.notes) - 6} more" if len(t.notes) > 6 else "")
+            more = f" and {len(t.notes) - 6} more" if len(t.notes) > 6 else ""
+            shortened = "shortened here, every value in report.json: " + ", ".join(t.notes[:6]) + more
+            t.note = ((t.note + "; ") if t.note else "") + shortened
     return tables
 
 
@@ -431,7 +439,8 @@ def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
             out.append(f"| **[`{c['id']}`](#{_anchor(c['id'])})** | **{c['verdict']}** | {c['expected']} | "
                        f"{c['method']} | {summ} |")
         else:
-            out.append(f"| [`{c['id']}`](#{_anchor(c['id'])}) | {c['verdict']} | {c['expected']} | {c['method']} | {summ} |")
+            link = f"[`{c['id']}`](#{_anchor(c['id'])})"
+            out.append(f"| {link} | {c['verdict']} | {c['expected']} | {c['method']} | {summ} |")
     out.append("")
     for c in claims:
         flag = "" if c["verdict"] == c["expected"] else f" (recorded: {c['expected']})"
@@ -618,43 +627,12 @@ CSV_COLUMNS = ("id", "paper", "verdict", "expected", "matches", "method", "secon
 
 
 def csv_text(doc: dict[str, Any]) -> str:
-    """One row per claim (``CSV_COLUMNS``)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow([*CSV_COLUMNS, "run_id", "complete"])
+    """One row per claim (``CSV_COLUMNS``, then the run id and whether the run was complete)."""
     run_id = (doc.get("provenance") or {}).get("run_id", "")
-    for c in doc["claims"]:
-        row = {**c, "matches": c["verdict"] == c["expected"]}
-        w.writerow(["" if row.get(k) is None else row.get(k) for k in CSV_COLUMNS] + [run_id, doc.get("complete", True)])
-    return buf.getvalue()
-
-
-# --------------------------------------------------------------------------- writing
-
-
-def atomic_write(path: Path, data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and :func:`os.replace`.
-
-    The folder must exist. Readers see the old file or the new one, never a partial one, even
-    when several processes write the same path at once (the last ``os.replace`` wins whole).
-    """
-    path = Path(path)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(raw)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    complete = doc.get("complete", True)
+    rows = ({**c, "matches": c["verdict"] == c["expected"], "run_id": run_id, "complete": complete}
+            for c in doc["claims"])
+    return records_csv(rows, [*CSV_COLUMNS, "run_id", "complete"])
 
 
 def render(doc: dict[str, Any], fmt: str, fig_dir: Path | None = None) -> str:

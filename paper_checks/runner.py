@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from paper_checks.context import Context
-from simulate.blas import pinned_blas
 from paper_checks.evidence import Evidence, jsonable
 from paper_checks.registry import Claim
 from simulate.backend import Backend, get_backend
+from simulate.blas import pinned_blas
 
 ERROR = "error"  # not a verdict: the check itself raised
 
@@ -399,7 +399,8 @@ def executor_from_args(args: argparse.Namespace) -> Iterator[tuple[Executor | No
     ``executor`` is ``None`` unless a Dask cluster was asked for; it is closed on exit.
     Raises ``ValueError`` (one line) for contradictory or impossible options.
     """
-    jobs, scheduler, local = getattr(args, "jobs", None), getattr(args, "scheduler", None), getattr(args, "dask_local", None)
+    jobs, scheduler = getattr(args, "jobs", None), getattr(args, "scheduler", None)
+    local = getattr(args, "dask_local", None)
     if sum(x is not None for x in (jobs, scheduler, local)) > 1:
         raise ValueError("choose one of --jobs, --scheduler and --dask-local")
     if jobs is not None and jobs < 1:

@@ -161,7 +161,8 @@ def _fmt(x: float) -> str:
 def markdown(rows: list[ClaimStability], seeds: list[int], precision: str, backend: str) -> str:
     """A table: claim, recorded verdict, verdict counts, stable or UNSTABLE, the main effect's spread."""
     lines = [f"Seeds {', '.join(map(str, seeds))} at `{precision}` precision, backend `{backend}`.", "",
-             "| claim | recorded | verdicts over the seeds | stable | main effect: min .. max (sd over seeds; largest s.e.) |",
+             "| claim | recorded | verdicts over the seeds | stable "
+             "| main effect: min .. max (sd over seeds; largest s.e.) |",
              "|---|---|---|---|---|"]
     for r in rows:
         counts = ", ".join(f"{v} {n}/{len(r.verdicts)}" for v, n in r.counts.most_common())

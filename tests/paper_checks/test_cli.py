@@ -126,7 +126,8 @@ def test_ctrl_c_keeps_the_finished_claims(tmp_path, capsys, monkeypatch):
         return real(claim, *a, **k)
 
     monkeypatch.setattr(runner, "run_claim", interrupt_third)
-    code = main(["run", "--paper", "ghosh17", "--precision", "quick", "--quiet", "--jobs", "1", "--out", str(tmp_path)])  # the serial path; SIGINT below covers the pool
+    # the serial path; SIGINT below covers the pool
+    code = main(["run", "--paper", "ghosh17", "--precision", "quick", "--quiet", "--jobs", "1", "--out", str(tmp_path)])
     assert code == 130
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith("interrupted: 2 of ") and "Traceback" not in err

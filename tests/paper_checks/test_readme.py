@@ -22,7 +22,8 @@ def _doc(verdicts):
     return {"precision": "quick", "seed": 0, "backend": "numpy", "claims": claims}
 
 
-BASE = f"intro\n{rd.FINDINGS_START}\nold\n{rd.FINDINGS_END}\nmid\n{rd.VERDICTS_START}\nold table\n{rd.VERDICTS_END}\nend\n"
+BASE = (f"intro\n{rd.FINDINGS_START}\nold\n{rd.FINDINGS_END}\n"
+        f"mid\n{rd.VERDICTS_START}\nold table\n{rd.VERDICTS_END}\nend\n")
 
 
 def test_render_rewrites_only_between_the_markers_and_reads_back():

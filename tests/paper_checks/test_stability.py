@@ -32,7 +32,8 @@ def test_default_selection_is_the_stochastic_claims():
 
 
 def test_main_effect_prefers_a_named_one_then_the_first_estimate():
-    nums = {"settings": {"seeds": 3}, "a": {"b": {"mean": 1.0, "stderr": 0.1, "n": 3}}, "c": {"mean": 2.0, "stderr": 0.2}}
+    nums = {"settings": {"seeds": 3}, "a": {"b": {"mean": 1.0, "stderr": 0.1, "n": 3}},
+            "c": {"mean": 2.0, "stderr": 0.2}}
     assert st.main_effect(nums) == ("a/b", 1.0, 0.1)
     nums["main_effect"] = {"name": "x", "mean": 5.0, "stderr": 0.5}
     assert st.main_effect(nums) == ("main_effect", 5.0, 0.5)
