@@ -36,8 +36,8 @@ def _cases() -> dict[str, tuple[str, Case]]:
     from simulate.correction_mc import backward_mc, random_population
     from simulate.dmi_populations import line_population, sample_counts
     from simulate.embedding import mine, normalize, pairwise_distances
-    from simulate.embedding_risk import mc_pair_noise
     from simulate.embedding_replicas import train_embeddings
+    from simulate.embedding_risk import mc_pair_noise
     from simulate.embedding_train import init_embedding
     from simulate.losses import get_loss
     from simulate.models import init_mlp

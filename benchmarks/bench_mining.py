@@ -15,11 +15,18 @@ import argparse
 from typing import Any
 
 from _timing import best_of  # benchmarks/ is on sys.path when a script runs
+
 from simulate.backend import get_backend, namespace_of
-from simulate.embedding import (_masks, batch_hard, hard_negatives, normalize, pairwise_distances, positive_pairs,
-                                random_negatives, semi_hard_negatives)
-
-
+from simulate.embedding import (
+    _masks,
+    batch_hard,
+    hard_negatives,
+    normalize,
+    pairwise_distances,
+    positive_pairs,
+    random_negatives,
+    semi_hard_negatives,
+)
 
 
 def semi_hard_argsort(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, Any]:

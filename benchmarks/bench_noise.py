@@ -7,10 +7,9 @@ from __future__ import annotations
 import argparse
 
 from _timing import best_of  # benchmarks/ is on sys.path when a script runs
+
 from simulate.backend import get_backend
-from simulate.noise import random_transition, uniform_noise, sample_noisy_labels
-
-
+from simulate.noise import random_transition, sample_noisy_labels, uniform_noise
 
 
 def run(backend_name: str, n: int, c: int, reps: int) -> dict[str, float]:

@@ -13,7 +13,6 @@ import numpy as np
 
 from paper_checks.search import Integer, Real, SearchSpace, SimplexPoint, search
 
-
 MARGINS = {
     "constant": lambda p: 1.0,  # flat: Nelder-Mead stops early, mostly sampling
     "linear": lambda p: 1.0 + p["q"] + float(p["f"][0]),  # the polish runs until Nelder-Mead converges

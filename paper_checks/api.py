@@ -31,9 +31,9 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
+from paper_checks.params import Integer, Real, SearchSpace, SimplexPoint, StochasticMatrix
 from paper_checks.registry import Claim, claim, document, finding, load, paper, select
 from paper_checks.runner import Result, run_all, run_claim
-from paper_checks.params import Integer, Real, SearchSpace, SimplexPoint, StochasticMatrix
 from paper_checks.search import SearchResult, search
 from simulate.backend import get_backend
 from simulate.estimate import mc_mean

@@ -82,7 +82,8 @@ def isolated_registry() -> Any:
     that compare with "every registered claim" see the package's own."""
     import sys
 
-    from figures.registry import FIGURES, load as load_figures
+    from figures.registry import FIGURES
+    from figures.registry import load as load_figures
     from paper_checks import registry as rg
 
     rg.load()

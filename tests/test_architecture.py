@@ -61,7 +61,7 @@ def test_the_catalogue_holds_the_eight_seed_papers():
 def test_no_module_of_the_instrument_names_or_imports_a_paper():
     pattern = re.compile(r"\b(" + "|".join(PAPER_IDS) + r")\b")
     bad = [f"{f.relative_to(ROOT)}" for m, f in INSTRUMENT.items() if pattern.search(m)]
-    for m, f in INSTRUMENT.items():
+    for f in INSTRUMENT.values():
         bad += [f"{f.relative_to(ROOT)}:{line} imports {mod}" for line, mod, names in _imports(f)
                 if mod.startswith("paper_checks.papers") or pattern.search(mod)]
     assert not bad, "the instrument names a paper: " + "; ".join(bad)

@@ -7,13 +7,13 @@ only the public surface :mod:`paper_checks.api` of the instrument (plus ``theory
 catalogue.
 """
 from paper_checks.papers import (  # noqa: F401
-    documents,
-    ghosh17,
-    patrini17,
-    gce18,
-    imae19,
-    sce19,
     dmi19,
+    documents,
+    gce18,
+    ghosh17,
+    imae19,
     le19,
+    patrini17,
+    sce19,
     xu22,
 )

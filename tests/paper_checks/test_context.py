@@ -61,10 +61,10 @@ def test_checks_compute_on_one_blas_thread():
     products in another order on more threads), so the runner pins BLAS to one thread."""
     from threadpoolctl import threadpool_info
 
-    from simulate.blas import BLAS_THREADS as CHECK_BLAS_THREADS
     from paper_checks.registry import Claim
     from paper_checks.runner import run_claim
     from simulate.backend import get_backend
+    from simulate.blas import BLAS_THREADS as CHECK_BLAS_THREADS
 
     seen = []
 

@@ -4,10 +4,22 @@ import math
 import numpy as np
 import pytest
 
-from simulate.anchors import (anchor_error_curves, anchor_indices, anchor_mixture, anchor_transition,
-                              argmax_anchor_classes, check_percentile, column_dominant, estimate_transition,
-                              noisy_posterior, percentile_rank, population_anchor_limit, sample_population,
-                              standard_anchor_populations, transition_error)
+from simulate.anchors import (
+    anchor_error_curves,
+    anchor_indices,
+    anchor_mixture,
+    anchor_transition,
+    argmax_anchor_classes,
+    check_percentile,
+    column_dominant,
+    estimate_transition,
+    noisy_posterior,
+    percentile_rank,
+    population_anchor_limit,
+    sample_population,
+    standard_anchor_populations,
+    transition_error,
+)
 from simulate.noise import TransitionMatrix, random_transition, uniform_noise
 from simulate.populations import FiniteDistribution
 

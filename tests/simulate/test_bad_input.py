@@ -9,8 +9,15 @@ import pytest
 
 import simulate.dmi as sd
 from simulate.correction import FORWARD_BASES, forward_corrected
-from simulate.embedding import (batch_hard, hard_negatives, margin_loss, normalize, pairwise_distances,
-                                semi_hard_negatives, triplet_loss)
+from simulate.embedding import (
+    batch_hard,
+    hard_negatives,
+    margin_loss,
+    normalize,
+    pairwise_distances,
+    semi_hard_negatives,
+    triplet_loss,
+)
 from simulate.losses import lq_at
 from simulate.noise import TransitionMatrix, pair_flip, random_transition, sample_count_table, uniform_noise
 

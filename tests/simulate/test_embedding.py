@@ -2,9 +2,19 @@
 import numpy as np
 import pytest
 
-from simulate.embedding import (all_triplets, batch_hard, hard_negatives, margin_loss, normalize,
-                                pairwise_distances, positive_pairs, random_negatives, sample_pairs,
-                                semi_hard_negatives, triplet_loss)
+from simulate.embedding import (
+    all_triplets,
+    batch_hard,
+    hard_negatives,
+    margin_loss,
+    normalize,
+    pairwise_distances,
+    positive_pairs,
+    random_negatives,
+    sample_pairs,
+    semi_hard_negatives,
+    triplet_loss,
+)
 
 
 @pytest.fixture

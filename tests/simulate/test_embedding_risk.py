@@ -5,9 +5,16 @@ import itertools
 import numpy as np
 import pytest
 
-from simulate.embedding_risk import (exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk,
-                                     mc_triplet_risk, random_class_embeddings, same_probability)
-from simulate.noise import uniform_noise, pair_flip
+from simulate.embedding_risk import (
+    exact_pair_risks,
+    exact_triplet_risk,
+    mc_pair_noise,
+    mc_pair_risk,
+    mc_triplet_risk,
+    random_class_embeddings,
+    same_probability,
+)
+from simulate.noise import pair_flip, uniform_noise
 
 Z = 5.0
 
@@ -51,7 +58,7 @@ def test_exact_triplet_risk_matches_a_plain_loop():
     D = np.linalg.norm(E[:, None] - E[None], axis=2)
     for pattern in (None, [(0, 1)], [(2, 0), (2, 1), (2, 1)]):
         pat = [(k, j) for k in range(3) for j in range(3) if k != j] if pattern is None else pattern
-        want = np.mean([sum(q[a, k] * q[p, k] * q[m, l] * max(D[a, p] - D[a, m] + 0.7, 0)
+        want = np.mean([sum(q[a, k] * q[p, k] * q[m, j] * max(D[a, p] - D[a, m] + 0.7, 0)
                             for a in range(n) for p in range(n) for m in range(n)) for k, j in pat])
         assert exact_triplet_risk(E, y, T, alpha=0.7, pattern=pattern) == pytest.approx(want, rel=1e-12)
 

@@ -3,8 +3,18 @@ import numpy as np
 import pytest
 
 from simulate.losses import get_loss
-from simulate.models import (accuracy, backward, forward, init_linear, init_mlp, lead_shape, logits_of, n_parameters,
-                             per_sample_grad_sq_norms, predict_proba)
+from simulate.models import (
+    accuracy,
+    backward,
+    forward,
+    init_linear,
+    init_mlp,
+    lead_shape,
+    logits_of,
+    n_parameters,
+    per_sample_grad_sq_norms,
+    predict_proba,
+)
 from simulate.training import flat_loss_grad, flat_loss_value
 
 ARCHS = [(), (5,), (4, 3)]

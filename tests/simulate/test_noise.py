@@ -2,8 +2,14 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from simulate.noise import (TransitionMatrix, pair_flip, random_transition, sample_count_table,
-                            sample_noisy_labels, uniform_noise)
+from simulate.noise import (
+    TransitionMatrix,
+    pair_flip,
+    random_transition,
+    sample_count_table,
+    sample_noisy_labels,
+    uniform_noise,
+)
 from tests.strategies import stochastic_matrices
 
 

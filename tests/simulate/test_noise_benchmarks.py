@@ -3,8 +3,15 @@ import numpy as np
 import pytest
 import sympy
 
-from simulate.noise import (CIFAR10_CLASSES, TransitionMatrix, cifar10_flips, cifar100_flips, flip_transition,
-                            mnist_flips, sample_noisy_labels)
+from simulate.noise import (
+    CIFAR10_CLASSES,
+    TransitionMatrix,
+    cifar10_flips,
+    cifar100_flips,
+    flip_transition,
+    mnist_flips,
+    sample_noisy_labels,
+)
 from theory import correction as tc
 
 RATES = [0.0, 0.2, 0.37, 0.5, 0.6, 0.93, 1.0]

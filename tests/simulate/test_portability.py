@@ -147,9 +147,9 @@ def test_training_studies(name, xp):
 
 
 def test_correction_studies(xp):
-    _both(xp, lambda x: patrini17_studies.trained_anchor_errors(np.random.default_rng(21), pair_flip(3, 0.2), sizes=(30,),
-                                                                n_seeds=1, epochs=2, c=3, dim=4, hidden=(5,),
-                                                                batch_size=16, xp=x))
+    _both(xp, lambda x: patrini17_studies.trained_anchor_errors(np.random.default_rng(21), pair_flip(3, 0.2),
+                                                                sizes=(30,), n_seeds=1, epochs=2, c=3, dim=4,
+                                                                hidden=(5,), batch_size=16, xp=x))
     _both(xp, lambda x: sce19_studies.class_accuracy_curves(np.random.default_rng(22), separations=(2.0, 3.0),
                                                  noises={"u": uniform_noise(2, 0.2)}, n_seeds=1, epochs=2, n_train=30,
                                                  n_test=20, dim=4, hidden=(5,), batch_size=16, xp=x))

@@ -6,8 +6,18 @@ from hypothesis import given, settings
 from simulate.losses import get_loss
 from simulate.noise import random_transition, uniform_noise
 from simulate.populations import FiniteDistribution, random_distribution
-from simulate.risk import (best_candidate, class_sums, clean_risk, fit_linear_softmax, label_weights, loss_table,
-                           noisy_risk, pointwise_minimiser, pointwise_risk, risk)
+from simulate.risk import (
+    best_candidate,
+    class_sums,
+    clean_risk,
+    fit_linear_softmax,
+    label_weights,
+    loss_table,
+    noisy_risk,
+    pointwise_minimiser,
+    pointwise_risk,
+    risk,
+)
 from tests.strategies import simplex_points
 
 LOSSES = [("cce", {}), ("mae", {}), ("mse", {}), ("unhinged", {}), ("lq", {"q": 0.6}), ("lq", {"q": 1.0}),

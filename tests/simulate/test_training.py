@@ -4,7 +4,7 @@ import pytest
 
 from simulate.losses import get_loss, lq_at
 from simulate.models import accuracy, forward, init_linear, init_mlp
-from simulate.training import (TrainConfig, acs, acs_objective, flat_loss_value, make_monitor, prune_weights, train)
+from simulate.training import TrainConfig, acs, acs_objective, flat_loss_value, make_monitor, prune_weights, train
 
 
 def _separable(rng, n=60):

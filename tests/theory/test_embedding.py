@@ -2,11 +2,11 @@
 
 Each derivation is also fed a wrong formula and must then fail (a check that cannot fail is a defect).
 """
-import sympy
 import pytest
+import sympy
 
 from theory import embedding as te
-from theory.embedding import ALPHA, C, ETA
+from theory.embedding import ALPHA, ETA, C
 
 
 def test_pair_noise_rates_and_signal():

@@ -13,7 +13,7 @@ from scipy.integrate import quad
 
 from simulate import losses as numeric
 from theory import gradients as gr
-from theory.gradients import P, TEMP
+from theory.gradients import TEMP, P
 
 R = sympy.Rational
 

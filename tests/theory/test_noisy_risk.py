@@ -3,9 +3,17 @@ import numpy as np
 import pytest
 import sympy
 
-from theory.noisy_risk import (ETA, affine_identity_holds, class_dependent_identity, derive_uniform_affine,
-                               noisy_label_distribution, noisy_pointwise_risk, uniform_offset, uniform_slope,
-                               uniform_transition)
+from theory.noisy_risk import (
+    ETA,
+    affine_identity_holds,
+    class_dependent_identity,
+    derive_uniform_affine,
+    noisy_label_distribution,
+    noisy_pointwise_risk,
+    uniform_offset,
+    uniform_slope,
+    uniform_transition,
+)
 from theory.symmetry import C
 
 R = sympy.Rational

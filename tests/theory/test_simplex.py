@@ -3,8 +3,16 @@ import numpy as np
 import pytest
 import sympy
 
-from theory.simplex import (barycentre, check_classes, fold, free_point, is_on_simplex, resolve_abs, softmax_point,
-                            vertex)
+from theory.simplex import (
+    barycentre,
+    check_classes,
+    fold,
+    free_point,
+    is_on_simplex,
+    resolve_abs,
+    softmax_point,
+    vertex,
+)
 
 
 @pytest.mark.parametrize("bad", [1, 0, -3, 2.0, 1.5, True, "3", None, sympy.Rational(5, 2)])

@@ -4,9 +4,20 @@ import sympy
 
 from theory import losses as sl
 from theory.simplex import barycentre, vertex
-from theory.symmetry import (C, F, SymbolicLoss, class_potential, class_sum, class_sum_range, class_sum_symbolic,
-                             compare_class_sum, explicit_constant, label_closed_form, nonconstant_witness,
-                             symmetry_test)
+from theory.symmetry import (
+    C,
+    F,
+    SymbolicLoss,
+    class_potential,
+    class_sum,
+    class_sum_range,
+    class_sum_symbolic,
+    compare_class_sum,
+    explicit_constant,
+    label_closed_form,
+    nonconstant_witness,
+    symmetry_test,
+)
 
 R = sympy.Rational
 

@@ -371,7 +371,7 @@ def rescale_evidence(ctx: Context, weights: dict[str, Any] | None = None) -> Evi
     gm = get_loss("mae").grad(z, y)
     py = softmax(z)[np.arange(64), y]
     cos = []
-    for form, w in weights.items():
+    for w in weights.values():
         s_f = sympy.lambdify(P, sympy.simplify(sympy.sympify(w).subs(TEMP, T_PAPER) / mae.l1), "numpy")
         g = gm * np.asarray(s_f(py), dtype=float)[:, None]
         cos.append(float(np.min((g * gm).sum(1) / np.linalg.norm(g, axis=1) / np.linalg.norm(gm, axis=1))))
