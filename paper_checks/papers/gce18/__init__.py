@@ -5,13 +5,14 @@ The declaration of the paper and the README's curated findings about it; its cla
 imported below.
 """
 from paper_checks.api import finding, paper
+from paper_checks.papers.documents import ZHANG18_TEXT
 
 PAPER = paper('gce18',
               authors='Z. Zhang, M. R. Sabuncu',
               year=2018,
               title='Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy Labels',
               venue='NeurIPS 2018; arXiv 1805.07836',
-              source='004_bedc5f2f9c2d4575.txt',
+              source=ZHANG18_TEXT.file,
               note="also summarised in Li's notes 003")
 
 finding('gce18.eq11_k03', 'refuted',

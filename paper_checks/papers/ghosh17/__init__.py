@@ -5,13 +5,14 @@ The declaration of the paper and the README's curated findings about it; its cla
 imported below.
 """
 from paper_checks.api import finding, paper
+from paper_checks.papers.documents import LI_NOTES, ZHANG18_TEXT
 
 PAPER = paper('ghosh17',
               authors='A. Ghosh, H. Kumar, P. S. Sastry',
               year=2017,
               title='Robust Loss Functions under Label Noise for Deep Neural Networks',
               venue='AAAI 2017; arXiv 1712.09482',
-              source='003_05482f4d520d534e.txt sec. 2; 004_bedc5f2f9c2d4575.txt sec. 3.1',
+              source=f'{LI_NOTES.file} sec. 2; {ZHANG18_TEXT.file} sec. 3.1',
               note="read through Li's notes and Zhang & Sabuncu")
 
 finding('ghosh17.class_dependent_tolerance', 'qualified',

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import LI_NOTES
 from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.experiments import accuracy_vs_noise
 
@@ -54,7 +55,7 @@ WORD = {1: "more robust", -1: "less robust", 0: "no significant difference"}
 @claim(
     "ghosh17.bounded_more_robust",
     figures=("ghosh17_accuracy_vs_noise",),
-    source="003_05482f4d520d534e.txt, sec. 2 (Ghosh et al. 2017), Key Results (iii)",
+    source=f"{LI_NOTES.file}, sec. 2 (Ghosh et al. 2017), Key Results (iii)",
     statement=("Bounded losses are more robust to label noise than unbounded ones: trained on uniformly noisy "
                "labels (eta = 0.2, 0.4, 0.6; c = 10) by a network that can memorise them, each of MAE and MSE (on "
                "the softmax, both bounded) reaches a higher clean-test accuracy than the unbounded CCE, averaged over "
