@@ -3,19 +3,9 @@ import numpy as np
 import pytest
 
 from figures.registry import draw
-from paper_checks import figdata
-from paper_checks.context import Context
 from paper_checks.papers.gce18.figures import bound_widths
-from paper_checks.registry import load
+from tests.paper_checks.papers.figure_numbers import reported_numbers
 from theory.gce import eq7_bounds_float, eq10_bounds_float, eq11_margin_float
-
-
-def _evidence(claim_id: str, seed: int = 0):
-    """The numbers the report quotes for ``claim_id`` (quick); nothing memoised before or after."""
-    figdata.clear()
-    ev = load()[claim_id].check(Context(claim_id, precision="quick", seed=seed))
-    figdata.clear()
-    return ev.to_json()["numbers"]
 
 
 def test_bound_widths_against_plain_loop():
@@ -34,7 +24,7 @@ def test_bound_widths_against_plain_loop():
 
 
 def test_gce18_softmax_gap_figure_plots_the_reported_softmax():
-    nums = _evidence("gce18.softmax_gap")
+    nums = reported_numbers("gce18.softmax_gap")
     rows = draw("gce18_softmax_gap", "quick").data
     last = max(r["epoch"] for r in rows)
     for r in (r for r in rows if r["epoch"] == last):
@@ -43,7 +33,7 @@ def test_gce18_softmax_gap_figure_plots_the_reported_softmax():
 
 
 def test_gce18_region_figure_marks_the_reported_boundary():
-    table = _evidence("gce18.eq11_k03")["region"]["q_star(k, c)"]
+    table = reported_numbers("gce18.eq11_k03")["region"]["q_star(k, c)"]
     rows = [r for r in draw("gce18_eq11_region", "quick").data if r["k"] >= 0.3 - 1e-9]
     assert rows
     for r in rows:

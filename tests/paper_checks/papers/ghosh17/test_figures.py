@@ -3,19 +3,9 @@ import numpy as np
 import pytest
 
 from figures.registry import draw
-from paper_checks import figdata
-from paper_checks.context import Context
 from paper_checks.papers.ghosh17.samples import class_sum_ranges, risk_pairs
-from paper_checks.registry import load
+from tests.paper_checks.papers.figure_numbers import reported_numbers
 from theory.gce import eq7_bounds_float
-
-
-def _evidence(claim_id: str, seed: int = 0):
-    """The numbers the report quotes for ``claim_id`` (quick); nothing memoised before or after."""
-    figdata.clear()
-    ev = load()[claim_id].check(Context(claim_id, precision="quick", seed=seed))
-    figdata.clear()
-    return ev.to_json()["numbers"]
 
 
 def test_class_sum_ranges_match_closed_forms():
@@ -39,7 +29,7 @@ def test_mae_noisy_risk_is_affine_in_clean_risk():
 
 
 def test_ghosh17_accuracy_figure_plots_the_reported_accuracies():
-    nums = _evidence("ghosh17.bounded_more_robust")["final_test_acc"]
+    nums = reported_numbers("ghosh17.bounded_more_robust")["final_test_acc"]
     rows = draw("ghosh17_accuracy_vs_noise", "quick").data
     assert len(rows) == 12
     for r in rows:

@@ -2,28 +2,11 @@
 import pytest
 
 from figures.registry import draw
-from paper_checks import figdata
-from paper_checks.context import Context
-from paper_checks.registry import load as claims
-
-
-@pytest.fixture(autouse=True)
-def _fresh_figure_data():
-    """No memoised check data leaks between tests."""
-    figdata.clear()
-    yield
-    figdata.clear()
-
-
-def _evidence(claim_id: str, seed: int = 0):
-    figdata.clear()
-    ev = claims()[claim_id].check(Context(claim_id, precision="quick", seed=seed))
-    figdata.clear()
-    return ev.to_json()["numbers"]
+from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
 def test_patrini17_anchor_figure_plots_the_reported_errors():
-    mc = _evidence("patrini17.thm3_anchor")["mc_exact_ptilde"]
+    mc = reported_numbers("patrini17.thm3_anchor")["mc_exact_ptilde"]
     rows = draw("patrini17_anchor_error", "quick").data
     assert rows
     for r in rows:
@@ -32,7 +15,7 @@ def test_patrini17_anchor_figure_plots_the_reported_errors():
 
 
 def test_patrini17_hessian_figure_plots_the_reported_first_draw():
-    grids = _evidence("patrini17.thm4_hessian")["first_draw_relative_layer_blocks"]
+    grids = reported_numbers("patrini17.thm4_hessian")["first_draw_relative_layer_blocks"]
     for r in draw("patrini17_hessian_blocks", "quick").data:
         rep = grids[r["model"]][r["comparison"]][r["layer_a"] - 1][r["layer_b"] - 1]
         assert r["relative_block_norm"] == rep
