@@ -287,12 +287,10 @@ def _rational_transition(rng: np.random.Generator, c: int) -> list[list[Fraction
             return rows
 
 
-def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | None = None,
-                            n_x: int = 5, c: int = 3) -> Evidence:
-    """Exact L_DMI argmin sets of all ``c^n_x`` deterministic classifiers, clean versus noisy labels."""
-    rng = ctx.rng(1)
-    hyps = dp.deterministic_hypotheses(n_x, c).astype(int).tolist()
-    n_inst = ctx.pick(3, 6, 16)
+def _exact_argmin_instances(rng: np.random.Generator, hyps: list, n_inst: int, n_x: int, c: int,
+                            measure: Callable[[list], Fraction] | None) -> tuple[list[dict[str, Any]], dict | None]:
+    """Exact clean and noisy L_DMI argmin sets on ``n_inst`` rational populations (deterministic labels on even
+    instances) with invertible rational ``T``: one row per instance, and the first instance where they differ."""
     rows, bad = [], None
     for k in range(n_inst):
         det_labels = k % 2 == 0
@@ -309,20 +307,26 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
         if not m.same and bad is None:
             bad = {"instance": k, "p(x)": px, "p(y|x)": Pyx, "T": T, "clean_argmin": m.clean_argmin[:6],
                    "noisy_argmin": m.noisy_argmin[:6]}
-    # det T = 0: every noisy DMI vanishes, so every hypothesis minimises the noisy L_DMI
-    px, Pyx = _rational_instance(rng, n_x, c, True)
-    Ts = [[Fraction(1, c)] * c for _ in range(c)]
-    ms = td.ldmi_minimisers(px, Pyx, hyps, Ts, measure)
-    # float cross-check on a larger class (simulate.dmi, batched slogdet)
+    return rows, bad
+
+
+def _float_argmin_cross_check(rng: np.random.Generator, xp: Any) -> tuple[bool, float]:
+    """Floating-point cross-check over all 3^7 classifiers (simulate.dmi, batched slogdet): whether the clean and
+    noisy argmin sets agree, and the largest |L_noisy - L_clean + log|det T||."""
     lab = rng.permutation(np.arange(7) % 3)  # every class present, so some classifier has a finite L_DMI
     dist = FiniteDistribution(rng.dirichlet(np.ones(7)), np.eye(3)[lab])
     Tf = random_transition(3, rng, diag=0.6)
-    clean, noisy = dp.ldmi_over_hypotheses(dist, dp.deterministic_hypotheses(7, 3), Tf, ctx.xp)
+    clean, noisy = dp.ldmi_over_hypotheses(dist, dp.deterministic_hypotheses(7, 3), Tf, xp)
     fl_same = bool(np.array_equal(np.flatnonzero(clean <= clean.min() + 1e-9),
                                   np.flatnonzero(noisy <= noisy.min() + 1e-9)))
     fin = np.isfinite(clean)
     shift = float(np.max(np.abs(noisy[fin] - clean[fin] + math.log(abs(Tf.det)))))
-    # the mini-batch estimator that training uses: E[det Q_B] = (B)_c / B^c det Q exactly; E[-log|det Q_B|] is +inf
+    return fl_same, shift
+
+
+def _minibatch_ldmi_bias(ctx: Context) -> tuple[list, bool, dict[str, Any]]:
+    """The mini-batch L_DMI estimator's bias per batch size in ``BATCHES`` (Monte Carlo, ``ctx.device_rng(0)``):
+    the rows, whether E[det Q_B] matches the exact factor (B)_c / B^c, and the numbers."""
     dist_b, _ = dp.line_population(41, 3, 2.5)
     n_b = ctx.pick(2_000, 10_000, 40_000)
     with warnings.catch_warnings(record=True) as caught:
@@ -333,6 +337,24 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
                      "L_DMI_population": sd.ldmi(dp.exact_tables(dist_b, dist_b.py_x, T=pair_flip(3, 0.3))[1]),
                      "rows": [b.as_dict() for b in batch], "warnings": [str(w.message) for w in caught],
                      "mc_det_ratio_matches_exact_factor": batch_ok}
+    return batch, batch_ok, numbers_batch
+
+
+def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | None = None,
+                            n_x: int = 5, c: int = 3) -> Evidence:
+    """Exact L_DMI argmin sets of all ``c^n_x`` deterministic classifiers, clean versus noisy labels."""
+    rng = ctx.rng(1)
+    hyps = dp.deterministic_hypotheses(n_x, c).astype(int).tolist()
+    n_inst = ctx.pick(3, 6, 16)
+    rows, bad = _exact_argmin_instances(rng, hyps, n_inst, n_x, c, measure)
+    # det T = 0: every noisy DMI vanishes, so every hypothesis minimises the noisy L_DMI
+    px, Pyx = _rational_instance(rng, n_x, c, True)
+    Ts = [[Fraction(1, c)] * c for _ in range(c)]
+    ms = td.ldmi_minimisers(px, Pyx, hyps, Ts, measure)
+    # float cross-check on a larger class (simulate.dmi, batched slogdet)
+    fl_same, shift = _float_argmin_cross_check(rng, ctx.xp)
+    # the mini-batch estimator that training uses: E[det Q_B] = (B)_c / B^c det Q exactly; E[-log|det Q_B|] is +inf
+    batch, batch_ok, numbers_batch = _minibatch_ldmi_bias(ctx)
     numbers: dict[str, Any] = {"hypothesis_class": f"all {c}^{n_x} = {len(hyps)} deterministic classifiers",
                                "minibatch_estimator": numbers_batch,
                                "instances": rows,
