@@ -130,16 +130,14 @@ def _exact_x_dependent() -> dict[str, Any]:
             "DMI(h,noisy)": r.dmi_noisy, "DMI(h,Y)|det T_bar|": r.predicted, "holds": r.holds}
 
 
-def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None) -> Evidence:
-    """The three settings of the notes' question on Eq. 32.
+def _mean_ratio(gs: list[Any]) -> float:
+    """Mean over seeds of DMI(h, noisy) over Eq. 32's predicted value."""
+    return float(np.mean([g.ratio for g in gs]))
 
-    (i) noise that depends on ``x`` (boundary flips of ``strength``, same average ``T``), classifier fixed;
-    (ii) a classifier fitted with ``L_DMI`` to the noisy training sample, evaluated there;
-    (iii) the same classifier on fresh samples.
-    """
-    numbers: dict[str, Any] = {"z": Z}
-    # (i)
-    T = pair_flip(3, 0.3)
+
+def _x_dependent_noise_gap(ctx: Context, T: TransitionMatrix, strength: float) -> tuple[Any, float, dict[str, Any]]:
+    """Setting (i): Eq. 32's gap for a fixed Bayes classifier under boundary noise with average ``T``, by Monte
+    Carlo (``ctx.device_rng(0)``) and exactly; returns the Monte Carlo gap, the exact ratio and the numbers."""
     dist, _ = dp.line_population(41, 3, 2.5)
     H = np.eye(3)[dist.py_x.argmax(axis=1)]
     Tx, lam = boundary_noise(dist, T, strength)
@@ -149,57 +147,38 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
     g1 = dp.eq32_from_counts(dp.sample_counts(dist, n, ctx.device_rng(0), ctx.xp, Tx=Tx), H, Tbar)
     exact_gap = sd.dmi(Qn) - sd.dmi(Qc) * abs(float(np.linalg.det(Tbar)))
     fail_i = g1.z > Z
-    numbers["i_x_dependent_noise"] = {
+    numbers_i = {
         "population": "41-point line, 3 unit Gaussian classes 2.5 apart; h = Bayes argmax (fixed)",
         "noise": f"pair flips 0.3 on average, weighted by 1 - max_k p(k|x) with strength {lam:.3f}",
         "average_T_equals_T": bool(np.allclose(Tbar, T.matrix, atol=1e-12)), "det_T": T.det,
         "exact_DMI(h,noisy)": sd.dmi(Qn), "exact_DMI(h,Y)|det T|": sd.dmi(Qc) * abs(T.det), "exact_gap": exact_gap,
         "mc": {"n": n, **g1.as_dict()}, "fails": fail_i, "exact_c2_instance": _exact_x_dependent()}
-    # (ii) and (iii)
-    seeds = ctx.pick(8, 16, 24)
-    tr = dstudies.trained_eq32(ctx.rng(1), T=T, n_seeds=seeds, n_train=120, n_fresh=ctx.pick(5_000, 20_000, 50_000),
-                               dim=40,
-                         separation=2.0, steps=steps or ctx.pick(200, 300, 400), lr=0.05, xp=ctx.xp)
-    d2, d3 = tr.train_gap(), tr.fresh_gap()
-    fail_ii = d2.sign(Z_SEEDS) != 0  # significantly different from 0 either way (Estimate's own test)
-    holds_iii = agrees(d3, 0.0)
-    mean_ratio = lambda gs: float(np.mean([g.ratio for g in gs]))  # noqa: E731
-    numbers["ii_fitted_sample"] = {"D": d2.as_dict(), "z": z_score(d2, 0.0), "stderr": "across seeds",
-                                   "mean_ratio_DMI_noisy_over_predicted": mean_ratio(tr.train),
-                                   "fit_to_noisy_labels_up_to_permutation": float(tr.train_fit.mean()),
-                                   "fails": fail_ii}
-    numbers["iii_fresh_samples"] = {"D": d3.as_dict(), "z": z_score(d3, 0.0), "stderr": "pooled delta method",
-                                    "mean_ratio_DMI_noisy_over_predicted": mean_ratio(tr.fresh),
-                                    "clean_accuracy_up_to_permutation": float(tr.fresh_accuracy.mean()),
-                                    "holds": holds_iii}
-    numbers["training"] = tr.settings
-    # the same with a classifier that generalises (more data, fewer dimensions, wider margins): reported, not decisive
-    tg = dstudies.trained_eq32(ctx.rng(2), T=T, n_seeds=seeds, n_train=200, n_fresh=ctx.pick(5_000, 20_000, 50_000),
-                               dim=20,
-                         separation=3.0, steps=steps or ctx.pick(200, 300, 400), lr=0.05, xp=ctx.xp)
-    dg = tg.train_gap()
-    numbers["ii_iii_generalising_classifier"] = {
-        "settings": tg.settings, "train_D": dg.as_dict(), "train_z": z_score(dg, 0.0),
-        "train_ratio": mean_ratio(tg.train), "fresh_D": tg.fresh_gap().as_dict(),
-        "fresh_z": z_score(tg.fresh_gap(), 0.0),
-        "fresh_ratio": mean_ratio(tg.fresh), "clean_accuracy_up_to_permutation": float(tg.fresh_accuracy.mean())}
-    ex2 = numbers["i_x_dependent_noise"]["exact_c2_instance"]
     exact_ratio = sd.dmi(Qn) / (sd.dmi(Qc) * abs(float(np.linalg.det(Tbar))))
-    txt = (f"(i) x-dependent noise with the same average T: D = {g1.gap.mean:.2e} ± {g1.gap.stderr:.1e} (z = "
-           f"{g1.z:.0f}; DMI(h, noisy) {g1.ratio:.2f}x Eq. 32's value, exactly {exact_ratio:.2f}x; on an exact "
-           "two-input instance "
-           f"{ex2['DMI(h,noisy)']} against {ex2['DMI(h,Y)|det T_bar|']}); (ii) L_DMI-fitted classifier on its own "
-           f"noisy training sample: D = {d2.mean:.2e} ± {d2.stderr:.1e} (z = {z_score(d2, 0.0):.1f}, "
-           f"{mean_ratio(tr.train):.2f}x); "
-           f"(iii) the same classifiers on fresh samples: D = {d3.mean:.1e} ± {d3.stderr:.1e} (z = "
-           f"{z_score(d3, 0.0):.2f}, {mean_ratio(tr.fresh):.3f}x); the departure in (ii) shrinks as the classifier "
-           "memorises less: "
-           f"{mean_ratio(tr.train):.1f}x at clean accuracy {tr.fresh_accuracy.mean():.2f} (n = 120, 40 dimensions), "
-           f"{mean_ratio(tg.train):.2f}x (z = {z_score(dg, 0.0):.1f}) at {tg.fresh_accuracy.mean():.2f} (n = 200, 20 "
-           f"dimensions)")
+    return g1, exact_ratio, numbers_i
+
+
+def _generalising_classifier_gap(ctx: Context, T: TransitionMatrix, seeds: int,
+                                 steps: int | None) -> tuple[Any, Any, dict[str, Any]]:
+    """Settings (ii) and (iii) again with a classifier that generalises (more data, fewer dimensions, wider
+    margins; ``ctx.rng(2)``): the runs, their training-sample gap and the numbers (reported, not decisive)."""
+    tg = dstudies.trained_eq32(ctx.rng(2), T=T, n_seeds=seeds, n_train=200, n_fresh=ctx.pick(5_000, 20_000, 50_000),
+                               dim=20, separation=3.0, steps=steps or ctx.pick(200, 300, 400), lr=0.05, xp=ctx.xp)
+    dg = tg.train_gap()
+    numbers_g = {
+        "settings": tg.settings, "train_D": dg.as_dict(), "train_z": z_score(dg, 0.0),
+        "train_ratio": _mean_ratio(tg.train), "fresh_D": tg.fresh_gap().as_dict(),
+        "fresh_z": z_score(tg.fresh_gap(), 0.0),
+        "fresh_ratio": _mean_ratio(tg.fresh), "clean_accuracy_up_to_permutation": float(tg.fresh_accuracy.mean())}
+    return tg, dg, numbers_g
+
+
+def _notes_verdict(numbers: dict[str, Any], txt: str, seeds: int, fail_i: bool, fail_ii: bool, holds_iii: bool,
+                   d2: Any, d3: Any) -> Evidence:
+    """The notes' doubt on Eq. 32 from the three settings: where it fails, and whether fresh samples satisfy it."""
     if not holds_iii:
         return Evidence("inconclusive", "sim", f"Eq. 32 fails even on fresh samples, where its premise holds: the "
                         f"simulation or the classifier is at fault; {txt}.", numbers=numbers)
+    ex2 = numbers["i_x_dependent_noise"]["exact_c2_instance"]
     numbers["main_effect"] = {"name": "(iii) D on fresh samples", **d3.as_dict()}
     if fail_i and fail_ii:
         # (iii) is the case the doubt is about (h trained on the noisy labels), at the population level Eq. 32
@@ -220,6 +199,53 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
                         condition=f"the doubt holds in {where} only")
     return Evidence("inconclusive", "sim", f"Eq. 32 held within its tolerance in every setting: {txt}; a more "
                     "strongly fitted classifier or stronger x-dependence would decide.", numbers=numbers)
+
+
+def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None) -> Evidence:
+    """The three settings of the notes' question on Eq. 32.
+
+    (i) noise that depends on ``x`` (boundary flips of ``strength``, same average ``T``), classifier fixed;
+    (ii) a classifier fitted with ``L_DMI`` to the noisy training sample, evaluated there;
+    (iii) the same classifier on fresh samples.
+    """
+    numbers: dict[str, Any] = {"z": Z}
+    # (i)
+    T = pair_flip(3, 0.3)
+    g1, exact_ratio, numbers["i_x_dependent_noise"] = _x_dependent_noise_gap(ctx, T, strength)
+    fail_i = numbers["i_x_dependent_noise"]["fails"]
+    # (ii) and (iii)
+    seeds = ctx.pick(8, 16, 24)
+    tr = dstudies.trained_eq32(ctx.rng(1), T=T, n_seeds=seeds, n_train=120, n_fresh=ctx.pick(5_000, 20_000, 50_000),
+                               dim=40,
+                         separation=2.0, steps=steps or ctx.pick(200, 300, 400), lr=0.05, xp=ctx.xp)
+    d2, d3 = tr.train_gap(), tr.fresh_gap()
+    fail_ii = d2.sign(Z_SEEDS) != 0  # significantly different from 0 either way (Estimate's own test)
+    holds_iii = agrees(d3, 0.0)
+    numbers["ii_fitted_sample"] = {"D": d2.as_dict(), "z": z_score(d2, 0.0), "stderr": "across seeds",
+                                   "mean_ratio_DMI_noisy_over_predicted": _mean_ratio(tr.train),
+                                   "fit_to_noisy_labels_up_to_permutation": float(tr.train_fit.mean()),
+                                   "fails": fail_ii}
+    numbers["iii_fresh_samples"] = {"D": d3.as_dict(), "z": z_score(d3, 0.0), "stderr": "pooled delta method",
+                                    "mean_ratio_DMI_noisy_over_predicted": _mean_ratio(tr.fresh),
+                                    "clean_accuracy_up_to_permutation": float(tr.fresh_accuracy.mean()),
+                                    "holds": holds_iii}
+    numbers["training"] = tr.settings
+    # the same with a classifier that generalises (more data, fewer dimensions, wider margins): reported, not decisive
+    tg, dg, numbers["ii_iii_generalising_classifier"] = _generalising_classifier_gap(ctx, T, seeds, steps)
+    ex2 = numbers["i_x_dependent_noise"]["exact_c2_instance"]
+    txt = (f"(i) x-dependent noise with the same average T: D = {g1.gap.mean:.2e} ± {g1.gap.stderr:.1e} (z = "
+           f"{g1.z:.0f}; DMI(h, noisy) {g1.ratio:.2f}x Eq. 32's value, exactly {exact_ratio:.2f}x; on an exact "
+           "two-input instance "
+           f"{ex2['DMI(h,noisy)']} against {ex2['DMI(h,Y)|det T_bar|']}); (ii) L_DMI-fitted classifier on its own "
+           f"noisy training sample: D = {d2.mean:.2e} ± {d2.stderr:.1e} (z = {z_score(d2, 0.0):.1f}, "
+           f"{_mean_ratio(tr.train):.2f}x); "
+           f"(iii) the same classifiers on fresh samples: D = {d3.mean:.1e} ± {d3.stderr:.1e} (z = "
+           f"{z_score(d3, 0.0):.2f}, {_mean_ratio(tr.fresh):.3f}x); the departure in (ii) shrinks as the classifier "
+           "memorises less: "
+           f"{_mean_ratio(tr.train):.1f}x at clean accuracy {tr.fresh_accuracy.mean():.2f} (n = 120, 40 dimensions), "
+           f"{_mean_ratio(tg.train):.2f}x (z = {z_score(dg, 0.0):.1f}) at {tg.fresh_accuracy.mean():.2f} (n = 200, 20 "
+           f"dimensions)")
+    return _notes_verdict(numbers, txt, seeds, fail_i, fail_ii, holds_iii, d2, d3)
 
 
 @claim("dmi19.notes_question", source=f"{LI_NOTES.file}, L_DMI summary, 'My Question' on Eq. (32)",
@@ -261,12 +287,10 @@ def _rational_transition(rng: np.random.Generator, c: int) -> list[list[Fraction
             return rows
 
 
-def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | None = None,
-                            n_x: int = 5, c: int = 3) -> Evidence:
-    """Exact L_DMI argmin sets of all ``c^n_x`` deterministic classifiers, clean versus noisy labels."""
-    rng = ctx.rng(1)
-    hyps = dp.deterministic_hypotheses(n_x, c).astype(int).tolist()
-    n_inst = ctx.pick(3, 6, 16)
+def _exact_argmin_instances(rng: np.random.Generator, hyps: list, n_inst: int, n_x: int, c: int,
+                            measure: Callable[[list], Fraction] | None) -> tuple[list[dict[str, Any]], dict | None]:
+    """Exact clean and noisy L_DMI argmin sets on ``n_inst`` rational populations (deterministic labels on even
+    instances) with invertible rational ``T``: one row per instance, and the first instance where they differ."""
     rows, bad = [], None
     for k in range(n_inst):
         det_labels = k % 2 == 0
@@ -283,20 +307,26 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
         if not m.same and bad is None:
             bad = {"instance": k, "p(x)": px, "p(y|x)": Pyx, "T": T, "clean_argmin": m.clean_argmin[:6],
                    "noisy_argmin": m.noisy_argmin[:6]}
-    # det T = 0: every noisy DMI vanishes, so every hypothesis minimises the noisy L_DMI
-    px, Pyx = _rational_instance(rng, n_x, c, True)
-    Ts = [[Fraction(1, c)] * c for _ in range(c)]
-    ms = td.ldmi_minimisers(px, Pyx, hyps, Ts, measure)
-    # float cross-check on a larger class (simulate.dmi, batched slogdet)
+    return rows, bad
+
+
+def _float_argmin_cross_check(rng: np.random.Generator, xp: Any) -> tuple[bool, float]:
+    """Floating-point cross-check over all 3^7 classifiers (simulate.dmi, batched slogdet): whether the clean and
+    noisy argmin sets agree, and the largest |L_noisy - L_clean + log|det T||."""
     lab = rng.permutation(np.arange(7) % 3)  # every class present, so some classifier has a finite L_DMI
     dist = FiniteDistribution(rng.dirichlet(np.ones(7)), np.eye(3)[lab])
     Tf = random_transition(3, rng, diag=0.6)
-    clean, noisy = dp.ldmi_over_hypotheses(dist, dp.deterministic_hypotheses(7, 3), Tf, ctx.xp)
+    clean, noisy = dp.ldmi_over_hypotheses(dist, dp.deterministic_hypotheses(7, 3), Tf, xp)
     fl_same = bool(np.array_equal(np.flatnonzero(clean <= clean.min() + 1e-9),
                                   np.flatnonzero(noisy <= noisy.min() + 1e-9)))
     fin = np.isfinite(clean)
     shift = float(np.max(np.abs(noisy[fin] - clean[fin] + math.log(abs(Tf.det)))))
-    # the mini-batch estimator that training uses: E[det Q_B] = (B)_c / B^c det Q exactly; E[-log|det Q_B|] is +inf
+    return fl_same, shift
+
+
+def _minibatch_ldmi_bias(ctx: Context) -> tuple[list, bool, dict[str, Any]]:
+    """The mini-batch L_DMI estimator's bias per batch size in ``BATCHES`` (Monte Carlo, ``ctx.device_rng(0)``):
+    the rows, whether E[det Q_B] matches the exact factor (B)_c / B^c, and the numbers."""
     dist_b, _ = dp.line_population(41, 3, 2.5)
     n_b = ctx.pick(2_000, 10_000, 40_000)
     with warnings.catch_warnings(record=True) as caught:
@@ -307,6 +337,24 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
                      "L_DMI_population": sd.ldmi(dp.exact_tables(dist_b, dist_b.py_x, T=pair_flip(3, 0.3))[1]),
                      "rows": [b.as_dict() for b in batch], "warnings": [str(w.message) for w in caught],
                      "mc_det_ratio_matches_exact_factor": batch_ok}
+    return batch, batch_ok, numbers_batch
+
+
+def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | None = None,
+                            n_x: int = 5, c: int = 3) -> Evidence:
+    """Exact L_DMI argmin sets of all ``c^n_x`` deterministic classifiers, clean versus noisy labels."""
+    rng = ctx.rng(1)
+    hyps = dp.deterministic_hypotheses(n_x, c).astype(int).tolist()
+    n_inst = ctx.pick(3, 6, 16)
+    rows, bad = _exact_argmin_instances(rng, hyps, n_inst, n_x, c, measure)
+    # det T = 0: every noisy DMI vanishes, so every hypothesis minimises the noisy L_DMI
+    px, Pyx = _rational_instance(rng, n_x, c, True)
+    Ts = [[Fraction(1, c)] * c for _ in range(c)]
+    ms = td.ldmi_minimisers(px, Pyx, hyps, Ts, measure)
+    # float cross-check on a larger class (simulate.dmi, batched slogdet)
+    fl_same, shift = _float_argmin_cross_check(rng, ctx.xp)
+    # the mini-batch estimator that training uses: E[det Q_B] = (B)_c / B^c det Q exactly; E[-log|det Q_B|] is +inf
+    batch, batch_ok, numbers_batch = _minibatch_ldmi_bias(ctx)
     numbers: dict[str, Any] = {"hypothesis_class": f"all {c}^{n_x} = {len(hyps)} deterministic classifiers",
                                "minibatch_estimator": numbers_batch,
                                "instances": rows,

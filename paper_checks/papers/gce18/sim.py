@@ -299,6 +299,78 @@ def _slope(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return (xc[:, None] * (y - y.mean(axis=0))).sum(axis=0) / (xc**2).sum()
 
 
+def _tradeoff_settings(n_noisy: int, n_clean: int) -> dict[str, Any]:
+    """The settings block of ``gce18.q_tradeoff``'s numbers: task, seeds, both halves' runs and the metrics."""
+    return _settings(qs=list(TRADEOFF_QS), seeds={"noisy": n_noisy, "clean": n_clean},
+                     noisy={**TRADEOFF_NOISY, "etas": list(TRADEOFF_NOISY["etas"])},
+                     clean={**TRADEOFF_CLEAN, "etas": list(TRADEOFF_CLEAN["etas"])},
+                     overfitting_metric="drop of clean-test accuracy from its peak to the last epoch; "
+                                        "per-seed OLS slope against q",
+                     speed_metric="mean clean-test accuracy over epochs 1..W, W = epochs CCE needs to reach "
+                                  "90% of its final gain over chance 1/c; paired difference CCE - (q = 1)",
+                     secondary_speed_metric=f"epochs (interpolated) to reach {SPEED_FRACTION:g}, 0.8, 0.9 of "
+                                            "the final gain over chance; paired log-ratio vs CCE")
+
+
+def _clean_learning_speed(clean: dict[str, Any]) -> tuple[np.ndarray, dict[float, np.ndarray], int, np.ndarray]:
+    """Clean-label test accuracy (Q, S, epochs), the epochs to 50/80/90% of the final gain over chance, the
+    learning window W (epochs CCE needs, on average, to reach 90% of its gain) and the mean accuracy over it (Q, S)."""
+    acc_c = clean["test_acc"][:, :, 0]
+    speed = {f: epochs_to_fraction(acc_c, f, baseline=clean["chance"]) for f in (0.5, 0.8, 0.9)}
+    # the learning window: epochs CCE needs (on average) to reach 90% of its final gain over chance
+    window = max(2, int(round(float(speed[0.9][0].mean()))))
+    early = acc_c[:, :, 1:window + 1].mean(axis=-1)  # (Q, S): mean accuracy while CCE learns
+    return acc_c, speed, window, early
+
+
+def _slowdown_vs_cce(speed: dict[float, np.ndarray], early: np.ndarray,
+                     labels: list[str]) -> tuple[np.ndarray, Estimate, dict[str, Any]]:
+    """Epochs to ``SPEED_FRACTION`` of the gain, the largest q's paired log-ratio of them against CCE, and each
+    q's early-accuracy deficit, log-ratio and extra epochs against CCE."""
+    t = speed[SPEED_FRACTION]
+    log_t = np.log(np.maximum(t, 0.25))  # t >= 0.25 epoch always here; the guard keeps the log finite
+    slow_t = paired_difference(log_t[-1], log_t[0])  # relative: seeds differ in their overall pace
+    slow_by_q = {labels[i]: {"early_acc_deficit": _est(paired_difference(early[0], early[i]), 4),
+                             f"log_ratio_epochs_to_{SPEED_FRACTION:g}": _est(paired_difference(log_t[i], log_t[0]), 4),
+                             f"extra_epochs_to_{SPEED_FRACTION:g}": _est(paired_difference(t[i], t[0]), 3)}
+                 for i in range(1, len(labels))}
+    return t, slow_t, slow_by_q
+
+
+def _intermediate_q_exceptions(labels: list[str], drop: np.ndarray,
+                               early: np.ndarray) -> tuple[list[str], list[str], str]:
+    """Intermediate q that overfit more than CCE or learn faster than it on clean data, and the summary's clause
+    naming them (where the monotone reading fails; reported, not part of the verdict)."""
+    nq = len(labels)
+    more_drop = [labels[i] for i in range(1, nq - 1) if _sign(paired_difference(drop[i], drop[0])) > 0]
+    faster = [labels[i] for i in range(1, nq - 1) if _sign(paired_difference(early[0], early[i])) < 0]
+    nuance = "".join([
+        f"; not monotone: {', '.join(more_drop)} overfits more than CCE" if more_drop else "",
+        f"; {', '.join(faster)} learns faster than CCE on clean data" if faster else "",
+    ])
+    return more_drop, faster, nuance
+
+
+def _tradeoff_verdict(verdict: str, summary: str, numbers: dict[str, Any], overfit_sign: int,
+                      slope_drop: Estimate, slow: Estimate, slow_t: Estimate) -> Evidence:
+    """``gce18.q_tradeoff``'s evidence for the effect ladder's verdict over its two halves."""
+    if verdict == "confirmed":
+        return Evidence("confirmed", "sim", "Both halves hold: " + summary, numbers)
+    if verdict == "qualified":
+        held = "larger q delays overfitting" if overfit_sign > 0 else "too large a q slows learning"
+        other = "slows_learning" if overfit_sign > 0 else "delays_overfitting"
+        return Evidence("qualified", "sim", f"Only one half holds ({held}): " + summary, numbers,
+                        condition=f"only '{held}' is significant ({SEED_TEST}); the other half ({other}) is "
+                                  f"{numbers['halves'][other]}")
+    if verdict == "refuted":
+        return Evidence("refuted", "sim", "Neither half holds and at least one is reversed: " + summary, numbers,
+                        counterexample={"settings": numbers["settings"], "slope_of_drop_vs_q": _est(slope_drop),
+                                        "early_acc_deficit_q1_vs_cce": _est(slow),
+                                        "log_ratio_epochs_q1_vs_cce": _est(slow_t)})
+    return Evidence("inconclusive", "sim", "Neither half is significant: " + summary + " More seeds would decide.",
+                    numbers)
+
+
 @claim(
     "gce18.q_tradeoff",
     figures=("gce18_accuracy_vs_epoch",),
@@ -323,31 +395,13 @@ def q_tradeoff(ctx: Context) -> Evidence:
     slope_peak = seed_summary(_slope(qs, peak_ep))
     i07 = int(np.argmin(np.abs(qs - 0.7)))
     cce_vs_07 = paired_difference(drop[0], drop[i07])
-    acc_c = clean["test_acc"][:, :, 0]
-    speed = {f: epochs_to_fraction(acc_c, f, baseline=clean["chance"]) for f in (0.5, 0.8, 0.9)}
-    # the learning window: epochs CCE needs (on average) to reach 90% of its final gain over chance
-    window = max(2, int(round(float(speed[0.9][0].mean()))))
-    early = acc_c[:, :, 1:window + 1].mean(axis=-1)  # (Q, S): mean accuracy while CCE learns
+    acc_c, speed, window, early = _clean_learning_speed(clean)
     slow = paired_difference(early[0], early[-1])  # CCE minus the largest q: > 0 when large q learns slower
-    t = speed[SPEED_FRACTION]
-    log_t = np.log(np.maximum(t, 0.25))  # t >= 0.25 epoch always here; the guard keeps the log finite
-    slow_t = paired_difference(log_t[-1], log_t[0])  # relative: seeds differ in their overall pace
-    slow_by_q = {labels[i]: {"early_acc_deficit": _est(paired_difference(early[0], early[i]), 4),
-                             f"log_ratio_epochs_to_{SPEED_FRACTION:g}": _est(paired_difference(log_t[i], log_t[0]), 4),
-                             f"extra_epochs_to_{SPEED_FRACTION:g}": _est(paired_difference(t[i], t[0]), 3)}
-                 for i in range(1, nq)}
+    t, slow_t, slow_by_q = _slowdown_vs_cce(speed, early, labels)
     overfit_sign, speed_sign = -_sign(slope_drop), _sign(slow)
     word = {1: "holds", -1: "opposite", 0: "undecided"}
     numbers = {
-        "settings": _settings(qs=list(TRADEOFF_QS), seeds={"noisy": n_noisy, "clean": n_clean},
-                              noisy={**TRADEOFF_NOISY, "etas": list(TRADEOFF_NOISY["etas"])},
-                              clean={**TRADEOFF_CLEAN, "etas": list(TRADEOFF_CLEAN["etas"])},
-                              overfitting_metric="drop of clean-test accuracy from its peak to the last epoch; "
-                                                 "per-seed OLS slope against q",
-                              speed_metric="mean clean-test accuracy over epochs 1..W, W = epochs CCE needs to reach "
-                                           "90% of its final gain over chance 1/c; paired difference CCE - (q = 1)",
-                              secondary_speed_metric=f"epochs (interpolated) to reach {SPEED_FRACTION:g}, 0.8, 0.9 of "
-                                                     "the final gain over chance; paired log-ratio vs CCE"),
+        "settings": _tradeoff_settings(n_noisy, n_clean),
         "noisy_eta_0.4": {
             "drop_peak_to_final": {labels[i]: _est(seed_summary(drop[i]), 4) for i in range(nq)},
             "peak_epoch": {labels[i]: _est(seed_summary(peak_ep[i]), 2) for i in range(nq)},
@@ -373,32 +427,13 @@ def q_tradeoff(ctx: Context) -> Evidence:
                   f"{_fmt(slow, 3)}, and {labels[-1]} needs {np.exp(slow_t.mean):.2f}x CCE's epochs to reach half "
                   f"its gain ({t[-1].mean():.2f} vs {t[0].mean():.2f})")
     # where the monotone reading fails for intermediate q (reported, not part of the verdict)
-    more_drop = [labels[i] for i in range(1, nq - 1) if _sign(paired_difference(drop[i], drop[0])) > 0]
-    faster = [labels[i] for i in range(1, nq - 1) if _sign(paired_difference(early[0], early[i])) < 0]
-    nuance = "".join([
-        f"; not monotone: {', '.join(more_drop)} overfits more than CCE" if more_drop else "",
-        f"; {', '.join(faster)} learns faster than CCE on clean data" if faster else "",
-    ])
+    more_drop, faster, nuance = _intermediate_q_exceptions(labels, drop, early)
     numbers["intermediate_q"] = {"drop_larger_than_cce": more_drop, "faster_than_cce_on_clean_data": faster}
     summary = f"{half_overfit}; {half_speed}{nuance} ({n_noisy} and {n_clean} seeds)."
     # "larger q delays overfitting": the drop falls with q, i.e. minus its slope is positive
     ladder = effect_ladder({"delays_overfitting": replace(slope_drop, mean=-slope_drop.mean),
                             "slows_learning": slow}, Z)
-    if ladder.verdict == "confirmed":
-        return Evidence("confirmed", "sim", "Both halves hold: " + summary, numbers)
-    if ladder.verdict == "qualified":
-        held = "larger q delays overfitting" if overfit_sign > 0 else "too large a q slows learning"
-        other = "slows_learning" if overfit_sign > 0 else "delays_overfitting"
-        return Evidence("qualified", "sim", f"Only one half holds ({held}): " + summary, numbers,
-                        condition=f"only '{held}' is significant ({SEED_TEST}); the other half ({other}) is "
-                                  f"{numbers['halves'][other]}")
-    if ladder.verdict == "refuted":
-        return Evidence("refuted", "sim", "Neither half holds and at least one is reversed: " + summary, numbers,
-                        counterexample={"settings": numbers["settings"], "slope_of_drop_vs_q": _est(slope_drop),
-                                        "early_acc_deficit_q1_vs_cce": _est(slow),
-                                        "log_ratio_epochs_q1_vs_cce": _est(slow_t)})
-    return Evidence("inconclusive", "sim", "Neither half is significant: " + summary + " More seeds would decide.",
-                    numbers)
+    return _tradeoff_verdict(ladder.verdict, summary, numbers, overfit_sign, slope_drop, slow, slow_t)
 
 
 # ====================================================== Li's notes' question (Zhang & Sabuncu 2018, Eq. (5))

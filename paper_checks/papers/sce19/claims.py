@@ -232,12 +232,13 @@ def _describe(res: dict[str, Any], noise: int) -> dict[str, Any]:
     return out
 
 
-def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Evidence:
-    """The verdict from :func:`class_bias_effects` under every noisy setting of ``res`` (index 0 must be clean)."""
-    if res["noises"][0] != "clean":
-        raise ValueError(f"the first noise must be 'clean' (the reference), got {res['noises'][0]!r}")
-    noisy = list(range(1, len(res["noises"])))
-    status = {1: "holds", 0: "undecided", -1: "reversed"}
+_STATUS = {1: "holds", 0: "undecided", -1: "reversed"}
+
+
+def _effects_by_noise(res: dict[str, Any], noisy: list[int]) -> tuple[
+        dict[str, dict[str, Any]], dict[tuple[str, str], int], dict[tuple[str, str], tuple[float, float]]]:
+    """Per noisy setting, each effect's estimate, interval, p-value and status (the table of the numbers), and
+    each (noise, effect)'s sign and interval."""
     table: dict[str, dict[str, Any]] = {}
     signs: dict[tuple[str, str], int] = {}
     intervals: dict[tuple[str, str], tuple[float, float]] = {}
@@ -245,11 +246,50 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
         name = res["noises"][k]
         eff = class_bias_effects(res, k)
         table[name] = {key: {**_est(e), "interval": [round(v, 4) for v in e.interval(Z)],
-                             "p_value": float(f"{e.p_value():.3g}"), "status": status[_sign(e)]}
+                             "p_value": float(f"{e.p_value():.3g}"), "status": _STATUS[_sign(e)]}
                        for key, e in eff.items()}
         for key, e in eff.items():
             signs[(name, key)] = _sign(e)
             intervals[(name, key)] = e.interval(Z)
+    return table, signs, intervals
+
+
+def _effects_summary(res: dict[str, Any], noisy: list[int], table: dict[str, dict[str, Any]]) -> str:
+    """One clause per noisy setting with the five effects' estimates, then the seeds and the test."""
+    def line(n: str) -> str:
+        t = table[n]
+        return (f"{n}: CE easy drop {_fmt_d(t['easy_drop_ce'])}, CE hard deficit vs clean "
+                f"{_fmt_d(t['hard_deficit_ce'])}"
+                f", hard-minus-easy peak epoch {_fmt_d(t['peak_lag_ce'], 1)}, SCE-CE hard final "
+                f"{_fmt_d(t['hard_gain_sce'])}, CE-SCE easy drop {_fmt_d(t['drop_reduction_sce'])}")
+
+    S = res["class_acc"].shape[2]
+    return "; ".join(line(res["noises"][k]) for k in noisy) + f" ({S} seeds; {SEED_TEST})"
+
+
+def _part_status(res: dict[str, Any], noisy: list[int], signs: dict[tuple[str, str], int],
+                 intervals: dict[tuple[str, str], tuple[float, float]], p: str) -> str:
+    """Which effects of part ``p`` hold, are undecided (with their interval) or reversed, under each noise."""
+    # an effect that is not significant is reported as undecided with its interval, never as absent
+    keys = [key for key, pp, _ in EFFECTS if pp == p]
+    out = []
+    for k in noisy:
+        n = res["noises"][k]
+        ok = [key for key in keys if signs[(n, key)] > 0]
+        und = [f"{key} undecided (interval {intervals[(n, key)][0]:+.3f} to {intervals[(n, key)][1]:+.3f})"
+               for key in keys if signs[(n, key)] == 0]
+        rev = [f"{key} reversed" for key in keys if signs[(n, key)] < 0]
+        held_txt = "all hold" if len(ok) == len(keys) else (", ".join(ok) + " hold" if ok else "")
+        out.append(f"under {n}: " + ", ".join(t for t in [held_txt, *und, *rev] if t))
+    return "; ".join(out)
+
+
+def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Evidence:
+    """The verdict from :func:`class_bias_effects` under every noisy setting of ``res`` (index 0 must be clean)."""
+    if res["noises"][0] != "clean":
+        raise ValueError(f"the first noise must be 'clean' (the reference), got {res['noises'][0]!r}")
+    noisy = list(range(1, len(res["noises"])))
+    table, signs, intervals = _effects_by_noise(res, noisy)
     sym = next((res["noises"][k] for k in noisy if res["noises"][k].startswith("symmetric")), res["noises"][noisy[0]])
     groups = class_groups(res["separations"])
     numbers = {
@@ -266,33 +306,10 @@ def class_bias_evidence(res: dict[str, Any], settings: dict[str, Any]) -> Eviden
     }
     numbers["main_effect"] = {"name": f"drop_reduction_sce under {sym}", **table[sym]["drop_reduction_sce"]}
     held = [(n, key) for (n, key), s in signs.items() if s > 0]
-    failed = [(n, key, status[s]) for (n, key), s in signs.items() if s <= 0]
-
-    def line(n: str) -> str:
-        t = table[n]
-        return (f"{n}: CE easy drop {_fmt_d(t['easy_drop_ce'])}, CE hard deficit vs clean "
-                f"{_fmt_d(t['hard_deficit_ce'])}"
-                f", hard-minus-easy peak epoch {_fmt_d(t['peak_lag_ce'], 1)}, SCE-CE hard final "
-                f"{_fmt_d(t['hard_gain_sce'])}, CE-SCE easy drop {_fmt_d(t['drop_reduction_sce'])}")
-
-    S = res["class_acc"].shape[2]
-    summary = "; ".join(line(res["noises"][k]) for k in noisy) + f" ({S} seeds; {SEED_TEST})"
-
-    def part(p: str) -> str:
-        # an effect that is not significant is reported as undecided with its interval, never as absent
-        keys = [key for key, pp, _ in EFFECTS if pp == p]
-        out = []
-        for k in noisy:
-            n = res["noises"][k]
-            ok = [key for key in keys if signs[(n, key)] > 0]
-            und = [f"{key} undecided (interval {intervals[(n, key)][0]:+.3f} to {intervals[(n, key)][1]:+.3f})"
-                   for key in keys if signs[(n, key)] == 0]
-            rev = [f"{key} reversed" for key in keys if signs[(n, key)] < 0]
-            held_txt = "all hold" if len(ok) == len(keys) else (", ".join(ok) + " hold" if ok else "")
-            out.append(f"under {n}: " + ", ".join(t for t in [held_txt, *und, *rev] if t))
-        return "; ".join(out)
-
-    overview = f"CE's class bias (part a) {part('a')}; SCE's remedy (part b) {part('b')}. "
+    failed = [(n, key, _STATUS[s]) for (n, key), s in signs.items() if s <= 0]
+    summary = _effects_summary(res, noisy, table)
+    overview = (f"CE's class bias (part a) {_part_status(res, noisy, signs, intervals, 'a')}; "
+                f"SCE's remedy (part b) {_part_status(res, noisy, signs, intervals, 'b')}. ")
     effects = {(res["noises"][k], key): e for k in noisy for key, e in class_bias_effects(res, k).items()}
 
     def reversed_under_symmetric(sg: dict[tuple[str, str], int]) -> bool:
