@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from paper_checks import report
+from paper_checks import files, report
 from paper_checks.registry import PAPERS
 
 
@@ -169,14 +169,14 @@ def test_atomic_write_never_leaves_a_partial_file(tmp_path, monkeypatch):
     def boom(*a, **k):
         raise OSError("disk full")
 
-    monkeypatch.setattr(report.os, "replace", boom)
+    monkeypatch.setattr(files.os, "replace", boom)  # atomic_write (re-exported by report) lives in files
     with pytest.raises(OSError):
         report.atomic_write(target, "new" * 1000)
     assert target.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
 WRITER = """
-import sys, time
+import sys, time, uuid
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from paper_checks import report
@@ -184,7 +184,7 @@ sys.path.insert(0, {tests!r})
 from test_report import claim_entry, doc_of
 doc = doc_of([claim_entry(i) for i in range(40)])
 for _ in range({n}):
-    doc["provenance"]["run_id"] = report.uuid.uuid4().hex[:12]
+    doc["provenance"]["run_id"] = uuid.uuid4().hex[:12]
     report.write(doc, Path({out!r}), None, ("json", "md", "html", "csv"))
 """
 

@@ -1,0 +1,125 @@
+"""The human report in Markdown (``report.md``)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from paper_checks.report.document import paper_citation, quoted_documents, report_bibliography
+from paper_checks.report.shared import (
+    anchor,
+    counts,
+    drawn_figure,
+    incomplete,
+    mismatch_flag,
+    ordered,
+    provenance_rows,
+    source_citation,
+)
+from paper_checks.report.tables import Table, counterexample_table, number_tables
+
+
+def _md_escape(s: str) -> str:
+    return s.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(t: Table) -> list[str]:
+    out: list[str] = []
+    if t.title:
+        out.append(f"*{t.title}*")
+        out.append("")
+    if t.header:
+        out.append("| " + " | ".join(_md_escape(h) or " " for h in t.header) + " |")
+        out.append("|" + "---|" * len(t.header))
+        out += ["| " + " | ".join(_md_escape(x) for x in r) + " |" for r in t.rows]
+        out.append("")
+    if t.note:
+        out += [f"*({t.note})*", ""]
+    return out
+
+
+def _head(doc: dict[str, Any]) -> list[str]:
+    """Title, the banner of an interrupted run, the run's settings and counts, the provenance table."""
+    out = ["# label-noise-lab report", ""]
+    inc = incomplete(doc)
+    if inc:
+        out += [f"> **{inc}**", ""]
+    out += [f"version {doc['version']}, backend `{doc['backend']}`, seed {doc['seed']}, precision "
+            f"`{doc['precision']}`. {counts(doc)}.", "", "| provenance | |", "|---|---|"]
+    out += [f"| {k} | {_md_escape(v)} |" for k, v in provenance_rows(doc)]
+    return out
+
+
+def _verdicts(claims: list[dict[str, Any]]) -> list[str]:
+    """The verdict table, one row per claim (``claims`` in report order), mismatches in bold."""
+    out = ["", "## Verdicts", "", "Claims whose verdict differs from the recorded one come first, in **bold**.", "",
+           "| claim | verdict | expected | method | summary |", "|---|---|---|---|---|"]
+    for c in claims:
+        summ = _md_escape(c["summary"])
+        if c["verdict"] != c["expected"]:
+            out.append(f"| **[`{c['id']}`](#{anchor(c['id'])})** | **{c['verdict']}** | {c['expected']} | "
+                       f"{c['method']} | {summ} |")
+        else:
+            link = f"[`{c['id']}`](#{anchor(c['id'])})"
+            out.append(f"| {link} | {c['verdict']} | {c['expected']} | {c['method']} | {summ} |")
+    out.append("")
+    return out
+
+
+def _figures(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> list[str]:
+    """Links to the claim's figures drawn for this report (with their captions), a note for the others."""
+    out: list[str] = []
+    for name in c.get("figures") or []:
+        p = drawn_figure(fig_dir, name, doc)
+        if p is not None:
+            out += [f"![{name}](figures/{name}.png)", ""]
+            cap = p.with_suffix(".txt")
+            if cap.exists():
+                out += [f"*{cap.read_text().strip()}*", ""]
+        else:
+            out += [f"Figure `{name}`: not drawn in this run (`python -m paper_checks run --figures` or "
+                    f"`python -m figures --only {name}`).", ""]
+    return out
+
+
+def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> list[str]:
+    """One claim's section: source, statement, evidence, condition, traceback, counterexample,
+    numbers, figures."""
+    out = [f"## `{c['id']}` — {c['verdict']}{mismatch_flag(c)}", ""]
+    if c.get("reconstructed"):
+        out += ["*Reconstructed claim*: the source states it only in outline; the statement below is what was "
+                "checked.", ""]
+    out += [f"**Source**: {paper_citation(doc, c)}; {source_citation(c)}", "", f"**Statement**: {c['statement']}", "",
+            f"**Evidence** ({c['method']}, {c['seconds']} s): {c['summary']}", ""]
+    if c.get("condition"):
+        out += [f"**Condition**: {c['condition']}", ""]
+    if c.get("traceback"):
+        out += ["**Traceback**:", "", "```", c["traceback"].rstrip(), "```", ""]
+    ce = counterexample_table(c.get("counterexample"))
+    if ce is not None:
+        out += ["**Counterexample**:", ""] + _md_table(Table("", ce.header, ce.rows))
+    if c.get("numbers"):
+        out += ["**Numbers**:", ""]
+        for t in number_tables(c["numbers"]):
+            out += _md_table(t)
+    return out + _figures(c, doc, fig_dir)
+
+
+def _bibliography(doc: dict[str, Any]) -> list[str]:
+    """The papers cited and the source documents quoted."""
+    out = ["## Bibliography", ""]
+    out += [f"- **{pid}**: {text}" for pid, text in report_bibliography(doc).items()]
+    out += ["", "Source documents quoted in the claims:", ""]
+    out += [f"- [{d.tag}] `{d.file}`: {d.description}" for d in quoted_documents(doc)]
+    return out
+
+
+def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
+    """The human report in Markdown: provenance, verdict table (mismatches first), the evidence of
+    every claim, bibliography. ``fig_dir`` (the report folder) links figures that exist there."""
+    claims = ordered(doc["claims"])
+    out = _head(doc) + _verdicts(claims)
+    for c in claims:
+        out += _claim(c, doc, fig_dir)
+    out += _bibliography(doc)
+    out.append("")
+    return "\n".join(out)

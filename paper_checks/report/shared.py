@@ -1,0 +1,77 @@
+"""What the human formats (Markdown, HTML, LaTeX) share: the claims' order, the counts line, the
+provenance rows, the banner of an interrupted run, the claims' anchors and sources, the figures
+drawn for this report."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from paper_checks.report.document import documents
+from paper_checks.report.tables import fmt_number
+
+
+def ordered(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Mismatches (verdict differs from the recorded one, errors included) first, then the rest, stable."""
+    return sorted(claims, key=lambda c: c["verdict"] == c["expected"])
+
+
+def source_citation(c: dict[str, Any]) -> str:
+    """The claim's source with document file names replaced by their short tags."""
+    s = c["source"]
+    for d in documents():
+        s = s.replace(d.file, f"[{d.tag}]")
+    return s
+
+
+def counts(doc: dict[str, Any]) -> str:
+    """``N claims (verdict: count, ...); M differ from the recorded verdict``."""
+    claims = doc["claims"]
+    counted = Counter(c["verdict"] for c in claims)
+    mism = sum(c["verdict"] != c["expected"] for c in claims)
+    s = ", ".join(f"{k}: {v}" for k, v in sorted(counted.items()))
+    return f"{len(claims)} claims ({s}); {mism} differ from the recorded verdict"
+
+
+def provenance_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """``(key, text)`` of the report's provenance, in a fixed order (the commit always shown)."""
+    p = doc.get("provenance") or {}
+    keys = ("run_id", "version", "commit", "python", "numpy", "scipy", "sympy", "cupy", "backend", "device", "machine",
+            "seed", "precision", "date", "wall_seconds", "command")
+    return [(k, fmt_number(p.get(k)) if k != "commit" else (p.get(k) or "not a git checkout")) for k in keys
+            if k in p and (p.get(k) is not None or k in ("commit",))]
+
+
+def incomplete(doc: dict[str, Any]) -> str | None:
+    """The banner of an interrupted run's report; ``None`` for a complete one."""
+    if doc.get("complete", True):
+        return None
+    return (f"INCOMPLETE: the run was interrupted; {len(doc['claims'])} of {doc.get('planned', '?')} claims "
+            "finished and are reported below.")
+
+
+def anchor(cid: str) -> str:
+    """The in-page anchor of claim ``cid``'s section."""
+    return "claim-" + re.sub(r"[^a-z0-9_-]", "-", cid.lower())
+
+
+def mismatch_flag(c: dict[str, Any]) -> str:
+    """`` (recorded: X)`` after a verdict that differs from the recorded one, else nothing."""
+    return "" if c["verdict"] == c["expected"] else f" (recorded: {c['expected']})"
+
+
+def figure_path(out_dir: Path, name: str) -> Path:
+    return out_dir / "figures" / f"{name}.png"
+
+
+def drawn_figure(fig_dir: Path | None, name: str, doc: dict[str, Any]) -> Path | None:
+    """The PNG of figure ``name`` in the report folder if it was drawn with this report's seed and
+    precision (its caption says so), else ``None``: a figure left from another run is never shown."""
+    if fig_dir is None:
+        return None
+    p = figure_path(fig_dir, name)
+    cap = p.with_suffix(".txt")
+    if not (p.exists() and cap.exists()):
+        return None
+    return p if f"Seed {doc['seed']}, precision '{doc['precision']}'" in cap.read_text() else None
