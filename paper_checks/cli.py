@@ -46,14 +46,14 @@ def _parser() -> argparse.ArgumentParser:
     _add_module_option(r)
     _add_list_parser(sub)
     _add_show_parser(sub)
-    _explore_parser(sub)
+    _add_explore_parser(sub)
     _add_stability_parser(sub)
     _add_readme_parser(sub)
     _add_loss_parsers(sub)
     return p
 
 
-def _explore_parser(sub: Any) -> None:
+def _add_explore_parser(sub: Any) -> None:
     e = sub.add_parser("explore", help="counterexample search for one claim (exit 0: none found, 1: a verified one, "
                                        "2: usage error, 3: the margin raised at most points)")
     e.add_argument("id")
