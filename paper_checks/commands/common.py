@@ -1,0 +1,108 @@
+"""What several commands share: the usage error, the ``--module`` and ``--claim`` arguments, the backend name,
+the checks of output places, the terminal width and the last report's entries."""
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from paper_checks.registry import ENV_VAR, RegistryError, load
+from simulate.backend import BACKENDS
+
+
+class UsageError(Exception):
+    pass
+
+
+def load_modules(modules: list[str]) -> None:
+    """Load the registry with the ``--module`` claims modules; any problem is a one-line usage error.
+
+    The modules are also added to ``$LNL_CLAIMS``, so the worker processes that this run
+    starts (claims, figures) load them too.
+    """
+    try:
+        load(modules)
+    except RegistryError as exc:
+        raise UsageError(str(exc)) from None
+    if modules:
+        resolved = [str(Path(m).expanduser().resolve()) if m.endswith(".py") or os.sep in m or "/" in m else m
+                    for m in modules]
+        old = [m for m in os.environ.get(ENV_VAR, "").split(os.pathsep) if m]
+        os.environ[ENV_VAR] = os.pathsep.join(dict.fromkeys([*old, *resolved]))
+
+
+def expand_claim_patterns(patterns: list[str]) -> list[str]:
+    """Claim ids for ``--claim`` arguments: exact ids, or glob patterns such as ``gce18.eq1*``.
+
+    A pattern that matches no claim is a usage error (quoted), like an unknown id.
+    """
+    ids = list(load())
+    out: list[str] = []
+    for p in patterns:
+        if any(ch in p for ch in "*?["):
+            hit = [i for i in ids if fnmatch.fnmatchcase(i, p)]
+            if not hit:
+                raise UsageError(f"--claim pattern {p!r} matches no claim; 'python -m paper_checks list' shows them")
+            out += hit
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
+def check_backend_name(name: str | None) -> None:
+    """``--backend``: ``None`` (the default) or a known backend; a usage error otherwise."""
+    if name is not None and name not in BACKENDS:
+        raise UsageError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+
+
+def check_output_dir(path: Path, flag: str) -> None:
+    """``path`` is (or can be made) a writable directory; one-line usage error otherwise."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{flag} {str(path)!r} is a file, not a directory")
+    probe = path
+    while not probe.exists():  # the first existing ancestor must be a writable directory
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"{flag} {str(path)!r}: {str(probe)!r} is not a directory")
+    if not writable(probe):
+        raise UsageError(f"{flag} {str(path)!r}: cannot write in {str(probe)!r}")
+
+
+def check_output_file(path: Path, flag: str) -> None:
+    """``path`` is not a directory, its folder exists (or is the report folder) and is writable."""
+    if path.is_dir():
+        raise UsageError(f"{flag} {str(path)!r} is a directory; give a file path")
+    parent = path.parent
+    if flag == "--json" and not parent.is_dir():
+        raise UsageError(f"--json {str(path)!r}: folder {str(parent)!r} does not exist")
+    if parent.is_dir() and not writable(parent):
+        raise UsageError(f"{flag} {str(path)!r}: cannot write in {str(parent)!r}")
+
+
+def writable(folder: Path) -> bool:
+    """Whether a file can be created in ``folder`` (tried, since ``os.access`` says yes to root)."""
+    try:
+        fd, name = tempfile.mkstemp(prefix=".lnl-probe-", dir=folder)
+    except OSError:
+        return False
+    os.close(fd)
+    os.unlink(name)
+    return True
+
+
+def shutil_width() -> int:
+    return max(60, min(110, shutil.get_terminal_size((100, 20)).columns))
+
+
+def last_report(path: Path) -> dict[str, dict]:
+    """``{claim id: claim entry}`` of a previous JSON report; empty when there is none (or it is unreadable)."""
+    try:
+        doc = json.loads(path.read_text())
+        return {c["id"]: c for c in doc.get("claims", [])}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}

@@ -1,0 +1,125 @@
+"""``explore``: a counterexample search for one claim, on its declared domain or a narrowed one."""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+from typing import Any
+
+from tqdm import tqdm
+
+from paper_checks.commands.common import UsageError
+from paper_checks.context import EXPLORE_STREAM, Context
+from paper_checks.evidence import jsonable
+from paper_checks.registry import load
+from paper_checks.search import Integer, Real, search
+
+
+def explore(args: argparse.Namespace) -> int:
+    claim_id, budget, seed = args.id, args.budget, args.seed
+    reg = load()
+    if claim_id not in reg:
+        raise UsageError(f"unknown claim id {claim_id!r}; 'python -m paper_checks list' shows them")
+    c = reg[claim_id]
+    if c.space is None:
+        explorable = ", ".join(k for k, v in reg.items() if v.space is not None)
+        raise UsageError(f"claim {claim_id!r} declares no search domain; explorable claims: {explorable}")
+    if budget < 10:
+        raise UsageError(f"--budget must be at least 10, got {budget}")
+    space, overrides = _override(c.space(), args.overrides)
+    rng = Context(claim_id, seed=seed).rng(EXPLORE_STREAM)
+    try:
+        with tqdm(total=budget, desc=f"exploring {claim_id}", unit="eval", leave=False, disable=args.quiet) as bar:
+            res = search(space, budget, rng, progress=bar.update)
+    except ValueError as exc:  # e.g. an override that leaves no point satisfying the constraint
+        raise UsageError(str(exc)) from None
+    print(f"claim: {c.id}\nstatement: {c.statement}")
+    if space.description:
+        print(f"margin: {space.description} (negative where the claim fails)")
+    if overrides:
+        print("domain overrides: " + ", ".join(f"{k} = {v}" for k, v in overrides.items()))
+    print(f"evaluated {res.evaluated} margins (budget {budget}); smallest floating-point margin {res.worst_margin:.6g}")
+    if res.worst:
+        print(f"worst case found (floating point): {json.dumps(jsonable(res.worst), default=str)}")
+    for note in res.notes:
+        print(f"note: {note}")
+    if args.json is not None:
+        _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description, "seed": seed,
+                           "budget": budget, "overrides": overrides, "result": res.to_json()})
+    return _conclude(res, budget)
+
+
+def _write_json(args: argparse.Namespace, doc: dict) -> None:
+    """``--json``: the search result, written as JSON (a usage error when it cannot be)."""
+    try:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(doc, indent=1, default=str) + "\n")
+    except OSError as exc:
+        raise UsageError(f"cannot write --json {str(args.json)!r}: {exc.strerror}") from None
+    print(f"wrote {args.json}")
+
+
+def _conclude(res: Any, budget: int) -> int:
+    """Print the search's outcome; the exit status (1: a verified counterexample, 3: the margin mostly raised)."""
+    if res.verified:
+        print("=> counterexample, verified in exact arithmetic (shrunk):")
+        for k, v in jsonable(res.counterexample).items():
+            print(f"   {k} = {v}")
+        print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
+        return 1
+    if res.outcome == "raised":
+        print(f"=> the margin raised at {res.raised} of {res.evaluated} points (first: {res.first_error})"
+              + ("; most evaluations raised: the search is an error, not a pass" if res.error else ""))
+        return 3 if res.error else 0
+    if res.outcome == "unverified":
+        print(f"=> no verified counterexample: the floating-point margin reached {res.worst_margin:.3g}, but no point "
+              "could be verified in exact arithmetic (see the notes)")
+        return 0
+    print(f"=> no counterexample found within the budget (smallest margin {res.worst_margin:.3g})")
+    return 0
+
+
+def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:
+    """``space`` with the ``NAME=LOW..HIGH`` domain overrides applied (``UsageError`` on bad input)."""
+    params = {p.name: p for p in space.params}
+    done: dict[str, str] = {}
+    for spec in specs:
+        name, sep, rng_ = spec.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise UsageError(f"--set expects NAME=LOW..HIGH, got {spec!r}")
+        if name not in params:
+            raise UsageError(f"--set {spec!r}: the search space has no parameter {name!r}; it has "
+                             f"{', '.join(params)}")
+        params[name] = _narrowed(params[name], spec, rng_)
+        done[name] = rng_
+    return dataclasses.replace(space, params=tuple(params[p.name] for p in space.params)), done
+
+
+def _narrowed(p: Any, spec: str, rng_: str) -> Any:
+    """Parameter ``p`` narrowed to ``rng_`` (``LOW..HIGH``, or one value), from the ``--set`` argument ``spec``."""
+    name = p.name
+    lo_s, dots, hi_s = rng_.partition("..")
+    if not dots:
+        lo_s = hi_s = rng_
+    try:
+        if isinstance(p, Integer):
+            lo, hi = int(lo_s), int(hi_s)
+        elif isinstance(p, Real):
+            lo, hi = float(lo_s), float(hi_s)
+        else:
+            raise UsageError(f"--set {spec!r}: only Real and Integer parameters take a range, {name!r} is a "
+                             f"{type(p).__name__}")
+    except ValueError:
+        raise UsageError(f"--set {spec!r}: {rng_!r} is not a range LOW..HIGH of "
+                         f"{'integers' if isinstance(p, Integer) else 'numbers'}") from None
+    if lo < p.low or hi > p.high:  # the margin is only promised on the declared domain
+        raise UsageError(f"--set {spec!r}: outside the declared domain [{p.low}, {p.high}] of {name!r}; "
+                         "an override may only narrow it")
+    try:
+        if isinstance(p, Integer):
+            return Integer(name, lo, hi)
+        # an open end stays open only where the override keeps it
+        return Real(name, lo, hi, open_low=p.open_low and lo == p.low, open_high=p.open_high and hi == p.high)
+    except ValueError as exc:
+        raise UsageError(f"--set {spec!r}: {exc}") from None

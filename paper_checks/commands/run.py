@@ -1,0 +1,126 @@
+"""``run``: run the selected claims (optionally drawing their figures) and write the report."""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from paper_checks import figdata, report, runner
+from paper_checks.commands.common import (
+    UsageError,
+    check_backend_name,
+    check_output_dir,
+    check_output_file,
+    expand_claim_patterns,
+)
+from paper_checks.registry import select
+from simulate.backend import get_backend
+
+
+def run(args: argparse.Namespace) -> int:
+    check_backend_name(args.backend)
+    formats = _checked_formats(args)
+    try:
+        backend = get_backend(args.backend)
+        claims = select(args.paper, expand_claim_patterns(args.claim))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    started = datetime.datetime.now(datetime.timezone.utc)
+    t0 = time.perf_counter()
+    complete, figures_stopped = True, False
+    share = figdata.sharing() if args.figures else contextlib.nullcontext()
+    with share:  # with --figures the figures reuse the data their claims computed
+        try:
+            results = _run_scheduled(args, claims, backend)
+        except runner.Interrupted as stop:
+            results, complete = stop.results, False
+        if complete and args.figures:
+            try:
+                _draw_figures(results, args)
+            except KeyboardInterrupt:  # the claims are done: keep them, without the remaining figures
+                figures_stopped = True
+    prov = report.provenance(backend=backend.name, seed=args.seed, precision=args.precision,
+                             wall_seconds=time.perf_counter() - t0, started=started,
+                             argv=["python -m paper_checks", *sys.argv[1:]] if sys.argv else None)
+    doc = report.to_json(results, backend=backend.name, seed=args.seed, precision=args.precision, prov=prov,
+                         complete=complete, planned=len(claims))
+    return _write_and_tell(doc, args, formats, results, claims, complete, figures_stopped)
+
+
+def _checked_formats(args: argparse.Namespace) -> list[str]:
+    """The report formats to write; every output place is checked before any claim runs (a run is never lost
+    to a bad path)."""
+    default = ["json"] if args.json is not None else ["md", "html", "json"]
+    formats = args.format if args.format is not None else default
+    if args.json is not None and "json" not in formats:
+        formats = [*formats, "json"]
+    paths = report.targets(args.out, formats, args.json)
+    check_output_dir(args.out, "--out")
+    for fmt, path in paths.items():
+        check_output_file(path, "--json" if fmt == "json" and args.json is not None else "--out")
+    return formats
+
+
+def _write_and_tell(doc: dict, args: argparse.Namespace, formats: list[str], results: list, claims: list,
+                    complete: bool, figures_stopped: bool) -> int:
+    """Write the report and say how the run ended: 130 when stopped, else 0 when every verdict is as expected."""
+    if not complete:
+        written = _write_or_rescue(doc, args, formats)
+        print(f"interrupted: {len(results)} of {len(claims)} claims finished; partial report (marked incomplete) in "
+              f"{', '.join(map(str, written))}", file=sys.stderr)
+        return 130
+    written = _write_or_rescue(doc, args, formats)
+    if figures_stopped:
+        print(f"interrupted while drawing figures; the report of all {len(results)} claims is in "
+              f"{', '.join(map(str, written))}", file=sys.stderr)
+        return 130
+    print(report.table(results))
+    print("wrote " + ", ".join(map(str, written)))
+    return 0 if all(r.matches for r in results) else 1
+
+
+def _run_scheduled(args: argparse.Namespace, claims: list, backend: object) -> list:
+    """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, longest first by the last report."""
+    last = runner.last_timings(args.json if args.json is not None else args.out / "report.json")
+    try:
+        with runner.executor_from_args(args) as (executor, jobs):
+            return runner.run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet,
+                                  jobs=jobs, executor=executor, timings=last)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _write_or_rescue(doc: dict, args: argparse.Namespace, formats: list[str]) -> tuple[Path, ...]:
+    """Write the report; if that fails after all (disk full, folder removed), save the JSON elsewhere."""
+    try:
+        return report.write(doc, args.out, args.json, formats, tracebacks=args.traceback)
+    except OSError as exc:
+        fd, rescue = tempfile.mkstemp(prefix="lnl-report-", suffix=".json")
+        with os.fdopen(fd, "w") as f:
+            json.dump(doc, f, indent=1)
+        raise UsageError(f"could not write the report ({exc}); the results are saved in {rescue}") from None
+
+
+def _draw_figures(results: list, args: argparse.Namespace) -> None:
+    """Draw the figures of the claims that ran, into ``--out``/figures, with the run's seed and precision."""
+    # imported here: the arrow paper_checks -> figures exists only at call time (tests/test_architecture.py)
+    from figures.registry import build, load
+
+    known = load()
+    names = list(dict.fromkeys(n for r in results for n in (r.evidence.figures if r.evidence else r.claim.figures)))
+    for name in names:
+        if name not in known:
+            print(f"warning: figure {name!r} is not registered; skipped", file=sys.stderr)
+            continue
+        try:
+            build(name, args.out / "figures", "png", precision=args.precision, seed=args.seed)
+        except KeyboardInterrupt:
+            raise
+        except Exception as exc:  # a failing figure must not lose the run's report
+            print(f"warning: figure {name!r} failed: {type(exc).__name__}: {exc}", file=sys.stderr)

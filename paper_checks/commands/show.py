@@ -1,0 +1,61 @@
+"""``show``: one claim's statement, source and full evidence from the last report."""
+from __future__ import annotations
+
+import argparse
+import textwrap
+from typing import Any
+
+from paper_checks import report
+from paper_checks.commands.common import UsageError, last_report, shutil_width
+from paper_checks.registry import PAPERS, load
+
+
+def show(args: argparse.Namespace) -> int:
+    reg = load()
+    if args.id not in reg:
+        raise UsageError(f"unknown claim id {args.id!r}; 'python -m paper_checks list' shows them")
+    c = reg[args.id]
+    width = shutil_width()
+    fill = lambda label, text: textwrap.fill(f"{label}: {text}", width, subsequent_indent="  ")  # noqa: E731
+    print(f"{c.id}" + (" (reconstructed)" if c.reconstructed else ""))
+    print(fill("paper", report.cite(PAPERS[c.paper])))
+    print(fill("source", c.source))
+    print(fill("statement", c.statement))
+    print(f"expected: {c.expected}   method: {c.method}" + ("   explorable" if c.space is not None else ""))
+    e = last_report(args.report).get(c.id)
+    if e is None:
+        print(f"no evidence in {args.report}; run: python -m paper_checks run --claim {c.id}")
+        return 0
+    print(f"last verdict: {e['verdict']}" + ("" if e["verdict"] == c.expected else f"  (differs from {c.expected})") +
+          f"   ({e.get('seconds')} s, from {args.report})")
+    print(fill("summary", e.get("summary", "")))
+    if e.get("condition"):
+        print(fill("condition", e["condition"]))
+    ce = report.counterexample_table(e.get("counterexample"))
+    if ce is not None:
+        print("counterexample (exact values):")
+        print(_text_table(ce))
+    if e.get("numbers"):
+        print("numbers:")
+        for t in report.number_tables(e["numbers"], max_rows=10_000):
+            print(_text_table(t))
+    if e.get("traceback"):
+        print("traceback:\n" + e["traceback"].rstrip())
+    if e.get("figures"):
+        print("figures: " + ", ".join(e["figures"]))
+    return 0
+
+
+def _text_table(t: Any) -> str:
+    """A report ``Table`` as aligned plain text."""
+    lines = [f"  {t.title}"] if t.title else []
+    if t.header:
+        rows = [t.header, *t.rows]
+        w = [max(len(r[j]) for r in rows) for j in range(len(t.header))]
+        for k, r in enumerate(rows):
+            lines.append("  " + "  ".join(x.ljust(w[j]) for j, x in enumerate(r)).rstrip())
+            if k == 0:
+                lines.append("  " + "  ".join("-" * x for x in w))
+    if t.note:
+        lines.append(f"  ({t.note})")
+    return "\n".join(lines)
