@@ -14,6 +14,7 @@ import mpmath
 import numpy as np
 import sympy
 
+from paper_checks.jsonable import jsonable
 from theory.gradients import sign_on_unit_interval
 from theory.losses import _T, LossDefinition, P
 from theory.symmetry import class_sum as loss_class_sum
@@ -44,8 +45,6 @@ class Property:
     undecided: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        from paper_checks.evidence import jsonable
-
         return {"value": jsonable(self.value), "cell": self.cell, "method": self.method, "summary": self.summary,
                 "undecided": self.undecided}
 

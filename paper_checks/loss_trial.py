@@ -71,6 +71,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from paper_checks.jsonable import jsonable
 from paper_checks.loss_asymmetry import asymmetric, noisy_minimiser
 from paper_checks.loss_properties import (
     ETA,
@@ -121,8 +122,6 @@ class LossTrial:
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        from paper_checks.evidence import jsonable
-
         return {"loss": self.loss, "params": jsonable(self.params), "cite": self.cite, "classes": self.cs,
                 "properties": {k: v.to_json() for k, v in self.properties.items()}, "notes": self.notes}
 

@@ -33,7 +33,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from paper_checks.context import Context
 from paper_checks.evidence import METHODS, VERDICTS, Evidence
-from paper_checks.search import SearchSpace
+from paper_checks.params import SearchSpace
 
 ENTRY_POINT_GROUP = "label_noise_lab.claims"
 #: the built-in catalogue of seed papers: a claims module like any user's (docs/design.md, "Claims")

@@ -27,7 +27,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from paper_checks.context import Context
-from paper_checks.evidence import Evidence, jsonable
+from paper_checks.evidence import Evidence
+from paper_checks.jsonable import jsonable
 from paper_checks.registry import Claim
 from simulate.backend import Backend, get_backend
 from simulate.blas import pinned_blas

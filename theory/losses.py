@@ -207,11 +207,6 @@ def symbolic_loss(name: str, **params: Any) -> SymbolicLoss:
         raise ValueError(f"loss {name!r}: bad parameters {params!r} ({exc})") from None
 
 
-#: the old name of :func:`symbolic_loss`, kept while callers move (issue 22); a numeric loss by name is
-#: :func:`simulate.losses.get_loss`
-get_loss = symbolic_loss
-
-
 # ====================================================================== the zoo: one definition per loss
 # Every loss of the zoo is written once here, symbolically. A loss of the labelled probability
 # ``p = f_y`` alone is given by ``label`` (an expression in :data:`P`); a loss of the whole

@@ -10,9 +10,10 @@ from tqdm import tqdm
 
 from paper_checks.commands.common import UsageError
 from paper_checks.context import EXPLORE_STREAM, Context
-from paper_checks.evidence import jsonable
+from paper_checks.jsonable import jsonable
+from paper_checks.params import Integer, Real
 from paper_checks.registry import load
-from paper_checks.search import Integer, Real, search
+from paper_checks.search import search
 
 
 def explore(args: argparse.Namespace) -> int:
