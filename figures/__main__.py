@@ -5,12 +5,15 @@ import argparse
 import sys
 from pathlib import Path
 
+from tqdm import tqdm
+
+from figures.registry import FORMATS, build, load
+from paper_checks.cli import UsageError, load_modules
 from paper_checks.files import seed_arg
+from paper_checks.runner import Failure, add_executor_arguments, executor_from_args, run_tasks
 
 
 def main(argv: list[str] | None = None) -> int:
-    from figures.registry import FORMATS, load
-
     ap = argparse.ArgumentParser(prog="python -m figures", description="Build the publication figures.")
     ap.add_argument("--format", default="png", choices=FORMATS)
     ap.add_argument("--out", type=Path, default=Path("figures_out"), metavar="DIR")
@@ -21,12 +24,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="list the figures and exit")
     ap.add_argument("--module", action="append", default=[], metavar="FILE_OR_MODULE",
                     help="also load this claims file or dotted module and its figures (repeatable)")
-    from paper_checks.runner import add_executor_arguments
-
     add_executor_arguments(ap)
     args = ap.parse_args(argv)
-    from paper_checks.cli import UsageError, load_modules
-
     try:
         load_modules(args.module)  # workers load them too, through $LNL_CLAIMS
         figs = load()
@@ -44,10 +43,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.out.exists() and not args.out.is_dir():
         print(f"error: --out {str(args.out)!r} is a file, not a directory", file=sys.stderr)
         return 2
-    from tqdm import tqdm
-
-    from paper_checks.runner import Failure, executor_from_args, run_tasks
-
     names = args.only or list(figs)
     failed = 0
     try:
@@ -74,8 +69,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(name: str, out: Path, fmt: str, precision: str, seed: int) -> Path:
-    from figures.registry import build
-
     return build(name, out, fmt, precision=precision, seed=seed)
 
 

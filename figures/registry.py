@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from figures.style import pyplot
+from paper_checks.context import Context
 from paper_checks.files import atomic_write, records_csv
+from paper_checks.registry import load as load_claims
+from simulate.blas import pinned_blas
 
 FORMATS = ("png", "pdf", "svg")
 
@@ -69,8 +73,6 @@ def load(modules: Iterable[str] = ()) -> dict[str, FigureSpec]:
     modules beside their claims (the built-in catalogue, ``modules``, ``$LNL_CLAIMS``, the
     ``label_noise_lab.claims`` entry points; see :func:`paper_checks.registry.load`).
     """
-    from paper_checks.registry import load as load_claims
-
     importlib.import_module("figures.zoo")
     load_claims(modules)
     return FIGURES
@@ -78,8 +80,6 @@ def load(modules: Iterable[str] = ()) -> dict[str, FigureSpec]:
 
 def context(name: str, precision: str = "standard", seed: int = 0) -> Any:
     """The context figure ``name`` is drawn in: its claim's stream (host NumPy), ``precision`` and ``seed``."""
-    from paper_checks.context import Context
-
     spec = load()[name]
     return Context(spec.claim or f"figure.{name}", precision=precision, seed=seed)
 
@@ -91,15 +91,8 @@ def draw(name: str, precision: str = "standard", seed: int = 0) -> Drawn:
         raise ValueError(f"unknown figure {name!r}; known: {', '.join(figs)}")
     if figs[name].legacy:
         raise TypeError(f"figure {name!r} has the old form fn(out, fmt, precision) -> Path and returns no Figure")
-    from simulate.blas import pinned_blas
-
     with pinned_blas():  # the same numbers as the claim's check computes
         return figs[name].fn(context(name, precision, seed))
-
-
-def csv_text(rows: list[dict[str, Any]]) -> str:
-    """Records as CSV (columns in first-seen order; floats written in full)."""
-    return records_csv(rows)
 
 
 def save(drawn: Drawn, out: Path, name: str, fmt: str = "png") -> Path:
@@ -107,8 +100,6 @@ def save(drawn: Drawn, out: Path, name: str, fmt: str = "png") -> Path:
 
     Each file is written whole (temporary file and ``os.replace``); the figure is closed.
     """
-    import matplotlib.pyplot as plt
-
     if fmt not in FORMATS:
         raise ValueError(f"unknown figure format {fmt!r}; choose one of {', '.join(FORMATS)}")
     out = Path(out)
@@ -117,9 +108,9 @@ def save(drawn: Drawn, out: Path, name: str, fmt: str = "png") -> Path:
     image = io.BytesIO()
     drawn.figure.savefig(image, format=fmt)
     atomic_write(path, image.getvalue())
-    atomic_write(out / f"{name}.csv", csv_text(drawn.data))
+    atomic_write(out / f"{name}.csv", records_csv(drawn.data))
     atomic_write(out / f"{name}.txt", drawn.caption.strip() + "\n")
-    plt.close(drawn.figure)
+    pyplot().close(drawn.figure)
     return path
 
 
