@@ -28,6 +28,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
+from paper_checks import report
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
@@ -140,8 +141,6 @@ def write_report(results: list[Result], out: str | Path, formats: Sequence[str] 
                  precision: str = "standard", seed: int = 0, backend: str = "numpy") -> tuple[Path, ...]:
     """Write the report of ``results`` (from :func:`run`) into the folder ``out``, in ``formats``
     (``md``, ``html``, ``json``, ``latex``, ``csv``); returns the paths written."""
-    from paper_checks import report
-
     prov = report.provenance(backend=backend, seed=seed, precision=precision,
                              wall_seconds=sum(r.seconds for r in results), argv=["paper_checks.api"])
     doc = report.to_json(results, backend=backend, seed=seed, precision=precision, prov=prov, complete=True,
