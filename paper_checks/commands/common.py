@@ -17,6 +17,12 @@ class UsageError(Exception):
     pass
 
 
+class OutputError(Exception):
+    """The results could not be written after the work ran (disk full): exit status 74 (``EX_IOERR``), one line."""
+
+    status = 74
+
+
 def load_modules(modules: list[str]) -> None:
     """Load the registry with the ``--module`` claims modules; any problem is a one-line usage error.
 
