@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import json
 import os
 import signal
 import time
@@ -27,6 +26,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
+from paper_checks.files import earlier_report
 from paper_checks.isolation import NOT_RAISED, Failure, describe, report_progress, run_pooled, stop_status
 from paper_checks.jsonable import jsonable
 from paper_checks.registry import Claim
@@ -210,12 +210,10 @@ def default_jobs() -> int:
 
 
 def last_timings(path: Path) -> dict[str, float]:
-    """Seconds per claim id in a report written earlier (``{}`` when there is none or it is unreadable)."""
-    try:
-        doc = json.loads(Path(path).read_text())
-        return {str(c["id"]): float(c["seconds"]) for c in doc["claims"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+    """Seconds per claim id in a report written earlier (``{}`` when there is none, it is not a regular file,
+    or it is not a report: then with a one-line warning, :func:`paper_checks.files.earlier_report`)."""
+    doc = earlier_report(Path(path))
+    return {} if doc is None else {c["id"]: float(c.get("seconds", 0.0)) for c in doc["claims"]}
 
 
 def longest_first(keys: Sequence[str], timings: dict[str, float]) -> list[int]:
