@@ -139,7 +139,13 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
                    help="also write the Markdown table here (rewritten after every claim)")
     s.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
                    help="run nothing: combine the --json tables of earlier runs (disjoint claims) into one")
+    s.add_argument("--paper", action="append", default=[],
+                   help="only the claims of this paper (repeatable; with --claim, those of them in it)")
+    s.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="write the table as DIR/stability.json and DIR/stability.md (--json/--md win for theirs)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
     add_executor_arguments(s)
+    add_timeout_argument(s, "run (claim and seed)")
     _add_module_option(s)
 
 
