@@ -69,6 +69,8 @@ def _add_explore_parser(sub: Any) -> None:
                         "q=0.5..1 (repeatable; c=5 fixes an integer)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_timeout_argument(e, help="time limit of the search in seconds; when it is up the best found so far is "
+                                 "reported, marked as stopped early (default 900; 0 for none)")
     _add_module_option(e)
 
 

@@ -89,12 +89,12 @@ def timeout_arg(text: str) -> float:
     return v
 
 
-def add_timeout_argument(parser: Any, what: str = "claim") -> None:
+def add_timeout_argument(parser: Any, what: str = "claim", help: str | None = None) -> None:
     """Add ``--timeout SECONDS`` (default by ``--precision``, see :data:`DEFAULT_TIMEOUT`)."""
     defaults = ", ".join(f"{k} {v:g}" for k, v in DEFAULT_TIMEOUT.items())
     parser.add_argument("--timeout", type=timeout_arg, default=None, metavar="SECONDS",
-                        help=f"time limit per {what}; one over it is its error ('timed out after N s') and the "
-                             f"rest run on (default by --precision: {defaults}; 0 for none)")
+                        help=help or f"time limit per {what}; one over it is its error ('timed out after N s') and "
+                                     f"the rest run on (default by --precision: {defaults}; 0 for none)")
 
 
 def timeout_from_args(args: Any) -> float | None:
