@@ -15,8 +15,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import logging
 import os
 import signal
+import threading
 import time
 import traceback
 from concurrent.futures import Executor, as_completed
@@ -329,6 +331,36 @@ def executor_from_args(args: argparse.Namespace) -> Iterator[tuple[Executor | No
         yield ex, 1
 
 
+#: seconds to wait for a Dask scheduler to answer
+CONNECT_TIMEOUT = 20.0
+
+
+def _connect(client_type: Any, scheduler: str, timeout: float | None = None) -> Any:
+    """A Dask ``Client`` of ``scheduler``, or ``ValueError`` (one line) when it does not answer within ``timeout``.
+
+    The client is made on a thread of its own, since a listener that accepts the connection and never
+    answers holds ``Client(...)`` past its own ``timeout``; such a thread is a daemon and is left behind.
+    """
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    box: list[Any] = []
+
+    def connect() -> None:
+        try:
+            box.append(client_type(scheduler, timeout=f"{timeout:g}s"))
+        except BaseException as exc:  # noqa: BLE001 (handed to the caller)
+            box.append(exc)
+
+    worker = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    worker.start()
+    worker.join(timeout + 1.0)
+    if not box:
+        raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: no answer within {timeout:g} s")
+    if isinstance(box[0], BaseException):
+        exc = box[0]
+        raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {describe(exc)}") from None
+    return box[0]
+
+
 @contextlib.contextmanager
 def dask_executor(scheduler: str | None = None, local_workers: int | None = None) -> Iterator[Executor]:
     """A :class:`concurrent.futures.Executor` on a Dask cluster: the one at ``scheduler``, or a local one.
@@ -342,12 +374,13 @@ def dask_executor(scheduler: str | None = None, local_workers: int | None = None
         raise ValueError("Dask is not installed: python -m pip install '.[distributed]'") from None
     with contextlib.ExitStack() as stack:
         if scheduler is not None:
-            try:
-                client = stack.enter_context(Client(scheduler, timeout="20s"))
-            except (OSError, TimeoutError) as exc:
-                raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
+            client = stack.enter_context(_connect(Client, scheduler))
         else:
             cluster = stack.enter_context(LocalCluster(n_workers=local_workers, threads_per_worker=1,
                                                        processes=True, dashboard_address=None))
             client = stack.enter_context(Client(cluster))
-        yield client.get_executor()
+        try:
+            yield client.get_executor()
+        except KeyboardInterrupt:  # Ctrl-C: the cluster's shutdown chatter (reschedules, kills) would bury the
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)  # one line that says what finished
+            raise
