@@ -301,7 +301,7 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("where to run")
     g.add_argument("--jobs", type=int, default=None, metavar="N",
                    help=f"worker processes on this machine (default: the cores this process may use, "
-                        f"{default_jobs()} here; 1 runs serially)")
+                        f"{default_jobs()} here; 1 runs one task at a time)")
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on the Dask distributed cluster of this scheduler (e.g. tcp://host:8786; "
                         "needs the 'distributed' extra)")
