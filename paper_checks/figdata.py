@@ -70,3 +70,20 @@ def figure_data(fn: Callable[..., T]) -> Callable[..., T]:
 def clear() -> None:
     """Forget every memoised result."""
     _CACHE.clear()
+
+
+def shared(claim_id: str) -> list[tuple[tuple[Any, ...], Any]]:
+    """Inside :func:`sharing`: the memoised results of ``claim_id``'s data functions, to hand to another
+    process (a worker sends them back with the claim's evidence); ``[]`` outside it."""
+    return [(k, v) for k, v in _CACHE.items() if k[2] == claim_id] if _SHARING else []
+
+
+def absorb(entries: list[tuple[tuple[Any, ...], Any]]) -> None:
+    """Inside :func:`sharing`: memoise results that another process computed (:func:`shared`); no-op outside."""
+    if not _SHARING:
+        return
+    for k, v in entries:
+        _CACHE[k] = v
+        _CACHE.move_to_end(k)
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from paper_checks import figdata
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.files import earlier_report
@@ -155,7 +156,8 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
                 finished[i] = Result(claims[i], None, timeout if out.message.startswith("timed out") else 0.0,
                                      error=out.message, traceback=out.message)
             else:
-                ev, seconds, error, tb = out
+                ev, seconds, error, tb, data = out
+                figdata.absorb(data)  # run --figures: the figures reuse what the worker computed
                 finished[i] = Result(claims[i], ev, seconds, error=error, traceback=tb)
             bar.update(1)
             bar.set_postfix_str(claims[i].id)
@@ -191,14 +193,15 @@ def _run_here(claims: list[Claim], precision: str, seed: int, backend: Backend, 
 
 
 def claim_task(claim: Claim, precision: str, seed: int, backend_name: str
-                ) -> tuple[Evidence | None, float, str | None, str | None]:
+                ) -> tuple[Evidence | None, float, str | None, str | None, list[Any]]:
     """Worker side of :func:`run_all` (and of ``stability``): run one claim; evidence made plain JSON
-    so it pickles. Returns ``(evidence, seconds, error, traceback)``."""
+    so it pickles. Returns ``(evidence, seconds, error, traceback, figure data)``, the last the claim's
+    memoised figure data when the run shares it (:func:`paper_checks.figdata.shared`; ``run --figures``)."""
     r = run_claim(claim, precision, seed, get_backend(backend_name), progress=report_progress)
     ev = r.evidence
     if ev is not None:  # the report only ever reads these through jsonable(): same JSON
         ev = dataclasses.replace(ev, numbers=jsonable(ev.numbers), counterexample=jsonable(ev.counterexample))
-    return ev, r.seconds, r.error, r.traceback
+    return ev, r.seconds, r.error, r.traceback, figdata.shared(claim.id)
 
 
 # --------------------------------------------------------------------------- scheduling

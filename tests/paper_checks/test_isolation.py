@@ -201,3 +201,32 @@ def test_sigterm_and_sighup_keep_the_finished_claims(tmp_path, sig, status):
     assert doc["complete"] is False and [c["id"] for c in doc["claims"]] == ["slow.fast"]
     time.sleep(0.3)
     assert _alive(kids) == []
+
+
+def _pid_data(ctx):
+    return {"pid": os.getpid()}
+
+
+def _shared_check(ctx):
+    from paper_checks.evidence import Evidence
+
+    return Evidence("confirmed", "exact", f"computed in {_DATA(ctx)['pid']}", {})
+
+
+def test_figure_data_computed_in_a_worker_comes_back_when_shared():
+    from paper_checks import figdata
+    from paper_checks.context import Context
+    from paper_checks.registry import Claim
+    from paper_checks.runner import run_all
+    from simulate.backend import get_backend
+
+    global _DATA
+    _DATA = figdata.figure_data(_pid_data)
+    c = Claim("fake.shared", "fake", "-", "-", "confirmed", "exact", _shared_check)
+    with figdata.sharing():
+        r = run_all([c], "quick", 0, get_backend("numpy"), show_progress=False, timeout=60)[0]
+        worker = int(r.evidence.summary.split()[-1])
+        assert worker != os.getpid() and _DATA(Context("fake.shared", precision="quick"))["pid"] == worker
+
+
+_DATA = None
