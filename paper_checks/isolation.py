@@ -152,6 +152,7 @@ def _worker(conn: Any, parent: int) -> None:
     for s in (signal.SIGINT, getattr(signal, "SIGHUP", None)):  # the parent handles them (and ends the workers)
         if s is not None:
             signal.signal(s, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's stop_signals handler: a SIGTERM ends a worker
     _CONN = conn
     while True:
         try:
@@ -255,6 +256,9 @@ class WorkerPool:
                 except OSError:  # the idle worker died (killed from outside): start another
                     self._replace(slot)
                     todo.append(i)
+                    continue
+                except Exception as exc:  # noqa: BLE001 (a task that does not pickle: nothing was sent)
+                    finish(i, Failure(f"cannot be sent to a worker: {describe(exc)}"))
                     continue
                 slot.task, slot.started = i, time.monotonic()
                 busy += 1
