@@ -161,3 +161,26 @@ def test_ctrl_c_leaves_no_workers():
     alive = [k for k in kids if Path(f"/proc/{k}").exists()
              and (Path(f"/proc/{k}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z")]
     assert alive == []
+
+
+def test_a_scheduler_that_never_answers_is_one_line_within_the_timeout():
+    import threading
+
+    from paper_checks.runner import _connect
+
+    never = threading.Event()
+
+    def silent_client(address, timeout):  # as distributed.Client on a listener that accepts and never answers
+        never.wait(30)
+
+    t0 = time.monotonic()
+    with pytest.raises(ValueError, match=r"scheduler at 'tcp://10.0.0.1:1': no answer within 1 s"):
+        _connect(silent_client, "tcp://10.0.0.1:1", timeout=1.0)
+    assert time.monotonic() - t0 < 5
+    never.set()
+
+    def refused(address, timeout):
+        raise OSError("Timed out trying to connect")
+
+    with pytest.raises(ValueError, match="OSError: Timed out trying to connect"):
+        _connect(refused, "tcp://10.0.0.1:1", timeout=1.0)
