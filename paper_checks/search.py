@@ -162,7 +162,8 @@ class SearchResult:
         return self.raised * 2 > max(self.evaluated, 1)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The result as JSON; ``stopped`` only for a search that stopped early."""
+        out = {
             "outcome": self.outcome,
             "worst": jsonable(self.worst),
             "worst_margin": self.worst_margin,
@@ -177,8 +178,10 @@ class SearchResult:
             "shrink_steps": self.shrink_steps,
             "candidates": jsonable(self.candidates),
             "notes": list(self.notes),
-            "stopped": self.stopped,
         }
+        if self.stopped:
+            out["stopped"] = self.stopped
+        return out
 
 
 # ================================================================== evaluation
