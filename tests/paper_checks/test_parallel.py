@@ -114,7 +114,7 @@ def test_longest_first_and_last_timings(tmp_path):
     assert last_timings(p) == {}
     p.write_text("{not json")
     assert last_timings(p) == {}
-    p.write_text(json.dumps({"claims": [{"id": "x.y", "seconds": 2.5}]}))
+    p.write_text(json.dumps({"claims": [{"id": "x.y", "verdict": "proved", "seconds": 2.5}]}))
     assert last_timings(p) == {"x.y": 2.5}
 
 
