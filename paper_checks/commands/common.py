@@ -91,6 +91,11 @@ def check_output_file(path: Path, flag: str) -> None:
     parent = path.parent
     if flag == "--json" and not parent.is_dir():
         raise UsageError(f"--json {str(path)!r}: folder {str(parent)!r} does not exist")
+    probe = parent
+    while not probe.exists() and probe.parent != probe:  # the folder is made: its first existing ancestor
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"{flag} {str(path)!r}: {str(probe)!r} is not a directory")
     if parent.is_dir() and not writable(parent):
         raise UsageError(f"{flag} {str(path)!r}: cannot write in {str(parent)!r}")
 

@@ -411,3 +411,14 @@ def test_explore_stops_on_ctrl_c_and_on_its_time_limit(tmp_path):
     assert "exploring" in seen[0] and q.returncode == 130, err
     assert "worst case found" in out and "stopped early: interrupted" in err
     assert "Traceback" not in err
+
+
+def test_explore_budget_and_timeout_are_read_safely(capsys):
+    from paper_checks.cli import main
+
+    for argv in (["explore", "gce18.eq7_bounds", "--budget", "10**12"],
+                 ["explore", "gce18.eq7_bounds", "--timeout", "-1"],
+                 ["explore", "gce18.eq7_bounds", "--json", __file__ + "/dir/x.json"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and len(err.strip().splitlines()) == 1 and "Traceback" not in err
