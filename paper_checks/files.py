@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import errno
 import io
@@ -35,7 +36,11 @@ def seed_arg(text: str) -> int:
 
 
 def is_special(path: Path) -> bool:
-    """Whether ``path`` exists (through links) and is not a regular file or a folder: a device, a FIFO, a socket."""
+    """Whether ``path`` is written through, never replaced: it exists (through links) and is not a regular file
+    or a folder (a device, a FIFO, a socket), or it lies under ``/dev`` or ``/proc`` (``/dev/stdout``,
+    ``/proc/self/fd/1``, whatever they lead to)."""
+    if str(Path(path).absolute()).startswith(("/proc/", "/dev/")):
+        return Path(path).exists() and not Path(path).is_dir()
     try:
         mode = os.stat(path).st_mode
     except OSError:
@@ -50,8 +55,9 @@ def atomic_write(path: Path, data: str | bytes) -> Path:
     when several processes write the same path at once (the last ``os.replace`` wins whole).
     Text is written as UTF-8, newlines untranslated. A link to a regular file has its target
     replaced (the link stays). A path that is (or links to) a device, a FIFO or a socket is never
-    replaced: ``data`` is written through to it (``/dev/null``, ``/dev/stdout``); a FIFO without a
-    reader is an ``OSError`` at once, never a hang.
+    replaced: ``data`` is written through to it (``/dev/null``; ``/dev/stdout`` or ``/proc/self/fd/1``
+    through the descriptor itself, so ``> out.txt`` gets it in order); a FIFO without a reader is an
+    ``OSError`` at once, never a hang.
     """
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
@@ -77,8 +83,30 @@ def atomic_write(path: Path, data: str | bytes) -> Path:
     return path
 
 
+def _own_fd(path: Path) -> int | None:
+    """The descriptor of this process that ``path`` names (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/1``)."""
+    text = str(path)
+    names = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+    if text in names:
+        return names[text]
+    for prefix in ("/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/"):
+        if text.startswith(prefix) and text[len(prefix):].isdigit():
+            return int(text[len(prefix):])
+    return None
+
+
 def _write_through(path: Path, raw: bytes) -> None:
-    """Write ``raw`` into the device or FIFO at ``path`` (opened without creating or truncating anything)."""
+    """Write ``raw`` into the device or FIFO at ``path`` (opened without creating or truncating anything); a
+    descriptor of this process named by its path is written at its own position, after what was written to it."""
+    fd = _own_fd(path)
+    if fd is not None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        view = memoryview(raw)
+        while view:
+            view = view[os.write(fd, view):]
+        return
     try:
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:

@@ -129,3 +129,16 @@ def test_a_directory_given_to_module_is_named_as_one(tmp_path, capsys):
     assert main(["list", "--module", str(tmp_path / "claims_dir")]) == 2
     err = capsys.readouterr().err
     assert "is a directory" in err and "no such file" not in err
+
+
+def test_stdout_given_as_a_path_is_appended_to_never_replaced(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "stdout.txt"
+    code = "from pathlib import Path; from paper_checks.files import atomic_write; print('before', flush=True); " \
+           "atomic_write(Path('/proc/self/fd/1'), 'json\\n'); print('after')"
+    with open(out, "w") as f:
+        subprocess.run([sys.executable, "-c", code], stdout=f, check=True,
+                       env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    assert out.read_text() == "before\njson\nafter\n" and not out.is_symlink()
