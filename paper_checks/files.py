@@ -158,6 +158,8 @@ def earlier_report(path: Path) -> dict[str, Any] | None:
     with a one-line warning on stderr when it cannot be read or is not a report (not an object, a
     claim without a string ``id`` and ``verdict`` or with non-finite ``seconds``, numbers too large).
     """
+    if is_special(path):  # --json /dev/stdout: an output, never read back
+        return None
     try:
         doc = read_json_file(path)
     except FileNotFoundError:
