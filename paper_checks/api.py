@@ -33,6 +33,7 @@ from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
 from paper_checks.params import Integer, Real, SearchSpace, SimplexPoint, StochasticMatrix
+from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
 from paper_checks.registry import Claim, claim, document, finding, load, paper, select
 from paper_checks.runner import Result, run_all, run_claim
 from paper_checks.search import SearchResult, search
@@ -57,6 +58,8 @@ __all__ = [
     "figure_data", "figure", "Drawn", "figure_style",
     # running
     "claims", "check", "run", "explore", "write_report", "Result", "EXPLORE_STREAM",
+    # proving
+    "prove", "prove_expr", "prove_claim", "recheck", "ProofResult", "Certificate",
 ]
 
 _FIGURE_NAMES = ("figure", "Drawn")
@@ -135,6 +138,16 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, modules: Iterab
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
     return search(c.space(), budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM))
+
+
+def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0,
+                modules: Iterable[str] = ()) -> ProofResult:
+    """The prover on a claim's declared domain, as ``explore ID --prove`` runs it
+    (:func:`paper_checks.prover.prove`: ``proved`` with a certificate, ``counterexample`` or ``undecided``)."""
+    c = _claim(claim_id, modules)
+    if c.space is None:
+        raise ValueError(f"claim {claim_id!r} declares no search domain")
+    return prove(c.space(), budget, seconds)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,
