@@ -64,8 +64,8 @@ def _const(e: sympy.Expr) -> Interval:
         return IV.mpf(int(e))
     if e.is_Rational:
         return IV.mpf(int(e.p)) / IV.mpf(int(e.q))
-    if isinstance(e, sympy.Float):  # a float in a margin stands for its own binary value
-        return IV.mpf(mpmath.mpf(e._mpf_))
+    if isinstance(e, sympy.Float):  # a float in a margin stands for its own binary value, exactly
+        return _const(sympy.Rational(e))
     if e is sympy.pi:
         return IV.pi
     if e is sympy.E:

@@ -230,3 +230,12 @@ def test_a_closed_pipe_ends_quietly():
     p = subprocess.run(f"{sys.executable} -m paper_checks list | head -1", shell=True, cwd=root,
                        capture_output=True, text=True, timeout=120)
     assert p.stdout.count("\n") == 1 and "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr
+
+
+def test_explore_prove_refutes_exactly_and_says_undecided(capsys):
+    code = main(["explore", "ghosh17.class_dependent_tolerance", "--prove", "--budget", "3000"])
+    out = capsys.readouterr().out
+    assert code == 1 and "counterexample, verified in exact arithmetic" in out and "prover:" in out
+    code = main(["explore", "imae19.notes_logit_vs_param", "--prove", "--budget", "20", "--prove-seconds", "20"])
+    out = capsys.readouterr().out
+    assert code == 4 and "=> undecided: the budget of 20 boxes ran out" in out

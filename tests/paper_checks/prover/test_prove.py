@@ -129,3 +129,14 @@ def test_evidence_from_certificate_is_the_road_to_proved():
     for method in ("mc", "sim", "search"):
         with pytest.raises(ValueError, match="cannot prove"):
             Evidence("proved", method, "a sample never proves")
+
+
+def test_api_prove_claim_and_exports():
+    from paper_checks import api
+
+    assert {"prove", "prove_expr", "prove_claim", "recheck", "ProofResult", "Certificate"} <= set(api.__all__)
+    res = api.prove_claim("ghosh17.class_dependent_tolerance", budget=3000, seconds=30)
+    assert res.outcome == "counterexample" and verify(api.claims()["ghosh17.class_dependent_tolerance"].space(),
+                                                      res.counterexample)[0] == "fails"
+    with pytest.raises(ValueError, match="declares no search domain"):
+        api.prove_claim("gce18.softmax_gap")
