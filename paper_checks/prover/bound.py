@@ -94,8 +94,9 @@ def mean_value(t: Traced, box: Box, grads: list[Interval]) -> Interval:
     ivs = intervals(box)
     cs = intervals([(x, x) for x in c])
     out = t.value(cs)
-    for g, x, ci in zip(grads, ivs, cs):
-        out = out + g * (x - ci)
+    for g, x, ci, (lo, hi) in zip(grads, ivs, cs, box):
+        if lo != hi:  # a pinned coordinate adds nothing (and an unbounded derivative there must not add nan)
+            out = out + g * (x - ci)
     return out
 
 
@@ -150,8 +151,10 @@ def close(t: Traced, box: Box, names: list[str], depth: int = 0) -> Closure:
              else math.inf for g, (lo, hi) in zip(grads, box)]
     if not fixed:
         return Closure(False, best, "mean value", smear=smear)
-    pinned = {i: sympy.Rational(lo.numerator, lo.denominator) for i, (lo, hi) in enumerate(face) if lo == hi}
-    sub = close(t.face(pinned), face, names, depth + 1)
+    sub = close(t, face, names, depth + 1)
+    if not sub.closed and sub.fails is None:  # the face in symbols: SymPy cancels a margin identically 0 there
+        pinned = {i: sympy.Rational(lo.numerator, lo.denominator) for i, (lo, hi) in enumerate(face) if lo == hi}
+        sub = close(t.face(pinned), face, names, depth + 1)
     if sub.closed:
         return Closure(True, sub.lower, "monotone", fixed, sub)
     return Closure(False, max(best, sub.lower) if sub.fails is None else -math.inf, "monotone", fixed, sub,

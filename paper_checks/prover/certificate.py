@@ -15,7 +15,10 @@ made the certificate:
    closed boxes cover the piece's box; boxes closed as outside their region are re-tested;
 2. **exact values**: the margin is evaluated exactly (SymPy, rationals; 30 digits otherwise) at
    the corners and centre of each box, and must be ``>= 0`` and not below the box's lower bound;
-3. **re-bounding**: each box is closed again from a fresh trace of the margin, at a higher
+3. **monotone steps**: where a box was moved to a face because the margin's derivative has one
+   sign, that derivative is evaluated exactly (SymPy) at the box's corners and must not have the
+   other sign;
+4. **re-bounding**: each box is closed again from a fresh trace of the margin, at a higher
    interval precision (:data:`RECHECK_PREC` bits).
 """
 from __future__ import annotations
@@ -30,7 +33,7 @@ import sympy
 from paper_checks.params import SearchSpace
 from paper_checks.prover.bound import Closure, close
 from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, status
-from paper_checks.prover.trace import Traced, Untraceable, conjuncts, precision, trace
+from paper_checks.prover.trace import Traced, Untraceable, conjuncts, derivative, precision, trace
 
 #: interval precision (bits) of the re-bounding in :func:`recheck`
 RECHECK_PREC = 120
@@ -125,12 +128,32 @@ def _points(box: list[tuple[Fraction, Fraction]]) -> list[list[Fraction]]:
     return [*map(list, corners), [lo for lo, _ in box], [hi for _, hi in box], [(lo + hi) / 2 for lo, hi in box]]
 
 
+def _monotone_problems(cl: Closure, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str]) -> str:
+    """A recorded monotone step whose derivative has the wrong sign at a corner of the box (exactly)."""
+    while cl.fixed:
+        for name, end in cl.fixed.items():
+            d = derivative(t.expr, t.symbols[names.index(name)])
+            for x in _points(box)[:MAX_CORNERS]:
+                v = _exact_at(Traced(d, t.symbols, t.value, None), x)
+                if v.is_real and ((end == "low" and v < 0) or (end == "high" and v > 0)):
+                    return f"the margin's derivative in {name} is {v} at a corner, against the recorded '{end}'"
+        box = [((lo, lo) if cl.fixed.get(n) == "low" else (hi, hi) if cl.fixed.get(n) == "high" else (lo, hi))
+               for n, (lo, hi) in zip(names, box)]
+        if cl.face is None:
+            break
+        cl = cl.face
+    return ""
+
+
 def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str]) -> list[str]:
     where = f"piece {rec.piece}, conjunct {rec.part}, box {rec.path or '(whole)'}"
     for x in _points(box):
         v = _exact_at(t, x)
         if v.is_real is False or not v.is_finite or v < 0 or v < rec.closure.lower - 1e-12:
             return [f"{where}: exact margin {v} at {[str(a) for a in x]} is below 0 or the bound {rec.closure.lower}"]
+    bad = _monotone_problems(rec.closure, t, box, names)
+    if bad:
+        return [f"{where}: {bad}"]
     with precision(RECHECK_PREC):
         again = close(t, box, names)
     return [] if again.closed else [f"{where}: not closed again at {RECHECK_PREC} bits ({again.method})"]

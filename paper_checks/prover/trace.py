@@ -320,12 +320,20 @@ def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
     expr = sympy.sympify(expr)
     value = compile_expr(expr, symbols)
     try:
-        # powsimp: SymPy writes d(x^q)/dx as q x^q / x, which is unbounded at x = 0 in intervals; q x^(q-1) is not
-        grads: list[Fn] | None = [compile_expr(sympy.powsimp(sympy.diff(expr, s)), symbols) for s in symbols]
+        grads: list[Fn] | None = [compile_expr(derivative(expr, s), symbols) for s in symbols]
         why = ""
     except Untraceable as exc:
         grads, why = None, f"no interval gradient: {exc}"
     return Traced(expr, symbols, value, grads, why)
+
+
+def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
+    """``d expr / d s``, powers of one base combined where an exponent is symbolic or fractional: SymPy
+    writes ``d(x^q)/dx`` as ``q x^q / x``, unbounded at ``x = 0`` in intervals, where ``q x^(q-1)`` is not."""
+    d = sympy.diff(expr, s)
+    if any(not p.exp.is_Integer for p in d.atoms(sympy.Pow)):
+        d = sympy.powsimp(d)
+    return d
 
 
 def conjuncts(traced: Traced) -> list[Traced]:

@@ -140,3 +140,28 @@ def test_api_prove_claim_and_exports():
                                                       res.counterexample)[0] == "fails"
     with pytest.raises(ValueError, match="declares no search domain"):
         api.prove_claim("gce18.softmax_gap")
+
+
+def test_recheck_catches_a_wrong_monotone_direction():
+    space = real_space(lambda x: sympy.log(1 + x) - x / (1 + x), ("x", 0, 1))
+    cert = _proved(prove(space, 100, 10), space)
+    rec = next(r for r in cert.records if r.closure.fixed)
+    rec.closure.fixed = {k: ("high" if v == "low" else "low") for k, v in rec.closure.fixed.items()}
+    assert any("derivative" in p for p in recheck(cert, space))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(coef, min_size=4, max_size=4), st.integers(0, 2))
+def test_random_polynomials_on_the_simplex_never_lie(cs, shift):
+    def poly(p):
+        return cs[0] * p[0] + cs[1] * p[1] * p[2] + cs[2] * p[0] ** 2 + cs[3] * p[1] * p[0] + shift
+
+    space = simplex_space(3, poly)
+    res = prove(space, 600, 10)
+    if res.outcome == "proved":
+        assert recheck(res.certificate, space) == []
+        n = 12
+        pts = [[R(a, n), R(b, n), R(n - a - b, n)] for a in range(n + 1) for b in range(n + 1 - a)]
+        assert all(poly(p) >= 0 for p in pts)
+    elif res.outcome == "counterexample":
+        assert poly(res.counterexample["p"]) < 0
