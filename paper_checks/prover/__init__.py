@@ -10,7 +10,7 @@ boxes), :mod:`~paper_checks.prover.bound` (closing a box), :mod:`~paper_checks.p
 """
 from __future__ import annotations
 
-from paper_checks.prover.certificate import Certificate, recheck
+from paper_checks.prover.certificate import Certificate, arb_rebound, recheck
 from paper_checks.prover.prove import OUTCOMES, ProofResult, prove, prove_expr
 
-__all__ = ["OUTCOMES", "Certificate", "ProofResult", "prove", "prove_expr", "recheck"]
+__all__ = ["OUTCOMES", "Certificate", "arb_rebound", "ProofResult", "prove", "prove_expr", "recheck"]

@@ -20,6 +20,11 @@ made the certificate:
    other sign;
 4. **re-bounding**: each box is closed again from a fresh trace of the margin, at a higher
    interval precision (:data:`RECHECK_PREC` bits).
+
+:func:`arb_rebound` bounds the boxes closed by the natural extension once more with another
+library, Arb's ball arithmetic (:mod:`paper_checks.prover.balls`): a box it also finds positive is
+proved twice, by two libraries; balls are wider than intervals on wide boxes (``exp``/``log`` of a
+wide ball), so a box Arb cannot close is not an error, only a box proved once.
 """
 from __future__ import annotations
 
@@ -31,12 +36,15 @@ from typing import Any
 import sympy
 
 from paper_checks.params import SearchSpace
+from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.bound import Closure, close
 from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, status
 from paper_checks.prover.trace import Traced, Untraceable, conjuncts, derivative, precision, trace
 
 #: interval precision (bits) of the re-bounding in :func:`recheck`
 RECHECK_PREC = 120
+#: boxes closed by the natural extension with a lower bound above this are bounded again with Arb
+ARB_MIN = 1e-6
 #: the most corners evaluated exactly per box in :func:`recheck` (then the centre and the low/high corners)
 MAX_CORNERS = 64
 
@@ -182,3 +190,20 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
                 problems += _box_problems(r, t, box, names)
     return problems
 
+
+
+def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
+    """``(re-bounded, tried)``: of the boxes closed by the natural extension with a lower bound above
+    :data:`ARB_MIN`, how many Arb's ball arithmetic also bounds above 0."""
+    done = tried = 0
+    for i, piece in enumerate(cert.pieces):
+        traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
+        parts = conjuncts(traced)
+        base = initial_box(space, coords)
+        for r in cert.records:
+            if r.piece != i or r.closure.method != "interval" or not r.closure.lower > ARB_MIN:
+                continue
+            tried += 1
+            low = ball_lower(parts[r.part].expr, parts[r.part].symbols, from_path(base, r.path))
+            done += low is not None and low > 0
+    return done, tried

@@ -165,3 +165,23 @@ def test_random_polynomials_on_the_simplex_never_lie(cs, shift):
         assert all(poly(p) >= 0 for p in pts)
     elif res.outcome == "counterexample":
         assert poly(res.counterexample["p"]) < 0
+
+
+def test_ball_arithmetic_bounds_agree_with_exact_values():
+    from paper_checks.prover.balls import ball_lower
+
+    e = sympy.log(1 + x) * sympy.exp(y) + x ** 3 - y / (2 + x) + sympy.Max(x, y) ** R(1, 2)
+    box = [(Fraction(1, 4), Fraction(1, 2)), (Fraction(1, 8), Fraction(3, 8))]
+    low = ball_lower(e, [x, y], box)
+    vals = [e.subs({x: R(a), y: R(b)}).evalf(30) for a in (R(1, 4), R(3, 8), R(1, 2)) for b in (R(1, 8), R(3, 8))]
+    assert low is not None and low <= min(vals)
+    assert ball_lower(sympy.log(x), [x], [(Fraction(0), Fraction(1))]) is None
+
+
+def test_a_second_library_re_bounds_the_interval_boxes():
+    from paper_checks.prover import arb_rebound
+
+    space = real_space(lambda x, y: 1 + x * y - x ** 2 * y / 2 + sympy.exp(-x) / 4, ("x", 0, 1), ("y", 0, 1))
+    cert = _proved(prove(space, 1000, 10), space)
+    done, tried = arb_rebound(cert, space)
+    assert tried > 0 and done == tried
