@@ -140,14 +140,15 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, modules: Iterab
     return search(c.space(), budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM))
 
 
-def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0,
-                modules: Iterable[str] = ()) -> ProofResult:
-    """The prover on a claim's declared domain, as ``explore ID --prove`` runs it
-    (:func:`paper_checks.prover.prove`: ``proved`` with a certificate, ``counterexample`` or ``undecided``)."""
+def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, search_first: int = 2000,
+                seed: int = 0, modules: Iterable[str] = ()) -> ProofResult:
+    """The prover on a claim's declared domain, as ``explore ID --prove`` runs it (a counterexample search of
+    ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
+    ``counterexample`` or ``undecided``)."""
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
-    return prove(c.space(), budget, seconds)
+    return prove(c.space(), budget, seconds, search_first=search_first, seed=seed)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

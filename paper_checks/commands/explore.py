@@ -129,11 +129,15 @@ def _narrowed(p: Any, spec: str, rng_: str) -> Any:
         raise UsageError(f"--set {spec!r}: {exc}") from None
 
 
+#: margin evaluations of the counterexample search that ``explore --prove`` runs before branch and bound
+PROVE_SEARCH = 2000
+
+
 def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespace) -> int:
     """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided."""
     if not args.prove_seconds > 0:
         raise UsageError(f"--prove-seconds must be positive, got {args.prove_seconds}")
-    res = prove(space, args.budget, args.prove_seconds)
+    res = prove(space, args.budget, args.prove_seconds, search_first=PROVE_SEARCH, seed=args.seed)
     print(f"claim: {c.id}\nstatement: {c.statement}")
     if space.description:
         print(f"margin: {space.description} (negative where the claim fails)")

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
 import sympy
 
 from paper_checks.exact import verify
@@ -34,6 +35,7 @@ from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, conjuncts, trace
+from paper_checks.search import search
 from paper_checks.shrink import SHRINK_EVALS, Shrinker
 
 OUTCOMES = ("proved", "counterexample", "undecided")
@@ -207,8 +209,24 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
 
 
+def _search_first(space: SearchSpace, evals: int, seed: int, start: float) -> ProofResult | None:
+    """The counterexample search (:func:`paper_checks.search.search`) with ``evals`` evaluations: its
+    verified, shrunk counterexample, or None."""
+    try:
+        res = search(space, evals, np.random.default_rng(seed))
+    except ValueError:  # e.g. no sampled point meets the constraint: branch and bound decides alone
+        return None
+    if not res.verified:
+        return None
+    return ProofResult("counterexample", 0, 0, time.monotonic() - start, counterexample=res.counterexample,
+                       exact_margin=res.exact_margin, exact_margin_value=res.exact_margin_value,
+                       shrink_steps=res.shrink_steps,
+                       notes=[f"found by the counterexample search before branch and bound ({res.evaluated} "
+                              "evaluations), verified exactly and shrunk"])
+
+
 def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
-          shrink_evals: int = SHRINK_EVALS) -> ProofResult:
+          shrink_evals: int = SHRINK_EVALS, search_first: int = 0, seed: int = 0) -> ProofResult:
     """Prove ``space.exact_margin >= 0`` on the whole declared domain, or refute it exactly.
 
     Parameters
@@ -218,6 +236,9 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     budget : the most boxes processed (at least 1)
     seconds : the wall-clock limit (what finished is kept: ``undecided`` says what is left)
     shrink_evals : the most exact evaluations spent shrinking a counterexample
+    search_first : margin evaluations of a counterexample search run first (0: none; at least 10
+        otherwise): in many dimensions sampling finds a failing region sooner than boxes do
+    seed : the search's random seed
 
     Returns
     -------
@@ -229,6 +250,11 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     if not seconds > 0:
         raise ValueError(f"prove: seconds must be positive, got {seconds!r}")
     start = time.monotonic()
+    if search_first:
+        found = _search_first(space, search_first, seed, start)
+        if found is not None:
+            found.budget = budget
+            return found
     st = _State(space, budget, start + seconds, shrink_evals)
     try:
         pcs = _traced_pieces(space, st.deadline)

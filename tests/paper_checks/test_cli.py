@@ -236,6 +236,6 @@ def test_explore_prove_refutes_exactly_and_says_undecided(capsys):
     code = main(["explore", "ghosh17.class_dependent_tolerance", "--prove", "--budget", "3000"])
     out = capsys.readouterr().out
     assert code == 1 and "counterexample, verified in exact arithmetic" in out and "prover:" in out
-    code = main(["explore", "imae19.notes_logit_vs_param", "--prove", "--budget", "20", "--prove-seconds", "20"])
-    out = capsys.readouterr().out
-    assert code == 4 and "=> undecided: the budget of 20 boxes ran out" in out
+    code = main(["explore", "gce18.eq7_bounds", "--prove", "--budget", "20", "--prove-seconds", "20"])
+    out = capsys.readouterr().out  # its exact margin compares q with numbers: it cannot be traced on symbols
+    assert code == 4 and "=> undecided: the exact margin cannot be evaluated on symbols" in out

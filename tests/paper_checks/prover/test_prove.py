@@ -185,3 +185,11 @@ def test_a_second_library_re_bounds_the_interval_boxes():
     cert = _proved(prove(space, 1000, 10), space)
     done, tried = arb_rebound(cert, space)
     assert tried > 0 and done == tried
+
+
+def test_search_first_finds_what_boxes_reach_late():
+    space = real_space(lambda x, y: 1 - 2 * sympy.exp(-(10**2) * ((x - R(7, 10)) ** 2 + (y - R(1, 5)) ** 2)),
+                       ("x", 0, 1), ("y", 0, 1))
+    res = prove(space, 10, 10, search_first=200)
+    assert res.outcome == "counterexample" and "search" in res.notes[0]
+    assert verify(space, res.counterexample)[0] == "fails"
