@@ -148,7 +148,7 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         print(f"note: {note}")
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description,
-                           "budget": args.budget, "overrides": overrides, "proof": res.to_json()})
+                           "budget": args.budget, "overrides": overrides, "proof": res.to_json(boxes=True)})
     if res.outcome == "proved":
         cert = res.certificate.to_json()
         print(f"=> proved: the margin is >= 0 on the whole declared domain ({cert['boxes']} boxes, {cert['pieces']} "

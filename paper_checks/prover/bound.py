@@ -55,7 +55,7 @@ class Closure:
     smear: list[float] | None = None  # |gradient| x width per coordinate, where known: where to split
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"method": self.method, "lower": self.lower}
+        out: dict[str, Any] = {"method": self.method, "lower": self.lower if math.isfinite(self.lower) else None}
         if self.fixed:
             out["fixed"] = dict(self.fixed)
         if self.face is not None:

@@ -64,10 +64,12 @@ class ProofResult:
     def proved(self) -> bool:
         return self.outcome == "proved"
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self, boxes: bool = False) -> dict[str, Any]:
+        """The result as JSON; ``boxes``: the certificate lists every closed box (its piece, split path,
+        method, lower bound and faces), not only the summary."""
         return {"outcome": self.outcome, "boxes": self.boxes, "budget": self.budget,
                 "seconds": round(self.seconds, 3),
-                "certificate": self.certificate.to_json() if self.certificate else None,
+                "certificate": self.certificate.to_json(boxes) if self.certificate else None,
                 "counterexample": jsonable(self.counterexample), "exact_margin": self.exact_margin,
                 "exact_margin_value": self.exact_margin_value, "shrink_steps": self.shrink_steps,
                 "reason": self.reason, "remaining": jsonable(self.remaining), "notes": list(self.notes)}
