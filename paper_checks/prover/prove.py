@@ -5,7 +5,9 @@ traces the exact margin on each (:mod:`paper_checks.prover.trace`) and closes bo
 rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halving the boxes it
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
 verified exactly and shrunk by the search's machinery (:func:`paper_checks.exact.verify`,
-:class:`paper_checks.shrink.Shrinker`). It ends in exactly one of
+:class:`paper_checks.shrink.Shrinker`); ``search_first`` runs the counterexample search itself before
+the boxes. The time limit is checked between boxes (and between the pieces while tracing: one
+trace of a very large margin is not interrupted). It ends in exactly one of
 
 - ``proved``: every box of every piece closed; :attr:`ProofResult.certificate` says how;
 - ``counterexample``: an exact point of the domain where the margin is negative, shrunk;
@@ -262,6 +264,9 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
         pcs = _traced_pieces(space, st.deadline)
     except (Untraceable, ValueError, TimeoutError) as exc:
         return ProofResult("undecided", 0, budget, time.monotonic() - start, reason=str(exc))
+    except RecursionError:
+        return ProofResult("undecided", 0, budget, time.monotonic() - start,
+                           reason="the traced margin is too deeply nested to compile")
     for i, pc in enumerate(pcs):
         for j in range(len(pc.parts)):
             st.push(-math.inf, i, j, "", list(pc.base))
