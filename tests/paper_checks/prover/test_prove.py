@@ -193,3 +193,9 @@ def test_search_first_finds_what_boxes_reach_late():
     res = prove(space, 10, 10, search_first=200)
     assert res.outcome == "counterexample" and "search" in res.notes[0]
     assert verify(space, res.counterexample)[0] == "fails"
+
+
+def test_tiny_failure_at_the_simplex_barycentre_is_refuted_exactly():
+    space = simplex_space(3, lambda p: sum((v - R(1, 3)) ** 2 for v in p) - R(1, 10**12))
+    res = prove(space, 20000, 60)
+    assert res.outcome == "counterexample" and res.counterexample["p"] == [R(1, 3)] * 3
