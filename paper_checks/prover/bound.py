@@ -14,6 +14,9 @@ on all of it, tried in this order:
    fixed the face is a point, decided **exactly**: SymPy evaluates the margin at the rational
    point (a margin exactly 0 there, e.g. at a vertex where a bound is tight, closes it).
 
+A margin ``Max(a, b, ...)`` is also closed where one argument is closed by 1-3 (**max**); a
+``Min`` is split into conjuncts before (:func:`paper_checks.prover.trace.conjuncts`).
+
 This is how an inequality tight on the boundary of its domain is proved: near the boundary
 point the derivatives have a sign, the box shrinks to the point, and the point is exact.
 """
@@ -39,10 +42,11 @@ class Closure:
     """How one box was closed for one margin (or why not).
 
     ``closed``: the margin is ``>= 0`` on the box; ``lower``: the best rigorous lower bound found
-    (rounded down to a float); ``method``: ``interval``, ``mean value``, ``monotone`` or
-    ``point``; ``fixed``: for ``monotone``, the coordinates moved to an end (name -> ``low`` /
-    ``high``) and ``face`` the closure on that face; ``exact``: for ``point``, the exact margin
-    there; ``fails``: free coordinates of an exact point where the margin is negative.
+    (rounded down to a float); ``method``: ``interval``, ``mean value``, ``monotone``, ``point``
+    or ``max`` (one argument of a ``Max`` closed: ``argument`` says which, ``face`` how);
+    ``fixed``: for ``monotone``, the coordinates moved to an end (name -> ``low`` / ``high``) and
+    ``face`` the closure on that face; ``exact``: for ``point``, the exact margin there;
+    ``fails``: free coordinates of an exact point where the margin is negative.
     """
 
     closed: bool
@@ -53,6 +57,7 @@ class Closure:
     exact: str | None = None
     fails: list[Fraction] | None = None
     smear: list[float] | None = None  # |gradient| x width per coordinate, where known: where to split
+    argument: int | None = None  # for ``max``: which argument of the Max was shown >= 0 (``face``: how)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "lower": self.lower if math.isfinite(self.lower) else None}
@@ -62,6 +67,8 @@ class Closure:
             out["face"] = self.face.to_json()
         if self.exact is not None:
             out["exact"] = self.exact
+        if self.argument is not None:
+            out["argument"] = self.argument
         return out
 
     def tight(self) -> bool:
@@ -130,6 +137,12 @@ def close(t: Traced, box: Box, names: list[str], depth: int = 0) -> Closure:
     if nat.a >= 0:
         return Closure(True, down(nat.a), "interval")
     best = down(nat.a) if nat.a > -mpmath.inf else -math.inf
+    if t.alternatives:  # a Max is >= 0 where one of its arguments is
+        for i, alt in enumerate(t.alternatives):
+            sub = close(alt, box, names, depth + 1)
+            if sub.closed:
+                return Closure(True, sub.lower, "max", face=sub, argument=i)
+        return Closure(False, best, "max")
     if t.grads is None:
         return Closure(False, best, "interval")
     ivs = intervals(box)

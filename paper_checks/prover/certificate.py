@@ -138,6 +138,8 @@ def _points(box: list[tuple[Fraction, Fraction]]) -> list[list[Fraction]]:
 
 def _monotone_problems(cl: Closure, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str]) -> str:
     """A recorded monotone step whose derivative has the wrong sign at a corner of the box (exactly)."""
+    while cl.method == "max" and cl.face is not None and t.alternatives:
+        t, cl = t.alternatives[cl.argument or 0], cl.face
     while cl.fixed:
         for name, end in cl.fixed.items():
             d = derivative(t.expr, t.symbols[names.index(name)])

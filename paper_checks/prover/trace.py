@@ -285,6 +285,7 @@ class Traced:
     grads: list[Fn] | None
     why_no_grads: str = ""
     faces: dict = field(default_factory=dict, repr=False)  # cache of :func:`face`
+    alternatives: list[Traced] | None = None  # for a ``Max``: its arguments (one >= 0 suffices)
 
     def face(self, fixed: dict[int, Any]) -> Traced:
         """The margin with coordinates ``fixed`` (index -> exact value) substituted symbolically:
@@ -324,7 +325,8 @@ def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
         why = ""
     except Untraceable as exc:
         grads, why = None, f"no interval gradient: {exc}"
-    return Traced(expr, symbols, value, grads, why)
+    alts = [compile_traced(a, symbols) for a in expr.args] if isinstance(expr, sympy.Max) else None
+    return Traced(expr, symbols, value, grads, why, alternatives=alts)
 
 
 def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:

@@ -199,3 +199,10 @@ def test_tiny_failure_at_the_simplex_barycentre_is_refuted_exactly():
     space = simplex_space(3, lambda p: sum((v - R(1, 3)) ** 2 for v in p) - R(1, 10**12))
     res = prove(space, 20000, 60)
     assert res.outcome == "counterexample" and res.counterexample["p"] == [R(1, 3)] * 3
+
+
+def test_a_max_is_proved_by_one_of_its_arguments():
+    """max(log(1 + x) - x/(1 + x), -1) >= 0: the first argument, tight at x = 0, closes by monotonicity."""
+    space = real_space(lambda x: sympy.Max(sympy.log(1 + x) - x / (1 + x), -1), ("x", 0, 1))
+    cert = _proved(prove(space, 200, 10), space)
+    assert cert.methods() == {"max": len(cert.records)} and cert.records[0].closure.face.method == "monotone"
