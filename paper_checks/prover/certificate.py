@@ -14,7 +14,8 @@ made the certificate:
    a prefix of another, one split coordinate per node, ``sum 2^-depth = 1`` exactly), so the
    closed boxes cover the piece's box; boxes closed as outside their region are re-tested;
 2. **exact values**: the margin is evaluated exactly (SymPy, rationals; 30 digits otherwise) at
-   the corners and centre of each box, and must be ``>= 0`` and not below the box's lower bound;
+   the corners and centre of each box, and must be ``>= 0`` and not below the box's lower bound
+   (a corner where it is infinite, e.g. ``-log 0``, has no value to compare and is skipped);
 3. **monotone steps**: where a box was moved to a face because the margin's derivative has one
    sign, that derivative is evaluated exactly (SymPy) at the box's corners and must not have the
    other sign;
@@ -159,6 +160,8 @@ def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], 
     where = f"piece {rec.piece}, conjunct {rec.part}, box {rec.path or '(whole)'}"
     for x in _points(box):
         v = _exact_at(t, x)
+        if v is sympy.oo or v is sympy.zoo:  # +oo (or SymPy's zoo for -log 0) at a boundary point: no value to
+            continue  # compare; the interval re-bounding below still covers the box
         if v.is_real is False or not v.is_finite or v < 0 or v < rec.closure.lower - 1e-12:
             return [f"{where}: exact margin {v} at {[str(a) for a in x]} is below 0 or the bound {rec.closure.lower}"]
     bad = _monotone_problems(rec.closure, t, box, names)

@@ -32,7 +32,7 @@ import sympy
 
 from paper_checks.exact import verify
 from paper_checks.jsonable import jsonable
-from paper_checks.params import Point, Real, SearchSpace
+from paper_checks.params import Point, Real, SearchSpace, SimplexPoint
 from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
@@ -280,28 +280,34 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
 
 
 def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
-               seconds: float = 30.0) -> ProofResult:
-    """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)``.
+               seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None) -> ProofResult:
+    """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)`` and
+    every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
 
-    A plain SymPy expression on a box, without a claim: the parameters are ``Real``\\ s named after
-    the symbols. Raises ``ValueError`` when ``expr`` has a symbol without an interval.
+    A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
+    symbols and one ``SimplexPoint`` per simplex. Raises ``ValueError`` when ``expr`` has a symbol
+    in neither, or an interval whose ends are not exact binary floats.
     """
     expr = sympy.sympify(expr)
-    missing = expr.free_symbols - set(domain)
+    simplices = dict(simplices or {})
+    in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
+    missing = expr.free_symbols - set(domain) - set(in_simplex)
     if missing:
-        raise ValueError(f"prove_expr: no interval for {sorted(map(str, missing))} in domain {domain!r}")
-    syms = list(domain)
-    params = tuple(Real(str(s), float(lo), float(hi)) for s, (lo, hi) in domain.items())
-    exact_lows = {str(s): (sympy.nsimplify(lo), sympy.nsimplify(hi)) for s, (lo, hi) in domain.items()}
-    for p in params:
-        lo, hi = exact_lows[p.name]
-        if sympy.Rational(lo) != sympy.Rational(p.low) or sympy.Rational(hi) != sympy.Rational(p.high):
-            raise ValueError(f"prove_expr: the interval of {p.name} must have float-exact ends, got {(lo, hi)}")
+        raise ValueError(f"prove_expr: no interval or simplex for {sorted(map(str, missing))} in domain {domain!r}")
+    params: list[Any] = []
+    for s, (lo, hi) in domain.items():
+        p = Real(str(s), float(lo), float(hi))
+        if sympy.nsimplify(lo) != sympy.Rational(p.low) or sympy.nsimplify(hi) != sympy.Rational(p.high):
+            raise ValueError(f"prove_expr: the interval of {s} must have float-exact ends, got {(lo, hi)}")
+        params.append(p)
+    params += [SimplexPoint(name, len(syms)) for name, syms in simplices.items()]
 
     def exact(pt: Point) -> Any:
-        return expr.xreplace({s: pt[str(s)] for s in syms})
+        subs = {s: pt[str(s)] for s in domain}
+        subs.update({s: pt[name][i] for s, (name, i) in in_simplex.items()})
+        return expr.xreplace(subs)
 
     def margin(pt: Point) -> float:
-        return float(exact({k: sympy.nsimplify(v) for k, v in pt.items()}))
+        return float(sympy.N(exact(pt)))
 
-    return prove(SearchSpace(params, margin, exact, description=f"{expr} >= 0"), budget, seconds)
+    return prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds)

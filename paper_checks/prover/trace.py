@@ -7,7 +7,9 @@ rounded interval arithmetic; Moore, Kearfott & Cloud 2009, "Introduction to Inte
 Analysis", ch. 5). Nothing is ``eval``-ed: a node outside the whitelist raises
 :class:`Untraceable`, and the prover then says so instead of guessing.
 
-An interval result contains every value the expression takes on the box. Where an argument
+An interval result contains every value the expression takes on the box, in the extended reals:
+a margin that tends to ``+oo`` at the boundary (``-log p`` at ``p = 0``) counts as ``>= 0`` there,
+as a loss that is infinite at a vertex does. Where an argument
 leaves a function's domain (``log`` or ``sqrt`` of a negative part, a division by an interval
 holding 0) the result is the whole line, which decides nothing and is never a proof.
 """

@@ -206,3 +206,23 @@ def test_a_max_is_proved_by_one_of_its_arguments():
     space = real_space(lambda x: sympy.Max(sympy.log(1 + x) - x / (1 + x), -1), ("x", 0, 1))
     cert = _proved(prove(space, 200, 10), space)
     assert cert.methods() == {"max": len(cert.records)} and cert.records[0].closure.face.method == "monotone"
+
+
+def test_prove_expr_on_a_simplex():
+    """MAE's class sum is constant: sum_k (1 - p_k) = c - 1 on the simplex (c = 3), so
+    2 - sum_k (1 - p_k) >= 0 with equality everywhere; and CE >= MAE / 2 at the labelled class."""
+    p = sympy.symbols("p0:3")
+    res = prove_expr(2 - sum(1 - v for v in p), {}, simplices={"p": list(p)})
+    assert res.proved
+    # CE >= MAE/2 at the labelled class (plus x >= 0): -log p_0 is +oo at p_0 = 0, >= 0 in the extended reals
+    res = prove_expr(-sympy.log(p[0]) - (1 - p[0]) + x, {x: (0, 1)}, simplices={"p": list(p)})
+    assert res.proved and res.certificate.tight()
+    bad = prove_expr(p[0] - R(1, 2), {}, simplices={"p": list(p)})
+    assert bad.outcome == "counterexample" and bad.counterexample["p"][0] < R(1, 2)
+
+
+def test_a_margin_infinite_at_a_vertex_is_proved_and_rechecked():
+    """CE >= MAE/2 at the labelled class: -log p_0 - (1 - p_0) >= 0, +oo at p_0 = 0, 0 at the vertex e_0."""
+    space = simplex_space(3, lambda p: -sympy.log(p[0]) - (1 - p[0]))
+    cert = _proved(prove(space, 2000, 30), space)
+    assert cert.tight()
