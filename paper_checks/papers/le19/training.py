@@ -158,7 +158,7 @@ def natural_reweights_for_every_eta(nat: Any, cs: range = range(3, 11)) -> bool:
                  "increasing in both clean class-conditional risks only for eta < eta_nat(c). Checked: the symbolic "
                  "weights and threshold, an exact check on random embeddings, and clean-test Recall@1 of networks "
                  "trained with each sampling at noise rates between the two thresholds (c = 8, paired over seeds).",
-       method="sim", expected="qualified", reconstructed=True, figures=FIG_RECALL)
+       method="sim", expected="qualified", reconstructed="outline", figures=FIG_RECALL)
 def sampling(ctx: Context) -> Evidence:
     return sampling_evidence(ctx)
 
@@ -248,6 +248,6 @@ def initialization_evidence(ctx: Context) -> Evidence:
                  "either is the in-band one (beta = 1.2: random in band, collapsed below; beta = 0.2: collapsed in "
                  "band, "
                  "random above); the test pools the two settings' paired effects.",
-       method="sim", expected="confirmed", reconstructed=True)
+       method="sim", expected="confirmed", reconstructed="outline")
 def initialization(ctx: Context) -> Evidence:
     return initialization_evidence(ctx)
