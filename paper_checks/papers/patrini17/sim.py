@@ -435,9 +435,14 @@ def _high_noise_note(runs: dict[str, dict[str, Any]], col: str = "asymm. N=0.6",
         S = res["acc"].shape[-1]
         parts.append(f"{name}: sd {sd['forward']:.1f} vs {sd['backward']:.1f} points, a class lost in "
                      f"{lost['forward']} vs {lost['backward']} of {S} runs, ||T_hat - T|| {err:.2f}")
+    T = table2_noises(10)[col].matrix
+    top = T.max(axis=0)
+    wrong = [i for i in range(T.shape[0]) if T[i, i] < top[i] or np.sum(T[:, i] == top[i]) > 1]
+    why = (f" (even with exact probabilities Eq. 12's argmax picks the wrong anchors for classes "
+           f"{', '.join(map(str, wrong))})" if wrong else "")
+    nums["eq12_wrong_anchor_classes_with_exact_probabilities"] = wrong
     text = (f"; at {col} forward varies more across seeds than backward (it sometimes loses a whole class, backward "
-            f"degrades all classes evenly) and T_hat is far off (Eq. 12 picks the wrong anchors for classes 5, 6, 7): "
-            f"{'; '.join(parts)}")
+            f"degrades all classes evenly) and T_hat is far off{why}: {'; '.join(parts)}")
     return {"numbers": nums, "text": text}
 
 

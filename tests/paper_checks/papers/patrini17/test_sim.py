@@ -127,6 +127,8 @@ def test_forward_beats_backward_skips_digits_cleanly_without_sklearn(monkeypatch
     # the summary names the one data set used, never "averaged over the data sets"
     assert "on one data set only, gaussian clusters" in ev.summary and "over the data sets" not in ev.summary
     assert ev.numbers["data_sets_used"] == {"gaussian clusters": mod.table2_seeds(ev_ctx)["clusters"]}
+    # the anchors Eq. 12 misses at N = 0.6 are computed from T (as patrini17.benchmark_T finds them), not written in
+    assert ev.numbers["asymm_N0.6_note"]["eq12_wrong_anchor_classes_with_exact_probabilities"] == [5, 6, 7]
     assert set(ev.numbers["forward_minus_backward_by_setting"]) == {"symm. N=0.2", "asymm. N=0.2", "asymm. N=0.6"}
     assert ev.verdict in ("confirmed", "qualified", "refuted", "inconclusive")
 
