@@ -16,7 +16,7 @@ import sympy
 from paper_checks.jsonable import jsonable
 from theory import binary as tb
 from theory import real_line as rl
-from theory.margin import V, MarginLoss
+from theory.margin import MarginLoss, V
 
 #: the margins of the exact grid the counterexamples are drawn from
 GRID = tuple(sympy.nsimplify(x) for x in ("-4", "-2", "-1", "-1/2", "0", "1/2", "1", "2", "4"))
@@ -160,7 +160,8 @@ def sln_robust(ctx: MarginContext) -> MarginProperty:
     if K is not None:
         return MarginProperty("sln_robust", {"robust": True, "slope": "1 - 2*rho", "offset": f"rho*{K}"},
                               f"yes: R_ρ = (1-2ρ)R + ρ·{fmt(K)}", "symbolic",
-                              f"E[phi(Y~ v)] = (1 - 2 rho) phi(y v) + rho (phi(v) + phi(-v)) and phi(v) + phi(-v) = {K}")
+                              f"E[phi(Y~ v)] = (1 - 2 rho) phi(y v) + rho (phi(v) + phi(-v)) and "
+                              f"phi(v) + phi(-v) = {K}")
     if constant_value(ctx.odd_part) == 0:
         return MarginProperty("sln_robust", {"robust": True, "slope": "1", "offset": "0"}, "yes (phi even: R_ρ = R)",
                               "symbolic", "phi(v) = phi(-v): the loss ignores the label, so R_rho = R")
@@ -194,7 +195,8 @@ def _reversal(ctx: MarginContext) -> dict[str, Any] | None:
                     noisy = [tb.conditional_risk(val[x], val[-x], en) for x in (a, b)]
                     if rl._lt(clean[0], clean[1]) and rl._lt(noisy[1], noisy[0]):
                         return {"eta": str(eta), "rho": str(rho), "a": str(a), "b": str(b),
-                                "clean": [sympy.simplify(c) for c in clean], "noisy": [sympy.simplify(n) for n in noisy]}
+                                "clean": [sympy.simplify(c) for c in clean],
+                                "noisy": [sympy.simplify(n) for n in noisy]}
     return None
 
 
@@ -302,8 +304,7 @@ def noisy_minimiser(ctx: MarginContext) -> MarginProperty:
         en = tb.noisy_posterior(eta, rp, rn)
         risk = tb.conditional_risk(ctx.loss.phi, ctx.loss.phi.subs(V, -V), en)
         inf = rl.infimum(rl.split(risk, V))
-        where = [fmt(x) for x in inf.at] + ([f"({fmt(inf.interval[0])}, {fmt(inf.interval[1])})"]
-                                             if inf.interval else [])
+        where = _where(inf)
         signs = {_sign(x) for x in inf.at} | ({_sign(inf.interval[0]), _sign(inf.interval[1])} if inf.interval
                                                 else set())
         bayes = 1 if eta > sympy.Rational(1, 2) else -1
@@ -316,6 +317,18 @@ def noisy_minimiser(ctx: MarginContext) -> MarginProperty:
         parts.append(f"{label}: η~ = {en}, inf C = {fmt(inf.value)} {'attained' if inf.attained else 'approached'} "
                      f"at {', '.join(where)}; sign of the Bayes classifier {'kept' if keeps else 'lost'}")
     return MarginProperty("noisy_minimiser", value, "; ".join(cells), "symbolic", "; ".join(parts))
+
+
+def _where(inf: rl.Infimum) -> list[str]:
+    """The minimisers for display: points, and an interval with its ends closed where they are minimisers."""
+    points = list(inf.at)
+    if inf.interval is None:
+        return [fmt(x) for x in points]
+    lo, hi = inf.interval
+    left = "[" if lo in points else "("
+    right = "]" if hi in points else ")"
+    rest = [fmt(x) for x in points if x not in (lo, hi)]
+    return rest + [f"{left}{fmt(lo)}, {fmt(hi)}{right}"]
 
 
 def _sign(x: Any) -> int:

@@ -131,7 +131,7 @@ def sample_binary_labels(y: Any, noise: BinaryNoise, rng: Any, xp: ModuleType = 
     return xp.where(flip, -y, y)
 
 
-def noisy_risk(phi: Margin, scores: Any, y: Any, noise: BinaryNoise, xp: ModuleType = np) -> Any:
+def binary_noisy_risk(phi: Margin, scores: Any, y: Any, noise: BinaryNoise, xp: ModuleType = np) -> Any:
     """The exact noisy risk ``mean_i E_{Y~ | y_i}[phi(Y~ t_i)] = mean_i ((1 - rho_{y_i}) phi(y_i t_i)
     + rho_{y_i} phi(-y_i t_i))`` of the scores ``t`` on clean labels ``y`` (no sampling)."""
     y = check_signs(y, xp)

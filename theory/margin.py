@@ -145,3 +145,11 @@ def parse_margin_expression(text: str, name: str = "user") -> MarginLoss:
         if not (val.is_real and val.is_finite):
             raise ValueError(f"the margin loss {text!r} is not a real number at v = {x}: {val}")
     return MarginLoss(name, phi, f"user expression {text}")
+
+
+def margin_loss(spec: str) -> MarginLoss:
+    """A zoo margin loss by name (:data:`ZOO`), or else a user's expression in ``v``
+    (:func:`parse_margin_expression`)."""
+    if isinstance(spec, str) and spec.strip() in ZOO:
+        return ZOO[spec.strip()]
+    return parse_margin_expression(spec)

@@ -22,8 +22,9 @@ a hypothesis strategy over its domain (:meth:`~Parameter.strategy`). The search 
 methods.
 
 Modules: :mod:`~paper_checks.params.base` (the interface), :mod:`~paper_checks.params.scalar`
-(``Real``, ``Integer``), :mod:`~paper_checks.params.sign` (``Sign``), :mod:`~paper_checks.params.simplex` (``SimplexPoint``,
-``StochasticMatrix``), :mod:`~paper_checks.params.space` (``SearchSpace``, ``to_rational``).
+(``Real``, ``Integer``), :mod:`~paper_checks.params.simplex` (``SimplexPoint``,
+``StochasticMatrix``), :mod:`~paper_checks.params.space` (``SearchSpace``, ``to_rational``),
+:mod:`~paper_checks.params.sign` (``Sign``).
 """
 from __future__ import annotations
 
