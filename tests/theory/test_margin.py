@@ -2,7 +2,7 @@
 import pytest
 import sympy
 
-from theory.margin import V, ZOO, MarginLoss, get, margin_loss, parse_margin_expression
+from theory.margin import ZOO, MarginLoss, V, get, margin_loss, parse_margin_expression
 
 
 def test_every_zoo_loss_is_a_real_function_of_v_with_a_citation():
