@@ -105,18 +105,24 @@ def constant_value(sp: rl.Split) -> sympy.Expr | None:
     return first if all(rl._eq(v, first) for v in values[1:]) else None
 
 
+def _differ(a: Any, b: Any) -> bool:
+    """``a != b`` proved: the sign of ``a - b`` decided (SymPy evaluates it with guaranteed precision)."""
+    d = sympy.sympify(a) - sympy.sympify(b)
+    return bool(d.is_positive or d.is_negative)
+
+
 def _two_values(sp: rl.Split) -> tuple[Any, Any, Any, Any]:
     """Two exact points of the grid (or breakpoints) where the split function differs: ``(a, f(a), b, f(b))``."""
     pts = list(GRID) + list(sp.breakpoints)
     vals = [(x, sp.value(x)) for x in pts]
     for x, fx in vals[1:]:
-        if not rl._eq(fx, vals[0][1]):
+        if _differ(fx, vals[0][1]):
             return vals[0][0], vals[0][1], x, fx
     for k in range(1, 40):  # off the grid: between breakpoints, at finer steps
         x = sympy.Rational(1, 2**k)
         for y in (x, -x, 1 + x, -1 - x):
             fy = sp.value(y)
-            if not rl._eq(fy, vals[0][1]):
+            if _differ(fy, vals[0][1]):
                 return vals[0][0], vals[0][1], y, fy
     raise rl.Undecided("not constant, yet no exact point of the grid shows two values")
 
@@ -244,6 +250,8 @@ def calibrated(ctx: MarginContext) -> MarginProperty:
     K = ctx.symmetric_constant
     if ctx.convexity.convex:
         lv, rv, ls, rs = rl.one_sided(ctx.phi, 0)
+        if not (rl._eq(ls, rs) or rl._lt(ls, rs)):  # convex: phi'(0-) <= phi'(0+); equal means differentiable
+            raise rl.Undecided(f"cannot decide whether phi'(0-) = {ls} equals phi'(0+) = {rs}")
         ok = rl._eq(ls, rs) and rl._lt(ls, 0)
         return MarginProperty("calibrated", {"calibrated": ok, "slope_left": str(ls), "slope_right": str(rs)},
                               "yes" if ok else "no", "symbolic",
