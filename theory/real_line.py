@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy
+from sympy.calculus.util import continuous_domain
 from sympy.core.relational import Relational
 
 OO = sympy.oo
@@ -65,9 +66,16 @@ def _lt(a: Any, b: Any) -> bool:
 
 
 def _eq(a: Any, b: Any) -> bool:
+    """``a == b`` for exact extended reals: a decided sign of ``a - b`` says no at once; only a difference whose
+    sign SymPy cannot decide numerically (it may be zero) is simplified."""
     if a in (OO, -OO) or b in (OO, -OO):
         return a == b
-    return sympy.simplify(sympy.sympify(a) - sympy.sympify(b)) == 0
+    d = sympy.sympify(a) - sympy.sympify(b)
+    if d == 0:
+        return True
+    if d.is_number and (d.is_positive or d.is_negative):
+        return False
+    return sympy.simplify(d) == 0
 
 
 def _test_point(lo: Any, hi: Any) -> sympy.Expr:
@@ -108,15 +116,64 @@ def real_roots(e: sympy.Expr, var: sympy.Symbol, domain: sympy.Set = sympy.S.Rea
     return sorted(roots, key=lambda r: sympy.N(r, 30))
 
 
-def split(expr: sympy.Expr, var: sympy.Symbol) -> Split:
-    """The breakpoints and smooth pieces of ``expr`` (see :class:`Split`)."""
+def discontinuities(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> list[sympy.Expr]:
+    """The points of the open interval ``(lo, hi)`` where ``e`` is not continuous (finitely many), sorted;
+    :class:`Undecided` when SymPy cannot tell or they are not a finite set."""
+    whole = sympy.Interval.open(lo, hi)
+    try:
+        bad = whole - continuous_domain(e, var, whole)
+    except (NotImplementedError, ValueError, TypeError) as exc:
+        raise Undecided(f"cannot decide where {e} is continuous: {type(exc).__name__}") from None
+    if bad == sympy.S.EmptySet:
+        return []
+    if not isinstance(bad, sympy.FiniteSet):
+        raise Undecided(f"{e} is not continuous on {bad}")
+    return sorted(bad, key=lambda r: sympy.N(r, 30))
+
+
+def _pieces(e: sympy.Expr, var: sympy.Symbol, ordered: tuple[sympy.Expr, ...]) -> tuple[sympy.Expr, ...]:
+    ends = (-OO, *ordered, OO)
+    return tuple(sympy.simplify(_select(e, var, _test_point(ends[i], ends[i + 1]))) for i in range(len(ends) - 1))
+
+
+_PIECEWISE = (sympy.Abs, sympy.sign, sympy.Max, sympy.Min, sympy.Heaviside, sympy.Piecewise)
+
+
+def _refold(e: sympy.Expr, var: sympy.Symbol, ordered: tuple[sympy.Expr, ...],
+            pieces: tuple[sympy.Expr, ...]) -> sympy.Expr:
+    """``e`` written again from its pieces, each rewritten as a ``Piecewise`` (simplifying a piece may bring
+    out an ``Abs``: ``sqrt(v**2 + v**4) = Abs(v) sqrt(v**2 + 1)``); the values at the breakpoints are kept."""
+    ends = (-OO, *ordered, OO)
+    args = [(e.subs(var, b), sympy.Eq(var, b)) for b in ordered]
+    for i, p in enumerate(pieces):
+        args.append((p.rewrite(sympy.Piecewise), sympy.And(var > ends[i], var < ends[i + 1])))
+    return sympy.piecewise_fold(sympy.Piecewise(*args))
+
+
+def split(expr: sympy.Expr, var: sympy.Symbol, _depth: int = 0) -> Split:
+    """The breakpoints and pieces of ``expr`` (see :class:`Split`): the real roots of its conditions (each
+    condition continuous), then the points where a piece's derivative is not continuous, so that every piece
+    is continuously differentiable on its open interval. :class:`Undecided` where a piece itself is not
+    continuous (a pole, a logarithm of 0) or SymPy cannot tell."""
     e = sympy.piecewise_fold(sympy.sympify(expr).rewrite(sympy.Piecewise))
     bps: set[sympy.Expr] = set()
     for rel in e.atoms(Relational):
+        if discontinuities(rel.lhs - rel.rhs, var, -OO, OO):
+            raise Undecided(f"the condition {rel} is not continuous in {var}")
         bps.update(real_roots(rel.lhs - rel.rhs, var))
     ordered = tuple(sorted(bps, key=lambda r: sympy.N(r, 30)))
+    pieces = _pieces(e, var, ordered)
+    if _depth < 2 and any(p.has(*_PIECEWISE) for p in pieces):
+        return split(_refold(e, var, ordered, pieces), var, _depth + 1)
     ends = (-OO, *ordered, OO)
-    pieces = tuple(sympy.simplify(_select(e, var, _test_point(ends[i], ends[i + 1]))) for i in range(len(ends) - 1))
+    kinks: set[sympy.Expr] = set()
+    for i, p in enumerate(pieces):
+        if discontinuities(p, var, ends[i], ends[i + 1]):
+            raise Undecided(f"{p} is not continuous on ({ends[i]}, {ends[i + 1]})")
+        kinks.update(discontinuities(sympy.diff(p, var), var, ends[i], ends[i + 1]))
+    if kinks:
+        ordered = tuple(sorted(bps | kinks, key=lambda r: sympy.N(r, 30)))
+        pieces = _pieces(e, var, ordered)
     return Split(e, var, ordered, pieces)
 
 
