@@ -226,6 +226,8 @@ def unbiased_convex(ctx: MarginContext) -> MarginProperty:
     A = sympy.simplify(ctx.phi.value(mid) - (ctx.phi.value(a) + ctx.phi.value(b)) / 2)
     r = _rate_above(sympy.simplify(-A / (g - A)))
     gap = sympy.simplify(((1 - r) * A + r * g) / (1 - r))
+    if not (rl._lt(0, gap) and rl._lt(r, 1)):
+        raise rl.Undecided(f"phi(v) - phi(-v) is not affine, but the rate {r} does not give an exact counterexample")
     return MarginProperty("unbiased_convex", {"convex": False, "rho_y": str(r), "rho_other": "0",
                                               "chord": [str(a), str(b)], "gap": str(gap)}, "no", "exact",
                           f"phi(v) - phi(-v) is not affine; with ρ_y = {r}, ρ_(-y) = 0, l~ at v = {mid} exceeds "

@@ -113,13 +113,16 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.setitimer(signal.ITIMER_REAL, 0.05)
         raise TimedOut(f"timed out after {seconds:g} s")
 
+    outer, t0 = signal.getitimer(signal.ITIMER_REAL)[0], time.monotonic()  # a timer already running resumes after
     old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds if not outer else min(seconds, outer))
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        if outer:
+            signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer - (time.monotonic() - t0)))
 
 
 @dataclass

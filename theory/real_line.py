@@ -291,13 +291,12 @@ def chord_violation(sp: Split, a: Any, b: Any) -> sympy.Expr | None:
 
 
 def _piece_at(sp: Split, x: Any, side: str) -> sympy.Expr:
-    """The piece just left (``side = "-"``) or right (``"+"``) of the point ``x``."""
+    """The piece just left (``side = "-"``: its interval has ``a < x <= b``) or right (``"+"``: ``a <= x < b``)
+    of the point ``x``."""
     for a, b, p in sp.intervals():
-        inside_left = (a == -OO or _lt(a, x)) and (b == OO or not _lt(b, x))
-        inside_right = (a == -OO or not _lt(x, a)) and (b == OO or _lt(x, b))
-        if (side == "-" and inside_left and not (a != -OO and _eq(a, x))) or (side == "+" and inside_right):
-            if side == "-" and b != OO and _lt(b, x):
-                continue
+        if side == "-" and (a == -OO or _lt(a, x)) and (b == OO or not _lt(b, x)):
+            return p
+        if side == "+" and (a == -OO or not _lt(x, a)) and (b == OO or _lt(x, b)):
             return p
     raise Undecided(f"no piece at {x}{side}")
 
