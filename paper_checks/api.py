@@ -10,6 +10,14 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
   :class:`StochasticMatrix` parameters, :func:`search`;
 - numbers: :func:`mc_mean` (a Monte Carlo mean with its standard error), :class:`TransitionMatrix`
   with :func:`uniform_noise`, :func:`pair_flip` and :func:`sample_noisy_labels`;
+- binary labels ``y`` in ``{-1, +1}`` and margin losses ``phi(y t)``: the :class:`Sign` parameter,
+  :func:`binary_noise` and :func:`symmetric_binary_noise` (a :class:`BinaryNoise`),
+  :func:`sample_binary_labels`, :func:`binary_noisy_risk`, Natarajan et al. 2013's
+  :func:`unbiased_margin_loss` and :func:`alpha_weighted_margin_loss` (their exact forms
+  :func:`unbiased_loss`, :func:`alpha_weighted_loss`, :func:`alpha_weighted_01_risk`,
+  :func:`noisy_expectation`, :func:`noisy_posterior`, :func:`conditional_risk` take SymPy or
+  NumPy values), the margin-loss zoo (:func:`margin_loss`, :func:`margin_losses`) and its trial
+  (:func:`margin_trial`);
 - figures: :func:`figure_data` (a check's computation shared with its figures), :func:`figure`,
   :class:`Drawn` and the house style ``figure_style`` (:mod:`figures.registry` and
   :mod:`figures.style`, imported only when asked for: the instrument does not import the figure
@@ -32,14 +40,34 @@ from paper_checks import report
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
-from paper_checks.params import Integer, Real, SearchSpace, SimplexPoint, StochasticMatrix
+from paper_checks.margin_trial import MarginTrial, margin_losses
+from paper_checks.margin_trial import trial as margin_trial
+from paper_checks.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
 from paper_checks.registry import Claim, claim, document, finding, load, paper, select
 from paper_checks.runner import Result, run_all, run_claim
 from paper_checks.search import SearchResult, search
 from simulate.backend import get_backend
+from simulate.binary import (
+    BinaryNoise,
+    alpha_weighted_margin_loss,
+    binary_noise,
+    binary_noisy_risk,
+    sample_binary_labels,
+    symmetric_binary_noise,
+    unbiased_margin_loss,
+)
 from simulate.estimate import mc_mean
 from simulate.noise import TransitionMatrix, pair_flip, sample_noisy_labels, uniform_noise
+from theory.binary import (
+    alpha_weighted_01_risk,
+    alpha_weighted_loss,
+    conditional_risk,
+    noisy_expectation,
+    noisy_posterior,
+    unbiased_loss,
+)
+from theory.margin import MarginLoss, margin_loss
 
 if TYPE_CHECKING:  # for readers and type checkers only: at run time __getattr__ below imports them on first use
     from figures import style as figure_style
@@ -60,6 +88,11 @@ __all__ = [
     "claims", "check", "run", "explore", "write_report", "Result", "EXPLORE_STREAM",
     # proving
     "prove", "prove_expr", "prove_claim", "recheck", "ProofResult", "Certificate",
+    # binary labels y in {-1, +1} and margin losses phi(y t)
+    "Sign", "BinaryNoise", "binary_noise", "symmetric_binary_noise", "sample_binary_labels", "binary_noisy_risk",
+    "unbiased_margin_loss", "alpha_weighted_margin_loss", "unbiased_loss", "alpha_weighted_loss",
+    "alpha_weighted_01_risk", "noisy_expectation", "noisy_posterior", "conditional_risk",
+    "MarginLoss", "margin_loss", "margin_losses", "margin_trial", "MarginTrial",
 ]
 
 _FIGURE_NAMES = ("figure", "Drawn")

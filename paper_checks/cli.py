@@ -161,11 +161,16 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--json", type=Path, default=None, metavar="PATH",
                     help="write the table as JSON here, and as Markdown beside it (.md)")
     ls.add_argument("--list", action="store_true", help="list the zoo's losses, their parameters and citations")
+    ls.add_argument("--kind", choices=("simplex", "margin"), default="simplex",
+                    help="simplex: losses L(f, e_y) of the probability simplex (default); margin: margin losses "
+                         "phi(y t) of binary labels y in {-1, +1} (--loss names them, --classes is not used)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
     one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p) + 2*(1 - p)"')
     one.add_argument("--classes", default="2..10", metavar="LO..HI")
     one.add_argument("--precision", default="standard", choices=PRECISIONS)
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
+    one.add_argument("--margin", action="store_true",
+                     help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
 
 
 def main(argv: list[str] | None = None) -> int:

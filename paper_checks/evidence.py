@@ -87,10 +87,11 @@ class Evidence:
         Parameters
         ----------
         result : the search's result
-        fails : what a failing point shows (start of the ``refuted`` summary), e.g.
-            ``"Eq. 11 fails"``
-        holds : what the search looked for (used in the ``confirmed`` and ``inconclusive``
-            summaries), e.g. ``"no violation of Eq. 11"``
+        fails : what a failing point shows, e.g. ``"Eq. 11 fails"`` (the ``refuted`` summary reads
+            ``Counterexample (Eq. 11 fails): at ...``)
+        holds : what the search looked for, e.g. ``"no violation of Eq. 11"`` (the ``confirmed``
+            summary reads ``Search: no violation of Eq. 11 in ...``). Both are quoted as given,
+            never re-cased (``l~`` stays ``l~``).
         numbers : the check's other numbers; the search's JSON is added under ``key``
         figures : figure names
 
@@ -113,7 +114,8 @@ class Evidence:
         figs = list(figures or [])
         budget = f"{result.evaluated} margin evaluations (budget {result.budget})"
         if result.verified:
-            return cls("refuted", "search", f"{_cap(fails)}: at {jsonable(result.counterexample)} the exact margin is "
+            return cls("refuted", "search", f"Counterexample ({fails}): at {jsonable(result.counterexample)} the exact "
+                       "margin is "
                        f"{_short(result.exact_margin)} = {result.exact_margin_value:.4g} < 0 (shrunk in "
                        f"{result.shrink_steps} exactly verified steps; {result.evaluated} margin evaluations, budget "
                        f"{result.budget}).", nums, counterexample=search_counterexample(result), figures=figs)
@@ -129,7 +131,7 @@ class Evidence:
             return cls("inconclusive", "search", f"The floating-point margin reached {result.worst_margin:.3g} but no "
                        f"point was verified in exact arithmetic ({why}); an exact evaluation there would decide.",
                        nums, figures=figs)
-        return cls("confirmed", "search", f"{_cap(holds)} in {budget}; smallest margin {result.worst_margin:.3g}.",
+        return cls("confirmed", "search", f"Search: {holds} in {budget}; smallest margin {result.worst_margin:.3g}.",
                    nums, figures=figs)
 
     @classmethod
@@ -169,7 +171,7 @@ class Evidence:
         nums = dict(numbers or {})
         nums.setdefault(key, result.to_json())
         tight = cert.to_json()["tight_boundaries"]
-        return cls("proved", "prover", f"{_cap(holds)} on the whole declared domain: proved in interval arithmetic "
+        return cls("proved", "prover", f"Proved: {holds} on the whole declared domain, in interval arithmetic "
                    f"over {len(cert.records)} boxes ({len(cert.pieces)} pieces; smallest rigorous lower bound "
                    f"{cert.smallest_lower:.3g}; {tight} boxes closed at points where the margin is exactly 0).",
                    nums, figures=list(figures or []))
@@ -184,10 +186,6 @@ class Evidence:
             "condition": self.condition,
             "figures": list(self.figures),
         }
-
-
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
 
 
 def _short(text: str | None, n: int = 120) -> str:

@@ -63,6 +63,7 @@ class Result:
             "source": c.source,
             "statement": c.statement,
             "reconstructed": c.reconstructed,
+            "reconstruction": c.reconstruction,
             "expected": c.expected,
             "seconds": round(self.seconds, 3),
         }

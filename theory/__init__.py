@@ -19,6 +19,13 @@ Modules, one topic each:
   with symbolic ``N`` are in :mod:`theory.benchmark_matrices` (re-exported by ``theory.correction``).
 - :mod:`theory.dmi`: determinant-based mutual information (Xu et al. 2019); the exact L_DMI
   minimisers of a finite hypothesis class are in :mod:`theory.dmi_enumeration` (re-exported).
+- :mod:`theory.binary`: binary labels ``y`` in ``{-1, +1}`` under class-conditional noise
+  ``(rho_+, rho_-)``: the unbiased estimator (Natarajan et al. 2013, Lemma 1), the ``alpha``-weighted
+  loss (their Thm 9), noisy posteriors and conditional risks, for SymPy and NumPy values alike.
+- :mod:`theory.margin`: the margin-loss zoo ``phi(v)`` (0-1, hinge, logistic, exponential, squared,
+  unhinged, ramp, sigmoid, Savage, truncated variants), each with its citation, and the whitelist
+  parser of a user's expression in ``v``; :mod:`theory.real_line` analyses such a piecewise function
+  exactly (pieces, signs, infima, convexity).
 - :mod:`theory.checks`: the integer validators (``check_int``, ``check_classes``), plain Python,
   shared with :mod:`simulate`.
 - :mod:`theory.hessian`: exact Hessians of tiny ReLU/linear networks, the exact

@@ -8,10 +8,13 @@ from tqdm import tqdm
 
 from paper_checks import loss_trial as lt
 from paper_checks.commands.common import UsageError, check_output_file
+from paper_checks.commands.margin import margin_command
 from theory import losses as zoo
 
 
 def loss_command(args: argparse.Namespace) -> int:
+    if getattr(args, "kind", "simplex") == "margin" or getattr(args, "margin", False):
+        return margin_command(args)
     try:
         cs = lt.parse_classes(args.classes)
         if args.command == "loss":

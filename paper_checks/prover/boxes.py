@@ -2,7 +2,8 @@
 
 A :class:`~paper_checks.params.SearchSpace` becomes a finite list of :class:`Piece`\\ s:
 
-- every ``Integer`` parameter is enumerated over its declared range (each combination a piece);
+- every ``Integer`` parameter is enumerated over its declared range, every ``Sign`` over ``+1, -1``
+  (each combination a piece);
 - every simplex row (a ``SimplexPoint``, or a row of a ``StochasticMatrix``) of dimension ``d``
   is covered by the ``d`` regions "coordinate ``k`` is the largest": there the other
   coordinates lie in ``[0, 1/2]`` and ``p_k = 1 - (their sum)``, so each region is a box of
@@ -29,7 +30,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.params import Integer, Point, Real, SearchSpace, SimplexPoint, StochasticMatrix
+from paper_checks.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 from paper_checks.prover.trace import Coordinate
 
 Box = list[tuple[Fraction, Fraction]]
@@ -58,13 +59,14 @@ def _rows(p: Any) -> int:
 def pieces(space: SearchSpace) -> list[Piece]:
     """Every piece of the domain (integers enumerated, simplex regions chosen). Raises
     ``ValueError`` when there are more than :data:`MAX_PIECES`."""
-    ints = [p for p in space.params if isinstance(p, Integer)]
+    ints = [p for p in space.params if isinstance(p, (Integer, Sign))]
+    values = [range(p.low, p.high + 1) if isinstance(p, Integer) else (1, -1) for p in ints]
     simp = [p for p in space.params if isinstance(p, (SimplexPoint, StochasticMatrix))]
-    n = math.prod(p.high - p.low + 1 for p in ints) * math.prod(p.dim ** _rows(p) for p in simp)
+    n = math.prod(len(v) for v in values) * math.prod(p.dim ** _rows(p) for p in simp)
     if n > MAX_PIECES:
         raise ValueError(f"the domain has {n} pieces (integer values times simplex regions), more than "
                          f"{MAX_PIECES}; narrow the integers")
-    int_vals = itertools.product(*[range(p.low, p.high + 1) for p in ints])
+    int_vals = itertools.product(*values)
     out = []
     for iv in int_vals:
         for regs in itertools.product(*[itertools.product(range(p.dim), repeat=_rows(p)) for p in simp]):

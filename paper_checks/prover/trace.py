@@ -23,7 +23,7 @@ from typing import Any
 import mpmath
 import sympy
 
-from paper_checks.params import Integer, Point, Real, SearchSpace, SimplexPoint, StochasticMatrix
+from paper_checks.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
 IV = mpmath.iv
 Interval = Any  # an mpmath.iv interval (``ivmpf``)
@@ -251,7 +251,7 @@ def symbolic_point(space: SearchSpace, integers: dict[str, int],
     point: Point = {}
     coords: list[Coordinate] = []
     for p in space.params:
-        if isinstance(p, Integer):
+        if isinstance(p, (Integer, Sign)):
             point[p.name] = sympy.Integer(integers[p.name])
         elif isinstance(p, Real):
             s = sympy.Symbol(p.name, real=True)

@@ -7,8 +7,9 @@ import html as _html
 from pathlib import Path
 from typing import Any
 
-from paper_checks.report.document import paper_citation, quoted_documents, report_bibliography
+from paper_checks.report.document import quoted_documents, report_bibliography
 from paper_checks.report.shared import (
+    RECONSTRUCTED_LEGEND,
     anchor,
     counts,
     drawn_figure,
@@ -16,7 +17,9 @@ from paper_checks.report.shared import (
     mismatch_flag,
     ordered,
     provenance_rows,
-    source_citation,
+    reconstructed_mark,
+    reconstructed_note,
+    source_line,
 )
 from paper_checks.report.tables import Table, counterexample_table, number_tables
 
@@ -73,10 +76,14 @@ def _verdicts(claims: list[dict[str, Any]]) -> list[str]:
          "<th>summary</th></tr></thead><tbody>"]
     for c in claims:
         cls = ' class="mismatch"' if c["verdict"] != c["expected"] else ""
-        o.append(f'<tr{cls}><td><a href="#{anchor(c["id"])}"><code>{_e(c["id"])}</code></a></td>'
+        mark = (f'<sup title="reconstructed claim">{_e(reconstructed_mark(c))}</sup>' if reconstructed_mark(c)
+                else "")
+        o.append(f'<tr{cls}><td><a href="#{anchor(c["id"])}"><code>{_e(c["id"])}</code></a>{mark}</td>'
                  f'<td class="v-{_e(c["verdict"])}">{_e(c["verdict"])}</td><td>{_e(c["expected"])}</td>'
                  f"<td>{_e(c['method'])}</td><td>{_e(c['summary'])}</td></tr>")
     o.append("</tbody></table>")
+    if any(c.get("reconstructed") for c in claims):
+        o.append(f'<p class="note">{_e(RECONSTRUCTED_LEGEND)}</p>')
     return o
 
 
@@ -108,9 +115,8 @@ def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None, shown: 
     o = [f'<h2 id="{anchor(c["id"])}"><code>{_e(c["id"])}</code> — '
          f'<span class="v-{_e(c["verdict"])}">{_e(c["verdict"])}</span>{_e(mismatch_flag(c))}</h2>']
     if c.get("reconstructed"):
-        o.append("<p><em>Reconstructed claim</em>: the source states it only in outline; the statement below is "
-                 "what was checked.</p>")
-    o.append(f"<p><strong>Source</strong>: {_e(paper_citation(doc, c))}; {_e(source_citation(c))}</p>")
+        o.append(f"<p><em>Reconstructed claim</em>: {_e(reconstructed_note(c))}</p>")
+    o.append(f"<p><strong>Source</strong>: {_e(source_line(doc, c))}</p>")
     o.append(f"<p><strong>Statement</strong>: {_e(c['statement'])}</p>")
     o.append(f"<p><strong>Evidence</strong> ({_e(c['method'])}, {_e(c['seconds'])} s): {_e(c['summary'])}</p>")
     if c.get("condition"):

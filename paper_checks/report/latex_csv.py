@@ -15,19 +15,23 @@ def _tex(s: Any) -> str:
 
 
 def latex(doc: dict[str, Any]) -> str:
-    """The verdict table for a paper (``booktabs``, ``longtable``): claim, source, verdict, method."""
+    """The verdict table for a paper (``booktabs``, ``longtable``): claim (reconstructed ones marked ``\\dag``),
+    source, verdict (a mismatch with the recorded one marked ``*``), method."""
     lines = [f"% label-noise-lab {doc['version']}, run {(doc.get('provenance') or {}).get('run_id')}, "
              f"commit {(doc.get('provenance') or {}).get('commit')}, "
              f"seed {doc['seed']}, precision {doc['precision']}",
              "% needs \\usepackage{booktabs,longtable}",
              r"\begin{longtable}{@{}llll@{}}",
-             r"\caption{Verdicts of label-noise-lab on the claims (mismatches with the recorded verdict marked *).}\\",
+             r"\caption{Verdicts of label-noise-lab on the claims (mismatches with the recorded verdict marked *; "
+             r"reconstructed claims, whose statement is this project's reconstruction of the source's, marked "
+             r"\dag).}\\",
              r"\toprule", r"Claim & Source & Verdict & Method \\", r"\midrule", r"\endhead"]
     if incomplete(doc):
         lines.insert(0, "% " + incomplete(doc))
     for c in ordered(doc["claims"]):
         star = "" if c["verdict"] == c["expected"] else "*"
-        lines.append(f"\\texttt{{{_tex(c['id'])}}} & {_tex(source_citation(c))} & {_tex(c['verdict'])}{star} & "
+        dag = r"\textsuperscript{\dag}" if c.get("reconstructed") else ""
+        lines.append(f"\\texttt{{{_tex(c['id'])}}}{dag} & {_tex(source_citation(c))} & {_tex(c['verdict'])}{star} & "
                      f"{_tex(c['method'])} \\\\")
     lines += [r"\bottomrule", r"\end{longtable}", ""]
     return "\n".join(lines)

@@ -4,8 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from paper_checks.report.document import paper_citation, quoted_documents, report_bibliography
+from paper_checks.report.document import quoted_documents, report_bibliography
 from paper_checks.report.shared import (
+    RECONSTRUCTED_LEGEND,
     anchor,
     counts,
     drawn_figure,
@@ -13,7 +14,9 @@ from paper_checks.report.shared import (
     mismatch_flag,
     ordered,
     provenance_rows,
-    source_citation,
+    reconstructed_mark,
+    reconstructed_note,
+    source_line,
 )
 from paper_checks.report.tables import Table, counterexample_table, number_tables
 
@@ -50,18 +53,22 @@ def _head(doc: dict[str, Any]) -> list[str]:
 
 
 def _verdicts(claims: list[dict[str, Any]]) -> list[str]:
-    """The verdict table, one row per claim (``claims`` in report order), mismatches in bold."""
+    """The verdict table, one row per claim (``claims`` in report order), mismatches in bold, reconstructed
+    claims marked (with a legend under the table when there are any)."""
     out = ["", "## Verdicts", "", "Claims whose verdict differs from the recorded one come first, in **bold**.", "",
            "| claim | verdict | expected | method | summary |", "|---|---|---|---|---|"]
     for c in claims:
         summ = _md_escape(c["summary"])
+        mark = reconstructed_mark(c)
         if c["verdict"] != c["expected"]:
-            out.append(f"| **[`{c['id']}`](#{anchor(c['id'])})** | **{c['verdict']}** | {c['expected']} | "
+            out.append(f"| **[`{c['id']}`](#{anchor(c['id'])})**{mark} | **{c['verdict']}** | {c['expected']} | "
                        f"{c['method']} | {summ} |")
         else:
-            link = f"[`{c['id']}`](#{anchor(c['id'])})"
+            link = f"[`{c['id']}`](#{anchor(c['id'])}){mark}"
             out.append(f"| {link} | {c['verdict']} | {c['expected']} | {c['method']} | {summ} |")
     out.append("")
+    if any(c.get("reconstructed") for c in claims):
+        out += [RECONSTRUCTED_LEGEND, ""]
     return out
 
 
@@ -86,9 +93,8 @@ def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> list
     numbers, figures."""
     out = [f"## `{c['id']}` — {c['verdict']}{mismatch_flag(c)}", ""]
     if c.get("reconstructed"):
-        out += ["*Reconstructed claim*: the source states it only in outline; the statement below is what was "
-                "checked.", ""]
-    out += [f"**Source**: {paper_citation(doc, c)}; {source_citation(c)}", "", f"**Statement**: {c['statement']}", "",
+        out += [f"*Reconstructed claim*: {reconstructed_note(c)}", ""]
+    out += [f"**Source**: {source_line(doc, c)}", "", f"**Statement**: {c['statement']}", "",
             f"**Evidence** ({c['method']}, {c['seconds']} s): {c['summary']}", ""]
     if c.get("condition"):
         out += [f"**Condition**: {c['condition']}", ""]

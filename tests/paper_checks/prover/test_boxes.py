@@ -59,3 +59,12 @@ def test_initial_box_is_the_declared_interval_and_half_simplex():
     _, coords = symbolic_point(space, {}, {"p": (2,)})
     assert initial_box(space, coords) == [(0, Fraction(1, 2))] * 2
     assert SimplexPoint("p", 3).dim == 3
+
+
+def test_signs_are_enumerated():
+    from paper_checks.params import Real, SearchSpace, Sign
+    from paper_checks.prover import prove
+
+    space = SearchSpace((Sign("y"), Real("t", -1, 1)), lambda p: 0.0, lambda p: 1 + p["y"] * p["t"])
+    assert sorted(dict(p.integers)["y"] for p in pieces(space)) == [-1, 1]
+    assert prove(space, 200, 10).proved  # 1 + y t >= 0 for |t| <= 1, tight at y t = -1
