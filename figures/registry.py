@@ -36,6 +36,17 @@ class Drawn:
     data: list[dict[str, Any]]
     caption: str
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the figure inline and its caption (:mod:`paper_checks.report.display`)."""
+        from paper_checks.report.display import drawn_html  # imported here: the report package is heavy (SymPy, SciPy)
+
+        return drawn_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import drawn_markdown  # imported here: see _repr_html_
+
+        return drawn_markdown(self)
+
 
 @dataclass(frozen=True)
 class FigureSpec:

@@ -74,6 +74,18 @@ class Result:
                         "traceback": self.traceback})
         return out
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the claim's section of the report (:mod:`paper_checks.report.display`)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import result_html
+
+        return result_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import result_markdown  # imported here: see _repr_html_
+
+        return result_markdown(self)
+
 
 def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
               progress: Callable[[str], None] | None = None) -> Result:

@@ -7,6 +7,7 @@ import html as _html
 from pathlib import Path
 from typing import Any
 
+from paper_checks.report.display import evidence_html
 from paper_checks.report.document import paper_citation, quoted_documents, report_bibliography
 from paper_checks.report.shared import (
     anchor,
@@ -18,7 +19,6 @@ from paper_checks.report.shared import (
     provenance_rows,
     source_citation,
 )
-from paper_checks.report.tables import Table, counterexample_table, number_tables
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;
@@ -36,19 +36,6 @@ figure{margin:1rem 0} figure img{max-width:100%} figcaption{font-size:.85rem;col
 
 def _e(s: Any) -> str:
     return _html.escape(str(s))
-
-
-def _html_table(t: Table) -> str:
-    parts = []
-    if t.title:
-        parts.append(f"<p><em>{_e(t.title)}</em></p>")
-    if t.header:
-        head = "".join(f"<th>{_e(h)}</th>" for h in t.header)
-        body = "".join("<tr>" + "".join(f"<td>{_e(x)}</td>" for x in r) + "</tr>" for r in t.rows)
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    if t.note:
-        parts.append(f'<p class="note">({_e(t.note)})</p>')
-    return "\n".join(parts)
 
 
 def _head(doc: dict[str, Any]) -> list[str]:
@@ -112,17 +99,7 @@ def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None, shown: 
                  "what was checked.</p>")
     o.append(f"<p><strong>Source</strong>: {_e(paper_citation(doc, c))}; {_e(source_citation(c))}</p>")
     o.append(f"<p><strong>Statement</strong>: {_e(c['statement'])}</p>")
-    o.append(f"<p><strong>Evidence</strong> ({_e(c['method'])}, {_e(c['seconds'])} s): {_e(c['summary'])}</p>")
-    if c.get("condition"):
-        o.append(f"<p><strong>Condition</strong>: {_e(c['condition'])}</p>")
-    if c.get("traceback"):
-        o.append(f"<p><strong>Traceback</strong>:</p><pre>{_e(c['traceback'])}</pre>")
-    ce = counterexample_table(c.get("counterexample"))
-    if ce is not None:
-        o.append("<p><strong>Counterexample</strong>:</p>" + _html_table(Table("", ce.header, ce.rows)))
-    if c.get("numbers"):
-        o.append("<p><strong>Numbers</strong>:</p>")
-        o += [_html_table(t) for t in number_tables(c["numbers"])]
+    o += evidence_html(c)  # the same block as a notebook's Evidence/Result display
     return o + _figures(c, doc, fig_dir, shown)
 
 
