@@ -59,6 +59,8 @@ class Paper:
     venue : conference or journal and/or arXiv id (``"NeurIPS 2018; arXiv 1805.07836"``)
     source : the text the claims were read from (a file of ``/work/shared/papers`` or a URL)
     note : how the text was read, if not directly (``"via Li's notes 003"``)
+    bibtex : a complete BibTeX entry for ``report.bib`` (keyed by the paper id), when the one built from
+        the fields above will not do (:func:`paper_checks.report.citing.bibtex_entry`)
     """
 
     id: str
@@ -68,6 +70,7 @@ class Paper:
     venue: str
     source: str
     note: str = ""
+    bibtex: str = ""
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
@@ -88,13 +91,14 @@ PAPERS: dict[str, Paper] = {}
 """Every declared paper, by id, in declaration order."""
 
 
-def paper(id: str, *, authors: str, year: int, title: str, venue: str, source: str, note: str = "") -> Paper:
+def paper(id: str, *, authors: str, year: int, title: str, venue: str, source: str, note: str = "",
+          bibtex: str = "") -> Paper:
     """Declare paper ``id`` (once, in the module of its claims) and return it.
 
     Declaring the same paper twice with identical fields is harmless (a module imported
     twice); with different fields it is an error.
     """
-    p = Paper(id, authors, year, title, venue, source, note)
+    p = Paper(id, authors, year, title, venue, source, note, bibtex)
     old = PAPERS.get(id)
     if old is not None and old != p:
         raise RegistryError(f"paper {id!r} is declared twice with different citations")

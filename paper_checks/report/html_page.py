@@ -7,6 +7,7 @@ import html as _html
 from pathlib import Path
 from typing import Any
 
+from paper_checks.report.citing import how_to_cite
 from paper_checks.report.display import evidence_html
 from paper_checks.report.document import paper_citation, quoted_documents, report_bibliography
 from paper_checks.report.shared import (
@@ -109,7 +110,8 @@ def _bibliography(doc: dict[str, Any]) -> list[str]:
     o += [f"<li><strong>{_e(pid)}</strong>: {_e(text)}</li>" for pid, text in report_bibliography(doc).items()]
     o.append("</ul><p>Source documents quoted in the claims:</p><ul>")
     o += [f"<li>[{_e(d.tag)}] <code>{_e(d.file)}</code>: {_e(d.description)}</li>" for d in quoted_documents(doc)]
-    o.append("</ul></body></html>\n")
+    o.append("</ul>")
+    o.append(f"<h2>How to cite this report</h2><p>{_e(how_to_cite(doc))}</p></body></html>\n")
     return o
 
 

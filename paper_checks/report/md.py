@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from paper_checks.report.citing import how_to_cite
 from paper_checks.report.display import evidence_md
 from paper_checks.report.document import paper_citation, quoted_documents, report_bibliography
 from paper_checks.report.shared import (
@@ -95,5 +96,6 @@ def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
     for c in claims:
         out += _claim(c, doc, fig_dir)
     out += _bibliography(doc)
+    out += ["", "## How to cite this report", "", how_to_cite(doc)]
     out.append("")
     return "\n".join(out)
