@@ -17,7 +17,6 @@ CLAIMS = load()
 @pytest.mark.slow
 @pytest.mark.parametrize("claim_id", list(CLAIMS))
 def test_claim_verdict_matches_record(claim_id):
-    claim = CLAIMS[claim_id]
     res = quick_result(claim_id)
     problem = verdict_problem(res)  # the comparison and message of `pytest --claims` (paper_checks/pytest_plugin.py)
     assert problem is None, problem
