@@ -36,9 +36,11 @@ def three(ctx):
 
 def _plugin_args() -> list[str]:
     """``-p paper_checks.pytest_plugin`` where the installed package predates its entry point (an editable
-    install made before it was added); nothing where pytest loads it by itself."""
+    install made before it was added) or plugins are not loaded automatically; nothing where pytest loads it
+    by itself (naming it twice would register it twice)."""
     installed = any(ep.value.split(":")[0] == "paper_checks.pytest_plugin" for ep in entry_points(group="pytest11"))
-    return [] if installed else ["-p", "paper_checks.pytest_plugin"]
+    autoload = not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    return [] if installed and autoload else ["-p", "paper_checks.pytest_plugin"]
 
 
 def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess:
