@@ -344,6 +344,10 @@ def load(modules: Iterable[str] = ()) -> dict[str, Claim]:
                 raise RegistryError(f"entry point {name!r} of {ENTRY_POINT_GROUP} failed: "
                                     f"{type(exc).__name__}: {exc}") from None
         _ENTRY_POINTS_SCANNED = True
+        # loaded once and for good: a failing module of the user's (the first load of a notebook) must not take
+        # back the catalogue or the entry points' claims, whose modules would never register them again
+        claims_before, papers_before = set(REGISTRY), set(PAPERS)
+        documents_before, findings_before = set(DOCUMENTS), set(FINDINGS)
         for spec in env_modules():
             load_module(spec)
         for spec in modules:

@@ -9,8 +9,10 @@ import sys
 from importlib.metadata import entry_points
 from pathlib import Path
 
-from paper_checks.pytest_plugin import verdict_problem
-from paper_checks.registry import Claim
+import pytest
+
+from paper_checks.pytest_plugin import claims_of, verdict_problem
+from paper_checks.registry import Claim, RegistryError
 from paper_checks.runner import Result
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,14 +88,21 @@ def test_claims_files_run_as_tests_outside_the_repository(tmp_path):
     assert "Traceback" not in text
 
 
-def test_a_missing_claims_file_is_a_usage_error(tmp_path):
-    out = _pytest(tmp_path, "--claims", "nothing_here.py")
-    assert out.returncode == 4
-    assert "--claims 'nothing_here.py'" in out.stderr and "no such file" in out.stderr
+def test_a_missing_claims_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RegistryError, match="'nothing_here.py': no such file"):
+        claims_of("nothing_here.py")  # the plugin turns it into a usage error: "--claims 'nothing_here.py': ..."
 
 
 def _claim(expected: str) -> Claim:
     return Claim("t.x", "t", "src", "a statement", expected, "exact", lambda ctx: None)
+
+
+def test_only_the_claims_the_module_registers(isolated_registry):
+    assert [c.id for c in claims_of(str(ROOT / "examples" / "ma20_claims.py"))] == [
+        "ma20.normalized_symmetric", "ma20.nce_decreasing", "ma20.nce_uniform_noise"]
+    gce = claims_of("paper_checks.papers.gce18")
+    assert gce and all(c.paper == "gce18" for c in gce)
+    assert len(claims_of("paper_checks.papers")) > len(gce)
 
 
 def test_verdict_problem_names_a_crash_and_passes_a_match():

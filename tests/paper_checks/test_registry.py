@@ -137,3 +137,17 @@ def test_a_failed_load_takes_back_its_documents_and_findings(tmp_path):
     with pytest.raises(RegistryError, match="zz99"):
         load([str(f)])
     assert "mine.txt" not in rg.DOCUMENTS and "zz99.x" not in rg.FINDINGS
+
+
+def test_a_failing_first_load_keeps_the_catalogue():
+    """A notebook whose first call names a missing claims file still finds the catalogue afterwards."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from paper_checks import registry\n"
+            "try:\n    registry.load(['no_such_claims.py'])\nexcept registry.RegistryError:\n    pass\n"
+            "print(len(registry.load()))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, check=True)
+    assert int(out.stdout) > 50
