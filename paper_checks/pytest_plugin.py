@@ -44,6 +44,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--claims-seed", type=int, default=0, metavar="N", help="seed of the claims' checks (default: 0)")
 
 
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if not config.getoption("claims"):
+        return None
+    return (f"claims: {', '.join(config.getoption('claims'))} at precision {config.getoption('claims_precision')}, "
+            f"seed {config.getoption('claims_seed')} (label-noise-lab)")
+
+
 def _explicit_paths(config: pytest.Config) -> bool:
     """Whether test paths were named on the command line (not taken from ``testpaths`` or the folder)."""
     source = getattr(config, "args_source", None)

@@ -79,6 +79,7 @@ def test_claims_files_run_as_tests_outside_the_repository(tmp_path):
         assert f"examples/ma20_claims.py::{cid} PASSED" in text, text
     assert "wrong_claims.py::wrong24.two FAILED" in text
     assert "collected 5 items / 1 deselected / 4 selected" in text
+    assert "claims: examples/ma20_claims.py, wrong_claims.py at precision quick, seed 0" in text
     assert "1 failed, 3 passed, 1 deselected" in text
     assert "test_other" not in text
     # a readable failure: what differs, the evidence, what to do
