@@ -86,9 +86,10 @@ def _add_output_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
                    help="report directory (default: reports)")
     r.add_argument("--format", type=_formats, default=None, metavar="LIST",
-                   help="report formats, comma-separated from md,html,json,latex,csv (default: md,html,json)")
-    r.add_argument("--figures", action="store_true",
-                   help="draw the figures of the claims that ran into DIR/figures (shown in report.html)")
+                   help="report formats, comma-separated from md,html,json,latex,csv,bib (default: md,html,json,bib)")
+    r.add_argument("--figures", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw the figures of the claims that ran into DIR/figures, shown in report.html and "
+                        "report.md (default: whenever one of those is written; --no-figures skips them)")
     r.add_argument("--traceback", action="store_true",
                    help="show a crashing check's full traceback in report.md/html (report.json always keeps it)")
 

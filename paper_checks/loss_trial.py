@@ -125,6 +125,18 @@ class LossTrial:
         return {"loss": self.loss, "params": jsonable(self.params), "cite": self.cite, "classes": self.cs,
                 "properties": {k: v.to_json() for k, v in self.properties.items()}, "notes": self.notes}
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: one row per property with its evidence (:mod:`paper_checks.report.display`)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import trial_html
+
+        return trial_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import trial_markdown  # imported here: see _repr_html_
+
+        return trial_markdown(self)
+
 
 # ---------------------------------------------------------------- the trial
 def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str = "standard") -> LossTrial:
