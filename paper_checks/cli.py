@@ -156,11 +156,15 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--json", type=Path, default=None, metavar="PATH",
                     help="write the table as JSON here, and as Markdown beside it (.md)")
     ls.add_argument("--list", action="store_true", help="list the zoo's losses, their parameters and citations")
+    ls.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                    help="seconds each property of each loss may take before it is undecided (default 10)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
     one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p) + 2*(1 - p)"')
     one.add_argument("--classes", default="2..10", metavar="LO..HI")
     one.add_argument("--precision", default="standard", choices=PRECISIONS)
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
+    one.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                     help="seconds each property may take before it is undecided (default 10)")
 
 
 def main(argv: list[str] | None = None) -> int:

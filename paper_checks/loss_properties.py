@@ -15,6 +15,7 @@ import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
+from paper_checks.loss_limits import sign_on_open_unit
 from theory.gradients import sign_on_unit_interval
 from theory.losses import _T, LossDefinition, P
 from theory.symmetry import class_sum as loss_class_sum
@@ -55,8 +56,11 @@ def _n(e: Any, digits: int = 30) -> sympy.Float:
 
 
 def _sign_on_unit(expr: sympy.Expr, t: sympy.Symbol, extra: dict[Any, Any] | None = None) -> int | None:
-    """The sign of ``expr`` on ``(0, 1)`` in ``t`` (``extra`` substituted first), ``+-2`` where it is only weak."""
-    return sign_on_unit_interval(expr.subs(extra) if extra else expr, t, weak=True)
+    """The sign of ``expr`` on ``(0, 1)`` in ``t`` (``extra`` substituted first), ``+-2`` where it is only weak;
+    :func:`paper_checks.loss_limits.sign_on_open_unit` (term by term) where factoring the whole does not decide."""
+    e = expr.subs(extra) if extra else expr
+    s = sign_on_unit_interval(e, t, weak=True)
+    return s if s is not None else sign_on_open_unit(e, t)
 
 
 def _limit(e: sympy.Expr, t: sympy.Symbol, at: int) -> sympy.Expr:
@@ -290,7 +294,8 @@ def _separable_range_search(ctx: TrialContext, c: int) -> dict[str, Any]:
                 a = xs[(xs >= 0) & (xs <= 1.0 / m)]
             b = (1 - m * a) / n if n else np.zeros_like(a)
             with np.errstate(all="ignore"):
-                vals = m * psi(a) + (n * psi(b) if n else 0.0) + zeros * psi(np.zeros(1))[0]
+                # a coordinate at 0 contributes psi(0+) (inf for a log loss); none contributes nothing, never 0 * inf
+                vals = m * psi(a) + (n * psi(b) if n else 0.0) + (zeros * psi(np.zeros(1))[0] if zeros else 0.0)
             vals = np.where(np.isnan(vals), np.nan, vals)
             if np.all(np.isnan(vals)):
                 continue

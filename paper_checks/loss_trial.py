@@ -71,8 +71,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from paper_checks import loss_normalized as normalized
 from paper_checks.jsonable import jsonable
 from paper_checks.loss_asymmetry import asymmetric, noisy_minimiser
+from paper_checks.loss_limits import DEFAULT_TIMEOUT, TimedOut, deadline
 from paper_checks.loss_properties import (
     ETA,
     NOISE,
@@ -90,8 +92,8 @@ from paper_checks.loss_properties import (
 )
 from theory.losses import LossDefinition, P
 
-__all__ = ["C", "ETA", "NOISE", "P", "PROPERTIES", "LossTrial", "Property", "markdown_table", "parse_classes", "trial",
-           "write"]
+__all__ = ["C", "DEFAULT_TIMEOUT", "ETA", "NOISE", "P", "PROPERTIES", "LossTrial", "Property", "markdown_table",
+           "parse_classes", "trial", "write"]
 
 
 def parse_classes(text: str) -> list[int]:
@@ -127,8 +129,15 @@ class LossTrial:
 
 
 # ---------------------------------------------------------------- the trial
-def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str = "standard") -> LossTrial:
-    """Compute every property of ``loss`` for the numbers of classes ``cs`` (see the module docstring)."""
+def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str = "standard",
+          timeout: float | None = DEFAULT_TIMEOUT) -> LossTrial:
+    """Compute every property of ``loss`` for the numbers of classes ``cs`` (see the module docstring).
+
+    Each property runs under a time limit of ``timeout`` seconds (``None``: none); one that runs
+    past it is ``undecided: timed out after N s`` and the others are still computed.
+    """
+    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     if precision not in PRECISION_SETTINGS:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISION_SETTINGS)}")
     cs = sorted(set(int(c) for c in cs))
@@ -138,10 +147,15 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
     tr = LossTrial(loss.name, loss.param_dict, loss.cite, cs)
     ctx = TrialContext(loss, cs, cfg)
     for name, fn in (("symmetric", symmetric), ("class_sum", class_sum), ("excess_risk_bound", excess_risk_bound),
-                     ("bounded", bounded), ("weight", weight), ("asymmetric", asymmetric),
-                     ("noisy_minimiser", noisy_minimiser)):
+                     ("bounded", _bounded), ("weight", weight), ("asymmetric", asymmetric),
+                     ("noisy_minimiser", _noisy_minimiser)):
         try:
-            tr.properties[name] = fn(ctx)
+            with deadline(timeout):
+                tr.properties[name] = fn(ctx)
+        except TimedOut as exc:
+            tr.properties[name] = Property(name, None, f"undecided: {exc}", "none",
+                                           f"the computation did not finish within the limit ({exc}); raise the "
+                                           "limit (--timeout) to try longer", True)
         except Exception as exc:  # a property that cannot be computed is undecided, with the reason
             tr.properties[name] = Property(name, None, f"undecided ({type(exc).__name__})", "search",
                                            f"could not be computed: {type(exc).__name__}: {exc}", True)
@@ -149,6 +163,16 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
                     "the paper's text beyond its abstract was not reachable; the asymmetry here is derived from "
                     "the definition (see paper_checks/loss_properties.py)")
     return tr
+
+
+def _bounded(ctx: TrialContext) -> Property:
+    """Derived for a normalized loss (:mod:`paper_checks.loss_normalized`), else :func:`bounded`."""
+    return normalized.bounded(ctx) or bounded(ctx)
+
+
+def _noisy_minimiser(ctx: TrialContext) -> Property:
+    """Derived for a normalized loss (:mod:`paper_checks.loss_normalized`), else :func:`noisy_minimiser`."""
+    return normalized.noisy_minimiser(ctx) or noisy_minimiser(ctx)
 
 
 # ---------------------------------------------------------------- output

@@ -28,7 +28,7 @@ def loss_command(args: argparse.Namespace) -> int:
         check_output_file(args.json, "--json")
     trials = []
     for d in tqdm(defs, desc="losses", unit="loss", leave=False, disable=len(defs) < 2):
-        trials.append(lt.trial(d, cs, precision=args.precision))
+        trials.append(lt.trial(d, cs, precision=args.precision, timeout=getattr(args, "timeout", lt.DEFAULT_TIMEOUT)))
     print(lt.markdown_table(trials))
     if args.json is not None:
         jp, mp = lt.write(trials, args.json)
