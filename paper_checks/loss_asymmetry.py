@@ -15,6 +15,7 @@ import numpy as np
 import sympy
 from scipy.optimize import minimize_scalar
 
+from paper_checks.loss_flat import flat_level
 from paper_checks.loss_properties import NOISE, Property, TrialContext, _limit, _random_simplex, _sign_on_unit, _span
 from theory.losses import P
 
@@ -47,6 +48,10 @@ def _ends(ctx: TrialContext) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr | None]
 def _ratio_R(ctx: TrialContext, c: int) -> tuple[float | None, str]:
     """``R_c`` of the module docstring for a non-increasing ``l`` of ``p``; ``(None, reason)`` when undecided."""
     ell = ctx.loss.label
+    flat = flat_level(ell)
+    if flat is not None:
+        return 1.0, (f"l flat on [0, {flat['k']}], k >= 1/2: at most one coordinate exceeds k, every ratio is > 1 "
+                     "and tends to 1 as u -> e_i: R_c = 1 exactly (loss_flat.py)")
     l0, l1, end_ratio = _ends(ctx)
     if l0.is_infinite:
         return 0.0, "l(0+) = ∞: any other label with positive weight pulls the minimiser off the vertex"
@@ -106,7 +111,7 @@ def asymmetric(ctx: TrialContext) -> Property:
                         "the reduction of Zhou et al.'s definition to a ratio R_c is derived here for losses of "
                         "p_y alone; for this loss it is not", True)
     d1 = sympy.diff(loss.label, P)
-    s = _sign_on_unit(d1, P)
+    s = -1 if flat_level(loss.label) is not None else _sign_on_unit(d1, P)
     if s is None or s > 0:
         xs = np.linspace(1e-6, 1 - 1e-6, 4001)
         v = ctx.label_np()(xs)
@@ -122,7 +127,7 @@ def asymmetric(ctx: TrialContext) -> Property:
         hows.add(how)
     complete = {c: r >= 1 - 1e-12 for c, r in per_c.items()}
     lo_c, hi_c = ctx.cs[0], ctx.cs[-1]
-    exact = ctx.shape() == 0 or any(h.startswith("l(0+)") for h in hows)
+    exact = any(h.startswith(("l(0+)", "l flat", "l affine")) for h in hows) or ctx.shape() == 0
     if all(complete.values()):
         cell = "yes, completely (R_c >= 1 for c = " + _span(ctx.cs) + ")"
     elif all(r <= 1e-12 for r in per_c.values()):

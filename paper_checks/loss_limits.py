@@ -75,9 +75,17 @@ def sign_on_open_unit(expr: sympy.Expr, t: sympy.Symbol) -> int | None:
     ``psi'' = -2 log t + 2 (1 - t)/t + (1 - t^2)/t^2`` (each term positive), which
     :func:`theory.gradients.sign_on_unit_interval` (factoring the whole) leaves undecided.
     """
+    expr = sympy.sympify(expr)
+    if expr.has(sympy.Piecewise):
+        return None
+    s = _termwise_sign(expr, t)
+    return s if s is not None else _termwise_sign(sympy.simplify(expr), t)
+
+
+def _termwise_sign(expr: sympy.Expr, t: sympy.Symbol) -> int | None:
     u = sympy.Symbol("u", positive=True)
-    e = sympy.expand(sympy.expand_log(sympy.sympify(expr).subs(t, 1 / (1 + u)), force=True))
-    if e.has(sympy.Piecewise) or e == 0:
+    e = sympy.expand(sympy.expand_log(expr.subs(t, 1 / (1 + u)), force=True))
+    if e == 0:
         return None
     parts = sympy.collect(e, sorted(e.atoms(sympy.log), key=str), evaluate=False)
     signs = []

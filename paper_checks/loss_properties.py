@@ -15,6 +15,7 @@ import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
+from paper_checks.loss_flat import flat_level, flat_range
 from paper_checks.loss_limits import sign_on_open_unit
 from theory.gradients import sign_on_unit_interval
 from theory.losses import _T, LossDefinition, P
@@ -248,6 +249,10 @@ def _constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
 def _compute_ranges(ctx: TrialContext) -> dict[Any, dict[str, Any]]:
     """``{"symbolic": {...}}`` when Jensen applies for a symbolic c, else ``{c: {...}}``."""
     out: dict[Any, dict[str, Any]] = {}
+    flat = flat_level(ctx.loss.label) if ctx.loss.separable is None else None
+    if flat is not None:
+        out["symbolic"] = flat_range(flat, C)
+        return out
     sh = ctx.shape()
     if ctx.pot is not None and sh is not None:
         psi = ctx.psi(C)
@@ -259,12 +264,15 @@ def _compute_ranges(ctx: TrialContext) -> dict[Any, dict[str, Any]]:
         bary = sympy.simplify(C * psi.subs(_T, 1 / C))
         at0, at1 = _limit(psi, _T, 0), _limit(psi, _T, 1)
         vert = at0 if at0.is_infinite else (at1 if at1.is_infinite else sympy.simplify(at1 + (C - 1) * at0))
-        if sh > 0:
-            out["symbolic"] = {"low": bary, "high": vert, "how": "psi convex: Jensen (barycentre) and a vertex",
-                               "method": "symbolic"}
-        else:
-            out["symbolic"] = {"low": vert, "high": bary, "how": "psi concave: a vertex and Jensen (barycentre)",
-                               "method": "symbolic"}
+        at_bary = {"attained": True, "at": "the barycentre"}
+        at_vert = ({"attained": False, "at": "∞ as a coordinate -> " + ("0" if at0.is_infinite else "1")}
+                   if vert.is_infinite else {"attained": True, "at": "the vertices"})
+        lo, hi = (at_bary, at_vert) if sh > 0 else (at_vert, at_bary)
+        out["symbolic"] = {"low": bary if sh > 0 else vert, "high": vert if sh > 0 else bary,
+                           "how": "psi convex: Jensen (barycentre) and a vertex" if sh > 0 else
+                           "psi concave: a vertex and Jensen (barycentre)", "method": "symbolic",
+                           "low_attained": lo["attained"], "low_at": lo["at"], "high_attained": hi["attained"],
+                           "high_at": hi["at"]}
         return out
     for c in ctx.cs:
         if ctx.pot is not None:
@@ -310,7 +318,7 @@ def _separable_range_search(ctx: TrialContext, c: int) -> dict[str, Any]:
                   f"{g} per pattern" if changes <= 1 else
                   f"psi'' changes sign {changes} times: the two-level reduction does not apply; values are attained "
                   "bounds only")
-    res["certain"] = changes <= 1
+    res["certain"] = False  # the sign changes of psi'' are counted on a float grid: attained values, not bounds
     return res
 
 
@@ -343,8 +351,14 @@ def class_sum(ctx: TrialContext) -> Property:
     if "symbolic" in r:
         s = r["symbolic"]
         lo, hi = sympy.simplify(s["low"]), sympy.simplify(s["high"])
-        return Property("class_sum", {"low": str(lo), "high": str(hi), "domain": "every c >= 2", "how": s["how"]},
-                        f"[{lo}, {_fmt(hi) if hi.is_infinite else hi}]", "symbolic", s["how"])
+        ends = {k: s[k] for k in ("low_attained", "low_at", "high_attained", "high_at") if k in s}
+        note = ""
+        if ends:
+            note = f" (min {'at' if ends['low_attained'] else 'not attained:'} {ends['low_at']}; max " + \
+                   f"{'at' if ends['high_attained'] else 'not attained:'} {ends['high_at']})"
+        return Property("class_sum", {"low": str(lo), "high": str(hi), "domain": "every c >= 2", "how": s["how"],
+                                      **ends}, f"[{lo}, {_fmt(hi) if hi.is_infinite else hi}]" + note, "symbolic",
+                        s["how"])
     vals, certain = {}, True
     for c in ctx.cs:
         s = r[c]
@@ -407,11 +421,21 @@ def bounded(ctx: TrialContext) -> Property:
         if at0.is_infinite or at1.is_infinite:
             return Property("bounded", {"bounded": False, "sup": "oo"}, "no (l(0+) = ∞)" if at0.is_infinite else
                             "no (l(1-) = ∞)", "symbolic", f"limits at the ends: l(0+) = {at0}, l(1-) = {at1}")
+        flat = flat_level(ell)
+        if flat is not None:
+            return Property("bounded", {"bounded": True, "sup": str(flat["l0"]), "attained": True,
+                                        "approached": f"attained on [0, {flat['k']}]"},
+                            f"yes, sup = {_fmt(flat['l0'])}, attained on [0, {flat['k']}]", "symbolic",
+                            "l is constant on [0, k] and decreasing above (loss_flat.py)")
         d1 = sympy.diff(ell, P)
         s = _sign_on_unit(d1, P)
         if s is not None and s < 0:
-            return Property("bounded", {"bounded": True, "sup": str(at0)}, f"yes, sup = {_fmt(at0)}", "symbolic",
-                            "l is decreasing on (0, 1), so the supremum is l(0+)")
+            fin = sympy.simplify(ell.subs(P, 0)) if not ell.subs(P, 0).has(sympy.nan, sympy.zoo) else None
+            att = fin is not None and fin.is_finite and sympy.simplify(fin - at0) == 0
+            return Property("bounded", {"bounded": True, "sup": str(at0), "attained": bool(att),
+                                        "approached": "attained at p = 0" if att else "approached as p -> 0"},
+                            f"yes, sup = {_fmt(at0)}" + (", at p = 0" if att else ", as p -> 0 (not attained)"),
+                            "symbolic", "l is decreasing on (0, 1), so the supremum is l(0+)")
         xs = np.linspace(0, 1, 20001)
         v = ctx.label_np()(xs)
         sup = max(float(np.nanmax(v)), _as_float(at0), _as_float(at1))
