@@ -16,6 +16,7 @@ import sympy
 from scipy.optimize import minimize_scalar
 
 from paper_checks.loss_flat import flat_level
+from paper_checks.loss_minimiser import exact_ratio
 from paper_checks.loss_properties import NOISE, Property, TrialContext, _limit, _random_simplex, _sign_on_unit, _span
 from theory.losses import P
 
@@ -48,10 +49,9 @@ def _ends(ctx: TrialContext) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr | None]
 def _ratio_R(ctx: TrialContext, c: int) -> tuple[float | None, str]:
     """``R_c`` of the module docstring for a non-increasing ``l`` of ``p``; ``(None, reason)`` when undecided."""
     ell = ctx.loss.label
-    flat = flat_level(ell)
-    if flat is not None:
-        return 1.0, (f"l flat on [0, {flat['k']}], k >= 1/2: at most one coordinate exceeds k, every ratio is > 1 "
-                     "and tends to 1 as u -> e_i: R_c = 1 exactly (loss_flat.py)")
+    got = exact_ratio(ctx)
+    if got is not None:
+        return float(got[0]), "exact: " + got[1]
     l0, l1, end_ratio = _ends(ctx)
     if l0.is_infinite:
         return 0.0, "l(0+) = ∞: any other label with positive weight pulls the minimiser off the vertex"
@@ -127,7 +127,7 @@ def asymmetric(ctx: TrialContext) -> Property:
         hows.add(how)
     complete = {c: r >= 1 - 1e-12 for c, r in per_c.items()}
     lo_c, hi_c = ctx.cs[0], ctx.cs[-1]
-    exact = any(h.startswith(("l(0+)", "l flat", "l affine")) for h in hows) or ctx.shape() == 0
+    exact = all(h.startswith("exact: ") for h in hows)
     if all(complete.values()):
         cell = "yes, completely (R_c >= 1 for c = " + _span(ctx.cs) + ")"
     elif all(r <= 1e-12 for r in per_c.values()):
@@ -137,7 +137,11 @@ def asymmetric(ctx: TrialContext) -> Property:
                 f"c={hi_c}: {per_c[hi_c]:.4g})")
     else:
         cell = "only for c = " + _span([c for c, v in complete.items() if v])
-    return Property("asymmetric", {"complete": complete, "R": per_c, "how": sorted(hows)}, cell,
+    got = exact_ratio(ctx)
+    value = {"complete": complete, "R": per_c, "how": sorted(hows)}
+    if got is not None:
+        value["R_exact"] = str(got[0])
+    return Property("asymmetric", value, cell,
                     "symbolic" if exact else "search",
                     "asymmetric for weights with max_{i != t} w_i/w_t < R_c; completely when R_c >= 1 ("
                     + "; ".join(sorted(hows)) + ")")

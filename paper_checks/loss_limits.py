@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -56,14 +57,15 @@ def deadline(seconds: float | None) -> Iterator[None]:
         raise TimedOut(seconds)
 
     previous = signal.signal(signal.SIGALRM, _fire)
+    start = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-        if outer_left:  # give back what the outer timer had left
-            signal.setitimer(signal.ITIMER_REAL, max(outer_left - seconds, 1e-3))
+        if outer_left:  # re-arm the outer timer with what it has left
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3))
 
 
 def sign_on_open_unit(expr: sympy.Expr, t: sympy.Symbol) -> int | None:

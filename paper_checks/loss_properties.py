@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 import mpmath
@@ -16,8 +17,8 @@ import sympy
 
 from paper_checks.jsonable import jsonable
 from paper_checks.loss_flat import flat_level, flat_range
-from paper_checks.loss_limits import sign_on_open_unit
-from theory.gradients import sign_on_unit_interval
+from paper_checks.loss_limits import TimedOut, deadline, sign_on_open_unit
+from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
 from theory.symmetry import class_sum as loss_class_sum
 from theory.symmetry import nonconstant_witness
@@ -28,6 +29,8 @@ NOISE = sympy.Rational(2, 5)
 """The noise rate of the ``noisy_minimiser`` property (uniform and pair flip)."""
 PRECISION_SETTINGS = {"quick": {"grid": 400, "starts": 4}, "standard": {"grid": 2000, "starts": 8},
                       "full": {"grid": 8000, "starts": 24}}
+SYMBOLIC_MOMENTS_SECONDS = 3.0
+"""Seconds the weight property gives SymPy's integration before it falls back to 30-digit quadrature."""
 PROPERTIES = ("symmetric", "class_sum", "excess_risk_bound", "bounded", "weight", "asymmetric", "noisy_minimiser")
 
 
@@ -59,7 +62,12 @@ def _n(e: Any, digits: int = 30) -> sympy.Float:
 def _sign_on_unit(expr: sympy.Expr, t: sympy.Symbol, extra: dict[Any, Any] | None = None) -> int | None:
     """The sign of ``expr`` on ``(0, 1)`` in ``t`` (``extra`` substituted first), ``+-2`` where it is only weak;
     :func:`paper_checks.loss_limits.sign_on_open_unit` (term by term) where factoring the whole does not decide."""
-    e = expr.subs(extra) if extra else expr
+    return _sign_cached(expr.subs(extra) if extra else expr, t)
+
+
+@lru_cache(maxsize=256)
+def _sign_cached(e: sympy.Expr, t: sympy.Symbol) -> int | None:
+    """The sign tests of :func:`_sign_on_unit`, once per expression (bounded, weight and asymmetric ask alike)."""
     s = sign_on_unit_interval(e, t, weak=True)
     return s if s is not None else sign_on_open_unit(e, t)
 
@@ -430,12 +438,12 @@ def bounded(ctx: TrialContext) -> Property:
         d1 = sympy.diff(ell, P)
         s = _sign_on_unit(d1, P)
         if s is not None and s < 0:
-            fin = sympy.simplify(ell.subs(P, 0)) if not ell.subs(P, 0).has(sympy.nan, sympy.zoo) else None
-            att = fin is not None and fin.is_finite and sympy.simplify(fin - at0) == 0
-            return Property("bounded", {"bounded": True, "sup": str(at0), "attained": bool(att),
-                                        "approached": "attained at p = 0" if att else "approached as p -> 0"},
-                            f"yes, sup = {_fmt(at0)}" + (", at p = 0" if att else ", as p -> 0 (not attained)"),
-                            "symbolic", "l is decreasing on (0, 1), so the supremum is l(0+)")
+            at_0 = ell.subs(P, 0)
+            att = not at_0.has(sympy.nan, sympy.zoo) and at_0.is_finite and sympy.simplify(at_0 - at0) == 0
+            where = "attained at p = 0" if att else "l(0+): the formula is undefined at p = 0"
+            return Property("bounded", {"bounded": True, "sup": str(at0), "attained": bool(att), "approached": where},
+                            f"yes, sup = {_fmt(at0)}" + (", at p = 0" if att else " = l(0+)"),
+                            "symbolic", "l is decreasing on (0, 1), so the supremum is l(0+); " + where)
         xs = np.linspace(0, 1, 20001)
         v = ctx.label_np()(xs)
         sup = max(float(np.nanmax(v)), _as_float(at0), _as_float(at1))
@@ -482,11 +490,10 @@ def weight(ctx: TrialContext) -> Property:
     method = "symbolic"
     if not w.has(sympy.Abs) and not w.has(sympy.Piecewise):
         try:
-            from theory.gradients import uniform_moments
-
-            m = uniform_moments(w, P)
-            mean, var = sympy.simplify(m.mean), sympy.simplify(m.variance)
-        except Exception:
+            with deadline(SYMBOLIC_MOMENTS_SECONDS):  # SymPy's integrate can run long: quadrature instead
+                m = uniform_moments(w, P)
+                mean, var = sympy.simplify(m.mean), sympy.simplify(m.variance)
+        except (Exception, TimedOut):
             mean = var = None
     if mean is None:
         method = "quadrature"

@@ -75,6 +75,7 @@ from paper_checks import loss_normalized as normalized
 from paper_checks.jsonable import jsonable
 from paper_checks.loss_asymmetry import asymmetric, noisy_minimiser
 from paper_checks.loss_limits import DEFAULT_TIMEOUT, TimedOut, deadline
+from paper_checks.loss_minimiser import label_minimiser, separable_bounded, separable_minimiser
 from paper_checks.loss_properties import (
     ETA,
     NOISE,
@@ -147,7 +148,7 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
     tr = LossTrial(loss.name, loss.param_dict, loss.cite, cs)
     ctx = TrialContext(loss, cs, cfg)
     for name, fn in (("symmetric", symmetric), ("class_sum", class_sum), ("excess_risk_bound", excess_risk_bound),
-                     ("bounded", _bounded), ("weight", weight), ("asymmetric", asymmetric),
+                     ("bounded", _bounded), ("weight", weight), ("asymmetric", _asymmetric),
                      ("noisy_minimiser", _noisy_minimiser)):
         try:
             with deadline(timeout):
@@ -167,12 +168,19 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
 
 def _bounded(ctx: TrialContext) -> Property:
     """Derived for a normalized loss (:mod:`paper_checks.loss_normalized`), else :func:`bounded`."""
-    return normalized.bounded(ctx) or bounded(ctx)
+    return normalized.bounded(ctx) or separable_bounded(ctx) or bounded(ctx)
+
+
+def _asymmetric(ctx: TrialContext) -> Property:
+    """In the limit sense for a normalized loss (:mod:`paper_checks.loss_normalized`), else :func:`asymmetric`."""
+    return normalized.asymmetric(ctx) or asymmetric(ctx)
 
 
 def _noisy_minimiser(ctx: TrialContext) -> Property:
-    """Derived for a normalized loss (:mod:`paper_checks.loss_normalized`), else :func:`noisy_minimiser`."""
-    return normalized.noisy_minimiser(ctx) or noisy_minimiser(ctx)
+    """Derived for a normalized loss (:mod:`paper_checks.loss_normalized`), a loss of ``p`` with a closed-form
+    ``R_c`` or a separable one (:mod:`paper_checks.loss_minimiser`), else searched (:func:`noisy_minimiser`)."""
+    return (normalized.noisy_minimiser(ctx) or label_minimiser(ctx) or separable_minimiser(ctx)
+            or noisy_minimiser(ctx))
 
 
 # ---------------------------------------------------------------- output
