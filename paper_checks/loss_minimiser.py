@@ -130,7 +130,8 @@ def separable_minimiser(ctx: TrialContext) -> Property | None:
                 h = wj * phi1 + (1 - wj) * phi0
                 if _sign_on_unit(sympy.diff(h, _T, 2), _T) != 1:
                     return None
-                roots = [x for x in sympy.solve(sympy.diff(h, _T), _T) if x.is_real and 0 <= x <= 1]
+                x = sympy.Symbol("x", real=True)  # _T is declared positive: a root at 0 must not be lost
+                roots = [r for r in sympy.solve(sympy.diff(h.subs(_T, x), x), x) if r.is_real and 0 <= r <= 1]
                 if len(roots) != 1:
                     return None
                 ts.append(sympy.nsimplify(roots[0]))
@@ -178,3 +179,27 @@ def separable_bounded(ctx: TrialContext) -> Property | None:
                                 "approached": "attained at a vertex"}, cell, "symbolic",
                     "phi_1 and phi_0 convex: L(., e_y) is convex, so its maximum over the simplex is at a vertex "
                     "(loss_minimiser.py)")
+
+
+def separable_asymmetric(ctx: TrialContext) -> Property | None:
+    """Zhou et al. 2021 for a separable loss whose weighted risk splits into convex coordinates: with weights
+    ``w`` (total ``W``) coordinate ``j`` minimises ``w_j phi_1 + (W - w_j) phi_0``; when the stationary point is
+    ``t(w_j) = w_j / W`` (MSE) the weighted minimiser is ``w / W``, which is ``e_t`` only when every other
+    weight is 0. ``None`` for other losses."""
+    if ctx.loss.separable is None:
+        return None
+    phi1, phi0 = ctx.loss.separable
+    wj, W = sympy.symbols("w_j W", positive=True)
+    x = sympy.Symbol("x", real=True)
+    h = (wj * phi1 + (W - wj) * phi0).subs(_T, x)
+    if sympy.diff(h, x, 2).subs(wj, W / 2).is_positive is not True or sympy.simplify(
+            sympy.diff(h, x, 2) - sympy.diff(h, x, 2).subs(wj, W / 2)) != 0:
+        return None  # h'' must be a positive constant in w_j (convex for every weight)
+    roots = sympy.solve(sympy.diff(h, x), x)
+    if len(roots) != 1 or sympy.simplify(roots[0] - wj / W) != 0:
+        return None
+    return Property("asymmetric", {"complete": {c: False for c in ctx.cs}, "weighted_minimiser": "w / sum(w)"},
+                    "no: the weighted minimiser is w / sum(w) (exact), e_t only when every other weight is 0",
+                    "symbolic", "each coordinate's stationary point is w_j / W (solved exactly), so the minimiser of "
+                                "sum_i w_i L(u, i) is w / W, not e_t, for any w with a second positive weight "
+                                "(loss_minimiser.py)")

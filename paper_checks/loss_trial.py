@@ -75,7 +75,12 @@ from paper_checks import loss_normalized as normalized
 from paper_checks.jsonable import jsonable
 from paper_checks.loss_asymmetry import asymmetric, noisy_minimiser
 from paper_checks.loss_limits import DEFAULT_TIMEOUT, TimedOut, deadline
-from paper_checks.loss_minimiser import label_minimiser, separable_bounded, separable_minimiser
+from paper_checks.loss_minimiser import (
+    label_minimiser,
+    separable_asymmetric,
+    separable_bounded,
+    separable_minimiser,
+)
 from paper_checks.loss_properties import (
     ETA,
     NOISE,
@@ -172,8 +177,9 @@ def _bounded(ctx: TrialContext) -> Property:
 
 
 def _asymmetric(ctx: TrialContext) -> Property:
-    """In the limit sense for a normalized loss (:mod:`paper_checks.loss_normalized`), else :func:`asymmetric`."""
-    return normalized.asymmetric(ctx) or asymmetric(ctx)
+    """In the limit sense for a normalized loss (:mod:`paper_checks.loss_normalized`), exact for a separable one
+    (:mod:`paper_checks.loss_minimiser`), else :func:`asymmetric`."""
+    return normalized.asymmetric(ctx) or separable_asymmetric(ctx) or asymmetric(ctx)
 
 
 def _noisy_minimiser(ctx: TrialContext) -> Property:
