@@ -51,7 +51,7 @@ def flat_level(label: sympy.Expr | None) -> dict[str, sympy.Expr] | None:
 
 def flat_range(info: dict[str, sympy.Expr], c: Any) -> dict[str, Any]:
     """The exact class-sum range ``[(c - 1) l0 + l1, c l0]`` with where each end is attained."""
-    return {"low": sympy.expand((c - 1) * info["l0"] + info["l1"]), "high": sympy.expand(c * info["l0"]),
+    return {"low": (c - 1) * info["l0"] + info["l1"], "high": c * info["l0"],
             "how": f"l flat (= l(0)) on [0, {info['k']}] with {info['k']} >= 1/2: at most one coordinate exceeds it",
             "method": "symbolic", "low_attained": True, "low_at": "the vertices",
-            "high_attained": True, "high_at": f"every point with all coordinates <= {info['k']} (the barycentre)"}
+            "high_attained": True, "high_at": f"every point with no coordinate above {info['k']} (the barycentre)"}

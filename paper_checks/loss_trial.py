@@ -36,7 +36,9 @@ a formula ``l(p)`` of the labelled probability ``p = f_y``, or a formula of the 
 
 ``bounded``
     ``sup_f L(f, e_y)``: for a loss of ``p`` the supremum of ``l`` on ``[0, 1]`` (limits at the
-    ends, the sign of ``l'``); otherwise searched.
+    ends, the sign of ``l'``), with whether it is attained; for a separable loss with convex parts the
+    largest vertex value; for a normalized loss (NCE, NFL, APL) ``alpha + beta g(0)``, not attained,
+    approached as ``f_y -> 0`` (:mod:`paper_checks.loss_normalized`); otherwise searched.
 
 ``weight``
     The IMAE view (Wang et al. 2019 via ``003`` Eqs. 8-11): for ``L = l(p_y)`` and softmax
@@ -61,8 +63,17 @@ a formula ``l(p)`` of the labelled probability ``p = f_y``, or a formula of the 
 ``noisy_minimiser``
     The pointwise minimiser of the noisy risk ``sum_k w_k L(f, e_k)`` with ``w`` the row of
     ``T`` of the clean label ``y``: uniform noise ``eta = 0.4`` and the class-dependent pair
-    flip ``y -> y + 1`` with rate ``0.4``; whether it is ``e_y`` and whether it keeps the argmax.
-    Searched (multi-start over the simplex); for losses of ``p`` checked against ``R_c``.
+    flip ``y -> y + 1`` with rate ``0.4``; whether it is ``e_y``, whether it keeps the argmax, and
+    whether it is attained. Derived: for a loss of ``p`` from the exact ``R_c``
+    (:mod:`paper_checks.loss_minimiser`: ``e_y`` exactly when ``r < R_c``, else attained and keeping
+    the argmax); for a separable loss from its coordinates' stationary points (MSE: ``f = w``); for a
+    normalized loss the exact infimum, never attained, and where it is approached
+    (:mod:`paper_checks.loss_normalized`). Searched (multi-start over the simplex) only for a loss
+    none of these covers, and then reported as a search.
+
+No cell is decided by a floating-point sample of a clipped simplex: boundary values are one-sided
+SymPy limits, signs on ``(0, 1)`` are SymPy's (:func:`paper_checks.loss_limits.sign_on_open_unit`),
+and each property runs under a time limit (:func:`paper_checks.loss_limits.deadline`).
 """
 from __future__ import annotations
 
@@ -209,7 +220,8 @@ def markdown_table(trials: Sequence[LossTrial]) -> str:
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
     cs = trials[0].cs if trials else []
     lines.append("")
-    lines.append(f"c = {_span(cs)}; [method] is the evidence; 'undecided' cells say why in the JSON. "
+    lines.append(f"c = {_span(cs)}; [method] is the evidence; 'undecided' cells say why in the JSON, which also "
+                 "records whether each extreme is attained and how it is approached when not. "
                  "Citations: " + "; ".join(dict.fromkeys(f"{t.loss}: {t.cite}" for t in trials)))
     return "\n".join(lines)
 
