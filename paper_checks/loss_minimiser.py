@@ -199,7 +199,7 @@ def separable_asymmetric(ctx: TrialContext) -> Property | None:
     if len(roots) != 1 or sympy.simplify(roots[0] - wj / W) != 0:
         return None
     return Property("asymmetric", {"complete": {c: False for c in ctx.cs}, "weighted_minimiser": "w / sum(w)"},
-                    "no: the weighted minimiser is w / sum(w) (exact), e_t only when every other weight is 0",
+                    "no (the weighted minimiser is w / sum(w), exact: e_t only when every other weight is 0)",
                     "symbolic", "each coordinate's stationary point is w_j / W (solved exactly), so the minimiser of "
                                 "sum_i w_i L(u, i) is w / W, not e_t, for any w with a second positive weight "
                                 "(loss_minimiser.py)")

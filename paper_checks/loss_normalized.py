@@ -215,8 +215,8 @@ def asymmetric(ctx: TrialContext) -> Property | None:
     if all(complete.values()):
         cell = "yes, completely, in the limit sense (the infimum is approached only at e_t; no argmin is attained)"
     elif yes:
-        cell = (f"in the limit sense only for c = {_span(yes)}; for c = {_span([c for c in ctx.cs if c not in yes])} "
-                "the infimum is also approached away from e_t (no argmin is attained)")
+        cell = (f"only for c = {_span(yes)} (in the limit sense; for c = {_span([c for c in ctx.cs if c not in yes])} "
+                "the infimum is also approached away from e_t; no argmin is attained)")
     else:
         cell = "no, in the limit sense: the infimum is approached away from e_t (no argmin is attained)"
     return Property("asymmetric", {"complete_in_limit": complete, "attained": False}, cell, "symbolic",
