@@ -115,6 +115,7 @@ def test_user_losses_by_expression_and_by_callable():
     (["losses", "--loss", "gce:q=2"], "parameter q must be"),
     (["losses", "--loss", "gce:z=1"], "no parameter 'z'"),
     (["losses", "--classes", "1..3"], "--classes"),
+    (["losses", "--loss", "mae", "--timeout", "0"], "--timeout must be a positive number"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message, capsys):
     assert main(args) == 2
@@ -252,3 +253,24 @@ def test_timeouts_mark_properties_undecided_and_keep_the_rest():
     assert t.properties["symmetric"].value is not None  # what finished is kept
     with pytest.raises(ValueError, match="timeout"):
         lt.trial(parse_spec("mae"), [2], timeout=0)
+
+
+def test_a_normalized_form_that_disagrees_with_the_loss_is_not_used():
+    """The trial derives from a NormalizedForm only after checking it against the loss's own vector form."""
+    from dataclasses import replace
+
+    from theory.losses import NormalizedForm
+
+    nce = parse_spec("nce")
+    wrong = replace(nce, normalized=NormalizedForm(sympy.Integer(2), nce.normalized.phi))  # alpha = 2: not NCE
+    t = lt.trial(wrong, [2, 3], precision="quick")
+    assert t.properties["bounded"].method == "search" and t.properties["bounded"].undecided
+    assert t.properties["noisy_minimiser"].undecided
+
+
+def test_whole_point_losses_fall_back_to_exact_limits_or_undecided_bounds():
+    t = lt.trial(from_callable(lambda f, y: -sympy.log(f[y]) * f[(y + 1) % len(f)], name="odd"), [2, 3],
+                 precision="quick")
+    assert t.properties["bounded"].value["bounded"] is False and t.properties["bounded"].method == "symbolic"
+    t = lt.trial(from_callable(lambda f, y: (1 - f[y]) * f[0], name="odd2"), [2, 3], precision="quick")
+    assert t.properties["bounded"].undecided and "sup ≥" in t.properties["bounded"].cell
