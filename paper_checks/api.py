@@ -33,13 +33,17 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
 """
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from paper_checks import report
+from paper_checks.commands.explore import narrowed
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
+from paper_checks.jsonable import jsonable
 from paper_checks.margin_trial import MarginTrial, margin_losses
 from paper_checks.margin_trial import trial as margin_trial
 from paper_checks.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
@@ -152,25 +156,69 @@ def check(claim_id: str, *, precision: str = "standard", seed: int = 0, backend:
     return r.evidence
 
 
+def _expand(ids: Sequence[str], modules: Iterable[str]) -> list[str]:
+    """Claim ids for ``ids``: exact ids, or glob patterns (``"gce18.eq1*"``) as ``run --claim`` takes them."""
+    if isinstance(ids, str):
+        raise TypeError(f"ids must be a list of claim ids or patterns, got the string {ids!r}; write [{ids!r}]")
+    known = list(load(modules))
+    out: list[str] = []
+    for p in ids:
+        if any(ch in p for ch in "*?["):
+            hit = [i for i in known if fnmatch.fnmatchcase(i, p)]
+            if not hit:
+                raise ValueError(f"claim pattern {p!r} matches no claim; api.claims() lists them")
+            out += hit
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
 def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str = "standard", seed: int = 0,
         backend: str | None = None, jobs: int = 1, modules: Iterable[str] = ()) -> list[Result]:
-    """Run the claims of ``papers`` and ``ids`` (all claims when both are empty); results in registry order.
+    """Run the claims named by ``ids`` and the claims of ``papers`` (all claims when both are empty), as
+    ``python -m paper_checks run --claim ID --paper PAPER`` does; results in registry order.
 
+    ``ids`` are claim ids or glob patterns (``["gce18.eq1*", "ghosh17.*"]``, as ``--claim`` takes them;
+    a pattern matching nothing is an error); ``papers`` are paper ids (``["gce18"]``, as ``--paper``).
     Each :class:`~paper_checks.runner.Result` has the claim, its evidence (or the error its check
-    raised), its time and ``matches`` (computed verdict equals the recorded one). ``jobs`` > 1 runs
-    them on a process pool (:func:`paper_checks.runner.run_all` also takes any executor).
+    raised), its time, its precision and seed, and ``matches`` (computed verdict equals the recorded
+    one). ``jobs`` > 1 runs them on a process pool (:func:`paper_checks.runner.run_all` also takes any
+    executor).
     """
-    chosen = select(list(papers), list(ids), modules)
+    modules = list(modules)
+    chosen = select(list(papers), _expand(ids, modules), modules)
     return run_all(chosen, _precision(precision), seed, get_backend(backend), show_progress=False, jobs=jobs)
 
 
-def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, modules: Iterable[str] = ()) -> SearchResult:
-    """The counterexample search of a claim that declares a domain, as ``explore ID`` runs it
-    (the same stream for the same seed)."""
+def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[str] | Mapping[str, Any] = (),
+            modules: Iterable[str] = ()) -> SearchResult:
+    """The counterexample search of a claim that declares a domain, as ``explore ID --set ...`` runs it
+    (the same stream for the same seed).
+
+    ``set`` narrows the declared domain like ``--set``: ``["q=0.1..0.5", "c=3"]`` or
+    ``{"q": (0.1, 0.5), "c": 3}`` (Real and Integer parameters; only inside the declared domain).
+    The result's ``counterexample`` holds exact values as strings (``{"p": ["1/5", "2/5", "2/5"]}``),
+    the form of ``Evidence.counterexample["point"]`` and ``report.json``; ``sympy.Rational(s)`` gives a
+    number back. Raises ``ValueError`` for a claim without a domain or a bad override.
+    """
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
-    return search(c.space(), budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM))
+    space = narrowed(c.space(), set) if set else c.space()
+    res = search(space, budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM))
+    return dataclasses.replace(res, counterexample=jsonable(res.counterexample))
+
+
+def _setting(results: list[Result], name: str, given: Any) -> Any:
+    """The precision or seed of ``results`` (``given`` when not ``None``); one value, or a ``ValueError``."""
+    if given is not None:
+        return given
+    found = {getattr(r, name, None) for r in results} - {None}
+    if len(found) > 1:
+        raise ValueError(f"the results ran with different {name}s {sorted(found)}; give {name}= to label the report")
+    if not found:
+        raise ValueError(f"the results do not say their {name}; give {name}= (api.run records it)")
+    return found.pop()
 
 
 def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, search_first: int = 2000,
@@ -185,9 +233,16 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,
-                 precision: str = "standard", seed: int = 0, backend: str = "numpy") -> tuple[Path, ...]:
+                 precision: str | None = None, seed: int | None = None, backend: str = "numpy",
+                 modules: Iterable[str] = ()) -> tuple[Path, ...]:
     """Write the report of ``results`` (from :func:`run`) into the folder ``out``, in ``formats``
-    (``md``, ``html``, ``json``, ``latex``, ``csv``); returns the paths written."""
+    (``md``, ``html``, ``json``, ``latex``, ``csv``, ``bib``); returns the paths written.
+
+    The precision and seed are the results' own (a quick run is labelled ``quick``); ``precision`` and
+    ``seed`` override them. The provenance lists every claims module with its path and sha256,
+    ``modules`` (the user's claims files) included.
+    """
+    precision, seed = _setting(results, "precision", precision), _setting(results, "seed", seed)
     prov = report.provenance(backend=backend, seed=seed, precision=precision,
                              wall_seconds=sum(r.seconds for r in results), argv=["paper_checks.api"])
     doc = report.to_json(results, backend=backend, seed=seed, precision=precision, prov=prov, complete=True,

@@ -91,9 +91,10 @@ def _add_output_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
                    help="report directory (default: reports)")
     r.add_argument("--format", type=_formats, default=None, metavar="LIST",
-                   help="report formats, comma-separated from md,html,json,latex,csv (default: md,html,json)")
-    r.add_argument("--figures", action="store_true",
-                   help="draw the figures of the claims that ran into DIR/figures (shown in report.html)")
+                   help="report formats, comma-separated from md,html,json,latex,csv,bib (default: md,html,json,bib)")
+    r.add_argument("--figures", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw the figures of the claims that ran into DIR/figures, shown in report.html and "
+                        "report.md (default: whenever one of those is written; --no-figures skips them)")
     r.add_argument("--traceback", action="store_true",
                    help="show a crashing check's full traceback in report.md/html (report.json always keeps it)")
 
@@ -164,6 +165,8 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--kind", choices=("simplex", "margin"), default="simplex",
                     help="simplex: losses L(f, e_y) of the probability simplex (default); margin: margin losses "
                          "phi(y t) of binary labels y in {-1, +1} (--loss names them, --classes is not used)")
+    ls.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                    help="seconds each property of each loss may take before it is undecided (default 10)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
     one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p) + 2*(1 - p)"')
     one.add_argument("--classes", default="2..10", metavar="LO..HI")
@@ -171,6 +174,8 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
     one.add_argument("--margin", action="store_true",
                      help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
+    one.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                     help="seconds each property may take before it is undecided (default 10)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -187,6 +187,18 @@ class Evidence:
             "figures": list(self.figures),
         }
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the verdict and the report's evidence block (``report.display``)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import evidence_html_page
+
+        return evidence_html_page(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import evidence_markdown  # imported here: see _repr_html_
+
+        return evidence_markdown(self)
+
 
 def _short(text: str | None, n: int = 120) -> str:
     t = str(text)

@@ -59,6 +59,8 @@ class Paper:
     venue : conference or journal and/or arXiv id (``"NeurIPS 2018; arXiv 1805.07836"``)
     source : the text the claims were read from (a file of ``/work/shared/papers`` or a URL)
     note : how the text was read, if not directly (``"via Li's notes 003"``)
+    bibtex : a complete BibTeX entry for ``report.bib`` (keyed by the paper id), when the one built from
+        the fields above will not do (:func:`paper_checks.report.citing.bibtex_entry`)
     """
 
     id: str
@@ -68,6 +70,7 @@ class Paper:
     venue: str
     source: str
     note: str = ""
+    bibtex: str = ""
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
@@ -88,13 +91,14 @@ PAPERS: dict[str, Paper] = {}
 """Every declared paper, by id, in declaration order."""
 
 
-def paper(id: str, *, authors: str, year: int, title: str, venue: str, source: str, note: str = "") -> Paper:
+def paper(id: str, *, authors: str, year: int, title: str, venue: str, source: str, note: str = "",
+          bibtex: str = "") -> Paper:
     """Declare paper ``id`` (once, in the module of its claims) and return it.
 
     Declaring the same paper twice with identical fields is harmless (a module imported
     twice); with different fields it is an error.
     """
-    p = Paper(id, authors, year, title, venue, source, note)
+    p = Paper(id, authors, year, title, venue, source, note, bibtex)
     old = PAPERS.get(id)
     if old is not None and old != p:
         raise RegistryError(f"paper {id!r} is declared twice with different citations")
@@ -399,6 +403,10 @@ def load(modules: Iterable[str] = ()) -> dict[str, Claim]:
                 raise RegistryError(f"entry point {name!r} of {ENTRY_POINT_GROUP} failed: "
                                     f"{type(exc).__name__}: {exc}") from None
         _ENTRY_POINTS_SCANNED = True
+        # loaded once and for good: a failing module of the user's (the first load of a notebook) must not take
+        # back the catalogue or the entry points' claims, whose modules would never register them again
+        claims_before, papers_before = set(REGISTRY), set(PAPERS)
+        documents_before, findings_before = set(DOCUMENTS), set(FINDINGS)
         for spec in env_modules():
             load_module(spec)
         for spec in modules:

@@ -46,6 +46,9 @@ class Result:
     error: str | None = None
     #: the full traceback of a crashing check (``error`` is its last line)
     traceback: str | None = None
+    #: the precision and seed it ran with (``None`` when unknown), so a report of it is labelled right
+    precision: str | None = None
+    seed: int | None = None
 
     @property
     def verdict(self) -> str:
@@ -75,6 +78,18 @@ class Result:
                         "traceback": self.traceback})
         return out
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the claim's section of the report (:mod:`paper_checks.report.display`)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import result_html
+
+        return result_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import result_markdown  # imported here: see _repr_html_
+
+        return result_markdown(self)
+
 
 def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
               progress: Callable[[str], None] | None = None) -> Result:
@@ -91,10 +106,11 @@ def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
         if not isinstance(ev, Evidence):
             raise TypeError(f"check of {claim.id} returned {type(ev).__name__}, not Evidence")
         ev.figures = list(dict.fromkeys([*ev.figures, *claim.figures]))
-        return Result(claim, ev, time.perf_counter() - t0)
+        return Result(claim, ev, time.perf_counter() - t0, precision=precision, seed=seed)
     except Exception as exc:  # a crashing check is reported, not hidden
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return Result(claim, None, time.perf_counter() - t0, error=last, traceback=traceback.format_exc())
+        return Result(claim, None, time.perf_counter() - t0, error=last, traceback=traceback.format_exc(),
+                      precision=precision, seed=seed)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -152,10 +168,11 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     with tqdm(total=len(claims), desc="claims", unit="claim", disable=not show_progress, leave=False) as bar:
         def done(i: int, out: Any) -> None:
             if isinstance(out, Failure):
-                finished[i] = Result(claims[i], None, 0.0, error=out.message, traceback=out.message)
+                finished[i] = Result(claims[i], None, 0.0, error=out.message, traceback=out.message,
+                                     precision=precision, seed=seed)
             else:
                 ev, seconds, error, tb = out
-                finished[i] = Result(claims[i], ev, seconds, error=error, traceback=tb)
+                finished[i] = Result(claims[i], ev, seconds, error=error, traceback=tb, precision=precision, seed=seed)
             bar.update(1)
             bar.set_postfix_str(claims[i].id)
 

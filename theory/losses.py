@@ -234,6 +234,27 @@ CITATIONS = {
 
 
 @dataclass(frozen=True)
+class NormalizedForm:
+    """``L(f, e_y) = alpha phi(f_y) / sum_k phi(f_k) + beta g(f_y)``: an active normalized loss plus a passive
+    loss of ``p = f_y`` (Ma et al. 2020, sec. 3 (normalization) and sec. 4 (APL = active + passive)).
+
+    ``phi`` (in :data:`P`) is positive on ``(0, 1)``, infinite at ``0+`` and ``0`` at ``1`` (CE, focal);
+    ``g`` (in :data:`P`) is the passive part (``0`` for NCE and NFL alone). The loss trial checks these
+    properties and that :attr:`LossDefinition.vector` agrees with the form before it derives anything from it.
+    """
+
+    alpha: Expr
+    phi: Expr
+    beta: Expr = sympy.Integer(0)
+    passive: Expr = sympy.Integer(0)
+
+    def __call__(self, f: Sequence[Any], j: int) -> Expr:
+        """The form at an explicit point (for the trial's consistency check)."""
+        num = self.phi.subs(P, f[j])
+        return self.alpha * num / sympy.Add(*[self.phi.subs(P, x) for x in f]) + self.beta * self.passive.subs(P, f[j])
+
+
+@dataclass(frozen=True)
 class LossDefinition:
     """One loss, written once.
 
@@ -245,6 +266,7 @@ class LossDefinition:
     vector : ``(f, j) -> L(f, e_j)`` for an explicit simplex point ``f``; derived from ``label`` when ``None``
     separable : ``(phi_1, phi_0)`` as expressions in ``t`` when ``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_k)``
     cite : where the loss is defined (paper and equation)
+    normalized : the :class:`NormalizedForm` of a normalized loss (NCE, NFL, APL), or ``None``
     """
 
     name: str
@@ -253,6 +275,7 @@ class LossDefinition:
     vector: Callable[[Sequence[Any], int], Expr] | None = None
     separable: tuple[Expr, Expr] | None = None
     cite: str = ""
+    normalized: NormalizedForm | None = None
 
     def __post_init__(self) -> None:
         if self.label is None and self.vector is None:
@@ -383,13 +406,15 @@ def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
 
 def zoo_nce() -> LossDefinition:
     """Normalized CE ``log f_y / sum_k log f_k`` (Ma et al. 2020, sec. 3, Eq. 3)."""
-    return LossDefinition("nce", (), None, _nce_vector, cite=f"{CITATIONS['ma20']}, sec. 3")
+    return LossDefinition("nce", (), None, _nce_vector, cite=f"{CITATIONS['ma20']}, sec. 3",
+                          normalized=NormalizedForm(sympy.Integer(1), -sympy.log(P)))
 
 
 def zoo_nfl(gamma: Any = "0.5") -> LossDefinition:
     """Normalized focal loss ``FL(f, y)/sum_k FL(f, k)``, ``FL = -(1 - f)^gamma log f`` (Ma et al. 2020, sec. 3)."""
     gamma = _num("gamma", gamma, 0, lo_open=False)
-    return LossDefinition("nfl", (("gamma", gamma),), None, _nfl_vector(gamma), cite=f"{CITATIONS['ma20']}, sec. 3")
+    return LossDefinition("nfl", (("gamma", gamma),), None, _nfl_vector(gamma), cite=f"{CITATIONS['ma20']}, sec. 3",
+                          normalized=NormalizedForm(sympy.Integer(1), -(1 - P) ** gamma * sympy.log(P)))
 
 
 def zoo_nce_mae(alpha: Any = 1, beta: Any = 1) -> LossDefinition:
@@ -397,7 +422,8 @@ def zoo_nce_mae(alpha: Any = 1, beta: Any = 1) -> LossDefinition:
     alpha, beta = _num("alpha", alpha, 0), _num("beta", beta, 0)
     return LossDefinition("nce_mae", (("alpha", alpha), ("beta", beta)), None,
                           lambda f, j: alpha * _nce_vector(f, j) + beta * (2 - 2 * f[j]),
-                              cite=f"{CITATIONS['ma20']}, sec. 4")
+                          cite=f"{CITATIONS['ma20']}, sec. 4",
+                          normalized=NormalizedForm(alpha, -sympy.log(P), beta, 2 - 2 * P))
 
 
 def zoo_nce_rce(alpha: Any = 1, beta: Any = 1, A: Any = -4) -> LossDefinition:
@@ -405,7 +431,8 @@ def zoo_nce_rce(alpha: Any = 1, beta: Any = 1, A: Any = -4) -> LossDefinition:
     alpha, beta, A = _num("alpha", alpha, 0), _num("beta", beta, 0), _num("A", A, hi=0)
     return LossDefinition("nce_rce", (("alpha", alpha), ("beta", beta), ("A", A)), None,
                           lambda f, j: alpha * _nce_vector(f, j) + beta * -A * (1 - f[j]),
-                              cite=f"{CITATIONS['ma20']}, sec. 4")
+                          cite=f"{CITATIONS['ma20']}, sec. 4",
+                          normalized=NormalizedForm(alpha, -sympy.log(P), beta, -A * (1 - P)))
 
 
 def zoo_taylor(t: Any = 2) -> LossDefinition:

@@ -167,3 +167,21 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         print(f"   open boxes: {rem['open_boxes']}, smallest lower bound {rem['smallest_lower_bound']}; lowest: "
               f"{json.dumps(rem['lowest'][0], default=str)}")
     return 4
+
+
+def narrowed(space: Any, specs: Any) -> Any:
+    """``space`` narrowed by ``explore --set`` overrides (for :func:`paper_checks.api.explore`): ``specs`` is a
+    list of ``"NAME=LOW..HIGH"`` or a mapping ``{NAME: "LOW..HIGH" or (LOW, HIGH) or VALUE}``. Raises
+    ``ValueError`` naming the override, as ``--set`` does."""
+    items = specs.items() if hasattr(specs, "items") else None
+    texts = [f"{k}={_range_text(v)}" for k, v in items] if items is not None else [str(s) for s in specs]
+    try:
+        return _override(space, texts)[0]
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _range_text(v: Any) -> str:
+    if isinstance(v, (tuple, list)) and len(v) == 2:
+        return f"{v[0]}..{v[1]}"
+    return str(v)

@@ -27,11 +27,14 @@ def loss_command(args: argparse.Namespace) -> int:
             defs = [zoo.parse_spec(s) for s in args.loss] or zoo.default_losses()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    timeout = getattr(args, "timeout", lt.DEFAULT_TIMEOUT)
+    if timeout is not None and not timeout > 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout!r}")
     if args.json is not None:
         check_output_file(args.json, "--json")
     trials = []
     for d in tqdm(defs, desc="losses", unit="loss", leave=False, disable=len(defs) < 2):
-        trials.append(lt.trial(d, cs, precision=args.precision))
+        trials.append(lt.trial(d, cs, precision=args.precision, timeout=timeout))
     print(lt.markdown_table(trials))
     if args.json is not None:
         jp, mp = lt.write(trials, args.json)

@@ -28,7 +28,8 @@ def margin_command(args: argparse.Namespace) -> int:
     if args.json is not None:
         check_output_file(args.json, "--json")
     t0 = time.perf_counter()
-    trials = [mt.trial(loss) for loss in tqdm(losses, desc="margin losses", unit="loss", leave=False,
+    limit = getattr(args, "timeout", None) or mt.TIME_LIMIT  # --timeout: seconds per property, as for the simplex
+    trials = [mt.trial(loss, limit) for loss in tqdm(losses, desc="margin losses", unit="loss", leave=False,
                                                disable=len(losses) < 2)]
     print(mt.markdown_table(trials))
     print(f"\n{len(trials)} margin loss{'es' if len(trials) != 1 else ''} in {time.perf_counter() - t0:.1f} s")

@@ -4,6 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from paper_checks.report.citing import how_to_cite
+from paper_checks.report.display import evidence_md
 from paper_checks.report.document import quoted_documents, report_bibliography
 from paper_checks.report.shared import (
     RECONSTRUCTED_LEGEND,
@@ -18,26 +20,10 @@ from paper_checks.report.shared import (
     reconstructed_note,
     source_line,
 )
-from paper_checks.report.tables import Table, counterexample_table, number_tables
 
 
 def _md_escape(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(t: Table) -> list[str]:
-    out: list[str] = []
-    if t.title:
-        out.append(f"*{t.title}*")
-        out.append("")
-    if t.header:
-        out.append("| " + " | ".join(_md_escape(h) or " " for h in t.header) + " |")
-        out.append("|" + "---|" * len(t.header))
-        out += ["| " + " | ".join(_md_escape(x) for x in r) + " |" for r in t.rows]
-        out.append("")
-    if t.note:
-        out += [f"*({t.note})*", ""]
-    return out
 
 
 def _head(doc: dict[str, Any]) -> list[str]:
@@ -95,18 +81,7 @@ def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> list
     if c.get("reconstructed"):
         out += [f"*Reconstructed claim*: {reconstructed_note(c)}", ""]
     out += [f"**Source**: {source_line(doc, c)}", "", f"**Statement**: {c['statement']}", "",
-            f"**Evidence** ({c['method']}, {c['seconds']} s): {c['summary']}", ""]
-    if c.get("condition"):
-        out += [f"**Condition**: {c['condition']}", ""]
-    if c.get("traceback"):
-        out += ["**Traceback**:", "", "```", c["traceback"].rstrip(), "```", ""]
-    ce = counterexample_table(c.get("counterexample"))
-    if ce is not None:
-        out += ["**Counterexample**:", ""] + _md_table(Table("", ce.header, ce.rows))
-    if c.get("numbers"):
-        out += ["**Numbers**:", ""]
-        for t in number_tables(c["numbers"]):
-            out += _md_table(t)
+            *evidence_md(c)]  # the same evidence block as a notebook's display of Evidence and Result
     return out + _figures(c, doc, fig_dir)
 
 
@@ -127,5 +102,6 @@ def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
     for c in claims:
         out += _claim(c, doc, fig_dir)
     out += _bibliography(doc)
+    out += ["", "## How to cite this report", "", how_to_cite(doc)]
     out.append("")
     return "\n".join(out)

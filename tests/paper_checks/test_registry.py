@@ -166,3 +166,17 @@ def test_a_bad_reconstructed_is_a_registration_problem(tmp_path, isolated_regist
                   f"reconstructed={value})\ndef a(ctx):\n    pass\n")
     with pytest.raises(RegistryError, match=message):
         load([str(path)])
+
+
+def test_a_failing_first_load_keeps_the_catalogue():
+    """A notebook whose first call names a missing claims file still finds the catalogue afterwards."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from paper_checks import registry\n"
+            "try:\n    registry.load(['no_such_claims.py'])\nexcept registry.RegistryError:\n    pass\n"
+            "print(len(registry.load()))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, check=True)
+    assert int(out.stdout) > 50
