@@ -47,6 +47,7 @@ from paper_checks.jsonable import jsonable
 from paper_checks.margin_trial import MarginTrial, margin_losses
 from paper_checks.margin_trial import trial as margin_trial
 from paper_checks.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
+from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
 from paper_checks.registry import Claim, claim, document, finding, load, paper, select
 from paper_checks.runner import Result, run_all, run_claim
 from paper_checks.search import SearchResult, search
@@ -89,6 +90,8 @@ __all__ = [
     "figure_data", "figure", "Drawn", "figure_style",
     # running
     "claims", "check", "run", "explore", "write_report", "Result", "EXPLORE_STREAM",
+    # proving
+    "prove", "prove_expr", "prove_claim", "recheck", "ProofResult", "Certificate",
     # binary labels y in {-1, +1} and margin losses phi(y t)
     "Sign", "BinaryNoise", "binary_noise", "symmetric_binary_noise", "sample_binary_labels", "binary_noisy_risk",
     "unbiased_margin_loss", "alpha_weighted_margin_loss", "unbiased_loss", "alpha_weighted_loss",
@@ -216,6 +219,17 @@ def _setting(results: list[Result], name: str, given: Any) -> Any:
     if not found:
         raise ValueError(f"the results do not say their {name}; give {name}= (api.run records it)")
     return found.pop()
+
+
+def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, search_first: int = 2000,
+                seed: int = 0, modules: Iterable[str] = ()) -> ProofResult:
+    """The prover on a claim's declared domain, as ``explore ID --prove`` runs it (a counterexample search of
+    ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
+    ``counterexample`` or ``undecided``)."""
+    c = _claim(claim_id, modules)
+    if c.space is None:
+        raise ValueError(f"claim {claim_id!r} declares no search domain")
+    return prove(c.space(), budget, seconds, search_first=search_first, seed=seed)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

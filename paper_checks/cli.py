@@ -65,6 +65,11 @@ def _add_explore_parser(sub: Any) -> None:
                         "q=0.5..1 (repeatable; c=5 fixes an integer)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
+    e.add_argument("--prove", action="store_true",
+                   help="run the prover instead of the search: proved (with a certificate), an exact counterexample "
+                        "or undecided; --budget then counts boxes (exit 0: proved, 1: counterexample, 4: undecided)")
+    e.add_argument("--prove-seconds", type=float, default=60.0, metavar="S",
+                   help="the prover's time limit in seconds (default 60)")
     _add_module_option(e)
 
 

@@ -22,11 +22,14 @@ from typing import TYPE_CHECKING, Any
 from paper_checks.jsonable import jsonable
 
 if TYPE_CHECKING:  # pragma: no cover  (types only: the search modules never import this one)
+    from paper_checks.prover import ProofResult
     from paper_checks.search import SearchResult
     from simulate.estimate import Estimate
 
 VERDICTS = ("proved", "confirmed", "refuted", "qualified", "inconclusive")
-METHODS = ("symbolic", "exact", "mc", "search", "sim")
+METHODS = ("symbolic", "exact", "mc", "search", "sim", "prover")
+#: methods whose evidence is a sample, not a derivation: they never give ``proved``
+SAMPLED_METHODS = ("mc", "sim", "search")
 
 
 @dataclass
@@ -58,6 +61,9 @@ class Evidence:
             raise ValueError(f"unknown verdict {self.verdict!r}; choose one of {VERDICTS}")
         if self.method not in METHODS:
             raise ValueError(f"unknown method {self.method!r}; choose one of {METHODS}")
+        if self.verdict == "proved" and self.method in SAMPLED_METHODS:
+            raise ValueError(f"a {self.method!r} method samples the domain and cannot prove; 'proved' needs a "
+                             "derivation or a certificate (Evidence.from_certificate)")
         if self.verdict == "refuted" and not self.counterexample:
             raise ValueError("a 'refuted' verdict needs a verified counterexample")
         if self.verdict == "qualified" and not self.condition:
@@ -127,6 +133,48 @@ class Evidence:
                        nums, figures=figs)
         return cls("confirmed", "search", f"Search: {holds} in {budget}; smallest margin {result.worst_margin:.3g}.",
                    nums, figures=figs)
+
+    @classmethod
+    def from_certificate(
+        cls,
+        result: ProofResult,
+        *,
+        holds: str,
+        numbers: dict[str, Any] | None = None,
+        key: str = "proof",
+        figures: list[str] | None = None,
+    ) -> Evidence:
+        """The evidence of a finished proof (the one road from a certificate to ``proved``).
+
+        Parameters
+        ----------
+        result : what :func:`paper_checks.prover.prove` returned; its outcome must be ``proved``
+            (a counterexample goes through the search's road, undecided decides nothing)
+        holds : what was proved, e.g. ``"Eq. 7's bounds hold for c = 2..8"``
+        numbers : the check's other numbers; the proof's JSON is added under ``key``
+        figures : figure names
+
+        Returns
+        -------
+        ``proved`` with method ``prover``, stating the boxes, the smallest rigorous lower bound
+        and how many boundaries where the margin is exactly 0 were closed.
+
+        Raises
+        ------
+        ValueError
+            When ``result`` is not a finished proof with a certificate.
+        """
+        cert = getattr(result, "certificate", None)
+        if getattr(result, "outcome", None) != "proved" or cert is None:
+            raise ValueError(f"from_certificate needs a proved result with a certificate, got outcome "
+                             f"{getattr(result, 'outcome', result)!r}")
+        nums = dict(numbers or {})
+        nums.setdefault(key, result.to_json())
+        tight = cert.to_json()["tight_boundaries"]
+        return cls("proved", "prover", f"Proved: {holds} on the whole declared domain, in interval arithmetic "
+                   f"over {len(cert.records)} boxes ({len(cert.pieces)} pieces; smallest rigorous lower bound "
+                   f"{cert.smallest_lower:.3g}; {tight} boxes closed at points where the margin is exactly 0).",
+                   nums, figures=list(figures or []))
 
     def to_json(self) -> dict[str, Any]:
         return {

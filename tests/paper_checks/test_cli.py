@@ -235,3 +235,12 @@ def test_a_closed_pipe_ends_quietly():
     p = subprocess.run(f"{sys.executable} -m paper_checks list | head -1", shell=True, cwd=root,
                        capture_output=True, text=True, timeout=120)
     assert p.stdout.count("\n") == 1 and "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr
+
+
+def test_explore_prove_refutes_exactly_and_says_undecided(capsys):
+    code = main(["explore", "ghosh17.class_dependent_tolerance", "--prove", "--budget", "3000"])
+    out = capsys.readouterr().out
+    assert code == 1 and "counterexample, verified in exact arithmetic" in out and "prover:" in out
+    code = main(["explore", "gce18.eq7_bounds", "--prove", "--budget", "20", "--prove-seconds", "20"])
+    out = capsys.readouterr().out  # its exact margin compares q with numbers: it cannot be traced on symbols
+    assert code == 4 and "=> undecided: the exact margin cannot be evaluated on symbols" in out
