@@ -157,10 +157,27 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
                     help="write the table as JSON here, and as Markdown beside it (.md)")
     ls.add_argument("--list", action="store_true", help="list the zoo's losses, their parameters and citations")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
-    one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p) + 2*(1 - p)"')
+    one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p)" (numbers, p, + - * / **, '
+                     'log exp sqrt Abs Min Max Heaviside factorial, Sum(term, (k, a, b)); nothing is evaluated)')
     one.add_argument("--classes", default="2..10", metavar="LO..HI")
     one.add_argument("--precision", default="standard", choices=PRECISIONS)
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
+    one.add_argument("--name", default="user", help="the loss's name in the table and the JSON (default: user)")
+    _accept_leading_minus(one)
+
+
+def _accept_leading_minus(parser: argparse.ArgumentParser) -> None:
+    """Read an argument that starts with one ``-`` but is none of ``parser``'s options (``"-log(p)"``) as a
+    positional, where argparse would take it for an unknown option."""
+    base = parser._parse_optional
+
+    def parse_optional(arg: str) -> Any:
+        if arg.startswith("-") and not arg.startswith("--") and len(arg) > 1 and \
+                arg.split("=", 1)[0] not in parser._option_string_actions:
+            return None
+        return base(arg)
+
+    parser._parse_optional = parse_optional  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> int:
