@@ -17,7 +17,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.backend import namespace_of, to_host
+from simulate.backend import check_generator, check_rng, namespace_of, to_host
+from theory.checks import check_int
 
 
 def check_margin(alpha: float) -> float:
@@ -155,6 +156,7 @@ def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
     at a time, and fewer when needed to keep each product below OpenBLAS's threading threshold
     (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
     """
+    chunk = check_int("chunk", chunk, 1)
     E = check_embeddings(E, batched=True)
     xp = namespace_of(E)
     y = xp.asarray(y)
@@ -289,6 +291,10 @@ def mine(D: Any, labels: Any, miner: str, *, alpha: float | None = None, rng: An
     if labels.ndim != 2 or labels.dtype.kind not in "iu":
         raise ValueError(f"labels must be an (R, B) integer array, got shape {labels.shape} dtype {labels.dtype}")
     R, B = labels.shape
+    if R < 1 or B < 2:
+        raise ValueError(f"mine needs at least one batch of at least 2 samples, got labels of shape {labels.shape}")
+    if miner == "random":
+        check_rng(rng, xp)
     if miner != "random" or D is not None:
         D = xp.asarray(D)
         if D.shape != (R, B, B):
@@ -331,6 +337,8 @@ def _one(D: Any, labels: Any, miner: str, **kw: Any) -> tuple[Any, Any, Any]:
     positives raises (see :func:`_masks`)."""
     xp = namespace_of(labels)
     pos, _ = _masks(labels)
+    if miner == "random":
+        check_rng(kw.get("rng"), xp)
     if D is not None:
         D = check_distances(D, pos.shape[0])[None]
     _, a, p, n, _ = _mine(D, xp.asarray(labels)[None], miner, None, kw.get("rng"))
@@ -511,8 +519,7 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
     i, j : int arrays, shape (n_pairs,) or (R, n_pairs)
     same : bool array of that shape
     """
-    if n_pairs < 1:
-        raise ValueError(f"n_pairs must be positive, got {n_pairs!r}")
+    n_pairs = check_int("n_pairs", n_pairs, 1)
     xp = namespace_of(labels)
     labels = xp.asarray(labels)
     if labels.ndim not in (1, 2) or labels.dtype.kind not in "iu":
@@ -520,7 +527,9 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
     single = labels.ndim == 1
     yb = labels[None] if single else labels
     R, B = yb.shape
-    rngs = [rng] if single else list(rng)
+    if not single and (hasattr(rng, "random") or not hasattr(rng, "__iter__")):
+        raise TypeError(f"rng must be a sequence of {R} generators for stacked batches, got {rng!r:.80}")
+    rngs = [check_generator(rng)] if single else [check_generator(g, f"rng[{i}]") for i, g in enumerate(rng)]
     modes = [mode] * R if isinstance(mode, str) else list(mode)
     if len(rngs) != R or len(modes) != R:
         n_rngs, n_modes = len(rngs), len(modes)

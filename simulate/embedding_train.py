@@ -133,6 +133,7 @@ def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_C
     raw embedding stays at the origin when normalising (:func:`simulate.embedding.normalize` with ``keep_zero``).
     """
     n_layers(params)
+    chunk = check_int("chunk", chunk, 1)
     if getattr(X, "ndim", 0) != 2:
         raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
     xp = namespace_of(params["W0"])
