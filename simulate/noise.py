@@ -191,8 +191,7 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
     is more likely to pick a given wrong class than the true one.
     """
     check_classes(c)
-    if not 0.0 <= eta <= 1.0 or eta != eta:
-        raise ValueError(f"noise rate eta must lie in [0, 1], got {eta!r}")
+    eta = _check_rate(eta, "noise rate eta")
     T = np.full((c, c), eta / (c - 1))
     np.fill_diagonal(T, 1.0 - eta)
     return TransitionMatrix(T)
@@ -201,8 +200,7 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
 def pair_flip(c: int, eta: float) -> TransitionMatrix:
     """Pair-flip noise: class ``i`` goes to ``i + 1 (mod c)`` with probability ``eta``."""
     check_classes(c)
-    if not 0.0 <= eta <= 1.0 or eta != eta:
-        raise ValueError(f"noise rate eta must lie in [0, 1], got {eta!r}")
+    eta = _check_rate(eta, "noise rate eta")
     T = (1.0 - eta) * np.eye(c)
     T[np.arange(c), (np.arange(c) + 1) % c] += eta
     return TransitionMatrix(T)
@@ -386,9 +384,10 @@ CIFAR10_FLIPS: tuple[tuple[int, int], ...] = ((9, 1), (2, 0), (4, 7), (3, 5), (5
 """Patrini et al. 2017, sec. 5.1: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG."""
 
 
-def _check_rate(N: float) -> float:
+def _check_rate(N: float, name: str = "flip rate N") -> float:
+    """``N`` as a float when it is a real number in ``[0, 1]`` (NaN, strings and complex numbers are refused)."""
     if isinstance(N, bool) or not isinstance(N, (int, float, np.integer, np.floating)) or not 0.0 <= float(N) <= 1.0:
-        raise ValueError(f"flip rate N must be a number in [0, 1], got {N!r}")
+        raise ValueError(f"{name} must be a number in [0, 1], got {N!r}")
     return float(N)
 
 
