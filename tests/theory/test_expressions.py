@@ -83,7 +83,8 @@ def test_huge_spec_parameter_is_refused_quickly():
 
 
 @pytest.mark.parametrize("text, why", [
-    ("p.real", "attribute access"), ("[p][0]", "subscripts"), ("[p]", "lists"), ("'p'", "not str"), ("p if p else 1", "if/else"),
+    ("p.real", "attribute access"), ("[p][0]", "subscripts"), ("[p]", "lists"), ("'p'", "not str"),
+    ("p if p else 1", "if/else"),
     ("x * p", "unknown name 'x'"), ("log(p, base=2)", "keyword"), ("p < 1", "comparisons"), ("p ^ 2", "write **"),
     ("p % 2", "Mod"), ("1j * p", "not complex"), ("True * p", "not bool"), ("(p, 1)", "tuples"),
     ("Sum(p, (p, 1, 2))", "index of Sum"), ("Sum(p*k, (k, 0.5, 2))", "whole numbers"), ("exp(p, 2)", "takes 1"),
@@ -178,8 +179,10 @@ def _formulas() -> st.SearchStrategy[str]:
             st.tuples(inner, op, inner).map(lambda t: f"({t[0]}{t[1]}{t[2]})"),
             st.tuples(fn, st.lists(inner, min_size=1, max_size=3)).map(lambda t: f"{t[0]}({', '.join(t[1])})"),
             inner.map(lambda s: f"-{s}"),
-            st.tuples(inner, st.integers(-3, 5), st.integers(-3, 30)).map(lambda t: f"Sum({t[0]}, (k, {t[1]}, {t[2]}))"),
-            st.tuples(inner, st.sampled_from(["__class__", "real", "__globals__", "func"])).map(lambda t: f"{t[0]}.{t[1]}"),
+            st.tuples(inner, st.integers(-3, 5), st.integers(-3, 30))
+            .map(lambda t: f"Sum({t[0]}, (k, {t[1]}, {t[2]}))"),
+            st.tuples(inner, st.sampled_from(["__class__", "real", "__globals__", "func"]))
+            .map(lambda t: f"{t[0]}.{t[1]}"),
         )
 
     return st.recursive(_ATOMS, grow, max_leaves=12)
