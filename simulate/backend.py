@@ -95,6 +95,14 @@ def check_generator(rng: Any, name: str = "rng") -> Any:
     return rng
 
 
+def check_generators(rngs: Any, count: int, name: str = "rng") -> list[Any]:
+    """``rngs``, a sequence of ``count`` random generators (one per stacked batch), as a list; ``TypeError``
+    naming ``name`` for a single generator, ``None`` or a non-generator item."""
+    if hasattr(rngs, "random") or not hasattr(rngs, "__iter__") or isinstance(rngs, str):
+        raise TypeError(f"{name} must be a sequence of {count} generators for stacked batches, got {rngs!r:.80}")
+    return [check_generator(g, f"{name}[{i}]") for i, g in enumerate(rngs)]
+
+
 def check_rng(rng: Any, xp: Any) -> Any:
     """``rng`` itself when it draws arrays of namespace ``xp``; a clear ``TypeError`` otherwise.
 

@@ -234,7 +234,7 @@ def test_mine_refuses_an_empty_batch(miner, shape):
     from simulate.embedding import mine
 
     R, B = shape
-    with pytest.raises(ValueError, match="at least one batch of at least 2 samples"):
+    with pytest.raises(ValueError, match="R >= 1 batches of B >= 2 integers"):
         mine(np.zeros((R, B, B)), np.zeros(shape, dtype=np.int64), miner, alpha=0.2, rng=np.random.default_rng(0))
 
 
