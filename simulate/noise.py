@@ -191,7 +191,7 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
     is more likely to pick a given wrong class than the true one.
     """
     check_classes(c)
-    eta = _check_rate(eta, "noise rate eta")
+    eta = _check_eta(eta)
     T = np.full((c, c), eta / (c - 1))
     np.fill_diagonal(T, 1.0 - eta)
     return TransitionMatrix(T)
@@ -200,7 +200,7 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
 def pair_flip(c: int, eta: float) -> TransitionMatrix:
     """Pair-flip noise: class ``i`` goes to ``i + 1 (mod c)`` with probability ``eta``."""
     check_classes(c)
-    eta = _check_rate(eta, "noise rate eta")
+    eta = _check_eta(eta)
     T = (1.0 - eta) * np.eye(c)
     T[np.arange(c), (np.arange(c) + 1) % c] += eta
     return TransitionMatrix(T)
@@ -384,11 +384,23 @@ CIFAR10_FLIPS: tuple[tuple[int, int], ...] = ((9, 1), (2, 0), (4, 7), (3, 5), (5
 """Patrini et al. 2017, sec. 5.1: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG."""
 
 
-def _check_rate(N: float, name: str = "flip rate N") -> float:
-    """``N`` as a float when it is a real number in ``[0, 1]`` (NaN, strings and complex numbers are refused)."""
+def _check_rate(N: float) -> float:
     if isinstance(N, bool) or not isinstance(N, (int, float, np.integer, np.floating)) or not 0.0 <= float(N) <= 1.0:
-        raise ValueError(f"{name} must be a number in [0, 1], got {N!r}")
+        raise ValueError(f"flip rate N must be a number in [0, 1], got {N!r}")
     return float(N)
+
+
+def _check_eta(eta: Any) -> Any:
+    """``eta`` itself (an exact rational stays exact) when it is a real number in ``[0, 1]``; ``ValueError``
+    for NaN, strings, complex numbers and anything outside."""
+    try:
+        ok = not isinstance(eta, (bool, str, complex, np.complexfloating)) and math.isfinite(float(eta)) \
+            and bool(0 <= eta <= 1)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f"noise rate eta must be a number in [0, 1], got {eta!r}")
+    return eta
 
 
 def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> TransitionMatrix:

@@ -155,3 +155,12 @@ def test_noise_rate_must_be_a_real_number(eta):
     for make in (uniform_noise, pair_flip):
         with pytest.raises(ValueError, match="noise rate eta must be a number in"):
             make(3, eta)
+
+
+def test_an_exact_noise_rate_is_kept_exact():
+    """A search hands exact rationals to the margins: ``eta / (c - 1)`` is rounded once, as before."""
+    import sympy
+
+    eta = sympy.Rational(1, 3)
+    T = uniform_noise(4, eta).matrix
+    assert T[0, 1] == float(eta / 3) and T[0, 0] == float(1 - eta)
