@@ -26,8 +26,10 @@ from __future__ import annotations
 
 import ast
 import decimal
+import time
 from typing import Any, Callable
 
+import mpmath
 import sympy
 
 MAX_LENGTH = 2000
@@ -48,6 +50,14 @@ MAX_FACTORIAL = 170
 """Largest argument of ``factorial``."""
 MAX_SUM_TERMS = 1000
 """Terms that the ``Sum`` of one formula may expand into, all of them together."""
+MAX_MIN_MAX_ARGS = 12
+"""Arguments of ``Min`` and ``Max``, all calls together (SymPy compares them pairwise)."""
+MAX_BUILT = 20_000
+"""Nodes built, ``Sum`` expansions included."""
+MAX_SECONDS = 5.0
+"""Seconds that building one formula may take (checked at every node)."""
+MAX_MAG = 1 << 20
+"""Bits of the magnitude of any value met when a formula is evaluated at a point (:func:`value_at`)."""
 
 P = sympy.Symbol("p", positive=True)
 """``p``: the symbol of an expression (the labelled probability in :mod:`theory.losses`)."""
@@ -89,7 +99,8 @@ class _Reader:
 
     def __init__(self, text: str, what: str, names: dict[str, sympy.Expr]):
         self.text, self.what, self.names = text, what, dict(names)
-        self.sum_terms = 0
+        self.sum_terms = self.built = 0
+        self.deadline = time.monotonic() + MAX_SECONDS
 
     def fail(self, why: str, node: ast.AST | None = None) -> ExpressionError:
         piece = ast.get_source_segment(self.text, node) if node is not None and hasattr(node, "lineno") else None
@@ -103,6 +114,10 @@ class _Reader:
         sum_indices = {n.args[1].elts[0].id for n in sums}
         bounds = {id(n.args[1]) for n in sums}
         allowed_names = set(self.names) | set(CONSTANTS) | sum_indices
+        min_max = sum(len(n.args) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+                      and n.func.id in ("Min", "Max"))
+        if min_max > MAX_MIN_MAX_ARGS:
+            raise self.fail(f"Min and Max take at most {MAX_MIN_MAX_ARGS} arguments in all")
         while stack:
             node, depth = stack.pop()
             nodes += 1
@@ -135,7 +150,8 @@ class _Reader:
         if node.keywords:
             raise self.fail("keyword arguments not allowed", node)
         name, n = node.func.id, len(node.args)
-        arity = {"log": (1, 2), "ln": (1, 2), "Min": (1, 20), "Max": (1, 20), "Sum": (2, 2)}.get(name, (1, 1))
+        many = (1, MAX_MIN_MAX_ARGS)
+        arity = {"log": (1, 2), "ln": (1, 2), "Min": many, "Max": many, "Sum": (2, 2)}.get(name, (1, 1))
         if not arity[0] <= n <= arity[1]:
             raise self.fail(f"{name} takes {arity[0]}" + (f" to {arity[1]}" if arity[1] != arity[0] else "")
                             + f" argument{'s' if arity[1] > 1 else ''}, got {n}", node)
@@ -144,6 +160,11 @@ class _Reader:
 
     # ------------------------------------------------------------ building the SymPy expression
     def build(self, node: ast.AST) -> sympy.Expr:
+        self.built += 1
+        if self.built > MAX_BUILT:
+            raise self.fail(f"it builds more than {MAX_BUILT} nodes")
+        if time.monotonic() > self.deadline:
+            raise self.fail(f"building it took longer than {MAX_SECONDS:g} s")
         if isinstance(node, ast.Expression):
             return self.build(node.body)
         if isinstance(node, ast.Constant):
@@ -225,12 +246,11 @@ class _Reader:
         self.sum_terms += n
         if self.sum_terms > MAX_SUM_TERMS:
             raise self.fail(f"Sum expands into more than {MAX_SUM_TERMS} terms", node)
-        terms = []
+        terms = []  # k is a new name here (checked above): bound for the term, unbound after
         for i in range(int(lo), int(hi) + 1):
-            inner = _Reader(self.text, self.what, {**self.names, k.id: sympy.Integer(i)})
-            inner.sum_terms = self.sum_terms
-            terms.append(inner.build(node.args[0]))
-            self.sum_terms = inner.sum_terms
+            self.names[k.id] = sympy.Integer(i)
+            terms.append(self.build(node.args[0]))
+        self.names.pop(k.id, None)
         return sympy.Add(*terms)
 
 
@@ -293,3 +313,65 @@ def to_sympy(v: Any, what: str = "value") -> sympy.Expr:
     if isinstance(v, str):
         return parse_number(v, what)
     return sympy.sympify(v, strict=True)
+
+
+# ---------------------------------------------------------------- evaluating a formula at a point, bounded
+def value_at(e: sympy.Expr, x: sympy.Rational, symbol: sympy.Symbol = P) -> Any:
+    """``e`` at ``symbol = x`` in 53-bit ``mpmath`` arithmetic (complex where a ``log`` or a root takes a
+    negative number), refusing with :class:`ExpressionError` any value met on the way whose magnitude has
+    more than :data:`MAX_MAG` bits (``exp(exp(exp(exp(p))))``), before it is computed where it can be.
+
+    A screen for what SymPy's ``N`` would otherwise spend without limit on; it handles the node types that
+    :func:`parse_expression` builds.
+    """
+    with mpmath.workprec(53):
+        return _mp(e, {symbol: mpmath.mpf(int(x.p)) / int(x.q)})
+
+
+def _too_large(e: sympy.Expr) -> ExpressionError:
+    return ExpressionError(f"{_short(str(e), 60)} has a size beyond 2**(+-{MAX_MAG}) there", "too large")
+
+
+def _checked(v: Any, e: sympy.Expr) -> Any:
+    if v != 0 and mpmath.isfinite(v) and abs(mpmath.mag(v)) > MAX_MAG:
+        raise _too_large(e)
+    return v
+
+
+def _mp(e: sympy.Expr, env: dict[sympy.Symbol, Any]) -> Any:
+    if e in env:
+        return env[e]
+    if e.is_Atom:
+        if e.is_Rational:
+            return mpmath.mpf(int(e.p)) / int(e.q)
+        if not e.is_finite:  # zoo, oo, nan
+            return mpmath.nan
+        return mpmath.mpmathify(complex(e.evalf(20)))  # pi, E, I
+    args = [_mp(a, env) for a in e.args]
+    if e.is_Add:
+        return _checked(mpmath.fsum(args), e)
+    if e.is_Mul:
+        return _checked(mpmath.fprod(args), e)
+    if e.is_Pow:
+        b, x = args
+        if b != 0 and mpmath.isfinite(b) and mpmath.isfinite(x) and abs(x) * (abs(mpmath.mag(b)) + 1) > MAX_MAG:
+            raise _too_large(e)
+        if b == 0:
+            return mpmath.mpf(0) if mpmath.re(x) > 0 else mpmath.mpf(1) if x == 0 else mpmath.inf
+        return _checked(mpmath.power(b, x), e)
+    if isinstance(e, sympy.exp):
+        if mpmath.isfinite(args[0]) and abs(mpmath.re(args[0])) > MAX_MAG:
+            raise _too_large(e)
+        return _checked(mpmath.exp(args[0]), e)
+    if isinstance(e, sympy.log):
+        return mpmath.log(args[0]) if args[0] != 0 else -mpmath.inf
+    if isinstance(e, sympy.Abs):
+        return abs(args[0])
+    if isinstance(e, (sympy.Min, sympy.Max, sympy.Heaviside)):
+        if any(not isinstance(a, mpmath.mpf) or mpmath.isnan(a) for a in args):
+            return mpmath.nan
+        if isinstance(e, sympy.Heaviside):
+            h0 = args[1] if len(args) > 1 else mpmath.mpf(0.5)
+            return mpmath.mpf(1) if args[0] > 0 else mpmath.mpf(0) if args[0] < 0 else h0
+        return min(args) if isinstance(e, sympy.Min) else max(args)
+    raise ExpressionError(f"{type(e).__name__} cannot be evaluated here", "not evaluable")

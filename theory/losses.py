@@ -22,7 +22,7 @@ from typing import Any, Callable, Sequence
 
 import sympy
 
-from theory.expressions import ExpressionError, P, parse_expression, parse_number, to_sympy
+from theory.expressions import ExpressionError, P, parse_expression, parse_number, to_sympy, value_at
 
 Expr = sympy.Expr
 
@@ -549,6 +549,10 @@ def from_expression(text: str, name: str | None = None) -> LossDefinition:
         raise ValueError(f"the loss {text!r} may use only the symbol p (the labelled probability), "
                          f"not {', '.join(sorted(map(str, extra)))}")
     for x in (sympy.Rational(1, 7), sympy.Rational(1, 2), sympy.Rational(6, 7)):
+        try:
+            value_at(e, x)  # bounds what N spends below: every value on the way has at most MAX_MAG bits
+        except ExpressionError as exc:
+            raise ValueError(f"the loss {text!r} cannot be evaluated at p = {x}: {exc}") from None
         v = sympy.N(e.subs(P, x), 20)
         if not v.is_real or not v.is_finite:
             raise ValueError(f"the loss {text!r} is not defined on the simplex: at p = {x} it is {v}")

@@ -13,7 +13,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sympy.parsing.sympy_parser import parse_expr
 
-from theory.expressions import MAX_LENGTH, ExpressionError, P, parse_expression, parse_number, to_sympy
+from theory.expressions import (
+    MAX_LENGTH,
+    ExpressionError,
+    P,
+    parse_expression,
+    parse_number,
+    to_sympy,
+    value_at,
+)
 from theory.losses import from_expression, parse_spec
 
 R = sympy.Rational
@@ -45,6 +53,8 @@ CODE_PROBES = [
     "sympy.sympify('p')",
 ]
 SPEC_PROBES = [f"gce:q=__import__('os').system('touch {CANARY}')", "gce:q=0.5.__class__", "gce:q=open('/etc/passwd')"]
+EVALUATION_PROBES = ["exp(exp(exp(exp(exp(p)))))", "exp(1000*exp(1000*p))", "(p+1)**((p+1)**((p+1)**((p+1)**1000)))",
+                     "exp(-exp(1000*p))", "10**(100*(p+1))**1000"]
 HANG_PROBES = ["p**(10**9)", "10**(10**9)*p", "factorial(10**9)*p", "p**10**10**10", "2**2**2**2**2**2*p",
                "exp(exp(exp(exp(10))))*p", "Sum(p**k, (k, 1, 10**9))", "9" * 5000, "(" * 500 + "p" + ")" * 500,
                "-" * 1999 + "p", "+".join(["p"] * 999), "1e999999*p", "1e-999999*p"]
@@ -75,6 +85,26 @@ def test_hang_probes_are_refused_quickly_by_the_caps(text):
     assert time.perf_counter() - t < 2.0
 
 
+@pytest.mark.parametrize("text", EVALUATION_PROBES)
+def test_formulas_too_large_to_evaluate_are_refused_quickly(text):
+    """They parse, but their value at p = 1/7 has more than 2**20 bits of magnitude: SymPy's N would run
+    without limit."""
+    parse_expression(text)
+    t = time.perf_counter()
+    with pytest.raises(ValueError, match="cannot be evaluated at p = 1/7: .* size beyond"):
+        from_expression(text)
+    assert time.perf_counter() - t < 2.0
+
+
+@pytest.mark.parametrize("text, x, want", [
+    ("log(p, 2) + sqrt(p) - Abs(p - 1) + exp(-p)", R(1, 2), -1 + 0.5**0.5 - 0.5 + 2.718281828459045**-0.5),
+    ("Heaviside(p - 1/2) + Max(p, 1/3) + Min(p, 1/3) + pi*E", R(1, 2), 0.5 + 0.5 + 1 / 3 + 3.141592653589793
+     * 2.718281828459045),
+    ("p**(-3) + 1/(1 - p)", R(1, 4), 64 + 4 / 3)])
+def test_value_at_agrees_with_plain_floats(text, x, want):
+    assert abs(complex(value_at(parse_expression(text), x)) - want) < 1e-12
+
+
 def test_huge_spec_parameter_is_refused_quickly():
     t = time.perf_counter()
     with pytest.raises(ValueError, match="exponent"):
@@ -90,6 +120,9 @@ def test_huge_spec_parameter_is_refused_quickly():
     ("Sum(p, (p, 1, 2))", "index of Sum"), ("Sum(p*k, (k, 0.5, 2))", "whole numbers"), ("exp(p, 2)", "takes 1"),
     ("factorial(p)", "whole number"), ("", "empty"), ("p +", "not a formula"), ("p" * (MAX_LENGTH + 1), "longer"),
     ("Sum(p, k)", "Sum(term, (k, a, b))"), ("k + Sum(k, (k, 1, 2))", "not defined here"),
+    ("Sum(Sum(k, (k, 1, 2)), (k, 1, 2))", "index of Sum"), ("Max(" + "p, " * 13 + "p)", "at most 12"),
+    ("Sum(Sum(Sum(p, (i, 1, 999)), (j, 1, 999)), (k, 1, 999))", "more than 1000 terms"),
+    ("Sum(" + "+".join(["p"] * 30) + ", (k, 1, 999))", "builds more than 20000 nodes"),
 ])
 def test_outside_the_grammar_is_one_line_naming_the_piece(text, why):
     with pytest.raises(ExpressionError) as err:
@@ -110,6 +143,8 @@ def test_outside_the_grammar_is_one_line_naming_the_piece(text, why):
     ("Sum((1 - p)**i/i, (i, 1, 3))", (1 - P) + (1 - P) ** 2 / 2 + (1 - P) ** 3 / 3),
     ("Sum(Sum(p**(i + j), (j, 0, 1)), (i, 0, 1))", 1 + 2 * P + P**2),
     ("+p - -p", 2 * P),
+    ("Sum(p, (k, 0, -1)) + 1", 1),
+    ("Sum(Sum(j, (j, 1, 2))*k, (k, 1, 2))", 3 + 6),
 ])
 def test_the_grammar_builds_the_expression(text, want):
     assert parse_expression(text) == want
@@ -198,6 +233,10 @@ def test_fuzz_no_generated_text_ever_executes(text):
         assert str(exc).startswith("cannot parse the loss") and "\n" not in str(exc)
     else:
         assert isinstance(e, sympy.Expr) and e.free_symbols <= {P}
+        try:
+            from_expression(text)
+        except ValueError as exc:
+            assert "\n" not in str(exc)
     try:
         parse_spec(f"gce:q={text}")
     except ValueError as exc:
