@@ -316,16 +316,19 @@ def to_sympy(v: Any, what: str = "value") -> sympy.Expr:
 
 
 # ---------------------------------------------------------------- evaluating a formula at a point, bounded
+_MP = mpmath.MPContext()  # a context of its own: 53 bits whatever precision other code sets mpmath.mp to
+_MP.prec = 53
+
+
 def value_at(e: sympy.Expr, x: sympy.Rational, symbol: sympy.Symbol = P) -> Any:
     """``e`` at ``symbol = x`` in 53-bit ``mpmath`` arithmetic (complex where a ``log`` or a root takes a
     negative number), refusing with :class:`ExpressionError` any value met on the way whose magnitude has
-    more than :data:`MAX_MAG` bits (``exp(exp(exp(exp(p))))``), before it is computed where it can be.
+    more than :data:`MAX_MAG` bits (``exp(exp(exp(exp(exp(p)))))``), before it is computed where it can be.
 
     A screen for what SymPy's ``N`` would otherwise spend without limit on; it handles the node types that
     :func:`parse_expression` builds.
     """
-    with mpmath.workprec(53):
-        return _mp(e, {symbol: mpmath.mpf(int(x.p)) / int(x.q)})
+    return _mp(e, {symbol: _MP.mpf(int(x.p)) / int(x.q)})
 
 
 def _too_large(e: sympy.Expr) -> ExpressionError:
@@ -333,7 +336,7 @@ def _too_large(e: sympy.Expr) -> ExpressionError:
 
 
 def _checked(v: Any, e: sympy.Expr) -> Any:
-    if v != 0 and mpmath.isfinite(v) and abs(mpmath.mag(v)) > MAX_MAG:
+    if v != 0 and _MP.isfinite(v) and abs(_MP.mag(v)) > MAX_MAG:
         raise _too_large(e)
     return v
 
@@ -343,35 +346,35 @@ def _mp(e: sympy.Expr, env: dict[sympy.Symbol, Any]) -> Any:
         return env[e]
     if e.is_Atom:
         if e.is_Rational:
-            return mpmath.mpf(int(e.p)) / int(e.q)
+            return _MP.mpf(int(e.p)) / int(e.q)
         if not e.is_finite:  # zoo, oo, nan
-            return mpmath.nan
-        return mpmath.mpmathify(complex(e.evalf(20)))  # pi, E, I
+            return _MP.nan
+        return _MP.mpmathify(complex(e.evalf(20)))  # pi, E, I
     args = [_mp(a, env) for a in e.args]
     if e.is_Add:
-        return _checked(mpmath.fsum(args), e)
+        return _checked(_MP.fsum(args), e)
     if e.is_Mul:
-        return _checked(mpmath.fprod(args), e)
+        return _checked(_MP.fprod(args), e)
     if e.is_Pow:
         b, x = args
-        if b != 0 and mpmath.isfinite(b) and mpmath.isfinite(x) and abs(x) * (abs(mpmath.mag(b)) + 1) > MAX_MAG:
+        if b != 0 and _MP.isfinite(b) and _MP.isfinite(x) and abs(x) * (abs(_MP.mag(b)) + 1) > MAX_MAG:
             raise _too_large(e)
         if b == 0:
-            return mpmath.mpf(0) if mpmath.re(x) > 0 else mpmath.mpf(1) if x == 0 else mpmath.inf
-        return _checked(mpmath.power(b, x), e)
+            return _MP.mpf(0) if _MP.re(x) > 0 else _MP.mpf(1) if x == 0 else _MP.inf
+        return _checked(_MP.power(b, x), e)
     if isinstance(e, sympy.exp):
-        if mpmath.isfinite(args[0]) and abs(mpmath.re(args[0])) > MAX_MAG:
+        if _MP.isfinite(args[0]) and abs(_MP.re(args[0])) > MAX_MAG:
             raise _too_large(e)
-        return _checked(mpmath.exp(args[0]), e)
+        return _checked(_MP.exp(args[0]), e)
     if isinstance(e, sympy.log):
-        return mpmath.log(args[0]) if args[0] != 0 else -mpmath.inf
+        return _MP.log(args[0]) if args[0] != 0 else -_MP.inf
     if isinstance(e, sympy.Abs):
         return abs(args[0])
     if isinstance(e, (sympy.Min, sympy.Max, sympy.Heaviside)):
-        if any(not isinstance(a, mpmath.mpf) or mpmath.isnan(a) for a in args):
-            return mpmath.nan
+        if any(not isinstance(a, _MP.mpf) or _MP.isnan(a) for a in args):
+            return _MP.nan
         if isinstance(e, sympy.Heaviside):
-            h0 = args[1] if len(args) > 1 else mpmath.mpf(0.5)
-            return mpmath.mpf(1) if args[0] > 0 else mpmath.mpf(0) if args[0] < 0 else h0
+            h0 = args[1] if len(args) > 1 else _MP.mpf(0.5)
+            return _MP.mpf(1) if args[0] > 0 else _MP.mpf(0) if args[0] < 0 else h0
         return min(args) if isinstance(e, sympy.Min) else max(args)
     raise ExpressionError(f"{type(e).__name__} cannot be evaluated here", "not evaluable")
