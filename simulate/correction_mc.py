@@ -394,8 +394,7 @@ def random_population(n_x: int, c: int, rng: np.random.Generator, *, margin: flo
     the logits are ``N(0, 1) + margin e_k`` with ``k = argmax_y P(y|x)``, so the classifier
     tends to predict the likely clean label and label noise visibly raises its loss.
     """
-    if n_x < 1 or c < 2:
-        raise ValueError(f"need n_x >= 1 and c >= 2, got n_x={n_x!r}, c={c!r}")
+    check_int("n_x", n_x, 1), check_int("the number of classes c", c, 2), check_generator(rng)
     if deterministic:
         py = np.eye(c)[rng.integers(0, c, n_x)]
     else:

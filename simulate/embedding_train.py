@@ -34,7 +34,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.backend import draws_for, namespace_of, to_host
+from simulate.backend import check_generator, draws_for, namespace_of, to_host
 from simulate.embedding import (
     EVAL_CHUNK,
     MINERS,
@@ -109,7 +109,7 @@ def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model
     dict
         ``W0, b0`` (linear) or ``W0, b0, W1, b1`` (MLP), as :func:`simulate.models.init_mlp`.
     """
-    dim_in = check_int("dim_in", dim_in, 1)
+    dim_in, _ = check_int("dim_in", dim_in, 1), check_generator(rng)
     dim_out = check_int("dim_out", dim_out, 2)
     _check_choice("model", model, MODELS)
     if not (np.isfinite(init_scale) and init_scale > 0):

@@ -240,3 +240,35 @@ def test_entry_points_refuse_a_sample_size_that_is_not_a_whole_number(name, n):
 def test_entry_points_refuse_a_bad_chunk(name, chunk):
     with pytest.raises(ValueError, match="chunk must be an integer >= 1"):
         _entry_points()[name](chunk=chunk)
+
+
+def _initialisers():
+    from simulate.correction_mc import random_population
+    from simulate.embedding_train import init_embedding
+    from simulate.isometry import random_configuration
+    from simulate.models import init_linear, init_mlp
+
+    return {"init_mlp": lambda rng: init_mlp(3, 2, 4, rng), "init_linear": lambda rng: init_linear(3, 2, rng),
+            "init_embedding": lambda rng: init_embedding(3, 2, rng), "random_configuration": random_configuration,
+            "random_population": lambda rng: random_population(3, 2, rng)}
+
+
+@pytest.mark.parametrize("name", list(_initialisers()))
+def test_initialisers_need_a_generator(name):
+    make = _initialisers()[name]
+    make(np.random.default_rng(0))
+    with pytest.raises(TypeError, match="rng must be a random generator"):
+        make(None)
+
+
+def test_init_mlp_hidden_must_be_widths_and_train_a_generator():
+    from simulate.experiments import train_config
+    from simulate.losses import get_loss
+    from simulate.models import init_linear, init_mlp
+    from simulate.training import train
+
+    with pytest.raises(ValueError, match="hidden must be a width or a sequence"):
+        init_mlp(3, 2, 2.5, np.random.default_rng(0))
+    X, y = np.random.default_rng(0).normal(size=(8, 2)), np.arange(8) % 2
+    with pytest.raises(TypeError, match="rng must be a numpy Generator or a list"):
+        train(init_linear(2, 2, np.random.default_rng(0)), X, y, get_loss("cce"), train_config(1, 0.1, 4, "sgd"), None)
