@@ -408,7 +408,8 @@ def derived_loss(definition: Any, c: int) -> Loss:
 
     A vector loss that treats the labels alike (``L(f, e_j)`` is ``L(f, e_0)`` with ``f_0`` and
     ``f_j`` swapped, as every loss of the zoo does) is lambdified once, for label 0, and each
-    sample's columns are swapped: ``c`` derivatives instead of ``c^2``.
+    sample's columns are swapped: ``c`` derivatives instead of ``c^2``, printed with common
+    subexpressions shared. Such a loss is derived for at most :data:`MAX_VECTOR_CLASSES` classes.
     """
     # SymPy and theory/ only here, to lambdify: importing them costs about a second, which the NumPy
     # engine does not pay unless a loss is derived
@@ -462,15 +463,22 @@ def derived_loss(definition: Any, c: int) -> Loss:
     return Loss(name=definition.title(), value=value, grad=grad, bounded=None, symmetric=None)
 
 
+MAX_VECTOR_CLASSES = 200
+"""Most classes for which :func:`derived_loss` derives a loss of the whole prediction (``nce``, ``nfl``, ...)."""
+
+
 def _vector_forms(definition: Any, c: int, sympy: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
     """``(value_of, grad_of)`` of a vector loss ``L(f, e_j)`` for ``c`` classes: one lambdified form when the
     loss treats the labels alike (checked symbolically), one per label otherwise."""
+    if c > MAX_VECTOR_CLASSES:
+        raise ValueError(f"a loss of the whole prediction is derived for at most {MAX_VECTOR_CLASSES} classes (the "
+                         f"derivation grows as c^2), got c = {c}; a loss of p_y alone has no such limit")
     xs = sympy.symbols(f"x0:{c}", positive=True)
     per_label = [sympy.sympify(definition(list(xs), j), strict=True) for j in range(c)]
     alike = all(per_label[j] == per_label[0].xreplace({xs[0]: xs[j], xs[j]: xs[0]}) for j in range(1, c))
     forms = per_label[:1] if alike else per_label
-    v_fns = [sympy.lambdify(xs, e, "numpy") for e in forms]
-    g_fns = [sympy.lambdify(xs, [sympy.diff(e, x) for x in xs], "numpy") for e in forms]
+    v_fns = [sympy.lambdify(xs, e, "numpy", cse=True) for e in forms]
+    g_fns = [sympy.lambdify(xs, [sympy.diff(e, x) for x in xs], "numpy", cse=True) for e in forms]
 
     def swapped(probs: Any, labels: Any) -> Any:
         """Each row's column order with columns 0 and its label swapped (an involution)."""

@@ -111,3 +111,11 @@ def test_nce_for_fifty_classes_is_derived_in_seconds():
     z = RNG.normal(size=(20, 50))
     y = RNG.integers(0, 50, size=20)
     assert gradient_error(derived, z, y) < 1e-6
+
+
+def test_a_vector_loss_for_too_many_classes_is_refused_at_once():
+    from simulate.losses import MAX_VECTOR_CLASSES
+
+    with pytest.raises(ValueError, match=f"at most {MAX_VECTOR_CLASSES} classes"):
+        derived_loss(parse_spec("nce"), MAX_VECTOR_CLASSES + 1)
+    derived_loss(parse_spec("gce"), 10 * MAX_VECTOR_CLASSES)  # a loss of p_y alone: no limit
