@@ -168,7 +168,8 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--timeout", type=float, default=10.0, metavar="S",
                     help="seconds each property of each loss may take before it is undecided (default 10)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
-    one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p) + 2*(1 - p)"')
+    one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p)" (numbers, p, + - * / **, '
+                     'log exp sqrt Abs Min Max Heaviside factorial, Sum(term, (k, a, b)); nothing is evaluated)')
     one.add_argument("--classes", default="2..10", metavar="LO..HI")
     one.add_argument("--precision", default="standard", choices=PRECISIONS)
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
@@ -176,6 +177,22 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
                      help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
     one.add_argument("--timeout", type=float, default=10.0, metavar="S",
                      help="seconds each property may take before it is undecided (default 10)")
+    one.add_argument("--name", default="user", help="the loss's name in the table and the JSON (default: user)")
+    _accept_leading_minus(one)
+
+
+def _accept_leading_minus(parser: argparse.ArgumentParser) -> None:
+    """Read an argument that starts with one ``-`` but is none of ``parser``'s options (``"-log(p)"``) as a
+    positional, where argparse would take it for an unknown option."""
+    base = parser._parse_optional
+
+    def parse_optional(arg: str) -> Any:
+        if arg.startswith("-") and not arg.startswith("--") and len(arg) > 1 and \
+                arg.split("=", 1)[0] not in parser._option_string_actions:
+            return None
+        return base(arg)
+
+    parser._parse_optional = parse_optional  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,6 +9,9 @@ Modules, one topic each:
   zoo of eighteen published losses, each written once with its citation (``ZOO``, ``parse_spec``,
   ``from_expression``, ``from_callable``), from which ``simulate.losses.derived_loss`` derives the
   NumPy value and gradient and ``paper_checks.loss_trial`` computes the properties.
+- :mod:`theory.expressions`: a user's formula (``"(1 - p**0.5)/0.5"``) or number (``"0.7"``) read
+  against a whitelist of Python's syntax tree, with size caps, never evaluated; ``from_expression`` and
+  ``parse_spec`` read through it.
 - :mod:`theory.symmetry`: class sums ``sum_j L(f, e_j)`` and the symmetry test of
   Ghosh et al. (Zhang & Sabuncu 2018, Eq. 3).
 - :mod:`theory.noisy_risk`: the noisy risk as an affine function of the clean risk
