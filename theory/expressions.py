@@ -63,7 +63,8 @@ P = sympy.Symbol("p", positive=True)
 """``p``: the symbol of an expression (the labelled probability in :mod:`theory.losses`)."""
 
 CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "E": sympy.E}
-FUNCTIONS = ("log", "ln", "exp", "sqrt", "Abs", "abs", "Min", "Max", "Heaviside", "factorial", "Sum")
+FUNCTIONS = ("log", "ln", "exp", "sqrt", "Abs", "abs", "Min", "Max", "min", "max", "Heaviside", "sign", "tanh",
+             "factorial", "Sum")
 
 _OPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
@@ -115,7 +116,7 @@ class _Reader:
         bounds = {id(n.args[1]) for n in sums}
         allowed_names = set(self.names) | set(CONSTANTS) | sum_indices
         min_max = sum(len(n.args) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
-                      and n.func.id in ("Min", "Max"))
+                      and n.func.id in ("Min", "Max", "min", "max"))
         if min_max > MAX_MIN_MAX_ARGS:
             raise self.fail(f"Min and Max take at most {MAX_MIN_MAX_ARGS} arguments in all")
         while stack:
@@ -151,7 +152,8 @@ class _Reader:
             raise self.fail("keyword arguments not allowed", node)
         name, n = node.func.id, len(node.args)
         many = (1, MAX_MIN_MAX_ARGS)
-        arity = {"log": (1, 2), "ln": (1, 2), "Min": many, "Max": many, "Sum": (2, 2)}.get(name, (1, 1))
+        arity = {"log": (1, 2), "ln": (1, 2), "Min": many, "Max": many, "min": many, "max": many,
+                 "Sum": (2, 2)}.get(name, (1, 1))
         if not arity[0] <= n <= arity[1]:
             raise self.fail(f"{name} takes {arity[0]}" + (f" to {arity[1]}" if arity[1] != arity[0] else "")
                             + f" argument{'s' if arity[1] > 1 else ''}, got {n}", node)
@@ -232,7 +234,9 @@ class _Reader:
                 raise self.fail(f"factorial takes a whole number from 0 to {MAX_FACTORIAL}", node)
             return sympy.factorial(a)
         fn = {"log": sympy.log, "ln": sympy.log, "exp": sympy.exp, "sqrt": sympy.sqrt, "Abs": sympy.Abs,
-              "abs": sympy.Abs, "Min": sympy.Min, "Max": sympy.Max, "Heaviside": sympy.Heaviside}[name]
+              "abs": sympy.Abs, "Min": sympy.Min, "Max": sympy.Max, "min": sympy.Min, "max": sympy.Max,
+              "Heaviside": sympy.Heaviside, "sign": sympy.sign,
+              "tanh": sympy.tanh}[name]
         return self.bounded(fn(*args), node)
 
     def sum(self, node: ast.Call) -> sympy.Expr:
@@ -377,4 +381,9 @@ def _mp(e: sympy.Expr, env: dict[sympy.Symbol, Any]) -> Any:
             h0 = args[1] if len(args) > 1 else _MP.mpf(0.5)
             return _MP.mpf(1) if args[0] > 0 else _MP.mpf(0) if args[0] < 0 else h0
         return min(args) if isinstance(e, sympy.Min) else max(args)
+    if isinstance(e, sympy.sign):
+        a = args[0]
+        return _MP.nan if not isinstance(a, _MP.mpf) or _MP.isnan(a) else _MP.mpf((a > 0) - (a < 0))
+    if isinstance(e, sympy.tanh):
+        return _MP.tanh(args[0])
     raise ExpressionError(f"{type(e).__name__} cannot be evaluated here", "not evaluable")

@@ -13,11 +13,12 @@ Charoenphakdee, Lee & Sugiyama 2019, ICML, "On Symmetric Losses for Learning fro
 """
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass
 from typing import Any, Callable
 
 import sympy
+
+from theory.expressions import parse_expression, value_at
 
 V = sympy.Symbol("v", real=True)
 """The margin ``v = y t``."""
@@ -78,69 +79,19 @@ def get(name: str) -> MarginLoss:
 
 
 # ---------------------------------------------------------------- parsing a user's expression
-_FUNCTIONS: dict[str, Callable[..., sympy.Expr]] = {
-    "log": sympy.log, "exp": sympy.exp, "Abs": sympy.Abs, "abs": sympy.Abs, "Max": sympy.Max, "max": sympy.Max,
-    "Min": sympy.Min, "min": sympy.Min, "tanh": sympy.tanh, "Heaviside": sympy.Heaviside, "sign": sympy.sign,
-    "sqrt": sympy.sqrt,
-}
-_CONSTANTS = {"v": V, "E": sympy.E, "pi": sympy.pi}
-_BINARY = {ast.Add: sympy.Add, ast.Sub: lambda a, b: a - b, ast.Mult: sympy.Mul, ast.Div: lambda a, b: a / b,
-           ast.Pow: sympy.Pow}
-_MAX_LENGTH = 2000
-_MAX_EXPONENT = 64
-
-
-def _build(node: ast.AST, text: str) -> sympy.Expr:
-    """The SymPy expression of one whitelisted syntax node; ``ValueError`` naming anything else."""
-    if isinstance(node, ast.Expression):
-        return _build(node.body, text)
-    if isinstance(node, ast.Constant) and type(node.value) in (int, float):
-        return sympy.nsimplify(node.value, rational=True) if isinstance(node.value, float) \
-            else sympy.Integer(node.value)
-    if isinstance(node, ast.Name):
-        if node.id not in _CONSTANTS:
-            raise ValueError(f"the margin loss {text!r} may use only the name v (and E, pi), not {node.id!r}")
-        return _CONSTANTS[node.id]
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.USub, ast.UAdd)):
-        inner = _build(node.operand, text)
-        return -inner if isinstance(node.op, ast.USub) else inner
-    if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-        left, right = _build(node.left, text), _build(node.right, text)
-        if isinstance(node.op, ast.Pow) and (not right.is_number or abs(right) > _MAX_EXPONENT):
-            raise ValueError(f"the margin loss {text!r}: exponents must be numbers of size at most {_MAX_EXPONENT}")
-        return _BINARY[type(node.op)](left, right)
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FUNCTIONS \
-            and not node.keywords:
-        return _FUNCTIONS[node.func.id](*[_build(a, text) for a in node.args])
-    what = ast.unparse(node) if hasattr(ast, "unparse") else type(node).__name__
-    raise ValueError(f"the margin loss {text!r} uses {what!r}, which is not allowed: only v, numbers, "
-                     f"+ - * / **, and {', '.join(sorted(set(_FUNCTIONS)))}")
-
-
 def parse_margin_expression(text: str, name: str = "user") -> MarginLoss:
-    """A user's margin loss ``phi(v)`` from text, parsed against a whitelist (never ``eval``'d): the name
-    ``v``, numbers (decimals become exact rationals), ``+ - * / **`` (numeric exponents), and ``log``,
-    ``exp``, ``sqrt``, ``Abs``, ``Max``, ``Min``, ``tanh``, ``Heaviside``, ``sign``.
+    """A user's margin loss ``phi(v)`` from text, read by :func:`theory.expressions.parse_expression` (the
+    grammar and caps of every formula here, never ``eval``'d) with the symbol ``v``: numbers (decimals become
+    exact rationals), ``+ - * / **``, and ``log``, ``exp``, ``sqrt``, ``Abs``, ``Max``, ``Min``, ``tanh``,
+    ``Heaviside``, ``sign`` (and the rest of :data:`theory.expressions.FUNCTIONS`).
 
     Raises ``ValueError`` (one line, quoting ``text``) when it does not parse, uses anything else, or is
     not a real, finite number at ``v`` in ``{-2, -1/2, 0, 1/2, 2}``."""
-    if not isinstance(text, str):
-        raise TypeError(f"the margin loss must be a string, got {type(text).__name__}")
-    if len(text) > _MAX_LENGTH:
-        raise ValueError(f"the margin loss is longer than {_MAX_LENGTH} characters")
-    try:
-        tree = ast.parse(text.strip(), mode="eval")
-    except SyntaxError:
-        raise ValueError(f"cannot parse the margin loss {text!r}") from None
-    try:
-        phi = _build(tree, text)
-    except (TypeError, ValueError, ArithmeticError) as exc:
-        if isinstance(exc, ValueError) and str(exc).startswith("the margin loss"):
-            raise
-        raise ValueError(f"the margin loss {text!r} is not a valid expression: {exc}") from None
+    phi = parse_expression(text, V, what="margin loss")  # the one grammar and caps (theory.expressions)
     if not isinstance(phi, sympy.Expr) or phi.free_symbols - {V}:
         raise ValueError(f"the margin loss {text!r} must be an expression in v alone")
-    for x in (-2, sympy.Rational(-1, 2), 0, sympy.Rational(1, 2), 2):
+    for x in (sympy.Integer(-2), sympy.Rational(-1, 2), sympy.Integer(0), sympy.Rational(1, 2), sympy.Integer(2)):
+        value_at(phi, x, V)  # bounds what N spends below: every value on the way has at most MAX_MAG bits
         val = sympy.N(phi.subs(V, x), 20)
         if not (val.is_real and val.is_finite):
             raise ValueError(f"the margin loss {text!r} is not a real number at v = {x}: {val}")

@@ -139,8 +139,8 @@ def test_cli_margin_loss_and_table(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (("loss", "--margin", "__import__('os')"), "not allowed"),
-    (("loss", "--margin", "p + 1"), "only the name v"),
+    (("loss", "--margin", "__import__('os')"), "calls only of"),
+    (("loss", "--margin", "p + 1"), "unknown name 'p'"),
     (("losses", "--kind", "margin", "--loss", "nope"), "unknown margin loss 'nope'"),
 ])
 def test_cli_refuses_bad_margin_input_in_one_line(args, message):
