@@ -169,8 +169,8 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
                     help="seconds each property of each loss may take before it is undecided (default 10)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
     one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p)" '
-                     '(numbers, p (v with --margin), + - * / **, log exp sqrt Abs Min Max Heaviside sign tanh factorial, Sum(term, (k, a, b)); '
-                     'nothing is evaluated)')
+                     '(numbers, p (v with --margin), + - * / **, log exp sqrt Abs Min Max Heaviside sign tanh '
+                     'factorial, Sum(term, (k, a, b)); nothing is evaluated)')
     one.add_argument("--classes", default="2..10", metavar="LO..HI")
     one.add_argument("--precision", default="standard", choices=PRECISIONS)
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
