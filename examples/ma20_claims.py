@@ -97,7 +97,7 @@ def nce_space() -> SearchSpace:
 
 
 @claim("ma20.nce_decreasing", source=f"{SOURCE} (a reading, not the paper's words)", method="search",
-       expected="refuted", reconstructed=True, space=nce_space,
+       expected="refuted", reconstructed="a reading of NCE's definition, not a sentence of the paper", space=nce_space,
        statement="NCE decreases in the labelled class's probability: p_y > r_y implies NCE(p, y) <= NCE(r, y).")
 def nce_decreasing(ctx: Context) -> Evidence:
     result = search(nce_space(), ctx.pick(2000, 4000, 20000), ctx.rng("search"))

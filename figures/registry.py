@@ -36,6 +36,17 @@ class Drawn:
     data: list[dict[str, Any]]
     caption: str
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the figure inline and its caption (:mod:`paper_checks.report.display`)."""
+        from paper_checks.report.display import drawn_html  # imported here: the report package is heavy (SymPy, SciPy)
+
+        return drawn_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import drawn_markdown  # imported here: see _repr_html_
+
+        return drawn_markdown(self)
+
 
 @dataclass(frozen=True)
 class FigureSpec:
@@ -84,11 +95,16 @@ def context(name: str, precision: str = "standard", seed: int = 0) -> Any:
     return Context(spec.claim or f"figure.{name}", precision=precision, seed=seed)
 
 
-def draw(name: str, precision: str = "standard", seed: int = 0) -> Drawn:
-    """Draw figure ``name`` and return it (not saved): restyle it in a notebook, or :func:`save` it."""
-    figs = load()
+def draw(name: str, precision: str = "standard", seed: int = 0, modules: Iterable[str] = ()) -> Drawn:
+    """Draw figure ``name`` and return it (not saved): restyle it in a notebook, or :func:`save` it.
+
+    A figure registered beside a user's claims is found once its claims module is loaded (by
+    ``api.check``/``api.run``/``api.claims`` with ``modules=``, ``$LNL_CLAIMS``, or ``modules`` here).
+    """
+    figs = load(modules)
     if name not in figs:
-        raise ValueError(f"unknown figure {name!r}; known: {', '.join(figs)}")
+        raise ValueError(f"unknown figure {name!r}; known: {', '.join(figs)}. A figure of your own claims file: "
+                         "draw(name, modules=['my_claims.py']) (or set LNL_CLAIMS=my_claims.py)")
     if figs[name].legacy:
         raise TypeError(f"figure {name!r} has the old form fn(out, fmt, precision) -> Path and returns no Figure")
     with pinned_blas():  # the same numbers as the claim's check computes

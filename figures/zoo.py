@@ -19,6 +19,8 @@ def _short(key: str, cell: str) -> str:
     if cell.startswith("undecided"):
         return "undecided"
     if key == "noisy_minimiser":
+        if "not attained" in cell:  # an infimum, not a minimiser (normalized losses)
+            return "inf, argmax lost" if "wrong argmax" in cell else "inf toward e_y"
         parts = cell.split(";")
         if all(": e_y" in part for part in parts):
             return "e_y"

@@ -10,6 +10,14 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
   :class:`StochasticMatrix` parameters, :func:`search`;
 - numbers: :func:`mc_mean` (a Monte Carlo mean with its standard error), :class:`TransitionMatrix`
   with :func:`uniform_noise`, :func:`pair_flip` and :func:`sample_noisy_labels`;
+- binary labels ``y`` in ``{-1, +1}`` and margin losses ``phi(y t)``: the :class:`Sign` parameter,
+  :func:`binary_noise` and :func:`symmetric_binary_noise` (a :class:`BinaryNoise`),
+  :func:`sample_binary_labels`, :func:`binary_noisy_risk`, Natarajan et al. 2013's
+  :func:`unbiased_margin_loss` and :func:`alpha_weighted_margin_loss` (their exact forms
+  :func:`unbiased_loss`, :func:`alpha_weighted_loss`, :func:`alpha_weighted_01_risk`,
+  :func:`noisy_expectation`, :func:`noisy_posterior`, :func:`conditional_risk` take SymPy or
+  NumPy values), the margin-loss zoo (:func:`margin_loss`, :func:`margin_losses`) and its trial
+  (:func:`margin_trial`);
 - figures: :func:`figure_data` (a check's computation shared with its figures), :func:`figure`,
   :class:`Drawn` and the house style ``figure_style`` (:mod:`figures.registry` and
   :mod:`figures.style`, imported only when asked for: the instrument does not import the figure
@@ -25,20 +33,45 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
 """
 from __future__ import annotations
 
+import dataclasses
+import fnmatch
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from paper_checks import report
+from paper_checks.commands.explore import narrowed
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
-from paper_checks.params import Integer, Real, SearchSpace, SimplexPoint, StochasticMatrix
+from paper_checks.jsonable import jsonable
+from paper_checks.margin_trial import MarginTrial, margin_losses
+from paper_checks.margin_trial import trial as margin_trial
+from paper_checks.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
+from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
 from paper_checks.registry import Claim, claim, document, finding, load, paper, select
 from paper_checks.runner import Result, run_all, run_claim
 from paper_checks.search import SearchResult, search
 from simulate.backend import get_backend
+from simulate.binary import (
+    BinaryNoise,
+    alpha_weighted_margin_loss,
+    binary_noise,
+    binary_noisy_risk,
+    sample_binary_labels,
+    symmetric_binary_noise,
+    unbiased_margin_loss,
+)
 from simulate.estimate import mc_mean
 from simulate.noise import TransitionMatrix, pair_flip, sample_noisy_labels, uniform_noise
+from theory.binary import (
+    alpha_weighted_01_risk,
+    alpha_weighted_loss,
+    conditional_risk,
+    noisy_expectation,
+    noisy_posterior,
+    unbiased_loss,
+)
+from theory.margin import MarginLoss, margin_loss
 
 if TYPE_CHECKING:  # for readers and type checkers only: at run time __getattr__ below imports them on first use
     from figures import style as figure_style
@@ -57,6 +90,13 @@ __all__ = [
     "figure_data", "figure", "Drawn", "figure_style",
     # running
     "claims", "check", "run", "explore", "write_report", "Result", "EXPLORE_STREAM",
+    # proving
+    "prove", "prove_expr", "prove_claim", "recheck", "ProofResult", "Certificate",
+    # binary labels y in {-1, +1} and margin losses phi(y t)
+    "Sign", "BinaryNoise", "binary_noise", "symmetric_binary_noise", "sample_binary_labels", "binary_noisy_risk",
+    "unbiased_margin_loss", "alpha_weighted_margin_loss", "unbiased_loss", "alpha_weighted_loss",
+    "alpha_weighted_01_risk", "noisy_expectation", "noisy_posterior", "conditional_risk",
+    "MarginLoss", "margin_loss", "margin_losses", "margin_trial", "MarginTrial",
 ]
 
 _FIGURE_NAMES = ("figure", "Drawn")
@@ -122,37 +162,97 @@ def check(claim_id: str, *, precision: str = "standard", seed: int = 0, backend:
     return r.evidence
 
 
+def _expand(ids: Sequence[str], modules: Iterable[str]) -> list[str]:
+    """Claim ids for ``ids``: exact ids, or glob patterns (``"gce18.eq1*"``) as ``run --claim`` takes them."""
+    if isinstance(ids, str):
+        raise TypeError(f"ids must be a list of claim ids or patterns, got the string {ids!r}; write [{ids!r}]")
+    known = list(load(modules))
+    out: list[str] = []
+    for p in ids:
+        if any(ch in p for ch in "*?["):
+            hit = [i for i in known if fnmatch.fnmatchcase(i, p)]
+            if not hit:
+                raise ValueError(f"claim pattern {p!r} matches no claim; api.claims() lists them")
+            out += hit
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
+
+
 def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str = "standard", seed: int = 0,
         backend: str | None = None, jobs: int = 1, modules: Iterable[str] = (),
         timeout: float | None = None) -> list[Result]:
-    """Run the claims of ``papers`` and ``ids`` (all claims when both are empty); results in registry order.
+    """Run the claims named by ``ids`` and the claims of ``papers`` (all claims when both are empty), as
+    ``python -m paper_checks run --claim ID --paper PAPER`` does; results in registry order.
 
+    ``ids`` are claim ids or glob patterns (``["gce18.eq1*", "ghosh17.*"]``, as ``--claim`` takes them;
+    a pattern matching nothing is an error); ``papers`` are paper ids (``["gce18"]``, as ``--paper``).
     Each :class:`~paper_checks.runner.Result` has the claim, its evidence (or the error its check
-    raised), its time and ``matches`` (computed verdict equals the recorded one). ``jobs`` > 1 runs
-    them on a process pool (:func:`paper_checks.runner.run_all` also takes any executor).
-    ``timeout`` (seconds per claim; default ``None``, no limit) runs them in worker processes, even
-    with ``jobs=1``: a claim over it, or one that calls ``sys.exit``, is that claim's error.
+    raised), its time, its precision and seed, and ``matches`` (computed verdict equals the recorded
+    one). ``jobs`` > 1 runs them on a process pool (:func:`paper_checks.runner.run_all` also takes any
+    executor). ``timeout`` (seconds per claim; default ``None``, no limit) runs them in worker processes,
+    even with ``jobs=1``: a claim over it, or one that calls ``sys.exit``, is that claim's error.
     """
-    chosen = select(list(papers), list(ids), modules)
+    modules = list(modules)
+    chosen = select(list(papers), _expand(ids, modules), modules)
     return run_all(chosen, _precision(precision), seed, get_backend(backend), show_progress=False, jobs=jobs,
                    timeout=timeout)
 
 
-def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, modules: Iterable[str] = (),
-            timeout: float | None = None) -> SearchResult:
-    """The counterexample search of a claim that declares a domain, as ``explore ID`` runs it
-    (the same stream for the same seed). ``timeout`` (seconds; default ``None``, no limit): when it is
-    up, the best found so far, with ``stopped`` saying so."""
+def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[str] | Mapping[str, Any] = (),
+            modules: Iterable[str] = (), timeout: float | None = None) -> SearchResult:
+    """The counterexample search of a claim that declares a domain, as ``explore ID --set ...`` runs it
+    (the same stream for the same seed).
+
+    ``set`` narrows the declared domain like ``--set``: ``["q=0.1..0.5", "c=3"]`` or
+    ``{"q": (0.1, 0.5), "c": 3}`` (Real and Integer parameters; only inside the declared domain).
+    The result's ``counterexample`` holds exact values as strings (``{"p": ["1/5", "2/5", "2/5"]}``),
+    the form of ``Evidence.counterexample["point"]`` and ``report.json``; ``sympy.Rational(s)`` gives a
+    number back. ``timeout`` (seconds; default ``None``, no limit): when it is up, the best found so far,
+    with ``stopped`` saying so. Raises ``ValueError`` for a claim without a domain or a bad override.
+    """
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
-    return search(c.space(), budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM), time_limit=timeout)
+    space = narrowed(c.space(), set) if set else c.space()
+    res = search(space, budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM), time_limit=timeout)
+    return dataclasses.replace(res, counterexample=jsonable(res.counterexample))
+
+
+def _setting(results: list[Result], name: str, given: Any) -> Any:
+    """The precision or seed of ``results`` (``given`` when not ``None``); one value, or a ``ValueError``."""
+    if given is not None:
+        return given
+    found = {getattr(r, name, None) for r in results} - {None}
+    if len(found) > 1:
+        raise ValueError(f"the results ran with different {name}s {sorted(found)}; give {name}= to label the report")
+    if not found:
+        raise ValueError(f"the results do not say their {name}; give {name}= (api.run records it)")
+    return found.pop()
+
+
+def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, search_first: int = 2000,
+                seed: int = 0, modules: Iterable[str] = ()) -> ProofResult:
+    """The prover on a claim's declared domain, as ``explore ID --prove`` runs it (a counterexample search of
+    ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
+    ``counterexample`` or ``undecided``)."""
+    c = _claim(claim_id, modules)
+    if c.space is None:
+        raise ValueError(f"claim {claim_id!r} declares no search domain")
+    return prove(c.space(), budget, seconds, search_first=search_first, seed=seed)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,
-                 precision: str = "standard", seed: int = 0, backend: str = "numpy") -> tuple[Path, ...]:
+                 precision: str | None = None, seed: int | None = None, backend: str = "numpy",
+                 modules: Iterable[str] = ()) -> tuple[Path, ...]:
     """Write the report of ``results`` (from :func:`run`) into the folder ``out``, in ``formats``
-    (``md``, ``html``, ``json``, ``latex``, ``csv``); returns the paths written."""
+    (``md``, ``html``, ``json``, ``latex``, ``csv``, ``bib``); returns the paths written.
+
+    The precision and seed are the results' own (a quick run is labelled ``quick``); ``precision`` and
+    ``seed`` override them. The provenance lists every claims module with its path and sha256,
+    ``modules`` (the user's claims files) included.
+    """
+    precision, seed = _setting(results, "precision", precision), _setting(results, "seed", seed)
     prov = report.provenance(backend=backend, seed=seed, precision=precision,
                              wall_seconds=sum(r.seconds for r in results), argv=["paper_checks.api"])
     doc = report.to_json(results, backend=backend, seed=seed, precision=precision, prov=prov, complete=True,

@@ -71,6 +71,11 @@ def _add_explore_parser(sub: Any) -> None:
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     add_timeout_argument(e, help="time limit of the search in seconds; when it is up the best found so far is "
                                  "reported, marked as stopped early (default 900; 0 for none)")
+    e.add_argument("--prove", action="store_true",
+                   help="run the prover instead of the search: proved (with a certificate), an exact counterexample "
+                        "or undecided; --budget then counts boxes (exit 0: proved, 1: counterexample, 4: undecided)")
+    e.add_argument("--prove-seconds", type=float, default=60.0, metavar="S",
+                   help="the prover's time limit in seconds (default 60)")
     _add_module_option(e)
 
 
@@ -92,9 +97,10 @@ def _add_output_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
                    help="report directory (default: reports)")
     r.add_argument("--format", type=_formats, default=None, metavar="LIST",
-                   help="report formats, comma-separated from md,html,json,latex,csv (default: md,html,json)")
-    r.add_argument("--figures", action="store_true",
-                   help="draw the figures of the claims that ran into DIR/figures (shown in report.html)")
+                   help="report formats, comma-separated from md,html,json,latex,csv,bib (default: md,html,json,bib)")
+    r.add_argument("--figures", action=argparse.BooleanOptionalAction, default=None,
+                   help="draw the figures of the claims that ran into DIR/figures, shown in report.html and "
+                        "report.md (default: whenever one of those is written; --no-figures skips them)")
     r.add_argument("--traceback", action="store_true",
                    help="show a crashing check's full traceback in report.md/html (report.json always keeps it)")
 
@@ -168,11 +174,38 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--json", type=Path, default=None, metavar="PATH",
                     help="write the table as JSON here, and as Markdown beside it (.md)")
     ls.add_argument("--list", action="store_true", help="list the zoo's losses, their parameters and citations")
+    ls.add_argument("--kind", choices=("simplex", "margin"), default="simplex",
+                    help="simplex: losses L(f, e_y) of the probability simplex (default); margin: margin losses "
+                         "phi(y t) of binary labels y in {-1, +1} (--loss names them, --classes is not used)")
+    ls.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                    help="seconds each property of each loss may take before it is undecided (default 10)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
-    one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p) + 2*(1 - p)"')
+    one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p)" '
+                     '(numbers, p (v with --margin), + - * / **, log exp sqrt Abs Min Max Heaviside sign tanh '
+                     'factorial, Sum(term, (k, a, b)); nothing is evaluated)')
     one.add_argument("--classes", default="2..10", metavar="LO..HI")
     one.add_argument("--precision", default="standard", choices=PRECISIONS)
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
+    one.add_argument("--margin", action="store_true",
+                     help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
+    one.add_argument("--timeout", type=float, default=10.0, metavar="S",
+                     help="seconds each property may take before it is undecided (default 10)")
+    one.add_argument("--name", default="user", help="the loss's name in the table and the JSON (default: user)")
+    _accept_leading_minus(one)
+
+
+def _accept_leading_minus(parser: argparse.ArgumentParser) -> None:
+    """Read an argument that starts with one ``-`` but is none of ``parser``'s options (``"-log(p)"``) as a
+    positional, where argparse would take it for an unknown option."""
+    base = parser._parse_optional
+
+    def parse_optional(arg: str) -> Any:
+        if arg.startswith("-") and not arg.startswith("--") and len(arg) > 1 and \
+                arg.split("=", 1)[0] not in parser._option_string_actions:
+            return None
+        return base(arg)
+
+    parser._parse_optional = parse_optional  # type: ignore[method-assign]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,11 +22,14 @@ from typing import TYPE_CHECKING, Any
 from paper_checks.jsonable import jsonable
 
 if TYPE_CHECKING:  # pragma: no cover  (types only: the search modules never import this one)
+    from paper_checks.prover import ProofResult
     from paper_checks.search import SearchResult
     from simulate.estimate import Estimate
 
 VERDICTS = ("proved", "confirmed", "refuted", "qualified", "inconclusive")
-METHODS = ("symbolic", "exact", "mc", "search", "sim")
+METHODS = ("symbolic", "exact", "mc", "search", "sim", "prover")
+#: methods whose evidence is a sample, not a derivation: they never give ``proved``
+SAMPLED_METHODS = ("mc", "sim", "search")
 
 
 @dataclass
@@ -58,6 +61,9 @@ class Evidence:
             raise ValueError(f"unknown verdict {self.verdict!r}; choose one of {VERDICTS}")
         if self.method not in METHODS:
             raise ValueError(f"unknown method {self.method!r}; choose one of {METHODS}")
+        if self.verdict == "proved" and self.method in SAMPLED_METHODS:
+            raise ValueError(f"a {self.method!r} method samples the domain and cannot prove; 'proved' needs a "
+                             "derivation or a certificate (Evidence.from_certificate)")
         if self.verdict == "refuted" and not self.counterexample:
             raise ValueError("a 'refuted' verdict needs a verified counterexample")
         if self.verdict == "qualified" and not self.condition:
@@ -81,10 +87,11 @@ class Evidence:
         Parameters
         ----------
         result : the search's result
-        fails : what a failing point shows (start of the ``refuted`` summary), e.g.
-            ``"Eq. 11 fails"``
-        holds : what the search looked for (used in the ``confirmed`` and ``inconclusive``
-            summaries), e.g. ``"no violation of Eq. 11"``
+        fails : what a failing point shows, e.g. ``"Eq. 11 fails"`` (the ``refuted`` summary reads
+            ``Counterexample (Eq. 11 fails): at ...``)
+        holds : what the search looked for, e.g. ``"no violation of Eq. 11"`` (the ``confirmed``
+            summary reads ``Search: no violation of Eq. 11 in ...``). Both are quoted as given,
+            never re-cased (``l~`` stays ``l~``).
         numbers : the check's other numbers; the search's JSON is added under ``key``
         figures : figure names
 
@@ -107,7 +114,8 @@ class Evidence:
         figs = list(figures or [])
         budget = f"{result.evaluated} margin evaluations (budget {result.budget})"
         if result.verified:
-            return cls("refuted", "search", f"{_cap(fails)}: at {jsonable(result.counterexample)} the exact margin is "
+            return cls("refuted", "search", f"Counterexample ({fails}): at {jsonable(result.counterexample)} the exact "
+                       "margin is "
                        f"{_short(result.exact_margin)} = {result.exact_margin_value:.4g} < 0 (shrunk in "
                        f"{result.shrink_steps} exactly verified steps; {result.evaluated} margin evaluations, budget "
                        f"{result.budget}).", nums, counterexample=search_counterexample(result), figures=figs)
@@ -123,8 +131,50 @@ class Evidence:
             return cls("inconclusive", "search", f"The floating-point margin reached {result.worst_margin:.3g} but no "
                        f"point was verified in exact arithmetic ({why}); an exact evaluation there would decide.",
                        nums, figures=figs)
-        return cls("confirmed", "search", f"{_cap(holds)} in {budget}; smallest margin {result.worst_margin:.3g}.",
+        return cls("confirmed", "search", f"Search: {holds} in {budget}; smallest margin {result.worst_margin:.3g}.",
                    nums, figures=figs)
+
+    @classmethod
+    def from_certificate(
+        cls,
+        result: ProofResult,
+        *,
+        holds: str,
+        numbers: dict[str, Any] | None = None,
+        key: str = "proof",
+        figures: list[str] | None = None,
+    ) -> Evidence:
+        """The evidence of a finished proof (the one road from a certificate to ``proved``).
+
+        Parameters
+        ----------
+        result : what :func:`paper_checks.prover.prove` returned; its outcome must be ``proved``
+            (a counterexample goes through the search's road, undecided decides nothing)
+        holds : what was proved, e.g. ``"Eq. 7's bounds hold for c = 2..8"``
+        numbers : the check's other numbers; the proof's JSON is added under ``key``
+        figures : figure names
+
+        Returns
+        -------
+        ``proved`` with method ``prover``, stating the boxes, the smallest rigorous lower bound
+        and how many boundaries where the margin is exactly 0 were closed.
+
+        Raises
+        ------
+        ValueError
+            When ``result`` is not a finished proof with a certificate.
+        """
+        cert = getattr(result, "certificate", None)
+        if getattr(result, "outcome", None) != "proved" or cert is None:
+            raise ValueError(f"from_certificate needs a proved result with a certificate, got outcome "
+                             f"{getattr(result, 'outcome', result)!r}")
+        nums = dict(numbers or {})
+        nums.setdefault(key, result.to_json())
+        tight = cert.to_json()["tight_boundaries"]
+        return cls("proved", "prover", f"Proved: {holds} on the whole declared domain, in interval arithmetic "
+                   f"over {len(cert.records)} boxes ({len(cert.pieces)} pieces; smallest rigorous lower bound "
+                   f"{cert.smallest_lower:.3g}; {tight} boxes closed at points where the margin is exactly 0).",
+                   nums, figures=list(figures or []))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -137,9 +187,17 @@ class Evidence:
             "figures": list(self.figures),
         }
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the verdict and the report's evidence block (``report.display``)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import evidence_html_page
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
+        return evidence_html_page(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import evidence_markdown  # imported here: see _repr_html_
+
+        return evidence_markdown(self)
 
 
 def _short(text: str | None, n: int = 120) -> str:

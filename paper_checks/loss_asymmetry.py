@@ -15,6 +15,8 @@ import numpy as np
 import sympy
 from scipy.optimize import minimize_scalar
 
+from paper_checks.loss_flat import flat_level
+from paper_checks.loss_minimiser import exact_ratio
 from paper_checks.loss_properties import NOISE, Property, TrialContext, _limit, _random_simplex, _sign_on_unit, _span
 from theory.losses import P
 
@@ -47,6 +49,9 @@ def _ends(ctx: TrialContext) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr | None]
 def _ratio_R(ctx: TrialContext, c: int) -> tuple[float | None, str]:
     """``R_c`` of the module docstring for a non-increasing ``l`` of ``p``; ``(None, reason)`` when undecided."""
     ell = ctx.loss.label
+    got = exact_ratio(ctx)
+    if got is not None:
+        return float(got[0]), "exact: " + got[1]
     l0, l1, end_ratio = _ends(ctx)
     if l0.is_infinite:
         return 0.0, "l(0+) = ∞: any other label with positive weight pulls the minimiser off the vertex"
@@ -106,13 +111,11 @@ def asymmetric(ctx: TrialContext) -> Property:
                         "the reduction of Zhou et al.'s definition to a ratio R_c is derived here for losses of "
                         "p_y alone; for this loss it is not", True)
     d1 = sympy.diff(loss.label, P)
-    s = _sign_on_unit(d1, P)
-    if s is None or s > 0:
-        xs = np.linspace(1e-6, 1 - 1e-6, 4001)
-        v = ctx.label_np()(xs)
-        if not np.all(np.diff(v) <= 1e-12):
-            return Property("asymmetric", None, "undecided: l not non-increasing", "search",
-                            "the derivation assumes a non-increasing l(p)", True)
+    s = -1 if flat_level(loss.label) is not None else _sign_on_unit(d1, P)
+    if s is None or s > 0:  # the premise is decided by SymPy, not by a grid
+        return Property("asymmetric", None, "undecided: l not shown non-increasing", "symbolic",
+                        "the derivation assumes a non-increasing l(p); the sign of l' on (0, 1) is "
+                        + ("positive" if s is not None else "not decided by SymPy"), True)
     per_c, hows = {}, set()
     for c in ctx.cs:
         r, how = _ratio_R(ctx, c)
@@ -122,7 +125,7 @@ def asymmetric(ctx: TrialContext) -> Property:
         hows.add(how)
     complete = {c: r >= 1 - 1e-12 for c, r in per_c.items()}
     lo_c, hi_c = ctx.cs[0], ctx.cs[-1]
-    exact = ctx.shape() == 0 or any(h.startswith("l(0+)") for h in hows)
+    exact = all(h.startswith("exact: ") for h in hows)
     if all(complete.values()):
         cell = "yes, completely (R_c >= 1 for c = " + _span(ctx.cs) + ")"
     elif all(r <= 1e-12 for r in per_c.values()):
@@ -132,7 +135,11 @@ def asymmetric(ctx: TrialContext) -> Property:
                 f"c={hi_c}: {per_c[hi_c]:.4g})")
     else:
         cell = "only for c = " + _span([c for c, v in complete.items() if v])
-    return Property("asymmetric", {"complete": complete, "R": per_c, "how": sorted(hows)}, cell,
+    got = exact_ratio(ctx)
+    value = {"complete": complete, "R": per_c, "how": sorted(hows)}
+    if got is not None:
+        value["R_exact"] = str(got[0])
+    return Property("asymmetric", value, cell,
                     "symbolic" if exact else "search",
                     "asymmetric for weights with max_{i != t} w_i/w_t < R_c; completely when R_c >= 1 ("
                     + "; ".join(sorted(hows)) + ")")
@@ -161,8 +168,8 @@ def _minimise(ctx: TrialContext, c: int, w: np.ndarray) -> np.ndarray:
     cand = np.clip(cand, 0, 1)
     cand /= cand.sum(1, keepdims=True)
 
-    def vals_of(F: np.ndarray) -> np.ndarray:
-        v = risk(np.clip(F, 1e-300, 1))
+    def vals_of(F: np.ndarray) -> np.ndarray:  # at the points themselves: no floor decides a value
+        v = risk(F)
         return np.where(np.isnan(v), np.inf, v)
 
     vals = vals_of(cand)
@@ -218,5 +225,8 @@ def noisy_minimiser(ctx: TrialContext) -> Property:
             return "argmax kept" + ("" if not any(v) else f" (e_y for c = {_span(kept)})")
         return "argmax lost for c = " + _span([c for c, x in zip(ctx.cs, a) if not x])
 
-    return Property("noisy_minimiser", out, f"uniform 0.4: {cell('uniform')}; pair 0.4: {cell('pair')}", "search",
-                    "multi-start minimisation of sum_k w_k L(f, e_k) over the simplex" + check)
+    return Property("noisy_minimiser", out, f"undecided: a search finds uniform 0.4: {cell('uniform')}; pair 0.4: "
+                    f"{cell('pair')}", "search",
+                    "no derivation here covers this loss (not a loss of p with a closed-form R_c, not separable with "
+                    "convex coordinates, not normalized), and a multi-start search of sum_k w_k L(f, e_k) over the "
+                    "simplex cannot tell a minimiser from an infimum approached at the boundary" + check, True)

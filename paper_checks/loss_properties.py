@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Callable, Sequence
 
 import mpmath
@@ -15,7 +16,9 @@ import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
-from theory.gradients import sign_on_unit_interval
+from paper_checks.loss_flat import flat_level, flat_range
+from paper_checks.loss_limits import TimedOut, deadline, sign_on_open_unit
+from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
 from theory.symmetry import class_sum as loss_class_sum
 from theory.symmetry import nonconstant_witness
@@ -26,6 +29,8 @@ NOISE = sympy.Rational(2, 5)
 """The noise rate of the ``noisy_minimiser`` property (uniform and pair flip)."""
 PRECISION_SETTINGS = {"quick": {"grid": 400, "starts": 4}, "standard": {"grid": 2000, "starts": 8},
                       "full": {"grid": 8000, "starts": 24}}
+SYMBOLIC_MOMENTS_SECONDS = 3.0
+"""Seconds the weight property gives SymPy's integration before it falls back to 30-digit quadrature."""
 PROPERTIES = ("symmetric", "class_sum", "excess_risk_bound", "bounded", "weight", "asymmetric", "noisy_minimiser")
 
 
@@ -55,8 +60,16 @@ def _n(e: Any, digits: int = 30) -> sympy.Float:
 
 
 def _sign_on_unit(expr: sympy.Expr, t: sympy.Symbol, extra: dict[Any, Any] | None = None) -> int | None:
-    """The sign of ``expr`` on ``(0, 1)`` in ``t`` (``extra`` substituted first), ``+-2`` where it is only weak."""
-    return sign_on_unit_interval(expr.subs(extra) if extra else expr, t, weak=True)
+    """The sign of ``expr`` on ``(0, 1)`` in ``t`` (``extra`` substituted first), ``+-2`` where it is only weak;
+    :func:`paper_checks.loss_limits.sign_on_open_unit` (term by term) where factoring the whole does not decide."""
+    return _sign_cached(expr.subs(extra) if extra else expr, t)
+
+
+@lru_cache(maxsize=256)
+def _sign_cached(e: sympy.Expr, t: sympy.Symbol) -> int | None:
+    """The sign tests of :func:`_sign_on_unit`, once per expression (bounded, weight and asymmetric ask alike)."""
+    s = sign_on_unit_interval(e, t, weak=True)
+    return s if s is not None else sign_on_open_unit(e, t)
 
 
 def _limit(e: sympy.Expr, t: sympy.Symbol, at: int) -> sympy.Expr:
@@ -244,6 +257,10 @@ def _constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
 def _compute_ranges(ctx: TrialContext) -> dict[Any, dict[str, Any]]:
     """``{"symbolic": {...}}`` when Jensen applies for a symbolic c, else ``{c: {...}}``."""
     out: dict[Any, dict[str, Any]] = {}
+    flat = flat_level(ctx.loss.label) if ctx.loss.separable is None else None
+    if flat is not None:
+        out["symbolic"] = flat_range(flat, C)
+        return out
     sh = ctx.shape()
     if ctx.pot is not None and sh is not None:
         psi = ctx.psi(C)
@@ -255,12 +272,15 @@ def _compute_ranges(ctx: TrialContext) -> dict[Any, dict[str, Any]]:
         bary = sympy.simplify(C * psi.subs(_T, 1 / C))
         at0, at1 = _limit(psi, _T, 0), _limit(psi, _T, 1)
         vert = at0 if at0.is_infinite else (at1 if at1.is_infinite else sympy.simplify(at1 + (C - 1) * at0))
-        if sh > 0:
-            out["symbolic"] = {"low": bary, "high": vert, "how": "psi convex: Jensen (barycentre) and a vertex",
-                               "method": "symbolic"}
-        else:
-            out["symbolic"] = {"low": vert, "high": bary, "how": "psi concave: a vertex and Jensen (barycentre)",
-                               "method": "symbolic"}
+        at_bary = {"attained": True, "at": "the barycentre"}
+        at_vert = ({"attained": False, "at": "∞ as a coordinate -> " + ("0" if at0.is_infinite else "1")}
+                   if vert.is_infinite else {"attained": True, "at": "the vertices"})
+        lo, hi = (at_bary, at_vert) if sh > 0 else (at_vert, at_bary)
+        out["symbolic"] = {"low": bary if sh > 0 else vert, "high": vert if sh > 0 else bary,
+                           "how": "psi convex: Jensen (barycentre) and a vertex" if sh > 0 else
+                           "psi concave: a vertex and Jensen (barycentre)", "method": "symbolic",
+                           "low_attained": lo["attained"], "low_at": lo["at"], "high_attained": hi["attained"],
+                           "high_at": hi["at"]}
         return out
     for c in ctx.cs:
         if ctx.pot is not None:
@@ -290,7 +310,8 @@ def _separable_range_search(ctx: TrialContext, c: int) -> dict[str, Any]:
                 a = xs[(xs >= 0) & (xs <= 1.0 / m)]
             b = (1 - m * a) / n if n else np.zeros_like(a)
             with np.errstate(all="ignore"):
-                vals = m * psi(a) + (n * psi(b) if n else 0.0) + zeros * psi(np.zeros(1))[0]
+                # a coordinate at 0 contributes psi(0+) (inf for a log loss); none contributes nothing, never 0 * inf
+                vals = m * psi(a) + (n * psi(b) if n else 0.0) + (zeros * psi(np.zeros(1))[0] if zeros else 0.0)
             vals = np.where(np.isnan(vals), np.nan, vals)
             if np.all(np.isnan(vals)):
                 continue
@@ -305,7 +326,7 @@ def _separable_range_search(ctx: TrialContext, c: int) -> dict[str, Any]:
                   f"{g} per pattern" if changes <= 1 else
                   f"psi'' changes sign {changes} times: the two-level reduction does not apply; values are attained "
                   "bounds only")
-    res["certain"] = changes <= 1
+    res["certain"] = False  # the sign changes of psi'' are counted on a float grid: attained values, not bounds
     return res
 
 
@@ -338,8 +359,14 @@ def class_sum(ctx: TrialContext) -> Property:
     if "symbolic" in r:
         s = r["symbolic"]
         lo, hi = sympy.simplify(s["low"]), sympy.simplify(s["high"])
-        return Property("class_sum", {"low": str(lo), "high": str(hi), "domain": "every c >= 2", "how": s["how"]},
-                        f"[{lo}, {_fmt(hi) if hi.is_infinite else hi}]", "symbolic", s["how"])
+        ends = {k: s[k] for k in ("low_attained", "low_at", "high_attained", "high_at") if k in s}
+        note = ""
+        if ends:
+            note = f" (min {'at' if ends['low_attained'] else 'not attained:'} {ends['low_at']}; max " + \
+                   f"{'at' if ends['high_attained'] else 'not attained:'} {ends['high_at']})"
+        return Property("class_sum", {"low": str(lo), "high": str(hi), "domain": "every c >= 2", "how": s["how"],
+                                      **ends}, f"[{lo}, {_fmt(hi) if hi.is_infinite else hi}]" + note, "symbolic",
+                        s["how"])
     vals, certain = {}, True
     for c in ctx.cs:
         s = r[c]
@@ -402,22 +429,46 @@ def bounded(ctx: TrialContext) -> Property:
         if at0.is_infinite or at1.is_infinite:
             return Property("bounded", {"bounded": False, "sup": "oo"}, "no (l(0+) = ∞)" if at0.is_infinite else
                             "no (l(1-) = ∞)", "symbolic", f"limits at the ends: l(0+) = {at0}, l(1-) = {at1}")
+        flat = flat_level(ell)
+        if flat is not None:
+            return Property("bounded", {"bounded": True, "sup": str(flat["l0"]), "attained": True,
+                                        "approached": f"attained on [0, {flat['k']}]"},
+                            f"yes, sup = {_fmt(flat['l0'])}, attained on [0, {flat['k']}]", "symbolic",
+                            "l is constant on [0, k] and decreasing above (loss_flat.py)")
         d1 = sympy.diff(ell, P)
         s = _sign_on_unit(d1, P)
         if s is not None and s < 0:
-            return Property("bounded", {"bounded": True, "sup": str(at0)}, f"yes, sup = {_fmt(at0)}", "symbolic",
-                            "l is decreasing on (0, 1), so the supremum is l(0+)")
+            at_0 = ell.subs(P, 0)
+            att = not at_0.has(sympy.nan, sympy.zoo) and at_0.is_finite and sympy.simplify(at_0 - at0) == 0
+            where = "attained at p = 0" if att else "l(0+): the formula is undefined at p = 0"
+            return Property("bounded", {"bounded": True, "sup": str(at0), "attained": bool(att), "approached": where},
+                            f"yes, sup = {_fmt(at0)}" + (", at p = 0" if att else " = l(0+)"),
+                            "symbolic", "l is decreasing on (0, 1), so the supremum is l(0+); " + where)
         xs = np.linspace(0, 1, 20001)
         v = ctx.label_np()(xs)
         sup = max(float(np.nanmax(v)), _as_float(at0), _as_float(at1))
-        return Property("bounded", {"bounded": True, "sup": sup}, f"yes, sup ≈ {sup:.6g}", "search",
-                        "finite limits at both ends and a continuous l: bounded; sup from a 20001-point grid")
+        return Property("bounded", {"bounded": None, "sup_at_least": sup}, f"undecided: sup ≥ {sup:.6g} (grid)",
+                        "search", "finite limits at both ends, but the sign of l' is not decided and continuity is "
+                        "not checked: a 20001-point grid gives only a lower bound on the sup", True)
+    return _vector_bounded(ctx)
+
+
+def _vector_bounded(ctx: TrialContext) -> Property:
+    """A loss of the whole point none of the derivations covers: unbounded when the exact one-sided limit along
+    ``f = (s, (1 - s)/(c - 1), ...)``, ``s -> 0+``, is infinite; otherwise only a searched lower bound."""
+    sv = sympy.Symbol("s", positive=True)
+    for c in ctx.cs:
+        lim = sympy.limit(ctx.loss([sv, *[(1 - sv) / (c - 1)] * (c - 1)], 0), sv, 0, "+")
+        if lim.is_infinite:
+            return Property("bounded", {"bounded": False, "sup": "oo", "along": "f = (s, (1-s)/(c-1), ...), s -> 0+",
+                                        "c": c}, f"no (-> {_fmt(lim)} as f_y -> 0, c = {c})", "symbolic",
+                            f"the exact one-sided limit along f = (s, (1-s)/(c-1), ...) as s -> 0+ is {lim} at c = {c}")
     sups = {}
     for c in ctx.cs:
         f = ctx.vector_np(c)
         rng = np.random.default_rng(100 + c)
         F = _random_simplex(rng, 5 * ctx.cfg["grid"] // c, c)
-        worst = float(np.nanmax(f(np.clip(F, 1e-300, 1), 0)))
+        worst = float(np.nanmax(f(F, 0)))
         # toward the face f_y = 0
         edge = []
         for k in range(1, 13):
@@ -425,14 +476,11 @@ def bounded(ctx: TrialContext) -> Property:
             row = np.full((1, c), (1 - e) / (c - 1))
             row[0, 0] = e
             edge.append(float(f(row, 0)[0]))
-        grows = edge[-1] > 1e6 or (edge[-1] > 2 * edge[5] and edge[-1] - edge[-2] > 0.5 * (edge[6] - edge[5]) > 0)
-        sups[c] = math.inf if grows else max(worst, max(edge))
-    if any(math.isinf(v) for v in sups.values()):
-        return Property("bounded", {"bounded": False, "sup": sups}, "no (grows without bound as f_y -> 0)", "search",
-                        "values along f_y = 10^-k keep growing")
-    return Property("bounded", {"bounded": True, "sup": sups}, f"yes, sup ≈ {max(sups.values()):.4g} (search)",
-                    "search",
-                    "largest value found over random points, vertices and the approach to f_y = 0")
+        sups[c] = max(worst, max(edge))
+    return Property("bounded", {"bounded": None, "sup_at_least": sups},
+                    f"undecided: sup ≥ {max(sups.values()):.4g} (search)", "search",
+                    "finite exact limit toward f_y = 0, but no derivation covers this loss: the largest value found "
+                    "over random points, vertices and the approach to f_y = 0 is only a lower bound", True)
 
 
 # ---------------------------------------------------------------- weight
@@ -453,11 +501,10 @@ def weight(ctx: TrialContext) -> Property:
     method = "symbolic"
     if not w.has(sympy.Abs) and not w.has(sympy.Piecewise):
         try:
-            from theory.gradients import uniform_moments
-
-            m = uniform_moments(w, P)
-            mean, var = sympy.simplify(m.mean), sympy.simplify(m.variance)
-        except Exception:
+            with deadline(SYMBOLIC_MOMENTS_SECONDS):  # SymPy's integrate can run long: quadrature instead
+                m = uniform_moments(w, P)
+                mean, var = sympy.simplify(m.mean), sympy.simplify(m.variance)
+        except (Exception, TimedOut):
             mean = var = None
     if mean is None:
         method = "quadrature"

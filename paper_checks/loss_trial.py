@@ -36,7 +36,9 @@ a formula ``l(p)`` of the labelled probability ``p = f_y``, or a formula of the 
 
 ``bounded``
     ``sup_f L(f, e_y)``: for a loss of ``p`` the supremum of ``l`` on ``[0, 1]`` (limits at the
-    ends, the sign of ``l'``); otherwise searched.
+    ends, the sign of ``l'``), with whether it is attained; for a separable loss with convex parts the
+    largest vertex value; for a normalized loss (NCE, NFL, APL) ``alpha + beta g(0)``, not attained,
+    approached as ``f_y -> 0`` (:mod:`paper_checks.loss_normalized`); otherwise searched.
 
 ``weight``
     The IMAE view (Wang et al. 2019 via ``003`` Eqs. 8-11): for ``L = l(p_y)`` and softmax
@@ -61,8 +63,17 @@ a formula ``l(p)`` of the labelled probability ``p = f_y``, or a formula of the 
 ``noisy_minimiser``
     The pointwise minimiser of the noisy risk ``sum_k w_k L(f, e_k)`` with ``w`` the row of
     ``T`` of the clean label ``y``: uniform noise ``eta = 0.4`` and the class-dependent pair
-    flip ``y -> y + 1`` with rate ``0.4``; whether it is ``e_y`` and whether it keeps the argmax.
-    Searched (multi-start over the simplex); for losses of ``p`` checked against ``R_c``.
+    flip ``y -> y + 1`` with rate ``0.4``; whether it is ``e_y``, whether it keeps the argmax, and
+    whether it is attained. Derived: for a loss of ``p`` from the exact ``R_c``
+    (:mod:`paper_checks.loss_minimiser`: ``e_y`` exactly when ``r < R_c``, else attained and keeping
+    the argmax); for a separable loss from its coordinates' stationary points (MSE: ``f = w``); for a
+    normalized loss the exact infimum, never attained, and where it is approached
+    (:mod:`paper_checks.loss_normalized`). Searched (multi-start over the simplex) only for a loss
+    none of these covers, and then reported as a search.
+
+No cell is decided by a floating-point sample of a clipped simplex: boundary values are one-sided
+SymPy limits, signs on ``(0, 1)`` are SymPy's (:func:`paper_checks.loss_limits.sign_on_open_unit`),
+and each property runs under a time limit (:func:`paper_checks.loss_limits.deadline`).
 """
 from __future__ import annotations
 
@@ -71,8 +82,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from paper_checks import loss_normalized as normalized
 from paper_checks.jsonable import jsonable
 from paper_checks.loss_asymmetry import asymmetric, noisy_minimiser
+from paper_checks.loss_limits import DEFAULT_TIMEOUT, TimedOut, deadline
+from paper_checks.loss_minimiser import (
+    label_minimiser,
+    separable_asymmetric,
+    separable_bounded,
+    separable_minimiser,
+)
 from paper_checks.loss_properties import (
     ETA,
     NOISE,
@@ -90,8 +109,8 @@ from paper_checks.loss_properties import (
 )
 from theory.losses import LossDefinition, P
 
-__all__ = ["C", "ETA", "NOISE", "P", "PROPERTIES", "LossTrial", "Property", "markdown_table", "parse_classes", "trial",
-           "write"]
+__all__ = ["C", "DEFAULT_TIMEOUT", "ETA", "NOISE", "P", "PROPERTIES", "LossTrial", "Property", "markdown_table",
+           "parse_classes", "trial", "write"]
 
 
 def parse_classes(text: str) -> list[int]:
@@ -125,10 +144,29 @@ class LossTrial:
         return {"loss": self.loss, "params": jsonable(self.params), "cite": self.cite, "classes": self.cs,
                 "properties": {k: v.to_json() for k, v in self.properties.items()}, "notes": self.notes}
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: one row per property with its evidence (:mod:`paper_checks.report.display`)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import trial_html
+
+        return trial_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import trial_markdown  # imported here: see _repr_html_
+
+        return trial_markdown(self)
+
 
 # ---------------------------------------------------------------- the trial
-def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str = "standard") -> LossTrial:
-    """Compute every property of ``loss`` for the numbers of classes ``cs`` (see the module docstring)."""
+def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str = "standard",
+          timeout: float | None = DEFAULT_TIMEOUT) -> LossTrial:
+    """Compute every property of ``loss`` for the numbers of classes ``cs`` (see the module docstring).
+
+    Each property runs under a time limit of ``timeout`` seconds (``None``: none); one that runs
+    past it is ``undecided: timed out after N s`` and the others are still computed.
+    """
+    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
     if precision not in PRECISION_SETTINGS:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISION_SETTINGS)}")
     cs = sorted(set(int(c) for c in cs))
@@ -138,10 +176,15 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
     tr = LossTrial(loss.name, loss.param_dict, loss.cite, cs)
     ctx = TrialContext(loss, cs, cfg)
     for name, fn in (("symmetric", symmetric), ("class_sum", class_sum), ("excess_risk_bound", excess_risk_bound),
-                     ("bounded", bounded), ("weight", weight), ("asymmetric", asymmetric),
-                     ("noisy_minimiser", noisy_minimiser)):
+                     ("bounded", _bounded), ("weight", weight), ("asymmetric", _asymmetric),
+                     ("noisy_minimiser", _noisy_minimiser)):
         try:
-            tr.properties[name] = fn(ctx)
+            with deadline(timeout):
+                tr.properties[name] = fn(ctx)
+        except TimedOut as exc:
+            tr.properties[name] = Property(name, None, f"undecided: {exc}", "none",
+                                           f"the computation did not finish within the limit ({exc}); raise the "
+                                           "limit (--timeout) to try longer", True)
         except Exception as exc:  # a property that cannot be computed is undecided, with the reason
             tr.properties[name] = Property(name, None, f"undecided ({type(exc).__name__})", "search",
                                            f"could not be computed: {type(exc).__name__}: {exc}", True)
@@ -149,6 +192,24 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
                     "the paper's text beyond its abstract was not reachable; the asymmetry here is derived from "
                     "the definition (see paper_checks/loss_properties.py)")
     return tr
+
+
+def _bounded(ctx: TrialContext) -> Property:
+    """Derived for a normalized loss (:mod:`paper_checks.loss_normalized`), else :func:`bounded`."""
+    return normalized.bounded(ctx) or separable_bounded(ctx) or bounded(ctx)
+
+
+def _asymmetric(ctx: TrialContext) -> Property:
+    """In the limit sense for a normalized loss (:mod:`paper_checks.loss_normalized`), exact for a separable one
+    (:mod:`paper_checks.loss_minimiser`), else :func:`asymmetric`."""
+    return normalized.asymmetric(ctx) or separable_asymmetric(ctx) or asymmetric(ctx)
+
+
+def _noisy_minimiser(ctx: TrialContext) -> Property:
+    """Derived for a normalized loss (:mod:`paper_checks.loss_normalized`), a loss of ``p`` with a closed-form
+    ``R_c`` or a separable one (:mod:`paper_checks.loss_minimiser`), else searched (:func:`noisy_minimiser`)."""
+    return (normalized.noisy_minimiser(ctx) or label_minimiser(ctx) or separable_minimiser(ctx)
+            or noisy_minimiser(ctx))
 
 
 # ---------------------------------------------------------------- output
@@ -171,7 +232,8 @@ def markdown_table(trials: Sequence[LossTrial]) -> str:
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
     cs = trials[0].cs if trials else []
     lines.append("")
-    lines.append(f"c = {_span(cs)}; [method] is the evidence; 'undecided' cells say why in the JSON. "
+    lines.append(f"c = {_span(cs)}; [method] is the evidence; 'undecided' cells say why in the JSON, which also "
+                 "records whether each extreme is attained and how it is approached when not. "
                  "Citations: " + "; ".join(dict.fromkeys(f"{t.loss}: {t.cite}" for t in trials)))
     return "\n".join(lines)
 

@@ -59,6 +59,8 @@ class Paper:
     venue : conference or journal and/or arXiv id (``"NeurIPS 2018; arXiv 1805.07836"``)
     source : the text the claims were read from (a file of ``/work/shared/papers`` or a URL)
     note : how the text was read, if not directly (``"via Li's notes 003"``)
+    bibtex : a complete BibTeX entry for ``report.bib`` (keyed by the paper id), when the one built from
+        the fields above will not do (:func:`paper_checks.report.citing.bibtex_entry`)
     """
 
     id: str
@@ -68,6 +70,7 @@ class Paper:
     venue: str
     source: str
     note: str = ""
+    bibtex: str = ""
 
     def __post_init__(self) -> None:
         if not _ID.match(self.id):
@@ -88,13 +91,14 @@ PAPERS: dict[str, Paper] = {}
 """Every declared paper, by id, in declaration order."""
 
 
-def paper(id: str, *, authors: str, year: int, title: str, venue: str, source: str, note: str = "") -> Paper:
+def paper(id: str, *, authors: str, year: int, title: str, venue: str, source: str, note: str = "",
+          bibtex: str = "") -> Paper:
     """Declare paper ``id`` (once, in the module of its claims) and return it.
 
     Declaring the same paper twice with identical fields is harmless (a module imported
     twice); with different fields it is an error.
     """
-    p = Paper(id, authors, year, title, venue, source, note)
+    p = Paper(id, authors, year, title, venue, source, note, bibtex)
     old = PAPERS.get(id)
     if old is not None and old != p:
         raise RegistryError(f"paper {id!r} is declared twice with different citations")
@@ -170,6 +174,9 @@ class Claim:
     #: where the check was loaded from: a dotted module name, or the absolute path of a
     #: claims file given to ``--module`` (so a worker process can load it again)
     origin: str = ""
+    #: how a reconstructed claim was reconstructed: a kind of :data:`RECONSTRUCTIONS` or free text
+    #: (``""`` when not reconstructed); see :func:`reconstruction`
+    reconstruction: str = ""
 
     def __reduce_ex__(self, protocol: Any) -> Any:
         """A registered claim travels to worker processes (or Dask workers) by reference: its
@@ -191,6 +198,52 @@ def _registered(claim_id: str, origin: str) -> "Claim":
     return reg[claim_id]
 
 
+#: the kinds of reconstruction :func:`claim` names, and what the report says of each
+RECONSTRUCTIONS: dict[str, str] = {
+    "outline": "the source states it only in outline; the statement below is this project's precise reading of it, "
+               "and is what was checked.",
+    "weakened": "the statement below is deliberately weaker than the source's, and is what was checked: a "
+                "counterexample to it refutes the source's too, a proof of it does not prove the source's.",
+    "negated": "the statement below is the negation of the source's (a doubt put on trial), and is what was checked: "
+               "'proved' or 'confirmed' here speak against the source, 'refuted' for it.",
+}
+
+
+def reconstruction(value: bool | str) -> str:
+    """How a claim was reconstructed, from :func:`claim`'s ``reconstructed=``: ``""`` for ``False`` (not
+    reconstructed), ``"outline"`` for ``True`` (the meaning it always had), a kind of :data:`RECONSTRUCTIONS`
+    or free text as given (stripped).
+
+    Raises
+    ------
+    TypeError
+        For anything but a bool or a string.
+    ValueError
+        For an empty string (say ``False``, or how the claim was reconstructed).
+    """
+    if isinstance(value, bool):
+        return "outline" if value else ""
+    if not isinstance(value, str):
+        raise TypeError(f"reconstructed must be True/False or a string saying how (one of "
+                        f"{', '.join(RECONSTRUCTIONS)}, or free text), got {value!r}")
+    if not value.strip():
+        raise ValueError("reconstructed='' says nothing: pass False, or how the claim was reconstructed (one of "
+                         f"{', '.join(RECONSTRUCTIONS)}, or free text)")
+    return value.strip()
+
+
+def reconstruction_note(value: bool | str) -> str:
+    """What the report says of a claim reconstructed as ``value`` (:func:`reconstruction`; a report written
+    before reasons existed carries ``True``): the kind's sentence, or the free text followed by
+    "the statement below is what was checked"; ``""`` for a claim that is not reconstructed."""
+    how = reconstruction(value)
+    if not how:
+        return ""
+    if how in RECONSTRUCTIONS:
+        return RECONSTRUCTIONS[how]
+    return f"{how.rstrip('.; ')}; the statement below is what was checked."
+
+
 REGISTRY: dict[str, Claim] = {}
 _FILES: dict[str, str] = {}  # module name -> absolute path, for claims files loaded by path
 _PROBLEMS: list[str] = []
@@ -204,11 +257,16 @@ def claim(
     statement: str,
     expected: str,
     method: str,
-    reconstructed: bool = False,
+    reconstructed: bool | str = False,
     space: Callable[[], SearchSpace] | None = None,
     figures: tuple[str, ...] = (),
 ) -> Callable[[CheckFn], CheckFn]:
     """Register the decorated function as the check of claim ``id`` (``paper.name``).
+
+    ``reconstructed`` marks a statement that is not a sentence of the source, and says how it was
+    made (:func:`reconstruction`): ``"outline"`` (the source states it only in outline; ``True``
+    means this, as before), ``"weakened"`` (deliberately weaker than the source's), ``"negated"``
+    (the source's statement negated, a doubt put on trial), or free text saying how.
 
     ``space`` (a factory of :class:`SearchSpace`) makes the claim explorable with
     ``python -m paper_checks explore ID``. ``figures`` names the figures of
@@ -228,6 +286,11 @@ def claim(
         problems.append(f"claim {id!r}: unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if not str(source).strip() or not str(statement).strip():
         problems.append(f"claim {id!r}: source and statement must not be empty")
+    try:
+        how = reconstruction(reconstructed)
+    except (TypeError, ValueError) as exc:
+        problems.append(f"claim {id!r}: {exc}")
+        how = ""
 
     def deco(fn: CheckFn) -> CheckFn:
         if problems:
@@ -239,8 +302,8 @@ def claim(
             _PROBLEMS.append(f"claim {id!r} is registered twice ({old.check.__module__} and {fn.__module__})")
             return fn
         module = getattr(fn, "__module__", "") or ""
-        REGISTRY[id] = Claim(id, paper_id, source, statement, expected, method, fn, reconstructed, space,
-                             tuple(figures), _FILES.get(module, module))
+        REGISTRY[id] = Claim(id, paper_id, source, statement, expected, method, fn, bool(how), space,
+                             tuple(figures), _FILES.get(module, module), how)
         return fn
 
     return deco
@@ -342,6 +405,10 @@ def load(modules: Iterable[str] = ()) -> dict[str, Claim]:
                 raise RegistryError(f"entry point {name!r} of {ENTRY_POINT_GROUP} failed: "
                                     f"{type(exc).__name__}: {exc}") from None
         _ENTRY_POINTS_SCANNED = True
+        # loaded once and for good: a failing module of the user's (the first load of a notebook) must not take
+        # back the catalogue or the entry points' claims, whose modules would never register them again
+        claims_before, papers_before = set(REGISTRY), set(PAPERS)
+        documents_before, findings_before = set(DOCUMENTS), set(FINDINGS)
         for spec in env_modules():
             load_module(spec)
         for spec in modules:

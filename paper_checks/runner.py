@@ -49,6 +49,9 @@ class Result:
     error: str | None = None
     #: the full traceback of a crashing check (``error`` is its last line)
     traceback: str | None = None
+    #: the precision and seed it ran with (``None`` when unknown), so a report of it is labelled right
+    precision: str | None = None
+    seed: int | None = None
 
     @property
     def verdict(self) -> str:
@@ -66,6 +69,7 @@ class Result:
             "source": c.source,
             "statement": c.statement,
             "reconstructed": c.reconstructed,
+            "reconstruction": c.reconstruction,
             "expected": c.expected,
             "seconds": round(self.seconds, 3),
         }
@@ -77,6 +81,18 @@ class Result:
                         "numbers": {}, "counterexample": None, "condition": None, "figures": [],
                         "traceback": self.traceback})
         return out
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the claim's section of the report (:mod:`paper_checks.report.display`)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import result_html
+
+        return result_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import result_markdown  # imported here: see _repr_html_
+
+        return result_markdown(self)
 
 
 def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
@@ -94,10 +110,11 @@ def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
         if not isinstance(ev, Evidence):
             raise TypeError(f"check of {claim.id} returned {type(ev).__name__}, not Evidence")
         ev.figures = list(dict.fromkeys([*ev.figures, *claim.figures]))
-        return Result(claim, ev, time.perf_counter() - t0)
+        return Result(claim, ev, time.perf_counter() - t0, precision=precision, seed=seed)
     except Exception as exc:  # a crashing check is reported, not hidden
         last = traceback.format_exception_only(type(exc), exc)[-1].strip()
-        return Result(claim, None, time.perf_counter() - t0, error=last, traceback=traceback.format_exc())
+        return Result(claim, None, time.perf_counter() - t0, error=last, traceback=traceback.format_exc(),
+                      precision=precision, seed=seed)
 
 
 class Interrupted(KeyboardInterrupt):
@@ -154,11 +171,11 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
         def done(i: int, out: Any) -> None:
             if isinstance(out, Failure):
                 finished[i] = Result(claims[i], None, timeout if out.message.startswith("timed out") else 0.0,
-                                     error=out.message, traceback=out.message)
+                                     error=out.message, traceback=out.message, precision=precision, seed=seed)
             else:
                 ev, seconds, error, tb, data = out
                 figdata.absorb(data)  # run --figures: the figures reuse what the worker computed
-                finished[i] = Result(claims[i], ev, seconds, error=error, traceback=tb)
+                finished[i] = Result(claims[i], ev, seconds, error=error, traceback=tb, precision=precision, seed=seed)
             bar.update(1)
             bar.set_postfix_str(claims[i].id)
 

@@ -183,6 +183,18 @@ class SearchResult:
             out["stopped"] = self.stopped
         return out
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the outcome and the exact counterexample (:mod:`paper_checks.report.display`)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import search_html
+
+        return search_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import search_markdown  # imported here: see _repr_html_
+
+        return search_markdown(self)
+
 
 # ================================================================== evaluation
 class _BudgetSpent(Exception):

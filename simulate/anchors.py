@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.backend import namespace_of, to_host
+from simulate.backend import check_generator, namespace_of, to_host
 from simulate.losses import SIMPLEX_TOL, check_simplex
 from simulate.noise import TransitionMatrix
 from simulate.populations import FiniteDistribution
@@ -221,6 +221,7 @@ def anchor_mixture(c: int, rng: np.random.Generator, *, n_mixed: int = 200, anch
         raise ValueError(f"the number of classes c must be an integer >= 2, got {c!r}")
     if isinstance(n_mixed, bool) or not isinstance(n_mixed, (int, np.integer)) or n_mixed < 1:
         raise ValueError(f"n_mixed must be an integer >= 1, got {n_mixed!r}")
+    check_generator(rng)
     if not 0.0 < anchor_mass <= 1.0 / c:
         raise ValueError(f"anchor_mass must lie in (0, 1/c] = (0, {1.0 / c:.4g}], got {anchor_mass!r}")
     if not 1.0 / c < anchor_purity <= 1.0:
@@ -258,6 +259,7 @@ def sample_population(dist: FiniteDistribution, n: int, rng: np.random.Generator
     """``n`` support indices drawn i.i.d. from ``P(x)`` (inverse CDF; works for any generator with ``random``)."""
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"sample size n must be an integer >= 1, got {n!r}")
+    check_generator(rng)
     cdf = np.cumsum(dist.px)
     idx = np.searchsorted(cdf, rng.random(int(n)) * cdf[-1], side="right")
     return np.minimum(idx, dist.n_x - 1)

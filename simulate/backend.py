@@ -86,14 +86,30 @@ def namespace_of(a: Any) -> ModuleType:
     return np
 
 
+def check_generator(rng: Any, name: str = "rng") -> Any:
+    """``rng`` itself when it is a random generator (it has ``random``, as NumPy's and CuPy's
+    ``Generator`` do); a ``TypeError`` naming ``name`` and quoting the value otherwise (``None``, a seed)."""
+    if not callable(getattr(rng, "random", None)):
+        raise TypeError(f"{name} must be a random generator (numpy.random.default_rng(seed), or CuPy's), "
+                        f"got {rng!r:.80}")
+    return rng
+
+
+def check_generators(rngs: Any, count: int, name: str = "rng") -> list[Any]:
+    """``rngs``, a sequence of ``count`` random generators (one per stacked batch), as a list; ``TypeError``
+    naming ``name`` for a single generator, ``None`` or a non-generator item."""
+    if hasattr(rngs, "random") or not hasattr(rngs, "__iter__") or isinstance(rngs, str):
+        raise TypeError(f"{name} must be a sequence of {count} generators for stacked batches, got {rngs!r:.80}")
+    return [check_generator(g, f"{name}[{i}]") for i, g in enumerate(rngs)]
+
+
 def check_rng(rng: Any, xp: Any) -> Any:
     """``rng`` itself when it draws arrays of namespace ``xp``; a clear ``TypeError`` otherwise.
 
     A NumPy generator with CuPy arrays (or the reverse) would move every draw across the bus,
     or fail deep inside; this says so at the call.
     """
-    if not hasattr(rng, "random"):
-        raise TypeError(f"rng must be a Generator, got {type(rng).__name__}")
+    check_generator(rng)
     ns = namespace_of(rng)
     if ns is not xp:
         raise TypeError(f"rng draws {ns.__name__} arrays but the arrays here are {getattr(xp, '__name__', xp)}; "

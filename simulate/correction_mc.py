@@ -28,13 +28,14 @@ from typing import Any, Sequence
 import numpy as np
 from scipy.optimize import minimize
 
-from simulate.backend import default_chunk, to_host
+from simulate.backend import check_generator, default_chunk, to_host
 from simulate.blas import pinned_blas
 from simulate.correction import backward_corrected, forward_corrected
 from simulate.estimate import Estimate, RunningMoments
 from simulate.losses import Loss, inputs_checked, softmax
 from simulate.noise import MAX_COND, TransitionMatrix, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
+from theory.checks import check_int
 
 
 # ---------------------------------------------------------------- validation
@@ -208,9 +209,8 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
     """
     if not isinstance(n, (int, np.integer)) or n < 2:
         raise ValueError(f"n must be an integer >= 2, got {n!r}")
-    chunk = default_chunk(xp) if chunk is None else chunk
-    if chunk < 2:
-        raise ValueError(f"chunk must be at least 2, got {chunk!r}")
+    chunk = default_chunk(xp) if chunk is None else check_int("chunk", chunk, 2)
+    check_generator(rng)
     z = _check_setup(dist, logits, T)
     loss = _corrected_loss(base, T, mix, max_cond, corrected)
     n_x, c = z.shape
@@ -394,8 +394,7 @@ def random_population(n_x: int, c: int, rng: np.random.Generator, *, margin: flo
     the logits are ``N(0, 1) + margin e_k`` with ``k = argmax_y P(y|x)``, so the classifier
     tends to predict the likely clean label and label noise visibly raises its loss.
     """
-    if n_x < 1 or c < 2:
-        raise ValueError(f"need n_x >= 1 and c >= 2, got n_x={n_x!r}, c={c!r}")
+    check_int("n_x", n_x, 1), check_int("the number of classes c", c, 2), check_generator(rng)
     if deterministic:
         py = np.eye(c)[rng.integers(0, c, n_x)]
     else:

@@ -14,7 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.backend import to_host
+from simulate.backend import check_generator, to_host
 from simulate.dmi import (
     SIMPLEX_TOL,
     DMIEstimate,
@@ -30,7 +30,7 @@ from simulate.dmi import (
 from simulate.estimate import Estimate, RunningMoments
 from simulate.noise import TransitionMatrix, as_transition, noise_per_x, pair_flip, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
-from theory.checks import check_classes
+from theory.checks import check_classes, check_int
 
 
 # ---------------------------------------------------------------- finite populations
@@ -104,6 +104,7 @@ def sample_counts(dist: FiniteDistribution, n: int, rng: Any, xp: Any = np, *, T
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
+    chunk, _ = check_int("chunk", chunk, 1), check_generator(rng)
     c, n_x = dist.c, dist.n_x
     Tm = as_transition(T) if T is not None else None
     Tx_ = None if Tm is not None else noise_per_x(dist, None, Tx)
@@ -187,6 +188,7 @@ def sample_triples(Q12: Any, T: Any, n: int, rng: Any, xp: Any = np, *, leak: fl
     ``leak > 0`` breaks the premise of Eq. 28: with probability ``leak`` ``W3`` copies ``W2`` instead
     (the control that a check must detect).
     """
+    n, chunk, _ = check_int("n", n, 1), check_int("chunk", chunk, 1), check_generator(rng)
     Q = check_joint_table(Q12)
     Tm = as_transition(T)
     c = Q.shape[0]

@@ -17,7 +17,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.backend import namespace_of, to_host
+from simulate.backend import check_generator, check_generators, check_rng, namespace_of, to_host
+from theory.checks import check_int
 
 
 def check_margin(alpha: float) -> float:
@@ -155,7 +156,7 @@ def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
     at a time, and fewer when needed to keep each product below OpenBLAS's threading threshold
     (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
     """
-    E = check_embeddings(E, batched=True)
+    E, chunk = check_embeddings(E, batched=True), check_int("chunk", chunk, 1)
     xp = namespace_of(E)
     y = xp.asarray(y)
     if y.shape != E.shape[:-1]:
@@ -286,8 +287,8 @@ def mine(D: Any, labels: Any, miner: str, *, alpha: float | None = None, rng: An
     if miner not in MINERS:
         raise ValueError(f"miner must be one of {MINERS}, got {miner!r}")
     labels = xp.asarray(labels)
-    if labels.ndim != 2 or labels.dtype.kind not in "iu":
-        raise ValueError(f"labels must be an (R, B) integer array, got shape {labels.shape} dtype {labels.dtype}")
+    if labels.ndim != 2 or labels.dtype.kind not in "iu" or labels.shape[0] < 1 or labels.shape[1] < 2:
+        raise ValueError(f"labels must be R >= 1 batches of B >= 2 integers, got shape {labels.shape} {labels.dtype}")
     R, B = labels.shape
     if miner != "random" or D is not None:
         D = xp.asarray(D)
@@ -321,7 +322,7 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
     else:  # random
         counts = neg.sum(axis=-1)[r, a]
         # the k-th negative of the anchor, k uniform: through a stable sort (no choice on CuPy, no rejection loop)
-        k = xp.minimum(xp.floor(rng.random(r.shape[0]) * counts).astype(xp.int64), counts - 1)
+        k = xp.minimum(xp.floor(check_rng(rng, xp).random(r.shape[0]) * counts).astype(xp.int64), counts - 1)
         n = xp.argsort(~neg, axis=-1, kind="stable")[r, a, k]  # each row: its negatives first, in index order
     return r, a, p, n, skipped
 
@@ -511,8 +512,7 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
     i, j : int arrays, shape (n_pairs,) or (R, n_pairs)
     same : bool array of that shape
     """
-    if n_pairs < 1:
-        raise ValueError(f"n_pairs must be positive, got {n_pairs!r}")
+    n_pairs = check_int("n_pairs", n_pairs, 1)
     xp = namespace_of(labels)
     labels = xp.asarray(labels)
     if labels.ndim not in (1, 2) or labels.dtype.kind not in "iu":
@@ -520,7 +520,7 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
     single = labels.ndim == 1
     yb = labels[None] if single else labels
     R, B = yb.shape
-    rngs = [rng] if single else list(rng)
+    rngs = [check_generator(rng)] if single else check_generators(rng, R)
     modes = [mode] * R if isinstance(mode, str) else list(mode)
     if len(rngs) != R or len(modes) != R:
         n_rngs, n_modes = len(rngs), len(modes)

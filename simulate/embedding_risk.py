@@ -30,10 +30,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.backend import check_rng, namespace_of, to_host
+from simulate.backend import check_generator, check_rng, namespace_of, to_host
 from simulate.embedding import SAMPLINGS, check_embeddings, check_margin, pairwise_distances
 from simulate.estimate import Estimate, RunningMoments
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
+from theory.checks import check_classes, check_int
 
 TRIPLET_BLOCK = 16  # anchors per block of the exact triplet sum (block x n x n floats)
 
@@ -229,8 +230,7 @@ def mc_triplet_risk(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, n_draw
                     pattern: Sequence[tuple[int, int]] | None = None, chunk: int = 1 << 18) -> Estimate:
     """Monte Carlo triplet risk (same process as :func:`exact_triplet_risk`), with its standard error."""
     alpha = check_margin(alpha)
-    if n_draws < 2:
-        raise ValueError(f"n_draws must be at least 2, got {n_draws!r}")
+    n_draws, chunk = check_int("n_draws", n_draws, 2), check_int("chunk", chunk, 1)
     E, y, xp = _check_inputs(E, y, T)
     check_rng(rng, xp)
     c = T.c
@@ -267,8 +267,7 @@ def mc_pair_noise(c: int, eta: float, n_pairs: int, rng: Any, xp: Any = np, chun
     """Draw ``n_pairs`` pairs of true labels (uniform over ``c`` balanced classes), noise each label
     with :func:`simulate.noise.uniform_noise` and estimate the two pair-noise rates (Le & Odobez 2019,
     reconstructed). Conditional proportions: standard error ``sqrt(p (1 - p)/m)`` via the accumulator."""
-    if n_pairs < 2:
-        raise ValueError(f"n_pairs must be at least 2, got {n_pairs!r}")
+    n_pairs, chunk = check_int("n_pairs", n_pairs, 2), check_int("chunk", chunk, 1)
     check_rng(rng, xp)
     T = uniform_noise(c, eta)
     pos, neg = RunningMoments(), RunningMoments()
@@ -293,8 +292,7 @@ def random_class_embeddings(n_per_class: int, c: int, dim: int, rng: np.random.G
     uniform on the sphere, large ``strength`` tight classes. Labels are ``0..c-1`` repeated
     ``n_per_class`` times (balanced). Returns ``(E, y)`` on the host.
     """
-    if n_per_class < 1 or c < 2 or dim < 2:
-        raise ValueError(f"need n_per_class >= 1, c >= 2, dim >= 2; got {n_per_class}, {c}, {dim}")
+    check_int("n_per_class", n_per_class, 1), check_classes(c), check_int("dim", dim, 2), check_generator(rng)
     if not (np.isfinite(strength) and strength >= 0):
         raise ValueError(f"strength must be a finite number >= 0, got {strength!r}")
     mu = rng.standard_normal((c, dim))

@@ -34,7 +34,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.backend import draws_for, namespace_of, to_host
+from simulate.backend import check_generator, draws_for, namespace_of, to_host
 from simulate.embedding import (
     EVAL_CHUNK,
     MINERS,
@@ -109,7 +109,7 @@ def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model
     dict
         ``W0, b0`` (linear) or ``W0, b0, W1, b1`` (MLP), as :func:`simulate.models.init_mlp`.
     """
-    dim_in = check_int("dim_in", dim_in, 1)
+    dim_in, _ = check_int("dim_in", dim_in, 1), check_generator(rng)
     dim_out = check_int("dim_out", dim_out, 2)
     _check_choice("model", model, MODELS)
     if not (np.isfinite(init_scale) and init_scale > 0):
@@ -133,6 +133,7 @@ def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_C
     raw embedding stays at the origin when normalising (:func:`simulate.embedding.normalize` with ``keep_zero``).
     """
     n_layers(params)
+    chunk = check_int("chunk", chunk, 1)
     if getattr(X, "ndim", 0) != 2:
         raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
     xp = namespace_of(params["W0"])

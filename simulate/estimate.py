@@ -20,7 +20,8 @@ from simulate.moments import (  # noqa: F401  (re-exported: the home of a Monte 
     combine_means,
     t_critical,
 )
-from simulate.parallel import mc_mean_chunked
+from simulate.parallel import checked_draw, mc_mean_chunked
+from theory.checks import check_int
 
 
 def mc_mean(
@@ -35,8 +36,9 @@ def mc_mean(
     """Estimate ``E[X]`` from ``n`` draws of ``draw(rng, m)``, ``m <= chunk`` at a time.
 
     Memory is bounded by one chunk whatever ``n`` is. ``draw`` returns a 1-d array of
-    ``m`` samples in any namespace. ``progress``, when given, is called with each
-    chunk's size.
+    ``m`` samples in any namespace (anything else is a ``ValueError``). ``n >= 2`` and
+    ``chunk >= 1`` are integers (``ValueError`` otherwise: ``inf`` or ``nan`` would never end).
+    ``progress``, when given, is called with each chunk's size.
 
     With an ``executor`` (any ``concurrent.futures.Executor``), ``rng`` must be a seed
     (an int or a ``numpy.random.SeedSequence``): the chunks run on its workers, each from
@@ -47,15 +49,15 @@ def mc_mean(
         if not isinstance(rng, (int, np.integer, np.random.SeedSequence)):
             raise TypeError(f"with an executor, rng must be an int or a SeedSequence, got {type(rng).__name__}")
         return mc_mean_chunked(draw, n, rng, chunk=chunk, executor=executor, progress=progress)
-    if n < 2:
-        raise ValueError(f"n must be at least 2, got {n}")
-    if chunk < 1:
-        raise ValueError(f"chunk must be positive, got {chunk}")
+    n, chunk = check_int("n (the number of draws)", n, 2), check_int("chunk", chunk, 1)
+    if rng is None or isinstance(rng, (int, np.integer, np.random.SeedSequence)):
+        raise TypeError(f"rng must be a random generator (numpy.random.default_rng(seed)) without an executor, "
+                        f"got {rng!r}")
     acc = RunningMoments()
     left = n
     while left:
         m = min(chunk, left)
-        acc.update(draw(rng, m))
+        acc.update(checked_draw(draw(rng, m), m))
         left -= m
         if progress is not None:
             progress(m)

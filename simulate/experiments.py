@@ -29,7 +29,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.backend import to_host
+from simulate.backend import check_generator, to_host
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, init_mlp
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
@@ -89,7 +89,7 @@ class Task:
 
 def seed_bases(rng: np.random.Generator, n_seeds: int) -> np.ndarray:
     """``n_seeds`` integer seeds drawn from ``rng``, one per repetition."""
-    check_int("n_seeds", n_seeds, 1)
+    check_int("n_seeds", n_seeds, 1), check_generator(rng)
     return rng.integers(0, 2**62, size=n_seeds)
 
 

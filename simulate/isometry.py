@@ -42,6 +42,7 @@ import mpmath
 import numpy as np
 from scipy.optimize import minimize
 
+from simulate.backend import check_generator
 from simulate.blas import pinned_blas
 from simulate.embedding import all_triplets, check_margin, pairwise_distances
 
@@ -348,7 +349,7 @@ def random_configuration(rng: np.random.Generator, *, n_range: tuple[int, int] =
 
     Returns ``(F, labels, info)``.
     """
-    n = int(rng.integers(n_range[0], n_range[1] + 1))
+    n = int(check_generator(rng).integers(n_range[0], n_range[1] + 1))
     d = int(rng.choice(dims))
     c = int(rng.integers(2, 4))
     y = np.concatenate([np.arange(c), np.arange(c), rng.integers(0, c, n - 2 * c)])

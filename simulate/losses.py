@@ -402,9 +402,14 @@ def derived_loss(definition: Any, c: int) -> Loss:
     remain the fast paths; the tests check them against these derivations, and
     :func:`gradient_error` checks any gradient by finite differences.
 
-    The value takes simplex points or logits (``from_logits=True``) like the fast paths; the
-    derived forms are not stabilised (``log`` of an underflowed probability is ``-inf``), so
-    use the fast paths for extreme logits.
+    The value takes simplex points or logits (``from_logits=True``) like the fast paths; NaN or
+    infinite logits are a ``ValueError``, as there. The derived forms are not stabilised (``log``
+    of an underflowed probability is ``-inf``), so use the fast paths for extreme logits.
+
+    A vector loss that treats the labels alike (``L(f, e_j)`` is ``L(f, e_0)`` with ``f_0`` and
+    ``f_j`` swapped, as every loss of the zoo does) is lambdified once, for label 0, and each
+    sample's columns are swapped: ``c`` derivatives instead of ``c^2``, printed with common
+    subexpressions shared. Such a loss is derived for at most :data:`MAX_VECTOR_CLASSES` classes.
     """
     # SymPy and theory/ only here, to lambdify: importing them costs about a second, which the NumPy
     # engine does not pay unless a loss is derived
@@ -412,56 +417,34 @@ def derived_loss(definition: Any, c: int) -> Loss:
 
     from theory.losses import P
 
+    if not (hasattr(definition, "label") and callable(definition) and hasattr(definition, "title")):
+        raise TypeError(f"definition must be a theory.losses.LossDefinition, got {type(definition).__name__}")
     c = check_classes(c)
-    xs = sympy.symbols(f"x0:{c}", positive=True)
-    modules = ["numpy"]
     if definition.label is not None:
-        l_fn = sympy.lambdify(P, definition.label, modules)
-        d_fn = sympy.lambdify(P, sympy.diff(definition.label, P), modules)
+        l_fn = sympy.lambdify(P, definition.label, "numpy")
+        d_fn = sympy.lambdify(P, sympy.diff(definition.label, P), "numpy")
 
-        def label_value(probs: Any, labels: Any) -> Any:
+        def value_of(probs: Any, labels: Any) -> Any:
             xp = namespace_of(probs)
             py = xp.take_along_axis(probs, labels[:, None], axis=1)[:, 0]
             return xp.asarray(l_fn(py), dtype=probs.dtype) + 0 * py
 
-        def label_grad(probs: Any, labels: Any) -> Any:
+        def grad_of(probs: Any, labels: Any) -> Any:
             xp = namespace_of(probs)
             py = xp.take_along_axis(probs, labels[:, None], axis=1)[:, 0]
             scale = (xp.asarray(d_fn(py), dtype=probs.dtype) + 0 * py) * py
             onehot = xp.zeros_like(probs)
             xp.put_along_axis(onehot, labels[:, None], 1.0, axis=1)
             return scale[:, None] * (onehot - probs)
-
-        value_of, grad_of = label_value, label_grad
     else:
-        per_label = [definition(list(xs), j) for j in range(c)]
-        v_fns = [sympy.lambdify(xs, e, modules) for e in per_label]
-        g_fns = [[sympy.lambdify(xs, sympy.diff(e, x), modules) for x in xs] for e in per_label]
-
-        def _per_label(fns: list[Any], probs: Any, labels: Any) -> Any:
-            xp = namespace_of(probs)
-            cols = [probs[:, k] for k in range(c)]
-            out = xp.zeros(probs.shape[0], dtype=probs.dtype)
-            for j in range(c):
-                out = xp.where(labels == j, xp.asarray(fns[j](*cols), dtype=probs.dtype) + 0 * cols[0], out)
-            return out
-
-        def vector_value(probs: Any, labels: Any) -> Any:
-            return _per_label(v_fns, probs, labels)
-
-        def vector_grad(probs: Any, labels: Any) -> Any:
-            xp = namespace_of(probs)
-            g = xp.stack([_per_label([g_fns[j][k] for j in range(c)], probs, labels) for k in range(c)], axis=1)
-            return probs * (g - (probs * g).sum(axis=1, keepdims=True))
-
-        value_of, grad_of = vector_value, vector_grad
+        value_of, grad_of = _vector_forms(definition, c, sympy)
 
     def _prepare(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any]:
         inputs = _check_inputs(inputs)
         xp = namespace_of(inputs)
         if inputs.shape[1] != c:
             raise ValueError(f"this derived loss has c = {c} classes, got inputs of shape {inputs.shape}")
-        labels = _check_labels(labels, inputs.shape[0], c, xp)
+        labels = _check_labels(labels, inputs.shape[0], c, xp, finite=inputs if from_logits else None)
         if from_logits:
             return softmax(inputs), labels
         check_simplex(inputs)
@@ -478,6 +461,62 @@ def derived_loss(definition: Any, c: int) -> Loss:
             return grad_of(probs, labels)
 
     return Loss(name=definition.title(), value=value, grad=grad, bounded=None, symmetric=None)
+
+
+MAX_VECTOR_CLASSES = 200
+"""Most classes for which :func:`derived_loss` derives a loss of the whole prediction (``nce``, ``nfl``, ...)."""
+
+
+def _vector_forms(definition: Any, c: int, sympy: Any) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """``(value_of, grad_of)`` of a vector loss ``L(f, e_j)`` for ``c`` classes: one lambdified form when the
+    loss treats the labels alike (checked symbolically), one per label otherwise."""
+    if c > MAX_VECTOR_CLASSES:
+        raise ValueError(f"a loss of the whole prediction is derived for at most {MAX_VECTOR_CLASSES} classes (the "
+                         f"derivation grows as c^2), got c = {c}; a loss of p_y alone has no such limit")
+    xs = sympy.symbols(f"x0:{c}", positive=True)
+    per_label = [sympy.sympify(definition(list(xs), j), strict=True) for j in range(c)]
+    alike = all(per_label[j] == per_label[0].xreplace({xs[0]: xs[j], xs[j]: xs[0]}) for j in range(1, c))
+    forms = per_label[:1] if alike else per_label
+    v_fns = [sympy.lambdify(xs, e, "numpy", cse=True) for e in forms]
+    g_fns = [sympy.lambdify(xs, [sympy.diff(e, x) for x in xs], "numpy", cse=True) for e in forms]
+
+    def swapped(probs: Any, labels: Any) -> Any:
+        """Each row's column order with columns 0 and its label swapped (an involution)."""
+        xp = namespace_of(probs)
+        idx = xp.broadcast_to(xp.arange(c), probs.shape).copy()
+        rows = xp.arange(probs.shape[0])
+        idx[rows, labels] = 0
+        idx[:, 0] = labels
+        return idx
+
+    def columns(fn: Any, probs: Any) -> Any:
+        xp = namespace_of(probs)
+        out = fn(*[probs[:, k] for k in range(c)])
+        if isinstance(out, list):
+            return xp.stack([xp.asarray(v, dtype=probs.dtype) + 0 * probs[:, 0] for v in out], axis=1)
+        return xp.asarray(out, dtype=probs.dtype) + 0 * probs[:, 0]
+
+    def value_of(probs: Any, labels: Any) -> Any:
+        xp = namespace_of(probs)
+        if alike:
+            return columns(v_fns[0], xp.take_along_axis(probs, swapped(probs, labels), axis=1))
+        out = xp.zeros(probs.shape[0], dtype=probs.dtype)
+        for j in range(c):
+            out = xp.where(labels == j, columns(v_fns[j], probs), out)
+        return out
+
+    def grad_of(probs: Any, labels: Any) -> Any:
+        xp = namespace_of(probs)
+        if alike:
+            idx = swapped(probs, labels)
+            g = xp.take_along_axis(columns(g_fns[0], xp.take_along_axis(probs, idx, axis=1)), idx, axis=1)
+        else:
+            g = xp.zeros_like(probs)
+            for j in range(c):
+                g = xp.where((labels == j)[:, None], columns(g_fns[j], probs), g)
+        return probs * (g - (probs * g).sum(axis=1, keepdims=True))
+
+    return value_of, grad_of
 
 
 def gradient_error(loss: Loss, logits: Any, labels: Any, *, eps: float = 1e-6) -> float:

@@ -25,7 +25,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.backend import namespace_of
+from simulate.backend import check_generator, namespace_of
 from theory.checks import check_int
 
 Params = dict[str, Any]
@@ -88,6 +88,9 @@ def init_mlp(dim: int, c: int, hidden: int | Sequence[int], rng: np.random.Gener
     """
     dim = check_int("dim", dim, 1)
     c = check_int("number of classes c", c, 2)
+    if not isinstance(hidden, (int, np.integer, list, tuple)):
+        raise ValueError(f"hidden must be a width or a sequence of widths (integers >= 1), got {hidden!r}")
+    check_generator(rng)
     widths = [hidden] if isinstance(hidden, (int, np.integer)) else list(hidden)
     for h in widths:
         check_int("hidden width", h, 1)
@@ -230,8 +233,7 @@ def logits_of(params: Params, X: Any, chunk: int = EVAL_CHUNK) -> Any:
     a threaded product of ``1000 x 20 x 64`` was measured 15 times slower than a single-threaded
     one, while blocks cost nothing measurable when the machine is idle.
     """
-    if chunk < 1:
-        raise ValueError(f"chunk must be >= 1, got {chunk!r}")
+    chunk = check_int("chunk", chunk, 1)
     n = X.shape[-2] if getattr(X, "ndim", 0) >= 2 else None
     if n is None or n <= chunk:
         return forward(params, X)[0]

@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from simulate.backend import to_host
+from simulate.backend import check_generator, to_host
 from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
-from theory.checks import check_classes
+from theory.checks import check_classes, check_int
 
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
 MAX_COND = 1e8  # condition number above which an inverse is refused
@@ -46,7 +46,7 @@ class TransitionMatrix:
         if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) \
                 or not (math.isfinite(float(tol)) and 0.0 <= float(tol) < 1.0):
             raise ValueError(f"tol must be a number in [0, 1), got {tol!r}")
-        T = np.array(to_host(matrix), dtype=float)
+        T = _real_array(matrix)
         if T.ndim != 2 or T.shape[0] != T.shape[1]:
             raise ValueError(f"a transition matrix must be square, got shape {T.shape}")
         if T.shape[0] < 2:
@@ -139,6 +139,18 @@ class TransitionMatrix:
         return self._dev[xp]
 
 
+def _real_array(matrix: Any) -> np.ndarray:
+    """``matrix`` as a float64 array; ``ValueError`` for complex or non-numeric entries (nothing is dropped)."""
+    raw = np.asarray(to_host(matrix))
+    if raw.dtype.kind == "c":
+        raise ValueError(f"transition matrix entries must be real numbers, got complex dtype {raw.dtype}: "
+                         f"{np.array2string(raw, precision=4)}")
+    try:
+        return np.array(raw, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"transition matrix entries must be real numbers, got {raw.tolist()!r:.200} ({exc})") from None
+
+
 def _alias_tables(T: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     c = T.shape[0]
     prob = np.ones((c, c))
@@ -179,8 +191,7 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
     is more likely to pick a given wrong class than the true one.
     """
     check_classes(c)
-    if not 0.0 <= eta <= 1.0 or eta != eta:
-        raise ValueError(f"noise rate eta must lie in [0, 1], got {eta!r}")
+    eta = _check_eta(eta)
     T = np.full((c, c), eta / (c - 1))
     np.fill_diagonal(T, 1.0 - eta)
     return TransitionMatrix(T)
@@ -189,8 +200,7 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
 def pair_flip(c: int, eta: float) -> TransitionMatrix:
     """Pair-flip noise: class ``i`` goes to ``i + 1 (mod c)`` with probability ``eta``."""
     check_classes(c)
-    if not 0.0 <= eta <= 1.0 or eta != eta:
-        raise ValueError(f"noise rate eta must lie in [0, 1], got {eta!r}")
+    eta = _check_eta(eta)
     T = (1.0 - eta) * np.eye(c)
     T[np.arange(c), (np.arange(c) + 1) % c] += eta
     return TransitionMatrix(T)
@@ -199,7 +209,7 @@ def pair_flip(c: int, eta: float) -> TransitionMatrix:
 def random_transition(c: int, rng: np.random.Generator, diag: float | None = None,
                       concentration: float = 1.0) -> TransitionMatrix:
     """A random row-stochastic matrix: Dirichlet rows, optionally with fixed diagonal ``diag``."""
-    check_classes(c)
+    check_classes(c), check_generator(rng)
     if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)) \
             or not (math.isfinite(float(concentration)) and float(concentration) > 0):
         raise ValueError(f"concentration (of the Dirichlet rows) must be a finite number > 0, got {concentration!r}")
@@ -232,8 +242,8 @@ def sample_noisy_labels(labels: Any, T: TransitionMatrix, rng: Any, xp: Any = np
     check_values(xp, labels=labels, c=T.c)  # one sync; none inside losses.inputs_checked()
     prob_flat, alias_flat = T.device_alias_tables(xp)
     c = T.c
-    if chunk is None:
-        chunk = 1 << 16 if xp is np else 1 << 24
+    check_generator(rng)
+    chunk = (1 << 16 if xp is np else 1 << 24) if chunk is None else check_int("chunk", chunk, 1)
     flat_labels = labels.reshape(-1)
     if flat_labels.dtype != xp.int64:
         flat_labels = flat_labels.astype(xp.int64)
@@ -271,6 +281,7 @@ def sample_count_table(class_counts: Any, T: TransitionMatrix, rng: np.random.Ge
     Each row is ``Multinomial(class_counts[i], T[i])``, drawn on the host by conditional
     binomials (counts tables are small, so no device is needed).
     """
+    check_generator(rng)
     n = np.asarray(class_counts)
     if n.shape != (T.c,) or n.dtype.kind not in "iuf" or not np.all(np.isfinite(n)) or np.any(n < 0) \
             or np.any(n != np.floor(n)):
@@ -377,6 +388,19 @@ def _check_rate(N: float) -> float:
     if isinstance(N, bool) or not isinstance(N, (int, float, np.integer, np.floating)) or not 0.0 <= float(N) <= 1.0:
         raise ValueError(f"flip rate N must be a number in [0, 1], got {N!r}")
     return float(N)
+
+
+def _check_eta(eta: Any) -> Any:
+    """``eta`` itself (an exact rational stays exact) when it is a real number in ``[0, 1]``; ``ValueError``
+    for NaN, strings, complex numbers and anything outside."""
+    try:
+        ok = not isinstance(eta, (bool, str, complex, np.complexfloating)) and math.isfinite(float(eta)) \
+            and bool(0 <= eta <= 1)
+    except (TypeError, ValueError):
+        ok = False
+    if not ok:
+        raise ValueError(f"noise rate eta must be a number in [0, 1], got {eta!r}")
+    return eta
 
 
 def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> TransitionMatrix:

@@ -18,6 +18,7 @@ import numpy as np
 
 from simulate.backend import get_backend
 from simulate.moments import Estimate, RunningMoments
+from theory.checks import check_int
 
 #: One chunk's summary: ``(count, mean, centred sum of squares)``.
 ChunkMoments = tuple[int, float, float]
@@ -36,6 +37,16 @@ def _generator(seed: np.random.SeedSequence, backend: str) -> Any:
     return get_backend(backend).xp.random.default_rng(int(seed.generate_state(1)[0]))
 
 
+def checked_draw(values: Any, m: int) -> Any:
+    """``values``, what ``draw(rng, m)`` returned, when it is a 1-d array of ``m`` samples; ``ValueError``
+    (quoting its shape) otherwise, so that a short draw cannot make a run loop or miscount."""
+    shape = getattr(values, "shape", None)
+    if shape is None or len(shape) != 1 or int(shape[0]) != m:
+        raise ValueError(f"draw(rng, m) must return a 1-d array of m = {m} samples, got "
+                         f"{'shape ' + str(tuple(shape)) if shape is not None else type(values).__name__}")
+    return values
+
+
 def chunk_moments(draw: Callable[[Any, int], Any], root: np.random.SeedSequence, first: int, count: int,
                   n: int, chunk: int, backend: str = "numpy") -> list[ChunkMoments]:
     """The summaries of chunks ``first .. first + count - 1`` of an ``n``-sample run (one task of a worker)."""
@@ -43,9 +54,7 @@ def chunk_moments(draw: Callable[[Any, int], Any], root: np.random.SeedSequence,
     for k in range(first, first + count):
         m = min(chunk, n - k * chunk)
         acc = RunningMoments()
-        acc.update(draw(_generator(chunk_seed(root, k), backend), m))
-        if acc.n != m:
-            raise ValueError(f"draw returned {acc.n} samples for a chunk of {m}")
+        acc.update(checked_draw(draw(_generator(chunk_seed(root, k), backend), m), m))
         out.append((acc.n, float(acc.mean), float(acc.m2)))
     return out
 
@@ -83,12 +92,9 @@ def mc_mean_chunked(
     Estimate
         The mean and its standard error; identical for any executor and number of workers.
     """
-    if n < 2:
-        raise ValueError(f"n must be at least 2, got {n}")
-    if chunk < 1:
-        raise ValueError(f"chunk must be positive, got {chunk}")
-    if tasks is not None and tasks < 1:
-        raise ValueError(f"tasks must be positive, got {tasks}")
+    n, chunk = check_int("n (the number of draws)", n, 2), check_int("chunk", chunk, 1)
+    if tasks is not None:
+        tasks = check_int("tasks", tasks, 1)
     root = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
     n_chunks = -(-n // chunk)
     n_tasks = min(n_chunks, tasks if tasks is not None else 64)

@@ -5,6 +5,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulate.backend import check_generator
+from theory.checks import check_classes, check_int
+
 
 @dataclass(frozen=True)
 class FiniteDistribution:
@@ -42,8 +45,7 @@ def random_distribution(n_x: int, c: int, rng: np.random.Generator, concentratio
     ``deterministic=True`` gives each ``x`` one label (so a classifier with ``R(f*) = 0``
     exists, the premise of Ghosh et al.'s class-dependent result).
     """
-    if n_x < 1 or c < 2:
-        raise ValueError(f"need n_x >= 1 and c >= 2, got n_x={n_x!r}, c={c!r}")
+    check_int("n_x", n_x, 1), check_classes(c), check_generator(rng)
     px = rng.dirichlet(np.ones(n_x))
     if deterministic:
         py = np.eye(c)[rng.integers(0, c, n_x)]
@@ -59,6 +61,7 @@ def gaussian_clusters(n: int, c: int, dim: int, rng: np.random.Generator, separa
     ``separation`` may be one number or one per class (unequal difficulty). Labels are
     balanced up to one. Returns ``X`` (n, dim) and ``y`` (n,).
     """
+    check_int("n", n, 1), check_classes(c), check_int("dim", dim, 1), check_generator(rng)
     if dim < c:
         raise ValueError(f"dim must be at least c so the class means are orthogonal, got dim={dim}, c={c}")
     sep = np.broadcast_to(np.asarray(separation, float), (c,))

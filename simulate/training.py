@@ -188,6 +188,8 @@ def _rng_list(rng: Any, lead: tuple[int, ...]) -> list[np.random.Generator] | No
     """``None`` for one shared generator, else one per replica (validated)."""
     if isinstance(rng, np.random.Generator):
         return None
+    if not hasattr(rng, "__iter__") or isinstance(rng, str):
+        raise TypeError(f"rng must be a numpy Generator or a list of Generators (one per replica), got {rng!r:.80}")
     rngs = list(rng)
     R = int(np.prod(lead)) if lead else 1
     if len(rngs) != R or not all(isinstance(r, np.random.Generator) for r in rngs):

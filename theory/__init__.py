@@ -9,6 +9,9 @@ Modules, one topic each:
   zoo of eighteen published losses, each written once with its citation (``ZOO``, ``parse_spec``,
   ``from_expression``, ``from_callable``), from which ``simulate.losses.derived_loss`` derives the
   NumPy value and gradient and ``paper_checks.loss_trial`` computes the properties.
+- :mod:`theory.expressions`: a user's formula (``"(1 - p**0.5)/0.5"``) or number (``"0.7"``) read
+  against a whitelist of Python's syntax tree, with size caps, never evaluated; ``from_expression`` and
+  ``parse_spec`` read through it.
 - :mod:`theory.symmetry`: class sums ``sum_j L(f, e_j)`` and the symmetry test of
   Ghosh et al. (Zhang & Sabuncu 2018, Eq. 3).
 - :mod:`theory.noisy_risk`: the noisy risk as an affine function of the clean risk
@@ -19,6 +22,13 @@ Modules, one topic each:
   with symbolic ``N`` are in :mod:`theory.benchmark_matrices` (re-exported by ``theory.correction``).
 - :mod:`theory.dmi`: determinant-based mutual information (Xu et al. 2019); the exact L_DMI
   minimisers of a finite hypothesis class are in :mod:`theory.dmi_enumeration` (re-exported).
+- :mod:`theory.binary`: binary labels ``y`` in ``{-1, +1}`` under class-conditional noise
+  ``(rho_+, rho_-)``: the unbiased estimator (Natarajan et al. 2013, Lemma 1), the ``alpha``-weighted
+  loss (their Thm 9), noisy posteriors and conditional risks, for SymPy and NumPy values alike.
+- :mod:`theory.margin`: the margin-loss zoo ``phi(v)`` (0-1, hinge, logistic, exponential, squared,
+  unhinged, ramp, sigmoid, Savage, truncated variants), each with its citation, and the whitelist
+  parser of a user's expression in ``v``; :mod:`theory.real_line` analyses such a piecewise function
+  exactly (pieces, signs, infima, convexity).
 - :mod:`theory.checks`: the integer validators (``check_int``, ``check_classes``), plain Python,
   shared with :mod:`simulate`.
 - :mod:`theory.hessian`: exact Hessians of tiny ReLU/linear networks, the exact

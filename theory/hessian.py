@@ -29,6 +29,8 @@ from typing import Any, Sequence
 
 import sympy
 
+from theory.transition import check_real_entries
+
 ACTIVATIONS = ("relu", "sigmoid")
 R = sympy.Rational
 
@@ -248,6 +250,7 @@ def check_transition(T: Any, c: int) -> sympy.Matrix:
     T = sympy.Matrix(T)
     if T.shape != (c, c):
         raise ValueError(f"T must be {c} x {c} for c = {c} classes, got shape {T.shape}")
+    check_real_entries(T)
     for i in range(c):
         if any(v.is_number and v < 0 for v in T.row(i)) or sympy.simplify(sum(T.row(i)) - 1) != 0:
             raise ValueError(f"T must be row-stochastic; row {i} is {list(T.row(i))}")

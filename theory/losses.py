@@ -21,25 +21,25 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 import sympy
-from sympy.parsing.sympy_parser import parse_expr
+
+from theory.expressions import ExpressionError, P, parse_expression, parse_number, to_sympy, value_at
 
 Expr = sympy.Expr
 
-P = sympy.Symbol("p", positive=True)
-"""``p = f_y``: the probability of the labelled class."""
+# P, imported from theory.expressions, is ``p = f_y``: the probability of the labelled class
 _T = sympy.Symbol("t", positive=True)
 _REST = sympy.Symbol("r", nonnegative=True)
 
 
 # ---------------------------------------------------------------- parameter checks
 def _number(v: Any) -> sympy.Expr | None:
-    e = sympy.sympify(v)
+    e = to_sympy(v)
     return e if e.is_number else None
 
 
 def check_q(q: Any) -> sympy.Expr:
     """``q`` of ``L_q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6); symbols pass unchecked."""
-    e = sympy.sympify(q)
+    e = to_sympy(q, "q")
     n = _number(e)
     if n is not None and not (n.is_real and 0 < n <= 1):
         raise ValueError(f"q must lie in (0, 1], got {q!r}")
@@ -48,7 +48,7 @@ def check_q(q: Any) -> sympy.Expr:
 
 def check_k(k: Any) -> sympy.Expr:
     """``k`` of the truncated ``L_q`` in ``(0, 1)`` (Zhang & Sabuncu 2018, Eq. 9); symbols pass."""
-    e = sympy.sympify(k)
+    e = to_sympy(k, "k")
     n = _number(e)
     if n is not None and not (n.is_real and 0 < n < 1):
         raise ValueError(f"k must lie in (0, 1), got {k!r}")
@@ -58,7 +58,7 @@ def check_k(k: Any) -> sympy.Expr:
 def check_A(A: Any) -> sympy.Expr:
     """``A``, the value given to ``log 0`` in RCE, must be negative (Wang et al. 2019 via Li's notes, Eq. 18);
     symbols pass."""
-    e = sympy.sympify(A)
+    e = to_sympy(A, "A")
     n = _number(e)
     if n is not None and not (n.is_real and n < 0):
         raise ValueError(f"A (the value given to log 0 in RCE) must be negative, got {A!r}")
@@ -69,7 +69,7 @@ def check_A(A: Any) -> sympy.Expr:
 def lq_value(t: Any, q: Any) -> Expr:
     """``L_q`` as a function of the labelled probability: ``(1 - t^q)/q`` (Zhang & Sabuncu 2018, Eq. 6)."""
     q = check_q(q)
-    return (1 - sympy.sympify(t) ** q) / q
+    return (1 - to_sympy(t, "t") ** q) / q
 
 
 def lq_at(k: Any, q: Any) -> Expr:
@@ -83,7 +83,7 @@ def truncated_lq_value(t: Any, q: Any, k: Any) -> Expr:
     ``L_q(k)`` if ``t <= k``, else ``L_q(t)``, as a ``Piecewise``.
     """
     q, k = check_q(q), check_k(k)
-    t = sympy.sympify(t)
+    t = to_sympy(t, "t")
     return sympy.Piecewise((lq_at(k, q), t <= k), (lq_value(t, q), True))
 
 
@@ -112,17 +112,17 @@ class SymbolicLoss:
             raise ValueError(f"a simplex point needs c >= 2 coordinates, got {c}")
         if not 0 <= j < c:
             raise ValueError(f"label j must lie in [0, {c - 1}], got {j!r}")
-        out = self.phi_label(sympy.sympify(f[j]))
+        out = self.phi_label(to_sympy(f[j], "f"))
         for k in range(c):
             if k != j:
-                out += self.phi_other(sympy.sympify(f[k]))
+                out += self.phi_other(to_sympy(f[k], "f"))
         return out
 
     def coordinate(self, e: int, t: Any) -> Expr:
         """``phi_e(t)``: the term of a coordinate with one-hot entry ``e`` (1 labelled, 0 not)."""
         if e not in (0, 1):
             raise ValueError(f"one-hot entry e must be 0 or 1, got {e!r}")
-        t = sympy.sympify(t)
+        t = to_sympy(t, "t")
         return self.phi_label(t) if e == 1 else self.phi_other(t)
 
     def label_form(self) -> Expr:
@@ -234,6 +234,27 @@ CITATIONS = {
 
 
 @dataclass(frozen=True)
+class NormalizedForm:
+    """``L(f, e_y) = alpha phi(f_y) / sum_k phi(f_k) + beta g(f_y)``: an active normalized loss plus a passive
+    loss of ``p = f_y`` (Ma et al. 2020, sec. 3 (normalization) and sec. 4 (APL = active + passive)).
+
+    ``phi`` (in :data:`P`) is positive on ``(0, 1)``, infinite at ``0+`` and ``0`` at ``1`` (CE, focal);
+    ``g`` (in :data:`P`) is the passive part (``0`` for NCE and NFL alone). The loss trial checks these
+    properties and that :attr:`LossDefinition.vector` agrees with the form before it derives anything from it.
+    """
+
+    alpha: Expr
+    phi: Expr
+    beta: Expr = sympy.Integer(0)
+    passive: Expr = sympy.Integer(0)
+
+    def __call__(self, f: Sequence[Any], j: int) -> Expr:
+        """The form at an explicit point (for the trial's consistency check)."""
+        num = self.phi.subs(P, f[j])
+        return self.alpha * num / sympy.Add(*[self.phi.subs(P, x) for x in f]) + self.beta * self.passive.subs(P, f[j])
+
+
+@dataclass(frozen=True)
 class LossDefinition:
     """One loss, written once.
 
@@ -245,6 +266,7 @@ class LossDefinition:
     vector : ``(f, j) -> L(f, e_j)`` for an explicit simplex point ``f``; derived from ``label`` when ``None``
     separable : ``(phi_1, phi_0)`` as expressions in ``t`` when ``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_k)``
     cite : where the loss is defined (paper and equation)
+    normalized : the :class:`NormalizedForm` of a normalized loss (NCE, NFL, APL), or ``None``
     """
 
     name: str
@@ -253,6 +275,7 @@ class LossDefinition:
     vector: Callable[[Sequence[Any], int], Expr] | None = None
     separable: tuple[Expr, Expr] | None = None
     cite: str = ""
+    normalized: NormalizedForm | None = None
 
     def __post_init__(self) -> None:
         if self.label is None and self.vector is None:
@@ -279,8 +302,8 @@ class LossDefinition:
         if c < 2 or not 0 <= j < c:
             raise ValueError(f"need c >= 2 coordinates and 0 <= j < c, got c = {c}, j = {j!r}")
         if self.vector is not None:
-            return self.vector(list(map(sympy.sympify, f)), j)
-        return self.label.subs(P, sympy.sympify(f[j]))
+            return self.vector([to_sympy(x, "f") for x in f], j)
+        return self.label.subs(P, to_sympy(f[j], "f"))
 
     def potential(self) -> tuple[Expr, Expr] | None:
         """``(phi_1, phi_0)`` in ``t`` when separable (a label-only loss is, with ``phi_0 = 0``)."""
@@ -307,10 +330,13 @@ class ZooEntry:
 def _num(name: str, v: Any, lo: Any = None, hi: Any = None, lo_open: bool = True, hi_open: bool = True,
          integer: bool = False) -> sympy.Expr:
     """A real parameter as an exact SymPy number (``"0.7"`` -> ``7/10``), range-checked."""
-    try:
-        e = sympy.nsimplify(sympy.sympify(str(v)), rational=True) if not isinstance(v, sympy.Basic) else v
-    except (sympy.SympifyError, TypeError, ValueError):
-        raise ValueError(f"parameter {name} must be a number, got {v!r}") from None
+    if isinstance(v, sympy.Basic):
+        e = v
+    else:
+        try:
+            e = parse_number(str(v), f"parameter {name}")
+        except ExpressionError as exc:
+            raise ValueError(f"parameter {name} must be a number, got {v!r}: {exc.why}") from None
     if not e.is_number or not e.is_real:
         raise ValueError(f"parameter {name} must be a real number, got {v!r}")
     if integer and not e.is_integer:
@@ -383,13 +409,15 @@ def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
 
 def zoo_nce() -> LossDefinition:
     """Normalized CE ``log f_y / sum_k log f_k`` (Ma et al. 2020, sec. 3, Eq. 3)."""
-    return LossDefinition("nce", (), None, _nce_vector, cite=f"{CITATIONS['ma20']}, sec. 3")
+    return LossDefinition("nce", (), None, _nce_vector, cite=f"{CITATIONS['ma20']}, sec. 3",
+                          normalized=NormalizedForm(sympy.Integer(1), -sympy.log(P)))
 
 
 def zoo_nfl(gamma: Any = "0.5") -> LossDefinition:
     """Normalized focal loss ``FL(f, y)/sum_k FL(f, k)``, ``FL = -(1 - f)^gamma log f`` (Ma et al. 2020, sec. 3)."""
     gamma = _num("gamma", gamma, 0, lo_open=False)
-    return LossDefinition("nfl", (("gamma", gamma),), None, _nfl_vector(gamma), cite=f"{CITATIONS['ma20']}, sec. 3")
+    return LossDefinition("nfl", (("gamma", gamma),), None, _nfl_vector(gamma), cite=f"{CITATIONS['ma20']}, sec. 3",
+                          normalized=NormalizedForm(sympy.Integer(1), -(1 - P) ** gamma * sympy.log(P)))
 
 
 def zoo_nce_mae(alpha: Any = 1, beta: Any = 1) -> LossDefinition:
@@ -397,7 +425,8 @@ def zoo_nce_mae(alpha: Any = 1, beta: Any = 1) -> LossDefinition:
     alpha, beta = _num("alpha", alpha, 0), _num("beta", beta, 0)
     return LossDefinition("nce_mae", (("alpha", alpha), ("beta", beta)), None,
                           lambda f, j: alpha * _nce_vector(f, j) + beta * (2 - 2 * f[j]),
-                              cite=f"{CITATIONS['ma20']}, sec. 4")
+                          cite=f"{CITATIONS['ma20']}, sec. 4",
+                          normalized=NormalizedForm(alpha, -sympy.log(P), beta, 2 - 2 * P))
 
 
 def zoo_nce_rce(alpha: Any = 1, beta: Any = 1, A: Any = -4) -> LossDefinition:
@@ -405,12 +434,18 @@ def zoo_nce_rce(alpha: Any = 1, beta: Any = 1, A: Any = -4) -> LossDefinition:
     alpha, beta, A = _num("alpha", alpha, 0), _num("beta", beta, 0), _num("A", A, hi=0)
     return LossDefinition("nce_rce", (("alpha", alpha), ("beta", beta), ("A", A)), None,
                           lambda f, j: alpha * _nce_vector(f, j) + beta * -A * (1 - f[j]),
-                              cite=f"{CITATIONS['ma20']}, sec. 4")
+                          cite=f"{CITATIONS['ma20']}, sec. 4",
+                          normalized=NormalizedForm(alpha, -sympy.log(P), beta, -A * (1 - P)))
+
+
+MAX_TAYLOR_ORDER = 100
+"""Highest order of the Taylor CE (its terms are expanded)."""
 
 
 def zoo_taylor(t: Any = 2) -> LossDefinition:
-    """Taylor CE of order ``t``: ``sum_{i=1}^t (1 - p)^i / i`` (Feng et al. 2020, Eq. 4)."""
-    t = _num("t", t, 1, lo_open=False, integer=True)
+    """Taylor CE of order ``t``: ``sum_{i=1}^t (1 - p)^i / i`` (Feng et al. 2020, Eq. 4); ``1 <= t <=``
+    :data:`MAX_TAYLOR_ORDER` (its terms are expanded, so the order is capped)."""
+    t = _num("t", t, 1, MAX_TAYLOR_ORDER, lo_open=False, hi_open=False, integer=True)
     return LossDefinition("taylor", (("t", t),), sympy.Add(*[(1 - P) ** i / i for i in range(1, int(t) + 1)]),
                           cite=f"{CITATIONS['feng20']}")
 
@@ -520,16 +555,19 @@ def default_losses() -> list[LossDefinition]:
 
 
 def from_expression(text: str, name: str | None = None) -> LossDefinition:
-    """A user's loss given as a SymPy expression in ``p`` (the labelled class's probability).
+    """A user's loss given as a formula in ``p`` (the labelled class's probability), e.g.
+    ``"(1 - p**0.5)/0.5"``; ``name`` names it (default ``"user"``).
 
-    Raises ``ValueError`` (one line, quoting ``text``) when it does not parse, has symbols
-    other than ``p``, or is not a real, finite number at interior points of ``[0, 1]``.
+    The text is never evaluated: :func:`theory.expressions.parse_expression` reads it against a
+    whitelist (numbers, ``p``, ``+ - * / **``, ``log exp sqrt Abs Min Max Heaviside factorial``,
+    ``Sum(term, (k, a, b))`` expanded into its terms) with size caps. Raises ``ValueError`` (one
+    line, quoting ``text``) when it does not parse, uses anything outside the grammar, or is not a
+    real, finite number at interior points of ``[0, 1]``; ``TypeError`` when ``text`` or ``name``
+    is not a string.
     """
-    try:
-        e = parse_expr(str(text), local_dict={"p": P, "log": sympy.log, "exp": sympy.exp, "sqrt": sympy.sqrt},
-                       evaluate=True)
-    except Exception as exc:
-        raise ValueError(f"cannot parse the loss {text!r}: {type(exc).__name__}") from None
+    if name is not None and not (isinstance(name, str) and name.strip()):
+        raise TypeError(f"name must be a non-empty string, got {name!r}")
+    e = parse_expression(text)
     if not isinstance(e, sympy.Expr):
         raise ValueError(f"the loss {text!r} is not an expression")
     e = sympy.nsimplify(e, rational=True) if e.has(sympy.Float) else e
@@ -538,6 +576,10 @@ def from_expression(text: str, name: str | None = None) -> LossDefinition:
         raise ValueError(f"the loss {text!r} may use only the symbol p (the labelled probability), "
                          f"not {', '.join(sorted(map(str, extra)))}")
     for x in (sympy.Rational(1, 7), sympy.Rational(1, 2), sympy.Rational(6, 7)):
+        try:
+            value_at(e, x)  # bounds what N spends below: every value on the way has at most MAX_MAG bits
+        except ExpressionError as exc:
+            raise ValueError(f"the loss {text!r} cannot be evaluated at p = {x}: {exc}") from None
         v = sympy.N(e.subs(P, x), 20)
         if not v.is_real or not v.is_finite:
             raise ValueError(f"the loss {text!r} is not defined on the simplex: at p = {x} it is {v}")
@@ -554,7 +596,7 @@ def from_callable(fn: Callable[[Sequence[Any], int], Any], name: str = "user") -
     """
     fs = sympy.symbols("f0:3", positive=True)
     try:
-        probe = [sympy.sympify(fn(list(fs), j)) for j in range(3)]
+        probe = [sympy.sympify(fn(list(fs), j), strict=True) for j in range(3)]
     except Exception as exc:
         raise ValueError(f"loss {name!r}: fn(f, y) must accept SymPy symbols and use SymPy functions "
                          f"({type(exc).__name__}: {exc})") from None
@@ -562,4 +604,5 @@ def from_callable(fn: Callable[[Sequence[Any], int], Any], name: str = "user") -
         label = probe[0].subs(fs[0], P)
         if all(sympy.simplify(e.subs(fs[j], P) - label) == 0 for j, e in enumerate(probe)):
             return LossDefinition(name, (), label, cite=f"user callable {name}")
-    return LossDefinition(name, (), None, lambda f, j: sympy.sympify(fn(list(f), j)), cite=f"user callable {name}")
+    return LossDefinition(name, (), None, lambda f, j: sympy.sympify(fn(list(f), j), strict=True),
+                          cite=f"user callable {name}")

@@ -28,9 +28,19 @@ def generic_transition(c: int, name: str = "t") -> tuple[sympy.Matrix, list[symp
 
 
 def check_square(T: sympy.Matrix, c: int | None = None) -> int:
-    """The size of ``T``; ``ValueError`` unless it is a square SymPy matrix of size ``>= 2`` (and ``c`` when given)."""
+    """The size of ``T``; ``ValueError`` unless it is a square SymPy matrix of size ``>= 2`` (and ``c`` when given)
+    whose numeric entries are real."""
     if not isinstance(T, sympy.MatrixBase) or T.rows != T.cols or T.rows < 2:
         raise ValueError(f"T must be a square SymPy matrix with c >= 2, got {getattr(T, 'shape', T)!r}")
     if c is not None and T.rows != c:
         raise ValueError(f"T is {T.rows} x {T.rows} but c = {c}")
+    check_real_entries(T)
     return int(T.rows)
+
+
+def check_real_entries(T: sympy.MatrixBase, name: str = "T") -> None:
+    """``ValueError`` quoting the first entry of ``T`` that is a number but not a real one (``1 + I``);
+    symbols pass (a probability is real, but a symbol's range is the caller's to state)."""
+    for (i, j), v in T.todok().items():
+        if v.is_number and v.is_real is not True:
+            raise ValueError(f"{name} must have real entries, got {name}[{i}, {j}] = {v}")

@@ -15,6 +15,7 @@ from paper_checks.files import atomic_write, is_special
 from paper_checks.isolation import main_thread_alarm, timeout_from_args
 from paper_checks.jsonable import jsonable
 from paper_checks.params import Integer, Real
+from paper_checks.prover import prove
 from paper_checks.registry import load
 from paper_checks.search import search
 
@@ -33,6 +34,8 @@ def explore(args: argparse.Namespace) -> int:
     space, overrides = _override(c.space(), args.overrides)
     if args.json is not None:  # checked before the search: a search is never lost to a bad path
         check_output_file(args.json, "explore --json")
+    if getattr(args, "prove", False):
+        return _prove(c, space, overrides, args)
     rng = Context(claim_id, seed=seed).rng(EXPLORE_STREAM)
     limit = timeout_from_args(args)
     try:
@@ -137,3 +140,61 @@ def _narrowed(p: Any, spec: str, rng_: str) -> Any:
         return Real(name, lo, hi, open_low=p.open_low and lo == p.low, open_high=p.open_high and hi == p.high)
     except ValueError as exc:
         raise UsageError(f"--set {spec!r}: {exc}") from None
+
+
+#: margin evaluations of the counterexample search that ``explore --prove`` runs before branch and bound
+PROVE_SEARCH = 2000
+
+
+def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespace) -> int:
+    """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided."""
+    if not args.prove_seconds > 0:
+        raise UsageError(f"--prove-seconds must be positive, got {args.prove_seconds}")
+    res = prove(space, args.budget, args.prove_seconds, search_first=PROVE_SEARCH, seed=args.seed)
+    print(f"claim: {c.id}\nstatement: {c.statement}")
+    if space.description:
+        print(f"margin: {space.description} (negative where the claim fails)")
+    if overrides:
+        print("domain overrides: " + ", ".join(f"{k} = {v}" for k, v in overrides.items()))
+    print(f"prover: {res.boxes} boxes (budget {args.budget}), {res.seconds:.2f} s")
+    for note in res.notes:
+        print(f"note: {note}")
+    if args.json is not None:
+        _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description,
+                           "budget": args.budget, "overrides": overrides, "proof": res.to_json(boxes=True)})
+    if res.outcome == "proved":
+        cert = res.certificate.to_json()
+        print(f"=> proved: the margin is >= 0 on the whole declared domain ({cert['boxes']} boxes, {cert['pieces']} "
+              f"pieces, smallest rigorous lower bound {cert['smallest_lower_bound']:.6g}, {cert['tight_boundaries']} "
+              f"boxes closed where the margin is exactly 0; methods {cert['methods']})")
+        return 0
+    if res.outcome == "counterexample":
+        print("=> counterexample, verified in exact arithmetic (shrunk):")
+        for k, v in jsonable(res.counterexample).items():
+            print(f"   {k} = {v}")
+        print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
+        return 1
+    print(f"=> undecided: {res.reason}")
+    rem = res.remaining
+    if rem.get("lowest"):
+        print(f"   open boxes: {rem['open_boxes']}, smallest lower bound {rem['smallest_lower_bound']}; lowest: "
+              f"{json.dumps(rem['lowest'][0], default=str)}")
+    return 4
+
+
+def narrowed(space: Any, specs: Any) -> Any:
+    """``space`` narrowed by ``explore --set`` overrides (for :func:`paper_checks.api.explore`): ``specs`` is a
+    list of ``"NAME=LOW..HIGH"`` or a mapping ``{NAME: "LOW..HIGH" or (LOW, HIGH) or VALUE}``. Raises
+    ``ValueError`` naming the override, as ``--set`` does."""
+    items = specs.items() if hasattr(specs, "items") else None
+    texts = [f"{k}={_range_text(v)}" for k, v in items] if items is not None else [str(s) for s in specs]
+    try:
+        return _override(space, texts)[0]
+    except UsageError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _range_text(v: Any) -> str:
+    if isinstance(v, (tuple, list)) and len(v) == 2:
+        return f"{v[0]}..{v[1]}"
+    return str(v)

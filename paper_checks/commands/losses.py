@@ -1,5 +1,8 @@
 """``losses`` and ``loss``: the loss trial's property table, of the zoo, of named zoo losses or of one
-SymPy expression."""
+formula in ``p`` (read by :mod:`theory.expressions`, never evaluated; ``--name`` names it).
+
+Bad input (an unknown loss, a parameter out of range, a formula outside the grammar) is one line
+on stderr and exit status 2."""
 from __future__ import annotations
 
 import argparse
@@ -8,29 +11,44 @@ from tqdm import tqdm
 
 from paper_checks import loss_trial as lt
 from paper_checks.commands.common import UsageError, check_output_file
+from paper_checks.commands.margin import margin_command
 from theory import losses as zoo
 
 
 def loss_command(args: argparse.Namespace) -> int:
+    if getattr(args, "kind", "simplex") == "margin" or getattr(args, "margin", False):
+        return margin_command(args)
     try:
         cs = lt.parse_classes(args.classes)
         if args.command == "loss":
-            defs = [zoo.from_expression(args.expr)]
+            defs = [zoo.from_expression(args.expr, _loss_name(getattr(args, "name", None)))]
         elif args.list:
             for name, entry in zoo.ZOO.items():
                 print(f"{name:<10} {entry.signature():<30} {entry.cite}")
             return 0
         else:
             defs = [zoo.parse_spec(s) for s in args.loss] or zoo.default_losses()
-    except ValueError as exc:
+    except (ValueError, TypeError) as exc:
         raise UsageError(str(exc)) from None
+    timeout = getattr(args, "timeout", lt.DEFAULT_TIMEOUT)
+    if timeout is not None and not timeout > 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout!r}")
     if args.json is not None:
         check_output_file(args.json, "--json")
     trials = []
     for d in tqdm(defs, desc="losses", unit="loss", leave=False, disable=len(defs) < 2):
-        trials.append(lt.trial(d, cs, precision=args.precision))
+        trials.append(lt.trial(d, cs, precision=args.precision, timeout=timeout))
     print(lt.markdown_table(trials))
     if args.json is not None:
         jp, mp = lt.write(trials, args.json)
         print(f"wrote {jp} and {mp}")
     return 0
+
+
+def _loss_name(name: str | None) -> str:
+    """``--name``: a short name of letters, digits, ``_ - . +``; a usage error otherwise."""
+    if name is None:
+        return "user"
+    if not (0 < len(name) <= 40 and all(ch.isalnum() or ch in "_-.+" for ch in name)):
+        raise UsageError(f"--name must be 1 to 40 letters, digits or _-.+ characters, got {name!r}")
+    return name

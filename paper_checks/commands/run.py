@@ -28,6 +28,8 @@ from simulate.backend import get_backend
 def run(args: argparse.Namespace) -> int:
     check_backend_name(args.backend)
     formats = _checked_formats(args)
+    if args.figures is None:  # by default, figures whenever a report that shows them is written (--no-figures)
+        args.figures = "html" in formats or "md" in formats
     try:
         backend = get_backend(args.backend)
         claims = select(args.paper, expand_claim_patterns(args.claim))
@@ -58,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
 def _checked_formats(args: argparse.Namespace) -> list[str]:
     """The report formats to write; every output place is checked before any claim runs (a run is never lost
     to a bad path)."""
-    default = ["json"] if args.json is not None else ["md", "html", "json"]
+    default = ["json"] if args.json is not None else ["md", "html", "json", "bib"]
     formats = args.format if args.format is not None else default
     if args.json is not None and "json" not in formats:
         formats = [*formats, "json"]

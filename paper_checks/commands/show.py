@@ -2,18 +2,21 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import textwrap
 from typing import Any
 
 from paper_checks import report
 from paper_checks.commands.common import UsageError, last_report, shutil_width
-from paper_checks.registry import PAPERS, load
+from paper_checks.registry import CATALOGUE, ENV_VAR, PAPERS, Claim, load
 
 
 def show(args: argparse.Namespace) -> int:
     reg = load()
     if args.id not in reg:
-        raise UsageError(f"unknown claim id {args.id!r}; 'python -m paper_checks list' shows them")
+        raise UsageError(f"unknown claim id {args.id!r}; 'python -m paper_checks list' shows them. A claim of your "
+                         f"own claims file needs the file: show {args.id} --module my_claims.py (or set "
+                         f"{ENV_VAR}=my_claims.py)")
     c = reg[args.id]
     width = shutil_width()
     fill = lambda label, text: textwrap.fill(f"{label}: {text}", width, subsequent_indent="  ")  # noqa: E731
@@ -24,7 +27,7 @@ def show(args: argparse.Namespace) -> int:
     print(f"expected: {c.expected}   method: {c.method}" + ("   explorable" if c.space is not None else ""))
     e = last_report(args.report).get(c.id)
     if e is None:
-        print(f"no evidence in {args.report}; run: python -m paper_checks run --claim {c.id}")
+        print(f"no evidence in {args.report}; run: {rerun_command(c)}")
         return 0
     print(f"last verdict: {e['verdict']}" + ("" if e["verdict"] == c.expected else f"  (differs from {c.expected})") +
           f"   ({e.get('seconds')} s, from {args.report})")
@@ -59,3 +62,10 @@ def _text_table(t: Any) -> str:
     if t.note:
         lines.append(f"  ({t.note})")
     return "\n".join(lines)
+
+
+def rerun_command(c: Claim) -> str:
+    """The command that runs claim ``c`` again: with ``--module`` for a claim of a user's claims module."""
+    module = "" if not c.origin or c.origin.startswith(CATALOGUE + ".") or c.origin == CATALOGUE else \
+        f" --module {shlex.quote(c.origin)}"
+    return f"python -m paper_checks run --claim {c.id}{module}"

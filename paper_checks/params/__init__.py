@@ -6,6 +6,7 @@ A claim declares where it is searched as a tuple of parameters, each a subclass 
 - ``Real(name, low, high, open_low=False, open_high=False)``: a real in ``[low, high]`` (an
   open end excluded);
 - ``Integer(name, low, high)``: an integer in ``[low, high]``;
+- ``Sign(name)``: a binary label ``y`` in ``{-1, +1}``;
 - ``SimplexPoint(name, dim)``: a point of the closed probability simplex (a length-``dim``
   array summing to 1);
 - ``StochasticMatrix(name, dim)``: a row-stochastic ``dim x dim`` matrix (a noise transition
@@ -22,12 +23,14 @@ methods.
 
 Modules: :mod:`~paper_checks.params.base` (the interface), :mod:`~paper_checks.params.scalar`
 (``Real``, ``Integer``), :mod:`~paper_checks.params.simplex` (``SimplexPoint``,
-``StochasticMatrix``), :mod:`~paper_checks.params.space` (``SearchSpace``, ``to_rational``).
+``StochasticMatrix``), :mod:`~paper_checks.params.space` (``SearchSpace``, ``to_rational``),
+:mod:`~paper_checks.params.sign` (``Sign``).
 """
 from __future__ import annotations
 
 from paper_checks.params.base import BOUNDARY_SHARE, Parameter, Point
 from paper_checks.params.scalar import Integer, Real
+from paper_checks.params.sign import Sign
 from paper_checks.params.simplex import SimplexPoint, StochasticMatrix
 from paper_checks.params.space import SearchSpace, to_rational
 
@@ -35,4 +38,4 @@ from paper_checks.params.space import SearchSpace, to_rational
 Param = Parameter
 
 __all__ = ["BOUNDARY_SHARE", "Integer", "Param", "Parameter", "Point", "Real", "SearchSpace", "SimplexPoint",
-           "StochasticMatrix", "to_rational"]
+           "StochasticMatrix", "to_rational", "Sign"]

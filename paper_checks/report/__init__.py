@@ -1,4 +1,4 @@
-"""The report: a terminal table and ``report.{json,md,html,tex,csv}``.
+"""The report: a terminal table and ``report.{json,md,html,tex,csv,bib}``.
 
 ``report.json`` (schema 1, docs/design.md "The runner") keeps every number a check returned; the
 human formats show readable tables of them and say where they shortened anything
@@ -11,6 +11,9 @@ The modules, by what they hold:
 - :mod:`~paper_checks.report.document`: the JSON document, its provenance and bibliography;
 - :mod:`~paper_checks.report.terminal`: the table a run prints;
 - :mod:`~paper_checks.report.tables`: readable tables of numbers (Markdown, HTML, ``show``);
+- :mod:`~paper_checks.report.display`: a claim's evidence block in Markdown and HTML, shared by the
+  report and the notebook display (``_repr_html_``) of evidence, results, searches, loss trials, figures;
+- :mod:`~paper_checks.report.citing`: ``report.bib``, the claims modules' hashes, how to cite a report;
 - :mod:`~paper_checks.report.shared`: what the human formats share (order, counts, figures);
 - :mod:`~paper_checks.report.md`, :mod:`~paper_checks.report.html_page`,
   :mod:`~paper_checks.report.latex_csv`: the formats;
@@ -22,6 +25,7 @@ replace it in the module that uses it.
 from __future__ import annotations
 
 from paper_checks.files import atomic_write
+from paper_checks.report.citing import bibtex, bibtex_entry, claims_modules, how_to_cite
 from paper_checks.report.document import SCHEMA, VERSION, bibliography, cite, documents, provenance, to_json
 from paper_checks.report.html_page import html
 from paper_checks.report.latex_csv import CSV_COLUMNS, csv_text, latex
@@ -45,4 +49,5 @@ __all__ = [
     "Table", "atomic_write", "bibliography", "cite", "counterexample_table", "csv_text", "documents",
     "drawn_figure", "figure_path", "fmt_number", "html", "latex", "markdown", "number_tables", "ordered",
     "provenance", "render", "source_citation", "table", "targets", "to_json", "write",
+    "bibtex", "bibtex_entry", "claims_modules", "how_to_cite",
 ]

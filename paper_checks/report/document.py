@@ -19,6 +19,7 @@ import scipy
 import sympy
 
 from paper_checks import registry
+from paper_checks.report.citing import claims_modules
 from paper_checks.runner import Result
 
 SCHEMA = 1
@@ -142,13 +143,17 @@ def provenance(*, backend: str, seed: int, precision: str, wall_seconds: float |
 
 
 def to_json(results: list[Result], *, backend: str, seed: int, precision: str,
-            prov: dict[str, Any] | None = None, complete: bool = True, planned: int | None = None) -> dict[str, Any]:
+            prov: dict[str, Any] | None = None, complete: bool = True, planned: int | None = None,
+            modules: Iterable[str] = ()) -> dict[str, Any]:
     """The report as a JSON document (schema 1 plus ``provenance``, ``complete``, ``bibliography``).
 
     ``complete=False`` marks a run stopped early (Ctrl-C): ``planned`` claims were asked for,
-    ``len(results)`` finished.
+    ``len(results)`` finished. The provenance gains ``claims_modules``: the path and sha256 of every
+    claims module whose claims ran (and of ``modules``), the user's claims files included.
     """
     claims = [r.to_json() for r in results]
+    prov = dict(prov if prov is not None else provenance(backend=backend, seed=seed, precision=precision))
+    prov.setdefault("claims_modules", claims_modules([r.claim for r in results], modules))
     return {
         "schema": SCHEMA,
         "version": VERSION,
@@ -157,7 +162,7 @@ def to_json(results: list[Result], *, backend: str, seed: int, precision: str,
         "precision": precision,
         "complete": complete,
         "planned": len(results) if planned is None else planned,
-        "provenance": prov if prov is not None else provenance(backend=backend, seed=seed, precision=precision),
+        "provenance": prov,
         "bibliography": bibliography(c["paper"] for c in claims),
         "claims": claims,
     }

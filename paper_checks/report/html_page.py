@@ -7,8 +7,11 @@ import html as _html
 from pathlib import Path
 from typing import Any
 
-from paper_checks.report.document import paper_citation, quoted_documents, report_bibliography
+from paper_checks.report.citing import how_to_cite
+from paper_checks.report.display import evidence_html
+from paper_checks.report.document import quoted_documents, report_bibliography
 from paper_checks.report.shared import (
+    RECONSTRUCTED_LEGEND,
     anchor,
     counts,
     drawn_figure,
@@ -16,9 +19,10 @@ from paper_checks.report.shared import (
     mismatch_flag,
     ordered,
     provenance_rows,
-    source_citation,
+    reconstructed_mark,
+    reconstructed_note,
+    source_line,
 )
-from paper_checks.report.tables import Table, counterexample_table, number_tables
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:60rem;margin:1.5rem auto;padding:0 1rem;
@@ -36,19 +40,6 @@ figure{margin:1rem 0} figure img{max-width:100%} figcaption{font-size:.85rem;col
 
 def _e(s: Any) -> str:
     return _html.escape(str(s))
-
-
-def _html_table(t: Table) -> str:
-    parts = []
-    if t.title:
-        parts.append(f"<p><em>{_e(t.title)}</em></p>")
-    if t.header:
-        head = "".join(f"<th>{_e(h)}</th>" for h in t.header)
-        body = "".join("<tr>" + "".join(f"<td>{_e(x)}</td>" for x in r) + "</tr>" for r in t.rows)
-        parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-    if t.note:
-        parts.append(f'<p class="note">({_e(t.note)})</p>')
-    return "\n".join(parts)
 
 
 def _head(doc: dict[str, Any]) -> list[str]:
@@ -73,10 +64,14 @@ def _verdicts(claims: list[dict[str, Any]]) -> list[str]:
          "<th>summary</th></tr></thead><tbody>"]
     for c in claims:
         cls = ' class="mismatch"' if c["verdict"] != c["expected"] else ""
-        o.append(f'<tr{cls}><td><a href="#{anchor(c["id"])}"><code>{_e(c["id"])}</code></a></td>'
+        mark = (f'<sup title="reconstructed claim">{_e(reconstructed_mark(c))}</sup>' if reconstructed_mark(c)
+                else "")
+        o.append(f'<tr{cls}><td><a href="#{anchor(c["id"])}"><code>{_e(c["id"])}</code></a>{mark}</td>'
                  f'<td class="v-{_e(c["verdict"])}">{_e(c["verdict"])}</td><td>{_e(c["expected"])}</td>'
                  f"<td>{_e(c['method'])}</td><td>{_e(c['summary'])}</td></tr>")
     o.append("</tbody></table>")
+    if any(c.get("reconstructed") for c in claims):
+        o.append(f'<p class="note">{_e(RECONSTRUCTED_LEGEND)}</p>')
     return o
 
 
@@ -108,21 +103,10 @@ def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None, shown: 
     o = [f'<h2 id="{anchor(c["id"])}"><code>{_e(c["id"])}</code> — '
          f'<span class="v-{_e(c["verdict"])}">{_e(c["verdict"])}</span>{_e(mismatch_flag(c))}</h2>']
     if c.get("reconstructed"):
-        o.append("<p><em>Reconstructed claim</em>: the source states it only in outline; the statement below is "
-                 "what was checked.</p>")
-    o.append(f"<p><strong>Source</strong>: {_e(paper_citation(doc, c))}; {_e(source_citation(c))}</p>")
+        o.append(f"<p><em>Reconstructed claim</em>: {_e(reconstructed_note(c))}</p>")
+    o.append(f"<p><strong>Source</strong>: {_e(source_line(doc, c))}</p>")
     o.append(f"<p><strong>Statement</strong>: {_e(c['statement'])}</p>")
-    o.append(f"<p><strong>Evidence</strong> ({_e(c['method'])}, {_e(c['seconds'])} s): {_e(c['summary'])}</p>")
-    if c.get("condition"):
-        o.append(f"<p><strong>Condition</strong>: {_e(c['condition'])}</p>")
-    if c.get("traceback"):
-        o.append(f"<p><strong>Traceback</strong>:</p><pre>{_e(c['traceback'])}</pre>")
-    ce = counterexample_table(c.get("counterexample"))
-    if ce is not None:
-        o.append("<p><strong>Counterexample</strong>:</p>" + _html_table(Table("", ce.header, ce.rows)))
-    if c.get("numbers"):
-        o.append("<p><strong>Numbers</strong>:</p>")
-        o += [_html_table(t) for t in number_tables(c["numbers"])]
+    o += evidence_html(c)  # the same block as a notebook's Evidence/Result display
     return o + _figures(c, doc, fig_dir, shown)
 
 
@@ -132,7 +116,8 @@ def _bibliography(doc: dict[str, Any]) -> list[str]:
     o += [f"<li><strong>{_e(pid)}</strong>: {_e(text)}</li>" for pid, text in report_bibliography(doc).items()]
     o.append("</ul><p>Source documents quoted in the claims:</p><ul>")
     o += [f"<li>[{_e(d.tag)}] <code>{_e(d.file)}</code>: {_e(d.description)}</li>" for d in quoted_documents(doc)]
-    o.append("</ul></body></html>\n")
+    o.append("</ul>")
+    o.append(f"<h2>How to cite this report</h2><p>{_e(how_to_cite(doc))}</p></body></html>\n")
     return o
 
 

@@ -1,11 +1,13 @@
-"""The machine-friendly formats: the verdict table in LaTeX (``report.tex``) and one CSV row per
-claim (``report.csv``)."""
+"""The machine-friendly formats: the verdict table in LaTeX with a per-claim appendix (``report.tex``) and
+one CSV row per claim (``report.csv``)."""
 from __future__ import annotations
 
 from typing import Any
 
 from paper_checks.files import records_csv
+from paper_checks.report.citing import how_to_cite, report_key
 from paper_checks.report.shared import incomplete, ordered, source_citation
+from paper_checks.report.tables import counterexample_table
 
 
 def _tex(s: Any) -> str:
@@ -15,22 +17,50 @@ def _tex(s: Any) -> str:
 
 
 def latex(doc: dict[str, Any]) -> str:
-    """The verdict table for a paper (``booktabs``, ``longtable``): claim, source, verdict, method."""
+    """The verdict table for a paper (``booktabs``, ``longtable``): claim (reconstructed ones marked ``\\dag``),
+    source, verdict (a mismatch with the recorded one marked ``*``), method;
+    then the appendix (:func:`latex_appendix`)."""
     lines = [f"% label-noise-lab {doc['version']}, run {(doc.get('provenance') or {}).get('run_id')}, "
              f"commit {(doc.get('provenance') or {}).get('commit')}, "
              f"seed {doc['seed']}, precision {doc['precision']}",
              "% needs \\usepackage{booktabs,longtable}",
              r"\begin{longtable}{@{}llll@{}}",
-             r"\caption{Verdicts of label-noise-lab on the claims (mismatches with the recorded verdict marked *).}\\",
+             r"\caption{Verdicts of label-noise-lab on the claims (mismatches with the recorded verdict marked *; "
+             r"reconstructed claims, whose statement is this project's reconstruction of the source's, marked "
+             r"\dag).}\\",
              r"\toprule", r"Claim & Source & Verdict & Method \\", r"\midrule", r"\endhead"]
     if incomplete(doc):
         lines.insert(0, "% " + incomplete(doc))
     for c in ordered(doc["claims"]):
         star = "" if c["verdict"] == c["expected"] else "*"
-        lines.append(f"\\texttt{{{_tex(c['id'])}}} & {_tex(source_citation(c))} & {_tex(c['verdict'])}{star} & "
+        dag = r"\textsuperscript{\dag}" if c.get("reconstructed") else ""
+        lines.append(f"\\texttt{{{_tex(c['id'])}}}{dag} & {_tex(source_citation(c))} & {_tex(c['verdict'])}{star} & "
                      f"{_tex(c['method'])} \\\\")
     lines += [r"\bottomrule", r"\end{longtable}", ""]
-    return "\n".join(lines)
+    return "\n".join(lines + latex_appendix(doc))
+
+
+def latex_appendix(doc: dict[str, Any]) -> list[str]:
+    """One paragraph per claim: statement, verdict, summary, condition, counterexample (exact values), the paper
+    cited with ``\\cite{id}`` (``report.bib``); then how to cite the report."""
+    lines = ["% the claims, one by one; \\cite keys are in report.bib", r"\section*{Appendix: the claims}", ""]
+    for c in ordered(doc["claims"]):
+        differs = "" if c["verdict"] == c["expected"] else f" (recorded: {_tex(c['expected'])})"
+        mark = " (reconstructed)" if c.get("reconstructed") else ""
+        lines += [f"\\paragraph{{\\texttt{{{_tex(c['id'])}}}: {_tex(c['verdict'])}{differs}.}}",
+                  f"\\cite{{{c['paper']}}}, {_tex(source_citation(c))}{mark}.",
+                  f"\\emph{{Statement:}} {_tex(c['statement'])}",
+                  f"\\emph{{Evidence}} ({_tex(c['method'])}): {_tex(c['summary'])}"]
+        if c.get("condition"):
+            lines.append(f"\\emph{{Condition:}} {_tex(c['condition'])}")
+        ce = counterexample_table(c.get("counterexample"))
+        if ce is not None:
+            pairs = "; ".join(f"\\texttt{{{_tex(q)}}} $=$ \\texttt{{{_tex(v)}}}" for q, v in ce.rows)
+            lines.append(f"\\emph{{Counterexample (exact):}} {pairs}.")
+        lines.append("")
+    lines += [r"\paragraph{How to cite this report.} " + _tex(how_to_cite(doc)) + f" \\cite{{{report_key(doc)}}}",
+              ""]
+    return lines
 
 
 CSV_COLUMNS = ("id", "paper", "verdict", "expected", "matches", "method", "seconds", "source", "statement", "summary",

@@ -4,8 +4,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from paper_checks.report.document import paper_citation, quoted_documents, report_bibliography
+from paper_checks.report.citing import how_to_cite
+from paper_checks.report.display import evidence_md
+from paper_checks.report.document import quoted_documents, report_bibliography
 from paper_checks.report.shared import (
+    RECONSTRUCTED_LEGEND,
     anchor,
     counts,
     drawn_figure,
@@ -13,28 +16,14 @@ from paper_checks.report.shared import (
     mismatch_flag,
     ordered,
     provenance_rows,
-    source_citation,
+    reconstructed_mark,
+    reconstructed_note,
+    source_line,
 )
-from paper_checks.report.tables import Table, counterexample_table, number_tables
 
 
 def _md_escape(s: str) -> str:
     return s.replace("|", "\\|").replace("\n", " ")
-
-
-def _md_table(t: Table) -> list[str]:
-    out: list[str] = []
-    if t.title:
-        out.append(f"*{t.title}*")
-        out.append("")
-    if t.header:
-        out.append("| " + " | ".join(_md_escape(h) or " " for h in t.header) + " |")
-        out.append("|" + "---|" * len(t.header))
-        out += ["| " + " | ".join(_md_escape(x) for x in r) + " |" for r in t.rows]
-        out.append("")
-    if t.note:
-        out += [f"*({t.note})*", ""]
-    return out
 
 
 def _head(doc: dict[str, Any]) -> list[str]:
@@ -50,18 +39,22 @@ def _head(doc: dict[str, Any]) -> list[str]:
 
 
 def _verdicts(claims: list[dict[str, Any]]) -> list[str]:
-    """The verdict table, one row per claim (``claims`` in report order), mismatches in bold."""
+    """The verdict table, one row per claim (``claims`` in report order), mismatches in bold, reconstructed
+    claims marked (with a legend under the table when there are any)."""
     out = ["", "## Verdicts", "", "Claims whose verdict differs from the recorded one come first, in **bold**.", "",
            "| claim | verdict | expected | method | summary |", "|---|---|---|---|---|"]
     for c in claims:
         summ = _md_escape(c["summary"])
+        mark = reconstructed_mark(c)
         if c["verdict"] != c["expected"]:
-            out.append(f"| **[`{c['id']}`](#{anchor(c['id'])})** | **{c['verdict']}** | {c['expected']} | "
+            out.append(f"| **[`{c['id']}`](#{anchor(c['id'])})**{mark} | **{c['verdict']}** | {c['expected']} | "
                        f"{c['method']} | {summ} |")
         else:
-            link = f"[`{c['id']}`](#{anchor(c['id'])})"
+            link = f"[`{c['id']}`](#{anchor(c['id'])}){mark}"
             out.append(f"| {link} | {c['verdict']} | {c['expected']} | {c['method']} | {summ} |")
     out.append("")
+    if any(c.get("reconstructed") for c in claims):
+        out += [RECONSTRUCTED_LEGEND, ""]
     return out
 
 
@@ -86,21 +79,9 @@ def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> list
     numbers, figures."""
     out = [f"## `{c['id']}` — {c['verdict']}{mismatch_flag(c)}", ""]
     if c.get("reconstructed"):
-        out += ["*Reconstructed claim*: the source states it only in outline; the statement below is what was "
-                "checked.", ""]
-    out += [f"**Source**: {paper_citation(doc, c)}; {source_citation(c)}", "", f"**Statement**: {c['statement']}", "",
-            f"**Evidence** ({c['method']}, {c['seconds']} s): {c['summary']}", ""]
-    if c.get("condition"):
-        out += [f"**Condition**: {c['condition']}", ""]
-    if c.get("traceback"):
-        out += ["**Traceback**:", "", "```", c["traceback"].rstrip(), "```", ""]
-    ce = counterexample_table(c.get("counterexample"))
-    if ce is not None:
-        out += ["**Counterexample**:", ""] + _md_table(Table("", ce.header, ce.rows))
-    if c.get("numbers"):
-        out += ["**Numbers**:", ""]
-        for t in number_tables(c["numbers"]):
-            out += _md_table(t)
+        out += [f"*Reconstructed claim*: {reconstructed_note(c)}", ""]
+    out += [f"**Source**: {source_line(doc, c)}", "", f"**Statement**: {c['statement']}", "",
+            *evidence_md(c)]  # the same evidence block as a notebook's display of Evidence and Result
     return out + _figures(c, doc, fig_dir)
 
 
@@ -121,5 +102,6 @@ def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
     for c in claims:
         out += _claim(c, doc, fig_dir)
     out += _bibliography(doc)
+    out += ["", "## How to cite this report", "", how_to_cite(doc)]
     out.append("")
     return "\n".join(out)

@@ -8,8 +8,15 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from paper_checks.report.document import documents
+from paper_checks.registry import reconstruction_note
+from paper_checks.report.citing import modules_text
+from paper_checks.report.document import documents, paper_citation
 from paper_checks.report.tables import fmt_number
+
+#: the verdict tables' mark of a reconstructed claim, and the legend under them
+RECONSTRUCTED_MARK = "\N{DAGGER}"
+RECONSTRUCTED_LEGEND = ("\N{DAGGER} reconstructed claim: the statement checked is this project's reconstruction "
+                        "of the source's (its section says how).")
 
 
 def ordered(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -23,6 +30,25 @@ def source_citation(c: dict[str, Any]) -> str:
     for d in documents():
         s = s.replace(d.file, f"[{d.tag}]")
     return s
+
+
+def source_line(doc: dict[str, Any], c: dict[str, Any]) -> str:
+    """The claim's source line: its paper's citation, then where in it (``...; [tag], Eq. (7)``), joined so that
+    no ``.;`` appears: the citation's closing full stop gives way to the semicolon."""
+    return f"{paper_citation(doc, c).rstrip().rstrip('.')}; {source_citation(c)}"
+
+
+def reconstructed_note(c: dict[str, Any]) -> str:
+    """What the report says of a reconstructed claim (how it was reconstructed), ``""`` for the others; a report
+    written before the reasons existed (``reconstructed: true`` alone) reads as 'outline'."""
+    if not c.get("reconstructed"):
+        return ""
+    return reconstruction_note(c.get("reconstruction") or True)
+
+
+def reconstructed_mark(c: dict[str, Any]) -> str:
+    """:data:`RECONSTRUCTED_MARK` after a reconstructed claim's id in the verdict tables, else nothing."""
+    return RECONSTRUCTED_MARK if c.get("reconstructed") else ""
 
 
 def counts(doc: dict[str, Any]) -> str:
@@ -39,8 +65,11 @@ def provenance_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
     p = doc.get("provenance") or {}
     keys = ("run_id", "version", "commit", "python", "numpy", "scipy", "sympy", "cupy", "backend", "device", "machine",
             "seed", "precision", "date", "wall_seconds", "command")
-    return [(k, fmt_number(p.get(k)) if k != "commit" else (p.get(k) or "not a git checkout")) for k in keys
+    rows = [(k, fmt_number(p.get(k)) if k != "commit" else (p.get(k) or "not a git checkout")) for k in keys
             if k in p and (p.get(k) is not None or k in ("commit",))]
+    if p.get("claims_modules"):  # each claims module's path and content hash: which checks gave these verdicts
+        rows.append(("claims_modules", modules_text(p["claims_modules"])))
+    return rows
 
 
 def incomplete(doc: dict[str, Any]) -> str | None:

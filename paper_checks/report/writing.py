@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from paper_checks.files import atomic_write, is_special
+from paper_checks.report.citing import bibtex
 from paper_checks.report.html_page import html
 from paper_checks.report.latex_csv import csv_text, latex
 from paper_checks.report.md import markdown
 
-FORMATS = ("md", "html", "json", "latex", "csv")
-SUFFIX = {"md": ".md", "html": ".html", "json": ".json", "latex": ".tex", "csv": ".csv"}
+FORMATS = ("md", "html", "json", "latex", "csv", "bib")
+SUFFIX = {"md": ".md", "html": ".html", "json": ".json", "latex": ".tex", "csv": ".csv", "bib": ".bib"}
 
 
 def render(doc: dict[str, Any], fmt: str, fig_dir: Path | None = None) -> str:
@@ -35,6 +36,8 @@ def render(doc: dict[str, Any], fmt: str, fig_dir: Path | None = None) -> str:
         return latex(doc)
     if fmt == "csv":
         return csv_text(doc)
+    if fmt == "bib":
+        return bibtex(doc)
     raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 

@@ -103,13 +103,14 @@ def test_negative_seed_is_a_usage_error(capsys):
 
 def test_formats_and_globs(tmp_path, capsys):
     code = main(["run", "--claim", "ghosh17.sum_m*", "--precision", "quick", "--quiet", "--out", str(tmp_path),
-                 "--format", "md,html,json,latex,csv"])
+                 "--format", "md,html,json,latex,csv", "--no-figures"])
     assert code in (0, 1)
     doc = json.loads((tmp_path / "report.json").read_text())
     assert [c["id"] for c in doc["claims"]] == ["ghosh17.sum_mae", "ghosh17.sum_mse"]
     for name in ("report.md", "report.html", "report.tex", "report.csv"):
         assert (tmp_path / name).stat().st_size > 0
     assert doc["complete"] is True and doc["provenance"]["seed"] == 0
+    assert not (tmp_path / "figures").exists()  # --no-figures
     _one_line_exit_2(capsys, ["run", "--claim", "nothing.like*"], "matches no claim")
 
 
@@ -175,7 +176,7 @@ def test_crashing_check_keeps_its_full_traceback(tmp_path, monkeypatch, capsys):
         inner()
 
     monkeypatch.setitem(reg, "ghosh17.sum_mae", replace(reg["ghosh17.sum_mae"], check=crash))
-    args = ["run", "--claim", "ghosh17.sum_mae", "--quiet", "--out", str(tmp_path)]
+    args = ["run", "--claim", "ghosh17.sum_mae", "--quiet", "--out", str(tmp_path), "--no-figures"]
     assert main(args) == 1
     c = json.loads((tmp_path / "report.json").read_text())["claims"][0]
     assert c["verdict"] == "error" and "ZeroDivisionError: deep inside" in c["summary"]
@@ -194,7 +195,8 @@ def test_list_filters_and_show(tmp_path, capsys):
     ids = {line.split()[0] for line in capsys.readouterr().out.splitlines() if line.startswith("gce18.")}
     assert ids == {"gce18.eq10_bounds", "gce18.eq10_tight", "gce18.eq11_condition", "gce18.eq11_k03",
                    "gce18.eq11_k02"}
-    main(["run", "--claim", "gce18.eq10_tight", "--precision", "quick", "--quiet", "--out", str(tmp_path)])
+    main(["run", "--claim", "gce18.eq10_tight", "--precision", "quick", "--quiet", "--out", str(tmp_path),
+          "--no-figures"])
     capsys.readouterr()
     rep = str(tmp_path / "report.json")
     assert main(["list", "--verdict", "qualified", "--report", rep]) == 0
@@ -210,13 +212,16 @@ def test_list_filters_and_show(tmp_path, capsys):
 
 
 def test_run_figures_draws_and_embeds(tmp_path, capsys):
-    code = main(["run", "--claim", "dmi19.mi_not_invariant", "--precision", "quick", "--quiet", "--figures",
+    # by default: figures whenever report.md/html is written (issue 21), and report.bib
+    code = main(["run", "--claim", "dmi19.mi_not_invariant", "--precision", "quick", "--quiet",
                  "--out", str(tmp_path)])
     assert code in (0, 1)
     assert (tmp_path / "figures" / "dmi19_mi_vs_dmi.png").exists()
     assert (tmp_path / "figures" / "dmi19_mi_vs_dmi.csv").exists()
     assert "data:image/png;base64," in (tmp_path / "report.html").read_text()
     assert "![dmi19_mi_vs_dmi](figures/dmi19_mi_vs_dmi.png)" in (tmp_path / "report.md").read_text()
+    assert "@inproceedings{dmi19," in (tmp_path / "report.bib").read_text()
+    assert "How to cite this report" in (tmp_path / "report.html").read_text()
 
 
 def test_json_alone_needs_no_report_folder(tmp_path, capsys):
@@ -235,3 +240,12 @@ def test_a_closed_pipe_ends_quietly():
     p = subprocess.run(f"{sys.executable} -m paper_checks list | head -1", shell=True, cwd=root,
                        capture_output=True, text=True, timeout=120)
     assert p.stdout.count("\n") == 1 and "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr
+
+
+def test_explore_prove_refutes_exactly_and_says_undecided(capsys):
+    code = main(["explore", "ghosh17.class_dependent_tolerance", "--prove", "--budget", "3000"])
+    out = capsys.readouterr().out
+    assert code == 1 and "counterexample, verified in exact arithmetic" in out and "prover:" in out
+    code = main(["explore", "gce18.eq7_bounds", "--prove", "--budget", "20", "--prove-seconds", "20"])
+    out = capsys.readouterr().out  # its exact margin compares q with numbers: it cannot be traced on symbols
+    assert code == 4 and "=> undecided: the exact margin cannot be evaluated on symbols" in out

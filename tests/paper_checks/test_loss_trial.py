@@ -2,6 +2,8 @@
 agree with the verdicts of the claims that decide the same property (ghosh17, gce18, sce19, imae19)."""
 import json
 
+import mpmath
+import numpy as np
 import pytest
 import sympy
 
@@ -113,6 +115,7 @@ def test_user_losses_by_expression_and_by_callable():
     (["losses", "--loss", "gce:q=2"], "parameter q must be"),
     (["losses", "--loss", "gce:z=1"], "no parameter 'z'"),
     (["losses", "--classes", "1..3"], "--classes"),
+    (["losses", "--loss", "mae", "--timeout", "0"], "--timeout must be a positive number"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message, capsys):
     assert main(args) == 2
@@ -131,3 +134,143 @@ def test_cli_writes_markdown_and_json(tmp_path, capsys):
     assert main(["loss", "-log(p) + 2*(1 - p)", "--classes", "2..3", "--precision", "quick"]) == 0
     assert main(["losses", "--list"]) == 0
     assert "Zhou" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- issue 19: the six cells, pinned
+def _nce_risk(f, w):
+    """Plain NCE noisy risk sum_k w_k log f_k / sum_i log f_i, in mpmath at the working precision."""
+    logs = [mpmath.log(x) for x in f]
+    return mpmath.fsum(wk * lk for wk, lk in zip(w, logs)) / mpmath.fsum(logs)
+
+
+def test_focal_class_sum_minimum_is_finite_at_the_barycentre(zoo):
+    v = zoo["focal"].properties["class_sum"].value
+    lo = sympy.sympify(v["low"], locals={"c": C})
+    assert sympy.simplify(lo - C * (1 - 1 / C) ** 2 * sympy.log(C)) == 0
+    assert v["low_attained"] is True and "barycentre" in v["low_at"] and v["high"] == "oo"
+    assert v["high_attained"] is False
+    assert float(lo.subs(C, 2)) == pytest.approx(0.34657359, abs=1e-8)
+    rng = np.random.default_rng(0)
+    for c in (2, 3, 7):  # plain evaluation: no random point has a smaller class sum
+        F = rng.dirichlet(np.ones(c), 20000)
+        S = np.sum(-(1 - F) ** 2 * np.log(F), axis=1)
+        assert S.min() >= float(lo.subs(C, c)) - 1e-12
+        bary = -c * (1 - 1 / c) ** 2 * np.log(1 / c)
+        assert bary == pytest.approx(float(lo.subs(C, c)), rel=1e-14)
+
+
+@pytest.mark.parametrize("name", ["nce", "nfl"])
+def test_nce_nfl_noisy_infimum_is_not_attained_and_approached_with_the_wrong_argmax(zoo, name):
+    v = zoo[name].properties["noisy_minimiser"].value
+    for c in CS:
+        for kind, inf in (("uniform", sympy.Rational(2, 5) / (c - 1)), ("pair", 0 if c > 2 else sympy.Rational(2, 5))):
+            case = v[kind][c]
+            assert sympy.sympify(case["inf"]) == inf and case["attained"] is False
+            assert case["wrong_argmax"] is (c >= 3)
+            assert ("wrong argmax" in case["approached"]) is (c >= 3)
+            gaps = [mpmath.mpf(s["gap"]) for s in case["values"]]  # may lie below float's range (NFL: d^1.5)
+            assert all(g > 0 for g in gaps) and gaps == sorted(gaps, reverse=True)
+    assert "wrong argmax" in zoo[name].properties["noisy_minimiser"].cell
+
+
+def test_nce_values_along_the_issues_sequence():
+    """Issue 19: NCE, uniform 0.4, c = 3, along (0.1, 0.9 - d, d): 0.20133, 0.200004 for d = 1e-300, 1e-100000."""
+    w = [mpmath.mpf(6) / 10, mpmath.mpf(2) / 10, mpmath.mpf(2) / 10]
+    with mpmath.workdps(60):
+        vals = [_nce_risk([mpmath.mpf(1) / 10, mpmath.mpf(9) / 10 - d, d], w)
+                for d in (mpmath.mpf(10) ** -300, mpmath.mpf(10) ** -100000, mpmath.mpf(10) ** -(10**7))]
+    assert float(vals[0]) == pytest.approx(0.20133, abs=1e-5)
+    assert float(vals[1]) == pytest.approx(0.200004, abs=1e-6)
+    assert float(vals[2]) == pytest.approx(0.20000004, abs=1e-8)
+    assert all(x > mpmath.mpf(1) / 5 for x in vals)
+    t = lt.trial(parse_spec("nce"), [3], precision="quick")
+    seq = t.properties["noisy_minimiser"].value["uniform"][3]["values"]
+    with mpmath.workdps(360):  # the trial's own evaluation at d = 1e-300 agrees with this one
+        d = mpmath.mpf(10) ** -300
+        assert float(mpmath.mpf(seq[-1]["value"])) == pytest.approx(
+            float(_nce_risk([mpmath.mpf(1) / 10, mpmath.mpf(9) / 10 - d, d], w)), rel=1e-15)
+
+
+@pytest.mark.parametrize("name, passive", [("nce_mae", sympy.Rational(4, 5)), ("nce_rce", sympy.Rational(8, 5))])
+def test_apl_pair_noise_infimum_is_approached_only_at_e_y(zoo, name, passive):
+    v = zoo[name].properties["noisy_minimiser"].value
+    for c in CS:
+        case = v["pair"][c]
+        assert sympy.sympify(case["inf"]) == passive + (sympy.Rational(2, 5) if c == 2 else 0)
+        assert case["attained"] is False and case["approached"] == "only as f -> e_y" and not case["wrong_argmax"]
+        assert "minimiser" not in case  # no non-vertex minimiser is reported
+    rng = np.random.default_rng(1)  # plain evaluation: the MAE/RCE part alone already stays above the bound
+    scale = 2 if name == "nce_mae" else 4
+    for c in (3, 6):
+        F = rng.dirichlet(np.ones(c), 20000)
+        part = scale * (1 - (0.6 * F[:, 0] + 0.4 * F[:, 1]))
+        assert part.min() > float(passive)
+
+
+def test_tgce_is_completely_asymmetric_for_every_c(zoo):
+    p = zoo["tgce"].properties["asymmetric"]
+    assert not p.undecided and p.method == "symbolic" and p.value["R_exact"] == "1"
+    assert all(p.value["complete"].values())
+    for spec in ("tgce:q=0.3,k=0.6", "tgce:q=1,k=0.5"):  # the derivation holds for every k >= 1/2
+        t = lt.trial(parse_spec(spec), range(2, 6), precision="quick")
+        assert t.properties["asymmetric"].value["R_exact"] == "1"
+    q, k = 0.7, 0.5  # plain check of the definition: e_t minimises sum_i w_i l(u_i) for random w, u
+    ell = lambda x: np.where(x <= k, (1 - k**q) / q, (1 - x**q) / q)  # noqa: E731
+    rng = np.random.default_rng(2)
+    for c in (2, 3, 5):
+        W = rng.dirichlet(np.ones(c), 400)
+        W = W[np.argsort(-W, axis=1)[:, 0] == 0]  # the largest weight on class 0
+        U = rng.dirichlet(0.3 * np.ones(c), 400)
+        at_vertex = W[:, 0] * ell(1.0) + (1 - W[:, 0]) * ell(0.0)
+        risks = ell(U)[None, :, :] * W[:, None, :]
+        assert np.all(risks.sum(-1) >= at_vertex[:, None] - 1e-12)
+
+
+@pytest.mark.parametrize("name, sup", [("nce", 1), ("nfl", 1), ("nce_mae", 3), ("nce_rce", 5)])
+def test_normalized_sup_per_c_is_exact_and_not_attained(zoo, name, sup):
+    v = zoo[name].properties["bounded"].value
+    assert v["sup"] == {c: str(sup) for c in CS} and v["attained"] is False and "f_y -> 0" in v["approached"]
+    doc = json.loads(json.dumps(zoo[name].to_json()))
+    assert set(doc["properties"]["bounded"]["value"]["sup"].values()) == {str(sup)}
+    for c in (2, 10):  # plain evaluation of the loss's own vector form as f_y -> 0: below sup, rising toward it
+        vals = []
+        for k in (50, 3000):  # 2k + 80 digits resolve NFL's gap of order d^1.5 at c = 2
+            with mpmath.workdps(2 * k + 80):
+                d = mpmath.mpf(10) ** -k
+                f = [d, *[(1 - d) / (c - 1)] * (c - 1)]
+                vals.append(parse_spec(name)([sympy.Float(x, 2 * k + 80) for x in f], 0))
+        assert vals[0] < vals[1] < sup and sup - vals[1] < sympy.Rational(1, 100)
+
+
+def test_timeouts_mark_properties_undecided_and_keep_the_rest():
+    import time
+
+    t0 = time.monotonic()
+    t = lt.trial(from_expression("Heaviside(p - 1/2)*(1 - p)"), range(2, 4), precision="quick", timeout=1)
+    assert time.monotonic() - t0 < 7 * 1 + 20
+    cells = {k: p.cell for k, p in t.properties.items()}
+    assert any(c == "undecided: timed out after 1 s" for c in cells.values()), cells
+    assert t.properties["symmetric"].value is not None  # what finished is kept
+    with pytest.raises(ValueError, match="timeout"):
+        lt.trial(parse_spec("mae"), [2], timeout=0)
+
+
+def test_a_normalized_form_that_disagrees_with_the_loss_is_not_used():
+    """The trial derives from a NormalizedForm only after checking it against the loss's own vector form."""
+    from dataclasses import replace
+
+    from theory.losses import NormalizedForm
+
+    nce = parse_spec("nce")
+    wrong = replace(nce, normalized=NormalizedForm(sympy.Integer(2), nce.normalized.phi))  # alpha = 2: not NCE
+    t = lt.trial(wrong, [2, 3], precision="quick")
+    assert t.properties["bounded"].method == "search" and t.properties["bounded"].undecided
+    assert t.properties["noisy_minimiser"].undecided
+
+
+def test_whole_point_losses_fall_back_to_exact_limits_or_undecided_bounds():
+    t = lt.trial(from_callable(lambda f, y: -sympy.log(f[y]) * f[(y + 1) % len(f)], name="odd"), [2, 3],
+                 precision="quick")
+    assert t.properties["bounded"].value["bounded"] is False and t.properties["bounded"].method == "symbolic"
+    t = lt.trial(from_callable(lambda f, y: (1 - f[y]) * f[0], name="odd2"), [2, 3], precision="quick")
+    assert t.properties["bounded"].undecided and "sup ≥" in t.properties["bounded"].cell

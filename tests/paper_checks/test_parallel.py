@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _report(tmp_path: Path, name: str, *extra: str) -> dict:
     out = tmp_path / name
-    main(["run", "--claim", *QUICK, "--precision", "quick", "--quiet", "--out", str(out), *extra])
+    main(["run", "--claim", *QUICK, "--precision", "quick", "--quiet", "--out", str(out), "--no-figures", *extra])
     doc = json.loads((out / "report.json").read_text())
     for c in doc["claims"]:
         assert c.pop("seconds") >= 0

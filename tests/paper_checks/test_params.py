@@ -325,3 +325,51 @@ def test_strategies_cover_the_boundary_cases():
                    constraint=lambda p: p["k"] >= 1 / p["c"]).point_strategy())
 def test_point_strategy_respects_the_constraint(pt):
     assert 0 < pt["k"] <= 1 and pt["k"] >= 1 / pt["c"] and abs(pt["f"].sum() - 1) < 1e-9
+
+
+# ---------------------------------------------------------------- Sign (binary labels)
+def test_sign_samples_both_signs_and_nothing_else():
+    from paper_checks.params import Sign
+
+    s = Sign("y").sample(rng(), 4000)
+    assert set(np.unique(s).tolist()) == {-1, 1} and s.dtype == np.int64
+    assert abs(float(np.mean(s == 1)) - 0.5) < 5 * 0.5 / math.sqrt(4000)
+
+
+def test_sign_rounds_simplifies_and_refuses_zero():
+    from paper_checks.params import Sign
+
+    p = Sign("y")
+    assert p.dimension == 0 and p.pack(1) == [] and p.inside(-1) and p.inside(1) and not p.inside(0)
+    assert p.round(0.3, 8) == 1 and p.round(-2.0, None) == -1 and p.round(sympy.Integer(-1), 8) == -1
+    assert p.is_exact(p.round(-0.5, 8)) and not p.is_exact(-1.0)
+    with pytest.raises(Infeasible, match="not a sign"):
+        p.round(0.0, 8)
+    assert list(p.simplify(sympy.Integer(-1))) == [1] and list(p.simplify(sympy.Integer(1))) == []
+    assert p.complexity(1) < p.complexity(-1) and p.grid_round(sympy.Integer(-1), 7) == -1
+    with pytest.raises(TypeError, match="no continuous coordinates"):
+        p.unpack(np.zeros(0))
+
+
+@given(st.data())
+@settings(max_examples=30, deadline=None)
+def test_sign_strategy_stays_in_its_domain(data):
+    from paper_checks.params import Sign
+
+    assert data.draw(Sign("y").strategy()) in (-1, 1)
+
+
+def test_search_over_a_sign_and_a_real_finds_the_shrunk_exact_counterexample():
+    """"y v >= -1/2 for y in {-1, +1} and v in [0, 1]" fails exactly for y = -1, v > 1/2; the shrinker keeps
+    y = -1 (the only failing sign) and the simplest failing v, 1."""
+    from paper_checks.params import Sign
+    from paper_checks.search import search
+
+    space = SearchSpace((Sign("y"), Real("v", 0, 1)), lambda p: p["y"] * p["v"] + 0.5,
+                        lambda p: p["y"] * p["v"] + sympy.Rational(1, 2), description="y v + 1/2")
+    res = search(space, 400, rng())
+    assert res.outcome == "counterexample" and res.verified
+    assert res.counterexample["y"] == -1 and res.counterexample["v"] == 1
+    ok = search(SearchSpace((Sign("y"), Real("v", 0, 1)), lambda p: p["y"] * p["v"] + 1.5,
+                            lambda p: p["y"] * p["v"] + sympy.Rational(3, 2)), 300, rng())
+    assert ok.outcome == "no_failure"

@@ -137,3 +137,46 @@ def test_a_failed_load_takes_back_its_documents_and_findings(tmp_path):
     with pytest.raises(RegistryError, match="zz99"):
         load([str(f)])
     assert "mine.txt" not in rg.DOCUMENTS and "zz99.x" not in rg.FINDINGS
+
+
+def test_reconstructed_carries_how_the_claim_was_reconstructed(tmp_path, isolated_registry):
+    head = ("from paper_checks.api import claim, paper\n"
+            "paper('zz97', authors='A', year=2097, title='T', venue='V', source='S')\n")
+    body = "".join(f"@claim('zz97.{name}', source='s', statement='t', expected='proved', method='symbolic', "
+                   f"reconstructed={value!r})\ndef {name}(ctx):\n    pass\n"
+                   for name, value in (("plain", False), ("old", True), ("outline", "outline"),
+                                       ("weak", "weakened"), ("neg", "negated"), ("free", " read off Fig. 2 ")))
+    reg = load([str(_write(tmp_path, "zz_recon.py", head + body))])
+    got = {cid.split(".")[1]: (c.reconstructed, c.reconstruction) for cid, c in reg.items() if cid.startswith("zz97")}
+    assert got == {"plain": (False, ""), "old": (True, "outline"), "outline": (True, "outline"),
+                   "weak": (True, "weakened"), "neg": (True, "negated"), "free": (True, "read off Fig. 2")}
+    # each kind has its own sentence; True keeps the one it always had; free text is quoted
+    assert "only in outline" in rg.reconstruction_note(True) == rg.reconstruction_note("outline")
+    assert "weaker" in rg.reconstruction_note("weakened") and "negation" in rg.reconstruction_note("negated")
+    assert rg.reconstruction_note("read off Fig. 2.") == "read off Fig. 2; the statement below is what was checked."
+    assert rg.reconstruction_note(False) == ""
+
+
+@pytest.mark.parametrize("value, message", [("''", "says nothing"), ("1", "True/False or a string")])
+def test_a_bad_reconstructed_is_a_registration_problem(tmp_path, isolated_registry, value, message):
+    path = _write(tmp_path, "zz_badrecon.py",
+                  "from paper_checks.api import claim, paper\n"
+                  "paper('zz96', authors='A', year=2096, title='T', venue='V', source='S')\n"
+                  f"@claim('zz96.a', source='s', statement='t', expected='proved', method='symbolic', "
+                  f"reconstructed={value})\ndef a(ctx):\n    pass\n")
+    with pytest.raises(RegistryError, match=message):
+        load([str(path)])
+
+
+def test_a_failing_first_load_keeps_the_catalogue():
+    """A notebook whose first call names a missing claims file still finds the catalogue afterwards."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("from paper_checks import registry\n"
+            "try:\n    registry.load(['no_such_claims.py'])\nexcept registry.RegistryError:\n    pass\n"
+            "print(len(registry.load()))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                         text=True, check=True)
+    assert int(out.stdout) > 50

@@ -7,13 +7,14 @@ import shutil
 import subprocess
 import sys
 import time
+from html import escape
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from paper_checks import files, report
-from paper_checks.registry import PAPERS
+from paper_checks.registry import PAPERS, load
 
 
 def claim_entry(i: int = 0, verdict: str = "proved", expected: str = "proved", **kw) -> dict:
@@ -79,6 +80,49 @@ def test_mismatches_come_first_and_are_highlighted():
     html = report.html(doc)
     assert html.count('class="mismatch"') == 1
     assert "| value (exact as computed) |" in md
+
+
+def test_verdict_tables_mark_reconstructed_claims_with_a_legend():
+    claims = [claim_entry(0, reconstructed=True, reconstruction="outline"), claim_entry(1)]
+    doc = doc_of(claims)
+    md = report.markdown(doc)
+    rows = [line for line in md.splitlines() if line.startswith("| [`gce18.fake_")]
+    assert rows[0].startswith("| [`gce18.fake_00`](#claim-gce18-fake_00)\N{DAGGER} |")
+    assert "\N{DAGGER}" not in rows[1]
+    assert "\N{DAGGER} reconstructed claim" in md.split("## `gce18.fake_00`")[0]  # the legend, under the table
+    html = report.html(doc)
+    table = html.split('<table class="verdicts">')[1].split("</table>")[0]
+    assert table.count('<sup title="reconstructed claim">\N{DAGGER}</sup>') == 1
+    after = html.split('<table class="verdicts">')[1].split("</table>", 1)[1]
+    assert "\N{DAGGER} reconstructed claim" in after.split("<h2")[0]  # the legend, right under the table
+    tex = report.latex(doc)
+    assert "\\texttt{gce18.fake\\_00}\\textsuperscript{\\dag} &" in tex and "marked \\dag" in tex
+    assert "\\texttt{gce18.fake\\_01} &" in tex
+    # no reconstructed claim: no legend
+    assert "reconstructed claim:" not in report.markdown(doc_of([claim_entry(1)])).split("## `")[0]
+
+
+def test_reconstructed_sections_say_how_the_claim_was_reconstructed():
+    kinds = {"outline": "only in outline", "weakened": "deliberately weaker", "negated": "negation of the source's",
+             "read off Fig. 2, not stated in the text": "read off Fig. 2, not stated in the text; the statement "
+                                                       "below is what was checked."}
+    for reason, text in kinds.items():
+        doc = doc_of([claim_entry(0, reconstructed=True, reconstruction=reason)])
+        assert "*Reconstructed claim*: " in report.markdown(doc) and text in report.markdown(doc)
+        assert escape(text) in report.html(doc)
+        if reason != "outline":
+            assert "only in outline" not in report.markdown(doc)
+    # a report written before the reasons existed says what it always said
+    old = doc_of([claim_entry(0, reconstructed=True)])
+    assert "only in outline" in report.markdown(old)
+
+
+def test_source_line_has_no_full_stop_before_the_semicolon():
+    load()  # the catalogue's papers: gce18's citation ends in a full stop
+    doc = doc_of([claim_entry(0)])
+    line = next(x for x in report.markdown(doc).splitlines() if x.startswith("**Source**"))
+    assert "Sabuncu" in line and ".;" not in line and line.endswith(", sec. 3.2, Eq. (7)")
+    assert ".;" not in report.html(doc)
 
 
 def test_provenance_and_bibliography():
@@ -158,7 +202,8 @@ def test_full_report_renders_fast_and_html_is_small(tmp_path):
     assert (tmp_path / "report.html").stat().st_size < 10 * 2**20
     assert html.count("data:image/png;base64,") == 18 and "src=\"figures/" not in html  # self-contained, once each
     assert html.count("shown under") == 63 - 18
-    assert {p.name for p in paths} == {"report.md", "report.html", "report.json", "report.tex", "report.csv"}
+    assert {p.name for p in paths} == {"report.md", "report.html", "report.json", "report.tex", "report.csv",
+                                       "report.bib"}
     assert not list(tmp_path.glob(".report.*.tmp"))
 
 

@@ -122,6 +122,18 @@ def test_margin_that_mostly_raises_is_an_error():
         Evidence.from_search(res, fails="f", holds="h")
 
 
+def test_from_search_quotes_the_users_text_as_given():
+    """The summaries quote ``fails=`` and ``holds=`` verbatim: ``l~`` (a loss name) never becomes ``L~``."""
+    failing = search(SearchSpace((Real("x", 0, 1),), lambda p: -1.0, lambda p: sympy.Integer(-1)), 50, rng())
+    ev = Evidence.from_search(failing, fails="l~(f) exceeds its bound", holds="h")
+    assert ev.verdict == "refuted" and "l~(f) exceeds its bound" in ev.summary and "L~" not in ev.summary
+    assert ev.summary[0].isupper()  # the sentence still starts with a capital: ours, not the user's
+    holding = search(SearchSpace((Real("x", 0, 1),), lambda p: 1.0, lambda p: sympy.Integer(1)), 50, rng())
+    ev = Evidence.from_search(holding, fails="f", holds="no point where l~ exceeds its bound")
+    assert ev.verdict == "confirmed" and "no point where l~ exceeds its bound in" in ev.summary
+    assert "No point" not in ev.summary
+
+
 def test_nan_margin_counts_as_raised():
     res = search(SearchSpace((Real("x", 0, 1),), lambda p: float("nan")), 50, rng())
     assert res.outcome == "raised" and res.raised == res.evaluated

@@ -185,3 +185,90 @@ def test_sample_count_table_refuses_fractional_counts():
 def test_random_transition_names_the_concentration(bad):
     with pytest.raises(ValueError, match=f"concentration .* got {bad!r}"):
         random_transition(3, np.random.default_rng(0), concentration=bad)
+
+
+# ---------------------------------------------------------------- issue 18: rng, n and chunk at the entry points
+def _entry_points():
+    """``(name, call(rng=..., n=..., chunk=...))``: each public function of simulate/ that takes a generator, a
+    sample size or a chunk, with good values for the rest."""
+    from simulate.anchors import anchor_mixture, sample_population
+    from simulate.dmi_populations import sample_counts, sample_triples
+    from simulate.embedding_risk import mc_pair_noise, mc_triplet_risk, random_class_embeddings
+    from simulate.experiments import seed_bases
+    from simulate.populations import gaussian_clusters, random_distribution
+
+    g = np.random.default_rng(0)
+    dist = random_distribution(3, 2, g)
+    Q = np.full((2, 2), 0.25)
+    E, y = random_class_embeddings(3, 2, 4, g)
+    T = uniform_noise(2, 0.2)
+    return {
+        "sample_population": lambda rng=g, n=10, chunk=1: sample_population(dist, n, rng),
+        "sample_counts": lambda rng=g, n=10, chunk=8: sample_counts(dist, n, rng, T=T, chunk=chunk),
+        "sample_triples": lambda rng=g, n=10, chunk=8: sample_triples(Q, T, n, rng, chunk=chunk),
+        "mc_pair_noise": lambda rng=g, n=10, chunk=8: mc_pair_noise(2, 0.2, n, rng, chunk=chunk),
+        "mc_triplet_risk": lambda rng=g, n=10, chunk=8: mc_triplet_risk(E, y, T, alpha=0.2, n_draws=n, rng=rng,
+                                                                      chunk=chunk),
+        "random_class_embeddings": lambda rng=g, n=3, chunk=1: random_class_embeddings(n, 2, 4, rng),
+        "random_distribution": lambda rng=g, n=3, chunk=1: random_distribution(n, 2, rng),
+        "gaussian_clusters": lambda rng=g, n=10, chunk=1: gaussian_clusters(n, 2, 2, rng),
+        "seed_bases": lambda rng=g, n=3, chunk=1: seed_bases(rng, n),
+        "anchor_mixture": lambda rng=g, n=5, chunk=1: anchor_mixture(2, rng, n_mixed=n),
+    }
+
+
+ENTRY_POINTS = list(_entry_points())
+
+
+@pytest.mark.parametrize("name", ENTRY_POINTS)
+def test_entry_points_run_with_good_arguments_and_refuse_a_missing_generator(name):
+    call = _entry_points()[name]
+    call()
+    with pytest.raises(TypeError, match="rng must be a"):
+        call(rng=None)
+
+
+@pytest.mark.parametrize("name", ENTRY_POINTS)
+@pytest.mark.parametrize("n", [2.5, float("inf"), float("nan"), -3])
+def test_entry_points_refuse_a_sample_size_that_is_not_a_whole_number(name, n):
+    with pytest.raises(ValueError, match="must be an integer|must be a positive integer"):
+        _entry_points()[name](n=n)
+
+
+@pytest.mark.parametrize("name", ["sample_counts", "sample_triples", "mc_pair_noise", "mc_triplet_risk"])
+@pytest.mark.parametrize("chunk", [0, 1.5, float("inf")])
+def test_entry_points_refuse_a_bad_chunk(name, chunk):
+    with pytest.raises(ValueError, match="chunk must be an integer >= 1"):
+        _entry_points()[name](chunk=chunk)
+
+
+def _initialisers():
+    from simulate.correction_mc import random_population
+    from simulate.embedding_train import init_embedding
+    from simulate.isometry import random_configuration
+    from simulate.models import init_linear, init_mlp
+
+    return {"init_mlp": lambda rng: init_mlp(3, 2, 4, rng), "init_linear": lambda rng: init_linear(3, 2, rng),
+            "init_embedding": lambda rng: init_embedding(3, 2, rng), "random_configuration": random_configuration,
+            "random_population": lambda rng: random_population(3, 2, rng)}
+
+
+@pytest.mark.parametrize("name", list(_initialisers()))
+def test_initialisers_need_a_generator(name):
+    make = _initialisers()[name]
+    make(np.random.default_rng(0))
+    with pytest.raises(TypeError, match="rng must be a random generator"):
+        make(None)
+
+
+def test_init_mlp_hidden_must_be_widths_and_train_a_generator():
+    from simulate.experiments import train_config
+    from simulate.losses import get_loss
+    from simulate.models import init_linear, init_mlp
+    from simulate.training import train
+
+    with pytest.raises(ValueError, match="hidden must be a width or a sequence"):
+        init_mlp(3, 2, 2.5, np.random.default_rng(0))
+    X, y = np.random.default_rng(0).normal(size=(8, 2)), np.arange(8) % 2
+    with pytest.raises(TypeError, match="rng must be a numpy Generator or a list"):
+        train(init_linear(2, 2, np.random.default_rng(0)), X, y, get_loss("cce"), train_config(1, 0.1, 4, "sgd"), None)

@@ -177,6 +177,6 @@ def test_random_population():
     dist, z = random_population(30, 4, np.random.default_rng(1))
     assert isinstance(dist, FiniteDistribution) and z.shape == (30, 4)
     assert np.all(dist.py_x.max(axis=1) == 1)
-    with pytest.raises(ValueError, match="n_x >= 1"):
+    with pytest.raises(ValueError, match="n_x must be an integer >= 1"):
         random_population(0, 4, np.random.default_rng(1))
     assert isinstance(TransitionMatrix(np.eye(2)), TransitionMatrix)

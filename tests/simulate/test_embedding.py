@@ -216,3 +216,47 @@ def test_stacked_pairs_say_which_row_fails():
         sample_pairs(yb, 4, [np.random.default_rng(0)])
     i, _, _ = sample_pairs(yb, 4, [np.random.default_rng(0)] * 2, ["balanced", "natural"])  # natural needs no partner
     assert i.shape == (2, 4)
+
+
+# ---------------------------------------------------------------- issue 18: bad chunk, empty batches, no generator
+@pytest.mark.parametrize("chunk", [0, -1, 1.5, None])
+def test_recall_chunk_must_be_a_positive_integer(batch, chunk):
+    from simulate.embedding import recall_at_1
+
+    E, y, _ = batch
+    with pytest.raises(ValueError, match="chunk must be an integer >= 1"):
+        recall_at_1(E, y, chunk=chunk)
+
+
+@pytest.mark.parametrize("miner", ["random", "hard", "semi-hard", "batch-hard"])
+@pytest.mark.parametrize("shape", [(1, 0), (1, 1), (0, 3)])
+def test_mine_refuses_an_empty_batch(miner, shape):
+    from simulate.embedding import mine
+
+    R, B = shape
+    with pytest.raises(ValueError, match="R >= 1 batches of B >= 2 integers"):
+        mine(np.zeros((R, B, B)), np.zeros(shape, dtype=np.int64), miner, alpha=0.2, rng=np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("rng", [None, 0])
+def test_random_mining_and_pair_sampling_need_a_generator(batch, rng):
+    from simulate.embedding import mine
+
+    _, y, _ = batch
+    with pytest.raises(TypeError, match="rng must be a "):
+        mine(None, y[None], "random", rng=rng)
+    with pytest.raises(TypeError, match="rng must be a "):
+        random_negatives(y, rng)
+    with pytest.raises(TypeError, match="rng must be a random generator"):
+        sample_pairs(y, 4, rng)
+    with pytest.raises(TypeError, match="rng must be a sequence of 2 generators"):
+        sample_pairs(np.stack([y, y]), 4, rng)
+    with pytest.raises(TypeError, match=r"rng\[1\] must be a random generator"):
+        sample_pairs(np.stack([y, y]), 4, [np.random.default_rng(0), rng])
+
+
+@pytest.mark.parametrize("n_pairs", [0, 2.5, float("inf")])
+def test_sample_pairs_needs_a_whole_number_of_pairs(batch, n_pairs):
+    _, y, _ = batch
+    with pytest.raises(ValueError, match="n_pairs must be an integer >= 1"):
+        sample_pairs(y, n_pairs, np.random.default_rng(0))

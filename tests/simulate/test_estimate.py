@@ -112,3 +112,33 @@ def test_combined_means_use_welch_satterthwaite():
     assert c.stderr == pytest.approx(np.hypot(a.stderr, b.stderr) / 2)
     v = [a.stderr**2, b.stderr**2]
     assert c.df == pytest.approx(sum(v) ** 2 / (v[0] ** 2 / 3 + v[1] ** 2 / 2))
+
+
+# ---------------------------------------------------------------- issue 18: runaway or miscounting arguments
+def _draw(rng, m):
+    return rng.random(m)
+
+
+@pytest.mark.parametrize("n", [float("inf"), float("nan"), 10.5, "100", None, True])
+def test_mc_mean_refuses_a_sample_size_that_is_not_an_integer(n):
+    with pytest.raises(ValueError, match=r"n \(the number of draws\) must be an integer >= 2"):
+        mc_mean(_draw, n, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("chunk", [0, -5, 2.5, float("inf")])
+def test_mc_mean_refuses_a_bad_chunk(chunk):
+    with pytest.raises(ValueError, match="chunk must be an integer >= 1"):
+        mc_mean(_draw, 100, np.random.default_rng(0), chunk=chunk)
+
+
+@pytest.mark.parametrize("draw", [lambda rng, m: rng.random(1), lambda rng, m: rng.random(m + 1),
+                                  lambda rng, m: rng.random((m, 2)), lambda rng, m: float(rng.random())])
+def test_mc_mean_refuses_a_draw_of_the_wrong_size(draw):
+    with pytest.raises(ValueError, match="must return a 1-d array of m = "):
+        mc_mean(draw, 100, np.random.default_rng(0), chunk=40)
+
+
+@pytest.mark.parametrize("rng", [None, 3, np.random.SeedSequence(1)])
+def test_mc_mean_without_an_executor_needs_a_generator(rng):
+    with pytest.raises(TypeError, match="rng must be a random generator"):
+        mc_mean(_draw, 100, rng)

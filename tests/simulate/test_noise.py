@@ -124,3 +124,43 @@ def test_count_table_rows_and_mean():
     mean = reps[:, 0].mean(axis=0) / 1000
     se = np.sqrt(T.matrix[0] * (1 - T.matrix[0]) / (1000 * 400))
     assert np.all(np.abs(mean - T.matrix[0]) <= 5 * se)
+
+
+@pytest.mark.parametrize("bad", [np.array([[1 + 0j, 0], [0, 1]]), np.array([[0.5 + 0.5j, 0.5 - 0.5j], [0, 1]]),
+                                 [["a", "b"], ["c", "d"]], [[1, {}], [0, 1]]])
+def test_complex_or_non_numeric_matrices_are_refused_not_cast(bad):
+    with pytest.raises(ValueError, match="entries must be real numbers"):
+        TransitionMatrix(bad)
+
+
+@pytest.mark.parametrize("rng", [None, 0, "seed"])
+def test_samplers_need_a_generator(rng):
+    T = uniform_noise(3, 0.2)
+    with pytest.raises(TypeError, match="rng must be a random generator"):
+        sample_noisy_labels(np.zeros(4, dtype=np.int64), T, rng)
+    with pytest.raises(TypeError, match="rng must be a random generator"):
+        sample_count_table(np.array([3, 2, 1]), T, rng)
+    with pytest.raises(TypeError, match="rng must be a random generator"):
+        random_transition(3, rng)
+
+
+@pytest.mark.parametrize("chunk", [0, -1, 1.5, float("inf")])
+def test_sampler_chunk_must_be_a_positive_integer(chunk):
+    with pytest.raises(ValueError, match="chunk must be an integer >= 1"):
+        sample_noisy_labels(np.zeros(4, dtype=np.int64), uniform_noise(3, 0.2), np.random.default_rng(0), chunk=chunk)
+
+
+@pytest.mark.parametrize("eta", ["0.2", 0.2j, float("nan"), None, True])
+def test_noise_rate_must_be_a_real_number(eta):
+    for make in (uniform_noise, pair_flip):
+        with pytest.raises(ValueError, match="noise rate eta must be a number in"):
+            make(3, eta)
+
+
+def test_an_exact_noise_rate_is_kept_exact():
+    """A search hands exact rationals to the margins: ``eta / (c - 1)`` is rounded once, as before."""
+    import sympy
+
+    eta = sympy.Rational(1, 3)
+    T = uniform_noise(4, eta).matrix
+    assert T[0, 1] == float(eta / 3) and abs(T[0, 0] - 2 / 3) < 1e-15

@@ -283,7 +283,8 @@ def mi_not_invariant_evidence(ctx: Context, measure: str = "mi") -> Evidence:
         numbers["example"]["DMI"] = {k: v for k, v in dmi_kept.items()}
         found = (f"; the search also found and verified a flip (margin {res.exact_margin_value:.3g})"
                  if res.verified else "")
-        return Evidence("proved", "search", f"Shannon MI does not keep the order of classifiers under class-dependent "
+        # an exactly verified instance proves the existence claim: the evidence is exact, not a sample
+        return Evidence("proved", "exact", f"Shannon MI does not keep the order of classifiers under class-dependent "
                         f"noise: {what}, while the DMI order is kept (4/27 > 1/9 clean, 8/81 > 2/27 noisy){found}.",
                         numbers=numbers, counterexample=cx)
     return Evidence("inconclusive", "search", f"no order flip of {measure!r}: the example does not flip and a search "
@@ -294,7 +295,7 @@ def mi_not_invariant_evidence(ctx: Context, measure: str = "mi") -> Evidence:
 @claim("dmi19.mi_not_invariant", source=f"{LI_NOTES.file}, L_DMI summary, Eq. (26) (with Eq. 24)",
        statement="For Shannon MI, MI(h(X), Y) > MI(h'(X), Y) does not imply MI(h(X), noisy Y) > MI(h'(X), noisy Y): "
                  "there exist h, h' and a class-dependent T for which the order flips.",
-       method="search", expected="proved", space=order_space, figures=FIG_ORDER)
+       method="exact", expected="proved", space=order_space, figures=FIG_ORDER)
 def mi_not_invariant(ctx: Context) -> Evidence:
     return mi_not_invariant_evidence(ctx)
 

@@ -337,11 +337,17 @@ def holder_general_c() -> dict[str, bool]:
             "term_at_f_k=T_k^r/S": term, "sum_equals_r_norm": total}
 
 
+#: how gce18.thm2_class_dependent was reconstructed (the report says it in the claim's section)
+THM2_RECONSTRUCTED = ("the source (sec. 3.2, after Eq. 8) says only that the difference is bounded under these "
+                      "conditions and refers to Thm 2 of an appendix it does not include; the bound B is this "
+                      "project's reconstruction of that theorem")
+
+
 @claim("gce18.thm2_class_dependent", source=f"{ZHANG18}, sec. 3.2 (Thm 2 of its appendix, quoted after Eq. 8)",
        statement="Reconstructed: under class-dependent noise T with R(f*) = 0 and T[y, y] > T[y, k] for all k != y, "
                  "0 <= R^eta(f*) - R^eta(f_hat) <= B = (c^(1-q) - 1)/q * E[1 - eta_y], eta_y = 1 - T[y, y] "
                  "the flip rate of the clean class, for L_q with q in (0, 1].",
-       method="symbolic", expected="proved", reconstructed=True, space=thm2_space)
+       method="symbolic", expected="proved", reconstructed=THM2_RECONSTRUCTED, space=thm2_space)
 def thm2_class_dependent(ctx: Context) -> Evidence:
     holder = {c: gce.holder_stationarity(c) for c in (2, 3)}
     holder_general = holder_general_c()

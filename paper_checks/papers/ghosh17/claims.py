@@ -398,6 +398,19 @@ def _class_dependent_exact(ctx: Context) -> dict[str, Any]:
             "_ok": with_ok == n_dist}
 
 
+def folded_counterexample(point: dict[str, Any]) -> dict[str, Any]:
+    """A point of :func:`class_dependent_space` in its ``c``-class form: the search draws the noise row ``t`` and
+    the prediction ``f`` on the 4-simplex and folds them onto ``c`` classes (:func:`theory.simplex.fold`); the
+    drawn 4-vectors are kept beside, with the folding stated."""
+    c = int(point["c"])
+    t, f = fold(point["t"], c), fold(point["f"], c)
+    return {"c": c, "clean_label": 0, "T_row": tuple(t), "f": tuple(f), "loss": "MAE",
+            "R^eta(f) - R^eta(f*=e_0)": class_dependent_space(False).exact_margin(point),
+            "folding": "t and f are drawn on the 4-simplex and folded onto c classes: the first c - 1 coordinates "
+                       "are kept and the last class gets the remaining mass",
+            "as drawn (4-simplex)": {"t": tuple(point["t"]), "f": tuple(point["f"])}}
+
+
 @claim("ghosh17.class_dependent_tolerance", source=f"{N004}, sec. 3.1 (as the seed states it)",
        statement="If R(f*) = 0, a symmetric loss is also noise tolerant under class-dependent noise: "
                  "f* minimises R^eta for every row-stochastic T (checked with MAE).",
@@ -427,13 +440,14 @@ def class_dependent_tolerance(ctx: Context) -> Evidence:
                  "eta_yk < 1 - eta_y; T[y, y] >= T[y, k] already makes f* a minimiser), and "
                  "0 <= L(f, k) <= C/(c-1) (true for MAE)")
     if free.verified and proof_ok and r_flip < r_star:
+        found = folded_counterexample(free.counterexample)
         return Evidence("qualified", "search", "false as stated: without diagonally dominant T the clean minimiser "
-                        f"can lose (c = 2, T[0] = (1/3, 2/3), MAE: R^eta(e_0) = {r_star} > R^eta(e_1) = {r_flip}); "
-                        "with "
+                        f"can lose (c = 2, T[0] = (1/3, 2/3), MAE: R^eta(e_0) = {r_star} > R^eta(e_1) = {r_flip}; "
+                        f"the search found c = {found['c']}, T[0] = {found['T_row']}, f = {found['f']}, written in "
+                        f"its {found['c']}-class form, folded from the 4-simplex points it draws); with "
                         "T[y,y] > T[y,k] the identity R^eta(f*) - R^eta(f) = E sum_{k!=y} (T_yk - T_yy)(C/(c-1) - "
-                        "L(f,k)) "
-                        "<= 0 holds (c = 2..8) and the search found nothing.", numbers=numbers,
-                        counterexample={"smallest": example, "search": free.to_json()}, condition=condition)
+                        "L(f,k)) <= 0 holds (c = 2..8) and the search with that condition found nothing.",
+                        numbers=numbers, counterexample={"smallest": example, "search": found}, condition=condition)
     free_ev = Evidence.from_search(free, fails="f* loses to another f under some stochastic T",
                                    holds="no T without the condition where f* loses", numbers=numbers,
                                    key="search_without_condition")

@@ -87,7 +87,8 @@ def bounded_more_robust(ctx: Context) -> Evidence:
             signs[e] = _sign(d)
             per_eta[f"{names[i]}, eta={e:g}"] = d
             cells[f"{names[i]} vs cce, eta={e:g}"] = {
-                "final_acc_diff": _est(d), "z": round(d.mean / d.stderr, 2) if d.stderr > 0 else None,
+                "final_acc_diff": _est(d), "t": round(d.mean / d.stderr, 2) if d.stderr > 0 else None,
+                "t_critical (p < 0.001)": round(d.critical(Z), 2),
                 "drop_reduction": _est(dd), "early_stopped_acc_diff": _est(db), "verdict": WORD[signs[e]]}
         averages[names[i]] = avg
         per_loss[names[i]] = {"mean_advantage_over_noisy_etas": _est(avg), "sign": _sign(avg),
@@ -98,7 +99,9 @@ def bounded_more_robust(ctx: Context) -> Evidence:
         "settings": {**ROBUST_SETTINGS, "hidden": list(ROBUST_SETTINGS["hidden"]), "etas": etas, "seeds": n_seeds,
                      "noise": "uniform", "test": SEED_TEST,
                      "metric": "clean-test accuracy after the last epoch, paired over seeds; decision on its mean "
-                               "over eta > 0"},
+                               "over eta > 0",
+                     "t": "mean / standard error of the paired differences over seeds: a Student t statistic with "
+                          "seeds - 1 degrees of freedom, significant beyond t_critical (two-sided p < 0.001)"},
         "final_test_acc": acc_table,
         "train_acc_on_noisy_labels": {name: [round(float(v), 4) for v in res["train_acc"][i].mean(axis=0)]
                                       for i, name in enumerate(names)},

@@ -19,8 +19,11 @@ finding('le19.margin_robust', 'proved',
         'With balanced pair sampling the noisy margin risk is `(1 - C eta/(C-1))^2 R + const`, a square, so the '
         'condition `eta < (C-1)/C` is sufficient but not necessary.')
 finding('le19.sampling', 'qualified',
-        'Natural pair sampling tolerates much less noise than balanced sampling: `eta < eta_nat(C)`, which tends to '
-        '`1 - 1/sqrt(2)`, and nothing at `C = 2`.')
+        'Natural pair sampling tolerates less noise than balanced sampling, and in a weaker sense: its noisy risk '
+        'stays increasing in both class-conditional clean risks only for `eta < eta_nat(C)` (which tends to '
+        '`1 - 1/sqrt(2)`), and even there, for every `eta > 0` at `C >= 3`, its minimiser minimises a re-weighted '
+        'clean risk, not the natural one; balanced sampling keeps the clean minimiser for every `eta != (C-1)/C`. '
+        'At `C = 2` the two samplings coincide.')
 finding('le19.triplet_robust', 'proved',
         "The triplet loss's robustness needs exchangeable classes: it holds for every `C` with uniformly sampled "
         "classes and fails with a fixed class pattern (counterexample in the report).")

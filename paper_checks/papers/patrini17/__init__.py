@@ -19,12 +19,12 @@ finding('patrini17.thm4_hessian', 'refuted',
         "Patrini et al.'s Thm 4 is false for any network with a hidden layer: the proof treats `W^(n) x^(n-1)` as "
         "piecewise linear in the parameters, but it is bilinear in consecutive layers' weights, so the cross-layer "
         "Hessian blocks depend on the label (exact counterexample with one input, one hidden ReLU and two classes).")
-finding('patrini17.benchmark_T', 'proved',
-        "The sec. 5.1 matrices are invertible at the paper's `N = 0.2, 0.6`, which is what the paper needs. A remark "
-        "outside the claim (the paper applies Eq. 12 there without asserting it recovers `T`): its argmax needs each "
-        "column of `T` dominated by its diagonal, which the flips violate for `N > 1/2`, so at `N = 0.6` it picks "
-        "wrong anchors even with exact probabilities (consistent with the collapsed estimated-T columns of their "
-        "Table 2).")
+finding('patrini17.benchmark_T', 'qualified',
+        "The sec. 5.1 matrices are invertible at the paper's `N = 0.2, 0.6`, so the corrections apply there; but Thm "
+        "3's argmax (Eq. 12) needs each column of `T` uniquely maximal on its diagonal, which the flips give only for "
+        "`N < 1/2`: at `N = 0.6` it picks wrong anchors even with exact probabilities (MNIST classes 5, 6, 7 get the "
+        "perfect examples of 6, 5, 2, and the estimated `T` is singular), consistent with the collapsed estimated-T "
+        "columns of their Table 2.")
 finding('patrini17.thm3_anchor', 'qualified',
         "Thm 3 holds exactly, but the estimator needs perfect examples in `X'`, and the 97th-percentile variant needs "
         "more than 3% of them per class.")

@@ -4,7 +4,8 @@ Source: the abstract of Xu et al. 2022 (arXiv 2210.11173) only ("an equivalence 
 sampled by hard negative mining and an optimization problem that minimizes a Hausdorff-like
 distance between the neural network and its ideal counterpart function"; network collapse); the
 four claims are the catalogue's reconstruction (``claims.md``, section ``xu22``), so every
-registration says ``reconstructed=True`` and its statement says exactly what is checked.
+registration says ``reconstructed="outline"`` (the source states it only in outline) and its statement
+says exactly what is checked.
 
 Exact facts in :mod:`theory.triplet`; ``d_iso`` bounds in :mod:`simulate.isometry` (a lower bound
 that is a theorem, an upper bound from a verified triplet-separated embedding: no verdict rests on
@@ -165,7 +166,7 @@ def collapse_value_evidence(ctx: Context, claimed: Callable[[Any], Any] = lambda
                "simulate.embedding."),
     expected="proved",
     method="symbolic",
-    reconstructed=True,
+    reconstructed="outline",
 )
 def collapse_value(ctx: Context) -> Evidence:
     return collapse_value_evidence(ctx)
@@ -331,7 +332,7 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
                "d_iso <= max ||f - g|| for a verified (50-digit) triplet-separated g; plus an exact 3-point example."),
     expected="refuted",
     method="mc",
-    reconstructed=True,
+    reconstructed="outline",
     figures=FIG_ISO,
 )
 def hnm_isometry(ctx: Context) -> Evidence:
@@ -376,7 +377,7 @@ def collapse_trends(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str,
                "each axis, significant over seeds (p < 0.001, t)."),
     expected="confirmed",
     method="sim",
-    reconstructed=True,
+    reconstructed="outline",
     figures=FIG_PHASE,
 )
 def collapse_batch_dim(ctx: Context) -> Evidence:
@@ -436,7 +437,7 @@ def compare_miners(res: dict[str, Any]) -> tuple[dict[str, Estimate], dict[str, 
                "collapse frequency (spread below 0.1 x initial) and Recall@1 on clean test data reported."),
     expected="confirmed",
     method="sim",
-    reconstructed=True,
+    reconstructed="outline",
 )
 def mining_compare(ctx: Context) -> Evidence:
     n_seeds = ctx.pick(6, 8, 16)

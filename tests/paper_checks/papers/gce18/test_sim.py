@@ -3,8 +3,16 @@ import numpy as np
 import pytest
 
 from paper_checks.context import Context
-from paper_checks.papers.gce18.sim import _acs_increases, _numeric_identity, _slope, _symbolic_w_step, notes_weight_view
+from paper_checks.papers.gce18.sim import (
+    _acs_increases,
+    _numeric_identity,
+    _slope,
+    _symbolic_w_step,
+    notes_weight_view,
+    overfit_half_text,
+)
 from paper_checks.papers.gce18.studies import pair_discordance
+from simulate.estimate import seed_summary
 
 
 def _loop_discordance(a, b):
@@ -75,3 +83,15 @@ def test_weight_view_check_runs_and_reports_per_stage():
     assert ev.numbers["material_discordance"] == 0.05
 
 
+
+
+def test_q_tradeoff_says_it_tested_a_trend_not_a_monotone_decrease():
+    # the standard run's means: a negative trend whose point estimates are not monotone (q = 0.4 above CCE)
+    qs, labels = np.array([0.0, 0.4, 0.7, 1.0]), ["cce", "lq(q=0.4)", "lq(q=0.7)", "lq(q=1)"]
+    drop = np.array([0.187, 0.205, 0.104, 0.047])[:, None] + np.array([-0.01, 0.0, 0.01])[None, :]
+    slope = seed_summary(_slope(qs, drop))
+    text = overfit_half_text(qs, labels, drop, slope, np.ones((4, 3)))
+    assert "least-squares trend in q of -0.15" in text and "are not monotone in q" in text
+    assert "lq(q=0.4) 0.205" in text and "decreases with q" not in text
+    falling = overfit_half_text(qs, labels, np.sort(drop, axis=0)[::-1], slope, np.ones((4, 3)))
+    assert "fall with q" in falling

@@ -70,6 +70,19 @@ def test_uniform_and_class_dependent_checks():
     assert ev.counterexample["smallest"]["R^eta(e_1)"] == R(2, 3)
     assert ev.numbers["search_without_condition"]["verified"]
     assert not ev.numbers["search_with_condition"]["verified"]
+    # the search's counterexample is shown in its c-class form, with the folding of the drawn 4-vectors stated
+    found = ev.counterexample["search"]
+    c = found["c"]
+    assert len(found["T_row"]) == c and len(found["f"]) == c and "folded" in found["folding"]
+    assert len(found["as drawn (4-simplex)"]["t"]) == 4 and f"{c}-class form" in ev.summary
+    exact = sum(t * ((2 - 2 * f) - (2 - 2 * (k == 0))) for k, (t, f) in enumerate(zip(found["T_row"], found["f"])))
+    assert exact == found["R^eta(f) - R^eta(f*=e_0)"] < 0  # the folded point is itself the counterexample
+
+
+def test_folded_counterexample_against_a_plain_fold():
+    out = g.folded_counterexample({"c": 3, "t": [R(1, 5), R(1, 5), R(1, 5), R(2, 5)], "f": [0, 0, 1, 0]})
+    assert out["T_row"] == (R(1, 5), R(1, 5), R(3, 5)) and out["f"] == (0, 0, 1)
+    assert out["R^eta(f) - R^eta(f*=e_0)"] == 2 * (R(1, 5) - R(3, 5))  # 2 (t_0 - t . f)
 
 
 def test_registrations_have_spaces_where_required():

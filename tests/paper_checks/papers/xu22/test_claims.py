@@ -21,6 +21,7 @@ def test_registrations():
     for cid, verdict in MINE.items():
         c = reg[cid]
         assert c.expected == verdict and c.reconstructed and "001_bd6638b6d74258e0.txt" in c.source
+        assert c.reconstruction == "outline"  # the source is an abstract
         assert "Reconstructed" in c.statement and "Checked" in c.statement
     assert reg["xu22.collapse_batch_dim"].figures == ("xu22_collapse_phase",)
     assert reg["xu22.hnm_isometry"].figures == ("xu22_loss_vs_diso",)

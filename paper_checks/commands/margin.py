@@ -1,0 +1,39 @@
+"""``losses --kind margin`` and ``loss --margin EXPR``: the margin-loss trial's table (:mod:`paper_checks.margin_trial`)
+of the margin-loss zoo (:mod:`theory.margin`), of named zoo losses, or of one expression in ``v``."""
+from __future__ import annotations
+
+import argparse
+import time
+
+from tqdm import tqdm
+
+from paper_checks import margin_trial as mt
+from paper_checks.commands.common import UsageError, check_output_file
+from theory.margin import ZOO, parse_margin_expression
+
+
+def margin_command(args: argparse.Namespace) -> int:
+    """Print the margin-loss table (and write it as JSON and Markdown with ``--json``)."""
+    try:
+        if args.command == "loss":
+            losses = [parse_margin_expression(args.expr)]
+        elif args.list:
+            for name, entry in ZOO.items():
+                print(f"{name:<20} {str(entry.phi):<40} {entry.cite}")
+            return 0
+        else:
+            losses = mt.margin_losses([s.strip() for s in args.loss])
+    except (TypeError, ValueError) as exc:
+        raise UsageError(str(exc)) from None
+    if args.json is not None:
+        check_output_file(args.json, "--json")
+    t0 = time.perf_counter()
+    limit = getattr(args, "timeout", None) or mt.TIME_LIMIT  # --timeout: seconds per property, as for the simplex
+    trials = [mt.trial(loss, limit) for loss in tqdm(losses, desc="margin losses", unit="loss", leave=False,
+                                               disable=len(losses) < 2)]
+    print(mt.markdown_table(trials))
+    print(f"\n{len(trials)} margin loss{'es' if len(trials) != 1 else ''} in {time.perf_counter() - t0:.1f} s")
+    if args.json is not None:
+        jp, mp = mt.write(trials, args.json)
+        print(f"wrote {jp} and {mp}")
+    return 0

@@ -1,0 +1,16 @@
+"""A prover beside the search: decide a margin on its whole declared domain with a certificate.
+
+:func:`prove` takes the same :class:`~paper_checks.params.SearchSpace` as the counterexample
+search and returns ``proved`` (with a :class:`Certificate`), ``counterexample`` (exact, shrunk)
+or ``undecided`` (what is left, and why); :func:`prove_expr` does the same for a plain SymPy
+expression on a box. Modules: :mod:`~paper_checks.prover.trace` (the margin traced on symbols,
+compiled to interval arithmetic), :mod:`~paper_checks.prover.boxes` (the domain as pieces and
+boxes), :mod:`~paper_checks.prover.bound` (closing a box), :mod:`~paper_checks.prover.certificate`
+(the certificate and its re-check), :mod:`~paper_checks.prover.prove` (the branch and bound).
+"""
+from __future__ import annotations
+
+from paper_checks.prover.certificate import Certificate, arb_rebound, recheck
+from paper_checks.prover.prove import OUTCOMES, ProofResult, prove, prove_expr
+
+__all__ = ["OUTCOMES", "Certificate", "arb_rebound", "ProofResult", "prove", "prove_expr", "recheck"]

@@ -1,0 +1,98 @@
+"""A second, independent evaluator of a traced margin: ball arithmetic (python-flint's ``arb``).
+
+The prover bounds margins with ``mpmath.iv`` (:mod:`paper_checks.prover.trace`); the re-check of a
+certificate (:func:`paper_checks.prover.certificate.recheck`) bounds the same SymPy expression again
+with Arb (Johansson 2017, "Arb: efficient arbitrary-precision midpoint-radius interval arithmetic",
+IEEE Trans. Computers 66(8)), a different library with its own rounding, through its own compiler
+of the same whitelist. A ball that Arb cannot bound (``log`` of a ball touching 0, a division by a
+ball holding 0) comes back as None: not re-bounded, never a pass.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any
+
+import sympy
+from flint import arb, ctx, fmpq
+
+from paper_checks.prover.trace import Untraceable
+
+Ball = Callable[[Sequence[Any]], Any]
+
+
+def _const(e: sympy.Expr) -> Any:
+    if e.is_Rational:
+        return arb(fmpq(int(e.p), int(e.q)))
+    if isinstance(e, sympy.Float):
+        return _const(sympy.Rational(e))
+    if e is sympy.pi:
+        return arb.pi()
+    if e is sympy.E:
+        return arb(1).exp()
+    raise Untraceable(f"the constant {e} is not in the whitelist")
+
+
+def _int_pow(x: Any, n: int) -> Any:
+    out = arb(1)
+    for _ in range(abs(n)):
+        out = out * x
+    return out if n >= 0 else 1 / out
+
+
+def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Ball:
+    if e.is_Symbol:
+        i = index[e]
+        return lambda v: v[i]
+    if e.is_Number or e.is_NumberSymbol:
+        c = _const(e)
+        return lambda v: c
+    args = [_compile(a, index) for a in e.args]
+    if e.is_Add:
+        return lambda v: sum((f(v) for f in args[1:]), args[0](v))
+    if e.is_Mul:
+        def mul(v: Sequence[Any]) -> Any:
+            out = args[0](v)
+            for f in args[1:]:
+                out = out * f(v)
+            return out
+        return mul
+    if e.is_Pow:
+        b, ex = args
+        if e.exp.is_Integer and abs(int(e.exp)) <= 64:
+            n = int(e.exp)
+            return lambda v: _int_pow(b(v), n)
+        return lambda v: (ex(v) * b(v).log()).exp()
+    unary = {sympy.exp: arb.exp, sympy.log: arb.log, sympy.Abs: abs}
+    if type(e) in unary:
+        fn, (a,) = unary[type(e)], args
+        return lambda v: fn(a(v))
+    if isinstance(e, (sympy.Max, sympy.Min)):
+        pick = arb.max if isinstance(e, sympy.Max) else arb.min
+
+        def red(v: Sequence[Any]) -> Any:
+            out = args[0](v)
+            for f in args[1:]:
+                out = pick(out, f(v))
+            return out
+        return red
+    raise Untraceable(f"the node {type(e).__name__} is not in the whitelist")
+
+
+def ball_lower(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Sequence[tuple[Fraction, Fraction]],
+               prec: int = 128) -> float | None:
+    """A lower bound of ``expr`` on ``box`` by Arb's natural extension, or None where Arb cannot bound it."""
+    old = ctx.prec
+    ctx.prec = prec
+    try:
+        f = _compile(sympy.sympify(expr), {s: i for i, s in enumerate(symbols)})
+        balls = [arb(fmpq(lo.numerator, lo.denominator)).union(arb(fmpq(hi.numerator, hi.denominator)))
+                 for lo, hi in box]
+        val = f(balls)
+        if not val.is_finite():
+            return None
+        return float(val.lower().mid()) if val.lower().is_finite() else None
+    except (Untraceable, ZeroDivisionError, ValueError):
+        return None
+    finally:
+        ctx.prec = old

@@ -1,0 +1,174 @@
+"""Rigorous lower bounds of a traced margin on a box, and the test that closes a box.
+
+A box is closed for one margin (:func:`close`) when one of these shows the margin is ``>= 0``
+on all of it, tried in this order:
+
+1. **interval**: the margin evaluated in interval arithmetic (natural extension) has lower
+   end ``>= 0``;
+2. **mean value**: ``f(c) + sum_i grad_i(box) (x_i - c_i)`` (the mean-value form, Moore,
+   Kearfott & Cloud 2009, sec. 6.1; ``c`` the centre, ``grad_i(box)`` the partial derivatives
+   enclosed on the box) has lower end ``>= 0``;
+3. **monotone**: where a partial derivative has one sign on the whole box, the minimum lies on
+   the face where that coordinate is at its low (derivative ``>= 0``) or high end (``<= 0``):
+   the box is replaced by that face and 1-3 are tried again there. When every coordinate is
+   fixed the face is a point, decided **exactly**: SymPy evaluates the margin at the rational
+   point (a margin exactly 0 there, e.g. at a vertex where a bound is tight, closes it).
+
+A margin ``Max(a, b, ...)`` is also closed where one argument is closed by 1-3 (**max**); a
+``Min`` is split into conjuncts before (:func:`paper_checks.prover.trace.conjuncts`).
+
+This is how an inequality tight on the boundary of its domain is proved: near the boundary
+point the derivatives have a sign, the box shrinks to the point, and the point is exact.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import sympy
+
+from paper_checks.prover.boxes import Box, centre
+from paper_checks.prover.trace import Interval, Traced, Untraceable, compile_expr, hull, precision
+
+#: working precision (bits) of the exact decision at a point where the margin is not rational
+POINT_PREC = 200
+
+
+@dataclass
+class Closure:
+    """How one box was closed for one margin (or why not).
+
+    ``closed``: the margin is ``>= 0`` on the box; ``lower``: the best rigorous lower bound found
+    (rounded down to a float); ``method``: ``interval``, ``mean value``, ``monotone``, ``point``
+    or ``max`` (one argument of a ``Max`` closed: ``argument`` says which, ``face`` how);
+    ``fixed``: for ``monotone``, the coordinates moved to an end (name -> ``low`` / ``high``) and
+    ``face`` the closure on that face; ``exact``: for ``point``, the exact margin there;
+    ``fails``: free coordinates of an exact point where the margin is negative.
+    """
+
+    closed: bool
+    lower: float
+    method: str = ""
+    fixed: dict[str, str] = field(default_factory=dict)
+    face: Closure | None = None
+    exact: str | None = None
+    fails: list[Fraction] | None = None
+    smear: list[float] | None = None  # |gradient| x width per coordinate, where known: where to split
+    argument: int | None = None  # for ``max``: which argument of the Max was shown >= 0 (``face``: how)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"method": self.method, "lower": self.lower if math.isfinite(self.lower) else None}
+        if self.fixed:
+            out["fixed"] = dict(self.fixed)
+        if self.face is not None:
+            out["face"] = self.face.to_json()
+        if self.exact is not None:
+            out["exact"] = self.exact
+        if self.argument is not None:
+            out["argument"] = self.argument
+        return out
+
+    def tight(self) -> bool:
+        """Whether the closure ends where the margin is exactly 0 (a lower bound of exactly 0 on the last face)."""
+        c = self
+        while c.face is not None:
+            c = c.face
+        return c.lower == 0 or c.exact == "0"
+
+
+def down(x: Any) -> float:
+    """A float no larger than the mpmath value ``x`` (the lower end of an interval)."""
+    f = float(x)
+    return f if f <= x else math.nextafter(f, -math.inf)
+
+
+def intervals(box: Box) -> list[Interval]:
+    return [hull(sympy.Rational(lo.numerator, lo.denominator), sympy.Rational(hi.numerator, hi.denominator))
+            for lo, hi in box]
+
+
+def natural(t: Traced, box: Box) -> Interval:
+    """The margin's natural interval extension on ``box``."""
+    return t.value(intervals(box))
+
+
+def mean_value(t: Traced, box: Box, grads: list[Interval]) -> Interval:
+    """``f(c) + sum_i grad_i (x_i - c_i)``, the mean-value form on ``box``."""
+    c = centre(box)
+    ivs = intervals(box)
+    cs = intervals([(x, x) for x in c])
+    out = t.value(cs)
+    for g, x, ci, (lo, hi) in zip(grads, ivs, cs, box):
+        if lo != hi:  # a pinned coordinate adds nothing (and an unbounded derivative there must not add nan)
+            out = out + g * (x - ci)
+    return out
+
+
+def decide_point(t: Traced, x: list[Fraction]) -> Closure:
+    """The margin at the exact point ``x``: rational exactly; otherwise to :data:`POINT_PREC` bits
+    in interval arithmetic, and where that straddles 0, by SymPy's simplification to 0."""
+    subs = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, x)}
+    val = sympy.sympify(t.expr.xreplace(subs))
+    if val.is_Rational:
+        ok = bool(val >= 0)
+        return Closure(ok, float(val) if ok else -math.inf, "point", exact=str(val), fails=None if ok else x)
+    try:
+        with precision(POINT_PREC):
+            enc = compile_expr(val, [])([])
+    except Untraceable:  # e.g. log(0) = zoo: the margin is undefined at this point
+        return Closure(False, -math.inf, "point", exact=f"{val} (undefined)")
+    if enc.a >= 0:
+        return Closure(True, down(enc.a), "point", exact=f"{sympy.N(val, 20)} (>= {down(enc.a):.6g})")
+    if enc.b < 0:
+        return Closure(False, -math.inf, "point", exact=str(val), fails=x)
+    if sympy.simplify(val) == 0:
+        return Closure(True, 0.0, "point", exact="0")
+    return Closure(False, down(enc.a), "point", exact=f"{sympy.N(val, 20)} (sign not decided)")
+
+
+def close(t: Traced, box: Box, names: list[str], depth: int = 0) -> Closure:
+    """Try to show ``t >= 0`` on ``box`` (interval, mean value, monotone faces, exact point)."""
+    if all(lo == hi for lo, hi in box):
+        return decide_point(t, [lo for lo, _ in box])
+    nat = natural(t, box)
+    if nat.a >= 0:
+        return Closure(True, down(nat.a), "interval")
+    best = down(nat.a) if nat.a > -mpmath.inf else -math.inf
+    if t.alternatives:  # a Max is >= 0 where one of its arguments is
+        for i, alt in enumerate(t.alternatives):
+            sub = close(alt, box, names, depth + 1)
+            if sub.closed:
+                return Closure(True, sub.lower, "max", face=sub, argument=i)
+        return Closure(False, best, "max")
+    if t.grads is None:
+        return Closure(False, best, "interval")
+    ivs = intervals(box)
+    grads = [g(ivs) for g in t.grads]
+    mv = mean_value(t, box, grads)
+    if mv.a >= 0:
+        return Closure(True, down(mv.a), "mean value")
+    if mv.a > -mpmath.inf:
+        best = max(best, down(mv.a))
+    face, fixed = list(box), {}
+    for i, (g, (lo, hi)) in enumerate(zip(grads, box)):
+        if lo == hi:
+            continue
+        if g.a >= 0:
+            face[i], fixed[names[i]] = (lo, lo), "low"
+        elif g.b <= 0:
+            face[i], fixed[names[i]] = (hi, hi), "high"
+    smear = [float(mpmath.mpf(max(abs(g.a), abs(g.b))) * (hi - lo)) if g.a > -mpmath.inf and g.b < mpmath.inf
+             else math.inf for g, (lo, hi) in zip(grads, box)]
+    if not fixed:
+        return Closure(False, best, "mean value", smear=smear)
+    sub = close(t, face, names, depth + 1)
+    if not sub.closed and sub.fails is None:  # the face in symbols: SymPy cancels a margin identically 0 there
+        pinned = {i: sympy.Rational(lo.numerator, lo.denominator) for i, (lo, hi) in enumerate(face) if lo == hi}
+        sub = close(t.face(pinned), face, names, depth + 1)
+    if sub.closed:
+        return Closure(True, sub.lower, "monotone", fixed, sub)
+    return Closure(False, max(best, sub.lower) if sub.fails is None else -math.inf, "monotone", fixed, sub,
+                   fails=sub.fails, smear=smear)

@@ -1,0 +1,313 @@
+"""The prover: branch and bound over the declared domain, ending proved, counterexample or undecided.
+
+``prove(space, budget, seconds)`` cuts the domain into pieces (:mod:`paper_checks.prover.boxes`),
+traces the exact margin on each (:mod:`paper_checks.prover.trace`) and closes boxes with
+rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halving the boxes it
+cannot close. Every box's centre is also probed: where the margin is negative there, the point is
+verified exactly and shrunk by the search's machinery (:func:`paper_checks.exact.verify`,
+:class:`paper_checks.shrink.Shrinker`); ``search_first`` runs the counterexample search itself before
+the boxes. The time limit is checked between boxes (and between the pieces while tracing: one
+trace of a very large margin is not interrupted). It ends in exactly one of
+
+- ``proved``: every box of every piece closed; :attr:`ProofResult.certificate` says how;
+- ``counterexample``: an exact point of the domain where the margin is negative, shrunk;
+- ``undecided``: the budget of boxes or the time ran out, the margin could not be traced, or
+  boxes narrower than ``2^-MAX_DEPTH`` of their piece stayed open (a minimum of 0 inside the
+  domain, which first-order bounds cannot close); ``reason`` and ``remaining`` say which and where.
+
+A bounded-domain claim whose margin is ``>= 0`` everywhere is *proved* only here; a search that
+finds nothing says *confirmed* (docs/design.md, "Verdicts").
+"""
+from __future__ import annotations
+
+import heapq
+import math
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy
+
+from paper_checks.exact import verify
+from paper_checks.jsonable import jsonable
+from paper_checks.params import Point, Real, SearchSpace, SimplexPoint
+from paper_checks.prover.bound import Closure, close, intervals
+from paper_checks.prover.boxes import Box, Piece, centre, exact_point, initial_box, pieces, split, status
+from paper_checks.prover.certificate import Certificate, Record
+from paper_checks.prover.trace import Coordinate, Traced, Untraceable, conjuncts, trace
+from paper_checks.search import search
+from paper_checks.shrink import SHRINK_EVALS, Shrinker
+
+OUTCOMES = ("proved", "counterexample", "undecided")
+#: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
+MAX_DEPTH = 48
+
+
+@dataclass
+class ProofResult:
+    """What :func:`prove` found (see the module docstring for the three outcomes)."""
+
+    outcome: str
+    boxes: int
+    budget: int
+    seconds: float
+    certificate: Certificate | None = None
+    counterexample: Point | None = None
+    exact_margin: str | None = None
+    exact_margin_value: float | None = None
+    shrink_steps: int = 0
+    reason: str = ""
+    remaining: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def proved(self) -> bool:
+        return self.outcome == "proved"
+
+    def to_json(self, boxes: bool = False) -> dict[str, Any]:
+        """The result as JSON; ``boxes``: the certificate lists every closed box (its piece, split path,
+        method, lower bound and faces), not only the summary."""
+        return {"outcome": self.outcome, "boxes": self.boxes, "budget": self.budget,
+                "seconds": round(self.seconds, 3),
+                "certificate": self.certificate.to_json(boxes) if self.certificate else None,
+                "counterexample": jsonable(self.counterexample), "exact_margin": self.exact_margin,
+                "exact_margin_value": self.exact_margin_value, "shrink_steps": self.shrink_steps,
+                "reason": self.reason, "remaining": jsonable(self.remaining), "notes": list(self.notes)}
+
+
+@dataclass
+class _Piece:
+    piece: Piece
+    coords: list[Coordinate]
+    parts: list[Traced]
+    base: Box
+    names: list[str]
+
+
+@dataclass
+class _State:
+    space: SearchSpace
+    budget: int
+    deadline: float
+    shrink_evals: int
+    heap: list = field(default_factory=list)
+    records: list[Record] = field(default_factory=list)
+    stuck: list[tuple[int, int, str, Box, float]] = field(default_factory=list)
+    boxes: int = 0
+    seq: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
+        self.seq += 1
+        heapq.heappush(self.heap, (key, self.seq, i, j, path, box))
+
+
+def _traced_pieces(space: SearchSpace, deadline: float) -> list[_Piece]:
+    out = []
+    for pc in pieces(space):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the time ran out while tracing the margin on the pieces of the domain")
+        t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
+        out.append(_Piece(pc, coords, conjuncts(t), initial_box(space, coords), [str(c.symbol) for c in coords]))
+    return out
+
+
+def _counterexample(st: _State, pc: _Piece, x: list[Fraction]) -> ProofResult | None:
+    """The shrunk counterexample at free coordinates ``x`` when the margin fails there exactly."""
+    point = exact_point(st.space, pc.piece, pc.coords, x)
+    status_, text, val = verify(st.space, point)
+    if status_ != "fails":
+        if status_.startswith("error"):
+            st.notes.append(f"exact evaluation at a probed point: {status_}")
+        return None
+    small, steps, done = Shrinker(st.space, point, st.shrink_evals).run()
+    s2, text2, val2 = verify(st.space, small)
+    if s2 == "fails":
+        point, text, val = small, text2, val2
+    notes = [] if done else [f"shrinking stopped after {st.shrink_evals} exact evaluations ({steps} steps)"]
+    return ProofResult("counterexample", st.boxes, st.budget, 0.0, counterexample=point, exact_margin=text,
+                       exact_margin_value=val, shrink_steps=steps, notes=notes)
+
+
+def _probe(st: _State, pc: _Piece, t: Traced, box: Box) -> ProofResult | None:
+    """Evaluate the margin at the box's centre; verify and shrink it where it is negative."""
+    c = centre(box)
+    if t.value(intervals([(x, x) for x in c])).b < 0:
+        return _counterexample(st, pc, c)
+    return None
+
+
+def _narrow(box: Box, base: Box) -> bool:
+    return all(hi - lo <= (b1 - b0) / 2 ** MAX_DEPTH for (lo, hi), (b0, b1) in zip(box, base))
+
+
+def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
+    """Process the open box of lowest bound: close it, probe it, or split it."""
+    key, _, i, j, path, box = heapq.heappop(st.heap)
+    pc = pcs[i]
+    st.boxes += 1
+    where = status(box, pc.coords)
+    if where == "outside":
+        st.records.append(Record(i, j, path, Closure(True, math.inf, "outside region")))
+        return None
+    if where == "inside":
+        cl = close(pc.parts[j], box, pc.names)
+        if cl.fails is not None:
+            found = _counterexample(st, pc, cl.fails)
+            if found is not None:
+                return found
+        if cl.closed:
+            st.records.append(Record(i, j, path, cl))
+            return None
+        found = _probe(st, pc, pc.parts[j], box)
+        if found is not None:
+            return found
+        key, smear = cl.lower, cl.smear
+    else:
+        smear = None
+    if _narrow(box, pc.base):
+        st.stuck.append((i, j, path, box, key))
+        return None
+    k, left, right = split(box, pc.base, smear)
+    st.push(key, i, j, path + f"{k}L", left)
+    st.push(key, i, j, path + f"{k}R", right)
+    return None
+
+
+def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
+    return {"piece": pc.piece.to_json(),
+            "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
+
+
+def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
+    open_ = sorted([(k, i, path, box) for k, _, i, _, path, box in st.heap]
+                   + [(k, i, path, box) for i, _, path, box, k in st.stuck], key=lambda r: r[0])
+    lows = [k for k, *_ in open_ if k > -math.inf]
+    return {"open_boxes": len(open_), "stuck_boxes": len(st.stuck),
+            "smallest_lower_bound": min(lows) if lows else None,
+            "unbounded_below": sum(1 for k, *_ in open_ if k == -math.inf),
+            "lowest": [_box_text(pcs[i], box) for _, i, _, box in open_[:5]]}
+
+
+def _undecided(st: _State, pcs: list[_Piece], reason: str, start: float) -> ProofResult:
+    return ProofResult("undecided", st.boxes, st.budget, time.monotonic() - start, reason=reason,
+                       remaining=_remaining(st, pcs), notes=st.notes)
+
+
+def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
+    """The outcome once the loop stops without a counterexample."""
+    if st.heap:
+        spent = (f"the budget of {st.budget} boxes" if st.boxes >= st.budget
+                 else f"the time limit of {st.deadline - start:.3g} s")
+        return _undecided(st, pcs, f"{spent} ran out with {len(st.heap) + len(st.stuck)} boxes open", start)
+    if st.stuck:
+        return _undecided(st, pcs, f"{len(st.stuck)} boxes narrower than 2^-{MAX_DEPTH} of their piece stayed open: "
+                          "the margin's minimum there is 0 or within rounding of it, inside the domain, where "
+                          "first-order bounds cannot close it", start)
+    cert = Certificate(st.space.description, [pc.piece for pc in pcs], [[str(t.expr) for t in pc.parts] for pc in pcs],
+                       st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes))
+    if cert.constraint_ignored:
+        cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
+    return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
+
+
+def _search_first(space: SearchSpace, evals: int, seed: int, start: float) -> ProofResult | None:
+    """The counterexample search (:func:`paper_checks.search.search`) with ``evals`` evaluations: its
+    verified, shrunk counterexample, or None."""
+    try:
+        res = search(space, evals, np.random.default_rng(seed))
+    except ValueError:  # e.g. no sampled point meets the constraint: branch and bound decides alone
+        return None
+    if not res.verified:
+        return None
+    return ProofResult("counterexample", 0, 0, time.monotonic() - start, counterexample=res.counterexample,
+                       exact_margin=res.exact_margin, exact_margin_value=res.exact_margin_value,
+                       shrink_steps=res.shrink_steps,
+                       notes=[f"found by the counterexample search before branch and bound ({res.evaluated} "
+                              "evaluations), verified exactly and shrunk"])
+
+
+def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
+          shrink_evals: int = SHRINK_EVALS, search_first: int = 0, seed: int = 0) -> ProofResult:
+    """Prove ``space.exact_margin >= 0`` on the whole declared domain, or refute it exactly.
+
+    Parameters
+    ----------
+    space : the domain and margins (the same ``SearchSpace`` the search takes; ``exact_margin``
+        is required and must be traceable on SymPy symbols)
+    budget : the most boxes processed (at least 1)
+    seconds : the wall-clock limit (what finished is kept: ``undecided`` says what is left)
+    shrink_evals : the most exact evaluations spent shrinking a counterexample
+    search_first : margin evaluations of a counterexample search run first (0: none; at least 10
+        otherwise): in many dimensions sampling finds a failing region sooner than boxes do
+    seed : the search's random seed
+
+    Returns
+    -------
+    ProofResult: ``proved`` with a :class:`~paper_checks.prover.certificate.Certificate`,
+    ``counterexample`` (exact, shrunk) or ``undecided`` (``reason``, ``remaining``).
+    """
+    if budget < 1:
+        raise ValueError(f"prove: budget must be at least 1 box, got {budget!r}")
+    if not seconds > 0:
+        raise ValueError(f"prove: seconds must be positive, got {seconds!r}")
+    start = time.monotonic()
+    if search_first:
+        found = _search_first(space, search_first, seed, start)
+        if found is not None:
+            found.budget = budget
+            return found
+    st = _State(space, budget, start + seconds, shrink_evals)
+    try:
+        pcs = _traced_pieces(space, st.deadline)
+    except (Untraceable, ValueError, TimeoutError) as exc:
+        return ProofResult("undecided", 0, budget, time.monotonic() - start, reason=str(exc))
+    except RecursionError:
+        return ProofResult("undecided", 0, budget, time.monotonic() - start,
+                           reason="the traced margin is too deeply nested to compile")
+    for i, pc in enumerate(pcs):
+        for j in range(len(pc.parts)):
+            st.push(-math.inf, i, j, "", list(pc.base))
+    while st.heap and st.boxes < budget and time.monotonic() < st.deadline:
+        found = _step(st, pcs)
+        if found is not None:
+            found.seconds = time.monotonic() - start
+            found.notes = st.notes + found.notes
+            return found
+    return _ended(st, pcs, start)
+
+
+def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
+               seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None) -> ProofResult:
+    """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)`` and
+    every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
+
+    A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
+    symbols and one ``SimplexPoint`` per simplex. Raises ``ValueError`` when ``expr`` has a symbol
+    in neither, or an interval whose ends are not exact binary floats.
+    """
+    expr = sympy.sympify(expr)
+    simplices = dict(simplices or {})
+    in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
+    missing = expr.free_symbols - set(domain) - set(in_simplex)
+    if missing:
+        raise ValueError(f"prove_expr: no interval or simplex for {sorted(map(str, missing))} in domain {domain!r}")
+    params: list[Any] = []
+    for s, (lo, hi) in domain.items():
+        p = Real(str(s), float(lo), float(hi))
+        if sympy.nsimplify(lo) != sympy.Rational(p.low) or sympy.nsimplify(hi) != sympy.Rational(p.high):
+            raise ValueError(f"prove_expr: the interval of {s} must have float-exact ends, got {(lo, hi)}")
+        params.append(p)
+    params += [SimplexPoint(name, len(syms)) for name, syms in simplices.items()]
+
+    def exact(pt: Point) -> Any:
+        subs = {s: pt[str(s)] for s in domain}
+        subs.update({s: pt[name][i] for s, (name, i) in in_simplex.items()})
+        return expr.xreplace(subs)
+
+    def margin(pt: Point) -> float:
+        return float(sympy.N(exact(pt)))
+
+    return prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds)

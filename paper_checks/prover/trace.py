@@ -1,0 +1,347 @@
+"""A claim's exact margin traced on SymPy symbols and compiled to rigorous interval arithmetic.
+
+The margin a claim declares (``SearchSpace.exact_margin``) is called once on a point of SymPy
+symbols (:func:`symbolic_point`); the expression it returns is compiled, node by node against a
+whitelist (:data:`NODES`), into a function of intervals evaluated with ``mpmath.iv`` (outward
+rounded interval arithmetic; Moore, Kearfott & Cloud 2009, "Introduction to Interval
+Analysis", ch. 5). Nothing is ``eval``-ed: a node outside the whitelist raises
+:class:`Untraceable`, and the prover then says so instead of guessing.
+
+An interval result contains every value the expression takes on the box, in the extended reals:
+a margin that tends to ``+oo`` at the boundary (``-log p`` at ``p = 0``) counts as ``>= 0`` there,
+as a loss that is infinite at a vertex does. Where an argument
+leaves a function's domain (``log`` or ``sqrt`` of a negative part, a division by an interval
+holding 0) the result is the whole line, which decides nothing and is never a proof.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import mpmath
+import sympy
+
+from paper_checks.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
+
+IV = mpmath.iv
+Interval = Any  # an mpmath.iv interval (``ivmpf``)
+Fn = Callable[[Sequence[Interval]], Interval]
+
+
+@contextmanager
+def precision(bits: int) -> Iterator[None]:
+    """Interval arithmetic at ``bits`` of working precision inside the block (restored after)."""
+    old = IV.prec
+    IV.prec = bits
+    try:
+        yield
+    finally:
+        IV.prec = old
+
+
+#: the most faces a traced margin keeps compiled
+FACE_CACHE = 4096
+
+
+class Untraceable(ValueError):
+    """The exact margin cannot be traced on symbols or compiled (a node outside the whitelist)."""
+
+
+def whole() -> Interval:
+    """The whole real line: what an expression is known to be where its argument leaves its domain."""
+    return IV.mpf([-mpmath.inf, mpmath.inf])
+
+
+def hull(a: Any, b: Any) -> Interval:
+    """The interval ``[a, b]`` of two exact endpoints (SymPy or Python rationals, mpf)."""
+    lo, hi = _const(sympy.sympify(a)), _const(sympy.sympify(b))
+    return IV.mpf([lo.a, hi.b])
+
+
+def _const(e: sympy.Expr) -> Interval:
+    """A constant as an interval enclosing it."""
+    if e.is_Integer:
+        return IV.mpf(int(e))
+    if e.is_Rational:
+        return IV.mpf(int(e.p)) / IV.mpf(int(e.q))
+    if isinstance(e, sympy.Float):  # a float in a margin stands for its own binary value, exactly
+        return _const(sympy.Rational(e))
+    if e is sympy.pi:
+        return IV.pi
+    if e is sympy.E:
+        return IV.e
+    raise Untraceable(f"the constant {e} is not in the whitelist")
+
+
+# ------------------------------------------------------------------ node handlers
+def _log(x: Interval) -> Interval:
+    if x.a < 0:
+        return whole()
+    if x.b == 0:
+        return whole()
+    return IV.log(x)
+
+
+def _sqrt(x: Interval) -> Interval:
+    return whole() if x.a < 0 else IV.sqrt(x)
+
+
+def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -> Interval:
+    """``b ** e``: integer exponents directly; other exponents only on a non-negative base."""
+    if e_fn is None and e.is_Integer:
+        n = int(e)
+        if n < 0 and b.a <= 0 <= b.b:
+            return whole()
+        return b ** n
+    if b.a < 0:
+        return whole()
+    if e_fn is None:  # a constant exponent: monotone in the base, exact at the endpoints
+        if e == sympy.Rational(1, 2):
+            return IV.sqrt(b)
+        x = _const(e)
+        if b.a == 0:
+            if x.a <= 0:
+                return whole()
+            lo = IV.mpf(0)
+            top = IV.mpf(b.b) ** x
+            return IV.mpf([lo.a, top.b])
+        return IV.exp(x * IV.log(b))
+    x = e_fn(v)
+    if b.a == 0:  # x^e on [0, b]: increasing in the base for e > 0, decreasing for e < 0
+        if b.b == 0:
+            return IV.mpf(0) if x.a > 0 else whole()
+        top = IV.exp(x * IV.log(IV.mpf(b.b)))
+        if x.a > 0:
+            return IV.mpf([0, top.b])
+        if x.b < 0:
+            return IV.mpf([top.a, mpmath.inf])
+        return whole()
+    return IV.exp(x * IV.log(b))
+
+
+def _max(parts: list[Interval]) -> Interval:
+    return IV.mpf([max(p.a for p in parts), max(p.b for p in parts)])
+
+
+def _min(parts: list[Interval]) -> Interval:
+    return IV.mpf([min(p.a for p in parts), min(p.b for p in parts)])
+
+
+def _abs(x: Interval) -> Interval:
+    if x.a >= 0:
+        return x
+    if x.b <= 0:
+        return -x
+    return IV.mpf([0, max(-x.a, x.b)])
+
+
+def _guard(fn: Callable[[Interval], Interval]) -> Callable[[Interval], Interval]:
+    def safe(x: Interval) -> Interval:
+        try:
+            return fn(x)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return whole()
+    return safe
+
+
+_UNARY: dict[type, Callable[[Interval], Interval]] = {
+    sympy.exp: _guard(IV.exp), sympy.log: _guard(_log), sympy.Abs: _abs,
+}
+#: the SymPy node types a margin may use (anything else raises :class:`Untraceable`)
+NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min")
+
+
+def compile_expr(expr: Any, symbols: Sequence[sympy.Symbol]) -> Fn:
+    """A function of one interval per symbol (in the order of ``symbols``) enclosing ``expr``'s values."""
+    index = {s: i for i, s in enumerate(symbols)}
+    return _compile(sympy.sympify(expr), index)
+
+
+def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
+    if e.is_Symbol:
+        if e not in index:
+            raise Untraceable(f"the margin depends on {e}, which is no coordinate of the domain")
+        i = index[e]
+        return lambda v: v[i]
+    if e.is_Number or e.is_NumberSymbol:
+        c = _const(e)
+        return lambda v: c
+    args = [_compile(a, index) for a in e.args] if not e.is_Pow else []
+    if e.is_Add:
+        return lambda v: _fold_add([f(v) for f in args])
+    if e.is_Mul:
+        return lambda v: _fold_mul([f(v) for f in args])
+    if e.is_Pow:
+        return _compile_pow(e, index)
+    if isinstance(e, (sympy.Max, sympy.Min)):
+        red = _max if isinstance(e, sympy.Max) else _min
+        return lambda v: red([f(v) for f in args])
+    fn = _UNARY.get(type(e))
+    if fn is not None and len(args) == 1:
+        (a,) = args
+        return lambda v: fn(a(v))
+    raise Untraceable(f"the node {type(e).__name__} ({e}) is not in the whitelist {', '.join(NODES)}")
+
+
+def _compile_pow(e: sympy.Pow, index: dict[sympy.Symbol, int]) -> Fn:
+    base, ex = e.args
+    b_fn = _compile(base, index)
+    e_fn = None if ex.is_number else _compile(ex, index)
+    if ex.is_number and not ex.is_Rational:
+        _const(ex)  # an irrational constant exponent must itself be in the whitelist
+
+    def pw(v: Sequence[Interval]) -> Interval:
+        try:
+            return _power(b_fn(v), ex, e_fn, v)
+        except (ValueError, ZeroDivisionError, OverflowError):
+            return whole()
+    return pw
+
+
+def _fold_add(parts: list[Interval]) -> Interval:
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + p
+    return out
+
+
+def _fold_mul(parts: list[Interval]) -> Interval:
+    out = parts[0]
+    for p in parts[1:]:
+        out = out * p
+    return out
+
+
+# ------------------------------------------------------------------ the symbolic point
+@dataclass(frozen=True)
+class Coordinate:
+    """One free coordinate of a piece of the domain: its symbol and where it lives."""
+
+    symbol: sympy.Symbol
+    param: str
+    index: tuple[int, ...]  # () for a Real; (j,) of a simplex point; (row, j) of a matrix
+
+
+def _simplex_symbols(name: str, dim: int, eliminated: int, row: int | None) -> tuple[list[Any], list[Coordinate]]:
+    """A simplex point whose coordinate ``eliminated`` is ``1 - (sum of the others)``."""
+    coords: list[Coordinate] = []
+    vals: list[Any] = [None] * dim
+    for j in range(dim):
+        if j == eliminated:
+            continue
+        tag = f"{name}[{j}]" if row is None else f"{name}[{row},{j}]"
+        s = sympy.Symbol(tag, real=True, nonnegative=True)
+        vals[j] = s
+        coords.append(Coordinate(s, name, (j,) if row is None else (row, j)))
+    vals[eliminated] = 1 - sympy.Add(*[c.symbol for c in coords])
+    return vals, coords
+
+
+def symbolic_point(space: SearchSpace, integers: dict[str, int],
+                   eliminated: dict[str, tuple[int, ...]]) -> tuple[Point, list[Coordinate]]:
+    """The point of symbols the margin is traced on, and its free coordinates in order.
+
+    ``integers`` fixes every ``Integer`` parameter; ``eliminated[name]`` says, for each simplex
+    row of a ``SimplexPoint`` (one row) or ``StochasticMatrix``, which coordinate is written
+    as one minus the others (:mod:`paper_checks.prover.boxes` chooses it so that it is the
+    largest and the others range over ``[0, 1/2]``).
+    """
+    point: Point = {}
+    coords: list[Coordinate] = []
+    for p in space.params:
+        if isinstance(p, (Integer, Sign)):
+            point[p.name] = sympy.Integer(integers[p.name])
+        elif isinstance(p, Real):
+            s = sympy.Symbol(p.name, real=True)
+            point[p.name] = s
+            coords.append(Coordinate(s, p.name, ()))
+        elif isinstance(p, SimplexPoint):
+            vals, cs = _simplex_symbols(p.name, p.dim, eliminated[p.name][0], None)
+            point[p.name] = vals
+            coords.extend(cs)
+        elif isinstance(p, StochasticMatrix):
+            rows = []
+            for r in range(p.dim):
+                vals, cs = _simplex_symbols(p.name, p.dim, eliminated[p.name][r], r)
+                rows.append(vals)
+                coords.extend(cs)
+            point[p.name] = sympy.Matrix(rows)
+        else:
+            raise Untraceable(f"the prover does not know the parameter type {type(p).__name__} ({p.name!r})")
+    return point, coords
+
+
+@dataclass
+class Traced:
+    """The margin of one piece of the domain, traced and compiled.
+
+    ``value`` encloses the margin on a box; ``grads`` (None when the expression could not be
+    differentiated into the whitelist) enclose its partial derivatives.
+    """
+
+    expr: sympy.Expr
+    symbols: list[sympy.Symbol]
+    value: Fn
+    grads: list[Fn] | None
+    why_no_grads: str = ""
+    faces: dict = field(default_factory=dict, repr=False)  # cache of :func:`face`
+    alternatives: list[Traced] | None = None  # for a ``Max``: its arguments (one >= 0 suffices)
+
+    def face(self, fixed: dict[int, Any]) -> Traced:
+        """The margin with coordinates ``fixed`` (index -> exact value) substituted symbolically:
+        on a face where it is identically 0, SymPy's own simplification makes it 0."""
+        key = tuple(sorted(fixed.items()))
+        if key not in self.faces:
+            if len(self.faces) > FACE_CACHE:
+                self.faces.clear()
+            sub = self.expr.xreplace({self.symbols[i]: v for i, v in fixed.items()})
+            self.faces[key] = compile_traced(sub, self.symbols)
+        return self.faces[key]
+
+
+def trace(space: SearchSpace, integers: dict[str, int], eliminated: dict[str, tuple[int, ...]]
+          ) -> tuple[Traced, list[Coordinate]]:
+    """Trace ``space.exact_margin`` on one piece (:func:`symbolic_point`) and compile it and its gradient.
+
+    Raises :class:`Untraceable` when the margin cannot be called on symbols (e.g. it compares
+    them) or uses a node outside the whitelist.
+    """
+    if space.exact_margin is None:
+        raise Untraceable("the claim gives no exact margin")
+    point, coords = symbolic_point(space, integers, eliminated)
+    try:
+        expr = sympy.sympify(space.exact_margin(point))
+    except Exception as exc:  # noqa: BLE001  (any failure on symbols means: not traceable)
+        raise Untraceable(f"the exact margin cannot be evaluated on symbols: {type(exc).__name__}: {exc}") from None
+    return compile_traced(expr, [c.symbol for c in coords]), coords
+
+
+def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
+    """``expr`` compiled with its partial derivatives (None, with the reason, where one leaves the whitelist)."""
+    expr = sympy.sympify(expr)
+    value = compile_expr(expr, symbols)
+    try:
+        grads: list[Fn] | None = [compile_expr(derivative(expr, s), symbols) for s in symbols]
+        why = ""
+    except Untraceable as exc:
+        grads, why = None, f"no interval gradient: {exc}"
+    alts = [compile_traced(a, symbols) for a in expr.args] if isinstance(expr, sympy.Max) else None
+    return Traced(expr, symbols, value, grads, why, alternatives=alts)
+
+
+def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
+    """``d expr / d s``, powers of one base combined where an exponent is symbolic or fractional: SymPy
+    writes ``d(x^q)/dx`` as ``q x^q / x``, unbounded at ``x = 0`` in intervals, where ``q x^(q-1)`` is not."""
+    d = sympy.diff(expr, s)
+    if any(not p.exp.is_Integer for p in d.atoms(sympy.Pow)):
+        d = sympy.powsimp(d)
+    return d
+
+
+def conjuncts(traced: Traced) -> list[Traced]:
+    """The margin split at a top-level ``Min`` (each argument must be ``>= 0``), each compiled."""
+    if not isinstance(traced.expr, sympy.Min):
+        return [traced]
+    return [compile_traced(a, traced.symbols) for a in traced.expr.args]

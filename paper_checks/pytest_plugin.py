@@ -1,0 +1,166 @@
+"""A pytest plugin: a claims file's claims as tests (installed with the package, entry point ``pytest11``).
+
+::
+
+    pytest --claims my_claims.py                       # every claim my_claims.py registers, one test each
+    pytest --claims my_claims.py -k nce                # the usual -k selects by claim id
+    pytest --claims my_claims.py --claims-precision standard
+    pytest --claims paper_checks.papers                # the built-in catalogue (a dotted module name)
+
+``--claims FILE_OR_MODULE`` (repeatable) loads the claims module as ``--module`` does
+(:func:`paper_checks.registry.load_module`) and collects the claims *it* registers (a file: the claims
+whose checks it defines; a dotted name: those of that module and its submodules), each a test item
+named by its id. An item passes when the computed verdict is the recorded one (``expected=`` of
+:func:`~paper_checks.registry.claim`) and fails with the evidence (verdict, summary, counterexample,
+condition, numbers) and what differs; a check that raises fails with its traceback. The checks run at
+``--claims-precision`` (default ``quick``, the regression suite's) with ``--claims-seed`` (default 0)
+on the NumPy backend, each in its own stream as ``python -m paper_checks run`` runs it.
+
+Without paths on the command line, ``pytest --claims FILE`` runs the claims alone (the configured
+test paths are not collected); with paths, it runs both.
+
+The plugin loads in every pytest run of every environment that installs the package, so this module
+imports pytest alone: the registry, the runner and the report are imported only when ``--claims`` is
+given (function-level imports, for that reason).
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+PRECISIONS = ("quick", "standard", "full")  # paper_checks.context.PRECISIONS (not imported: see above)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    g = parser.getgroup("claims", "label-noise-lab: claims as tests")
+    g.addoption("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
+                help="collect the claims this claims file (my_claims.py) or dotted module registers, one test per "
+                     "claim id, passing when the computed verdict is the recorded one (repeatable)")
+    g.addoption("--claims-precision", default="quick", choices=PRECISIONS,
+                help="precision of the claims' checks (default: quick)")
+    g.addoption("--claims-seed", type=int, default=0, metavar="N", help="seed of the claims' checks (default: 0)")
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if not config.getoption("claims"):
+        return None
+    return (f"claims: {', '.join(config.getoption('claims'))} at precision {config.getoption('claims_precision')}, "
+            f"seed {config.getoption('claims_seed')} (label-noise-lab)")
+
+
+def _explicit_paths(config: pytest.Config) -> bool:
+    """Whether test paths were named on the command line (not taken from ``testpaths`` or the folder)."""
+    source = getattr(config, "args_source", None)
+    return source is not None and source == pytest.Config.ArgsSource.ARGS
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """``pytest --claims FILE`` without paths collects the claims alone."""
+    if config.getoption("claims") and not _explicit_paths(config):
+        return True
+    return None
+
+
+class ClaimMismatch(Exception):
+    """A claim's computed verdict differs from its recorded one, or its check raised."""
+
+
+class ClaimItem(pytest.Item):
+    """One claim as a test: runs its check and compares the verdict with the recorded one."""
+
+    def __init__(self, *, claim: Any, precision: str, seed: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.claim = claim
+        self.precision = precision
+        self.seed = seed
+        self.result: Any = None
+
+    def runtest(self) -> None:
+        from paper_checks.runner import run_claim  # only with --claims (see the module docstring)
+        from simulate.backend import get_backend
+
+        self.result = run_claim(self.claim, self.precision, self.seed, get_backend("numpy"))
+        problem = verdict_problem(self.result)
+        if problem is not None:
+            raise ClaimMismatch(problem)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, ClaimMismatch):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo, style)
+
+    def reportinfo(self) -> tuple[Any, int | None, str]:
+        return self.path, None, f"claim {self.claim.id} ({self.precision}, seed {self.seed})"
+
+
+class ClaimsModule(pytest.Collector):
+    """The claims a claims module registers, as :class:`ClaimItem` s."""
+
+    def __init__(self, *, claims: list[Any], precision: str, seed: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.claims, self.precision, self.seed = claims, precision, seed
+
+    def collect(self) -> list[ClaimItem]:
+        return [ClaimItem.from_parent(self, name=c.id, claim=c, precision=self.precision, seed=self.seed)
+                for c in self.claims]
+
+
+def claims_of(spec: str) -> list[Any]:
+    """The registered claims of the claims module ``spec`` (a file path or a dotted name), in registry order.
+
+    Raises :class:`~paper_checks.registry.RegistryError` when it cannot be loaded.
+    """
+    from paper_checks import registry  # only with --claims (see the module docstring)
+
+    reg = registry.load([spec])
+    if spec.endswith(".py") or "/" in spec or os.sep in spec:  # a claims file: the checks it defines
+        origin = str(Path(spec).expanduser().resolve())
+        return [c for c in reg.values() if c.origin == origin]
+    return [c for c in reg.values() if c.origin == spec or c.origin.startswith(spec + ".")]
+
+
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselect: they select among the claims too
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    specs = config.getoption("claims")
+    if not specs:
+        return
+    from paper_checks.registry import RegistryError  # only with --claims (see the module docstring)
+
+    precision, seed = config.getoption("claims_precision"), config.getoption("claims_seed")
+    for spec in dict.fromkeys(specs):
+        try:
+            claims = claims_of(spec)
+        except RegistryError as exc:
+            raise pytest.UsageError(f"--claims {spec!r}: {exc}") from None
+        if not claims:
+            raise pytest.UsageError(f"--claims {spec!r} registers no claim")
+        path = Path(claims[0].origin) if Path(claims[0].origin).is_file() else Path(config.rootpath)
+        module = ClaimsModule.from_parent(session, name=spec, nodeid=spec, path=path, claims=claims,
+                                          precision=precision, seed=seed)
+        new = module.collect()
+        # reported like any collection: "collected N items", and -k/-m deselection counts them
+        config.hook.pytest_collectreport(report=pytest.CollectReport(module.nodeid, "passed", None, new))
+        items.extend(new)
+
+
+def verdict_problem(result: Any) -> str | None:
+    """What is wrong with a claim's :class:`~paper_checks.runner.Result`, as a readable message; ``None`` when
+    its computed verdict is the recorded one. The message shows the evidence (verdict, summary, condition,
+    counterexample, numbers: the report's renderers) and what differs. The regression suite uses it too."""
+    from paper_checks.report.display import evidence_md  # only with --claims (see the module docstring)
+
+    c = result.claim
+    if result.evidence is None:
+        return (f"claim {c.id}: the check raised instead of giving a verdict (recorded: {c.expected})\n"
+                f"{result.error}\n\n{result.traceback or ''}")
+    ev = result.evidence
+    if ev.verdict == c.expected:
+        return None
+    body = "\n".join(line for line in evidence_md({**ev.to_json(), "seconds": round(result.seconds, 3)}))
+    return (f"claim {c.id}: computed verdict {ev.verdict!r}, recorded {c.expected!r}\n"
+            f"statement: {c.statement}\nsource: {c.source}\n\n{body.rstrip()}\n\n"
+            f"A difference is a regression or a discovery: fix the check, or record the new verdict "
+            f"(expected={ev.verdict!r}) in the claim's registration, with the reason.")

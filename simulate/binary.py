@@ -1,0 +1,160 @@
+"""Binary label noise with labels ``y`` in ``{-1, +1}`` and real-valued scores: the noise model, label
+sampling, exact noisy risks, and the two corrections of Natarajan et al. 2013.
+
+Natarajan, Dhillon, Ravikumar & Tewari, "Learning with Noisy Labels", NeurIPS 2013, sec. 2:
+class-conditional noise ``rho_+ = P(Y~ = -1 | Y = +1)``, ``rho_- = P(Y~ = +1 | Y = -1)``,
+``rho_+ + rho_- < 1``. Symmetric noise (van Rooyen, Menon & Williamson 2015, sec. 2; Long & Servedio
+2010) is ``rho_+ = rho_- = rho < 1/2``.
+
+As a :class:`~simulate.noise.TransitionMatrix` (:meth:`BinaryNoise.transition`) the classes are in the
+order **index 0 = label -1, index 1 = label +1** (:func:`to_index`, :func:`from_index`), so that
+``T = [[1 - rho_-, rho_-], [rho_+, 1 - rho_+]]``.
+
+The formulas are written once, in :mod:`theory.binary`; the array functions here take their
+namespace ``xp`` (NumPy or CuPy) like the rest of :mod:`simulate`.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Callable
+
+import numpy as np
+
+from simulate.noise import TransitionMatrix
+from theory import binary as tb
+
+Margin = Callable[[Any], Any]
+"""A margin loss ``phi`` on arrays: ``phi(v)`` for the margins ``v = y t``, elementwise."""
+
+
+def _rate(name: str, v: Any) -> Any:
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {v!r}")
+    if not (math.isfinite(float(v)) and 0 <= v < 1):
+        raise ValueError(f"{name} must lie in [0, 1), got {v!r}")
+    return v
+
+
+@dataclass(frozen=True)
+class BinaryNoise:
+    """Class-conditional binary label noise ``(rho_+, rho_-)`` (Natarajan et al. 2013, sec. 2).
+
+    The rates keep their type: floats for Monte Carlo, ``sympy.Rational`` (or ``Fraction``) for exact
+    arithmetic in a claim's exact margin. Build it with :func:`binary_noise` or
+    :func:`symmetric_binary_noise`, which validate.
+    """
+
+    rho_pos: Any
+    rho_neg: Any
+
+    def __post_init__(self) -> None:
+        _rate("rho_pos", self.rho_pos)
+        _rate("rho_neg", self.rho_neg)
+        if not self.rho_pos + self.rho_neg < 1:
+            raise ValueError(f"need rho_pos + rho_neg < 1 (Natarajan et al. 2013, sec. 2: otherwise the noisy "
+                             f"labels carry no or inverted information), got rho_pos = {self.rho_pos!r}, "
+                             f"rho_neg = {self.rho_neg!r}, sum {self.rho_pos + self.rho_neg!r}")
+
+    def rho(self, y: int) -> Any:
+        """``rho_y``, the flip rate of the label ``y`` (``+1`` or ``-1``)."""
+        return tb.flip_rate(int(y), self.rho_pos, self.rho_neg)
+
+    @property
+    def alpha(self) -> Any:
+        """``(1 - rho_+ + rho_-) / 2`` (Natarajan et al. 2013, Thm 9)."""
+        return tb.alpha(self.rho_pos, self.rho_neg)
+
+    def noisy_posterior(self, eta: Any) -> Any:
+        """``P(Y~ = +1 | x)`` for ``eta = P(Y = +1 | x)`` (scalars or arrays)."""
+        return tb.noisy_posterior(eta, self.rho_pos, self.rho_neg)
+
+    def transition(self) -> TransitionMatrix:
+        """The 2x2 row-stochastic matrix, **index 0 = label -1, index 1 = label +1**:
+        ``[[1 - rho_-, rho_-], [rho_+, 1 - rho_+]]``."""
+        rp, rn = float(self.rho_pos), float(self.rho_neg)
+        return TransitionMatrix([[1 - rn, rn], [rp, 1 - rp]])
+
+
+def binary_noise(rho_pos: Any, rho_neg: Any) -> BinaryNoise:
+    """Class-conditional noise: ``rho_pos = P(Y~ = -1 | Y = +1)``, ``rho_neg = P(Y~ = +1 | Y = -1)``.
+
+    Raises ``TypeError`` for a non-number, ``ValueError`` for a rate outside ``[0, 1)`` or
+    ``rho_pos + rho_neg >= 1`` (the message quotes the values)."""
+    return BinaryNoise(rho_pos, rho_neg)
+
+
+def symmetric_binary_noise(rho: Any) -> BinaryNoise:
+    """Symmetric noise ``rho_+ = rho_- = rho`` (van Rooyen et al. 2015, sec. 2), ``rho`` in ``[0, 1/2)``."""
+    _rate("rho", rho)
+    if not 2 * rho < 1:
+        raise ValueError(f"symmetric noise needs rho < 1/2 (rho_+ + rho_- < 1), got rho = {rho!r}")
+    return BinaryNoise(rho, rho)
+
+
+def to_index(y: Any, xp: ModuleType = np) -> Any:
+    """Labels in ``{-1, +1}`` -> class indices ``{0, 1}`` of :meth:`BinaryNoise.transition`."""
+    return ((xp.asarray(y) + 1) // 2).astype(xp.int64)
+
+
+def from_index(k: Any, xp: ModuleType = np) -> Any:
+    """Class indices ``{0, 1}`` -> labels ``{-1, +1}``."""
+    return (2 * xp.asarray(k) - 1).astype(xp.int64)
+
+
+def check_signs(y: Any, xp: ModuleType = np) -> Any:
+    """``y`` as an ``int64`` array, every entry ``-1`` or ``+1`` (``ValueError`` quoting the first other)."""
+    a = xp.asarray(y)
+    bad = (a != 1) & (a != -1)
+    if bool(bad.any()):
+        first = a.reshape(-1)[xp.argmax(bad.reshape(-1))]
+        raise ValueError(f"binary labels must be -1 or +1, got {first.item()!r}")
+    return a.astype(xp.int64)
+
+
+def _rates(y: Any, noise: BinaryNoise, xp: ModuleType) -> tuple[Any, Any]:
+    """``(rho_y, rho_{-y})`` elementwise for the labels ``y``."""
+    rp, rn = float(noise.rho_pos), float(noise.rho_neg)
+    pos = y == 1
+    return xp.where(pos, rp, rn), xp.where(pos, rn, rp)
+
+
+def sample_binary_labels(y: Any, noise: BinaryNoise, rng: Any, xp: ModuleType = np) -> Any:
+    """Noisy labels: each ``y_i`` flipped to ``-y_i`` with probability ``rho_{y_i}``, independently.
+
+    ``rng`` is a ``Generator`` of the namespace ``xp``; returns ``int64`` labels in ``{-1, +1}``."""
+    y = check_signs(y, xp)
+    rho_y, _ = _rates(y, noise, xp)
+    flip = rng.random(y.shape) < rho_y
+    return xp.where(flip, -y, y)
+
+
+def binary_noisy_risk(phi: Margin, scores: Any, y: Any, noise: BinaryNoise, xp: ModuleType = np) -> Any:
+    """The exact noisy risk ``mean_i E_{Y~ | y_i}[phi(Y~ t_i)] = mean_i ((1 - rho_{y_i}) phi(y_i t_i)
+    + rho_{y_i} phi(-y_i t_i))`` of the scores ``t`` on clean labels ``y`` (no sampling)."""
+    y = check_signs(y, xp)
+    t = xp.asarray(scores, dtype=xp.float64)
+    rho_y, _ = _rates(y, noise, xp)
+    return xp.mean(tb.noisy_expectation(phi(y * t), phi(-y * t), rho_y))
+
+
+def unbiased_margin_loss(phi: Margin, scores: Any, y: Any, noise: BinaryNoise, xp: ModuleType = np) -> Any:
+    """Natarajan et al. 2013, Lemma 1 for a margin loss ``l(t, y) = phi(y t)``, elementwise:
+    ``l~(t, y) = ((1 - rho_{-y}) phi(y t) - rho_y phi(-y t)) / (1 - rho_+ - rho_-)``. Its expectation over
+    the noisy label of a clean ``y`` is ``phi(y t)``."""
+    y = check_signs(y, xp)
+    t = xp.asarray(scores, dtype=xp.float64)
+    rho_y, rho_other = _rates(y, noise, xp)
+    return tb.unbiased_loss(phi(y * t), phi(-y * t), rho_y, rho_other)
+
+
+def alpha_weighted_margin_loss(phi: Margin, scores: Any, y: Any, noise: BinaryNoise, xp: ModuleType = np) -> Any:
+    """Natarajan et al. 2013, sec. 3.2 (Thm 9 for the 0-1 loss), elementwise:
+    ``l_alpha(t, y) = (1 - alpha) 1[y = 1] phi(t) + alpha 1[y = -1] phi(-t)``, ``alpha = (1 - rho_+ + rho_-)/2``."""
+    y = check_signs(y, xp)
+    t = xp.asarray(scores, dtype=xp.float64)
+    a = float(noise.alpha)
+    value = phi(y * t)
+    return xp.where(y == 1, tb.alpha_weighted_loss(value, 1, a), tb.alpha_weighted_loss(value, -1, a))

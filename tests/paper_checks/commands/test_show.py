@@ -1,0 +1,23 @@
+"""``show``: hints for a user's claim (issue 21)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from paper_checks.cli import main
+
+EXAMPLE = str(Path(__file__).resolve().parents[3] / "examples" / "ma20_claims.py")
+
+
+def test_an_unknown_id_hints_at_the_claims_file(capsys):
+    assert main(["show", "mine.claim"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "--module my_claims.py" in err and "LNL_CLAIMS=my_claims.py" in err
+
+
+def test_the_rerun_hint_of_a_users_claim_names_its_file(tmp_path, capsys, isolated_registry):
+    assert main(["show", "ma20.nce_decreasing", "--module", EXAMPLE, "--report", str(tmp_path / "none.json")]) == 0
+    out = capsys.readouterr().out
+    assert f"run: python -m paper_checks run --claim ma20.nce_decreasing --module {EXAMPLE}" in out
+    assert main(["show", "gce18.eq7_bounds", "--report", str(tmp_path / "none.json")]) == 0
+    assert "run --claim gce18.eq7_bounds\n" in capsys.readouterr().out  # a catalogue claim needs no --module

@@ -1,0 +1,228 @@
+"""The prover end to end: tight inequalities proved, tiny failures refuted exactly, limits kept."""
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from paper_checks.exact import verify
+from paper_checks.params import Integer
+from paper_checks.prover import prove, prove_expr, recheck
+from tests.paper_checks.prover._spaces import mae_gce_space, real_space, simplex_space
+
+x, y = sympy.symbols("x y")
+R = sympy.Rational
+
+
+def _proved(res, space):
+    assert res.outcome == "proved", (res.reason, res.remaining)
+    assert recheck(res.certificate, space) == []
+    return res.certificate
+
+
+def test_tight_on_the_boundary_is_proved():
+    """x (1 - x) >= 0 on [0, 1]: 0 at both ends."""
+    space = real_space(lambda x: x * (1 - x), ("x", 0, 1))
+    _proved(prove(space, 1000, 10), space)
+
+
+def test_gce_mae_bound_with_equality_at_a_vertex():
+    space = mae_gce_space()
+    cert = _proved(prove(space, 4000, 30), space)
+    assert cert.smallest_lower == 0 and cert.tight()
+
+
+def test_inequality_on_the_simplex_tight_at_vertices():
+    """sum p_k^2 <= max-coordinate... here: 1 - sum p_k^2 >= 0 on the 3-simplex, 0 exactly at the vertices."""
+    space = simplex_space(3, lambda p: 1 - sum(v ** 2 for v in p))
+    cert = _proved(prove(space, 4000, 30), space)
+    assert cert.tight()
+
+
+def test_simplex_of_four_with_integers():
+    """p_0 (c - 1) + 1 - c p_0 >= 0 ... i.e. 1 - p_0 >= 0, over c = 2..3 and the 4-simplex."""
+    space = simplex_space(4, lambda p, c: 1 - p[0] + (c - c), (Integer("c", 2, 3),))
+    _proved(prove(space, 20000, 60), space)
+
+
+def test_tiny_failing_region_is_refuted_exactly():
+    """(x - 1/3)^2 - 1e-12 fails only within 1e-6 of 1/3: never proved, refuted at exactly 1/3."""
+    space = real_space(lambda x: (x - R(1, 3)) ** 2 - R(1, 10**12), ("x", 0, 1))
+    res = prove(space, 5000, 30)
+    assert res.outcome == "counterexample"
+    assert res.counterexample["x"] == R(1, 3)
+    assert verify(space, res.counterexample)[0] == "fails"
+
+
+def test_narrow_dip_is_refuted():
+    dip = lambda x, y: 1 - 2 * sympy.exp(-(10**4) * ((x - R(7, 10)) ** 2 + (y - R(1, 5)) ** 2))  # noqa: E731
+    space = real_space(dip, ("x", 0, 1), ("y", 0, 1))
+    res = prove(space, 20000, 60)
+    assert res.outcome == "counterexample" and verify(space, res.counterexample)[0] == "fails"
+
+
+def test_budget_and_time_are_respected():
+    space = real_space(lambda x, y: x * x - 2 * x * y + y * y, ("x", 0, 1), ("y", 0, 1))  # 0 on a diagonal
+    res = prove(space, 300, 30)
+    assert res.outcome == "undecided" and res.boxes <= 300 and "budget" in res.reason
+    assert res.remaining["open_boxes"] > 0
+    t = time.monotonic()
+    res = prove(space, 10**9, 0.5)
+    assert res.outcome == "undecided" and "time" in res.reason and time.monotonic() - t < 5
+
+
+def test_untraceable_margin_is_undecided_with_its_reason():
+    space = real_space(lambda x: sympy.sin(x), ("x", 0, 1))
+    res = prove(space)
+    assert res.outcome == "undecided" and "sin" in res.reason
+
+
+def test_prove_expr_and_bad_input():
+    assert prove_expr(sympy.log(1 + x) - x / (1 + x), {x: (0, 1)}).proved
+    with pytest.raises(ValueError, match="no interval"):
+        prove_expr(x + y, {x: (0, 1)})
+    with pytest.raises(ValueError, match="budget"):
+        prove_expr(x, {x: (0, 1)}, budget=0)
+
+
+def test_recheck_catches_a_tampered_certificate():
+    space = real_space(lambda x: x * (1 - x) + x ** 3 * (1 - x), ("x", 0, 1))
+    cert = _proved(prove(space, 1000, 10), space)
+    cert.records = cert.records[:-1] if len(cert.records) > 1 else []
+    assert recheck(cert, space)
+
+
+# ------------------------------------------------------------------ random polynomials
+coef = st.integers(-3, 3)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(coef, min_size=6, max_size=6), st.integers(0, 3))
+def test_random_polynomials_never_lie(cs, shift):
+    """Whatever the prover says is true: proved => no negative on a dense exact grid; a
+    counterexample => the exact margin there is negative."""
+    e = (cs[0] + cs[1] * x + cs[2] * y + cs[3] * x * y + cs[4] * x ** 2 + cs[5] * y ** 2 + shift)
+    space = real_space(lambda x_, y_: e.xreplace({x: x_, y: y_}), ("x_", 0, 1), ("y_", 0, 1))
+    res = prove(space, 800, 10)
+    if res.outcome == "proved":
+        assert recheck(res.certificate, space) == []
+        grid = [Fraction(i, 16) for i in range(17)]
+        assert all(e.subs({x: R(a.numerator, a.denominator), y: R(b.numerator, b.denominator)}) >= 0
+                   for a in grid for b in grid)
+    elif res.outcome == "counterexample":
+        pt = res.counterexample
+        assert e.subs({x: pt["x_"], y: pt["y_"]}) < 0
+
+
+def test_evidence_from_certificate_is_the_road_to_proved():
+    from paper_checks.evidence import Evidence
+
+    space = real_space(lambda x: x * (1 - x), ("x", 0, 1))
+    ev = Evidence.from_certificate(prove(space, 100, 10), holds="x (1 - x) >= 0")
+    assert ev.verdict == "proved" and ev.method == "prover" and "proof" in ev.numbers
+    with pytest.raises(ValueError, match="proved result"):
+        Evidence.from_certificate(prove(real_space(lambda x: x - R(1, 2), ("x", 0, 1)), 100, 10), holds="x")
+    for method in ("mc", "sim", "search"):
+        with pytest.raises(ValueError, match="cannot prove"):
+            Evidence("proved", method, "a sample never proves")
+
+
+def test_api_prove_claim_and_exports():
+    from paper_checks import api
+
+    assert {"prove", "prove_expr", "prove_claim", "recheck", "ProofResult", "Certificate"} <= set(api.__all__)
+    res = api.prove_claim("ghosh17.class_dependent_tolerance", budget=3000, seconds=30)
+    assert res.outcome == "counterexample" and verify(api.claims()["ghosh17.class_dependent_tolerance"].space(),
+                                                      res.counterexample)[0] == "fails"
+    with pytest.raises(ValueError, match="declares no search domain"):
+        api.prove_claim("gce18.softmax_gap")
+
+
+def test_recheck_catches_a_wrong_monotone_direction():
+    space = real_space(lambda x: sympy.log(1 + x) - x / (1 + x), ("x", 0, 1))
+    cert = _proved(prove(space, 100, 10), space)
+    rec = next(r for r in cert.records if r.closure.fixed)
+    rec.closure.fixed = {k: ("high" if v == "low" else "low") for k, v in rec.closure.fixed.items()}
+    assert any("derivative" in p for p in recheck(cert, space))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(coef, min_size=4, max_size=4), st.integers(0, 2))
+def test_random_polynomials_on_the_simplex_never_lie(cs, shift):
+    def poly(p):
+        return cs[0] * p[0] + cs[1] * p[1] * p[2] + cs[2] * p[0] ** 2 + cs[3] * p[1] * p[0] + shift
+
+    space = simplex_space(3, poly)
+    res = prove(space, 600, 10)
+    if res.outcome == "proved":
+        assert recheck(res.certificate, space) == []
+        n = 12
+        pts = [[R(a, n), R(b, n), R(n - a - b, n)] for a in range(n + 1) for b in range(n + 1 - a)]
+        assert all(poly(p) >= 0 for p in pts)
+    elif res.outcome == "counterexample":
+        assert poly(res.counterexample["p"]) < 0
+
+
+def test_ball_arithmetic_bounds_agree_with_exact_values():
+    from paper_checks.prover.balls import ball_lower
+
+    e = sympy.log(1 + x) * sympy.exp(y) + x ** 3 - y / (2 + x) + sympy.Max(x, y) ** R(1, 2)
+    box = [(Fraction(1, 4), Fraction(1, 2)), (Fraction(1, 8), Fraction(3, 8))]
+    low = ball_lower(e, [x, y], box)
+    vals = [e.subs({x: R(a), y: R(b)}).evalf(30) for a in (R(1, 4), R(3, 8), R(1, 2)) for b in (R(1, 8), R(3, 8))]
+    assert low is not None and low <= min(vals)
+    assert ball_lower(sympy.log(x), [x], [(Fraction(0), Fraction(1))]) is None
+
+
+def test_a_second_library_re_bounds_the_interval_boxes():
+    from paper_checks.prover import arb_rebound
+
+    space = real_space(lambda x, y: 1 + x * y - x ** 2 * y / 2 + sympy.exp(-x) / 4, ("x", 0, 1), ("y", 0, 1))
+    cert = _proved(prove(space, 1000, 10), space)
+    done, tried = arb_rebound(cert, space)
+    assert tried > 0 and done == tried
+
+
+def test_search_first_finds_what_boxes_reach_late():
+    space = real_space(lambda x, y: 1 - 2 * sympy.exp(-(10**2) * ((x - R(7, 10)) ** 2 + (y - R(1, 5)) ** 2)),
+                       ("x", 0, 1), ("y", 0, 1))
+    res = prove(space, 10, 10, search_first=200)
+    assert res.outcome == "counterexample" and "search" in res.notes[0]
+    assert verify(space, res.counterexample)[0] == "fails"
+
+
+def test_tiny_failure_at_the_simplex_barycentre_is_refuted_exactly():
+    space = simplex_space(3, lambda p: sum((v - R(1, 3)) ** 2 for v in p) - R(1, 10**12))
+    res = prove(space, 20000, 60)
+    assert res.outcome == "counterexample" and res.counterexample["p"] == [R(1, 3)] * 3
+
+
+def test_a_max_is_proved_by_one_of_its_arguments():
+    """max(log(1 + x) - x/(1 + x), -1) >= 0: the first argument, tight at x = 0, closes by monotonicity."""
+    space = real_space(lambda x: sympy.Max(sympy.log(1 + x) - x / (1 + x), -1), ("x", 0, 1))
+    cert = _proved(prove(space, 200, 10), space)
+    assert cert.methods() == {"max": len(cert.records)} and cert.records[0].closure.face.method == "monotone"
+
+
+def test_prove_expr_on_a_simplex():
+    """MAE's class sum is constant: sum_k (1 - p_k) = c - 1 on the simplex (c = 3), so
+    2 - sum_k (1 - p_k) >= 0 with equality everywhere; and CE >= MAE / 2 at the labelled class."""
+    p = sympy.symbols("p0:3")
+    res = prove_expr(2 - sum(1 - v for v in p), {}, simplices={"p": list(p)})
+    assert res.proved
+    # CE >= MAE/2 at the labelled class (plus x >= 0): -log p_0 is +oo at p_0 = 0, >= 0 in the extended reals
+    res = prove_expr(-sympy.log(p[0]) - (1 - p[0]) + x, {x: (0, 1)}, simplices={"p": list(p)})
+    assert res.proved and res.certificate.tight()
+    bad = prove_expr(p[0] - R(1, 2), {}, simplices={"p": list(p)})
+    assert bad.outcome == "counterexample" and bad.counterexample["p"][0] < R(1, 2)
+
+
+def test_a_margin_infinite_at_a_vertex_is_proved_and_rechecked():
+    """CE >= MAE/2 at the labelled class: -log p_0 - (1 - p_0) >= 0, +oo at p_0 = 0, 0 at the vertex e_0."""
+    space = simplex_space(3, lambda p: -sympy.log(p[0]) - (1 - p[0]))
+    cert = _proved(prove(space, 2000, 30), space)
+    assert cert.tight()

@@ -1,0 +1,59 @@
+"""Citable reports: BibTeX, the claims modules' hashes, the how-to-cite block, the LaTeX appendix (issue 21)."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from paper_checks.registry import PAPERS, Paper, load
+from paper_checks.report import latex, markdown
+from paper_checks.report.citing import bibtex, bibtex_entry, claims_modules
+
+
+def test_the_catalogues_papers_have_proper_entries():
+    load()
+    gce = bibtex_entry(PAPERS["gce18"])
+    assert gce.startswith("@inproceedings{gce18,") and "author = {Zhang, Z. and Sabuncu, M. R.}" in gce
+    assert "booktitle = {Advances in Neural Information Processing Systems (NeurIPS)}" in gce
+    assert "eprint = {1805.07836}" in gce and "year = {2018}" in gce
+    xu = bibtex_entry(PAPERS["xu22"])
+    assert xu.startswith("@misc{xu22,") and "archivePrefix = {arXiv}" in xu
+    assert r"L\_DMI" in bibtex_entry(PAPERS["dmi19"])  # TeX's specials escaped
+    for p in PAPERS.values():
+        e = bibtex_entry(p)
+        assert e.count("{") == e.count("}") and f"{{{p.id}," in e
+
+
+def test_a_papers_own_entry_is_used_verbatim():
+    own = "@article{mine, title = {Mine}}"
+    p = Paper("mine", "A. B", 2020, "T", "V", "S", bibtex=own)
+    assert bibtex_entry(p) == own
+
+
+def _doc() -> dict:
+    c = {"id": "gce18.eq11_k02", "paper": "gce18", "source": "s", "statement": "a_b", "expected": "refuted",
+         "verdict": "refuted", "method": "search", "summary": "fails", "seconds": 1.0, "numbers": {},
+         "counterexample": {"q": "1/2"}, "condition": None, "figures": []}
+    return {"version": "v", "backend": "numpy", "seed": 0, "precision": "quick", "claims": [c],
+            "provenance": {"run_id": "abc", "commit": "123", "date": "2026-01-01",
+                           "claims_modules": [{"module": "mine", "path": "/x/mine.py", "sha256": "f" * 64}]}}
+
+
+def test_report_bib_tex_appendix_and_how_to_cite():
+    load()
+    doc = _doc()
+    bib = bibtex(doc)
+    assert "@misc{lnl-report-abc," in bib and "@inproceedings{gce18," in bib
+    tex = latex(doc)
+    assert r"\section*{Appendix: the claims}" in tex and r"\cite{gce18}" in tex and r"\texttt{1/2}" in tex
+    assert r"a\_b" in tex and r"\cite{lnl-report-abc}" in tex
+    md = markdown(doc)
+    assert "## How to cite this report" in md and "/x/mine.py (sha256 " + "f" * 64 + ")" in md
+
+
+def test_claims_modules_hash_the_files(tmp_path):
+    f = tmp_path / "mine.py"
+    f.write_text("x = 1\n")
+    mods = claims_modules([], [str(f)])
+    assert mods == [{"module": "mine", "path": str(f), "sha256": hashlib.sha256(b"x = 1\n").hexdigest()}]
+    cat = claims_modules([c for c in load().values() if c.paper == "gce18"])
+    assert cat and all(Path(m["path"]).parts[0] == "paper_checks" and len(m["sha256"]) == 64 for m in cat)

@@ -1,0 +1,78 @@
+"""The API does what the command line does (issue 21): globs in ``run``, ``--set`` in ``explore``, the report
+labelled with the results' own precision and seed, the same counterexample form as ``Evidence``."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+import sympy
+
+from paper_checks import api
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = str(ROOT / "examples" / "ma20_claims.py")
+
+
+def test_run_takes_glob_patterns_like_the_command_line():
+    results = api.run(["ghosh17.sum_m*"], precision="quick")
+    assert [r.claim.id for r in results] == ["ghosh17.sum_mae", "ghosh17.sum_mse"]
+    assert all(r.precision == "quick" and r.seed == 0 for r in results)
+    with pytest.raises(ValueError, match="'nothing.like\\*' matches no claim"):
+        api.run(["nothing.like*"])
+    with pytest.raises(TypeError, match="write \\['ghosh17.sum_mae'\\]"):
+        api.run("ghosh17.sum_mae")
+    assert "papers" in api.run.__doc__ and "api.run(papers=" in (ROOT / "docs" / "api.md").read_text()
+
+
+def test_explore_narrows_the_domain_like_set():
+    narrow = api.explore("gce18.eq7_bounds", budget=60, set={"q": (0.2, 0.3), "c": 3})
+    assert narrow.evaluated <= 60
+    assert narrow.worst["c"] == 3 and 0.2 <= float(narrow.worst["q"]) <= 0.3
+    same = api.explore("gce18.eq7_bounds", budget=60, set=["q=0.2..0.3", "c=3"])
+    assert same.worst_margin == narrow.worst_margin
+    with pytest.raises(ValueError, match="outside the declared domain"):
+        api.explore("gce18.eq7_bounds", budget=60, set={"q": (0.5, 2)})
+    with pytest.raises(ValueError, match="has no parameter 'zz'"):
+        api.explore("gce18.eq7_bounds", budget=60, set=["zz=1"])
+
+
+def test_explore_counterexample_has_the_form_of_evidence(isolated_registry):
+    res = api.explore("ma20.nce_decreasing", budget=400, modules=[EXAMPLE])
+    ev = api.check("ma20.nce_decreasing", precision="quick", modules=[EXAMPLE])
+    assert res.verified and ev.verdict == "refuted"
+    for point in (res.counterexample, ev.counterexample["point"]):  # the same form: exact values as strings
+        assert set(point) == {"p", "r"}
+        assert all(isinstance(x, str) for v in point.values() for x in v)
+        assert sum(sympy.Rational(x) for x in point["p"]) == 1
+
+
+def test_write_report_is_labelled_with_the_results_precision_and_lists_the_claims_files(tmp_path,
+                                                                                         isolated_registry):
+    results = api.run(["ma20.normalized_symmetric"], precision="quick", seed=3, modules=[EXAMPLE])
+    api.write_report(results, tmp_path, formats=("json", "bib", "latex"))
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["precision"] == "quick" and doc["seed"] == 3
+    mods = doc["provenance"]["claims_modules"]
+    digest = hashlib.sha256(Path(EXAMPLE).read_bytes()).hexdigest()
+    assert [m["sha256"] for m in mods] == [digest] and mods[0]["path"].endswith("ma20_claims.py")
+    assert "@inproceedings{ma20," in (tmp_path / "report.bib").read_text()
+    assert r"\cite{ma20}" in (tmp_path / "report.tex").read_text()
+    api.write_report(results, tmp_path / "told", formats=("json",), precision="standard")
+    assert json.loads((tmp_path / "told" / "report.json").read_text())["precision"] == "standard"
+    other = api.run(["ma20.normalized_symmetric"], precision="standard", modules=[EXAMPLE])
+    with pytest.raises(ValueError, match="different precisions"):
+        api.write_report(results + other, tmp_path / "mixed")
+
+
+def test_draw_finds_a_users_figure(isolated_registry):
+    from figures.registry import Drawn, draw
+
+    drawn = draw("ma20_nce_paths", precision="quick", modules=[EXAMPLE])
+    assert isinstance(drawn, Drawn) and "data:image/png;base64," in drawn._repr_html_()
+    from figures.style import pyplot
+
+    pyplot().close(drawn.figure)
+    with pytest.raises(ValueError, match="modules=\\['my_claims.py'\\]"):
+        draw("no_such_figure")

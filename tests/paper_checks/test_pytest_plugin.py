@@ -1,0 +1,119 @@
+"""``pytest --claims FILE``: a claims file's claims as tests, run as a researcher runs them, from a folder
+outside the repository (a subprocess in ``tmp_path``), with the package's plugin."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from importlib.metadata import entry_points
+from pathlib import Path
+
+import pytest
+
+from paper_checks.pytest_plugin import claims_of, verdict_problem
+from paper_checks.registry import Claim, RegistryError
+from paper_checks.runner import Result
+
+ROOT = Path(__file__).resolve().parents[2]
+
+WRONG = '''
+from paper_checks.api import Evidence, claim, paper
+
+paper("wrong24", authors="A. Author", year=2024, title="A wrong record", venue="nowhere", source="here")
+
+
+@claim("wrong24.two", source="here", statement="1 + 1 = 2", expected="refuted", method="exact")
+def two(ctx):
+    ok = 1 + 1 == 2
+    return Evidence("confirmed" if ok else "refuted", "exact", "1 + 1 evaluates to 2", numbers={"sum": 1 + 1},
+                    counterexample=None if ok else {"sum": 1 + 1})
+
+
+@claim("wrong24.three", source="here", statement="1 + 2 = 3", expected="confirmed", method="exact")
+def three(ctx):
+    return Evidence("confirmed" if 1 + 2 == 3 else "refuted", "exact", "1 + 2 evaluates to 3")
+'''
+
+
+def _plugin_args() -> list[str]:
+    """``-p paper_checks.pytest_plugin`` where the installed package predates its entry point (an editable
+    install made before it was added) or plugins are not loaded automatically; nothing where pytest loads it
+    by itself (naming it twice would register it twice)."""
+    installed = any(ep.value.split(":")[0] == "paper_checks.pytest_plugin" for ep in entry_points(group="pytest11"))
+    autoload = not os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    return [] if installed and autoload else ["-p", "paper_checks.pytest_plugin"]
+
+
+def _pytest(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env.pop("LNL_CLAIMS", None)
+    return subprocess.run([sys.executable, "-m", "pytest", *_plugin_args(), "-p", "no:cacheprovider", *args],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_the_entry_point_is_declared():
+    text = (ROOT / "pyproject.toml").read_text()  # (tomllib is Python 3.11+; the package supports 3.10)
+    section = text.split("[project.entry-points.pytest11]", 1)[1].split("\n[", 1)[0]
+    assert 'label_noise_lab = "paper_checks.pytest_plugin"' in section
+
+
+def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
+    code = ("import sys, paper_checks.pytest_plugin; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('paper_checks', 'numpy', 'sympy', 'scipy', 'simulate', 'theory', 'figures', 'matplotlib')))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['paper_checks', 'paper_checks.pytest_plugin']"
+
+
+def test_claims_files_run_as_tests_outside_the_repository(tmp_path):
+    (tmp_path / "examples").mkdir()
+    shutil.copy(ROOT / "examples" / "ma20_claims.py", tmp_path / "examples" / "ma20_claims.py")
+    (tmp_path / "wrong_claims.py").write_text(WRONG)
+    (tmp_path / "test_other.py").write_text("def test_other():\n    assert False\n")  # not named: not collected
+    out = _pytest(tmp_path, "--claims", "examples/ma20_claims.py", "--claims", "wrong_claims.py",
+                  "-k", "not wrong24.three", "-v")
+    text = out.stdout + out.stderr
+    assert out.returncode == 1, text
+    for cid in ("ma20.normalized_symmetric", "ma20.nce_decreasing", "ma20.nce_uniform_noise"):
+        assert f"examples/ma20_claims.py::{cid} PASSED" in text, text
+    assert "wrong_claims.py::wrong24.two FAILED" in text
+    assert "collected 5 items / 1 deselected / 4 selected" in text
+    assert "claims: examples/ma20_claims.py, wrong_claims.py at precision quick, seed 0" in text
+    assert "1 failed, 3 passed, 1 deselected" in text
+    assert "test_other" not in text
+    # a readable failure: what differs, the evidence, what to do
+    assert "claim wrong24.two: computed verdict 'confirmed', recorded 'refuted'" in text
+    assert "**Evidence** (exact," in text and "1 + 1 evaluates to 2" in text and "| sum | 2 |" in text
+    assert "expected='confirmed'" in text
+    assert "Traceback" not in text
+
+
+def test_a_missing_claims_file_is_a_clear_error(tmp_path):
+    with pytest.raises(RegistryError, match="'nothing_here.py': no such file"):
+        claims_of("nothing_here.py")  # the plugin turns it into a usage error: "--claims 'nothing_here.py': ..."
+
+
+def _claim(expected: str) -> Claim:
+    return Claim("t.x", "t", "src", "a statement", expected, "exact", lambda ctx: None)
+
+
+def test_only_the_claims_the_module_registers(isolated_registry):
+    assert [c.id for c in claims_of(str(ROOT / "examples" / "ma20_claims.py"))] == [
+        "ma20.normalized_symmetric", "ma20.nce_decreasing", "ma20.nce_uniform_noise"]
+    gce = claims_of("paper_checks.papers.gce18")
+    assert gce and all(c.paper == "gce18" for c in gce)
+    assert len(claims_of("paper_checks.papers")) > len(gce)
+
+
+def test_verdict_problem_names_a_crash_and_passes_a_match():
+    from paper_checks.evidence import Evidence
+
+    ok = Result(_claim("confirmed"), Evidence("confirmed", "exact", "fine"), 0.1)
+    assert verdict_problem(ok) is None
+    crashed = Result(_claim("confirmed"), None, 0.1, error="ZeroDivisionError: division by zero", traceback="TB")
+    msg = verdict_problem(crashed)
+    assert "t.x: the check raised" in msg and "ZeroDivisionError" in msg and "TB" in msg
+    wrong = Result(_claim("confirmed"), Evidence("refuted", "exact", "no", counterexample={"p": "1/3"}), 0.1)
+    msg = verdict_problem(wrong)
+    assert "computed verdict 'refuted', recorded 'confirmed'" in msg and "| p | 1/3 |" in msg

@@ -1,0 +1,63 @@
+"""theory.real_line: splits, signs, infima and convexity of piecewise functions, against hand-derived values."""
+import pytest
+import sympy
+
+from theory import real_line as rl
+
+v = sympy.Symbol("v", real=True)
+
+
+def test_split_finds_the_breakpoints_and_the_pieces():
+    sp = rl.split(sympy.Min(1, sympy.Max(0, 1 - v)), v)
+    assert sp.breakpoints == (0, 1)
+    assert [sympy.simplify(p) for p in sp.pieces] == [1, 1 - v, 0]
+    assert sp.value(sympy.Rational(1, 2)) == sympy.Rational(1, 2)
+
+
+def test_sign_on_intervals():
+    assert rl.sign_on(sympy.exp(-v), v, -sympy.oo, sympy.oo) == 1
+    assert rl.sign_on(v**2, v, -sympy.oo, sympy.oo) == 2
+    assert rl.sign_on(v * (v - 1), v, -1, 2) == 3
+    assert rl.sign_on(v - 1, v, 1, 3) == 1
+    assert rl.sign_on(v - v, v, 0, 1) == 0
+
+
+@pytest.mark.parametrize("expr, lo, hi, value, attained", [
+    (sympy.exp(-v), -sympy.oo, sympy.oo, 0, False),
+    (sympy.exp(-v), -sympy.oo, 0, 1, True),
+    ((1 - v) ** 2, -sympy.oo, sympy.oo, 0, True),
+    (1 - v, -sympy.oo, sympy.oo, -sympy.oo, False),
+    (sympy.Max(0, 1 - v), 0, 2, 0, True),
+    (sympy.log(1 + sympy.exp(-v)), -sympy.oo, 0, sympy.log(2), True),
+])
+def test_infimum_is_exact(expr, lo, hi, value, attained):
+    inf = rl.infimum(rl.split(expr, v), lo, hi)
+    assert sympy.simplify(inf.value - value) == 0 if value not in (sympy.oo, -sympy.oo) else inf.value == value
+    assert inf.attained == attained
+
+
+def test_infimum_reports_a_flat_interval_and_its_closed_end():
+    inf = rl.infimum(rl.split(sympy.Max(0, 1 - v), v))
+    assert inf.value == 0 and inf.interval == (1, sympy.oo) and 1 in inf.at
+
+
+@pytest.mark.parametrize("expr, convex", [
+    (sympy.Max(0, 1 - v), True), (sympy.exp(-v), True), (sympy.log(1 + sympy.exp(-v)), True),
+    (1 / (1 + sympy.exp(v)), False), (sympy.Min(1, sympy.Max(0, 1 - v)), False), ((1 - sympy.sign(v)) / 2, False),
+])
+def test_convexity_is_proved_or_refuted_by_an_exact_chord(expr, convex):
+    sp = rl.split(expr, v)
+    c = rl.convexity(sp)
+    assert c.convex == convex
+    if not convex:
+        a, b, gap = c.chord
+        assert sympy.simplify(sp.value((a + b) / 2) - (sp.value(a) + sp.value(b)) / 2 - gap) == 0 and gap > 0
+
+
+def test_one_sided_slopes_at_a_kink():
+    assert rl.one_sided(rl.split(sympy.Max(0, 1 - v), v), 1) == (0, 0, -1, 0)
+
+
+def test_roots_that_are_not_a_finite_set_are_undecided():
+    with pytest.raises(rl.Undecided):
+        rl.real_roots(sympy.sin(v), v)

@@ -1,0 +1,27 @@
+"""Symbolic transition matrices: the generic one and the check of a square ``T`` (issue 18: complex entries)."""
+import pytest
+import sympy
+
+from theory.hessian import check_transition
+from theory.transition import check_real_entries, check_square, generic_transition
+
+
+def test_generic_rows_sum_to_one():
+    T, syms = generic_transition(3)
+    assert all(sympy.expand(sum(T.row(i))) == 1 for i in range(3)) and len(syms) == 6
+
+
+@pytest.mark.parametrize("T", [sympy.Matrix([[sympy.I, 1 - sympy.I], [0, 1]]),
+                               sympy.Matrix([[sympy.Rational(1, 2) + sympy.I, sympy.Rational(1, 2) - sympy.I], [0, 1]]),
+                               sympy.Matrix([[sympy.zoo, 0], [0, 1]])])
+def test_complex_entries_are_refused_with_the_entry(T):
+    with pytest.raises(ValueError, match=r"T must have real entries, got T\[0, 0\]"):
+        check_square(T)
+    with pytest.raises(ValueError, match="real entries"):
+        check_transition(T, 2)
+
+
+def test_symbols_and_real_numbers_pass():
+    T, _ = generic_transition(2)
+    assert check_square(T) == 2
+    check_real_entries(sympy.Matrix([[sympy.Rational(1, 3), sympy.sqrt(2) / 3], [0, 1]]))

@@ -1,0 +1,87 @@
+"""Binary labels ``y`` in ``{-1, +1}`` under class-conditional noise, exactly (SymPy or plain numbers).
+
+Notation of Natarajan et al. 2013 ("Learning with Noisy Labels", NeurIPS 2013), sec. 2:
+``rho_+ = P(Y~ = -1 | Y = +1)`` and ``rho_- = P(Y~ = +1 | Y = -1)``, with ``rho_+ + rho_- < 1``;
+``eta(x) = P(Y = +1 | x)``. Every function here is arithmetic only, so it takes SymPy expressions
+(symbols included: the identities below are proved with them) and NumPy arrays alike;
+:mod:`simulate.binary` evaluates the same formulas on arrays.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sympy
+
+RHO_POS = sympy.Symbol("rho_+", nonnegative=True)
+"""``rho_+ = P(Y~ = -1 | Y = +1)``."""
+RHO_NEG = sympy.Symbol("rho_-", nonnegative=True)
+"""``rho_- = P(Y~ = +1 | Y = -1)``."""
+ETA = sympy.Symbol("eta", nonnegative=True)
+"""``eta = P(Y = +1 | x)``."""
+
+
+def flip_rate(y: int, rho_pos: Any, rho_neg: Any) -> Any:
+    """``rho_y``: the probability that the label ``y`` (``+1`` or ``-1``) is flipped."""
+    if y not in (1, -1):
+        raise ValueError(f"y must be +1 or -1, got {y!r}")
+    return rho_pos if y == 1 else rho_neg
+
+
+def noisy_expectation(value_y: Any, value_flipped: Any, rho_y: Any) -> Any:
+    """``E_{Y~ | Y = y}[g(Y~)] = (1 - rho_y) g(y) + rho_y g(-y)`` (Natarajan et al. 2013, sec. 2)."""
+    return (1 - rho_y) * value_y + rho_y * value_flipped
+
+
+def unbiased_loss(loss_y: Any, loss_flipped: Any, rho_y: Any, rho_flipped: Any) -> Any:
+    """The unbiased estimator of Natarajan et al. 2013, Lemma 1 (their Eq. 3):
+
+    ``l~(t, y) = ((1 - rho_{-y}) l(t, y) - rho_y l(t, -y)) / (1 - rho_+ - rho_-)``,
+
+    with ``loss_y = l(t, y)``, ``loss_flipped = l(t, -y)``, ``rho_y`` the flip rate of ``y`` and
+    ``rho_flipped = rho_{-y}``. Then ``E_{Y~ | Y = y}[l~(t, Y~)] = l(t, y)``
+    (:func:`unbiasedness_residual` is that identity, zero)."""
+    return ((1 - rho_flipped) * loss_y - rho_y * loss_flipped) / (1 - rho_y - rho_flipped)
+
+
+def unbiasedness_residual(y: int) -> sympy.Expr:
+    """``E_{Y~ | Y = y}[l~(t, Y~)] - l(t, y)`` for symbolic ``l(t, +1)``, ``l(t, -1)``, ``rho_+``, ``rho_-``,
+    simplified: 0 exactly when Lemma 1 of Natarajan et al. 2013 holds for the label ``y``."""
+    lp, ln = sympy.symbols("l_+ l_-")
+    loss = {1: lp, -1: ln}
+    tilde = {s: unbiased_loss(loss[s], loss[-s], flip_rate(s, RHO_POS, RHO_NEG), flip_rate(-s, RHO_POS, RHO_NEG))
+             for s in (1, -1)}
+    e = noisy_expectation(tilde[y], tilde[-y], flip_rate(y, RHO_POS, RHO_NEG))
+    return sympy.simplify(e - loss[y])
+
+
+def alpha(rho_pos: Any, rho_neg: Any) -> Any:
+    """``alpha = (1 - rho_+ + rho_-) / 2``, the weight of Natarajan et al. 2013, Thm 9 (sec. 3.2)."""
+    return (1 - rho_pos + rho_neg) / 2
+
+
+def alpha_weighted_loss(loss: Any, y: int, a: Any) -> Any:
+    """``l_alpha(t, y) = (1 - alpha) 1[y = 1] l(t, y) + alpha 1[y = -1] l(t, y)`` (Natarajan et al. 2013,
+    sec. 3.2, Eq. 5 with ``U_alpha`` for the 0-1 loss), ``loss = l(t, y)`` for one label ``y``."""
+    if y not in (1, -1):
+        raise ValueError(f"y must be +1 or -1, got {y!r}")
+    return (1 - a) * loss if y == 1 else a * loss
+
+
+def noisy_posterior(eta: Any, rho_pos: Any, rho_neg: Any) -> Any:
+    """``eta~ = P(Y~ = +1 | x) = (1 - rho_+) eta + rho_- (1 - eta)`` (Natarajan et al. 2013, proof of Thm 9)."""
+    return (1 - rho_pos) * eta + rho_neg * (1 - eta)
+
+
+def conditional_risk(phi_v: Any, phi_minus_v: Any, eta: Any) -> Any:
+    """``C_eta(v) = eta phi(v) + (1 - eta) phi(-v)``, the conditional phi-risk of a score ``v``
+    (Bartlett, Jordan & McAuliffe 2006, sec. 2)."""
+    return eta * phi_v + (1 - eta) * phi_minus_v
+
+
+def alpha_weighted_01_risk(prediction: int, eta_noisy: Any, a: Any) -> Any:
+    """The ``alpha``-weighted 0-1 risk at ``x`` of the prediction ``+1``/``-1`` under the noisy posterior
+    ``eta~``: ``(1 - alpha) eta~ 1[prediction = -1] + alpha (1 - eta~) 1[prediction = +1]``
+    (Natarajan et al. 2013, Thm 9: minimised by ``sign(eta~ - alpha)``, the sign of ``eta - 1/2``)."""
+    if prediction not in (1, -1):
+        raise ValueError(f"prediction must be +1 or -1, got {prediction!r}")
+    return (1 - a) * eta_noisy if prediction == -1 else a * (1 - eta_noisy)

@@ -1,0 +1,106 @@
+"""Margin losses ``phi(v)``, ``v = y t`` the margin of a score ``t`` at a label ``y`` in ``{-1, +1}``:
+the zoo, each written once in SymPy with its citation, and the parser of a user's expression in ``v``.
+
+The binary theory of label noise is written for these losses: classification calibration (Bartlett,
+Jordan & McAuliffe 2006, JASA, "Convexity, Classification, and Risk Bounds"), the impossibility for
+convex potentials under symmetric noise (Long & Servedio 2010, Machine Learning, "Random
+classification noise defeats all convex potential boosters"), the unbiased estimator and the
+``alpha``-weighted loss (Natarajan et al. 2013), the symmetric/unhinged losses (Ghosh, Manwani & Sastry
+2015, Neurocomputing, "Making risk minimization tolerant to label noise"; van Rooyen, Menon &
+Williamson 2015, NeurIPS, "Learning with Symmetric Label Noise: The Importance of Being Unhinged";
+Charoenphakdee, Lee & Sugiyama 2019, ICML, "On Symmetric Losses for Learning from Corrupted Labels").
+:mod:`paper_checks.margin_trial` computes their properties.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import sympy
+
+from theory.expressions import parse_expression, value_at
+
+V = sympy.Symbol("v", real=True)
+"""The margin ``v = y t``."""
+
+
+@dataclass(frozen=True)
+class MarginLoss:
+    """A margin loss ``phi(v)``: ``name``, the SymPy expression ``phi`` in :data:`V`, its citation."""
+
+    name: str
+    phi: sympy.Expr
+    cite: str
+
+    def __call__(self, v: Any) -> sympy.Expr:
+        """``phi(v)`` for an exact ``v`` (a number or an expression)."""
+        return self.phi.subs(V, v)
+
+    def numpy(self) -> Callable[[Any], Any]:
+        """``phi`` as a NumPy function of an array of margins (SymPy's ``lambdify``)."""
+        f = sympy.lambdify(V, self.phi, "numpy")
+        return lambda v: f(v) + 0 * v  # a constant phi still broadcasts over v
+
+
+_BJM = "Bartlett, Jordan & McAuliffe 2006 (JASA), Table 1"
+_GMS = "Ghosh, Manwani & Sastry 2015 (Neurocomputing), sec. 4"
+
+ZOO: dict[str, MarginLoss] = {m.name: m for m in (
+    MarginLoss("zero_one", (1 - sympy.sign(V)) / 2,
+               "0-1 loss 1[v < 0] with value 1/2 at v = 0; Bartlett et al. 2006, sec. 1"),
+    MarginLoss("hinge", sympy.Max(0, 1 - V), f"hinge loss (SVM); {_BJM}"),
+    MarginLoss("squared_hinge", sympy.Max(0, 1 - V) ** 2, f"truncated quadratic loss; {_BJM}"),
+    MarginLoss("logistic", sympy.log(1 + sympy.exp(-V)), f"logistic loss (natural log); {_BJM}"),
+    MarginLoss("exponential", sympy.exp(-V), f"exponential loss (AdaBoost); {_BJM}"),
+    MarginLoss("squared", (1 - V) ** 2, f"squared loss; {_BJM}"),
+    MarginLoss("unhinged", 1 - V, "unhinged loss; van Rooyen, Menon & Williamson 2015 (NeurIPS), sec. 4, Eq. 8"),
+    MarginLoss("ramp", sympy.Max(0, 1 - V) - sympy.Max(0, -1 - V),
+               f"ramp loss (1 - v clipped to [0, 2]); {_GMS}; Collobert et al. 2006 (ICML)"),
+    MarginLoss("sigmoid", 1 / (1 + sympy.exp(V)), f"sigmoid loss; {_GMS}; Mason et al. 2000 (NeurIPS)"),
+    MarginLoss("savage", 1 / (1 + sympy.exp(2 * V)) ** 2,
+               "Savage loss; Masnadi-Shirazi & Vasconcelos 2008 (NeurIPS), sec. 5"),
+    MarginLoss("truncated_hinge", sympy.Min(1, sympy.Max(0, 1 - V)),
+               "truncated hinge T_s = H_1 - H_s with s = 0; Wu & Liu 2007 (JASA), sec. 2"),
+    MarginLoss("truncated_logistic", sympy.Min(sympy.log(1 + sympy.exp(1)), sympy.log(1 + sympy.exp(-V))),
+               "logistic loss truncated at its value at v = -1 (a ramped variant); cf. Wu & Liu 2007, sec. 2"),
+)}
+
+
+def zoo_names() -> list[str]:
+    """The names of the zoo's margin losses, in table order."""
+    return list(ZOO)
+
+
+def get(name: str) -> MarginLoss:
+    """The zoo's margin loss ``name``; ``ValueError`` listing the names for an unknown one."""
+    if name not in ZOO:
+        raise ValueError(f"unknown margin loss {name!r}; choose one of {', '.join(ZOO)}")
+    return ZOO[name]
+
+
+# ---------------------------------------------------------------- parsing a user's expression
+def parse_margin_expression(text: str, name: str = "user") -> MarginLoss:
+    """A user's margin loss ``phi(v)`` from text, read by :func:`theory.expressions.parse_expression` (the
+    grammar and caps of every formula here, never ``eval``'d) with the symbol ``v``: numbers (decimals become
+    exact rationals), ``+ - * / **``, and ``log``, ``exp``, ``sqrt``, ``Abs``, ``Max``, ``Min``, ``tanh``,
+    ``Heaviside``, ``sign`` (and the rest of :data:`theory.expressions.FUNCTIONS`).
+
+    Raises ``ValueError`` (one line, quoting ``text``) when it does not parse, uses anything else, or is
+    not a real, finite number at ``v`` in ``{-2, -1/2, 0, 1/2, 2}``."""
+    phi = parse_expression(text, V, what="margin loss")  # the one grammar and caps (theory.expressions)
+    if not isinstance(phi, sympy.Expr) or phi.free_symbols - {V}:
+        raise ValueError(f"the margin loss {text!r} must be an expression in v alone")
+    for x in (sympy.Integer(-2), sympy.Rational(-1, 2), sympy.Integer(0), sympy.Rational(1, 2), sympy.Integer(2)):
+        value_at(phi, x, V)  # bounds what N spends below: every value on the way has at most MAX_MAG bits
+        val = sympy.N(phi.subs(V, x), 20)
+        if not (val.is_real and val.is_finite):
+            raise ValueError(f"the margin loss {text!r} is not a real number at v = {x}: {val}")
+    return MarginLoss(name, phi, f"user expression {text}")
+
+
+def margin_loss(spec: str) -> MarginLoss:
+    """A zoo margin loss by name (:data:`ZOO`), or else a user's expression in ``v``
+    (:func:`parse_margin_expression`)."""
+    if isinstance(spec, str) and spec.strip() in ZOO:
+        return ZOO[spec.strip()]
+    return parse_margin_expression(spec)
