@@ -58,9 +58,7 @@ Their public names are importable from here too.
 """
 from __future__ import annotations
 
-import heapq
 import math
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,6 +82,7 @@ from paper_checks.params import (
     to_rational,
 )
 from paper_checks.rationals import simplest_between
+from paper_checks.scores import Scored, Scores
 from paper_checks.shrink import SHRINK_EVALS, Shrinker, shrink
 
 # defined here: OUTCOMES, SHRINK_RESERVE, SHRINK_STARTS, VERIFY_K, SearchResult, search; the rest are
@@ -205,48 +204,6 @@ class _TimeUp(Exception):
     pass
 
 
-#: the worst sampled points kept for the later steps; beyond it only the worst are kept, so memory is bounded
-#: for any budget (every budget of the catalogue is far below: there the search is exactly as without a bound)
-KEEP = 2**16
-#: the absolute margins kept for the artefact tolerance's median; beyond it, a uniform sample of this size
-MEDIAN_KEEP = 2**20
-
-
-class _Scores:
-    """The sampled points' ``(margin, index, point)``: the :data:`KEEP` smallest (by margin, then index), the count
-    of failing ones and the absolute finite margins (a uniform sample of :data:`MEDIAN_KEEP` beyond it)."""
-
-    def __init__(self, keep: int | None = None, median_keep: int | None = None) -> None:
-        self.keep = KEEP if keep is None else keep
-        self.median_keep = MEDIAN_KEEP if median_keep is None else median_keep
-        self._heap: list[tuple[float, int, Point]] = []  # (-margin, -index, point): the largest kept on top
-        self.failing = 0
-        self.seen_finite = 0
-        self.abs_margins: list[float] = []
-        self._draw = random.Random(0)  # the reservoir's own stream: the search's rng is untouched
-
-    def add(self, m: float, i: int, pt: Point) -> None:
-        if m < 0:
-            self.failing += 1
-        if math.isfinite(m):
-            self.seen_finite += 1
-            if len(self.abs_margins) < self.median_keep:
-                self.abs_margins.append(abs(m))
-            else:  # reservoir sampling (Vitter's algorithm R)
-                j = self._draw.randrange(self.seen_finite)
-                if j < self.median_keep:
-                    self.abs_margins[j] = abs(m)
-        item = (-m, -i, pt)
-        if len(self._heap) < self.keep:
-            heapq.heappush(self._heap, item)
-        elif (m, i) < (-self._heap[0][0], -self._heap[0][1]):
-            heapq.heapreplace(self._heap, item)
-
-    def sorted(self) -> Scored:
-        """The kept points, smallest margin first (ties in sampling order)."""
-        return sorted(((-nm, -ni, pt) for nm, ni, pt in self._heap), key=lambda t: (t[0], t[1]))
-
-
 class _Evaluator:
     """Counts margin evaluations against the budget (and the clock, when given a deadline) and records raises."""
 
@@ -358,12 +315,11 @@ def _verify_candidate(space: SearchSpace, pt: Point, m: float, tol: float = ARTE
 
 
 # ================================================================== the search, step by step
-Scored = list[tuple[float, int, Point]]
 Pool = list[tuple[float, Point]]
 
 
 def _sample(space: SearchSpace, ev: _Evaluator, rng: np.random.Generator, n_random: int,
-            progress: Callable[[int], None] | None, scores: _Scores) -> None:
+            progress: Callable[[int], None] | None, scores: Scores) -> None:
     """Step 1: ``n_random`` margin evaluations at sampled points of the domain (constraint
     applied), added to ``scores`` (NaN margins left out)."""
     attempts = 0
@@ -420,7 +376,7 @@ def _polished_pool(space: SearchSpace, ev: _Evaluator, scored: Scored, budget: i
     return pool
 
 
-def _verify_worst(space: SearchSpace, scores: _Scores, pool: Pool, verify_k: int,
+def _verify_worst(space: SearchSpace, scores: Scores, pool: Pool, verify_k: int,
                   result: SearchResult) -> Point | None:
     """Step 3: verify the ``verify_k`` worst distinct failing points of ``pool`` in turn (each
     recorded in ``result.candidates``); the first exact failing point, or None."""
@@ -539,7 +495,7 @@ def search(
         raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     ev = _Evaluator(space, budget, None if time_limit is None else time.monotonic() + time_limit)
     n_random = max(10, int(budget * 0.7)) if space.dimension > 0 else budget
-    scores = _Scores()
+    scores = Scores()
     stop: tuple[str, int | None] | None = None
     try:
         _sample(space, ev, rng, n_random, progress, scores)

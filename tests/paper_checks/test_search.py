@@ -14,6 +14,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import paper_checks.scores as scores_module
 import paper_checks.search as search_module
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.search import (
@@ -237,14 +238,14 @@ def test_the_former_public_names_stay_importable_from_search():
 
 
 SEARCH_MODULES = ("paper_checks/search.py", "paper_checks/shrink.py", "paper_checks/exact.py",
-                  "paper_checks/rationals.py", "paper_checks/jsonable.py", "paper_checks/params")
+                  "paper_checks/rationals.py", "paper_checks/jsonable.py", "paper_checks/scores.py", "paper_checks/params")
 
 
 def test_no_search_module_imports_evidence():
     # the former cycle evidence <-> search, hidden by imports inside functions: none at any level now
     root = Path(search_module.__file__).parent.parent
     files = [f for m in SEARCH_MODULES for f in ((root / m).glob("*.py") if (root / m).is_dir() else [root / m])]
-    assert len(files) == 10
+    assert len(files) == 12
     for f in files:
         for node in ast.walk(ast.parse(f.read_text())):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
@@ -340,8 +341,8 @@ def test_scores_keep_exactly_the_worst_points_of_a_plain_sort():
     gen = np.random.default_rng(3)
     margins = [float(x) for x in gen.normal(size=3000).round(2)]  # ties included
     plain = sorted([(m, i, {"i": i}) for i, m in enumerate(margins)], key=lambda t: t[0])
-    everything = search_module._Scores()
-    bounded = search_module._Scores(keep=50, median_keep=100)
+    everything = scores_module.Scores()
+    bounded = scores_module.Scores(keep=50, median_keep=100)
     for i, m in enumerate(margins):
         everything.add(m, i, {"i": i})
         bounded.add(m, i, {"i": i})
@@ -353,8 +354,8 @@ def test_scores_keep_exactly_the_worst_points_of_a_plain_sort():
 def test_search_memory_is_bounded_for_any_budget(monkeypatch):
     import tracemalloc
 
-    monkeypatch.setattr(search_module, "KEEP", 200)
-    monkeypatch.setattr(search_module, "MEDIAN_KEEP", 200)
+    monkeypatch.setattr(scores_module, "KEEP", 200)
+    monkeypatch.setattr(scores_module, "MEDIAN_KEEP", 200)
     space = SearchSpace((Real("x", 0, 1), Real("y", 0, 1)), lambda pt: pt["x"] + pt["y"] + 0.1)
     peaks = []
     for budget in (3000, 30000):
