@@ -238,7 +238,8 @@ def test_the_former_public_names_stay_importable_from_search():
 
 
 SEARCH_MODULES = ("paper_checks/search.py", "paper_checks/shrink.py", "paper_checks/exact.py",
-                  "paper_checks/rationals.py", "paper_checks/jsonable.py", "paper_checks/scores.py", "paper_checks/params")
+                  "paper_checks/rationals.py", "paper_checks/jsonable.py", "paper_checks/scores.py",
+                  "paper_checks/params")
 
 
 def test_no_search_module_imports_evidence():
