@@ -230,3 +230,31 @@ def test_figure_data_computed_in_a_worker_comes_back_when_shared():
 
 
 _DATA = None
+
+
+def _lambda_data(ctx):
+    return {"f": lambda x: x}  # does not pickle: it stays behind in the worker
+
+
+def _lambda_check(ctx):
+    from paper_checks.evidence import Evidence
+
+    _LAMBDA_DATA(ctx)
+    return Evidence("confirmed", "exact", "fine", {})
+
+
+def test_figure_data_that_does_not_pickle_never_costs_the_claim():
+    from paper_checks import figdata
+    from paper_checks.registry import Claim
+    from paper_checks.runner import run_all
+    from simulate.backend import get_backend
+
+    global _LAMBDA_DATA
+    _LAMBDA_DATA = figdata.figure_data(_lambda_data)
+    c = Claim("fake.lambda", "fake", "-", "-", "confirmed", "exact", _lambda_check)
+    with figdata.sharing():
+        r = run_all([c], "quick", 0, get_backend("numpy"), show_progress=False, timeout=60)[0]
+    assert r.verdict == "confirmed" and r.error is None
+
+
+_LAMBDA_DATA = None
