@@ -10,6 +10,7 @@ from tqdm import tqdm
 from figures.registry import FORMATS, build, load
 from paper_checks.cli import UsageError, load_modules
 from paper_checks.files import seed_arg
+from paper_checks.isolation import add_timeout_argument, stop_signals, stop_status, timeout_from_args
 from paper_checks.runner import Failure, add_executor_arguments, executor_from_args, run_tasks
 
 
@@ -25,7 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--module", action="append", default=[], metavar="FILE_OR_MODULE",
                     help="also load this claims file or dotted module and its figures (repeatable)")
     add_executor_arguments(ap)
+    add_timeout_argument(ap, "figure")
     args = ap.parse_args(argv)
+    with stop_signals():  # SIGTERM and SIGHUP stop the build as Ctrl-C does
+        return _main(args)
+
+
+def _main(args: argparse.Namespace) -> int:
     try:
         load_modules(args.module)  # workers load them too, through $LNL_CLAIMS
         figs = load()
@@ -58,13 +65,13 @@ def main(argv: list[str] | None = None) -> int:
 
             with executor_from_args(args) as (executor, jobs):
                 run_tasks(_build, [(n, args.out, args.format, args.precision, args.seed) for n in names],
-                          jobs=jobs, executor=executor, done=done)
+                          jobs=jobs, executor=executor, done=done, timeout=timeout_from_args(args))
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("interrupted", file=sys.stderr)
-        return 130
+        return stop_status(exc)
     return 1 if failed else 0
 
 

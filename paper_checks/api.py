@@ -139,18 +139,24 @@ def _claim(claim_id: str, modules: Iterable[str]) -> Claim:
 
 
 def check(claim_id: str, *, precision: str = "standard", seed: int = 0, backend: str | None = None,
-          modules: Iterable[str] = ()) -> Evidence:
+          modules: Iterable[str] = (), timeout: float | None = None) -> Evidence:
     """Run one claim's check, as ``python -m paper_checks run --claim ID`` does, and return its evidence.
+
+    ``timeout`` (seconds; default ``None``, no limit, the check runs in this process) runs the check in a
+    worker process stopped after that long (its evidence's numbers then come back as plain JSON values).
 
     Raises
     ------
     ValueError
         For an unknown claim id or precision.
     RuntimeError
-        When the check itself raised (the message ends with its traceback).
+        When the check itself raised, timed out or ended its process (the message ends with its traceback).
     """
     c = _claim(claim_id, modules)
-    r = run_claim(c, _precision(precision), seed, get_backend(backend))
+    if timeout is not None:
+        r = run_all([c], _precision(precision), seed, get_backend(backend), show_progress=False, timeout=timeout)[0]
+    else:
+        r = run_claim(c, _precision(precision), seed, get_backend(backend))
     if r.evidence is None:
         raise RuntimeError(f"the check of {claim_id} raised: {r.error}\n{r.traceback}")
     return r.evidence
@@ -174,7 +180,8 @@ def _expand(ids: Sequence[str], modules: Iterable[str]) -> list[str]:
 
 
 def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str = "standard", seed: int = 0,
-        backend: str | None = None, jobs: int = 1, modules: Iterable[str] = ()) -> list[Result]:
+        backend: str | None = None, jobs: int = 1, modules: Iterable[str] = (),
+        timeout: float | None = None) -> list[Result]:
     """Run the claims named by ``ids`` and the claims of ``papers`` (all claims when both are empty), as
     ``python -m paper_checks run --claim ID --paper PAPER`` does; results in registry order.
 
@@ -183,15 +190,17 @@ def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str =
     Each :class:`~paper_checks.runner.Result` has the claim, its evidence (or the error its check
     raised), its time, its precision and seed, and ``matches`` (computed verdict equals the recorded
     one). ``jobs`` > 1 runs them on a process pool (:func:`paper_checks.runner.run_all` also takes any
-    executor).
+    executor). ``timeout`` (seconds per claim; default ``None``, no limit) runs them in worker processes,
+    even with ``jobs=1``: a claim over it, or one that calls ``sys.exit``, is that claim's error.
     """
     modules = list(modules)
     chosen = select(list(papers), _expand(ids, modules), modules)
-    return run_all(chosen, _precision(precision), seed, get_backend(backend), show_progress=False, jobs=jobs)
+    return run_all(chosen, _precision(precision), seed, get_backend(backend), show_progress=False, jobs=jobs,
+                   timeout=timeout)
 
 
 def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[str] | Mapping[str, Any] = (),
-            modules: Iterable[str] = ()) -> SearchResult:
+            modules: Iterable[str] = (), timeout: float | None = None) -> SearchResult:
     """The counterexample search of a claim that declares a domain, as ``explore ID --set ...`` runs it
     (the same stream for the same seed).
 
@@ -199,13 +208,14 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[s
     ``{"q": (0.1, 0.5), "c": 3}`` (Real and Integer parameters; only inside the declared domain).
     The result's ``counterexample`` holds exact values as strings (``{"p": ["1/5", "2/5", "2/5"]}``),
     the form of ``Evidence.counterexample["point"]`` and ``report.json``; ``sympy.Rational(s)`` gives a
-    number back. Raises ``ValueError`` for a claim without a domain or a bad override.
+    number back. ``timeout`` (seconds; default ``None``, no limit): when it is up, the best found so far,
+    with ``stopped`` saying so. Raises ``ValueError`` for a claim without a domain or a bad override.
     """
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
     space = narrowed(c.space(), set) if set else c.space()
-    res = search(space, budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM))
+    res = search(space, budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM), time_limit=timeout)
     return dataclasses.replace(res, counterexample=jsonable(res.counterexample))
 
 

@@ -2,8 +2,10 @@
 (``paper_checks.commands``).
 
 Exit status: 0 when every verdict equals its recorded expectation, 1 when any differs,
-2 for a usage error (one line on stderr, no traceback), 130 when stopped by Ctrl-C (the claims
-that finished are still written, in a report marked incomplete). ``explore``: 0 when no verified
+2 for a usage error (one line on stderr, no traceback), 130 when stopped by Ctrl-C, 143 by SIGTERM
+and 129 by SIGHUP (the claims that finished are still written, in a report marked incomplete), 74 when
+the report could not be written after the run (disk full; the results are saved elsewhere, one line
+says where). ``explore``: 0 when no verified
 counterexample was found, 1 when one was, 2 for a usage error, 3 when the margin raised at
 most points (a broken margin, not a pass).
 """
@@ -15,11 +17,12 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from paper_checks.commands.common import UsageError, expand_claim_patterns, load_modules, shutil_width
+from paper_checks.commands.common import OutputError, UsageError, expand_claim_patterns, load_modules, shutil_width
 from paper_checks.commands.listing import list_claims
 from paper_checks.commands.readme import readme
 from paper_checks.context import PRECISIONS
 from paper_checks.files import seed_arg
+from paper_checks.isolation import add_timeout_argument, stop_signals, stop_status
 from paper_checks.runner import add_executor_arguments
 
 __all__ = ["UsageError", "expand_claim_patterns", "load_modules", "main", "shutil_width"]
@@ -43,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_output_options(r)
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     add_executor_arguments(r)
+    add_timeout_argument(r)
     _add_module_option(r)
     _add_list_parser(sub)
     _add_show_parser(sub)
@@ -65,6 +69,8 @@ def _add_explore_parser(sub: Any) -> None:
                         "q=0.5..1 (repeatable; c=5 fixes an integer)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_timeout_argument(e, help="time limit of the search in seconds; when it is up the best found so far is "
+                                 "reported, marked as stopped early (default 900; 0 for none)")
     e.add_argument("--prove", action="store_true",
                    help="run the prover instead of the search: proved (with a certificate), an exact counterexample "
                         "or undecided; --budget then counts boxes (exit 0: proved, 1: counterexample, 4: undecided)")
@@ -141,7 +147,13 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
                    help="also write the Markdown table here (rewritten after every claim)")
     s.add_argument("--merge", type=Path, nargs="+", default=None, metavar="JSON",
                    help="run nothing: combine the --json tables of earlier runs (disjoint claims) into one")
+    s.add_argument("--paper", action="append", default=[],
+                   help="only the claims of this paper (repeatable; with --claim, those of them in it)")
+    s.add_argument("--out", type=Path, default=None, metavar="DIR",
+                   help="write the table as DIR/stability.json and DIR/stability.md (--json/--md win for theirs)")
+    s.add_argument("--quiet", action="store_true", help="no progress bar")
     add_executor_arguments(s)
+    add_timeout_argument(s, "run (claim and seed)")
     _add_module_option(s)
 
 
@@ -201,16 +213,20 @@ def main(argv: list[str] | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["run", *argv]
     try:
-        args = _parser().parse_args(argv)
-        if hasattr(args, "module"):
-            load_modules(args.module)
-        return _handler(args.command)(args)
+        with stop_signals():  # SIGTERM and SIGHUP stop a command as Ctrl-C does
+            args = _parser().parse_args(argv)
+            if hasattr(args, "module"):
+                load_modules(args.module)
+            return _handler(args.command)(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:  # the runner has already ended its workers
+    except OutputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return OutputError.status
+    except KeyboardInterrupt as exc:  # the runner has already ended its workers
         print("interrupted", file=sys.stderr)
-        return 130
+        return stop_status(exc)
     except BrokenPipeError:  # the reader went away (``| head``): stop quietly, as Unix tools do
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python docs, "Note on SIGPIPE"
         return 141

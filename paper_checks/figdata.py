@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import pickle
 from collections import OrderedDict
 from typing import Any, Callable, Iterator, TypeVar
 
@@ -70,3 +71,28 @@ def figure_data(fn: Callable[..., T]) -> Callable[..., T]:
 def clear() -> None:
     """Forget every memoised result."""
     _CACHE.clear()
+
+
+def shared(claim_id: str) -> list[tuple[tuple[Any, ...], bytes]]:
+    """Inside :func:`sharing`: the memoised results of ``claim_id``'s data functions, pickled, to hand to
+    another process (a worker sends them back with the claim's evidence); a result that does not pickle
+    (it holds a lambda) is left out, to be computed again where it is needed; ``[]`` outside :func:`sharing`."""
+    out = []
+    for k, v in (_CACHE.items() if _SHARING else ()):
+        if k[2] == claim_id:
+            try:
+                out.append((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)))
+            except Exception:  # noqa: BLE001 (any pickling failure: the figure recomputes it)
+                continue
+    return out
+
+
+def absorb(entries: list[tuple[tuple[Any, ...], bytes]]) -> None:
+    """Inside :func:`sharing`: memoise results that another process computed (:func:`shared`); no-op outside."""
+    if not _SHARING:
+        return
+    for k, raw in entries:
+        _CACHE[k] = pickle.loads(raw)
+        _CACHE.move_to_end(k)
+    while len(_CACHE) > CACHE_SIZE:
+        _CACHE.popitem(last=False)

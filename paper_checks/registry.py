@@ -327,6 +327,8 @@ def load_module(spec: str) -> str:
         raise RegistryError("empty claims module name")
     if _is_path(spec):
         path = Path(spec).expanduser().resolve()
+        if path.is_dir():
+            raise RegistryError(f"claims module {spec!r} is a directory; give a .py file or a dotted module name")
         if not path.is_file():
             raise RegistryError(f"claims module {spec!r}: no such file")
         name = "lnl_claims_" + re.sub(r"\W", "_", path.stem) + "_" + hashlib.sha256(str(path).encode()).hexdigest()[:8]

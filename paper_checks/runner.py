@@ -5,29 +5,32 @@ they may run anywhere and in any order: serially in this process (``jobs=1``), o
 of ``jobs`` worker processes of this machine, or on any :class:`concurrent.futures.Executor`
 (:func:`executor_from_args` builds a Dask cluster's). Longest claims start first, results
 come back in the claims' own order, and the report is the same for any of these apart
-from the timings. A check that raises, or whose worker process dies, becomes that claim's
-``error``; an interrupt (Ctrl-C) terminates the workers before it propagates.
+from the timings. A check that raises, runs past its time limit, calls ``sys.exit``/``os._exit`` or
+whose worker process dies becomes that claim's ``error`` (the workers of
+:mod:`paper_checks.isolation`); an interrupt (Ctrl-C, SIGTERM, SIGHUP) ends the workers before it
+propagates, carrying the claims that finished.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
 import dataclasses
-import json
-import multiprocessing
-import multiprocessing.connection
+import logging
 import os
 import signal
+import threading
 import time
 import traceback
 from concurrent.futures import Executor, as_completed
-from concurrent.futures.process import BrokenProcessPool, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from paper_checks import figdata
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
+from paper_checks.files import earlier_report
+from paper_checks.isolation import NOT_RAISED, Failure, describe, report_progress, run_pooled, stop_status
 from paper_checks.jsonable import jsonable
 from paper_checks.registry import Claim
 from simulate.backend import Backend, get_backend
@@ -73,7 +76,8 @@ class Result:
         if self.evidence is not None:
             out.update(self.evidence.to_json())
         else:
-            out.update({"verdict": ERROR, "method": c.method, "summary": f"the check raised: {self.error}",
+            how = "" if str(self.error).startswith(NOT_RAISED) else "raised: "
+            out.update({"verdict": ERROR, "method": c.method, "summary": f"the check {how}{self.error}",
                         "numbers": {}, "counterexample": None, "condition": None, "figures": [],
                         "traceback": self.traceback})
         return out
@@ -114,52 +118,50 @@ def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
 
 
 class Interrupted(KeyboardInterrupt):
-    """Ctrl-C during :func:`run_all`; ``results`` holds the claims that finished before it."""
+    """A stop during :func:`run_all` (Ctrl-C, SIGTERM, SIGHUP); ``results`` holds the claims that finished
+    before it, ``signum`` the signal (SIGINT for Ctrl-C)."""
 
-    def __init__(self, results: list[Result]) -> None:
+    def __init__(self, results: list[Result], signum: int = signal.SIGINT) -> None:
         super().__init__()
         self.results = results
+        self.signum = signum
 
 
 def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend,
             show_progress: bool = True, *, jobs: int = 1, executor: Executor | None = None,
-            timings: dict[str, float] | None = None) -> list[Result]:
+            timings: dict[str, float] | None = None, timeout: float | None = None,
+            isolate: bool | None = None) -> list[Result]:
     """Run ``claims`` with one progress bar on stderr; results in the claims' order.
 
     Parameters
     ----------
-    jobs : worker processes of this machine; 1 runs the claims one after another in this
-        process (the serial path). Ignored when ``executor`` is given.
+    jobs : worker processes of this machine; with 1 (and neither ``timeout`` nor ``isolate``) the
+        claims run one after another in this process. Ignored when ``executor`` is given.
     executor : any :class:`concurrent.futures.Executor` to run the claims on (a Dask
         cluster's ``Client.get_executor()``, a ``ProcessPoolExecutor``, ...). Its workers must
-        be able to import this project.
+        be able to import this project. ``timeout`` is not enforced there.
     timings : seconds per claim id from an earlier report (:func:`last_timings`): the
         longest claims are started first, claims without a timing before all others.
+    timeout : seconds per claim (``None``: no limit). A claim over it is that claim's ``error``
+        ("timed out after N s"); the others run on. Implies ``isolate``.
+    isolate : run the claims in worker processes even with ``jobs=1``, so that a check calling
+        ``sys.exit``/``os._exit`` or crashing its process is that claim's error, never the run's end
+        (default: only when ``jobs > 1`` or ``timeout`` is given). The command line always isolates.
 
     A check that raises, or whose worker dies, gives a :class:`Result` with ``error`` set.
 
     Raises
     ------
     Interrupted
-        On Ctrl-C, carrying the results of the claims that finished (in the claims' order);
-        pool workers are terminated first.
+        On Ctrl-C (or a :class:`~paper_checks.isolation.Stop` signal), carrying the results of the
+        claims that finished (in the claims' order); the workers are ended first.
     """
     from tqdm import tqdm
 
     claims = list(claims)
-    if executor is None and (jobs <= 1 or len(claims) <= 1):
-        results: list[Result] = []
-        bar = tqdm(claims, desc="claims", unit="claim", disable=not show_progress, leave=False)
-        try:
-            for c in bar:
-                bar.set_postfix_str(c.id)
-                results.append(run_claim(c, precision, seed, backend,
-                                         progress=(lambda m: bar.set_postfix_str(m)) if show_progress else None))
-        except KeyboardInterrupt:
-            raise Interrupted(results) from None
-        finally:
-            bar.close()
-        return results
+    isolate = bool(isolate) or timeout is not None
+    if executor is None and not isolate and (jobs <= 1 or len(claims) <= 1):
+        return _run_here(claims, precision, seed, backend, show_progress)
 
     order = longest_first([c.id for c in claims], timings or {})
     # a registered claim pickles by reference (id and origin): the worker loads it itself
@@ -168,41 +170,63 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     with tqdm(total=len(claims), desc="claims", unit="claim", disable=not show_progress, leave=False) as bar:
         def done(i: int, out: Any) -> None:
             if isinstance(out, Failure):
-                finished[i] = Result(claims[i], None, 0.0, error=out.message, traceback=out.message,
-                                     precision=precision, seed=seed)
+                finished[i] = Result(claims[i], None, timeout if out.message.startswith("timed out") else 0.0,
+                                     error=out.message, traceback=out.message, precision=precision, seed=seed)
             else:
-                ev, seconds, error, tb = out
+                ev, seconds, error, tb, data = out
+                figdata.absorb(data)  # run --figures: the figures reuse what the worker computed
                 finished[i] = Result(claims[i], ev, seconds, error=error, traceback=tb, precision=precision, seed=seed)
             bar.update(1)
             bar.set_postfix_str(claims[i].id)
 
+        shown = [0.0]
+
+        def progress(i: int, message: str) -> None:  # at most ten a second: a chatty check costs no terminal time
+            now = time.monotonic()
+            if now - shown[0] >= 0.1:
+                shown[0] = now
+                bar.set_postfix_str(f"{claims[i].id}: {message}")
+
         try:
-            run_tasks(claim_task, tasks, jobs=jobs, executor=executor, order=order, done=done,
-                      spawn=backend.name != "numpy")
-        except KeyboardInterrupt:
-            raise Interrupted([finished[i] for i in sorted(finished)]) from None
+            run_tasks(claim_task, tasks, jobs=max(1, min(jobs, len(claims))), executor=executor, order=order,
+                      done=done, spawn=backend.name != "numpy", timeout=timeout,
+                      progress=progress if show_progress else None)
+        except KeyboardInterrupt as exc:
+            raise Interrupted([finished[i] for i in sorted(finished)], stop_status(exc) - 128) from None
     return [finished[i] for i in range(len(claims))]
 
 
+def _run_here(claims: list[Claim], precision: str, seed: int, backend: Backend, show_progress: bool) -> list[Result]:
+    """The claims one after another in this process (library use without a time limit)."""
+    from tqdm import tqdm
+
+    results: list[Result] = []
+    bar = tqdm(claims, desc="claims", unit="claim", disable=not show_progress, leave=False)
+    try:
+        for c in bar:
+            bar.set_postfix_str(c.id)
+            results.append(run_claim(c, precision, seed, backend,
+                                     progress=(lambda m: bar.set_postfix_str(m)) if show_progress else None))
+    except KeyboardInterrupt as exc:
+        raise Interrupted(results, stop_status(exc) - 128) from None
+    finally:
+        bar.close()
+    return results
+
+
 def claim_task(claim: Claim, precision: str, seed: int, backend_name: str
-                ) -> tuple[Evidence | None, float, str | None, str | None]:
+                ) -> tuple[Evidence | None, float, str | None, str | None, list[Any]]:
     """Worker side of :func:`run_all` (and of ``stability``): run one claim; evidence made plain JSON
-    so it pickles. Returns ``(evidence, seconds, error, traceback)``."""
-    r = run_claim(claim, precision, seed, get_backend(backend_name))
+    so it pickles. Returns ``(evidence, seconds, error, traceback, figure data)``, the last the claim's
+    memoised figure data when the run shares it (:func:`paper_checks.figdata.shared`; ``run --figures``)."""
+    r = run_claim(claim, precision, seed, get_backend(backend_name), progress=report_progress)
     ev = r.evidence
     if ev is not None:  # the report only ever reads these through jsonable(): same JSON
         ev = dataclasses.replace(ev, numbers=jsonable(ev.numbers), counterexample=jsonable(ev.counterexample))
-    return ev, r.seconds, r.error, r.traceback
+    return ev, r.seconds, r.error, r.traceback, figdata.shared(claim.id)
 
 
 # --------------------------------------------------------------------------- scheduling
-
-@dataclass(frozen=True)
-class Failure:
-    """The outcome of a task that raised, or whose worker process died; ``message`` says which."""
-
-    message: str
-
 
 def default_jobs() -> int:
     """The number of cores this process may run on (its CPU affinity where the OS has one)."""
@@ -213,12 +237,10 @@ def default_jobs() -> int:
 
 
 def last_timings(path: Path) -> dict[str, float]:
-    """Seconds per claim id in a report written earlier (``{}`` when there is none or it is unreadable)."""
-    try:
-        doc = json.loads(Path(path).read_text())
-        return {str(c["id"]): float(c["seconds"]) for c in doc["claims"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+    """Seconds per claim id in a report written earlier (``{}`` when there is none, it is not a regular file,
+    or it is not a report: then with a one-line warning, :func:`paper_checks.files.earlier_report`)."""
+    doc = earlier_report(Path(path))
+    return {} if doc is None else {c["id"]: float(c.get("seconds", 0.0)) for c in doc["claims"]}
 
 
 def longest_first(keys: Sequence[str], timings: dict[str, float]) -> list[int]:
@@ -231,7 +253,8 @@ def longest_first(keys: Sequence[str], timings: dict[str, float]) -> list[int]:
 
 def run_tasks(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], *, jobs: int = 1,
               executor: Executor | None = None, order: Sequence[int] | None = None,
-              done: Callable[[int, Any], None] | None = None, spawn: bool = False) -> list[Any]:
+              done: Callable[[int, Any], None] | None = None, spawn: bool = False,
+              timeout: float | None = None, progress: Callable[[int, str], None] | None = None) -> list[Any]:
     """``[fn(*a) for a in args]``, run serially, on a pool of ``jobs`` processes, or on ``executor``.
 
     Parameters
@@ -241,12 +264,17 @@ def run_tasks(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], *, jobs: 
     done : called in this process as ``done(index, outcome)`` when a task finishes.
     spawn : start the pool's workers fresh (``spawn``) rather than by ``fork``; needed when
         this process holds a GPU context.
+    timeout : seconds per task (``None``: no limit; not enforced on an ``executor``). With a
+        limit, even ``jobs=1`` runs the tasks in a worker process
+        (:class:`~paper_checks.isolation.WorkerPool`).
+    progress : ``progress(index, message)`` for the messages a task passes to
+        :func:`~paper_checks.isolation.report_progress` (pool workers only).
 
     Returns
     -------
-    The outcomes in the order of ``args``; a task that raised, or whose worker died, has a
-    :class:`Failure` in its place. Nothing is lost: with the built-in pool, the tasks a dead
-    worker took down are run again, each suspect alone in a fresh process.
+    The outcomes in the order of ``args``; a task that raised, ran past ``timeout`` or whose
+    worker died (``os._exit``, a crash) has a :class:`Failure` in its place, and every other
+    task still runs.
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, got {jobs}")
@@ -263,26 +291,16 @@ def run_tasks(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], *, jobs: 
 
     if executor is not None:
         _on_executor(executor, fn, args, order, finish)
-    elif jobs == 1 or n <= 1:
+    elif jobs == 1 and timeout is None:
         for i in order:
             try:
                 value = fn(*args[i])
             except Exception as exc:  # as under the pool: the failure is the task's outcome
-                value = Failure(_describe(exc))
+                value = Failure(describe(exc))
             finish(i, value)
-    else:
-        ctx = multiprocessing.get_context("spawn" if spawn or "fork" not in multiprocessing.get_all_start_methods()
-                                          else "fork")
-        todo = order
-        while todo:
-            suspects, todo = _pool_round(ctx, min(jobs, len(todo)), fn, args, todo, finish)
-            for i in suspects:  # alone, so a task that kills its worker takes down nothing else
-                finish(i, _isolated(ctx, fn, args[i]))
+    elif n:
+        run_pooled(fn, args, order, finish, jobs=min(jobs, n), spawn=spawn, timeout=timeout, progress=progress)
     return out
-
-
-def _describe(exc: BaseException) -> str:
-    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 def _on_executor(executor: Executor, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]],
@@ -294,106 +312,11 @@ def _on_executor(executor: Executor, fn: Callable[..., Any], args: Sequence[tupl
         for f in as_completed(futures):
             exc = f.exception()
             # a dead worker shows up here too (Dask: KilledWorker, after its retries)
-            finish(futures[f], f.result() if exc is None else Failure(_describe(exc)))
+            finish(futures[f], f.result() if exc is None else Failure(describe(exc)))
     except BaseException:  # Ctrl-C: withdraw what has not started; the caller closes the executor
         for f in futures:
             f.cancel()
         raise
-
-
-_STARTED: Any = None  # in a pool worker: where it says which task it starts
-
-
-def _init_worker(started: Any) -> None:
-    global _STARTED
-    _STARTED = started
-    # Ctrl-C reaches the whole process group; the parent alone handles it (and ends the workers)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _call_started(i: int, fn: Callable[..., Any], a: tuple[Any, ...]) -> Any:
-    if _STARTED is not None:
-        _STARTED.put(i)
-    return fn(*a)
-
-
-def _pool_round(ctx: Any, workers: int, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]],
-                todo: list[int], finish: Callable[[int, Any], None]) -> tuple[list[int], list[int]]:
-    """Run ``todo`` on a fresh process pool until done or the pool breaks.
-
-    Returns ``(suspects, rest)``: the unfinished tasks that had started when a worker died
-    (one of them killed it) and those that had not.
-    """
-    started_q = ctx.SimpleQueue()
-    pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(started_q,))
-    broken: list[int] = []
-    try:
-        futures = {pool.submit(_call_started, i, fn, args[i]): i for i in todo}
-        for f in as_completed(futures):
-            exc = f.exception()
-            if isinstance(exc, BrokenProcessPool):
-                broken.append(futures[f])
-            else:
-                finish(futures[f], f.result() if exc is None else Failure(_describe(exc)))
-    except BaseException:
-        _terminate(pool)
-        raise
-    pool.shutdown(wait=True)
-    started = set()
-    while not started_q.empty():
-        started.add(started_q.get())
-    suspects = [i for i in broken if i in started]
-    if broken and not suspects:  # a worker died between tasks: no way to tell, isolate them all
-        return broken, []
-    return suspects, [i for i in broken if i not in started]
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    """End a pool's workers now (Ctrl-C): no process may outlive the run."""
-    procs = list((getattr(pool, "_processes", None) or {}).values())  # the executor's only handle on them
-    for p in procs:
-        if p.is_alive():
-            p.terminate()
-    for p in procs:
-        p.join(5)
-        if p.is_alive():
-            p.kill()
-            p.join()
-    pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _isolated_child(conn: Any, fn: Callable[..., Any], a: tuple[Any, ...]) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        conn.send(fn(*a))
-    except BaseException as exc:
-        conn.send(Failure(_describe(exc)))
-
-
-def _isolated(ctx: Any, fn: Callable[..., Any], a: tuple[Any, ...]) -> Any:
-    """Run one task in a process of its own; its death is its :class:`Failure`."""
-    recv, send = ctx.Pipe(duplex=False)
-    p = ctx.Process(target=_isolated_child, args=(send, fn, a), daemon=True)
-    p.start()
-    send.close()
-    try:
-        multiprocessing.connection.wait([recv, p.sentinel])
-        if recv.poll():
-            try:
-                value = recv.recv()
-                p.join()
-                return value
-            except EOFError:
-                pass
-        p.join()
-        return Failure(f"the worker process running it died (exit code {p.exitcode})")
-    except BaseException:
-        if p.is_alive():
-            p.kill()
-        p.join()
-        raise
-    finally:
-        recv.close()
 
 
 # --------------------------------------------------------------------------- command line
@@ -403,7 +326,7 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     g = parser.add_argument_group("where to run")
     g.add_argument("--jobs", type=int, default=None, metavar="N",
                    help=f"worker processes on this machine (default: the cores this process may use, "
-                        f"{default_jobs()} here; 1 runs serially)")
+                        f"{default_jobs()} here; 1 runs one task at a time)")
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on the Dask distributed cluster of this scheduler (e.g. tcp://host:8786; "
                         "needs the 'distributed' extra)")
@@ -433,6 +356,36 @@ def executor_from_args(args: argparse.Namespace) -> Iterator[tuple[Executor | No
         yield ex, 1
 
 
+#: seconds to wait for a Dask scheduler to answer
+CONNECT_TIMEOUT = 20.0
+
+
+def _connect(client_type: Any, scheduler: str, timeout: float | None = None) -> Any:
+    """A Dask ``Client`` of ``scheduler``, or ``ValueError`` (one line) when it does not answer within ``timeout``.
+
+    The client is made on a thread of its own, since a listener that accepts the connection and never
+    answers holds ``Client(...)`` past its own ``timeout``; such a thread is a daemon and is left behind.
+    """
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    box: list[Any] = []
+
+    def connect() -> None:
+        try:
+            box.append(client_type(scheduler, timeout=f"{timeout:g}s"))
+        except BaseException as exc:  # noqa: BLE001 (handed to the caller)
+            box.append(exc)
+
+    worker = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    worker.start()
+    worker.join(timeout + 1.0)
+    if not box:
+        raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: no answer within {timeout:g} s")
+    if isinstance(box[0], BaseException):
+        exc = box[0]
+        raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {describe(exc)}") from None
+    return box[0]
+
+
 @contextlib.contextmanager
 def dask_executor(scheduler: str | None = None, local_workers: int | None = None) -> Iterator[Executor]:
     """A :class:`concurrent.futures.Executor` on a Dask cluster: the one at ``scheduler``, or a local one.
@@ -446,12 +399,13 @@ def dask_executor(scheduler: str | None = None, local_workers: int | None = None
         raise ValueError("Dask is not installed: python -m pip install '.[distributed]'") from None
     with contextlib.ExitStack() as stack:
         if scheduler is not None:
-            try:
-                client = stack.enter_context(Client(scheduler, timeout="20s"))
-            except (OSError, TimeoutError) as exc:
-                raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
+            client = stack.enter_context(_connect(Client, scheduler))
         else:
             cluster = stack.enter_context(LocalCluster(n_workers=local_workers, threads_per_worker=1,
                                                        processes=True, dashboard_address=None))
             client = stack.enter_context(Client(cluster))
-        yield client.get_executor()
+        try:
+            yield client.get_executor()
+        except KeyboardInterrupt:  # Ctrl-C: the cluster's shutdown chatter (reschedules, kills) would bury the
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)  # one line that says what finished
+            raise

@@ -59,6 +59,7 @@ Their public names are importable from here too.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,6 +82,7 @@ from paper_checks.params import (
     to_rational,
 )
 from paper_checks.rationals import simplest_between
+from paper_checks.scores import Scored, Scores
 from paper_checks.shrink import SHRINK_EVALS, Shrinker, shrink
 
 # defined here: OUTCOMES, SHRINK_RESERVE, SHRINK_STARTS, VERIFY_K, SearchResult, search; the rest are
@@ -143,6 +145,10 @@ class SearchResult:
     first_error: str | None = None
     candidates: list[dict[str, Any]] = field(default_factory=list)
     shrink_steps: int = 0
+    #: why the search stopped before its budget was spent (``None``: it was not), e.g. "timed out after 5 s"
+    stopped: str | None = None
+    #: the signal that stopped it (Ctrl-C: 2), for the command line's exit status
+    stop_signal: int | None = field(default=None, repr=False)
 
     @property
     def failed(self) -> bool:
@@ -155,7 +161,8 @@ class SearchResult:
         return self.raised * 2 > max(self.evaluated, 1)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        """The result as JSON; ``stopped`` only for a search that stopped early."""
+        out = {
             "outcome": self.outcome,
             "worst": jsonable(self.worst),
             "worst_margin": self.worst_margin,
@@ -171,6 +178,9 @@ class SearchResult:
             "candidates": jsonable(self.candidates),
             "notes": list(self.notes),
         }
+        if self.stopped:
+            out["stopped"] = self.stopped
+        return out
 
     def _repr_html_(self) -> str:
         """Rich display in notebooks: the outcome and the exact counterexample (:mod:`paper_checks.report.display`)."""
@@ -190,11 +200,15 @@ class _BudgetSpent(Exception):
     pass
 
 
-class _Evaluator:
-    """Counts margin evaluations against the budget and records raises."""
+class _TimeUp(Exception):
+    pass
 
-    def __init__(self, space: SearchSpace, budget: int) -> None:
-        self.space, self.budget = space, budget
+
+class _Evaluator:
+    """Counts margin evaluations against the budget (and the clock, when given a deadline) and records raises."""
+
+    def __init__(self, space: SearchSpace, budget: int, deadline: float | None = None) -> None:
+        self.space, self.budget, self.deadline = space, budget, deadline
         self.count = 0
         self.raised = 0
         self.first_error: str | None = None
@@ -203,6 +217,8 @@ class _Evaluator:
     def __call__(self, point: Point) -> float:
         if self.count >= self.budget:
             raise _BudgetSpent
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise _TimeUp
         self.count += 1
         try:
             with np.errstate(all="ignore"):
@@ -299,15 +315,13 @@ def _verify_candidate(space: SearchSpace, pt: Point, m: float, tol: float = ARTE
 
 
 # ================================================================== the search, step by step
-Scored = list[tuple[float, int, Point]]
 Pool = list[tuple[float, Point]]
 
 
 def _sample(space: SearchSpace, ev: _Evaluator, rng: np.random.Generator, n_random: int,
-            progress: Callable[[int], None] | None) -> Scored:
+            progress: Callable[[int], None] | None, scores: Scores) -> None:
     """Step 1: ``n_random`` margin evaluations at sampled points of the domain (constraint
-    applied); ``(margin, index, point)`` sorted by margin, NaN margins left out."""
-    scored: Scored = []
+    applied), added to ``scores`` (NaN margins left out)."""
     attempts = 0
     chunk = 512
     i = 0
@@ -324,14 +338,12 @@ def _sample(space: SearchSpace, ev: _Evaluator, rng: np.random.Generator, n_rand
                 continue
             m = ev(pt)
             if not math.isnan(m):
-                scored.append((m, i, pt))
+                scores.add(m, i, pt)
             i += 1
         if progress is not None and ev.count > before:
             progress(ev.count - before)
     if ev.count == 0:
         raise ValueError("no sampled point satisfied the domain's constraint; widen the domain")
-    scored.sort(key=lambda t: t[0])
-    return scored
 
 
 def _polished_pool(space: SearchSpace, ev: _Evaluator, scored: Scored, budget: int, polish_starts: int,
@@ -364,7 +376,7 @@ def _polished_pool(space: SearchSpace, ev: _Evaluator, scored: Scored, budget: i
     return pool
 
 
-def _verify_worst(space: SearchSpace, scored: Scored, pool: Pool, verify_k: int,
+def _verify_worst(space: SearchSpace, scores: Scores, pool: Pool, verify_k: int,
                   result: SearchResult) -> Point | None:
     """Step 3: verify the ``verify_k`` worst distinct failing points of ``pool`` in turn (each
     recorded in ``result.candidates``); the first exact failing point, or None."""
@@ -375,7 +387,7 @@ def _verify_worst(space: SearchSpace, scored: Scored, pool: Pool, verify_k: int,
         if all(_distinct(pt, q, space) for _, q in failing):
             failing.append((m, pt))
     # float evaluation error grows with the margins' magnitude: artefacts are judged relative to it
-    finite = [abs(m) for m, _, _ in scored if math.isfinite(m)]
+    finite = scores.abs_margins
     tol = ARTEFACT_TOL * max(1.0, float(np.median(finite)) if finite else 1.0)
     for m, pt in failing:
         info, r = _verify_candidate(space, pt, m, tol)
@@ -450,41 +462,107 @@ def search(
     polish_starts: int = 5,
     verify_k: int = VERIFY_K,
     shrink_evals: int = SHRINK_EVALS,
+    time_limit: float | None = None,
+    interruptible: bool = False,
 ) -> SearchResult:
     """Search ``space`` for a point with negative margin, with at most ``budget`` margin evaluations.
 
     Parameters
     ----------
     space : the domain and margin
-    budget : total margin evaluations (sampling and polish); at least 10
+    budget : total margin evaluations (sampling and polish); at least 10. Memory stays bounded
+        for any budget: only the :data:`KEEP` worst sampled points are kept.
     rng : the random stream
     progress : called with the number of evaluations done since its last call
     polish_starts : how many of the worst distinct sampled points are polished
     verify_k : how many of the worst distinct failing points are verified exactly
     shrink_evals : the most exact evaluations the shrink of the verified point may spend
+    time_limit : seconds for the sampling and polish (``None``: no limit); when they are up, the
+        search returns its best so far with ``stopped`` set (``"timed out after N s"``)
+    interruptible : on Ctrl-C (a ``KeyboardInterrupt``) return the best so far with ``stopped``
+        set, rather than let the interrupt through (the command line's ``explore``)
 
     Returns
     -------
-    SearchResult with one of the four outcomes of the module docstring.
+    SearchResult with one of the four outcomes of the module docstring. After a time-out the
+    worst points are still verified (bounded work); after Ctrl-C nothing is: its negative margins
+    are ``"unverified"``, unless a point was verified before the stop (then its counterexample,
+    perhaps not fully shrunk).
     """
     if budget < 10:
         raise ValueError(f"search budget must be at least 10 evaluations, got {budget}")
-    ev = _Evaluator(space, budget)
+    if time_limit is not None and not time_limit > 0:
+        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    ev = _Evaluator(space, budget, None if time_limit is None else time.monotonic() + time_limit)
     n_random = max(10, int(budget * 0.7)) if space.dimension > 0 else budget
-    scored = _sample(space, ev, rng, n_random, progress)
-    pool = _polished_pool(space, ev, scored, budget, polish_starts, verify_k, progress)
-    if scored or pool:
-        worst_m, worst = pool[0] if pool else (scored[0][0], scored[0][2])
-    else:
-        worst_m, worst = math.nan, {}
+    scores = Scores()
+    stop: tuple[str, int | None] | None = None
+    try:
+        _sample(space, ev, rng, n_random, progress, scores)
+        pool = _polished_pool(space, ev, scores.sorted(), budget, polish_starts, verify_k, progress)
+    except (_TimeUp, KeyboardInterrupt) as exc:
+        stop = _stop_reason(exc, time_limit, interruptible)
+        pool = [(m, pt) for m, _, pt in scores.sorted()[: 4 * verify_k]]
+        if ev.best is not None and math.isfinite(ev.best[0]):
+            pool = sorted([*pool, (ev.best[0], ev.best[1])], key=lambda t: t[0])
+    scored = scores.sorted()
+    worst_m, worst = pool[0] if pool else (scored[0][0], scored[0][2]) if scored else (math.nan, {})
     result = SearchResult(worst=worst, worst_margin=worst_m, evaluated=ev.count, budget=budget,
                           raised=ev.raised, first_error=ev.first_error)
     if ev.raised:
         result.notes.append(f"the margin raised or returned NaN at {ev.raised} of {ev.count} points; first: "
                             f"{ev.first_error}")
-    verified = _verify_worst(space, scored, pool, verify_k, result)
-    if verified is not None:
-        _shrink_verified(space, ev, rng, scored, verified, shrink_evals, result)
+    if stop is not None and stop[1] is not None:  # Ctrl-C or a signal: nothing more is done
+        return _stopped(result, ev, stop)
+    ev.deadline = None  # out of time: the few worst points are still verified (the caller's alarm bounds it)
+    verified = None
+    try:
+        verified = _verify_worst(space, scores, pool, verify_k, result)
+        if verified is not None:
+            _shrink_verified(space, ev, rng, scored, verified, shrink_evals, result)
+        else:
+            _conclude_unverified(result, ev, budget)
+    except KeyboardInterrupt as exc:
+        if not interruptible and not hasattr(exc, "seconds"):
+            raise
+        if verified is not None and not result.verified:  # stopped while shrinking: the verified point stands
+            info = result.candidates[-1]
+            result.counterexample, result.verified, result.outcome = verified, True, "counterexample"
+            result.exact_margin, result.exact_margin_value = info.get("exact_margin"), info.get("exact_value")
+        return _stopped(result, ev, _stop_reason(exc, time_limit, interruptible))
+    if stop is not None:
+        result.stopped = stop[0]
+        result.notes.append(f"stopped early ({stop[0]}) after {ev.count} of {budget} margin evaluations")
+    return result
+
+
+def _stop_reason(exc: BaseException, time_limit: float | None, interruptible: bool) -> tuple[str, int | None]:
+    """``(why, signal)`` of a stop; a Ctrl-C the caller did not ask to keep goes through."""
+    if isinstance(exc, _TimeUp):
+        return f"timed out after {time_limit:g} s", None
+    if hasattr(exc, "seconds"):  # paper_checks.isolation.TimedOut: the caller's alarm
+        return f"timed out after {exc.seconds:g} s", None
+    if not interruptible:
+        raise exc
+    signum = int(getattr(exc, "signum", 2))
+    return ("interrupted" if signum == 2 else f"stopped by signal {signum}"), signum
+
+
+def _stopped(result: SearchResult, ev: _Evaluator, stop: tuple[str, int | None]) -> SearchResult:
+    """``result`` of a search stopped early: its outcome from what was seen, nothing verified after the stop."""
+    result.stopped, result.stop_signal = stop
+    result.evaluated = ev.count
+    note = f"stopped early ({stop[0]}) after {ev.count} of {result.budget} margin evaluations"
+    if result.verified:
+        result.notes.append(f"{note}; the counterexample is verified but perhaps not fully shrunk")
+        return result
+    result.candidates.clear()
+    if ev.raised:
+        result.outcome = "raised"
+    elif result.worst_margin < 0:
+        result.outcome = "unverified"
+        note += f"; the floating-point margin reached {result.worst_margin:.3g}, not verified exactly"
     else:
-        _conclude_unverified(result, ev, budget)
+        result.outcome = "no_failure"
+    result.notes.append(note)
     return result

@@ -19,28 +19,39 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from paper_checks.files import atomic_write, is_special, read_json_file
+from paper_checks.isolation import stop_status
 from paper_checks.registry import Claim, load
 from paper_checks.runner import ERROR, Failure, claim_task, run_tasks
 from simulate.backend import Backend
 
 STOCHASTIC_METHODS = ("sim", "mc")
+#: the most seeds one stability run takes (each is a run of every claim)
+MAX_SEEDS = 10_000
 
 
 def parse_seeds(text: str) -> list[int]:
     """``"0..9"`` -> 0, 1, ..., 9; ``"0,3,5"`` -> 0, 3, 5; ``"0..3,7"`` mixes both.
 
-    Raises ``ValueError`` quoting the text for anything else (negative seeds, empty ranges).
+    Raises ``ValueError`` quoting the text for anything else (negative seeds, empty ranges, more
+    than :data:`MAX_SEEDS` seeds: counted before any list is built).
     """
     seeds: list[int] = []
+    if len(text) > 10_000:
+        raise ValueError(f"cannot read seeds {text[:40]!r}...: longer than 10000 characters")
     for part in text.split(","):
         part = part.strip()
-        m = re.fullmatch(r"(\d+)\.\.(\d+)", part)
+        m = re.fullmatch(r"(\d{1,30})\.\.(\d{1,30})", part)
         if m:
             a, b = int(m.group(1)), int(m.group(2))
             if b < a:
                 raise ValueError(f"empty seed range {part!r} in {text!r}")
+            if len(seeds) + b - a + 1 > MAX_SEEDS:
+                raise ValueError(f"seeds {text!r} are {len(seeds) + b - a + 1} seeds; at most {MAX_SEEDS}")
             seeds.extend(range(a, b + 1))
-        elif re.fullmatch(r"\d+", part):
+        elif re.fullmatch(r"\d{1,30}", part):
+            if len(seeds) + 1 > MAX_SEEDS:
+                raise ValueError(f"seeds {text!r} are more than {MAX_SEEDS} seeds")
             seeds.append(int(part))
         else:
             raise ValueError(f"cannot read seeds {text!r}: use e.g. '0..9' or '0,3,5'")
@@ -49,16 +60,22 @@ def parse_seeds(text: str) -> list[int]:
     return seeds
 
 
-def stochastic_claims(ids: Iterable[str] | None = None) -> list[Claim]:
-    """The claims given by id, or every registered claim whose method is ``sim`` or ``mc``."""
+def stochastic_claims(ids: Iterable[str] | None = None, papers: Iterable[str] = ()) -> list[Claim]:
+    """The claims given by id, or every registered claim whose method is ``sim`` or ``mc`` (of ``papers``
+    when given)."""
     reg = load()
     ids = list(ids or [])
+    papers = list(papers)
     for i in ids:
         if i not in reg:
             raise ValueError(f"unknown claim id {i!r}; 'python -m paper_checks list' shows them")
+    known = {c.paper for c in reg.values()}
+    for p in papers:
+        if p not in known:
+            raise ValueError(f"unknown paper {p!r}; known: {', '.join(sorted(known))}")
     if ids:
-        return [reg[i] for i in ids]
-    return [c for c in reg.values() if c.method in STOCHASTIC_METHODS]
+        return [reg[i] for i in ids if not papers or reg[i].paper in papers]
+    return [c for c in reg.values() if c.method in STOCHASTIC_METHODS and (not papers or c.paper in papers)]
 
 
 def main_effect(numbers: Any, path: str = "") -> tuple[str, float, float] | None:
@@ -121,14 +138,30 @@ class ClaimStability:
                 "main_effect": self.effect_spread(), "seconds": round(self.seconds, 1)}
 
 
+class StabilityInterrupted(KeyboardInterrupt):
+    """A stop (Ctrl-C, SIGTERM, SIGHUP) during :func:`run_stability`: ``rows`` hold the runs that finished
+    (each row's ``verdicts`` only for its finished seeds), ``signum`` the signal."""
+
+    def __init__(self, rows: list[ClaimStability], signum: int) -> None:
+        super().__init__()
+        self.rows, self.signum = rows, signum
+
+
 def run_stability(claims: list[Claim], seeds: list[int], precision: str, backend: Backend,
                   on_result: Callable[[ClaimStability, int], None] | None = None, *,
-                  jobs: int = 1, executor: Executor | None = None) -> list[ClaimStability]:
+                  jobs: int = 1, executor: Executor | None = None,
+                  timeout: float | None = None) -> list[ClaimStability]:
     """Run every claim once per seed; ``on_result(row, seed)`` after each run, in the order they finish.
 
-    ``jobs`` and ``executor`` are those of :func:`paper_checks.runner.run_all`: the (claim, seed)
-    runs are independent, so they spread over worker processes or a Dask cluster, and the
-    table is the same for any of these apart from the timings.
+    ``jobs``, ``executor`` and ``timeout`` (seconds per run; one over it is an ``error`` verdict)
+    are those of :func:`paper_checks.runner.run_all`: the (claim, seed) runs are independent, so
+    they spread over worker processes or a Dask cluster, and the table is the same for any of
+    these apart from the timings.
+
+    Raises
+    ------
+    StabilityInterrupted
+        On a stop, with the runs that finished (claims without any finished run left out).
     """
     rows = [ClaimStability(c.id, c.expected) for c in claims]
     pairs = [(k, s) for k in range(len(claims)) for s in seeds]
@@ -147,20 +180,35 @@ def run_stability(claims: list[Claim], seeds: list[int], precision: str, backend
         if on_result is not None:
             on_result(cs, s)
 
-    run_tasks(claim_task, tasks, jobs=jobs, executor=executor, done=done, spawn=backend.name != "numpy")
-    for cs in rows:  # seeds in the order asked, whatever order the runs finished in
-        cs.verdicts = {s: cs.verdicts[s] for s in seeds}
-        cs.effects = {s: cs.effects[s] for s in seeds}
+    try:
+        run_tasks(claim_task, tasks, jobs=jobs, executor=executor, done=done, spawn=backend.name != "numpy",
+                  timeout=timeout)
+    except KeyboardInterrupt as exc:
+        _in_seed_order(rows, seeds)
+        raise StabilityInterrupted([r for r in rows if r.verdicts], stop_status(exc) - 128) from None
+    _in_seed_order(rows, seeds)
     return rows
+
+
+def _in_seed_order(rows: list[ClaimStability], seeds: list[int]) -> None:
+    """Each row's seeds in the order asked (those that finished), whatever order the runs finished in."""
+    for cs in rows:
+        cs.verdicts = {s: cs.verdicts[s] for s in seeds if s in cs.verdicts}
+        cs.effects = {s: cs.effects[s] for s in seeds if s in cs.effects}
 
 
 def _fmt(x: float) -> str:
     return f"{x:.3g}"
 
 
-def markdown(rows: list[ClaimStability], seeds: list[int], precision: str, backend: str) -> str:
-    """A table: claim, recorded verdict, verdict counts, stable or UNSTABLE, the main effect's spread."""
-    lines = [f"Seeds {', '.join(map(str, seeds))} at `{precision}` precision, backend `{backend}`.", "",
+def markdown(rows: list[ClaimStability], seeds: list[int], precision: str, backend: str,
+             stopped: str | None = None) -> str:
+    """A table: claim, recorded verdict, verdict counts, stable or UNSTABLE, the main effect's spread.
+
+    ``stopped`` (why the run stopped early) marks the table INCOMPLETE: its rows hold the seeds that finished.
+    """
+    head = [f"**INCOMPLETE** ({stopped}): the rows hold the runs that finished.", ""] if stopped else []
+    lines = [*head, f"Seeds {_seed_text(seeds)} at `{precision}` precision, backend `{backend}`.", "",
              "| claim | recorded | verdicts over the seeds | stable "
              "| main effect: min .. max (sd over seeds; largest s.e.) |",
              "|---|---|---|---|---|"]
@@ -176,10 +224,28 @@ def markdown(rows: list[ClaimStability], seeds: list[int], precision: str, backe
     return "\n".join(lines)
 
 
-def write_json(rows: list[ClaimStability], seeds: list[int], precision: str, backend: str, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"seeds": seeds, "precision": precision, "backend": backend,
-                                "claims": [r.to_json() for r in rows]}, indent=1) + "\n")
+def _seed_text(seeds: list[int]) -> str:
+    """The seeds, as ``0..9999`` where they are one long run of consecutive integers."""
+    if len(seeds) > 10 and seeds == list(range(seeds[0], seeds[0] + len(seeds))):
+        return f"{seeds[0]}..{seeds[-1]}"
+    return ", ".join(map(str, seeds))
+
+
+def write_json(rows: list[ClaimStability], seeds: list[int], precision: str, backend: str, path: Path,
+               stopped: str | None = None) -> None:
+    """The table as JSON at ``path``, written whole (:func:`~paper_checks.files.atomic_write`); ``complete`` is
+    false and ``stopped`` says why when the run stopped early."""
+    doc = {"seeds": seeds, "precision": precision, "backend": backend, "claims": [r.to_json() for r in rows]}
+    if stopped:
+        doc.update(complete=False, stopped=stopped)
+    write_text(path, json.dumps(doc, indent=1) + "\n")
+
+
+def write_text(path: Path, text: str) -> None:
+    """``text`` at ``path`` (its folder made), written whole; a device or FIFO is written through."""
+    if not is_special(path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, text)
 
 
 def from_json(entry: dict[str, Any]) -> ClaimStability:
@@ -206,7 +272,9 @@ def merge_json(paths: list[Path], order: list[str] | None = None) -> tuple[list[
     rows: dict[str, ClaimStability] = {}
     meta = None
     for p in paths:
-        doc = json.loads(Path(p).read_text())
+        doc = read_json_file(Path(p))
+        if not isinstance(doc, dict):
+            raise ValueError(f"{str(p)!r} is not a stability table")
         m = (doc["seeds"], doc["precision"], doc["backend"])
         if meta is not None and m != meta:
             raise ValueError(f"{str(p)!r} was run with seeds/precision/backend {m}, the others with {meta}")

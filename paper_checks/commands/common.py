@@ -3,18 +3,24 @@ the checks of output places, the terminal width and the last report's entries.""
 from __future__ import annotations
 
 import fnmatch
-import json
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
+from paper_checks.files import earlier_report, is_special
 from paper_checks.registry import ENV_VAR, RegistryError, load
 from simulate.backend import BACKENDS
 
 
 class UsageError(Exception):
     pass
+
+
+class OutputError(Exception):
+    """The results could not be written after the work ran (disk full): exit status 74 (``EX_IOERR``), one line."""
+
+    status = 74
 
 
 def load_modules(modules: list[str]) -> None:
@@ -74,12 +80,22 @@ def check_output_dir(path: Path, flag: str) -> None:
 
 
 def check_output_file(path: Path, flag: str) -> None:
-    """``path`` is not a directory, its folder exists (or is the report folder) and is writable."""
+    """``path`` is not a directory, its folder exists (or is the report folder) and is writable; or ``path`` is a
+    device or FIFO this process may write to (written through, never replaced)."""
+    if is_special(path):
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"{flag} {str(path)!r}: cannot write to it")
+        return
     if path.is_dir():
         raise UsageError(f"{flag} {str(path)!r} is a directory; give a file path")
     parent = path.parent
     if flag == "--json" and not parent.is_dir():
         raise UsageError(f"--json {str(path)!r}: folder {str(parent)!r} does not exist")
+    probe = parent
+    while not probe.exists() and probe.parent != probe:  # the folder is made: its first existing ancestor
+        probe = probe.parent
+    if not probe.is_dir():
+        raise UsageError(f"{flag} {str(path)!r}: {str(probe)!r} is not a directory")
     if parent.is_dir() and not writable(parent):
         raise UsageError(f"{flag} {str(path)!r}: cannot write in {str(parent)!r}")
 
@@ -100,9 +116,7 @@ def shutil_width() -> int:
 
 
 def last_report(path: Path) -> dict[str, dict]:
-    """``{claim id: claim entry}`` of a previous JSON report; empty when there is none (or it is unreadable)."""
-    try:
-        doc = json.loads(path.read_text())
-        return {c["id"]: c for c in doc.get("claims", [])}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+    """``{claim id: claim entry}`` of a previous JSON report; empty when there is none (or it is not a report:
+    then with a one-line warning, :func:`paper_checks.files.earlier_report`)."""
+    doc = earlier_report(path)
+    return {} if doc is None else {c["id"]: c for c in doc["claims"]}

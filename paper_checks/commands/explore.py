@@ -4,12 +4,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import sys
 from typing import Any
 
 from tqdm import tqdm
 
-from paper_checks.commands.common import UsageError
+from paper_checks.commands.common import OutputError, UsageError, check_output_file
 from paper_checks.context import EXPLORE_STREAM, Context
+from paper_checks.files import atomic_write, is_special
+from paper_checks.isolation import main_thread_alarm, timeout_from_args
 from paper_checks.jsonable import jsonable
 from paper_checks.params import Integer, Real
 from paper_checks.prover import prove
@@ -29,12 +32,17 @@ def explore(args: argparse.Namespace) -> int:
     if budget < 10:
         raise UsageError(f"--budget must be at least 10, got {budget}")
     space, overrides = _override(c.space(), args.overrides)
+    if args.json is not None:  # checked before the search: a search is never lost to a bad path
+        check_output_file(args.json, "explore --json")
     if getattr(args, "prove", False):
         return _prove(c, space, overrides, args)
     rng = Context(claim_id, seed=seed).rng(EXPLORE_STREAM)
+    limit = timeout_from_args(args)
     try:
         with tqdm(total=budget, desc=f"exploring {claim_id}", unit="eval", leave=False, disable=args.quiet) as bar:
-            res = search(space, budget, rng, progress=bar.update)
+            # the alarm also stops a margin evaluation, or the exact verification after the time-out, that runs away
+            with main_thread_alarm(None if limit is None else limit + max(10.0, limit / 4)):
+                res = search(space, budget, rng, progress=bar.update, time_limit=limit, interruptible=True)
     except ValueError as exc:  # e.g. an override that leaves no point satisfying the constraint
         raise UsageError(str(exc)) from None
     print(f"claim: {c.id}\nstatement: {c.statement}")
@@ -50,16 +58,20 @@ def explore(args: argparse.Namespace) -> int:
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description, "seed": seed,
                            "budget": budget, "overrides": overrides, "result": res.to_json()})
-    return _conclude(res, budget)
+    status = _conclude(res, budget)
+    if res.stopped:
+        print(f"=> stopped early: {res.stopped}; the above is the best found so far", file=sys.stderr)
+    return 128 + res.stop_signal if res.stop_signal else status
 
 
 def _write_json(args: argparse.Namespace, doc: dict) -> None:
-    """``--json``: the search result, written as JSON (a usage error when it cannot be)."""
+    """``--json``: the search result, written whole as JSON (one line and exit 74 when it cannot be)."""
     try:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(doc, indent=1, default=str) + "\n")
+        if not is_special(args.json):
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(args.json, json.dumps(doc, indent=1, default=str) + "\n")
     except OSError as exc:
-        raise UsageError(f"cannot write --json {str(args.json)!r}: {exc.strerror}") from None
+        raise OutputError(f"cannot write --json {str(args.json)!r}: {exc.strerror or exc}") from None
     print(f"wrote {args.json}")
 
 
@@ -79,7 +91,8 @@ def _conclude(res: Any, budget: int) -> int:
         print(f"=> no verified counterexample: the floating-point margin reached {res.worst_margin:.3g}, but no point "
               "could be verified in exact arithmetic (see the notes)")
         return 0
-    print(f"=> no counterexample found within the budget (smallest margin {res.worst_margin:.3g})")
+    print(f"=> no counterexample found within the {'time limit' if res.stopped else 'budget'} (smallest margin "
+          f"{res.worst_margin:.3g})")
     return 0
 
 

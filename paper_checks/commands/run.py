@@ -13,12 +13,14 @@ from pathlib import Path
 
 from paper_checks import figdata, report, runner
 from paper_checks.commands.common import (
+    OutputError,
     UsageError,
     check_backend_name,
     check_output_dir,
     check_output_file,
     expand_claim_patterns,
 )
+from paper_checks.isolation import stop_status, timeout_from_args
 from paper_checks.registry import select
 from simulate.backend import get_backend
 
@@ -35,24 +37,24 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     started = datetime.datetime.now(datetime.timezone.utc)
     t0 = time.perf_counter()
-    complete, figures_stopped = True, False
+    complete, status = True, 0
     share = figdata.sharing() if args.figures else contextlib.nullcontext()
     with share:  # with --figures the figures reuse the data their claims computed
         try:
             results = _run_scheduled(args, claims, backend)
         except runner.Interrupted as stop:
-            results, complete = stop.results, False
+            results, complete, status = stop.results, False, 128 + stop.signum
         if complete and args.figures:
             try:
                 _draw_figures(results, args)
-            except KeyboardInterrupt:  # the claims are done: keep them, without the remaining figures
-                figures_stopped = True
+            except KeyboardInterrupt as exc:  # the claims are done: keep them, without the remaining figures
+                status = stop_status(exc)
     prov = report.provenance(backend=backend.name, seed=args.seed, precision=args.precision,
                              wall_seconds=time.perf_counter() - t0, started=started,
                              argv=["python -m paper_checks", *sys.argv[1:]] if sys.argv else None)
     doc = report.to_json(results, backend=backend.name, seed=args.seed, precision=args.precision, prov=prov,
                          complete=complete, planned=len(claims))
-    return _write_and_tell(doc, args, formats, results, claims, complete, figures_stopped)
+    return _write_and_tell(doc, args, formats, results, claims, complete, status)
 
 
 def _checked_formats(args: argparse.Namespace) -> list[str]:
@@ -70,18 +72,19 @@ def _checked_formats(args: argparse.Namespace) -> list[str]:
 
 
 def _write_and_tell(doc: dict, args: argparse.Namespace, formats: list[str], results: list, claims: list,
-                    complete: bool, figures_stopped: bool) -> int:
-    """Write the report and say how the run ended: 130 when stopped, else 0 when every verdict is as expected."""
+                    complete: bool, stopped: int) -> int:
+    """Write the report and say how the run ended: ``128 + signal`` when stopped (130 for Ctrl-C), 74 when the
+    report cannot be written, else 0 when every verdict is as expected."""
     if not complete:
         written = _write_or_rescue(doc, args, formats)
         print(f"interrupted: {len(results)} of {len(claims)} claims finished; partial report (marked incomplete) in "
               f"{', '.join(map(str, written))}", file=sys.stderr)
-        return 130
+        return stopped
     written = _write_or_rescue(doc, args, formats)
-    if figures_stopped:
+    if stopped:  # while drawing the figures
         print(f"interrupted while drawing figures; the report of all {len(results)} claims is in "
               f"{', '.join(map(str, written))}", file=sys.stderr)
-        return 130
+        return stopped
     print(report.table(results))
     print("wrote " + ", ".join(map(str, written)))
     return 0 if all(r.matches for r in results) else 1
@@ -93,20 +96,27 @@ def _run_scheduled(args: argparse.Namespace, claims: list, backend: object) -> l
     try:
         with runner.executor_from_args(args) as (executor, jobs):
             return runner.run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet,
-                                  jobs=jobs, executor=executor, timings=last)
+                                  jobs=jobs, executor=executor, timings=last, timeout=timeout_from_args(args),
+                                  isolate=True)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
 
 def _write_or_rescue(doc: dict, args: argparse.Namespace, formats: list[str]) -> tuple[Path, ...]:
-    """Write the report; if that fails after all (disk full, folder removed), save the JSON elsewhere."""
+    """Write the report; if that fails after all (disk full, folder removed), save the JSON elsewhere and raise
+    :class:`OutputError` (exit status 74) saying where."""
     try:
         return report.write(doc, args.out, args.json, formats, tracebacks=args.traceback)
     except OSError as exc:
-        fd, rescue = tempfile.mkstemp(prefix="lnl-report-", suffix=".json")
-        with os.fdopen(fd, "w") as f:
-            json.dump(doc, f, indent=1)
-        raise UsageError(f"could not write the report ({exc}); the results are saved in {rescue}") from None
+        why = exc.strerror or str(exc)
+        try:
+            fd, rescue = tempfile.mkstemp(prefix="lnl-report-", suffix=".json")
+            with os.fdopen(fd, "w") as f:
+                json.dump(doc, f, indent=1)
+        except OSError as again:
+            raise OutputError(f"could not write the report ({why}), nor save it in the temporary folder "
+                              f"({again.strerror or again})") from None
+        raise OutputError(f"could not write the report ({why}); the results are saved in {rescue}") from None
 
 
 def _draw_figures(results: list, args: argparse.Namespace) -> None:

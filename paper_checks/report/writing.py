@@ -3,7 +3,9 @@
 Every file is written to a temporary file in its target folder and moved into place with
 :func:`os.replace` (:func:`paper_checks.files.atomic_write`), and one run's set of files is written
 under a lock on the folder, so a reader sees either the old report or the new one, never a
-half-written or mixed one.
+half-written or mixed one. The formats an earlier run left in the report folder that this run does
+not write are removed with it (a folder never holds a mixed set). A target that is a device or a
+FIFO (``--json /dev/null``, ``/dev/stdout``) is written through, never replaced.
 """
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from paper_checks.files import atomic_write
+from paper_checks.files import atomic_write, is_special
 from paper_checks.report.citing import bibtex
 from paper_checks.report.html_page import html
 from paper_checks.report.latex_csv import csv_text, latex
@@ -56,18 +58,35 @@ def write(doc: dict[str, Any], out_dir: Path, json_path: Path | None = None,
     """
     paths = targets(out_dir, formats, json_path)
     for p in paths.values():
-        p.parent.mkdir(parents=True, exist_ok=True)
+        if not is_special(p):
+            p.parent.mkdir(parents=True, exist_ok=True)
     human = doc if tracebacks else {**doc, "claims": [{k: v for k, v in c.items() if k != "traceback"}
                                                       for c in doc["claims"]]}
     texts = {f: render(doc if f == "json" else human, f, Path(out_dir)) for f in paths}  # rendered before locking
-    lock_dir = next(iter(paths.values())).parent if paths else Path(out_dir)
+    in_out = [f for f, p in paths.items() if p == targets(out_dir, [f])[f]]
+    lock_dir = next((p.parent for p in paths.values() if not is_special(p)), None)
     with _folder_lock(lock_dir):  # one run's set of files at a time: never a mix of two runs
-        return tuple(atomic_write(p, texts[f]) for f, p in paths.items())
+        written = tuple(atomic_write(p, texts[f]) for f, p in paths.items())
+        if in_out:
+            _remove_stale(Path(out_dir), [f for f in FORMATS if f not in in_out])
+        return written
+
+
+def _remove_stale(out_dir: Path, others: list[str]) -> None:
+    """Remove the report files of ``others`` (formats) that an earlier run left in ``out_dir`` (regular files only)."""
+    for f in others:
+        p = out_dir / f"report{SUFFIX[f]}"
+        if p.is_file() and not p.is_symlink():
+            p.unlink()
 
 
 @contextlib.contextmanager
-def _folder_lock(folder: Path) -> Iterator[None]:
-    """An exclusive advisory lock on ``folder/.report.lock`` (POSIX ``flock``; no lock where it is missing)."""
+def _folder_lock(folder: Path | None) -> Iterator[None]:
+    """An exclusive advisory lock on ``folder/.report.lock`` (POSIX ``flock``; no lock where it is missing, or
+    for ``None``: nothing is written into a folder)."""
+    if folder is None:
+        yield
+        return
     try:
         import fcntl  # POSIX only: imported here so that the module imports where it is missing
     except ImportError:  # pragma: no cover (Windows): each file is still replaced whole

@@ -114,22 +114,27 @@ def test_formats_and_globs(tmp_path, capsys):
     _one_line_exit_2(capsys, ["run", "--claim", "nothing.like*"], "matches no claim")
 
 
-def test_ctrl_c_keeps_the_finished_claims(tmp_path, capsys, monkeypatch):
+def test_a_stop_keeps_the_finished_claims(tmp_path, capsys, monkeypatch):
+    import os
+    import signal
+    import time
+
     import paper_checks.runner as runner
 
     real = runner.run_claim
     calls = []
 
-    def interrupt_third(claim, *a, **k):
+    def stop_at_third(claim, *a, **k):  # runs in the worker: the third claim stops the run with SIGTERM
         calls.append(claim.id)
         if len(calls) == 3:
-            raise KeyboardInterrupt
+            os.kill(os.getppid(), signal.SIGTERM)
+            time.sleep(30)
         return real(claim, *a, **k)
 
-    monkeypatch.setattr(runner, "run_claim", interrupt_third)
-    # the serial path; SIGINT below covers the pool
+    monkeypatch.setattr(runner, "run_claim", stop_at_third)
+    # one worker runs the claims in turn; SIGINT below covers Ctrl-C
     code = main(["run", "--paper", "ghosh17", "--precision", "quick", "--quiet", "--jobs", "1", "--out", str(tmp_path)])
-    assert code == 130
+    assert code == 143
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and err.startswith("interrupted: 2 of ") and "Traceback" not in err
     doc = json.loads((tmp_path / "report.json").read_text())

@@ -87,9 +87,9 @@ def test_crashing_checks_and_dead_workers_are_errors():
         assert by[k].verdict == "confirmed" and by[k].error is None
     assert by["a"].evidence.numbers == serial_good.evidence.numbers
     assert by["raises"].verdict == "error" and "ZeroDivisionError: boom" in by["raises"].error
-    assert by["dies"].verdict == "error" and "died (exit code 3)" in by["dies"].error
-    assert by["killed"].verdict == "error" and "died (exit code -9)" in by["killed"].error
-    assert "the check raised" in by["dies"].to_json()["summary"]
+    assert by["dies"].verdict == "error" and "ended its worker process (exit code 3" in by["dies"].error
+    assert by["killed"].verdict == "error" and "(signal SIGKILL" in by["killed"].error
+    assert by["dies"].to_json()["summary"].startswith("the check ended its worker process")
 
 
 def test_run_tasks_on_any_executor_and_in_order():
@@ -114,7 +114,7 @@ def test_longest_first_and_last_timings(tmp_path):
     assert last_timings(p) == {}
     p.write_text("{not json")
     assert last_timings(p) == {}
-    p.write_text(json.dumps({"claims": [{"id": "x.y", "seconds": 2.5}]}))
+    p.write_text(json.dumps({"claims": [{"id": "x.y", "verdict": "proved", "seconds": 2.5}]}))
     assert last_timings(p) == {"x.y": 2.5}
 
 
@@ -161,3 +161,26 @@ def test_ctrl_c_leaves_no_workers():
     alive = [k for k in kids if Path(f"/proc/{k}").exists()
              and (Path(f"/proc/{k}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z")]
     assert alive == []
+
+
+def test_a_scheduler_that_never_answers_is_one_line_within_the_timeout():
+    import threading
+
+    from paper_checks.runner import _connect
+
+    never = threading.Event()
+
+    def silent_client(address, timeout):  # as distributed.Client on a listener that accepts and never answers
+        never.wait(30)
+
+    t0 = time.monotonic()
+    with pytest.raises(ValueError, match=r"scheduler at 'tcp://10.0.0.1:1': no answer within 1 s"):
+        _connect(silent_client, "tcp://10.0.0.1:1", timeout=1.0)
+    assert time.monotonic() - t0 < 5
+    never.set()
+
+    def refused(address, timeout):
+        raise OSError("Timed out trying to connect")
+
+    with pytest.raises(ValueError, match="OSError: Timed out trying to connect"):
+        _connect(refused, "tcp://10.0.0.1:1", timeout=1.0)

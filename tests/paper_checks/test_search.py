@@ -14,6 +14,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import paper_checks.scores as scores_module
 import paper_checks.search as search_module
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.search import (
@@ -237,14 +238,15 @@ def test_the_former_public_names_stay_importable_from_search():
 
 
 SEARCH_MODULES = ("paper_checks/search.py", "paper_checks/shrink.py", "paper_checks/exact.py",
-                  "paper_checks/rationals.py", "paper_checks/jsonable.py", "paper_checks/params")
+                  "paper_checks/rationals.py", "paper_checks/jsonable.py", "paper_checks/scores.py",
+                  "paper_checks/params")
 
 
 def test_no_search_module_imports_evidence():
     # the former cycle evidence <-> search, hidden by imports inside functions: none at any level now
     root = Path(search_module.__file__).parent.parent
     files = [f for m in SEARCH_MODULES for f in ((root / m).glob("*.py") if (root / m).is_dir() else [root / m])]
-    assert len(files) == 10
+    assert len(files) == 12
     for f in files:
         for node in ast.walk(ast.parse(f.read_text())):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
@@ -332,3 +334,105 @@ def test_explore_exit_codes_json_and_budget(tmp_path, capsys):
         assert main(["explore", "gce18.eq11_k03", *bad]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- bounded memory and early stops (issue 18)
+
+def test_scores_keep_exactly_the_worst_points_of_a_plain_sort():
+    gen = np.random.default_rng(3)
+    margins = [float(x) for x in gen.normal(size=3000).round(2)]  # ties included
+    plain = sorted([(m, i, {"i": i}) for i, m in enumerate(margins)], key=lambda t: t[0])
+    everything = scores_module.Scores()
+    bounded = scores_module.Scores(keep=50, median_keep=100)
+    for i, m in enumerate(margins):
+        everything.add(m, i, {"i": i})
+        bounded.add(m, i, {"i": i})
+    assert everything.sorted() == plain and bounded.sorted() == plain[:50]
+    assert everything.failing == bounded.failing == sum(m < 0 for m in margins)
+    assert len(bounded.abs_margins) == 100 and sorted(everything.abs_margins) == sorted(abs(m) for m in margins)
+
+
+def test_search_memory_is_bounded_for_any_budget(monkeypatch):
+    import tracemalloc
+
+    monkeypatch.setattr(scores_module, "KEEP", 200)
+    monkeypatch.setattr(scores_module, "MEDIAN_KEEP", 200)
+    space = SearchSpace((Real("x", 0, 1), Real("y", 0, 1)), lambda pt: pt["x"] + pt["y"] + 0.1)
+    peaks = []
+    for budget in (3000, 30000):
+        tracemalloc.start()
+        res = search(space, budget, np.random.default_rng(0))
+        peaks.append(tracemalloc.get_traced_memory()[1])
+        tracemalloc.stop()
+        assert res.outcome == "no_failure" and res.evaluated <= budget
+    assert peaks[1] < 1.5 * peaks[0] + 200_000  # ten times the evaluations, not ten times the memory
+
+
+def test_a_timed_out_search_returns_its_best_so_far():
+    space = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] - 0.5, lambda pt: pt["x"] - sympy.Rational(1, 2))
+    res = search(space, 10**12, np.random.default_rng(0), time_limit=0.5)
+    assert res.stopped == "timed out after 0.5 s" and 0 < res.evaluated < 10**12
+    assert res.verified and res.counterexample["x"] < sympy.Rational(1, 2)  # the worst points are still verified
+    assert res.to_json()["stopped"] == "timed out after 0.5 s"
+    assert any("stopped early" in n for n in res.notes)
+    with pytest.raises(ValueError, match="time_limit"):
+        search(space, 100, np.random.default_rng(0), time_limit=0)
+
+
+def test_ctrl_c_returns_the_best_so_far_only_when_asked():
+    calls = [0]
+
+    def margin(pt):
+        calls[0] += 1
+        if calls[0] == 500:
+            raise KeyboardInterrupt
+        return pt["x"] - 0.25
+
+    space = SearchSpace((Real("x", 0, 1),), margin)
+    res = search(space, 10**6, np.random.default_rng(0), interruptible=True)
+    assert res.stopped == "interrupted" and res.stop_signal == 2 and res.evaluated == 500
+    assert res.outcome == "unverified" and res.worst_margin < 0 and not res.verified
+    calls[0] = 0
+    with pytest.raises(KeyboardInterrupt):  # a check's search lets Ctrl-C through
+        search(space, 10**6, np.random.default_rng(0))
+
+
+def test_explore_stops_on_ctrl_c_and_on_its_time_limit(tmp_path):
+    import functools
+    import os
+    import signal
+    import threading
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    cmd = [sys.executable, "-m", "paper_checks", "explore", "gce18.eq7_bounds", "--budget", str(10**12), "--quiet"]
+    p = subprocess.run([*cmd, "--timeout", "2", "--json", str(tmp_path / "e.json")], capture_output=True, text=True,
+                       env=env, timeout=120)
+    assert p.returncode in (0, 1), p.stderr
+    assert "stopped early: timed out after 2 s" in p.stderr and "Traceback" not in p.stderr
+    assert json.loads((tmp_path / "e.json").read_text())["result"]["stopped"] == "timed out after 2 s"
+    q = subprocess.Popen(cmd[:-1], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+                         preexec_fn=functools.partial(signal.signal, signal.SIGINT, signal.SIG_DFL))
+    seen = []
+    reader = threading.Thread(target=lambda: seen.append(q.stderr.read(40)))  # the progress bar: the search runs
+    reader.start()
+    reader.join(60)
+    time.sleep(1)
+    q.send_signal(signal.SIGINT)
+    out, err = q.communicate(timeout=60)
+    err = seen[0] + err
+    assert "exploring" in seen[0] and q.returncode == 130, err
+    assert "worst case found" in out and "stopped early: interrupted" in err
+    assert "Traceback" not in err
+
+
+def test_explore_budget_and_timeout_are_read_safely(capsys):
+    from paper_checks.cli import main
+
+    for argv in (["explore", "gce18.eq7_bounds", "--budget", "10**12"],
+                 ["explore", "gce18.eq7_bounds", "--timeout", "-1"],
+                 ["explore", "gce18.eq7_bounds", "--json", __file__ + "/dir/x.json"]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and len(err.strip().splitlines()) == 1 and "Traceback" not in err

@@ -111,3 +111,92 @@ def test_stability_on_two_workers_gives_the_serial_table(tmp_path):
         tables.append(doc)
     assert tables[0] == tables[1]
     assert [c["id"] for c in tables[0]["claims"]] == ["patrini17.backward_conditioning", "gce18.softmax_gap"]
+
+
+# ---------------------------------------------------------------- limits, stops and outputs (issue 18, 21)
+
+STAB = '''
+import time
+from paper_checks.api import Evidence, claim, paper
+
+paper("stab", authors="A. Nobody", year=2020, title="Stability checks", venue="none", source="none")
+
+
+@claim("stab.fast", source="-", statement="fine", expected="confirmed", method="mc")
+def fast(ctx):
+    return Evidence("confirmed", "mc", "fine", {"mean": 0.1 * ctx.seed, "stderr": 0.01})
+
+
+@claim("stab.slow", source="-", statement="slow after seed 0", expected="confirmed", method="mc")
+def slow(ctx):
+    if ctx.seed > 0:
+        time.sleep(60)
+    return Evidence("confirmed", "mc", "fine", {"mean": 0.0, "stderr": 0.01})
+'''
+
+
+def _stability(tmp_path, *args):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    (tmp_path / "stab_claims.py").write_text(STAB)
+    root = Path(__file__).resolve().parents[2]
+    return subprocess.Popen([sys.executable, "-m", "paper_checks", "stability", "--module",
+                             str(tmp_path / "stab_claims.py"), "--paper", "stab", "--quiet", "--jobs", "1", *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+
+
+def test_huge_seed_ranges_are_refused_before_any_list():
+    import time
+
+    t0 = time.monotonic()
+    with pytest.raises(ValueError, match="at most 10000"):
+        st.parse_seeds("0..1000000000")
+    with pytest.raises(ValueError, match="seed"):
+        st.parse_seeds("0..10**9")
+    assert time.monotonic() - t0 < 0.1
+
+
+def test_stability_checks_its_outputs_before_running(tmp_path, capsys):
+    for argv in (["stability", "--seeds", "0..1000000000"], ["stability", "--json", str(tmp_path)],
+                 ["stability", "--md", str(tmp_path / "no" / "such" / "x.md"), "--json", str(tmp_path / "n" / "x")],
+                 ["stability", "--out", str(tmp_path / "f.txt")], ["stability", "--paper", "nobody"]):
+        (tmp_path / "f.txt").write_text("a file")
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and len(err.strip().splitlines()) == 1, err
+
+
+def test_stability_time_limit_and_out_folder(tmp_path):
+    p = _stability(tmp_path, "--seeds", "0..1", "--timeout", "1", "--out", str(tmp_path / "st"))
+    out, err = p.communicate(timeout=60)
+    assert p.returncode == 1, err  # stab.slow: confirmed on seed 0, error (timed out) on seed 1
+    doc = json.loads((tmp_path / "st" / "stability.json").read_text())
+    rows = {r["id"]: r for r in doc["claims"]}
+    assert rows["stab.fast"]["stable"] and rows["stab.slow"]["verdicts"] == {"0": "confirmed", "1": "error"}
+    assert "**UNSTABLE**" in (tmp_path / "st" / "stability.md").read_text()
+
+
+def test_sigterm_keeps_the_finished_seeds(tmp_path):
+    import signal
+    import time
+
+    p = _stability(tmp_path, "--seeds", "0..2", "--json", str(tmp_path / "s.json"))
+    try:
+        deadline = time.time() + 60
+        while not (tmp_path / "s.json").exists() and time.time() < deadline:  # stab.fast is done
+            time.sleep(0.2)
+        time.sleep(0.5)
+        p.send_signal(signal.SIGTERM)
+        out, err = p.communicate(timeout=30)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 143, err
+    assert err.startswith("interrupted: 4 of 6 runs finished") and "Traceback" not in err
+    doc = json.loads((tmp_path / "s.json").read_text())
+    assert doc["complete"] is False and {r["id"]: r["verdicts"] for r in doc["claims"]} == {
+        "stab.fast": {"0": "confirmed", "1": "confirmed", "2": "confirmed"}, "stab.slow": {"0": "confirmed"}}
