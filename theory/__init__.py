@@ -12,6 +12,8 @@ Modules, one topic each:
 - :mod:`theory.expressions`: a user's formula (``"(1 - p**0.5)/0.5"``) or number (``"0.7"``) read
   against a whitelist of Python's syntax tree, with size caps, never evaluated; ``from_expression`` and
   ``parse_spec`` read through it.
+- :mod:`theory.loss_parameters`: the losses' parameters checked and made exact (``check_q``,
+  ``check_k``, ``check_A``, ``number_parameter`` for a zoo spec's values).
 - :mod:`theory.symmetry`: class sums ``sum_j L(f, e_j)`` and the symmetry test of
   Ghosh et al. (Zhang & Sabuncu 2018, Eq. 3).
 - :mod:`theory.noisy_risk`: the noisy risk as an affine function of the clean risk
@@ -26,8 +28,8 @@ Modules, one topic each:
   ``(rho_+, rho_-)``: the unbiased estimator (Natarajan et al. 2013, Lemma 1), the ``alpha``-weighted
   loss (their Thm 9), noisy posteriors and conditional risks, for SymPy and NumPy values alike.
 - :mod:`theory.margin`: the margin-loss zoo ``phi(v)`` (0-1, hinge, logistic, exponential, squared,
-  unhinged, ramp, sigmoid, Savage, truncated variants), each with its citation, and the whitelist
-  parser of a user's expression in ``v``; :mod:`theory.real_line` analyses such a piecewise function
+  unhinged, ramp, sigmoid, Savage, truncated variants), each with its citation, and a user's
+  expression in ``v`` read by :mod:`theory.expressions`; :mod:`theory.real_line` analyses such a piecewise function
   exactly (pieces, signs, infima, convexity).
 - :mod:`theory.checks`: the integer validators (``check_int``, ``check_classes``), plain Python,
   shared with :mod:`simulate`.

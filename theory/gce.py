@@ -23,7 +23,8 @@ from typing import Any, Sequence
 
 import sympy
 
-from theory.losses import check_k, check_q, lq, lq_at, lq_value, truncated_lq_value
+from theory.loss_parameters import check_k, check_q
+from theory.losses import lq, lq_at, lq_value, truncated_lq_value
 from theory.noisy_risk import ETA, uniform_offset, uniform_slope
 from theory.simplex import check_classes
 from theory.symmetry import C, ClassSumRange, class_sum_range
