@@ -100,8 +100,9 @@ class Evidence:
         ``refuted`` with the shrunk, exactly verified point (``counterexample``: the point,
         its exact margin and value); ``inconclusive`` when the margin was negative in
         floating point but nothing could be verified, or when the margin raised (stating
-        the count and the first error); ``confirmed`` when no point failed, stating the
-        evaluations, the budget and the smallest margin. A search never proves a claim.
+        the count and the first error) or when it stopped before its budget was spent (a time
+        limit, Ctrl-C) with nothing found; ``confirmed`` when no point failed in the whole budget,
+        stating the evaluations, the budget and the smallest margin. A search never proves a claim.
 
         Raises
         ------
@@ -130,6 +131,10 @@ class Evidence:
             why = "; ".join(result.notes) or "no exact verification"
             return cls("inconclusive", "search", f"The floating-point margin reached {result.worst_margin:.3g} but no "
                        f"point was verified in exact arithmetic ({why}); an exact evaluation there would decide.",
+                       nums, figures=figs)
+        if result.stopped:  # the claim's own budget was not spent: its stated search did not run to the end
+            return cls("inconclusive", "search", f"The search stopped early ({result.stopped}) after {budget}: "
+                       f"{holds} so far, smallest margin {result.worst_margin:.3g}; the whole budget would decide.",
                        nums, figures=figs)
         return cls("confirmed", "search", f"Search: {holds} in {budget}; smallest margin {result.worst_margin:.3g}.",
                    nums, figures=figs)

@@ -436,3 +436,13 @@ def test_explore_budget_and_timeout_are_read_safely(capsys):
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.startswith("error:") and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_search_stopped_early_with_nothing_found_is_not_confirmed():
+    """Only the whole budget confirms: a search cut short by its time limit leaves the claim inconclusive."""
+    space = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] + 1)
+    res = search(space, 10**12, np.random.default_rng(0), time_limit=0.3)
+    ev = Evidence.from_search(res, fails="x + 1 < 0", holds="no x with x + 1 < 0")
+    assert ev.verdict == "inconclusive" and "stopped early (timed out after 0.3 s)" in ev.summary
+    full = Evidence.from_search(search(space, 200, np.random.default_rng(0)), fails="f", holds="no x with x + 1 < 0")
+    assert full.verdict == "confirmed"
