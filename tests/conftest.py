@@ -89,7 +89,12 @@ def isolated_registry() -> Any:
     rg.load()
     load_figures()
     saved = (dict(rg.REGISTRY), dict(rg.PAPERS), dict(rg._FILES), dict(FIGURES))
+    env = os.environ.get(rg.ENV_VAR)  # --module adds its files to $LNL_CLAIMS for the run's workers
     yield
+    if env is None:
+        os.environ.pop(rg.ENV_VAR, None)
+    else:
+        os.environ[rg.ENV_VAR] = env
     for live, old in zip((rg.REGISTRY, rg.PAPERS, rg._FILES, FIGURES), saved):
         for name in set(live) - set(old):
             if live is rg._FILES:

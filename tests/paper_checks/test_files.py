@@ -27,6 +27,12 @@ def ok(ctx):
 _MODULE: list[Path] = []  # one claims file for the whole module: the registry is per process
 
 
+@pytest.fixture(autouse=True)
+def _forget_the_claims_file(isolated_registry):
+    """Each test's in-process run registers the file's claim and adds it to $LNL_CLAIMS: both are taken back."""
+    yield
+
+
 def _run(tmp_path: Path, *args: str) -> int:
     if not _MODULE:
         _MODULE.append(tmp_path / "one_claims.py")
