@@ -3,12 +3,13 @@ provenance rows, the banner of an interrupted run, the claims' anchors and sourc
 drawn for this report."""
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from paper_checks.registry import reconstruction_note
+from paper_checks.registry import CATALOGUE, reconstruction_note
 from paper_checks.report.citing import modules_text
 from paper_checks.report.document import documents, paper_citation
 from paper_checks.report.tables import fmt_number
@@ -68,8 +69,21 @@ def provenance_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
     rows = [(k, fmt_number(p.get(k)) if k != "commit" else (p.get(k) or "not a git checkout")) for k in keys
             if k in p and (p.get(k) is not None or k in ("commit",))]
     if p.get("claims_modules"):  # each claims module's path and content hash: which checks gave these verdicts
-        rows.append(("claims_modules", modules_text(p["claims_modules"])))
+        rows.append(("claims_modules", claims_modules_text(p["claims_modules"])))
     return rows
+
+
+def claims_modules_text(mods: list[dict[str, str]]) -> str:
+    """The provenance row of the claims modules: a user's files with their full sha256, the catalogue's
+    modules counted with one digest over theirs (each one's hash is in report.json), so the row stays short."""
+    cat = [m for m in mods if m["module"].startswith(CATALOGUE)]
+    user = [m for m in mods if not m["module"].startswith(CATALOGUE)]
+    parts = [modules_text(user)] if user else []
+    if cat:
+        joint = hashlib.sha256("".join(m["sha256"] or "-" for m in cat).encode()).hexdigest()
+        parts.append(f"the catalogue ({CATALOGUE}): {len(cat)} modules, sha256 of their sha256s {joint[:16]} "
+                     "(each in report.json)")
+    return "; ".join(parts)
 
 
 def incomplete(doc: dict[str, Any]) -> str | None:

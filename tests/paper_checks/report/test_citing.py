@@ -7,6 +7,7 @@ from pathlib import Path
 from paper_checks.registry import PAPERS, Paper, load
 from paper_checks.report import latex, markdown
 from paper_checks.report.citing import bibtex, bibtex_entry, claims_modules
+from paper_checks.report.shared import claims_modules_text
 
 
 def test_the_catalogues_papers_have_proper_entries():
@@ -57,3 +58,12 @@ def test_claims_modules_hash_the_files(tmp_path):
     assert mods == [{"module": "mine", "path": str(f), "sha256": hashlib.sha256(b"x = 1\n").hexdigest()}]
     cat = claims_modules([c for c in load().values() if c.paper == "gce18"])
     assert cat and all(Path(m["path"]).parts[0] == "paper_checks" and len(m["sha256"]) == 64 for m in cat)
+
+
+def test_the_provenance_row_keeps_the_catalogue_short_and_a_users_file_whole():
+    mods = [{"module": "paper_checks.papers.gce18.lq", "path": "paper_checks/papers/gce18/lq.py", "sha256": "a" * 64},
+            {"module": "paper_checks.papers.gce18.sim", "path": "paper_checks/papers/gce18/sim.py", "sha256": "b" * 64},
+            {"module": "mine", "path": "/x/mine.py", "sha256": "f" * 64}]
+    text = claims_modules_text(mods)
+    assert text.startswith("/x/mine.py (sha256 " + "f" * 64 + ")")
+    assert "the catalogue (paper_checks.papers): 2 modules" in text and "a" * 64 not in text
