@@ -20,7 +20,7 @@ def _short(key: str, cell: str) -> str:
         return "undecided"
     if key == "noisy_minimiser":
         if "not attained" in cell:  # an infimum, not a minimiser (normalized losses)
-            return "inf, argmax lost" if "wrong argmax" in cell else "inf toward e_y"
+            return "inf, not e_y" if "wrong argmax" in cell else "inf \u2192 e_y"
         parts = cell.split(";")
         if all(": e_y" in part for part in parts):
             return "e_y"
@@ -78,7 +78,9 @@ def zoo_figure(ctx: Any) -> Drawn:
                "definition; NCE, NFL, APL and MSE depend on the whole prediction and are not drawn). Right: the "
                "first words of each property the loss trial computed for c = 2..10 (symmetric class sum, "
                "boundedness, asymmetry in the sense of Zhou et al. 2021, whether the pointwise noisy minimiser "
-               "under uniform and pair-flip noise at rate 0.4 keeps the label); the full cells, methods and "
-               f"reasons are in the CSV and in python -m paper_checks losses. No error bars: every value is exact "
-               f"or a certified search. {setting(ctx)}")
+               "under uniform and pair-flip noise at rate 0.4 keeps the label; 'inf': no point attains the noisy "
+               "risk's infimum (the normalized losses), 'inf \u2192 e_y' when only points near e_y approach it, "
+               "'inf, not e_y' when points with the wrong argmax approach it too); the full cells, methods and "
+               "reasons are in the CSV and in python -m paper_checks losses. No error bars: every value is exact "
+               f"or derived. {setting(ctx)}")
     return Drawn(fig, rows, caption)
