@@ -15,7 +15,6 @@ report.
 """
 from __future__ import annotations
 
-import json
 import re
 import textwrap
 from collections import Counter
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from paper_checks import registry
+from paper_checks.files import read_json_file
 
 FINDINGS_START, FINDINGS_END = "<!-- findings:start -->", "<!-- findings:end -->"
 VERDICTS_START, VERDICTS_END = "<!-- verdicts:start -->", "<!-- verdicts:end -->"
@@ -32,11 +32,13 @@ _CURATED_ONLY = ("proved", "confirmed")
 
 
 def load_report(path: Path) -> dict[str, Any]:
+    """The JSON report at ``path``, read only from a regular file of bounded size (a FIFO or a device is
+    refused, never waited on: :func:`paper_checks.files.read_json_file`); ``ValueError`` (one line) otherwise."""
     try:
-        doc = json.loads(Path(path).read_text())
+        doc = read_json_file(Path(path))
     except FileNotFoundError:
         raise ValueError(f"no report at {str(path)!r}; run 'python -m paper_checks' first") from None
-    except json.JSONDecodeError as exc:
+    except (ValueError, OSError) as exc:
         raise ValueError(f"{str(path)!r} is not a JSON report: {exc}") from None
     if not isinstance(doc, dict) or "claims" not in doc:
         raise ValueError(f"{str(path)!r} is not a paper_checks report (no 'claims')")

@@ -1,5 +1,6 @@
 """README generation: the findings and verdict table come from a report, and the committed README
 agrees with a fresh quick run on every verdict."""
+import os
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,13 @@ def test_missing_markers_and_bad_reports_are_clear_errors(tmp_path, capsys):
     assert "not a JSON report" in capsys.readouterr().err
     assert main(["readme", "--report", str(tmp_path / "none.json")]) == 2
     assert "no report" in capsys.readouterr().err
+
+
+def test_a_fifo_as_the_report_is_refused_not_waited_on(tmp_path, capsys):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # nobody writes to it: a blocking read would never return
+    assert main(["readme", "--report", str(fifo), "--readme", str(tmp_path / "README.md")]) == 2
+    assert "not a regular file" in capsys.readouterr().err
 
 
 def test_readme_command_writes_and_checks(tmp_path, capsys):
