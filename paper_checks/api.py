@@ -34,7 +34,6 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
 from __future__ import annotations
 
 import dataclasses
-import fnmatch
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -48,7 +47,7 @@ from paper_checks.margin_trial import MarginTrial, margin_losses
 from paper_checks.margin_trial import trial as margin_trial
 from paper_checks.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
-from paper_checks.registry import Claim, claim, document, finding, load, paper, select
+from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
 from paper_checks.runner import Result, run_all, run_claim
 from paper_checks.search import SearchResult, search
 from simulate.backend import get_backend
@@ -166,17 +165,10 @@ def _expand(ids: Sequence[str], modules: Iterable[str]) -> list[str]:
     """Claim ids for ``ids``: exact ids, or glob patterns (``"gce18.eq1*"``) as ``run --claim`` takes them."""
     if isinstance(ids, str):
         raise TypeError(f"ids must be a list of claim ids or patterns, got the string {ids!r}; write [{ids!r}]")
-    known = list(load(modules))
-    out: list[str] = []
-    for p in ids:
-        if any(ch in p for ch in "*?["):
-            hit = [i for i in known if fnmatch.fnmatchcase(i, p)]
-            if not hit:
-                raise ValueError(f"claim pattern {p!r} matches no claim; api.claims() lists them")
-            out += hit
-        else:
-            out.append(p)
-    return list(dict.fromkeys(out))
+    try:
+        return expand_patterns(ids, load(modules))
+    except NoMatch as exc:
+        raise ValueError(f"{exc}; api.claims() lists them") from None
 
 
 def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str = "standard", seed: int = 0,

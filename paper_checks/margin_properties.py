@@ -7,13 +7,12 @@ The derivations are in the docstring of :mod:`paper_checks.margin_trial`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.jsonable import jsonable
+from paper_checks.loss_properties import Property
 from theory import binary as tb
 from theory import real_line as rl
 from theory.margin import MarginLoss, V
@@ -26,21 +25,10 @@ NOISY_SETTINGS = (("symmetric ρ=1/4, η=3/4", sympy.Rational(1, 4), sympy.Ratio
 PROPERTIES = ("symmetric", "convex", "bounded", "calibrated", "sln_robust", "unbiased_convex", "noisy_minimiser")
 
 
-@dataclass
-class MarginProperty:
-    """One computed property: ``value`` (JSON-able), ``cell`` (the table), ``method`` (the evidence),
-    ``summary`` (the derivation or the counterexample), ``undecided`` (with the reason in ``summary``)."""
-
-    name: str
-    value: Any
-    cell: str
-    method: str
-    summary: str
-    undecided: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {"value": jsonable(self.value), "cell": self.cell, "method": self.method, "summary": self.summary,
-                "undecided": self.undecided}
+MarginProperty = Property
+"""One computed property (the simplex trial's record, :class:`paper_checks.loss_properties.Property`):
+``value`` (JSON-able), ``cell`` (the table), ``method`` (the evidence), ``summary`` (the derivation or the
+counterexample), ``undecided`` (with the reason in ``summary``)."""
 
 
 def fmt(e: Any) -> str:

@@ -21,6 +21,7 @@ compare computed verdicts against it.
 from __future__ import annotations
 
 import dataclasses
+import fnmatch
 import hashlib
 import importlib
 import importlib.util
@@ -450,6 +451,31 @@ def _sort() -> None:
     PAPERS.update((p.id, p) for p in papers)
     REGISTRY.clear()
     REGISTRY.update((c.id, c) for c in claims)
+
+
+class NoMatch(ValueError):
+    """A glob pattern of claim ids that matches no registered claim (``pattern`` is the pattern)."""
+
+    def __init__(self, pattern: str):
+        super().__init__(f"claim pattern {pattern!r} matches no claim")
+        self.pattern = pattern
+
+
+def expand_patterns(patterns: Iterable[str], known: Iterable[str]) -> list[str]:
+    """Claim ids for ``patterns``: an exact id is kept as given, a glob pattern (``gce18.eq1*``, with ``*?[``)
+    becomes the ``known`` ids it matches, in their order; no id twice. :class:`NoMatch` for a pattern that
+    matches none (the one rule behind ``run --claim`` and ``api.run``)."""
+    known = list(known)
+    out: list[str] = []
+    for p in patterns:
+        if any(ch in p for ch in "*?["):
+            hit = [i for i in known if fnmatch.fnmatchcase(i, p)]
+            if not hit:
+                raise NoMatch(p)
+            out += hit
+        else:
+            out.append(p)
+    return list(dict.fromkeys(out))
 
 
 def select(papers: Sequence[str] | None = None, ids: Sequence[str] | None = None,

@@ -2,14 +2,13 @@
 the checks of output places, the terminal width and the last report's entries."""
 from __future__ import annotations
 
-import fnmatch
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 from paper_checks.files import earlier_report, is_special
-from paper_checks.registry import ENV_VAR, RegistryError, load
+from paper_checks.registry import ENV_VAR, NoMatch, RegistryError, expand_patterns, load
 from simulate.backend import BACKENDS
 
 
@@ -45,17 +44,11 @@ def expand_claim_patterns(patterns: list[str]) -> list[str]:
 
     A pattern that matches no claim is a usage error (quoted), like an unknown id.
     """
-    ids = list(load())
-    out: list[str] = []
-    for p in patterns:
-        if any(ch in p for ch in "*?["):
-            hit = [i for i in ids if fnmatch.fnmatchcase(i, p)]
-            if not hit:
-                raise UsageError(f"--claim pattern {p!r} matches no claim; 'python -m paper_checks list' shows them")
-            out += hit
-        else:
-            out.append(p)
-    return list(dict.fromkeys(out))
+    try:
+        return expand_patterns(patterns, load())
+    except NoMatch as exc:
+        raise UsageError(f"--claim pattern {exc.pattern!r} matches no claim; 'python -m paper_checks list' shows "
+                         "them") from None
 
 
 def check_backend_name(name: str | None) -> None:
