@@ -28,6 +28,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
+from paper_checks.deadline import deadline
+
 #: per-claim time limits (seconds) of the command line, by precision; generous, they stop runaways
 DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}
 
@@ -326,9 +328,7 @@ def run_pooled(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], order: S
 def main_thread_alarm(seconds: float | None) -> contextlib.AbstractContextManager[None]:
     """Within: after ``seconds`` a :class:`TimedOut` is raised in the main thread (no limit for ``None``,
     off the main thread, or where ``SIGALRM`` is missing)."""
-    if seconds is None or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
-        return contextlib.nullcontext()
-    return _alarm(seconds)
+    return deadline(seconds, error=TimedOut)
 
 
 class TimedOut(Stop):
@@ -339,15 +339,3 @@ class TimedOut(Stop):
         self.seconds = seconds
 
 
-@contextlib.contextmanager
-def _alarm(seconds: float) -> Iterator[None]:
-    def ring(signum: int, frame: Any) -> None:
-        raise TimedOut(seconds)
-
-    old = signal.signal(signal.SIGALRM, ring)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)

@@ -1,71 +1,20 @@
-"""Time limits for the loss trial's symbolic steps, and a sign test on ``(0, 1)`` that SymPy alone misses.
+"""The loss trial's time limit per symbolic step, and a sign test on ``(0, 1)`` that SymPy alone misses.
 
-Every property of :func:`paper_checks.loss_trial.trial` runs under :func:`deadline`: SymPy's
+Every property of :func:`paper_checks.loss_trial.trial` runs under :func:`paper_checks.deadline.deadline`
+with :data:`DEFAULT_TIMEOUT`: SymPy's
 ``simplify``, ``limit`` and ``integrate`` can run for minutes on a user's loss (``Heaviside(p - 1/2)``,
 a long polynomial), so a property that does not finish within the limit is reported as
 ``undecided: timed out after N s`` and the trial goes on with the next one.
 
-The limit is a ``SIGALRM`` timer (``signal.setitimer``), which interrupts pure-Python work such as
-SymPy's; where no timer is available (another thread than the main one, or a platform without
-``setitimer``) the property runs without a limit and says so in its summary.
+Where no timer is available (another thread than the main one, or a platform without ``setitimer``) the
+property runs without a limit and says so in its summary.
 """
 from __future__ import annotations
-
-import signal
-import threading
-import time
-from contextlib import contextmanager
-from typing import Iterator
 
 import sympy
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds each property of the loss trial may take (the CLI's ``--timeout`` default)."""
-
-
-class TimedOut(BaseException):
-    """A step of the loss trial ran past its time limit (a ``BaseException``, like ``KeyboardInterrupt``, so that
-    the ``except Exception`` of a fallback inside a property, or inside SymPy, does not swallow it)."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"timed out after {seconds:g} s")
-        self.seconds = seconds
-
-
-def timer_available() -> bool:
-    """Whether :func:`deadline` can enforce a limit here (main thread, ``setitimer`` present)."""
-    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-
-
-@contextmanager
-def deadline(seconds: float | None) -> Iterator[None]:
-    """Raise :class:`TimedOut` in the block once ``seconds`` have passed (no limit for ``None``).
-
-    Nested use keeps the outer timer: the inner block gets ``min(inner, what the outer has left)``.
-    """
-    if seconds is None or not timer_available():
-        yield
-        return
-    if not seconds > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {seconds!r}")
-    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
-    if outer_left and outer_left < seconds:
-        yield  # the outer limit is the stricter one: let it fire
-        return
-
-    def _fire(signum: int, frame: object) -> None:
-        raise TimedOut(seconds)
-
-    previous = signal.signal(signal.SIGALRM, _fire)
-    start = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_left:  # re-arm the outer timer with what it has left
-            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3))
 
 
 def sign_on_open_unit(expr: sympy.Expr, t: sympy.Symbol) -> int | None:

@@ -15,9 +15,10 @@ import mpmath
 import numpy as np
 import sympy
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.jsonable import jsonable
 from paper_checks.loss_flat import flat_level, flat_range
-from paper_checks.loss_limits import TimedOut, deadline, sign_on_open_unit
+from paper_checks.loss_limits import sign_on_open_unit
 from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
 from theory.symmetry import class_sum as loss_class_sum

@@ -73,7 +73,7 @@ a formula ``l(p)`` of the labelled probability ``p = f_y``, or a formula of the 
 
 No cell is decided by a floating-point sample of a clipped simplex: boundary values are one-sided
 SymPy limits, signs on ``(0, 1)`` are SymPy's (:func:`paper_checks.loss_limits.sign_on_open_unit`),
-and each property runs under a time limit (:func:`paper_checks.loss_limits.deadline`).
+and each property runs under a time limit (:func:`paper_checks.deadline.deadline`).
 """
 from __future__ import annotations
 
@@ -83,9 +83,10 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from paper_checks import loss_normalized as normalized
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.jsonable import jsonable
 from paper_checks.loss_asymmetry import asymmetric, noisy_minimiser
-from paper_checks.loss_limits import DEFAULT_TIMEOUT, TimedOut, deadline
+from paper_checks.loss_limits import DEFAULT_TIMEOUT
 from paper_checks.loss_minimiser import (
     label_minimiser,
     separable_asymmetric,

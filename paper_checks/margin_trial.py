@@ -62,14 +62,12 @@ its evidence (``symbolic``: a derivation SymPy completed; ``exact``: an exact co
 from __future__ import annotations
 
 import json
-import signal
-import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.margin_properties import (
     NOISY_SETTINGS,
     PROPERTIES,
@@ -94,35 +92,6 @@ TIME_LIMIT = 10.0
 _FUNCTIONS: tuple[tuple[str, Callable[[MarginContext], MarginProperty]], ...] = (
     ("symmetric", symmetric), ("convex", convex), ("bounded", bounded), ("calibrated", calibrated),
     ("sln_robust", sln_robust), ("unbiased_convex", unbiased_convex), ("noisy_minimiser", noisy_minimiser))
-
-
-class TimedOut(Exception):
-    """A property ran past its time limit."""
-
-
-@contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Raise :class:`TimedOut` in the block after ``seconds`` (``SIGALRM``; only in the main thread of a
-    platform that has it, elsewhere the block runs unlimited). Should SymPy swallow the exception, it is
-    raised again every 50 ms until the block ends."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def handler(signum: int, frame: Any) -> None:
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
-        raise TimedOut(f"timed out after {seconds:g} s")
-
-    outer, t0 = signal.getitimer(signal.ITIMER_REAL)[0], time.monotonic()  # a timer already running resumes after
-    old = signal.signal(signal.SIGALRM, handler)
-    signal.setitimer(signal.ITIMER_REAL, seconds if not outer else min(seconds, outer))
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-        if outer:
-            signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer - (time.monotonic() - t0)))
 
 
 @dataclass
@@ -162,7 +131,7 @@ def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTri
     for name, fn in _FUNCTIONS:
         t0 = time.perf_counter()
         try:
-            with time_limit(time_limit_s):
+            with deadline(time_limit_s):
                 tr.properties[name] = fn(ctx)
         except TimedOut as exc:
             tr.properties[name] = MarginProperty(name, None, "undecided: timed out", "symbolic", str(exc), True)

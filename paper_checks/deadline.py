@@ -1,0 +1,61 @@
+"""The one time limit inside a process: :func:`deadline`, a ``SIGALRM`` timer that raises in the block.
+
+Used by the runner's workers (a claim over ``--timeout``), ``explore``'s search, and every property of the
+loss and margin trials (SymPy's ``simplify``, ``limit`` and ``integrate`` can run for minutes on a user's
+loss). The timer interrupts pure-Python work such as SymPy's; where none is available (another thread than
+the main one, or a platform without ``setitimer``) the block runs without a limit.
+
+Limits nest: an inner block gets ``min(inner, what the outer has left)``; when the outer one is the
+stricter, the inner block lets it fire with the outer's own error, and on the way out the outer timer is
+re-armed with what it has left.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+
+class TimedOut(BaseException):
+    """A block ran past its time limit (a ``BaseException``, like ``KeyboardInterrupt``, so that an
+    ``except Exception`` inside the block, SymPy's included, does not swallow it)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s")
+        self.seconds = seconds
+
+
+def timer_available() -> bool:
+    """Whether :func:`deadline` can enforce a limit here (main thread, ``setitimer`` present)."""
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@contextmanager
+def deadline(seconds: float | None, error: Callable[[float], BaseException] = TimedOut) -> Iterator[None]:
+    """Raise ``error(seconds)`` (default :class:`TimedOut`) in the block once ``seconds`` have passed (no
+    limit for ``None``, nor where :func:`timer_available` is false)."""
+    if seconds is None or not timer_available():
+        yield
+        return
+    if not seconds > 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {seconds!r}")
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    if outer_left and outer_left < seconds:
+        yield  # the outer limit is the stricter one: let it fire
+        return
+
+    def _fire(signum: int, frame: object) -> None:
+        raise error(seconds)
+
+    previous = signal.signal(signal.SIGALRM, _fire)
+    start = time.monotonic()
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if outer_left:  # re-arm the outer timer with what it has left
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3))

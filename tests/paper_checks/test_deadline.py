@@ -1,0 +1,74 @@
+"""The one time limit inside a process (paper_checks.deadline): it interrupts, nests, is not swallowed."""
+import signal
+import time
+
+import pytest
+
+from paper_checks.deadline import TimedOut, deadline
+
+
+def _spin(seconds):
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pass
+
+
+def test_deadline_interrupts_and_lets_fast_work_finish():
+    with pytest.raises(TimedOut, match="timed out after 0.2 s"):
+        with deadline(0.2):
+            _spin(5)
+    with deadline(5):
+        _spin(0.01)
+    with deadline(None):
+        _spin(0.01)
+    with pytest.raises(ValueError, match="timeout"):
+        with deadline(-1):
+            pass
+
+
+def test_timed_out_is_not_swallowed_by_except_exception():
+    with pytest.raises(TimedOut):
+        with deadline(0.2):
+            try:
+                _spin(5)
+            except Exception:  # noqa: BLE001 - the point: a fallback's broad except does not catch it
+                pytest.fail("TimedOut was caught as an Exception")
+
+
+def test_nested_deadline_keeps_the_outer_limit():
+    t0 = time.monotonic()
+    with pytest.raises(TimedOut):
+        with deadline(0.5):
+            with deadline(0.1):
+                _spin(0.05)  # the inner finishes; the outer is re-armed with what it has left
+            _spin(5)
+    assert time.monotonic() - t0 < 1.5
+
+
+def test_an_outer_limit_fires_with_its_own_error():
+    """The runner's claim limit (an outer error of its own) is not turned into an inner property's time-out."""
+    class Outer(BaseException):
+        def __init__(self, seconds):
+            super().__init__(seconds)
+
+    with pytest.raises(Outer):
+        with deadline(0.2, error=Outer):
+            with deadline(5):
+                time.sleep(2)
+    assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_deadline_interrupts_and_restores_an_outer_timer():
+    fired = []
+    old = signal.signal(signal.SIGALRM, lambda *a: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 5.0)
+        with pytest.raises(TimedOut, match="timed out after 0.05 s"):
+            with deadline(0.05):
+                while True:
+                    pass
+        remaining = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 3.0 < remaining <= 5.0 and not fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
