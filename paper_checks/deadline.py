@@ -55,7 +55,9 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_left:  # re-arm the outer timer with what it has left
-            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3))
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        finally:  # restored even when the timer fires on the way out (its error then leaves from here)
+            signal.signal(signal.SIGALRM, previous)
+            if outer_left:  # re-arm the outer timer with what it has left
+                signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3))
