@@ -45,11 +45,7 @@ def explore(args: argparse.Namespace) -> int:
                 res = search(space, budget, rng, progress=bar.update, time_limit=limit, interruptible=True)
     except ValueError as exc:  # e.g. an override that leaves no point satisfying the constraint
         raise UsageError(str(exc)) from None
-    print(f"claim: {c.id}\nstatement: {c.statement}")
-    if space.description:
-        print(f"margin: {space.description} (negative where the claim fails)")
-    if overrides:
-        print("domain overrides: " + ", ".join(f"{k} = {v}" for k, v in overrides.items()))
+    _print_header(c, space, overrides)
     print(f"evaluated {res.evaluated} margins (budget {budget}); smallest floating-point margin {res.worst_margin:.6g}")
     if res.worst:
         print(f"worst case found (floating point): {json.dumps(jsonable(res.worst), default=str)}")
@@ -151,11 +147,7 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
     if not args.prove_seconds > 0:
         raise UsageError(f"--prove-seconds must be positive, got {args.prove_seconds}")
     res = prove(space, args.budget, args.prove_seconds, search_first=PROVE_SEARCH, seed=args.seed)
-    print(f"claim: {c.id}\nstatement: {c.statement}")
-    if space.description:
-        print(f"margin: {space.description} (negative where the claim fails)")
-    if overrides:
-        print("domain overrides: " + ", ".join(f"{k} = {v}" for k, v in overrides.items()))
+    _print_header(c, space, overrides)
     print(f"prover: {res.boxes} boxes (budget {args.budget}), {res.seconds:.2f} s")
     for note in res.notes:
         print(f"note: {note}")
@@ -198,3 +190,12 @@ def _range_text(v: Any) -> str:
     if isinstance(v, (tuple, list)) and len(v) == 2:
         return f"{v[0]}..{v[1]}"
     return str(v)
+
+
+def _print_header(c: Any, space: Any, overrides: dict[str, Any]) -> None:
+    """What ``explore`` and ``explore --prove`` print first: the claim, its margin and the narrowed domain."""
+    print(f"claim: {c.id}\nstatement: {c.statement}")
+    if space.description:
+        print(f"margin: {space.description} (negative where the claim fails)")
+    if overrides:
+        print("domain overrides: " + ", ".join(f"{k} = {v}" for k, v in overrides.items()))

@@ -13,6 +13,7 @@ import pytest
 
 from paper_checks.isolation import Failure, Stop, stop_signals, stop_status, timeout_arg, timeout_from_args
 from paper_checks.runner import run_tasks
+from tests.paper_checks._procs import children_of
 
 ROOT = Path(__file__).resolve().parents[2]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -122,19 +123,6 @@ def test_stop_signals_raise_stop_like_ctrl_c():
     assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL  # restored
 
 
-def _children(pid: int) -> list[int]:
-    kids = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(d.name))
-    return kids
-
-
 def _alive(pids: list[int]) -> list[int]:
     out = []
     for k in pids:
@@ -147,12 +135,12 @@ def _alive(pids: list[int]) -> list[int]:
     return out
 
 
-def _wait_for_children(pid: int, n: int) -> list[int]:
+def _wait_forchildren_of(pid: int, n: int) -> list[int]:
     deadline = time.time() + 60
     kids: list[int] = []
     while len(kids) < n and time.time() < deadline:
         time.sleep(0.2)
-        kids = _children(pid)
+        kids = children_of(pid)
     assert len(kids) >= n, "the workers did not start"
     return kids
 
@@ -166,7 +154,7 @@ def test_workers_die_with_a_killed_parent():
     """)
     p = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=ENV, start_new_session=True)
     try:
-        kids = _wait_for_children(p.pid, 2)
+        kids = _wait_forchildren_of(p.pid, 2)
         p.kill()  # SIGKILL: no handler runs; the kernel ends the workers (PR_SET_PDEATHSIG)
         p.wait(timeout=10)
         deadline = time.time() + 10
@@ -183,11 +171,11 @@ def test_workers_die_with_a_killed_parent():
 def test_sigterm_and_sighup_keep_the_finished_claims(tmp_path, sig, status):
     p = _cli(tmp_path, SLOW, "--paper", "slow", "--jobs", "2")
     try:
-        kids = _wait_for_children(p.pid, 2)
+        kids = _wait_forchildren_of(p.pid, 2)
         deadline = time.time() + 30
         while time.time() < deadline:  # slow.fast done: its worker is idle, the other sleeps
             time.sleep(0.3)
-            if len(_children(p.pid)) >= 2:
+            if len(children_of(p.pid)) >= 2:
                 break
         time.sleep(1.5)
         p.send_signal(sig)

@@ -19,6 +19,7 @@ from paper_checks.evidence import Evidence
 from paper_checks.registry import Claim
 from paper_checks.runner import Failure, last_timings, longest_first, run_all, run_tasks
 from simulate.backend import get_backend
+from tests.paper_checks._procs import children_of
 
 QUICK = ["ghosh17.sum_mae", "gce18.limit_q0", "patrini17.backward_negative", "gce18.eq11_condition"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -118,19 +119,6 @@ def test_longest_first_and_last_timings(tmp_path):
     assert last_timings(p) == {"x.y": 2.5}
 
 
-def _children(pid: int) -> list[int]:
-    kids = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                stat = (d / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(d.name))
-    return kids
-
-
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the workers")
 def test_ctrl_c_leaves_no_workers():
     script = textwrap.dedent("""
@@ -149,7 +137,7 @@ def test_ctrl_c_leaves_no_workers():
         kids: list[int] = []
         while len(kids) < 2 and time.time() < deadline:
             time.sleep(0.3)
-            kids = _children(p.pid)
+            kids = children_of(p.pid)
         assert len(kids) >= 2, "the pool's workers did not start"
         time.sleep(0.5)
         os.killpg(p.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
