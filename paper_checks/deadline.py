@@ -8,6 +8,11 @@ the main one, or a platform without ``setitimer``) the block runs without a limi
 Limits nest: an inner block gets ``min(inner, what the outer has left)``; when the outer one is the
 stricter, the inner block lets it fire with the outer's own error, and on the way out the outer timer is
 re-armed with what it has left.
+
+Once the limit is up the timer keeps firing (every :data:`REPEAT_SECONDS` at most) until the block is
+left: a raise that lands where Python cannot pass it on (a finaliser run by the garbage collector prints
+"Exception ignored" and goes on) or that the block catches and goes on from is raised again, so a
+limit can be delayed but never lost.
 """
 from __future__ import annotations
 
@@ -16,6 +21,9 @@ import threading
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
+
+#: once a limit is up, the longest the timer waits before raising again (a swallowed raise is retried)
+REPEAT_SECONDS = 0.5
 
 
 class TimedOut(BaseException):
@@ -41,9 +49,9 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
         return
     if not seconds > 0:
         raise ValueError(f"timeout must be a positive number of seconds, got {seconds!r}")
-    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    outer_left, outer_every = signal.getitimer(signal.ITIMER_REAL)
     if outer_left and outer_left < seconds:
-        yield  # the outer limit is the stricter one: let it fire
+        yield  # the outer limit is the stricter one (or already up and repeating): let it fire
         return
 
     def _fire(signum: int, frame: object) -> None:
@@ -51,7 +59,7 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
 
     previous = signal.signal(signal.SIGALRM, _fire)
     start = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    signal.setitimer(signal.ITIMER_REAL, seconds, min(seconds, REPEAT_SECONDS))
     try:
         yield
     finally:
@@ -59,5 +67,5 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
             signal.setitimer(signal.ITIMER_REAL, 0)
         finally:  # restored even when the timer fires on the way out (its error then leaves from here)
             signal.signal(signal.SIGALRM, previous)
-            if outer_left:  # re-arm the outer timer with what it has left
-                signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3))
+            if outer_left:  # re-arm the outer timer with what it has left (and its repeat)
+                signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3), outer_every)

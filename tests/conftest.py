@@ -8,7 +8,10 @@ otherwise). Tests marked ``host_only`` (modules that are NumPy by design) run on
 """
 from __future__ import annotations
 
+import faulthandler
 import os
+import signal
+import sys
 from typing import Any
 
 import numpy as np
@@ -24,6 +27,10 @@ settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 KNOWN_BACKENDS = ("numpy", "strict", "cupy")
+
+#: seconds one test may run before the watchdog prints every thread's stack and ends the run (a hang in CI
+#: then fails in minutes, with the place it hung, rather than at CI's own limit); ``LNL_TEST_WATCHDOG``
+WATCHDOG_SECONDS = float(os.environ.get("LNL_TEST_WATCHDOG", "900"))
 
 
 def test_backends() -> list[str]:
@@ -41,6 +48,27 @@ test_backends.__test__ = False  # type: ignore[attr-defined]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "host_only: the code under test is NumPy by design; run on numpy only")
+
+
+@pytest.fixture(autouse=True)
+def _watchdog_and_timers() -> Any:
+    """Every test runs under the watchdog, and leaves no ``SIGALRM`` timer or handler behind.
+
+    A stale ``ITIMER_REAL`` would change every later time limit (:func:`paper_checks.deadline.deadline`
+    defers to a stricter outer timer), so a test that leaves one armed fails here and the timer is
+    disarmed.
+    """
+    faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True, file=sys.__stderr__)
+    has_timer = hasattr(signal, "setitimer")
+    handler = signal.getsignal(signal.SIGALRM) if has_timer else None
+    yield
+    faulthandler.cancel_dump_traceback_later()
+    if not has_timer:
+        return
+    left = signal.setitimer(signal.ITIMER_REAL, 0)
+    now = signal.signal(signal.SIGALRM, handler)
+    assert left == (0.0, 0.0), f"the test left a SIGALRM timer armed: {left}"
+    assert now == handler, f"the test left a SIGALRM handler installed: {now!r}"
 
 
 def backend_named(name: str) -> Backend:

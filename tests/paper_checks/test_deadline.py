@@ -72,3 +72,59 @@ def test_deadline_interrupts_and_restores_an_outer_timer():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_a_swallowed_time_out_is_raised_again():
+    """A raise lost once (caught and gone on from, or printed as "Exception ignored" by a finaliser) is
+    retried, so a limit is never lost: the block still ends within a repeat of the first raise."""
+    caught = []
+    t0 = time.monotonic()
+    with pytest.raises(TimedOut):
+        with deadline(0.1):
+            try:
+                _spin(5)
+            except TimedOut:
+                caught.append(time.monotonic() - t0)
+            _spin(5)
+    assert len(caught) == 1 and time.monotonic() - t0 < 0.1 + 2 * 0.5 + 0.5
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_a_time_out_in_a_finaliser_is_not_lost():
+    """Python cannot raise out of a finaliser: the raise that lands in one is printed and dropped, and the
+    next one ends the block."""
+    import gc
+    import sys
+
+    dropped = []
+
+    class Slow:
+        def __del__(self):
+            _spin(0.3)  # the limit comes up in here
+
+    old_hook = sys.unraisablehook
+    sys.unraisablehook = lambda u: dropped.append(u.exc_type)
+    try:
+        with pytest.raises(TimedOut):
+            with deadline(0.1):
+                x = Slow()
+                x.cycle = x
+                del x
+                gc.collect()
+                _spin(5)
+    finally:
+        sys.unraisablehook = old_hook
+    assert dropped == [TimedOut]
+
+
+def test_an_outer_repeat_is_restored():
+    old = signal.signal(signal.SIGALRM, lambda *a: None)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 5.0, 0.25)
+        with deadline(0.5):
+            pass
+        left, every = signal.getitimer(signal.ITIMER_REAL)
+        assert 4.0 < left <= 5.0 and every == 0.25
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
