@@ -31,6 +31,11 @@ NOISE = sympy.Rational(2, 5)
 PRECISION_SETTINGS = {"quick": {"grid": 400, "starts": 4}, "standard": {"grid": 2000, "starts": 8},
                       "full": {"grid": 8000, "starts": 24}}
 SYMBOLIC_MOMENTS_SECONDS = 3.0
+
+
+class _MomentsTimedOut(TimedOut):
+    """SymPy's integral of the weight's moments ran past :data:`SYMBOLIC_MOMENTS_SECONDS` (quadrature then);
+    a class of its own, so that the trial's own limit, coming up in there, is not taken for it."""
 """Seconds the weight property gives SymPy's integration before it falls back to 30-digit quadrature."""
 PROPERTIES = ("symmetric", "class_sum", "excess_risk_bound", "bounded", "weight", "asymmetric", "noisy_minimiser")
 
@@ -491,6 +496,10 @@ def weight(ctx: TrialContext) -> Property:
         return Property("weight", None, "n/a: depends on all of p", "symbolic",
                         "the loss is not a function of p_y alone, so its logit-gradient norm is not a function of p_y")
     d1 = sympy.diff(loss.label, P)
+    if d1.has(sympy.DiracDelta):
+        return Property("weight", None, "undecided: l has a jump", "symbolic",
+                        f"l'(p) = {d1} has a point mass (the loss jumps), so the gradient norm is not a function "
+                        "of p_y with moments", True)
     s = _sign_on_unit(d1, P)
     if s is not None and s <= 0:
         w = sympy.simplify(-2 * d1 * P * (1 - P))
@@ -502,10 +511,10 @@ def weight(ctx: TrialContext) -> Property:
     method = "symbolic"
     if not w.has(sympy.Abs) and not w.has(sympy.Piecewise):
         try:
-            with deadline(SYMBOLIC_MOMENTS_SECONDS):  # SymPy's integrate can run long: quadrature instead
+            with deadline(SYMBOLIC_MOMENTS_SECONDS, error=_MomentsTimedOut):  # integrate can run long: quadrature
                 m = uniform_moments(w, P)
                 mean, var = sympy.simplify(m.mean), sympy.simplify(m.variance)
-        except (Exception, TimedOut):
+        except (Exception, _MomentsTimedOut):
             mean = var = None
     if mean is None:
         method = "quadrature"

@@ -274,3 +274,28 @@ def test_whole_point_losses_fall_back_to_exact_limits_or_undecided_bounds():
     assert t.properties["bounded"].value["bounded"] is False and t.properties["bounded"].method == "symbolic"
     t = lt.trial(from_callable(lambda f, y: (1 - f[y]) * f[0], name="odd2"), [2, 3], precision="quick")
     assert t.properties["bounded"].undecided and "sup ≥" in t.properties["bounded"].cell
+
+
+def test_the_trial_limit_is_not_taken_for_the_weight_integrals_own(monkeypatch):
+    """The weight's symbolic moments have a limit of their own (then quadrature); the trial's limit, coming up
+    in there, still ends the property as timed out instead of falling through to the quadrature."""
+    import time
+
+    from paper_checks import loss_properties
+
+    def forever(w, p):
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(loss_properties, "uniform_moments", forever)
+    monkeypatch.setattr(loss_properties, "SYMBOLIC_MOMENTS_SECONDS", 30.0)
+    t0 = time.monotonic()
+    tr = lt.trial(parse_spec("mae"), [2], precision="quick", timeout=1)
+    assert time.monotonic() - t0 < 30
+    assert tr.properties["weight"].cell == "undecided: timed out after 1 s"
+
+
+def test_a_loss_with_a_jump_has_no_weight():
+    tr = lt.trial(from_expression("Heaviside(p - 1/2)*(1 - p)"), [2], precision="quick", timeout=5)
+    w = tr.properties["weight"]
+    assert w.undecided and w.cell == "undecided: l has a jump" and "DiracDelta" in w.summary
