@@ -58,6 +58,13 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
         raise error(seconds)
 
     previous = signal.signal(signal.SIGALRM, _fire)
+    # a SIGALRM blocked in this thread (a mask inherited from whatever started Python) would hold the
+    # signal pending and the limit would never come: unblocked within, as it was on the way out
+    mask = getattr(signal, "pthread_sigmask", None)
+    was_blocked = mask is not None and signal.SIGALRM in mask(signal.SIG_BLOCK, [])
+    if was_blocked:
+        signal.sigtimedwait([signal.SIGALRM], 0)  # a stale pending one is dropped, not raised as this limit
+        mask(signal.SIG_UNBLOCK, [signal.SIGALRM])
     start = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds, min(seconds, REPEAT_SECONDS))
     try:
@@ -67,5 +74,7 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
             signal.setitimer(signal.ITIMER_REAL, 0)
         finally:  # restored even when the timer fires on the way out (its error then leaves from here)
             signal.signal(signal.SIGALRM, previous)
+            if was_blocked:
+                mask(signal.SIG_BLOCK, [signal.SIGALRM])
             if outer_left:  # re-arm the outer timer with what it has left (and its repeat)
                 signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3), outer_every)

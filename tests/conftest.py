@@ -54,9 +54,9 @@ def pytest_configure(config: pytest.Config) -> None:
 def _watchdog_and_timers() -> Any:
     """Every test runs under the watchdog, and leaves no ``SIGALRM`` timer or handler behind.
 
-    A stale ``ITIMER_REAL`` would change every later time limit (:func:`paper_checks.deadline.deadline`
-    defers to a stricter outer timer), so a test that leaves one armed fails here and the timer is
-    disarmed.
+    A stale ``ITIMER_REAL`` or a blocked ``SIGALRM`` would change every later time limit
+    (:func:`paper_checks.deadline.deadline` defers to a stricter outer timer), so a test that leaves one
+    fails here, and the timer is disarmed and the signal unblocked.
     """
     faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True, file=sys.__stderr__)
     has_timer = hasattr(signal, "setitimer")
@@ -67,8 +67,10 @@ def _watchdog_and_timers() -> Any:
         return
     left = signal.setitimer(signal.ITIMER_REAL, 0)
     now = signal.signal(signal.SIGALRM, handler)
+    blocked = signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGALRM]) if hasattr(signal, "pthread_sigmask") else ()
     assert left == (0.0, 0.0), f"the test left a SIGALRM timer armed: {left}"
     assert now == handler, f"the test left a SIGALRM handler installed: {now!r}"
+    assert signal.SIGALRM not in blocked, "the test left SIGALRM blocked in the main thread"
 
 
 def backend_named(name: str) -> Backend:

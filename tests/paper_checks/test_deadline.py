@@ -1,6 +1,10 @@
 """The one time limit inside a process (paper_checks.deadline): it interrupts, nests, is not swallowed."""
 import signal
+import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
 import pytest
 
@@ -128,3 +132,28 @@ def test_an_outer_repeat_is_restored():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_a_blocked_sigalrm_is_unblocked_within_and_blocked_again_after():
+    """A mask inherited from whatever started Python must not turn every limit off silently; a SIGALRM
+    left pending under that mask is dropped, not taken for the limit. In a child process: with other
+    threads (the test watchdog's) the kernel would hand a pending signal to one of them."""
+    code = textwrap.dedent("""
+        import signal, time
+        from paper_checks.deadline import TimedOut, deadline
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+        signal.setitimer(signal.ITIMER_REAL, 0.01)
+        time.sleep(0.05)
+        assert signal.SIGALRM in signal.sigpending()
+        with deadline(0.5):
+            time.sleep(0.1)
+        try:
+            with deadline(0.1):
+                time.sleep(5)
+        except TimedOut:
+            print("timed out")
+        assert signal.SIGALRM in signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    """)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                       cwd=Path(__file__).resolve().parents[2])
+    assert p.returncode == 0 and p.stdout == "timed out\n", p.stderr
