@@ -78,3 +78,10 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
                 mask(signal.SIG_BLOCK, [signal.SIGALRM])
             if outer_left:  # re-arm the outer timer with what it has left (and its repeat)
                 signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3), outer_every)
+
+
+def disarm() -> None:
+    """Within a :func:`deadline` block whose limit has come up and been handled: no more raises until the
+    block is left (an outer timer is still re-armed on the way out). Where no timer is available, nothing."""
+    if timer_available():
+        signal.setitimer(signal.ITIMER_REAL, 0)

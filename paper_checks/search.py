@@ -67,6 +67,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
+from paper_checks.deadline import TimedOut, deadline, disarm
 from paper_checks.exact import ARTEFACT_TOL, exact_value, verify
 from paper_checks.jsonable import jsonable
 from paper_checks.params import (
@@ -119,6 +120,8 @@ VERIFY_K = 5
 SHRINK_STARTS = 8
 #: share of the budget kept for the float screening of shrink candidates
 SHRINK_RESERVE = 0.1
+#: the least time, past its ``time_limit``, that a search may spend verifying (:func:`runaway_grace`)
+RUNAWAY_GRACE = 10.0
 #: denominators tried when rounding for verification (then the float's exact binary value)
 _ROUND_DENS = (10**6, 10**12)
 
@@ -202,6 +205,11 @@ class _BudgetSpent(Exception):
 
 class _TimeUp(Exception):
     pass
+
+
+class _Runaway(TimedOut):
+    """The alarm of a search with a ``time_limit``, :func:`runaway_grace` after it (its own class: a caller's
+    limit coming up inside the search is not disarmed by it)."""
 
 
 class _Evaluator:
@@ -478,7 +486,9 @@ def search(
     verify_k : how many of the worst distinct failing points are verified exactly
     shrink_evals : the most exact evaluations the shrink of the verified point may spend
     time_limit : seconds for the sampling and polish (``None``: no limit); when they are up, the
-        search returns its best so far with ``stopped`` set (``"timed out after N s"``)
+        search returns its best so far with ``stopped`` set (``"timed out after N s"``). The whole
+        call is bounded too: an alarm :func:`runaway_grace` later stops the exact verification, or a
+        margin evaluation that does not return (in the main thread; see :mod:`paper_checks.deadline`)
     interruptible : on Ctrl-C (a ``KeyboardInterrupt``) return the best so far with ``stopped``
         set, rather than let the interrupt through (the command line's ``explore``)
 
@@ -494,27 +504,46 @@ def search(
     if time_limit is not None and not time_limit > 0:
         raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
     ev = _Evaluator(space, budget, None if time_limit is None else time.monotonic() + time_limit)
-    n_random = max(10, int(budget * 0.7)) if space.dimension > 0 else budget
     scores = Scores()
+    try:  # the alarm stops a margin evaluation, or the exact verification after the time-out, that runs away
+        with deadline(None if time_limit is None else time_limit + runaway_grace(time_limit), error=_Runaway):
+            return _search(space, ev, scores, rng, progress, polish_starts, verify_k, shrink_evals, time_limit,
+                           interruptible)
+    except _Runaway as exc:  # it came up between the search's own handlers: the best seen so far
+        return _stopped(_best_so_far(ev, scores, budget, []), ev, _stop_reason(exc, time_limit, interruptible))
+
+
+def runaway_grace(time_limit: float) -> float:
+    """Seconds past ``time_limit`` that :func:`search` allows for the verification after a time-out (and for a
+    margin evaluation that does not return) before its alarm stops it: ``max(10, time_limit / 4)``."""
+    return max(RUNAWAY_GRACE, time_limit / 4)
+
+
+def _search(space: SearchSpace, ev: _Evaluator, scores: Scores, rng: np.random.Generator,
+            progress: Callable[[int], None] | None, polish_starts: int, verify_k: int, shrink_evals: int,
+            time_limit: float | None, interruptible: bool) -> SearchResult:
+    """:func:`search` after its arguments are checked, under its alarm (which, once it has come up, is
+    disarmed here: nothing more is verified, and what was seen is kept)."""
+    budget = ev.budget
+    n_random = max(10, int(budget * 0.7)) if space.dimension > 0 else budget
     stop: tuple[str, int | None] | None = None
     try:
         _sample(space, ev, rng, n_random, progress, scores)
         pool = _polished_pool(space, ev, scores.sorted(), budget, polish_starts, verify_k, progress)
-    except (_TimeUp, KeyboardInterrupt) as exc:
+    except (_TimeUp, _Runaway, KeyboardInterrupt) as exc:
+        if isinstance(exc, _Runaway):
+            disarm()
         stop = _stop_reason(exc, time_limit, interruptible)
         pool = [(m, pt) for m, _, pt in scores.sorted()[: 4 * verify_k]]
         if ev.best is not None and math.isfinite(ev.best[0]):
             pool = sorted([*pool, (ev.best[0], ev.best[1])], key=lambda t: t[0])
+        if isinstance(exc, _Runaway):  # the alarm: nothing more is done
+            return _stopped(_best_so_far(ev, scores, budget, pool), ev, stop)
     scored = scores.sorted()
-    worst_m, worst = pool[0] if pool else (scored[0][0], scored[0][2]) if scored else (math.nan, {})
-    result = SearchResult(worst=worst, worst_margin=worst_m, evaluated=ev.count, budget=budget,
-                          raised=ev.raised, first_error=ev.first_error)
-    if ev.raised:
-        result.notes.append(f"the margin raised or returned NaN at {ev.raised} of {ev.count} points; first: "
-                            f"{ev.first_error}")
+    result = _best_so_far(ev, scores, budget, pool)
     if stop is not None and stop[1] is not None:  # Ctrl-C or a signal: nothing more is done
         return _stopped(result, ev, stop)
-    ev.deadline = None  # out of time: the few worst points are still verified (the caller's alarm bounds it)
+    ev.deadline = None  # out of time: the few worst points are still verified (the alarm bounds it)
     verified = None
     try:
         verified = _verify_worst(space, scores, pool, verify_k, result)
@@ -522,8 +551,10 @@ def search(
             _shrink_verified(space, ev, rng, scored, verified, shrink_evals, result)
         else:
             _conclude_unverified(result, ev, budget)
-    except KeyboardInterrupt as exc:
-        if not interruptible and not hasattr(exc, "seconds"):
+    except (_Runaway, KeyboardInterrupt) as exc:
+        if isinstance(exc, _Runaway):
+            disarm()
+        elif not interruptible and not hasattr(exc, "seconds"):
             raise
         if verified is not None and not result.verified:  # stopped while shrinking: the verified point stands
             info = result.candidates[-1]
@@ -536,11 +567,23 @@ def search(
     return result
 
 
+def _best_so_far(ev: _Evaluator, scores: Scores, budget: int, pool: Pool) -> SearchResult:
+    """The result before verification: the worst point of ``pool`` (else of ``scores``), and the raises."""
+    scored = scores.sorted()
+    worst_m, worst = pool[0] if pool else (scored[0][0], scored[0][2]) if scored else (math.nan, {})
+    result = SearchResult(worst=worst, worst_margin=worst_m, evaluated=ev.count, budget=budget,
+                          raised=ev.raised, first_error=ev.first_error)
+    if ev.raised:
+        result.notes.append(f"the margin raised or returned NaN at {ev.raised} of {ev.count} points; first: "
+                            f"{ev.first_error}")
+    return result
+
+
 def _stop_reason(exc: BaseException, time_limit: float | None, interruptible: bool) -> tuple[str, int | None]:
     """``(why, signal)`` of a stop; a Ctrl-C the caller did not ask to keep goes through."""
     if isinstance(exc, _TimeUp):
         return f"timed out after {time_limit:g} s", None
-    if hasattr(exc, "seconds"):  # paper_checks.isolation.TimedOut: the caller's alarm
+    if isinstance(exc, TimedOut) or hasattr(exc, "seconds"):  # its own alarm, or a caller's (isolation.TimedOut)
         return f"timed out after {exc.seconds:g} s", None
     if not interruptible:
         raise exc

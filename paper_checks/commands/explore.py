@@ -12,7 +12,7 @@ from tqdm import tqdm
 from paper_checks.commands.common import OutputError, UsageError, check_output_file
 from paper_checks.context import EXPLORE_STREAM, Context
 from paper_checks.files import atomic_write, is_special
-from paper_checks.isolation import main_thread_alarm, timeout_from_args
+from paper_checks.isolation import timeout_from_args
 from paper_checks.jsonable import jsonable
 from paper_checks.params import Integer, Real
 from paper_checks.prover import prove
@@ -40,9 +40,7 @@ def explore(args: argparse.Namespace) -> int:
     limit = timeout_from_args(args)
     try:
         with tqdm(total=budget, desc=f"exploring {claim_id}", unit="eval", leave=False, disable=args.quiet) as bar:
-            # the alarm also stops a margin evaluation, or the exact verification after the time-out, that runs away
-            with main_thread_alarm(None if limit is None else limit + max(10.0, limit / 4)):
-                res = search(space, budget, rng, progress=bar.update, time_limit=limit, interruptible=True)
+            res = search(space, budget, rng, progress=bar.update, time_limit=limit, interruptible=True)
     except ValueError as exc:  # e.g. an override that leaves no point satisfying the constraint
         raise UsageError(str(exc)) from None
     _print_header(c, space, overrides)

@@ -157,3 +157,21 @@ def test_a_blocked_sigalrm_is_unblocked_within_and_blocked_again_after():
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
                        cwd=Path(__file__).resolve().parents[2])
     assert p.returncode == 0 and p.stdout == "timed out\n", p.stderr
+
+
+def test_disarm_ends_the_repeats_and_the_outer_timer_comes_back():
+    from paper_checks.deadline import disarm
+
+    old = signal.signal(signal.SIGALRM, lambda *a: None)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 5.0)
+        with deadline(0.05):
+            try:
+                _spin(1)
+            except TimedOut:
+                disarm()
+            _spin(0.6)  # no repeat comes
+        assert 3.0 < signal.getitimer(signal.ITIMER_REAL)[0] <= 5.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)

@@ -446,3 +446,22 @@ def test_a_search_stopped_early_with_nothing_found_is_not_confirmed():
     assert ev.verdict == "inconclusive" and "stopped early (timed out after 0.3 s)" in ev.summary
     full = Evidence.from_search(search(space, 200, np.random.default_rng(0)), fails="f", holds="no x with x + 1 < 0")
     assert full.verdict == "confirmed"
+
+
+def test_a_timed_search_is_bounded_whole_even_when_its_exact_verification_runs_away(monkeypatch):
+    """The time limit stops the sampling; an alarm :func:`runaway_grace` later stops the exact verification
+    after it (the API's ``explore(timeout=)`` and the command line's alike)."""
+    import time
+
+    from paper_checks import search as search_module
+
+    def never_returns(p):
+        while True:
+            time.sleep(0.01)
+
+    space = SearchSpace((Real("x", 0, 1),), lambda p: p["x"] - 0.5, never_returns, description="x - 1/2")
+    monkeypatch.setattr(search_module, "RUNAWAY_GRACE", 0.5)
+    t0 = time.monotonic()
+    res = search(space, 10**9, rng(), time_limit=0.5)
+    assert time.monotonic() - t0 < 5
+    assert res.stopped == "timed out after 1 s" and res.outcome != "counterexample" and not res.verified
