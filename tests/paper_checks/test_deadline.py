@@ -106,6 +106,7 @@ def test_a_time_out_in_a_finaliser_is_not_lost():
         def __del__(self):
             _spin(0.3)  # the limit comes up in here
 
+    gc.collect()  # the garbage of earlier tests is not collected (nor its finalisers run) in the block
     old_hook = sys.unraisablehook
     sys.unraisablehook = lambda u: dropped.append(u.exc_type)
     try:
@@ -118,7 +119,7 @@ def test_a_time_out_in_a_finaliser_is_not_lost():
                 _spin(5)
     finally:
         sys.unraisablehook = old_hook
-    assert dropped == [TimedOut]
+    assert dropped and set(dropped) == {TimedOut}  # dropped at least once (a repeat may land in another finaliser)
 
 
 def test_an_outer_repeat_is_restored():
