@@ -31,13 +31,13 @@ NOISE = sympy.Rational(2, 5)
 PRECISION_SETTINGS = {"quick": {"grid": 400, "starts": 4}, "standard": {"grid": 2000, "starts": 8},
                       "full": {"grid": 8000, "starts": 24}}
 SYMBOLIC_MOMENTS_SECONDS = 3.0
+"""Seconds the weight property gives SymPy's integration before it falls back to 30-digit quadrature."""
+PROPERTIES = ("symmetric", "class_sum", "excess_risk_bound", "bounded", "weight", "asymmetric", "noisy_minimiser")
 
 
 class _MomentsTimedOut(TimedOut):
     """SymPy's integral of the weight's moments ran past :data:`SYMBOLIC_MOMENTS_SECONDS` (quadrature then);
     a class of its own, so that the trial's own limit, coming up in there, is not taken for it."""
-"""Seconds the weight property gives SymPy's integration before it falls back to 30-digit quadrature."""
-PROPERTIES = ("symmetric", "class_sum", "excess_risk_bound", "bounded", "weight", "asymmetric", "noisy_minimiser")
 
 
 @dataclass

@@ -513,7 +513,7 @@ def _stop_reason(exc: BaseException, time_limit: float | None, interruptible: bo
     """``(why, signal)`` of a stop; a Ctrl-C the caller did not ask to keep goes through."""
     if isinstance(exc, _TimeUp):
         return f"timed out after {time_limit:g} s", None
-    if isinstance(exc, TimedOut) or hasattr(exc, "seconds"):  # its own alarm, or a caller's (isolation.TimedOut)
+    if hasattr(exc, "seconds"):  # its own alarm (_Runaway), or a caller's (paper_checks.isolation.TimedOut)
         return f"timed out after {exc.seconds:g} s", None
     if not interruptible:
         raise exc
