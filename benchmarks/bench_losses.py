@@ -20,7 +20,7 @@ TARGET = 60.0
 
 def main() -> None:
     from benchmarks._timing import write_section
-    from paper_checks.loss_trial import trial
+    from paper_checks.trials.simplex import trial
     from theory.losses import default_losses
 
     with tempfile.TemporaryDirectory() as d:

@@ -7,3 +7,6 @@ is the claim's :class:`paper_checks.context.Context`, and the figure calls the c
 (``paper_checks.figdata``), so it plots the numbers the report quotes. ``figures.registry.draw(name)``
 returns the matplotlib ``Figure``, the data and the caption, for a notebook to restyle.
 """
+# the loss zoo's figure registers itself with @figure like any figure module; imported with the package, so
+# that figures.registry.load() finds it without the registry importing the zoo (which imports the registry)
+from figures import zoo  # noqa: E402, F401

@@ -7,7 +7,6 @@ so a figure that calls the claim's data function plots the very numbers the repo
 """
 from __future__ import annotations
 
-import importlib
 import inspect
 import io
 from dataclasses import dataclass, field
@@ -80,11 +79,10 @@ def figure(name: str, claim: str | None = None) -> Callable[[Callable[[Any], Dra
 
 
 def load(modules: Iterable[str] = ()) -> dict[str, FigureSpec]:
-    """Every registered figure: the loss zoo's (:mod:`figures.zoo`) and those registered by claims
-    modules beside their claims (the built-in catalogue, ``modules``, ``$LNL_CLAIMS``, the
-    ``label_noise_lab.claims`` entry points; see :func:`paper_checks.registry.load`).
+    """Every registered figure: the loss zoo's (:mod:`figures.zoo`, registered when :mod:`figures` is imported)
+    and those registered by claims modules beside their claims (the built-in catalogue, ``modules``,
+    ``$LNL_CLAIMS``, the ``label_noise_lab.claims`` entry points; see :func:`paper_checks.registry.load`).
     """
-    importlib.import_module("figures.zoo")
     load_claims(modules)
     return FIGURES
 

@@ -37,7 +37,7 @@ def _short(key: str, cell: str) -> str:
 def zoo_figure(ctx: Any) -> Drawn:
     """Left: the example weight ``||dL/dz||_1 = 2 |l'(p)| p (1 - p)`` of each zoo loss of ``p_y`` alone
     (IMAE's view, Wang et al. 2019). Right: the trial's verdicts per loss (c = 2..10)."""
-    from paper_checks.loss_trial import trial
+    from paper_checks.trials.simplex import trial
     from theory.losses import P, default_losses
 
     defs = default_losses()

@@ -43,13 +43,13 @@ from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
 from paper_checks.jsonable import jsonable
-from paper_checks.margin_trial import MarginTrial, margin_losses
-from paper_checks.margin_trial import trial as margin_trial
-from paper_checks.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
-from paper_checks.runner import Result, run_all, run_claim
-from paper_checks.search import SearchResult, search
+from paper_checks.run.runner import Result, run_all, run_claim
+from paper_checks.search.loop import SearchResult, search
+from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
+from paper_checks.trials.margin import MarginTrial, margin_losses
+from paper_checks.trials.margin import trial as margin_trial
 from simulate.backend import get_backend
 from simulate.binary import (
     BinaryNoise,
@@ -179,9 +179,9 @@ def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str =
 
     ``ids`` are claim ids or glob patterns (``["gce18.eq1*", "ghosh17.*"]``, as ``--claim`` takes them;
     a pattern matching nothing is an error); ``papers`` are paper ids (``["gce18"]``, as ``--paper``).
-    Each :class:`~paper_checks.runner.Result` has the claim, its evidence (or the error its check
+    Each :class:`~paper_checks.run.runner.Result` has the claim, its evidence (or the error its check
     raised), its time, its precision and seed, and ``matches`` (computed verdict equals the recorded
-    one). ``jobs`` > 1 runs them on a process pool (:func:`paper_checks.runner.run_all` also takes any
+    one). ``jobs`` > 1 runs them on a process pool (:func:`paper_checks.run.runner.run_all` also takes any
     executor). ``timeout`` (seconds per claim; default ``None``, no limit) runs them in worker processes,
     even with ``jobs=1``: a claim over it, or one that calls ``sys.exit``, is that claim's error.
     """

@@ -22,8 +22,8 @@ from paper_checks.commands.listing import list_claims
 from paper_checks.commands.readme import readme
 from paper_checks.context import PRECISIONS
 from paper_checks.files import seed_arg
-from paper_checks.isolation import add_timeout_argument, stop_signals, stop_status
-from paper_checks.runner import add_executor_arguments
+from paper_checks.run.isolation import add_timeout_argument, stop_signals, stop_status
+from paper_checks.run.runner import add_executor_arguments
 
 __all__ = ["UsageError", "expand_claim_patterns", "load_modules", "main", "shutil_width"]
 

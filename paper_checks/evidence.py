@@ -2,7 +2,7 @@
 
 Two mappings are shared by every check, so that no check hand-writes them:
 
-- :meth:`Evidence.from_search` turns a :class:`paper_checks.search.SearchResult` into evidence
+- :meth:`Evidence.from_search` turns a :class:`paper_checks.search.loop.SearchResult` into evidence
   (``refuted`` with the verified counterexample, ``inconclusive`` when the floating-point
   margin was negative but nothing verified or when the margin raised, ``confirmed`` when
   nothing failed; never ``proved``, which only a derivation on the stated domain gives);
@@ -23,7 +23,7 @@ from paper_checks.jsonable import jsonable
 
 if TYPE_CHECKING:  # pragma: no cover  (types only: the search modules never import this one)
     from paper_checks.prover import ProofResult
-    from paper_checks.search import SearchResult
+    from paper_checks.search.loop import SearchResult
     from simulate.estimate import Estimate
 
 VERDICTS = ("proved", "confirmed", "refuted", "qualified", "inconclusive")

@@ -1,6 +1,6 @@
 """Plain JSON values of what the checks compute (NumPy and SymPy numbers, tuples).
 
-A leaf module: :mod:`paper_checks.evidence` and the search modules (:mod:`paper_checks.search`
+A leaf module: :mod:`paper_checks.evidence` and the search modules (:mod:`paper_checks.search.loop`
 and the modules it is built from) both import :func:`jsonable` from here, so neither imports
 the other at run time.
 """

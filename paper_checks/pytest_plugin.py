@@ -79,7 +79,7 @@ class ClaimItem(pytest.Item):
         self.result: Any = None
 
     def runtest(self) -> None:
-        from paper_checks.runner import run_claim  # only with --claims (see the module docstring)
+        from paper_checks.run.runner import run_claim  # only with --claims (see the module docstring)
         from simulate.backend import get_backend
 
         self.result = run_claim(self.claim, self.precision, self.seed, get_backend("numpy"))
@@ -147,7 +147,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def verdict_problem(result: Any) -> str | None:
-    """What is wrong with a claim's :class:`~paper_checks.runner.Result`, as a readable message; ``None`` when
+    """What is wrong with a claim's :class:`~paper_checks.run.runner.Result`, as a readable message; ``None`` when
     its computed verdict is the recorded one. The message shows the evidence (verdict, summary, condition,
     counterexample, numbers: the report's renderers) and what differs. The regression suite uses it too."""
     from paper_checks.report.display import evidence_md  # only with --claims (see the module docstring)

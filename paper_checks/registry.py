@@ -34,7 +34,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from paper_checks.context import Context
 from paper_checks.evidence import METHODS, VERDICTS, Evidence
-from paper_checks.params import SearchSpace
+from paper_checks.search.params import SearchSpace
 
 ENTRY_POINT_GROUP = "label_noise_lab.claims"
 #: the built-in catalogue of seed papers: a claims module like any user's (docs/design.md, "Claims")
@@ -59,7 +59,7 @@ class Paper:
     title : the full title
     venue : conference or journal and/or arXiv id (``"NeurIPS 2018; arXiv 1805.07836"``)
     source : the text the claims were read from (a file of ``/work/shared/papers`` or a URL)
-    note : how the text was read, if not directly (``"via Li's notes 003"``)
+    note : how the text was read, if not directly (``"via S. Li's study notes, Robust Losses"``)
     bibtex : a complete BibTeX entry for ``report.bib`` (keyed by the paper id), when the one built from
         the fields above will not do (:func:`paper_checks.report.citing.bibtex_entry`)
     """

@@ -127,7 +127,7 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
         rows = _rows(xp, labels)
         if from_logits and base.name == "cce" and base.table is not None and rows_sum_to_one:
             # rows of M sum to 1 (M = T^-1: T 1 = 1), so sum_k M_jk (lse - z_k) = lse - M_j . z
-            # (the factorisation of 002 Thm 4's proof): one exp pass, no table
+            # (the factorisation of Patrini et al. 2017, Thm 4's proof): one exp pass, no table
             s = inputs - _row_max(inputs)[:, None]
             lse = xp.log(_row_sum(xp.exp(s)))
             return lse - _row_dot(rows, s)

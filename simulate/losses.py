@@ -307,7 +307,7 @@ class Loss:
 
     ``bounded`` and ``symmetric`` are what is known of the loss (Ghosh et al. 2017's conditions); ``None``
     for a loss derived from a definition, whose properties the loss trial computes
-    (``python -m paper_checks losses``, :func:`paper_checks.loss_trial.trial`).
+    (``python -m paper_checks losses``, :func:`paper_checks.trials.simplex.trial`).
     """
 
     name: str

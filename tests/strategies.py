@@ -26,8 +26,8 @@ def stochastic_matrices(c: int = 3) -> st.SearchStrategy[np.ndarray]:
 
 # ---------------------------------------------------------------- the search's parameter types
 def search_params() -> st.SearchStrategy[Any]:
-    """A parameter type of :mod:`paper_checks.search` with a random domain (open ends included)."""
-    from paper_checks.search import Integer, Real, SimplexPoint, StochasticMatrix
+    """A parameter type of :mod:`paper_checks.search.loop` with a random domain (open ends included)."""
+    from paper_checks.search.loop import Integer, Real, SimplexPoint, StochasticMatrix
 
     def real(lo: float, width: float, ol: bool, oh: bool) -> Real:
         return Real("x", lo, lo + width, open_low=ol, open_high=oh)

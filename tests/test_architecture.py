@@ -139,3 +139,88 @@ def test_no_import_cycle_between_modules():
         if m not in state:
             visit(m)
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles[:5])
+
+
+#: the rooms of the instrument (docs/design.md, "The flow"): each concept's modules live in its folder
+ROOMS = {
+    "search": "the counterexample search", "prover": "the prover", "trials": "the loss trials",
+    "run": "the run machinery", "report": "the report", "commands": "the command line",
+}
+#: the top-level modules of paper_checks/: the shared core and the public surfaces, nothing else
+TOP_LEVEL = {"__main__", "api", "cli", "context", "evidence", "figdata", "files", "jsonable", "pytest_plugin",
+             "registry"}
+#: the layer order of docs/design.md, from below; a module imports at its top only from its layer or below
+LAYERS = (
+    ("paper_checks.jsonable", "paper_checks.files", "paper_checks.context", "paper_checks.run.deadline"),
+    ("paper_checks.search",),
+    ("paper_checks.prover",),
+    ("paper_checks.trials",),
+    ("paper_checks.evidence", "paper_checks.figdata", "paper_checks.registry"),
+    ("paper_checks.run",),
+    ("paper_checks.report",),
+    ("paper_checks.commands", "paper_checks.cli", "paper_checks.pytest_plugin", "paper_checks.api",
+     "paper_checks.__main__", "paper_checks"),
+)
+
+
+def _layer(module: str) -> int:
+    """The layer of an instrument module: that of the longest prefix named in :data:`LAYERS`."""
+    best, layer = -1, None
+    for k, names in enumerate(LAYERS):
+        for name in names:
+            if (module == name or module.startswith(name + ".")) and len(name) > best:
+                best, layer = len(name), k
+    assert layer is not None, f"{module} is in no layer of LAYERS: add it (and to docs/design.md)"
+    return layer
+
+
+def test_the_instrument_is_in_rooms():
+    top = {m.split(".")[1] for m in INSTRUMENT
+           if m.count(".") == 1 and (ROOT / "paper_checks" / f"{m.split('.')[1]}.py").exists()}
+    folders = {p.name for p in (ROOT / "paper_checks").iterdir() if (p / "__init__.py").exists()}
+    assert top == TOP_LEVEL, f"top-level modules of paper_checks/ beside the core: {sorted(top - TOP_LEVEL)}; " \
+                             f"gone: {sorted(TOP_LEVEL - top)}"
+    assert folders == set(ROOMS) | {"papers"}, f"folders of paper_checks/: {sorted(folders)}"
+
+
+@pytest.mark.parametrize("room, prefixes", [
+    ("trials", ("loss_", "margin_")),
+    ("search", ("search", "shrink", "scores", "exact", "rationals", "params")),
+    ("run", ("runner", "isolation", "deadline", "stability")),
+])
+def test_each_concept_lives_in_its_room(room, prefixes):
+    stray = [m for m in INSTRUMENT if m.count(".") == 1 and m.split(".")[1].startswith(prefixes)
+             and m != f"paper_checks.{room}"]
+    assert not stray, f"modules of {ROOMS[room]} outside paper_checks/{room}/: {stray}"
+
+
+def test_the_rooms_import_in_the_layer_order():
+    bad = []
+    for m, f in INSTRUMENT.items():
+        mine = _layer(m)
+        for line, mod, names in _imports(f, top_level_only=True):
+            targets = [f"{mod}.{n}" for n in names if f"{mod}.{n}" in MODULES] or [mod]
+            for target in targets:
+                if target in INSTRUMENT and not m.startswith(target + ".") and _layer(target) > mine:
+                    bad.append(f"{f.relative_to(ROOT)}:{line} imports {target} (layer {_layer(target)} > {mine})")
+    assert not bad, "imports against the layer order of docs/design.md: " + "; ".join(bad)
+
+
+def test_figures_registry_imports_no_figure_module():
+    mods = {mod for _, mod, _ in _imports(ROOT / "figures" / "registry.py")}
+    text = (ROOT / "figures" / "registry.py").read_text()
+    assert "figures.zoo" not in mods and "import_module" not in text, "figures.registry imports a figure module"
+
+
+def _docstrings(f: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(f.read_text())
+    return [(getattr(n, "lineno", 1), d) for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and (d := ast.get_docstring(n, clean=False))]
+
+
+def test_docstrings_cite_author_and_year_never_a_seed_file_number():
+    seed = re.compile(r"(?<![\d.,])\b00[0-4]\b(?![.,]?\d)")
+    bad = [f"{f.relative_to(ROOT)}:{line}" for m, f in MODULES.items() if m.split(".")[0] in ("paper_checks", "theory",
+           "simulate") for line, d in _docstrings(f) if seed.search(d)]
+    assert not bad, f"docstrings citing a seed file by number: {bad}"

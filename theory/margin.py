@@ -9,7 +9,7 @@ classification noise defeats all convex potential boosters"), the unbiased estim
 2015, Neurocomputing, "Making risk minimization tolerant to label noise"; van Rooyen, Menon &
 Williamson 2015, NeurIPS, "Learning with Symmetric Label Noise: The Importance of Being Unhinged";
 Charoenphakdee, Lee & Sugiyama 2019, ICML, "On Symmetric Losses for Learning from Corrupted Labels").
-:mod:`paper_checks.margin_trial` computes their properties.
+:mod:`paper_checks.trials.margin` computes their properties.
 """
 from __future__ import annotations
 

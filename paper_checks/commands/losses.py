@@ -9,9 +9,9 @@ import argparse
 
 from tqdm import tqdm
 
-from paper_checks import loss_trial as lt
 from paper_checks.commands.common import UsageError, check_output_file
 from paper_checks.commands.margin import margin_command
+from paper_checks.trials import simplex as lt
 from theory import losses as zoo
 
 

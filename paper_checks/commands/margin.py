@@ -1,5 +1,6 @@
-"""``losses --kind margin`` and ``loss --margin EXPR``: the margin-loss trial's table (:mod:`paper_checks.margin_trial`)
-of the margin-loss zoo (:mod:`theory.margin`), of named zoo losses, or of one expression in ``v``."""
+"""``losses --kind margin`` and ``loss --margin EXPR``: the margin-loss trial's table
+(:mod:`paper_checks.trials.margin`) of the margin-loss zoo (:mod:`theory.margin`), of named zoo losses, or of one
+expression in ``v``."""
 from __future__ import annotations
 
 import argparse
@@ -7,8 +8,8 @@ import time
 
 from tqdm import tqdm
 
-from paper_checks import margin_trial as mt
 from paper_checks.commands.common import UsageError, check_output_file
+from paper_checks.trials import margin as mt
 from theory.margin import ZOO, parse_margin_expression
 
 

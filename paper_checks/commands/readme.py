@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from paper_checks import readme as rd
 from paper_checks.commands.common import UsageError
+from paper_checks.report import readme as rd
 
 
 def readme(args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from paper_checks import figdata, report, runner
+from paper_checks import figdata, report
 from paper_checks.commands.common import (
     OutputError,
     UsageError,
@@ -20,8 +20,9 @@ from paper_checks.commands.common import (
     check_output_file,
     expand_claim_patterns,
 )
-from paper_checks.isolation import stop_status, timeout_from_args
 from paper_checks.registry import select
+from paper_checks.run import runner
+from paper_checks.run.isolation import stop_status, timeout_from_args
 from simulate.backend import get_backend
 
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from paper_checks import stability as st
 from paper_checks.commands.common import (
     OutputError,
     UsageError,
@@ -15,8 +14,9 @@ from paper_checks.commands.common import (
     check_output_dir,
     check_output_file,
 )
-from paper_checks.isolation import timeout_from_args
-from paper_checks.runner import executor_from_args
+from paper_checks.run import stability as st
+from paper_checks.run.isolation import timeout_from_args
+from paper_checks.run.runner import executor_from_args
 from simulate.backend import get_backend
 
 

@@ -1,6 +1,6 @@
 """A prover beside the search: decide a margin on its whole declared domain with a certificate.
 
-:func:`prove` takes the same :class:`~paper_checks.params.SearchSpace` as the counterexample
+:func:`prove` takes the same :class:`~paper_checks.search.params.SearchSpace` as the counterexample
 search and returns ``proved`` (with a :class:`Certificate`), ``counterexample`` (exact, shrunk)
 or ``undecided`` (what is left, and why); :func:`prove_expr` does the same for a plain SymPy
 expression on a box. Modules: :mod:`~paper_checks.prover.trace` (the margin traced on symbols,

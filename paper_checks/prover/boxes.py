@@ -1,6 +1,6 @@
 """The declared domain cut into pieces, each a box of free coordinates; boxes, their splits and points.
 
-A :class:`~paper_checks.params.SearchSpace` becomes a finite list of :class:`Piece`\\ s:
+A :class:`~paper_checks.search.params.SearchSpace` becomes a finite list of :class:`Piece`\\ s:
 
 - every ``Integer`` parameter is enumerated over its declared range, every ``Sign`` over ``+1, -1``
   (each combination a piece);
@@ -30,8 +30,8 @@ from typing import Any
 
 import sympy
 
-from paper_checks.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 from paper_checks.prover.trace import Coordinate
+from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
 Box = list[tuple[Fraction, Fraction]]
 #: how many halvings narrower than the widest coordinate a coordinate may be before splitting goes elsewhere

@@ -36,11 +36,11 @@ from typing import Any
 
 import sympy
 
-from paper_checks.params import SearchSpace
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.bound import Closure, close
 from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, status
 from paper_checks.prover.trace import Traced, Untraceable, conjuncts, derivative, precision, trace
+from paper_checks.search.params import SearchSpace
 
 #: interval precision (bits) of the re-bounding in :func:`recheck`
 RECHECK_PREC = 120

@@ -4,8 +4,8 @@
 traces the exact margin on each (:mod:`paper_checks.prover.trace`) and closes boxes with
 rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halving the boxes it
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
-verified exactly and shrunk by the search's machinery (:func:`paper_checks.exact.verify`,
-:class:`paper_checks.shrink.Shrinker`); ``search_first`` runs the counterexample search itself before
+verified exactly and shrunk by the search's machinery (:func:`paper_checks.search.exact.verify`,
+:class:`paper_checks.search.shrink.Shrinker`); ``search_first`` runs the counterexample search itself before
 the boxes. The time limit is checked between boxes (and between the pieces while tracing: one
 trace of a very large margin is not interrupted). It ends in exactly one of
 
@@ -30,15 +30,15 @@ from typing import Any
 import numpy as np
 import sympy
 
-from paper_checks.exact import verify
 from paper_checks.jsonable import jsonable
-from paper_checks.params import Point, Real, SearchSpace, SimplexPoint
 from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, conjuncts, trace
-from paper_checks.search import search
-from paper_checks.shrink import SHRINK_EVALS, Shrinker
+from paper_checks.search.exact import verify
+from paper_checks.search.loop import search
+from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
+from paper_checks.search.shrink import SHRINK_EVALS, Shrinker
 
 OUTCOMES = ("proved", "counterexample", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
@@ -214,7 +214,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
 
 
 def _search_first(space: SearchSpace, evals: int, seed: int, start: float) -> ProofResult | None:
-    """The counterexample search (:func:`paper_checks.search.search`) with ``evals`` evaluations: its
+    """The counterexample search (:func:`paper_checks.search.loop.search`) with ``evals`` evaluations: its
     verified, shrunk counterexample, or None."""
     try:
         res = search(space, evals, np.random.default_rng(seed))

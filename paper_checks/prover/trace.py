@@ -23,7 +23,7 @@ from typing import Any
 import mpmath
 import sympy
 
-from paper_checks.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
+from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
 IV = mpmath.iv
 Interval = Any  # an mpmath.iv interval (``ivmpf``)

@@ -20,7 +20,7 @@ import sympy
 
 from paper_checks import registry
 from paper_checks.report.citing import claims_modules
-from paper_checks.runner import Result
+from paper_checks.run.runner import Result
 
 SCHEMA = 1
 

@@ -5,7 +5,7 @@ import shutil
 import textwrap
 from collections import Counter
 
-from paper_checks.runner import Result
+from paper_checks.run.runner import Result
 
 
 def table(results: list[Result]) -> str:

@@ -3,7 +3,7 @@ README test both need every claim's fresh verdict; running each claim once keeps
 from functools import lru_cache
 
 from paper_checks.registry import load
-from paper_checks.runner import Result, run_claim
+from paper_checks.run.runner import Result, run_claim
 from simulate.backend import get_backend
 
 

@@ -79,7 +79,7 @@ def _one_line_exit_2(capsys, argv, needle):
 
 
 def test_bad_output_places_fail_before_any_claim_runs(tmp_path, capsys, monkeypatch):
-    import paper_checks.runner as runner
+    import paper_checks.run.runner as runner
 
     def never(*a, **k):
         raise AssertionError("a claim ran although the output place was bad")
@@ -119,7 +119,7 @@ def test_a_stop_keeps_the_finished_claims(tmp_path, capsys, monkeypatch):
     import signal
     import time
 
-    import paper_checks.runner as runner
+    import paper_checks.run.runner as runner
 
     real = runner.run_claim
     calls = []

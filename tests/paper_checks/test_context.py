@@ -62,7 +62,7 @@ def test_checks_compute_on_one_blas_thread():
     from threadpoolctl import threadpool_info
 
     from paper_checks.registry import Claim
-    from paper_checks.runner import run_claim
+    from paper_checks.run.runner import run_claim
     from simulate.backend import get_backend
     from simulate.blas import BLAS_THREADS as CHECK_BLAS_THREADS
 

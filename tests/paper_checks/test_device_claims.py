@@ -9,7 +9,7 @@ import types
 import pytest
 
 from paper_checks.registry import load
-from paper_checks.runner import run_claim
+from paper_checks.run.runner import run_claim
 from tests.conftest import backend_named, test_backends
 
 CLAIMS = load()

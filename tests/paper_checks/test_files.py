@@ -10,7 +10,7 @@ import pytest
 
 from paper_checks.cli import main
 from paper_checks.files import atomic_write, earlier_report, read_json_file
-from paper_checks.runner import last_timings
+from paper_checks.run.runner import last_timings
 
 ONE = '''
 from paper_checks.api import Evidence, claim, paper

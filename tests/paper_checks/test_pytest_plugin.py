@@ -13,7 +13,7 @@ import pytest
 
 from paper_checks.pytest_plugin import claims_of, verdict_problem
 from paper_checks.registry import Claim, RegistryError
-from paper_checks.runner import Result
+from paper_checks.run.runner import Result
 
 ROOT = Path(__file__).resolve().parents[2]
 

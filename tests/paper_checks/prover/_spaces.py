@@ -5,7 +5,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.params import Integer, Real, SearchSpace, SimplexPoint
+from paper_checks.search.params import Integer, Real, SearchSpace, SimplexPoint
 
 R = sympy.Rational
 

@@ -6,9 +6,9 @@ from fractions import Fraction
 
 import pytest
 
-from paper_checks.params import Integer, SimplexPoint
 from paper_checks.prover.boxes import from_path, initial_box, pieces, split, status
 from paper_checks.prover.trace import symbolic_point
+from paper_checks.search.params import Integer, SimplexPoint
 from tests.paper_checks.prover._spaces import simplex_space
 
 
@@ -62,8 +62,8 @@ def test_initial_box_is_the_declared_interval_and_half_simplex():
 
 
 def test_signs_are_enumerated():
-    from paper_checks.params import Real, SearchSpace, Sign
     from paper_checks.prover import prove
+    from paper_checks.search.params import Real, SearchSpace, Sign
 
     space = SearchSpace((Sign("y"), Real("t", -1, 1)), lambda p: 0.0, lambda p: 1 + p["y"] * p["t"])
     assert sorted(dict(p.integers)["y"] for p in pieces(space)) == [-1, 1]

@@ -9,9 +9,9 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from paper_checks.exact import verify
-from paper_checks.params import Integer
 from paper_checks.prover import prove, prove_expr, recheck
+from paper_checks.search.exact import verify
+from paper_checks.search.params import Integer
 from tests.paper_checks.prover._spaces import mae_gce_space, real_space, simplex_space
 
 x, y = sympy.symbols("x y")

@@ -48,7 +48,7 @@ def test_simplex_coordinate_is_one_minus_the_others():
 
 
 def test_trace_refuses_a_margin_that_compares_symbols():
-    from paper_checks.params import Real, SearchSpace
+    from paper_checks.search.params import Real, SearchSpace
 
     space = SearchSpace((Real("x", 0, 1),), lambda p: 0.0, lambda p: p["x"] if p["x"] > 0 else -p["x"])
     with pytest.raises(Untraceable, match="cannot be evaluated on symbols"):

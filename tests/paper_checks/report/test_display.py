@@ -5,11 +5,11 @@ import matplotlib
 
 from paper_checks import api
 from paper_checks.evidence import Evidence
-from paper_checks.loss_properties import Property
-from paper_checks.loss_trial import LossTrial
 from paper_checks.report import markdown
 from paper_checks.report.display import evidence_html, evidence_md
-from paper_checks.search import SearchResult
+from paper_checks.search.loop import SearchResult
+from paper_checks.trials.properties import Property
+from paper_checks.trials.simplex import LossTrial
 
 REFUTED = Evidence("refuted", "search", "Eq. 11 fails at q = 1/2", numbers={"k": 0.3, "rows": [1, 2]},
                    counterexample={"point": {"q": "1/2"}, "exact_margin": "-1/8"})

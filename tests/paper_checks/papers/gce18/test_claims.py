@@ -138,7 +138,7 @@ def test_explorable_claims_and_explore_command(capsys):
 def test_core_fixes_this_module_relies_on():
     """Two core fixes made for these checks: JSON for zoo/oo, and rounding that respects open ends."""
     from paper_checks.evidence import jsonable
-    from paper_checks.search import Real, SearchSpace, to_rational
+    from paper_checks.search.loop import Real, SearchSpace, to_rational
 
     assert jsonable({"A": sympy.zoo, "high": sympy.oo, "x": sympy.sqrt(2)}) == {"A": "zoo", "high": "oo",
                                                                                  "x": pytest.approx(2**0.5)}

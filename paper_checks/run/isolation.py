@@ -1,0 +1,341 @@
+"""Process isolation: tasks run in worker processes with a time limit each, and stops that keep what finished.
+
+:class:`WorkerPool` runs tasks on ``jobs`` worker processes, one task per worker at a time. A task
+over its time limit, a task that calls ``sys.exit`` or ``os._exit``, and a task whose worker dies
+(a segfault, the kernel's out-of-memory killer) become that task's :class:`Failure`; its worker is
+replaced and every other task runs on. Workers die with their parent: on Linux the kernel kills
+them when it dies (``PR_SET_PDEATHSIG``), elsewhere they poll their parent's pid. With the ``fork``
+start method a worker costs a few milliseconds, and it runs many tasks, so isolation costs nothing
+measurable.
+
+:func:`stop_signals` turns SIGTERM and SIGHUP into :class:`Stop` (a ``KeyboardInterrupt``), so that
+every command handles them exactly like Ctrl-C: the work that finished is kept and the exit
+status is ``128 + signal`` (:func:`stop_status`: 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP).
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ctypes
+import math
+import multiprocessing
+import multiprocessing.connection
+import os
+import signal
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator, Sequence
+
+from paper_checks.run.deadline import deadline
+
+#: per-claim time limits (seconds) of the command line, by precision; generous, they stop runaways
+DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}
+
+
+#: how the messages of the failures that are not a raise begin ("the check timed out after 5 s")
+NOT_RAISED = ("timed out after", "ended its worker process", "called sys.exit")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """The outcome of a task that raised, ran past its time limit, or whose worker process died."""
+
+    message: str
+
+
+class Stop(KeyboardInterrupt):
+    """A stop asked for by a signal (Ctrl-C's SIGINT, SIGTERM, SIGHUP): handled like Ctrl-C."""
+
+    def __init__(self, signum: int = signal.SIGINT) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = int(signum)
+
+
+def stop_status(exc: BaseException | None = None) -> int:
+    """The exit status of a run stopped by ``exc``: ``128 + signal`` (130 for Ctrl-C)."""
+    return 128 + int(getattr(exc, "signum", signal.SIGINT))
+
+
+def _raise_stop(signum: int, frame: Any) -> None:
+    raise Stop(signum)
+
+
+@contextlib.contextmanager
+def stop_signals() -> Iterator[None]:
+    """Within: SIGTERM and SIGHUP raise :class:`Stop` in the main thread, like Ctrl-C (restored on exit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    old = {s: signal.signal(s, _raise_stop) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, h in old.items():
+            signal.signal(s, h)
+
+
+def timeout_arg(text: str) -> float:
+    """argparse type of ``--timeout``: seconds, a positive number; ``0`` or ``none`` for no limit (``inf``)."""
+    if text.strip().lower() in ("0", "none", "inf"):
+        return math.inf
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--timeout must be a number of seconds, got {text!r}") from None
+    if not v > 0 or v == math.inf:
+        raise argparse.ArgumentTypeError(f"--timeout must be a positive number of seconds (0 for none), "
+                                         f"got {text!r}")
+    return v
+
+
+def add_timeout_argument(parser: Any, what: str = "claim", help: str | None = None) -> None:
+    """Add ``--timeout SECONDS`` (default by ``--precision``, see :data:`DEFAULT_TIMEOUT`)."""
+    defaults = ", ".join(f"{k} {v:g}" for k, v in DEFAULT_TIMEOUT.items())
+    parser.add_argument("--timeout", type=timeout_arg, default=None, metavar="SECONDS",
+                        help=help or f"time limit per {what}; one over it is its error ('timed out after N s') and "
+                                     f"the rest run on (default by --precision: {defaults}; 0 for none)")
+
+
+def timeout_from_args(args: Any) -> float | None:
+    """The time limit that ``--timeout`` and ``--precision`` give (``None``: no limit)."""
+    t = getattr(args, "timeout", None)
+    if t is None:
+        t = DEFAULT_TIMEOUT.get(getattr(args, "precision", "standard"), DEFAULT_TIMEOUT["standard"])
+    return None if t == math.inf else float(t)
+
+
+def describe(exc: BaseException) -> str:
+    """The last line of ``exc``'s traceback (``TypeError: ...``)."""
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
+
+
+def seconds_text(t: float) -> str:
+    return f"{t:g} s"
+
+
+# --------------------------------------------------------------------------- worker side
+
+_CONN: Any = None  # in a worker: its end of the pipe to the parent
+
+
+def report_progress(message: str) -> None:
+    """In a worker: pass a task's progress message (a check's stage) to the parent; no-op elsewhere."""
+    if _CONN is not None:
+        with contextlib.suppress(OSError, ValueError):
+            _CONN.send(("progress", message))
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make this process end when ``parent`` does: the kernel's parent-death signal on Linux, polling elsewhere."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, int(signal.SIGKILL), 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # it died before the call
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:  # pragma: no cover (not Linux)
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _worker(conn: Any, parent: int) -> None:
+    """A worker's loop: receive ``(fn, args)``, send ``("done", value)`` or ``("failed", message)``."""
+    global _CONN
+    _die_with_parent(parent)
+    for s in (signal.SIGINT, getattr(signal, "SIGHUP", None)):  # the parent handles them (and ends the workers)
+        if s is not None:
+            signal.signal(s, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's stop_signals handler: a SIGTERM ends a worker
+    _CONN = conn
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        fn, args = task
+        try:
+            out: tuple[str, Any] = ("done", fn(*args))
+        except SystemExit as exc:
+            out = ("failed", f"called sys.exit({exc.code!r})")
+        except BaseException as exc:  # noqa: BLE001 (every failure is the task's outcome)
+            out = ("failed", describe(exc))
+        try:
+            conn.send(out)
+        except Exception as exc:  # noqa: BLE001 (an outcome that does not pickle)
+            conn.send(("failed", f"its result could not be sent back: {describe(exc)}"))
+
+
+# --------------------------------------------------------------------------- parent side
+
+_PENDING = object()  # a task without an outcome yet
+
+
+@dataclass
+class _Slot:
+    process: Any
+    conn: Any
+    task: int | None = None
+    started: float = 0.0
+
+
+class WorkerPool:
+    """``jobs`` worker processes that run tasks one at a time each, with a time limit per task.
+
+    Use as a context manager: on leaving it (normally, on an error or on Ctrl-C) every worker is
+    ended, so no process outlives the pool.
+    """
+
+    def __init__(self, jobs: int, *, spawn: bool = False) -> None:
+        if jobs < 1:
+            raise ValueError(f"jobs must be at least 1, got {jobs}")
+        method = "spawn" if spawn or "fork" not in multiprocessing.get_all_start_methods() else "fork"
+        self.ctx = multiprocessing.get_context(method)
+        self.jobs = jobs
+        self.slots: list[_Slot] = []
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def _start(self) -> _Slot:
+        mine, theirs = self.ctx.Pipe(duplex=True)
+        p = self.ctx.Process(target=_worker, args=(theirs, os.getpid()), daemon=False)
+        p.start()
+        theirs.close()
+        return _Slot(p, mine)
+
+    def _end(self, slot: _Slot, kill: bool = True) -> None:
+        if kill and slot.process.is_alive():
+            slot.process.kill()
+        slot.process.join(5)
+        slot.conn.close()
+
+    def close(self) -> None:
+        """End every worker now (idle ones are asked to leave, busy ones are killed)."""
+        for s in self.slots:
+            if s.task is None and s.process.is_alive():
+                with contextlib.suppress(OSError, ValueError):
+                    s.conn.send(None)
+        deadline = time.monotonic() + 1.0
+        for s in self.slots:
+            if s.task is None:
+                s.process.join(max(0.0, deadline - time.monotonic()))
+            self._end(s)
+        self.slots = []
+
+    def run(self, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], order: Sequence[int],
+            finish: Callable[[int, Any], None], *, timeout: float | None = None,
+            progress: Callable[[int, str], None] | None = None) -> None:
+        """Run ``fn(*args[i])`` for ``i`` in ``order``; ``finish(i, outcome)`` in this process as each ends.
+
+        The outcome is the value, or a :class:`Failure` when the task raised, ran past ``timeout``
+        seconds or killed its worker. ``progress(i, message)`` passes on :func:`report_progress`.
+        """
+        todo = list(order)[::-1]
+        busy = 0
+        while todo or busy:
+            while todo and busy < self.jobs:
+                slot = next((s for s in self.slots if s.task is None), None)
+                if slot is None:
+                    slot = self._start()
+                    self.slots.append(slot)
+                i = todo.pop()
+                try:
+                    slot.conn.send((fn, args[i]))
+                except OSError:  # the idle worker died (killed from outside): start another
+                    self._replace(slot)
+                    todo.append(i)
+                    continue
+                except Exception as exc:  # noqa: BLE001 (a task that does not pickle: nothing was sent)
+                    finish(i, Failure(f"cannot be sent to a worker: {describe(exc)}"))
+                    continue
+                slot.task, slot.started = i, time.monotonic()
+                busy += 1
+            busy -= self._wait(finish, timeout, progress)
+
+    def _wait(self, finish: Callable[[int, Any], None], timeout: float | None,
+              progress: Callable[[int, str], None] | None) -> int:
+        """Wait for the busy workers' next event; handle it; the number of tasks that ended."""
+        busy = [s for s in self.slots if s.task is not None]
+        wait_for = None
+        if timeout is not None:
+            wait_for = max(0.0, min(s.started + timeout for s in busy) - time.monotonic())
+        ready = multiprocessing.connection.wait([s.conn for s in busy] + [s.process.sentinel for s in busy],
+                                                wait_for)
+        ended = 0
+        for s in busy:
+            outcome: Any = _PENDING
+            if s.conn in ready or s.process.sentinel in ready:
+                outcome = self._receive(s, progress)
+            elif timeout is not None and time.monotonic() - s.started >= timeout:
+                outcome = Failure(f"timed out after {seconds_text(timeout)}")
+                self._replace(s)
+            if outcome is not _PENDING:
+                i, s.task = s.task, None
+                finish(i, outcome)
+                ended += 1
+        return ended
+
+    def _receive(self, s: _Slot, progress: Callable[[int, str], None] | None) -> Any:
+        """The outcome of ``s``'s task if it has one now (``_PENDING`` after a progress message)."""
+        while True:
+            try:
+                if not s.conn.poll():
+                    break
+                kind, value = s.conn.recv()
+            except (EOFError, OSError):
+                break
+            if kind == "progress":
+                if progress is not None:
+                    progress(s.task, value)
+                continue
+            return value if kind == "done" else Failure(value)
+        if s.process.is_alive():
+            return _PENDING
+        s.process.join()
+        code = s.process.exitcode
+        self._replace(s)
+        how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
+        return Failure(f"ended its worker process ({how}: os._exit, a crash or a kill)")
+
+    def _replace(self, s: _Slot) -> None:
+        """End ``s``'s worker; the slot is dropped (a new worker starts when there is work)."""
+        self._end(s)
+        self.slots.remove(s)
+
+
+def run_pooled(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], order: Sequence[int],
+               finish: Callable[[int, Any], None], *, jobs: int, spawn: bool = False,
+               timeout: float | None = None, progress: Callable[[int, str], None] | None = None) -> None:
+    """Run the tasks on a :class:`WorkerPool` of ``jobs`` workers (ended on the way out, Ctrl-C included)."""
+    with WorkerPool(jobs, spawn=spawn) as pool:
+        pool.run(fn, args, order, finish, timeout=timeout, progress=progress)
+
+
+def main_thread_alarm(seconds: float | None) -> contextlib.AbstractContextManager[None]:
+    """Within: after ``seconds`` a :class:`TimedOut` is raised in the main thread (no limit for ``None``,
+    off the main thread, or where ``SIGALRM`` is missing)."""
+    return deadline(seconds, error=TimedOut)
+
+
+class TimedOut(Stop):
+    """A time limit reached (:func:`main_thread_alarm`)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(signal.SIGALRM)
+        self.seconds = seconds
+
+

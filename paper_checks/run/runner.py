@@ -1,0 +1,411 @@
+"""Runs checks, times them and collects their evidence against the recorded expectations.
+
+Claims are independent and each draws from its own stream (docs/design.md, "Randomness"), so
+they may run anywhere and in any order: serially in this process (``jobs=1``), on a pool
+of ``jobs`` worker processes of this machine, or on any :class:`concurrent.futures.Executor`
+(:func:`executor_from_args` builds a Dask cluster's). Longest claims start first, results
+come back in the claims' own order, and the report is the same for any of these apart
+from the timings. A check that raises, runs past its time limit, calls ``sys.exit``/``os._exit`` or
+whose worker process dies becomes that claim's ``error`` (the workers of
+:mod:`paper_checks.run.isolation`); an interrupt (Ctrl-C, SIGTERM, SIGHUP) ends the workers before it
+propagates, carrying the claims that finished.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import logging
+import os
+import signal
+import threading
+import time
+import traceback
+from concurrent.futures import Executor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Sequence
+
+from paper_checks import figdata
+from paper_checks.context import Context
+from paper_checks.evidence import Evidence
+from paper_checks.files import earlier_report
+from paper_checks.jsonable import jsonable
+from paper_checks.registry import Claim
+from paper_checks.run.isolation import NOT_RAISED, Failure, describe, report_progress, run_pooled, stop_status
+from simulate.backend import Backend, get_backend
+from simulate.blas import pinned_blas
+
+ERROR = "error"  # not a verdict: the check itself raised
+
+
+@dataclass
+class Result:
+    """A claim, the evidence its check returned (or the error it raised) and its time."""
+
+    claim: Claim
+    evidence: Evidence | None
+    seconds: float
+    error: str | None = None
+    #: the full traceback of a crashing check (``error`` is its last line)
+    traceback: str | None = None
+    #: the precision and seed it ran with (``None`` when unknown), so a report of it is labelled right
+    precision: str | None = None
+    seed: int | None = None
+
+    @property
+    def verdict(self) -> str:
+        return self.evidence.verdict if self.evidence is not None else ERROR
+
+    @property
+    def matches(self) -> bool:
+        return self.verdict == self.claim.expected
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.claim
+        out: dict[str, Any] = {
+            "id": c.id,
+            "paper": c.paper,
+            "source": c.source,
+            "statement": c.statement,
+            "reconstructed": c.reconstructed,
+            "reconstruction": c.reconstruction,
+            "expected": c.expected,
+            "seconds": round(self.seconds, 3),
+        }
+        if self.evidence is not None:
+            out.update(self.evidence.to_json())
+        else:
+            how = "" if str(self.error).startswith(NOT_RAISED) else "raised: "
+            out.update({"verdict": ERROR, "method": c.method, "summary": f"the check {how}{self.error}",
+                        "numbers": {}, "counterexample": None, "condition": None, "figures": [],
+                        "traceback": self.traceback})
+        return out
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: the claim's section of the report (:mod:`paper_checks.report.display`)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import result_html
+
+        return result_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import result_markdown  # imported here: see _repr_html_
+
+        return result_markdown(self)
+
+
+def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
+              progress: Callable[[str], None] | None = None) -> Result:
+    """Run one claim's check in its own random stream, on one BLAS thread, and time it.
+
+    One BLAS thread (:func:`~simulate.blas.pinned_blas`) makes the numbers the same
+    whatever the machine's cores and ``--jobs``.
+    """
+    ctx = Context(claim.id, precision=precision, seed=seed, backend=backend, progress=progress)
+    t0 = time.perf_counter()
+    try:
+        with pinned_blas():
+            ev = claim.check(ctx)
+        if not isinstance(ev, Evidence):
+            raise TypeError(f"check of {claim.id} returned {type(ev).__name__}, not Evidence")
+        ev.figures = list(dict.fromkeys([*ev.figures, *claim.figures]))
+        return Result(claim, ev, time.perf_counter() - t0, precision=precision, seed=seed)
+    except Exception as exc:  # a crashing check is reported, not hidden
+        last = traceback.format_exception_only(type(exc), exc)[-1].strip()
+        return Result(claim, None, time.perf_counter() - t0, error=last, traceback=traceback.format_exc(),
+                      precision=precision, seed=seed)
+
+
+class Interrupted(KeyboardInterrupt):
+    """A stop during :func:`run_all` (Ctrl-C, SIGTERM, SIGHUP); ``results`` holds the claims that finished
+    before it, ``signum`` the signal (SIGINT for Ctrl-C)."""
+
+    def __init__(self, results: list[Result], signum: int = signal.SIGINT) -> None:
+        super().__init__()
+        self.results = results
+        self.signum = signum
+
+
+def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend,
+            show_progress: bool = True, *, jobs: int = 1, executor: Executor | None = None,
+            timings: dict[str, float] | None = None, timeout: float | None = None,
+            isolate: bool | None = None) -> list[Result]:
+    """Run ``claims`` with one progress bar on stderr; results in the claims' order.
+
+    Parameters
+    ----------
+    jobs : worker processes of this machine; with 1 (and neither ``timeout`` nor ``isolate``) the
+        claims run one after another in this process. Ignored when ``executor`` is given.
+    executor : any :class:`concurrent.futures.Executor` to run the claims on (a Dask
+        cluster's ``Client.get_executor()``, a ``ProcessPoolExecutor``, ...). Its workers must
+        be able to import this project. ``timeout`` is not enforced there.
+    timings : seconds per claim id from an earlier report (:func:`last_timings`): the
+        longest claims are started first, claims without a timing before all others.
+    timeout : seconds per claim (``None``: no limit). A claim over it is that claim's ``error``
+        ("timed out after N s"); the others run on. Implies ``isolate``.
+    isolate : run the claims in worker processes even with ``jobs=1``, so that a check calling
+        ``sys.exit``/``os._exit`` or crashing its process is that claim's error, never the run's end
+        (default: only when ``jobs > 1`` or ``timeout`` is given). The command line always isolates.
+
+    A check that raises, or whose worker dies, gives a :class:`Result` with ``error`` set.
+
+    Raises
+    ------
+    Interrupted
+        On Ctrl-C (or a :class:`~paper_checks.run.isolation.Stop` signal), carrying the results of the
+        claims that finished (in the claims' order); the workers are ended first.
+    """
+    from tqdm import tqdm
+
+    claims = list(claims)
+    isolate = bool(isolate) or timeout is not None
+    if executor is None and not isolate and (jobs <= 1 or len(claims) <= 1):
+        return _run_here(claims, precision, seed, backend, show_progress)
+
+    order = longest_first([c.id for c in claims], timings or {})
+    # a registered claim pickles by reference (id and origin): the worker loads it itself
+    tasks = [(c, precision, seed, backend.name) for c in claims]
+    finished: dict[int, Result] = {}
+    with tqdm(total=len(claims), desc="claims", unit="claim", disable=not show_progress, leave=False) as bar:
+        def done(i: int, out: Any) -> None:
+            if isinstance(out, Failure):
+                finished[i] = Result(claims[i], None, timeout if out.message.startswith("timed out") else 0.0,
+                                     error=out.message, traceback=out.message, precision=precision, seed=seed)
+            else:
+                ev, seconds, error, tb, data = out
+                figdata.absorb(data)  # run --figures: the figures reuse what the worker computed
+                finished[i] = Result(claims[i], ev, seconds, error=error, traceback=tb, precision=precision, seed=seed)
+            bar.update(1)
+            bar.set_postfix_str(claims[i].id)
+
+        shown = [0.0]
+
+        def progress(i: int, message: str) -> None:  # at most ten a second: a chatty check costs no terminal time
+            now = time.monotonic()
+            if now - shown[0] >= 0.1:
+                shown[0] = now
+                bar.set_postfix_str(f"{claims[i].id}: {message}")
+
+        try:
+            run_tasks(claim_task, tasks, jobs=max(1, min(jobs, len(claims))), executor=executor, order=order,
+                      done=done, spawn=backend.name != "numpy", timeout=timeout,
+                      progress=progress if show_progress else None)
+        except KeyboardInterrupt as exc:
+            raise Interrupted([finished[i] for i in sorted(finished)], stop_status(exc) - 128) from None
+    return [finished[i] for i in range(len(claims))]
+
+
+def _run_here(claims: list[Claim], precision: str, seed: int, backend: Backend, show_progress: bool) -> list[Result]:
+    """The claims one after another in this process (library use without a time limit)."""
+    from tqdm import tqdm
+
+    results: list[Result] = []
+    bar = tqdm(claims, desc="claims", unit="claim", disable=not show_progress, leave=False)
+    try:
+        for c in bar:
+            bar.set_postfix_str(c.id)
+            results.append(run_claim(c, precision, seed, backend,
+                                     progress=(lambda m: bar.set_postfix_str(m)) if show_progress else None))
+    except KeyboardInterrupt as exc:
+        raise Interrupted(results, stop_status(exc) - 128) from None
+    finally:
+        bar.close()
+    return results
+
+
+def claim_task(claim: Claim, precision: str, seed: int, backend_name: str
+                ) -> tuple[Evidence | None, float, str | None, str | None, list[Any]]:
+    """Worker side of :func:`run_all` (and of ``stability``): run one claim; evidence made plain JSON
+    so it pickles. Returns ``(evidence, seconds, error, traceback, figure data)``, the last the claim's
+    memoised figure data when the run shares it (:func:`paper_checks.figdata.shared`; ``run --figures``)."""
+    r = run_claim(claim, precision, seed, get_backend(backend_name), progress=report_progress)
+    ev = r.evidence
+    if ev is not None:  # the report only ever reads these through jsonable(): same JSON
+        ev = dataclasses.replace(ev, numbers=jsonable(ev.numbers), counterexample=jsonable(ev.counterexample))
+    return ev, r.seconds, r.error, r.traceback, figdata.shared(claim.id)
+
+
+# --------------------------------------------------------------------------- scheduling
+
+def default_jobs() -> int:
+    """The number of cores this process may run on (its CPU affinity where the OS has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def last_timings(path: Path) -> dict[str, float]:
+    """Seconds per claim id in a report written earlier (``{}`` when there is none, it is not a regular file,
+    or it is not a report: then with a one-line warning, :func:`paper_checks.files.earlier_report`)."""
+    doc = earlier_report(Path(path))
+    return {} if doc is None else {c["id"]: float(c.get("seconds", 0.0)) for c in doc["claims"]}
+
+
+def longest_first(keys: Sequence[str], timings: dict[str, float]) -> list[int]:
+    """Indices of ``keys``, longest known time first; unknown keys first of all, ties in input order.
+
+    Starting the long tasks first keeps the pool busy to the end (longest processing time first).
+    """
+    return sorted(range(len(keys)), key=lambda i: (-timings.get(keys[i], float("inf")), i))
+
+
+def run_tasks(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], *, jobs: int = 1,
+              executor: Executor | None = None, order: Sequence[int] | None = None,
+              done: Callable[[int, Any], None] | None = None, spawn: bool = False,
+              timeout: float | None = None, progress: Callable[[int, str], None] | None = None) -> list[Any]:
+    """``[fn(*a) for a in args]``, run serially, on a pool of ``jobs`` processes, or on ``executor``.
+
+    Parameters
+    ----------
+    fn : a module-level function (it is pickled by name to the workers).
+    order : the order in which to start the tasks (default: as given).
+    done : called in this process as ``done(index, outcome)`` when a task finishes.
+    spawn : start the pool's workers fresh (``spawn``) rather than by ``fork``; needed when
+        this process holds a GPU context.
+    timeout : seconds per task (``None``: no limit; not enforced on an ``executor``). With a
+        limit, even ``jobs=1`` runs the tasks in a worker process
+        (:class:`~paper_checks.run.isolation.WorkerPool`).
+    progress : ``progress(index, message)`` for the messages a task passes to
+        :func:`~paper_checks.run.isolation.report_progress` (pool workers only).
+
+    Returns
+    -------
+    The outcomes in the order of ``args``; a task that raised, ran past ``timeout`` or whose
+    worker died (``os._exit``, a crash) has a :class:`Failure` in its place, and every other
+    task still runs.
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
+    n = len(args)
+    order = list(range(n)) if order is None else list(order)
+    if sorted(order) != list(range(n)):
+        raise ValueError("order must be a permutation of the task indices")
+    out: list[Any] = [None] * n
+
+    def finish(i: int, value: Any) -> None:
+        out[i] = value
+        if done is not None:
+            done(i, value)
+
+    if executor is not None:
+        _on_executor(executor, fn, args, order, finish)
+    elif jobs == 1 and timeout is None:
+        for i in order:
+            try:
+                value = fn(*args[i])
+            except Exception as exc:  # as under the pool: the failure is the task's outcome
+                value = Failure(describe(exc))
+            finish(i, value)
+    elif n:
+        run_pooled(fn, args, order, finish, jobs=min(jobs, n), spawn=spawn, timeout=timeout, progress=progress)
+    return out
+
+
+def _on_executor(executor: Executor, fn: Callable[..., Any], args: Sequence[tuple[Any, ...]],
+                 order: list[int], finish: Callable[[int, Any], None]) -> None:
+    futures = {}
+    try:
+        for i in order:
+            futures[executor.submit(fn, *args[i])] = i
+        for f in as_completed(futures):
+            exc = f.exception()
+            # a dead worker shows up here too (Dask: KilledWorker, after its retries)
+            finish(futures[f], f.result() if exc is None else Failure(describe(exc)))
+    except BaseException:  # Ctrl-C: withdraw what has not started; the caller closes the executor
+        for f in futures:
+            f.cancel()
+        raise
+
+
+# --------------------------------------------------------------------------- command line
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--jobs``, ``--scheduler`` and ``--dask-local`` to a command's parser."""
+    g = parser.add_argument_group("where to run")
+    g.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help=f"worker processes on this machine (default: the cores this process may use, "
+                        f"{default_jobs()} here; 1 runs one task at a time)")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on the Dask distributed cluster of this scheduler (e.g. tcp://host:8786; "
+                        "needs the 'distributed' extra)")
+    g.add_argument("--dask-local", type=int, default=None, metavar="N",
+                   help="run on a local Dask cluster of N single-threaded workers (needs the 'distributed' extra)")
+
+
+@contextlib.contextmanager
+def executor_from_args(args: argparse.Namespace) -> Iterator[tuple[Executor | None, int]]:
+    """``(executor, jobs)`` for the options of :func:`add_executor_arguments`.
+
+    ``executor`` is ``None`` unless a Dask cluster was asked for; it is closed on exit.
+    Raises ``ValueError`` (one line) for contradictory or impossible options.
+    """
+    jobs, scheduler = getattr(args, "jobs", None), getattr(args, "scheduler", None)
+    local = getattr(args, "dask_local", None)
+    if sum(x is not None for x in (jobs, scheduler, local)) > 1:
+        raise ValueError("choose one of --jobs, --scheduler and --dask-local")
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {jobs}")
+    if local is not None and local < 1:
+        raise ValueError(f"--dask-local must be at least 1, got {local}")
+    if scheduler is None and local is None:
+        yield None, default_jobs() if jobs is None else jobs
+        return
+    with dask_executor(scheduler=scheduler, local_workers=local) as ex:
+        yield ex, 1
+
+
+#: seconds to wait for a Dask scheduler to answer
+CONNECT_TIMEOUT = 20.0
+
+
+def _connect(client_type: Any, scheduler: str, timeout: float | None = None) -> Any:
+    """A Dask ``Client`` of ``scheduler``, or ``ValueError`` (one line) when it does not answer within ``timeout``.
+
+    The client is made on a thread of its own, since a listener that accepts the connection and never
+    answers holds ``Client(...)`` past its own ``timeout``; such a thread is a daemon and is left behind.
+    """
+    timeout = CONNECT_TIMEOUT if timeout is None else timeout
+    box: list[Any] = []
+
+    def connect() -> None:
+        try:
+            box.append(client_type(scheduler, timeout=f"{timeout:g}s"))
+        except BaseException as exc:  # noqa: BLE001 (handed to the caller)
+            box.append(exc)
+
+    worker = threading.Thread(target=connect, name="dask-connect", daemon=True)
+    worker.start()
+    worker.join(timeout + 1.0)
+    if not box:
+        raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: no answer within {timeout:g} s")
+    if isinstance(box[0], BaseException):
+        exc = box[0]
+        raise ValueError(f"cannot reach the Dask scheduler at {scheduler!r}: {describe(exc)}") from None
+    return box[0]
+
+
+@contextlib.contextmanager
+def dask_executor(scheduler: str | None = None, local_workers: int | None = None) -> Iterator[Executor]:
+    """A :class:`concurrent.futures.Executor` on a Dask cluster: the one at ``scheduler``, or a local one.
+
+    A local cluster has ``local_workers`` worker processes of one thread each. Raises
+    ``ValueError`` when ``distributed`` is not installed or the scheduler cannot be reached.
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise ValueError("Dask is not installed: python -m pip install '.[distributed]'") from None
+    with contextlib.ExitStack() as stack:
+        if scheduler is not None:
+            client = stack.enter_context(_connect(Client, scheduler))
+        else:
+            cluster = stack.enter_context(LocalCluster(n_workers=local_workers, threads_per_worker=1,
+                                                       processes=True, dashboard_address=None))
+            client = stack.enter_context(Client(cluster))
+        try:
+            yield client.get_executor()
+        except KeyboardInterrupt:  # Ctrl-C: the cluster's shutdown chatter (reschedules, kills) would bury the
+            logging.getLogger("distributed").setLevel(logging.CRITICAL)  # one line that says what finished
+            raise

@@ -1,0 +1,215 @@
+"""Scalar parameters: :class:`Real` (an interval, either end open or closed) and :class:`Integer`."""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+import sympy
+
+from paper_checks.search.params.base import BOUNDARY_SHARE, Parameter
+from paper_checks.search.rationals import (
+    Infeasible,
+    as_fraction,
+    limit_den,
+    simplest_between,
+    to_sympy,
+)
+
+
+@dataclass(frozen=True)
+class Real(Parameter):
+    """A real parameter in ``[low, high]``; ``open_low``/``open_high`` exclude an end."""
+
+    name: str
+    low: float
+    high: float
+    open_low: bool = False
+    open_high: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.low < self.high:
+            raise ValueError(f"Real {self.name!r}: need low < high, got [{self.low}, {self.high}]")
+
+    @property
+    def dimension(self) -> int:
+        return 1
+
+    def inside(self, v: Any) -> bool:
+        lo_ok = v > self.low if self.open_low else v >= self.low
+        hi_ok = v < self.high if self.open_high else v <= self.high
+        return bool(lo_ok and hi_ok)
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` uniform values, a :data:`BOUNDARY_SHARE` of them at the closed ends or
+        ``10^-3 .. 10^-12`` of the width inside an end."""
+        lo, hi = self.low, self.high
+        out = rng.uniform(lo, hi, n)
+        b = np.flatnonzero(rng.random(n) < BOUNDARY_SHARE)
+        if b.size:
+            ends = [v for v, ok in ((lo, not self.open_low), (hi, not self.open_high)) if ok]
+            eps = 10.0 ** -rng.integers(3, 13, b.size) * (hi - lo)
+            near = np.where(rng.random(b.size) < 0.5, lo + eps, hi - eps)
+            if ends:
+                at = np.asarray(ends)[rng.integers(len(ends), size=b.size)]
+                near = np.where(rng.random(b.size) < 0.6, at, near)
+            out[b] = near
+        bad = ~((out > lo if self.open_low else out >= lo) & (out < hi if self.open_high else out <= hi))
+        out[bad] = 0.5 * (lo + hi)
+        return out
+
+    def round(self, v: Any, max_den: int | None) -> sympy.Rational:
+        """The ``Rational`` of denominator at most ``max_den`` nearest ``v``, or the float's exact
+        binary value where that one would leave the domain (e.g. land on an open end)."""
+        if isinstance(v, sympy.Rational):
+            return v
+        for den in (max_den, None):
+            r = limit_den(v, den)
+            if self.inside(r):
+                return to_sympy(r)
+        raise Infeasible(f"{self.name} = {float(v)!r} lies outside {self._text()}")
+
+    def is_exact(self, v: Any) -> bool:
+        return isinstance(v, sympy.Rational)
+
+    def complexity(self, v: Any) -> tuple:
+        """The denominator, then ``|v|``, then the sign (positive first)."""
+        f = as_fraction(v)
+        return (f.denominator, abs(f), f < 0)
+
+    def simplify(self, v: Any) -> Iterator[sympy.Rational]:
+        """The simplest rational (:func:`~paper_checks.search.rationals.simplest_between`) in windows
+        around ``v`` halving from the whole domain, until ``v`` itself."""
+        f = as_fraction(v)
+        lo, hi = as_fraction(self.low), as_fraction(self.high)
+        span = hi - lo
+        seen: set[Fraction] = set()
+        for k in range(60):
+            d = span / 2**k
+            a, b = max(lo, f - d), min(hi, f + d)
+            s = simplest_between(a, b)
+            if not self.inside(s):  # on an excluded end: step inside
+                inner = (b - a) / 1024
+                a2, b2 = (a + inner if s == lo else a), (b - inner if s == hi else b)
+                if a2 > b2:
+                    continue
+                s = simplest_between(a2, b2)
+            if s not in seen:
+                seen.add(s)
+                yield to_sympy(s)
+            if s == f:
+                break
+
+    def grid_round(self, v: Any, den: int) -> Any:
+        """The nearer of ``floor(v den)/den`` and ``ceil(v den)/den`` inside the domain (``v``
+        where neither is)."""
+        f = as_fraction(v)
+        cands = sorted({Fraction(math.floor(f * den), den), Fraction(math.ceil(f * den), den)},
+                       key=lambda x: abs(x - f))
+        ok = [c for c in cands if self.inside(c)]
+        return to_sympy(ok[0]) if ok else v
+
+    def strategy(self) -> Any:
+        """Hypothesis strategy: floats of the domain, the closed ends and the midpoint."""
+        # imported here: hypothesis is a test dependency (the "test" extra), not a runtime one
+        from hypothesis import strategies as st
+
+        special = [v for v, ok in ((self.low, not self.open_low), (self.high, not self.open_high)) if ok]
+        special.append(0.5 * (self.low + self.high))
+        return st.one_of(st.sampled_from(special),
+                         st.floats(self.low, self.high, exclude_min=self.open_low, exclude_max=self.open_high))
+
+    def _text(self) -> str:
+        return f"{'(' if self.open_low else '['}{self.low}, {self.high}{')' if self.open_high else ']'}"
+
+    def pack(self, v: Any) -> list[float]:
+        """The logit of ``v``'s position in ``(low, high)``."""
+        t = (float(v) - self.low) / (self.high - self.low)
+        t = min(max(t, 1e-15), 1 - 1e-15)
+        return [math.log(t / (1 - t))]
+
+    def unpack(self, x: np.ndarray) -> float:
+        """The logistic map of ``x[0]`` onto ``(low, high)``."""
+        return self.low + (self.high - self.low) / (1 + math.exp(-float(np.clip(x[0], -700, 700))))
+
+    def polish_ok(self, v: Any) -> bool:
+        """The logistic map rounds onto an end for large ``|x|``: excluded ends stay excluded."""
+        return self.inside(v)
+
+
+@dataclass(frozen=True)
+class Integer(Parameter):
+    """An integer parameter in ``[low, high]``."""
+
+    name: str
+    low: int
+    high: int
+
+    def __post_init__(self) -> None:
+        if not self.low <= self.high:
+            raise ValueError(f"Integer {self.name!r}: need low <= high, got [{self.low}, {self.high}]")
+
+    @property
+    def dimension(self) -> int:
+        return 0
+
+    def inside(self, v: Any) -> bool:
+        return bool(self.low <= v <= self.high) and int(v) == v
+
+    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` integers, small ones favoured (log-uniform), a share at the ends."""
+        span = self.high - self.low + 1
+        out = self.low + np.minimum(span - 1, np.floor(np.exp(rng.uniform(0, math.log(span), n))) - 1).astype(np.int64)
+        b = rng.random(n) < BOUNDARY_SHARE
+        out[b] = np.where(rng.random(int(b.sum())) < 0.5, self.low, self.high)
+        return out
+
+    def round(self, v: Any, max_den: int | None) -> sympy.Integer:
+        """The nearest integer (``max_den`` is not used)."""
+        r = round(float(v))
+        if not self.low <= r <= self.high:
+            raise Infeasible(f"{self.name} = {v!r} lies outside [{self.low}, {self.high}]")
+        return sympy.Integer(r)
+
+    def is_exact(self, v: Any) -> bool:
+        return isinstance(v, sympy.Rational)
+
+    def complexity(self, v: Any) -> tuple:
+        """``|v|``, then the sign (positive first)."""
+        return (abs(int(v)), int(v) < 0)
+
+    def simplify(self, v: Any) -> Iterator[sympy.Integer]:
+        """The simplest value of the range, then halfway steps towards ``v`` (a binary search)."""
+        n = int(v)
+        t = min(max(0, self.low), self.high)
+        cands = [t]
+        gap = n - t
+        k = 1
+        while abs(gap) >> k:
+            cands.append(n - (gap >> k) if gap > 0 else n + ((-gap) >> k))
+            k += 1
+        cands.append(n - 1 if n > t else n + 1)
+        for c in dict.fromkeys(cands):
+            if self.low <= c <= self.high and c != n:
+                yield sympy.Integer(c)
+
+    def grid_round(self, v: Any, den: int) -> Any:
+        """An integer is on every grid: ``v`` itself."""
+        return v
+
+    def strategy(self) -> Any:
+        """Hypothesis strategy: the ends, then any integer of the range."""
+        # imported here: hypothesis is a test dependency (the "test" extra), not a runtime one
+        from hypothesis import strategies as st
+
+        return st.one_of(st.sampled_from([self.low, self.high]), st.integers(self.low, self.high))
+
+    def pack(self, v: Any) -> list[float]:
+        """Nothing: the polish does not move integers."""
+        return []
+
+    def unpack(self, x: np.ndarray) -> Any:
+        raise TypeError(f"Integer {self.name!r} has no continuous coordinates to unpack")

@@ -1,0 +1,251 @@
+"""Loss trial: the properties the seed papers ask of their losses, computed for any loss.
+
+For a loss ``L(f, e_y)`` on the probability simplex (a :class:`theory.losses.LossDefinition`:
+a formula ``l(p)`` of the labelled probability ``p = f_y``, or a formula of the whole point),
+:func:`trial` computes, each with its own evidence (``symbolic``, ``exact``, ``search`` or
+``quadrature``) and ``undecided`` with the reason where it cannot decide:
+
+``symmetric``
+    Ghosh et al. 2017 (as Li's notes, Eq. 3, and Zhang & Sabuncu 2018, Eq. 3, state it):
+    ``sum_j L(f, e_j) = C`` for all ``f``.
+    For a separable loss (``phi_1(f_j) + sum_{k != j} phi_0(f_k)``; a loss of ``p`` alone has
+    ``phi_0 = 0``) the class sum is ``sum_k psi_c(f_k)`` with ``psi_c = phi_1 + (c - 1) phi_0``,
+    constant for every ``c`` exactly when ``psi_c`` is affine (``C = c psi_c(0) + psi_c'(0)``);
+    otherwise two exact rational points with different class sums refute it for each ``c``
+    (for ``c = 2`` ``psi(t) + psi(1 - t)`` is tested separately). Non-separable losses
+    (NCE, NFL, APL) are decided for each ``c``: exact witnesses, or the class sum simplified
+    to a constant.
+
+``class_sum`` and ``excess_risk_bound``
+    The exact range ``[S_min, S_max]`` of the class sum over the simplex. Jensen where
+    ``psi_c`` is convex or concave on ``(0, 1)`` (decided symbolically, for a symbolic ``c``):
+    the barycentre and a vertex are the extremes (Zhang & Sabuncu 2018, sec. 3.1 for ``L_q``, Eq. 7).
+    Otherwise, for each ``c``, a search: at an interior extremum of ``sum_k psi(f_k)`` every
+    positive coordinate has the same ``psi'`` (Lagrange), so when ``psi''`` changes sign at
+    most once on ``(0, 1)`` (checked on a grid) the extremes lie on points with at most two
+    distinct positive values, a one-dimensional search per pattern.
+
+    From the range, under uniform noise of rate ``eta < (c - 1)/c``: write the noisy risk as
+    ``R_eta(f) = (1 - eta c/(c - 1)) R(f) + eta/(c - 1) E[S(f(x))]``; for the clean minimiser
+    ``f*`` and the noisy one ``f_hat``, ``R_eta(f_hat) <= R_eta(f*)`` gives
+
+        A(eta) <= R(f*) - R(f_hat) <= 0,    A(eta) = eta (S_min - S_max) / (c - 1 - eta c),
+
+    the form of Zhang & Sabuncu 2018 Thm 1 (their Eq. 8, where ``S_min - S_max =
+    (1 - c^(1-q))/q`` for ``L_q``), which holds for any loss with a bounded class sum
+    (Ghosh et al. 2017's Thm for symmetric losses is the case ``S_min = S_max``, ``A = 0``).
+
+``bounded``
+    ``sup_f L(f, e_y)``: for a loss of ``p`` the supremum of ``l`` on ``[0, 1]`` (limits at the
+    ends, the sign of ``l'``), with whether it is attained; for a separable loss with convex parts the
+    largest vertex value; for a normalized loss (NCE, NFL, APL) ``alpha + beta g(0)``, not attained,
+    approached as ``f_y -> 0`` (:mod:`paper_checks.trials.normalized`); otherwise searched.
+
+``weight``
+    The IMAE view (Wang et al. 2019, as Li's notes write it, Eqs. 8-11): for ``L = l(p_y)`` and softmax
+    logits, ``||dL/dz||_1 = 2 |l'(p)| p (1 - p)``, with its mean and variance for
+    ``p ~ U(0, 1)`` (exact by SymPy where it integrates, 30-digit quadrature otherwise).
+
+``asymmetric``
+    Zhou et al. 2021 (ICML; arXiv 2106.03110, sec. 3, "asymmetric loss functions"): for
+    weights ``w`` with a unique largest ``w_t``, ``L`` is asymmetric when
+    ``argmin_u sum_i w_i L(u, i) = argmin_u L(u, t)``; *completely* asymmetric when this holds
+    for every such ``w``. For a non-increasing ``l`` of ``p`` (derived here, not copied): with
+    ``r = max_{i != t} w_i / w_t``,
+    ``sum_i w_i l(u_i) - sum_i w_i l(e_t,i) >= w_t [(l(u_t) - l(1)) - r sum_{i != t} (l(0) - l(u_i))]``
+    with equality when every ``w_i = r w_t``; so ``e_t`` is the minimiser exactly when
+    ``r < R_c``, ``R_c = inf_{u != e_t} (l(u_t) - l(1)) / sum_{i != t} (l(0) - l(u_i))``, and
+    the loss is completely asymmetric exactly when ``R_c >= 1``, i.e. when a vertex minimises
+    the class sum. ``R_c`` is computed with the inner maximum in closed form where ``l`` is
+    convex (spread evenly) or concave (concentrated). The paper's own per-loss conditions
+    (for AGCE, AUL, AEL) could not be read (only the abstract and the authors' code were
+    reachable), so they are not compared: see ``zhou21_conditions`` in each trial.
+
+``noisy_minimiser``
+    The pointwise minimiser of the noisy risk ``sum_k w_k L(f, e_k)`` with ``w`` the row of
+    ``T`` of the clean label ``y``: uniform noise ``eta = 0.4`` and the class-dependent pair
+    flip ``y -> y + 1`` with rate ``0.4``; whether it is ``e_y``, whether it keeps the argmax, and
+    whether it is attained. Derived: for a loss of ``p`` from the exact ``R_c``
+    (:mod:`paper_checks.trials.minimiser`: ``e_y`` exactly when ``r < R_c``, else attained and keeping
+    the argmax); for a separable loss from its coordinates' stationary points (MSE: ``f = w``); for a
+    normalized loss the exact infimum, never attained, and where it is approached
+    (:mod:`paper_checks.trials.normalized`). Searched (multi-start over the simplex) only for a loss
+    none of these covers, and then reported as a search.
+
+No cell is decided by a floating-point sample of a clipped simplex: boundary values are one-sided
+SymPy limits, signs on ``(0, 1)`` are SymPy's (:func:`paper_checks.trials.limits.sign_on_open_unit`),
+and each property runs under a time limit (:func:`paper_checks.run.deadline.deadline`).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from paper_checks.jsonable import jsonable
+from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.trials import normalized
+from paper_checks.trials.asymmetry import asymmetric, noisy_minimiser
+from paper_checks.trials.limits import DEFAULT_TIMEOUT
+from paper_checks.trials.minimiser import (
+    label_minimiser,
+    separable_asymmetric,
+    separable_bounded,
+    separable_minimiser,
+)
+from paper_checks.trials.properties import (
+    ETA,
+    NOISE,
+    PRECISION_SETTINGS,
+    PROPERTIES,
+    C,
+    Property,
+    TrialContext,
+    _span,
+    bounded,
+    class_sum,
+    excess_risk_bound,
+    symmetric,
+    weight,
+)
+from theory.losses import LossDefinition, P
+
+__all__ = ["C", "DEFAULT_TIMEOUT", "ETA", "NOISE", "P", "PROPERTIES", "LossTrial", "Property", "markdown_table",
+           "parse_classes", "trial", "write"]
+
+
+def parse_classes(text: str) -> list[int]:
+    """``"2..10"`` or ``"3"`` or ``"2,4,8"`` -> the list of ``c`` (each an integer >= 2, at most 50)."""
+    s = str(text).strip()
+    try:
+        if ".." in s:
+            lo, hi = (int(x) for x in s.split("..", 1))
+            cs = list(range(lo, hi + 1))
+        else:
+            cs = [int(x) for x in s.split(",")]
+    except ValueError:
+        raise ValueError(f"--classes must look like 2..10 or 2,3,5, got {text!r}") from None
+    if not cs or min(cs) < 2 or max(cs) > 50:
+        raise ValueError(f"--classes must name integers c with 2 <= c <= 50, got {text!r}")
+    return sorted(set(cs))
+
+
+@dataclass
+class LossTrial:
+    """Every property of one loss for the numbers of classes ``cs``."""
+
+    loss: str
+    params: dict[str, Any]
+    cite: str
+    cs: list[int]
+    properties: dict[str, Property] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"loss": self.loss, "params": jsonable(self.params), "cite": self.cite, "classes": self.cs,
+                "properties": {k: v.to_json() for k, v in self.properties.items()}, "notes": self.notes}
+
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: one row per property with its evidence (:mod:`paper_checks.report.display`)."""
+        # imported here: the package paper_checks.report imports the runner, which imports this module
+        from paper_checks.report.display import trial_html
+
+        return trial_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import trial_markdown  # imported here: see _repr_html_
+
+        return trial_markdown(self)
+
+
+# ---------------------------------------------------------------- the trial
+def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str = "standard",
+          timeout: float | None = DEFAULT_TIMEOUT) -> LossTrial:
+    """Compute every property of ``loss`` for the numbers of classes ``cs`` (see the module docstring).
+
+    Each property runs under a time limit of ``timeout`` seconds (``None``: none); one that runs
+    past it is ``undecided: timed out after N s`` and the others are still computed.
+    """
+    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
+        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    if precision not in PRECISION_SETTINGS:
+        raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISION_SETTINGS)}")
+    cs = sorted(set(int(c) for c in cs))
+    if not cs or cs[0] < 2:
+        raise ValueError(f"numbers of classes must be integers >= 2, got {cs!r}")
+    cfg = PRECISION_SETTINGS[precision]
+    tr = LossTrial(loss.name, loss.param_dict, loss.cite, cs)
+    ctx = TrialContext(loss, cs, cfg)
+    for name, fn in (("symmetric", symmetric), ("class_sum", class_sum), ("excess_risk_bound", excess_risk_bound),
+                     ("bounded", _bounded), ("weight", weight), ("asymmetric", _asymmetric),
+                     ("noisy_minimiser", _noisy_minimiser)):
+        try:
+            with deadline(timeout):
+                tr.properties[name] = fn(ctx)
+        except TimedOut as exc:
+            tr.properties[name] = Property(name, None, f"undecided: {exc}", "none",
+                                           f"the computation did not finish within the limit ({exc}); raise the "
+                                           "limit (--timeout) to try longer", True)
+        except Exception as exc:  # a property that cannot be computed is undecided, with the reason
+            tr.properties[name] = Property(name, None, f"undecided ({type(exc).__name__})", "search",
+                                           f"could not be computed: {type(exc).__name__}: {exc}", True)
+    tr.notes.append("zhou21_conditions: the per-loss conditions of Zhou et al. 2021 sec. 4 were not compared: "
+                    "the paper's text beyond its abstract was not reachable; the asymmetry here is derived from "
+                    "the definition (see paper_checks/trials/properties.py)")
+    return tr
+
+
+def _bounded(ctx: TrialContext) -> Property:
+    """Derived for a normalized loss (:mod:`paper_checks.trials.normalized`), else :func:`bounded`."""
+    return normalized.bounded(ctx) or separable_bounded(ctx) or bounded(ctx)
+
+
+def _asymmetric(ctx: TrialContext) -> Property:
+    """In the limit sense for a normalized loss (:mod:`paper_checks.trials.normalized`), exact for a separable one
+    (:mod:`paper_checks.trials.minimiser`), else :func:`asymmetric`."""
+    return normalized.asymmetric(ctx) or separable_asymmetric(ctx) or asymmetric(ctx)
+
+
+def _noisy_minimiser(ctx: TrialContext) -> Property:
+    """Derived for a normalized loss (:mod:`paper_checks.trials.normalized`), a loss of ``p`` with a closed-form
+    ``R_c`` or a separable one (:mod:`paper_checks.trials.minimiser`), else searched (:func:`noisy_minimiser`)."""
+    return (normalized.noisy_minimiser(ctx) or label_minimiser(ctx) or separable_minimiser(ctx)
+            or noisy_minimiser(ctx))
+
+
+# ---------------------------------------------------------------- output
+COLUMNS = (("symmetric", "symmetric (C)"), ("class_sum", "class sum [S_min, S_max]"),
+           ("excess_risk_bound", "A(η) (GCE Thm 1 form)"), ("bounded", "bounded"),
+           ("weight", "weight ‖dL/dz‖₁ (U(0,1) mean, var)"), ("asymmetric", "asymmetric (Zhou 2021)"),
+           ("noisy_minimiser", "noisy minimiser"))
+
+
+def markdown_table(trials: Sequence[LossTrial]) -> str:
+    """The property table: one row per loss, one column per property (every cell filled)."""
+    head = "| loss | " + " | ".join(h for _, h in COLUMNS) + " |"
+    lines = [head, "|" + "---|" * (len(COLUMNS) + 1)]
+    for t in trials:
+        title = t.loss + ("(" + ", ".join(f"{k}={v}" for k, v in t.params.items()) + ")" if t.params else "")
+        cells = []
+        for key, _ in COLUMNS:
+            p = t.properties[key]
+            cells.append(f"{p.cell} [{p.method}]".replace("|", "\\|"))
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    cs = trials[0].cs if trials else []
+    lines.append("")
+    lines.append(f"c = {_span(cs)}; [method] is the evidence; 'undecided' cells say why in the JSON, which also "
+                 "records whether each extreme is attained and how it is approached when not. "
+                 "Citations: " + "; ".join(dict.fromkeys(f"{t.loss}: {t.cite}" for t in trials)))
+    return "\n".join(lines)
+
+
+def write(trials: Sequence[LossTrial], json_path: Path) -> tuple[Path, Path]:
+    """Write the trials as JSON to ``json_path`` and the Markdown table next to it (``.md``)."""
+    json_path = Path(json_path)
+    json_path.parent.mkdir(parents=True, exist_ok=True)
+    json_path.write_text(json.dumps({"schema": 1, "losses": [t.to_json() for t in trials]}, indent=1,
+                                    ensure_ascii=False) + "\n")
+    md = json_path.with_suffix(".md")
+    md.write_text("# Loss trial\n\n" + markdown_table(trials) + "\n")
+    return json_path, md

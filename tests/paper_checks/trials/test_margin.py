@@ -1,0 +1,148 @@
+"""The margin-loss trial on the textbook facts (issue 20's "Done when"), its evidence re-checked exactly, its
+time limit, and its command line."""
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import sympy
+
+from paper_checks.trials import margin as mt
+from theory.margin import MarginLoss, V
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture(scope="module")
+def table():
+    t0 = time.process_time()  # CPU seconds: the table's own cost, whatever else shares the machine
+    trials = {t.loss: t for t in (mt.trial(m) for m in mt.margin_losses())}
+    return trials, time.process_time() - t0
+
+
+def cell(table, loss, prop):
+    p = table[0][loss].properties[prop]
+    assert not p.undecided, f"{loss}.{prop} undecided: {p.summary}"
+    return p
+
+
+@pytest.mark.parametrize("loss, prop, value, method", [
+    ("unhinged", "symmetric", "yes (K = 2)", "symbolic"),
+    ("ramp", "symmetric", "yes (K = 2)", "symbolic"),
+    ("sigmoid", "symmetric", "yes (K = 1)", "symbolic"),
+    ("zero_one", "symmetric", "yes (K = 1)", "symbolic"),
+    ("hinge", "symmetric", "no", "exact"),
+    ("logistic", "symmetric", "no", "exact"),
+    ("exponential", "symmetric", "no", "exact"),
+    ("squared", "symmetric", "no", "exact"),
+    ("hinge", "calibrated", "yes", "symbolic"),
+    ("logistic", "calibrated", "yes", "symbolic"),
+    ("exponential", "calibrated", "yes", "symbolic"),
+    ("squared", "calibrated", "yes", "symbolic"),
+    ("sigmoid", "calibrated", "yes", "symbolic"),
+    ("savage", "calibrated", "yes", "symbolic"),
+    ("unhinged", "sln_robust", "yes", "symbolic"),
+    ("hinge", "sln_robust", "no", "exact"),
+    ("logistic", "sln_robust", "no", "exact"),
+    ("hinge", "convex", "yes", "symbolic"),
+    ("sigmoid", "convex", "no", "exact"),
+    ("ramp", "bounded", "yes [0, 2]", "symbolic"),
+    ("hinge", "bounded", "no [0, ∞]", "symbolic"),
+    ("logistic", "unbiased_convex", "yes", "symbolic"),
+    ("squared", "unbiased_convex", "yes", "symbolic"),
+    ("hinge", "unbiased_convex", "no", "exact"),
+    ("exponential", "unbiased_convex", "no", "exact"),
+])
+def test_textbook_facts(table, loss, prop, value, method):
+    p = cell(table, loss, prop)
+    assert p.cell.startswith(value) and p.method == method, (p.cell, p.method, p.summary)
+
+
+def test_the_whole_zoo_runs_in_under_30_seconds_and_decides_everything(table):
+    trials, seconds = table
+    assert seconds < 30, f"the margin-loss table took {seconds:.1f} s"
+    undecided = [(t.loss, k, p.summary) for t in trials.values() for k, p in t.properties.items() if p.undecided]
+    assert not undecided
+
+
+def test_counterexamples_are_exact_and_re_verify(table):
+    trials = table[0]
+    rev = trials["hinge"].properties["sln_robust"].value["counterexample"]
+    phi = trials["hinge"]
+    eta, rho, a, b = (sympy.Rational(rev[k]) for k in ("eta", "rho", "a", "b"))
+    h = lambda x: sympy.Max(0, 1 - x)  # noqa: E731
+    clean = [eta * h(s) + (1 - eta) * h(-s) for s in (a, b)]
+    en = (1 - 2 * rho) * eta + rho
+    noisy = [en * h(s) + (1 - en) * h(-s) for s in (a, b)]
+    assert clean[0] < clean[1] and noisy[0] > noisy[1], phi.properties["sln_robust"].summary
+    ch = trials["sigmoid"].properties["convex"].value
+    a, b = (sympy.Rational(x) for x in ch["chord"])
+    s = lambda x: 1 / (1 + sympy.exp(x))  # noqa: E731
+    assert (s((a + b) / 2) - (s(a) + s(b)) / 2).is_positive
+
+
+def test_unbiased_estimator_counterexample_breaks_convexity(table):
+    """The rates and chord the trial gives for the hinge loss make Natarajan et al.'s l~ non-convex, exactly."""
+    val = table[0]["hinge"].properties["unbiased_convex"].value
+    r = sympy.Rational(val["rho_y"])
+    a, b = (sympy.Rational(x) for x in val["chord"])
+    h = lambda x: sympy.Max(0, 1 - x)  # noqa: E731
+    lt = lambda x: ((1 - 0) * h(x) - r * h(-x)) / (1 - r - 0)  # noqa: E731
+    assert lt((a + b) / 2) > (lt(a) + lt(b)) / 2
+
+
+def test_noisy_minimiser_keeps_the_bayes_sign_under_symmetric_noise_only(table):
+    for name in ("hinge", "logistic", "zero_one", "unhinged"):
+        sym, cc = table[0][name].properties["noisy_minimiser"].value
+        assert sym["bayes_sign"] and not cc["bayes_sign"]
+    sym = table[0]["logistic"].properties["noisy_minimiser"].value[0]
+    assert sympy.simplify(sympy.sympify(sym["at"][0]) - sympy.log(sympy.Rational(5, 3))) == 0  # log(eta~/(1-eta~))
+
+
+@pytest.mark.parametrize("phi, calibrated", [(V**2, "no"), (sympy.Max(0, -V), "no"), (sympy.Max(0, 1 - V), "yes"),
+                                             (V**3 - V, "no")])
+def test_calibration_follows_bartlett_et_al(phi, calibrated):
+    p = mt.trial(MarginLoss("t", phi, "test")).properties["calibrated"]
+    assert p.cell == calibrated, p.summary
+
+
+def test_a_time_limit_makes_a_property_undecided_not_an_error():
+    t = mt.trial("logistic", time_limit_s=1e-4)
+    assert any(p.cell == "undecided: timed out" and p.undecided for p in t.properties.values())
+
+
+def test_what_sympy_cannot_settle_is_undecided_with_the_reason():
+    t = mt.trial(MarginLoss("wavy", sympy.exp(-V) + sympy.sin(V), "test"))
+    assert t.properties["symmetric"].cell == "no"  # an exact witness needs no roots
+    undecided = [p for p in t.properties.values() if p.undecided]
+    assert undecided and all("could not be decided" in p.summary or "timed out" in p.summary for p in undecided)
+
+
+def _cli(*args):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "paper_checks", *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=300)
+
+
+def test_cli_margin_loss_and_table(tmp_path):
+    p = _cli("loss", "--margin", "Max(0, 1 - v)/2 + 1")
+    assert p.returncode == 0, p.stderr
+    assert "| user | `Max(0, 1 - v)/2 + 1` |" in p.stdout
+    p = _cli("losses", "--kind", "margin", "--loss", "ramp", "--json", str(tmp_path / "m.json"))
+    assert p.returncode == 0, p.stderr
+    assert "| ramp |" in p.stdout and (tmp_path / "m.md").exists()
+    assert '"kind": "margin"' in (tmp_path / "m.json").read_text()
+    p = _cli("losses", "--kind", "margin", "--list")
+    assert p.returncode == 0 and "unhinged" in p.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("loss", "--margin", "__import__('os')"), "calls only of"),
+    (("loss", "--margin", "p + 1"), "unknown name 'p'"),
+    (("losses", "--kind", "margin", "--loss", "nope"), "unknown margin loss 'nope'"),
+])
+def test_cli_refuses_bad_margin_input_in_one_line(args, message):
+    p = _cli(*args)
+    assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr

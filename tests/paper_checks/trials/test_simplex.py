@@ -1,0 +1,301 @@
+"""The loss trial (paper_checks.trials.simplex) and its command line: a complete zoo table, whose entries
+agree with the verdicts of the claims that decide the same property (ghosh17, gce18, sce19, imae19)."""
+import json
+
+import mpmath
+import numpy as np
+import pytest
+import sympy
+
+from paper_checks.cli import main
+from paper_checks.registry import load
+from paper_checks.trials import simplex as lt
+from theory.losses import ZOO, default_losses, from_callable, from_expression, parse_spec
+
+C = lt.C
+CS = range(2, 11)
+
+
+@pytest.fixture(scope="module")
+def zoo():
+    return {t.loss: t for t in (lt.trial(d, CS, precision="quick") for d in default_losses())}
+
+
+def test_the_zoo_table_is_complete(zoo):
+    assert set(zoo) == set(ZOO)
+    for t in zoo.values():
+        assert set(t.properties) == set(lt.PROPERTIES), t.loss
+        for name, p in t.properties.items():
+            assert p.cell.strip() and p.summary.strip(), (t.loss, name)
+            if p.undecided:  # undecided says why
+                assert "undecided" in p.cell and len(p.summary) > 20, (t.loss, name)
+    md = lt.markdown_table(list(zoo.values()))
+    rows = [line for line in md.splitlines() if line.startswith("|")]
+    unescaped = [len(line.replace("\\|", "").split("|")) for line in rows]
+    assert len(set(unescaped)) == 1, "a row of the Markdown table has a different number of cells"
+    assert "| |" not in md
+
+
+def _recorded(claim_id):
+    return load()[claim_id].expected
+
+
+def test_symmetry_agrees_with_ghosh17_and_sce19(zoo):
+    # ghosh17.only_mae_symmetric: among CCE, MAE, MSE only MAE is symmetric (recorded: proved)
+    assert _recorded("ghosh17.only_mae_symmetric") == "proved"
+    assert [zoo[n].properties["symmetric"].value["symmetric"] for n in ("cce", "mae", "mse")] == [False, True, False]
+    # ghosh17.sum_mae: the constant is 2c - 2
+    assert _recorded("ghosh17.sum_mae") == "proved"
+    assert sympy.simplify(sympy.sympify(zoo["mae"].properties["symmetric"].value["constant"],
+                                        locals={"c": C}) - (2 * C - 2)) == 0
+    # sce19.rce_symmetric: RCE is symmetric with constant -A (c - 1)
+    assert _recorded("sce19.rce_symmetric") == "proved"
+    assert sympy.simplify(sympy.sympify(zoo["rce"].properties["symmetric"].value["constant"],
+                                        locals={"c": C}) - 4 * (C - 1)) == 0
+
+
+@pytest.mark.parametrize("q", ["0.7", "0.3", "1"])
+def test_gce_class_sum_and_bound_agree_with_gce18(q):
+    """gce18.eq7_bounds (proved): (c - c^(1-q))/q <= sum_j L_q <= (c - 1)/q; gce18.thm1_uniform:
+    A = eta (1 - c^(1-q)) / (q (c - 1 - eta c))."""
+    assert _recorded("gce18.eq7_bounds") == "proved"
+    t = lt.trial(parse_spec(f"gce:q={q}"), CS, precision="quick")
+    qq = sympy.nsimplify(q)
+    rng = t.properties["class_sum"].value
+    assert rng["domain"] == "every c >= 2"
+    lo, hi = (sympy.sympify(rng[k], locals={"c": C}) for k in ("low", "high"))
+    for c in CS:
+        assert abs(float((lo - (C - C ** (1 - qq)) / qq).subs(C, c))) < 1e-12
+        assert abs(float((hi - (C - 1) / qq).subs(C, c))) < 1e-12
+    A = sympy.sympify(t.properties["excess_risk_bound"].value["A"], locals={"c": C, "eta": lt.ETA})
+    paper = lt.ETA * (1 - C ** (1 - qq)) / (qq * (C - 1 - lt.ETA * C))
+    for c in (2, 5, 10):
+        for eta in (sympy.Rational(1, 10), sympy.Rational(1, 3)):
+            assert abs(float((A - paper).subs({C: c, lt.ETA: eta}))) < 1e-12
+
+
+def test_truncated_class_sum_agrees_with_gce18_eq10():
+    """gce18.eq10_bounds (proved): for k >= 1/c, d L_q(1/d) + (c - d) L_q(k) <= sum <= c L_q(k),
+    d = max(1, (1 - q)^(1/q) / k); the trial's range lies inside (here it meets both ends)."""
+    assert _recorded("gce18.eq10_bounds") == "proved"
+    q, k = 0.7, 0.3
+    t = lt.trial(parse_spec(f"tgce:q={q},k={k}"), range(4, 9), precision="standard")
+    rng = t.properties["class_sum"].value
+    lq = lambda x: (1 - x**q) / q  # noqa: E731
+    for c in range(4, 9):
+        d = max(1.0, (1 - q) ** (1 / q) / k)
+        lo, hi = d * lq(1 / d) + (c - d) * lq(k), c * lq(k)
+        assert rng[c]["low"] >= lo - 1e-9 and rng[c]["high"] <= hi + 1e-9
+        assert rng[c]["low"] == pytest.approx(lo, abs=1e-6) and rng[c]["high"] == pytest.approx(hi, abs=1e-6)
+
+
+def test_weights_agree_with_imae19(zoo):
+    """imae19.eq9_cce_weight: 2 (1 - p); eq10_mae_weight: 4 p (1 - p); eq11_variance: Var = 4/45."""
+    for cid in ("imae19.eq9_cce_weight", "imae19.eq10_mae_weight", "imae19.eq11_variance"):
+        assert _recorded(cid) == "proved"
+    p = lt.P
+    w_cce = sympy.sympify(zoo["cce"].properties["weight"].value["w"], locals={"p": p})
+    w_mae = sympy.sympify(zoo["mae"].properties["weight"].value["w"], locals={"p": p})
+    assert sympy.simplify(w_cce - 2 * (1 - p)) == 0 and sympy.simplify(w_mae - 4 * p * (1 - p)) == 0
+    assert sympy.nsimplify(zoo["mae"].properties["weight"].value["variance"]) == sympy.Rational(4, 45)
+
+
+def test_user_losses_by_expression_and_by_callable():
+    t = lt.trial(from_expression("(1 - p**0.5)/0.5"), range(2, 5), precision="quick")
+    assert t.properties["bounded"].value["bounded"] is True
+    t = lt.trial(from_callable(lambda f, y: 1 - f[y]), range(2, 5), precision="quick")  # unhinged: symmetric
+    assert t.properties["symmetric"].value["symmetric"] is True
+
+
+@pytest.mark.parametrize("args, message", [
+    (["loss", "log(p - 2)"], "not defined on the simplex"),
+    (["loss", "p +"], "cannot parse"),
+    (["loss", "q * p"], "only the symbol p"),
+    (["losses", "--loss", "bogus"], "unknown loss 'bogus'"),
+    (["losses", "--loss", "gce:q=2"], "parameter q must be"),
+    (["losses", "--loss", "gce:z=1"], "no parameter 'z'"),
+    (["losses", "--classes", "1..3"], "--classes"),
+    (["losses", "--loss", "mae", "--timeout", "0"], "--timeout must be a positive number"),
+])
+def test_bad_input_is_one_line_and_exit_2(args, message, capsys):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_writes_markdown_and_json(tmp_path, capsys):
+    js = tmp_path / "t.json"
+    assert main(["losses", "--loss", "mae", "--loss", "gce:q=0.5", "--classes", "2..4", "--precision", "quick",
+                 "--json", str(js)]) == 0
+    out = capsys.readouterr().out
+    assert "| mae |" in out and "gce(q=1/2)" in out
+    doc = json.loads(js.read_text())
+    assert [x["loss"] for x in doc["losses"]] == ["mae", "gce"] and js.with_suffix(".md").is_file()
+    assert main(["loss", "-log(p) + 2*(1 - p)", "--classes", "2..3", "--precision", "quick"]) == 0
+    assert main(["losses", "--list"]) == 0
+    assert "Zhou" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- issue 19: the six cells, pinned
+def _nce_risk(f, w):
+    """Plain NCE noisy risk sum_k w_k log f_k / sum_i log f_i, in mpmath at the working precision."""
+    logs = [mpmath.log(x) for x in f]
+    return mpmath.fsum(wk * lk for wk, lk in zip(w, logs)) / mpmath.fsum(logs)
+
+
+def test_focal_class_sum_minimum_is_finite_at_the_barycentre(zoo):
+    v = zoo["focal"].properties["class_sum"].value
+    lo = sympy.sympify(v["low"], locals={"c": C})
+    assert sympy.simplify(lo - C * (1 - 1 / C) ** 2 * sympy.log(C)) == 0
+    assert v["low_attained"] is True and "barycentre" in v["low_at"] and v["high"] == "oo"
+    assert v["high_attained"] is False
+    assert float(lo.subs(C, 2)) == pytest.approx(0.34657359, abs=1e-8)
+    rng = np.random.default_rng(0)
+    for c in (2, 3, 7):  # plain evaluation: no random point has a smaller class sum
+        F = rng.dirichlet(np.ones(c), 20000)
+        S = np.sum(-(1 - F) ** 2 * np.log(F), axis=1)
+        assert S.min() >= float(lo.subs(C, c)) - 1e-12
+        bary = -c * (1 - 1 / c) ** 2 * np.log(1 / c)
+        assert bary == pytest.approx(float(lo.subs(C, c)), rel=1e-14)
+
+
+@pytest.mark.parametrize("name", ["nce", "nfl"])
+def test_nce_nfl_noisy_infimum_is_not_attained_and_approached_with_the_wrong_argmax(zoo, name):
+    v = zoo[name].properties["noisy_minimiser"].value
+    for c in CS:
+        for kind, inf in (("uniform", sympy.Rational(2, 5) / (c - 1)), ("pair", 0 if c > 2 else sympy.Rational(2, 5))):
+            case = v[kind][c]
+            assert sympy.sympify(case["inf"]) == inf and case["attained"] is False
+            assert case["wrong_argmax"] is (c >= 3)
+            assert ("wrong argmax" in case["approached"]) is (c >= 3)
+            gaps = [mpmath.mpf(s["gap"]) for s in case["values"]]  # may lie below float's range (NFL: d^1.5)
+            assert all(g > 0 for g in gaps) and gaps == sorted(gaps, reverse=True)
+    assert "wrong argmax" in zoo[name].properties["noisy_minimiser"].cell
+
+
+def test_nce_values_along_the_issues_sequence():
+    """Issue 19: NCE, uniform 0.4, c = 3, along (0.1, 0.9 - d, d): 0.20133, 0.200004 for d = 1e-300, 1e-100000."""
+    w = [mpmath.mpf(6) / 10, mpmath.mpf(2) / 10, mpmath.mpf(2) / 10]
+    with mpmath.workdps(60):
+        vals = [_nce_risk([mpmath.mpf(1) / 10, mpmath.mpf(9) / 10 - d, d], w)
+                for d in (mpmath.mpf(10) ** -300, mpmath.mpf(10) ** -100000, mpmath.mpf(10) ** -(10**7))]
+    assert float(vals[0]) == pytest.approx(0.20133, abs=1e-5)
+    assert float(vals[1]) == pytest.approx(0.200004, abs=1e-6)
+    assert float(vals[2]) == pytest.approx(0.20000004, abs=1e-8)
+    assert all(x > mpmath.mpf(1) / 5 for x in vals)
+    t = lt.trial(parse_spec("nce"), [3], precision="quick")
+    seq = t.properties["noisy_minimiser"].value["uniform"][3]["values"]
+    with mpmath.workdps(360):  # the trial's own evaluation at d = 1e-300 agrees with this one
+        d = mpmath.mpf(10) ** -300
+        assert float(mpmath.mpf(seq[-1]["value"])) == pytest.approx(
+            float(_nce_risk([mpmath.mpf(1) / 10, mpmath.mpf(9) / 10 - d, d], w)), rel=1e-15)
+
+
+@pytest.mark.parametrize("name, passive", [("nce_mae", sympy.Rational(4, 5)), ("nce_rce", sympy.Rational(8, 5))])
+def test_apl_pair_noise_infimum_is_approached_only_at_e_y(zoo, name, passive):
+    v = zoo[name].properties["noisy_minimiser"].value
+    for c in CS:
+        case = v["pair"][c]
+        assert sympy.sympify(case["inf"]) == passive + (sympy.Rational(2, 5) if c == 2 else 0)
+        assert case["attained"] is False and case["approached"] == "only as f -> e_y" and not case["wrong_argmax"]
+        assert "minimiser" not in case  # no non-vertex minimiser is reported
+    rng = np.random.default_rng(1)  # plain evaluation: the MAE/RCE part alone already stays above the bound
+    scale = 2 if name == "nce_mae" else 4
+    for c in (3, 6):
+        F = rng.dirichlet(np.ones(c), 20000)
+        part = scale * (1 - (0.6 * F[:, 0] + 0.4 * F[:, 1]))
+        assert part.min() > float(passive)
+
+
+def test_tgce_is_completely_asymmetric_for_every_c(zoo):
+    p = zoo["tgce"].properties["asymmetric"]
+    assert not p.undecided and p.method == "symbolic" and p.value["R_exact"] == "1"
+    assert all(p.value["complete"].values())
+    for spec in ("tgce:q=0.3,k=0.6", "tgce:q=1,k=0.5"):  # the derivation holds for every k >= 1/2
+        t = lt.trial(parse_spec(spec), range(2, 6), precision="quick")
+        assert t.properties["asymmetric"].value["R_exact"] == "1"
+    q, k = 0.7, 0.5  # plain check of the definition: e_t minimises sum_i w_i l(u_i) for random w, u
+    ell = lambda x: np.where(x <= k, (1 - k**q) / q, (1 - x**q) / q)  # noqa: E731
+    rng = np.random.default_rng(2)
+    for c in (2, 3, 5):
+        W = rng.dirichlet(np.ones(c), 400)
+        W = W[np.argsort(-W, axis=1)[:, 0] == 0]  # the largest weight on class 0
+        U = rng.dirichlet(0.3 * np.ones(c), 400)
+        at_vertex = W[:, 0] * ell(1.0) + (1 - W[:, 0]) * ell(0.0)
+        risks = ell(U)[None, :, :] * W[:, None, :]
+        assert np.all(risks.sum(-1) >= at_vertex[:, None] - 1e-12)
+
+
+@pytest.mark.parametrize("name, sup", [("nce", 1), ("nfl", 1), ("nce_mae", 3), ("nce_rce", 5)])
+def test_normalized_sup_per_c_is_exact_and_not_attained(zoo, name, sup):
+    v = zoo[name].properties["bounded"].value
+    assert v["sup"] == {c: str(sup) for c in CS} and v["attained"] is False and "f_y -> 0" in v["approached"]
+    doc = json.loads(json.dumps(zoo[name].to_json()))
+    assert set(doc["properties"]["bounded"]["value"]["sup"].values()) == {str(sup)}
+    for c in (2, 10):  # plain evaluation of the loss's own vector form as f_y -> 0: below sup, rising toward it
+        vals = []
+        for k in (50, 3000):  # 2k + 80 digits resolve NFL's gap of order d^1.5 at c = 2
+            with mpmath.workdps(2 * k + 80):
+                d = mpmath.mpf(10) ** -k
+                f = [d, *[(1 - d) / (c - 1)] * (c - 1)]
+                vals.append(parse_spec(name)([sympy.Float(x, 2 * k + 80) for x in f], 0))
+        assert vals[0] < vals[1] < sup and sup - vals[1] < sympy.Rational(1, 100)
+
+
+def test_timeouts_mark_properties_undecided_and_keep_the_rest():
+    import time
+
+    t0 = time.monotonic()
+    t = lt.trial(from_expression("Heaviside(p - 1/2)*(1 - p)"), range(2, 4), precision="quick", timeout=1)
+    assert time.monotonic() - t0 < 7 * 1 + 20
+    cells = {k: p.cell for k, p in t.properties.items()}
+    assert any(c == "undecided: timed out after 1 s" for c in cells.values()), cells
+    assert t.properties["symmetric"].value is not None  # what finished is kept
+    with pytest.raises(ValueError, match="timeout"):
+        lt.trial(parse_spec("mae"), [2], timeout=0)
+
+
+def test_a_normalized_form_that_disagrees_with_the_loss_is_not_used():
+    """The trial derives from a NormalizedForm only after checking it against the loss's own vector form."""
+    from dataclasses import replace
+
+    from theory.losses import NormalizedForm
+
+    nce = parse_spec("nce")
+    wrong = replace(nce, normalized=NormalizedForm(sympy.Integer(2), nce.normalized.phi))  # alpha = 2: not NCE
+    t = lt.trial(wrong, [2, 3], precision="quick")
+    assert t.properties["bounded"].method == "search" and t.properties["bounded"].undecided
+    assert t.properties["noisy_minimiser"].undecided
+
+
+def test_whole_point_losses_fall_back_to_exact_limits_or_undecided_bounds():
+    t = lt.trial(from_callable(lambda f, y: -sympy.log(f[y]) * f[(y + 1) % len(f)], name="odd"), [2, 3],
+                 precision="quick")
+    assert t.properties["bounded"].value["bounded"] is False and t.properties["bounded"].method == "symbolic"
+    t = lt.trial(from_callable(lambda f, y: (1 - f[y]) * f[0], name="odd2"), [2, 3], precision="quick")
+    assert t.properties["bounded"].undecided and "sup ≥" in t.properties["bounded"].cell
+
+
+def test_the_trial_limit_is_not_taken_for_the_weight_integrals_own(monkeypatch):
+    """The weight's symbolic moments have a limit of their own (then quadrature); the trial's limit, coming up
+    in there, still ends the property as timed out instead of falling through to the quadrature."""
+    import time
+
+    from paper_checks.trials import properties as loss_properties
+
+    def forever(w, p):
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(loss_properties, "uniform_moments", forever)
+    monkeypatch.setattr(loss_properties, "SYMBOLIC_MOMENTS_SECONDS", 30.0)
+    t0 = time.monotonic()
+    tr = lt.trial(parse_spec("mae"), [2], precision="quick", timeout=1)
+    assert time.monotonic() - t0 < 30
+    assert tr.properties["weight"].cell == "undecided: timed out after 1 s"
+
+
+def test_a_loss_with_a_jump_has_no_weight():
+    tr = lt.trial(from_expression("Heaviside(p - 1/2)*(1 - p)"), [2], precision="quick", timeout=5)
+    w = tr.properties["weight"]
+    assert w.undecided and w.cell == "undecided: l has a jump" and "DiracDelta" in w.summary
