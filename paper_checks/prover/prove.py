@@ -5,7 +5,7 @@ traces the exact margin on each (:mod:`paper_checks.prover.trace`) and closes bo
 rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halving the boxes it
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
 verified exactly and shrunk by the search's machinery (:func:`paper_checks.search.exact.verify`,
-:class:`paper_checks.search.shrink.Shrinker`); ``search_first`` runs the counterexample search itself before
+:class:`paper_checks.search.shrinker.Shrinker`); ``search_first`` runs the counterexample search itself before
 the boxes. The time limit is checked between boxes (and between the pieces while tracing: one
 trace of a very large margin is not interrupted). It ends in exactly one of
 
@@ -38,7 +38,7 @@ from paper_checks.prover.trace import Coordinate, Traced, Untraceable, conjuncts
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
-from paper_checks.search.shrink import SHRINK_EVALS, Shrinker
+from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
 OUTCOMES = ("proved", "counterexample", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again

@@ -8,7 +8,7 @@ from:
   ``StochasticMatrix``, subclasses of ``Parameter``), ``SearchSpace`` and ``to_rational``;
 - :mod:`paper_checks.search.rationals`: exact rational arithmetic (``simplest_between``);
 - :mod:`paper_checks.search.exact`: exact verification (``verify``, ``exact_value``, ``ARTEFACT_TOL``);
-- :mod:`paper_checks.search.shrink`: the shrinker (``shrink``, ``Shrinker``, ``SHRINK_EVALS``).
+- :mod:`paper_checks.search.shrinker`: the shrinker (``shrink``, ``Shrinker``, ``SHRINK_EVALS``).
 - :mod:`paper_checks.search.result`: the result (``SearchResult``, ``OUTCOMES``).
 
 Their public names are importable from here too.
@@ -85,7 +85,7 @@ from paper_checks.search.params import (
 from paper_checks.search.rationals import simplest_between
 from paper_checks.search.result import OUTCOMES, SearchResult
 from paper_checks.search.scores import Scored, Scores
-from paper_checks.search.shrink import SHRINK_EVALS, Shrinker, shrink
+from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker, shrink
 
 # defined here: SHRINK_RESERVE, SHRINK_STARTS, VERIFY_K, search; the rest (OUTCOMES and SearchResult from
 # paper_checks.search.result among them) are re-exported from the modules the search is built from, so that

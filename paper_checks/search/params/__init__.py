@@ -18,7 +18,7 @@ simpler exact values for the shrinker (:meth:`~Parameter.simplify`, ordered by
 :meth:`~Parameter.complexity`), map itself to unconstrained coordinates for the local polish
 (:attr:`~Parameter.dimension`, :meth:`~Parameter.pack`, :meth:`~Parameter.unpack`) and give
 a hypothesis strategy over its domain (:meth:`~Parameter.strategy`). The search loop
-(:mod:`paper_checks.search.loop`) and the shrinker (:mod:`paper_checks.search.shrink`) only call these
+(:mod:`paper_checks.search.loop`) and the shrinker (:mod:`paper_checks.search.shrinker`) only call these
 methods.
 
 Modules: :mod:`~paper_checks.search.params.base` (the interface), :mod:`~paper_checks.search.params.scalar`

@@ -1,4 +1,4 @@
-"""Exact verification (paper_checks.search.exact) and the shrinker (paper_checks.search.shrink).
+"""Exact verification (paper_checks.search.exact) and the shrinker (paper_checks.search.shrinker).
 
 The shrinker is checked against a plain-loop reference (the nested loops the search used before
 the shrinker became a class): the same shrunk point, step count and finish flag on random spaces,
@@ -22,7 +22,7 @@ from paper_checks.search.params import (
     StochasticMatrix,
 )
 from paper_checks.search.rationals import as_fraction, grid_points, to_sympy
-from paper_checks.search.shrink import JOINT_DENS, Shrinker, _Exhausted, shrink
+from paper_checks.search.shrinker import JOINT_DENS, Shrinker, _Exhausted, shrink
 from tests.paper_checks.search._spaces import nce_space, rng
 
 R = sympy.Rational
