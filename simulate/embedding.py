@@ -131,9 +131,21 @@ def squared_distances(E: Any, *, exact: bool = False) -> Any:
     return D2
 
 
+_SAFE_ABS = (2.0**-300, 2.0**300)  # largest entries in this range: their squares neither overflow nor underflow
+
+
 def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
-    """Euclidean distance matrix ``D[..., i, j] = ||E_i - E_j||``, shape (..., B, B) (see :func:`squared_distances`)."""
-    return namespace_of(E).sqrt(squared_distances(E, exact=exact))
+    """Euclidean distance matrix ``D[..., i, j] = ||E_i - E_j||``, shape (..., B, B) (see :func:`squared_distances`).
+
+    Embeddings whose largest entry lies outside ``2^(+-300)`` are scaled by it before squaring and the
+    distances scaled back (``[[1e200, 0], [-1e200, 0]]`` gives ``2e200``, not ``inf``); the scale of all
+    others is exactly 1, so their distances are those of ``sqrt(squared_distances(E))`` bit for bit.
+    """
+    E = check_embeddings(E, batched=True)
+    xp = namespace_of(E)
+    big = xp.abs(E).max(axis=-1, keepdims=True).max(axis=-2, keepdims=True)  # (..., 1, 1)
+    f = xp.where((big >= _SAFE_ABS[0]) & (big <= _SAFE_ABS[1]) | (big == 0), 1.0, big)
+    return xp.sqrt(squared_distances(E / f, exact=exact)) * f
 
 
 def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
