@@ -39,7 +39,7 @@ class MarginLoss:
     def numpy(self) -> Callable[[Any], Any]:
         """``phi`` as a NumPy function of an array of margins (SymPy's ``lambdify``)."""
         f = sympy.lambdify(V, self.phi, "numpy")
-        return lambda v: f(v) + 0 * v  # a constant phi still broadcasts over v
+        return lambda v: f(v) + (v == v) * 0.0  # a constant phi still broadcasts over v (0 * v is nan at v = inf)
 
 
 _BJM = "Bartlett, Jordan & McAuliffe 2006 (JASA), Table 1"
