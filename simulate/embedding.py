@@ -1,14 +1,13 @@
 """Embedding losses, distance matrices, pair/triplet sampling and miners (array namespace ``xp``).
 
-Setting of Le & Odobez 2019 (as reconstructed in ``claims.md``) and Xu et al. 2022: embeddings ``E``
-of shape (B, d), optionally L2-normalised; pairs labelled "same class" or not from the observed
-labels; the margin ("marginal") loss ``[alpha + s (D - beta)]_+`` with ``s = +1`` for a positive and
-``-1`` for a negative pair, and the triplet loss ``[D_ap - D_an + alpha]_+``, ``D`` the Euclidean distance.
+Setting of Le & Odobez 2019 (as reconstructed in ``claims.md``) and Xu et al. 2022: embeddings ``E`` of shape (B, d),
+optionally L2-normalised; pairs labelled "same class" or not from the observed labels; the margin ("marginal") loss
+``[alpha + s (D - beta)]_+`` with ``s = +1`` for a positive and ``-1`` for a negative pair, and the triplet loss
+``[D_ap - D_an + alpha]_+``, ``D`` the Euclidean distance.
 
-Miners follow pytorch-metric-learning's small contract: they return index arrays
-``(anchors, positives, negatives)`` into the batch; losses take distances. A batch with a
-single class (no negatives) or without any class of two members (no positives) raises; a
-class with one member simply contributes no anchor-positive pairs.
+Miners follow pytorch-metric-learning's small contract: they return index arrays ``(anchors, positives, negatives)``
+into the batch; losses take distances. A batch with a single class (no negatives) or without any class of two members
+(no positives) raises; a class with one member simply contributes no anchor-positive pairs.
 """
 from __future__ import annotations
 
@@ -37,10 +36,8 @@ EVAL_CHUNK = 128  # row block of evaluation products (keeps OpenBLAS single-thre
 
 
 def check_embeddings(E: Any, *, batched: bool = False) -> Any:
-    """Raise on a wrong shape or NaN/infinite entries; return ``E`` as float.
-
-    Shape (B, d) with B >= 2, or with ``batched`` (..., B, d): leading replica axes allowed.
-    """
+    """Raise on a wrong shape or NaN/infinite entries; return ``E`` as float. Shape (B, d) with B >= 2, or with
+    ``batched`` (..., B, d): leading replica axes allowed."""
     xp = namespace_of(E)
     E = xp.asarray(E, dtype=float)
     if (E.ndim != 2 and not (batched and E.ndim > 2)) or E.shape[-2] < 2:
@@ -108,11 +105,10 @@ def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_
 def squared_distances(E: Any, *, exact: bool = False) -> Any:
     """``D2[..., i, j] = ||E_i - E_j||^2`` for embeddings ``E`` (..., B, d), leading replica axes allowed.
 
-    By one (batched) matrix product: the rows are centred first (distances do not change), so
-    ``||a||^2 + ||b||^2 - 2 a.b`` does not cancel away points that are close to each other but far
-    from the origin (``1e-4`` apart at ``1e8``); residues a few ulps below 0 are set to 0 and the
-    diagonal is exactly 0. ``exact=True`` sums the squared differences instead (``B^2 d`` memory, no
-    cancellation at all): for verification code.
+    By one (batched) matrix product: the rows are centred first (distances do not change), so ``||a||^2 + ||b||^2
+    - 2 a.b`` does not cancel away points that are close to each other but far from the origin (``1e-4`` apart at
+    ``1e8``); residues a few ulps below 0 are set to 0 and the diagonal is exactly 0. ``exact=True`` sums the
+    squared differences instead (``B^2 d`` memory, no cancellation at all): for verification code.
     """
     E = check_embeddings(E, batched=True)
     xp = namespace_of(E)
@@ -131,20 +127,12 @@ def squared_distances(E: Any, *, exact: bool = False) -> Any:
     return D2
 
 
-_SAFE_ABS = (2.0**-300, 2.0**300)  # largest entries in this range: their squares neither overflow nor underflow
-
-
 def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
-    """Euclidean distance matrix ``D[..., i, j] = ||E_i - E_j||``, shape (..., B, B) (see :func:`squared_distances`).
-
-    Embeddings whose largest entry lies outside ``2^(+-300)`` are scaled by it before squaring and the
-    distances scaled back (``[[1e200, 0], [-1e200, 0]]`` gives ``2e200``, not ``inf``); the scale of all
-    others is exactly 1, so their distances are those of ``sqrt(squared_distances(E))`` bit for bit.
-    """
-    E = check_embeddings(E, batched=True)
+    """Euclidean distance matrix ``D[..., i, j] = ||E_i - E_j||``, shape (..., B, B) (see :func:`squared_distances`);
+    ``E`` is scaled before squaring where its largest entry is beyond ``2^(+-300)``, else by exactly 1 (bitwise)."""
     xp = namespace_of(E)
-    big = xp.abs(E).max(axis=-1, keepdims=True).max(axis=-2, keepdims=True)  # (..., 1, 1)
-    f = xp.where((big >= _SAFE_ABS[0]) & (big <= _SAFE_ABS[1]) | (big == 0), 1.0, big)
+    big = xp.abs(E := xp.asarray(E, dtype=float)).max(axis=-1, keepdims=True).max(axis=-2, keepdims=True)
+    f = xp.where((big >= 2.0**-300) & (big <= 2.0**300) | (big == 0), 1.0, big)  # NaN/inf: refused below
     return xp.sqrt(squared_distances(E / f, exact=exact)) * f
 
 
