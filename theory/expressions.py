@@ -138,7 +138,8 @@ class _Reader:
                 raise self.fail(f"unknown name {node.id!r}: {self._names_hint()}", node)
             if isinstance(node, ast.Call):
                 self._check_call(node)
-            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+            stack.extend((child, depth + (child is not getattr(node, "left", None) or not _chained(node, child)))
+                         for child in ast.iter_child_nodes(node))
 
     def _names_hint(self) -> str:
         symbols = ", ".join(self.names)
@@ -256,6 +257,14 @@ class _Reader:
             terms.append(self.build(node.args[0]))
         self.names.pop(k.id, None)
         return sympy.Add(*terms)
+
+
+def _chained(node: ast.AST, left: ast.AST) -> bool:
+    """Whether ``left`` continues the flat chain ``a + b - c + ...`` (or ``a * b / c ...``) of ``node``: a sum
+    of 101 terms is one level deep for the depth cap, not 101."""
+    kinds = ((ast.Add, ast.Sub), (ast.Mult, ast.Div))
+    return isinstance(node, ast.BinOp) and isinstance(left, ast.BinOp) and any(
+        isinstance(node.op, k) and isinstance(left.op, k) for k in kinds)
 
 
 def _is_sum(node: ast.AST) -> bool:

@@ -224,6 +224,15 @@ def test_undefined_at_decides_small_imaginary_parts_again_at_256_bits(text, defi
     assert (undefined_at(parse_expression(text), R(1, 7)) is None) == defined
 
 
+def test_a_flat_sum_or_product_is_one_level_deep_for_the_depth_cap():
+    """A sum of 101 terms was refused as "nested deeper than 100 levels"; nesting itself is still capped."""
+    assert parse_expression("+".join(["p"] * 101)) == 101 * P
+    assert parse_expression("-".join(["p"] * 101)) == -99 * P
+    assert parse_expression("*".join(["p"] * 120)) == P**120
+    with pytest.raises(ExpressionError, match="nested deeper than 100 levels"):
+        parse_expression("exp(" * 101 + "p" + ")" * 101)
+
+
 # ---------------------------------------------------------------- the fuzz test
 _TOUCH = [f"__import__('os').system('touch {CANARY}')", f"open('{CANARY}', 'w')",
           f"__import__('pathlib').Path('{CANARY}').touch()", f"exec(\"open('{CANARY}','w')\")",
