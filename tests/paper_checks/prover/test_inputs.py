@@ -36,9 +36,12 @@ def test_a_formula_string_is_read_by_the_grammar_and_proved():
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_formulas())
-def test_fuzz_no_formula_or_interval_end_given_to_prove_expr_ever_executes(text):
+def test_fuzz_no_formula_given_to_prove_expr_or_margin_loss_ever_executes(text):
+    """Every entry point of the API that takes a formula string: prove_expr (the formula, an interval's end) and
+    margin_loss here; parse_expression, from_expression and parse_spec in tests/theory/test_expressions.py."""
     for call in (lambda: prove_expr(text, {P: (0, 1)}, budget=1, seconds=0.5),
-                 lambda: prove_expr(P, {P: (0, text)}, budget=1, seconds=0.5)):
+                 lambda: prove_expr(P, {P: (0, text)}, budget=1, seconds=0.5),
+                 lambda: api.margin_loss(text.replace("p", "v"))):
         try:
             call()
         except (ValueError, TypeError) as exc:
