@@ -123,7 +123,7 @@ def claims(modules: Iterable[str] = ()) -> dict[str, Claim]:
     """Every registered claim by id (the package's, the installed entry points', ``$LNL_CLAIMS``'s and
     ``modules``'), papers by year. Raises :class:`~paper_checks.registry.RegistryError` listing every
     registration problem."""
-    return load(modules)
+    return load(_names("modules", modules))
 
 
 def _precision(precision: str) -> str:
@@ -142,6 +142,28 @@ def _timeout(timeout: Any) -> float | None:
     return None if timeout is None else seconds_arg("timeout", timeout)
 
 
+def _names(name: str, v: Any) -> list[str]:
+    """``v`` as a list of strings (claims modules, claim ids, paper ids): a ``TypeError`` naming ``name`` for a lone
+    string (whose characters would be taken one by one), something not iterable, or an item not a string."""
+    if isinstance(v, str):
+        raise TypeError(f"{name} must be a list of strings, got the string {v!r}; write [{v!r}]")
+    try:
+        items = list(v)
+    except TypeError:
+        raise TypeError(f"{name} must be a list of strings, got {type(v).__name__} {v!r}") from None
+    bad = [x for x in items if not isinstance(x, str)]
+    if bad:
+        raise TypeError(f"{name} must be a list of strings, got the item {bad[0]!r} ({type(bad[0]).__name__})")
+    return items
+
+
+def _as_list(name: str, v: Any) -> list[Any]:
+    try:
+        return list(v)
+    except TypeError:
+        raise TypeError(f"{name} must be a list, got {type(v).__name__} {str(v)[:60]!r}") from None
+
+
 def _formats(formats: Any) -> list[str]:
     """Report formats: a list of names from :data:`paper_checks.report.FORMATS` (``KeyError: 'pdf'`` before)."""
     if isinstance(formats, str):
@@ -158,7 +180,7 @@ def _formats(formats: Any) -> list[str]:
 
 
 def _claim(claim_id: str, modules: Iterable[str]) -> Claim:
-    reg = load(modules)
+    reg = load(_names("modules", modules))
     if claim_id not in reg:
         raise ValueError(f"unknown claim id {claim_id!r}; api.claims() lists them")
     return reg[claim_id]
@@ -194,7 +216,7 @@ def _expand(ids: Sequence[str], modules: Iterable[str]) -> list[str]:
     if isinstance(ids, str):
         raise TypeError(f"ids must be a list of claim ids or patterns, got the string {ids!r}; write [{ids!r}]")
     try:
-        return expand_patterns(ids, load(modules))
+        return expand_patterns(_names("ids", ids), load(modules))
     except NoMatch as exc:
         raise ValueError(f"{exc}; api.claims() lists them") from None
 
@@ -214,8 +236,8 @@ def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str =
     even with ``jobs=1``: a claim over it, or one that calls ``sys.exit``, is that claim's error.
     """
     seed, timeout, jobs = _seed(seed), _timeout(timeout), whole("jobs", jobs, 1)
-    modules = list(modules)
-    chosen = select(list(papers), _expand(ids, modules), modules)
+    modules, papers = _names("modules", modules), _names("papers", papers)
+    chosen = select(papers, _expand(ids, modules), modules)
     return run_all(chosen, _precision(precision), seed, get_backend(backend), show_progress=False, jobs=jobs,
                    timeout=timeout)
 
@@ -276,6 +298,9 @@ def write_report(results: list[Result], out: str | Path, formats: Sequence[str] 
     ``modules`` (the user's claims files) included.
     """
     formats = _formats(formats)
+    if isinstance(results, (str, bytes)) or not all(isinstance(r, Result) for r in _as_list("results", results)):
+        raise TypeError(f"results must be a list of Result (from api.run), got {type(results).__name__} "
+                        f"{str(results)[:60]!r}")
     if precision is not None:
         _precision(precision)
     if seed is not None:

@@ -98,6 +98,11 @@ _NAN, _INF = float("nan"), float("inf")
     (lambda: api.write_report([], "/tmp", formats=("pdf",)), ValueError, "unknown report format 'pdf' in formats"),
     (lambda: api.write_report([], "/tmp", formats="md"), TypeError, "formats must be a list of format names"),
     (lambda: api.write_report([], "/tmp", seed=-1, precision="quick"), ValueError, "seed must be at least 0"),
+    (lambda: api.write_report("results", "/tmp"), TypeError, "results must be a list of Result"),
+    (lambda: api.check("gce18.eq7_bounds", modules=3), TypeError, "modules must be a list of strings, got int 3"),
+    (lambda: api.claims("my_claims.py"), TypeError, "modules must be a list of strings, got the string"),
+    (lambda: api.run(papers="gce18"), TypeError, "papers must be a list of strings, got the string 'gce18'"),
+    (lambda: api.run(ids=[3]), TypeError, "ids must be a list of strings, got the item 3 (int)"),
 ])
 def test_bad_api_arguments_are_one_line_naming_them(call, error, words):
     """Before: seed=-1 gave NumPy's message, seed=1.5 and timeout=nan were accepted, timeout=-1 reported "timed out
