@@ -108,11 +108,15 @@ def domain(d: Any) -> dict[sympy.Symbol, tuple[Fraction, Fraction]]:
         if not isinstance(s, sympy.Symbol):
             raise TypeError(f"prove_expr: the keys of domain must be SymPy symbols, got {type(s).__name__} "
                             f"{_quote(s)}")
-        if isinstance(iv, (str, bytes)) or not isinstance(iv, (tuple, list)) or len(iv) != 2:
+        try:
+            pair = None if isinstance(iv, (str, bytes, Mapping)) else list(iv)
+        except TypeError:
+            pair = None
+        if pair is None or len(pair) != 2:
             raise ValueError(f"prove_expr: the interval of {s} must be a pair (low, high), got {_quote(iv)}")
-        lo, hi = _end(s, "low", iv[0]), _end(s, "high", iv[1])
+        lo, hi = _end(s, "low", pair[0]), _end(s, "high", pair[1])
         if not lo < hi:
-            raise ValueError(f"prove_expr: the interval of {s} needs low < high, got {_quote(tuple(iv))}")
+            raise ValueError(f"prove_expr: the interval of {s} needs low < high, got {_quote(tuple(pair))}")
         out[s] = (lo, hi)
     return out
 
