@@ -128,10 +128,14 @@ def squared_distances(E: Any, *, exact: bool = False) -> Any:
 
 
 def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
-    """Euclidean distance matrix ``D[..., i, j] = ||E_i - E_j||``, shape (..., B, B) (see :func:`squared_distances`);
-    ``E`` is scaled before squaring where its largest entry is beyond ``2^(+-300)``, else by exactly 1 (bitwise)."""
+    """Distances ``D[..., i, j] = ||E_i - E_j||`` (..., B, B); ``E`` scaled first if its top entry is past 2^(+-300)."""
     xp = namespace_of(E)
-    big = xp.abs(E := xp.asarray(E, dtype=float)).max(axis=-1, keepdims=True).max(axis=-2, keepdims=True)
+    E = xp.asarray(E, dtype=float)
+    if xp is np:  # the host: one cheap check, and in the common case no scale at all (bit for bit, no copy)
+        m = np.abs(E).max(axis=(-2, -1)) if E.ndim > 2 else np.abs(E).max()
+        if bool(np.all((m >= 2.0**-300) & (m <= 2.0**300) | (m == 0))):
+            return np.sqrt(squared_distances(E, exact=exact))
+    big = xp.abs(E).max(axis=-1, keepdims=True).max(axis=-2, keepdims=True)
     f = xp.where((big >= 2.0**-300) & (big <= 2.0**300) | (big == 0), 1.0, big)  # NaN/inf: refused below
     return xp.sqrt(squared_distances(E / f, exact=exact)) * f
 
@@ -183,9 +187,7 @@ def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
 
 def check_distances(D: Any, B: int | None = None, what: str = "distances") -> Any:
     """``D`` as float when it is finite and non-negative (and (B, B) when ``B`` is given); one host sync.
-
-    Raises ``ValueError`` naming the shape, or the NaN/infinite/negative value.
-    """
+    Raises ``ValueError`` naming the shape, or the NaN/infinite/negative value."""
     xp = namespace_of(D)
     D = xp.asarray(D)
     if D.dtype.kind != "f":
@@ -201,10 +203,8 @@ def check_distances(D: Any, B: int | None = None, what: str = "distances") -> An
 
 
 def margin_loss(D: Any, same: Any, alpha: float, beta: float) -> Any:
-    """``[alpha + s (D - beta)]_+``, ``s = +1`` where ``same`` else ``-1`` (elementwise).
-
-    NaN, infinite or negative distances raise (a NaN would otherwise pass through as a loss).
-    """
+    """``[alpha + s (D - beta)]_+``, ``s = +1`` where ``same`` else ``-1`` (elementwise). NaN, infinite or
+    negative distances raise (a NaN would otherwise pass through as a loss)."""
     alpha = check_margin(alpha)
     if not (isinstance(beta, (int, float, np.floating)) and math.isfinite(float(beta))):
         raise ValueError(f"beta must be a finite number, got {beta!r}")
