@@ -4,36 +4,33 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
+import multiprocessing
 import os
 import random
 import signal
-import subprocess
-import sys
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 
 from paper_checks import report
 from tests.paper_checks.test_report import claim_entry, doc_of
 
-ROOT = Path(__file__).resolve().parents[3]
 
-# Writes for ever, alternating a set of four formats and a set of two, each run's id saying which set it is.
-WRITER = """
-import itertools, sys, uuid
-from pathlib import Path
-sys.path.insert(0, {root!r})
-from paper_checks import report
-from tests.paper_checks.test_report import claim_entry, doc_of
-doc = doc_of([claim_entry(i) for i in range(3)])
-report.write(doc, Path({out!r}).parent / "warm", None, ("json", "md", "html", "csv"))  # imports done before
-print("ready", flush=True)
-for k in itertools.count({start}):
-    formats = ("json", "md", "html", "csv") if k % 2 else ("json", "md")
-    doc["provenance"]["run_id"] = ("four" if k % 2 else "two") + uuid.uuid4().hex[:8]
-    report.write(doc, Path({out!r}), None, formats)
-"""
+def _write_for_ever(out: str, start: int, ready: Any) -> None:
+    """In a forked process: write reports for ever, alternating a set of four formats and a set of two, each
+    run's id saying which set it is."""
+    doc = doc_of([claim_entry(i) for i in range(3)])
+    ready.set()
+    for k in itertools.count(start):
+        formats = FOUR_FORMATS if k % 2 else ("json", "md")
+        doc["provenance"]["run_id"] = ("four" if k % 2 else "two") + uuid.uuid4().hex[:8]
+        report.write(doc, Path(out), None, formats)
 
+
+FOUR_FORMATS = ("json", "md", "html", "csv")
 PLAIN = "an earlier layout's plain file\n"
 FOUR, TWO = {"report.json", "report.md", "report.html", "report.csv"}, {"report.json", "report.md"}
 
@@ -62,14 +59,16 @@ def test_sigkill_at_any_instant_never_leaves_a_mixed_report_folder(tmp_path):
     (out / "report.md").write_text(PLAIN)  # the earlier layout's set: moved to the links' layout on the way
     rng = random.Random(29)
     runs = set()
-    for kill in range(12):
-        code = WRITER.format(root=str(ROOT), out=str(out), start=kill)
-        p = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-        assert p.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.0, 0.25))  # a few writes in; the kill lands anywhere in one
+    report.write(doc_of([claim_entry(0)]), tmp_path / "warm", None, tuple(FOUR_FORMATS))  # lazy imports, done
+    ctx = multiprocessing.get_context("fork")  # forked: the writer starts at once, the kills land mid-write
+    for kill in range(40):
+        ready = ctx.Event()
+        p = ctx.Process(target=_write_for_ever, args=(str(out), kill, ready))
+        p.start()
+        assert ready.wait(60)
+        time.sleep(rng.uniform(0.0, 0.15))  # a few writes in; the kill lands anywhere in one
         os.kill(p.pid, signal.SIGKILL)
-        p.wait()
-        p.stdout.close()
+        p.join()
         runs.add(_check_one_set(out))
     assert len(runs - {None}) > 1  # the kills landed in different runs
     doc = doc_of([claim_entry(0)])
