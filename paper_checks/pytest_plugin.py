@@ -194,8 +194,9 @@ def verdict_problem(result: Any) -> str | None:
 
     c = result.claim
     if result.evidence is None:
-        return (f"claim {c.id}: the check raised instead of giving a verdict (recorded: {c.expected})\n"
-                f"{result.error}\n\n{result.traceback or ''}")
+        tb = "" if result.traceback == result.error else result.traceback or ""  # a worker's failure: one line
+        return (f"claim {c.id}: the check gave no verdict: it raised, timed out or ended its process (recorded: {c.expected})\n"
+                f"{result.error}\n\n{tb}").rstrip()
     ev = result.evidence
     if ev.verdict == c.expected:
         return None
