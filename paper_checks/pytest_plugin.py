@@ -195,7 +195,7 @@ def verdict_problem(result: Any) -> str | None:
     c = result.claim
     if result.evidence is None:
         tb = "" if result.traceback == result.error else result.traceback or ""  # a worker's failure: one line
-        return (f"claim {c.id}: the check gave no verdict: it raised, timed out or ended its process "
+        return (f"claim {c.id}: the check raised, timed out or ended its process instead of giving a verdict "
                 f"(recorded: {c.expected})\n{result.error}\n\n{tb}").rstrip()
     ev = result.evidence
     if ev.verdict == c.expected:
