@@ -13,6 +13,7 @@ a million whatever the number of seeds.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -64,8 +65,7 @@ class Estimate:
         """The multiple of ``stderr`` that ``z`` stands for: ``z`` itself for a normal estimate,
         the t quantile of the same two-sided tail probability when ``df`` is set. ``ValueError`` for a ``z``
         that is not a finite number >= 0 (``nan`` made every comparison False)."""
-        if not (isinstance(z, (int, float, np.integer, np.floating)) and not isinstance(z, bool)
-                and math.isfinite(z) and z >= 0):
+        if not (isinstance(z, numbers.Real) and not isinstance(z, bool) and math.isfinite(z) and z >= 0):
             raise ValueError(f"z must be a finite number >= 0 (standard errors), got {z!r}")
         if self.df is None or self.df > 1e6:
             return float(z)
