@@ -89,6 +89,7 @@ def write(doc: dict[str, Any], out_dir: Path, json_path: Path | None = None,
         written = tuple(atomic_write(p, texts[f]) for f, p in paths.items())
         if in_out:
             _remove_stale(Path(out_dir), [f for f in FORMATS if f not in in_out])
+            _clean_leftovers(Path(out_dir), keep=None)
         return written
 
 

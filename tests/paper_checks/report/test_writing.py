@@ -84,3 +84,13 @@ def test_a_folder_of_the_earlier_layout_keeps_its_figures_reachable(tmp_path):
     report.write(doc_of([claim_entry(0)]), tmp_path, None, ("md", "json"))
     real = (tmp_path / "report.md").resolve().parent  # a reader that resolves the links
     assert (real / "figures" / "f.png").read_bytes() == b"png"
+
+
+def test_where_links_cannot_be_made_each_file_is_replaced_whole_and_leftovers_go(tmp_path, monkeypatch):
+    from paper_checks.report import writing
+
+    (tmp_path / ".report.json.abc123.tmp").write_text("left by a killed run")
+    monkeypatch.setattr(writing, "_links_work", lambda out: False)
+    report.write(doc_of([claim_entry(0)]), tmp_path, None, ("json", "md"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".report.lock", "report.json", "report.md"]
+    assert not (tmp_path / "report.json").is_symlink()
