@@ -44,6 +44,8 @@ from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
+from paper_checks.prover.inputs import seconds as seconds_arg
+from paper_checks.prover.inputs import whole
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
 from paper_checks.run.runner import Result, run_all, run_claim
 from paper_checks.search.loop import SearchResult, search
@@ -121,17 +123,64 @@ def claims(modules: Iterable[str] = ()) -> dict[str, Claim]:
     """Every registered claim by id (the package's, the installed entry points', ``$LNL_CLAIMS``'s and
     ``modules``'), papers by year. Raises :class:`~paper_checks.registry.RegistryError` listing every
     registration problem."""
-    return load(modules)
+    return load(_names("modules", modules))
 
 
 def _precision(precision: str) -> str:
-    if precision not in PRECISIONS:
+    if not isinstance(precision, str) or precision not in PRECISIONS:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISIONS)}")
     return precision
 
 
+def _seed(seed: Any) -> int:
+    """A seed: a whole number >= 0 (NumPy's ``SeedSequence`` refuses negatives with a message of its own)."""
+    return whole("seed", seed, 0)
+
+
+def _timeout(timeout: Any) -> float | None:
+    """A time limit: ``None`` (no limit) or a finite, positive number of seconds."""
+    return None if timeout is None else seconds_arg("timeout", timeout)
+
+
+def _names(name: str, v: Any) -> list[str]:
+    """``v`` as a list of strings (claims modules, claim ids, paper ids): a ``TypeError`` naming ``name`` for a lone
+    string (whose characters would be taken one by one), something not iterable, or an item not a string."""
+    if isinstance(v, str):
+        raise TypeError(f"{name} must be a list of strings, got the string {v!r}; write [{v!r}]")
+    try:
+        items = list(v)
+    except TypeError:
+        raise TypeError(f"{name} must be a list of strings, got {type(v).__name__} {v!r}") from None
+    bad = [x for x in items if not isinstance(x, str)]
+    if bad:
+        raise TypeError(f"{name} must be a list of strings, got the item {bad[0]!r} ({type(bad[0]).__name__})")
+    return items
+
+
+def _as_list(name: str, v: Any) -> list[Any]:
+    try:
+        return list(v)
+    except TypeError:
+        raise TypeError(f"{name} must be a list, got {type(v).__name__} {str(v)[:60]!r}") from None
+
+
+def _formats(formats: Any) -> list[str]:
+    """Report formats: a list of names from :data:`paper_checks.report.FORMATS` (``KeyError: 'pdf'`` before)."""
+    if isinstance(formats, str):
+        raise TypeError(f"formats must be a list of format names, got the string {formats!r}; write [{formats!r}]")
+    try:
+        got = list(formats)
+    except TypeError:
+        raise TypeError(f"formats must be a list of format names, got {type(formats).__name__} {formats!r}") from None
+    bad = [f for f in got if not isinstance(f, str) or f not in report.FORMATS]
+    if bad or not got:
+        raise ValueError(f"unknown report format {(bad or [got])[0]!r} in formats; choose from "
+                         f"{', '.join(report.FORMATS)}")
+    return list(dict.fromkeys(got))
+
+
 def _claim(claim_id: str, modules: Iterable[str]) -> Claim:
-    reg = load(modules)
+    reg = load(_names("modules", modules))
     if claim_id not in reg:
         raise ValueError(f"unknown claim id {claim_id!r}; api.claims() lists them")
     return reg[claim_id]
@@ -151,6 +200,7 @@ def check(claim_id: str, *, precision: str = "standard", seed: int = 0, backend:
     RuntimeError
         When the check itself raised, timed out or ended its process (the message ends with its traceback).
     """
+    seed, timeout = _seed(seed), _timeout(timeout)
     c = _claim(claim_id, modules)
     if timeout is not None:
         r = run_all([c], _precision(precision), seed, get_backend(backend), show_progress=False, timeout=timeout)[0]
@@ -166,7 +216,7 @@ def _expand(ids: Sequence[str], modules: Iterable[str]) -> list[str]:
     if isinstance(ids, str):
         raise TypeError(f"ids must be a list of claim ids or patterns, got the string {ids!r}; write [{ids!r}]")
     try:
-        return expand_patterns(ids, load(modules))
+        return expand_patterns(_names("ids", ids), load(modules))
     except NoMatch as exc:
         raise ValueError(f"{exc}; api.claims() lists them") from None
 
@@ -185,8 +235,9 @@ def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str =
     executor). ``timeout`` (seconds per claim; default ``None``, no limit) runs them in worker processes,
     even with ``jobs=1``: a claim over it, or one that calls ``sys.exit``, is that claim's error.
     """
-    modules = list(modules)
-    chosen = select(list(papers), _expand(ids, modules), modules)
+    seed, timeout, jobs = _seed(seed), _timeout(timeout), whole("jobs", jobs, 1)
+    modules, papers = _names("modules", modules), _names("papers", papers)
+    chosen = select(papers, _expand(ids, modules), modules)
     return run_all(chosen, _precision(precision), seed, get_backend(backend), show_progress=False, jobs=jobs,
                    timeout=timeout)
 
@@ -203,6 +254,7 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[s
     number back. ``timeout`` (seconds; default ``None``, no limit): when it is up, the best found so far,
     with ``stopped`` saying so. Raises ``ValueError`` for a claim without a domain or a bad override.
     """
+    budget, seed, timeout = whole("budget", budget, 10), _seed(seed), _timeout(timeout)
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
@@ -228,6 +280,7 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     """The prover on a claim's declared domain, as ``explore ID --prove`` runs it (a counterexample search of
     ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
     ``counterexample`` or ``undecided``)."""
+    seed = _seed(seed)
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
@@ -244,6 +297,14 @@ def write_report(results: list[Result], out: str | Path, formats: Sequence[str] 
     ``seed`` override them. The provenance lists every claims module with its path and sha256,
     ``modules`` (the user's claims files) included.
     """
+    formats = _formats(formats)
+    if isinstance(results, (str, bytes)) or not all(isinstance(r, Result) for r in _as_list("results", results)):
+        raise TypeError(f"results must be a list of Result (from api.run), got {type(results).__name__} "
+                        f"{str(results)[:60]!r}")
+    if precision is not None:
+        _precision(precision)
+    if seed is not None:
+        _seed(seed)
     precision, seed = _setting(results, "precision", precision), _setting(results, "seed", seed)
     prov = report.provenance(backend=backend, seed=seed, precision=precision,
                              wall_seconds=sum(r.seconds for r in results), argv=["paper_checks.api"])

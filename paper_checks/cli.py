@@ -138,6 +138,7 @@ def _add_show_parser(sub: Any) -> None:
 def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("stability", help="run the stochastic claims over several seeds; flag verdicts that change")
     s.add_argument("--seeds", default="0..9", help="seeds, e.g. 0..9 or 0,3,5 (default 0..9)")
+    _accept_leading_minus(s)  # --seeds -3..-1: a value (refused as negative), not an unknown option
     s.add_argument("--precision", default="standard", choices=PRECISIONS)
     s.add_argument("--claim", nargs="+", action="extend", default=[], metavar="ID",
                    help="these claims (default: every claim whose method is sim or mc)")

@@ -14,7 +14,9 @@ named by its id. An item passes when the computed verdict is the recorded one (`
 :func:`~paper_checks.registry.claim`) and fails with the evidence (verdict, summary, counterexample,
 condition, numbers) and what differs; a check that raises fails with its traceback. The checks run at
 ``--claims-precision`` (default ``quick``, the regression suite's) with ``--claims-seed`` (default 0)
-on the NumPy backend, each in its own stream as ``python -m paper_checks run`` runs it.
+on the NumPy backend, each in its own stream and its own worker process as ``python -m paper_checks run``
+runs it (:mod:`paper_checks.run.isolation`): a check that runs past ``--claims-timeout`` (default by
+precision), calls ``sys.exit``/``os._exit`` or crashes fails its item alone, and the rest run on.
 
 Without paths on the command line, ``pytest --claims FILE`` runs the claims alone (the configured
 test paths are not collected); with paths, it runs both.
@@ -25,6 +27,8 @@ given (function-level imports, for that reason).
 """
 from __future__ import annotations
 
+import argparse
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -32,6 +36,7 @@ from typing import Any
 import pytest
 
 PRECISIONS = ("quick", "standard", "full")  # paper_checks.context.PRECISIONS (not imported: see above)
+DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}  # paper_checks.run.isolation's (idem)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -41,7 +46,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      "claim id, passing when the computed verdict is the recorded one (repeatable)")
     g.addoption("--claims-precision", default="quick", choices=PRECISIONS,
                 help="precision of the claims' checks (default: quick)")
-    g.addoption("--claims-seed", type=int, default=0, metavar="N", help="seed of the claims' checks (default: 0)")
+    g.addoption("--claims-seed", type=_seed, default=0, metavar="N", help="seed of the claims' checks (default: 0)")
+    g.addoption("--claims-timeout", type=_timeout, default=None, metavar="SECONDS",
+                help="time limit per claim; each claim runs in a worker process, so one over it, one that calls "
+                     "sys.exit or os._exit, or one that crashes is that claim's failure and the rest run on "
+                     "(default by --claims-precision: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_TIMEOUT.items())
+                + "; 0 for none)")
+
+
+def _seed(text: str) -> int:
+    """argparse type of ``--claims-seed``: a whole number, at least 0 (NumPy's seeds)."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {text!r}")
+    return v
+
+
+def _timeout(text: str) -> float:
+    """argparse type of ``--claims-timeout``: positive, finite seconds; ``0`` or ``none`` for no limit (inf)."""
+    if text.strip().lower() in ("0", "none"):
+        return math.inf
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not (v > 0 and math.isfinite(v)):
+        raise argparse.ArgumentTypeError(f"must be a finite, positive number of seconds (0 for none), got {text!r}")
+    return v
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -71,18 +105,23 @@ class ClaimMismatch(Exception):
 class ClaimItem(pytest.Item):
     """One claim as a test: runs its check and compares the verdict with the recorded one."""
 
-    def __init__(self, *, claim: Any, precision: str, seed: int, **kwargs: Any) -> None:
+    def __init__(self, *, claim: Any, precision: str, seed: int, timeout: float | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.claim = claim
         self.precision = precision
         self.seed = seed
+        self.timeout = timeout  # None: by precision; inf: no limit
         self.result: Any = None
 
     def runtest(self) -> None:
-        from paper_checks.run.runner import run_claim  # only with --claims (see the module docstring)
+        from paper_checks.run.runner import run_all  # only with --claims (see the module docstring)
         from simulate.backend import get_backend
 
-        self.result = run_claim(self.claim, self.precision, self.seed, get_backend("numpy"))
+        limit = DEFAULT_TIMEOUT[self.precision] if self.timeout is None else self.timeout
+        # in a worker process, as ``run`` runs claims: a check that calls sys.exit/os._exit, crashes its process or
+        # runs past the limit fails this item alone, and pytest's exit status stays honest
+        self.result = run_all([self.claim], self.precision, self.seed, get_backend("numpy"), show_progress=False,
+                              timeout=None if limit == math.inf else limit, isolate=True)[0]
         problem = verdict_problem(self.result)
         if problem is not None:
             raise ClaimMismatch(problem)
@@ -99,13 +138,14 @@ class ClaimItem(pytest.Item):
 class ClaimsModule(pytest.Collector):
     """The claims a claims module registers, as :class:`ClaimItem` s."""
 
-    def __init__(self, *, claims: list[Any], precision: str, seed: int, **kwargs: Any) -> None:
+    def __init__(self, *, claims: list[Any], precision: str, seed: int, timeout: float | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.claims, self.precision, self.seed = claims, precision, seed
+        self.claims, self.precision, self.seed, self.timeout = claims, precision, seed, timeout
 
     def collect(self) -> list[ClaimItem]:
-        return [ClaimItem.from_parent(self, name=c.id, claim=c, precision=self.precision, seed=self.seed)
-                for c in self.claims]
+        return [ClaimItem.from_parent(self, name=c.id, claim=c, precision=self.precision, seed=self.seed,
+                                      timeout=self.timeout) for c in self.claims]
 
 
 def claims_of(spec: str) -> list[Any]:
@@ -139,7 +179,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             raise pytest.UsageError(f"--claims {spec!r} registers no claim")
         path = Path(claims[0].origin) if Path(claims[0].origin).is_file() else Path(config.rootpath)
         module = ClaimsModule.from_parent(session, name=spec, nodeid=spec, path=path, claims=claims,
-                                          precision=precision, seed=seed)
+                                          precision=precision, seed=seed, timeout=config.getoption("claims_timeout"))
         new = module.collect()
         # reported like any collection: "collected N items", and -k/-m deselection counts them
         config.hook.pytest_collectreport(report=pytest.CollectReport(module.nodeid, "passed", None, new))
@@ -154,8 +194,9 @@ def verdict_problem(result: Any) -> str | None:
 
     c = result.claim
     if result.evidence is None:
-        return (f"claim {c.id}: the check raised instead of giving a verdict (recorded: {c.expected})\n"
-                f"{result.error}\n\n{result.traceback or ''}")
+        tb = "" if result.traceback == result.error else result.traceback or ""  # a worker's failure: one line
+        return (f"claim {c.id}: the check raised, timed out or ended its process instead of giving a verdict "
+                f"(recorded: {c.expected})\n{result.error}\n\n{tb}").rstrip()
     ev = result.evidence
     if ev.verdict == c.expected:
         return None

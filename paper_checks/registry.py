@@ -346,15 +346,22 @@ def load_module(spec: str) -> str:
         sys.modules[name] = module
         try:
             mspec.loader.exec_module(module)
-        except Exception as exc:
+        except (Exception, SystemExit) as exc:  # sys.exit at import is the module's failure, not the caller's end
             del sys.modules[name]
-            raise RegistryError(f"claims module {spec!r} failed to import: {type(exc).__name__}: {exc}") from None
+            raise RegistryError(f"claims module {spec!r} failed to import: {_import_failure(exc)}") from None
         return name
     try:
         importlib.import_module(spec)
-    except Exception as exc:
-        raise RegistryError(f"claims module {spec!r} failed to import: {type(exc).__name__}: {exc}") from None
+    except (Exception, SystemExit) as exc:
+        raise RegistryError(f"claims module {spec!r} failed to import: {_import_failure(exc)}") from None
     return spec
+
+
+def _import_failure(exc: BaseException) -> str:
+    """What went wrong in an import, on one line (``sys.exit`` called at import is named as such)."""
+    if isinstance(exc, SystemExit):
+        return f"it called sys.exit({exc.code!r})"
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
 
 
 def entry_point_modules() -> list[tuple[str, Callable[[], object]]]:

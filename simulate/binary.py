@@ -105,13 +105,57 @@ def from_index(k: Any, xp: ModuleType = np) -> Any:
 
 
 def check_signs(y: Any, xp: ModuleType = np) -> Any:
-    """``y`` as an ``int64`` array, every entry ``-1`` or ``+1`` (``ValueError`` quoting the first other)."""
+    """``y`` as an ``int64`` array, every entry ``-1`` or ``+1`` (``ValueError`` quoting the first other;
+    ``TypeError`` for labels that are not real numbers)."""
     a = xp.asarray(y)
+    if a.dtype.kind not in "iuf":
+        raise TypeError(f"y must hold the labels -1 and +1 as numbers, got {a.dtype} {_quote(y)}")
     bad = (a != 1) & (a != -1)
     if bool(bad.any()):
         first = a.reshape(-1)[xp.argmax(bad.reshape(-1))]
         raise ValueError(f"binary labels must be -1 or +1, got {first.item()!r}")
     return a.astype(xp.int64)
+
+
+def _quote(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _labels_and_scores(y: Any, scores: Any, xp: ModuleType) -> tuple[Any, Any]:
+    """The labels (:func:`check_signs`) and the scores as real ``float64`` arrays that broadcast together; a
+    ``TypeError``/``ValueError`` naming the argument otherwise (complex scores are refused, never cast)."""
+    y = check_signs(y, xp)
+    try:
+        t = xp.asarray(scores)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"scores must be an array of real numbers, got {_quote(scores)} ({exc})") from None
+    if t.dtype.kind not in "iuf":
+        raise TypeError(f"scores must be real numbers, got {t.dtype} {_quote(scores)}")
+    t = t.astype(xp.float64)
+    try:
+        np.broadcast_shapes(tuple(t.shape), tuple(y.shape))
+    except ValueError:
+        raise ValueError(f"scores of shape {tuple(t.shape)} and y of shape {tuple(y.shape)} do not match") from None
+    return y, t
+
+
+def _check_noise(noise: Any) -> None:
+    if not isinstance(noise, BinaryNoise):
+        raise TypeError(f"noise must be a BinaryNoise (binary_noise(rho_pos, rho_neg)), got {type(noise).__name__} "
+                        f"{_quote(noise)}")
+
+
+def _checked(phi: Any, noise: Any) -> Margin:
+    """``phi`` as a function of arrays (a zoo :class:`theory.margin.MarginLoss` by its ``numpy()`` form), after a
+    ``TypeError`` naming ``phi`` or ``noise`` when either is not what the functions here take."""
+    _check_noise(noise)
+    if hasattr(phi, "numpy") and hasattr(phi, "phi"):  # a MarginLoss: its NumPy form
+        return phi.numpy()
+    if not callable(phi):
+        raise TypeError(f"phi must be a margin loss, a function of an array of margins (margin_loss('hinge')), got "
+                        f"{type(phi).__name__} {_quote(phi)}")
+    return phi
 
 
 def _rates(y: Any, noise: BinaryNoise, xp: ModuleType) -> tuple[Any, Any]:
@@ -125,36 +169,50 @@ def sample_binary_labels(y: Any, noise: BinaryNoise, rng: Any, xp: ModuleType = 
     """Noisy labels: each ``y_i`` flipped to ``-y_i`` with probability ``rho_{y_i}``, independently.
 
     ``rng`` is a ``Generator`` of the namespace ``xp``; returns ``int64`` labels in ``{-1, +1}``."""
+    _check_noise(noise)
+    if not callable(getattr(rng, "random", None)):
+        raise TypeError(f"rng must be a random Generator (numpy.random.default_rng(seed)), got {type(rng).__name__} "
+                        f"{_quote(rng)}")
     y = check_signs(y, xp)
     rho_y, _ = _rates(y, noise, xp)
     flip = rng.random(y.shape) < rho_y
     return xp.where(flip, -y, y)
 
 
+def _unweighted(phi_v: Any, weight: Any, xp: ModuleType) -> Any:
+    """``phi_v`` where its weight is not 0, else 0: a label that is never drawn adds nothing, even where its loss
+    is infinite (``0 * inf`` would be nan; hinge at ``t = inf``)."""
+    return xp.where(weight == 0, 0.0, phi_v)
+
+
 def binary_noisy_risk(phi: Margin, scores: Any, y: Any, noise: BinaryNoise, xp: ModuleType = np) -> Any:
     """The exact noisy risk ``mean_i E_{Y~ | y_i}[phi(Y~ t_i)] = mean_i ((1 - rho_{y_i}) phi(y_i t_i)
-    + rho_{y_i} phi(-y_i t_i))`` of the scores ``t`` on clean labels ``y`` (no sampling)."""
-    y = check_signs(y, xp)
-    t = xp.asarray(scores, dtype=xp.float64)
+    + rho_{y_i} phi(-y_i t_i))`` of the scores ``t`` on clean labels ``y`` (no sampling). Infinite scores
+    are allowed: a loss that is infinite there makes the risk ``inf``, never nan. Empty inputs are a
+    ``ValueError`` (the mean of nothing)."""
+    phi = _checked(phi, noise)
+    y, t = _labels_and_scores(y, scores, xp)
+    if t.size == 0 or y.size == 0:
+        raise ValueError(f"scores and y are empty (shapes {tuple(t.shape)} and {tuple(y.shape)}): no risk to average")
     rho_y, _ = _rates(y, noise, xp)
-    return xp.mean(tb.noisy_expectation(phi(y * t), phi(-y * t), rho_y))
+    return xp.mean(tb.noisy_expectation(phi(y * t), _unweighted(phi(-y * t), rho_y, xp), rho_y))
 
 
 def unbiased_margin_loss(phi: Margin, scores: Any, y: Any, noise: BinaryNoise, xp: ModuleType = np) -> Any:
     """Natarajan et al. 2013, Lemma 1 for a margin loss ``l(t, y) = phi(y t)``, elementwise:
     ``l~(t, y) = ((1 - rho_{-y}) phi(y t) - rho_y phi(-y t)) / (1 - rho_+ - rho_-)``. Its expectation over
     the noisy label of a clean ``y`` is ``phi(y t)``."""
-    y = check_signs(y, xp)
-    t = xp.asarray(scores, dtype=xp.float64)
+    phi = _checked(phi, noise)
+    y, t = _labels_and_scores(y, scores, xp)
     rho_y, rho_other = _rates(y, noise, xp)
-    return tb.unbiased_loss(phi(y * t), phi(-y * t), rho_y, rho_other)
+    return tb.unbiased_loss(phi(y * t), _unweighted(phi(-y * t), rho_y, xp), rho_y, rho_other)
 
 
 def alpha_weighted_margin_loss(phi: Margin, scores: Any, y: Any, noise: BinaryNoise, xp: ModuleType = np) -> Any:
     """Natarajan et al. 2013, sec. 3.2 (Thm 9 for the 0-1 loss), elementwise:
     ``l_alpha(t, y) = (1 - alpha) 1[y = 1] phi(t) + alpha 1[y = -1] phi(-t)``, ``alpha = (1 - rho_+ + rho_-)/2``."""
-    y = check_signs(y, xp)
-    t = xp.asarray(scores, dtype=xp.float64)
+    phi = _checked(phi, noise)
+    y, t = _labels_and_scores(y, scores, xp)
     a = float(noise.alpha)
     value = phi(y * t)
     return xp.where(y == 1, tb.alpha_weighted_loss(value, 1, a), tb.alpha_weighted_loss(value, -1, a))

@@ -1,14 +1,13 @@
 """Embedding losses, distance matrices, pair/triplet sampling and miners (array namespace ``xp``).
 
-Setting of Le & Odobez 2019 (as reconstructed in ``claims.md``) and Xu et al. 2022: embeddings ``E``
-of shape (B, d), optionally L2-normalised; pairs labelled "same class" or not from the observed
-labels; the margin ("marginal") loss ``[alpha + s (D - beta)]_+`` with ``s = +1`` for a positive and
-``-1`` for a negative pair, and the triplet loss ``[D_ap - D_an + alpha]_+``, ``D`` the Euclidean distance.
+Setting of Le & Odobez 2019 (as reconstructed in ``claims.md``) and Xu et al. 2022: embeddings ``E`` of shape (B, d),
+optionally L2-normalised; pairs labelled "same class" or not from the observed labels; the margin ("marginal") loss
+``[alpha + s (D - beta)]_+`` with ``s = +1`` for a positive and ``-1`` for a negative pair, and the triplet loss
+``[D_ap - D_an + alpha]_+``, ``D`` the Euclidean distance.
 
-Miners follow pytorch-metric-learning's small contract: they return index arrays
-``(anchors, positives, negatives)`` into the batch; losses take distances. A batch with a
-single class (no negatives) or without any class of two members (no positives) raises; a
-class with one member simply contributes no anchor-positive pairs.
+Miners follow pytorch-metric-learning's small contract: they return index arrays ``(anchors, positives, negatives)``
+into the batch; losses take distances. A batch with a single class (no negatives) or without any class of two members
+(no positives) raises; a class with one member simply contributes no anchor-positive pairs.
 """
 from __future__ import annotations
 
@@ -37,10 +36,8 @@ EVAL_CHUNK = 128  # row block of evaluation products (keeps OpenBLAS single-thre
 
 
 def check_embeddings(E: Any, *, batched: bool = False) -> Any:
-    """Raise on a wrong shape or NaN/infinite entries; return ``E`` as float.
-
-    Shape (B, d) with B >= 2, or with ``batched`` (..., B, d): leading replica axes allowed.
-    """
+    """Raise on a wrong shape or NaN/infinite entries; return ``E`` as float. Shape (B, d) with B >= 2, or with
+    ``batched`` (..., B, d): leading replica axes allowed."""
     xp = namespace_of(E)
     E = xp.asarray(E, dtype=float)
     if (E.ndim != 2 and not (batched and E.ndim > 2)) or E.shape[-2] < 2:
@@ -108,11 +105,10 @@ def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_
 def squared_distances(E: Any, *, exact: bool = False) -> Any:
     """``D2[..., i, j] = ||E_i - E_j||^2`` for embeddings ``E`` (..., B, d), leading replica axes allowed.
 
-    By one (batched) matrix product: the rows are centred first (distances do not change), so
-    ``||a||^2 + ||b||^2 - 2 a.b`` does not cancel away points that are close to each other but far
-    from the origin (``1e-4`` apart at ``1e8``); residues a few ulps below 0 are set to 0 and the
-    diagonal is exactly 0. ``exact=True`` sums the squared differences instead (``B^2 d`` memory, no
-    cancellation at all): for verification code.
+    By one (batched) matrix product: the rows are centred first (distances do not change), so ``||a||^2 + ||b||^2
+    - 2 a.b`` does not cancel away points that are close to each other but far from the origin (``1e-4`` apart at
+    ``1e8``); residues a few ulps below 0 are set to 0 and the diagonal is exactly 0. ``exact=True`` sums the
+    squared differences instead (``B^2 d`` memory, no cancellation at all): for verification code.
     """
     E = check_embeddings(E, batched=True)
     xp = namespace_of(E)
@@ -132,8 +128,16 @@ def squared_distances(E: Any, *, exact: bool = False) -> Any:
 
 
 def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
-    """Euclidean distance matrix ``D[..., i, j] = ||E_i - E_j||``, shape (..., B, B) (see :func:`squared_distances`)."""
-    return namespace_of(E).sqrt(squared_distances(E, exact=exact))
+    """Distances ``D[..., i, j] = ||E_i - E_j||`` (..., B, B); ``E`` scaled first if its top entry is past 2^(+-300)."""
+    xp = namespace_of(E)
+    E = xp.asarray(E, dtype=float)
+    if xp is np:  # the host: one cheap check, and in the common case no scale at all (bit for bit, no copy)
+        m = np.abs(E).max(axis=(-2, -1)) if E.ndim > 2 else np.abs(E).max()
+        if bool(np.all((m >= 2.0**-300) & (m <= 2.0**300) | (m == 0))):
+            return np.sqrt(squared_distances(E, exact=exact))
+    big = xp.abs(E).max(axis=-1, keepdims=True).max(axis=-2, keepdims=True)
+    f = xp.where((big >= 2.0**-300) & (big <= 2.0**300) | (big == 0), 1.0, big)  # NaN/inf: refused below
+    return xp.sqrt(squared_distances(E / f, exact=exact)) * f
 
 
 def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
@@ -183,9 +187,7 @@ def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
 
 def check_distances(D: Any, B: int | None = None, what: str = "distances") -> Any:
     """``D`` as float when it is finite and non-negative (and (B, B) when ``B`` is given); one host sync.
-
-    Raises ``ValueError`` naming the shape, or the NaN/infinite/negative value.
-    """
+    Raises ``ValueError`` naming the shape, or the NaN/infinite/negative value."""
     xp = namespace_of(D)
     D = xp.asarray(D)
     if D.dtype.kind != "f":
@@ -201,10 +203,8 @@ def check_distances(D: Any, B: int | None = None, what: str = "distances") -> An
 
 
 def margin_loss(D: Any, same: Any, alpha: float, beta: float) -> Any:
-    """``[alpha + s (D - beta)]_+``, ``s = +1`` where ``same`` else ``-1`` (elementwise).
-
-    NaN, infinite or negative distances raise (a NaN would otherwise pass through as a loss).
-    """
+    """``[alpha + s (D - beta)]_+``, ``s = +1`` where ``same`` else ``-1`` (elementwise). NaN, infinite or
+    negative distances raise (a NaN would otherwise pass through as a loss)."""
     alpha = check_margin(alpha)
     if not (isinstance(beta, (int, float, np.floating)) and math.isfinite(float(beta))):
         raise ValueError(f"beta must be a finite number, got {beta!r}")

@@ -403,8 +403,11 @@ def derived_loss(definition: Any, c: int) -> Loss:
     :func:`gradient_error` checks any gradient by finite differences.
 
     The value takes simplex points or logits (``from_logits=True``) like the fast paths; NaN or
-    infinite logits are a ``ValueError``, as there. The derived forms are not stabilised (``log``
-    of an underflowed probability is ``-inf``), so use the fast paths for extreme logits.
+    infinite logits are a ``ValueError``, as there. A loss of ``p_y`` alone is evaluated in log space,
+    at ``u = log p_y`` (from logits, ``z_y - logsumexp z``): ``l(e^u)`` and the scale ``d/du l(e^u)``, so
+    ``-log(p)`` stays finite, and its gradient too, where ``p_y`` underflows (logits ``[-800, 0, 0]``), and
+    ``1/p`` overflows to ``inf`` with a gradient of infinities, not NaN. The vector forms are not stabilised
+    (``log`` of an underflowed probability is ``-inf``): use the fast paths for extreme logits.
 
     A vector loss that treats the labels alike (``L(f, e_j)`` is ``L(f, e_0)`` with ``f_0`` and
     ``f_j`` swapped, as every loss of the zoo does) is lambdified once, for label 0, and each
@@ -421,44 +424,52 @@ def derived_loss(definition: Any, c: int) -> Loss:
         raise TypeError(f"definition must be a theory.losses.LossDefinition, got {type(definition).__name__}")
     c = check_classes(c)
     if definition.label is not None:
-        l_fn = sympy.lambdify(P, definition.label, "numpy")
-        d_fn = sympy.lambdify(P, sympy.diff(definition.label, P), "numpy")
+        # in log space, u = log p_y (from the logits, z_y - logsumexp z, finite where p_y underflows): the value
+        # g(u) = l(e^u) and the gradient's scale g'(u) = l'(p) p, so that -log(p) is -u and its scale -1, never
+        # 0 * inf = nan where p_y underflows to 0
+        u = sympy.Symbol("u", real=True)
+        g = definition.label.subs(P, sympy.exp(u))
+        l_fn = sympy.lambdify(u, g, "numpy")
+        d_fn = sympy.lambdify(u, sympy.diff(g, u), "numpy")
 
-        def value_of(probs: Any, labels: Any) -> Any:
+        def value_of(probs: Any, labels: Any, logp: Any) -> Any:
             xp = namespace_of(probs)
-            py = xp.take_along_axis(probs, labels[:, None], axis=1)[:, 0]
-            return xp.asarray(l_fn(py), dtype=probs.dtype) + 0 * py
+            uy = xp.take_along_axis(logp, labels[:, None], axis=1)[:, 0]
+            return xp.asarray(l_fn(uy), dtype=probs.dtype) + 0 * uy
 
-        def grad_of(probs: Any, labels: Any) -> Any:
+        def grad_of(probs: Any, labels: Any, logp: Any) -> Any:
             xp = namespace_of(probs)
-            py = xp.take_along_axis(probs, labels[:, None], axis=1)[:, 0]
-            scale = (xp.asarray(d_fn(py), dtype=probs.dtype) + 0 * py) * py
+            uy = xp.take_along_axis(logp, labels[:, None], axis=1)[:, 0]
+            scale = xp.asarray(d_fn(uy), dtype=probs.dtype) + 0 * uy
             onehot = xp.zeros_like(probs)
             xp.put_along_axis(onehot, labels[:, None], 1.0, axis=1)
             return scale[:, None] * (onehot - probs)
     else:
-        value_of, grad_of = _vector_forms(definition, c, sympy)
+        vector_value, vector_grad = _vector_forms(definition, c, sympy)
+        value_of = lambda probs, labels, logp: vector_value(probs, labels)  # noqa: E731
+        grad_of = lambda probs, labels, logp: vector_grad(probs, labels)  # noqa: E731
 
-    def _prepare(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any]:
+    def _prepare(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any, Any]:
         inputs = _check_inputs(inputs)
         xp = namespace_of(inputs)
         if inputs.shape[1] != c:
             raise ValueError(f"this derived loss has c = {c} classes, got inputs of shape {inputs.shape}")
         labels = _check_labels(labels, inputs.shape[0], c, xp, finite=inputs if from_logits else None)
         if from_logits:
-            return softmax(inputs), labels
+            return softmax(inputs), labels, log_softmax(inputs)
         check_simplex(inputs)
-        return inputs, labels
+        with np.errstate(divide="ignore"):
+            return inputs, labels, xp.log(inputs)
 
     def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
-        probs, labels = _prepare(inputs, labels, from_logits)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return value_of(probs, labels)
+        probs, labels, logp = _prepare(inputs, labels, from_logits)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return value_of(probs, labels, logp)
 
     def grad(logits: Any, labels: Any) -> Any:
-        probs, labels = _prepare(logits, labels, True)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return grad_of(probs, labels)
+        probs, labels, logp = _prepare(logits, labels, True)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            return grad_of(probs, labels, logp)
 
     return Loss(name=definition.title(), value=value, grad=grad, bounded=None, symmetric=None)
 

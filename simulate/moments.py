@@ -13,6 +13,7 @@ a million whatever the number of seeds.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -62,7 +63,10 @@ class Estimate:
 
     def critical(self, z: float = Z_DEFAULT) -> float:
         """The multiple of ``stderr`` that ``z`` stands for: ``z`` itself for a normal estimate,
-        the t quantile of the same two-sided tail probability when ``df`` is set."""
+        the t quantile of the same two-sided tail probability when ``df`` is set. ``ValueError`` for a ``z``
+        that is not a finite number >= 0 (``nan`` made every comparison False)."""
+        if not (isinstance(z, numbers.Real) and not isinstance(z, bool) and math.isfinite(z) and z >= 0):
+            raise ValueError(f"z must be a finite number >= 0 (standard errors), got {z!r}")
         if self.df is None or self.df > 1e6:
             return float(z)
         return t_critical(float(z), float(self.df))
@@ -84,7 +88,10 @@ class Estimate:
         return (self.mean - h, self.mean + h)
 
     def agrees(self, target: float, z: float = Z_DEFAULT, atol: float = 0.0) -> bool:
-        """True when ``|mean - target| <= critical(z) * stderr + atol``."""
+        """True when ``|mean - target| <= critical(z) * stderr + atol``; ``ValueError`` for a NaN ``target`` or an
+        ``atol`` that is NaN or negative."""
+        if target != target or not atol >= 0:
+            raise ValueError(f"agrees: target must be a number and atol >= 0, got target={target!r}, atol={atol!r}")
         return abs(self.mean - target) <= self.critical(z) * self.stderr + atol
 
     def exceeds(self, threshold: float, z: float = Z_DEFAULT) -> bool:

@@ -138,7 +138,8 @@ class _Reader:
                 raise self.fail(f"unknown name {node.id!r}: {self._names_hint()}", node)
             if isinstance(node, ast.Call):
                 self._check_call(node)
-            stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+            stack.extend((child, depth + (child is not getattr(node, "left", None) or not _chained(node, child)))
+                         for child in ast.iter_child_nodes(node))
 
     def _names_hint(self) -> str:
         symbols = ", ".join(self.names)
@@ -258,6 +259,14 @@ class _Reader:
         return sympy.Add(*terms)
 
 
+def _chained(node: ast.AST, left: ast.AST) -> bool:
+    """Whether ``left`` continues the flat chain ``a + b - c + ...`` (or ``a * b / c ...``) of ``node``: a sum
+    of 101 terms is one level deep for the depth cap, not 101."""
+    kinds = ((ast.Add, ast.Sub), (ast.Mult, ast.Div))
+    return isinstance(node, ast.BinOp) and isinstance(left, ast.BinOp) and any(
+        isinstance(node.op, k) and isinstance(left.op, k) for k in kinds)
+
+
 def _is_sum(node: ast.AST) -> bool:
     """``Sum(term, (k, a, b))`` with a plain name ``k``."""
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Sum"
@@ -311,6 +320,13 @@ def parse_number(text: str, what: str = "number") -> sympy.Expr:
     return _read(text, what, {})
 
 
+def parse_formula(text: str, symbols: Any, what: str = "formula") -> sympy.Expr:
+    """The SymPy expression of ``text`` in the given SymPy ``symbols`` (each used by its name, with its
+    assumptions), by the module's grammar: :func:`parse_expression` for several symbols. Raises
+    :class:`ExpressionError` (one line quoting ``text``) or ``TypeError`` as it does."""
+    return _read(text, what, {s.name: s for s in symbols})
+
+
 def to_sympy(v: Any, what: str = "value") -> sympy.Expr:
     """``v`` as a SymPy object, reading a string by :func:`parse_number`: the safe ``sympify`` for values
     that may come from a user (a string is never evaluated)."""
@@ -335,6 +351,27 @@ def value_at(e: sympy.Expr, x: sympy.Rational, symbol: sympy.Symbol = P) -> Any:
     return _mp(e, {symbol: _MP.mpf(int(x.p)) / int(x.q)})
 
 
+def undefined_at(e: sympy.Expr, x: sympy.Rational, symbol: sympy.Symbol = P) -> str | None:
+    """``None`` where ``e`` at ``symbol = x`` is a real, finite number; else its value as text (complex, nan
+    or inf): the definedness check of a user's formula, in time bounded by the formula's size
+    (:func:`value_at`, never SymPy's ``N``, whose time grows without limit on towers such as
+    ``log(log(...(p)))``). An imaginary part within rounding of 0 at 53 bits is decided again at 256 bits,
+    where only one within rounding of 0 there is taken for 0. Raises :class:`ExpressionError` as
+    :func:`value_at` does.
+    """
+    v = value_at(e, x, symbol)
+    if isinstance(v, _MP.mpc) and abs(v.imag) <= 2.0**-40 * max(1, abs(v)):
+        prec = _MP.prec
+        _MP.prec = 256
+        try:
+            v = value_at(e, x, symbol)
+        finally:
+            _MP.prec = prec
+        if isinstance(v, _MP.mpc) and abs(v.imag) <= _MP.mpf(2) ** -200 * max(1, abs(v)):
+            v = v.real
+    return None if isinstance(v, _MP.mpf) and _MP.isfinite(v) else _MP.nstr(v, 12)
+
+
 def _too_large(e: sympy.Expr) -> ExpressionError:
     return ExpressionError(f"{_short(str(e), 60)} has a size beyond 2**(+-{MAX_MAG}) there", "too large")
 
@@ -353,7 +390,7 @@ def _mp(e: sympy.Expr, env: dict[sympy.Symbol, Any]) -> Any:
             return _MP.mpf(int(e.p)) / int(e.q)
         if not e.is_finite:  # zoo, oo, nan
             return _MP.nan
-        return _MP.mpmathify(complex(e.evalf(20)))  # pi, E, I
+        return _MP.mpmathify(e.evalf(_MP.dps + 5))  # pi, E, I
     args = [_mp(a, env) for a in e.args]
     if e.is_Add:
         return _checked(_MP.fsum(args), e)

@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import sympy
 
-from theory.expressions import parse_expression, value_at
+from theory.expressions import parse_expression, undefined_at
 
 V = sympy.Symbol("v", real=True)
 """The margin ``v = y t``."""
@@ -39,7 +39,7 @@ class MarginLoss:
     def numpy(self) -> Callable[[Any], Any]:
         """``phi`` as a NumPy function of an array of margins (SymPy's ``lambdify``)."""
         f = sympy.lambdify(V, self.phi, "numpy")
-        return lambda v: f(v) + 0 * v  # a constant phi still broadcasts over v
+        return lambda v: f(v) + (v == v) * 0.0  # a constant phi still broadcasts over v (0 * v is nan at v = inf)
 
 
 _BJM = "Bartlett, Jordan & McAuliffe 2006 (JASA), Table 1"
@@ -91,9 +91,8 @@ def parse_margin_expression(text: str, name: str = "user") -> MarginLoss:
     if not isinstance(phi, sympy.Expr) or phi.free_symbols - {V}:
         raise ValueError(f"the margin loss {text!r} must be an expression in v alone")
     for x in (sympy.Integer(-2), sympy.Rational(-1, 2), sympy.Integer(0), sympy.Rational(1, 2), sympy.Integer(2)):
-        value_at(phi, x, V)  # bounds what N spends below: every value on the way has at most MAX_MAG bits
-        val = sympy.N(phi.subs(V, x), 20)
-        if not (val.is_real and val.is_finite):
+        val = undefined_at(phi, x, V)  # bounded in time, unlike SymPy's N (theory.expressions)
+        if val is not None:
             raise ValueError(f"the margin loss {text!r} is not a real number at v = {x}: {val}")
     return MarginLoss(name, phi, f"user expression {text}")
 

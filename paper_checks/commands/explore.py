@@ -4,7 +4,9 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import math
 import sys
+import time
 from typing import Any
 
 from tqdm import tqdm
@@ -15,12 +17,14 @@ from paper_checks.files import atomic_write, is_special
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import prove
 from paper_checks.registry import load
+from paper_checks.run.deadline import TimedOut, deadline
 from paper_checks.run.isolation import timeout_from_args
 from paper_checks.search.loop import search
 from paper_checks.search.params import Integer, Real
 
 
 def explore(args: argparse.Namespace) -> int:
+    start = time.monotonic()
     claim_id, budget, seed = args.id, args.budget, args.seed
     reg = load()
     if claim_id not in reg:
@@ -35,7 +39,7 @@ def explore(args: argparse.Namespace) -> int:
     if args.json is not None:  # checked before the search: a search is never lost to a bad path
         check_output_file(args.json, "explore --json")
     if getattr(args, "prove", False):
-        return _prove(c, space, overrides, args)
+        return _prove(c, space, overrides, args, start)
     rng = Context(claim_id, seed=seed).rng(EXPLORE_STREAM)
     limit = timeout_from_args(args)
     try:
@@ -138,13 +142,30 @@ def _narrowed(p: Any, spec: str, rng_: str) -> Any:
 
 #: margin evaluations of the counterexample search that ``explore --prove`` runs before branch and bound
 PROVE_SEARCH = 2000
+#: the share of what ``--timeout`` leaves that the prover may spend before it stops itself (an alarm at the
+#: whole of it stops what the prover cannot interrupt: one trace, the search run first, a shrink)
+PROVE_SHARE = 0.9
 
 
-def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespace) -> int:
-    """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided."""
-    if not args.prove_seconds > 0:
-        raise UsageError(f"--prove-seconds must be positive, got {args.prove_seconds}")
-    res = prove(space, args.budget, args.prove_seconds, search_first=PROVE_SEARCH, seed=args.seed)
+def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespace, start: float) -> int:
+    """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided.
+    ``--timeout`` (counted from ``start``) bounds the whole command; ``--prove-seconds`` is finite and positive."""
+    if not (math.isfinite(args.prove_seconds) and args.prove_seconds > 0):
+        raise UsageError(f"--prove-seconds must be a finite, positive number of seconds, got {args.prove_seconds}")
+    left = timeout_from_args(args)
+    if left is not None:
+        left -= time.monotonic() - start
+        if not left > 0:
+            raise UsageError(f"--timeout ran out before the prover started ({timeout_from_args(args):g} s)")
+    try:  # --timeout bounds the whole command: the prover stops itself by then, an alarm stops whatever it runs
+        with deadline(left):
+            seconds = args.prove_seconds if left is None else min(args.prove_seconds, PROVE_SHARE * left)
+            res = prove(space, args.budget, seconds, search_first=PROVE_SEARCH, seed=args.seed)
+    except TimedOut:
+        _print_header(c, space, overrides)
+        print(f"=> undecided: explore's --timeout of {timeout_from_args(args):g} s ran out (the prover was stopped "
+              "in a step it could not interrupt itself)")
+        return 4
     _print_header(c, space, overrides)
     print(f"prover: {res.boxes} boxes (budget {args.budget}), {res.seconds:.2f} s")
     for note in res.notes:

@@ -31,6 +31,7 @@ import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
+from paper_checks.prover import inputs
 from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
@@ -249,10 +250,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     ProofResult: ``proved`` with a :class:`~paper_checks.prover.certificate.Certificate`,
     ``counterexample`` (exact, shrunk) or ``undecided`` (``reason``, ``remaining``).
     """
-    if budget < 1:
-        raise ValueError(f"prove: budget must be at least 1 box, got {budget!r}")
-    if not seconds > 0:
-        raise ValueError(f"prove: seconds must be positive, got {seconds!r}")
+    budget, seconds = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals)
     start = time.monotonic()
     if search_first:
         found = _search_first(space, search_first, seed, start)
@@ -285,21 +283,19 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
 
     A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
-    symbols and one ``SimplexPoint`` per simplex. Raises ``ValueError`` when ``expr`` has a symbol
-    in neither, or an interval whose ends are not exact binary floats.
+    symbols and one ``SimplexPoint`` per simplex. ``expr`` may be a formula string, read by the whitelist
+    grammar of :mod:`theory.expressions` (never evaluated). Raises ``ValueError``/``TypeError`` naming the
+    argument (:mod:`paper_checks.prover.inputs`) for a bad one, a symbol in neither, or an interval whose
+    ends are not doubles exactly.
     """
-    expr = sympy.sympify(expr)
-    simplices = dict(simplices or {})
+    expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
     in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
     missing = expr.free_symbols - set(domain) - set(in_simplex)
     if missing:
         raise ValueError(f"prove_expr: no interval or simplex for {sorted(map(str, missing))} in domain {domain!r}")
     params: list[Any] = []
     for s, (lo, hi) in domain.items():
-        p = Real(str(s), float(lo), float(hi))
-        if sympy.nsimplify(lo) != sympy.Rational(p.low) or sympy.nsimplify(hi) != sympy.Rational(p.high):
-            raise ValueError(f"prove_expr: the interval of {s} must have float-exact ends, got {(lo, hi)}")
-        params.append(p)
+        params.append(Real(str(s), float(lo), float(hi)))  # exactly: inputs.expr_arguments checked the ends
     params += [SimplexPoint(name, len(syms)) for name, syms in simplices.items()]
 
     def exact(pt: Point) -> Any:

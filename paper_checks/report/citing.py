@@ -30,10 +30,18 @@ _ROOT = Path(registry.__file__).resolve().parents[1]  # the folder holding the p
 
 
 def _bib(s: Any) -> str:
-    """A BibTeX field's text: TeX's special characters escaped."""
-    rep = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-           "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+    """A BibTeX field's text: TeX's special characters escaped, braces as ``\\textbraceleft{}`` and
+    ``\\textbraceright{}`` (BibTeX counts the brace of ``\\{`` too, so a ``}`` escaped that way would still close
+    the field and let the rest of the text make entries of its own), line breaks as spaces."""
+    rep = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+           "{": r"\textbraceleft{}", "}": r"\textbraceright{}", "~": r"\textasciitilde{}",
+           "^": r"\textasciicircum{}", "\n": " ", "\r": " "}
     return "".join(rep.get(ch, ch) for ch in str(s))
+
+
+def _key(s: Any) -> str:
+    """A BibTeX key: letters, digits and ``-_.:`` only."""
+    return re.sub(r"[^A-Za-z0-9_.:-]", "-", str(s)) or "unknown"
 
 
 def _author(name: str) -> str:
@@ -48,11 +56,11 @@ def bibtex_entry(p: Any) -> str:
     if given:
         return given
     sep = " and " if " and " in p.authors else ","
-    authors = " and ".join(_author(a) for a in p.authors.split(sep) if a.strip())
+    authors = " and ".join(_bib(_author(a)) for a in p.authors.split(sep) if a.strip())
     segments = [s.strip() for s in str(p.venue).split(";") if s.strip()]
     arxiv = next((m.group(1) for s in segments if (m := _ARXIV.search(s))), None)
     conference = next((s for s in segments if not _ARXIV.search(s)), None)
-    fields = [("author", authors), ("title", "{" + _bib(p.title) + "}"), ("year", str(p.year))]
+    fields = [("author", authors), ("title", "{" + _bib(p.title) + "}"), ("year", _bib(p.year))]
     if conference is not None:
         acronym = re.sub(r"\s*\d{4}$", "", conference)
         fields.append(("booktitle", _bib(BOOKTITLES.get(acronym, conference))))
@@ -64,18 +72,18 @@ def bibtex_entry(p: Any) -> str:
     elif conference is None:
         fields.append(("howpublished", _bib(p.venue)))
     body = ",\n".join(f"  {k} = {{{v}}}" for k, v in fields)
-    return f"@{kind}{{{p.id},\n{body}\n}}"
+    return f"@{kind}{{{_key(p.id)},\n{body}\n}}"
 
 
 def report_key(doc: dict[str, Any]) -> str:
     """The BibTeX key of the report itself."""
-    return f"lnl-report-{(doc.get('provenance') or {}).get('run_id') or 'unknown'}"
+    return _key(f"lnl-report-{(doc.get('provenance') or {}).get('run_id') or 'unknown'}")
 
 
 def report_entry(doc: dict[str, Any]) -> str:
     """The BibTeX entry of the report: version, commit, run id, precision, seed, date."""
     p = doc.get("provenance") or {}
-    year = str(p.get("date") or "")[:4] or "n.d."
+    year = _bib(str(p.get("date") or "")[:4] or "n.d.")
     note = (f"label-noise-lab {doc['version']}, commit {p.get('commit') or 'unknown'}, run {p.get('run_id')}, "
             f"precision {doc['precision']}, seed {doc['seed']}, {len(doc['claims'])} claims")
     return (f"@misc{{{report_key(doc)},\n  author = {{{{label-noise-lab}}}},\n"

@@ -76,3 +76,37 @@ def test_draw_finds_a_users_figure(isolated_registry):
     pyplot().close(drawn.figure)
     with pytest.raises(ValueError, match="modules=\\['my_claims.py'\\]"):
         draw("no_such_figure")
+
+
+_NAN, _INF = float("nan"), float("inf")
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: api.check("gce18.eq7_bounds", seed=-1), ValueError, "seed must be at least 0, got -1"),
+    (lambda: api.check("gce18.eq7_bounds", seed=1.5), TypeError, "seed must be a whole number, got float 1.5"),
+    (lambda: api.check("gce18.eq7_bounds", timeout=_NAN), ValueError, "timeout must be a finite, positive number"),
+    (lambda: api.check("gce18.eq7_bounds", timeout=-1), ValueError, "timeout must be a finite, positive number of "
+                                                                    "seconds, got -1"),
+    (lambda: api.run(["gce18.eq7_bounds"], timeout=_INF), ValueError, "timeout must be a finite, positive number"),
+    (lambda: api.run(["gce18.eq7_bounds"], jobs=0), ValueError, "jobs must be at least 1, got 0"),
+    (lambda: api.run(["gce18.eq7_bounds"], seed="3"), TypeError, "seed must be a whole number, got str '3'"),
+    (lambda: api.check("gce18.eq7_bounds", precision=3), ValueError, "unknown precision 3"),
+    (lambda: api.explore("gce18.eq11_k02", budget=_NAN), TypeError, "budget must be a whole number, got float nan"),
+    (lambda: api.explore("gce18.eq11_k02", budget=5), ValueError, "budget must be at least 10, got 5"),
+    (lambda: api.prove_claim("gce18.eq11_k02", seed=-2), ValueError, "seed must be at least 0, got -2"),
+    (lambda: api.prove_claim("gce18.eq11_k02", seconds=_INF), ValueError, "seconds must be a finite, positive"),
+    (lambda: api.write_report([], "/tmp", formats=("pdf",)), ValueError, "unknown report format 'pdf' in formats"),
+    (lambda: api.write_report([], "/tmp", formats="md"), TypeError, "formats must be a list of format names"),
+    (lambda: api.write_report([], "/tmp", seed=-1, precision="quick"), ValueError, "seed must be at least 0"),
+    (lambda: api.write_report("results", "/tmp"), TypeError, "results must be a list of Result"),
+    (lambda: api.check("gce18.eq7_bounds", modules=3), TypeError, "modules must be a list of strings, got int 3"),
+    (lambda: api.claims("my_claims.py"), TypeError, "modules must be a list of strings, got the string"),
+    (lambda: api.run(papers="gce18"), TypeError, "papers must be a list of strings, got the string 'gce18'"),
+    (lambda: api.run(ids=[3]), TypeError, "ids must be a list of strings, got the item 3 (int)"),
+])
+def test_bad_api_arguments_are_one_line_naming_them(call, error, words):
+    """Before: seed=-1 gave NumPy's message, seed=1.5 and timeout=nan were accepted, timeout=-1 reported "timed out
+    after -1 s", explore(budget=nan) said "cannot convert float NaN", formats=("pdf",) raised KeyError: 'pdf'."""
+    with pytest.raises(error) as info:
+        call()
+    assert words in str(info.value) and "\n" not in str(info.value)

@@ -117,3 +117,65 @@ def test_verdict_problem_names_a_crash_and_passes_a_match():
     wrong = Result(_claim("confirmed"), Evidence("refuted", "exact", "no", counterexample={"p": "1/3"}), 0.1)
     msg = verdict_problem(wrong)
     assert "computed verdict 'refuted', recorded 'confirmed'" in msg and "| p | 1/3 |" in msg
+
+
+ENDINGS = '''
+import os
+import sys
+
+from paper_checks.api import Evidence, claim, paper
+
+paper("ends29", authors="A. Tester", year=2026, title="Checks that end badly", venue="nowhere", source="here")
+
+
+def _ok(ctx):
+    return Evidence("confirmed", "exact", "it holds")
+
+
+claim("ends29.a_ok", source="here", statement="fine", expected="confirmed", method="exact")(_ok)
+
+
+@claim("ends29.b_os_exit", source="here", statement="ends its process", expected="confirmed", method="exact")
+def b(ctx):
+    os._exit(0)
+
+
+@claim("ends29.c_sys_exit", source="here", statement="calls sys.exit", expected="confirmed", method="exact")
+def c(ctx):
+    sys.exit(3)
+
+
+@claim("ends29.d_forever", source="here", statement="never ends", expected="confirmed", method="exact")
+def d(ctx):
+    while True:
+        pass
+
+
+claim("ends29.e_ok_after", source="here", statement="fine too", expected="confirmed", method="exact")(_ok)
+'''
+
+
+def test_each_claim_runs_isolated_and_limited_and_pytest_exits_honestly(tmp_path):
+    """os._exit(0) in a check made pytest exit 0 after a failing claim, a check with ``while True`` ran until
+    killed, and sys.exit printed pytest's internals: each is now its item's failure, the rest run on."""
+    (tmp_path / "endings_claims.py").write_text(ENDINGS)
+    out = _pytest(tmp_path, "--claims", "endings_claims.py", "--claims-timeout", "3", "-v")
+    text = out.stdout + out.stderr
+    assert out.returncode == 1, text
+    assert "2 passed" in text and "3 failed" in text, text
+    assert "ended its worker process (exit code 0" in text and "called sys.exit(3)" in text
+    assert "timed out after 3 s" in text and "INTERNALERROR" not in text
+    assert "endings_claims.py::ends29.e_ok_after PASSED" in text
+
+
+def test_a_claims_file_that_exits_at_import_and_a_negative_seed_are_one_line_errors(tmp_path):
+    (tmp_path / "exit_claims.py").write_text("import sys\nsys.exit(3)\n")
+    out = _pytest(tmp_path, "--claims", "exit_claims.py")
+    text = out.stdout + out.stderr
+    assert out.returncode == 4 and "INTERNALERROR" not in text and "Traceback" not in text, text
+    assert "--claims 'exit_claims.py': claims module 'exit_claims.py' failed to import: it called sys.exit(3)" in text
+    for bad, words in (("--claims-seed=-1", "must be at least 0, got '-1'"),
+                       ("--claims-timeout=nan", "must be a finite, positive number of seconds"),
+                       ("--claims-timeout=-2", "must be a finite, positive number of seconds")):
+        out = _pytest(tmp_path, "--claims", "exit_claims.py", bad)
+        assert out.returncode == 4 and words in out.stderr and "Traceback" not in out.stderr, out.stderr

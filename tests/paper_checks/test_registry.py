@@ -1,11 +1,12 @@
 """The registry: papers declared where their claims are, the catalogue loaded like a user's module, claims from
 anywhere."""
 import pickle
+import re
 
 import pytest
 
 from paper_checks import registry as rg
-from paper_checks.registry import PAPERS, REGISTRY, Paper, RegistryError, load
+from paper_checks.registry import PAPERS, REGISTRY, Paper, RegistryError, load, load_module
 
 
 def test_the_catalogue_is_loaded_like_a_claims_module_and_declares_its_papers():
@@ -180,3 +181,18 @@ def test_a_failing_first_load_keeps_the_catalogue():
     out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
                          text=True, check=True)
     assert int(out.stdout) > 50
+
+
+@pytest.mark.parametrize("body, words", [("import sys\nsys.exit(3)\n", "it called sys.exit(3)"),
+                                         ("raise SystemExit('bye')\n", "it called sys.exit('bye')")])
+def test_a_claims_file_that_calls_sys_exit_at_import_is_a_one_line_error(tmp_path, isolated_registry, capsys,
+                                                                         body, words):
+    """``run --module`` exited 3 with no message, and pytest --claims printed an INTERNALERROR traceback."""
+    from paper_checks.cli import main
+
+    (tmp_path / "exits.py").write_text(body)
+    with pytest.raises(RegistryError, match=f"failed to import: {re.escape(words)}"):
+        load_module(str(tmp_path / "exits.py"))
+    assert main(["run", "--module", str(tmp_path / "exits.py"), "--claim", "gce18.eq7_bounds"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and words in err

@@ -21,6 +21,7 @@ from simulate.binary import (
     unbiased_margin_loss,
 )
 from tests.conftest import assert_close
+from theory.margin import margin_loss
 
 
 def hinge(xp):
@@ -121,3 +122,42 @@ def test_alpha_weighted_loss_weights_each_class(xp):
     t, y = np.array([0.5, 0.5, -2.0]), np.array([1, -1, -1])
     got = alpha_weighted_margin_loss(hinge(xp), xp.asarray(t), xp.asarray(y), n, xp)
     assert_close(got, [0.6 * 0.5, 0.4 * 1.5, 0.4 * 0.0], xp, atol=1e-15)
+
+
+HINGE = margin_loss("hinge")
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.2])
+def test_risks_at_infinite_scores_are_inf_not_nan(rho):
+    """``binary_noisy_risk(hinge, t=[inf, 0.5], ...)`` was nan (``0 * inf``): the value is inf, or 0 where the
+    infinite loss is never drawn."""
+    noise = binary_noise(rho, rho)
+    t = np.array([np.inf, 0.5])
+    r_pos = binary_noisy_risk(HINGE.numpy(), t, np.array([1, 1]), noise)
+    r_neg = binary_noisy_risk(HINGE, t, np.array([-1, 1]), noise)  # a MarginLoss is taken by its NumPy form
+    assert r_neg == np.inf
+    assert r_pos == (np.inf if rho else 0.25)
+    u = unbiased_margin_loss(HINGE, t, np.array([1, 1]), noise)
+    assert not np.isnan(u).any() and u[0] == (-np.inf if rho else 0.0)
+    a = alpha_weighted_margin_loss(HINGE, t, np.array([-1, 1]), noise)
+    assert a[0] == np.inf and not np.isnan(a).any()
+
+
+@pytest.mark.parametrize("call, error, words", [
+    (lambda: binary_noisy_risk(HINGE, [0.5, 1.0], [1, -1, 1], binary_noise(0.1, 0.1)), ValueError,
+     "scores of shape (2,) and y of shape (3,) do not match"),
+    (lambda: binary_noisy_risk(HINGE, [], [], binary_noise(0.1, 0.1)), ValueError, "scores and y are empty"),
+    (lambda: binary_noisy_risk(HINGE, [0.5 + 1j], [1], binary_noise(0.1, 0.1)), TypeError,
+     "scores must be real numbers, got complex128"),
+    (lambda: binary_noisy_risk(HINGE, ["a"], [1], binary_noise(0.1, 0.1)), TypeError, "scores must be real numbers"),
+    (lambda: binary_noisy_risk(HINGE, [0.5], [1], (0.1, 0.1)), TypeError, "noise must be a BinaryNoise"),
+    (lambda: binary_noisy_risk("hinge", [0.5], [1], binary_noise(0.1, 0.1)), TypeError, "phi must be a margin loss"),
+    (lambda: unbiased_margin_loss(HINGE, [0.5], ["+1"], binary_noise(0.1, 0.1)), TypeError,
+     "y must hold the labels -1 and +1 as numbers"),
+    (lambda: sample_binary_labels([1, -1], binary_noise(0.1, 0.1), 3), TypeError, "rng must be a random Generator"),
+    (lambda: sample_binary_labels([1, -1], 0.1, np.random.default_rng(0)), TypeError, "noise must be a BinaryNoise"),
+])
+def test_bad_binary_inputs_are_one_line_naming_the_argument(call, error, words):
+    with pytest.raises(error) as info:
+        call()
+    assert words in str(info.value) and "\n" not in str(info.value)

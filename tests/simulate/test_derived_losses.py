@@ -119,3 +119,20 @@ def test_a_vector_loss_for_too_many_classes_is_refused_at_once():
     with pytest.raises(ValueError, match=f"at most {MAX_VECTOR_CLASSES} classes"):
         derived_loss(parse_spec("nce"), MAX_VECTOR_CLASSES + 1)
     derived_loss(parse_spec("gce"), 10 * MAX_VECTOR_CLASSES)  # a loss of p_y alone: no limit
+
+
+@pytest.mark.parametrize("text, value, grad", [
+    ("-log(p)", 800 + np.log(2), [-1.0, 0.5, 0.5]),   # finite: p_y underflows, log p_y does not
+    ("1/p", np.inf, [-np.inf, np.inf, np.inf]),        # the value overflows: infinities, never NaN
+    ("(1 - p**0.7)/0.7", 1 / 0.7, [0.0, 0.0, 0.0]),
+])
+def test_derived_p_losses_are_evaluated_in_log_space_at_extreme_logits(text, value, grad):
+    """The derived gradient of ``1/p`` at logits ``[-800, 0, 0]`` was all NaN (``l'(p) p`` as ``inf * 0``)."""
+    from theory.losses import from_expression
+
+    loss = derived_loss(from_expression(text), 3)
+    z, y = np.array([[-800.0, 0.0, 0.0]]), np.array([0])
+    v, g = loss.value(z, y, from_logits=True), loss.grad(z, y)
+    assert not np.isnan(v).any() and not np.isnan(g).any()
+    np.testing.assert_allclose(v, [value], rtol=1e-12)
+    np.testing.assert_allclose(g[0], grad, rtol=1e-12, atol=1e-200)

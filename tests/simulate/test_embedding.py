@@ -13,6 +13,7 @@ from simulate.embedding import (
     random_negatives,
     sample_pairs,
     semi_hard_negatives,
+    squared_distances,
     triplet_loss,
 )
 
@@ -260,3 +261,18 @@ def test_sample_pairs_needs_a_whole_number_of_pairs(batch, n_pairs):
     _, y, _ = batch
     with pytest.raises(ValueError, match="n_pairs must be an integer >= 1"):
         sample_pairs(y, n_pairs, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("scale", [1e200, 1e-200, 1e300])
+def test_pairwise_distances_scale_before_squaring(scale):
+    """``[[1e200, 0], [-1e200, 0]]`` gave inf (the squares overflowed): the true distance is 2e200."""
+    E = np.array([[scale, 0.0], [-scale, 0.0], [0.0, scale]])
+    for exact in (False, True):
+        D = pairwise_distances(E, exact=exact)
+        want = np.array([[0, 2, 2 ** 0.5], [2, 0, 2 ** 0.5], [2 ** 0.5, 2 ** 0.5, 0]]) * scale
+        np.testing.assert_allclose(D, want, rtol=1e-12)
+
+
+def test_pairwise_distances_of_ordinary_embeddings_are_unchanged_bit_for_bit():
+    E = np.random.default_rng(29).standard_normal((3, 20, 5)) * 1e3
+    assert np.array_equal(pairwise_distances(E), np.sqrt(squared_distances(E)))

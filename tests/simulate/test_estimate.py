@@ -142,3 +142,13 @@ def test_mc_mean_refuses_a_draw_of_the_wrong_size(draw):
 def test_mc_mean_without_an_executor_needs_a_generator(rng):
     with pytest.raises(TypeError, match="rng must be a random generator"):
         mc_mean(_draw, 100, rng)
+
+
+@pytest.mark.parametrize("kwargs", [{"z": float("nan")}, {"z": -1.0}, {"z": float("inf")}, {"atol": float("nan")},
+                                    {"atol": -0.1}, {"target": float("nan")}])
+def test_agrees_refuses_nan_and_negative_tolerances(kwargs):
+    """``Estimate.agrees(z=nan)`` returned False, as if the estimate disagreed."""
+    e = Estimate(0.5, 0.01, 100)
+    args = {"target": 0.5, **kwargs}
+    with pytest.raises(ValueError, match="must be"):
+        e.agrees(**args)

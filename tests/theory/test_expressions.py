@@ -20,6 +20,7 @@ from theory.expressions import (
     parse_expression,
     parse_number,
     to_sympy,
+    undefined_at,
     value_at,
 )
 from theory.losses import from_expression, parse_spec
@@ -192,6 +193,44 @@ def test_to_sympy_reads_strings_as_numbers_and_passes_objects():
         parse_expression(3)
     with pytest.raises(TypeError, match="name must be a non-empty string"):
         from_expression("p", name=3)
+
+
+# ---------------------------------------------------------------- the definedness check, bounded (issue 29)
+_TOWERS = ["log(" * 10 + "p" + ")" * 10, "**".join(["p"] * 83), "exp(" * 8 + "p" + ")" * 8]
+
+
+@pytest.mark.parametrize("text", _TOWERS)
+def test_the_definedness_check_never_calls_sympy_N(text, monkeypatch):
+    """SymPy's N spends time growing without limit on towers (``loss --timeout 2`` with ten logs ran 150 s):
+    the check evaluates in bounded mpmath arithmetic instead, and never reaches N."""
+    def boom(*a, **k):
+        raise AssertionError("sympy.N called by the definedness check")
+
+    monkeypatch.setattr(sympy, "N", boom)
+    from theory.margin import parse_margin_expression
+
+    for read in (from_expression, lambda t: parse_margin_expression(t.replace("p", "v"))):
+        try:
+            read(text)
+        except ValueError as exc:
+            assert "\n" not in str(exc) and "sympy.N" not in str(exc)
+
+
+@pytest.mark.parametrize("text, defined", [
+    ("log(log(p))", False), ("(log(p - 2) - log(2 - p))**2", True), ("sqrt(p - 2)**2", True),
+    ("log(-1)*1e-20 + p", False), ("sqrt(-1)*p*1e-30 + 1", False), ("1/(p - 1/7)", False), ("p**p**p", True),
+])
+def test_undefined_at_decides_small_imaginary_parts_again_at_256_bits(text, defined):
+    assert (undefined_at(parse_expression(text), R(1, 7)) is None) == defined
+
+
+def test_a_flat_sum_or_product_is_one_level_deep_for_the_depth_cap():
+    """A sum of 101 terms was refused as "nested deeper than 100 levels"; nesting itself is still capped."""
+    assert parse_expression("+".join(["p"] * 101)) == 101 * P
+    assert parse_expression("-".join(["p"] * 101)) == -99 * P
+    assert parse_expression("*".join(["p"] * 120)) == P**120
+    with pytest.raises(ExpressionError, match="nested deeper than 100 levels"):
+        parse_expression("exp(" * 101 + "p" + ")" * 101)
 
 
 # ---------------------------------------------------------------- the fuzz test

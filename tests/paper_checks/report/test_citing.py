@@ -67,3 +67,36 @@ def test_the_provenance_row_keeps_the_catalogue_short_and_a_users_file_whole():
     text = claims_modules_text(mods)
     assert text.startswith("/x/mine.py (sha256 " + "f" * 64 + ")")
     assert "the catalogue (paper_checks.papers): 2 modules" in text and "a" * 64 not in text
+
+
+def _fields(entry: str) -> list[str]:
+    """The field names BibTeX reads from one entry: top-level ``name = {`` at brace depth 1."""
+    depth, names, i = 0, [], 0
+    while i < len(entry):
+        ch = entry[i]
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 1 and ch == "=":
+            names.append(entry[:i].rsplit(",", 1)[-1].strip())
+        i += 1
+    assert depth == 0
+    return names
+
+
+def test_every_bibtex_field_is_escaped_so_no_text_makes_an_entry_of_its_own():
+    """An author holding ``}`` injected a new ``@misc`` entry and ``\\input{/etc/hostname}`` was written raw; BibTeX
+    counts the brace of ``\\}`` too, so braces become \\textbraceleft{}/\\textbraceright{}."""
+    evil = "A. B}, title = {x}}\n@misc{pwn, note = {\\input{/etc/hostname}}"
+    p = Paper("evil", evil, 2020, "T}\n@misc{t, x={", "V}@misc{v,", "S")
+    e = bibtex_entry(p)
+    assert e.startswith("@inproceedings{evil,") and _fields(e) == ["author", "title", "year", "booktitle"]
+    assert r"\input{" not in e and r"\textbackslash{}input\textbraceleft{}/etc/hostname\textbraceright{}" in e
+    assert not [line for line in e.splitlines()[1:] if line.lstrip().startswith("@")]
+    doc = _doc()
+    doc["provenance"]["run_id"] = "r}, x = {y"
+    doc["provenance"]["commit"] = "c}\n@misc{z,"
+    from paper_checks.report.citing import report_entry
+    r = report_entry(doc)
+    assert _fields(r) == ["author", "title", "year", "note"] and r.startswith("@misc{lnl-report-r---x----y,")

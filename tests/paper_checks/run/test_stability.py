@@ -22,6 +22,13 @@ def test_bad_seeds_quote_the_text(bad):
         st.parse_seeds(bad)
 
 
+def test_negative_seeds_on_the_command_line_are_read_and_refused(capsys):
+    """``stability --seeds -3..-1`` said "expected one argument" (argparse took -3..-1 for an option)."""
+    assert main(["stability", "--seeds", "-3..-1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cannot read seeds '-3..-1'" in err
+
+
 def test_default_selection_is_the_stochastic_claims():
     claims = st.stochastic_claims()
     assert claims and all(c.method in ("sim", "mc") for c in claims)

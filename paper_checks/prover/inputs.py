@@ -1,0 +1,171 @@
+"""The prover's door: every argument of :func:`~paper_checks.prover.prove.prove` and
+:func:`~paper_checks.prover.prove.prove_expr` checked before any work, with one ``ValueError`` or
+``TypeError`` line that names the argument and quotes its value.
+
+A formula given as a string is read by :func:`theory.expressions.parse_formula` (the whitelist
+grammar of every user's formula, with the domain's and simplices' symbols as its names): it is never
+``sympify``'d, so ``"__import__('os').system(...)"`` is refused, not run. The ends of an interval are
+exact: an ``int``, a ``float`` (every finite double is a binary fraction, so ``1e300`` and
+``5e-324`` are exact), a ``Fraction``, a SymPy rational or a numeric string read by the same grammar;
+they must be doubles exactly, since the search and the boxes compute with doubles.
+"""
+from __future__ import annotations
+
+import math
+import numbers
+from fractions import Fraction
+from typing import Any, Mapping
+
+import sympy
+
+from paper_checks.search.params import SearchSpace
+from theory.expressions import parse_formula, parse_number
+
+
+def _quote(v: Any) -> str:
+    text = repr(v)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def whole(name: str, v: Any, low: int) -> int:
+    """``v`` as an ``int`` of at least ``low`` (an integer type, never a ``bool``, a float or a string)."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {type(v).__name__} {_quote(v)}")
+    if v < low:
+        raise ValueError(f"{name} must be at least {low}, got {_quote(v)}")
+    return int(v)
+
+
+def seconds(name: str, v: Any) -> float:
+    """``v`` as a finite, positive number of seconds."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a number of seconds, got {type(v).__name__} {_quote(v)}")
+    if not (math.isfinite(float(v)) and v > 0):
+        raise ValueError(f"{name} must be a finite, positive number of seconds, got {_quote(v)}")
+    return float(v)
+
+
+def budget_and_time(budget: Any, secs: Any, search_first: Any = 0, seed: Any = 0,
+                    shrink_evals: Any = 0) -> tuple[int, float]:
+    """``budget`` and ``secs`` checked (at least one box; finite, positive seconds), the rest too."""
+    budget = whole("prove: budget", budget, 1)
+    secs = seconds("prove: seconds", secs)
+    n = whole("prove: search_first", search_first, 0)
+    if 0 < n < 10:
+        raise ValueError(f"prove: search_first must be 0 (no search) or at least 10 evaluations, got {n!r}")
+    whole("prove: seed", seed, 0)
+    whole("prove: shrink_evals", shrink_evals, 0)
+    return budget, secs
+
+
+def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: Any,
+                    shrink_evals: Any) -> tuple[int, float]:
+    """The checked arguments of :func:`~paper_checks.prover.prove.prove`: a :class:`SearchSpace` with an
+    exact margin, and the rest by :func:`budget_and_time`; returns the budget and the seconds."""
+    if not isinstance(sp, SearchSpace):
+        raise TypeError(f"prove: space must be a SearchSpace, got {type(sp).__name__} {_quote(sp)}")
+    if sp.exact_margin is None:
+        raise ValueError("prove: the space needs an exact_margin (the margin on exact values) to be proved")
+    return budget_and_time(budget, secs, search_first, seed, shrink_evals)
+
+
+def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction:
+    """One end of the interval of ``s``, exactly, and a double exactly."""
+    what = f"prove_expr: the {which} end of the interval of {s}"
+    shown = _quote(v)
+    if isinstance(v, str):
+        v = parse_number(v, what)
+    if isinstance(v, sympy.Expr):
+        if v.is_Rational or v.is_Float and v.is_finite:
+            v = Fraction(int(sympy.Rational(v).p), int(sympy.Rational(v).q))
+        elif v.is_real is False:
+            raise TypeError(f"{what} must be a real number, got {shown}")
+        else:
+            raise ValueError(f"{what} must be a rational number (a double exactly), got {shown}")
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{what} must be a real number, got {type(v).__name__} {shown}")
+    if not isinstance(v, numbers.Rational):
+        if not math.isfinite(float(v)):
+            raise ValueError(f"{what} must be finite, got {shown}")
+        v = Fraction(float(v))
+    v = Fraction(v)
+    try:
+        exact = Fraction(float(v)) == v
+    except OverflowError:
+        exact = False
+    if not exact:
+        raise ValueError(f"{what} must be a double exactly (the boxes compute with doubles), got {shown}")
+    return v
+
+
+def domain(d: Any) -> dict[sympy.Symbol, tuple[Fraction, Fraction]]:
+    """``d`` as ``{symbol: (low, high)}`` with exact ends, ``low < high``."""
+    if not isinstance(d, Mapping):
+        raise TypeError(f"prove_expr: domain must be a dict {{symbol: (low, high)}}, got {type(d).__name__} "
+                        f"{_quote(d)}")
+    out = {}
+    for s, iv in d.items():
+        if not isinstance(s, sympy.Symbol):
+            raise TypeError(f"prove_expr: the keys of domain must be SymPy symbols, got {type(s).__name__} "
+                            f"{_quote(s)}")
+        try:
+            pair = None if isinstance(iv, (str, bytes, Mapping)) else list(iv)
+        except TypeError:
+            pair = None
+        if pair is None or len(pair) != 2:
+            raise ValueError(f"prove_expr: the interval of {s} must be a pair (low, high), got {_quote(iv)}")
+        lo, hi = _end(s, "low", pair[0]), _end(s, "high", pair[1])
+        if not lo < hi:
+            raise ValueError(f"prove_expr: the interval of {s} needs low < high, got {_quote(tuple(pair))}")
+        out[s] = (lo, hi)
+    return out
+
+
+def simplices(v: Any, taken: set[sympy.Symbol]) -> dict[str, list[sympy.Symbol]]:
+    """``v`` as ``{name: [p_0, ..., p_(d-1)]}``: at least two distinct symbols each, none of them in the
+    domain or another simplex."""
+    if v is None:
+        return {}
+    if not isinstance(v, Mapping):
+        raise TypeError(f"prove_expr: simplices must be a dict {{name: [symbols]}}, got {_quote(v)}")
+    out, seen = {}, set(taken)
+    for name, syms in v.items():
+        if not (isinstance(name, str) and name.isidentifier()):
+            raise ValueError(f"prove_expr: a simplex's name must be an identifier, got {_quote(name)}")
+        if isinstance(syms, (str, bytes)) or not isinstance(syms, (list, tuple)) or len(syms) < 2 or \
+                not all(isinstance(s, sympy.Symbol) for s in syms):
+            raise ValueError(f"prove_expr: simplex {name!r} must be a list of at least two SymPy symbols, "
+                             f"got {_quote(syms)}")
+        if seen & set(syms) or len(set(syms)) != len(syms):
+            raise ValueError(f"prove_expr: simplex {name!r} repeats a symbol of the domain or of a simplex: "
+                             f"{_quote(syms)}")
+        seen |= set(syms)
+        out[name] = list(syms)
+    return out
+
+
+def expression(e: Any, symbols: list[sympy.Symbol]) -> sympy.Expr:
+    """``e`` as a real SymPy expression: a string is read by the whitelist grammar in ``symbols`` (never
+    evaluated), a SymPy expression or a real number is taken as it is."""
+    if isinstance(e, str):
+        try:
+            return parse_formula(e, symbols, "expression")
+        except ValueError as exc:
+            raise ValueError(f"prove_expr: {exc}") from None
+    if isinstance(e, bool) or not isinstance(e, (sympy.Expr, numbers.Real)) or isinstance(e, complex):
+        raise TypeError(f"prove_expr: expr must be a SymPy expression or a formula string, got "
+                        f"{type(e).__name__} {_quote(e)}")
+    e = sympy.sympify(e, strict=True)
+    if e.is_number and e.is_real is False:
+        raise ValueError(f"prove_expr: expr must be real, got {_quote(e)}")
+    return e
+
+
+def expr_arguments(e: Any, d: Any, budget: Any, secs: Any, simp: Any) -> tuple[
+        sympy.Expr, dict[sympy.Symbol, tuple[Fraction, Fraction]], dict[str, list[sympy.Symbol]]]:
+    """The checked arguments of :func:`~paper_checks.prover.prove.prove_expr`: its expression, domain
+    and simplices (``budget`` and ``secs`` are checked and left to :func:`prove`)."""
+    dom = domain(d)
+    simp = simplices(simp, set(dom))
+    budget_and_time(budget, secs)
+    return expression(e, list(dom) + [s for syms in simp.values() for s in syms]), dom, simp

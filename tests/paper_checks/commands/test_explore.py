@@ -1,0 +1,51 @@
+"""``explore --prove`` under its limits (issue 29): ``--timeout`` bounds the whole command, even where the
+prover cannot interrupt itself (a margin that never returns), and ``--prove-seconds`` is finite and positive."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from paper_checks.cli import main
+
+ROOT = Path(__file__).resolve().parents[3]
+
+NEVER_ENDS = textwrap.dedent('''
+    from paper_checks.api import Real, SearchSpace, claim, paper
+
+    paper("hang29", authors="A. Tester", year=2026, title="A margin that never returns", venue="none",
+          source="none")
+
+
+    def space():
+        def exact(pt):
+            while True:  # tracing it on symbols never ends: only the command's --timeout stops it
+                pass
+
+        return SearchSpace((Real("x", 0, 1),), lambda pt: 1.0, exact, description="never ends")
+
+
+    @claim("hang29.never", source="none", method="search", expected="inconclusive", space=space,
+           statement="Its exact margin never returns.")
+    def never(ctx):
+        raise NotImplementedError
+''')
+
+
+def test_timeout_bounds_explore_prove_even_when_the_prover_cannot_stop_itself(tmp_path):
+    (tmp_path / "hang_claims.py").write_text(NEVER_ENDS)
+    p = subprocess.run([sys.executable, "-m", "paper_checks", "explore", "hang29.never", "--prove", "--timeout", "2",
+                        "--prove-seconds", "600", "--module", str(tmp_path / "hang_claims.py")],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 4, p.stderr
+    assert "=> undecided: explore's --timeout of 2 s ran out" in p.stdout and "Traceback" not in p.stderr
+
+
+@pytest.mark.parametrize("seconds", ["inf", "nan", "-1", "0"])
+def test_prove_seconds_must_be_finite_and_positive(seconds, capsys):
+    assert main(["explore", "gce18.eq7_bounds", "--prove", "--prove-seconds", seconds]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--prove-seconds must be a finite, positive number of seconds" in err

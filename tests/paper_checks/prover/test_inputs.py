@@ -1,0 +1,103 @@
+"""The prover's door (issue 29): a formula string is read by the whitelist grammar, never evaluated (a fuzz
+test with a canary), and every bad argument is one ValueError/TypeError line naming it and quoting it."""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import sympy
+from hypothesis import HealthCheck, given, settings
+
+from paper_checks import api
+from paper_checks.prover import prove, prove_expr
+from tests.paper_checks.prover._spaces import real_space
+from tests.theory.test_expressions import CANARY, _formulas
+from theory.expressions import P
+
+x, y = sympy.symbols("x y")
+
+
+def test_a_string_that_would_run_code_is_refused_not_run():
+    text = f"__import__('os').system('touch {CANARY}') + x"
+    with pytest.raises(ValueError, match="prove_expr: cannot parse the expression") as info:
+        api.prove_expr(text, {x: (0, 1)})
+    assert "\n" not in str(info.value)
+    assert not CANARY.exists()
+
+
+def test_a_formula_string_is_read_by_the_grammar_and_proved():
+    assert api.prove_expr("x*(1 - x)", {x: (0, 1)}, 2000, 20).proved
+    assert api.prove_expr("log(1 + x) - x/(1 + x)", {x: ("0", "1/2")}, 2000, 20).proved
+    with pytest.raises(ValueError, match="unknown name 'y'"):
+        api.prove_expr("x + y", {x: (0, 1)})
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_formulas())
+def test_fuzz_no_formula_given_to_prove_expr_or_margin_loss_ever_executes(text):
+    """Every entry point of the API that takes a formula string: prove_expr (the formula, an interval's end) and
+    margin_loss here; parse_expression, from_expression and parse_spec in tests/theory/test_expressions.py."""
+    for call in (lambda: prove_expr(text, {P: (0, 1)}, budget=1, seconds=0.5),
+                 lambda: prove_expr(P, {P: (0, text)}, budget=1, seconds=0.5),
+                 lambda: api.margin_loss(text.replace("p", "v"))):
+        try:
+            call()
+        except (ValueError, TypeError) as exc:
+            assert "\n" not in str(exc)
+    assert not CANARY.exists()
+
+
+@pytest.mark.parametrize("lo, hi", [(0, 1e300), (5e-324, 1), (-1e300, 0), (Fraction(1, 4), 0.5),
+                                    (sympy.Rational(1, 8), sympy.Float(0.25)), (np.float64(0.5), np.int64(2))])
+def test_every_double_is_an_exact_end(lo, hi):
+    res = prove_expr(x - x + 1, {x: (lo, hi)}, 50, 10)
+    assert res.outcome == "proved"
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"domain": {x: (0, 1, 2)}}, ValueError, "interval of x must be a pair (low, high), got (0, 1, 2)"),
+    ({"domain": {x: (0, 1j)}}, TypeError, "high end of the interval of x must be a real number, got complex 1j"),
+    ({"domain": {x: (0, sympy.I)}}, TypeError, "high end of the interval of x must be a real number, got I"),
+    ({"domain": {x: (0, math.inf)}}, ValueError, "must be finite, got inf"),
+    ({"domain": {x: (0, math.nan)}}, ValueError, "must be finite, got nan"),
+    ({"domain": {x: (0, "1/3")}}, ValueError, "must be a double exactly"),
+    ({"domain": {x: (0, sympy.pi)}}, ValueError, "must be a rational number (a double exactly), got pi"),
+    ({"domain": {x: (1, 0)}}, ValueError, "needs low < high, got (1, 0)"),
+    ({"domain": {"x": (0, 1)}}, TypeError, "keys of domain must be SymPy symbols, got str 'x'"),
+    ({"domain": [(0, 1)]}, TypeError, "domain must be a dict"),
+    ({"budget": "100"}, TypeError, "budget must be a whole number, got str '100'"),
+    ({"budget": math.nan}, TypeError, "budget must be a whole number, got float nan"),
+    ({"budget": 0}, ValueError, "budget must be at least 1, got 0"),
+    ({"budget": True}, TypeError, "budget must be a whole number, got bool True"),
+    ({"seconds": math.nan}, ValueError, "seconds must be a finite, positive number of seconds, got nan"),
+    ({"seconds": math.inf}, ValueError, "seconds must be a finite, positive number of seconds, got inf"),
+    ({"seconds": -1}, ValueError, "seconds must be a finite, positive number of seconds, got -1"),
+    ({"seconds": "5"}, TypeError, "seconds must be a number of seconds, got str '5'"),
+    ({"expr": 1 + 2j}, TypeError, "expr must be a SymPy expression or a formula string, got complex"),
+    ({"expr": sympy.I}, ValueError, "expr must be real, got I"),
+    ({"expr": x + y}, ValueError, "no interval or simplex for ['y']"),
+    ({"simplices": {"p": [y]}}, ValueError, "simplex 'p' must be a list of at least two SymPy symbols"),
+    ({"simplices": {"p": [x, y]}}, ValueError, "simplex 'p' repeats a symbol"),
+])
+def test_bad_arguments_of_prove_expr_are_one_line_naming_them(kwargs, error, words):
+    args = {"expr": x, "domain": {x: (0, 1)}, **kwargs}
+    with pytest.raises(error) as info:
+        prove_expr(**args)
+    assert words in str(info.value) and "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("kwargs, error, words", [
+    ({"budget": math.nan}, TypeError, "prove: budget must be a whole number"),
+    ({"seconds": math.inf}, ValueError, "prove: seconds must be a finite, positive number"),
+    ({"search_first": 3}, ValueError, "search_first must be 0 (no search) or at least 10"),
+    ({"seed": -1}, ValueError, "prove: seed must be at least 0, got -1"),
+    ({"space": "x >= 0"}, TypeError, "prove: space must be a SearchSpace, got str"),
+])
+def test_bad_arguments_of_prove_are_one_line_naming_them(kwargs, error, words):
+    args = {"space": real_space(lambda v: v, ("x", 0, 1)), **kwargs}
+    space = args.pop("space")
+    with pytest.raises(error) as info:
+        prove(space, **args)
+    assert words in str(info.value) and "\n" not in str(info.value)
