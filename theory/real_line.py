@@ -174,7 +174,25 @@ def split(expr: sympy.Expr, var: sympy.Symbol, _depth: int = 0) -> Split:
     if kinks:
         ordered = tuple(sorted(bps | kinks, key=lambda r: sympy.N(r, 30)))
         pieces = _pieces(e, var, ordered)
-    return Split(e, var, ordered, pieces)
+    return _prune(Split(e, var, ordered, pieces))
+
+
+def _prune(sp: Split) -> Split:
+    """``sp`` without its spurious breakpoints: a root of a condition where the function goes on with the same
+    smooth piece on both sides and takes that piece's value (``Min(1, Max(0, 1 - v)**2)`` has a condition root at
+    ``v = 2``, inside the branch where ``Max(0, 1 - v) = 0``)."""
+    bps, pieces = [], [sp.pieces[0]]
+    for b, right in zip(sp.breakpoints, sp.pieces[1:]):
+        left = pieces[-1]
+        same = left == right or sympy.simplify(left - right) == 0
+        if same:
+            at = left.subs(sp.var, b)
+            same = at.is_finite is True and _eq(at, sp.value(b))
+        if same:
+            continue
+        bps.append(b)
+        pieces.append(right)
+    return Split(sp.expr, sp.var, tuple(bps), tuple(pieces))
 
 
 def _substitute_interval(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.Expr:
@@ -232,13 +250,18 @@ def negative_point(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.
 @dataclass(frozen=True)
 class Infimum:
     """``value`` = the infimum; ``attained``; ``at``: the exact minimisers (points) or the limits
-    (``oo``/``-oo`` or a finite end) it is approached at; ``interval``: an interval on which it is attained
-    (a constant piece) or None."""
+    (``oo``/``-oo`` or a finite end) it is approached at; ``intervals``: every maximal interval on which it is
+    attained (constant pieces at the infimum, joined across a breakpoint that attains it too), left to right;
+    ``interval``: the first of them or None."""
 
     value: sympy.Expr
     attained: bool
     at: tuple[sympy.Expr, ...]
-    interval: tuple[sympy.Expr, sympy.Expr] | None = None
+    intervals: tuple[tuple[sympy.Expr, sympy.Expr], ...] = ()
+
+    @property
+    def interval(self) -> tuple[sympy.Expr, sympy.Expr] | None:
+        return self.intervals[0] if self.intervals else None
 
 
 def _candidates(sp: Split, lo: Any, hi: Any, lo_closed: bool, hi_closed: bool) -> list[tuple[Any, bool, Any, Any]]:
@@ -279,8 +302,20 @@ def infimum(sp: Split, lo: Any = -OO, hi: Any = OO, lo_closed: bool = True, hi_c
     hits = [c for c in cands if _eq(c[0], best)]
     attained = any(h[1] for h in hits)
     where = tuple(dict.fromkeys(h[2] for h in hits if h[1] == attained and h[2] is not None))
-    interval = next((h[3] for h in hits if h[3] is not None), None)
-    return Infimum(best, attained, where, interval)
+    intervals = _merge([h[3] for h in hits if h[3] is not None], [h[2] for h in hits if h[1] and h[2] is not None])
+    return Infimum(best, attained, where, intervals)
+
+
+def _merge(pieces: list[tuple[Any, Any]], points: list[Any]) -> tuple[tuple[Any, Any], ...]:
+    """The open ``pieces`` joined into maximal intervals: two are joined where one ends at a point of ``points``
+    (a minimiser) where the next begins."""
+    out: list[tuple[Any, Any]] = []
+    for a, b in sorted(pieces, key=lambda ab: -1e300 if ab[0] == -OO else float(sympy.N(ab[0], 30))):
+        if out and _eq(out[-1][1], a) and any(_eq(a, x) for x in points):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return tuple(out)
 
 
 def chord_violation(sp: Split, a: Any, b: Any) -> sympy.Expr | None:
@@ -354,3 +389,59 @@ def convexity(sp: Split) -> Convexity:
                 raise Undecided(f"a {'jump' if jump else 'concave kink'} at {var} = {x} but no exact chord was found")
             return Convexity(False, f"{'discontinuous' if jump else 'a concave kink'} at {var} = {x}", chord)
     return Convexity(True, "phi'' >= 0 on every piece; continuous with non-decreasing slope at every breakpoint")
+
+
+# ---------------------------------------------------------------- kinks and integrals on a finite interval
+def _switches(e: sympy.Expr) -> set[sympy.Expr]:
+    """The expressions whose sign switches a branch of ``e``: the arguments of ``Abs``, ``sign`` and
+    ``Heaviside``, the pairwise differences of ``Min``/``Max`` arguments, and the conditions of ``Piecewise``."""
+    out: set[sympy.Expr] = set()
+    for a in e.atoms(sympy.Abs, sympy.sign, sympy.Heaviside):
+        out.add(a.args[0])
+    for m in e.atoms(sympy.Min, sympy.Max):
+        out.update(x - y for i, x in enumerate(m.args) for y in m.args[i + 1:])
+    for pw in e.atoms(sympy.Piecewise):
+        for _, cond in pw.args:
+            out.update(r.lhs - r.rhs for r in cond.atoms(Relational))
+    return out
+
+
+def kinks(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> list[sympy.Expr]:
+    """Every point of the open interval ``(lo, hi)`` where a branch of ``e`` switches (a kink or a jump of ``Min``,
+    ``Max``, ``Abs``, ``sign``, ``Heaviside``, ``Piecewise``), and every real root there of a denominator (a
+    pole), sorted; :class:`Undecided` when they are not a finite set SymPy can list."""
+    dom = sympy.Interval.open(lo, hi)
+    pts: set[sympy.Expr] = set()
+    for s in _switches(e):
+        if s.has(*_PIECEWISE):  # a switch of a switch: its branches' roots (a spurious one only splits a piece)
+            folded = sympy.piecewise_fold(s.rewrite(sympy.Piecewise))
+            branches = [v for v, _ in folded.args] if isinstance(folded, sympy.Piecewise) else [folded]
+            for b in branches:
+                if b.has(var) and not b.has(*_PIECEWISE):
+                    pts.update(real_roots(b, var, dom))
+        elif s.has(var):
+            pts.update(real_roots(s, var, dom))
+    for term in sympy.preorder_traversal(e):
+        if isinstance(term, sympy.Pow) and term.exp.is_negative and term.base.has(var):
+            pts.update(real_roots(term.base, var, dom))
+    return sorted(pts, key=lambda r: sympy.N(r, 30))
+
+
+def divergence(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.Expr | None:
+    """A point of ``[lo, hi]`` near which ``integral |e|`` diverges, or None when it converges near every end, kink
+    and pole. Where ``e`` is unbounded at ``x0``, ``|x - x0| e -> L != 0`` proves divergence (``|e| >= c/|x - x0|``)
+    and ``|x - x0|^(1/2) e`` bounded proves convergence; :class:`Undecided` otherwise."""
+    lo, hi = sympy.sympify(lo), sympy.sympify(hi)
+    folded = sympy.piecewise_fold(e.rewrite(sympy.Piecewise)) if e.has(*_PIECEWISE) else e
+    ends = [lo, *kinks(e, var, lo, hi), hi]
+    for a, b in zip(ends, ends[1:]):
+        piece = sympy.simplify(_select(folded, var, _test_point(a, b)))  # the smooth branch on (a, b)
+        for x0, side in ((a, "+"), (b, "-")):
+            if sympy.limit(piece, var, x0, side).is_finite:
+                continue
+            d = sympy.Abs(var - x0)
+            if sympy.limit(d * piece, var, x0, side).is_zero is False:
+                return x0
+            if not sympy.limit(sympy.sqrt(d) * piece, var, x0, side).is_finite:
+                raise Undecided(f"cannot decide whether the integral of {e} converges near {var} = {x0}{side}")
+    return None

@@ -81,6 +81,7 @@ from paper_checks.trials.margin_properties import (
     symmetric,
     unbiased_convex,
 )
+from paper_checks.trials.properties import undecided_reason
 from theory.margin import ZOO, MarginLoss, parse_margin_expression
 from theory.real_line import Undecided
 
@@ -135,9 +136,11 @@ def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTri
                 tr.properties[name] = fn(ctx)
         except TimedOut as exc:
             tr.properties[name] = MarginProperty(name, None, "undecided: timed out", "symbolic", str(exc), True)
-        except (Undecided, NotImplementedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            tr.properties[name] = MarginProperty(name, None, "undecided", "symbolic",
-                                                 f"could not be decided: {type(exc).__name__}: {exc}", True)
+        except (Undecided, NotImplementedError, TypeError, ValueError, ArithmeticError, AttributeError,
+                RecursionError) as exc:
+            why = undecided_reason(exc, loss.phi)
+            tr.properties[name] = MarginProperty(name, None, f"undecided: {why.split(' [internal')[0]}", "symbolic",
+                                                 f"could not be decided: {why}", True)
         tr.seconds[name] = time.perf_counter() - t0
     return tr
 

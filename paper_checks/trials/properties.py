@@ -21,6 +21,7 @@ from paper_checks.trials.flat import flat_level, flat_range
 from paper_checks.trials.limits import sign_on_open_unit
 from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
+from theory.real_line import Undecided, divergence, kinks
 from theory.symmetry import class_sum as loss_class_sum
 from theory.symmetry import nonconstant_witness
 
@@ -61,6 +62,23 @@ class Property:
 
 
 # ---------------------------------------------------------------- helpers
+def undecided_reason(exc: BaseException, expr: Any = None) -> str:
+    """The mathematical reason a property could not be decided, for the cell and the summary: the message of a
+    :class:`theory.real_line.Undecided` (it names what SymPy could not settle), else that SymPy could not trace
+    the formula (a limit, series or comparison it does not carry through ``expr``'s functions). The Python
+    exception is kept at the end, in brackets, for a bug report; the reason never is only its name."""
+    if isinstance(exc, Undecided):
+        return str(exc)
+    funcs = sorted({type(f).__name__ for f in sympy.preorder_traversal(expr) if isinstance(f, sympy.Function)}
+                   ) if isinstance(expr, sympy.Basic) else []
+    what = f" through {', '.join(funcs)}" if funcs else ""
+    if isinstance(exc, RecursionError):
+        return f"untraceable: SymPy's limit or series{what} does not terminate [internal: RecursionError]"
+    if isinstance(exc, ZeroDivisionError):
+        return f"a value is infinite or undefined (a pole){what} [internal: {exc}]"
+    return f"untraceable: SymPy cannot carry this step{what} [internal: {type(exc).__name__}: {exc}]"
+
+
 def _n(e: Any, digits: int = 30) -> sympy.Float:
     return sympy.N(e, digits)
 
@@ -79,8 +97,11 @@ def _sign_cached(e: sympy.Expr, t: sympy.Symbol) -> int | None:
 
 
 def _limit(e: sympy.Expr, t: sympy.Symbol, at: int) -> sympy.Expr:
-    v = sympy.limit(e, t, at, "+" if at == 0 else "-")
-    return v
+    """The one-sided limit of ``e`` at the end ``at`` of ``(0, 1)``; ``Min``/``Max``/``Abs`` are written as a
+    ``Piecewise`` first (SymPy's series of ``Min`` fails)."""
+    if e.has(sympy.Min, sympy.Max, sympy.Abs, sympy.Heaviside, sympy.sign):
+        e = sympy.piecewise_fold(e.rewrite(sympy.Piecewise))
+    return sympy.limit(e, t, at, "+" if at == 0 else "-")
 
 
 def _as_float(e: Any) -> float:
@@ -392,7 +413,7 @@ def class_sum(ctx: TrialContext) -> Property:
 def _short(v: Any) -> str:
     e = sympy.sympify(v)
     if e.is_infinite:
-        return "∞"
+        return "∞" if e.is_extended_positive else "-∞"
     if e.is_Integer:
         return str(e)
     return f"{float(e):.4g}"
@@ -402,9 +423,10 @@ def excess_risk_bound(ctx: TrialContext) -> Property:
     r = ctx.ranges()
     if "symbolic" in r:
         lo, hi = r["symbolic"]["low"], r["symbolic"]["high"]
-        if sympy.sympify(hi).is_infinite:
-            return Property("excess_risk_bound", {"A": "-oo"}, "none (S_max = ∞)", "symbolic",
-                            "the class sum is unbounded above, so the GCE Thm 1 argument gives no bound")
+        if sympy.sympify(hi).is_infinite or sympy.sympify(lo).is_infinite:
+            end = "S_max = ∞" if sympy.sympify(hi).is_infinite else "S_min = -∞"
+            return Property("excess_risk_bound", {"A": "-oo"}, f"none ({end})", "symbolic",
+                            f"the class sum is unbounded ({end}), so the GCE Thm 1 argument gives no bound")
         A = sympy.simplify(ETA * (lo - hi) / (C - 1 - ETA * C))
         return Property("excess_risk_bound", {"A": str(A), "domain": "every c >= 2, eta < (c-1)/c"},
                         f"A = {A}", "symbolic", "A(eta) = eta (S_min - S_max)/(c - 1 - eta c) (GCE Thm 1 form)")
@@ -432,9 +454,13 @@ def bounded(ctx: TrialContext) -> Property:
     if loss.label is not None:
         ell = loss.label
         at0, at1 = _limit(ell, P, 0), _limit(ell, P, 1)
-        if at0.is_infinite or at1.is_infinite:
-            return Property("bounded", {"bounded": False, "sup": "oo"}, "no (l(0+) = ∞)" if at0.is_infinite else
+        if at0 == sympy.oo or at1 == sympy.oo:
+            return Property("bounded", {"bounded": False, "sup": "oo"}, "no (l(0+) = ∞)" if at0 == sympy.oo else
                             "no (l(1-) = ∞)", "symbolic", f"limits at the ends: l(0+) = {at0}, l(1-) = {at1}")
+        if at0 == -sympy.oo or at1 == -sympy.oo:
+            rising = _increasing_to_one(ell, at1)
+            if rising is not None:
+                return rising
         flat = flat_level(ell)
         if flat is not None:
             return Property("bounded", {"bounded": True, "sup": str(flat["l0"]), "attained": True,
@@ -457,6 +483,21 @@ def bounded(ctx: TrialContext) -> Property:
                         "search", "finite limits at both ends, but the sign of l' is not decided and continuity is "
                         "not checked: a 20001-point grid gives only a lower bound on the sup", True)
     return _vector_bounded(ctx)
+
+
+def _increasing_to_one(ell: sympy.Expr, at1: sympy.Expr) -> Property | None:
+    """For ``l`` with ``l(0+) = -oo``: the supremum ``l(1-)`` when ``l`` is increasing on ``(0, 1)`` (attained at
+    ``p = 1`` where ``l`` is defined there), else None. Bounded above, not below."""
+    if not at1.is_finite or _sign_on_unit(sympy.diff(ell, P), P) not in (1, 2):
+        return None
+    at_1 = ell.subs(P, 1)
+    att = at_1.is_finite is True and sympy.simplify(at_1 - at1) == 0
+    return Property("bounded", {"bounded": True, "sup": str(at1), "attained": bool(att), "inf": "-oo",
+                                "approached": "attained at p = 1" if att else "l(1-)"},
+                    f"yes, sup = {_fmt(at1)}" + (", at p = 1" if att else " = l(1-)")
+                    + "; l(0+) = -∞ (unbounded below)",
+                    "symbolic", "l is increasing on (0, 1) with l(0+) = -oo, so the supremum is l(1-) = "
+                    f"{at1}{' attained at p = 1' if att else ''}; the loss is bounded above, not below")
 
 
 def _vector_bounded(ctx: TrialContext) -> Property:
@@ -507,26 +548,34 @@ def weight(ctx: TrialContext) -> Property:
         w = sympy.simplify(2 * d1 * P * (1 - P))
     else:
         w = 2 * sympy.Abs(d1) * P * (1 - P)
+    bad = divergence(w, P, 0, 1)
+    if bad is not None:
+        return Property("weight", {"w": str(w), "mean": "oo", "variance": "oo", "diverges_at": str(bad)},
+                        f"w = {w}; mean diverges (∫w = ∞ near p = {_fmt(bad)})", "symbolic",
+                        f"w is not integrable near p = {bad}: |p - {bad}| w tends to a non-zero limit there, so "
+                        "E[w] for p ~ U(0, 1) is infinite (no number)")
     mean = var = None
     method = "symbolic"
-    if not w.has(sympy.Abs) and not w.has(sympy.Piecewise):
+    sq_bad = divergence(w**2, P, 0, 1)
+    if not w.has(sympy.Abs, sympy.Piecewise, sympy.Min, sympy.Max, sympy.Heaviside, sympy.sign):
         try:
             with deadline(SYMBOLIC_MOMENTS_SECONDS, error=_MomentsTimedOut):  # integrate can run long: quadrature
                 m = uniform_moments(w, P)
                 mean, var = sympy.simplify(m.mean), sympy.simplify(m.variance)
         except (Exception, _MomentsTimedOut):
             mean = var = None
-    if mean is None:
+    if mean is None or not (mean.is_finite and (var.is_finite or sq_bad is not None)):
         method = "quadrature"
         fw = sympy.lambdify(P, w, "mpmath")
         mpmath.mp.dps = 30
-        brk = [0, 1]
-        if loss.label.has(sympy.Piecewise):
-            brk = sorted({0, 1, *[float(a.rhs) for a in loss.label.atoms(sympy.core.relational.Relational)
-                                 if a.rhs.is_number]})
+        brk = [0, *kinks(w, P, 0, 1), *kinks(loss.label, P, 0, 1), 1]
+        brk = sorted(set(brk), key=lambda b: sympy.N(b, 40))  # every kink, jump, pole: quadrature never crosses one
+        brk = [mpmath.mpf(str(sympy.N(b, 40))) for b in brk]  # to 40 digits (a float 0.3 is off by 1e-17)
         m1 = mpmath.quad(fw, brk)
-        m2 = mpmath.quad(lambda x: fw(x) ** 2, brk)
-        mean, var = sympy.Float(m1, 30), sympy.Float(m2 - m1**2, 30)
+        mean = sympy.Float(m1, 30)
+        var = sympy.oo if sq_bad is not None else sympy.Float(mpmath.quad(lambda x: fw(x) ** 2, brk) - m1**2, 30)
+    if sq_bad is not None:
+        var = sympy.oo  # E[w^2] diverges (near p = sq_bad): no number for the variance
     cell = f"w = {w}; mean {_short(mean)}, var {_short(var)}"
     return Property("weight", {"w": str(w), "mean": str(mean), "variance": str(var), "mean_float": _as_float(mean),
                                "variance_float": _as_float(var)}, cell, method,

@@ -146,3 +146,14 @@ def test_cli_margin_loss_and_table(tmp_path):
 def test_cli_refuses_bad_margin_input_in_one_line(args, message):
     p = _cli(*args)
     assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr
+
+
+def test_truncated_squared_hinge_minimises_on_a_half_line_each_side():
+    # eta~ = 5/8: C = 5/8 phi(v) + 3/8 phi(-v) is 3/8 on [1, oo) (phi = 0 there, phi(-v) = 1); with eta~ = 2/5 it
+    # is 2/5 on (-oo, -1]: intervals with no spurious breakpoint at +-2
+    t = mt.trial("Min(1, Max(0, 1-v)**2)")
+    p = t.properties["noisy_minimiser"]
+    sym, cc = p.value
+    assert sym["inf"] == "3/8" and sym["intervals"] == [["1", "oo"]] and sym["bayes_sign"]
+    assert cc["inf"] == "2/5" and cc["intervals"] == [["-oo", "-1"]] and not cc["bayes_sign"]
+    assert "v* = [1, ∞) ✓" in p.cell and "v* = (-∞, -1] ✗" in p.cell
