@@ -236,9 +236,22 @@ def sign_on(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> int:
     return 3
 
 
+GRID_POINTS = tuple(sympy.Rational(k, 4) for k in range(-40, 41))
+"""Exact points, ``-10`` to ``10`` by ``1/4``, where a sign is sought when the roots cannot be listed."""
+
+
 def negative_point(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.Expr | None:
-    """An exact point of ``(lo, hi)`` where ``e < 0`` (between its real roots), or None where there is none."""
-    roots = real_roots(sympy.simplify(e), var, sympy.Interval.open(lo, hi))
+    """An exact point of ``(lo, hi)`` where ``e < 0`` (between its real roots), or None where there is none.
+    Where the roots are not a finite set SymPy can list (a transcendental equation), an exact point of
+    :data:`GRID_POINTS` in the interval with ``e < 0`` (sign certified by SymPy's evaluation), else
+    :class:`Undecided`."""
+    try:
+        roots = real_roots(sympy.simplify(e), var, sympy.Interval.open(lo, hi))
+    except Undecided:
+        for m in GRID_POINTS:
+            if (lo == -OO or _lt(lo, m)) and (hi == OO or _lt(m, hi)) and sympy.sympify(e.subs(var, m)).is_negative:
+                return m
+        raise
     ends = [lo, *roots, hi]
     for i in range(len(ends) - 1):
         m = _test_point(ends[i], ends[i + 1])
@@ -372,8 +385,11 @@ def convexity(sp: Split) -> Convexity:
     var = sp.var
     for a, b, p in sp.intervals():
         d2 = sympy.diff(p, var, 2)
-        if sign_on(d2, var, a, b) in (0, 1, 2):
-            continue
+        try:
+            if sign_on(d2, var, a, b) in (0, 1, 2):
+                continue
+        except Undecided:
+            pass  # the roots of phi'' cannot be listed: an exact point with phi'' < 0 may still refute
         m = negative_point(d2, var, a, b)
         chord = _halving_chords(sp, m) if m is not None else None
         if chord is None:

@@ -16,12 +16,14 @@ from theory import losses as zoo
 
 
 def loss_command(args: argparse.Namespace) -> int:
+    if args.command == "loss" and getattr(args, "name", None) is not None:
+        _loss_name(args.name)  # checked for every kind
     if getattr(args, "kind", "simplex") == "margin" or getattr(args, "margin", False):
         return margin_command(args)
     try:
         cs = lt.parse_classes(args.classes)
         if args.command == "loss":
-            defs = [zoo.from_expression(args.expr, _loss_name(getattr(args, "name", None)))]
+            defs = [zoo.loss(args.expr, getattr(args, "name", None))]  # a zoo name first, then a formula in p
         elif args.list:
             for name, entry in zoo.ZOO.items():
                 print(f"{name:<10} {entry.signature():<30} {entry.cite}")

@@ -82,7 +82,7 @@ from paper_checks.trials.margin_properties import (
     unbiased_convex,
 )
 from paper_checks.trials.properties import undecided_reason
-from theory.margin import ZOO, MarginLoss, parse_margin_expression
+from theory.margin import ZOO, MarginLoss, margin_loss, parse_margin_expression
 from theory.real_line import Undecided
 
 __all__ = ["NOISY_SETTINGS", "PROPERTIES", "MarginProperty", "MarginTrial", "margin_losses", "markdown_table",
@@ -124,7 +124,7 @@ def margin_losses(names: Sequence[str] = ()) -> list[MarginLoss]:
 def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTrial:
     """Compute every property of ``loss`` (a :class:`MarginLoss`, a zoo name, or an expression in ``v``)."""
     if isinstance(loss, str):
-        loss = ZOO[loss] if loss in ZOO else parse_margin_expression(loss)
+        loss = margin_loss(loss)  # a zoo name (or alias) first, then a formula in v
     if not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
         raise ValueError(f"time_limit_s must be a positive number of seconds, got {time_limit_s!r}")
     ctx = MarginContext(loss)
