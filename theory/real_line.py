@@ -451,7 +451,10 @@ def divergence(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.Expr
     folded = sympy.piecewise_fold(e.rewrite(sympy.Piecewise)) if e.has(*_PIECEWISE) else e
     ends = [lo, *kinks(e, var, lo, hi), hi]
     for a, b in zip(ends, ends[1:]):
-        piece = sympy.simplify(_select(folded, var, _test_point(a, b)))  # the smooth branch on (a, b)
+        piece = _select(folded, var, _test_point(a, b))  # the smooth branch on (a, b)
+        if piece.is_polynomial(var):
+            continue  # bounded on a bounded interval
+        piece = sympy.simplify(piece)
         for x0, side in ((a, "+"), (b, "-")):
             if sympy.limit(piece, var, x0, side).is_finite:
                 continue

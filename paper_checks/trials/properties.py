@@ -18,7 +18,14 @@ import sympy
 from paper_checks.jsonable import jsonable
 from paper_checks.run.deadline import TimedOut, deadline
 from paper_checks.trials.flat import flat_level, flat_range
-from paper_checks.trials.limits import sign_on_open_unit
+from paper_checks.trials.limits import (
+    NotRational,
+    derivative,
+    polynomial_sign_on_unit,
+    rational_function,
+    sign_on_open_unit,
+    simp,
+)
 from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
 from theory.real_line import Undecided, divergence, kinks
@@ -92,6 +99,9 @@ def _sign_on_unit(expr: sympy.Expr, t: sympy.Symbol, extra: dict[Any, Any] | Non
 @lru_cache(maxsize=256)
 def _sign_cached(e: sympy.Expr, t: sympy.Symbol) -> int | None:
     """The sign tests of :func:`_sign_on_unit`, once per expression (bounded, weight and asymmetric ask alike)."""
+    s = polynomial_sign_on_unit(e, t)  # exact root isolation: decides a rational function at any degree at once
+    if s is not None:
+        return s
     s = sign_on_unit_interval(e, t, weak=True)
     return s if s is not None else sign_on_open_unit(e, t)
 
@@ -175,8 +185,8 @@ class TrialContext:
                 self._cache["shape"] = None
             else:
                 m = sympy.Symbol("m", nonnegative=True)
-                d2 = sympy.diff(psi, _T, 2)
-                s = 0 if sympy.simplify(d2) == 0 else _sign_on_unit(d2, _T, {C: m + 2})
+                d2 = derivative(psi, _T, 2)
+                s = 0 if simp(d2) == 0 else _sign_on_unit(d2, _T, {C: m + 2})
                 self._cache["shape"] = s
         return self._cache["shape"]
 
@@ -219,12 +229,12 @@ def symmetric(ctx: TrialContext) -> Property:
     if ctx.pot is not None:
         psi = ctx.psi(C)
         if ctx.shape() == 0:
-            a = sympy.simplify(psi.subs(_T, 0))
-            b = sympy.simplify(sympy.diff(psi, _T))
-            const = sympy.factor(sympy.simplify(C * a + b))
+            a = simp(psi.subs(_T, 0))
+            b = simp(derivative(psi, _T))
+            const = sympy.factor(simp(C * a + b))
             return Property("symmetric", {"symmetric": True, "constant": str(const), "domain": "every c >= 2"},
                             f"yes, C = {const}", "symbolic",
-                            f"psi_c = {sympy.simplify(psi)} is affine in t, so the class sum is {const} for every c")
+                            f"psi_c = {simp(psi)} is affine in t, so the class sum is {const} for every c")
     per_c: dict[int, Any] = {}
     witnesses: dict[int, Any] = {}
     undecided: list[int] = []
@@ -273,8 +283,8 @@ def _constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
     simplifiers = [lambda e: sympy.cancel(sympy.together(e))]
     if not s.has(sympy.Piecewise) and c <= 5:  # simplify of many-symbol sums can run for minutes
         simplifiers.append(sympy.simplify)
-    for simp in simplifiers:
-        r = simp(s)
+    for simplifier in simplifiers:
+        r = simplifier(s)
         if not r.free_symbols:
             return r
     return None
@@ -292,13 +302,13 @@ def _compute_ranges(ctx: TrialContext) -> dict[Any, dict[str, Any]]:
     if ctx.pot is not None and sh is not None:
         psi = ctx.psi(C)
         if sh == 0:
-            a = sympy.simplify(psi.subs(_T, 0))
-            const = sympy.simplify(C * a + sympy.diff(psi, _T))
+            a = simp(psi.subs(_T, 0))
+            const = simp(C * a + derivative(psi, _T))
             out["symbolic"] = {"low": const, "high": const, "how": "affine psi: constant", "method": "symbolic"}
             return out
-        bary = sympy.simplify(C * psi.subs(_T, 1 / C))
+        bary = simp(C * psi.subs(_T, 1 / C))
         at0, at1 = _limit(psi, _T, 0), _limit(psi, _T, 1)
-        vert = at0 if at0.is_infinite else (at1 if at1.is_infinite else sympy.simplify(at1 + (C - 1) * at0))
+        vert = at0 if at0.is_infinite else (at1 if at1.is_infinite else simp(at1 + (C - 1) * at0))
         at_bary = {"attained": True, "at": "the barycentre"}
         at_vert = ({"attained": False, "at": "∞ as a coordinate -> " + ("0" if at0.is_infinite else "1")}
                    if vert.is_infinite else {"attained": True, "at": "the vertices"})
@@ -385,7 +395,7 @@ def class_sum(ctx: TrialContext) -> Property:
     r = ctx.ranges()
     if "symbolic" in r:
         s = r["symbolic"]
-        lo, hi = sympy.simplify(s["low"]), sympy.simplify(s["high"])
+        lo, hi = simp(s["low"]), simp(s["high"])
         ends = {k: s[k] for k in ("low_attained", "low_at", "high_attained", "high_at") if k in s}
         note = ""
         if ends:
@@ -423,11 +433,12 @@ def excess_risk_bound(ctx: TrialContext) -> Property:
     r = ctx.ranges()
     if "symbolic" in r:
         lo, hi = r["symbolic"]["low"], r["symbolic"]["high"]
-        if sympy.sympify(hi).is_infinite or sympy.sympify(lo).is_infinite:
-            end = "S_max = ∞" if sympy.sympify(hi).is_infinite else "S_min = -∞"
+        infinite = (sympy.oo, -sympy.oo, sympy.zoo)  # a literal: is_infinite of a degree-100 fraction in c is slow
+        if sympy.sympify(hi) in infinite or sympy.sympify(lo) in infinite:
+            end = "S_max = ∞" if sympy.sympify(hi) in infinite else "S_min = -∞"
             return Property("excess_risk_bound", {"A": "-oo"}, f"none ({end})", "symbolic",
                             f"the class sum is unbounded ({end}), so the GCE Thm 1 argument gives no bound")
-        A = sympy.simplify(ETA * (lo - hi) / (C - 1 - ETA * C))
+        A = simp(ETA * (lo - hi) / (C - 1 - ETA * C))
         return Property("excess_risk_bound", {"A": str(A), "domain": "every c >= 2, eta < (c-1)/c"},
                         f"A = {A}", "symbolic", "A(eta) = eta (S_min - S_max)/(c - 1 - eta c) (GCE Thm 1 form)")
     vals = {}
@@ -467,11 +478,11 @@ def bounded(ctx: TrialContext) -> Property:
                                         "approached": f"attained on [0, {flat['k']}]"},
                             f"yes, sup = {_fmt(flat['l0'])}, attained on [0, {flat['k']}]", "symbolic",
                             "l is constant on [0, k] and decreasing above (loss_flat.py)")
-        d1 = sympy.diff(ell, P)
+        d1 = derivative(ell, P)
         s = _sign_on_unit(d1, P)
         if s is not None and s < 0:
             at_0 = ell.subs(P, 0)
-            att = not at_0.has(sympy.nan, sympy.zoo) and at_0.is_finite and sympy.simplify(at_0 - at0) == 0
+            att = not at_0.has(sympy.nan, sympy.zoo) and at_0.is_finite and simp(at_0 - at0) == 0
             where = "attained at p = 0" if att else "l(0+): the formula is undefined at p = 0"
             return Property("bounded", {"bounded": True, "sup": str(at0), "attained": bool(att), "approached": where},
                             f"yes, sup = {_fmt(at0)}" + (", at p = 0" if att else " = l(0+)"),
@@ -488,10 +499,10 @@ def bounded(ctx: TrialContext) -> Property:
 def _increasing_to_one(ell: sympy.Expr, at1: sympy.Expr) -> Property | None:
     """For ``l`` with ``l(0+) = -oo``: the supremum ``l(1-)`` when ``l`` is increasing on ``(0, 1)`` (attained at
     ``p = 1`` where ``l`` is defined there), else None. Bounded above, not below."""
-    if not at1.is_finite or _sign_on_unit(sympy.diff(ell, P), P) not in (1, 2):
+    if not at1.is_finite or _sign_on_unit(derivative(ell, P), P) not in (1, 2):
         return None
     at_1 = ell.subs(P, 1)
-    att = at_1.is_finite is True and sympy.simplify(at_1 - at1) == 0
+    att = at_1.is_finite is True and simp(at_1 - at1) == 0
     return Property("bounded", {"bounded": True, "sup": str(at1), "attained": bool(att), "inf": "-oo",
                                 "approached": "attained at p = 1" if att else "l(1-)"},
                     f"yes, sup = {_fmt(at1)}" + (", at p = 1" if att else " = l(1-)")
@@ -531,23 +542,49 @@ def _vector_bounded(ctx: TrialContext) -> Property:
 
 
 # ---------------------------------------------------------------- weight
+def _polynomial_moments(w: sympy.Expr) -> tuple[sympy.Rational, sympy.Rational] | None:
+    """``(E w, Var w)`` for ``p ~ U(0, 1)`` when ``w`` is a polynomial in ``p`` with rational coefficients (exact,
+    by polynomial arithmetic: fast at any degree), else None."""
+    try:
+        num, den = rational_function(sympy.sympify(w), (P,))
+    except NotRational:
+        return None
+    if den.degree() > 0:
+        return None
+    poly = num.quo_ground(den.LC())
+
+    def integral(f: sympy.Poly) -> sympy.Rational:
+        g = f.integrate()
+        return g.eval(1) - g.eval(0)
+
+    mean = integral(poly)
+    return mean, integral(poly * poly) - mean**2
+
+
 def weight(ctx: TrialContext) -> Property:
     loss = ctx.loss
     if loss.label is None:
         return Property("weight", None, "n/a: depends on all of p", "symbolic",
                         "the loss is not a function of p_y alone, so its logit-gradient norm is not a function of p_y")
-    d1 = sympy.diff(loss.label, P)
+    d1 = derivative(loss.label, P)
     if d1.has(sympy.DiracDelta):
         return Property("weight", None, "undecided: l has a jump", "symbolic",
                         f"l'(p) = {d1} has a point mass (the loss jumps), so the gradient norm is not a function "
                         "of p_y with moments", True)
     s = _sign_on_unit(d1, P)
     if s is not None and s <= 0:
-        w = sympy.simplify(-2 * d1 * P * (1 - P))
+        w = simp(-2 * d1 * P * (1 - P))
     elif s is not None and s > 0:
-        w = sympy.simplify(2 * d1 * P * (1 - P))
+        w = simp(2 * d1 * P * (1 - P))
     else:
         w = 2 * sympy.Abs(d1) * P * (1 - P)
+    moments = _polynomial_moments(w)
+    if moments is not None:
+        mean, var = moments
+        return Property("weight", {"w": str(w), "mean": str(mean), "variance": str(var), "mean_float": float(mean),
+                                   "variance_float": float(var)}, f"w = {w}; mean {_short(mean)}, var {_short(var)}",
+                        "symbolic", "||dL/dz||_1 = 2 |l'(p)| p (1 - p) for a loss of p_y alone; moments for "
+                        "p ~ U(0, 1) (a polynomial: integrated exactly term by term)")
     bad = divergence(w, P, 0, 1)
     if bad is not None:
         return Property("weight", {"w": str(w), "mean": "oo", "variance": "oo", "diverges_at": str(bad)},
@@ -561,7 +598,7 @@ def weight(ctx: TrialContext) -> Property:
         try:
             with deadline(SYMBOLIC_MOMENTS_SECONDS, error=_MomentsTimedOut):  # integrate can run long: quadrature
                 m = uniform_moments(w, P)
-                mean, var = sympy.simplify(m.mean), sympy.simplify(m.variance)
+                mean, var = simp(m.mean), simp(m.variance)
         except (Exception, _MomentsTimedOut):
             mean = var = None
     if mean is None or not (mean.is_finite and (var.is_finite or sq_bad is not None)):
