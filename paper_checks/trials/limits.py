@@ -1,19 +1,26 @@
-"""The loss trial's time limit per symbolic step, and a sign test on ``(0, 1)`` that SymPy alone misses.
+"""The loss trial's time limit per symbolic step, its reasons for an undecided cell, and the exact core that
+keeps SymPy fast on long formulas.
 
 Every property of :func:`paper_checks.trials.simplex.trial` runs under :func:`paper_checks.run.deadline.deadline`
-with :data:`DEFAULT_TIMEOUT`: SymPy's
-``simplify``, ``limit`` and ``integrate`` can run for minutes on a user's loss (``Heaviside(p - 1/2)``,
-a long polynomial), so a property that does not finish within the limit is reported as
-``undecided: timed out after N s`` and the trial goes on with the next one.
+with :data:`DEFAULT_TIMEOUT`: SymPy's ``simplify``, ``limit`` and ``integrate`` can run for minutes on a user's
+loss, so a property that does not finish within the limit is reported as ``undecided: timed out after N s`` and
+the trial goes on with the next one; any other failure is undecided with :func:`undecided_reason` (the
+mathematical reason, never only a Python exception's name).
 
-Where no timer is available (another thread than the main one, or a platform without ``setitimer``) the
-property runs without a limit and says so in its summary.
+The exact core: :func:`derivative` (term by term), :func:`simp` (lowest terms for a rational function of high
+degree), :func:`rational_function` (polynomial arithmetic bottom up), :func:`polynomial_sign_on_unit` (exact
+root isolation) and :func:`polynomial_moments`: Taylor CE of order 100 is decided in seconds. Where no timer is
+available (another thread than the main one, or a platform without ``setitimer``) the property runs without a
+limit and says so in its summary.
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 import sympy
+
+from theory.real_line import Undecided
 
 DEFAULT_TIMEOUT = 10.0
 """Seconds each property of the loss trial may take (the CLI's ``--timeout`` default)."""
@@ -173,3 +180,39 @@ def _poly_sign(f: sympy.Expr) -> int | None:
         if all(c.is_negative for c in coeffs if c != 0):
             return -1
     return None
+
+
+def polynomial_moments(w: sympy.Expr, p: sympy.Symbol) -> tuple[sympy.Rational, sympy.Rational] | None:
+    """``(E w, Var w)`` for ``p ~ U(0, 1)`` when ``w`` is a polynomial in ``p`` with rational coefficients (exact,
+    by polynomial arithmetic: fast at any degree), else None."""
+    try:
+        num, den = rational_function(sympy.sympify(w), (p,))
+    except NotRational:
+        return None
+    if den.degree() > 0:
+        return None
+    poly = num.quo_ground(den.LC())
+
+    def integral(f: sympy.Poly) -> sympy.Rational:
+        g = f.integrate()
+        return g.eval(1) - g.eval(0)
+
+    mean = integral(poly)
+    return mean, integral(poly * poly) - mean**2
+
+
+def undecided_reason(exc: BaseException, expr: Any = None) -> str:
+    """The mathematical reason a property could not be decided, for the cell and the summary: the message of a
+    :class:`theory.real_line.Undecided` (it names what SymPy could not settle), else that SymPy could not trace
+    the formula (a limit, series or comparison it does not carry through ``expr``'s functions). The Python
+    exception is kept at the end, in brackets, for a bug report; the reason never is only its name."""
+    if isinstance(exc, Undecided):
+        return str(exc)
+    funcs = sorted({type(f).__name__ for f in sympy.preorder_traversal(expr) if isinstance(f, sympy.Function)}
+                   ) if isinstance(expr, sympy.Basic) else []
+    what = f" through {', '.join(funcs)}" if funcs else ""
+    if isinstance(exc, RecursionError):
+        return f"untraceable: SymPy's limit or series{what} does not terminate [internal: RecursionError]"
+    if isinstance(exc, ZeroDivisionError):
+        return f"a value is infinite or undefined (a pole){what} [internal: {exc}]"
+    return f"untraceable: SymPy cannot carry this step{what} [internal: {type(exc).__name__}: {exc}]"

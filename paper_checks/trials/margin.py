@@ -68,6 +68,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.trials.limits import undecided_reason
 from paper_checks.trials.margin_properties import (
     NOISY_SETTINGS,
     PROPERTIES,
@@ -81,7 +82,6 @@ from paper_checks.trials.margin_properties import (
     symmetric,
     unbiased_convex,
 )
-from paper_checks.trials.properties import undecided_reason
 from theory.margin import ZOO, MarginLoss, margin_loss, parse_margin_expression
 from theory.real_line import Undecided
 

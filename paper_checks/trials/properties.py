@@ -19,16 +19,15 @@ from paper_checks.jsonable import jsonable
 from paper_checks.run.deadline import TimedOut, deadline
 from paper_checks.trials.flat import flat_level, flat_range
 from paper_checks.trials.limits import (
-    NotRational,
     derivative,
+    polynomial_moments,
     polynomial_sign_on_unit,
-    rational_function,
     sign_on_open_unit,
     simp,
 )
 from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
-from theory.real_line import Undecided, divergence, kinks
+from theory.real_line import divergence, kinks
 from theory.symmetry import class_sum as loss_class_sum
 from theory.symmetry import nonconstant_witness
 
@@ -69,23 +68,6 @@ class Property:
 
 
 # ---------------------------------------------------------------- helpers
-def undecided_reason(exc: BaseException, expr: Any = None) -> str:
-    """The mathematical reason a property could not be decided, for the cell and the summary: the message of a
-    :class:`theory.real_line.Undecided` (it names what SymPy could not settle), else that SymPy could not trace
-    the formula (a limit, series or comparison it does not carry through ``expr``'s functions). The Python
-    exception is kept at the end, in brackets, for a bug report; the reason never is only its name."""
-    if isinstance(exc, Undecided):
-        return str(exc)
-    funcs = sorted({type(f).__name__ for f in sympy.preorder_traversal(expr) if isinstance(f, sympy.Function)}
-                   ) if isinstance(expr, sympy.Basic) else []
-    what = f" through {', '.join(funcs)}" if funcs else ""
-    if isinstance(exc, RecursionError):
-        return f"untraceable: SymPy's limit or series{what} does not terminate [internal: RecursionError]"
-    if isinstance(exc, ZeroDivisionError):
-        return f"a value is infinite or undefined (a pole){what} [internal: {exc}]"
-    return f"untraceable: SymPy cannot carry this step{what} [internal: {type(exc).__name__}: {exc}]"
-
-
 def _n(e: Any, digits: int = 30) -> sympy.Float:
     return sympy.N(e, digits)
 
@@ -542,25 +524,6 @@ def _vector_bounded(ctx: TrialContext) -> Property:
 
 
 # ---------------------------------------------------------------- weight
-def _polynomial_moments(w: sympy.Expr) -> tuple[sympy.Rational, sympy.Rational] | None:
-    """``(E w, Var w)`` for ``p ~ U(0, 1)`` when ``w`` is a polynomial in ``p`` with rational coefficients (exact,
-    by polynomial arithmetic: fast at any degree), else None."""
-    try:
-        num, den = rational_function(sympy.sympify(w), (P,))
-    except NotRational:
-        return None
-    if den.degree() > 0:
-        return None
-    poly = num.quo_ground(den.LC())
-
-    def integral(f: sympy.Poly) -> sympy.Rational:
-        g = f.integrate()
-        return g.eval(1) - g.eval(0)
-
-    mean = integral(poly)
-    return mean, integral(poly * poly) - mean**2
-
-
 def weight(ctx: TrialContext) -> Property:
     loss = ctx.loss
     if loss.label is None:
@@ -578,7 +541,7 @@ def weight(ctx: TrialContext) -> Property:
         w = simp(2 * d1 * P * (1 - P))
     else:
         w = 2 * sympy.Abs(d1) * P * (1 - P)
-    moments = _polynomial_moments(w)
+    moments = polynomial_moments(w, P)
     if moments is not None:
         mean, var = moments
         return Property("weight", {"w": str(w), "mean": str(mean), "variance": str(var), "mean_float": float(mean),

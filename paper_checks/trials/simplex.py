@@ -87,7 +87,7 @@ from paper_checks.jsonable import jsonable
 from paper_checks.run.deadline import TimedOut, deadline
 from paper_checks.trials import normalized
 from paper_checks.trials.asymmetry import asymmetric, noisy_minimiser
-from paper_checks.trials.limits import DEFAULT_TIMEOUT
+from paper_checks.trials.limits import DEFAULT_TIMEOUT, undecided_reason
 from paper_checks.trials.minimiser import (
     label_minimiser,
     separable_asymmetric,
@@ -107,7 +107,6 @@ from paper_checks.trials.properties import (
     class_sum,
     excess_risk_bound,
     symmetric,
-    undecided_reason,
     weight,
 )
 from theory.losses import LossDefinition, P
