@@ -105,6 +105,17 @@ class MarginTrial:
     properties: dict[str, MarginProperty] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: one row per property with its evidence (:mod:`paper_checks.report.display`)."""
+        from paper_checks.report.display import margin_trial_html  # imported here: the report sits above trials
+
+        return margin_trial_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import margin_trial_markdown  # imported here: see _repr_html_
+
+        return margin_trial_markdown(self)
+
     def to_json(self) -> dict[str, Any]:
         return {"loss": self.loss, "phi": self.phi, "cite": self.cite,
                 "properties": {k: v.to_json() for k, v in self.properties.items()},
