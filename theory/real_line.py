@@ -40,10 +40,12 @@ class Split:
     var: sympy.Symbol
     breakpoints: tuple[sympy.Expr, ...]
     pieces: tuple[sympy.Expr, ...]
+    lo: Any = -OO
+    hi: Any = OO
 
     def intervals(self) -> list[tuple[sympy.Expr, sympy.Expr, sympy.Expr]]:
-        """``(lo, hi, piece)`` for each open interval, left to right."""
-        ends = (-OO, *self.breakpoints, OO)
+        """``(lo, hi, piece)`` for each open interval, left to right (from the domain's ``lo`` to its ``hi``)."""
+        ends = (self.lo, *self.breakpoints, self.hi)
         return [(ends[i], ends[i + 1], p) for i, p in enumerate(self.pieces)]
 
     def value(self, x: Any) -> sympy.Expr:
@@ -131,8 +133,9 @@ def discontinuities(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> list[
     return sorted(bad, key=lambda r: sympy.N(r, 30))
 
 
-def _pieces(e: sympy.Expr, var: sympy.Symbol, ordered: tuple[sympy.Expr, ...]) -> tuple[sympy.Expr, ...]:
-    ends = (-OO, *ordered, OO)
+def _pieces(e: sympy.Expr, var: sympy.Symbol, ordered: tuple[sympy.Expr, ...], lo: Any = -OO,
+            hi: Any = OO) -> tuple[sympy.Expr, ...]:
+    ends = (lo, *ordered, hi)
     return tuple(sympy.simplify(_select(e, var, _test_point(ends[i], ends[i + 1]))) for i in range(len(ends) - 1))
 
 
@@ -140,32 +143,35 @@ _PIECEWISE = (sympy.Abs, sympy.sign, sympy.Max, sympy.Min, sympy.Heaviside, symp
 
 
 def _refold(e: sympy.Expr, var: sympy.Symbol, ordered: tuple[sympy.Expr, ...],
-            pieces: tuple[sympy.Expr, ...]) -> sympy.Expr:
+            pieces: tuple[sympy.Expr, ...], lo: Any = -OO, hi: Any = OO) -> sympy.Expr:
     """``e`` written again from its pieces, each rewritten as a ``Piecewise`` (simplifying a piece may bring
     out an ``Abs``: ``sqrt(v**2 + v**4) = Abs(v) sqrt(v**2 + 1)``); the values at the breakpoints are kept."""
-    ends = (-OO, *ordered, OO)
+    ends = (lo, *ordered, hi)
     args = [(e.subs(var, b), sympy.Eq(var, b)) for b in ordered]
     for i, p in enumerate(pieces):
         args.append((p.rewrite(sympy.Piecewise), sympy.And(var > ends[i], var < ends[i + 1])))
     return sympy.piecewise_fold(sympy.Piecewise(*args))
 
 
-def split(expr: sympy.Expr, var: sympy.Symbol, _depth: int = 0) -> Split:
-    """The breakpoints and pieces of ``expr`` (see :class:`Split`): the real roots of its conditions (each
-    condition continuous), then the points where a piece's derivative is not continuous, so that every piece
-    is continuously differentiable on its open interval. :class:`Undecided` where a piece itself is not
-    continuous (a pole, a logarithm of 0) or SymPy cannot tell."""
+def split(expr: sympy.Expr, var: sympy.Symbol, _depth: int = 0, lo: Any = -OO, hi: Any = OO) -> Split:
+    """The breakpoints and pieces of ``expr`` (see :class:`Split`) on the open domain ``(lo, hi)`` (the real line
+    unless given; ``(0, 1)`` for a loss of ``p``, where ``sqrt(p)`` and ``log(p)`` are real): the roots of its
+    conditions (each condition continuous), then the points where a piece's derivative is not continuous, so that
+    every piece is continuously differentiable on its open interval. :class:`Undecided` where a piece itself is
+    not continuous (a pole, a logarithm of 0) or SymPy cannot tell."""
     e = sympy.piecewise_fold(sympy.sympify(expr).rewrite(sympy.Piecewise))
+    lo, hi = sympy.sympify(lo), sympy.sympify(hi)
+    dom = sympy.Interval.open(lo, hi)
     bps: set[sympy.Expr] = set()
     for rel in e.atoms(Relational):
-        if discontinuities(rel.lhs - rel.rhs, var, -OO, OO):
+        if discontinuities(rel.lhs - rel.rhs, var, lo, hi):
             raise Undecided(f"the condition {rel} is not continuous in {var}")
-        bps.update(real_roots(rel.lhs - rel.rhs, var))
+        bps.update(real_roots(rel.lhs - rel.rhs, var, dom))
     ordered = tuple(sorted(bps, key=lambda r: sympy.N(r, 30)))
-    pieces = _pieces(e, var, ordered)
+    pieces = _pieces(e, var, ordered, lo, hi)
     if _depth < 2 and any(p.has(*_PIECEWISE) for p in pieces):
-        return split(_refold(e, var, ordered, pieces), var, _depth + 1)
-    ends = (-OO, *ordered, OO)
+        return split(_refold(e, var, ordered, pieces, lo, hi), var, _depth + 1, lo, hi)
+    ends = (lo, *ordered, hi)
     kinks: set[sympy.Expr] = set()
     for i, p in enumerate(pieces):
         if discontinuities(p, var, ends[i], ends[i + 1]):
@@ -173,8 +179,8 @@ def split(expr: sympy.Expr, var: sympy.Symbol, _depth: int = 0) -> Split:
         kinks.update(discontinuities(sympy.diff(p, var), var, ends[i], ends[i + 1]))
     if kinks:
         ordered = tuple(sorted(bps | kinks, key=lambda r: sympy.N(r, 30)))
-        pieces = _pieces(e, var, ordered)
-    return _prune(Split(e, var, ordered, pieces))
+        pieces = _pieces(e, var, ordered, lo, hi)
+    return _prune(Split(e, var, ordered, pieces, lo, hi))
 
 
 def _prune(sp: Split) -> Split:
@@ -192,7 +198,7 @@ def _prune(sp: Split) -> Split:
             continue
         bps.append(b)
         pieces.append(right)
-    return Split(sp.expr, sp.var, tuple(bps), tuple(pieces))
+    return Split(sp.expr, sp.var, tuple(bps), tuple(pieces), sp.lo, sp.hi)
 
 
 def _substitute_interval(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.Expr:
@@ -283,7 +289,10 @@ def _candidates(sp: Split, lo: Any, hi: Any, lo_closed: bool, hi_closed: bool) -
     out: list[tuple[Any, bool, Any, Any]] = []
     for b in sp.breakpoints:
         if _lt(lo, b) and _lt(b, hi) or (lo_closed and _eq(b, lo)) or (hi_closed and _eq(b, hi)):
-            out.append((sp.value(b), True, b, None))
+            v = sp.value(b)
+            if v.has(sympy.zoo, sympy.nan) or v in (OO, -OO):
+                continue  # undefined there (log 0): the pieces' one-sided limits stand for it
+            out.append((v, True, b, None))
     for a, b, p in sp.intervals():
         a2 = lo if (a == -OO or (lo != -OO and _lt(a, lo))) else a
         b2 = hi if (b == OO or (hi != OO and _lt(hi, b))) else b

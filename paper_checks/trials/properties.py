@@ -25,6 +25,8 @@ from paper_checks.trials.limits import (
     sign_on_open_unit,
     simp,
 )
+from paper_checks.trials.limits import fmt_exact as _fmt
+from paper_checks.trials.suprema import increasing_to_one, split_supremum
 from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
 from theory.real_line import divergence, kinks
@@ -102,16 +104,6 @@ def _as_float(e: Any) -> float:
     except TypeError:
         return math.nan
     return v
-
-
-def _fmt(e: Any) -> str:
-    """Short display of an exact value: the expression, with a decimal when irrational."""
-    e = sympy.sympify(e)
-    if e.is_infinite:
-        return "∞" if e.is_extended_positive else "-∞"
-    if e.is_Rational or not e.is_number:
-        return str(e)
-    return f"{str(e)} ≈ {float(e):.6g}" if len(str(e)) < 28 else f"≈ {float(e):.6g}"
 
 
 def _lambdify_label(loss: LossDefinition) -> Callable[[np.ndarray], np.ndarray]:
@@ -451,9 +443,9 @@ def bounded(ctx: TrialContext) -> Property:
             return Property("bounded", {"bounded": False, "sup": "oo"}, "no (l(0+) = ∞)" if at0 == sympy.oo else
                             "no (l(1-) = ∞)", "symbolic", f"limits at the ends: l(0+) = {at0}, l(1-) = {at1}")
         if at0 == -sympy.oo or at1 == -sympy.oo:
-            rising = _increasing_to_one(ell, at1)
+            rising = increasing_to_one(ell, at1, _sign_on_unit(derivative(ell, P), P))
             if rising is not None:
-                return rising
+                return Property("bounded", *rising)
         flat = flat_level(ell)
         if flat is not None:
             return Property("bounded", {"bounded": True, "sup": str(flat["l0"]), "attained": True,
@@ -469,6 +461,9 @@ def bounded(ctx: TrialContext) -> Property:
             return Property("bounded", {"bounded": True, "sup": str(at0), "attained": bool(att), "approached": where},
                             f"yes, sup = {_fmt(at0)}" + (", at p = 0" if att else " = l(0+)"),
                             "symbolic", "l is decreasing on (0, 1), so the supremum is l(0+); " + where)
+        exact = split_supremum(ell)
+        if exact is not None:
+            return Property("bounded", *exact)
         xs = np.linspace(0, 1, 20001)
         v = ctx.label_np()(xs)
         sup = max(float(np.nanmax(v)), _as_float(at0), _as_float(at1))
@@ -476,21 +471,6 @@ def bounded(ctx: TrialContext) -> Property:
                         "search", "finite limits at both ends, but the sign of l' is not decided and continuity is "
                         "not checked: a 20001-point grid gives only a lower bound on the sup", True)
     return _vector_bounded(ctx)
-
-
-def _increasing_to_one(ell: sympy.Expr, at1: sympy.Expr) -> Property | None:
-    """For ``l`` with ``l(0+) = -oo``: the supremum ``l(1-)`` when ``l`` is increasing on ``(0, 1)`` (attained at
-    ``p = 1`` where ``l`` is defined there), else None. Bounded above, not below."""
-    if not at1.is_finite or _sign_on_unit(derivative(ell, P), P) not in (1, 2):
-        return None
-    at_1 = ell.subs(P, 1)
-    att = at_1.is_finite is True and simp(at_1 - at1) == 0
-    return Property("bounded", {"bounded": True, "sup": str(at1), "attained": bool(att), "inf": "-oo",
-                                "approached": "attained at p = 1" if att else "l(1-)"},
-                    f"yes, sup = {_fmt(at1)}" + (", at p = 1" if att else " = l(1-)")
-                    + "; l(0+) = -∞ (unbounded below)",
-                    "symbolic", "l is increasing on (0, 1) with l(0+) = -oo, so the supremum is l(1-) = "
-                    f"{at1}{' attained at p = 1' if att else ''}; the loss is bounded above, not below")
 
 
 def _vector_bounded(ctx: TrialContext) -> Property:

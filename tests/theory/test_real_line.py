@@ -93,3 +93,11 @@ def test_kinks_and_divergence_on_the_unit_interval():
     assert rl.divergence(1 / sympy.Abs(p - sympy.Rational(1, 3)), p, 0, 1) == sympy.Rational(1, 3)
     assert rl.divergence(1 / sympy.sqrt(p), p, 0, 1) is None
     assert rl.divergence(sympy.log(p), p, 0, 1) is None
+
+
+def test_a_split_on_the_unit_interval_keeps_square_roots_and_logarithms_real():
+    p = sympy.Symbol("p", positive=True)
+    sp = rl.split(sympy.Min(2 - 2 * sympy.sqrt(sympy.Rational(3, 10)), 2 - 2 * sympy.sqrt(p)), p, lo=0, hi=1)
+    assert sp.breakpoints == (sympy.Rational(3, 10),) and (sp.lo, sp.hi) == (0, 1)
+    inf = rl.infimum(rl.split(-sympy.log(sympy.Abs(p - sympy.Rational(1, 3))), p, lo=0, hi=1), 0, 1)
+    assert inf.value == -sympy.log(sympy.Rational(2, 3)) and inf.attained and inf.at == (1,)  # log 0 at 1/3 skipped

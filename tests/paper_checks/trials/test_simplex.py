@@ -332,3 +332,19 @@ def test_a_divergent_weight_integral_says_so():
     assert lt.trial(from_expression("-1/p"), [2], precision="quick").properties["weight"].value["diverges_at"] == "0"
     for q in t.properties.values():
         assert "Error" not in q.cell and "(TypeError)" not in q.cell, q.cell
+
+
+@pytest.mark.parametrize("expr, sup, text", [
+    ("Min((1 - 0.3**0.5)/0.5, (1 - p**0.5)/0.5)", 2 - sympy.sqrt(30) / 5, "at [0, 3/10]"),  # flat below 3/10
+    ("log(Abs(p - 1/3))", sympy.log(sympy.Rational(2, 3)), "at p = 1"),
+    ("Heaviside(p - 1/2)*(1 - p)", sympy.Rational(1, 2), "approached as p → 1/2"),  # H(0) = 1/2: l(1/2) = 1/4
+])
+def test_the_supremum_of_a_piecewise_loss_is_exact(expr, sup, text):
+    b = lt.trial(from_expression(expr), [2], precision="quick").properties["bounded"]
+    assert b.method == "symbolic" and not b.undecided
+    assert sympy.simplify(sympy.sympify(b.value["sup"]) - sup) == 0 and text in b.cell
+
+
+def test_an_unbounded_piecewise_loss_says_where():
+    b = lt.trial(from_expression("1/Abs(p - 3/10)"), [2], precision="quick").properties["bounded"]
+    assert b.value["bounded"] is False and b.cell == "no (l → ∞ as p → 3/10)"
