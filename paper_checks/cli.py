@@ -190,6 +190,9 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
                      help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
     one.add_argument("--timeout", type=float, default=10.0, metavar="S",
                      help="seconds each property may take before it is undecided (default 10)")
+    one.add_argument("--param", default=None, metavar="NAME=LO..HI",
+                     help="a parameter of EXPR and its range (integers, HI may be oo) or values (NAME=a,b,c): "
+                          "every property per value, the values stated")
     one.add_argument("--name", default=None, help="the loss's name in the table and the JSON (default: a zoo "
                      "loss's own name, else user)")
     _accept_leading_minus(one)

@@ -12,7 +12,7 @@ from tqdm import tqdm
 from paper_checks.commands.common import UsageError, check_output_file
 from paper_checks.commands.margin import margin_command
 from paper_checks.trials import simplex as lt
-from paper_checks.trials.family import FAMILIES, family_trial
+from paper_checks.trials.family import FAMILIES, family_trial, formula_family
 from paper_checks.trials.family import markdown as family_markdown
 from theory import losses as zoo
 
@@ -25,6 +25,15 @@ def loss_command(args: argparse.Namespace) -> int:
     families: list[str] = []
     try:
         cs = lt.parse_classes(args.classes)
+        if args.command == "loss" and getattr(args, "param", None):
+            fam = formula_family(args.expr, args.param, cs, precision=args.precision,
+                                 timeout=getattr(args, "timeout", lt.DEFAULT_TIMEOUT), name=getattr(args, "name", None))
+            print(family_markdown(fam))
+            if args.json is not None:
+                check_output_file(args.json, "--json")
+                jp, mp = lt.write(fam.trials, args.json)
+                print(f"wrote {jp} and {mp}")
+            return 0
         if args.command == "loss":
             defs = [zoo.loss(args.expr, getattr(args, "name", None))]  # a zoo name first, then a formula in p
         elif args.list:

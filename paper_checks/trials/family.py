@@ -26,13 +26,15 @@ derived here term by term with SymPy (``i`` a positive integer symbol):
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
 import sympy
 
 from paper_checks.trials import simplex as lt
-from theory.losses import P, parse_spec
+from theory.expressions import FUNCTIONS, parse_number
+from theory.losses import P, from_expression, parse_spec
 
 T = sympy.Symbol("t", integer=True, positive=True)
 _I = sympy.Symbol("i", integer=True, positive=True)
@@ -140,6 +142,47 @@ def family_trial(name: str, cs: Sequence[int], precision: str = "standard",
     if name == "taylor":
         out.derived, out.disagreements = _taylor(trials, [int(v) for v in fam.values])
     return out
+
+
+def parameter_values(spec: str, text: str) -> tuple[str, str, tuple[str, ...]]:
+    """``--param NAME=LO..HI`` (integers; ``HI`` may be ``oo``) or ``NAME=a,b,c`` -> ``(name, range, values)``:
+    every integer of a range of at most 12, else the stated sample ``LO + {0, 1, 2, 3, 5, 7, 11, 19, 49, 99}`` within
+    it. ``ValueError`` (one line) for a name that ``text`` does not use or that the grammar reserves."""
+    name, eq, rng = (x.strip() for x in spec.partition("="))
+    if not eq or not re.fullmatch(r"[A-Za-z]\w*", name) or name in ("p", "v", "pi", "E") or name in FUNCTIONS:
+        raise ValueError(f"--param must be NAME=LO..HI or NAME=a,b,c with a new name, got {spec!r}")
+    if not re.search(rf"\b{name}\b", text):
+        raise ValueError(f"the formula {text!r} does not use the parameter {name!r}")
+    if ".." not in rng:
+        values = tuple(v.strip() for v in rng.split(",") if v.strip())
+        for v in values:
+            parse_number(v, name)  # a number of the grammar, never evaluated
+        if not values:
+            raise ValueError(f"--param {spec!r} gives no value")
+        return name, f"{name} in {{{', '.join(values)}}}", values
+    lo_s, _, hi_s = rng.partition("..")
+    try:
+        lo, hi = int(lo_s), (None if hi_s.strip() in ("oo", "inf") else int(hi_s))
+    except ValueError:
+        raise ValueError(f"--param {spec!r}: a range is of whole numbers, LO..HI or LO..oo") from None
+    if hi is not None and hi < lo:
+        raise ValueError(f"--param {spec!r}: an empty range")
+    if hi is not None and hi - lo < 12:
+        return name, f"integer {name} in {lo}..{hi}", tuple(str(v) for v in range(lo, hi + 1))
+    sample = [lo + d for d in (0, 1, 2, 3, 5, 7, 11, 19, 49, 99) if hi is None or lo + d <= hi]
+    sample += [hi] if hi is not None and hi not in sample else []
+    return name, f"integer {name} in {lo}..{hi if hi is not None else 'oo'}", tuple(map(str, sample))
+
+
+def formula_family(text: str, spec: str, cs: Sequence[int], precision: str = "standard",
+                   timeout: float | None = lt.DEFAULT_TIMEOUT, name: str | None = None) -> FamilyTrial:
+    """A typed formula with a parameter (``--param``): every property per value, the values stated. The value is
+    written into the text in place of the name and the text read by the whitelist reader as any formula."""
+    param, rng, values = parameter_values(spec, text)
+    base = name or "user"
+    trials = [lt.trial(from_expression(re.sub(rf"\b{param}\b", f"({v})", text), f"{base}({param}={v})"), cs,
+                       precision=precision, timeout=timeout) for v in values]
+    return FamilyTrial(Family(base, param, f"{text}, {rng}", values), trials)
 
 
 def markdown(ft: FamilyTrial) -> str:

@@ -40,3 +40,25 @@ def test_losses_names_a_family_without_parameters(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "## gce: q in (0, 1]" in out and "each property is decided per value, q = 1/2, 1" in out
     assert "| gce(q=1/2) |" in out and "| gce(q=1) |" in out
+
+
+def test_parameter_ranges_and_values_are_stated():
+    text = "Sum((1-p)**k/k, (k, 1, t))"
+    assert fm.parameter_values("t=1..3", text) == ("t", "integer t in 1..3", ("1", "2", "3"))
+    assert fm.parameter_values("t=1..oo", text)[2] == ("1", "2", "3", "4", "6", "8", "12", "20", "50", "100")
+    assert fm.parameter_values("q=0.5,1", "(1 - p**q)/q")[2] == ("0.5", "1")
+    for bad in ("p=1..2", "log=1..2", "s=1..2", "t=3..1", "t=a..b", "t"):
+        try:
+            fm.parameter_values(bad, text)
+        except ValueError as exc:
+            assert "\n" not in str(exc)
+        else:
+            raise AssertionError(bad)
+
+
+def test_a_typed_formula_with_a_parameter_runs_per_value(capsys):
+    assert main(["loss", "Sum((1-p)**k/k, (k, 1, t))", "--param", "t=1..2", "--classes", "2..3",
+                 "--precision", "quick", "--name", "taylor_typed"]) == 0
+    out = capsys.readouterr().out
+    assert "each property is decided per value, t = 1, 2" in out
+    assert "| taylor_typed(t=1) | yes, C = c - 1 [symbolic]" in out and "| taylor_typed(t=2) |" in out
