@@ -212,8 +212,13 @@ def symmetric(ctx: TrialContext) -> Property:
     per_c: dict[int, Any] = {}
     witnesses: dict[int, Any] = {}
     undecided: list[int] = []
+    infinite: list[int] = []
     for c in ctx.cs:
-        w = _exact_witness(loss, c)
+        try:
+            w = _exact_witness(loss, c)
+        except TypeError:  # a witness point where the class sum is not a finite number (log 0): no comparison
+            w = None
+            infinite.append(c)
         if w is not None:
             per_c[c] = False
             witnesses[c] = w
@@ -228,8 +233,11 @@ def symmetric(ctx: TrialContext) -> Property:
     no = [c for c, v in per_c.items() if v is False]
     value = {"symmetric": bool(yes) and not no and not undecided, "per_c": per_c, "witnesses": witnesses}
     if undecided:
-        return Property("symmetric", value, f"undecided for c = {undecided}", "exact",
-                        f"no exact witness and the class sum did not simplify to a constant for c = {undecided}", True)
+        why = (f"; for c = {_span(infinite)} a standard witness point makes the class sum infinite or undefined"
+               if infinite else "")
+        return Property("symmetric", value, f"undecided for c = {_span(undecided)}", "exact",
+                        f"no exact witness and the class sum did not simplify to a constant for c = {undecided}{why}",
+                        True)
     if not no:
         consts = sorted(set(per_c.values()))
         each = ", ".join(f"{per_c[c]} (c={c})" for c in yes)
