@@ -2,13 +2,18 @@
 
 A margin loss ``phi(v)`` (:mod:`theory.margin`) may use ``Abs``, ``Max``, ``Min``, ``sign`` and
 ``Heaviside``; rewritten as a ``Piecewise`` it is smooth between finitely many breakpoints (the real
-roots of its conditions). :func:`split` finds them and the smooth piece on each open interval;
+roots of its conditions). :func:`split` finds them and the smooth piece on each open interval (of the real
+line, or of a domain such as ``(0, 1)`` where ``sqrt(p)`` and ``log(p)`` are real);
 the rest answers questions exactly from that split:
 
 - :func:`sign_on`: the sign of an expression on an open interval (SymPy's sign inference, else the
   exact sign between its real roots);
 - :func:`infimum`: the exact infimum over an interval (limits at the ends, critical points,
-  breakpoint values), and whether and where it is attained;
+  breakpoint values), whether and where it is attained, and every maximal interval on which it is (flat
+  pieces joined across a breakpoint that attains it; a condition's root inside a branch that does not
+  switch is no breakpoint);
+- :func:`kinks` and :func:`divergence`: every switch of ``Min``/``Max``/``Abs``/``sign``/``Heaviside``/
+  ``Piecewise`` and every pole on a finite interval, and whether an integral over it diverges (and where);
 - :func:`convexity`: proved (each piece's second derivative non-negative, continuity and
   non-decreasing one-sided slopes at each breakpoint) or refuted by an exact chord
   ``phi((a + b)/2) > (phi(a) + phi(b))/2``.
