@@ -14,11 +14,41 @@ COLUMNS = (("symmetric", "symmetric"), ("bounded", "bounded"), ("asymmetric", "a
            ("noisy_minimiser", "noisy min."))
 
 
-def _short(key: str, cell: str) -> str:
-    """A trial cell in a few words: ``yes``, ``no``, ``not completely``, ``undecided``, ``keeps e_y``, ..."""
+def _span(cs: list[int]) -> str:
+    return f"c={cs[0]}" if len(cs) == 1 else f"c={cs[0]}..{cs[-1]}" if cs == list(range(cs[0], cs[-1] + 1)) else \
+        "c=" + ",".join(map(str, cs))
+
+
+def _infimum_label(value: Any) -> str | None:
+    """The short label of a noisy minimiser that is an infimum no point attains, from the cell's own data (per c,
+    whether points with the wrong argmax approach it too): ``inf \u2192 e_y``, ``inf, not e_y`` or both with their
+    numbers of classes (NCE at c = 2 is approached only as f -> e_y). None when the value is not of that kind."""
+    if not isinstance(value, dict) or not all(isinstance(value.get(k), dict) for k in ("uniform", "pair")):
+        return None
+    per_c: dict[int, bool] = {}
+    for kind in ("uniform", "pair"):
+        for c, case in value[kind].items():
+            if not isinstance(case, dict) or "wrong_argmax" not in case:
+                return None
+            per_c[int(c)] = per_c.get(int(c), False) or bool(case["wrong_argmax"])
+    good = sorted(c for c, wrong in per_c.items() if not wrong)
+    bad = sorted(c for c, wrong in per_c.items() if wrong)
+    if not bad:
+        return "inf \u2192 e_y"
+    if not good:
+        return "inf, not e_y"
+    return f"inf \u2192 e_y ({_span(good)}), not ({_span(bad)})"
+
+
+def _short(key: str, cell: str, value: Any = None) -> str:
+    """A trial cell in a few words: ``yes``, ``no``, ``not completely``, ``undecided``, ``keeps e_y``, ...; the
+    noisy minimiser's from the cell's value where it is an infimum (:func:`_infimum_label`)."""
     if cell.startswith("undecided"):
         return "undecided"
     if key == "noisy_minimiser":
+        label = _infimum_label(value)
+        if label is not None:
+            return label
         if "not attained" in cell:  # an infimum, not a minimiser (normalized losses)
             return "inf, not e_y" if "wrong argmax" in cell else "inf \u2192 e_y"
         parts = cell.split(";")
@@ -60,7 +90,7 @@ def zoo_figure(ctx: Any) -> Drawn:
     ax.legend(frameon=False, fontsize=5, ncol=2, loc="upper right")
     cells = []
     for t in trials:
-        line = [_short(key, t.properties[key].cell) for key, _ in COLUMNS]
+        line = [_short(key, t.properties[key].cell, t.properties[key].value) for key, _ in COLUMNS]
         cells.append(line)
         rows.append({"panel": "table", "loss": t.loss + (f"({', '.join(f'{k}={v}' for k, v in t.params.items())})"
                                                          if t.params else ""),
@@ -80,7 +110,8 @@ def zoo_figure(ctx: Any) -> Drawn:
                "boundedness, asymmetry in the sense of Zhou et al. 2021, whether the pointwise noisy minimiser "
                "under uniform and pair-flip noise at rate 0.4 keeps the label; 'inf': no point attains the noisy "
                "risk's infimum (the normalized losses), 'inf \u2192 e_y' when only points near e_y approach it, "
-               "'inf, not e_y' when points with the wrong argmax approach it too); the full cells, methods and "
+               "'inf, not e_y' when points with the wrong argmax approach it too, each with the numbers of classes "
+               "where it differs); the full cells, methods and "
                "reasons are in the CSV and in python -m paper_checks losses. No error bars: every value is exact "
                f"or derived. {setting(ctx)}")
     return Drawn(fig, rows, caption)

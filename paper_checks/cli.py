@@ -183,7 +183,7 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
     one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p)" '
                      '(numbers, p (v with --margin), + - * / **, log exp sqrt Abs Min Max Heaviside sign tanh '
-                     'factorial, Sum(term, (k, a, b)); nothing is evaluated)')
+                     'sinh cosh atan asinh erf erfc factorial, Sum(term, (k, a, b)); nothing is evaluated)')
     one.add_argument("--classes", default="2..10", metavar="LO..HI")
     one.add_argument("--precision", default="standard", choices=PRECISIONS)
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
@@ -191,7 +191,11 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
                      help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
     one.add_argument("--timeout", type=float, default=10.0, metavar="S",
                      help="seconds each property may take before it is undecided (default 10)")
-    one.add_argument("--name", default="user", help="the loss's name in the table and the JSON (default: user)")
+    one.add_argument("--param", default=None, metavar="NAME=LO..HI",
+                     help="a parameter of EXPR and its range (integers, HI may be oo) or values (NAME=a,b,c): "
+                          "every property per value, the values stated")
+    one.add_argument("--name", default=None, help="the loss's name in the table and the JSON (default: a zoo "
+                     "loss's own name, else user)")
     _accept_leading_minus(one)
 
 

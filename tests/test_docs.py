@@ -23,13 +23,13 @@ def blocks(path: Path) -> list[tuple[str, str, str]]:
 
 
 def test_the_docs_exist_and_link_each_other():
-    for name in ("design.md", "extending.md", "api.md"):
+    for name in ("design.md", "extending.md", "api.md", "losses.md"):
         assert (DOCS / name).is_file()
     assert "docs/design.md" in (ROOT / "README.md").read_text()
     assert "extending.md" in (DOCS / "design.md").read_text() and "api.md" in (DOCS / "design.md").read_text()
 
 
-@pytest.mark.parametrize("doc", ["api.md", "extending.md"])
+@pytest.mark.parametrize("doc", ["api.md", "extending.md", "losses.md"])
 def test_python_run_blocks_execute(doc, monkeypatch, isolated_registry):
     matplotlib.use("Agg")
     monkeypatch.chdir(ROOT)

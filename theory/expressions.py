@@ -13,7 +13,8 @@ The grammar (docs/extending.md, "Loss expressions"):
   ``Sum`` inside that ``Sum``;
 - operators: ``+ - * / **`` and unary ``-``/``+``, parentheses;
 - functions: ``log`` (``ln``; a second argument is the base), ``exp``, ``sqrt``, ``Abs`` (``abs``),
-  ``Min``, ``Max``, ``Heaviside``, ``factorial`` (of a whole number up to :data:`MAX_FACTORIAL`)
+  ``Min``, ``Max``, ``Heaviside``, ``sign``, ``tanh``, ``sinh``, ``cosh``, ``atan`` (``arctan``), ``asinh``,
+  ``erf``, ``erfc``, ``factorial`` (of a whole number up to :data:`MAX_FACTORIAL`)
   and ``Sum(term, (k, a, b))`` with whole-number bounds, expanded into its terms.
 
 Anything else (attributes, subscripts, strings, lambdas, comprehensions, keywords, comparisons,
@@ -63,8 +64,16 @@ P = sympy.Symbol("p", positive=True)
 """``p``: the symbol of an expression (the labelled probability in :mod:`theory.losses`)."""
 
 CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "E": sympy.E}
-FUNCTIONS = ("log", "ln", "exp", "sqrt", "Abs", "abs", "Min", "Max", "min", "max", "Heaviside", "sign", "tanh",
-             "factorial", "Sum")
+_ELEMENTARY: dict[str, Any] = {
+    "log": sympy.log, "ln": sympy.log, "exp": sympy.exp, "sqrt": sympy.sqrt, "Abs": sympy.Abs, "abs": sympy.Abs,
+    "Min": sympy.Min, "Max": sympy.Max, "min": sympy.Min, "max": sympy.Max, "Heaviside": sympy.Heaviside,
+    "sign": sympy.sign, "tanh": sympy.tanh, "sinh": sympy.sinh, "cosh": sympy.cosh, "atan": sympy.atan,
+    "arctan": sympy.atan, "asinh": sympy.asinh, "erf": sympy.erf, "erfc": sympy.erfc,
+}
+"""The functions of one argument (two for ``log``, several for ``Min``/``Max``) and the SymPy function each
+builds: those of the published losses (the tangent loss's ``atan``, Masnadi-Shirazi et al. 2010; the probit
+loss's ``erf``; log-cosh's ``cosh``)."""
+FUNCTIONS = (*_ELEMENTARY, "factorial", "Sum")
 
 _OPS: dict[type, Callable[[Any, Any], Any]] = {
     ast.Add: lambda a, b: a + b, ast.Sub: lambda a, b: a - b, ast.Mult: lambda a, b: a * b,
@@ -234,10 +243,7 @@ class _Reader:
             if not (isinstance(a, sympy.Integer) and 0 <= a <= MAX_FACTORIAL):
                 raise self.fail(f"factorial takes a whole number from 0 to {MAX_FACTORIAL}", node)
             return sympy.factorial(a)
-        fn = {"log": sympy.log, "ln": sympy.log, "exp": sympy.exp, "sqrt": sympy.sqrt, "Abs": sympy.Abs,
-              "abs": sympy.Abs, "Min": sympy.Min, "Max": sympy.Max, "min": sympy.Min, "max": sympy.Max,
-              "Heaviside": sympy.Heaviside, "sign": sympy.sign,
-              "tanh": sympy.tanh}[name]
+        fn = _ELEMENTARY[name]
         return self.bounded(fn(*args), node)
 
     def sum(self, node: ast.Call) -> sympy.Expr:
@@ -421,6 +427,12 @@ def _mp(e: sympy.Expr, env: dict[sympy.Symbol, Any]) -> Any:
     if isinstance(e, sympy.sign):
         a = args[0]
         return _MP.nan if not isinstance(a, _MP.mpf) or _MP.isnan(a) else _MP.mpf((a > 0) - (a < 0))
-    if isinstance(e, sympy.tanh):
-        return _MP.tanh(args[0])
+    if isinstance(e, (sympy.sinh, sympy.cosh)):  # grow like exp: the same screen
+        if _MP.isfinite(args[0]) and abs(_MP.re(args[0])) > MAX_MAG:
+            raise _too_large(e)
+        return _checked((_MP.sinh if isinstance(e, sympy.sinh) else _MP.cosh)(args[0]), e)
+    slow = {sympy.tanh: _MP.tanh, sympy.atan: _MP.atan, sympy.asinh: _MP.asinh, sympy.erf: _MP.erf,
+            sympy.erfc: _MP.erfc}  # bounded, or growing like a logarithm: nothing to screen
+    if type(e) in slow:
+        return slow[type(e)](args[0])
     raise ExpressionError(f"{type(e).__name__} cannot be evaluated here", "not evaluable")

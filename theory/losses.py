@@ -16,6 +16,8 @@ again there: their zoo entries are derived with :meth:`SymbolicLoss.label_form`.
 """
 from __future__ import annotations
 
+import dataclasses
+import difflib
 import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -501,6 +503,29 @@ def default_losses() -> list[LossDefinition]:
     return [e.factory() for e in ZOO.values()]
 
 
+def close_names(text: str) -> list[str]:
+    """The zoo names closest to ``text`` (the part before a ``:``), for an error message."""
+    key = "".join(str(text).split(":")[0].split()).lower()
+    return difflib.get_close_matches(key, list(ZOO), n=3, cutoff=0.5)
+
+
+def _hint(text: str) -> str:
+    close = close_names(text)
+    return f"; did you mean the zoo's {' or '.join(close)}?" if close else ""
+
+
+def loss(spec: str, name: str | None = None) -> LossDefinition:
+    """A zoo loss by name or spec (``"gce:q=0.7"``, :func:`parse_spec`), looked up first; else a formula in
+    ``p`` (:func:`from_expression`), which must mention ``p``. ``name`` names the result."""
+    if not isinstance(spec, str):
+        raise TypeError(f"a loss is a zoo name or a formula in p, got {spec!r}")
+    head = spec.split(":")[0].strip()
+    if head in ZOO:
+        d = parse_spec(spec)
+        return d if name is None else dataclasses.replace(d, name=name)
+    return from_expression(spec, name)
+
+
 def from_expression(text: str, name: str | None = None) -> LossDefinition:
     """A user's loss given as a formula in ``p`` (the labelled class's probability), e.g.
     ``"(1 - p**0.5)/0.5"``; ``name`` names it (default ``"user"``).
@@ -514,9 +539,15 @@ def from_expression(text: str, name: str | None = None) -> LossDefinition:
     """
     if name is not None and not (isinstance(name, str) and name.strip()):
         raise TypeError(f"name must be a non-empty string, got {name!r}")
-    e = parse_expression(text)
+    try:
+        e = parse_expression(text)
+    except ValueError as exc:
+        raise ValueError(f"{exc}{_hint(text)}") from None
     if not isinstance(e, sympy.Expr):
         raise ValueError(f"the loss {text!r} is not an expression")
+    if not e.has(P):
+        raise ValueError(f"the loss {text!r} does not mention p (it is the constant {e}): write a formula in p or a "
+                         f"zoo name{_hint(text) or ' (' + ', '.join(ZOO) + ')'}")
     e = sympy.nsimplify(e, rational=True) if e.has(sympy.Float) else e
     extra = e.free_symbols - {P}
     if extra:

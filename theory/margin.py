@@ -13,6 +13,7 @@ Charoenphakdee, Lee & Sugiyama 2019, ICML, "On Symmetric Losses for Learning fro
 """
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -66,6 +67,19 @@ ZOO: dict[str, MarginLoss] = {m.name: m for m in (
 )}
 
 
+ALIASES: dict[str, str] = {"0-1": "zero_one", "01": "zero_one", "zero-one": "zero_one", "svm": "hinge",
+                           "exp": "exponential", "adaboost": "exponential", "logit": "logistic"}
+"""Other names the literature (and the README) gives the zoo's losses."""
+
+
+def close_names(text: str) -> list[str]:
+    """The zoo names (and aliases, as the name they stand for) closest to ``text``, for an error message."""
+    key = "".join(str(text).split()).lower()
+    pool = {**{n: n for n in ZOO}, **ALIASES}
+    hits = difflib.get_close_matches(key, list(pool), n=3, cutoff=0.5)
+    return list(dict.fromkeys(pool[h] for h in hits))
+
+
 def zoo_names() -> list[str]:
     """The names of the zoo's margin losses, in table order."""
     return list(ZOO)
@@ -87,9 +101,15 @@ def parse_margin_expression(text: str, name: str = "user") -> MarginLoss:
 
     Raises ``ValueError`` (one line, quoting ``text``) when it does not parse, uses anything else, or is
     not a real, finite number at ``v`` in ``{-2, -1/2, 0, 1/2, 2}``."""
-    phi = parse_expression(text, V, what="margin loss")  # the one grammar and caps (theory.expressions)
+    try:
+        phi = parse_expression(text, V, what="margin loss")  # the one grammar and caps (theory.expressions)
+    except ValueError as exc:
+        raise ValueError(f"{exc}{_hint(text)}") from None
     if not isinstance(phi, sympy.Expr) or phi.free_symbols - {V}:
         raise ValueError(f"the margin loss {text!r} must be an expression in v alone")
+    if not phi.has(V):
+        raise ValueError(f"the margin loss {text!r} does not mention v (it is the constant {phi}): write a formula "
+                         f"in v or a zoo name{_hint(text) or ' (' + ', '.join(ZOO) + ')'}")
     for x in (sympy.Integer(-2), sympy.Rational(-1, 2), sympy.Integer(0), sympy.Rational(1, 2), sympy.Integer(2)):
         val = undefined_at(phi, x, V)  # bounded in time, unlike SymPy's N (theory.expressions)
         if val is not None:
@@ -97,9 +117,19 @@ def parse_margin_expression(text: str, name: str = "user") -> MarginLoss:
     return MarginLoss(name, phi, f"user expression {text}")
 
 
-def margin_loss(spec: str) -> MarginLoss:
-    """A zoo margin loss by name (:data:`ZOO`), or else a user's expression in ``v``
-    (:func:`parse_margin_expression`)."""
-    if isinstance(spec, str) and spec.strip() in ZOO:
-        return ZOO[spec.strip()]
-    return parse_margin_expression(spec)
+def _hint(text: str) -> str:
+    close = close_names(text)
+    return f"; did you mean the zoo's {' or '.join(close)}?" if close else ""
+
+
+def margin_loss(spec: str, name: str | None = None) -> MarginLoss:
+    """A zoo margin loss by name (:data:`ZOO`, or one of its :data:`ALIASES`: ``"0-1"`` is ``zero_one``), looked
+    up first; else a user's expression in ``v`` (:func:`parse_margin_expression`), which must mention ``v``.
+    ``name`` names the loss (a zoo loss keeps its formula and citation). One-line ``ValueError`` otherwise,
+    naming the closest zoo losses."""
+    if not isinstance(spec, str):
+        raise TypeError(f"a margin loss is a zoo name or a formula in v, got {spec!r}")
+    key = spec.strip()
+    key = ALIASES.get("".join(key.split()).lower(), key)
+    loss = ZOO[key] if key in ZOO else parse_margin_expression(spec)
+    return loss if name is None else MarginLoss(name, loss.phi, loss.cite)

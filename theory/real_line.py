@@ -2,13 +2,18 @@
 
 A margin loss ``phi(v)`` (:mod:`theory.margin`) may use ``Abs``, ``Max``, ``Min``, ``sign`` and
 ``Heaviside``; rewritten as a ``Piecewise`` it is smooth between finitely many breakpoints (the real
-roots of its conditions). :func:`split` finds them and the smooth piece on each open interval;
+roots of its conditions). :func:`split` finds them and the smooth piece on each open interval (of the real
+line, or of a domain such as ``(0, 1)`` where ``sqrt(p)`` and ``log(p)`` are real);
 the rest answers questions exactly from that split:
 
 - :func:`sign_on`: the sign of an expression on an open interval (SymPy's sign inference, else the
   exact sign between its real roots);
 - :func:`infimum`: the exact infimum over an interval (limits at the ends, critical points,
-  breakpoint values), and whether and where it is attained;
+  breakpoint values), whether and where it is attained, and every maximal interval on which it is (flat
+  pieces joined across a breakpoint that attains it; a condition's root inside a branch that does not
+  switch is no breakpoint);
+- :func:`kinks` and :func:`divergence`: every switch of ``Min``/``Max``/``Abs``/``sign``/``Heaviside``/
+  ``Piecewise`` and every pole on a finite interval, and whether an integral over it diverges (and where);
 - :func:`convexity`: proved (each piece's second derivative non-negative, continuity and
   non-decreasing one-sided slopes at each breakpoint) or refuted by an exact chord
   ``phi((a + b)/2) > (phi(a) + phi(b))/2``.
@@ -40,10 +45,12 @@ class Split:
     var: sympy.Symbol
     breakpoints: tuple[sympy.Expr, ...]
     pieces: tuple[sympy.Expr, ...]
+    lo: Any = -OO
+    hi: Any = OO
 
     def intervals(self) -> list[tuple[sympy.Expr, sympy.Expr, sympy.Expr]]:
-        """``(lo, hi, piece)`` for each open interval, left to right."""
-        ends = (-OO, *self.breakpoints, OO)
+        """``(lo, hi, piece)`` for each open interval, left to right (from the domain's ``lo`` to its ``hi``)."""
+        ends = (self.lo, *self.breakpoints, self.hi)
         return [(ends[i], ends[i + 1], p) for i, p in enumerate(self.pieces)]
 
     def value(self, x: Any) -> sympy.Expr:
@@ -131,8 +138,9 @@ def discontinuities(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> list[
     return sorted(bad, key=lambda r: sympy.N(r, 30))
 
 
-def _pieces(e: sympy.Expr, var: sympy.Symbol, ordered: tuple[sympy.Expr, ...]) -> tuple[sympy.Expr, ...]:
-    ends = (-OO, *ordered, OO)
+def _pieces(e: sympy.Expr, var: sympy.Symbol, ordered: tuple[sympy.Expr, ...], lo: Any = -OO,
+            hi: Any = OO) -> tuple[sympy.Expr, ...]:
+    ends = (lo, *ordered, hi)
     return tuple(sympy.simplify(_select(e, var, _test_point(ends[i], ends[i + 1]))) for i in range(len(ends) - 1))
 
 
@@ -140,32 +148,35 @@ _PIECEWISE = (sympy.Abs, sympy.sign, sympy.Max, sympy.Min, sympy.Heaviside, symp
 
 
 def _refold(e: sympy.Expr, var: sympy.Symbol, ordered: tuple[sympy.Expr, ...],
-            pieces: tuple[sympy.Expr, ...]) -> sympy.Expr:
+            pieces: tuple[sympy.Expr, ...], lo: Any = -OO, hi: Any = OO) -> sympy.Expr:
     """``e`` written again from its pieces, each rewritten as a ``Piecewise`` (simplifying a piece may bring
     out an ``Abs``: ``sqrt(v**2 + v**4) = Abs(v) sqrt(v**2 + 1)``); the values at the breakpoints are kept."""
-    ends = (-OO, *ordered, OO)
+    ends = (lo, *ordered, hi)
     args = [(e.subs(var, b), sympy.Eq(var, b)) for b in ordered]
     for i, p in enumerate(pieces):
         args.append((p.rewrite(sympy.Piecewise), sympy.And(var > ends[i], var < ends[i + 1])))
     return sympy.piecewise_fold(sympy.Piecewise(*args))
 
 
-def split(expr: sympy.Expr, var: sympy.Symbol, _depth: int = 0) -> Split:
-    """The breakpoints and pieces of ``expr`` (see :class:`Split`): the real roots of its conditions (each
-    condition continuous), then the points where a piece's derivative is not continuous, so that every piece
-    is continuously differentiable on its open interval. :class:`Undecided` where a piece itself is not
-    continuous (a pole, a logarithm of 0) or SymPy cannot tell."""
+def split(expr: sympy.Expr, var: sympy.Symbol, _depth: int = 0, lo: Any = -OO, hi: Any = OO) -> Split:
+    """The breakpoints and pieces of ``expr`` (see :class:`Split`) on the open domain ``(lo, hi)`` (the real line
+    unless given; ``(0, 1)`` for a loss of ``p``, where ``sqrt(p)`` and ``log(p)`` are real): the roots of its
+    conditions (each condition continuous), then the points where a piece's derivative is not continuous, so that
+    every piece is continuously differentiable on its open interval. :class:`Undecided` where a piece itself is
+    not continuous (a pole, a logarithm of 0) or SymPy cannot tell."""
     e = sympy.piecewise_fold(sympy.sympify(expr).rewrite(sympy.Piecewise))
+    lo, hi = sympy.sympify(lo), sympy.sympify(hi)
+    dom = sympy.Interval.open(lo, hi)
     bps: set[sympy.Expr] = set()
     for rel in e.atoms(Relational):
-        if discontinuities(rel.lhs - rel.rhs, var, -OO, OO):
+        if discontinuities(rel.lhs - rel.rhs, var, lo, hi):
             raise Undecided(f"the condition {rel} is not continuous in {var}")
-        bps.update(real_roots(rel.lhs - rel.rhs, var))
+        bps.update(real_roots(rel.lhs - rel.rhs, var, dom))
     ordered = tuple(sorted(bps, key=lambda r: sympy.N(r, 30)))
-    pieces = _pieces(e, var, ordered)
+    pieces = _pieces(e, var, ordered, lo, hi)
     if _depth < 2 and any(p.has(*_PIECEWISE) for p in pieces):
-        return split(_refold(e, var, ordered, pieces), var, _depth + 1)
-    ends = (-OO, *ordered, OO)
+        return split(_refold(e, var, ordered, pieces, lo, hi), var, _depth + 1, lo, hi)
+    ends = (lo, *ordered, hi)
     kinks: set[sympy.Expr] = set()
     for i, p in enumerate(pieces):
         if discontinuities(p, var, ends[i], ends[i + 1]):
@@ -173,8 +184,26 @@ def split(expr: sympy.Expr, var: sympy.Symbol, _depth: int = 0) -> Split:
         kinks.update(discontinuities(sympy.diff(p, var), var, ends[i], ends[i + 1]))
     if kinks:
         ordered = tuple(sorted(bps | kinks, key=lambda r: sympy.N(r, 30)))
-        pieces = _pieces(e, var, ordered)
-    return Split(e, var, ordered, pieces)
+        pieces = _pieces(e, var, ordered, lo, hi)
+    return _prune(Split(e, var, ordered, pieces, lo, hi))
+
+
+def _prune(sp: Split) -> Split:
+    """``sp`` without its spurious breakpoints: a root of a condition where the function goes on with the same
+    smooth piece on both sides and takes that piece's value (``Min(1, Max(0, 1 - v)**2)`` has a condition root at
+    ``v = 2``, inside the branch where ``Max(0, 1 - v) = 0``)."""
+    bps, pieces = [], [sp.pieces[0]]
+    for b, right in zip(sp.breakpoints, sp.pieces[1:]):
+        left = pieces[-1]
+        same = left == right or sympy.simplify(left - right) == 0
+        if same:
+            at = left.subs(sp.var, b)
+            same = at.is_finite is True and _eq(at, sp.value(b))
+        if same:
+            continue
+        bps.append(b)
+        pieces.append(right)
+    return Split(sp.expr, sp.var, tuple(bps), tuple(pieces), sp.lo, sp.hi)
 
 
 def _substitute_interval(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.Expr:
@@ -218,9 +247,22 @@ def sign_on(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> int:
     return 3
 
 
+GRID_POINTS = tuple(sympy.Rational(k, 4) for k in range(-40, 41))
+"""Exact points, ``-10`` to ``10`` by ``1/4``, where a sign is sought when the roots cannot be listed."""
+
+
 def negative_point(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.Expr | None:
-    """An exact point of ``(lo, hi)`` where ``e < 0`` (between its real roots), or None where there is none."""
-    roots = real_roots(sympy.simplify(e), var, sympy.Interval.open(lo, hi))
+    """An exact point of ``(lo, hi)`` where ``e < 0`` (between its real roots), or None where there is none.
+    Where the roots are not a finite set SymPy can list (a transcendental equation), an exact point of
+    :data:`GRID_POINTS` in the interval with ``e < 0`` (sign certified by SymPy's evaluation), else
+    :class:`Undecided`."""
+    try:
+        roots = real_roots(sympy.simplify(e), var, sympy.Interval.open(lo, hi))
+    except Undecided:
+        for m in GRID_POINTS:
+            if (lo == -OO or _lt(lo, m)) and (hi == OO or _lt(m, hi)) and sympy.sympify(e.subs(var, m)).is_negative:
+                return m
+        raise
     ends = [lo, *roots, hi]
     for i in range(len(ends) - 1):
         m = _test_point(ends[i], ends[i + 1])
@@ -232,13 +274,18 @@ def negative_point(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.
 @dataclass(frozen=True)
 class Infimum:
     """``value`` = the infimum; ``attained``; ``at``: the exact minimisers (points) or the limits
-    (``oo``/``-oo`` or a finite end) it is approached at; ``interval``: an interval on which it is attained
-    (a constant piece) or None."""
+    (``oo``/``-oo`` or a finite end) it is approached at; ``intervals``: every maximal interval on which it is
+    attained (constant pieces at the infimum, joined across a breakpoint that attains it too), left to right;
+    ``interval``: the first of them or None."""
 
     value: sympy.Expr
     attained: bool
     at: tuple[sympy.Expr, ...]
-    interval: tuple[sympy.Expr, sympy.Expr] | None = None
+    intervals: tuple[tuple[sympy.Expr, sympy.Expr], ...] = ()
+
+    @property
+    def interval(self) -> tuple[sympy.Expr, sympy.Expr] | None:
+        return self.intervals[0] if self.intervals else None
 
 
 def _candidates(sp: Split, lo: Any, hi: Any, lo_closed: bool, hi_closed: bool) -> list[tuple[Any, bool, Any, Any]]:
@@ -247,7 +294,10 @@ def _candidates(sp: Split, lo: Any, hi: Any, lo_closed: bool, hi_closed: bool) -
     out: list[tuple[Any, bool, Any, Any]] = []
     for b in sp.breakpoints:
         if _lt(lo, b) and _lt(b, hi) or (lo_closed and _eq(b, lo)) or (hi_closed and _eq(b, hi)):
-            out.append((sp.value(b), True, b, None))
+            v = sp.value(b)
+            if v.has(sympy.zoo, sympy.nan) or v in (OO, -OO):
+                continue  # undefined there (log 0): the pieces' one-sided limits stand for it
+            out.append((v, True, b, None))
     for a, b, p in sp.intervals():
         a2 = lo if (a == -OO or (lo != -OO and _lt(a, lo))) else a
         b2 = hi if (b == OO or (hi != OO and _lt(hi, b))) else b
@@ -279,8 +329,20 @@ def infimum(sp: Split, lo: Any = -OO, hi: Any = OO, lo_closed: bool = True, hi_c
     hits = [c for c in cands if _eq(c[0], best)]
     attained = any(h[1] for h in hits)
     where = tuple(dict.fromkeys(h[2] for h in hits if h[1] == attained and h[2] is not None))
-    interval = next((h[3] for h in hits if h[3] is not None), None)
-    return Infimum(best, attained, where, interval)
+    intervals = _merge([h[3] for h in hits if h[3] is not None], [h[2] for h in hits if h[1] and h[2] is not None])
+    return Infimum(best, attained, where, intervals)
+
+
+def _merge(pieces: list[tuple[Any, Any]], points: list[Any]) -> tuple[tuple[Any, Any], ...]:
+    """The open ``pieces`` joined into maximal intervals: two are joined where one ends at a point of ``points``
+    (a minimiser) where the next begins."""
+    out: list[tuple[Any, Any]] = []
+    for a, b in sorted(pieces, key=lambda ab: -1e300 if ab[0] == -OO else float(sympy.N(ab[0], 30))):
+        if out and _eq(out[-1][1], a) and any(_eq(a, x) for x in points):
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return tuple(out)
 
 
 def chord_violation(sp: Split, a: Any, b: Any) -> sympy.Expr | None:
@@ -337,8 +399,11 @@ def convexity(sp: Split) -> Convexity:
     var = sp.var
     for a, b, p in sp.intervals():
         d2 = sympy.diff(p, var, 2)
-        if sign_on(d2, var, a, b) in (0, 1, 2):
-            continue
+        try:
+            if sign_on(d2, var, a, b) in (0, 1, 2):
+                continue
+        except Undecided:
+            pass  # the roots of phi'' cannot be listed: an exact point with phi'' < 0 may still refute
         m = negative_point(d2, var, a, b)
         chord = _halving_chords(sp, m) if m is not None else None
         if chord is None:
@@ -354,3 +419,62 @@ def convexity(sp: Split) -> Convexity:
                 raise Undecided(f"a {'jump' if jump else 'concave kink'} at {var} = {x} but no exact chord was found")
             return Convexity(False, f"{'discontinuous' if jump else 'a concave kink'} at {var} = {x}", chord)
     return Convexity(True, "phi'' >= 0 on every piece; continuous with non-decreasing slope at every breakpoint")
+
+
+# ---------------------------------------------------------------- kinks and integrals on a finite interval
+def _switches(e: sympy.Expr) -> set[sympy.Expr]:
+    """The expressions whose sign switches a branch of ``e``: the arguments of ``Abs``, ``sign`` and
+    ``Heaviside``, the pairwise differences of ``Min``/``Max`` arguments, and the conditions of ``Piecewise``."""
+    out: set[sympy.Expr] = set()
+    for a in e.atoms(sympy.Abs, sympy.sign, sympy.Heaviside):
+        out.add(a.args[0])
+    for m in e.atoms(sympy.Min, sympy.Max):
+        out.update(x - y for i, x in enumerate(m.args) for y in m.args[i + 1:])
+    for pw in e.atoms(sympy.Piecewise):
+        for _, cond in pw.args:
+            out.update(r.lhs - r.rhs for r in cond.atoms(Relational))
+    return out
+
+
+def kinks(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> list[sympy.Expr]:
+    """Every point of the open interval ``(lo, hi)`` where a branch of ``e`` switches (a kink or a jump of ``Min``,
+    ``Max``, ``Abs``, ``sign``, ``Heaviside``, ``Piecewise``), and every real root there of a denominator (a
+    pole), sorted; :class:`Undecided` when they are not a finite set SymPy can list."""
+    dom = sympy.Interval.open(lo, hi)
+    pts: set[sympy.Expr] = set()
+    for s in _switches(e):
+        if s.has(*_PIECEWISE):  # a switch of a switch: its branches' roots (a spurious one only splits a piece)
+            folded = sympy.piecewise_fold(s.rewrite(sympy.Piecewise))
+            branches = [v for v, _ in folded.args] if isinstance(folded, sympy.Piecewise) else [folded]
+            for b in branches:
+                if b.has(var) and not b.has(*_PIECEWISE):
+                    pts.update(real_roots(b, var, dom))
+        elif s.has(var):
+            pts.update(real_roots(s, var, dom))
+    for term in sympy.preorder_traversal(e):
+        if isinstance(term, sympy.Pow) and term.exp.is_negative and term.base.has(var):
+            pts.update(real_roots(term.base, var, dom))
+    return sorted(pts, key=lambda r: sympy.N(r, 30))
+
+
+def divergence(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.Expr | None:
+    """A point of ``[lo, hi]`` near which ``integral |e|`` diverges, or None when it converges near every end, kink
+    and pole. Where ``e`` is unbounded at ``x0``, ``|x - x0| e -> L != 0`` proves divergence (``|e| >= c/|x - x0|``)
+    and ``|x - x0|^(1/2) e`` bounded proves convergence; :class:`Undecided` otherwise."""
+    lo, hi = sympy.sympify(lo), sympy.sympify(hi)
+    folded = sympy.piecewise_fold(e.rewrite(sympy.Piecewise)) if e.has(*_PIECEWISE) else e
+    ends = [lo, *kinks(e, var, lo, hi), hi]
+    for a, b in zip(ends, ends[1:]):
+        piece = _select(folded, var, _test_point(a, b))  # the smooth branch on (a, b)
+        if piece.is_polynomial(var):
+            continue  # bounded on a bounded interval
+        piece = sympy.simplify(piece)
+        for x0, side in ((a, "+"), (b, "-")):
+            if sympy.limit(piece, var, x0, side).is_finite:
+                continue
+            d = sympy.Abs(var - x0)
+            if sympy.limit(d * piece, var, x0, side).is_zero is False:
+                return x0
+            if not sympy.limit(sympy.sqrt(d) * piece, var, x0, side).is_finite:
+                raise Undecided(f"cannot decide whether the integral of {e} converges near {var} = {x0}{side}")
+    return None

@@ -12,22 +12,39 @@ from tqdm import tqdm
 from paper_checks.commands.common import UsageError, check_output_file
 from paper_checks.commands.margin import margin_command
 from paper_checks.trials import simplex as lt
+from paper_checks.trials.family import FAMILIES, family_trial, formula_family
+from paper_checks.trials.family import markdown as family_markdown
 from theory import losses as zoo
 
 
 def loss_command(args: argparse.Namespace) -> int:
+    if args.command == "loss" and getattr(args, "name", None) is not None:
+        _loss_name(args.name)  # checked for every kind
     if getattr(args, "kind", "simplex") == "margin" or getattr(args, "margin", False):
         return margin_command(args)
+    families: list[str] = []
     try:
         cs = lt.parse_classes(args.classes)
+        if args.command == "loss" and getattr(args, "param", None):
+            fam = formula_family(args.expr, args.param, cs, precision=args.precision,
+                                 timeout=getattr(args, "timeout", lt.DEFAULT_TIMEOUT), name=getattr(args, "name", None))
+            print(family_markdown(fam))
+            if args.json is not None:
+                check_output_file(args.json, "--json")
+                jp, mp = lt.write(fam.trials, args.json)
+                print(f"wrote {jp} and {mp}")
+            return 0
         if args.command == "loss":
-            defs = [zoo.from_expression(args.expr, _loss_name(getattr(args, "name", None)))]
+            defs = [zoo.loss(args.expr, getattr(args, "name", None))]  # a zoo name first, then a formula in p
         elif args.list:
             for name, entry in zoo.ZOO.items():
                 print(f"{name:<10} {entry.signature():<30} {entry.cite}")
             return 0
         else:
-            defs = [zoo.parse_spec(s) for s in args.loss] or zoo.default_losses()
+            families = [s.strip() for s in args.loss if s.strip() in FAMILIES]  # a family named without parameters
+            defs = [zoo.parse_spec(s) for s in args.loss if s.strip() not in FAMILIES]
+            if not defs and not families:
+                defs = zoo.default_losses()
     except (ValueError, TypeError) as exc:
         raise UsageError(str(exc)) from None
     timeout = getattr(args, "timeout", lt.DEFAULT_TIMEOUT)
@@ -38,7 +55,12 @@ def loss_command(args: argparse.Namespace) -> int:
     trials = []
     for d in tqdm(defs, desc="losses", unit="loss", leave=False, disable=len(defs) < 2):
         trials.append(lt.trial(d, cs, precision=args.precision, timeout=timeout))
-    print(lt.markdown_table(trials))
+    if trials:
+        print(lt.markdown_table(trials))
+    for name in families:
+        ft = family_trial(name, cs, precision=args.precision, timeout=timeout)
+        print("\n" + family_markdown(ft))
+        trials += ft.trials
     if args.json is not None:
         jp, mp = lt.write(trials, args.json)
         print(f"wrote {jp} and {mp}")

@@ -10,14 +10,14 @@ from tqdm import tqdm
 
 from paper_checks.commands.common import UsageError, check_output_file
 from paper_checks.trials import margin as mt
-from theory.margin import ZOO, parse_margin_expression
+from theory.margin import ZOO, margin_loss
 
 
 def margin_command(args: argparse.Namespace) -> int:
     """Print the margin-loss table (and write it as JSON and Markdown with ``--json``)."""
     try:
         if args.command == "loss":
-            losses = [parse_margin_expression(args.expr)]
+            losses = [margin_loss(args.expr, getattr(args, "name", None))]
         elif args.list:
             for name, entry in ZOO.items():
                 print(f"{name:<20} {str(entry.phi):<40} {entry.cite}")

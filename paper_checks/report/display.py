@@ -206,6 +206,23 @@ def trial_html(tr: Any) -> str:
     return "<div class=\"lnl-trial\">" + html_table(_trial_table(tr)) + "</div>"
 
 
+def _margin_table(tr: Any) -> Table:
+    rows = [[name, p.cell, p.method, p.summary] for name, p in tr.properties.items()]
+    return Table(f"margin-loss trial of {tr.loss}: phi(v) = {tr.phi}; {tr.cite}",
+                 ["property", "value", "method", "evidence"], rows,
+                 note="definitions, sources and the readings chosen: docs/losses.md")
+
+
+def margin_trial_markdown(tr: Any) -> str:
+    """``MarginTrial._repr_markdown_``: one row per property, with its evidence."""
+    return "\n".join(md_table(_margin_table(tr))).rstrip() + "\n"
+
+
+def margin_trial_html(tr: Any) -> str:
+    """``MarginTrial._repr_html_``: one row per property, with its evidence."""
+    return "<div class=\"lnl-trial\">" + html_table(_margin_table(tr)) + "</div>"
+
+
 def _png(drawn: Any) -> str:
     buf = io.BytesIO()
     drawn.figure.savefig(buf, format="png")

@@ -16,6 +16,7 @@ import sympy
 from scipy.optimize import minimize_scalar
 
 from paper_checks.trials.flat import flat_level
+from paper_checks.trials.limits import derivative
 from paper_checks.trials.minimiser import exact_ratio
 from paper_checks.trials.properties import NOISE, Property, TrialContext, _limit, _random_simplex, _sign_on_unit, _span
 from theory.losses import P
@@ -36,7 +37,7 @@ def _ends(ctx: TrialContext) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr | None]
         l0, l1 = _limit(ell, P, 0), _limit(ell, P, 1)
         ratio = None
         if not l0.is_infinite:
-            dl = sympy.diff(ell, P)
+            dl = derivative(ell, P)
             d0, d1 = _limit(dl, P, 0), _limit(dl, P, 1)
             if d1.is_finite and d0.is_infinite:
                 ratio = sympy.Integer(0)
@@ -110,7 +111,7 @@ def asymmetric(ctx: TrialContext) -> Property:
         return Property("asymmetric", None, "undecided: loss of the whole p", "symbolic",
                         "the reduction of Zhou et al.'s definition to a ratio R_c is derived here for losses of "
                         "p_y alone; for this loss it is not", True)
-    d1 = sympy.diff(loss.label, P)
+    d1 = derivative(loss.label, P)
     s = -1 if flat_level(loss.label) is not None else _sign_on_unit(d1, P)
     if s is None or s > 0:  # the premise is decided by SymPy, not by a grid
         return Property("asymmetric", None, "undecided: l not shown non-increasing", "symbolic",

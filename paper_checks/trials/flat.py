@@ -21,7 +21,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.trials.limits import sign_on_open_unit
+from paper_checks.trials.limits import derivative, sign_on_open_unit, simp
 from theory.gradients import sign_on_unit_interval
 from theory.losses import P
 
@@ -37,16 +37,16 @@ def flat_level(label: sympy.Expr | None) -> dict[str, sympy.Expr] | None:
     if cond.lhs != P or not cond.rhs.is_number or l0.free_symbols:
         return None
     k = cond.rhs
-    if not (k >= sympy.Rational(1, 2) and k < 1) or sympy.simplify(g.subs(P, k) - l0) != 0:
+    if not (k >= sympy.Rational(1, 2) and k < 1) or simp(g.subs(P, k) - l0) != 0:
         return None
     t = sympy.Symbol("t", positive=True)
-    dg = sympy.diff(g, P).subs(P, k + (1 - k) * t)  # g' on (k, 1), rescaled to (0, 1)
+    dg = derivative(g, P).subs(P, k + (1 - k) * t)  # g' on (k, 1), rescaled to (0, 1)
     s = sign_on_unit_interval(dg, t)
     if s is None:
         s = sign_on_open_unit(dg, t)
     if s != -1:
         return None
-    return {"k": k, "l0": sympy.nsimplify(l0), "l1": sympy.simplify(g.subs(P, 1))}
+    return {"k": k, "l0": sympy.nsimplify(l0), "l1": simp(g.subs(P, 1))}
 
 
 def flat_range(info: dict[str, sympy.Expr], c: Any) -> dict[str, Any]:

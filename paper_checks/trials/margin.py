@@ -68,6 +68,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.trials.limits import undecided_reason
 from paper_checks.trials.margin_properties import (
     NOISY_SETTINGS,
     PROPERTIES,
@@ -81,7 +82,7 @@ from paper_checks.trials.margin_properties import (
     symmetric,
     unbiased_convex,
 )
-from theory.margin import ZOO, MarginLoss, parse_margin_expression
+from theory.margin import ZOO, MarginLoss, margin_loss, parse_margin_expression
 from theory.real_line import Undecided
 
 __all__ = ["NOISY_SETTINGS", "PROPERTIES", "MarginProperty", "MarginTrial", "margin_losses", "markdown_table",
@@ -104,6 +105,17 @@ class MarginTrial:
     properties: dict[str, MarginProperty] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
 
+    def _repr_html_(self) -> str:
+        """Rich display in notebooks: one row per property with its evidence (:mod:`paper_checks.report.display`)."""
+        from paper_checks.report.display import margin_trial_html  # imported here: the report sits above trials
+
+        return margin_trial_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from paper_checks.report.display import margin_trial_markdown  # imported here: see _repr_html_
+
+        return margin_trial_markdown(self)
+
     def to_json(self) -> dict[str, Any]:
         return {"loss": self.loss, "phi": self.phi, "cite": self.cite,
                 "properties": {k: v.to_json() for k, v in self.properties.items()},
@@ -123,7 +135,7 @@ def margin_losses(names: Sequence[str] = ()) -> list[MarginLoss]:
 def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTrial:
     """Compute every property of ``loss`` (a :class:`MarginLoss`, a zoo name, or an expression in ``v``)."""
     if isinstance(loss, str):
-        loss = ZOO[loss] if loss in ZOO else parse_margin_expression(loss)
+        loss = margin_loss(loss)  # a zoo name (or alias) first, then a formula in v
     if not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
         raise ValueError(f"time_limit_s must be a positive number of seconds, got {time_limit_s!r}")
     ctx = MarginContext(loss)
@@ -135,9 +147,11 @@ def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTri
                 tr.properties[name] = fn(ctx)
         except TimedOut as exc:
             tr.properties[name] = MarginProperty(name, None, "undecided: timed out", "symbolic", str(exc), True)
-        except (Undecided, NotImplementedError, TypeError, ValueError, ArithmeticError, AttributeError) as exc:
-            tr.properties[name] = MarginProperty(name, None, "undecided", "symbolic",
-                                                 f"could not be decided: {type(exc).__name__}: {exc}", True)
+        except (Undecided, NotImplementedError, TypeError, ValueError, ArithmeticError, AttributeError,
+                RecursionError) as exc:
+            why = undecided_reason(exc, loss.phi)
+            tr.properties[name] = MarginProperty(name, None, f"undecided: {why.split(' [internal')[0]}", "symbolic",
+                                                 f"could not be decided: {why}", True)
         tr.seconds[name] = time.perf_counter() - t0
     return tr
 

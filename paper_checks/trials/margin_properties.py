@@ -303,13 +303,15 @@ def noisy_minimiser(ctx: MarginContext) -> MarginProperty:
         risk = tb.conditional_risk(ctx.loss.phi, ctx.loss.phi.subs(V, -V), en)
         inf = rl.infimum(rl.split(risk, V))
         where = _where(inf)
-        signs = {_sign(x) for x in inf.at} | ({_sign(inf.interval[0]), _sign(inf.interval[1])} if inf.interval
-                                                else set())
+        ends = [x for iv in inf.intervals for x in iv]
+        signs = {_sign(x) for x in inf.at if not any(rl._eq(x, e) for e in ends if e not in (-sympy.oo, sympy.oo))}
+        signs |= {_sign(x) for x in ends} - {0}  # an interval's end at 0 is the edge of a one-signed interval
         bayes = 1 if eta > sympy.Rational(1, 2) else -1
-        keeps = signs == {bayes} or (inf.interval is not None and _sign(inf.interval[0]) == 0 and signs <= {0, bayes})
+        keeps = signs == {bayes}
         text = f"{'v* = ' if inf.attained else 'v → '}{' or '.join(where)}"
         value.append({"setting": label, "noisy_eta": str(en), "inf": str(inf.value), "attained": inf.attained,
                       "at": [str(x) for x in inf.at], "interval": [str(x) for x in inf.interval or ()],
+                      "intervals": [[str(x) for x in iv] for iv in inf.intervals],
                       "bayes_sign": keeps})
         cells.append(f"{label}: {text} {'✓' if keeps else '✗'}")
         parts.append(f"{label}: η~ = {en}, inf C = {fmt(inf.value)} {'attained' if inf.attained else 'approached'} "
@@ -318,15 +320,15 @@ def noisy_minimiser(ctx: MarginContext) -> MarginProperty:
 
 
 def _where(inf: rl.Infimum) -> list[str]:
-    """The minimisers for display: points, and an interval with its ends closed where they are minimisers."""
+    """The minimisers for display: points, and each interval with its ends closed where they are minimisers."""
     points = list(inf.at)
-    if inf.interval is None:
-        return [fmt(x) for x in points]
-    lo, hi = inf.interval
-    left = "[" if lo in points else "("
-    right = "]" if hi in points else ")"
-    rest = [fmt(x) for x in points if x not in (lo, hi)]
-    return rest + [f"{left}{fmt(lo)}, {fmt(hi)}{right}"]
+    out, ends = [], []
+    for lo, hi in inf.intervals:
+        ends += [lo, hi]
+        left = "[" if any(x == lo for x in points) else "("
+        right = "]" if any(x == hi for x in points) else ")"
+        out.append(f"{left}{fmt(lo)}, {fmt(hi)}{right}")
+    return [fmt(x) for x in points if not any(x == e for e in ends)] + out
 
 
 def _sign(x: Any) -> int:

@@ -34,6 +34,7 @@ from typing import Any
 import sympy
 
 from paper_checks.trials.flat import flat_level
+from paper_checks.trials.limits import derivative, simp
 from paper_checks.trials.properties import NOISE, Property, TrialContext, _limit, _sign_on_unit, _span
 from theory.losses import _T, P
 
@@ -55,12 +56,12 @@ def exact_ratio(ctx: TrialContext) -> tuple[sympy.Expr, str] | None:
         elif shape is not None and shape < 0:
             out = sympy.Integer(1), "l concave: g_r concave with g_r(0) = 0, R_c = 1 (at u = e_i)"
         elif shape is not None and shape > 0:
-            dl = sympy.diff(ell, P)
+            dl = derivative(ell, P)
             d0, d1 = _limit(dl, P, 0), _limit(dl, P, 1)
             if d0.is_infinite and d1.is_finite:
                 out = sympy.Integer(0), "l convex, l'(0+) = -∞: R_c = l'(1-)/l'(0+) = 0"
             elif d0.is_finite and d0.is_nonzero and d1.is_finite:
-                out = sympy.nsimplify(sympy.simplify(d1 / d0)), "l convex: R_c = l'(1-)/l'(0+) (g_r convex)"
+                out = sympy.nsimplify(simp(d1 / d0)), "l convex: R_c = l'(1-)/l'(0+) (g_r convex)"
     ctx._cache["exact_ratio"] = out
     return out
 
@@ -77,8 +78,13 @@ def _label_case(ctx: TrialContext, R: sympy.Expr, c: int, kind: str) -> dict[str
         value = sympy.nsimplify(w_y * ctx.loss.label.subs(P, 1) + (1 - w_y) * _limit(ctx.loss.label, P, 0))
         return {"is_vertex": True, "keeps_argmax": True, "attained": True, "minimiser": "e_y", "r": str(r),
                 "R_c": str(R), "min": str(value)}
-    if r == R:
-        return None  # e_y is a minimiser but maybe not the only one: left to the search
+    if r == R:  # a tie: e_y is a minimiser; the only one when g_r > 0 on (0, 1]
+        if ctx.shape() != 1 or "l convex" not in exact_ratio(ctx)[1]:
+            return None  # not strictly convex: g_r may vanish on an interval; left to the search
+        # l strictly convex: A strictly convex, B concave, so g_r is strictly convex with g_r(0) = 0 and
+        # g_r'(0+) = A'(0) - R_c B'(0) = 0; hence g_r(s) > 0 for s > 0 and e_y is still the unique minimiser
+        case = _label_case(ctx, R + 1, c, kind)  # the r < R_c branch's record (e_y, its value)
+        return {**case, "R_c": str(R), "tie": "r = R_c: l strictly convex, so g_r(s) > s g_r'(0+) = 0 for s > 0"}
     return {"is_vertex": False, "keeps_argmax": True, "attained": True, "minimiser": "interior of the classes with "
             "weight, keeping the argmax", "r": str(r), "R_c": str(R)}
 
@@ -90,7 +96,7 @@ def label_minimiser(ctx: TrialContext) -> Property | None:
     if ell is None or got is None:
         return None
     strict = flat_level(ell) is not None or (not ell.has(sympy.Piecewise)
-                                             and _sign_on_unit(sympy.diff(ell, P), P) == -1)
+                                             and _sign_on_unit(derivative(ell, P), P) == -1)
     if not strict:
         return None
     R, how = got
@@ -110,10 +116,13 @@ def label_minimiser(ctx: TrialContext) -> Property | None:
             parts.append("argmax kept, off e_y" + (f" (c = {_span(inner)})" if ey else ""))
         return ", ".join(parts) + ", attained"
 
+    ties = [f"{kind} c = {c}" for kind in ("uniform", "pair") for c in ctx.cs if "tie" in out[kind][c]]
+    tie = (f"; at the tie r = R_c ({', '.join(ties)}) e_y is still the unique minimiser: l is strictly convex, so "
+           "g_r is strictly convex with g_r(0) = g_r'(0+) = 0" if ties else "")
     return Property("noisy_minimiser", out, f"uniform 0.4: {cell('uniform')}; pair 0.4: {cell('pair')}", "symbolic",
                     f"derived: e_y exactly when r = max_(i != y) w_i/w_y < R_c = {R} ({how}); otherwise the "
                     "minimiser keeps the argmax (swap argument, l strictly decreasing) and is attained "
-                    "(loss_minimiser.py)")
+                    f"(paper_checks/trials/minimiser.py){tie}")
 
 
 def separable_minimiser(ctx: TrialContext) -> Property | None:
@@ -135,7 +144,7 @@ def separable_minimiser(ctx: TrialContext) -> Property | None:
                 if len(roots) != 1:
                     return None
                 ts.append(sympy.nsimplify(roots[0]))
-            if sympy.simplify(sum(ts) - 1) != 0:
+            if simp(sum(ts) - 1) != 0:
                 return None
             out[kind][c] = {"minimiser": [str(x) for x in ts], "is_vertex": ts[0] == 1, "attained": True,
                             "keeps_argmax": all(ts[0] > x for x in ts[1:])}
@@ -192,11 +201,11 @@ def separable_asymmetric(ctx: TrialContext) -> Property | None:
     wj, W = sympy.symbols("w_j W", positive=True)
     x = sympy.Symbol("x", real=True)
     h = (wj * phi1 + (W - wj) * phi0).subs(_T, x)
-    if sympy.diff(h, x, 2).subs(wj, W / 2).is_positive is not True or sympy.simplify(
+    if sympy.diff(h, x, 2).subs(wj, W / 2).is_positive is not True or simp(
             sympy.diff(h, x, 2) - sympy.diff(h, x, 2).subs(wj, W / 2)) != 0:
         return None  # h'' must be a positive constant in w_j (convex for every weight)
     roots = sympy.solve(sympy.diff(h, x), x)
-    if len(roots) != 1 or sympy.simplify(roots[0] - wj / W) != 0:
+    if len(roots) != 1 or simp(roots[0] - wj / W) != 0:
         return None
     return Property("asymmetric", {"complete": {c: False for c in ctx.cs}, "weighted_minimiser": "w / sum(w)"},
                     "no (the weighted minimiser is w / sum(w), exact: e_t only when every other weight is 0)",

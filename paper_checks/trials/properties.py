@@ -18,9 +18,18 @@ import sympy
 from paper_checks.jsonable import jsonable
 from paper_checks.run.deadline import TimedOut, deadline
 from paper_checks.trials.flat import flat_level, flat_range
-from paper_checks.trials.limits import sign_on_open_unit
+from paper_checks.trials.limits import (
+    derivative,
+    polynomial_moments,
+    polynomial_sign_on_unit,
+    sign_on_open_unit,
+    simp,
+)
+from paper_checks.trials.limits import fmt_exact as _fmt
+from paper_checks.trials.suprema import increasing_to_one, split_supremum
 from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
+from theory.real_line import divergence, kinks
 from theory.symmetry import class_sum as loss_class_sum
 from theory.symmetry import nonconstant_witness
 
@@ -74,13 +83,19 @@ def _sign_on_unit(expr: sympy.Expr, t: sympy.Symbol, extra: dict[Any, Any] | Non
 @lru_cache(maxsize=256)
 def _sign_cached(e: sympy.Expr, t: sympy.Symbol) -> int | None:
     """The sign tests of :func:`_sign_on_unit`, once per expression (bounded, weight and asymmetric ask alike)."""
+    s = polynomial_sign_on_unit(e, t)  # exact root isolation: decides a rational function at any degree at once
+    if s is not None:
+        return s
     s = sign_on_unit_interval(e, t, weak=True)
     return s if s is not None else sign_on_open_unit(e, t)
 
 
 def _limit(e: sympy.Expr, t: sympy.Symbol, at: int) -> sympy.Expr:
-    v = sympy.limit(e, t, at, "+" if at == 0 else "-")
-    return v
+    """The one-sided limit of ``e`` at the end ``at`` of ``(0, 1)``; ``Min``/``Max``/``Abs`` are written as a
+    ``Piecewise`` first (SymPy's series of ``Min`` fails)."""
+    if e.has(sympy.Min, sympy.Max, sympy.Abs, sympy.Heaviside, sympy.sign):
+        e = sympy.piecewise_fold(e.rewrite(sympy.Piecewise))
+    return sympy.limit(e, t, at, "+" if at == 0 else "-")
 
 
 def _as_float(e: Any) -> float:
@@ -89,16 +104,6 @@ def _as_float(e: Any) -> float:
     except TypeError:
         return math.nan
     return v
-
-
-def _fmt(e: Any) -> str:
-    """Short display of an exact value: the expression, with a decimal when irrational."""
-    e = sympy.sympify(e)
-    if e.is_infinite:
-        return "∞" if e.is_extended_positive else "-∞"
-    if e.is_Rational or not e.is_number:
-        return str(e)
-    return f"{str(e)} ≈ {float(e):.6g}" if len(str(e)) < 28 else f"≈ {float(e):.6g}"
 
 
 def _lambdify_label(loss: LossDefinition) -> Callable[[np.ndarray], np.ndarray]:
@@ -154,8 +159,8 @@ class TrialContext:
                 self._cache["shape"] = None
             else:
                 m = sympy.Symbol("m", nonnegative=True)
-                d2 = sympy.diff(psi, _T, 2)
-                s = 0 if sympy.simplify(d2) == 0 else _sign_on_unit(d2, _T, {C: m + 2})
+                d2 = derivative(psi, _T, 2)
+                s = 0 if simp(d2) == 0 else _sign_on_unit(d2, _T, {C: m + 2})
                 self._cache["shape"] = s
         return self._cache["shape"]
 
@@ -198,17 +203,22 @@ def symmetric(ctx: TrialContext) -> Property:
     if ctx.pot is not None:
         psi = ctx.psi(C)
         if ctx.shape() == 0:
-            a = sympy.simplify(psi.subs(_T, 0))
-            b = sympy.simplify(sympy.diff(psi, _T))
-            const = sympy.factor(sympy.simplify(C * a + b))
+            a = simp(psi.subs(_T, 0))
+            b = simp(derivative(psi, _T))
+            const = sympy.factor(simp(C * a + b))
             return Property("symmetric", {"symmetric": True, "constant": str(const), "domain": "every c >= 2"},
                             f"yes, C = {const}", "symbolic",
-                            f"psi_c = {sympy.simplify(psi)} is affine in t, so the class sum is {const} for every c")
+                            f"psi_c = {simp(psi)} is affine in t, so the class sum is {const} for every c")
     per_c: dict[int, Any] = {}
     witnesses: dict[int, Any] = {}
     undecided: list[int] = []
+    infinite: list[int] = []
     for c in ctx.cs:
-        w = _exact_witness(loss, c)
+        try:
+            w = _exact_witness(loss, c)
+        except TypeError:  # a witness point where the class sum is not a finite number (log 0): no comparison
+            w = None
+            infinite.append(c)
         if w is not None:
             per_c[c] = False
             witnesses[c] = w
@@ -223,8 +233,11 @@ def symmetric(ctx: TrialContext) -> Property:
     no = [c for c, v in per_c.items() if v is False]
     value = {"symmetric": bool(yes) and not no and not undecided, "per_c": per_c, "witnesses": witnesses}
     if undecided:
-        return Property("symmetric", value, f"undecided for c = {undecided}", "exact",
-                        f"no exact witness and the class sum did not simplify to a constant for c = {undecided}", True)
+        why = (f"; for c = {_span(infinite)} a standard witness point makes the class sum infinite or undefined"
+               if infinite else "")
+        return Property("symmetric", value, f"undecided for c = {_span(undecided)}", "exact",
+                        f"no exact witness and the class sum did not simplify to a constant for c = {undecided}{why}",
+                        True)
     if not no:
         consts = sorted(set(per_c.values()))
         each = ", ".join(f"{per_c[c]} (c={c})" for c in yes)
@@ -252,8 +265,8 @@ def _constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
     simplifiers = [lambda e: sympy.cancel(sympy.together(e))]
     if not s.has(sympy.Piecewise) and c <= 5:  # simplify of many-symbol sums can run for minutes
         simplifiers.append(sympy.simplify)
-    for simp in simplifiers:
-        r = simp(s)
+    for simplifier in simplifiers:
+        r = simplifier(s)
         if not r.free_symbols:
             return r
     return None
@@ -271,13 +284,13 @@ def _compute_ranges(ctx: TrialContext) -> dict[Any, dict[str, Any]]:
     if ctx.pot is not None and sh is not None:
         psi = ctx.psi(C)
         if sh == 0:
-            a = sympy.simplify(psi.subs(_T, 0))
-            const = sympy.simplify(C * a + sympy.diff(psi, _T))
+            a = simp(psi.subs(_T, 0))
+            const = simp(C * a + derivative(psi, _T))
             out["symbolic"] = {"low": const, "high": const, "how": "affine psi: constant", "method": "symbolic"}
             return out
-        bary = sympy.simplify(C * psi.subs(_T, 1 / C))
+        bary = simp(C * psi.subs(_T, 1 / C))
         at0, at1 = _limit(psi, _T, 0), _limit(psi, _T, 1)
-        vert = at0 if at0.is_infinite else (at1 if at1.is_infinite else sympy.simplify(at1 + (C - 1) * at0))
+        vert = at0 if at0.is_infinite else (at1 if at1.is_infinite else simp(at1 + (C - 1) * at0))
         at_bary = {"attained": True, "at": "the barycentre"}
         at_vert = ({"attained": False, "at": "∞ as a coordinate -> " + ("0" if at0.is_infinite else "1")}
                    if vert.is_infinite else {"attained": True, "at": "the vertices"})
@@ -364,7 +377,7 @@ def class_sum(ctx: TrialContext) -> Property:
     r = ctx.ranges()
     if "symbolic" in r:
         s = r["symbolic"]
-        lo, hi = sympy.simplify(s["low"]), sympy.simplify(s["high"])
+        lo, hi = simp(s["low"]), simp(s["high"])
         ends = {k: s[k] for k in ("low_attained", "low_at", "high_attained", "high_at") if k in s}
         note = ""
         if ends:
@@ -392,7 +405,7 @@ def class_sum(ctx: TrialContext) -> Property:
 def _short(v: Any) -> str:
     e = sympy.sympify(v)
     if e.is_infinite:
-        return "∞"
+        return "∞" if e.is_extended_positive else "-∞"
     if e.is_Integer:
         return str(e)
     return f"{float(e):.4g}"
@@ -402,10 +415,12 @@ def excess_risk_bound(ctx: TrialContext) -> Property:
     r = ctx.ranges()
     if "symbolic" in r:
         lo, hi = r["symbolic"]["low"], r["symbolic"]["high"]
-        if sympy.sympify(hi).is_infinite:
-            return Property("excess_risk_bound", {"A": "-oo"}, "none (S_max = ∞)", "symbolic",
-                            "the class sum is unbounded above, so the GCE Thm 1 argument gives no bound")
-        A = sympy.simplify(ETA * (lo - hi) / (C - 1 - ETA * C))
+        infinite = (sympy.oo, -sympy.oo, sympy.zoo)  # a literal: is_infinite of a degree-100 fraction in c is slow
+        if sympy.sympify(hi) in infinite or sympy.sympify(lo) in infinite:
+            end = "S_max = ∞" if sympy.sympify(hi) in infinite else "S_min = -∞"
+            return Property("excess_risk_bound", {"A": "-oo"}, f"none ({end})", "symbolic",
+                            f"the class sum is unbounded ({end}), so the GCE Thm 1 argument gives no bound")
+        A = simp(ETA * (lo - hi) / (C - 1 - ETA * C))
         return Property("excess_risk_bound", {"A": str(A), "domain": "every c >= 2, eta < (c-1)/c"},
                         f"A = {A}", "symbolic", "A(eta) = eta (S_min - S_max)/(c - 1 - eta c) (GCE Thm 1 form)")
     vals = {}
@@ -432,24 +447,31 @@ def bounded(ctx: TrialContext) -> Property:
     if loss.label is not None:
         ell = loss.label
         at0, at1 = _limit(ell, P, 0), _limit(ell, P, 1)
-        if at0.is_infinite or at1.is_infinite:
-            return Property("bounded", {"bounded": False, "sup": "oo"}, "no (l(0+) = ∞)" if at0.is_infinite else
+        if at0 == sympy.oo or at1 == sympy.oo:
+            return Property("bounded", {"bounded": False, "sup": "oo"}, "no (l(0+) = ∞)" if at0 == sympy.oo else
                             "no (l(1-) = ∞)", "symbolic", f"limits at the ends: l(0+) = {at0}, l(1-) = {at1}")
+        if at0 == -sympy.oo or at1 == -sympy.oo:
+            rising = increasing_to_one(ell, at1, _sign_on_unit(derivative(ell, P), P))
+            if rising is not None:
+                return Property("bounded", *rising)
         flat = flat_level(ell)
         if flat is not None:
             return Property("bounded", {"bounded": True, "sup": str(flat["l0"]), "attained": True,
                                         "approached": f"attained on [0, {flat['k']}]"},
                             f"yes, sup = {_fmt(flat['l0'])}, attained on [0, {flat['k']}]", "symbolic",
                             "l is constant on [0, k] and decreasing above (loss_flat.py)")
-        d1 = sympy.diff(ell, P)
+        d1 = derivative(ell, P)
         s = _sign_on_unit(d1, P)
         if s is not None and s < 0:
             at_0 = ell.subs(P, 0)
-            att = not at_0.has(sympy.nan, sympy.zoo) and at_0.is_finite and sympy.simplify(at_0 - at0) == 0
+            att = not at_0.has(sympy.nan, sympy.zoo) and at_0.is_finite and simp(at_0 - at0) == 0
             where = "attained at p = 0" if att else "l(0+): the formula is undefined at p = 0"
             return Property("bounded", {"bounded": True, "sup": str(at0), "attained": bool(att), "approached": where},
                             f"yes, sup = {_fmt(at0)}" + (", at p = 0" if att else " = l(0+)"),
                             "symbolic", "l is decreasing on (0, 1), so the supremum is l(0+); " + where)
+        exact = split_supremum(ell)
+        if exact is not None:
+            return Property("bounded", *exact)
         xs = np.linspace(0, 1, 20001)
         v = ctx.label_np()(xs)
         sup = max(float(np.nanmax(v)), _as_float(at0), _as_float(at1))
@@ -495,38 +517,53 @@ def weight(ctx: TrialContext) -> Property:
     if loss.label is None:
         return Property("weight", None, "n/a: depends on all of p", "symbolic",
                         "the loss is not a function of p_y alone, so its logit-gradient norm is not a function of p_y")
-    d1 = sympy.diff(loss.label, P)
+    d1 = derivative(loss.label, P)
     if d1.has(sympy.DiracDelta):
         return Property("weight", None, "undecided: l has a jump", "symbolic",
                         f"l'(p) = {d1} has a point mass (the loss jumps), so the gradient norm is not a function "
                         "of p_y with moments", True)
     s = _sign_on_unit(d1, P)
     if s is not None and s <= 0:
-        w = sympy.simplify(-2 * d1 * P * (1 - P))
+        w = simp(-2 * d1 * P * (1 - P))
     elif s is not None and s > 0:
-        w = sympy.simplify(2 * d1 * P * (1 - P))
+        w = simp(2 * d1 * P * (1 - P))
     else:
         w = 2 * sympy.Abs(d1) * P * (1 - P)
+    moments = polynomial_moments(w, P)
+    if moments is not None:
+        mean, var = moments
+        return Property("weight", {"w": str(w), "mean": str(mean), "variance": str(var), "mean_float": float(mean),
+                                   "variance_float": float(var)}, f"w = {w}; mean {_short(mean)}, var {_short(var)}",
+                        "symbolic", "||dL/dz||_1 = 2 |l'(p)| p (1 - p) for a loss of p_y alone; moments for "
+                        "p ~ U(0, 1) (a polynomial: integrated exactly term by term)")
+    bad = divergence(w, P, 0, 1)
+    if bad is not None:
+        return Property("weight", {"w": str(w), "mean": "oo", "variance": "oo", "diverges_at": str(bad)},
+                        f"w = {w}; mean diverges (∫w = ∞ near p = {_fmt(bad)})", "symbolic",
+                        f"w is not integrable near p = {bad}: |p - {bad}| w tends to a non-zero limit there, so "
+                        "E[w] for p ~ U(0, 1) is infinite (no number)")
     mean = var = None
     method = "symbolic"
-    if not w.has(sympy.Abs) and not w.has(sympy.Piecewise):
+    sq_bad = divergence(w**2, P, 0, 1)
+    if not w.has(sympy.Abs, sympy.Piecewise, sympy.Min, sympy.Max, sympy.Heaviside, sympy.sign):
         try:
             with deadline(SYMBOLIC_MOMENTS_SECONDS, error=_MomentsTimedOut):  # integrate can run long: quadrature
                 m = uniform_moments(w, P)
-                mean, var = sympy.simplify(m.mean), sympy.simplify(m.variance)
+                mean, var = simp(m.mean), simp(m.variance)
         except (Exception, _MomentsTimedOut):
             mean = var = None
-    if mean is None:
+    if mean is None or not (mean.is_finite and (var.is_finite or sq_bad is not None)):
         method = "quadrature"
         fw = sympy.lambdify(P, w, "mpmath")
         mpmath.mp.dps = 30
-        brk = [0, 1]
-        if loss.label.has(sympy.Piecewise):
-            brk = sorted({0, 1, *[float(a.rhs) for a in loss.label.atoms(sympy.core.relational.Relational)
-                                 if a.rhs.is_number]})
+        brk = [0, *kinks(w, P, 0, 1), *kinks(loss.label, P, 0, 1), 1]
+        brk = sorted(set(brk), key=lambda b: sympy.N(b, 40))  # every kink, jump, pole: quadrature never crosses one
+        brk = [mpmath.mpf(str(sympy.N(b, 40))) for b in brk]  # to 40 digits (a float 0.3 is off by 1e-17)
         m1 = mpmath.quad(fw, brk)
-        m2 = mpmath.quad(lambda x: fw(x) ** 2, brk)
-        mean, var = sympy.Float(m1, 30), sympy.Float(m2 - m1**2, 30)
+        mean = sympy.Float(m1, 30)
+        var = sympy.oo if sq_bad is not None else sympy.Float(mpmath.quad(lambda x: fw(x) ** 2, brk) - m1**2, 30)
+    if sq_bad is not None:
+        var = sympy.oo  # E[w^2] diverges (near p = sq_bad): no number for the variance
     cell = f"w = {w}; mean {_short(mean)}, var {_short(var)}"
     return Property("weight", {"w": str(w), "mean": str(mean), "variance": str(var), "mean_float": _as_float(mean),
                                "variance_float": _as_float(var)}, cell, method,

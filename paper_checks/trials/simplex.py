@@ -87,7 +87,7 @@ from paper_checks.jsonable import jsonable
 from paper_checks.run.deadline import TimedOut, deadline
 from paper_checks.trials import normalized
 from paper_checks.trials.asymmetry import asymmetric, noisy_minimiser
-from paper_checks.trials.limits import DEFAULT_TIMEOUT
+from paper_checks.trials.limits import DEFAULT_TIMEOUT, undecided_reason
 from paper_checks.trials.minimiser import (
     label_minimiser,
     separable_asymmetric,
@@ -188,8 +188,9 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
                                            f"the computation did not finish within the limit ({exc}); raise the "
                                            "limit (--timeout) to try longer", True)
         except Exception as exc:  # a property that cannot be computed is undecided, with the reason
-            tr.properties[name] = Property(name, None, f"undecided ({type(exc).__name__})", "search",
-                                           f"could not be computed: {type(exc).__name__}: {exc}", True)
+            why = undecided_reason(exc, loss.label)
+            tr.properties[name] = Property(name, None, f"undecided: {why.split(' [internal')[0]}", "none",
+                                           f"could not be computed: {why}", True)
     tr.notes.append("zhou21_conditions: the per-loss conditions of Zhou et al. 2021 sec. 4 were not compared: "
                     "the paper's text beyond its abstract was not reachable; the asymmetry here is derived from "
                     "the definition (see paper_checks/trials/properties.py)")

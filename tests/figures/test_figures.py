@@ -131,3 +131,17 @@ def test_zoo_figure_tabulates_the_trial():
     assert table["mae"]["symmetric"].startswith("yes") and table["cce"]["symmetric"].startswith("no")
     weights = [r for r in drawn.data if r["panel"] == "weight" and r["loss"] == "mae"]
     assert all(abs(r["weight"] - 4 * r["p_y"] * (1 - r["p_y"])) < 1e-9 for r in weights)
+
+
+def test_zoo_labels_come_from_the_cells_data_per_number_of_classes():
+    """NCE's noisy infimum is approached only as f -> e_y at c = 2 and also by wrong-argmax points from c = 3: the
+    figure's label says both, from the same per-c data as the table's cell."""
+    from figures.zoo import _short
+    from paper_checks.trials.simplex import trial
+    from theory.losses import parse_spec
+
+    p = trial(parse_spec("nce"), [2, 3, 4], precision="quick").properties["noisy_minimiser"]
+    assert "only as f -> e_y (c = 2)" in p.cell
+    assert _short("noisy_minimiser", p.cell, p.value) == "inf \u2192 e_y (c=2), not (c=3..4)"
+    p2 = trial(parse_spec("nce"), [2], precision="quick").properties["noisy_minimiser"]
+    assert _short("noisy_minimiser", p2.cell, p2.value) == "inf \u2192 e_y"

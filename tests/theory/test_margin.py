@@ -70,3 +70,25 @@ def test_lookup_by_name_or_expression():
         get("nope")
     with pytest.raises(TypeError):
         parse_margin_expression(3)
+
+
+def test_a_zoo_name_or_alias_is_looked_up_before_a_formula():
+    assert margin_loss("0-1") is ZOO["zero_one"] and margin_loss(" zero_one ") is ZOO["zero_one"]
+    assert margin_loss("hinge", name="H") == MarginLoss("H", ZOO["hinge"].phi, ZOO["hinge"].cite)
+    assert margin_loss("Max(0, 1 - v)/2", name="half").name == "half"
+
+
+@pytest.mark.parametrize("text, close", [("1", "zero_one"), ("2 - 3", None), ("zero_onne", "zero_one"),
+                                         ("hnge", "hinge")])
+def test_a_formula_without_v_is_refused_in_one_line_with_close_names(text, close):
+    with pytest.raises(ValueError) as err:
+        margin_loss(text)
+    msg = str(err.value)
+    assert "\n" not in msg and repr(text) in msg
+    assert (f"did you mean the zoo's {close}" in msg) if close else "hinge" in msg  # no close name: the whole zoo
+
+
+def test_the_tangent_loss_and_other_published_functions_parse():
+    assert parse_margin_expression("(2*atan(v) - 1)**2").phi == (2 * sympy.atan(V) - 1) ** 2
+    assert parse_margin_expression("1 - erf(v)").phi == 1 - sympy.erf(V)
+    assert parse_margin_expression("log(cosh(1 - v))").phi == sympy.log(sympy.cosh(1 - V))

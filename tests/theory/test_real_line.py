@@ -61,3 +61,43 @@ def test_one_sided_slopes_at_a_kink():
 def test_roots_that_are_not_a_finite_set_are_undecided():
     with pytest.raises(rl.Undecided):
         rl.real_roots(sympy.sin(v), v)
+
+
+def test_a_condition_root_inside_a_flat_branch_is_no_breakpoint():
+    # Min(1, Max(0, 1 - v)**2): the Min's condition has a root at v = 2 where Max(0, 1 - v) = 0 already
+    sp = rl.split(sympy.Min(1, sympy.Max(0, 1 - v) ** 2), v)
+    assert sp.breakpoints == (0, 1)
+    assert [sympy.expand(p) for p in sp.pieces] == [1, sympy.expand((1 - v) ** 2), 0]
+
+
+def test_infimum_keeps_every_piece_that_reaches_it_and_merges_adjacent_ones():
+    # truncated squared hinge: C = 3/4 phi(v) + 1/4 phi(-v) = 1/4 exactly on [1, oo)
+    phi = sympy.Min(1, sympy.Max(0, 1 - v) ** 2)
+    risk = sympy.Rational(3, 4) * phi + sympy.Rational(1, 4) * phi.subs(v, -v)
+    inf = rl.infimum(rl.split(risk, v))
+    assert inf.value == sympy.Rational(1, 4) and inf.attained and inf.intervals == ((1, sympy.oo),)
+    # two flat pieces at the infimum joined across a breakpoint that attains it (a split kept on purpose)
+    sp = rl.Split(sympy.Piecewise((0, v <= 1), (v - 1, v < 2), (3, True)), v, (0, 1, 2),
+                  (sympy.Integer(0), sympy.Integer(0), v - 1, sympy.Integer(3)))
+    got = rl.infimum(sp)
+    assert got.value == 0 and got.intervals == ((-sympy.oo, 1),)
+
+
+def test_kinks_and_divergence_on_the_unit_interval():
+    p = sympy.Symbol("p", positive=True)
+    assert rl.kinks(sympy.Min(2 - 2 * sympy.sqrt(sympy.Rational(3, 10)), 2 - 2 * sympy.sqrt(p)), p, 0, 1) == [
+        sympy.Rational(3, 10)]
+    assert rl.kinks(sympy.Abs(p - sympy.Rational(1, 3)) + 1 / (p - sympy.Rational(1, 2)), p, 0, 1) == [
+        sympy.Rational(1, 3), sympy.Rational(1, 2)]
+    assert rl.divergence(2 / p - 2, p, 0, 1) == 0
+    assert rl.divergence(1 / sympy.Abs(p - sympy.Rational(1, 3)), p, 0, 1) == sympy.Rational(1, 3)
+    assert rl.divergence(1 / sympy.sqrt(p), p, 0, 1) is None
+    assert rl.divergence(sympy.log(p), p, 0, 1) is None
+
+
+def test_a_split_on_the_unit_interval_keeps_square_roots_and_logarithms_real():
+    p = sympy.Symbol("p", positive=True)
+    sp = rl.split(sympy.Min(2 - 2 * sympy.sqrt(sympy.Rational(3, 10)), 2 - 2 * sympy.sqrt(p)), p, lo=0, hi=1)
+    assert sp.breakpoints == (sympy.Rational(3, 10),) and (sp.lo, sp.hi) == (0, 1)
+    inf = rl.infimum(rl.split(-sympy.log(sympy.Abs(p - sympy.Rational(1, 3))), p, lo=0, hi=1), 0, 1)
+    assert inf.value == -sympy.log(sympy.Rational(2, 3)) and inf.attained and inf.at == (1,)  # log 0 at 1/3 skipped

@@ -56,3 +56,13 @@ def test_result_search_trial_and_drawn_display():
     d = Drawn(fig, [], "A caption.")
     assert d._repr_html_().startswith('<figure><img alt="figure"') and "A caption." in d._repr_markdown_()
     pyplot().close(fig)
+
+
+def test_a_margin_trial_displays_as_a_table_not_a_dataclass_dump():
+    from paper_checks.trials.margin import MarginTrial
+
+    t = MarginTrial("hinge", "Max(0, 1 - v)", "Bartlett et al. 2006",
+                    {"convex": Property("convex", True, "yes", "symbolic", "phi'' >= 0 on every piece")})
+    md, html = t._repr_markdown_(), t._repr_html_()
+    assert "| convex | yes | symbolic | phi'' >= 0 on every piece |" in md and "phi(v) = Max(0, 1 - v)" in md
+    assert html.startswith('<div class="lnl-trial">') and "docs/losses.md" in html and len(html) < 2500

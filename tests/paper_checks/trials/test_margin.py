@@ -146,3 +146,35 @@ def test_cli_margin_loss_and_table(tmp_path):
 def test_cli_refuses_bad_margin_input_in_one_line(args, message):
     p = _cli(*args)
     assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr
+
+
+def test_truncated_squared_hinge_minimises_on_a_half_line_each_side():
+    # eta~ = 5/8: C = 5/8 phi(v) + 3/8 phi(-v) is 3/8 on [1, oo) (phi = 0 there, phi(-v) = 1); with eta~ = 2/5 it
+    # is 2/5 on (-oo, -1]: intervals with no spurious breakpoint at +-2
+    t = mt.trial("Min(1, Max(0, 1-v)**2)")
+    p = t.properties["noisy_minimiser"]
+    sym, cc = p.value
+    assert sym["inf"] == "3/8" and sym["intervals"] == [["1", "oo"]] and sym["bayes_sign"]
+    assert cc["inf"] == "2/5" and cc["intervals"] == [["-oo", "-1"]] and not cc["bayes_sign"]
+    assert "v* = [1, ∞) ✓" in p.cell and "v* = (-∞, -1] ✗" in p.cell
+
+
+def test_the_tangent_loss_is_decided():
+    # phi = (2 atan(v) - 1)^2 (Masnadi-Shirazi et al. 2010): not convex (phi'' < 0 far left), calibrated; the
+    # noisy minimiser solves 2 atan(v) = 2 eta~ - 1: v* = tan(eta~ - 1/2)
+    t = mt.trial("(2*atan(v) - 1)**2")
+    assert {k: p.undecided for k, p in t.properties.items()} == {k: False for k in t.properties}
+    assert t.properties["convex"].cell == "no" and t.properties["calibrated"].cell == "yes"
+    sym, cc = t.properties["noisy_minimiser"].value
+    assert sympy.sympify(sym["at"][0]) == sympy.tan(sympy.Rational(1, 8))
+    assert sympy.sympify(cc["at"][0]) == -sympy.tan(sympy.Rational(1, 10))
+
+
+def test_cli_names_the_row_and_looks_up_zoo_names_first():
+    p = _cli("loss", "--margin", "Max(0, 1 - v)**3", "--name", "cubic_hinge")
+    assert p.returncode == 0, p.stderr
+    assert "| cubic_hinge | `Max(0, 1 - v)**3` |" in p.stdout
+    p = _cli("loss", "--margin", "0-1")
+    assert p.returncode == 0 and "| zero_one |" in p.stdout
+    p = _cli("loss", "--margin", "1")
+    assert p.returncode == 2 and "does not mention v" in p.stderr and "Traceback" not in p.stderr

@@ -66,3 +66,15 @@ def test_noisy_minimiser_cells_agree_with_a_brute_grid(spec):
             assert f != [1, 0, 0] and f[0] > max(f[1:])
         if spec == "mse":
             assert case["minimiser"] == [str(x) for x in w]
+
+
+def test_a_tie_r_equal_to_R_c_is_decided_for_a_strictly_convex_loss():
+    # Taylor CE t = 3: l = (1-p) + (1-p)^2/2 + (1-p)^3/3 is strictly convex, R_c = l'(1-)/l'(0+) = 1/3, and uniform
+    # noise 2/5 at c = 3 has r = (2/5)/2/(3/5) = 1/3 = R_c: e_y is still the unique minimiser (g_r strictly convex)
+    t = lt.trial(parse_spec("taylor:t=3"), [2, 3, 4], precision="quick")
+    p = t.properties["noisy_minimiser"]
+    assert not p.undecided and p.method == "symbolic"
+    tie = p.value["uniform"][3]
+    assert tie["r"] == tie["R_c"] == "1/3" and tie["is_vertex"] and tie["min"] == "11/15" and "tie" in tie
+    assert not p.value["uniform"][2]["is_vertex"] and p.value["uniform"][4]["is_vertex"]
+    assert "tie r = R_c (uniform c = 3)" in p.summary

@@ -242,14 +242,17 @@ def test_normalized_sup_per_c_is_exact_and_not_attained(zoo, name, sup):
         assert vals[0] < vals[1] < sup and sup - vals[1] < sympy.Rational(1, 100)
 
 
-def test_timeouts_mark_properties_undecided_and_keep_the_rest():
+def test_timeouts_mark_properties_undecided_and_keep_the_rest(monkeypatch):
     import time
 
-    t0 = time.monotonic()
+    def forever(ctx):  # a computation that never ends, whatever the machine's speed
+        while True:
+            time.sleep(0.01)
+
+    monkeypatch.setattr(lt, "weight", forever)
     t = lt.trial(from_expression("Heaviside(p - 1/2)*(1 - p)"), range(2, 4), precision="quick", timeout=1)
-    assert time.monotonic() - t0 < 7 * 1 + 20
     cells = {k: p.cell for k, p in t.properties.items()}
-    assert any(c == "undecided: timed out after 1 s" for c in cells.values()), cells
+    assert cells["weight"] == "undecided: timed out after 1 s", cells
     assert t.properties["symmetric"].value is not None  # what finished is kept
     with pytest.raises(ValueError, match="timeout"):
         lt.trial(parse_spec("mae"), [2], timeout=0)
@@ -289,8 +292,8 @@ def test_the_trial_limit_is_not_taken_for_the_weight_integrals_own(monkeypatch):
 
     monkeypatch.setattr(loss_properties, "uniform_moments", forever)
     monkeypatch.setattr(loss_properties, "SYMBOLIC_MOMENTS_SECONDS", 30.0)
-    t0 = time.monotonic()
-    tr = lt.trial(parse_spec("mae"), [2], precision="quick", timeout=1)
+    t0 = time.monotonic()  # gce: a weight that is no polynomial, so it reaches the symbolic moments
+    tr = lt.trial(parse_spec("gce"), [2], precision="quick", timeout=1)
     assert time.monotonic() - t0 < 30
     assert tr.properties["weight"].cell == "undecided: timed out after 1 s"
 
@@ -299,3 +302,49 @@ def test_a_loss_with_a_jump_has_no_weight():
     tr = lt.trial(from_expression("Heaviside(p - 1/2)*(1 - p)"), [2], precision="quick", timeout=5)
     w = tr.properties["weight"]
     assert w.undecided and w.cell == "undecided: l has a jump" and "DiracDelta" in w.summary
+
+
+def test_quadrature_breaks_at_the_kink_of_a_min():
+    # the truncated L_q (q = 1/2, k = 3/10) written with Min: w = 2 sqrt(p)(1 - p) above 3/10, 0 below
+    t = lt.trial(from_expression("Min((1 - 0.3**0.5)/0.5, (1 - p**0.5)/0.5)"), [2, 3], precision="quick")
+    p = sympy.Symbol("p", positive=True)
+    w = 2 * sympy.sqrt(p) * (1 - p)
+    mean = sympy.integrate(w, (p, sympy.Rational(3, 10), 1))
+    var = sympy.integrate(w**2, (p, sympy.Rational(3, 10), 1)) - mean**2
+    got = t.properties["weight"].value
+    assert abs(sympy.Float(got["mean"], 30) - mean) < 1e-20 and abs(sympy.Float(got["variance"], 30) - var) < 1e-20
+    assert "mean 0.3537, var 0.09214" in t.properties["weight"].cell  # 0.353677..., 0.0921436...
+    assert not any("Error" in q.cell for q in t.properties.values())
+
+
+@pytest.mark.parametrize("expr, sup", [("log(p)", 0), ("-1/p", -1)])
+def test_an_increasing_loss_is_bounded_above_by_its_value_at_one(expr, sup):
+    b = lt.trial(from_expression(expr), [2], precision="quick").properties["bounded"]
+    assert b.value["bounded"] is True and sympy.sympify(b.value["sup"]) == sup and b.value["attained"]
+    assert b.value["inf"] == "-oo" and "l(0+) = -∞" in b.cell and "at p = 1" in b.cell
+
+
+def test_a_divergent_weight_integral_says_so():
+    t = lt.trial(from_expression("log(Abs(p - 1/3))"), [2, 10], precision="quick")
+    w = t.properties["weight"]
+    assert w.value["mean"] == "oo" and w.value["diverges_at"] == "1/3" and "diverges" in w.cell
+    assert "[∞" not in t.properties["class_sum"].cell  # the class sum's least value is -∞ (a coordinate at 1/3)
+    assert lt.trial(from_expression("-1/p"), [2], precision="quick").properties["weight"].value["diverges_at"] == "0"
+    for q in t.properties.values():
+        assert "Error" not in q.cell and "(TypeError)" not in q.cell, q.cell
+
+
+@pytest.mark.parametrize("expr, sup, text", [
+    ("Min((1 - 0.3**0.5)/0.5, (1 - p**0.5)/0.5)", 2 - sympy.sqrt(30) / 5, "at [0, 3/10]"),  # flat below 3/10
+    ("log(Abs(p - 1/3))", sympy.log(sympy.Rational(2, 3)), "at p = 1"),
+    ("Heaviside(p - 1/2)*(1 - p)", sympy.Rational(1, 2), "approached as p → 1/2"),  # H(0) = 1/2: l(1/2) = 1/4
+])
+def test_the_supremum_of_a_piecewise_loss_is_exact(expr, sup, text):
+    b = lt.trial(from_expression(expr), [2], precision="quick").properties["bounded"]
+    assert b.method == "symbolic" and not b.undecided
+    assert sympy.simplify(sympy.sympify(b.value["sup"]) - sup) == 0 and text in b.cell
+
+
+def test_an_unbounded_piecewise_loss_says_where():
+    b = lt.trial(from_expression("1/Abs(p - 3/10)"), [2], precision="quick").properties["bounded"]
+    assert b.value["bounded"] is False and b.cell == "no (l → ∞ as p → 3/10)"

@@ -1,0 +1,202 @@
+"""A zoo family over its declared parameter range: each property derived for the whole family where a
+derivation exists (symbolic in the parameter), else decided per value with the values stated.
+
+``losses --loss taylor`` (a family named without its parameters) runs :func:`family_trial`:
+
+* :data:`FAMILIES` declares each family's parameter, its range (the one its constructor checks) and the values
+  at which every property is decided one value at a time (the ordinary trial, :func:`paper_checks.trials.simplex
+  .trial`);
+* where a derivation for every value exists it is computed symbolically in the parameter and **checked against
+  every per-value trial** (a disagreement is reported, never hidden).
+
+Taylor CE (Feng et al. 2020, Eq. 4), ``l_t(p) = sum_{i=1}^t (1 - p)^i / i`` for every integer ``t >= 1``,
+derived here term by term with SymPy (``i`` a positive integer symbol):
+
+* each term's ``d/dp`` is ``-(1 - p)^(i-1) < 0`` on ``(0, 1)``, so ``l_t`` is strictly decreasing: bounded, with
+  ``sup l_t = l_t(0) = sum 1/i = H_t`` attained at ``p = 0``;
+* each term's ``d2/dp2`` is ``(i - 1)(1 - p)^(i-2) >= 0`` and the ``i = 2`` term is ``1``: ``l_1`` is affine, ``l_t``
+  strictly convex for ``t >= 2``; so ``l_1`` is symmetric (``C = c - 1``) and no ``l_t`` with ``t >= 2`` is, and by
+  Jensen the class sum of ``l_t`` ranges over ``[c l_t(1/c), (c - 1) H_t]``;
+* ``l_t'(0+) = -t`` and ``l_t'(1-) = -1``: ``R_c = l'(1-)/l'(0+) = 1/t`` (:mod:`paper_checks.trials.minimiser`,
+  ``R_c = 1`` for the affine ``l_1``): completely asymmetric only for ``t = 1``; under uniform noise ``0.4``
+  (``r = 2/(3(c - 1))``) the noisy minimiser is ``e_y`` exactly when ``t <= 3(c - 1)/2`` (the tie included: ``l_t``
+  strictly convex), under the pair flip (``r = 2/3``) only for ``t = 1``;
+* the weight's mean for ``p ~ U(0, 1)`` is ``sum_i int_0^1 2 (1 - p)^(i-1) p (1 - p) dp = sum_i 2/((i+1)(i+2))
+  = t/(t + 2)`` (its variance has cross terms: per value).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+import sympy
+
+from paper_checks.trials import simplex as lt
+from theory.expressions import FUNCTIONS, parse_number
+from theory.losses import P, from_expression, parse_spec
+
+T = sympy.Symbol("t", integer=True, positive=True)
+_I = sympy.Symbol("i", integer=True, positive=True)
+_J = sympy.Symbol("j", integer=True, nonnegative=True)
+_U = sympy.Symbol("u", positive=True)
+
+
+@dataclass(frozen=True)
+class Family:
+    """``name``'s parameter ``param``, its declared ``range`` (as its constructor checks it), and the ``values`` at
+    which each property is decided one value at a time."""
+
+    name: str
+    param: str
+    range: str
+    values: tuple[str, ...]
+
+
+FAMILIES: dict[str, Family] = {f.name: f for f in (
+    Family("taylor", "t", "integer t >= 1 (Feng et al. 2020, Eq. 4; the trial expands at most t = 100)",
+           ("1", "2", "3", "4", "6", "8", "12", "20", "50", "100")),
+    Family("gce", "q", "q in (0, 1] (Zhang & Sabuncu 2018, Eq. 6)", ("1/10", "3/10", "1/2", "7/10", "9/10", "1")),
+    Family("tgce", "k", "k in (0, 1) at q = 7/10 (Zhang & Sabuncu 2018, Eq. 9)", ("1/10", "3/10", "1/2", "7/10")),
+)}
+
+
+@dataclass
+class FamilyTrial:
+    """The per-value trials of a family and its whole-family cells (``derived``: property -> (cell, derivation))."""
+
+    family: Family
+    trials: list[Any]
+    derived: dict[str, tuple[str, str]] = field(default_factory=dict)
+    disagreements: list[str] = field(default_factory=list)
+
+
+def _taylor_closed_forms() -> dict[str, sympy.Expr]:
+    """The term-by-term derivation of the module docstring, computed (each premise checked by SymPy)."""
+    term = (1 - P) ** _I / _I
+    d1, d2 = sympy.diff(term, P), sympy.diff(term, P, 2)
+    on_unit = {P: 1 / (1 + _U)}  # p in (0, 1) as u > 0
+    if sympy.simplify(d1.subs(on_unit)).is_negative is not True:
+        raise ArithmeticError("a term of Taylor CE is not decreasing")  # pragma: no cover - SymPy proves it
+    if sympy.simplify(d2.subs(on_unit)).is_nonnegative is not True or sympy.simplify(d2.subs(_I, 2)) != 1:
+        raise ArithmeticError("a term of Taylor CE is not convex")  # pragma: no cover
+    slope0 = sympy.summation(d1.subs(P, 0), (_I, 1, T))
+    slope1 = d1.subs(_I, 1).subs(P, 1) + sympy.limit(d1.subs(_I, _J + 2), P, 1, "-") * (T - 1)
+    mean_term = sympy.simplify(sympy.integrate(-2 * d1 * P * (1 - P), (P, 0, 1), conds="none"))
+    return {"sup": sympy.summation(term.subs(P, 0), (_I, 1, T)), "slope0": sympy.simplify(slope0),
+            "slope1": sympy.simplify(slope1), "R_c": sympy.simplify(slope1 / slope0),
+            "mean": sympy.simplify(sympy.summation(mean_term, (_I, 1, T)))}
+
+
+def _taylor(trials: Sequence[Any], values: Sequence[int]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    f = _taylor_closed_forms()
+    derived = {
+        "symmetric": ("t = 1: yes, C = c - 1; t >= 2: no",
+                      "l_1 = 1 - p is affine (psi_c affine); every term's l'' >= 0 and the i = 2 term is 1, so l_t "
+                      "is strictly convex for t >= 2 and psi_c is not affine"),
+        "class_sum": ("t = 1: c - 1; t >= 2: [c l_t(1/c), (c - 1) H_t] (min at the barycentre, max at the vertices)",
+                      "l_t convex: Jensen; l_t(0) = H_t, l_t(1) = 0"),
+        "bounded": (f"yes for every t, sup = {f['sup']}, at p = 0", "every term's derivative -(1-p)^(i-1) < 0 on "
+                    "(0, 1): l_t is decreasing, sup = l_t(0) = sum_{i<=t} 1/i"),
+        "weight": (f"mean {f['mean']} for every t; variance per value",
+                   "E w = sum_i int_0^1 2 (1-p)^(i-1) p (1-p) dp = sum_i 2/((i+1)(i+2))"),
+        "asymmetric": (f"completely only for t = 1; t >= 2: for weight ratios below R_c = {f['R_c']}",
+                       f"l_t'(0+) = {f['slope0']}, l_t'(1-) = {f['slope1']}; R_c = l'(1-)/l'(0+) (l convex); l_1 "
+                       "affine: R_c = 1"),
+        "noisy_minimiser": ("uniform 0.4: e_y iff t <= 3(c-1)/2, else argmax kept, off e_y; pair 0.4: e_y only for "
+                            "t = 1, else argmax kept, off e_y; attained",
+                            "e_y iff r < R_c = 1/t (r = R_c included: l_t strictly convex), r = 2/(3(c-1)) uniform, "
+                            "2/3 pair; otherwise the argmax is kept and the minimiser attained"),
+    }
+    bad = []
+    for t, tr in zip(values, trials):  # the derivation against every per-value trial
+        props = tr.properties
+        sup = props["bounded"].value.get("sup") if isinstance(props["bounded"].value, dict) else None
+        if sup is None or sympy.sympify(sup) != f["sup"].subs(T, t):
+            bad.append(f"bounded at t = {t}: trial {sup}, derived {f['sup'].subs(T, t)}")
+        mean = props["weight"].value.get("mean") if isinstance(props["weight"].value, dict) else None
+        if mean is None or sympy.simplify(sympy.sympify(mean) - f["mean"].subs(T, t)) != 0:
+            bad.append(f"weight mean at t = {t}: trial {mean}, derived {f['mean'].subs(T, t)}")
+        if props["symmetric"].cell.startswith("yes") != (t == 1):
+            bad.append(f"symmetric at t = {t}: trial {props['symmetric'].cell!r}")
+        nm = props["noisy_minimiser"].value
+        for c in tr.cs:
+            want = {"uniform": t <= sympy.Rational(3 * (c - 1), 2), "pair": t == 1}
+            for kind, ok in want.items():
+                got = nm.get(kind, {}).get(c, {}).get("is_vertex") if isinstance(nm, dict) else None
+                if got is not bool(ok):
+                    bad.append(f"noisy minimiser ({kind}, c = {c}) at t = {t}: trial {got}, derived {bool(ok)}")
+    return derived, bad
+
+
+def family_trial(name: str, cs: Sequence[int], precision: str = "standard",
+                 timeout: float | None = lt.DEFAULT_TIMEOUT) -> FamilyTrial:
+    """Every property of the family ``name`` (:data:`FAMILIES`) at each declared value, and for the whole family
+    where a derivation exists (Taylor CE), that derivation checked against every value."""
+    if name not in FAMILIES:
+        raise ValueError(f"{name!r} is no declared family; families: {', '.join(FAMILIES)}")
+    fam = FAMILIES[name]
+    trials = [lt.trial(parse_spec(f"{name}:{fam.param}={v}"), cs, precision=precision, timeout=timeout)
+              for v in fam.values]
+    out = FamilyTrial(fam, trials)
+    if name == "taylor":
+        out.derived, out.disagreements = _taylor(trials, [int(v) for v in fam.values])
+    return out
+
+
+def parameter_values(spec: str, text: str) -> tuple[str, str, tuple[str, ...]]:
+    """``--param NAME=LO..HI`` (integers; ``HI`` may be ``oo``) or ``NAME=a,b,c`` -> ``(name, range, values)``:
+    every integer of a range of at most 12, else the stated sample ``LO + {0, 1, 2, 3, 5, 7, 11, 19, 49, 99}`` within
+    it. ``ValueError`` (one line) for a name that ``text`` does not use or that the grammar reserves."""
+    name, eq, rng = (x.strip() for x in spec.partition("="))
+    if not eq or not re.fullmatch(r"[A-Za-z]\w*", name) or name in ("p", "v", "pi", "E") or name in FUNCTIONS:
+        raise ValueError(f"--param must be NAME=LO..HI or NAME=a,b,c with a new name, got {spec!r}")
+    if not re.search(rf"\b{name}\b", text):
+        raise ValueError(f"the formula {text!r} does not use the parameter {name!r}")
+    if ".." not in rng:
+        values = tuple(v.strip() for v in rng.split(",") if v.strip())
+        for v in values:
+            parse_number(v, name)  # a number of the grammar, never evaluated
+        if not values:
+            raise ValueError(f"--param {spec!r} gives no value")
+        return name, f"{name} in {{{', '.join(values)}}}", values
+    lo_s, _, hi_s = rng.partition("..")
+    try:
+        lo, hi = int(lo_s), (None if hi_s.strip() in ("oo", "inf") else int(hi_s))
+    except ValueError:
+        raise ValueError(f"--param {spec!r}: a range is of whole numbers, LO..HI or LO..oo") from None
+    if hi is not None and hi < lo:
+        raise ValueError(f"--param {spec!r}: an empty range")
+    if hi is not None and hi - lo < 12:
+        return name, f"integer {name} in {lo}..{hi}", tuple(str(v) for v in range(lo, hi + 1))
+    sample = [lo + d for d in (0, 1, 2, 3, 5, 7, 11, 19, 49, 99) if hi is None or lo + d <= hi]
+    sample += [hi] if hi is not None and hi not in sample else []
+    return name, f"integer {name} in {lo}..{hi if hi is not None else 'oo'}", tuple(map(str, sample))
+
+
+def formula_family(text: str, spec: str, cs: Sequence[int], precision: str = "standard",
+                   timeout: float | None = lt.DEFAULT_TIMEOUT, name: str | None = None) -> FamilyTrial:
+    """A typed formula with a parameter (``--param``): every property per value, the values stated. The value is
+    written into the text in place of the name and the text read by the whitelist reader as any formula."""
+    param, rng, values = parameter_values(spec, text)
+    base = name or "user"
+    trials = [lt.trial(from_expression(re.sub(rf"\b{param}\b", f"({v})", text), f"{base}({param}={v})"), cs,
+                       precision=precision, timeout=timeout) for v in values]
+    return FamilyTrial(Family(base, param, f"{text}, {rng}", values), trials)
+
+
+def markdown(ft: FamilyTrial) -> str:
+    """The whole-family cells (with their derivations), then the table of every declared value."""
+    fam = ft.family
+    lines = [f"## {fam.name}: {fam.range}", ""]
+    if ft.derived:
+        lines += ["| property | for every " + fam.param + " | derivation |", "|---|---|---|"]
+        lines += [f"| {k} | {c} [symbolic] | {d} |".replace("\n", " ") for k, (c, d) in ft.derived.items()]
+        lines.append("")
+        lines.append("checked against every value below: " + ("agrees" if not ft.disagreements else
+                                                               "DISAGREES: " + "; ".join(ft.disagreements)))
+    else:
+        lines.append(f"no derivation for every {fam.param}: each property is decided per value, "
+                     f"{fam.param} = {', '.join(fam.values)}")
+    lines += ["", f"### per value ({fam.param} = {', '.join(fam.values)})", "", lt.markdown_table(ft.trials)]
+    return "\n".join(lines)

@@ -1,0 +1,64 @@
+"""A family over its declared parameter range (paper_checks.trials.family): Taylor CE derived for every t and
+checked against the per-value trials; a wrong derivation is caught by that check."""
+import sympy
+
+from paper_checks.cli import main
+from paper_checks.trials import family as fm
+
+SMALL = fm.Family("taylor", "t", "integer t >= 1", ("1", "2", "3", "12"))
+
+
+def test_taylor_closed_forms_are_derived_in_t():
+    f = fm._taylor_closed_forms()
+    t = fm.T
+    assert f["sup"] == sympy.harmonic(t) and f["R_c"] == 1 / t and sympy.simplify(f["mean"] - t / (t + 2)) == 0
+    assert f["slope0"] == -t and f["slope1"] == -1
+
+
+def test_the_family_derivation_agrees_with_every_value(monkeypatch):
+    monkeypatch.setitem(fm.FAMILIES, "taylor", SMALL)
+    ft = fm.family_trial("taylor", [2, 3, 4], precision="quick")
+    assert [tr.params["t"] for tr in ft.trials] == [1, 2, 3, 12] and ft.disagreements == []
+    assert ft.derived["bounded"][0] == "yes for every t, sup = harmonic(t), at p = 0"
+    assert "R_c = 1/t" in ft.derived["asymmetric"][0]
+    md = fm.markdown(ft)
+    assert "checked against every value below: agrees" in md and "| taylor(t=12) |" in md
+
+
+def test_a_wrong_derivation_is_reported_not_hidden(monkeypatch):
+    monkeypatch.setitem(fm.FAMILIES, "taylor", SMALL)
+    right = fm._taylor_closed_forms()
+    monkeypatch.setattr(fm, "_taylor_closed_forms", lambda: {**right, "mean": fm.T / (fm.T + 1)})
+    ft = fm.family_trial("taylor", [2], precision="quick")
+    assert any(d.startswith("weight mean at t = 1") for d in ft.disagreements)
+    assert "DISAGREES" in fm.markdown(ft)
+
+
+def test_losses_names_a_family_without_parameters(monkeypatch, capsys):
+    monkeypatch.setitem(fm.FAMILIES, "gce", fm.Family("gce", "q", "q in (0, 1]", ("1/2", "1")))
+    assert main(["losses", "--loss", "gce", "--classes", "2..3", "--precision", "quick"]) == 0
+    out = capsys.readouterr().out
+    assert "## gce: q in (0, 1]" in out and "each property is decided per value, q = 1/2, 1" in out
+    assert "| gce(q=1/2) |" in out and "| gce(q=1) |" in out
+
+
+def test_parameter_ranges_and_values_are_stated():
+    text = "Sum((1-p)**k/k, (k, 1, t))"
+    assert fm.parameter_values("t=1..3", text) == ("t", "integer t in 1..3", ("1", "2", "3"))
+    assert fm.parameter_values("t=1..oo", text)[2] == ("1", "2", "3", "4", "6", "8", "12", "20", "50", "100")
+    assert fm.parameter_values("q=0.5,1", "(1 - p**q)/q")[2] == ("0.5", "1")
+    for bad in ("p=1..2", "log=1..2", "s=1..2", "t=3..1", "t=a..b", "t"):
+        try:
+            fm.parameter_values(bad, text)
+        except ValueError as exc:
+            assert "\n" not in str(exc)
+        else:
+            raise AssertionError(bad)
+
+
+def test_a_typed_formula_with_a_parameter_runs_per_value(capsys):
+    assert main(["loss", "Sum((1-p)**k/k, (k, 1, t))", "--param", "t=1..2", "--classes", "2..3",
+                 "--precision", "quick", "--name", "taylor_typed"]) == 0
+    out = capsys.readouterr().out
+    assert "each property is decided per value, t = 1, 2" in out
+    assert "| taylor_typed(t=1) | yes, C = c - 1 [symbolic]" in out and "| taylor_typed(t=2) |" in out
