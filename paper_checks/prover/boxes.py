@@ -91,7 +91,7 @@ def initial_box(space: SearchSpace, coords: list[Coordinate]) -> Box:
     return box
 
 
-def _groups(coords: list[Coordinate]) -> dict[tuple[str, int | None], list[int]]:
+def groups(coords: list[Coordinate]) -> dict[tuple[str, int | None], list[int]]:
     """The free coordinates of each simplex row, by (parameter, row)."""
     out: dict[tuple[str, int | None], list[int]] = {}
     for i, c in enumerate(coords):
@@ -105,7 +105,7 @@ def status(box: Box, coords: list[Coordinate]) -> str:
     box leaves a simplex: some ``p_k`` may be negative) or ``"outside"`` (every point has some
     eliminated ``p_k < 1/d``: the point lies in another region of that row)."""
     verdict = "inside"
-    for idx in _groups(coords).values():
+    for idx in groups(coords).values():
         d = len(idx) + 1
         lo = sum(box[i][0] for i in idx)
         hi = sum(box[i][1] for i in idx)

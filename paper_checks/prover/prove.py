@@ -32,9 +32,11 @@ import sympy
 
 from paper_checks.jsonable import jsonable
 from paper_checks.prover.bound import Closure, close, intervals
-from paper_checks.prover.boxes import Box, Piece, centre, exact_point, initial_box, pieces, split, status
+from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
-from paper_checks.prover.trace import Coordinate, Traced, Untraceable, conjuncts, trace
+from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, reduce
+from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, decide, problem
+from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
@@ -84,6 +86,8 @@ class _Piece:
     parts: list[Traced]
     base: Box
     names: list[str]
+    reductions: list[Reduction] = field(default_factory=list)
+    written: list[Traced] = field(default_factory=list)  # the conjuncts as traced, before their normal form
 
 
 @dataclass
@@ -98,6 +102,7 @@ class _State:
     boxes: int = 0
     seq: int = 0
     notes: list[str] = field(default_factory=list)
+    problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
@@ -161,6 +166,12 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         if cl.closed:
             st.records.append(Record(i, j, path, cl))
             return None
+        written = pc.written[j] if j < len(pc.written) else pc.parts[j]
+        if written is not pc.parts[j]:  # the margin as written bounds some boxes better than its normal form
+            cw = close(written, box, pc.names)
+            if cw.closed:
+                st.records.append(Record(i, j, path, cw, form="written"))
+                return None
         found = _probe(st, pc, pc.parts[j], box)
         if found is not None:
             return found
@@ -173,6 +184,44 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     k, left, right = split(box, pc.base, smear)
     st.push(key, i, j, path + f"{k}L", left)
     st.push(key, i, j, path + f"{k}R", right)
+    return None
+
+
+def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
+    """Decide conjunct ``j`` of piece ``i`` before any box where it can be (:mod:`paper_checks.prover.normal`,
+    :mod:`paper_checks.prover.solver`): a record of the whole piece, a counterexample, or its boxes queued
+    on the reduced margin."""
+    pc = pcs[i]
+    t = pc.parts[j]
+    left = max(st.deadline - time.monotonic(), 0.01)
+    red = reduce(t.expr, t.symbols, pc.base, min(NORMAL_SECONDS, left / 2))
+    pc.reductions.append(red)
+    pc.written.append(t)
+    if red.decided == "proved":
+        st.records.append(Record(i, j, "", Closure(True, 0.0, red.kind, exact=red.how)))
+        return None
+    if red.kind != "as written":
+        pc.parts[j] = t = compile_traced(red.reduced, t.symbols)
+    if red.decided == "negative":
+        for x in (centre(pc.base), [hi for _, hi in pc.base], [lo for lo, _ in pc.base]):
+            if status([(v, v) for v in x], pc.coords) == "inside":
+                found = _counterexample(st, pc, x)
+                if found is not None:
+                    return found
+    pr = problem(t.expr, t.symbols, pc.base, [list(g) for g in groups(pc.coords).values()])
+    if pr is not None:
+        ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))
+        outcome, method, cands = decide(pr, ms)
+        if outcome == "proved":
+            st.problems[(i, j)] = pr
+            st.records.append(Record(i, j, "", Closure(True, 0.0, method)))
+            return None
+        for x in cands:
+            found = _counterexample(st, pc, x)
+            if found is not None:
+                found.notes.append(f"found by {method} on the polynomial margin, verified exactly and shrunk")
+                return found
+    st.push(-math.inf, i, j, "", list(pc.base))
     return None
 
 
@@ -206,8 +255,10 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
         return _undecided(st, pcs, f"{len(st.stuck)} boxes narrower than 2^-{MAX_DEPTH} of their piece stayed open: "
                           "the margin's minimum there is 0 or within rounding of it, inside the domain, where "
                           "first-order bounds cannot close it", start)
-    cert = Certificate(st.space.description, [pc.piece for pc in pcs], [[str(t.expr) for t in pc.parts] for pc in pcs],
-                       st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes))
+    cert = Certificate(st.space.description, [pc.piece for pc in pcs],
+                       [[str(r.original) for r in pc.reductions] for pc in pcs],
+                       st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),
+                       reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems))
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
@@ -267,16 +318,25 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     except RecursionError:
         return ProofResult("undecided", 0, budget, time.monotonic() - start,
                            reason="the traced margin is too deeply nested to compile")
-    for i, pc in enumerate(pcs):
-        for j in range(len(pc.parts)):
-            st.push(-math.inf, i, j, "", list(pc.base))
-    while st.heap and st.boxes < budget and time.monotonic() < st.deadline:
-        found = _step(st, pcs)
-        if found is not None:
-            found.seconds = time.monotonic() - start
-            found.notes = st.notes + found.notes
-            return found
+    try:
+        for i, pc in enumerate(pcs):
+            for j in range(len(pc.parts)):
+                found = _exact_first(st, pcs, i, j)
+                if found is not None:
+                    return _found(st, found, start)
+        while st.heap and st.boxes < budget and time.monotonic() < st.deadline:
+            found = _step(st, pcs)
+            if found is not None:
+                return _found(st, found, start)
+    except (Untraceable, ValueError, ArithmeticError, TypeError, NotImplementedError, RecursionError) as exc:
+        return _undecided(st, pcs, f"the prover stopped on {type(exc).__name__}: {exc}", start)
     return _ended(st, pcs, start)
+
+
+def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
+    found.seconds = time.monotonic() - start
+    found.notes = st.notes + found.notes
+    return found
 
 
 def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
