@@ -211,6 +211,8 @@ class Evidence:
         is left for ``undecided``.
         """
         outcome = getattr(result, "outcome", None)
+        if outcome not in ("proved", "counterexample", "undecided"):
+            raise ValueError(f"from_proof needs a ProofResult, got {result!r}")
         if outcome == "proved":
             return cls.from_certificate(result, holds=holds, numbers=numbers, key=key, figures=figures)
         nums = dict(numbers or {})
@@ -225,10 +227,8 @@ class Evidence:
                        f"{_short(jsonable(result.counterexample))} the exact margin is {_short(result.exact_margin)} "
                        f"= {shown} < 0 (verified exactly, shrunk in {result.shrink_steps} steps).", nums,
                        counterexample=cx, figures=figs)
-        if outcome == "undecided":
-            return cls("inconclusive", "prover", f"The prover did not decide whether {holds} after {result.boxes} "
-                       f"boxes in {result.seconds:.3g} s: {_short(result.reason, 400)}", nums, figures=figs)
-        raise ValueError(f"from_proof needs a ProofResult, got {result!r}")
+        return cls("inconclusive", "prover", f"The prover did not decide whether {holds} after {result.boxes} "
+                   f"boxes in {result.seconds:.3g} s: {_short(result.reason, 400)}", nums, figures=figs)
 
     def to_json(self) -> dict[str, Any]:
         return {
