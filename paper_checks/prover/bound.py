@@ -59,6 +59,7 @@ class Closure:
     fails: list[Fraction] | None = None
     smear: list[float] | None = None  # |gradient| x width per coordinate, where known: where to split
     argument: int | None = None  # for ``max``: which argument of the Max was shown >= 0 (``face``: how)
+    at: dict[int, Fraction] | None = None  # for ``hessian``: the coordinates fixed at the critical set
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "lower": self.lower if math.isfinite(self.lower) else None}
@@ -70,6 +71,8 @@ class Closure:
             out["exact"] = self.exact
         if self.argument is not None:
             out["argument"] = self.argument
+        if self.at is not None:
+            out["critical"] = {str(i): str(v) for i, v in sorted(self.at.items())}
         return out
 
     def tight(self) -> bool:

@@ -40,6 +40,7 @@ from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.bound import Closure, close
 from paper_checks.prover.boxes import Piece, from_path, groups, initial_box, path_tokens, status
 from paper_checks.prover.normal import Reduction, check_reduction
+from paper_checks.prover.second import critical_at, psd_closes
 from paper_checks.prover.solver import Problem, problem, recheck_problem
 from paper_checks.prover.trace import Traced, Untraceable, compile_traced, conjuncts, derivative, precision, trace
 from paper_checks.search.params import SearchSpace
@@ -169,7 +170,8 @@ def _monotone_problems(cl: Closure, t: Traced, box: list[tuple[Fraction, Fractio
     return ""
 
 
-def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str]) -> list[str]:
+def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str],
+                  base: list[tuple[Fraction, Fraction]] | None = None) -> list[str]:
     where = f"piece {rec.piece}, conjunct {rec.part}, box {rec.path or '(whole)'}"
     for x in _points(box):
         v = _exact_at(t, x)
@@ -180,6 +182,11 @@ def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], 
     bad = _monotone_problems(rec.closure, t, box, names)
     if bad:
         return [f"{where}: {bad}"]
+    if rec.closure.method == "hessian":  # convexity around a critical set, re-derived from its coordinates
+        crit = critical_at(t, dict(rec.closure.at or {}), base)
+        if crit is None or crit.lower < rec.closure.lower - 1e-12:
+            return [f"{where}: the critical set {rec.closure.at} is not one again"]
+        return [] if psd_closes(crit, box, RECHECK_PREC) else [f"{where}: the Hessian is not PSD on the hull again"]
     with precision(RECHECK_PREC):
         again = close(t, box, names)
     return [] if again.closed else [f"{where}: not closed again at {RECHECK_PREC} bits ({again.method})"]
@@ -226,7 +233,7 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
                     t = compile_traced(red.reduced, t.symbols)
             for r in recs:
                 if r.form == "written":
-                    problems += _box_problems(r, written, from_path(base, r.path), names)
+                    problems += _box_problems(r, written, from_path(base, r.path), names, base)
                     continue
                 if r.closure.method in EXACT_METHODS:
                     problems += _exact_problems(cert, r, t, base, coords)
@@ -236,7 +243,7 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
                     if status(box, coords) != "outside":
                         problems.append(f"piece {i}: box {r.path} is not outside its region")
                     continue
-                problems += _box_problems(r, t, box, names)
+                problems += _box_problems(r, t, box, names, base)
     return problems
 
 

@@ -123,13 +123,31 @@ def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_SECONDS) -> bool:
 
 def _normal(expr: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]], sympy.Expr]:
     """``(coefficient, [(factor, power)], normal form)`` of ``expr``: denominators cleared, terms collected."""
-    e = sympy.cancel(sympy.together(expr))
+    e = sympy.together(expr)
+    if expr.is_rational_function(*expr.free_symbols):
+        e = sympy.cancel(e)
     if e.is_number:
         return e, [], e
     num, den = sympy.fraction(e)
-    cn, fn = sympy.factor_list(num)
-    cd, fd = sympy.factor_list(den)
-    return sympy.Rational(cn) / sympy.Rational(cd), [*fn, *[(f, -k) for f, k in fd]], e
+    # like terms collected without rewriting powers (3^(1-q) stays, it does not move to the denominator)
+    num = sympy.expand(num, power_exp=False, power_base=False, log=False)
+    den = sympy.expand(den, power_exp=False, power_base=False, log=False)
+    e = num / den
+    if e == 0:
+        return e, [], e
+    cn, fn = _factor_list(num)
+    cd, fd = _factor_list(den)
+    return cn / cd, [*fn, *[(f, -k) for f, k in fd]], e
+
+
+def _factor_list(e: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]]]:
+    if e.is_number:
+        return e, []
+    try:
+        c, fs = sympy.factor_list(e)
+    except (sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed):  # 3^q: a number to a symbolic power
+        return sympy.Integer(1), [(e, 1)]
+    return sympy.sympify(c), fs
 
 
 def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = NORMAL_SECONDS) -> Reduction:

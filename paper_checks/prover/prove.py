@@ -35,6 +35,7 @@ from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, reduce
+from paper_checks.prover.second import Critical, find_critical, psd_closes
 from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, decide, problem
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
@@ -45,6 +46,10 @@ from paper_checks.search.shrink import SHRINK_EVALS, Shrinker
 OUTCOMES = ("proved", "counterexample", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
+#: a critical set is looked for from a box at most this many times per conjunct of a piece
+CRITICAL_TRIES = 12
+#: ... and only from a box narrower than 1/CRITICAL_WIDTH of its piece along every coordinate
+CRITICAL_WIDTH = 8
 
 
 @dataclass
@@ -103,6 +108,8 @@ class _State:
     seq: int = 0
     notes: list[str] = field(default_factory=list)
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
+    criticals: dict[tuple[int, int], list[Critical]] = field(default_factory=dict)
+    critical_tries: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
@@ -144,6 +151,26 @@ def _probe(st: _State, pc: _Piece, t: Traced, box: Box) -> ProofResult | None:
     return None
 
 
+def _second_order(st: _State, pc: _Piece, i: int, j: int, box: Box) -> Closure | None:
+    """Close ``box`` by convexity around a critical set (:mod:`paper_checks.prover.second`): one found
+    before, or one looked for from this box once it is small (at most :data:`CRITICAL_TRIES` per conjunct)."""
+    crits = st.criticals.setdefault((i, j), [])
+    for c in crits:
+        if psd_closes(c, box):
+            return Closure(True, c.lower, "hessian", exact=c.why, at=dict(c.fixed))
+    tries = st.critical_tries.get((i, j), 0)
+    small = all(hi - lo <= (b1 - b0) / CRITICAL_WIDTH for (lo, hi), (b0, b1) in zip(box, pc.base))
+    if tries >= CRITICAL_TRIES or not small or time.monotonic() > st.deadline:
+        return None
+    st.critical_tries[(i, j)] = tries + 1
+    c = find_critical(pc.parts[j], box, pc.base, [list(g) for g in groups(pc.coords).values()])
+    if c is None:
+        return None
+    crits.append(c)
+    st.notes.append(f"a critical set {c.to_json(pc.names)['at']} closes boxes by convexity ({c.why})")
+    return Closure(True, c.lower, "hessian", exact=c.why, at=dict(c.fixed))
+
+
 def _narrow(box: Box, base: Box) -> bool:
     return all(hi - lo <= (b1 - b0) / 2 ** MAX_DEPTH for (lo, hi), (b0, b1) in zip(box, base))
 
@@ -172,6 +199,10 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
             if cw.closed:
                 st.records.append(Record(i, j, path, cw, form="written"))
                 return None
+        hess = _second_order(st, pc, i, j, box)
+        if hess is not None:
+            st.records.append(Record(i, j, path, hess))
+            return None
         found = _probe(st, pc, pc.parts[j], box)
         if found is not None:
             return found
