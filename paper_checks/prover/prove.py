@@ -256,6 +256,14 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
     return None
 
 
+def _as_written(st: _State, pcs: list[_Piece], i: int, j: int) -> None:
+    """Conjunct ``j`` of piece ``i`` to the boxes as traced (``exact_first=False``)."""
+    t = pcs[i].parts[j]
+    pcs[i].reductions.append(Reduction(t.expr, t.expr, "as written"))
+    pcs[i].written.append(t)
+    st.push(-math.inf, i, j, "", list(pcs[i].base))
+
+
 def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
     return {"piece": pc.piece.to_json(),
             "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
@@ -312,7 +320,8 @@ def _search_first(space: SearchSpace, evals: int, seed: int, start: float) -> Pr
 
 
 def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
-          shrink_evals: int = SHRINK_EVALS, search_first: int = 0, seed: int = 0) -> ProofResult:
+          shrink_evals: int = SHRINK_EVALS, search_first: int = 0, seed: int = 0,
+          exact_first: bool = True) -> ProofResult:
     """Prove ``space.exact_margin >= 0`` on the whole declared domain, or refute it exactly.
 
     Parameters
@@ -325,6 +334,9 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     search_first : margin evaluations of a counterexample search run first (0: none; at least 10
         otherwise): in many dimensions sampling finds a failing region sooner than boxes do
     seed : the search's random seed
+    exact_first : decide each piece symbolically first (normal form, identities, factors of known sign,
+        real roots / z3 for polynomial margins: :mod:`paper_checks.prover.normal`,
+        :mod:`paper_checks.prover.solver`); False: boxes only, on the margin as written (for comparison)
 
     Returns
     -------
@@ -352,7 +364,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     try:
         for i, pc in enumerate(pcs):
             for j in range(len(pc.parts)):
-                found = _exact_first(st, pcs, i, j)
+                found = _exact_first(st, pcs, i, j) if exact_first else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
         while st.heap and st.boxes < budget and time.monotonic() < st.deadline:
@@ -371,7 +383,8 @@ def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
 
 
 def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
-               seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None) -> ProofResult:
+               seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None,
+               exact_first: bool = True) -> ProofResult:
     """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)`` and
     every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
 
@@ -401,4 +414,5 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     def margin(pt: Point) -> float:
         return float(sympy.N(exact(pt)))
 
-    return prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds)
+    return prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds,
+                 exact_first=exact_first)

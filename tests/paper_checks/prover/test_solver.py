@@ -47,11 +47,12 @@ def test_polynomial_classics_are_proved_by_z3():
 
 
 def test_a_dip_beside_an_irrational_point_is_found_and_verified():
-    """(x^2 - 2)^2 - 10^-50 dips below 0 only within ~1e-25 of sqrt(2): z3's model, rounded, verified."""
-    res = prove_expr((x**2 + y**2 - 2) ** 2 - R(1, 10**50), {x: (0, 2), y: (0, 2)}, seconds=20)
+    """(x^2 - 2)^2 + y^2 - 10^-50 dips below 0 only within ~1e-25 of (sqrt 2, 0): z3's algebraic model,
+    rounded to a rational, verified exactly."""
+    res = prove_expr((x**2 - 2) ** 2 + y**2 - R(1, 10**50), {x: (0, 2), y: (0, 2)}, seconds=20)
     assert res.outcome == "counterexample"
     pt = res.counterexample
-    assert ((pt["x"] ** 2 + pt["y"] ** 2 - 2) ** 2 - R(1, 10**50)) < 0
+    assert (pt["x"] ** 2 - 2) ** 2 + pt["y"] ** 2 - R(1, 10**50) < 0
 
 
 def test_z3_unsat_and_the_independent_recheck():
