@@ -41,12 +41,12 @@ from paper_checks.prover.bound import Closure, close
 from paper_checks.prover.boxes import Piece, from_path, groups, initial_box, path_tokens, status
 from paper_checks.prover.normal import Reduction, check_reduction
 from paper_checks.prover.second import critical_at, psd_closes
-from paper_checks.prover.solver import Problem, problem, recheck_problem
+from paper_checks.prover.solver import Problem, branches_decide, problem, recheck_problem
 from paper_checks.prover.trace import Traced, Untraceable, compile_traced, conjuncts, derivative, precision, trace
 from paper_checks.search.params import SearchSpace
 
 #: closures of a whole piece without boxes (re-checked by :func:`_exact_problems`)
-EXACT_METHODS = ("identity", "known sign", "real roots", "z3")
+EXACT_METHODS = ("identity", "known sign", "real roots", "z3", "z3 branches")
 #: interval precision (bits) of the re-bounding in :func:`recheck`
 RECHECK_PREC = 120
 #: boxes closed by the natural extension with a lower bound above this are bounded again with Arb
@@ -203,6 +203,11 @@ def _exact_problems(cert: Certificate, r: Record, t: Traced, base: list[tuple[Fr
         reds = cert.reductions[r.piece] if r.piece < len(cert.reductions) else []
         ok = r.part < len(reds) and reds[r.part].kind == r.closure.method and reds[r.part].decided == "proved"
         return [] if ok else [f"{where}: no derivation ({r.closure.method}) recorded for the piece"]
+    if r.closure.method == "z3 branches":
+        outcome, _ = branches_decide(t.expr, t.symbols, base, [list(g) for g in groups(coords).values()],
+                                     recheck=True)
+        return [] if outcome == "unsat" else [f"{where}: z3 re-run on the branches (ite eliminated, NLSAT) says "
+                                              f"{outcome}, not unsat"]
     pr = cert.problems.get((r.piece, r.part))
     again = problem(t.expr, t.symbols, base, [list(g) for g in groups(coords).values()])
     if pr is None or again is None or again.num * pr.den != pr.num * again.den:

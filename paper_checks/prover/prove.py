@@ -34,9 +34,9 @@ from paper_checks.jsonable import jsonable
 from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
-from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, reduce
+from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
 from paper_checks.prover.second import Critical, find_critical, psd_closes
-from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, decide, problem
+from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
@@ -239,7 +239,19 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
                 found = _counterexample(st, pc, x)
                 if found is not None:
                     return found
-    pr = problem(t.expr, t.symbols, pc.base, [list(g) for g in groups(pc.coords).values()])
+    rows = [list(g) for g in groups(pc.coords).values()]
+    pr = problem(t.expr, t.symbols, pc.base, rows)
+    if pr is None and has_branches(t.expr):
+        ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))
+        outcome, cands = branches_decide(t.expr, t.symbols, pc.base, rows, ms)
+        if outcome == "unsat":
+            st.records.append(Record(i, j, "", Closure(True, 0.0, "z3 branches")))
+            return None
+        for x in cands:
+            found = _counterexample(st, pc, x)
+            if found is not None:
+                found.notes.append("found by z3 on the piecewise polynomial margin, verified exactly and shrunk")
+                return found
     if pr is not None:
         ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))
         outcome, method, cands = decide(pr, ms)

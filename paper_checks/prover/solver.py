@@ -191,3 +191,99 @@ def recheck_problem(pr: Problem, method: str, milliseconds: int = Z3_MILLISECOND
         return "" if roots_decide(pr) else "real-root isolation does not prove the polynomial margin again"
     outcome, _ = z3_decide(pr, milliseconds, nlsat=True)
     return "" if outcome == "unsat" else f"z3 re-run (fresh context, NLSAT) says {outcome}, not unsat"
+
+
+# ------------------------------------------------------------------ piecewise polynomial margins: z3 with branches
+class _NotPiecewisePolynomial(ValueError):
+    pass
+
+
+def _z3_expr(e: sympy.Expr, zs: dict[sympy.Symbol, Any], ctx: z3.Context) -> Any:
+    """``e`` in z3 terms: polynomials, ``Max``/``Min``/``Abs``/``sign`` and ``Piecewise`` as if-then-else."""
+    if e.is_Symbol:
+        if e not in zs:
+            raise _NotPiecewisePolynomial(str(e))
+        return zs[e]
+    if e.is_Rational:
+        return z3.RealVal(str(e), ctx)
+    if e.is_Add:
+        return z3.Sum(*[_z3_expr(a, zs, ctx) for a in e.args])
+    if e.is_Mul:
+        out = _z3_expr(e.args[0], zs, ctx)
+        for a in e.args[1:]:
+            out = out * _z3_expr(a, zs, ctx)
+        return out
+    if e.is_Pow and e.exp.is_Integer and 0 <= int(e.exp) <= 64:
+        b, out = _z3_expr(e.base, zs, ctx), z3.RealVal(1, ctx)
+        for _ in range(int(e.exp)):
+            out = out * b
+        return out
+    if isinstance(e, (sympy.Max, sympy.Min)):
+        args = [_z3_expr(a, zs, ctx) for a in e.args]
+        out = args[0]
+        for a in args[1:]:
+            out = z3.If(a > out, a, out) if isinstance(e, sympy.Max) else z3.If(a < out, a, out)
+        return out
+    if isinstance(e, sympy.Abs):
+        a = _z3_expr(e.args[0], zs, ctx)
+        return z3.If(a >= 0, a, -a)
+    if isinstance(e, sympy.sign):
+        a = _z3_expr(e.args[0], zs, ctx)
+        return z3.If(a > 0, z3.RealVal(1, ctx), z3.If(a < 0, z3.RealVal(-1, ctx), z3.RealVal(0, ctx)))
+    if isinstance(e, sympy.Piecewise):
+        out = None
+        for val, cond in reversed(e.args):
+            v = _z3_expr(val, zs, ctx)
+            out = v if out is None or cond is sympy.true else z3.If(_z3_cond(cond, zs, ctx), v, out)
+        return out
+    raise _NotPiecewisePolynomial(type(e).__name__)
+
+
+def _z3_cond(c: Any, zs: dict[sympy.Symbol, Any], ctx: z3.Context) -> Any:
+    ops = {sympy.StrictLessThan: lambda a, b: a < b, sympy.LessThan: lambda a, b: a <= b,
+           sympy.StrictGreaterThan: lambda a, b: a > b, sympy.GreaterThan: lambda a, b: a >= b,
+           sympy.Equality: lambda a, b: a == b, sympy.Unequality: lambda a, b: a != b}
+    if type(c) in ops:
+        return ops[type(c)](_z3_expr(c.lhs, zs, ctx), _z3_expr(c.rhs, zs, ctx))
+    if isinstance(c, (sympy.And, sympy.Or)):
+        parts = [_z3_cond(a, zs, ctx) for a in c.args]
+        return z3.And(*parts) if isinstance(c, sympy.And) else z3.Or(*parts)
+    if isinstance(c, sympy.Not):
+        return z3.Not(_z3_cond(c.args[0], zs, ctx))
+    raise _NotPiecewisePolynomial(type(c).__name__)
+
+
+def branches_decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]],
+                    milliseconds: int = Z3_MILLISECONDS, *, recheck: bool = False) -> tuple[str, list[list[Fraction]]]:
+    """A piecewise polynomial margin (``Max``, ``Min``, ``Abs``, ``sign``, ``Piecewise`` of polynomials) decided
+    by z3 with its branches as if-then-else: ``("unsat", [])`` proves it, ``("sat", candidates)`` (rational
+    points to verify), ``("unknown", [])``, or ``("not piecewise polynomial", [])``. ``recheck``: another
+    route (the if-then-else terms eliminated first, then NLSAT), in a fresh context."""
+    ctx = z3.Context()
+    zs = {s: z3.Real(f"v{i}", ctx) for i, s in enumerate(symbols)}
+    try:
+        goal = _z3_expr(sympy.sympify(expr), zs, ctx) < 0
+    except (_NotPiecewisePolynomial, TypeError, AttributeError):
+        return "not piecewise polynomial", []
+    if recheck:
+        s = z3.Then(z3.Tactic("simplify", ctx), z3.Tactic("elim-term-ite", ctx), z3.Tactic("qfnra-nlsat", ctx)).solver()
+    else:
+        s = z3.SolverFor("QF_NRA", ctx=ctx)
+    s.set("timeout", int(milliseconds))
+    vs = [zs[sym] for sym in symbols]
+    for v, (lo, hi) in zip(vs, box):
+        s.add(v >= z3.RealVal(str(lo), ctx), v <= z3.RealVal(str(hi), ctx))
+    for row in rows:
+        s.add(z3.Sum(*[vs[i] for i in row]) <= 1 if len(row) > 1 else vs[row[0]] <= 1)
+    s.add(goal)
+    res = s.check()
+    if res == z3.unsat:
+        return "unsat", []
+    if res != z3.sat:
+        return "unknown", []
+    m = s.model()
+    out = []
+    for digits in MODEL_DIGITS:
+        t = [_z3_value(m.eval(v, model_completion=True), digits) for v in vs]
+        out.append([min(max(v, lo), hi) for v, (lo, hi) in zip(t, box)])
+    return "sat", out

@@ -71,3 +71,26 @@ def test_recheck_catches_a_problem_that_is_not_the_margin():
     (key, pr), = cert.problems.items()
     cert.problems[key] = problem(x * x + y * y, pr.vars, pr.box, [])
     assert any("not the margin" in p for p in recheck(cert, space))
+
+
+def test_piecewise_margins_are_decided_by_their_branches():
+    """The ramp loss's symmetric sum is 1 (margin identically 0), the hinge's is >= 2, the triangle
+    inequality; intervals lose the cancellation between the branches, z3 with if-then-else does not."""
+    ramp = lambda t: sympy.Min(1, sympy.Max(0, (1 - t) / 2))  # noqa: E731
+    hinge = lambda t: sympy.Max(0, 1 - t)  # noqa: E731
+    cases = [(lambda x: ramp(x) + ramp(-x) - 1, (("x", -3, 3),)),
+             (lambda x: hinge(x) + hinge(-x) - 2, (("x", -2, 2),)),
+             (lambda x, y: sympy.Abs(x - y) - sympy.Abs(x) + sympy.Abs(y), (("x", -1, 1), ("y", -1, 1)))]
+    for fn, bounds in cases:
+        space = real_space(fn, *bounds)
+        assert _proved(prove(space, 100, 10), space).methods() == {"z3 branches": 1}
+    bad = prove_expr(sympy.Abs(x) - x - R(1, 10**9), {x: (-1, 1)}, seconds=10)
+    assert bad.outcome == "counterexample" and bad.counterexample["x"] == 0
+
+
+def test_recheck_re_decides_the_branches():
+    space = real_space(lambda x: sympy.Max(x, -x) - x / 2, ("x", -1, 1))
+    cert = _proved(prove(space, 100, 10), space)
+    worse = real_space(lambda x: sympy.Max(x, -x) - 2 * x, ("x", -1, 1))  # the certificate of another margin
+    problems = recheck(cert, worse)
+    assert any("z3 re-run" in p for p in problems) and any("not the traced one" in p for p in problems)
