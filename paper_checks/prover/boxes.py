@@ -116,10 +116,14 @@ def status(box: Box, coords: list[Coordinate]) -> str:
     return verdict
 
 
-def split(box: Box, base: Box, smear: list[float] | None = None) -> tuple[int, Box, Box]:
+def split(box: Box, base: Box, smear: list[float] | None = None,
+          depends: list[bool] | None = None) -> tuple[int, Box, Box]:
     """Halve ``box``: along the coordinate of largest ``smear`` (|derivative| x width) where given and
-    positive somewhere, else its widest relative to ``base``. Returns ``(coordinate, low half, high half)``."""
+    positive somewhere, else its widest relative to ``base``; never along a coordinate the margin does not
+    depend on (``depends[i]`` False) while another remains. Returns ``(coordinate, low half, high half)``."""
     rel = [(b[1] - b[0]) / (o[1] - o[0]) if o[1] > o[0] else Fraction(0) for b, o in zip(box, base)]
+    if depends is not None and any(d and r > 0 for d, r in zip(depends, rel)):
+        rel = [r if d else Fraction(0) for r, d in zip(rel, depends)]
     k = max(range(len(box)), key=lambda i: rel[i])
     if smear is not None and any(s > 0 for s in smear):
         # never split a coordinate already 2^SPLIT_SPREAD times narrower (relatively) than the widest

@@ -212,7 +212,9 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     if _narrow(box, pc.base):
         st.stuck.append((i, j, path, box, key))
         return None
-    k, left, right = split(box, pc.base, smear)
+    t = pc.parts[j]  # a box partly outside the simplex is split along any coordinate: it must come inside
+    depends = [sym in t.expr.free_symbols for sym in t.symbols] if where == "inside" else None
+    k, left, right = split(box, pc.base, smear, depends)
     st.push(key, i, j, path + f"{k}L", left)
     st.push(key, i, j, path + f"{k}R", right)
     return None
@@ -394,6 +396,20 @@ def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
     return found
 
 
+def _exact_end(v: Any) -> sympy.Rational:
+    """An interval end as an exact rational: a float stands for its own binary value."""
+    if isinstance(v, Fraction):
+        return sympy.Rational(v.numerator, v.denominator)
+    if isinstance(v, float):
+        return sympy.Rational(v)
+    r = sympy.sympify(v)
+    if isinstance(r, sympy.Float):
+        return sympy.Rational(r)
+    if not r.is_Rational:
+        raise ValueError(f"prove_expr: an interval end must be a rational number, got {v!r}")
+    return r
+
+
 def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
                seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None,
                exact_first: bool = True) -> ProofResult:
@@ -401,8 +417,11 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
 
     A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
-    symbols and one ``SimplexPoint`` per simplex. Raises ``ValueError`` when ``expr`` has a symbol
-    in neither, or an interval whose ends are not exact binary floats.
+    symbols and one ``SimplexPoint`` per simplex. Interval ends are exact rationals (``Rational(1, 20)``;
+    a float stands for its own binary value): a symbol with ``low == high`` is pinned (substituted), and
+    one whose ends are not binary floats is rescaled exactly, ``s = low + (high - low) u`` with ``u`` in
+    ``[0, 1]`` (a counterexample is given back in ``s``). Raises ``ValueError`` when ``expr`` has a symbol
+    in neither.
     """
     expr = sympy.sympify(expr)
     simplices = dict(simplices or {})
@@ -411,20 +430,39 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     if missing:
         raise ValueError(f"prove_expr: no interval or simplex for {sorted(map(str, missing))} in domain {domain!r}")
     params: list[Any] = []
+    subs: dict[sympy.Symbol, Any] = {}  # symbol -> its value in the prover's parameters (by name)
+    back: dict[str, Any] = {}  # a rescaled symbol's name -> its value as a function of u
     for s, (lo, hi) in domain.items():
-        p = Real(str(s), float(lo), float(hi))
-        if sympy.nsimplify(lo) != sympy.Rational(p.low) or sympy.nsimplify(hi) != sympy.Rational(p.high):
-            raise ValueError(f"prove_expr: the interval of {s} must have float-exact ends, got {(lo, hi)}")
-        params.append(p)
+        lo_r, hi_r = _exact_end(lo), _exact_end(hi)
+        if lo_r > hi_r:
+            raise ValueError(f"prove_expr: the interval of {s} is empty, got {(lo, hi)}")
+        if lo_r == hi_r:
+            expr = expr.xreplace({s: lo_r})
+            continue
+        if sympy.Rational(float(lo_r)) == lo_r and sympy.Rational(float(hi_r)) == hi_r:
+            params.append(Real(str(s), float(lo_r), float(hi_r)))
+            subs[s] = str(s)
+            continue
+        u = f"{s}_unit"
+        params.append(Real(u, 0.0, 1.0))
+        subs[s] = u
+        back[str(s)] = (u, lo_r, hi_r - lo_r)
     params += [SimplexPoint(name, len(syms)) for name, syms in simplices.items()]
 
     def exact(pt: Point) -> Any:
-        subs = {s: pt[str(s)] for s in domain}
-        subs.update({s: pt[name][i] for s, (name, i) in in_simplex.items()})
-        return expr.xreplace(subs)
+        vals = {s: (pt[n] if str(s) not in back else back[str(s)][1] + back[str(s)][2] * pt[n])
+                for s, n in subs.items()}
+        vals.update({s: pt[name][i] for s, (name, i) in in_simplex.items()})
+        return expr.xreplace(vals)
 
     def margin(pt: Point) -> float:
         return float(sympy.N(exact(pt)))
 
-    return prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds,
-                 exact_first=exact_first)
+    res = prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds,
+                exact_first=exact_first)
+    if res.counterexample is not None and back:
+        pt = dict(res.counterexample)
+        for name, (u, lo_r, width) in back.items():
+            pt[name] = lo_r + width * pt.pop(u)
+        res.counterexample = pt
+    return res

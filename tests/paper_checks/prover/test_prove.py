@@ -227,3 +227,13 @@ def test_a_margin_infinite_at_a_vertex_is_proved_and_rechecked():
     space = simplex_space(3, lambda p: -sympy.log(p[0]) - (1 - p[0]))
     cert = _proved(prove(space, 2000, 30), space)
     assert cert.tight()
+
+
+def test_prove_expr_takes_rational_ends_and_pins_a_parameter():
+    """Ends such as 1/20 (no binary float) are rescaled exactly; low == high pins the symbol."""
+    assert prove_expr(x - R(1, 20), {x: (R(1, 20), R(1, 3))}, seconds=10).proved
+    bad = prove_expr(x - R(1, 19), {x: (R(1, 20), R(1, 3))}, seconds=10)
+    assert bad.outcome == "counterexample" and R(1, 20) <= bad.counterexample["x"] < R(1, 19)
+    b = sympy.Symbol("b")
+    assert prove_expr(b * x * (1 - x), {x: (0, 1), b: (2, 2)}, seconds=10).proved
+    assert prove_expr(b * x * (1 - x), {x: (0, 1), b: (-1, -1)}, seconds=10).outcome == "counterexample"
