@@ -34,6 +34,7 @@ from paper_checks.jsonable import jsonable
 from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
+from paper_checks.prover.gather import gathering
 from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
 from paper_checks.prover.second import Critical, find_critical, psd_closes
 from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
@@ -287,15 +288,32 @@ def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
     open_ = sorted([(k, i, path, box) for k, _, i, _, path, box in st.heap]
                    + [(k, i, path, box) for i, _, path, box, k in st.stuck], key=lambda r: r[0])
     lows = [k for k, *_ in open_ if k > -math.inf]
-    return {"open_boxes": len(open_), "stuck_boxes": len(st.stuck),
-            "smallest_lower_bound": min(lows) if lows else None,
-            "unbounded_below": sum(1 for k, *_ in open_ if k == -math.inf),
-            "lowest": [_box_text(pcs[i], box) for _, i, _, box in open_[:5]]}
+    out = {"open_boxes": len(open_), "stuck_boxes": len(st.stuck),
+           "smallest_lower_bound": min(lows) if lows else None,
+           "unbounded_below": sum(1 for k, *_ in open_ if k == -math.inf),
+           "lowest": [_box_text(pcs[i], box) for _, i, _, box in open_[:5]]}
+    parts = sorted([(k, i, j, box) for k, _, i, j, _, box in st.heap]
+                   + [(k, i, j, box) for i, j, _, box, k in st.stuck], key=lambda r: r[0])
+    if parts:
+        _, i, j, _ = parts[0]
+        pc = pcs[i]
+        try:
+            out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
+                                **gathering([(k, b) for k, i2, j2, b in parts if (i2, j2) == (i, j)],
+                                            pc.parts[j], pc.base, pc.names)}
+        except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
+            out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
+    return out
 
 
 def _undecided(st: _State, pcs: list[_Piece], reason: str, start: float) -> ProofResult:
+    remaining = _remaining(st, pcs)
+    g = remaining.get("gathering", {})
+    if "case" in g:
+        reason += (f"; the open boxes gather {g['where']} around {g['centre']} (margin {g['margin_at_centre']}, "
+                   f"gradient {g['gradient_at_centre']}): {g['case']}; would decide: {g['would_decide']}")
     return ProofResult("undecided", st.boxes, st.budget, time.monotonic() - start, reason=reason,
-                       remaining=_remaining(st, pcs), notes=st.notes)
+                       remaining=remaining, notes=st.notes)
 
 
 def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
@@ -306,8 +324,8 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
         return _undecided(st, pcs, f"{spent} ran out with {len(st.heap) + len(st.stuck)} boxes open", start)
     if st.stuck:
         return _undecided(st, pcs, f"{len(st.stuck)} boxes narrower than 2^-{MAX_DEPTH} of their piece stayed open: "
-                          "the margin's minimum there is 0 or within rounding of it, inside the domain, where "
-                          "first-order bounds cannot close it", start)
+                          "the margin's minimum there is 0 or within rounding of it, where first-order bounds "
+                          "cannot close it", start)
     cert = Certificate(st.space.description, [pc.piece for pc in pcs],
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
                        st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),
