@@ -171,7 +171,7 @@ def _monotone_problems(cl: Closure, t: Traced, box: list[tuple[Fraction, Fractio
 
 
 def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str],
-                  base: list[tuple[Fraction, Fraction]] | None = None) -> list[str]:
+                  base: list[tuple[Fraction, Fraction]] | None = None, coords: list[Any] | None = None) -> list[str]:
     where = f"piece {rec.piece}, conjunct {rec.part}, box {rec.path or '(whole)'}"
     for x in _points(box):
         v = _exact_at(t, x)
@@ -183,7 +183,8 @@ def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], 
     if bad:
         return [f"{where}: {bad}"]
     if rec.closure.method == "hessian":  # convexity around a critical set, re-derived from its coordinates
-        crit = critical_at(t, dict(rec.closure.at or {}), base)
+        rows = [list(g) for g in groups(coords or []).values()]
+        crit = critical_at(t, dict(rec.closure.at or {}), base, rows)
         if crit is None or crit.lower < rec.closure.lower - 1e-12:
             return [f"{where}: the critical set {rec.closure.at} is not one again"]
         return [] if psd_closes(crit, box, RECHECK_PREC) else [f"{where}: the Hessian is not PSD on the hull again"]
@@ -238,7 +239,7 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
                     t = compile_traced(red.reduced, t.symbols)
             for r in recs:
                 if r.form == "written":
-                    problems += _box_problems(r, written, from_path(base, r.path), names, base)
+                    problems += _box_problems(r, written, from_path(base, r.path), names, base, coords)
                     continue
                 if r.closure.method in EXACT_METHODS:
                     problems += _exact_problems(cert, r, t, base, coords)
@@ -248,7 +249,7 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
                     if status(box, coords) != "outside":
                         problems.append(f"piece {i}: box {r.path} is not outside its region")
                     continue
-                problems += _box_problems(r, t, box, names, base)
+                problems += _box_problems(r, t, box, names, base, coords)
     return problems
 
 

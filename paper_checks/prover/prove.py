@@ -36,7 +36,7 @@ from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, i
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.gather import gathering
 from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
-from paper_checks.prover.second import Critical, find_critical, psd_closes
+from paper_checks.prover.second import Critical, barycentre, find_critical, psd_closes
 from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
@@ -161,15 +161,19 @@ def _second_order(st: _State, pc: _Piece, i: int, j: int, box: Box) -> Closure |
             return Closure(True, c.lower, "hessian", exact=c.why, at=dict(c.fixed))
     tries = st.critical_tries.get((i, j), 0)
     small = all(hi - lo <= (b1 - b0) / CRITICAL_WIDTH for (lo, hi), (b0, b1) in zip(box, pc.base))
-    if tries >= CRITICAL_TRIES or not small or time.monotonic() > st.deadline:
+    rows = [list(g) for g in groups(pc.coords).values()]
+    first = (i, j) not in st.critical_tries  # the barycentre is tried once, from the first open box
+    if not first and (tries >= CRITICAL_TRIES or not small or time.monotonic() > st.deadline):
         return None
-    st.critical_tries[(i, j)] = tries + 1
-    c = find_critical(pc.parts[j], box, pc.base, [list(g) for g in groups(pc.coords).values()])
-    if c is None:
+    st.critical_tries[(i, j)] = tries + (not first)
+    c = barycentre(pc.parts[j], box, pc.base, rows) if first else None
+    if c is None and small:
+        c = find_critical(pc.parts[j], box, pc.base, rows)
+    if c is None or any(c.fixed == k.fixed for k in crits):
         return None
     crits.append(c)
     st.notes.append(f"a critical set {c.to_json(pc.names)['at']} closes boxes by convexity ({c.why})")
-    return Closure(True, c.lower, "hessian", exact=c.why, at=dict(c.fixed))
+    return Closure(True, c.lower, "hessian", exact=c.why, at=dict(c.fixed)) if psd_closes(c, box) else None
 
 
 def _narrow(box: Box, base: Box) -> bool:

@@ -37,6 +37,7 @@ from paper_checks.prover.bound import decide_point, down, intervals
 from paper_checks.prover.boxes import Box, centre
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, derivative, precision
+from paper_checks.prover.trace import hull as interval_hull
 
 #: denominators tried when a numerical critical point is rounded to a rational
 DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000)
@@ -55,6 +56,10 @@ class Critical:
     lower: float
     hessian: list[list[Fn]]
     why: str
+    #: the Hessian lifted to the simplex's full coordinates (the eliminated ones as symbols of their own): PSD
+    #: there implies PSD on the simplex's tangent space; with the rows it lifts (free coordinate indices)
+    lifted: list[list[Fn]] | None = None
+    rows: list[list[int]] | None = None
 
     def to_json(self, names: list[str]) -> dict[str, Any]:
         return {"at": {names[i]: str(v) for i, v in sorted(self.fixed.items())}, "lower": self.lower,
@@ -72,8 +77,33 @@ def _normal(e: sympy.Expr) -> sympy.Expr:
         return e
 
 
-def critical_at(t: Traced, fixed: dict[int, Fraction], base: Box) -> Critical | None:
-    """The :class:`Critical` at ``fixed`` when conditions 1 and 2 of the module docstring hold exactly."""
+def _lift(t: Traced, idx: list[int], rows: list[list[int]]) -> tuple[list[list[Fn]], list[list[int]]] | None:
+    """The Hessian of the margin written in the simplex rows' full coordinates: each ``1 - sum(row)`` that the
+    margin holds replaced by a symbol ``e`` of its own (the margin is ``F(x, e)`` with ``e = 1 - sum(row)``, so
+    its Hessian is ``J^T H_F J``: PSD where ``H_F`` is); None where no row lies inside ``idx``."""
+    syms = t.symbols
+    lifted_rows = [r for r in rows if r and set(r) <= set(idx)]
+    if not lifted_rows:
+        return None
+    es, swap, back = [], {}, {}
+    for k, r in enumerate(lifted_rows):
+        e = sympy.Symbol(f"_eliminated_{k}", real=True)
+        es.append(e)
+        swap[1 - sympy.Add(*[syms[i] for i in r])] = e
+        back[e] = 1 - sympy.Add(*[syms[i] for i in r])
+    big = t.expr.xreplace(swap)
+    if not any(e in big.free_symbols for e in es) or sympy.expand(big.xreplace(back) - t.expr) != 0:
+        return None
+    allsyms = [*syms, *es]
+    vars_ = [syms[i] for i in idx] + es
+    return [[compile_expr(_normal(derivative(derivative(big, a), b)), allsyms) for b in vars_] for a in vars_], \
+        lifted_rows
+
+
+def critical_at(t: Traced, fixed: dict[int, Fraction], base: Box, rows: list[list[int]] | None = None
+                ) -> Critical | None:
+    """The :class:`Critical` at ``fixed`` when conditions 1 and 2 of the module docstring hold exactly
+    (``rows``: the free coordinates of each simplex row, for the lifted Hessian)."""
     syms = t.symbols
     subs = {syms[i]: _q(v) for i, v in fixed.items()}
     free = [i for i in range(len(syms)) if i not in fixed]
@@ -103,12 +133,17 @@ def critical_at(t: Traced, fixed: dict[int, Fraction], base: Box) -> Critical | 
         idx = sorted(fixed)
         hess = [[compile_expr(_normal(derivative(derivative(t.expr, syms[a]), syms[b])), syms) for b in idx]
                 for a in idx]
+        lift = _lift(t, idx, rows or [])
     except (Untraceable, TypeError, ValueError, ZeroDivisionError, NotImplementedError, RecursionError):
         return None
-    return Critical(dict(fixed), lower, hess, why)
+    return Critical(dict(fixed), lower, hess, why, *(lift or (None, None)))
 
 
 def _gershgorin(h: list[list[Any]]) -> bool:
+    """Every row's diagonal lower end at least the sum of the magnitudes of its other entries (all finite).
+    A diagonal whose upper end is +oo (a Hessian unbounded where the box touches the domain's boundary) is
+    allowed: the margin is convex where it is twice differentiable and continuous up to the boundary (every
+    node of the whitelist is continuous where finite), so convex on the closed hull."""
     for a, row in enumerate(h):
         off = sum((max(abs(e.a), abs(e.b)) for b, e in enumerate(row) if b != a), mpmath.mpf(0))
         if not (row[a].a - off >= 0):
@@ -146,6 +181,15 @@ def _midpoint_definite(h: list[list[Any]]) -> bool:
     return True
 
 
+def _at_least(e: Any, low: Fraction) -> Any:
+    """``e`` cut below at ``low``: in the piece where a row's eliminated coordinate is the largest
+    (:mod:`paper_checks.prover.boxes`), it is at least ``1/d``. The points of the hull below are in other
+    pieces, so convexity is needed only on the hull cut by ``e >= 1/d``: a convex set that holds the
+    barycentre and every point of the box that this piece must cover."""
+    lo = interval_hull(sympy.Rational(low.numerator, low.denominator), sympy.Rational(low.numerator, low.denominator))
+    return mpmath.iv.mpf([max(e.a, lo.a), max(e.b, lo.a)])
+
+
 def psd_closes(crit: Critical, box: Box, bits: int = 53) -> bool:
     """Whether the Hessian of ``crit`` is positive semidefinite on ``hull(box, c_S)``: by Gershgorin's discs,
     or as positive definite by its midpoint and radii (:func:`_midpoint_definite`)."""
@@ -154,10 +198,16 @@ def psd_closes(crit: Critical, box: Box, bits: int = 53) -> bool:
     try:
         with precision(bits):
             ivs = intervals(hull)
-            h = [[f(ivs) for f in row] for row in crit.hessian]
-        if not all(mpmath.isfinite(e.a) and mpmath.isfinite(e.b) for row in h for e in row):
-            return False
-        return _gershgorin(h) or _midpoint_definite(h)
+            mats = [[[f(ivs) for f in row] for row in crit.hessian]]
+            if crit.lifted is not None:  # the eliminated coordinates range over 1 - (the sum of the row) on the hull
+                es = [_at_least(1 - sum(ivs[i] for i in r), Fraction(1, len(r) + 1)) for r in crit.rows or []]
+                mats.insert(0, [[f([*ivs, *es]) for f in row] for row in crit.lifted])
+        for h in mats:
+            if _gershgorin(h):  # a diagonal entry may be +oo at the boundary (p^(q-2) at p = 0): still convex
+                return True
+            if all(mpmath.isfinite(e.a) and mpmath.isfinite(e.b) for row in h for e in row) and _midpoint_definite(h):
+                return True
+        return False
     except (ValueError, ZeroDivisionError, OverflowError, TypeError):
         return False
 
@@ -195,6 +245,17 @@ def _rational(v: float, lo: Fraction, hi: Fraction) -> list[Fraction]:
     return out
 
 
+def barycentre(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Critical | None:
+    """The :class:`Critical` with every simplex row at its barycentre (the simplex coordinates fixed), where
+    symmetric bounds are tight (the GCE class-sum bound, entropy), when it is one."""
+    if not groups:
+        return None
+    cand = {i: Fraction(1, len(g) + 1) for g in groups for i in g}
+    if not all(base[i][0] <= v <= base[i][1] for i, v in cand.items()):
+        return None
+    return critical_at(t, cand, base, groups)
+
+
 def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Critical | None:
     """A :class:`Critical` near ``box``: Newton from its centre, rounded to simple rationals, then checked
     exactly, first as a point, then fixing only the simplex coordinates, then only the others."""
@@ -211,7 +272,7 @@ def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Cr
         if not all(options):
             continue
         cand = {i: opts[0] for i, opts in zip(subset, options)}
-        crit = critical_at(t, cand, base)
+        crit = critical_at(t, cand, base, groups)
         if crit is not None and psd_closes(crit, box):
             return crit
     return None

@@ -40,10 +40,11 @@ def test_taylor_remainder_with_a_zero_of_order_t_plus_1_at_the_end(t):
     _proved(real_space(lambda p: -sympy.log(p) - sum((1 - p) ** k / k for k in range(1, t + 1)), ("p", 0, 1)))
 
 
-def test_gce_class_sum_bound_along_q_for_two_classes():
-    """Zhang & Sabuncu 2018, Eq. 7 (lower end, c = 2): sum_j L_q(f_j) >= (c - c^(1-q))/q, 0 at the barycentre
-    for every q in [1/4, 3/4]: a segment of zeros closed by convexity in f."""
-    c = 2
+@pytest.mark.parametrize("c", [2, 3])  # c = 4: proved in about 6 s, its re-check of 1220 boxes about 50 s
+def test_gce_class_sum_bound_along_q(c):
+    """Zhang & Sabuncu 2018, Eq. 7 (lower end): sum_j L_q(f_j) >= (c - c^(1-q))/q, 0 at the barycentre for
+    every q in [1/4, 3/4]: a segment of zeros closed by convexity in f (the Hessian lifted to all c
+    coordinates is diagonal, (1 - q) f_j^(q-2) >= 0)."""
 
     def exact(pt):
         q = pt["q"]
@@ -54,7 +55,7 @@ def test_gce_class_sum_bound_along_q_for_two_classes():
         return sum((1 - float(v) ** q) / q for v in pt["f"]) - (c - c ** (1 - q)) / q
 
     space = SearchSpace((SimplexPoint("f", c), Real("q", 0.25, 0.75)), margin, exact, description="GCE Eq. 7")
-    assert "hessian" in _proved(space, seconds=30).methods()
+    assert "hessian" in _proved(space, seconds=60).methods()
 
 
 def test_a_critical_point_needs_exact_zero_value_and_gradient():
