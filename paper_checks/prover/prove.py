@@ -225,6 +225,17 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     return None
 
 
+def _symmetric_points(base: Box, rows: list[list[int]]) -> list[list[Fraction]]:
+    """The simplex rows at their barycentre, the other coordinates at the centre and ends of the piece."""
+    if not rows:
+        return []
+    bary = {i: Fraction(1, len(r) + 1) for r in rows for i in r}
+    out = []
+    for pick in (lambda lo, hi: (lo + hi) / 2, lambda lo, hi: lo, lambda lo, hi: hi):
+        out.append([bary.get(k, pick(lo, hi)) for k, (lo, hi) in enumerate(base)])
+    return out
+
+
 def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
     """Decide conjunct ``j`` of piece ``i`` before any box where it can be (:mod:`paper_checks.prover.normal`,
     :mod:`paper_checks.prover.solver`): a record of the whole piece, a counterexample, or its boxes queued
@@ -247,6 +258,10 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
                 if found is not None:
                     return found
     rows = [list(g) for g in groups(pc.coords).values()]
+    for x in _symmetric_points(pc.base, rows):  # where symmetric bounds are tight: a tiny failure shows there
+        found = _counterexample(st, pc, x)
+        if found is not None:
+            return found
     pr = problem(t.expr, t.symbols, pc.base, rows)
     if pr is None and has_branches(t.expr):
         ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))

@@ -145,16 +145,24 @@ def _gershgorin(h: list[list[Any]]) -> bool:
     allowed: the margin is convex where it is twice differentiable and continuous up to the boundary (every
     node of the whitelist is continuous where finite), so convex on the closed hull."""
     for a, row in enumerate(h):
-        off = sum((max(abs(e.a), abs(e.b)) for b, e in enumerate(row) if b != a), mpmath.mpf(0))
-        if not (row[a].a - off >= 0):
+        ends = [_ends(e) for e in row]
+        off = sum((max(abs(lo), abs(hi)) for b, (lo, hi) in enumerate(ends) if b != a), Fraction(0))
+        if not (ends[a][0] - off >= 0):  # exact rationals (or +-oo): no rounding in the test itself
             return False
     return True
 
 
-def _ends(v: Any) -> tuple[Fraction, Fraction]:
+def _ends(v: Any) -> tuple[Fraction | float, Fraction | float]:
     """The exact rational ends of an interval (its binary endpoints, not rounded to any precision)."""
-    a, b = v._mpi_
-    return Fraction(*mpmath.libmp.to_rational(a)), Fraction(*mpmath.libmp.to_rational(b))
+    return _end(v._mpi_[0]), _end(v._mpi_[1])
+
+
+def _end(raw: Any) -> Fraction | float:
+    if raw in (mpmath.libmp.finf, mpmath.libmp.fninf):
+        return math.inf if raw == mpmath.libmp.finf else -math.inf
+    if raw == mpmath.libmp.fnan:
+        return -math.inf  # never a pass: a nan end reads as unbounded below
+    return Fraction(*mpmath.libmp.to_rational(raw))
 
 
 def _midpoint_definite(h: list[list[Any]]) -> bool:
