@@ -415,7 +415,8 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     try:
         for i, pc in enumerate(pcs):
             for j in range(len(pc.parts)):
-                found = _exact_first(st, pcs, i, j) if exact_first else _as_written(st, pcs, i, j)
+                late = time.monotonic() > st.deadline  # out of time: the rest go to the boxes, which stop at once
+                found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
         while st.heap and st.boxes < budget and time.monotonic() < st.deadline:

@@ -38,6 +38,7 @@ from paper_checks.prover.boxes import Box, centre
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, derivative, precision
 from paper_checks.prover.trace import hull as interval_hull
+from paper_checks.run.deadline import TimedOut, deadline
 
 #: denominators tried when a numerical critical point is rounded to a rational
 DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000)
@@ -71,9 +72,11 @@ def _q(v: Fraction) -> sympy.Rational:
 
 
 def _normal(e: sympy.Expr) -> sympy.Expr:
+    """A Hessian entry in normal form (its factors bound better: ``(1-p)^2 (1+2p) / p^2``), or as it is."""
     try:
-        return sympy.factor(sympy.cancel(sympy.together(e)))
-    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+        with deadline(CHECK_SECONDS):
+            return sympy.factor(sympy.cancel(sympy.together(e)))
+    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError, TimedOut):
         return e
 
 

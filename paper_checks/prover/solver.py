@@ -29,9 +29,12 @@ import sympy
 import z3
 
 from paper_checks.prover.boxes import Box
+from paper_checks.run.deadline import TimedOut, deadline
 
 #: the most milliseconds z3 spends on one margin (then the boxes go on)
 Z3_MILLISECONDS = 10000
+#: seconds SymPy may spend writing one margin as ``n / d`` of polynomials
+POLY_SECONDS = 5.0
 #: decimal digits tried in turn when an algebraic model value is rounded to a rational
 MODEL_DIGITS = (20, 60, 200)
 
@@ -84,10 +87,13 @@ def problem(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[
         variables[i], new_box[i], roots[i], subs[s] = t, (rlo, rhi), q, t ** q
     if subs:
         expr = sympy.powdenest(expr.xreplace(subs), force=False)
+    if not expr.free_symbols <= set(variables) or not expr.is_rational_function(*variables):
+        return None  # checked on the tree first: cancelling a large transcendental margin can take minutes
     try:
-        num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
-        pn, pd = sympy.Poly(num, *variables), sympy.Poly(den, *variables)
-    except (sympy.PolynomialError, sympy.polys.polyerrors.GeneratorsNeeded, TypeError, ValueError):
+        with deadline(POLY_SECONDS):
+            num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
+            pn, pd = sympy.Poly(num, *variables), sympy.Poly(den, *variables)
+    except (sympy.PolynomialError, sympy.polys.polyerrors.GeneratorsNeeded, TypeError, ValueError, TimedOut):
         return None
     if not all(p.domain.is_ZZ or p.domain.is_QQ for p in (pn, pd)):
         return None
