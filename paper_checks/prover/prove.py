@@ -1,7 +1,8 @@
 """The prover: branch and bound over the declared domain, ending proved, counterexample or undecided.
 
 ``prove(space, budget, seconds)`` cuts the domain into pieces (:mod:`paper_checks.prover.boxes`),
-traces the exact margin on each (:mod:`paper_checks.prover.trace`) and closes boxes with
+traces the exact margin on each (:mod:`paper_checks.prover.trace`), decides what it can exactly first
+(:mod:`paper_checks.prover.normal`, :mod:`paper_checks.prover.solver`), and closes the other boxes with
 rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halving the boxes it
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
 verified exactly and shrunk by the search's machinery (:func:`paper_checks.search.exact.verify`,
@@ -12,8 +13,9 @@ trace of a very large margin is not interrupted). It ends in exactly one of
 - ``proved``: every box of every piece closed; :attr:`ProofResult.certificate` says how;
 - ``counterexample``: an exact point of the domain where the margin is negative, shrunk;
 - ``undecided``: the budget of boxes or the time ran out, the margin could not be traced, or
-  boxes narrower than ``2^-MAX_DEPTH`` of their piece stayed open (a minimum of 0 inside the
-  domain, which first-order bounds cannot close); ``reason`` and ``remaining`` say which and where.
+  boxes narrower than ``2^-MAX_DEPTH`` of their piece stayed open (a minimum of 0 that neither
+  first-order bounds nor convexity around an exact critical point closed, :mod:`paper_checks.prover.second`);
+  ``reason`` and ``remaining`` say which and where (:mod:`paper_checks.prover.gather`).
 
 A bounded-domain claim whose margin is ``>= 0`` everywhere is *proved* only here; a search that
 finds nothing says *confirmed* (docs/design.md, "Verdicts").
