@@ -176,10 +176,59 @@ class Evidence:
         nums = dict(numbers or {})
         nums.setdefault(key, result.to_json())
         tight = cert.to_json()["tight_boundaries"]
-        return cls("proved", "prover", f"Proved: {holds} on the whole declared domain, in interval arithmetic "
-                   f"over {len(cert.records)} boxes ({len(cert.pieces)} pieces; smallest rigorous lower bound "
-                   f"{cert.smallest_lower:.3g}; {tight} boxes closed at points where the margin is exactly 0).",
+        how = ", ".join(f"{m} {n}" for m, n in sorted(cert.methods().items()))
+        return cls("proved", "prover", f"Proved: {holds} on the whole declared domain, over {len(cert.records)} "
+                   f"closures ({how}; {len(cert.pieces)} pieces; smallest rigorous lower bound "
+                   f"{cert.smallest_lower:.3g}; {tight} closed at points where the margin is exactly 0).",
                    nums, figures=list(figures or []))
+
+    @classmethod
+    def from_proof(
+        cls,
+        result: ProofResult,
+        *,
+        holds: str,
+        fails: str | None = None,
+        numbers: dict[str, Any] | None = None,
+        key: str = "proof",
+        figures: list[str] | None = None,
+    ) -> Evidence:
+        """The evidence of any prover result (:func:`paper_checks.prover.prove`), whatever its outcome.
+
+        Parameters
+        ----------
+        result : a ``ProofResult``
+        holds : what the margin ``>= 0`` says, e.g. ``"Eq. 7's bounds hold for c = 2..8"``
+        fails : what a counterexample shows (default: ``"<holds> fails"``)
+        numbers : the check's other numbers; the result's JSON is added under ``key``
+        figures : figure names
+
+        Returns
+        -------
+        ``proved`` (method ``prover``) with the certificate's summary for ``proved``
+        (:meth:`from_certificate`); ``refuted`` with the exact, shrunk counterexample (the point, its
+        exact margin and value) for ``counterexample``; ``inconclusive`` with the prover's reason and what
+        is left for ``undecided``.
+        """
+        outcome = getattr(result, "outcome", None)
+        if outcome not in ("proved", "counterexample", "undecided"):
+            raise ValueError(f"from_proof needs a ProofResult, got {result!r}")
+        if outcome == "proved":
+            return cls.from_certificate(result, holds=holds, numbers=numbers, key=key, figures=figures)
+        nums = dict(numbers or {})
+        nums.setdefault(key, result.to_json())
+        figs = list(figures or [])
+        if outcome == "counterexample":
+            cx = {"point": jsonable(result.counterexample), "exact_margin": result.exact_margin,
+                  "exact_margin_value": result.exact_margin_value}
+            value = result.exact_margin_value
+            shown = f"{value:.4g}" if isinstance(value, float) else str(value)
+            return cls("refuted", "prover", f"Counterexample ({fails or holds + ' fails'}): at "
+                       f"{_short(jsonable(result.counterexample))} the exact margin is {_short(result.exact_margin)} "
+                       f"= {shown} < 0 (verified exactly, shrunk in {result.shrink_steps} steps).", nums,
+                       counterexample=cx, figures=figs)
+        return cls("inconclusive", "prover", f"The prover did not decide whether {holds} after {result.boxes} "
+                   f"boxes in {result.seconds:.3g} s: {_short(result.reason, 400)}", nums, figures=figs)
 
     def to_json(self) -> dict[str, Any]:
         return {

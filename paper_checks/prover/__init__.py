@@ -6,7 +6,11 @@ or ``undecided`` (what is left, and why); :func:`prove_expr` does the same for a
 expression on a box. Modules: :mod:`~paper_checks.prover.trace` (the margin traced on symbols,
 compiled to interval arithmetic), :mod:`~paper_checks.prover.boxes` (the domain as pieces and
 boxes), :mod:`~paper_checks.prover.bound` (closing a box), :mod:`~paper_checks.prover.certificate`
-(the certificate and its re-check), :mod:`~paper_checks.prover.prove` (the branch and bound).
+(the certificate and its re-check), :mod:`~paper_checks.prover.prove` (the branch and bound),
+:mod:`~paper_checks.prover.normal` (exact first: normal form, identities, factors of known sign),
+:mod:`~paper_checks.prover.solver` (polynomial and piecewise polynomial margins: real roots, z3),
+:mod:`~paper_checks.prover.second` (convexity around a critical point or segment) and
+:mod:`~paper_checks.prover.gather` (where the open boxes of an undecided proof gather).
 """
 from __future__ import annotations
 

@@ -22,6 +22,7 @@ point the derivatives have a sign, the box shrinks to the point, and the point i
 """
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -58,6 +59,7 @@ class Closure:
     fails: list[Fraction] | None = None
     smear: list[float] | None = None  # |gradient| x width per coordinate, where known: where to split
     argument: int | None = None  # for ``max``: which argument of the Max was shown >= 0 (``face``: how)
+    at: dict[int, Fraction] | None = None  # for ``hessian``: the coordinates fixed at the critical set
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"method": self.method, "lower": self.lower if math.isfinite(self.lower) else None}
@@ -69,6 +71,8 @@ class Closure:
             out["exact"] = self.exact
         if self.argument is not None:
             out["argument"] = self.argument
+        if self.at is not None:
+            out["critical"] = {str(i): str(v) for i, v in sorted(self.at.items())}
         return out
 
     def tight(self) -> bool:
@@ -107,39 +111,82 @@ def mean_value(t: Traced, box: Box, grads: list[Interval]) -> Interval:
     return out
 
 
-def decide_point(t: Traced, x: list[Fraction]) -> Closure:
+def _limit_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any], dirs: dict[sympy.Symbol, str]) -> Any:
+    """The margin's value at a point where it is undefined (``0 log 0``): iterated one-sided limits from
+    inside the box in every order of the coordinates reached by a monotone step (``dirs``: ``+`` from above,
+    ``-`` from below), the smallest of them; None where one is not a real number or +oo.
+
+    Where the margin is monotone in each of those coordinates on the box (why they were pinned), it is at
+    least each iterated limit taken in the direction of its decrease, whatever the order, so the smallest
+    is a rigorous lower bound of the margin on the box."""
+    fixed = {s: v for s, v in subs.items() if s not in dirs}
+    base = expr.xreplace(fixed)
+    lim = [s for s in dirs if s in base.free_symbols]
+    if len(lim) > 3:
+        return None
+    vals = []
+    for order in itertools.permutations(lim):
+        v = base
+        try:
+            for s in order:
+                v = sympy.limit(v, s, subs[s], dirs[s])
+        except (NotImplementedError, ValueError, TypeError, ZeroDivisionError):
+            return None
+        v = v.xreplace({s: subs[s] for s in lim})
+        if v is sympy.oo:
+            continue
+        if not (v.is_real and v.is_finite) or v.has(sympy.Limit):
+            return None
+        vals.append(v)
+    if not vals:
+        return sympy.oo
+    return min(vals, key=lambda v: sympy.N(v, 30))
+
+
+def decide_point(t: Traced, x: list[Fraction], dirs: dict[int, str] | None = None) -> Closure:
     """The margin at the exact point ``x``: rational exactly; otherwise to :data:`POINT_PREC` bits
-    in interval arithmetic, and where that straddles 0, by SymPy's simplification to 0."""
+    in interval arithmetic, and where that straddles 0, by SymPy's simplification to 0. Where the margin
+    is undefined there (``0 log 0``, ``nan`` in SymPy), its limit from inside the box along the
+    coordinates ``dirs`` (index -> ``+``/``-``) that monotone steps pinned (:func:`_limit_at`)."""
     subs = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, x)}
     val = sympy.sympify(t.expr.xreplace(subs))
+    how = ""
+    if val.has(sympy.nan) and dirs:
+        val = _limit_at(t.expr, subs, {t.symbols[i]: d for i, d in dirs.items()})
+        if val is None:
+            return Closure(False, -math.inf, "point", exact="undefined (nan) and no limit from inside the box")
+        if val is sympy.oo:
+            return Closure(True, math.inf, "point", exact="oo (limit from inside the box)")
+        how = " (limit from inside the box)"
     if val.is_Rational:
         ok = bool(val >= 0)
-        return Closure(ok, float(val) if ok else -math.inf, "point", exact=str(val), fails=None if ok else x)
+        return Closure(ok, float(val) if ok else -math.inf, "point", exact=str(val) + how, fails=None if ok else x)
     try:
         with precision(POINT_PREC):
             enc = compile_expr(val, [])([])
-    except Untraceable:  # e.g. log(0) = zoo: the margin is undefined at this point
+    except Untraceable:  # e.g. log(0) = zoo, or 0 log 0 = nan: the margin is undefined at this point
         return Closure(False, -math.inf, "point", exact=f"{val} (undefined)")
     if enc.a >= 0:
-        return Closure(True, down(enc.a), "point", exact=f"{sympy.N(val, 20)} (>= {down(enc.a):.6g})")
+        return Closure(True, down(enc.a), "point", exact=f"{sympy.N(val, 20)} (>= {down(enc.a):.6g}){how}")
     if enc.b < 0:
-        return Closure(False, -math.inf, "point", exact=str(val), fails=x)
+        return Closure(False, -math.inf, "point", exact=str(val), fails=None if how else x)
     if sympy.simplify(val) == 0:
-        return Closure(True, 0.0, "point", exact="0")
+        return Closure(True, 0.0, "point", exact="0" + how)
     return Closure(False, down(enc.a), "point", exact=f"{sympy.N(val, 20)} (sign not decided)")
 
 
-def close(t: Traced, box: Box, names: list[str], depth: int = 0) -> Closure:
-    """Try to show ``t >= 0`` on ``box`` (interval, mean value, monotone faces, exact point)."""
+def close(t: Traced, box: Box, names: list[str], depth: int = 0, dirs: dict[int, str] | None = None) -> Closure:
+    """Try to show ``t >= 0`` on ``box`` (interval, mean value, monotone faces, exact point); ``dirs``: the
+    coordinates a monotone step pinned, and from which side (``+``: the low end), for limits at the point."""
     if all(lo == hi for lo, hi in box):
-        return decide_point(t, [lo for lo, _ in box])
+        return decide_point(t, [lo for lo, _ in box], dirs)
     nat = natural(t, box)
     if nat.a >= 0:
         return Closure(True, down(nat.a), "interval")
     best = down(nat.a) if nat.a > -mpmath.inf else -math.inf
     if t.alternatives:  # a Max is >= 0 where one of its arguments is
         for i, alt in enumerate(t.alternatives):
-            sub = close(alt, box, names, depth + 1)
+            sub = close(alt, box, names, depth + 1, dirs)
             if sub.closed:
                 return Closure(True, sub.lower, "max", face=sub, argument=i)
         return Closure(False, best, "max")
@@ -164,10 +211,12 @@ def close(t: Traced, box: Box, names: list[str], depth: int = 0) -> Closure:
              else math.inf for g, (lo, hi) in zip(grads, box)]
     if not fixed:
         return Closure(False, best, "mean value", smear=smear)
-    sub = close(t, face, names, depth + 1)
+    inner = dict(dirs or {})
+    inner.update({names.index(n): "+" if end == "low" else "-" for n, end in fixed.items()})
+    sub = close(t, face, names, depth + 1, inner)
     if not sub.closed and sub.fails is None:  # the face in symbols: SymPy cancels a margin identically 0 there
         pinned = {i: sympy.Rational(lo.numerator, lo.denominator) for i, (lo, hi) in enumerate(face) if lo == hi}
-        sub = close(t.face(pinned), face, names, depth + 1)
+        sub = close(t.face(pinned), face, names, depth + 1, inner)
     if sub.closed:
         return Closure(True, sub.lower, "monotone", fixed, sub)
     return Closure(False, max(best, sub.lower) if sub.fails is None else -math.inf, "monotone", fixed, sub,

@@ -91,7 +91,7 @@ def initial_box(space: SearchSpace, coords: list[Coordinate]) -> Box:
     return box
 
 
-def _groups(coords: list[Coordinate]) -> dict[tuple[str, int | None], list[int]]:
+def groups(coords: list[Coordinate]) -> dict[tuple[str, int | None], list[int]]:
     """The free coordinates of each simplex row, by (parameter, row)."""
     out: dict[tuple[str, int | None], list[int]] = {}
     for i, c in enumerate(coords):
@@ -105,7 +105,7 @@ def status(box: Box, coords: list[Coordinate]) -> str:
     box leaves a simplex: some ``p_k`` may be negative) or ``"outside"`` (every point has some
     eliminated ``p_k < 1/d``: the point lies in another region of that row)."""
     verdict = "inside"
-    for idx in _groups(coords).values():
+    for idx in groups(coords).values():
         d = len(idx) + 1
         lo = sum(box[i][0] for i in idx)
         hi = sum(box[i][1] for i in idx)
@@ -116,10 +116,14 @@ def status(box: Box, coords: list[Coordinate]) -> str:
     return verdict
 
 
-def split(box: Box, base: Box, smear: list[float] | None = None) -> tuple[int, Box, Box]:
+def split(box: Box, base: Box, smear: list[float] | None = None,
+          depends: list[bool] | None = None) -> tuple[int, Box, Box]:
     """Halve ``box``: along the coordinate of largest ``smear`` (|derivative| x width) where given and
-    positive somewhere, else its widest relative to ``base``. Returns ``(coordinate, low half, high half)``."""
+    positive somewhere, else its widest relative to ``base``; never along a coordinate the margin does not
+    depend on (``depends[i]`` False) while another remains. Returns ``(coordinate, low half, high half)``."""
     rel = [(b[1] - b[0]) / (o[1] - o[0]) if o[1] > o[0] else Fraction(0) for b, o in zip(box, base)]
+    if depends is not None and any(d and r > 0 for d, r in zip(depends, rel)):
+        rel = [r if d else Fraction(0) for r, d in zip(rel, depends)]
     k = max(range(len(box)), key=lambda i: rel[i])
     if smear is not None and any(s > 0 for s in smear):
         # never split a coordinate already 2^SPLIT_SPREAD times narrower (relatively) than the widest

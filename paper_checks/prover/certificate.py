@@ -38,10 +38,15 @@ import sympy
 
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.bound import Closure, close
-from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, status
-from paper_checks.prover.trace import Traced, Untraceable, conjuncts, derivative, precision, trace
+from paper_checks.prover.boxes import Piece, from_path, groups, initial_box, path_tokens, status
+from paper_checks.prover.normal import Reduction, check_reduction
+from paper_checks.prover.second import critical_at, psd_closes
+from paper_checks.prover.solver import Problem, branches_decide, problem, recheck_problem
+from paper_checks.prover.trace import Traced, Untraceable, compile_traced, conjuncts, derivative, precision, trace
 from paper_checks.search.params import SearchSpace
 
+#: closures of a whole piece without boxes (re-checked by :func:`_exact_problems`)
+EXACT_METHODS = ("identity", "known sign", "real roots", "z3", "z3 branches")
 #: interval precision (bits) of the re-bounding in :func:`recheck`
 RECHECK_PREC = 120
 #: boxes closed by the natural extension with a lower bound above this are bounded again with Arb
@@ -58,10 +63,11 @@ class Record:
     part: int
     path: str
     closure: Closure
+    form: str = ""  # "written": the box was closed on the margin as traced, not on its normal form
 
     def to_json(self) -> dict[str, Any]:
         return {"piece": self.piece, "part": self.part, "path": self.path or "(whole piece)",
-                **self.closure.to_json()}
+                **({"form": self.form} if self.form else {}), **self.closure.to_json()}
 
 
 @dataclass
@@ -76,6 +82,10 @@ class Certificate:
     seconds: float
     constraint_ignored: bool = False
     notes: list[str] = field(default_factory=list)
+    #: per piece and conjunct, how the margin was rewritten before any box (:mod:`paper_checks.prover.normal`)
+    reductions: list[list[Reduction]] = field(default_factory=list)
+    #: (piece, conjunct) -> the polynomial problem a ``real roots`` or ``z3`` closure decided
+    problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
 
     @property
     def smallest_lower(self) -> float:
@@ -102,6 +112,10 @@ class Certificate:
             "tight_boundaries": len(tight), "tight_examples": tight[:5], "seconds": round(self.seconds, 3),
             "constraint_ignored": self.constraint_ignored, "notes": list(self.notes),
         }
+        out["exact_first"] = [{"piece": i, "conjunct": j, **r.to_json()} for i, reds in enumerate(self.reductions)
+                              for j, r in enumerate(reds) if r.kind != "as written"][:20]
+        out["polynomial_problems"] = [{"piece": i, "conjunct": j, **p.to_json()}
+                                      for (i, j), p in sorted(self.problems.items())][:20]
         if boxes:
             out["piece_list"] = [p.to_json() for p in self.pieces]
             out["records"] = [r.to_json() for r in self.records]
@@ -156,20 +170,51 @@ def _monotone_problems(cl: Closure, t: Traced, box: list[tuple[Fraction, Fractio
     return ""
 
 
-def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str]) -> list[str]:
+def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str],
+                  base: list[tuple[Fraction, Fraction]] | None = None, coords: list[Any] | None = None) -> list[str]:
     where = f"piece {rec.piece}, conjunct {rec.part}, box {rec.path or '(whole)'}"
     for x in _points(box):
         v = _exact_at(t, x)
-        if v is sympy.oo or v is sympy.zoo:  # +oo (or SymPy's zoo for -log 0) at a boundary point: no value to
-            continue  # compare; the interval re-bounding below still covers the box
+        if v is sympy.oo or v is sympy.zoo or v is sympy.nan:  # +oo (zoo for -log 0, nan for 0 log 0) at a
+            continue  # boundary point: no value to compare; the interval re-bounding below still covers the box
         if v.is_real is False or not v.is_finite or v < 0 or v < rec.closure.lower - 1e-12:
             return [f"{where}: exact margin {v} at {[str(a) for a in x]} is below 0 or the bound {rec.closure.lower}"]
     bad = _monotone_problems(rec.closure, t, box, names)
     if bad:
         return [f"{where}: {bad}"]
+    if rec.closure.method == "hessian":  # convexity around a critical set, re-derived from its coordinates
+        rows = [list(g) for g in groups(coords or []).values()]
+        crit = critical_at(t, dict(rec.closure.at or {}), base, rows)
+        if crit is None or crit.lower < rec.closure.lower - 1e-12:
+            return [f"{where}: the critical set {rec.closure.at} is not one again"]
+        return [] if psd_closes(crit, box, RECHECK_PREC) else [f"{where}: the Hessian is not PSD on the hull again"]
     with precision(RECHECK_PREC):
         again = close(t, box, names)
     return [] if again.closed else [f"{where}: not closed again at {RECHECK_PREC} bits ({again.method})"]
+
+
+def _exact_problems(cert: Certificate, r: Record, t: Traced, base: list[tuple[Fraction, Fraction]],
+                    coords: list[Any]) -> list[str]:
+    """Re-check a closure of the whole piece without boxes: a derivation (identity, known signs), re-derived
+    by :func:`~paper_checks.prover.normal.check_reduction`, or a decision procedure, decided again."""
+    where = f"piece {r.piece}, conjunct {r.part}"
+    if r.path:
+        return [f"{where}: an exact closure ({r.closure.method}) of a box, not of the whole piece"]
+    if r.closure.method in ("identity", "known sign"):
+        reds = cert.reductions[r.piece] if r.piece < len(cert.reductions) else []
+        ok = r.part < len(reds) and reds[r.part].kind == r.closure.method and reds[r.part].decided == "proved"
+        return [] if ok else [f"{where}: no derivation ({r.closure.method}) recorded for the piece"]
+    if r.closure.method == "z3 branches":
+        outcome, _ = branches_decide(t.expr, t.symbols, base, [list(g) for g in groups(coords).values()],
+                                     recheck=True)
+        return [] if outcome == "unsat" else [f"{where}: z3 re-run on the branches (ite eliminated, NLSAT) says "
+                                              f"{outcome}, not unsat"]
+    pr = cert.problems.get((r.piece, r.part))
+    again = problem(t.expr, t.symbols, base, [list(g) for g in groups(coords).values()])
+    if pr is None or again is None or again.num * pr.den != pr.num * again.den:
+        return [f"{where}: the polynomial problem is not the margin's"]
+    why = recheck_problem(again, r.closure.method)
+    return [f"{where}: {why}"] if why else []
 
 
 def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
@@ -186,13 +231,25 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
         for j, t in enumerate(parts):
             recs = [r for r in cert.records if r.piece == i and r.part == j]
             problems += covering_problems([r.path for r in recs], f"piece {i}, conjunct {j}")
+            written = t
+            if i < len(cert.reductions) and j < len(cert.reductions[i]):
+                red = cert.reductions[i][j]
+                problems += [f"piece {i}, conjunct {j}: {p}" for p in check_reduction(red, t.expr, t.symbols, base)]
+                if red.kind != "as written":
+                    t = compile_traced(red.reduced, t.symbols)
             for r in recs:
+                if r.form == "written":
+                    problems += _box_problems(r, written, from_path(base, r.path), names, base, coords)
+                    continue
+                if r.closure.method in EXACT_METHODS:
+                    problems += _exact_problems(cert, r, t, base, coords)
+                    continue
                 box = from_path(base, r.path)
                 if r.closure.method == "outside region":
                     if status(box, coords) != "outside":
                         problems.append(f"piece {i}: box {r.path} is not outside its region")
                     continue
-                problems += _box_problems(r, t, box, names)
+                problems += _box_problems(r, t, box, names, base, coords)
     return problems
 
 
@@ -209,6 +266,9 @@ def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
             if r.piece != i or r.closure.method != "interval" or not r.closure.lower > ARB_MIN:
                 continue
             tried += 1
-            low = ball_lower(parts[r.part].expr, parts[r.part].symbols, from_path(base, r.path))
+            expr = parts[r.part].expr
+            if i < len(cert.reductions) and r.part < len(cert.reductions[i]) and r.form != "written":
+                expr = cert.reductions[i][r.part].reduced  # the boxes closed the reduced margin (re-derived in recheck)
+            low = ball_lower(expr, parts[r.part].symbols, from_path(base, r.path))
             done += low is not None and low > 0
     return done, tried

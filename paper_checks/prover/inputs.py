@@ -6,8 +6,9 @@ A formula given as a string is read by :func:`theory.expressions.parse_formula` 
 grammar of every user's formula, with the domain's and simplices' symbols as its names): it is never
 ``sympify``'d, so ``"__import__('os').system(...)"`` is refused, not run. The ends of an interval are
 exact: an ``int``, a ``float`` (every finite double is a binary fraction, so ``1e300`` and
-``5e-324`` are exact), a ``Fraction``, a SymPy rational or a numeric string read by the same grammar;
-they must be doubles exactly, since the search and the boxes compute with doubles.
+``5e-324`` are exact), a ``Fraction``, a SymPy rational (``Rational(1, 20)``) or a numeric string read by
+the same grammar. An end that is not a double (``1/3``) is kept exactly: :func:`~paper_checks.prover.prove.prove_expr`
+rescales that symbol exactly onto ``[0, 1]``; ``low == high`` pins the symbol.
 """
 from __future__ import annotations
 
@@ -70,7 +71,7 @@ def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: An
 
 
 def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction:
-    """One end of the interval of ``s``, exactly, and a double exactly."""
+    """One end of the interval of ``s``, exactly (a finite rational; a float is its own binary value)."""
     what = f"prove_expr: the {which} end of the interval of {s}"
     shown = _quote(v)
     if isinstance(v, str):
@@ -81,25 +82,18 @@ def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction:
         elif v.is_real is False:
             raise TypeError(f"{what} must be a real number, got {shown}")
         else:
-            raise ValueError(f"{what} must be a rational number (a double exactly), got {shown}")
+            raise ValueError(f"{what} must be a rational number, got {shown}")
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
         raise TypeError(f"{what} must be a real number, got {type(v).__name__} {shown}")
     if not isinstance(v, numbers.Rational):
         if not math.isfinite(float(v)):
             raise ValueError(f"{what} must be finite, got {shown}")
         v = Fraction(float(v))
-    v = Fraction(v)
-    try:
-        exact = Fraction(float(v)) == v
-    except OverflowError:
-        exact = False
-    if not exact:
-        raise ValueError(f"{what} must be a double exactly (the boxes compute with doubles), got {shown}")
-    return v
+    return Fraction(v)
 
 
 def domain(d: Any) -> dict[sympy.Symbol, tuple[Fraction, Fraction]]:
-    """``d`` as ``{symbol: (low, high)}`` with exact ends, ``low < high``."""
+    """``d`` as ``{symbol: (low, high)}`` with exact ends, ``low <= high`` (equal ends pin the symbol)."""
     if not isinstance(d, Mapping):
         raise TypeError(f"prove_expr: domain must be a dict {{symbol: (low, high)}}, got {type(d).__name__} "
                         f"{_quote(d)}")
@@ -115,8 +109,8 @@ def domain(d: Any) -> dict[sympy.Symbol, tuple[Fraction, Fraction]]:
         if pair is None or len(pair) != 2:
             raise ValueError(f"prove_expr: the interval of {s} must be a pair (low, high), got {_quote(iv)}")
         lo, hi = _end(s, "low", pair[0]), _end(s, "high", pair[1])
-        if not lo < hi:
-            raise ValueError(f"prove_expr: the interval of {s} needs low < high, got {_quote(tuple(pair))}")
+        if not lo <= hi:
+            raise ValueError(f"prove_expr: the interval of {s} needs low <= high, got {_quote(tuple(pair))}")
         out[s] = (lo, hi)
     return out
 

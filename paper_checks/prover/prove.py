@@ -1,7 +1,8 @@
 """The prover: branch and bound over the declared domain, ending proved, counterexample or undecided.
 
 ``prove(space, budget, seconds)`` cuts the domain into pieces (:mod:`paper_checks.prover.boxes`),
-traces the exact margin on each (:mod:`paper_checks.prover.trace`) and closes boxes with
+traces the exact margin on each (:mod:`paper_checks.prover.trace`), decides what it can exactly first
+(:mod:`paper_checks.prover.normal`, :mod:`paper_checks.prover.solver`), and closes the other boxes with
 rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halving the boxes it
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
 verified exactly and shrunk by the search's machinery (:func:`paper_checks.search.exact.verify`,
@@ -12,8 +13,9 @@ trace of a very large margin is not interrupted). It ends in exactly one of
 - ``proved``: every box of every piece closed; :attr:`ProofResult.certificate` says how;
 - ``counterexample``: an exact point of the domain where the margin is negative, shrunk;
 - ``undecided``: the budget of boxes or the time ran out, the margin could not be traced, or
-  boxes narrower than ``2^-MAX_DEPTH`` of their piece stayed open (a minimum of 0 inside the
-  domain, which first-order bounds cannot close); ``reason`` and ``remaining`` say which and where.
+  boxes narrower than ``2^-MAX_DEPTH`` of their piece stayed open (a minimum of 0 that neither
+  first-order bounds nor convexity around an exact critical point closed, :mod:`paper_checks.prover.second`);
+  ``reason`` and ``remaining`` say which and where (:mod:`paper_checks.prover.gather`).
 
 A bounded-domain claim whose margin is ``>= 0`` everywhere is *proved* only here; a search that
 finds nothing says *confirmed* (docs/design.md, "Verdicts").
@@ -33,9 +35,13 @@ import sympy
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import inputs
 from paper_checks.prover.bound import Closure, close, intervals
-from paper_checks.prover.boxes import Box, Piece, centre, exact_point, initial_box, pieces, split, status
+from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
-from paper_checks.prover.trace import Coordinate, Traced, Untraceable, conjuncts, trace
+from paper_checks.prover.gather import gathering
+from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
+from paper_checks.prover.second import Critical, barycentre, find_critical, psd_closes
+from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
+from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
@@ -44,6 +50,10 @@ from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 OUTCOMES = ("proved", "counterexample", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
+#: a critical set is looked for from a box at most this many times per conjunct of a piece
+CRITICAL_TRIES = 12
+#: ... and only from a box narrower than 1/CRITICAL_WIDTH of its piece along every coordinate
+CRITICAL_WIDTH = 8
 
 
 @dataclass
@@ -85,6 +95,8 @@ class _Piece:
     parts: list[Traced]
     base: Box
     names: list[str]
+    reductions: list[Reduction] = field(default_factory=list)
+    written: list[Traced] = field(default_factory=list)  # the conjuncts as traced, before their normal form
 
 
 @dataclass
@@ -99,6 +111,9 @@ class _State:
     boxes: int = 0
     seq: int = 0
     notes: list[str] = field(default_factory=list)
+    problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
+    criticals: dict[tuple[int, int], list[Critical]] = field(default_factory=dict)
+    critical_tries: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
@@ -140,6 +155,30 @@ def _probe(st: _State, pc: _Piece, t: Traced, box: Box) -> ProofResult | None:
     return None
 
 
+def _second_order(st: _State, pc: _Piece, i: int, j: int, box: Box) -> Closure | None:
+    """Close ``box`` by convexity around a critical set (:mod:`paper_checks.prover.second`): one found
+    before, or one looked for from this box once it is small (at most :data:`CRITICAL_TRIES` per conjunct)."""
+    crits = st.criticals.setdefault((i, j), [])
+    for c in crits:
+        if psd_closes(c, box):
+            return Closure(True, c.lower, "hessian", exact=c.why, at=dict(c.fixed))
+    tries = st.critical_tries.get((i, j), 0)
+    small = all(hi - lo <= (b1 - b0) / CRITICAL_WIDTH for (lo, hi), (b0, b1) in zip(box, pc.base))
+    rows = [list(g) for g in groups(pc.coords).values()]
+    first = (i, j) not in st.critical_tries  # the barycentre is tried once, from the first open box
+    if not first and (tries >= CRITICAL_TRIES or not small or time.monotonic() > st.deadline):
+        return None
+    st.critical_tries[(i, j)] = tries + (not first)
+    c = barycentre(pc.parts[j], box, pc.base, rows) if first else None
+    if c is None and small:
+        c = find_critical(pc.parts[j], box, pc.base, rows)
+    if c is None or any(c.fixed == k.fixed for k in crits):
+        return None
+    crits.append(c)
+    st.notes.append(f"a critical set {c.to_json(pc.names)['at']} closes boxes by convexity ({c.why})")
+    return Closure(True, c.lower, "hessian", exact=c.why, at=dict(c.fixed)) if psd_closes(c, box) else None
+
+
 def _narrow(box: Box, base: Box) -> bool:
     return all(hi - lo <= (b1 - b0) / 2 ** MAX_DEPTH for (lo, hi), (b0, b1) in zip(box, base))
 
@@ -162,6 +201,16 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         if cl.closed:
             st.records.append(Record(i, j, path, cl))
             return None
+        written = pc.written[j] if j < len(pc.written) else pc.parts[j]
+        if written is not pc.parts[j]:  # the margin as written bounds some boxes better than its normal form
+            cw = close(written, box, pc.names)
+            if cw.closed:
+                st.records.append(Record(i, j, path, cw, form="written"))
+                return None
+        hess = _second_order(st, pc, i, j, box)
+        if hess is not None:
+            st.records.append(Record(i, j, path, hess))
+            return None
         found = _probe(st, pc, pc.parts[j], box)
         if found is not None:
             return found
@@ -171,10 +220,85 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     if _narrow(box, pc.base):
         st.stuck.append((i, j, path, box, key))
         return None
-    k, left, right = split(box, pc.base, smear)
+    t = pc.parts[j]  # a box partly outside the simplex is split along any coordinate: it must come inside
+    depends = [sym in t.expr.free_symbols for sym in t.symbols] if where == "inside" else None
+    k, left, right = split(box, pc.base, smear, depends)
     st.push(key, i, j, path + f"{k}L", left)
     st.push(key, i, j, path + f"{k}R", right)
     return None
+
+
+def _symmetric_points(base: Box, rows: list[list[int]]) -> list[list[Fraction]]:
+    """The simplex rows at their barycentre, the other coordinates at the centre and ends of the piece."""
+    if not rows:
+        return []
+    bary = {i: Fraction(1, len(r) + 1) for r in rows for i in r}
+    out = []
+    for pick in (lambda lo, hi: (lo + hi) / 2, lambda lo, hi: lo, lambda lo, hi: hi):
+        out.append([bary.get(k, pick(lo, hi)) for k, (lo, hi) in enumerate(base)])
+    return out
+
+
+def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
+    """Decide conjunct ``j`` of piece ``i`` before any box where it can be (:mod:`paper_checks.prover.normal`,
+    :mod:`paper_checks.prover.solver`): a record of the whole piece, a counterexample, or its boxes queued
+    on the reduced margin."""
+    pc = pcs[i]
+    t = pc.parts[j]
+    left = max(st.deadline - time.monotonic(), 0.01)
+    red = reduce(t.expr, t.symbols, pc.base, min(NORMAL_SECONDS, left / 2))
+    pc.reductions.append(red)
+    pc.written.append(t)
+    if red.decided == "proved":
+        st.records.append(Record(i, j, "", Closure(True, 0.0, red.kind, exact=red.how)))
+        return None
+    if red.kind != "as written":
+        pc.parts[j] = t = compile_traced(red.reduced, t.symbols)
+    if red.decided == "negative":
+        for x in (centre(pc.base), [hi for _, hi in pc.base], [lo for lo, _ in pc.base]):
+            if status([(v, v) for v in x], pc.coords) == "inside":
+                found = _counterexample(st, pc, x)
+                if found is not None:
+                    return found
+    rows = [list(g) for g in groups(pc.coords).values()]
+    for x in _symmetric_points(pc.base, rows):  # where symmetric bounds are tight: a tiny failure shows there
+        found = _counterexample(st, pc, x)
+        if found is not None:
+            return found
+    pr = problem(t.expr, t.symbols, pc.base, rows)
+    if pr is None and has_branches(t.expr):
+        ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))
+        outcome, cands = branches_decide(t.expr, t.symbols, pc.base, rows, ms)
+        if outcome == "unsat":
+            st.records.append(Record(i, j, "", Closure(True, 0.0, "z3 branches")))
+            return None
+        for x in cands:
+            found = _counterexample(st, pc, x)
+            if found is not None:
+                found.notes.append("found by z3 on the piecewise polynomial margin, verified exactly and shrunk")
+                return found
+    if pr is not None:
+        ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))
+        outcome, method, cands = decide(pr, ms)
+        if outcome == "proved":
+            st.problems[(i, j)] = pr
+            st.records.append(Record(i, j, "", Closure(True, 0.0, method)))
+            return None
+        for x in cands:
+            found = _counterexample(st, pc, x)
+            if found is not None:
+                found.notes.append(f"found by {method} on the polynomial margin, verified exactly and shrunk")
+                return found
+    st.push(-math.inf, i, j, "", list(pc.base))
+    return None
+
+
+def _as_written(st: _State, pcs: list[_Piece], i: int, j: int) -> None:
+    """Conjunct ``j`` of piece ``i`` to the boxes as traced (``exact_first=False``)."""
+    t = pcs[i].parts[j]
+    pcs[i].reductions.append(Reduction(t.expr, t.expr, "as written"))
+    pcs[i].written.append(t)
+    st.push(-math.inf, i, j, "", list(pcs[i].base))
 
 
 def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
@@ -186,15 +310,32 @@ def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
     open_ = sorted([(k, i, path, box) for k, _, i, _, path, box in st.heap]
                    + [(k, i, path, box) for i, _, path, box, k in st.stuck], key=lambda r: r[0])
     lows = [k for k, *_ in open_ if k > -math.inf]
-    return {"open_boxes": len(open_), "stuck_boxes": len(st.stuck),
-            "smallest_lower_bound": min(lows) if lows else None,
-            "unbounded_below": sum(1 for k, *_ in open_ if k == -math.inf),
-            "lowest": [_box_text(pcs[i], box) for _, i, _, box in open_[:5]]}
+    out = {"open_boxes": len(open_), "stuck_boxes": len(st.stuck),
+           "smallest_lower_bound": min(lows) if lows else None,
+           "unbounded_below": sum(1 for k, *_ in open_ if k == -math.inf),
+           "lowest": [_box_text(pcs[i], box) for _, i, _, box in open_[:5]]}
+    parts = sorted([(k, i, j, box) for k, _, i, j, _, box in st.heap]
+                   + [(k, i, j, box) for i, j, _, box, k in st.stuck], key=lambda r: r[0])
+    if parts:
+        _, i, j, _ = parts[0]
+        pc = pcs[i]
+        try:
+            out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
+                                **gathering([(k, b) for k, i2, j2, b in parts if (i2, j2) == (i, j)],
+                                            pc.parts[j], pc.base, pc.names)}
+        except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
+            out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
+    return out
 
 
 def _undecided(st: _State, pcs: list[_Piece], reason: str, start: float) -> ProofResult:
+    remaining = _remaining(st, pcs)
+    g = remaining.get("gathering", {})
+    if "case" in g:
+        reason += (f"; the open boxes gather {g['where']} around {g['centre']} (margin {g['margin_at_centre']}, "
+                   f"gradient {g['gradient_at_centre']}): {g['case']}; would decide: {g['would_decide']}")
     return ProofResult("undecided", st.boxes, st.budget, time.monotonic() - start, reason=reason,
-                       remaining=_remaining(st, pcs), notes=st.notes)
+                       remaining=remaining, notes=st.notes)
 
 
 def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
@@ -205,10 +346,12 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
         return _undecided(st, pcs, f"{spent} ran out with {len(st.heap) + len(st.stuck)} boxes open", start)
     if st.stuck:
         return _undecided(st, pcs, f"{len(st.stuck)} boxes narrower than 2^-{MAX_DEPTH} of their piece stayed open: "
-                          "the margin's minimum there is 0 or within rounding of it, inside the domain, where "
-                          "first-order bounds cannot close it", start)
-    cert = Certificate(st.space.description, [pc.piece for pc in pcs], [[str(t.expr) for t in pc.parts] for pc in pcs],
-                       st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes))
+                          "the margin's minimum there is 0 or within rounding of it, where first-order bounds "
+                          "cannot close it", start)
+    cert = Certificate(st.space.description, [pc.piece for pc in pcs],
+                       [[str(r.original) for r in pc.reductions] for pc in pcs],
+                       st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),
+                       reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems))
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
@@ -231,7 +374,8 @@ def _search_first(space: SearchSpace, evals: int, seed: int, start: float) -> Pr
 
 
 def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
-          shrink_evals: int = SHRINK_EVALS, search_first: int = 0, seed: int = 0) -> ProofResult:
+          shrink_evals: int = SHRINK_EVALS, search_first: int = 0, seed: int = 0,
+          exact_first: bool = True) -> ProofResult:
     """Prove ``space.exact_margin >= 0`` on the whole declared domain, or refute it exactly.
 
     Parameters
@@ -244,6 +388,9 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     search_first : margin evaluations of a counterexample search run first (0: none; at least 10
         otherwise): in many dimensions sampling finds a failing region sooner than boxes do
     seed : the search's random seed
+    exact_first : decide each piece symbolically first (normal form, identities, factors of known sign,
+        real roots / z3 for polynomial margins: :mod:`paper_checks.prover.normal`,
+        :mod:`paper_checks.prover.solver`); False: boxes only, on the margin as written (for comparison)
 
     Returns
     -------
@@ -265,28 +412,55 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     except RecursionError:
         return ProofResult("undecided", 0, budget, time.monotonic() - start,
                            reason="the traced margin is too deeply nested to compile")
-    for i, pc in enumerate(pcs):
-        for j in range(len(pc.parts)):
-            st.push(-math.inf, i, j, "", list(pc.base))
-    while st.heap and st.boxes < budget and time.monotonic() < st.deadline:
-        found = _step(st, pcs)
-        if found is not None:
-            found.seconds = time.monotonic() - start
-            found.notes = st.notes + found.notes
-            return found
+    try:
+        for i, pc in enumerate(pcs):
+            for j in range(len(pc.parts)):
+                late = time.monotonic() > st.deadline  # out of time: the rest go to the boxes, which stop at once
+                found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
+                if found is not None:
+                    return _found(st, found, start)
+        while st.heap and st.boxes < budget and time.monotonic() < st.deadline:
+            found = _step(st, pcs)
+            if found is not None:
+                return _found(st, found, start)
+    except (Untraceable, ValueError, ArithmeticError, TypeError, NotImplementedError, RecursionError) as exc:
+        return _undecided(st, pcs, f"the prover stopped on {type(exc).__name__}: {exc}", start)
     return _ended(st, pcs, start)
 
 
+def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
+    found.seconds = time.monotonic() - start
+    found.notes = st.notes + found.notes
+    return found
+
+
+def _exact_end(v: Any) -> sympy.Rational:
+    """An interval end as an exact rational: a float stands for its own binary value."""
+    if isinstance(v, Fraction):
+        return sympy.Rational(v.numerator, v.denominator)
+    if isinstance(v, float):
+        return sympy.Rational(v)
+    r = sympy.sympify(v)
+    if isinstance(r, sympy.Float):
+        return sympy.Rational(r)
+    if not r.is_Rational:
+        raise ValueError(f"prove_expr: an interval end must be a rational number, got {v!r}")
+    return r
+
+
 def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
-               seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None) -> ProofResult:
+               seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None,
+               exact_first: bool = True) -> ProofResult:
     """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)`` and
     every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
 
     A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
     symbols and one ``SimplexPoint`` per simplex. ``expr`` may be a formula string, read by the whitelist
-    grammar of :mod:`theory.expressions` (never evaluated). Raises ``ValueError``/``TypeError`` naming the
-    argument (:mod:`paper_checks.prover.inputs`) for a bad one, a symbol in neither, or an interval whose
-    ends are not doubles exactly.
+    grammar of :mod:`theory.expressions` (never evaluated). Interval ends are exact rationals
+    (``Rational(1, 20)``; a float stands for its own binary value): a symbol with ``low == high`` is pinned
+    (substituted), and one whose ends are not binary floats is rescaled exactly, ``s = low + (high - low) u``
+    with ``u`` in ``[0, 1]`` (a counterexample is given back in ``s``). Raises ``ValueError``/``TypeError``
+    naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in neither.
     """
     expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
     in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
@@ -294,16 +468,39 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     if missing:
         raise ValueError(f"prove_expr: no interval or simplex for {sorted(map(str, missing))} in domain {domain!r}")
     params: list[Any] = []
+    subs: dict[sympy.Symbol, Any] = {}  # symbol -> its value in the prover's parameters (by name)
+    back: dict[str, Any] = {}  # a rescaled symbol's name -> its value as a function of u
     for s, (lo, hi) in domain.items():
-        params.append(Real(str(s), float(lo), float(hi)))  # exactly: inputs.expr_arguments checked the ends
+        lo_r, hi_r = _exact_end(lo), _exact_end(hi)
+        if lo_r > hi_r:
+            raise ValueError(f"prove_expr: the interval of {s} is empty, got {(lo, hi)}")
+        if lo_r == hi_r:
+            expr = expr.xreplace({s: lo_r})
+            continue
+        if sympy.Rational(float(lo_r)) == lo_r and sympy.Rational(float(hi_r)) == hi_r:
+            params.append(Real(str(s), float(lo_r), float(hi_r)))
+            subs[s] = str(s)
+            continue
+        u = f"{s}_unit"
+        params.append(Real(u, 0.0, 1.0))
+        subs[s] = u
+        back[str(s)] = (u, lo_r, hi_r - lo_r)
     params += [SimplexPoint(name, len(syms)) for name, syms in simplices.items()]
 
     def exact(pt: Point) -> Any:
-        subs = {s: pt[str(s)] for s in domain}
-        subs.update({s: pt[name][i] for s, (name, i) in in_simplex.items()})
-        return expr.xreplace(subs)
+        vals = {s: (pt[n] if str(s) not in back else back[str(s)][1] + back[str(s)][2] * pt[n])
+                for s, n in subs.items()}
+        vals.update({s: pt[name][i] for s, (name, i) in in_simplex.items()})
+        return expr.xreplace(vals)
 
     def margin(pt: Point) -> float:
         return float(sympy.N(exact(pt)))
 
-    return prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds)
+    res = prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds,
+                exact_first=exact_first)
+    if res.counterexample is not None and back:
+        pt = dict(res.counterexample)
+        for name, (u, lo_r, width) in back.items():
+            pt[name] = lo_r + width * pt.pop(u)
+        res.counterexample = pt
+    return res

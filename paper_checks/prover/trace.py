@@ -297,7 +297,10 @@ class Traced:
             if len(self.faces) > FACE_CACHE:
                 self.faces.clear()
             sub = self.expr.xreplace({self.symbols[i]: v for i, v in fixed.items()})
-            self.faces[key] = compile_traced(sub, self.symbols)
+            try:
+                self.faces[key] = self if sub.has(sympy.nan, sympy.zoo) else compile_traced(sub, self.symbols)
+            except Untraceable:  # undefined on the face as written (0 log 0): the face is bounded as a limit
+                self.faces[key] = self
         return self.faces[key]
 
 

@@ -43,3 +43,13 @@ def test_an_interior_tight_minimum_is_not_closed():
     t = compile_traced(sympy.expand((x - y) ** 2), [x, y])  # 0 on the diagonal, inside the box
     half = (Fraction(1, 4), Fraction(1, 2))
     assert not close(t, [half, half], ["x", "y"]).closed
+
+
+def test_a_point_where_the_margin_is_undefined_is_decided_by_its_limit_from_inside():
+    """0 log 0 (SymPy's nan at x = 0): the limit from inside the box, 0; without a side, undecided."""
+    t = compile_traced(x * sympy.log(x) + y, [x, y])
+    cl = decide_point(t, [Fraction(0), Fraction(0)], {0: "+"})
+    assert cl.closed and cl.lower == 0 and "limit" in cl.exact
+    assert not decide_point(t, [Fraction(0), Fraction(0)]).closed
+    bad = decide_point(compile_traced(x * sympy.log(x) - y, [x, y]), [Fraction(0), Fraction(1, 3)], {0: "+"})
+    assert not bad.closed

@@ -68,3 +68,14 @@ def test_signs_are_enumerated():
     space = SearchSpace((Sign("y"), Real("t", -1, 1)), lambda p: 0.0, lambda p: 1 + p["y"] * p["t"])
     assert sorted(dict(p.integers)["y"] for p in pieces(space)) == [-1, 1]
     assert prove(space, 200, 10).proved  # 1 + y t >= 0 for |t| <= 1, tight at y t = -1
+
+
+def test_split_never_halves_a_coordinate_the_margin_does_not_depend_on():
+    from fractions import Fraction as Fr
+
+    from paper_checks.prover.boxes import split
+
+    box = [(Fr(0), Fr(1)), (Fr(0), Fr(1, 64))]
+    k, _, _ = split(box, box, None, [False, True])
+    assert k == 1
+    assert split(box, box, None, [True, False])[0] == 0

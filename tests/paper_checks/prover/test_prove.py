@@ -66,7 +66,8 @@ def test_narrow_dip_is_refuted():
 
 
 def test_budget_and_time_are_respected():
-    space = real_space(lambda x, y: x * x - 2 * x * y + y * y, ("x", 0, 1), ("y", 0, 1))  # 0 on a diagonal
+    # 0 on a diagonal and transcendental: neither the normal form nor a decision procedure closes it
+    space = real_space(lambda x, y: sympy.exp(x - y) - 1 - x + y, ("x", 0, 1), ("y", 0, 1))
     res = prove(space, 300, 30)
     assert res.outcome == "undecided" and res.boxes <= 300 and "budget" in res.reason
     assert res.remaining["open_boxes"] > 0
@@ -226,3 +227,13 @@ def test_a_margin_infinite_at_a_vertex_is_proved_and_rechecked():
     space = simplex_space(3, lambda p: -sympy.log(p[0]) - (1 - p[0]))
     cert = _proved(prove(space, 2000, 30), space)
     assert cert.tight()
+
+
+def test_prove_expr_takes_rational_ends_and_pins_a_parameter():
+    """Ends such as 1/20 (no binary float) are rescaled exactly; low == high pins the symbol."""
+    assert prove_expr(x - R(1, 20), {x: (R(1, 20), R(1, 3))}, seconds=10).proved
+    bad = prove_expr(x - R(1, 19), {x: (R(1, 20), R(1, 3))}, seconds=10)
+    assert bad.outcome == "counterexample" and R(1, 20) <= bad.counterexample["x"] < R(1, 19)
+    b = sympy.Symbol("b")
+    assert prove_expr(b * x * (1 - x), {x: (0, 1), b: (2, 2)}, seconds=10).proved
+    assert prove_expr(b * x * (1 - x), {x: (0, 1), b: (-1, -1)}, seconds=10).outcome == "counterexample"

@@ -1,0 +1,94 @@
+"""The prover beside z3 on polynomial inequalities (issue 28).
+
+Each case is a polynomial margin on a box, with its exact answer. Three things are timed (best of
+``--reps``): the prover as it runs now (``prove_expr``: normal form, then real roots or z3, with every
+model verified exactly and shrunk); the same prover with ``exact_first=False`` (interval branch and bound
+on the margin as written: the prover before issue 28); and z3 alone on the bare question "is there a point
+of the box where the margin is < 0" (``z3.SolverFor("QF_NRA")``, no verification). The ratio prover / z3 is
+what the exact verification, the normal form and the bookkeeping cost over the bare solver.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+
+import sympy
+import z3
+
+from paper_checks.prover import prove_expr
+
+x, y, z = sympy.symbols("x y z", real=True)
+R = sympy.Rational
+CASES = [  # (name, margin, domain, true?)
+    ("(x-y)^2 expanded", x**2 - 2 * x * y + y**2, {x: (0, 1), y: (0, 1)}, True),
+    ("x(1-x)", x * (1 - x), {x: (0, 1)}, True),
+    ("AM-GM 2", (x + y) ** 2 - 4 * x * y, {x: (0, 2), y: (0, 2)}, True),
+    ("AM-GM 3 (cubes)", x**3 + y**3 + z**3 - 3 * x * y * z, {x: (0, 2), y: (0, 2), z: (0, 2)}, True),
+    ("Motzkin", x**4 * y**2 + x**2 * y**4 - 3 * x**2 * y**2 + 1, {x: (-2, 2), y: (-2, 2)}, True),
+    ("Schur t=1", x * (x - y) * (x - z) + y * (y - x) * (y - z) + z * (z - x) * (z - y),
+     {x: (0, 1), y: (0, 1), z: (0, 1)}, True),
+    ("Cauchy-Schwarz 2", (x**2 + y**2) * (1 + 4) - (x + 2 * y) ** 2, {x: (-1, 1), y: (-1, 1)}, True),
+    ("double root 1/3", (3 * x - 1) ** 2 * (x + 1), {x: (0, 1)}, True),
+    ("quartic tight", x**4 - 2 * x**2 + 1, {x: (-2, 2)}, True),
+    ("dip 1e-12", (x - R(1, 3)) ** 2 - R(1, 10**12), {x: (0, 1)}, False),
+    ("dip 1e-50 at (sqrt 2, 0)", (x**2 - 2) ** 2 + y**2 - R(1, 10**50), {x: (0, 2), y: (0, 2)}, False),
+    ("AM-GM 3 wrong", x**3 + y**3 + z**3 - 3 * x * y * z - R(1, 1000), {x: (0, 2), y: (0, 2), z: (0, 2)}, False),
+]
+
+
+def z3_alone(expr: sympy.Expr, domain: dict) -> tuple[str, float]:
+    """z3 on the bare question (no exact verification), and its seconds."""
+    t = time.perf_counter()
+    ctx = z3.Context()
+    zs = {s: z3.Real(str(s), ctx) for s in domain}
+    s = z3.SolverFor("QF_NRA", ctx=ctx)
+    for sym, (lo, hi) in domain.items():
+        s.add(zs[sym] >= lo, zs[sym] <= hi)
+    poly = sympy.Poly(sympy.expand(expr), *domain)
+    terms = []
+    for monom, coeff in poly.terms():
+        term = z3.RealVal(str(coeff), ctx)
+        for sym, k in zip(domain, monom):
+            for _ in range(k):
+                term = term * zs[sym]
+        terms.append(term)
+    s.add(z3.Sum(*terms) < 0)
+    res = s.check()
+    return ("proved" if res == z3.unsat else "counterexample" if res == z3.sat else "unknown"), \
+        time.perf_counter() - t
+
+
+def best(fn, reps: int) -> tuple[str, float]:
+    out, secs = "", float("inf")
+    for _ in range(reps):
+        t = time.perf_counter()
+        out = fn()
+        secs = min(secs, time.perf_counter() - t)
+    return out, secs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=20.0, help="time limit of the boxes-only prover per case")
+    a = ap.parse_args()
+    print("| case | answer | prover now | s | boxes only (before) | s | z3 alone | s | prover / z3 |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    ratios, right_now, right_before = [], 0, 0
+    for name, expr, dom, true in CASES:
+        want = "proved" if true else "counterexample"
+        now, t_now = best(lambda: prove_expr(expr, dom, seconds=a.seconds).outcome, a.reps)
+        before, t_before = best(lambda: prove_expr(expr, dom, seconds=a.seconds, exact_first=False).outcome, 1)
+        zres, t_z = min((z3_alone(expr, dom) for _ in range(a.reps)), key=lambda r: r[1])
+        right_now += now == want
+        right_before += before == want
+        ratios.append(t_now / t_z)
+        print(f"| {name} | {want} | {now} | {t_now:.3f} | {before} | {t_before:.2f} | {zres} | {t_z:.4f} | "
+              f"{t_now / t_z:.1f}x |")
+    ratios.sort()
+    print(f"\nright: prover now {right_now}/{len(CASES)}, boxes only {right_before}/{len(CASES)}; "
+          f"prover / z3 median {ratios[len(ratios) // 2]:.1f}x, max {ratios[-1]:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,212 @@
+"""Exact first: the margin of one piece put in a normal form, and decided symbolically where it can be.
+
+Before any box, :func:`reduce` rewrites a traced margin ``m`` (on a piece's box ``B``):
+
+1. **normal form**: common denominators cleared and like terms collected (SymPy's ``together`` then
+   ``cancel``), numerator and denominator factored (``factor_list``), so that the answer does not
+   depend on how the margin was written (``(c-1)/q - sum_j (1 - p_j^q)/q`` and ``(sum_j p_j^q - 1)/q``
+   are the same margin);
+2. **identity**: a margin that is 0 there (or that SymPy's ``simplify`` takes to 0, e.g.
+   ``sigmoid(v) + sigmoid(-v) - 1``) is ``proved`` by derivation;
+3. **factors of known sign**: a factor that is an even power, or whose rigorous interval enclosure on
+   ``B`` (:data:`SIGN_PREC` bits) has one sign, is pulled out (a factor of the denominator only where its
+   sign is strict), leaving ``m = k * r`` with ``k >= 0`` on ``B``; wherever ``r >= 0`` so is ``m``. A
+   margin all of whose factors have a known sign is decided (a constant, ``x^2 (1-x)^3``, ...).
+
+What is left, ``r`` (:attr:`Reduction.reduced`), goes to the real decision procedure where it is
+polynomial (:mod:`paper_checks.prover.solver`) and to the boxes otherwise. A margin with a
+``Max``/``Min``/``Abs``/``Piecewise``/``sign`` is kept as written (its branches would have to be split
+first: boxes decide it). :func:`check_reduction` re-derives all of it for
+:func:`paper_checks.prover.certificate.recheck`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy
+
+from paper_checks.prover.bound import intervals
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.trace import Untraceable, compile_expr, precision
+from paper_checks.run.deadline import TimedOut, deadline
+
+#: interval precision (bits) of the sign of a factor on the piece's box
+SIGN_PREC = 120
+#: seconds SymPy may spend on the normal form of one margin (then it is kept as written)
+NORMAL_SECONDS = 5.0
+#: seconds ``simplify`` may spend testing whether a margin is identically 0
+IDENTITY_SECONDS = 3.0
+#: margins with more operations than this are kept as written (factoring them costs more than it saves)
+MAX_OPS = 4000
+PIECEWISE = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside)
+
+
+@dataclass
+class Factor:
+    """One factor of known sign pulled out of the margin: ``expr ** power`` with ``sign`` on the box."""
+
+    expr: sympy.Expr
+    power: int
+    sign: int  # the sign of ``expr ** power`` on the box: +1 ``>= 0``, -1 ``<= 0`` (for a denominator: strict)
+    why: str   # "even power" or "interval"
+
+    def to_json(self) -> dict[str, Any]:
+        return {"factor": str(self.expr), "power": self.power, "sign": "+" if self.sign > 0 else "-",
+                "why": self.why}
+
+
+@dataclass
+class Reduction:
+    """How the margin of one piece and conjunct was rewritten: ``original == known * reduced`` with
+    ``known >= 0`` on the box (the product of :attr:`factors`, its sign folded into ``reduced``).
+
+    ``kind``: ``identity`` (the margin is 0), ``known sign`` (every factor has a known sign: decided),
+    ``factored`` (some factors pulled out), ``normal form`` or ``as written`` (nothing pulled out);
+    ``decided``: ``proved`` for an identity or a margin of known sign ``>= 0``, ``negative`` where the
+    known sign is ``<= 0`` (a counterexample is then looked for), else None (boxes or the solver decide)."""
+
+    original: sympy.Expr
+    reduced: sympy.Expr
+    kind: str
+    factors: list[Factor] = field(default_factory=list)
+    decided: str | None = None
+    how: str = ""
+
+    @property
+    def known(self) -> sympy.Expr:
+        """The product of the factors of known sign, made ``>= 0``."""
+        out = sympy.Integer(1)
+        for f in self.factors:
+            out *= f.sign * f.expr ** f.power
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "decided": self.decided, "how": self.how, "reduced": str(self.reduced),
+                "factors": [f.to_json() for f in self.factors]}
+
+
+def has_branches(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` has a node whose branches a normal form cannot see across (Max, Abs, ...)."""
+    return any(expr.has(t) for t in PIECEWISE)
+
+
+def factor_sign(f: sympy.Expr, power: int, symbols: list[sympy.Symbol], box: Box) -> tuple[int, str]:
+    """The sign of ``f ** power`` on ``box`` (+1 ``>= 0``, -1 ``<= 0``; strict for a denominator), 0 unknown."""
+    if power > 0 and power % 2 == 0 and f.is_real is not False:
+        return 1, "even power"
+    try:
+        with precision(SIGN_PREC):
+            enc = compile_expr(f, symbols)(intervals(box))
+    except (Untraceable, ValueError, ZeroDivisionError, OverflowError):
+        return 0, ""
+    strict = power < 0
+    if (enc.a > 0) if strict else (enc.a >= 0):
+        return 1, "interval"
+    if (enc.b < 0) if strict else (enc.b <= 0):
+        return (-1 if power % 2 else 1), "interval"
+    if power % 2 == 0 and not strict:
+        return 1, "even power"
+    return 0, ""
+
+
+def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_SECONDS) -> bool:
+    """Whether SymPy's ``simplify`` takes ``expr`` to 0 within ``seconds`` (False when it does not say)."""
+    try:
+        with deadline(seconds):
+            return sympy.simplify(expr) == 0
+    except TimedOut:
+        return False
+    except (TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
+        return False
+
+
+def _normal(expr: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]], sympy.Expr]:
+    """``(coefficient, [(factor, power)], normal form)`` of ``expr``: denominators cleared, terms collected."""
+    e = sympy.together(expr)
+    if expr.is_rational_function(*expr.free_symbols):
+        e = sympy.cancel(e)
+    if e.is_number:
+        return e, [], e
+    num, den = sympy.fraction(e)
+    # like terms collected without rewriting powers (3^(1-q) stays, it does not move to the denominator)
+    num = sympy.expand(num, power_exp=False, power_base=False, log=False)
+    den = sympy.expand(den, power_exp=False, power_base=False, log=False)
+    e = num / den
+    if e == 0:
+        return e, [], e
+    cn, fn = _factor_list(num)
+    cd, fd = _factor_list(den)
+    return cn / cd, [*fn, *[(f, -k) for f, k in fd]], e
+
+
+def _factor_list(e: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]]]:
+    if e.is_number:
+        return e, []
+    try:
+        c, fs = sympy.factor_list(e)
+    except (sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed):  # 3^q: a number to a symbolic power
+        return sympy.Integer(1), [(e, 1)]
+    return sympy.sympify(c), fs
+
+
+def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = NORMAL_SECONDS) -> Reduction:
+    """The margin ``expr`` on ``box`` in normal form, with its identity or factors of known sign decided
+    (see the module docstring). Never raises: a margin SymPy cannot rewrite in ``seconds`` is kept as written."""
+    expr = sympy.sympify(expr)
+    if has_branches(expr) or sympy.count_ops(expr) > MAX_OPS or expr.has(sympy.nan, sympy.zoo):
+        return Reduction(expr, expr, "as written")
+    try:
+        with deadline(seconds):
+            coeff, facs, normal = _normal(expr)
+    except TimedOut:
+        return Reduction(expr, expr, "as written", how=f"no normal form within {seconds} s")
+    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError,
+            sympy.polys.polyerrors.PolificationFailed, AttributeError):
+        return Reduction(expr, expr, "as written")
+    if normal == 0 or (not normal.is_number and is_zero(expr)):
+        return Reduction(expr, sympy.Integer(0), "identity", decided="proved",
+                         how="the margin simplifies to 0 (SymPy: together, cancel, simplify)")
+    if not coeff.is_Rational:
+        return Reduction(expr, normal, "normal form")
+    known = [Factor(abs(coeff), 1, 1, "constant")] if abs(coeff) != 1 else []
+    sign = 1 if coeff >= 0 else -1
+    rest = sympy.Integer(1)
+    for f, k in facs:
+        s, why = factor_sign(f, k, symbols, box)
+        if s:
+            known.append(Factor(f, k, s, why))
+            sign *= s
+        else:
+            rest *= f ** k
+    reduced = sign * rest
+    if rest == 1 or rest.is_number:
+        ok = bool(reduced >= 0)
+        return Reduction(expr, reduced, "known sign", known, "proved" if ok else "negative",
+                         how=f"every factor has a known sign; the margin is {'>=' if ok else '<='} 0")
+    kind = "factored" if known else "normal form"
+    return Reduction(expr, reduced, kind, known)
+
+
+def check_reduction(red: Reduction, traced: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> list[str]:
+    """Re-derive a :class:`Reduction` of the freshly traced margin ``traced`` (empty: it holds): the
+    recorded original is the margin, ``original == known * reduced`` exactly, every factor has its sign
+    on ``box`` again, and an identity or known sign decides what it says."""
+    problems = []
+    if red.original != traced and not is_zero(red.original - traced):
+        problems.append("the recorded margin is not the traced one")
+    if red.kind == "as written":
+        return problems + ([] if red.reduced == traced else ["a margin kept as written was changed"])
+    if red.kind == "identity":
+        zero = sympy.cancel(sympy.together(traced)) == 0 or sympy.simplify(traced).equals(0)
+        return problems + ([] if zero else ["the margin is not identically 0 again"])
+    diff = sympy.cancel(sympy.together(traced - red.known * red.reduced))
+    if diff != 0 and not is_zero(diff):
+        problems.append(f"the margin is not (known factors) * (reduced): the difference is {diff}")
+    for f in red.factors:
+        s, _ = factor_sign(f.expr, f.power, symbols, box)
+        if s != f.sign:
+            problems.append(f"the factor {f.expr}^{f.power} has not the sign {f.sign} on the box again")
+    if red.decided == "proved" and not (red.reduced.is_number and red.reduced >= 0):
+        problems.append(f"a margin decided by known signs leaves {red.reduced}, not a constant >= 0")
+    return problems

@@ -1,0 +1,24 @@
+"""An honest undecided: where the open boxes gather, the margin and gradient there, and the case."""
+from __future__ import annotations
+
+import sympy
+
+from paper_checks.prover import prove_expr
+
+x, y = sympy.symbols("x y", real=True)
+
+
+def test_a_minimum_of_0_at_an_irrational_point_is_named():
+    """x log x + 1/e >= 0 on [0, 1]: 0 at x = 1/e, no rational critical point: undecided, and it says where."""
+    res = prove_expr(x * sympy.log(x) + sympy.exp(-1), {x: (0, 1)}, seconds=10)
+    assert res.outcome == "undecided"
+    g = res.remaining["gathering"]
+    assert g["where"] == "inside the piece" and abs(float(sympy.Rational(g["centre"]["x"])) - 0.3678794) < 1e-5
+    assert abs(g["margin_at_centre"]) < 1e-6 and "minimum of 0" in g["case"] and "critical point" in res.reason
+
+
+def test_a_line_of_zeros_is_reported_with_its_gradient():
+    """exp(x - y) >= 1 + x - y, 0 along the diagonal: the reason gives the margin and gradient where boxes are."""
+    res = prove_expr(sympy.exp(x - y) - 1 - x + y, {x: (0, 1), y: (0, 1)}, budget=400, seconds=10)
+    assert res.outcome == "undecided" and "gathering" in res.remaining
+    assert set(res.remaining["gathering"]["gradient_at_centre"]) == {"x", "y"}

@@ -1,0 +1,80 @@
+"""Exact first: the margin's normal form, identities and factors of known sign, decided before any box."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import sympy
+
+from paper_checks.prover import prove, prove_expr, recheck
+from paper_checks.prover.normal import check_reduction, reduce
+from tests.paper_checks.prover._spaces import real_space, simplex_space
+
+x, y, v = sympy.symbols("x y v", real=True)
+R = sympy.Rational
+UNIT = [(Fraction(0), Fraction(1)), (Fraction(0), Fraction(1))]
+
+
+def _proved(res, space=None):
+    assert res.outcome == "proved", (res.reason, res.remaining)
+    if space is not None:
+        assert recheck(res.certificate, space) == []
+    return res.certificate
+
+
+def test_zero_times_log_zero_is_a_limit_and_nothing_raises():
+    """2x - x log x - x^2 >= 0 on [0, 1] (0 log 0 = 0 at x = 0); x - x log x - 1/100 fails near x = 0."""
+    _proved(prove_expr(2 * x - x * sympy.log(x) - x**2, {x: (0, 1)}, seconds=10))
+    bad = prove_expr(x - x * sympy.log(x) - R(1, 100), {x: (0, 1)}, seconds=10)
+    assert bad.outcome == "counterexample"
+    at = bad.counterexample["x"]
+    assert at - at * sympy.log(at) - R(1, 100) < 0 and 0 < at < R(1, 100)
+
+
+def test_identity_is_proved_by_derivation():
+    sig = lambda t: 1 / (1 + sympy.exp(-t))  # noqa: E731
+    space = real_space(lambda v: sig(v) + sig(-v) - 1, ("v", -5, 5))
+    cert = _proved(prove(space, 100, 10), space)
+    assert cert.methods() == {"identity": 1}
+
+
+def test_known_sign_factors_decide_without_boxes():
+    """x^2 (1 - x)^3 >= 0 on [0, 1]: an even power and a factor of one sign; -x^2 is refuted."""
+    space = real_space(lambda x: x**2 * (1 - x) ** 3, ("x", 0, 1))
+    cert = _proved(prove(space, 100, 10), space)
+    assert cert.methods() == {"known sign": 1}
+    bad = prove_expr(-x**2, {x: (0, 1)}, seconds=10)
+    assert bad.outcome == "counterexample" and bad.counterexample["x"] != 0
+
+
+def test_the_answer_does_not_depend_on_how_the_margin_is_written():
+    """Zhang & Sabuncu 2018, Eq. 7 (upper end, c = 3): (c-1)/q - sum_j (1 - p_j^q)/q written literally
+    and as (sum_j p_j^q - 1)/q reduce to the same margin."""
+    q = sympy.Symbol("q", positive=True)
+    p0, p1 = sympy.symbols("p0 p1", nonnegative=True)
+    ps = [p0, p1, 1 - p0 - p1]
+    literal = R(2) / q - sum((1 - p**q) / q for p in ps)
+    tidy = (sum(p**q for p in ps) - 1) / q
+    box = [(Fraction(0), Fraction(1, 2)), (Fraction(0), Fraction(1, 2)), (Fraction(1, 4), Fraction(3, 4))]
+    a, b = reduce(literal, [p0, p1, q], box), reduce(tidy, [p0, p1, q], box)
+    assert sympy.expand(a.reduced - b.reduced) == 0 and a.kind == "factored"
+    assert check_reduction(a, literal, [p0, p1, q], box) == []
+
+
+def test_check_reduction_catches_a_wrong_factor():
+    e = (x - y) ** 2 * (1 + x)
+    red = reduce(e, [x, y], UNIT)
+    assert check_reduction(red, e, [x, y], UNIT) == []
+    red.reduced = red.reduced + 1
+    assert check_reduction(red, e, [x, y], UNIT)
+
+
+def test_branches_are_kept_as_written():
+    red = reduce(sympy.Max(x, 1 - x) - R(1, 2), [x], UNIT[:1])
+    assert red.kind == "as written" and red.reduced == red.original
+
+
+def test_rational_function_on_the_simplex():
+    """1 - sum p_k^2 >= 0 on the 4-simplex, decided by the polynomial procedure on each region."""
+    space = simplex_space(4, lambda p: 1 - sum(t**2 for t in p))
+    cert = _proved(prove(space, 1000, 30), space)
+    assert set(cert.methods()) <= {"z3", "real roots", "known sign", "outside region", "interval"}

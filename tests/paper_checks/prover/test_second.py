@@ -1,0 +1,80 @@
+"""Second-order closure: minima of 0 inside the domain, along a parameter, and zeros of high order at an end."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from paper_checks.prover import prove, recheck
+from paper_checks.prover.second import critical_at, psd_closes
+from paper_checks.prover.trace import compile_traced
+from paper_checks.search.params import Real, SearchSpace, SimplexPoint
+from tests.paper_checks.prover._spaces import real_space
+
+R = sympy.Rational
+F = Fraction
+
+
+def _proved(space, budget=20000, seconds=10):
+    res = prove(space, budget, seconds)
+    assert res.outcome == "proved", (res.reason, res.remaining)
+    assert recheck(res.certificate, space) == []
+    return res.certificate
+
+
+def test_log_bound_at_its_interior_zero():
+    """log(x) <= x - 1 on [1/4, 2], 0 exactly at x = 1 (inside), where first-order bounds never close."""
+    _proved(real_space(lambda x: x - 1 - sympy.log(x), ("x", 0.25, 2)))
+
+
+def test_binary_entropy_bound_at_the_midpoint():
+    """H(x) <= log 2 on [0, 1], 0 at x = 1/2 and 0 log 0 at both ends."""
+    cert = _proved(real_space(lambda x: x * sympy.log(x) + (1 - x) * sympy.log(1 - x) + sympy.log(2), ("x", 0, 1)))
+    assert "hessian" in cert.methods()
+
+
+@pytest.mark.parametrize("t", [1, 2, 3, 5])
+def test_taylor_remainder_with_a_zero_of_order_t_plus_1_at_the_end(t):
+    """-log p >= sum_{k<=t} (1-p)^k / k on (0, 1]: 0 at p = 1 with its first t derivatives."""
+    _proved(real_space(lambda p: -sympy.log(p) - sum((1 - p) ** k / k for k in range(1, t + 1)), ("p", 0, 1)))
+
+
+@pytest.mark.parametrize("c", [2, 3])  # c = 4: proved in about 6 s, its re-check of 1220 boxes about 50 s
+def test_gce_class_sum_bound_along_q(c):
+    """Zhang & Sabuncu 2018, Eq. 7 (lower end): sum_j L_q(f_j) >= (c - c^(1-q))/q, 0 at the barycentre for
+    every q in [1/4, 3/4]: a segment of zeros closed by convexity in f (the Hessian lifted to all c
+    coordinates is diagonal, (1 - q) f_j^(q-2) >= 0)."""
+
+    def exact(pt):
+        q = pt["q"]
+        return sum((1 - v**q) / q for v in pt["f"]) - (c - c ** (1 - q)) / q
+
+    def margin(pt):
+        q = float(pt["q"])
+        return sum((1 - float(v) ** q) / q for v in pt["f"]) - (c - c ** (1 - q)) / q
+
+    space = SearchSpace((SimplexPoint("f", c), Real("q", 0.25, 0.75)), margin, exact, description="GCE Eq. 7")
+    assert "hessian" in _proved(space, seconds=60).methods()
+
+
+def test_a_critical_point_needs_exact_zero_value_and_gradient():
+    x = sympy.Symbol("x", real=True)
+    base = [(F(1, 4), F(2))]
+    t = compile_traced(x - 1 - sympy.log(x), [x])
+    crit = critical_at(t, {0: F(1)}, base)
+    assert crit is not None and crit.lower == 0 and psd_closes(crit, [(F(3, 4), F(5, 4))])
+    assert critical_at(t, {0: F(9, 10)}, base) is None  # gradient not 0 there
+    shifted = compile_traced(x - 1 - sympy.log(x) - R(1, 10**6), [x])
+    assert critical_at(shifted, {0: F(1)}, base) is None  # the margin is negative there
+    concave = compile_traced(-(x - 1) ** 2 + (x - 1) ** 4, [x])
+    c2 = critical_at(concave, {0: F(1)}, base)
+    assert c2 is None or not psd_closes(c2, [(F(3, 4), F(5, 4))])
+
+
+def test_recheck_catches_a_wrong_critical_point():
+    space = real_space(lambda x: x - 1 - sympy.log(x), ("x", 0.25, 2))
+    cert = _proved(space)
+    rec = next(r for r in cert.records if r.closure.method == "hessian")
+    rec.closure.at = {0: F(9, 10)}
+    assert any("critical" in p for p in recheck(cert, space))

@@ -1,0 +1,81 @@
+"""The shapes of this field's inequalities, each with its exact answer: every true one proved (and its
+certificate re-checked), every false one refuted with an exact counterexample, each within a 10 s limit."""
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from paper_checks.prover import prove, recheck
+from paper_checks.search.exact import verify
+from paper_checks.search.params import Real, SearchSpace, SimplexPoint
+
+R, log, exp, sqrt = sympy.Rational, sympy.log, sympy.exp, sympy.sqrt
+Max, Min, Abs = sympy.Max, sympy.Min, sympy.Abs
+
+
+def _real(fn, *bounds):
+    names = [b[0] for b in bounds]
+
+    def exact(p):
+        return fn(*[p[n] for n in names])
+    return SearchSpace(tuple(Real(n, lo, hi) for n, lo, hi in bounds), lambda p: float(sympy.N(exact(p))), exact,
+                       description="tight set")
+
+
+def _simplex(fn, c, *bounds):
+    def exact(p):
+        return fn(list(p["f"]), *[p[b[0]] for b in bounds])
+    params = (SimplexPoint("f", c), *[Real(n, lo, hi) for n, lo, hi in bounds])
+    return SearchSpace(params, lambda p: float(sympy.N(exact(p))), exact, description="tight set")
+
+
+def _gce_lower(f, q):
+    c = len(f)
+    return sum((1 - v**q) / q for v in f) - (c - c ** (1 - q)) / q
+
+
+TRUE = {
+    "log(x) <= x - 1, interior zero": _real(lambda x: x - 1 - log(x), ("x", 0.25, 2)),
+    "binary entropy <= log 2": _real(lambda x: x * log(x) + (1 - x) * log(1 - x) + log(2), ("x", 0, 1)),
+    "KL to uniform >= 0 (Gibbs), c = 3": _simplex(lambda f: sum(v * log(3 * v) for v in f), 3),
+    "GCE class sum, c = 3": _simplex(_gce_lower, 3, ("q", 0.25, 0.75)),
+    "GCE upper, written literally": _simplex(lambda f, q: R(2) / q - sum((1 - v**q) / q for v in f), 3,
+                                             ("q", 0.25, 0.75)),
+    "(x - y)^2 expanded": _real(lambda x, y: x * x - 2 * x * y + y * y, ("x", 0, 1), ("y", 0, 1)),
+    "Motzkin": _real(lambda x, y: x**4 * y**2 + x**2 * y**4 - 3 * x**2 * y**2 + 1, ("x", -2, 2), ("y", -2, 2)),
+    "Schur": _real(lambda x, y, z: x * (x - y) * (x - z) + y * (y - x) * (y - z) + z * (z - x) * (z - y),
+                   ("x", 0, 1), ("y", 0, 1), ("z", 0, 1)),
+    "AM-GM with a square root": _real(lambda x: (1 + x) / 2 - sqrt(x), ("x", 0, 4)),
+    "sqrt(x) >= x on [0, 1]": _real(lambda x: sqrt(x) - x, ("x", 0, 1)),
+    "sigmoid(v) + sigmoid(-v) = 1": _real(lambda v: 1 / (1 + exp(-v)) + 1 / (1 + exp(v)) - 1, ("v", -6, 6)),
+    "ramp's symmetric sum = 1": _real(lambda t: Min(1, Max(0, (1 - t) / 2)) + Min(1, Max(0, (1 + t) / 2)) - 1,
+                                      ("t", -3, 3)),
+    "hinge's symmetric sum >= 2": _real(lambda t: Max(0, 1 - t) + Max(0, 1 + t) - 2, ("t", -3, 3)),
+    "Taylor remainder of -log p, t = 4": _real(lambda p: -log(p) - sum((1 - p) ** k / k for k in range(1, 5)),
+                                               ("p", 0, 1)),
+    "2x - x log x >= x^2 (0 log 0)": _real(lambda x: 2 * x - x * log(x) - x**2, ("x", 0, 1)),
+}
+FALSE = {
+    "x - x log x >= 1/100": _real(lambda x: x - x * log(x) - R(1, 100), ("x", 0, 1)),
+    "log(x) <= x - 1 - 10^-6": _real(lambda x: x - 1 - log(x) - R(1, 10**6), ("x", 0.25, 2)),
+    "(x - 1/3)^2 >= 10^-12": _real(lambda x: (x - R(1, 3)) ** 2 - R(1, 10**12), ("x", 0, 1)),
+    "a 10^-50 dip beside sqrt 2": _real(lambda x, y: (x**2 - 2) ** 2 + y**2 - R(1, 10**50), ("x", 0, 2), ("y", 0, 2)),
+    "|x| >= x + 10^-9": _real(lambda x: Abs(x) - x - R(1, 10**9), ("x", -1, 1)),
+    "GCE class sum shifted by 10^-4": _simplex(lambda f, q: _gce_lower(f, q) - R(1, 10**4), 3, ("q", 0.25, 0.75)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TRUE))
+def test_true_cases_are_proved(name):
+    space = TRUE[name]
+    res = prove(space, 50000, 10)
+    assert res.outcome == "proved", (res.reason, res.remaining)
+    assert recheck(res.certificate, space) == []
+
+
+@pytest.mark.parametrize("name", sorted(FALSE))
+def test_false_cases_are_refuted_exactly(name):
+    space = FALSE[name]
+    res = prove(space, 50000, 10)
+    assert res.outcome == "counterexample", res.reason
+    assert verify(space, res.counterexample)[0] == "fails"

@@ -1,0 +1,29 @@
+"""Evidence.from_proof: one road from every prover outcome to evidence."""
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from paper_checks.evidence import Evidence
+from paper_checks.prover import prove_expr
+
+x = sympy.Symbol("x", real=True)
+
+
+def test_every_outcome_has_its_evidence():
+    proved = Evidence.from_proof(prove_expr(x * (1 - x), {x: (0, 1)}, seconds=10), holds="x (1 - x) >= 0")
+    assert proved.verdict == "proved" and proved.method == "prover" and "proof" in proved.numbers
+    bad = prove_expr((x - sympy.Rational(1, 3)) ** 2 - sympy.Rational(1, 10**12), {x: (0, 1)}, seconds=10)
+    refuted = Evidence.from_proof(bad, holds="the bound")
+    assert refuted.verdict == "refuted" and refuted.counterexample["point"] == {"x": "1/3"}
+    assert "the bound fails" in refuted.summary
+    y = sympy.Symbol("y", real=True)
+    open_ = prove_expr(sympy.exp(x - y) - 1 - x + y, {x: (0, 1), y: (0, 1)}, budget=5, seconds=10)
+    assert open_.outcome == "undecided"
+    inc = Evidence.from_proof(open_, holds="exp(x - y) >= 1 + x - y")
+    assert inc.verdict == "inconclusive" and open_.reason[:40] in inc.summary
+
+
+def test_from_proof_refuses_what_is_not_a_proof_result():
+    with pytest.raises(ValueError):
+        Evidence.from_proof(object(), holds="x")
