@@ -15,14 +15,15 @@ COLUMNS = (("symmetric", "symmetric"), ("bounded", "bounded"), ("asymmetric", "a
 
 
 def _span(cs: list[int]) -> str:
-    return f"c={cs[0]}" if len(cs) == 1 else f"c={cs[0]}..{cs[-1]}" if cs == list(range(cs[0], cs[-1] + 1)) else \
-        "c=" + ",".join(map(str, cs))
+    return f"c = {cs[0]}" if len(cs) == 1 else f"c = {cs[0]}..{cs[-1]}" if cs == list(range(cs[0], cs[-1] + 1)) \
+        else "c = " + ",".join(map(str, cs))
 
 
 def _infimum_label(value: Any) -> str | None:
     """The short label of a noisy minimiser that is an infimum no point attains, from the cell's own data (per c,
     whether points with the wrong argmax approach it too): ``inf \u2192 e_y``, ``inf, not e_y`` or both with their
-    numbers of classes (NCE at c = 2 is approached only as f -> e_y). None when the value is not of that kind."""
+    numbers of classes (``inf \u2192 e_y only for c = 2``: NCE at c = 2 is approached only as f -> e_y, at every
+    other c by points with the wrong argmax too). None when the value is not of that kind."""
     if not isinstance(value, dict) or not all(isinstance(value.get(k), dict) for k in ("uniform", "pair")):
         return None
     per_c: dict[int, bool] = {}
@@ -37,7 +38,7 @@ def _infimum_label(value: Any) -> str | None:
         return "inf \u2192 e_y"
     if not good:
         return "inf, not e_y"
-    return f"inf \u2192 e_y ({_span(good)}), not ({_span(bad)})"
+    return f"inf \u2192 e_y only for {_span(good)}"  # as the asymmetric column says "only for c = 2"
 
 
 def _short(key: str, cell: str, value: Any = None) -> str:
@@ -72,7 +73,7 @@ def zoo_figure(ctx: Any) -> Drawn:
 
     defs = default_losses()
     trials = [trial(d, range(2, 11), precision=ctx.precision) for d in defs]
-    fig, (ax, tab) = grid(1, 2, (WIDE[0], 4.2), gridspec_kw={"width_ratios": [1.0, 1.25]})
+    fig, (ax, tab) = grid(1, 2, (WIDE[0], 4.2), gridspec_kw={"width_ratios": [0.9, 1.4]})
     ps = np.linspace(0.0025, 0.9975, 399)
     rows: list[dict[str, Any]] = []
     cmap = __import__("matplotlib").colormaps["tab20"]
@@ -86,7 +87,7 @@ def zoo_figure(ctx: Any) -> Drawn:
     ax.set_ylim(0, 4.5)
     ax.set_xlabel(r"$p_y$")
     ax.set_ylabel(r"weight $\|\partial L/\partial z\|_1$")
-    ax.set_title("example weights of the losses of $p_y$ alone")
+    ax.set_title("weights of the losses of $p_y$ alone")
     ax.legend(frameon=False, fontsize=5, ncol=2, loc="upper right")
     cells = []
     for t in trials:
@@ -98,7 +99,7 @@ def zoo_figure(ctx: Any) -> Drawn:
     tab.axis("off")
     names = [r["loss"] for r in rows if r["panel"] == "table"]
     table = tab.table(cellText=cells, rowLabels=names, colLabels=[label for _, label in COLUMNS],
-                      bbox=(0.36, 0.0, 0.64, 0.93), cellLoc="left")
+                      bbox=(0.34, 0.0, 0.655, 0.93), cellLoc="left", colWidths=[0.18, 0.15, 0.24, 0.43])
     table.auto_set_font_size(False)
     table.set_fontsize(5)
     tab.set_title("loss trial, c = 2..10 (asymmetric: Zhou et al. 2021)")
@@ -110,8 +111,8 @@ def zoo_figure(ctx: Any) -> Drawn:
                "boundedness, asymmetry in the sense of Zhou et al. 2021, whether the pointwise noisy minimiser "
                "under uniform and pair-flip noise at rate 0.4 keeps the label; 'inf': no point attains the noisy "
                "risk's infimum (the normalized losses), 'inf \u2192 e_y' when only points near e_y approach it, "
-               "'inf, not e_y' when points with the wrong argmax approach it too, each with the numbers of classes "
-               "where it differs); the full cells, methods and "
+               "'inf, not e_y' when points with the wrong argmax approach it too, 'only for c = ...' when that "
+               "holds for those numbers of classes alone); the full cells, methods and "
                "reasons are in the CSV and in python -m paper_checks losses. No error bars: every value is exact "
                f"or derived. {setting(ctx)}")
     return Drawn(fig, rows, caption)
