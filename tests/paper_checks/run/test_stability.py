@@ -117,6 +117,7 @@ def test_stability_on_two_workers_gives_the_serial_table(tmp_path):
 
 STAB = '''
 import time
+from pathlib import Path
 from paper_checks.api import Evidence, claim, paper
 
 paper("stab", authors="A. Nobody", year=2020, title="Stability checks", venue="none", source="none")
@@ -129,7 +130,8 @@ def fast(ctx):
 
 @claim("stab.slow", source="-", statement="slow after seed 0", expected="confirmed", method="mc")
 def slow(ctx):
-    if ctx.seed > 0:
+    if ctx.seed > 0:  # the run's cwd: the test knows seed 0 is done (a worker takes the next task only then)
+        Path(f"slow_started_{ctx.seed}").touch()
         time.sleep(60)
     return Evidence("confirmed", "mc", "fine", {"mean": 0.0, "stderr": 0.01})
 '''
@@ -157,7 +159,7 @@ def test_huge_seed_ranges_are_refused_before_any_list():
         st.parse_seeds("0..1000000000")
     with pytest.raises(ValueError, match="seed"):
         st.parse_seeds("0..10**9")
-    assert time.monotonic() - t0 < 0.1
+    assert time.monotonic() - t0 < 30  # a list of 10**9 seeds would take minutes and gigabytes: no timing race
 
 
 def test_stability_checks_its_outputs_before_running(tmp_path, capsys):
@@ -171,7 +173,8 @@ def test_stability_checks_its_outputs_before_running(tmp_path, capsys):
 
 
 def test_stability_time_limit_and_out_folder(tmp_path):
-    p = _stability(tmp_path, "--seeds", "0..1", "--timeout", "1", "--out", str(tmp_path / "st"))
+    # 5 s: ample for stab.fast on a loaded machine; stab.slow on seed 1 sleeps 60 s
+    p = _stability(tmp_path, "--seeds", "0..1", "--timeout", "5", "--out", str(tmp_path / "st"))
     out, err = p.communicate(timeout=60)
     assert p.returncode == 1, err  # stab.slow: confirmed on seed 0, error (timed out) on seed 1
     doc = json.loads((tmp_path / "st" / "stability.json").read_text())
@@ -186,10 +189,9 @@ def test_sigterm_keeps_the_finished_seeds(tmp_path):
 
     p = _stability(tmp_path, "--seeds", "0..2", "--json", str(tmp_path / "s.json"))
     try:
-        deadline = time.time() + 60
-        while not (tmp_path / "s.json").exists() and time.time() < deadline:  # stab.fast is done
-            time.sleep(0.2)
-        time.sleep(0.5)
+        deadline = time.time() + 120
+        while not (tmp_path / "slow_started_1").exists() and time.time() < deadline:  # stab.slow seed 0 is done
+            time.sleep(0.1)
         p.send_signal(signal.SIGTERM)
         out, err = p.communicate(timeout=30)
     finally:

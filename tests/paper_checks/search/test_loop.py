@@ -463,5 +463,5 @@ def test_a_timed_search_is_bounded_whole_even_when_its_exact_verification_runs_a
     monkeypatch.setattr(search_module, "RUNAWAY_GRACE", 0.5)
     t0 = time.monotonic()
     res = search(space, 10**9, rng(), time_limit=0.5)
-    assert time.monotonic() - t0 < 5
+    assert time.monotonic() - t0 < 60  # without the alarm it never returns: a loaded machine cannot make this fail
     assert res.stopped == "timed out after 1 s" and res.outcome != "counterexample" and not res.verified

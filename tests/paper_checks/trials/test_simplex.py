@@ -242,15 +242,28 @@ def test_normalized_sup_per_c_is_exact_and_not_attained(zoo, name, sup):
         assert vals[0] < vals[1] < sup and sup - vals[1] < sympy.Rational(1, 100)
 
 
-def test_timeouts_mark_properties_undecided_and_keep_the_rest():
+def test_timeouts_mark_properties_undecided_and_keep_the_rest(monkeypatch):
+    """One property that provably never ends (a loop) is cut at the limit; the properties before and after it are
+    kept. The others are instant stand-ins, so no outcome depends on how fast SymPy runs on this machine."""
     import time
 
-    t0 = time.monotonic()
+    from paper_checks.trials.properties import Property
+
+    def forever(ctx):
+        while True:
+            time.sleep(0.01)
+
+    def instant(name):
+        return lambda ctx: Property(name, {"stand_in": True}, "yes", "symbolic", f"{name}: a stand-in")
+
+    for name in ("symmetric", "excess_risk_bound", "_bounded", "weight", "_asymmetric", "_noisy_minimiser"):
+        monkeypatch.setattr(lt, name, instant(name.lstrip("_")))
+    monkeypatch.setattr(lt, "class_sum", forever)
     t = lt.trial(from_expression("Heaviside(p - 1/2)*(1 - p)"), range(2, 4), precision="quick", timeout=1)
-    assert time.monotonic() - t0 < 7 * 1 + 20
     cells = {k: p.cell for k, p in t.properties.items()}
-    assert any(c == "undecided: timed out after 1 s" for c in cells.values()), cells
-    assert t.properties["symmetric"].value is not None  # what finished is kept
+    assert cells == {**{k: "yes" for k in lt.PROPERTIES}, "class_sum": "undecided: timed out after 1 s"}, cells
+    assert t.properties["class_sum"].undecided and "--timeout" in t.properties["class_sum"].summary
+    assert t.properties["symmetric"].value == {"stand_in": True}  # what finished before is kept, and what came after
     with pytest.raises(ValueError, match="timeout"):
         lt.trial(parse_spec("mae"), [2], timeout=0)
 
