@@ -131,3 +131,14 @@ def test_zoo_figure_tabulates_the_trial():
     assert table["mae"]["symmetric"].startswith("yes") and table["cce"]["symmetric"].startswith("no")
     weights = [r for r in drawn.data if r["panel"] == "weight" and r["loss"] == "mae"]
     assert all(abs(r["weight"] - 4 * r["p_y"] * (1 - r["p_y"])) < 1e-9 for r in weights)
+
+
+def test_only_repeats_like_the_other_options(tmp_path, monkeypatch):
+    """``--only A --only B`` builds both (it built only B), once each, in the order given."""
+    import figures.__main__ as fm
+
+    asked = []
+    monkeypatch.setattr(fm, "run_tasks", lambda fn, args, **kw: asked.extend(a[0] for a in args))
+    assert main(["--out", str(tmp_path), "--only", "gce18_eq11_region", "--only", "imae19_weights",
+                 "gce18_eq11_region", "--jobs", "1"]) == 0
+    assert asked == ["gce18_eq11_region", "imae19_weights"]

@@ -134,7 +134,7 @@ def test_provenance_and_bibliography():
     md = report.markdown(doc)
     assert f"| numpy | {np.__version__} |" in md and "| seed | 3 |" in md
     assert "## Bibliography" in md and report.cite(PAPERS["gce18"]) in md
-    assert "[004]" in md and "Generalized Cross Entropy" in md  # the source file named, not opaque
+    assert "[Zhang & Sabuncu 2018]" in md and "Generalized Cross Entropy" in md  # the source file named, not opaque
 
 
 def test_cite_works_for_strings_and_paper_objects():
