@@ -66,3 +66,9 @@ def test_extending_commands_run(tmp_path):
             assert "3/3 as expected" in p.stdout
         if " explore " in cmd:
             assert "p = ['1/3', '1/3', '1/3']" in p.stdout and "r = ['3/10', '1/10', '3/5']" in p.stdout
+
+
+def test_api_md_shows_integer_parameters_and_the_evidence_keywords():
+    """A reader met ``Integer`` and ``Evidence(counterexample=, condition=)`` only in the source (issue 27)."""
+    code = "\n".join(c for lang, info, c in blocks(DOCS / "api.md") if lang == "python" and info == "run")
+    assert "Integer(" in code and "counterexample=" in code and "condition=" in code
