@@ -117,3 +117,27 @@ def test_verdict_problem_names_a_crash_and_passes_a_match():
     wrong = Result(_claim("confirmed"), Evidence("refuted", "exact", "no", counterexample={"p": "1/3"}), 0.1)
     msg = verdict_problem(wrong)
     assert "computed verdict 'refuted', recorded 'confirmed'" in msg and "| p | 1/3 |" in msg
+
+
+def test_claims_update_records_the_changed_verdict_in_place(tmp_path):
+    """``--claims-update`` rewrites the ``expected=`` of the claim whose verdict differs (and only it), prints the
+    diff and passes; the next run passes as it is."""
+    f = tmp_path / "my_claims.py"
+    f.write_text(WRONG)
+    p = _pytest(tmp_path, "--claims", "my_claims.py", "--claims-update")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "claims-update: 1 recorded verdict" in p.stdout
+    assert '-@claim("wrong24.two", source="here", statement="1 + 1 = 2", expected="refuted"' in p.stdout
+    assert '+@claim("wrong24.two", source="here", statement="1 + 1 = 2", expected="confirmed"' in p.stdout
+    assert f.read_text() == WRONG.replace('expected="refuted"', 'expected="confirmed"')
+    again = _pytest(tmp_path, "--claims", "my_claims.py")
+    assert again.returncode == 0 and "2 passed" in again.stdout, again.stdout
+
+
+def test_the_docs_say_which_pytest_knows_the_option():
+    """A pytest of another environment says only "unrecognized arguments: --claims": the docs name that message
+    and show ``python -m pytest`` (the environment's own pytest)."""
+    readme, api = (ROOT / "README.md").read_text(), (ROOT / "docs" / "api.md").read_text()
+    assert "unrecognized arguments" in api and "python -m pytest --claims" in api
+    assert "python -m pytest --claims" in readme and "\npytest --claims" not in readme
+    assert "--claims-update" in readme and "--claims-update" in api
