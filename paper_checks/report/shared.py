@@ -9,7 +9,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from paper_checks.registry import CATALOGUE, reconstruction_note
+from paper_checks.registry import CATALOGUE, reconstruction_note, tagged_source
 from paper_checks.report.citing import commit_text, modules_text
 from paper_checks.report.document import documents, paper_citation
 from paper_checks.report.tables import fmt_number
@@ -27,10 +27,8 @@ def ordered(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def source_citation(c: dict[str, Any]) -> str:
     """The claim's source with document file names replaced by their short tags."""
-    s = c["source"]
-    for d in documents():
-        s = s.replace(d.file, f"[{d.tag}]")
-    return s
+    documents()  # the catalogue's documents declared
+    return tagged_source(c["source"])
 
 
 def source_line(doc: dict[str, Any], c: dict[str, Any]) -> str:

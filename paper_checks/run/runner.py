@@ -31,7 +31,7 @@ from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.files import earlier_report
 from paper_checks.jsonable import jsonable
-from paper_checks.registry import Claim
+from paper_checks.registry import PAPERS, Claim, tagged_source
 from paper_checks.run.isolation import NOT_RAISED, Failure, describe, report_progress, run_pooled, stop_status
 from simulate.backend import Backend, get_backend
 from simulate.blas import pinned_blas
@@ -81,6 +81,13 @@ class Result:
                         "numbers": {}, "counterexample": None, "condition": None, "figures": [],
                         "traceback": self.traceback})
         return out
+
+    def source_line(self) -> str:
+        """The claim's source as the report prints it: its paper's citation, then where in it (documents by tag)."""
+        c = self.claim
+        paper = PAPERS.get(c.paper)
+        cite = paper.cite() if paper is not None else c.paper
+        return f"{cite.rstrip().rstrip('.')}; {tagged_source(c.source)}"
 
     def _repr_html_(self) -> str:
         """Rich display in notebooks: the claim's section of the report (:mod:`paper_checks.report.display`)."""
