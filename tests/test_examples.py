@@ -77,7 +77,7 @@ def test_claims_file_on_two_workers_and_its_figure(outside):
 
 def test_pytest_regression_picks_claims_up_from_the_environment(outside):
     d, _, _ = outside
-    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "ma20",
+    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "slow", "-k", "ma20",
                         str(ROOT / "tests" / "paper_checks" / "test_claims.py")],
                        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "LNL_CLAIMS": str(d / "my_claims.py")},
                        capture_output=True, text=True, timeout=600)
