@@ -66,6 +66,7 @@ def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
     assert out.stdout.strip() == "['paper_checks', 'paper_checks.pytest_plugin']"
 
 
+@pytest.mark.slow
 def test_claims_files_run_as_tests_outside_the_repository(tmp_path):
     (tmp_path / "examples").mkdir()
     shutil.copy(ROOT / "examples" / "ma20_claims.py", tmp_path / "examples" / "ma20_claims.py")
@@ -119,6 +120,7 @@ def test_verdict_problem_names_a_crash_and_passes_a_match():
     assert "computed verdict 'refuted', recorded 'confirmed'" in msg and "| p | 1/3 |" in msg
 
 
+@pytest.mark.slow
 def test_claims_update_records_the_changed_verdict_in_place(tmp_path):
     """``--claims-update`` rewrites the ``expected=`` of the claim whose verdict differs (and only it), prints the
     diff and passes; the next run passes as it is."""

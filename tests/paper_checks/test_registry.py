@@ -169,6 +169,7 @@ def test_a_bad_reconstructed_is_a_registration_problem(tmp_path, isolated_regist
         load([str(path)])
 
 
+@pytest.mark.slow
 def test_a_failing_first_load_keeps_the_catalogue():
     """A notebook whose first call names a missing claims file still finds the catalogue afterwards."""
     import subprocess

@@ -234,6 +234,7 @@ for _ in range({n}):
 """
 
 
+@pytest.mark.slow
 def test_concurrent_writers_never_leave_a_corrupt_or_mixed_report(tmp_path):
     """Two processes write full reports into one folder, over and over; a reader checks it all along."""
     root = str(Path(__file__).resolve().parents[2])

@@ -77,6 +77,7 @@ def _cli(tmp_path: Path, source: str, *args: str, **kw) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=tmp_path, **kw)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_a_runaway_an_exit_and_an_os_exit_are_each_their_claims_error(tmp_path, jobs):
     # 5 s: a loaded machine still starts a worker and finishes bad.ok well within it; bad.loop never ends
@@ -93,6 +94,7 @@ def test_a_runaway_an_exit_and_an_os_exit_are_each_their_claims_error(tmp_path, 
     assert "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_run_tasks_time_limit_and_exits():
     out = run_tasks(time.sleep, [(0.01,), (600,), (0.01,)], jobs=1, timeout=5.0)
     assert out[0] is None and out[2] is None and out[1] == Failure("timed out after 5 s")
@@ -167,6 +169,7 @@ def test_workers_die_with_a_killed_parent():
             p.kill()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the workers")
 @pytest.mark.parametrize(("sig", "status"), [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_sigterm_and_sighup_keep_the_finished_claims(tmp_path, sig, status):
@@ -211,11 +214,16 @@ def test_figure_data_computed_in_a_worker_comes_back_when_shared():
 
     global _DATA
     _DATA = figdata.figure_data(_pid_data)
-    c = Claim("fake.shared", "fake", "-", "-", "confirmed", "exact", _shared_check)
+    # kept for the claims that have figures (what the data is kept for); a claim without figures keeps nothing
+    c = Claim("fake.shared", "fake", "-", "-", "confirmed", "exact", _shared_check, figures=("fake_figure",))
     with figdata.sharing():
         r = run_all([c], "quick", 0, get_backend("numpy"), show_progress=False, timeout=60)[0]
         worker = int(r.evidence.summary.split()[-1])
         assert worker != os.getpid() and _DATA(Context("fake.shared", precision="quick"))["pid"] == worker
+    bare = Claim("fake.shared", "fake", "-", "-", "confirmed", "exact", _shared_check)
+    with figdata.sharing():
+        run_all([bare], "quick", 0, get_backend("numpy"), show_progress=False, timeout=60)
+        assert _DATA(Context("fake.shared", precision="quick"))["pid"] == os.getpid()
 
 
 _DATA = None

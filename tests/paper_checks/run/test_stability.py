@@ -67,6 +67,7 @@ def test_run_stability_counts_verdicts_and_flags_changes():
     assert json.loads(json.dumps(rows[1].to_json()))["verdict_counts"] == {"confirmed": 2, "qualified": 1}
 
 
+@pytest.mark.slow
 def test_cli_stability_on_one_cheap_claim(tmp_path, capsys):
     md, js = tmp_path / "s.md", tmp_path / "s.json"
     code = main(["stability", "--seeds", "0..1", "--precision", "quick", "--claim", "patrini17.backward_conditioning",
@@ -97,6 +98,7 @@ def test_merge_combines_partial_runs_and_refuses_mismatches(tmp_path, capsys):
     assert "cannot merge" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_stability_on_two_workers_gives_the_serial_table(tmp_path):
     """The (claim, seed) runs spread over a process pool; only the timings may differ."""
     common = ["stability", "--seeds", "0..2", "--precision", "quick",
@@ -172,6 +174,7 @@ def test_stability_checks_its_outputs_before_running(tmp_path, capsys):
         assert err.startswith("error:") and len(err.strip().splitlines()) == 1, err
 
 
+@pytest.mark.slow
 def test_stability_time_limit_and_out_folder(tmp_path):
     # 5 s: ample for stab.fast on a loaded machine; stab.slow on seed 1 sleeps 60 s
     p = _stability(tmp_path, "--seeds", "0..1", "--timeout", "5", "--out", str(tmp_path / "st"))
@@ -183,6 +186,7 @@ def test_stability_time_limit_and_out_folder(tmp_path):
     assert "**UNSTABLE**" in (tmp_path / "st" / "stability.md").read_text()
 
 
+@pytest.mark.slow
 def test_sigterm_keeps_the_finished_seeds(tmp_path):
     import signal
     import time

@@ -354,6 +354,7 @@ def test_scores_keep_exactly_the_worst_points_of_a_plain_sort():
     assert len(bounded.abs_margins) == 100 and sorted(everything.abs_margins) == sorted(abs(m) for m in margins)
 
 
+@pytest.mark.slow
 def test_search_memory_is_bounded_for_any_budget(monkeypatch):
     import tracemalloc
 
@@ -399,6 +400,7 @@ def test_ctrl_c_returns_the_best_so_far_only_when_asked():
         search(space, 10**6, np.random.default_rng(0))
 
 
+@pytest.mark.slow
 def test_explore_stops_on_ctrl_c_and_on_its_time_limit(tmp_path):
     import functools
     import os
