@@ -253,3 +253,17 @@ def test_explore_prove_refutes_exactly_and_says_undecided(capsys):
     code = main(["explore", "gce18.eq7_bounds", "--prove", "--budget", "20", "--prove-seconds", "20"])
     out = capsys.readouterr().out  # its exact margin compares q with numbers: it cannot be traced on symbols
     assert code == 4 and "=> undecided: the exact margin cannot be evaluated on symbols" in out
+
+
+def test_a_failing_figure_is_a_warning_and_the_report_is_kept(tmp_path, capsys, monkeypatch):
+    """Figures are drawn on forked workers (they inherit this process's state, this monkeypatch too)."""
+    import figures.registry as fr
+
+    def broken(name, *a, **k):
+        raise RuntimeError(f"cannot draw {name}")
+
+    monkeypatch.setattr(fr, "build", broken)
+    assert main(["run", "--claim", "gce18.eq11_k03", "--precision", "quick", "--quiet", "--out", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: figure 'gce18_eq11_region' failed:" in err and "cannot draw gce18_eq11_region" in err
+    assert (tmp_path / "report.json").exists() and not (tmp_path / "figures" / "gce18_eq11_region.png").exists()
