@@ -56,6 +56,7 @@ def cell(table, loss, prop):
     ("exponential", "unbiased_convex", "no", "exact"),
 ])
 @pytest.mark.slow
+@pytest.mark.xdist_group("margin_table")  # with --dist loadgroup (.ci/run) the fixture is built once
 def test_textbook_facts(table, loss, prop, value, method):
     p = cell(table, loss, prop)
     assert p.cell.startswith(value) and p.method == method, (p.cell, p.method, p.summary)

@@ -22,6 +22,7 @@ def zoo():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("loss_zoo")  # with --dist loadgroup (.ci/run) the fixture is built once
 def test_the_zoo_table_is_complete(zoo):
     assert set(zoo) == set(ZOO)
     for t in zoo.values():
@@ -42,6 +43,7 @@ def _recorded(claim_id):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("loss_zoo")  # with --dist loadgroup (.ci/run) the fixture is built once
 def test_symmetry_agrees_with_ghosh17_and_sce19(zoo):
     # ghosh17.only_mae_symmetric: among CCE, MAE, MSE only MAE is symmetric (recorded: proved)
     assert _recorded("ghosh17.only_mae_symmetric") == "proved"
@@ -92,6 +94,7 @@ def test_truncated_class_sum_agrees_with_gce18_eq10():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("loss_zoo")  # with --dist loadgroup (.ci/run) the fixture is built once
 def test_weights_agree_with_imae19(zoo):
     """imae19.eq9_cce_weight: 2 (1 - p); eq10_mae_weight: 4 p (1 - p); eq11_variance: Var = 4/45."""
     for cid in ("imae19.eq9_cce_weight", "imae19.eq10_mae_weight", "imae19.eq11_variance"):
@@ -147,6 +150,7 @@ def _nce_risk(f, w):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("loss_zoo")  # with --dist loadgroup (.ci/run) the fixture is built once
 def test_focal_class_sum_minimum_is_finite_at_the_barycentre(zoo):
     v = zoo["focal"].properties["class_sum"].value
     lo = sympy.sympify(v["low"], locals={"c": C})
@@ -164,6 +168,7 @@ def test_focal_class_sum_minimum_is_finite_at_the_barycentre(zoo):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("loss_zoo")  # with --dist loadgroup (.ci/run) the fixture is built once
 @pytest.mark.parametrize("name", ["nce", "nfl"])
 def test_nce_nfl_noisy_infimum_is_not_attained_and_approached_with_the_wrong_argmax(zoo, name):
     v = zoo[name].properties["noisy_minimiser"].value
@@ -197,6 +202,7 @@ def test_nce_values_along_the_issues_sequence():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("loss_zoo")  # with --dist loadgroup (.ci/run) the fixture is built once
 @pytest.mark.parametrize("name, passive", [("nce_mae", sympy.Rational(4, 5)), ("nce_rce", sympy.Rational(8, 5))])
 def test_apl_pair_noise_infimum_is_approached_only_at_e_y(zoo, name, passive):
     v = zoo[name].properties["noisy_minimiser"].value
@@ -214,6 +220,7 @@ def test_apl_pair_noise_infimum_is_approached_only_at_e_y(zoo, name, passive):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("loss_zoo")  # with --dist loadgroup (.ci/run) the fixture is built once
 def test_tgce_is_completely_asymmetric_for_every_c(zoo):
     p = zoo["tgce"].properties["asymmetric"]
     assert not p.undecided and p.method == "symbolic" and p.value["R_exact"] == "1"
@@ -234,6 +241,7 @@ def test_tgce_is_completely_asymmetric_for_every_c(zoo):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("loss_zoo")  # with --dist loadgroup (.ci/run) the fixture is built once
 @pytest.mark.parametrize("name, sup", [("nce", 1), ("nfl", 1), ("nce_mae", 3), ("nce_rce", 5)])
 def test_normalized_sup_per_c_is_exact_and_not_attained(zoo, name, sup):
     v = zoo[name].properties["bounded"].value
