@@ -18,7 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m figures", description="Build the publication figures.")
     ap.add_argument("--format", default="png", choices=FORMATS)
     ap.add_argument("--out", type=Path, default=Path("figures_out"), metavar="DIR")
-    ap.add_argument("--only", nargs="+", default=[], metavar="NAME", help="build only these figures")
+    ap.add_argument("--only", nargs="+", action="extend", default=[], metavar="NAME",
+                    help="build only these figures (repeatable: --only A --only B builds both)")
     ap.add_argument("--precision", default="standard", choices=("quick", "standard", "full"),
                     help="precision of the claims' computations the figures draw (as in paper_checks run)")
     ap.add_argument("--seed", type=seed_arg, default=0, help="global seed, as in paper_checks run (default 0)")
@@ -50,7 +51,7 @@ def _main(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         print(f"error: --out {str(args.out)!r} is a file, not a directory", file=sys.stderr)
         return 2
-    names = args.only or list(figs)
+    names = list(dict.fromkeys(args.only)) or list(figs)
     failed = 0
     try:
         with tqdm(total=len(names), desc="figures", unit="fig", leave=False) as bar:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from paper_checks.jsonable import jsonable
+from paper_checks.jsonable import exact_values, jsonable
 
 if TYPE_CHECKING:  # pragma: no cover  (types only: the search modules never import this one)
     from paper_checks.prover import ProofResult
@@ -236,7 +236,7 @@ class Evidence:
             "method": self.method,
             "summary": self.summary,
             "numbers": jsonable(self.numbers),
-            "counterexample": jsonable(self.counterexample),
+            "counterexample": exact_values(self.counterexample),
             "condition": self.condition,
             "figures": list(self.figures),
         }

@@ -23,6 +23,10 @@ T = TypeVar("T")
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 #: at most this many results are kept (the largest, training curves, are a few MB)
 CACHE_SIZE = 16
+#: results that worker processes computed (:func:`absorb`), kept until the run ends (:func:`clear`): outside the
+#: LRU above, so that a run of many claims does not evict the data of the first ones before their figures are
+#: drawn (it did: drawing then computed again a minute of training runs)
+_ABSORBED: dict[tuple[Any, ...], Any] = {}
 _SHARING = False
 
 
@@ -52,6 +56,8 @@ def figure_data(fn: Callable[..., T]) -> Callable[..., T]:
         if not _SHARING:
             return fn(dataclasses.replace(ctx), *args)
         key = (fn.__module__, fn.__qualname__, ctx.claim_id, int(ctx.seed), ctx.precision, ctx.backend.name, *args)
+        if key in _ABSORBED:
+            return _ABSORBED[key]
         if key in _CACHE:
             _CACHE.move_to_end(key)
             return _CACHE[key]
@@ -71,6 +77,7 @@ def figure_data(fn: Callable[..., T]) -> Callable[..., T]:
 def clear() -> None:
     """Forget every memoised result."""
     _CACHE.clear()
+    _ABSORBED.clear()
 
 
 def shared(claim_id: str) -> list[tuple[tuple[Any, ...], bytes]]:
@@ -88,11 +95,9 @@ def shared(claim_id: str) -> list[tuple[tuple[Any, ...], bytes]]:
 
 
 def absorb(entries: list[tuple[tuple[Any, ...], bytes]]) -> None:
-    """Inside :func:`sharing`: memoise results that another process computed (:func:`shared`); no-op outside."""
+    """Inside :func:`sharing`: keep results that another process computed (:func:`shared`) until the sharing
+    ends (the caller absorbs only what its figures will draw); no-op outside."""
     if not _SHARING:
         return
     for k, raw in entries:
-        _CACHE[k] = pickle.loads(raw)
-        _CACHE.move_to_end(k)
-    while len(_CACHE) > CACHE_SIZE:
-        _CACHE.popitem(last=False)
+        _ABSORBED[k] = pickle.loads(raw)

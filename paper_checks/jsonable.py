@@ -44,3 +44,25 @@ def jsonable(obj: Any) -> Any:
     except ImportError:  # pragma: no cover
         pass
     return str(obj)
+
+
+def exact_values(obj: Any) -> Any:
+    """:func:`jsonable`, with every exact number a string (``4`` -> ``"4"``, ``Rational(1, 2)`` -> ``"1/2"``).
+
+    A counterexample in ``report.json`` reads alike in every entry (``["1/2", "0", "1/2"]``, never
+    ``["1/2", 0, "1/2"]``), and a SymPy number keeps its exact form (``"-2 + sqrt(2)"``, not its float):
+    ``sympy.Rational(s)`` gives back a rational. Floats (estimates, a margin's floating-point value) and
+    booleans stay JSON numbers and booleans.
+    """
+    if isinstance(obj, dict):
+        return {str(k): exact_values(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [exact_values(v) for v in obj]
+    if type(obj).__module__.startswith("sympy"):  # sqrt(2) - 2 stays exact (jsonable would give its float)
+        return str(obj)
+    obj = jsonable(obj)
+    if isinstance(obj, (dict, list)):  # a NumPy array
+        return exact_values(obj)
+    if isinstance(obj, int) and not isinstance(obj, bool):
+        return str(obj)
+    return obj

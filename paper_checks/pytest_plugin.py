@@ -6,6 +6,7 @@
     pytest --claims my_claims.py -k nce                # the usual -k selects by claim id
     pytest --claims my_claims.py --claims-precision standard
     pytest --claims paper_checks.papers                # the built-in catalogue (a dotted module name)
+    pytest --claims my_claims.py --claims-update       # record changed verdicts in expected=, showing the diff
 
 ``--claims FILE_OR_MODULE`` (repeatable) loads the claims module as ``--module`` does
 (:func:`paper_checks.registry.load_module`) and collects the claims *it* registers (a file: the claims
@@ -47,6 +48,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--claims-precision", default="quick", choices=PRECISIONS,
                 help="precision of the claims' checks (default: quick)")
     g.addoption("--claims-seed", type=_seed, default=0, metavar="N", help="seed of the claims' checks (default: 0)")
+    g.addoption("--claims-update", action="store_true", default=False,
+                help="record each computed verdict that differs: rewrite the claim's expected= in its file, in "
+                     "place, and print the diff (the test then passes)")
     g.addoption("--claims-timeout", type=_timeout, default=None, metavar="SECONDS",
                 help="time limit per claim; each claim runs in a worker process, so one over it, one that calls "
                      "sys.exit or os._exit, or one that crashes is that claim's failure and the rest run on "
@@ -123,7 +127,11 @@ class ClaimItem(pytest.Item):
         self.result = run_all([self.claim], self.precision, self.seed, get_backend("numpy"), show_progress=False,
                               timeout=None if limit == math.inf else limit, isolate=True)[0]
         problem = verdict_problem(self.result)
-        if problem is not None:
+        if problem is not None and self.config.getoption("claims_update") and self.result.evidence is not None:
+            from paper_checks.commands.record import record_verdict  # only with --claims (see the module docstring)
+
+            self.user_properties.append(("claims_update", record_verdict(self.claim, self.result.evidence.verdict)))
+        elif problem is not None:
             raise ClaimMismatch(problem)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
@@ -205,3 +213,23 @@ def verdict_problem(result: Any) -> str | None:
             f"statement: {c.statement}\nsource: {c.source}\n\n{body.rstrip()}\n\n"
             f"A difference is a regression or a discovery: fix the check, or record the new verdict "
             f"(expected={ev.verdict!r}) in the claim's registration, with the reason.")
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Collect the diffs of ``--claims-update`` (in this process or, under pytest-xdist, from the workers)."""
+    diffs = [v for k, v in getattr(report, "user_properties", ()) if k == "claims_update"]
+    if diffs and report.when == "call":
+        _RECORDED.extend(diffs)
+
+
+_RECORDED: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """``--claims-update``: each rewritten ``expected=``, as a diff."""
+    if not _RECORDED:
+        return
+    terminalreporter.section(f"claims-update: {len(_RECORDED)} recorded verdict(s)")
+    for diff in _RECORDED:
+        terminalreporter.write(diff if diff.endswith("\n") else diff + "\n")
+    _RECORDED.clear()

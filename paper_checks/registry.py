@@ -124,6 +124,13 @@ DOCUMENTS: dict[str, Document] = {}
 """Every declared source document, by file name, in declaration order."""
 
 
+def tagged_source(source: str) -> str:
+    """A claim's ``source`` as the report shows it: each declared document's file name replaced by ``[tag]``."""
+    for d in DOCUMENTS.values():
+        source = source.replace(d.file, f"[{d.tag}]")
+    return source
+
+
 def document(file: str, *, tag: str, description: str) -> Document:
     """Declare a source document quoted in claims' sources (harmless twice with identical fields)."""
     d = Document(str(file), str(tag), str(description))

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "binary_claims.py"
 EXPECTED = {"natarajan13.lemma1_unbiased": "proved", "natarajan13.alpha_weighted_bayes": "confirmed",
@@ -15,6 +17,7 @@ EXPECTED = {"natarajan13.lemma1_unbiased": "proved", "natarajan13.alpha_weighted
             "vanrooyen15.hinge_ranking": "refuted"}
 
 
+@pytest.mark.slow
 def test_binary_claims_run_with_module_and_give_their_recorded_verdicts(tmp_path):
     shutil.copy(EXAMPLE, tmp_path / "binary_claims.py")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}

@@ -29,6 +29,7 @@ def test_the_docs_exist_and_link_each_other():
     assert "extending.md" in (DOCS / "design.md").read_text() and "api.md" in (DOCS / "design.md").read_text()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("doc", ["api.md", "extending.md", "losses.md"])
 def test_python_run_blocks_execute(doc, monkeypatch, isolated_registry):
     matplotlib.use("Agg")
@@ -52,6 +53,7 @@ def test_extending_code_is_the_example_file():
             assert line.strip() in example, f"docs/extending.md shows a line the example does not have: {line!r}"
 
 
+@pytest.mark.slow
 def test_extending_commands_run(tmp_path):
     cmds = [line for lang, info, code in blocks(DOCS / "extending.md") if lang == "sh"
             for line in code.splitlines() if line.startswith("python -m")]
@@ -66,3 +68,9 @@ def test_extending_commands_run(tmp_path):
             assert "3/3 as expected" in p.stdout
         if " explore " in cmd:
             assert "p = ['1/3', '1/3', '1/3']" in p.stdout and "r = ['3/10', '1/10', '3/5']" in p.stdout
+
+
+def test_api_md_shows_integer_parameters_and_the_evidence_keywords():
+    """A reader met ``Integer`` and ``Evidence(counterexample=, condition=)`` only in the source (issue 27)."""
+    code = "\n".join(c for lang, info, c in blocks(DOCS / "api.md") if lang == "python" and info == "run")
+    assert "Integer(" in code and "counterexample=" in code and "condition=" in code

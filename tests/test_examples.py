@@ -30,6 +30,7 @@ def outside(tmp_path_factory):
     return d, json.loads((d / "r.json").read_text()), p.stdout
 
 
+@pytest.mark.slow
 def test_claims_file_runs_with_module_and_lands_in_the_json_report(outside):
     d, doc, out = outside
     got = {c["id"]: c["verdict"] for c in doc["claims"]}
@@ -42,6 +43,7 @@ def test_claims_file_runs_with_module_and_lands_in_the_json_report(outside):
     assert "3/3 as expected" in out
 
 
+@pytest.mark.slow
 def test_claims_file_appears_in_list_and_show(outside):
     d, _, _ = outside
     p = _cli(["list", "--module", "my_claims.py", "--paper", "ma20", "--short", "--report", "r.json"], d)
@@ -60,6 +62,7 @@ def test_claims_file_can_be_explored(outside):
     assert res["result"]["outcome"] == "counterexample" and res["result"]["verified"]
 
 
+@pytest.mark.slow
 def test_claims_file_on_two_workers_and_its_figure(outside):
     d, doc, _ = outside
     p = _cli(["run", "--module", "my_claims.py", "--paper", "ma20", "--precision", "quick", "--json", "r2.json",
@@ -75,9 +78,10 @@ def test_claims_file_on_two_workers_and_its_figure(outside):
     assert "nce" in (d / "figs" / "ma20_nce_paths.csv").read_text().splitlines()[0]
 
 
+@pytest.mark.slow
 def test_pytest_regression_picks_claims_up_from_the_environment(outside):
     d, _, _ = outside
-    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-k", "ma20",
+    p = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "slow", "-k", "ma20",
                         str(ROOT / "tests" / "paper_checks" / "test_claims.py")],
                        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "LNL_CLAIMS": str(d / "my_claims.py")},
                        capture_output=True, text=True, timeout=600)
@@ -90,6 +94,7 @@ def test_pytest_regression_picks_claims_up_from_the_environment(outside):
     ("broken.py", "failed to import: ZeroDivisionError"),
     ("undeclared.py", "paper 'nopaper' is not declared"),
 ])
+@pytest.mark.slow
 def test_a_bad_claims_file_is_one_line_and_exit_2(tmp_path, bad, message):
     (tmp_path / "broken.py").write_text("x = 1 / 0\n")
     (tmp_path / "undeclared.py").write_text(

@@ -5,11 +5,13 @@ import argparse
 import contextlib
 import datetime
 import json
+import multiprocessing
 import os
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from paper_checks import figdata, report
 from paper_checks.commands.common import (
@@ -40,14 +42,14 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     complete, status = True, 0
     share = figdata.sharing() if args.figures else contextlib.nullcontext()
-    with share:  # with --figures the figures reuse the data their claims computed
+    with share, _progress(args, claims) as bar:  # with --figures the figures reuse the data their claims computed
         try:
-            results = _run_scheduled(args, claims, backend)
+            results = _run_scheduled(args, claims, backend, bar)
         except runner.Interrupted as stop:
             results, complete, status = stop.results, False, 128 + stop.signum
         if complete and args.figures:
             try:
-                _draw_figures(results, args)
+                _draw_figures(results, args, bar, backend.name)
             except KeyboardInterrupt as exc:  # the claims are done: keep them, without the remaining figures
                 status = stop_status(exc)
     prov = report.provenance(backend=backend.name, seed=args.seed, precision=args.precision,
@@ -91,14 +93,33 @@ def _write_and_tell(doc: dict, args: argparse.Namespace, formats: list[str], res
     return 0 if all(r.matches for r in results) else 1
 
 
-def _run_scheduled(args: argparse.Namespace, claims: list, backend: object) -> list:
+def _progress(args: argparse.Namespace, claims: list) -> Any:
+    """The run's one progress bar (stderr): the claims, then the figures they draw (``--figures``)."""
+    from tqdm import tqdm
+
+    figures = len(_figure_names(claims)) if args.figures else 0
+    return tqdm(total=len(claims) + figures, desc="claims" + (" and figures" if figures else ""), unit="step",
+                disable=args.quiet, leave=False)
+
+
+def _figure_names(items: list) -> list[str]:
+    """The figures of claims (declared) or of results (those their evidence names, else the declared ones)."""
+    out = []
+    for x in items:
+        ev = getattr(x, "evidence", None)
+        claim = getattr(x, "claim", x)
+        out += ev.figures if ev is not None else claim.figures
+    return list(dict.fromkeys(out))
+
+
+def _run_scheduled(args: argparse.Namespace, claims: list, backend: object, bar: Any = None) -> list:
     """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, longest first by the last report."""
     last = runner.last_timings(args.json if args.json is not None else args.out / "report.json")
     try:
         with runner.executor_from_args(args) as (executor, jobs):
             return runner.run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet,
                                   jobs=jobs, executor=executor, timings=last, timeout=timeout_from_args(args),
-                                  isolate=True)
+                                  isolate=True, bar=bar)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
@@ -120,20 +141,41 @@ def _write_or_rescue(doc: dict, args: argparse.Namespace, formats: list[str]) ->
         raise OutputError(f"could not write the report ({why}); the results are saved in {rescue}") from None
 
 
-def _draw_figures(results: list, args: argparse.Namespace) -> None:
-    """Draw the figures of the claims that ran, into ``--out``/figures, with the run's seed and precision."""
+def _draw_figures(results: list, args: argparse.Namespace, bar: Any = None, backend: str = "numpy") -> None:
+    """Draw the figures of the claims that ran, into ``--out``/figures, with the run's seed and precision.
+
+    They are drawn on ``--jobs`` worker processes started now, by ``fork``: each inherits the data the claims'
+    workers sent back (:func:`paper_checks.figdata.absorb`), so a figure computes nothing its claim computed.
+    A figure that fails (or runs past ``--timeout``) is a warning; the report is kept. On a GPU backend (a CUDA
+    context must not be forked) the figures are drawn in this process, one after another.
+    """
     # imported here: the arrow paper_checks -> figures exists only at call time (tests/test_architecture.py)
-    from figures.registry import build, load
+    from figures.registry import load
 
     known = load()
-    names = list(dict.fromkeys(n for r in results for n in (r.evidence.figures if r.evidence else r.claim.figures)))
-    for name in names:
-        if name not in known:
-            print(f"warning: figure {name!r} is not registered; skipped", file=sys.stderr)
-            continue
-        try:
-            build(name, args.out / "figures", "png", precision=args.precision, seed=args.seed)
-        except KeyboardInterrupt:
-            raise
-        except Exception as exc:  # a failing figure must not lose the run's report
-            print(f"warning: figure {name!r} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    names = _figure_names(results)
+    for name in [n for n in names if n not in known]:
+        print(f"warning: figure {name!r} is not registered; skipped", file=sys.stderr)
+    names = [n for n in names if n in known]
+    if bar is not None:  # the evidence may name other figures than the claims declared
+        bar.total = bar.n + len(names)
+        bar.refresh()
+
+    def done(i: int, out: Any) -> None:
+        if isinstance(out, runner.Failure):  # a failing figure must not lose the run's report
+            print(f"warning: figure {names[i]!r} failed: {out.message}", file=sys.stderr)
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix_str(names[i])
+
+    forked = "fork" in multiprocessing.get_all_start_methods() and backend == "numpy"  # a GPU context never forks
+    jobs = max(1, min(args.jobs or runner.default_jobs(), len(names))) if forked else 1
+    runner.run_tasks(_build_figure, [(n, args.out / "figures", args.precision, args.seed) for n in names],
+                     jobs=jobs, done=done, timeout=timeout_from_args(args) if forked else None)
+
+
+def _build_figure(name: str, out: Path, precision: str, seed: int) -> Path:
+    """Worker side of :func:`_draw_figures`: one figure, PNG, with its CSV data and caption."""
+    from figures.registry import build  # see _draw_figures
+
+    return build(name, out, "png", precision=precision, seed=seed)

@@ -4,15 +4,19 @@ from __future__ import annotations
 import argparse
 import shlex
 import textwrap
+from pathlib import Path
 from typing import Any
 
 from paper_checks import report
 from paper_checks.commands.common import UsageError, last_report, shutil_width
+from paper_checks.files import earlier_report
 from paper_checks.registry import CATALOGUE, ENV_VAR, PAPERS, Claim, load
 
 
 def show(args: argparse.Namespace) -> int:
     reg = load()
+    if args.id not in reg:  # a user's claim: the report names the claims files its claims came from
+        reg = load(_report_modules(args.report, args.id))
     if args.id not in reg:
         raise UsageError(f"unknown claim id {args.id!r}; 'python -m paper_checks list' shows them. A claim of your "
                          f"own claims file needs the file: show {args.id} --module my_claims.py (or set "
@@ -62,6 +66,17 @@ def _text_table(t: Any) -> str:
     if t.note:
         lines.append(f"  ({t.note})")
     return "\n".join(lines)
+
+
+def _report_modules(path: Path, claim_id: str) -> list[str]:
+    """The user's claims files that the report at ``path`` lists in its provenance, when it holds ``claim_id``
+    (absolute paths of files that still exist; the catalogue's own modules are loaded anyway)."""
+    doc = earlier_report(path)
+    if doc is None or not any(c.get("id") == claim_id for c in doc["claims"]):
+        return []
+    mods = (doc.get("provenance") or {}).get("claims_modules") or []
+    paths = [m.get("path") for m in mods if isinstance(m, dict) and isinstance(m.get("path"), str)]
+    return [p for p in paths if Path(p).is_absolute() and Path(p).is_file()]
 
 
 def rerun_command(c: Claim) -> str:

@@ -29,6 +29,15 @@ _ARXIV = re.compile(r"arXiv[:\s]*(\d{4}\.\d{4,5})(v\d+)?", re.IGNORECASE)
 _ROOT = Path(registry.__file__).resolve().parents[1]  # the folder holding the packages
 
 
+#: how every format words a report without a commit (run outside a git checkout, or without git)
+NO_COMMIT = "not a git checkout"
+
+
+def commit_text(prov: dict[str, Any] | None) -> str:
+    """The provenance's commit, or :data:`NO_COMMIT`: one wording in every format."""
+    return (prov or {}).get("commit") or NO_COMMIT
+
+
 def _bib(s: Any) -> str:
     """A BibTeX field's text: TeX's special characters escaped, braces as ``\\textbraceleft{}`` and
     ``\\textbraceright{}`` (BibTeX counts the brace of ``\\{`` too, so a ``}`` escaped that way would still close
@@ -84,7 +93,7 @@ def report_entry(doc: dict[str, Any]) -> str:
     """The BibTeX entry of the report: version, commit, run id, precision, seed, date."""
     p = doc.get("provenance") or {}
     year = _bib(str(p.get("date") or "")[:4] or "n.d.")
-    note = (f"label-noise-lab {doc['version']}, commit {p.get('commit') or 'unknown'}, run {p.get('run_id')}, "
+    note = (f"label-noise-lab {doc['version']}, commit {_bib(commit_text(p))}, run {p.get('run_id')}, "
             f"precision {doc['precision']}, seed {doc['seed']}, {len(doc['claims'])} claims")
     return (f"@misc{{{report_key(doc)},\n  author = {{{{label-noise-lab}}}},\n"
             f"  title = {{{{Verdicts on published claims about noise-robust losses}}}},\n  year = {{{year}}},\n"
@@ -141,7 +150,7 @@ def how_to_cite(doc: dict[str, Any]) -> str:
     p = doc.get("provenance") or {}
     user = [m for m in p.get("claims_modules") or [] if not m["module"].startswith(registry.CATALOGUE)]
     mods = f"; claims files: {modules_text(user)}" if user else ""
-    return (f"label-noise-lab {doc['version']} (commit {p.get('commit') or 'unknown'}), report {p.get('run_id')} "
+    return (f"label-noise-lab {doc['version']} (commit {commit_text(p)}), report {p.get('run_id')} "
             f"of {p.get('date')}, precision {doc['precision']}, seed {doc['seed']}{mods}. BibTeX: report.bib, key "
             f"{report_key(doc)}, with the cited papers under their ids. The provenance (report.json) lists every "
             "claims module with its sha256, so a reader can check that the same checks produced these verdicts.")

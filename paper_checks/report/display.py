@@ -135,10 +135,11 @@ def _claim_head(c: dict[str, Any]) -> tuple[str, str]:
 
 
 def result_markdown(r: Any) -> str:
-    """``Result._repr_markdown_``: the claim's section as in ``report.md`` (without the figures' images)."""
+    """``Result._repr_markdown_``: the claim's section as in ``report.md`` (without the figures' images); the source
+    line is ``r.source_line()`` (the paper's citation, then where in it), as the report prints it."""
     c = r.to_json()
     verdict, flag = _claim_head(c)
-    out = [f"**`{c['id']}` — {verdict}**{flag}", "", f"**Source**: {c['paper']}; {c['source']}", "",
+    out = [f"**`{c['id']}` — {verdict}**{flag}", "", f"**Source**: {r.source_line()}", "",
            f"**Statement**: {c['statement']}", ""] + evidence_md(c)
     fig = _figures_line(c)
     return "\n".join(out + ([fig] if fig else [])).rstrip() + "\n"
@@ -149,7 +150,7 @@ def result_html(r: Any) -> str:
     c = r.to_json()
     verdict, flag = _claim_head(c)
     o = [f"<div class=\"lnl-result\"><p><code>{_e(c['id'])}</code> — {_verdict_html(verdict)}{_e(flag)}</p>",
-         f"<p><strong>Source</strong>: {_e(c['paper'])}; {_e(c['source'])}</p>",
+         f"<p><strong>Source</strong>: {_e(r.source_line())}</p>",
          f"<p><strong>Statement</strong>: {_e(c['statement'])}</p>", *evidence_html(c)]
     fig = _figures_line(c)
     return "\n".join(o + ([f"<p>{_e(fig)}</p>"] if fig else []) + ["</div>"])

@@ -114,9 +114,12 @@ def _bibliography(doc: dict[str, Any]) -> list[str]:
     """The papers cited and the source documents quoted; closes the page."""
     o = ["<h2>Bibliography</h2><ul>"]
     o += [f"<li><strong>{_e(pid)}</strong>: {_e(text)}</li>" for pid, text in report_bibliography(doc).items()]
-    o.append("</ul><p>Source documents quoted in the claims:</p><ul>")
-    o += [f"<li>[{_e(d.tag)}] <code>{_e(d.file)}</code>: {_e(d.description)}</li>" for d in quoted_documents(doc)]
     o.append("</ul>")
+    docs = quoted_documents(doc)
+    if docs:  # a user's claims quote none: no empty heading
+        o.append("<p>Source documents quoted in the claims:</p><ul>")
+        o += [f"<li>[{_e(d.tag)}] <code>{_e(d.file)}</code>: {_e(d.description)}</li>" for d in docs]
+        o.append("</ul>")
     o.append(f"<h2>How to cite this report</h2><p>{_e(how_to_cite(doc))}</p></body></html>\n")
     return o
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from paper_checks.files import records_csv
-from paper_checks.report.citing import how_to_cite, report_key
+from paper_checks.report.citing import commit_text, how_to_cite, report_key
 from paper_checks.report.shared import incomplete, ordered, source_citation
 from paper_checks.report.tables import counterexample_table
 
@@ -21,7 +21,7 @@ def latex(doc: dict[str, Any]) -> str:
     source, verdict (a mismatch with the recorded one marked ``*``), method;
     then the appendix (:func:`latex_appendix`)."""
     lines = [f"% label-noise-lab {doc['version']}, run {(doc.get('provenance') or {}).get('run_id')}, "
-             f"commit {(doc.get('provenance') or {}).get('commit')}, "
+             f"commit {commit_text(doc.get('provenance'))}, "
              f"seed {doc['seed']}, precision {doc['precision']}",
              "% needs \\usepackage{booktabs,longtable}",
              r"\begin{longtable}{@{}llll@{}}",

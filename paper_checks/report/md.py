@@ -89,8 +89,10 @@ def _bibliography(doc: dict[str, Any]) -> list[str]:
     """The papers cited and the source documents quoted."""
     out = ["## Bibliography", ""]
     out += [f"- **{pid}**: {text}" for pid, text in report_bibliography(doc).items()]
-    out += ["", "Source documents quoted in the claims:", ""]
-    out += [f"- [{d.tag}] `{d.file}`: {d.description}" for d in quoted_documents(doc)]
+    docs = quoted_documents(doc)
+    if docs:  # a user's claims quote none: no empty heading
+        out += ["", "Source documents quoted in the claims:", ""]
+        out += [f"- [{d.tag}] `{d.file}`: {d.description}" for d in docs]
     return out
 
 

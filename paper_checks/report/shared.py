@@ -9,8 +9,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from paper_checks.registry import CATALOGUE, reconstruction_note
-from paper_checks.report.citing import modules_text
+from paper_checks.registry import CATALOGUE, reconstruction_note, tagged_source
+from paper_checks.report.citing import commit_text, modules_text
 from paper_checks.report.document import documents, paper_citation
 from paper_checks.report.tables import fmt_number
 
@@ -27,10 +27,8 @@ def ordered(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def source_citation(c: dict[str, Any]) -> str:
     """The claim's source with document file names replaced by their short tags."""
-    s = c["source"]
-    for d in documents():
-        s = s.replace(d.file, f"[{d.tag}]")
-    return s
+    documents()  # the catalogue's documents declared
+    return tagged_source(c["source"])
 
 
 def source_line(doc: dict[str, Any], c: dict[str, Any]) -> str:
@@ -66,7 +64,7 @@ def provenance_rows(doc: dict[str, Any]) -> list[tuple[str, str]]:
     p = doc.get("provenance") or {}
     keys = ("run_id", "version", "commit", "python", "numpy", "scipy", "sympy", "cupy", "backend", "device", "machine",
             "seed", "precision", "date", "wall_seconds", "command")
-    rows = [(k, fmt_number(p.get(k)) if k != "commit" else (p.get(k) or "not a git checkout")) for k in keys
+    rows = [(k, fmt_number(p.get(k)) if k != "commit" else commit_text(p)) for k in keys
             if k in p and (p.get(k) is not None or k in ("commit",))]
     if p.get("claims_modules"):  # each claims module's path and content hash: which checks gave these verdicts
         rows.append(("claims_modules", claims_modules_text(p["claims_modules"])))

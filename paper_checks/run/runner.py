@@ -31,7 +31,7 @@ from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.files import earlier_report
 from paper_checks.jsonable import jsonable
-from paper_checks.registry import Claim
+from paper_checks.registry import PAPERS, Claim, tagged_source
 from paper_checks.run.isolation import NOT_RAISED, Failure, describe, report_progress, run_pooled, stop_status
 from simulate.backend import Backend, get_backend
 from simulate.blas import pinned_blas
@@ -82,6 +82,13 @@ class Result:
                         "traceback": self.traceback})
         return out
 
+    def source_line(self) -> str:
+        """The claim's source as the report prints it: its paper's citation, then where in it (documents by tag)."""
+        c = self.claim
+        paper = PAPERS.get(c.paper)
+        cite = paper.cite() if paper is not None else c.paper
+        return f"{cite.rstrip().rstrip('.')}; {tagged_source(c.source)}"
+
     def _repr_html_(self) -> str:
         """Rich display in notebooks: the claim's section of the report (:mod:`paper_checks.report.display`)."""
         # imported here: the package paper_checks.report imports the runner, which imports this module
@@ -130,7 +137,7 @@ class Interrupted(KeyboardInterrupt):
 def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend,
             show_progress: bool = True, *, jobs: int = 1, executor: Executor | None = None,
             timings: dict[str, float] | None = None, timeout: float | None = None,
-            isolate: bool | None = None) -> list[Result]:
+            isolate: bool | None = None, bar: Any = None) -> list[Result]:
     """Run ``claims`` with one progress bar on stderr; results in the claims' order.
 
     Parameters
@@ -147,6 +154,8 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     isolate : run the claims in worker processes even with ``jobs=1``, so that a check calling
         ``sys.exit``/``os._exit`` or crashing its process is that claim's error, never the run's end
         (default: only when ``jobs > 1`` or ``timeout`` is given). The command line always isolates.
+    bar : a ``tqdm`` bar of the caller's to count the claims on (``run`` counts its figures on the same
+        bar, one display for the whole run); it is left open. Default: a bar of its own.
 
     A check that raises, or whose worker dies, gives a :class:`Result` with ``error`` set.
 
@@ -161,20 +170,23 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     claims = list(claims)
     isolate = bool(isolate) or timeout is not None
     if executor is None and not isolate and (jobs <= 1 or len(claims) <= 1):
-        return _run_here(claims, precision, seed, backend, show_progress)
+        return _run_here(claims, precision, seed, backend, show_progress, bar)
 
     order = longest_first([c.id for c in claims], timings or {})
     # a registered claim pickles by reference (id and origin): the worker loads it itself
     tasks = [(c, precision, seed, backend.name) for c in claims]
     finished: dict[int, Result] = {}
-    with tqdm(total=len(claims), desc="claims", unit="claim", disable=not show_progress, leave=False) as bar:
+    own = bar is None
+    with (tqdm(total=len(claims), desc="claims", unit="claim", disable=not show_progress, leave=False) if own
+          else contextlib.nullcontext(bar)) as bar:
         def done(i: int, out: Any) -> None:
             if isinstance(out, Failure):
                 finished[i] = Result(claims[i], None, timeout if out.message.startswith("timed out") else 0.0,
                                      error=out.message, traceback=out.message, precision=precision, seed=seed)
             else:
                 ev, seconds, error, tb, data = out
-                figdata.absorb(data)  # run --figures: the figures reuse what the worker computed
+                if claims[i].figures or (ev is not None and ev.figures):  # run --figures: they reuse the data
+                    figdata.absorb(data)
                 finished[i] = Result(claims[i], ev, seconds, error=error, traceback=tb, precision=precision, seed=seed)
             bar.update(1)
             bar.set_postfix_str(claims[i].id)
@@ -196,21 +208,26 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     return [finished[i] for i in range(len(claims))]
 
 
-def _run_here(claims: list[Claim], precision: str, seed: int, backend: Backend, show_progress: bool) -> list[Result]:
+def _run_here(claims: list[Claim], precision: str, seed: int, backend: Backend, show_progress: bool,
+              bar: Any = None) -> list[Result]:
     """The claims one after another in this process (library use without a time limit)."""
     from tqdm import tqdm
 
     results: list[Result] = []
-    bar = tqdm(claims, desc="claims", unit="claim", disable=not show_progress, leave=False)
+    own = bar is None
+    if own:
+        bar = tqdm(total=len(claims), desc="claims", unit="claim", disable=not show_progress, leave=False)
     try:
-        for c in bar:
+        for c in claims:
             bar.set_postfix_str(c.id)
             results.append(run_claim(c, precision, seed, backend,
                                      progress=(lambda m: bar.set_postfix_str(m)) if show_progress else None))
+            bar.update(1)
     except KeyboardInterrupt as exc:
         raise Interrupted(results, stop_status(exc) - 128) from None
     finally:
-        bar.close()
+        if own:
+            bar.close()
     return results
 
 

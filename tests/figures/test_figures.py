@@ -17,6 +17,7 @@ def _fresh_figure_data():
     figdata.clear()
 
 
+@pytest.mark.slow
 def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch):
     # fewer seeds for the two costliest training studies: this test is about building, CSV and captions
     # (the per-paper tests below draw at the checks' own quick settings)
@@ -37,11 +38,13 @@ def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch):
         assert spec.claim is None or spec.claim in caption or spec.claim.split(".")[0] in caption, name
 
 
+@pytest.mark.slow
 def test_vector_formats(tmp_path):
     assert main(["--out", str(tmp_path), "--format", "svg", "--only", "gce18_eq11_region"]) == 0
     assert (tmp_path / "gce18_eq11_region.svg").read_text().lstrip().startswith("<?xml")
 
 
+@pytest.mark.slow
 def test_figures_return_a_figure_and_follow_the_seed():
     from matplotlib.figure import Figure
 
@@ -113,6 +116,7 @@ def test_data_is_memoised_only_while_sharing():
     assert len(calls) == 4  # forgotten on leaving
 
 
+@pytest.mark.slow
 def test_jobs_builds_the_same_files(tmp_path):
     names = ["gce18_eq11_region", "ghosh17_class_sums"]
     names = [n for n in names if n in load()] or list(load())[:2]
@@ -122,6 +126,7 @@ def test_jobs_builds_the_same_files(tmp_path):
     assert main(["--out", str(tmp_path), "--jobs", "0"]) == 2
 
 
+@pytest.mark.slow
 def test_zoo_figure_tabulates_the_trial():
     """The zoo figure's table is the loss trial's (a short form of each cell)."""
     from figures.registry import draw
@@ -145,3 +150,14 @@ def test_zoo_labels_come_from_the_cells_data_per_number_of_classes():
     assert _short("noisy_minimiser", p.cell, p.value) == "inf \u2192 e_y only for c = 2"
     p2 = trial(parse_spec("nce"), [2], precision="quick").properties["noisy_minimiser"]
     assert _short("noisy_minimiser", p2.cell, p2.value) == "inf \u2192 e_y"
+
+
+def test_only_repeats_like_the_other_options(tmp_path, monkeypatch):
+    """``--only A --only B`` builds both (it built only B), once each, in the order given."""
+    import figures.__main__ as fm
+
+    asked = []
+    monkeypatch.setattr(fm, "run_tasks", lambda fn, args, **kw: asked.extend(a[0] for a in args))
+    assert main(["--out", str(tmp_path), "--only", "gce18_eq11_region", "--only", "imae19_weights",
+                 "gce18_eq11_region", "--jobs", "1"]) == 0
+    assert asked == ["gce18_eq11_region", "imae19_weights"]

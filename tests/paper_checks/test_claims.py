@@ -15,7 +15,7 @@ CLAIMS = load()
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("claim_id", list(CLAIMS))
+@pytest.mark.parametrize("claim_id", [pytest.param(i, marks=pytest.mark.xdist_group(i)) for i in CLAIMS])
 def test_claim_verdict_matches_record(claim_id):
     res = quick_result(claim_id)
     problem = verdict_problem(res)  # the comparison and message of `pytest --claims` (paper_checks/pytest_plugin.py)

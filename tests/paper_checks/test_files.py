@@ -67,7 +67,7 @@ def test_devices_and_fifos_are_written_through_never_replaced(tmp_path):
     t0 = time.monotonic()
     with pytest.raises(OSError, match="FIFO without a reader"):
         atomic_write(fifo, "nobody reads")
-    assert time.monotonic() - t0 < 2
+    assert time.monotonic() - t0 < 30  # a FIFO without a reader would block forever
 
 
 def test_a_link_to_a_regular_file_keeps_the_link(tmp_path):
@@ -84,7 +84,7 @@ def test_earlier_reports_are_read_only_from_regular_files(tmp_path, capsys):
     t0 = time.monotonic()
     with pytest.raises(ValueError, match="not a regular file"):
         read_json_file(fifo)
-    assert earlier_report(fifo) is None and last_timings(Path("/dev/null")) == {} and time.monotonic() - t0 < 2
+    assert earlier_report(fifo) is None and last_timings(Path("/dev/null")) == {} and time.monotonic() - t0 < 30
     assert capsys.readouterr().err == ""
     assert earlier_report(tmp_path / "none.json") is None
 

@@ -66,6 +66,7 @@ def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
     assert out.stdout.strip() == "['paper_checks', 'paper_checks.pytest_plugin']"
 
 
+@pytest.mark.slow
 def test_claims_files_run_as_tests_outside_the_repository(tmp_path):
     (tmp_path / "examples").mkdir()
     shutil.copy(ROOT / "examples" / "ma20_claims.py", tmp_path / "examples" / "ma20_claims.py")
@@ -179,3 +180,28 @@ def test_a_claims_file_that_exits_at_import_and_a_negative_seed_are_one_line_err
                        ("--claims-timeout=-2", "must be a finite, positive number of seconds")):
         out = _pytest(tmp_path, "--claims", "exit_claims.py", bad)
         assert out.returncode == 4 and words in out.stderr and "Traceback" not in out.stderr, out.stderr
+
+
+@pytest.mark.slow
+def test_claims_update_records_the_changed_verdict_in_place(tmp_path):
+    """``--claims-update`` rewrites the ``expected=`` of the claim whose verdict differs (and only it), prints the
+    diff and passes; the next run passes as it is."""
+    f = tmp_path / "my_claims.py"
+    f.write_text(WRONG)
+    p = _pytest(tmp_path, "--claims", "my_claims.py", "--claims-update")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "claims-update: 1 recorded verdict" in p.stdout
+    assert '-@claim("wrong24.two", source="here", statement="1 + 1 = 2", expected="refuted"' in p.stdout
+    assert '+@claim("wrong24.two", source="here", statement="1 + 1 = 2", expected="confirmed"' in p.stdout
+    assert f.read_text() == WRONG.replace('expected="refuted"', 'expected="confirmed"')
+    again = _pytest(tmp_path, "--claims", "my_claims.py")
+    assert again.returncode == 0 and "2 passed" in again.stdout, again.stdout
+
+
+def test_the_docs_say_which_pytest_knows_the_option():
+    """A pytest of another environment says only "unrecognized arguments: --claims": the docs name that message
+    and show ``python -m pytest`` (the environment's own pytest)."""
+    readme, api = (ROOT / "README.md").read_text(), (ROOT / "docs" / "api.md").read_text()
+    assert "unrecognized arguments" in api and "python -m pytest --claims" in api
+    assert "python -m pytest --claims" in readme and "\npytest --claims" not in readme
+    assert "--claims-update" in readme and "--claims-update" in api

@@ -91,6 +91,7 @@ def test_label_weights_and_bad_input():
         clean_risk(dist, np.ones((3, 3)) / 3, "mae")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, kw", [("cce", {}), ("mse", {}), ("lq", {"q": 0.3}), ("lq", {"q": 0.8}),
                                       ("lq", {"q": 1.0}), ("mae", {}), ("unhinged", {}), ("rce", {"A": -2.0})])
 def test_closed_form_minimisers_against_scipy(name, kw):
@@ -156,6 +157,7 @@ def test_best_candidate_against_loop():
         best_candidate(dist, F[0], L)
 
 
+@pytest.mark.slow
 def test_fit_linear_softmax():
     rng = np.random.default_rng(5)
     dist = random_distribution(6, 3, rng)

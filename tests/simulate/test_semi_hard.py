@@ -110,6 +110,7 @@ def test_stacked_miner_is_the_single_one_per_replica():
     assert not np.any(r == 3) and int(skipped) == 40 * 39
 
 
+@pytest.mark.slow
 def test_large_batch():
     """A batch of 300 (the size the earlier sorted-scan path was written for) against the plain loop."""
     rng = np.random.default_rng(7)

@@ -26,13 +26,21 @@ from theory.expressions import (
 from theory.losses import from_expression, parse_spec
 
 R = sympy.Rational
+#: seconds that only a runaway evaluation reaches: the caps refuse these in milliseconds, and SymPy left to run
+#: would take hours (or never end), so the outcome does not depend on how loaded the machine is
+HANG = 60.0
 CANARY = Path(tempfile.mkdtemp(prefix="lnl_canary_")) / "canary"
 
+
+def probe_id(text: str) -> str:
+    """A parameter's test id without the canary's random folder: every pytest-xdist worker collects the same ids."""
+    return text.replace(str(CANARY), "CANARY")
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _remove_the_canary_folder():
-    yield
+    CANARY.parent.mkdir(exist_ok=True)  # another module using the probes may have removed it: a probe must be able to
+    yield                               # write the canary for its absence to mean anything
     shutil.rmtree(CANARY.parent, ignore_errors=True)
 
 
@@ -61,7 +69,7 @@ HANG_PROBES = ["p**(10**9)", "10**(10**9)*p", "factorial(10**9)*p", "p**10**10**
                "-" * 1999 + "p", "+".join(["p"] * 999), "1e999999*p", "1e-999999*p"]
 
 
-@pytest.mark.parametrize("text", CODE_PROBES)
+@pytest.mark.parametrize("text", CODE_PROBES, ids=probe_id)
 def test_code_execution_probes_are_refused_before_evaluation(text):
     with pytest.raises(ExpressionError) as err:
         parse_expression(text)
@@ -71,7 +79,7 @@ def test_code_execution_probes_are_refused_before_evaluation(text):
     assert not CANARY.exists()
 
 
-@pytest.mark.parametrize("spec", SPEC_PROBES)
+@pytest.mark.parametrize("spec", SPEC_PROBES, ids=probe_id)
 def test_spec_parameters_are_never_sympified(spec):
     with pytest.raises(ValueError, match="parameter q must be a number"):
         parse_spec(spec)
@@ -83,7 +91,7 @@ def test_hang_probes_are_refused_quickly_by_the_caps(text):
     t = time.perf_counter()
     with pytest.raises(ExpressionError):
         parse_expression(text)
-    assert time.perf_counter() - t < 2.0
+    assert time.perf_counter() - t < HANG
 
 
 @pytest.mark.parametrize("text", EVALUATION_PROBES)
@@ -94,7 +102,7 @@ def test_formulas_too_large_to_evaluate_are_refused_quickly(text):
     t = time.perf_counter()
     with pytest.raises(ValueError, match="cannot be evaluated at p = 1/7: .* size beyond"):
         from_expression(text)
-    assert time.perf_counter() - t < 2.0
+    assert time.perf_counter() - t < HANG
 
 
 @pytest.mark.parametrize("text, x, want", [
@@ -110,7 +118,7 @@ def test_huge_spec_parameter_is_refused_quickly():
     t = time.perf_counter()
     with pytest.raises(ValueError, match="exponent"):
         parse_spec("gce:q=10**10**9")
-    assert time.perf_counter() - t < 2.0
+    assert time.perf_counter() - t < HANG
 
 
 @pytest.mark.parametrize("text, why", [
@@ -280,5 +288,5 @@ def test_fuzz_no_generated_text_ever_executes(text):
         parse_spec(f"gce:q={text}")
     except ValueError as exc:
         assert "\n" not in str(exc)
-    assert time.perf_counter() - t < 5.0
+    assert time.perf_counter() - t < HANG
     assert not CANARY.exists()

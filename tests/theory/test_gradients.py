@@ -88,6 +88,7 @@ def test_weights_of_eqs_9_10_and_symbolic_parameters():
     assert g.domain == "symbolic c"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["cce", "mae", "rce", "sce"])
 def test_explicit_all_logit_gradient_agrees_for_c_2_to_4(name):
     assert all(gr.explicit_agrees(name, range(2, 5)).values())
@@ -215,6 +216,7 @@ def test_last_layer_identity_and_exact_l1():
         gr.last_layer_l1([1, 2, 3], [[1, 0], [0, 1]], 0)
 
 
+@pytest.mark.slow
 def test_uniform_moments_of_exponential_quadratic_weights():
     """SymPy cannot integrate exp(T p (1 - p)) itself; the erf/erfi completion of the square does."""
     m = gr.uniform_moments(gr.imae_weight("paper", 8))

@@ -43,7 +43,8 @@ def dmi_vs_noise_figure(ctx: Any) -> Drawn:
     stamp(fig, ctx)
     cap = ("DMI of a fixed classifier h with the noisy label, relative to its clean value DMI(h, Y), against the noise "
            "rate for uniform and pair-flip noise with c = 3: exact (green line), and estimated from samples (points, "
-           "error bars one standard error of the estimate); Eq. 32 of 003 predicts the ratio |det T| (wide grey line, "
+           "error bars one standard error of the estimate); Eq. 32 of S. Li's notes predicts the ratio |det T| "
+           "(wide grey line, "
            "which the exact green line covers: the identity dmi19.main_theorem proves). Shannon MI's ratio (orange) "
            f"does not follow |det T|. {setting(ctx)} (the samples use streams 100 and 101, not used by the check).")
     return Drawn(fig, rows, cap)

@@ -249,7 +249,8 @@ def notes_evidence(ctx: Context, strength: float = 1.0, steps: int | None = None
 
 
 @claim("dmi19.notes_question", source=f"{LI_NOTES.file}, L_DMI summary, 'My Question' on Eq. (32)",
-       statement="Doubt (003): Eq. 32, DMI(h(X), noisy Y) = DMI(h(X), Y) |det T|, need not hold, because its proof "
+       statement="Doubt (S. Li's notes): Eq. 32, DMI(h(X), noisy Y) = DMI(h(X), Y) |det T|, need not hold, "
+                 "because its proof "
                  "uses h(X) independent of noisy Y given Y, which fails once h is trained on the noisy labels (and "
                  "for noise that depends on x); measured by D = DMI(h, noisy) - DMI(h, Y)|det T| (as signed "
                  "determinants, bias-corrected, oriented by sign(det T det Q_{h,Y})) in three settings: "

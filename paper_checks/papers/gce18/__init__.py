@@ -13,7 +13,7 @@ PAPER = paper('gce18',
               title='Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy Labels',
               venue='NeurIPS 2018; arXiv 1805.07836',
               source=ZHANG18_TEXT.file,
-              note="also summarised in Li's notes 003")
+              note="also summarised in S. Li's study notes 'Robust Losses'")
 
 finding('gce18.eq11_k03', 'refuted',
         'Eq. 11\'s example "when `k >= 0.3` the inequality is satisfied for all `q` and `c`" fails near `q = 1`, '

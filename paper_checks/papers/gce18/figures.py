@@ -75,7 +75,8 @@ def eq11_region_figure(ctx: Any) -> Drawn:
                Line2D([], [], ls="", marker="o", ms=3, mfc="white", mec="k", label="q*(k, c) reported by the check")]
     fig.legend(handles=handles, loc="outside lower center", ncol=6, frameon=False, fontsize=6)
     stamp(fig, ctx)
-    cap = ("Where Eq. 11 of 004 holds (blue: the width of the Eq. 10 bounds is below that of Eq. 7) over the "
+    cap = ("Where Eq. 11 of Zhang & Sabuncu 2018 holds (blue: the width of the Eq. 10 bounds is below that of "
+           "Eq. 7) over the "
            f"truncation level k and q, for c = {', '.join(map(str, PANEL_CS))} classes, on a {n} x {n} grid of the "
            "exact formulas (white: k < 1/c, where Eq. 10 does not apply). Circles: the boundary q*(k, c) that "
            "gce18.eq11_k03 and gce18.eq11_k02 report (Eq. 11 holds exactly for q < q*). The paper's 'k >= 0.3: for "
@@ -121,7 +122,8 @@ def softmax_gap_figure(ctx: Any) -> Drawn:
            "labelled training samples against the epoch (0: before training), CCE and L_q with q = "
            f"{GAP_SETTINGS['q']}, "
            f"{GAP_SETTINGS['eta']:.0%} uniform noise, Adam lr {GAP_SETTINGS['lr']:g}, 10 Gaussian clusters and a "
-           f"one-hidden-layer ReLU network: the training runs of gce18.softmax_gap (the analogue of 004 Fig. 1c). "
+           f"one-hidden-layer ReLU network: the training runs of gce18.softmax_gap (the analogue of Zhang & "
+           f"Sabuncu 2018, Fig. 1c). "
            f"Lines: mean over {S} seeds; bands: one standard error of the mean. {setting(ctx)}")
     return Drawn(fig, rows, cap)
 
@@ -151,8 +153,9 @@ def accuracy_vs_epoch_figure(ctx: Any) -> Drawn:
     axes[1].legend(frameon=False, loc="lower right")
     stamp(fig, ctx)
     cap = ("Clean-test accuracy against the epoch (0: before training) for L_q with q = 0 (CCE), 0.4, 0.7, 1, on clean "
-           "labels (left) and 40% uniform noise (right): the training runs of gce18.q_tradeoff (the analogue of 004 "
-           f"Fig. 2). The check uses a smaller step on clean labels (lr {TRADEOFF_CLEAN['lr']:g}, "
+           "labels (left) and 40% uniform noise (right): the training runs of gce18.q_tradeoff (the analogue of "
+           f"Zhang & Sabuncu 2018, Fig. 2). The check uses a smaller step on clean labels (lr "
+           f"{TRADEOFF_CLEAN['lr']:g}, "
            f"{TRADEOFF_CLEAN['epochs']} epochs) than under noise (lr {TRADEOFF_NOISY['lr']:g}, "
            f"{TRADEOFF_NOISY['epochs']} epochs) so that the speed of learning is resolved; the panels share the "
            "accuracy axis. "

@@ -461,7 +461,8 @@ MATERIAL_DISCORDANCE = 0.05
 @claim(
     "gce18.notes_weight_view",
     source=f"{SOURCE_003}, sec. 2 (GCE summary, 'My Question'); {SOURCE_004}, sec. 3.2, Eq. 5",
-    statement=("Doubt (003): 1/f_y is not really the weight of a sample in the CCE update, because grad_theta f_y "
+    statement=("Doubt (S. Li's notes): 1/f_y is not really the weight of a sample in the CCE update, because "
+               "grad_theta f_y "
                "also varies by sample: the order of samples by 1/f_y disagrees with their order by the norm of "
                "their CCE parameter gradient on a material share of pairs (Kendall-type discordance significantly "
                "above 5% of pairs, i.e. Kendall's tau below 0.9, at every training stage checked)."),
@@ -528,7 +529,8 @@ TRUNC_SETTINGS = dict(q=0.7, k=0.5, eta=0.4, warmup_epochs=20, theta_epochs=5, r
 @claim(
     "gce18.notes_trunc_drops_clean",
     source=f"{SOURCE_003}, sec. 2 (GCE summary, 'Drawback'); {SOURCE_004}, sec. 3.3, Algorithm 1",
-    statement=("Doubt (003): truncation also drops hard but clean samples: with Algorithm 1 at k = 0.5 (q = 0.7, "
+    statement=("Doubt (S. Li's notes): truncation also drops hard but clean samples: with Algorithm 1 at k = "
+               "0.5 (q = 0.7, "
                "40% uniform noise) a material share of the correctly labelled training samples is pruned (w_i = 0): "
                "significantly more than 1% of them."),
     expected="confirmed",

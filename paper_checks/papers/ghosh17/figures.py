@@ -56,7 +56,8 @@ def class_sums_figure(ctx: Any) -> Drawn:
     fig.legend(handles=handles, loc="outside lower center", ncol=4, frameon=False, fontsize=6)
     stamp(fig, ctx)
     cap = (f"Class sum sum_j L(f, e_j) over the probability simplex against the number of classes c: exact range "
-           f"(shaded bar from min to max, SymPy, 003 Eq. 4 and 004 Eq. 7) and its value at {n_pts} random points per c "
+           f"(shaded bar from min to max, SymPy, S. Li's notes, Eq. 4, and Zhang & Sabuncu 2018, Eq. 7) and its "
+           f"value at {n_pts} random points per c "
            "(grey dots, Dirichlet(0.3), a numeric cross-check). Only MAE's class sum is one value (2c - 2), as "
            "ghosh17.only_mae_symmetric proves; CCE's is unbounded above (triangle: the bar is cut at the top of the "
            f"panel). No error bars: the ranges are exact. {setting(ctx)}")

@@ -297,7 +297,7 @@ def eq13_evidence(ctx: Context, reported: dict[str, float] = REPORTED, T: Any = 
         "means": {"cce": gr.weight_moments("cce").mean, "mae": gr.weight_moments("mae").mean,
                   **{f"imae_{f}": float(sympy.N(gr.imae_moments(f, T).mean, 20)) for f in gr.IMAE_FORMS}},
         "weight_shape": shape,
-        "forms": {"notes": "exp(T p)(1 - p) (Eq. 13 as 003 writes it)", "paper": "exp(T p (1 - p))"},
+        "forms": {"notes": "exp(T p)(1 - p) (Eq. 13 as S. Li's notes write it)", "paper": "exp(T p (1 - p))"},
     }
     if not quad_ok or not all(v["agrees_z5"] for v in mc.values()):
         return Evidence("inconclusive", "symbolic", "The closed-form variances disagree with quadrature or Monte "
@@ -509,7 +509,7 @@ def logit_vs_param_evidence(ctx: Context, equal_norms: bool = False) -> Evidence
 
 
 @claim("imae19.notes_logit_vs_param", source=f"{LI_NOTES.file}, IMAE summary, 'My Question' and Eq. (12)",
-       statement="Doubt (003): ||dL(x1)/dz1||_1 > ||dL(x2)/dz2||_1 does not guarantee ||dL(x1)/dW||_1 > "
+       statement="Doubt (S. Li's notes): ||dL(x1)/dz1||_1 > ||dL(x2)/dz2||_1 does not guarantee ||dL(x1)/dW||_1 > "
                  "||dL(x2)/dW||_1 for the last layer z = W^T f (Eq. 12), so the logit-gradient norm need not measure "
                  "a sample's impact on the parameter update.",
        method="search", expected="confirmed", space=logit_vs_param_space)

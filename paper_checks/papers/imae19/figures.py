@@ -38,7 +38,8 @@ def weights_figure(ctx: Any) -> Drawn:
     axes[1].legend(frameon=False, fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
     axes[1].set_title("IMAE: the two forms of Eq. 13")
     stamp(fig, ctx)
-    cap = ("Left: the example weight ||dL/dz||_1 of 003 Eqs. 9-13 against the softmax output p_y of the given label, "
+    cap = ("Left: the example weight ||dL/dz||_1 of S. Li's notes, Eqs. 9-13, against the softmax output p_y of "
+           "the given label, "
            "for CCE, MAE, L_q (q = 0.3, 0.7) and IMAE in the form exp(T p (1-p)) that reproduces the reported "
            "variances; the legend gives each weight's exact variance for p_y ~ U(0, 1) (MAE: 4/45, as "
            "imae19.eq11_variance reports). Right: IMAE in the paper's form exp(T p (1-p)) (solid) against the notes' "

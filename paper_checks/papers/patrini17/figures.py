@@ -53,7 +53,8 @@ def hessian_blocks_figure(ctx: Any) -> Drawn:
                 ax.set_ylabel(f"{label}\nlayer a")
     fig.colorbar(im, ax=axes, shrink=0.85, label=r"$\|D_{ab}\|_F \,/\, \|H\|_F$")
     stamp(fig, ctx)
-    cap = ("Thm 4 of 002 in blocks. Each cell is the Frobenius norm of the block D_ab of a Hessian difference D for "
+    cap = ("Thm 4 of Patrini et al. 2017 in blocks. Each cell is the Frobenius norm of the block D_ab of a "
+           "Hessian difference D for "
            "the parameters (weights and biases) of layers a and b, relative to the norm of the clean Hessian H. Top: "
            "D = Hessian under noise (expected over the noisy label) minus the clean one; bottom: D = Hessian of the "
            "backward-corrected loss minus that of the plain loss, for the same label. Thm 4 says every cell is 0; "
@@ -96,7 +97,8 @@ def anchor_error_figure(ctx: Any) -> Drawn:
     fig.legend(handles=handles, loc="outside lower center", ncol=2, frameon=False, fontsize=6)
     ax.set_title(f"exact $\\tilde p$, MNIST flips N = {ANCHOR_N}, {S} samples per size")
     stamp(fig, ctx)
-    cap = ("Error ||T_hat - T||_inf of the anchor-point estimator of 002 Eqs. 12-13 (argmax, solid; 97th "
+    cap = ("Error ||T_hat - T||_inf of the anchor-point estimator of Patrini et al. 2017, Eqs. 12-13 (argmax, "
+           "solid; 97th "
            "percentile, dashed) against the size of the unlabelled sample X', with the exact noisy class "
            f"probabilities (Thm 3's assumption), MNIST flips at N = {ANCHOR_N}, for populations with 1% and 5% perfect "
            "examples per class and without any: the Monte Carlo of patrini17.thm3_anchor. Dotted lines: the exact "
@@ -133,7 +135,8 @@ def accuracy_table_figure(ctx: Any) -> Drawn:
     stamp(fig, ctx)
     missing = "" if len(runs) > 1 else (" The 8x8 digits half is not shown: scikit-learn (the optional 'replicate' "
                                         "extra) is not installed, so the check decided on the clusters alone.")
-    cap = ("Table 2 of 002 in miniature: clean-test accuracy of cross-entropy and of backward and forward correction "
+    cap = ("Table 2 of Patrini et al. 2017 in miniature: clean-test accuracy of cross-entropy and of backward "
+           "and forward correction "
            "with the true T and the estimated T_hat, for symmetric noise (N = 0.2) and the MNIST flips (N = 0.2, 0.6): "
            "the runs of patrini17.forward_beats_backward. Bars: mean over seeds; error bars: one standard error of the "
            f"mean (the report's table quotes the standard deviation, as Table 2 does).{missing} {setting(ctx)}")
@@ -179,7 +182,8 @@ def backward_variance_figure(ctx: Any) -> Drawn:
     stamp(fig, ctx)
     cap = ("Exact variance (left) and bias (right) of the backward-corrected cross-entropy against cond(T), for "
            "uniform noise and the sec. 5.1 MNIST flips as N -> 1/2, with T mixed with the identity by several weights "
-           "(002 secs. 4.1 and 6): the exact study of patrini17.backward_conditioning. Mixing trades variance for a "
+           "(Patrini et al. 2017, secs. 4.1 and 6): the exact study of patrini17.backward_conditioning. Mixing "
+           "trades variance for a "
            "bias that does not shrink with the sample size. No error bars: exact moments (the check cross-checks "
            f"them by Monte Carlo). {setting(ctx)}")
     return Drawn(fig, rows, cap)

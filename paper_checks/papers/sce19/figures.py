@@ -43,7 +43,8 @@ def class_curves_figure(ctx: Any) -> Drawn:
     stamp(fig, ctx)
     cap = ("Clean-test accuracy of the easy classes (solid) and hard classes (dashed) against the epoch (0: before "
            "training), CE against SCE (alpha 0.1, beta 1, A = -4), for clean labels, 40% symmetric and 40% pair-flip "
-           "noise: the training runs of sce19.class_bias (the class bias of 003 (i), and the notes' question whether "
+           "noise: the training runs of sce19.class_bias (the class bias (i) of S. Li's notes, and the notes' "
+           "question whether "
            f"it holds for other noise). Lines: mean over {S} seeds; bands: one standard error of the mean. "
            f"{setting(ctx)}")
     return Drawn(fig, rows, cap)

@@ -9,13 +9,14 @@ import time
 import pytest
 
 from paper_checks.cli import main
-from tests.theory.test_expressions import CANARY, CODE_PROBES, SPEC_PROBES
+from tests.theory.test_expressions import CANARY, CODE_PROBES, SPEC_PROBES, probe_id
 
 QUICK = ["--classes", "2..3", "--precision", "quick"]
 
 
 @pytest.fixture(autouse=True, scope="module")
 def _remove_the_canary_folder():
+    CANARY.parent.mkdir(exist_ok=True)
     yield
     shutil.rmtree(CANARY.parent, ignore_errors=True)
 
@@ -26,14 +27,14 @@ def _one_line_error(capsys) -> str:
     return err
 
 
-@pytest.mark.parametrize("text", CODE_PROBES)
+@pytest.mark.parametrize("text", CODE_PROBES, ids=probe_id)
 def test_loss_refuses_code_in_one_line(text, capsys):
     assert main(["loss", text, *QUICK]) == 2
     assert "cannot parse the loss" in _one_line_error(capsys)
     assert not CANARY.exists()
 
 
-@pytest.mark.parametrize("spec", SPEC_PROBES)
+@pytest.mark.parametrize("spec", SPEC_PROBES, ids=probe_id)
 def test_losses_refuses_code_in_a_spec(spec, capsys):
     assert main(["losses", "--loss", spec, *QUICK]) == 2
     assert "parameter q must be a number" in _one_line_error(capsys)

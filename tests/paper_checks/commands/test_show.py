@@ -21,3 +21,19 @@ def test_the_rerun_hint_of_a_users_claim_names_its_file(tmp_path, capsys, isolat
     assert f"run: python -m paper_checks run --claim ma20.nce_decreasing --module {EXAMPLE}" in out
     assert main(["show", "gce18.eq7_bounds", "--report", str(tmp_path / "none.json")]) == 0
     assert "run --claim gce18.eq7_bounds\n" in capsys.readouterr().out  # a catalogue claim needs no --module
+
+
+def test_a_users_claim_is_shown_from_its_report_without_module(tmp_path, capsys, isolated_registry):
+    """The report lists the claims file a claim came from (provenance ``claims_modules``): ``show ID --report R``
+    loads it, as ``--module`` would."""
+    import json
+
+    rep = tmp_path / "report.json"
+    rep.write_text(json.dumps({
+        "schema": 1, "provenance": {"claims_modules": [{"module": "ma20_claims", "path": EXAMPLE, "sha256": "x"}]},
+        "claims": [{"id": "ma20.nce_decreasing", "verdict": "proved", "summary": "from the report", "seconds": 0.5}]}))
+    assert main(["show", "ma20.nce_decreasing", "--report", str(rep)]) == 0
+    out = capsys.readouterr().out
+    assert "last verdict: proved" in out and "from the report" in out
+    assert main(["show", "ma20.other", "--report", str(rep)]) == 2  # an id the report does not hold: the hint
+    assert "--module my_claims.py" in capsys.readouterr().err

@@ -100,3 +100,28 @@ def test_every_bibtex_field_is_escaped_so_no_text_makes_an_entry_of_its_own():
     from paper_checks.report.citing import report_entry
     r = report_entry(doc)
     assert _fields(r) == ["author", "title", "year", "note"] and r.startswith("@misc{lnl-report-r---x----y,")
+
+
+def test_a_missing_commit_reads_alike_in_every_format(tmp_path):
+    """It read "not a git checkout" (md, html), "unknown" (bib, how to cite) and "None" (tex)."""
+    from paper_checks import report
+
+    load()
+    doc = _doc()
+    doc["provenance"]["commit"] = None
+    texts = {fmt: f.read_text() for fmt, f in ((p.suffix, p) for p in report.write(doc, tmp_path, None,
+                                                                                    report.FORMATS))}
+    for fmt in (".md", ".html", ".tex", ".bib"):
+        assert "not a git checkout" in texts[fmt], fmt
+    assert not any(w in t for t in texts.values() for w in ("commit None", "commit unknown", "(commit unknown)"))
+
+
+def test_no_empty_source_documents_heading_for_a_users_claims(isolated_registry):
+    from paper_checks.report import html
+
+    load([str(Path(__file__).resolve().parents[3] / "examples" / "ma20_claims.py")])
+    doc = _doc()
+    doc["claims"][0].update(id="ma20.nce_decreasing", paper="ma20", source="Ma et al. 2020, Lemma 1")
+    assert "Source documents" not in markdown(doc) and "Source documents" not in html(doc)
+    doc["claims"][0].update(id="gce18.eq7_bounds", paper="gce18", source="004_bedc5f2f9c2d4575.txt, Eq. (7)")
+    assert "Source documents quoted in the claims" in markdown(doc)

@@ -40,6 +40,10 @@ def test_result_search_trial_and_drawn_display():
     r = api.run(["gce18.eq7_bounds"], precision="quick")[0]
     assert r._repr_markdown_().startswith("**`gce18.eq7_bounds` — proved**")
     assert "<code>gce18.eq7_bounds</code>" in r._repr_html_()
+    # the source as the report shows it: the paper's citation, not its id (it read "Source: gce18; 004_...txt")
+    cite = "Z. Zhang, M. R. Sabuncu (2018). Generalized Cross Entropy"
+    assert f"**Source**: {cite}" in r._repr_markdown_() and "[Zhang & Sabuncu 2018], sec. 3.2" in r._repr_markdown_()
+    assert f"<strong>Source</strong>: {cite}" in r._repr_html_()
     s = SearchResult({"q": 0.5}, -0.1, 40, counterexample={"q": "1/2"}, exact_margin="-1/8",
                      exact_margin_value=-0.125, verified=True, outcome="counterexample", budget=50)
     assert "| q | 1/2 |" in s._repr_markdown_() and "40 (budget 50)" in s._repr_html_()

@@ -91,7 +91,8 @@ def test_readme_lists_every_registered_claim_once():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("claim_id", list(load()))
+# one group per claim: with --dist loadgroup (.ci/run) the claim runs once, for this test and the regression suite's
+@pytest.mark.parametrize("claim_id", [pytest.param(i, marks=pytest.mark.xdist_group(i)) for i in load()])
 def test_readme_verdict_matches_a_fresh_quick_report(claim_id):
     """Fails when the README's table or findings state a verdict a fresh quick run does not give."""
     fresh = quick_result(claim_id).verdict

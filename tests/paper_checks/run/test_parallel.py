@@ -36,12 +36,14 @@ def _report(tmp_path: Path, name: str, *extra: str) -> dict:
     return doc
 
 
+@pytest.mark.slow
 def test_jobs_2_gives_the_serial_json(tmp_path, capsys):
     serial = _report(tmp_path, "serial", "--jobs", "1")
     assert _report(tmp_path, "pool", "--jobs", "2") == serial
     assert sorted(c["id"] for c in serial["claims"]) == sorted(QUICK)
 
 
+@pytest.mark.slow
 def test_dask_local_cluster_gives_the_serial_json(tmp_path, capsys):
     pytest.importorskip("distributed")
     serial = _report(tmp_path, "serial", "--jobs", "1")

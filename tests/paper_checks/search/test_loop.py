@@ -229,9 +229,10 @@ FORMER_PUBLIC = ("ARTEFACT_TOL", "BOUNDARY_SHARE", "Integer", "OUTCOMES", "Param
 
 
 def test_the_former_public_names_stay_importable_from_search():
-    from paper_checks.search import exact, params
-    from paper_checks.search import shrinker as shrink
+    import importlib
 
+    # the modules themselves: ``from paper_checks.search import shrink`` gives the re-exported function
+    exact, params, shrink = (importlib.import_module(f"paper_checks.search.{m}") for m in ("exact", "params", "shrinker"))
     for name in FORMER_PUBLIC:
         assert name in search_module.__all__ and hasattr(search_module, name), name
     assert search_module.Real is params.Real and search_module.shrink is shrink.shrink
@@ -245,7 +246,7 @@ SEARCH_MODULES = ("paper_checks/search/loop.py", "paper_checks/search/shrinker.p
 
 def test_no_search_module_imports_evidence():
     # the former cycle evidence <-> search, hidden by imports inside functions: none at any level now
-    root = Path(search_module.__file__).parents[2]
+    root = Path(search_module.__file__).parents[2]  # paper_checks/search/loop.py -> the repository
     files = [f for m in SEARCH_MODULES for f in ((root / m).glob("*.py") if (root / m).is_dir() else [root / m])]
     assert len(files) == 12
     for f in files:
@@ -353,6 +354,7 @@ def test_scores_keep_exactly_the_worst_points_of_a_plain_sort():
     assert len(bounded.abs_margins) == 100 and sorted(everything.abs_margins) == sorted(abs(m) for m in margins)
 
 
+@pytest.mark.slow
 def test_search_memory_is_bounded_for_any_budget(monkeypatch):
     import tracemalloc
 
@@ -398,6 +400,7 @@ def test_ctrl_c_returns_the_best_so_far_only_when_asked():
         search(space, 10**6, np.random.default_rng(0))
 
 
+@pytest.mark.slow
 def test_explore_stops_on_ctrl_c_and_on_its_time_limit(tmp_path):
     import functools
     import os
@@ -464,5 +467,5 @@ def test_a_timed_search_is_bounded_whole_even_when_its_exact_verification_runs_a
     monkeypatch.setattr(search_module, "RUNAWAY_GRACE", 0.5)
     t0 = time.monotonic()
     res = search(space, 10**9, rng(), time_limit=0.5)
-    assert time.monotonic() - t0 < 5
+    assert time.monotonic() - t0 < 60  # without the alarm it never returns: a loaded machine cannot make this fail
     assert res.stopped == "timed out after 1 s" and res.outcome != "counterexample" and not res.verified

@@ -207,6 +207,7 @@ def _linear_space(c, open_high, width=None):
     return SearchSpace(params, lambda p: float(abs(_lin(c, p))) - float(width), lambda p: sympy.Abs(_lin(c, p)) - width)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(st.lists(st.fractions(-3, 3, max_denominator=7), min_size=5, max_size=5), st.booleans(),
        st.one_of(st.none(), st.integers(20, 200)), st.integers(0, 2**32 - 1), st.sampled_from([0, 1, 4, 30, 300]),

@@ -50,6 +50,7 @@ def _brute(loss, w, n=60):
     return best
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("spec", ["taylor", "ael", "agce", "mae", "mse", "cce"])
 def test_noisy_minimiser_cells_agree_with_a_brute_grid(spec):
     t = lt.trial(parse_spec(spec), [3], precision="quick")

@@ -26,6 +26,7 @@ def test_registered_with_expected_verdicts_sources_and_figures():
         assert reg[cid].space is not None and reg[cid].space().params
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", list(MINE))
 def test_each_check_reaches_its_verdict_at_quick(cid):
     ev = load()[cid].check(ctx(cid))
@@ -46,6 +47,7 @@ def test_relative_invariance_refutes_a_wrong_factor():
     assert not any(v["agrees"] for v in ev.numbers["monte_carlo"]["cases"].values())
 
 
+@pytest.mark.slow
 def test_mi_example_is_exact_and_dmi_cannot_flip():
     ev = invariance.mi_not_invariant_evidence(ctx())
     cx = ev.counterexample
@@ -54,6 +56,7 @@ def test_mi_example_is_exact_and_dmi_cannot_flip():
     assert invariance.mi_not_invariant_evidence(ctx(), measure="dmi").verdict == "inconclusive"
 
 
+@pytest.mark.slow
 def test_order_check_refutes_mi():
     ev = invariance.dmi_order_evidence(ctx(), measure="mi")
     assert ev.verdict == "refuted" and ev.counterexample

@@ -23,6 +23,7 @@ def test_bound_widths_against_plain_loop():
                 assert M[i, j] == pytest.approx(eq11_margin_float(4, q, k))
 
 
+@pytest.mark.slow
 def test_gce18_softmax_gap_figure_plots_the_reported_softmax():
     nums = reported_numbers("gce18.softmax_gap")
     rows = draw("gce18_softmax_gap", "quick").data

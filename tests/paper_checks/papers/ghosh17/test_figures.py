@@ -28,6 +28,7 @@ def test_mae_noisy_risk_is_affine_in_clean_risk():
     np.testing.assert_allclose(Rn - slope * R, (Rn - slope * R)[0], atol=1e-12)
 
 
+@pytest.mark.slow
 def test_ghosh17_accuracy_figure_plots_the_reported_accuracies():
     nums = reported_numbers("ghosh17.bounded_more_robust")["final_test_acc"]
     rows = draw("ghosh17_accuracy_vs_noise", "quick").data

@@ -49,6 +49,7 @@ def test_emphasis_helper():
     assert ev.verdict == "refuted" and ev.counterexample["p"] == R(2, 3)
 
 
+@pytest.mark.slow
 def test_eq13_helper_picks_the_form_that_reproduces_the_numbers():
     ev = m.eq13_evidence(ctx())
     assert ev.verdict == "qualified" and "exp(T p (1 - p))" in ev.condition
@@ -99,6 +100,7 @@ def test_signs_helper_refutes_a_wrong_eq16():
     assert ev.verdict == "refuted" and ev.counterexample["loss"] == "mae"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", [f"imae19.{i}" for i in IDS])
 def test_checks_return_their_recorded_verdict_quickly(cid):
     reg = load()

@@ -39,6 +39,7 @@ def test_registered_reconstructed_with_sources_and_figures():
         assert reg[cid].space is not None and reg[cid].space().params
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", ["le19.pair_noise", "le19.margin_symmetric", "le19.margin_robust",
                                  "le19.triplet_robust"])
 def test_fast_checks_reach_their_verdict_at_quick(cid):
@@ -69,6 +70,7 @@ def test_margin_robust_refutes_an_unsquared_slope():
     assert ev.verdict == "refuted" and ev.counterexample
 
 
+@pytest.mark.slow
 def test_triplet_robust_refutes_a_wrong_slope():
     ev = P.triplet_robust_evidence(ctx(), slope_claim=1 - te_eps())
     assert ev.verdict == "refuted" and ev.counterexample

@@ -82,6 +82,7 @@ def test_conditioning_on_a_small_study():
     assert all(b["relative_mse_gain"] > 0 and b["w_best"] > 0 for b in best.values())
 
 
+@pytest.mark.slow
 def test_thm2_refutes_an_improper_loss_passed_as_proper():
     ev = P.thm2_evidence(ctx(), proper=("mae",))
     assert ev.verdict == "refuted"
@@ -89,6 +90,7 @@ def test_thm2_refutes_an_improper_loss_passed_as_proper():
     assert float(ce["F(p_star)"]) < float(ce["F(p_clean)"])
 
 
+@pytest.mark.slow
 def test_thm2_reports_improper_losses():
     ev = P.thm2_evidence(ctx())
     assert ev.verdict == "proved"
@@ -97,6 +99,7 @@ def test_thm2_reports_improper_losses():
     assert max(ev.numbers["numerical"]["max_abs_error_p_star_vs_p_clean"].values()) < 1e-6
 
 
+@pytest.mark.slow
 def test_benchmark_T_depends_on_the_rates():
     assert P.benchmark_evidence(ctx(), used_rates=(R(1, 5),)).verdict == "proved"
     ev = P.benchmark_evidence(ctx(), used_rates=(R(1, 2),))

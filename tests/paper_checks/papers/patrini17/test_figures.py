@@ -5,6 +5,7 @@ from figures.registry import draw
 from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
+@pytest.mark.slow
 def test_patrini17_anchor_figure_plots_the_reported_errors():
     mc = reported_numbers("patrini17.thm3_anchor")["mc_exact_ptilde"]
     rows = draw("patrini17_anchor_error", "quick").data

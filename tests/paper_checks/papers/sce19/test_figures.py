@@ -5,6 +5,7 @@ from figures.registry import draw
 from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
+@pytest.mark.slow
 def test_sce19_class_figure_plots_the_reported_group_accuracies():
     groups = reported_numbers("sce19.class_bias")["groups"]
     rows = draw("sce19_class_curves", "quick").data

@@ -27,12 +27,14 @@ def test_registrations():
     assert reg["xu22.hnm_isometry"].figures == ("xu22_loss_vs_diso",)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", ["xu22.collapse_value", "xu22.hnm_isometry"])
 def test_exact_checks_reach_their_verdicts(cid):
     ev = load()[cid].check(ctx(cid))
     assert ev.verdict == MINE[cid], ev.summary
 
 
+@pytest.mark.slow
 def test_isometry_counterexample_is_exact_and_monte_carlo_agrees():
     ev = P.iso_evidence(ctx())
     assert ev.verdict == "refuted"
@@ -47,11 +49,13 @@ def test_collapse_value_refutes_a_wrong_value():
     assert ev.verdict == "refuted" and ev.counterexample["claimed"] == 2
 
 
+@pytest.mark.slow
 def test_isometry_with_the_corrected_constant_is_confirmed():
     ev = P.iso_evidence(ctx(), constant=4.0)
     assert ev.verdict == "confirmed", ev.summary
 
 
+@pytest.mark.slow
 def test_isometry_refutes_a_wrong_bound():
     ev = P.iso_evidence(ctx(), constant=4.0, bound=lambda M, diam, alpha: M / 8)
     assert ev.verdict == "refuted" and ev.counterexample["ii"]["lower"] > ev.counterexample["ii"]["bound"]

@@ -6,6 +6,7 @@ from simulate.collapse import PHASE_BATCH_SIZES, PHASE_DIMS
 from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
+@pytest.mark.slow
 def test_xu22_phase_figure_plots_the_reported_scores():
     nums = reported_numbers("xu22.collapse_batch_dim")
     rows = draw("xu22_collapse_phase", "quick").data
