@@ -232,7 +232,8 @@ def test_the_former_public_names_stay_importable_from_search():
     import importlib
 
     # the modules themselves: ``from paper_checks.search import shrink`` gives the re-exported function
-    exact, params, shrink = (importlib.import_module(f"paper_checks.search.{m}") for m in ("exact", "params", "shrinker"))
+    exact, params, shrink = (importlib.import_module(f"paper_checks.search.{m}")
+                             for m in ("exact", "params", "shrinker"))
     for name in FORMER_PUBLIC:
         assert name in search_module.__all__ and hasattr(search_module, name), name
     assert search_module.Real is params.Real and search_module.shrink is shrink.shrink
