@@ -345,9 +345,8 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
                  else f"the time limit of {st.deadline - start:.3g} s")
         return _undecided(st, pcs, f"{spent} ran out with {len(st.heap) + len(st.stuck)} boxes open", start)
     if st.stuck:
-        return _undecided(st, pcs, f"{len(st.stuck)} boxes narrower than 2^-{MAX_DEPTH} of their piece stayed open: "
-                          "the margin's minimum there is 0 or within rounding of it, where first-order bounds "
-                          "cannot close it", start)
+        return _undecided(st, pcs, f"{len(st.stuck)} boxes narrower than 2^-{MAX_DEPTH} of their piece stayed open, "
+                          "where first-order bounds cannot close them", start)
     cert = Certificate(st.space.description, [pc.piece for pc in pcs],
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
                        st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),

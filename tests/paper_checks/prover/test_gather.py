@@ -22,3 +22,26 @@ def test_a_line_of_zeros_is_reported_with_its_gradient():
     res = prove_expr(sympy.exp(x - y) - 1 - x + y, {x: (0, 1), y: (0, 1)}, budget=400, seconds=10)
     assert res.outcome == "undecided" and "gathering" in res.remaining
     assert set(res.remaining["gathering"]["gradient_at_centre"]) == {"x", "y"}
+
+
+def test_a_margin_not_real_on_the_domain_ends_undecided_and_says_so():
+    """log(x - 2) on [0, 1] is not real anywhere there: undecided (never a raise), and the reason says why."""
+    res = prove_expr("log(x - 2)", {x: (0, 1)}, budget=50, seconds=120)
+    assert res.outcome == "undecided"
+    assert "not real at x = " in res.reason and "undefined on the domain" in res.reason
+    assert res.remaining["gathering"]["exact_at_centre"].startswith("not real")
+
+
+def test_a_pole_is_not_called_a_minimum_of_0():
+    """1/x + log(x) on [0, 1] tends to +oo at x = 0: the boxes stuck there are at a pole, not at a minimum."""
+    res = prove_expr(1 / x + sympy.log(x), {x: (0, 1)}, budget=2000, seconds=120)
+    assert res.outcome == "undecided" and res.remaining["gathering"]["where"] == "at a vertex"
+    assert "minimum" not in res.reason and "a pole: the margin is not bounded at x = 0" in res.reason
+
+
+def test_x_to_the_x_at_0_says_its_value_there():
+    """x**x on [0, 1] is 1 at x = 0 (its derivative is unbounded there): no TypeError, no minimum of 0."""
+    res = prove_expr(x**x, {x: (0, 1)}, budget=2000, seconds=120)
+    assert res.outcome == "undecided"
+    assert "TypeError" not in res.reason and "minimum" not in res.reason
+    assert "at x = 0 (finite" in res.reason
