@@ -248,7 +248,8 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[s
     (the same stream for the same seed).
 
     ``set`` narrows the declared domain like ``--set``: ``["q=0.1..0.5", "c=3"]`` or
-    ``{"q": (0.1, 0.5), "c": 3}`` (Real and Integer parameters; only inside the declared domain).
+    ``{"q": (0.1, 0.5), "c": 3}`` (Real and Integer parameters; only inside the declared domain; ``"q=0.5"``
+    pins a Real to that one value).
     The result's ``counterexample`` holds exact values as strings (``{"p": ["1/5", "2/5", "2/5"]}``),
     the form of ``Evidence.counterexample["point"]`` and ``report.json``; ``sympy.Rational(s)`` gives a
     number back. ``timeout`` (seconds; default ``None``, no limit): when it is up, the best found so far,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import mpmath
 import sympy
@@ -72,8 +72,10 @@ def _mid(v: Any) -> float | None:
         return None
 
 
-def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[str]) -> dict[str, Any]:
-    """Where ``boxes`` (``(lower bound, box)`` of one piece and conjunct, lowest first) gather in ``base``."""
+def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[str],
+              inside: Callable[[list[Fraction]], bool] | None = None) -> dict[str, Any]:
+    """Where ``boxes`` (``(lower bound, box)`` of one piece and conjunct, lowest first) gather in ``base``;
+    ``inside``: whether an exact point lies in the piece's region (no exact value is reported outside it)."""
     boxes = boxes[:GATHER]
     hull = [(min(b[k][0] for _, b in boxes), max(b[k][1] for _, b in boxes)) for k in range(len(base))]
     on = [(h0 == lo or h1 == hi) and h1 - h0 < (hi - lo) / 2 for (h0, h1), (lo, hi) in zip(hull, base)]
@@ -88,7 +90,8 @@ def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[
     lows = [k for k, _ in boxes if k > -math.inf]
     # exactly at the face or vertex the boxes gather on (its end), else at the hull's centre
     point = [(lo if h0 == lo else hi) if f else v for v, f, (h0, _), (lo, hi) in zip(c, on, hull, base)]
-    exact = exact_at(t, point, base) if not lows or value is None else ""
+    ok = inside is None or inside(point)
+    exact = exact_at(t, point, base) if ok and (not lows or value is None) else ""
     if exact.startswith("not real"):
         case = f"the margin is {exact}: no proof exists on this domain"
         decide = "a domain on which the margin is real, or a margin defined on the whole domain"

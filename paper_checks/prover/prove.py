@@ -322,7 +322,8 @@ def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
         try:
             out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
                                 **gathering([(k, b) for k, i2, j2, b in parts if (i2, j2) == (i, j)],
-                                            pc.parts[j], pc.base, pc.names)}
+                                            pc.parts[j], pc.base, pc.names,
+                                            lambda x: status([(v, v) for v in x], pc.coords) == "inside")}
         except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
             out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
     return out

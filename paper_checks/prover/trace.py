@@ -253,6 +253,8 @@ def symbolic_point(space: SearchSpace, integers: dict[str, int],
     for p in space.params:
         if isinstance(p, (Integer, Sign)):
             point[p.name] = sympy.Integer(integers[p.name])
+        elif isinstance(p, Real) and p.pinned:  # one value: substituted, no coordinate
+            point[p.name] = sympy.Rational(p.low)
         elif isinstance(p, Real):
             s = sympy.Symbol(p.name, real=True)
             point[p.name] = s
