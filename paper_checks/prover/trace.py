@@ -165,6 +165,11 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
             raise Untraceable(f"the margin depends on {e}, which is no coordinate of the domain")
         i = index[e]
         return lambda v: v[i]
+    if e is sympy.I:
+        raise Untraceable("the margin is not real: it holds the imaginary unit I (the log or a root of a "
+                          "negative number), so it is undefined on the domain there")
+    if e is sympy.zoo or e is sympy.nan:
+        raise Untraceable(f"the margin is undefined there ({e}: a pole, or a form such as 0/0 or 0 log 0)")
     if e.is_Number or e.is_NumberSymbol:
         c = _const(e)
         return lambda v: c

@@ -45,3 +45,11 @@ def test_x_to_the_x_at_0_says_its_value_there():
     assert res.outcome == "undecided"
     assert "TypeError" not in res.reason and "minimum" not in res.reason
     assert "at x = 0 (finite" in res.reason
+
+
+def test_a_pinned_margin_that_is_not_real_or_a_pole_says_so():
+    """log(x - 2) with x pinned to 1 is i pi, with x pinned to 2 it is log 0: undecided, named as such."""
+    res = prove_expr("log(x - 2)", {x: (1, 1)}, budget=50, seconds=120)
+    assert res.outcome == "undecided" and res.reason.startswith("the margin is not real")
+    res = prove_expr("log(x - 2)", {x: (2, 2)}, budget=50, seconds=120)
+    assert res.outcome == "undecided" and "a pole" in res.reason and "whitelist" not in res.reason
