@@ -33,17 +33,22 @@ def _inside(v: Fraction, lo: Fraction, hi: Fraction) -> str:
     return "-" if v == hi and lo != hi else "+"
 
 
-def exact_at(t: Traced, c: list[Fraction], base: Box, seconds: float = EXACT_SECONDS) -> str:
+def exact_at(t: Traced, c: list[Fraction], base: Box, along: int | None = None,
+             seconds: float = EXACT_SECONDS) -> str:
     """What the margin is at the exact point ``c``, in words: ``"not real ..."``, ``"a pole ..."``,
-    ``"undefined as written, its limit ..."``, ``"<value>"``; ``""`` where SymPy does not say in ``seconds``."""
+    ``"undefined as written, its limit ..."``, ``"<value>"``; ``""`` where SymPy does not say in ``seconds``.
+    Where it is undefined as written (``nan``), its one-sided limit from inside ``base`` along coordinate
+    ``along`` (the others substituted; the only one when ``t`` has one), if given."""
     subs = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, c)}
     at = ", ".join(f"{s} = {v}" for s, v in subs.items())
     try:
         with deadline(seconds):
             val = sympy.sympify(t.expr.xreplace(subs))
-            if val.has(sympy.nan) and len(t.symbols) == 1:
-                s, v, (lo, hi) = t.symbols[0], c[0], base[0]
-                lim = sympy.limit(t.expr, s, subs[s], _inside(v, lo, hi))
+            k = 0 if along is None and len(t.symbols) == 1 else along
+            if val.has(sympy.nan) and k is not None:
+                s, v, (lo, hi) = t.symbols[k], c[k], base[k]
+                rest = t.expr.xreplace({o: w for o, w in subs.items() if o != s})
+                lim = sympy.limit(rest, s, subs[s], _inside(v, lo, hi))
                 if lim.is_infinite or lim.has(sympy.zoo):
                     return f"a pole: the margin is not bounded at {at} (its limit from inside the piece is {lim})"
                 if lim.is_real and lim.is_finite:
@@ -91,7 +96,8 @@ def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[
     # exactly at the face or vertex the boxes gather on (its end), else at the hull's centre
     point = [(lo if h0 == lo else hi) if f else v for v, f, (h0, _), (lo, hi) in zip(c, on, hull, base)]
     ok = inside is None or inside(point)
-    exact = exact_at(t, point, base) if ok and (not lows or value is None) else ""
+    along = on.index(True) if on.count(True) == 1 else None
+    exact = exact_at(t, point, base, along) if ok and (not lows or value is None) else ""
     if exact.startswith("not real"):
         case = f"the margin is {exact}: no proof exists on this domain"
         decide = "a domain on which the margin is real, or a margin defined on the whole domain"

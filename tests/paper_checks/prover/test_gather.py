@@ -53,3 +53,10 @@ def test_a_pinned_margin_that_is_not_real_or_a_pole_says_so():
     assert res.outcome == "undecided" and res.reason.startswith("the margin is not real")
     res = prove_expr("log(x - 2)", {x: (2, 2)}, budget=50, seconds=120)
     assert res.outcome == "undecided" and "a pole" in res.reason and "whitelist" not in res.reason
+
+
+def test_a_pole_on_a_face_is_found_by_its_limit_across_the_face():
+    """1/x + log(x) + y on [0, 1]^2: the boxes gather on the face x = 0, where the limit in x is +oo."""
+    res = prove_expr(1 / x + sympy.log(x) + y, {x: (0, 1), y: (0, 1)}, budget=3000, seconds=120)
+    assert res.outcome == "undecided" and res.remaining["gathering"]["where"] == "on the face x = 0"
+    assert "a pole: the margin is not bounded at x = 0" in res.reason and "minimum" not in res.reason
