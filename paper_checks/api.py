@@ -277,15 +277,18 @@ def _setting(results: list[Result], name: str, given: Any) -> Any:
 
 
 def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, search_first: int = 2000,
-                seed: int = 0, modules: Iterable[str] = ()) -> ProofResult:
+                seed: int = 0, set: Sequence[str] | Mapping[str, Any] = (),
+                modules: Iterable[str] = ()) -> ProofResult:
     """The prover on a claim's declared domain, as ``explore ID --prove`` runs it (a counterexample search of
     ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
-    ``counterexample`` or ``undecided``)."""
+    ``counterexample`` or ``undecided``). ``set`` narrows the domain as in :func:`explore` (``["b=2"]`` pins a
+    Real, which the prover substitutes exactly)."""
     seed = _seed(seed)
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
-    return prove(c.space(), budget, seconds, search_first=search_first, seed=seed)
+    space = narrowed(c.space(), set) if set else c.space()
+    return prove(space, budget, seconds, search_first=search_first, seed=seed)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

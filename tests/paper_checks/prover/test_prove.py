@@ -248,4 +248,5 @@ def test_a_pinned_real_is_substituted_not_a_coordinate():
     t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
     assert [c.param for c in coords] == ["x"] and t.expr.free_symbols == {coords[0].symbol}
     assert exact_point(space, pc, coords, [Fraction(1, 2)]) == {"x": sympy.Rational(1, 2), "b": 1}
-    assert prove(space, 2000, 60).outcome == "proved"
+    res = prove(space, 2000, 60)
+    assert res.outcome == "proved" and recheck(res.certificate, space) == []
