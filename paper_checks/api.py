@@ -248,7 +248,8 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[s
     (the same stream for the same seed).
 
     ``set`` narrows the declared domain like ``--set``: ``["q=0.1..0.5", "c=3"]`` or
-    ``{"q": (0.1, 0.5), "c": 3}`` (Real and Integer parameters; only inside the declared domain).
+    ``{"q": (0.1, 0.5), "c": 3}`` (Real and Integer parameters; only inside the declared domain; ``"q=0.5"``
+    pins a Real to that one value).
     The result's ``counterexample`` holds exact values as strings (``{"p": ["1/5", "2/5", "2/5"]}``),
     the form of ``Evidence.counterexample["point"]`` and ``report.json``; ``sympy.Rational(s)`` gives a
     number back. ``timeout`` (seconds; default ``None``, no limit): when it is up, the best found so far,
@@ -276,15 +277,18 @@ def _setting(results: list[Result], name: str, given: Any) -> Any:
 
 
 def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, search_first: int = 2000,
-                seed: int = 0, modules: Iterable[str] = ()) -> ProofResult:
+                seed: int = 0, set: Sequence[str] | Mapping[str, Any] = (),
+                modules: Iterable[str] = ()) -> ProofResult:
     """The prover on a claim's declared domain, as ``explore ID --prove`` runs it (a counterexample search of
     ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
-    ``counterexample`` or ``undecided``)."""
+    ``counterexample`` or ``undecided``). ``set`` narrows the domain as in :func:`explore` (``["b=2"]`` pins a
+    Real, which the prover substitutes exactly)."""
     seed = _seed(seed)
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
-    return prove(c.space(), budget, seconds, search_first=search_first, seed=seed)
+    space = narrowed(c.space(), set) if set else c.space()
+    return prove(space, budget, seconds, search_first=search_first, seed=seed)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

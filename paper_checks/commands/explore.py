@@ -112,7 +112,8 @@ def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:
 
 
 def _narrowed(p: Any, spec: str, rng_: str) -> Any:
-    """Parameter ``p`` narrowed to ``rng_`` (``LOW..HIGH``, or one value), from the ``--set`` argument ``spec``."""
+    """Parameter ``p`` narrowed to ``rng_`` (``LOW..HIGH``, or one value: ``V`` or ``V..V`` pins a ``Real``),
+    from the ``--set`` argument ``spec``."""
     name = p.name
     lo_s, dots, hi_s = rng_.partition("..")
     if not dots:
@@ -128,9 +129,13 @@ def _narrowed(p: Any, spec: str, rng_: str) -> Any:
     except ValueError:
         raise UsageError(f"--set {spec!r}: {rng_!r} is not a range LOW..HIGH of "
                          f"{'integers' if isinstance(p, Integer) else 'numbers'}") from None
+    if math.isnan(lo) or math.isnan(hi):
+        raise UsageError(f"--set {spec!r}: {rng_!r} is not a range LOW..HIGH of numbers (NaN)")
     if lo < p.low or hi > p.high:  # the margin is only promised on the declared domain
         raise UsageError(f"--set {spec!r}: outside the declared domain [{p.low}, {p.high}] of {name!r}; "
                          "an override may only narrow it")
+    if isinstance(p, Real) and lo == hi and ((p.open_low and lo == p.low) or (p.open_high and hi == p.high)):
+        raise UsageError(f"--set {spec!r}: {name} = {lo} is excluded from the declared domain {p._text()}")
     try:
         if isinstance(p, Integer):
             return Integer(name, lo, hi)

@@ -13,7 +13,8 @@ A :class:`~paper_checks.search.params.SearchSpace` becomes a finite list of :cla
   its points have ``p_k < 1/d``, so they lie in another region);
 - a ``Real`` is its interval, closed (an open end is included in the box: a proof on the
   closed interval covers the open one, and a margin undefined at the end leaves that end
-  undecided).
+  undecided); a pinned ``Real`` (``low == high``, e.g. ``explore --set b=2``) is substituted exactly
+  and is no coordinate.
 
 A box is a list of ``(low, high)`` pairs of ``Fraction``; splits halve the widest coordinate
 (relative to the piece's box), and a box is named by its path of splits from the piece's box
@@ -170,7 +171,9 @@ def exact_point(space: SearchSpace, piece: Piece, coords: list[Coordinate], x: l
     elim = dict(piece.eliminated)
     point: Point = {k: sympy.Integer(v) for k, v in piece.integers}
     for p in space.params:
-        if isinstance(p, Real):
+        if isinstance(p, Real) and p.pinned:
+            point[p.name] = sympy.Rational(p.low)
+        elif isinstance(p, Real):
             point[p.name] = next(vals[c.symbol] for c in coords if c.param == p.name)
         elif isinstance(p, SimplexPoint):
             point[p.name] = _row(p.name, p.dim, elim[p.name][0], None, coords, vals)

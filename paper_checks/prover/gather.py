@@ -3,21 +3,69 @@
 :func:`gathering` takes the open boxes of lowest bound and says where they lie (their hull in the
 piece: inside, on a face ``x = end`` or at a vertex), the margin and its gradient at the hull's centre
 (enclosures in interval arithmetic, reported as floats), which case it is, and what would decide it.
+Where interval arithmetic cannot bound the margin below there, the margin is evaluated exactly at the
+centre (:func:`exact_at`), so that the case says what is true: the margin is not real there (undefined
+on the domain, e.g. ``log(x - 2)`` on ``[0, 1]``), a pole (not bounded there, e.g. ``1/x + log(x)`` at
+``x = 0``), undefined as written with a limit, or finite with an unbounded derivative (``x**x`` at 0).
 """
 from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
+from typing import Any, Callable
 
 import mpmath
+import sympy
 
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Traced
+from paper_checks.run.deadline import TimedOut, deadline
 
 #: the open boxes of lowest bound whose hull is reported
 GATHER = 50
+#: seconds SymPy may spend on the exact value (or one-sided limit) of the margin at the hull's centre
+EXACT_SECONDS = 2.0
+
+
+def _inside(v: Fraction, lo: Fraction, hi: Fraction) -> str:
+    """The side a one-sided limit at ``v`` comes from: from inside the piece ``[lo, hi]``."""
+    return "-" if v == hi and lo != hi else "+"
+
+
+def exact_at(t: Traced, c: list[Fraction], base: Box, along: int | None = None,
+             seconds: float = EXACT_SECONDS) -> str:
+    """What the margin is at the exact point ``c``, in words: ``"not real ..."``, ``"a pole ..."``,
+    ``"undefined as written, its limit ..."``, ``"<value>"``; ``""`` where SymPy does not say in ``seconds``.
+    Where it is undefined as written (``nan``), its one-sided limit from inside ``base`` along coordinate
+    ``along`` (the others substituted; the only one when ``t`` has one), if given."""
+    subs = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, c)}
+    at = ", ".join(f"{s} = {v}" for s, v in subs.items())
+    try:
+        with deadline(seconds):
+            val = sympy.sympify(t.expr.xreplace(subs))
+            k = 0 if along is None and len(t.symbols) == 1 else along
+            if val.has(sympy.nan) and k is not None:
+                s, v, (lo, hi) = t.symbols[k], c[k], base[k]
+                rest = t.expr.xreplace({o: w for o, w in subs.items() if o != s})
+                lim = sympy.limit(rest, s, subs[s], _inside(v, lo, hi))
+                if lim.is_infinite or lim.has(sympy.zoo):
+                    return f"a pole: the margin is not bounded at {at} (its limit from inside the piece is {lim})"
+                if lim.is_real and lim.is_finite:
+                    return f"undefined as written at {at}; its limit from inside the piece is {lim}"
+            if val.has(sympy.nan):
+                return f"undefined at {at} as written ({val})"
+            if val.is_infinite or val.has(sympy.zoo):
+                return f"a pole: the margin is not bounded at {at} (it is {val} there)"
+            num = sympy.N(val, 30)
+            if num.is_real is False or (num.is_number and sympy.im(num) != 0):
+                return (f"not real at {at} (it is {num.evalf(6)}: the log or a root of a negative number), so "
+                        "undefined on the domain there")
+            return f"{num.evalf(15)} at {at}" if num.is_real else ""
+    except TimedOut:
+        return ""
+    except (TypeError, ValueError, NotImplementedError, ZeroDivisionError, RecursionError, AttributeError):
+        return ""
 
 
 def _mid(v: Any) -> float | None:
@@ -29,12 +77,14 @@ def _mid(v: Any) -> float | None:
         return None
 
 
-def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[str]) -> dict[str, Any]:
-    """Where ``boxes`` (``(lower bound, box)`` of one piece and conjunct, lowest first) gather in ``base``."""
+def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[str],
+              inside: Callable[[list[Fraction]], bool] | None = None) -> dict[str, Any]:
+    """Where ``boxes`` (``(lower bound, box)`` of one piece and conjunct, lowest first) gather in ``base``;
+    ``inside``: whether an exact point lies in the piece's region (no exact value is reported outside it)."""
     boxes = boxes[:GATHER]
     hull = [(min(b[k][0] for _, b in boxes), max(b[k][1] for _, b in boxes)) for k in range(len(base))]
-    faces = [f"{n} = {lo if h0 == lo else hi}" for n, (h0, h1), (lo, hi) in zip(names, hull, base)
-             if (h0 == lo or h1 == hi) and h1 - h0 < (hi - lo) / 2]
+    on = [(h0 == lo or h1 == hi) and h1 - h0 < (hi - lo) / 2 for (h0, h1), (lo, hi) in zip(hull, base)]
+    faces = [f"{n} = {lo if h0 == lo else hi}" for n, (h0, h1), (lo, hi), f in zip(names, hull, base, on) if f]
     narrow = all(h1 - h0 <= (hi - lo) / 16 for (h0, h1), (lo, hi) in zip(hull, base))
     where = ("at a vertex" if faces and len(faces) == len(names) else f"on the face {', '.join(faces)}" if faces
              else "inside the piece")
@@ -43,8 +93,22 @@ def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[
     value = _mid(t.value(at))
     grad = [_mid(g(at)) for g in t.grads] if t.grads is not None else None
     lows = [k for k, _ in boxes if k > -math.inf]
-    if not lows:
-        case = "the margin is unbounded below in interval arithmetic there (undefined, infinite, or a power of 0)"
+    # exactly at the face or vertex the boxes gather on (its end), else at the hull's centre
+    point = [(lo if h0 == lo else hi) if f else v for v, f, (h0, _), (lo, hi) in zip(c, on, hull, base)]
+    ok = inside is None or inside(point)
+    along = on.index(True) if on.count(True) == 1 else None
+    exact = exact_at(t, point, base, along) if ok and (not lows or value is None) else ""
+    if exact.startswith("not real"):
+        case = f"the margin is {exact}: no proof exists on this domain"
+        decide = "a domain on which the margin is real, or a margin defined on the whole domain"
+    elif exact.startswith("a pole"):
+        case = f"{exact}; interval arithmetic cannot bound it below near there"
+        decide = "a form of the margin bounded on the closed domain, or a domain away from the pole"
+    elif not lows:
+        case = ("the margin is unbounded below in interval arithmetic there (undefined, infinite, or a power of 0)"
+                + (f"; exactly, the margin is {exact} (finite: it is a derivative, or a power of 0, that "
+                   "intervals cannot bound there)" if exact and exact[0] in "-0123456789" else
+                   f"; exactly, the margin is {exact}" if exact else ""))
         decide = "a form of the margin defined on the closed domain, or its limit there"
     elif narrow and value is not None and abs(value) < 1e-6:
         case = ("a minimum of 0 (or within 1e-6 of it) " + where + ": no exact critical point with a PSD Hessian "
@@ -60,6 +124,6 @@ def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[
         decide = "more boxes or time, or the margin written so that each variable appears fewer times"
     return {"hull": {n: [float(h0), float(h1)] for n, (h0, h1) in zip(names, hull)},
             "centre": {n: str(Fraction(v).limit_denominator(10**6)) for n, v in zip(names, c)},
-            "where": where, "margin_at_centre": value,
+            "where": where, "margin_at_centre": value, "exact_at_centre": exact or None,
             "gradient_at_centre": dict(zip(names, grad)) if grad is not None else None,
             "case": case, "would_decide": decide}

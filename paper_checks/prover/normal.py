@@ -92,7 +92,11 @@ def has_branches(expr: sympy.Expr) -> bool:
 
 
 def factor_sign(f: sympy.Expr, power: int, symbols: list[sympy.Symbol], box: Box) -> tuple[int, str]:
-    """The sign of ``f ** power`` on ``box`` (+1 ``>= 0``, -1 ``<= 0``; strict for a denominator), 0 unknown."""
+    """The sign of ``f ** power`` on ``box`` (+1 ``>= 0``, -1 ``<= 0``; strict for a denominator), 0 unknown
+    (also for a power that is no integer: ``x**x`` factors as ``x`` to the power ``x``)."""
+    if not isinstance(power, int) and not getattr(power, "is_Integer", False):
+        return 0, ""
+    power = int(power)
     if power > 0 and power % 2 == 0 and f.is_real is not False:
         return 1, "even power"
     try:

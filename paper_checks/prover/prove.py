@@ -322,7 +322,8 @@ def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
         try:
             out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
                                 **gathering([(k, b) for k, i2, j2, b in parts if (i2, j2) == (i, j)],
-                                            pc.parts[j], pc.base, pc.names)}
+                                            pc.parts[j], pc.base, pc.names,
+                                            lambda x: status([(v, v) for v in x], pc.coords) == "inside")}
         except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
             out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
     return out
@@ -345,9 +346,8 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
                  else f"the time limit of {st.deadline - start:.3g} s")
         return _undecided(st, pcs, f"{spent} ran out with {len(st.heap) + len(st.stuck)} boxes open", start)
     if st.stuck:
-        return _undecided(st, pcs, f"{len(st.stuck)} boxes narrower than 2^-{MAX_DEPTH} of their piece stayed open: "
-                          "the margin's minimum there is 0 or within rounding of it, where first-order bounds "
-                          "cannot close it", start)
+        return _undecided(st, pcs, f"{len(st.stuck)} boxes narrower than 2^-{MAX_DEPTH} of their piece stayed open, "
+                          "where first-order bounds cannot close them", start)
     cert = Certificate(st.space.description, [pc.piece for pc in pcs],
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
                        st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),

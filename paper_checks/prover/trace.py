@@ -165,6 +165,11 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
             raise Untraceable(f"the margin depends on {e}, which is no coordinate of the domain")
         i = index[e]
         return lambda v: v[i]
+    if e is sympy.I:
+        raise Untraceable("the margin is not real: it holds the imaginary unit I (the log or a root of a "
+                          "negative number), so it is undefined on the domain there")
+    if e is sympy.zoo or e is sympy.nan:
+        raise Untraceable(f"the margin is undefined there ({e}: a pole, or a form such as 0/0 or 0 log 0)")
     if e.is_Number or e.is_NumberSymbol:
         c = _const(e)
         return lambda v: c
@@ -253,6 +258,8 @@ def symbolic_point(space: SearchSpace, integers: dict[str, int],
     for p in space.params:
         if isinstance(p, (Integer, Sign)):
             point[p.name] = sympy.Integer(integers[p.name])
+        elif isinstance(p, Real) and p.pinned:  # one value: substituted, no coordinate
+            point[p.name] = sympy.Rational(p.low)
         elif isinstance(p, Real):
             s = sympy.Symbol(p.name, real=True)
             point[p.name] = s

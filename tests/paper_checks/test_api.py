@@ -110,3 +110,10 @@ def test_bad_api_arguments_are_one_line_naming_them(call, error, words):
     with pytest.raises(error) as info:
         call()
     assert words in str(info.value) and "\n" not in str(info.value)
+
+
+def test_prove_claim_pins_a_real_parameter_as_explore_does():
+    """``api.prove_claim(id, set=["q=1", "c=2"])`` is ``explore ID --prove --set q=1 --set c=2`` (issue 28)."""
+    assert api.prove_claim("gce18.eq7_bounds", set=["q=1", "c=2"], seconds=60).outcome == "proved"
+    with pytest.raises(ValueError, match="excluded from the declared domain"):
+        api.prove_claim("gce18.eq7_bounds", set={"q": (0, 0)})

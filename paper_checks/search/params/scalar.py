@@ -22,7 +22,8 @@ from paper_checks.search.rationals import (
 
 @dataclass(frozen=True)
 class Real(Parameter):
-    """A real parameter in ``[low, high]``; ``open_low``/``open_high`` exclude an end."""
+    """A real parameter in ``[low, high]``; ``open_low``/``open_high`` exclude an end. ``low == high`` pins
+    it (:attr:`pinned`): the search samples that one value and the prover substitutes it exactly."""
 
     name: str
     low: float
@@ -31,8 +32,16 @@ class Real(Parameter):
     open_high: bool = False
 
     def __post_init__(self) -> None:
-        if not self.low < self.high:
-            raise ValueError(f"Real {self.name!r}: need low < high, got [{self.low}, {self.high}]")
+        if not self.low <= self.high:  # also NaN
+            raise ValueError(f"Real {self.name!r}: need low <= high, got [{self.low}, {self.high}]")
+        if self.low == self.high and (self.open_low or self.open_high or not math.isfinite(self.low)):
+            raise ValueError(f"Real {self.name!r}: a pinned value must be finite with both ends closed, got "
+                             f"{self._text()}")
+
+    @property
+    def pinned(self) -> bool:
+        """Whether the interval is one value (``low == high``)."""
+        return self.low == self.high
 
     @property
     def dimension(self) -> int:
@@ -126,7 +135,9 @@ class Real(Parameter):
         return f"{'(' if self.open_low else '['}{self.low}, {self.high}{')' if self.open_high else ']'}"
 
     def pack(self, v: Any) -> list[float]:
-        """The logit of ``v``'s position in ``(low, high)``."""
+        """The logit of ``v``'s position in ``(low, high)`` (0 for a pinned parameter: it has one value)."""
+        if self.pinned:
+            return [0.0]
         t = (float(v) - self.low) / (self.high - self.low)
         t = min(max(t, 1e-15), 1 - 1e-15)
         return [math.log(t / (1 - t))]

@@ -49,3 +49,16 @@ def test_prove_seconds_must_be_finite_and_positive(seconds, capsys):
     assert main(["explore", "gce18.eq7_bounds", "--prove", "--prove-seconds", seconds]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--prove-seconds must be a finite, positive number of seconds" in err
+
+
+def test_a_real_parameter_can_be_pinned(capsys):
+    """``--set q=1`` (or ``q=1..1``) pins a Real: the search samples that value, the prover substitutes it (issue 28);
+    a value at an excluded end or a NaN is a one-line error."""
+    assert main(["explore", "gce18.eq7_bounds", "--budget", "100", "--set", "q=0.5..0.5", "--quiet"]) == 0
+    assert main(["explore", "gce18.eq7_bounds", "--prove", "--set", "q=1", "--set", "c=2",
+                 "--prove-seconds", "60"]) == 0
+    assert "=> proved" in capsys.readouterr().out
+    for bad in ("q=0", "q=nan", "q=0.7..0.2"):
+        assert main(["explore", "gce18.eq7_bounds", "--set", bad]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and err.count("\n") == 1

@@ -22,3 +22,41 @@ def test_a_line_of_zeros_is_reported_with_its_gradient():
     res = prove_expr(sympy.exp(x - y) - 1 - x + y, {x: (0, 1), y: (0, 1)}, budget=400, seconds=10)
     assert res.outcome == "undecided" and "gathering" in res.remaining
     assert set(res.remaining["gathering"]["gradient_at_centre"]) == {"x", "y"}
+
+
+def test_a_margin_not_real_on_the_domain_ends_undecided_and_says_so():
+    """log(x - 2) on [0, 1] is not real anywhere there: undecided (never a raise), and the reason says why."""
+    res = prove_expr("log(x - 2)", {x: (0, 1)}, budget=50, seconds=120)
+    assert res.outcome == "undecided"
+    assert "not real at x = " in res.reason and "undefined on the domain" in res.reason
+    assert res.remaining["gathering"]["exact_at_centre"].startswith("not real")
+
+
+def test_a_pole_is_not_called_a_minimum_of_0():
+    """1/x + log(x) on [0, 1] tends to +oo at x = 0: the boxes stuck there are at a pole, not at a minimum."""
+    res = prove_expr(1 / x + sympy.log(x), {x: (0, 1)}, budget=2000, seconds=120)
+    assert res.outcome == "undecided" and res.remaining["gathering"]["where"] == "at a vertex"
+    assert "minimum" not in res.reason and "a pole: the margin is not bounded at x = 0" in res.reason
+
+
+def test_x_to_the_x_at_0_says_its_value_there():
+    """x**x on [0, 1] is 1 at x = 0 (its derivative is unbounded there): no TypeError, no minimum of 0."""
+    res = prove_expr(x**x, {x: (0, 1)}, budget=2000, seconds=120)
+    assert res.outcome == "undecided"
+    assert "TypeError" not in res.reason and "minimum" not in res.reason
+    assert "at x = 0 (finite" in res.reason
+
+
+def test_a_pinned_margin_that_is_not_real_or_a_pole_says_so():
+    """log(x - 2) with x pinned to 1 is i pi, with x pinned to 2 it is log 0: undecided, named as such."""
+    res = prove_expr("log(x - 2)", {x: (1, 1)}, budget=50, seconds=120)
+    assert res.outcome == "undecided" and res.reason.startswith("the margin is not real")
+    res = prove_expr("log(x - 2)", {x: (2, 2)}, budget=50, seconds=120)
+    assert res.outcome == "undecided" and "a pole" in res.reason and "whitelist" not in res.reason
+
+
+def test_a_pole_on_a_face_is_found_by_its_limit_across_the_face():
+    """1/x + log(x) + y on [0, 1]^2: the boxes gather on the face x = 0, where the limit in x is +oo."""
+    res = prove_expr(1 / x + sympy.log(x) + y, {x: (0, 1), y: (0, 1)}, budget=3000, seconds=120)
+    assert res.outcome == "undecided" and res.remaining["gathering"]["where"] == "on the face x = 0"
+    assert "a pole: the margin is not bounded at x = 0" in res.reason and "minimum" not in res.reason

@@ -6,7 +6,7 @@ from fractions import Fraction
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.normal import check_reduction, reduce
+from paper_checks.prover.normal import check_reduction, factor_sign, reduce
 from tests.paper_checks.prover._spaces import real_space, simplex_space
 
 x, y, v = sympy.symbols("x y v", real=True)
@@ -78,3 +78,10 @@ def test_rational_function_on_the_simplex():
     space = simplex_space(4, lambda p: 1 - sum(t**2 for t in p))
     cert = _proved(prove(space, 1000, 30), space)
     assert set(cert.methods()) <= {"z3", "real roots", "known sign", "outside region", "interval"}
+
+
+def test_a_power_that_is_no_integer_has_no_known_sign():
+    """x**x factors as x to the power x: its sign is not read off the exponent (no TypeError)."""
+    x = sympy.Symbol("x", real=True)
+    assert factor_sign(x, x, [x], [(Fraction(0), Fraction(1))]) == (0, "")
+    assert reduce(x**x, [x], [(Fraction(0), Fraction(1))]).decided is None

@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paper_checks.prover import prove, prove_expr, recheck
+from paper_checks.prover.boxes import exact_point, pieces
+from paper_checks.prover.trace import trace
 from paper_checks.search.exact import verify
 from paper_checks.search.params import Integer
 from tests.paper_checks.prover._spaces import mae_gce_space, real_space, simplex_space
@@ -239,3 +241,14 @@ def test_prove_expr_takes_rational_ends_and_pins_a_parameter():
     b = sympy.Symbol("b")
     assert prove_expr(b * x * (1 - x), {x: (0, 1), b: (2, 2)}, seconds=10).proved
     assert prove_expr(b * x * (1 - x), {x: (0, 1), b: (-1, -1)}, seconds=10).outcome == "counterexample"
+
+
+def test_a_pinned_real_is_substituted_not_a_coordinate():
+    """A Real with ``low == high`` is its exact value in the traced margin: no box splits it."""
+    space = real_space(lambda x, b: x * x - b * x + b * b / 4, ("x", 0, 1), ("b", 1, 1))
+    pc = pieces(space)[0]
+    t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
+    assert [c.param for c in coords] == ["x"] and t.expr.free_symbols == {coords[0].symbol}
+    assert exact_point(space, pc, coords, [Fraction(1, 2)]) == {"x": sympy.Rational(1, 2), "b": 1}
+    res = prove(space, 2000, 60)
+    assert res.outcome == "proved" and recheck(res.certificate, space) == []

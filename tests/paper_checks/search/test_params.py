@@ -374,3 +374,17 @@ def test_search_over_a_sign_and_a_real_finds_the_shrunk_exact_counterexample():
     ok = search(SearchSpace((Sign("y"), Real("v", 0, 1)), lambda p: p["y"] * p["v"] + 1.5,
                             lambda p: p["y"] * p["v"] + sympy.Rational(3, 2)), 300, rng())
     assert ok.outcome == "no_failure"
+
+
+def test_a_real_can_be_pinned_to_one_value():
+    """``Real(name, v, v)`` is one value (``explore --set b=2``): sampled, packed, shrunk and rounded as that value;
+    an empty or NaN interval, or a pinned value at an excluded end, is refused."""
+    p = Real("b", 2.0, 2.0)
+    assert p.pinned and not Real("b", 1.0, 2.0).pinned
+    assert set(p.sample(np.random.default_rng(0), 200)) == {2.0}
+    assert p.unpack(np.array(p.pack(2.0))) == 2.0 and p.pack(2.0) == [0.0]
+    assert list(p.simplify(sympy.Integer(2))) == [2] and p.round(2.0, 100) == 2
+    for bad in ((3.0, 2.0, {}), (math.nan, math.nan, {}), (0.0, 0.0, {"open_low": True}),
+                (math.inf, math.inf, {})):
+        with pytest.raises(ValueError, match="Real 'b'"):
+            Real("b", bad[0], bad[1], **bad[2])
