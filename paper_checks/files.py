@@ -25,13 +25,14 @@ from typing import Any, Iterable, Mapping, Sequence
 
 
 def seed_arg(text: str) -> int:
-    """argparse type of ``--seed``: a non-negative integer (NumPy's ``SeedSequence`` refuses negatives)."""
+    """argparse type of a seed option (``--seed``, ``--claims-seed``): a non-negative integer (NumPy's
+    ``SeedSequence`` refuses negatives). argparse names the option before the message."""
     try:
         v = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
     if v < 0:
-        raise argparse.ArgumentTypeError(f"--seed must be a non-negative integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
     return v
 
 

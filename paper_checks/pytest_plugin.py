@@ -23,8 +23,9 @@ Without paths on the command line, ``pytest --claims FILE`` runs the claims alon
 test paths are not collected); with paths, it runs both.
 
 The plugin loads in every pytest run of every environment that installs the package, so this module
-imports pytest alone: the registry, the runner and the report are imported only when ``--claims`` is
-given (function-level imports, for that reason).
+imports pytest alone (and :mod:`paper_checks.files`, standard library only, for the seed's argument type):
+the registry, the runner and the report are imported only when ``--claims`` is given (function-level
+imports, for that reason).
 """
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from paper_checks.files import seed_arg
 
 PRECISIONS = ("quick", "standard", "full")  # paper_checks.context.PRECISIONS (not imported: see above)
 DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}  # paper_checks.run.isolation's (idem)
@@ -47,7 +50,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      "claim id, passing when the computed verdict is the recorded one (repeatable)")
     g.addoption("--claims-precision", default="quick", choices=PRECISIONS,
                 help="precision of the claims' checks (default: quick)")
-    g.addoption("--claims-seed", type=_seed, default=0, metavar="N", help="seed of the claims' checks (default: 0)")
+    g.addoption("--claims-seed", type=seed_arg, default=0, metavar="N", help="seed of the claims' checks (default: 0)")
     g.addoption("--claims-update", action="store_true", default=False,
                 help="record each computed verdict that differs: rewrite the claim's expected= in its file, in "
                      "place, and print the diff (the test then passes)")
@@ -56,17 +59,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                      "sys.exit or os._exit, or one that crashes is that claim's failure and the rest run on "
                      "(default by --claims-precision: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_TIMEOUT.items())
                 + "; 0 for none)")
-
-
-def _seed(text: str) -> int:
-    """argparse type of ``--claims-seed``: a whole number, at least 0 (NumPy's seeds)."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {text!r}")
-    return v
 
 
 def _timeout(text: str) -> float:

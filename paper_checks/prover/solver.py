@@ -145,6 +145,22 @@ def _z3_value(v: Any, digits: int) -> Fraction:
     return Fraction(r.numerator_as_long(), r.denominator_as_long())
 
 
+def _check(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fraction]]]:
+    """Run solver ``s``: ``("unsat", [])``, ``("unknown", [])``, or ``("sat", points)`` with the model's point
+    rounded to each of :data:`MODEL_DIGITS` digits and clipped to ``box`` (rationals, to be verified exactly)."""
+    res = s.check()
+    if res == z3.unsat:
+        return "unsat", []
+    if res != z3.sat:
+        return "unknown", []
+    m = s.model()
+    out = []
+    for digits in MODEL_DIGITS:
+        t = [_z3_value(m.eval(v, model_completion=True), digits) for v in vs]
+        out.append([min(max(v, lo), hi) for v, (lo, hi) in zip(t, box)])
+    return "sat", out
+
+
 def z3_decide(pr: Problem, milliseconds: int = Z3_MILLISECONDS, *, nlsat: bool = False
               ) -> tuple[str, list[list[Fraction]]]:
     """``("unsat", [])`` (the margin is ``>= 0`` where defined), ``("sat", candidates)`` (rational points,
@@ -165,18 +181,8 @@ def z3_decide(pr: Problem, milliseconds: int = Z3_MILLISECONDS, *, nlsat: bool =
             total.append(c)
         s.add(z3.Sum(*total) <= 1 if len(total) > 1 else total[0] <= 1)
     s.add(_z3_poly(pr.product(), zs, ctx) < 0)
-    res = s.check()
-    if res == z3.unsat:
-        return "unsat", []
-    if res != z3.sat:
-        return "unknown", []
-    m = s.model()
-    out = []
-    for digits in MODEL_DIGITS:
-        t = [_z3_value(m.eval(z, model_completion=True), digits) for z in zs]
-        t = [min(max(v, lo), hi) for v, (lo, hi) in zip(t, pr.box)]
-        out.append(pr.coordinates(t))
-    return "sat", out
+    answer, points = _check(s, zs, pr.box)
+    return answer, [pr.coordinates(t) for t in points]
 
 
 def decide(pr: Problem, milliseconds: int = Z3_MILLISECONDS) -> tuple[str, str, list[list[Fraction]]]:
@@ -282,14 +288,4 @@ def branches_decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, row
     for row in rows:
         s.add(z3.Sum(*[vs[i] for i in row]) <= 1 if len(row) > 1 else vs[row[0]] <= 1)
     s.add(goal)
-    res = s.check()
-    if res == z3.unsat:
-        return "unsat", []
-    if res != z3.sat:
-        return "unknown", []
-    m = s.model()
-    out = []
-    for digits in MODEL_DIGITS:
-        t = [_z3_value(m.eval(v, model_completion=True), digits) for v in vs]
-        out.append([min(max(v, lo), hi) for v, (lo, hi) in zip(t, box)])
-    return "sat", out
+    return _check(s, vs, box)

@@ -98,7 +98,7 @@ def test_bad_output_places_fail_before_any_claim_runs(tmp_path, capsys, monkeypa
 
 
 def test_negative_seed_is_a_usage_error(capsys):
-    _one_line_exit_2(capsys, ["run", "--seed", "-1"], "--seed must be a non-negative integer, got '-1'")
+    _one_line_exit_2(capsys, ["run", "--seed", "-1"], "argument --seed: must be a non-negative integer, got '-1'")
     _one_line_exit_2(capsys, ["explore", "gce18.eq7_bounds", "--seed", "-3"], "got '-3'")
 
 

@@ -63,7 +63,8 @@ def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('paper_checks', 'numpy', 'sympy', 'scipy', 'simulate', 'theory', 'figures', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['paper_checks', 'paper_checks.pytest_plugin']"
+    # paper_checks.files: the seed's argparse type, shared with the command line (standard library only)
+    assert out.stdout.strip() == "['paper_checks', 'paper_checks.files', 'paper_checks.pytest_plugin']"
 
 
 @pytest.mark.slow
@@ -175,7 +176,7 @@ def test_a_claims_file_that_exits_at_import_and_a_negative_seed_are_one_line_err
     text = out.stdout + out.stderr
     assert out.returncode == 4 and "INTERNALERROR" not in text and "Traceback" not in text, text
     assert "--claims 'exit_claims.py': claims module 'exit_claims.py' failed to import: it called sys.exit(3)" in text
-    for bad, words in (("--claims-seed=-1", "must be at least 0, got '-1'"),
+    for bad, words in (("--claims-seed=-1", "--claims-seed: must be a non-negative integer, got '-1'"),
                        ("--claims-timeout=nan", "must be a finite, positive number of seconds"),
                        ("--claims-timeout=-2", "must be a finite, positive number of seconds")):
         out = _pytest(tmp_path, "--claims", "exit_claims.py", bad)
