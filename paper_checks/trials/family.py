@@ -32,6 +32,7 @@ from typing import Any, Sequence
 
 import sympy
 
+from paper_checks.trials import family_lq
 from paper_checks.trials import simplex as lt
 from theory.expressions import FUNCTIONS, parse_number
 from theory.losses import P, from_expression, parse_spec
@@ -132,7 +133,8 @@ def _taylor(trials: Sequence[Any], values: Sequence[int]) -> tuple[dict[str, tup
 def family_trial(name: str, cs: Sequence[int], precision: str = "standard",
                  timeout: float | None = lt.DEFAULT_TIMEOUT) -> FamilyTrial:
     """Every property of the family ``name`` (:data:`FAMILIES`) at each declared value, and for the whole family
-    where a derivation exists (Taylor CE), that derivation checked against every value."""
+    where a derivation exists (Taylor CE; GCE's q and truncated GCE's k, :mod:`paper_checks.trials.family_lq`), that
+    derivation checked against every value."""
     if name not in FAMILIES:
         raise ValueError(f"{name!r} is no declared family; families: {', '.join(FAMILIES)}")
     fam = FAMILIES[name]
@@ -141,6 +143,10 @@ def family_trial(name: str, cs: Sequence[int], precision: str = "standard",
     out = FamilyTrial(fam, trials)
     if name == "taylor":
         out.derived, out.disagreements = _taylor(trials, [int(v) for v in fam.values])
+    elif name in ("gce", "tgce"):  # GCE's q, truncated GCE's k: paper_checks.trials.family_lq
+        cells, check = ((family_lq.gce_cells, family_lq.check_gce) if name == "gce" else
+                        (family_lq.tgce_cells, family_lq.check_tgce))
+        out.derived, out.disagreements = cells(), check(trials, [sympy.Rational(v) for v in fam.values])
     return out
 
 

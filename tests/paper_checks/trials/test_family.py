@@ -38,7 +38,8 @@ def test_losses_names_a_family_without_parameters(monkeypatch, capsys):
     monkeypatch.setitem(fm.FAMILIES, "gce", fm.Family("gce", "q", "q in (0, 1]", ("1/2", "1")))
     assert main(["losses", "--loss", "gce", "--classes", "2..3", "--precision", "quick"]) == 0
     out = capsys.readouterr().out
-    assert "## gce: q in (0, 1]" in out and "each property is decided per value, q = 1/2, 1" in out
+    assert "## gce: q in (0, 1]" in out and "### per value (q = 1/2, 1)" in out
+    assert "| property | for every q | derivation |" in out  # derived in q (test_family_lq.py)
     assert "| gce(q=1/2) |" in out and "| gce(q=1) |" in out
 
 
