@@ -102,7 +102,9 @@ def gce_cells() -> dict[str, tuple[str, str]]:
                        "L_q convex with L_q'(0+) = -oo for q < 1: R_c = l'(1-)/l'(0+) = 0; L_1 affine: R_c = 1"),
         "noisy_minimiser": ("q = 1: uniform 0.4 and pair 0.4: e_y, attained; q < 1: both argmax kept, off e_y, "
                             "attained",
-                            "e_y iff r < R_c (R_c = 0 for q < 1, 1 for q = 1; r = 2/(3(c-1)) uniform, 2/3 pair)"),
+                            "e_y iff r < R_c (R_c = 0 for q < 1, 1 for q = 1; r = 2/(3(c-1)) uniform, 2/3 pair); "
+                            "otherwise L_q strictly decreasing and strictly convex: the argmax is kept and the "
+                            "minimiser attained (paper_checks.trials.minimiser)"),
     }
 
 

@@ -56,3 +56,11 @@ def test_no_loss_named_is_still_the_whole_zoo(monkeypatch, capsys):
     monkeypatch.setattr(cm.mt, "margin_losses", lambda names=(): asked.append(list(names)) or [ZOO["hinge"]])
     assert main(["losses", "--kind", "margin"]) == 0
     assert asked == [[]] and "| hinge |" in capsys.readouterr().out
+
+
+def test_the_api_takes_the_barrier_hinge_with_its_parameters():
+    from paper_checks import api
+
+    tr = api.margin_trial("barrier_hinge:b=2,r=1")
+    assert tr.loss == "barrier_hinge(b=2, r=1)" and tr.properties["symmetric"].value["symmetric"] is False
+    assert mf.check([tr], [("2", "1")]) == []
