@@ -23,7 +23,8 @@ Truncated GCE (Eq. 9), ``L_q(k)`` for ``p <= k`` else ``L_q(p)``, ``k`` in ``(0,
 * for ``k >= 1/2`` at most one coordinate exceeds ``k``: the class sum ranges over
   ``[(c - 1) L_q(k), c L_q(k)]`` (the vertex; the barycentre), ``l`` is flat on ``[0, k]`` so ``R_c = 1``
   (completely asymmetric) and ``e_y`` is the noisy minimiser under both noises (``r < 1``). For ``k < 1/2`` these
-  four properties are decided per value (the values stated).
+  four properties are decided per value (the values stated), except ``S_max = c L_q(k)`` (``c sup l``, attained
+  at the barycentre) for ``c >= 1/k``.
 
 Each derivation is checked against every per-value trial (:func:`check_gce`, :func:`check_tgce`): exact values
 compared exactly, the truncated weight's quadrature to 25 digits.
@@ -115,8 +116,9 @@ def tgce_cells() -> dict[str, tuple[str, str]]:
         "symmetric": ("no for every k in (0, 1)",
                       "S(k, 1 - k, 0, ...) - S(e_1) = l(1 - k) = L_q(max(k, 1 - k)) > 0"),
         "class_sum": (f"k >= 1/2: [{f['low']}, {f['high']}] (min at the vertices; max at the barycentre); k < 1/2: "
-                      "per value", "k >= 1/2: at most one coordinate exceeds k, so S >= (c - 1) L_q(k) (a vertex) "
-                      "and S <= c sup l (every coordinate <= 1/c <= k at the barycentre)"),
+                      f"S_max = {f['high']} for c >= 1/k (the barycentre), the rest per value",
+                      "k >= 1/2: at most one coordinate exceeds k, so S >= (c - 1) L_q(k) (a vertex); S <= c sup l, "
+                      "attained at the barycentre when 1/c <= k"),
         "excess_risk_bound": (f"k >= 1/2: A = {f['A']}; k < 1/2: per value",
                               "A(eta) = eta (S_min - S_max)/(c - 1 - eta c) with the class sum above"),
         "bounded": (f"yes for every k in (0, 1), sup = {f['sup']}, attained on [0, k]",
@@ -197,7 +199,12 @@ def check_tgce(trials: Sequence[Any], values: Sequence[sympy.Rational]) -> list[
         for m in ("mean", "variance"):
             if not _close(w.get(m), f[m], at):
                 bad.append(f"weight {m} at {lab}: trial {w.get(m)}, derived {f[m].subs(at).evalf(30)}")
-        if k < sympy.Rational(1, 2):
+        if k < sympy.Rational(1, 2):  # only S_max for c >= 1/k is derived: a search's attained value is below it
+            for c, per in _value(tr, "class_sum").items():
+                top = f["high"].subs({**at, _C: c})
+                if isinstance(c, int) and c * k >= 1 and not (isinstance(per, dict) and per.get("high") is not None
+                                                               and float(per["high"]) <= float(top) + 1e-12):
+                    bad.append(f"class sum high at {lab}, c = {c}: search {per}, derived {top}")
             continue
         cs = _value(tr, "class_sum")
         for end in ("low", "high"):

@@ -51,7 +51,8 @@ def test_tgce_family_agrees_with_every_value(monkeypatch):
     ft = fm.family_trial("tgce", [2, 3], precision="quick")
     assert ft.disagreements == []
     assert ft.derived["bounded"][0] == "yes for every k in (0, 1), sup = (1 - k**q)/q, attained on [0, k]"
-    assert ft.derived["class_sum"][0].endswith("k < 1/2: per value")
+    assert ft.derived["class_sum"][0].endswith("S_max = c*(1 - k**q)/q for c >= 1/k (the barycentre), the rest "
+                                               "per value")
     assert "per value (k = 1/10, 1/2, 7/10)" in fm.markdown(ft)
 
 
@@ -73,3 +74,12 @@ def test_a_wrong_tgce_derivation_is_reported(monkeypatch):
     bad = fm.family_trial("tgce", [2], precision="quick").disagreements
     assert any(d.startswith("weight variance at k = 1/2") for d in bad)
     assert any(d.startswith("class sum high at k = 1/2") for d in bad)
+
+
+def test_tgce_below_one_half_checks_the_derived_maximum_for_c_at_least_one_over_k(monkeypatch):
+    _small(monkeypatch, "tgce", "k", ("1/10",))
+    assert fm.family_trial("tgce", [2, 10], precision="quick").disagreements == []  # a search stays below c L_q(k)
+    right = fl.tgce_closed_forms()
+    monkeypatch.setattr(fl, "tgce_closed_forms", lambda: {**right, "high": (c - 1) * right["sup"]})
+    bad = fm.family_trial("tgce", [2, 10], precision="quick").disagreements
+    assert len(bad) == 1 and bad[0].startswith("class sum high at k = 1/10, c = 10: search")
