@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import sympy
 
-from theory.expressions import parse_expression, undefined_at
+from theory.expressions import parse_expression, parse_number, undefined_at
 
 V = sympy.Symbol("v", real=True)
 """The margin ``v = y t``."""
@@ -65,6 +65,48 @@ ZOO: dict[str, MarginLoss] = {m.name: m for m in (
     MarginLoss("truncated_logistic", sympy.Min(sympy.log(1 + sympy.exp(1)), sympy.log(1 + sympy.exp(-V))),
                "logistic loss truncated at its value at v = -1 (a ramped variant); cf. Wu & Liu 2007, sec. 2"),
 )}
+
+
+def barrier_hinge(b: Any = 200, r: Any = 50) -> MarginLoss:
+    """The barrier hinge loss of Charoenphakdee, Lee & Sugiyama 2019 (ICML, "On Symmetric Losses for Learning
+    from Corrupted Labels"):
+    ``phi(v) = max(-b(r + v) + r, max(b(v - r), r - v))`` with ``b > 1``, ``r > 0`` (the zoo's row: ``b = 200``,
+    ``r = 50``, the values of the paper's experiments). ``r - v`` on ``[-b r/(b - 1), r]``, so ``phi(v) + phi(-v)
+    = 2 r`` on ``[-r, r]`` (symmetric there), slope ``-b`` to the left and ``b`` to the right.
+    ``b`` and ``r`` are exact numbers (strings read by :func:`theory.expressions.parse_number`); ``ValueError``
+    (quoting the value) outside the range."""
+    bb, rr = (parse_number(str(x), name) for x, name in ((b, "b"), (r, "r")))
+    if not (bb.is_real and bb > 1):
+        raise ValueError(f"the barrier hinge needs b > 1, got b = {b!r}")
+    if not (rr.is_real and rr > 0):
+        raise ValueError(f"the barrier hinge needs r > 0, got r = {r!r}")
+    name = "barrier_hinge" if (bb, rr) == (200, 50) else f"barrier_hinge(b={bb}, r={rr})"
+    return MarginLoss(name, sympy.Max(-bb * (rr + V) + rr, sympy.Max(bb * (V - rr), rr - V)),
+                      f"barrier hinge loss, b = {bb}, r = {rr}; Charoenphakdee, Lee & Sugiyama 2019 (ICML)")
+
+
+ZOO["barrier_hinge"] = barrier_hinge()
+
+PARAMETERS: dict[str, tuple[Callable[..., MarginLoss], dict[str, str]]] = {
+    "barrier_hinge": (barrier_hinge, {"b": "b > 1", "r": "r > 0"})}
+"""The zoo's margin losses with declared parameters: ``"barrier_hinge:b=2,r=1"`` (:func:`margin_loss`)."""
+
+
+def parametrised(spec: str) -> MarginLoss | None:
+    """``"barrier_hinge:b=2,r=1"`` -> that loss (a parameter left out keeps its default); ``None`` when ``spec``
+    names no parametrised zoo loss. One-line ``ValueError`` for an unknown parameter or a bad value."""
+    head, colon, rest = spec.partition(":")
+    if not colon or head.strip() not in PARAMETERS:
+        return None
+    make, declared = PARAMETERS[head.strip()]
+    kwargs = {}
+    for part in filter(None, (x.strip() for x in rest.split(","))):
+        key, eq, val = (x.strip() for x in part.partition("="))
+        if not eq or key not in declared:
+            takes = ", ".join(f"{k}=... ({d})" for k, d in declared.items())
+            raise ValueError(f"{spec!r}: {head.strip()} takes {takes}")
+        kwargs[key] = val
+    return make(**kwargs)
 
 
 ALIASES: dict[str, str] = {"0-1": "zero_one", "01": "zero_one", "zero-one": "zero_one", "svm": "hinge",
@@ -123,13 +165,14 @@ def _hint(text: str) -> str:
 
 
 def margin_loss(spec: str, name: str | None = None) -> MarginLoss:
-    """A zoo margin loss by name (:data:`ZOO`, or one of its :data:`ALIASES`: ``"0-1"`` is ``zero_one``), looked
-    up first; else a user's expression in ``v`` (:func:`parse_margin_expression`), which must mention ``v``.
+    """A zoo margin loss by name (:data:`ZOO`, or one of its :data:`ALIASES`: ``"0-1"`` is ``zero_one``; with
+    parameters, ``"barrier_hinge:b=2,r=1"``, :data:`PARAMETERS`), looked up first; else a user's expression in
+    ``v`` (:func:`parse_margin_expression`), which must mention ``v``.
     ``name`` names the loss (a zoo loss keeps its formula and citation). One-line ``ValueError`` otherwise,
     naming the closest zoo losses."""
     if not isinstance(spec, str):
         raise TypeError(f"a margin loss is a zoo name or a formula in v, got {spec!r}")
     key = spec.strip()
     key = ALIASES.get("".join(key.split()).lower(), key)
-    loss = ZOO[key] if key in ZOO else parse_margin_expression(spec)
+    loss = ZOO[key] if key in ZOO else (parametrised(key) or parse_margin_expression(spec))
     return loss if name is None else MarginLoss(name, loss.phi, loss.cite)

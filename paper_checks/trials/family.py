@@ -22,7 +22,9 @@ derived here term by term with SymPy (``i`` a positive integer symbol):
   (``r = 2/(3(c - 1))``) the noisy minimiser is ``e_y`` exactly when ``t <= 3(c - 1)/2`` (the tie included: ``l_t``
   strictly convex), under the pair flip (``r = 2/3``) only for ``t = 1``;
 * the weight's mean for ``p ~ U(0, 1)`` is ``sum_i int_0^1 2 (1 - p)^(i-1) p (1 - p) dp = sum_i 2/((i+1)(i+2))
-  = t/(t + 2)`` (its variance has cross terms: per value).
+  = t/(t + 2)``; summed as a geometric series the weight is ``w = 2 (1 - p)(1 - (1 - p)^t)``, so with ``u = 1 - p``
+  ``E w^2 = int_0^1 4 u^2 (1 - u^t)^2 du = 4 (1/3 - 2/(t + 3) + 1/(2t + 3))`` and the variance is
+  ``E w^2 - (t/(t + 2))^2``.
 """
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ from typing import Any, Sequence
 
 import sympy
 
+from paper_checks.trials import family_lq
 from paper_checks.trials import simplex as lt
 from theory.expressions import FUNCTIONS, parse_number
 from theory.losses import P, from_expression, parse_spec
@@ -85,7 +88,19 @@ def _taylor_closed_forms() -> dict[str, sympy.Expr]:
     mean_term = sympy.simplify(sympy.integrate(-2 * d1 * P * (1 - P), (P, 0, 1), conds="none"))
     return {"sup": sympy.summation(term.subs(P, 0), (_I, 1, T)), "slope0": sympy.simplify(slope0),
             "slope1": sympy.simplify(slope1), "R_c": sympy.simplify(slope1 / slope0),
-            "mean": sympy.simplify(sympy.summation(mean_term, (_I, 1, T)))}
+            "mean": sympy.simplify(sympy.summation(mean_term, (_I, 1, T))), "variance": _taylor_variance()}
+
+
+def _taylor_variance() -> sympy.Expr:
+    """``Var w`` for every ``t``: ``w = 2 p (1 - p) sum_i (1 - p)^(i-1)`` summed as a geometric series (checked)."""
+    u = sympy.Symbol("u", positive=True)
+    geometric = sympy.summation(u ** (_I - 1), (_I, 1, T))
+    w = 2 * u * (1 - u ** T)  # 2 p (1 - p) (1 - u^t)/p with p = 1 - u
+    if sympy.simplify(geometric * (1 - u) - (1 - u ** T)) != 0:
+        raise ArithmeticError("the geometric sum of Taylor CE's weight")  # pragma: no cover - SymPy proves it
+    second = sympy.integrate(sympy.expand(w ** 2), (u, 0, 1), conds="none")
+    mean = sympy.integrate(sympy.expand(w), (u, 0, 1), conds="none")
+    return sympy.factor(sympy.simplify(second - mean ** 2))
 
 
 def _taylor(trials: Sequence[Any], values: Sequence[int]) -> tuple[dict[str, tuple[str, str]], list[str]]:
@@ -98,8 +113,9 @@ def _taylor(trials: Sequence[Any], values: Sequence[int]) -> tuple[dict[str, tup
                       "l_t convex: Jensen; l_t(0) = H_t, l_t(1) = 0"),
         "bounded": (f"yes for every t, sup = {f['sup']}, at p = 0", "every term's derivative -(1-p)^(i-1) < 0 on "
                     "(0, 1): l_t is decreasing, sup = l_t(0) = sum_{i<=t} 1/i"),
-        "weight": (f"mean {f['mean']} for every t; variance per value",
-                   "E w = sum_i int_0^1 2 (1-p)^(i-1) p (1-p) dp = sum_i 2/((i+1)(i+2))"),
+        "weight": (f"mean {f['mean']}, variance {f['variance']} for every t",
+                   "E w = sum_i int_0^1 2 (1-p)^(i-1) p (1-p) dp = sum_i 2/((i+1)(i+2)); w = 2 (1-p)(1 - (1-p)^t), "
+                   "E w^2 = 4 (1/3 - 2/(t+3) + 1/(2t+3))"),
         "asymmetric": (f"completely only for t = 1; t >= 2: for weight ratios below R_c = {f['R_c']}",
                        f"l_t'(0+) = {f['slope0']}, l_t'(1-) = {f['slope1']}; R_c = l'(1-)/l'(0+) (l convex); l_1 "
                        "affine: R_c = 1"),
@@ -117,6 +133,9 @@ def _taylor(trials: Sequence[Any], values: Sequence[int]) -> tuple[dict[str, tup
         mean = props["weight"].value.get("mean") if isinstance(props["weight"].value, dict) else None
         if mean is None or sympy.simplify(sympy.sympify(mean) - f["mean"].subs(T, t)) != 0:
             bad.append(f"weight mean at t = {t}: trial {mean}, derived {f['mean'].subs(T, t)}")
+        var = props["weight"].value.get("variance") if isinstance(props["weight"].value, dict) else None
+        if var is None or sympy.simplify(sympy.sympify(var) - f["variance"].subs(T, t)) != 0:
+            bad.append(f"weight variance at t = {t}: trial {var}, derived {f['variance'].subs(T, t)}")
         if props["symmetric"].cell.startswith("yes") != (t == 1):
             bad.append(f"symmetric at t = {t}: trial {props['symmetric'].cell!r}")
         nm = props["noisy_minimiser"].value
@@ -132,7 +151,8 @@ def _taylor(trials: Sequence[Any], values: Sequence[int]) -> tuple[dict[str, tup
 def family_trial(name: str, cs: Sequence[int], precision: str = "standard",
                  timeout: float | None = lt.DEFAULT_TIMEOUT) -> FamilyTrial:
     """Every property of the family ``name`` (:data:`FAMILIES`) at each declared value, and for the whole family
-    where a derivation exists (Taylor CE), that derivation checked against every value."""
+    where a derivation exists (Taylor CE; GCE's q and truncated GCE's k, :mod:`paper_checks.trials.family_lq`), that
+    derivation checked against every value."""
     if name not in FAMILIES:
         raise ValueError(f"{name!r} is no declared family; families: {', '.join(FAMILIES)}")
     fam = FAMILIES[name]
@@ -141,6 +161,10 @@ def family_trial(name: str, cs: Sequence[int], precision: str = "standard",
     out = FamilyTrial(fam, trials)
     if name == "taylor":
         out.derived, out.disagreements = _taylor(trials, [int(v) for v in fam.values])
+    elif name in ("gce", "tgce"):  # GCE's q, truncated GCE's k: paper_checks.trials.family_lq
+        cells, check = ((family_lq.gce_cells, family_lq.check_gce) if name == "gce" else
+                        (family_lq.tgce_cells, family_lq.check_tgce))
+        out.derived, out.disagreements = cells(), check(trials, [sympy.Rational(v) for v in fam.values])
     return out
 
 

@@ -82,7 +82,7 @@ from paper_checks.trials.margin_properties import (
     symmetric,
     unbiased_convex,
 )
-from theory.margin import ZOO, MarginLoss, margin_loss, parse_margin_expression
+from theory.margin import PARAMETERS, ZOO, MarginLoss, margin_loss, parse_margin_expression
 from theory.real_line import Undecided
 
 __all__ = ["NOISY_SETTINGS", "PROPERTIES", "MarginProperty", "MarginTrial", "margin_losses", "markdown_table",
@@ -123,13 +123,14 @@ class MarginTrial:
 
 
 def margin_losses(names: Sequence[str] = ()) -> list[MarginLoss]:
-    """The zoo's margin losses named (all of them, in table order, when none is)."""
+    """The zoo's margin losses named (all of them, in table order, when none is); ``"barrier_hinge:b=2,r=1"``
+    names a loss with declared parameters (:data:`theory.margin.PARAMETERS`)."""
     if not names:
         return list(ZOO.values())
-    unknown = [n for n in names if n not in ZOO]
+    unknown = [n for n in names if n not in ZOO and n.partition(":")[0].strip() not in PARAMETERS]
     if unknown:
         raise ValueError(f"unknown margin loss {unknown[0]!r}; choose one of {', '.join(ZOO)}")
-    return [ZOO[n] for n in names]
+    return [ZOO[n] if n in ZOO else margin_loss(n) for n in names]  # "barrier_hinge:b=2,r=1": its parameters
 
 
 def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTrial:

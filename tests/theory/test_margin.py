@@ -92,3 +92,17 @@ def test_the_tangent_loss_and_other_published_functions_parse():
     assert parse_margin_expression("(2*atan(v) - 1)**2").phi == (2 * sympy.atan(V) - 1) ** 2
     assert parse_margin_expression("1 - erf(v)").phi == 1 - sympy.erf(V)
     assert parse_margin_expression("log(cosh(1 - v))").phi == sympy.log(sympy.cosh(1 - V))
+
+
+def test_the_barrier_hinge_declares_b_and_r():
+    from theory.margin import barrier_hinge
+
+    assert ZOO["barrier_hinge"] == barrier_hinge(200, 50) and ZOO["barrier_hinge"](50) == 0
+    bh = margin_loss("barrier_hinge:b=2,r=1/2")
+    assert bh.name == "barrier_hinge(b=2, r=1/2)" and bh(0) == sympy.Rational(1, 2) and bh(-2) == sympy.Rational(7, 2)
+    assert margin_loss("barrier_hinge:r=1").name == "barrier_hinge(b=200, r=1)"  # b keeps its default
+    for bad, why in (("barrier_hinge:b=1", "b > 1"), ("barrier_hinge:r=0", "r > 0"), ("barrier_hinge:c=2", "takes"),
+                     ("barrier_hinge:b=x", "b")):
+        with pytest.raises(ValueError, match=why) as exc:
+            margin_loss(bad)
+        assert "\n" not in str(exc.value)

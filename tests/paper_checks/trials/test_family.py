@@ -13,6 +13,9 @@ def test_taylor_closed_forms_are_derived_in_t():
     t = fm.T
     assert f["sup"] == sympy.harmonic(t) and f["R_c"] == 1 / t and sympy.simplify(f["mean"] - t / (t + 2)) == 0
     assert f["slope0"] == -t and f["slope1"] == -1
+    assert sympy.simplify(f["variance"] - (4 * (sympy.Rational(1, 3) - 2 / (t + 3) + 1 / (2 * t + 3))
+                                           - (t / (t + 2)) ** 2)) == 0
+    assert [f["variance"].subs(t, v) for v in (1, 2)] == [sympy.Rational(1, 45), sympy.Rational(23, 420)]
 
 
 def test_the_family_derivation_agrees_with_every_value(monkeypatch):
@@ -28,9 +31,11 @@ def test_the_family_derivation_agrees_with_every_value(monkeypatch):
 def test_a_wrong_derivation_is_reported_not_hidden(monkeypatch):
     monkeypatch.setitem(fm.FAMILIES, "taylor", SMALL)
     right = fm._taylor_closed_forms()
-    monkeypatch.setattr(fm, "_taylor_closed_forms", lambda: {**right, "mean": fm.T / (fm.T + 1)})
+    monkeypatch.setattr(fm, "_taylor_closed_forms", lambda: {**right, "mean": fm.T / (fm.T + 1),
+                                                             "variance": right["variance"] + fm.T / 10 ** 9})
     ft = fm.family_trial("taylor", [2], precision="quick")
     assert any(d.startswith("weight mean at t = 1") for d in ft.disagreements)
+    assert any(d.startswith("weight variance at t = 12") for d in ft.disagreements)
     assert "DISAGREES" in fm.markdown(ft)
 
 
@@ -38,7 +43,8 @@ def test_losses_names_a_family_without_parameters(monkeypatch, capsys):
     monkeypatch.setitem(fm.FAMILIES, "gce", fm.Family("gce", "q", "q in (0, 1]", ("1/2", "1")))
     assert main(["losses", "--loss", "gce", "--classes", "2..3", "--precision", "quick"]) == 0
     out = capsys.readouterr().out
-    assert "## gce: q in (0, 1]" in out and "each property is decided per value, q = 1/2, 1" in out
+    assert "## gce: q in (0, 1]" in out and "### per value (q = 1/2, 1)" in out
+    assert "| property | for every q | derivation |" in out  # derived in q (test_family_lq.py)
     assert "| gce(q=1/2) |" in out and "| gce(q=1) |" in out
 
 
