@@ -310,19 +310,19 @@ def _nfl_vector(gamma: Expr) -> Callable[[Sequence[Expr], int], Expr]:
 
 def zoo_cce() -> LossDefinition:
     """Categorical cross entropy ``-log p``: :func:`cce` on the simplex (Ghosh et al. 2017 via Li's notes, Eq. 1)."""
-    return LossDefinition("cce", (), cce().label_form(), cite=f"{CITATIONS['ghosh17']}; 003 Eq. 1")
+    return LossDefinition("cce", (), cce().label_form(), cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 1")
 
 
 def zoo_mae() -> LossDefinition:
     """MAE ``||e_y - f||_1 = 2 - 2 p``: :func:`mae` on the simplex (Li's notes, Eq. 2; Zhang & Sabuncu 2018, Eq. 4)."""
-    return LossDefinition("mae", (), mae().label_form(), cite=f"{CITATIONS['ghosh17']}; 003 Eq. 2")
+    return LossDefinition("mae", (), mae().label_form(), cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 2")
 
 
 def zoo_mse() -> LossDefinition:
     """MSE ``||e_y - f||_2^2``: :func:`mse`, separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2`` (Li's notes, Eq. 4)."""
     m = mse()
     return LossDefinition("mse", (), None, m, (m.phi_label(_T), m.phi_other(_T)),
-                          cite=f"{CITATIONS['ghosh17']}; 003 Eq. 4")
+                          cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 4")
 
 
 def zoo_gce(q: Any = "0.7") -> LossDefinition:
@@ -343,7 +343,7 @@ def zoo_rce(A: Any = -4) -> LossDefinition:
     """RCE with ``log 0 := A < 0``: ``-A (1 - p)``, :func:`rce` on the simplex (Wang et al. 2019 via Li's notes,
     Eq. 18)."""
     A = _num("A", A, hi=0)
-    return LossDefinition("rce", (("A", A),), rce(A).label_form(), cite=f"{CITATIONS['sce19']}; 003 Eq. 18")
+    return LossDefinition("rce", (("A", A),), rce(A).label_form(), cite=f"{CITATIONS['sce19']}; S. Li's notes, Eq. 18")
 
 
 def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
@@ -353,7 +353,7 @@ def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
         raise ValueError("parameters alpha and beta must not both be 0")
     return LossDefinition("sce", (("alpha", alpha), ("beta", beta), ("A", A)),
                           alpha * cce().label_form() + beta * rce(A).label_form(),
-                              cite=f"{CITATIONS['sce19']}; 003 Eq. 19")
+                              cite=f"{CITATIONS['sce19']}; S. Li's notes, Eq. 19")
 
 
 def zoo_nce() -> LossDefinition:
