@@ -116,6 +116,7 @@ def test_no_module_is_above_600_lines():
     assert not big, f"modules above {MAX_LINES} lines: {big}"
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_no_import_cycle_between_modules():
     graph = {m: {mod for _, mod, _ in _imports(f) if mod in MODULES and mod != m} for m, f in MODULES.items()}
     # an import of a package's name from one of its own submodules is not an edge to the submodule
@@ -219,6 +220,7 @@ def _docstrings(f: Path) -> list[tuple[int, str]]:
             and (d := ast.get_docstring(n, clean=False))]
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_docstrings_cite_author_and_year_never_a_seed_file_number():
     seed = re.compile(r"(?<![\d.,])\b00[0-4]\b(?![.,]?\d)")
     bad = [f"{f.relative_to(ROOT)}:{line}" for m, f in MODULES.items() if m.split(".")[0] in ("paper_checks", "theory",

@@ -53,6 +53,7 @@ def test_claims_file_appears_in_list_and_show(outside):
     assert p.returncode == 0 and "Ma, H. Huang" in p.stdout and "last verdict: confirmed" in p.stdout
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_claims_file_can_be_explored(outside):
     d, _, _ = outside
     p = _cli(["explore", "ma20.nce_decreasing", "--module", "my_claims.py", "--budget", "2000", "--quiet",

@@ -188,6 +188,7 @@ def test_crashing_check_keeps_its_full_traceback(tmp_path, monkeypatch, capsys):
     assert "in inner" in (tmp_path / "report.md").read_text()
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_list_filters_and_show(tmp_path, capsys):
     assert main(["list", "--paper", "gce18", "--short", "--report", str(tmp_path / "none.json")]) == 0
     out = capsys.readouterr().out

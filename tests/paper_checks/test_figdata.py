@@ -1,6 +1,8 @@
 """Figure data shared by a check and its figures (paper_checks.figdata) within a run."""
 import pickle
 
+import pytest
+
 from paper_checks import figdata
 from paper_checks.context import Context
 
@@ -25,6 +27,7 @@ def test_data_sent_back_by_workers_outlives_the_lru_until_the_run_ends():
     assert data(ctx, 0) == {"k": 0} and calls == [0]  # forgotten once the run's sharing ends
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_one_progress_bar_counts_the_claims_and_their_figures(tmp_path, capsys):
     from paper_checks.cli import main
 

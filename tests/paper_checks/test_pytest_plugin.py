@@ -157,6 +157,7 @@ claim("ends29.e_ok_after", source="here", statement="fine too", expected="confir
 '''
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_each_claim_runs_isolated_and_limited_and_pytest_exits_honestly(tmp_path):
     """os._exit(0) in a check made pytest exit 0 after a failing claim, a check with ``while True`` ran until
     killed, and sys.exit printed pytest's internals: each is now its item's failure, the rest run on."""
@@ -170,6 +171,7 @@ def test_each_claim_runs_isolated_and_limited_and_pytest_exits_honestly(tmp_path
     assert "endings_claims.py::ends29.e_ok_after PASSED" in text
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_a_claims_file_that_exits_at_import_and_a_negative_seed_are_one_line_errors(tmp_path):
     (tmp_path / "exit_claims.py").write_text("import sys\nsys.exit(3)\n")
     out = _pytest(tmp_path, "--claims", "exit_claims.py")

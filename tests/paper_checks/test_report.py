@@ -262,6 +262,7 @@ def _browser() -> str | None:
     return None
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_html_renders_table_and_image_in_a_real_browser(tmp_path):
     if _browser() is None:
         reason = ("no headless browser to check report.html as rendered (install the Debian package 'chromium'; "

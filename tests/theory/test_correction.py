@@ -20,6 +20,7 @@ def test_generic_transition_rows_sum_to_one():
         tc.generic_transition(1)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 @pytest.mark.parametrize("c", [2, 3, 4])
 def test_backward_correction_is_unbiased(c):
     res = tc.backward_unbiased(c)

@@ -38,6 +38,7 @@ def test_margin_band():
     assert te.band_sum(2, sympy.Rational(1, 5), 1) == sympy.Rational(1, 5) + 1  # alpha + |D - beta|
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_margin_balanced_affine_and_wrong_slope():
     m = te.margin_balanced()
     assert m.verified and m.slope_zeros == [(C - 1) / C]

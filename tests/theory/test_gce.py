@@ -102,6 +102,7 @@ def test_eq11_widths_and_margin():
     assert gce.eq11_margin_float(10, 0.5, 0.5) > 0
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 @settings(max_examples=25)
 @given(q=st.floats(0.01, 1.0), k=st.floats(0.05, 0.95), c=st.integers(2, 50))
 def test_lambdified_formulas_match_float_versions(q, k, c):

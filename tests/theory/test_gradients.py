@@ -116,6 +116,7 @@ def test_weight_variances_against_quadrature(name, params, exact):
     assert float(gr.weight_moments("mae").variance) == pytest.approx(0.0889, abs=5e-5)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_imae_weights_and_their_variances():
     assert gr.imae_weight("notes", 8, R(1, 2)) == sympy.exp(4) / 2
     assert gr.imae_weight("paper", 8, R(1, 2)) == sympy.exp(2)

@@ -35,6 +35,7 @@ NEVER_ENDS = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_timeout_bounds_explore_prove_even_when_the_prover_cannot_stop_itself(tmp_path):
     (tmp_path / "hang_claims.py").write_text(NEVER_ENDS)
     p = subprocess.run([sys.executable, "-m", "paper_checks", "explore", "hang29.never", "--prove", "--timeout", "2",

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pytest
+
 from paper_checks import api
 
 CLAIMS = textwrap.dedent('''
@@ -54,6 +56,7 @@ CLAIMS = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_the_three_kinds_end_proved(tmp_path):
     path = tmp_path / "prover28_claims.py"
     path.write_text(CLAIMS)

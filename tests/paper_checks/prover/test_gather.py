@@ -1,6 +1,7 @@
 """An honest undecided: where the open boxes gather, the margin and gradient there, and the case."""
 from __future__ import annotations
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove_expr
@@ -17,6 +18,7 @@ def test_a_minimum_of_0_at_an_irrational_point_is_named():
     assert abs(g["margin_at_centre"]) < 1e-6 and "minimum of 0" in g["case"] and "critical point" in res.reason
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_a_line_of_zeros_is_reported_with_its_gradient():
     """exp(x - y) >= 1 + x - y, 0 along the diagonal: the reason gives the margin and gradient where boxes are."""
     res = prove_expr(sympy.exp(x - y) - 1 - x + y, {x: (0, 1), y: (0, 1)}, budget=400, seconds=10)
@@ -55,6 +57,7 @@ def test_a_pinned_margin_that_is_not_real_or_a_pole_says_so():
     assert res.outcome == "undecided" and "a pole" in res.reason and "whitelist" not in res.reason
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_a_pole_on_a_face_is_found_by_its_limit_across_the_face():
     """1/x + log(x) + y on [0, 1]^2: the boxes gather on the face x = 0, where the limit in x is +oo."""
     res = prove_expr(1 / x + sympy.log(x) + y, {x: (0, 1), y: (0, 1)}, budget=3000, seconds=120)

@@ -61,6 +61,7 @@ def test_tiny_failing_region_is_refuted_exactly():
     assert verify(space, res.counterexample)[0] == "fails"
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_narrow_dip_is_refuted():
     dip = lambda x, y: 1 - 2 * sympy.exp(-(10**4) * ((x - R(7, 10)) ** 2 + (y - R(1, 5)) ** 2))  # noqa: E731
     space = real_space(dip, ("x", 0, 1), ("y", 0, 1))
@@ -68,6 +69,7 @@ def test_narrow_dip_is_refuted():
     assert res.outcome == "counterexample" and verify(space, res.counterexample)[0] == "fails"
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_budget_and_time_are_respected():
     # 0 on a diagonal and transcendental: neither the normal form nor a decision procedure closes it
     space = real_space(lambda x, y: sympy.exp(x - y) - 1 - x + y, ("x", 0, 1), ("y", 0, 1))
@@ -155,6 +157,7 @@ def test_recheck_catches_a_wrong_monotone_direction():
     assert any("derivative" in p for p in recheck(cert, space))
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(coef, min_size=4, max_size=4), st.integers(0, 2))
 def test_random_polynomials_on_the_simplex_never_lie(cs, shift):

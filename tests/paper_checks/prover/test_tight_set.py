@@ -72,6 +72,7 @@ FALSE = {
 }
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 @pytest.mark.parametrize("name", sorted(TRUE))
 def test_true_cases_are_proved(name):
     space = TRUE[name]

@@ -15,6 +15,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from paper_checks import report
 from tests.paper_checks.test_report import claim_entry, doc_of
 
@@ -53,6 +55,7 @@ def _check_one_set(out: Path) -> str | None:
     return run
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_sigkill_at_any_instant_never_leaves_a_mixed_report_folder(tmp_path):
     out = tmp_path / "out"
     out.mkdir()

@@ -148,6 +148,7 @@ def _wait_forchildren_of(pid: int, n: int) -> list[int]:
     return kids
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the workers")
 def test_workers_die_with_a_killed_parent():
     script = textwrap.dedent("""

@@ -121,6 +121,7 @@ def test_longest_first_and_last_timings(tmp_path):
     assert last_timings(p) == {"x.y": 2.5}
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find the workers")
 def test_ctrl_c_leaves_no_workers():
     script = textwrap.dedent("""
@@ -153,6 +154,7 @@ def test_ctrl_c_leaves_no_workers():
     assert alive == []
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_a_scheduler_that_never_answers_is_one_line_within_the_timeout():
     import threading
 

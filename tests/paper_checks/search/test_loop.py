@@ -245,6 +245,7 @@ SEARCH_MODULES = ("paper_checks/search/loop.py", "paper_checks/search/shrinker.p
                   "paper_checks/search/params")
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_no_search_module_imports_evidence():
     # the former cycle evidence <-> search, hidden by imports inside functions: none at any level now
     root = Path(search_module.__file__).parents[2]  # paper_checks/search/loop.py -> the repository
@@ -372,6 +373,7 @@ def test_search_memory_is_bounded_for_any_budget(monkeypatch):
     assert peaks[1] < 1.5 * peaks[0] + 200_000  # ten times the evaluations, not ten times the memory
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_a_timed_out_search_returns_its_best_so_far():
     space = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] - 0.5, lambda pt: pt["x"] - sympy.Rational(1, 2))
     res = search(space, 10**12, np.random.default_rng(0), time_limit=0.5)
@@ -453,6 +455,7 @@ def test_a_search_stopped_early_with_nothing_found_is_not_confirmed():
     assert full.verdict == "confirmed"
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_a_timed_search_is_bounded_whole_even_when_its_exact_verification_runs_away(monkeypatch):
     """The time limit stops the sampling; an alarm :func:`runaway_grace` later stops the exact verification
     after it (the API's ``explore(timeout=)`` and the command line's alike)."""

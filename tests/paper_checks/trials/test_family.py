@@ -1,5 +1,6 @@
 """A family over its declared parameter range (paper_checks.trials.family): Taylor CE derived for every t and
 checked against the per-value trials; a wrong derivation is caught by that check."""
+import pytest
 import sympy
 
 from paper_checks.cli import main
@@ -8,6 +9,7 @@ from paper_checks.trials import family as fm
 SMALL = fm.Family("taylor", "t", "integer t >= 1", ("1", "2", "3", "12"))
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_taylor_closed_forms_are_derived_in_t():
     f = fm._taylor_closed_forms()
     t = fm.T
@@ -18,6 +20,7 @@ def test_taylor_closed_forms_are_derived_in_t():
     assert [f["variance"].subs(t, v) for v in (1, 2)] == [sympy.Rational(1, 45), sympy.Rational(23, 420)]
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_the_family_derivation_agrees_with_every_value(monkeypatch):
     monkeypatch.setitem(fm.FAMILIES, "taylor", SMALL)
     ft = fm.family_trial("taylor", [2, 3, 4], precision="quick")
@@ -39,6 +42,7 @@ def test_a_wrong_derivation_is_reported_not_hidden(monkeypatch):
     assert "DISAGREES" in fm.markdown(ft)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_losses_names_a_family_without_parameters(monkeypatch, capsys):
     monkeypatch.setitem(fm.FAMILIES, "gce", fm.Family("gce", "q", "q in (0, 1]", ("1/2", "1")))
     assert main(["losses", "--loss", "gce", "--classes", "2..3", "--precision", "quick"]) == 0

@@ -1,5 +1,6 @@
 """GCE's q and truncated GCE's k over their ranges (paper_checks.trials.family_lq): the closed forms pinned, each
 checked against per-value trials, and a wrong closed form caught by that check."""
+import pytest
 import sympy
 
 from paper_checks.cli import main
@@ -46,6 +47,7 @@ def test_gce_family_agrees_with_every_value(monkeypatch, capsys):
     assert "mean 2/((q + 1)*(q + 2))" in out and "| gce(q=1/10) |" in out
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_tgce_family_agrees_with_every_value(monkeypatch):
     _small(monkeypatch, "tgce", "k", ("1/10", "1/2", "7/10"))
     ft = fm.family_trial("tgce", [2, 3], precision="quick")
@@ -66,6 +68,7 @@ def test_a_wrong_gce_derivation_is_reported(monkeypatch):
     assert "DISAGREES" in fm.markdown(ft)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_a_wrong_tgce_derivation_is_reported(monkeypatch):
     _small(monkeypatch, "tgce", "k", ("1/2",))
     right = fl.tgce_closed_forms()
@@ -76,6 +79,7 @@ def test_a_wrong_tgce_derivation_is_reported(monkeypatch):
     assert any(d.startswith("class sum high at k = 1/2") for d in bad)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_tgce_below_one_half_checks_the_derived_maximum_for_c_at_least_one_over_k(monkeypatch):
     _small(monkeypatch, "tgce", "k", ("1/10",))
     assert fm.family_trial("tgce", [2, 10], precision="quick").disagreements == []  # a search stays below c L_q(k)

@@ -49,6 +49,7 @@ def test_derivative_and_simp_agree_with_sympy_on_a_long_polynomial():
     assert simp((p**2 - 1) / (p - 1)) == p + 1  # low degree: sympy.simplify as before
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_taylor_of_order_100_is_decided_and_exact():
     # Feng et al. 2020: l = sum_{i<=t} (1 - p)^i / i; sup = l(0) = H_t (attained), R_c = l'(1-)/l'(0+) = 1/t,
     # E[w] = sum_k 2/((k+1)(k+2)) = t/(t + 2) for p ~ U(0, 1)

@@ -62,6 +62,7 @@ def test_textbook_facts(table, loss, prop, value, method):
     assert p.cell.startswith(value) and p.method == method, (p.cell, p.method, p.summary)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_the_whole_zoo_decides_everything(table):
     trials, _ = table
     undecided = [(t.loss, k, p.summary) for t in trials.values() for k, p in t.properties.items() if p.undecided]
@@ -151,6 +152,7 @@ def test_cli_refuses_bad_margin_input_in_one_line(args, message):
     assert p.returncode == 2 and message in p.stderr and "Traceback" not in p.stderr
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_truncated_squared_hinge_minimises_on_a_half_line_each_side():
     # eta~ = 5/8: C = 5/8 phi(v) + 3/8 phi(-v) is 3/8 on [1, oo) (phi = 0 there, phi(-v) = 1); with eta~ = 2/5 it
     # is 2/5 on (-oo, -1]: intervals with no spurious breakpoint at +-2
@@ -173,6 +175,7 @@ def test_the_tangent_loss_is_decided():
     assert sympy.sympify(cc["at"][0]) == -sympy.tan(sympy.Rational(1, 10))
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_cli_names_the_row_and_looks_up_zoo_names_first():
     p = _cli("loss", "--margin", "Max(0, 1 - v)**3", "--name", "cubic_hinge")
     assert p.returncode == 0, p.stderr

@@ -1,5 +1,6 @@
 """The barrier hinge over b > 1, r > 0 (paper_checks.trials.margin_family): the derivation pinned, checked against
 the per-value margin trials, a wrong derivation caught, and the command line."""
+import pytest
 import sympy
 
 from paper_checks.cli import main
@@ -21,6 +22,7 @@ def test_closed_forms_in_b_and_r():
             assert f["phi"].subs(at) == phi.subs(at)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_the_derivation_agrees_with_every_value():
     ft = mf.family_trial(values=(("3/2", "1/2"), ("200", "50")))
     assert ft.disagreements == [] and [t.loss for t in ft.trials] == ["barrier_hinge(b=3/2, r=1/2)", "barrier_hinge"]
@@ -38,6 +40,7 @@ def test_a_wrong_derivation_is_reported(monkeypatch):
     assert "DISAGREES" in mf.markdown(ft)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_losses_names_the_barrier_hinge_family(monkeypatch, capsys):
     monkeypatch.setattr(mf, "VALUES", (("2", "1"),))
     assert main(["losses", "--kind", "margin", "--loss", "barrier_hinge", "--loss", "hinge"]) == 0

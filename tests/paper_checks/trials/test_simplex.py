@@ -258,6 +258,7 @@ def test_normalized_sup_per_c_is_exact_and_not_attained(zoo, name, sup):
         assert vals[0] < vals[1] < sup and sup - vals[1] < sympy.Rational(1, 100)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_timeouts_mark_properties_undecided_and_keep_the_rest(monkeypatch):
     """One property that provably never ends (a loop) is cut at the limit; the properties before and after it are
     kept. The others are instant stand-ins, so no outcome depends on how fast SymPy runs on this machine."""
@@ -305,6 +306,7 @@ def test_whole_point_losses_fall_back_to_exact_limits_or_undecided_bounds():
     assert t.properties["bounded"].undecided and "sup ≥" in t.properties["bounded"].cell
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_the_trial_limit_is_not_taken_for_the_weight_integrals_own(monkeypatch):
     """The weight's symbolic moments have a limit of their own (then quadrature); the trial's limit, coming up
     in there, still ends the property as timed out instead of falling through to the quadrature."""
@@ -331,6 +333,7 @@ def test_a_loss_with_a_jump_has_no_weight():
     assert w.undecided and w.cell == "undecided: l has a jump" and "DiracDelta" in w.summary
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_quadrature_breaks_at_the_kink_of_a_min():
     # the truncated L_q (q = 1/2, k = 3/10) written with Min: w = 2 sqrt(p)(1 - p) above 3/10, 0 below
     t = lt.trial(from_expression("Min((1 - 0.3**0.5)/0.5, (1 - p**0.5)/0.5)"), [2, 3], precision="quick")
@@ -351,6 +354,7 @@ def test_an_increasing_loss_is_bounded_above_by_its_value_at_one(expr, sup):
     assert b.value["inf"] == "-oo" and "l(0+) = -∞" in b.cell and "at p = 1" in b.cell
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_a_divergent_weight_integral_says_so():
     t = lt.trial(from_expression("log(Abs(p - 1/3))"), [2, 10], precision="quick")
     w = t.properties["weight"]
@@ -372,6 +376,7 @@ def test_the_supremum_of_a_piecewise_loss_is_exact(expr, sup, text):
     assert sympy.simplify(sympy.sympify(b.value["sup"]) - sup) == 0 and text in b.cell
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_an_unbounded_piecewise_loss_says_where():
     b = lt.trial(from_expression("1/Abs(p - 3/10)"), [2], precision="quick").properties["bounded"]
     assert b.value["bounded"] is False and b.cell == "no (l → ∞ as p → 3/10)"

@@ -47,6 +47,7 @@ def test_fast_checks_reach_their_verdict_at_quick(cid):
     assert ev.verdict == MINE[cid], ev.summary
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_triplet_fixed_pattern_reported_with_a_verified_counterexample():
     ev = P.triplet_robust(ctx("le19.triplet_robust"))
     fixed = ev.numbers["search, fixed pattern (0, 1)"]
@@ -82,6 +83,7 @@ def te_eps():
     return stated_eps()
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_training_checks_produce_well_formed_evidence_on_a_tiny_task(monkeypatch):
     tiny = EmbeddingTask(c=4, n_train=200, n_test=100, nuisance=2)
     train = dict(loss="margin", epochs=2, lr=0.01, batch_size=50, n_pairs=40, dim_out=4, hidden=8)
@@ -99,6 +101,7 @@ def test_training_checks_produce_well_formed_evidence_on_a_tiny_task(monkeypatch
         assert 0 <= ev.numbers[name]["fraction of pairs in the band at init (in-band, out-of-band)"][0] <= 1
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_sampling_words_what_natural_sampling_tolerates(monkeypatch):
     # a study whose balanced arm clearly wins (the training itself is tested above): the wording is what is on trial
     etas, seeds = T.sampling_design(ctx("le19.sampling"))

@@ -15,6 +15,7 @@ def test_patrini17_anchor_figure_plots_the_reported_errors():
         assert r["mean_error"] == pytest.approx(rep["mean"], abs=6e-5)
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_patrini17_hessian_figure_plots_the_reported_first_draw():
     grids = reported_numbers("patrini17.thm4_hessian")["first_draw_relative_layer_blocks"]
     for r in draw("patrini17_hessian_blocks", "quick").data:

@@ -84,6 +84,7 @@ def test_suite_input_checks():
         ph.thm4_evidence([], [])
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_registered_checks_give_their_recorded_verdicts():
     reg = load()
     for cid in ("patrini17.thm4_hessian", "patrini17.forward_hessian"):
@@ -93,6 +94,7 @@ def test_registered_checks_give_their_recorded_verdicts():
         assert "patrini17_hessian_blocks" in res.evidence.figures
 
 
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_checks_use_only_their_streams():
     a = ph.thm4_hessian(Context("patrini17.thm4_hessian", precision="quick", seed=4))
     b = ph.thm4_hessian(Context("patrini17.thm4_hessian", precision="quick", seed=4))
