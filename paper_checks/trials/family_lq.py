@@ -145,6 +145,15 @@ def _close(got: Any, want: sympy.Expr, subs: dict[sympy.Symbol, Any]) -> bool:
     return got is not None and abs(sympy.Float(str(got), 30) - want.subs(subs).evalf(30)) < sympy.Float("1e-25")
 
 
+def _differs(what: str, got: Any, want: sympy.Expr, at: dict[sympy.Symbol, Any], close: bool = False) -> list[str]:
+    """``[message]`` when the trial's ``got`` is not the derived ``want`` at ``at`` (exactly, or to 25 digits with
+    ``close`` for a quadrature), else ``[]``."""
+    if (_close if close else _same)(got, want, at):
+        return []
+    shown = want.subs(at).evalf(30) if close else want.subs(at)
+    return [f"{what}: trial {got}, derived {shown}"]
+
+
 def _value(trial: Any, prop: str) -> dict[str, Any]:
     v = trial.properties[prop].value
     return v if isinstance(v, dict) else {}
@@ -165,23 +174,18 @@ def check_gce(trials: Sequence[Any], values: Sequence[sympy.Rational]) -> list[s
     f, bad = gce_closed_forms(), []
     for q, tr in zip(values, trials):
         at, lab = {Q: q}, f"q = {q}"
-        if not _same(_value(tr, "bounded").get("sup"), f["sup"], at):
-            bad.append(f"bounded at {lab}: trial {_value(tr, 'bounded').get('sup')}, derived {f['sup'].subs(at)}")
+        bad += _differs(f"bounded at {lab}", _value(tr, "bounded").get("sup"), f["sup"], at)
         cs = _value(tr, "class_sum")
         for end in ("low", "high"):
-            if not _same(cs.get(end), f[end], at):
-                bad.append(f"class sum {end} at {lab}: trial {cs.get(end)}, derived {f[end].subs(at)}")
-        if not _same(_value(tr, "excess_risk_bound").get("A"), f["A"], at):
-            bad.append(f"A at {lab}: trial {_value(tr, 'excess_risk_bound').get('A')}, derived {f['A'].subs(at)}")
+            bad += _differs(f"class sum {end} at {lab}", cs.get(end), f[end], at)
+        bad += _differs(f"A at {lab}", _value(tr, "excess_risk_bound").get("A"), f["A"], at)
         w = _value(tr, "weight")
         for m in ("mean", "variance"):
-            if not _same(w.get(m), f[m], at):
-                bad.append(f"weight {m} at {lab}: trial {w.get(m)}, derived {f[m].subs(at)}")
+            bad += _differs(f"weight {m} at {lab}", w.get(m), f[m], at)
         if tr.properties["symmetric"].cell.startswith("yes") != (q == 1):
             bad.append(f"symmetric at {lab}: trial {tr.properties['symmetric'].cell!r}")
         R = sympy.Integer(1 if q == 1 else 0)
-        if not _same(_value(tr, "asymmetric").get("R_exact"), R, {}):
-            bad.append(f"R_c at {lab}: trial {_value(tr, 'asymmetric').get('R_exact')}, derived {R}")
+        bad += _differs(f"R_c at {lab}", _value(tr, "asymmetric").get("R_exact"), R, {})
         bad += _minimiser(tr, lab, {"is_vertex": q == 1, "keeps_argmax": True, "attained": True})
     return bad
 
@@ -191,14 +195,12 @@ def check_tgce(trials: Sequence[Any], values: Sequence[sympy.Rational]) -> list[
     f, bad = tgce_closed_forms(), []
     for k, tr in zip(values, trials):
         at, lab = {K: k, Q: sympy.nsimplify(tr.params["q"])}, f"k = {k}"
-        if not _same(_value(tr, "bounded").get("sup"), f["sup"], at):
-            bad.append(f"bounded at {lab}: trial {_value(tr, 'bounded').get('sup')}, derived {f['sup'].subs(at)}")
+        bad += _differs(f"bounded at {lab}", _value(tr, "bounded").get("sup"), f["sup"], at)
         if not tr.properties["symmetric"].cell.startswith("no"):
             bad.append(f"symmetric at {lab}: trial {tr.properties['symmetric'].cell!r}")
         w = _value(tr, "weight")
         for m in ("mean", "variance"):
-            if not _close(w.get(m), f[m], at):
-                bad.append(f"weight {m} at {lab}: trial {w.get(m)}, derived {f[m].subs(at).evalf(30)}")
+            bad += _differs(f"weight {m} at {lab}", w.get(m), f[m], at, close=True)
         if k < sympy.Rational(1, 2):  # only S_max for c >= 1/k is derived: a search's attained value is below it
             for c, per in _value(tr, "class_sum").items():
                 top = f["high"].subs({**at, _C: c})
@@ -208,11 +210,8 @@ def check_tgce(trials: Sequence[Any], values: Sequence[sympy.Rational]) -> list[
             continue
         cs = _value(tr, "class_sum")
         for end in ("low", "high"):
-            if not _same(cs.get(end), f[end], at):
-                bad.append(f"class sum {end} at {lab}: trial {cs.get(end)}, derived {f[end].subs(at)}")
-        if not _same(_value(tr, "excess_risk_bound").get("A"), f["A"], at):
-            bad.append(f"A at {lab}: trial {_value(tr, 'excess_risk_bound').get('A')}, derived {f['A'].subs(at)}")
-        if not _same(_value(tr, "asymmetric").get("R_exact"), sympy.Integer(1), {}):
-            bad.append(f"R_c at {lab}: trial {_value(tr, 'asymmetric').get('R_exact')}, derived 1")
+            bad += _differs(f"class sum {end} at {lab}", cs.get(end), f[end], at)
+        bad += _differs(f"A at {lab}", _value(tr, "excess_risk_bound").get("A"), f["A"], at)
+        bad += _differs(f"R_c at {lab}", _value(tr, "asymmetric").get("R_exact"), sympy.Integer(1), {})
         bad += _minimiser(tr, lab, {"is_vertex": True, "keeps_argmax": True, "attained": True})
     return bad
