@@ -174,6 +174,8 @@ def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], 
                   base: list[tuple[Fraction, Fraction]] | None = None, coords: list[Any] | None = None) -> list[str]:
     where = f"piece {rec.piece}, conjunct {rec.part}, box {rec.path or '(whole)'}"
     for x in _points(box):
+        if coords and status([(a, a) for a in x], coords) != "inside":
+            continue  # a corner of a box that leaves the simplex: no point of the domain
         v = _exact_at(t, x)
         if v is sympy.oo or v is sympy.zoo or v is sympy.nan:  # +oo (zoo for -log 0, nan for 0 log 0) at a
             continue  # boundary point: no value to compare; the interval re-bounding below still covers the box
@@ -182,10 +184,10 @@ def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], 
     bad = _monotone_problems(rec.closure, t, box, names)
     if bad:
         return [f"{where}: {bad}"]
-    if rec.closure.method == "hessian":  # convexity around a critical set, re-derived from its coordinates
+    if rec.closure.method in ("hessian", "taylor"):  # around a critical set, re-derived from its coordinates
         rows = [list(g) for g in groups(coords or []).values()]
         crit = critical_at(t, dict(rec.closure.at or {}), base, rows)
-        if crit is None or crit.lower < rec.closure.lower - 1e-12:
+        if crit is None or crit.lower < rec.closure.lower - 1e-12 or crit.method != rec.closure.method:
             return [f"{where}: the critical set {rec.closure.at} is not one again"]
         return [] if psd_closes(crit, box, RECHECK_PREC) else [f"{where}: the Hessian is not PSD on the hull again"]
     with precision(RECHECK_PREC):

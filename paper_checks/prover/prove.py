@@ -27,19 +27,19 @@ import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import inputs
+from paper_checks.prover import inputs, valleys
 from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.gather import gathering
 from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
-from paper_checks.prover.second import Critical, barycentre, find_critical, psd_closes
+from paper_checks.prover.second import Critical, barycentre, critical_at, find_critical, psd_closes
 from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
@@ -114,6 +114,7 @@ class _State:
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
     criticals: dict[tuple[int, int], list[Critical]] = field(default_factory=dict)
     critical_tries: dict[tuple[int, int], int] = field(default_factory=dict)
+    valleys: dict[tuple[int, int], tuple[list[dict[int, Any]], Iterator[dict[int, Any]]]] = field(default_factory=dict)
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
@@ -161,22 +162,74 @@ def _second_order(st: _State, pc: _Piece, i: int, j: int, box: Box) -> Closure |
     crits = st.criticals.setdefault((i, j), [])
     for c in crits:
         if psd_closes(c, box):
-            return Closure(True, c.lower, "hessian", exact=c.why, at=dict(c.fixed))
+            return Closure(True, c.lower, c.method, exact=c.why, at=dict(c.fixed))
     tries = st.critical_tries.get((i, j), 0)
     small = all(hi - lo <= (b1 - b0) / CRITICAL_WIDTH for (lo, hi), (b0, b1) in zip(box, pc.base))
     rows = [list(g) for g in groups(pc.coords).values()]
     first = (i, j) not in st.critical_tries  # the barycentre is tried once, from the first open box
-    if not first and (tries >= CRITICAL_TRIES or not small or time.monotonic() > st.deadline):
+    if not first and time.monotonic() > st.deadline:
         return None
+    if not first and (tries >= CRITICAL_TRIES or not small):  # a valley is looked for from any box near it
+        v = _valley(st, pc, i, j, box, rows)
+        return None if v is None else Closure(True, v.lower, v.method, exact=v.why, at=dict(v.fixed))
     st.critical_tries[(i, j)] = tries + (not first)
     c = barycentre(pc.parts[j], box, pc.base, rows) if first else None
     if c is None and small:
         c = find_critical(pc.parts[j], box, pc.base, rows)
+    if c is None and small:
+        v = _valley(st, pc, i, j, box, rows)
+        return None if v is None else Closure(True, v.lower, v.method, exact=v.why, at=dict(v.fixed))
     if c is None or any(c.fixed == k.fixed for k in crits):
         return None
     crits.append(c)
-    st.notes.append(f"a critical set {c.to_json(pc.names)['at']} closes boxes by convexity ({c.why})")
-    return Closure(True, c.lower, "hessian", exact=c.why, at=dict(c.fixed)) if psd_closes(c, box) else None
+    how = "convexity" if c.order == 2 else f"Taylor's theorem (a zero of order {c.order})"
+    st.notes.append(f"a critical set {c.to_json(pc.names)['at']} closes boxes by {how} ({c.why})")
+    return Closure(True, c.lower, c.method, exact=c.why, at=dict(c.fixed)) if psd_closes(c, box) else None
+
+
+def _valley(st: _State, pc: _Piece, i: int, j: int, box: Box, rows: list[list[int]]) -> Critical | None:
+    """A valley near ``box`` (:mod:`paper_checks.prover.valleys`): candidates are proposed lazily per conjunct
+    and each is checked exactly (:func:`~paper_checks.prover.second.critical_at`) once, from the first small
+    open box that lies near it; a valid one is kept for every later box."""
+    t = pc.parts[j]
+    if (i, j) not in st.valleys:
+        left = max(st.deadline - time.monotonic(), 0.0)
+        st.valleys[(i, j)] = ([], valleys.candidates(t, rows, min(valleys.SOLVE_SECONDS, left / 4 + 0.01)))
+    pending, more = st.valleys[(i, j)]
+    while time.monotonic() < st.deadline:
+        cand = next((c for c in pending if valleys.near(c, t, box)), None)
+        if cand is None:
+            cand = next(more, None)
+            if cand is None:
+                return None
+            if not valleys.near(cand, t, box):
+                pending.append(cand)
+                continue
+        else:
+            pending.remove(cand)
+        c = critical_at(t, cand, pc.base, rows)
+        if c is not None and c.ends:
+            st.criticals[(i, j)].append(c)
+            what = "a valley" if any(_free(v) for v in c.fixed.values()) else "an exact critical point"
+            how = "convexity across it" if c.order == 2 else f"Taylor's theorem (a zero of order {c.order})"
+            st.notes.append(f"{what} {c.to_json(pc.names)['at']} closes boxes by {how} ({c.why})")
+            if psd_closes(c, box):
+                return c
+    return None
+
+
+def _free(v: Any) -> bool:
+    return bool(getattr(v, "free_symbols", None))
+
+
+def _convex_across(st: _State, i: int, j: int, box: Box) -> Closure | None:
+    """Close a box that leaves the simplex by convexity around a critical set found before: the lifted
+    Hessian (:mod:`paper_checks.prover.second`) covers the segments from the box's points in the simplex
+    (and in this piece's region) to the set, so the box need not be split down to the simplex's faces."""
+    for c in st.criticals.get((i, j), []):
+        if c.lifts and psd_closes(c, box):
+            return Closure(True, c.lower, c.method, exact=c.why, at=dict(c.fixed))
+    return None
 
 
 def _narrow(box: Box, base: Box) -> bool:
@@ -217,6 +270,10 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         key, smear = cl.lower, cl.smear
     else:
         smear = None
+        hess = _convex_across(st, i, j, box)
+        if hess is not None:
+            st.records.append(Record(i, j, path, hess))
+            return None
     if _narrow(box, pc.base):
         st.stuck.append((i, j, path, box, key))
         return None

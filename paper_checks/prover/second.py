@@ -26,7 +26,7 @@ derivatives below the Hessian vanish exactly there and the Hessian's normal form
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -46,29 +46,44 @@ DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000)
 NEWTON_STEPS = 30
 #: seconds SymPy may spend on one identity of a candidate
 CHECK_SECONDS = 2.0
+#: the highest order of a zero along one coordinate that is looked for (a Taylor remainder's)
+MAX_ORDER = 12
+#: the largest denominator of a rational tried for a numerical critical coordinate
+MAX_DENOMINATOR = 10**4
 
 
 @dataclass
 class Critical:
-    """Coordinates ``fixed`` (index -> rational) where the margin is ``>= lower`` with zero (or inward)
-    gradient in them, and the compiled Hessian in those coordinates."""
+    """Coordinates ``fixed`` (index -> an exact rational, or an expression of the other coordinates: a
+    *valley* ``x_S = phi(x_F)``) where the margin is ``>= lower`` with zero (or inward) gradient in them,
+    and the compiled Hessian in those coordinates (``order`` 2), or for one coordinate whose derivatives
+    vanish there up to ``order - 1``, its ``order``-th derivative (a zero of high order)."""
 
-    fixed: dict[int, Fraction]
+    fixed: dict[int, Any]
     lower: float
     hessian: list[list[Fn]]
     why: str
     #: the Hessian lifted to the simplex's full coordinates (the eliminated ones as symbols of their own): PSD
-    #: there implies PSD on the simplex's tangent space; with the rows it lifts (free coordinate indices)
-    lifted: list[list[Fn]] | None = None
+    #: there implies PSD on the simplex's tangent space; one per way of writing the margin; with the rows
+    #: it lifts (free coordinate indices)
+    lifts: list[list[list[Fn]]] = field(default_factory=list)
     rows: list[list[int]] | None = None
+    order: int = 2
+    #: a valley's ``phi_i`` compiled (enclosed on a box of the other coordinates)
+    ends: dict[int, Fn] = field(default_factory=dict)
+
+    @property
+    def method(self) -> str:
+        """The closure's name in a certificate: ``hessian`` (convexity), ``taylor`` (a zero of high order)."""
+        return "hessian" if self.order == 2 else "taylor"
 
     def to_json(self, names: list[str]) -> dict[str, Any]:
         return {"at": {names[i]: str(v) for i, v in sorted(self.fixed.items())}, "lower": self.lower,
-                "why": self.why}
+                "why": self.why, **({"order": self.order} if self.order != 2 else {})}
 
 
-def _q(v: Fraction) -> sympy.Rational:
-    return sympy.Rational(v.numerator, v.denominator)
+def _q(v: Any) -> sympy.Expr:
+    return sympy.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sympy.sympify(v)
 
 
 def _normal(e: sympy.Expr) -> sympy.Expr:
@@ -80,66 +95,176 @@ def _normal(e: sympy.Expr) -> sympy.Expr:
         return e
 
 
-def _lift(t: Traced, idx: list[int], rows: list[list[int]]) -> tuple[list[list[Fn]], list[list[int]]] | None:
+def _swap(expr: sympy.Expr, rest: sympy.Expr, e: sympy.Symbol) -> sympy.Expr:
+    """``expr`` with every sum that is a rational multiple of ``rest`` (``4 - 4 p_0 - 4 p_1`` for
+    ``rest = 1 - p_0 - p_1``: SymPy distributes a number over a sum) written as that multiple of ``e``."""
+    names = rest.free_symbols
+
+    def multiple(n: sympy.Expr) -> sympy.Expr | None:
+        if not (n.is_Add and n.free_symbols == names):
+            return None
+        ratio = sympy.cancel(n / rest)
+        return ratio if ratio.is_Rational and ratio != 0 else None
+
+    return expr.replace(lambda n: multiple(n) is not None, lambda n: multiple(n) * e)
+
+
+def _lifts(t: Traced, idx: list[int], rows: list[list[int]]) -> tuple[list[list[list[Fn]]], list[list[int]]]:
     """The Hessian of the margin written in the simplex rows' full coordinates: each ``1 - sum(row)`` that the
     margin holds replaced by a symbol ``e`` of its own (the margin is ``F(x, e)`` with ``e = 1 - sum(row)``, so
-    its Hessian is ``J^T H_F J``: PSD where ``H_F`` is); None where no row lies inside ``idx``."""
+    its Hessian is ``J^T H_F J``: PSD where ``H_F`` is). Two ways: as the margin is written, and with the
+    terms of each function of ``e`` collected (a normal form writes ``e log e`` as ``log e - p_0 log e - ...``,
+    whose lifted Hessian has cross terms); none where no row lies inside ``idx``."""
     syms = t.symbols
     lifted_rows = [r for r in rows if r and set(r) <= set(idx)]
     if not lifted_rows:
-        return None
-    es, swap, back = [], {}, {}
+        return [], []
+    es, back = [], {}
+    big = t.expr
     for k, r in enumerate(lifted_rows):
         e = sympy.Symbol(f"_eliminated_{k}", real=True)
         es.append(e)
-        swap[1 - sympy.Add(*[syms[i] for i in r])] = e
         back[e] = 1 - sympy.Add(*[syms[i] for i in r])
-    big = t.expr.xreplace(swap)
-    if not any(e in big.free_symbols for e in es) or sympy.expand(big.xreplace(back) - t.expr) != 0:
-        return None
+        big = _swap(big, back[e], e)
+    if sympy.expand(big.xreplace(back) - t.expr) != 0:
+        return [], []
+    forms = [big]
+    try:
+        with deadline(CHECK_SECONDS):
+            expanded = sympy.expand(big)  # the same function of (x, e) as ``big``
+            atoms = [a for a in expanded.atoms(sympy.Function, sympy.Pow) if a.free_symbols & set(es)]
+            collected = sympy.collect(expanded, atoms)
+            for e in es:
+                collected = _swap(collected, back[e], e)
+            # equal to ``expanded``, so to the margin, where e = 1 - sum(row)
+            if sympy.expand(collected.xreplace(back) - expanded.xreplace(back)) == 0:
+                forms.append(collected)
+    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
+        pass
     allsyms = [*syms, *es]
     vars_ = [syms[i] for i in idx] + es
-    return [[compile_expr(_normal(derivative(derivative(big, a), b)), allsyms) for b in vars_] for a in vars_], \
-        lifted_rows
+    out: list[list[list[Fn]]] = []
+    seen: list[sympy.Expr] = []
+    for form in forms:  # each the margin where e = 1 - sum(row)
+        if form in seen or not any(e in form.free_symbols for e in es):
+            continue
+        seen.append(form)
+        out.append([[compile_expr(_normal(derivative(derivative(form, a), b)), allsyms) for b in vars_]
+                    for a in vars_])
+    return out, lifted_rows
 
 
-def critical_at(t: Traced, fixed: dict[int, Fraction], base: Box, rows: list[list[int]] | None = None
+def _assumed(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> sympy.Expr:
+    """``expr`` with each coordinate replaced by a symbol that knows its sign on the piece (``sqrt(x^2) = x``
+    for ``x >= 0``): identities on a valley hold where the domain's coordinates lie."""
+    swap = {}
+    for s, (lo, _) in zip(syms, base):
+        if lo > 0:
+            swap[s] = sympy.Dummy(str(s), positive=True)
+        elif lo == 0:
+            swap[s] = sympy.Dummy(str(s), nonnegative=True)
+    return expr.xreplace(swap)
+
+
+def _nonzero_somewhere(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> bool:
+    """Whether ``expr`` is plainly not 0 (undefined on the set, or not 0 at one of five rational points inside
+    the piece, 30 digits): a candidate set that fails this is dropped without asking ``simplify`` (which may
+    run for seconds)."""
+    if expr.has(sympy.zoo, sympy.nan):  # undefined on the set (log 0 of a candidate at an end)
+        return True
+    for k in range(5):  # a different fraction of its range for each coordinate (never on a set x_i = x_j)
+        subs = {s: _q(lo + Fraction(1 + (5 * k + 3 * n) % 7, 35 + n) * (hi - lo))
+                for n, (s, (lo, hi)) in enumerate(zip(syms, base))}
+        try:
+            v = sympy.N(expr.xreplace(subs), 30)
+        except (TypeError, ValueError, ZeroDivisionError):
+            continue
+        # a complex value too (the set leaves the domain there): an identity would be 0 but for a log's branch,
+        # and a candidate dropped for a branch is only a closure not tried, never a wrong one
+        if v.is_finite and abs(v) > sympy.Float("1e-25", 30):
+            return True
+    return False
+
+
+def _zero(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> bool:
+    """Whether ``expr`` is identically 0 where the coordinates lie: cheap normal forms first, then ``simplify``."""
+    if expr == 0:
+        return True
+    if _nonzero_somewhere(expr, syms, base):
+        return False
+    signed = _assumed(expr, syms, base)
+    try:
+        with deadline(CHECK_SECONDS):
+            if sympy.cancel(sympy.together(sympy.expand(expr))) == 0:
+                return True
+            # log(x y) = log x + log y where the coordinates' signs say so (never forced)
+            if sympy.cancel(sympy.together(sympy.expand(sympy.expand_log(signed, deep=True)))) == 0:
+                return True
+    except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+        pass
+    return is_zero(signed, CHECK_SECONDS)
+
+
+def _order(t: Traced, i: int, subs: dict[sympy.Symbol, Any], base: Box) -> tuple[int, sympy.Expr]:
+    """The order ``k >= 2`` of the first derivative in coordinate ``i`` that does not vanish identically on the
+    set (up to :data:`MAX_ORDER`), and that derivative (the gradient there vanishes identically)."""
+    s = t.symbols[i]
+    d = derivative(derivative(t.expr, s), s)
+    for k in range(2, MAX_ORDER):
+        if not _zero(d.xreplace(subs), t.symbols, base):
+            return k, d
+        d = derivative(d, s)
+    return MAX_ORDER, d
+
+
+def critical_at(t: Traced, fixed: dict[int, Any], base: Box, rows: list[list[int]] | None = None
                 ) -> Critical | None:
     """The :class:`Critical` at ``fixed`` when conditions 1 and 2 of the module docstring hold exactly
-    (``rows``: the free coordinates of each simplex row, for the lifted Hessian)."""
+    (``rows``: the free coordinates of each simplex row, for the lifted Hessian). A value of ``fixed`` that
+    is no rational is an expression of the coordinates outside ``fixed`` (a valley)."""
     syms = t.symbols
     subs = {syms[i]: _q(v) for i, v in fixed.items()}
     free = [i for i in range(len(syms)) if i not in fixed]
+    valley = {i: v for i, v in fixed.items() if not isinstance(v, Fraction)}
     try:
-        if not free:
+        if any(_q(v).free_symbols - {syms[k] for k in free} for v in valley.values()):
+            return None
+        if not free and not valley:
             at = decide_point(t, [fixed[i] for i in range(len(syms))])
             if not at.closed:
                 return None
             lower, why = at.lower, f"margin {at.exact} at the point"
         else:
             on = t.expr.xreplace(subs)
-            if is_zero(on, CHECK_SECONDS):
+            if _zero(on, syms, base):
                 lower, why = 0.0, "margin identically 0 on the set"
             else:
                 enc = compile_expr(on, syms)(intervals(base))
                 if not enc.a >= 0:
                     return None
                 lower, why = down(enc.a), "margin >= 0 on the set (interval)"
+        flat = True  # the gradient vanishes identically on the set
         for i, v in fixed.items():
             g = derivative(t.expr, syms[i]).xreplace(subs)
-            if g == 0 or is_zero(g, CHECK_SECONDS):
+            if _zero(g, syms, base):
                 continue
+            flat = False
             lo, hi = base[i]
             enc = compile_expr(g, syms)(intervals(base))
-            if not ((v == lo and enc.a >= 0) or (v == hi and enc.b <= 0)):
+            if i in valley or not ((v == lo and enc.a >= 0) or (v == hi and enc.b <= 0)):
                 return None
         idx = sorted(fixed)
+        order, dk = _order(t, idx[0], subs, base) if len(idx) == 1 and flat else (2, None)
+        ends = {i: compile_expr(_q(v), syms) for i, v in valley.items()}
+        if order > 2:
+            return Critical(dict(fixed), lower, [[compile_expr(_normal(dk), syms)]], why + f", a zero of order {order}",
+                            order=order, ends=ends)
         hess = [[compile_expr(_normal(derivative(derivative(t.expr, syms[a]), syms[b])), syms) for b in idx]
                 for a in idx]
-        lift = _lift(t, idx, rows or [])
+        lifts, lifted_rows = _lifts(t, idx, rows or [])
     except (Untraceable, TypeError, ValueError, ZeroDivisionError, NotImplementedError, RecursionError):
         return None
-    return Critical(dict(fixed), lower, hess, why, *(lift or (None, None)))
+    return Critical(dict(fixed), lower, hess, why, lifts, lifted_rows or None, ends=ends)
 
 
 def _gershgorin(h: list[list[Any]]) -> bool:
@@ -193,26 +318,88 @@ def _midpoint_definite(h: list[list[Any]]) -> bool:
 
 
 def _at_least(e: Any, low: Fraction) -> Any:
-    """``e`` cut below at ``low``: in the piece where a row's eliminated coordinate is the largest
-    (:mod:`paper_checks.prover.boxes`), it is at least ``1/d``. The points of the hull below are in other
-    pieces, so convexity is needed only on the hull cut by ``e >= 1/d``: a convex set that holds the
-    barycentre and every point of the box that this piece must cover."""
+    """``e`` cut below at ``low`` (:func:`_cut`): convexity is needed only on the segments from the points of
+    the box that this piece covers to the critical set, along which ``e >= low``."""
     lo = interval_hull(sympy.Rational(low.numerator, low.denominator), sympy.Rational(low.numerator, low.denominator))
     return mpmath.iv.mpf([max(e.a, lo.a), max(e.b, lo.a)])
 
 
+def _hull(crit: Critical, box: Box) -> Box | None:
+    """``hull(box, c_S)``: each fixed coordinate's range widened to its value (a valley's: its enclosure
+    on the box), None where a valley's enclosure is not finite."""
+    out = []
+    ivs = intervals(box) if crit.ends else []
+    for i, (lo, hi) in enumerate(box):
+        v = crit.fixed.get(i)
+        if v is None:
+            out.append((lo, hi))
+            continue
+        if i in crit.ends:
+            a, b = _ends(crit.ends[i](ivs))
+            if not (isinstance(a, Fraction) and isinstance(b, Fraction)):
+                return None
+        else:
+            a = b = v
+        out.append((min(lo, a), max(hi, b)))
+    return out
+
+
+def _cut(crit: Critical, row: list[int], box: Box) -> Fraction | None:
+    """The least a row's eliminated coordinate ``e`` is on the segments that the lifted Hessian must cover:
+    the points of the box that this piece covers have ``e >= 1/d`` (the others lie in other pieces), the set
+    ``e`` at its value there (a valley's: the least of its enclosure), and ``e`` is linear along a segment;
+    None where the set may leave the simplex there (``e < 0``)."""
+    d = len(row) + 1
+    if not crit.ends:
+        at = 1 - sum((crit.fixed[i] for i in row), Fraction(0))
+    else:
+        ivs = intervals(box)
+        enc = 1 - sum((crit.ends[i](ivs) if i in crit.ends else interval_hull(_q(crit.fixed[i]), _q(crit.fixed[i]))
+                       for i in row), mpmath.iv.mpf(0))
+        at = _ends(enc)[0]
+        if not isinstance(at, Fraction):
+            return None
+    return min(Fraction(1, d), at) if at >= 0 else None
+
+
+def _signed(crit: Critical, box: Box, d: Any) -> bool:
+    """A zero of order ``k`` along one coordinate ``i``: ``f(x) = f(c) + f^(k)(xi) (x_i - c_i)^k / k!`` on the
+    segment, so ``f >= f(c)`` where ``f^(k) (x_i - c_i)^k >= 0`` on the hull: ``f^(k) >= 0`` for an even ``k``,
+    for an odd one the sign of ``x_i - c_i`` on the box."""
+    ((i, v),) = crit.fixed.items()
+    lo_d, hi_d = _ends(d)
+    if crit.order % 2 == 0:
+        return lo_d >= 0
+    if i in crit.ends:
+        a, b = _ends(crit.ends[i](intervals(box)))
+    else:
+        a = b = v
+    lo, hi = box[i]
+    if lo >= b:
+        return lo_d >= 0
+    if hi <= a:
+        return hi_d <= 0
+    return False
+
+
 def psd_closes(crit: Critical, box: Box, bits: int = 53) -> bool:
     """Whether the Hessian of ``crit`` is positive semidefinite on ``hull(box, c_S)``: by Gershgorin's discs,
-    or as positive definite by its midpoint and radii (:func:`_midpoint_definite`)."""
-    hull = [(min(lo, crit.fixed[i]), max(hi, crit.fixed[i])) if i in crit.fixed else (lo, hi)
-            for i, (lo, hi) in enumerate(box)]
+    or as positive definite by its midpoint and radii (:func:`_midpoint_definite`); for a zero of order
+    ``k > 2``, whether the ``k``-th derivative has the sign that makes the Taylor remainder ``>= 0``."""
     try:
         with precision(bits):
+            hull = _hull(crit, box)
+            if hull is None:
+                return False
             ivs = intervals(hull)
+            if crit.order > 2:
+                return _signed(crit, box, crit.hessian[0][0](ivs))
             mats = [[[f(ivs) for f in row] for row in crit.hessian]]
-            if crit.lifted is not None:  # the eliminated coordinates range over 1 - (the sum of the row) on the hull
-                es = [_at_least(1 - sum(ivs[i] for i in r), Fraction(1, len(r) + 1)) for r in crit.rows or []]
-                mats.insert(0, [[f([*ivs, *es]) for f in row] for row in crit.lifted])
+            cuts = [_cut(crit, r, box) for r in crit.rows or []]
+            if crit.lifts and all(c is not None for c in cuts):
+                # the eliminated coordinates range over 1 - (the sum of the row) on the hull, cut below
+                es = [_at_least(1 - sum(ivs[i] for i in r), c) for r, c in zip(crit.rows or [], cuts)]
+                mats = [[[f([*ivs, *es]) for f in row] for row in lift] for lift in crit.lifts] + mats
         for h in mats:
             if _gershgorin(h):  # a diagonal entry may be +oo at the boundary (p^(q-2) at p = 0): still convex
                 return True
@@ -248,10 +435,20 @@ def _newton(t: Traced, x0: list[float], base: Box) -> list[float] | None:
 
 
 def _rational(v: float, lo: Fraction, hi: Fraction) -> list[Fraction]:
+    """Simple rationals in ``[lo, hi]`` near ``v``: small denominators first, then the best approximation
+    with a denominator up to :data:`MAX_DENOMINATOR` (a coordinate rescaled onto ``[0, 1]`` puts ``x = 1``
+    of ``[1/10, 3]`` at ``9/29``)."""
     out = []
     for d in DENOMINATORS:
         r = Fraction(round(v * d), d)
         if lo <= r <= hi and abs(float(r) - v) < 1e-6 and r not in out:
+            out.append(r)
+    for end in (lo, hi):  # Newton creeps toward a zero of high order at an end (a Taylor remainder's)
+        if abs(float(end) - v) <= 1e-4 * float(hi - lo) and end not in out:
+            out.append(end)
+    if math.isfinite(v):
+        r = Fraction(v).limit_denominator(MAX_DENOMINATOR)
+        if lo <= r <= hi and abs(float(r) - v) < 1e-9 and r not in out:
             out.append(r)
     return out
 

@@ -93,7 +93,14 @@ def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -
     if e_fn is None and e.is_Integer:
         n = int(e)
         if n < 0 and b.a <= 0 <= b.b:
-            return whole()
+            if b.a == b.b or (b.a < 0 < b.b):
+                return whole()
+            # a pole at an end only (1/p on [0, h]): b^n runs from its value at the other end to the
+            # pole's limit, +oo (or -oo for an odd power of a non-positive base), as log 0 = -oo does
+            end = (IV.mpf(b.b) if b.a == 0 else IV.mpf(b.a)) ** n
+            if b.a == 0 or n % 2 == 0:
+                return IV.mpf([end.a, mpmath.inf])
+            return IV.mpf([-mpmath.inf, end.b])
         return b ** n
     if b.a < 0:
         return whole()
@@ -173,11 +180,11 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
     if e.is_Number or e.is_NumberSymbol:
         c = _const(e)
         return lambda v: c
+    if e.is_Mul:
+        return _compile_mul(e, index)
     args = [_compile(a, index) for a in e.args] if not e.is_Pow else []
     if e.is_Add:
         return lambda v: _fold_add([f(v) for f in args])
-    if e.is_Mul:
-        return lambda v: _fold_mul([f(v) for f in args])
     if e.is_Pow:
         return _compile_pow(e, index)
     if isinstance(e, (sympy.Max, sympy.Min)):
@@ -188,6 +195,35 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
         (a,) = args
         return lambda v: fn(a(v))
     raise Untraceable(f"the node {type(e).__name__} ({e}) is not in the whitelist {', '.join(NODES)}")
+
+
+def _xlogx(x: Interval) -> Interval:
+    """``x log x`` on ``x >= 0`` as one function (0 at ``x = 0``, its limit; least ``-1/e`` at ``1/e``): the
+    product of the intervals of ``x`` and ``log x`` is unbounded below at 0, the entropy term is not."""
+    if x.a < 0:
+        return whole()
+    ends = [IV.mpf(0) if x.a == 0 else IV.mpf(x.a) * IV.log(IV.mpf(x.a)), IV.mpf(x.b) * IV.log(IV.mpf(x.b))
+            if x.b > 0 else IV.mpf(0)]
+    lo = min(end.a for end in ends)
+    inv_e = IV.mpf(1) / IV.e  # decreasing below 1/e, increasing above: the least value at an end or at 1/e
+    if x.a <= inv_e.b and x.b >= inv_e.a:
+        lo = min(lo, (-inv_e).a)
+    return IV.mpf([lo, max(end.b for end in ends)])
+
+
+def _compile_mul(e: sympy.Mul, index: dict[sympy.Symbol, int]) -> Fn:
+    """A product; a factor ``u`` beside ``log(u)`` is enclosed as ``u log u`` (:func:`_xlogx`)."""
+    factors = list(e.args)
+    pairs = []
+    for f in list(factors):
+        if isinstance(f, sympy.log) and f.args[0] in factors and f in factors:
+            factors.remove(f)
+            factors.remove(f.args[0])
+            pairs.append(_compile(f.args[0], index))
+    args = [_compile(a, index) for a in factors]
+    if not pairs:
+        return lambda v: _fold_mul([f(v) for f in args])
+    return lambda v: _fold_mul([_guard(_xlogx)(u(v)) for u in pairs] + [f(v) for f in args])
 
 
 def _compile_pow(e: sympy.Pow, index: dict[sympy.Symbol, int]) -> Fn:

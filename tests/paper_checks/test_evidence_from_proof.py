@@ -18,9 +18,11 @@ def test_every_outcome_has_its_evidence():
     assert refuted.verdict == "refuted" and refuted.counterexample["point"] == {"x": "1/3"}
     assert "the bound fails" in refuted.summary
     y = sympy.Symbol("y", real=True)
-    open_ = prove_expr(sympy.exp(x - y) - 1 - x + y, {x: (0, 1), y: (0, 1)}, budget=5, seconds=10)
+    c = sympy.sqrt(2)  # 0 along x = sqrt(2) y, to order 4: undecided (along x = y it is proved)
+    open_ = prove_expr(sympy.exp(x - c * y) + sympy.exp(c * y - x) - 2 - (x - c * y) ** 2, {x: (0, 1), y: (0, 1)},
+                       budget=5, seconds=10)
     assert open_.outcome == "undecided"
-    inc = Evidence.from_proof(open_, holds="exp(x - y) >= 1 + x - y")
+    inc = Evidence.from_proof(open_, holds="cosh(x - sqrt(2) y) >= 1 + (x - sqrt(2) y)^2 / 2")
     assert inc.verdict == "inconclusive" and open_.reason[:40] in inc.summary
 
 

@@ -71,8 +71,10 @@ def test_narrow_dip_is_refuted():
 
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_budget_and_time_are_respected():
-    # 0 on a diagonal and transcendental: neither the normal form nor a decision procedure closes it
-    space = real_space(lambda x, y: sympy.exp(x - y) - 1 - x + y, ("x", 0, 1), ("y", 0, 1))
+    # 0 to order 4 along x = sqrt(2) y, transcendental: no normal form, decision procedure or valley closes it
+    c = sympy.sqrt(2)
+    space = real_space(lambda x, y: sympy.exp(x - c * y) + sympy.exp(c * y - x) - 2 - (x - c * y) ** 2,
+                       ("x", 0, 1), ("y", 0, 1))
     res = prove(space, 300, 30)
     assert res.outcome == "undecided" and res.boxes <= 300 and "budget" in res.reason
     assert res.remaining["open_boxes"] > 0

@@ -40,7 +40,7 @@ def test_taylor_remainder_with_a_zero_of_order_t_plus_1_at_the_end(t):
     _proved(real_space(lambda p: -sympy.log(p) - sum((1 - p) ** k / k for k in range(1, t + 1)), ("p", 0, 1)))
 
 
-@pytest.mark.parametrize("c", [2, 3])  # c = 4: proved in about 6 s, its re-check of 1220 boxes about 50 s
+@pytest.mark.parametrize("c", [2, 3, pytest.param(4, marks=pytest.mark.slow), pytest.param(5, marks=pytest.mark.slow)])
 def test_gce_class_sum_bound_along_q(c):
     """Zhang & Sabuncu 2018, Eq. 7 (lower end): sum_j L_q(f_j) >= (c - c^(1-q))/q, 0 at the barycentre for
     every q in [1/4, 3/4]: a segment of zeros closed by convexity in f (the Hessian lifted to all c

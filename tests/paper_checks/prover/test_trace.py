@@ -53,3 +53,30 @@ def test_trace_refuses_a_margin_that_compares_symbols():
     space = SearchSpace((Real("x", 0, 1),), lambda p: 0.0, lambda p: p["x"] if p["x"] > 0 else -p["x"])
     with pytest.raises(Untraceable, match="cannot be evaluated on symbols"):
         trace(space, {}, {})
+
+
+def test_a_pole_at_an_end_of_an_integer_power_encloses_to_infinity():
+    """1/x on [0, 1/4] is [4, +oo] (its limit at 0, as -log 0 = +oo), not the whole line; a pole inside is."""
+    x = sympy.Symbol("x", real=True)
+    iv = mpmath.iv
+    f = compile_expr(1 / x, [x])
+    assert f([iv.mpf([0, 0.25])]).a == 4 and f([iv.mpf([0, 0.25])]).b == mpmath.inf
+    assert f([iv.mpf([-0.25, 0])]).b == -4 and f([iv.mpf([-0.25, 0])]).a == -mpmath.inf
+    assert compile_expr(x**-2, [x])([iv.mpf([-0.5, 0])]).a == 4
+    assert f([iv.mpf([-1, 1])]).a == -mpmath.inf and f([iv.mpf([-1, 1])]).b == mpmath.inf
+
+
+@pytest.mark.parametrize("lo, hi", [(0, 0.1), (0, 1), (0.2, 0.5), (0.5, 3), (0, 0), (1e-9, 1e-3)])
+def test_x_log_x_is_enclosed_as_one_function(lo, hi):
+    """x log x (and 3 y x log x) encloses every value on a grid of the box (a plain loop), and at x = 0 its
+    limit 0, where the product of the intervals of x and log x is unbounded below."""
+    import math
+
+    x, y = sympy.symbols("x y", real=True)
+    enc = compile_expr(3 * y * x * sympy.log(x), [x, y])([mpmath.iv.mpf([lo, hi]), mpmath.iv.mpf([1, 2])])
+    assert enc.a > -mpmath.inf
+    for k in range(201):
+        v = lo + (hi - lo) * k / 200
+        for w in (1.0, 1.5, 2.0):
+            val = 0.0 if v == 0 else 3 * w * v * math.log(v)
+            assert enc.a - 1e-12 <= val <= enc.b + 1e-12

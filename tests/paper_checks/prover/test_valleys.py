@@ -1,0 +1,112 @@
+"""Valleys (a minimum of 0 along a curve or surface), exact irrational critical points and zeros of high
+order: proposed by :mod:`paper_checks.prover.valleys`, checked and closed by :mod:`paper_checks.prover.second`,
+each proof re-checked from its certificate."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from paper_checks.prover import prove, prove_expr, recheck
+from paper_checks.prover.second import critical_at, psd_closes
+from paper_checks.prover.trace import compile_traced
+from paper_checks.prover.valleys import candidates, near
+from paper_checks.search.params import SearchSpace, SimplexPoint
+from tests.paper_checks.prover._spaces import real_space
+
+R, log, exp, sqrt = sympy.Rational, sympy.log, sympy.exp, sympy.sqrt
+F = Fraction
+x, y = sympy.symbols("x y", real=True)
+
+
+def _proved(space, seconds=60):
+    res = prove(space, 20000, seconds)
+    assert res.outcome == "proved", (res.reason, res.remaining)
+    assert recheck(res.certificate, space) == []
+    return res
+
+
+def _gibbs(c):
+    """Gibbs' inequality with both distributions free: sum_i p_i log(p_i / q_i) >= 0, 0 wherever q = p."""
+    def exact(pt):
+        return sum(a * log(a) - a * log(b) for a, b in zip(pt["p"], pt["q"]))
+
+    return SearchSpace((SimplexPoint("p", c), SimplexPoint("q", c)), lambda pt: float(sympy.N(exact(pt))), exact,
+                       description=f"Gibbs, c = {c}")
+
+
+def test_the_stationarity_in_one_coordinate_proposes_the_valley():
+    t = compile_traced(x * log(x) - x * log(y) + (1 - x) * log(1 - x) - (1 - x) * log(1 - y), [x, y])
+    found = list(candidates(t, []))
+    assert {0: y} in found and {1: x} in found
+
+
+def test_a_valley_is_checked_exactly():
+    """The set must hold the margin at 0 and its gradient in the fixed coordinates at 0, identically."""
+    base = [(F(0), F(1)), (F(0), F(1))]
+    t = compile_traced((x + y) / 2 - sqrt(x * y), [x, y])
+    crit = critical_at(t, {1: x}, base)
+    assert crit is not None and crit.lower == 0 and crit.ends
+    assert psd_closes(crit, [(F(1, 2), F(9, 16)), (F(1, 2), F(9, 16))])
+    assert critical_at(t, {1: x / 2}, base) is None  # the margin is not 0 on y = x/2
+    assert critical_at(compile_traced((x - y) ** 2 + x - y, [x, y]), {1: x}, base) is None  # gradient not 0
+
+
+def test_near_measures_the_distance_to_the_set_in_box_widths():
+    t = compile_traced((x - y) ** 2, [x, y])
+    assert near({1: x}, t, [(F(1, 2), F(5, 8)), (F(1, 2), F(5, 8))])
+    assert not near({1: x}, t, [(F(0), F(1, 8)), (F(7, 8), F(1))])
+
+
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
+@pytest.mark.parametrize("c", [2, 3])
+def test_gibbs_with_both_distributions_free(c):
+    res = _proved(_gibbs(c))
+    assert "hessian" in res.certificate.methods() and any("valley" in n for n in res.notes)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name, expr, domain", [
+    ("Pinsker, binary", x * log(x) - x * log(y) + (1 - x) * log(1 - x) - (1 - x) * log(1 - y) - 2 * (x - y) ** 2,
+     {x: (0, 1), y: (R(1, 10), R(9, 10))}),
+    ("AM-GM with a square root", (x + y) / 2 - sqrt(x * y), {x: (0, 1), y: (0, 1)}),
+    ("Young, p = 3, along x = sqrt(y)", x**3 / 3 + 2 * y ** R(3, 2) / 3 - x * y, {x: (0, 2), y: (0, 2)}),
+    ("Jensen for log", log((x + y) / 2) - (log(x) + log(y)) / 2, {x: (R(1, 10), 2), y: (R(1, 10), 2)}),
+    ("a zero of order 4 along x = y", exp(x - y) + exp(y - x) - 2 - (x - y) ** 2, {x: (0, 1), y: (0, 1)}),
+])
+def test_valleys_of_two_coordinates_are_proved(name, expr, domain):
+    res = prove_expr(expr, domain, seconds=60)
+    assert res.outcome == "proved", (name, res.reason)
+    assert any("valley" in n for n in res.notes)
+
+
+def test_an_exact_irrational_critical_point_closes_its_boxes():
+    """x log x + 1/e >= 0 on [0, 1]: 0 at x = 1/e, where d/dx = log x + 1 solves exactly."""
+    res = _proved(real_space(lambda x: x * log(x) + exp(-1), ("x", 0, 1)))
+    assert any("exp(-1)" in n and "exact critical point" in n for n in res.notes)
+
+
+def test_a_zero_of_order_4_at_an_end_is_closed_by_taylor():
+    """e^x >= 1 + x + x^2/2 + x^3/6 on [0, 2]: the derivatives up to the third vanish at 0, the fourth is e^x."""
+    res = _proved(real_space(lambda x: exp(x) - 1 - x - x**2 / 2 - x**3 / 6, ("x", 0, 2)))
+    assert "taylor" in res.certificate.methods()
+
+
+def test_an_odd_order_zero_needs_the_right_side():
+    """x^3 >= 0 on [0, 1] has a zero of order 3 at its low end (closed); on [-1, 0] the same order fails."""
+    base = [(F(0), F(1))]
+    t = compile_traced(x**3 + x**4, [x])
+    crit = critical_at(t, {0: F(0)}, base)
+    assert crit is not None and crit.order == 3 and crit.method == "taylor"
+    assert psd_closes(crit, [(F(0), F(1, 4))]) and not psd_closes(crit, [(F(-1, 4), F(0))])
+
+
+def test_recheck_catches_a_wrong_valley():
+    space = real_space(lambda x, y: (x + y) / 2 - sqrt(x * y), ("x", 0, 1), ("y", 0, 1))
+    res = _proved(space)
+    rec = next(r for r in res.certificate.records if r.closure.at and any(
+        getattr(v, "free_symbols", None) for v in r.closure.at.values()))
+    (i, v), = rec.closure.at.items()
+    rec.closure.at = {i: v / 2}
+    assert any("critical set" in p for p in recheck(res.certificate, space))
