@@ -115,6 +115,7 @@ class _State:
     criticals: dict[tuple[int, int], list[Critical]] = field(default_factory=dict)
     critical_tries: dict[tuple[int, int], int] = field(default_factory=dict)
     valleys: dict[tuple[int, int], tuple[list[dict[int, Any]], Iterator[dict[int, Any]]]] = field(default_factory=dict)
+    unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
@@ -138,6 +139,8 @@ def _counterexample(st: _State, pc: _Piece, x: list[Fraction]) -> ProofResult | 
     if status_ != "fails":
         if status_.startswith("error"):
             st.notes.append(f"exact evaluation at a probed point: {status_}")
+            if st.unreal is None:
+                st.unreal = _not_real(st.space, point)
         return None
     small, steps, done = Shrinker(st.space, point, st.shrink_evals).run()
     s2, text2, val2 = verify(st.space, small)
@@ -146,6 +149,21 @@ def _counterexample(st: _State, pc: _Piece, x: list[Fraction]) -> ProofResult | 
     notes = [] if done else [f"shrinking stopped after {st.shrink_evals} exact evaluations ({steps} steps)"]
     return ProofResult("counterexample", st.boxes, st.budget, 0.0, counterexample=point, exact_margin=text,
                        exact_margin_value=val, shrink_steps=steps, notes=notes)
+
+
+def _not_real(space: SearchSpace, point: Point) -> str | None:
+    """Why no proof exists when the margin is a finite non-real number at a point of the domain (``log(x - 2)``
+    on ``[0, 1]``), else None (a pole, ``-log 0``, is no such point)."""
+    try:
+        val = sympy.N(sympy.sympify(space.exact_margin(point)), 30)
+        if not (val.is_number and val.is_finite and sympy.im(val) != 0):
+            return None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, NotImplementedError, RecursionError):
+        return None
+    at = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
+    return (f"the margin is not real at {at} (it is {val.evalf(6)}: the log or a root of a negative number), so it "
+            "is undefined on the domain there: no proof exists on this domain; would decide: a domain on which the "
+            "margin is real, or a margin defined on the whole domain")
 
 
 def _probe(st: _State, pc: _Piece, t: Traced, box: Box) -> ProofResult | None:
@@ -318,7 +336,7 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
                 if found is not None:
                     return found
     rows = [list(g) for g in groups(pc.coords).values()]
-    for x in _symmetric_points(pc.base, rows):  # where symmetric bounds are tight: a tiny failure shows there
+    for x in _symmetric_points(pc.base, rows) or [centre(pc.base)]:  # where symmetric bounds are tight
         found = _counterexample(st, pc, x)
         if found is not None:
             return found
@@ -379,7 +397,7 @@ def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
         try:
             out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
                                 **gathering([(k, b) for k, i2, j2, b in parts if (i2, j2) == (i, j)],
-                                            pc.parts[j], pc.base, pc.names,
+                                            pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
                                             lambda x: status([(v, v) for v in x], pc.coords) == "inside")}
         except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
             out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
@@ -476,10 +494,13 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
                 found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
-        while st.heap and st.boxes < budget and time.monotonic() < st.deadline:
+        while st.heap and st.boxes < budget and time.monotonic() < st.deadline and st.unreal is None:
             found = _step(st, pcs)
             if found is not None:
                 return _found(st, found, start)
+        if st.unreal is not None:
+            return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=st.unreal,
+                               remaining=_remaining(st, pcs), notes=st.notes)
     except (Untraceable, ValueError, ArithmeticError, TypeError, NotImplementedError, RecursionError) as exc:
         return _undecided(st, pcs, f"the prover stopped on {type(exc).__name__}: {exc}", start)
     return _ended(st, pcs, start)

@@ -420,8 +420,9 @@ def _newton(t: Traced, x0: list[float], base: Box) -> list[float] | None:
         hess = sympy.lambdify(syms, sympy.hessian(t.expr, syms), "mpmath")
         x = np.array(x0, dtype=float)
         for _ in range(NEWTON_STEPS):
-            g = np.array([float(v) for v in grad(*x)], dtype=float)
-            h = np.array(hess(*x).tolist(), dtype=float)
+            pt = [float(v) for v in x]  # Python floats: a pole raises ZeroDivisionError, not a numpy warning
+            g = np.array([float(v) for v in grad(*pt)], dtype=float)
+            h = np.array(hess(*pt).tolist(), dtype=float)
             if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
                 return None
             step = np.linalg.lstsq(h, g, rcond=None)[0]

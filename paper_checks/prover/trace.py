@@ -228,6 +228,9 @@ def _compile_mul(e: sympy.Mul, index: dict[sympy.Symbol, int]) -> Fn:
 
 def _compile_pow(e: sympy.Pow, index: dict[sympy.Symbol, int]) -> Fn:
     base, ex = e.args
+    if base == ex:  # u^u = exp(u log u): 1 at u = 0 (its limit), where a power of an interval holding 0 is not bounded
+        u_fn = _compile(base, index)
+        return lambda v: _guard(IV.exp)(_guard(_xlogx)(u_fn(v)))
     b_fn = _compile(base, index)
     e_fn = None if ex.is_number else _compile(ex, index)
     if ex.is_number and not ex.is_Rational:
