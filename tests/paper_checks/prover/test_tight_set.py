@@ -36,6 +36,10 @@ def _simplex(fn, c, *bounds):
     return SearchSpace(params, lambda p: float(sympy.N(exact(p))), exact, description="tight set")
 
 
+def _gibbs(pt):
+    return sum(a * log(a) - a * log(b) for a, b in zip(pt["p"], pt["q"]))
+
+
 def _gce_lower(f, q):
     c = len(f)
     return sum((1 - v**q) / q for v in f) - (c - c ** (1 - q)) / q
@@ -61,6 +65,23 @@ TRUE = {
     "Taylor remainder of -log p, t = 4": _real(lambda p: -log(p) - sum((1 - p) ** k / k for k in range(1, 5)),
                                                ("p", 0, 1)),
     "2x - x log x >= x^2 (0 log 0)": _real(lambda x: 2 * x - x * log(x) - x**2, ("x", 0, 1)),
+    # a minimum of 0 along a curve or surface (a valley), or at an irrational point
+    "Gibbs, both distributions free, c = 3": SearchSpace(
+        (SimplexPoint("p", 3), SimplexPoint("q", 3)), lambda pt: float(sympy.N(_gibbs(pt))), _gibbs, description="t"),
+    "Pinsker, binary": _real(lambda p, q: p * log(p) - p * log(q) + (1 - p) * log(1 - p) - (1 - p) * log(1 - q)
+                             - 2 * (p - q) ** 2, ("p", 0, 1), ("q", 0.125, 0.875)),
+    "AM-GM, two variables": _real(lambda x, y: (x + y) / 2 - sqrt(x * y), ("x", 0, 1), ("y", 0, 1)),
+    "Young, p = 3, along x = sqrt(y)": _real(lambda x, y: x**3 / 3 + 2 * y ** R(3, 2) / 3 - x * y, ("x", 0, 2),
+                                             ("y", 0, 2)),
+    "Jensen for log": _real(lambda a, b: log((a + b) / 2) - (log(a) + log(b)) / 2, ("a", 0.125, 2), ("b", 0.125, 2)),
+    "x log x + 1/e, 0 at x = 1/e": _real(lambda x: x * log(x) + exp(-1), ("x", 0, 1)),
+    # zeros of high order, and simplices of higher dimension
+    "e^x Taylor remainder, order 4 at 0": _real(lambda x: exp(x) - 1 - x - x**2 / 2 - x**3 / 6, ("x", 0, 2)),
+    "cosh-type zero of order 4 along x = y": _real(lambda x, y: exp(x - y) + exp(y - x) - 2 - (x - y) ** 2,
+                                                   ("x", 0, 1), ("y", 0, 1)),
+    "KL to uniform >= 0, c = 4": _simplex(lambda f: sum(v * log(4 * v) for v in f), 4),
+    "GCE class sum, c = 5": _simplex(_gce_lower, 5, ("q", 0.25, 0.75)),
+    "x^x >= 1/2": _real(lambda x: x**x - R(1, 2), ("x", 0, 1)),
 }
 FALSE = {
     "x - x log x >= 1/100": _real(lambda x: x - x * log(x) - R(1, 100), ("x", 0, 1)),
@@ -69,6 +90,10 @@ FALSE = {
     "a 10^-50 dip beside sqrt 2": _real(lambda x, y: (x**2 - 2) ** 2 + y**2 - R(1, 10**50), ("x", 0, 2), ("y", 0, 2)),
     "|x| >= x + 10^-9": _real(lambda x: Abs(x) - x - R(1, 10**9), ("x", -1, 1)),
     "GCE class sum shifted by 10^-4": _simplex(lambda f, q: _gce_lower(f, q) - R(1, 10**4), 3, ("q", 0.25, 0.75)),
+    "Pinsker with 21/10 for 2": _real(lambda p, q: p * log(p) - p * log(q) + (1 - p) * log(1 - p)
+                                      - (1 - p) * log(1 - q) - R(21, 10) * (p - q) ** 2, ("p", 0, 1), ("q", 0.125, 0.875)),
+    "e^x >= 1 + x + x^2/2 on [-1, 1]": _real(lambda x: exp(x) - 1 - x - x**2 / 2, ("x", -1, 1)),
+    "x log x + 1/e - 10^-9": _real(lambda x: x * log(x) + exp(-1) - R(1, 10**9), ("x", 0, 1)),
 }
 
 
