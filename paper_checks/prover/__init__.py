@@ -9,7 +9,8 @@ boxes), :mod:`~paper_checks.prover.bound` (closing a box), :mod:`~paper_checks.p
 (the certificate and its re-check), :mod:`~paper_checks.prover.prove` (the branch and bound),
 :mod:`~paper_checks.prover.normal` (exact first: normal form, identities, factors of known sign),
 :mod:`~paper_checks.prover.solver` (polynomial and piecewise polynomial margins: real roots, z3),
-:mod:`~paper_checks.prover.second` (convexity around a critical point or segment) and
+:mod:`~paper_checks.prover.second` (convexity around a critical point, segment or valley; Taylor's theorem at
+a zero of high order), :mod:`~paper_checks.prover.valleys` (the sets along which a minimum of 0 runs) and
 :mod:`~paper_checks.prover.gather` (where the open boxes of an undecided proof gather).
 """
 from __future__ import annotations

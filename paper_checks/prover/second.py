@@ -1,4 +1,5 @@
-"""Second-order closure: a minimum of 0 inside the domain (or along a face of it), closed by convexity.
+"""Second-order closure: a minimum of 0 at a point, along a face or along a valley, closed by convexity
+(or, for a zero of high order in one coordinate, by Taylor's theorem).
 
 First-order bounds cannot close the boxes around a point where the margin's minimum is exactly 0
 (``log(x) <= x - 1`` at ``x = 1``; the GCE class-sum bound at the barycentre, Zhang & Sabuncu 2018,
@@ -6,20 +7,24 @@ Eq. 7): every box there has a lower bound a little below 0. Here such a point is
 around it are closed by the second-order argument (Moore, Kearfott & Cloud 2009, sec. 6.3 on using
 the Hessian; the convexity test by Gershgorin's discs):
 
-A :class:`Critical` fixes some coordinates ``S`` at exact rationals ``c_S`` (all of them: a point; the
+A :class:`Critical` fixes some coordinates ``S`` at ``c_S``: exact rationals (all of them: a point; the
 simplex coordinates only: a segment along a parameter ``q``, where the class-sum bound is 0 for every
-``q``), and is valid when, on the set ``x_S = c_S``,
+``q``), or expressions ``phi(x_F)`` of the others (a valley, :mod:`paper_checks.prover.valleys`: ``q = p``
+for Gibbs' inequality with both distributions free; an irrational constant such as ``x = 1/e``), and is
+valid when, on the set ``x_S = c_S``,
 
-1. the margin is ``>= v`` (identically 0 by SymPy's simplification, a rational exactly, or an interval
-   enclosure ``>= 0`` over the piece), and
-2. its gradient in ``S`` vanishes identically, or points into the piece where ``c_i`` is an end of it.
+1. the margin is ``>= v`` (identically 0 by SymPy, a rational exactly, or an interval enclosure ``>= 0``
+   over the piece), and
+2. its gradient in ``S`` vanishes identically, or points into the piece where ``c_i`` is a rational end.
 
 A box ``b`` is then closed when the Hessian in ``S`` (each entry in normal form, then enclosed in
-interval arithmetic) is positive semidefinite on ``hull(b, c_S)`` (every row's diagonal lower end at least
-the sum of the magnitudes of the row's other entries): for each fixed ``x_F`` the margin is convex in
-``x_S`` on the hull, with a stationary (or inward) point at ``c_S``, so it is ``>= v`` there. A boundary
-zero of order ``k`` (a Taylor remainder at ``p = 1``) is the same with ``c`` on the boundary: the
-derivatives below the Hessian vanish exactly there and the Hessian's normal form has a sign.
+interval arithmetic) is positive semidefinite on ``hull(b, c_S)`` (a valley's ``phi`` enclosed on ``b``;
+every row's diagonal lower end at least the sum of the magnitudes of the row's other entries, or its
+midpoint positive definite beyond its radii): for each fixed ``x_F`` the margin is convex in ``x_S`` on
+the segment from the box's point to ``c_S``, where it is stationary (or inward), so it is ``>= v`` there.
+With one coordinate whose derivatives vanish identically on the set up to order ``k - 1`` (a Taylor
+remainder at ``p = 1``; ``e^x - 1 - x - x^2/2 - x^3/6`` at 0), the ``k``-th derivative takes the
+Hessian's place: Taylor's theorem with the Lagrange remainder needs only its sign on the hull.
 :func:`critical_at` re-derives a critical set from its coordinates alone, as
 :func:`paper_checks.prover.certificate.recheck` does.
 """

@@ -91,7 +91,8 @@ FALSE = {
     "|x| >= x + 10^-9": _real(lambda x: Abs(x) - x - R(1, 10**9), ("x", -1, 1)),
     "GCE class sum shifted by 10^-4": _simplex(lambda f, q: _gce_lower(f, q) - R(1, 10**4), 3, ("q", 0.25, 0.75)),
     "Pinsker with 21/10 for 2": _real(lambda p, q: p * log(p) - p * log(q) + (1 - p) * log(1 - p)
-                                      - (1 - p) * log(1 - q) - R(21, 10) * (p - q) ** 2, ("p", 0, 1), ("q", 0.125, 0.875)),
+                                      - (1 - p) * log(1 - q) - R(21, 10) * (p - q) ** 2,
+                                      ("p", 0, 1), ("q", 0.125, 0.875)),
     "e^x >= 1 + x + x^2/2 on [-1, 1]": _real(lambda x: exp(x) - 1 - x - x**2 / 2, ("x", -1, 1)),
     "x log x + 1/e - 10^-9": _real(lambda x: x * log(x) + exp(-1) - R(1, 10**9), ("x", 0, 1)),
 }
