@@ -40,6 +40,8 @@ from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.bound import Closure, close
 from paper_checks.prover.boxes import Piece, from_path, groups, initial_box, path_tokens, status
 from paper_checks.prover.normal import Reduction, check_reduction
+from paper_checks.prover.scaling import closes as scaling_closes
+from paper_checks.prover.scaling import homogeneity
 from paper_checks.prover.second import critical_at, psd_closes
 from paper_checks.prover.solver import Problem, branches_decide, problem, recheck_problem
 from paper_checks.prover.trace import Traced, Untraceable, compile_traced, conjuncts, derivative, precision, trace
@@ -184,6 +186,13 @@ def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], 
     bad = _monotone_problems(rec.closure, t, box, names)
     if bad:
         return [f"{where}: {bad}"]
+    if rec.closure.method == "scaling":  # the corner box of a homogeneous margin, homogeneity derived again
+        simplex = {k for g in groups(coords or []).values() for k in g}
+        h = homogeneity(t, base or box, simplex)
+        if h is None or set(h.coords) != set((rec.closure.at or {})) or not scaling_closes(h, box, base or box):
+            return [f"{where}: the margin is not homogeneous in {sorted(rec.closure.at or {})} again, or the box "
+                    "is no corner box of the scaling argument"]
+        return []
     if rec.closure.method in ("hessian", "taylor"):  # around a critical set, re-derived from its coordinates
         rows = [list(g) for g in groups(coords or []).values()]
         crit = critical_at(t, dict(rec.closure.at or {}), base, rows)

@@ -33,7 +33,7 @@ import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import inputs, valleys
+from paper_checks.prover import inputs, scaling, valleys
 from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
@@ -115,6 +115,7 @@ class _State:
     criticals: dict[tuple[int, int], list[Critical]] = field(default_factory=dict)
     critical_tries: dict[tuple[int, int], int] = field(default_factory=dict)
     valleys: dict[tuple[int, int], tuple[list[dict[int, Any]], Iterator[dict[int, Any]]]] = field(default_factory=dict)
+    scalings: dict[tuple[int, int], Any] = field(default_factory=dict)
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
@@ -236,6 +237,27 @@ def _valley(st: _State, pc: _Piece, i: int, j: int, box: Box, rows: list[list[in
     return None
 
 
+def _scaled(st: _State, pc: _Piece, i: int, j: int, box: Box) -> Closure | None:
+    """Close the corner box at the origin of a homogeneous margin by scaling (:mod:`paper_checks.prover.scaling`);
+    whether the margin is homogeneous is decided once per conjunct, from the first box at the corner."""
+    if not any(lo == 0 for lo, _ in box):
+        return None
+    if (i, j) not in st.scalings:
+        simplex = {k for g in groups(pc.coords).values() for k in g}
+        left = max(st.deadline - time.monotonic(), 0.0)
+        st.scalings[(i, j)] = scaling.homogeneity(pc.parts[j], pc.base, simplex,
+                                                  min(scaling.SCALING_SECONDS, left / 4)) if left > 0 else None
+        h = st.scalings[(i, j)]
+        if h is not None:
+            st.notes.append(f"the margin is homogeneous of degree {h.degree} in {h.to_json(pc.names)['coordinates']}: "
+                            "the corner box at the origin is closed by scaling")
+    h = st.scalings[(i, j)]
+    if h is None or not scaling.closes(h, box, pc.base):
+        return None
+    return Closure(True, 0.0, "scaling", exact=f"homogeneous of degree {h.degree}",
+                   at={k: Fraction(0) for k in h.coords})
+
+
 def _free(v: Any) -> bool:
     return bool(getattr(v, "free_symbols", None))
 
@@ -278,7 +300,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
             if cw.closed:
                 st.records.append(Record(i, j, path, cw, form="written"))
                 return None
-        hess = _second_order(st, pc, i, j, box)
+        hess = _second_order(st, pc, i, j, box) or _scaled(st, pc, i, j, box)
         if hess is not None:
             st.records.append(Record(i, j, path, hess))
             return None

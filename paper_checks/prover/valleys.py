@@ -8,7 +8,7 @@ by convexity in the normal directions ``S`` once it has the set as ``x_S = phi(x
 proposes such sets, exactly:
 
 - two coordinates equal, ``x_i = x_m`` (where ``solve`` gives up on a transcendental stationarity, as for
-  ``e^(x-y) + e^(y-x) - 2 - (x-y)^2``);
+  ``e^(x-y) + e^(y-x) - 2 - (x-y)^2``), or all of them (AM-GM's line ``x = y = z``);
 - for each coordinate ``x_i``, SymPy's ``solve`` of ``d margin / d x_i = 0`` for ``x_i`` (``q = p``,
   ``x = sqrt(y)``), and where a solution depends on one other coordinate ``x_m``, the same relation solved
   for ``x_m`` (Pinsker's margin is convex in ``p`` along ``p = q`` but not in ``q``);
@@ -84,10 +84,16 @@ def candidates(t: Traced, rows: list[list[int]], seconds: float = SOLVE_SECONDS)
             c = {i: _exact(sol[syms[i]]) for i in r}
             if new(c):
                 yield c
-    for i, s in enumerate(syms):  # two coordinates equal: the symmetric inequalities' valley, proposed unsolved
-        for m, other in enumerate(syms):
-            if m != i and {s, other} <= t.expr.free_symbols and new({i: other}):
-                yield {i: other}
+    used = [i for i, s in enumerate(syms) if s in t.expr.free_symbols]
+    for i in used:  # two coordinates equal: the symmetric inequalities' valley, proposed unsolved
+        for m in used:
+            if m != i and new({i: syms[m]}):
+                yield {i: syms[m]}
+    if len(used) >= 3:  # all equal (AM-GM's line x = y = z)
+        for m in used:
+            c = {i: syms[m] for i in used if i != m}
+            if new(c):
+                yield c
     for i, s in enumerate(syms):
         if s not in t.expr.free_symbols:
             continue

@@ -110,3 +110,28 @@ def test_recheck_catches_a_wrong_valley():
     (i, v), = rec.closure.at.items()
     rec.closure.at = {i: v / 2}
     assert any("critical set" in p for p in recheck(res.certificate, space))
+
+
+@pytest.mark.slow
+def test_a_homogeneous_margin_closes_its_corner_by_scaling():
+    """AM-GM with cube roots: 0 along x = y = z into the corner 0, where the Hessian is unbounded; the margin
+    is homogeneous of degree 1, so the corner box is closed by scaling (and re-checked)."""
+    space = real_space(lambda x, y, z: (x + y + z) / 3 - (x * y * z) ** R(1, 3), ("x", 0, 1), ("y", 0, 1), ("z", 0, 1))
+    res = _proved(space)
+    assert res.certificate.methods().get("scaling") == 1
+    rec = next(r for r in res.certificate.records if r.closure.method == "scaling")
+    rec.closure.at = {0: F(0)}
+    assert any("homogeneous" in p for p in recheck(res.certificate, space))
+
+
+def test_homogeneity_is_found_exactly():
+    from paper_checks.prover.scaling import closes, homogeneity
+
+    base = [(F(0), F(1)), (F(0), F(1))]
+    h = homogeneity(compile_traced((x + y) / 2 - sqrt(x * y), [x, y]), base, set())
+    assert h is not None and h.degree == 1 and h.coords == (0, 1)
+    assert closes(h, [(F(0), F(1, 2)), (F(0), F(1, 4))], base)
+    assert not closes(h, [(F(0), F(3, 4)), (F(0), F(1, 4))], base)  # doubling 3/4 leaves the piece
+    assert homogeneity(compile_traced(x * log(x) + y, [x, y]), base, set()) is None
+    assert homogeneity(compile_traced(x**2 - x * y, [x, y]), base, set()).coords == (0, 1)
+    assert homogeneity(compile_traced(x**2 - x * y, [x, y]), base, {0}) is None  # x on a simplex: y alone scales

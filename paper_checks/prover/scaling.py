@@ -1,0 +1,85 @@
+"""Homogeneous margins: the corner at the origin closed by scaling.
+
+AM-GM with cube roots, ``(x + y + z)/3 - (x y z)^(1/3)`` on ``[0, 1]^3``, is 0 along ``x = y = z`` all the
+way into the corner ``0``, where its Hessian is unbounded: no box at the corner closes by bounds or by
+convexity. But the margin is homogeneous of degree ``k > 0`` in the coordinates ``H`` that start at 0,
+``m(t x_H, x_R) = t^k m(x_H, x_R)`` for ``t > 0``. Then a box ``[0, a_i]`` in every coordinate of ``H``
+with ``2 a_i`` inside the piece is closed: for a point with ``x_H != 0``, doubling ``x_H`` ``j`` times
+takes it out of the box to a point of the piece that the other boxes cover, and
+``m(x) = 2^(-j k) m(2^j x_H, x_R) >= 0``; at ``x_H = 0`` the margin is ``t^k`` times itself, so 0 (or its
+limit 0 where it is undefined there). The covering of the other boxes does not depend on this one, so
+the argument is not circular.
+
+:func:`homogeneity` finds ``H`` and ``k`` exactly (``k`` read off two points, then
+``m(t x_H, x_R) - t^k m`` identically 0 by SymPy with ``t > 0``); :func:`closes` is the test of a box; the
+certificate's re-check derives both again.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.trace import Traced
+from paper_checks.run.deadline import TimedOut, deadline
+
+#: seconds SymPy may spend deciding that a margin is homogeneous
+SCALING_SECONDS = 3.0
+
+
+@dataclass(frozen=True)
+class Homogeneous:
+    """The coordinates ``H`` (indices) in which the margin is homogeneous, and its degree ``k > 0``."""
+
+    coords: tuple[int, ...]
+    degree: sympy.Rational
+
+    def to_json(self, names: list[str]) -> dict[str, Any]:
+        return {"coordinates": [names[i] for i in self.coords], "degree": str(self.degree)}
+
+
+def _value(expr: sympy.Expr, subs: dict[sympy.Symbol, Any]) -> float | None:
+    try:
+        v = complex(sympy.N(expr.xreplace(subs), 30))
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    return v.real if abs(v.imag) < 1e-20 and math.isfinite(v.real) else None
+
+
+def homogeneity(t: Traced, base: Box, simplex: set[int], seconds: float = SCALING_SECONDS) -> Homogeneous | None:
+    """``H`` and ``k`` when the margin is homogeneous of a degree ``k > 0`` in the coordinates ``H`` that start
+    at 0 (no simplex coordinate: scaling leaves the simplex), the others fixed; None otherwise."""
+    syms = t.symbols
+    hs = [i for i, (lo, hi) in enumerate(base) if lo == 0 < hi and i not in simplex and syms[i] in t.expr.free_symbols]
+    if not hs:
+        return None
+    pt = {s: sympy.Rational(2 + 3 * n, 7 + 2 * n) * (hi - lo) / 2 + lo for n, (s, (lo, hi)) in
+          enumerate(zip(syms, [(sympy.Rational(a.numerator, a.denominator), sympy.Rational(b.numerator, b.denominator))
+                               for a, b in base]))}
+    f1 = _value(t.expr, pt)
+    f2 = _value(t.expr, {s: (v / 2 if i in hs else v) for i, (s, v) in enumerate(pt.items())})
+    if not f1 or not f2 or f1 / f2 <= 0:
+        return None
+    k = sympy.Rational(Fraction(math.log2(f1 / f2)).limit_denominator(12))
+    if not k > 0:
+        return None
+    tt = sympy.Dummy("t", positive=True)
+    scaled = t.expr.xreplace({syms[i]: tt * syms[i] for i in hs})
+    pos = {s: sympy.Dummy(str(s), nonnegative=True) if lo >= 0 else s for s, (lo, _) in zip(syms, base)}
+    diff = (scaled - tt**k * t.expr).xreplace(pos)
+    try:
+        with deadline(seconds):
+            zero = sympy.simplify(sympy.powsimp(sympy.expand_power_base(diff, force=False), force=False)) == 0
+    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
+        return None
+    return Homogeneous(tuple(hs), k) if zero else None
+
+
+def closes(h: Homogeneous, box: Box, base: Box) -> bool:
+    """Whether ``box`` is a corner box of the scaling argument: ``[0, a_i]`` with ``2 a_i`` in the piece for
+    every coordinate of ``H``."""
+    return all(box[i][0] == 0 and 2 * box[i][1] <= base[i][1] for i in h.coords)
