@@ -10,7 +10,9 @@ boxes), :mod:`~paper_checks.prover.bound` (closing a box), :mod:`~paper_checks.p
 :mod:`~paper_checks.prover.normal` (exact first: normal form, identities, factors of known sign),
 :mod:`~paper_checks.prover.solver` (polynomial and piecewise polynomial margins: real roots, z3),
 :mod:`~paper_checks.prover.second` (convexity around a critical point, segment or valley; Taylor's theorem at
-a zero of high order), :mod:`~paper_checks.prover.valleys` (the sets along which a minimum of 0 runs) and
+a zero of high order), :mod:`~paper_checks.prover.valleys` (the sets along which a minimum of 0 runs),
+:mod:`~paper_checks.prover.scaling` (homogeneous margins at the origin), :mod:`~paper_checks.prover.tight`
+(those closures in one proof, with what they found) and
 :mod:`~paper_checks.prover.gather` (where the open boxes of an undecided proof gather).
 """
 from __future__ import annotations

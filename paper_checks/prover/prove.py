@@ -14,7 +14,7 @@ trace of a very large margin is not interrupted). It ends in exactly one of
 - ``counterexample``: an exact point of the domain where the margin is negative, shrunk;
 - ``undecided``: the budget of boxes or the time ran out, the margin could not be traced, or
   boxes narrower than ``2^-MAX_DEPTH`` of their piece stayed open (a minimum of 0 that neither
-  first-order bounds nor convexity around an exact critical point closed, :mod:`paper_checks.prover.second`);
+  first-order bounds nor the closures where the margin is tight closed, :mod:`paper_checks.prover.tight`);
   ``reason`` and ``remaining`` say which and where (:mod:`paper_checks.prover.gather`).
 
 A bounded-domain claim whose margin is ``>= 0`` everywhere is *proved* only here; a search that
@@ -27,20 +27,20 @@ import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import inputs, scaling, valleys
+from paper_checks.prover import inputs
 from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.gather import gathering
 from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
-from paper_checks.prover.second import Critical, barycentre, critical_at, find_critical, psd_closes
 from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
+from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
@@ -50,10 +50,6 @@ from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 OUTCOMES = ("proved", "counterexample", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
-#: a critical set is looked for from a box at most this many times per conjunct of a piece
-CRITICAL_TRIES = 12
-#: ... and only from a box narrower than 1/CRITICAL_WIDTH of its piece along every coordinate
-CRITICAL_WIDTH = 8
 
 
 @dataclass
@@ -112,10 +108,7 @@ class _State:
     seq: int = 0
     notes: list[str] = field(default_factory=list)
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
-    criticals: dict[tuple[int, int], list[Critical]] = field(default_factory=dict)
-    critical_tries: dict[tuple[int, int], int] = field(default_factory=dict)
-    valleys: dict[tuple[int, int], tuple[list[dict[int, Any]], Iterator[dict[int, Any]]]] = field(default_factory=dict)
-    scalings: dict[tuple[int, int], Any] = field(default_factory=dict)
+    tight: Tight | None = None  # the closures where the margin is tight, with what they found (tight.py)
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
@@ -175,103 +168,6 @@ def _probe(st: _State, pc: _Piece, t: Traced, box: Box) -> ProofResult | None:
     return None
 
 
-def _second_order(st: _State, pc: _Piece, i: int, j: int, box: Box) -> Closure | None:
-    """Close ``box`` by convexity around a critical set (:mod:`paper_checks.prover.second`): one found
-    before, or one looked for from this box once it is small (at most :data:`CRITICAL_TRIES` per conjunct)."""
-    crits = st.criticals.setdefault((i, j), [])
-    for c in crits:
-        if psd_closes(c, box):
-            return Closure(True, c.lower, c.method, exact=c.why, at=dict(c.fixed))
-    tries = st.critical_tries.get((i, j), 0)
-    small = all(hi - lo <= (b1 - b0) / CRITICAL_WIDTH for (lo, hi), (b0, b1) in zip(box, pc.base))
-    rows = [list(g) for g in groups(pc.coords).values()]
-    first = (i, j) not in st.critical_tries  # the barycentre is tried once, from the first open box
-    if not first and time.monotonic() > st.deadline:
-        return None
-    if not first and (tries >= CRITICAL_TRIES or not small):  # a valley is looked for from any box near it
-        v = _valley(st, pc, i, j, box, rows)
-        return None if v is None else Closure(True, v.lower, v.method, exact=v.why, at=dict(v.fixed))
-    st.critical_tries[(i, j)] = tries + (not first)
-    c = barycentre(pc.parts[j], box, pc.base, rows) if first else None
-    if c is None and small:
-        c = find_critical(pc.parts[j], box, pc.base, rows)
-    if c is None and small:
-        v = _valley(st, pc, i, j, box, rows)
-        return None if v is None else Closure(True, v.lower, v.method, exact=v.why, at=dict(v.fixed))
-    if c is None or any(c.fixed == k.fixed for k in crits):
-        return None
-    crits.append(c)
-    how = "convexity" if c.order == 2 else f"Taylor's theorem (a zero of order {c.order})"
-    st.notes.append(f"a critical set {c.to_json(pc.names)['at']} closes boxes by {how} ({c.why})")
-    return Closure(True, c.lower, c.method, exact=c.why, at=dict(c.fixed)) if psd_closes(c, box) else None
-
-
-def _valley(st: _State, pc: _Piece, i: int, j: int, box: Box, rows: list[list[int]]) -> Critical | None:
-    """A valley near ``box`` (:mod:`paper_checks.prover.valleys`): candidates are proposed lazily per conjunct
-    and each is checked exactly (:func:`~paper_checks.prover.second.critical_at`) once, from the first small
-    open box that lies near it; a valid one is kept for every later box."""
-    t = pc.parts[j]
-    if (i, j) not in st.valleys:
-        left = max(st.deadline - time.monotonic(), 0.0)
-        st.valleys[(i, j)] = ([], valleys.candidates(t, rows, min(valleys.SOLVE_SECONDS, left / 4 + 0.01)))
-    pending, more = st.valleys[(i, j)]
-    while time.monotonic() < st.deadline:
-        cand = next((c for c in pending if valleys.near(c, t, box)), None)
-        if cand is None:
-            cand = next(more, None)
-            if cand is None:
-                return None
-            if not valleys.near(cand, t, box):
-                pending.append(cand)
-                continue
-        else:
-            pending.remove(cand)
-        c = critical_at(t, cand, pc.base, rows)
-        if c is not None and c.ends:
-            st.criticals[(i, j)].append(c)
-            what = "a valley" if any(_free(v) for v in c.fixed.values()) else "an exact critical point"
-            how = "convexity across it" if c.order == 2 else f"Taylor's theorem (a zero of order {c.order})"
-            st.notes.append(f"{what} {c.to_json(pc.names)['at']} closes boxes by {how} ({c.why})")
-            if psd_closes(c, box):
-                return c
-    return None
-
-
-def _scaled(st: _State, pc: _Piece, i: int, j: int, box: Box) -> Closure | None:
-    """Close the corner box at the origin of a homogeneous margin by scaling (:mod:`paper_checks.prover.scaling`);
-    whether the margin is homogeneous is decided once per conjunct, from the first box at the corner."""
-    if not any(lo == 0 for lo, _ in box):
-        return None
-    if (i, j) not in st.scalings:
-        simplex = {k for g in groups(pc.coords).values() for k in g}
-        left = max(st.deadline - time.monotonic(), 0.0)
-        st.scalings[(i, j)] = scaling.homogeneity(pc.parts[j], pc.base, simplex,
-                                                  min(scaling.SCALING_SECONDS, left / 4)) if left > 0 else None
-        h = st.scalings[(i, j)]
-        if h is not None:
-            st.notes.append(f"the margin is homogeneous of degree {h.degree} in {h.to_json(pc.names)['coordinates']}: "
-                            "the corner box at the origin is closed by scaling")
-    h = st.scalings[(i, j)]
-    if h is None or not scaling.closes(h, box, pc.base):
-        return None
-    return Closure(True, 0.0, "scaling", exact=f"homogeneous of degree {h.degree}",
-                   at={k: Fraction(0) for k in h.coords})
-
-
-def _free(v: Any) -> bool:
-    return bool(getattr(v, "free_symbols", None))
-
-
-def _convex_across(st: _State, i: int, j: int, box: Box) -> Closure | None:
-    """Close a box that leaves the simplex by convexity around a critical set found before: the lifted
-    Hessian (:mod:`paper_checks.prover.second`) covers the segments from the box's points in the simplex
-    (and in this piece's region) to the set, so the box need not be split down to the simplex's faces."""
-    for c in st.criticals.get((i, j), []):
-        if c.lifts and psd_closes(c, box):
-            return Closure(True, c.lower, c.method, exact=c.why, at=dict(c.fixed))
-    return None
-
-
 def _narrow(box: Box, base: Box) -> bool:
     return all(hi - lo <= (b1 - b0) / 2 ** MAX_DEPTH for (lo, hi), (b0, b1) in zip(box, base))
 
@@ -300,7 +196,8 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
             if cw.closed:
                 st.records.append(Record(i, j, path, cw, form="written"))
                 return None
-        hess = _second_order(st, pc, i, j, box) or _scaled(st, pc, i, j, box)
+        hess = st.tight.second_order(pc.parts[j], pc.coords, pc.base, pc.names, (i, j), box) or \
+            st.tight.scaled(pc.parts[j], pc.coords, pc.base, pc.names, (i, j), box)
         if hess is not None:
             st.records.append(Record(i, j, path, hess))
             return None
@@ -310,7 +207,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         key, smear = cl.lower, cl.smear
     else:
         smear = None
-        hess = _convex_across(st, i, j, box)
+        hess = st.tight.across((i, j), box)
         if hess is not None:
             st.records.append(Record(i, j, path, hess))
             return None
@@ -502,6 +399,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
             found.budget = budget
             return found
     st = _State(space, budget, start + seconds, shrink_evals)
+    st.tight = Tight(st.deadline, st.notes)
     try:
         pcs = _traced_pieces(space, st.deadline)
     except (Untraceable, ValueError, TimeoutError) as exc:

@@ -1,0 +1,150 @@
+"""Closing the boxes where the margin is tight: the second-order and scaling closures of one proof, with
+what they found so far.
+
+Where first-order bounds cannot close a box (the margin's minimum there is exactly 0), :class:`Tight`
+tries, per piece and conjunct (``key``):
+
+- the critical sets found before (:mod:`paper_checks.prover.second`: convexity around a point, a segment or
+  a valley; Taylor's theorem at a zero of high order);
+- once, the simplex rows' barycentre; then, from small boxes, Newton's method rounded to simple rationals
+  (at most :data:`CRITICAL_TRIES` times); then the valleys that :mod:`paper_checks.prover.valleys` proposes
+  near the box, each checked exactly once;
+- for a box at the origin of a homogeneous margin, scaling (:mod:`paper_checks.prover.scaling`).
+
+Every closure it returns is a :class:`~paper_checks.prover.bound.Closure` that
+:func:`paper_checks.prover.certificate.recheck` derives again.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, Iterator
+
+from paper_checks.prover import scaling, valleys
+from paper_checks.prover.bound import Closure
+from paper_checks.prover.boxes import Box, groups
+from paper_checks.prover.second import Critical, barycentre, critical_at, find_critical, psd_closes
+from paper_checks.prover.trace import Coordinate, Traced
+
+#: a critical point is looked for by Newton's method from a box at most this many times per conjunct
+CRITICAL_TRIES = 12
+#: ... and only from a box narrower than 1/CRITICAL_WIDTH of its piece along every coordinate
+CRITICAL_WIDTH = 8
+
+Key = tuple[int, int]  # (piece, conjunct)
+
+
+def _closure(c: Critical) -> Closure:
+    return Closure(True, c.lower, c.method, exact=c.why, at=dict(c.fixed))
+
+
+def _free(v: Any) -> bool:
+    return bool(getattr(v, "free_symbols", None))
+
+
+def _how(c: Critical, across: bool = False) -> str:
+    if c.order != 2:
+        return f"Taylor's theorem (a zero of order {c.order})"
+    return "convexity across it" if across else "convexity"
+
+
+@dataclass
+class Tight:
+    """The tight-margin closures of one proof (see the module docstring); ``notes`` is the proof's list of
+    notes, which it extends with each critical set, valley and scaling it finds."""
+
+    deadline: float
+    notes: list[str]
+    criticals: dict[Key, list[Critical]] = field(default_factory=dict)
+    tries: dict[Key, int] = field(default_factory=dict)
+    valleys: dict[Key, tuple[list[dict[int, Any]], Iterator[dict[int, Any]]]] = field(default_factory=dict)
+    scalings: dict[Key, scaling.Homogeneous | None] = field(default_factory=dict)
+
+    def second_order(self, t: Traced, coords: list[Coordinate], base: Box, names: list[str], key: Key,
+                     box: Box) -> Closure | None:
+        """Close ``box`` around a critical set: one found before, or one looked for from this box."""
+        crits = self.criticals.setdefault(key, [])
+        for c in crits:
+            if psd_closes(c, box):
+                return _closure(c)
+        tries = self.tries.get(key, 0)
+        small = all(hi - lo <= (b1 - b0) / CRITICAL_WIDTH for (lo, hi), (b0, b1) in zip(box, base))
+        rows = [list(g) for g in groups(coords).values()]
+        first = key not in self.tries  # the barycentre is tried once, from the first open box
+        if not first and time.monotonic() > self.deadline:
+            return None
+        if not first and (tries >= CRITICAL_TRIES or not small):  # a valley is looked for from any box near it
+            v = self._valley(t, base, names, key, box, rows)
+            return None if v is None else _closure(v)
+        self.tries[key] = tries + (not first)
+        c = barycentre(t, box, base, rows) if first else None
+        if c is None and small:
+            c = find_critical(t, box, base, rows)
+        if c is None and small:
+            v = self._valley(t, base, names, key, box, rows)
+            return None if v is None else _closure(v)
+        if c is None or any(c.fixed == k.fixed for k in crits):
+            return None
+        crits.append(c)
+        self.notes.append(f"a critical set {c.to_json(names)['at']} closes boxes by {_how(c)} ({c.why})")
+        return _closure(c) if psd_closes(c, box) else None
+
+    def _valley(self, t: Traced, base: Box, names: list[str], key: Key, box: Box,
+                rows: list[list[int]]) -> Critical | None:
+        """A valley near ``box``: candidates are proposed lazily per conjunct and each is checked exactly
+        (:func:`~paper_checks.prover.second.critical_at`) once, from the first open box that lies near it; a
+        valid one is kept for every later box."""
+        if key not in self.valleys:
+            left = max(self.deadline - time.monotonic(), 0.0)
+            self.valleys[key] = ([], valleys.candidates(t, rows, min(valleys.SOLVE_SECONDS, left / 4 + 0.01)))
+        pending, more = self.valleys[key]
+        while time.monotonic() < self.deadline:
+            cand = next((c for c in pending if valleys.near(c, t, box)), None)
+            if cand is None:
+                cand = next(more, None)
+                if cand is None:
+                    return None
+                if not valleys.near(cand, t, box):
+                    pending.append(cand)
+                    continue
+            else:
+                pending.remove(cand)
+            c = critical_at(t, cand, base, rows)
+            if c is not None and c.ends:
+                self.criticals.setdefault(key, []).append(c)
+                what = "a valley" if any(_free(v) for v in c.fixed.values()) else "an exact critical point"
+                self.notes.append(f"{what} {c.to_json(names)['at']} closes boxes by {_how(c, True)} ({c.why})")
+                if psd_closes(c, box):
+                    return c
+        return None
+
+    def scaled(self, t: Traced, coords: list[Coordinate], base: Box, names: list[str], key: Key,
+               box: Box) -> Closure | None:
+        """Close the corner box at the origin of a homogeneous margin by scaling; whether the margin is
+        homogeneous is decided once per conjunct, from the first box at a 0 end."""
+        if not any(lo == 0 for lo, _ in box):
+            return None
+        if key not in self.scalings:
+            simplex = {k for g in groups(coords).values() for k in g}
+            left = max(self.deadline - time.monotonic(), 0.0)
+            h = scaling.homogeneity(t, base, simplex, min(scaling.SCALING_SECONDS, left / 4)) if left > 0 else None
+            self.scalings[key] = h
+            if h is not None:
+                self.notes.append(f"the margin is homogeneous of degree {h.degree} in "
+                                  f"{h.to_json(names)['coordinates']}: the corner box at the origin is closed by "
+                                  "scaling")
+        h = self.scalings[key]
+        if h is None or not scaling.closes(h, box, base):
+            return None
+        return Closure(True, 0.0, "scaling", exact=f"homogeneous of degree {h.degree}",
+                       at={k: Fraction(0) for k in h.coords})
+
+    def across(self, key: Key, box: Box) -> Closure | None:
+        """Close a box that leaves the simplex by convexity around a critical set found before: the lifted
+        Hessian covers the segments from the box's points in the simplex (and in this piece's region) to the
+        set, so the box need not be split down to the simplex's faces."""
+        for c in self.criticals.get(key, []):
+            if c.lifts and psd_closes(c, box):
+                return _closure(c)
+        return None
