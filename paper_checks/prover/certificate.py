@@ -42,9 +42,18 @@ from paper_checks.prover.boxes import Piece, from_path, groups, initial_box, pat
 from paper_checks.prover.normal import Reduction, check_reduction
 from paper_checks.prover.scaling import closes as scaling_closes
 from paper_checks.prover.scaling import homogeneity
-from paper_checks.prover.second import critical_at, psd_closes
+from paper_checks.prover.second import critical_at, lifted_forms, lifted_lower, psd_closes
 from paper_checks.prover.solver import Problem, branches_decide, problem, recheck_problem
-from paper_checks.prover.trace import Traced, Untraceable, compile_traced, conjuncts, derivative, precision, trace
+from paper_checks.prover.trace import (
+    Traced,
+    Untraceable,
+    compile_expr,
+    compile_traced,
+    conjuncts,
+    derivative,
+    precision,
+    trace,
+)
 from paper_checks.search.params import SearchSpace
 
 #: closures of a whole piece without boxes (re-checked by :func:`_exact_problems`)
@@ -186,6 +195,13 @@ def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], 
     bad = _monotone_problems(rec.closure, t, box, names)
     if bad:
         return [f"{where}: {bad}"]
+    if rec.closure.method == "lifted interval":  # the margin lifted to the simplex's full coordinates, again
+        rows = [list(g) for g in groups(coords or []).values()]
+        forms, es = lifted_forms(t, rows)
+        with precision(RECHECK_PREC):
+            low = lifted_lower([compile_expr(f, [*t.symbols, *es]) for f in forms], rows, box) if forms else -1
+        ok = low >= 0 and low >= rec.closure.lower - 1e-12
+        return [] if ok else [f"{where}: the lifted margin is not bounded below by 0 on the box again ({low})"]
     if rec.closure.method == "scaling":  # the corner box of a homogeneous margin, homogeneity derived again
         simplex = {k for g in groups(coords or []).values() for k in g}
         h = homogeneity(t, base or box, simplex)

@@ -196,7 +196,8 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
             if cw.closed:
                 st.records.append(Record(i, j, path, cw, form="written"))
                 return None
-        hess = st.tight.second_order(pc.parts[j], pc.coords, pc.base, pc.names, (i, j), box) or \
+        hess = st.tight.lifted(pc.parts[j], pc.coords, (i, j), box) or \
+            st.tight.second_order(pc.parts[j], pc.coords, pc.base, pc.names, (i, j), box) or \
             st.tight.scaled(pc.parts[j], pc.coords, pc.base, pc.names, (i, j), box)
         if hess is not None:
             st.records.append(Record(i, j, path, hess))
@@ -207,7 +208,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         key, smear = cl.lower, cl.smear
     else:
         smear = None
-        hess = st.tight.across((i, j), box)
+        hess = st.tight.across((i, j), box) or st.tight.lifted(pc.parts[j], pc.coords, (i, j), box)
         if hess is not None:
             st.records.append(Record(i, j, path, hess))
             return None

@@ -114,24 +114,20 @@ def _swap(expr: sympy.Expr, rest: sympy.Expr, e: sympy.Symbol) -> sympy.Expr:
     return expr.replace(lambda n: multiple(n) is not None, lambda n: multiple(n) * e)
 
 
-def _lifts(t: Traced, idx: list[int], rows: list[list[int]]) -> tuple[list[list[list[Fn]]], list[list[int]]]:
-    """The Hessian of the margin written in the simplex rows' full coordinates: each ``1 - sum(row)`` that the
-    margin holds replaced by a symbol ``e`` of its own (the margin is ``F(x, e)`` with ``e = 1 - sum(row)``, so
-    its Hessian is ``J^T H_F J``: PSD where ``H_F`` is). Two ways: as the margin is written, and with the
-    terms of each function of ``e`` collected (a normal form writes ``e log e`` as ``log e - p_0 log e - ...``,
-    whose lifted Hessian has cross terms); none where no row lies inside ``idx``."""
+def lifted_forms(t: Traced, rows: list[list[int]]) -> tuple[list[sympy.Expr], list[sympy.Symbol]]:
+    """The margin written in the simplex rows' full coordinates: each ``1 - sum(row)`` that it holds replaced by
+    a symbol ``e`` of its own, so that ``F(x, e)`` is the margin wherever ``e = 1 - sum(row)``. Two ways: as
+    the margin is written, and with the terms of each function of ``e`` collected (a normal form writes
+    ``e log e`` as ``log e - p_0 log e - ...``); with the symbols ``e`` (none where no row is lifted)."""
     syms = t.symbols
-    lifted_rows = [r for r in rows if r and set(r) <= set(idx)]
-    if not lifted_rows:
-        return [], []
     es, back = [], {}
     big = t.expr
-    for k, r in enumerate(lifted_rows):
+    for k, r in enumerate(rows):
         e = sympy.Symbol(f"_eliminated_{k}", real=True)
         es.append(e)
         back[e] = 1 - sympy.Add(*[syms[i] for i in r])
         big = _swap(big, back[e], e)
-    if sympy.expand(big.xreplace(back) - t.expr) != 0:
+    if not rows or sympy.expand(big.xreplace(back) - t.expr) != 0:
         return [], []
     forms = [big]
     try:
@@ -142,21 +138,50 @@ def _lifts(t: Traced, idx: list[int], rows: list[list[int]]) -> tuple[list[list[
             for e in es:
                 collected = _swap(collected, back[e], e)
             # equal to ``expanded``, so to the margin, where e = 1 - sum(row)
-            if sympy.expand(collected.xreplace(back) - expanded.xreplace(back)) == 0:
+            if collected != big and sympy.expand(collected.xreplace(back) - expanded.xreplace(back)) == 0:
                 forms.append(collected)
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
         pass
-    allsyms = [*syms, *es]
-    vars_ = [syms[i] for i in idx] + es
-    out: list[list[list[Fn]]] = []
-    seen: list[sympy.Expr] = []
-    for form in forms:  # each the margin where e = 1 - sum(row)
-        if form in seen or not any(e in form.free_symbols for e in es):
+    return [f for f in forms if any(e in f.free_symbols for e in es)], es
+
+
+def _lifts(t: Traced, idx: list[int], rows: list[list[int]]) -> tuple[list[list[list[Fn]]], list[list[int]]]:
+    """The Hessian of the margin in the simplex rows' full coordinates (:func:`lifted_forms`): the margin is
+    ``F(x, e)`` with ``e = 1 - sum(row)``, so its Hessian is ``J^T H_F J``, PSD where ``H_F`` is; one per
+    lifted form, none where no row lies inside ``idx``."""
+    lifted_rows = [r for r in rows if r and set(r) <= set(idx)]
+    forms, es = lifted_forms(t, lifted_rows)
+    if not forms:
+        return [], []
+    allsyms = [*t.symbols, *es]
+    vars_ = [t.symbols[i] for i in idx] + es
+    return [[[compile_expr(_normal(derivative(derivative(form, a), b)), allsyms) for b in vars_] for a in vars_]
+            for form in forms], lifted_rows
+
+
+def lifted_lower(forms: list[Fn], rows: list[list[int]], box: Box) -> Any:
+    """The best lower end of the lifted margins ``forms`` (compiled on the coordinates, then one ``e`` per row)
+    on ``box``, each ``e`` in ``[max(1/d, 1 - sum hi), 1 - sum lo]``: the points of the box that lie in the
+    simplex and in this piece's region (``e >= 1/d``; the others lie in other pieces), so a box that leaves
+    the simplex is bounded on the points the proof must cover. ``-oo`` when none is finite."""
+    ivs = intervals(box)
+    es = []
+    for r in rows:
+        cut = Fraction(1, len(r) + 1)
+        top = 1 - sum((box[i][0] for i in r), Fraction(0))
+        low = max(cut, 1 - sum((box[i][1] for i in r), Fraction(0)))
+        if top < low:
+            return mpmath.inf  # no point of the box lies in the region
+        es.append(interval_hull(_q(low), _q(top)))
+    best = -mpmath.inf
+    for f in forms:
+        try:
+            v = f([*ivs, *es]).a
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
             continue
-        seen.append(form)
-        out.append([[compile_expr(_normal(derivative(derivative(form, a), b)), allsyms) for b in vars_]
-                    for a in vars_])
-    return out, lifted_rows
+        if v == v and v > best:
+            best = v
+    return best
 
 
 def _assumed(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> sympy.Expr:

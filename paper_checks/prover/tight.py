@@ -9,7 +9,9 @@ tries, per piece and conjunct (``key``):
 - once, the simplex rows' barycentre; then, from small boxes, Newton's method rounded to simple rationals
   (at most :data:`CRITICAL_TRIES` times); then the valleys that :mod:`paper_checks.prover.valleys` proposes
   near the box, each checked exactly once;
-- for a box at the origin of a homogeneous margin, scaling (:mod:`paper_checks.prover.scaling`).
+- for a box at the origin of a homogeneous margin, scaling (:mod:`paper_checks.prover.scaling`);
+- on a simplex, the margin lifted to the rows' full coordinates and bounded on the box's points in the
+  simplex and the piece's region only (a box that leaves the simplex is not split down to its faces).
 
 Every closure it returns is a :class:`~paper_checks.prover.bound.Closure` that
 :func:`paper_checks.prover.certificate.recheck` derives again.
@@ -21,11 +23,22 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Iterator
 
+import mpmath
+import sympy
+
 from paper_checks.prover import scaling, valleys
-from paper_checks.prover.bound import Closure
+from paper_checks.prover.bound import Closure, down, intervals
 from paper_checks.prover.boxes import Box, groups
-from paper_checks.prover.second import Critical, barycentre, critical_at, find_critical, psd_closes
-from paper_checks.prover.trace import Coordinate, Traced
+from paper_checks.prover.second import (
+    Critical,
+    barycentre,
+    critical_at,
+    find_critical,
+    lifted_forms,
+    lifted_lower,
+    psd_closes,
+)
+from paper_checks.prover.trace import Coordinate, Fn, Traced, compile_expr
 
 #: a critical point is looked for by Newton's method from a box at most this many times per conjunct
 CRITICAL_TRIES = 12
@@ -37,6 +50,32 @@ Key = tuple[int, int]  # (piece, conjunct)
 
 def _closure(c: Critical) -> Closure:
     return Closure(True, c.lower, c.method, exact=c.why, at=dict(c.fixed))
+
+
+def _mid(v: Any) -> float:
+    lo, hi = (mpmath.libmp.to_float(e) for e in v._mpi_)
+    return (lo + hi) / 2
+
+
+def _definite_somewhere(c: Critical, t: Traced, base: Box) -> bool:
+    """Whether the Hessian of a valley (or the ``k``-th derivative of a zero of order ``k``) is positive
+    definite at a generic point of it (floating point: only which sets to keep is decided here, never a
+    closure). A set along which it is singular lies inside a larger set of zeros (the line ``a = b = c = d``
+    inside the log-sum inequality's 3-dimensional one): it would cost a Hessian on every box and close none."""
+    import numpy as np
+
+    pt = {s: sympy.Rational(2 + 3 * n, 7 + 2 * n) for n, s in enumerate(t.symbols)}
+    x = [lo + (hi - lo) * pt[s] for s, (lo, hi) in zip(t.symbols, base)]
+    subs = {s: v for s, v in zip(t.symbols, x)}
+    try:
+        for i, phi in c.fixed.items():
+            x[i] = sympy.sympify(phi).xreplace(subs)
+        ivs = intervals([(Fraction(str(sympy.Rational(v))) if sympy.sympify(v).is_Rational else
+                          Fraction(float(sympy.N(v, 20))),) * 2 for v in x])
+        m = np.array([[_mid(f(ivs)) for f in row] for row in c.hessian])
+        return bool(np.all(np.isfinite(m)) and np.linalg.eigvalsh((m + m.T) / 2).min() > 1e-9 * max(1.0, abs(m).max()))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, np.linalg.LinAlgError):
+        return True
 
 
 def _free(v: Any) -> bool:
@@ -60,6 +99,21 @@ class Tight:
     tries: dict[Key, int] = field(default_factory=dict)
     valleys: dict[Key, tuple[list[dict[int, Any]], Iterator[dict[int, Any]]]] = field(default_factory=dict)
     scalings: dict[Key, scaling.Homogeneous | None] = field(default_factory=dict)
+    lifted_margins: dict[Key, tuple[list[Fn], list[list[int]]]] = field(default_factory=dict)
+
+    def lifted(self, t: Traced, coords: list[Coordinate], key: Key, box: Box) -> Closure | None:
+        """Close a box by the margin lifted to the simplex rows' full coordinates
+        (:func:`~paper_checks.prover.second.lifted_lower`): bounded on the box's points in the simplex and in
+        this piece's region only, so a box that leaves the simplex need not be split down to its faces."""
+        if key not in self.lifted_margins:
+            rows = [list(g) for g in groups(coords).values()]
+            forms, es = lifted_forms(t, rows) if rows else ([], [])
+            self.lifted_margins[key] = ([compile_expr(f, [*t.symbols, *es]) for f in forms], rows)
+        fns, rows = self.lifted_margins[key]
+        if not fns:
+            return None
+        low = lifted_lower(fns, rows, box)
+        return Closure(True, down(low), "lifted interval") if low >= 0 else None
 
     def second_order(self, t: Traced, coords: list[Coordinate], base: Box, names: list[str], key: Key,
                      box: Box) -> Closure | None:
@@ -111,7 +165,7 @@ class Tight:
             else:
                 pending.remove(cand)
             c = critical_at(t, cand, base, rows)
-            if c is not None and c.ends:
+            if c is not None and c.ends and _definite_somewhere(c, t, base):
                 self.criticals.setdefault(key, []).append(c)
                 what = "a valley" if any(_free(v) for v in c.fixed.values()) else "an exact critical point"
                 self.notes.append(f"{what} {c.to_json(names)['at']} closes boxes by {_how(c, True)} ({c.why})")

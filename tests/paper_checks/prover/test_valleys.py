@@ -12,7 +12,7 @@ from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.second import critical_at, psd_closes
 from paper_checks.prover.trace import compile_traced
 from paper_checks.prover.valleys import candidates, near
-from paper_checks.search.params import SearchSpace, SimplexPoint
+from paper_checks.search.params import Real, SearchSpace, SimplexPoint
 from tests.paper_checks.prover._spaces import real_space
 
 R, log, exp, sqrt = sympy.Rational, sympy.log, sympy.exp, sympy.sqrt
@@ -135,3 +135,35 @@ def test_homogeneity_is_found_exactly():
     assert homogeneity(compile_traced(x * log(x) + y, [x, y]), base, set()) is None
     assert homogeneity(compile_traced(x**2 - x * y, [x, y]), base, set()).coords == (0, 1)
     assert homogeneity(compile_traced(x**2 - x * y, [x, y]), base, {0}) is None  # x on a simplex: y alone scales
+
+
+def test_the_lifted_margin_bounds_a_box_that_leaves_the_simplex():
+    """sum_j f_j^q - 1 >= 0 on the simplex (c = 4, q = 1/2): on a box of the free coordinates that leaves the
+    simplex, the margin lifted to f_3 = e in [max(1/4, 1 - sum hi), 1 - sum lo] is bounded on the points the
+    piece must cover; as written (e = 1 - sum f) it is not real there."""
+    from paper_checks.prover.second import lifted_forms, lifted_lower
+
+    fs = sympy.symbols("f0:3", real=True, nonnegative=True)
+    t = compile_traced(sum(sympy.sqrt(f) for f in fs) + sympy.sqrt(1 - sum(fs)) - 1, list(fs))
+    forms, es = lifted_forms(t, [[0, 1, 2]])
+    fns = [compile_traced(f, [*fs, *es]).value for f in forms]
+    box = [(F(1, 4), F(1, 2)), (F(1, 4), F(1, 2)), (F(0), F(1, 4))]  # sum of highs 5/4 > 1
+    assert lifted_lower(fns, [[0, 1, 2]], box) >= 0
+    assert lifted_lower(fns, [[0, 1, 2]], [(F(1, 2), F(1, 2))] * 3) == float("inf")  # no point in the region
+
+
+@pytest.mark.slow
+def test_gce_upper_bound_written_literally_at_c_4():
+    """Zhang & Sabuncu 2018, Eq. 7 (upper end) as written, (c - 1)/q - sum_j (1 - f_j^q)/q >= 0, c = 4: its
+    boxes that leave the simplex close on the lifted margin, and the re-check derives each again."""
+    def exact(pt):
+        q = pt["q"]
+        return R(3) / q - sum((1 - v**q) / q for v in pt["f"])
+
+    space = SearchSpace((SimplexPoint("f", 4), Real("q", 0.25, 0.75)), lambda pt: float(sympy.N(exact(pt))), exact,
+                        description="GCE upper, c = 4")
+    res = _proved(space)
+    assert "lifted interval" in res.certificate.methods()
+    rec = next(r for r in res.certificate.records if r.closure.method == "lifted interval")
+    rec.closure.lower = 10.0  # a bound the box does not have: its exact corners or the lifted margin say so
+    assert recheck(res.certificate, space)
