@@ -142,18 +142,19 @@ def _timeout(timeout: Any) -> float | None:
     return None if timeout is None else seconds_arg("timeout", timeout)
 
 
-def _names(name: str, v: Any) -> list[str]:
-    """``v`` as a list of strings (claims modules, claim ids, paper ids): a ``TypeError`` naming ``name`` for a lone
-    string (whose characters would be taken one by one), something not iterable, or an item not a string."""
+def _names(name: str, v: Any, what: str = "strings") -> list[str]:
+    """``v`` as a list of strings (claims modules, claim ids, paper ids, report formats: ``what``): a ``TypeError``
+    naming ``name`` for a lone string (whose characters would be taken one by one), something not iterable, or
+    an item not a string."""
     if isinstance(v, str):
-        raise TypeError(f"{name} must be a list of strings, got the string {v!r}; write [{v!r}]")
+        raise TypeError(f"{name} must be a list of {what}, got the string {v!r}; write [{v!r}]")
     try:
         items = list(v)
     except TypeError:
-        raise TypeError(f"{name} must be a list of strings, got {type(v).__name__} {v!r}") from None
+        raise TypeError(f"{name} must be a list of {what}, got {type(v).__name__} {v!r}") from None
     bad = [x for x in items if not isinstance(x, str)]
     if bad:
-        raise TypeError(f"{name} must be a list of strings, got the item {bad[0]!r} ({type(bad[0]).__name__})")
+        raise TypeError(f"{name} must be a list of {what}, got the item {bad[0]!r} ({type(bad[0]).__name__})")
     return items
 
 
@@ -166,13 +167,8 @@ def _as_list(name: str, v: Any) -> list[Any]:
 
 def _formats(formats: Any) -> list[str]:
     """Report formats: a list of names from :data:`paper_checks.report.FORMATS` (``KeyError: 'pdf'`` before)."""
-    if isinstance(formats, str):
-        raise TypeError(f"formats must be a list of format names, got the string {formats!r}; write [{formats!r}]")
-    try:
-        got = list(formats)
-    except TypeError:
-        raise TypeError(f"formats must be a list of format names, got {type(formats).__name__} {formats!r}") from None
-    bad = [f for f in got if not isinstance(f, str) or f not in report.FORMATS]
+    got = _names("formats", formats, "format names")
+    bad = [f for f in got if f not in report.FORMATS]
     if bad or not got:
         raise ValueError(f"unknown report format {(bad or [got])[0]!r} in formats; choose from "
                          f"{', '.join(report.FORMATS)}")
