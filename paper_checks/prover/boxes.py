@@ -161,6 +161,14 @@ def path_tokens(path: str) -> list[str]:
     return out
 
 
+def generic_point(box: Box, k: int = 0) -> list[Fraction]:
+    """The ``k``-th of a few rational points inside ``box`` in general position: each coordinate at a different
+    fraction (at most 1/5) of its range, so never on a set ``x_i = x_j`` of equal ranges, and inside a simplex
+    of up to 5 free coordinates in ``[0, 1/2]``; for numerical tests (is an expression plainly not 0, is a
+    Hessian definite), never for a closure."""
+    return [lo + Fraction(1 + (5 * k + 3 * n) % 7, 35 + n) * (hi - lo) for n, (lo, hi) in enumerate(box)]
+
+
 def centre(box: Box) -> list[Fraction]:
     return [(lo + hi) / 2 for lo, hi in box]
 

@@ -68,13 +68,14 @@ def exact_at(t: Traced, c: list[Fraction], base: Box, along: int | None = None,
         return ""
 
 
-def _mid(v: Any) -> float | None:
+def mid(v: Any) -> float | None:
+    """The midpoint of an interval as a float (None where an end is not finite). Read from its raw ends:
+    ``float`` of an mpmath interval of positive width raises ``ValueError``."""
     try:
-        if not (mpmath.isfinite(v.a) and mpmath.isfinite(v.b)):
-            return None
-        return float((v.a + v.b) / 2)
+        lo, hi = (mpmath.libmp.to_float(e) for e in v._mpi_)
     except (TypeError, ValueError, AttributeError):
         return None
+    return (lo + hi) / 2 if math.isfinite(lo) and math.isfinite(hi) else None
 
 
 def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[str],
@@ -90,8 +91,8 @@ def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[
              else "inside the piece")
     c = [(h0 + h1) / 2 for h0, h1 in hull]
     at = intervals([(v, v) for v in c])
-    value = _mid(t.value(at))
-    grad = [_mid(g(at)) for g in t.grads] if t.grads is not None else None
+    value = mid(t.value(at))
+    grad = [mid(g(at)) for g in t.grads] if t.grads is not None else None
     lows = [k for k, _ in boxes if k > -math.inf]
     # exactly at the face or vertex the boxes gather on (its end), else at the hull's centre
     point = [(lo if h0 == lo else hi) if f else v for v, f, (h0, _), (lo, hi) in zip(c, on, hull, base)]

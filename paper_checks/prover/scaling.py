@@ -23,7 +23,8 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover.boxes import Box
+from paper_checks.prover.boxes import Box, generic_point
+from paper_checks.prover.second import assumed
 from paper_checks.prover.trace import Traced
 from paper_checks.run.deadline import TimedOut, deadline
 
@@ -57,9 +58,7 @@ def homogeneity(t: Traced, base: Box, simplex: set[int], seconds: float = SCALIN
     hs = [i for i, (lo, hi) in enumerate(base) if lo == 0 < hi and i not in simplex and syms[i] in t.expr.free_symbols]
     if not hs:
         return None
-    pt = {s: sympy.Rational(2 + 3 * n, 7 + 2 * n) * (hi - lo) / 2 + lo for n, (s, (lo, hi)) in
-          enumerate(zip(syms, [(sympy.Rational(a.numerator, a.denominator), sympy.Rational(b.numerator, b.denominator))
-                               for a, b in base]))}
+    pt = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(syms, generic_point(base))}
     f1 = _value(t.expr, pt)
     f2 = _value(t.expr, {s: (v / 2 if i in hs else v) for i, (s, v) in enumerate(pt.items())})
     if not f1 or not f2 or f1 / f2 <= 0:
@@ -69,8 +68,7 @@ def homogeneity(t: Traced, base: Box, simplex: set[int], seconds: float = SCALIN
         return None
     tt = sympy.Dummy("t", positive=True)
     scaled = t.expr.xreplace({syms[i]: tt * syms[i] for i in hs})
-    pos = {s: sympy.Dummy(str(s), nonnegative=True) if lo >= 0 else s for s, (lo, _) in zip(syms, base)}
-    diff = (scaled - tt**k * t.expr).xreplace(pos)
+    diff = assumed(scaled - tt**k * t.expr, syms, base)
     try:
         with deadline(seconds):
             zero = sympy.simplify(sympy.powsimp(sympy.expand_power_base(diff, force=False), force=False)) == 0

@@ -39,7 +39,7 @@ import mpmath
 import sympy
 
 from paper_checks.prover.bound import decide_point, down, intervals
-from paper_checks.prover.boxes import Box, centre
+from paper_checks.prover.boxes import Box, centre, generic_point
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, derivative, precision
 from paper_checks.prover.trace import hull as interval_hull
@@ -184,7 +184,7 @@ def lifted_lower(forms: list[Fn], rows: list[list[int]], box: Box) -> Any:
     return best
 
 
-def _assumed(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> sympy.Expr:
+def assumed(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> sympy.Expr:
     """``expr`` with each coordinate replaced by a symbol that knows its sign on the piece (``sqrt(x^2) = x``
     for ``x >= 0``): identities on a valley hold where the domain's coordinates lie."""
     swap = {}
@@ -202,9 +202,8 @@ def _nonzero_somewhere(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) ->
     run for seconds)."""
     if expr.has(sympy.zoo, sympy.nan):  # undefined on the set (log 0 of a candidate at an end)
         return True
-    for k in range(5):  # a different fraction of its range for each coordinate (never on a set x_i = x_j)
-        subs = {s: _q(lo + Fraction(1 + (5 * k + 3 * n) % 7, 35 + n) * (hi - lo))
-                for n, (s, (lo, hi)) in enumerate(zip(syms, base))}
+    for k in range(5):
+        subs = {s: _q(v) for s, v in zip(syms, generic_point(base, k))}
         try:
             v = sympy.N(expr.xreplace(subs), 30)
         except (TypeError, ValueError, ZeroDivisionError):
@@ -222,7 +221,7 @@ def _zero(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> bool:
         return True
     if _nonzero_somewhere(expr, syms, base):
         return False
-    signed = _assumed(expr, syms, base)
+    signed = assumed(expr, syms, base)
     try:
         with deadline(CHECK_SECONDS):
             if sympy.cancel(sympy.together(sympy.expand(expr))) == 0:

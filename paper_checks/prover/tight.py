@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Iterator
 
-import mpmath
 import sympy
 
 from paper_checks.prover import scaling, valleys
 from paper_checks.prover.bound import Closure, down, intervals
-from paper_checks.prover.boxes import Box, groups
+from paper_checks.prover.boxes import Box, generic_point, groups
+from paper_checks.prover.gather import mid
 from paper_checks.prover.second import (
     Critical,
     barycentre,
@@ -52,11 +52,6 @@ def _closure(c: Critical) -> Closure:
     return Closure(True, c.lower, c.method, exact=c.why, at=dict(c.fixed))
 
 
-def _mid(v: Any) -> float:
-    lo, hi = (mpmath.libmp.to_float(e) for e in v._mpi_)
-    return (lo + hi) / 2
-
-
 def _definite_somewhere(c: Critical, t: Traced, base: Box) -> bool:
     """Whether the Hessian of a valley (or the ``k``-th derivative of a zero of order ``k``) is positive
     definite at a generic point of it (floating point: only which sets to keep is decided here, never a
@@ -64,15 +59,17 @@ def _definite_somewhere(c: Critical, t: Traced, base: Box) -> bool:
     inside the log-sum inequality's 3-dimensional one): it would cost a Hessian on every box and close none."""
     import numpy as np
 
-    pt = {s: sympy.Rational(2 + 3 * n, 7 + 2 * n) for n, s in enumerate(t.symbols)}
-    x = [lo + (hi - lo) * pt[s] for s, (lo, hi) in zip(t.symbols, base)]
-    subs = {s: v for s, v in zip(t.symbols, x)}
+    x: list[Any] = list(generic_point(base))
+    subs = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, x)}
     try:
         for i, phi in c.fixed.items():
             x[i] = sympy.sympify(phi).xreplace(subs)
         ivs = intervals([(Fraction(str(sympy.Rational(v))) if sympy.sympify(v).is_Rational else
                           Fraction(float(sympy.N(v, 20))),) * 2 for v in x])
-        m = np.array([[_mid(f(ivs)) for f in row] for row in c.hessian])
+        mids = [[mid(f(ivs)) for f in row] for row in c.hessian]
+        if any(v is None for row in mids for v in row):
+            return True  # not finite there: no judgement
+        m = np.array(mids, dtype=float)
         return bool(np.all(np.isfinite(m)) and np.linalg.eigvalsh((m + m.T) / 2).min() > 1e-9 * max(1.0, abs(m).max()))
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, np.linalg.LinAlgError):
         return True
