@@ -28,7 +28,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from paper_checks.run.deadline import deadline
+from paper_checks.run.deadline import deadline, limit_text
 
 #: per-claim time limits (seconds) of the command line, by precision; generous, they stop runaways
 DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}
@@ -78,17 +78,13 @@ def stop_signals() -> Iterator[None]:
 
 
 def timeout_arg(text: str) -> float:
-    """argparse type of ``--timeout``: seconds, a positive number; ``0`` or ``none`` for no limit (``inf``)."""
-    if text.strip().lower() in ("0", "none", "inf"):
-        return math.inf
+    """argparse type of ``--timeout``: seconds by :func:`~paper_checks.run.deadline.limit_text` (positive, finite,
+    at most :data:`~paper_checks.run.deadline.MAX_SECONDS`); ``0`` or ``none`` for no limit (``inf``)."""
     try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--timeout must be a number of seconds, got {text!r}") from None
-    if not v > 0 or v == math.inf:
-        raise argparse.ArgumentTypeError(f"--timeout must be a positive number of seconds (0 for none), "
-                                         f"got {text!r}")
-    return v
+        t = limit_text("--timeout", text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--timeout ")) from None
+    return math.inf if t is None else t
 
 
 def add_timeout_argument(parser: Any, what: str = "claim", help: str | None = None) -> None:
