@@ -119,9 +119,13 @@ class ClaimItem(pytest.Item):
                               timeout=None if limit == math.inf else limit, isolate=True)[0]
         problem = verdict_problem(self.result)
         if problem is not None and self.config.getoption("claims_update") and self.result.evidence is not None:
-            from paper_checks.commands.record import record_verdict  # only with --claims (see the module docstring)
+            from paper_checks.commands.record import RecordError, record_verdict  # only with --claims (docstring)
 
-            self.user_properties.append(("claims_update", record_verdict(self.claim, self.result.evidence.verdict)))
+            try:
+                diff = record_verdict(self.claim, self.result.evidence.verdict)
+            except (RecordError, OSError) as exc:  # one line; the claims file stays whole
+                raise ClaimMismatch(f"{problem}\n--claims-update could not record it: {exc}") from None
+            self.user_properties.append(("claims_update", diff))
         elif problem is not None:
             raise ClaimMismatch(problem)
 

@@ -203,6 +203,19 @@ def test_claims_update_records_the_changed_verdict_in_place(tmp_path):
     assert again.returncode == 0 and "2 passed" in again.stdout, again.stdout
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("head,newline,encoding", [(b"\xef\xbb\xbf", "\r\n", "utf-8"),
+                                                   (b"# -*- coding: latin-1 -*-\n", "\r\n", "latin-1")])
+def test_claims_update_keeps_bom_coding_line_and_line_endings(tmp_path, head, newline, encoding):
+    """Before: a BOM or a latin-1 coding line failed the item (an 871- or 854-line traceback); CRLF became LF."""
+    f = tmp_path / "my_claims.py"
+    before = head + WRONG.replace("1 + 1 = 2", "1 + 1 = 2, \u00e9").replace("\n", newline).encode(encoding)
+    f.write_bytes(before)
+    p = _pytest(tmp_path, "--claims", "my_claims.py", "--claims-update")
+    assert p.returncode == 0 and "claims-update: 1 recorded verdict" in p.stdout, p.stdout[-3000:] + p.stderr
+    assert f.read_bytes() == before.replace(b'expected="refuted"', b'expected="confirmed"')
+
+
 def test_the_docs_say_which_pytest_knows_the_option():
     """A pytest of another environment says only "unrecognized arguments: --claims": the docs name that message
     and show ``python -m pytest`` (the environment's own pytest)."""
