@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from paper_checks.run.deadline import MAX_SECONDS, limit_seconds, limit_text
@@ -87,3 +88,65 @@ def test_the_loss_trial_refuses_a_huge_time_limit():
 
     with pytest.raises(ValueError, match="timeout must be a finite, positive number of seconds up to"):
         simplex.trial(zoo.loss("1-p"), [2], timeout=1e308)
+
+
+# ----------------------------------------------------------------------------- the API door
+@pytest.mark.parametrize("args,error,words", [
+    (("n", 1, 10**30), ValueError, "high must lie in [-2**53, 2**53]"),  # before: accepted, then OverflowError
+    (("n", -(10**30), 1), ValueError, "low must lie in"),
+    (("n", 1.0, 3), TypeError, "low must be a whole number (an int), got float 1.0"),
+    (("n", 1, math.inf), TypeError, "high must be a whole number (an int), got float inf"),
+    (("n", "1", 3), TypeError, "got str '1'"),
+    (("n", True, 3), TypeError, "got bool True"),
+    (("", 1, 3), TypeError, "the name must be a non-empty string"),
+    ((3, 1, 3), TypeError, "the name must be a non-empty string, got int 3"),
+    (("n", 1, 10**4000), ValueError, "characters)"),
+])
+def test_integer_ends_and_name_are_checked_at_the_door(args, error, words):
+    from paper_checks.api import Integer
+
+    with pytest.raises(error) as info:
+        Integer(*args)
+    assert words in str(info.value) and "\n" not in str(info.value) and len(str(info.value)) < 300
+
+
+def test_a_wide_integer_domain_is_searched():
+    """``2**53`` is the documented limit: a domain that wide samples, rounds and shrinks without an error."""
+    from paper_checks.api import Integer, SearchSpace, search
+
+    space = SearchSpace((Integer("n", -(2**53), 2**53),), lambda pt: 1.0, description="always holds")
+    res = search(space, 200, np.random.default_rng(0))
+    assert res.counterexample is None and res.evaluated > 0
+
+
+@pytest.mark.parametrize("args", [("confirmed", "search", None), ("confirmed", None, "s"), (None, "search", "s"),
+                                  ("confirmed", "search", 3)])
+def test_evidence_fields_of_the_wrong_type_are_one_line(args):
+    """Before: ``Evidence("confirmed", "search", None)`` raised AttributeError ('NoneType' has no 'strip')."""
+    from paper_checks.api import Evidence
+
+    with pytest.raises(TypeError, match="^Evidence: (verdict|method|summary) must be a string"):
+        Evidence(*args)
+
+
+# ----------------------------------------------------------------------------- specs: documented rules
+@pytest.mark.parametrize("spec,words", [
+    ("taylor:t=2,t=3", "loss parameter 't' given twice"),  # before: the last one silently
+    ("taylor:t=0x10", "numbers are written in decimal"),  # before: 16
+    ("taylor:t=1_0", "numbers are written in decimal"),  # before: 10
+    ("gce:q=0b1", "numbers are written in decimal"),
+    ("gce:q=" + "1" * 100_000, "(100002 characters)"),  # before: quoted whole
+])
+def test_spec_rules(spec, words):
+    from theory.losses import parse_spec
+
+    with pytest.raises(ValueError) as info:
+        parse_spec(spec)
+    assert words in str(info.value) and len(str(info.value)) < 400
+
+
+def test_decimal_numbers_still_read():
+    from theory.losses import parse_spec
+
+    assert dict(parse_spec("gce:q=.5").params)["q"] == dict(parse_spec("gce:q=5e-1").params)["q"]
+    assert dict(parse_spec("taylor:t=3").params)["t"] == 3
