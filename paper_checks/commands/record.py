@@ -55,7 +55,8 @@ def _read(path: Path) -> tuple[str, str]:
     UTF-8 otherwise), its line endings untouched, and that encoding."""
     raw = path.read_bytes()
     try:
-        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        lf = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")  # lines as Python reads them: CR alone ends one too
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(lf).readline)
         return raw.decode(encoding), encoding
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
         raise RecordError(f"cannot read {path}: {exc}") from None

@@ -150,3 +150,85 @@ def test_decimal_numbers_still_read():
 
     assert dict(parse_spec("gce:q=.5").params)["q"] == dict(parse_spec("gce:q=5e-1").params)["q"]
     assert dict(parse_spec("taylor:t=3").params)["t"] == 3
+
+
+# ----------------------------------------------------------------------------- seeded fuzz of the doors
+_PIECES = ["0", "1", "-1", "1e9", "1e308", "inf", "-inf", "nan", "none", "None", " 2.5 ", "0x10", "1_0", "1e6",
+           "1000000.0000001", "", " ", "abc", "3s", "1/2", "+4", "1e-300", "9" * 400, "\x00", "é", "0.0", "-0"]
+
+
+def _fuzz_texts(seed: int, n: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    out = list(_PIECES)
+    for _ in range(n):
+        out.append("".join(rng.choice(_PIECES) for _ in range(rng.randint(1, 3))))
+    return out
+
+
+def test_fuzz_time_limit_options():
+    """Every text given to ``--timeout``/``--claims-timeout`` is a limit in (0, MAX_SECONDS], no limit, or one
+    short line: never an exception of another type, never a huge or infinite number."""
+    import argparse
+
+    from paper_checks.pytest_plugin import _timeout as claims_timeout
+    from paper_checks.run.isolation import timeout_arg
+
+    for text in _fuzz_texts(35, 300):
+        for parse in (timeout_arg, claims_timeout):
+            try:
+                v = parse(text)
+            except argparse.ArgumentTypeError as exc:
+                assert "\n" not in str(exc) and len(str(exc)) < 200, (text, exc)
+                continue
+            assert v == math.inf or 0 < v <= MAX_SECONDS, (text, v)
+            assert v != math.inf or text.strip().lower() in ("0", "none"), (text, v)
+
+
+def test_fuzz_loss_specs():
+    """Every spec is a loss or one short ValueError line (never another exception, never the value whole)."""
+    import random
+
+    from theory.losses import parse_spec
+
+    rng = random.Random(35)
+    names = ["gce", "taylor", "agce", "focal", "cce", "nope", ""]
+    keys = ["q", "t", "a", "gamma", "k", "", "q q"]
+    for _ in range(300):
+        items = [f"{rng.choice(keys)}={rng.choice(_PIECES)}" for _ in range(rng.randint(0, 3))]
+        spec = rng.choice(names) + (":" + ",".join(items) if items or rng.random() < 0.5 else "")
+        try:
+            parse_spec(spec)
+        except ValueError as exc:
+            assert "\n" not in str(exc) and len(str(exc)) < 600, (spec, str(exc)[:200])
+
+
+def test_fuzz_claims_files_keep_their_bytes(tmp_path):
+    """Random claims files (line endings, BOM, a latin-1 coding line, comments in other scripts, either quote):
+    ``record_verdict`` changes the one literal and nothing else."""
+    import random
+    from types import SimpleNamespace
+
+    from paper_checks.commands.record import record_verdict
+
+    rng = random.Random(35)
+    for i in range(40):
+        latin = rng.random() < 0.3
+        newline = rng.choice(["\n", "\r\n", "\r"])
+        quote = rng.choice(["'", '"'])
+        comment = rng.choice(["# plain", "# é à ç", "# \u00ff\u00e9", "# tab\there", "#\x0cform feed"])
+        if not latin:
+            comment += rng.choice(["", " \u2028 line separator", " 中文", " 🙂"])
+        lines = (["# -*- coding: latin-1 -*-"] if latin else []) + [
+            comment, "from paper_checks.api import claim", "",
+            f"@claim('f.a', source='s', statement='x', expected={quote}refuted{quote}, method='exact')  {comment}",
+            "def a(ctx): ...", comment]
+        text = newline.join(lines) + rng.choice(["", newline])
+        data = (b"\xef\xbb\xbf" if not latin and rng.random() < 0.3 else b"") + text.encode("latin-1" if latin
+                                                                                         else "utf-8")
+        f = tmp_path / f"claims_{i}.py"
+        f.write_bytes(data)
+        record_verdict(SimpleNamespace(id="f.a", origin=str(f), check=None), "confirmed")
+        want = data.replace(f"expected={quote}refuted{quote}".encode(), f"expected={quote}confirmed{quote}".encode())
+        assert f.read_bytes() == want, (i, data[:80])
