@@ -127,6 +127,9 @@ def discontinuities(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> list[
     """The points of the open interval ``(lo, hi)`` where ``e`` is not continuous (finitely many), sorted;
     :class:`Undecided` when SymPy cannot tell or they are not a finite set."""
     whole = sympy.Interval.open(lo, hi)
+    # erf and erfc are continuous on the reals (SymPy's continuous_domain raises NotImplementedError for them):
+    # atan of the same argument has the same domain of continuity and is one continuous_domain knows
+    e = e.replace(lambda n: isinstance(n, (sympy.erf, sympy.erfc)), lambda n: sympy.atan(n.args[0]))
     try:
         bad = whole - continuous_domain(e, var, whole)
     except (NotImplementedError, ValueError, TypeError) as exc:

@@ -72,6 +72,10 @@ a formula ``l(p)`` of the labelled probability ``p = f_y``, or a formula of the 
     (:mod:`paper_checks.trials.normalized`). Searched (multi-start over the simplex) only for a loss
     none of these covers, and then reported as a search.
 
+Every cell assumes the loss continuous on ``(0, 1)``; :mod:`paper_checks.trials.continuity` shows it first,
+exactly, and a loss with a jump or a pole gets only the cells that need no continuity (a ``symmetric``
+refuted by exact points), the others undecided with the break named.
+
 No cell is decided by a floating-point sample of a clipped simplex: boundary values are one-sided
 SymPy limits, signs on ``(0, 1)`` are SymPy's (:func:`paper_checks.trials.limits.sign_on_open_unit`),
 and each property runs under a time limit (:func:`paper_checks.run.deadline.deadline`).
@@ -85,7 +89,7 @@ from typing import Any, Iterable, Sequence
 
 from paper_checks.jsonable import jsonable
 from paper_checks.run.deadline import TimedOut, deadline, limit_seconds
-from paper_checks.trials import normalized
+from paper_checks.trials import continuity, normalized
 from paper_checks.trials.asymmetry import asymmetric, noisy_minimiser
 from paper_checks.trials.limits import DEFAULT_TIMEOUT, undecided_reason
 from paper_checks.trials.minimiser import (
@@ -176,12 +180,20 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
     cfg = PRECISION_SETTINGS[precision]
     tr = LossTrial(loss.name, loss.param_dict, loss.cite, cs)
     ctx = TrialContext(loss, cs, cfg)
+    broken = continuity.gate(loss, timeout)  # None: continuous on (0, 1), shown exactly (trials/continuity.py)
     for name, fn in (("symmetric", symmetric), ("class_sum", class_sum), ("excess_risk_bound", excess_risk_bound),
                      ("bounded", _bounded), ("weight", weight), ("asymmetric", _asymmetric),
                      ("noisy_minimiser", _noisy_minimiser)):
+        if broken is not None and name not in continuity.JUMP_SAFE:
+            tr.properties[name] = Property(name, None, broken.cell, "none", broken.summary, True)
+            continue
+        if broken is not None and name == "bounded":
+            fn = lambda ctx: Property("bounded", *continuity.bounded(ctx.loss, broken))  # noqa: E731
         try:
             with deadline(timeout):
                 tr.properties[name] = fn(ctx)
+            if broken is not None and not continuity.allowed(name, tr.properties[name]):
+                tr.properties[name] = Property(name, None, broken.cell, "none", broken.summary, True)
         except TimedOut as exc:
             tr.properties[name] = Property(name, None, f"undecided: {exc}", "none",
                                            f"the computation did not finish within the limit ({exc}); raise the "

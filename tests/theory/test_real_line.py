@@ -101,3 +101,14 @@ def test_a_split_on_the_unit_interval_keeps_square_roots_and_logarithms_real():
     assert sp.breakpoints == (sympy.Rational(3, 10),) and (sp.lo, sp.hi) == (0, 1)
     inf = rl.infimum(rl.split(-sympy.log(sympy.Abs(p - sympy.Rational(1, 3))), p, lo=0, hi=1), 0, 1)
     assert inf.value == -sympy.log(sympy.Rational(2, 3)) and inf.attained and inf.at == (1,)  # log 0 at 1/3 skipped
+
+
+def test_erf_is_continuous_everywhere():
+    """Before: "cannot decide where 1 - erf(v) is continuous: NotImplementedError" (SymPy's continuous_domain)."""
+    import sympy
+
+    from theory.real_line import discontinuities
+
+    v = sympy.Symbol("v", real=True)
+    assert discontinuities(1 - sympy.erf(v), v, -sympy.oo, sympy.oo) == []
+    assert discontinuities(sympy.erfc(1 / v), v, -1, 1) == [0]
