@@ -115,6 +115,8 @@ def _narrowed(p: Any, spec: str, rng_: str) -> Any:
     """Parameter ``p`` narrowed to ``rng_`` (``LOW..HIGH``, or one value: ``V`` or ``V..V`` pins a ``Real``),
     from the ``--set`` argument ``spec``."""
     name = p.name
+    if "_" in rng_ or any(w in rng_.lower() for w in ("0x", "0o", "0b")):  # decimal only, as every number we read
+        raise UsageError(f"--set {spec!r}: numbers are written in decimal (1.5, 2e-3), without 0x/0o/0b or '_'")
     lo_s, dots, hi_s = rng_.partition("..")
     if not dots:
         lo_s = hi_s = rng_
