@@ -125,7 +125,10 @@ def _locked(path: Path) -> Iterator[None]:
 def replace_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` as ``path``'s content: a temporary file beside it, synced, given its mode and renamed
     over it; a :class:`RecordError` line when that fails (the original then stays whole)."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # a folder that cannot take a new file (read-only, full)
+        raise RecordError(f"cannot write beside {path}: {exc.strerror or exc} (the file is unchanged)") from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

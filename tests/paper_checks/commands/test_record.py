@@ -83,3 +83,21 @@ def test_a_write_that_fails_leaves_the_file_whole(tmp_path):
     assert out.returncode == 0, out.stderr
     assert f.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["claims.py"]
     assert out.stdout.count("\n") == 1 and "cannot write" in out.stdout and "unchanged" in out.stdout, out.stdout
+
+
+def test_a_folder_that_takes_no_new_file_is_one_line(tmp_path, monkeypatch):
+    """No room for the temporary file (a read-only or full folder): one line, the file unchanged."""
+    import errno
+    import tempfile
+
+    from paper_checks.commands.record import record_verdict
+
+    def full(*a, **k):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    f = tmp_path / "claims.py"
+    f.write_text(SOURCE)
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    with pytest.raises(RecordError, match=r"No space left on device \(the file is unchanged\)"):
+        record_verdict(_claim(f), "qualified")
+    assert f.read_text() == SOURCE
