@@ -316,6 +316,21 @@ def parse_expression(text: str, symbol: sympy.Symbol = P, what: str = "loss") ->
 
     Raises :class:`ExpressionError` (a ``ValueError``; one line quoting ``text``) for anything outside
     the grammar or over a cap, ``TypeError`` when ``text`` is not a string.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018.
+
+    Examples
+    --------
+    >>> from theory.expressions import parse_expression
+    >>> parse_expression("(1 - p**0.5)/0.5")
+    2 - 2*sqrt(p)
+    >>> parse_expression("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    theory.expressions.ExpressionError: cannot parse the loss "__import__('os')": calls only of ...
     """
     return _read(text, what, {symbol.name: symbol})
 

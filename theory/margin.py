@@ -169,7 +169,23 @@ def margin_loss(spec: str, name: str | None = None) -> MarginLoss:
     parameters, ``"barrier_hinge:b=2,r=1"``, :data:`PARAMETERS`), looked up first; else a user's expression in
     ``v`` (:func:`parse_margin_expression`), which must mention ``v``.
     ``name`` names the loss (a zoo loss keeps its formula and citation). One-line ``ValueError`` otherwise,
-    naming the closest zoo losses."""
+    naming the closest zoo losses.
+
+    References
+    ----------
+    .. [1] P. L. Bartlett, M. I. Jordan and J. D. McAuliffe, "Convexity, Classification, and Risk Bounds",
+       JASA 101(473), 2006.
+    .. [2] A. Ghosh, N. Manwani and P. S. Sastry, "Making Risk Minimization Tolerant to Label Noise",
+       Neurocomputing 160, 2015.
+
+    Examples
+    --------
+    >>> from theory.margin import margin_loss
+    >>> margin_loss("hinge").phi
+    Max(0, 1 - v)
+    >>> margin_loss("1 - tanh(v)").phi
+    1 - tanh(v)
+    """
     if not isinstance(spec, str):
         raise TypeError(f"a margin loss is a zoo name or a formula in v, got {spec!r}")
     key = spec.strip()
