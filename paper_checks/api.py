@@ -44,9 +44,9 @@ from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
-from paper_checks.prover.inputs import seconds as seconds_arg
 from paper_checks.prover.inputs import whole
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
+from paper_checks.run.deadline import limit_seconds
 from paper_checks.run.runner import Result, run_all, run_claim
 from paper_checks.search.loop import SearchResult, search
 from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
@@ -138,8 +138,8 @@ def _seed(seed: Any) -> int:
 
 
 def _timeout(timeout: Any) -> float | None:
-    """A time limit: ``None`` (no limit) or a finite, positive number of seconds."""
-    return None if timeout is None else seconds_arg("timeout", timeout)
+    """A time limit: ``None`` (no limit) or seconds by :func:`~paper_checks.run.deadline.limit_seconds`."""
+    return None if timeout is None else limit_seconds("timeout", timeout)
 
 
 def _names(name: str, v: Any, what: str = "strings") -> list[str]:

@@ -22,6 +22,7 @@ from paper_checks.commands.listing import list_claims
 from paper_checks.commands.readme import readme
 from paper_checks.context import PRECISIONS
 from paper_checks.files import seed_arg
+from paper_checks.run.deadline import limit_text
 from paper_checks.run.isolation import add_timeout_argument, stop_signals, stop_status
 from paper_checks.run.runner import add_executor_arguments
 
@@ -74,9 +75,25 @@ def _add_explore_parser(sub: Any) -> None:
     e.add_argument("--prove", action="store_true",
                    help="run the prover instead of the search: proved (with a certificate), an exact counterexample "
                         "or undecided; --budget then counts boxes (exit 0: proved, 1: counterexample, 4: undecided)")
-    e.add_argument("--prove-seconds", type=float, default=60.0, metavar="S",
+    e.add_argument("--prove-seconds", type=_prove_seconds, default=60.0, metavar="S",
                    help="the prover's time limit in seconds (default 60)")
     _add_module_option(e)
+
+
+def _seconds_type(option: str) -> Callable[[str], float]:
+    """argparse type of an option that takes a time limit with no "no limit" (``0`` and ``none`` refused)."""
+    def parse(text: str) -> float:
+        try:
+            t = limit_text(option, text, no_limit=False)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(option + " ")) from None
+        assert t is not None
+        return t
+    return parse
+
+
+_property_seconds = _seconds_type("--timeout")
+_prove_seconds = _seconds_type("--prove-seconds")
 
 
 def _formats(text: str) -> list[str]:
@@ -178,8 +195,9 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--kind", choices=("simplex", "margin"), default="simplex",
                     help="simplex: losses L(f, e_y) of the probability simplex (default); margin: margin losses "
                          "phi(y t) of binary labels y in {-1, +1} (--loss names them, --classes is not used)")
-    ls.add_argument("--timeout", type=float, default=10.0, metavar="S",
-                    help="seconds each property of each loss may take before it is undecided (default 10)")
+    ls.add_argument("--timeout", type=_property_seconds, default=10.0, metavar="S",
+                    help="seconds each property of each loss may take before it is undecided (default 10; "
+                         "positive, at most 1e6)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
     one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p)" '
                      '(numbers, p (v with --margin), + - * / **, log exp sqrt Abs Min Max Heaviside sign tanh '
@@ -189,8 +207,8 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
     one.add_argument("--margin", action="store_true",
                      help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
-    one.add_argument("--timeout", type=float, default=10.0, metavar="S",
-                     help="seconds each property may take before it is undecided (default 10)")
+    one.add_argument("--timeout", type=_property_seconds, default=10.0, metavar="S",
+                     help="seconds each property may take before it is undecided (default 10; positive, at most 1e6)")
     one.add_argument("--param", default=None, metavar="NAME=LO..HI",
                      help="a parameter of EXPR and its range (integers, HI may be oo) or values (NAME=a,b,c): "
                           "every property per value, the values stated")

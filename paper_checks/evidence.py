@@ -57,6 +57,12 @@ class Evidence:
     figures: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        for name in ("verdict", "method", "summary"):
+            v = getattr(self, name)
+            if not isinstance(v, str):
+                raise TypeError(f"Evidence: {name} must be a string, got {type(v).__name__} {str(v)[:60]!r}")
+        if self.condition is not None and not isinstance(self.condition, str):
+            raise TypeError(f"Evidence: condition must be a string or None, got {type(self.condition).__name__}")
         if self.verdict not in VERDICTS:
             raise ValueError(f"unknown verdict {self.verdict!r}; choose one of {VERDICTS}")
         if self.method not in METHODS:

@@ -23,7 +23,8 @@ Without paths on the command line, ``pytest --claims FILE`` runs the claims alon
 test paths are not collected); with paths, it runs both.
 
 The plugin loads in every pytest run of every environment that installs the package, so this module
-imports pytest alone (and :mod:`paper_checks.files`, standard library only, for the seed's argument type):
+imports pytest alone (and :mod:`paper_checks.files` and :mod:`paper_checks.run.deadline`, standard library only,
+for the seed's and the time limit's argument types):
 the registry, the runner and the report are imported only when ``--claims`` is given (function-level
 imports, for that reason).
 """
@@ -38,6 +39,7 @@ from typing import Any
 import pytest
 
 from paper_checks.files import seed_arg
+from paper_checks.run.deadline import limit_text
 
 PRECISIONS = ("quick", "standard", "full")  # paper_checks.context.PRECISIONS (not imported: see above)
 DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}  # paper_checks.run.isolation's (idem)
@@ -62,16 +64,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def _timeout(text: str) -> float:
-    """argparse type of ``--claims-timeout``: positive, finite seconds; ``0`` or ``none`` for no limit (inf)."""
-    if text.strip().lower() in ("0", "none"):
-        return math.inf
+    """argparse type of ``--claims-timeout``: seconds by :func:`~paper_checks.run.deadline.limit_text`
+    (positive, finite, at most ``MAX_SECONDS``); ``0`` or ``none`` for no limit (inf)."""
     try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
-    if not (v > 0 and math.isfinite(v)):
-        raise argparse.ArgumentTypeError(f"must be a finite, positive number of seconds (0 for none), got {text!r}")
-    return v
+        t = limit_text("--claims-timeout", text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--claims-timeout ")) from None
+    return math.inf if t is None else t
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
@@ -120,9 +119,13 @@ class ClaimItem(pytest.Item):
                               timeout=None if limit == math.inf else limit, isolate=True)[0]
         problem = verdict_problem(self.result)
         if problem is not None and self.config.getoption("claims_update") and self.result.evidence is not None:
-            from paper_checks.commands.record import record_verdict  # only with --claims (see the module docstring)
+            from paper_checks.commands.record import RecordError, record_verdict  # only with --claims (docstring)
 
-            self.user_properties.append(("claims_update", record_verdict(self.claim, self.result.evidence.verdict)))
+            try:
+                diff = record_verdict(self.claim, self.result.evidence.verdict)
+            except (RecordError, OSError) as exc:  # one line; the claims file stays whole
+                raise ClaimMismatch(f"{problem}\n--claims-update could not record it: {exc}") from None
+            self.user_properties.append(("claims_update", diff))
         elif problem is not None:
             raise ClaimMismatch(problem)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import ast
 import decimal
+import re
 import time
 from typing import Any, Callable
 
@@ -100,6 +101,11 @@ class ExpressionError(ValueError):
         self.why = why or message
 
 
+#: a literal of the grammar: decimal digits, an optional point and exponent (Python's 0x10, 0o7, 0b1 and 1_0
+#: are not numbers here)
+_DECIMAL = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def _short(text: str, n: int = 120) -> str:
     return repr(text if len(text) <= n else text[:n] + "...")
 
@@ -143,6 +149,8 @@ class _Reader:
             if isinstance(node, ast.Constant) and (isinstance(node.value, bool) or
                                                    not isinstance(node.value, (int, float))):
                 raise self.fail(f"only real numbers are allowed as literals, not {type(node.value).__name__}", node)
+            if isinstance(node, ast.Constant) and not _DECIMAL.fullmatch(ast.get_source_segment(self.text, node) or ""):
+                raise self.fail("numbers are written in decimal (1.5, 2e-3), without 0x/0o/0b or '_'", node)
             if isinstance(node, ast.Name) and node.id not in allowed_names and node.id not in FUNCTIONS:
                 raise self.fail(f"unknown name {node.id!r}: {self._names_hint()}", node)
             if isinstance(node, ast.Call):

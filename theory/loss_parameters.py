@@ -45,6 +45,12 @@ def check_A(A: Any) -> sympy.Expr:
     return e
 
 
+def quoted(v: Any) -> str:
+    """``v`` quoted for an error message, cut to 60 characters (a 100,000-character value is not echoed)."""
+    text = repr(v)
+    return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
+
+
 def number_parameter(name: str, v: Any, lo: Any = None, hi: Any = None, lo_open: bool = True, hi_open: bool = True,
          integer: bool = False) -> sympy.Expr:
     """A real parameter as an exact SymPy number (``"0.7"`` -> ``7/10``), range-checked."""
@@ -54,13 +60,13 @@ def number_parameter(name: str, v: Any, lo: Any = None, hi: Any = None, lo_open:
         try:
             e = parse_number(str(v), f"parameter {name}")
         except ExpressionError as exc:
-            raise ValueError(f"parameter {name} must be a number, got {v!r}: {exc.why}") from None
+            raise ValueError(f"parameter {name} must be a number, got {quoted(v)}: {exc.why}") from None
     if not e.is_number or not e.is_real:
-        raise ValueError(f"parameter {name} must be a real number, got {v!r}")
+        raise ValueError(f"parameter {name} must be a real number, got {quoted(v)}")
     if integer and not e.is_integer:
-        raise ValueError(f"parameter {name} must be an integer, got {v!r}")
+        raise ValueError(f"parameter {name} must be an integer, got {quoted(v)}")
     if lo is not None and (e < lo if not lo_open else e <= lo):
-        raise ValueError(f"parameter {name} must be {'>' if lo_open else '>='} {lo}, got {v!r}")
+        raise ValueError(f"parameter {name} must be {'>' if lo_open else '>='} {lo}, got {quoted(v)}")
     if hi is not None and (e > hi if not hi_open else e >= hi):
-        raise ValueError(f"parameter {name} must be {'<' if hi_open else '<='} {hi}, got {v!r}")
+        raise ValueError(f"parameter {name} must be {'<' if hi_open else '<='} {hi}, got {quoted(v)}")
     return e

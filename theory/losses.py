@@ -25,7 +25,7 @@ from typing import Any, Callable, Sequence
 import sympy
 
 from theory.expressions import ExpressionError, P, parse_expression, to_sympy, undefined_at
-from theory.loss_parameters import check_A, check_k, check_q
+from theory.loss_parameters import check_A, check_k, check_q, quoted
 from theory.loss_parameters import number_parameter as _num  # short: every zoo constructor calls it
 
 Expr = sympy.Expr
@@ -476,7 +476,7 @@ ZOO: dict[str, ZooEntry] = {e.name: e for e in (
 def zoo_loss(name: str, **params: Any) -> LossDefinition:
     """The zoo loss ``name`` with ``params`` (strings or numbers) bound; one-line ``ValueError`` otherwise."""
     if name not in ZOO:
-        raise ValueError(f"unknown loss {name!r}; the zoo has: {', '.join(ZOO)}")
+        raise ValueError(f"unknown loss {quoted(name)}; the zoo has: {', '.join(ZOO)}")
     entry = ZOO[name]
     allowed = [k for k, _ in entry.defaults]
     extra = [k for k in params if k not in allowed]
@@ -493,7 +493,9 @@ def parse_spec(spec: str) -> LossDefinition:
     for item in filter(None, (s.strip() for s in rest.split(","))):
         k, eq, v = item.partition("=")
         if not eq or not k.strip() or not v.strip():
-            raise ValueError(f"bad loss parameter {item!r} in {spec!r}; write NAME:k=v,k2=v2")
+            raise ValueError(f"bad loss parameter {quoted(item)} in {quoted(spec)}; write NAME:k=v,k2=v2")
+        if k.strip() in params:  # a rule, not the last one silently winning
+            raise ValueError(f"loss parameter {k.strip()!r} given twice in {quoted(spec)}")
         params[k.strip()] = v.strip()
     return zoo_loss(name.strip(), **params)
 

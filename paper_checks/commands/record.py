@@ -5,6 +5,12 @@ every claim whose computed verdict differs from the recorded one, as snapshot to
 ``--snapshot-update``, pytest-regressions' ``--force-regen``) rewrite their snapshots. Only the string literal
 of ``expected=`` changes, found in the file's syntax tree (``@claim("id", ..., expected="proved")`` or
 ``api.claim(...)``), so comments, layout and quotes stay as they were; the change comes back as a unified diff.
+
+The file is never damaged: it is read in its own encoding (a UTF-8 BOM or a ``# -*- coding: ... -*-`` line,
+PEP 263) and written back in it, with its line endings (CRLF, LF or CR) as they were, so that every byte
+outside the changed literal stays; the new text goes to a temporary file beside it that is renamed over it
+(its mode kept), so a write that fails (a full disk, a file-size limit) leaves the original whole and is one
+:class:`RecordError` line saying why.
 """
 from __future__ import annotations
 
@@ -12,7 +18,12 @@ import ast
 import contextlib
 import difflib
 import inspect
+import io
+import os
+import re
 import sys
+import tempfile
+import tokenize
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -33,10 +44,27 @@ def claim_file(claim: Any) -> Path:
     with contextlib.suppress(TypeError, OSError):
         candidates.append(Path(inspect.getsourcefile(claim.check) or ""))
     for f in candidates:
-        if f.is_file() and _expected_node(f.read_text(encoding="utf-8"), claim.id) is not None:
+        if f.is_file() and _expected_node(_read(f)[0], claim.id) is not None:
             return f.resolve()
     raise RecordError(f"claim {claim.id!r}: no @claim({claim.id!r}, ..., expected=\"...\") with a literal verdict "
                       f"in {', '.join(str(f) for f in candidates) or 'its files'}")
+
+
+def _read(path: Path) -> tuple[str, str]:
+    """``path``'s text in its own encoding (PEP 263: a UTF-8 BOM gives ``utf-8-sig``, a coding line its codec;
+    UTF-8 otherwise), its line endings untouched, and that encoding."""
+    raw = path.read_bytes()
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(raw).readline)
+        return raw.decode(encoding), encoding
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
+        raise RecordError(f"cannot read {path}: {exc}") from None
+
+
+def _lines(source: str) -> list[str]:
+    """``source``'s lines as Python counts them (ends kept; ``\r\n``, ``\r`` and ``\n`` end a line, a form
+    feed or ``\u2028`` does not, unlike ``str.splitlines``)."""
+    return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", source)
 
 
 def _expected_node(source: str, claim_id: str) -> ast.Constant | None:
@@ -61,7 +89,7 @@ def rewritten(source: str, claim_id: str, verdict: str) -> str:
     node = _expected_node(source, claim_id)
     if node is None:
         raise RecordError(f"claim {claim_id!r}: no literal expected= in its registration")
-    lines = source.splitlines(keepends=True)
+    lines = _lines(source)
     if node.end_lineno != node.lineno:
         raise RecordError(f"claim {claim_id!r}: expected= spans several lines")
     raw = lines[node.lineno - 1].encode("utf-8")  # the syntax tree's columns count bytes
@@ -74,26 +102,48 @@ def rewritten(source: str, claim_id: str, verdict: str) -> str:
 
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """One writer at a time (pytest-xdist workers may record claims of one file together)."""
+    """One writer at a time (pytest-xdist workers may record claims of one file together): a lock on the file
+    that ``path`` names now (a writer that renamed a new file over it in the meantime: taken again on that)."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover (Windows: no concurrent workers to guard against here)
         yield
         return
-    with open(path, "rb") as f:
-        fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    while True:
+        with open(path, "rb") as f:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
+            try:
+                if os.fstat(f.fileno()).st_ino != os.stat(path).st_ino:
+                    continue  # renamed over while we waited: lock the new file
+                yield
+                return
+            finally:
+                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def replace_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` as ``path``'s content: a temporary file beside it, synced, given its mode and renamed
+    over it; a :class:`RecordError` line when that fails (the original then stays whole)."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        why = exc.strerror or str(exc)
+        raise RecordError(f"cannot write {path}: {why} (the file is unchanged)") from None
 
 
 def record_verdict(claim: Any, verdict: str) -> str:
     """Write ``verdict`` as the recorded (``expected=``) verdict of ``claim`` in its file; the unified diff."""
     path = claim_file(claim)
     with _locked(path):
-        before = path.read_text(encoding="utf-8")
+        before, encoding = _read(path)
         after = rewritten(before, claim.id, verdict)
-        path.write_text(after, encoding="utf-8")  # in place, under the lock: the file keeps its inode and mode
-    return "".join(difflib.unified_diff(before.splitlines(keepends=True), after.splitlines(keepends=True),
-                                        f"a/{path}", f"b/{path}", n=1))
+        replace_bytes(path, after.encode(encoding))
+    return "".join(difflib.unified_diff(_lines(before), _lines(after), f"a/{path}", f"b/{path}", n=1))

@@ -13,17 +13,70 @@ Once the limit is up the timer keeps firing (every :data:`REPEAT_SECONDS` at mos
 left: a raise that lands where Python cannot pass it on (a finaliser run by the garbage collector prints
 "Exception ignored" and goes on) or that the block catches and goes on from is raised again, so a
 limit can be delayed but never lost.
+
+Every time limit of the package, on the command line, in the pytest plugin and in the API, is read by
+:func:`limit_seconds` (a value) or :func:`limit_text` (an option's text): a real number of seconds with
+``0 < t <= MAX_SECONDS``; anything else is a one-line ``ValueError``/``TypeError`` naming the option.
 """
 from __future__ import annotations
 
+import math
+import numbers
 import signal
 import threading
 import time
 from contextlib import contextmanager
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 #: once a limit is up, the longest the timer waits before raising again (a swallowed raise is retried)
 REPEAT_SECONDS = 0.5
+
+#: the longest time limit anywhere in the package: 1,000,000 s (about 11.6 days). Longer ones overflow the
+#: system's timers (``poll``'s milliseconds fit in a C ``int``: 24.8 days); "no limit" is written 0 or none
+#: where an option allows it, never as a huge number
+MAX_SECONDS = 1_000_000.0
+
+#: how an option's text says "no limit" (where it allows one)
+NO_LIMIT_WORDS = ("0", "none")
+
+
+def _shown(v: Any) -> str:
+    """``v`` for an error message, cut to 60 characters."""
+    text = repr(v)
+    return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
+
+
+def limit_seconds(name: str, v: Any) -> float:
+    """``v`` as a time limit: a real number (never a ``bool`` or a string) of seconds, ``0 < v <=``
+    :data:`MAX_SECONDS`; a one-line ``TypeError``/``ValueError`` naming ``name`` otherwise."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a number of seconds, got {type(v).__name__} {_shown(v)}")
+    try:
+        f = float(v)
+    except OverflowError:
+        f = math.inf
+    if not (math.isfinite(f) and 0 < f <= MAX_SECONDS):
+        raise ValueError(f"{name} must be a finite, positive number of seconds up to {MAX_SECONDS:g}, "
+                         f"got {_shown(v)}")
+    return f
+
+
+def limit_text(name: str, text: str, *, no_limit: bool = True) -> float | None:
+    """An option's text as a time limit (:func:`limit_seconds`); with ``no_limit``, ``0`` or ``none`` is
+    ``None`` (no limit). A one-line ``ValueError`` naming ``name`` otherwise."""
+    t = str(text).strip().lower()
+    if no_limit and t in NO_LIMIT_WORDS:
+        return None
+    try:
+        v = float(t)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds{' (0 for none)' if no_limit else ''}, "
+                         f"got {_shown(text)}") from None
+    try:
+        return limit_seconds(name, v)
+    except ValueError:
+        raise ValueError(f"{name} must be a finite, positive number of seconds up to {MAX_SECONDS:g}"
+                         f"{' (0 for none)' if no_limit else ''}, got {_shown(text)}") from None
 
 
 class TimedOut(BaseException):
@@ -47,8 +100,8 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
     if seconds is None or not timer_available():
         yield
         return
-    if not seconds > 0:
-        raise ValueError(f"timeout must be a positive number of seconds, got {seconds!r}")
+    if not (isinstance(seconds, numbers.Real) and math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"timeout must be a positive, finite number of seconds, got {_shown(seconds)}")
     outer_left, outer_every = signal.getitimer(signal.ITIMER_REAL)
     if outer_left and outer_left < seconds:
         yield  # the outer limit is the stricter one (or already up and repeating): let it fire

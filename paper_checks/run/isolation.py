@@ -4,8 +4,10 @@
 over its time limit, a task that calls ``sys.exit`` or ``os._exit``, and a task whose worker dies
 (a segfault, the kernel's out-of-memory killer) become that task's :class:`Failure`; its worker is
 replaced and every other task runs on. Workers die with their parent: on Linux the kernel kills
-them when it dies (``PR_SET_PDEATHSIG``), elsewhere they poll their parent's pid. With the ``fork``
-start method a worker costs a few milliseconds, and it runs many tasks, so isolation costs nothing
+them when it dies (``PR_SET_PDEATHSIG``), elsewhere they poll their parent's pid. Each worker leads a
+process group of its own and adopts orphans (:mod:`paper_checks.run.descendants`): whatever a task forks
+or spawns is ended when the task returns, and with the worker when the task times out or the run stops.
+With the ``fork`` start method a worker costs a few milliseconds, and it runs many tasks, so isolation costs nothing
 measurable.
 
 :func:`stop_signals` turns SIGTERM and SIGHUP into :class:`Stop` (a ``KeyboardInterrupt``), so that
@@ -28,7 +30,8 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from paper_checks.run.deadline import deadline
+from paper_checks.run.deadline import deadline, limit_text
+from paper_checks.run.descendants import end_descendants, end_group, lead_group, own_group
 
 #: per-claim time limits (seconds) of the command line, by precision; generous, they stop runaways
 DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}
@@ -78,17 +81,13 @@ def stop_signals() -> Iterator[None]:
 
 
 def timeout_arg(text: str) -> float:
-    """argparse type of ``--timeout``: seconds, a positive number; ``0`` or ``none`` for no limit (``inf``)."""
-    if text.strip().lower() in ("0", "none", "inf"):
-        return math.inf
+    """argparse type of ``--timeout``: seconds by :func:`~paper_checks.run.deadline.limit_text` (positive, finite,
+    at most :data:`~paper_checks.run.deadline.MAX_SECONDS`); ``0`` or ``none`` for no limit (``inf``)."""
     try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--timeout must be a number of seconds, got {text!r}") from None
-    if not v > 0 or v == math.inf:
-        raise argparse.ArgumentTypeError(f"--timeout must be a positive number of seconds (0 for none), "
-                                         f"got {text!r}")
-    return v
+        t = limit_text("--timeout", text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--timeout ")) from None
+    return math.inf if t is None else t
 
 
 def add_timeout_argument(parser: Any, what: str = "claim", help: str | None = None) -> None:
@@ -151,6 +150,7 @@ def _worker(conn: Any, parent: int) -> None:
     """A worker's loop: receive ``(fn, args)``, send ``("done", value)`` or ``("failed", message)``."""
     global _CONN
     _die_with_parent(parent)
+    own_group()  # what a task forks or spawns is ended when it returns (run/descendants.py)
     for s in (signal.SIGINT, getattr(signal, "SIGHUP", None)):  # the parent handles them (and ends the workers)
         if s is not None:
             signal.signal(s, signal.SIG_IGN)
@@ -170,6 +170,7 @@ def _worker(conn: Any, parent: int) -> None:
             out = ("failed", f"called sys.exit({exc.code!r})")
         except BaseException as exc:  # noqa: BLE001 (every failure is the task's outcome)
             out = ("failed", describe(exc))
+        end_descendants()
         try:
             conn.send(out)
         except Exception as exc:  # noqa: BLE001 (an outcome that does not pickle)
@@ -214,10 +215,13 @@ class WorkerPool:
         mine, theirs = self.ctx.Pipe(duplex=True)
         p = self.ctx.Process(target=_worker, args=(theirs, os.getpid()), daemon=False)
         p.start()
+        lead_group(p.pid)
         theirs.close()
         return _Slot(p, mine)
 
     def _end(self, slot: _Slot, kill: bool = True) -> None:
+        if kill:
+            end_group(slot.process.pid)  # the worker and every process its task started
         if kill and slot.process.is_alive():
             slot.process.kill()
         slot.process.join(5)

@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.run.deadline import TimedOut, deadline, limit_seconds
 from paper_checks.trials.limits import undecided_reason
 from paper_checks.trials.margin_properties import (
     NOISY_SETTINGS,
@@ -137,8 +137,7 @@ def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTri
     """Compute every property of ``loss`` (a :class:`MarginLoss`, a zoo name, or an expression in ``v``)."""
     if isinstance(loss, str):
         loss = margin_loss(loss)  # a zoo name (or alias) first, then a formula in v
-    if not (isinstance(time_limit_s, (int, float)) and time_limit_s > 0):
-        raise ValueError(f"time_limit_s must be a positive number of seconds, got {time_limit_s!r}")
+    time_limit_s = limit_seconds("time_limit_s", time_limit_s)
     ctx = MarginContext(loss)
     tr = MarginTrial(loss.name, str(loss.phi), loss.cite)
     for name, fn in _FUNCTIONS:

@@ -84,7 +84,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from paper_checks.jsonable import jsonable
-from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.run.deadline import TimedOut, deadline, limit_seconds
 from paper_checks.trials import normalized
 from paper_checks.trials.asymmetry import asymmetric, noisy_minimiser
 from paper_checks.trials.limits import DEFAULT_TIMEOUT, undecided_reason
@@ -167,8 +167,7 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
     Each property runs under a time limit of ``timeout`` seconds (``None``: none); one that runs
     past it is ``undecided: timed out after N s`` and the others are still computed.
     """
-    if timeout is not None and not (isinstance(timeout, (int, float)) and timeout > 0):
-        raise ValueError(f"timeout must be a positive number of seconds or None, got {timeout!r}")
+    timeout = None if timeout is None else limit_seconds("timeout", timeout)
     if precision not in PRECISION_SETTINGS:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISION_SETTINGS)}")
     cs = sorted(set(int(c) for c in cs))

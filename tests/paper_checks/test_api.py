@@ -86,7 +86,7 @@ _NAN, _INF = float("nan"), float("inf")
     (lambda: api.check("gce18.eq7_bounds", seed=1.5), TypeError, "seed must be a whole number, got float 1.5"),
     (lambda: api.check("gce18.eq7_bounds", timeout=_NAN), ValueError, "timeout must be a finite, positive number"),
     (lambda: api.check("gce18.eq7_bounds", timeout=-1), ValueError, "timeout must be a finite, positive number of "
-                                                                    "seconds, got -1"),
+                                                                    "seconds up to 1e+06, got -1"),
     (lambda: api.run(["gce18.eq7_bounds"], timeout=_INF), ValueError, "timeout must be a finite, positive number"),
     (lambda: api.run(["gce18.eq7_bounds"], jobs=0), ValueError, "jobs must be at least 1, got 0"),
     (lambda: api.run(["gce18.eq7_bounds"], seed="3"), TypeError, "seed must be a whole number, got str '3'"),

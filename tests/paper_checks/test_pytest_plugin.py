@@ -63,8 +63,10 @@ def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('paper_checks', 'numpy', 'sympy', 'scipy', 'simulate', 'theory', 'figures', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    # paper_checks.files: the seed's argparse type, shared with the command line (standard library only)
-    assert out.stdout.strip() == "['paper_checks', 'paper_checks.files', 'paper_checks.pytest_plugin']"
+    # paper_checks.files and paper_checks.run.deadline: the seed's and the time limit's argparse types, shared
+    # with the command line (standard library only)
+    assert out.stdout.strip() == ("['paper_checks', 'paper_checks.files', 'paper_checks.pytest_plugin', "
+                                  "'paper_checks.run', 'paper_checks.run.deadline']")
 
 
 @pytest.mark.slow
@@ -199,6 +201,19 @@ def test_claims_update_records_the_changed_verdict_in_place(tmp_path):
     assert f.read_text() == WRONG.replace('expected="refuted"', 'expected="confirmed"')
     again = _pytest(tmp_path, "--claims", "my_claims.py")
     assert again.returncode == 0 and "2 passed" in again.stdout, again.stdout
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("head,newline,encoding", [(b"\xef\xbb\xbf", "\r\n", "utf-8"),
+                                                   (b"# -*- coding: latin-1 -*-\n", "\r\n", "latin-1")])
+def test_claims_update_keeps_bom_coding_line_and_line_endings(tmp_path, head, newline, encoding):
+    """Before: a BOM or a latin-1 coding line failed the item (an 871- or 854-line traceback); CRLF became LF."""
+    f = tmp_path / "my_claims.py"
+    before = head + WRONG.replace("1 + 1 = 2", "1 + 1 = 2, \u00e9").replace("\n", newline).encode(encoding)
+    f.write_bytes(before)
+    p = _pytest(tmp_path, "--claims", "my_claims.py", "--claims-update")
+    assert p.returncode == 0 and "claims-update: 1 recorded verdict" in p.stdout, p.stdout[-3000:] + p.stderr
+    assert f.read_bytes() == before.replace(b'expected="refuted"', b'expected="confirmed"')
 
 
 def test_the_docs_say_which_pytest_knows_the_option():

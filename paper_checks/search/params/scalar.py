@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -151,6 +152,16 @@ class Real(Parameter):
         return self.inside(v)
 
 
+#: the largest magnitude of an :class:`Integer`'s ends: every integer up to it is a float exactly
+INTEGER_LIMIT = 2**53
+
+
+def _shown(v: Any) -> str:
+    """``v`` quoted for an error message, cut to 60 characters."""
+    text = repr(v)
+    return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
+
+
 @dataclass(frozen=True)
 class Integer(Parameter):
     """An integer parameter in ``[low, high]``."""
@@ -160,6 +171,17 @@ class Integer(Parameter):
     high: int
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.name, str) and self.name.strip()):
+            raise TypeError(f"Integer: the name must be a non-empty string, got {type(self.name).__name__} "
+                            f"{_shown(self.name)}")
+        for end in ("low", "high"):
+            v = getattr(self, end)
+            if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+                raise TypeError(f"Integer {self.name!r}: {end} must be a whole number (an int), got "
+                                f"{type(v).__name__} {_shown(v)}")
+            if abs(int(v)) > INTEGER_LIMIT:
+                raise ValueError(f"Integer {self.name!r}: {end} must lie in [-2**53, 2**53] (the search samples "
+                                 f"and rounds in floating point), got {_shown(v)}")
         if not self.low <= self.high:
             raise ValueError(f"Integer {self.name!r}: need low <= high, got [{self.low}, {self.high}]")
 

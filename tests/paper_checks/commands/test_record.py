@@ -27,3 +27,59 @@ def test_what_cannot_be_recorded_says_why():
         rewritten(SOURCE, "x.a", "error")
     with pytest.raises(RecordError, match="no literal expected="):
         rewritten('claim("x.c", expected=VERDICT)', "x.c", "proved")
+
+
+# --------------------------------------------------------------------------- the file is never damaged (issue 35)
+def _claim(path):
+    from types import SimpleNamespace
+
+    return SimpleNamespace(id="x.a", origin=str(path), check=None)
+
+
+@pytest.mark.parametrize("head,newline,encoding", [
+    (b"", b"\r\n", "utf-8"),  # CRLF: every line ending was rewritten as LF
+    (b"\xef\xbb\xbf", b"\n", "utf-8"),  # a UTF-8 BOM: the file could not be parsed
+    (b"# -*- coding: latin-1 -*-\n", b"\n", "latin-1"),  # a coding line: read as UTF-8, a decode error
+    (b"\xef\xbb\xbf", b"\r\n", "utf-8"),
+    (b"", b"\r", "utf-8"),  # old Mac line ends
+])
+def test_a_recorded_verdict_keeps_every_other_byte(tmp_path, head, newline, encoding):
+    from paper_checks.commands.record import record_verdict
+
+    text = SOURCE.replace("é, a statement", "é, a statement\x0c with a form feed")  # not a line end for Python
+    before = head + text.replace("\n", "\r\n" if newline == b"\r\n" else newline.decode()).encode(encoding)
+    f = tmp_path / "claims.py"
+    f.write_bytes(before)
+    f.chmod(0o640)
+    diff = record_verdict(_claim(f), "qualified")
+    assert f.read_bytes() == before.replace(b"expected='proved'", b"expected='qualified'")
+    assert "+" in diff and "qualified" in diff
+    assert f.stat().st_mode & 0o777 == 0o640 and [p.name for p in tmp_path.iterdir()] == ["claims.py"]
+
+
+_FULL = '''
+import resource, sys
+from types import SimpleNamespace
+from pathlib import Path
+from paper_checks.commands.record import RecordError, record_verdict
+f = Path(sys.argv[1])
+resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))  # the file cannot be written whole again
+try:
+    record_verdict(SimpleNamespace(id="x.a", origin=str(f), check=None), "qualified")
+except RecordError as exc:
+    print(exc)
+'''
+
+
+def test_a_write_that_fails_leaves_the_file_whole(tmp_path):
+    """Before: written in place, the file was cut at the limit (4,096 bytes) and an 836-line traceback came."""
+    import subprocess
+    import sys
+
+    f = tmp_path / "claims.py"
+    before = SOURCE.encode() + b"# padding\n" * 50
+    f.write_bytes(before)
+    out = subprocess.run([sys.executable, "-c", _FULL, str(f)], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert f.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["claims.py"]
+    assert out.stdout.count("\n") == 1 and "cannot write" in out.stdout and "unchanged" in out.stdout, out.stdout

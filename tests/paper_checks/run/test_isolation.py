@@ -108,7 +108,7 @@ def test_timeout_argument():
 
     assert timeout_arg("2.5") == 2.5 and timeout_arg("0") == float("inf") and timeout_arg("none") == float("inf")
     for bad in ("-1", "nan", "soon", "inf5"):
-        with pytest.raises(argparse.ArgumentTypeError, match="--timeout"):
+        with pytest.raises(argparse.ArgumentTypeError, match="number of seconds"):
             timeout_arg(bad)
     ns = argparse.Namespace
     assert timeout_from_args(ns(timeout=None, precision="quick")) == 300.0
