@@ -153,7 +153,8 @@ PROVE_SHARE = 0.9
 
 
 def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespace, start: float) -> int:
-    """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided.
+    """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided
+    or undefined.
     ``--timeout`` (counted from ``start``) bounds the whole command; ``--prove-seconds`` is finite and positive."""
     if not (math.isfinite(args.prove_seconds) and args.prove_seconds > 0):
         raise UsageError(f"--prove-seconds must be a finite, positive number of seconds, got {args.prove_seconds}")
@@ -190,6 +191,9 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
             print(f"   {k} = {v}")
         print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
         return 1
+    if res.outcome == "undefined":  # not proved, not refuted: the margin is not real at an exact point
+        print(f"=> undefined: {res.reason}")
+        return 4
     print(f"=> undecided: {res.reason}")
     rem = res.remaining
     if rem.get("lowest"):

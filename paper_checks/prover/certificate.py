@@ -22,6 +22,10 @@ made the certificate:
 4. **re-bounding**: each box is closed again from a fresh trace of the margin, at a higher
    interval precision (:data:`RECHECK_PREC` bits).
 
+The conjuncts re-checked include the margin's guards (:func:`with_guards`): where each node is real and
+defined, derived again from the margin as traced. :func:`recheck_undefined` re-checks the other outcome that
+carries evidence, ``undefined``: the exact point where a node is not real, again in Arb's ball arithmetic.
+
 :func:`arb_rebound` bounds the boxes closed by the natural extension once more with another
 library, Arb's ball arithmetic (:mod:`paper_checks.prover.balls`): a box it also finds positive is
 proved twice, by two libraries; balls are wider than intervals on wide boxes (``exp``/``log`` of a
@@ -36,9 +40,10 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover.balls import ball_lower
+from paper_checks.prover.balls import ball_at, ball_lower
 from paper_checks.prover.bound import Closure, close
 from paper_checks.prover.boxes import Piece, from_path, groups, initial_box, path_tokens, status
+from paper_checks.prover.defined import Undefined, guards
 from paper_checks.prover.normal import Reduction, check_reduction
 from paper_checks.prover.scaling import closes as scaling_closes
 from paper_checks.prover.scaling import homogeneity
@@ -97,31 +102,43 @@ class Certificate:
     reductions: list[list[Reduction]] = field(default_factory=list)
     #: (piece, conjunct) -> the polynomial problem a ``real roots`` or ``z3`` closure decided
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
+    #: per piece, how many of its conjuncts are the margin's; the others are its guards (:func:`with_guards`)
+    margins: list[int] = field(default_factory=list)
+
+    def is_guard(self, r: Record) -> bool:
+        """Whether ``r`` closes a guard (a node's argument in its domain), not the margin itself."""
+        return r.piece < len(self.margins) and r.part >= self.margins[r.piece]
 
     @property
     def smallest_lower(self) -> float:
-        """The smallest rigorous lower bound over the closed boxes (0 where a bound is tight)."""
-        return min((r.closure.lower for r in self.records if r.closure.method != "outside region"), default=0.0)
+        """The smallest rigorous lower bound of the margin over the closed boxes (0 where a bound is tight)."""
+        return min((r.closure.lower for r in self.records if r.closure.method != "outside region"
+                    and not self.is_guard(r)), default=0.0)
 
-    def methods(self) -> dict[str, int]:
+    def methods(self, guards: bool = False) -> dict[str, int]:
+        """How many boxes each method closed, of the margin (of its guards with ``guards=True``)."""
         out: dict[str, int] = {}
         for r in self.records:
-            out[r.closure.method] = out.get(r.closure.method, 0) + 1
+            if self.is_guard(r) == guards:
+                out[r.closure.method] = out.get(r.closure.method, 0) + 1
         return out
 
     def tight(self) -> list[dict[str, Any]]:
         """The boxes closed at a point where the margin is exactly 0 (a tight boundary)."""
-        return [r.to_json() for r in self.records if r.closure.tight()]
+        return [r.to_json() for r in self.records if r.closure.tight() and not self.is_guard(r)]
 
     def to_json(self, boxes: bool = False) -> dict[str, Any]:
         """The certificate as JSON: counts, smallest lower bound, methods and the tight boundaries;
         every box too with ``boxes=True``."""
         tight = self.tight()
         out: dict[str, Any] = {
-            "margin": self.description, "pieces": len(self.pieces), "boxes": len(self.records),
+            "margin": self.description, "pieces": len(self.pieces),
+            "boxes": sum(not self.is_guard(r) for r in self.records),
             "smallest_lower_bound": self.smallest_lower, "methods": self.methods(),
             "tight_boundaries": len(tight), "tight_examples": tight[:5], "seconds": round(self.seconds, 3),
             "constraint_ignored": self.constraint_ignored, "notes": list(self.notes),
+            "guards": {"conjuncts": sum(len(p) for p in self.parts) - sum(self.margins) if self.margins else 0,
+                       "methods": self.methods(guards=True)},
         }
         out["exact_first"] = [{"piece": i, "conjunct": j, **r.to_json()} for i, reds in enumerate(self.reductions)
                               for j, r in enumerate(reds) if r.kind != "as written"][:20]
@@ -244,6 +261,38 @@ def _exact_problems(cert: Certificate, r: Record, t: Traced, base: list[tuple[Fr
     return [f"{where}: {why}"] if why else []
 
 
+def with_guards(traced: Traced) -> list[Traced]:
+    """The conjuncts a proof closes: the margin's (:func:`~paper_checks.prover.trace.conjuncts`), then one
+    ``guard >= 0`` per condition its nodes put on their arguments (:func:`paper_checks.prover.defined.guards`),
+    derived again from the margin as traced."""
+    return conjuncts(traced) + [compile_traced(g.expr, traced.symbols) for g in guards(traced.expr)]
+
+
+def recheck_undefined(u: Undefined, space: SearchSpace) -> list[str]:
+    """Re-check an outcome ``undefined`` (see the module docstring): the point is in the domain, the node is one
+    of the margin traced again, and Arb's balls (:func:`paper_checks.prover.balls.ball_at`) put its argument
+    below 0 there (for a power, its exponent strictly between two integers); the problems found (empty: it holds)."""
+    try:
+        traced, coords = trace(space, dict(u.piece.integers), dict(u.piece.eliminated))
+    except Untraceable as exc:
+        return [f"the margin cannot be traced again: {exc}"]
+    if status([(v, v) for v in u.at], coords) != "inside":
+        return [f"the point {u.at} is not in the domain"]
+    found = [g for g in guards(traced.expr) if str(g.node) == u.node]
+    if not found:
+        return [f"{u.node} is no node of the margin with a restricted domain"]
+    g = found[0]
+    arg = ball_at(g.expr, traced.symbols, u.at)
+    if arg is None or not arg < 0:
+        return [f"the argument {g.expr} of {u.node} is not below 0 there in ball arithmetic ({arg})"]
+    if isinstance(g.node, sympy.Pow):
+        ex = ball_at(g.node.exp, traced.symbols, u.at)
+        low = None if ex is None else ex.lower().floor()
+        if ex is None or not (ex > low and ex < low + 1):
+            return [f"the exponent {g.node.exp} of {u.node} is not strictly between two integers there ({ex})"]
+    return []
+
+
 def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
     """Re-check ``cert`` against ``space`` (see the module docstring); the problems found (empty: it holds)."""
     problems: list[str] = []
@@ -252,7 +301,7 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
             traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
         except Untraceable as exc:
             return [f"piece {i}: {exc}"]
-        parts = conjuncts(traced)
+        parts = with_guards(traced)
         names = [str(c.symbol) for c in coords]
         base = initial_box(space, coords)
         for j, t in enumerate(parts):
@@ -287,7 +336,7 @@ def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
     done = tried = 0
     for i, piece in enumerate(cert.pieces):
         traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
-        parts = conjuncts(traced)
+        parts = with_guards(traced)
         base = initial_box(space, coords)
         for r in cert.records:
             if r.piece != i or r.closure.method != "interval" or not r.closure.lower > ARB_MIN:

@@ -37,6 +37,7 @@ from paper_checks.prover import inputs
 from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
+from paper_checks.prover.defined import Guard, Undefined, guards, near, not_real_at
 from paper_checks.prover.gather import gathering
 from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
 from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
@@ -47,7 +48,7 @@ from paper_checks.search.loop import search
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
-OUTCOMES = ("proved", "counterexample", "undecided")
+OUTCOMES = ("proved", "counterexample", "undefined", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
 
@@ -68,6 +69,7 @@ class ProofResult:
     reason: str = ""
     remaining: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    undefined: Undefined | None = None  # outcome ``undefined``: the exact point where a node is not real
 
     @property
     def proved(self) -> bool:
@@ -81,7 +83,9 @@ class ProofResult:
                 "certificate": self.certificate.to_json(boxes) if self.certificate else None,
                 "counterexample": jsonable(self.counterexample), "exact_margin": self.exact_margin,
                 "exact_margin_value": self.exact_margin_value, "shrink_steps": self.shrink_steps,
-                "reason": self.reason, "remaining": jsonable(self.remaining), "notes": list(self.notes)}
+                "reason": self.reason, "remaining": jsonable(self.remaining), "notes": list(self.notes),
+                "undefined": None if self.undefined is None else
+                {"point": jsonable(self.undefined.point), "node": self.undefined.node, "why": self.undefined.why}}
 
 
 @dataclass
@@ -93,6 +97,8 @@ class _Piece:
     names: list[str]
     reductions: list[Reduction] = field(default_factory=list)
     written: list[Traced] = field(default_factory=list)  # the conjuncts as traced, before their normal form
+    margins: int = 0  # parts[:margins] are the margin's conjuncts, the rest its guards (defined.py), in order
+    guards: list[Guard] = field(default_factory=list)
 
 
 @dataclass
@@ -122,17 +128,45 @@ def _traced_pieces(space: SearchSpace, deadline: float) -> list[_Piece]:
         if time.monotonic() > deadline:
             raise TimeoutError("the time ran out while tracing the margin on the pieces of the domain")
         t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
-        out.append(_Piece(pc, coords, conjuncts(t), initial_box(space, coords), [str(c.symbol) for c in coords]))
+        parts, gs = conjuncts(t), guards(t.expr)  # the guards of the margin as traced: no rewrite widens its domain
+        out.append(_Piece(pc, coords, parts + [compile_traced(g.expr, t.symbols) for g in gs],
+                          initial_box(space, coords), [str(c.symbol) for c in coords], margins=len(parts), guards=gs))
     return out
 
 
-def _counterexample(st: _State, pc: _Piece, x: list[Fraction]) -> ProofResult | None:
-    """The shrunk counterexample at free coordinates ``x`` when the margin fails there exactly."""
+def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) -> ProofResult | None:
+    """Outcome ``undefined`` where a node of ``guards_`` is not real, exactly, at the free coordinates ``x`` of
+    piece ``pc`` or a point near it (:func:`paper_checks.prover.defined.near`); None where none is."""
+    for y in near(x, pc.base):
+        if status([(v, v) for v in y], pc.coords) != "inside":
+            continue
+        subs = {c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(pc.coords, y)}
+        for g in guards_:
+            why = not_real_at(g, subs)
+            if why:
+                point = exact_point(st.space, pc.piece, pc.coords, y)
+                at = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
+                reason = (f"the margin is not real at {at}: {why}; it is undefined on part of the domain, so no proof "
+                          "exists there; would decide: a domain on which the margin is real, or a margin defined on "
+                          "the whole domain")
+                return ProofResult("undefined", st.boxes, st.budget, 0.0, reason=reason,
+                                   undefined=Undefined(point, str(g.node), why, pc.piece, list(y)))
+    return None
+
+
+def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> ProofResult | None:
+    """The shrunk counterexample at free coordinates ``x`` when conjunct ``j`` of the margin fails there exactly
+    (for a guard, ``j >= pc.margins``: outcome ``undefined`` where its node is not real there)."""
+    if j >= pc.margins:
+        return _undefined(st, pc, [pc.guards[j - pc.margins]], x)
     point = exact_point(st.space, pc.piece, pc.coords, x)
     status_, text, val = verify(st.space, point)
     if status_ != "fails":
         if status_.startswith("error"):
             st.notes.append(f"exact evaluation at a probed point: {status_}")
+            found = _undefined(st, pc, pc.guards, x) if pc.guards else None
+            if found is not None:
+                return found
             if st.unreal is None:
                 st.unreal = _not_real(st.space, point)
         return None
@@ -160,11 +194,11 @@ def _not_real(space: SearchSpace, point: Point) -> str | None:
             "margin is real, or a margin defined on the whole domain")
 
 
-def _probe(st: _State, pc: _Piece, t: Traced, box: Box) -> ProofResult | None:
-    """Evaluate the margin at the box's centre; verify and shrink it where it is negative."""
+def _probe(st: _State, pc: _Piece, t: Traced, box: Box, j: int) -> ProofResult | None:
+    """Evaluate conjunct ``j`` at the box's centre; verify and shrink it where it is negative."""
     c = centre(box)
     if t.value(intervals([(x, x) for x in c])).b < 0:
-        return _counterexample(st, pc, c)
+        return _counterexample(st, pc, c, j)
     return None
 
 
@@ -184,7 +218,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     if where == "inside":
         cl = close(pc.parts[j], box, pc.names)
         if cl.fails is not None:
-            found = _counterexample(st, pc, cl.fails)
+            found = _counterexample(st, pc, cl.fails, j)
             if found is not None:
                 return found
         if cl.closed:
@@ -202,7 +236,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         if hess is not None:
             st.records.append(Record(i, j, path, hess))
             return None
-        found = _probe(st, pc, pc.parts[j], box)
+        found = _probe(st, pc, pc.parts[j], box, j)
         if found is not None:
             return found
         key, smear = cl.lower, cl.smear
@@ -252,12 +286,12 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
     if red.decided == "negative":
         for x in (centre(pc.base), [hi for _, hi in pc.base], [lo for lo, _ in pc.base]):
             if status([(v, v) for v in x], pc.coords) == "inside":
-                found = _counterexample(st, pc, x)
+                found = _counterexample(st, pc, x, j)
                 if found is not None:
                     return found
     rows = [list(g) for g in groups(pc.coords).values()]
     for x in _symmetric_points(pc.base, rows) or [centre(pc.base)]:  # where symmetric bounds are tight
-        found = _counterexample(st, pc, x)
+        found = _counterexample(st, pc, x, j)
         if found is not None:
             return found
     pr = problem(t.expr, t.symbols, pc.base, rows)
@@ -268,7 +302,7 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
             st.records.append(Record(i, j, "", Closure(True, 0.0, "z3 branches")))
             return None
         for x in cands:
-            found = _counterexample(st, pc, x)
+            found = _counterexample(st, pc, x, j)
             if found is not None:
                 found.notes.append("found by z3 on the piecewise polynomial margin, verified exactly and shrunk")
                 return found
@@ -280,7 +314,7 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
             st.records.append(Record(i, j, "", Closure(True, 0.0, method)))
             return None
         for x in cands:
-            found = _counterexample(st, pc, x)
+            found = _counterexample(st, pc, x, j)
             if found is not None:
                 found.notes.append(f"found by {method} on the polynomial margin, verified exactly and shrunk")
                 return found
@@ -346,7 +380,8 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     cert = Certificate(st.space.description, [pc.piece for pc in pcs],
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
                        st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),
-                       reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems))
+                       reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems),
+                       margins=[pc.margins for pc in pcs])
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
