@@ -7,11 +7,16 @@ rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halv
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
 verified exactly and shrunk by the search's machinery (:func:`paper_checks.search.exact.verify`,
 :class:`paper_checks.search.shrinker.Shrinker`); ``search_first`` runs the counterexample search itself before
-the boxes. The time limit is checked between boxes (and between the pieces while tracing: one
-trace of a very large margin is not interrupted). It ends in exactly one of
+the boxes. The time limit is checked between boxes and steps; a step that cannot stop itself (one trace of
+a very large margin, one SymPy call) is stopped by an alarm :data:`ALARM_GRACE` after the limit (in the main
+thread), so the call returns within ``seconds + 2``. Each node's domain (the log or a non-integer power of
+a part that must stay ``>= 0``) is one more conjunct, a guard (:mod:`paper_checks.prover.defined`), decided on
+the margin as traced. It ends in exactly one of
 
-- ``proved``: every box of every piece closed; :attr:`ProofResult.certificate` says how;
+- ``proved``: every box of every piece closed, the guards' too; :attr:`ProofResult.certificate` says how;
 - ``counterexample``: an exact point of the domain where the margin is negative, shrunk;
+- ``undefined``: an exact point of the domain where a node of the margin is not real (``x^x`` at
+  ``x = -1/32``, ``log`` of a negative number): no proof exists on this domain;
 - ``undecided``: the budget of boxes or the time ran out, the margin could not be traced, or
   boxes narrower than ``2^-MAX_DEPTH`` of their piece stayed open (a minimum of 0 that neither
   first-order bounds nor the closures where the margin is tight closed, :mod:`paper_checks.prover.tight`);
@@ -38,11 +43,12 @@ from paper_checks.prover.bound import Closure, close, intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.defined import Guard, Undefined, guards, near, not_real_at
-from paper_checks.prover.gather import gathering
+from paper_checks.prover.gather import EXACT_SECONDS, gathering
 from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
 from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
+from paper_checks.run.deadline import deadline
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
@@ -51,6 +57,14 @@ from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 OUTCOMES = ("proved", "counterexample", "undefined", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
+#: the most boxes one proof processes whatever its budget: what it holds (open boxes, closed boxes' records)
+#: grows by at most two entries a box, so memory stays bounded for any budget and time limit
+MAX_BOXES = 2_000_000
+#: seconds past its time limit at which the prover's alarm stops a step that cannot stop itself (then what is
+#: left is reported without the SymPy work of :mod:`paper_checks.prover.gather`): it returns within the limit + 2 s
+ALARM_GRACE = 0.75
+#: the share of the time limit the counterexample search run first (``search_first``) may spend sampling
+SEARCH_SHARE = 0.5
 
 
 @dataclass
@@ -115,6 +129,8 @@ class _State:
     notes: list[str] = field(default_factory=list)
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
     tight: Tight | None = None  # the closures where the margin is tight, with what they found (tight.py)
+    stage: str = "checking its arguments"  # what the prover is doing, for the reason of a stop by its alarm
+    pcs: list[_Piece] | None = None  # the traced pieces, once traced
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
@@ -335,7 +351,8 @@ def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
             "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
 
 
-def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
+def _remaining(st: _State, pcs: list[_Piece], gather: bool = True) -> dict[str, Any]:
+    """What is left: the open boxes, the lowest, and (``gather``) where they gather (:mod:`gather`)."""
     open_ = sorted([(k, i, path, box) for k, _, i, _, path, box in st.heap]
                    + [(k, i, path, box) for i, _, path, box, k in st.stuck], key=lambda r: r[0])
     lows = [k for k, *_ in open_ if k > -math.inf]
@@ -345,14 +362,15 @@ def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
            "lowest": [_box_text(pcs[i], box) for _, i, _, box in open_[:5]]}
     parts = sorted([(k, i, j, box) for k, _, i, j, _, box in st.heap]
                    + [(k, i, j, box) for i, j, _, box, k in st.stuck], key=lambda r: r[0])
-    if parts:
+    if parts and gather:
         _, i, j, _ = parts[0]
         pc = pcs[i]
         try:
             out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
                                 **gathering([(k, b) for k, i2, j2, b in parts if (i2, j2) == (i, j)],
                                             pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
-                                            lambda x: status([(v, v) for v in x], pc.coords) == "inside")}
+                                            lambda x: status([(v, v) for v in x], pc.coords) == "inside",
+                                            min(EXACT_SECONDS, st.deadline + ALARM_GRACE / 2 - time.monotonic()))}
         except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
             out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
     return out
@@ -372,6 +390,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     """The outcome once the loop stops without a counterexample."""
     if st.heap:
         spent = (f"the budget of {st.budget} boxes" if st.boxes >= st.budget
+                 else f"the most boxes the prover holds in memory, {MAX_BOXES}," if st.boxes >= MAX_BOXES
                  else f"the time limit of {st.deadline - start:.3g} s")
         return _undecided(st, pcs, f"{spent} ran out with {len(st.heap) + len(st.stuck)} boxes open", start)
     if st.stuck:
@@ -387,11 +406,12 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
 
 
-def _search_first(space: SearchSpace, evals: int, seed: int, start: float) -> ProofResult | None:
-    """The counterexample search (:func:`paper_checks.search.loop.search`) with ``evals`` evaluations: its
-    verified, shrunk counterexample, or None."""
+def _search_first(space: SearchSpace, evals: int, seed: int, start: float, seconds: float) -> ProofResult | None:
+    """The counterexample search (:func:`paper_checks.search.loop.search`) with ``evals`` evaluations and
+    ``seconds`` for its sampling (its memory is bounded for any ``evals``): its verified, shrunk counterexample,
+    or None."""
     try:
-        res = search(space, evals, np.random.default_rng(seed))
+        res = search(space, evals, np.random.default_rng(seed), time_limit=max(seconds, 0.01))
     except ValueError:  # e.g. no sampled point meets the constraint: branch and bound decides alone
         return None
     if not res.verified:
@@ -412,11 +432,16 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     ----------
     space : the domain and margins (the same ``SearchSpace`` the search takes; ``exact_margin``
         is required and must be traceable on SymPy symbols)
-    budget : the most boxes processed (at least 1)
-    seconds : the wall-clock limit (what finished is kept: ``undecided`` says what is left)
+    budget : the most boxes processed (at least 1; whatever the budget, at most :data:`MAX_BOXES`, so that
+        memory stays bounded: a run stopped there says so)
+    seconds : the wall-clock limit, a positive number up to :data:`paper_checks.run.deadline.MAX_SECONDS`; the
+        call returns within ``seconds + 2`` (in the main thread): the loop stops itself at the limit, and an
+        alarm :data:`ALARM_GRACE` after it stops a step that cannot (one SymPy call, a trace); ``undecided``
+        then names the stage and says what is left
     shrink_evals : the most exact evaluations spent shrinking a counterexample
     search_first : margin evaluations of a counterexample search run first (0: none; at least 10
-        otherwise): in many dimensions sampling finds a failing region sooner than boxes do
+        otherwise): in many dimensions sampling finds a failing region sooner than boxes do. Any number: the
+        search streams its samples in bounded memory and stops after :data:`SEARCH_SHARE` of ``seconds``
     seed : the search's random seed
     exact_first : decide each piece symbolically first (normal form, identities, factors of known sign,
         real roots / z3 for polynomial margins: :mod:`paper_checks.prover.normal`,
@@ -425,19 +450,51 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     Returns
     -------
     ProofResult: ``proved`` with a :class:`~paper_checks.prover.certificate.Certificate`,
-    ``counterexample`` (exact, shrunk) or ``undecided`` (``reason``, ``remaining``).
+    ``counterexample`` (exact, shrunk), ``undefined`` (``undefined``: an exact point of the domain where a node of
+    the margin is not real, :mod:`paper_checks.prover.defined`) or ``undecided`` (``reason``, ``remaining``).
     """
     budget, seconds = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals)
     start = time.monotonic()
+    st = _State(space, budget, start + seconds, shrink_evals)
+    st.tight = Tight(st.deadline, st.notes)
+    try:  # the alarm stops a step that cannot stop itself (one SymPy call, a trace): what finished is kept
+        with deadline(seconds + ALARM_GRACE, error=_OutOfTime):
+            return _run(st, search_first, seed, exact_first, start)
+    except _OutOfTime:
+        pass
+    reason = (f"the time limit of {seconds:g} s ran out in {st.stage}, a step that could not stop itself (it was "
+              "stopped)")
+    if st.pcs is None:
+        return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason, notes=st.notes)
+    return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason,
+                       remaining=_remaining(st, st.pcs, gather=False), notes=st.notes)
+
+
+class _OutOfTime(BaseException):
+    """The prover's own alarm (:data:`ALARM_GRACE` after its time limit): not a ``TimedOut``, so that no step's
+    own ``except TimedOut`` takes it for that step's limit; a ``BaseException``, so that no ``except Exception``
+    swallows it."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s")
+
+
+def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: float) -> ProofResult:
+    """:func:`prove` after its arguments are checked, under its alarm; ``st.stage`` says what it is doing."""
+    budget = st.budget
     if search_first:
-        found = _search_first(space, search_first, seed, start)
+        st.stage = "the counterexample search run first"
+        found = _search_first(st.space, search_first, seed, start, SEARCH_SHARE * (st.deadline - start))
         if found is not None:
             found.budget = budget
             return found
-    st = _State(space, budget, start + seconds, shrink_evals)
-    st.tight = Tight(st.deadline, st.notes)
+        if time.monotonic() > st.deadline:
+            return ProofResult("undecided", 0, budget, time.monotonic() - start, notes=st.notes,
+                               reason=f"the time limit of {st.deadline - start:g} s ran out in the counterexample "
+                                      "search run first")
+    st.stage = "tracing the margin"
     try:
-        pcs = _traced_pieces(space, st.deadline)
+        st.pcs = pcs = _traced_pieces(st.space, st.deadline)
     except (Untraceable, ValueError, TimeoutError) as exc:
         return ProofResult("undecided", 0, budget, time.monotonic() - start, reason=str(exc))
     except RecursionError:
@@ -446,11 +503,14 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     try:
         for i, pc in enumerate(pcs):
             for j in range(len(pc.parts)):
+                st.stage = f"deciding piece {i}, conjunct {j} exactly first (normal form, solver)"
                 late = time.monotonic() > st.deadline  # out of time: the rest go to the boxes, which stop at once
                 found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
-        while st.heap and st.boxes < budget and time.monotonic() < st.deadline and st.unreal is None:
+        while st.heap and st.boxes < min(budget, MAX_BOXES) and time.monotonic() < st.deadline \
+                and st.unreal is None:
+            st.stage = "the boxes"
             found = _step(st, pcs)
             if found is not None:
                 return _found(st, found, start)
@@ -458,7 +518,9 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
             return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=st.unreal,
                                remaining=_remaining(st, pcs), notes=st.notes)
     except (Untraceable, ValueError, ArithmeticError, TypeError, NotImplementedError, RecursionError) as exc:
+        st.stage = "reporting what is left"
         return _undecided(st, pcs, f"the prover stopped on {type(exc).__name__}: {exc}", start)
+    st.stage = "reporting what is left"
     return _ended(st, pcs, start)
 
 
@@ -496,6 +558,7 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     with ``u`` in ``[0, 1]`` (a counterexample is given back in ``s``). Raises ``ValueError``/``TypeError``
     naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in neither.
     """
+    begun = time.monotonic()  # the time limit counts from here: reading the formula is part of the call
     expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
     in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
     missing = expr.free_symbols - set(domain) - set(in_simplex)
@@ -530,7 +593,8 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     def margin(pt: Point) -> float:
         return float(sympy.N(exact(pt)))
 
-    res = prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds,
+    left = max(float(seconds) - (time.monotonic() - begun), inputs.LEAST_SECONDS)
+    res = prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, left,
                 exact_first=exact_first)
     if res.counterexample is not None and back:
         pt = dict(res.counterexample)

@@ -24,6 +24,9 @@ from typing import Callable, Iterator
 
 #: once a limit is up, the longest the timer waits before raising again (a swallowed raise is retried)
 REPEAT_SECONDS = 0.5
+#: the longest time limit any part of the toolkit takes (one week): a limit is a positive, finite number of
+#: seconds up to this (a larger one is a typo or an overflow, refused with one line, never clipped)
+MAX_SECONDS = 7 * 24 * 3600.0
 
 
 class TimedOut(BaseException):
