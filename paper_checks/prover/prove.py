@@ -38,14 +38,15 @@ import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import inputs
-from paper_checks.prover.bound import Closure, close, intervals
+from paper_checks.prover import closures, inputs
+from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
+from paper_checks.prover.closures.base import BoxGoal, PieceGoal
 from paper_checks.prover.defined import Guard, Undefined, guards, near, not_real_at
 from paper_checks.prover.gather import EXACT_SECONDS, gathering
-from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
-from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
+from paper_checks.prover.normal import Reduction
+from paper_checks.prover.solver import Problem
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.run.deadline import deadline
@@ -223,45 +224,36 @@ def _narrow(box: Box, base: Box) -> bool:
 
 
 def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
-    """Process the open box of lowest bound: close it, probe it, or split it."""
+    """Process the open box of lowest bound: close it (the closures of its stage, cheapest first,
+    :mod:`paper_checks.prover.closures`), probe it, or split it."""
     key, _, i, j, path, box = heapq.heappop(st.heap)
     pc = pcs[i]
     st.boxes += 1
     where = status(box, pc.coords)
-    if where == "outside":
-        st.records.append(Record(i, j, path, Closure(True, math.inf, "outside region")))
-        return None
-    if where == "inside":
-        cl = close(pc.parts[j], box, pc.names)
+    written = pc.written[j] if j < len(pc.written) else pc.parts[j]
+    goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.deadline)
+    smear, bounded = None, False
+    for method in closures.for_stage(where):
+        if not method.applies(goal):
+            continue
+        cl = method.step(goal)
+        if cl is None:
+            continue
         if cl.fails is not None:
             found = _counterexample(st, pc, cl.fails, j)
             if found is not None:
                 return found
         if cl.closed:
-            st.records.append(Record(i, j, path, cl))
+            st.records.append(Record(i, j, path, cl, form=method.form))
             return None
-        written = pc.written[j] if j < len(pc.written) else pc.parts[j]
-        if written is not pc.parts[j]:  # the margin as written bounds some boxes better than its normal form
-            cw = close(written, box, pc.names)
-            if cw.closed:
-                st.records.append(Record(i, j, path, cw, form="written"))
-                return None
-        hess = st.tight.lifted(pc.parts[j], pc.coords, (i, j), box) or \
-            st.tight.second_order(pc.parts[j], pc.coords, pc.base, pc.names, (i, j), box) or \
-            st.tight.scaled(pc.parts[j], pc.coords, pc.base, pc.names, (i, j), box)
-        if hess is not None:
-            st.records.append(Record(i, j, path, hess))
-            return None
+        if not bounded:  # the bounding step's lower bound orders the box, its smear says where to split it
+            bounded, smear = True, cl.smear
+            if where == "inside":
+                key = cl.lower
+    if where == "inside":
         found = _probe(st, pc, pc.parts[j], box, j)
         if found is not None:
             return found
-        key, smear = cl.lower, cl.smear
-    else:
-        smear = None
-        hess = st.tight.across((i, j), box) or st.tight.lifted(pc.parts[j], pc.coords, (i, j), box)
-        if hess is not None:
-            st.records.append(Record(i, j, path, hess))
-            return None
     if _narrow(box, pc.base):
         st.stuck.append((i, j, path, box, key))
         return None
@@ -273,67 +265,35 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     return None
 
 
-def _symmetric_points(base: Box, rows: list[list[int]]) -> list[list[Fraction]]:
-    """The simplex rows at their barycentre, the other coordinates at the centre and ends of the piece."""
-    if not rows:
-        return []
-    bary = {i: Fraction(1, len(r) + 1) for r in rows for i in r}
-    out = []
-    for pick in (lambda lo, hi: (lo + hi) / 2, lambda lo, hi: lo, lambda lo, hi: hi):
-        out.append([bary.get(k, pick(lo, hi)) for k, (lo, hi) in enumerate(base)])
-    return out
-
-
 def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
-    """Decide conjunct ``j`` of piece ``i`` before any box where it can be (:mod:`paper_checks.prover.normal`,
-    :mod:`paper_checks.prover.solver`): a record of the whole piece, a counterexample, or its boxes queued
-    on the reduced margin."""
+    """Decide conjunct ``j`` of piece ``i`` before any box where it can be (the closures of the stage
+    ``piece``, cheapest first: normal form, real roots, z3, ...): a record of the whole piece, a
+    counterexample, or its boxes queued on the margin as the steps rewrote it."""
     pc = pcs[i]
-    t = pc.parts[j]
-    left = max(st.deadline - time.monotonic(), 0.01)
-    red = reduce(t.expr, t.symbols, pc.base, min(NORMAL_SECONDS, left / 2))
-    pc.reductions.append(red)
-    pc.written.append(t)
-    if red.decided == "proved":
-        st.records.append(Record(i, j, "", Closure(True, 0.0, red.kind, exact=red.how)))
-        return None
-    if red.kind != "as written":
-        pc.parts[j] = t = compile_traced(red.reduced, t.symbols)
-    if red.decided == "negative":
-        for x in (centre(pc.base), [hi for _, hi in pc.base], [lo for lo, _ in pc.base]):
-            if status([(v, v) for v in x], pc.coords) == "inside":
+    traced = pc.parts[j]
+    goal = PieceGoal(traced, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.deadline)
+    try:
+        for method in closures.for_stage("piece"):
+            if not method.applies(goal):
+                continue
+            out = method.step(goal)
+            if out is None:
+                continue
+            if out.closure is not None and out.closure.closed:
+                if out.problem is not None:
+                    st.problems[(i, j)] = out.problem
+                st.records.append(Record(i, j, "", out.closure))
+                return None
+            for x in out.candidates:
                 found = _counterexample(st, pc, x, j)
                 if found is not None:
+                    if out.found_by:
+                        found.notes.append(out.found_by)
                     return found
-    rows = [list(g) for g in groups(pc.coords).values()]
-    for x in _symmetric_points(pc.base, rows) or [centre(pc.base)]:  # where symmetric bounds are tight
-        found = _counterexample(st, pc, x, j)
-        if found is not None:
-            return found
-    pr = problem(t.expr, t.symbols, pc.base, rows)
-    if pr is None and has_branches(t.expr):
-        ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))
-        outcome, cands = branches_decide(t.expr, t.symbols, pc.base, rows, ms)
-        if outcome == "unsat":
-            st.records.append(Record(i, j, "", Closure(True, 0.0, "z3 branches")))
-            return None
-        for x in cands:
-            found = _counterexample(st, pc, x, j)
-            if found is not None:
-                found.notes.append("found by z3 on the piecewise polynomial margin, verified exactly and shrunk")
-                return found
-    if pr is not None:
-        ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))
-        outcome, method, cands = decide(pr, ms)
-        if outcome == "proved":
-            st.problems[(i, j)] = pr
-            st.records.append(Record(i, j, "", Closure(True, 0.0, method)))
-            return None
-        for x in cands:
-            found = _counterexample(st, pc, x, j)
-            if found is not None:
-                found.notes.append(f"found by {method} on the polynomial margin, verified exactly and shrunk")
-                return found
+    finally:
+        pc.reductions.append(goal.reduction or Reduction(traced.expr, traced.expr, "as written"))
+        pc.written.append(traced)
+        pc.parts[j] = goal.t
     st.push(-math.inf, i, j, "", list(pc.base))
     return None
 
