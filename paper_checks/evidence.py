@@ -214,10 +214,10 @@ class Evidence:
         ``proved`` (method ``prover``) with the certificate's summary for ``proved``
         (:meth:`from_certificate`); ``refuted`` with the exact, shrunk counterexample (the point, its
         exact margin and value) for ``counterexample``; ``inconclusive`` with the prover's reason and what
-        is left for ``undecided``.
+        is left for ``undecided``, and with the exact point where the margin is not real for ``undefined``.
         """
         outcome = getattr(result, "outcome", None)
-        if outcome not in ("proved", "counterexample", "undecided"):
+        if outcome not in ("proved", "counterexample", "undefined", "undecided"):
             raise ValueError(f"from_proof needs a ProofResult, got {result!r}")
         if outcome == "proved":
             return cls.from_certificate(result, holds=holds, numbers=numbers, key=key, figures=figures)
@@ -233,6 +233,9 @@ class Evidence:
                        f"{_short(jsonable(result.counterexample))} the exact margin is {_short(result.exact_margin)} "
                        f"= {shown} < 0 (verified exactly, shrunk in {result.shrink_steps} steps).", nums,
                        counterexample=cx, figures=figs)
+        if outcome == "undefined":  # the margin is not real at an exact point of the domain: no proof exists there
+            return cls("inconclusive", "prover", f"The margin of '{holds}' is undefined on part of its domain: "
+                       f"{_short(result.reason, 400)}", nums, figures=figs)
         return cls("inconclusive", "prover", f"The prover did not decide whether {holds} after {result.boxes} "
                    f"boxes in {result.seconds:.3g} s: {_short(result.reason, 400)}", nums, figures=figs)
 
