@@ -125,7 +125,7 @@ def test_bad_spec_parameters_are_one_line(spec, message):
 
 
 def test_parameter_checks_read_strings_without_evaluating_them():
-    assert lp.check_q("0.5") == R(1, 2) and sl.lq("1/2").params["q"] == R(1, 2)
+    assert lp.check_q("0.5") == R(1, 2) and sl.lq("1/2").param_dict["q"] == R(1, 2)
     for check in (lp.check_q, lp.check_k, lp.check_A):
         with pytest.raises(ValueError, match="cannot parse"):
             check("__import__('os').getcwd()")
