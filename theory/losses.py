@@ -19,13 +19,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import sympy
 
-from theory.expressions import ExpressionError, P, parse_expression, to_sympy, undefined_at
 from theory import loss_parameters as D  # the parameters' domains, each declared once
+from theory.expressions import ExpressionError, P, parse_expression, to_sympy, undefined_at
 from theory.loss_parameters import check_A, check_k, check_q
 
 Expr = sympy.Expr
@@ -532,7 +532,7 @@ def _hint(text: str) -> str:
 
 def loss(spec: str, name: str | None = None) -> LossDefinition:
     """A zoo loss by name or spec (``"gce:q=0.7"``, :func:`parse_spec`), looked up first; else a formula in
-    ``p`` (:func:`from_expression`), which must mention ``p``. ``name`` names the result."""
+    ``p`` (:func:`from_expression`; a constant is a loss too). ``name`` names the result."""
     if not isinstance(spec, str):
         raise TypeError(f"a loss is a zoo name or a formula in p, got {spec!r}")
     head = spec.split(":")[0].strip()
@@ -561,9 +561,6 @@ def from_expression(text: str, name: str | None = None) -> LossDefinition:
         raise ValueError(f"{exc}{_hint(text)}") from None
     if not isinstance(e, sympy.Expr):
         raise ValueError(f"the loss {text!r} is not an expression")
-    if not e.has(P):
-        raise ValueError(f"the loss {text!r} does not mention p (it is the constant {e}): write a formula in p or a "
-                         f"zoo name{_hint(text) or ' (' + ', '.join(ZOO) + ')'}")
     e = sympy.nsimplify(e, rational=True) if e.has(sympy.Float) else e
     extra = e.free_symbols - {P}
     if extra:

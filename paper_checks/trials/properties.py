@@ -30,8 +30,7 @@ from paper_checks.trials.suprema import increasing_to_one, split_supremum
 from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
 from theory.real_line import divergence, kinks
-from theory.symmetry import class_sum as loss_class_sum
-from theory.symmetry import nonconstant_witness
+from theory.symmetry import constant_class_sum, nonconstant_witness
 
 C = sympy.Symbol("c", integer=True, positive=True)
 ETA = sympy.Symbol("eta", positive=True)
@@ -223,7 +222,7 @@ def symmetric(ctx: TrialContext) -> Property:
             per_c[c] = False
             witnesses[c] = w
             continue
-        const = _constant_class_sum(loss, c)
+        const = constant_class_sum(loss, c)
         if const is None:
             undecided.append(c)
             per_c[c] = None
@@ -255,21 +254,6 @@ def _span(cs: Sequence[int]) -> str:
     if cs and cs == list(range(cs[0], cs[-1] + 1)) and len(cs) > 2:
         return f"{cs[0]}..{cs[-1]}"
     return ",".join(map(str, cs))
-
-
-def _constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
-    """The class sum at this ``c`` when it simplifies to a constant (free coordinates, last = 1 - sum)."""
-    syms = list(sympy.symbols(f"f1:{c}", positive=True))
-    pt = [*syms, 1 - sum(syms)]
-    s = loss_class_sum(loss, pt)
-    simplifiers = [lambda e: sympy.cancel(sympy.together(e))]
-    if not s.has(sympy.Piecewise) and c <= 5:  # simplify of many-symbol sums can run for minutes
-        simplifiers.append(sympy.simplify)
-    for simplifier in simplifiers:
-        r = simplifier(s)
-        if not r.free_symbols:
-            return r
-    return None
 
 
 # ---------------------------------------------------------------- class-sum range
@@ -360,7 +344,7 @@ def _vector_range(ctx: TrialContext, c: int) -> dict[str, Any]:
     sym = ctx._cache.setdefault("sym_const", {})
     if c not in sym:
         w = _exact_witness(ctx.loss, c)
-        sym[c] = None if w is not None else _constant_class_sum(ctx.loss, c)
+        sym[c] = None if w is not None else constant_class_sum(ctx.loss, c)
     if sym[c] is not None:
         return {"low": sym[c], "high": sym[c], "how": "constant class sum", "method": "symbolic", "certain": True}
     f = ctx.vector_np(c)

@@ -131,11 +131,10 @@ def test_parameter_checks_read_strings_without_evaluating_them():
             check("__import__('os').getcwd()")
 
 
-def test_a_zoo_name_is_looked_up_before_a_formula_and_a_constant_is_refused():
+def test_a_zoo_name_is_looked_up_before_a_formula_and_a_constant_is_a_loss():
     assert sl.loss("cce").name == "cce" and sl.loss("gce:q=0.7", name="G").name == "G"
     assert sl.loss("1 - p", name="lin").name == "lin"
-    with pytest.raises(ValueError, match=r"does not mention p \(it is the constant 1/2\)"):
-        sl.loss("1/2")
+    assert sl.loss("1/2").label == sympy.Rational(1, 2) and sl.loss("0.25").label == sympy.Rational(1, 4)
     with pytest.raises(ValueError, match="did you mean the zoo's cce"):
         sl.loss("ccee")
     assert sl.loss("erf(1 - p)").label == sympy.erf(1 - sl.P)
