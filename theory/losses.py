@@ -303,12 +303,22 @@ class LossDefinition:
 
 @dataclass(frozen=True)
 class ZooEntry:
-    """A family of losses: its factory, its parameters with defaults and its citation."""
+    """A family of losses: its factory, its parameters with defaults, its citation and each parameter's domain
+    (:class:`theory.loss_parameters.Domain`, declared once: the factory checks it, the family trial states it)."""
 
     name: str
     factory: Callable[..., LossDefinition]
     defaults: tuple[tuple[str, str], ...]
     cite: str
+    domains: tuple[D.Domain, ...] = ()
+
+    def domain(self, param: str) -> D.Domain:
+        """The declared domain of ``param``; ``ValueError`` naming the parameters otherwise."""
+        for d in self.domains:
+            if d.name == param:
+                return d
+        raise ValueError(f"loss {self.name!r} has no parameter {param!r}; its parameters: "
+                         f"{', '.join(k for k, _ in self.defaults) or 'none'}")
 
     def signature(self) -> str:
         return f"{self.name}(" + ", ".join(f"{k}={v}" for k, v in self.defaults) + ")" if self.defaults else self.name
@@ -461,30 +471,32 @@ def zoo_ael(a: Any = 3) -> LossDefinition:
     return LossDefinition("ael", (("a", a),), sympy.exp(-P / a), cite=f"{CITATIONS['zhou21']}, sec. 4")
 
 
-def _entry(name: str, fn: Callable[..., LossDefinition], cite: str) -> ZooEntry:
+def _entry(name: str, fn: Callable[..., LossDefinition], cite: str, *domains: D.Domain) -> ZooEntry:
     d = tuple((k, str(v.default)) for k, v in inspect.signature(fn).parameters.items())
-    return ZooEntry(name, fn, d, cite)
+    if [k for k, _ in d] != [x.name for x in domains]:
+        raise TypeError(f"zoo entry {name!r}: declare one domain per parameter of {fn.__name__}, in order")
+    return ZooEntry(name, fn, d, cite, domains)
 
 
 ZOO: dict[str, ZooEntry] = {e.name: e for e in (
     _entry("cce", zoo_cce, CITATIONS["ghosh17"]),
     _entry("mae", zoo_mae, CITATIONS["ghosh17"]),
     _entry("mse", zoo_mse, CITATIONS["ghosh17"]),
-    _entry("gce", zoo_gce, CITATIONS["gce18"]),
-    _entry("tgce", zoo_tgce, CITATIONS["gce18"]),
-    _entry("rce", zoo_rce, CITATIONS["sce19"]),
-    _entry("sce", zoo_sce, CITATIONS["sce19"]),
+    _entry("gce", zoo_gce, CITATIONS["gce18"], D.Q),
+    _entry("tgce", zoo_tgce, CITATIONS["gce18"], D.Q, D.K),
+    _entry("rce", zoo_rce, CITATIONS["sce19"], D.A),
+    _entry("sce", zoo_sce, CITATIONS["sce19"], D.SCE_ALPHA, D.SCE_BETA, D.A),
     _entry("nce", zoo_nce, CITATIONS["ma20"]),
-    _entry("nfl", zoo_nfl, CITATIONS["ma20"]),
-    _entry("nce_mae", zoo_nce_mae, CITATIONS["ma20"]),
-    _entry("nce_rce", zoo_nce_rce, CITATIONS["ma20"]),
-    _entry("taylor", zoo_taylor, CITATIONS["feng20"]),
-    _entry("poly1", zoo_poly1, CITATIONS["leng22"]),
-    _entry("focal", zoo_focal, CITATIONS["lin17"]),
-    _entry("js", zoo_js, CITATIONS["englesson21"]),
-    _entry("agce", zoo_agce, CITATIONS["zhou21"]),
-    _entry("aul", zoo_aul, CITATIONS["zhou21"]),
-    _entry("ael", zoo_ael, CITATIONS["zhou21"]),
+    _entry("nfl", zoo_nfl, CITATIONS["ma20"], D.GAMMA),
+    _entry("nce_mae", zoo_nce_mae, CITATIONS["ma20"], D.APL_ALPHA, D.APL_BETA),
+    _entry("nce_rce", zoo_nce_rce, CITATIONS["ma20"], D.APL_ALPHA, D.APL_BETA, D.A),
+    _entry("taylor", zoo_taylor, CITATIONS["feng20"], D.TAYLOR_T),
+    _entry("poly1", zoo_poly1, CITATIONS["leng22"], D.EPSILON),
+    _entry("focal", zoo_focal, CITATIONS["lin17"], D.GAMMA),
+    _entry("js", zoo_js, CITATIONS["englesson21"], D.PI),
+    _entry("agce", zoo_agce, CITATIONS["zhou21"], D.AGCE_A, D.AGCE_Q),
+    _entry("aul", zoo_aul, CITATIONS["zhou21"], D.AUL_A, D.AUL_P),
+    _entry("ael", zoo_ael, CITATIONS["zhou21"], D.AEL_A),
 )}
 """The built-in zoo: name -> family (parameters with defaults, citation)."""
 

@@ -31,7 +31,7 @@ def loss_command(args: argparse.Namespace) -> int:
             print(family_markdown(fam))
             if args.json is not None:
                 check_output_file(args.json, "--json")
-                jp, mp = lt.write(fam.trials, args.json)
+                jp, mp = lt.write(fam.trials, args.json, [fam])
                 print(f"wrote {jp} and {mp}")
             return 0
         if args.command == "loss":
@@ -52,7 +52,7 @@ def loss_command(args: argparse.Namespace) -> int:
         raise UsageError(f"--timeout must be a positive number of seconds, got {timeout!r}")
     if args.json is not None:
         check_output_file(args.json, "--json")
-    trials = []
+    trials, fams = [], []
     for d in tqdm(defs, desc="losses", unit="loss", leave=False, disable=len(defs) < 2):
         trials.append(lt.trial(d, cs, precision=args.precision, timeout=timeout))
     if trials:
@@ -61,8 +61,9 @@ def loss_command(args: argparse.Namespace) -> int:
         ft = family_trial(name, cs, precision=args.precision, timeout=timeout)
         print("\n" + family_markdown(ft))
         trials += ft.trials
+        fams.append(ft)
     if args.json is not None:
-        jp, mp = lt.write(trials, args.json)
+        jp, mp = lt.write(trials, args.json, fams)  # the whole-family cells too, not on stdout only
         print(f"wrote {jp} and {mp}")
     return 0
 
