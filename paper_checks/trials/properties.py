@@ -26,6 +26,7 @@ from paper_checks.trials.limits import (
     simp,
 )
 from paper_checks.trials.limits import fmt_exact as _fmt
+from paper_checks.trials.pieces import decreasing_by_pieces, decreasing_from_shape, shape_by_pieces
 from paper_checks.trials.suprema import increasing_to_one, split_supremum
 from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
@@ -40,6 +41,8 @@ PRECISION_SETTINGS = {"quick": {"grid": 400, "starts": 4}, "standard": {"grid": 
                       "full": {"grid": 8000, "starts": 24}}
 SYMBOLIC_MOMENTS_SECONDS = 3.0
 """Seconds the weight property gives SymPy's integration before it falls back to 30-digit quadrature."""
+DIRECT_SIGN = "the sign of l' on (0, 1)"
+"""How :meth:`TrialContext.decreasing` says that SymPy decided the sign of ``l'`` directly."""
 PROPERTIES = ("symmetric", "class_sum", "excess_risk_bound", "bounded", "weight", "asymmetric", "noisy_minimiser")
 
 
@@ -160,8 +163,24 @@ class TrialContext:
                 m = sympy.Symbol("m", nonnegative=True)
                 d2 = derivative(psi, _T, 2)
                 s = 0 if simp(d2) == 0 else _sign_on_unit(d2, _T, {C: m + 2})
+                if s is None and not psi.has(C):  # Min, Max, Abs, ...: convexity proved piece by piece
+                    s = shape_by_pieces(psi.subs(_T, P))
                 self._cache["shape"] = s
         return self._cache["shape"]
+
+    def decreasing(self) -> tuple[int | None, str]:
+        """The sign of ``l'`` on ``(0, 1)`` for a loss of ``p`` (``-1`` strictly decreasing, ``-2`` non-increasing,
+        ``None`` undecided) and how it was decided: SymPy's sign of ``l'``, else piece by piece, else from the
+        shape (:mod:`paper_checks.trials.pieces`). The one place the trial decides that ``l`` does not increase."""
+        if "decreasing" not in self._cache:
+            ell = self.loss.label
+            s = None if ell is None else _sign_on_unit(derivative(ell, P), P)
+            got: tuple[int | None, str] = (s, DIRECT_SIGN)
+            if ell is not None and s is None:
+                got = (decreasing_by_pieces(ell) or decreasing_from_shape(ell, self.shape(), _limit)
+                       or (None, "the sign of l' on (0, 1) is not decided"))
+            self._cache["decreasing"] = got
+        return self._cache["decreasing"]
 
     def label_np(self) -> Callable[[np.ndarray], np.ndarray]:
         if "label_np" not in self._cache:
@@ -444,15 +463,21 @@ def bounded(ctx: TrialContext) -> Property:
                                         "approached": f"attained on [0, {flat['k']}]"},
                             f"yes, sup = {_fmt(flat['l0'])}, attained on [0, {flat['k']}]", "symbolic",
                             "l is constant on [0, k] and decreasing above (loss_flat.py)")
-        d1 = derivative(ell, P)
-        s = _sign_on_unit(d1, P)
+        s, how = ctx.decreasing()
+        direct = how == DIRECT_SIGN  # SymPy's sign of l': first; split_supremum before the other routes
+        if not direct and s is not None and s < 0:
+            exact = split_supremum(ell)  # an exact sup with every point attaining it, when the split finds one
+            if exact is not None:
+                return Property("bounded", *exact)
         if s is not None and s < 0:
             at_0 = ell.subs(P, 0)
             att = not at_0.has(sympy.nan, sympy.zoo) and at_0.is_finite and simp(at_0 - at0) == 0
             where = "attained at p = 0" if att else "l(0+): the formula is undefined at p = 0"
+            why = "" if direct else f" ({how})"
             return Property("bounded", {"bounded": True, "sup": str(at0), "attained": bool(att), "approached": where},
                             f"yes, sup = {_fmt(at0)}" + (", at p = 0" if att else " = l(0+)"),
-                            "symbolic", "l is decreasing on (0, 1), so the supremum is l(0+); " + where)
+                            "symbolic", f"l is {'decreasing' if s == -1 else 'non-increasing'} on (0, 1){why}, so "
+                            "the supremum is l(0+); " + where)
         exact = split_supremum(ell)
         if exact is not None:
             return Property("bounded", *exact)
