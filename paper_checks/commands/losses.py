@@ -15,6 +15,7 @@ from paper_checks.trials import simplex as lt
 from paper_checks.trials.family import FAMILIES, family_trial, formula_family
 from paper_checks.trials.family import markdown as family_markdown
 from theory import losses as zoo
+from theory import user_losses
 
 
 def loss_command(args: argparse.Namespace) -> int:
@@ -35,7 +36,7 @@ def loss_command(args: argparse.Namespace) -> int:
                 print(f"wrote {jp} and {mp}")
             return 0
         if args.command == "loss":
-            defs = [zoo.loss(args.expr, getattr(args, "name", None))]  # a zoo name first, then a formula in p
+            defs = [user_losses.loss(args.expr, getattr(args, "name", None))]  # a zoo name first, then a formula in p
         elif args.list:
             for name, entry in zoo.ZOO.items():
                 print(f"{name:<10} {entry.signature():<30} {entry.cite}")

@@ -37,7 +37,8 @@ import sympy
 from paper_checks.trials import family_lq
 from paper_checks.trials import simplex as lt
 from theory.expressions import FUNCTIONS, parse_number
-from theory.losses import ZOO, P, from_expression, parse_spec
+from theory.losses import ZOO, P, parse_spec
+from theory.user_losses import from_expression
 
 T = sympy.Symbol("t", integer=True, positive=True)
 _I = sympy.Symbol("i", integer=True, positive=True)

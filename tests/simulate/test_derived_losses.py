@@ -88,7 +88,7 @@ def _plain_gradient(fn, p, y, eps=1e-7):
 def test_label_alike_and_label_dependent_vector_losses_match_a_plain_loop():
     """nce treats the labels alike (one lambdified form, columns swapped per sample); a weighted loss does not
     (one form per label): both against the definition evaluated row by row."""
-    from theory.losses import from_callable
+    from theory.user_losses import from_callable
 
     weighted = from_callable(lambda f, y: (y + 1) * (1 - f[y]) + f[0] ** 2, "weighted")
     cases = [(parse_spec("nce"), lambda f, y: np.log(f[y]) / np.log(f).sum()),
@@ -132,7 +132,7 @@ def test_a_vector_loss_for_too_many_classes_is_refused_at_once():
 ])
 def test_derived_p_losses_are_evaluated_in_log_space_at_extreme_logits(text, value, grad):
     """The derived gradient of ``1/p`` at logits ``[-800, 0, 0]`` was all NaN (``l'(p) p`` as ``inf * 0``)."""
-    from theory.losses import from_expression
+    from theory.user_losses import from_expression
 
     loss = derived_loss(from_expression(text), 3)
     z, y = np.array([[-800.0, 0.0, 0.0]]), np.array([0])
@@ -174,7 +174,7 @@ def test_fast_paths_equal_the_derivation_on_random_inputs(spec, seed):
 
 
 def test_a_constant_loss_is_derived_with_a_zero_gradient():
-    from theory.losses import from_expression
+    from theory.user_losses import from_expression
 
     derived = derived_loss(from_expression("1/2"), 3)
     assert np.all(derived.value(Z[:, :3], Y % 3, from_logits=True) == 0.5)

@@ -10,7 +10,8 @@ import sympy
 from paper_checks.cli import main
 from paper_checks.registry import load
 from paper_checks.trials import simplex as lt
-from theory.losses import ZOO, default_losses, from_callable, from_expression, parse_spec
+from theory.losses import ZOO, default_losses, parse_spec
+from theory.user_losses import from_callable, from_expression
 
 C = lt.C
 CS = range(2, 11)
