@@ -11,7 +11,7 @@ from typing import Any, Callable, Sequence
 import sympy
 
 from theory.expressions import ExpressionError, P, parse_expression, undefined_at
-from theory.losses import ZOO, LossDefinition, parse_spec
+from theory.losses import ZOO, LossDefinition, parse_spec, separable
 
 
 def close_names(text: str) -> list[str]:
@@ -25,31 +25,23 @@ def _hint(text: str) -> str:
     return f"; did you mean the zoo's {' or '.join(close)}?" if close else ""
 
 
-def loss(spec: str, name: str | None = None) -> LossDefinition:
+def loss(spec: str, name: str | None = None, each: str | None = None) -> LossDefinition:
     """A zoo loss by name or spec (``"gce:q=0.7"``, :func:`parse_spec`), looked up first; else a formula in
-    ``p`` (:func:`from_expression`; a constant is a loss too). ``name`` names the result."""
+    ``p`` (:func:`from_expression`; a constant is a loss too). ``name`` names the result; ``each`` adds a term
+    for every class (a loss of the whole prediction, :func:`from_expression`)."""
     if not isinstance(spec, str):
         raise TypeError(f"a loss is a zoo name or a formula in p, got {spec!r}")
     head = spec.split(":")[0].strip()
     if head in ZOO:
+        if each is not None:
+            raise ValueError(f"a term for every class (each) goes with a formula in p, not with the zoo's {head!r}")
         d = parse_spec(spec)
         return d if name is None else dataclasses.replace(d, name=name)
-    return from_expression(spec, name)
+    return from_expression(spec, name, each)
 
 
-def from_expression(text: str, name: str | None = None) -> LossDefinition:
-    """A user's loss given as a formula in ``p`` (the labelled class's probability), e.g.
-    ``"(1 - p**0.5)/0.5"``; ``name`` names it (default ``"user"``).
-
-    The text is never evaluated: :func:`theory.expressions.parse_expression` reads it against a
-    whitelist (numbers, ``p``, ``+ - * / **``, ``log exp sqrt Abs Min Max Heaviside factorial``,
-    ``Sum(term, (k, a, b))`` expanded into its terms) with size caps. Raises ``ValueError`` (one
-    line, quoting ``text``) when it does not parse, uses anything outside the grammar, or is not a
-    real, finite number at interior points of ``[0, 1]``; ``TypeError`` when ``text`` or ``name``
-    is not a string.
-    """
-    if name is not None and not (isinstance(name, str) and name.strip()):
-        raise TypeError(f"name must be a non-empty string, got {name!r}")
+def _formula(text: str) -> sympy.Expr:
+    """``text`` read as a formula in ``p`` that is a real, finite number at interior points of ``[0, 1]``."""
     try:
         e = parse_expression(text)
     except ValueError as exc:
@@ -68,7 +60,35 @@ def from_expression(text: str, name: str | None = None) -> LossDefinition:
             raise ValueError(f"the loss {text!r} cannot be evaluated at p = {x}: {exc}") from None
         if v is not None:
             raise ValueError(f"the loss {text!r} is not defined on the simplex: at p = {x} it is {v}")
-    return LossDefinition(name or "user", (), e, cite=f"user expression {text}")
+    return e
+
+
+def from_expression(text: str, name: str | None = None, each: str | None = None) -> LossDefinition:
+    """A user's loss given as a formula in ``p`` (the labelled class's probability), e.g.
+    ``"(1 - p**0.5)/0.5"``; ``name`` names it (default ``"user"``).
+
+    ``each``, a second formula in ``p``, makes it a loss of the whole prediction:
+    ``L(f, e_y) = text(f_y) + sum_{i=1}^c each(f_i)``, for every number of classes ``c`` (a tempered loss's
+    ``sum_i f_i^(2-t)/(2-t)`` is ``each = "p**(2-t)/(2-t)"``). It is separable, ``phi_1 = text + each`` and
+    ``phi_0 = each`` (:func:`theory.losses.separable`), so the trial decides it for a symbolic ``c``.
+
+    The text is never evaluated: :func:`theory.expressions.parse_expression` reads it against a
+    whitelist (numbers, ``p``, ``+ - * / **``, ``log exp sqrt Abs Min Max Heaviside factorial``,
+    ``Sum(term, (k, a, b))`` expanded into its terms) with size caps. Raises ``ValueError`` (one
+    line, quoting ``text``) when it does not parse, uses anything outside the grammar, or is not a
+    real, finite number at interior points of ``[0, 1]``; ``TypeError`` when ``text`` or ``name``
+    is not a string.
+    """
+    if name is not None and not (isinstance(name, str) and name.strip()):
+        raise TypeError(f"name must be a non-empty string, got {name!r}")
+    e = _formula(text)
+    if each is None:
+        return LossDefinition(name or "user", (), e, cite=f"user expression {text}")
+    if not isinstance(each, str):
+        raise TypeError(f"each must be a formula in p (a string), got {each!r}")
+    h = _formula(each)
+    return separable(name or "user", lambda t: (e + h).subs(P, t), lambda t: h.subs(P, t),
+                     cite=f"user expression {text} + sum over the classes of {each}")
 
 
 def from_callable(fn: Callable[[Sequence[Any], int], Any], name: str = "user") -> LossDefinition:

@@ -22,13 +22,16 @@ def loss_command(args: argparse.Namespace) -> int:
     if args.command == "loss" and getattr(args, "name", None) is not None:
         _loss_name(args.name)  # checked for every kind
     if getattr(args, "kind", "simplex") == "margin" or getattr(args, "margin", False):
+        if getattr(args, "each", None) is not None:
+            raise UsageError("--each (a term for every class) is for a loss on the simplex, not a margin loss")
         return margin_command(args)
     families: list[str] = []
     try:
         cs = lt.parse_classes(args.classes)
         if args.command == "loss" and getattr(args, "param", None):
             fam = formula_family(args.expr, args.param, cs, precision=args.precision,
-                                 timeout=getattr(args, "timeout", lt.DEFAULT_TIMEOUT), name=getattr(args, "name", None))
+                                 timeout=getattr(args, "timeout", lt.DEFAULT_TIMEOUT), name=getattr(args, "name", None),
+                                 each=getattr(args, "each", None))
             print(family_markdown(fam))
             if args.json is not None:
                 check_output_file(args.json, "--json")
@@ -36,7 +39,8 @@ def loss_command(args: argparse.Namespace) -> int:
                 print(f"wrote {jp} and {mp}")
             return 0
         if args.command == "loss":
-            defs = [user_losses.loss(args.expr, getattr(args, "name", None))]  # a zoo name first, then a formula in p
+            # a zoo name first, then a formula in p (with --each, a loss of the whole prediction)
+            defs = [user_losses.loss(args.expr, getattr(args, "name", None), getattr(args, "each", None))]
         elif args.list:
             for name, entry in zoo.ZOO.items():
                 print(f"{name:<10} {entry.signature():<30} {entry.cite}")

@@ -219,12 +219,18 @@ def parameter_values(spec: str, text: str) -> tuple[str, str, tuple[str, ...]]:
 
 
 def formula_family(text: str, spec: str, cs: Sequence[int], precision: str = "standard",
-                   timeout: float | None = lt.DEFAULT_TIMEOUT, name: str | None = None) -> FamilyTrial:
+                   timeout: float | None = lt.DEFAULT_TIMEOUT, name: str | None = None,
+                   each: str | None = None) -> FamilyTrial:
     """A typed formula with a parameter (``--param``): every property per value, the values stated. The value is
-    written into the text in place of the name and the text read by the whitelist reader as any formula."""
-    param, rng, values = parameter_values(spec, text)
+    written into the text (and ``each``, the term for every class) in place of the name and the text read by the
+    whitelist reader as any formula."""
+    param, rng, values = parameter_values(spec, text + ("" if each is None else " " + each))
     base = name or "user"
-    trials = [lt.trial(from_expression(re.sub(rf"\b{param}\b", f"({v})", text), f"{base}({param}={v})"), cs,
+
+    def put(s: str | None, v: str) -> str | None:
+        return None if s is None else re.sub(rf"\b{param}\b", f"({v})", s)
+
+    trials = [lt.trial(from_expression(put(text, v), f"{base}({param}={v})", put(each, v)), cs,
                        precision=precision, timeout=timeout) for v in values]
     return FamilyTrial(Family(base, param, f"{text}, {rng}", values), trials)
 
