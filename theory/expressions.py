@@ -1,6 +1,6 @@
 """Reading a user's formula without running it: a whitelist walk of Python's syntax tree.
 
-A loss written as text (``"(1 - p**0.5)/0.5"``, :func:`theory.losses.from_expression`) and a
+A loss written as text (``"(1 - p**0.5)/0.5"``, :func:`theory.user_losses.from_expression`) and a
 loss parameter written as text (``"gce:q=0.7"``, :func:`theory.losses.parse_spec`) are read by
 :func:`parse_expression` and :func:`parse_number`. Nothing is evaluated by Python: the text is
 parsed with :func:`ast.parse`, every node is checked against the grammar below, and the SymPy
