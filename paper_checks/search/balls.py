@@ -177,20 +177,55 @@ def _float(e: Any) -> float:
 
 
 def exact_bits(e: Any) -> float:
-    """An upper estimate of the bits SymPy's exact evaluation of ``e`` would handle: ``inf`` for a power of a
-    rational with a non-integer rational exponent of large denominator (root extraction), otherwise the
-    largest integer power's size."""
-    worst = 0.0
-    for node in sympy.preorder_traversal(e):
-        if not getattr(node, "is_Pow", False):
-            continue
-        base, ex = node.args
-        b = _number(base) if base.is_number else None
-        x = _number(ex) if ex.is_number else None
-        if x is None:
-            continue
-        size = max(abs(b.numerator).bit_length(), b.denominator.bit_length(), 1) if b is not None else 64
-        if x.denominator > 64:
+    """A bound on the bits of SymPy's exact form of ``e``: ``inf`` where a rational is raised to a rational power
+    of denominator over 64 (root extraction, which can run for hours) or where a rational exponent is itself
+    too large to form; otherwise the sizes of its rationals, an integer power ``n`` counting ``|n|`` times."""
+    x = _number(e)
+    if x is not None:
+        return float(abs(x.numerator).bit_length() + x.denominator.bit_length())
+    if e.is_Pow:
+        base, ex = e.args
+        if _bits_if_rational(ex) is None:  # an irrational exponent: SymPy keeps the power as it is
+            return exact_bits(base) + exact_bits(ex)
+        if exact_bits(ex) > _EXPONENT_BITS:
             return math.inf
-        worst = max(worst, size * abs(x.numerator))
-    return worst
+        v = _fraction(ex)
+        base_bits = exact_bits(base)
+        if v is None or (v.denominator > 64 and not (base_bits <= 4 and _fraction(base) in (0, 1))):
+            return math.inf
+        return base_bits * max(1, abs(v.numerator)) + exact_bits(ex)
+    return sum((exact_bits(a) for a in e.args), 0.0)
+
+
+#: the most bits a rational exponent may have for :func:`exact_bits` to form it
+_EXPONENT_BITS = 4096
+
+
+def _bits_if_rational(e: Any) -> float | None:
+    """``exact_bits(e)`` when ``e`` is built from rationals by ``+``, ``*`` and powers alone, else None."""
+    if _number(e) is not None:
+        return exact_bits(e)
+    if (e.is_Add or e.is_Mul or e.is_Pow) and all(_bits_if_rational(a) is not None for a in e.args):
+        return exact_bits(e)
+    return None
+
+
+def _fraction(e: Any) -> Fraction | None:
+    """The exact value of ``e`` built from rationals by ``+``, ``*`` and integer powers, or None (checked small
+    first by the caller)."""
+    x = _number(e)
+    if x is not None:
+        return x
+    parts = [_fraction(a) for a in e.args]
+    if any(v is None for v in parts):
+        return None
+    if e.is_Add:
+        return sum(parts, Fraction(0))
+    if e.is_Mul:
+        out = Fraction(1)
+        for v in parts:
+            out *= v
+        return out
+    if e.is_Pow and parts[1].denominator == 1 and not (parts[0] == 0 and parts[1] < 0):
+        return parts[0] ** int(parts[1])
+    return None
