@@ -9,7 +9,9 @@ A floating-point margin only points at a counterexample; :func:`verify` decides 
    digits, and a power whose exponent is a float's binary value makes SymPy extract roots for hours;
 2. where they exceed :data:`~paper_checks.search.balls.MAX_EXACT_BITS`, the sign is decided by ball arithmetic
    at up to ``PRECISIONS[-1]`` bits (:func:`paper_checks.search.balls.ball_sign`, stated in the result's
-   ``how``): only a ball that excludes 0 decides, and a ball that does not leaves the point unverified;
+   ``how``): only a ball that excludes 0 decides, and a ball that does not leaves the point unverified; the
+   ball is kept only where the margin's code, run as written on 60-digit floats, agrees with it (a branch on an
+   unevaluated value's form, such as ``x == 0``, could otherwise build another expression);
 3. otherwise SymPy evaluates the margin: a rational is decided exactly, anything else by ball arithmetic, or
    (outside its whitelist) to 50 digits.
 
@@ -41,6 +43,10 @@ from paper_checks.search.params import Point, SearchSpace
 ARTEFACT_TOL = 1e-9
 #: seconds one exact evaluation of a margin (or of the constraint at an exact point) may take
 EXACT_SECONDS = 10.0
+#: digits of the cross-check of a sign decided by balls on an unevaluated margin (:func:`_hp_value`)
+HP_DIGITS = 60
+#: the largest relative difference between that cross-check and the ball's midpoint
+AGREE = 1e-9
 #: the longest exact margin text kept (longer ones are given by their value)
 MAX_TEXT = 400
 
@@ -113,6 +119,14 @@ def _evaluate(space: SearchSpace, rpoint: Point) -> Exact:
         if sign is None:
             return Exact(f"error: ball arithmetic at {bits} bits cannot decide the sign of {_short(e)}, and its "
                          "exact powers are too large to evaluate exactly", _short(e), mid, "", fv)
+        # the margin's code ran on unevaluated values: a branch on their form (`x == 0` on an unevaluated sum)
+        # may differ from the evaluated run, so the ball is taken only where the margin's code, run as written
+        # on HP_DIGITS-digit values, agrees with it
+        hp = _hp_value(space, rpoint)
+        if not abs(hp - mid) <= AGREE * (1 + abs(mid)):
+            return Exact(f"error: the margin built unevaluated ({mid:.6g} by ball arithmetic) and run on "
+                         f"{HP_DIGITS}-digit values ({hp:.6g}) disagree: the point is not verified", _short(e), mid,
+                         "", fv)
         text = str(e)
         text = text if len(text) <= MAX_TEXT else f"{mid:.17g} (to the precision of ball arithmetic)"
         return Exact("fails" if sign < 0 else "holds", text, mid, f"ball arithmetic at {bits} bits", fv)
@@ -127,6 +141,28 @@ def _evaluate(space: SearchSpace, rpoint: Point) -> Exact:
     except Exception as exc:  # noqa: BLE001  (any error of a claim's exact margin is reported, not raised)
         return Exact(f"error: {type(exc).__name__}: {exc}", float_value=fv)
     return Exact("fails" if neg else "holds", _short(text), val, "50 digits", fv)
+
+
+def _hp_value(space: SearchSpace, rpoint: Point) -> float:
+    """The exact margin run as written on the point's non-integer rationals as :data:`HP_DIGITS`-digit SymPy
+    floats (NaN where it raises or is not a real number)."""
+    try:
+        v = sympy.N(sympy.sympify(space.exact_margin(_hp_point(rpoint))), HP_DIGITS)
+        return float(v) if v.is_real else math.nan
+    except Exception:  # noqa: BLE001  (a cross-check: any failure leaves the point unverified)
+        return math.nan
+
+
+def _hp_point(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _hp_point(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return type(v)(_hp_point(x) for x in v)
+    if isinstance(v, sympy.MatrixBase):
+        return v.applyfunc(_hp_point)
+    if isinstance(v, sympy.Rational) and not v.is_Integer:
+        return sympy.Float(v, HP_DIGITS)
+    return v
 
 
 def _ball(e: Any) -> tuple[int | None, float, int]:

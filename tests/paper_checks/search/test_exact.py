@@ -82,3 +82,15 @@ def test_a_real_failure_beside_rounding_dips_is_still_found():
     with deadline(HANG_GUARD):
         res = search(space, 2000, np.random.default_rng(2))
     assert res.outcome == "counterexample" and res.counterexample["p"] > R(9, 10)
+
+
+def test_a_margin_that_branches_on_an_unevaluated_form_is_not_trusted():
+    # built unevaluated, 1 * p is not structurally p: the code takes the other branch; the 60-digit run of
+    # the same code takes the right one, so the ball's "fails" is not believed
+    def mx(pt):
+        p, q = pt["p"], pt["q"]
+        return p**q if 1 * p == p else -(p**q)
+
+    space = SearchSpace((Real("p", 0, 1), Real("q", 0, 1)), lambda pt: pt["p"] ** pt["q"], mx)
+    status = verify(space, {"p": R(1, 3), "q": R(5404319552844595, 2**53)})[0]
+    assert status.startswith("error: the margin built unevaluated") and "disagree" in status
