@@ -142,6 +142,11 @@ class Evidence:
             return cls("inconclusive", "search", f"The search stopped early ({result.stopped}) after {budget}: "
                        f"{holds} so far, smallest margin {result.worst_margin:.3g}; the whole budget would decide.",
                        nums, figures=figs)
+        dips = sum(c.get("status") == "artefact" for c in result.candidates)
+        if dips and result.worst_margin < 0:  # negative floats only where the exact margin is >= 0: rounding
+            return cls("confirmed", "search", f"Search: {holds} in {budget}; the floating-point margin dipped to "
+                       f"{result.worst_margin:.3g}, and at the {dips} such points verified exactly the exact margin is "
+                       ">= 0: rounding.", nums, figures=figs)
         return cls("confirmed", "search", f"Search: {holds} in {budget}; smallest margin {result.worst_margin:.3g}.",
                    nums, figures=figs)
 
