@@ -49,7 +49,7 @@ def test_timeout_bounds_explore_prove_even_when_the_prover_cannot_stop_itself(tm
 def test_prove_seconds_must_be_finite_and_positive(seconds, capsys):
     assert main(["explore", "gce18.eq7_bounds", "--prove", "--prove-seconds", seconds]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "--prove-seconds must be a finite, positive number of seconds" in err
+    assert err.count("\n") == 1 and "--prove-seconds: must be a finite, positive number of seconds" in err
 
 
 def test_a_real_parameter_can_be_pinned(capsys):
