@@ -34,6 +34,7 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
 from __future__ import annotations
 
 import dataclasses
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -44,6 +45,7 @@ from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
+from paper_checks.prover import inputs as prover_inputs
 from paper_checks.prover.inputs import whole
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
 from paper_checks.run.deadline import limit_seconds
@@ -277,14 +279,18 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
                 modules: Iterable[str] = ()) -> ProofResult:
     """The prover on a claim's declared domain, as ``explore ID --prove`` runs it (a counterexample search of
     ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
-    ``counterexample`` or ``undecided``). ``set`` narrows the domain as in :func:`explore` (``["b=2"]`` pins a
-    Real, which the prover substitutes exactly)."""
+    ``counterexample``, ``undefined`` or ``undecided``). ``set`` narrows the domain as in :func:`explore`
+    (``["b=2"]`` pins a Real, which the prover substitutes exactly). ``seconds`` counts from the call: it returns
+    within ``seconds + 2``."""
+    begun = time.monotonic()
     seed = _seed(seed)
+    prover_inputs.budget_and_time(budget, seconds, search_first, seed)
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
     space = narrowed(c.space(), set) if set else c.space()
-    return prove(space, budget, seconds, search_first=search_first, seed=seed)
+    left = max(seconds - (time.monotonic() - begun), prover_inputs.LEAST_SECONDS)
+    return prove(space, budget, left, search_first=search_first, seed=seed)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

@@ -214,6 +214,9 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
                           "every property per value, the values stated")
     one.add_argument("--name", default=None, help="the loss's name in the table and the JSON (default: a zoo "
                      "loss's own name, else user)")
+    one.add_argument("--each", default=None, metavar="EXPR",
+                     help='a term in p added for every class: the loss of the whole prediction EXPR(f_y) + '
+                          'sum_i EACH(f_i), tried for every number of classes (e.g. "p**(3/2)/(3/2)")')
     _accept_leading_minus(one)
 
 

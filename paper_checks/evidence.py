@@ -142,6 +142,11 @@ class Evidence:
             return cls("inconclusive", "search", f"The search stopped early ({result.stopped}) after {budget}: "
                        f"{holds} so far, smallest margin {result.worst_margin:.3g}; the whole budget would decide.",
                        nums, figures=figs)
+        dips = sum(c.get("status") == "artefact" for c in result.candidates)
+        if dips and result.worst_margin < 0:  # negative floats only where the exact margin is >= 0: rounding
+            return cls("confirmed", "search", f"Search: {holds} in {budget}; the floating-point margin dipped to "
+                       f"{result.worst_margin:.3g}, and at the {dips} such points verified exactly the exact margin is "
+                       ">= 0: rounding.", nums, figures=figs)
         return cls("confirmed", "search", f"Search: {holds} in {budget}; smallest margin {result.worst_margin:.3g}.",
                    nums, figures=figs)
 
@@ -214,10 +219,10 @@ class Evidence:
         ``proved`` (method ``prover``) with the certificate's summary for ``proved``
         (:meth:`from_certificate`); ``refuted`` with the exact, shrunk counterexample (the point, its
         exact margin and value) for ``counterexample``; ``inconclusive`` with the prover's reason and what
-        is left for ``undecided``.
+        is left for ``undecided``, and with the exact point where the margin is not real for ``undefined``.
         """
         outcome = getattr(result, "outcome", None)
-        if outcome not in ("proved", "counterexample", "undecided"):
+        if outcome not in ("proved", "counterexample", "undefined", "undecided"):
             raise ValueError(f"from_proof needs a ProofResult, got {result!r}")
         if outcome == "proved":
             return cls.from_certificate(result, holds=holds, numbers=numbers, key=key, figures=figures)
@@ -233,6 +238,9 @@ class Evidence:
                        f"{_short(jsonable(result.counterexample))} the exact margin is {_short(result.exact_margin)} "
                        f"= {shown} < 0 (verified exactly, shrunk in {result.shrink_steps} steps).", nums,
                        counterexample=cx, figures=figs)
+        if outcome == "undefined":  # the margin is not real at an exact point of the domain: no proof exists there
+            return cls("inconclusive", "prover", f"The margin of '{holds}' is undefined on part of its domain: "
+                       f"{_short(result.reason, 400)}", nums, figures=figs)
         return cls("inconclusive", "prover", f"The prover did not decide whether {holds} after {result.boxes} "
                    f"boxes in {result.seconds:.3g} s: {_short(result.reason, 400)}", nums, figures=figs)
 

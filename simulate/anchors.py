@@ -241,7 +241,8 @@ def anchor_mixture(c: int, rng: np.random.Generator, *, n_mixed: int = 200, anch
 
 def standard_anchor_populations(c: int, rng: np.random.Generator, *, n_mixed: int = 200
                                 ) -> dict[str, FiniteDistribution]:
-    """The three populations of the ``patrini17.thm3_anchor`` check and its figure (:func:`anchor_mixture`).
+    """The three populations of the anchor-point check (Patrini et al. 2017, Thm 3) and its figure
+    (:func:`anchor_mixture`).
 
     ``"perfect examples, 1% each"`` and ``"perfect examples, 5% each"`` (Thm 3's assumption 1 holds;
     the 97th percentile needs more than 3% per class), and ``"no perfect examples (purity 0.9)"``

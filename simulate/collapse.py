@@ -1,8 +1,8 @@
 """Collapse of a tiny embedding network trained on the triplet loss with negative mining.
 
 Setting of Xu et al. 2022 ("Mathematical Justification of Hard Negative Mining via
-Isometric Approximation Theorem"; *reconstructed*: the source gives the abstract only, the
-claims are written out in ``claims.md``): an embedding network is said to *collapse* when it
+Isometric Approximation Theorem"; *reconstructed*: the source gives the abstract only, and
+the claims are a reconstruction): an embedding network is said to *collapse* when it
 maps every input to one point; hard negative mining is said to make collapse more likely as the
 batch grows and the embedding dimension shrinks.
 
@@ -51,10 +51,10 @@ from simulate.embedding import MINERS, check_margin, normalize, pairwise_distanc
 from simulate.embedding import mine as mine_stacked
 from simulate.populations import gaussian_clusters
 
-#: the phase diagram of ``xu22.collapse_batch_dim`` and its figure
+#: the phase diagram over batch size and embedding dimension, and its figure
 PHASE_BATCH_SIZES = (8, 16, 32, 64, 128)
 PHASE_DIMS = (2, 4, 8, 16, 32)
-#: the setting of ``xu22.mining_compare``
+#: the setting in which the mining strategies are compared
 COMPARE_SETTING = {"batch_size": 64, "dim": 8}
 _TINY = 1e-12  # distances and norms below this count as 0 (subgradient 0, no division)
 

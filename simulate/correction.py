@@ -144,7 +144,7 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
             out += rows[:, k : k + 1] * base.grad(logits, xp.full(n, k))
         return out
 
-    return Loss(name=name or f"matrix[{base.name}]", value=value, grad=grad, bounded=False, symmetric=False)
+    return Loss(name=name or f"matrix[{base.name}]", value=value, grad=grad)
 
 
 def backward_corrected(base: Loss, T: Any, *, mix: float = 0.0, max_cond: float = MAX_COND) -> Loss:
@@ -317,7 +317,7 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
     def grad(logits: Any, labels: Any) -> Any:
         return _forward_grad(name, T, params, dev, logits, labels)
 
-    return Loss(name=f"forward[{name}]", value=value, grad=grad, bounded=base.bounded, symmetric=False)
+    return Loss(name=f"forward[{name}]", value=value, grad=grad)
 
 
 def _per_replica(kind: str, base: Loss, W_host: np.ndarray, name: str | None) -> Loss:
@@ -387,4 +387,4 @@ def _per_replica(kind: str, base: Loss, W_host: np.ndarray, name: str | None) ->
             g = p - s / s.sum(axis=-1, keepdims=True)
         return g.reshape(-1, c)
 
-    return Loss(name=name or f"{kind}[cce] per replica", value=value, grad=grad, bounded=False, symmetric=False)
+    return Loss(name=name or f"{kind}[cce] per replica", value=value, grad=grad)

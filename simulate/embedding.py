@@ -1,6 +1,6 @@
 """Embedding losses, distance matrices, pair/triplet sampling and miners (array namespace ``xp``).
 
-Setting of Le & Odobez 2019 (as reconstructed in ``claims.md``) and Xu et al. 2022: embeddings ``E`` of shape (B, d),
+Setting of Le & Odobez 2019 (as reconstructed) and Xu et al. 2022: embeddings ``E`` of shape (B, d),
 optionally L2-normalised; pairs labelled "same class" or not from the observed labels; the margin ("marginal") loss
 ``[alpha + s (D - beta)]_+`` with ``s = +1`` for a positive and ``-1`` for a negative pair, and the triplet loss
 ``[D_ap - D_an + alpha]_+``, ``D`` the Euclidean distance.

@@ -1,6 +1,6 @@
 """Clean and noisy risks of fixed embeddings: exact over the label noise, and Monte Carlo.
 
-Setting of Le & Odobez 2019 (*reconstructed* in ``claims.md``: the source is an
+Setting of Le & Odobez 2019 (*reconstructed*: the source is an
 abstract). A finite set of embeddings ``E`` (n, d) with known *true* labels ``y`` is the
 population: examples are drawn uniformly (with replacement, independently), and every *draw*
 gets its own noisy label from the row ``T[y]`` of a transition matrix (noise independent of

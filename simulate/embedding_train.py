@@ -1,6 +1,6 @@
 """A tiny embedding network trained on the margin or triplet loss, with hand-written gradients.
 
-Setting of Le & Odobez 2019 (*reconstructed* in ``claims.md``: the source is an
+Setting of Le & Odobez 2019 (*reconstructed*: the source is an
 abstract) and Xu et al. 2022 (reconstructed likewise): an embedding network ``f``
 maps an input to ``R^dim_out``, optionally L2-normalised onto the unit sphere; pairs or
 triplets are formed from the *observed* (possibly noisy) labels of a mini-batch; the loss is
@@ -100,7 +100,7 @@ def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model
     init_offset : float
         Norm (>= 0) of a constant vector, of uniformly random direction, put in the output bias.
         With normalised embeddings a large offset concentrates every embedding near one point
-        of the sphere: small initial distances (the knob of the ``le19.initialization`` study).
+        of the sphere: small initial distances (the knob of the initialisation study).
     xp : module
         Array namespace of the parameters.
 

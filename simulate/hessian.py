@@ -6,8 +6,7 @@ ReLUs. Then, the Hessian of ``l`` does not change under noise. Moreover, the Hes
 gives no such guarantee. This module computes the Hessians that statement is about, in
 float64, for the models of :mod:`simulate.models` (``W_l`` of shape ``(in, out)``, the
 linear softmax model being the MLP with no hidden layer) with ReLU or sigmoid hidden units.
-The study that compares them block by block over a suite of random models is
-:mod:`paper_checks.papers.patrini17.hessian_study`.
+The catalogue's study compares them block by block over a suite of random models.
 
 Method
 ------

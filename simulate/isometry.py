@@ -1,7 +1,7 @@
 """The Hausdorff-like distance ``d_iso`` of an embedding to the triplet-separated embeddings.
 
-Xu et al. 2022 (*reconstructed*: the source is an abstract; the statement is the one of
-``claims.md``): for a finite labelled set ``X`` with embedding ``f(X)`` in ``R^d`` and margin
+Xu et al. 2022 (*reconstructed*: the source is an abstract; the statement is a
+reconstruction): for a finite labelled set ``X`` with embedding ``f(X)`` in ``R^d`` and margin
 ``alpha > 0``, an embedding ``g`` of ``X`` is *triplet-separated* when every valid triplet
 (``a != p`` of one class, ``n`` of another) has ``D_an >= D_ap + alpha`` under ``g``; ``F_TS`` is
 the set of them and

@@ -23,31 +23,30 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from simulate.backend import namespace_of, to_host
+from simulate.kernels import array_function
 from theory.checks import check_classes
+from theory.loss_parameters import SCE_ALPHA, SCE_BETA, K, Q
+from theory.loss_parameters import A as A_DOMAIN
 
 SIMPLEX_TOL = 1e-6
 
 
 # ---------------------------------------------------------------- validation helpers
 def check_q(q: float) -> float:
-    """``q`` of ``L_q`` must lie in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6)."""
-    if not isinstance(q, (int, float, np.floating)) or not 0.0 < float(q) <= 1.0:
-        raise ValueError(f"q must lie in (0, 1], got {q!r}")
-    return float(q)
+    """``q`` of ``L_q`` must lie in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6): :data:`theory.loss_parameters.Q`."""
+    return Q.floating(q)
 
 
 def check_k(k: float) -> float:
-    """``k`` of the truncated ``L_q`` must lie in ``(0, 1)`` (Zhang & Sabuncu 2018, Eq. 9)."""
-    if not isinstance(k, (int, float, np.floating)) or not 0.0 < float(k) < 1.0:
-        raise ValueError(f"k must lie in (0, 1), got {k!r}")
-    return float(k)
+    """``k`` of the truncated ``L_q`` must lie in ``(0, 1)`` (Zhang & Sabuncu 2018, Eq. 9):
+    :data:`theory.loss_parameters.K`."""
+    return K.floating(k)
 
 
 def check_A(A: float) -> float:
-    """``A = log 0`` of RCE must be negative (Wang et al. 2019; Li's notes, Eq. 18)."""
-    if not isinstance(A, (int, float, np.floating)) or not float(A) < 0.0:
-        raise ValueError(f"A (the value given to log 0 in RCE) must be negative, got {A!r}")
-    return float(A)
+    """``A = log 0`` of RCE must be negative (Wang et al. 2019; Li's notes, Eq. 18):
+    :data:`theory.loss_parameters.A`."""
+    return A_DOMAIN.floating(A)
 
 
 def check_simplex(p: Any, tol: float = SIMPLEX_TOL) -> None:
@@ -229,7 +228,9 @@ def sce(inputs: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A: floa
 
 
 def _check_weights(alpha: float, beta: float) -> None:
-    if not (alpha >= 0 and beta >= 0 and alpha + beta > 0):
+    """SCE's weights: each in its declared domain (:data:`theory.loss_parameters.SCE_ALPHA`, ``SCE_BETA``), not both
+    zero."""
+    if not (SCE_ALPHA.contains(alpha) and SCE_BETA.contains(beta) and alpha + beta > 0):
         raise ValueError(f"SCE weights must be non-negative and not both zero, got alpha={alpha!r}, beta={beta!r}")
 
 
@@ -305,16 +306,13 @@ def sce_grad(logits: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A:
 class Loss:
     """A named loss with bound parameters: ``value(inputs, labels, from_logits=)`` and ``grad(logits, labels)``.
 
-    ``bounded`` and ``symmetric`` are what is known of the loss (Ghosh et al. 2017's conditions); ``None``
-    for a loss derived from a definition, whose properties the loss trial computes
-    (``python -m paper_checks losses``, :func:`paper_checks.trials.simplex.trial`).
+    Its properties (bounded, symmetric, ...) are not stated here: the loss trial decides them from the loss's one
+    definition (``python -m paper_checks losses``, :func:`paper_checks.trials.simplex.trial`).
     """
 
     name: str
     value: Callable[..., Any]
     grad: Callable[[Any, Any], Any]
-    bounded: bool | None
-    symmetric: bool | None
     table: Callable[[Any, bool], Any] | None = None
     """``table(inputs, from_logits)`` -> ``L[n, k] = l(p_n, k)`` for every label in one pass, where cheap."""
 
@@ -325,33 +323,29 @@ def get_loss(name: str, **params: float) -> Loss:
     ``lq`` needs ``q``; ``truncated_lq`` needs ``q`` and ``k``; ``rce`` takes ``A``;
     ``sce`` takes ``alpha, beta, A``. Unknown names or parameters raise ``ValueError``.
     """
-    table: dict[str, tuple[Callable[..., Any], Callable[..., Any], tuple[str, ...], bool, bool]] = {
-        "cce": (cce, cce_grad, (), False, False),
-        "mae": (mae, mae_grad, (), True, True),
-        "mse": (mse, mse_grad, (), True, False),
-        "unhinged": (unhinged, unhinged_grad, (), True, True),
-        "lq": (lq, lq_grad, ("q",), True, False),
-        "truncated_lq": (truncated_lq, truncated_lq_grad, ("q", "k"), True, False),
-        "rce": (rce, rce_grad, ("A",), True, True),
-        "sce": (sce, sce_grad, ("alpha", "beta", "A"), False, False),
+    table: dict[str, tuple[Callable[..., Any], Callable[..., Any], tuple[str, ...]]] = {
+        "cce": (cce, cce_grad, ()),
+        "mae": (mae, mae_grad, ()),
+        "mse": (mse, mse_grad, ()),
+        "unhinged": (unhinged, unhinged_grad, ()),
+        "lq": (lq, lq_grad, ("q",)),
+        "truncated_lq": (truncated_lq, truncated_lq_grad, ("q", "k")),
+        "rce": (rce, rce_grad, ("A",)),
+        "sce": (sce, sce_grad, ("alpha", "beta", "A")),
     }
     if name not in table:
         raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(table)}")
-    val, grad, allowed, bounded, symmetric = table[name]
+    val, grad, allowed = table[name]
     extra = set(params) - set(allowed)
     if extra:
         raise ValueError(f"loss {name!r} takes parameters {allowed}, got unexpected {sorted(extra)}")
     missing = [a for a in allowed if a not in params and name in ("lq", "truncated_lq")]
     if missing:
         raise ValueError(f"loss {name!r} needs parameters {missing}")
-    if name == "lq" and params["q"] == 1.0:
-        symmetric = True  # L_1 = 1 - p_y, the unhinged loss
     return Loss(
         name=name,
         value=lambda inputs, labels, from_logits=False: val(inputs, labels, **params, from_logits=from_logits),
         grad=lambda logits, labels: grad(logits, labels, **params),
-        bounded=bounded,
-        symmetric=symmetric,
         table=(lambda inputs, from_logits=False: label_table(name, inputs, from_logits=from_logits))
         if name in TABLE_LOSSES else None,
     )
@@ -429,18 +423,17 @@ def derived_loss(definition: Any, c: int) -> Loss:
         # 0 * inf = nan where p_y underflows to 0
         u = sympy.Symbol("u", real=True)
         g = definition.label.subs(P, sympy.exp(u))
-        l_fn = sympy.lambdify(u, g, "numpy")
-        d_fn = sympy.lambdify(u, sympy.diff(g, u), "numpy")
+        dg = sympy.diff(g, u)
 
         def value_of(probs: Any, labels: Any, logp: Any) -> Any:
             xp = namespace_of(probs)
             uy = xp.take_along_axis(logp, labels[:, None], axis=1)[:, 0]
-            return xp.asarray(l_fn(uy), dtype=probs.dtype) + 0 * uy
+            return xp.asarray(array_function((u,), g, xp)(uy), dtype=probs.dtype) + 0 * uy
 
         def grad_of(probs: Any, labels: Any, logp: Any) -> Any:
             xp = namespace_of(probs)
             uy = xp.take_along_axis(logp, labels[:, None], axis=1)[:, 0]
-            scale = xp.asarray(d_fn(uy), dtype=probs.dtype) + 0 * uy
+            scale = xp.asarray(array_function((u,), dg, xp)(uy), dtype=probs.dtype) + 0 * uy
             onehot = xp.zeros_like(probs)
             xp.put_along_axis(onehot, labels[:, None], 1.0, axis=1)
             return scale[:, None] * (onehot - probs)
@@ -471,7 +464,7 @@ def derived_loss(definition: Any, c: int) -> Loss:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             return grad_of(probs, labels, logp)
 
-    return Loss(name=definition.title(), value=value, grad=grad, bounded=None, symmetric=None)
+    return Loss(name=definition.title(), value=value, grad=grad)
 
 
 MAX_VECTOR_CLASSES = 200
@@ -488,8 +481,8 @@ def _vector_forms(definition: Any, c: int, sympy: Any) -> tuple[Callable[..., An
     per_label = [sympy.sympify(definition(list(xs), j), strict=True) for j in range(c)]
     alike = all(per_label[j] == per_label[0].xreplace({xs[0]: xs[j], xs[j]: xs[0]}) for j in range(1, c))
     forms = per_label[:1] if alike else per_label
-    v_fns = [sympy.lambdify(xs, e, "numpy", cse=True) for e in forms]
-    g_fns = [sympy.lambdify(xs, [sympy.diff(e, x) for x in xs], "numpy", cse=True) for e in forms]
+    grads = [tuple(sympy.diff(e, x) for x in xs) for e in forms]
+    args = tuple(xs)
 
     def swapped(probs: Any, labels: Any) -> Any:
         """Each row's column order with columns 0 and its label swapped (an involution)."""
@@ -500,9 +493,9 @@ def _vector_forms(definition: Any, c: int, sympy: Any) -> tuple[Callable[..., An
         idx[:, 0] = labels
         return idx
 
-    def columns(fn: Any, probs: Any) -> Any:
+    def columns(expr: Any, probs: Any) -> Any:
         xp = namespace_of(probs)
-        out = fn(*[probs[:, k] for k in range(c)])
+        out = array_function(args, expr, xp)(*[probs[:, k] for k in range(c)])
         if isinstance(out, list):
             return xp.stack([xp.asarray(v, dtype=probs.dtype) + 0 * probs[:, 0] for v in out], axis=1)
         return xp.asarray(out, dtype=probs.dtype) + 0 * probs[:, 0]
@@ -510,21 +503,21 @@ def _vector_forms(definition: Any, c: int, sympy: Any) -> tuple[Callable[..., An
     def value_of(probs: Any, labels: Any) -> Any:
         xp = namespace_of(probs)
         if alike:
-            return columns(v_fns[0], xp.take_along_axis(probs, swapped(probs, labels), axis=1))
+            return columns(forms[0], xp.take_along_axis(probs, swapped(probs, labels), axis=1))
         out = xp.zeros(probs.shape[0], dtype=probs.dtype)
         for j in range(c):
-            out = xp.where(labels == j, columns(v_fns[j], probs), out)
+            out = xp.where(labels == j, columns(forms[j], probs), out)
         return out
 
     def grad_of(probs: Any, labels: Any) -> Any:
         xp = namespace_of(probs)
         if alike:
             idx = swapped(probs, labels)
-            g = xp.take_along_axis(columns(g_fns[0], xp.take_along_axis(probs, idx, axis=1)), idx, axis=1)
+            g = xp.take_along_axis(columns(grads[0], xp.take_along_axis(probs, idx, axis=1)), idx, axis=1)
         else:
             g = xp.zeros_like(probs)
             for j in range(c):
-                g = xp.where((labels == j)[:, None], columns(g_fns[j], probs), g)
+                g = xp.where((labels == j)[:, None], columns(grads[j], probs), g)
         return probs * (g - (probs * g).sum(axis=1, keepdims=True))
 
     return value_of, grad_of

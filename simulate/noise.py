@@ -327,7 +327,7 @@ def boundary_noise(dist: FiniteDistribution, T: Any, strength: float = 1.0) -> t
     ``eta_y = 1 - T[y, y]`` and ``w_y(x) = 1 - lam + lam b(x) / E[b(X) | Y = y]``, ``b(x) = 1 - max_k p(k|x)``
     (0 far from the boundary). ``E[w_y(X) | Y = y] = 1``, so ``E[P(noisy | Y, X) | Y = y] = T[y]`` exactly:
     the noise has the average transition ``T`` but is not independent of ``x`` given ``y`` (setting (i) of
-    ``dmi19.notes_question``).
+    the question in Li's notes on Xu et al. 2019).
 
     Parameters
     ----------

@@ -104,6 +104,23 @@ def test_no_private_name_crosses_a_module_boundary_into_figures_or_the_catalogue
     assert not bad, "private names imported: " + "; ".join(bad)
 
 
+#: the engine's packages from below: theory/ (SymPy only) < simulate/ (arrays) < the rest; theory/ imports none of
+#: the others and simulate/ only theory/ (paper_checks/ and figures/ meet in function-level imports only, tested above)
+ENGINE_ORDER = ("theory", "simulate")
+
+
+def test_the_engine_imports_only_from_below():
+    bad = []
+    for m, f in MODULES.items():
+        top = m.split(".")[0]
+        if top not in ENGINE_ORDER:
+            continue
+        allowed = ENGINE_ORDER[: ENGINE_ORDER.index(top) + 1]
+        bad += [f"{f.relative_to(ROOT)}:{line} imports {mod}" for line, mod, _ in _imports(f)
+                if mod.split(".")[0] in PACKAGES and mod.split(".")[0] not in allowed]
+    assert not bad, "the engine imports from above it (theory < simulate < paper_checks, figures): " + "; ".join(bad)
+
+
 def test_every_api_name_is_exported_and_importable():
     from paper_checks import api
 

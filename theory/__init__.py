@@ -6,9 +6,10 @@ Modules, one topic each:
   softmax parametrisation), exact rational points, absolute values resolved on the simplex.
 - :mod:`theory.losses`: CCE, MAE, MSE, unhinged, ``L_q``, truncated ``L_q`` and RCE as
   SymPy expressions, each also in separable form ``L(f, e_j) = sum_k phi(delta_jk, f_k)``; and the
-  zoo of eighteen published losses, each written once with its citation (``ZOO``, ``parse_spec``,
-  ``from_expression``, ``from_callable``), from which ``simulate.losses.derived_loss`` derives the
-  NumPy value and gradient and ``paper_checks.trials.simplex`` computes the properties.
+  zoo of eighteen published losses, each written once with its citation (``ZOO``, ``parse_spec``);
+  a user's loss is read by :mod:`theory.user_losses` (``loss``, ``from_expression``, ``from_callable``).
+  From each ``simulate.losses.derived_loss`` derives the NumPy value and gradient and
+  ``paper_checks.trials.simplex`` computes the properties.
 - :mod:`theory.expressions`: a user's formula (``"(1 - p**0.5)/0.5"``) or number (``"0.7"``) read
   against a whitelist of Python's syntax tree, with size caps, never evaluated; ``from_expression`` and
   ``parse_spec`` read through it.

@@ -46,6 +46,21 @@ def flip_matrix(c: int, flips: Sequence[tuple[int, int]], rate: Any = N) -> symp
     ValueError
         For a numeric rate outside ``[0, 1]``, an index outside ``[0, c)``, a self-flip or
         two flips out of one class.
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.benchmark_matrices import flip_matrix
+    >>> flip_matrix(3, [(0, 1)], Rational(1, 5))
+    Matrix([
+    [4/5, 1/5, 0],
+    [  0,   1, 0],
+    [  0,   0, 1]])
     """
     c = check_classes(c)
     rate = sympy.sympify(rate)
@@ -111,7 +126,19 @@ def blocks(M: sympy.Matrix) -> list[list[int]]:
 
 
 def block_determinant(M: sympy.Matrix) -> sympy.Expr:
-    """``det M`` as the product of its blocks' determinants (see :func:`blocks`), factored."""
+    """``det M`` as the product of its blocks' determinants (see :func:`blocks`), factored.
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017.
+
+    Examples
+    --------
+    >>> from theory.benchmark_matrices import block_determinant, mnist_flips
+    >>> block_determinant(mnist_flips())
+    (N - 1)**3*(2*N - 1)
+    """
     d = sympy.Integer(1)
     for b in blocks(M):
         d *= M.extract(b, b).det(method="berkowitz")
@@ -119,7 +146,19 @@ def block_determinant(M: sympy.Matrix) -> sympy.Expr:
 
 
 def singular_rates(det: sympy.Expr, rate: sympy.Symbol = N) -> sympy.Set:
-    """The rates ``N`` in ``[0, 1]`` where ``det = 0`` (solved factor by factor, real roots only)."""
+    """The rates ``N`` in ``[0, 1]`` where ``det = 0`` (solved factor by factor, real roots only).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017.
+
+    Examples
+    --------
+    >>> from theory.benchmark_matrices import block_determinant, mnist_flips, singular_rates
+    >>> singular_rates(block_determinant(mnist_flips()))
+    {1/2, 1}
+    """
     coeff, factors = sympy.factor_list(sympy.sympify(det), rate)
     if coeff == 0:  # identically singular
         return UNIT

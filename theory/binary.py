@@ -39,7 +39,20 @@ def unbiased_loss(loss_y: Any, loss_flipped: Any, rho_y: Any, rho_flipped: Any) 
 
     with ``loss_y = l(t, y)``, ``loss_flipped = l(t, -y)``, ``rho_y`` the flip rate of ``y`` and
     ``rho_flipped = rho_{-y}``. Then ``E_{Y~ | Y = y}[l~(t, Y~)] = l(t, y)``
-    (:func:`unbiasedness_residual` is that identity, zero)."""
+    (:func:`unbiasedness_residual` is that identity, zero).
+
+    References
+    ----------
+    .. [1] N. Natarajan, I. S. Dhillon, P. Ravikumar and A. Tewari, "Learning with Noisy Labels",
+       NeurIPS 2013.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.binary import unbiased_loss
+    >>> unbiased_loss(1, 0, Rational(1, 5), Rational(1, 10))
+    9/7
+    """
     return ((1 - rho_flipped) * loss_y - rho_y * loss_flipped) / (1 - rho_y - rho_flipped)
 
 
@@ -55,7 +68,20 @@ def unbiasedness_residual(y: int) -> sympy.Expr:
 
 
 def alpha(rho_pos: Any, rho_neg: Any) -> Any:
-    """``alpha = (1 - rho_+ + rho_-) / 2``, the weight of Natarajan et al. 2013, Thm 9 (sec. 3.2)."""
+    """``alpha = (1 - rho_+ + rho_-) / 2``, the weight of Natarajan et al. 2013, Thm 9 (sec. 3.2).
+
+    References
+    ----------
+    .. [1] N. Natarajan, I. S. Dhillon, P. Ravikumar and A. Tewari, "Learning with Noisy Labels",
+       NeurIPS 2013.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.binary import alpha
+    >>> alpha(Rational(1, 5), Rational(1, 10))
+    9/20
+    """
     return (1 - rho_pos + rho_neg) / 2
 
 
@@ -68,7 +94,20 @@ def alpha_weighted_loss(loss: Any, y: int, a: Any) -> Any:
 
 
 def noisy_posterior(eta: Any, rho_pos: Any, rho_neg: Any) -> Any:
-    """``eta~ = P(Y~ = +1 | x) = (1 - rho_+) eta + rho_- (1 - eta)`` (Natarajan et al. 2013, proof of Thm 9)."""
+    """``eta~ = P(Y~ = +1 | x) = (1 - rho_+) eta + rho_- (1 - eta)`` (Natarajan et al. 2013, proof of Thm 9).
+
+    References
+    ----------
+    .. [1] N. Natarajan, I. S. Dhillon, P. Ravikumar and A. Tewari, "Learning with Noisy Labels",
+       NeurIPS 2013.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.binary import noisy_posterior
+    >>> noisy_posterior(Rational(3, 4), Rational(1, 5), Rational(1, 10))
+    5/8
+    """
     return (1 - rho_pos) * eta + rho_neg * (1 - eta)
 
 

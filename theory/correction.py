@@ -66,6 +66,20 @@ def backward_correction(T: sympy.Matrix, losses: Sequence[Any]) -> tuple[list[sy
     ------
     ValueError
         When ``l`` does not have ``c`` entries.
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from theory.correction import backward_correction
+    >>> from theory.noisy_risk import uniform_transition
+    >>> l0, l1 = sympy.symbols("l0 l1")
+    >>> backward_correction(uniform_transition(2, sympy.Rational(1, 4)), [l0, l1])
+    ([3*l0/4 - l1/4, -l0/4 + 3*l1/4], 1/2)
     """
     c = check_square(T)
     if len(losses) != c:
@@ -124,7 +138,23 @@ def backward_unbiased(c: int, correction: Correction = backward_correction) -> B
 
 
 def inverse(T: sympy.Matrix) -> sympy.Matrix:
-    """Exact ``T^-1``; ``ValueError`` quoting ``det(T)`` when ``T`` is singular."""
+    """Exact ``T^-1``; ``ValueError`` quoting ``det(T)`` when ``T`` is singular.
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.correction import inverse
+    >>> from theory.noisy_risk import uniform_transition
+    >>> inverse(uniform_transition(2, Rational(1, 4)))
+    Matrix([
+    [ 3/2, -1/2],
+    [-1/2,  3/2]])
+    """
     check_square(T)
     d = T.det(method="berkowitz")
     if sympy.simplify(d) == 0:
@@ -257,7 +287,21 @@ def forward_link(T: sympy.Matrix, q: Sequence[Any]) -> list[sympy.Expr]:
 
 
 def pushforward(T: sympy.Matrix, p: Sequence[Any]) -> list[sympy.Expr]:
-    """``T^T p``: the noisy label distribution implied by the clean one (Patrini et al. 2017, Eq. 5)."""
+    """``T^T p``: the noisy label distribution implied by the clean one (Patrini et al. 2017, Eq. 5).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.correction import pushforward
+    >>> from theory.noisy_risk import uniform_transition
+    >>> pushforward(uniform_transition(2, Rational(1, 4)), [Rational(1, 3), Rational(2, 3)])
+    [5/12, 7/12]
+    """
     c = check_square(T, len(p))
     return [sympy.Add(*[T[i, j] * sympy.sympify(p[i]) for i in range(c)]) for j in range(c)]
 

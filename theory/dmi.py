@@ -135,12 +135,40 @@ def stochastic_matrix(T: Any) -> sympy.Matrix:
 
 # ---------------------------------------------------------------- DMI, MI, L_DMI
 def dmi(table: Any) -> sympy.Expr:
-    """``DMI(W1, W2) = |det Q_{W1,W2}|`` (Li's notes, Eq. 27) of an exact square joint table."""
+    """``DMI(W1, W2) = |det Q_{W1,W2}|`` (Li's notes, Eq. 27) of an exact square joint table.
+
+    References
+    ----------
+    .. [1] Y. Xu, P. Cao, Y. Kong and Y. Wang, "L_DMI: A Novel Information-theoretic Loss Function for Training
+       Deep Nets Robust to Label Noise", NeurIPS 2019.
+    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.dmi import dmi
+    >>> dmi([[Rational(1, 2), 0], [0, Rational(1, 2)]])
+    1/4
+    """
     return sympy.Abs(joint_matrix(table).det(method="berkowitz"))
 
 
 def ldmi(table: Any) -> sympy.Expr:
-    """``L_DMI = -log |det Q|`` (Li's notes, Eq. 31); ``oo`` where ``det Q = 0``."""
+    """``L_DMI = -log |det Q|`` (Li's notes, Eq. 31); ``oo`` where ``det Q = 0``.
+
+    References
+    ----------
+    .. [1] Y. Xu, P. Cao, Y. Kong and Y. Wang, "L_DMI: A Novel Information-theoretic Loss Function for Training
+       Deep Nets Robust to Label Noise", NeurIPS 2019.
+    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.dmi import ldmi
+    >>> ldmi([[Rational(1, 4), Rational(1, 4)], [0, Rational(1, 2)]])
+    log(8)
+    """
     d = dmi(table)
     return sympy.oo if d == 0 else -sympy.log(d)
 
@@ -149,6 +177,18 @@ def mutual_information(table: Any) -> sympy.Expr:
     """Shannon ``MI(W1, W2) = sum q log(q / (q_1 q_2))`` in nats (Li's notes, Eq. 24), with ``0 log 0 = 0``.
 
     The table need not be square. Exact: a sum of logarithms of rationals for a rational table.
+
+    References
+    ----------
+    .. [1] Y. Xu, P. Cao, Y. Kong and Y. Wang, "L_DMI: A Novel Information-theoretic Loss Function for Training
+       Deep Nets Robust to Label Noise", NeurIPS 2019.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.dmi import mutual_information
+    >>> mutual_information([[Rational(1, 2), 0], [0, Rational(1, 2)]])
+    log(2)
     """
     M = joint_matrix(table, square=False)
     rows = [sum(M.row(i)) for i in range(M.rows)]
@@ -501,8 +541,9 @@ def mi_reversal_example() -> dict[str, Any]:
     Prior ``Pr[Y] = (2/3, 1/3)``; ``h`` is a Z-channel that sends a third of class 0 to 1 (``A_h[y, a] =
     Pr[h = a | Y = y]``), ``h'`` the reverse Z-channel that sends half of class 1 to 0; the noise ``T`` is the
     same Z-channel as ``h`` (``det T = 2/3``). Then ``MI(h, Y) > MI(h', Y)`` but ``MI(h, noisy) < MI(h', noisy)``
-    (verified by the caller). Found by the counterexample search of ``dmi19.mi_not_invariant`` over a grid
-    of thirds and halves (the largest order gap among ``C = 2`` instances with those numbers).
+    (verified by the caller). Found by a counterexample search (the catalogue's claim that MI is not
+    noise-invariant) over a grid of thirds and halves (the largest order gap among ``C = 2`` instances with
+    those numbers).
 
     Returns
     -------

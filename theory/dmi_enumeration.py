@@ -49,7 +49,20 @@ def _frac(v: Any) -> Fraction:
 
 
 def fraction_det(M: list[list[Fraction]]) -> Fraction:
-    """Exact determinant by Gaussian elimination over the rationals."""
+    """Exact determinant by Gaussian elimination over the rationals.
+
+    References
+    ----------
+    .. [1] Y. Xu, P. Cao, Y. Kong and Y. Wang, "L_DMI: A Novel Information-theoretic Loss Function for Training
+       Deep Nets Robust to Label Noise", NeurIPS 2019.
+
+    Examples
+    --------
+    >>> from fractions import Fraction
+    >>> from theory.dmi_enumeration import fraction_det
+    >>> fraction_det([[Fraction(1, 2), Fraction(1, 3)], [Fraction(1, 4), Fraction(1)]])
+    Fraction(5, 12)
+    """
     A = [row[:] for row in M]
     n = len(A)
     det = Fraction(1)

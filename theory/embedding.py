@@ -1,7 +1,7 @@
 """Embedding losses under uniform label noise: exact derivations (SymPy only).
 
 Le & Odobez 2019, *reconstructed*: the source is an abstract, so the setting and the
-claims are those written out in ``claims.md`` (section ``le19``). ``c`` balanced classes; uniform
+claims are a reconstruction, written out here. ``c`` balanced classes; uniform
 noise ``T = (1 - eta) I + eta/(c - 1) (J - I)`` independent of ``x``; two (three) examples drawn
 independently, each with its own noisy label; a pair is *observed positive* when the observed
 labels agree. Margin ("marginal") loss ``l+(D) = [alpha + D - beta]_+`` on a positive pair,
@@ -118,7 +118,7 @@ def pair_noise_rates(c: Any = C, eta: Any = ETA) -> tuple[Any, Any]:
 
 
 def stated_eps(c: Any = C, eta: Any = ETA) -> Any:
-    """The catalogue's ``eps+ = eta (2(c-1) - c eta)/(c-1)``."""
+    """The stated ``eps+ = eta (2(c-1) - c eta)/(c-1)`` (the reconstruction of Le & Odobez 2019)."""
     return eta * (2 * (c - 1) - c * eta) / (c - 1)
 
 
@@ -174,7 +174,7 @@ def pair_noise(cs: Iterable[int] = range(2, 7), eps_claim: Any = None, eps_neg_c
                signal_claim: Any = None) -> PairNoise:
     """Derive ``eps+``, ``eps-`` and the signal factor and compare with stated formulas.
 
-    The claims default to the catalogue's (``le19.pair_noise``); pass others to see it fail.
+    The stated formulas default to the reconstruction's; pass others to see the check fail.
     """
     eps_claim = stated_eps() if eps_claim is None else eps_claim
     eps_neg_claim = eps_claim / (C - 1) if eps_neg_claim is None else eps_neg_claim
@@ -313,7 +313,7 @@ class MarginBalanced:
 
 
 def margin_balanced(slope_claim: Any = None) -> MarginBalanced:
-    """Derive the balanced-sampling affine relation (``le19.margin_robust``).
+    """Derive the balanced-sampling affine relation (the margin loss's robustness).
 
     ``slope_claim`` defaults to ``(1 - c eta/(c-1))^2``; pass another to see it fail.
     """
@@ -363,7 +363,7 @@ def natural_threshold(c: Any = C) -> Any:
 
 
 def margin_natural(cs: Iterable[int] = range(2, 11)) -> MarginNatural:
-    """Derive what natural pair sampling changes (``le19.sampling``).
+    """Derive what natural pair sampling changes.
 
     The weights come from :func:`noisy_margin_risks` with the symmetric substitution; the
     threshold solves ``w_pos = 0`` for ``eta`` (the quadratic ``c eta^2 - 2(c-1) eta + (c-1)/2 = 0``);
@@ -466,7 +466,7 @@ def triplet_extra(c: int, d: sympy.Matrix, pattern: Sequence[tuple[int, int]], e
 
 def triplet_relation(cs: Iterable[int] = range(2, 6), pattern: str | Sequence[tuple[int, int]] = "uniform",
                      slope_claim: Any = None) -> TripletRelation:
-    """Check ``R_eta - alpha = s (R - alpha)`` with generic distances ``d_ij`` (``le19.triplet_robust``).
+    """Check ``R_eta - alpha = s (R - alpha)`` with generic distances ``d_ij`` (the triplet loss's robustness).
 
     ``pattern``: ``"uniform"`` (every ordered pair of distinct classes), ``"first"`` (the fixed
     pair (0, 1) only), or an explicit list applied to every ``c``. ``slope_claim`` defaults to

@@ -1,6 +1,6 @@
 """Reading a user's formula without running it: a whitelist walk of Python's syntax tree.
 
-A loss written as text (``"(1 - p**0.5)/0.5"``, :func:`theory.losses.from_expression`) and a
+A loss written as text (``"(1 - p**0.5)/0.5"``, :func:`theory.user_losses.from_expression`) and a
 loss parameter written as text (``"gce:q=0.7"``, :func:`theory.losses.parse_spec`) are read by
 :func:`parse_expression` and :func:`parse_number`. Nothing is evaluated by Python: the text is
 parsed with :func:`ast.parse`, every node is checked against the grammar below, and the SymPy
@@ -324,6 +324,21 @@ def parse_expression(text: str, symbol: sympy.Symbol = P, what: str = "loss") ->
 
     Raises :class:`ExpressionError` (a ``ValueError``; one line quoting ``text``) for anything outside
     the grammar or over a cap, ``TypeError`` when ``text`` is not a string.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018.
+
+    Examples
+    --------
+    >>> from theory.expressions import parse_expression
+    >>> parse_expression("(1 - p**0.5)/0.5")
+    2 - 2*sqrt(p)
+    >>> parse_expression("__import__('os')")
+    Traceback (most recent call last):
+    ...
+    theory.expressions.ExpressionError: cannot parse the loss "__import__('os')": calls only of ...
     """
     return _read(text, what, {symbol.name: symbol})
 

@@ -3,7 +3,7 @@
 - Eq. 7: ``(c - c^(1-q))/q <= sum_j L_q(f, e_j) <= (c - 1)/q``.
 - Eq. 8 (Thm 1): under uniform noise ``A <= R(f*) - R(f_hat) <= 0`` with
   ``A = eta (1 - c^(1-q)) / (q (c - 1 - eta c))``.
-- Thm 2 (appendix; reconstructed in ``claims.md``): under class-dependent noise with
+- Thm 2 (appendix, not in the main text: a reconstruction): under class-dependent noise with
   ``R(f*) = 0`` and diagonally dominant rows, ``R^eta(f*) - R^eta(f_hat) <= B`` with
   ``B = (c^(1-q) - 1)/q E[1 - eta_y]``.
 - Eq. 9: the truncated loss; Eq. 10: ``d L_q(1/d) + (c - d) L_q(k) <= sum_j L_trunc <=
@@ -60,7 +60,22 @@ def positive_power_simplify(expr: sympy.Expr) -> sympy.Expr:
 
 # ---------------------------------------------------------------- Eq. 7
 def eq7_bounds(c: Any = C, q: Any = Q) -> tuple[sympy.Expr, sympy.Expr]:
-    """``((c - c^(1-q))/q, (c - 1)/q)``, the bounds of ``sum_j L_q(f, e_j)`` (Zhang & Sabuncu 2018, Eq. 7)."""
+    """``((c - c^(1-q))/q, (c - 1)/q)``, the bounds of ``sum_j L_q(f, e_j)`` (Zhang & Sabuncu 2018, Eq. 7).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.gce import eq7_bounds
+    >>> eq7_bounds()
+    ((c - c**(1 - q))/q, (c - 1)/q)
+    >>> eq7_bounds(3, Rational(1, 2))
+    (6 - 2*sqrt(3), 4)
+    """
     c, q = _c(c), check_q(q)
     return (c - c ** (1 - q)) / q, (c - 1) / q
 
@@ -112,7 +127,7 @@ def A_numerator(c: Any = C, q: Any = Q) -> sympy.Expr:
 
 # ---------------------------------------------------------------- Thm 2 (reconstructed)
 def B_bound(c: Any = C, q: Any = Q, mean_clean_rate: Any = sympy.Symbol("rho", positive=True)) -> sympy.Expr:
-    """``B = (c^(1-q) - 1)/q E[1 - eta_y]`` (``claims.md``'s reconstruction of Zhang & Sabuncu 2018, Thm 2).
+    """``B = (c^(1-q) - 1)/q E[1 - eta_y]`` (a reconstruction of Zhang & Sabuncu 2018, Thm 2).
 
     ``mean_clean_rate`` is ``E[1 - eta_y] = E[T[y, y]]``.
     """
@@ -136,6 +151,18 @@ def lq_pointwise_minimiser(row: Sequence[Any], q: Any) -> list[sympy.Expr]:
     For ``q < 1``: ``f_k = row_k^r / sum_i row_i^r`` with ``r = 1/(1 - q)`` (stationary
     point of the concave objective ``sum_k row_k f_k^q``, see :func:`holder_stationarity`).
     For ``q = 1``: the vertex at the first largest entry.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.gce import lq_pointwise_minimiser
+    >>> lq_pointwise_minimiser([Rational(1, 2), Rational(1, 4), Rational(1, 4)], Rational(1, 2))
+    [2/3, 1/6, 1/6]
     """
     row, q = _row(row), check_q(q)
     if q == 1:
@@ -216,7 +243,20 @@ def F_relaxed(m: Any, c: Any = C, q: Any = Q, k: Any = K) -> sympy.Expr:
 
 
 def eq10_bounds(c: Any = C, q: Any = Q, k: Any = K) -> tuple[sympy.Expr, sympy.Expr]:
-    """``(d L_q(1/d) + (c - d) L_q(k), c L_q(k))`` (Zhang & Sabuncu 2018, Eq. 10)."""
+    """``(d L_q(1/d) + (c - d) L_q(k), c L_q(k))`` (Zhang & Sabuncu 2018, Eq. 10).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.gce import eq10_bounds
+    >>> eq10_bounds(3, Rational(1, 2), Rational(1, 2))
+    (4 - 2*sqrt(2), 6 - 3*sqrt(2))
+    """
     return F_relaxed(d_value(q, k), c, q, k), _c(c) * lq_at(check_k(k), check_q(q))
 
 

@@ -93,16 +93,16 @@ def _check_weights(alpha: Any, beta: Any) -> tuple[Expr, Expr]:
 
 
 # ---------------------------------------------------------------- losses as functions of p_y
-def sce_loss(alpha: Any = ALPHA, beta: Any = BETA, A_: Any = A) -> sl.SymbolicLoss:
+def sce_loss(alpha: Any = ALPHA, beta: Any = BETA, A_: Any = A) -> sl.LossDefinition:
     """``alpha CE + beta RCE`` as a separable loss (Li's notes, Eq. 19): ``phi_1 = -alpha log t``, ``phi_0 = -beta
     A t``."""
     a, b = _check_weights(alpha, beta)
     A_ = sl.check_A(A_)
-    return sl.SymbolicLoss("sce", lambda t: -a * sympy.log(t), lambda t: -b * A_ * t,
-                           {"alpha": a, "beta": b, "A": A_})
+    return sl.separable("sce", lambda t: -a * sympy.log(t), lambda t: -b * A_ * t,
+                        (("alpha", a), ("beta", b), ("A", A_)), cite="S. Li's notes, Eq. 19")
 
 
-def symbolic_loss(name: str, **params: Any) -> sl.SymbolicLoss:
+def symbolic_loss(name: str, **params: Any) -> sl.LossDefinition:
     """The :mod:`theory.losses` loss ``name`` (or :func:`sce_loss`) with ``params`` bound.
 
     Only losses that depend on ``p_y`` alone: ``cce, mae, unhinged, lq (q), rce (A), sce (alpha,
@@ -228,7 +228,7 @@ def weight(name: str, **params: Any) -> Expr:
     return logit_gradient(name, **params).l1
 
 
-def explicit_logit_gradient(loss: sl.SymbolicLoss, c: int, y: int = 0) -> tuple[list[Expr], list[sympy.Symbol]]:
+def explicit_logit_gradient(loss: sl.LossDefinition, c: int, y: int = 0) -> tuple[list[Expr], list[sympy.Symbol]]:
     """``dL/dz_k`` for all ``c`` logits, from the loss's own definition, in the softmax parametrisation.
 
     ``p_k = a_k / sum a`` with ``a_k = exp(z_k) > 0`` (:func:`theory.simplex.softmax_point`);

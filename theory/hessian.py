@@ -215,7 +215,19 @@ def logits_at(net: ExactNetwork, x: Sequence[Any]) -> list[sympy.Expr]:
 
 # ---------------------------------------------------------------- losses
 def cross_entropy(z: Sequence[Any], y: int) -> sympy.Expr:
-    """``-log softmax(z)_y``, written literally (Patrini et al. 2017, sec. 4.4, proof of Thm 4)."""
+    """``-log softmax(z)_y``, written literally (Patrini et al. 2017, sec. 4.4, proof of Thm 4).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017.
+
+    Examples
+    --------
+    >>> from theory.hessian import cross_entropy
+    >>> cross_entropy([0, 0], 0)
+    log(2)
+    """
     _check_label(y, len(z))
     S = sympy.Add(*[sympy.exp(v) for v in z])
     return -sympy.log(sympy.exp(z[y]) / S)

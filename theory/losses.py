@@ -12,21 +12,20 @@ Eq. 9 (truncated ``L_q``).
 
 Below them, the zoo (:data:`ZOO`): every published loss as a :class:`LossDefinition` in
 ``p = f_y``. The six written above (CCE, MAE, MSE, GCE, truncated GCE, RCE) are not written
-again there: their zoo entries are derived with :meth:`SymbolicLoss.label_form`.
+again there: their zoo entries are derived with :meth:`LossDefinition.label_form`.
 """
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import inspect
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 import sympy
 
-from theory.expressions import ExpressionError, P, parse_expression, to_sympy, undefined_at
+from theory import loss_parameters as D  # the parameters' domains, each declared once
+from theory.expressions import P, to_sympy
 from theory.loss_parameters import check_A, check_k, check_q, quoted
-from theory.loss_parameters import number_parameter as _num  # short: every zoo constructor calls it
 
 Expr = sympy.Expr
 
@@ -57,97 +56,65 @@ def truncated_lq_value(t: Any, q: Any, k: Any) -> Expr:
     return sympy.Piecewise((lq_at(k, q), t <= k), (lq_value(t, q), True))
 
 
-# ---------------------------------------------------------------- the losses
-@dataclass(frozen=True)
-class SymbolicLoss:
-    """A separable loss ``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_k)``.
+# ---------------------------------------------------------------- the separable losses
+def separable(name: str, phi_label: Any, phi_other: Any = 0, params: Sequence[tuple[str, Any]] = (),
+              cite: str = "") -> LossDefinition:
+    """The separable loss ``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_k)`` as a :class:`LossDefinition`.
 
-    Attributes
-    ----------
-    name : str
-    phi_label : ``t -> expr``, the labelled coordinate's term ``phi_1``
-    phi_other : ``t -> expr``, each other coordinate's term ``phi_0``
-    params : the bound parameters (``q``, ``k``, ``A``)
+    ``phi_label`` (``phi_1``) and ``phi_other`` (``phi_0``) are functions ``t -> expr`` or expressions in the
+    symbol ``t`` (positive). Its label form ``l(p)`` is derived where ``phi_0`` is linear on ``[0, 1]``
+    (:meth:`LossDefinition.label_form`), so that a loss of ``p = f_y`` alone is known as one.
     """
+    def expr(phi: Any) -> Expr:
+        return sympy.sympify(phi(_T) if callable(phi) else phi)
 
-    name: str
-    phi_label: Callable[[Expr], Expr]
-    phi_other: Callable[[Expr], Expr]
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def __call__(self, f: Sequence[Any], j: int) -> Expr:
-        """``L(f, e_j)`` for a simplex point ``f`` (a sequence of ``c`` expressions), 0-based ``j``."""
-        c = len(f)
-        if c < 2:
-            raise ValueError(f"a simplex point needs c >= 2 coordinates, got {c}")
-        if not 0 <= j < c:
-            raise ValueError(f"label j must lie in [0, {c - 1}], got {j!r}")
-        out = self.phi_label(to_sympy(f[j], "f"))
-        for k in range(c):
-            if k != j:
-                out += self.phi_other(to_sympy(f[k], "f"))
-        return out
-
-    def coordinate(self, e: int, t: Any) -> Expr:
-        """``phi_e(t)``: the term of a coordinate with one-hot entry ``e`` (1 labelled, 0 not)."""
-        if e not in (0, 1):
-            raise ValueError(f"one-hot entry e must be 0 or 1, got {e!r}")
-        t = to_sympy(t, "t")
-        return self.phi_label(t) if e == 1 else self.phi_other(t)
-
-    def label_form(self) -> Expr:
-        """The loss on the simplex as a function of ``p = f_j`` alone: ``phi_1(p) + phi_0(1 - p)``.
-
-        Exact when ``phi_0`` is linear on ``[0, 1]`` (``0``, ``|t|``, ``-A t``): then
-        ``sum_{k != j} phi_0(f_k) = phi_0(sum_{k != j} f_k) = phi_0(1 - p)``. Every absolute value
-        has a non-negative argument on the simplex and is dropped. ``ValueError`` when ``phi_0``
-        is not linear (MSE: its loss depends on more than ``f_j``).
-        """
-        rest = _REST  # the mass off the label, 1 - p >= 0, so that |1 - p| is seen to be 1 - p
-        if sympy.diff(self.phi_other(rest), rest, 2) != 0:
-            raise ValueError(f"loss {self.name!r} depends on more than the labelled probability")
-        return (self.phi_label(1 - rest) + self.phi_other(rest)).subs(rest, 1 - P)
+    pair = (expr(phi_label), expr(phi_other))
+    d = LossDefinition(name, tuple(params), None, separable=pair, cite=cite)
+    try:
+        return dataclasses.replace(d, label=d.label_form())
+    except ValueError:  # phi_0 not linear (MSE): the loss depends on more than f_j
+        return d
 
 
-def cce() -> SymbolicLoss:
+def cce() -> LossDefinition:
     """Categorical cross entropy ``-log f_j`` (Li's notes, Eq. 1; Zhang & Sabuncu 2018, Eq. 2)."""
-    return SymbolicLoss("cce", lambda t: -sympy.log(t), lambda t: sympy.Integer(0))
+    return separable("cce", -sympy.log(_T), cite="S. Li's notes, Eq. 1")
 
 
-def mae() -> SymbolicLoss:
+def mae() -> LossDefinition:
     """Mean absolute error ``||e_j - f||_1 = |1 - f_j| + sum_{k != j} |f_k|`` (Li's notes, Eq. 2; Zhang & Sabuncu
     2018, Eq. 4).
 
     Written with ``Abs`` as the definition reads; on the simplex it equals ``2 - 2 f_j``.
     """
-    return SymbolicLoss("mae", lambda t: sympy.Abs(1 - t), lambda t: sympy.Abs(t))
+    return separable("mae", sympy.Abs(1 - _T), sympy.Abs(_T), cite="S. Li's notes, Eq. 2")
 
 
-def mse() -> SymbolicLoss:
+def mse() -> LossDefinition:
     """Mean squared error ``||e_j - f||_2^2 = (1 - f_j)^2 + sum_{k != j} f_k^2`` (Li's notes, Eq. 4)."""
-    return SymbolicLoss("mse", lambda t: (1 - t) ** 2, lambda t: t**2)
+    return separable("mse", (1 - _T) ** 2, _T**2, cite="S. Li's notes, Eq. 4")
 
 
-def unhinged() -> SymbolicLoss:
+def unhinged() -> LossDefinition:
     """The unhinged loss ``1 - f_j`` (van Rooyen et al. 2015; Zhang & Sabuncu 2018, sec. 3.1)."""
-    return SymbolicLoss("unhinged", lambda t: 1 - t, lambda t: sympy.Integer(0))
+    return separable("unhinged", 1 - _T, cite="Zhang & Sabuncu 2018, sec. 3.1")
 
 
-def lq(q: Any) -> SymbolicLoss:
+def lq(q: Any) -> LossDefinition:
     """Generalized cross entropy ``L_q = (1 - f_j^q)/q``, ``q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6)."""
     q = check_q(q)
-    return SymbolicLoss("lq", lambda t: lq_value(t, q), lambda t: sympy.Integer(0), {"q": q})
+    return separable("lq", lq_value(_T, q), params=(("q", q),), cite="Zhang & Sabuncu 2018, Eq. 6")
 
 
-def truncated_lq(q: Any, k: Any) -> SymbolicLoss:
+def truncated_lq(q: Any, k: Any) -> LossDefinition:
     """Truncated ``L_q``: ``L_q(k)`` if ``f_j <= k``, else ``L_q(f_j)`` (Zhang & Sabuncu 2018, Eq. 9), a
     ``Piecewise``."""
     q, k = check_q(q), check_k(k)
-    return SymbolicLoss("truncated_lq", lambda t: truncated_lq_value(t, q, k), lambda t: sympy.Integer(0),
-                        {"q": q, "k": k})
+    return separable("truncated_lq", truncated_lq_value(_T, q, k), params=(("q", q), ("k", k)),
+                     cite="Zhang & Sabuncu 2018, Eq. 9")
 
 
-def rce(A: Any) -> SymbolicLoss:
+def rce(A: Any) -> LossDefinition:
     """Reverse cross entropy ``-sum_k f_k log y_k`` for a one-hot ``y = e_j`` with ``log 0 := A`` (Wang et al. 2019
     via Li's notes, Eq. 18).
 
@@ -155,15 +122,15 @@ def rce(A: Any) -> SymbolicLoss:
     the loss is ``-A (1 - f_j)``.
     """
     A = check_A(A)
-    return SymbolicLoss("rce", lambda t: sympy.Integer(0), lambda t: -A * t, {"A": A})
+    return separable("rce", 0, -A * _T, params=(("A", A),), cite="S. Li's notes, Eq. 18")
 
 
-LOSSES: dict[str, Callable[..., SymbolicLoss]] = {
+LOSSES: dict[str, Callable[..., LossDefinition]] = {
     "cce": cce, "mae": mae, "mse": mse, "unhinged": unhinged, "lq": lq, "truncated_lq": truncated_lq, "rce": rce,
 }
 
 
-def symbolic_loss(name: str, **params: Any) -> SymbolicLoss:
+def symbolic_loss(name: str, **params: Any) -> LossDefinition:
     """The separable symbolic loss ``name`` (a key of :data:`LOSSES`) with ``params`` bound.
 
     Unknown names raise ``ValueError``. The NumPy loss of a name is
@@ -226,14 +193,18 @@ class NormalizedForm:
 
 @dataclass(frozen=True)
 class LossDefinition:
-    """One loss, written once.
+    """One loss, written once: the only model of a loss in the project.
+
+    The trial (:mod:`paper_checks.trials.simplex`), the class sums of :mod:`theory.symmetry`, the logit gradients
+    of :mod:`theory.gradients` and the NumPy/CuPy kernels of :mod:`simulate.losses` (``derived_loss``) all read it.
 
     Attributes
     ----------
     name : the zoo name (``"gce"``)
-    params : the bound parameters (SymPy numbers)
+    params : the bound parameters (SymPy numbers, or symbols for a derivation for every value)
     label : ``l(p)``, the loss as a function of ``p = f_y`` alone on the simplex, or ``None``
-    vector : ``(f, j) -> L(f, e_j)`` for an explicit simplex point ``f``; derived from ``label`` when ``None``
+    vector : ``(f, j) -> L(f, e_j)`` for an explicit simplex point ``f``; derived from ``separable`` or ``label``
+        when ``None``
     separable : ``(phi_1, phi_0)`` as expressions in ``t`` when ``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_k)``
     cite : where the loss is defined (paper and equation)
     normalized : the :class:`NormalizedForm` of a normalized loss (NCE, NFL, APL), or ``None``
@@ -248,8 +219,8 @@ class LossDefinition:
     normalized: NormalizedForm | None = None
 
     def __post_init__(self) -> None:
-        if self.label is None and self.vector is None:
-            raise ValueError(f"loss {self.name!r}: give a label form l(p) or a vector form L(f, j)")
+        if self.label is None and self.vector is None and self.separable is None:
+            raise ValueError(f"loss {self.name!r}: give a label form l(p), a separable form or a vector form L(f, j)")
 
     @property
     def param_dict(self) -> dict[str, Any]:
@@ -269,10 +240,18 @@ class LossDefinition:
     def __call__(self, f: Sequence[Any], j: int) -> Expr:
         """``L(f, e_j)`` for an explicit simplex point ``f``, 0-based ``j``."""
         c = len(f)
-        if c < 2 or not 0 <= j < c:
-            raise ValueError(f"need c >= 2 coordinates and 0 <= j < c, got c = {c}, j = {j!r}")
+        if c < 2:
+            raise ValueError(f"a simplex point needs c >= 2 coordinates, got {c}")
+        if not 0 <= j < c:
+            raise ValueError(f"label j must lie in [0, {c - 1}], got {j!r}")
         if self.vector is not None:
             return self.vector([to_sympy(x, "f") for x in f], j)
+        if self.separable is not None:
+            out = self.phi_label(to_sympy(f[j], "f"))
+            for k in range(c):
+                if k != j:
+                    out += self.phi_other(to_sympy(f[k], "f"))
+            return out
         return self.label.subs(P, to_sympy(f[j], "f"))
 
     def potential(self) -> tuple[Expr, Expr] | None:
@@ -283,15 +262,62 @@ class LossDefinition:
             return self.label.subs(P, _T), sympy.Integer(0)
         return None
 
+    def _phi(self, e: int, t: Any) -> Expr:
+        pot = self.potential()
+        if pot is None:
+            raise ValueError(f"loss {self.name!r} is not separable: it has no coordinate terms phi_1, phi_0")
+        return pot[1 - e].subs(_T, to_sympy(t, "t"))
+
+    def phi_label(self, t: Any) -> Expr:
+        """``phi_1(t)``, the labelled coordinate's term."""
+        return self._phi(1, t)
+
+    def phi_other(self, t: Any) -> Expr:
+        """``phi_0(t)``, each other coordinate's term."""
+        return self._phi(0, t)
+
+    def coordinate(self, e: int, t: Any) -> Expr:
+        """``phi_e(t)``: the term of a coordinate with one-hot entry ``e`` (1 labelled, 0 not)."""
+        if e not in (0, 1):
+            raise ValueError(f"one-hot entry e must be 0 or 1, got {e!r}")
+        return self._phi(e, t)
+
+    def label_form(self) -> Expr:
+        """The loss on the simplex as a function of ``p = f_j`` alone: ``phi_1(p) + phi_0(1 - p)``.
+
+        Exact when ``phi_0`` is linear on ``[0, 1]`` (``0``, ``|t|``, ``-A t``): then
+        ``sum_{k != j} phi_0(f_k) = phi_0(sum_{k != j} f_k) = phi_0(1 - p)``. Every absolute value
+        has a non-negative argument on the simplex and is dropped. ``ValueError`` when ``phi_0``
+        is not linear (MSE: its loss depends on more than ``f_j``).
+        """
+        if self.separable is None:
+            if self.label is not None:
+                return self.label
+            raise ValueError(f"loss {self.name!r} depends on more than the labelled probability")
+        rest = _REST  # the mass off the label, 1 - p >= 0, so that |1 - p| is seen to be 1 - p
+        if sympy.diff(self.phi_other(rest), rest, 2) != 0:
+            raise ValueError(f"loss {self.name!r} depends on more than the labelled probability")
+        return (self.phi_label(1 - rest) + self.phi_other(rest)).subs(rest, 1 - P)
+
 
 @dataclass(frozen=True)
 class ZooEntry:
-    """A family of losses: its factory, its parameters with defaults and its citation."""
+    """A family of losses: its factory, its parameters with defaults, its citation and each parameter's domain
+    (:class:`theory.loss_parameters.Domain`, declared once: the factory checks it, the family trial states it)."""
 
     name: str
     factory: Callable[..., LossDefinition]
     defaults: tuple[tuple[str, str], ...]
     cite: str
+    domains: tuple[D.Domain, ...] = ()
+
+    def domain(self, param: str) -> D.Domain:
+        """The declared domain of ``param``; ``ValueError`` naming the parameters otherwise."""
+        for d in self.domains:
+            if d.name == param:
+                return d
+        raise ValueError(f"loss {self.name!r} has no parameter {param!r}; its parameters: "
+                         f"{', '.join(k for k, _ in self.defaults) or 'none'}")
 
     def signature(self) -> str:
         return f"{self.name}(" + ", ".join(f"{k}={v}" for k, v in self.defaults) + ")" if self.defaults else self.name
@@ -320,21 +346,20 @@ def zoo_mae() -> LossDefinition:
 
 def zoo_mse() -> LossDefinition:
     """MSE ``||e_y - f||_2^2``: :func:`mse`, separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2`` (Li's notes, Eq. 4)."""
-    m = mse()
-    return LossDefinition("mse", (), None, m, (m.phi_label(_T), m.phi_other(_T)),
+    return LossDefinition("mse", (), None, separable=mse().separable,
                           cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 4")
 
 
 def zoo_gce(q: Any = "0.7") -> LossDefinition:
     """GCE ``L_q = (1 - p^q)/q``, ``q`` in ``(0, 1]``: :func:`lq` (Zhang & Sabuncu 2018, Eq. 6)."""
-    q = _num("q", q, 0, 1, hi_open=False)
+    q = D.Q.number(q)
     return LossDefinition("gce", (("q", q),), lq(q).label_form(), cite=f"{CITATIONS['gce18']}, Eq. 6")
 
 
 def zoo_tgce(q: Any = "0.7", k: Any = "0.5") -> LossDefinition:
     """Truncated ``L_q``: ``L_q(k)`` for ``p <= k``, else ``L_q(p)``: :func:`truncated_lq` (Zhang & Sabuncu 2018,
     Eq. 9)."""
-    q, k = _num("q", q, 0, 1, hi_open=False), _num("k", k, 0, 1)
+    q, k = D.Q.number(q), D.K.number(k)
     return LossDefinition("tgce", (("q", q), ("k", k)), truncated_lq(q, k).label_form(),
                           cite=f"{CITATIONS['gce18']}, Eq. 9")
 
@@ -342,13 +367,13 @@ def zoo_tgce(q: Any = "0.7", k: Any = "0.5") -> LossDefinition:
 def zoo_rce(A: Any = -4) -> LossDefinition:
     """RCE with ``log 0 := A < 0``: ``-A (1 - p)``, :func:`rce` on the simplex (Wang et al. 2019 via Li's notes,
     Eq. 18)."""
-    A = _num("A", A, hi=0)
+    A = D.A.number(A)
     return LossDefinition("rce", (("A", A),), rce(A).label_form(), cite=f"{CITATIONS['sce19']}; S. Li's notes, Eq. 18")
 
 
 def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
     """SCE ``alpha CE + beta RCE`` (Wang et al. 2019 via Li's notes, Eq. 19)."""
-    alpha, beta, A = _num("alpha", alpha, 0, lo_open=False), _num("beta", beta, 0, lo_open=False), _num("A", A, hi=0)
+    alpha, beta, A = D.SCE_ALPHA.number(alpha), D.SCE_BETA.number(beta), D.A.number(A)
     if alpha + beta == 0:
         raise ValueError("parameters alpha and beta must not both be 0")
     return LossDefinition("sce", (("alpha", alpha), ("beta", beta), ("A", A)),
@@ -364,14 +389,14 @@ def zoo_nce() -> LossDefinition:
 
 def zoo_nfl(gamma: Any = "0.5") -> LossDefinition:
     """Normalized focal loss ``FL(f, y)/sum_k FL(f, k)``, ``FL = -(1 - f)^gamma log f`` (Ma et al. 2020, sec. 3)."""
-    gamma = _num("gamma", gamma, 0, lo_open=False)
+    gamma = D.GAMMA.number(gamma)
     return LossDefinition("nfl", (("gamma", gamma),), None, _nfl_vector(gamma), cite=f"{CITATIONS['ma20']}, sec. 3",
                           normalized=NormalizedForm(sympy.Integer(1), -(1 - P) ** gamma * sympy.log(P)))
 
 
 def zoo_nce_mae(alpha: Any = 1, beta: Any = 1) -> LossDefinition:
     """APL ``alpha NCE + beta MAE`` (Ma et al. 2020, sec. 4)."""
-    alpha, beta = _num("alpha", alpha, 0), _num("beta", beta, 0)
+    alpha, beta = D.APL_ALPHA.number(alpha), D.APL_BETA.number(beta)
     return LossDefinition("nce_mae", (("alpha", alpha), ("beta", beta)), None,
                           lambda f, j: alpha * _nce_vector(f, j) + beta * (2 - 2 * f[j]),
                           cite=f"{CITATIONS['ma20']}, sec. 4",
@@ -380,35 +405,35 @@ def zoo_nce_mae(alpha: Any = 1, beta: Any = 1) -> LossDefinition:
 
 def zoo_nce_rce(alpha: Any = 1, beta: Any = 1, A: Any = -4) -> LossDefinition:
     """APL ``alpha NCE + beta RCE`` (Ma et al. 2020, sec. 4)."""
-    alpha, beta, A = _num("alpha", alpha, 0), _num("beta", beta, 0), _num("A", A, hi=0)
+    alpha, beta, A = D.APL_ALPHA.number(alpha), D.APL_BETA.number(beta), D.A.number(A)
     return LossDefinition("nce_rce", (("alpha", alpha), ("beta", beta), ("A", A)), None,
                           lambda f, j: alpha * _nce_vector(f, j) + beta * -A * (1 - f[j]),
                           cite=f"{CITATIONS['ma20']}, sec. 4",
                           normalized=NormalizedForm(alpha, -sympy.log(P), beta, -A * (1 - P)))
 
 
-MAX_TAYLOR_ORDER = 100
+MAX_TAYLOR_ORDER = int(D.TAYLOR_T.hi)
 """Highest order of the Taylor CE (its terms are expanded)."""
 
 
 def zoo_taylor(t: Any = 2) -> LossDefinition:
     """Taylor CE of order ``t``: ``sum_{i=1}^t (1 - p)^i / i`` (Feng et al. 2020, Eq. 4); ``1 <= t <=``
     :data:`MAX_TAYLOR_ORDER` (its terms are expanded, so the order is capped)."""
-    t = _num("t", t, 1, MAX_TAYLOR_ORDER, lo_open=False, hi_open=False, integer=True)
+    t = D.TAYLOR_T.number(t)
     return LossDefinition("taylor", (("t", t),), sympy.Add(*[(1 - P) ** i / i for i in range(1, int(t) + 1)]),
                           cite=f"{CITATIONS['feng20']}")
 
 
 def zoo_poly1(epsilon: Any = 1) -> LossDefinition:
     """Poly-1 ``-log p + epsilon (1 - p)``, ``epsilon >= -1`` (Leng et al. 2022, Eq. 3)."""
-    epsilon = _num("epsilon", epsilon, -1, lo_open=False)
+    epsilon = D.EPSILON.number(epsilon)
     return LossDefinition("poly1", (("epsilon", epsilon),), -sympy.log(P) + epsilon * (1 - P),
                           cite=f"{CITATIONS['leng22']}")
 
 
 def zoo_focal(gamma: Any = 2) -> LossDefinition:
     """Focal loss ``-(1 - p)^gamma log p``, ``gamma >= 0`` (Lin et al. 2017, Eq. 5 without alpha)."""
-    gamma = _num("gamma", gamma, 0, lo_open=False)
+    gamma = D.GAMMA.number(gamma)
     return LossDefinition("focal", (("gamma", gamma),), -(1 - P) ** gamma * sympy.log(P), cite=f"{CITATIONS['lin17']}")
 
 
@@ -419,7 +444,7 @@ def zoo_js(pi: Any = "0.5") -> LossDefinition:
     ``m_k = (1 - pi) f_k`` off the label, it depends on ``p = f_y`` alone:
     ``pi (-log(pi + (1 - pi) p)) + (1 - pi) [(1 - p)(-log(1 - pi)) + p log(p / (pi + (1 - pi) p))]``.
     """
-    pi = _num("pi", pi, 0, 1)
+    pi = D.PI.number(pi)
     m = pi + (1 - pi) * P
     js = pi * -sympy.log(m) + (1 - pi) * ((1 - P) * -sympy.log(1 - pi) + P * sympy.log(P / m))
     return LossDefinition("js", (("pi", pi),), js / (-(1 - pi) * sympy.log(1 - pi)), cite=f"{CITATIONS['englesson21']}")
@@ -427,48 +452,50 @@ def zoo_js(pi: Any = "0.5") -> LossDefinition:
 
 def zoo_agce(a: Any = 1, q: Any = 2) -> LossDefinition:
     """AGCE ``((a + 1)^q - (a + p)^q)/q``, ``a > 0, q > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
-    a, q = _num("a", a, 0), _num("q", q, 0)
+    a, q = D.AGCE_A.number(a), D.AGCE_Q.number(q)
     return LossDefinition("agce", (("a", a), ("q", q)), ((a + 1) ** q - (a + P) ** q) / q,
                           cite=f"{CITATIONS['zhou21']}, sec. 4")
 
 
 def zoo_aul(a: Any = "1.5", p: Any = "0.9") -> LossDefinition:
     """AUL ``((a - p_y)^p - (a - 1)^p)/p``, ``a > 1, p > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
-    a, pw = _num("a", a, 1), _num("p", p, 0)
+    a, pw = D.AUL_A.number(a), D.AUL_P.number(p)
     return LossDefinition("aul", (("a", a), ("p", pw)), ((a - P) ** pw - (a - 1) ** pw) / pw,
                           cite=f"{CITATIONS['zhou21']}, sec. 4")
 
 
 def zoo_ael(a: Any = 3) -> LossDefinition:
     """AEL ``exp(-p/a)``, ``a > 0`` (Zhou et al. 2021, sec. 4; the authors' code)."""
-    a = _num("a", a, 0)
+    a = D.AEL_A.number(a)
     return LossDefinition("ael", (("a", a),), sympy.exp(-P / a), cite=f"{CITATIONS['zhou21']}, sec. 4")
 
 
-def _entry(name: str, fn: Callable[..., LossDefinition], cite: str) -> ZooEntry:
+def _entry(name: str, fn: Callable[..., LossDefinition], cite: str, *domains: D.Domain) -> ZooEntry:
     d = tuple((k, str(v.default)) for k, v in inspect.signature(fn).parameters.items())
-    return ZooEntry(name, fn, d, cite)
+    if [k for k, _ in d] != [x.name for x in domains]:
+        raise TypeError(f"zoo entry {name!r}: declare one domain per parameter of {fn.__name__}, in order")
+    return ZooEntry(name, fn, d, cite, domains)
 
 
 ZOO: dict[str, ZooEntry] = {e.name: e for e in (
     _entry("cce", zoo_cce, CITATIONS["ghosh17"]),
     _entry("mae", zoo_mae, CITATIONS["ghosh17"]),
     _entry("mse", zoo_mse, CITATIONS["ghosh17"]),
-    _entry("gce", zoo_gce, CITATIONS["gce18"]),
-    _entry("tgce", zoo_tgce, CITATIONS["gce18"]),
-    _entry("rce", zoo_rce, CITATIONS["sce19"]),
-    _entry("sce", zoo_sce, CITATIONS["sce19"]),
+    _entry("gce", zoo_gce, CITATIONS["gce18"], D.Q),
+    _entry("tgce", zoo_tgce, CITATIONS["gce18"], D.Q, D.K),
+    _entry("rce", zoo_rce, CITATIONS["sce19"], D.A),
+    _entry("sce", zoo_sce, CITATIONS["sce19"], D.SCE_ALPHA, D.SCE_BETA, D.A),
     _entry("nce", zoo_nce, CITATIONS["ma20"]),
-    _entry("nfl", zoo_nfl, CITATIONS["ma20"]),
-    _entry("nce_mae", zoo_nce_mae, CITATIONS["ma20"]),
-    _entry("nce_rce", zoo_nce_rce, CITATIONS["ma20"]),
-    _entry("taylor", zoo_taylor, CITATIONS["feng20"]),
-    _entry("poly1", zoo_poly1, CITATIONS["leng22"]),
-    _entry("focal", zoo_focal, CITATIONS["lin17"]),
-    _entry("js", zoo_js, CITATIONS["englesson21"]),
-    _entry("agce", zoo_agce, CITATIONS["zhou21"]),
-    _entry("aul", zoo_aul, CITATIONS["zhou21"]),
-    _entry("ael", zoo_ael, CITATIONS["zhou21"]),
+    _entry("nfl", zoo_nfl, CITATIONS["ma20"], D.GAMMA),
+    _entry("nce_mae", zoo_nce_mae, CITATIONS["ma20"], D.APL_ALPHA, D.APL_BETA),
+    _entry("nce_rce", zoo_nce_rce, CITATIONS["ma20"], D.APL_ALPHA, D.APL_BETA, D.A),
+    _entry("taylor", zoo_taylor, CITATIONS["feng20"], D.TAYLOR_T),
+    _entry("poly1", zoo_poly1, CITATIONS["leng22"], D.EPSILON),
+    _entry("focal", zoo_focal, CITATIONS["lin17"], D.GAMMA),
+    _entry("js", zoo_js, CITATIONS["englesson21"], D.PI),
+    _entry("agce", zoo_agce, CITATIONS["zhou21"], D.AGCE_A, D.AGCE_Q),
+    _entry("aul", zoo_aul, CITATIONS["zhou21"], D.AUL_A, D.AUL_P),
+    _entry("ael", zoo_ael, CITATIONS["zhou21"], D.AEL_A),
 )}
 """The built-in zoo: name -> family (parameters with defaults, citation)."""
 
@@ -503,85 +530,3 @@ def parse_spec(spec: str) -> LossDefinition:
 def default_losses() -> list[LossDefinition]:
     """Every zoo family at its default parameters."""
     return [e.factory() for e in ZOO.values()]
-
-
-def close_names(text: str) -> list[str]:
-    """The zoo names closest to ``text`` (the part before a ``:``), for an error message."""
-    key = "".join(str(text).split(":")[0].split()).lower()
-    return difflib.get_close_matches(key, list(ZOO), n=3, cutoff=0.5)
-
-
-def _hint(text: str) -> str:
-    close = close_names(text)
-    return f"; did you mean the zoo's {' or '.join(close)}?" if close else ""
-
-
-def loss(spec: str, name: str | None = None) -> LossDefinition:
-    """A zoo loss by name or spec (``"gce:q=0.7"``, :func:`parse_spec`), looked up first; else a formula in
-    ``p`` (:func:`from_expression`), which must mention ``p``. ``name`` names the result."""
-    if not isinstance(spec, str):
-        raise TypeError(f"a loss is a zoo name or a formula in p, got {spec!r}")
-    head = spec.split(":")[0].strip()
-    if head in ZOO:
-        d = parse_spec(spec)
-        return d if name is None else dataclasses.replace(d, name=name)
-    return from_expression(spec, name)
-
-
-def from_expression(text: str, name: str | None = None) -> LossDefinition:
-    """A user's loss given as a formula in ``p`` (the labelled class's probability), e.g.
-    ``"(1 - p**0.5)/0.5"``; ``name`` names it (default ``"user"``).
-
-    The text is never evaluated: :func:`theory.expressions.parse_expression` reads it against a
-    whitelist (numbers, ``p``, ``+ - * / **``, ``log exp sqrt Abs Min Max Heaviside factorial``,
-    ``Sum(term, (k, a, b))`` expanded into its terms) with size caps. Raises ``ValueError`` (one
-    line, quoting ``text``) when it does not parse, uses anything outside the grammar, or is not a
-    real, finite number at interior points of ``[0, 1]``; ``TypeError`` when ``text`` or ``name``
-    is not a string.
-    """
-    if name is not None and not (isinstance(name, str) and name.strip()):
-        raise TypeError(f"name must be a non-empty string, got {name!r}")
-    try:
-        e = parse_expression(text)
-    except ValueError as exc:
-        raise ValueError(f"{exc}{_hint(text)}") from None
-    if not isinstance(e, sympy.Expr):
-        raise ValueError(f"the loss {text!r} is not an expression")
-    if not e.has(P):
-        raise ValueError(f"the loss {text!r} does not mention p (it is the constant {e}): write a formula in p or a "
-                         f"zoo name{_hint(text) or ' (' + ', '.join(ZOO) + ')'}")
-    e = sympy.nsimplify(e, rational=True) if e.has(sympy.Float) else e
-    extra = e.free_symbols - {P}
-    if extra:
-        raise ValueError(f"the loss {text!r} may use only the symbol p (the labelled probability), "
-                         f"not {', '.join(sorted(map(str, extra)))}")
-    for x in (sympy.Rational(1, 7), sympy.Rational(1, 2), sympy.Rational(6, 7)):
-        try:
-            v = undefined_at(e, x)  # bounded in time, unlike SymPy's N (theory.expressions)
-        except ExpressionError as exc:
-            raise ValueError(f"the loss {text!r} cannot be evaluated at p = {x}: {exc}") from None
-        if v is not None:
-            raise ValueError(f"the loss {text!r} is not defined on the simplex: at p = {x} it is {v}")
-    return LossDefinition(name or "user", (), e, cite=f"user expression {text}")
-
-
-def from_callable(fn: Callable[[Sequence[Any], int], Any], name: str = "user") -> LossDefinition:
-    """A user's loss given as a callable ``fn(f, y)``: ``f`` a sequence of SymPy expressions (a point of
-    the simplex), ``y`` the 0-based label; it must build its value with SymPy functions
-    (``sympy.log``, not ``math.log``). A loss that turns out to depend on ``f_y`` alone is stored as
-    ``l(p)``, so the trial can decide its properties for a symbolic number of classes.
-
-    Raises ``ValueError`` (one line) when ``fn`` cannot be evaluated on symbols.
-    """
-    fs = sympy.symbols("f0:3", positive=True)
-    try:
-        probe = [sympy.sympify(fn(list(fs), j), strict=True) for j in range(3)]
-    except Exception as exc:
-        raise ValueError(f"loss {name!r}: fn(f, y) must accept SymPy symbols and use SymPy functions "
-                         f"({type(exc).__name__}: {exc})") from None
-    if all(e.free_symbols <= {fs[j]} for j, e in enumerate(probe)):
-        label = probe[0].subs(fs[0], P)
-        if all(sympy.simplify(e.subs(fs[j], P) - label) == 0 for j, e in enumerate(probe)):
-            return LossDefinition(name, (), label, cite=f"user callable {name}")
-    return LossDefinition(name, (), None, lambda f, j: sympy.sympify(fn(list(f), j), strict=True),
-                          cite=f"user callable {name}")

@@ -28,7 +28,23 @@ ETA = sympy.Symbol("eta", nonnegative=True)
 
 
 def uniform_transition(c: int, eta: Any = ETA) -> sympy.Matrix:
-    """``T = (1 - eta) I + eta/(c - 1) (J - I)`` for an explicit ``c`` (Zhang & Sabuncu 2018, sec. 3.1)."""
+    """``T = (1 - eta) I + eta/(c - 1) (J - I)`` for an explicit ``c`` (Zhang & Sabuncu 2018, sec. 3.1).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from theory.noisy_risk import uniform_transition
+    >>> uniform_transition(3, sympy.Rational(1, 4))
+    Matrix([
+    [3/4, 1/8, 1/8],
+    [1/8, 3/4, 1/8],
+    [1/8, 1/8, 3/4]])
+    """
     c = check_classes(c)
     eta = sympy.sympify(eta)
     if eta.is_number and not (0 <= eta <= 1):
@@ -37,7 +53,20 @@ def uniform_transition(c: int, eta: Any = ETA) -> sympy.Matrix:
 
 
 def noisy_label_distribution(p: Sequence[Any], T: sympy.Matrix) -> list[sympy.Expr]:
-    """``(p T)_k = sum_y p_y T[y, k]``, the distribution of the noisy label."""
+    """``(p T)_k = sum_y p_y T[y, k]``, the distribution of the noisy label.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.noisy_risk import noisy_label_distribution, uniform_transition
+    >>> noisy_label_distribution([Rational(1, 2), Rational(1, 2), 0], uniform_transition(3, Rational(1, 4)))
+    [7/16, 7/16, 1/8]
+    """
     if T.shape != (len(p), len(p)):
         raise ValueError(f"T must be {len(p)}x{len(p)} to match p, got {T.shape}")
     return [sympy.Add(*[sympy.sympify(p[y]) * T[y, k] for y in range(len(p))]) for k in range(len(p))]
@@ -52,7 +81,24 @@ def noisy_pointwise_risk(p: Sequence[Any], losses: Sequence[Any], T: sympy.Matri
 
 
 def uniform_slope(c: Any = C, eta: Any = ETA) -> sympy.Expr:
-    """``1 - eta c/(c - 1)``, the factor of the clean risk in the noisy risk (uniform noise)."""
+    """``1 - eta c/(c - 1)``, the factor of the clean risk in the noisy risk (uniform noise).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018.
+    .. [2] A. Ghosh, H. Kumar and P. S. Sastry, "Robust Loss Functions under Label Noise for Deep Neural
+       Networks", AAAI 2017.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.noisy_risk import uniform_offset, uniform_slope
+    >>> uniform_slope(3, Rational(1, 4)), uniform_offset(3, Rational(1, 4))
+    (5/8, 1/8)
+    >>> uniform_slope()
+    -c*eta/(c - 1) + 1
+    """
     return 1 - eta * c / (c - 1)
 
 

@@ -113,7 +113,21 @@ def _select(e: Any, var: sympy.Symbol, m: Any) -> Any:
 
 
 def real_roots(e: sympy.Expr, var: sympy.Symbol, domain: sympy.Set = sympy.S.Reals) -> list[sympy.Expr]:
-    """The real roots of ``e`` in ``domain``, sorted; :class:`Undecided` unless SymPy finds finitely many."""
+    """The real roots of ``e`` in ``domain``, sorted; :class:`Undecided` unless SymPy finds finitely many.
+
+    References
+    ----------
+    .. [1] P. L. Bartlett, M. I. Jordan and J. D. McAuliffe, "Convexity, Classification, and Risk Bounds",
+       JASA 101(473), 2006.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from theory.real_line import real_roots
+    >>> x = sympy.Symbol("x")
+    >>> real_roots(x**2 - 2, x)
+    [-sqrt(2), sqrt(2)]
+    """
     sol = sympy.solveset(e, var, domain)
     if sol == sympy.S.EmptySet:
         return []
@@ -125,7 +139,21 @@ def real_roots(e: sympy.Expr, var: sympy.Symbol, domain: sympy.Set = sympy.S.Rea
 
 def discontinuities(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> list[sympy.Expr]:
     """The points of the open interval ``(lo, hi)`` where ``e`` is not continuous (finitely many), sorted;
-    :class:`Undecided` when SymPy cannot tell or they are not a finite set."""
+    :class:`Undecided` when SymPy cannot tell or they are not a finite set.
+
+    References
+    ----------
+    .. [1] P. L. Bartlett, M. I. Jordan and J. D. McAuliffe, "Convexity, Classification, and Risk Bounds",
+       JASA 101(473), 2006.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from theory.real_line import discontinuities
+    >>> x = sympy.Symbol("x")
+    >>> discontinuities(1/(x - sympy.Rational(1, 3)), x, 0, 1)
+    [1/3]
+    """
     whole = sympy.Interval.open(lo, hi)
     # erf and erfc are continuous on the reals (SymPy's continuous_domain raises NotImplementedError for them):
     # atan of the same argument has the same domain of continuity and is one continuous_domain knows

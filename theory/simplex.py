@@ -33,6 +33,17 @@ def free_point(c: int, name: str = "f") -> tuple[list[sympy.Expr], list[sympy.Sy
     -------
     point : list of ``c`` expressions summing to 1 identically
     symbols : the ``c - 1`` free symbols (declared non-negative)
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018.
+
+    Examples
+    --------
+    >>> from theory.simplex import free_point
+    >>> free_point(3)
+    ([f1, f2, -f1 - f2 + 1], [f1, f2])
     """
     c = check_classes(c)
     syms = list(sympy.symbols(f"{name}1:{c}", nonnegative=True))

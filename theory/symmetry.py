@@ -20,7 +20,7 @@ from typing import Any, Iterable, Sequence
 
 import sympy
 
-from theory.losses import SymbolicLoss
+from theory.losses import LossDefinition, separable
 from theory.simplex import barycentre, check_classes, resolve_abs, softmax_point
 
 C = sympy.Symbol("c", integer=True, positive=True)
@@ -32,12 +32,12 @@ F = sympy.IndexedBase("f")
 """The symbolic simplex point ``f[1] .. f[c]`` of class sums over a symbolic ``c``."""
 
 
-def class_sum(loss: SymbolicLoss, f: Sequence[Any]) -> sympy.Expr:
+def class_sum(loss: LossDefinition, f: Sequence[Any]) -> sympy.Expr:
     """``sum_{j} L(f, e_j)`` for an explicit point ``f`` of ``c`` coordinates (Zhang & Sabuncu 2018, Eq. 3)."""
     return sympy.Add(*[loss(f, j) for j in range(len(f))])
 
 
-def class_potential(loss: SymbolicLoss, c: Any = C) -> tuple[sympy.Expr, sympy.Symbol]:
+def class_potential(loss: LossDefinition, c: Any = C) -> tuple[sympy.Expr, sympy.Symbol]:
     """``psi_c(t) = phi_1(t) + (c - 1) phi_0(t)`` for ``t`` in ``(0, 1)``, absolute values resolved.
 
     ``sum_j L(f, e_j) = sum_k psi_c(f_k)`` for separable losses. Absolute values are
@@ -61,7 +61,7 @@ def class_potential(loss: SymbolicLoss, c: Any = C) -> tuple[sympy.Expr, sympy.S
     return sympy.simplify(expr), t
 
 
-def class_sum_symbolic(loss: SymbolicLoss, c: Any = C) -> sympy.Expr:
+def class_sum_symbolic(loss: LossDefinition, c: Any = C) -> sympy.Expr:
     """The class sum for a symbolic ``c`` as an expression in ``f[1] .. f[c]``.
 
     Uses ``sum_k f[k] = 1``: a polynomial ``psi = sum_d a_d t^d`` gives
@@ -92,7 +92,7 @@ def _witness_points(c: int) -> list[list[sympy.Rational]]:
     return pts
 
 
-def nonconstant_witness(loss: SymbolicLoss, c: int) -> dict[str, Any] | None:
+def nonconstant_witness(loss: LossDefinition, c: int) -> dict[str, Any] | None:
     """Two exact points of the ``c``-simplex whose class sums differ, or ``None``.
 
     The values are compared exactly (to 50 digits when irrational), so a returned witness
@@ -108,11 +108,35 @@ def nonconstant_witness(loss: SymbolicLoss, c: int) -> dict[str, Any] | None:
     return None
 
 
-def explicit_constant(loss: SymbolicLoss, c: int) -> sympy.Expr | None:
-    """The class sum at an explicit ``c`` over the softmax parametrisation, if it simplifies to a constant."""
-    f, syms = softmax_point(check_classes(c))
+CONSTANT_SIMPLIFY_CLASSES = 5
+"""Most classes at which :func:`constant_class_sum` runs SymPy's ``simplify`` on a sum of free coordinates (beyond,
+it can run for minutes); the softmax route for absolute values has no such cap."""
+
+
+def constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
+    """The class sum at an explicit ``c`` when it simplifies to a constant, else ``None``: the one place where
+    "constant class sum at ``c``" is decided (the loss trial and :func:`symmetry_test` both ask here).
+
+    Tried in turn, each stopping at a constant: the sum at a point of free coordinates ``f_1 .. f_{c-1}``
+    (the last ``1 - sum``) put over one denominator; SymPy's ``simplify`` of it (for ``c <=``
+    :data:`CONSTANT_SIMPLIFY_CLASSES`, no ``Piecewise``); where absolute values remain, the sum over the softmax
+    parametrisation with every ``|.|`` resolved (:func:`theory.simplex.resolve_abs`).
+    """
+    c = check_classes(c)
+    syms = list(sympy.symbols(f"f1:{c}", positive=True))
+    s = class_sum(loss, [*syms, 1 - sum(syms)])
+    simplifiers = [lambda e: sympy.cancel(sympy.together(e))]
+    if not s.has(sympy.Piecewise) and c <= CONSTANT_SIMPLIFY_CLASSES:
+        simplifiers.append(sympy.simplify)
+    for simplifier in simplifiers:
+        r = simplifier(s)
+        if not r.free_symbols:
+            return r
+    if not s.has(sympy.Abs):
+        return None
+    f, soft = softmax_point(c)
     total = sympy.simplify(resolve_abs(class_sum(loss, f)))
-    return None if total.free_symbols & set(syms) else total
+    return None if total.free_symbols & set(soft) else total
 
 
 @dataclass
@@ -145,7 +169,7 @@ class SymmetryResult:
     witnesses: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
-def symmetry_test(loss: SymbolicLoss, cs: Iterable[int] = range(2, 9), cross_check: bool = True) -> SymmetryResult:
+def symmetry_test(loss: LossDefinition, cs: Iterable[int] = range(2, 9), cross_check: bool = True) -> SymmetryResult:
     """Decide whether ``sum_j L(f, e_j)`` is constant (Zhang & Sabuncu 2018, Eq. 3).
 
     For a symbolic ``c``: ``psi_c'' = 0`` (after simplification) proves constancy for
@@ -170,7 +194,7 @@ def symmetry_test(loss: SymbolicLoss, cs: Iterable[int] = range(2, 9), cross_che
         per_c: dict[int, bool] = {}
         if cross_check:
             for c in cs:
-                got = explicit_constant(loss, c)
+                got = constant_class_sum(loss, c)
                 if got is None or sympy.simplify(got - const.subs(C, c)) != 0:
                     raise ArithmeticError(f"{loss.name}: explicit class sum at c = {c} is {got}, "
                                           f"not the symbolic constant {const.subs(C, c)}")
@@ -185,7 +209,7 @@ def symmetry_test(loss: SymbolicLoss, cs: Iterable[int] = range(2, 9), cross_che
             per_c[c] = False
             witnesses[c] = w
             continue
-        got = explicit_constant(loss, c)
+        got = constant_class_sum(loss, c)
         if got is None:
             raise ArithmeticError(f"{loss.name}: constancy of the class sum at c = {c} undecided")
         per_c[c] = True
@@ -213,7 +237,7 @@ class ClassSumRange:
     high_at: str
 
 
-def class_sum_range(loss: SymbolicLoss, c: Any = C, reparam: dict[Any, Any] | None = None) -> ClassSumRange:
+def class_sum_range(loss: LossDefinition, c: Any = C, reparam: dict[Any, Any] | None = None) -> ClassSumRange:
     """The range of the class sum over the simplex, when ``psi_c`` is convex or concave on ``(0, 1)``.
 
     Jensen: for convex ``psi`` and ``sum_k f_k = 1``, ``sum_k psi(f_k) >= c psi(1/c)``
@@ -245,7 +269,7 @@ def class_sum_range(loss: SymbolicLoss, c: Any = C, reparam: dict[Any, Any] | No
     raise ValueError(f"{loss.name}: cannot decide the sign of psi'' = {psi2} on (0, 1)")
 
 
-def label_closed_form(loss: SymbolicLoss, c: Any = C) -> tuple[sympy.Expr, sympy.Symbol] | None:
+def label_closed_form(loss: LossDefinition, c: Any = C) -> tuple[sympy.Expr, sympy.Symbol] | None:
     """``L(f, e_j)`` on the simplex as a function of ``t = f_j`` alone, for a symbolic ``c``.
 
     Possible when ``phi_0`` is affine on ``[0, 1]``, ``phi_0(t) = a + b t``: then
@@ -253,8 +277,8 @@ def label_closed_form(loss: SymbolicLoss, c: Any = C) -> tuple[sympy.Expr, sympy
     so ``||e_j - f||_1 = |1 - f_j| + 1 - f_j = 2 - 2 f_j`` (Zhang & Sabuncu 2018, Eq. 4). Returns
     ``(expr, t)`` or ``None`` when ``phi_0`` is not affine.
     """
-    zero = SymbolicLoss(loss.name, lambda t: sympy.Integer(0), loss.phi_other)
-    label = SymbolicLoss(loss.name, loss.phi_label, lambda t: sympy.Integer(0))
+    zero = separable(loss.name, 0, loss.phi_other)
+    label = separable(loss.name, loss.phi_label, 0)
     other, t = class_potential(zero, 2)  # psi with c = 2: phi_1 = 0 plus one phi_0
     if sympy.simplify(sympy.diff(other, t, 2)) != 0:
         return None
@@ -280,7 +304,7 @@ class ClassSumComparison:
     counterexample: dict[str, Any] | None = None
 
 
-def compare_class_sum(loss: SymbolicLoss, g: Any, K0: Any, cs: Iterable[int] = range(2, 9)) -> ClassSumComparison:
+def compare_class_sum(loss: LossDefinition, g: Any, K0: Any, cs: Iterable[int] = range(2, 9)) -> ClassSumComparison:
     """Compare the class sum with the claimed ``sum_k g(f_k) + K0`` (Li's notes, Eq. 4).
 
     ``g`` is a function of one coordinate (``t -> expr``, may use :data:`C`) and ``K0`` an

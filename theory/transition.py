@@ -17,6 +17,22 @@ def generic_transition(c: int, name: str = "t") -> tuple[sympy.Matrix, list[symp
     -------
     T : sympy.Matrix, shape (c, c), every row summing to 1 identically
     symbols : the ``c (c - 1)`` free entries
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017.
+
+    Examples
+    --------
+    >>> from theory.transition import generic_transition
+    >>> T, free = generic_transition(2)
+    >>> T
+    Matrix([
+    [t0_0, 1 - t0_0],
+    [t1_0, 1 - t1_0]])
+    >>> free
+    [t0_0, t1_0]
     """
     c = check_classes(c)
     rows, syms = [], []

@@ -1,8 +1,9 @@
 """Exact facts about the triplet loss at and near collapse, and the isometry constants.
 
 Xu et al. 2022 ("Mathematical Justification of Hard Negative Mining via Isometric
-Approximation Theorem"). The source is an abstract; the claims are *reconstructed* in
-``claims.md`` (ids ``xu22.collapse_value`` and ``xu22.hnm_isometry``). SymPy only.
+Approximation Theorem"). The source is an abstract; the claims are *reconstructed*
+(the collapse value and the isometry constant of hard negative mining; the catalogue writes each
+reconstruction out beside its check). SymPy only.
 
 Notation: embeddings ``e_i`` in ``R^d``; ``D_ij = ||e_i - e_j||``; the triplet loss of an anchor
 ``a``, positive ``p`` (same class, ``a != p``) and negative ``n`` (another class) is

@@ -17,7 +17,7 @@ from paper_checks.files import atomic_write, is_special
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import prove
 from paper_checks.registry import load
-from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.run.deadline import MAX_SECONDS, TimedOut, deadline
 from paper_checks.run.isolation import timeout_from_args
 from paper_checks.search.loop import search
 from paper_checks.search.params import Integer, Real
@@ -155,10 +155,12 @@ PROVE_SHARE = 0.9
 
 
 def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespace, start: float) -> int:
-    """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided.
+    """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided
+    or undefined.
     ``--timeout`` (counted from ``start``) bounds the whole command; ``--prove-seconds`` is finite and positive."""
-    if not (math.isfinite(args.prove_seconds) and args.prove_seconds > 0):
-        raise UsageError(f"--prove-seconds must be a finite, positive number of seconds, got {args.prove_seconds}")
+    if not (math.isfinite(args.prove_seconds) and 0 < args.prove_seconds <= MAX_SECONDS):
+        raise UsageError(f"--prove-seconds must be a finite, positive number of seconds up to {MAX_SECONDS:g}, "
+                         f"got {args.prove_seconds}")
     left = timeout_from_args(args)
     if left is not None:
         left -= time.monotonic() - start
@@ -192,6 +194,9 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
             print(f"   {k} = {v}")
         print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
         return 1
+    if res.outcome == "undefined":  # not proved, not refuted: the margin is not real at an exact point
+        print(f"=> undefined: {res.reason}")
+        return 4
     print(f"=> undecided: {res.reason}")
     rem = res.remaining
     if rem.get("lowest"):

@@ -15,27 +15,32 @@ from paper_checks.trials import simplex as lt
 from paper_checks.trials.family import FAMILIES, family_trial, formula_family
 from paper_checks.trials.family import markdown as family_markdown
 from theory import losses as zoo
+from theory import user_losses
 
 
 def loss_command(args: argparse.Namespace) -> int:
     if args.command == "loss" and getattr(args, "name", None) is not None:
         _loss_name(args.name)  # checked for every kind
     if getattr(args, "kind", "simplex") == "margin" or getattr(args, "margin", False):
+        if getattr(args, "each", None) is not None:
+            raise UsageError("--each (a term for every class) is for a loss on the simplex, not a margin loss")
         return margin_command(args)
     families: list[str] = []
     try:
         cs = lt.parse_classes(args.classes)
         if args.command == "loss" and getattr(args, "param", None):
             fam = formula_family(args.expr, args.param, cs, precision=args.precision,
-                                 timeout=getattr(args, "timeout", lt.DEFAULT_TIMEOUT), name=getattr(args, "name", None))
+                                 timeout=getattr(args, "timeout", lt.DEFAULT_TIMEOUT), name=getattr(args, "name", None),
+                                 each=getattr(args, "each", None))
             print(family_markdown(fam))
             if args.json is not None:
                 check_output_file(args.json, "--json")
-                jp, mp = lt.write(fam.trials, args.json)
+                jp, mp = lt.write(fam.trials, args.json, [fam])
                 print(f"wrote {jp} and {mp}")
             return 0
         if args.command == "loss":
-            defs = [zoo.loss(args.expr, getattr(args, "name", None))]  # a zoo name first, then a formula in p
+            # a zoo name first, then a formula in p (with --each, a loss of the whole prediction)
+            defs = [user_losses.loss(args.expr, getattr(args, "name", None), getattr(args, "each", None))]
         elif args.list:
             for name, entry in zoo.ZOO.items():
                 print(f"{name:<10} {entry.signature():<30} {entry.cite}")
@@ -52,7 +57,7 @@ def loss_command(args: argparse.Namespace) -> int:
         raise UsageError(f"--timeout must be a positive number of seconds, got {timeout!r}")
     if args.json is not None:
         check_output_file(args.json, "--json")
-    trials = []
+    trials, fams = [], []
     for d in tqdm(defs, desc="losses", unit="loss", leave=False, disable=len(defs) < 2):
         trials.append(lt.trial(d, cs, precision=args.precision, timeout=timeout))
     if trials:
@@ -61,8 +66,9 @@ def loss_command(args: argparse.Namespace) -> int:
         ft = family_trial(name, cs, precision=args.precision, timeout=timeout)
         print("\n" + family_markdown(ft))
         trials += ft.trials
+        fams.append(ft)
     if args.json is not None:
-        jp, mp = lt.write(trials, args.json)
+        jp, mp = lt.write(trials, args.json, fams)  # the whole-family cells too, not on stdout only
         print(f"wrote {jp} and {mp}")
     return 0
 

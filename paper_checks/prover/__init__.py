@@ -1,12 +1,15 @@
 """A prover beside the search: decide a margin on its whole declared domain with a certificate.
 
 :func:`prove` takes the same :class:`~paper_checks.search.params.SearchSpace` as the counterexample
-search and returns ``proved`` (with a :class:`Certificate`), ``counterexample`` (exact, shrunk)
-or ``undecided`` (what is left, and why); :func:`prove_expr` does the same for a plain SymPy
-expression on a box. Modules: :mod:`~paper_checks.prover.trace` (the margin traced on symbols,
+search and returns ``proved`` (with a :class:`Certificate`), ``counterexample`` (exact, shrunk),
+``undefined`` (an exact point where the margin is not real) or ``undecided`` (what is left, and why);
+:func:`prove_expr` does the same for a plain SymPy expression on a box. Modules:
+:mod:`~paper_checks.prover.trace` (the margin traced on symbols,
 compiled to interval arithmetic), :mod:`~paper_checks.prover.boxes` (the domain as pieces and
 boxes), :mod:`~paper_checks.prover.bound` (closing a box), :mod:`~paper_checks.prover.certificate`
 (the certificate and its re-check), :mod:`~paper_checks.prover.prove` (the branch and bound),
+:mod:`~paper_checks.prover.defined` (where each node is real: its guards),
+:mod:`~paper_checks.prover.timebox` (a step with at most T seconds, in a child),
 :mod:`~paper_checks.prover.normal` (exact first: normal form, identities, factors of known sign),
 :mod:`~paper_checks.prover.solver` (polynomial and piecewise polynomial margins: real roots, z3),
 :mod:`~paper_checks.prover.second` (convexity around a critical point, segment or valley; Taylor's theorem at
@@ -17,7 +20,8 @@ a zero of high order), :mod:`~paper_checks.prover.valleys` (the sets along which
 """
 from __future__ import annotations
 
-from paper_checks.prover.certificate import Certificate, arb_rebound, recheck
+from paper_checks.prover.certificate import Certificate, arb_rebound, recheck, recheck_undefined
 from paper_checks.prover.prove import OUTCOMES, ProofResult, prove, prove_expr
 
-__all__ = ["OUTCOMES", "Certificate", "arb_rebound", "ProofResult", "prove", "prove_expr", "recheck"]
+__all__ = ["OUTCOMES", "Certificate", "arb_rebound", "ProofResult", "prove", "prove_expr", "recheck",
+           "recheck_undefined"]

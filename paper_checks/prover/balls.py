@@ -96,3 +96,17 @@ def ball_lower(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Sequence[
         return None
     finally:
         ctx.prec = old
+
+
+def ball_at(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], point: Sequence[Fraction], prec: int = 128) -> Any:
+    """``expr`` at the exact ``point`` as an Arb ball (None where Arb cannot evaluate it)."""
+    old = ctx.prec
+    ctx.prec = prec
+    try:
+        f = _compile(sympy.sympify(expr), {s: i for i, s in enumerate(symbols)})
+        val = f([arb(fmpq(v.numerator, v.denominator)) for v in point])
+        return val if val.is_finite() else None
+    except (Untraceable, ZeroDivisionError, ValueError):
+        return None
+    finally:
+        ctx.prec = old

@@ -19,8 +19,14 @@ made the certificate:
 3. **monotone steps**: where a box was moved to a face because the margin's derivative has one
    sign, that derivative is evaluated exactly (SymPy) at the box's corners and must not have the
    other sign;
-4. **re-bounding**: each box is closed again from a fresh trace of the margin, at a higher
-   interval precision (:data:`RECHECK_PREC` bits).
+4. **the closure again**: each record is re-checked by the closing method that made it, found by the
+   method's name in the registry (:mod:`paper_checks.prover.closures`): a first-order box is closed again
+   from a fresh trace of the margin at a higher interval precision (120 bits), a critical set derived
+   again, a polynomial problem decided again, ... (each method's ``recheck``).
+
+The conjuncts re-checked include the margin's guards (:func:`with_guards`): where each node is real and
+defined, derived again from the margin as traced. :func:`recheck_undefined` re-checks the other outcome that
+carries evidence, ``undefined``: the exact point where a node is not real, again in Arb's ball arithmetic.
 
 :func:`arb_rebound` bounds the boxes closed by the natural extension once more with another
 library, Arb's ball arithmetic (:mod:`paper_checks.prover.balls`): a box it also finds positive is
@@ -29,41 +35,25 @@ wide ball), so a box Arb cannot close is not an error, only a box proved once.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.prover.balls import ball_lower
-from paper_checks.prover.bound import Closure, close
-from paper_checks.prover.boxes import Piece, from_path, groups, initial_box, path_tokens, status
+from paper_checks.prover import closures
+from paper_checks.prover.balls import ball_at, ball_lower
+from paper_checks.prover.bound import Closure
+from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, status
+from paper_checks.prover.closures.base import Check, PieceMethod
+from paper_checks.prover.defined import Undefined, guards
 from paper_checks.prover.normal import Reduction, check_reduction
-from paper_checks.prover.scaling import closes as scaling_closes
-from paper_checks.prover.scaling import homogeneity
-from paper_checks.prover.second import critical_at, lifted_forms, lifted_lower, psd_closes
-from paper_checks.prover.solver import Problem, branches_decide, problem, recheck_problem
-from paper_checks.prover.trace import (
-    Traced,
-    Untraceable,
-    compile_expr,
-    compile_traced,
-    conjuncts,
-    derivative,
-    precision,
-    trace,
-)
+from paper_checks.prover.solver import Problem
+from paper_checks.prover.trace import Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.params import SearchSpace
 
-#: closures of a whole piece without boxes (re-checked by :func:`_exact_problems`)
-EXACT_METHODS = ("identity", "known sign", "real roots", "z3", "z3 branches")
-#: interval precision (bits) of the re-bounding in :func:`recheck`
-RECHECK_PREC = 120
 #: boxes closed by the natural extension with a lower bound above this are bounded again with Arb
 ARB_MIN = 1e-6
-#: the most corners evaluated exactly per box in :func:`recheck` (then the centre and the low/high corners)
-MAX_CORNERS = 64
 
 
 @dataclass
@@ -97,31 +87,43 @@ class Certificate:
     reductions: list[list[Reduction]] = field(default_factory=list)
     #: (piece, conjunct) -> the polynomial problem a ``real roots`` or ``z3`` closure decided
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
+    #: per piece, how many of its conjuncts are the margin's; the others are its guards (:func:`with_guards`)
+    margins: list[int] = field(default_factory=list)
+
+    def is_guard(self, r: Record) -> bool:
+        """Whether ``r`` closes a guard (a node's argument in its domain), not the margin itself."""
+        return r.piece < len(self.margins) and r.part >= self.margins[r.piece]
 
     @property
     def smallest_lower(self) -> float:
-        """The smallest rigorous lower bound over the closed boxes (0 where a bound is tight)."""
-        return min((r.closure.lower for r in self.records if r.closure.method != "outside region"), default=0.0)
+        """The smallest rigorous lower bound of the margin over the closed boxes (0 where a bound is tight)."""
+        return min((r.closure.lower for r in self.records if r.closure.method != "outside region"
+                    and not self.is_guard(r)), default=0.0)
 
-    def methods(self) -> dict[str, int]:
+    def methods(self, guards: bool = False) -> dict[str, int]:
+        """How many boxes each method closed, of the margin (of its guards with ``guards=True``)."""
         out: dict[str, int] = {}
         for r in self.records:
-            out[r.closure.method] = out.get(r.closure.method, 0) + 1
+            if self.is_guard(r) == guards:
+                out[r.closure.method] = out.get(r.closure.method, 0) + 1
         return out
 
     def tight(self) -> list[dict[str, Any]]:
         """The boxes closed at a point where the margin is exactly 0 (a tight boundary)."""
-        return [r.to_json() for r in self.records if r.closure.tight()]
+        return [r.to_json() for r in self.records if r.closure.tight() and not self.is_guard(r)]
 
     def to_json(self, boxes: bool = False) -> dict[str, Any]:
         """The certificate as JSON: counts, smallest lower bound, methods and the tight boundaries;
         every box too with ``boxes=True``."""
         tight = self.tight()
         out: dict[str, Any] = {
-            "margin": self.description, "pieces": len(self.pieces), "boxes": len(self.records),
+            "margin": self.description, "pieces": len(self.pieces),
+            "boxes": sum(not self.is_guard(r) for r in self.records),
             "smallest_lower_bound": self.smallest_lower, "methods": self.methods(),
             "tight_boundaries": len(tight), "tight_examples": tight[:5], "seconds": round(self.seconds, 3),
             "constraint_ignored": self.constraint_ignored, "notes": list(self.notes),
+            "guards": {"conjuncts": sum(len(p) for p in self.parts) - sum(self.margins) if self.margins else 0,
+                       "methods": self.methods(guards=True)},
         }
         out["exact_first"] = [{"piece": i, "conjunct": j, **r.to_json()} for i, reds in enumerate(self.reductions)
                               for j, r in enumerate(reds) if r.kind != "as written"][:20]
@@ -152,96 +154,55 @@ def covering_problems(paths: list[str], where: str) -> list[str]:
     return problems
 
 
-def _exact_at(t: Traced, x: list[Fraction]) -> Any:
-    val = t.expr.xreplace({s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, x)})
-    return val if val.is_Rational else sympy.N(val, 30)
+def with_guards(traced: Traced) -> list[Traced]:
+    """The conjuncts a proof closes: the margin's (:func:`~paper_checks.prover.trace.conjuncts`), then one
+    ``guard >= 0`` per condition its nodes put on their arguments (:func:`paper_checks.prover.defined.guards`),
+    derived again from the margin as traced."""
+    return conjuncts(traced) + [compile_traced(g.expr, traced.symbols) for g in guards(traced.expr)]
 
 
-def _points(box: list[tuple[Fraction, Fraction]]) -> list[list[Fraction]]:
-    corners = list(itertools.islice(itertools.product(*box), MAX_CORNERS))
-    return [*map(list, corners), [lo for lo, _ in box], [hi for _, hi in box], [(lo + hi) / 2 for lo, hi in box]]
+def recheck_undefined(u: Undefined, space: SearchSpace) -> list[str]:
+    """Re-check an outcome ``undefined`` (see the module docstring): the point is in the domain, the node is one
+    of the margin traced again, and Arb's balls (:func:`paper_checks.prover.balls.ball_at`) put its argument
+    below 0 there (for a power, its exponent strictly between two integers); the problems found (empty: it holds)."""
+    try:
+        traced, coords = trace(space, dict(u.piece.integers), dict(u.piece.eliminated))
+    except Untraceable as exc:
+        return [f"the margin cannot be traced again: {exc}"]
+    if status([(v, v) for v in u.at], coords) != "inside":
+        return [f"the point {u.at} is not in the domain"]
+    found = [g for g in guards(traced.expr) if str(g.node) == u.node]
+    if not found:
+        return [f"{u.node} is no node of the margin with a restricted domain"]
+    g = found[0]
+    arg = ball_at(g.expr, traced.symbols, u.at)
+    if arg is None or not arg < 0:
+        return [f"the argument {g.expr} of {u.node} is not below 0 there in ball arithmetic ({arg})"]
+    if isinstance(g.node, sympy.Pow):
+        ex = ball_at(g.node.exp, traced.symbols, u.at)
+        low = None if ex is None else ex.lower().floor()
+        if ex is None or not (ex > low and ex < low + 1):
+            return [f"the exponent {g.node.exp} of {u.node} is not strictly between two integers there ({ex})"]
+    return []
 
 
-def _monotone_problems(cl: Closure, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str]) -> str:
-    """A recorded monotone step whose derivative has the wrong sign at a corner of the box (exactly)."""
-    while cl.method == "max" and cl.face is not None and t.alternatives:
-        t, cl = t.alternatives[cl.argument or 0], cl.face
-    while cl.fixed:
-        for name, end in cl.fixed.items():
-            d = derivative(t.expr, t.symbols[names.index(name)])
-            for x in _points(box)[:MAX_CORNERS]:
-                v = _exact_at(Traced(d, t.symbols, t.value, None), x)
-                if v.is_real and ((end == "low" and v < 0) or (end == "high" and v > 0)):
-                    return f"the margin's derivative in {name} is {v} at a corner, against the recorded '{end}'"
-        box = [((lo, lo) if cl.fixed.get(n) == "low" else (hi, hi) if cl.fixed.get(n) == "high" else (lo, hi))
-               for n, (lo, hi) in zip(names, box)]
-        if cl.face is None:
-            break
-        cl = cl.face
-    return ""
-
-
-def _box_problems(rec: Record, t: Traced, box: list[tuple[Fraction, Fraction]], names: list[str],
-                  base: list[tuple[Fraction, Fraction]] | None = None, coords: list[Any] | None = None) -> list[str]:
-    where = f"piece {rec.piece}, conjunct {rec.part}, box {rec.path or '(whole)'}"
-    for x in _points(box):
-        if coords and status([(a, a) for a in x], coords) != "inside":
-            continue  # a corner of a box that leaves the simplex: no point of the domain
-        v = _exact_at(t, x)
-        if v is sympy.oo or v is sympy.zoo or v is sympy.nan:  # +oo (zoo for -log 0, nan for 0 log 0) at a
-            continue  # boundary point: no value to compare; the interval re-bounding below still covers the box
-        if v.is_real is False or not v.is_finite or v < 0 or v < rec.closure.lower - 1e-12:
-            return [f"{where}: exact margin {v} at {[str(a) for a in x]} is below 0 or the bound {rec.closure.lower}"]
-    bad = _monotone_problems(rec.closure, t, box, names)
-    if bad:
-        return [f"{where}: {bad}"]
-    if rec.closure.method == "lifted interval":  # the margin lifted to the simplex's full coordinates, again
-        rows = [list(g) for g in groups(coords or []).values()]
-        forms, es = lifted_forms(t, rows)
-        with precision(RECHECK_PREC):
-            low = lifted_lower([compile_expr(f, [*t.symbols, *es]) for f in forms], rows, box) if forms else -1
-        ok = low >= 0 and low >= rec.closure.lower - 1e-12
-        return [] if ok else [f"{where}: the lifted margin is not bounded below by 0 on the box again ({low})"]
-    if rec.closure.method == "scaling":  # the corner box of a homogeneous margin, homogeneity derived again
-        simplex = {k for g in groups(coords or []).values() for k in g}
-        h = homogeneity(t, base or box, simplex)
-        if h is None or set(h.coords) != set((rec.closure.at or {})) or not scaling_closes(h, box, base or box):
-            return [f"{where}: the margin is not homogeneous in {sorted(rec.closure.at or {})} again, or the box "
-                    "is no corner box of the scaling argument"]
-        return []
-    if rec.closure.method in ("hessian", "taylor"):  # around a critical set, re-derived from its coordinates
-        rows = [list(g) for g in groups(coords or []).values()]
-        crit = critical_at(t, dict(rec.closure.at or {}), base, rows)
-        if crit is None or crit.lower < rec.closure.lower - 1e-12 or crit.method != rec.closure.method:
-            return [f"{where}: the critical set {rec.closure.at} is not one again"]
-        return [] if psd_closes(crit, box, RECHECK_PREC) else [f"{where}: the Hessian is not PSD on the hull again"]
-    with precision(RECHECK_PREC):
-        again = close(t, box, names)
-    return [] if again.closed else [f"{where}: not closed again at {RECHECK_PREC} bits ({again.method})"]
-
-
-def _exact_problems(cert: Certificate, r: Record, t: Traced, base: list[tuple[Fraction, Fraction]],
-                    coords: list[Any]) -> list[str]:
-    """Re-check a closure of the whole piece without boxes: a derivation (identity, known signs), re-derived
-    by :func:`~paper_checks.prover.normal.check_reduction`, or a decision procedure, decided again."""
+def _record_problems(cert: Certificate, r: Record, t: Traced, written: Traced, base: list[tuple[Fraction, Fraction]],
+                     names: list[str], coords: list[Any]) -> list[str]:
+    """Re-check one record through the closing method that recorded it (:func:`paper_checks.prover.closures.by_method`):
+    a closure of the whole piece on the piece's box, a box closure on its box (exact values first)."""
     where = f"piece {r.piece}, conjunct {r.part}"
-    if r.path:
+    method = closures.by_method(r.closure.method)
+    if method is None:
+        return [f"{where}: no closing method records {r.closure.method!r}"]
+    whole = isinstance(method, PieceMethod)
+    if whole and r.path:
         return [f"{where}: an exact closure ({r.closure.method}) of a box, not of the whole piece"]
-    if r.closure.method in ("identity", "known sign"):
-        reds = cert.reductions[r.piece] if r.piece < len(cert.reductions) else []
-        ok = r.part < len(reds) and reds[r.part].kind == r.closure.method and reds[r.part].decided == "proved"
-        return [] if ok else [f"{where}: no derivation ({r.closure.method}) recorded for the piece"]
-    if r.closure.method == "z3 branches":
-        outcome, _ = branches_decide(t.expr, t.symbols, base, [list(g) for g in groups(coords).values()],
-                                     recheck=True)
-        return [] if outcome == "unsat" else [f"{where}: z3 re-run on the branches (ite eliminated, NLSAT) says "
-                                              f"{outcome}, not unsat"]
-    pr = cert.problems.get((r.piece, r.part))
-    again = problem(t.expr, t.symbols, base, [list(g) for g in groups(coords).values()])
-    if pr is None or again is None or again.num * pr.den != pr.num * again.den:
-        return [f"{where}: the polynomial problem is not the margin's"]
-    why = recheck_problem(again, r.closure.method)
-    return [f"{where}: {why}"] if why else []
+    reds = cert.reductions[r.piece] if r.piece < len(cert.reductions) else []
+    check = Check(r.closure, written if r.form == "written" else t, base if whole else from_path(base, r.path), base,
+                  names, coords, where if whole else f"{where}, box {r.path or '(whole)'}",
+                  reduction=reds[r.part] if r.part < len(reds) else None,
+                  problem=cert.problems.get((r.piece, r.part)))
+    return method.recheck(check)
 
 
 def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
@@ -252,7 +213,7 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
             traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
         except Untraceable as exc:
             return [f"piece {i}: {exc}"]
-        parts = conjuncts(traced)
+        parts = with_guards(traced)
         names = [str(c.symbol) for c in coords]
         base = initial_box(space, coords)
         for j, t in enumerate(parts):
@@ -265,18 +226,7 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
                 if red.kind != "as written":
                     t = compile_traced(red.reduced, t.symbols)
             for r in recs:
-                if r.form == "written":
-                    problems += _box_problems(r, written, from_path(base, r.path), names, base, coords)
-                    continue
-                if r.closure.method in EXACT_METHODS:
-                    problems += _exact_problems(cert, r, t, base, coords)
-                    continue
-                box = from_path(base, r.path)
-                if r.closure.method == "outside region":
-                    if status(box, coords) != "outside":
-                        problems.append(f"piece {i}: box {r.path} is not outside its region")
-                    continue
-                problems += _box_problems(r, t, box, names, base, coords)
+                problems += _record_problems(cert, r, t, written, base, names, coords)
     return problems
 
 
@@ -287,7 +237,7 @@ def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
     done = tried = 0
     for i, piece in enumerate(cert.pieces):
         traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
-        parts = conjuncts(traced)
+        parts = with_guards(traced)
         base = initial_box(space, coords)
         for r in cert.records:
             if r.piece != i or r.closure.method != "interval" or not r.closure.lower > ARB_MIN:

@@ -79,9 +79,10 @@ def mid(v: Any) -> float | None:
 
 
 def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[str],
-              inside: Callable[[list[Fraction]], bool] | None = None) -> dict[str, Any]:
+              inside: Callable[[list[Fraction]], bool] | None = None, seconds: float = EXACT_SECONDS) -> dict[str, Any]:
     """Where ``boxes`` (``(lower bound, box)`` of one piece and conjunct, lowest first) gather in ``base``;
-    ``inside``: whether an exact point lies in the piece's region (no exact value is reported outside it)."""
+    ``inside``: whether an exact point lies in the piece's region (no exact value is reported outside it);
+    ``seconds``: for SymPy's exact value there (:func:`exact_at`)."""
     boxes = boxes[:GATHER]
     hull = [(min(b[k][0] for _, b in boxes), max(b[k][1] for _, b in boxes)) for k in range(len(base))]
     on = [(h0 == lo or h1 == hi) and h1 - h0 < (hi - lo) / 2 for (h0, h1), (lo, hi) in zip(hull, base)]
@@ -98,7 +99,7 @@ def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[
     point = [(lo if h0 == lo else hi) if f else v for v, f, (h0, _), (lo, hi) in zip(c, on, hull, base)]
     ok = inside is None or inside(point)
     along = on.index(True) if on.count(True) == 1 else None
-    exact = exact_at(t, point, base, along) if ok and (not lows or value is None) else ""
+    exact = exact_at(t, point, base, along, seconds) if ok and (not lows or value is None) and seconds > 0 else ""
     if exact.startswith("not real"):
         case = f"the margin is {exact}: no proof exists on this domain"
         decide = "a domain on which the margin is real, or a margin defined on the whole domain"

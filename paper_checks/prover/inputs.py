@@ -19,6 +19,7 @@ from typing import Any, Mapping
 
 import sympy
 
+from paper_checks.run.deadline import limit_seconds
 from paper_checks.search.params import SearchSpace
 from theory.expressions import parse_formula, parse_number
 
@@ -37,13 +38,15 @@ def whole(name: str, v: Any, low: int) -> int:
     return int(v)
 
 
+#: the least time limit a call passes on to :func:`~paper_checks.prover.prove.prove` after its own work
+LEAST_SECONDS = 0.01
+
+
 def seconds(name: str, v: Any) -> float:
-    """``v`` as a finite, positive number of seconds."""
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name} must be a number of seconds, got {type(v).__name__} {_quote(v)}")
-    if not (math.isfinite(float(v)) and v > 0):
-        raise ValueError(f"{name} must be a finite, positive number of seconds, got {_quote(v)}")
-    return float(v)
+    """``v`` as a time limit by the package's one rule, :func:`paper_checks.run.deadline.limit_seconds`: a
+    finite, positive number of seconds up to :data:`~paper_checks.run.deadline.MAX_SECONDS` (compared before
+    any conversion: ``10**400`` is refused, not an ``OverflowError``)."""
+    return limit_seconds(name, v)
 
 
 def budget_and_time(budget: Any, secs: Any, search_first: Any = 0, seed: Any = 0,

@@ -7,11 +7,16 @@ rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halv
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
 verified exactly and shrunk by the search's machinery (:func:`paper_checks.search.exact.verify`,
 :class:`paper_checks.search.shrinker.Shrinker`); ``search_first`` runs the counterexample search itself before
-the boxes. The time limit is checked between boxes (and between the pieces while tracing: one
-trace of a very large margin is not interrupted). It ends in exactly one of
+the boxes. The time limit is checked between boxes and steps; a step that cannot stop itself (one trace of
+a very large margin, one SymPy call) is stopped by an alarm :data:`ALARM_GRACE` after the limit (in the main
+thread), so the call returns within ``seconds + 2``. Each node's domain (the log or a non-integer power of
+a part that must stay ``>= 0``) is one more conjunct, a guard (:mod:`paper_checks.prover.defined`), decided on
+the margin as traced. It ends in exactly one of
 
-- ``proved``: every box of every piece closed; :attr:`ProofResult.certificate` says how;
+- ``proved``: every box of every piece closed, the guards' too; :attr:`ProofResult.certificate` says how;
 - ``counterexample``: an exact point of the domain where the margin is negative, shrunk;
+- ``undefined``: an exact point of the domain where a node of the margin is not real (``x^x`` at
+  ``x = -1/32``, ``log`` of a negative number): no proof exists on this domain;
 - ``undecided``: the budget of boxes or the time ran out, the margin could not be traced, or
   boxes narrower than ``2^-MAX_DEPTH`` of their piece stayed open (a minimum of 0 that neither
   first-order bounds nor the closures where the margin is tight closed, :mod:`paper_checks.prover.tight`);
@@ -33,23 +38,34 @@ import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import inputs
-from paper_checks.prover.bound import Closure, close, intervals
+from paper_checks.prover import closures, inputs
+from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
-from paper_checks.prover.gather import gathering
-from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
-from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
+from paper_checks.prover.closures.base import BoxGoal, PieceGoal
+from paper_checks.prover.defined import Guard, Undefined, guards, near, not_real_at
+from paper_checks.prover.gather import EXACT_SECONDS, gathering
+from paper_checks.prover.normal import Reduction
+from paper_checks.prover.solver import Problem
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
+from paper_checks.run.deadline import deadline
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
-OUTCOMES = ("proved", "counterexample", "undecided")
+OUTCOMES = ("proved", "counterexample", "undefined", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
+#: the most boxes one proof processes whatever its budget: what it holds (open boxes, closed boxes' records)
+#: grows by at most two entries a box, so memory stays bounded for any budget and time limit
+MAX_BOXES = 2_000_000
+#: seconds past its time limit at which the prover's alarm stops a step that cannot stop itself (then what is
+#: left is reported without the SymPy work of :mod:`paper_checks.prover.gather`): it returns within the limit + 2 s
+ALARM_GRACE = 0.75
+#: the share of the time limit the counterexample search run first (``search_first``) may spend sampling
+SEARCH_SHARE = 0.5
 
 
 @dataclass
@@ -68,6 +84,7 @@ class ProofResult:
     reason: str = ""
     remaining: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    undefined: Undefined | None = None  # outcome ``undefined``: the exact point where a node is not real
 
     @property
     def proved(self) -> bool:
@@ -81,7 +98,9 @@ class ProofResult:
                 "certificate": self.certificate.to_json(boxes) if self.certificate else None,
                 "counterexample": jsonable(self.counterexample), "exact_margin": self.exact_margin,
                 "exact_margin_value": self.exact_margin_value, "shrink_steps": self.shrink_steps,
-                "reason": self.reason, "remaining": jsonable(self.remaining), "notes": list(self.notes)}
+                "reason": self.reason, "remaining": jsonable(self.remaining), "notes": list(self.notes),
+                "undefined": None if self.undefined is None else
+                {"point": jsonable(self.undefined.point), "node": self.undefined.node, "why": self.undefined.why}}
 
 
 @dataclass
@@ -93,6 +112,8 @@ class _Piece:
     names: list[str]
     reductions: list[Reduction] = field(default_factory=list)
     written: list[Traced] = field(default_factory=list)  # the conjuncts as traced, before their normal form
+    margins: int = 0  # parts[:margins] are the margin's conjuncts, the rest its guards (defined.py), in order
+    guards: list[Guard] = field(default_factory=list)
 
 
 @dataclass
@@ -109,6 +130,8 @@ class _State:
     notes: list[str] = field(default_factory=list)
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
     tight: Tight | None = None  # the closures where the margin is tight, with what they found (tight.py)
+    stage: str = "checking its arguments"  # what the prover is doing, for the reason of a stop by its alarm
+    pcs: list[_Piece] | None = None  # the traced pieces, once traced
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
@@ -122,17 +145,45 @@ def _traced_pieces(space: SearchSpace, deadline: float) -> list[_Piece]:
         if time.monotonic() > deadline:
             raise TimeoutError("the time ran out while tracing the margin on the pieces of the domain")
         t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
-        out.append(_Piece(pc, coords, conjuncts(t), initial_box(space, coords), [str(c.symbol) for c in coords]))
+        parts, gs = conjuncts(t), guards(t.expr)  # the guards of the margin as traced: no rewrite widens its domain
+        out.append(_Piece(pc, coords, parts + [compile_traced(g.expr, t.symbols) for g in gs],
+                          initial_box(space, coords), [str(c.symbol) for c in coords], margins=len(parts), guards=gs))
     return out
 
 
-def _counterexample(st: _State, pc: _Piece, x: list[Fraction]) -> ProofResult | None:
-    """The shrunk counterexample at free coordinates ``x`` when the margin fails there exactly."""
+def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) -> ProofResult | None:
+    """Outcome ``undefined`` where a node of ``guards_`` is not real, exactly, at the free coordinates ``x`` of
+    piece ``pc`` or a point near it (:func:`paper_checks.prover.defined.near`); None where none is."""
+    for y in near(x, pc.base):
+        if status([(v, v) for v in y], pc.coords) != "inside":
+            continue
+        subs = {c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(pc.coords, y)}
+        for g in guards_:
+            why = not_real_at(g, subs)
+            if why:
+                point = exact_point(st.space, pc.piece, pc.coords, y)
+                at = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
+                reason = (f"the margin is not real at {at}: {why}; it is undefined on part of the domain, so no proof "
+                          "exists there; would decide: a domain on which the margin is real, or a margin defined on "
+                          "the whole domain")
+                return ProofResult("undefined", st.boxes, st.budget, 0.0, reason=reason,
+                                   undefined=Undefined(point, str(g.node), why, pc.piece, list(y)))
+    return None
+
+
+def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> ProofResult | None:
+    """The shrunk counterexample at free coordinates ``x`` when conjunct ``j`` of the margin fails there exactly
+    (for a guard, ``j >= pc.margins``: outcome ``undefined`` where its node is not real there)."""
+    if j >= pc.margins:
+        return _undefined(st, pc, [pc.guards[j - pc.margins]], x)
     point = exact_point(st.space, pc.piece, pc.coords, x)
     status_, text, val = verify(st.space, point)
     if status_ != "fails":
         if status_.startswith("error"):
             st.notes.append(f"exact evaluation at a probed point: {status_}")
+            found = _undefined(st, pc, pc.guards, x) if pc.guards else None
+            if found is not None:
+                return found
             if st.unreal is None:
                 st.unreal = _not_real(st.space, point)
         return None
@@ -160,11 +211,11 @@ def _not_real(space: SearchSpace, point: Point) -> str | None:
             "margin is real, or a margin defined on the whole domain")
 
 
-def _probe(st: _State, pc: _Piece, t: Traced, box: Box) -> ProofResult | None:
-    """Evaluate the margin at the box's centre; verify and shrink it where it is negative."""
+def _probe(st: _State, pc: _Piece, t: Traced, box: Box, j: int) -> ProofResult | None:
+    """Evaluate conjunct ``j`` at the box's centre; verify and shrink it where it is negative."""
     c = centre(box)
     if t.value(intervals([(x, x) for x in c])).b < 0:
-        return _counterexample(st, pc, c)
+        return _counterexample(st, pc, c, j)
     return None
 
 
@@ -173,45 +224,36 @@ def _narrow(box: Box, base: Box) -> bool:
 
 
 def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
-    """Process the open box of lowest bound: close it, probe it, or split it."""
+    """Process the open box of lowest bound: close it (the closures of its stage, cheapest first,
+    :mod:`paper_checks.prover.closures`), probe it, or split it."""
     key, _, i, j, path, box = heapq.heappop(st.heap)
     pc = pcs[i]
     st.boxes += 1
     where = status(box, pc.coords)
-    if where == "outside":
-        st.records.append(Record(i, j, path, Closure(True, math.inf, "outside region")))
-        return None
-    if where == "inside":
-        cl = close(pc.parts[j], box, pc.names)
+    written = pc.written[j] if j < len(pc.written) else pc.parts[j]
+    goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.deadline)
+    smear, bounded = None, False
+    for method in closures.for_stage(where):
+        if not method.applies(goal):
+            continue
+        cl = method.step(goal)
+        if cl is None:
+            continue
         if cl.fails is not None:
-            found = _counterexample(st, pc, cl.fails)
+            found = _counterexample(st, pc, cl.fails, j)
             if found is not None:
                 return found
         if cl.closed:
-            st.records.append(Record(i, j, path, cl))
+            st.records.append(Record(i, j, path, cl, form=method.form))
             return None
-        written = pc.written[j] if j < len(pc.written) else pc.parts[j]
-        if written is not pc.parts[j]:  # the margin as written bounds some boxes better than its normal form
-            cw = close(written, box, pc.names)
-            if cw.closed:
-                st.records.append(Record(i, j, path, cw, form="written"))
-                return None
-        hess = st.tight.lifted(pc.parts[j], pc.coords, (i, j), box) or \
-            st.tight.second_order(pc.parts[j], pc.coords, pc.base, pc.names, (i, j), box) or \
-            st.tight.scaled(pc.parts[j], pc.coords, pc.base, pc.names, (i, j), box)
-        if hess is not None:
-            st.records.append(Record(i, j, path, hess))
-            return None
-        found = _probe(st, pc, pc.parts[j], box)
+        if not bounded:  # the bounding step's lower bound orders the box, its smear says where to split it
+            bounded, smear = True, cl.smear
+            if where == "inside":
+                key = cl.lower
+    if where == "inside":
+        found = _probe(st, pc, pc.parts[j], box, j)
         if found is not None:
             return found
-        key, smear = cl.lower, cl.smear
-    else:
-        smear = None
-        hess = st.tight.across((i, j), box) or st.tight.lifted(pc.parts[j], pc.coords, (i, j), box)
-        if hess is not None:
-            st.records.append(Record(i, j, path, hess))
-            return None
     if _narrow(box, pc.base):
         st.stuck.append((i, j, path, box, key))
         return None
@@ -223,67 +265,35 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     return None
 
 
-def _symmetric_points(base: Box, rows: list[list[int]]) -> list[list[Fraction]]:
-    """The simplex rows at their barycentre, the other coordinates at the centre and ends of the piece."""
-    if not rows:
-        return []
-    bary = {i: Fraction(1, len(r) + 1) for r in rows for i in r}
-    out = []
-    for pick in (lambda lo, hi: (lo + hi) / 2, lambda lo, hi: lo, lambda lo, hi: hi):
-        out.append([bary.get(k, pick(lo, hi)) for k, (lo, hi) in enumerate(base)])
-    return out
-
-
 def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
-    """Decide conjunct ``j`` of piece ``i`` before any box where it can be (:mod:`paper_checks.prover.normal`,
-    :mod:`paper_checks.prover.solver`): a record of the whole piece, a counterexample, or its boxes queued
-    on the reduced margin."""
+    """Decide conjunct ``j`` of piece ``i`` before any box where it can be (the closures of the stage
+    ``piece``, cheapest first: normal form, real roots, z3, ...): a record of the whole piece, a
+    counterexample, or its boxes queued on the margin as the steps rewrote it."""
     pc = pcs[i]
-    t = pc.parts[j]
-    left = max(st.deadline - time.monotonic(), 0.01)
-    red = reduce(t.expr, t.symbols, pc.base, min(NORMAL_SECONDS, left / 2))
-    pc.reductions.append(red)
-    pc.written.append(t)
-    if red.decided == "proved":
-        st.records.append(Record(i, j, "", Closure(True, 0.0, red.kind, exact=red.how)))
-        return None
-    if red.kind != "as written":
-        pc.parts[j] = t = compile_traced(red.reduced, t.symbols)
-    if red.decided == "negative":
-        for x in (centre(pc.base), [hi for _, hi in pc.base], [lo for lo, _ in pc.base]):
-            if status([(v, v) for v in x], pc.coords) == "inside":
-                found = _counterexample(st, pc, x)
+    traced = pc.parts[j]
+    goal = PieceGoal(traced, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.deadline)
+    try:
+        for method in closures.for_stage("piece"):
+            if not method.applies(goal):
+                continue
+            out = method.step(goal)
+            if out is None:
+                continue
+            if out.closure is not None and out.closure.closed:
+                if out.problem is not None:
+                    st.problems[(i, j)] = out.problem
+                st.records.append(Record(i, j, "", out.closure))
+                return None
+            for x in out.candidates:
+                found = _counterexample(st, pc, x, j)
                 if found is not None:
+                    if out.found_by:
+                        found.notes.append(out.found_by)
                     return found
-    rows = [list(g) for g in groups(pc.coords).values()]
-    for x in _symmetric_points(pc.base, rows) or [centre(pc.base)]:  # where symmetric bounds are tight
-        found = _counterexample(st, pc, x)
-        if found is not None:
-            return found
-    pr = problem(t.expr, t.symbols, pc.base, rows)
-    if pr is None and has_branches(t.expr):
-        ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))
-        outcome, cands = branches_decide(t.expr, t.symbols, pc.base, rows, ms)
-        if outcome == "unsat":
-            st.records.append(Record(i, j, "", Closure(True, 0.0, "z3 branches")))
-            return None
-        for x in cands:
-            found = _counterexample(st, pc, x)
-            if found is not None:
-                found.notes.append("found by z3 on the piecewise polynomial margin, verified exactly and shrunk")
-                return found
-    if pr is not None:
-        ms = int(min(Z3_MILLISECONDS, 500 * max(st.deadline - time.monotonic(), 0.01)))
-        outcome, method, cands = decide(pr, ms)
-        if outcome == "proved":
-            st.problems[(i, j)] = pr
-            st.records.append(Record(i, j, "", Closure(True, 0.0, method)))
-            return None
-        for x in cands:
-            found = _counterexample(st, pc, x)
-            if found is not None:
-                found.notes.append(f"found by {method} on the polynomial margin, verified exactly and shrunk")
-                return found
+    finally:
+        pc.reductions.append(goal.reduction or Reduction(traced.expr, traced.expr, "as written"))
+        pc.written.append(traced)
+        pc.parts[j] = goal.t
     st.push(-math.inf, i, j, "", list(pc.base))
     return None
 
@@ -301,7 +311,8 @@ def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
             "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
 
 
-def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
+def _remaining(st: _State, pcs: list[_Piece], gather: bool = True) -> dict[str, Any]:
+    """What is left: the open boxes, the lowest, and (``gather``) where they gather (:mod:`gather`)."""
     open_ = sorted([(k, i, path, box) for k, _, i, _, path, box in st.heap]
                    + [(k, i, path, box) for i, _, path, box, k in st.stuck], key=lambda r: r[0])
     lows = [k for k, *_ in open_ if k > -math.inf]
@@ -311,14 +322,15 @@ def _remaining(st: _State, pcs: list[_Piece]) -> dict[str, Any]:
            "lowest": [_box_text(pcs[i], box) for _, i, _, box in open_[:5]]}
     parts = sorted([(k, i, j, box) for k, _, i, j, _, box in st.heap]
                    + [(k, i, j, box) for i, j, _, box, k in st.stuck], key=lambda r: r[0])
-    if parts:
+    if parts and gather:
         _, i, j, _ = parts[0]
         pc = pcs[i]
         try:
             out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
                                 **gathering([(k, b) for k, i2, j2, b in parts if (i2, j2) == (i, j)],
                                             pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
-                                            lambda x: status([(v, v) for v in x], pc.coords) == "inside")}
+                                            lambda x: status([(v, v) for v in x], pc.coords) == "inside",
+                                            min(EXACT_SECONDS, st.deadline + ALARM_GRACE / 2 - time.monotonic()))}
         except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
             out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
     return out
@@ -338,6 +350,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     """The outcome once the loop stops without a counterexample."""
     if st.heap:
         spent = (f"the budget of {st.budget} boxes" if st.boxes >= st.budget
+                 else f"the most boxes the prover holds in memory, {MAX_BOXES}," if st.boxes >= MAX_BOXES
                  else f"the time limit of {st.deadline - start:.3g} s")
         return _undecided(st, pcs, f"{spent} ran out with {len(st.heap) + len(st.stuck)} boxes open", start)
     if st.stuck:
@@ -346,17 +359,19 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     cert = Certificate(st.space.description, [pc.piece for pc in pcs],
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
                        st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),
-                       reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems))
+                       reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems),
+                       margins=[pc.margins for pc in pcs])
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
 
 
-def _search_first(space: SearchSpace, evals: int, seed: int, start: float) -> ProofResult | None:
-    """The counterexample search (:func:`paper_checks.search.loop.search`) with ``evals`` evaluations: its
-    verified, shrunk counterexample, or None."""
+def _search_first(space: SearchSpace, evals: int, seed: int, start: float, seconds: float) -> ProofResult | None:
+    """The counterexample search (:func:`paper_checks.search.loop.search`) with ``evals`` evaluations and
+    ``seconds`` for its sampling (its memory is bounded for any ``evals``): its verified, shrunk counterexample,
+    or None."""
     try:
-        res = search(space, evals, np.random.default_rng(seed))
+        res = search(space, evals, np.random.default_rng(seed), time_limit=max(seconds, 0.01))
     except ValueError:  # e.g. no sampled point meets the constraint: branch and bound decides alone
         return None
     if not res.verified:
@@ -377,11 +392,16 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     ----------
     space : the domain and margins (the same ``SearchSpace`` the search takes; ``exact_margin``
         is required and must be traceable on SymPy symbols)
-    budget : the most boxes processed (at least 1)
-    seconds : the wall-clock limit (what finished is kept: ``undecided`` says what is left)
+    budget : the most boxes processed (at least 1; whatever the budget, at most :data:`MAX_BOXES`, so that
+        memory stays bounded: a run stopped there says so)
+    seconds : the wall-clock limit, a positive number up to :data:`paper_checks.run.deadline.MAX_SECONDS`; the
+        call returns within ``seconds + 2`` (in the main thread): the loop stops itself at the limit, and an
+        alarm :data:`ALARM_GRACE` after it stops a step that cannot (one SymPy call, a trace); ``undecided``
+        then names the stage and says what is left
     shrink_evals : the most exact evaluations spent shrinking a counterexample
     search_first : margin evaluations of a counterexample search run first (0: none; at least 10
-        otherwise): in many dimensions sampling finds a failing region sooner than boxes do
+        otherwise): in many dimensions sampling finds a failing region sooner than boxes do. Any number: the
+        search streams its samples in bounded memory and stops after :data:`SEARCH_SHARE` of ``seconds``
     seed : the search's random seed
     exact_first : decide each piece symbolically first (normal form, identities, factors of known sign,
         real roots / z3 for polynomial margins: :mod:`paper_checks.prover.normal`,
@@ -390,19 +410,51 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     Returns
     -------
     ProofResult: ``proved`` with a :class:`~paper_checks.prover.certificate.Certificate`,
-    ``counterexample`` (exact, shrunk) or ``undecided`` (``reason``, ``remaining``).
+    ``counterexample`` (exact, shrunk), ``undefined`` (``undefined``: an exact point of the domain where a node of
+    the margin is not real, :mod:`paper_checks.prover.defined`) or ``undecided`` (``reason``, ``remaining``).
     """
     budget, seconds = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals)
     start = time.monotonic()
+    st = _State(space, budget, start + seconds, shrink_evals)
+    st.tight = Tight(st.deadline, st.notes)
+    try:  # the alarm stops a step that cannot stop itself (one SymPy call, a trace): what finished is kept
+        with deadline(seconds + ALARM_GRACE, error=_OutOfTime):
+            return _run(st, search_first, seed, exact_first, start)
+    except _OutOfTime:
+        pass
+    reason = (f"the time limit of {seconds:g} s ran out in {st.stage}, a step that could not stop itself (it was "
+              "stopped)")
+    if st.pcs is None:
+        return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason, notes=st.notes)
+    return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason,
+                       remaining=_remaining(st, st.pcs, gather=False), notes=st.notes)
+
+
+class _OutOfTime(BaseException):
+    """The prover's own alarm (:data:`ALARM_GRACE` after its time limit): not a ``TimedOut``, so that no step's
+    own ``except TimedOut`` takes it for that step's limit; a ``BaseException``, so that no ``except Exception``
+    swallows it."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s")
+
+
+def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: float) -> ProofResult:
+    """:func:`prove` after its arguments are checked, under its alarm; ``st.stage`` says what it is doing."""
+    budget = st.budget
     if search_first:
-        found = _search_first(space, search_first, seed, start)
+        st.stage = "the counterexample search run first"
+        found = _search_first(st.space, search_first, seed, start, SEARCH_SHARE * (st.deadline - start))
         if found is not None:
             found.budget = budget
             return found
-    st = _State(space, budget, start + seconds, shrink_evals)
-    st.tight = Tight(st.deadline, st.notes)
+        if time.monotonic() > st.deadline:
+            return ProofResult("undecided", 0, budget, time.monotonic() - start, notes=st.notes,
+                               reason=f"the time limit of {st.deadline - start:g} s ran out in the counterexample "
+                                      "search run first")
+    st.stage = "tracing the margin"
     try:
-        pcs = _traced_pieces(space, st.deadline)
+        st.pcs = pcs = _traced_pieces(st.space, st.deadline)
     except (Untraceable, ValueError, TimeoutError) as exc:
         return ProofResult("undecided", 0, budget, time.monotonic() - start, reason=str(exc))
     except RecursionError:
@@ -411,11 +463,14 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     try:
         for i, pc in enumerate(pcs):
             for j in range(len(pc.parts)):
+                st.stage = f"deciding piece {i}, conjunct {j} exactly first (normal form, solver)"
                 late = time.monotonic() > st.deadline  # out of time: the rest go to the boxes, which stop at once
                 found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
-        while st.heap and st.boxes < budget and time.monotonic() < st.deadline and st.unreal is None:
+        while st.heap and st.boxes < min(budget, MAX_BOXES) and time.monotonic() < st.deadline \
+                and st.unreal is None:
+            st.stage = "the boxes"
             found = _step(st, pcs)
             if found is not None:
                 return _found(st, found, start)
@@ -423,7 +478,9 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
             return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=st.unreal,
                                remaining=_remaining(st, pcs), notes=st.notes)
     except (Untraceable, ValueError, ArithmeticError, TypeError, NotImplementedError, RecursionError) as exc:
+        st.stage = "reporting what is left"
         return _undecided(st, pcs, f"the prover stopped on {type(exc).__name__}: {exc}", start)
+    st.stage = "reporting what is left"
     return _ended(st, pcs, start)
 
 
@@ -461,6 +518,7 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     with ``u`` in ``[0, 1]`` (a counterexample is given back in ``s``). Raises ``ValueError``/``TypeError``
     naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in neither.
     """
+    begun = time.monotonic()  # the time limit counts from here: reading the formula is part of the call
     expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
     in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
     missing = expr.free_symbols - set(domain) - set(in_simplex)
@@ -495,7 +553,8 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     def margin(pt: Point) -> float:
         return float(sympy.N(exact(pt)))
 
-    res = prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, seconds,
+    left = max(float(seconds) - (time.monotonic() - begun), inputs.LEAST_SECONDS)
+    res = prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, left,
                 exact_first=exact_first)
     if res.counterexample is not None and back:
         pt = dict(res.counterexample)

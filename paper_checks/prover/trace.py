@@ -49,6 +49,14 @@ class Untraceable(ValueError):
     """The exact margin cannot be traced on symbols or compiled (a node outside the whitelist)."""
 
 
+class OffDomain(Exception):
+    """Raised inside a compiled expression where a node's argument may leave its domain on the box (the log
+    or a non-integer power of a part below 0, ``u^u`` with ``u < 0`` somewhere, a division by an interval
+    holding 0 inside): caught only at the top (:func:`compile_expr`), whose value is then the whole line.
+    Not a ``ValueError``: no node handler turns it into a value that a later node (``exp``, ``Abs``, an even
+    power, ``Max``) could narrow to something that looks bounded below."""
+
+
 def whole() -> Interval:
     """The whole real line: what an expression is known to be where its argument leaves its domain."""
     return IV.mpf([-mpmath.inf, mpmath.inf])
@@ -78,14 +86,10 @@ def _const(e: sympy.Expr) -> Interval:
 # ------------------------------------------------------------------ node handlers
 def _log(x: Interval) -> Interval:
     if x.a < 0:
-        return whole()
+        raise OffDomain("log")
     if x.b == 0:
         return whole()
     return IV.log(x)
-
-
-def _sqrt(x: Interval) -> Interval:
-    return whole() if x.a < 0 else IV.sqrt(x)
 
 
 def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -> Interval:
@@ -93,7 +97,9 @@ def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -
     if e_fn is None and e.is_Integer:
         n = int(e)
         if n < 0 and b.a <= 0 <= b.b:
-            if b.a == b.b or (b.a < 0 < b.b):
+            if b.a < 0 < b.b:
+                raise OffDomain("a division by an interval holding 0")
+            if b.a == b.b:
                 return whole()
             # a pole at an end only (1/p on [0, h]): b^n runs from its value at the other end to the
             # pole's limit, +oo (or -oo for an odd power of a non-positive base), as log 0 = -oo does
@@ -103,7 +109,7 @@ def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -
             return IV.mpf([-mpmath.inf, end.b])
         return b ** n
     if b.a < 0:
-        return whole()
+        raise OffDomain("a non-integer power of a negative part")
     if e_fn is None:  # a constant exponent: monotone in the base, exact at the endpoints
         if e == sympy.Rational(1, 2):
             return IV.sqrt(b)
@@ -163,7 +169,14 @@ NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow
 def compile_expr(expr: Any, symbols: Sequence[sympy.Symbol]) -> Fn:
     """A function of one interval per symbol (in the order of ``symbols``) enclosing ``expr``'s values."""
     index = {s: i for i, s in enumerate(symbols)}
-    return _compile(sympy.sympify(expr), index)
+    fn = _compile(sympy.sympify(expr), index)
+
+    def top(v: Sequence[Interval]) -> Interval:
+        try:
+            return fn(v)
+        except OffDomain:  # a node may be undefined on the box: nothing is known, least of all a lower bound
+            return whole()
+    return top
 
 
 def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
@@ -201,7 +214,7 @@ def _xlogx(x: Interval) -> Interval:
     """``x log x`` on ``x >= 0`` as one function (0 at ``x = 0``, its limit; least ``-1/e`` at ``1/e``): the
     product of the intervals of ``x`` and ``log x`` is unbounded below at 0, the entropy term is not."""
     if x.a < 0:
-        return whole()
+        raise OffDomain("x log x of a negative part")
     ends = [IV.mpf(0) if x.a == 0 else IV.mpf(x.a) * IV.log(IV.mpf(x.a)), IV.mpf(x.b) * IV.log(IV.mpf(x.b))
             if x.b > 0 else IV.mpf(0)]
     lo = min(end.a for end in ends)

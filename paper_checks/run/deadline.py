@@ -30,7 +30,6 @@ from typing import Any, Callable, Iterator
 
 #: once a limit is up, the longest the timer waits before raising again (a swallowed raise is retried)
 REPEAT_SECONDS = 0.5
-
 #: the longest time limit anywhere in the package: 1,000,000 s (about 11.6 days). Longer ones overflow the
 #: system's timers (``poll``'s milliseconds fit in a C ``int``: 24.8 days); "no limit" is written 0 or none
 #: where an option allows it, never as a huge number

@@ -69,7 +69,7 @@ from scipy.optimize import minimize
 
 from paper_checks.jsonable import jsonable
 from paper_checks.run.deadline import TimedOut, deadline, disarm
-from paper_checks.search.exact import ARTEFACT_TOL, exact_value, verify
+from paper_checks.search.exact import ARTEFACT_TOL, evaluate, exact_value, verify
 from paper_checks.search.params import (
     BOUNDARY_SHARE,
     Integer,
@@ -118,6 +118,8 @@ __all__ = [
 
 #: how many of the worst distinct failing points are verified exactly
 VERIFY_K = 5
+#: the most distinct failing points verified, rounding artefacts included (:func:`_verify_worst`)
+VERIFY_SCAN = 64
 #: failing sampled points (besides the verified one) whose joint roundings the shrink tries
 SHRINK_STARTS = 8
 #: share of the budget kept for the float screening of shrink candidates
@@ -220,33 +222,39 @@ def _verify_candidate(space: SearchSpace, pt: Point, m: float, tol: float = ARTE
                       ) -> tuple[dict[str, Any], Point | None]:
     """Round ``pt`` into the domain at a few precisions and verify it exactly.
 
-    The last rounding is the float point's own binary value: where the exact margin is
-    non-negative there and ``m >= -tol``, the float's negative sign was evaluation error (an
-    artefact); a larger disagreement leaves the point unverified.
+    The last rounding is the float point's own binary value. Where the exact margin is non-negative there,
+    the float's negative sign is evaluation error (an artefact) when ``m >= -tol``, or when the same exact
+    expression evaluated in doubles is negative too (a rounding dip, such as ``(1 - p**q)/q`` as ``q -> 0``);
+    a larger disagreement leaves the point unverified.
     """
     info: dict[str, Any] = {"float_margin": m, "point": jsonable(pt)}
     last = "no exact evaluation ran"
+    dip = False
     for den in (*_ROUND_DENS, None):
         try:
             r = to_rational(pt, space, den)
         except ValueError as exc:
             last = f"rounding left the domain: {exc}"
             continue
-        status, text, val = verify(space, r)
-        if status == "fails":
-            info.update(status="verified", exact_margin=text, exact_value=val)
+        ex = evaluate(space, r)
+        if ex.status == "fails":
+            info.update(status="verified", exact_margin=ex.text, exact_value=ex.value, decided_by=ex.how)
             return info, r
-        if status == "outside":
+        if ex.status == "outside":
             last = "the rounded point breaks the constraint"
-        elif status == "holds":
-            last = f"exact margin {text} is not negative at the rounded point"
-            info.update(exact_margin=text, exact_value=val)
+        elif ex.status == "holds":
+            shown = ex.text if len(ex.text) <= 60 else f"{ex.value:.3g}"
+            last = f"exact margin {shown} is not negative at the rounded point ({ex.how})"
+            info.update(exact_margin=ex.text, exact_value=ex.value, decided_by=ex.how)
+            dip = den is None and ex.float_value < 0
         else:
-            last = status
-            if status.startswith("error: the claim gives no exact margin"):
+            last = ex.status
+            if ex.status.startswith("error: the claim gives no exact margin"):
                 break
-    if info.get("exact_value") is not None and m >= -tol:
-        info.update(status="artefact", why=f"floating-point margin {m:.3g} is rounding: {last}")
+    if info.get("exact_value") is not None and (m >= -tol or dip):
+        why = (f"floating-point margin {m:.3g} is rounding: the exact margin evaluated in doubles at the same "
+               "point is negative too" if dip and m < -tol else f"floating-point margin {m:.3g} is rounding")
+        info.update(status="artefact", why=f"{why}: {last}")
     else:
         info.update(status="unverified", why=last)
     return info, None
@@ -316,22 +324,26 @@ def _polished_pool(space: SearchSpace, ev: _Evaluator, scored: Scored, budget: i
 
 def _verify_worst(space: SearchSpace, scores: Scores, pool: Pool, verify_k: int,
                   result: SearchResult) -> Point | None:
-    """Step 3: verify the ``verify_k`` worst distinct failing points of ``pool`` in turn (each
-    recorded in ``result.candidates``); the first exact failing point, or None."""
-    failing: Pool = []
-    for m, pt in pool:
-        if m >= 0 or len(failing) >= verify_k:
-            break
-        if all(_distinct(pt, q, space) for _, q in failing):
-            failing.append((m, pt))
+    """Step 3: verify the worst distinct failing points of ``pool`` (then of the sampled points) in turn, each
+    recorded in ``result.candidates``, until one fails exactly (returned) or ``verify_k`` of them were not
+    rounding artefacts; artefacts do not count, up to :data:`VERIFY_SCAN` points in all (a rounding dip near an
+    undefined face does not hide a real failure elsewhere)."""
     # float evaluation error grows with the margins' magnitude: artefacts are judged relative to it
     finite = scores.abs_margins
     tol = ARTEFACT_TOL * max(1.0, float(np.median(finite)) if finite else 1.0)
-    for m, pt in failing:
+    seen: list[Point] = []
+    counted = 0
+    for m, pt in sorted([*pool, *((m, pt) for m, _, pt in scores.sorted())], key=lambda t: t[0]):
+        if m >= 0 or counted >= verify_k or len(seen) >= VERIFY_SCAN:
+            break
+        if not all(_distinct(pt, q, space) for q in seen):
+            continue
+        seen.append(pt)
         info, r = _verify_candidate(space, pt, m, tol)
         result.candidates.append(info)
         if r is not None:
             return r
+        counted += info["status"] != "artefact"
     return None
 
 

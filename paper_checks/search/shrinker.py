@@ -54,6 +54,9 @@ class Shrinker:
     best : the simplest failing point so far
     steps : how many candidates were accepted
     evals : how many exact evaluations were spent
+    seen : the canonical form of every candidate already considered: a fixed-point pass offers the
+        same candidates again, and :meth:`consider` answers those from memory (as Hypothesis'
+        shrinker does, ``shrinking/common.py``) without spending an exact evaluation
     """
 
     def __init__(self, space: SearchSpace, start: Point, max_evals: int = SHRINK_EVALS,
@@ -61,6 +64,7 @@ class Shrinker:
         self.space, self.best, self.max_evals, self.screen = space, start, max_evals, screen
         self.steps = 0
         self.evals = 0
+        self.seen: set[str] = set()
 
     def consider(self, candidate: Point) -> bool:
         """The one road of acceptance: take ``candidate`` as :attr:`best` when it lies in the
@@ -68,6 +72,10 @@ class Shrinker:
         else) once :attr:`max_evals` exact evaluations are spent."""
         if self.evals >= self.max_evals:
             raise _Exhausted
+        key = repr(sorted(candidate.items()))  # exact values print exactly; a matrix value is not hashable
+        if key in self.seen:
+            return False  # rejected before, or the current best (which is never offered as simpler)
+        self.seen.add(key)
         if not self.space.contains(candidate):
             return False
         if self.screen is not None:

@@ -18,7 +18,7 @@ from scipy.optimize import minimize_scalar
 from paper_checks.trials.flat import flat_level
 from paper_checks.trials.limits import derivative
 from paper_checks.trials.minimiser import exact_ratio
-from paper_checks.trials.properties import NOISE, Property, TrialContext, _limit, _random_simplex, _sign_on_unit, _span
+from paper_checks.trials.properties import NOISE, Property, TrialContext, _limit, _random_simplex, _span
 from theory.losses import P
 
 
@@ -111,8 +111,7 @@ def asymmetric(ctx: TrialContext) -> Property:
         return Property("asymmetric", None, "undecided: loss of the whole p", "symbolic",
                         "the reduction of Zhou et al.'s definition to a ratio R_c is derived here for losses of "
                         "p_y alone; for this loss it is not", True)
-    d1 = derivative(loss.label, P)
-    s = -1 if flat_level(loss.label) is not None else _sign_on_unit(d1, P)
+    s = -1 if flat_level(loss.label) is not None else ctx.decreasing()[0]
     if s is None or s > 0:  # the premise is decided by SymPy, not by a grid
         return Property("asymmetric", None, "undecided: l not shown non-increasing", "symbolic",
                         "the derivation assumes a non-increasing l(p); the sign of l' on (0, 1) is "

@@ -37,7 +37,8 @@ import sympy
 from paper_checks.trials import family_lq
 from paper_checks.trials import simplex as lt
 from theory.expressions import FUNCTIONS, parse_number
-from theory.losses import P, from_expression, parse_spec
+from theory.losses import ZOO, P, parse_spec
+from theory.user_losses import from_expression
 
 T = sympy.Symbol("t", integer=True, positive=True)
 _I = sympy.Symbol("i", integer=True, positive=True)
@@ -56,11 +57,18 @@ class Family:
     values: tuple[str, ...]
 
 
+def _declared(name: str, param: str, values: tuple[str, ...], at: str = "") -> Family:
+    """A zoo family whose range is its parameter's one declared domain (:meth:`theory.losses.ZooEntry.domain`),
+    ``at`` the other parameters held fixed."""
+    d = ZOO[name].domain(param)
+    head = ("integer " if d.integer else "") + f"{d.name} {d.bounds_text()}" + (f" at {at}" if at else "")
+    return Family(name, param, f"{head} ({d.source})", values)
+
+
 FAMILIES: dict[str, Family] = {f.name: f for f in (
-    Family("taylor", "t", "integer t >= 1 (Feng et al. 2020, Eq. 4; the trial expands at most t = 100)",
-           ("1", "2", "3", "4", "6", "8", "12", "20", "50", "100")),
-    Family("gce", "q", "q in (0, 1] (Zhang & Sabuncu 2018, Eq. 6)", ("1/10", "3/10", "1/2", "7/10", "9/10", "1")),
-    Family("tgce", "k", "k in (0, 1) at q = 7/10 (Zhang & Sabuncu 2018, Eq. 9)", ("1/10", "3/10", "1/2", "7/10")),
+    _declared("taylor", "t", ("1", "2", "3", "4", "6", "8", "12", "20", "50", "100")),
+    _declared("gce", "q", ("1/10", "3/10", "1/2", "7/10", "9/10", "1")),
+    _declared("tgce", "k", ("1/10", "3/10", "1/2", "7/10"), at="q = 7/10"),
 )}
 
 
@@ -72,6 +80,18 @@ class FamilyTrial:
     trials: list[Any]
     derived: dict[str, tuple[str, str]] = field(default_factory=dict)
     disagreements: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The whole-family cells with their derivations, the range and values, and the per-value losses' names
+        (their own records are among ``losses`` of the same file)."""
+        fam = self.family
+        return {"family": fam.name, "param": fam.param, "range": fam.range, "values": list(fam.values),
+                "for_every_value": {k: {"cell": c, "derivation": d} for k, (c, d) in self.derived.items()},
+                "checked_against_values": "agrees" if not self.disagreements else "disagrees",
+                "disagreements": list(self.disagreements), "losses": [t.loss for t in self.trials]}
+
+    def to_markdown(self) -> str:
+        return markdown(self)
 
 
 def _taylor_closed_forms() -> dict[str, sympy.Expr]:
@@ -199,12 +219,18 @@ def parameter_values(spec: str, text: str) -> tuple[str, str, tuple[str, ...]]:
 
 
 def formula_family(text: str, spec: str, cs: Sequence[int], precision: str = "standard",
-                   timeout: float | None = lt.DEFAULT_TIMEOUT, name: str | None = None) -> FamilyTrial:
+                   timeout: float | None = lt.DEFAULT_TIMEOUT, name: str | None = None,
+                   each: str | None = None) -> FamilyTrial:
     """A typed formula with a parameter (``--param``): every property per value, the values stated. The value is
-    written into the text in place of the name and the text read by the whitelist reader as any formula."""
-    param, rng, values = parameter_values(spec, text)
+    written into the text (and ``each``, the term for every class) in place of the name and the text read by the
+    whitelist reader as any formula."""
+    param, rng, values = parameter_values(spec, text + ("" if each is None else " " + each))
     base = name or "user"
-    trials = [lt.trial(from_expression(re.sub(rf"\b{param}\b", f"({v})", text), f"{base}({param}={v})"), cs,
+
+    def put(s: str | None, v: str) -> str | None:
+        return None if s is None else re.sub(rf"\b{param}\b", f"({v})", s)
+
+    trials = [lt.trial(from_expression(put(text, v), f"{base}({param}={v})", put(each, v)), cs,
                        precision=precision, timeout=timeout) for v in values]
     return FamilyTrial(Family(base, param, f"{text}, {rng}", values), trials)
 

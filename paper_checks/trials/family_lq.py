@@ -23,8 +23,9 @@ Truncated GCE (Eq. 9), ``L_q(k)`` for ``p <= k`` else ``L_q(p)``, ``k`` in ``(0,
 * for ``k >= 1/2`` at most one coordinate exceeds ``k``: the class sum ranges over
   ``[(c - 1) L_q(k), c L_q(k)]`` (the vertex; the barycentre), ``l`` is flat on ``[0, k]`` so ``R_c = 1``
   (completely asymmetric) and ``e_y`` is the noisy minimiser under both noises (``r < 1``). For ``k < 1/2`` these
-  four properties are decided per value (the values stated), except ``S_max = c L_q(k)`` (``c sup l``, attained
-  at the barycentre) for ``c >= 1/k``.
+  four properties are not derived (two coordinates may exceed ``k``; ``l`` is neither convex nor concave, so
+  ``R_c`` has no closed form) and the per-value cells are undecided with that reason, except
+  ``S_max = c L_q(k)`` (``c sup l``, attained at the barycentre) for ``c >= 1/k``.
 
 Each derivation is checked against every per-value trial (:func:`check_gce`, :func:`check_tgce`): exact values
 compared exactly, the truncated weight's quadrature to 25 digits.
@@ -116,18 +117,20 @@ def tgce_cells() -> dict[str, tuple[str, str]]:
         "symmetric": ("no for every k in (0, 1)",
                       "S(k, 1 - k, 0, ...) - S(e_1) = l(1 - k) = L_q(max(k, 1 - k)) > 0"),
         "class_sum": (f"k >= 1/2: [{f['low']}, {f['high']}] (min at the vertices; max at the barycentre); k < 1/2: "
-                      f"S_max = {f['high']} for c >= 1/k (the barycentre), the rest per value",
+                      f"S_max = {f['high']} for c >= 1/k (the barycentre); S_min not derived (undecided per value)",
                       "k >= 1/2: at most one coordinate exceeds k, so S >= (c - 1) L_q(k) (a vertex); S <= c sup l, "
                       "attained at the barycentre when 1/c <= k"),
-        "excess_risk_bound": (f"k >= 1/2: A = {f['A']}; k < 1/2: per value",
+        "excess_risk_bound": (f"k >= 1/2: A = {f['A']}; k < 1/2: not derived (S_min undecided)",
                               "A(eta) = eta (S_min - S_max)/(c - 1 - eta c) with the class sum above"),
         "bounded": (f"yes for every k in (0, 1), sup = {f['sup']}, attained on [0, k]",
                     "l = L_q(k) on [0, k] and L_q decreasing on [k, 1]"),
         "weight": (f"mean {f['mean']}, variance E w^2 - mean^2 with E w^2 = {f['second']}, for every k in (0, 1)",
                    "w = 0 on [0, k], 2 p^q (1 - p) above: the integrals over [k, 1]"),
-        "asymmetric": ("k >= 1/2: yes, completely (R_c = 1); k < 1/2: per value",
+        "asymmetric": ("k >= 1/2: yes, completely (R_c = 1); k < 1/2: not derived (l flat, then convex: neither "
+                       "convex nor concave, so R_c has no closed form)",
                        "l flat on [0, k] with k >= 1/2: R_c = 1 (paper_checks.trials.flat)"),
-        "noisy_minimiser": ("k >= 1/2: uniform 0.4 and pair 0.4: e_y, attained; k < 1/2: per value",
+        "noisy_minimiser": ("k >= 1/2: uniform 0.4 and pair 0.4: e_y, attained; k < 1/2: not derived (no "
+                            "closed-form R_c)",
                             "e_y iff r < R_c = 1, and r = 2/(3(c-1)) or 2/3 < 1"),
     }
 

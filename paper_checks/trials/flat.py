@@ -22,13 +22,17 @@ from typing import Any
 import sympy
 
 from paper_checks.trials.limits import derivative, sign_on_open_unit, simp
+from paper_checks.trials.pieces import flat_form
 from theory.gradients import sign_on_unit_interval
 from theory.losses import P
 
 
 def flat_level(label: sympy.Expr | None) -> dict[str, sympy.Expr] | None:
     """``{"k", "l0", "l1"}`` when ``label`` is ``Piecewise((l0, p <= k), (g(p), True))`` with the premises of the
-    module docstring (``k >= 1/2``, ``g(k) = l0``, ``g' < 0`` on ``(k, 1)``), else ``None``."""
+    module docstring (``k >= 1/2``, ``g(k) = l0``, ``g' < 0`` on ``(k, 1)``), else ``None``. A label written
+    otherwise (``Min(g(p), g(k))``) is first brought to that form (:func:`paper_checks.trials.pieces.flat_form`)."""
+    if label is not None and not isinstance(label, sympy.Piecewise):
+        label = flat_form(label)  # Min(L_q(p), L_q(k)), as a user types Eq. 9: the same Piecewise
     if label is None or not isinstance(label, sympy.Piecewise) or len(label.args) != 2:
         return None
     (l0, cond), (g, last) = label.args

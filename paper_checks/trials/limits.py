@@ -219,10 +219,11 @@ def undecided_reason(exc: BaseException, expr: Any = None) -> str:
 
 
 def fmt_exact(e: Any) -> str:
-    """Short display of an exact value: the expression, with a decimal when irrational."""
+    """Display of an exact value: the whole expression (never cut, its sign kept), with a decimal when
+    irrational."""
     e = sympy.sympify(e)
     if e.is_infinite:
         return "∞" if e.is_extended_positive else "-∞"
     if e.is_Rational or not e.is_number:
         return str(e)
-    return f"{str(e)} ≈ {float(e):.6g}" if len(str(e)) < 28 else f"≈ {float(e):.6g}"
+    return f"{str(e)} ≈ {float(e):.6g}"

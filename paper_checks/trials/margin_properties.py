@@ -32,14 +32,15 @@ counterexample), ``undecided`` (with the reason in ``summary``)."""
 
 
 def fmt(e: Any) -> str:
-    """Short display of an exact value, with a decimal when irrational."""
+    """Display of an exact value: the whole expression (never cut, its sign kept), with a decimal when
+    irrational."""
     e = sympy.sympify(e)
     if e in (sympy.oo, -sympy.oo):
         return "∞" if e == sympy.oo else "-∞"
     if e.is_Rational or not e.is_number:
         return str(e)
     s = str(e)
-    return f"{s} ≈ {float(e):.4g}" if len(s) < 24 else f"≈ {float(e):.6g}"
+    return f"{s} ≈ {float(e):.4g}" if len(s) < 24 else f"{s} ≈ {float(e):.6g}"  # the decimals as before
 
 
 class MarginContext:

@@ -26,12 +26,12 @@ from paper_checks.trials.limits import (
     simp,
 )
 from paper_checks.trials.limits import fmt_exact as _fmt
+from paper_checks.trials.pieces import decreasing_by_pieces, decreasing_from_shape, shape_by_pieces
 from paper_checks.trials.suprema import increasing_to_one, split_supremum
 from theory.gradients import sign_on_unit_interval, uniform_moments
 from theory.losses import _T, LossDefinition, P
 from theory.real_line import divergence, kinks
-from theory.symmetry import class_sum as loss_class_sum
-from theory.symmetry import nonconstant_witness
+from theory.symmetry import constant_class_sum, nonconstant_witness
 
 C = sympy.Symbol("c", integer=True, positive=True)
 ETA = sympy.Symbol("eta", positive=True)
@@ -41,6 +41,8 @@ PRECISION_SETTINGS = {"quick": {"grid": 400, "starts": 4}, "standard": {"grid": 
                       "full": {"grid": 8000, "starts": 24}}
 SYMBOLIC_MOMENTS_SECONDS = 3.0
 """Seconds the weight property gives SymPy's integration before it falls back to 30-digit quadrature."""
+DIRECT_SIGN = "the sign of l' on (0, 1)"
+"""How :meth:`TrialContext.decreasing` says that SymPy decided the sign of ``l'`` directly."""
 PROPERTIES = ("symmetric", "class_sum", "excess_risk_bound", "bounded", "weight", "asymmetric", "noisy_minimiser")
 
 
@@ -161,8 +163,24 @@ class TrialContext:
                 m = sympy.Symbol("m", nonnegative=True)
                 d2 = derivative(psi, _T, 2)
                 s = 0 if simp(d2) == 0 else _sign_on_unit(d2, _T, {C: m + 2})
+                if s is None and not psi.has(C):  # Min, Max, Abs, ...: convexity proved piece by piece
+                    s = shape_by_pieces(psi.subs(_T, P))
                 self._cache["shape"] = s
         return self._cache["shape"]
+
+    def decreasing(self) -> tuple[int | None, str]:
+        """The sign of ``l'`` on ``(0, 1)`` for a loss of ``p`` (``-1`` strictly decreasing, ``-2`` non-increasing,
+        ``None`` undecided) and how it was decided: SymPy's sign of ``l'``, else piece by piece, else from the
+        shape (:mod:`paper_checks.trials.pieces`). The one place the trial decides that ``l`` does not increase."""
+        if "decreasing" not in self._cache:
+            ell = self.loss.label
+            s = None if ell is None else _sign_on_unit(derivative(ell, P), P)
+            got: tuple[int | None, str] = (s, DIRECT_SIGN)
+            if ell is not None and s is None:
+                got = (decreasing_by_pieces(ell) or decreasing_from_shape(ell, self.shape(), _limit)
+                       or (None, "the sign of l' on (0, 1) is not decided"))
+            self._cache["decreasing"] = got
+        return self._cache["decreasing"]
 
     def label_np(self) -> Callable[[np.ndarray], np.ndarray]:
         if "label_np" not in self._cache:
@@ -223,7 +241,7 @@ def symmetric(ctx: TrialContext) -> Property:
             per_c[c] = False
             witnesses[c] = w
             continue
-        const = _constant_class_sum(loss, c)
+        const = constant_class_sum(loss, c)
         if const is None:
             undecided.append(c)
             per_c[c] = None
@@ -255,21 +273,6 @@ def _span(cs: Sequence[int]) -> str:
     if cs and cs == list(range(cs[0], cs[-1] + 1)) and len(cs) > 2:
         return f"{cs[0]}..{cs[-1]}"
     return ",".join(map(str, cs))
-
-
-def _constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
-    """The class sum at this ``c`` when it simplifies to a constant (free coordinates, last = 1 - sum)."""
-    syms = list(sympy.symbols(f"f1:{c}", positive=True))
-    pt = [*syms, 1 - sum(syms)]
-    s = loss_class_sum(loss, pt)
-    simplifiers = [lambda e: sympy.cancel(sympy.together(e))]
-    if not s.has(sympy.Piecewise) and c <= 5:  # simplify of many-symbol sums can run for minutes
-        simplifiers.append(sympy.simplify)
-    for simplifier in simplifiers:
-        r = simplifier(s)
-        if not r.free_symbols:
-            return r
-    return None
 
 
 # ---------------------------------------------------------------- class-sum range
@@ -360,7 +363,7 @@ def _vector_range(ctx: TrialContext, c: int) -> dict[str, Any]:
     sym = ctx._cache.setdefault("sym_const", {})
     if c not in sym:
         w = _exact_witness(ctx.loss, c)
-        sym[c] = None if w is not None else _constant_class_sum(ctx.loss, c)
+        sym[c] = None if w is not None else constant_class_sum(ctx.loss, c)
     if sym[c] is not None:
         return {"low": sym[c], "high": sym[c], "how": "constant class sum", "method": "symbolic", "certain": True}
     f = ctx.vector_np(c)
@@ -460,15 +463,21 @@ def bounded(ctx: TrialContext) -> Property:
                                         "approached": f"attained on [0, {flat['k']}]"},
                             f"yes, sup = {_fmt(flat['l0'])}, attained on [0, {flat['k']}]", "symbolic",
                             "l is constant on [0, k] and decreasing above (loss_flat.py)")
-        d1 = derivative(ell, P)
-        s = _sign_on_unit(d1, P)
+        s, how = ctx.decreasing()
+        direct = how == DIRECT_SIGN  # SymPy's sign of l': first; split_supremum before the other routes
+        if not direct and s is not None and s < 0:
+            exact = split_supremum(ell)  # an exact sup with every point attaining it, when the split finds one
+            if exact is not None:
+                return Property("bounded", *exact)
         if s is not None and s < 0:
             at_0 = ell.subs(P, 0)
             att = not at_0.has(sympy.nan, sympy.zoo) and at_0.is_finite and simp(at_0 - at0) == 0
             where = "attained at p = 0" if att else "l(0+): the formula is undefined at p = 0"
+            why = "" if direct else f" ({how})"
             return Property("bounded", {"bounded": True, "sup": str(at0), "attained": bool(att), "approached": where},
                             f"yes, sup = {_fmt(at0)}" + (", at p = 0" if att else " = l(0+)"),
-                            "symbolic", "l is decreasing on (0, 1), so the supremum is l(0+); " + where)
+                            "symbolic", f"l is {'decreasing' if s == -1 else 'non-increasing'} on (0, 1){why}, so "
+                            "the supremum is l(0+); " + where)
         exact = split_supremum(ell)
         if exact is not None:
             return Property("bounded", *exact)

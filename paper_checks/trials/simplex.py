@@ -252,12 +252,16 @@ def markdown_table(trials: Sequence[LossTrial]) -> str:
     return "\n".join(lines)
 
 
-def write(trials: Sequence[LossTrial], json_path: Path) -> tuple[Path, Path]:
-    """Write the trials as JSON to ``json_path`` and the Markdown table next to it (``.md``)."""
+def write(trials: Sequence[LossTrial], json_path: Path, families: Sequence[Any] = ()) -> tuple[Path, Path]:
+    """Write the trials as JSON to ``json_path`` and the Markdown table next to it (``.md``); ``families``
+    (:class:`paper_checks.trials.family.FamilyTrial`) add their whole-family cells to both."""
     json_path = Path(json_path)
     json_path.parent.mkdir(parents=True, exist_ok=True)
-    json_path.write_text(json.dumps({"schema": 1, "losses": [t.to_json() for t in trials]}, indent=1,
-                                    ensure_ascii=False) + "\n")
+    record: dict[str, Any] = {"schema": 1, "losses": [t.to_json() for t in trials]}
+    if families:
+        record["families"] = [f.to_json() for f in families]
+    json_path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
     md = json_path.with_suffix(".md")
-    md.write_text("# Loss trial\n\n" + markdown_table(trials) + "\n")
+    md.write_text("# Loss trial\n\n" + markdown_table(trials) + "\n"
+                  + "".join("\n" + f.to_markdown() + "\n" for f in families))
     return json_path, md

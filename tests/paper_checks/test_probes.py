@@ -81,7 +81,7 @@ def test_the_api_refuses_a_huge_time_limit(call):
 
 def test_the_loss_trial_refuses_a_huge_time_limit():
     from paper_checks.trials import simplex
-    from theory import losses as zoo
+    from theory import user_losses as zoo
 
     with pytest.raises(ValueError, match="timeout must be a finite, positive number of seconds up to"):
         simplex.trial(zoo.loss("1-p"), [2], timeout=1e308)

@@ -115,7 +115,7 @@ def test_a_custom_loss_reusing_a_name_is_not_fast_pathed():
     def doubled(inputs, labels, from_logits=False):
         return 2 * real.value(inputs, labels, from_logits=from_logits)
 
-    fake = Loss("cce", doubled, real.grad, bounded=False, symmetric=False)
+    fake = Loss("cce", doubled, real.grad)
     z = np.random.default_rng(4).normal(size=(6, 3))
     np.testing.assert_allclose(loss_table(fake, z, from_logits=True), 2 * loss_table(real, z, from_logits=True))
     T = random_transition(3, np.random.default_rng(5), diag=0.7)

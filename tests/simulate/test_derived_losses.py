@@ -88,7 +88,7 @@ def _plain_gradient(fn, p, y, eps=1e-7):
 def test_label_alike_and_label_dependent_vector_losses_match_a_plain_loop():
     """nce treats the labels alike (one lambdified form, columns swapped per sample); a weighted loss does not
     (one form per label): both against the definition evaluated row by row."""
-    from theory.losses import from_callable
+    from theory.user_losses import from_callable
 
     weighted = from_callable(lambda f, y: (y + 1) * (1 - f[y]) + f[0] ** 2, "weighted")
     cases = [(parse_spec("nce"), lambda f, y: np.log(f[y]) / np.log(f).sum()),
@@ -111,10 +111,10 @@ def test_nce_for_fifty_classes_is_derived_in_seconds(monkeypatch):
     real = sympy.lambdify
     monkeypatch.setattr(sympy, "lambdify", lambda *a, **k: calls.append(1) or real(*a, **k))
     derived = derived_loss(parse_spec("nce"), 50)
-    assert len(calls) == 2
     z = RNG.normal(size=(20, 50))
     y = RNG.integers(0, 50, size=20)
     assert gradient_error(derived, z, y) < 1e-6
+    assert len(calls) == 2  # lambdified on first use, then cached (simulate.kernels.array_function)
 
 
 def test_a_vector_loss_for_too_many_classes_is_refused_at_once():
@@ -132,7 +132,7 @@ def test_a_vector_loss_for_too_many_classes_is_refused_at_once():
 ])
 def test_derived_p_losses_are_evaluated_in_log_space_at_extreme_logits(text, value, grad):
     """The derived gradient of ``1/p`` at logits ``[-800, 0, 0]`` was all NaN (``l'(p) p`` as ``inf * 0``)."""
-    from theory.losses import from_expression
+    from theory.user_losses import from_expression
 
     loss = derived_loss(from_expression(text), 3)
     z, y = np.array([[-800.0, 0.0, 0.0]]), np.array([0])
@@ -140,3 +140,42 @@ def test_derived_p_losses_are_evaluated_in_log_space_at_extreme_logits(text, val
     assert not np.isnan(v).any() and not np.isnan(g).any()
     np.testing.assert_allclose(v, [value], rtol=1e-12)
     np.testing.assert_allclose(g[0], grad, rtol=1e-12, atol=1e-200)
+
+
+# ---------------------------------------------------------------- issue 37: every kernel derived, on any xp
+@pytest.mark.parametrize("spec", list(ZOO) + ["tgce:q=0.7,k=0.3"])
+def test_derived_kernels_run_on_each_backend(spec, xp):
+    """The kernels are lambdified for the array namespace in use (Piecewise, Max, log, ...): on the CuPy stand-in
+    they neither convert to NumPy nor mix host arrays in, and they equal NumPy's."""
+    from tests.conftest import assert_close
+
+    derived = derived_loss(parse_spec(spec), 4)
+    z, y = xp.asarray(Z), xp.asarray(Y)
+    assert_close(derived.value(z, y, from_logits=True), derived.value(Z, Y, from_logits=True), xp, rtol=1e-12)
+    assert_close(derived.grad(z, y), derived.grad(Z, Y), xp, rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("spec", list(FAST_PATHS))
+def test_fast_paths_equal_the_derivation_on_random_inputs(spec, seed):
+    """Each hand-written kernel is a fast path of the derived one, on random logits and random simplex points."""
+    rng = np.random.default_rng(100 + seed)
+    c = int(rng.integers(2, 7))
+    z = rng.normal(scale=3.0, size=(60, c))
+    y = rng.integers(0, c, size=60)
+    p = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
+    derived = derived_loss(parse_spec(spec), c)
+    name, params = FAST_PATHS[spec]
+    fast = get_loss(name, **params)
+    np.testing.assert_allclose(fast.value(z, y, from_logits=True), derived.value(z, y, from_logits=True),
+                               rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(fast.value(p, y), derived.value(p, y), rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(fast.grad(z, y), derived.grad(z, y), rtol=1e-8, atol=1e-12)
+
+
+def test_a_constant_loss_is_derived_with_a_zero_gradient():
+    from theory.user_losses import from_expression
+
+    derived = derived_loss(from_expression("1/2"), 3)
+    assert np.all(derived.value(Z[:, :3], Y % 3, from_logits=True) == 0.5)
+    assert np.all(derived.grad(Z[:, :3], Y % 3) == 0)

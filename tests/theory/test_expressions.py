@@ -23,7 +23,8 @@ from theory.expressions import (
     undefined_at,
     value_at,
 )
-from theory.losses import from_expression, parse_spec
+from theory.losses import parse_spec
+from theory.user_losses import from_expression
 
 R = sympy.Rational
 #: seconds that only a runaway evaluation reaches: the caps refuse these in milliseconds, and SymPy left to run

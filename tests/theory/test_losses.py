@@ -8,6 +8,7 @@ from simulate import losses as numeric
 from tests.strategies import simplex_points
 from theory import loss_parameters as lp
 from theory import losses as sl
+from theory import user_losses
 
 R = sympy.Rational
 F = [R(1, 2), R(1, 3), R(1, 6)]
@@ -125,17 +126,17 @@ def test_bad_spec_parameters_are_one_line(spec, message):
 
 
 def test_parameter_checks_read_strings_without_evaluating_them():
-    assert lp.check_q("0.5") == R(1, 2) and sl.lq("1/2").params["q"] == R(1, 2)
+    assert lp.check_q("0.5") == R(1, 2) and sl.lq("1/2").param_dict["q"] == R(1, 2)
     for check in (lp.check_q, lp.check_k, lp.check_A):
         with pytest.raises(ValueError, match="cannot parse"):
             check("__import__('os').getcwd()")
 
 
-def test_a_zoo_name_is_looked_up_before_a_formula_and_a_constant_is_refused():
-    assert sl.loss("cce").name == "cce" and sl.loss("gce:q=0.7", name="G").name == "G"
-    assert sl.loss("1 - p", name="lin").name == "lin"
-    with pytest.raises(ValueError, match=r"does not mention p \(it is the constant 1/2\)"):
-        sl.loss("1/2")
+def test_a_zoo_name_is_looked_up_before_a_formula_and_a_constant_is_a_loss():
+    assert user_losses.loss("cce").name == "cce" and user_losses.loss("gce:q=0.7", name="G").name == "G"
+    assert user_losses.loss("1 - p", name="lin").name == "lin"
+    assert user_losses.loss("1/2").label == sympy.Rational(1, 2)
+    assert user_losses.loss("0.25").label == sympy.Rational(1, 4)
     with pytest.raises(ValueError, match="did you mean the zoo's cce"):
-        sl.loss("ccee")
-    assert sl.loss("erf(1 - p)").label == sympy.erf(1 - sl.P)
+        user_losses.loss("ccee")
+    assert user_losses.loss("erf(1 - p)").label == sympy.erf(1 - sl.P)

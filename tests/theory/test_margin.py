@@ -78,14 +78,19 @@ def test_a_zoo_name_or_alias_is_looked_up_before_a_formula():
     assert margin_loss("Max(0, 1 - v)/2", name="half").name == "half"
 
 
-@pytest.mark.parametrize("text, close", [("1", "zero_one"), ("2 - 3", None), ("zero_onne", "zero_one"),
-                                         ("hnge", "hinge")])
-def test_a_formula_without_v_is_refused_in_one_line_with_close_names(text, close):
+@pytest.mark.parametrize("text, close", [("zero_onne", "zero_one"), ("hnge", "hinge"), ("hinge(v)", "hinge")])
+def test_a_name_not_in_the_zoo_is_refused_in_one_line_with_close_names(text, close):
     with pytest.raises(ValueError) as err:
         margin_loss(text)
     msg = str(err.value)
     assert "\n" not in msg and repr(text) in msg
     assert (f"did you mean the zoo's {close}" in msg) if close else "hinge" in msg  # no close name: the whole zoo
+
+
+@pytest.mark.parametrize("text, value", [("1/2", sympy.Rational(1, 2)), ("2 - 3", -1), ("0", 0)])
+def test_a_constant_is_a_margin_loss(text, value):
+    # the counterexample to "every nonnegative symmetric loss is nonconvex" is the constant 1/2: it must be tried
+    assert margin_loss(text).phi == value
 
 
 def test_the_tangent_loss_and_other_published_functions_parse():

@@ -7,13 +7,12 @@ from theory.simplex import barycentre, vertex
 from theory.symmetry import (
     C,
     F,
-    SymbolicLoss,
     class_potential,
     class_sum,
     class_sum_range,
     class_sum_symbolic,
     compare_class_sum,
-    explicit_constant,
+    constant_class_sum,
     label_closed_form,
     nonconstant_witness,
     symmetry_test,
@@ -45,10 +44,10 @@ def test_symmetry_test(loss, symmetric, constant):
 
 def test_loss_symmetric_only_for_two_classes_goes_the_per_c_way():
     # psi(t) = (t - 1/2)^3: psi(t) + psi(1 - t) = 0 (constant for c = 2), not affine (non-constant for c >= 3)
-    odd = SymbolicLoss("odd", lambda t: (t - R(1, 2)) ** 3, lambda t: sympy.Integer(0))
+    odd = sl.separable("odd", lambda t: (t - R(1, 2)) ** 3, lambda t: sympy.Integer(0))
     res = symmetry_test(odd, [2, 3])
     assert res.per_c == {2: True, 3: False} and not res.symmetric
-    assert explicit_constant(odd, 2) == 0
+    assert constant_class_sum(odd, 2) == 0
     assert nonconstant_witness(odd, 2) is None
 
 
@@ -75,10 +74,10 @@ def test_class_sum_ranges():
     assert (mse.low, mse.high) == (C - 1, 2 * C - 2) and mse.shape == "convex"
     cce = class_sum_range(sl.cce())
     assert sympy.simplify(cce.low - C * sympy.log(C)) == 0 and cce.high == sympy.oo
-    concave = SymbolicLoss("concave", lambda t: -(t**2), lambda t: sympy.Integer(0))
+    concave = sl.separable("concave", lambda t: -(t**2), lambda t: sympy.Integer(0))
     r = class_sum_range(concave, 3)
     assert r.shape == "concave" and r.low == -1 and r.high == R(-1, 3)
-    wavy = SymbolicLoss("wavy", lambda t: sympy.sin(7 * t), lambda t: sympy.Integer(0))
+    wavy = sl.separable("wavy", lambda t: sympy.sin(7 * t), lambda t: sympy.Integer(0))
     with pytest.raises(ValueError, match="cannot decide the sign"):
         class_sum_range(wavy, 3)
 

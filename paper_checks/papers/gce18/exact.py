@@ -1,9 +1,8 @@
 """Shared arithmetic of the gce18 checks (Zhang & Sabuncu 2018): search budgets and exact margins.
 
-Exact margins of the searches are evaluated in SymPy ``Rational`` arithmetic when the point
-is simple (small exponents ``1/q``, ``1/(1-q)``), otherwise in 60-digit floating point
-(an exact power such as ``(1 - q)^(1/q)`` with ``q = 1/10^6`` has millions of digits);
-either way the search decides the sign to 50 digits.
+Exact margins of the searches are SymPy expressions of the point's exact values; an exact power such as
+``(1 - q)^(1/q)`` with ``q = 1/10^6`` has millions of digits, and the search's verification guards it
+(ball arithmetic where exact powers are too large: ``paper_checks.api.search``).
 """
 from __future__ import annotations
 
@@ -18,7 +17,6 @@ from paper_checks.papers.documents import LI_NOTES, ZHANG18_TEXT
 ZHANG18 = ZHANG18_TEXT.file
 LI = LI_NOTES.file
 CS = range(2, 9)
-HP_DIGITS = 60  # digits of the floating-point fallback of exact margins
 
 
 def search_budget(ctx: Context) -> int:
@@ -30,19 +28,12 @@ def fold_np(x: Any, c: int) -> np.ndarray:
     return np.concatenate([x[: c - 1], [x[c - 1:].sum()]])
 
 
-def needs_hp(*qs: Any) -> bool:
-    """True when an exact power with exponent ``1/q`` or ``1/(1-q)`` would be huge."""
-    for q in qs:
-        q = sympy.Rational(q)
-        if q.q > 10**4 or (q > 0 and 1 / q > 64) or (q < 1 and 1 / (1 - q) > 64):
-            return True
-    return False
-
-
-def exact_num(x: Any, hp: bool) -> Any:
+def exact_num(x: Any) -> Any:
+    """``x`` (a value or a list of them) as SymPy numbers: the search verifies the margin built from them, its
+    large exact powers by ball arithmetic (docs/api.md, "Exact verification")."""
     if isinstance(x, (list, tuple)):
-        return [exact_num(v, hp) for v in x]
-    return sympy.Float(x, HP_DIGITS) if hp else sympy.sympify(x)
+        return [exact_num(v) for v in x]
+    return sympy.sympify(x)
 
 
 def same(a: Any, b: Any) -> bool:

@@ -18,7 +18,7 @@ from paper_checks.api import (
     claim,
     search,
 )
-from paper_checks.papers.gce18.exact import LI, ZHANG18, exact_num, fold_np, needs_hp, same, search_budget
+from paper_checks.papers.gce18.exact import LI, ZHANG18, exact_num, fold_np, same, search_budget
 from simulate.losses import cce_grad, lq_grad
 from theory import gce
 from theory import losses as sl
@@ -129,9 +129,8 @@ def eq7_space() -> SearchSpace:
 
     def exact(pt: dict[str, Any]) -> Any:
         c = int(pt["c"])
-        hp = needs_hp(pt["q"])
-        q = exact_num(pt["q"], hp)
-        f = exact_num(fold(pt["f"], c), hp)
+        q = exact_num(pt["q"])
+        f = exact_num(fold(pt["f"], c))
         S = sympy.Add(*[sl.lq_value(v, q) for v in f])
         lo, hi = gce.eq7_bounds(c, q)
         return sympy.Min(S - lo, hi - S)

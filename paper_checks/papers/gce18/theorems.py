@@ -19,7 +19,7 @@ from paper_checks.api import (
     claim,
     search,
 )
-from paper_checks.papers.gce18.exact import CS, ZHANG18, exact_num, fold_np, needs_hp, same, search_budget
+from paper_checks.papers.gce18.exact import CS, ZHANG18, exact_num, fold_np, same, search_budget
 from simulate.losses import get_loss
 from simulate.noise import uniform_noise
 from simulate.populations import random_distribution
@@ -54,9 +54,8 @@ def thm1_space() -> SearchSpace:
     def exact(pt: dict[str, Any]) -> Any:
         c = int(pt["c"])
         eta = pt["r"] * sympy.Rational(c - 1, c)
-        hp = needs_hp(pt["q"])
-        q, eta = exact_num(pt["q"], hp), exact_num(eta, hp)
-        p = exact_num(fold(pt["p"], c), hp)
+        q, eta = exact_num(pt["q"]), exact_num(eta)
+        p = exact_num(fold(pt["p"], c))
         T = [[1 - eta if i == j else eta / (c - 1) for j in range(c)] for i in range(c)]
         w = [sympy.Add(*[p[i] * T[i][j] for i in range(c)]) for j in range(c)]
         fs, fh = gce.lq_pointwise_minimiser(p, q), gce.lq_pointwise_minimiser(w, q)
@@ -277,8 +276,7 @@ def thm2_space(condition: bool = True) -> SearchSpace:
 
     def exact(pt: dict[str, Any]) -> Any:
         c, t = prep(pt, True)
-        hp = needs_hp(pt["q"])
-        q, t = exact_num(pt["q"], hp), exact_num(t, hp)
+        q, t = exact_num(pt["q"]), exact_num(t)
         return gce.B_bound(c, q, t[0]) - gce.thm2_gap(t, 0, q)
 
     what = "T_yy >= T_yk" if condition else "any row"

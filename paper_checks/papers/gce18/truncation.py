@@ -20,7 +20,7 @@ from paper_checks.api import (
     figure_data,
     search,
 )
-from paper_checks.papers.gce18.exact import ZHANG18, exact_num, fold_np, needs_hp, same, search_budget
+from paper_checks.papers.gce18.exact import ZHANG18, exact_num, fold_np, same, search_budget
 from theory import gce
 from theory import losses as sl
 from theory.gce import K, M, Q
@@ -62,9 +62,8 @@ def eq10_space() -> SearchSpace:
 
     def exact(pt: dict[str, Any]) -> Any:
         c = int(pt["c"])
-        hp = needs_hp(pt["q"], pt["k"])
-        q, k = exact_num(pt["q"], hp), exact_num(pt["k"], hp)
-        f = exact_num(fold(pt["f"], c), hp)
+        q, k = exact_num(pt["q"]), exact_num(pt["k"])
+        f = exact_num(fold(pt["f"], c))
         S = gce.truncated_class_sum(f, q, k)
         lo, hi = gce.eq10_bounds(c, q, k)
         return sympy.Min(S - lo, hi - S)
@@ -232,8 +231,7 @@ def eq11_space(k_low: float = 0.3, c_low: int = 2, q_high: float = 1.0, c_high: 
         return gce.eq11_margin_float(int(pt["c"]), float(pt["q"]), float(pt["k"]))
 
     def exact(pt: dict[str, Any]) -> Any:
-        hp = needs_hp(pt["q"], pt["k"])
-        return gce.eq11_margin(int(pt["c"]), exact_num(pt["q"], hp), exact_num(pt["k"], hp))
+        return gce.eq11_margin(int(pt["c"]), exact_num(pt["q"]), exact_num(pt["k"]))
 
     return SearchSpace((Real("q", 0.0, q_high, open_low=True), Real("k", k_low, 1.0, open_high=True),
                         Integer("c", c_low, c_high)), margin, exact,

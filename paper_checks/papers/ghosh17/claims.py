@@ -53,7 +53,7 @@ def _fold_np(x: np.ndarray, c: int) -> np.ndarray:
     return np.concatenate([x[: c - 1], [x[c - 1:].sum()]])
 
 
-def _class_sum_check(loss: sl.SymbolicLoss, g: Callable[[Any], Any], K0: Any, constant: bool) -> dict[str, Any]:
+def _class_sum_check(loss: sl.LossDefinition, g: Callable[[Any], Any], K0: Any, constant: bool) -> dict[str, Any]:
     """Compare the class sum with ``sum_k g(f_k) + K0`` and decide constancy (symbolic ``c``)."""
     cmp = compare_class_sum(loss, g, K0, CS)
     sym = symmetry_test(loss, CS)

@@ -33,13 +33,13 @@ def test_a_line_of_zeros_is_reported_with_its_gradient():
     assert set(res.remaining["gathering"]["gradient_at_centre"]) == {"x", "y"}
 
 
-def test_a_margin_not_real_on_the_domain_ends_undecided_and_says_so():
-    """log(x - 2) on [0, 1] is not real anywhere there: undecided at once (never a raise, and no box spent
-    waiting for the limit), and the reason says why."""
+def test_a_margin_not_real_on_the_domain_ends_undefined_and_says_so():
+    """log(x - 2) on [0, 1] is not real anywhere there: ``undefined`` at once with an exact point (never a raise,
+    and no box spent waiting for the limit), and the reason says why."""
     res = prove_expr("log(x - 2)", {x: (0, 1)}, budget=10**6, seconds=300)
-    assert res.outcome == "undecided" and res.boxes == 0
-    assert "not real at x = " in res.reason and "undefined on the domain" in res.reason
-    assert res.remaining["gathering"]["exact_at_centre"].startswith("not real")
+    assert res.outcome == "undefined" and res.boxes == 0
+    assert "not real at x = " in res.reason and "undefined on part of the domain" in res.reason
+    assert res.undefined.node == "log(x - 2)" and 0 <= res.undefined.point["x"] <= 1
 
 
 def test_a_pole_is_not_called_a_minimum_of_0():

@@ -106,6 +106,16 @@ def test_consider_is_the_one_road_of_acceptance():
     assert s.best == {"x": R(5)} and s.evals == 2
 
 
+def test_consider_never_pays_twice_for_a_candidate():
+    """A fixed-point pass offers the same candidates again; the seen-set answers them at no exact evaluation."""
+    space = SearchSpace((Real("x", 0, 10),), lambda p: 3 - float(p["x"]), lambda p: 3 - p["x"])
+    s = Shrinker(space, {"x": R(7)}, max_evals=10)
+    assert not s.consider({"x": R(2)}) and s.evals == 1
+    assert not s.consider({"x": R(2)}) and s.evals == 1
+    assert s.consider({"x": R(4)}) and s.evals == 2
+    assert not s.consider({"x": R(4)}) and s.evals == 2 and s.best == {"x": R(4)}
+
+
 def test_shrink_without_budget_stops_unfinished():
     space = SearchSpace((Real("x", 0, 10),), lambda p: 3 - p["x"], lambda p: 3 - p["x"])
     assert Shrinker(space, {"x": R(71, 10)}, max_evals=0).run() == ({"x": R(71, 10)}, 0, False)
@@ -141,11 +151,16 @@ def _reference_joint_round(space, point, d):
 
 
 def _reference_shrink(space, starts, max_evals, screen):
-    """The former shrink, as plain loops: joint rounding once, then each parameter to a fixed point."""
+    """The former shrink, as plain loops: joint rounding once, then each parameter to a fixed point; a
+    candidate offered twice is answered from a list of those already tried, at no exact evaluation."""
     evals = 0
+    tried = []
 
     def accept(pt):
         nonlocal evals
+        if pt in tried:
+            return False
+        tried.append(pt)
         if not all(p.inside(pt[p.name]) for p in space.params):
             return False
         if screen is not None:

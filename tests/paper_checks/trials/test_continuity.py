@@ -7,7 +7,8 @@ import sympy
 
 from paper_checks.trials.continuity import Unknown, breaks, gate
 from theory.expressions import P
-from theory.losses import default_losses, from_expression
+from theory.losses import default_losses
+from theory.user_losses import from_expression
 
 
 def _breaks(text: str) -> list[tuple[str, str]]:

@@ -53,8 +53,9 @@ def test_tgce_family_agrees_with_every_value(monkeypatch):
     ft = fm.family_trial("tgce", [2, 3], precision="quick")
     assert ft.disagreements == []
     assert ft.derived["bounded"][0] == "yes for every k in (0, 1), sup = (1 - k**q)/q, attained on [0, k]"
-    assert ft.derived["class_sum"][0].endswith("S_max = c*(1 - k**q)/q for c >= 1/k (the barycentre), the rest "
-                                               "per value")
+    assert ft.derived["class_sum"][0].endswith("S_max = c*(1 - k**q)/q for c >= 1/k (the barycentre); S_min not "
+                                               "derived (undecided per value)")
+    assert all("per value" not in cell or "undecided" in cell for cell, _ in ft.derived.values())
     assert "per value (k = 1/10, 1/2, 7/10)" in fm.markdown(ft)
 
 

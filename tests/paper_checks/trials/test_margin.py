@@ -184,3 +184,13 @@ def test_cli_names_the_row_and_looks_up_zoo_names_first():
     assert p.returncode == 0 and "| zero_one |" in p.stdout
     p = _cli("loss", "--margin", "1")
     assert p.returncode == 2 and "does not mention v" in p.stderr and "Traceback" not in p.stderr
+
+
+def test_a_constant_margin_loss_is_tried():
+    # "every nonnegative symmetric loss is nonconvex" fails at the constant 1/2: symmetric, convex and bounded
+    from theory.margin import margin_loss
+
+    tr = mt.trial(margin_loss("1/2"), 60)
+    cells = {name: prop.cell for name, prop in tr.properties.items()}
+    assert cells["symmetric"] == "yes (K = 1)" and cells["convex"] == "yes" and cells["bounded"] == "yes [1/2, 1/2]"
+    assert cells["calibrated"] == "no"

@@ -10,7 +10,8 @@ import sympy
 from paper_checks.cli import main
 from paper_checks.registry import load
 from paper_checks.trials import simplex as lt
-from theory.losses import ZOO, default_losses, from_callable, from_expression, parse_spec
+from theory.losses import ZOO, P, default_losses, parse_spec
+from theory.user_losses import from_callable, from_expression
 
 C = lt.C
 CS = range(2, 11)
@@ -380,3 +381,85 @@ def test_the_supremum_of_a_piecewise_loss_is_exact(expr, sup, text):
 def test_an_unbounded_piecewise_loss_says_where():
     b = lt.trial(from_expression("1/Abs(p - 3/10)"), [2], precision="quick").properties["bounded"]
     assert b.value["bounded"] is False and b.cell == "no (l → ∞ as p → 3/10)"
+
+
+# ---------------------------------------------------------------- issue 37: the trial decides what it derives
+CELLS = ("class_sum", "excess_risk_bound", "bounded", "asymmetric", "noisy_minimiser")
+
+
+def _at(text, c):
+    """A recorded expression in the number of classes ``c``, at ``c``."""
+    e = sympy.sympify(text)
+    return e.subs({s: c for s in e.free_symbols})
+
+
+@pytest.mark.slow  # two trials per value
+@pytest.mark.parametrize("k", ["1/2", "3/5", "0.99"])
+def test_truncated_gce_typed_with_min_decides_as_the_zoo_row(k):
+    typed = lt.trial(from_expression(f"Min((1 - p**0.7)/0.7, (1 - ({k})**0.7)/0.7)"), [2, 3], precision="quick")
+    zoo = lt.trial(parse_spec(f"tgce:q=0.7,k={k}"), [2, 3], precision="quick")
+    for name in CELLS:
+        assert not typed.properties[name].undecided, (name, typed.properties[name].cell)
+        assert typed.properties[name].cell.replace(" at [", " attained on [") == zoo.properties[name].cell, name
+
+
+@pytest.mark.slow
+def test_max_of_zero_and_half_minus_p_is_decided():
+    """Max(0, 1/2 - p) is convex (proved piece by piece) and non-increasing: Jensen's class-sum range, A, and
+    R_c = l'(1-)/l'(0+) = 0/(-1) = 0."""
+    t = lt.trial(from_expression("Max(0, 1/2 - p)"), [2, 3, 4], precision="quick")
+    for name in ("class_sum", "excess_risk_bound", "asymmetric", "bounded"):
+        assert not t.properties[name].undecided, (name, t.properties[name].cell)
+    rng = t.properties["class_sum"].value
+    for n, (lo, hi) in {2: (0, sympy.Rational(1, 2)), 4: (1, sympy.Rational(3, 2))}.items():  # plain loops below
+        pts = [[sympy.Rational(1, n)] * n, [1] + [0] * (n - 1)]
+        sums = [sum(max(0, sympy.Rational(1, 2) - x) for x in pt) for pt in pts]
+        assert _at(rng["low"], n) == lo == min(sums)
+        assert _at(rng["high"], n) == hi == max(sums)
+    assert t.properties["asymmetric"].cell.startswith("no (R_c = 0")
+
+
+@pytest.mark.slow
+def test_jensen_shannon_at_a_tenth_is_bounded_and_decided_asymmetric():
+    t = lt.trial(parse_spec("js:pi=0.1"), [2, 3], precision="quick", timeout=60)
+    b, a = t.properties["bounded"], t.properties["asymmetric"]
+    assert not b.undecided and not a.undecided
+    ell = parse_spec("js:pi=0.1").label
+    grid = max(float(ell.subs(P, sympy.Rational(i, 1000))) for i in range(1, 1000))
+    sup = float(sympy.sympify(b.value["sup"]))
+    assert sup >= grid and abs(sup - float(sympy.limit(ell, P, 0, "+"))) < 1e-12
+    assert a.cell.startswith("no (R_c = 0")  # l convex with l'(0+) = -oo
+
+
+@pytest.mark.parametrize("k", ["0.1", "0.3"])
+def test_truncated_gce_below_a_half_states_why_asymmetric_is_open(k):
+    a = lt.trial(parse_spec(f"tgce:k={k}"), [2, 3], precision="quick").properties["asymmetric"]
+    assert a.undecided and "neither convex nor concave" in a.cell  # flat, then convex: no closed-form inner max
+
+
+def test_a_constant_loss_is_tried():
+    t = lt.trial(from_expression("1/2"), [2, 3], precision="quick")
+    assert t.properties["symmetric"].cell.startswith("yes, C = c/2")
+    assert t.properties["bounded"].value["sup"] == "1/2"
+
+
+def test_a_loss_of_the_whole_prediction_is_tried_at_three_classes():
+    """The tempered form L(f, e_y) = -log_t(f_y) + sum_i f_i^(2-t)/(2-t) at t = 1/2, for every c it names."""
+    loss = from_expression("-(p**(1/2) - 1)/(1/2)", "tempered", each="p**(3/2)/(3/2)")
+    f = [sympy.Rational(1, 2), sympy.Rational(1, 3), sympy.Rational(1, 6)]
+    plain = -(sympy.sqrt(f[1]) - 1) * 2 + sum(x ** sympy.Rational(3, 2) * sympy.Rational(2, 3) for x in f)
+    assert sympy.simplify(loss(f, 1) - plain) == 0
+    t = lt.trial(loss, [3], precision="quick")
+    rng = t.properties["class_sum"].value
+    bary = sum(loss([sympy.Rational(1, 3)] * 3, j) for j in range(3))
+    assert sympy.simplify(_at(rng["low"], 3) - bary) == 0
+    assert _at(rng["high"], 3) == sum(loss([1, 0, 0], j) for j in range(3))
+    assert t.properties["bounded"].value["sup"] == {3: "8/3"}  # at a vertex e_k, k != y: 2 + 2/3
+
+
+def test_the_command_line_takes_a_term_for_every_class(tmp_path):
+    out = tmp_path / "t.json"
+    args = ["loss", "-2*p", "--each", "p**2", "--classes", "3..3", "--precision", "quick", "--json", str(out)]
+    assert main(args) == 0
+    rec = json.loads(out.read_text())["losses"][0]
+    assert rec["properties"]["class_sum"]["cell"].startswith("[-1, c - 2]")  # MSE - 1: [c - 1, 2c - 2] - c

@@ -61,7 +61,7 @@ def test_negative_example_and_no_example_without_noise():
 def test_conditioning_refutes_when_variance_does_not_grow():
     # a constant loss: T^-1 (k 1) = k 1, so its corrected variance is 0 at every cond(T)
     const = Loss("const", lambda inputs, labels, from_logits=False: np.ones(len(labels)),
-                 lambda logits, labels: np.zeros_like(logits), bounded=True, symmetric=True)
+                 lambda logits, labels: np.zeros_like(logits))
     st = conditioning_study(np.random.default_rng(0), c=4, n_x=20, ratios=(0.0, 0.5, 0.9), rates=(), mixes=(0.0, 0.1),
                             base=const)
     ev = C.conditioning_evidence(ctx(), st)

@@ -1,0 +1,221 @@
+"""What a closing method is: a :class:`Method` holds one way of closing a goal (its ``step``) and the independent
+re-check of what that step recorded (its ``recheck``); :func:`register` enters it into the registry of
+:mod:`paper_checks.prover.closures`.
+
+Two kinds of goal:
+
+- :class:`PieceGoal`: one conjunct of one piece, before any box (:class:`PieceMethod`, stage ``piece``): its
+  step gives an :class:`Outcome`, a closure of the whole piece and/or exact points to verify as
+  counterexamples; a step may also rewrite the conjunct for the later ones (the normal form does);
+- :class:`BoxGoal`: one box of one conjunct (:class:`BoxMethod`, stages ``inside``, ``split`` (a box that
+  leaves the simplex in part) and ``outside`` (no point of the piece's region)): its step gives a
+  :class:`~paper_checks.prover.bound.Closure` (closed, or for a bounding step its best bound) or None.
+
+A certificate's record names its closure by the :class:`~paper_checks.prover.bound.Closure`'s ``method``;
+:meth:`Method.methods` lists the names a method records, so the re-check finds the method that made a record
+by that name alone. Every box record is first evaluated exactly at the box's points (:func:`points_problems`)
+before the method's own re-check (:meth:`BoxMethod.recheck_box`).
+"""
+from __future__ import annotations
+
+import itertools
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import sympy
+
+from paper_checks.prover.bound import Closure
+from paper_checks.prover.boxes import Box, groups, status
+from paper_checks.prover.normal import Reduction
+from paper_checks.prover.solver import Problem, problem
+from paper_checks.prover.tight import Tight
+from paper_checks.prover.trace import Coordinate, Traced, derivative
+
+#: interval precision (bits) of the re-bounding in a re-check
+RECHECK_PREC = 120
+#: the most corners evaluated exactly per box in a re-check (then the centre and the low/high corners)
+MAX_CORNERS = 64
+#: the stages of a proof a method may close: a whole piece, a box inside its region, partly outside, outside
+STAGES = ("piece", "inside", "split", "outside")
+
+
+@dataclass
+class PieceGoal:
+    """One conjunct ``t`` of one piece, before any box: a step may replace ``t`` by an equivalent form
+    (recording :attr:`reduction`) for the steps after it."""
+
+    t: Traced
+    coords: list[Coordinate]
+    base: Box
+    rows: list[list[int]]
+    deadline: float
+    reduction: Reduction | None = None
+    memo: dict[str, Any] = field(default_factory=dict)
+
+    def problem(self) -> Problem | None:
+        """The conjunct as a polynomial problem (:func:`~paper_checks.prover.solver.problem`), computed once."""
+        if "problem" not in self.memo or self.memo.get("problem_of") is not self.t:
+            self.memo["problem"] = problem(self.t.expr, self.t.symbols, self.base, self.rows)
+            self.memo["problem_of"] = self.t
+        return self.memo["problem"]
+
+
+@dataclass
+class Outcome:
+    """What a piece step found: ``closure`` (closed: the whole piece is proved), ``candidates`` (exact points
+    in free coordinates to verify as counterexamples, ``found_by`` the note a verified one carries) and the
+    polynomial ``problem`` a closure decided (kept in the certificate)."""
+
+    closure: Closure | None = None
+    candidates: list[list[Fraction]] = field(default_factory=list)
+    found_by: str = ""
+    problem: Problem | None = None
+
+
+@dataclass
+class BoxGoal:
+    """One box of one conjunct ``t`` (``written``: the conjunct as traced, before its normal form) of one
+    piece; ``stage`` is where the box lies (``inside``, ``split``, ``outside``:
+    :func:`~paper_checks.prover.boxes.status`), ``key`` (piece, conjunct), ``tight`` the proof's memory of the
+    tight-margin closures."""
+
+    stage: str
+    t: Traced
+    written: Traced
+    coords: list[Coordinate]
+    base: Box
+    names: list[str]
+    key: tuple[int, int]
+    box: Box
+    tight: Tight
+    deadline: float
+
+
+@dataclass
+class Check:
+    """A record to re-check: its ``closure``, the margin ``t`` it closed (the normal form, or as written), its
+    ``box`` (the piece's for a piece closure), the piece's ``base`` box, names and coordinates, ``where`` (for
+    messages), and what the certificate recorded for the conjunct (``reduction``, ``problem``)."""
+
+    closure: Closure
+    t: Traced
+    box: Box
+    base: Box
+    names: list[str]
+    coords: list[Coordinate]
+    where: str
+    reduction: Reduction | None = None
+    problem: Problem | None = None
+
+    @property
+    def rows(self) -> list[list[int]]:
+        return [list(g) for g in groups(self.coords).values()]
+
+
+class Method(ABC):
+    """A closing method. ``methods``: the :attr:`Closure.method` names its records carry (unique across the
+    registry); ``costs``: stage -> cost, the cheapest runs first in each stage it takes part in."""
+
+    methods: ClassVar[tuple[str, ...]] = ()
+    costs: ClassVar[dict[str, float]] = {}
+    #: ``"written"`` where the step closes the margin as traced rather than its normal form
+    form: ClassVar[str] = ""
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def applies(self, goal: Any) -> bool:
+        """Whether the step may be tried on ``goal`` (a cheap test; the step may still close nothing)."""
+        return True
+
+    @abstractmethod
+    def recheck(self, check: Check) -> list[str]:
+        """The problems found re-deriving ``check``'s record without trusting the run (empty: it holds)."""
+
+
+class PieceMethod(Method):
+    """A closure of a whole piece before any box."""
+
+    @abstractmethod
+    def step(self, goal: PieceGoal) -> Outcome | None:
+        """Decide ``goal`` where this method can: an :class:`Outcome`, or None (nothing found)."""
+
+
+class BoxMethod(Method):
+    """A closure of one box."""
+
+    @abstractmethod
+    def step(self, goal: BoxGoal) -> Closure | None:
+        """A closed :class:`Closure`, None, or for a bounding step the unclosed closure with its best lower
+        bound (and ``fails``: an exact point where the margin is negative; ``smear``: where to split)."""
+
+    def recheck(self, check: Check) -> list[str]:
+        return points_problems(check) or self.recheck_box(check)
+
+    @abstractmethod
+    def recheck_box(self, check: Check) -> list[str]:
+        """The method's own re-check of a box, after the exact values at its points held."""
+
+
+_REGISTERED: list[Method] = []
+
+
+def register(cls: type[Method]) -> type[Method]:
+    """Enter ``cls`` (one instance) into the registry (a class decorator)."""
+    _REGISTERED.append(cls())
+    return cls
+
+
+def registered() -> list[Method]:
+    return list(_REGISTERED)
+
+
+# ------------------------------------------------------------------ the exact values every box record must have
+def exact_at(t: Traced, x: list[Fraction]) -> Any:
+    """The margin at the exact point ``x``: rational exactly, 30 digits otherwise."""
+    val = t.expr.xreplace({s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, x)})
+    return val if val.is_Rational else sympy.N(val, 30)
+
+
+def points(box: Box) -> list[list[Fraction]]:
+    """The box's corners (at most :data:`MAX_CORNERS`), its low and high corners and its centre."""
+    corners = list(itertools.islice(itertools.product(*box), MAX_CORNERS))
+    return [*map(list, corners), [lo for lo, _ in box], [hi for _, hi in box], [(lo + hi) / 2 for lo, hi in box]]
+
+
+def _monotone_problems(cl: Closure, t: Traced, box: Box, names: list[str]) -> str:
+    """A recorded monotone step whose derivative has the wrong sign at a corner of the box (exactly)."""
+    while cl.method == "max" and cl.face is not None and t.alternatives:
+        t, cl = t.alternatives[cl.argument or 0], cl.face
+    while cl.fixed:
+        for name, end in cl.fixed.items():
+            d = derivative(t.expr, t.symbols[names.index(name)])
+            for x in points(box)[:MAX_CORNERS]:
+                v = exact_at(Traced(d, t.symbols, t.value, None), x)
+                if v.is_real and ((end == "low" and v < 0) or (end == "high" and v > 0)):
+                    return f"the margin's derivative in {name} is {v} at a corner, against the recorded '{end}'"
+        box = [((lo, lo) if cl.fixed.get(n) == "low" else (hi, hi) if cl.fixed.get(n) == "high" else (lo, hi))
+               for n, (lo, hi) in zip(names, box)]
+        if cl.face is None:
+            break
+        cl = cl.face
+    return ""
+
+
+def points_problems(check: Check) -> list[str]:
+    """The margin evaluated exactly at the box's points (those inside the simplex) must be ``>= 0`` and not
+    below the record's lower bound; a recorded monotone step's derivative must not have the other sign."""
+    for x in points(check.box):
+        if check.coords and status([(a, a) for a in x], check.coords) != "inside":
+            continue  # a corner of a box that leaves the simplex: no point of the domain
+        v = exact_at(check.t, x)
+        if v is sympy.oo or v is sympy.zoo or v is sympy.nan:  # +oo (zoo for -log 0, nan for 0 log 0) at a
+            continue  # boundary point: no value to compare; the method's re-check still covers the box
+        if v.is_real is False or not v.is_finite or v < 0 or v < check.closure.lower - 1e-12:
+            return [f"{check.where}: exact margin {v} at {[str(a) for a in x]} is below 0 or the bound "
+                    f"{check.closure.lower}"]
+    bad = _monotone_problems(check.closure, check.t, check.box, check.names)
+    return [f"{check.where}: {bad}"] if bad else []

@@ -1,0 +1,53 @@
+"""Array kernels derived from SymPy expressions, for any array namespace ``xp`` (NumPy, CuPy or a stand-in).
+
+:func:`array_function` lambdifies an expression once with SymPy's NumPy printer and binds the printed names
+(``exp``, ``log``, ``select``, ``maximum``, ...) to ``xp``'s functions, so the same derivation runs on the host and
+on a device; the result is cached per expression and namespace. :mod:`simulate.losses` derives every loss's value
+and logit gradient this way from its one definition (:class:`theory.losses.LossDefinition`).
+
+SymPy is imported on the first derivation only: the NumPy engine does not pay for it otherwise.
+"""
+from __future__ import annotations
+
+import functools
+import types
+from typing import Any, Callable
+
+import numpy as np
+
+
+def _select(xp: Any) -> Callable[..., Any]:
+    """``xp.select`` taking what SymPy prints for a ``Piecewise``: conditions and choices may be Python scalars
+    (``True`` for the last piece, a constant value); CuPy's ``select`` takes arrays only."""
+
+    def select(condlist: list[Any], choicelist: list[Any], default: Any = 0) -> Any:
+        ref = next((a for a in (*condlist, *choicelist) if hasattr(a, "shape") and a.shape), None)
+        shape = () if ref is None else ref.shape
+        conds = [c if hasattr(c, "shape") and c.shape == shape else xp.full(shape, bool(c)) for c in condlist]
+        choices = [v if hasattr(v, "shape") and v.shape == shape else xp.full(shape, v, dtype=float)
+                   for v in choicelist]
+        return xp.select(conds, choices, default=default)
+
+    return select
+
+
+@functools.lru_cache(maxsize=512)
+def array_function(args: tuple[Any, ...], expr: Any, xp: Any = np) -> Callable[..., Any]:
+    """``expr`` (a SymPy expression, or a tuple of them for several outputs) as a function of ``args`` (SymPy
+    symbols) on arrays of the namespace ``xp``; common subexpressions are computed once. Cached per
+    ``(args, expr, xp)``."""
+    import sympy
+
+    target = list(expr) if isinstance(expr, tuple) else expr
+    fn = sympy.lambdify(args, target, "numpy", cse=True)
+    if xp is np:
+        return fn
+    names = dict(fn.__globals__)
+    for name in fn.__code__.co_names:
+        if name == "select":
+            names[name] = _select(xp)
+        elif name == "numpy":
+            names[name] = xp
+        elif name in names and (names[name] is getattr(np, name, None) or name == "abs") and hasattr(xp, name):
+            names[name] = getattr(xp, name)  # NumPy's function (or the builtin abs) -> xp's
+    return types.FunctionType(fn.__code__, names, fn.__name__, fn.__defaults__, fn.__closure__)

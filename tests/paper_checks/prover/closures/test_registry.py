@@ -1,0 +1,50 @@
+"""The closure registry: every module of ``paper_checks/prover/closures/`` is one registered method, each
+closure name is recorded by one method, the stages run cheapest first, and a certificate's records are
+re-checked through the method that made them."""
+from __future__ import annotations
+
+import pkgutil
+
+import pytest
+import sympy
+
+from paper_checks.prover import closures, prove, recheck
+from paper_checks.prover.closures.base import BoxMethod, PieceMethod
+from tests.paper_checks.prover._spaces import real_space
+
+
+def test_every_module_of_the_folder_holds_a_registered_method():
+    modules = {m.name for m in pkgutil.iter_modules(closures.__path__)} - {"base"}
+    owners = {type(m).__module__.rsplit(".", 1)[1] for m in closures.methods()}
+    assert modules <= owners, f"modules without a registered method: {sorted(modules - owners)}"
+
+
+def test_each_closure_name_is_recorded_by_one_method():
+    names = [n for m in closures.methods() for n in m.methods]
+    assert len(names) == len(set(names))
+    for n in ("identity", "known sign", "real roots", "z3", "z3 branches", "interval", "mean value", "monotone",
+              "point", "max", "hessian", "taylor", "lifted interval", "scaling", "outside region"):
+        assert closures.by_method(n) is not None, n
+    assert closures.by_method("no such closure") is None
+
+
+def test_stages_run_cheapest_first_and_hold_their_kind_of_method():
+    for stage in closures.STAGES:
+        ms = closures.for_stage(stage)
+        costs = [m.costs[stage] for m in ms]
+        assert costs == sorted(costs)
+        kind = PieceMethod if stage == "piece" else BoxMethod
+        assert all(isinstance(m, kind) for m in ms), stage
+    assert [m.name for m in closures.for_stage("piece")][0] == "NormalForm"
+    assert [m.name for m in closures.for_stage("inside")][0] == "FirstOrder"
+    with pytest.raises(ValueError, match="unknown stage"):
+        closures.for_stage("nowhere")
+
+
+def test_a_record_of_an_unknown_method_is_a_recheck_problem():
+    space = real_space(lambda x: sympy.exp(x) - 1 - x, ("x", 0, 1))
+    res = prove(space, 2000, 300, exact_first=False)  # a hang guard: the budget ends a stuck run
+    assert res.proved
+    assert recheck(res.certificate, space) == []
+    res.certificate.records[0].closure.method = "made up"
+    assert any("no closing method records 'made up'" in p for p in recheck(res.certificate, space))
