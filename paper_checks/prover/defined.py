@@ -5,15 +5,18 @@ A node with a restricted domain asks its argument to stay in it on the whole dom
 - ``log(u)`` asks ``u >= 0`` (``u = 0`` is the extended real ``-oo``, as a loss infinite at a vertex);
 - a power ``b^e`` whose exponent is not an integer constant (``x^(1/3)``, ``p^q``, ``x^x``) asks ``b >= 0``: a
   negative base with a non-integer exponent is not real (``(-1/2)^(1/2) = i/sqrt 2``).
+- a denominator ``b`` (a negative integer power) asks to keep one sign, ``s b >= 0`` with ``s`` its sign at a
+  point of the domain: one that changes sign is 0 in between, where the margin has no value (``1/x`` on
+  ``[-1, 1]`` at ``x = 0``, found exactly where the zero is rational); one of one sign that is 0 at an end is
+  a pole of the extended reals (``1/p`` at ``p = 0`` on ``[0, 1]``), as before.
 
 :func:`guards` lists these conditions (:class:`Guard`) of the margin *as traced*, before any rewrite (its
 normal form, ``u^u = exp(u log u)``, a lifted or scaled form), so that no rewrite can widen the domain.
 The prover (:mod:`paper_checks.prover.prove`) decides each ``guard >= 0`` as one more conjunct of the
 margin: a proof needs all of them proved; a point where one is negative and its node is not real there
-(:func:`not_real_at`, exact) ends in the outcome ``undefined`` with that exact point. A division by a part
-that takes both signs is undefined at its zero: the interval arithmetic never bounds a box holding it
-(:class:`paper_checks.prover.trace.OffDomain`), so it is never proved; a pole at an end of the domain is the
-extended real ``+oo`` or ``-oo`` (``1/p`` on ``[0, 1]``), as before.
+(:func:`not_real_at`, exact) ends in the outcome ``undefined`` with that exact point. In the interval
+arithmetic a node whose argument leaves its domain on part of a box makes the whole enclosure the real line
+(:class:`paper_checks.prover.trace.OffDomain`), so no box holding such a point is ever closed.
 """
 from __future__ import annotations
 
@@ -22,6 +25,8 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+
+from paper_checks.prover.boxes import Box, centre, status
 
 #: digits of the numerical evaluation where an exact sign is not a rational's
 DIGITS = 40
@@ -49,12 +54,25 @@ class Guard:
     what: str
 
 
-def guards(expr: sympy.Expr) -> list[Guard]:
+def guards(expr: sympy.Expr, at: list[dict[sympy.Symbol, Any]] | None = None) -> list[Guard]:
     """The conditions of :class:`Guard` that the nodes of ``expr`` put on their arguments, one per argument
     (in the order met); an argument SymPy knows to be ``>= 0`` (``exp(x)``, a square, a coordinate of a
-    simplex) or a constant ``>= 0`` puts none."""
+    simplex) or a constant ``>= 0`` puts none. With ``at`` (exact points of the domain, :func:`anchor`), a
+    denominator ``b`` (a negative integer power) whose sign SymPy does not know puts ``s b >= 0``, ``s`` its
+    first sign other than 0 at those points: a denominator that changes sign on the domain is 0 between, where
+    the margin has no value (``1/x`` and ``1/x^2`` on ``[-1, 1]``, at ``x = 0``); one of one sign that is 0 at
+    an end is a pole of the extended reals (``1/p`` at ``p = 0`` on ``[0, 1]``), as before."""
     out: dict[sympy.Expr, Guard] = {}
     for node in sympy.preorder_traversal(expr):
+        if at is not None and isinstance(node, sympy.Pow) and node.exp.is_Integer and node.exp < 0:
+            b = node.base
+            if b.is_number or b.is_positive or b.is_negative:
+                continue
+            signs = [_sign(b.xreplace(a)) for a in at if b.free_symbols <= set(a)]
+            sign = next((v for v in signs if v), None)
+            if sign and sign * b not in out:
+                out[sign * b] = Guard(node, sign * b, "a division by zero (a denominator changing sign)")
+            continue
         if isinstance(node, sympy.log):
             u, what = node.args[0], "the log of a negative number"
         elif isinstance(node, sympy.Pow) and not node.exp.is_Integer:
@@ -69,6 +87,16 @@ def guards(expr: sympy.Expr) -> list[Guard]:
             continue
         out[u] = Guard(node, u, what)
     return list(out.values())
+
+
+def anchor(base: Box, coords: list[Any]) -> list[dict[sympy.Symbol, sympy.Rational]]:
+    """The exact points of a piece that orient its denominators (:func:`guards`' ``at``): the centre of its box,
+    its low and its high corner, those that lie in its region (none: no denominator guard)."""
+    out = []
+    for x in (centre(base), [lo for lo, _ in base], [hi for _, hi in base]):
+        if status([(v, v) for v in x], coords) == "inside":
+            out.append({c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(coords, x)})
+    return out
 
 
 def _sign(v: sympy.Expr) -> int | None:
@@ -99,8 +127,12 @@ def _not_an_integer(v: sympy.Expr) -> bool:
 
 def not_real_at(g: Guard, subs: dict[sympy.Symbol, sympy.Rational]) -> str:
     """Why ``g``'s node is not real at the exact point ``subs`` (its argument is < 0 there, and for a power the
-    exponent is no integer there), in words; ``""`` where that is not certain."""
+    exponent is no integer there; for a denominator: it is 0 there), in words; ``""`` where that is not
+    certain."""
     try:
+        if g.what.startswith("a division"):
+            return f"{g.node} is undefined there: a division by zero ({g.expr} = 0)" if \
+                sympy.sympify(g.expr.xreplace(subs)) == 0 else ""
         if _sign(g.expr.xreplace(subs)) != -1:
             return ""
         if isinstance(g.node, sympy.Pow):
@@ -116,6 +148,24 @@ def not_real_at(g: Guard, subs: dict[sympy.Symbol, sympy.Rational]) -> str:
 def _shown(e: sympy.Expr, subs: dict[sympy.Symbol, Any]) -> str:
     v = sympy.sympify(e.xreplace(subs))
     return str(v) if v.is_Rational else str(sympy.N(v, 6))
+
+
+def zero_between(g: Guard, symbols: list[sympy.Symbol], a: list[Fraction], b: list[Fraction]) -> list[Fraction] | None:
+    """A rational point of the segment from ``a`` (included) to ``b`` where the denominator of ``g`` is exactly 0,
+    or None where none is found (an irrational zero: the guard stays open, so there is no proof either)."""
+    tau = sympy.Dummy("tau")
+    line = {s: sympy.Rational(u.numerator, u.denominator) + tau * sympy.Rational((v - u).numerator, (v - u).denominator)
+            for s, u, v in zip(symbols, a, b)}
+    try:
+        num = sympy.together(g.expr.xreplace(line)).as_numer_denom()[0]
+        roots = [r for r in sympy.Poly(num, tau).ground_roots() if r.is_Rational and 0 <= r < 1]
+    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, ArithmeticError):
+        return None
+    for r in sorted(roots):
+        pt = [u + Fraction(int(r.p), int(r.q)) * (v - u) for u, v in zip(a, b)]
+        if sympy.sympify(g.expr.xreplace(dict(zip(symbols, map(sympy.Rational, pt))))) == 0:
+            return pt
+    return None
 
 
 def near(x: list[Fraction], base: list[tuple[Fraction, Fraction]]) -> list[list[Fraction]]:
