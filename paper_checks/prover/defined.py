@@ -112,6 +112,14 @@ def _sign(v: sympy.Expr) -> int | None:
     return 1 if n > 0 else -1
 
 
+def sign_at(e: sympy.Expr, subs: dict[sympy.Symbol, Any]) -> int | None:
+    """The sign of ``e`` at the exact point ``subs`` (None where it is not certain)."""
+    try:
+        return _sign(e.xreplace(subs))
+    except (TypeError, ValueError, ArithmeticError, AttributeError, RecursionError):
+        return None
+
+
 def _not_an_integer(v: sympy.Expr) -> bool:
     """Whether the real number ``v`` is certainly not an integer."""
     v = sympy.sympify(v)

@@ -43,7 +43,16 @@ from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.closures.base import BoxGoal, PieceGoal
-from paper_checks.prover.defined import Guard, Undefined, anchor, guards, near, not_real_at, zero_between
+from paper_checks.prover.defined import (
+    Guard,
+    Undefined,
+    anchor,
+    guards,
+    near,
+    not_real_at,
+    sign_at,
+    zero_between,
+)
 from paper_checks.prover.gather import EXACT_SECONDS, gathering
 from paper_checks.prover.normal import Reduction
 from paper_checks.prover.solver import Problem
@@ -160,23 +169,25 @@ def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) 
             continue
         subs = {c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(pc.coords, y)}
         for g in guards_:
+            at_, sub = y, subs
             if g.what.startswith("a division"):  # s b < 0 at y, > 0 at the anchor: b is 0 between them
+                if sign_at(g.expr, subs) != -1:
+                    continue
                 points = anchor(pc.base, pc.coords)
                 a = [Fraction(int(r.p), int(r.q)) for r in points[0].values()] if points else []
                 z = zero_between(g, [c.symbol for c in pc.coords], a, y) if a else None
                 if z is None or status([(v, v) for v in z], pc.coords) != "inside":
                     continue
-                y, subs = z, {c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(pc.coords, z)}
-            why = not_real_at(g, subs)
+                at_, sub = z, {c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(pc.coords, z)}
+            why = not_real_at(g, sub)
             if why:
-                point = exact_point(st.space, pc.piece, pc.coords, y)
-                at = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
-                reason = (f"the margin is not real or not defined at {at}: {why}; it is undefined on part of the "
-                          "domain, so no proof "
-                          "exists there; would decide: a domain on which the margin is real, or a margin defined on "
-                          "the whole domain")
+                point = exact_point(st.space, pc.piece, pc.coords, at_)
+                where = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
+                reason = (f"the margin is not real or not defined at {where}: {why}; it is undefined on part of the "
+                          "domain, so no proof exists there; would decide: a domain on which the margin is real, or "
+                          "a margin defined on the whole domain")
                 return ProofResult("undefined", st.boxes, st.budget, 0.0, reason=reason,
-                                   undefined=Undefined(point, str(g.node), why, pc.piece, list(y)))
+                                   undefined=Undefined(point, str(g.node), why, pc.piece, list(at_)))
     return None
 
 
