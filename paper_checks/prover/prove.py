@@ -32,6 +32,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -53,7 +54,7 @@ from paper_checks.prover.defined import (
     sign_at,
     zero_between,
 )
-from paper_checks.prover.gather import EXACT_SECONDS, gathering
+from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
 from paper_checks.prover.normal import Reduction
 from paper_checks.prover.solver import Problem
 from paper_checks.prover.tight import Tight
@@ -333,21 +334,20 @@ def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
 
 def _remaining(st: _State, pcs: list[_Piece], gather: bool = True) -> dict[str, Any]:
     """What is left: the open boxes, the lowest, and (``gather``) where they gather (:mod:`gather`)."""
-    open_ = sorted([(k, i, path, box) for k, _, i, _, path, box in st.heap]
-                   + [(k, i, path, box) for i, _, path, box, k in st.stuck], key=lambda r: r[0])
-    lows = [k for k, *_ in open_ if k > -math.inf]
-    out = {"open_boxes": len(open_), "stuck_boxes": len(st.stuck),
+    key = itemgetter(0)  # the lowest few by a partial sort: a heap of a million boxes is not sorted whole
+    parts = [(k, i, j, box) for k, _, i, j, _, box in st.heap] + [(k, i, j, box) for i, j, _, box, k in st.stuck]
+    lows = [k for k, *_ in parts if k > -math.inf]
+    out = {"open_boxes": len(parts), "stuck_boxes": len(st.stuck),
            "smallest_lower_bound": min(lows) if lows else None,
-           "unbounded_below": sum(1 for k, *_ in open_ if k == -math.inf),
-           "lowest": [_box_text(pcs[i], box) for _, i, _, box in open_[:5]]}
-    parts = sorted([(k, i, j, box) for k, _, i, j, _, box in st.heap]
-                   + [(k, i, j, box) for i, j, _, box, k in st.stuck], key=lambda r: r[0])
+           "unbounded_below": len(parts) - len(lows),
+           "lowest": [_box_text(pcs[i], box) for _, i, _, box in heapq.nsmallest(5, parts, key=key)]}
     if parts and gather:
-        _, i, j, _ = parts[0]
+        _, i, j, _ = min(parts, key=key)
         pc = pcs[i]
         try:
             out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
-                                **gathering([(k, b) for k, i2, j2, b in parts if (i2, j2) == (i, j)],
+                                **gathering([(k, b) for k, i2, j2, b in heapq.nsmallest(
+                                    GATHER, (r for r in parts if r[1:3] == (i, j)), key=key)],
                                             pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
                                             lambda x: status([(v, v) for v in x], pc.coords) == "inside",
                                             min(EXACT_SECONDS, st.deadline + ALARM_GRACE / 2 - time.monotonic()))}
