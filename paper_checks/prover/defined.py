@@ -26,6 +26,7 @@ from typing import Any
 
 import sympy
 
+from paper_checks.jsonable import jsonable
 from paper_checks.prover.boxes import Box, centre, status
 
 #: digits of the numerical evaluation where an exact sign is not a rational's
@@ -187,3 +188,43 @@ def near(x: list[Fraction], base: list[tuple[Fraction, Fraction]]) -> list[list[
                 if lo <= v <= hi and hi > lo:
                     out.append([*x[:k], v, *x[k + 1:]])
     return out
+
+
+def find_undefined(gs: list[Guard], base: Box, coords: list[Any], x: list[Fraction]
+                   ) -> tuple[list[Fraction], Guard, str] | None:
+    """An exact point of the piece (its free coordinates), at ``x`` or :func:`near` it, where a node of ``gs`` is
+    not real (:func:`not_real_at`) or, for a denominator negative there (oriented by :func:`anchor`), its exact
+    zero between the anchor and it (:func:`zero_between`); with the guard and why; None where none is found."""
+    symbols = [c.symbol for c in coords]
+    for y in near(x, base):
+        if status([(v, v) for v in y], coords) != "inside":
+            continue
+        subs = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, y)}
+        for g in gs:
+            at, sub = y, subs
+            if g.what.startswith("a division"):  # s b < 0 at y, > 0 at the anchor: b is 0 between them
+                points = anchor(base, coords) if sign_at(g.expr, subs) == -1 else []
+                z = zero_between(g, symbols, [Fraction(int(r.p), int(r.q)) for r in points[0].values()], y) \
+                    if points else None
+                if z is None or status([(v, v) for v in z], coords) != "inside":
+                    continue
+                at, sub = z, {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, z)}
+            why = not_real_at(g, sub)
+            if why:
+                return at, g, why
+    return None
+
+
+def not_real_text(space: Any, point: dict[str, Any]) -> str | None:
+    """Why no proof exists when the margin is a finite non-real number at a point of the domain (``log(x - 2)``
+    on ``[0, 1]``), else None (a pole, ``-log 0``, is no such point)."""
+    try:
+        val = sympy.N(sympy.sympify(space.exact_margin(point)), 30)
+        if not (val.is_number and val.is_finite and sympy.im(val) != 0):
+            return None
+    except (TypeError, ValueError, ArithmeticError, AttributeError, NotImplementedError, RecursionError):
+        return None
+    at = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
+    return (f"the margin is not real at {at} (it is {val.evalf(6)}: the log or a root of a negative number), so it "
+            "is undefined on the domain there: no proof exists on this domain; would decide: a domain on which the "
+            "margin is real, or a margin defined on the whole domain")

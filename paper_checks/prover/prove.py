@@ -44,16 +44,7 @@ from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.closures.base import BoxGoal, PieceGoal
-from paper_checks.prover.defined import (
-    Guard,
-    Undefined,
-    anchor,
-    guards,
-    near,
-    not_real_at,
-    sign_at,
-    zero_between,
-)
+from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
 from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
 from paper_checks.prover.normal import Reduction
 from paper_checks.prover.solver import Problem
@@ -163,33 +154,19 @@ def _traced_pieces(space: SearchSpace, deadline: float) -> list[_Piece]:
 
 
 def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) -> ProofResult | None:
-    """Outcome ``undefined`` where a node of ``guards_`` is not real, exactly, at the free coordinates ``x`` of
-    piece ``pc`` or a point near it (:func:`paper_checks.prover.defined.near`); None where none is."""
-    for y in near(x, pc.base):
-        if status([(v, v) for v in y], pc.coords) != "inside":
-            continue
-        subs = {c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(pc.coords, y)}
-        for g in guards_:
-            at_, sub = y, subs
-            if g.what.startswith("a division"):  # s b < 0 at y, > 0 at the anchor: b is 0 between them
-                if sign_at(g.expr, subs) != -1:
-                    continue
-                points = anchor(pc.base, pc.coords)
-                a = [Fraction(int(r.p), int(r.q)) for r in points[0].values()] if points else []
-                z = zero_between(g, [c.symbol for c in pc.coords], a, y) if a else None
-                if z is None or status([(v, v) for v in z], pc.coords) != "inside":
-                    continue
-                at_, sub = z, {c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(pc.coords, z)}
-            why = not_real_at(g, sub)
-            if why:
-                point = exact_point(st.space, pc.piece, pc.coords, at_)
-                where = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
-                reason = (f"the margin is not real or not defined at {where}: {why}; it is undefined on part of the "
-                          "domain, so no proof exists there; would decide: a domain on which the margin is real, or "
-                          "a margin defined on the whole domain")
-                return ProofResult("undefined", st.boxes, st.budget, 0.0, reason=reason,
-                                   undefined=Undefined(point, str(g.node), why, pc.piece, list(at_)))
-    return None
+    """Outcome ``undefined`` where a node of ``guards_`` is not real or not defined, exactly, at the free
+    coordinates ``x`` of piece ``pc`` or a point near it (:func:`paper_checks.prover.defined.find_undefined`)."""
+    found = find_undefined(guards_, pc.base, pc.coords, x)
+    if found is None:
+        return None
+    at, g, why = found
+    point = exact_point(st.space, pc.piece, pc.coords, at)
+    where = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
+    reason = (f"the margin is not real or not defined at {where}: {why}; it is undefined on part of the domain, so "
+              "no proof exists there; would decide: a domain on which the margin is real, or a margin defined on the "
+              "whole domain")
+    return ProofResult("undefined", st.boxes, st.budget, 0.0, reason=reason,
+                       undefined=Undefined(point, str(g.node), why, pc.piece, list(at)))
 
 
 def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> ProofResult | None:
@@ -206,7 +183,7 @@ def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> Pr
             if found is not None:
                 return found
             if st.unreal is None:
-                st.unreal = _not_real(st.space, point)
+                st.unreal = not_real_text(st.space, point)
         return None
     small, steps, done = Shrinker(st.space, point, st.shrink_evals).run()
     s2, text2, val2 = verify(st.space, small)
@@ -215,21 +192,6 @@ def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> Pr
     notes = [] if done else [f"shrinking stopped after {st.shrink_evals} exact evaluations ({steps} steps)"]
     return ProofResult("counterexample", st.boxes, st.budget, 0.0, counterexample=point, exact_margin=text,
                        exact_margin_value=val, shrink_steps=steps, notes=notes)
-
-
-def _not_real(space: SearchSpace, point: Point) -> str | None:
-    """Why no proof exists when the margin is a finite non-real number at a point of the domain (``log(x - 2)``
-    on ``[0, 1]``), else None (a pole, ``-log 0``, is no such point)."""
-    try:
-        val = sympy.N(sympy.sympify(space.exact_margin(point)), 30)
-        if not (val.is_number and val.is_finite and sympy.im(val) != 0):
-            return None
-    except (TypeError, ValueError, ArithmeticError, AttributeError, NotImplementedError, RecursionError):
-        return None
-    at = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
-    return (f"the margin is not real at {at} (it is {val.evalf(6)}: the log or a root of a negative number), so it "
-            "is undefined on the domain there: no proof exists on this domain; would decide: a domain on which the "
-            "margin is real, or a margin defined on the whole domain")
 
 
 def _probe(st: _State, pc: _Piece, t: Traced, box: Box, j: int) -> ProofResult | None:
