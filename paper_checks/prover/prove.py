@@ -175,7 +175,10 @@ def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> Pr
     if j >= pc.margins:
         return _undefined(st, pc, [pc.guards[j - pc.margins]], x)
     point = exact_point(st.space, pc.piece, pc.coords, x)
-    status_, text, val = verify(st.space, point)
+    try:
+        status_, text, val = verify(st.space, point)
+    except (TypeError, ValueError, ArithmeticError) as exc:  # a value the exact evaluation cannot read (complex)
+        status_, text, val = f"error: {type(exc).__name__}: {exc}", "", math.nan
     if status_ != "fails":
         if status_.startswith("error"):
             st.notes.append(f"exact evaluation at a probed point: {status_}")
