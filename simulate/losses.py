@@ -8,6 +8,12 @@ and integer ``labels`` of shape (n,). It returns the per-sample loss, shape (n,)
 The ``*_grad`` functions return ``dL/dz`` for logits ``z`` (softmax output), shape (n, c).
 For a loss that depends on ``p_y`` only, ``dL/dz = L'(p_y) p_y (e_y - p)``.
 
+Every loss is written once, in :mod:`theory.losses` (:class:`theory.losses.LossDefinition`):
+:func:`derived_loss` derives its value and gradient from that definition, for NumPy or CuPy
+(:func:`simulate.kernels.array_function`). The hand-written kernels here (``cce``, ``lq``, ...) are fast,
+numerically stable paths of eight of them, each tested against the derivation; their parameters are checked
+against the one declaration of each domain (:mod:`theory.loss_parameters`).
+
 Sources: Ghosh et al. 2017 / Li's notes Eqs. 1-4 (CCE, MAE, MSE);
 Zhang & Sabuncu 2018 Eq. 6 (``L_q``), Eq. 9 (truncated ``L_q``), sec. 3.1
 (unhinged); Wang et al. 2019 / Li's notes, Eqs. 17-20 (RCE, SCE).
@@ -387,7 +393,8 @@ def label_table(name: str, inputs: Any, *, from_logits: bool = False) -> Any:
 # ---------------------------------------------------------------- losses derived from their one definition
 def derived_loss(definition: Any, c: int) -> Loss:
     """The NumPy/CuPy value and logit gradient of a symbolic loss (a :class:`theory.losses.LossDefinition`),
-    derived by SymPy and ``lambdify`` for ``c`` classes: a loss is written once, in ``theory``.
+    derived by SymPy and ``lambdify`` for ``c`` classes: a loss is written once, in ``theory``. The kernels are
+    lambdified on first use for the array namespace of the inputs (NumPy, CuPy) and cached.
 
     For a loss of ``p = f_y`` alone, ``l(p)`` and ``l'(p)`` are lambdified and
     ``dL/dz = l'(p_y) p_y (e_y - p)`` (the chain rule through the softmax). Otherwise ``L(f, e_j)``

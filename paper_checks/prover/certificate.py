@@ -46,7 +46,7 @@ from paper_checks.prover.balls import ball_at, ball_lower
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, status
 from paper_checks.prover.closures.base import Check, PieceMethod
-from paper_checks.prover.defined import Undefined, guards
+from paper_checks.prover.defined import Undefined, anchor, guards
 from paper_checks.prover.normal import Reduction, check_reduction
 from paper_checks.prover.solver import Problem
 from paper_checks.prover.trace import Traced, Untraceable, compile_traced, conjuncts, trace
@@ -154,11 +154,12 @@ def covering_problems(paths: list[str], where: str) -> list[str]:
     return problems
 
 
-def with_guards(traced: Traced) -> list[Traced]:
+def with_guards(traced: Traced, base: list[tuple[Fraction, Fraction]], coords: list[Any]) -> list[Traced]:
     """The conjuncts a proof closes: the margin's (:func:`~paper_checks.prover.trace.conjuncts`), then one
     ``guard >= 0`` per condition its nodes put on their arguments (:func:`paper_checks.prover.defined.guards`),
     derived again from the margin as traced."""
-    return conjuncts(traced) + [compile_traced(g.expr, traced.symbols) for g in guards(traced.expr)]
+    gs = guards(traced.expr, anchor(base, coords) or None)
+    return conjuncts(traced) + [compile_traced(g.expr, traced.symbols) for g in gs]
 
 
 def recheck_undefined(u: Undefined, space: SearchSpace) -> list[str]:
@@ -171,11 +172,17 @@ def recheck_undefined(u: Undefined, space: SearchSpace) -> list[str]:
         return [f"the margin cannot be traced again: {exc}"]
     if status([(v, v) for v in u.at], coords) != "inside":
         return [f"the point {u.at} is not in the domain"]
-    found = [g for g in guards(traced.expr) if str(g.node) == u.node]
+    found = [g for g in guards(traced.expr, anchor(initial_box(space, coords), coords) or None)
+             if str(g.node) == u.node]
     if not found:
         return [f"{u.node} is no node of the margin with a restricted domain"]
     g = found[0]
     arg = ball_at(g.expr, traced.symbols, u.at)
+    if g.what.startswith("a division"):  # 0 exactly (rationals), and a ball holding 0 in Arb
+        exact = sympy.sympify(g.expr.xreplace({s: sympy.Rational(v) for s, v in zip(traced.symbols, u.at)}))
+        if exact != 0 or arg is None or not arg.contains(0):
+            return [f"the denominator {g.expr} of {u.node} is not 0 there ({exact}, {arg})"]
+        return []
     if arg is None or not arg < 0:
         return [f"the argument {g.expr} of {u.node} is not below 0 there in ball arithmetic ({arg})"]
     if isinstance(g.node, sympy.Pow):
@@ -213,9 +220,9 @@ def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
             traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
         except Untraceable as exc:
             return [f"piece {i}: {exc}"]
-        parts = with_guards(traced)
         names = [str(c.symbol) for c in coords]
         base = initial_box(space, coords)
+        parts = with_guards(traced, base, coords)
         for j, t in enumerate(parts):
             recs = [r for r in cert.records if r.piece == i and r.part == j]
             problems += covering_problems([r.path for r in recs], f"piece {i}, conjunct {j}")
@@ -237,8 +244,8 @@ def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
     done = tried = 0
     for i, piece in enumerate(cert.pieces):
         traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
-        parts = with_guards(traced)
         base = initial_box(space, coords)
+        parts = with_guards(traced, base, coords)
         for r in cert.records:
             if r.piece != i or r.closure.method != "interval" or not r.closure.lower > ARB_MIN:
                 continue

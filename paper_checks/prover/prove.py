@@ -32,6 +32,7 @@ import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
@@ -43,8 +44,8 @@ from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.closures.base import BoxGoal, PieceGoal
-from paper_checks.prover.defined import Guard, Undefined, guards, near, not_real_at
-from paper_checks.prover.gather import EXACT_SECONDS, gathering
+from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
+from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
 from paper_checks.prover.normal import Reduction
 from paper_checks.prover.solver import Problem
 from paper_checks.prover.tight import Tight
@@ -145,30 +146,27 @@ def _traced_pieces(space: SearchSpace, deadline: float) -> list[_Piece]:
         if time.monotonic() > deadline:
             raise TimeoutError("the time ran out while tracing the margin on the pieces of the domain")
         t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
-        parts, gs = conjuncts(t), guards(t.expr)  # the guards of the margin as traced: no rewrite widens its domain
+        base = initial_box(space, coords)  # the guards of the margin as traced: no rewrite widens its domain
+        parts, gs = conjuncts(t), guards(t.expr, anchor(base, coords) or None)
         out.append(_Piece(pc, coords, parts + [compile_traced(g.expr, t.symbols) for g in gs],
-                          initial_box(space, coords), [str(c.symbol) for c in coords], margins=len(parts), guards=gs))
+                          base, [str(c.symbol) for c in coords], margins=len(parts), guards=gs))
     return out
 
 
 def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) -> ProofResult | None:
-    """Outcome ``undefined`` where a node of ``guards_`` is not real, exactly, at the free coordinates ``x`` of
-    piece ``pc`` or a point near it (:func:`paper_checks.prover.defined.near`); None where none is."""
-    for y in near(x, pc.base):
-        if status([(v, v) for v in y], pc.coords) != "inside":
-            continue
-        subs = {c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(pc.coords, y)}
-        for g in guards_:
-            why = not_real_at(g, subs)
-            if why:
-                point = exact_point(st.space, pc.piece, pc.coords, y)
-                at = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
-                reason = (f"the margin is not real at {at}: {why}; it is undefined on part of the domain, so no proof "
-                          "exists there; would decide: a domain on which the margin is real, or a margin defined on "
-                          "the whole domain")
-                return ProofResult("undefined", st.boxes, st.budget, 0.0, reason=reason,
-                                   undefined=Undefined(point, str(g.node), why, pc.piece, list(y)))
-    return None
+    """Outcome ``undefined`` where a node of ``guards_`` is not real or not defined, exactly, at the free
+    coordinates ``x`` of piece ``pc`` or a point near it (:func:`paper_checks.prover.defined.find_undefined`)."""
+    found = find_undefined(guards_, pc.base, pc.coords, x)
+    if found is None:
+        return None
+    at, g, why = found
+    point = exact_point(st.space, pc.piece, pc.coords, at)
+    where = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
+    reason = (f"the margin is not real or not defined at {where}: {why}; it is undefined on part of the domain, so "
+              "no proof exists there; would decide: a domain on which the margin is real, or a margin defined on the "
+              "whole domain")
+    return ProofResult("undefined", st.boxes, st.budget, 0.0, reason=reason,
+                       undefined=Undefined(point, str(g.node), why, pc.piece, list(at)))
 
 
 def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> ProofResult | None:
@@ -177,7 +175,10 @@ def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> Pr
     if j >= pc.margins:
         return _undefined(st, pc, [pc.guards[j - pc.margins]], x)
     point = exact_point(st.space, pc.piece, pc.coords, x)
-    status_, text, val = verify(st.space, point)
+    try:
+        status_, text, val = verify(st.space, point)
+    except (TypeError, ValueError, ArithmeticError) as exc:  # a value the exact evaluation cannot read (complex)
+        status_, text, val = f"error: {type(exc).__name__}: {exc}", "", math.nan
     if status_ != "fails":
         if status_.startswith("error"):
             st.notes.append(f"exact evaluation at a probed point: {status_}")
@@ -185,7 +186,7 @@ def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> Pr
             if found is not None:
                 return found
             if st.unreal is None:
-                st.unreal = _not_real(st.space, point)
+                st.unreal = not_real_text(st.space, point)
         return None
     small, steps, done = Shrinker(st.space, point, st.shrink_evals).run()
     s2, text2, val2 = verify(st.space, small)
@@ -194,21 +195,6 @@ def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> Pr
     notes = [] if done else [f"shrinking stopped after {st.shrink_evals} exact evaluations ({steps} steps)"]
     return ProofResult("counterexample", st.boxes, st.budget, 0.0, counterexample=point, exact_margin=text,
                        exact_margin_value=val, shrink_steps=steps, notes=notes)
-
-
-def _not_real(space: SearchSpace, point: Point) -> str | None:
-    """Why no proof exists when the margin is a finite non-real number at a point of the domain (``log(x - 2)``
-    on ``[0, 1]``), else None (a pole, ``-log 0``, is no such point)."""
-    try:
-        val = sympy.N(sympy.sympify(space.exact_margin(point)), 30)
-        if not (val.is_number and val.is_finite and sympy.im(val) != 0):
-            return None
-    except (TypeError, ValueError, ArithmeticError, AttributeError, NotImplementedError, RecursionError):
-        return None
-    at = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
-    return (f"the margin is not real at {at} (it is {val.evalf(6)}: the log or a root of a negative number), so it "
-            "is undefined on the domain there: no proof exists on this domain; would decide: a domain on which the "
-            "margin is real, or a margin defined on the whole domain")
 
 
 def _probe(st: _State, pc: _Piece, t: Traced, box: Box, j: int) -> ProofResult | None:
@@ -313,21 +299,20 @@ def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
 
 def _remaining(st: _State, pcs: list[_Piece], gather: bool = True) -> dict[str, Any]:
     """What is left: the open boxes, the lowest, and (``gather``) where they gather (:mod:`gather`)."""
-    open_ = sorted([(k, i, path, box) for k, _, i, _, path, box in st.heap]
-                   + [(k, i, path, box) for i, _, path, box, k in st.stuck], key=lambda r: r[0])
-    lows = [k for k, *_ in open_ if k > -math.inf]
-    out = {"open_boxes": len(open_), "stuck_boxes": len(st.stuck),
+    key = itemgetter(0)  # the lowest few by a partial sort: a heap of a million boxes is not sorted whole
+    parts = [(k, i, j, box) for k, _, i, j, _, box in st.heap] + [(k, i, j, box) for i, j, _, box, k in st.stuck]
+    lows = [k for k, *_ in parts if k > -math.inf]
+    out = {"open_boxes": len(parts), "stuck_boxes": len(st.stuck),
            "smallest_lower_bound": min(lows) if lows else None,
-           "unbounded_below": sum(1 for k, *_ in open_ if k == -math.inf),
-           "lowest": [_box_text(pcs[i], box) for _, i, _, box in open_[:5]]}
-    parts = sorted([(k, i, j, box) for k, _, i, j, _, box in st.heap]
-                   + [(k, i, j, box) for i, j, _, box, k in st.stuck], key=lambda r: r[0])
+           "unbounded_below": len(parts) - len(lows),
+           "lowest": [_box_text(pcs[i], box) for _, i, _, box in heapq.nsmallest(5, parts, key=key)]}
     if parts and gather:
-        _, i, j, _ = parts[0]
+        _, i, j, _ = min(parts, key=key)
         pc = pcs[i]
         try:
             out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
-                                **gathering([(k, b) for k, i2, j2, b in parts if (i2, j2) == (i, j)],
+                                **gathering([(k, b) for k, i2, j2, b in heapq.nsmallest(
+                                    GATHER, (r for r in parts if r[1:3] == (i, j)), key=key)],
                                             pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
                                             lambda x: status([(v, v) for v in x], pc.coords) == "inside",
                                             min(EXACT_SECONDS, st.deadline + ALARM_GRACE / 2 - time.monotonic()))}

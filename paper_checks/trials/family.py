@@ -36,6 +36,8 @@ import sympy
 
 from paper_checks.trials import family_lq
 from paper_checks.trials import simplex as lt
+from paper_checks.trials.limits import simp
+from paper_checks.trials.pieces import flat_form
 from theory.expressions import FUNCTIONS, parse_number
 from theory.losses import ZOO, P, parse_spec
 from theory.user_losses import from_expression
@@ -179,13 +181,44 @@ def family_trial(name: str, cs: Sequence[int], precision: str = "standard",
     trials = [lt.trial(parse_spec(f"{name}:{fam.param}={v}"), cs, precision=precision, timeout=timeout)
               for v in fam.values]
     out = FamilyTrial(fam, trials)
-    if name == "taylor":
-        out.derived, out.disagreements = _taylor(trials, [int(v) for v in fam.values])
-    elif name in ("gce", "tgce"):  # GCE's q, truncated GCE's k: paper_checks.trials.family_lq
-        cells, check = ((family_lq.gce_cells, family_lq.check_gce) if name == "gce" else
-                        (family_lq.tgce_cells, family_lq.check_tgce))
-        out.derived, out.disagreements = cells(), check(trials, [sympy.Rational(v) for v in fam.values])
+    out.derived, out.disagreements = _derive(name, trials, fam.values)
     return out
+
+
+def _derive(name: str, trials: Sequence[Any], values: Sequence[str]) -> tuple[dict[str, tuple[str, str]], list[str]]:
+    """The whole-family cells of the zoo family ``name`` and their check against the per-value ``trials``."""
+    if name == "taylor":
+        return _taylor(list(trials), [int(sympy.Rational(v)) for v in values])
+    cells, check = ((family_lq.gce_cells, family_lq.check_gce) if name == "gce" else
+                    (family_lq.tgce_cells, family_lq.check_tgce))  # GCE's q, truncated GCE's k: family_lq
+    return cells(), check(list(trials), [sympy.Rational(v) for v in values])
+
+
+def _same_label(a: sympy.Expr | None, b: sympy.Expr | None) -> bool:
+    """``a`` and ``b`` are the same function of ``p`` on ``(0, 1)``: their difference simplifies to 0, or (a typed
+    ``Min`` against a ``Piecewise``) their flat forms agree piece by piece, breakpoints included."""
+    if a is None or b is None:
+        return False
+    if sympy.expand(a - b) == 0 or simp(a - b) == 0:
+        return True
+    fa, fb = (x if isinstance(x, sympy.Piecewise) else flat_form(x) for x in (a, b))
+    if fa is None or fb is None or len(fa.args) != len(fb.args):
+        return False
+    return all(simp(ea - eb) == 0 and (ca == cb or simp(ca.rhs - cb.rhs) == 0 if ca != sympy.true else cb == ca)
+               for (ea, ca), (eb, cb) in zip(fa.args, fb.args))
+
+
+def zoo_family_of(text: str, param: str, values: Sequence[str]) -> str | None:
+    """The zoo family (:data:`FAMILIES`) that the typed formula ``text`` is at every one of ``values`` of its
+    parameter ``param`` (each value in the family's declared domain), or ``None``."""
+    for fam in FAMILIES.values():
+        try:
+            if all(_same_label(from_expression(re.sub(rf"\b{param}\b", f"({v})", text)).label,
+                               parse_spec(f"{fam.name}:{fam.param}={v}").label) for v in values):
+                return fam.name
+        except ValueError:  # a value outside the family's domain: not that family
+            continue
+    return None
 
 
 def parameter_values(spec: str, text: str) -> tuple[str, str, tuple[str, ...]]:
@@ -232,7 +265,12 @@ def formula_family(text: str, spec: str, cs: Sequence[int], precision: str = "st
 
     trials = [lt.trial(from_expression(put(text, v), f"{base}({param}={v})", put(each, v)), cs,
                        precision=precision, timeout=timeout) for v in values]
-    return FamilyTrial(Family(base, param, f"{text}, {rng}", values), trials)
+    zoo = None if each is not None else zoo_family_of(text, param, values)
+    named = f" (the zoo's {zoo}: its {FAMILIES[zoo].param} is {param} here)" if zoo else ""
+    out = FamilyTrial(Family(base, param, f"{text}, {rng}{named}", values), trials)
+    if zoo is not None:  # the zoo family's derivation for every value, checked against these trials
+        out.derived, out.disagreements = _derive(zoo, trials, values)
+    return out
 
 
 def markdown(ft: FamilyTrial) -> str:

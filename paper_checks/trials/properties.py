@@ -43,7 +43,6 @@ SYMBOLIC_MOMENTS_SECONDS = 3.0
 """Seconds the weight property gives SymPy's integration before it falls back to 30-digit quadrature."""
 DIRECT_SIGN = "the sign of l' on (0, 1)"
 """How :meth:`TrialContext.decreasing` says that SymPy decided the sign of ``l'`` directly."""
-PROPERTIES = ("symmetric", "class_sum", "excess_risk_bound", "bounded", "weight", "asymmetric", "noisy_minimiser")
 
 
 class _MomentsTimedOut(TimedOut):

@@ -85,7 +85,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from paper_checks.jsonable import jsonable
 from paper_checks.run.deadline import TimedOut, deadline, limit_seconds
@@ -102,7 +102,6 @@ from paper_checks.trials.properties import (
     ETA,
     NOISE,
     PRECISION_SETTINGS,
-    PROPERTIES,
     C,
     Property,
     TrialContext,
@@ -181,9 +180,7 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
     tr = LossTrial(loss.name, loss.param_dict, loss.cite, cs)
     ctx = TrialContext(loss, cs, cfg)
     broken = continuity.gate(loss, timeout)  # None: continuous on (0, 1), shown exactly (trials/continuity.py)
-    for name, fn in (("symmetric", symmetric), ("class_sum", class_sum), ("excess_risk_bound", excess_risk_bound),
-                     ("bounded", _bounded), ("weight", weight), ("asymmetric", _asymmetric),
-                     ("noisy_minimiser", _noisy_minimiser)):
+    for name, _, fn in TABLE:
         if broken is not None and name not in continuity.JUMP_SAFE:
             tr.properties[name] = Property(name, None, broken.cell, "none", broken.summary, True)
             continue
@@ -208,6 +205,21 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
     return tr
 
 
+TABLE: tuple[tuple[str, str, Callable[[TrialContext], Property]], ...] = (
+    # each function is looked up when the trial runs (a lambda), so that a test may stand one in
+    ("symmetric", "symmetric (C)", lambda ctx: symmetric(ctx)),
+    ("class_sum", "class sum [S_min, S_max]", lambda ctx: class_sum(ctx)),
+    ("excess_risk_bound", "A(η) (GCE Thm 1 form)", lambda ctx: excess_risk_bound(ctx)),
+    ("bounded", "bounded", lambda ctx: _bounded(ctx)),
+    ("weight", "weight ‖dL/dz‖₁ (U(0,1) mean, var)", lambda ctx: weight(ctx)),
+    ("asymmetric", "asymmetric (Zhou 2021)", lambda ctx: _asymmetric(ctx)),
+    ("noisy_minimiser", "noisy minimiser", lambda ctx: _noisy_minimiser(ctx)),
+)
+"""The trial's properties, in table order, each once: its name, its column's heading and what decides it. A new
+property is one row here (and its function)."""
+PROPERTIES = tuple(name for name, _, _ in TABLE)
+
+
 def _bounded(ctx: TrialContext) -> Property:
     """Derived for a normalized loss (:mod:`paper_checks.trials.normalized`), else :func:`bounded`."""
     return normalized.bounded(ctx) or separable_bounded(ctx) or bounded(ctx)
@@ -227,10 +239,7 @@ def _noisy_minimiser(ctx: TrialContext) -> Property:
 
 
 # ---------------------------------------------------------------- output
-COLUMNS = (("symmetric", "symmetric (C)"), ("class_sum", "class sum [S_min, S_max]"),
-           ("excess_risk_bound", "A(η) (GCE Thm 1 form)"), ("bounded", "bounded"),
-           ("weight", "weight ‖dL/dz‖₁ (U(0,1) mean, var)"), ("asymmetric", "asymmetric (Zhou 2021)"),
-           ("noisy_minimiser", "noisy minimiser"))
+COLUMNS = tuple((name, heading) for name, heading, _ in TABLE)
 
 
 def markdown_table(trials: Sequence[LossTrial]) -> str:

@@ -26,6 +26,13 @@ def test_every_outcome_has_its_evidence():
     assert inc.verdict == "inconclusive" and open_.reason[:40] in inc.summary
 
 
+def test_an_undefined_margin_is_inconclusive_with_its_point():
+    res = prove_expr(x**x + sympy.Rational(1, 2), {x: (-1, 1)}, seconds=30)
+    ev = Evidence.from_proof(res, holds="x^x >= -1/2")
+    assert res.outcome == "undefined" and ev.verdict == "inconclusive"
+    assert "undefined on part of its domain" in ev.summary and "not real" in ev.summary
+
+
 def test_from_proof_refuses_what_is_not_a_proof_result():
     with pytest.raises(ValueError):
         Evidence.from_proof(object(), holds="x")

@@ -140,3 +140,32 @@ def test_a_zoo_name_is_looked_up_before_a_formula_and_a_constant_is_a_loss():
     with pytest.raises(ValueError, match="did you mean the zoo's cce"):
         user_losses.loss("ccee")
     assert user_losses.loss("erf(1 - p)").label == sympy.erf(1 - sl.P)
+
+
+# ---------------------------------------------------------------- issue 37: each parameter's domain declared once
+def test_one_domain_declaration_is_read_by_every_door():
+    from paper_checks.trials.family import FAMILIES
+    from simulate import losses as nl
+
+    for bad in (0, 2, "1.5"):
+        with pytest.raises(ValueError, match="q must"):
+            sl.lq(bad)  # the symbolic constructor
+        with pytest.raises(ValueError, match="parameter q must"):
+            sl.parse_spec(f"gce:q={bad}")  # the zoo's spec
+    with pytest.raises(ValueError, match=r"q must lie in \(0, 1\]"):
+        nl.check_q(1.5)  # the NumPy losses
+    assert nl.check_q(1) == 1.0 and sl.lq(1).param_dict["q"] == 1
+    assert FAMILIES["gce"].range == lp.Q.text() == "q in (0, 1] (Zhang & Sabuncu 2018, Eq. 6)"  # the family trial
+    assert lp.Q.interval() == (0.0, 1.0) and lp.A.interval() == (-np.inf, 0.0)  # a search's Real
+    assert sl.ZOO["gce"].domain("q") is lp.Q and sl.ZOO["tgce"].domain("k") is lp.K
+    q = sympy.Symbol("q", positive=True)
+    assert sl.lq(q).param_dict["q"] is q  # a symbol passes: a derivation for every q
+
+
+def test_every_zoo_parameter_has_its_domain_declared():
+    for entry in sl.ZOO.values():
+        assert [d.name for d in entry.domains] == [k for k, _ in entry.defaults], entry.name
+        for d, (k, default) in zip(entry.domains, entry.defaults):
+            assert d.contains(sympy.Rational(default)) and d.source, (entry.name, k)
+    with pytest.raises(ValueError, match="no parameter 'w'"):
+        sl.ZOO["gce"].domain("w")

@@ -15,6 +15,7 @@ from paper_checks.prover.trace import compile_expr, hull
 from ._spaces import R, real_space, simplex_space
 
 x, y = sympy.symbols("x y", real=True)
+X = x
 
 
 def _undefined(res, node: str | None = None):
@@ -62,10 +63,26 @@ def test_a_radical_leaving_its_domain_past_an_end_is_undefined():
     assert u.point["x"] < -1
 
 
-@pytest.mark.parametrize("expr", [1 / x, 1 + sympy.Abs(x) / x])
-def test_a_division_by_a_part_of_both_signs_is_never_proved(expr):
-    """At x = 0 these are undefined (1/x) or nan (|x|/x): the interval holding 0 inside never bounds a box."""
-    assert prove_expr(expr, {x: (-1, 1)}, 400, 60).outcome != "proved"
+@pytest.mark.parametrize("expr, box, at", [
+    (1 / x, (-1, 1), 0),
+    (sympy.exp(1 / x), (-1, 1), 0),          # >= 0 wherever it is defined, but not defined at 0
+    (1 / x**2, (-1, 1), 0),                  # its denominator x changes sign: 1/0 is no value
+    (1 + sympy.Abs(x) / x, (-1, 1), 0),
+    (sympy.exp(1 / (x - R(1, 3))), (0, 1), R(1, 3)),
+])
+def test_a_division_by_zero_inside_the_domain_is_undefined_at_the_exact_zero(expr, box, at):
+    space = real_space(lambda x: expr.subs(X, x), ("x", *box))
+    u = _undefined(prove(space, 2000, 60))
+    assert u.point["x"] == at and "division by zero" in u.why and recheck_undefined(u, space) == []
+
+
+def test_a_zero_of_a_denominator_that_is_irrational_is_never_proved():
+    assert prove_expr(sympy.exp(1 / (x**2 - R(1, 2))), {x: (0, 1)}, 400, 60).outcome != "proved"
+
+
+@pytest.mark.parametrize("expr", [1 / x, -sympy.log(x), 1 / sympy.sqrt(x) - 1])
+def test_a_pole_at_an_end_of_the_domain_is_the_extended_reals_as_before(expr):
+    assert prove_expr(expr, {x: (0, 1)}, 2000, 60).outcome == "proved"
 
 
 def test_an_undefined_outcome_is_rechecked_in_ball_arithmetic():
@@ -103,7 +120,8 @@ def test_the_entropy_on_the_simplex_is_proved_with_its_guards():
 def test_guards_are_the_arguments_that_may_leave_their_domain():
     gs = guards(sympy.log(x) + sympy.sqrt(y - 1) + x**2 + sympy.exp(x) ** R(1, 2) + sympy.log(sympy.exp(y)))
     assert {str(g.expr) for g in gs} == {"x", "y - 1"}  # exp(x) >= 0 and exp(y) > 0 are known to SymPy
-    assert guards(x**3 + 1 / x) == []  # integer powers: defined (a pole is the extended reals' business)
+    assert guards(x**3 + 1 / x) == []  # integer powers; a denominator is oriented only at given points
+    assert [str(g.expr) for g in guards(1 / x + 1 / (y - 1), [{x: -1, y: 0}])] == ["-x", "1 - y"]
 
 
 def test_no_node_widens_the_domain_of_an_interval_enclosure():

@@ -1,5 +1,7 @@
 """A family over its declared parameter range (paper_checks.trials.family): Taylor CE derived for every t and
 checked against the per-value trials; a wrong derivation is caught by that check."""
+import json
+
 import pytest
 import sympy
 
@@ -70,5 +72,18 @@ def test_a_typed_formula_with_a_parameter_runs_per_value(capsys):
     assert main(["loss", "Sum((1-p)**k/k, (k, 1, t))", "--param", "t=1..2", "--classes", "2..3",
                  "--precision", "quick", "--name", "taylor_typed"]) == 0
     out = capsys.readouterr().out
-    assert "each property is decided per value, t = 1, 2" in out
+    # the typed formula is the zoo's Taylor CE at every value: its derivation for every t, checked against them
+    assert "(the zoo's taylor: its t is t here)" in out and "checked against every value below: agrees" in out
     assert "| taylor_typed(t=1) | yes, C = c - 1 [symbolic]" in out and "| taylor_typed(t=2) |" in out
+
+
+def test_a_typed_formula_of_a_zoo_family_gets_the_whole_family_derivation(tmp_path):
+    out = tmp_path / "w.json"
+    ft = fm.formula_family("(1 - p**w)/w", "w=1/2,1", [2, 3], precision="quick")
+    assert ft.derived["bounded"][0].startswith("yes for every q in (0, 1]") and ft.disagreements == []
+    assert fm.zoo_family_of("Min((1 - p**0.7)/0.7, (1 - k**0.7)/0.7)", "k", ("1/2", "7/10")) == "tgce"
+    assert fm.zoo_family_of("(1 - p**w)/w + p", "w", ("1/2", "1")) is None  # no zoo family: per value only
+    assert fm.zoo_family_of("(1 - p**w)/w", "w", ("2",)) is None  # outside GCE's declared q in (0, 1]
+    assert main(["loss", "(1 - p**w)/w", "--param", "w=1", "--classes", "2..2", "--precision", "quick",
+                 "--json", str(out)]) == 0
+    assert json.loads(out.read_text())["families"][0]["for_every_value"]["bounded"]["cell"].startswith("yes")
