@@ -23,6 +23,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks.prover import functions
 from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
 IV = mpmath.iv
@@ -115,6 +116,8 @@ def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -
             return IV.sqrt(b)
         x = _const(e)
         if b.a == 0:
+            if x.b < 0 and b.b > 0:  # a pole at the low end only (x^(-1/2) on [0, h]): from h^e up to its limit +oo
+                return IV.mpf([(IV.mpf(b.b) ** x).a, mpmath.inf])
             if x.a <= 0:
                 return whole()
             lo = IV.mpf(0)
@@ -161,9 +164,11 @@ def _guard(fn: Callable[[Interval], Interval]) -> Callable[[Interval], Interval]
 
 _UNARY: dict[type, Callable[[Interval], Interval]] = {
     sympy.exp: _guard(IV.exp), sympy.log: _guard(_log), sympy.Abs: _abs,
+    **functions.ENCLOSURES,  # atan, erf, sin, cos, tan, sinh, ... (:mod:`paper_checks.prover.functions`)
 }
 #: the SymPy node types a margin may use (anything else raises :class:`Untraceable`)
-NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min")
+NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min",
+         *functions.NAMES)
 
 
 def compile_expr(expr: Any, symbols: Sequence[sympy.Symbol]) -> Fn:
@@ -397,6 +402,8 @@ def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
     """``d expr / d s``, powers of one base combined where an exponent is symbolic or fractional: SymPy
     writes ``d(x^q)/dx`` as ``q x^q / x``, unbounded at ``x = 0`` in intervals, where ``q x^(q-1)`` is not."""
     d = sympy.diff(expr, s)
+    if d.has(sympy.tan):  # d tan = tan^2 + 1 is >= 1 even across a pole, where tan jumps: as 1/cos^2 it is unbounded
+        d = d.replace(sympy.tan, lambda u: sympy.sin(u) / sympy.cos(u))
     if any(not p.exp.is_Integer for p in d.atoms(sympy.Pow)):
         d = sympy.powsimp(d)
     return d

@@ -28,7 +28,7 @@ import sympy
 
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import Box, groups, status
-from paper_checks.prover.normal import Reduction
+from paper_checks.prover.normal import Reduction, is_zero
 from paper_checks.prover.solver import Problem, problem
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, derivative
@@ -177,7 +177,13 @@ def registered() -> list[Method]:
 def exact_at(t: Traced, x: list[Fraction]) -> Any:
     """The margin at the exact point ``x``: rational exactly, 30 digits otherwise."""
     val = t.expr.xreplace({s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, x)})
-    return val if val.is_Rational else sympy.N(val, 30)
+    if val.is_Rational:
+        return val
+    v = sympy.N(val, 30)
+    if v.is_Float and abs(v) < 1e-25 and (is_zero(val) or is_zero(val.rewrite(sympy.erf))):
+        # N of an exact 0 such as erfc(-5) - 1 + erf(-5) is -0E-169 (no digit known): 0, derived again
+        return sympy.Integer(0)
+    return v
 
 
 def points(box: Box) -> list[list[Fraction]]:
