@@ -13,6 +13,7 @@ fragment below raises :class:`Unsupported` with the reason:
 - the conjecture is ``! [vars] : (H => C)`` or ``! [vars] : C``; ``H`` a conjunction of bounds on single
   variables by constants (``a <= X``, ``X < b``, ``X : (=a,b=)`` and its open forms, ``a <= X <= b`` as two
   atoms), ``C`` one inequality (``<``, ``<=``, ``>``, ``>=``);
+- a bound that is no rational number (``pi/2 - 10^-6``) is rounded outward to one (the box only grows);
 - every variable bounded on both sides (:attr:`Problem.unbounded` lists those that are not: the reader
   still returns them, with an infinite end, for a prover that takes half-lines).
 
@@ -49,7 +50,7 @@ def _nthroot(n: sympy.Expr, u: sympy.Expr) -> sympy.Expr:
 #: the functions a problem may call (TPTP name -> SymPy), and how many arguments each takes
 FUNCTIONS: dict[str, tuple[Any, int]] = {
     "exp": (sympy.exp, 1), "ln": (sympy.log, 1), "log": (sympy.log, 1), "sqrt": (sympy.sqrt, 1),
-    "cbrt": (_cbrt, 1), "nthroot": (_nthroot, 2), "abs": (sympy.Abs, 1),
+    "cbrt": (_cbrt, 1), "nthrt": (_nthroot, 2), "nthroot": (_nthroot, 2), "abs": (sympy.Abs, 1),
     "sin": (sympy.sin, 1), "cos": (sympy.cos, 1), "tan": (sympy.tan, 1),
     "arctan": (sympy.atan, 1), "atan": (sympy.atan, 1), "arcsin": (sympy.asin, 1), "asin": (sympy.asin, 1),
     "arccos": (sympy.acos, 1), "acos": (sympy.acos, 1),
@@ -302,6 +303,18 @@ def _bound(atom: Any, bounds: dict[sympy.Symbol, list[Any]]) -> bool:
     return False
 
 
+def _outward(v: sympy.Expr, side: int) -> sympy.Expr:
+    """A rational end no tighter than ``v`` (``pi/2 - 10^-6`` rounded up for a high end, ``side = 1``, down for
+    a low one): the box only grows, so what is proved on it holds on the problem's box."""
+    if v.is_Rational:
+        return v
+    scale = 10**30
+    r = sympy.Rational(int(sympy.floor(v * scale)) + (1 if side > 0 else 0), scale)
+    if not bool(r >= v if side > 0 else r <= v):
+        raise Unsupported(f"cannot round the bound {v} outward")
+    return r
+
+
 def convert(text: str, name: str = "") -> Problem:
     """The prover's question of one TPTP problem (see the module docstring); :class:`Unsupported` if outside."""
     fname, formula = conjecture_text(text)
@@ -330,8 +343,8 @@ def convert(text: str, name: str = "") -> Problem:
             continue
         if lo is None or hi is None:
             unbounded.append(str(v))
-        lo = -sympy.oo if lo is None else sympy.nsimplify(lo)
-        hi = sympy.oo if hi is None else sympy.nsimplify(hi)
+        lo = -sympy.oo if lo is None else _outward(sympy.sympify(lo), -1)
+        hi = sympy.oo if hi is None else _outward(sympy.sympify(hi), 1)
         if lo.is_number and hi.is_number and bool(lo > hi):
             raise Unsupported(f"the bounds of {v} are empty")
         domain[v] = (lo, hi)

@@ -50,3 +50,10 @@ def test_read_dir_reads_only_what_is_asked(tmp_path):
     got = dict(read_dir(tmp_path))
     assert set(got) == {"a.tptp", "b.tptp"}
     assert got["a.tptp"].klass == "exp" and "whitelist" in got["b.tptp"]
+
+
+def test_irrational_bounds_round_outward_and_nthrt():
+    p = convert("fof(j, conjecture, ! [X] : ((0 < X & X < pi/2 - 10^-6) => nthrt(3, X) >= 0)).")
+    hi = p.domain[X][1]
+    assert hi.is_Rational and sympy.pi / 2 - sympy.Rational(1, 10**6) <= hi < sympy.pi / 2 - sympy.Rational(1, 10**7)
+    assert p.margin == X ** sympy.Rational(1, 3)
