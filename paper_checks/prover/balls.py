@@ -16,6 +16,7 @@ from typing import Any
 import sympy
 from flint import arb, ctx, fmpq
 
+from paper_checks.prover import unbounded
 from paper_checks.prover.trace import Untraceable
 
 Ball = Callable[[Sequence[Any]], Any]
@@ -61,7 +62,8 @@ SPECIAL: dict[type, Callable[[Any], Any]] = {
     sympy.asin: _domain(arb.asin, -1, 1), sympy.acos: _domain(arb.acos, -1, 1),
     sympy.sinh: arb.sinh, sympy.cosh: arb.cosh, sympy.tanh: arb.tanh, sympy.asinh: arb.asinh,
     sympy.acosh: _domain(arb.acosh, 1, None), sympy.atanh: _domain(arb.atanh, -1, 1),
-    sympy.erf: arb.erf, sympy.erfc: arb.erfc,
+    sympy.erf: arb.erf, sympy.erfc: arb.erfc, sympy.sign: arb.sgn,
+    unbounded.HalfChart: lambda x: x / (1 - x), unbounded.LineChart: lambda x: x / (1 - x * x),
 }
 
 

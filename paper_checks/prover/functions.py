@@ -7,6 +7,7 @@ sec. 5.1: a function monotone on a piece is enclosed by its values at the piece'
 - increasing on their whole domain: ``atan``, ``asinh``, ``sinh``, ``tanh``, ``erf``, ``asin`` (on
   ``[-1, 1]``), ``acosh`` (on ``[1, oo)``), ``atanh`` (on ``(-1, 1)``); decreasing: ``acos``, ``erfc``;
 - ``cosh``: decreasing on ``x <= 0``, increasing on ``x >= 0`` (least value 1 at 0, inside the box or not);
+- ``sign`` and ``Heaviside`` (``1/2`` at 0, SymPy's convention): their values, both on an interval holding 0;
 - ``sin``, ``cos``, ``tan``: ``mpmath.iv``'s own enclosures, which find the critical points
   ``k pi / 2`` inside the interval; ``tan`` of an interval holding a pole ``pi/2 + k pi`` is the whole line
   (undefined there: never a proof).
@@ -243,6 +244,24 @@ def erfc(x: Interval) -> Interval:
     return IV.mpf([max(b.a, 0), min(a.b, 2)])
 
 
+def sign(x: Interval) -> Interval:
+    """``sign``: -1, 0 or 1; ``[-1, 1]`` on an interval holding 0 (a step: its derivative is no interval)."""
+    if x.a > 0:
+        return IV.mpf(1)
+    if x.b < 0:
+        return IV.mpf(-1)
+    return IV.mpf([0 if x.a == 0 else -1, 0 if x.b == 0 else 1])
+
+
+def heaviside(x: Interval) -> Interval:
+    """SymPy's ``Heaviside`` (``1/2`` at 0): 0 below 0, 1 above, ``[0, 1]`` on an interval holding 0."""
+    if x.a > 0:
+        return IV.mpf(1)
+    if x.b < 0:
+        return IV.mpf(0)
+    return IV.mpf([0 if x.a < 0 else 0.5, 1 if x.b > 0 else 0.5])
+
+
 def _halfpi() -> Interval:
     return IV.pi / 2
 
@@ -262,6 +281,8 @@ ENCLOSURES: dict[type, Callable[[Interval], Interval]] = {
     sympy.atanh: _guarded(_domain(_increasing(_atanh), -1, 1)),
     sympy.erf: _guarded(_increasing(_erf, -1, 1)),
     sympy.erfc: _guarded(erfc),
+    sympy.sign: sign,
+    sympy.Heaviside: heaviside,
 }
 #: the names of the functions enclosed here (for the whitelist's messages)
 NAMES = tuple(t.__name__ for t in ENCLOSURES)

@@ -23,7 +23,7 @@ from typing import Any
 import mpmath
 import sympy
 
-from paper_checks.prover import functions
+from paper_checks.prover import functions, unbounded
 from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
 IV = mpmath.iv
@@ -165,6 +165,7 @@ def _guard(fn: Callable[[Interval], Interval]) -> Callable[[Interval], Interval]
 _UNARY: dict[type, Callable[[Interval], Interval]] = {
     sympy.exp: _guard(IV.exp), sympy.log: _guard(_log), sympy.Abs: _abs,
     **functions.ENCLOSURES,  # atan, erf, sin, cos, tan, sinh, ... (:mod:`paper_checks.prover.functions`)
+    **unbounded.ENCLOSURES,  # an unbounded interval's chart (:mod:`paper_checks.prover.unbounded`)
 }
 #: the SymPy node types a margin may use (anything else raises :class:`Untraceable`)
 NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min",
@@ -208,6 +209,9 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
     if isinstance(e, (sympy.Max, sympy.Min)):
         red = _max if isinstance(e, sympy.Max) else _min
         return lambda v: red([f(v) for f in args])
+    if isinstance(e, sympy.Heaviside) and e.args[1:] in ((), (sympy.Rational(1, 2),)):  # SymPy's H(0) = 1/2
+        step = args[0]
+        return lambda v: functions.heaviside(step(v))
     fn = _UNARY.get(type(e))
     if fn is not None and len(args) == 1:
         (a,) = args
@@ -404,6 +408,8 @@ def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
     d = sympy.diff(expr, s)
     if d.has(sympy.tan):  # d tan = tan^2 + 1 is >= 1 even across a pole, where tan jumps: as 1/cos^2 it is unbounded
         d = d.replace(sympy.tan, lambda u: sympy.sin(u) / sympy.cos(u))
+    if d.has(unbounded.HalfChart, unbounded.LineChart):  # the chart's derivative v'(u) > 0 as a factor
+        d = sympy.factor_terms(d)
     if any(not p.exp.is_Integer for p in d.atoms(sympy.Pow)):
         d = sympy.powsimp(d)
     return d

@@ -36,7 +36,15 @@ FUNCTIONS = {
 
 
 def test_every_function_is_enclosed():
-    assert set(FUNCTIONS) == set(ENCLOSURES)
+    assert set(FUNCTIONS) | {sympy.sign, sympy.Heaviside} == set(ENCLOSURES)
+
+
+def test_steps():
+    heaviside, sign = ENCLOSURES[sympy.Heaviside], ENCLOSURES[sympy.sign]
+    for a, b, h, s in [(-1, 1, (0, 1), (-1, 1)), (0, 1, (0.5, 1), (0, 1)), (0, 0, (0.5, 0.5), (0, 0)),
+                       (2, 3, (1, 1), (1, 1)), (-3, -2, (0, 0), (-1, -1))]:
+        got_h, got_s = heaviside(IV.mpf([a, b])), sign(IV.mpf([a, b]))
+        assert (got_h.a, got_h.b) == h and (got_s.a, got_s.b) == s
 
 
 @pytest.mark.parametrize("fn", list(FUNCTIONS), ids=lambda f: f.__name__)
