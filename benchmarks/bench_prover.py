@@ -99,15 +99,17 @@ def prove_isolated(margin: sympy.Expr, domain: dict, seconds: float) -> tuple[st
     return out[0], out[1], time.perf_counter() - t
 
 
-def metitarski_table(directory: str, sample: int, seed: int, seconds: float) -> None:
-    """The table over a seeded sample of MetiTarski's bounded single-inequality problems (module docstring)."""
+def metitarski_table(directory: str, sample: int, seed: int, seconds: float, unbounded: bool = False) -> None:
+    """The table over a seeded sample of MetiTarski's single-inequality problems (module docstring): those
+    with every variable bounded on both sides, or (``unbounded``) those with a half-line or the line."""
     from benchmarks.metitarski import Problem, read_dir
 
     read = read_dir(directory)
-    ok = [(n, p) for n, p in read if isinstance(p, Problem) and not p.unbounded]
-    skipped = Counter("one-sided bound" if isinstance(p, Problem) else p.split(":", 1)[0] for n, p in read
-                      if not (isinstance(p, Problem) and not p.unbounded))
-    print(f"{len(read)} files; {len(ok)} bounded single inequalities; not taken: {dict(skipped)}")
+    ok = [(n, p) for n, p in read if isinstance(p, Problem) and bool(p.unbounded) == unbounded]
+    skipped = Counter(("bounded" if unbounded else "one-sided bound") if isinstance(p, Problem)
+                      else p.split(":", 1)[0] for n, p in read if (n, p) not in ok)
+    print(f"{len(read)} files; {len(ok)} {'unbounded' if unbounded else 'bounded'} single inequalities; "
+          f"not taken: {dict(skipped)}")
     chosen = sorted(random.Random(seed).sample(ok, min(sample, len(ok))), key=lambda np: np[0])
     by_class: dict[str, Counter] = defaultdict(Counter)
     print("| problem | class | outcome | s | why not |\n|---|---|---|---|---|")
@@ -133,9 +135,11 @@ def main() -> None:
     ap.add_argument("--metitarski", metavar="DIR", help="MetiTarski's tptp/Problems folder: the table over it")
     ap.add_argument("--sample", type=int, default=90, help="problems in the seeded sample (--metitarski)")
     ap.add_argument("--seed", type=int, default=2026, help="seed of the sample (--metitarski)")
+    ap.add_argument("--unbounded", action="store_true",
+                    help="sample the problems with a half-line or the line instead of the bounded ones")
     a = ap.parse_args()
     if a.metitarski:
-        metitarski_table(a.metitarski, a.sample, a.seed, a.seconds)
+        metitarski_table(a.metitarski, a.sample, a.seed, a.seconds, a.unbounded)
         return
     print("| case | answer | prover now | s | boxes only (before) | s | z3 alone | s | prover / z3 |")
     print("|---|---|---|---|---|---|---|---|---|")

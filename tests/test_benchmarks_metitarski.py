@@ -57,3 +57,16 @@ def test_irrational_bounds_round_outward_and_nthrt():
     hi = p.domain[X][1]
     assert hi.is_Rational and sympy.pi / 2 - sympy.Rational(1, 10**6) <= hi < sympy.pi / 2 - sympy.Rational(1, 10**7)
     assert p.margin == X ** sympy.Rational(1, 3)
+
+
+def test_the_table_over_a_folder(tmp_path, capsys):
+    from benchmarks.bench_prover import metitarski_table
+
+    (tmp_path / "a.tptp").write_text("fof(a, conjecture, ! [X] : ((0 <= X & X <= 1000) => arctan(X) <= X)).")
+    (tmp_path / "b.tptp").write_text("fof(b, conjecture, ! [X] : (0 <= X => exp(X) >= 1 + X)).")
+    metitarski_table(str(tmp_path), 5, 0, 60.0)
+    out = capsys.readouterr().out
+    assert "| a.tptp | arctan | proved |" in out and "| all | 1/1 |" in out and "b.tptp" not in out
+    metitarski_table(str(tmp_path), 5, 0, 60.0, unbounded=True)
+    out = capsys.readouterr().out
+    assert "| b.tptp | exp | proved |" in out and "a.tptp" not in out
