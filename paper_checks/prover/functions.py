@@ -9,8 +9,8 @@ sec. 5.1: a function monotone on a piece is enclosed by its values at the piece'
 - ``cosh``: decreasing on ``x <= 0``, increasing on ``x >= 0`` (least value 1 at 0, inside the box or not);
 - ``sign`` and ``Heaviside`` (``1/2`` at 0, SymPy's convention): their values, both on an interval holding 0;
 - ``sin``, ``cos``, ``tan``: ``mpmath.iv``'s own enclosures, which find the critical points
-  ``k pi / 2`` inside the interval; ``tan`` of an interval holding a pole ``pi/2 + k pi`` is the whole line
-  (undefined there: never a proof).
+  ``k pi / 2`` inside the interval; ``tan`` of an interval holding a pole ``pi/2 + k pi`` is undefined
+  (:class:`OutsideDomain`: never a proof).
 
 The value at an end is itself a rigorous enclosure built only from ``mpmath.iv``'s ``exp``, ``log``,
 ``sqrt``, ``sin`` and ``tan``: ``sinh``/``cosh``/``tanh``/``asinh``/``acosh``/``atanh`` by their formulas in
@@ -21,8 +21,9 @@ that the root lies in ``[y0 - e, y0 + e]``; else the function's range); ``erf`` 
 bounds of ``erfc`` of A&S 7.1.13, ``2 e^(-x^2) / (sqrt(pi) (x + sqrt(x^2 + 2))) < erfc x <=
 2 e^(-x^2) / (sqrt(pi) (x + sqrt(x^2 + 4/pi)))`` for ``x >= 0``.
 
-Where an argument leaves a function's domain (``asin`` of a part beyond 1, ``acosh`` below 1) the result
-is the whole line, which decides nothing. The re-check bounds the same nodes with Arb
+Where an argument may leave a function's domain (``asin`` of a part beyond 1, ``acosh`` below 1, a pole of
+``tan``) :class:`OutsideDomain` is raised: the whole expression is then the whole line, which decides
+nothing. The re-check bounds the same nodes with Arb
 (:mod:`paper_checks.prover.balls`), a different library.
 """
 from __future__ import annotations
@@ -39,6 +40,12 @@ Interval = object  # an mpmath.iv interval (``ivmpf``)
 EXTRA_BITS = 30
 #: beyond this ``|x|`` erf is 1 - erfc by the bounds of A&S 7.1.13 (the series' terms grow like e^(x^2))
 ERF_SERIES_MAX = 5
+
+
+class OutsideDomain(Exception):
+    """An argument that may leave the function's domain on the interval (``asin`` beyond 1, a pole of ``tan``):
+    the tracer turns it into its own ``OffDomain`` (the whole expression is then the whole line: no later node,
+    an even power or ``Abs``, may narrow it). Not a ``ValueError``, so that no guard takes it for a value."""
 
 
 def whole() -> Interval:
@@ -217,9 +224,18 @@ def _domain(fn: Callable[[Interval], Interval], low: object = -mpmath.inf, high:
     """``fn`` where the argument lies in ``[low, high]``; the whole line where part of it does not."""
     def enc(x: Interval) -> Interval:
         if x.a < low or x.b > high:
-            return whole()
+            raise OutsideDomain(f"an argument outside [{low}, {high}]")
         return fn(x)
     return enc
+
+
+def tan(x: Interval) -> Interval:
+    """``mpmath.iv``'s ``tan``; an interval holding a pole ``pi/2 + k pi`` (iv gives the whole line) is outside
+    the domain."""
+    out = IV.tan(x)
+    if out.a == -mpmath.inf and out.b == mpmath.inf:
+        raise OutsideDomain("a pole of tan")
+    return out
 
 
 def cosh(x: Interval) -> Interval:
@@ -269,7 +285,7 @@ def _halfpi() -> Interval:
 ENCLOSURES: dict[type, Callable[[Interval], Interval]] = {
     sympy.sin: _guarded(IV.sin),
     sympy.cos: _guarded(IV.cos),
-    sympy.tan: _guarded(IV.tan),
+    sympy.tan: _guarded(tan),
     sympy.atan: _guarded(lambda x: _increasing(_atan, -_halfpi(), _halfpi())(x)),
     sympy.asin: _guarded(_domain(_increasing(_asin), -1, 1)),
     sympy.acos: _guarded(_domain(acos, -1, 1)),

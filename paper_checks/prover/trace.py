@@ -162,9 +162,19 @@ def _guard(fn: Callable[[Interval], Interval]) -> Callable[[Interval], Interval]
     return safe
 
 
+def _off_domain(fn: Callable[[Interval], Interval]) -> Callable[[Interval], Interval]:
+    """``fn`` of :mod:`paper_checks.prover.functions`, its ``OutsideDomain`` raised as :class:`OffDomain`."""
+    def checked(x: Interval) -> Interval:
+        try:
+            return fn(x)
+        except functions.OutsideDomain as exc:
+            raise OffDomain(str(exc)) from None
+    return checked
+
+
 _UNARY: dict[type, Callable[[Interval], Interval]] = {
     sympy.exp: _guard(IV.exp), sympy.log: _guard(_log), sympy.Abs: _abs,
-    **functions.ENCLOSURES,  # atan, erf, sin, cos, tan, sinh, ... (:mod:`paper_checks.prover.functions`)
+    **{t: _off_domain(f) for t, f in functions.ENCLOSURES.items()},  # atan, erf, sin, tan, ... (functions.py)
     **unbounded.ENCLOSURES,  # an unbounded interval's chart (:mod:`paper_checks.prover.unbounded`)
 }
 #: the SymPy node types a margin may use (anything else raises :class:`Untraceable`)

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from paper_checks.prover import prove, prove_expr
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.certificate import recheck
-from paper_checks.prover.functions import ENCLOSURES
+from paper_checks.prover.functions import ENCLOSURES, OutsideDomain
 from paper_checks.prover.trace import compile_expr, derivative
 from tests.paper_checks.prover._spaces import real_space
 
@@ -68,12 +68,13 @@ def test_enclosures_are_tight_at_a_point():
         assert enc.b - enc.a <= 1e-12 * max(1, abs(ref(p))), (fn, enc)
 
 
-def test_out_of_domain_and_poles_are_the_whole_line():
-    whole = (-mpmath.inf, mpmath.inf)
-    assert (ENCLOSURES[sympy.asin](IV.mpf([0, 2])).a, ENCLOSURES[sympy.asin](IV.mpf([0, 2])).b) == whole
-    assert (ENCLOSURES[sympy.acosh](IV.mpf([0, 2])).a, ENCLOSURES[sympy.acosh](IV.mpf([0, 2])).b) == whole
-    tan = ENCLOSURES[sympy.tan](IV.mpf([1, 2]))  # pi/2 inside
-    assert (tan.a, tan.b) == whole
+def test_out_of_domain_and_poles_leave_the_domain_and_the_margin_is_the_whole_line():
+    for fn, box in [(sympy.asin, [0, 2]), (sympy.acosh, [0, 2]), (sympy.atanh, [0, 2]), (sympy.tan, [1, 2])]:
+        with pytest.raises(OutsideDomain):
+            ENCLOSURES[fn](IV.mpf(box))
+        # an even power or Abs of it cannot narrow it: tan(x)^2 on [1, 2] holds the pole pi/2
+        val = compile_expr(fn(x) ** 2 + 1, [x])([IV.mpf(box)])
+        assert (val.a, val.b) == (-mpmath.inf, mpmath.inf)
 
 
 def test_unbounded_arguments_have_the_limits():
@@ -145,3 +146,17 @@ def test_arb_agrees(fn):
     assert low is not None
     assert abs(low - float(enc.a)) <= 1e-4 * max(1, abs(float(enc.a)))
     assert low <= float(mpmath.mpf(min(ref(float(a)), ref(float(b)))))
+
+
+@pytest.mark.parametrize("expr, dom, outcome", [
+    (sympy.asin(x) ** 2, (0, 2), "undefined"),  # asin is not real beyond 1: never proved
+    (sympy.acosh(x), (0, 3), "undefined"),
+    (sympy.asin(x) ** 2, (0, 1), "proved"),
+    (sympy.tan(x) ** 2, (0, 1), "proved"),
+])
+def test_a_node_off_its_domain_is_never_proved(expr, dom, outcome):
+    assert prove_expr(expr, {x: dom}, seconds=60).outcome == outcome
+
+
+def test_tan_squared_across_its_pole_is_not_proved():
+    assert prove_expr(sympy.tan(x) ** 2, {x: (0, 2)}, budget=400, seconds=60).outcome != "proved"
