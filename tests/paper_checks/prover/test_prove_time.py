@@ -61,8 +61,8 @@ def test_prove_claim_with_a_huge_search_keeps_the_limit():
 
 @pytest.mark.parametrize("seconds", [10**400, float("nan"), float("inf"), -1, 0, 1_000_001])
 def test_a_time_limit_that_is_no_finite_positive_number_up_to_the_maximum_is_one_line(seconds):
-    with pytest.raises(ValueError, match="number of seconds up to 1e\+06") as info:
+    with pytest.raises(ValueError, match=r"number of seconds up to 1e\+06") as info:
         prove_expr(p, {p: (0, 1)}, 10, seconds)
     assert "\n" not in str(info.value)
-    with pytest.raises(ValueError, match="number of seconds up to 1e\+06"):
+    with pytest.raises(ValueError, match=r"number of seconds up to 1e\+06"):
         api.prove_claim("gce18.eq7_bounds", seconds=seconds)
