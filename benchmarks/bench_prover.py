@@ -6,11 +6,20 @@ model verified exactly and shrunk); the same prover with ``exact_first=False`` (
 on the margin as written: the prover before issue 28); and z3 alone on the bare question "is there a point
 of the box where the margin is < 0" (``z3.SolverFor("QF_NRA")``, no verification). The ratio prover / z3 is
 what the exact verification, the normal form and the bookkeeping cost over the bare solver.
+
+``--metitarski DIR`` runs instead a table over MetiTarski's public problem set (Akbarpour & Paulson 2010),
+read from ``DIR`` (its ``tptp/Problems`` folder; nothing of it is kept here) by :mod:`benchmarks.metitarski`: a
+seeded random sample (``--sample``, ``--seed``) of the problems that are one inequality with every variable
+bounded on both sides, each proved by ``prove_expr`` at ``--seconds`` a case, one at a time, each in a
+child process ended 15 s after its limit; the table counts, per function class, what was proved.
 """
 from __future__ import annotations
 
 import argparse
+import multiprocessing
+import random
 import time
+from collections import Counter, defaultdict
 
 import sympy
 import z3
@@ -67,11 +76,71 @@ def best(fn, reps: int) -> tuple[str, float]:
     return out, secs
 
 
+def _prove_child(conn: object, margin: sympy.Expr, domain: dict, seconds: float) -> None:
+    try:
+        res = prove_expr(margin, domain, seconds=seconds)
+        conn.send((res.outcome, (res.reason or "")[:160]))
+    except Exception as exc:  # noqa: BLE001  (a benchmark row says what happened)
+        conn.send(("error", f"{type(exc).__name__}: {exc}"[:160]))
+
+
+def prove_isolated(margin: sympy.Expr, domain: dict, seconds: float) -> tuple[str, str, float]:
+    """``prove_expr`` in a child process, ended 15 s past ``seconds``: ``(outcome, reason, seconds taken)``."""
+    ctx = multiprocessing.get_context("fork")
+    here, there = ctx.Pipe(duplex=False)
+    t = time.perf_counter()
+    proc = ctx.Process(target=_prove_child, args=(there, margin, domain, seconds), daemon=True)
+    proc.start()
+    out = ("ran past its limit", f"no answer within {seconds + 15:g} s")
+    if here.poll(seconds + 15):
+        out = here.recv()
+    proc.kill()
+    proc.join()
+    return out[0], out[1], time.perf_counter() - t
+
+
+def metitarski_table(directory: str, sample: int, seed: int, seconds: float, unbounded: bool = False) -> None:
+    """The table over a seeded sample of MetiTarski's single-inequality problems (module docstring): those
+    with every variable bounded on both sides, or (``unbounded``) those with a half-line or the line."""
+    from benchmarks.metitarski import Problem, read_dir
+
+    read = read_dir(directory)
+    ok = [(n, p) for n, p in read if isinstance(p, Problem) and bool(p.unbounded) == unbounded]
+    skipped = Counter(("bounded" if unbounded else "one-sided bound") if isinstance(p, Problem)
+                      else p.split(":", 1)[0] for n, p in read if (n, p) not in ok)
+    print(f"{len(read)} files; {len(ok)} {'unbounded' if unbounded else 'bounded'} single inequalities; "
+          f"not taken: {dict(skipped)}")
+    chosen = sorted(random.Random(seed).sample(ok, min(sample, len(ok))), key=lambda np: np[0])
+    by_class: dict[str, Counter] = defaultdict(Counter)
+    print("| problem | class | outcome | s | why not |\n|---|---|---|---|---|")
+    for name, p in chosen:
+        outcome, why, secs = prove_isolated(p.margin, p.domain, seconds)
+        by_class[p.klass][outcome] += 1
+        print(f"| {name} | {p.klass} | {outcome}{' (strict read as >= 0)' if p.strict else ''} | {secs:.1f} | "
+              f"{'' if outcome == 'proved' else why} |", flush=True)
+    print("\n| function | proved | counterexample | undecided / past limit |\n|---|---|---|---|")
+    total = Counter()
+    for klass, c in sorted(by_class.items()):
+        total.update(c)
+        n = sum(c.values())
+        print(f"| {klass} | {c['proved']}/{n} | {c['counterexample']} | {n - c['proved'] - c['counterexample']} |")
+    n, yes, no = sum(total.values()), total["proved"], total["counterexample"]
+    print(f"| all | {yes}/{n} | {no} | {n - yes - no} |")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--seconds", type=float, default=20.0, help="time limit of the boxes-only prover per case")
+    ap.add_argument("--seconds", type=float, default=20.0, help="time limit of the prover per case")
+    ap.add_argument("--metitarski", metavar="DIR", help="MetiTarski's tptp/Problems folder: the table over it")
+    ap.add_argument("--sample", type=int, default=90, help="problems in the seeded sample (--metitarski)")
+    ap.add_argument("--seed", type=int, default=2026, help="seed of the sample (--metitarski)")
+    ap.add_argument("--unbounded", action="store_true",
+                    help="sample the problems with a half-line or the line instead of the bounded ones")
     a = ap.parse_args()
+    if a.metitarski:
+        metitarski_table(a.metitarski, a.sample, a.seed, a.seconds, a.unbounded)
+        return
     print("| case | answer | prover now | s | boxes only (before) | s | z3 alone | s | prover / z3 |")
     print("|---|---|---|---|---|---|---|---|---|")
     ratios, right_now, right_before = [], 0, 0

@@ -16,6 +16,7 @@ from typing import Any
 import sympy
 from flint import arb, ctx, fmpq
 
+from paper_checks.prover import unbounded
 from paper_checks.prover.trace import Untraceable
 
 Ball = Callable[[Sequence[Any]], Any]
@@ -38,6 +39,32 @@ def _int_pow(x: Any, n: int) -> Any:
     for _ in range(abs(n)):
         out = out * x
     return out if n >= 0 else 1 / out
+
+
+def _tan(x: Any) -> Any:
+    """``tan`` of a ball, or a non-finite ball where it holds a pole (Arb's own ``tan`` may smear across one)."""
+    c = x.cos()
+    return arb("nan") if c.contains(0) else x.sin() / c
+
+
+def _domain(fn: Callable[[Any], Any], low: int | None, high: int | None) -> Callable[[Any], Any]:
+    """``fn`` where the ball lies in ``[low, high]``; a non-finite ball (not bounded) where part of it does not."""
+    def f(x: Any) -> Any:
+        if (low is not None and not x >= low) or (high is not None and not x <= high):
+            return arb("nan")
+        return fn(x)
+    return f
+
+
+#: Arb's own special functions, for the nodes :mod:`paper_checks.prover.functions` encloses with ``mpmath.iv``
+SPECIAL: dict[type, Callable[[Any], Any]] = {
+    sympy.sin: arb.sin, sympy.cos: arb.cos, sympy.tan: _tan, sympy.atan: arb.atan,
+    sympy.asin: _domain(arb.asin, -1, 1), sympy.acos: _domain(arb.acos, -1, 1),
+    sympy.sinh: arb.sinh, sympy.cosh: arb.cosh, sympy.tanh: arb.tanh, sympy.asinh: arb.asinh,
+    sympy.acosh: _domain(arb.acosh, 1, None), sympy.atanh: _domain(arb.atanh, -1, 1),
+    sympy.erf: arb.erf, sympy.erfc: arb.erfc, sympy.sign: arb.sgn,
+    unbounded.HalfChart: lambda x: x / (1 - x), unbounded.LineChart: lambda x: x / (1 - x * x),
+}
 
 
 def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Ball:
@@ -63,7 +90,7 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Ball:
             n = int(e.exp)
             return lambda v: _int_pow(b(v), n)
         return lambda v: (ex(v) * b(v).log()).exp()
-    unary = {sympy.exp: arb.exp, sympy.log: arb.log, sympy.Abs: abs}
+    unary = {sympy.exp: arb.exp, sympy.log: arb.log, sympy.Abs: abs, **SPECIAL}
     if type(e) in unary:
         fn, (a,) = unary[type(e)], args
         return lambda v: fn(a(v))

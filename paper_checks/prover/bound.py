@@ -33,6 +33,7 @@ import sympy
 
 from paper_checks.prover.boxes import Box, centre
 from paper_checks.prover.trace import Interval, Traced, Untraceable, compile_expr, hull, precision
+from paper_checks.prover.unbounded import explicit
 
 #: working precision (bits) of the exact decision at a point where the margin is not rational
 POINT_PREC = 200
@@ -120,7 +121,7 @@ def _limit_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any], dirs: dict[sympy.
     least each iterated limit taken in the direction of its decrease, whatever the order, so the smallest
     is a rigorous lower bound of the margin on the box."""
     fixed = {s: v for s, v in subs.items() if s not in dirs}
-    base = expr.xreplace(fixed)
+    base = explicit(expr.xreplace(fixed))  # an unbounded domain's chart written out: SymPy takes its limit
     lim = [s for s in dirs if s in base.free_symbols]
     if len(lim) > 3:
         return None
@@ -151,7 +152,7 @@ def decide_point(t: Traced, x: list[Fraction], dirs: dict[int, str] | None = Non
     subs = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, x)}
     val = sympy.sympify(t.expr.xreplace(subs))
     how = ""
-    if val.has(sympy.nan) and dirs:
+    if val.has(sympy.nan, sympy.zoo, sympy.AccumBounds) and dirs:  # 0 log 0; an unbounded domain at its chart's pole
         val = _limit_at(t.expr, subs, {t.symbols[i]: d for i, d in dirs.items()})
         if val is None:
             return Closure(False, -math.inf, "point", exact="undefined (nan) and no limit from inside the box")

@@ -5,6 +5,8 @@ A node with a restricted domain asks its argument to stay in it on the whole dom
 - ``log(u)`` asks ``u >= 0`` (``u = 0`` is the extended real ``-oo``, as a loss infinite at a vertex);
 - a power ``b^e`` whose exponent is not an integer constant (``x^(1/3)``, ``p^q``, ``x^x``) asks ``b >= 0``: a
   negative base with a non-integer exponent is not real (``(-1/2)^(1/2) = i/sqrt 2``).
+- ``asin(u)``, ``acos(u)``, ``atanh(u)`` ask ``1 - u^2 >= 0``; ``acosh(u)`` asks ``u - 1 >= 0``
+  (:mod:`paper_checks.prover.functions`; ``tan`` at a pole is a division by 0, as below).
 - a denominator ``b`` (a negative integer power) asks to keep one sign, ``s b >= 0`` with ``s`` its sign at a
   point of the domain: one that changes sign is 0 in between, where the margin has no value (``1/x`` on
   ``[-1, 1]`` at ``x = 0``, found exactly where the zero is rational); one of one sign that is 0 at an end is
@@ -80,6 +82,10 @@ def guards(expr: sympy.Expr, at: list[dict[sympy.Symbol, Any]] | None = None) ->
             u = node.base
             what = (f"{node.base}^{node.base} of a negative number" if node.base == node.exp
                     else "a non-integer power of a negative number")
+        elif isinstance(node, (sympy.asin, sympy.acos, sympy.atanh)):  # |u| <= 1 (atanh(+-1) = +-oo, as log 0)
+            u, what = 1 - node.args[0] ** 2, f"{type(node).__name__} of a number beyond [-1, 1]"
+        elif isinstance(node, sympy.acosh):
+            u, what = node.args[0] - 1, "acosh of a number below 1"
         else:
             continue
         if u in out or u.is_nonnegative:

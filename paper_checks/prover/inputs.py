@@ -73,10 +73,15 @@ def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: An
     return budget_and_time(budget, secs, search_first, seed, shrink_evals)
 
 
-def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction:
-    """One end of the interval of ``s``, exactly (a finite rational; a float is its own binary value)."""
+def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction | float:
+    """One end of the interval of ``s``, exactly (a finite rational; a float is its own binary value), or
+    ``-inf``/``inf`` for ``-oo`` as a low end or ``oo`` as a high end."""
     what = f"prove_expr: the {which} end of the interval of {s}"
     shown = _quote(v)
+    if (v is -sympy.oo or v == -math.inf) if which == "low" else (v is sympy.oo or v == math.inf):
+        return math.inf if which == "high" else -math.inf  # an unbounded side (paper_checks.prover.unbounded)
+    if v in (sympy.oo, -sympy.oo, sympy.zoo) or (isinstance(v, float) and math.isinf(v)):
+        raise ValueError(f"{what} must be a rational number or {'-oo' if which == 'low' else 'oo'}, got {shown}")
     if isinstance(v, str):
         v = parse_number(v, what)
     if isinstance(v, sympy.Expr):
@@ -112,7 +117,7 @@ def domain(d: Any) -> dict[sympy.Symbol, tuple[Fraction, Fraction]]:
         if pair is None or len(pair) != 2:
             raise ValueError(f"prove_expr: the interval of {s} must be a pair (low, high), got {_quote(iv)}")
         lo, hi = _end(s, "low", pair[0]), _end(s, "high", pair[1])
-        if not lo <= hi:
+        if not lo <= hi or lo == hi == math.inf or lo == hi == -math.inf:
             raise ValueError(f"prove_expr: the interval of {s} needs low <= high, got {_quote(tuple(pair))}")
         out[s] = (lo, hi)
     return out

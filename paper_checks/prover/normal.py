@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import mpmath
 import sympy
 
 from paper_checks.prover.bound import intervals
@@ -97,6 +98,8 @@ def factor_sign(f: sympy.Expr, power: int, symbols: list[sympy.Symbol], box: Box
     if not isinstance(power, int) and not getattr(power, "is_Integer", False):
         return 0, ""
     power = int(power)
+    if f.has(sympy.tan) and not _defined(f, symbols, box):  # tan(x)^2 across a pole: undefined there, no sign
+        return 0, ""
     if power > 0 and power % 2 == 0 and f.is_real is not False:
         return 1, "even power"
     try:
@@ -112,6 +115,16 @@ def factor_sign(f: sympy.Expr, power: int, symbols: list[sympy.Symbol], box: Box
     if power % 2 == 0 and not strict:
         return 1, "even power"
     return 0, ""
+
+
+def _defined(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
+    """Whether ``f``'s interval enclosure on ``box`` is bounded on a side (the whole line: a node may be undefined)."""
+    try:
+        with precision(SIGN_PREC):
+            enc = compile_expr(f, symbols)(intervals(box))
+    except (Untraceable, ValueError, ZeroDivisionError, OverflowError):
+        return False
+    return not (enc.a == -mpmath.inf and enc.b == mpmath.inf)
 
 
 def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_SECONDS) -> bool:

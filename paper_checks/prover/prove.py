@@ -39,7 +39,7 @@ import numpy as np
 import sympy
 
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import closures, inputs
+from paper_checks.prover import closures, inputs, unbounded
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
@@ -399,6 +399,10 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     the margin is not real, :mod:`paper_checks.prover.defined`) or ``undecided`` (``reason``, ``remaining``).
     """
     budget, seconds = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals)
+    bounded, back = unbounded.compactify(space)  # a half-line or the line: through a chart onto a bounded interval
+    if bounded is not space:
+        return unbounded.back_result(prove(bounded, budget, seconds, shrink_evals=shrink_evals,
+                                           search_first=search_first, seed=seed, exact_first=exact_first), back)
     start = time.monotonic()
     st = _State(space, budget, start + seconds, shrink_evals)
     st.tight = Tight(st.deadline, st.notes)
@@ -500,7 +504,8 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     grammar of :mod:`theory.expressions` (never evaluated). Interval ends are exact rationals
     (``Rational(1, 20)``; a float stands for its own binary value): a symbol with ``low == high`` is pinned
     (substituted), and one whose ends are not binary floats is rescaled exactly, ``s = low + (high - low) u``
-    with ``u`` in ``[0, 1]`` (a counterexample is given back in ``s``). Raises ``ValueError``/``TypeError``
+    with ``u`` in ``[0, 1]`` (a counterexample is given back in ``s``); an end ``-oo``/``oo`` makes a half-line or
+    the line, proved through a chart (:mod:`paper_checks.prover.unbounded`). Raises ``ValueError``/``TypeError``
     naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in neither.
     """
     begun = time.monotonic()  # the time limit counts from here: reading the formula is part of the call
@@ -513,6 +518,17 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     subs: dict[sympy.Symbol, Any] = {}  # symbol -> its value in the prover's parameters (by name)
     back: dict[str, Any] = {}  # a rescaled symbol's name -> its value as a function of u
     for s, (lo, hi) in domain.items():
+        if unbounded.infinite(lo) or unbounded.infinite(hi):  # prove() maps it onto a bounded interval
+            end = hi if unbounded.infinite(lo) else lo  # the finite end, if any: s = end + t, t on a half-line
+            shift = 0 if unbounded.infinite(end) else _exact_end(end)
+            if shift == 0:
+                params.append(Real(str(s), float(lo), float(hi)))
+                subs[s] = str(s)
+            else:
+                params.append(Real(f"{s}_from", 0.0 if end == lo else -math.inf, math.inf if end == lo else 0.0))
+                subs[s] = f"{s}_from"
+                back[str(s)] = (f"{s}_from", shift, 1)
+            continue
         lo_r, hi_r = _exact_end(lo), _exact_end(hi)
         if lo_r > hi_r:
             raise ValueError(f"prove_expr: the interval of {s} is empty, got {(lo, hi)}")

@@ -23,6 +23,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks.prover import functions, unbounded
 from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
 IV = mpmath.iv
@@ -115,6 +116,8 @@ def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -
             return IV.sqrt(b)
         x = _const(e)
         if b.a == 0:
+            if x.b < 0 and b.b > 0:  # a pole at the low end only (x^(-1/2) on [0, h]): from h^e up to its limit +oo
+                return IV.mpf([(IV.mpf(b.b) ** x).a, mpmath.inf])
             if x.a <= 0:
                 return whole()
             lo = IV.mpf(0)
@@ -159,11 +162,24 @@ def _guard(fn: Callable[[Interval], Interval]) -> Callable[[Interval], Interval]
     return safe
 
 
+def _off_domain(fn: Callable[[Interval], Interval]) -> Callable[[Interval], Interval]:
+    """``fn`` of :mod:`paper_checks.prover.functions`, its ``OutsideDomain`` raised as :class:`OffDomain`."""
+    def checked(x: Interval) -> Interval:
+        try:
+            return fn(x)
+        except functions.OutsideDomain as exc:
+            raise OffDomain(str(exc)) from None
+    return checked
+
+
 _UNARY: dict[type, Callable[[Interval], Interval]] = {
     sympy.exp: _guard(IV.exp), sympy.log: _guard(_log), sympy.Abs: _abs,
+    **{t: _off_domain(f) for t, f in functions.ENCLOSURES.items()},  # atan, erf, sin, tan, ... (functions.py)
+    **unbounded.ENCLOSURES,  # an unbounded interval's chart (:mod:`paper_checks.prover.unbounded`)
 }
 #: the SymPy node types a margin may use (anything else raises :class:`Untraceable`)
-NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min")
+NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min",
+         *functions.NAMES)
 
 
 def compile_expr(expr: Any, symbols: Sequence[sympy.Symbol]) -> Fn:
@@ -203,6 +219,9 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
     if isinstance(e, (sympy.Max, sympy.Min)):
         red = _max if isinstance(e, sympy.Max) else _min
         return lambda v: red([f(v) for f in args])
+    if isinstance(e, sympy.Heaviside) and e.args[1:] in ((), (sympy.Rational(1, 2),)):  # SymPy's H(0) = 1/2
+        step = args[0]
+        return lambda v: functions.heaviside(step(v))
     fn = _UNARY.get(type(e))
     if fn is not None and len(args) == 1:
         (a,) = args
@@ -397,6 +416,10 @@ def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
     """``d expr / d s``, powers of one base combined where an exponent is symbolic or fractional: SymPy
     writes ``d(x^q)/dx`` as ``q x^q / x``, unbounded at ``x = 0`` in intervals, where ``q x^(q-1)`` is not."""
     d = sympy.diff(expr, s)
+    if d.has(sympy.tan):  # d tan = tan^2 + 1 is >= 1 even across a pole, where tan jumps: as 1/cos^2 it is unbounded
+        d = d.replace(sympy.tan, lambda u: sympy.sin(u) / sympy.cos(u))
+    if d.has(unbounded.HalfChart, unbounded.LineChart):  # the chart's derivative v'(u) > 0 as a factor
+        d = sympy.factor_terms(d)
     if any(not p.exp.is_Integer for p in d.atoms(sympy.Pow)):
         d = sympy.powsimp(d)
     return d

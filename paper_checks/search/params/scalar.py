@@ -55,8 +55,15 @@ class Real(Parameter):
 
     def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """``n`` uniform values, a :data:`BOUNDARY_SHARE` of them at the closed ends or
-        ``10^-3 .. 10^-12`` of the width inside an end."""
+        ``10^-3 .. 10^-12`` of the width inside an end.
+
+        An unbounded interval has no uniform law: its values are ``t`` drawn uniformly in the open interval
+        of the prover's chart (:mod:`paper_checks.prover.unbounded`) and mapped through it, ``v = a + t/(1-t)``
+        on ``[a, oo)`` (half of them within 1 of ``a``), ``b - t/(1-t)`` on ``(-oo, b]``, ``t/(1-t^2)`` on the
+        line (half within ``|v| < 2/3``), with a :data:`BOUNDARY_SHARE` at the finite end."""
         lo, hi = self.low, self.high
+        if math.isinf(lo) or math.isinf(hi):
+            return self._sample_unbounded(rng, n)
         out = rng.uniform(lo, hi, n)
         b = np.flatnonzero(rng.random(n) < BOUNDARY_SHARE)
         if b.size:
@@ -69,6 +76,23 @@ class Real(Parameter):
             out[b] = near
         bad = ~((out > lo if self.open_low else out >= lo) & (out < hi if self.open_high else out <= hi))
         out[bad] = 0.5 * (lo + hi)
+        return out
+
+    def _sample_unbounded(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        lo, hi = self.low, self.high
+        if math.isinf(lo) and math.isinf(hi):
+            t = rng.uniform(-1.0, 1.0, n)
+            t = np.where(np.abs(t) >= 1.0, 0.0, t)
+            return t / (1.0 - t * t)
+        t = rng.uniform(0.0, 1.0, n)
+        t = np.where(t >= 1.0, 0.0, t)
+        out = lo + t / (1.0 - t) if math.isinf(hi) else hi - t / (1.0 - t)
+        end = lo if math.isinf(hi) else hi
+        at = rng.random(n) < BOUNDARY_SHARE
+        closed = not (self.open_low if math.isinf(hi) else self.open_high)
+        out[at] = end if closed else end + (1e-9 if math.isinf(hi) else -1e-9) * max(1.0, abs(end))
+        bad = ~np.array([self.inside(x) for x in out], dtype=bool) if n else np.zeros(0, dtype=bool)
+        out[bad] = end + (1.0 if math.isinf(hi) else -1.0)
         return out
 
     def round(self, v: Any, max_den: int | None) -> sympy.Rational:
@@ -94,7 +118,19 @@ class Real(Parameter):
         """The simplest rational (:func:`~paper_checks.search.rationals.simplest_between`) in windows
         around ``v`` halving from the whole domain, until ``v`` itself."""
         f = as_fraction(v)
-        lo, hi = as_fraction(self.low), as_fraction(self.high)
+        if math.isinf(self.low) or math.isinf(self.high):  # unbounded: first |v - base| down to powers of 2
+            base = Fraction(0) if math.isinf(self.low) and math.isinf(self.high) else \
+                as_fraction(self.high if math.isinf(self.low) else self.low)
+            dist, sgn = abs(f - base), (1 if f >= base else -1)
+            j = 0
+            while 2**j < dist:
+                c = base + sgn * Fraction(2**j)
+                if self.inside(c):
+                    yield to_sympy(c)
+                j += 1
+        reach = 2 * (abs(f) + 1)  # an unbounded side: windows from 2 (|v| + 1) around v
+        lo = as_fraction(self.low) if math.isfinite(self.low) else f - reach
+        hi = as_fraction(self.high) if math.isfinite(self.high) else f + reach
         span = hi - lo
         seen: set[Fraction] = set()
         for k in range(60):
@@ -127,10 +163,13 @@ class Real(Parameter):
         # imported here: hypothesis is a test dependency (the "test" extra), not a runtime one
         from hypothesis import strategies as st
 
-        special = [v for v, ok in ((self.low, not self.open_low), (self.high, not self.open_high)) if ok]
-        special.append(0.5 * (self.low + self.high))
+        special = [v for v, ok in ((self.low, not self.open_low), (self.high, not self.open_high))
+                   if ok and math.isfinite(v)]
+        mid = 0.5 * (self.low + self.high)
+        special.append(mid if math.isfinite(mid) else float(self.sample(np.random.default_rng(0), 1)[0]))
         return st.one_of(st.sampled_from(special),
-                         st.floats(self.low, self.high, exclude_min=self.open_low, exclude_max=self.open_high))
+                         st.floats(self.low, self.high, exclude_min=self.open_low, exclude_max=self.open_high,
+                                   allow_infinity=False, allow_nan=False))
 
     def _text(self) -> str:
         return f"{'(' if self.open_low else '['}{self.low}, {self.high}{')' if self.open_high else ']'}"
@@ -139,13 +178,27 @@ class Real(Parameter):
         """The logit of ``v``'s position in ``(low, high)`` (0 for a pinned parameter: it has one value)."""
         if self.pinned:
             return [0.0]
+        if math.isinf(self.low) and math.isinf(self.high):  # unbounded: asinh, log of the distance to the end
+            return [math.asinh(float(v))]
+        if math.isinf(self.low) or math.isinf(self.high):
+            d = float(v) - self.low if math.isinf(self.high) else self.high - float(v)
+            return [math.log(max(d, 1e-300))]
         t = (float(v) - self.low) / (self.high - self.low)
         t = min(max(t, 1e-15), 1 - 1e-15)
         return [math.log(t / (1 - t))]
 
     def unpack(self, x: np.ndarray) -> float:
-        """The logistic map of ``x[0]`` onto ``(low, high)``."""
-        return self.low + (self.high - self.low) / (1 + math.exp(-float(np.clip(x[0], -700, 700))))
+        """The logistic map of ``x[0]`` onto ``(low, high)`` (``sinh``, or ``end +- exp``, on an unbounded one)."""
+        x0 = float(np.clip(x[0], -700, 700))
+        if math.isinf(self.low) or math.isinf(self.high):
+            x0 = float(np.clip(x0, -60, 60))  # up to ~1e26 from the end
+        if math.isinf(self.low) and math.isinf(self.high):
+            return math.sinh(x0)
+        if math.isinf(self.high):
+            return self.low + math.exp(x0)
+        if math.isinf(self.low):
+            return self.high - math.exp(x0)
+        return self.low + (self.high - self.low) / (1 + math.exp(-x0))
 
     def polish_ok(self, v: Any) -> bool:
         """The logistic map rounds onto an end for large ``|x|``: excluded ends stay excluded."""

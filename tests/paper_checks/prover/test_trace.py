@@ -28,8 +28,8 @@ def test_enclosure_contains_exact_values(expr):
 
 
 def test_outside_the_whitelist_is_refused():
-    with pytest.raises(Untraceable, match="sin"):
-        compile_expr(sympy.sin(x), [x])
+    with pytest.raises(Untraceable, match="gamma"):
+        compile_expr(sympy.gamma(x), [x])
     with pytest.raises(Untraceable, match="no coordinate"):
         compile_expr(x + y, [x])
 

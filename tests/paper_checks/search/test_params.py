@@ -388,3 +388,22 @@ def test_a_real_can_be_pinned_to_one_value():
                 (math.inf, math.inf, {})):
         with pytest.raises(ValueError, match="Real 'b'"):
             Real("b", bad[0], bad[1], **bad[2])
+
+
+def test_unbounded_real_samples_through_the_chart_and_the_search_shrinks_there():
+    """A Real with an infinite end has no uniform law: the sampler draws through the prover's chart (finite
+    values, inside the domain, half within 1 of a finite end); the search still finds and shrinks a
+    counterexample (the simplest failing rational: the shrinker first tries powers of 2 from the end)."""
+    from paper_checks.search.loop import search
+
+    rng = np.random.default_rng(0)
+    for p in (Real("v", -math.inf, math.inf), Real("v", 0.0, math.inf), Real("v", -math.inf, 2.0, open_high=True)):
+        x = p.sample(rng, 2000)
+        assert np.isfinite(x).all() and all(p.inside(t) for t in x)
+        assert abs(p.unpack(np.array(p.pack(x[0]))) - x[0]) <= 1e-9 * max(1.0, abs(x[0]))
+    space = SearchSpace((Real("v", -math.inf, math.inf),), lambda pt: float(pt["v"]) + 100,
+                        lambda pt: pt["v"] + 100, description="v + 100")
+    assert search(space, 2000, np.random.default_rng(0)).counterexample == {"v": -101}
+    half = SearchSpace((Real("v", 1.0, math.inf),), lambda pt: 50 - float(pt["v"]), lambda pt: 50 - pt["v"],
+                       description="50 - v")
+    assert search(half, 2000, np.random.default_rng(0)).counterexample == {"v": 51}

@@ -1,0 +1,102 @@
+"""Unbounded domains (``paper_checks.prover.unbounded``): half-lines and the line through a chart.
+
+Margin losses live on the whole real line: the sigmoid's symmetry ``l(v) + l(-v) = 1``, hinge >= 0-1,
+the logistic loss >= 0; the behaviour at infinity is proved from the limit (``atan v <= pi/2``, tight at
+``v = oo``; ``e^v >= 1 + v``, ``oo - oo`` as written), and false claims are refuted at a finite point.
+"""
+from __future__ import annotations
+
+import math
+
+import mpmath
+import pytest
+import sympy
+
+from paper_checks.prover import prove, prove_expr
+from paper_checks.prover.certificate import recheck
+from paper_checks.prover.unbounded import ENCLOSURES, HalfChart, LineChart, chart, compactify, explicit
+from paper_checks.search.params import Real, SearchSpace
+
+v, w, u = sympy.symbols("v w u", real=True)
+oo = sympy.oo
+R = sympy.Rational
+
+
+def line_space(expr: sympy.Expr, low: float = -math.inf, high: float = math.inf) -> SearchSpace:
+    f = sympy.lambdify(v, expr, "math")
+
+    def margin(pt):
+        try:
+            return float(f(float(pt["v"])))
+        except (OverflowError, ZeroDivisionError, ValueError):
+            return math.nan
+    return SearchSpace((Real("v", low, high),), margin, lambda pt: expr.xreplace({v: pt["v"]}), description=str(expr))
+
+
+def test_charts_are_increasing_bijections_with_rational_points():
+    for lo, hi in [(0, math.inf), (-math.inf, 0), (-math.inf, math.inf), (R(1, 3), math.inf)]:
+        a, b, phi = chart(lo, hi)
+        pts = [a + (b - a) * R(k, 10) for k in range(1, 10)]
+        vals = [phi(p) for p in pts]
+        assert all(x.is_Rational for x in vals) and vals == sorted(vals)
+        assert sympy.limit(explicit(phi(u)), u, b, "-") is oo or hi != math.inf
+    assert explicit(HalfChart(u)) == u / (1 - u) and LineChart(R(1, 2)) == R(2, 3)
+
+
+def test_chart_enclosures_hold_the_values_and_the_pole():
+    iv = mpmath.iv
+    half = ENCLOSURES[HalfChart](iv.mpf([0.5, 1]))
+    assert half.a <= 1 and half.b == mpmath.inf
+    line = ENCLOSURES[LineChart](iv.mpf([-1, 0.5]))
+    assert line.a == -mpmath.inf and line.b >= mpmath.mpf(2) / 3
+    assert ENCLOSURES[HalfChart](iv.mpf([0.5, 2])).a == -mpmath.inf  # beyond the pole: the whole line
+
+
+def test_compactify_leaves_bounded_spaces_alone_and_maps_points_back():
+    bounded = line_space(v, 0, 1)
+    assert compactify(bounded)[0] is bounded
+    space, back = compactify(line_space(v))
+    (p,) = space.params
+    assert p.name == "v_unit" and (p.low, p.high) == (-1, 1) and p.open_low and p.open_high
+    assert back({"v_unit": R(1, 2)}) == {"v": R(2, 3)}
+
+
+@pytest.mark.parametrize("name, expr, low, high", [
+    ("sigmoid symmetric", 1 / (1 + sympy.exp(v)) + 1 / (1 + sympy.exp(-v)) - 1, -math.inf, math.inf),
+    ("hinge >= 0-1", sympy.Max(0, 1 - v) - sympy.Heaviside(-v), -math.inf, math.inf),
+    ("logistic >= 0", sympy.log(1 + sympy.exp(-v)), -math.inf, math.inf),
+    ("atan <= pi/2, tight at oo", sympy.pi / 2 - sympy.atan(v), -math.inf, math.inf),
+    ("exp >= 1 + v", sympy.exp(v) - 1 - v, -math.inf, math.inf),
+    ("tanh <= 1", 1 - sympy.tanh(v), -math.inf, math.inf),
+    ("log(1 + v) <= v", v - sympy.log(1 + v), 0, math.inf),
+    ("quadratic", v**2 - v + 1, -math.inf, math.inf),
+    ("half-line below", 1 - v, -math.inf, 0.5),
+])
+def test_true_on_the_line_is_proved_and_rechecked(name, expr, low, high):
+    space = line_space(expr, low, high)
+    res = prove(space, 20000, 120)
+    assert res.outcome == "proved", (name, res.reason)
+    assert recheck(res.certificate, space) == []
+
+
+@pytest.mark.parametrize("expr, dom", [
+    (v + 100, {v: (-oo, oo)}),
+    (R(1, 2) - sympy.exp(-v), {v: (0, oo)}),
+    (1 - v, {v: (-oo, 2)}),
+    (sympy.atan(v) - R(3, 2), {v: (R(1, 3), oo)}),  # false only for v > tan(3/2) = 14.1...
+])
+def test_false_on_the_line_has_an_exact_counterexample(expr, dom):
+    res = prove_expr(expr, dom, seconds=60)
+    assert res.outcome == "counterexample", res.reason
+    pt = {s: res.counterexample[str(s)] for s in dom}
+    for s, (lo, hi) in dom.items():
+        assert lo <= pt[s] <= hi
+    assert sympy.N(expr.xreplace(pt), 50) < 0
+
+
+def test_prove_expr_takes_infinite_ends_and_refuses_wrong_ones():
+    assert prove_expr(sympy.log(v) - 1 + 1 / v, {v: (R(1, 3), oo)}, seconds=60).outcome == "proved"
+    assert prove_expr(v**2 + w**2 - 2 * v * w, {v: (-oo, oo), w: (0, oo)}, seconds=60).outcome == "proved"
+    for bad in [(oo, oo), (oo, 1), (0, -oo), (-oo, -oo)]:
+        with pytest.raises(ValueError, match="oo"):
+            prove_expr(v, {v: bad})

@@ -1,0 +1,72 @@
+"""``benchmarks.metitarski``: TPTP conjectures read against a whitelist into a margin and a box (never eval)."""
+import pytest
+import sympy
+
+from benchmarks.metitarski import Unsupported, classify, convert, read_dir
+
+X, Y = sympy.symbols("X Y", real=True)
+
+
+def test_bounds_intervals_and_exact_numbers():
+    p = convert("% a comment\nfof(b, conjecture, ! [X,Y] : ((X : (=0,1=) & 0 < Y & Y < 3/2) =>\n"
+                "  10^-5 + arctan(X) * Y >= -0.5 + cbrt(Y))).\ninclude('Axioms/general.ax').")
+    assert p.name == "b" and not p.strict and p.unbounded == []
+    assert p.domain == {X: (0, 1), Y: (0, sympy.Rational(3, 2))}
+    assert sympy.simplify(p.margin - (sympy.Rational(1, 10**5) + sympy.atan(X) * Y + sympy.Rational(1, 2)
+                                      - Y ** sympy.Rational(1, 3))) == 0
+    assert p.klass == "arctan"
+
+
+def test_strict_and_one_sided():
+    p = convert("fof(c, conjecture, ! [X] : (X > 0 => (X + 1/X) * arctan(X) > 1)).")
+    assert p.strict and p.unbounded == ["X"] and p.domain[X] == (0, sympy.oo)
+    q = convert("fof(d, conjecture, ! [X] : abs(arctan(X)) <= pi/2 + 10^-5).")
+    assert q.domain[X] == (-sympy.oo, sympy.oo)
+
+
+@pytest.mark.parametrize("text, why", [
+    ("fof(e, conjecture, ! [X,S] : ((0 < X & 0 <= S & S^2 = X) => S > 0)).", "not a constant bound"),
+    ("fof(f, conjecture, ! [X] : ((0 <= X & X <= 1) => foo(X) > 0)).", "not in the whitelist"),
+    ("fof(g, conjecture, ! [X] : ((0 <= X & X <= 1) => __import__(X) > 0)).", "whitelist"),
+    ("fof(h, conjecture, ! [X] : ((0 <= X & X <= 1) => (X > 0 | X < 1))).", "connective|one inequality"),
+    ("fof(i, axiom, ! [X] : X > 0).", "0 conjectures"),
+])
+def test_outside_the_fragment_is_refused_with_a_reason(text, why):
+    with pytest.raises(Unsupported, match=why):
+        convert(text)
+
+
+def test_classes():
+    assert classify(sympy.exp(X) - 1) == "exp"
+    assert classify(sympy.sinh(X) - sympy.exp(X)) == "sinh, cosh, tanh"
+    assert classify(X ** sympy.Rational(1, 3) - X) == "cube and n-th roots"
+    assert classify(sympy.sqrt(X) - X) == "sqrt"
+
+
+def test_read_dir_reads_only_what_is_asked(tmp_path):
+    (tmp_path / "a.tptp").write_text("fof(a, conjecture, ! [X] : ((0 <= X & X <= 1) => exp(X) >= 1 + X)).")
+    (tmp_path / "b.tptp").write_text("fof(b, conjecture, ! [X] : bad(X) > 0).")
+    (tmp_path / "c.txt").write_text("not a problem")
+    got = dict(read_dir(tmp_path))
+    assert set(got) == {"a.tptp", "b.tptp"}
+    assert got["a.tptp"].klass == "exp" and "whitelist" in got["b.tptp"]
+
+
+def test_irrational_bounds_round_outward_and_nthrt():
+    p = convert("fof(j, conjecture, ! [X] : ((0 < X & X < pi/2 - 10^-6) => nthrt(3, X) >= 0)).")
+    hi = p.domain[X][1]
+    assert hi.is_Rational and sympy.pi / 2 - sympy.Rational(1, 10**6) <= hi < sympy.pi / 2 - sympy.Rational(1, 10**7)
+    assert p.margin == X ** sympy.Rational(1, 3)
+
+
+def test_the_table_over_a_folder(tmp_path, capsys):
+    from benchmarks.bench_prover import metitarski_table
+
+    (tmp_path / "a.tptp").write_text("fof(a, conjecture, ! [X] : ((0 <= X & X <= 1000) => arctan(X) <= X)).")
+    (tmp_path / "b.tptp").write_text("fof(b, conjecture, ! [X] : (0 <= X => exp(X) >= 1 + X)).")
+    metitarski_table(str(tmp_path), 5, 0, 60.0)
+    out = capsys.readouterr().out
+    assert "| a.tptp | arctan | proved |" in out and "| all | 1/1 |" in out and "b.tptp" not in out
+    metitarski_table(str(tmp_path), 5, 0, 60.0, unbounded=True)
+    out = capsys.readouterr().out
+    assert "| b.tptp | exp | proved |" in out and "a.tptp" not in out
