@@ -44,6 +44,7 @@ from paper_checks.prover.scaling import closes as scaling_closes
 from paper_checks.prover.scaling import homogeneity
 from paper_checks.prover.second import critical_at, lifted_forms, lifted_lower, psd_closes
 from paper_checks.prover.solver import Problem, branches_decide, problem, recheck_problem
+from paper_checks.prover.sweep import recheck as sweep_recheck
 from paper_checks.prover.trace import (
     Traced,
     Untraceable,
@@ -57,7 +58,7 @@ from paper_checks.prover.trace import (
 from paper_checks.search.params import SearchSpace
 
 #: closures of a whole piece without boxes (re-checked by :func:`_exact_problems`)
-EXACT_METHODS = ("identity", "known sign", "real roots", "z3", "z3 branches")
+EXACT_METHODS = ("identity", "known sign", "real roots", "z3", "z3 branches", "monotone sweep")
 #: interval precision (bits) of the re-bounding in :func:`recheck`
 RECHECK_PREC = 120
 #: boxes closed by the natural extension with a lower bound above this are bounded again with Arb
@@ -97,6 +98,8 @@ class Certificate:
     reductions: list[list[Reduction]] = field(default_factory=list)
     #: (piece, conjunct) -> the polynomial problem a ``real roots`` or ``z3`` closure decided
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
+    #: (piece, conjunct) -> the monotone sweep that closed it (:mod:`paper_checks.prover.sweep`)
+    sweeps: dict[tuple[int, int], Any] = field(default_factory=dict)
 
     @property
     def smallest_lower(self) -> float:
@@ -231,6 +234,11 @@ def _exact_problems(cert: Certificate, r: Record, t: Traced, base: list[tuple[Fr
         reds = cert.reductions[r.piece] if r.piece < len(cert.reductions) else []
         ok = r.part < len(reds) and reds[r.part].kind == r.closure.method and reds[r.part].decided == "proved"
         return [] if ok else [f"{where}: no derivation ({r.closure.method}) recorded for the piece"]
+    if r.closure.method == "monotone sweep":
+        sw = cert.sweeps.get((r.piece, r.part))
+        if sw is None:
+            return [f"{where}: no monotone sweep recorded for the piece"]
+        return [f"{where}: {p}" for p in sweep_recheck(sw, t.expr, list(t.symbols), base)]
     if r.closure.method == "z3 branches":
         outcome, _ = branches_decide(t.expr, t.symbols, base, [list(g) for g in groups(coords).values()],
                                      recheck=True)

@@ -40,6 +40,7 @@ from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.gather import gathering
 from paper_checks.prover.normal import NORMAL_SECONDS, Reduction, has_branches, reduce
 from paper_checks.prover.solver import Z3_MILLISECONDS, Problem, branches_decide, decide, problem
+from paper_checks.prover.sweep import Sweep, sweep
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
@@ -50,6 +51,8 @@ from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 OUTCOMES = ("proved", "counterexample", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
+#: the share of the time limit spent on boxes before the open conjuncts are tried by a monotone sweep
+SWEEP_AFTER = 0.3
 
 
 @dataclass
@@ -110,6 +113,7 @@ class _State:
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
     tight: Tight | None = None  # the closures where the margin is tight, with what they found (tight.py)
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
+    sweeps: dict[tuple[int, int], Sweep] = field(default_factory=dict)  # conjuncts closed by sweep.py
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
@@ -296,6 +300,36 @@ def _as_written(st: _State, pcs: list[_Piece], i: int, j: int) -> None:
     st.push(-math.inf, i, j, "", list(pcs[i].base))
 
 
+def _sweep_open(st: _State, pcs: list[_Piece]) -> ProofResult | None:
+    """Try each conjunct that still has open boxes, on a piece of plain real coordinates, by monotonicity in one
+    coordinate over the whole piece (:mod:`paper_checks.prover.sweep`); one that closes replaces its boxes by one
+    record of the whole piece; a point of a face where the margin fails is verified and shrunk."""
+    open_ = sorted({(i, j) for _, _, i, j, _, _ in st.heap} | {(i, j) for i, j, *_ in st.stuck})
+    for i, j in open_:
+        pc = pcs[i]
+        if groups(pc.coords) or time.monotonic() > st.deadline:
+            continue
+        t = pc.parts[j]
+        sw = sweep(t.expr, list(t.symbols), pc.base, st.deadline)
+        if isinstance(sw, list):
+            found = _counterexample(st, pc, sw)
+            if found is not None:
+                found.notes.append("found on a face by a monotone sweep's sub-problem, verified exactly and shrunk")
+                return found
+            continue
+        if sw is None:
+            continue
+        st.sweeps[(i, j)] = sw
+        st.heap = [h for h in st.heap if (h[2], h[3]) != (i, j)]
+        heapq.heapify(st.heap)
+        st.stuck = [s for s in st.stuck if (s[0], s[1]) != (i, j)]
+        st.records = [r for r in st.records if (r.piece, r.part) != (i, j)]
+        st.records.append(Record(i, j, "", Closure(True, 0.0, "monotone sweep", exact=sw.why())))
+        st.notes.append(f"piece {i}, conjunct {j}: closed by monotonicity in {sw.name} over the whole piece "
+                        f"({sw.why()})")
+    return None
+
+
 def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
     return {"piece": pc.piece.to_json(),
             "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
@@ -346,7 +380,8 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     cert = Certificate(st.space.description, [pc.piece for pc in pcs],
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
                        st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),
-                       reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems))
+                       reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems),
+                       sweeps=dict(st.sweeps))
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
@@ -415,8 +450,19 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
                 found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
+        swept = False
         while st.heap and st.boxes < budget and time.monotonic() < st.deadline and st.unreal is None:
+            if not swept and time.monotonic() > start + SWEEP_AFTER * seconds:
+                swept = True
+                found = _sweep_open(st, pcs)
+                if found is not None:
+                    return _found(st, found, start)
+                continue
             found = _step(st, pcs)
+            if found is not None:
+                return _found(st, found, start)
+        if not swept and st.stuck and not st.heap and st.unreal is None:
+            found = _sweep_open(st, pcs)
             if found is not None:
                 return _found(st, found, start)
         if st.unreal is not None:
