@@ -10,8 +10,8 @@ from fractions import Fraction
 import sympy
 
 from paper_checks.prover import prove, recheck
-from paper_checks.prover.sweep import recheck as sweep_recheck
 from paper_checks.prover.sweep import Sweep, sweep
+from paper_checks.prover.sweep import recheck as sweep_recheck
 from tests.paper_checks.prover._spaces import real_space
 
 R = sympy.Rational
