@@ -52,7 +52,7 @@ OUTCOMES = ("proved", "counterexample", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
 #: the share of the time limit spent on boxes before the open conjuncts are tried by a monotone sweep
-SWEEP_AFTER = 0.3
+SWEEP_AFTER = 0.45
 
 
 @dataclass

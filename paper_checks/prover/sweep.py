@@ -39,7 +39,7 @@ MAX_DEPTH = 2
 #: grid points per coordinate where the derivative is sampled to choose its sign (floating point)
 SAMPLES = 7
 #: the share of the time left that one sweep may spend
-SHARE = 0.75
+SHARE = 0.7
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("sweep_depth", default=0)
 
