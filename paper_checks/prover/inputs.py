@@ -1,5 +1,5 @@
 """The prover's door: every argument of :func:`~paper_checks.prover.prove.prove` and
-:func:`~paper_checks.prover.prove.prove_expr` checked before any work, with one ``ValueError`` or
+:func:`~paper_checks.prover.prove_expr.prove_expr` checked before any work, with one ``ValueError`` or
 ``TypeError`` line that names the argument and quotes its value.
 
 A formula given as a string is read by :func:`theory.expressions.parse_formula` (the whitelist
@@ -7,8 +7,9 @@ grammar of every user's formula, with the domain's and simplices' symbols as its
 ``sympify``'d, so ``"__import__('os').system(...)"`` is refused, not run. The ends of an interval are
 exact: an ``int``, a ``float`` (every finite double is a binary fraction, so ``1e300`` and
 ``5e-324`` are exact), a ``Fraction``, a SymPy rational (``Rational(1, 20)``) or a numeric string read by
-the same grammar. An end that is not a double (``1/3``) is kept exactly: :func:`~paper_checks.prover.prove.prove_expr`
-rescales that symbol exactly onto ``[0, 1]``; ``low == high`` pins the symbol.
+the same grammar. An end that is not a double (``1/3``) is kept exactly:
+:func:`~paper_checks.prover.prove_expr.prove_expr` rescales that symbol exactly onto ``[0, 1]``; ``low == high``
+pins the symbol.
 """
 from __future__ import annotations
 
@@ -165,7 +166,7 @@ def expression(e: Any, symbols: list[sympy.Symbol]) -> sympy.Expr:
 
 def expr_arguments(e: Any, d: Any, budget: Any, secs: Any, simp: Any) -> tuple[
         sympy.Expr, dict[sympy.Symbol, tuple[Fraction, Fraction]], dict[str, list[sympy.Symbol]]]:
-    """The checked arguments of :func:`~paper_checks.prover.prove.prove_expr`: its expression, domain
+    """The checked arguments of :func:`~paper_checks.prover.prove_expr.prove_expr`: its expression, domain
     and simplices (``budget`` and ``secs`` are checked and left to :func:`prove`)."""
     dom = domain(d)
     simp = simplices(simp, set(dom))

@@ -36,7 +36,6 @@ from operator import itemgetter
 from typing import Any
 
 import numpy as np
-import sympy
 
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import closures, inputs, unbounded
@@ -53,12 +52,14 @@ from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_t
 from paper_checks.run.deadline import deadline
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
-from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
+from paper_checks.search.params import Point, SearchSpace
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
 OUTCOMES = ("proved", "counterexample", "undefined", "undecided")
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
+#: the share of the time limit spent on boxes before the open conjuncts are tried by a monotone sweep
+SWEEP_AFTER = 0.45
 #: the most boxes one proof processes whatever its budget: what it holds (open boxes, closed boxes' records)
 #: grows by at most two entries a box, so memory stays bounded for any budget and time limit
 MAX_BOXES = 2_000_000
@@ -134,6 +135,7 @@ class _State:
     stage: str = "checking its arguments"  # what the prover is doing, for the reason of a stop by its alarm
     pcs: list[_Piece] | None = None  # the traced pieces, once traced
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
+    sweeps: dict[tuple[int, int], Any] = field(default_factory=dict)  # conjuncts closed by a monotone sweep
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
@@ -292,6 +294,40 @@ def _as_written(st: _State, pcs: list[_Piece], i: int, j: int) -> None:
     st.push(-math.inf, i, j, "", list(pcs[i].base))
 
 
+def _sweep_open(st: _State, pcs: list[_Piece]) -> ProofResult | None:
+    """Try each conjunct that still has open boxes, on a piece of plain real coordinates, by monotonicity in one
+    coordinate over the whole piece (:class:`~paper_checks.prover.closures.monotone_sweep.MonotoneSweep`); one
+    that closes replaces its boxes by one record of the whole piece; a point of a face where the margin fails is
+    verified and shrunk."""
+    method = closures.by_method("monotone sweep")
+    for i, j in sorted({(h[2], h[3]) for h in st.heap} | {(s[0], s[1]) for s in st.stuck}):
+        pc = pcs[i]
+        if time.monotonic() > st.deadline:
+            break
+        goal = PieceGoal(pc.parts[j], pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.deadline)
+        if method is None or not method.applies(goal):
+            continue
+        out = method.step(goal)
+        if out is None:
+            continue
+        if out.closure is None:
+            for x in out.candidates:
+                found = _counterexample(st, pc, x, j)
+                if found is not None:
+                    found.notes.append(out.found_by)
+                    return found
+            continue
+        st.sweeps[(i, j)] = goal.memo["sweep"]
+        st.heap = [h for h in st.heap if (h[2], h[3]) != (i, j)]
+        heapq.heapify(st.heap)
+        st.stuck = [s for s in st.stuck if (s[0], s[1]) != (i, j)]
+        st.records = [r for r in st.records if (r.piece, r.part) != (i, j)]
+        st.records.append(Record(i, j, "", out.closure))
+        st.notes.append(f"piece {i}, conjunct {j}: closed by monotonicity in {goal.memo['sweep'].name} over the "
+                        f"whole piece ({out.closure.exact})")
+    return None
+
+
 def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
     return {"piece": pc.piece.to_json(),
             "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
@@ -345,6 +381,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
                        st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),
                        reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems),
+                       sweeps=dict(st.sweeps),
                        margins=[pc.margins for pc in pcs])
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
@@ -457,10 +494,22 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
                 found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
+        swept = False
         while st.heap and st.boxes < min(budget, MAX_BOXES) and time.monotonic() < st.deadline \
                 and st.unreal is None:
+            if not swept and time.monotonic() > start + SWEEP_AFTER * (st.deadline - start):
+                swept, st.stage = True, "a monotone sweep of the open conjuncts"
+                found = _sweep_open(st, pcs)
+                if found is not None:
+                    return _found(st, found, start)
+                continue
             st.stage = "the boxes"
             found = _step(st, pcs)
+            if found is not None:
+                return _found(st, found, start)
+        if not swept and st.stuck and not st.heap and st.unreal is None:
+            st.stage = "a monotone sweep of the open conjuncts"
+            found = _sweep_open(st, pcs)
             if found is not None:
                 return _found(st, found, start)
         if st.unreal is not None:
@@ -477,89 +526,3 @@ def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
     found.seconds = time.monotonic() - start
     found.notes = st.notes + found.notes
     return found
-
-
-def _exact_end(v: Any) -> sympy.Rational:
-    """An interval end as an exact rational: a float stands for its own binary value."""
-    if isinstance(v, Fraction):
-        return sympy.Rational(v.numerator, v.denominator)
-    if isinstance(v, float):
-        return sympy.Rational(v)
-    r = sympy.sympify(v)
-    if isinstance(r, sympy.Float):
-        return sympy.Rational(r)
-    if not r.is_Rational:
-        raise ValueError(f"prove_expr: an interval end must be a rational number, got {v!r}")
-    return r
-
-
-def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
-               seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None,
-               exact_first: bool = True) -> ProofResult:
-    """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)`` and
-    every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
-
-    A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
-    symbols and one ``SimplexPoint`` per simplex. ``expr`` may be a formula string, read by the whitelist
-    grammar of :mod:`theory.expressions` (never evaluated). Interval ends are exact rationals
-    (``Rational(1, 20)``; a float stands for its own binary value): a symbol with ``low == high`` is pinned
-    (substituted), and one whose ends are not binary floats is rescaled exactly, ``s = low + (high - low) u``
-    with ``u`` in ``[0, 1]`` (a counterexample is given back in ``s``); an end ``-oo``/``oo`` makes a half-line or
-    the line, proved through a chart (:mod:`paper_checks.prover.unbounded`). Raises ``ValueError``/``TypeError``
-    naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in neither.
-    """
-    begun = time.monotonic()  # the time limit counts from here: reading the formula is part of the call
-    expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
-    in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
-    missing = expr.free_symbols - set(domain) - set(in_simplex)
-    if missing:
-        raise ValueError(f"prove_expr: no interval or simplex for {sorted(map(str, missing))} in domain {domain!r}")
-    params: list[Any] = []
-    subs: dict[sympy.Symbol, Any] = {}  # symbol -> its value in the prover's parameters (by name)
-    back: dict[str, Any] = {}  # a rescaled symbol's name -> its value as a function of u
-    for s, (lo, hi) in domain.items():
-        if unbounded.infinite(lo) or unbounded.infinite(hi):  # prove() maps it onto a bounded interval
-            end = hi if unbounded.infinite(lo) else lo  # the finite end, if any: s = end + t, t on a half-line
-            shift = 0 if unbounded.infinite(end) else _exact_end(end)
-            if shift == 0:
-                params.append(Real(str(s), float(lo), float(hi)))
-                subs[s] = str(s)
-            else:
-                params.append(Real(f"{s}_from", 0.0 if end == lo else -math.inf, math.inf if end == lo else 0.0))
-                subs[s] = f"{s}_from"
-                back[str(s)] = (f"{s}_from", shift, 1)
-            continue
-        lo_r, hi_r = _exact_end(lo), _exact_end(hi)
-        if lo_r > hi_r:
-            raise ValueError(f"prove_expr: the interval of {s} is empty, got {(lo, hi)}")
-        if lo_r == hi_r:
-            expr = expr.xreplace({s: lo_r})
-            continue
-        if sympy.Rational(float(lo_r)) == lo_r and sympy.Rational(float(hi_r)) == hi_r:
-            params.append(Real(str(s), float(lo_r), float(hi_r)))
-            subs[s] = str(s)
-            continue
-        u = f"{s}_unit"
-        params.append(Real(u, 0.0, 1.0))
-        subs[s] = u
-        back[str(s)] = (u, lo_r, hi_r - lo_r)
-    params += [SimplexPoint(name, len(syms)) for name, syms in simplices.items()]
-
-    def exact(pt: Point) -> Any:
-        vals = {s: (pt[n] if str(s) not in back else back[str(s)][1] + back[str(s)][2] * pt[n])
-                for s, n in subs.items()}
-        vals.update({s: pt[name][i] for s, (name, i) in in_simplex.items()})
-        return expr.xreplace(vals)
-
-    def margin(pt: Point) -> float:
-        return float(sympy.N(exact(pt)))
-
-    left = max(float(seconds) - (time.monotonic() - begun), inputs.LEAST_SECONDS)
-    res = prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, left,
-                exact_first=exact_first)
-    if res.counterexample is not None and back:
-        pt = dict(res.counterexample)
-        for name, (u, lo_r, width) in back.items():
-            pt[name] = lo_r + width * pt.pop(u)
-        res.counterexample = pt
-    return res

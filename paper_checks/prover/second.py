@@ -38,6 +38,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks.prover import segments
 from paper_checks.prover.bound import decide_point, down, intervals
 from paper_checks.prover.boxes import Box, centre, generic_point
 from paper_checks.prover.normal import is_zero
@@ -510,6 +511,12 @@ def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Cr
         if not all(options):
             continue
         cand = {i: opts[0] for i, opts in zip(subset, options)}
+        crit = critical_at(t, cand, base, groups)
+        if crit is not None and psd_closes(crit, box):
+            return crit
+    for cand in segments.candidates(x, base, _rational):  # a set that holds for every value of a parameter
+        if simplex and any(i in simplex for i in cand):
+            continue  # a simplex row is fixed whole, above
         crit = critical_at(t, cand, base, groups)
         if crit is not None and psd_closes(crit, box):
             return crit

@@ -108,6 +108,7 @@ class Check:
     where: str
     reduction: Reduction | None = None
     problem: Problem | None = None
+    sweep: Any = None  # the monotone sweep recorded for the conjunct (paper_checks.prover.sweep.Sweep)
 
     @property
     def rows(self) -> list[list[int]]:

@@ -1,0 +1,101 @@
+"""The prover's door for a formula: :func:`prove_expr` turns ``expr >= 0`` over closed intervals (finite or
+infinite ends) and probability simplices into the :class:`~paper_checks.search.params.SearchSpace` that
+:func:`paper_checks.prover.prove.prove` decides, and counts its own set-up against the time limit."""
+from __future__ import annotations
+
+import math
+import time
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from paper_checks.prover import inputs, unbounded
+from paper_checks.prover.prove import ProofResult, prove
+from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
+
+
+def _exact_end(v: Any) -> sympy.Rational:
+    """An interval end as an exact rational: a float stands for its own binary value."""
+    if isinstance(v, Fraction):
+        return sympy.Rational(v.numerator, v.denominator)
+    if isinstance(v, float):
+        return sympy.Rational(v)
+    r = sympy.sympify(v)
+    if isinstance(r, sympy.Float):
+        return sympy.Rational(r)
+    if not r.is_Rational:
+        raise ValueError(f"prove_expr: an interval end must be a rational number, got {v!r}")
+    return r
+
+
+def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
+               seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None,
+               exact_first: bool = True) -> ProofResult:
+    """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)`` and
+    every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
+
+    A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
+    symbols and one ``SimplexPoint`` per simplex. ``expr`` may be a formula string, read by the whitelist
+    grammar of :mod:`theory.expressions` (never evaluated). Interval ends are exact rationals
+    (``Rational(1, 20)``; a float stands for its own binary value): a symbol with ``low == high`` is pinned
+    (substituted), and one whose ends are not binary floats is rescaled exactly, ``s = low + (high - low) u``
+    with ``u`` in ``[0, 1]`` (a counterexample is given back in ``s``); an end ``-oo``/``oo`` makes a half-line or
+    the line, proved through a chart (:mod:`paper_checks.prover.unbounded`). Raises ``ValueError``/``TypeError``
+    naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in neither.
+    """
+    begun = time.monotonic()  # the time limit counts from here: reading the formula is part of the call
+    expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
+    in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
+    missing = expr.free_symbols - set(domain) - set(in_simplex)
+    if missing:
+        raise ValueError(f"prove_expr: no interval or simplex for {sorted(map(str, missing))} in domain {domain!r}")
+    params: list[Any] = []
+    subs: dict[sympy.Symbol, Any] = {}  # symbol -> its value in the prover's parameters (by name)
+    back: dict[str, Any] = {}  # a rescaled symbol's name -> its value as a function of u
+    for s, (lo, hi) in domain.items():
+        if unbounded.infinite(lo) or unbounded.infinite(hi):  # prove() maps it onto a bounded interval
+            end = hi if unbounded.infinite(lo) else lo  # the finite end, if any: s = end + t, t on a half-line
+            shift = 0 if unbounded.infinite(end) else _exact_end(end)
+            if shift == 0:
+                params.append(Real(str(s), float(lo), float(hi)))
+                subs[s] = str(s)
+            else:
+                params.append(Real(f"{s}_from", 0.0 if end == lo else -math.inf, math.inf if end == lo else 0.0))
+                subs[s] = f"{s}_from"
+                back[str(s)] = (f"{s}_from", shift, 1)
+            continue
+        lo_r, hi_r = _exact_end(lo), _exact_end(hi)
+        if lo_r > hi_r:
+            raise ValueError(f"prove_expr: the interval of {s} is empty, got {(lo, hi)}")
+        if lo_r == hi_r:
+            expr = expr.xreplace({s: lo_r})
+            continue
+        if sympy.Rational(float(lo_r)) == lo_r and sympy.Rational(float(hi_r)) == hi_r:
+            params.append(Real(str(s), float(lo_r), float(hi_r)))
+            subs[s] = str(s)
+            continue
+        u = f"{s}_unit"
+        params.append(Real(u, 0.0, 1.0))
+        subs[s] = u
+        back[str(s)] = (u, lo_r, hi_r - lo_r)
+    params += [SimplexPoint(name, len(syms)) for name, syms in simplices.items()]
+
+    def exact(pt: Point) -> Any:
+        vals = {s: (pt[n] if str(s) not in back else back[str(s)][1] + back[str(s)][2] * pt[n])
+                for s, n in subs.items()}
+        vals.update({s: pt[name][i] for s, (name, i) in in_simplex.items()})
+        return expr.xreplace(vals)
+
+    def margin(pt: Point) -> float:
+        return float(sympy.N(exact(pt)))
+
+    left = max(float(seconds) - (time.monotonic() - begun), inputs.LEAST_SECONDS)
+    res = prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, left,
+                exact_first=exact_first)
+    if res.counterexample is not None and back:
+        pt = dict(res.counterexample)
+        for name, (u, lo_r, width) in back.items():
+            pt[name] = lo_r + width * pt.pop(u)
+        res.counterexample = pt
+    return res

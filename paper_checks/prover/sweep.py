@@ -1,0 +1,194 @@
+"""Monotone in a parameter over the whole piece: prove the sign of ``d margin / d x_i`` on the piece, then the
+margin on the face where ``x_i`` is at the end it decreases toward (one coordinate fewer).
+
+A bound stated for every value of a parameter is often monotone in it: GCE ``L_q(p) = (1 - p^q)/q`` (Zhang &
+Sabuncu 2018, Eq. 6) against MAE, ``L_q(p) - (1 - p)``, decreases in ``p`` on ``[0, 1]`` for every ``q <= 1``,
+and on the face ``p = 1`` it is 0 for every ``q``; Bernoulli's ``(1 + x)^r - 1 - r x`` increases in ``r >= 1``
+down to the face ``r = 1``, where it is identically 0. The boxes cannot close such a margin: it is 0 along a
+whole edge, and each box's bound is a little below 0 there. Here each piece is decided as two problems of the
+same prover (:func:`paper_checks.prover.prove.prove`), each with its own certificate:
+
+1. ``s d margin / d x_i >= 0`` on the piece's box (``s = +1``: the minimum lies on the face ``x_i = low``;
+   ``s = -1``: on ``x_i = high``), and
+2. the margin ``>= 0`` on that face.
+
+Then for every point ``x`` of the box, the margin is at least its value at the face point with the same other
+coordinates (the mean value theorem along ``x_i``), which is ``>= 0``. Each sub-problem may use this step again,
+down to :data:`MAX_DEPTH` levels. A coordinate is tried only where the derivative sampled on a grid has one
+sign (floating point: it only chooses what to prove). :func:`recheck` re-derives both margins exactly and
+re-checks both certificates; it never trusts the run that made them.
+"""
+from __future__ import annotations
+
+import contextvars
+import itertools
+import math
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.trace import derivative
+from paper_checks.search.params import Real, SearchSpace
+
+#: how many monotone steps may nest (a derivative's sign proved by the same step, a face's face)
+MAX_DEPTH = 2
+#: grid points per coordinate where the derivative is sampled to choose its sign (floating point)
+SAMPLES = 7
+#: the share of the time left that one sweep may spend
+SHARE = 0.7
+
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("sweep_depth", default=0)
+
+
+@dataclass
+class Sweep:
+    """A piece closed by monotonicity in coordinate ``index`` (``name``) toward ``end`` (``low``/``high``): the
+    derivative's problem (``sign * d margin / d name >= 0``) and the face's, each with its proof."""
+
+    index: int
+    name: str
+    end: str
+    sign: int
+    derivative: sympy.Expr
+    face: sympy.Expr
+    derivative_space: SearchSpace
+    face_space: SearchSpace
+    derivative_proof: Any  # ProofResult (proved)
+    face_proof: Any  # ProofResult (proved)
+
+    def why(self) -> str:
+        rel = ">=" if self.sign > 0 else "<="
+        return (f"d margin / d {self.name} {rel} 0 on the piece (proved: {self.derivative_proof.boxes} boxes), and "
+                f"the margin >= 0 on the face {self.name} = its {self.end} end (proved: {self.face_proof.boxes} boxes)")
+
+
+def _space(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str) -> SearchSpace | None:
+    """A prover's space for ``expr >= 0`` on ``box`` (each coordinate a closed ``Real``), None where an end is not
+    a binary float (the space could not hold it exactly)."""
+    params = []
+    for s, (lo, hi) in zip(symbols, box):
+        if Fraction(float(lo)) != lo or Fraction(float(hi)) != hi:
+            return None
+        params.append(Real(str(s), float(lo), float(hi)))
+
+    def exact(pt: Any) -> Any:
+        return expr.xreplace({s: pt[str(s)] for s in symbols})
+
+    def margin(pt: Any) -> float:
+        return float(sympy.N(exact(pt)))
+
+    return SearchSpace(tuple(params), margin, exact, description=what)
+
+
+def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
+    """``+1``/``-1`` where the derivative sampled on a grid of the box has that sign everywhere it is finite,
+    else 0 (floating point: a choice of what to prove, never a proof)."""
+    try:
+        f = sympy.lambdify(symbols, d, "math")
+    except (TypeError, ValueError, NameError, SyntaxError, RecursionError):
+        return 0
+    grids = [[float(lo + (hi - lo) * k / (SAMPLES - 1)) for k in range(SAMPLES)] for lo, hi in box]
+    pos = neg = 0
+    for pt in itertools.islice(itertools.product(*grids), 4000):
+        try:
+            v = float(f(*pt))
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            continue
+        if not math.isfinite(v):
+            continue
+        pos += v > 1e-12
+        neg += v < -1e-12
+    if pos and not neg:
+        return 1
+    if neg and not pos:
+        return -1
+    return 0
+
+
+def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: float
+          ) -> Sweep | list[Fraction] | None:
+    """Close ``expr >= 0`` on ``box`` by monotonicity in one coordinate (the module docstring); or a point of the
+    box's face where the face's proof found the margin negative (exact, to be verified against the domain and
+    shrunk by the caller: an open end's face is not in it); or None."""
+    from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
+
+    depth = _depth.get()
+    free = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
+    if depth >= MAX_DEPTH or len(free) < 2:
+        return None
+    stop = time.monotonic() + SHARE * max(deadline - time.monotonic(), 0.0)
+    token = _depth.set(depth + 1)
+    try:
+        for i in free:
+            if time.monotonic() > stop - 0.05:
+                return None
+            s = symbols[i]
+            d = sympy.together(derivative(expr, s))
+            sign = _sign(d, symbols, box)
+            if sign == 0:
+                continue
+            dspace = _space(sign * d, symbols, box, f"{'' if sign > 0 else '-'}d/d{s} ({expr})")
+            if dspace is None:
+                return None
+            left = stop - time.monotonic()
+            dres = prove(dspace, 10**6, max(left / 2, 0.01))
+            if not dres.proved:
+                continue
+            end = "low" if sign > 0 else "high"
+            at = box[i][0] if sign > 0 else box[i][1]
+            face = expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)})
+            rest = [k for k in range(len(box)) if k != i]
+            fspace = _space(face, [symbols[k] for k in rest], [box[k] for k in rest], f"{expr} at {s} = {at}")
+            if fspace is None:
+                return None
+            fres = prove(fspace, 10**6, max(stop - time.monotonic(), 0.01))
+            if fres.proved:
+                return Sweep(i, str(s), end, sign, sign * d, face, dspace, fspace, dres, fres)
+            if fres.outcome == "counterexample" and fres.counterexample is not None:
+                pt = fres.counterexample  # a point of the face, so of the closed box: the caller verifies it
+                return [at if k == i else Fraction(str(pt[str(symbols[k])])) for k in range(len(box))]
+        return None
+    finally:
+        _depth.reset(token)
+
+
+def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> list[str]:
+    """Why ``sw`` does not close ``expr >= 0`` on ``box`` (empty: it does): both margins derived again exactly
+    from ``expr``, both domains compared with the box, both certificates re-checked
+    (:func:`paper_checks.prover.certificate.recheck`, which bounds every box again)."""
+    from paper_checks.prover.certificate import recheck as recheck_certificate
+
+    out = []
+    s = symbols[sw.index]
+    d = sw.sign * sympy.together(derivative(expr, s))
+    if d != sw.derivative and sympy.simplify(d - sw.derivative) != 0:
+        out.append(f"the derivative in {s} is not the one proved")
+    lo, hi = box[sw.index]
+    at = lo if sw.end == "low" else hi
+    if (sw.sign > 0) != (sw.end == "low"):
+        out.append("the face is not the end the derivative's sign points to")
+    if expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)}) != sw.face:
+        out.append(f"the face {s} = {at} is not the one proved")
+    rest = [k for k in range(len(box)) if k != sw.index]
+    want_d = [(str(v), Fraction(a), Fraction(b)) for v, (a, b) in zip(symbols, box)]
+    want_f = [want_d[k] for k in rest]
+    for space, want, what in ((sw.derivative_space, want_d, "derivative"), (sw.face_space, want_f, "face")):
+        got = [(p.name, Fraction(p.low), Fraction(p.high)) for p in space.params]
+        if got != want:
+            out.append(f"the {what}'s domain is not the piece's")
+    for space, want, what in ((sw.derivative_space, sw.derivative, "derivative"), (sw.face_space, sw.face, "face")):
+        got = sympy.sympify(space.exact_margin({p.name: sympy.Symbol(p.name) for p in space.params}))
+        mine = want.xreplace({v: sympy.Symbol(str(v)) for v in want.free_symbols})
+        if got != mine and sympy.simplify(got - mine) != 0:
+            out.append(f"the {what}'s space does not hold the {what}'s margin")
+    for proof, space, what in ((sw.derivative_proof, sw.derivative_space, "derivative"),
+                               (sw.face_proof, sw.face_space, "face")):
+        if not proof.proved or proof.certificate is None:
+            out.append(f"the {what} is not proved")
+            continue
+        out += [f"the {what}'s certificate: {p}" for p in recheck_certificate(proof.certificate, space)]
+    return out

@@ -1,0 +1,79 @@
+"""Monotone sweep over a whole piece (:mod:`paper_checks.prover.sweep`): a bound tight along an edge for every
+value of a parameter, proved as the derivative's sign plus the face; refuted or near-miss margins are never
+closed, and a tampered sweep fails its re-check."""
+from __future__ import annotations
+
+import dataclasses
+import time
+from fractions import Fraction
+
+import sympy
+
+from paper_checks.prover import prove, recheck
+from paper_checks.prover.sweep import Sweep, sweep
+from paper_checks.prover.sweep import recheck as sweep_recheck
+from tests.paper_checks.prover._spaces import real_space
+
+R = sympy.Rational
+F = Fraction
+p, q, x, r = sympy.symbols("p q x r")
+BOX = [(F(0), F(1)), (F(1, 8), F(1))]
+HANG_GUARD = 300  # seconds: generous, so that the load never decides an outcome
+
+
+def _gce(v, qq):
+    return (1 - v ** qq) / qq
+
+
+def test_gce_above_mae_for_every_q_is_swept_to_the_edge_p_1():
+    """L_q(p) >= 1 - p on [0, 1] x [1/8, 1] (Zhang & Sabuncu 2018): 0 on the whole edge p = 1 and the face q = 1."""
+    e = _gce(p, q) - (1 - p)
+    sw = sweep(e, [p, q], BOX, time.monotonic() + HANG_GUARD)
+    assert isinstance(sw, Sweep) and sw.derivative_proof.proved and sw.face_proof.proved
+    assert sweep_recheck(sw, e, [p, q], BOX) == []
+
+
+def test_bernoulli_with_the_exponent_free_is_swept_in_r():
+    """(1 + x)^r >= 1 + r x for r in [1, 3], x in [-1/2, 2]: increasing in r, identically 0 at r = 1."""
+    e = (1 + x) ** r - 1 - r * x
+    box = [(F(-1, 2), F(2)), (F(1), F(3))]
+    sw = sweep(e, [x, r], box, time.monotonic() + HANG_GUARD)
+    assert isinstance(sw, Sweep)
+    assert sweep_recheck(sw, e, [x, r], box) == []
+
+
+def test_a_false_bound_is_not_swept():
+    """L_q(p) <= 1 - p is false for q < 1: the face (or the derivative) fails, nothing closes."""
+    e = (1 - p) - _gce(p, q)
+    assert not isinstance(sweep(e, [p, q], [(F(0), F(1)), (F(1, 8), F(7, 8))], time.monotonic() + HANG_GUARD), Sweep)
+
+
+def test_a_near_miss_is_not_swept():
+    """L_q(p) >= 1 - p + 1/1000 fails on the edge p = 1: monotone in p, but the face is negative there; the
+    sweep hands back a point of that face, where the margin is exactly negative."""
+    e = _gce(p, q) - (1 - p) - R(1, 1000)
+    got = sweep(e, [p, q], BOX, time.monotonic() + HANG_GUARD)
+    assert not isinstance(got, Sweep)
+    if got is not None:
+        assert got[0] == 1 and e.xreplace({p: 1, q: R(got[1].numerator, got[1].denominator)}) < 0
+
+
+def test_a_tampered_sweep_fails_its_recheck():
+    e = _gce(p, q) - (1 - p)
+    sw = sweep(e, [p, q], BOX, time.monotonic() + HANG_GUARD)
+    assert isinstance(sw, Sweep)
+    assert sweep_recheck(dataclasses.replace(sw, face=sw.face + 1), e, [p, q], BOX)
+    assert sweep_recheck(dataclasses.replace(sw, end="low" if sw.end == "high" else "high"), e, [p, q], BOX)
+    assert sweep_recheck(sw, e + R(1, 1000), [p, q], BOX)
+
+
+def test_prove_closes_the_piece_by_a_sweep_and_its_certificate_rechecks():
+    """Through prove: whatever closes it (boxes or the sweep), the certificate re-checks; a sweep's record is of
+    the whole piece."""
+    space = real_space(lambda p, q: _gce(p, q) - (1 - p), ("p", 0, 1), ("q", 0.125, 1))
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.outcome == "proved", res.reason
+    assert recheck(res.certificate, space) == []
+    for rec in res.certificate.records:
+        if rec.closure.method == "monotone sweep":
+            assert rec.path == "" and (rec.piece, rec.part) in res.certificate.sweeps
