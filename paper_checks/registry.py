@@ -318,7 +318,7 @@ def claim(
 
 
 # ---------------------------------------------------------------- loading
-def _is_path(spec: str) -> bool:
+def is_path(spec: str) -> bool:
     return spec.endswith(".py") or os.sep in spec or "/" in spec
 
 
@@ -333,7 +333,7 @@ def load_module(spec: str) -> str:
     spec = str(spec).strip()
     if not spec:
         raise RegistryError("empty claims module name")
-    if _is_path(spec):
+    if is_path(spec):
         path = Path(spec).expanduser().resolve()
         if path.is_dir():
             raise RegistryError(f"claims module {spec!r} is a directory; give a .py file or a dotted module name")

@@ -24,8 +24,8 @@ import numpy as np
 from simulate.backend import namespace_of, to_host
 from simulate.losses import (
     Loss,
-    _check_inputs,
-    _check_labels,
+    check_inputs,
+    check_labels,
     check_q,
     check_simplex,
     check_values,
@@ -46,7 +46,7 @@ def loss_table(base: Loss, inputs: Any, *, from_logits: bool = False) -> Any:
     Uses the loss's one-pass ``table`` where it has one (``cce, mae, mse, unhinged`` from
     :func:`simulate.losses.get_loss`); any other loss is evaluated once per label.
     """
-    inputs = _check_inputs(inputs)
+    inputs = check_inputs(inputs)
     if base.table is not None:
         return base.table(inputs, from_logits)
     xp = namespace_of(inputs)
@@ -115,12 +115,12 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
         return dev[xp][labels]  # (n, c): row j of M for each sample
 
     def _check(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any, Any]:
-        inputs = _check_inputs(inputs)
+        inputs = check_inputs(inputs)
         xp = namespace_of(inputs)
         n, width = inputs.shape
         if width != c:
             raise ValueError(f"M is {c} x {c} but the inputs have c = {width} classes")
-        return inputs, _check_labels(labels, n, c, xp, finite=inputs if from_logits else None), xp
+        return inputs, check_labels(labels, n, c, xp, finite=inputs if from_logits else None), xp
 
     def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
         inputs, labels, xp = _check(inputs, labels, from_logits)
@@ -247,11 +247,11 @@ def _forward_grad(name: str, T: TransitionMatrix, params: dict[str, float], dev:
     # In log space, so it stays finite and right at any logit gap (exp(z) underflows from a gap of ~745
     # in float64, ~104 in float32). With s_i = p_i T[i, j] / (T^T p)_j, a softmax of log p_i + log T[i, j],
     # d(T^T p)_j/dz = (T^T p)_j (s - p): CE gives p - s; MAE 2 q_j (p - s); unhinged q_j (p - s); L_q q_j^q (p - s).
-    logits = _check_inputs(logits)
+    logits = check_inputs(logits)
     xp = namespace_of(logits)
     n, c = logits.shape
     _check_T(T, c)
-    labels = _check_labels(labels, n, c, xp, finite=logits)
+    labels = check_labels(labels, n, c, xp, finite=logits)
     logp = log_softmax(logits)
     p = xp.exp(logp)
     if name == "mse":  # bounded: dl/dq = 2 (q - e_j), dl/dp = T dl/dq, chain rule through the softmax
@@ -302,11 +302,11 @@ def forward_corrected(name: str, T: TransitionMatrix, **params: float) -> Loss:
         return p @ namespace_of(p).asarray(T.matrix)
 
     def value(inputs: Any, labels: Any, from_logits: bool = False) -> Any:
-        inputs = _check_inputs(inputs)
+        inputs = check_inputs(inputs)
         xp = namespace_of(inputs)
         n, c = inputs.shape
         _check_T(T, c)
-        labels = _check_labels(labels, n, c, xp, finite=inputs if from_logits else None)
+        labels = check_labels(labels, n, c, xp, finite=inputs if from_logits else None)
         if name == "cce" and from_logits:
             return _forward_cce_from_logits(inputs, labels, T, dev)
         if not from_logits:

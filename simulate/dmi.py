@@ -245,7 +245,7 @@ class DMIEstimate:
         return Estimate(abs(self.det.mean), self.det.stderr, self.n)
 
 
-def _dmi_from_table(Q: np.ndarray, sd_det: float, sd_log: float | None, n: int) -> DMIEstimate:
+def dmi_from_table(Q: np.ndarray, sd_det: float, sd_log: float | None, n: int) -> DMIEstimate:
     c = Q.shape[0]
     f = det_bias_factor(n, c)
     sign, logabs = np.linalg.slogdet(Q)
@@ -283,7 +283,7 @@ def estimate_dmi(outputs: Any, labels: Any, c: int) -> DMIEstimate:
     if sign == 0:
         warnings.warn(f"the sample joint table is singular (n = {n}): log DMI and L_DMI are not finite", RuntimeWarning,
                       stacklevel=2)
-    return _dmi_from_table(Q, sd_det, sd_log, n)
+    return dmi_from_table(Q, sd_det, sd_log, n)
 
 
 def estimate_mi(outputs: Any, labels: Any, c: int) -> Estimate:
@@ -367,14 +367,14 @@ def eq32_gap(outputs: Any, labels: Any, noisy: Any, T: Any, c: int) -> Eq32Gap:
     dT = Tm.det
     psi_n, psi_c = _psi(out, nz, Gn, xp), _psi(out, lab, Gc, xp)
     f = det_bias_factor(n, c)
-    noisy_est = _dmi_from_table(Qn, _sd(psi_n), None, n)
-    clean_est = _dmi_from_table(Qc, _sd(psi_c), None, n)
-    s = _orientation(dT, clean_est)
+    noisy_est = dmi_from_table(Qn, _sd(psi_n), None, n)
+    clean_est = dmi_from_table(Qc, _sd(psi_c), None, n)
+    s = orientation(dT, clean_est)
     gap = Estimate(s * (noisy_est.det.mean - dT * clean_est.det.mean), _sd(psi_n - dT * psi_c) / math.sqrt(n) / f, n)
     return Eq32Gap(gap, noisy_est, clean_est, dT)
 
 
-def _orientation(det_T: float, clean: DMIEstimate) -> float:
+def orientation(det_T: float, clean: DMIEstimate) -> float:
     """``sign(det T det Q_{h,Y})`` (1 at 0): orients ``D`` so that ``D > 0`` means the noisy DMI exceeds Eq. 32's
     value."""
     v = det_T * clean.det.mean

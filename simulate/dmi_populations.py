@@ -19,13 +19,13 @@ from simulate.dmi import (
     SIMPLEX_TOL,
     DMIEstimate,
     Eq32Gap,
-    _dmi_from_table,
-    _orientation,
     check_joint_table,
     cofactors,
     det_bias_factor,
     dmi,
+    dmi_from_table,
     mutual_information,
+    orientation,
 )
 from simulate.estimate import Estimate, RunningMoments
 from simulate.noise import TransitionMatrix, as_transition, noise_per_x, pair_flip, sample_noisy_labels, uniform_noise
@@ -158,9 +158,9 @@ def eq32_from_counts(counts: np.ndarray, H: Any, T: Any) -> Eq32Gap:
     psi_n = np.broadcast_to((Hm @ Gn)[:, None, :], N.shape)  # -> (h(x) Gn)_noisy
     f = det_bias_factor(n, c)
     dT = Tm.det
-    noisy = _dmi_from_table(Qn, _weighted_sd(psi_n, N), None, n)
-    clean = _dmi_from_table(Qc, _weighted_sd(psi_c, N), None, n)
-    s = _orientation(dT, clean)
+    noisy = dmi_from_table(Qn, _weighted_sd(psi_n, N), None, n)
+    clean = dmi_from_table(Qc, _weighted_sd(psi_c, N), None, n)
+    s = orientation(dT, clean)
     gap = Estimate(s * (noisy.det.mean - dT * clean.det.mean),
                    _weighted_sd(psi_n - dT * psi_c, N) / math.sqrt(n) / f, n)
     return Eq32Gap(gap, noisy, clean, dT)
@@ -178,7 +178,7 @@ def dmi_from_counts(counts: np.ndarray) -> DMIEstimate:
     Q = N / n
     sign, _ = np.linalg.slogdet(Q)
     sd_log = _weighted_sd(np.linalg.inv(Q).T, N) if sign != 0 else None
-    return _dmi_from_table(Q, _weighted_sd(cofactors(Q), N), sd_log, n)
+    return dmi_from_table(Q, _weighted_sd(cofactors(Q), N), sd_log, n)
 
 
 def sample_triples(Q12: Any, T: Any, n: int, rng: Any, xp: Any = np, *, leak: float = 0.0,

@@ -13,7 +13,7 @@ import numpy as np
 
 from simulate.backend import namespace_of, to_host
 from simulate.embedding import SAMPLINGS, check_margin
-from simulate.embedding_train import Objective, _check_choice, train_loop
+from simulate.embedding_train import Objective, check_choice, train_loop
 from simulate.models import Params, n_layers
 from simulate.training import Optimizer, TrainConfig
 from theory.checks import check_int
@@ -72,8 +72,8 @@ def train_embeddings(
     if len(modes) != R:
         raise ValueError(f"need one sampling mode per replica, got {len(modes)} for {R}")
     for md in modes:
-        _check_choice("sampling", md, SAMPLINGS)
-    _check_choice("optimizer", optimizer, ("adam", "sgd"))
+        check_choice("sampling", md, SAMPLINGS)
+    check_choice("optimizer", optimizer, ("adam", "sgd"))
     batch_size = check_int("batch_size", batch_size, 2)
     xp = namespace_of(params_list[0]["W0"])
     X = xp.stack([xp.asarray(x, dtype=float) for x in Xs])

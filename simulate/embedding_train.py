@@ -75,7 +75,7 @@ class Terms:
 
 
 # ---------------------------------------------------------------- model
-def _check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
+def check_choice(name: str, value: Any, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise ValueError(f"{name} must be one of {allowed}, got {value!r}")
     return value
@@ -111,7 +111,7 @@ def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model
     """
     dim_in, _ = check_int("dim_in", dim_in, 1), check_generator(rng)
     dim_out = check_int("dim_out", dim_out, 2)
-    _check_choice("model", model, MODELS)
+    check_choice("model", model, MODELS)
     if not (np.isfinite(init_scale) and init_scale > 0):
         raise ValueError(f"init_scale must be a finite number > 0, got {init_scale!r}")
     if not (np.isfinite(init_offset) and init_offset >= 0):
@@ -178,14 +178,14 @@ def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "
         A batch with a single class (no negatives) or no class with two members (no
         positives), from :mod:`simulate.embedding`; an unknown option.
     """
-    _check_choice("loss", loss, LOSSES)
+    check_choice("loss", loss, LOSSES)
     alpha = check_margin(alpha)
     if loss == "margin":
-        _check_choice("sampling", sampling, SAMPLINGS)
+        check_choice("sampling", sampling, SAMPLINGS)
         m = E.shape[0] if n_pairs is None else check_int("n_pairs", n_pairs, 1)
         i, j, same = sample_pairs(labels, m, rng, mode=sampling)
         return Terms("margin", (i, j), same)
-    _check_choice("miner", miner, MINERS)
+    check_choice("miner", miner, MINERS)
     if miner == "random":
         return Terms("triplet", random_negatives(labels, rng))
     if D is None:
@@ -543,9 +543,9 @@ def train_embedding(
         Bad options; ``y_observed`` with a single class or no class of two members; non-finite
         inputs; a network that diverges to NaN.
     """
-    _check_choice("loss", loss, LOSSES)
-    _check_choice("miner", miner, MINERS)
-    _check_choice("sampling", sampling, SAMPLINGS)
+    check_choice("loss", loss, LOSSES)
+    check_choice("miner", miner, MINERS)
+    check_choice("sampling", sampling, SAMPLINGS)
     alpha = check_margin(alpha)
     if not np.isfinite(beta):
         raise ValueError(f"beta must be finite, got {beta!r}")

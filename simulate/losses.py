@@ -109,7 +109,7 @@ def check_values(xp: Any, *, finite: Any = None, labels: Any = None, c: int = 0,
         raise ValueError(f"labels must lie in [0, {c - 1}], got range [{vals[0]}, {vals[1]}]")
 
 
-def _check_labels(labels: Any, n: int, c: int, xp: Any, *, finite: Any = None) -> Any:
+def check_labels(labels: Any, n: int, c: int, xp: Any, *, finite: Any = None) -> Any:
     """Labels of shape (n,), integer, in ``[0, c)``; with ``finite``, that array's finiteness too (one sync)."""
     labels = xp.asarray(labels)
     if labels.shape != (n,):
@@ -120,7 +120,7 @@ def _check_labels(labels: Any, n: int, c: int, xp: Any, *, finite: Any = None) -
     return labels
 
 
-def _check_inputs(inputs: Any) -> Any:
+def check_inputs(inputs: Any) -> Any:
     xp = namespace_of(inputs)
     inputs = xp.asarray(inputs, dtype=float)
     if inputs.ndim != 2 or inputs.shape[1] < 2:
@@ -146,10 +146,10 @@ def softmax(z: Any) -> Any:
 
 def _probs_and_logpy(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any, Any, Any]:
     """``(p, p_y, log p_y, labels)`` with validated inputs."""
-    inputs = _check_inputs(inputs)
+    inputs = check_inputs(inputs)
     xp = namespace_of(inputs)
     n, c = inputs.shape
-    labels = _check_labels(labels, n, c, xp, finite=inputs if from_logits else None)
+    labels = check_labels(labels, n, c, xp, finite=inputs if from_logits else None)
     rows = xp.arange(n)
     if from_logits:
         logp = log_softmax(inputs)
@@ -242,10 +242,10 @@ def _check_weights(alpha: float, beta: float) -> None:
 
 # ---------------------------------------------------------------- logit gradients
 def _softmax_and_onehot(logits: Any, labels: Any) -> tuple[Any, Any, Any]:
-    logits = _check_inputs(logits)
+    logits = check_inputs(logits)
     xp = namespace_of(logits)
     n, c = logits.shape
-    labels = _check_labels(labels, n, c, xp, finite=logits)
+    labels = check_labels(labels, n, c, xp, finite=logits)
     p = softmax(logits)
     onehot = xp.zeros_like(p)
     onehot[xp.arange(n), labels] = 1.0
@@ -369,7 +369,7 @@ def label_table(name: str, inputs: Any, *, from_logits: bool = False) -> Any:
     """
     if name not in TABLE_LOSSES:
         raise ValueError(f"label_table supports {TABLE_LOSSES}, got {name!r}")
-    inputs = _check_inputs(inputs)
+    inputs = check_inputs(inputs)
     xp = namespace_of(inputs)
     if from_logits:
         check_values(xp, finite=inputs)
@@ -450,11 +450,11 @@ def derived_loss(definition: Any, c: int) -> Loss:
         grad_of = lambda probs, labels, logp: vector_grad(probs, labels)  # noqa: E731
 
     def _prepare(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any, Any]:
-        inputs = _check_inputs(inputs)
+        inputs = check_inputs(inputs)
         xp = namespace_of(inputs)
         if inputs.shape[1] != c:
             raise ValueError(f"this derived loss has c = {c} classes, got inputs of shape {inputs.shape}")
-        labels = _check_labels(labels, inputs.shape[0], c, xp, finite=inputs if from_logits else None)
+        labels = check_labels(labels, inputs.shape[0], c, xp, finite=inputs if from_logits else None)
         if from_logits:
             return softmax(inputs), labels, log_softmax(inputs)
         check_simplex(inputs)

@@ -45,7 +45,7 @@ from sympy.polys.rings import ring
 
 from theory.dmi_enumeration import (  # noqa: F401  (re-exported: callers use theory.dmi)
     Minimisers,
-    _exact,
+    exact_decimal,
     fraction_det,
     is_permutation_of,
     ldmi_minimisers,
@@ -56,7 +56,7 @@ from theory.transition import generic_transition
 
 # ---------------------------------------------------------------- validation
 def _as_matrix(table: Any) -> sympy.Matrix:
-    """An exact SymPy matrix of ``table``: every float is converted by :func:`_exact` *before*
+    """An exact SymPy matrix of ``table``: every float is converted by :func:`exact_decimal` *before*
     SymPy sees it, so no SymPy ``Float`` (and no rounding) enters the exact computation."""
     if isinstance(table, sympy.MatrixBase):
         rows = table.tolist()
@@ -66,7 +66,7 @@ def _as_matrix(table: Any) -> sympy.Matrix:
         except TypeError as exc:
             raise ValueError(f"a joint table must be a 2-d array of numbers, got {table!r}") from exc
     try:
-        return sympy.Matrix([[_exact(v) for v in r] for r in rows])
+        return sympy.Matrix([[exact_decimal(v) for v in r] for r in rows])
     except (TypeError, ValueError, sympy.SympifyError) as exc:
         if isinstance(exc, ValueError) and "exact" in str(exc):
             raise
@@ -214,7 +214,7 @@ def noisy_joint(Q_hy: Any, T: Any) -> sympy.Matrix:
 
 def joint_from_conditional(prior: Sequence[Any], A: Any) -> sympy.Matrix:
     """``Q_{h,Y}[a, y] = prior[y] A[y, a]``: the joint table of a classifier with ``A[y, a] = Pr[h = a | Y = y]``."""
-    p = [_exact(v) for v in prior]
+    p = [exact_decimal(v) for v in prior]
     Am = stochastic_matrix(A)
     if Am.rows != len(p):
         raise ValueError(f"the prior has {len(p)} classes but A is {Am.rows} x {Am.rows}")
@@ -517,8 +517,8 @@ def eq32_x_dependent(px: Sequence[Any], H: Any, Pyx: Any, Tx: Sequence[Any]) -> 
     Pyx : ``n_x x C`` rows of ``p(y | x)``
     Tx : ``n_x`` row-stochastic ``C x C`` matrices ``P(noisy | y, x)``
     """
-    p = [_exact(v) for v in px]
-    Hm, Pm = sympy.Matrix(H).applyfunc(_exact), sympy.Matrix(Pyx).applyfunc(_exact)
+    p = [exact_decimal(v) for v in px]
+    Hm, Pm = sympy.Matrix(H).applyfunc(exact_decimal), sympy.Matrix(Pyx).applyfunc(exact_decimal)
     Ts = [stochastic_matrix(t) for t in Tx]
     n_x, c = Pm.shape
     if len(p) != n_x or Hm.shape != (n_x, c) or len(Ts) != n_x or any(t.rows != c for t in Ts):

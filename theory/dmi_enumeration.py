@@ -2,7 +2,7 @@
 
 The exact minimisers of ``L_DMI = -log |det Q_{h, labels}|`` over a finite set of hypotheses
 on a finite distribution, with clean and with noisy labels (:func:`ldmi_minimisers`), in
-:class:`fractions.Fraction` arithmetic; and :func:`_exact`, the conversion of a float to the
+:class:`fractions.Fraction` arithmetic; and :func:`exact_decimal`, the conversion of a float to the
 exact value of its decimal text that every exact table of :mod:`theory.dmi` goes through.
 Re-exported by :mod:`theory.dmi`.
 """
@@ -17,7 +17,7 @@ from typing import Any, Sequence
 import sympy
 
 
-def _exact(v: Any) -> sympy.Expr:
+def exact_decimal(v: Any) -> sympy.Expr:
     """``v`` as an exact SymPy number: a float (Python, NumPy or SymPy ``Float``) at the exact value
     of its shortest decimal text (``0.1`` -> ``1/10``), a ``Fraction`` as itself; NaN and infinite
     floats are refused with a ``ValueError`` quoting them."""
@@ -33,7 +33,7 @@ def _exact(v: Any) -> sympy.Expr:
         return sympy.Rational(v.numerator, v.denominator)
     e = sympy.sympify(v)
     if isinstance(e, sympy.Float):
-        return _exact(float(e))
+        return exact_decimal(float(e))
     return e
 
 
@@ -42,7 +42,7 @@ def _frac(v: Any) -> Fraction:
         return v
     if isinstance(v, int):
         return Fraction(v)
-    e = _exact(v)
+    e = exact_decimal(v)
     if not e.is_Rational:
         raise ValueError(f"exact enumeration needs rational numbers, got {v!r}")
     return Fraction(int(e.p), int(e.q))

@@ -30,7 +30,7 @@ from theory.loss_parameters import check_A, check_k, check_q, quoted
 Expr = sympy.Expr
 
 # P, imported from theory.expressions, is ``p = f_y``: the probability of the labelled class
-_T = sympy.Symbol("t", positive=True)
+SCALAR = sympy.Symbol("t", positive=True)
 _REST = sympy.Symbol("r", nonnegative=True)
 
 
@@ -66,7 +66,7 @@ def separable(name: str, phi_label: Any, phi_other: Any = 0, params: Sequence[tu
     (:meth:`LossDefinition.label_form`), so that a loss of ``p = f_y`` alone is known as one.
     """
     def expr(phi: Any) -> Expr:
-        return sympy.sympify(phi(_T) if callable(phi) else phi)
+        return sympy.sympify(phi(SCALAR) if callable(phi) else phi)
 
     pair = (expr(phi_label), expr(phi_other))
     d = LossDefinition(name, tuple(params), None, separable=pair, cite=cite)
@@ -78,7 +78,7 @@ def separable(name: str, phi_label: Any, phi_other: Any = 0, params: Sequence[tu
 
 def cce() -> LossDefinition:
     """Categorical cross entropy ``-log f_j`` (Li's notes, Eq. 1; Zhang & Sabuncu 2018, Eq. 2)."""
-    return separable("cce", -sympy.log(_T), cite="S. Li's notes, Eq. 1")
+    return separable("cce", -sympy.log(SCALAR), cite="S. Li's notes, Eq. 1")
 
 
 def mae() -> LossDefinition:
@@ -87,30 +87,30 @@ def mae() -> LossDefinition:
 
     Written with ``Abs`` as the definition reads; on the simplex it equals ``2 - 2 f_j``.
     """
-    return separable("mae", sympy.Abs(1 - _T), sympy.Abs(_T), cite="S. Li's notes, Eq. 2")
+    return separable("mae", sympy.Abs(1 - SCALAR), sympy.Abs(SCALAR), cite="S. Li's notes, Eq. 2")
 
 
 def mse() -> LossDefinition:
     """Mean squared error ``||e_j - f||_2^2 = (1 - f_j)^2 + sum_{k != j} f_k^2`` (Li's notes, Eq. 4)."""
-    return separable("mse", (1 - _T) ** 2, _T**2, cite="S. Li's notes, Eq. 4")
+    return separable("mse", (1 - SCALAR) ** 2, SCALAR**2, cite="S. Li's notes, Eq. 4")
 
 
 def unhinged() -> LossDefinition:
     """The unhinged loss ``1 - f_j`` (van Rooyen et al. 2015; Zhang & Sabuncu 2018, sec. 3.1)."""
-    return separable("unhinged", 1 - _T, cite="Zhang & Sabuncu 2018, sec. 3.1")
+    return separable("unhinged", 1 - SCALAR, cite="Zhang & Sabuncu 2018, sec. 3.1")
 
 
 def lq(q: Any) -> LossDefinition:
     """Generalized cross entropy ``L_q = (1 - f_j^q)/q``, ``q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6)."""
     q = check_q(q)
-    return separable("lq", lq_value(_T, q), params=(("q", q),), cite="Zhang & Sabuncu 2018, Eq. 6")
+    return separable("lq", lq_value(SCALAR, q), params=(("q", q),), cite="Zhang & Sabuncu 2018, Eq. 6")
 
 
 def truncated_lq(q: Any, k: Any) -> LossDefinition:
     """Truncated ``L_q``: ``L_q(k)`` if ``f_j <= k``, else ``L_q(f_j)`` (Zhang & Sabuncu 2018, Eq. 9), a
     ``Piecewise``."""
     q, k = check_q(q), check_k(k)
-    return separable("truncated_lq", truncated_lq_value(_T, q, k), params=(("q", q), ("k", k)),
+    return separable("truncated_lq", truncated_lq_value(SCALAR, q, k), params=(("q", q), ("k", k)),
                      cite="Zhang & Sabuncu 2018, Eq. 9")
 
 
@@ -122,7 +122,7 @@ def rce(A: Any) -> LossDefinition:
     the loss is ``-A (1 - f_j)``.
     """
     A = check_A(A)
-    return separable("rce", 0, -A * _T, params=(("A", A),), cite="S. Li's notes, Eq. 18")
+    return separable("rce", 0, -A * SCALAR, params=(("A", A),), cite="S. Li's notes, Eq. 18")
 
 
 LOSSES: dict[str, Callable[..., LossDefinition]] = {
@@ -259,14 +259,14 @@ class LossDefinition:
         if self.separable is not None:
             return self.separable
         if self.label is not None:
-            return self.label.subs(P, _T), sympy.Integer(0)
+            return self.label.subs(P, SCALAR), sympy.Integer(0)
         return None
 
     def _phi(self, e: int, t: Any) -> Expr:
         pot = self.potential()
         if pot is None:
             raise ValueError(f"loss {self.name!r} is not separable: it has no coordinate terms phi_1, phi_0")
-        return pot[1 - e].subs(_T, to_sympy(t, "t"))
+        return pot[1 - e].subs(SCALAR, to_sympy(t, "t"))
 
     def phi_label(self, t: Any) -> Expr:
         """``phi_1(t)``, the labelled coordinate's term."""

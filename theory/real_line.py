@@ -58,7 +58,7 @@ class Split:
         return self.expr.subs(self.var, x)
 
 
-def _lt(a: Any, b: Any) -> bool:
+def exact_less(a: Any, b: Any) -> bool:
     """``a < b`` for exact extended reals, decided (SymPy's ``is_negative`` evaluates numbers with
     guaranteed precision); :class:`Undecided` when it cannot tell."""
     d = (sympy.sympify(a) - sympy.sympify(b)) if not (a in (OO, -OO) or b in (OO, -OO)) else None
@@ -72,7 +72,7 @@ def _lt(a: Any, b: Any) -> bool:
     return bool(r)
 
 
-def _eq(a: Any, b: Any) -> bool:
+def exact_equal(a: Any, b: Any) -> bool:
     """``a == b`` for exact extended reals: a decided sign of ``a - b`` says no at once; only a difference whose
     sign SymPy cannot decide numerically (it may be zero) is simplified."""
     if a in (OO, -OO) or b in (OO, -OO):
@@ -229,7 +229,7 @@ def _prune(sp: Split) -> Split:
         same = left == right or sympy.simplify(left - right) == 0
         if same:
             at = left.subs(sp.var, b)
-            same = at.is_finite is True and _eq(at, sp.value(b))
+            same = at.is_finite is True and exact_equal(at, sp.value(b))
         if same:
             continue
         bps.append(b)
@@ -291,7 +291,8 @@ def negative_point(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> sympy.
         roots = real_roots(sympy.simplify(e), var, sympy.Interval.open(lo, hi))
     except Undecided:
         for m in GRID_POINTS:
-            if (lo == -OO or _lt(lo, m)) and (hi == OO or _lt(m, hi)) and sympy.sympify(e.subs(var, m)).is_negative:
+            inside = (lo == -OO or exact_less(lo, m)) and (hi == OO or exact_less(m, hi))
+            if inside and sympy.sympify(e.subs(var, m)).is_negative:
                 return m
         raise
     ends = [lo, *roots, hi]
@@ -324,15 +325,16 @@ def _candidates(sp: Split, lo: Any, hi: Any, lo_closed: bool, hi_closed: bool) -
     var = sp.var
     out: list[tuple[Any, bool, Any, Any]] = []
     for b in sp.breakpoints:
-        if _lt(lo, b) and _lt(b, hi) or (lo_closed and _eq(b, lo)) or (hi_closed and _eq(b, hi)):
+        if (exact_less(lo, b) and exact_less(b, hi) or (lo_closed and exact_equal(b, lo))
+                or (hi_closed and exact_equal(b, hi))):
             v = sp.value(b)
             if v.has(sympy.zoo, sympy.nan) or v in (OO, -OO):
                 continue  # undefined there (log 0): the pieces' one-sided limits stand for it
             out.append((v, True, b, None))
     for a, b, p in sp.intervals():
-        a2 = lo if (a == -OO or (lo != -OO and _lt(a, lo))) else a
-        b2 = hi if (b == OO or (hi != OO and _lt(hi, b))) else b
-        if not _lt(a2, b2):
+        a2 = lo if (a == -OO or (lo != -OO and exact_less(a, lo))) else a
+        b2 = hi if (b == OO or (hi != OO and exact_less(hi, b))) else b
+        if not exact_less(a2, b2):
             continue
         if not p.has(var):
             out.append((p, True, None, (a2, b2)))
@@ -344,7 +346,7 @@ def _candidates(sp: Split, lo: Any, hi: Any, lo_closed: bool, hi_closed: bool) -
             lim = sympy.limit(p, var, end, side)
             if lim.has(sympy.AccumBounds) or lim.is_real is False and lim not in (OO, -OO):
                 raise Undecided(f"the limit of {p} at {var} -> {end}{side} does not exist")
-            out.append((lim, closed and end not in (OO, -OO) and _eq(lim, sp.value(end)), end, None))
+            out.append((lim, closed and end not in (OO, -OO) and exact_equal(lim, sp.value(end)), end, None))
     return out
 
 
@@ -355,9 +357,9 @@ def infimum(sp: Split, lo: Any = -OO, hi: Any = OO, lo_closed: bool = True, hi_c
         raise Undecided(f"empty range ({lo}, {hi})")
     best = cands[0][0]
     for c in cands[1:]:
-        if _lt(c[0], best):
+        if exact_less(c[0], best):
             best = c[0]
-    hits = [c for c in cands if _eq(c[0], best)]
+    hits = [c for c in cands if exact_equal(c[0], best)]
     attained = any(h[1] for h in hits)
     where = tuple(dict.fromkeys(h[2] for h in hits if h[1] == attained and h[2] is not None))
     intervals = _merge([h[3] for h in hits if h[3] is not None], [h[2] for h in hits if h[1] and h[2] is not None])
@@ -369,7 +371,7 @@ def _merge(pieces: list[tuple[Any, Any]], points: list[Any]) -> tuple[tuple[Any,
     (a minimiser) where the next begins."""
     out: list[tuple[Any, Any]] = []
     for a, b in sorted(pieces, key=lambda ab: -1e300 if ab[0] == -OO else float(sympy.N(ab[0], 30))):
-        if out and _eq(out[-1][1], a) and any(_eq(a, x) for x in points):
+        if out and exact_equal(out[-1][1], a) and any(exact_equal(a, x) for x in points):
             out[-1] = (out[-1][0], b)
         else:
             out.append((a, b))
@@ -387,9 +389,9 @@ def _piece_at(sp: Split, x: Any, side: str) -> sympy.Expr:
     """The piece just left (``side = "-"``: its interval has ``a < x <= b``) or right (``"+"``: ``a <= x < b``)
     of the point ``x``."""
     for a, b, p in sp.intervals():
-        if side == "-" and (a == -OO or _lt(a, x)) and (b == OO or not _lt(b, x)):
+        if side == "-" and (a == -OO or exact_less(a, x)) and (b == OO or not exact_less(b, x)):
             return p
-        if side == "+" and (a == -OO or not _lt(x, a)) and (b == OO or _lt(x, b)):
+        if side == "+" and (a == -OO or not exact_less(x, a)) and (b == OO or exact_less(x, b)):
             return p
     raise Undecided(f"no piece at {x}{side}")
 
@@ -443,8 +445,8 @@ def convexity(sp: Split) -> Convexity:
     for x in sp.breakpoints:
         lv, rv, ls, rs = one_sided(sp, x)
         value = sp.value(x)
-        jump = not (_eq(lv, value) and _eq(rv, value))
-        if jump or _lt(rs, ls):
+        jump = not (exact_equal(lv, value) and exact_equal(rv, value))
+        if jump or exact_less(rs, ls):
             chord = _halving_chords(sp, x)
             if chord is None:
                 raise Undecided(f"a {'jump' if jump else 'concave kink'} at {var} = {x} but no exact chord was found")

@@ -127,7 +127,7 @@ def claims_modules(claims: Iterable[Any], extra: Iterable[str] = ()) -> list[dic
     origins = list(dict.fromkeys([*(c.origin for c in claims if c.origin), *extra]))
     out = []
     for origin in origins:
-        if registry._is_path(origin) and not Path(origin).is_absolute():
+        if registry.is_path(origin) and not Path(origin).is_absolute():
             origin = str(Path(origin).expanduser().resolve())
         f = _module_file(origin)
         if f is None or not f.is_file():

@@ -18,7 +18,7 @@ from scipy.optimize import minimize_scalar
 from paper_checks.trials.flat import flat_level
 from paper_checks.trials.limits import derivative
 from paper_checks.trials.minimiser import exact_ratio
-from paper_checks.trials.properties import NOISE, Property, TrialContext, _limit, _random_simplex, _span
+from paper_checks.trials.properties import NOISE, Property, TrialContext, limit_at_end, random_simplex, span_text
 from theory.losses import P
 
 
@@ -34,11 +34,11 @@ def _ends(ctx: TrialContext) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr | None]
     """
     if "ends" not in ctx._cache:
         ell = ctx.loss.label
-        l0, l1 = _limit(ell, P, 0), _limit(ell, P, 1)
+        l0, l1 = limit_at_end(ell, P, 0), limit_at_end(ell, P, 1)
         ratio = None
         if not l0.is_infinite:
             dl = derivative(ell, P)
-            d0, d1 = _limit(dl, P, 0), _limit(dl, P, 1)
+            d0, d1 = limit_at_end(dl, P, 0), limit_at_end(dl, P, 1)
             if d1.is_finite and d0.is_infinite:
                 ratio = sympy.Integer(0)
             elif d1.is_finite and d0.is_finite and d0.is_nonzero:
@@ -127,14 +127,14 @@ def asymmetric(ctx: TrialContext) -> Property:
     lo_c, hi_c = ctx.cs[0], ctx.cs[-1]
     exact = all(h.startswith("exact: ") for h in hows)
     if all(complete.values()):
-        cell = "yes, completely (R_c >= 1 for c = " + _span(ctx.cs) + ")"
+        cell = "yes, completely (R_c >= 1 for c = " + span_text(ctx.cs) + ")"
     elif all(r <= 1e-12 for r in per_c.values()):
         cell = "no (R_c = 0: for no weights)"
     elif not any(complete.values()):
         cell = (f"not completely; for weight ratios below R_c (c={lo_c}: {per_c[lo_c]:.4g}, "
                 f"c={hi_c}: {per_c[hi_c]:.4g})")
     else:
-        cell = "only for c = " + _span([c for c, v in complete.items() if v])
+        cell = "only for c = " + span_text([c for c, v in complete.items() if v])
     got = exact_ratio(ctx)
     value = {"complete": complete, "R": per_c, "how": sorted(hows)}
     if got is not None:
@@ -164,7 +164,7 @@ def _minimise(ctx: TrialContext, c: int, w: np.ndarray) -> np.ndarray:
         return sum(w[k] * f(F, k) for k in range(c) if w[k] > 0)
 
     rng = np.random.default_rng(7 + c)
-    cand = np.vstack([np.eye(c), w[None, :], np.full((1, c), 1.0 / c), _random_simplex(rng, 400, c)])
+    cand = np.vstack([np.eye(c), w[None, :], np.full((1, c), 1.0 / c), random_simplex(rng, 400, c)])
     cand = np.clip(cand, 0, 1)
     cand /= cand.sum(1, keepdims=True)
 
@@ -222,8 +222,8 @@ def noisy_minimiser(ctx: TrialContext) -> Property:
             return "e_y"
         if all(a):
             kept = [c for c, x in zip(ctx.cs, v) if x]
-            return "argmax kept" + ("" if not any(v) else f" (e_y for c = {_span(kept)})")
-        return "argmax lost for c = " + _span([c for c, x in zip(ctx.cs, a) if not x])
+            return "argmax kept" + ("" if not any(v) else f" (e_y for c = {span_text(kept)})")
+        return "argmax lost for c = " + span_text([c for c, x in zip(ctx.cs, a) if not x])
 
     return Property("noisy_minimiser", out, f"undecided: a search finds uniform 0.4: {cell('uniform')}; pair 0.4: "
                     f"{cell('pair')}", "search",

@@ -91,7 +91,7 @@ def constant_value(sp: rl.Split) -> sympy.Expr | None:
     if any(v.has(sp.var) for v in values):
         return None
     first = values[0]
-    return first if all(rl._eq(v, first) for v in values[1:]) else None
+    return first if all(rl.exact_equal(v, first) for v in values[1:]) else None
 
 
 def _differ(a: Any, b: Any) -> bool:
@@ -188,7 +188,7 @@ def _reversal(ctx: MarginContext) -> dict[str, Any] | None:
                         continue
                     clean = [tb.conditional_risk(val[x], val[-x], eta) for x in (a, b)]
                     noisy = [tb.conditional_risk(val[x], val[-x], en) for x in (a, b)]
-                    if rl._lt(clean[0], clean[1]) and rl._lt(noisy[1], noisy[0]):
+                    if rl.exact_less(clean[0], clean[1]) and rl.exact_less(noisy[1], noisy[0]):
                         return {"eta": str(eta), "rho": str(rho), "a": str(a), "b": str(b),
                                 "clean": [sympy.simplify(c) for c in clean],
                                 "noisy": [sympy.simplify(n) for n in noisy]}
@@ -215,7 +215,7 @@ def unbiased_convex(ctx: MarginContext) -> MarginProperty:
     A = sympy.simplify(ctx.phi.value(mid) - (ctx.phi.value(a) + ctx.phi.value(b)) / 2)
     r = _rate_above(sympy.simplify(-A / (g - A)))
     gap = sympy.simplify(((1 - r) * A + r * g) / (1 - r))
-    if not (rl._lt(0, gap) and rl._lt(r, 1)):
+    if not (rl.exact_less(0, gap) and rl.exact_less(r, 1)):
         raise rl.Undecided(f"phi(v) - phi(-v) is not affine, but the rate {r} does not give an exact counterexample")
     return MarginProperty("unbiased_convex", {"convex": False, "rho_y": str(r), "rho_other": "0",
                                               "chord": [str(a), str(b)], "gap": str(gap)}, "no", "exact",
@@ -227,7 +227,7 @@ def _rate_above(r_star: sympy.Expr) -> sympy.Rational:
     """An exact rate in ``(r_star, 1)``, simple (denominator at most 1000 where possible)."""
     target = (r_star + 1) / 2
     r = sympy.Rational(Fraction(float(target)).limit_denominator(1000))
-    if rl._lt(r_star, r) and rl._lt(r, 1):
+    if rl.exact_less(r_star, r) and rl.exact_less(r, 1):
         return r
     return sympy.nsimplify(target, rational=True)
 
@@ -241,16 +241,17 @@ def calibrated(ctx: MarginContext) -> MarginProperty:
     K = ctx.symmetric_constant
     if ctx.convexity.convex:
         lv, rv, ls, rs = rl.one_sided(ctx.phi, 0)
-        if not (rl._eq(ls, rs) or rl._lt(ls, rs)):  # convex: phi'(0-) <= phi'(0+); equal means differentiable
+        # convex: phi'(0-) <= phi'(0+); equal means differentiable
+        if not (rl.exact_equal(ls, rs) or rl.exact_less(ls, rs)):
             raise rl.Undecided(f"cannot decide whether phi'(0-) = {ls} equals phi'(0+) = {rs}")
-        ok = rl._eq(ls, rs) and rl._lt(ls, 0)
+        ok = rl.exact_equal(ls, rs) and rl.exact_less(ls, 0)
         return MarginProperty("calibrated", {"calibrated": ok, "slope_left": str(ls), "slope_right": str(rs)},
                               "yes" if ok else "no", "symbolic",
                               f"convex with phi'(0-) = {fmt(ls)}, phi'(0+) = {fmt(rs)}; Bartlett et al. 2006, Thm 6: "
                               "calibrated iff differentiable at 0 with phi'(0) < 0")
     neg, whole = ctx.inf(hi=0), ctx.inf()
-    if K is not None or not rl._lt(whole.value, neg.value):
-        ok = rl._lt(whole.value, neg.value)
+    if K is not None or not rl.exact_less(whole.value, neg.value):
+        ok = rl.exact_less(whole.value, neg.value)
         why = (f"symmetric (K = {fmt(K)}): C_η(v) = (2η-1) phi(v) + (1-η) K, so calibrated iff "
                f"inf_(v<=0) phi > inf phi" if K is not None else "at η = 1, C_η = phi")
         return MarginProperty("calibrated", {"calibrated": ok, "inf_nonpositive": str(neg.value),
@@ -275,20 +276,20 @@ def _sufficient(ctx: MarginContext, whole: rl.Infimum) -> str | None:
         return "phi is not bounded below"
     for b in sp.breakpoints:
         lv, rv, _, _ = rl.one_sided(sp, b)
-        if not (rl._eq(lv, rv) and rl._eq(lv, sp.value(b))):
+        if not (rl.exact_equal(lv, rv) and rl.exact_equal(lv, sp.value(b))):
             return f"phi is discontinuous at {b}"
     o = ctx.odd_part
     for lo, hi, p in o.intervals():
-        top = hi if hi != sympy.oo and not rl._lt(0, hi) else sympy.Integer(0)
-        if rl._lt(lo, top) and rl.sign_on(p, V, lo, top) != 1:
+        top = hi if hi != sympy.oo and not rl.exact_less(0, hi) else sympy.Integer(0)
+        if rl.exact_less(lo, top) and rl.sign_on(p, V, lo, top) != 1:
             return f"phi(v) - phi(-v) is not positive on ({lo}, {top})"
-    if any(rl._lt(b, 0) and not o.value(b).is_positive for b in o.breakpoints):
+    if any(rl.exact_less(b, 0) and not o.value(b).is_positive for b in o.breakpoints):
         return "phi(v) - phi(-v) is not positive at a breakpoint below 0"
     tail = sympy.limit(o.pieces[0], V, -sympy.oo)
-    if not (tail == sympy.oo or (tail.is_finite and rl._lt(0, tail))):
+    if not (tail == sympy.oo or (tail.is_finite and rl.exact_less(0, tail))):
         return f"phi(v) - phi(-v) tends to {tail} as v → -∞"
     _, _, ls, rs = rl.one_sided(sp, 0)
-    if not (rl._lt(rs, 0) and not rl._lt(ls, rs)):
+    if not (rl.exact_less(rs, 0) and not rl.exact_less(ls, rs)):
         return f"C_η'(0+) = η phi'(0+) - (1-η) phi'(0-) is not negative on (1/2, 1] (phi'(0-) = {ls}, phi'(0+) = {rs})"
     return None
 
@@ -305,7 +306,8 @@ def noisy_minimiser(ctx: MarginContext) -> MarginProperty:
         inf = rl.infimum(rl.split(risk, V))
         where = _where(inf)
         ends = [x for iv in inf.intervals for x in iv]
-        signs = {_sign(x) for x in inf.at if not any(rl._eq(x, e) for e in ends if e not in (-sympy.oo, sympy.oo))}
+        finite = [e for e in ends if e not in (-sympy.oo, sympy.oo)]
+        signs = {_sign(x) for x in inf.at if not any(rl.exact_equal(x, e) for e in finite)}
         signs |= {_sign(x) for x in ends} - {0}  # an interval's end at 0 is the edge of a one-signed interval
         bayes = 1 if eta > sympy.Rational(1, 2) else -1
         keeps = signs == {bayes}

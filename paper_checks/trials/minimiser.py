@@ -35,8 +35,8 @@ import sympy
 
 from paper_checks.trials.flat import flat_level
 from paper_checks.trials.limits import derivative, simp
-from paper_checks.trials.properties import NOISE, Property, TrialContext, _limit, _sign_on_unit, _span
-from theory.losses import _T, P
+from paper_checks.trials.properties import NOISE, Property, TrialContext, limit_at_end, sign_on_unit, span_text
+from theory.losses import SCALAR, P
 
 
 def exact_ratio(ctx: TrialContext) -> tuple[sympy.Expr, str] | None:
@@ -49,7 +49,7 @@ def exact_ratio(ctx: TrialContext) -> tuple[sympy.Expr, str] | None:
         shape = None if flat is not None else ctx.shape()
         if flat is not None:
             out = sympy.Integer(1), f"l flat on [0, {flat['k']}], k >= 1/2: R_c = 1 (loss_flat.py)"
-        elif _limit(ell, P, 0).is_infinite:
+        elif limit_at_end(ell, P, 0).is_infinite:
             out = sympy.Integer(0), "l(0+) = ∞: R_c = 0"
         elif shape == 0:
             out = sympy.Integer(1), "l affine: R_c = 1"
@@ -57,7 +57,7 @@ def exact_ratio(ctx: TrialContext) -> tuple[sympy.Expr, str] | None:
             out = sympy.Integer(1), "l concave: g_r concave with g_r(0) = 0, R_c = 1 (at u = e_i)"
         elif shape is not None and shape > 0:
             dl = derivative(ell, P)
-            d0, d1 = _limit(dl, P, 0), _limit(dl, P, 1)
+            d0, d1 = limit_at_end(dl, P, 0), limit_at_end(dl, P, 1)
             if d0.is_infinite and d1.is_finite:
                 out = sympy.Integer(0), "l convex, l'(0+) = -∞: R_c = l'(1-)/l'(0+) = 0"
             elif d0.is_finite and d0.is_nonzero and d1.is_finite:
@@ -75,7 +75,7 @@ def _label_case(ctx: TrialContext, R: sympy.Expr, c: int, kind: str) -> dict[str
     r = _ratios(c)[kind]
     if r < R:
         w_y = 1 - NOISE
-        value = sympy.nsimplify(w_y * ctx.loss.label.subs(P, 1) + (1 - w_y) * _limit(ctx.loss.label, P, 0))
+        value = sympy.nsimplify(w_y * ctx.loss.label.subs(P, 1) + (1 - w_y) * limit_at_end(ctx.loss.label, P, 0))
         return {"is_vertex": True, "keeps_argmax": True, "attained": True, "minimiser": "e_y", "r": str(r),
                 "R_c": str(R), "min": str(value)}
     if r == R:  # a tie: e_y is a minimiser; the only one when g_r > 0 on (0, 1]
@@ -96,7 +96,7 @@ def label_minimiser(ctx: TrialContext) -> Property | None:
     if ell is None or got is None:
         return None
     strict = flat_level(ell) is not None or (not ell.has(sympy.Piecewise)
-                                             and _sign_on_unit(derivative(ell, P), P) == -1)
+                                             and sign_on_unit(derivative(ell, P), P) == -1)
     if not strict:
         return None
     R, how = got
@@ -111,9 +111,9 @@ def label_minimiser(ctx: TrialContext) -> Property | None:
     def cell(kind: str) -> str:
         ey = [c for c in ctx.cs if out[kind][c]["is_vertex"]]
         inner = [c for c in ctx.cs if not out[kind][c]["is_vertex"]]
-        parts = ([f"e_y (c = {_span(ey)})"] if ey and inner else ["e_y"] if ey else [])
+        parts = ([f"e_y (c = {span_text(ey)})"] if ey and inner else ["e_y"] if ey else [])
         if inner:
-            parts.append("argmax kept, off e_y" + (f" (c = {_span(inner)})" if ey else ""))
+            parts.append("argmax kept, off e_y" + (f" (c = {span_text(inner)})" if ey else ""))
         return ", ".join(parts) + ", attained"
 
     ties = [f"{kind} c = {c}" for kind in ("uniform", "pair") for c in ctx.cs if "tie" in out[kind][c]]
@@ -137,10 +137,10 @@ def separable_minimiser(ctx: TrialContext) -> Property | None:
             ts = []
             for wj in _w(kind, c):
                 h = wj * phi1 + (1 - wj) * phi0
-                if _sign_on_unit(sympy.diff(h, _T, 2), _T) != 1:
+                if sign_on_unit(sympy.diff(h, SCALAR, 2), SCALAR) != 1:
                     return None
-                x = sympy.Symbol("x", real=True)  # _T is declared positive: a root at 0 must not be lost
-                roots = [r for r in sympy.solve(sympy.diff(h.subs(_T, x), x), x) if r.is_real and 0 <= r <= 1]
+                x = sympy.Symbol("x", real=True)  # SCALAR is declared positive: a root at 0 must not be lost
+                roots = [r for r in sympy.solve(sympy.diff(h.subs(SCALAR, x), x), x) if r.is_real and 0 <= r <= 1]
                 if len(roots) != 1:
                     return None
                 ts.append(sympy.nsimplify(roots[0]))
@@ -156,7 +156,7 @@ def separable_minimiser(ctx: TrialContext) -> Property | None:
         if all(x["keeps_argmax"] for x in v):
             return "f = w (argmax kept), attained" if all(x["minimiser"] == [str(y) for y in _w(kind, c)]
                                                            for c, x in zip(ctx.cs, v)) else "argmax kept, attained"
-        return "argmax lost for c = " + _span([c for c, x in zip(ctx.cs, v) if not x["keeps_argmax"]])
+        return "argmax lost for c = " + span_text([c for c, x in zip(ctx.cs, v) if not x["keeps_argmax"]])
 
     return Property("noisy_minimiser", out, f"uniform 0.4: {cell('uniform')}; pair 0.4: {cell('pair')}", "symbolic",
                     "derived: the noisy risk is sum_j (w_j phi_1 + (1 - w_j) phi_0)(f_j), each convex with its "
@@ -174,9 +174,9 @@ def separable_bounded(ctx: TrialContext) -> Property | None:
     if ctx.loss.separable is None:
         return None
     phi1, phi0 = ctx.loss.separable
-    if any(_sign_on_unit(sympy.diff(f, _T, 2), _T) not in (0, 1, 2) for f in (phi1, phi0)):
+    if any(sign_on_unit(sympy.diff(f, SCALAR, 2), SCALAR) not in (0, 1, 2) for f in (phi1, phi0)):
         return None
-    v = {x: {k: _limit(f, _T, x) for k, f in (("1", phi1), ("0", phi0))} for x in (0, 1)}
+    v = {x: {k: limit_at_end(f, SCALAR, x) for k, f in (("1", phi1), ("0", phi0))} for x in (0, 1)}
     sups = {c: sympy.Max(v[1]["1"] + (c - 1) * v[0]["0"], v[0]["1"] + v[1]["0"] + (c - 2) * v[0]["0"])
             for c in ctx.cs}
     if any(not s.is_finite for s in sups.values()):
@@ -200,7 +200,7 @@ def separable_asymmetric(ctx: TrialContext) -> Property | None:
     phi1, phi0 = ctx.loss.separable
     wj, W = sympy.symbols("w_j W", positive=True)
     x = sympy.Symbol("x", real=True)
-    h = (wj * phi1 + (W - wj) * phi0).subs(_T, x)
+    h = (wj * phi1 + (W - wj) * phi0).subs(SCALAR, x)
     if sympy.diff(h, x, 2).subs(wj, W / 2).is_positive is not True or simp(
             sympy.diff(h, x, 2) - sympy.diff(h, x, 2).subs(wj, W / 2)) != 0:
         return None  # h'' must be a positive constant in w_j (convex for every weight)

@@ -30,7 +30,7 @@ from typing import Any, Callable, Sequence
 import mpmath
 import sympy
 
-from paper_checks.trials.properties import NOISE, Property, TrialContext, _sign_on_unit, _span
+from paper_checks.trials.properties import NOISE, Property, TrialContext, sign_on_unit, span_text
 from theory.losses import NormalizedForm, P
 
 DIGITS = 60
@@ -64,7 +64,7 @@ def _premises(ctx: TrialContext, form: NormalizedForm) -> bool:
                 return False
     g = sympy.sympify(form.passive)
     return bool(form.alpha.is_positive and (form.beta.is_nonnegative)
-                and _sign_on_unit(form.phi, P) == 1
+                and sign_on_unit(form.phi, P) == 1
                 and sympy.limit(form.phi, P, 0, "+") is sympy.oo and sympy.simplify(form.phi.subs(P, 1)) == 0
                 and sympy.diff(g, P, 2) == 0 and sympy.diff(g, P).is_nonpositive)
 
@@ -124,7 +124,8 @@ def bounded(ctx: TrialContext) -> Property | None:
              "inf_approached": "f_y -> 1", "sequence": "f = (d, (1 - d)/(c - 1), ...)", "checks": checks}
     return Property("bounded", value, f"yes, sup = {sup}, not attained (approached as f_y -> 0)", "symbolic",
                     "a_y = phi(f_y)/sum_k phi(f_k) < 1 on the open simplex and -> 1 as f_y -> 0: sup = alpha + beta "
-                    f"g(0) = {sup} for every c = {_span(ctx.cs)}, not attained (Ma et al. 2020 sec. 3 form; checked "
+                    f"g(0) = {sup} for every c = {span_text(ctx.cs)}, not attained (Ma et al. 2020 sec. 3 form; "
+                    "checked "
                     "along f = (d, (1-d)/(c-1), ...), d = 1e-10, 1e-100, 1e-300, resolved to 60 digits)")
 
 
@@ -186,9 +187,9 @@ def noisy_minimiser(ctx: TrialContext) -> Property | None:
         ey = [c for c in ctx.cs if not out[kind][c]["wrong_argmax"]]
         parts = []
         if ey:
-            parts.append(f"approached only as f -> e_y (c = {_span(ey)})")
+            parts.append(f"approached only as f -> e_y (c = {span_text(ey)})")
         if wrong:
-            parts.append(f"also by points with the wrong argmax (c = {_span(wrong)})")
+            parts.append(f"also by points with the wrong argmax (c = {span_text(wrong)})")
         return "inf not attained, " + ", ".join(parts)
 
     return Property("noisy_minimiser", out, f"uniform 0.4: {cell('uniform')}; pair 0.4: {cell('pair')}", "symbolic",
@@ -215,7 +216,8 @@ def asymmetric(ctx: TrialContext) -> Property | None:
     if all(complete.values()):
         cell = "yes, completely, in the limit sense (the infimum is approached only at e_t; no argmin is attained)"
     elif yes:
-        cell = (f"only for c = {_span(yes)} (in the limit sense; for c = {_span([c for c in ctx.cs if c not in yes])} "
+        others = span_text([c for c in ctx.cs if c not in yes])
+        cell = (f"only for c = {span_text(yes)} (in the limit sense; for c = {others} "
                 "the infimum is also approached away from e_t; no argmin is attained)")
     else:
         cell = "no, in the limit sense: the infimum is approached away from e_t (no argmin is attained)"

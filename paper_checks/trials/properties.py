@@ -29,7 +29,7 @@ from paper_checks.trials.limits import fmt_exact as _fmt
 from paper_checks.trials.pieces import decreasing_by_pieces, decreasing_from_shape, shape_by_pieces
 from paper_checks.trials.suprema import increasing_to_one, split_supremum
 from theory.gradients import sign_on_unit_interval, uniform_moments
-from theory.losses import _T, LossDefinition, P
+from theory.losses import SCALAR, LossDefinition, P
 from theory.real_line import divergence, kinks
 from theory.symmetry import constant_class_sum, nonconstant_witness
 
@@ -75,7 +75,7 @@ def _n(e: Any, digits: int = 30) -> sympy.Float:
     return sympy.N(e, digits)
 
 
-def _sign_on_unit(expr: sympy.Expr, t: sympy.Symbol, extra: dict[Any, Any] | None = None) -> int | None:
+def sign_on_unit(expr: sympy.Expr, t: sympy.Symbol, extra: dict[Any, Any] | None = None) -> int | None:
     """The sign of ``expr`` on ``(0, 1)`` in ``t`` (``extra`` substituted first), ``+-2`` where it is only weak;
     :func:`paper_checks.trials.limits.sign_on_open_unit` (term by term) where factoring the whole does not decide."""
     return _sign_cached(expr.subs(extra) if extra else expr, t)
@@ -83,7 +83,7 @@ def _sign_on_unit(expr: sympy.Expr, t: sympy.Symbol, extra: dict[Any, Any] | Non
 
 @lru_cache(maxsize=256)
 def _sign_cached(e: sympy.Expr, t: sympy.Symbol) -> int | None:
-    """The sign tests of :func:`_sign_on_unit`, once per expression (bounded, weight and asymmetric ask alike)."""
+    """The sign tests of :func:`sign_on_unit`, once per expression (bounded, weight and asymmetric ask alike)."""
     s = polynomial_sign_on_unit(e, t)  # exact root isolation: decides a rational function at any degree at once
     if s is not None:
         return s
@@ -91,7 +91,7 @@ def _sign_cached(e: sympy.Expr, t: sympy.Symbol) -> int | None:
     return s if s is not None else sign_on_open_unit(e, t)
 
 
-def _limit(e: sympy.Expr, t: sympy.Symbol, at: int) -> sympy.Expr:
+def limit_at_end(e: sympy.Expr, t: sympy.Symbol, at: int) -> sympy.Expr:
     """The one-sided limit of ``e`` at the end ``at`` of ``(0, 1)``; ``Min``/``Max``/``Abs`` are written as a
     ``Piecewise`` first (SymPy's series of ``Min`` fails)."""
     if e.has(sympy.Min, sympy.Max, sympy.Abs, sympy.Heaviside, sympy.sign):
@@ -160,10 +160,10 @@ class TrialContext:
                 self._cache["shape"] = None
             else:
                 m = sympy.Symbol("m", nonnegative=True)
-                d2 = derivative(psi, _T, 2)
-                s = 0 if simp(d2) == 0 else _sign_on_unit(d2, _T, {C: m + 2})
+                d2 = derivative(psi, SCALAR, 2)
+                s = 0 if simp(d2) == 0 else sign_on_unit(d2, SCALAR, {C: m + 2})
                 if s is None and not psi.has(C):  # Min, Max, Abs, ...: convexity proved piece by piece
-                    s = shape_by_pieces(psi.subs(_T, P))
+                    s = shape_by_pieces(psi.subs(SCALAR, P))
                 self._cache["shape"] = s
         return self._cache["shape"]
 
@@ -173,10 +173,10 @@ class TrialContext:
         shape (:mod:`paper_checks.trials.pieces`). The one place the trial decides that ``l`` does not increase."""
         if "decreasing" not in self._cache:
             ell = self.loss.label
-            s = None if ell is None else _sign_on_unit(derivative(ell, P), P)
+            s = None if ell is None else sign_on_unit(derivative(ell, P), P)
             got: tuple[int | None, str] = (s, DIRECT_SIGN)
             if ell is not None and s is None:
-                got = (decreasing_by_pieces(ell) or decreasing_from_shape(ell, self.shape(), _limit)
+                got = (decreasing_by_pieces(ell) or decreasing_from_shape(ell, self.shape(), limit_at_end)
                        or (None, "the sign of l' on (0, 1) is not decided"))
             self._cache["decreasing"] = got
         return self._cache["decreasing"]
@@ -189,7 +189,7 @@ class TrialContext:
     def psi_np(self, c: int) -> Callable[[np.ndarray], np.ndarray]:
         key = f"psi_np{c}"
         if key not in self._cache:
-            f = sympy.lambdify(_T, self.psi(c), "numpy")
+            f = sympy.lambdify(SCALAR, self.psi(c), "numpy")
 
             def g(x: np.ndarray, f: Any = f) -> np.ndarray:
                 with np.errstate(all="ignore"):
@@ -220,8 +220,8 @@ def symmetric(ctx: TrialContext) -> Property:
     if ctx.pot is not None:
         psi = ctx.psi(C)
         if ctx.shape() == 0:
-            a = simp(psi.subs(_T, 0))
-            b = simp(derivative(psi, _T))
+            a = simp(psi.subs(SCALAR, 0))
+            b = simp(derivative(psi, SCALAR))
             const = sympy.factor(simp(C * a + b))
             return Property("symmetric", {"symmetric": True, "constant": str(const), "domain": "every c >= 2"},
                             f"yes, C = {const}", "symbolic",
@@ -250,24 +250,24 @@ def symmetric(ctx: TrialContext) -> Property:
     no = [c for c, v in per_c.items() if v is False]
     value = {"symmetric": bool(yes) and not no and not undecided, "per_c": per_c, "witnesses": witnesses}
     if undecided:
-        why = (f"; for c = {_span(infinite)} a standard witness point makes the class sum infinite or undefined"
+        why = (f"; for c = {span_text(infinite)} a standard witness point makes the class sum infinite or undefined"
                if infinite else "")
-        return Property("symmetric", value, f"undecided for c = {_span(undecided)}", "exact",
+        return Property("symmetric", value, f"undecided for c = {span_text(undecided)}", "exact",
                         f"no exact witness and the class sum did not simplify to a constant for c = {undecided}{why}",
                         True)
     if not no:
         consts = sorted(set(per_c.values()))
         each = ", ".join(f"{per_c[c]} (c={c})" for c in yes)
         cell = f"yes, C = {consts[0]}" if len(consts) == 1 else "yes, C = " + each
-        return Property("symmetric", value, cell + f" (c = {_span(yes)})", "symbolic",
-                        f"the class sum simplifies to a constant for each c = {_span(yes)}")
-    cell = "no" if not yes else f"only for c = {_span(yes)}"
-    return Property("symmetric", value, f"{cell} (exact witnesses, c = {_span(no)})", "exact",
-                    f"two exact points with different class sums for each c = {_span(no)}"
-                    + (f"; constant for c = {_span(yes)}" if yes else ""))
+        return Property("symmetric", value, cell + f" (c = {span_text(yes)})", "symbolic",
+                        f"the class sum simplifies to a constant for each c = {span_text(yes)}")
+    cell = "no" if not yes else f"only for c = {span_text(yes)}"
+    return Property("symmetric", value, f"{cell} (exact witnesses, c = {span_text(no)})", "exact",
+                    f"two exact points with different class sums for each c = {span_text(no)}"
+                    + (f"; constant for c = {span_text(yes)}" if yes else ""))
 
 
-def _span(cs: Sequence[int]) -> str:
+def span_text(cs: Sequence[int]) -> str:
     cs = sorted(cs)
     if cs and cs == list(range(cs[0], cs[-1] + 1)) and len(cs) > 2:
         return f"{cs[0]}..{cs[-1]}"
@@ -286,12 +286,12 @@ def _compute_ranges(ctx: TrialContext) -> dict[Any, dict[str, Any]]:
     if ctx.pot is not None and sh is not None:
         psi = ctx.psi(C)
         if sh == 0:
-            a = simp(psi.subs(_T, 0))
-            const = simp(C * a + derivative(psi, _T))
+            a = simp(psi.subs(SCALAR, 0))
+            const = simp(C * a + derivative(psi, SCALAR))
             out["symbolic"] = {"low": const, "high": const, "how": "affine psi: constant", "method": "symbolic"}
             return out
-        bary = simp(C * psi.subs(_T, 1 / C))
-        at0, at1 = _limit(psi, _T, 0), _limit(psi, _T, 1)
+        bary = simp(C * psi.subs(SCALAR, 1 / C))
+        at0, at1 = limit_at_end(psi, SCALAR, 0), limit_at_end(psi, SCALAR, 1)
         vert = at0 if at0.is_infinite else (at1 if at1.is_infinite else simp(at1 + (C - 1) * at0))
         at_bary = {"attained": True, "at": "the barycentre"}
         at_vert = ({"attained": False, "at": "∞ as a coordinate -> " + ("0" if at0.is_infinite else "1")}
@@ -351,7 +351,7 @@ def _separable_range_search(ctx: TrialContext, c: int) -> dict[str, Any]:
     return res
 
 
-def _random_simplex(rng: np.random.Generator, n: int, c: int) -> np.ndarray:
+def random_simplex(rng: np.random.Generator, n: int, c: int) -> np.ndarray:
     pts = [rng.dirichlet(np.ones(c), n), rng.dirichlet(0.2 * np.ones(c), n), np.eye(c) * (1 - 1e-9) + 1e-9 / c,
            np.full((1, c), 1.0 / c)]
     return np.vstack(pts)
@@ -367,7 +367,7 @@ def _vector_range(ctx: TrialContext, c: int) -> dict[str, Any]:
         return {"low": sym[c], "high": sym[c], "how": "constant class sum", "method": "symbolic", "certain": True}
     f = ctx.vector_np(c)
     rng = np.random.default_rng(c)
-    F = _random_simplex(rng, 20 * ctx.cfg["grid"] // c, c)
+    F = random_simplex(rng, 20 * ctx.cfg["grid"] // c, c)
     F = np.clip(F, 1e-12, 1)
     F = F / F.sum(1, keepdims=True)
     S = sum(f(F, j) for j in range(c))
@@ -448,12 +448,12 @@ def bounded(ctx: TrialContext) -> Property:
     loss = ctx.loss
     if loss.label is not None:
         ell = loss.label
-        at0, at1 = _limit(ell, P, 0), _limit(ell, P, 1)
+        at0, at1 = limit_at_end(ell, P, 0), limit_at_end(ell, P, 1)
         if at0 == sympy.oo or at1 == sympy.oo:
             return Property("bounded", {"bounded": False, "sup": "oo"}, "no (l(0+) = ∞)" if at0 == sympy.oo else
                             "no (l(1-) = ∞)", "symbolic", f"limits at the ends: l(0+) = {at0}, l(1-) = {at1}")
         if at0 == -sympy.oo or at1 == -sympy.oo:
-            rising = increasing_to_one(ell, at1, _sign_on_unit(derivative(ell, P), P))
+            rising = increasing_to_one(ell, at1, sign_on_unit(derivative(ell, P), P))
             if rising is not None:
                 return Property("bounded", *rising)
         flat = flat_level(ell)
@@ -503,7 +503,7 @@ def _vector_bounded(ctx: TrialContext) -> Property:
     for c in ctx.cs:
         f = ctx.vector_np(c)
         rng = np.random.default_rng(100 + c)
-        F = _random_simplex(rng, 5 * ctx.cfg["grid"] // c, c)
+        F = random_simplex(rng, 5 * ctx.cfg["grid"] // c, c)
         worst = float(np.nanmax(f(F, 0)))
         # toward the face f_y = 0
         edge = []
@@ -530,7 +530,7 @@ def weight(ctx: TrialContext) -> Property:
         return Property("weight", None, "undecided: l has a jump", "symbolic",
                         f"l'(p) = {d1} has a point mass (the loss jumps), so the gradient norm is not a function "
                         "of p_y with moments", True)
-    s = _sign_on_unit(d1, P)
+    s = sign_on_unit(d1, P)
     if s is not None and s <= 0:
         w = simp(-2 * d1 * P * (1 - P))
     elif s is not None and s > 0:

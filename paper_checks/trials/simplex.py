@@ -105,10 +105,10 @@ from paper_checks.trials.properties import (
     C,
     Property,
     TrialContext,
-    _span,
     bounded,
     class_sum,
     excess_risk_bound,
+    span_text,
     symmetric,
     weight,
 )
@@ -255,7 +255,7 @@ def markdown_table(trials: Sequence[LossTrial]) -> str:
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
     cs = trials[0].cs if trials else []
     lines.append("")
-    lines.append(f"c = {_span(cs)}; [method] is the evidence; 'undecided' cells say why in the JSON, which also "
+    lines.append(f"c = {span_text(cs)}; [method] is the evidence; 'undecided' cells say why in the JSON, which also "
                  "records whether each extreme is attained and how it is approached when not. "
                  "Citations: " + "; ".join(dict.fromkeys(f"{t.loss}: {t.cite}" for t in trials)))
     return "\n".join(lines)
