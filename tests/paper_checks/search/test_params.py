@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 from paper_checks.search.params import (
     BOUNDARY_SHARE,
     Integer,
+    NarrowingError,
     Parameter,
     Real,
     SearchSpace,
     SimplexPoint,
     StochasticMatrix,
+    range_setting,
     to_rational,
 )
 from paper_checks.search.rationals import (
@@ -388,3 +390,23 @@ def test_a_real_can_be_pinned_to_one_value():
                 (math.inf, math.inf, {})):
         with pytest.raises(ValueError, match="Real 'b'"):
             Real("b", bad[0], bad[1], **bad[2])
+
+
+def test_narrowed_takes_a_mapping_of_ranges_and_refuses_what_would_widen():
+    """``SearchSpace.narrowed`` (issue 37): ``(low, high)``, one value or the text ``LOW..HIGH``; an open end stays
+    open only where the range keeps it; a bad range is a one-line ``ValueError`` naming the parameter."""
+    space = SearchSpace(params=(Real("q", 0, 1, open_low=True), Integer("c", 2, 10)), margin=lambda p: 1.0)
+    q, c = space.narrowed({"q": (0, 0.5), "c": "3..4"}).params
+    assert (q.low, q.high, q.open_low, q.open_high) == (0, 0.5, True, False) and (c.low, c.high) == (3, 4)
+    q, c = space.narrowed({"q": "0.25", "c": 5}).params
+    assert (q.low, q.high, c.low, c.high) == (0.25, 0.25, 5, 5)
+    assert space.narrowed({}) == space
+    for bad, words in (({"z": 1}, "has no parameter 'z'"), ({"q": (0.5, 2)}, "outside the declared domain"),
+                       ({"q": 0}, "excluded from the declared domain"), ({"c": 2.5}, "not a range"),
+                       ({"q": "a..b"}, "not a range"), ({"q": "nan"}, "NaN"), ({"q": (0.7, 0.2)}, "low <= high")):
+        with pytest.raises(NarrowingError, match=words) as info:
+            space.narrowed(bad)
+        assert "\n" not in str(info.value) and isinstance(info.value, ValueError)
+    assert range_setting(" q =0.1..0.2") == ("q", "0.1..0.2")
+    with pytest.raises(ValueError, match="expects NAME=LOW..HIGH"):
+        range_setting("q")
