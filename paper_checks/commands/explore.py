@@ -20,6 +20,7 @@ from paper_checks.run.deadline import MAX_SECONDS, TimedOut, deadline
 from paper_checks.run.isolation import timeout_from_args
 from paper_checks.search.loop import search
 from paper_checks.search.params import NarrowingError, range_setting
+from paper_checks.search.result import Outcome
 
 
 def explore(args: argparse.Namespace) -> int:
@@ -80,11 +81,11 @@ def _conclude(res: Any, budget: int) -> int:
             print(f"   {k} = {v}")
         print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
         return 1
-    if res.outcome == "raised":
+    if res.outcome == Outcome.RAISED:
         print(f"=> the margin raised at {res.raised} of {res.evaluated} points (first: {res.first_error})"
               + ("; most evaluations raised: the search is an error, not a pass" if res.error else ""))
         return 3 if res.error else 0
-    if res.outcome == "unverified":
+    if res.outcome == Outcome.UNVERIFIED:
         print(f"=> no verified counterexample: the floating-point margin reached {res.worst_margin:.3g}, but no point "
               "could be verified in exact arithmetic (see the notes)")
         return 0
