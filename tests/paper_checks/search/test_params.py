@@ -410,3 +410,15 @@ def test_narrowed_takes_a_mapping_of_ranges_and_refuses_what_would_widen():
     assert range_setting(" q =0.1..0.2") == ("q", "0.1..0.2")
     with pytest.raises(ValueError, match="expects NAME=LOW..HIGH"):
         range_setting("q")
+
+
+def test_a_real_is_built_from_a_loss_parameters_declared_domain():
+    """``Real.from_domain`` (issue 37): GCE's ``q`` in (0, 1] and ``k`` in (0, 1) as the catalogue wrote them by
+    hand; an unbounded or integer domain is no bounded ``Real``."""
+    from theory import loss_parameters as lp
+
+    assert Real.from_domain(lp.Q) == Real("q", 0.0, 1.0, open_low=True)
+    assert Real.from_domain(lp.K) == Real("k", 0.0, 1.0, open_low=True, open_high=True)
+    for d in (lp.GAMMA, lp.TAYLOR_T):
+        with pytest.raises(ValueError, match="not a bounded real interval"):
+            Real.from_domain(d)
