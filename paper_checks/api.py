@@ -39,7 +39,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from paper_checks import report
-from paper_checks.commands.explore import narrowed
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
@@ -51,7 +50,7 @@ from paper_checks.registry import Claim, NoMatch, claim, document, expand_patter
 from paper_checks.run.deadline import limit_seconds
 from paper_checks.run.runner import Result, run_all, run_claim
 from paper_checks.search.loop import SearchResult, search
-from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
+from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix, range_setting
 from paper_checks.trials.margin import MarginTrial, margin_losses
 from paper_checks.trials.margin import trial as margin_trial
 from simulate.backend import get_backend
@@ -257,9 +256,19 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[s
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
-    space = narrowed(c.space(), set) if set else c.space()
+    space = _narrowed(c.space(), set)
     res = search(space, budget, Context(claim_id, seed=seed).rng(EXPLORE_STREAM), time_limit=timeout)
     return dataclasses.replace(res, counterexample=jsonable(res.counterexample))
+
+
+def _narrowed(space: SearchSpace, set: Sequence[str] | Mapping[str, Any]) -> SearchSpace:
+    """``space`` narrowed as ``--set`` does, by a mapping (:meth:`SearchSpace.narrowed`) or, in turn, by
+    ``"NAME=LOW..HIGH"`` texts; a one-line ``ValueError`` on bad input."""
+    if isinstance(set, Mapping):
+        return space.narrowed(set)
+    for spec in [set] if isinstance(set, str) else set:
+        space = space.narrowed(dict([range_setting(str(spec))]))
+    return space
 
 
 def _setting(results: list[Result], name: str, given: Any) -> Any:
@@ -288,7 +297,7 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
-    space = narrowed(c.space(), set) if set else c.space()
+    space = _narrowed(c.space(), set)
     left = max(seconds - (time.monotonic() - begun), prover_inputs.LEAST_SECONDS)
     return prove(space, budget, left, search_first=search_first, seed=seed)
 

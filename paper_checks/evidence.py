@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from paper_checks.jsonable import exact_values, jsonable
+from paper_checks.search.result import Outcome
 
 if TYPE_CHECKING:  # pragma: no cover  (types only: the search modules never import this one)
     from paper_checks.prover import ProofResult
@@ -126,14 +127,14 @@ class Evidence:
                        f"{_short(result.exact_margin)} = {result.exact_margin_value:.4g} < 0 (shrunk in "
                        f"{result.shrink_steps} exactly verified steps; {result.evaluated} margin evaluations, budget "
                        f"{result.budget}).", nums, counterexample=search_counterexample(result), figures=figs)
-        if result.outcome == "raised":
+        if result.outcome == Outcome.RAISED:
             if result.error:
                 raise RuntimeError(f"the search's margin raised at {result.raised} of {result.evaluated} points; "
                                    f"first: {result.first_error}")
             return cls("inconclusive", "search", f"The margin raised at {result.raised} of {result.evaluated} points "
                        f"(first: {result.first_error}), so the claim is unchecked there; {holds} elsewhere. "
                        "A margin defined on the whole domain would decide.", nums, figures=figs)
-        if result.outcome == "unverified":
+        if result.outcome == Outcome.UNVERIFIED:
             why = "; ".join(result.notes) or "no exact verification"
             return cls("inconclusive", "search", f"The floating-point margin reached {result.worst_margin:.3g} but no "
                        f"point was verified in exact arithmetic ({why}); an exact evaluation there would decide.",

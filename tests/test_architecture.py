@@ -131,6 +131,22 @@ def test_no_private_name_crosses_a_module_boundary():
     assert not bad, "private names used across modules: " + "; ".join(bad)
 
 
+def test_the_api_imports_nothing_from_the_commands():
+    """The command line sits on the API's building blocks, never under the API (issue 37: ``api.explore`` narrowed
+    a domain through ``commands/explore.py``'s text form)."""
+    bad = [f"line {line}: {mod}" for line, mod, names in _imports(ROOT / "paper_checks" / "api.py")
+           if mod == "paper_checks.commands" or mod.startswith("paper_checks.commands.")
+           or (mod == "paper_checks" and "commands" in names)]
+    assert not bad, f"paper_checks/api.py imports from paper_checks.commands: {bad}"
+
+
+def test_no_private_name_crosses_a_module_boundary_into_figures_or_the_catalogue():
+    files = sorted((ROOT / "figures").rglob("*.py")) + sorted(CATALOGUE.rglob("*.py"))
+    bad = [f"{f.relative_to(ROOT)}:{line} imports {mod}.{n}" for f in files for line, mod, names in _imports(f)
+           for n in names if n.startswith("_") and n != "__future__" and mod != "__future__"]
+    assert not bad, "private names imported: " + "; ".join(bad)
+
+
 #: the engine's packages from below: theory/ (SymPy only) < simulate/ (arrays) < the rest; theory/ imports none of
 #: the others and simulate/ only theory/ (paper_checks/ and figures/ meet in function-level imports only, tested above)
 ENGINE_ORDER = ("theory", "simulate")

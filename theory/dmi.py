@@ -51,7 +51,7 @@ from theory.dmi_enumeration import (  # noqa: F401  (re-exported: callers use th
     ldmi_minimisers,
 )
 from theory.simplex import check_classes
-from theory.transition import generic_transition
+from theory.transition import check_stochastic, generic_transition
 
 
 # ---------------------------------------------------------------- validation
@@ -115,21 +115,13 @@ def stochastic_matrix(T: Any) -> sympy.Matrix:
     Raises
     ------
     ValueError
-        For a non-square matrix, a negative, NaN or infinite entry, or a numeric row whose sum is not
-        exactly 1 (the row is quoted).
+        For a non-square matrix, a negative, NaN, infinite or complex entry, or a numeric row whose sum is
+        not exactly 1 (the row is quoted; the rules of :func:`theory.transition.check_stochastic`).
     """
     M = _as_matrix(T)
     if M.rows != M.cols or M.rows < 2:
         raise ValueError(f"a transition matrix must be square with C >= 2, got shape {M.shape}")
-    for (i, j), v in zip(itertools.product(range(M.rows), range(M.cols)), M):
-        if v.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
-            raise ValueError(f"transition matrix entry [{i}, {j}] is not finite: {v}")
-        if v.is_number and v < 0:
-            raise ValueError(f"transition matrix entry [{i}, {j}] is negative: {v}")
-    for i in range(M.rows):
-        s = sum(M.row(i))
-        if s.is_number and sympy.simplify(s - 1) != 0:
-            raise ValueError(f"transition matrix row {i} sums to {s}, not 1: {list(M.row(i))}")
+    check_stochastic(M)
     return M
 
 

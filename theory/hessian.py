@@ -29,7 +29,7 @@ from typing import Any, Sequence
 
 import sympy
 
-from theory.transition import check_real_entries
+from theory.transition import check_stochastic
 
 ACTIVATIONS = ("relu", "sigmoid")
 R = sympy.Rational
@@ -262,10 +262,7 @@ def check_transition(T: Any, c: int) -> sympy.Matrix:
     T = sympy.Matrix(T)
     if T.shape != (c, c):
         raise ValueError(f"T must be {c} x {c} for c = {c} classes, got shape {T.shape}")
-    check_real_entries(T)
-    for i in range(c):
-        if any(v.is_number and v < 0 for v in T.row(i)) or sympy.simplify(sum(T.row(i)) - 1) != 0:
-            raise ValueError(f"T must be row-stochastic; row {i} is {list(T.row(i))}")
+    check_stochastic(T, symbolic_rows=False)
     return T
 
 

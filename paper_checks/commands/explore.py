@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import math
 import sys
@@ -20,7 +19,8 @@ from paper_checks.registry import load
 from paper_checks.run.deadline import MAX_SECONDS, TimedOut, deadline
 from paper_checks.run.isolation import timeout_from_args
 from paper_checks.search.loop import search
-from paper_checks.search.params import Integer, Real
+from paper_checks.search.params import NarrowingError, range_setting
+from paper_checks.search.result import Outcome
 
 
 def explore(args: argparse.Namespace) -> int:
@@ -81,11 +81,11 @@ def _conclude(res: Any, budget: int) -> int:
             print(f"   {k} = {v}")
         print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
         return 1
-    if res.outcome == "raised":
+    if res.outcome == Outcome.RAISED:
         print(f"=> the margin raised at {res.raised} of {res.evaluated} points (first: {res.first_error})"
               + ("; most evaluations raised: the search is an error, not a pass" if res.error else ""))
         return 3 if res.error else 0
-    if res.outcome == "unverified":
+    if res.outcome == Outcome.UNVERIFIED:
         print(f"=> no verified counterexample: the floating-point margin reached {res.worst_margin:.3g}, but no point "
               "could be verified in exact arithmetic (see the notes)")
         return 0
@@ -95,56 +95,19 @@ def _conclude(res: Any, budget: int) -> int:
 
 
 def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:
-    """``space`` with the ``NAME=LOW..HIGH`` domain overrides applied (``UsageError`` on bad input)."""
-    params = {p.name: p for p in space.params}
+    """``space`` with the ``NAME=LOW..HIGH`` domain overrides applied in turn (``UsageError`` on bad input)."""
     done: dict[str, str] = {}
     for spec in specs:
-        name, sep, rng_ = spec.partition("=")
-        name = name.strip()
-        if not sep or not name:
-            raise UsageError(f"--set expects NAME=LOW..HIGH, got {spec!r}")
-        if name not in params:
-            raise UsageError(f"--set {spec!r}: the search space has no parameter {name!r}; it has "
-                             f"{', '.join(params)}")
-        params[name] = _narrowed(params[name], spec, rng_)
+        try:
+            name, rng_ = range_setting(spec)
+        except ValueError as exc:
+            raise UsageError(f"--set {exc}") from None
+        try:
+            space = space.narrowed({name: rng_})
+        except NarrowingError as exc:
+            raise UsageError(f"--set {spec!r}: {exc.reason}") from None
         done[name] = rng_
-    return dataclasses.replace(space, params=tuple(params[p.name] for p in space.params)), done
-
-
-def _narrowed(p: Any, spec: str, rng_: str) -> Any:
-    """Parameter ``p`` narrowed to ``rng_`` (``LOW..HIGH``, or one value: ``V`` or ``V..V`` pins a ``Real``),
-    from the ``--set`` argument ``spec``."""
-    name = p.name
-    if "_" in rng_ or any(w in rng_.lower() for w in ("0x", "0o", "0b")):  # decimal only, as every number we read
-        raise UsageError(f"--set {spec!r}: numbers are written in decimal (1.5, 2e-3), without 0x/0o/0b or '_'")
-    lo_s, dots, hi_s = rng_.partition("..")
-    if not dots:
-        lo_s = hi_s = rng_
-    try:
-        if isinstance(p, Integer):
-            lo, hi = int(lo_s), int(hi_s)
-        elif isinstance(p, Real):
-            lo, hi = float(lo_s), float(hi_s)
-        else:
-            raise UsageError(f"--set {spec!r}: only Real and Integer parameters take a range, {name!r} is a "
-                             f"{type(p).__name__}")
-    except ValueError:
-        raise UsageError(f"--set {spec!r}: {rng_!r} is not a range LOW..HIGH of "
-                         f"{'integers' if isinstance(p, Integer) else 'numbers'}") from None
-    if math.isnan(lo) or math.isnan(hi):
-        raise UsageError(f"--set {spec!r}: {rng_!r} is not a range LOW..HIGH of numbers (NaN)")
-    if lo < p.low or hi > p.high:  # the margin is only promised on the declared domain
-        raise UsageError(f"--set {spec!r}: outside the declared domain [{p.low}, {p.high}] of {name!r}; "
-                         "an override may only narrow it")
-    if isinstance(p, Real) and lo == hi and ((p.open_low and lo == p.low) or (p.open_high and hi == p.high)):
-        raise UsageError(f"--set {spec!r}: {name} = {lo} is excluded from the declared domain {p._text()}")
-    try:
-        if isinstance(p, Integer):
-            return Integer(name, lo, hi)
-        # an open end stays open only where the override keeps it
-        return Real(name, lo, hi, open_low=p.open_low and lo == p.low, open_high=p.open_high and hi == p.high)
-    except ValueError as exc:
-        raise UsageError(f"--set {spec!r}: {exc}") from None
+    return space, done
 
 
 #: margin evaluations of the counterexample search that ``explore --prove`` runs before branch and bound
@@ -203,24 +166,6 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         print(f"   open boxes: {rem['open_boxes']}, smallest lower bound {rem['smallest_lower_bound']}; lowest: "
               f"{json.dumps(rem['lowest'][0], default=str)}")
     return 4
-
-
-def narrowed(space: Any, specs: Any) -> Any:
-    """``space`` narrowed by ``explore --set`` overrides (for :func:`paper_checks.api.explore`): ``specs`` is a
-    list of ``"NAME=LOW..HIGH"`` or a mapping ``{NAME: "LOW..HIGH" or (LOW, HIGH) or VALUE}``. Raises
-    ``ValueError`` naming the override, as ``--set`` does."""
-    items = specs.items() if hasattr(specs, "items") else None
-    texts = [f"{k}={_range_text(v)}" for k, v in items] if items is not None else [str(s) for s in specs]
-    try:
-        return _override(space, texts)[0]
-    except UsageError as exc:
-        raise ValueError(str(exc)) from None
-
-
-def _range_text(v: Any) -> str:
-    if isinstance(v, (tuple, list)) and len(v) == 2:
-        return f"{v[0]}..{v[1]}"
-    return str(v)
 
 
 def _print_header(c: Any, space: Any, overrides: dict[str, Any]) -> None:

@@ -83,7 +83,7 @@ from paper_checks.search.params import (
     to_rational,
 )
 from paper_checks.search.rationals import simplest_between
-from paper_checks.search.result import OUTCOMES, SearchResult
+from paper_checks.search.result import OUTCOMES, Outcome, SearchResult
 from paper_checks.search.scores import Scored, Scores
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker, shrink
 
@@ -94,6 +94,7 @@ __all__ = [
     "ARTEFACT_TOL",
     "BOUNDARY_SHARE",
     "OUTCOMES",
+    "Outcome",
     "SHRINK_EVALS",
     "SHRINK_RESERVE",
     "SHRINK_STARTS",
@@ -375,7 +376,7 @@ def _shrink_verified(space: SearchSpace, ev: _Evaluator, rng: np.random.Generato
     result.counterexample, result.verified = small, True
     result.exact_margin, result.exact_margin_value = text, val
     result.shrink_steps = steps
-    result.outcome = "counterexample"
+    result.outcome = Outcome.COUNTEREXAMPLE
     if not done:
         result.notes.append(f"shrinking stopped after {shrink_evals} exact evaluations ({steps} steps taken)")
 
@@ -384,18 +385,18 @@ def _conclude_unverified(result: SearchResult, ev: _Evaluator, budget: int) -> N
     """Step 4 when nothing verified: the outcome ``"raised"``, ``"unverified"`` or ``"no_failure"``."""
     worst_m = result.worst_margin
     if ev.raised:
-        result.outcome = "raised"
+        result.outcome = Outcome.RAISED
         if result.error:
             result.notes.append("most margin evaluations raised: the search is an error, not a pass")
         return
     problems = [c for c in result.candidates if c["status"] == "unverified"]
     if problems:
-        result.outcome = "unverified"
+        result.outcome = Outcome.UNVERIFIED
         why = "; ".join(dict.fromkeys(c["why"] for c in problems))
         result.notes.append(f"floating-point margin down to {worst_m:.3g}, but no point verified exactly "
                             f"({len(problems)} of {len(result.candidates)} candidates): {why}")
         return
-    result.outcome = "no_failure"
+    result.outcome = Outcome.NO_FAILURE
     if result.candidates:
         result.notes.append(f"{len(result.candidates)} floating-point negative margins (down to {worst_m:.3g}) are "
                             "non-negative in exact arithmetic: rounding artefacts")
@@ -500,7 +501,7 @@ def _search(space: SearchSpace, ev: _Evaluator, scores: Scores, rng: np.random.G
             raise
         if verified is not None and not result.verified:  # stopped while shrinking: the verified point stands
             info = result.candidates[-1]
-            result.counterexample, result.verified, result.outcome = verified, True, "counterexample"
+            result.counterexample, result.verified, result.outcome = verified, True, Outcome.COUNTEREXAMPLE
             result.exact_margin, result.exact_margin_value = info.get("exact_margin"), info.get("exact_value")
         return _stopped(result, ev, _stop_reason(exc, time_limit, interruptible))
     if stop is not None:
@@ -543,11 +544,11 @@ def _stopped(result: SearchResult, ev: _Evaluator, stop: tuple[str, int | None])
         return result
     result.candidates.clear()
     if ev.raised:
-        result.outcome = "raised"
+        result.outcome = Outcome.RAISED
     elif result.worst_margin < 0:
-        result.outcome = "unverified"
+        result.outcome = Outcome.UNVERIFIED
         note += f"; the floating-point margin reached {result.worst_margin:.3g}, not verified exactly"
     else:
-        result.outcome = "no_failure"
+        result.outcome = Outcome.NO_FAILURE
     result.notes.append(note)
     return result

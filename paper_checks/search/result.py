@@ -1,14 +1,42 @@
 """The result of a counterexample search (:func:`paper_checks.search.loop.search`): :class:`SearchResult` and
-the four :data:`OUTCOMES` (their meaning: the docstring of :mod:`paper_checks.search.loop`)."""
+its four outcomes, :class:`Outcome` (each with its meaning; also the docstring of :mod:`paper_checks.search.loop`)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from paper_checks.jsonable import jsonable
 from paper_checks.search.params import Point
 
-OUTCOMES = ("counterexample", "unverified", "no_failure", "raised")
+
+class Outcome(str, Enum):
+    """How a search ended, each member with its ``description`` (in the manner of hypothesis' ``ExitReason``).
+    A ``str``: a member equals its value (``Outcome.RAISED == "raised"``), which is what JSON and reports hold."""
+
+    COUNTEREXAMPLE = ("counterexample", "a point where the margin is negative, verified in exact arithmetic")
+    UNVERIFIED = ("unverified", "the floating-point margin was negative, but no such point could be verified "
+                                "in exact arithmetic")
+    NO_FAILURE = ("no_failure", "no negative margin (or only floating-point artefacts, non-negative when "
+                                "evaluated exactly)")
+    RAISED = ("raised", "the margin raised, or returned NaN, at some of the points evaluated")
+
+    description: str
+
+    def __new__(cls, value: str, description: str) -> Outcome:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        return member
+
+    def __str__(self) -> str:
+        return self.value
+
+    __format__ = str.__format__
+
+
+#: the four outcome values, in the order of :class:`Outcome`
+OUTCOMES = tuple(o.value for o in Outcome)
 
 
 @dataclass
@@ -23,7 +51,7 @@ class SearchResult:
     exact_margin_value: float | None = None
     verified: bool = False
     notes: list[str] = field(default_factory=list)
-    outcome: str = "no_failure"
+    outcome: str = Outcome.NO_FAILURE
     budget: int = 0
     raised: int = 0
     first_error: str | None = None
@@ -47,7 +75,7 @@ class SearchResult:
     def to_json(self) -> dict[str, Any]:
         """The result as JSON; ``stopped`` only for a search that stopped early."""
         out = {
-            "outcome": self.outcome,
+            "outcome": str(self.outcome),
             "worst": jsonable(self.worst),
             "worst_margin": self.worst_margin,
             "evaluated": self.evaluated,

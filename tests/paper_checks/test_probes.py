@@ -233,10 +233,10 @@ def test_fuzz_claims_files_keep_their_bytes(tmp_path):
 
 @pytest.mark.parametrize("value", ["1_0", "2..1_0", "0x5", "0b11"])
 def test_explore_set_reads_decimal_only(value):
-    """Before: ``--set c=1_0`` narrowed c to 10 (Python's int() reads the underscore)."""
-    from paper_checks.commands.explore import narrowed
+    """Before: ``--set c=1_0`` narrowed c to 10 (Python's int() reads the underscore); the one road of a
+    narrowing, :meth:`SearchSpace.narrowed`, reads decimal numbers only (``--set`` and the API both go through it)."""
     from paper_checks.registry import load
 
     space = load(())["gce18.eq11_k02"].space()
     with pytest.raises(ValueError, match="numbers are written in decimal"):
-        narrowed(space, [f"{space.params[0].name}={value}"])
+        space.narrowed({space.params[0].name: value})

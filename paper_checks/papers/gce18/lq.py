@@ -21,6 +21,7 @@ from paper_checks.api import (
 from paper_checks.papers.gce18.exact import LI, ZHANG18, exact_num, fold_np, same, search_budget
 from simulate.losses import cce_grad, lq_grad
 from theory import gce
+from theory import loss_parameters as lp
 from theory import losses as sl
 from theory.gce import Q
 from theory.simplex import barycentre, fold, resolve_abs, softmax_point, vertex
@@ -135,7 +136,7 @@ def eq7_space() -> SearchSpace:
         lo, hi = gce.eq7_bounds(c, q)
         return sympy.Min(S - lo, hi - S)
 
-    return SearchSpace((Integer("c", 2, 8), SimplexPoint("f", 8), Real("q", 0.0, 1.0, open_low=True)), margin, exact,
+    return SearchSpace((Integer("c", 2, 8), SimplexPoint("f", 8), Real.from_domain(lp.Q)), margin, exact,
                        description="min(S - (c - c^(1-q))/q, (c-1)/q - S), S the class sum of L_q")
 
 

@@ -25,6 +25,7 @@ from simulate.noise import uniform_noise
 from simulate.populations import random_distribution
 from simulate.risk import best_candidate, clean_risk, label_weights, noisy_risk, pointwise_minimiser
 from theory import gce
+from theory import loss_parameters as lp
 from theory import losses as sl
 from theory.gce import Q
 from theory.noisy_risk import ETA
@@ -63,7 +64,7 @@ def thm1_space() -> SearchSpace:
         D = risk(fs) - risk(fh)
         return sympy.Min(D - gce.A_constant(c, q, eta), -D)
 
-    return SearchSpace((Integer("c", 2, 6), SimplexPoint("p", 6), Real("q", 0.0, 1.0, open_low=True),
+    return SearchSpace((Integer("c", 2, 6), SimplexPoint("p", 6), Real.from_domain(lp.Q),
                         Real("r", 0.0, 1.0, open_high=True)), margin, exact,
                        description="min(D - A, -D), D = R(f*) - R(f_hat) at one input, eta = r (1 - 1/c) < 1 - 1/c")
 
@@ -280,7 +281,7 @@ def thm2_space(condition: bool = True) -> SearchSpace:
         return gce.B_bound(c, q, t[0]) - gce.thm2_gap(t, 0, q)
 
     what = "T_yy >= T_yk" if condition else "any row"
-    return SearchSpace((Integer("c", 2, 6), SimplexPoint("t", 6), Real("q", 0.0, 1.0, open_low=True)), margin, exact,
+    return SearchSpace((Integer("c", 2, 6), SimplexPoint("t", 6), Real.from_domain(lp.Q)), margin, exact,
                        description=f"B - (R^eta(f*) - min R^eta) at an input with R(f*) = 0, {what}")
 
 

@@ -22,6 +22,7 @@ from paper_checks.api import (
 )
 from paper_checks.papers.gce18.exact import ZHANG18, exact_num, fold_np, same, search_budget
 from theory import gce
+from theory import loss_parameters as lp
 from theory import losses as sl
 from theory.gce import K, M, Q
 from theory.simplex import barycentre, fold, vertex
@@ -68,8 +69,8 @@ def eq10_space() -> SearchSpace:
         lo, hi = gce.eq10_bounds(c, q, k)
         return sympy.Min(S - lo, hi - S)
 
-    return SearchSpace((Integer("c", 2, 10), SimplexPoint("f", 10), Real("q", 0.0, 1.0, open_low=True),
-                        Real("k", 0.0, 1.0, open_low=True, open_high=True)), margin, exact,
+    return SearchSpace((Integer("c", 2, 10), SimplexPoint("f", 10), Real.from_domain(lp.Q),
+                        Real.from_domain(lp.K)), margin, exact,
                        constraint=lambda pt: float(pt["k"]) * int(pt["c"]) >= 1.0,
                        description="min(S - lower, upper - S) of Eq. 10, S the truncated class sum, k >= 1/c")
 

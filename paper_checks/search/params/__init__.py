@@ -32,10 +32,10 @@ from paper_checks.search.params.base import BOUNDARY_SHARE, Parameter, Point
 from paper_checks.search.params.scalar import Integer, Real
 from paper_checks.search.params.sign import Sign
 from paper_checks.search.params.simplex import SimplexPoint, StochasticMatrix
-from paper_checks.search.params.space import SearchSpace, to_rational
+from paper_checks.search.params.space import NarrowingError, SearchSpace, range_setting, to_rational
 
 #: the former name of the parameter type (then a ``Union`` of the four classes)
 Param = Parameter
 
-__all__ = ["BOUNDARY_SHARE", "Integer", "Param", "Parameter", "Point", "Real", "SearchSpace", "SimplexPoint",
-           "StochasticMatrix", "to_rational", "Sign"]
+__all__ = ["BOUNDARY_SHARE", "Integer", "NarrowingError", "Param", "Parameter", "Point", "Real", "SearchSpace",
+           "SimplexPoint", "StochasticMatrix", "range_setting", "to_rational", "Sign"]

@@ -39,6 +39,16 @@ class Real(Parameter):
             raise ValueError(f"Real {self.name!r}: a pinned value must be finite with both ends closed, got "
                              f"{self._text()}")
 
+    @classmethod
+    def from_domain(cls, domain: Any) -> Real:
+        """The ``Real`` of a loss parameter's declared domain (a :class:`theory.loss_parameters.Domain`: its
+        ``name``, :meth:`~theory.loss_parameters.Domain.interval` and open ends), so that a search states the
+        domain once; ``ValueError`` for an integer or unbounded domain."""
+        lo, hi = domain.interval()
+        if domain.integer or not (math.isfinite(lo) and math.isfinite(hi)):
+            raise ValueError(f"Real.from_domain: {domain.name} {domain.bounds_text()} is not a bounded real interval")
+        return cls(domain.name, lo, hi, open_low=domain.lo_open, open_high=domain.hi_open)
+
     @property
     def pinned(self) -> bool:
         """Whether the interval is one value (``low == high``)."""

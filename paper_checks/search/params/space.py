@@ -1,7 +1,10 @@
 """A search domain: its parameters, margins and constraint (:class:`SearchSpace`)."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import dataclasses
+import math
+import numbers
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,6 +12,7 @@ import numpy as np
 import sympy
 
 from paper_checks.search.params.base import Parameter, Point
+from paper_checks.search.params.scalar import Integer, Real
 from paper_checks.search.rationals import Infeasible
 
 
@@ -138,6 +142,93 @@ class SearchSpace:
 
         s = st.fixed_dictionaries({p.name: p.strategy() for p in self.params})
         return s.filter(self.constraint_holds) if self.constraint is not None else s
+
+    def narrowed(self, ranges: Mapping[str, Any]) -> SearchSpace:
+        """This domain with some ``Real`` and ``Integer`` parameters narrowed (``explore --set``,
+        :func:`paper_checks.api.explore`): ``ranges`` maps a name to ``(low, high)``, to one value (which pins a
+        ``Real``) or to the text ``"LOW..HIGH"`` or ``"V"``. A range may only narrow the declared domain, since
+        the margin is only promised there; an open end stays open only where the range keeps it. Raises
+        :class:`NarrowingError` (a one-line ``ValueError`` naming the parameter) on bad input."""
+        params = {p.name: p for p in self.params}
+        for name, value in ranges.items():
+            if name not in params:
+                raise NarrowingError(name, value, f"the search space has no parameter {name!r}; it has "
+                                                  f"{', '.join(params)}")
+            params[name] = _narrow(params[name], value)
+        return dataclasses.replace(self, params=tuple(params[p.name] for p in self.params))
+
+
+def range_setting(spec: str) -> tuple[str, str]:
+    """``"NAME=LOW..HIGH"`` (or ``"NAME=V"``) as ``(NAME, "LOW..HIGH")``, the text form of one
+    :meth:`SearchSpace.narrowed` range; ``ValueError`` where there is no ``=`` or no name."""
+    name, sep, rng = spec.partition("=")
+    if not sep or not name.strip():
+        raise ValueError(f"expects NAME=LOW..HIGH, got {spec!r}")
+    return name.strip(), rng
+
+
+class NarrowingError(ValueError):
+    """A range :meth:`SearchSpace.narrowed` refuses: ``name``, the ``value`` given, and the ``reason``."""
+
+    def __init__(self, name: str, value: Any, reason: str) -> None:
+        super().__init__(f"{name} = {_shown(value)}: {reason}")
+        self.name, self.value, self.reason = name, value, reason
+
+
+def _shown(value: Any) -> str:
+    """A range as ``explore --set`` writes it: ``LOW..HIGH`` or ``V``."""
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return f"{value[0]}..{value[1]}"
+    return str(value)
+
+
+def _ends(value: Any) -> tuple[Any, Any]:
+    """The two ends of a range: ``(low, high)``, one value ``V`` (both ends), or the text ``LOW..HIGH``/``V``."""
+    if isinstance(value, str):
+        lo, dots, hi = value.partition("..")
+        return (lo, hi) if dots else (value, value)
+    if isinstance(value, (tuple, list)) and len(value) == 2:
+        return value[0], value[1]
+    return value, value
+
+
+def _number(v: Any, integer: bool) -> int | float:
+    """One end of a range as the parameter's type (``ValueError`` where it is not one)."""
+    if isinstance(v, str):
+        return int(v) if integer else float(v)
+    if isinstance(v, bool) or not isinstance(v, numbers.Real) or (integer and not isinstance(v, numbers.Integral)):
+        raise ValueError(v)
+    return int(v) if integer else float(v)
+
+
+def _narrow(p: Parameter, value: Any) -> Parameter:
+    """Parameter ``p`` narrowed to the range ``value`` (:meth:`SearchSpace.narrowed`)."""
+    name = p.name
+    if not isinstance(p, (Integer, Real)):
+        raise NarrowingError(name, value, f"only Real and Integer parameters take a range, {name!r} is a "
+                                          f"{type(p).__name__}")
+    integer = isinstance(p, Integer)
+    if isinstance(value, str) and ("_" in value or any(w in value.lower() for w in ("0x", "0o", "0b"))):
+        raise NarrowingError(name, value, "numbers are written in decimal (1.5, 2e-3), without 0x/0o/0b or '_'")
+    try:
+        lo, hi = (_number(v, integer) for v in _ends(value))
+    except (ValueError, TypeError):
+        raise NarrowingError(name, value, f"{_shown(value)!r} is not a range LOW..HIGH of "
+                                          f"{'integers' if integer else 'numbers'}") from None
+    if math.isnan(lo) or math.isnan(hi):
+        raise NarrowingError(name, value, f"{_shown(value)!r} is not a range LOW..HIGH of numbers (NaN)")
+    if lo < p.low or hi > p.high:  # the margin is only promised on the declared domain
+        raise NarrowingError(name, value, f"outside the declared domain [{p.low}, {p.high}] of {name!r}; "
+                                          "an override may only narrow it")
+    if isinstance(p, Real) and lo == hi and ((p.open_low and lo == p.low) or (p.open_high and hi == p.high)):
+        raise NarrowingError(name, value, f"{name} = {lo} is excluded from the declared domain {p._text()}")
+    try:
+        if isinstance(p, Integer):
+            return Integer(name, int(lo), int(hi))
+        # an open end stays open only where the override keeps it
+        return Real(name, lo, hi, open_low=p.open_low and lo == p.low, open_high=p.open_high and hi == p.high)
+    except ValueError as exc:
+        raise NarrowingError(name, value, str(exc)) from None
 
 
 def to_rational(point: Point, space: SearchSpace, max_den: int | None = 10**6) -> Point:

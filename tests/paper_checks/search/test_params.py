@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 from paper_checks.search.params import (
     BOUNDARY_SHARE,
     Integer,
+    NarrowingError,
     Parameter,
     Real,
     SearchSpace,
     SimplexPoint,
     StochasticMatrix,
+    range_setting,
     to_rational,
 )
 from paper_checks.search.rationals import (
@@ -407,3 +409,35 @@ def test_unbounded_real_samples_through_the_chart_and_the_search_shrinks_there()
     half = SearchSpace((Real("v", 1.0, math.inf),), lambda pt: 50 - float(pt["v"]), lambda pt: 50 - pt["v"],
                        description="50 - v")
     assert search(half, 2000, np.random.default_rng(0)).counterexample == {"v": 51}
+
+
+def test_narrowed_takes_a_mapping_of_ranges_and_refuses_what_would_widen():
+    """``SearchSpace.narrowed`` (issue 37): ``(low, high)``, one value or the text ``LOW..HIGH``; an open end stays
+    open only where the range keeps it; a bad range is a one-line ``ValueError`` naming the parameter."""
+    space = SearchSpace(params=(Real("q", 0, 1, open_low=True), Integer("c", 2, 10)), margin=lambda p: 1.0)
+    q, c = space.narrowed({"q": (0, 0.5), "c": "3..4"}).params
+    assert (q.low, q.high, q.open_low, q.open_high) == (0, 0.5, True, False) and (c.low, c.high) == (3, 4)
+    q, c = space.narrowed({"q": "0.25", "c": 5}).params
+    assert (q.low, q.high, c.low, c.high) == (0.25, 0.25, 5, 5)
+    assert space.narrowed({}) == space
+    for bad, words in (({"z": 1}, "has no parameter 'z'"), ({"q": (0.5, 2)}, "outside the declared domain"),
+                       ({"q": 0}, "excluded from the declared domain"), ({"c": 2.5}, "not a range"),
+                       ({"q": "a..b"}, "not a range"), ({"q": "nan"}, "NaN"), ({"q": (0.7, 0.2)}, "low <= high")):
+        with pytest.raises(NarrowingError, match=words) as info:
+            space.narrowed(bad)
+        assert "\n" not in str(info.value) and isinstance(info.value, ValueError)
+    assert range_setting(" q =0.1..0.2") == ("q", "0.1..0.2")
+    with pytest.raises(ValueError, match="expects NAME=LOW..HIGH"):
+        range_setting("q")
+
+
+def test_a_real_is_built_from_a_loss_parameters_declared_domain():
+    """``Real.from_domain`` (issue 37): GCE's ``q`` in (0, 1] and ``k`` in (0, 1) as the catalogue wrote them by
+    hand; an unbounded or integer domain is no bounded ``Real``."""
+    from theory import loss_parameters as lp
+
+    assert Real.from_domain(lp.Q) == Real("q", 0.0, 1.0, open_low=True)
+    assert Real.from_domain(lp.K) == Real("k", 0.0, 1.0, open_low=True, open_high=True)
+    for d in (lp.GAMMA, lp.TAYLOR_T):
+        with pytest.raises(ValueError, match="not a bounded real interval"):
+            Real.from_domain(d)
