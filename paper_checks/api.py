@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from paper_checks import report
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
+from paper_checks.deadline import limit_seconds
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
 from paper_checks.jsonable import jsonable
@@ -47,7 +48,6 @@ from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, rec
 from paper_checks.prover import inputs as prover_inputs
 from paper_checks.prover.inputs import whole
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
-from paper_checks.run.deadline import limit_seconds
 from paper_checks.run.runner import Result, run_all, run_claim
 from paper_checks.search.loop import SearchResult, search
 from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix, range_setting
@@ -139,7 +139,7 @@ def _seed(seed: Any) -> int:
 
 
 def _timeout(timeout: Any) -> float | None:
-    """A time limit: ``None`` (no limit) or seconds by :func:`~paper_checks.run.deadline.limit_seconds`."""
+    """A time limit: ``None`` (no limit) or seconds by :func:`~paper_checks.deadline.limit_seconds`."""
     return None if timeout is None else limit_seconds("timeout", timeout)
 
 

@@ -21,8 +21,8 @@ from paper_checks.commands.common import OutputError, UsageError, expand_claim_p
 from paper_checks.commands.listing import list_claims
 from paper_checks.commands.readme import readme
 from paper_checks.context import PRECISIONS
+from paper_checks.deadline import limit_text
 from paper_checks.files import seed_arg
-from paper_checks.run.deadline import limit_text
 from paper_checks.run.isolation import add_timeout_argument, stop_signals, stop_status
 from paper_checks.run.runner import add_executor_arguments
 

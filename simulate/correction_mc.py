@@ -35,7 +35,7 @@ from simulate.estimate import Estimate, RunningMoments
 from simulate.losses import Loss, inputs_checked, softmax
 from simulate.noise import MAX_COND, TransitionMatrix, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
-from theory.checks import check_int
+from theory.validators import check_int
 
 
 # ---------------------------------------------------------------- validation

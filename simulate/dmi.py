@@ -37,7 +37,7 @@ import numpy as np
 from simulate.backend import namespace_of, to_host
 from simulate.estimate import Estimate
 from simulate.noise import as_transition
-from theory.checks import check_classes
+from theory.validators import check_classes
 
 TABLE_TOL = 1e-9  # |sum of a joint table - 1| allowed, in float64
 

@@ -30,7 +30,7 @@ from simulate.dmi import (
 from simulate.estimate import Estimate, RunningMoments
 from simulate.noise import TransitionMatrix, as_transition, noise_per_x, pair_flip, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
-from theory.checks import check_classes, check_int
+from theory.validators import check_classes, check_int
 
 
 # ---------------------------------------------------------------- finite populations

@@ -17,7 +17,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import check_generator, check_generators, check_rng, namespace_of, to_host
-from theory.checks import check_int
+from theory.validators import check_int
 
 
 def check_margin(alpha: float) -> float:

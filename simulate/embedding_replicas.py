@@ -16,7 +16,7 @@ from simulate.embedding import SAMPLINGS, check_margin
 from simulate.embedding_train import Objective, check_choice, train_loop
 from simulate.models import Params, n_layers
 from simulate.training import Optimizer, TrainConfig
-from theory.checks import check_int
+from theory.validators import check_int
 
 
 def train_embeddings(

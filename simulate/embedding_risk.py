@@ -34,7 +34,7 @@ from simulate.backend import check_generator, check_rng, namespace_of, to_host
 from simulate.embedding import SAMPLINGS, check_embeddings, check_margin, pairwise_distances
 from simulate.estimate import Estimate, RunningMoments
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
-from theory.checks import check_classes, check_int
+from theory.validators import check_classes, check_int
 
 TRIPLET_BLOCK = 16  # anchors per block of the exact triplet sum (block x n x n floats)
 

@@ -50,7 +50,7 @@ from simulate.embedding import (
 from simulate.embedding import normalize as normalize_rows
 from simulate.models import Params, backward, forward, init_mlp, n_layers
 from simulate.training import Optimizer, TrainConfig
-from theory.checks import check_int
+from theory.validators import check_int
 
 LOSSES = ("margin", "triplet")
 MODELS = ("linear", "mlp")

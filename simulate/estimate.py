@@ -21,7 +21,7 @@ from simulate.moments import (  # noqa: F401  (re-exported: the home of a Monte 
     t_critical,
 )
 from simulate.parallel import checked_draw, mc_mean_chunked
-from theory.checks import check_int
+from theory.validators import check_int
 
 
 def mc_mean(

@@ -35,7 +35,7 @@ from simulate.models import Params, accuracy, init_mlp
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
 from simulate.populations import gaussian_clusters
 from simulate.training import TrainConfig, make_monitor, train
-from theory.checks import check_int
+from theory.validators import check_int
 
 # stream numbers of the generators derived from one repetition's seed
 _DATA, _NOISE, _INIT, _BATCH, _TEST, _FINAL_TEST = 0, 1, 2, 3, 4, 5

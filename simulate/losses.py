@@ -30,9 +30,9 @@ import numpy as np
 
 from simulate.backend import namespace_of, to_host
 from simulate.kernels import array_function
-from theory.checks import check_classes
 from theory.loss_parameters import SCE_ALPHA, SCE_BETA, K, Q
 from theory.loss_parameters import A as A_DOMAIN
+from theory.validators import check_classes
 
 SIMPLEX_TOL = 1e-6
 

@@ -26,7 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.backend import check_generator, namespace_of
-from theory.checks import check_int
+from theory.validators import check_int
 
 Params = dict[str, Any]
 

@@ -13,7 +13,7 @@ import numpy as np
 from simulate.backend import check_generator, to_host
 from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
-from theory.checks import check_classes, check_int
+from theory.validators import check_classes, check_int
 
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
 MAX_COND = 1e8  # condition number above which an inverse is refused

@@ -18,7 +18,7 @@ import numpy as np
 
 from simulate.backend import get_backend
 from simulate.moments import Estimate, RunningMoments
-from theory.checks import check_int
+from theory.validators import check_int
 
 #: One chunk's summary: ``(count, mean, centred sum of squares)``.
 ChunkMoments = tuple[int, float, float]

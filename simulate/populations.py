@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulate.backend import check_generator
-from theory.checks import check_classes, check_int
+from theory.validators import check_classes, check_int
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,7 @@ def _watchdog_and_timers() -> Any:
     """Every test runs under the watchdog, and leaves no ``SIGALRM`` timer or handler behind.
 
     A stale ``ITIMER_REAL`` or a blocked ``SIGALRM`` would change every later time limit
-    (:func:`paper_checks.run.deadline.deadline` defers to a stricter outer timer), so a test that leaves one
+    (:func:`paper_checks.deadline.deadline` defers to a stricter outer timer), so a test that leaves one
     fails here, and the timer is disarmed and the signal unblocked.
     """
     faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True, file=sys.__stderr__)

@@ -32,7 +32,7 @@ Modules, one topic each:
   unhinged, ramp, sigmoid, Savage, truncated variants), each with its citation, and a user's
   expression in ``v`` read by :mod:`theory.expressions`; :mod:`theory.real_line` analyses such a piecewise function
   exactly (pieces, signs, infima, convexity).
-- :mod:`theory.checks`: the integer validators (``check_int``, ``check_classes``), plain Python,
+- :mod:`theory.validators`: the integer validators (``check_int``, ``check_classes``), plain Python,
   shared with :mod:`simulate`.
 - :mod:`theory.hessian`: exact Hessians of tiny ReLU/linear networks, the exact
   counterexample to Patrini et al. 2017, Thm 4 across layers.

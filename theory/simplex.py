@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 import sympy
 
-from theory.checks import check_classes  # noqa: F401  (re-exported: theory modules import it from here)
+from theory.validators import check_classes  # noqa: F401  (re-exported: theory modules import it from here)
 
 
 def free_point(c: int, name: str = "f") -> tuple[list[sympy.Expr], list[sympy.Symbol]]:

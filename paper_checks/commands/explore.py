@@ -12,11 +12,11 @@ from tqdm import tqdm
 
 from paper_checks.commands.common import OutputError, UsageError, check_output_file
 from paper_checks.context import EXPLORE_STREAM, Context
+from paper_checks.deadline import MAX_SECONDS, TimedOut, deadline
 from paper_checks.files import atomic_write, is_special
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import prove
 from paper_checks.registry import load
-from paper_checks.run.deadline import MAX_SECONDS, TimedOut, deadline
 from paper_checks.run.isolation import timeout_from_args
 from paper_checks.search.loop import search
 from paper_checks.search.params import NarrowingError, range_setting

@@ -17,10 +17,10 @@ from typing import Any, Callable
 import mpmath
 import sympy
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Traced
-from paper_checks.run.deadline import TimedOut, deadline
 
 #: the open boxes of lowest bound whose hull is reported
 GATHER = 50

@@ -20,7 +20,7 @@ from typing import Any, Mapping
 
 import sympy
 
-from paper_checks.run.deadline import limit_seconds
+from paper_checks.deadline import limit_seconds
 from paper_checks.search.params import SearchSpace
 from theory.expressions import parse_formula, parse_number
 
@@ -44,8 +44,8 @@ LEAST_SECONDS = 0.01
 
 
 def seconds(name: str, v: Any) -> float:
-    """``v`` as a time limit by the package's one rule, :func:`paper_checks.run.deadline.limit_seconds`: a
-    finite, positive number of seconds up to :data:`~paper_checks.run.deadline.MAX_SECONDS` (compared before
+    """``v`` as a time limit by the package's one rule, :func:`paper_checks.deadline.limit_seconds`: a
+    finite, positive number of seconds up to :data:`~paper_checks.deadline.MAX_SECONDS` (compared before
     any conversion: ``10**400`` is refused, not an ``OverflowError``)."""
     return limit_seconds(name, v)
 

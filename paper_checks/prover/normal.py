@@ -27,10 +27,10 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Untraceable, compile_expr, precision
-from paper_checks.run.deadline import TimedOut, deadline
 
 #: interval precision (bits) of the sign of a factor on the piece's box
 SIGN_PREC = 120

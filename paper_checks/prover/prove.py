@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from paper_checks.deadline import deadline
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import closures, inputs, unbounded
 from paper_checks.prover.bound import intervals
@@ -49,7 +50,6 @@ from paper_checks.prover.normal import Reduction
 from paper_checks.prover.solver import Problem
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
-from paper_checks.run.deadline import deadline
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
 from paper_checks.search.params import Point, SearchSpace
@@ -416,7 +416,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
         is required and must be traceable on SymPy symbols)
     budget : the most boxes processed (at least 1; whatever the budget, at most :data:`MAX_BOXES`, so that
         memory stays bounded: a run stopped there says so)
-    seconds : the wall-clock limit, a positive number up to :data:`paper_checks.run.deadline.MAX_SECONDS`; the
+    seconds : the wall-clock limit, a positive number up to :data:`paper_checks.deadline.MAX_SECONDS`; the
         call returns within ``seconds + 2`` (in the main thread): the loop stops itself at the limit, and an
         alarm :data:`ALARM_GRACE` after it stops a step that cannot (one SymPy call, a trace); ``undecided``
         then names the stage and says what is left

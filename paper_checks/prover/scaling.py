@@ -23,10 +23,10 @@ from typing import Any
 
 import sympy
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box, generic_point
 from paper_checks.prover.second import assumed
 from paper_checks.prover.trace import Traced
-from paper_checks.run.deadline import TimedOut, deadline
 
 #: seconds SymPy may spend deciding that a margin is homogeneous
 SCALING_SECONDS = 3.0

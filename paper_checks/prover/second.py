@@ -38,13 +38,13 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover import segments
 from paper_checks.prover.bound import decide_point, down, intervals
 from paper_checks.prover.boxes import Box, centre, generic_point
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, derivative, precision
 from paper_checks.prover.trace import hull as interval_hull
-from paper_checks.run.deadline import TimedOut, deadline
 
 #: denominators tried when a numerical critical point is rounded to a rational
 DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000)

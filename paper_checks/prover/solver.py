@@ -28,8 +28,8 @@ from typing import Any
 import sympy
 import z3
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
-from paper_checks.run.deadline import TimedOut, deadline
 
 #: the most milliseconds z3 spends on one margin (then the boxes go on)
 Z3_MILLISECONDS = 10000

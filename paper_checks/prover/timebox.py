@@ -18,14 +18,14 @@ by pickle: they must be picklable (SymPy expressions, numbers, ``Fraction``\\ s,
 them are; a compiled :class:`~paper_checks.prover.trace.Traced`, which holds closures, is not: send its
 ``expr`` and ``symbols``). A child costs a fork, a few milliseconds: box one step of SymPy work, not each
 interval evaluation. Where no child can be started (inside a daemonic process) the step runs here under
-:func:`paper_checks.run.deadline.deadline`, which interrupts pure-Python work in the main thread.
+:func:`paper_checks.deadline.deadline`, which interrupts pure-Python work in the main thread.
 """
 from __future__ import annotations
 
 import multiprocessing
 from typing import Any, Callable, Sequence
 
-from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut, deadline
 
 #: below this many seconds a step is not started at all (a child would not even finish forking)
 LEAST_SECONDS = 0.005

@@ -26,9 +26,9 @@ from typing import Any, Iterator
 
 import sympy
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Traced, derivative
-from paper_checks.run.deadline import TimedOut, deadline
 
 #: seconds SymPy's ``solve`` may spend on one system
 SOLVE_SECONDS = 2.0

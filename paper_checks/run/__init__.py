@@ -2,7 +2,7 @@
 
 One room of the instrument (docs/design.md, "The flow"): :mod:`~paper_checks.run.runner` (running claims,
 :class:`~paper_checks.run.runner.Result`), :mod:`~paper_checks.run.isolation` (worker processes, stops and
-signals), :mod:`~paper_checks.run.deadline` (the one in-process ``SIGALRM`` time limit) and
-:mod:`~paper_checks.run.stability` (claims over several seeds). Nothing is imported here, so that a module of
-another room can take :mod:`~paper_checks.run.deadline` without loading the runner.
+signals) and :mod:`~paper_checks.run.stability` (claims over several seeds). The one in-process time limit,
+:mod:`paper_checks.deadline`, is in the core beside it: every room takes it (the search, the prover, the trials),
+so it belongs to none of them.
 """

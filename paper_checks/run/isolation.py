@@ -30,7 +30,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from paper_checks.run.deadline import deadline, limit_text
+from paper_checks.deadline import deadline, limit_text
 from paper_checks.run.descendants import end_descendants, end_group, lead_group, own_group
 
 #: per-claim time limits (seconds) of the command line, by precision; generous, they stop runaways
@@ -81,8 +81,8 @@ def stop_signals() -> Iterator[None]:
 
 
 def timeout_arg(text: str) -> float:
-    """argparse type of ``--timeout``: seconds by :func:`~paper_checks.run.deadline.limit_text` (positive, finite,
-    at most :data:`~paper_checks.run.deadline.MAX_SECONDS`); ``0`` or ``none`` for no limit (``inf``)."""
+    """argparse type of ``--timeout``: seconds by :func:`~paper_checks.deadline.limit_text` (positive, finite,
+    at most :data:`~paper_checks.deadline.MAX_SECONDS`); ``0`` or ``none`` for no limit (``inf``)."""
     try:
         t = limit_text("--timeout", text)
     except ValueError as exc:

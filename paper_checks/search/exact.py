@@ -26,7 +26,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.search.balls import (
     MAX_EXACT_BITS,
     PRECISIONS,

@@ -67,8 +67,8 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
+from paper_checks.deadline import TimedOut, deadline, disarm
 from paper_checks.jsonable import jsonable
-from paper_checks.run.deadline import TimedOut, deadline, disarm
 from paper_checks.search.exact import ARTEFACT_TOL, evaluate, exact_value, verify
 from paper_checks.search.params import (
     BOUNDARY_SHARE,
@@ -431,7 +431,7 @@ def search(
     time_limit : seconds for the sampling and polish (``None``: no limit); when they are up, the
         search returns its best so far with ``stopped`` set (``"timed out after N s"``). The whole
         call is bounded too: an alarm :func:`runaway_grace` later stops the exact verification, or a
-        margin evaluation that does not return (in the main thread; see :mod:`paper_checks.run.deadline`)
+        margin evaluation that does not return (in the main thread; see :mod:`paper_checks.deadline`)
     interruptible : on Ctrl-C (a ``KeyboardInterrupt``) return the best so far with ``stopped``
         set, rather than let the interrupt through (the command line's ``explore``)
 

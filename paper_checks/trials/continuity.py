@@ -22,7 +22,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut, deadline
 from theory.expressions import P
 
 #: functions continuous on every real argument where they are defined: they add no point to check
@@ -115,7 +115,7 @@ def _resolved(expr: sympy.Expr, t: sympy.Symbol, at: sympy.Expr) -> sympy.Expr:
 def breaks(expr: sympy.Expr, t: sympy.Symbol) -> list[Break]:
     """The points of ``(0, 1)`` where ``expr`` (a formula in ``t``) is not continuous, each with its kind and
     one-sided limits; :class:`Unknown` when that cannot be decided exactly. Run it under a time limit
-    (:func:`paper_checks.run.deadline.deadline`): ``solveset`` and ``limit`` can run long."""
+    (:func:`paper_checks.deadline.deadline`): ``solveset`` and ``limit`` can run long."""
     points: set[sympy.Expr] = set()
     for arg in _arguments(expr, t):
         points.update(_zeros(arg, t))

@@ -1,7 +1,7 @@
 """The loss trial's time limit per symbolic step, its reasons for an undecided cell, and the exact core that
 keeps SymPy fast on long formulas.
 
-Every property of :func:`paper_checks.trials.simplex.trial` runs under :func:`paper_checks.run.deadline.deadline`
+Every property of :func:`paper_checks.trials.simplex.trial` runs under :func:`paper_checks.deadline.deadline`
 with :data:`DEFAULT_TIMEOUT`: SymPy's ``simplify``, ``limit`` and ``integrate`` can run for minutes on a user's
 loss, so a property that does not finish within the limit is reported as ``undecided: timed out after N s`` and
 the trial goes on with the next one; any other failure is undecided with :func:`undecided_reason` (the

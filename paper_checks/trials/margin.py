@@ -67,7 +67,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from paper_checks.run.deadline import TimedOut, deadline, limit_seconds
+from paper_checks.deadline import TimedOut, deadline, limit_seconds
 from paper_checks.trials.limits import undecided_reason
 from paper_checks.trials.margin_properties import (
     NOISY_SETTINGS,

@@ -15,8 +15,8 @@ import mpmath
 import numpy as np
 import sympy
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.jsonable import jsonable
-from paper_checks.run.deadline import TimedOut, deadline
 from paper_checks.trials.flat import flat_level, flat_range
 from paper_checks.trials.limits import (
     derivative,

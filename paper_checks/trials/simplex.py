@@ -78,7 +78,7 @@ refuted by exact points), the others undecided with the break named.
 
 No cell is decided by a floating-point sample of a clipped simplex: boundary values are one-sided
 SymPy limits, signs on ``(0, 1)`` are SymPy's (:func:`paper_checks.trials.limits.sign_on_open_unit`),
-and each property runs under a time limit (:func:`paper_checks.run.deadline.deadline`).
+and each property runs under a time limit (:func:`paper_checks.deadline.deadline`).
 """
 from __future__ import annotations
 
@@ -87,8 +87,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from paper_checks.deadline import TimedOut, deadline, limit_seconds
 from paper_checks.jsonable import jsonable
-from paper_checks.run.deadline import TimedOut, deadline, limit_seconds
 from paper_checks.trials import continuity, normalized
 from paper_checks.trials.asymmetry import asymmetric, noisy_minimiser
 from paper_checks.trials.limits import DEFAULT_TIMEOUT, undecided_reason

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from paper_checks.run.deadline import MAX_SECONDS, limit_seconds, limit_text
+from paper_checks.deadline import MAX_SECONDS, limit_seconds, limit_text
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -21,7 +21,7 @@ from simulate.experiments import (
 from simulate.models import Params, accuracy, logits_of
 from simulate.noise import TransitionMatrix, pair_flip, uniform_noise
 from simulate.training import train
-from theory.checks import check_int
+from theory.validators import check_int
 
 #: ten classes alternating "easy" (mean at distance 4 from the origin) and "hard" (distance 2), so
 #: that pair-flip noise (class i -> i + 1) always moves labels between the two groups

@@ -6,8 +6,8 @@ import numpy as np
 import sympy
 
 import paper_checks.search.exact as exact_module
+from paper_checks.deadline import deadline
 from paper_checks.evidence import Evidence
-from paper_checks.run.deadline import deadline
 from paper_checks.search.exact import evaluate, verify
 from paper_checks.search.loop import Real, SearchSpace, search
 

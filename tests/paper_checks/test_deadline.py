@@ -1,4 +1,4 @@
-"""The one time limit inside a process (paper_checks.run.deadline): it interrupts, nests, is not swallowed."""
+"""The one time limit inside a process (paper_checks.deadline): it interrupts, nests, is not swallowed."""
 import signal
 import subprocess
 import sys
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from paper_checks.run.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut, deadline
 
 
 def _spin(seconds):
@@ -141,7 +141,7 @@ def test_a_blocked_sigalrm_is_unblocked_within_and_blocked_again_after():
     threads (the test watchdog's) the kernel would hand a pending signal to one of them."""
     code = textwrap.dedent("""
         import signal, time
-        from paper_checks.run.deadline import TimedOut, deadline
+        from paper_checks.deadline import TimedOut, deadline
         signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
         signal.setitimer(signal.ITIMER_REAL, 0.01)
         time.sleep(0.05)
@@ -161,7 +161,7 @@ def test_a_blocked_sigalrm_is_unblocked_within_and_blocked_again_after():
 
 
 def test_disarm_ends_the_repeats_and_the_outer_timer_comes_back():
-    from paper_checks.run.deadline import disarm
+    from paper_checks.deadline import disarm
 
     old = signal.signal(signal.SIGALRM, lambda *a: None)
     try:
