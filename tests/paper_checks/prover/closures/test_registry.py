@@ -22,8 +22,8 @@ def test_every_module_of_the_folder_holds_a_registered_method():
 def test_each_closure_name_is_recorded_by_one_method():
     names = [n for m in closures.methods() for n in m.methods]
     assert len(names) == len(set(names))
-    for n in ("identity", "known sign", "real roots", "z3", "z3 branches", "interval", "mean value", "monotone",
-              "point", "max", "hessian", "taylor", "lifted interval", "scaling", "outside region"):
+    for n in ("z3 algebraic", "identity", "known sign", "real roots", "z3", "z3 branches", "interval", "mean value",
+              "monotone", "point", "max", "hessian", "taylor", "lifted interval", "scaling", "outside region"):
         assert closures.by_method(n) is not None, n
     assert closures.by_method("no such closure") is None
 
@@ -35,7 +35,7 @@ def test_stages_run_cheapest_first_and_hold_their_kind_of_method():
         assert costs == sorted(costs)
         kind = PieceMethod if stage == "piece" else BoxMethod
         assert all(isinstance(m, kind) for m in ms), stage
-    assert [m.name for m in closures.for_stage("piece")][0] == "NormalForm"
+    assert [m.name for m in closures.for_stage("piece")][:2] == ["Z3Algebraic", "NormalForm"]  # z3 first
     assert [m.name for m in closures.for_stage("inside")][0] == "FirstOrder"
     with pytest.raises(ValueError, match="unknown stage"):
         closures.for_stage("nowhere")
