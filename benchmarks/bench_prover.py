@@ -12,19 +12,27 @@ read from ``DIR`` (its ``tptp/Problems`` folder; nothing of it is kept here) by 
 seeded random sample (``--sample``, ``--seed``) of the problems that are one inequality with every variable
 bounded on both sides, each proved by ``prove_expr`` at ``--seconds`` a case, one at a time, each in a
 child process ended 15 s after its limit; the table counts, per function class, what was proved.
+
+``--table fragment`` (:func:`fragment_table`, issue 36) times the prover against z3 alone on z3's fragment:
+the polynomial cases above and margins with radicals, ``Min``/``Max`` and ``Abs``. z3 alone is the bare question
+in the encoding of :mod:`paper_checks.prover.algebraic` (a radical as ``r >= 0, r^q = t``, branches as
+if-then-else), no exact verification and no re-check; the prover runs z3 first on this fragment and verifies
+every model exactly.
 """
 from __future__ import annotations
 
 import argparse
 import multiprocessing
 import random
+import statistics
 import time
 from collections import Counter, defaultdict
+from fractions import Fraction
 
 import sympy
 import z3
 
-from paper_checks.prover import prove_expr
+from paper_checks.prover import algebraic, prove_expr
 
 x, y, z = sympy.symbols("x y z", real=True)
 R = sympy.Rational
@@ -65,6 +73,53 @@ def z3_alone(expr: sympy.Expr, domain: dict) -> tuple[str, float]:
     res = s.check()
     return ("proved" if res == z3.unsat else "counterexample" if res == z3.sat else "unknown"), \
         time.perf_counter() - t
+
+
+FRAGMENT = [  # (name, margin, domain, true?): radicals, Min/Max, Abs (each in z3's fragment)
+    ("AM-GM with sqrt", (x + y) / 2 - sympy.sqrt(x * y), {x: (0, 4), y: (0, 4)}, True),
+    ("cube root below its tangent", 1 + x / 3 - (1 + x) ** R(1, 3), {x: (0, 8)}, True),
+    ("x sqrt(y) <= (x^2 + y)/2", (x**2 + y) / 2 - x * sympy.sqrt(y), {x: (0, 2), y: (0, 2)}, True),
+    ("sqrt(2 (x^2 + 1)) >= x + 1", sympy.sqrt(x**2 + 1) - (x + 1) / sympy.sqrt(2), {x: (-3, 3)}, True),
+    ("sqrt(x) - x - 1/5", sympy.sqrt(x) - x - R(1, 5), {x: (0, 1)}, False),
+    ("Max - Min = abs(x - y)", sympy.Max(x, y) - sympy.Min(x, y) - sympy.Abs(x - y) + R(1, 10**6),
+     {x: (-1, 1), y: (-1, 1)}, True),
+    ("hinge sum", sympy.Max(0, 1 - x) + sympy.Max(0, 1 + x) - 2, {x: (-2, 2)}, True),
+    ("ramp sum", sympy.Min(1, sympy.Max(0, (1 - x) / 2)) + sympy.Min(1, sympy.Max(0, (1 + x) / 2)) - 1,
+     {x: (-3, 3)}, True),
+    ("Min/Max wrong", sympy.Min(x, 1 - x) - sympy.Max(x * y, R(1, 3)) + R(1, 10), {x: (0, 1), y: (0, 1)}, False),
+    ("triangle abs(x) + abs(y) >= abs(x + y)", sympy.Abs(x) + sympy.Abs(y) - sympy.Abs(x + y),
+     {x: (-2, 2), y: (-2, 2)}, True),
+    ("abs(x - 1/3) + abs(y) wrong", sympy.Abs(x - R(1, 3)) + sympy.Abs(y) - R(1, 1000), {x: (0, 1), y: (-1, 1)}, False),
+    ("abs(x) sqrt(x^2 + 1) >= x^2", sympy.Abs(x) * sympy.sqrt(x**2 + 1) - x**2, {x: (-2, 2)}, True),
+]
+
+
+def z3_fragment_alone(expr: sympy.Expr, domain: dict) -> tuple[str, float]:
+    """z3 alone on the fragment (:func:`paper_checks.prover.algebraic.decide`, no verification), and its seconds."""
+    t = time.perf_counter()
+    syms = list(domain)
+    box = [(Fraction(str(lo)), Fraction(str(hi))) for lo, hi in domain.values()]
+    res, _ = algebraic.decide(expr, syms, box, [], 20000)
+    return ({"unsat": "proved", "sat": "counterexample"}.get(res, res)), time.perf_counter() - t
+
+
+def fragment_table(reps: int, seconds: float) -> None:
+    """The prover (z3 first) against z3 alone on z3's fragment: polynomials, radicals, Min/Max, Abs; medians."""
+    print("| case | answer | prover | s | z3 alone | s | prover / z3 |")
+    print("|---|---|---|---|---|---|---|")
+    ratios, t_prover, t_z3, right = [], [], [], 0
+    for name, expr, dom, true in CASES + FRAGMENT:
+        want = "proved" if true else "counterexample"
+        now, t_now = best(lambda: prove_expr(expr, dom, seconds=seconds).outcome, reps)
+        zres, t_z = min((z3_fragment_alone(expr, dom) for _ in range(reps)), key=lambda r: r[1])
+        right += now == want
+        ratios.append(t_now / t_z)
+        t_prover.append(t_now)
+        t_z3.append(t_z)
+        print(f"| {name} | {want} | {now} | {t_now:.3f} | {zres} | {t_z:.4f} | {t_now / t_z:.1f}x |")
+    n = len(ratios)
+    print(f"\nright: prover {right}/{n}; median s: prover {statistics.median(t_prover):.3f}, z3 alone "
+          f"{statistics.median(t_z3):.4f}; prover / z3 median {statistics.median(ratios):.1f}x, max {max(ratios):.1f}x")
 
 
 def best(fn, reps: int) -> tuple[str, float]:
@@ -132,6 +187,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=20.0, help="time limit of the prover per case")
+    ap.add_argument("--table", choices=("polynomial", "fragment"), default="polynomial",
+                    help="polynomial: the prover before and after issue 28 beside z3; fragment: the prover against "
+                         "z3 alone on its fragment (issue 36)")
     ap.add_argument("--metitarski", metavar="DIR", help="MetiTarski's tptp/Problems folder: the table over it")
     ap.add_argument("--sample", type=int, default=90, help="problems in the seeded sample (--metitarski)")
     ap.add_argument("--seed", type=int, default=2026, help="seed of the sample (--metitarski)")
@@ -140,6 +198,9 @@ def main() -> None:
     a = ap.parse_args()
     if a.metitarski:
         metitarski_table(a.metitarski, a.sample, a.seed, a.seconds, a.unbounded)
+        return
+    if a.table == "fragment":
+        fragment_table(a.reps, a.seconds)
         return
     print("| case | answer | prover now | s | boxes only (before) | s | z3 alone | s | prover / z3 |")
     print("|---|---|---|---|---|---|---|---|---|")

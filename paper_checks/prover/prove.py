@@ -43,7 +43,7 @@ from paper_checks.prover import closures, inputs, unbounded
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
-from paper_checks.prover.closures.base import BoxGoal, PieceGoal
+from paper_checks.prover.closures.base import BoxGoal, Method, PieceGoal, timed_step
 from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
 from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
 from paper_checks.prover.normal import Reduction
@@ -134,6 +134,7 @@ class _State:
     tight: Tight | None = None  # the closures where the margin is tight, with what they found (tight.py)
     stage: str = "checking its arguments"  # what the prover is doing, for the reason of a stop by its alarm
     pcs: list[_Piece] | None = None  # the traced pieces, once traced
+    overran: str = ""  # the closure step stopped at the time limit, if one was (closures.base.timed_step)
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
     sweeps: dict[tuple[int, int], Any] = field(default_factory=dict)  # conjuncts closed by a monotone sweep
 
@@ -224,7 +225,11 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     for method in closures.for_stage(where):
         if not method.applies(goal):
             continue
-        cl = method.step(goal)
+        cl, overran = timed_step(method, goal, st.deadline)
+        if overran:  # the box stays open; the loop stops at the time limit
+            _overran(st, method, i, j)
+            st.push(key, i, j, path, box)
+            return None
         if cl is None:
             continue
         if cl.fails is not None:
@@ -253,6 +258,12 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     return None
 
 
+def _overran(st: _State, method: Method, i: int, j: int) -> None:
+    """Note a step stopped at the time limit (the proof then ends ``undecided``, the step named)."""
+    st.stage = st.overran = f"the closure {method.name} on piece {i}, conjunct {j}"
+    st.notes.append(f"{st.stage} did not finish within the time limit: it was stopped")
+
+
 def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
     """Decide conjunct ``j`` of piece ``i`` before any box where it can be (the closures of the stage
     ``piece``, cheapest first: normal form, real roots, z3, ...): a record of the whole piece, a
@@ -264,7 +275,10 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
         for method in closures.for_stage("piece"):
             if not method.applies(goal):
                 continue
-            out = method.step(goal)
+            out, overran = timed_step(method, goal, st.deadline)
+            if overran:
+                _overran(st, method, i, j)
+                break
             if out is None:
                 continue
             if out.closure is not None and out.closure.closed:
@@ -373,7 +387,8 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
         spent = (f"the budget of {st.budget} boxes" if st.boxes >= st.budget
                  else f"the most boxes the prover holds in memory, {MAX_BOXES}," if st.boxes >= MAX_BOXES
                  else f"the time limit of {st.deadline - start:.3g} s")
-        return _undecided(st, pcs, f"{spent} ran out with {len(st.heap) + len(st.stuck)} boxes open", start)
+        stopped = f" (it stopped {st.overran})" if st.overran else ""
+        return _undecided(st, pcs, f"{spent} ran out{stopped} with {len(st.heap) + len(st.stuck)} boxes open", start)
     if st.stuck:
         return _undecided(st, pcs, f"{len(st.stuck)} boxes narrower than 2^-{MAX_DEPTH} of their piece stayed open, "
                           "where first-order bounds cannot close them", start)

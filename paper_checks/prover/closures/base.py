@@ -19,6 +19,7 @@ before the method's own re-check (:meth:`BoxMethod.recheck_box`).
 from __future__ import annotations
 
 import itertools
+import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -26,6 +27,7 @@ from typing import Any, ClassVar
 
 import sympy
 
+from paper_checks.deadline import deadline
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import Box, groups, status
 from paper_checks.prover.normal import Reduction, is_zero
@@ -123,6 +125,9 @@ class Method(ABC):
     costs: ClassVar[dict[str, float]] = {}
     #: ``"written"`` where the step closes the margin as traced rather than its normal form
     form: ClassVar[str] = ""
+    #: whether the step may run long (SymPy work it cannot interrupt itself): :func:`timed_step` then stops it at
+    #: the proof's time limit; False for a step of bounded cost (interval arithmetic on one box)
+    timed: ClassVar[bool] = True
 
     @property
     def name(self) -> str:
@@ -159,6 +164,29 @@ class BoxMethod(Method):
     @abstractmethod
     def recheck_box(self, check: Check) -> list[str]:
         """The method's own re-check of a box, after the exact values at its points held."""
+
+
+class StepOverran(BaseException):
+    """A step ran past the proof's time limit (a ``BaseException``, and not the ``TimedOut`` of a step's own inner
+    limits, so that neither ``except Exception`` nor a step's ``except TimedOut`` takes it)."""
+
+
+def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
+    """``(method.step(goal), False)``, or ``(None, True)`` where the step did not finish before ``until`` (a
+    ``time.monotonic()`` instant: the proof's time limit), when it was stopped by an alarm (:func:`deadline`;
+    it interrupts pure-Python work such as SymPy's, and z3 keeps its own time limit). The one place where the
+    prover's steps are time-boxed; a step that must run in a child process that is killed uses
+    :func:`paper_checks.prover.timebox.timebox` inside its ``step``."""
+    if not method.timed:
+        return method.step(goal), False
+    left = until - time.monotonic()
+    if left <= 0:
+        return None, True
+    try:
+        with deadline(left, error=StepOverran):
+            return method.step(goal), False
+    except StepOverran:
+        return None, True
 
 
 _REGISTERED: list[Method] = []

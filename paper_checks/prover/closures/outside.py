@@ -13,6 +13,8 @@ from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, registe
 class OutsideRegion(BoxMethod):
     """No point of the domain in the box."""
 
+    timed = False
+
     methods = ("outside region",)
     costs = {"outside": 0}
 

@@ -12,6 +12,8 @@ from paper_checks.prover.closures.first_order import close_again
 class AsWritten(BoxMethod):
     """First-order bounds of the conjunct as traced, before its normal form."""
 
+    timed = False  # interval arithmetic on one box: bounded cost
+
     methods = ()
     costs = {"inside": 20}
     form = "written"

@@ -37,7 +37,7 @@ def test_identity_is_proved_by_derivation():
     assert cert.methods() == {"identity": 1}
 
 
-def test_known_sign_factors_decide_without_boxes():
+def test_known_sign_factors_decide_without_boxes(without_z3_first):
     """x^2 (1 - x)^3 >= 0 on [0, 1]: an even power and a factor of one sign; -x^2 is refuted."""
     space = real_space(lambda x: x**2 * (1 - x) ** 3, ("x", 0, 1))
     cert = _proved(prove(space, 100, 10), space)
@@ -73,7 +73,7 @@ def test_branches_are_kept_as_written():
     assert red.kind == "as written" and red.reduced == red.original
 
 
-def test_rational_function_on_the_simplex():
+def test_rational_function_on_the_simplex(without_z3_first):
     """1 - sum p_k^2 >= 0 on the 4-simplex, decided by the polynomial procedure on each region."""
     space = simplex_space(4, lambda p: 1 - sum(t**2 for t in p))
     cert = _proved(prove(space, 1000, 30), space)

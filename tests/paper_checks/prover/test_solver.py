@@ -28,7 +28,7 @@ def test_real_roots_in_one_variable():
     assert roots_decide(problem((x - R(1, 2)) ** 3, [x], box, [])) is False
 
 
-def test_fractional_powers_are_substituted():
+def test_fractional_powers_are_substituted(without_z3_first):
     """sqrt(x) - x on [0, 1] is t - t^2 with x = t^2 (a power touching 0 defeats intervals)."""
     pr = problem(sympy.sqrt(x) - x, [x], [(F(0), F(1))], [])
     assert pr is not None and pr.roots == {0: 2} and roots_decide(pr) is True
@@ -64,7 +64,7 @@ def test_z3_unsat_and_the_independent_recheck():
     assert all(c[0] ** 2 + c[1] ** 2 - 3 * c[0] * c[1] < 0 for c in cands)
 
 
-def test_recheck_catches_a_problem_that_is_not_the_margin():
+def test_recheck_catches_a_problem_that_is_not_the_margin(without_z3_first):
     space = real_space(lambda x, y: x * x - 2 * x * y + y * y + R(1, 10), ("x", 0, 1), ("y", 0, 1))
     res = prove(space, 100, 10)
     cert = _proved(res, space)
@@ -73,7 +73,7 @@ def test_recheck_catches_a_problem_that_is_not_the_margin():
     assert any("not the margin" in p for p in recheck(cert, space))
 
 
-def test_piecewise_margins_are_decided_by_their_branches():
+def test_piecewise_margins_are_decided_by_their_branches(without_z3_first):
     """The ramp loss's symmetric sum is 1 (margin identically 0), the hinge's is >= 2, the triangle
     inequality; intervals lose the cancellation between the branches, z3 with if-then-else does not."""
     ramp = lambda t: sympy.Min(1, sympy.Max(0, (1 - t) / 2))  # noqa: E731

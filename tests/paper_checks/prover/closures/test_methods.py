@@ -17,7 +17,7 @@ from tests.paper_checks.prover._spaces import real_space, simplex_space
 R = sympy.Rational
 F = Fraction
 
-CASES = {  # method name -> (closure name it records, space)
+CASES = {  # method name -> (closure name it records, space); z3 first is left out here (test_z3_algebraic.py)
     "NormalForm": ("identity", real_space(lambda x: (x + 1) ** 2 - x**2 - 2 * x - 1, ("x", 0, 1))),
     "NormalForm, known sign": ("known sign", real_space(lambda x: x**2 * (1 - x) ** 3, ("x", 0, 1))),
     "RealRoots": ("real roots", real_space(lambda x: x**3 - x + R(2, 5), ("x", 0, 1))),
@@ -30,7 +30,7 @@ BOXES_ONLY = {"FirstOrder"}  # boxes only, on the margin as written
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_the_method_closes_and_its_record_is_rechecked(case):
+def test_the_method_closes_and_its_record_is_rechecked(case, without_z3_first):
     name, space = CASES[case]
     res = prove(space, 20000, 300, exact_first=case not in BOXES_ONLY)  # 300 s: a hang guard only
     assert res.proved, (res.reason, res.remaining)
@@ -39,7 +39,7 @@ def test_the_method_closes_and_its_record_is_rechecked(case):
     assert recheck(res.certificate, space) == []
 
 
-def test_a_tampered_record_is_refused_by_the_method_that_made_it():
+def test_a_tampered_record_is_refused_by_the_method_that_made_it(without_z3_first):
     space = CASES["FirstOrder"][1]
     res = prove(space, 20000, 300, exact_first=False)
     rec = next(r for r in res.certificate.records if r.closure.method == "monotone")

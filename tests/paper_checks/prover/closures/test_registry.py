@@ -22,8 +22,8 @@ def test_every_module_of_the_folder_holds_a_registered_method():
 def test_each_closure_name_is_recorded_by_one_method():
     names = [n for m in closures.methods() for n in m.methods]
     assert len(names) == len(set(names))
-    for n in ("identity", "known sign", "real roots", "z3", "z3 branches", "interval", "mean value", "monotone",
-              "point", "max", "hessian", "taylor", "lifted interval", "scaling", "outside region"):
+    for n in ("z3 algebraic", "identity", "known sign", "real roots", "z3", "z3 branches", "interval", "mean value",
+              "monotone", "point", "max", "hessian", "taylor", "lifted interval", "scaling", "outside region"):
         assert closures.by_method(n) is not None, n
     assert closures.by_method("no such closure") is None
 
@@ -35,7 +35,7 @@ def test_stages_run_cheapest_first_and_hold_their_kind_of_method():
         assert costs == sorted(costs)
         kind = PieceMethod if stage == "piece" else BoxMethod
         assert all(isinstance(m, kind) for m in ms), stage
-    assert [m.name for m in closures.for_stage("piece")][0] == "NormalForm"
+    assert [m.name for m in closures.for_stage("piece")][:2] == ["Z3Algebraic", "NormalForm"]  # z3 first
     assert [m.name for m in closures.for_stage("inside")][0] == "FirstOrder"
     with pytest.raises(ValueError, match="unknown stage"):
         closures.for_stage("nowhere")
@@ -48,3 +48,34 @@ def test_a_record_of_an_unknown_method_is_a_recheck_problem():
     assert recheck(res.certificate, space) == []
     res.certificate.records[0].closure.method = "made up"
     assert any("no closing method records 'made up'" in p for p in recheck(res.certificate, space))
+
+
+def test_a_step_past_the_time_limit_is_stopped_and_named():
+    """A step that does not finish before the proof's time limit is stopped (timed_step), the box stays open and
+    the proof ends undecided naming the closure; a step of bounded cost is not time-boxed."""
+    import time
+
+    from paper_checks.prover.closures.base import timed_step
+
+    class Slow(closures.base.BoxMethod):
+        methods = ()
+
+        def step(self, goal):
+            while True:
+                time.sleep(0.01)
+
+        def recheck_box(self, check):
+            return []
+
+    t = time.monotonic()
+    assert timed_step(Slow(), None, time.monotonic() + 0.3) == (None, True)
+    assert time.monotonic() - t < 30  # a hang guard only
+    assert timed_step(Slow(), None, time.monotonic() - 1) == (None, True)  # no time left: not started
+    first = closures.by_method("interval")
+    assert not first.timed
+
+
+def test_an_expensive_closure_stopped_at_the_limit_leaves_the_proof_undecided():
+    space = real_space(lambda x: sympy.exp(sympy.exp(sympy.exp(sympy.exp(sympy.exp(x))))), ("x", 0, 1))
+    res = prove(space, 2000, 1)
+    assert res.outcome == "undecided"
