@@ -24,7 +24,7 @@ import sympy
 import z3
 
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.solver import _check
+from paper_checks.prover.solver import check_model
 
 #: the largest integer exponent written out as a product, and the largest root order ``q``
 MAX_POWER = 64
@@ -181,4 +181,4 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
     s.add(*b.side)
     negative = z3.And(*b.inverses, goal) if b.inverses else goal
     s.add(z3.Or(negative, *[d == 0 for d in b.denominators]) if b.denominators else negative)
-    return _check(s, b.vars, box)
+    return check_model(s, b.vars, box)

@@ -145,7 +145,7 @@ def _z3_value(v: Any, digits: int) -> Fraction:
     return Fraction(r.numerator_as_long(), r.denominator_as_long())
 
 
-def _check(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fraction]]]:
+def check_model(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fraction]]]:
     """Run solver ``s``: ``("unsat", [])``, ``("unknown", [])``, or ``("sat", points)`` with the model's point
     rounded to each of :data:`MODEL_DIGITS` digits and clipped to ``box`` (rationals, to be verified exactly)."""
     res = s.check()
@@ -181,7 +181,7 @@ def z3_decide(pr: Problem, milliseconds: int = Z3_MILLISECONDS, *, nlsat: bool =
             total.append(c)
         s.add(z3.Sum(*total) <= 1 if len(total) > 1 else total[0] <= 1)
     s.add(_z3_poly(pr.product(), zs, ctx) < 0)
-    answer, points = _check(s, zs, pr.box)
+    answer, points = check_model(s, zs, pr.box)
     return answer, [pr.coordinates(t) for t in points]
 
 
@@ -288,4 +288,4 @@ def branches_decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, row
     for row in rows:
         s.add(z3.Sum(*[vs[i] for i in row]) <= 1 if len(row) > 1 else vs[row[0]] <= 1)
     s.add(goal)
-    return _check(s, vs, box)
+    return check_model(s, vs, box)
