@@ -163,7 +163,8 @@ _UNARY: dict[type, Callable[[Interval], Interval]] = {
     sympy.exp: _guard(IV.exp), sympy.log: _guard(_log), sympy.Abs: _abs,
 }
 #: the SymPy node types a margin may use (anything else raises :class:`Untraceable`)
-NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min")
+NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min",
+         "Piecewise")
 
 
 def compile_expr(expr: Any, symbols: Sequence[sympy.Symbol]) -> Fn:
@@ -195,6 +196,8 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
         return lambda v: c
     if e.is_Mul:
         return _compile_mul(e, index)
+    if isinstance(e, sympy.Piecewise):
+        return _compile_piecewise(e, index)
     args = [_compile(a, index) for a in e.args] if not e.is_Pow else []
     if e.is_Add:
         return lambda v: _fold_add([f(v) for f in args])
@@ -208,6 +211,70 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
         (a,) = args
         return lambda v: fn(a(v))
     raise Untraceable(f"the node {type(e).__name__} ({e}) is not in the whitelist {', '.join(NODES)}")
+
+
+Tri = Callable[[Sequence[Interval]], "bool | None"]  # a condition on a box: True, False, or None (undecided)
+
+
+def _compile_condition(c: Any, index: dict[sympy.Symbol, int]) -> Tri:
+    """A ``Piecewise`` condition decided on a box: True or False where it holds or fails at every point, None
+    where it is not decided (a comparison's two sides overlap; an argument outside its domain)."""
+    if c is sympy.true or c is sympy.false:
+        return lambda v: bool(c)
+    if isinstance(c, (sympy.And, sympy.Or)):
+        parts = [_compile_condition(a, index) for a in c.args]
+        if isinstance(c, sympy.And):
+            return lambda v: _and([f(v) for f in parts])
+        return lambda v: _or([f(v) for f in parts])
+    if isinstance(c, sympy.Not):
+        inner = _compile_condition(c.args[0], index)
+        return lambda v: None if (r := inner(v)) is None else not r
+    if isinstance(c, (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)):
+        lo_hi = c.lhs - c.rhs if isinstance(c, (sympy.StrictLessThan, sympy.LessThan)) else c.rhs - c.lhs
+        diff = _compile(lo_hi, index)  # the condition says diff < 0 (strict) or diff <= 0
+        strict = isinstance(c, (sympy.StrictLessThan, sympy.StrictGreaterThan))
+
+        def rel(v: Sequence[Interval]) -> bool | None:
+            d = diff(v)
+            if (d.b < 0) or (not strict and d.b <= 0):
+                return True
+            if (d.a > 0) or (strict and d.a >= 0):
+                return False
+            return None
+        return rel
+    raise Untraceable(f"the condition {c} ({type(c).__name__}) is not in the whitelist of Piecewise conditions "
+                      "(<, <=, >, >=, And, Or, Not)")
+
+
+def _and(parts: list[bool | None]) -> bool | None:
+    return False if False in parts else (True if all(p is True for p in parts) else None)
+
+
+def _or(parts: list[bool | None]) -> bool | None:
+    return True if True in parts else (False if all(p is False for p in parts) else None)
+
+
+def _compile_piecewise(e: sympy.Piecewise, index: dict[sympy.Symbol, int]) -> Fn:
+    """``Piecewise((e1, c1), (e2, c2), ...)`` on a box: the first branch whose condition holds on the whole box,
+    else the hull of every branch that may apply there (undecided conditions up to the first that holds); the
+    whole line where no branch applies (the expression is undefined there)."""
+    branches = [(_compile(b, index), _compile_condition(c, index)) for b, c in e.args]
+
+    def pw(v: Sequence[Interval]) -> Interval:
+        parts = []
+        for val, cond in branches:
+            holds = cond(v)
+            if holds is False:
+                continue
+            parts.append(val(v))
+            if holds is True:
+                break
+        else:  # no branch certainly applies: at some point of the box none may (undefined there)
+            return whole()
+        if len(parts) == 1:
+            return parts[0]
+        return IV.mpf([min(p.a for p in parts), max(p.b for p in parts)])
+    return pw
 
 
 def _xlogx(x: Interval) -> Interval:
@@ -396,6 +463,12 @@ def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
 def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
     """``d expr / d s``, powers of one base combined where an exponent is symbolic or fractional: SymPy
     writes ``d(x^q)/dx`` as ``q x^q / x``, unbounded at ``x = 0`` in intervals, where ``q x^(q-1)`` is not."""
+    for pw in expr.atoms(sympy.Piecewise):
+        if any(s in c.free_symbols for _, c in pw.args):
+            raise Untraceable(f"no derivative in {s} of a Piecewise whose conditions depend on it (it may jump or kink "
+                              "where a condition changes)")
+    if any(s in k.free_symbols for k in expr.atoms(sympy.Max, sympy.Min, sympy.Abs)):  # SymPy's would hold
+        raise Untraceable(f"no derivative in {s} of a Max, Min or Abs of it (a kink)")  # Heaviside or sign
     d = sympy.diff(expr, s)
     if any(not p.exp.is_Integer for p in d.atoms(sympy.Pow)):
         d = sympy.powsimp(d)

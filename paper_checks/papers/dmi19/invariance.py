@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 import sympy
+from sympy.matrices.utilities import dotprodsimp
 
 from paper_checks.api import Context, Evidence, SearchSpace, SimplexPoint, StochasticMatrix, claim, figure_data, search
 from paper_checks.papers.documents import LI_NOTES
@@ -89,7 +90,16 @@ def properties_space(c: int = 3, measure: str = "dmi") -> SearchSpace:
     def exact(pt: dict[str, Any]) -> Any:
         Q = sympy.Matrix(c, c, list(pt["Q"]))
         T = sympy.Matrix(pt["T"])
-        return sympy.Min(me(Q), me(Q) - me(T.T * Q), 1 - sympy.Abs(T.det()))
+        if all(v.is_number for v in [*Q, *T]):
+            return sympy.Min(me(Q), me(Q) - me(T.T * Q), 1 - sympy.Abs(T.det()))
+        # on the prover's symbols: SymPy's own simplification of |det| and of the Min (sign queries and pairwise
+        # comparisons of polynomials of degree 3 in 14 symbols) and of the determinant's products took 20 s a
+        # piece; unevaluated, the same margin
+        with dotprodsimp(False):
+            m = [me(Q), me(T.T * Q)] if measure != "dmi" else \
+                [sympy.Abs(td.joint_matrix(M).det(method="berkowitz"), evaluate=False) for M in (Q, T.T * Q)]
+            det_t = T.det(method="berkowitz")
+        return sympy.Min(m[0], m[0] - m[1], 1 - sympy.Abs(det_t, evaluate=False), evaluate=False)
 
     return SearchSpace((SimplexPoint("Q", c * c), StochasticMatrix("T", c)), margin, exact,
                        description=f"min(m(Q), m(Q) - m(T^T Q), 1 - |det T|), m = {measure}, c = {c}")
