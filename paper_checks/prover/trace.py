@@ -15,13 +15,16 @@ holding 0) the result is the whole line, which decides nothing and is never a pr
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import mpmath
 import sympy
+from sympy.core.relational import Relational
 
 from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
@@ -430,6 +433,66 @@ class Traced:
         return self.faces[key]
 
 
+def _domain_bounds(space: SearchSpace, coords: list[Coordinate]) -> dict[sympy.Symbol, Interval]:
+    """Each coordinate's declared range (a ``Real``'s ends as the prover's boxes take them, a simplex coordinate
+    ``[0, 1]``): a superset of the piece, on which a comparison decided is decided for every point of it."""
+    reals = {p.name: p for p in space.params if isinstance(p, Real)}
+    out = {}
+    for c in coords:
+        p = reals.get(c.param)
+        if p is None:
+            out[c.symbol] = IV.mpf([0, 1])
+        elif math.isfinite(p.low) and math.isfinite(p.high):
+            out[c.symbol] = hull(sympy.Rational(Fraction(p.low)), sympy.Rational(Fraction(p.high)))
+        else:
+            out[c.symbol] = whole()
+    return out
+
+
+def decide_on(rel: Any, bounds: dict[sympy.Symbol, Interval]) -> bool | None:
+    """``rel`` (``<``, ``<=``, ``>``, ``>=``) decided for every point of ``bounds``: by its two sides' difference
+    bounded at 120 bits, else by that difference brought to one fraction (``cancel``: a point of the unit circle
+    has norm exactly 1); None where neither decides it."""
+    if not isinstance(rel, (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)):
+        return None
+    if not rel.free_symbols <= set(bounds):
+        return None
+    syms = list(bounds)
+    for form in (rel, None):
+        if form is None:
+            d = sympy.cancel(sympy.together(rel.lhs - rel.rhs))
+            if d.is_number:
+                return bool(type(rel)(d, 0))
+            form = type(rel)(d, 0, evaluate=False)
+        try:
+            with precision(120):
+                verdict = _compile_condition(form, {s: i for i, s in enumerate(syms)})([bounds[s] for s in syms])
+        except (Untraceable, ValueError, ZeroDivisionError, OverflowError):
+            verdict = None
+        if verdict is not None:
+            return verdict
+    return None
+
+
+@contextmanager
+def decided_comparisons(bounds: dict[sympy.Symbol, Interval]) -> Iterator[None]:
+    """Inside the block, Python's ``if`` on a SymPy comparison of the traced symbols (``alpha >= 2``, a norm ``<= 1``)
+    takes the branch that holds on the whole domain (:func:`decide_on`); one that differs between points raises
+    ``TypeError`` as SymPy does. The path taken is then the margin's code at every point of the domain."""
+    original = Relational.__bool__
+
+    def decided(rel: Any) -> bool:
+        verdict = decide_on(rel, bounds)
+        if verdict is None:
+            raise TypeError(f"cannot determine truth value of Relational: {rel}")
+        return verdict
+    Relational.__bool__ = decided  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Relational.__bool__ = original  # type: ignore[method-assign]
+
+
 def trace(space: SearchSpace, integers: dict[str, int], eliminated: dict[str, tuple[int, ...]]
           ) -> tuple[Traced, list[Coordinate]]:
     """Trace ``space.exact_margin`` on one piece (:func:`symbolic_point`) and compile it and its gradient.
@@ -441,9 +504,13 @@ def trace(space: SearchSpace, integers: dict[str, int], eliminated: dict[str, tu
         raise Untraceable("the claim gives no exact margin")
     point, coords = symbolic_point(space, integers, eliminated)
     try:
-        expr = sympy.sympify(space.exact_margin(point))
+        with decided_comparisons(_domain_bounds(space, coords)):
+            expr = sympy.sympify(space.exact_margin(point))
     except Exception as exc:  # noqa: BLE001  (any failure on symbols means: not traceable)
-        raise Untraceable(f"the exact margin cannot be evaluated on symbols: {type(exc).__name__}: {exc}") from None
+        hint = (" (a comparison in the margin's code that is not the same on the whole domain: write that branch "
+                "as sympy.Piecewise, Max or Min, docs/api.md)" if "truth value of Relational" in str(exc) else "")
+        raise Untraceable(f"the exact margin cannot be evaluated on symbols: {type(exc).__name__}: {exc}{hint}"
+                          ) from None
     return compile_traced(expr, [c.symbol for c in coords]), coords
 
 
@@ -461,7 +528,7 @@ def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
 
 
 def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
-    """``d expr / d s``, powers of one base combined where an exponent is symbolic or fractional: SymPy
+    """``d expr / d s``, powers of one base combined where an exponent is symbolic: SymPy
     writes ``d(x^q)/dx`` as ``q x^q / x``, unbounded at ``x = 0`` in intervals, where ``q x^(q-1)`` is not."""
     for pw in expr.atoms(sympy.Piecewise):
         if any(s in c.free_symbols for _, c in pw.args):
@@ -470,7 +537,9 @@ def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
     if any(s in k.free_symbols for k in expr.atoms(sympy.Max, sympy.Min, sympy.Abs)):  # SymPy's would hold
         raise Untraceable(f"no derivative in {s} of a Max, Min or Abs of it (a kink)")  # Heaviside or sign
     d = sympy.diff(expr, s)
-    if any(not p.exp.is_Integer for p in d.atoms(sympy.Pow)):
+    # a symbolic exponent only: SymPy's products already combine powers of one base with numeric exponents, and
+    # powsimp of a large derivative with square roots (the distances of an embedding's points) took 28 s
+    if any(not p.exp.is_number for p in d.atoms(sympy.Pow)):
         d = sympy.powsimp(d)
     return d
 
