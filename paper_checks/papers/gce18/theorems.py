@@ -19,7 +19,7 @@ from paper_checks.api import (
     claim,
     search,
 )
-from paper_checks.papers.gce18.exact import CS, ZHANG18, exact_num, fold_np, same, search_budget
+from paper_checks.papers.gce18.exact import CS, ZHANG18, exact_num, fold_np, same, search_budget, smallest
 from simulate.losses import get_loss
 from simulate.noise import uniform_noise
 from simulate.populations import random_distribution
@@ -61,7 +61,7 @@ def thm1_space() -> SearchSpace:
         fs, fh = gce.lq_pointwise_minimiser(p, q), gce.lq_pointwise_minimiser(w, q)
         risk = lambda f: sympy.Add(*[pk * sl.lq_value(fk, q) for pk, fk in zip(p, f) if pk != 0])  # noqa: E731
         D = risk(fs) - risk(fh)
-        return sympy.Min(D - gce.A_constant(c, q, eta), -D)
+        return smallest(D - gce.A_constant(c, q, eta), -D)
 
     return SearchSpace((Integer("c", 2, 6), SimplexPoint("p", 6), Real("q", 0.0, 1.0, open_low=True),
                         Real("r", 0.0, 1.0, open_high=True)), margin, exact,
