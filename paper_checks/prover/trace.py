@@ -519,6 +519,7 @@ def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
     expr = sympy.sympify(expr)
     value = compile_expr(expr, symbols)
     try:
+        _no_kink(expr, set(symbols))  # once for all coordinates: the gradient is all or nothing
         grads: list[Fn] | None = [compile_expr(derivative(expr, s), symbols) for s in symbols]
         why = ""
     except Untraceable as exc:
@@ -527,15 +528,25 @@ def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
     return Traced(expr, symbols, value, grads, why, alternatives=alts)
 
 
+def _no_kink(expr: sympy.Expr, syms: set[sympy.Symbol]) -> None:
+    """Raise :class:`Untraceable` where ``expr`` has no derivative in the whitelist in one of ``syms``: a
+    ``Piecewise`` whose condition depends on it (it may jump or kink where the condition changes), or a ``Max``,
+    ``Min`` or ``Abs`` of it (a kink; SymPy's derivative would hold ``Heaviside`` or ``sign``)."""
+    for pw in expr.atoms(sympy.Piecewise):
+        for _, c in pw.args:
+            if c.free_symbols & syms:
+                raise Untraceable(f"no derivative in {sorted(map(str, c.free_symbols & syms))[0]} of a Piecewise "
+                                  "whose conditions depend on it (it may jump or kink where a condition changes)")
+    for k in expr.atoms(sympy.Max, sympy.Min, sympy.Abs):
+        if k.free_symbols & syms:
+            raise Untraceable(f"no derivative in {sorted(map(str, k.free_symbols & syms))[0]} of a Max, Min or Abs "
+                              "of it (a kink)")
+
+
 def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
     """``d expr / d s``, powers of one base combined where an exponent is symbolic: SymPy
     writes ``d(x^q)/dx`` as ``q x^q / x``, unbounded at ``x = 0`` in intervals, where ``q x^(q-1)`` is not."""
-    for pw in expr.atoms(sympy.Piecewise):
-        if any(s in c.free_symbols for _, c in pw.args):
-            raise Untraceable(f"no derivative in {s} of a Piecewise whose conditions depend on it (it may jump or kink "
-                              "where a condition changes)")
-    if any(s in k.free_symbols for k in expr.atoms(sympy.Max, sympy.Min, sympy.Abs)):  # SymPy's would hold
-        raise Untraceable(f"no derivative in {s} of a Max, Min or Abs of it (a kink)")  # Heaviside or sign
+    _no_kink(expr, {s})
     d = sympy.diff(expr, s)
     # a symbolic exponent only: SymPy's products already combine powers of one base with numeric exponents, and
     # powsimp of a large derivative with square roots (the distances of an embedding's points) took 28 s
