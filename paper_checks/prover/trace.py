@@ -417,6 +417,7 @@ class Traced:
     why_no_grads: str = ""
     faces: dict = field(default_factory=dict, repr=False)  # cache of :func:`face`
     alternatives: list[Traced] | None = None  # for a ``Max``: its arguments (one >= 0 suffices)
+    parts: list[Traced] | None = field(default=None, repr=False)  # for a ``Min``: its arguments, compiled once
 
     def face(self, fixed: dict[int, Any]) -> Traced:
         """The margin with coordinates ``fixed`` (index -> exact value) substituted symbolically:
@@ -517,6 +518,11 @@ def trace(space: SearchSpace, integers: dict[str, int], eliminated: dict[str, tu
 def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
     """``expr`` compiled with its partial derivatives (None, with the reason, where one leaves the whitelist)."""
     expr = sympy.sympify(expr)
+    if isinstance(expr, sympy.Min) and expr.free_symbols & set(symbols):  # a kink: no gradient; its arguments
+        parts = [compile_traced(a, symbols) for a in expr.args]  # compiled once, for its value and conjuncts
+        return Traced(expr, symbols, lambda v: _min([t.value(v) for t in parts]), None,
+                      f"no interval gradient: no derivative of a Min of {', '.join(map(str, symbols))} (a kink)",
+                      parts=parts)
     value = compile_expr(expr, symbols)
     try:
         _no_kink(expr, set(symbols))  # once for all coordinates: the gradient is all or nothing
@@ -559,4 +565,6 @@ def conjuncts(traced: Traced) -> list[Traced]:
     """The margin split at a top-level ``Min`` (each argument must be ``>= 0``), each compiled."""
     if not isinstance(traced.expr, sympy.Min):
         return [traced]
+    if traced.parts is not None:
+        return list(traced.parts)
     return [compile_traced(a, traced.symbols) for a in traced.expr.args]
