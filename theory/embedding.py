@@ -551,6 +551,15 @@ def pair_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int], c:
     return clean, noisy
 
 
+def _certainly(rel: Any) -> bool:
+    """Whether ``rel`` is known to hold: a comparison of numbers decided, one of symbols not decided by SymPy
+    (``alpha >= 2`` for a symbolic ``alpha``) taken as not known, so the caller uses the form valid everywhere."""
+    try:
+        return bool(rel)
+    except TypeError:
+        return False
+
+
 def triplet_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int], c: int, eta: Any, alpha: Any,
                          pattern: Sequence[tuple[int, int]] | None = None) -> tuple[Any, Any]:
     """Exact ``(clean, noisy)`` triplet risks ``E[[D_ap - D_an + alpha]_+]`` of a finite point set.
@@ -567,7 +576,7 @@ def triplet_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int],
     alpha = exact_number(alpha)
     # all points in the closed unit ball and alpha >= 2: D_ap - D_an >= -2, the hinge never clips, and
     # the risk splits into E[D_ap] - E[D_an] + alpha (n^2 terms instead of n^3 Max terms)
-    linear = alpha >= 2 and all(sum(exact_number(x) ** 2 for x in pt) <= 1 for pt in points)
+    linear = _certainly(alpha >= 2) and all(_certainly(sum(exact_number(x) ** 2 for x in pt) <= 1) for pt in points)
 
     def risk(T: sympy.Matrix) -> Any:
         col = [sum(T[labels[i], k] for i in range(n)) for k in range(c)]

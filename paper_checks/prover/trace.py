@@ -1,27 +1,28 @@
 """A claim's exact margin traced on SymPy symbols and compiled to rigorous interval arithmetic.
 
-The margin a claim declares (``SearchSpace.exact_margin``) is called once on a point of SymPy
-symbols (:func:`symbolic_point`); the expression it returns is compiled, node by node against a
-whitelist (:data:`NODES`), into a function of intervals evaluated with ``mpmath.iv`` (outward
-rounded interval arithmetic; Moore, Kearfott & Cloud 2009, "Introduction to Interval
-Analysis", ch. 5). Nothing is ``eval``-ed: a node outside the whitelist raises
+The margin a claim declares (``SearchSpace.exact_margin``) is called once on a point of SymPy symbols
+(:func:`symbolic_point`); the expression it returns is compiled, node by node against a whitelist (:data:`NODES`),
+into a function of intervals evaluated with ``mpmath.iv`` (outward rounded interval arithmetic; Moore, Kearfott &
+Cloud 2009, "Introduction to Interval Analysis", ch. 5). Nothing is ``eval``-ed: a node outside the whitelist raises
 :class:`Untraceable`, and the prover then says so instead of guessing.
 
-An interval result contains every value the expression takes on the box, in the extended reals:
-a margin that tends to ``+oo`` at the boundary (``-log p`` at ``p = 0``) counts as ``>= 0`` there,
-as a loss that is infinite at a vertex does. Where an argument
-leaves a function's domain (``log`` or ``sqrt`` of a negative part, a division by an interval
+An interval result contains every value the expression takes on the box, in the extended reals: a margin that tends to
+``+oo`` at the boundary (``-log p`` at ``p = 0``) counts as ``>= 0`` there, as a loss that is infinite at a vertex
+does. Where an argument leaves a function's domain (``log`` or ``sqrt`` of a negative part, a division by an interval
 holding 0) the result is the whole line, which decides nothing and is never a proof.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
 import mpmath
 import sympy
+from sympy.core.relational import Relational
 
 from paper_checks.prover import functions, unbounded
 from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
@@ -179,7 +180,7 @@ _UNARY: dict[type, Callable[[Interval], Interval]] = {
 }
 #: the SymPy node types a margin may use (anything else raises :class:`Untraceable`)
 NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min",
-         *functions.NAMES)
+         *functions.NAMES, "Piecewise")
 
 
 def compile_expr(expr: Any, symbols: Sequence[sympy.Symbol]) -> Fn:
@@ -211,6 +212,8 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
         return lambda v: c
     if e.is_Mul:
         return _compile_mul(e, index)
+    if isinstance(e, sympy.Piecewise):
+        return _compile_piecewise(e, index)
     args = [_compile(a, index) for a in e.args] if not e.is_Pow else []
     if e.is_Add:
         return lambda v: _fold_add([f(v) for f in args])
@@ -227,6 +230,70 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
         (a,) = args
         return lambda v: fn(a(v))
     raise Untraceable(f"the node {type(e).__name__} ({e}) is not in the whitelist {', '.join(NODES)}")
+
+
+Tri = Callable[[Sequence[Interval]], "bool | None"]  # a condition on a box: True, False, or None (undecided)
+
+
+def _compile_condition(c: Any, index: dict[sympy.Symbol, int]) -> Tri:
+    """A ``Piecewise`` condition decided on a box: True or False where it holds or fails at every point, None
+    where it is not decided (a comparison's two sides overlap; an argument outside its domain)."""
+    if c is sympy.true or c is sympy.false:
+        return lambda v: bool(c)
+    if isinstance(c, (sympy.And, sympy.Or)):
+        parts = [_compile_condition(a, index) for a in c.args]
+        if isinstance(c, sympy.And):
+            return lambda v: _and([f(v) for f in parts])
+        return lambda v: _or([f(v) for f in parts])
+    if isinstance(c, sympy.Not):
+        inner = _compile_condition(c.args[0], index)
+        return lambda v: None if (r := inner(v)) is None else not r
+    if isinstance(c, (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)):
+        lo_hi = c.lhs - c.rhs if isinstance(c, (sympy.StrictLessThan, sympy.LessThan)) else c.rhs - c.lhs
+        diff = _compile(lo_hi, index)  # the condition says diff < 0 (strict) or diff <= 0
+        strict = isinstance(c, (sympy.StrictLessThan, sympy.StrictGreaterThan))
+
+        def rel(v: Sequence[Interval]) -> bool | None:
+            d = diff(v)
+            if (d.b < 0) or (not strict and d.b <= 0):
+                return True
+            if (d.a > 0) or (strict and d.a >= 0):
+                return False
+            return None
+        return rel
+    raise Untraceable(f"the condition {c} ({type(c).__name__}) is not in the whitelist of Piecewise conditions "
+                      "(<, <=, >, >=, And, Or, Not)")
+
+
+def _and(parts: list[bool | None]) -> bool | None:
+    return False if False in parts else (True if all(p is True for p in parts) else None)
+
+
+def _or(parts: list[bool | None]) -> bool | None:
+    return True if True in parts else (False if all(p is False for p in parts) else None)
+
+
+def _compile_piecewise(e: sympy.Piecewise, index: dict[sympy.Symbol, int]) -> Fn:
+    """``Piecewise((e1, c1), (e2, c2), ...)`` on a box: the first branch whose condition holds on the whole box,
+    else the hull of every branch that may apply there (undecided conditions up to the first that holds); the
+    whole line where no branch applies (the expression is undefined there)."""
+    branches = [(_compile(b, index), _compile_condition(c, index)) for b, c in e.args]
+
+    def pw(v: Sequence[Interval]) -> Interval:
+        parts = []
+        for val, cond in branches:
+            holds = cond(v)
+            if holds is False:
+                continue
+            parts.append(val(v))
+            if holds is True:
+                break
+        else:  # no branch certainly applies: at some point of the box none may (undefined there)
+            return whole()
+        if len(parts) == 1:
+            return parts[0]
+        return IV.mpf([min(p.a for p in parts), max(p.b for p in parts)])
+    return pw
 
 
 def _xlogx(x: Interval) -> Interval:
@@ -356,16 +423,26 @@ class Traced:
     """The margin of one piece of the domain, traced and compiled.
 
     ``value`` encloses the margin on a box; ``grads`` (None when the expression could not be
-    differentiated into the whitelist) enclose its partial derivatives.
+    differentiated into the whitelist) enclose its partial derivatives. ``gradients`` may be a function that
+    derives them: they are then derived at the first use of ``grads`` (by the boxes), not while every piece
+    of the domain is traced (GCE's Thm 1: 30 pieces whose derivatives, with ``p^(1/(1-q))``, took seconds each).
     """
 
     expr: sympy.Expr
     symbols: list[sympy.Symbol]
     value: Fn
-    grads: list[Fn] | None
+    gradients: list[Fn] | None | Callable[[], tuple[list[Fn] | None, str]]
     why_no_grads: str = ""
     faces: dict = field(default_factory=dict, repr=False)  # cache of :func:`face`
     alternatives: list[Traced] | None = None  # for a ``Max``: its arguments (one >= 0 suffices)
+    parts: list[Traced] | None = field(default=None, repr=False)  # for a ``Min``: its arguments, compiled once
+
+    @property
+    def grads(self) -> list[Fn] | None:
+        """The partial derivatives' enclosures (derived now if they were left for their first use)."""
+        if callable(self.gradients):
+            self.gradients, self.why_no_grads = self.gradients()
+        return self.gradients
 
     def face(self, fixed: dict[int, Any]) -> Traced:
         """The margin with coordinates ``fixed`` (index -> exact value) substituted symbolically:
@@ -382,6 +459,66 @@ class Traced:
         return self.faces[key]
 
 
+def _domain_bounds(space: SearchSpace, coords: list[Coordinate]) -> dict[sympy.Symbol, Interval]:
+    """Each coordinate's declared range (a ``Real``'s ends as the prover's boxes take them, a simplex coordinate
+    ``[0, 1]``): a superset of the piece, on which a comparison decided is decided for every point of it."""
+    reals = {p.name: p for p in space.params if isinstance(p, Real)}
+    out = {}
+    for c in coords:
+        p = reals.get(c.param)
+        if p is None:
+            out[c.symbol] = IV.mpf([0, 1])
+        elif math.isfinite(p.low) and math.isfinite(p.high):
+            out[c.symbol] = hull(sympy.Rational(Fraction(p.low)), sympy.Rational(Fraction(p.high)))
+        else:
+            out[c.symbol] = whole()
+    return out
+
+
+def decide_on(rel: Any, bounds: dict[sympy.Symbol, Interval]) -> bool | None:
+    """``rel`` (``<``, ``<=``, ``>``, ``>=``) decided for every point of ``bounds``: by its two sides' difference
+    bounded at 120 bits, else by that difference brought to one fraction (``cancel``: a point of the unit circle
+    has norm exactly 1); None where neither decides it."""
+    if not isinstance(rel, (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)):
+        return None
+    if not rel.free_symbols <= set(bounds):
+        return None
+    syms = list(bounds)
+    for form in (rel, None):
+        if form is None:
+            d = sympy.cancel(sympy.together(rel.lhs - rel.rhs))
+            if d.is_number:
+                return bool(type(rel)(d, 0))
+            form = type(rel)(d, 0, evaluate=False)
+        try:
+            with precision(120):
+                verdict = _compile_condition(form, {s: i for i, s in enumerate(syms)})([bounds[s] for s in syms])
+        except (Untraceable, ValueError, ZeroDivisionError, OverflowError):
+            verdict = None
+        if verdict is not None:
+            return verdict
+    return None
+
+
+@contextmanager
+def decided_comparisons(bounds: dict[sympy.Symbol, Interval]) -> Iterator[None]:
+    """Inside the block, Python's ``if`` on a SymPy comparison of the traced symbols (``alpha >= 2``, a norm ``<= 1``)
+    takes the branch that holds on the whole domain (:func:`decide_on`); one that differs between points raises
+    ``TypeError`` as SymPy does. The path taken is then the margin's code at every point of the domain."""
+    original = Relational.__bool__
+
+    def decided(rel: Any) -> bool:
+        verdict = decide_on(rel, bounds)
+        if verdict is None:
+            raise TypeError(f"cannot determine truth value of Relational: {rel}")
+        return verdict
+    Relational.__bool__ = decided  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Relational.__bool__ = original  # type: ignore[method-assign]
+
+
 def trace(space: SearchSpace, integers: dict[str, int], eliminated: dict[str, tuple[int, ...]]
           ) -> tuple[Traced, list[Coordinate]]:
     """Trace ``space.exact_margin`` on one piece (:func:`symbolic_point`) and compile it and its gradient.
@@ -393,35 +530,64 @@ def trace(space: SearchSpace, integers: dict[str, int], eliminated: dict[str, tu
         raise Untraceable("the claim gives no exact margin")
     point, coords = symbolic_point(space, integers, eliminated)
     try:
-        expr = sympy.sympify(space.exact_margin(point))
+        with decided_comparisons(_domain_bounds(space, coords)):
+            expr = sympy.sympify(space.exact_margin(point))
     except Exception as exc:  # noqa: BLE001  (any failure on symbols means: not traceable)
-        raise Untraceable(f"the exact margin cannot be evaluated on symbols: {type(exc).__name__}: {exc}") from None
+        hint = (" (a comparison in the margin's code that is not the same on the whole domain: write that branch "
+                "as sympy.Piecewise, Max or Min, docs/api.md)" if "truth value of Relational" in str(exc) else "")
+        raise Untraceable(f"the exact margin cannot be evaluated on symbols: {type(exc).__name__}: {exc}{hint}"
+                          ) from None
     return compile_traced(expr, [c.symbol for c in coords]), coords
 
 
 def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
     """``expr`` compiled with its partial derivatives (None, with the reason, where one leaves the whitelist)."""
     expr = sympy.sympify(expr)
+    if isinstance(expr, sympy.Min) and expr.free_symbols & set(symbols):  # a kink: no gradient; its arguments
+        parts = [compile_traced(a, symbols) for a in expr.args]  # compiled once, for its value and conjuncts
+        return Traced(expr, symbols, lambda v: _min([t.value(v) for t in parts]), None,
+                      f"no interval gradient: no derivative of a Min of {', '.join(map(str, symbols))} (a kink)",
+                      parts=parts)
     value = compile_expr(expr, symbols)
-    try:
-        grads: list[Fn] | None = [compile_expr(derivative(expr, s), symbols) for s in symbols]
-        why = ""
-    except Untraceable as exc:
-        grads, why = None, f"no interval gradient: {exc}"
+
+    def gradients() -> tuple[list[Fn] | None, str]:
+        try:
+            _no_kink(expr, set(symbols))  # once for all coordinates: the gradient is all or nothing
+            return [compile_expr(derivative(expr, s), symbols) for s in symbols], ""
+        except Untraceable as exc:
+            return None, f"no interval gradient: {exc}"
+        except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError) as exc:  # SymPy's diff
+            return None, f"no interval gradient: {type(exc).__name__}: {exc}"
     alts = [compile_traced(a, symbols) for a in expr.args] if isinstance(expr, sympy.Max) else None
-    return Traced(expr, symbols, value, grads, why, alternatives=alts)
+    return Traced(expr, symbols, value, gradients, alternatives=alts)
+
+
+def _no_kink(expr: sympy.Expr, syms: set[sympy.Symbol]) -> None:
+    """Raise :class:`Untraceable` where ``expr`` has no derivative in the whitelist in one of ``syms``: a
+    ``Piecewise`` whose condition depends on it (it may jump or kink where the condition changes), or a ``Max``,
+    ``Min`` or ``Abs`` of it (a kink; SymPy's derivative would hold ``Heaviside`` or ``sign``)."""
+    for pw in expr.atoms(sympy.Piecewise):
+        for _, c in pw.args:
+            if c.free_symbols & syms:
+                raise Untraceable(f"no derivative in {sorted(map(str, c.free_symbols & syms))[0]} of a Piecewise "
+                                  "whose conditions depend on it (it may jump or kink where a condition changes)")
+    for k in expr.atoms(sympy.Max, sympy.Min, sympy.Abs):
+        if k.free_symbols & syms:
+            raise Untraceable(f"no derivative in {sorted(map(str, k.free_symbols & syms))[0]} of a Max, Min or Abs "
+                              "of it (a kink)")
 
 
 def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
-    """``d expr / d s``, powers of one base combined where an exponent is symbolic or fractional: SymPy
+    """``d expr / d s``, powers of one base combined where an exponent is symbolic: SymPy
     writes ``d(x^q)/dx`` as ``q x^q / x``, unbounded at ``x = 0`` in intervals, where ``q x^(q-1)`` is not."""
+    _no_kink(expr, {s})
     d = sympy.diff(expr, s)
-    if d.has(sympy.tan):  # d tan = tan^2 + 1 is >= 1 even across a pole, where tan jumps: as 1/cos^2 it is unbounded
+    if d.has(sympy.tan):  # tan' = 1 + tan^2 >= 1 even across a pole, where tan jumps; 1/cos^2 is unbounded there
         d = d.replace(sympy.tan, lambda u: sympy.sin(u) / sympy.cos(u))
     if d.has(unbounded.HalfChart, unbounded.LineChart):  # the chart's derivative v'(u) > 0 as a factor
         d = sympy.factor_terms(d)
-    if any(not p.exp.is_Integer for p in d.atoms(sympy.Pow)):
-        d = sympy.powsimp(d)
+    if any(not p.exp.is_number for p in d.atoms(sympy.Pow)):  # SymPy combines numeric exponents itself (powsimp
+        d = sympy.powsimp(d)  # of a large derivative with square roots, an embedding's distances, took 28 s)
     return d
 
 
@@ -429,4 +595,6 @@ def conjuncts(traced: Traced) -> list[Traced]:
     """The margin split at a top-level ``Min`` (each argument must be ``>= 0``), each compiled."""
     if not isinstance(traced.expr, sympy.Min):
         return [traced]
+    if traced.parts is not None:
+        return list(traced.parts)
     return [compile_traced(a, traced.symbols) for a in traced.expr.args]

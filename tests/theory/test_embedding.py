@@ -102,3 +102,14 @@ def test_exact_number():
     assert te.exact_number(3) == 3
     with pytest.raises(ValueError):
         te.exact_number(True)
+
+
+def test_triplet_risks_accept_a_symbolic_alpha():
+    """A symbol is accepted (the hinge sum, valid for every alpha); at alpha = 3 it is the numeric risk."""
+    P, y = [te.circle_point(t) for t in (0, 2, -1)], [0, 1, 1]
+    a = sympy.Symbol("alpha", real=True)
+    clean, noisy = te.triplet_risks_points(P, y, 2, sympy.Rational(1, 5), a, [(0, 1)])
+    assert a in clean.free_symbols
+    num = te.triplet_risks_points(P, y, 2, sympy.Rational(1, 5), 3, [(0, 1)])
+    assert sympy.simplify(clean.subs(a, 3) - num[0]) == 0
+    assert sympy.simplify(noisy.subs(a, 3) - num[1]) == 0

@@ -129,3 +129,16 @@ def test_formula_names_and_bad_input():
         gce.eq7_bounds_float(1, 0.5)
     with pytest.raises(ValueError, match="k must lie"):
         gce.eq10_bounds(3, R(1, 2), R(3, 2))
+
+
+def test_symbolic_q_is_accepted_and_numbers_are_checked():
+    """Symbols pass (the prover traces the catalogue's margins on them); a number out of (0, 1] is refused."""
+    q = sympy.Symbol("q", real=True)
+    low, high = gce.eq7_bounds(3, q)
+    assert low.free_symbols == {q} and high == 2 / q
+    assert gce.A_constant(2, q, sympy.Rational(1, 4)).free_symbols == {q}
+    assert gce.r_norm([sympy.Rational(1, 2), sympy.Rational(1, 2)], q).free_symbols == {q}
+    with pytest.raises(ValueError, match=r"q must lie in \(0, 1\]"):
+        gce.eq7_bounds(3, 2)
+    with pytest.raises(ValueError, match=r"q must lie in \(0, 1\]"):
+        gce.A_constant(2, 0, sympy.Rational(1, 4))

@@ -19,6 +19,7 @@ from typing import Any, Callable
 
 import numpy as np
 import sympy
+from sympy.matrices.utilities import dotprodsimp
 
 from paper_checks.api import Context, Evidence, SearchSpace, SimplexPoint, StochasticMatrix, claim, figure_data, search
 from paper_checks.papers.documents import LI_NOTES
@@ -75,6 +76,16 @@ def _measure_exact(name: str) -> Callable[[sympy.Matrix], Any]:
     raise ValueError(f"unknown measure {name!r}")
 
 
+def _symbolic(me: Callable[[sympy.Matrix], Any], measure: str, M: sympy.Matrix) -> Any:
+    """The measure of a joint table of the prover's symbols: DMI as ``|det M|`` unevaluated. SymPy's own
+    simplification of ``|det|`` (sign queries on a polynomial in up to 14 symbols) and of the determinant's
+    products took up to 20 s a piece of the domain; unevaluated, it is the same margin."""
+    with dotprodsimp(False):
+        if measure == "dmi":
+            return sympy.Abs(td.joint_matrix(M).det(method="berkowitz"), evaluate=False)
+        return me(M)
+
+
 def properties_space(c: int = 3, measure: str = "dmi") -> SearchSpace:
     """A joint table ``Q = Q_{W1,W2}`` (a ``c^2``-simplex point) and a stochastic ``T = T_{W1->W3}``; margin
     ``min(m(Q), m(Q) - m(T^T Q), 1 - |det T|)``: non-negativity, information monotonicity (``T^T Q = Q_{W3,W2}``
@@ -89,7 +100,12 @@ def properties_space(c: int = 3, measure: str = "dmi") -> SearchSpace:
     def exact(pt: dict[str, Any]) -> Any:
         Q = sympy.Matrix(c, c, list(pt["Q"]))
         T = sympy.Matrix(pt["T"])
-        return sympy.Min(me(Q), me(Q) - me(T.T * Q), 1 - sympy.Abs(T.det()))
+        if all(v.is_number for v in [*Q, *T]):
+            return sympy.Min(me(Q), me(Q) - me(T.T * Q), 1 - sympy.Abs(T.det()))
+        m = [_symbolic(me, measure, M) for M in (Q, T.T * Q)]
+        with dotprodsimp(False):
+            det_t = T.det(method="berkowitz")
+        return sympy.Min(m[0], m[0] - m[1], 1 - sympy.Abs(det_t, evaluate=False), evaluate=False)
 
     return SearchSpace((SimplexPoint("Q", c * c), StochasticMatrix("T", c)), margin, exact,
                        description=f"min(m(Q), m(Q) - m(T^T Q), 1 - |det T|), m = {measure}, c = {c}")
@@ -234,7 +250,10 @@ def order_space(measure: str = "mi", c: int = 2) -> SearchSpace:
     def exact(pt: dict[str, Any]) -> Any:
         Q, Q2 = td.joint_from_conditional(pt["p"], pt["A"]), td.joint_from_conditional(pt["p"], pt["A2"])
         T = sympy.Matrix(pt["T"])
-        return sympy.Max(me(Q2) - me(Q), me(Q * T) - me(Q2 * T))
+        if all(v.is_number for v in [*Q, *Q2, *T]):
+            return sympy.Max(me(Q2) - me(Q), me(Q * T) - me(Q2 * T))
+        m = [_symbolic(me, measure, M) for M in (Q2, Q, Q * T, Q2 * T)]  # on symbols (the prover): unevaluated
+        return sympy.Max(m[0] - m[1], m[2] - m[3], evaluate=False)
 
     return SearchSpace((SimplexPoint("p", c), StochasticMatrix("A", c), StochasticMatrix("A2", c),
                         StochasticMatrix("T", c)), margin, exact,

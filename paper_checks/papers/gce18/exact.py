@@ -36,6 +36,12 @@ def exact_num(x: Any) -> Any:
     return sympy.sympify(x)
 
 
+def smallest(*parts: Any) -> Any:
+    """``Min(*parts)``, unevaluated where a part is symbolic: on the prover's symbols SymPy's pairwise comparison
+    of large parts (``_find_localzeros``) took 30 s a piece of Thm 1's domain, and decides nothing a proof needs."""
+    return sympy.Min(*parts, evaluate=all(sympy.sympify(v).is_number for v in parts))
+
+
 def same(a: Any, b: Any) -> bool:
     return sympy.simplify(a - b) == 0
 

@@ -18,7 +18,7 @@ from paper_checks.api import (
     claim,
     search,
 )
-from paper_checks.papers.gce18.exact import LI, ZHANG18, exact_num, fold_np, same, search_budget
+from paper_checks.papers.gce18.exact import LI, ZHANG18, exact_num, fold_np, same, search_budget, smallest
 from simulate.losses import cce_grad, lq_grad
 from theory import gce
 from theory import loss_parameters as lp
@@ -134,7 +134,7 @@ def eq7_space() -> SearchSpace:
         f = exact_num(fold(pt["f"], c))
         S = sympy.Add(*[sl.lq_value(v, q) for v in f])
         lo, hi = gce.eq7_bounds(c, q)
-        return sympy.Min(S - lo, hi - S)
+        return smallest(S - lo, hi - S)
 
     return SearchSpace((Integer("c", 2, 8), SimplexPoint("f", 8), Real.from_domain(lp.Q)), margin, exact,
                        description="min(S - (c - c^(1-q))/q, (c-1)/q - S), S the class sum of L_q")

@@ -19,7 +19,7 @@ from paper_checks.api import (
     claim,
     search,
 )
-from paper_checks.papers.gce18.exact import CS, ZHANG18, exact_num, fold_np, same, search_budget
+from paper_checks.papers.gce18.exact import CS, ZHANG18, exact_num, fold_np, same, search_budget, smallest
 from simulate.losses import get_loss
 from simulate.noise import uniform_noise
 from simulate.populations import random_distribution
@@ -62,7 +62,7 @@ def thm1_space() -> SearchSpace:
         fs, fh = gce.lq_pointwise_minimiser(p, q), gce.lq_pointwise_minimiser(w, q)
         risk = lambda f: sympy.Add(*[pk * sl.lq_value(fk, q) for pk, fk in zip(p, f) if pk != 0])  # noqa: E731
         D = risk(fs) - risk(fh)
-        return sympy.Min(D - gce.A_constant(c, q, eta), -D)
+        return smallest(D - gce.A_constant(c, q, eta), -D)
 
     return SearchSpace((Integer("c", 2, 6), SimplexPoint("p", 6), Real.from_domain(lp.Q),
                         Real("r", 0.0, 1.0, open_high=True)), margin, exact,
@@ -276,9 +276,12 @@ def thm2_space(condition: bool = True) -> SearchSpace:
         return ((c ** (1 - q) - 1) * ta[0] - (_r_norm_np(ta, q) - ta[0])) / q
 
     def exact(pt: dict[str, Any]) -> Any:
-        c, t = prep(pt, True)
-        q, t = exact_num(pt["q"]), exact_num(t)
-        return gce.B_bound(c, q, t[0]) - gce.thm2_gap(t, 0, q)
+        c = int(pt["c"])
+        q, t = exact_num(pt["q"]), exact_num(list(fold(pt["t"], c)))
+        # the gap (||t||_r - t_0)/q needs only t_0 and the norm, which is symmetric: with the condition, t_0 is
+        # Max(t), a swap that makes no comparison (the prover traces this on symbols)
+        t0 = sympy.Max(*t) if condition else t[0]
+        return gce.B_bound(c, q, t0) - (gce.r_norm(t, q) - t0) / q
 
     what = "T_yy >= T_yk" if condition else "any row"
     return SearchSpace((Integer("c", 2, 6), SimplexPoint("t", 6), Real.from_domain(lp.Q)), margin, exact,

@@ -20,7 +20,7 @@ from paper_checks.api import (
     figure_data,
     search,
 )
-from paper_checks.papers.gce18.exact import ZHANG18, exact_num, fold_np, same, search_budget
+from paper_checks.papers.gce18.exact import ZHANG18, exact_num, fold_np, same, search_budget, smallest
 from theory import gce
 from theory import loss_parameters as lp
 from theory import losses as sl
@@ -67,7 +67,7 @@ def eq10_space() -> SearchSpace:
         f = exact_num(fold(pt["f"], c))
         S = gce.truncated_class_sum(f, q, k)
         lo, hi = gce.eq10_bounds(c, q, k)
-        return sympy.Min(S - lo, hi - S)
+        return smallest(S - lo, hi - S)
 
     return SearchSpace((Integer("c", 2, 10), SimplexPoint("f", 10), Real.from_domain(lp.Q),
                         Real.from_domain(lp.K)), margin, exact,

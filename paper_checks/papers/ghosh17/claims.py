@@ -249,9 +249,12 @@ def uniform_tolerance_space() -> SearchSpace:
         c = int(pt["c"])
         p, f = fold(pt["p"], c), fold(pt["f"], c)
         eta = pt["r"] * sympy.Rational(c - 1, c)
-        w = [pk * (1 - eta - eta / (c - 1)) + eta / (c - 1) for pk in p]
-        j = max(range(c), key=lambda i: p[i])
-        return sympy.Add(*[w[k] * ((2 - 2 * f[k]) - (2 - 2 * (1 if k == j else 0))) for k in range(c)])
+        slope, offset = 1 - eta - eta / (c - 1), eta / (c - 1)
+        w = [pk * slope + offset for pk in p]
+        # f* = e_j, p_j the largest entry: R(f*) = sum_k w_k (2 - 2 [k = j]) = 2 sum w - 2 w_j needs only
+        # p_j = Max(p), so the margin makes no comparison (the prover traces it on symbols)
+        risk_star = 2 * sympy.Add(*w) - 2 * (sympy.Max(*p) * slope + offset)
+        return sympy.Add(*[w[k] * (2 - 2 * f[k]) for k in range(c)]) - risk_star
 
     params = (Integer("c", 2, 6), SimplexPoint("p", 6), SimplexPoint("f", 6), Real("r", 0.0, 1.0, open_high=True))
     return SearchSpace(params, margin, exact,

@@ -118,20 +118,23 @@ def symmetric_space(condition: Callable[[Any, Any], Any] | None = None) -> Searc
     (``-|l+ + l- - 2 alpha|`` at this ``D``); where it fails some ``D in [0, 2]`` must not
     (``max(beta, 2 - beta) - alpha > 0``). ``condition`` defaults to ``alpha >= max(beta, 2 - beta)``.
     """
-    cond = condition or (lambda a, b: a >= max(b, 2 - b))
+    cond = condition or (lambda a, b, maxf=max: a >= maxf(b, 2 - b))
 
-    def parts(a: Any, b: Any, d: Any, absf: Callable[[Any], Any], maxf: Callable[..., Any]) -> Any:
+    def parts(a: Any, b: Any, d: Any, absf: Callable[[Any], Any], maxf: Callable[..., Any],
+              where: Callable[[Any, Any, Any], Any]) -> Any:
         s = maxf(a + d - b, 0) + maxf(a - d + b, 0) - 2 * a
-        m2 = -absf(s) if absf(d - b) <= a else s
-        m1 = -absf(s) if cond(a, b) else maxf(b, 2 - b) - a
+        m2 = where(absf(d - b) <= a, -absf(s), s)
+        m1 = where(cond(a, b) if condition else cond(a, b, maxf), -absf(s), maxf(b, 2 - b) - a)
         return m1, m2
 
     def margin(pt: dict[str, Any]) -> float:
-        m1, m2 = parts(pt["alpha"], pt["beta"], pt["D"], abs, max)
+        m1, m2 = parts(pt["alpha"], pt["beta"], pt["D"], abs, max, lambda c, x, y: x if c else y)
         return float(min(m1, m2))
 
     def exact(pt: dict[str, Any]) -> Any:
-        m1, m2 = parts(pt["alpha"], pt["beta"], pt["D"], sympy.Abs, sympy.Max)
+        # branches as Piecewise and Max, not Python's ``if`` and ``max``: the prover traces this on symbols
+        m1, m2 = parts(pt["alpha"], pt["beta"], pt["D"], sympy.Abs, sympy.Max,
+                       lambda c, x, y: sympy.Piecewise((x, c), (y, True)))
         return sympy.Min(m1, m2)
 
     return SearchSpace((Real("alpha", 0.0, 3.0, open_low=True), Real("beta", -1.0, 3.0), Real("D", 0.0, 2.0)),

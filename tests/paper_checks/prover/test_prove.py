@@ -258,3 +258,22 @@ def test_a_pinned_real_is_substituted_not_a_coordinate():
     assert exact_point(space, pc, coords, [Fraction(1, 2)]) == {"x": sympy.Rational(1, 2), "b": 1}
     res = prove(space, 2000, 60)
     assert res.outcome == "proved" and recheck(res.certificate, space) == []
+
+
+def test_a_margin_with_branches_is_proved_and_a_jump_refuted():
+    """A Piecewise margin (a user's ``if`` written as SymPy's) is decided over its branches: ``|x - 1|`` written
+    branch by branch holds on [0, 2]; a jump below 0 at ``x < 1/2`` is refuted at an exact point."""
+    space = real_space(lambda x: sympy.Piecewise((x - 1, x >= 1), (1 - x, True)), ("x", 0, 2))
+    _proved(prove(space, 1000, 60), space)
+    jump = real_space(lambda x: sympy.Piecewise((x, x >= R(1, 2)), (x - 1, True)), ("x", 0, 1))
+    res = prove(jump, 1000, 60)
+    assert res.outcome == "counterexample" and res.counterexample["x"] < R(1, 2)
+
+
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
+def test_a_catalogue_claim_with_branches_is_proved():
+    """le19.margin_symmetric (Piecewise and Max in alpha, beta, D) is traced and proved over its branches."""
+    from paper_checks.api import prove_claim
+    from paper_checks.registry import load
+    res = prove_claim("le19.margin_symmetric", seconds=300, search_first=200)
+    _proved(res, load()["le19.margin_symmetric"].space())
