@@ -63,13 +63,16 @@ def _raise_stop(signum: int, frame: Any) -> None:
 
 
 @contextlib.contextmanager
-def stop_signals() -> Iterator[None]:
-    """Within: SIGTERM and SIGHUP raise :class:`Stop` in the main thread, like Ctrl-C (restored on exit)."""
+def stop_signals(ctrl_c: bool = False) -> Iterator[None]:
+    """Within: SIGTERM and SIGHUP raise :class:`Stop` in the main thread, like Ctrl-C (restored on exit); with
+    ``ctrl_c``, SIGINT raises ``KeyboardInterrupt`` again too (a claims module may have set its own handlers)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
     old = {s: signal.signal(s, _raise_stop) for s in wanted}
+    if ctrl_c:
+        old[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
