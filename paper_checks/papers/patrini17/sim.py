@@ -16,6 +16,7 @@ The models are tiny, so training runs on the host (``HOST = numpy``) whatever ``
 """
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import numpy as np
@@ -514,7 +515,8 @@ def forward_beats_backward(ctx: Context) -> Evidence:
                                  "confirmed when more than half of the settings are won and none is lost. The (data "
                                  "set, T) cells are reported with their own z"},
     }
-    ctx.say(f"scikit-learn digits: 5 losses x 3 noises, {n_seeds['digits']} seeds")
+    if importlib.util.find_spec("sklearn") is not None:  # the bar names only what runs
+        ctx.say(f"scikit-learn digits: 5 losses x 3 noises, {n_seeds['digits']} seeds")
     try:
         runs["digits (scikit-learn)"] = _run_dataset(ctx, 1, "digits", n_seeds["digits"])
         skipped = None
