@@ -152,7 +152,8 @@ TOP_LEVEL = {"__main__", "api", "cli", "context", "evidence", "figdata", "files"
              "registry"}
 #: the layer order of docs/design.md, from below; a module imports at its top only from its layer or below
 LAYERS = (
-    ("paper_checks.jsonable", "paper_checks.files", "paper_checks.context", "paper_checks.run.deadline"),
+    ("paper_checks.jsonable", "paper_checks.files", "paper_checks.context", "paper_checks.run.deadline",
+     "paper_checks.run.stage"),
     ("paper_checks.search",),
     ("paper_checks.prover",),
     ("paper_checks.trials",),

@@ -17,7 +17,6 @@ import time
 from typing import Any
 
 from paper_checks.jsonable import jsonable
-from paper_checks.run import isolation
 
 #: seconds between two sends of a moved point within one stage (a new stage is sent at once)
 EVERY = 0.5
@@ -54,7 +53,15 @@ def at(point: Any) -> None:
 
 def in_worker() -> bool:
     """Whether this process is a worker of the runner (its messages reach the parent)."""
+    from paper_checks.run import isolation  # here: this module sits in the lowest layer, with the time limit
+
     return isolation._CONN is not None
+
+
+def _report(text: str) -> None:
+    from paper_checks.run.isolation import report_progress
+
+    report_progress(text)
 
 
 def _flush() -> None:
@@ -82,14 +89,14 @@ def _send() -> None:
         if text is None:
             return
         _state["text"] = text
-        isolation.report_progress(text)
+        _report(text)
 
 
 def progress(message: str) -> None:
     """A check's own progress message (``ctx.progress``): its stage too, sent under the same lock."""
     with _lock:
         _state.update(name=message, point=None, moved=False, text=message)
-        isolation.report_progress(message)
+        _report(message)
 
 
 def close() -> None:
