@@ -243,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
             args = _parser().parse_args(argv)
             if hasattr(args, "module"):
                 load_modules(args.module)
-            return _handler(args.command)(args)
+            with stop_signals(ctrl_c=True):  # again: a claims module may have set its own handlers on import
+                return _handler(args.command)(args)
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -11,9 +11,13 @@ from paper_checks import report
 from paper_checks.commands.common import UsageError, last_report, shutil_width
 from paper_checks.files import earlier_report
 from paper_checks.registry import CATALOGUE, ENV_VAR, PAPERS, Claim, load
+from paper_checks.report.writing import mixed_set
 
 
 def show(args: argparse.Namespace) -> int:
+    mixed = mixed_set(Path(args.report).parent) if Path(args.report).name == "report.json" else None
+    if mixed:
+        raise UsageError(mixed)
     reg = load()
     if args.id not in reg:  # a user's claim: the report names the claims files its claims came from
         reg = load(_report_modules(args.report, args.id))

@@ -140,9 +140,22 @@ def claims_modules(claims: Iterable[Any], extra: Iterable[str] = ()) -> list[dic
     return out
 
 
+def shown_path(path: str) -> str:
+    """A claims file as a write-up names it: relative to the working directory when inside it, else its file name
+    alone (never a path of the machine; report.json keeps the full path, which ``show`` reads)."""
+    f = Path(path)
+    if not f.is_absolute():
+        return path
+    try:
+        return str(f.relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return f.name
+
+
 def modules_text(mods: list[dict[str, str]]) -> str:
-    """The claims modules in one line: ``path (sha256 HASH); ...``."""
-    return "; ".join(f"{m['path'] or m['module']} (sha256 {m['sha256'] or 'unavailable'})" for m in mods)
+    """The claims modules in one line: ``path (sha256 HASH); ...``, each path as :func:`shown_path` gives it."""
+    return "; ".join(f"{shown_path(m['path']) if m['path'] else m['module']} (sha256 {m['sha256'] or 'unavailable'})"
+                     for m in mods)
 
 
 def how_to_cite(doc: dict[str, Any]) -> str:

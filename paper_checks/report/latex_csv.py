@@ -9,11 +9,30 @@ from paper_checks.report.citing import commit_text, how_to_cite, report_key
 from paper_checks.report.shared import incomplete, ordered, source_citation
 from paper_checks.report.tables import counterexample_table
 
+#: LaTeX text-mode spellings of the characters that TeX treats specially, or that its default (OT1) fonts print
+#: as other glyphs (``<`` as an inverted exclamation mark, ``|`` as a dash)
+TEX_CHARS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
+             "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}",
+             ">": r"\textgreater{}", "|": r"\textbar{}", "\n": " ", "\r": " ", "\u2264": r"$\le$",
+             "\u2265": r"$\ge$", "\u2260": r"$\ne$"}
+#: comparisons of a statement as written in code, typeset as the relations they mean
+TEX_RELATIONS = {"<=": r"$\le$", ">=": r"$\ge$", "!=": r"$\ne$", "==": "$=$"}
 
-def _tex(s: Any) -> str:
-    rep = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-           "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
-    return "".join(rep.get(ch, ch) for ch in str(s))
+
+def tex_text(s: Any) -> str:
+    """``s`` as LaTeX text: ``<=``, ``>=``, ``!=``, ``==`` as relations, every special character escaped
+    (:data:`TEX_CHARS`), so that any text (a statement, a summary, a claim id) typesets as written."""
+    s, out, i = str(s), [], 0
+    while i < len(s):
+        two = s[i:i + 2]
+        if two in TEX_RELATIONS:
+            out.append(TEX_RELATIONS[two])
+            i += 2
+            continue
+        out.append(TEX_CHARS.get(s[i], s[i]))
+        i += 1
+    return "".join(out)
+
 
 
 def latex(doc: dict[str, Any]) -> str:
@@ -34,8 +53,8 @@ def latex(doc: dict[str, Any]) -> str:
     for c in ordered(doc["claims"]):
         star = "" if c["verdict"] == c["expected"] else "*"
         dag = r"\textsuperscript{\dag}" if c.get("reconstructed") else ""
-        lines.append(f"\\texttt{{{_tex(c['id'])}}}{dag} & {_tex(source_citation(c))} & {_tex(c['verdict'])}{star} & "
-                     f"{_tex(c['method'])} \\\\")
+        lines.append(f"\\texttt{{{tex_text(c['id'])}}}{dag} & {tex_text(source_citation(c))} & "
+                     f"{tex_text(c['verdict'])}{star} & {tex_text(c['method'])} \\\\")
     lines += [r"\bottomrule", r"\end{longtable}", ""]
     return "\n".join(lines + latex_appendix(doc))
 
@@ -45,20 +64,20 @@ def latex_appendix(doc: dict[str, Any]) -> list[str]:
     cited with ``\\cite{id}`` (``report.bib``); then how to cite the report."""
     lines = ["% the claims, one by one; \\cite keys are in report.bib", r"\section*{Appendix: the claims}", ""]
     for c in ordered(doc["claims"]):
-        differs = "" if c["verdict"] == c["expected"] else f" (recorded: {_tex(c['expected'])})"
+        differs = "" if c["verdict"] == c["expected"] else f" (recorded: {tex_text(c['expected'])})"
         mark = " (reconstructed)" if c.get("reconstructed") else ""
-        lines += [f"\\paragraph{{\\texttt{{{_tex(c['id'])}}}: {_tex(c['verdict'])}{differs}.}}",
-                  f"\\cite{{{c['paper']}}}, {_tex(source_citation(c))}{mark}.",
-                  f"\\emph{{Statement:}} {_tex(c['statement'])}",
-                  f"\\emph{{Evidence}} ({_tex(c['method'])}): {_tex(c['summary'])}"]
+        lines += [f"\\paragraph{{\\texttt{{{tex_text(c['id'])}}}: {tex_text(c['verdict'])}{differs}.}}",
+                  f"\\cite{{{c['paper']}}}, {tex_text(source_citation(c))}{mark}.",
+                  f"\\emph{{Statement:}} {tex_text(c['statement'])}",
+                  f"\\emph{{Evidence}} ({tex_text(c['method'])}): {tex_text(c['summary'])}"]
         if c.get("condition"):
-            lines.append(f"\\emph{{Condition:}} {_tex(c['condition'])}")
+            lines.append(f"\\emph{{Condition:}} {tex_text(c['condition'])}")
         ce = counterexample_table(c.get("counterexample"))
         if ce is not None:
-            pairs = "; ".join(f"\\texttt{{{_tex(q)}}} $=$ \\texttt{{{_tex(v)}}}" for q, v in ce.rows)
+            pairs = "; ".join(f"\\texttt{{{tex_text(q)}}} $=$ \\texttt{{{tex_text(v)}}}" for q, v in ce.rows)
             lines.append(f"\\emph{{Counterexample (exact):}} {pairs}.")
         lines.append("")
-    lines += [r"\paragraph{How to cite this report.} " + _tex(how_to_cite(doc)) + f" \\cite{{{report_key(doc)}}}",
+    lines += [r"\paragraph{How to cite this report.} " + tex_text(how_to_cite(doc)) + f" \\cite{{{report_key(doc)}}}",
               ""]
     return lines
 

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from paper_checks import registry
 from paper_checks.files import read_json_file
+from paper_checks.report.writing import mixed_set
 
 FINDINGS_START, FINDINGS_END = "<!-- findings:start -->", "<!-- findings:end -->"
 VERDICTS_START, VERDICTS_END = "<!-- verdicts:start -->", "<!-- verdicts:end -->"
@@ -42,6 +43,9 @@ def load_report(path: Path) -> dict[str, Any]:
         raise ValueError(f"{str(path)!r} is not a JSON report: {exc}") from None
     if not isinstance(doc, dict) or "claims" not in doc:
         raise ValueError(f"{str(path)!r} is not a paper_checks report (no 'claims')")
+    mixed = mixed_set(Path(path).parent) if Path(path).name == "report.json" else None
+    if mixed:
+        raise ValueError(mixed)
     return doc
 
 

@@ -1,29 +1,30 @@
 """Writing the report: the formats and their files, rendering a format, writing a set of files.
 
-A run's files in the report folder are swapped in as one set, so that a reader, or a process killed at any
-instant (SIGKILL included), never leaves the folder with a mixed set of two runs' formats:
+What a run leaves in the report folder ``OUT`` is plain files, ``OUT/report.<suffix>`` (and ``OUT/figures/``),
+which a copy, an attachment and ``git add`` all keep whole:
 
-- the files are written whole into a fresh hidden folder ``OUT/.report-<token>/``;
-- each ``OUT/report.<suffix>`` is a relative link to ``.report/report.<suffix>``, and ``OUT/.report`` is a
-  link to the current hidden folder; the swap is **one** :func:`os.replace` of ``OUT/.report``. A format
-  that one side of the swap lacks is a dangling link there, which readers see as no file; the links of
-  formats this run did not write are removed after the swap;
-- a folder of the earlier layout (plain ``report.*`` files) is first moved to it without changing what a
-  reader sees (each plain file hard-linked into the current hidden folder, then replaced by its link);
-- leftovers of a process killed mid-write (other ``.report-*`` folders, ``.report*.tmp`` files) are removed
-  by the next writer, under the folder's lock.
+- every file is written whole into a temporary file beside it, and all of them are renamed into place one
+  after another (:func:`os.replace`; a reader sees an old file or a new one, never a partial one); the formats
+  this run did not write are removed;
+- each file names its run (the run id: report.json's provenance, the Markdown and HTML provenance table,
+  report.tex's first line, report.bib's key, report.csv's column), and :func:`mixed_set` tells a folder whose
+  files come from two runs (a writer killed between two renames), which ``show`` and ``readme`` refuse;
+- one run's set is written under a lock on the folder (``OUT/.report.lock``; two writers never interleave);
+- the earlier layout (links into a hidden ``OUT/.report-<token>/``) is replaced by plain files: its links
+  themselves are replaced, never written through (a ``.report`` link pointing outside ``OUT`` is only removed),
+  and only hidden folders of that exact form and content are removed (a user's ``OUT/.report-notes/`` stays).
 
-One run's set is written under a lock on the folder (two writers never interleave). Where links cannot be
-made, each file is replaced whole (:func:`paper_checks.files.atomic_write`) and stale formats removed, as
-before. ``--json`` elsewhere is one file replaced whole. A target that is a device or a FIFO (``--json
-/dev/null``, ``/dev/stdout``) is written through, never replaced.
+``--json`` elsewhere is one file replaced whole, without a lock file beside it. A target that is a device or a
+FIFO (``--json /dev/null``, ``/dev/stdout``) is written through, never replaced. Nothing is written outside
+``OUT`` and the ``--json`` path.
 """
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import json
-import os
-import secrets
+import re
 import shutil
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -71,120 +72,91 @@ def write(doc: dict[str, Any], out_dir: Path, json_path: Path | None = None,
     only with ``tracebacks=True`` (``--traceback``), its last line otherwise (in the summary).
     """
     paths = targets(out_dir, formats, json_path)
+    in_out = [f for f, p in paths.items() if p == targets(out_dir, [f])[f]]
+    if in_out and Path(out_dir).exists() and not Path(out_dir).is_dir():
+        raise NotADirectoryError(f"the report folder {out_dir} is a file, not a folder: name a folder")
     for p in paths.values():
         if not is_special(p):
             p.parent.mkdir(parents=True, exist_ok=True)
     human = doc if tracebacks else {**doc, "claims": [{k: v for k, v in c.items() if k != "traceback"}
                                                       for c in doc["claims"]]}
     texts = {f: render(doc if f == "json" else human, f, Path(out_dir)) for f in paths}  # rendered before locking
-    in_out = [f for f, p in paths.items() if p == targets(out_dir, [f])[f]]
-    lock_dir = next((p.parent for p in paths.values() if not is_special(p)), None)
+    lock_dir = Path(out_dir) if in_out and not any(is_special(paths[f]) for f in in_out) else None
     with _folder_lock(lock_dir):  # one run's set of files at a time: never a mix of two runs
-        if in_out and not any(is_special(paths[f]) for f in in_out) and _links_work(Path(out_dir)):
-            for f, p in paths.items():
-                if f not in in_out:
-                    atomic_write(p, texts[f])
-            _swap_in(Path(out_dir), {f: texts[f] for f in in_out})
-            return tuple(paths.values())
+        for f in in_out:  # a link of the earlier layout is replaced itself, never written through
+            if paths[f].is_symlink():
+                paths[f].unlink()
         written = tuple(atomic_write(p, texts[f]) for f, p in paths.items())
         if in_out:
             _remove_stale(Path(out_dir), [f for f in FORMATS if f not in in_out])
-            _clean_leftovers(Path(out_dir), keep=None)
+            _clean_leftovers(Path(out_dir))
         return written
 
 
 CURRENT = ".report"
-"""The link in the report folder to the hidden folder that holds the current set of files."""
-
-
-def _links_work(out_dir: Path) -> bool:
-    """Whether symbolic links can be made in ``out_dir`` (not on some Windows set-ups)."""
-    if (out_dir / CURRENT).is_symlink():
-        return True
-    probe = out_dir / f".report.probe-{secrets.token_hex(4)}.tmp"
-    try:
-        os.symlink(CURRENT, probe)
-    except (OSError, NotImplementedError, AttributeError):
-        return False
-    probe.unlink()
-    return True
-
-
-def _relink(link: Path, target: str) -> None:
-    """Point ``link`` at ``target`` (a relative path) with one :func:`os.replace`: never absent on the way."""
-    tmp = link.parent / f".report.link-{secrets.token_hex(4)}.tmp"
-    os.symlink(target, tmp)
-    try:
-        os.replace(tmp, link)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
-def _fill(folder: Path, texts: dict[str, str]) -> None:
-    for f, text in texts.items():
-        with open(folder / f"report{SUFFIX[f]}", "wb") as fh:
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(folder / f"report{SUFFIX[f]}", 0o644)
-    os.symlink("../figures", folder / "figures")  # a reader that resolves the links finds the figures too
-
-
-def _swap_in(out_dir: Path, texts: dict[str, str]) -> None:
-    """Make ``texts`` (format -> text) the report folder's set of files in one rename (module docstring)."""
-    _clean_leftovers(out_dir, keep=None)
-    new = out_dir / f"{CURRENT}-{secrets.token_hex(6)}"
-    new.mkdir()
-    _fill(new, texts)
-    current = out_dir / CURRENT
-    if not current.is_symlink():  # nothing of this layout yet: an empty set, which no link shows
-        empty = out_dir / f"{CURRENT}-{secrets.token_hex(6)}"
-        empty.mkdir()
-        _relink(current, empty.name)
-    here = out_dir / os.readlink(current)
-    for f in FORMATS:  # the earlier layout's plain files join the current set unchanged, then become links
-        p = out_dir / f"report{SUFFIX[f]}"
-        if p.is_file() and not p.is_symlink():
-            tmp = here / f".{p.name}.{secrets.token_hex(4)}.tmp"
-            try:
-                os.link(p, tmp)
-            except OSError:
-                shutil.copy2(p, tmp)
-            os.replace(tmp, here / p.name)
-            _relink(p, f"{CURRENT}/{p.name}")
-    for f in texts:  # links of this run's formats; one the current set lacks dangles (no file) until the swap
-        p = out_dir / f"report{SUFFIX[f]}"
-        if not (p.is_symlink() and os.readlink(p) == f"{CURRENT}/{p.name}"):
-            _relink(p, f"{CURRENT}/{p.name}")
-    _relink(current, new.name)  # the swap: the new set, whole, in one rename
-    for f in FORMATS:
-        p = out_dir / f"report{SUFFIX[f]}"
-        if f not in texts and p.is_symlink() and os.readlink(p) == f"{CURRENT}/{p.name}":
-            p.unlink()
-    _clean_leftovers(out_dir, keep=new.name)
-
-
-def _clean_leftovers(out_dir: Path, keep: str | None) -> None:
-    """Remove what a writer killed mid-write left (temporary files, hidden sets that are not current); under the
-    folder's lock, so never another writer's work in progress."""
-    current = out_dir / CURRENT
-    keep = keep or (os.readlink(current) if current.is_symlink() else None)
-    for p in out_dir.glob(f"{CURRENT}*"):
-        if p.name in (CURRENT, keep, ".report.lock"):
-            continue
-        if p.name.startswith(f"{CURRENT}-") and p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p, ignore_errors=True)
-        elif p.name.endswith(".tmp") and (p.is_symlink() or p.is_file()):
-            p.unlink(missing_ok=True)
+"""The link of the earlier layout to the hidden folder that held the current set of files (removed now)."""
+_HIDDEN = re.compile(r"\.report-[0-9a-f]{12}")
 
 
 def _remove_stale(out_dir: Path, others: list[str]) -> None:
-    """Remove the report files of ``others`` (formats) that an earlier run left in ``out_dir`` (regular files only)."""
+    """Remove the report files of ``others`` (formats) that an earlier run left in ``out_dir`` (its regular
+    files, and its links of the earlier layout)."""
     for f in others:
         p = out_dir / f"report{SUFFIX[f]}"
-        if p.is_file() and not p.is_symlink():
+        if p.is_symlink() or p.is_file():
             p.unlink()
+
+
+def _clean_leftovers(out_dir: Path) -> None:
+    """Remove what the earlier layout, or a writer killed mid-write, left: the ``.report`` link (the link only),
+    hidden sets ``.report-<12 hex digits>/`` holding nothing but report files and a ``figures`` link, and
+    temporary files of this module; under the folder's lock, so never another writer's work in progress."""
+    current = out_dir / CURRENT
+    if current.is_symlink():
+        current.unlink()
+    names = {f"report{s}" for s in SUFFIX.values()} | {"figures"}
+    for p in out_dir.glob(f"{CURRENT}*"):
+        if _HIDDEN.fullmatch(p.name) and p.is_dir() and not p.is_symlink():
+            inside = list(p.iterdir())
+            if all(q.name in names and (q.is_symlink() or q.is_file()) for q in inside):
+                shutil.rmtree(p, ignore_errors=True)
+        elif p.name.startswith(".report.") and p.name.endswith(".tmp") and (p.is_symlink() or p.is_file()):
+            p.unlink(missing_ok=True)  # a temporary file of a writer killed mid-write (atomic_write's, or a link)
+
+
+_RUN_ID = {".json": None, ".md": re.compile(r"\| run_id \| ([^|\s]+) \|"),
+           ".html": re.compile(r"<th>run_id</th><td>([^<\s]+)</td>"),
+           ".tex": re.compile(r"^% label-noise-lab \S+, run ([^,\s]+),", re.M),
+           ".bib": re.compile(r"@misc\{lnl-report-([^,\s]+),"), ".csv": None}
+
+
+def mixed_set(out_dir: Path) -> str | None:
+    """Why the report files in ``out_dir`` are not one run's set (their run ids differ), or None when they are."""
+    ids: dict[str, str] = {}
+    for suffix, pattern in _RUN_ID.items():
+        p = Path(out_dir) / f"report{suffix}"
+        if not p.is_file():
+            continue
+        try:
+            text = p.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if suffix == ".json":
+            with contextlib.suppress(ValueError, AttributeError):
+                ids[p.name] = str((json.loads(text).get("provenance") or {}).get("run_id"))
+        elif suffix == ".csv":
+            rows = list(csv.DictReader(io.StringIO(text)))
+            if rows and "run_id" in rows[0]:
+                ids[p.name] = rows[0]["run_id"]
+        else:
+            m = pattern.search(text) if pattern is not None else None
+            if m:
+                ids[p.name] = m.group(1)
+    if len(set(ids.values())) > 1:
+        listed = ", ".join(f"{name} run {rid}" for name, rid in sorted(ids.items()))
+        return (f"the report files in {out_dir} come from different runs ({listed}): a writer was stopped between "
+                "two files; run again to write one set")
+    return None
 
 
 @contextlib.contextmanager

@@ -66,13 +66,16 @@ def _raise_stop(signum: int, frame: Any) -> None:
 
 
 @contextlib.contextmanager
-def stop_signals() -> Iterator[None]:
-    """Within: SIGTERM and SIGHUP raise :class:`Stop` in the main thread, like Ctrl-C (restored on exit)."""
+def stop_signals(ctrl_c: bool = False) -> Iterator[None]:
+    """Within: SIGTERM and SIGHUP raise :class:`Stop` in the main thread, like Ctrl-C (restored on exit); with
+    ``ctrl_c``, SIGINT raises ``KeyboardInterrupt`` again too (a claims module may have set its own handlers)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
     old = {s: signal.signal(s, _raise_stop) for s in wanted}
+    if ctrl_c:
+        old[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         yield
     finally:
@@ -118,6 +121,11 @@ def seconds_text(t: float) -> str:
 # --------------------------------------------------------------------------- worker side
 
 _CONN: Any = None  # in a worker: its end of the pipe to the parent
+
+
+def in_worker() -> bool:
+    """Whether this process is a worker of the runner (its progress messages reach the parent)."""
+    return _CONN is not None
 
 
 def report_progress(message: str) -> None:

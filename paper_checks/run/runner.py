@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from paper_checks import figdata
+from paper_checks import figdata, stage
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.files import earlier_report
 from paper_checks.jsonable import jsonable
 from paper_checks.registry import PAPERS, Claim, tagged_source
-from paper_checks.run.isolation import NOT_RAISED, Failure, describe, report_progress, run_pooled, stop_status
+from paper_checks.run.isolation import NOT_RAISED, Failure, describe, run_pooled, stop_status
+from paper_checks.stage import timed_out_message
 from simulate.backend import Backend, get_backend
 from simulate.blas import pinned_blas
 
@@ -179,10 +180,14 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     own = bar is None
     with (tqdm(total=len(claims), desc="claims", unit="claim", disable=not show_progress, leave=False) if own
           else contextlib.nullcontext(bar)) as bar:
+        where: dict[int, str] = {}  # each claim's last progress message: where a time-out came
+
         def done(i: int, out: Any) -> None:
             if isinstance(out, Failure):
-                finished[i] = Result(claims[i], None, timeout if out.message.startswith("timed out") else 0.0,
-                                     error=out.message, traceback=out.message, precision=precision, seed=seed)
+                timed_out = out.message.startswith("timed out")
+                message = timed_out_message(out.message, where.get(i)) if timed_out else out.message
+                finished[i] = Result(claims[i], None, timeout if timed_out else 0.0,
+                                     error=message, traceback=message, precision=precision, seed=seed)
             else:
                 ev, seconds, error, tb, data = out
                 if claims[i].figures or (ev is not None and ev.figures):  # run --figures: they reuse the data
@@ -194,15 +199,16 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
         shown = [0.0]
 
         def progress(i: int, message: str) -> None:  # at most ten a second: a chatty check costs no terminal time
+            where[i] = message
             now = time.monotonic()
-            if now - shown[0] >= 0.1:
+            if show_progress and now - shown[0] >= 0.1:
                 shown[0] = now
                 bar.set_postfix_str(f"{claims[i].id}: {message}")
 
         try:
             run_tasks(claim_task, tasks, jobs=max(1, min(jobs, len(claims))), executor=executor, order=order,
                       done=done, spawn=backend.name != "numpy", timeout=timeout,
-                      progress=progress if show_progress else None)
+                      progress=progress)
         except KeyboardInterrupt as exc:
             raise Interrupted([finished[i] for i in sorted(finished)], stop_status(exc) - 128) from None
     return [finished[i] for i in range(len(claims))]
@@ -236,7 +242,10 @@ def claim_task(claim: Claim, precision: str, seed: int, backend_name: str
     """Worker side of :func:`run_all` (and of ``stability``): run one claim; evidence made plain JSON
     so it pickles. Returns ``(evidence, seconds, error, traceback, figure data)``, the last the claim's
     memoised figure data when the run shares it (:func:`paper_checks.figdata.shared`; ``run --figures``)."""
-    r = run_claim(claim, precision, seed, get_backend(backend_name), progress=report_progress)
+    try:
+        r = run_claim(claim, precision, seed, get_backend(backend_name), progress=stage.progress)
+    finally:
+        stage.close()  # the stage thread sends nothing once the result may be on its way
     ev = r.evidence
     if ev is not None:  # the report only ever reads these through jsonable(): same JSON
         ev = dataclasses.replace(ev, numbers=jsonable(ev.numbers), counterexample=jsonable(ev.counterexample))

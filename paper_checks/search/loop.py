@@ -86,6 +86,7 @@ from paper_checks.search.rationals import simplest_between
 from paper_checks.search.result import OUTCOMES, Outcome, SearchResult
 from paper_checks.search.scores import Scored, Scores
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker, shrink
+from paper_checks.stage import at, current, stage
 
 # defined here: SHRINK_RESERVE, SHRINK_STARTS, VERIFY_K, search; the rest (OUTCOMES and SearchResult from
 # paper_checks.search.result among them) are re-exported from the modules the search is built from, so that
@@ -161,6 +162,7 @@ class _Evaluator:
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise _TimeUp
         self.count += 1
+        at(point)
         try:
             with np.errstate(all="ignore"):
                 m = float(self.space.margin(point))
@@ -269,6 +271,7 @@ def _sample(space: SearchSpace, ev: _Evaluator, rng: np.random.Generator, n_rand
             progress: Callable[[int], None] | None, scores: Scores) -> None:
     """Step 1: ``n_random`` margin evaluations at sampled points of the domain (constraint
     applied), added to ``scores`` (NaN margins left out)."""
+    stage("search: sampling")
     attempts = 0
     chunk = 512
     i = 0
@@ -314,6 +317,7 @@ def _polished_pool(space: SearchSpace, ev: _Evaluator, scored: Scored, budget: i
             left -= int(budget * SHRINK_RESERVE)
             if left <= 0:
                 break
+            stage("search: polishing", start)
             pt, m = _polish(space, ev, start, left // (len(starts) - k))
             if progress is not None and ev.count > before:
                 progress(ev.count - before)
@@ -340,6 +344,7 @@ def _verify_worst(space: SearchSpace, scores: Scores, pool: Pool, verify_k: int,
         if not all(_distinct(pt, q, space) for q in seen):
             continue
         seen.append(pt)
+        stage("search: verifying", pt)
         info, r = _verify_candidate(space, pt, m, tol)
         result.candidates.append(info)
         if r is not None:
@@ -367,6 +372,7 @@ def _shrink_verified(space: SearchSpace, ev: _Evaluator, rng: np.random.Generato
         except _BudgetSpent:
             return -math.inf
 
+    stage("search: shrinking", verified)
     small, steps, done = Shrinker(space, verified, shrink_evals, screen).run(others)
     result.evaluated = ev.count
     status, text, val = verify(space, small)
@@ -470,6 +476,7 @@ def _search(space: SearchSpace, ev: _Evaluator, scores: Scores, rng: np.random.G
     budget = ev.budget
     n_random = max(10, int(budget * 0.7)) if space.dimension > 0 else budget
     stop: tuple[str, int | None] | None = None
+    where: str | None = None
     try:
         _sample(space, ev, rng, n_random, progress, scores)
         pool = _polished_pool(space, ev, scores.sorted(), budget, polish_starts, verify_k, progress)
@@ -477,6 +484,7 @@ def _search(space: SearchSpace, ev: _Evaluator, scores: Scores, rng: np.random.G
         if isinstance(exc, _Runaway):
             disarm()
         stop = _stop_reason(exc, time_limit, interruptible)
+        where = current()
         pool = [(m, pt) for m, _, pt in scores.sorted()[: 4 * verify_k]]
         if ev.best is not None and math.isfinite(ev.best[0]):
             pool = sorted([*pool, (ev.best[0], ev.best[1])], key=lambda t: t[0])
@@ -506,7 +514,8 @@ def _search(space: SearchSpace, ev: _Evaluator, scores: Scores, rng: np.random.G
         return _stopped(result, ev, _stop_reason(exc, time_limit, interruptible))
     if stop is not None:
         result.stopped = stop[0]
-        result.notes.append(f"stopped early ({stop[0]}) after {ev.count} of {budget} margin evaluations")
+        during = f", during {where}" if where else ""
+        result.notes.append(f"stopped early ({stop[0]}{during}) after {ev.count} of {budget} margin evaluations")
     return result
 
 
@@ -538,7 +547,9 @@ def _stopped(result: SearchResult, ev: _Evaluator, stop: tuple[str, int | None])
     """``result`` of a search stopped early: its outcome from what was seen, nothing verified after the stop."""
     result.stopped, result.stop_signal = stop
     result.evaluated = ev.count
-    note = f"stopped early ({stop[0]}) after {ev.count} of {result.budget} margin evaluations"
+    where = current() if stop[1] is None else None  # a time-out says where it came
+    note = (f"stopped early ({stop[0]}{f', during {where}' if where else ''}) after {ev.count} of {result.budget} "
+            "margin evaluations")
     if result.verified:
         result.notes.append(f"{note}; the counterexample is verified but perhaps not fully shrunk")
         return result

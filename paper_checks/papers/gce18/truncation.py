@@ -318,8 +318,9 @@ def eq11_evidence(ctx: Context, k_low: float, c_low: int) -> Evidence:
         also = f"; also with q <= 0.9, e.g. {part.counterexample} (margin {part.exact_margin_value:.4g})" \
             if part.verified else ""
         return Evidence("refuted", "search", f"Eq. 11 fails: e.g. {full.counterexample} (exact margin "
-                        f"{full.exact_margin_value:.4g}){also}; it holds "
-                        "only for q below q*(k, c), whose smallest value on the grid is "
+                        f"{full.exact_margin_value:.4g}){also}; on a grid of (k, c) and a scan of 400 values "
+                        "of q (not derived), it holds only for q below a threshold q*(k, c) found by floating-point "
+                        "bisection, whose smallest value on that grid is "
                         f"{region['holds for all q below']:.4f} "
                         f"({region['at']}).", numbers=numbers, counterexample=ce)
     return ev

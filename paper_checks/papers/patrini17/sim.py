@@ -16,6 +16,7 @@ The models are tiny, so training runs on the host (``HOST = numpy``) whatever ``
 """
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 import numpy as np
@@ -394,6 +395,10 @@ def _run_dataset(ctx: Context, stream: int, name: str, n_seeds: int) -> dict[str
     }
 
 
+#: whether the real-data half (scikit-learn's bundled 8x8 digits) can run here
+HAS_DIGITS = importlib.util.find_spec("sklearn") is not None
+
+
 def table2_seeds(ctx: Context) -> dict[str, int]:
     # differences of 2-5 accuracy points against a seed-to-seed spread of 1-2 points (more where forward loses a
     # class): the clusters, cheaper, get twice the seeds so that they decide alone where scikit-learn is absent
@@ -484,7 +489,8 @@ def data_sets_text(used: dict[str, int], digits_skipped: bool) -> str:
                "and "
                "over the true T and T_hat from Eqs. 12-13) in most of these three noise settings and significantly "
                "lower in none."),
-    expected="confirmed",
+    # confirmed on both data sets; without scikit-learn only the synthetic half runs, and the verdict says so
+    expected="confirmed" if HAS_DIGITS else "qualified",
     method="sim",
 )
 def forward_beats_backward(ctx: Context) -> Evidence:
@@ -514,7 +520,8 @@ def forward_beats_backward(ctx: Context) -> Evidence:
                                  "confirmed when more than half of the settings are won and none is lost. The (data "
                                  "set, T) cells are reported with their own z"},
     }
-    ctx.say(f"scikit-learn digits: 5 losses x 3 noises, {n_seeds['digits']} seeds")
+    if HAS_DIGITS:  # the bar names only what runs
+        ctx.say(f"scikit-learn digits: 5 losses x 3 noises, {n_seeds['digits']} seeds")
     try:
         runs["digits (scikit-learn)"] = _run_dataset(ctx, 1, "digits", n_seeds["digits"])
         skipped = None
@@ -552,6 +559,12 @@ def forward_beats_backward(ctx: Context) -> Evidence:
     numbers["asymm_N0.6_note"] = high["numbers"]
     if ladder.verdict == "confirmed":
         exc = f"; not significant at {', '.join(even)}" if even else ""
+        if skipped:  # one synthetic data set is not Table 2's evidence: the claim holds under that condition only
+            return Evidence("qualified", "sim", f"Forward correction beats backward in most settings, on synthetic "
+                            f"data only: {tail}{exc}{high['text']}.", numbers,
+                            condition=f"on one synthetic data set only (Gaussian clusters, {n_seeds['clusters']} "
+                            "seeds): the real-data half (scikit-learn's 8x8 digits) did not run; pip install "
+                            "\".[replicate]\" runs it")
         return Evidence("confirmed", "sim", f"Forward correction beats backward in most settings: {tail}{exc}"
                         f"{high['text']}.", numbers)
     if ladder.verdict == "refuted":

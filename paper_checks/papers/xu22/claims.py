@@ -149,7 +149,9 @@ def collapse_value_evidence(ctx: Context, claimed: Callable[[Any], Any] = lambda
                         numbers, counterexample=cex)
     return Evidence(
         "proved", "symbolic",
-        f"At collapse every distance is 0, so each triplet's loss is Max(alpha, 0) = alpha and any selection of m "
+        "Proved for hard, batch-hard and random mining, and vacuously for semi-hard mining (it selects no triplet of "
+        "a collapsed batch). At collapse every distance is 0, so each triplet's loss is Max(alpha, 0) = alpha and "
+        "any selection of m "
         f"triplets averages alpha (SymPy); hard, batch-hard and random mining on {n_batches} collapsed batches give "
         f"alpha to within {max(worst.values()):.1e} (relative); semi-hard mining (D_ap < D_an) selects no triplet at "
         f"all ({counts['semi-hard']} found; {semi_gram} from Gram-matrix rounding residues up to {worst_gram:.1e}), so "
@@ -310,7 +312,8 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
             parts.append(f"the bound on d_iso fails in {numbers['ii_failures_certified']} trials (M/4 exceeds it)")
         elif ii_txt:
             parts.append(ii_txt)
-        return Evidence("refuted", "mc", "; ".join(parts) + ".", numbers, counterexample=cex, figures=list(FIG_ISO))
+        return Evidence("refuted", "mc", "This project's reconstruction is refuted, not a sentence of the paper: "
+                        + "; ".join(parts) + ".", numbers, counterexample=cex, figures=list(FIG_ISO))
     if undecided_ii:
         return Evidence("inconclusive", "mc",
                         f"No certified failure, but in {undecided_ii} trials the verified upper bound on d_iso "

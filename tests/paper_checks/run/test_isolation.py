@@ -88,7 +88,8 @@ def test_a_runaway_an_exit_and_an_os_exit_are_each_their_claims_error(tmp_path, 
     by = {c["id"]: c for c in doc["claims"]}
     assert doc["complete"] is True and list(by) == ["bad.ok", "bad.loop", "bad.exit", "bad.osexit", "bad.ok2"]
     assert by["bad.ok"]["verdict"] == by["bad.ok2"]["verdict"] == "confirmed"
-    assert by["bad.loop"]["verdict"] == "error" and by["bad.loop"]["summary"] == "the check timed out after 5 s"
+    assert by["bad.loop"]["verdict"] == "error"
+    assert by["bad.loop"]["summary"].startswith("the check timed out after 5 s")
     assert by["bad.exit"]["summary"] == "the check called sys.exit(0)"
     assert by["bad.osexit"]["summary"].startswith("the check ended its worker process (exit code 0")
     assert "Traceback" not in err
