@@ -38,8 +38,11 @@ def exact_num(x: Any) -> Any:
 
 def smallest(*parts: Any) -> Any:
     """``Min(*parts)``, unevaluated where a part is symbolic: on the prover's symbols SymPy's pairwise comparison
-    of large parts (``_find_localzeros``) took 30 s a piece of Thm 1's domain, and decides nothing a proof needs."""
-    return sympy.Min(*parts, evaluate=all(sympy.sympify(v).is_number for v in parts))
+    of large parts (``_find_localzeros``) took 30 s a piece of Thm 1's domain, and decides nothing a proof needs.
+    Unevaluated too where the margin is built with SymPy's evaluation off (the search's exact verification sizes
+    its powers first): comparing those parts expanded them, 40 s a point."""
+    evaluate = sympy.core.parameters.global_parameters.evaluate
+    return sympy.Min(*parts, evaluate=evaluate and all(sympy.sympify(v).is_number for v in parts))
 
 
 def same(a: Any, b: Any) -> bool:
