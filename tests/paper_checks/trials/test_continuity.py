@@ -3,6 +3,7 @@ issue 35: ``atan(1/(p - 1/3))`` was called bounded with sup -atan(3) at p = 0, f
 its jump)."""
 from __future__ import annotations
 
+import pytest
 import sympy
 
 from paper_checks.trials.continuity import Unknown, breaks, gate
@@ -35,10 +36,11 @@ def test_every_zoo_loss_passes_the_gate():
         assert gate(loss, 60) is None, loss.name
 
 
+@pytest.mark.slow  # the symmetry check of this loss runs to its time limit (20 s): out of README's quick command
 def test_a_loss_with_a_jump_gets_no_cell_that_needs_continuity():
     from paper_checks.trials.simplex import trial
 
-    tr = trial(from_expression("atan(1/(p-1/3))"), [2, 3], precision="quick", timeout=60)
+    tr = trial(from_expression("atan(1/(p-1/3))"), [2, 3], precision="quick", timeout=20)
     bounded = tr.properties["bounded"]
     assert bounded.undecided and "jump at p = 1/3" in bounded.cell and "-pi/2" in bounded.summary
     for name in ("class_sum", "excess_risk_bound", "weight", "asymmetric", "noisy_minimiser"):
