@@ -33,7 +33,7 @@ from paper_checks.prover.boxes import Box, groups, status
 from paper_checks.prover.normal import Reduction, is_zero
 from paper_checks.prover.solver import Problem, problem
 from paper_checks.prover.tight import Tight
-from paper_checks.prover.trace import Coordinate, Traced, derivative
+from paper_checks.prover.trace import Coordinate, Traced, Untraceable, derivative
 
 #: interval precision (bits) of the re-bounding in a re-check
 RECHECK_PREC = 120
@@ -176,17 +176,21 @@ def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
     ``time.monotonic()`` instant: the proof's time limit), when it was stopped by an alarm (:func:`deadline`;
     it interrupts pure-Python work such as SymPy's, and z3 keeps its own time limit). The one place where the
     prover's steps are time-boxed; a step that must run in a child process that is killed uses
-    :func:`paper_checks.prover.timebox.timebox` inside its ``step``."""
-    if not method.timed:
-        return method.step(goal), False
-    left = until - time.monotonic()
-    if left <= 0:
-        return None, True
+    :func:`paper_checks.prover.timebox.timebox` inside its ``step``. A step that raises
+    :class:`~paper_checks.prover.trace.Untraceable` (it needs a derivative across a ``Max`` kink, say) closes
+    nothing: ``(None, False)``, and the other methods go on."""
     try:
+        if not method.timed:
+            return method.step(goal), False
+        left = until - time.monotonic()
+        if left <= 0:
+            return None, True
         with deadline(left, error=StepOverran):
             return method.step(goal), False
     except StepOverran:
         return None, True
+    except Untraceable:  # a step that needs what the margin lacks (a derivative across a kink): it closes nothing
+        return None, False
 
 
 _REGISTERED: list[Method] = []

@@ -76,6 +76,7 @@ def test_a_division_by_zero_inside_the_domain_is_undefined_at_the_exact_zero(exp
     assert u.point["x"] == at and "division by zero" in u.why and recheck_undefined(u, space) == []
 
 
+@pytest.mark.slow  # runs to its 60 s limit: in CI's slow run
 def test_a_zero_of_a_denominator_that_is_irrational_is_never_proved():
     assert prove_expr(sympy.exp(1 / (x**2 - R(1, 2))), {x: (0, 1)}, 400, 60).outcome != "proved"
 

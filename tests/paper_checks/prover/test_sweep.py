@@ -7,6 +7,7 @@ import dataclasses
 import time
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove, recheck
@@ -33,6 +34,7 @@ def test_gce_above_mae_for_every_q_is_swept_to_the_edge_p_1():
     assert sweep_recheck(sw, e, [p, q], BOX) == []
 
 
+@pytest.mark.slow  # about 8 s: in CI's slow run
 def test_bernoulli_with_the_exponent_free_is_swept_in_r():
     """(1 + x)^r >= 1 + r x for r in [1, 3], x in [-1/2, 2]: increasing in r, identically 0 at r = 1."""
     e = (1 + x) ** r - 1 - r * x
