@@ -130,7 +130,7 @@ def constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
         simplifiers.append(sympy.simplify)
     for simplifier in simplifiers:
         r = simplifier(s)
-        if not r.free_symbols:
+        if not r.free_symbols & set(syms):  # constant in the coordinates (a loss parameter such as A may remain)
             return r
     if not s.has(sympy.Abs):
         return None

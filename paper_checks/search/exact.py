@@ -111,8 +111,8 @@ def _evaluate(space: SearchSpace, rpoint: Point) -> Exact:
         e = unevaluated(space.exact_margin, rpoint)
     except Exception:  # noqa: BLE001  (a margin that needs SymPy's evaluation: the exact road below, timed)
         e = None
-    if e is not None and not e.is_number:
-        return Exact(f"error: the exact margin is not a number at an exact point: {_short(e)}")
+    if e is not None and not e.is_number:  # an unevaluated Piecewise of numeric conditions, say: the evaluated
+        e = None  # road below decides it (and says so where the evaluated margin is no number either)
     fv = math.nan if e is None else float_value(e)
     if e is not None and exact_bits(e) > MAX_EXACT_BITS:  # SymPy's exact powers would be too large
         sign, mid, bits = _ball(e)

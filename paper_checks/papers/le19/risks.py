@@ -153,7 +153,7 @@ def margin_symmetric_evidence(ctx: Context, condition: Callable[[Any, Any], Any]
                "search": res.to_json()}
     srch = Evidence.from_search(res, fails="the stated equivalence fails",
                                 holds="no point where the stated equivalence fails", numbers=numbers)
-    if srch.verdict == "refuted":
+    if srch.verdict != "confirmed":  # refuted, or a negative margin left unverified: never "proved" over it
         return srch
     if not band.verified:
         return Evidence("inconclusive", "symbolic", "the region-by-region derivation did not go through "
