@@ -121,7 +121,7 @@ def stochastic_matrix(T: Any) -> sympy.Matrix:
     M = _as_matrix(T)
     if M.rows != M.cols or M.rows < 2:
         raise ValueError(f"a transition matrix must be square with C >= 2, got shape {M.shape}")
-    check_stochastic(M)
+    check_stochastic(M, real_entries=False)  # as before: the exact verification builds large entries
     return M
 
 
