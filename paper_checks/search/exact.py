@@ -111,10 +111,14 @@ def _evaluate(space: SearchSpace, rpoint: Point) -> Exact:
         e = unevaluated(space.exact_margin, rpoint)
     except Exception:  # noqa: BLE001  (a margin that needs SymPy's evaluation: the exact road below, timed)
         e = None
-    if e is not None and not e.is_number:  # an unevaluated Piecewise of numeric conditions, say: the evaluated
-        e = None  # road below decides it (and says so where the evaluated margin is no number either)
-    fv = math.nan if e is None else float_value(e)
-    if e is not None and exact_bits(e) > MAX_EXACT_BITS:  # SymPy's exact powers would be too large
+    try:
+        if e is not None and not e.is_number:  # an unevaluated Piecewise of numeric conditions, say: the evaluated
+            e = None  # road below decides it (and says so where the evaluated margin is no number either)
+        fv = math.nan if e is None else float_value(e)
+        big = e is not None and exact_bits(e) > MAX_EXACT_BITS
+    except RecursionError:  # an unevaluated form too deep to walk: the evaluated road below decides it
+        e, fv, big = None, math.nan, False
+    if big:  # SymPy's exact powers would be too large
         sign, mid, bits = _ball(e)
         if sign is None:
             return Exact(f"error: ball arithmetic at {bits} bits cannot decide the sign of {_short(e)}, and its "
