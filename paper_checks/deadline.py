@@ -30,6 +30,8 @@ from typing import Any, Callable, Iterator
 
 #: once a limit is up, the longest the timer waits before raising again (a swallowed raise is retried)
 REPEAT_SECONDS = 0.5
+#: and the shortest: a repeat every few microseconds would enter the handler again while it raises
+MIN_REPEAT_SECONDS = 0.01
 #: the longest time limit anywhere in the package: 1,000,000 s (about 11.6 days). Longer ones overflow the
 #: system's timers (``poll``'s milliseconds fit in a C ``int``: 24.8 days); "no limit" is written 0 or none
 #: where an option allows it, never as a huge number
@@ -106,8 +108,11 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
         yield  # the outer limit is the stricter one (or already up and repeating): let it fire
         return
 
+    live = [True]  # set false first thing on the way out: from there on the handler raises nothing
+
     def _fire(signum: int, frame: object) -> None:
-        raise error(seconds)
+        if live[0]:
+            raise error(seconds)
 
     previous = signal.signal(signal.SIGALRM, _fire)
     # a SIGALRM blocked in this thread (a mask inherited from whatever started Python) would hold the
@@ -118,18 +123,20 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
         signal.sigtimedwait([signal.SIGALRM], 0)  # a stale pending one is dropped, not raised as this limit
         mask(signal.SIG_UNBLOCK, [signal.SIGALRM])
     start = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds, min(seconds, REPEAT_SECONDS))
     try:
+        signal.setitimer(signal.ITIMER_REAL, seconds, max(min(seconds, REPEAT_SECONDS), MIN_REPEAT_SECONDS))
         yield
     finally:
-        try:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        finally:  # restored even when the timer fires on the way out (its error then leaves from here)
-            signal.signal(signal.SIGALRM, previous)
-            if was_blocked:
-                mask(signal.SIG_BLOCK, [signal.SIGALRM])
-            if outer_left:  # re-arm the outer timer with what it has left (and its repeat)
-                signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3), outer_every)
+        # A raise from the handler on the way out would skip the rest and leave the timer armed under the
+        # previous handler (the default one ends the process: a 0.1 ms limit killed a test worker so). The
+        # store below runs before any point where CPython calls a signal handler, so the rest is safe.
+        live[0] = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+        if was_blocked:
+            mask(signal.SIG_BLOCK, [signal.SIGALRM])
+        if outer_left:  # re-arm the outer timer with what it has left (and its repeat)
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3), outer_every)
 
 
 def disarm() -> None:

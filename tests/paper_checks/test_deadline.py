@@ -176,3 +176,23 @@ def test_disarm_ends_the_repeats_and_the_outer_timer_comes_back():
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+
+
+def test_a_limit_shorter_than_its_own_exit_never_ends_the_process():
+    """A 10 us limit fires on the way out of the block too: the timer is never left armed under the
+    default handler (which ends the process: how a test worker died in CI), nor re-entered while raising."""
+    code = textwrap.dedent("""
+        import signal
+        from paper_checks.deadline import TimedOut, deadline
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+        for _ in range(2000):
+            try:
+                with deadline(1e-5):
+                    sum(range(200))
+            except TimedOut:
+                pass
+        print("alive")
+    """)
+    p = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
+                       text=True, timeout=120)
+    assert p.returncode == 0 and p.stdout.strip() == "alive", (p.returncode, p.stderr[-500:])
