@@ -1,15 +1,15 @@
 """The value of a claim's exact margin at one exact point, without SymPy's exact powers.
 
 A margin built from exact values (``Rational`` coordinates) is a SymPy expression without symbols. SymPy
-evaluates ``Rational ** Rational`` by extracting perfect powers, which can run for hours when the exponent is
-a float's exact binary value (``p**q`` with ``q = 5404319552844595/2**53``), and ``(1 - q)**(1/q)`` with
-``q = 1/10**6`` has millions of digits. Here the expression is built unevaluated (:func:`unevaluated`) and
-its value is bounded by ball arithmetic (python-flint's ``arb``; Johansson 2017, "Arb: efficient
-arbitrary-precision midpoint-radius interval arithmetic", IEEE Trans. Computers 66(8)) at a rising working
-precision (:data:`PRECISIONS`): a sign is decided only when the ball excludes 0 (:func:`ball_sign`).
-:func:`float_value` evaluates the same tree in plain double arithmetic, as a margin written with NumPy does:
-it tells a rounding dip (the doubles go negative where the exact value is not) from two margins that
-disagree. Both walk one whitelist of nodes (:data:`FUNCTIONS`); anything else is :class:`NotBallable`.
+evaluates ``Rational ** Rational`` by extracting perfect powers, which can run for hours when the exponent is a
+float's exact binary value (``p**q`` with ``q = 5404319552844595/2**53``), and ``(1 - q)**(1/q)`` with ``q =
+1/10**6`` has millions of digits. Here the expression is built with SymPy's evaluation except for such powers,
+kept as powers (:func:`sized`), and its value is bounded by ball arithmetic (python-flint's ``arb``; Johansson
+2017, "Arb: efficient arbitrary-precision midpoint-radius interval arithmetic", IEEE Trans. Computers 66(8)) at
+a rising working precision (:data:`PRECISIONS`): a sign is decided only when the ball excludes 0
+(:func:`ball_sign`). :func:`float_value` evaluates the same tree in plain double arithmetic, as a margin written
+with NumPy does: it tells a rounding dip (the doubles go negative where the exact value is not) from two margins
+that disagree. Both walk one whitelist of nodes (:data:`FUNCTIONS`); anything else is :class:`NotBallable`.
 """
 from __future__ import annotations
 
@@ -20,11 +20,14 @@ from typing import Any
 
 import sympy
 from flint import arb, ctx, fmpq
+from sympy.core.relational import Relational
 
 #: working precisions (bits) tried in turn until the ball excludes 0; the last is the stated precision
 PRECISIONS = (128, 512, 2048)
-#: the most bits an exact rational power may have before the evaluated (SymPy) form is not attempted
+#: the most bits an exact rational power may have before SymPy's exact form of it is not attempted (:func:`sized`)
 MAX_EXACT_BITS = 20_000
+#: the most bits a rational exponent may have for SymPy to form the power exactly
+_EXPONENT_BITS = 4096
 
 
 class NotBallable(ValueError):
@@ -54,10 +57,114 @@ FUNCTIONS: dict[Any, tuple[str, Callable[[float], float]]] = {
 }
 
 
-def unevaluated(fn: Callable[[Any], Any], point: Any) -> Any:
-    """``fn(point)`` built with SymPy's automatic evaluation off (no exact power is expanded)."""
-    with sympy.evaluate(False):
+class HeldPower(sympy.Function):
+    """``b**e`` for a positive rational ``b`` and a rational ``e`` whose exact form SymPy should not attempt
+    (:func:`power_too_large`): a positive real number that SymPy compares and evaluates numerically (mpmath),
+    printed as the power; ball arithmetic and :func:`float_value` evaluate it as the power it is. (A plain
+    unevaluated ``Pow`` would not do: SymPy's realness test of one expands it by its exponent's numerator.)"""
+
+    nargs = 2
+
+    @classmethod
+    def eval(cls, b: Any, e: Any) -> None:
+        return None
+
+    def _eval_is_extended_real(self) -> bool:
+        return True
+
+    def _eval_is_positive(self) -> bool:
+        return True
+
+    def _eval_is_finite(self) -> bool:
+        return True
+
+    def _eval_is_integer(self) -> None:
+        return None
+
+    def _eval_evalf(self, prec: int) -> Any:
+        b, e = self.args
+        with sympy.evaluate(False):
+            return sympy.Pow(b, e)._eval_evalf(prec)
+
+    def _sympystr(self, printer: Any) -> str:
+        b, e = self.args
+        return f"({printer._print(b)})**({printer._print(e)})"
+
+
+def sized(fn: Callable[[Any], Any], point: Any) -> Any:
+    """``fn(point)`` built with SymPy's evaluation, except that a positive rational raised to a rational power
+    whose exact form would be too large (:func:`power_too_large`) is held as a :class:`HeldPower`: sums and
+    products of the point's rationals are still exact, comparisons the margin's code branches on are SymPy's
+    own, and the powers held are left to ball arithmetic."""
+    originals = {cls: cls.__dict__["_eval_power"] for cls in (sympy.Integer, sympy.Rational)}
+
+    def guard(original: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+        def _eval_power(self: Any, expt: Any) -> Any:
+            if power_too_large(self, expt):
+                return HeldPower(self, expt) if self > 0 else None
+            return original(self, expt)
+        return _eval_power
+
+    for cls, original in originals.items():
+        cls._eval_power = guard(original)  # type: ignore[method-assign]
+    try:
         return sympy.sympify(fn(point))
+    finally:
+        for cls, original in originals.items():
+            cls._eval_power = original  # type: ignore[method-assign]
+
+
+def unevaluated(fn: Callable[[Any], Any], point: Any) -> Any:
+    """``fn(point)`` built with SymPy's evaluation off: the margin's own operations, in its own order (what
+    :func:`float_value` evaluates to show a rounding dip as NumPy's run of the margin has it). A comparison the
+    margin's code branches on is decided by :func:`decide` (SymPy refuses an unevaluated relation as a
+    ``bool``)."""
+    original = Relational.__bool__
+
+    def decided(rel: Any) -> bool:
+        verdict = decide(rel)
+        return original(rel) if verdict is None else verdict
+
+    Relational.__bool__ = decided  # type: ignore[method-assign]
+    try:
+        with sympy.evaluate(False):
+            return sympy.sympify(fn(point))
+    finally:
+        Relational.__bool__ = original  # type: ignore[method-assign]
+
+
+#: relation -> what it says of the sign of ``lhs - rhs``
+_HOLDS: dict[type, Callable[[int], bool]] = {
+    sympy.StrictLessThan: lambda s: s < 0, sympy.LessThan: lambda s: s <= 0,
+    sympy.StrictGreaterThan: lambda s: s > 0, sympy.GreaterThan: lambda s: s >= 0,
+}
+
+
+def decide(rel: Any) -> bool | None:
+    """A numeric ``<``, ``<=``, ``>``, ``>=`` decided by the sign of ``lhs - rhs`` by ball arithmetic; None where
+    no ball excludes 0 (or for another relation, or one with symbols)."""
+    holds = _HOLDS.get(type(rel))
+    if holds is None or rel.free_symbols:
+        return None
+    with sympy.evaluate(False):
+        d = sympy.Add(rel.lhs, sympy.Mul(-1, rel.rhs))
+    try:
+        sign, _, _ = ball_sign(d)
+    except (NotBallable, RecursionError):
+        return None
+    return None if sign is None else holds(sign)
+
+
+def power_too_large(base: Any, expt: Any) -> bool:
+    """Whether SymPy's exact ``base ** expt`` (a rational to a rational power) could be too large to form: an
+    integer power of over :data:`MAX_EXACT_BITS` bits, or a root of denominator over 64 (a float's binary
+    exponent makes SymPy extract roots for hours), or an exponent of over :data:`_EXPONENT_BITS` bits."""
+    if not (isinstance(base, sympy.Rational) and isinstance(expt, sympy.Rational)) or base in (0, 1, -1):
+        return False
+    base_bits = abs(int(base.p)).bit_length() + int(base.q).bit_length()
+    if abs(int(expt.p)).bit_length() + int(expt.q).bit_length() > _EXPONENT_BITS:
+        return True
+    return expt.q > 64 or base_bits * abs(int(expt.p)) > MAX_EXACT_BITS
 
 
 def _number(e: Any) -> Fraction | None:
@@ -95,7 +202,7 @@ def _ball(e: Any) -> Any:
         for a in e.args[1:]:
             out = out * _ball(a)
         return out
-    if e.is_Pow:
+    if e.is_Pow or isinstance(e, HeldPower):
         base, ex = e.args
         b = _ball(base)
         if ex.is_Integer:
@@ -166,7 +273,7 @@ def _float(e: Any) -> float:
         for a in e.args[1:]:
             out *= _float(a)
         return out
-    if e.is_Pow:
+    if e.is_Pow or isinstance(e, HeldPower):
         return float(_float(e.args[0]) ** _float(e.args[1]))
     if isinstance(e, (sympy.Max, sympy.Min)):
         pick = max if isinstance(e, sympy.Max) else min
@@ -174,58 +281,3 @@ def _float(e: Any) -> float:
     if type(e) in FUNCTIONS and len(e.args) == 1:
         return float(FUNCTIONS[type(e)][1](_float(e.args[0])))
     raise NotBallable(f"{type(e).__name__} has no double-precision evaluation here")
-
-
-def exact_bits(e: Any) -> float:
-    """A bound on the bits of SymPy's exact form of ``e``: ``inf`` where a rational is raised to a rational power
-    of denominator over 64 (root extraction, which can run for hours) or where a rational exponent is itself
-    too large to form; otherwise the sizes of its rationals, an integer power ``n`` counting ``|n|`` times."""
-    x = _number(e)
-    if x is not None:
-        return float(abs(x.numerator).bit_length() + x.denominator.bit_length())
-    if e.is_Pow:
-        base, ex = e.args
-        if _bits_if_rational(ex) is None:  # an irrational exponent: SymPy keeps the power as it is
-            return exact_bits(base) + exact_bits(ex)
-        if exact_bits(ex) > _EXPONENT_BITS:
-            return math.inf
-        v = _fraction(ex)
-        base_bits = exact_bits(base)
-        if v is None or (v.denominator > 64 and not (base_bits <= 4 and _fraction(base) in (0, 1))):
-            return math.inf
-        return base_bits * max(1, abs(v.numerator)) + exact_bits(ex)
-    return sum((exact_bits(a) for a in e.args), 0.0)
-
-
-#: the most bits a rational exponent may have for :func:`exact_bits` to form it
-_EXPONENT_BITS = 4096
-
-
-def _bits_if_rational(e: Any) -> float | None:
-    """``exact_bits(e)`` when ``e`` is built from rationals by ``+``, ``*`` and powers alone, else None."""
-    if _number(e) is not None:
-        return exact_bits(e)
-    if (e.is_Add or e.is_Mul or e.is_Pow) and all(_bits_if_rational(a) is not None for a in e.args):
-        return exact_bits(e)
-    return None
-
-
-def _fraction(e: Any) -> Fraction | None:
-    """The exact value of ``e`` built from rationals by ``+``, ``*`` and integer powers, or None (checked small
-    first by the caller)."""
-    x = _number(e)
-    if x is not None:
-        return x
-    parts = [_fraction(a) for a in e.args]
-    if any(v is None for v in parts):
-        return None
-    if e.is_Add:
-        return sum(parts, Fraction(0))
-    if e.is_Mul:
-        out = Fraction(1)
-        for v in parts:
-            out *= v
-        return out
-    if e.is_Pow and parts[1].denominator == 1 and not (parts[0] == 0 and parts[1] < 0):
-        return parts[0] ** int(parts[1])
-    return None

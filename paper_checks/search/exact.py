@@ -3,17 +3,13 @@
 A floating-point margin only points at a counterexample; :func:`verify` decides it, evaluating the claim's
 ``exact_margin`` (a SymPy expression) at an exact point of the domain (:func:`evaluate`):
 
-1. the margin is first built with SymPy's evaluation off (:func:`paper_checks.search.balls.unevaluated`), so
-   that no exact power is expanded, and its exact powers are sized (a guard:
-   :func:`~paper_checks.search.balls.exact_bits`): ``(1 - q)**(1/q)`` with ``q = 1/10**6`` has millions of
-   digits, and a power whose exponent is a float's binary value makes SymPy extract roots for hours;
-2. where they exceed :data:`~paper_checks.search.balls.MAX_EXACT_BITS`, the sign is decided by ball arithmetic
-   at up to ``PRECISIONS[-1]`` bits (:func:`paper_checks.search.balls.ball_sign`, stated in the result's
-   ``how``): only a ball that excludes 0 decides, and a ball that does not leaves the point unverified; the
-   ball is kept only where the margin's code, run as written on 60-digit floats, agrees with it (a branch on an
-   unevaluated value's form, such as ``x == 0``, could otherwise build another expression);
-3. otherwise SymPy evaluates the margin: a rational is decided exactly, anything else by ball arithmetic, or
-   (outside its whitelist) to 50 digits.
+1. the margin is built by SymPy with its exact powers sized (:func:`paper_checks.search.balls.sized`): a
+   rational to a rational power whose exact form could be too large is kept as a power (``(1 - q)**(1/q)``
+   with ``q = 1/10**6`` has millions of digits, and a power whose exponent is a float's binary value makes
+   SymPy extract roots for hours); everything else is SymPy's exact arithmetic, branches included;
+2. a rational is decided exactly; anything else by ball arithmetic at up to ``PRECISIONS[-1]`` bits
+   (:func:`paper_checks.search.balls.ball_sign`, stated in the result's ``how``): only a ball that excludes 0
+   decides; outside the balls' whitelist, to 50 digits.
 
 Each evaluation has its own time limit (:data:`EXACT_SECONDS`): past it the point is not verified, and the
 search goes on. :func:`exact_value` is the second step alone, for an expression already built.
@@ -27,15 +23,7 @@ from typing import Any
 import sympy
 
 from paper_checks.deadline import TimedOut, deadline
-from paper_checks.search.balls import (
-    MAX_EXACT_BITS,
-    PRECISIONS,
-    NotBallable,
-    ball_sign,
-    exact_bits,
-    float_value,
-    unevaluated,
-)
+from paper_checks.search.balls import PRECISIONS, NotBallable, ball_sign, float_value, sized, unevaluated
 from paper_checks.search.params import Point, SearchSpace
 
 #: a float margin in ``[-ARTEFACT_TOL * scale, 0)`` (scale: the median ``|margin|`` sampled, at least 1)
@@ -43,10 +31,6 @@ from paper_checks.search.params import Point, SearchSpace
 ARTEFACT_TOL = 1e-9
 #: seconds one exact evaluation of a margin (or of the constraint at an exact point) may take
 EXACT_SECONDS = 10.0
-#: digits of the cross-check of a sign decided by balls on an unevaluated margin (:func:`_hp_value`)
-HP_DIGITS = 60
-#: the largest relative difference between that cross-check and the ball's midpoint
-AGREE = 1e-9
 #: the longest exact margin text kept (longer ones are given by their value)
 MAX_TEXT = 400
 
@@ -58,7 +42,7 @@ class _ExactTimeUp(TimedOut):
 @dataclass
 class Exact:
     """One exact evaluation: ``status`` (``"fails"``, ``"holds"``, ``"outside"`` or ``"error: ..."``), the margin's
-    ``text`` and ``value``, ``how`` it was decided, and ``float_value``: the same expression evaluated node by
+    ``text`` and ``value``, ``how`` it was decided, and ``float_value``: the built expression evaluated node by
     node in doubles (NaN when not available), which tells a rounding dip from two margins that disagree."""
 
     status: str
@@ -107,66 +91,45 @@ def evaluate(space: SearchSpace, rpoint: Point) -> Exact:
 def _evaluate(space: SearchSpace, rpoint: Point) -> Exact:
     if not space.constraint_holds_exactly(rpoint):
         return Exact("outside")
+    fv = math.nan
     try:
-        e = unevaluated(space.exact_margin, rpoint)
-    except Exception:  # noqa: BLE001  (a margin that needs SymPy's evaluation: the exact road below, timed)
-        e = None
-    try:
-        if e is not None and not e.is_number:  # an unevaluated Piecewise of numeric conditions, say: the evaluated
-            e = None  # road below decides it (and says so where the evaluated margin is no number either)
-        fv = math.nan if e is None else float_value(e)
-        big = e is not None and exact_bits(e) > MAX_EXACT_BITS
-    except RecursionError:  # an unevaluated form too deep to walk: the evaluated road below decides it
-        e, fv, big = None, math.nan, False
-    if big:  # SymPy's exact powers would be too large
-        sign, mid, bits = _ball(e)
-        if sign is None:
-            return Exact(f"error: ball arithmetic at {bits} bits cannot decide the sign of {_short(e)}, and its "
-                         "exact powers are too large to evaluate exactly", _short(e), mid, "", fv)
-        # the margin's code ran on unevaluated values: a branch on their form (`x == 0` on an unevaluated sum)
-        # may differ from the evaluated run, so the ball is taken only where the margin's code, run as written
-        # on HP_DIGITS-digit values, agrees with it
-        hp = _hp_value(space, rpoint)
-        if not abs(hp - mid) <= AGREE * (1 + abs(mid)):
-            return Exact(f"error: the margin built unevaluated ({mid:.6g} by ball arithmetic) and run on "
-                         f"{HP_DIGITS}-digit values ({hp:.6g}) disagree: the point is not verified", _short(e), mid,
-                         "", fv)
-        text = str(e)
-        text = text if len(text) <= MAX_TEXT else f"{mid:.17g} (to the precision of ball arithmetic)"
-        return Exact("fails" if sign < 0 else "holds", text, mid, f"ball arithmetic at {bits} bits", fv)
-    try:
-        ev = sympy.sympify(space.exact_margin(rpoint))
+        ev = sized(space.exact_margin, rpoint)
+        fv = _float_or_nan(ev)
         if ev.is_Rational:
             return Exact("fails" if ev < 0 else "holds", _short(ev), float(ev), "exact", fv)
         sign, mid, bits = _ball(ev)
         if sign is not None:
-            return Exact("fails" if sign < 0 else "holds", _short(ev), mid, f"ball arithmetic at {bits} bits", fv)
+            text = _printed(ev)
+            if text is None or len(text) > MAX_TEXT:
+                text = f"{mid:.17g} (to the precision of ball arithmetic)"
+            return Exact("fails" if sign < 0 else "holds", text, mid, f"ball arithmetic at {bits} bits", fv)
         text, val, neg = exact_value(ev)
     except Exception as exc:  # noqa: BLE001  (any error of a claim's exact margin is reported, not raised)
         return Exact(f"error: {type(exc).__name__}: {exc}", float_value=fv)
     return Exact("fails" if neg else "holds", _short(text), val, "50 digits", fv)
 
 
-def _hp_value(space: SearchSpace, rpoint: Point) -> float:
-    """The exact margin run as written on the point's non-integer rationals as :data:`HP_DIGITS`-digit SymPy
-    floats (NaN where it raises or is not a real number)."""
+def _float_or_nan(e: Any) -> float:
     try:
-        v = sympy.N(sympy.sympify(space.exact_margin(_hp_point(rpoint))), HP_DIGITS)
-        return float(v) if v.is_real else math.nan
-    except Exception:  # noqa: BLE001  (a cross-check: any failure leaves the point unverified)
+        return float_value(e)
+    except RecursionError:  # a tree too deep to walk: no double-precision twin
         return math.nan
 
 
-def _hp_point(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {k: _hp_point(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return type(v)(_hp_point(x) for x in v)
-    if isinstance(v, sympy.MatrixBase):
-        return v.applyfunc(_hp_point)
-    if isinstance(v, sympy.Rational) and not v.is_Integer:
-        return sympy.Float(v, HP_DIGITS)
-    return v
+def float_twin(space: SearchSpace, rpoint: Point) -> float:
+    """The exact margin at ``rpoint`` built with SymPy's evaluation off and evaluated in doubles, operation by
+    operation as the claim's NumPy margin does (:func:`paper_checks.search.balls.unevaluated`): negative where a
+    float margin's dip is rounding, such as ``(1 - p**q)/q`` as ``q -> 0``. NaN where it cannot be built or
+    walked within :data:`EXACT_SECONDS`."""
+    if space.exact_margin is None:
+        return math.nan
+    try:
+        with deadline(EXACT_SECONDS, error=_ExactTimeUp):
+            return float_value(unevaluated(space.exact_margin, rpoint))
+    except (_ExactTimeUp, RecursionError):
+        return math.nan
+    except Exception:  # noqa: BLE001  (a margin that needs SymPy's evaluation has no twin)
+        return math.nan
 
 
 def _ball(e: Any) -> tuple[int | None, float, int]:
@@ -176,8 +139,24 @@ def _ball(e: Any) -> tuple[int | None, float, int]:
         return None, math.nan, PRECISIONS[-1]
 
 
+#: an expression with more nodes than this is not printed (SymPy orders a sum's terms by their numeric values
+#: when printing it: over a minute for thm1_uniform's margin)
+MAX_PRINTED_NODES = 300
+
+
+def _printed(e: Any) -> str | None:
+    """``e`` as text, terms in the order built; None for a tree of over :data:`MAX_PRINTED_NODES` nodes."""
+    for nodes, _ in enumerate(sympy.preorder_traversal(e)):
+        if nodes >= MAX_PRINTED_NODES:
+            return None
+    return sympy.sstr(e, order="none")
+
+
 def _short(e: Any) -> str:
-    text = str(e)
+    """``e`` as text cut to :data:`MAX_TEXT` characters (a summary for a tree too big to print)."""
+    text = _printed(e)
+    if text is None:
+        return f"<an expression of over {MAX_PRINTED_NODES} nodes>"
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 3] + "..."
 
 

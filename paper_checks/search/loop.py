@@ -69,7 +69,7 @@ from scipy.optimize import minimize
 
 from paper_checks.deadline import TimedOut, deadline, disarm
 from paper_checks.jsonable import jsonable
-from paper_checks.search.exact import ARTEFACT_TOL, evaluate, exact_value, verify
+from paper_checks.search.exact import ARTEFACT_TOL, evaluate, exact_value, float_twin, verify
 from paper_checks.search.params import (
     BOUNDARY_SHARE,
     Integer,
@@ -249,7 +249,7 @@ def _verify_candidate(space: SearchSpace, pt: Point, m: float, tol: float = ARTE
             shown = ex.text if len(ex.text) <= 60 else f"{ex.value:.3g}"
             last = f"exact margin {shown} is not negative at the rounded point ({ex.how})"
             info.update(exact_margin=ex.text, exact_value=ex.value, decided_by=ex.how)
-            dip = den is None and ex.float_value < 0
+            dip = den is None and m < -tol and (ex.float_value < 0 or float_twin(space, r) < 0)
         else:
             last = ex.status
             if ex.status.startswith("error: the claim gives no exact margin"):

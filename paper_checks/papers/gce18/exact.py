@@ -37,12 +37,12 @@ def exact_num(x: Any) -> Any:
 
 
 def smallest(*parts: Any) -> Any:
-    """``Min(*parts)``, unevaluated where a part is symbolic: on the prover's symbols SymPy's pairwise comparison
-    of large parts (``_find_localzeros``) took 30 s a piece of Thm 1's domain, and decides nothing a proof needs.
-    Unevaluated too where the margin is built with SymPy's evaluation off (the search's exact verification sizes
-    its powers first): comparing those parts expanded them, 40 s a point."""
-    evaluate = sympy.core.parameters.global_parameters.evaluate
-    return sympy.Min(*parts, evaluate=evaluate and all(sympy.sympify(v).is_number for v in parts))
+    """``Min(*parts)``, evaluated only where every part is a rational. On the prover's symbols SymPy's pairwise
+    comparison of large parts (``_find_localzeros``) took 30 s a piece of Thm 1's domain; on the search's exact
+    points (powers of a float's binary value kept as powers) its realness test expanded them for minutes. The
+    unevaluated ``Min`` is the same margin: the search's ball arithmetic and the prover bound it as it is."""
+    parts = [sympy.sympify(v) for v in parts]
+    return sympy.Min(*parts, evaluate=all(v.is_Rational for v in parts))
 
 
 def same(a: Any, b: Any) -> bool:
