@@ -69,6 +69,23 @@ class HeldPower(sympy.Function):
     def eval(cls, b: Any, e: Any) -> None:
         return None
 
+    @property
+    def is_Pow(self) -> bool:  # type: ignore[override]
+        """A root (SymPy's ``Mul`` takes a rational's root apart as (base, exponent) and builds it again); not an
+        integer power, which ``Mul`` would multiply into its numeric coefficient, and hold again, without end."""
+        return not self.args[1].is_Integer
+
+    @property
+    def base(self) -> Any:
+        return self.args[0]
+
+    @property
+    def exp(self) -> Any:
+        return self.args[1]
+
+    def as_base_exp(self) -> tuple[Any, Any]:
+        return self.args[0], self.args[1]
+
     def _eval_is_extended_real(self) -> bool:
         return True
 
@@ -88,7 +105,7 @@ class HeldPower(sympy.Function):
 
     def _sympystr(self, printer: Any) -> str:
         b, e = self.args
-        return f"({printer._print(b)})**({printer._print(e)})"
+        return f"(({printer._print(b)})**({printer._print(e)}))"
 
 
 def sized(fn: Callable[[Any], Any], point: Any) -> Any:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sympy
+from sympy.printing.str import StrPrinter
 
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.search.balls import PRECISIONS, NotBallable, ball_sign, float_value, sized, unevaluated
@@ -144,12 +145,20 @@ def _ball(e: Any) -> tuple[int | None, float, int]:
 MAX_PRINTED_NODES = 300
 
 
+class _AsBuilt(StrPrinter):
+    """SymPy's text of an expression with every argument in the order built (its ``Min`` and ``Max`` sort theirs
+    by sort keys that evaluate each argument: 10 s for eq10's margins)."""
+
+    def _print_LatticeOp(self, expr: Any) -> str:
+        return f"{type(expr).__name__}({', '.join(self._print(a) for a in expr.args)})"
+
+
 def _printed(e: Any) -> str | None:
     """``e`` as text, terms in the order built; None for a tree of over :data:`MAX_PRINTED_NODES` nodes."""
     for nodes, _ in enumerate(sympy.preorder_traversal(e)):
         if nodes >= MAX_PRINTED_NODES:
             return None
-    return sympy.sstr(e, order="none")
+    return _AsBuilt({"order": "none"}).doprint(e)
 
 
 def _short(e: Any) -> str:
