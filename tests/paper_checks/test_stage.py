@@ -75,7 +75,8 @@ def test_a_claim_over_the_time_limit_reports_its_stage_and_point(tmp_path):
     (tmp_path / "claims.py").write_text(STUCK)
     p = subprocess.run([sys.executable, "-m", "paper_checks", "run", "--module", str(tmp_path / "claims.py"),
                         "--paper", "stuck", "--timeout", "5", "--traceback", "--out", str(tmp_path / "out")],
-                       capture_output=True, text=True, env=ENV, cwd=tmp_path, timeout=300)
+                       capture_output=True, text=True, env={**ENV, "COLUMNS": "120"}, cwd=tmp_path, timeout=300)
+    # (a terminal 120 columns wide, as this test's output is not one: the summary column is cut to fit)
     assert p.returncode == 1, p.stderr
     doc = json.loads((tmp_path / "out" / "report.json").read_text())
     summary = doc["claims"][0]["summary"]
