@@ -95,9 +95,6 @@ class HeldPower(sympy.Function):
     def _eval_is_finite(self) -> bool:
         return True
 
-    def _eval_is_integer(self) -> None:
-        return None
-
     def _eval_evalf(self, prec: int) -> Any:
         b, e = self.args
         with sympy.evaluate(False):
