@@ -64,7 +64,6 @@ def test_a_radical_leaving_its_domain_past_an_end_is_undefined():
 
 
 @pytest.mark.parametrize("expr, box, at", [
-    (1 / x, (-1, 1), 0),
     (sympy.exp(1 / x), (-1, 1), 0),          # >= 0 wherever it is defined, but not defined at 0
     (1 / x**2, (-1, 1), 0),                  # its denominator x changes sign: 1/0 is no value
     (1 + sympy.Abs(x) / x, (-1, 1), 0),
@@ -74,6 +73,20 @@ def test_a_division_by_zero_inside_the_domain_is_undefined_at_the_exact_zero(exp
     space = real_space(lambda x: expr.subs(X, x), ("x", *box))
     u = _undefined(prove(space, 2000, 60))
     assert u.point["x"] == at and "division by zero" in u.why and recheck_undefined(u, space) == []
+
+
+@pytest.mark.parametrize("expr, box", [
+    (1 / x, (-1, 1)),                                   # negative wherever x < 0
+    ((x**y - 1) / (y - 1) - sympy.log(x), None),        # log_t-type: a division by zero at y = 1, false at y > 1
+])
+def test_a_margin_undefined_only_by_a_division_by_zero_is_refuted_where_it_is_defined_and_fails(expr, box):
+    dom = {x: box} if box else {x: (R(1, 16), 4), y: (R(1, 2), R(3, 2))}
+    res = prove_expr(expr, dom, 2000, 30)
+    assert res.outcome == "counterexample", (res.outcome, res.reason)
+    pt = {s: sympy.Rational(res.counterexample[str(s)]) for s in dom}
+    value = expr.xreplace(pt)
+    assert value.is_real and value < 0  # exact, at a point where the margin is defined
+    assert any("also undefined" in n for n in res.notes)
 
 
 @pytest.mark.slow  # runs to its 60 s limit: in CI's slow run
