@@ -15,7 +15,10 @@ on all of it, tried in this order:
    point (a margin exactly 0 there, e.g. at a vertex where a bound is tight, closes it).
 
 A margin ``Max(a, b, ...)`` is also closed where one argument is closed by 1-3 (**max**); a
-``Min`` is split into conjuncts before (:func:`paper_checks.prover.trace.conjuncts`).
+``Min`` is split into conjuncts before (:func:`paper_checks.prover.trace.conjuncts`). Before 1-3, a ``Max``,
+``Min`` or ``Abs`` inside the margin whose active argument is the same on the whole box is replaced by that
+argument, symbolically (**kink**, :meth:`paper_checks.prover.trace.Traced.resolved`); one that the box crosses
+keeps its generalised derivative in 2-3 (:mod:`paper_checks.prover.kinks`).
 
 This is how an inequality tight on the boundary of its domain is proved: near the boundary
 point the derivatives have a sign, the box shrinks to the point, and the point is exact.
@@ -45,7 +48,8 @@ class Closure:
 
     ``closed``: the margin is ``>= 0`` on the box; ``lower``: the best rigorous lower bound found
     (rounded down to a float); ``method``: ``interval``, ``mean value``, ``monotone``, ``point``
-    or ``max`` (one argument of a ``Max`` closed: ``argument`` says which, ``face`` how);
+    ``max`` (one argument of a ``Max`` closed: ``argument`` says which, ``face`` how) or ``kink`` (the kinks
+    decided on the box replaced by their active arguments: ``face`` closes that margin);
     ``fixed``: for ``monotone``, the coordinates moved to an end (name -> ``low`` / ``high``) and
     ``face`` the closure on that face; ``exact``: for ``point``, the exact margin there;
     ``fails``: free coordinates of an exact point where the margin is negative.
@@ -181,6 +185,10 @@ def close(t: Traced, box: Box, names: list[str], depth: int = 0, dirs: dict[int,
     coordinates a monotone step pinned, and from which side (``+``: the low end), for limits at the point."""
     if all(lo == hi for lo, hi in box):
         return decide_point(t, [lo for lo, _ in box], dirs)
+    smooth = t.resolved(intervals(box))
+    if smooth is not t:  # a kink whose active argument is the same on the whole box: that argument, exactly
+        sub = close(smooth, box, names, depth + 1, dirs)
+        return Closure(sub.closed, sub.lower, "kink", face=sub, fails=sub.fails, smear=sub.smear)
     nat = natural(t, box)
     if nat.a >= 0:
         return Closure(True, down(nat.a), "interval")

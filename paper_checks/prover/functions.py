@@ -278,6 +278,49 @@ def heaviside(x: Interval) -> Interval:
     return IV.mpf([0 if x.a < 0 else 0.5, 1 if x.b > 0 else 0.5])
 
 
+# ------------------------------------------------------------------ exp's inverse, x log x and the kinks
+def log(x: Interval) -> Interval:
+    """``log x`` on ``x >= 0`` (``-oo`` at 0, the extended reals' limit, as a loss infinite at a vertex is)."""
+    if x.a < 0:
+        raise OutsideDomain("log")
+    if x.b == 0:
+        return whole()
+    return IV.log(x)
+
+
+def xlogx(x: Interval) -> Interval:
+    """``x log x`` on ``x >= 0`` as one function (0 at ``x = 0``, its limit; least ``-1/e`` at ``1/e``): the
+    product of the intervals of ``x`` and ``log x`` is unbounded below at 0, the entropy term is not."""
+    if x.a < 0:
+        raise OutsideDomain("x log x of a negative part")
+    ends = [IV.mpf(0) if x.a == 0 else IV.mpf(x.a) * IV.log(IV.mpf(x.a)), IV.mpf(x.b) * IV.log(IV.mpf(x.b))
+            if x.b > 0 else IV.mpf(0)]
+    lo = min(end.a for end in ends)
+    inv_e = IV.mpf(1) / IV.e  # decreasing below 1/e, increasing above: the least value at an end or at 1/e
+    if x.a <= inv_e.b and x.b >= inv_e.a:
+        lo = min(lo, (-inv_e).a)
+    return IV.mpf([lo, max(end.b for end in ends)])
+
+
+def maximum(parts: list[Interval]) -> Interval:
+    """``Max`` of intervals."""
+    return IV.mpf([max(p.a for p in parts), max(p.b for p in parts)])
+
+
+def minimum(parts: list[Interval]) -> Interval:
+    """``Min`` of intervals."""
+    return IV.mpf([min(p.a for p in parts), min(p.b for p in parts)])
+
+
+def absolute(x: Interval) -> Interval:
+    """``Abs`` of an interval."""
+    if x.a >= 0:
+        return x
+    if x.b <= 0:
+        return -x
+    return IV.mpf([0, max(-x.a, x.b)])
+
+
 def _halfpi() -> Interval:
     return IV.pi / 2
 

@@ -24,7 +24,7 @@ import mpmath
 import sympy
 from sympy.core.relational import Relational
 
-from paper_checks.prover import functions, unbounded
+from paper_checks.prover import functions, kinks, unbounded
 from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
 IV = mpmath.iv
@@ -86,14 +86,6 @@ def _const(e: sympy.Expr) -> Interval:
 
 
 # ------------------------------------------------------------------ node handlers
-def _log(x: Interval) -> Interval:
-    if x.a < 0:
-        raise OffDomain("log")
-    if x.b == 0:
-        return whole()
-    return IV.log(x)
-
-
 def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -> Interval:
     """``b ** e``: integer exponents directly; other exponents only on a non-negative base."""
     if e_fn is None and e.is_Integer:
@@ -138,22 +130,6 @@ def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -
     return IV.exp(x * IV.log(b))
 
 
-def _max(parts: list[Interval]) -> Interval:
-    return IV.mpf([max(p.a for p in parts), max(p.b for p in parts)])
-
-
-def _min(parts: list[Interval]) -> Interval:
-    return IV.mpf([min(p.a for p in parts), min(p.b for p in parts)])
-
-
-def _abs(x: Interval) -> Interval:
-    if x.a >= 0:
-        return x
-    if x.b <= 0:
-        return -x
-    return IV.mpf([0, max(-x.a, x.b)])
-
-
 def _guard(fn: Callable[[Interval], Interval]) -> Callable[[Interval], Interval]:
     def safe(x: Interval) -> Interval:
         try:
@@ -174,7 +150,7 @@ def _off_domain(fn: Callable[[Interval], Interval]) -> Callable[[Interval], Inte
 
 
 _UNARY: dict[type, Callable[[Interval], Interval]] = {
-    sympy.exp: _guard(IV.exp), sympy.log: _guard(_log), sympy.Abs: _abs,
+    sympy.exp: _guard(IV.exp), sympy.log: _guard(_off_domain(functions.log)), sympy.Abs: functions.absolute,
     **{t: _off_domain(f) for t, f in functions.ENCLOSURES.items()},  # atan, erf, sin, tan, ... (functions.py)
     **unbounded.ENCLOSURES,  # an unbounded interval's chart (:mod:`paper_checks.prover.unbounded`)
 }
@@ -220,7 +196,7 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
     if e.is_Pow:
         return _compile_pow(e, index)
     if isinstance(e, (sympy.Max, sympy.Min)):
-        red = _max if isinstance(e, sympy.Max) else _min
+        red = functions.maximum if isinstance(e, sympy.Max) else functions.minimum
         return lambda v: red([f(v) for f in args])
     if isinstance(e, sympy.Heaviside) and e.args[1:] in ((), (sympy.Rational(1, 2),)):  # SymPy's H(0) = 1/2
         step = args[0]
@@ -296,22 +272,8 @@ def _compile_piecewise(e: sympy.Piecewise, index: dict[sympy.Symbol, int]) -> Fn
     return pw
 
 
-def _xlogx(x: Interval) -> Interval:
-    """``x log x`` on ``x >= 0`` as one function (0 at ``x = 0``, its limit; least ``-1/e`` at ``1/e``): the
-    product of the intervals of ``x`` and ``log x`` is unbounded below at 0, the entropy term is not."""
-    if x.a < 0:
-        raise OffDomain("x log x of a negative part")
-    ends = [IV.mpf(0) if x.a == 0 else IV.mpf(x.a) * IV.log(IV.mpf(x.a)), IV.mpf(x.b) * IV.log(IV.mpf(x.b))
-            if x.b > 0 else IV.mpf(0)]
-    lo = min(end.a for end in ends)
-    inv_e = IV.mpf(1) / IV.e  # decreasing below 1/e, increasing above: the least value at an end or at 1/e
-    if x.a <= inv_e.b and x.b >= inv_e.a:
-        lo = min(lo, (-inv_e).a)
-    return IV.mpf([lo, max(end.b for end in ends)])
-
-
 def _compile_mul(e: sympy.Mul, index: dict[sympy.Symbol, int]) -> Fn:
-    """A product; a factor ``u`` beside ``log(u)`` is enclosed as ``u log u`` (:func:`_xlogx`)."""
+    """A product; a factor ``u`` beside ``log(u)`` is enclosed as ``u log u`` (:func:`functions.xlogx`)."""
     factors = list(e.args)
     pairs = []
     for f in list(factors):
@@ -322,14 +284,14 @@ def _compile_mul(e: sympy.Mul, index: dict[sympy.Symbol, int]) -> Fn:
     args = [_compile(a, index) for a in factors]
     if not pairs:
         return lambda v: _fold_mul([f(v) for f in args])
-    return lambda v: _fold_mul([_guard(_xlogx)(u(v)) for u in pairs] + [f(v) for f in args])
+    return lambda v: _fold_mul([_guard(_off_domain(functions.xlogx))(u(v)) for u in pairs] + [f(v) for f in args])
 
 
 def _compile_pow(e: sympy.Pow, index: dict[sympy.Symbol, int]) -> Fn:
     base, ex = e.args
     if base == ex:  # u^u = exp(u log u): 1 at u = 0 (its limit), where a power of an interval holding 0 is not bounded
         u_fn = _compile(base, index)
-        return lambda v: _guard(IV.exp)(_guard(_xlogx)(u_fn(v)))
+        return lambda v: _guard(IV.exp)(_guard(_off_domain(functions.xlogx))(u_fn(v)))
     b_fn = _compile(base, index)
     e_fn = None if ex.is_number else _compile(ex, index)
     if ex.is_number and not ex.is_Rational:
@@ -436,6 +398,8 @@ class Traced:
     faces: dict = field(default_factory=dict, repr=False)  # cache of :func:`face`
     alternatives: list[Traced] | None = None  # for a ``Max``: its arguments (one >= 0 suffices)
     parts: list[Traced] | None = field(default=None, repr=False)  # for a ``Min``: its arguments, compiled once
+    kink_tests: list | None = field(default=None, repr=False)  # :func:`kinks.comparators`, compiled at first use
+    resolutions: dict = field(default_factory=dict, repr=False)  # cache of :meth:`resolved`
 
     @property
     def grads(self) -> list[Fn] | None:
@@ -443,6 +407,31 @@ class Traced:
         if callable(self.gradients):
             self.gradients, self.why_no_grads = self.gradients()
         return self.gradients
+
+    def resolved(self, v: Sequence[Interval]) -> Traced:
+        """The margin on the box of intervals ``v`` with each ``Max``, ``Min`` and ``Abs`` whose active argument is
+        the same on the whole box replaced by that argument, symbolically (so SymPy cancels what is then
+        identically 0: truncated GCE's ``L_q(p) - L_q(Max(p, k))`` is 0 where ``p >= k``), then the kinks that
+        uncovers, in turn; ``self`` where no kink is decided on the box (:mod:`paper_checks.prover.kinks`)."""
+        if self.kink_tests is None:
+            self.kink_tests = kinks.comparators(self.expr, self.symbols, compile_expr) \
+                if self.expr.has(sympy.Max, sympy.Min, sympy.Abs) else []
+        if not self.kink_tests:
+            return self
+        key = tuple(test(v) for _, test in self.kink_tests)
+        if all(i is None for i in key):
+            return self
+        if key not in self.resolutions:
+            if len(self.resolutions) > FACE_CACHE:
+                self.resolutions.clear()
+            sub = self.expr.xreplace({k: kinks.replacement(k, i) for (k, _), i in zip(self.kink_tests, key)
+                                      if i is not None})
+            try:
+                self.resolutions[key] = self if sub.has(sympy.nan, sympy.zoo) else compile_traced(sub, self.symbols)
+            except Untraceable:
+                self.resolutions[key] = self
+        out = self.resolutions[key]
+        return out if out is self else out.resolved(v)
 
     def face(self, fixed: dict[int, Any]) -> Traced:
         """The margin with coordinates ``fixed`` (index -> exact value) substituted symbolically:
@@ -545,15 +534,16 @@ def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
     expr = sympy.sympify(expr)
     if isinstance(expr, sympy.Min) and expr.free_symbols & set(symbols):  # a kink: no gradient; its arguments
         parts = [compile_traced(a, symbols) for a in expr.args]  # compiled once, for its value and conjuncts
-        return Traced(expr, symbols, lambda v: _min([t.value(v) for t in parts]), None,
+        return Traced(expr, symbols, lambda v: functions.minimum([t.value(v) for t in parts]), None,
                       f"no interval gradient: no derivative of a Min of {', '.join(map(str, symbols))} (a kink)",
                       parts=parts)
     value = compile_expr(expr, symbols)
 
     def gradients() -> tuple[list[Fn] | None, str]:
         try:
-            _no_kink(expr, set(symbols))  # once for all coordinates: the gradient is all or nothing
-            return [compile_expr(derivative(expr, s), symbols) for s in symbols], ""
+            _no_jump(expr, set(symbols))  # once for all coordinates: the gradient is all or nothing
+            # a Max, Min or Abs (a kink): its generalised derivative, enclosed (paper_checks.prover.kinks)
+            return [compile_expr(kinks.generalized_derivative(expr, s, derivative), symbols) for s in symbols], ""
         except Untraceable as exc:
             return None, f"no interval gradient: {exc}"
         except (TypeError, ValueError, ArithmeticError, NotImplementedError, RecursionError) as exc:  # SymPy's diff
@@ -562,15 +552,22 @@ def compile_traced(expr: Any, symbols: list[sympy.Symbol]) -> Traced:
     return Traced(expr, symbols, value, gradients, alternatives=alts)
 
 
-def _no_kink(expr: sympy.Expr, syms: set[sympy.Symbol]) -> None:
-    """Raise :class:`Untraceable` where ``expr`` has no derivative in the whitelist in one of ``syms``: a
-    ``Piecewise`` whose condition depends on it (it may jump or kink where the condition changes), or a ``Max``,
-    ``Min`` or ``Abs`` of it (a kink; SymPy's derivative would hold ``Heaviside`` or ``sign``)."""
+def _no_jump(expr: sympy.Expr, syms: set[sympy.Symbol]) -> None:
+    """Raise :class:`Untraceable` where ``expr`` holds a ``Piecewise`` whose condition depends on one of ``syms``
+    (it may jump or kink where the condition changes: no derivative, not even a generalised one)."""
     for pw in expr.atoms(sympy.Piecewise):
         for _, c in pw.args:
             if c.free_symbols & syms:
                 raise Untraceable(f"no derivative in {sorted(map(str, c.free_symbols & syms))[0]} of a Piecewise "
                                   "whose conditions depend on it (it may jump or kink where a condition changes)")
+
+
+def _no_kink(expr: sympy.Expr, syms: set[sympy.Symbol]) -> None:
+    """Raise :class:`Untraceable` where ``expr`` has no derivative in the whitelist in one of ``syms``: a
+    ``Piecewise`` whose condition depends on it (:func:`_no_jump`), or a ``Max``, ``Min`` or ``Abs`` of it (a
+    kink; SymPy's derivative would hold ``Heaviside`` or ``sign``; the boxes' interval gradients take its
+    generalised derivative instead, :mod:`paper_checks.prover.kinks`)."""
+    _no_jump(expr, syms)
     for k in expr.atoms(sympy.Max, sympy.Min, sympy.Abs):
         if k.free_symbols & syms:
             raise Untraceable(f"no derivative in {sorted(map(str, k.free_symbols & syms))[0]} of a Max, Min or Abs "

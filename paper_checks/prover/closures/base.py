@@ -28,7 +28,8 @@ from typing import Any, ClassVar
 import sympy
 
 from paper_checks.deadline import deadline
-from paper_checks.prover.bound import Closure
+from paper_checks.prover import kinks
+from paper_checks.prover.bound import Closure, intervals
 from paper_checks.prover.boxes import Box, groups, status
 from paper_checks.prover.normal import Reduction, is_zero
 from paper_checks.prover.solver import Problem, problem
@@ -229,20 +230,27 @@ def points(box: Box) -> list[list[Fraction]]:
 
 
 def _monotone_problems(cl: Closure, t: Traced, box: Box, names: list[str]) -> str:
-    """A recorded monotone step whose derivative has the wrong sign at a corner of the box (exactly)."""
-    while cl.method == "max" and cl.face is not None and t.alternatives:
-        t, cl = t.alternatives[cl.argument or 0], cl.face
-    while cl.fixed:
+    """A recorded monotone step whose derivative has the wrong sign at a corner of the box (exactly), followed
+    through the record's faces, its ``Max`` arguments and its kinks resolved on the box."""
+    while cl is not None:
+        if cl.method == "max" and cl.face is not None and t.alternatives:
+            t, cl = t.alternatives[cl.argument or 0], cl.face
+            continue
+        if cl.method == "kink" and cl.face is not None:
+            t, cl = t.resolved(intervals(box)), cl.face
+            continue
+        if not cl.fixed:
+            break
         for name, end in cl.fixed.items():
-            d = derivative(t.expr, t.symbols[names.index(name)])
+            # where a kink crosses the box, one element of its generalised derivative: it has the recorded sign
+            # wherever the whole enclosure has it (paper_checks.prover.kinks)
+            d = kinks.generalized_derivative(t.expr, t.symbols[names.index(name)], derivative)
             for x in points(box)[:MAX_CORNERS]:
                 v = exact_at(Traced(d, t.symbols, t.value, None), x)
                 if v.is_real and ((end == "low" and v < 0) or (end == "high" and v > 0)):
                     return f"the margin's derivative in {name} is {v} at a corner, against the recorded '{end}'"
         box = [((lo, lo) if cl.fixed.get(n) == "low" else (hi, hi) if cl.fixed.get(n) == "high" else (lo, hi))
                for n, (lo, hi) in zip(names, box)]
-        if cl.face is None:
-            break
         cl = cl.face
     return ""
 

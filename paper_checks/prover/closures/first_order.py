@@ -1,9 +1,9 @@
 """The first-order bounds of a box (:func:`paper_checks.prover.bound.close`): the natural interval extension,
 the mean-value form, a derivative of one sign moving the box to a face, an exact point, one argument of a
-``Max``. This is the bounding step: where it does not close the box, its lower bound orders the open boxes and
-its ``smear`` says where to split. Re-checked by the exact values at the box's points, the recorded
-derivatives' signs at its corners, and the box closed again at :data:`~paper_checks.prover.closures.base.RECHECK_PREC`
-bits."""
+``Max``, the kinks decided on the box replaced by their active arguments. This is the bounding step: where it
+does not close the box, its lower bound orders the open boxes and its ``smear`` says where to split. Re-checked
+by the exact values at the box's points, the recorded derivatives' signs at its corners, and the box closed
+again at :data:`~paper_checks.prover.closures.base.RECHECK_PREC` bits."""
 from __future__ import annotations
 
 from paper_checks.prover.bound import Closure, close
@@ -20,11 +20,11 @@ def close_again(check: Check) -> list[str]:
 
 @register
 class FirstOrder(BoxMethod):
-    """Interval, mean value, monotone, point, max."""
+    """Interval, mean value, monotone, point, max, kink."""
 
     timed = False  # interval arithmetic on one box: bounded cost
 
-    methods = ("interval", "mean value", "monotone", "point", "max")
+    methods = ("interval", "mean value", "monotone", "point", "max", "kink")
     costs = {"inside": 10}
 
     def step(self, goal: BoxGoal) -> Closure | None:

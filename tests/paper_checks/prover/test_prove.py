@@ -212,11 +212,20 @@ def test_tiny_failure_at_the_simplex_barycentre_is_refuted_exactly():
 
 
 def test_a_max_is_proved_by_one_of_its_arguments():
-    """max(log(1 + x) - x/(1 + x), -1) >= 0: the first argument, tight at x = 0, closes by monotonicity."""
+    """max(log(1 + x) - x/(1 + x), -1) >= 0: the first argument, tight at x = 0, closes by monotonicity. It is
+    the larger on the whole box, so the kink is resolved to it (``kink``) before any bound."""
     space = real_space(lambda x: sympy.Max(sympy.log(1 + x) - x / (1 + x), -1), ("x", 0, 1))
     cert = _proved(prove(space, 200, 10), space)
     first = next(r for r in cert.records if not cert.is_guard(r))  # the guard 1 + x >= 0 of the log: known sign
-    assert cert.methods() == {"max": cert.to_json()["boxes"]} and first.closure.face.method == "monotone"
+    assert cert.methods() == {"kink": cert.to_json()["boxes"]} and first.closure.face.method == "monotone"
+
+
+def test_a_max_whose_arguments_cross_is_proved_by_the_one_that_is_nonnegative():
+    """max(x - 1/2, 1/2 - x) >= 0 on [0, 1]: neither argument is the larger on the whole box, one is >= 0 on each
+    part of it."""
+    space = real_space(lambda x: sympy.Max(x - R(1, 2), R(1, 2) - x), ("x", 0, 1))
+    cert = _proved(prove(space, 200, 10, exact_first=False), space)
+    assert set(cert.methods()) <= {"max", "kink"}
 
 
 def test_prove_expr_on_a_simplex():
