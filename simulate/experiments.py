@@ -173,16 +173,20 @@ def on_backend(xp: Any, task: Task, params: Params) -> tuple[dict[str, Any], Par
 
 
 def run_replicas(task: Task, loss: Loss, params0: Params, rngs: list[np.random.Generator], config: TrainConfig,
-                 xp: Any, *, softmax_stats: bool = False) -> dict[str, np.ndarray]:
-    """Train every replica of ``task`` with ``loss`` from ``params0``; the training history (host arrays)."""
-    return _train(task, loss, params0, rngs, config, xp, softmax_stats=softmax_stats)[0]
+                 xp: Any, *, softmax_stats: bool = False, record: Sequence[str] | None = None) -> dict[str, np.ndarray]:
+    """Train every replica of ``task`` with ``loss`` from ``params0``; the training history (host arrays).
+
+    ``record``: the per-epoch quantities to keep (:func:`simulate.training.make_monitor`); by default all.
+    """
+    return _train(task, loss, params0, rngs, config, xp, softmax_stats=softmax_stats, record=record)[0]
 
 
 def _train(task: Task, loss: Loss, params0: Params, rngs: list[np.random.Generator], config: TrainConfig, xp: Any,
-           *, softmax_stats: bool = False) -> tuple[dict[str, np.ndarray], Params]:
+           *, softmax_stats: bool = False, record: Sequence[str] | None = None
+           ) -> tuple[dict[str, np.ndarray], Params]:
     d, p0 = on_backend(xp, task, params0)
     mon = make_monitor(d["X_train"], d["y_noisy"], loss, y_clean=d["y_clean"] if softmax_stats else None,
-                       X_test=d["X_test"], y_test=d["y_test"])
+                       X_test=d["X_test"], y_test=d["y_test"], record=record)
     res = train(p0, d["X_train"], d["y_noisy"], loss, config, rngs, monitor=mon)
     return res.history, res.params
 
@@ -249,12 +253,14 @@ def accuracy_vs_noise(rng: np.random.Generator, *, losses: Sequence[Any] = ("cce
         Xf, yf = final_test_sets(bases, E, final_test_size, c=c, dim=dim, separation=separation)
         big = (xp.asarray(Xf), xp.asarray(yf))
     labels, curves, train_acc, finals = [], [], [], []
+    X_train, y_noisy = xp.asarray(task.X_train), xp.asarray(task.y_noisy)
     for spec in losses:
         label, loss = make_loss(spec)
-        h, params = _train(task, loss, params0, batch_rngs(bases, E), cfg, xp)
+        # only the clean-test curve is needed every epoch; the training set is evaluated once, at the end
+        h, params = _train(task, loss, params0, batch_rngs(bases, E), cfg, xp, record=("test_acc",))
         labels.append(label)
         curves.append(h["test_acc"].T.reshape(S, E, -1))
-        train_acc.append(h["train_acc"][-1].reshape(S, E))
+        train_acc.append(to_host(accuracy(params, X_train, y_noisy)).reshape(S, E))
         if big is not None:
             finals.append(to_host(accuracy(params, *big)).reshape(S, E))
     acc = np.stack(curves)

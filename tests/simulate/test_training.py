@@ -85,6 +85,30 @@ def test_monitor_softmax_groups():
     np.testing.assert_allclose(h["softmax_correct"][-1], fy[:, 6:].mean(axis=1), rtol=1e-12)
 
 
+
+def test_monitor_records_only_what_is_asked_with_the_same_values():
+    rng = np.random.default_rng(3)
+    X, y = _separable(rng, 30)
+    noisy = y.copy()
+    noisy[:6] = (noisy[:6] + 1) % 3
+    p = init_mlp(3, 3, (5,), rng, replicas=2)
+    loss = get_loss("cce")
+    cfg = TrainConfig(epochs=2, lr=0.1, batch_size=10)
+    whole = train(p, X, noisy, loss, cfg, np.random.default_rng(1),
+                  monitor=make_monitor(X, noisy, loss, y_clean=y, X_test=X, y_test=y)).history
+    for keys in (("test_acc",), ("train_acc", "memorised"), ("softmax_wrong",)):
+        part = train(p, X, noisy, loss, cfg, np.random.default_rng(1),
+                     monitor=make_monitor(X, noisy, loss, y_clean=y, X_test=X, y_test=y, record=keys)).history
+        assert set(part) == set(keys)
+        for k in keys:
+            np.testing.assert_array_equal(part[k], whole[k])
+    with pytest.raises(ValueError, match="unknown"):
+        make_monitor(X, noisy, loss, record=("accuracy",))
+    with pytest.raises(ValueError, match="test set"):
+        make_monitor(X, noisy, loss, record=("test_acc",))
+    with pytest.raises(ValueError, match="y_clean"):
+        make_monitor(X, noisy, loss, X_test=X, y_test=y, record=("memorised",))
+
 def test_acs_records_objective_after_every_step():
     rng = np.random.default_rng(4)
     X, y = _separable(rng, 45)

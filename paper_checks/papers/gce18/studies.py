@@ -95,7 +95,7 @@ def accuracy_vs_epoch(rng: np.random.Generator, *, qs: Sequence[float] = (0.0, 0
     labels, test, tr = [], [], []
     for q in qs:
         label, loss = q_loss(float(q))
-        h = run_replicas(task, loss, params0, batch_rngs(bases, E), cfg, xp)
+        h = run_replicas(task, loss, params0, batch_rngs(bases, E), cfg, xp, record=("test_acc", "train_acc"))
         labels.append(label)
         test.append(h["test_acc"].T.reshape(S, E, -1))
         tr.append(h["train_acc"].T.reshape(S, E, -1))
