@@ -26,8 +26,9 @@ import io
 import json
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from paper_checks.files import atomic_write, is_special
 from paper_checks.report.citing import bibtex
@@ -35,25 +36,33 @@ from paper_checks.report.html_page import html
 from paper_checks.report.latex_csv import csv_text, latex
 from paper_checks.report.md import markdown
 
-FORMATS = ("md", "html", "json", "latex", "csv", "bib")
-SUFFIX = {"md": ".md", "html": ".html", "json": ".json", "latex": ".tex", "csv": ".csv", "bib": ".bib"}
+
+@dataclass(frozen=True)
+class Format:
+    """One report format: the suffix of its file (``report<suffix>``) and how the report is written in it."""
+
+    suffix: str
+    render: Callable[[dict[str, Any], Path | None], str]
+
+
+#: every report format, in the order a run writes them: the one list a new format joins
+FORMATS: dict[str, Format] = {
+    "md": Format(".md", markdown),
+    "html": Format(".html", html),
+    "json": Format(".json", lambda doc, _: json.dumps(doc, indent=1, ensure_ascii=False) + "\n"),
+    "latex": Format(".tex", lambda doc, _: latex(doc)),
+    "csv": Format(".csv", lambda doc, _: csv_text(doc)),
+    "bib": Format(".bib", lambda doc, _: bibtex(doc)),
+}
+#: each format's file suffix (read off :data:`FORMATS`)
+SUFFIX = {name: f.suffix for name, f in FORMATS.items()}
 
 
 def render(doc: dict[str, Any], fmt: str, fig_dir: Path | None = None) -> str:
     """The report ``doc`` in format ``fmt`` (one of :data:`FORMATS`)."""
-    if fmt == "json":
-        return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
-    if fmt == "md":
-        return markdown(doc, fig_dir)
-    if fmt == "html":
-        return html(doc, fig_dir)
-    if fmt == "latex":
-        return latex(doc)
-    if fmt == "csv":
-        return csv_text(doc)
-    if fmt == "bib":
-        return bibtex(doc)
-    raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(FORMATS)}")
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown report format {fmt!r}; choose from {', '.join(FORMATS)}")
+    return FORMATS[fmt].render(doc, fig_dir)
 
 
 def targets(out_dir: Path, formats: Iterable[str], json_path: Path | None = None) -> dict[str, Path]:
