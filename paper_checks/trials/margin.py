@@ -71,7 +71,6 @@ from paper_checks.deadline import TimedOut, deadline, limit_seconds
 from paper_checks.trials.limits import undecided_reason
 from paper_checks.trials.margin_properties import (
     NOISY_SETTINGS,
-    PROPERTIES,
     MarginContext,
     MarginProperty,
     bounded,
@@ -90,9 +89,19 @@ __all__ = ["NOISY_SETTINGS", "PROPERTIES", "MarginProperty", "MarginTrial", "mar
 
 #: seconds each property may take (a user's expression may be hard for SymPy)
 TIME_LIMIT = 10.0
-_FUNCTIONS: tuple[tuple[str, Callable[[MarginContext], MarginProperty]], ...] = (
-    ("symmetric", symmetric), ("convex", convex), ("bounded", bounded), ("calibrated", calibrated),
-    ("sln_robust", sln_robust), ("unbiased_convex", unbiased_convex), ("noisy_minimiser", noisy_minimiser))
+TABLE: tuple[tuple[str, str, Callable[[MarginContext], MarginProperty]], ...] = (
+    # each function is looked up when the trial runs (a lambda), so that a test may stand one in
+    ("symmetric", "symmetric (K)", lambda ctx: symmetric(ctx)),
+    ("convex", "convex", lambda ctx: convex(ctx)),
+    ("bounded", "bounded [inf, sup]", lambda ctx: bounded(ctx)),
+    ("calibrated", "calibrated (BJM 2006)", lambda ctx: calibrated(ctx)),
+    ("sln_robust", "SLN-robust (vR 2015)", lambda ctx: sln_robust(ctx)),
+    ("unbiased_convex", "l~ convex (NDRT 2013 L4)", lambda ctx: unbiased_convex(ctx)),
+    ("noisy_minimiser", "noisy minimiser of C_η~", lambda ctx: noisy_minimiser(ctx)),
+)
+"""The margin trial's properties, in table order, each once: its name, its column's heading and what decides it
+(as :data:`paper_checks.trials.simplex.TABLE`). A new property is one row here (and its function)."""
+PROPERTIES = tuple(name for name, _, _ in TABLE)
 
 
 @dataclass
@@ -140,7 +149,7 @@ def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTri
     time_limit_s = limit_seconds("time_limit_s", time_limit_s)
     ctx = MarginContext(loss)
     tr = MarginTrial(loss.name, str(loss.phi), loss.cite)
-    for name, fn in _FUNCTIONS:
+    for name, _, fn in TABLE:
         t0 = time.perf_counter()
         try:
             with deadline(time_limit_s):
@@ -156,9 +165,7 @@ def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTri
     return tr
 
 
-COLUMNS = (("symmetric", "symmetric (K)"), ("convex", "convex"), ("bounded", "bounded [inf, sup]"),
-           ("calibrated", "calibrated (BJM 2006)"), ("sln_robust", "SLN-robust (vR 2015)"),
-           ("unbiased_convex", "l~ convex (NDRT 2013 L4)"), ("noisy_minimiser", "noisy minimiser of C_η~"))
+COLUMNS = tuple((name, heading) for name, heading, _ in TABLE)
 
 
 def markdown_table(trials: Sequence[MarginTrial]) -> str:

@@ -22,7 +22,6 @@ GRID = tuple(sympy.nsimplify(x) for x in ("-4", "-2", "-1", "-1/2", "0", "1/2", 
 #: the settings of ``noisy_minimiser``: ``(label, rho_+, rho_-, clean eta)``
 NOISY_SETTINGS = (("symmetric ρ=1/4, η=3/4", sympy.Rational(1, 4), sympy.Rational(1, 4), sympy.Rational(3, 4)),
                   ("ρ₊=2/5, ρ₋=1/10, η=3/5", sympy.Rational(2, 5), sympy.Rational(1, 10), sympy.Rational(3, 5)))
-PROPERTIES = ("symmetric", "convex", "bounded", "calibrated", "sln_robust", "unbiased_convex", "noisy_minimiser")
 
 
 MarginProperty = Property
