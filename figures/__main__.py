@@ -9,9 +9,15 @@ from tqdm import tqdm
 
 from figures.registry import FORMATS, build, load
 from paper_checks.cli import UsageError, load_modules
-from paper_checks.files import seed_arg
-from paper_checks.run.isolation import add_timeout_argument, stop_signals, stop_status, timeout_from_args
-from paper_checks.run.runner import Failure, add_executor_arguments, executor_from_args, run_tasks
+from paper_checks.commands.arguments import (
+    add_executor_arguments,
+    add_timeout_argument,
+    executor_from_args,
+    seed_arg,
+    timeout_from_args,
+)
+from paper_checks.run.isolation import stop_signals, stop_status
+from paper_checks.run.runner import Failure, run_tasks
 
 
 def main(argv: list[str] | None = None) -> int:

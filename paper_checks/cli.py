@@ -17,14 +17,13 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from paper_checks.commands.arguments import add_executor_arguments, add_timeout_argument, seed_arg
 from paper_checks.commands.common import OutputError, UsageError, expand_claim_patterns, load_modules, shutil_width
 from paper_checks.commands.listing import list_claims
 from paper_checks.commands.readme import readme
 from paper_checks.context import PRECISIONS
 from paper_checks.deadline import limit_text
-from paper_checks.files import seed_arg
-from paper_checks.run.isolation import add_timeout_argument, stop_signals, stop_status
-from paper_checks.run.runner import add_executor_arguments
+from paper_checks.run.isolation import stop_signals, stop_status
 
 __all__ = ["UsageError", "expand_claim_patterns", "load_modules", "main", "shutil_width"]
 

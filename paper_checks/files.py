@@ -1,6 +1,5 @@
 """Small shared helpers of the instrument that ``figures`` may import too: one home each.
 
-* :func:`seed_arg` -- argparse type of ``--seed`` (``python -m paper_checks`` and ``python -m figures``);
 * :func:`atomic_write` -- a file written whole (temporary file and :func:`os.replace`), or written
   through when the path is a device, a FIFO or a link to one (never replaced);
 * :func:`read_json_file` -- the JSON of a regular file of bounded size (never a device or a FIFO);
@@ -9,7 +8,6 @@
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import csv
 import errno
@@ -22,18 +20,6 @@ import sys
 import tempfile
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
-
-
-def seed_arg(text: str) -> int:
-    """argparse type of a seed option (``--seed``, ``--claims-seed``): a non-negative integer (NumPy's
-    ``SeedSequence`` refuses negatives). argparse names the option before the message."""
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
-    return v
 
 
 def is_special(path: Path) -> bool:

@@ -23,8 +23,8 @@ Without paths on the command line, ``pytest --claims FILE`` runs the claims alon
 test paths are not collected); with paths, it runs both.
 
 The plugin loads in every pytest run of every environment that installs the package, so this module
-imports pytest alone (and :mod:`paper_checks.files` and :mod:`paper_checks.deadline`, standard library only,
-for the seed's and the time limit's argument types):
+imports pytest alone (and :mod:`paper_checks.commands.arguments` and :mod:`paper_checks.deadline`, standard
+library only, for the seed's and the time limit's argument types):
 the registry, the runner and the report are imported only when ``--claims`` is given (function-level
 imports, for that reason).
 """
@@ -38,8 +38,8 @@ from typing import Any
 
 import pytest
 
+from paper_checks.commands.arguments import seed_arg
 from paper_checks.deadline import limit_text
-from paper_checks.files import seed_arg
 
 PRECISIONS = ("quick", "standard", "full")  # paper_checks.context.PRECISIONS (not imported: see above)
 DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}  # paper_checks.run.isolation's (idem)

@@ -10,6 +10,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from paper_checks.commands.arguments import timeout_from_args
 from paper_checks.commands.common import OutputError, UsageError, check_output_file
 from paper_checks.context import EXPLORE_STREAM, Context
 from paper_checks.deadline import MAX_SECONDS, TimedOut, deadline
@@ -17,7 +18,6 @@ from paper_checks.files import atomic_write, is_special
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import prove
 from paper_checks.registry import load
-from paper_checks.run.isolation import timeout_from_args
 from paper_checks.search.loop import search
 from paper_checks.search.params import NarrowingError, range_setting
 from paper_checks.search.result import Outcome

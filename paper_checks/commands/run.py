@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from paper_checks import figdata, report
+from paper_checks.commands.arguments import executor_from_args, timeout_from_args
 from paper_checks.commands.common import (
     OutputError,
     UsageError,
@@ -24,7 +25,7 @@ from paper_checks.commands.common import (
 )
 from paper_checks.registry import select
 from paper_checks.run import runner
-from paper_checks.run.isolation import stop_status, timeout_from_args
+from paper_checks.run.isolation import stop_status
 from simulate.backend import get_backend
 
 
@@ -116,7 +117,7 @@ def _run_scheduled(args: argparse.Namespace, claims: list, backend: object, bar:
     """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, longest first by the last report."""
     last = runner.last_timings(args.json if args.json is not None else args.out / "report.json")
     try:
-        with runner.executor_from_args(args) as (executor, jobs):
+        with executor_from_args(args) as (executor, jobs):
             return runner.run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet,
                                   jobs=jobs, executor=executor, timings=last, timeout=timeout_from_args(args),
                                   isolate=True, bar=bar)

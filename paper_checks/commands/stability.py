@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from paper_checks.commands.arguments import executor_from_args, timeout_from_args
 from paper_checks.commands.common import (
     OutputError,
     UsageError,
@@ -15,8 +16,6 @@ from paper_checks.commands.common import (
     check_output_file,
 )
 from paper_checks.run import stability as st
-from paper_checks.run.isolation import timeout_from_args
-from paper_checks.run.runner import executor_from_args
 from simulate.backend import get_backend
 
 

@@ -16,10 +16,8 @@ status is ``128 + signal`` (:func:`stop_status`: 130 for SIGINT, 143 for SIGTERM
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import ctypes
-import math
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -30,7 +28,7 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
-from paper_checks.deadline import deadline, limit_text
+from paper_checks.deadline import deadline
 from paper_checks.run.descendants import end_descendants, end_group, lead_group, own_group
 
 #: per-claim time limits (seconds) of the command line, by precision; generous, they stop runaways
@@ -81,32 +79,6 @@ def stop_signals(ctrl_c: bool = False) -> Iterator[None]:
     finally:
         for s, h in old.items():
             signal.signal(s, h)
-
-
-def timeout_arg(text: str) -> float:
-    """argparse type of ``--timeout``: seconds by :func:`~paper_checks.deadline.limit_text` (positive, finite,
-    at most :data:`~paper_checks.deadline.MAX_SECONDS`); ``0`` or ``none`` for no limit (``inf``)."""
-    try:
-        t = limit_text("--timeout", text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc).removeprefix("--timeout ")) from None
-    return math.inf if t is None else t
-
-
-def add_timeout_argument(parser: Any, what: str = "claim", help: str | None = None) -> None:
-    """Add ``--timeout SECONDS`` (default by ``--precision``, see :data:`DEFAULT_TIMEOUT`)."""
-    defaults = ", ".join(f"{k} {v:g}" for k, v in DEFAULT_TIMEOUT.items())
-    parser.add_argument("--timeout", type=timeout_arg, default=None, metavar="SECONDS",
-                        help=help or f"time limit per {what}; one over it is its error ('timed out after N s') and "
-                                     f"the rest run on (default by --precision: {defaults}; 0 for none)")
-
-
-def timeout_from_args(args: Any) -> float | None:
-    """The time limit that ``--timeout`` and ``--precision`` give (``None``: no limit)."""
-    t = getattr(args, "timeout", None)
-    if t is None:
-        t = DEFAULT_TIMEOUT.get(getattr(args, "precision", "standard"), DEFAULT_TIMEOUT["standard"])
-    return None if t == math.inf else float(t)
 
 
 def describe(exc: BaseException) -> str:

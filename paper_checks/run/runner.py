@@ -12,7 +12,6 @@ propagates, carrying the claims that finished.
 """
 from __future__ import annotations
 
-import argparse
 import contextlib
 import dataclasses
 import logging
@@ -343,43 +342,6 @@ def _on_executor(executor: Executor, fn: Callable[..., Any], args: Sequence[tupl
         for f in futures:
             f.cancel()
         raise
-
-
-# --------------------------------------------------------------------------- command line
-
-def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--jobs``, ``--scheduler`` and ``--dask-local`` to a command's parser."""
-    g = parser.add_argument_group("where to run")
-    g.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help=f"worker processes on this machine (default: the cores this process may use, "
-                        f"{default_jobs()} here; 1 runs one task at a time)")
-    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="run on the Dask distributed cluster of this scheduler (e.g. tcp://host:8786; "
-                        "needs the 'distributed' extra)")
-    g.add_argument("--dask-local", type=int, default=None, metavar="N",
-                   help="run on a local Dask cluster of N single-threaded workers (needs the 'distributed' extra)")
-
-
-@contextlib.contextmanager
-def executor_from_args(args: argparse.Namespace) -> Iterator[tuple[Executor | None, int]]:
-    """``(executor, jobs)`` for the options of :func:`add_executor_arguments`.
-
-    ``executor`` is ``None`` unless a Dask cluster was asked for; it is closed on exit.
-    Raises ``ValueError`` (one line) for contradictory or impossible options.
-    """
-    jobs, scheduler = getattr(args, "jobs", None), getattr(args, "scheduler", None)
-    local = getattr(args, "dask_local", None)
-    if sum(x is not None for x in (jobs, scheduler, local)) > 1:
-        raise ValueError("choose one of --jobs, --scheduler and --dask-local")
-    if jobs is not None and jobs < 1:
-        raise ValueError(f"--jobs must be at least 1, got {jobs}")
-    if local is not None and local < 1:
-        raise ValueError(f"--dask-local must be at least 1, got {local}")
-    if scheduler is None and local is None:
-        yield None, default_jobs() if jobs is None else jobs
-        return
-    with dask_executor(scheduler=scheduler, local_workers=local) as ex:
-        yield ex, 1
 
 
 #: seconds to wait for a Dask scheduler to answer

@@ -63,10 +63,10 @@ def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('paper_checks', 'numpy', 'sympy', 'scipy', 'simulate', 'theory', 'figures', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    # paper_checks.files and paper_checks.deadline: the seed's and the time limit's argparse types, shared
-    # with the command line (standard library only)
-    assert out.stdout.strip() == ("['paper_checks', 'paper_checks.deadline', 'paper_checks.files', "
-                                  "'paper_checks.pytest_plugin']")
+    # paper_checks.commands.arguments and paper_checks.deadline: the seed's and the time limit's argparse types,
+    # shared with the command line (standard library only)
+    assert out.stdout.strip() == ("['paper_checks', 'paper_checks.commands', 'paper_checks.commands.arguments', "
+                                  "'paper_checks.deadline', 'paper_checks.pytest_plugin']")
 
 
 @pytest.mark.slow

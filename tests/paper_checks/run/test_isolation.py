@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from paper_checks.run.isolation import Failure, Stop, stop_signals, stop_status, timeout_arg, timeout_from_args
+from paper_checks.commands.arguments import timeout_arg, timeout_from_args
+from paper_checks.run.isolation import Failure, Stop, stop_signals, stop_status
 from paper_checks.run.runner import run_tasks
 from tests.paper_checks._procs import children_of
 

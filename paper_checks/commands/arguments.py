@@ -1,0 +1,101 @@
+"""The command line's options that several commands share, and how they are read: one home each.
+
+* :func:`seed_arg` -- the type of ``--seed`` and ``--claims-seed`` (``python -m paper_checks``, ``python -m
+  figures``, the pytest plugin);
+* :func:`add_timeout_argument`, :func:`timeout_arg`, :func:`timeout_from_args` -- ``--timeout`` and its default by
+  ``--precision`` (:data:`paper_checks.run.isolation.DEFAULT_TIMEOUT`);
+* :func:`add_executor_arguments`, :func:`executor_from_args` -- ``--jobs``, ``--scheduler``, ``--dask-local`` and
+  the executor they ask for (:mod:`paper_checks.run.runner`).
+
+The run machinery below takes plain values (seconds, an executor); only the command line parses text. This
+module imports the run machinery only inside the functions that need it: the pytest plugin reads ``seed_arg``
+from here and must load nothing beyond the standard library until claims are asked for.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import math
+from typing import TYPE_CHECKING, Any, Iterator
+
+from paper_checks.deadline import limit_text
+
+if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
+
+def seed_arg(text: str) -> int:
+    """argparse type of a seed option (``--seed``, ``--claims-seed``): a non-negative integer (NumPy's
+    ``SeedSequence`` refuses negatives). argparse names the option before the message."""
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+    return v
+
+
+def timeout_arg(text: str) -> float:
+    """argparse type of ``--timeout``: seconds by :func:`~paper_checks.deadline.limit_text` (positive, finite,
+    at most :data:`~paper_checks.deadline.MAX_SECONDS`); ``0`` or ``none`` for no limit (``inf``)."""
+    try:
+        t = limit_text("--timeout", text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--timeout ")) from None
+    return math.inf if t is None else t
+
+
+def add_timeout_argument(parser: Any, what: str = "claim", help: str | None = None) -> None:
+    """Add ``--timeout SECONDS`` (default by ``--precision``: :data:`paper_checks.run.isolation.DEFAULT_TIMEOUT`)."""
+    from paper_checks.run.isolation import DEFAULT_TIMEOUT
+    defaults = ", ".join(f"{k} {v:g}" for k, v in DEFAULT_TIMEOUT.items())
+    parser.add_argument("--timeout", type=timeout_arg, default=None, metavar="SECONDS",
+                        help=help or f"time limit per {what}; one over it is its error ('timed out after N s') and "
+                                     f"the rest run on (default by --precision: {defaults}; 0 for none)")
+
+
+def timeout_from_args(args: Any) -> float | None:
+    """The time limit that ``--timeout`` and ``--precision`` give (``None``: no limit)."""
+    from paper_checks.run.isolation import DEFAULT_TIMEOUT
+    t = getattr(args, "timeout", None)
+    if t is None:
+        t = DEFAULT_TIMEOUT.get(getattr(args, "precision", "standard"), DEFAULT_TIMEOUT["standard"])
+    return None if t == math.inf else float(t)
+
+
+def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--jobs``, ``--scheduler`` and ``--dask-local`` to a command's parser."""
+    from paper_checks.run.runner import default_jobs
+    g = parser.add_argument_group("where to run")
+    g.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help=f"worker processes on this machine (default: the cores this process may use, "
+                        f"{default_jobs()} here; 1 runs one task at a time)")
+    g.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on the Dask distributed cluster of this scheduler (e.g. tcp://host:8786; "
+                        "needs the 'distributed' extra)")
+    g.add_argument("--dask-local", type=int, default=None, metavar="N",
+                   help="run on a local Dask cluster of N single-threaded workers (needs the 'distributed' extra)")
+
+
+@contextlib.contextmanager
+def executor_from_args(args: argparse.Namespace) -> Iterator[tuple[Executor | None, int]]:
+    """``(executor, jobs)`` for the options of :func:`add_executor_arguments`.
+
+    ``executor`` is ``None`` unless a Dask cluster was asked for; it is closed on exit.
+    Raises ``ValueError`` (one line) for contradictory or impossible options.
+    """
+    from paper_checks.run.runner import dask_executor, default_jobs
+    jobs, scheduler = getattr(args, "jobs", None), getattr(args, "scheduler", None)
+    local = getattr(args, "dask_local", None)
+    if sum(x is not None for x in (jobs, scheduler, local)) > 1:
+        raise ValueError("choose one of --jobs, --scheduler and --dask-local")
+    if jobs is not None and jobs < 1:
+        raise ValueError(f"--jobs must be at least 1, got {jobs}")
+    if local is not None and local < 1:
+        raise ValueError(f"--dask-local must be at least 1, got {local}")
+    if scheduler is None and local is None:
+        yield None, default_jobs() if jobs is None else jobs
+        return
+    with dask_executor(scheduler=scheduler, local_workers=local) as ex:
+        yield ex, 1
