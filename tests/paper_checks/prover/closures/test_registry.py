@@ -75,6 +75,36 @@ def test_a_step_past_the_time_limit_is_stopped_and_named():
     assert not first.timed
 
 
+def test_an_alarm_a_library_swallows_into_another_error_is_the_stop_not_a_failure():
+    """mpmath's interval comparison catches the alarm with a bare ``except:`` and raises a TypeError instead:
+    past the limit that error is the step's stop (the proof once ended 'stopped on TypeError: '>=' not supported
+    between instances of 'ivmpf' and 'int''); before the limit an error is still raised."""
+    import time
+
+    from paper_checks.prover.closures.base import timed_step
+
+    class Comparing(closures.base.BoxMethod):
+        methods = ()
+
+        def __init__(self, late: bool) -> None:
+            self.late = late
+
+        def step(self, goal):
+            while self.late:
+                try:
+                    time.sleep(0.01)
+                except BaseException:  # as mpmath's ivmpf._compare does: the alarm becomes NotImplemented
+                    break
+            raise TypeError("'>=' not supported between instances of 'ivmpf' and 'int'")
+
+        def recheck_box(self, check):
+            return []
+
+    assert timed_step(Comparing(late=True), None, time.monotonic() + 0.2) == (None, True)
+    with pytest.raises(TypeError):
+        timed_step(Comparing(late=False), None, time.monotonic() + 30)
+
+
 def test_an_expensive_closure_stopped_at_the_limit_leaves_the_proof_undecided():
     space = real_space(lambda x: sympy.exp(sympy.exp(sympy.exp(sympy.exp(sympy.exp(x))))), ("x", 0, 1))
     res = prove(space, 2000, 1)
