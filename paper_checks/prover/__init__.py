@@ -21,8 +21,8 @@ a zero of high order), :mod:`~paper_checks.prover.valleys` (the sets along which
 from __future__ import annotations
 
 from paper_checks.prover.certificate import Certificate, arb_rebound, recheck, recheck_undefined
-from paper_checks.prover.prove import OUTCOMES, ProofResult, prove
+from paper_checks.prover.prove import OUTCOMES, ProofOutcome, ProofResult, prove
 from paper_checks.prover.prove_expr import prove_expr
 
-__all__ = ["OUTCOMES", "Certificate", "arb_rebound", "ProofResult", "prove", "prove_expr", "recheck",
+__all__ = ["OUTCOMES", "Certificate", "arb_rebound", "ProofOutcome", "ProofResult", "prove", "prove_expr", "recheck",
            "recheck_undefined"]

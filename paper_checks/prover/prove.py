@@ -1,4 +1,4 @@
-"""The prover: branch and bound over the declared domain, ending proved, counterexample or undecided.
+"""The prover: branch and bound over the declared domain, ending proved, counterexample, undefined or undecided.
 
 ``prove(space, budget, seconds)`` cuts the domain into pieces (:mod:`paper_checks.prover.boxes`),
 traces the exact margin on each (:mod:`paper_checks.prover.trace`), decides what it can exactly first
@@ -11,7 +11,7 @@ the boxes. The time limit is checked between boxes and steps; a step that cannot
 a very large margin, one SymPy call) is stopped by an alarm :data:`ALARM_GRACE` after the limit (in the main
 thread), so the call returns within ``seconds + 2``. Each node's domain (the log or a non-integer power of
 a part that must stay ``>= 0``) is one more conjunct, a guard (:mod:`paper_checks.prover.defined`), decided on
-the margin as traced. It ends in exactly one of
+the margin as traced. It ends in exactly one of (:class:`ProofOutcome`)
 
 - ``proved``: every box of every piece closed, the guards' too; :attr:`ProofResult.certificate` says how;
 - ``counterexample``: an exact point of the domain where the margin is negative, shrunk;
@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from paper_checks.deadline import deadline
+from paper_checks.described import Described
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import closures, inputs, unbounded
 from paper_checks.prover.bound import intervals
@@ -55,7 +56,21 @@ from paper_checks.search.loop import search
 from paper_checks.search.params import Point, SearchSpace
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
-OUTCOMES = ("proved", "counterexample", "undefined", "undecided")
+
+
+class ProofOutcome(Described):
+    """How a proof ended, each member with its ``description`` (a ``str``: ``ProofOutcome.PROVED == "proved"``)."""
+
+    PROVED = ("proved", "every box of every piece closed, the guards' too; the certificate says how")
+    COUNTEREXAMPLE = ("counterexample", "an exact point of the domain where the margin is negative, shrunk")
+    UNDEFINED = ("undefined", "an exact point of the domain where a node of the margin is not real or not "
+                              "defined: no proof exists on this domain")
+    UNDECIDED = ("undecided", "the budget of boxes or the time ran out, the margin could not be traced, or boxes "
+                              "too narrow to split stayed open; the reason says which and where")
+
+
+#: the four outcome values, in the order of :class:`ProofOutcome`
+OUTCOMES = tuple(o.value for o in ProofOutcome)
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
 #: the share of the time limit spent on boxes before the open conjuncts are tried by a monotone sweep
@@ -72,9 +87,10 @@ SEARCH_SHARE = 0.5
 
 @dataclass
 class ProofResult:
-    """What :func:`prove` found (see the module docstring for the three outcomes)."""
+    """What :func:`prove` found: its ``outcome`` (:class:`ProofOutcome`; a string given is read as one) and what
+    backs it."""
 
-    outcome: str
+    outcome: ProofOutcome
     boxes: int
     budget: int
     seconds: float
@@ -88,14 +104,17 @@ class ProofResult:
     notes: list[str] = field(default_factory=list)
     undefined: Undefined | None = None  # outcome ``undefined``: the exact point where a node is not real
 
+    def __post_init__(self) -> None:
+        self.outcome = ProofOutcome(self.outcome)  # ValueError for a value that is not an outcome
+
     @property
     def proved(self) -> bool:
-        return self.outcome == "proved"
+        return self.outcome == ProofOutcome.PROVED
 
     def to_json(self, boxes: bool = False) -> dict[str, Any]:
         """The result as JSON; ``boxes``: the certificate lists every closed box (its piece, split path,
         method, lower bound and faces), not only the summary."""
-        return {"outcome": self.outcome, "boxes": self.boxes, "budget": self.budget,
+        return {"outcome": self.outcome.value, "boxes": self.boxes, "budget": self.budget,
                 "seconds": round(self.seconds, 3),
                 "certificate": self.certificate.to_json(boxes) if self.certificate else None,
                 "counterexample": jsonable(self.counterexample), "exact_margin": self.exact_margin,

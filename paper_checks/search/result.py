@@ -3,14 +3,14 @@ its four outcomes, :class:`Outcome` (each with its meaning; also the docstring o
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 from typing import Any
 
+from paper_checks.described import Described
 from paper_checks.jsonable import jsonable
 from paper_checks.search.params import Point
 
 
-class Outcome(str, Enum):
+class Outcome(Described):
     """How a search ended, each member with its ``description`` (in the manner of hypothesis' ``ExitReason``).
     A ``str``: a member equals its value (``Outcome.RAISED == "raised"``), which is what JSON and reports hold."""
 
@@ -20,19 +20,6 @@ class Outcome(str, Enum):
     NO_FAILURE = ("no_failure", "no negative margin (or only floating-point artefacts, non-negative when "
                                 "evaluated exactly)")
     RAISED = ("raised", "the margin raised, or returned NaN, at some of the points evaluated")
-
-    description: str
-
-    def __new__(cls, value: str, description: str) -> Outcome:
-        member = str.__new__(cls, value)
-        member._value_ = value
-        member.description = description
-        return member
-
-    def __str__(self) -> str:
-        return self.value
-
-    __format__ = str.__format__
 
 
 #: the four outcome values, in the order of :class:`Outcome`
