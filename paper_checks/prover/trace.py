@@ -25,6 +25,7 @@ import sympy
 from sympy.core.relational import Relational
 
 from paper_checks.prover import functions, kinks, unbounded
+from paper_checks.prover.symbols import Coordinate, sign_assumptions, simplex_symbols
 from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
 IV = mpmath.iv
@@ -320,30 +321,6 @@ def _fold_mul(parts: list[Interval]) -> Interval:
 
 
 # ------------------------------------------------------------------ the symbolic point
-@dataclass(frozen=True)
-class Coordinate:
-    """One free coordinate of a piece of the domain: its symbol and where it lives."""
-
-    symbol: sympy.Symbol
-    param: str
-    index: tuple[int, ...]  # () for a Real; (j,) of a simplex point; (row, j) of a matrix
-
-
-def _simplex_symbols(name: str, dim: int, eliminated: int, row: int | None) -> tuple[list[Any], list[Coordinate]]:
-    """A simplex point whose coordinate ``eliminated`` is ``1 - (sum of the others)``."""
-    coords: list[Coordinate] = []
-    vals: list[Any] = [None] * dim
-    for j in range(dim):
-        if j == eliminated:
-            continue
-        tag = f"{name}[{j}]" if row is None else f"{name}[{row},{j}]"
-        s = sympy.Symbol(tag, real=True, nonnegative=True)
-        vals[j] = s
-        coords.append(Coordinate(s, name, (j,) if row is None else (row, j)))
-    vals[eliminated] = 1 - sympy.Add(*[c.symbol for c in coords])
-    return vals, coords
-
-
 def symbolic_point(space: SearchSpace, integers: dict[str, int],
                    eliminated: dict[str, tuple[int, ...]]) -> tuple[Point, list[Coordinate]]:
     """The point of symbols the margin is traced on, and its free coordinates in order.
@@ -361,17 +338,17 @@ def symbolic_point(space: SearchSpace, integers: dict[str, int],
         elif isinstance(p, Real) and p.pinned:  # one value: substituted, no coordinate
             point[p.name] = sympy.Rational(p.low)
         elif isinstance(p, Real):
-            s = sympy.Symbol(p.name, real=True)
+            s = sympy.Symbol(p.name, **sign_assumptions(p.low, p.high))
             point[p.name] = s
             coords.append(Coordinate(s, p.name, ()))
         elif isinstance(p, SimplexPoint):
-            vals, cs = _simplex_symbols(p.name, p.dim, eliminated[p.name][0], None)
+            vals, cs = simplex_symbols(p.name, p.dim, eliminated[p.name][0], None)
             point[p.name] = vals
             coords.extend(cs)
         elif isinstance(p, StochasticMatrix):
             rows = []
             for r in range(p.dim):
-                vals, cs = _simplex_symbols(p.name, p.dim, eliminated[p.name][r], r)
+                vals, cs = simplex_symbols(p.name, p.dim, eliminated[p.name][r], r)
                 rows.append(vals)
                 coords.extend(cs)
             point[p.name] = sympy.Matrix(rows)

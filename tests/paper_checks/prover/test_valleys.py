@@ -79,8 +79,8 @@ def test_gibbs_with_both_distributions_free(c):
     ("Jensen for log", log((x + y) / 2) - (log(x) + log(y)) / 2, {x: (R(1, 10), 2), y: (R(1, 10), 2)}),
     ("a zero of order 4 along x = y", exp(x - y) + exp(y - x) - 2 - (x - y) ** 2, {x: (0, 1), y: (0, 1)}),
 ])
-def test_valleys_of_two_coordinates_are_proved(name, expr, domain, without_z3_first):  # z3 proves two of them first
-    res = prove_expr(expr, domain, seconds=HANG_GUARD)
+def test_valleys_of_two_coordinates_are_proved(name, expr, domain):  # z3 proves some of them first: the boxes only
+    res = prove_expr(expr, domain, seconds=HANG_GUARD, exact_first=False)
     assert res.outcome == "proved", (name, res.reason)
     assert any("valley" in n for n in res.notes)
 
@@ -106,9 +106,11 @@ def test_an_odd_order_zero_needs_the_right_side():
     assert psd_closes(crit, [(F(0), F(1, 4))]) and not psd_closes(crit, [(F(-1, 4), F(0))])
 
 
-def test_recheck_catches_a_wrong_valley(without_z3_first):
+def test_recheck_catches_a_wrong_valley():
+    """AM-GM's valley x = y, on the boxes (exact first, z3 decides it: sqrt(x y) is sqrt(x) sqrt(y) for x, y >= 0)."""
     space = real_space(lambda x, y: (x + y) / 2 - sqrt(x * y), ("x", 0, 1), ("y", 0, 1))
-    res = _proved(space)
+    res = prove(space, 20000, HANG_GUARD, exact_first=False)
+    assert res.outcome == "proved" and recheck(res.certificate, space) == []
     rec = next(r for r in res.certificate.records if r.closure.at and any(
         getattr(v, "free_symbols", None) for v in r.closure.at.values()))
     (i, v), = rec.closure.at.items()
@@ -117,11 +119,12 @@ def test_recheck_catches_a_wrong_valley(without_z3_first):
 
 
 @pytest.mark.slow
-def test_a_homogeneous_margin_closes_its_corner_by_scaling(without_z3_first):  # z3 proves it first
+def test_a_homogeneous_margin_closes_its_corner_by_scaling():  # z3 proves it first: the boxes only
     """AM-GM with cube roots: 0 along x = y = z into the corner 0, where the Hessian is unbounded; the margin
     is homogeneous of degree 1, so the corner box is closed by scaling (and re-checked)."""
     space = real_space(lambda x, y, z: (x + y + z) / 3 - (x * y * z) ** R(1, 3), ("x", 0, 1), ("y", 0, 1), ("z", 0, 1))
-    res = _proved(space)
+    res = prove(space, 20000, HANG_GUARD, exact_first=False)
+    assert res.outcome == "proved" and recheck(res.certificate, space) == []
     assert res.certificate.methods().get("scaling") == 1
     rec = next(r for r in res.certificate.records if r.closure.method == "scaling")
     rec.closure.at = {0: F(0)}

@@ -1,0 +1,49 @@
+"""The symbols a margin is traced on (:func:`paper_checks.prover.trace.symbolic_point`): a free coordinate of a
+piece of the domain (:class:`Coordinate`), a simplex row's symbols with one coordinate eliminated, and the signs
+SymPy may assume of a real coordinate from its interval."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+
+@dataclass(frozen=True)
+class Coordinate:
+    """One free coordinate of a piece of the domain: its symbol and where it lives."""
+
+    symbol: sympy.Symbol
+    param: str
+    index: tuple[int, ...]  # () for a Real; (j,) of a simplex point; (row, j) of a matrix
+
+
+def simplex_symbols(name: str, dim: int, eliminated: int, row: int | None) -> tuple[list[Any], list[Coordinate]]:
+    """A simplex point whose coordinate ``eliminated`` is ``1 - (sum of the others)``."""
+    coords: list[Coordinate] = []
+    vals: list[Any] = [None] * dim
+    for j in range(dim):
+        if j == eliminated:
+            continue
+        tag = f"{name}[{j}]" if row is None else f"{name}[{row},{j}]"
+        s = sympy.Symbol(tag, real=True, nonnegative=True)
+        vals[j] = s
+        coords.append(Coordinate(s, name, (j,) if row is None else (row, j)))
+    vals[eliminated] = 1 - sympy.Add(*[c.symbol for c in coords])
+    return vals, coords
+
+
+def sign_assumptions(low: float, high: float) -> dict[str, bool]:
+    """SymPy's assumptions for a real coordinate of the closed interval ``[low, high]``: its sign where the
+    interval fixes one, so that SymPy simplifies what holds on the whole domain (``0**q`` is 0 for ``q`` in
+    ``[1/4, 1]``, and its derivative in ``q`` is 0, not ``0**q log 0``, which is NaN)."""
+    out = {"real": True}
+    if low > 0:
+        out["positive"] = True
+    elif low == 0:
+        out["nonnegative"] = True
+    elif high < 0:
+        out["negative"] = True
+    elif high == 0:
+        out["nonpositive"] = True
+    return out

@@ -1,0 +1,39 @@
+"""The symbols a margin is traced on (:mod:`paper_checks.prover.symbols`): a real coordinate carries the sign its
+interval fixes, so SymPy simplifies what holds on the whole domain, and the prover decides it."""
+from __future__ import annotations
+
+import sympy
+
+from paper_checks.prover import prove_expr
+from paper_checks.prover.symbols import sign_assumptions, simplex_symbols
+from paper_checks.prover.trace import trace
+from paper_checks.search.params import Real, SearchSpace
+
+R = sympy.Rational
+
+
+def test_a_coordinate_carries_the_sign_its_interval_fixes():
+    assert sign_assumptions(0.25, 1.0) == {"real": True, "positive": True}
+    assert sign_assumptions(0.0, 1.0) == {"real": True, "nonnegative": True}
+    assert sign_assumptions(-2.0, -0.5) == {"real": True, "negative": True}
+    assert sign_assumptions(-1.0, 0.0) == {"real": True, "nonpositive": True}
+    assert sign_assumptions(-1.0, 1.0) == {"real": True}
+    assert sign_assumptions(-float("inf"), float("inf")) == {"real": True}
+
+
+def test_a_simplex_row_eliminates_one_coordinate():
+    vals, coords = simplex_symbols("f", 3, 0, None)
+    assert [c.index for c in coords] == [(1,), (2,)]
+    assert vals[0] == 1 - coords[0].symbol - coords[1].symbol
+
+
+def test_a_power_of_zero_is_zero_where_the_exponent_is_positive():
+    """``0**q`` with ``q`` in ``[1/4, 1]`` is 0: traced as such, not as a node whose derivative ``0**q log 0`` is
+    NaN (a class sum written with a coordinate that is 0 on its simplex was undecided for that)."""
+    space = SearchSpace((Real("x", 0.0, 1.0), Real("q", 0.25, 1.0)), lambda pt: pt["x"],
+                        lambda pt: pt["x"] + sympy.Integer(0) ** pt["q"])
+    t, coords = trace(space, {}, {})
+    assert t.expr == coords[0].symbol
+    q, x = sympy.symbols("q x")
+    res = prove_expr(x + sympy.Integer(0) ** q, {x: (0, 1), q: (R(1, 4), 1)}, seconds=60)
+    assert res.outcome == "proved", res.reason
