@@ -57,7 +57,6 @@ from paper_checks.search.params import Point, SearchSpace
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
 
-
 class ProofOutcome(Described):
     """How a proof ended, each member with its ``description`` (a ``str``: ``ProofOutcome.PROVED == "proved"``)."""
 
@@ -74,7 +73,7 @@ OUTCOMES = tuple(o.value for o in ProofOutcome)
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
 #: the share of the time limit spent on boxes before the open conjuncts are tried by a monotone sweep
-SWEEP_AFTER = 0.45
+SWEEP_AFTER = 0.2
 #: the most boxes one proof processes whatever its budget: what it holds (open boxes, closed boxes' records)
 #: grows by at most two entries a box, so memory stays bounded for any budget and time limit
 MAX_BOXES = 2_000_000
@@ -328,36 +327,42 @@ def _as_written(st: _State, pcs: list[_Piece], i: int, j: int) -> None:
 
 
 def _sweep_open(st: _State, pcs: list[_Piece]) -> ProofResult | None:
-    """Try each conjunct that still has open boxes, on a piece of plain real coordinates, by monotonicity in one
-    coordinate over the whole piece (:class:`~paper_checks.prover.closures.monotone_sweep.MonotoneSweep`); one
-    that closes replaces its boxes by one record of the whole piece; a point of a face where the margin fails is
-    verified and shrunk."""
+    """Try each conjunct that still has open boxes, on a piece with a real coordinate, by monotonicity in one
+    coordinate over the whole piece (:class:`~paper_checks.prover.closures.monotone_sweep.MonotoneSweep`): its
+    normal form, then the margin as written where they differ (the normal form may scale it by a positive factor
+    that depends on the coordinate, ``q (1 - p^q)/q``: monotone as written, not so scaled). One that closes
+    replaces its boxes by one record of the whole piece; a point of a face where the margin fails is verified and
+    shrunk."""
     method = closures.by_method("monotone sweep")
     for i, j in sorted({(h[2], h[3]) for h in st.heap} | {(s[0], s[1]) for s in st.stuck}):
         pc = pcs[i]
-        if time.monotonic() > st.deadline:
+        written = pc.written[j] if j < len(pc.written) else pc.parts[j]
+        forms = [("", pc.parts[j])] + ([("written", written)] if written.expr != pc.parts[j].expr else [])
+        for form, t in forms:
+            if time.monotonic() > st.deadline:
+                return None
+            goal = PieceGoal(t, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.deadline)
+            if method is None or not method.applies(goal):
+                break
+            out, _ = timed_step(method, goal, st.deadline)  # a kink the sweep cannot differentiate closes nothing
+            if out is None:
+                continue
+            if out.closure is None:
+                for x in out.candidates:
+                    found = _counterexample(st, pc, x, j)
+                    if found is not None:
+                        found.notes.append(out.found_by)
+                        return found
+                continue
+            st.sweeps[(i, j)] = goal.memo["sweep"]
+            st.heap = [h for h in st.heap if (h[2], h[3]) != (i, j)]
+            heapq.heapify(st.heap)
+            st.stuck = [s for s in st.stuck if (s[0], s[1]) != (i, j)]
+            st.records = [r for r in st.records if (r.piece, r.part) != (i, j)]
+            st.records.append(Record(i, j, "", out.closure, form=form))
+            st.notes.append(f"piece {i}, conjunct {j}: closed by monotonicity in {goal.memo['sweep'].name} over the "
+                            f"whole piece{' (the margin as written)' if form else ''} ({out.closure.exact})")
             break
-        goal = PieceGoal(pc.parts[j], pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.deadline)
-        if method is None or not method.applies(goal):
-            continue
-        out, _ = timed_step(method, goal, st.deadline)  # a kink the sweep cannot differentiate closes nothing
-        if out is None:
-            continue
-        if out.closure is None:
-            for x in out.candidates:
-                found = _counterexample(st, pc, x, j)
-                if found is not None:
-                    found.notes.append(out.found_by)
-                    return found
-            continue
-        st.sweeps[(i, j)] = goal.memo["sweep"]
-        st.heap = [h for h in st.heap if (h[2], h[3]) != (i, j)]
-        heapq.heapify(st.heap)
-        st.stuck = [s for s in st.stuck if (s[0], s[1]) != (i, j)]
-        st.records = [r for r in st.records if (r.piece, r.part) != (i, j)]
-        st.records.append(Record(i, j, "", out.closure))
-        st.notes.append(f"piece {i}, conjunct {j}: closed by monotonicity in {goal.memo['sweep'].name} over the "
-                        f"whole piece ({out.closure.exact})")
     return None
 
 

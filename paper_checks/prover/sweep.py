@@ -30,9 +30,9 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover.boxes import Box
-from paper_checks.prover.trace import derivative
-from paper_checks.search.params import Real, SearchSpace
+from paper_checks.prover.boxes import Box, groups
+from paper_checks.prover.trace import Coordinate, derivative
+from paper_checks.search.params import Real, SearchSpace, SimplexPoint
 
 #: how many monotone steps may nest (a derivative's sign proved by the same step, a face's face)
 MAX_DEPTH = 2
@@ -66,22 +66,58 @@ class Sweep:
                 f"the margin >= 0 on the face {self.name} = its {self.end} end (proved: {self.face_proof.boxes} boxes)")
 
 
-def _space(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str) -> SearchSpace | None:
-    """A prover's space for ``expr >= 0`` on ``box`` (each coordinate a closed ``Real``), None where an end is not
-    a binary float (the space could not hold it exactly)."""
-    params = []
-    for s, (lo, hi) in zip(symbols, box):
+def _space(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
+           coords: list[Coordinate] | None = None) -> SearchSpace | None:
+    """A prover's space for ``expr >= 0`` on ``box``: each real coordinate a closed ``Real``, and each simplex
+    point whose free coordinates are among ``coords`` the whole simplex (a ``SimplexPoint``: the piece's region
+    of it lies inside, so a proof there holds on the piece); None where an end is not a binary float (the space
+    could not hold it exactly) or a coordinate is a row of a matrix."""
+    coords = coords or [Coordinate(s, str(s), ()) for s in symbols]
+    params: list[Any] = []
+    for s, c, (lo, hi) in zip(symbols, coords, box):
+        if c.index:
+            continue
         if Fraction(float(lo)) != lo or Fraction(float(hi)) != hi:
             return None
         params.append(Real(str(s), float(lo), float(hi)))
+    at: dict[sympy.Symbol, tuple[str, int]] = {}
+    for (name, row), idx in groups(coords).items():
+        if row is not None:
+            return None
+        params.append(SimplexPoint(name, len(idx) + 1))
+        at.update({symbols[i]: (name, coords[i].index[0]) for i in idx})
 
     def exact(pt: Any) -> Any:
-        return expr.xreplace({s: pt[str(s)] for s in symbols})
+        return expr.xreplace({s: (pt[at[s][0]][at[s][1]] if s in at else pt[str(s)]) for s in symbols})
 
     def margin(pt: Any) -> float:
         return float(sympy.N(exact(pt)))
 
     return SearchSpace(tuple(params), margin, exact, description=what)
+
+
+def _wanted(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> list[tuple[Any, ...]]:
+    """The parameters a sub-problem on ``box`` must have: each real coordinate's interval, each simplex's size."""
+    out: list[tuple[Any, ...]] = [(str(s), Fraction(a), Fraction(b)) for s, c, (a, b) in zip(symbols, coords, box)
+                                  if not c.index]
+    return out + [(name, len(idx) + 1) for (name, _), idx in groups(coords).items()]
+
+
+def _held(space: SearchSpace) -> list[tuple[Any, ...]]:
+    return [(p.name, p.dim) if isinstance(p, SimplexPoint) else
+            (p.name, Fraction(p.low), Fraction(p.high)) for p in space.params]
+
+
+def _symbolic(space: SearchSpace) -> Any:
+    """``space``'s exact margin at a point of plain symbols named as the traced ones (``f[1]`` for entry 1 of the
+    simplex point ``f``; the eliminated entry is its own symbol, which the margins compared never read)."""
+    pt: dict[str, Any] = {}
+    for p in space.params:
+        if isinstance(p, SimplexPoint):
+            pt[p.name] = [sympy.Symbol(f"{p.name}[{j}]") for j in range(p.dim)]
+        else:
+            pt[p.name] = sympy.Symbol(p.name)
+    return sympy.sympify(space.exact_margin(pt))
 
 
 def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
@@ -109,16 +145,19 @@ def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
     return 0
 
 
-def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: float
-          ) -> Sweep | list[Fraction] | None:
-    """Close ``expr >= 0`` on ``box`` by monotonicity in one coordinate (the module docstring); or a point of the
-    box's face where the face's proof found the margin negative (exact, to be verified against the domain and
-    shrunk by the caller: an open end's face is not in it); or None."""
+def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: float,
+          coords: list[Coordinate] | None = None) -> Sweep | list[Fraction] | None:
+    """Close ``expr >= 0`` on ``box`` by monotonicity in one real coordinate (the module docstring; the simplex
+    points among ``coords`` stay whole in both sub-problems); or a point of the box's face where the face's proof
+    found the margin negative (exact, to be verified against the domain and shrunk by the caller: an open end's
+    face is not in it); or None."""
     from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
 
+    coords = coords or [Coordinate(s, str(s), ()) for s in symbols]
     depth = _depth.get()
-    free = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
-    if depth >= MAX_DEPTH or len(free) < 2:
+    moving = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
+    free = [i for i in moving if not coords[i].index]
+    if depth >= MAX_DEPTH or len(moving) < 2 or not free:
         return None
     stop = time.monotonic() + SHARE * max(deadline - time.monotonic(), 0.0)
     token = _depth.set(depth + 1)
@@ -131,7 +170,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
             sign = _sign(d, symbols, box)
             if sign == 0:
                 continue
-            dspace = _space(sign * d, symbols, box, f"{'' if sign > 0 else '-'}d/d{s} ({expr})")
+            dspace = _space(sign * d, symbols, box, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
             if dspace is None:
                 return None
             left = stop - time.monotonic()
@@ -142,7 +181,8 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
             at = box[i][0] if sign > 0 else box[i][1]
             face = expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)})
             rest = [k for k in range(len(box)) if k != i]
-            fspace = _space(face, [symbols[k] for k in rest], [box[k] for k in rest], f"{expr} at {s} = {at}")
+            fspace = _space(face, [symbols[k] for k in rest], [box[k] for k in rest], f"{expr} at {s} = {at}",
+                            [coords[k] for k in rest])
             if fspace is None:
                 return None
             fres = prove(fspace, 10**6, max(stop - time.monotonic(), 0.01))
@@ -150,20 +190,29 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
                 return Sweep(i, str(s), end, sign, sign * d, face, dspace, fspace, dres, fres)
             if fres.outcome == "counterexample" and fres.counterexample is not None:
                 pt = fres.counterexample  # a point of the face, so of the closed box: the caller verifies it
-                return [at if k == i else Fraction(str(pt[str(symbols[k])])) for k in range(len(box))]
+                return [at if k == i else _coordinate(pt, symbols[k], coords[k]) for k in range(len(box))]
         return None
     finally:
         _depth.reset(token)
 
 
-def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> list[str]:
+def _coordinate(pt: Any, s: sympy.Symbol, c: Coordinate) -> Fraction:
+    """Coordinate ``c`` (symbol ``s``) of a sub-problem's point: a real's value, or a simplex point's entry."""
+    return Fraction(str(pt[c.param][c.index[0]] if c.index else pt[str(s)]))
+
+
+def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+            coords: list[Coordinate] | None = None) -> list[str]:
     """Why ``sw`` does not close ``expr >= 0`` on ``box`` (empty: it does): both margins derived again exactly
-    from ``expr``, both domains compared with the box, both certificates re-checked
-    (:func:`paper_checks.prover.certificate.recheck`, which bounds every box again)."""
+    from ``expr``, both domains compared with the box (a simplex point of ``coords`` whole), both certificates
+    re-checked (:func:`paper_checks.prover.certificate.recheck`, which bounds every box again)."""
     from paper_checks.prover.certificate import recheck as recheck_certificate
 
+    coords = coords or [Coordinate(s, str(s), ()) for s in symbols]
     out = []
     s = symbols[sw.index]
+    if coords[sw.index].index:
+        out.append(f"{s} is a coordinate of a simplex, not a real one to sweep")
     d = sw.sign * sympy.together(derivative(expr, s))
     if d != sw.derivative and sympy.simplify(d - sw.derivative) != 0:
         out.append(f"the derivative in {s} is not the one proved")
@@ -174,14 +223,14 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) 
     if expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)}) != sw.face:
         out.append(f"the face {s} = {at} is not the one proved")
     rest = [k for k in range(len(box)) if k != sw.index]
-    want_d = [(str(v), Fraction(a), Fraction(b)) for v, (a, b) in zip(symbols, box)]
-    want_f = [want_d[k] for k in rest]
-    for space, want, what in ((sw.derivative_space, want_d, "derivative"), (sw.face_space, want_f, "face")):
-        got = [(p.name, Fraction(p.low), Fraction(p.high)) for p in space.params]
-        if got != want:
+    want_d = _wanted(symbols, coords, box)
+    want_f = _wanted([symbols[k] for k in rest], [coords[k] for k in rest], [box[k] for k in rest])
+    for space, domain, want, what in ((sw.derivative_space, want_d, sw.derivative, "derivative"),
+                                      (sw.face_space, want_f, sw.face, "face")):
+        if _held(space) != domain:
             out.append(f"the {what}'s domain is not the piece's")
-    for space, want, what in ((sw.derivative_space, sw.derivative, "derivative"), (sw.face_space, sw.face, "face")):
-        got = sympy.sympify(space.exact_margin({p.name: sympy.Symbol(p.name) for p in space.params}))
+            continue
+        got = _symbolic(space)
         mine = want.xreplace({v: sympy.Symbol(str(v)) for v in want.free_symbols})
         if got != mine and sympy.simplify(got - mine) != 0:
             out.append(f"the {what}'s space does not hold the {what}'s margin")

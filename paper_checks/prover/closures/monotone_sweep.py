@@ -17,11 +17,11 @@ class MonotoneSweep(PieceMethod):
     methods = ("monotone sweep",)
     costs: dict[str, int] = {}  # run by the prover on what the boxes leave open, not at a stage
 
-    def applies(self, goal: PieceGoal) -> bool:
-        return not goal.rows  # plain real coordinates only (no simplex)
+    def applies(self, goal: PieceGoal) -> bool:  # a real coordinate to sweep; simplex points (not matrices) kept whole
+        return any(not c.index for c in goal.coords) and all(len(c.index) < 2 for c in goal.coords)
 
     def step(self, goal: PieceGoal) -> Outcome | None:
-        sw = sweep(goal.t.expr, list(goal.t.symbols), goal.base, goal.deadline)
+        sw = sweep(goal.t.expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords)
         if sw is None:
             return None
         if isinstance(sw, list):
@@ -33,4 +33,5 @@ class MonotoneSweep(PieceMethod):
     def recheck(self, check: Check) -> list[str]:
         if check.sweep is None:
             return [f"{check.where}: no monotone sweep recorded for the piece"]
-        return [f"{check.where}: {p}" for p in recheck(check.sweep, check.t.expr, list(check.t.symbols), check.base)]
+        return [f"{check.where}: {p}" for p in recheck(check.sweep, check.t.expr, list(check.t.symbols), check.base,
+                                                           check.coords)]

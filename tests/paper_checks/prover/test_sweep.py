@@ -10,9 +10,11 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove, recheck
+from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.sweep import Sweep, sweep
 from paper_checks.prover.sweep import recheck as sweep_recheck
+from paper_checks.prover.symbols import Coordinate
+from paper_checks.search.params import Real, SearchSpace, SimplexPoint
 from tests.paper_checks.prover._spaces import real_space
 
 R = sympy.Rational
@@ -79,3 +81,43 @@ def test_prove_closes_the_piece_by_a_sweep_and_its_certificate_rechecks():
     for rec in res.certificate.records:
         if rec.closure.method == "monotone sweep":
             assert rec.path == "" and (rec.piece, rec.part) in res.certificate.sweeps
+
+
+@pytest.mark.slow  # about 5 s: in CI's slow run
+def test_a_piece_of_the_simplex_is_swept_in_its_real_coordinate():
+    """GCE above MAE summed over c = 2 classes, sum_j L_q(f_j) >= sum_j (1 - f_j), for every q in [1/8, 1]: 0 on the
+    whole face q = 1. On the piece where f_0 = 1 - f_1 is eliminated, both sub-problems keep the simplex whole
+    (a proof there holds on the piece); a sub-problem whose domain is not the piece's fails the re-check."""
+    qs = sympy.Symbol("q", positive=True)
+    f1 = sympy.Symbol("f[1]", real=True, nonnegative=True)
+    e = _gce(1 - f1, qs) + _gce(f1, qs) - f1 - (1 - f1)
+    coords = [Coordinate(qs, "q", ()), Coordinate(f1, "f", (1,))]
+    box = [(F(1, 8), F(1)), (F(0), F(1, 2))]
+    sw = sweep(e, [qs, f1], box, time.monotonic() + HANG_GUARD, coords)
+    assert isinstance(sw, Sweep) and sw.name == "q" and sw.end == "high"
+    assert [type(prm).__name__ for prm in sw.derivative_space.params] == ["Real", "SimplexPoint"]
+    assert sweep_recheck(sw, e, [qs, f1], box, coords) == []
+    plain = dataclasses.replace(sw, derivative_space=dataclasses.replace(
+        sw.derivative_space, params=sw.derivative_space.params[:1]))
+    assert any("domain" in msg for msg in sweep_recheck(plain, e, [qs, f1], box, coords))
+
+
+@pytest.mark.slow  # about 15 s: in CI's slow run
+def test_a_class_sum_for_every_q_is_proved_by_sweeping_the_margin_as_written():
+    """The same bound through prove_expr: its normal form is scaled by q (not monotone in q), the margin as written
+    is; each piece is closed by a sweep of the margin as written, and the certificate re-checks."""
+    f0, f1 = sympy.symbols("f0 f1")
+    e = _gce(f0, q) + _gce(f1, q) - (1 - f0) - (1 - f1)
+    res = prove_expr(e, {q: (R(1, 8), 1)}, 10**6, HANG_GUARD, simplices={"f": [f0, f1]})
+    assert res.outcome == "proved", res.reason
+    assert res.certificate.methods() == {"monotone sweep": 2}
+    assert all("as written" in n for n in res.notes if "monotonicity" in n)
+    space = _class_sum_space()
+    assert recheck(prove(space, 10**6, HANG_GUARD).certificate, space) == []
+
+
+def _class_sum_space():
+    def exact(pt):
+        return sum(_gce(v, pt["q"]) - (1 - v) for v in pt["f"])
+
+    return SearchSpace((SimplexPoint("f", 2), Real("q", 0.125, 1.0)), lambda pt: float(exact(pt)), exact)
