@@ -10,9 +10,10 @@ stricter, the inner block lets it fire with the outer's own error, and on the wa
 re-armed with what it has left.
 
 Once the limit is up the timer keeps firing (every :data:`REPEAT_SECONDS` at most) until the block is
-left: a raise that lands where Python cannot pass it on (a finaliser run by the garbage collector prints
-"Exception ignored" and goes on) or that the block catches and goes on from is raised again, so a
-limit can be delayed but never lost.
+left: a raise that lands where Python cannot pass it on (a finaliser run by the garbage collector, such as z3's
+``Solver.__del__``) or that the block catches and goes on from is raised again, so a limit can be delayed but
+never lost. Such a lost raise of the limit's own is not reported as "Exception ignored" (the block's
+``sys.unraisablehook`` drops it and hands anything else on).
 
 Every time limit of the package, on the command line, in the pytest plugin and in the API, is read by
 :func:`limit_seconds` (a value) or :func:`limit_text` (an option's text): a real number of seconds with
@@ -23,6 +24,7 @@ from __future__ import annotations
 import math
 import numbers
 import signal
+import sys
 import threading
 import time
 from contextlib import contextmanager
@@ -80,6 +82,15 @@ def limit_text(name: str, text: str, *, no_limit: bool = True) -> float | None:
                          f"{' (0 for none)' if no_limit else ''}, got {_shown(text)}") from None
 
 
+#: the attribute that marks an error raised by a :func:`deadline`'s alarm
+OWN = "raised_by_deadline"
+
+
+def _own(exc: BaseException) -> BaseException:
+    setattr(exc, OWN, True)
+    return exc
+
+
 class TimedOut(BaseException):
     """A block ran past its time limit (a ``BaseException``, like ``KeyboardInterrupt``, so that an
     ``except Exception`` inside the block, SymPy's included, does not swallow it)."""
@@ -112,9 +123,18 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
 
     def _fire(signum: int, frame: object) -> None:
         if live[0]:
-            raise error(seconds)
+            # no local name for the error: one would tie it to this frame in a cycle, and the block's generator
+            # (in the traceback) would then wait for the garbage collector to run its ``finally``
+            raise _own(error(seconds))
+
+    hook = sys.unraisablehook
+
+    def _unraisable(u: Any) -> None:
+        if not getattr(u.exc_value, OWN, False):  # a finaliser lost one of the limit's raises: it fires again
+            hook(u)
 
     previous = signal.signal(signal.SIGALRM, _fire)
+    sys.unraisablehook = _unraisable
     # a SIGALRM blocked in this thread (a mask inherited from whatever started Python) would hold the
     # signal pending and the limit would never come: unblocked within, as it was on the way out
     mask = getattr(signal, "pthread_sigmask", None)
@@ -133,6 +153,7 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
         live[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = hook
         if was_blocked:
             mask(signal.SIG_BLOCK, [signal.SIGALRM])
         if outer_left:  # re-arm the outer timer with what it has left (and its repeat)
