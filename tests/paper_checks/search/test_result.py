@@ -1,15 +1,6 @@
-"""The outcomes of a search (issue 37): an ``Enum`` with a description per member, whose values are the strings
-that JSON and reports hold."""
-import json
-
-from paper_checks.search.result import OUTCOMES, Outcome, SearchResult
-
-
-def test_outcomes_are_their_strings_with_a_description():
-    assert [o.value for o in Outcome] == list(OUTCOMES) == ["counterexample", "unverified", "no_failure", "raised"]
-    for o in Outcome:
-        assert o == o.value and Outcome(o.value) is o and str(o) == f"{o}" == o.value and o.description
-    assert json.dumps({"outcome": Outcome.RAISED}) == '{"outcome": "raised"}'
+"""The result of a search (issue 37): its JSON holds the outcome as the plain string (the outcomes themselves:
+tests/paper_checks/test_described.py)."""
+from paper_checks.search.result import Outcome, SearchResult
 
 
 def test_the_json_of_a_result_holds_the_plain_string():
