@@ -59,6 +59,13 @@ def stop_status(exc: BaseException | None = None) -> int:
     return 128 + int(getattr(exc, "signum", signal.SIGINT))
 
 
+#: the stop signals this process was started ignoring, read when this module is imported (by the command line,
+#: before any claims module, whose own handlers are not the user's wish): under ``nohup`` SIGHUP is one, and a
+#: run started so outlives the terminal it was started from, as the user asked
+STARTED_IGNORING = frozenset(s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
+                             if s is not None and signal.getsignal(s) is signal.SIG_IGN)
+
+
 def _raise_stop(signum: int, frame: Any) -> None:
     raise Stop(signum)
 
@@ -66,11 +73,14 @@ def _raise_stop(signum: int, frame: Any) -> None:
 @contextlib.contextmanager
 def stop_signals(ctrl_c: bool = False) -> Iterator[None]:
     """Within: SIGTERM and SIGHUP raise :class:`Stop` in the main thread, like Ctrl-C (restored on exit); with
-    ``ctrl_c``, SIGINT raises ``KeyboardInterrupt`` again too (a claims module may have set its own handlers)."""
+    ``ctrl_c``, SIGINT raises ``KeyboardInterrupt`` again too (a claims module may have set its own handlers).
+    A signal the process was started ignoring (:data:`STARTED_IGNORING`) stays ignored: under ``nohup`` a run
+    outlives the terminal it was started from, as the user asked."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
+              if s is not None and s not in STARTED_IGNORING]
     old = {s: signal.signal(s, _raise_stop) for s in wanted}
     if ctrl_c:
         old[signal.SIGINT] = signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from paper_checks.commands.arguments import timeout_arg, timeout_from_args
+from paper_checks.run import isolation
 from paper_checks.run.isolation import Failure, Stop, stop_signals, stop_status
 from paper_checks.run.runner import run_tasks
-from tests.paper_checks._procs import children_of
+from tests.paper_checks._procs import children_of, not_ignoring
 
 ROOT = Path(__file__).resolve().parents[3]
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -75,7 +76,8 @@ def _cli(tmp_path: Path, source: str, *args: str, **kw) -> subprocess.Popen:
     (tmp_path / "claims.py").write_text(source)
     return subprocess.Popen([sys.executable, "-m", "paper_checks", "run", "--module", str(tmp_path / "claims.py"),
                              "--quiet", "--out", str(tmp_path / "out"), *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=tmp_path, **kw)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, cwd=tmp_path,
+                            **{"preexec_fn": not_ignoring, **kw})
 
 
 @pytest.mark.slow
@@ -118,14 +120,36 @@ def test_timeout_argument():
     assert timeout_from_args(ns(timeout=7.0, precision="full")) == 7.0
 
 
-def test_stop_signals_raise_stop_like_ctrl_c():
-    with stop_signals():
-        with pytest.raises(Stop) as info:
-            os.kill(os.getpid(), signal.SIGHUP)
-            time.sleep(5)
+def test_stop_signals_raise_stop_like_ctrl_c(monkeypatch):
+    monkeypatch.setattr(isolation, "STARTED_IGNORING", frozenset())  # whatever this test process was started with
+    before = signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    try:
+        with stop_signals():
+            with pytest.raises(Stop) as info:
+                os.kill(os.getpid(), signal.SIGHUP)
+                time.sleep(5)
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL  # restored
+    finally:
+        signal.signal(signal.SIGHUP, before)
     assert isinstance(info.value, KeyboardInterrupt) and stop_status(info.value) == 129
     assert stop_status(KeyboardInterrupt()) == 130 and stop_status(Stop(signal.SIGTERM)) == 143
-    assert signal.getsignal(signal.SIGHUP) is signal.SIG_DFL  # restored
+
+
+def test_a_signal_ignored_at_the_start_stays_ignored(monkeypatch):
+    """Under ``nohup`` SIGHUP is ignored from the start: a run started so outlives its terminal instead of stopping
+    on it (CI run under nohup found the test above assuming the default); a handler a claims module sets later is
+    not the user's wish and is overridden (tests/paper_checks/run/test_stops.py)."""
+    monkeypatch.setattr(isolation, "STARTED_IGNORING", frozenset({signal.SIGHUP}))
+    before = signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    try:
+        with stop_signals():
+            assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+            os.kill(os.getpid(), signal.SIGHUP)  # ignored: nothing is raised
+            time.sleep(0.05)
+            assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL  # the others are still taken
+        assert signal.getsignal(signal.SIGHUP) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGHUP, before)
 
 
 def _alive(pids: list[int]) -> list[int]:

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.paper_checks._procs import not_ignoring
+
 ROOT = Path(__file__).resolve().parents[3]
 HANG_GUARD = 240  # seconds: generous guards against a hang, never a measure of speed
 
@@ -61,7 +63,7 @@ def test_a_stop_sent_to_the_group_keeps_an_incomplete_report(tmp_path, sig, own)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "STOP_DIR": str(tmp_path), "OWN_HANDLERS": own}
     p = subprocess.Popen([sys.executable, "-m", "paper_checks", "run", "--module", "claims.py", "--paper", "stops",
                           "--quiet", "--jobs", "2", "--out", "out"], cwd=tmp_path, env=env, start_new_session=True,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=not_ignoring)
     try:
         end = time.monotonic() + HANG_GUARD
         while not ((tmp_path / "quick.done").exists() and (tmp_path / "prover.started").exists()):
