@@ -66,13 +66,18 @@ class Sweep:
                 f"the margin >= 0 on the face {self.name} = its {self.end} end (proved: {self.face_proof.boxes} boxes)")
 
 
+def _reals(symbols: list[sympy.Symbol]) -> list[Coordinate]:
+    """Every symbol a real coordinate (what a caller without a simplex means)."""
+    return [Coordinate(s, str(s), ()) for s in symbols]
+
+
 def _space(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
            coords: list[Coordinate] | None = None) -> SearchSpace | None:
     """A prover's space for ``expr >= 0`` on ``box``: each real coordinate a closed ``Real``, and each simplex
     point whose free coordinates are among ``coords`` the whole simplex (a ``SimplexPoint``: the piece's region
     of it lies inside, so a proof there holds on the piece); None where an end is not a binary float (the space
     could not hold it exactly) or a coordinate is a row of a matrix."""
-    coords = coords or [Coordinate(s, str(s), ()) for s in symbols]
+    coords = coords or _reals(symbols)
     params: list[Any] = []
     for s, c, (lo, hi) in zip(symbols, coords, box):
         if c.index:
@@ -153,7 +158,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
     face is not in it); or None."""
     from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
 
-    coords = coords or [Coordinate(s, str(s), ()) for s in symbols]
+    coords = coords or _reals(symbols)
     depth = _depth.get()
     moving = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
     free = [i for i in moving if not coords[i].index]
@@ -208,7 +213,7 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
     re-checked (:func:`paper_checks.prover.certificate.recheck`, which bounds every box again)."""
     from paper_checks.prover.certificate import recheck as recheck_certificate
 
-    coords = coords or [Coordinate(s, str(s), ()) for s in symbols]
+    coords = coords or _reals(symbols)
     out = []
     s = symbols[sw.index]
     if coords[sw.index].index:

@@ -35,15 +35,15 @@ def simplex_symbols(name: str, dim: int, eliminated: int, row: int | None) -> tu
 
 def sign_assumptions(low: float, high: float) -> dict[str, bool]:
     """SymPy's assumptions for a real coordinate of the closed interval ``[low, high]``: its sign where the
-    interval fixes one, so that SymPy simplifies what holds on the whole domain (``0**q`` is 0 for ``q`` in
-    ``[1/4, 1]``, and its derivative in ``q`` is 0, not ``0**q log 0``, which is NaN)."""
+    interval fixes it strictly, so that SymPy simplifies what holds on the whole domain (``0**q`` is 0 for ``q`` in
+    ``[1/4, 1]``, and its derivative in ``q`` is 0, not ``0**q log 0``, which is NaN).
+
+    Only a strict sign: a factor that may be 0 would let SymPy split ``sqrt(x p)`` into ``sqrt(p) sqrt(x)`` for
+    ``p >= 0``, real at ``p = 0`` for every ``x`` while its node ``sqrt(x)`` is not, and a point where the margin is
+    real would be named as one where it is not. A factor that is never 0 keeps both the same."""
     out = {"real": True}
     if low > 0:
         out["positive"] = True
-    elif low == 0:
-        out["nonnegative"] = True
     elif high < 0:
         out["negative"] = True
-    elif high == 0:
-        out["nonpositive"] = True
     return out

@@ -61,7 +61,6 @@ def test_a_limit_a_finaliser_loses_is_not_reported_and_fires_again(monkeypatch):
             Fails()
             _spin(5)
     assert [type(e) for e in seen] == [RuntimeError]
-    assert sys.unraisablehook is not None and not seen[1:]
 
 
 def test_nested_deadline_keeps_the_outer_limit():
