@@ -88,8 +88,9 @@ class Certificate:
     reductions: list[list[Reduction]] = field(default_factory=list)
     #: (piece, conjunct) -> the polynomial problem a ``real roots`` or ``z3`` closure decided
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
-    #: (piece, conjunct) -> the monotone sweep that closed it (:mod:`paper_checks.prover.sweep`)
-    sweeps: dict[tuple[int, int], Any] = field(default_factory=dict)
+    #: (piece, conjunct) -> the record of the sub-proofs that closed it (a monotone sweep,
+    #: :mod:`paper_checks.prover.sweep`; a class sum over a simplex, :mod:`paper_checks.prover.simplex_sum`)
+    subproofs: dict[tuple[int, int], Any] = field(default_factory=dict)
     #: per piece, how many of its conjuncts are the margin's; the others are its guards (:func:`with_guards`)
     margins: list[int] = field(default_factory=list)
 
@@ -212,7 +213,7 @@ def _record_problems(cert: Certificate, r: Record, t: Traced, written: Traced, b
     check = Check(r.closure, written if r.form == "written" else t, base if whole else from_path(base, r.path), base,
                   names, coords, where if whole else f"{where}, box {r.path or '(whole)'}",
                   reduction=reds[r.part] if r.part < len(reds) else None,
-                  problem=cert.problems.get((r.piece, r.part)), sweep=cert.sweeps.get((r.piece, r.part)))
+                  problem=cert.problems.get((r.piece, r.part)), subproof=cert.subproofs.get((r.piece, r.part)))
     return method.recheck(check)
 
 

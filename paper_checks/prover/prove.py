@@ -154,7 +154,7 @@ class _State:
     pcs: list[_Piece] | None = None  # the traced pieces, once traced
     overran: str = ""  # the closure step stopped at the time limit, if one was (closures.base.timed_step)
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
-    sweeps: dict[tuple[int, int], Any] = field(default_factory=dict)  # conjuncts closed by a monotone sweep
+    subproofs: dict[tuple[int, int], Any] = field(default_factory=dict)  # conjuncts closed by sub-proofs: their record
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
@@ -302,6 +302,8 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
             if out.closure is not None and out.closure.closed:
                 if out.problem is not None:
                     st.problems[(i, j)] = out.problem
+                if "subproof" in goal.memo:  # the record of the sub-proofs that closed it, for the re-check
+                    st.subproofs[(i, j)] = goal.memo["subproof"]
                 st.records.append(Record(i, j, "", out.closure))
                 return None
             for x in out.candidates:
@@ -354,13 +356,13 @@ def _sweep_open(st: _State, pcs: list[_Piece]) -> ProofResult | None:
                         found.notes.append(out.found_by)
                         return found
                 continue
-            st.sweeps[(i, j)] = goal.memo["sweep"]
+            st.subproofs[(i, j)] = goal.memo["subproof"]
             st.heap = [h for h in st.heap if (h[2], h[3]) != (i, j)]
             heapq.heapify(st.heap)
             st.stuck = [s for s in st.stuck if (s[0], s[1]) != (i, j)]
             st.records = [r for r in st.records if (r.piece, r.part) != (i, j)]
             st.records.append(Record(i, j, "", out.closure, form=form))
-            st.notes.append(f"piece {i}, conjunct {j}: closed by monotonicity in {goal.memo['sweep'].name} over the "
+            st.notes.append(f"piece {i}, conjunct {j}: closed by monotonicity in {goal.memo['subproof'].name} over the "
                             f"whole piece{' (the margin as written)' if form else ''} ({out.closure.exact})")
             break
     return None
@@ -420,7 +422,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
                        st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),
                        reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems),
-                       sweeps=dict(st.sweeps),
+                       subproofs=dict(st.subproofs),
                        margins=[pc.margins for pc in pcs])
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")

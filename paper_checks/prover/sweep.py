@@ -30,9 +30,10 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover.boxes import Box, groups
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.subproblem import coordinate_of, held, reals, space_of, symbolic_margin, wanted
 from paper_checks.prover.trace import Coordinate, derivative
-from paper_checks.search.params import Real, SearchSpace, SimplexPoint
+from paper_checks.search.params import SearchSpace
 
 #: how many monotone steps may nest (a derivative's sign proved by the same step, a face's face)
 MAX_DEPTH = 2
@@ -64,65 +65,6 @@ class Sweep:
         rel = ">=" if self.sign > 0 else "<="
         return (f"d margin / d {self.name} {rel} 0 on the piece (proved: {self.derivative_proof.boxes} boxes), and "
                 f"the margin >= 0 on the face {self.name} = its {self.end} end (proved: {self.face_proof.boxes} boxes)")
-
-
-def _reals(symbols: list[sympy.Symbol]) -> list[Coordinate]:
-    """Every symbol a real coordinate (what a caller without a simplex means)."""
-    return [Coordinate(s, str(s), ()) for s in symbols]
-
-
-def _space(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
-           coords: list[Coordinate] | None = None) -> SearchSpace | None:
-    """A prover's space for ``expr >= 0`` on ``box``: each real coordinate a closed ``Real``, and each simplex
-    point whose free coordinates are among ``coords`` the whole simplex (a ``SimplexPoint``: the piece's region
-    of it lies inside, so a proof there holds on the piece); None where an end is not a binary float (the space
-    could not hold it exactly) or a coordinate is a row of a matrix."""
-    coords = coords or _reals(symbols)
-    params: list[Any] = []
-    for s, c, (lo, hi) in zip(symbols, coords, box):
-        if c.index:
-            continue
-        if Fraction(float(lo)) != lo or Fraction(float(hi)) != hi:
-            return None
-        params.append(Real(str(s), float(lo), float(hi)))
-    at: dict[sympy.Symbol, tuple[str, int]] = {}
-    for (name, row), idx in groups(coords).items():
-        if row is not None:
-            return None
-        params.append(SimplexPoint(name, len(idx) + 1))
-        at.update({symbols[i]: (name, coords[i].index[0]) for i in idx})
-
-    def exact(pt: Any) -> Any:
-        return expr.xreplace({s: (pt[at[s][0]][at[s][1]] if s in at else pt[str(s)]) for s in symbols})
-
-    def margin(pt: Any) -> float:
-        return float(sympy.N(exact(pt)))
-
-    return SearchSpace(tuple(params), margin, exact, description=what)
-
-
-def _wanted(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> list[tuple[Any, ...]]:
-    """The parameters a sub-problem on ``box`` must have: each real coordinate's interval, each simplex's size."""
-    out: list[tuple[Any, ...]] = [(str(s), Fraction(a), Fraction(b)) for s, c, (a, b) in zip(symbols, coords, box)
-                                  if not c.index]
-    return out + [(name, len(idx) + 1) for (name, _), idx in groups(coords).items()]
-
-
-def _held(space: SearchSpace) -> list[tuple[Any, ...]]:
-    return [(p.name, p.dim) if isinstance(p, SimplexPoint) else
-            (p.name, Fraction(p.low), Fraction(p.high)) for p in space.params]
-
-
-def _symbolic(space: SearchSpace) -> Any:
-    """``space``'s exact margin at a point of plain symbols named as the traced ones (``f[1]`` for entry 1 of the
-    simplex point ``f``; the eliminated entry is its own symbol, which the margins compared never read)."""
-    pt: dict[str, Any] = {}
-    for p in space.params:
-        if isinstance(p, SimplexPoint):
-            pt[p.name] = [sympy.Symbol(f"{p.name}[{j}]") for j in range(p.dim)]
-        else:
-            pt[p.name] = sympy.Symbol(p.name)
-    return sympy.sympify(space.exact_margin(pt))
 
 
 def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
@@ -158,7 +100,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
     face is not in it); or None."""
     from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
 
-    coords = coords or _reals(symbols)
+    coords = coords or reals(symbols)
     depth = _depth.get()
     moving = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
     free = [i for i in moving if not coords[i].index]
@@ -175,7 +117,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
             sign = _sign(d, symbols, box)
             if sign == 0:
                 continue
-            dspace = _space(sign * d, symbols, box, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
+            dspace = space_of(sign * d, symbols, box, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
             if dspace is None:
                 return None
             left = stop - time.monotonic()
@@ -186,7 +128,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
             at = box[i][0] if sign > 0 else box[i][1]
             face = expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)})
             rest = [k for k in range(len(box)) if k != i]
-            fspace = _space(face, [symbols[k] for k in rest], [box[k] for k in rest], f"{expr} at {s} = {at}",
+            fspace = space_of(face, [symbols[k] for k in rest], [box[k] for k in rest], f"{expr} at {s} = {at}",
                             [coords[k] for k in rest])
             if fspace is None:
                 return None
@@ -195,15 +137,10 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
                 return Sweep(i, str(s), end, sign, sign * d, face, dspace, fspace, dres, fres)
             if fres.outcome == "counterexample" and fres.counterexample is not None:
                 pt = fres.counterexample  # a point of the face, so of the closed box: the caller verifies it
-                return [at if k == i else _coordinate(pt, symbols[k], coords[k]) for k in range(len(box))]
+                return [at if k == i else coordinate_of(pt, symbols[k], coords[k]) for k in range(len(box))]
         return None
     finally:
         _depth.reset(token)
-
-
-def _coordinate(pt: Any, s: sympy.Symbol, c: Coordinate) -> Fraction:
-    """Coordinate ``c`` (symbol ``s``) of a sub-problem's point: a real's value, or a simplex point's entry."""
-    return Fraction(str(pt[c.param][c.index[0]] if c.index else pt[str(s)]))
 
 
 def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
@@ -213,7 +150,7 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
     re-checked (:func:`paper_checks.prover.certificate.recheck`, which bounds every box again)."""
     from paper_checks.prover.certificate import recheck as recheck_certificate
 
-    coords = coords or _reals(symbols)
+    coords = coords or reals(symbols)
     out = []
     s = symbols[sw.index]
     if coords[sw.index].index:
@@ -228,14 +165,14 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
     if expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)}) != sw.face:
         out.append(f"the face {s} = {at} is not the one proved")
     rest = [k for k in range(len(box)) if k != sw.index]
-    want_d = _wanted(symbols, coords, box)
-    want_f = _wanted([symbols[k] for k in rest], [coords[k] for k in rest], [box[k] for k in rest])
+    want_d = wanted(symbols, coords, box)
+    want_f = wanted([symbols[k] for k in rest], [coords[k] for k in rest], [box[k] for k in rest])
     for space, domain, want, what in ((sw.derivative_space, want_d, sw.derivative, "derivative"),
                                       (sw.face_space, want_f, sw.face, "face")):
-        if _held(space) != domain:
+        if held(space) != domain:
             out.append(f"the {what}'s domain is not the piece's")
             continue
-        got = _symbolic(space)
+        got = symbolic_margin(space)
         mine = want.xreplace({v: sympy.Symbol(str(v)) for v in want.free_symbols})
         if got != mine and sympy.simplify(got - mine) != 0:
             out.append(f"the {what}'s space does not hold the {what}'s margin")

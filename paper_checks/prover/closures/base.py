@@ -111,7 +111,7 @@ class Check:
     where: str
     reduction: Reduction | None = None
     problem: Problem | None = None
-    sweep: Any = None  # the monotone sweep recorded for the conjunct (paper_checks.prover.sweep.Sweep)
+    subproof: Any = None  # the sub-proofs recorded for the conjunct (a sweep.Sweep, a simplex_sum.SimplexSum)
 
     @property
     def rows(self) -> list[list[int]]:

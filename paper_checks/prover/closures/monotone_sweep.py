@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
-from paper_checks.prover.sweep import recheck, sweep
+from paper_checks.prover.sweep import Sweep, recheck, sweep
 
 
 @register
@@ -27,11 +27,11 @@ class MonotoneSweep(PieceMethod):
         if isinstance(sw, list):
             return Outcome(candidates=[sw], found_by="found on a face by a monotone sweep's sub-problem, verified "
                                                    "exactly and shrunk")
-        goal.memo["sweep"] = sw
+        goal.memo["subproof"] = sw
         return Outcome(Closure(True, 0.0, "monotone sweep", exact=sw.why()))
 
     def recheck(self, check: Check) -> list[str]:
-        if check.sweep is None:
+        if not isinstance(check.subproof, Sweep):
             return [f"{check.where}: no monotone sweep recorded for the piece"]
-        return [f"{check.where}: {p}" for p in recheck(check.sweep, check.t.expr, list(check.t.symbols), check.base,
+        return [f"{check.where}: {p}" for p in recheck(check.subproof, check.t.expr, list(check.t.symbols), check.base,
                                                            check.coords)]

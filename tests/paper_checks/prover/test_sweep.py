@@ -80,7 +80,7 @@ def test_prove_closes_the_piece_by_a_sweep_and_its_certificate_rechecks():
     assert recheck(res.certificate, space) == []
     for rec in res.certificate.records:
         if rec.closure.method == "monotone sweep":
-            assert rec.path == "" and (rec.piece, rec.part) in res.certificate.sweeps
+            assert rec.path == "" and (rec.piece, rec.part) in res.certificate.subproofs
 
 
 @pytest.mark.slow  # about 5 s: in CI's slow run

@@ -1,0 +1,407 @@
+"""A class sum over a simplex: the margin ``rest(theta) + sum_j phi(u_j, theta)``, one term per class of a point
+``u`` of a simplex, decided on one coordinate instead of all of them.
+
+This field's bounds are class sums: GCE's ``sum_j L_q(f_j)`` between ``(c - c^(1-q))/q`` and ``(c - 1)/q`` (Zhang &
+Sabuncu 2018, Eq. 7), the entropy's ``sum_j f_j log f_j >= -log c``, a power mean. The boxes must close them in
+``c - 1`` simplex coordinates at once, where each box's bound loses to the dependency of the terms through
+``u_0 = 1 - (the others)``, and the margin is 0 at the centre or at every vertex. Here the sum is closed by a
+linear minorant of its one term (the tangent-line and chord arguments of Jensen's inequality):
+
+- find ``alpha(theta), beta(theta)`` with ``phi(s) >= alpha + beta s`` for every ``s`` in ``[0, 1]``; summed over
+  the ``c`` classes (``sum_j u_j = 1``) this gives ``margin >= rest + c alpha + beta``;
+- the tangent at the centre, ``alpha + beta s = phi(1/c) + phi'(1/c) (s - 1/c)`` (a convex ``phi``: the minimum at
+  the centre), or the chord, ``phi(0) + (phi(1) - phi(0)) s`` (a concave one: the minimum at the vertices).
+
+Each piece is decided as two problems of the same prover (:func:`paper_checks.prover.prove.prove`), each with its
+own certificate: ``h(s, theta) = phi(s) - alpha - beta s >= 0`` on ``[0, 1]`` and ``theta``'s box (one simplex
+coordinate instead of ``c - 1``), and ``rest + c alpha + beta >= 0`` on ``theta``'s box (none), decided exactly where
+it is a constant. Before that, coordinates of the simplex that the margin reads only through their sum (a point of a
+larger simplex folded onto ``c`` classes, :func:`theory.simplex.fold`) are merged: moving the mass of one onto the
+other keeps the point in the simplex and the margin as it is, so the proof on the face where the absorbed
+coordinates are 0 covers the piece. The number of classes is then the number of coordinates left plus the
+eliminated one. Where the sum is not such a sum (a cross term, a term of one class that is not the others'), the
+step closes nothing.
+
+:func:`recheck` derives the decomposition again from the margin, checks the identity
+``margin = rest + sum_j phi(u_j)`` exactly (SymPy's ``simplify``), derives both sub-margins again, compares both
+domains with the piece, and re-checks both certificates; it never trusts the run that made them.
+"""
+from __future__ import annotations
+
+import contextvars
+import itertools
+import math
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from paper_checks.deadline import TimedOut, deadline
+from paper_checks.prover.balls import ball_lower
+from paper_checks.prover.boxes import Box, groups
+from paper_checks.prover.normal import is_zero
+from paper_checks.prover.subproblem import held, space_of, symbolic_margin, wanted
+from paper_checks.prover.symbols import Coordinate
+from paper_checks.prover.trace import Untraceable, derivative
+from paper_checks.search.params import SearchSpace
+
+#: the fewest classes for which the step is worth it (with 2 the simplex is one coordinate already)
+MIN_CLASSES = 3
+#: how many of these steps may nest (a sub-problem's own class sum over another simplex)
+MAX_DEPTH = 2
+#: the share of the time left that one step may spend on its sub-proofs
+SHARE = 0.5
+#: grid points of ``s`` and per parameter where a minorant is sampled before it is tried (floating point)
+SAMPLES = 9
+#: how long SymPy may take to show two terms of the sum differ by a constant
+CONSTANT_SECONDS = 2.0
+#: proved sub-problems kept for the pieces after (a class sum is the same on every region of its simplex)
+CACHE_SIZE = 64
+
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("simplex_sum_depth", default=0)
+_cache: dict[tuple[Any, ...], tuple[SearchSpace, Any]] = {}
+
+
+@dataclass
+class Decomposition:
+    """``margin = rest + sum_{j=0}^{classes-1} phi(u_j)`` on simplex row ``row`` (parameter, matrix row), where
+    ``u_j`` for ``j >= 1`` is the coordinate ``reps[j-1]`` (after each coordinate of ``absorbed`` is merged into
+    its representative: name -> name) and ``u_0 = 1 - sum(reps)``; ``phi`` is written in the symbol ``s``."""
+
+    row: tuple[str, int | None]
+    reps: list[sympy.Symbol]
+    absorbed: dict[str, str]
+    s: sympy.Symbol
+    phi: sympy.Expr
+    rest: sympy.Expr
+
+    @property
+    def classes(self) -> int:
+        return len(self.reps) + 1
+
+
+@dataclass
+class SimplexSum:
+    """A piece closed as a class sum (the module docstring): ``kind`` (``tangent``/``chord``) names the
+    minorant ``alpha + beta s`` of ``phi``; ``h`` and ``reduced`` are the two sub-margins, ``reduced_proof`` None
+    where ``reduced`` is a constant decided exactly."""
+
+    decomposition: Decomposition
+    kind: str
+    alpha: sympy.Expr
+    beta: sympy.Expr
+    h: sympy.Expr
+    reduced: sympy.Expr
+    h_space: SearchSpace
+    h_proof: Any  # ProofResult (proved)
+    reduced_space: SearchSpace | None
+    reduced_proof: Any  # ProofResult (proved), or None for a constant
+
+    @property
+    def name(self) -> str:
+        return f"the class sum over {self.decomposition.row[0]}"
+
+    def why(self) -> str:
+        d = self.decomposition
+        how = "the tangent at the centre" if self.kind == "tangent" else "the chord between the vertices"
+        red = (f"proved: {self.reduced_proof.boxes} boxes" if self.reduced_proof is not None
+               else "a constant, decided exactly")
+        return (f"a class sum over {d.classes} classes of {d.row[0]} ({len(d.absorbed)} coordinates merged): "
+                f"phi(s) >= {how} on [0, 1] (proved: {self.h_proof.boxes} boxes), and rest + "
+                f"{d.classes} alpha + beta >= 0 ({red})")
+
+
+# ------------------------------------------------------------------------------------------ the decomposition
+def _merge(expr: sympy.Expr, row: list[sympy.Symbol]) -> tuple[sympy.Expr, list[sympy.Symbol], dict[str, str]]:
+    """``expr`` with each coordinate of ``row`` that it reads only through its sum with an earlier one set to 0
+    (that one stands for the sum): an exact, structural test, ``x`` gone from ``expr`` once ``r`` is ``w - x``."""
+    w = sympy.Dummy("w")
+    reps: list[sympy.Symbol] = []
+    absorbed: dict[str, str] = {}
+    for x in row:
+        if x not in expr.free_symbols:
+            continue
+        for r in reps:
+            if x not in expr.xreplace({r: w - x}).free_symbols:
+                expr = expr.xreplace({x: sympy.Integer(0)})
+                absorbed[str(x)] = str(r)
+                break
+        else:
+            reps.append(x)
+    return expr, reps, absorbed
+
+
+def _terms(expr: sympy.Expr, on: set[sympy.Symbol]) -> list[sympy.Expr]:
+    """The terms of ``expr``, a product of a factor free of ``on`` and a sum distributed over that sum."""
+    out: list[sympy.Expr] = []
+    for t in sympy.Add.make_args(expr):
+        if t.is_Mul:
+            sums = [f for f in t.args if f.is_Add and f.free_symbols & on]
+            if len(sums) == 1 and not any(f.free_symbols & on for f in t.args if f is not sums[0]):
+                k = sympy.Mul(*[f for f in t.args if f is not sums[0]])
+                out += [k * u for u in _terms(sums[0], on)]
+                continue
+        out.append(t)
+    return out
+
+
+def _constant(d: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
+    """``d`` as an expression free of ``s`` where SymPy shows it is one within :data:`CONSTANT_SECONDS`."""
+    if s not in d.free_symbols:
+        return d
+    try:
+        with deadline(CONSTANT_SECONDS):
+            e = sympy.simplify(d)
+    except TimedOut:
+        return None
+    except (TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
+        return None
+    return e if s not in e.free_symbols else None
+
+
+def decompose(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate],
+              row: tuple[str, int | None]) -> Decomposition | None:
+    """``expr`` as a class sum over the simplex row ``row`` (:class:`Decomposition`), or None where it is not one
+    (fewer than :data:`MIN_CLASSES` classes after merging, a cross term, a class whose term is not the others')."""
+    idx = groups(coords).get(row)
+    if not idx:
+        return None
+    xs = [symbols[i] for i in idx]
+    merged, reps, absorbed = _merge(expr, xs)
+    if len(reps) + 1 < MIN_CLASSES:
+        return None
+    taken = {str(v) for v in symbols} | {str(v) for v in expr.free_symbols}
+    name = next(n for n in (f"{row[0]}_j" + "'" * k for k in itertools.count()) if n not in taken)
+    s = sympy.Symbol(name, real=True)
+    on = set(reps)
+    rest: list[sympy.Expr] = []
+    single: dict[sympy.Symbol, list[sympy.Expr]] = {r: [] for r in reps}
+    multi: list[sympy.Expr] = []
+    for t in _terms(merged, on):
+        fs = t.free_symbols & on
+        if not fs:
+            rest.append(t)
+        elif len(fs) == 1:
+            single[next(iter(fs))].append(t)
+        else:
+            multi.append(t)
+    if not multi:
+        return None
+    phi = sympy.Add(*multi).xreplace({reps[0]: 1 - s - sympy.Add(*reps[1:])})
+    if phi.free_symbols & on:  # a cross term: not a sum of one term per class
+        return None
+    for r in reps:
+        d = _constant(sympy.Add(*single[r]).xreplace({r: s}) - phi, s)
+        if d is None:
+            return None
+        rest.append(d)
+    return Decomposition(row, reps, absorbed, s, phi, sympy.Add(*rest))
+
+
+def merged_margin(expr: sympy.Expr, dec: Decomposition) -> sympy.Expr:
+    """``expr`` with the absorbed coordinates of ``dec`` set to 0 (each representative stands for the sum)."""
+    return expr.xreplace({v: sympy.Integer(0) for v in expr.free_symbols if str(v) in dec.absorbed})
+
+
+def summed(dec: Decomposition) -> sympy.Expr:
+    """``rest + sum_j phi(u_j)``: what the margin (merged) must equal."""
+    us = [1 - sympy.Add(*dec.reps), *dec.reps]
+    return dec.rest + sympy.Add(*[dec.phi.xreplace({dec.s: u}) for u in us])
+
+
+# ------------------------------------------------------------------------------------------- the minorants
+def _finite(*es: sympy.Expr) -> bool:
+    return not any(e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo) for e in es)
+
+
+def minorant(dec: Decomposition, kind: str) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(alpha, beta)`` of the line ``alpha + beta s`` under ``phi`` tried as ``kind``: the tangent at ``1/c``
+    or the chord between 0 and 1; None where it is not finite there."""
+    s, phi = dec.s, dec.phi
+    if kind == "tangent":
+        m = sympy.Rational(1, dec.classes)
+        try:
+            dphi = derivative(phi, s)
+        except Untraceable:
+            return None
+        beta = dphi.xreplace({s: m})
+        alpha = phi.xreplace({s: m}) - m * beta
+    else:
+        alpha = phi.xreplace({s: sympy.Integer(0)})
+        beta = phi.xreplace({s: sympy.Integer(1)}) - alpha
+    return (alpha, beta) if _finite(alpha, beta) else None
+
+
+def sub_margins(dec: Decomposition, alpha: sympy.Expr, beta: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
+    """``h = phi - alpha - beta s`` (``>= 0`` on ``[0, 1]``) and ``rest + c alpha + beta`` (``>= 0``)."""
+    return dec.phi - alpha - beta * dec.s, dec.rest + dec.classes * alpha + beta
+
+
+def _sampled_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> float:
+    """The least finite value of ``expr`` on a grid of ``box`` (floating point: a choice of what to prove, never a
+    proof); ``-inf`` where it cannot be evaluated."""
+    try:
+        f = sympy.lambdify(symbols, expr, "math")
+    except (TypeError, ValueError, NameError, SyntaxError, RecursionError):
+        return -math.inf
+    grids = [[float(lo + (hi - lo) * k / (SAMPLES - 1)) for k in range(SAMPLES)] if lo != hi else [float(lo)]
+             for lo, hi in box]
+    least = math.inf
+    for pt in itertools.islice(itertools.product(*grids), 3000):
+        try:
+            v = float(f(*pt))
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            continue
+        if math.isfinite(v):
+            least = min(least, v)
+    return least
+
+
+def constant_holds(e: sympy.Expr) -> bool:
+    """Whether the constant ``e`` is ``>= 0``: exactly 0 (SymPy), or a positive lower bound in ball arithmetic."""
+    if e.is_Rational:
+        return bool(e >= 0)
+    if is_zero(e):
+        return True
+    low = ball_lower(e, [], [])
+    return low is not None and low > 0
+
+
+# ------------------------------------------------------------------------------------------------ the step
+def _proved(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], what: str,
+            seconds: float) -> tuple[SearchSpace, Any] | None:
+    """``expr >= 0`` proved on ``box`` by the prover (a proof of the same problem kept from a piece before)."""
+    from paper_checks.prover.prove import prove  # the same prover decides the sub-problems
+
+    key = (expr, tuple(map(str, symbols)), tuple(box), tuple((c.param, c.index) for c in coords))
+    if key in _cache:
+        return _cache[key]
+    space = space_of(expr, symbols, box, what, coords)
+    if space is None or seconds <= 0:
+        return None
+    res = prove(space, 10**6, seconds)
+    if not res.proved:
+        return None
+    if len(_cache) >= CACHE_SIZE:
+        _cache.pop(next(iter(_cache)))
+    _cache[key] = (space, res)
+    return space, res
+
+
+def _theta(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, dec: Decomposition
+           ) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
+    """The coordinates of the piece outside the summed row: the parameters of both sub-problems."""
+    idx = set(groups(coords)[dec.row])
+    keep = [i for i in range(len(symbols)) if i not in idx]
+    return [symbols[i] for i in keep], [coords[i] for i in keep], [box[i] for i in keep]
+
+
+def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+                coords: list[Coordinate]) -> SimplexSum | None:
+    """Close ``expr >= 0`` on the piece (``box``) as a class sum over one of its simplex rows (the module
+    docstring), or None."""
+    depth = _depth.get()
+    if depth >= MAX_DEPTH:
+        return None
+    stop = time.monotonic() + SHARE * max(until - time.monotonic(), 0.0)
+    token = _depth.set(depth + 1)
+    try:
+        for row in groups(coords):
+            if time.monotonic() > stop:
+                return None
+            dec = decompose(expr, symbols, coords, row)
+            if dec is None:
+                continue
+            th, th_coords, th_box = _theta(symbols, coords, box, dec)
+            for kind in ("tangent", "chord"):
+                line = minorant(dec, kind)
+                if line is None:
+                    continue
+                h, reduced = sub_margins(dec, *line)
+                if _sampled_min(h, [dec.s, *th], [(Fraction(0), Fraction(1)), *th_box]) < -1e-9 or \
+                        _sampled_min(reduced, th, th_box) < -1e-9:
+                    continue
+                found = _closed(dec, kind, line, h, reduced, th, th_coords, th_box, stop)
+                if found is not None:
+                    return found
+        return None
+    finally:
+        _depth.reset(token)
+
+
+def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], h: sympy.Expr,
+            reduced: sympy.Expr, th: list[sympy.Symbol], th_coords: list[Coordinate], th_box: Box,
+            stop: float) -> SimplexSum | None:
+    """Both sub-problems of one minorant proved (the reduced one first: it is the smaller), or None."""
+    if reduced.free_symbols & set(th):
+        red = _proved(reduced, th, th_box, th_coords, f"the class sum's value under its {kind}: {reduced}",
+                      (stop - time.monotonic()) / 3)
+        if red is None:
+            return None
+        red_space, red_proof = red
+    elif reduced.free_symbols or not constant_holds(reduced):
+        return None
+    else:
+        red_space = red_proof = None
+    s_coord = Coordinate(dec.s, str(dec.s), ())
+    got = _proved(h, [dec.s, *th], [(Fraction(0), Fraction(1)), *th_box], [s_coord, *th_coords],
+                  f"phi - its {kind} on [0, 1]: {h}", stop - time.monotonic())
+    if got is None:
+        return None
+    return SimplexSum(dec, kind, line[0], line[1], h, reduced, got[0], got[1], red_space, red_proof)
+
+
+# ------------------------------------------------------------------------------------------------- the re-check
+def recheck(rec: SimplexSum, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+            coords: list[Coordinate]) -> list[str]:
+    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+    from paper_checks.prover.certificate import recheck as recheck_certificate
+
+    dec = decompose(expr, symbols, coords, rec.decomposition.row)
+    if dec is None:
+        return ["the margin is not a class sum over that simplex again"]
+    mine = rec.decomposition
+    if ([str(r) for r in dec.reps], dec.absorbed, dec.phi, dec.rest) != \
+            ([str(r) for r in mine.reps], mine.absorbed, mine.phi.xreplace({mine.s: dec.s}),
+             mine.rest):
+        return ["the class sum derived again is not the one recorded"]
+    out = []
+    merged = merged_margin(expr, dec)
+    for a, r in dec.absorbed.items():
+        x = next(v for v in expr.free_symbols if str(v) == a)
+        rep = next(v for v in dec.reps if str(v) == r)
+        if x in expr.xreplace({rep: sympy.Dummy("w") - x}).free_symbols:
+            out.append(f"the margin reads {a} otherwise than through {a} + {r}")
+    diff = merged - summed(dec)
+    if diff != 0 and not is_zero(diff):
+        out.append("the margin is not rest + sum_j phi(u_j) (SymPy did not take the difference to 0)")
+    line = minorant(dec, rec.kind)
+    if line is None or (line[0], line[1]) != (rec.alpha, rec.beta.xreplace({mine.s: dec.s})):
+        out.append(f"the {rec.kind} derived again is not the one recorded")
+        return out
+    h, reduced = sub_margins(dec, *line)
+    th, th_coords, th_box = _theta(symbols, coords, box, dec)
+    s_coord = Coordinate(dec.s, str(dec.s), ())
+    checks = [(rec.h_space, rec.h_proof, h, wanted([dec.s, *th], [s_coord, *th_coords],
+                                                   [(Fraction(0), Fraction(1)), *th_box]), "phi's minorant")]
+    if rec.reduced_space is None:
+        if reduced.free_symbols or not constant_holds(reduced):
+            out.append(f"the reduced class sum {reduced} is not a nonnegative constant")
+    else:
+        checks.append((rec.reduced_space, rec.reduced_proof, reduced, wanted(th, th_coords, th_box),
+                       "reduced class sum"))
+    for space, proof, want, domain, what in checks:
+        if held(space) != domain:
+            out.append(f"the {what}'s domain is not the piece's")
+            continue
+        got = symbolic_margin(space)
+        plain = want.xreplace({v: sympy.Symbol(str(v)) for v in want.free_symbols})
+        if got != plain and not is_zero(got - plain):
+            out.append(f"the {what}'s space does not hold the {what}'s margin")
+        if not proof.proved or proof.certificate is None:
+            out.append(f"the {what} is not proved")
+            continue
+        out += [f"the {what}'s certificate: {p}" for p in recheck_certificate(proof.certificate, space)]
+    return out

@@ -1,0 +1,125 @@
+"""A class sum over a simplex (:mod:`paper_checks.prover.simplex_sum`): decomposed exactly, closed through the
+tangent or the chord of its term, proved with re-checked certificates; false neighbours are never closed, a
+folded simplex is merged, and a tampered record fails its re-check."""
+from __future__ import annotations
+
+import dataclasses
+import time
+from fractions import Fraction
+
+import sympy
+
+from paper_checks.prover import prove, recheck
+from paper_checks.prover.simplex_sum import SimplexSum, decompose, simplex_sum, summed
+from paper_checks.prover.simplex_sum import recheck as sum_recheck
+from paper_checks.prover.symbols import Coordinate, simplex_symbols
+from paper_checks.search.params import Integer, Real, SearchSpace, SimplexPoint
+
+R = sympy.Rational
+F = Fraction
+HANG_GUARD = 300  # seconds: generous, so that the load never decides an outcome
+q = sympy.Symbol("q", positive=True)
+
+
+def _lq(v, qq):
+    """GCE's L_q (Zhang & Sabuncu 2018, Eq. 6)."""
+    return (1 - v ** qq) / qq
+
+
+def _row(dim):
+    """A simplex point ``f`` of ``dim`` coordinates, ``f[0]`` eliminated, and ``q`` in [1/8, 1]."""
+    vals, coords = simplex_symbols("f", dim, 0, None)
+    return vals, [c.symbol for c in coords] + [q], coords + [Coordinate(q, "q", ())], \
+        [(F(0), F(1, 2))] * (dim - 1) + [(F(1, 8), F(1))]
+
+
+def test_gce_class_sum_decomposes_into_one_term_per_class():
+    vals, syms, coords, _ = _row(4)
+    e = sum(_lq(v, q) for v in vals) - (4 - 4 ** (1 - q)) / q
+    dec = decompose(e, syms, coords, ("f", None))
+    assert dec is not None and dec.classes == 4 and not dec.absorbed
+    assert sympy.simplify(e - summed(dec)) == 0
+    assert sympy.simplify(dec.phi - dec.phi.xreplace({dec.s: 1 - dec.s})) != 0  # phi is the term, not symmetric
+
+
+def test_a_folded_point_is_merged_to_its_classes():
+    """A point of the 6-simplex folded onto 3 classes (theory.simplex.fold: the last class gets the rest): the
+    margin reads f[2] + ... + f[5] only through their sum, so they merge into one coordinate."""
+    vals, syms, coords, _ = _row(6)
+    folded = [vals[0], vals[1], sum(vals[2:])]
+    e = sum(v ** 2 for v in folded) - R(1, 3)
+    dec = decompose(e, syms, coords, ("f", None))
+    assert dec is not None and dec.classes == 3 and len(dec.absorbed) == 3
+
+
+def test_a_cross_term_is_no_class_sum():
+    vals, syms, coords, _ = _row(4)
+    assert decompose(sum(v ** 2 for v in vals) + vals[1] * vals[2], syms, coords, ("f", None)) is None
+    # a class whose term is not the others' (an asymmetric weight)
+    assert decompose(sum(v ** 2 for v in vals) + vals[1] ** 3, syms, coords, ("f", None)) is None
+
+
+def test_gce_lower_bound_closes_by_the_tangent_and_rechecks():
+    """(c - c^(1-q))/q <= sum_j L_q(f_j) at c = 4 for every q in [1/8, 1] (Eq. 7, lower end): 0 at the centre for
+    every q, where the boxes cannot close it."""
+    vals, syms, coords, box = _row(4)
+    e = sum(_lq(v, q) for v in vals) - (4 - 4 ** (1 - q)) / q
+    rec = simplex_sum(e, syms, box, time.monotonic() + HANG_GUARD, coords)
+    assert isinstance(rec, SimplexSum) and rec.kind == "tangent" and rec.h_proof.proved
+    assert sum_recheck(rec, e, syms, box, coords) == []
+
+
+def test_a_tampered_class_sum_fails_its_recheck():
+    vals, syms, coords, box = _row(4)
+    e = (3 / q) - sum(_lq(v, q) for v in vals)  # the upper end: the chord
+    rec = simplex_sum(e, syms, box, time.monotonic() + HANG_GUARD, coords)
+    assert isinstance(rec, SimplexSum) and rec.kind == "chord"
+    assert sum_recheck(rec, e, syms, box, coords) == []
+    assert sum_recheck(rec, e - R(1, 1000), syms, box, coords)
+    assert sum_recheck(dataclasses.replace(rec, alpha=rec.alpha + R(1, 1000)), e, syms, box, coords)
+    assert sum_recheck(dataclasses.replace(rec, kind="tangent"), e, syms, box, coords)
+    narrow = [(F(0), F(1, 2))] * 3 + [(F(1, 4), F(1))]  # a sub-proof made for another domain
+    assert sum_recheck(rec, e, syms, narrow, coords)
+
+
+def test_false_neighbours_are_never_closed():
+    """Each 1/1000 above its bound: the sampled minorant or its sub-proof fails, and nothing is closed."""
+    vals, syms, coords, box = _row(4)
+    lower = sum(_lq(v, q) for v in vals) - (4 - 4 ** (1 - q)) / q
+    upper = (3 / q) - sum(_lq(v, q) for v in vals)
+    for e in (lower - R(1, 1000), upper - R(1, 1000)):
+        assert simplex_sum(e, syms, box, time.monotonic() + HANG_GUARD, coords) is None
+
+
+def _folded_space(low: int, high: int, margin) -> SearchSpace:
+    """``margin(c, q, g)`` for ``c`` in ``low..high``, ``q`` in [1/8, 1] and ``g`` a point of the ``high``-simplex
+    folded onto ``c`` classes (theory.simplex.fold: the last class gets the rest), as a claim declares it."""
+
+    def exact(pt):
+        c, f = int(pt["c"]), list(pt["f"])
+        return margin(c, pt["q"], f[: c - 1] + [sum(f[c - 1:])])
+
+    return SearchSpace((Integer("c", low, high), SimplexPoint("f", high), Real("q", 0.125, 1.0)),
+                       lambda pt: float(exact({**pt, "q": sympy.nsimplify(pt["q"])})), exact,
+                       description="a GCE class sum")
+
+
+def test_prove_decides_class_sums_with_certificates_that_recheck():
+    """Through prove: GCE's lower end, (c - c^(1-q))/q <= sum_j L_q(f_j) at c = 5 (0 at the centre for every q),
+    closed as a class sum; 1/10^6 above it is refuted, exactly."""
+    space = _folded_space(5, 5, lambda c, qq, g: sum(_lq(v, qq) for v in g) - (c - c ** (1 - qq)) / qq)
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.outcome == "proved", res.reason
+    assert recheck(res.certificate, space) == []
+    assert any(r.closure.method == "class sum" for r in res.certificate.records)
+    false = _folded_space(5, 5, lambda c, qq, g: sum(_lq(v, qq) for v in g) - (c - c ** (1 - qq)) / qq - R(1, 10**6))
+    assert prove(false, 10**6, HANG_GUARD).outcome == "counterexample"
+
+
+def test_a_class_sum_with_a_parameter_and_integers_rechecks():
+    """GCE's upper end, sum_j L_q(f_j) <= (c - 1)/q, for c in 3..4 (a point of the 4-simplex folded onto c
+    classes) and every q in [1/8, 1]: 0 at every vertex."""
+    space = _folded_space(3, 4, lambda c, qq, g: (c - 1) / qq - sum(_lq(v, qq) for v in g))
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.outcome == "proved", res.reason
+    assert recheck(res.certificate, space) == []
