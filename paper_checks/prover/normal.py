@@ -50,7 +50,7 @@ class Factor:
     expr: sympy.Expr
     power: int
     sign: int  # the sign of ``expr ** power`` on the box: +1 ``>= 0``, -1 ``<= 0`` (for a denominator: strict)
-    why: str   # "even power" or "interval"
+    why: str   # "even power", "interval" or "domain" (a coordinate whose domain has a strict sign)
 
     def to_json(self) -> dict[str, Any]:
         return {"factor": str(self.expr), "power": self.power, "sign": "+" if self.sign > 0 else "-",
@@ -102,6 +102,8 @@ def factor_sign(f: sympy.Expr, power: int, symbols: list[sympy.Symbol], box: Box
         return 0, ""
     if power > 0 and power % 2 == 0 and f.is_real is not False:
         return 1, "even power"
+    if f.is_Symbol and (f.is_positive or f.is_negative):  # a coordinate with a strict sign on its domain: q in (0, 1]
+        return (1 if f.is_positive or power % 2 == 0 else -1), "domain"  # is positive there (an open end at 0)
     try:
         with precision(SIGN_PREC):
             enc = compile_expr(f, symbols)(intervals(box))

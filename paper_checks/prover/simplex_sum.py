@@ -47,8 +47,8 @@ from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.trace import Untraceable, derivative
 from paper_checks.search.params import SearchSpace
 
-#: the fewest classes for which the step is worth it (with 2 the simplex is one coordinate already)
-MIN_CLASSES = 3
+#: the fewest classes (with 2, the terms of ``u_0 = 1 - w`` are those that read ``w`` inside a sum)
+MIN_CLASSES = 2
 #: how many of these steps may nest (a sub-problem's own class sum over another simplex)
 MAX_DEPTH = 2
 #: the share of the time left that one step may spend on its sub-proofs
@@ -57,11 +57,12 @@ SHARE = 0.5
 SAMPLES = 9
 #: how long SymPy may take to show two terms of the sum differ by a constant
 CONSTANT_SECONDS = 2.0
-#: proved sub-problems kept for the pieces after (a class sum is the same on every region of its simplex)
+#: sub-problems kept for the pieces after (a class sum is the same on every region of its simplex)
 CACHE_SIZE = 64
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("simplex_sum_depth", default=0)
-_cache: dict[tuple[Any, ...], tuple[SearchSpace, Any]] = {}
+#: sub-problem -> (space, proof), or the seconds in which it was not proved
+_cache: dict[tuple[Any, ...], tuple[SearchSpace, Any] | float] = {}
 
 
 @dataclass
@@ -147,6 +148,11 @@ def _terms(expr: sympy.Expr, on: set[sympy.Symbol]) -> list[sympy.Expr]:
     return out
 
 
+def _of_a_sum(t: sympy.Expr, w: sympy.Symbol) -> bool:
+    """Whether ``t`` reads ``w`` inside a sum (``(1 - w)^q``), not only as ``w`` itself (``w^q``)."""
+    return any(a.is_Add and w in a.free_symbols for a in sympy.preorder_traversal(t))
+
+
 def _constant(d: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
     """``d`` as an expression free of ``s`` where SymPy shows it is one within :data:`CONSTANT_SECONDS`."""
     if s not in d.free_symbols:
@@ -164,7 +170,9 @@ def _constant(d: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
 def decompose(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate],
               row: tuple[str, int | None]) -> Decomposition | None:
     """``expr`` as a class sum over the simplex row ``row`` (:class:`Decomposition`), or None where it is not one
-    (fewer than :data:`MIN_CLASSES` classes after merging, a cross term, a class whose term is not the others')."""
+    (fewer than :data:`MIN_CLASSES` classes after merging, a cross term, a class whose term is not the others').
+    Whatever the terms are taken to be, the identity ``expr = rest + sum_j phi(u_j)`` holds by construction: ``phi``
+    is the terms of ``u_0`` with ``u_0`` written ``s``, and every other class's terms differ from it by a constant."""
     idx = groups(coords).get(row)
     if not idx:
         return None
@@ -183,10 +191,10 @@ def decompose(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
         fs = t.free_symbols & on
         if not fs:
             rest.append(t)
-        elif len(fs) == 1:
-            single[next(iter(fs))].append(t)
+        elif len(fs) > 1 or (len(reps) == 1 and _of_a_sum(t, reps[0])):
+            multi.append(t)  # a term of u_0 = 1 - sum(reps) (two classes: one that reads 1 - w, not w alone)
         else:
-            multi.append(t)
+            single[next(iter(fs))].append(t)
     if not multi:
         return None
     phi = sympy.Add(*multi).xreplace({reps[0]: 1 - s - sympy.Add(*reps[1:])})
@@ -272,22 +280,24 @@ def constant_holds(e: sympy.Expr) -> bool:
 # ------------------------------------------------------------------------------------------------ the step
 def _proved(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], what: str,
             seconds: float) -> tuple[SearchSpace, Any] | None:
-    """``expr >= 0`` proved on ``box`` by the prover (a proof of the same problem kept from a piece before)."""
+    """``expr >= 0`` proved on ``box`` by the prover (a proof of the same problem kept from a piece before; one
+    that was not proved is tried again only with more than twice the time it had)."""
     from paper_checks.prover.prove import prove  # the same prover decides the sub-problems
 
     key = (expr, tuple(map(str, symbols)), tuple(box), tuple((c.param, c.index) for c in coords))
-    if key in _cache:
-        return _cache[key]
+    kept = _cache.get(key)
+    if isinstance(kept, tuple):
+        return kept
+    if kept is not None and seconds <= 2 * kept:  # not proved before with half this time: not tried again
+        return None
     space = space_of(expr, symbols, box, what, coords)
     if space is None or seconds <= 0:
         return None
     res = prove(space, 10**6, seconds)
-    if not res.proved:
-        return None
     if len(_cache) >= CACHE_SIZE:
         _cache.pop(next(iter(_cache)))
-    _cache[key] = (space, res)
-    return space, res
+    _cache[key] = (space, res) if res.proved else seconds
+    return _cache[key] if res.proved else None
 
 
 def _theta(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, dec: Decomposition

@@ -20,10 +20,11 @@ def reals(symbols: list[sympy.Symbol]) -> list[Coordinate]:
 
 def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
            coords: list[Coordinate] | None = None) -> SearchSpace | None:
-    """A prover's space for ``expr >= 0`` on ``box``: each real coordinate a closed ``Real``, and each simplex
-    point whose free coordinates are among ``coords`` the whole simplex (a ``SimplexPoint``: the piece's region
-    of it lies inside, so a proof there holds on the piece); None where an end is not a binary float (the space
-    could not hold it exactly) or a coordinate is a row of a matrix."""
+    """A prover's space for ``expr >= 0`` on ``box``: each real coordinate a ``Real`` (closed, but for an end at 0
+    that its symbol's strict sign excludes: :func:`open_ends`), and each simplex point whose free coordinates are
+    among ``coords`` the whole simplex (a ``SimplexPoint``: the piece's region of it lies inside, so a proof there
+    holds on the piece); None where an end is not a binary float (the space could not hold it exactly) or a
+    coordinate is a row of a matrix."""
     coords = coords or reals(symbols)
     params: list[Any] = []
     for s, c, (lo, hi) in zip(symbols, coords, box):
@@ -31,7 +32,7 @@ def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
             continue
         if Fraction(float(lo)) != lo or Fraction(float(hi)) != hi:
             return None
-        params.append(Real(str(s), float(lo), float(hi)))
+        params.append(Real(str(s), float(lo), float(hi), *open_ends(s, lo, hi)))
     at: dict[sympy.Symbol, tuple[str, int]] = {}
     for (name, row), idx in groups(coords).items():
         if row is not None:
@@ -48,16 +49,23 @@ def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
     return SearchSpace(tuple(params), margin, exact, description=what)
 
 
+def open_ends(s: sympy.Symbol, low: Fraction, high: Fraction) -> tuple[bool, bool]:
+    """Whether the ends ``low``, ``high`` of coordinate ``s`` are open: an end at 0 that the symbol's strict sign
+    excludes (:func:`paper_checks.prover.symbols.sign_assumptions`: ``q`` in ``(0, 1]`` is positive)."""
+    return bool(low == 0 and s.is_positive), bool(high == 0 and s.is_negative)
+
+
 def wanted(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> list[tuple[Any, ...]]:
-    """The parameters a sub-problem on ``box`` must have: each real coordinate's interval, each simplex's size."""
-    out: list[tuple[Any, ...]] = [(str(s), Fraction(a), Fraction(b)) for s, c, (a, b) in zip(symbols, coords, box)
-                                  if not c.index]
+    """The parameters a sub-problem on ``box`` must have: each real coordinate's interval and open ends, each
+    simplex's size."""
+    out: list[tuple[Any, ...]] = [(str(s), Fraction(a), Fraction(b), *open_ends(s, a, b))
+                                  for s, c, (a, b) in zip(symbols, coords, box) if not c.index]
     return out + [(name, len(idx) + 1) for (name, _), idx in groups(coords).items()]
 
 
 def held(space: SearchSpace) -> list[tuple[Any, ...]]:
     return [(p.name, p.dim) if isinstance(p, SimplexPoint) else
-            (p.name, Fraction(p.low), Fraction(p.high)) for p in space.params]
+            (p.name, Fraction(p.low), Fraction(p.high), p.open_low, p.open_high) for p in space.params]
 
 
 def symbolic_margin(space: SearchSpace) -> Any:

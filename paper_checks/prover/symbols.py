@@ -33,17 +33,20 @@ def simplex_symbols(name: str, dim: int, eliminated: int, row: int | None) -> tu
     return vals, coords
 
 
-def sign_assumptions(low: float, high: float) -> dict[str, bool]:
+def sign_assumptions(low: float, high: float, open_low: bool = False, open_high: bool = False) -> dict[str, bool]:
     """SymPy's assumptions for a real coordinate of the closed interval ``[low, high]``: its sign where the
     interval fixes it strictly, so that SymPy simplifies what holds on the whole domain (``0**q`` is 0 for ``q`` in
     ``[1/4, 1]``, and its derivative in ``q`` is 0, not ``0**q log 0``, which is NaN).
 
     Only a strict sign: a factor that may be 0 would let SymPy split ``sqrt(x p)`` into ``sqrt(p) sqrt(x)`` for
     ``p >= 0``, real at ``p = 0`` for every ``x`` while its node ``sqrt(x)`` is not, and a point where the margin is
-    real would be named as one where it is not. A factor that is never 0 keeps both the same."""
+    real would be named as one where it is not. A factor that is never 0 keeps both the same.
+
+    An open end at 0 excludes 0 from the domain: ``q`` in ``(0, 1]`` (GCE's, Zhang & Sabuncu 2018, Eq. 6) is positive
+    there, and a proof on the closed box of what SymPy simplifies for ``q > 0`` holds on the open domain."""
     out = {"real": True}
-    if low > 0:
+    if low > 0 or (low == 0 and open_low):
         out["positive"] = True
-    elif high < 0:
+    elif high < 0 or (high == 0 and open_high):
         out["negative"] = True
     return out

@@ -121,10 +121,12 @@ def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -
     x = e_fn(v)
     if b.a == 0:  # x^e on [0, b]: increasing in the base for e > 0, decreasing for e < 0
         if b.b == 0:
-            return IV.mpf(0) if x.a > 0 else whole()
+            return IV.mpf(0) if x.a > 0 else IV.mpf([0, 1]) if x.a == 0 else whole()
         top = IV.exp(x * IV.log(IV.mpf(b.b)))
         if x.a > 0:
             return IV.mpf([0, top.b])
+        if x.a == 0:  # exponents from 0 up (q in (0, 1] at its open end): b^e in [0, b^e] for e > 0, and b^0 = 1
+            return IV.mpf([0, max(top.b, 1)])  # (0^0 = 1, as SymPy has it)
         if x.b < 0:
             return IV.mpf([top.a, mpmath.inf])
         return whole()
@@ -338,7 +340,7 @@ def symbolic_point(space: SearchSpace, integers: dict[str, int],
         elif isinstance(p, Real) and p.pinned:  # one value: substituted, no coordinate
             point[p.name] = sympy.Rational(p.low)
         elif isinstance(p, Real):
-            s = sympy.Symbol(p.name, **sign_assumptions(p.low, p.high))
+            s = sympy.Symbol(p.name, **sign_assumptions(p.low, p.high, p.open_low, p.open_high))
             point[p.name] = s
             coords.append(Coordinate(s, p.name, ()))
         elif isinstance(p, SimplexPoint):

@@ -16,3 +16,15 @@ def without_z3_first(monkeypatch):
         return tuple(m for m in stage(name) if m.name != "Z3Algebraic")
 
     monkeypatch.setattr(closures, "for_stage", for_stage)
+
+
+@pytest.fixture
+def without_class_sum(monkeypatch):
+    """The registry without the class sum (:mod:`paper_checks.prover.closures.simplex_sum`): for the tests of the
+    closures it would otherwise pre-empt on a sum over a simplex (the sweep, the lifted interval)."""
+    stage = closures.for_stage
+
+    def for_stage(name: str):
+        return tuple(m for m in stage(name) if m.name != "ClassSum")
+
+    monkeypatch.setattr(closures, "for_stage", for_stage)

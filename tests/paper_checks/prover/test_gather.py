@@ -1,10 +1,14 @@
 """An honest undecided: where the open boxes gather, the margin and gradient there, and the case."""
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 import sympy
 
 from paper_checks.prover import prove_expr
+from paper_checks.prover.bound import intervals
+from paper_checks.prover.trace import compile_traced
 
 x, y = sympy.symbols("x y", real=True)
 
@@ -50,14 +54,15 @@ def test_a_pole_is_not_called_a_minimum_of_0():
     assert "minimum" not in res.reason and "a pole: the margin is not bounded at x = 0" in res.reason
 
 
-def test_x_to_the_x_at_0_says_its_value_there():
-    """x**(2x) on [0, 1] is 1 at x = 0 (its derivative is unbounded there): no TypeError, no minimum of 0
-    (``x**x`` itself is enclosed as ``exp(x log x)`` and proved, ``x**x >= 1/2`` too)."""
+def test_x_to_the_x_at_0_is_enclosed_with_its_value_there():
+    """x**(2x) on [0, 1] is 1 at x = 0 (its derivative is unbounded there): a power of a base from 0 with an
+    exponent from 0 is enclosed in [0, max(1, ...)] (0^0 = 1, b^e -> 0 as b -> 0 for e > 0), so x**(2x) >= 0 is
+    proved, not stuck at x = 0 (``x**x`` itself is enclosed as ``exp(x log x)`` and proved, ``x**x >= 1/2`` too)."""
     assert prove_expr(x**x - sympy.Rational(1, 2), {x: (0, 1)}, seconds=120).outcome == "proved"
+    enc = compile_traced(x ** (2 * x), [x]).value(intervals([(Fraction(0), Fraction(1, 2**20))]))
+    assert enc.a == 0 and enc.b == 1
     res = prove_expr(x ** (2 * x), {x: (0, 1)}, budget=2000, seconds=120)
-    assert res.outcome == "undecided"
-    assert "TypeError" not in res.reason and "minimum" not in res.reason
-    assert "at x = 0 (finite" in res.reason
+    assert res.outcome == "proved"
 
 
 def test_a_pinned_margin_that_is_not_real_or_a_pole_says_so():

@@ -7,6 +7,7 @@ import dataclasses
 import time
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove, recheck
@@ -91,19 +92,21 @@ def test_false_neighbours_are_never_closed():
         assert simplex_sum(e, syms, box, time.monotonic() + HANG_GUARD, coords) is None
 
 
-def _folded_space(low: int, high: int, margin) -> SearchSpace:
-    """``margin(c, q, g)`` for ``c`` in ``low..high``, ``q`` in [1/8, 1] and ``g`` a point of the ``high``-simplex
-    folded onto ``c`` classes (theory.simplex.fold: the last class gets the rest), as a claim declares it."""
+def _folded_space(low: int, high: int, margin, q_low: float = 0.125) -> SearchSpace:
+    """``margin(c, q, g)`` for ``c`` in ``low..high``, ``q`` in [q_low, 1] (``(0, 1]`` for ``q_low = 0``) and ``g``
+    a point of the ``high``-simplex folded onto ``c`` classes (theory.simplex.fold: the last class gets the rest), as
+    a claim declares it."""
 
     def exact(pt):
         c, f = int(pt["c"]), list(pt["f"])
         return margin(c, pt["q"], f[: c - 1] + [sum(f[c - 1:])])
 
-    return SearchSpace((Integer("c", low, high), SimplexPoint("f", high), Real("q", 0.125, 1.0)),
+    return SearchSpace((Integer("c", low, high), SimplexPoint("f", high), Real("q", q_low, 1.0, open_low=q_low == 0)),
                        lambda pt: float(exact({**pt, "q": sympy.nsimplify(pt["q"])})), exact,
                        description="a GCE class sum")
 
 
+@pytest.mark.slow  # about 7 s: in CI's slow run
 def test_prove_decides_class_sums_with_certificates_that_recheck():
     """Through prove: GCE's lower end, (c - c^(1-q))/q <= sum_j L_q(f_j) at c = 5 (0 at the centre for every q),
     closed as a class sum; 1/10^6 above it is refuted, exactly."""
@@ -123,3 +126,23 @@ def test_a_class_sum_with_a_parameter_and_integers_rechecks():
     res = prove(space, 10**6, HANG_GUARD)
     assert res.outcome == "proved", res.reason
     assert recheck(res.certificate, space) == []
+
+
+@pytest.mark.slow  # about 30 s: in CI's slow run
+def test_gce_both_ends_for_every_q_in_0_1_with_c_folded():
+    """Eq. 7 whole, both ends as one Min, for c in 2..4 and every q in (0, 1] (open at 0, where the margin is not
+    defined): pieces closed as class sums (c = 2 too: the terms of 1 - w read w inside a sum), every
+    certificate re-checked; the lower end 1/1000 too high is refuted."""
+
+    def eq7(c, qq, g):
+        total = sum(_lq(v, qq) for v in g)
+        return sympy.Min(total - (c - c ** (1 - qq)) / qq, (c - 1) / qq - total, evaluate=False)
+
+    space = _folded_space(2, 4, eq7, q_low=0.0)
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.outcome == "proved", res.reason
+    assert recheck(res.certificate, space) == []
+    assert "class sum" in {r.closure.method for r in res.certificate.records}
+    false = _folded_space(2, 4, lambda c, qq, g: sum(_lq(v, qq) for v in g) - (c - c ** (1 - qq)) / qq - R(1, 1000),
+                          q_low=0.0)
+    assert prove(false, 10**6, HANG_GUARD).outcome == "counterexample"

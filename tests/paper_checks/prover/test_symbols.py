@@ -46,3 +46,32 @@ def test_a_point_named_not_real_is_not_real_for_the_margin_as_written():
     assert res.outcome == "undefined"
     at = res.undefined.point
     assert not sympy.sqrt(sympy.Rational(str(at["x"])) * sympy.Rational(str(at["p"]))).is_real
+
+
+def test_an_open_end_at_0_gives_the_strict_sign():
+    """GCE's ``q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6) is positive on its domain; a closed end at 0 is not."""
+    assert sign_assumptions(0.0, 1.0, open_low=True) == {"real": True, "positive": True}
+    assert sign_assumptions(-1.0, 0.0, open_high=True) == {"real": True, "negative": True}
+    assert sign_assumptions(0.0, 1.0, open_high=True) == {"real": True}
+    space = SearchSpace((Real("p", 0.0, 1.0), Real("q", 0.0, 1.0, open_low=True)), lambda pt: 0.0,
+                        lambda pt: (1 - pt["p"] ** pt["q"]) / pt["q"])
+    _, coords = trace(space, {}, {})
+    assert coords[1].symbol.is_positive and not coords[0].symbol.is_positive
+
+
+def test_a_margin_undefined_at_an_open_end_is_proved_on_its_domain():
+    """``(p^q - p)/q >= 0`` for ``p`` in ``[0, 1]``, ``q`` in ``(0, 1]`` (``L_q(p) <= 1 - p`` rearranged: the chord of
+    ``p^q``): undefined at ``q = 0``, which the domain excludes; the factor ``1/q`` is positive there, and the
+    power of a base from 0 with an exponent from 0 is enclosed in ``[0, 1]``. With ``q`` in ``[0, 1]`` closed it is
+    not proved: ``q = 0`` is in that domain, where the margin is not defined."""
+    from paper_checks.prover import prove, recheck
+
+    def space(open_low):
+        return SearchSpace((Real("p", 0.0, 1.0), Real("q", 0.0, 1.0, open_low=open_low)), lambda pt: 0.0,
+                           lambda pt: (pt["p"] ** pt["q"] - pt["p"]) / pt["q"])
+
+    res = prove(space(True), 10**5, 60)
+    assert res.outcome == "proved", res.reason
+    assert recheck(res.certificate, space(True)) == []
+    assert any(f.why == "domain" for red in res.certificate.reductions for r in red for f in r.factors)
+    assert prove(space(False), 2000, 3).outcome != "proved"

@@ -160,7 +160,7 @@ def test_the_lifted_margin_bounds_a_box_that_leaves_the_simplex():
 
 
 @pytest.mark.slow
-def test_gce_upper_bound_written_literally_at_c_4():
+def test_gce_upper_bound_written_literally_at_c_4(without_class_sum):
     """Zhang & Sabuncu 2018, Eq. 7 (upper end) as written, (c - 1)/q - sum_j (1 - f_j^q)/q >= 0, c = 4: its
     boxes that leave the simplex close on the lifted margin, and the re-check derives each again."""
     def exact(pt):
