@@ -39,10 +39,18 @@ from typing import Any
 import sympy
 
 from paper_checks.deadline import TimedOut, deadline
-from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero
-from paper_checks.prover.subproblem import held, space_of, symbolic_margin, wanted
+from paper_checks.prover.subproblem import (
+    canonical,
+    constant_holds,
+    held,
+    merge,
+    outside_row,
+    proved_once,
+    symbolic_margin,
+    wanted,
+)
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.trace import Untraceable, derivative
 from paper_checks.search.params import SearchSpace
@@ -57,12 +65,8 @@ SHARE = 0.5
 SAMPLES = 9
 #: how long SymPy may take to show two terms of the sum differ by a constant
 CONSTANT_SECONDS = 2.0
-#: sub-problems kept for the pieces after (a class sum is the same on every region of its simplex)
-CACHE_SIZE = 64
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("simplex_sum_depth", default=0)
-#: sub-problem -> (space, proof), or the seconds in which it was not proved
-_cache: dict[tuple[Any, ...], tuple[SearchSpace, Any] | float] = {}
 
 
 @dataclass
@@ -115,25 +119,6 @@ class SimplexSum:
 
 
 # ------------------------------------------------------------------------------------------ the decomposition
-def _merge(expr: sympy.Expr, row: list[sympy.Symbol]) -> tuple[sympy.Expr, list[sympy.Symbol], dict[str, str]]:
-    """``expr`` with each coordinate of ``row`` that it reads only through its sum with an earlier one set to 0
-    (that one stands for the sum): an exact, structural test, ``x`` gone from ``expr`` once ``r`` is ``w - x``."""
-    w = sympy.Dummy("w")
-    reps: list[sympy.Symbol] = []
-    absorbed: dict[str, str] = {}
-    for x in row:
-        if x not in expr.free_symbols:
-            continue
-        for r in reps:
-            if x not in expr.xreplace({r: w - x}).free_symbols:
-                expr = expr.xreplace({x: sympy.Integer(0)})
-                absorbed[str(x)] = str(r)
-                break
-        else:
-            reps.append(x)
-    return expr, reps, absorbed
-
-
 def _terms(expr: sympy.Expr, on: set[sympy.Symbol]) -> list[sympy.Expr]:
     """The terms of ``expr``, a product of a factor free of ``on`` and a sum distributed over that sum."""
     out: list[sympy.Expr] = []
@@ -177,7 +162,7 @@ def decompose(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
     if not idx:
         return None
     xs = [symbols[i] for i in idx]
-    merged, reps, absorbed = _merge(expr, xs)
+    merged, reps, absorbed = merge(expr, xs)
     if len(reps) + 1 < MIN_CLASSES:
         return None
     taken = {str(v) for v in symbols} | {str(v) for v in expr.free_symbols}
@@ -267,47 +252,7 @@ def _sampled_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> flo
     return least
 
 
-def constant_holds(e: sympy.Expr) -> bool:
-    """Whether the constant ``e`` is ``>= 0``: exactly 0 (SymPy), or a positive lower bound in ball arithmetic."""
-    if e.is_Rational:
-        return bool(e >= 0)
-    if is_zero(e):
-        return True
-    low = ball_lower(e, [], [])
-    return low is not None and low > 0
-
-
 # ------------------------------------------------------------------------------------------------ the step
-def _proved(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], what: str,
-            seconds: float) -> tuple[SearchSpace, Any] | None:
-    """``expr >= 0`` proved on ``box`` by the prover (a proof of the same problem kept from a piece before; one
-    that was not proved is tried again only with more than twice the time it had)."""
-    from paper_checks.prover.prove import prove  # the same prover decides the sub-problems
-
-    key = (expr, tuple(map(str, symbols)), tuple(box), tuple((c.param, c.index) for c in coords))
-    kept = _cache.get(key)
-    if isinstance(kept, tuple):
-        return kept
-    if kept is not None and seconds <= 2 * kept:  # not proved before with half this time: not tried again
-        return None
-    space = space_of(expr, symbols, box, what, coords)
-    if space is None or seconds <= 0:
-        return None
-    res = prove(space, 10**6, seconds)
-    if len(_cache) >= CACHE_SIZE:
-        _cache.pop(next(iter(_cache)))
-    _cache[key] = (space, res) if res.proved else seconds
-    return _cache[key] if res.proved else None
-
-
-def _theta(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, dec: Decomposition
-           ) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
-    """The coordinates of the piece outside the summed row: the parameters of both sub-problems."""
-    idx = set(groups(coords)[dec.row])
-    keep = [i for i in range(len(symbols)) if i not in idx]
-    return [symbols[i] for i in keep], [coords[i] for i in keep], [box[i] for i in keep]
-
-
 def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
                 coords: list[Coordinate]) -> SimplexSum | None:
     """Close ``expr >= 0`` on the piece (``box``) as a class sum over one of its simplex rows (the module
@@ -324,7 +269,7 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             dec = decompose(expr, symbols, coords, row)
             if dec is None:
                 continue
-            th, th_coords, th_box = _theta(symbols, coords, box, dec)
+            th, th_coords, th_box = outside_row(symbols, coords, box, dec.row)
             for kind in ("tangent", "chord"):
                 line = minorant(dec, kind)
                 if line is None:
@@ -346,7 +291,7 @@ def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], 
             stop: float) -> SimplexSum | None:
     """Both sub-problems of one minorant proved (the reduced one first: it is the smaller), or None."""
     if reduced.free_symbols & set(th):
-        red = _proved(reduced, th, th_box, th_coords, f"the class sum's value under its {kind}: {reduced}",
+        red = proved_once(reduced, th, th_box, th_coords, f"the class sum's value under its {kind}: {reduced}",
                       (stop - time.monotonic()) / 3)
         if red is None:
             return None
@@ -356,7 +301,7 @@ def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], 
     else:
         red_space = red_proof = None
     s_coord = Coordinate(dec.s, str(dec.s), ())
-    got = _proved(h, [dec.s, *th], [(Fraction(0), Fraction(1)), *th_box], [s_coord, *th_coords],
+    got = proved_once(h, [dec.s, *th], [(Fraction(0), Fraction(1)), *th_box], [s_coord, *th_coords],
                   f"phi - its {kind} on [0, 1]: {h}", stop - time.monotonic())
     if got is None:
         return None
@@ -392,7 +337,7 @@ def recheck(rec: SimplexSum, expr: sympy.Expr, symbols: list[sympy.Symbol], box:
         out.append(f"the {rec.kind} derived again is not the one recorded")
         return out
     h, reduced = sub_margins(dec, *line)
-    th, th_coords, th_box = _theta(symbols, coords, box, dec)
+    th, th_coords, th_box = outside_row(symbols, coords, box, dec.row)
     s_coord = Coordinate(dec.s, str(dec.s), ())
     checks = [(rec.h_space, rec.h_proof, h, wanted([dec.s, *th], [s_coord, *th_coords],
                                                    [(Fraction(0), Fraction(1)), *th_box]), "phi's minorant")]
@@ -407,6 +352,7 @@ def recheck(rec: SimplexSum, expr: sympy.Expr, symbols: list[sympy.Symbol], box:
             out.append(f"the {what}'s domain is not the piece's")
             continue
         got = symbolic_margin(space)
+        want = canonical(want, th, th_coords)
         plain = want.xreplace({v: sympy.Symbol(str(v)) for v in want.free_symbols})
         if got != plain and not is_zero(got - plain):
             out.append(f"the {what}'s space does not hold the {what}'s margin")

@@ -8,9 +8,16 @@ from typing import Any
 
 import sympy
 
+from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box, groups
+from paper_checks.prover.normal import is_zero
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
+
+#: sub-problems kept for the pieces after (a sum over a simplex is the same on every region of it)
+CACHE_SIZE = 64
+#: sub-problem -> (space, proof), or the seconds in which it was not proved
+_cache: dict[tuple[Any, ...], tuple[SearchSpace, Any] | float] = {}
 
 
 def reals(symbols: list[sympy.Symbol]) -> list[Coordinate]:
@@ -39,14 +46,35 @@ def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
             return None
         params.append(SimplexPoint(name, len(idx) + 1))
         at.update({symbols[i]: (name, coords[i].index[0]) for i in idx})
+        at[eliminated_symbol(name, [coords[i].index[0] for i in idx])[0]] = \
+            (name, eliminated_symbol(name, [coords[i].index[0] for i in idx])[1])
+    reals_ = [s for s, c in zip(symbols, coords) if not c.index]
 
     def exact(pt: Any) -> Any:
-        return expr.xreplace({s: (pt[at[s][0]][at[s][1]] if s in at else pt[str(s)]) for s in symbols})
+        return expr.xreplace({**{s: pt[str(s)] for s in reals_}, **{s: pt[n][j] for s, (n, j) in at.items()}})
 
     def margin(pt: Any) -> float:
         return float(sympy.N(exact(pt)))
 
     return SearchSpace(tuple(params), margin, exact, description=what)
+
+
+def eliminated_symbol(name: str, free: list[int]) -> tuple[sympy.Symbol, int]:
+    """The symbol of the coordinate of simplex point ``name`` that is not among ``free`` (its entries ``0..d-1``
+    but one), as :func:`paper_checks.prover.symbols.simplex_symbols` names a free one, and its index."""
+    j = min(set(range(len(free) + 1)) - set(free))
+    return sympy.Symbol(f"{name}[{j}]", real=True, nonnegative=True), j
+
+
+def canonical(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate]) -> sympy.Expr:
+    """``expr`` with each simplex point's ``1 - (its free coordinates)`` written as the eliminated coordinate's own
+    symbol (equal on the simplex), so that the same sub-problem posed from two regions of the simplex, which
+    eliminate different coordinates, is one expression (and is proved once)."""
+    for (name, row), idx in groups(coords).items():
+        if row is None:
+            e, _ = eliminated_symbol(name, [coords[i].index[0] for i in idx])
+            expr = expr.subs(1 - sympy.Add(*[symbols[i] for i in idx]), e)
+    return expr
 
 
 def open_ends(s: sympy.Symbol, low: Fraction, high: Fraction) -> tuple[bool, bool]:
@@ -83,3 +111,93 @@ def symbolic_margin(space: SearchSpace) -> Any:
 def coordinate_of(pt: Any, s: sympy.Symbol, c: Coordinate) -> Fraction:
     """Coordinate ``c`` (symbol ``s``) of a sub-problem's point: a real's value, or a simplex point's entry."""
     return Fraction(str(pt[c.param][c.index[0]] if c.index else pt[str(s)]))
+
+
+# ------------------------------------------------------------------------ a simplex row's sub-problems
+def merge(expr: sympy.Expr, row: list[sympy.Symbol]) -> tuple[sympy.Expr, list[sympy.Symbol], dict[str, str]]:
+    """``expr`` with each coordinate ``x`` of ``row`` that it reads only through its sum with an earlier one ``r``
+    set to 0 (``r`` then stands for the sum): an exact, structural test (:func:`paired`)."""
+    reps: list[sympy.Symbol] = []
+    absorbed: dict[str, str] = {}
+    for x in row:
+        if x not in expr.free_symbols:
+            continue
+        for r in reps:
+            if paired(expr, r, x):
+                expr = expr.xreplace({x: sympy.Integer(0)})
+                absorbed[str(x)] = str(r)
+                break
+        else:
+            reps.append(x)
+    return expr, reps, absorbed
+
+
+def paired(expr: sympy.Expr, r: sympy.Symbol, x: sympy.Symbol) -> bool:
+    """Whether every occurrence of ``r`` and of ``x`` in ``expr`` is a pair of terms ``a r + a x`` of one sum (the
+    same number ``a``): then ``expr`` is a function of ``r + x``, and writing ``r`` for ``r + x`` and 0 for ``x``
+    changes nothing (a point of a simplex folded onto fewer classes, ``1 - (the others)``)."""
+    def coefficient(term: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
+        if term == s:
+            return sympy.Integer(1)
+        if term.is_Mul and len(term.args) == 2 and term.args[0].is_number and term.args[1] == s:
+            return term.args[0]
+        return None
+
+    def ok(e: sympy.Expr) -> bool:
+        if e == r or e == x:
+            return False
+        if not (e.free_symbols & {r, x}):
+            return True
+        rest = list(e.args)
+        if e.is_Add:
+            a, b = ([coefficient(t, s) for t in e.args] for s in (r, x))
+            ia = next((i for i, c in enumerate(a) if c is not None), None)
+            ib = next((i for i, c in enumerate(b) if c is not None), None)
+            if (ia is None) != (ib is None) or (ia is not None and a[ia] != b[ib]):
+                return False
+            rest = [t for i, t in enumerate(e.args) if i not in (ia, ib)]
+        return all(ok(t) for t in rest)
+    return ok(expr)
+
+
+def outside_row(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, row: tuple[str, int | None]
+                ) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
+    """The coordinates of the piece outside simplex row ``row``: the parameters of a sub-problem on that row's
+    terms (its symbols, coordinates and box)."""
+    idx = set(groups(coords)[row])
+    keep = [i for i in range(len(symbols)) if i not in idx]
+    return [symbols[i] for i in keep], [coords[i] for i in keep], [box[i] for i in keep]
+
+
+def constant_holds(e: sympy.Expr) -> bool:
+    """Whether the constant ``e`` is ``>= 0``: exactly 0 (SymPy), or a positive lower bound in ball arithmetic."""
+    if e.is_Rational:
+        return bool(e >= 0)
+    if is_zero(e):
+        return True
+    low = ball_lower(e, [], [])
+    return low is not None and low > 0
+
+
+def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], what: str,
+            seconds: float) -> tuple[SearchSpace, Any] | None:
+    """``expr >= 0`` proved on ``box`` by the prover, its simplex points whole (:func:`space_of`, the margin
+    :func:`canonical`: a proof of the same problem kept from a piece before, whichever coordinates it eliminated;
+    one that was not proved is tried again only with more than twice the time it had)."""
+    from paper_checks.prover.prove import prove  # the same prover decides the sub-problems
+
+    expr = canonical(expr, symbols, coords)
+    key = (expr, tuple(wanted(symbols, coords, box)))
+    kept = _cache.get(key)
+    if isinstance(kept, tuple):
+        return kept
+    if kept is not None and seconds <= 2 * kept:  # not proved before with half this time: not tried again
+        return None
+    space = space_of(expr, symbols, box, what, coords)
+    if space is None or seconds <= 0:
+        return None
+    res = prove(space, 10**6, seconds)
+    if len(_cache) >= CACHE_SIZE:
+        _cache.pop(next(iter(_cache)))
+    _cache[key] = (space, res) if res.proved else seconds
+    return _cache[key] if res.proved else None

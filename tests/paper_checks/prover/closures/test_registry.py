@@ -23,7 +23,8 @@ def test_each_closure_name_is_recorded_by_one_method():
     names = [n for m in closures.methods() for n in m.methods]
     assert len(names) == len(set(names))
     for n in ("z3 algebraic", "identity", "known sign", "real roots", "z3", "z3 branches", "interval", "mean value",
-              "monotone", "point", "max", "hessian", "taylor", "lifted interval", "scaling", "outside region"):
+              "monotone", "point", "max", "hessian", "taylor", "lifted interval", "scaling", "outside region",
+              "class sum", "vertices", "monotone sweep"):
         assert closures.by_method(n) is not None, n
     assert closures.by_method("no such closure") is None
 
@@ -35,7 +36,8 @@ def test_stages_run_cheapest_first_and_hold_their_kind_of_method():
         assert costs == sorted(costs)
         kind = PieceMethod if stage == "piece" else BoxMethod
         assert all(isinstance(m, kind) for m in ms), stage
-    assert [m.name for m in closures.for_stage("piece")][:2] == ["Z3Algebraic", "NormalForm"]  # z3 first
+    # z3 first, but for a margin affine in a simplex point: its vertices, each a problem that goes to z3 first
+    assert [m.name for m in closures.for_stage("piece")][:3] == ["SimplexVertices", "Z3Algebraic", "NormalForm"]
     assert [m.name for m in closures.for_stage("inside")][0] == "FirstOrder"
     with pytest.raises(ValueError, match="unknown stage"):
         closures.for_stage("nowhere")

@@ -1,0 +1,172 @@
+"""Affine in a simplex row: a margin that is affine in the coordinates of one simplex point is ``>= 0`` on the
+simplex if it is ``>= 0`` at each of its vertices.
+
+A risk is linear in the prediction: the noisy risk of MAE at one input, ``sum_k w_k (2 - 2 f_k)`` (Ghosh et al.
+2017, Thm 1), is affine in ``f`` for each noise rate and clean distribution. On a point ``u`` of the simplex,
+``m(u) = sum_v lambda_v m(e_v)`` with the barycentric weights ``lambda_v = u_v >= 0`` summing to 1, so the
+``c`` vertex margins ``m(e_v)`` (one simplex fewer each) decide the piece. Each is a problem of the same prover
+(:func:`paper_checks.prover.prove.prove`) with its own certificate, or a constant decided exactly; a vertex's
+problem is the same on every region of the simplex and is proved once. Coordinates the margin reads only through
+their sum (a point folded onto ``c`` classes, :func:`theory.simplex.fold`) are merged first
+(:func:`paper_checks.prover.subproblem.merge`), so the vertices are the ``c`` classes'.
+
+The margin is affine where each derivative in the row's coordinates is free of them (SymPy, exact), and the
+identity ``m = m(0) + sum_i w_i dm/dw_i`` holds (SymPy's ``simplify``). :func:`recheck` derives all of it and every
+vertex margin again, compares the domains and re-checks every certificate; it never trusts the run.
+"""
+from __future__ import annotations
+
+import contextvars
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from paper_checks.prover.boxes import Box, groups
+from paper_checks.prover.normal import is_zero
+from paper_checks.prover.subproblem import (
+    canonical,
+    constant_holds,
+    held,
+    merge,
+    outside_row,
+    proved_once,
+    symbolic_margin,
+    wanted,
+)
+from paper_checks.prover.symbols import Coordinate
+from paper_checks.search.params import SearchSpace
+
+#: how many of these steps may nest (a vertex's problem affine in another simplex)
+MAX_DEPTH = 2
+#: the share of the time left that one step may spend on its sub-proofs
+SHARE = 0.5
+
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("simplex_vertices_depth", default=0)
+
+
+@dataclass
+class Vertex:
+    """One vertex of the row: its margin, and its proof (``space``/``proof`` None for a constant decided exactly)."""
+
+    margin: sympy.Expr
+    space: SearchSpace | None
+    proof: Any  # ProofResult (proved), or None
+
+
+@dataclass
+class Vertices:
+    """A piece closed at the vertices of simplex row ``row``: ``reps`` the row's coordinates after merging
+    (``absorbed``: name -> the representative's name), ``vertices[0]`` the vertex where they are all 0 (the
+    eliminated coordinate is 1), ``vertices[i]`` where ``reps[i-1]`` is 1."""
+
+    row: tuple[str, int | None]
+    reps: list[sympy.Symbol]
+    absorbed: dict[str, str]
+    vertices: list[Vertex]
+
+    @property
+    def name(self) -> str:
+        return f"the vertices of {self.row[0]}"
+
+    def why(self) -> str:
+        proofs = sum(v.proof is not None for v in self.vertices)
+        return (f"affine in {self.row[0]} ({len(self.absorbed)} coordinates merged): >= 0 at its "
+                f"{len(self.vertices)} vertices ({proofs} proved, {len(self.vertices) - proofs} constants decided "
+                "exactly)")
+
+
+def affine_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate],
+                    row: tuple[str, int | None]) -> tuple[list[sympy.Symbol], dict[str, str], list[sympy.Expr]] | None:
+    """``(reps, absorbed, vertex margins)`` where ``expr`` is affine in simplex row ``row`` (after merging), or
+    None (it does not read the row, or is not affine in it)."""
+    idx = groups(coords).get(row)
+    if not idx:
+        return None
+    merged, reps, absorbed = merge(expr, [symbols[i] for i in idx])
+    if not reps:
+        return None
+    on = set(reps)
+    slopes = [sympy.diff(merged, w) for w in reps]
+    if any(d.free_symbols & on or d.has(sympy.Derivative, sympy.Subs) for d in slopes):
+        return None
+    zero = {w: sympy.Integer(0) for w in reps}
+    base = merged.xreplace(zero)
+    if base.has(sympy.nan, sympy.zoo):
+        return None
+    rest = merged - base - sympy.Add(*[w * d for w, d in zip(reps, slopes)])
+    if rest != 0 and sympy.expand(rest) != 0 and not is_zero(rest):
+        return None
+    return reps, absorbed, [base] + [merged.xreplace({**zero, w: sympy.Integer(1)}) for w in reps]
+
+
+def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+                     coords: list[Coordinate]) -> Vertices | None:
+    """Close ``expr >= 0`` on the piece (``box``) at the vertices of one of its simplex rows in which it is affine
+    (the module docstring), or None."""
+    depth = _depth.get()
+    if depth >= MAX_DEPTH:
+        return None
+    stop = time.monotonic() + SHARE * max(until - time.monotonic(), 0.0)
+    token = _depth.set(depth + 1)
+    try:
+        for row in groups(coords):
+            found = affine_vertices(expr, symbols, coords, row)
+            if found is None:
+                continue
+            reps, absorbed, margins = found
+            th, th_coords, th_box = outside_row(symbols, coords, box, row)
+            done: list[Vertex] = []
+            for k, m in enumerate(margins):
+                if not m.free_symbols & set(th):
+                    if m.free_symbols or not constant_holds(m):
+                        break
+                    done.append(Vertex(m, None, None))
+                    continue
+                left = (stop - time.monotonic()) / (len(margins) - k)
+                got = proved_once(m, th, th_box, th_coords, f"the margin at vertex {k} of {row[0]}: {m}", left)
+                if got is None:
+                    break
+                done.append(Vertex(m, *got))
+            else:
+                return Vertices(row, reps, absorbed, done)
+        return None
+    finally:
+        _depth.reset(token)
+
+
+def recheck(rec: Vertices, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+            coords: list[Coordinate]) -> list[str]:
+    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+    from paper_checks.prover.certificate import recheck as recheck_certificate
+
+    found = affine_vertices(expr, symbols, coords, rec.row)
+    if found is None:
+        return [f"the margin is not affine in {rec.row[0]} again"]
+    reps, absorbed, margins = found
+    if [str(r) for r in reps] != [str(r) for r in rec.reps] or absorbed != rec.absorbed:
+        return ["the merged coordinates derived again are not the ones recorded"]
+    if len(margins) != len(rec.vertices):
+        return [f"{len(rec.vertices)} vertices recorded, {len(margins)} derived again"]
+    out = []
+    th, th_coords, th_box = outside_row(symbols, coords, box, rec.row)
+    domain = wanted(th, th_coords, th_box)
+    for k, (m, v) in enumerate(zip(margins, rec.vertices)):
+        if v.space is None:
+            if m.free_symbols or not constant_holds(m):
+                out.append(f"vertex {k}: its margin {m} is not a nonnegative constant")
+            continue
+        if held(v.space) != domain:
+            out.append(f"vertex {k}: the sub-problem's domain is not the piece's")
+            continue
+        got = symbolic_margin(v.space)
+        m = canonical(m, th, th_coords)
+        plain = m.xreplace({s: sympy.Symbol(str(s)) for s in m.free_symbols})
+        if got != plain and not is_zero(got - plain):
+            out.append(f"vertex {k}: the sub-problem's space does not hold the vertex's margin")
+        if not v.proof.proved or v.proof.certificate is None:
+            out.append(f"vertex {k}: not proved")
+            continue
+        out += [f"vertex {k}: {p}" for p in recheck_certificate(v.proof.certificate, v.space)]
+    return out
