@@ -35,6 +35,7 @@ wide ball), so a box Arb cannot close is not an error, only a box proved once.
 """
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -217,8 +218,35 @@ def _record_problems(cert: Certificate, r: Record, t: Traced, written: Traced, b
     return method.recheck(check)
 
 
+#: within one top-level :func:`recheck`: (id of a sub-proof's certificate, id of its space) -> (both, problems)
+_shared: contextvars.ContextVar[dict[tuple[int, int], Any] | None] = contextvars.ContextVar("recheck_shared",
+                                                                                              default=None)
+
+
 def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
     """Re-check ``cert`` against ``space`` (see the module docstring); the problems found (empty: it holds)."""
+    token = _shared.set({}) if _shared.get() is None else None
+    try:
+        return _recheck(cert, space)
+    finally:
+        if token is not None:
+            _shared.reset(token)
+
+
+def recheck_shared(cert: Certificate, space: SearchSpace) -> list[str]:
+    """:func:`recheck` of a sub-proof's certificate that several pieces share (a class sum's, a vertex's: one
+    problem proved once): re-checked once within the top-level re-check that reaches it, which holds both objects,
+    so nothing can change them in between."""
+    shared = _shared.get()
+    if shared is None:
+        return recheck(cert, space)
+    key = (id(cert), id(space))
+    if key not in shared:
+        shared[key] = (cert, space, recheck(cert, space))
+    return list(shared[key][2])
+
+
+def _recheck(cert: Certificate, space: SearchSpace) -> list[str]:
     space, _ = compactify(space)  # an unbounded interval: the certificate's boxes are in its chart's coordinate
     problems: list[str] = []
     for i, piece in enumerate(cert.pieces):

@@ -312,7 +312,7 @@ def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], 
 def recheck(rec: SimplexSum, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    from paper_checks.prover.certificate import recheck as recheck_certificate
+    from paper_checks.prover.certificate import recheck_shared as recheck_certificate
 
     dec = decompose(expr, symbols, coords, rec.decomposition.row)
     if dec is None:

@@ -139,7 +139,7 @@ def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, un
 def recheck(rec: Vertices, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    from paper_checks.prover.certificate import recheck as recheck_certificate
+    from paper_checks.prover.certificate import recheck_shared as recheck_certificate
 
     found = affine_vertices(expr, symbols, coords, rec.row)
     if found is None:

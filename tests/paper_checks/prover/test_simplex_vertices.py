@@ -89,3 +89,24 @@ def test_prove_closes_a_folded_risk_at_the_vertices():
     assert res.outcome == "proved", res.reason
     assert set(res.certificate.methods()) == {"vertices"}
     assert recheck(res.certificate, space) == []
+
+
+def test_a_shared_sub_certificate_is_rechecked_afresh_each_time():
+    """The pieces share one proof per vertex problem, re-checked once within a re-check (recheck_shared); a
+    second re-check after that proof was tampered with finds it: nothing is kept from one re-check to the next."""
+    def exact(pt):
+        return _mae_risk_gap(list(pt["p"]), list(pt["f"]), pt["r"])
+
+    space = SearchSpace((SimplexPoint("p", 4), SimplexPoint("f", 4), Real("r", 0.0, 1.0)), lambda pt: 0.0, exact)
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.outcome == "proved" and recheck(res.certificate, space) == []
+    shared = next(iter(res.certificate.subproofs.values())).vertices[1].proof.certificate
+    assert sum(v.proof is not None and v.proof.certificate is shared
+               for rec in res.certificate.subproofs.values() for v in rec.vertices) > 1  # one proof, several pieces
+    kept = list(shared.records)
+    shared.records.clear()
+    try:
+        assert recheck(res.certificate, space)
+    finally:  # the prover keeps this proof for later problems in this process
+        shared.records.extend(kept)
+    assert recheck(res.certificate, space) == []
