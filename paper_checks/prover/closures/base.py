@@ -151,6 +151,34 @@ class PieceMethod(Method):
         """Decide ``goal`` where this method can: an :class:`Outcome`, or None (nothing found)."""
 
 
+class SubproofMethod(PieceMethod):
+    """A closure of a whole piece by problems of the same prover, each with its own certificate (a monotone sweep, a
+    class sum, a simplex's vertices): ``find(expr, symbols, box, until, coords)`` gives its record (a ``record``
+    with ``why()``), a list of exact free coordinates to verify as a counterexample, or None;
+    ``check_record(record, expr, symbols, box, coords)`` re-checks a record, never trusting the run."""
+
+    record: ClassVar[type]
+    find: ClassVar[Any]
+    check_record: ClassVar[Any]
+    found_by: ClassVar[str] = "found by a sub-problem's proof, verified exactly and shrunk"
+
+    def step(self, goal: PieceGoal) -> Outcome | None:
+        rec = self.find(goal.t.expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords)
+        if rec is None:
+            return None
+        if isinstance(rec, list):
+            return Outcome(candidates=[rec], found_by=self.found_by)
+        goal.memo["subproof"] = rec
+        return Outcome(Closure(True, 0.0, self.methods[0], exact=rec.why()))
+
+    def recheck(self, check: Check) -> list[str]:
+        if not isinstance(check.subproof, self.record):
+            return [f"{check.where}: no {self.methods[0]} recorded for the piece"]
+        return [f"{check.where}: {p}" for p in type(self).check_record(check.subproof, check.t.expr,
+                                                                           list(check.t.symbols), check.base,
+                                                                           check.coords)]
+
+
 class BoxMethod(Method):
     """A closure of one box."""
 

@@ -5,30 +5,19 @@ its identity and both margins again, and re-checking both certificates
 (:func:`paper_checks.prover.simplex_sum.recheck`)."""
 from __future__ import annotations
 
-from paper_checks.prover.bound import Closure
-from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
+from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.simplex_sum import MIN_CLASSES, SimplexSum, recheck, simplex_sum
 
 
 @register
-class ClassSum(PieceMethod):
+class ClassSum(SubproofMethod):
     """A sum of one term per class of a simplex point, through a minorant of its term."""
 
     methods = ("class sum",)
     costs = {"piece": 40}  # after the normal form and the solvers: it runs two sub-proofs
+    record = SimplexSum
+    find = staticmethod(simplex_sum)
+    check_record = staticmethod(recheck)
 
     def applies(self, goal: PieceGoal) -> bool:  # a simplex (not a matrix row) of at least MIN_CLASSES - 1 coordinates
         return any(len(r) >= MIN_CLASSES - 1 for r in goal.rows) and all(len(c.index) < 2 for c in goal.coords)
-
-    def step(self, goal: PieceGoal) -> Outcome | None:
-        rec = simplex_sum(goal.t.expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords)
-        if rec is None:
-            return None
-        goal.memo["subproof"] = rec
-        return Outcome(Closure(True, 0.0, "class sum", exact=rec.why()))
-
-    def recheck(self, check: Check) -> list[str]:
-        if not isinstance(check.subproof, SimplexSum):
-            return [f"{check.where}: no class sum recorded for the piece"]
-        return [f"{check.where}: {p}" for p in recheck(check.subproof, check.t.expr, list(check.t.symbols),
-                                                           check.base, check.coords)]

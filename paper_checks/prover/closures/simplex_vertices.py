@@ -3,31 +3,20 @@ a sub-proof with its own certificate (or a constant decided exactly). Re-checked
 vertex margin again and re-checking every certificate (:func:`paper_checks.prover.simplex_vertices.recheck`)."""
 from __future__ import annotations
 
-from paper_checks.prover.bound import Closure
-from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
+from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.simplex_vertices import Vertices, recheck, simplex_vertices
 
 
 @register
-class SimplexVertices(PieceMethod):
+class SimplexVertices(SubproofMethod):
     """A margin affine in a simplex point, at the simplex's vertices."""
 
     methods = ("vertices",)
     costs = {"piece": -20}  # before z3 first: each vertex has one simplex fewer (z3 on all of them at once ran past
     # the time limit on a risk bilinear in two simplex points)
+    record = Vertices
+    find = staticmethod(simplex_vertices)
+    check_record = staticmethod(recheck)
 
     def applies(self, goal: PieceGoal) -> bool:  # a simplex point (not a matrix row)
         return bool(goal.rows) and all(len(c.index) < 2 for c in goal.coords)
-
-    def step(self, goal: PieceGoal) -> Outcome | None:
-        rec = simplex_vertices(goal.t.expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords)
-        if rec is None:
-            return None
-        goal.memo["subproof"] = rec
-        return Outcome(Closure(True, 0.0, "vertices", exact=rec.why()))
-
-    def recheck(self, check: Check) -> list[str]:
-        if not isinstance(check.subproof, Vertices):
-            return [f"{check.where}: no vertices recorded for the piece"]
-        return [f"{check.where}: {p}" for p in recheck(check.subproof, check.t.expr, list(check.t.symbols),
-                                                           check.base, check.coords)]
