@@ -88,9 +88,12 @@ def affine_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[
     if not reps:
         return None
     on = set(reps)
-    slopes = [sympy.diff(merged, w) for w in reps]
-    if any(d.free_symbols & on or d.has(sympy.Derivative, sympy.Subs) for d in slopes):
-        return None
+    slopes = []
+    for w in reps:  # one at a time: most margins are not affine, and the first derivative says so
+        d = sympy.diff(merged, w)
+        if d.free_symbols & on or d.has(sympy.Derivative, sympy.Subs):
+            return None
+        slopes.append(d)
     zero = {w: sympy.Integer(0) for w in reps}
     base = merged.xreplace(zero)
     if base.has(sympy.nan, sympy.zoo):
