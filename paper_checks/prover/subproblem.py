@@ -3,6 +3,8 @@
 and its margin read back on plain symbols for the re-check."""
 from __future__ import annotations
 
+import itertools
+import math
 from fractions import Fraction
 from typing import Any
 
@@ -46,8 +48,8 @@ def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
             return None
         params.append(SimplexPoint(name, len(idx) + 1))
         at.update({symbols[i]: (name, coords[i].index[0]) for i in idx})
-        at[eliminated_symbol(name, [coords[i].index[0] for i in idx])[0]] = \
-            (name, eliminated_symbol(name, [coords[i].index[0] for i in idx])[1])
+        e, j = eliminated_symbol(name, [coords[i].index[0] for i in idx])
+        at[e] = (name, j)
     reals_ = [s for s, c in zip(symbols, coords) if not c.index]
 
     def exact(pt: Any) -> Any:
@@ -75,6 +77,27 @@ def canonical(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
             e, _ = eliminated_symbol(name, [coords[i].index[0] for i in idx])
             expr = expr.subs(1 - sympy.Add(*[symbols[i] for i in idx]), e)
     return expr
+
+
+def sampled(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, samples: int, most: int = 4000
+            ) -> list[float] | None:
+    """The finite values of ``expr`` on a grid of ``samples`` points per coordinate of ``box`` (at most ``most``
+    points; floating point: it only chooses what a closure tries to prove), or None where it cannot be evaluated."""
+    try:
+        f = sympy.lambdify(symbols, expr, "math")
+    except (TypeError, ValueError, NameError, SyntaxError, RecursionError):
+        return None
+    grids = [[float(lo + (hi - lo) * k / (samples - 1)) for k in range(samples)] if lo != hi else [float(lo)]
+             for lo, hi in box]
+    out = []
+    for pt in itertools.islice(itertools.product(*grids), most):
+        try:
+            v = float(f(*pt))
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+            continue
+        if math.isfinite(v):
+            out.append(v)
+    return out
 
 
 def open_ends(s: sympy.Symbol, low: Fraction, high: Fraction) -> tuple[bool, bool]:

@@ -21,8 +21,6 @@ re-checks both certificates; it never trusts the run that made them.
 from __future__ import annotations
 
 import contextvars
-import itertools
-import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -31,7 +29,7 @@ from typing import Any
 import sympy
 
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.subproblem import coordinate_of, held, reals, space_of, symbolic_margin, wanted
+from paper_checks.prover.subproblem import coordinate_of, held, reals, sampled, space_of, symbolic_margin, wanted
 from paper_checks.prover.trace import Coordinate, derivative
 from paper_checks.search.params import SearchSpace
 
@@ -70,21 +68,9 @@ class Sweep:
 def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
     """``+1``/``-1`` where the derivative sampled on a grid of the box has that sign everywhere it is finite,
     else 0 (floating point: a choice of what to prove, never a proof)."""
-    try:
-        f = sympy.lambdify(symbols, d, "math")
-    except (TypeError, ValueError, NameError, SyntaxError, RecursionError):
-        return 0
-    grids = [[float(lo + (hi - lo) * k / (SAMPLES - 1)) for k in range(SAMPLES)] for lo, hi in box]
-    pos = neg = 0
-    for pt in itertools.islice(itertools.product(*grids), 4000):
-        try:
-            v = float(f(*pt))
-        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
-            continue
-        if not math.isfinite(v):
-            continue
-        pos += v > 1e-12
-        neg += v < -1e-12
+    values = sampled(d, symbols, box, SAMPLES) or []
+    pos = sum(v > 1e-12 for v in values)
+    neg = sum(v < -1e-12 for v in values)
     if pos and not neg:
         return 1
     if neg and not pos:
