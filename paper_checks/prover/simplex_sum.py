@@ -46,6 +46,7 @@ from paper_checks.prover.subproblem import (
     constant_holds,
     held,
     merge,
+    nested,
     outside_row,
     proved_once,
     sampled,
@@ -241,13 +242,8 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                 coords: list[Coordinate]) -> SimplexSum | None:
     """Close ``expr >= 0`` on the piece (``box``) as a class sum over one of its simplex rows (the module
     docstring), or None."""
-    depth = _depth.get()
-    if depth >= MAX_DEPTH:
-        return None
-    stop = time.monotonic() + SHARE * max(until - time.monotonic(), 0.0)
-    token = _depth.set(depth + 1)
-    try:
-        for row in groups(coords):
+    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+        for row in groups(coords) if stop is not None else ():
             if time.monotonic() > stop:
                 return None
             dec = decompose(expr, symbols, coords, row)
@@ -266,8 +262,6 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                 if found is not None:
                     return found
         return None
-    finally:
-        _depth.reset(token)
 
 
 def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], h: sympy.Expr,

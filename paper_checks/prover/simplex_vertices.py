@@ -30,6 +30,7 @@ from paper_checks.prover.subproblem import (
     constant_holds,
     held,
     merge,
+    nested,
     outside_row,
     proved_once,
     symbolic_margin,
@@ -108,13 +109,8 @@ def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, un
                      coords: list[Coordinate]) -> Vertices | None:
     """Close ``expr >= 0`` on the piece (``box``) at the vertices of one of its simplex rows in which it is affine
     (the module docstring), or None."""
-    depth = _depth.get()
-    if depth >= MAX_DEPTH:
-        return None
-    stop = time.monotonic() + SHARE * max(until - time.monotonic(), 0.0)
-    token = _depth.set(depth + 1)
-    try:
-        for row in groups(coords):
+    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+        for row in groups(coords) if stop is not None else ():
             found = affine_vertices(expr, symbols, coords, row)
             if found is None:
                 continue
@@ -135,8 +131,6 @@ def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, un
             else:
                 return Vertices(row, reps, absorbed, done)
         return None
-    finally:
-        _depth.reset(token)
 
 
 def recheck(rec: Vertices, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,

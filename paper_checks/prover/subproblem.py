@@ -3,8 +3,12 @@
 and its margin read back on plain symbols for the re-check."""
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import itertools
 import math
+import time
+from collections.abc import Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -98,6 +102,21 @@ def sampled(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, samples: in
         if math.isfinite(v):
             out.append(v)
     return out
+
+
+@contextlib.contextmanager
+def nested(depth: contextvars.ContextVar[int], most: int, share: float, until: float) -> Iterator[float | None]:
+    """One level of a closure by sub-proofs: the instant its sub-proofs must end (``share`` of the time left before
+    ``until``), or None where ``most`` levels of it are already open (``depth`` counts them)."""
+    level = depth.get()
+    if level >= most:
+        yield None
+        return
+    token = depth.set(level + 1)
+    try:
+        yield time.monotonic() + share * max(until - time.monotonic(), 0.0)
+    finally:
+        depth.reset(token)
 
 
 def open_ends(s: sympy.Symbol, low: Fraction, high: Fraction) -> tuple[bool, bool]:

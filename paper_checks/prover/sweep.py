@@ -29,7 +29,16 @@ from typing import Any
 import sympy
 
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.subproblem import coordinate_of, held, reals, sampled, space_of, symbolic_margin, wanted
+from paper_checks.prover.subproblem import (
+    coordinate_of,
+    held,
+    nested,
+    reals,
+    sampled,
+    space_of,
+    symbolic_margin,
+    wanted,
+)
 from paper_checks.prover.trace import Coordinate, derivative
 from paper_checks.search.params import SearchSpace
 
@@ -87,14 +96,13 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
     from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
 
     coords = coords or reals(symbols)
-    depth = _depth.get()
     moving = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
     free = [i for i in moving if not coords[i].index]
-    if depth >= MAX_DEPTH or len(moving) < 2 or not free:
+    if len(moving) < 2 or not free:
         return None
-    stop = time.monotonic() + SHARE * max(deadline - time.monotonic(), 0.0)
-    token = _depth.set(depth + 1)
-    try:
+    with nested(_depth, MAX_DEPTH, SHARE, deadline) as stop:
+        if stop is None:
+            return None
         for i in free:
             if time.monotonic() > stop - 0.05:
                 return None
@@ -125,8 +133,6 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
                 pt = fres.counterexample  # a point of the face, so of the closed box: the caller verifies it
                 return [at if k == i else coordinate_of(pt, symbols[k], coords[k]) for k in range(len(box))]
         return None
-    finally:
-        _depth.reset(token)
 
 
 def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
