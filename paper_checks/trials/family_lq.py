@@ -22,10 +22,15 @@ Truncated GCE (Eq. 9), ``L_q(k)`` for ``p <= k`` else ``L_q(p)``, ``k`` in ``(0,
   ``[k, 1]``, closed forms in ``k`` and ``q``;
 * for ``k >= 1/2`` at most one coordinate exceeds ``k``: the class sum ranges over
   ``[(c - 1) L_q(k), c L_q(k)]`` (the vertex; the barycentre), ``l`` is flat on ``[0, k]`` so ``R_c = 1``
-  (completely asymmetric) and ``e_y`` is the noisy minimiser under both noises (``r < 1``). For ``k < 1/2`` these
-  four properties are not derived (two coordinates may exceed ``k``; ``l`` is neither convex nor concave, so
-  ``R_c`` has no closed form) and the per-value cells are undecided with that reason, except
-  ``S_max = c L_q(k)`` (``c sup l``, attained at the barycentre) for ``c >= 1/k``.
+  (completely asymmetric) and ``e_y`` is the noisy minimiser under both noises (``r < 1``).
+* for ``k < 1/2`` several coordinates may exceed ``k``; ``L_q`` is convex, so with ``m`` of them above ``k``
+  they share the mass equally: ``S_min = min_m m L_q(1/m) + (c - m) L_q(k)`` over ``1 <= m <= min(c, 1/k)``
+  (Zhang & Sabuncu 2018, the minimum behind Eq. 10), and ``S_max = c L_q(k)`` for ``c >= 1/k`` (the barycentre),
+  else ``(c - 1) L_q(k) + L_q(1 - (c - 1) k)``: exact per ``c``
+  (:func:`paper_checks.trials.flat.convex_range`), each checked against
+  :func:`theory.gce.truncated_class_sum_min`, an independent scan of every ``m``; ``A`` follows per ``c``.
+  ``R_c`` and the noisy minimiser are not derived there: ``l`` (flat, then convex) is neither convex nor
+  concave, so ``R_c`` has no closed form, and the per-value cells are undecided with that reason.
 
 Each derivation is checked against every per-value trial (:func:`check_gce`, :func:`check_tgce`): exact values
 compared exactly, the truncated weight's quadrature to 25 digits.
@@ -36,6 +41,7 @@ from typing import Any, Sequence
 
 import sympy
 
+from theory.gce import truncated_class_sum_min
 from theory.losses import P
 
 Q = sympy.Symbol("q", positive=True)
@@ -79,7 +85,7 @@ def tgce_closed_forms() -> dict[str, sympy.Expr]:
     w = g["w"]
     mean = sympy.simplify(sympy.integrate(sympy.expand(w), (P, K, 1), conds="none"))
     second = sympy.simplify(sympy.integrate(sympy.expand(w ** 2), (P, K, 1), conds="none"))
-    return {"sup": top, "low": (_C - 1) * top, "high": _C * top, "mean": mean, "second": second,
+    return {"sup": top, "ell": g["ell"], "low": (_C - 1) * top, "high": _C * top, "mean": mean, "second": second,
             "variance": second - mean ** 2,
             "A": sympy.simplify(-_ETA * top / (_C - 1 - _ETA * _C))}
 
@@ -116,11 +122,14 @@ def tgce_cells() -> dict[str, tuple[str, str]]:
     return {
         "symmetric": ("no for every k in (0, 1)",
                       "S(k, 1 - k, 0, ...) - S(e_1) = l(1 - k) = L_q(max(k, 1 - k)) > 0"),
-        "class_sum": (f"k >= 1/2: [{f['low']}, {f['high']}] (min at the vertices; max at the barycentre); k < 1/2: "
-                      f"S_max = {f['high']} for c >= 1/k (the barycentre); S_min not derived (undecided per value)",
+        "class_sum": (f"k >= 1/2: [{f['low']}, {f['high']}] (min at the vertices; max at the barycentre); k < 1/2, "
+                      "per c: S_min = min of m L_q(1/m) + (c - m) L_q(k) over 1 <= m <= min(c, 1/k) (m coordinates "
+                      f"1/m); S_max = {f['high']} for c >= 1/k (the barycentre), else (c - 1) L_q(k) + "
+                      "L_q(1 - (c - 1) k)",
                       "k >= 1/2: at most one coordinate exceeds k, so S >= (c - 1) L_q(k) (a vertex); S <= c sup l, "
-                      "attained at the barycentre when 1/c <= k"),
-        "excess_risk_bound": (f"k >= 1/2: A = {f['A']}; k < 1/2: not derived (S_min undecided)",
+                      "attained at the barycentre when 1/c <= k; k < 1/2: L_q convex, so the m coordinates above k "
+                      "share the mass equally (Jensen), and the maximum puts all but one at k"),
+        "excess_risk_bound": (f"k >= 1/2: A = {f['A']}; k < 1/2: A = eta (S_min - S_max)/(c - 1 - eta c) per c",
                               "A(eta) = eta (S_min - S_max)/(c - 1 - eta c) with the class sum above"),
         "bounded": (f"yes for every k in (0, 1), sup = {f['sup']}, attained on [0, k]",
                     "l = L_q(k) on [0, k] and L_q decreasing on [k, 1]"),
@@ -204,12 +213,13 @@ def check_tgce(trials: Sequence[Any], values: Sequence[sympy.Rational]) -> list[
         w = _value(tr, "weight")
         for m in ("mean", "variance"):
             bad += _differs(f"weight {m} at {lab}", w.get(m), f[m], at, close=True)
-        if k < sympy.Rational(1, 2):  # only S_max for c >= 1/k is derived: a search's attained value is below it
+        if k < sympy.Rational(1, 2):  # per c: the minimum by theory's scan of every m, the maximum of the docstring
             for c, per in _value(tr, "class_sum").items():
-                top = f["high"].subs({**at, _C: c})
-                if isinstance(c, int) and c * k >= 1 and not (isinstance(per, dict) and per.get("high") is not None
-                                                               and float(per["high"]) <= float(top) + 1e-12):
-                    bad.append(f"class sum high at {lab}, c = {c}: search {per}, derived {top}")
+                per = per if isinstance(per, dict) else {}
+                top = f["high"] if c * k >= 1 else f["low"] + f["ell"].subs(P, 1 - (c - 1) * K)
+                bad += _differs(f"class sum low at {lab}, c = {c}", per.get("low"),
+                                truncated_class_sum_min(c, at[Q], k).value, {})
+                bad += _differs(f"class sum high at {lab}, c = {c}", per.get("high"), top, {**at, _C: c})
             continue
         cs = _value(tr, "class_sum")
         for end in ("low", "high"):

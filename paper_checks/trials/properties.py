@@ -17,7 +17,7 @@ import sympy
 
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.jsonable import jsonable
-from paper_checks.trials.flat import flat_level, flat_range
+from paper_checks.trials.flat import convex_range, flat_convex, flat_level, flat_range
 from paper_checks.trials.limits import (
     derivative,
     polynomial_moments,
@@ -282,6 +282,11 @@ def _compute_ranges(ctx: TrialContext) -> dict[Any, dict[str, Any]]:
     if flat is not None:
         out["symbolic"] = flat_range(flat, C)
         return out
+    below = flat_convex(ctx.loss.label) if ctx.loss.separable is None else None
+    if below is not None:
+        exact = {c: convex_range(below, c) for c in ctx.cs}
+        if all(v is not None for v in exact.values()):
+            return exact
     sh = ctx.shape()
     if ctx.pot is not None and sh is not None:
         psi = ctx.psi(C)

@@ -1,5 +1,7 @@
 """GCE's q and truncated GCE's k over their ranges (paper_checks.trials.family_lq): the closed forms pinned, each
 checked against per-value trials, and a wrong closed form caught by that check."""
+import dataclasses
+
 import pytest
 import sympy
 
@@ -53,8 +55,11 @@ def test_tgce_family_agrees_with_every_value(monkeypatch):
     ft = fm.family_trial("tgce", [2, 3], precision="quick")
     assert ft.disagreements == []
     assert ft.derived["bounded"][0] == "yes for every k in (0, 1), sup = (1 - k**q)/q, attained on [0, k]"
-    assert ft.derived["class_sum"][0].endswith("S_max = c*(1 - k**q)/q for c >= 1/k (the barycentre); S_min not "
-                                               "derived (undecided per value)")
+    assert ft.derived["class_sum"][0].endswith("S_max = c*(1 - k**q)/q for c >= 1/k (the barycentre), else (c - 1) "
+                                               "L_q(k) + L_q(1 - (c - 1) k)")
+    low = ft.trials[0].properties["class_sum"]  # k = 1/10, q = 7/10: two coordinates 1/2 beat the vertex at c = 2
+    assert not low.undecided and sympy.simplify(low.value[2]["low"] - 2 * (1 - sympy.Rational(1, 2) ** sympy.Rational(
+        7, 10)) / sympy.Rational(7, 10)) == 0
     assert all("per value" not in cell or "undecided" in cell for cell, _ in ft.derived.values())
     assert "per value (k = 1/10, 1/2, 7/10)" in fm.markdown(ft)
 
@@ -83,8 +88,19 @@ def test_a_wrong_tgce_derivation_is_reported(monkeypatch):
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_tgce_below_one_half_checks_the_derived_maximum_for_c_at_least_one_over_k(monkeypatch):
     _small(monkeypatch, "tgce", "k", ("1/10",))
-    assert fm.family_trial("tgce", [2, 10], precision="quick").disagreements == []  # a search stays below c L_q(k)
+    assert fm.family_trial("tgce", [2, 10], precision="quick").disagreements == []  # exact per c, as derived
     right = fl.tgce_closed_forms()
     monkeypatch.setattr(fl, "tgce_closed_forms", lambda: {**right, "high": (c - 1) * right["sup"]})
     bad = fm.family_trial("tgce", [2, 10], precision="quick").disagreements
-    assert len(bad) == 1 and bad[0].startswith("class sum high at k = 1/10, c = 10: search")
+    assert len(bad) == 1 and bad[0].startswith("class sum high at k = 1/10, c = 10: trial")  # c = 2 < 1/k: not c L_q
+
+
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
+def test_a_wrong_tgce_minimum_below_one_half_is_reported(monkeypatch):
+    _small(monkeypatch, "tgce", "k", ("3/10",))
+    right = fl.truncated_class_sum_min
+    def wrong(c_, q_, k_):
+        return dataclasses.replace(right(c_, q_, k_), value=right(c_, q_, k_).value + sympy.Rational(1, 10 ** 30))
+    monkeypatch.setattr(fl, "truncated_class_sum_min", wrong)
+    bad = fm.family_trial("tgce", [3], precision="quick").disagreements
+    assert bad and all(d.startswith("class sum low at k = 3/10, c = 3") for d in bad)
