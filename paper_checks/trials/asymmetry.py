@@ -15,7 +15,7 @@ import numpy as np
 import sympy
 from scipy.optimize import minimize_scalar
 
-from paper_checks.trials.flat import flat_level
+from paper_checks.trials.flat import flat_convex, flat_level
 from paper_checks.trials.limits import derivative
 from paper_checks.trials.minimiser import exact_ratio
 from paper_checks.trials.properties import NOISE, Property, TrialContext, limit_at_end, random_simplex, span_text
@@ -56,11 +56,14 @@ def _ratio_R(ctx: TrialContext, c: int) -> tuple[float | None, str]:
     l0, l1, end_ratio = _ends(ctx)
     if l0.is_infinite:
         return 0.0, "l(0+) = ∞: any other label with positive weight pulls the minimiser off the vertex"
-    shape = ctx.shape()
     lab = ctx.label_np()
     l0f, l1f = float(l0), float(l1)
     s = np.linspace(1e-6, 1.0, ctx.cfg["grid"] * 2)
     num = lab(1 - s) - l1f
+    flat = flat_convex(ell)
+    if flat is not None:
+        return flat_convex_ratio(lab, l0f, l1f, float(flat["k"]), c, s, num)
+    shape = ctx.shape()
     if shape == 0:
         return 1.0, "l affine: the ratio is 1 for every split"
     if shape is not None and shape > 0:      # l convex: g = l(0) - l concave: spread evenly
@@ -103,6 +106,38 @@ def _ratio_R(ctx: TrialContext, c: int) -> tuple[float | None, str]:
     except Exception:  # pragma: no cover - SymPy limit failures leave the grid value
         pass
     return r, how
+
+
+def flat_convex_ratio(lab: Any, l0: float, l1: float, k: float, c: int, s: np.ndarray, num: np.ndarray
+                       ) -> tuple[float, str]:
+    """``R_c`` for ``l`` flat (``= l0``) on ``[0, k]`` and convex, decreasing above (:func:`paper_checks.trials.flat
+    .flat_convex`): the other coordinates' mass ``s`` gains ``l0 - l(u_i)``, 0 up to ``k`` and concave above, so the
+    most is ``max_m m (l0 - l(s/m))`` over ``m = 1..c-1`` coordinates sharing ``s`` equally (Jensen); the ratio is
+    minimised over ``s`` on a grid, then polished. Where the gain is 0 (``s/m <= k``), or within rounding of it, the
+    ratio is ``+oo``: the numerator ``l(1 - s) - l(1)`` is then at least ``l(1 - k) - l(1) > 0``, so such points are
+    never the infimum."""
+    def den(x: np.ndarray) -> np.ndarray:
+        return np.max([np.where(x / m > k, m * (l0 - lab(x / m)), 0.0) for m in range(1, c)], axis=0)
+
+    def ratio_at(x: np.ndarray, n: np.ndarray) -> np.ndarray:
+        d = den(x)
+        with np.errstate(all="ignore"):
+            return np.where(d > 1e-9, n / np.where(d > 1e-9, d, 1.0), np.inf)
+
+    ratio = ratio_at(s, num)
+    i = int(np.argmin(ratio))
+    r = float(ratio[i])
+
+    def fr(x: float) -> float:
+        xs = np.array([x])
+        return float(ratio_at(xs, lab(1 - xs) - l1)[0])
+
+    lo, hi = s[max(i - 2, 0)], s[min(i + 2, len(s) - 1)]
+    res = minimize_scalar(fr, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12})
+    if res.success and res.fun < r:
+        r = float(res.fun)
+    return r, ("l flat on [0, k], then convex: the other mass s shared equally by the best number m of coordinates "
+               "above k (Jensen), the ratio minimised over s")
 
 
 def asymmetric(ctx: TrialContext) -> Property:

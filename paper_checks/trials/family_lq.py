@@ -29,8 +29,9 @@ Truncated GCE (Eq. 9), ``L_q(k)`` for ``p <= k`` else ``L_q(p)``, ``k`` in ``(0,
   else ``(c - 1) L_q(k) + L_q(1 - (c - 1) k)``: exact per ``c``
   (:func:`paper_checks.trials.flat.convex_range`), each checked against
   :func:`theory.gce.truncated_class_sum_min`, an independent scan of every ``m``; ``A`` follows per ``c``.
-  ``R_c`` and the noisy minimiser are not derived there: ``l`` (flat, then convex) is neither convex nor
-  concave, so ``R_c`` has no closed form, and the per-value cells are undecided with that reason.
+  ``R_c`` and the noisy minimiser are not derived for every ``k`` there: ``l`` (flat, then convex) is neither
+  convex nor concave, so ``R_c`` has no closed form; per value it is minimised over one variable
+  (:func:`paper_checks.trials.asymmetry.flat_convex_ratio`), and the noisy minimiser is searched.
 
 Each derivation is checked against every per-value trial (:func:`check_gce`, :func:`check_tgce`): exact values
 compared exactly, the truncated weight's quadrature to 25 digits.
@@ -135,8 +136,8 @@ def tgce_cells() -> dict[str, tuple[str, str]]:
                     "l = L_q(k) on [0, k] and L_q decreasing on [k, 1]"),
         "weight": (f"mean {f['mean']}, variance E w^2 - mean^2 with E w^2 = {f['second']}, for every k in (0, 1)",
                    "w = 0 on [0, k], 2 p^q (1 - p) above: the integrals over [k, 1]"),
-        "asymmetric": ("k >= 1/2: yes, completely (R_c = 1); k < 1/2: not derived (l flat, then convex: neither "
-                       "convex nor concave, so R_c has no closed form)",
+        "asymmetric": ("k >= 1/2: yes, completely (R_c = 1); k < 1/2: per value (l flat, then convex: neither "
+                       "convex nor concave, so R_c has no closed form; it is minimised over one variable)",
                        "l flat on [0, k] with k >= 1/2: R_c = 1 (paper_checks.trials.flat)"),
         "noisy_minimiser": ("k >= 1/2: uniform 0.4 and pair 0.4: e_y, attained; k < 1/2: not derived (no "
                             "closed-form R_c)",

@@ -2,10 +2,13 @@
 below 1/2, for a convex g, the exact class sum per c, compared with a plain loop over a rational grid of the
 simplex and with theory.gce's independent scan."""
 import itertools
+import math
 
+import numpy as np
 import pytest
 import sympy
 
+from paper_checks.trials.asymmetry import flat_convex_ratio
 from paper_checks.trials.flat import convex_range, flat_convex, flat_level
 from theory.gce import truncated_class_sum_min
 from theory.losses import P
@@ -59,3 +62,27 @@ def test_convex_range_maximum_below_one_over_k():
     r = convex_range(flat_convex(_tgce(q, k)), c)
     ell = lambda x: (1 - x ** q) / q  # noqa: E731
     assert sympy.simplify(r["high"] - (2 * ell(k) + ell(1 - 2 * k))) == 0 and r["high_at"] == "(4/5, 1/10, ..., 1/10)"
+
+
+@pytest.mark.parametrize("k, want_complete", [(0.1, False), (0.05, False), (0.3, True)])
+def testflat_convex_ratio_against_a_plain_loop(k, want_complete):
+    """R_c (Zhou et al. 2021) of truncated L_q below k = 1/2: the reduction to m equal shares against the infimum of
+    (l(u_t) - l(1)) / sum_{i != t} (l(0) - l(u_i)) over a grid of the 3-simplex, one point at a time."""
+    q, c = 0.7, 3
+
+    def lab(x):
+        return (1 - np.maximum(x, k) ** q) / q
+
+    l0, l1 = float(lab(np.array(0.0))), float(lab(np.array(1.0)))
+    s = np.linspace(1e-6, 1.0, 4000)
+    got, _ = flat_convex_ratio(lab, l0, l1, k, c, s, lab(1 - s) - l1)
+    best = math.inf
+    n = 400
+    for a in range(n + 1):
+        for b in range(n + 1 - a):
+            u = (a / n, b / n, 1 - a / n - b / n)
+            den = sum(l0 - lab(np.array(x)) for x in u[1:])
+            if den > 1e-9:
+                best = min(best, float((lab(np.array(u[0])) - l1) / den))
+    assert got <= best + 1e-9 and got == pytest.approx(best, abs=1e-3)
+    assert (got >= 1 - 1e-12) == want_complete
