@@ -106,7 +106,8 @@ def bibtex(doc: dict[str, Any]) -> str:
     entries = [report_entry(doc)]
     entries += [bibtex_entry(registry.PAPERS[pid]) for pid in cited if pid in registry.PAPERS]
     missing = [pid for pid in cited if pid not in registry.PAPERS]
-    head = f"% label-noise-lab {doc['version']}: the report and the {len(cited)} papers its claims cite"
+    n = len(cited)
+    head = f"% label-noise-lab {doc['version']}: the report and the {n} paper{'s' if n != 1 else ''} its claims cite"
     if missing:  # a report read back without the claims modules that declared these papers
         head += f"\n% not declared in this process (load their claims modules): {', '.join(missing)}"
     return head + "\n\n" + "\n\n".join(entries) + "\n"

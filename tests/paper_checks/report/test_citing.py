@@ -44,6 +44,7 @@ def test_report_bib_tex_appendix_and_how_to_cite():
     doc = _doc()
     bib = bibtex(doc)
     assert "@misc{lnl-report-abc," in bib and "@inproceedings{gce18," in bib
+    assert bib.splitlines()[0].endswith(" the report and the 1 paper its claims cite")  # one paper: singular
     tex = latex(doc)
     assert r"\section*{Appendix: the claims}" in tex and r"\cite{gce18}" in tex and r"\texttt{1/2}" in tex
     assert r"a\_b" in tex and r"\cite{lnl-report-abc}" in tex
