@@ -38,9 +38,8 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
     symbols and one ``SimplexPoint`` per simplex. ``expr`` may be a formula string, read by the whitelist
     grammar of :mod:`theory.expressions` (never evaluated). Interval ends are exact rationals
-    (``Rational(1, 20)``; a float stands for its own binary value): a symbol with ``low == high`` is pinned
-    (substituted), and one whose ends are not binary floats is rescaled exactly, ``s = low + (high - low) u``
-    with ``u`` in ``[0, 1]`` (a counterexample is given back in ``s``); an end ``-oo``/``oo`` makes a half-line or
+    (``Rational(1, 20)``; a float stands for its own binary value), kept exact by the boxes: a symbol with
+    ``low == high`` is pinned (substituted); an end ``-oo``/``oo`` makes a half-line or
     the line, proved through a chart (:mod:`paper_checks.prover.unbounded`). Raises ``ValueError``/``TypeError``
     naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in neither.
     """
@@ -52,7 +51,7 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
         raise ValueError(f"prove_expr: no interval or simplex for {sorted(map(str, missing))} in domain {domain!r}")
     params: list[Any] = []
     subs: dict[sympy.Symbol, Any] = {}  # symbol -> its value in the prover's parameters (by name)
-    back: dict[str, Any] = {}  # a rescaled symbol's name -> its value as a function of u
+    back: dict[str, Any] = {}  # a half-line's symbol -> (its chart's parameter, the shift, the scale)
     for s, (lo, hi) in domain.items():
         if unbounded.infinite(lo) or unbounded.infinite(hi):  # prove() maps it onto a bounded interval
             end = hi if unbounded.infinite(lo) else lo  # the finite end, if any: s = end + t, t on a half-line
@@ -71,14 +70,8 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
         if lo_r == hi_r:
             expr = expr.xreplace({s: lo_r})
             continue
-        if sympy.Rational(float(lo_r)) == lo_r and sympy.Rational(float(hi_r)) == hi_r:
-            params.append(Real(str(s), float(lo_r), float(hi_r)))
-            subs[s] = str(s)
-            continue
-        u = f"{s}_unit"
-        params.append(Real(u, 0.0, 1.0))
-        subs[s] = u
-        back[str(s)] = (u, lo_r, hi_r - lo_r)
+        params.append(Real(str(s), lo_r, hi_r))  # exact ends: the prover's boxes start from them
+        subs[s] = str(s)
     params += [SimplexPoint(name, len(syms)) for name, syms in simplices.items()]
 
     def exact(pt: Point) -> Any:

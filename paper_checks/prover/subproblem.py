@@ -36,16 +36,14 @@ def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
     """A prover's space for ``expr >= 0`` on ``box``: each real coordinate a ``Real`` (closed, but for an end at 0
     that its symbol's strict sign excludes: :func:`open_ends`), and each simplex point whose free coordinates are
     among ``coords`` the whole simplex (a ``SimplexPoint``: the piece's region of it lies inside, so a proof there
-    holds on the piece); None where an end is not a binary float (the space could not hold it exactly) or a
-    coordinate is a row of a matrix."""
+    holds on the piece; each end exact, a ``Fraction`` where it is not a binary float); None where a coordinate is a
+    row of a matrix."""
     coords = coords or reals(symbols)
     params: list[Any] = []
     for s, c, (lo, hi) in zip(symbols, coords, box):
         if c.index:
             continue
-        if Fraction(float(lo)) != lo or Fraction(float(hi)) != hi:
-            return None
-        params.append(Real(str(s), float(lo), float(hi), *open_ends(s, lo, hi)))
+        params.append(Real(str(s), _end(lo), _end(hi), *open_ends(s, lo, hi)))
     at: dict[sympy.Symbol, tuple[str, int]] = {}
     for (name, row), idx in groups(coords).items():
         if row is not None:
@@ -63,6 +61,12 @@ def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
         return float(sympy.N(exact(pt)))
 
     return SearchSpace(tuple(params), margin, exact, description=what)
+
+
+def _end(v: Any) -> float | Fraction:
+    """A box end as a ``Real`` holds it: the float where it is a binary float, else the exact ``Fraction``."""
+    f = Fraction(v)
+    return float(f) if Fraction(float(f)) == f else f
 
 
 def eliminated_symbol(name: str, free: list[int]) -> tuple[sympy.Symbol, int]:

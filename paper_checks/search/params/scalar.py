@@ -24,15 +24,23 @@ from paper_checks.search.rationals import (
 @dataclass(frozen=True)
 class Real(Parameter):
     """A real parameter in ``[low, high]``; ``open_low``/``open_high`` exclude an end. ``low == high`` pins
-    it (:attr:`pinned`): the search samples that one value and the prover substitutes it exactly."""
+    it (:attr:`pinned`): the search samples that one value and the prover substitutes it exactly.
+
+    An end may be an exact rational (``Fraction(1, 10)`` or ``sympy.Rational(1, 10)``, kept as a ``Fraction``):
+    the prover's boxes start from it exactly, and the search samples floats inside it. A float end is its own
+    binary value (``0.1`` is ``3602879701896397/2**55``, not ``1/10``)."""
 
     name: str
-    low: float
-    high: float
+    low: float | Fraction
+    high: float | Fraction
     open_low: bool = False
     open_high: bool = False
 
     def __post_init__(self) -> None:
+        for end in ("low", "high"):
+            v = getattr(self, end)
+            if isinstance(v, sympy.Rational):  # one exact type for an exact end
+                object.__setattr__(self, end, Fraction(int(v.p), int(v.q)))
         if not self.low <= self.high:  # also NaN
             raise ValueError(f"Real {self.name!r}: need low <= high, got [{self.low}, {self.high}]")
         if self.low == self.high and (self.open_low or self.open_high or not math.isfinite(self.low)):
@@ -71,9 +79,11 @@ class Real(Parameter):
         of the prover's chart (:mod:`paper_checks.prover.unbounded`) and mapped through it, ``v = a + t/(1-t)``
         on ``[a, oo)`` (half of them within 1 of ``a``), ``b - t/(1-t)`` on ``(-oo, b]``, ``t/(1-t^2)`` on the
         line (half within ``|v| < 2/3``), with a :data:`BOUNDARY_SHARE` at the finite end."""
-        lo, hi = self.low, self.high
-        if math.isinf(lo) or math.isinf(hi):
+        if math.isinf(self.low) or math.isinf(self.high):
             return self._sample_unbounded(rng, n)
+        if self.pinned:  # its one value (an exact one's nearest float: the exact margin takes it exactly)
+            return np.full(n, float(self.low))
+        lo, hi = _inward(self.low, 1), _inward(self.high, -1)  # an exact end's nearest float inside
         out = rng.uniform(lo, hi, n)
         b = np.flatnonzero(rng.random(n) < BOUNDARY_SHARE)
         if b.size:
@@ -309,3 +319,13 @@ class Integer(Parameter):
 
     def unpack(self, x: np.ndarray) -> Any:
         raise TypeError(f"Integer {self.name!r} has no continuous coordinates to unpack")
+
+
+def _inward(end: float | Fraction, toward: int) -> float:
+    """The float nearest ``end`` on its side of the interval (``toward`` +1 for a low end, -1 for a high end): the
+    float itself for a float end, else the float of an exact end moved one step inside where rounding left it
+    outside (``float(Fraction(1, 3))`` is below 1/3)."""
+    f = float(end)
+    if isinstance(end, Fraction) and (Fraction(f) - end) * toward < 0:
+        f = float(np.nextafter(f, math.inf * toward))
+    return f

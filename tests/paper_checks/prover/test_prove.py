@@ -249,10 +249,12 @@ def test_a_margin_infinite_at_a_vertex_is_proved_and_rechecked():
 
 
 def test_prove_expr_takes_rational_ends_and_pins_a_parameter():
-    """Ends such as 1/20 (no binary float) are rescaled exactly; low == high pins the symbol."""
-    assert prove_expr(x - R(1, 20), {x: (R(1, 20), R(1, 3))}, seconds=10).proved
+    """Ends such as 1/20 (no binary float) are kept exact, the coordinate itself (not rescaled onto [0, 1]);
+    low == high pins the symbol."""
+    assert prove_expr(x - R(1, 20), {x: (R(1, 20), R(1, 3))}, seconds=10).proved  # 0 at the exact end 1/20
     bad = prove_expr(x - R(1, 19), {x: (R(1, 20), R(1, 3))}, seconds=10)
     assert bad.outcome == "counterexample" and R(1, 20) <= bad.counterexample["x"] < R(1, 19)
+    assert set(bad.counterexample) == {"x"}
     b = sympy.Symbol("b")
     assert prove_expr(b * x * (1 - x), {x: (0, 1), b: (2, 2)}, seconds=10).proved
     assert prove_expr(b * x * (1 - x), {x: (0, 1), b: (-1, -1)}, seconds=10).outcome == "counterexample"
@@ -286,3 +288,23 @@ def test_a_catalogue_claim_with_branches_is_proved():
     from paper_checks.registry import load
     res = prove_claim("le19.margin_symmetric", seconds=300, search_first=200)
     _proved(res, load()["le19.margin_symmetric"].space())
+
+
+def _gce_ce():
+    q, p = sympy.Symbol("q", real=True), sympy.Symbol("p", real=True)
+    return -sympy.log(p) - (1 - p ** q) / q, {p: (R(1, 100), 1), q: (R(1, 10), 1)}
+
+
+def test_rational_ends_keep_the_margin_as_written():
+    """GCE <= CE on p in [1/100, 1], q in [1/10, 1], 0 along the edge p = 1: with the ends exact the boxes close it
+    as with binary ends (rescaled onto [0, 1], p = 1/100 + 99 u/100, the same margin needed a sweep and 37 s)."""
+    margin, domain = _gce_ce()
+    res = prove_expr(margin, domain, seconds=60)
+    assert res.proved and "monotone sweep" not in res.certificate.methods()
+
+
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
+def test_rational_ends_refute_a_false_neighbour():
+    margin, domain = _gce_ce()
+    wrong = prove_expr(margin - R(1, 1000), domain, seconds=60)
+    assert wrong.outcome == "counterexample" and wrong.counterexample["p"] == 1  # the edge where GCE = CE = 0

@@ -441,3 +441,14 @@ def test_a_real_is_built_from_a_loss_parameters_declared_domain():
     for d in (lp.GAMMA, lp.TAYLOR_T):
         with pytest.raises(ValueError, match="not a bounded real interval"):
             Real.from_domain(d)
+
+
+def test_a_real_takes_exact_rational_ends_and_samples_inside_them():
+    """Ends 1/3 and 2/3 (no binary float) stay exact (a SymPy Rational becomes a Fraction); every sample lies
+    inside the exact interval, though float(1/3) is below 1/3; a pinned exact value is sampled as its float."""
+    r = Real("p", sympy.Rational(1, 3), Fraction(2, 3), open_low=True)
+    assert (r.low, r.high) == (Fraction(1, 3), Fraction(2, 3)) and isinstance(r.low, Fraction)
+    xs = r.sample(np.random.default_rng(0), 20000)
+    assert all(Fraction(1, 3) < Fraction(v) <= Fraction(2, 3) for v in xs)
+    assert r.inside(Fraction(2, 3)) and not r.inside(Fraction(1, 3)) and r.round(0.5, 10) == sympy.Rational(1, 2)
+    assert list(Real("q", Fraction(1, 10), Fraction(1, 10)).sample(np.random.default_rng(0), 2)) == [0.1, 0.1]
