@@ -45,8 +45,9 @@ import sympy
 from paper_checks.prover import closures
 from paper_checks.prover.balls import ball_at, ball_lower
 from paper_checks.prover.bound import Closure
-from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, status
+from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, pieces, status
 from paper_checks.prover.closures.base import Check, PieceMethod
+from paper_checks.prover.constraint import piece_box
 from paper_checks.prover.defined import Undefined, anchor, guards
 from paper_checks.prover.normal import Reduction, check_reduction
 from paper_checks.prover.solver import Problem
@@ -248,14 +249,16 @@ def recheck_shared(cert: Certificate, space: SearchSpace) -> list[str]:
 
 def _recheck(cert: Certificate, space: SearchSpace) -> list[str]:
     space, _ = compactify(space)  # an unbounded interval: the certificate's boxes are in its chart's coordinate
-    problems: list[str] = []
+    problems = _missing_pieces(cert, space)
     for i, piece in enumerate(cert.pieces):
         try:
             traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
         except Untraceable as exc:
             return [f"piece {i}: {exc}"]
         names = [str(c.symbol) for c in coords]
-        base = initial_box(space, coords)
+        base = piece_box(space, piece, coords).box
+        if base is None:
+            continue  # outside the domain's constraint: proved there too, which is more than needed
         parts = with_guards(traced, base, coords)
         for j, t in enumerate(parts):
             recs = [r for r in cert.records if r.piece == i and r.part == j]
@@ -272,6 +275,23 @@ def _recheck(cert: Certificate, space: SearchSpace) -> list[str]:
 
 
 
+def _missing_pieces(cert: Certificate, space: SearchSpace) -> list[str]:
+    """Every piece of the domain (:func:`paper_checks.prover.boxes.pieces`) is one of the certificate's, or lies
+    outside the domain's constraint (:func:`paper_checks.prover.constraint.piece_box`, derived again here)."""
+    held = set(cert.pieces)
+    out = []
+    for piece in pieces(space):
+        if piece in held:
+            continue
+        try:
+            _, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
+        except Untraceable as exc:
+            return [f"{piece.to_json()}: {exc}"]
+        if piece_box(space, piece, coords).box is not None:
+            out.append(f"the piece {piece.to_json()} of the domain is not in the certificate")
+    return out
+
+
 def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
     """``(re-bounded, tried)``: of the boxes closed by the natural extension with a lower bound above
     :data:`ARB_MIN`, how many Arb's ball arithmetic also bounds above 0."""
@@ -279,7 +299,9 @@ def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
     space, _ = compactify(space)
     for i, piece in enumerate(cert.pieces):
         traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
-        base = initial_box(space, coords)
+        base = piece_box(space, piece, coords).box
+        if base is None:
+            continue
         parts = with_guards(traced, base, coords)
         for r in cert.records:
             if r.piece != i or r.closure.method != "interval" or not r.closure.lower > ARB_MIN:

@@ -42,9 +42,10 @@ from paper_checks.described import Described
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import closures, inputs, unbounded
 from paper_checks.prover.bound import intervals
-from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, initial_box, pieces, split, status
+from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.closures.base import BoxGoal, Method, PieceGoal, timed_step
+from paper_checks.prover.constraint import piece_box
 from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
 from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
 from paper_checks.prover.normal import Reduction
@@ -155,23 +156,31 @@ class _State:
     overran: str = ""  # the closure step stopped at the time limit, if one was (closures.base.timed_step)
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
     subproofs: dict[tuple[int, int], Any] = field(default_factory=dict)  # conjuncts closed by sub-proofs: their record
+    constraint_read: bool = True  # the domain's constraint read on every piece (constraint.piece_box)
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
         heapq.heappush(self.heap, (key, self.seq, i, j, path, box))
 
 
-def _traced_pieces(space: SearchSpace, deadline: float) -> list[_Piece]:
-    out = []
+def _traced_pieces(space: SearchSpace, deadline: float) -> tuple[list[_Piece], bool]:
+    """The pieces of the domain with their traced margins, and whether the domain's constraint was read on every
+    piece (:func:`paper_checks.prover.constraint.piece_box`: a piece outside it is left out, with nothing to
+    prove)."""
+    out, read = [], True
     for pc in pieces(space):
         if time.monotonic() > deadline:
             raise TimeoutError("the time ran out while tracing the margin on the pieces of the domain")
         t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
-        base = initial_box(space, coords)  # the guards of the margin as traced: no rewrite widens its domain
+        narrowed = piece_box(space, pc, coords)
+        read &= narrowed.read
+        if narrowed.box is None:
+            continue
+        base = narrowed.box  # the guards of the margin as traced: no rewrite widens its domain
         parts, gs = conjuncts(t), guards(t.expr, anchor(base, coords) or None)
         out.append(_Piece(pc, coords, parts + [compile_traced(g.expr, t.symbols) for g in gs],
                           base, [str(c.symbol) for c in coords], margins=len(parts), guards=gs))
-    return out
+    return out, read
 
 
 def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) -> ProofResult | None:
@@ -420,7 +429,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
                           "where first-order bounds cannot close them", start)
     cert = Certificate(st.space.description, [pc.piece for pc in pcs],
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
-                       st.records, time.monotonic() - start, st.space.constraint is not None, list(st.notes),
+                       st.records, time.monotonic() - start, not st.constraint_read, list(st.notes),
                        reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems),
                        subproofs=dict(st.subproofs),
                        margins=[pc.margins for pc in pcs])
@@ -521,7 +530,8 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
                                       "search run first")
     st.stage = "tracing the margin"
     try:
-        st.pcs = pcs = _traced_pieces(st.space, st.deadline)
+        pcs, st.constraint_read = _traced_pieces(st.space, st.deadline)
+        st.pcs = pcs
     except (Untraceable, ValueError, TimeoutError) as exc:
         return ProofResult("undecided", 0, budget, time.monotonic() - start, reason=str(exc))
     except RecursionError:

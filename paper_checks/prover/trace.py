@@ -427,7 +427,7 @@ class Traced:
         return self.faces[key]
 
 
-def _domain_bounds(space: SearchSpace, coords: list[Coordinate]) -> dict[sympy.Symbol, Interval]:
+def domain_bounds(space: SearchSpace, coords: list[Coordinate]) -> dict[sympy.Symbol, Interval]:
     """Each coordinate's declared range (a ``Real``'s ends as the prover's boxes take them, a simplex coordinate
     ``[0, 1]``): a superset of the piece, on which a comparison decided is decided for every point of it."""
     reals = {p.name: p for p in space.params if isinstance(p, Real)}
@@ -498,7 +498,7 @@ def trace(space: SearchSpace, integers: dict[str, int], eliminated: dict[str, tu
         raise Untraceable("the claim gives no exact margin")
     point, coords = symbolic_point(space, integers, eliminated)
     try:
-        with decided_comparisons(_domain_bounds(space, coords)):
+        with decided_comparisons(domain_bounds(space, coords)):
             expr = sympy.sympify(space.exact_margin(point))
     except Exception as exc:  # noqa: BLE001  (any failure on symbols means: not traceable)
         hint = (" (a comparison in the margin's code that is not the same on the whole domain: write that branch "

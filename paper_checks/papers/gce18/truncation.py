@@ -71,7 +71,7 @@ def eq10_space() -> SearchSpace:
 
     return SearchSpace((Integer("c", 2, 10), SimplexPoint("f", 10), Real.from_domain(lp.Q),
                         Real.from_domain(lp.K)), margin, exact,
-                       constraint=lambda pt: float(pt["k"]) * int(pt["c"]) >= 1.0,
+                       constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
                        description="min(S - lower, upper - S) of Eq. 10, S the truncated class sum, k >= 1/c")
 
 
@@ -236,7 +236,7 @@ def eq11_space(k_low: float = 0.3, c_low: int = 2, q_high: float = 1.0, c_high: 
 
     return SearchSpace((Real("q", 0.0, q_high, open_low=True), Real("k", k_low, 1.0, open_high=True),
                         Integer("c", c_low, c_high)), margin, exact,
-                       constraint=lambda pt: float(pt["k"]) * int(pt["c"]) >= 1.0,
+                       constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
                        description=f"Eq. 11 margin, q in (0, {q_high}], k in [{k_low}, 1), c in [{c_low}, {c_high}], "
                                    "k >= 1/c")
 

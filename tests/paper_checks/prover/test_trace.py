@@ -12,7 +12,7 @@ from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import exact_point, initial_box, pieces
 from paper_checks.prover.trace import (
     Untraceable,
-    _domain_bounds,
+    domain_bounds,
     compile_expr,
     decide_on,
     decided_comparisons,
@@ -165,6 +165,6 @@ def test_le19_order_margins_evaluate_on_symbols(claim_id):
     """le19's order claims compare alpha >= 2 and a point's norm <= 1 in theory code: decided on the domain."""
     space = registry.load()[claim_id].space()
     point, coords = symbolic_point(space, {}, {})
-    with decided_comparisons(_domain_bounds(space, coords)):
+    with decided_comparisons(domain_bounds(space, coords)):
         e = sympy.sympify(space.exact_margin(point))
     assert e.free_symbols <= {c.symbol for c in coords} and not e.has(sympy.Piecewise)
