@@ -163,24 +163,21 @@ class _State:
         heapq.heappush(self.heap, (key, self.seq, i, j, path, box))
 
 
-def _traced_pieces(space: SearchSpace, deadline: float) -> tuple[list[_Piece], bool]:
-    """The pieces of the domain with their traced margins, and whether the domain's constraint was read on every
-    piece (:func:`paper_checks.prover.constraint.piece_box`: a piece outside it is left out, with nothing to
-    prove)."""
-    out, read = [], True
+def _traced_pieces(st: _State) -> list[_Piece]:
+    """The traced pieces (one outside the constraint left out); ``st.constraint_read``: read on each of them."""
+    out, space = [], st.space
     for pc in pieces(space):
-        if time.monotonic() > deadline:
+        if time.monotonic() > st.deadline:
             raise TimeoutError("the time ran out while tracing the margin on the pieces of the domain")
         t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
-        narrowed = piece_box(space, pc, coords)
-        read &= narrowed.read
-        if narrowed.box is None:
+        narrowed = piece_box(space, pc, coords)  # constraint.py
+        st.constraint_read &= narrowed.read
+        if (base := narrowed.box) is None:  # the guards of the margin as traced: no rewrite widens its domain
             continue
-        base = narrowed.box  # the guards of the margin as traced: no rewrite widens its domain
         parts, gs = conjuncts(t), guards(t.expr, anchor(base, coords) or None)
         out.append(_Piece(pc, coords, parts + [compile_traced(g.expr, t.symbols) for g in gs],
                           base, [str(c.symbol) for c in coords], margins=len(parts), guards=gs))
-    return out, read
+    return out
 
 
 def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) -> ProofResult | None:
@@ -530,8 +527,7 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
                                       "search run first")
     st.stage = "tracing the margin"
     try:
-        pcs, st.constraint_read = _traced_pieces(st.space, st.deadline)
-        st.pcs = pcs
+        st.pcs = pcs = _traced_pieces(st)
     except (Untraceable, ValueError, TimeoutError) as exc:
         return ProofResult("undecided", 0, budget, time.monotonic() - start, reason=str(exc))
     except RecursionError:

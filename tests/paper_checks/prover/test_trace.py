@@ -12,11 +12,11 @@ from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import exact_point, initial_box, pieces
 from paper_checks.prover.trace import (
     Untraceable,
-    domain_bounds,
     compile_expr,
     decide_on,
     decided_comparisons,
     derivative,
+    domain_bounds,
     hull,
     symbolic_point,
     trace,
