@@ -22,7 +22,7 @@ from typing import Any, Callable
 import numpy as np
 
 from benchmarks._timing import best_of
-from simulate.backend import Backend, get_backend
+from simulate.engine.backend import Backend, get_backend
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 START, END = "<!-- backends:start -->", "<!-- backends:end -->"
@@ -32,13 +32,13 @@ Case = Callable[[Any, int], Callable[[], object]]
 def _cases() -> dict[str, tuple[str, Case]]:
     """name -> (what it times, factory ``(xp, scale) -> thunk``); ``scale`` 1 is the full size."""
     from paper_checks.papers.dmi19 import studies as dmi19_studies
-    from simulate.correction import backward_corrected, forward_corrected
-    from simulate.correction_mc import backward_mc, random_population
-    from simulate.dmi_populations import line_population, sample_counts
-    from simulate.embedding import mine, normalize, pairwise_distances
-    from simulate.embedding_replicas import train_embeddings
-    from simulate.embedding_risk import mc_pair_noise
-    from simulate.embedding_train import init_embedding
+    from simulate.correction.backward_forward import backward_corrected, forward_corrected
+    from simulate.correction.sampled import backward_mc, random_population
+    from simulate.dmi.populations import line_population, sample_counts
+    from simulate.embedding.losses import mine, normalize, pairwise_distances
+    from simulate.embedding.replicas import train_embeddings
+    from simulate.embedding.risk import mc_pair_noise
+    from simulate.embedding.train import init_embedding
     from simulate.losses import get_loss
     from simulate.models import init_mlp
     from simulate.noise import pair_flip, random_transition, sample_noisy_labels

@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-from simulate.backend import get_backend
-from simulate.correction import backward_corrected, forward_corrected
+from simulate.correction.backward_forward import backward_corrected, forward_corrected
+from simulate.engine.backend import get_backend
 from simulate.losses import get_loss
 from simulate.noise import random_transition
 

@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 
-from simulate.backend import get_backend
-from simulate.estimate import mc_mean
+from simulate.engine.backend import get_backend
+from simulate.engine.estimate import mc_mean
 from simulate.noise import sample_noisy_labels, uniform_noise
 
 

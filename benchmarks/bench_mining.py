@@ -16,8 +16,7 @@ from typing import Any
 
 from _timing import best_of  # benchmarks/ is on sys.path when a script runs
 
-from simulate.backend import get_backend, namespace_of
-from simulate.embedding import (
+from simulate.embedding.losses import (
     _masks,
     batch_hard,
     hard_negatives,
@@ -27,6 +26,7 @@ from simulate.embedding import (
     random_negatives,
     semi_hard_negatives,
 )
+from simulate.engine.backend import get_backend, namespace_of
 
 
 def semi_hard_argsort(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, Any]:

@@ -8,7 +8,7 @@ import argparse
 
 from _timing import best_of  # benchmarks/ is on sys.path when a script runs
 
-from simulate.backend import get_backend
+from simulate.engine.backend import get_backend
 from simulate.noise import random_transition, sample_noisy_labels, uniform_noise
 
 

@@ -5,7 +5,7 @@
    the two reports must agree in everything but the timings.
 2. A 10^9-sample Monte Carlo estimate (the noisy L_q risk of ``bench_mc_memory.py``) on a
    local Dask cluster of 1 and of 2 single-threaded workers; the two estimates must be equal
-   to the last bit (chunk streams are addressed by index, ``simulate/parallel.py``).
+   to the last bit (chunk streams are addressed by index, ``simulate/engine/parallel.py``).
 3. How time grows with the number of samples, the search budget and the number of classes,
    each with the exponent of a least-squares fit of log time on log size.
 
@@ -31,8 +31,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._timing import best_of, write_section  # noqa: E402
+from simulate.engine.parallel import mc_mean_chunked  # noqa: E402
 from simulate.noise import random_transition, sample_noisy_labels, uniform_noise  # noqa: E402
-from simulate.parallel import mc_mean_chunked  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- parallel:start -->", "<!-- parallel:end -->"

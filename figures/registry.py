@@ -17,7 +17,7 @@ from figures.style import pyplot
 from paper_checks.context import Context
 from paper_checks.files import atomic_write, records_csv
 from paper_checks.registry import load as load_claims
-from simulate.blas import pinned_blas
+from simulate.engine.blas import pinned_blas
 
 FORMATS = ("png", "pdf", "svg")
 

@@ -53,7 +53,6 @@ from paper_checks.search.loop import SearchResult, search
 from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix, range_setting
 from paper_checks.trials.margin import MarginTrial, margin_losses
 from paper_checks.trials.margin import trial as margin_trial
-from simulate.backend import get_backend
 from simulate.binary import (
     BinaryNoise,
     alpha_weighted_margin_loss,
@@ -63,7 +62,8 @@ from simulate.binary import (
     symmetric_binary_noise,
     unbiased_margin_loss,
 )
-from simulate.estimate import mc_mean
+from simulate.engine.backend import get_backend
+from simulate.engine.estimate import mc_mean
 from simulate.noise import TransitionMatrix, pair_flip, sample_noisy_labels, uniform_noise
 from theory.binary import (
     alpha_weighted_01_risk,

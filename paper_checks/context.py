@@ -7,7 +7,7 @@ from typing import Any, Callable, TypeVar
 
 import numpy as np
 
-from simulate.backend import Backend
+from simulate.engine.backend import Backend
 
 PRECISIONS = ("quick", "standard", "full")
 T = TypeVar("T")

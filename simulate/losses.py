@@ -10,7 +10,7 @@ For a loss that depends on ``p_y`` only, ``dL/dz = L'(p_y) p_y (e_y - p)``.
 
 Every loss is written once, in :mod:`theory.losses` (:class:`theory.losses.LossDefinition`):
 :func:`derived_loss` derives its value and gradient from that definition, for NumPy or CuPy
-(:func:`simulate.kernels.array_function`). The hand-written kernels here (``cce``, ``lq``, ...) are fast,
+(:func:`simulate.engine.kernels.array_function`). The hand-written kernels here (``cce``, ``lq``, ...) are fast,
 numerically stable paths of eight of them, each tested against the derivation; their parameters are checked
 against the one declaration of each domain (:mod:`theory.loss_parameters`).
 
@@ -28,8 +28,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from simulate.backend import namespace_of, to_host
-from simulate.kernels import array_function
+from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.kernels import array_function
 from theory.loss_parameters import SCE_ALPHA, SCE_BETA, K, Q
 from theory.loss_parameters import A as A_DOMAIN
 from theory.validators import check_classes

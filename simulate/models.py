@@ -25,7 +25,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.backend import check_generator, namespace_of
+from simulate.engine.backend import check_generator, namespace_of
 from theory.validators import check_int
 
 Params = dict[str, Any]

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.backend import check_generator, to_host
+from simulate.engine.backend import check_generator, to_host
 from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
 from theory.validators import check_classes, check_int

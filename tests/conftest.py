@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from simulate.backend import Backend, cupy_available, namespace_of, to_host
+from simulate.engine.backend import Backend, cupy_available, namespace_of, to_host
 from tests.strict_xp import strict
 
 settings.register_profile("ci", derandomize=True, max_examples=30, deadline=None,

@@ -109,7 +109,7 @@ class StrictArray:
     def __init__(self, a: np.ndarray) -> None:
         self._a = a
 
-    # -- the array API namespace (simulate.backend.namespace_of reads it)
+    # -- the array API namespace (simulate.engine.backend.namespace_of reads it)
     def __array_namespace__(self, api_version: Any = None) -> Any:
         return strict
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from paper_checks.files import earlier_report, is_special
 from paper_checks.registry import ENV_VAR, NoMatch, RegistryError, expand_patterns, load
-from simulate.backend import BACKENDS
+from simulate.engine.backend import BACKENDS
 
 
 class UsageError(Exception):

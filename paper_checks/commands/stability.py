@@ -16,7 +16,7 @@ from paper_checks.commands.common import (
     check_output_file,
 )
 from paper_checks.run import stability as st
-from simulate.backend import get_backend
+from simulate.engine.backend import get_backend
 
 
 def stability(args: argparse.Namespace) -> int:

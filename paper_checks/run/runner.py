@@ -33,8 +33,8 @@ from paper_checks.jsonable import jsonable
 from paper_checks.registry import PAPERS, Claim, tagged_source
 from paper_checks.run.isolation import NOT_RAISED, Failure, describe, run_pooled, stop_status
 from paper_checks.stage import timed_out_message
-from simulate.backend import Backend, get_backend
-from simulate.blas import pinned_blas
+from simulate.engine.backend import Backend, get_backend
+from simulate.engine.blas import pinned_blas
 
 ERROR = "error"  # not a verdict: the check itself raised
 
@@ -106,7 +106,7 @@ def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
               progress: Callable[[str], None] | None = None) -> Result:
     """Run one claim's check in its own random stream, on one BLAS thread, and time it.
 
-    One BLAS thread (:func:`~simulate.blas.pinned_blas`) makes the numbers the same
+    One BLAS thread (:func:`~simulate.engine.blas.pinned_blas`) makes the numbers the same
     whatever the machine's cores and ``--jobs``.
     """
     ctx = Context(claim.id, precision=precision, seed=seed, backend=backend, progress=progress)

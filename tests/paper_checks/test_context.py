@@ -4,7 +4,7 @@ import pytest
 
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
-from simulate.backend import Backend
+from simulate.engine.backend import Backend
 from tests.strict_xp import strict
 
 
@@ -64,8 +64,8 @@ def test_checks_compute_on_one_blas_thread():
 
     from paper_checks.registry import Claim
     from paper_checks.run.runner import run_claim
-    from simulate.backend import get_backend
-    from simulate.blas import BLAS_THREADS as CHECK_BLAS_THREADS
+    from simulate.engine.backend import get_backend
+    from simulate.engine.blas import BLAS_THREADS as CHECK_BLAS_THREADS
 
     seen = []
 

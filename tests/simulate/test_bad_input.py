@@ -7,9 +7,9 @@ import mpmath
 import numpy as np
 import pytest
 
-import simulate.dmi as sd
-from simulate.correction import FORWARD_BASES, forward_corrected
-from simulate.embedding import (
+import simulate.dmi.estimators as sd
+from simulate.correction.backward_forward import FORWARD_BASES, forward_corrected
+from simulate.embedding.losses import (
     batch_hard,
     hard_negatives,
     margin_loss,
@@ -191,9 +191,9 @@ def test_random_transition_names_the_concentration(bad):
 def _entry_points():
     """``(name, call(rng=..., n=..., chunk=...))``: each public function of simulate/ that takes a generator, a
     sample size or a chunk, with good values for the rest."""
-    from simulate.anchors import anchor_mixture, sample_population
-    from simulate.dmi_populations import sample_counts, sample_triples
-    from simulate.embedding_risk import mc_pair_noise, mc_triplet_risk, random_class_embeddings
+    from simulate.correction.anchors import anchor_mixture, sample_population
+    from simulate.dmi.populations import sample_counts, sample_triples
+    from simulate.embedding.risk import mc_pair_noise, mc_triplet_risk, random_class_embeddings
     from simulate.experiments import seed_bases
     from simulate.populations import gaussian_clusters, random_distribution
 
@@ -243,9 +243,9 @@ def test_entry_points_refuse_a_bad_chunk(name, chunk):
 
 
 def _initialisers():
-    from simulate.correction_mc import random_population
-    from simulate.embedding_train import init_embedding
-    from simulate.isometry import random_configuration
+    from simulate.correction.sampled import random_population
+    from simulate.embedding.isometry import random_configuration
+    from simulate.embedding.train import init_embedding
     from simulate.models import init_linear, init_mlp
 
     return {"init_mlp": lambda rng: init_mlp(3, 2, 4, rng), "init_linear": lambda rng: init_linear(3, 2, rng),

@@ -7,7 +7,6 @@ import numpy as np
 import pytest
 import sympy
 
-from simulate.backend import to_host
 from simulate.binary import (
     BinaryNoise,
     alpha_weighted_margin_loss,
@@ -20,6 +19,7 @@ from simulate.binary import (
     to_index,
     unbiased_margin_loss,
 )
+from simulate.engine.backend import to_host
 from tests.conftest import assert_close
 from theory.margin import margin_loss
 

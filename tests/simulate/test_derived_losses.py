@@ -114,7 +114,7 @@ def test_nce_for_fifty_classes_is_derived_in_seconds(monkeypatch):
     z = RNG.normal(size=(20, 50))
     y = RNG.integers(0, 50, size=20)
     assert gradient_error(derived, z, y) < 1e-6
-    assert len(calls) == 2  # lambdified on first use, then cached (simulate.kernels.array_function)
+    assert len(calls) == 2  # lambdified on first use, then cached (simulate.engine.kernels.array_function)
 
 
 def test_a_vector_loss_for_too_many_classes_is_refused_at_once():

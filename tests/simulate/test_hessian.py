@@ -5,7 +5,7 @@ import pytest
 
 from paper_checks.papers.patrini17 import hessian_study as hst  # the random models of the suite
 from simulate import hessian as hs
-from simulate.correction import backward_corrected, forward_corrected
+from simulate.correction.backward_forward import backward_corrected, forward_corrected
 from simulate.losses import get_loss
 from simulate.models import backward, forward, init_mlp
 from simulate.noise import random_transition, uniform_noise

@@ -16,13 +16,13 @@ from paper_checks.papers.dmi19 import studies as dstudies
 from paper_checks.papers.gce18 import studies as gce18_studies
 from paper_checks.papers.patrini17 import studies as patrini17_studies
 from paper_checks.papers.sce19 import studies as sce19_studies
-from simulate import dmi_populations as dp
 from simulate import experiments
-from simulate.backend import HostStream, check_rng, draws_for, namespace_of, to_host
-from simulate.correction_mc import backward_mc, conditioning_sweep, random_population, uniform_family
-from simulate.embedding_replicas import train_embeddings
-from simulate.embedding_risk import mc_pair_noise, mc_pair_risk, mc_triplet_risk, random_class_embeddings
-from simulate.embedding_train import init_embedding, train_embedding
+from simulate.correction.sampled import backward_mc, conditioning_sweep, random_population, uniform_family
+from simulate.dmi import populations as dp
+from simulate.embedding.replicas import train_embeddings
+from simulate.embedding.risk import mc_pair_noise, mc_pair_risk, mc_triplet_risk, random_class_embeddings
+from simulate.embedding.train import init_embedding, train_embedding
+from simulate.engine.backend import HostStream, check_rng, draws_for, namespace_of, to_host
 from simulate.losses import get_loss
 from simulate.models import init_mlp
 from simulate.noise import pair_flip, random_transition, sample_noisy_labels, uniform_noise

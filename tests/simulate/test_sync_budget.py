@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from paper_checks.papers.dmi19 import studies as dstudies
-from simulate import dmi as sd
-from simulate.correction import backward_corrected, forward_corrected
-from simulate.correction_mc import backward_mc, random_population
-from simulate.estimate import RunningMoments
+from simulate.correction.backward_forward import backward_corrected, forward_corrected
+from simulate.correction.sampled import backward_mc, random_population
+from simulate.dmi import estimators as sd
+from simulate.engine.estimate import RunningMoments
 from simulate.losses import get_loss
 from simulate.models import init_mlp
 from simulate.noise import pair_flip, random_transition, sample_noisy_labels

@@ -2,8 +2,8 @@
 relative invariance (Eq. 28) and the order of classifiers under noise (Eqs. 26, 30), read through Li's notes.
 
 Exact mathematics in :mod:`theory.dmi` (polynomial identities for a generic joint table and a generic
-row-stochastic ``T``, ``c`` = 2..4; exact rational instances), numbers in :mod:`simulate.dmi` and
-:mod:`simulate.dmi_populations` (joint tables from samples, delta-method standard errors). Monte Carlo
+row-stochastic ``T``, ``c`` = 2..4; exact rational instances), numbers in :mod:`simulate.dmi.estimators` and
+:mod:`simulate.dmi.populations` (joint tables from samples, delta-method standard errors). Monte Carlo
 comparisons pass when ``|estimate - target| <= 5 stderr + atol`` with ``atol`` at rounding level, and each
 carries a control that the same Monte Carlo must reject (it has the power to see a failure).
 
@@ -23,9 +23,9 @@ from sympy.matrices.utilities import dotprodsimp
 
 from paper_checks.api import Context, Evidence, SearchSpace, SimplexPoint, StochasticMatrix, claim, figure_data, search
 from paper_checks.papers.documents import LI_NOTES
-from simulate import dmi as sd
-from simulate import dmi_populations as dp
-from simulate.estimate import Estimate
+from simulate.dmi import estimators as sd
+from simulate.dmi import populations as dp
+from simulate.engine.estimate import Estimate
 from simulate.noise import random_transition
 from theory import dmi as td
 from theory.linalg import matrix_identities_every_c

@@ -1,5 +1,6 @@
 """Classifiers trained with L_DMI on noisy labels, and Eq. 32 on them (settings ii and iii of ``dmi19.notes_question``;
-Xu, Cao, Kong & Wang 2019, Eq. 31, via Li's notes). Loss and gradient: :func:`simulate.dmi.ldmi_loss_and_grad`.
+Xu, Cao, Kong & Wang 2019, Eq. 31, via Li's notes). Loss and gradient:
+:func:`simulate.dmi.estimators.ldmi_loss_and_grad`.
 """
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.backend import namespace_of, to_host
-from simulate.dmi import SINGULAR_BATCH, Eq32Gap, eq32_gap, ldmi_checked_batch, ldmi_core
-from simulate.estimate import Estimate, seed_summary
+from simulate.dmi.estimators import SINGULAR_BATCH, Eq32Gap, eq32_gap, ldmi_checked_batch, ldmi_core
+from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.estimate import Estimate, seed_summary
 from simulate.models import Params, backward, forward, init_mlp
 from simulate.noise import as_transition, sample_noisy_labels
 from simulate.populations import gaussian_clusters

@@ -3,7 +3,7 @@
 Training experiments come from :mod:`simulate.experiments` (Gaussian clusters, uniform label
 noise, a one-hidden-layer ReLU MLP trained with Adam, several settings and seeds trained at
 once as replicas). Verdicts compare effects with their standard errors over seeds at
-two-sided p < 0.001 under Student t with seeds - 1 degrees of freedom (``simulate.estimate.SEED_TEST``); paired
+two-sided p < 0.001 under Student t with seeds - 1 degrees of freedom (``simulate.engine.estimate.SEED_TEST``); paired
 differences wherever two losses are compared on the same replicas.
 
 The models are tiny (about 2,000 parameters, batches of 32), so kernel-launch latency would
@@ -31,10 +31,10 @@ from paper_checks.papers.gce18.studies import (
     pair_discordance,
     softmax_gap_curves,
 )
-from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
+from simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.losses import lq, lq_at, truncated_lq
 
-Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.engine.estimate)
 HOST = np  # see the module docstring
 SOURCE_004 = ZHANG18_TEXT.file
 SOURCE_003 = LI_NOTES.file

@@ -17,7 +17,7 @@ import sympy
 
 from paper_checks.api import Context, Evidence, Real, SearchSpace, claim, search
 from paper_checks.papers.documents import LI_NOTES
-from simulate.estimate import Estimate, seed_summary
+from simulate.engine.estimate import Estimate, seed_summary
 from simulate.losses import get_loss, softmax
 from theory import gradients as gr
 from theory.gradients import TEMP, P

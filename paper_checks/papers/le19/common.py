@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from paper_checks.papers.documents import LE19_SUMMARY
-from simulate.embedding_risk import random_class_embeddings
-from simulate.estimate import Estimate
+from simulate.embedding.risk import random_class_embeddings
+from simulate.engine.estimate import Estimate
 
 SOURCE = f"{LE19_SUMMARY.file} (abstract; claims.md reconstruction)"
 Z = 5.0

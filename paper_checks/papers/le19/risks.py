@@ -9,7 +9,7 @@ noise"); the setting and the six claims are the catalogue's reconstruction (``cl
 and its statement says exactly what is checked.
 
 Exact mathematics in :mod:`theory.embedding`; exact (over the label noise) and Monte Carlo risks of
-fixed embeddings in :mod:`simulate.embedding_risk`. Monte Carlo comparisons pass when
+fixed embeddings in :mod:`simulate.embedding.risk`. Monte Carlo comparisons pass when
 ``|estimate - target| <= 5 stderr + atol`` (``atol`` at rounding level). The counterexample searches
 work on explicit point sets on the unit circle with rational coordinates, so a failure is verified in
 exact arithmetic (:func:`theory.embedding.circle_point`).
@@ -36,7 +36,7 @@ from paper_checks.papers.le19.common import (
     class_embeddings,
     close,
 )
-from simulate.embedding_risk import exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk, mc_triplet_risk
+from simulate.embedding.risk import exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk, mc_triplet_risk
 from simulate.noise import uniform_noise
 from theory import embedding as te
 

@@ -1,6 +1,6 @@
 """The le19 training studies (Le & Odobez 2019, reconstructed): clean-test Recall@1 of embedding networks
 trained with the margin loss on noisy labels, for pair-sampling and initialisation variants, paired over
-seeds. The networks and their training are :mod:`simulate.embedding_train`'s.
+seeds. The networks and their training are :mod:`simulate.embedding.train`'s.
 """
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from simulate.embedding import pairwise_distances, recall_at_1
-from simulate.embedding_replicas import train_embeddings
-from simulate.embedding_train import embed, init_embedding
+from simulate.embedding.losses import pairwise_distances, recall_at_1
+from simulate.embedding.replicas import train_embeddings
+from simulate.embedding.train import embed, init_embedding
 from simulate.noise import sample_noisy_labels, uniform_noise
 from simulate.populations import gaussian_clusters
 

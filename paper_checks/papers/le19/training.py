@@ -1,7 +1,7 @@
 """The training claims of le19 (Le & Odobez 2019, reconstructed; see :mod:`paper_checks.papers.le19.risks`):
 pair sampling and initialisation change how much uniform label noise the margin loss tolerates.
 
-Training in :mod:`paper_checks.papers.le19.studies` (networks of :mod:`simulate.embedding_train`);
+Training in :mod:`paper_checks.papers.le19.studies` (networks of :mod:`simulate.embedding.train`);
 comparisons are paired over seeds (same data, noise, initial weights and batch order) and significant
 when the mean paired difference is (two-sided p < 0.001, Student t with seeds - 1 degrees of freedom).
 """
@@ -15,8 +15,8 @@ import sympy
 from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
 from paper_checks.papers.le19.common import C_RISK, FIG_RECALL, ROUND, SOURCE, class_embeddings, fmt
 from paper_checks.papers.le19.studies import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, EmbeddingTask, noisy_recall
-from simulate.embedding_risk import exact_pair_risks
-from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, seed_summary
+from simulate.embedding.risk import exact_pair_risks
+from simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, seed_summary
 from simulate.noise import uniform_noise
 from theory import embedding as te
 

@@ -22,8 +22,8 @@ import sympy
 from paper_checks.api import Context, Evidence, claim
 from paper_checks.papers.documents import PATRINI17_TEXT
 from paper_checks.papers.patrini17.conditioning import Z, agrees, conditioning_evidence
-from simulate.correction import backward_corrected, matrix_corrected
-from simulate.correction_mc import backward_mc, backward_moments, forward_minimiser, random_population
+from simulate.correction.backward_forward import backward_corrected, matrix_corrected
+from simulate.correction.sampled import backward_mc, backward_moments, forward_minimiser, random_population
 from simulate.losses import Loss, get_loss
 from simulate.noise import TransitionMatrix, cifar10_flips, cifar100_flips, mnist_flips, random_transition
 from theory import correction as tc

@@ -15,7 +15,7 @@ from scipy.optimize import brentq, minimize_scalar
 
 from paper_checks.api import Context, Evidence, figure_data
 from paper_checks.papers.patrini17.studies import PAPER_BATCH, ConditioningStudy, conditioning_study
-from simulate.correction_mc import backward_mc, backward_moments, mixed_target
+from simulate.correction.sampled import backward_mc, backward_moments, mixed_target
 from simulate.noise import TransitionMatrix, cifar10_flips, cifar100_flips, mnist_flips, uniform_noise
 
 Z = 5.0
@@ -45,7 +45,7 @@ def conditioning_data(ctx: Context) -> ConditioningStudy:
 class BestMix:
     """The mixing weight that minimises the MSE of the corrected empirical risk over ``n`` samples.
 
-    ``mse(w) = bias(w)^2 + Var(w)/n`` from the exact moments (:func:`simulate.correction_mc.backward_moments`);
+    ``mse(w) = bias(w)^2 + Var(w)/n`` from the exact moments (:func:`simulate.correction.sampled.backward_moments`);
     ``bias(0) = 0`` (Thm 1), so ``mse'(0) = Var'(0)/n``, negative whenever mixing lowers the variance: some
     ``w > 0`` helps at every ``n``. ``w_max`` is the largest weight that still helps (``mse(w) < mse(0)``).
     """

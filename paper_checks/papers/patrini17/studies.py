@@ -11,10 +11,16 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.anchors import anchor_transition, check_percentile, estimate_transition, estimator_label, transition_error
-from simulate.backend import to_host
-from simulate.correction import SINGULAR_COND, backward_corrected, forward_corrected
-from simulate.correction_mc import SweepPoint, conditioning_sweep, random_population, uniform_family
+from simulate.correction.anchors import (
+    anchor_transition,
+    check_percentile,
+    estimate_transition,
+    estimator_label,
+    transition_error,
+)
+from simulate.correction.backward_forward import SINGULAR_COND, backward_corrected, forward_corrected
+from simulate.correction.sampled import SweepPoint, conditioning_sweep, random_population, uniform_family
+from simulate.engine.backend import to_host
 from simulate.experiments import batch_rngs, init_replicas, noisy_label_task, seed_bases, train_config
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, logits_of, predict_proba
@@ -67,7 +73,8 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     is retrained from the same initial weights, with the same batch order, with each corrected
     loss. The CE network is also the "cross-entropy" row. Every ``(seed, noise)`` pair is a
     replica (:func:`simulate.experiments.noisy_label_task`); the corrections use
-    :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica.
+    :func:`simulate.correction.backward_forward.backward_corrected` and ``forward_corrected`` with one ``T`` per
+    replica.
 
     Parameters
     ----------
@@ -81,7 +88,8 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     percentile : the anchor estimator's percentile (``None``: argmax)
     dtype : floating type of the inputs and weights (``numpy.float32`` trains about twice as fast on a CPU;
         every loss, CE included, then runs in single precision through
-        :func:`simulate.correction.backward_corrected` and ``forward_corrected`` with one ``T`` per replica)
+        :func:`simulate.correction.backward_forward.backward_corrected` and ``forward_corrected`` with one ``T`` per
+        replica)
     xp : array namespace to train in
 
     Returns

@@ -24,7 +24,7 @@ from paper_checks.papers.sce19.studies import (
     class_groups,
     group_curves,
 )
-from simulate.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
+from simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
 from simulate.losses import get_loss, sce_grad
 from theory import gradients as gr
 from theory import losses as sl
@@ -32,7 +32,7 @@ from theory.gradients import ALPHA, BETA, P
 from theory.gradients import A as A_SYM
 from theory.symmetry import C, class_sum, symmetry_test
 
-Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.estimate)
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.engine.estimate)
 HOST = np
 
 

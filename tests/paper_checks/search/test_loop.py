@@ -25,7 +25,7 @@ from paper_checks.search.loop import (
     StochasticMatrix,
     search,
 )
-from simulate.estimate import Estimate
+from simulate.engine.estimate import Estimate
 from tests.paper_checks.search._spaces import _nce_exact, nce_space, rng
 
 R = sympy.Rational

@@ -79,7 +79,7 @@ def test_loss_minimiser_refutes_shannon_mi():
 
     import numpy as np
 
-    from simulate.dmi import mutual_information
+    from simulate.dmi.estimators import mutual_information
 
     def mi(Q):
         return Fraction(mutual_information(np.array([[float(v) for v in r] for r in Q])))

@@ -1,8 +1,9 @@
-"""Classifiers trained with L_DMI on noisy labels (moved from tests/simulate/test_dmi.py)."""
+"""Classifiers trained with L_DMI on noisy labels (moved from tests/simulate/test_dmi.py, now
+tests/simulate/dmi/test_estimators.py)."""
 import numpy as np
 
 from paper_checks.papers.dmi19 import studies as dstudies
-from simulate.estimate import Z_SEEDS
+from simulate.engine.estimate import Z_SEEDS
 from simulate.noise import pair_flip
 
 

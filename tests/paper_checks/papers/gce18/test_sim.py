@@ -12,7 +12,7 @@ from paper_checks.papers.gce18.sim import (
     overfit_half_text,
 )
 from paper_checks.papers.gce18.studies import pair_discordance
-from simulate.estimate import seed_summary
+from simulate.engine.estimate import seed_summary
 
 
 def _loop_discordance(a, b):

@@ -5,7 +5,7 @@ import pytest
 
 from paper_checks.context import Context
 from paper_checks.papers.ghosh17 import sim
-from simulate.moments import t_critical
+from simulate.engine.moments import t_critical
 
 
 def test_cells_hold_t_statistics_labelled_as_such(monkeypatch):

@@ -8,8 +8,8 @@ from paper_checks.papers.patrini17 import claims as P
 from paper_checks.papers.patrini17 import conditioning as C
 from paper_checks.papers.patrini17.studies import conditioning_study
 from paper_checks.registry import load
-from simulate.correction import matrix_corrected
-from simulate.correction_mc import backward_moments
+from simulate.correction.backward_forward import matrix_corrected
+from simulate.correction.sampled import backward_moments
 from simulate.losses import Loss
 from simulate.noise import uniform_noise
 from theory import correction as tc

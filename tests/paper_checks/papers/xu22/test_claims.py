@@ -6,7 +6,7 @@ import pytest
 from paper_checks.context import Context
 from paper_checks.papers.xu22 import claims as P
 from paper_checks.registry import load
-from simulate.estimate import Estimate
+from simulate.engine.estimate import Estimate
 
 MINE = {"xu22.collapse_value": "proved", "xu22.hnm_isometry": "refuted", "xu22.collapse_batch_dim": "confirmed",
         "xu22.mining_compare": "confirmed"}

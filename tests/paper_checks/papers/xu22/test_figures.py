@@ -2,7 +2,7 @@
 import pytest
 
 from figures.registry import draw
-from simulate.collapse import PHASE_BATCH_SIZES, PHASE_DIMS
+from simulate.embedding.collapse import PHASE_BATCH_SIZES, PHASE_DIMS
 from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 

@@ -1,0 +1,1 @@
+"""Tests of simulate.correction.backward_forward (mirrors the package layout)."""

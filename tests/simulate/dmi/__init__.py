@@ -1,0 +1,1 @@
+"""Tests of simulate.dmi.estimators (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of simulate.embedding.losses (mirrors the package layout)."""

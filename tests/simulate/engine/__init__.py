@@ -1,0 +1,1 @@
+"""Tests of simulate.engine (mirrors the package layout)."""
