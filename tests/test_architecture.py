@@ -164,6 +164,17 @@ def test_the_engine_imports_only_from_below():
     assert not bad, "the engine imports from above it (theory < simulate < paper_checks, figures): " + "; ".join(bad)
 
 
+def test_the_monte_carlo_engine_imports_no_model():
+    """``simulate.engine`` (backend, kernels, moments, estimates, parallel means) sits under the models: its modules
+    import, at any level, only from ``simulate.engine``, theory/ and third-party libraries (issue 37)."""
+    bad = [f"{f.relative_to(ROOT)}:{line} imports {target}" for m, f in MODULES.items()
+           if m == "simulate.engine" or m.startswith("simulate.engine.")
+           for line, mod, names in _imports(f)
+           for target in ([f"{mod}.{n}" for n in names] if mod == "simulate" else [mod])
+           if target.split(".")[0] == "simulate" and not target.startswith("simulate.engine")]
+    assert not bad, "the engine imports from the rest of simulate/: " + "; ".join(bad)
+
+
 def test_every_api_name_is_exported_and_importable():
     from paper_checks import api
 
