@@ -1,0 +1,23 @@
+"""Proportional factors (:mod:`paper_checks.prover.proportional`): a margin ``R F G`` with ``G = h F`` identically is
+``R h F^2``, closed by the sign of ``R h``, a sub-proof with its own certificate (or a constant decided exactly).
+Re-checked by deriving the proportion again and re-checking the certificate
+(:func:`paper_checks.prover.proportional.recheck`)."""
+from __future__ import annotations
+
+from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
+from paper_checks.prover.proportional import Proportional, proportional, recheck
+
+
+@register
+class ProportionalFactors(SubproofMethod):
+    """Two factors of the margin proportional to each other: the margin has the sign of the rest times the ratio."""
+
+    methods = ("proportional factors",)
+    costs = {"piece": -30}  # first: a structural test of a product (milliseconds), before the normal form's SymPy work
+    record = Proportional
+    find = staticmethod(proportional)
+    check_record = staticmethod(recheck)
+    found_by = "found where the ratio of two proportional factors is negative, verified exactly and shrunk"
+
+    def applies(self, goal: PieceGoal) -> bool:  # a product of at least two factors that read coordinates
+        return goal.t.expr.is_Mul and sum(bool(a.free_symbols) for a in goal.t.expr.args) >= 2

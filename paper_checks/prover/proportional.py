@@ -1,0 +1,244 @@
+"""Proportional factors: a margin ``R F G`` whose factor ``G`` is ``h F``, for an ``h`` of the coordinates that ``F``
+does not read, is ``R h F^2``; it is ``>= 0`` wherever ``R h >= 0``.
+
+A claim that label noise keeps an order compares two points ``A``, ``B`` by the margin
+``(R_A - R_B)(R^eta_A - R^eta_B)``, negative exactly where clean and noisy risks order them differently. Where the
+noisy risk is an increasing affine function of the clean one, ``R^eta = s(eta) R + b(eta)`` (Ghosh, Kumar & Sastry
+2017, Thm 1, for a symmetric loss; Le & Odobez 2019's margin and triplet losses under uniform noise, as
+reconstructed), the margin is ``s(eta) (R_A - R_B)^2``. The boxes cannot see it: the margin is 0 wherever
+``R_A = R_B``, a surface through the whole domain, and every box that meets it has a lower bound a little below 0.
+
+The step reads each factor as a sum of *atoms* (products of what does not read the coordinates ``P`` that ``G``
+reads and ``F`` does not) with coefficients that are functions of ``P`` alone (:func:`linear_form`: sums are
+expanded, products of a coefficient and a sum distributed, and an even power of a sum given one sign, so that one
+distance written for the pairs (i, j) and (j, i), ``sqrt((x - y)^2)`` and ``sqrt((y - x)^2)``, is one atom; a
+factor that mixes ``P`` with other coordinates, say ``Max(0, eta - x)``, is no atom and ends the step).
+``G = h F`` holds identically where the coefficient of each atom in ``G`` is ``h`` times its coefficient in ``F``
+(:func:`proportion`, exact: the differences are rational functions of ``P`` that SymPy's ``cancel`` reduces to 0).
+Then ``R h >= 0`` is one problem of the same prover, on the coordinates it reads, with its own certificate; where
+it is not proved and a grid finds it negative, the point (the other coordinates in general position) is handed
+back to be verified as a counterexample. :func:`recheck` derives the proportion again, compares the
+sub-problem's domain and margin and re-checks its certificate; it never trusts the run.
+"""
+from __future__ import annotations
+
+import contextvars
+import itertools
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from paper_checks.prover.boxes import Box, generic_point, groups
+from paper_checks.prover.normal import is_zero
+from paper_checks.prover.subproblem import (
+    canonical,
+    constant_holds,
+    held,
+    nested,
+    proved_once,
+    symbolic_margin,
+    wanted,
+)
+from paper_checks.prover.symbols import Coordinate
+from paper_checks.search.params import SearchSpace
+
+#: how many of these steps may nest (the sign of ``R h`` proved by the same step)
+MAX_DEPTH = 2
+#: the share of the time left that one step may spend on its sub-proof
+SHARE = 0.5
+#: the most non-constant factors of a margin whose pairs are tried
+MOST_FACTORS = 6
+#: grid points a coordinate where a sign that was not proved is looked at for a negative value
+GRID = 5
+
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("proportional_depth", default=0)
+
+
+@dataclass
+class Proportional:
+    """A piece closed by proportional factors: the margin is ``rest * f * g`` with ``g = h f`` identically, so
+    ``rest * h * f^2``; ``sign`` (``rest * h``) is proved ``>= 0`` by ``proof`` on ``space`` (both None where it is a
+    constant decided exactly)."""
+
+    f: sympy.Expr
+    g: sympy.Expr
+    h: sympy.Expr
+    sign: sympy.Expr
+    space: SearchSpace | None
+    proof: Any  # ProofResult (proved), or None
+
+    def why(self) -> str:
+        how = "a constant decided exactly" if self.proof is None else f"proved: {self.proof.boxes} boxes"
+        return (f"the margin is (rest) * F * G with G = ({self.h}) * F identically, so (rest) * ({self.h}) * F^2; "
+                f"(rest) * ({self.h}) = {self.sign} >= 0 on the piece ({how})")
+
+
+def _only(e: sympy.Expr, on: set[sympy.Symbol]) -> bool:
+    return e.free_symbols <= on
+
+
+def _even_powers(e: sympy.Expr) -> sympy.Expr:
+    """``e`` with each even power of a sum written with the sign SymPy prefers, ``(b)^(2n) = (-b)^(2n)``: the distance
+    ``sqrt((x - y)^2)`` of a pair (i, j) and ``sqrt((y - x)^2)`` of (j, i) are one atom (an identity, structural and
+    cheap, where expanding the atoms took a minute on a margin loss's hinge terms)."""
+    def flips(a: sympy.Expr) -> bool:
+        return a.is_Pow and a.exp.is_even is True and a.base.is_Add and a.base.could_extract_minus_sign()
+    return e.replace(flips, lambda a: sympy.Pow(-a.base, a.exp))
+
+
+def linear_form(expr: sympy.Expr, on: set[sympy.Symbol]) -> dict[sympy.Expr, sympy.Expr] | None:
+    """``expr`` as ``sum_a c_a * a``: atom ``a`` (free of ``on``) -> its coefficient ``c_a`` (a function of ``on``
+    alone), exactly; None where a factor mixes ``on`` with other symbols in a way that is no such sum."""
+    out: dict[sympy.Expr, sympy.Expr] = {}
+
+    def add(atom: sympy.Expr, coeff: sympy.Expr) -> None:
+        num, atom = _even_powers(atom).as_coeff_Mul()
+        out[atom] = out.get(atom, sympy.Integer(0)) + num * coeff
+
+    def walk(e: sympy.Expr, coeff: sympy.Expr, mult: sympy.Expr) -> bool:
+        if not e.free_symbols & on:
+            if e.is_Add:
+                return all(walk(t, coeff, mult) for t in e.args)
+            if e.is_Mul and any(a.is_Add for a in e.args):
+                inner = [a for a in e.args if a.is_Add]
+                if len(inner) == 1:
+                    return walk(inner[0], coeff, mult * sympy.Mul(*[a for a in e.args if not a.is_Add]))
+            add(mult * e, coeff)
+            return True
+        if _only(e, on):
+            add(mult, coeff * e)
+            return True
+        if e.is_Add:
+            return all(walk(t, coeff, mult) for t in e.args)
+        if e.is_Mul:
+            c = [a for a in e.args if _only(a, on)]
+            m = [a for a in e.args if a not in c and not a.free_symbols & on and not a.is_Add]
+            rest = [a for a in e.args if a not in c and a not in m]
+            if not rest:
+                add(mult * sympy.Mul(*m), coeff * sympy.Mul(*c))
+                return True
+            if len(rest) != 1 or not rest[0].is_Add:
+                return False
+            return walk(rest[0], coeff * sympy.Mul(*c), mult * sympy.Mul(*m))
+        return False
+
+    return out if walk(sympy.sympify(expr), sympy.Integer(1), sympy.Integer(1)) else None
+
+
+def proportion(f: sympy.Expr, g: sympy.Expr) -> sympy.Expr | None:
+    """``h`` with ``g = h f`` identically, ``h`` a function of the symbols ``g`` reads and ``f`` does not (exact:
+    the module docstring), or None."""
+    on = g.free_symbols - f.free_symbols
+    lf, lg = linear_form(f, on), linear_form(g, on)
+    if not lf or lg is None:
+        return None
+    lf = {a: c for a, c in lf.items() if c != 0}
+    a0 = next((a for a in lf if a != 1), next(iter(lf), None))
+    if a0 is None:
+        return None
+    h = sympy.cancel(lg.get(a0, sympy.Integer(0)) / lf[a0])
+    if h == 0 or not _only(h, on):
+        return None
+    for a in set(lf) | set(lg):
+        if sympy.cancel(lg.get(a, sympy.Integer(0)) - h * lf.get(a, sympy.Integer(0))) != 0:
+            return None
+    return h
+
+
+def _factors(expr: sympy.Expr) -> list[sympy.Expr]:
+    return [a for a in sympy.Mul.make_args(expr) if a.free_symbols]
+
+
+def _pairs(expr: sympy.Expr) -> list[tuple[int, int]]:
+    n = len(_factors(expr))
+    return list(itertools.permutations(range(n), 2)) if 2 <= n <= MOST_FACTORS else []
+
+
+def sign_problem(expr: sympy.Expr, f: sympy.Expr, g: sympy.Expr, h: sympy.Expr) -> sympy.Expr:
+    """``rest * h``: the margin ``rest * f * g`` over ``f * g``, times ``h`` (exact: ``rest`` is the product of the
+    margin's other factors)."""
+    args = list(sympy.Mul.make_args(expr))
+    args.remove(f)
+    args.remove(g)
+    return sympy.Mul(*args) * h
+
+
+def sub_coordinates(sign: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
+                    ) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
+    """The coordinates of the sign's problem: the real ones it reads, and every simplex row it reads whole."""
+    rows = {row for row, idx in groups(coords).items() if any(symbols[i] in sign.free_symbols for i in idx)}
+    keep = [i for i, c in enumerate(coords)
+            if (not c.index and symbols[i] in sign.free_symbols)
+            or (c.index and any(i in groups(coords)[r] for r in rows))]
+    return [symbols[i] for i in keep], [coords[i] for i in keep], [box[i] for i in keep]
+
+
+def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+                 coords: list[Coordinate]) -> Proportional | None:
+    """Close ``expr >= 0`` on the piece (``box``) by two proportional factors (the module docstring), or None."""
+    fs = _factors(expr)
+    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+        for i, j in _pairs(expr) if stop is not None else ():
+            f, g = fs[i], fs[j]
+            if not f.free_symbols <= g.free_symbols:  # h reads what G reads and F does not
+                continue
+            h = proportion(f, g)
+            if h is None:
+                continue
+            sign = sign_problem(expr, f, g, h)
+            if not sign.free_symbols:
+                if constant_holds(sign):
+                    return Proportional(f, g, h, sign, None, None)
+                continue
+            sy, sc, sb = sub_coordinates(sign, symbols, coords, box)
+            got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", stop - time.monotonic())
+            if got is not None:
+                return Proportional(f, g, h, sign, *got)
+            bad = negative_at(sign, sy, sb)
+            if bad is not None:  # the sign is negative there: so is the margin, where F is not 0 (the caller verifies)
+                at = dict(zip(sy, bad))  # the other coordinates in general position: F = 0 on A = B, say
+                return [at.get(s, v) for s, v in zip(symbols, generic_point(box))]
+        return None
+
+
+def negative_at(sign: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> list[Fraction] | None:
+    """A point of a grid on ``box`` (at most :data:`GRID` points a coordinate, three coordinates) where ``sign`` is
+    exactly negative, or None: where ``R h < 0`` the margin ``R h F^2`` is negative wherever ``F != 0``."""
+    if len(symbols) > 3:
+        return None
+    grids = [[lo + (hi - lo) * k / (GRID - 1) for k in range(GRID)] for lo, hi in box]
+    for pt in itertools.product(*grids):
+        v = sign.xreplace({s: sympy.Rational(a.numerator, a.denominator) for s, a in zip(symbols, pt)})
+        if v.is_number and v.is_extended_negative:
+            return list(pt)
+    return None
+
+
+def recheck(rec: Proportional, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+            coords: list[Coordinate]) -> list[str]:
+    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+    from paper_checks.prover.certificate import recheck_shared as recheck_certificate
+
+    fs = _factors(expr)
+    if rec.f not in fs or rec.g not in fs or rec.f == rec.g:
+        return ["the recorded factors are not factors of the margin"]
+    h = proportion(rec.f, rec.g)
+    if h is None or sympy.cancel(h - rec.h) != 0:
+        return ["the proportion of the factors derived again is not the one recorded"]
+    sign = sign_problem(expr, rec.f, rec.g, h)
+    if rec.space is None:
+        return [] if not sign.free_symbols and constant_holds(sign) else [f"{sign} is not a nonnegative constant"]
+    sy, sc, sb = sub_coordinates(sign, symbols, coords, box)
+    if held(rec.space) != wanted(sy, sc, sb):
+        return ["the sign's sub-problem's domain is not the piece's"]
+    got = symbolic_margin(rec.space)
+    mine = canonical(sign, sy, sc)
+    plain = mine.xreplace({s: sympy.Symbol(str(s)) for s in mine.free_symbols})
+    if got != plain and not is_zero(got - plain):
+        return ["the sign's sub-problem does not hold rest * h"]
+    if not rec.proof.proved or rec.proof.certificate is None:
+        return ["the sign's sub-problem is not proved"]
+    return [f"the sign's certificate: {p}" for p in recheck_certificate(rec.proof.certificate, rec.space)]
