@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -233,13 +234,17 @@ def _accept_leading_minus(parser: argparse.ArgumentParser) -> None:
     parser._parse_optional = parse_optional  # type: ignore[method-assign]
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, begun: float | None = None) -> int:
+    """The command line; ``begun`` (a ``time.monotonic()`` instant, ``python -m paper_checks`` gives the one before
+    its imports) is where a command's own time limit starts (``explore --prove --prove-seconds``); now if None."""
+    begun = time.monotonic() if begun is None else begun
     argv = sys.argv[1:] if argv is None else argv
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["run", *argv]
     try:
         with stop_signals():  # SIGTERM and SIGHUP stop a command as Ctrl-C does
             args = _parser().parse_args(argv)
+            args.begun = begun
             if hasattr(args, "module"):
                 load_modules(args.module)
             with stop_signals(ctrl_c=True):  # again: a claims module may have set its own handlers on import

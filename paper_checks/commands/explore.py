@@ -17,6 +17,7 @@ from paper_checks.deadline import MAX_SECONDS, TimedOut, deadline
 from paper_checks.files import atomic_write, is_special
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import prove
+from paper_checks.prover.inputs import LEAST_SECONDS
 from paper_checks.registry import load
 from paper_checks.search.loop import search
 from paper_checks.search.params import NarrowingError, range_setting
@@ -24,7 +25,7 @@ from paper_checks.search.result import Outcome
 
 
 def explore(args: argparse.Namespace) -> int:
-    start = time.monotonic()
+    start = getattr(args, "begun", None) or time.monotonic()  # the command's time counts from its start
     claim_id, budget, seed = args.id, args.budget, args.seed
     reg = load()
     if claim_id not in reg:
@@ -129,9 +130,13 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         left -= time.monotonic() - start
         if not left > 0:
             raise UsageError(f"--timeout ran out before the prover started ({timeout_from_args(args):g} s)")
+    # --prove-seconds counts from the command's start too (imports and loading the claims are part of it), so that
+    # the command returns within --prove-seconds + 2 s as prove_claim does; the prover gets at least LEAST_SECONDS
+    spent = time.monotonic() - start
     try:  # --timeout bounds the whole command: the prover stops itself by then, an alarm stops whatever it runs
         with deadline(left):
-            seconds = args.prove_seconds if left is None else min(args.prove_seconds, PROVE_SHARE * left)
+            seconds = max(args.prove_seconds - spent, LEAST_SECONDS)
+            seconds = seconds if left is None else min(seconds, PROVE_SHARE * left)
             res = prove(space, args.budget, seconds, search_first=PROVE_SEARCH, seed=args.seed)
     except TimedOut:
         _print_header(c, space, overrides)

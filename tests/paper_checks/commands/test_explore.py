@@ -63,3 +63,15 @@ def test_a_real_parameter_can_be_pinned(capsys):
         assert main(["explore", "gce18.eq7_bounds", "--set", bad]) == 2
         err = capsys.readouterr().err
         assert err.startswith("error: ") and err.count("\n") == 1
+
+
+def test_prove_seconds_count_from_the_command_s_start(capsys):
+    """``--prove-seconds`` counts from the start of ``python -m paper_checks`` (imports and loading the claims are part
+    of the command): a command begun 100 s ago with ``--prove-seconds 60`` leaves the prover its least time."""
+    import time
+
+    assert main(["explore", "gce18.thm1_uniform", "--prove", "--prove-seconds", "60", "--quiet"],
+                begun=time.monotonic() - 100) == 4
+    out = capsys.readouterr().out
+    assert "=> undecided: the time" in out
+    assert float(out.split("prover: ")[1].split(", ")[1].split(" s")[0]) < 30  # a hang guard, not a timing
