@@ -98,7 +98,7 @@ def factor_sign(f: sympy.Expr, power: int, symbols: list[sympy.Symbol], box: Box
     if not isinstance(power, int) and not getattr(power, "is_Integer", False):
         return 0, ""
     power = int(power)
-    if f.has(sympy.tan) and not _defined(f, symbols, box):  # tan(x)^2 across a pole: undefined there, no sign
+    if f.has(sympy.tan) and not defined_on(f, symbols, box):  # tan(x)^2 across a pole: undefined there, no sign
         return 0, ""
     if power > 0 and power % 2 == 0 and f.is_real is not False:
         return 1, "even power"
@@ -119,7 +119,7 @@ def factor_sign(f: sympy.Expr, power: int, symbols: list[sympy.Symbol], box: Box
     return 0, ""
 
 
-def _defined(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
+def defined_on(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
     """Whether ``f``'s interval enclosure on ``box`` is bounded on a side (the whole line: a node may be undefined)."""
     try:
         with precision(SIGN_PREC):

@@ -30,12 +30,14 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+from sympy.polys.rings import ring
 
 from paper_checks.prover.boxes import Box, generic_point, groups
-from paper_checks.prover.normal import is_zero
+from paper_checks.prover.normal import defined_on, is_zero
 from paper_checks.prover.subproblem import (
     canonical,
     constant_holds,
+    eliminated_symbol,
     held,
     nested,
     proved_once,
@@ -60,8 +62,8 @@ _depth: contextvars.ContextVar[int] = contextvars.ContextVar("proportional_depth
 @dataclass
 class Proportional:
     """A piece closed by proportional factors: the margin is ``rest * f * g`` with ``g = h f`` identically, so
-    ``rest * h * f^2``; ``sign`` (``rest * h``) is proved ``>= 0`` by ``proof`` on ``space`` (both None where it is a
-    constant decided exactly)."""
+    ``rest * h * f^2`` (or ``a |f| + b |g| = |f| (a + b |h|)``); ``sign`` (``rest * h``, or ``a + b |h|``) is proved
+    ``>= 0`` by ``proof`` on ``space`` (both None where it is a constant decided exactly)."""
 
     f: sympy.Expr
     g: sympy.Expr
@@ -69,9 +71,13 @@ class Proportional:
     sign: sympy.Expr
     space: SearchSpace | None
     proof: Any  # ProofResult (proved), or None
+    kind: str = "product"  # or "absolute": the margin a |f| + b |g| = |f| (a + b |h|)
 
     def why(self) -> str:
         how = "a constant decided exactly" if self.proof is None else f"proved: {self.proof.boxes} boxes"
+        if self.kind == "absolute":
+            return (f"the margin is a |F| + b |G| with G = ({self.h}) * F identically, so |F| (a + b |{self.h}|); "
+                    f"a + b |h| = {self.sign} >= 0 on the piece ({how})")
         return (f"the margin is (rest) * F * G with G = ({self.h}) * F identically, so (rest) * ({self.h}) * F^2; "
                 f"(rest) * ({self.h}) = {self.sign} >= 0 on the piece ({how})")
 
@@ -128,11 +134,31 @@ def linear_form(expr: sympy.Expr, on: set[sympy.Symbol]) -> dict[sympy.Expr, sym
     return out if walk(sympy.sympify(expr), sympy.Integer(1), sympy.Integer(1)) else None
 
 
+def _form(e: sympy.Expr, on: set[sympy.Symbol]) -> dict[sympy.Expr, sympy.Expr] | None:
+    """:func:`linear_form`; for a polynomial with rational coefficients, its monomials (built in SymPy's sparse
+    polynomial ring, which multiplies out a determinant of a product of matrices in 10 ms where ``expand`` and
+    ``Poly`` took half a second), the monomial in the other symbols the atom and the rest its coefficient."""
+    if not e.is_polynomial():
+        return linear_form(e, on)
+    syms = sorted(e.free_symbols, key=str)
+    try:
+        r, *_ = ring(syms, sympy.QQ)
+        p = r.from_expr(e)
+    except (ValueError, TypeError, sympy.polys.polyerrors.CoercionFailed):  # a coefficient that is not rational
+        return linear_form(e, on)
+    out: dict[sympy.Expr, sympy.Expr] = {}
+    for monom, coeff in p.terms():
+        atom = sympy.Mul(*[s**k for s, k in zip(syms, monom) if s not in on])
+        c = r.domain.to_sympy(coeff) * sympy.Mul(*[s**k for s, k in zip(syms, monom) if s in on])
+        out[atom] = out.get(atom, sympy.Integer(0)) + c
+    return out
+
+
 def proportion(f: sympy.Expr, g: sympy.Expr) -> sympy.Expr | None:
     """``h`` with ``g = h f`` identically, ``h`` a function of the symbols ``g`` reads and ``f`` does not (exact:
     the module docstring), or None."""
     on = g.free_symbols - f.free_symbols
-    lf, lg = linear_form(f, on), linear_form(g, on)
+    lf, lg = _form(f, on), _form(g, on)
     if not lf or lg is None:
         return None
     lf = {a: c for a, c in lf.items() if c != 0}
@@ -157,13 +183,64 @@ def _pairs(expr: sympy.Expr) -> list[tuple[int, int]]:
     return list(itertools.permutations(range(n), 2)) if 2 <= n <= MOST_FACTORS else []
 
 
-def sign_problem(expr: sympy.Expr, f: sympy.Expr, g: sympy.Expr, h: sympy.Expr) -> sympy.Expr:
-    """``rest * h``: the margin ``rest * f * g`` over ``f * g``, times ``h`` (exact: ``rest`` is the product of the
-    margin's other factors)."""
+def absolute_terms(expr: sympy.Expr) -> list[tuple[sympy.Expr, sympy.Expr]] | None:
+    """``[(a, F), (b, G)]`` where the margin is ``a |F| + b |G|`` with numbers ``a``, ``b``, else None."""
+    terms = [t.as_coeff_Mul() for t in sympy.Add.make_args(expr)]
+    if len(terms) != 2 or not all(isinstance(r, sympy.Abs) for _, r in terms):
+        return None
+    return [(c, r.args[0]) for c, r in terms]
+
+
+def last_eliminated(h: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate]) -> sympy.Expr:
+    """``h`` written with the last coordinate of each simplex row as one minus the others (``T[r, d-1] = 1 - sum``), a
+    polynomial expanded: equal to ``h`` at every point of the simplices, and the same expression whichever coordinate
+    the piece eliminated, so that the sign's sub-problem is proved once for all the pieces (27 of a 3 x 3 matrix)."""
+    if not h.is_polynomial():
+        return h
+    for (name, row), idx in groups(coords).items():
+        last = len(idx)
+        e, j = eliminated_symbol(name, [coords[i].index[-1] for i in idx], row)
+        if j == last:
+            continue
+        s_last = next(symbols[i] for i in idx if coords[i].index[-1] == last)
+        others = [symbols[i] for i in idx if symbols[i] != s_last] + [e]
+        h = h.xreplace({s_last: 1 - sympy.Add(*others)})
+    syms = sorted(h.free_symbols, key=str)
+    try:
+        r, *_ = ring(syms, sympy.QQ)
+        return r.from_expr(h).as_expr()
+    except (ValueError, TypeError, sympy.polys.polyerrors.CoercionFailed):
+        return sympy.expand(h)
+
+
+def sign_problem(expr: sympy.Expr, f: sympy.Expr, g: sympy.Expr, h: sympy.Expr, kind: str = "product"
+                 ) -> sympy.Expr | None:
+    """The sign that decides the margin, exactly: ``rest * h`` for the product ``rest * f * g`` (``rest`` the
+    product of the margin's other factors); ``a + b |h|`` for the sum ``a |f| + b |g|`` (``|g| = |h| |f|``); None
+    where ``f``, ``g`` are not such parts of ``expr``."""
+    if kind == "absolute":
+        terms = absolute_terms(expr)
+        parts = dict((x, c) for c, x in terms or [])
+        if f not in parts or g not in parts or f == g:
+            return None
+        return parts[f] + parts[g] * sympy.Abs(h)
     args = list(sympy.Mul.make_args(expr))
+    if f not in args or g not in args or f == g:
+        return None
     args.remove(f)
     args.remove(g)
     return sympy.Mul(*args) * h
+
+
+def candidates(expr: sympy.Expr) -> list[tuple[sympy.Expr, sympy.Expr, str]]:
+    """The pairs ``(f, g, kind)`` to try: two factors of a product, or the two arguments of ``a |F| + b |G|``."""
+    fs = _factors(expr)
+    out = [(fs[i], fs[j], "product") for i, j in _pairs(expr)]
+    terms = absolute_terms(expr)
+    if terms is not None:
+        (_, x), (_, y) = terms
+        out += [(x, y, "absolute"), (y, x, "absolute")]
+    return out
 
 
 def sub_coordinates(sign: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
@@ -179,24 +256,24 @@ def sub_coordinates(sign: sympy.Expr, symbols: list[sympy.Symbol], coords: list[
 def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
                  coords: list[Coordinate]) -> Proportional | None:
     """Close ``expr >= 0`` on the piece (``box``) by two proportional factors (the module docstring), or None."""
-    fs = _factors(expr)
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
-        for i, j in _pairs(expr) if stop is not None else ():
-            f, g = fs[i], fs[j]
+        for f, g, kind in candidates(expr) if stop is not None else ():
             if not f.free_symbols <= g.free_symbols:  # h reads what G reads and F does not
                 continue
             h = proportion(f, g)
             if h is None:
                 continue
-            sign = sign_problem(expr, f, g, h)
+            sign = sign_problem(expr, f, g, last_eliminated(h, symbols, coords), kind)
+            if sign is None or not (defined_on(f, symbols, box) and defined_on(g, symbols, box)):
+                continue  # (tan(x) across a pole is not real there, and no guard of the margin says so)
             if not sign.free_symbols:
                 if constant_holds(sign):
-                    return Proportional(f, g, h, sign, None, None)
+                    return Proportional(f, g, h, sign, None, None, kind)
                 continue
             sy, sc, sb = sub_coordinates(sign, symbols, coords, box)
             got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", stop - time.monotonic())
             if got is not None:
-                return Proportional(f, g, h, sign, *got)
+                return Proportional(f, g, h, sign, *got, kind)
             bad = negative_at(sign, sy, sb)
             if bad is not None:  # the sign is negative there: so is the margin, where F is not 0 (the caller verifies)
                 at = dict(zip(sy, bad))  # the other coordinates in general position: F = 0 on A = B, say
@@ -222,13 +299,14 @@ def recheck(rec: Proportional, expr: sympy.Expr, symbols: list[sympy.Symbol], bo
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
     from paper_checks.prover.certificate import recheck_shared as recheck_certificate
 
-    fs = _factors(expr)
-    if rec.f not in fs or rec.g not in fs or rec.f == rec.g:
-        return ["the recorded factors are not factors of the margin"]
     h = proportion(rec.f, rec.g)
     if h is None or sympy.cancel(h - rec.h) != 0:
         return ["the proportion of the factors derived again is not the one recorded"]
-    sign = sign_problem(expr, rec.f, rec.g, h)
+    sign = sign_problem(expr, rec.f, rec.g, last_eliminated(h, symbols, coords), rec.kind)
+    if sign is None:
+        return [f"the recorded parts are not the margin's ({rec.kind})"]
+    if not (defined_on(rec.f, symbols, box) and defined_on(rec.g, symbols, box)):
+        return ["a factor's interval enclosure on the piece is the whole line (it may have no value there)"]
     if rec.space is None:
         return [] if not sign.free_symbols and constant_holds(sign) else [f"{sign} is not a nonnegative constant"]
     sy, sc, sb = sub_coordinates(sign, symbols, coords, box)

@@ -18,7 +18,7 @@ from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.symbols import Coordinate
-from paper_checks.search.params import Real, SearchSpace, SimplexPoint
+from paper_checks.search.params import Real, SearchSpace, SimplexPoint, StochasticMatrix
 
 #: sub-problems kept for the pieces after (a sum over a simplex is the same on every region of it)
 CACHE_SIZE = 64
@@ -34,28 +34,37 @@ def reals(symbols: list[sympy.Symbol]) -> list[Coordinate]:
 def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
            coords: list[Coordinate] | None = None) -> SearchSpace | None:
     """A prover's space for ``expr >= 0`` on ``box``: each real coordinate a ``Real`` (closed, but for an end at 0
-    that its symbol's strict sign excludes: :func:`open_ends`), and each simplex point whose free coordinates are
+    that its symbol's strict sign excludes: :func:`open_ends`), each simplex point whose free coordinates are
     among ``coords`` the whole simplex (a ``SimplexPoint``: the piece's region of it lies inside, so a proof there
-    holds on the piece; each end exact, a ``Fraction`` where it is not a binary float); None where a coordinate is a
-    row of a matrix."""
+    holds on the piece; each end exact, a ``Fraction`` where it is not a binary float), and each matrix whose rows
+    are all among them the whole set of row-stochastic matrices (a ``StochasticMatrix``); None where only some rows of
+    a matrix are."""
     coords = coords or reals(symbols)
     params: list[Any] = []
     for s, c, (lo, hi) in zip(symbols, coords, box):
         if c.index:
             continue
         params.append(Real(str(s), _end(lo), _end(hi), *open_ends(s, lo, hi)))
-    at: dict[sympy.Symbol, tuple[str, int]] = {}
+    at: dict[sympy.Symbol, tuple[str, tuple[int, ...]]] = {}
+    if None in matrix_rows(coords).values():
+        return None
     for (name, row), idx in groups(coords).items():
-        if row is not None:
-            return None
-        params.append(SimplexPoint(name, len(idx) + 1))
-        at.update({symbols[i]: (name, coords[i].index[0]) for i in idx})
-        e, j = eliminated_symbol(name, [coords[i].index[0] for i in idx])
-        at[e] = (name, j)
+        if row is None:
+            params.append(SimplexPoint(name, len(idx) + 1))
+        elif row == 0:
+            params.append(StochasticMatrix(name, len(idx) + 1))
+        at.update({symbols[i]: (name, coords[i].index) for i in idx})
+        e, j = eliminated_symbol(name, [coords[i].index[-1] for i in idx], row)
+        at[e] = (name, (j,) if row is None else (row, j))
     reals_ = [s for s, c in zip(symbols, coords) if not c.index]
 
+    def entry(v: Any, index: tuple[int, ...]) -> Any:
+        if len(index) == 1:
+            return v[index[0]]
+        return v[index] if isinstance(v, sympy.MatrixBase) else v[index[0]][index[1]]
+
     def exact(pt: Any) -> Any:
-        return expr.xreplace({**{s: pt[str(s)] for s in reals_}, **{s: pt[n][j] for s, (n, j) in at.items()}})
+        return expr.xreplace({**{s: pt[str(s)] for s in reals_}, **{s: entry(pt[n], j) for s, (n, j) in at.items()}})
 
     def margin(pt: Any) -> float:
         return float(sympy.N(exact(pt)))
@@ -69,11 +78,24 @@ def _end(v: Any) -> float | Fraction:
     return float(f) if Fraction(float(f)) == f else f
 
 
-def eliminated_symbol(name: str, free: list[int]) -> tuple[sympy.Symbol, int]:
-    """The symbol of the coordinate of simplex point ``name`` that is not among ``free`` (its entries ``0..d-1``
-    but one), as :func:`paper_checks.prover.symbols.simplex_symbols` names a free one, and its index."""
+def eliminated_symbol(name: str, free: list[int], row: int | None = None) -> tuple[sympy.Symbol, int]:
+    """The symbol of the coordinate of simplex point ``name`` (row ``row`` of a matrix) that is not among ``free``
+    (its entries ``0..d-1`` but one), as :func:`paper_checks.prover.symbols.simplex_symbols` names a free one, and
+    its index."""
     j = min(set(range(len(free) + 1)) - set(free))
-    return sympy.Symbol(f"{name}[{j}]", real=True, nonnegative=True), j
+    tag = f"{name}[{j}]" if row is None else f"{name}[{row},{j}]"
+    return sympy.Symbol(tag, real=True, nonnegative=True), j
+
+
+def matrix_rows(coords: list[Coordinate]) -> dict[str, int | None]:
+    """Each matrix among ``coords``: its size where every one of its rows is there, else None."""
+    rows: dict[str, set[int]] = {}
+    size: dict[str, int] = {}
+    for (name, row), idx in groups(coords).items():
+        if row is not None:
+            rows.setdefault(name, set()).add(row)
+            size[name] = len(idx) + 1
+    return {n: size[n] if r == set(range(size[n])) else None for n, r in rows.items()}
 
 
 def canonical(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate]) -> sympy.Expr:
@@ -81,9 +103,8 @@ def canonical(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
     symbol (equal on the simplex), so that the same sub-problem posed from two regions of the simplex, which
     eliminate different coordinates, is one expression (and is proved once)."""
     for (name, row), idx in groups(coords).items():
-        if row is None:
-            e, _ = eliminated_symbol(name, [coords[i].index[0] for i in idx])
-            expr = expr.subs(1 - sympy.Add(*[symbols[i] for i in idx]), e)
+        e, _ = eliminated_symbol(name, [coords[i].index[-1] for i in idx], row)
+        expr = expr.subs(1 - sympy.Add(*[symbols[i] for i in idx]), e)
     return expr
 
 
@@ -134,11 +155,13 @@ def wanted(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> l
     simplex's size."""
     out: list[tuple[Any, ...]] = [(str(s), Fraction(a), Fraction(b), *open_ends(s, a, b))
                                   for s, c, (a, b) in zip(symbols, coords, box) if not c.index]
-    return out + [(name, len(idx) + 1) for (name, _), idx in groups(coords).items()]
+    return out + [(name, len(idx) + 1) if row is None else (name, "matrix", len(idx) + 1)
+                  for (name, row), idx in groups(coords).items() if row in (None, 0)]
 
 
 def held(space: SearchSpace) -> list[tuple[Any, ...]]:
-    return [(p.name, p.dim) if isinstance(p, SimplexPoint) else
+    return [(p.name, p.dim) if isinstance(p, SimplexPoint) else (p.name, "matrix", p.dim)
+            if isinstance(p, StochasticMatrix) else
             (p.name, Fraction(p.low), Fraction(p.high), p.open_low, p.open_high) for p in space.params]
 
 
@@ -149,6 +172,8 @@ def symbolic_margin(space: SearchSpace) -> Any:
     for p in space.params:
         if isinstance(p, SimplexPoint):
             pt[p.name] = [sympy.Symbol(f"{p.name}[{j}]") for j in range(p.dim)]
+        elif isinstance(p, StochasticMatrix):
+            pt[p.name] = sympy.Matrix(p.dim, p.dim, lambda i, j: sympy.Symbol(f"{p.name}[{i},{j}]"))
         else:
             pt[p.name] = sympy.Symbol(p.name)
     return sympy.sympify(space.exact_margin(pt))

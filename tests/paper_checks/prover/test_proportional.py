@@ -16,6 +16,7 @@ from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.proportional import Proportional, linear_form, proportion, proportional
 from paper_checks.prover.proportional import recheck as proportional_recheck
 from paper_checks.prover.subproblem import reals
+from paper_checks.search.params import SearchSpace
 
 R = sympy.Rational
 F = Fraction
@@ -115,3 +116,36 @@ def test_the_triplet_order_of_le19_is_proved():
     res = prove(space, 10**6, HANG_GUARD)
     assert res.proved and "proportional factors" in res.certificate.methods()
     assert recheck(res.certificate, space) == []
+
+
+def test_an_absolute_value_scaled_by_a_determinant_is_closed_on_a_stochastic_matrix():
+    """``|det Q| - |det(T^T Q)| = |det Q| (1 - |det T|)`` (Xu et al. 2019, DMI's information monotonicity, c = 2):
+    the ratio ``det T`` is written with each row's last entry eliminated, whichever the piece eliminated, so that
+    ``1 - |det T| >= 0`` is one sub-problem over the whole stochastic matrix for every piece."""
+    from paper_checks.search.params import SimplexPoint, StochasticMatrix
+
+    def exact(pt):
+        Q, T = sympy.Matrix(2, 2, list(pt["Q"])), sympy.Matrix(pt["T"])
+        return sympy.Abs(Q.det()) - sympy.Abs((T.T * Q).det())
+
+    space = SearchSpace((SimplexPoint("Q", 4), StochasticMatrix("T", 2)), lambda pt: float(sympy.N(exact(pt))), exact,
+                        description="|det Q| - |det T^T Q|")
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.proved and "proportional factors" in res.certificate.methods()
+    assert recheck(res.certificate, space) == []
+    kept = [r for r in res.certificate.subproofs.values() if isinstance(r, Proportional)]
+    assert kept and all(r.kind == "absolute" for r in kept)
+    assert len({r.space.description for r in kept}) == 1  # one sub-problem for every piece
+
+
+def test_an_absolute_value_scaled_beyond_one_is_not_closed():
+    """``|x| - |2 t x|`` with ``t`` in [0, 1] is negative for ``t > 1/2``: never closed; a counterexample."""
+    res = prove_expr(sympy.Abs(x) - sympy.Abs(2 * t * x), {x: (-1, 1), t: (0, 1)}, seconds=HANG_GUARD)
+    assert res.outcome == "counterexample"
+
+
+def test_factors_across_a_pole_are_not_closed():
+    """``tan(x) * (t tan(x)) = t tan(x)^2`` on ``[0, 2]`` has no value at ``pi/2``, and no guard says so: the step
+    leaves it (the normal form's own test of a factor, an enclosure that is the whole line)."""
+    res = prove_expr(sympy.tan(x) * (t * sympy.tan(x)), {x: (0, 2), t: (0, 1)}, budget=400, seconds=30)
+    assert res.outcome != "proved"

@@ -18,6 +18,8 @@ R = sympy.Rational
 F = Fraction
 
 CASES = {  # method name -> (closure name it records, space); z3 first is left out here (test_z3_algebraic.py)
+    "AbsoluteValue": ("absolute value", real_space(lambda x, y: sympy.Abs(x**3 - y) * (x - y) ** 2 / 3,
+                                                   ("x", -1, 1), ("y", -1, 1))),
     "NormalForm": ("identity", real_space(lambda x: (x + 1) ** 2 - x**2 - 2 * x - 1, ("x", 0, 1))),
     "NormalForm, known sign": ("known sign", real_space(lambda x: x**2 * (1 - x) ** 3, ("x", 0, 1))),
     "RealRoots": ("real roots", real_space(lambda x: x**3 - x + R(2, 5), ("x", 0, 1))),
@@ -49,6 +51,18 @@ def test_a_tampered_record_is_refused_by_the_method_that_made_it(without_z3_firs
     res = prove(space, 20000, 300)
     res.certificate.problems.clear()  # the problem z3 decided is no longer recorded
     assert any("polynomial problem" in p for p in recheck(res.certificate, space))
+
+
+def test_the_absolute_value_structure_is_read_exactly():
+    from paper_checks.prover.closures.absolute import nonnegative_product
+
+    x, y = sympy.symbols("x y", real=True)
+    assert nonnegative_product(sympy.Abs(x - y)) and nonnegative_product(R(2, 3) * sympy.Abs(x) * (x - y) ** 4)
+    assert not nonnegative_product(-sympy.Abs(x))  # a negative constant
+    assert not nonnegative_product(sympy.Abs(x) * (x - y) ** 3)  # an odd power
+    assert not nonnegative_product(sympy.Abs(x) - y)  # a sum
+    assert not nonnegative_product(sympy.sqrt(sympy.Abs(x)) * sympy.Abs(y) ** -1)  # no positive integer powers
+    assert not nonnegative_product(sympy.Integer(3))  # a constant is the normal form's
 
 
 def test_the_outside_and_as_written_methods_recheck_their_own_record():
