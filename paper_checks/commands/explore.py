@@ -25,7 +25,7 @@ from paper_checks.search.result import Outcome
 
 
 def explore(args: argparse.Namespace) -> int:
-    start = getattr(args, "begun", None) or time.monotonic()  # the command's time counts from its start
+    start = time.monotonic()
     claim_id, budget, seed = args.id, args.budget, args.seed
     reg = load()
     if claim_id not in reg:
@@ -130,9 +130,10 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         left -= time.monotonic() - start
         if not left > 0:
             raise UsageError(f"--timeout ran out before the prover started ({timeout_from_args(args):g} s)")
-    # --prove-seconds counts from the command's start too (imports and loading the claims are part of it), so that
-    # the command returns within --prove-seconds + 2 s as prove_claim does; the prover gets at least LEAST_SECONDS
-    spent = time.monotonic() - start
+    # --prove-seconds counts from the process's start (imports and loading the claims are part of the command), so
+    # that the command returns within --prove-seconds + 2 s as prove_claim does; the prover gets at least
+    # LEAST_SECONDS. (--timeout, the search's limit too, counts from this handler's start, as it always has.)
+    spent = time.monotonic() - (getattr(args, "begun", None) or start)
     try:  # --timeout bounds the whole command: the prover stops itself by then, an alarm stops whatever it runs
         with deadline(left):
             seconds = max(args.prove_seconds - spent, LEAST_SECONDS)
