@@ -40,7 +40,7 @@ import numpy as np
 from paper_checks.deadline import deadline
 from paper_checks.described import Described
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import closures, inputs, unbounded
+from paper_checks.prover import charts, closures, inputs
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
@@ -483,10 +483,10 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     the margin is not real, :mod:`paper_checks.prover.defined`) or ``undecided`` (``reason``, ``remaining``).
     """
     budget, seconds = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals)
-    bounded, back = unbounded.compactify(space)  # a half-line or the line: through a chart onto a bounded interval
+    bounded, told = charts.chart(space)  # a two-coordinate constraint's polygon, a half-line: charted onto boxes
     if bounded is not space:
-        return unbounded.back_result(prove(bounded, budget, seconds, shrink_evals=shrink_evals,
-                                           search_first=search_first, seed=seed, exact_first=exact_first), back)
+        return told(prove(bounded, budget, seconds, shrink_evals=shrink_evals, search_first=search_first, seed=seed,
+                          exact_first=exact_first))
     start = time.monotonic()
     st = _State(space, budget, start + seconds, shrink_evals)
     st.tight = Tight(st.deadline, st.notes)

@@ -234,9 +234,10 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
         cb, nb = risks_exact(pt, "b")
         return (ca - cb) * (na - nb)
 
-    def constraint(pt: dict[str, Any]) -> bool:
-        a = float(pt["alpha"])
-        return a >= max(float(pt["beta"]), 2 - float(pt["beta"])) if kind == "margin" else a >= 2
+    def constraint(pt: dict[str, Any]) -> Any:
+        # written so that it reads on symbols as on numbers: the prover charts its polygon (prover/polygon.py)
+        a, b = pt["alpha"], pt.get("beta")
+        return (a >= b) & (a >= 2 - b) if kind == "margin" else a >= 2
 
     what = "balanced margin loss, alpha >= max(beta, 2 - beta)" if kind == "margin" else (
         f"triplet loss, alpha >= 2, classes "

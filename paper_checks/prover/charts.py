@@ -1,0 +1,27 @@
+"""Every chart a domain needs before its boxes (:func:`chart`): a constraint affine in two coordinates, its polygon
+cut into cells charted onto boxes (:mod:`paper_checks.prover.polygon`), then each half-line or the line mapped onto
+a bounded interval (:mod:`paper_checks.prover.unbounded`). :func:`paper_checks.prover.prove.prove` proves the
+charted space and tells its result in the original one; the re-check (:mod:`paper_checks.prover.certificate`)
+charts the space again the same way, since the certificate's boxes are in the charts' coordinates."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from paper_checks.prover import polygon, unbounded
+from paper_checks.search.params import SearchSpace
+
+
+def chart(space: SearchSpace) -> tuple[SearchSpace, Callable[[Any], Any]]:
+    """``(charted, told)``: ``space`` through every chart it needs (itself where none), and the function that tells
+    a :class:`~paper_checks.prover.prove.ProofResult` on ``charted`` in ``space``'s coordinates."""
+    cells, poly = polygon.chart(space)
+    bounded, back = unbounded.compactify(cells)
+
+    def told(res: Any) -> Any:
+        if bounded is not cells:
+            res = unbounded.back_result(res, back)
+        if isinstance(poly, polygon.Polygon):
+            res = polygon.back_result(res, space, poly)
+        return res
+    return bounded, told
