@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextvars
 import time
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -32,7 +33,7 @@ from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.proportional import sub_coordinates
-from paper_checks.prover.subproblem import canonical, held, nested, proved_once, sampled, symbolic_margin, wanted
+from paper_checks.prover.subproblem import canonical, held, nested, proved_once, symbolic_margin, wanted
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.trace import compile_expr
 from paper_checks.search.params import SearchSpace
@@ -41,11 +42,13 @@ from paper_checks.search.params import SearchSpace
 MAX_DEPTH = 2
 #: the share of the time left that one step may spend on its sub-proofs
 SHARE = 0.5
+#: the share of the step's time that one kink's sign may take (one that cannot be proved leaves time to the others)
+SIGN_SHARE = 0.2
 #: the most kinks of one margin this step looks at
 MOST_KINKS = 400
-#: sample points a coordinate where a kink's difference is looked at (at most :data:`MOST_SAMPLES` in all)
-SAMPLES = 3
-MOST_SAMPLES = 243
+#: points of the box (beside its centre and two corners) where a kink's difference is looked at
+SAMPLES = 16
+_GOLDEN = (5**0.5 - 1) / 2
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_signs_depth", default=0)
 
@@ -110,28 +113,39 @@ def renamed(sign: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordina
 
 
 def _looks_one_sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> tuple[int, bool] | None:
-    """``(side, enclosed)``: the side whose sign ``d`` (``>= 0`` for side 0) takes at every sample point of ``box``,
-    and whether the interval enclosure of ``d`` on ``box`` already has that sign; None where ``d`` takes both signs
-    (floating point: it only chooses what is tried)."""
+    """``(side, enclosed)``: the side whose sign ``d`` (``>= 0`` for side 0) takes at a few points of ``box``
+    (:func:`_sample_points`, each bounded in intervals), and whether the interval enclosure of ``d`` on ``box``
+    already has that sign; None where ``d`` takes both signs (it only chooses what is tried)."""
     sy = [s for s in symbols if s in d.free_symbols]
     sb = [b for s, b in zip(symbols, box) if s in d.free_symbols]
     try:
-        enclosed = compile_expr(d, sy)(intervals(sb))
+        f = compile_expr(d, sy)
+        enclosed = f(intervals(sb))
     except Exception:  # noqa: BLE001  (an enclosure that fails decides nothing)
-        enclosed = None
-    if enclosed is not None and enclosed.a >= 0:
-        return 0, True
-    if enclosed is not None and enclosed.b <= 0:
-        return 1, True
-    samples = max(2, min(SAMPLES, int(MOST_SAMPLES ** (1 / max(len(sy), 1)))))
-    vals = sampled(d, sy, sb, samples, MOST_SAMPLES)
-    if not vals:
         return None
-    if all(v >= 0 for v in vals):
-        return 0, False
-    if all(v <= 0 for v in vals):
-        return 1, False
-    return None
+    if enclosed.a >= 0:
+        return 0, True
+    if enclosed.b <= 0:
+        return 1, True
+    signs = set()
+    for pt in _sample_points(sb):
+        try:
+            v = f(intervals([(x, x) for x in pt]))
+        except Exception:  # noqa: BLE001  (a point where it cannot be evaluated says nothing)
+            continue
+        signs.update({1} if v.a > 0 else {-1} if v.b < 0 else set())
+        if len(signs) == 2:
+            return None
+    return (0, False) if signs == {1} else (1, False) if signs == {-1} else None
+
+
+def _sample_points(box: Box) -> list[list[Fraction]]:
+    """The centre, the two extreme corners and :data:`SAMPLES` points of a Kronecker sequence in ``box``."""
+    out = [[(lo + hi) / 2 for lo, hi in box], [lo for lo, _ in box], [hi for _, hi in box]]
+    for i in range(1, SAMPLES + 1):
+        out.append([lo + (hi - lo) * Fraction(round(((i * _GOLDEN * (j + 1)) % 1) * 1024), 1024)
+                    for j, (lo, hi) in enumerate(box)])
+    return out
 
 
 def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
@@ -140,6 +154,7 @@ def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
             return None
+        per_sign = SIGN_SHARE * (stop - time.monotonic())
         sides: list[Side] = []
         tried: set[sympy.Expr] = set()
         reduced = expr
@@ -157,7 +172,7 @@ def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
                 if time.monotonic() > stop:
                     break
                 sign, sy, sc, sb = renamed(sign_of(node, side), symbols, coords, box)
-                got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", stop - time.monotonic())
+                got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", min(per_sign, stop - time.monotonic()))
                 if got is not None:
                     sides.append(Side(node, side, sign, *got))
                     decided[node] = node.args[side]
