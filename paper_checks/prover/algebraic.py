@@ -25,6 +25,7 @@ import z3
 
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.solver import check_model
+from paper_checks.prover.symbols import Coordinate
 
 #: the largest integer exponent written out as a product, and the largest root order ``q``
 MAX_POWER = 64
@@ -156,10 +157,19 @@ class _Builder:
         raise NotAlgebraic(type(c).__name__)
 
 
+def strict_ends(coords: list[Coordinate], box: Box) -> list[tuple[bool, bool]]:
+    """For each coordinate, whether its box's ends are ends its domain leaves open (:attr:`Coordinate.open_at`):
+    ``q`` in ``(0, 1]``, the pole of an unbounded interval's chart (:mod:`paper_checks.prover.unbounded`)."""
+    return [(c.open_at[0] is not None and lo == c.open_at[0], c.open_at[1] is not None and hi == c.open_at[1])
+            for c, (lo, hi) in zip(coords, box)]
+
+
 def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]], milliseconds: int,
-           *, recheck: bool = False) -> tuple[str, list[list[Fraction]]]:
+           *, recheck: bool = False, strict: list[tuple[bool, bool]] | None = None
+           ) -> tuple[str, list[list[Fraction]]]:
     """``("unsat", [])``: the margin is ``>= 0`` wherever it is real on the box (and simplex rows), and no
-    denominator is 0 there;
+    denominator is 0 there (an end marked in ``strict`` is left out: the domain is open there, so a denominator 0
+    at the pole of an unbounded interval's chart is no point of it);
     ``("sat", candidates)``: rational points near z3's model, in the coordinates, to verify exactly;
     ``("unknown", [])`` (time out, or z3 gives up); ``("not algebraic", [])``. A fresh z3 context each call;
     ``recheck``: another route (if-then-else eliminated, then NLSAT alone)."""
@@ -174,8 +184,9 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
     else:
         s = z3.SolverFor("QF_NRA", ctx=ctx)
     s.set("timeout", max(int(milliseconds), 1))
-    for v, (lo, hi) in zip(b.vars, box):
-        s.add(v >= z3.RealVal(str(lo), ctx), v <= z3.RealVal(str(hi), ctx))
+    for v, (lo, hi), (open_lo, open_hi) in zip(b.vars, box, strict or [(False, False)] * len(box)):
+        low, high = z3.RealVal(str(lo), ctx), z3.RealVal(str(hi), ctx)
+        s.add(v > low if open_lo else v >= low, v < high if open_hi else v <= high)
     for row in rows:
         s.add(z3.Sum(*[b.vars[i] for i in row]) <= 1 if len(row) > 1 else b.vars[row[0]] <= 1)
     s.add(*b.side)

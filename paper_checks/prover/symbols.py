@@ -4,6 +4,7 @@ SymPy may assume of a real coordinate from its interval."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -16,6 +17,8 @@ class Coordinate:
     symbol: sympy.Symbol
     param: str
     index: tuple[int, ...]  # () for a Real; (j,) of a simplex point; (row, j) of a matrix
+    #: a Real's ends that its domain leaves open (exact), None where closed: a proof there may take them as strict
+    open_at: tuple[Fraction | None, Fraction | None] = (None, None)
 
 
 def simplex_symbols(name: str, dim: int, eliminated: int, row: int | None) -> tuple[list[Any], list[Coordinate]]:

@@ -342,7 +342,7 @@ def symbolic_point(space: SearchSpace, integers: dict[str, int],
         elif isinstance(p, Real):
             s = sympy.Symbol(p.name, **sign_assumptions(p.low, p.high, p.open_low, p.open_high))
             point[p.name] = s
-            coords.append(Coordinate(s, p.name, ()))
+            coords.append(Coordinate(s, p.name, (), _open_at(p)))
         elif isinstance(p, SimplexPoint):
             vals, cs = simplex_symbols(p.name, p.dim, eliminated[p.name][0], None)
             point[p.name] = vals
@@ -357,6 +357,13 @@ def symbolic_point(space: SearchSpace, integers: dict[str, int],
         else:
             raise Untraceable(f"the prover does not know the parameter type {type(p).__name__} ({p.name!r})")
     return point, coords
+
+
+def _open_at(p: Real) -> tuple[Fraction | None, Fraction | None]:
+    """The finite ends of ``p`` that its domain leaves open, exact (:attr:`Coordinate.open_at`)."""
+    def end(v: Any, is_open: bool) -> Fraction | None:
+        return Fraction(v) if is_open and math.isfinite(v) else None
+    return end(p.low, p.open_low), end(p.high, p.open_high)
 
 
 @dataclass

@@ -1,7 +1,9 @@
 """z3 first on its fragment (:mod:`paper_checks.prover.algebraic`): a margin of polynomials, quotients, radicals
 (auxiliary variables ``r >= 0, r^q = t``) and ``Max``/``Min``/``Abs`` (if-then-else) goes to z3 before anything
 else, with a short time slice (:data:`SLICE_MILLISECONDS`, at most a quarter of what is left): ``unsat`` proves the
-piece; a model is rounded to rational candidates that the prover verifies exactly on the claim's own margin (and
+piece (an end the domain leaves open is strict: ``q > 0`` in ``(0, 1]``, and the poles of an unbounded interval's
+chart, so a margin loss's branches on the whole line are decided in the chart's rational coordinate); a model is
+rounded to rational candidates that the prover verifies exactly on the claim's own margin (and
 shrinks) before it reports one; ``unknown`` leaves the piece to the other closures.
 
 Re-checked independently: the margin translated again in a fresh z3 context and decided by another route (the
@@ -40,7 +42,8 @@ class Z3Algebraic(PieceMethod):
         ms = int(min(SLICE_MILLISECONDS, 250 * left))
         if ms < 1:
             return None
-        outcome, cands = algebraic.decide(t.expr, t.symbols, goal.base, goal.rows, ms)
+        outcome, cands = algebraic.decide(t.expr, t.symbols, goal.base, goal.rows, ms,
+                                          strict=algebraic.strict_ends(goal.coords, goal.base))
         if outcome == "unsat":
             return Outcome(Closure(True, 0.0, "z3 algebraic"))
         return Outcome(candidates=cands,
@@ -49,7 +52,8 @@ class Z3Algebraic(PieceMethod):
 
     def recheck(self, check: Check) -> list[str]:
         t = check.t
-        outcome, _ = algebraic.decide(t.expr, t.symbols, check.base, check.rows, Z3_MILLISECONDS, recheck=True)
+        outcome, _ = algebraic.decide(t.expr, t.symbols, check.base, check.rows, Z3_MILLISECONDS, recheck=True,
+                                      strict=algebraic.strict_ends(check.coords, check.base))
         if outcome != "unsat":
             return [f"{check.where}: z3 re-run on the algebraic margin (fresh context, ite eliminated, NLSAT) says "
                     f"{outcome}, not unsat"]

@@ -68,3 +68,16 @@ def test_the_fragment_and_its_translation():
     # a quotient whose denominator vanishes in the box is never proved: 1 + |x|/x is nan at x = 0
     assert algebraic.decide(1 + sympy.Abs(x) / x, [x, y], [(F(-1), F(1)), (F(0), F(1))], [], 5000)[0] == "sat"
     assert algebraic.decide(1 + sympy.Abs(x) / x, [x, y], [(F(1, 2), F(1)), (F(0), F(1))], [], 5000)[0] == "unsat"
+
+
+def test_an_open_end_is_strict_and_a_closed_one_is_not():
+    from paper_checks.prover.symbols import Coordinate
+
+    q, x = sympy.symbols("q x")
+    coords = [Coordinate(q, "q", (), (Fraction(0), None)), Coordinate(x, "x", ())]
+    box = [(Fraction(0), Fraction(1)), (Fraction(0), Fraction(1))]
+    assert algebraic.strict_ends(coords, box) == [(True, False), (False, False)]
+    assert algebraic.strict_ends(coords, [(Fraction(1, 2), Fraction(1)), box[1]]) == [(False, False)] * 2
+    # 1/q is undefined at q = 0: a point of [0, 1], none of (0, 1]
+    assert algebraic.decide(x / q, [q, x], box, [], 2000)[0] == "sat"
+    assert algebraic.decide(x / q, [q, x], box, [], 2000, strict=[(True, False), (False, False)])[0] == "unsat"
