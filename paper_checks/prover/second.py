@@ -497,7 +497,8 @@ def barycentre(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Criti
 
 def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Critical | None:
     """A :class:`Critical` near ``box``: Newton from its centre, rounded to simple rationals, then checked
-    exactly, first as a point, then fixing only the simplex coordinates, then only the others."""
+    exactly, first as a point, then fixing only the simplex coordinates, then only the others; the first that
+    closes ``box``, else the first valid set along a parameter (it may close the boxes nearer it), else None."""
     x = _newton(t, [float(v) for v in centre(box)], base)
     if x is None:
         return None
@@ -514,10 +515,12 @@ def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Cr
         crit = critical_at(t, cand, base, groups)
         if crit is not None and psd_closes(crit, box):
             return crit
+    segment = None
     for cand in segments.candidates(x, base, _rational):  # a set that holds for every value of a parameter
         if simplex and any(i in simplex for i in cand):
             continue  # a simplex row is fixed whole, above
         crit = critical_at(t, cand, base, groups)
         if crit is not None and psd_closes(crit, box):
             return crit
-    return None
+        segment = segment or crit
+    return segment  # valid, if too far from this box to close it: kept, it closes the boxes nearer it

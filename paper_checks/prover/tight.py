@@ -42,7 +42,7 @@ from paper_checks.prover.trace import Coordinate, Fn, Traced, compile_expr
 
 #: a critical point is looked for by Newton's method from a box at most this many times per conjunct
 CRITICAL_TRIES = 12
-#: ... and only from a box narrower than 1/CRITICAL_WIDTH of its piece along every coordinate
+#: ... and only from a box narrower than 1/CRITICAL_WIDTH of its piece along every coordinate it was split in
 CRITICAL_WIDTH = 8
 
 Key = tuple[int, int]  # (piece, conjunct)
@@ -120,7 +120,7 @@ class Tight:
             if psd_closes(c, box):
                 return _closure(c)
         tries = self.tries.get(key, 0)
-        small = all(hi - lo <= (b1 - b0) / CRITICAL_WIDTH for (lo, hi), (b0, b1) in zip(box, base))
+        small = _small(box, base)
         rows = [list(g) for g in groups(coords).values()]
         first = key not in self.tries  # the barycentre is tried once, from the first open box
         if not first and time.monotonic() > self.deadline:
@@ -199,3 +199,13 @@ class Tight:
             if c.lifts and psd_closes(c, box):
                 return _closure(c)
         return None
+
+
+def _small(box: Box, base: Box) -> bool:
+    """Whether ``box`` is near enough a critical set to look for one from it: narrower than 1/:data:`CRITICAL_WIDTH`
+    of its piece along one coordinate at least, and along every other but those it spans whole (a parameter the
+    boxes never split: ``t`` of ``log_t(x) >= log x`` near ``x = 1``, where the margin hardly moves with ``t``, so
+    the boxes near the set, a segment along ``t`` (:mod:`paper_checks.prover.segments`), are split in ``x``)."""
+    narrow = [hi - lo <= (b1 - b0) / CRITICAL_WIDTH for (lo, hi), (b0, b1) in zip(box, base)]
+    whole = [(lo, hi) == (b0, b1) for (lo, hi), (b0, b1) in zip(box, base)]
+    return any(narrow) and all(n or w for n, w in zip(narrow, whole))
