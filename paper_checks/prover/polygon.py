@@ -149,7 +149,10 @@ def half_planes(space: SearchSpace) -> tuple[str, str, list[HalfPlane]] | None:
         return None
     planes = []
     for e, strict in reading:
-        poly = sympy.Poly(e, sx, sy)
+        try:
+            poly = sympy.Poly(e, sx, sy)
+        except sympy.PolynomialError:  # 1/x, sqrt(x): no half-plane
+            return None
         if poly.total_degree() > 1 or not all(c.is_Rational for c in poly.coeffs()):
             return None
         a, b, c = (poly.coeff_monomial(m) for m in (sx, sy, 1))

@@ -40,6 +40,8 @@ def test_the_constraint_is_read_as_half_planes_in_two_coordinates():
     assert half_planes(_space(lambda x, y: x, lambda pt: pt["x"] <= sympy.Max(pt["y"], 2 - pt["y"]))) is None
     assert half_planes(_space(lambda x, y: x, lambda pt: pt["x"] >= 1)) is None  # one coordinate: constraint.py
     assert half_planes(_space(lambda x, y: x, lambda pt: pt["x"] * pt["y"] >= 1)) is None  # not affine
+    assert half_planes(_space(lambda x, y: x, lambda pt: pt["x"] >= 1 / (pt["y"] + 2))) is None  # not a polynomial
+    assert half_planes(_space(lambda x, y: x, lambda pt: sympy.Or(pt["x"] >= pt["y"], pt["x"] <= 0))) is None
     assert half_planes(_space(lambda x, y: x, lambda pt: float(pt["x"]) >= float(pt["y"]))) is None  # floats
 
 
