@@ -171,7 +171,7 @@ def recheck_undefined(u: Undefined, space: SearchSpace) -> list[str]:
     """Re-check an outcome ``undefined`` (see the module docstring): the point is in the domain, the node is one
     of the margin traced again, and Arb's balls (:func:`paper_checks.prover.balls.ball_at`) put its argument
     below 0 there (for a power, its exponent strictly between two integers); the problems found (empty: it holds)."""
-    space, _ = charts.chart(space)
+    space, _, _ = charts.chart(space)
     try:
         traced, coords = trace(space, dict(u.piece.integers), dict(u.piece.eliminated))
     except Untraceable as exc:
@@ -247,7 +247,7 @@ def recheck_shared(cert: Certificate, space: SearchSpace) -> list[str]:
 
 
 def _recheck(cert: Certificate, space: SearchSpace) -> list[str]:
-    space, _ = charts.chart(space)  # the certificate's boxes are in the charts' coordinates
+    space, _, _ = charts.chart(space)  # the certificate's boxes are in the charts' coordinates
     problems = _missing_pieces(cert, space)
     for i, piece in enumerate(cert.pieces):
         try:
@@ -295,7 +295,7 @@ def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
     """``(re-bounded, tried)``: of the boxes closed by the natural extension with a lower bound above
     :data:`ARB_MIN`, how many Arb's ball arithmetic also bounds above 0."""
     done = tried = 0
-    space, _ = charts.chart(space)
+    space, _, _ = charts.chart(space)
     for i, piece in enumerate(cert.pieces):
         traced, coords = trace(space, dict(piece.integers), dict(piece.eliminated))
         base = piece_box(space, piece, coords).box

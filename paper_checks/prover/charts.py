@@ -5,17 +5,27 @@ charted space and tells its result in the original one; the re-check (:mod:`pape
 charts the space again the same way, since the certificate's boxes are in the charts' coordinates."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover import polygon, unbounded
 from paper_checks.search.params import SearchSpace
 
 
-def chart(space: SearchSpace) -> tuple[SearchSpace, Callable[[Any], Any]]:
-    """``(charted, told)``: ``space`` through every chart it needs (itself where none), and the function that tells
-    a :class:`~paper_checks.prover.prove.ProofResult` on ``charted`` in ``space``'s coordinates."""
-    cells, poly = polygon.chart(space)
+def chart(space: SearchSpace, seconds: float | None = None) -> tuple[SearchSpace, Callable[[Any], Any], float | None]:
+    """``(charted, told, left)``: ``space`` through every chart it needs (itself where none), the function that
+    tells a :class:`~paper_checks.prover.prove.ProofResult` on ``charted`` in ``space``'s coordinates, and what is
+    left of ``seconds``. Reading the constraint calls the claim's code on symbols: within ``seconds`` (a
+    constraint that does not return by then is not charted; the prover reads it again on each piece, under its
+    own alarm)."""
+    begun = time.monotonic()
+    try:
+        with deadline(seconds):
+            cells, poly = polygon.chart(space)
+    except TimedOut:
+        cells, poly = space, None
     bounded, back = unbounded.compactify(cells)
 
     def told(res: Any) -> Any:
@@ -24,4 +34,4 @@ def chart(space: SearchSpace) -> tuple[SearchSpace, Callable[[Any], Any]]:
         if isinstance(poly, polygon.Polygon):
             res = polygon.back_result(res, space, poly)
         return res
-    return bounded, told
+    return bounded, told, None if seconds is None else max(seconds - (time.monotonic() - begun), 0.01)

@@ -483,7 +483,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     the margin is not real, :mod:`paper_checks.prover.defined`) or ``undecided`` (``reason``, ``remaining``).
     """
     budget, seconds = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals)
-    bounded, told = charts.chart(space)  # a two-coordinate constraint's polygon, a half-line: charted onto boxes
+    bounded, told, seconds = charts.chart(space, seconds)  # a two-coordinate constraint, a half-line: onto boxes
     if bounded is not space:
         return told(prove(bounded, budget, seconds, shrink_evals=shrink_evals, search_first=search_first, seed=seed,
                           exact_first=exact_first))

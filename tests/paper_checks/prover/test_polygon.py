@@ -121,3 +121,19 @@ def test_the_margin_loss_order_of_le19_is_proved_on_its_polygon():
     res = prove(space, 10**6, HANG_GUARD)
     assert res.proved and "kinks decided" in res.certificate.methods()
     assert recheck(res.certificate, space) == []
+
+
+def test_a_constraint_that_hangs_on_symbols_keeps_the_time_limit():
+    """Reading the constraint calls the claim's code on symbols before any box: it runs under the prover's time
+    limit (a constraint that never returns is not charted, and the proof ends within seconds + 2)."""
+    import time
+
+    def hangs(pt):
+        if isinstance(pt["x"], sympy.Basic) and not pt["x"].is_number:
+            while True:
+                pass
+        return pt["x"] >= pt["y"]
+    sp = _space(lambda x, y: x - y + 5, hangs)
+    begun = time.monotonic()
+    res = prove(sp, 10**5, 3)
+    assert time.monotonic() - begun < 3 + 2 and res.outcome in ("undecided", "proved")
