@@ -567,8 +567,9 @@ def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
     d = sympy.diff(expr, s)
     if d.has(sympy.tan):  # tan' = 1 + tan^2 >= 1 even across a pole, where tan jumps; 1/cos^2 is unbounded there
         d = d.replace(sympy.tan, lambda u: sympy.sin(u) / sympy.cos(u))
-    if d.has(unbounded.HalfChart, unbounded.LineChart):  # the chart's derivative v'(u) > 0 as a factor
-        d = sympy.factor_terms(d)
+    if d.has(unbounded.HalfChart, unbounded.LineChart):  # the chart's derivative v'(u) > 0 as a factor, and the
+        d = sympy.factor_terms(sympy.together(d))  # rest over one denominator: 1 - e^-v/(1 + e^-v) is 1/(1 + e^-v),
+        # not oo - oo/oo at v = -oo (softplus(-v) + v, the logistic loss against max(0, -v) on the whole line)
     if any(not p.exp.is_number for p in d.atoms(sympy.Pow)):  # SymPy combines numeric exponents itself (powsimp
         d = sympy.powsimp(d)  # of a large derivative with square roots, an embedding's distances, took 28 s)
     return d

@@ -118,5 +118,17 @@ def test_margin_losses_with_branches_are_decided_by_z3_on_the_chart(name, expr):
     assert false.outcome == "counterexample"
 
 
+def test_the_logistic_loss_above_the_hinge_at_0_is_proved_on_the_line():
+    """``log(1 + e^-v) >= max(0, -v)``, 0 at both infinities: on the side ``v <= 0`` the margin as written is
+    ``oo - oo`` at ``v = -oo``, and so was its derivative, ``1 - e^-v/(1 + e^-v)``; over one denominator it is
+    ``1/(1 + e^-v) >= 0``, so the monotone step takes the box to the face, where the limit is 0 (undecided before)."""
+    expr = sympy.log(1 + sympy.exp(-v)) - sympy.Max(0, -v)
+    space = line_space(expr)
+    res = prove(space, 20000, 120)
+    assert res.proved, res.reason
+    assert recheck(res.certificate, space) == []
+    assert prove(line_space(expr - R(1, 10**6)), 20000, 120).outcome == "counterexample"
+
+
 def test_a_pole_inside_the_line_is_still_no_point_of_the_domain():
     assert prove(line_space(1 / v**2), 20000, 60).outcome == "undefined"
