@@ -33,7 +33,7 @@ from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.proportional import sub_coordinates
-from paper_checks.prover.subproblem import canonical, held, nested, proved_once, symbolic_margin, wanted
+from paper_checks.prover.subproblem import nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.trace import compile_expr
 from paper_checks.search.params import SearchSpace
@@ -188,32 +188,15 @@ def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
 def recheck(rec: KinksDecided, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    from paper_checks.prover.certificate import recheck_shared as recheck_certificate
-
     out: list[str] = []
     reduced = expr
     for s in rec.sides:
         if not (_two_sided(s.node) and reduced.has(s.node)) or s.side not in (0, 1):
             return [f"{s.node} is not a two-sided kink of the margin"]
         sign, sy, sc, sb = renamed(sign_of(s.node, s.side), symbols, coords, box)
-        out += _problem(s.space, s.proof, sign, sy, sc, sb, f"the side of {s.node}", recheck_certificate)
+        out += recheck_problem(s.space, s.proof, sign, sy, sc, sb, f"the side of {s.node}")
         reduced = reduced.xreplace({s.node: s.node.args[s.side]})
     if reduced != rec.reduced and not is_zero(reduced - rec.reduced):
         return [*out, "the reduced margin is not the margin with the recorded sides"]
-    return out + _problem(rec.space, rec.proof, reduced, symbols, coords, box, "the reduced margin",
-                          recheck_certificate)
-
-
-def _problem(space: SearchSpace, proof: Any, margin: sympy.Expr, sy: list[sympy.Symbol], sc: list[Coordinate],
-             sb: Box, what: str, recheck_certificate: Any) -> list[str]:
-    if held(space) != wanted(sy, sc, sb):
-        return [f"{what}: the sub-problem's domain is not the piece's"]
-    mine = canonical(margin, sy, sc)
-    plain = mine.xreplace({s: sympy.Symbol(str(s)) for s in mine.free_symbols})
-    got = symbolic_margin(space)
-    if got != plain and not is_zero(got - plain):
-        return [f"{what}: the sub-problem does not hold it"]
-    if not proof.proved or proof.certificate is None:
-        return [f"{what}: not proved"]
-    return [f"{what}: {p}" for p in recheck_certificate(proof.certificate, space)]
+    return out + recheck_problem(rec.space, rec.proof, reduced, symbols, coords, box, "the reduced margin")
 

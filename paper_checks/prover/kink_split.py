@@ -26,8 +26,7 @@ from typing import Any
 import sympy
 
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.normal import is_zero
-from paper_checks.prover.subproblem import held, nested, proved_once, symbolic_margin, wanted
+from paper_checks.prover.subproblem import nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import SearchSpace
 
@@ -161,8 +160,6 @@ def kink_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
 def recheck(rec: KinkSplit, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    from paper_checks.prover.certificate import recheck_shared as recheck_certificate
-
     if rec.node not in kinks_to_split(expr):
         return [f"{rec.node} is not a kink of the margin"]
     split = affine_split(rec.node, symbols, coords, box)
@@ -174,15 +171,5 @@ def recheck(rec: KinkSplit, expr: sympy.Expr, symbols: list[sympy.Symbol], box: 
         return ["the recorded cases are not the kink's sides"]
     for c in rec.cases:
         margin, sy, sc, sb = case_problem(expr, rec.node, c.side, split, symbols, coords, box)
-        if held(c.space) != wanted(sy, sc, sb):
-            out.append(f"side {c.side}: the sub-problem's domain is not the side's")
-            continue
-        got = symbolic_margin(c.space)
-        plain = margin.xreplace({s: sympy.Symbol(str(s)) for s in margin.free_symbols})
-        if got != plain and not is_zero(got - plain):
-            out.append(f"side {c.side}: the sub-problem's space does not hold the side's margin")
-        if not c.proof.proved or c.proof.certificate is None:
-            out.append(f"side {c.side}: not proved")
-            continue
-        out += [f"side {c.side}: {p}" for p in recheck_certificate(c.proof.certificate, c.space)]
+        out += recheck_problem(c.space, c.proof, margin, sy, sc, sb, f"side {c.side}")
     return out

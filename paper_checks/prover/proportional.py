@@ -33,16 +33,13 @@ import sympy
 from sympy.polys.rings import ring
 
 from paper_checks.prover.boxes import Box, generic_point, groups
-from paper_checks.prover.normal import defined_on, is_zero
+from paper_checks.prover.normal import defined_on
 from paper_checks.prover.subproblem import (
-    canonical,
     constant_holds,
     eliminated_symbol,
-    held,
     nested,
     proved_once,
-    symbolic_margin,
-    wanted,
+    recheck_problem,
 )
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import SearchSpace
@@ -297,8 +294,6 @@ def negative_at(sign: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> list
 def recheck(rec: Proportional, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    from paper_checks.prover.certificate import recheck_shared as recheck_certificate
-
     h = proportion(rec.f, rec.g)
     if h is None or sympy.cancel(h - rec.h) != 0:
         return ["the proportion of the factors derived again is not the one recorded"]
@@ -310,13 +305,4 @@ def recheck(rec: Proportional, expr: sympy.Expr, symbols: list[sympy.Symbol], bo
     if rec.space is None:
         return [] if not sign.free_symbols and constant_holds(sign) else [f"{sign} is not a nonnegative constant"]
     sy, sc, sb = sub_coordinates(sign, symbols, coords, box)
-    if held(rec.space) != wanted(sy, sc, sb):
-        return ["the sign's sub-problem's domain is not the piece's"]
-    got = symbolic_margin(rec.space)
-    mine = canonical(sign, sy, sc)
-    plain = mine.xreplace({s: sympy.Symbol(str(s)) for s in mine.free_symbols})
-    if got != plain and not is_zero(got - plain):
-        return ["the sign's sub-problem does not hold rest * h"]
-    if not rec.proof.proved or rec.proof.certificate is None:
-        return ["the sign's sub-problem is not proved"]
-    return [f"the sign's certificate: {p}" for p in recheck_certificate(rec.proof.certificate, rec.space)]
+    return recheck_problem(rec.space, rec.proof, sign, sy, sc, sb, "the sign's sub-problem (rest * h)")

@@ -42,16 +42,13 @@ from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.subproblem import (
-    canonical,
     constant_holds,
-    held,
     merge,
     nested,
     outside_row,
     proved_once,
+    recheck_problem,
     sampled,
-    symbolic_margin,
-    wanted,
 )
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.trace import Untraceable, derivative
@@ -290,7 +287,6 @@ def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], 
 def recheck(rec: SimplexSum, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    from paper_checks.prover.certificate import recheck_shared as recheck_certificate
 
     dec = decompose(expr, symbols, coords, rec.decomposition.row)
     if dec is None:
@@ -311,25 +307,12 @@ def recheck(rec: SimplexSum, expr: sympy.Expr, symbols: list[sympy.Symbol], box:
     h, reduced = sub_margins(dec, *line)
     th, th_coords, th_box = outside_row(symbols, coords, box, dec.row)
     s_coord = Coordinate(dec.s, str(dec.s), ())
-    checks = [(rec.h_space, rec.h_proof, h, wanted([dec.s, *th], [s_coord, *th_coords],
-                                                   [(Fraction(0), Fraction(1)), *th_box]), "phi's minorant")]
+    out += recheck_problem(rec.h_space, rec.h_proof, h, [dec.s, *th], [s_coord, *th_coords],
+                           [(Fraction(0), Fraction(1)), *th_box], "phi's minorant")
     if rec.reduced_space is None:
         if reduced.free_symbols or not constant_holds(reduced):
             out.append(f"the reduced class sum {reduced} is not a nonnegative constant")
     else:
-        checks.append((rec.reduced_space, rec.reduced_proof, reduced, wanted(th, th_coords, th_box),
-                       "reduced class sum"))
-    for space, proof, want, domain, what in checks:
-        if held(space) != domain:
-            out.append(f"the {what}'s domain is not the piece's")
-            continue
-        got = symbolic_margin(space)
-        want = canonical(want, th, th_coords)
-        plain = want.xreplace({v: sympy.Symbol(str(v)) for v in want.free_symbols})
-        if got != plain and not is_zero(got - plain):
-            out.append(f"the {what}'s space does not hold the {what}'s margin")
-        if not proof.proved or proof.certificate is None:
-            out.append(f"the {what} is not proved")
-            continue
-        out += [f"the {what}'s certificate: {p}" for p in recheck_certificate(proof.certificate, space)]
+        out += recheck_problem(rec.reduced_space, rec.reduced_proof, reduced, th, th_coords, th_box,
+                               "the reduced class sum")
     return out

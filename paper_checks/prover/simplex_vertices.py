@@ -26,15 +26,12 @@ import sympy
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.subproblem import (
-    canonical,
     constant_holds,
-    held,
     merge,
     nested,
     outside_row,
     proved_once,
-    symbolic_margin,
-    wanted,
+    recheck_problem,
 )
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import SearchSpace
@@ -136,7 +133,6 @@ def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, un
 def recheck(rec: Vertices, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    from paper_checks.prover.certificate import recheck_shared as recheck_certificate
 
     found = affine_vertices(expr, symbols, coords, rec.row)
     if found is None:
@@ -148,22 +144,10 @@ def recheck(rec: Vertices, expr: sympy.Expr, symbols: list[sympy.Symbol], box: B
         return [f"{len(rec.vertices)} vertices recorded, {len(margins)} derived again"]
     out = []
     th, th_coords, th_box = outside_row(symbols, coords, box, rec.row)
-    domain = wanted(th, th_coords, th_box)
     for k, (m, v) in enumerate(zip(margins, rec.vertices)):
         if v.space is None:
             if m.free_symbols or not constant_holds(m):
                 out.append(f"vertex {k}: its margin {m} is not a nonnegative constant")
             continue
-        if held(v.space) != domain:
-            out.append(f"vertex {k}: the sub-problem's domain is not the piece's")
-            continue
-        got = symbolic_margin(v.space)
-        m = canonical(m, th, th_coords)
-        plain = m.xreplace({s: sympy.Symbol(str(s)) for s in m.free_symbols})
-        if got != plain and not is_zero(got - plain):
-            out.append(f"vertex {k}: the sub-problem's space does not hold the vertex's margin")
-        if not v.proof.proved or v.proof.certificate is None:
-            out.append(f"vertex {k}: not proved")
-            continue
-        out += [f"vertex {k}: {p}" for p in recheck_certificate(v.proof.certificate, v.space)]
+        out += recheck_problem(v.space, v.proof, m, th, th_coords, th_box, f"vertex {k}")
     return out

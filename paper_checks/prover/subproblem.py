@@ -179,6 +179,27 @@ def symbolic_margin(space: SearchSpace) -> Any:
     return sympy.sympify(space.exact_margin(pt))
 
 
+def recheck_problem(space: SearchSpace, proof: Any, margin: sympy.Expr, symbols: list[sympy.Symbol],
+                    coords: list[Coordinate], box: Box, what: str) -> list[str]:
+    """Why the sub-problem ``space``, proved by ``proof`` (posed by :func:`proved_once`), does not prove
+    ``margin >= 0`` on ``box`` (empty: it does): its domain must be the one :func:`wanted` there, its margin
+    ``margin`` as :func:`canonical` writes it (SymPy's ``simplify`` may take the difference to 0), it must be proved,
+    and its certificate must re-check (once per top-level re-check:
+    :func:`paper_checks.prover.certificate.recheck_shared`). The one re-check of every closure by sub-proofs."""
+    from paper_checks.prover.certificate import recheck_shared  # the certificate module imports the closures
+
+    if held(space) != wanted(symbols, coords, box):
+        return [f"{what}: the sub-problem's domain is not the piece's"]
+    mine = canonical(margin, symbols, coords)
+    plain = mine.xreplace({s: sympy.Symbol(str(s)) for s in mine.free_symbols})
+    got = symbolic_margin(space)
+    if got != plain and not is_zero(got - plain):
+        return [f"{what}: the sub-problem does not hold its margin"]
+    if not proof.proved or proof.certificate is None:
+        return [f"{what}: not proved"]
+    return [f"{what}: {p}" for p in recheck_shared(proof.certificate, space)]
+
+
 def coordinate_of(pt: Any, s: sympy.Symbol, c: Coordinate) -> Fraction:
     """Coordinate ``c`` (symbol ``s``) of a sub-problem's point: a real's value, or a simplex point's entry."""
     return Fraction(str(pt[c.param][c.index[0]] if c.index else pt[str(s)]))

@@ -123,9 +123,11 @@ def test_the_margin_loss_order_of_le19_is_proved_on_its_polygon():
     assert recheck(res.certificate, space) == []
 
 
+@pytest.mark.slow  # about 4 s: out of README's quick command, in CI's slow run
 def test_a_constraint_that_hangs_on_symbols_keeps_the_time_limit():
     """Reading the constraint calls the claim's code on symbols before any box: it runs under the prover's time
-    limit (a constraint that never returns is not charted, and the proof ends within seconds + 2)."""
+    limit (a constraint that never returns is not charted, and the proof ends). The bound is a hang guard, not a
+    timing: without the limit the call never returns."""
     import time
 
     def hangs(pt):
@@ -136,4 +138,4 @@ def test_a_constraint_that_hangs_on_symbols_keeps_the_time_limit():
     sp = _space(lambda x, y: x - y + 5, hangs)
     begun = time.monotonic()
     res = prove(sp, 10**5, 3)
-    assert time.monotonic() - begun < 3 + 2 and res.outcome in ("undecided", "proved")
+    assert time.monotonic() - begun < HANG_GUARD and res.outcome in ("undecided", "proved")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover.second import _rational, critical_at, psd_closes
@@ -83,6 +84,7 @@ def test_a_box_split_along_x_alone_looks_for_the_segment_and_keeps_it():
     assert psd_closes(crit, [(F(1), F(33, 32)), (F(0), F(9, 10))])
 
 
+@pytest.mark.slow  # about 4 s: out of README's quick command, in CI's slow run
 def test_the_tempered_log_above_log_for_t_up_to_9_10_is_proved():
     """Undecided at 20 s before (the boxes near x = 1 were never split in t, so never 'small', and no set was
     looked for from them); proved in 3.6 s after on the quiet 2-core machine."""

@@ -118,6 +118,7 @@ def test_margin_losses_with_branches_are_decided_by_z3_on_the_chart(name, expr):
     assert false.outcome == "counterexample"
 
 
+@pytest.mark.slow  # about 2 s (its false neighbour is refuted far out on the line): in CI's slow run
 def test_the_logistic_loss_above_the_hinge_at_0_is_proved_on_the_line():
     """``log(1 + e^-v) >= max(0, -v)``, 0 at both infinities: on the side ``v <= 0`` the margin as written is
     ``oo - oo`` at ``v = -oo``, and so was its derivative, ``1 - e^-v/(1 + e^-v)``; over one denominator it is
