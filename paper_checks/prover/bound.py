@@ -95,8 +95,7 @@ def down(x: Any) -> float:
 
 
 def intervals(box: Box) -> list[Interval]:
-    return [hull(sympy.Rational(lo.numerator, lo.denominator), sympy.Rational(hi.numerator, hi.denominator))
-            for lo, hi in box]
+    return [hull(Fraction(lo), Fraction(hi)) for lo, hi in box]
 
 
 def natural(t: Traced, box: Box) -> Interval:

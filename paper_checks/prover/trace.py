@@ -25,31 +25,22 @@ import sympy
 from sympy.core.relational import Relational
 
 from paper_checks.prover import functions, kinks, unbounded
+from paper_checks.prover.enclose import (  # noqa: F401  (hull, precision, Untraceable: re-exported, imported from here)
+    IV,
+    Fn,
+    Interval,
+    Untraceable,
+    const,
+    const_at_precision,
+    hull,
+    precision,
+    whole,
+)
 from paper_checks.prover.symbols import Coordinate, sign_assumptions, simplex_symbols
 from paper_checks.search.params import Integer, Point, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix
 
-IV = mpmath.iv
-Interval = Any  # an mpmath.iv interval (``ivmpf``)
-Fn = Callable[[Sequence[Interval]], Interval]
-
-
-@contextmanager
-def precision(bits: int) -> Iterator[None]:
-    """Interval arithmetic at ``bits`` of working precision inside the block (restored after)."""
-    old = IV.prec
-    IV.prec = bits
-    try:
-        yield
-    finally:
-        IV.prec = old
-
-
 #: the most faces a traced margin keeps compiled
 FACE_CACHE = 4096
-
-
-class Untraceable(ValueError):
-    """The exact margin cannot be traced on symbols or compiled (a node outside the whitelist)."""
 
 
 class OffDomain(Exception):
@@ -58,32 +49,6 @@ class OffDomain(Exception):
     holding 0 inside): caught only at the top (:func:`compile_expr`), whose value is then the whole line.
     Not a ``ValueError``: no node handler turns it into a value that a later node (``exp``, ``Abs``, an even
     power, ``Max``) could narrow to something that looks bounded below."""
-
-
-def whole() -> Interval:
-    """The whole real line: what an expression is known to be where its argument leaves its domain."""
-    return IV.mpf([-mpmath.inf, mpmath.inf])
-
-
-def hull(a: Any, b: Any) -> Interval:
-    """The interval ``[a, b]`` of two exact endpoints (SymPy or Python rationals, mpf)."""
-    lo, hi = _const(sympy.sympify(a)), _const(sympy.sympify(b))
-    return IV.mpf([lo.a, hi.b])
-
-
-def _const(e: sympy.Expr) -> Interval:
-    """A constant as an interval enclosing it."""
-    if e.is_Integer:
-        return IV.mpf(int(e))
-    if e.is_Rational:
-        return IV.mpf(int(e.p)) / IV.mpf(int(e.q))
-    if isinstance(e, sympy.Float):  # a float in a margin stands for its own binary value, exactly
-        return _const(sympy.Rational(e))
-    if e is sympy.pi:
-        return IV.pi
-    if e is sympy.E:
-        return IV.e
-    raise Untraceable(f"the constant {e} is not in the whitelist")
 
 
 # ------------------------------------------------------------------ node handlers
@@ -108,7 +73,7 @@ def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -
     if e_fn is None:  # a constant exponent: monotone in the base, exact at the endpoints
         if e == sympy.Rational(1, 2):
             return IV.sqrt(b)
-        x = _const(e)
+        x = const_at_precision(e)
         if b.a == 0:
             if x.b < 0 and b.b > 0:  # a pole at the low end only (x^(-1/2) on [0, h]): from h^e up to its limit +oo
                 return IV.mpf([(IV.mpf(b.b) ** x).a, mpmath.inf])
@@ -187,7 +152,7 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
     if e is sympy.zoo or e is sympy.nan:
         raise Untraceable(f"the margin is undefined there ({e}: a pole, or a form such as 0/0 or 0 log 0)")
     if e.is_Number or e.is_NumberSymbol:
-        c = _const(e)
+        c = const(e)
         return lambda v: c
     if e.is_Mul:
         return _compile_mul(e, index)
@@ -298,7 +263,7 @@ def _compile_pow(e: sympy.Pow, index: dict[sympy.Symbol, int]) -> Fn:
     b_fn = _compile(base, index)
     e_fn = None if ex.is_number else _compile(ex, index)
     if ex.is_number and not ex.is_Rational:
-        _const(ex)  # an irrational constant exponent must itself be in the whitelist
+        const(ex)  # an irrational constant exponent must itself be in the whitelist
 
     def pw(v: Sequence[Interval]) -> Interval:
         try:
