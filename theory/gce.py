@@ -174,12 +174,19 @@ def lq_pointwise_minimiser(row: Sequence[Any], q: Any) -> list[sympy.Expr]:
 
 
 def r_norm(row: Sequence[Any], q: Any) -> sympy.Expr:
-    """``||row||_r`` with ``r = 1/(1 - q)``; the max norm at ``q = 1``."""
+    """``||row||_r`` with ``r = 1/(1 - q)``; the max norm at ``q = 1``.
+
+    For a symbolic ``q`` both: ``Piecewise((||row||_r, q < 1), (max_k row_k, True))``, so that a margin traced on a
+    symbol (:mod:`paper_checks.prover`) has at ``q = 1`` the value a number gives there, not ``x^(1/0)``.
+    """
     row, q = _row(row), check_q(q)
     if q == 1:
         return sympy.Max(*row)
     r = 1 / (1 - q)
-    return sympy.Add(*[v**r for v in row]) ** (1 - q)
+    norm = sympy.Add(*[v**r for v in row]) ** (1 - q)
+    if q.is_number:
+        return norm
+    return sympy.Piecewise((norm, q < 1), (sympy.Max(*row), True))
 
 
 def lq_pointwise_min(row: Sequence[Any], q: Any) -> sympy.Expr:

@@ -17,6 +17,7 @@ verify exactly on the claim's own margin. Equal subexpressions share one auxilia
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
@@ -33,6 +34,10 @@ MAX_ROOT = 12
 #: the most nodes of a margin put to z3 first (a larger one goes to the other closures)
 MAX_NODES = 400
 BRANCHES = (sympy.Max, sympy.Min, sympy.Abs, sympy.sign, sympy.Piecewise)
+
+
+#: the enclosure of a node on the piece's box, exact ends (None: unbounded on that side)
+Atoms = Callable[[sympy.Expr], "tuple[Fraction | None, Fraction | None]"]
 
 
 class NotAlgebraic(ValueError):
@@ -65,8 +70,10 @@ def in_fragment(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> bool:
 class _Builder:
     """Builds z3 terms in one context, with the side constraints of the auxiliary variables."""
 
-    def __init__(self, symbols: list[sympy.Symbol], ctx: z3.Context) -> None:
+    def __init__(self, symbols: list[sympy.Symbol], ctx: z3.Context, atoms: Atoms | None = None) -> None:
         self.ctx = ctx
+        self.atoms = atoms
+        self.abstracted: list[sympy.Expr] = []
         self.vars = [z3.Real(f"v{i}", ctx) for i in range(len(symbols))]
         self.of = dict(zip(symbols, self.vars))
         self.side: list[Any] = []
@@ -141,7 +148,33 @@ class _Builder:
                 v = self.term(val)
                 out = v if out is None or cond is sympy.true else z3.If(self.cond(cond), v, out)
             return out
+        if self.atoms is not None and not e.is_Symbol:
+            return self._atom(e)
         raise NotAlgebraic(type(e).__name__)
+
+    def _atom(self, e: sympy.Expr) -> Any:
+        """A node outside the fragment as a variable of its own (the same node, the same variable), bounded by
+        what is known of it: ``>= 0`` for a power with an exponent that is no integer (real only on a base
+        ``>= 0``), ``> 0`` for ``exp``, and the enclosure ``self.atoms`` gives on the piece's box. Only a node with a
+        value at every point of the box where the margin is real: ``exp``, a power whose exponent is ``>= 0`` there
+        (``b^e`` on ``b >= 0``, which the guards ask for), or one that the enclosure bounds on both sides (``tan``
+        across its pole, ``log`` at 0 are not: ``NotAlgebraic``)."""
+        lo, hi = self.atoms(e)
+        power = e.is_Pow and not e.exp.is_Integer and self.atoms(e.exp)[0] is not None and self.atoms(e.exp)[0] >= 0
+        if not (isinstance(e, sympy.exp) or power or (lo is not None and hi is not None)):
+            # a node that may have no value on the box (tan at a pole, log at 0): a variable would give it one
+            raise NotAlgebraic(f"{type(e).__name__} not bounded on the box")
+        v = z3.Real(f"atom{len(self.abstracted)}", self.ctx)
+        self.abstracted.append(e)
+        if e.is_Pow and not e.exp.is_Integer:
+            self.side.append(v >= 0)
+        if isinstance(e, sympy.exp):
+            self.side.append(v > 0)
+        if lo is not None:
+            self.side.append(v >= z3.RealVal(str(lo), self.ctx))
+        if hi is not None:
+            self.side.append(v <= z3.RealVal(str(hi), self.ctx))
+        return v
 
     def cond(self, c: Any) -> Any:
         ops = {sympy.StrictLessThan: lambda a, b: a < b, sympy.LessThan: lambda a, b: a <= b,
@@ -165,18 +198,24 @@ def strict_ends(coords: list[Coordinate], box: Box) -> list[tuple[bool, bool]]:
 
 
 def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]], milliseconds: int,
-           *, recheck: bool = False, strict: list[tuple[bool, bool]] | None = None
-           ) -> tuple[str, list[list[Fraction]]]:
+           *, recheck: bool = False, strict: list[tuple[bool, bool]] | None = None, atoms: Atoms | None = None,
+           positive: bool = False) -> tuple[str, list[list[Fraction]]]:
     """``("unsat", [])``: the margin is ``>= 0`` wherever it is real on the box (and simplex rows), and no
     denominator is 0 there (an end marked in ``strict`` is left out: the domain is open there, so a denominator 0
     at the pole of an unbounded interval's chart is no point of it);
     ``("sat", candidates)``: rational points near z3's model, in the coordinates, to verify exactly;
     ``("unknown", [])`` (time out, or z3 gives up); ``("not algebraic", [])``. A fresh z3 context each call;
-    ``recheck``: another route (if-then-else eliminated, then NLSAT alone)."""
+    ``recheck``: another route (if-then-else eliminated, then NLSAT alone).
+
+    ``atoms``: each node outside the fragment is a variable of its own, bounded by ``atoms`` (its enclosure on the
+    box) and its sign (:meth:`_Builder._atom`): an abstraction, every point of the margin's being one of it, so
+    ``unsat`` still proves the margin; a model is then no point of the margin (``("unknown", [])``).
+    ``positive``: the question is a point where the margin is ``<= 0``, so ``unsat`` proves it ``> 0``."""
     ctx = z3.Context()
-    b = _Builder(symbols, ctx)
+    b = _Builder(symbols, ctx, atoms)
     try:
-        goal = b.term(sympy.sympify(expr)) < 0
+        value = b.term(sympy.sympify(expr))
+        goal = value <= 0 if positive else value < 0
     except (NotAlgebraic, TypeError, AttributeError, RecursionError):
         return "not algebraic", []
     if recheck:
@@ -192,4 +231,5 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
     s.add(*b.side)
     negative = z3.And(*b.inverses, goal) if b.inverses else goal
     s.add(z3.Or(negative, *[d == 0 for d in b.denominators]) if b.denominators else negative)
-    return check_model(s, b.vars, box)
+    outcome, points = check_model(s, b.vars, box)
+    return ("unknown", []) if outcome == "sat" and b.abstracted else (outcome, points)

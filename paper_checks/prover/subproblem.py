@@ -44,7 +44,7 @@ def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
     for s, c, (lo, hi) in zip(symbols, coords, box):
         if c.index:
             continue
-        params.append(Real(str(s), _end(lo), _end(hi), *open_ends(s, lo, hi)))
+        params.append(Real(str(s), _end(lo), _end(hi), *open_ends(s, lo, hi, c)))
     at: dict[sympy.Symbol, tuple[str, tuple[int, ...]]] = {}
     if None in matrix_rows(coords).values():
         return None
@@ -144,16 +144,20 @@ def nested(depth: contextvars.ContextVar[int], most: int, share: float, until: f
         depth.reset(token)
 
 
-def open_ends(s: sympy.Symbol, low: Fraction, high: Fraction) -> tuple[bool, bool]:
+def open_ends(s: sympy.Symbol, low: Fraction, high: Fraction, c: Coordinate | None = None) -> tuple[bool, bool]:
     """Whether the ends ``low``, ``high`` of coordinate ``s`` are open: an end at 0 that the symbol's strict sign
-    excludes (:func:`paper_checks.prover.symbols.sign_assumptions`: ``q`` in ``(0, 1]`` is positive)."""
-    return bool(low == 0 and s.is_positive), bool(high == 0 and s.is_negative)
+    excludes (:func:`paper_checks.prover.symbols.sign_assumptions`: ``q`` in ``(0, 1]`` is positive), or an end that
+    the coordinate ``c`` leaves open (:attr:`~paper_checks.prover.symbols.Coordinate.open_at`: a branch's side,
+    ``q < 1``, :mod:`paper_checks.prover.branch_split`)."""
+    at = c.open_at if c is not None else (None, None)
+    return (bool(low == 0 and s.is_positive) or (at[0] is not None and at[0] == low),
+            bool(high == 0 and s.is_negative) or (at[1] is not None and at[1] == high))
 
 
 def wanted(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> list[tuple[Any, ...]]:
     """The parameters a sub-problem on ``box`` must have: each real coordinate's interval and open ends, each
     simplex's size."""
-    out: list[tuple[Any, ...]] = [(str(s), Fraction(a), Fraction(b), *open_ends(s, a, b))
+    out: list[tuple[Any, ...]] = [(str(s), Fraction(a), Fraction(b), *open_ends(s, a, b, c))
                                   for s, c, (a, b) in zip(symbols, coords, box) if not c.index]
     return out + [(name, len(idx) + 1) if row is None else (name, "matrix", len(idx) + 1)
                   for (name, row), idx in groups(coords).items() if row in (None, 0)]

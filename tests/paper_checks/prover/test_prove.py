@@ -192,7 +192,7 @@ def test_a_second_library_re_bounds_the_interval_boxes():
     from paper_checks.prover import arb_rebound
 
     space = real_space(lambda x, y: 1 + x * y - x ** 2 * y / 2 + sympy.exp(-x) / 4, ("x", 0, 1), ("y", 0, 1))
-    cert = _proved(prove(space, 1000, 10), space)
+    cert = _proved(prove(space, 1000, 10, exact_first=False), space)  # boxes only (z3 over atoms would close it)
     done, tried = arb_rebound(cert, space)
     assert tried > 0 and done == tried
 

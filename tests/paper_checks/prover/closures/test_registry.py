@@ -39,10 +39,11 @@ def test_stages_run_cheapest_first_and_hold_their_kind_of_method():
     # z3 first, but for a product of absolute values and even powers, a product of two proportional factors (two
     # structural tests of milliseconds) and a margin affine in a simplex point: its vertices, each a problem that
     # goes to z3 first; then kinks of one sign decided by sub-proofs (after z3, which decides DMI's piecewise
-    # polynomial margins at once: 5 s where the kinks' sampling first took 25 s)
-    assert [m.name for m in closures.for_stage("piece")][:6] == ["AbsoluteValue", "ProportionalFactors",
-                                                                 "SimplexVertices", "Z3Algebraic", "KinkSigns",
-                                                                 "NormalForm"]
+    # polynomial margins at once: 5 s where the kinks' sampling first took 25 s); a branch on one coordinate is split
+    # after z3 too (which decides a piecewise algebraic margin at once)
+    assert [m.name for m in closures.for_stage("piece")][:7] == ["AbsoluteValue", "ProportionalFactors",
+                                                                 "SimplexVertices", "Z3Algebraic", "BranchSplitting",
+                                                                 "KinkSigns", "NormalForm"]
     assert [m.name for m in closures.for_stage("inside")][0] == "FirstOrder"
     with pytest.raises(ValueError, match="unknown stage"):
         closures.for_stage("nowhere")

@@ -1,0 +1,58 @@
+"""Two sides compared through a power (:mod:`paper_checks.prover.power_compare`): the form ``A - w S^e`` read off the
+margin, ``(A/w)^(1/e)`` written out with the power taken into a ``Max``, the signs decided (z3 with an open end
+strict), a norm against the largest entry proved on ``q < 1``, and a tampered record failing its re-check."""
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+import sympy
+
+from paper_checks.prover.power_compare import PowerComparison, form_of, positive, power_compare
+from paper_checks.prover.power_compare import recheck as power_recheck
+from paper_checks.prover.subproblem import reals
+from paper_checks.prover.symbols import Coordinate
+
+F = Fraction
+x, y = sympy.symbols("t[1] t[2]", real=True, nonnegative=True)  # a simplex point's free coordinates, as traced
+q = sympy.Symbol("q", real=True, positive=True)
+HANG_GUARD = 300
+R_ = 1 / (1 - q)
+#: 3^(1-q) max - ||.||_r, over q, as Zhang & Sabuncu's reconstructed Thm 2 has it (one input, c = 3)
+MARGIN = (3 ** (1 - q) * sympy.Max(x, y, 1 - x - y) - (x**R_ + y**R_ + (1 - x - y) ** R_) ** (1 - q)) / q
+SYMS = [x, y, q]
+BOX = [(F(0), F(1)), (F(0), F(1)), (F(1, 10), F(1))]
+
+
+def _coords() -> list[Coordinate]:  # q in [1/10, 1) open at 1
+    return [Coordinate(x, "t", (1,)), Coordinate(y, "t", (2,)), Coordinate(q, "q", (), (None, F(1)))]
+
+
+def test_the_form_and_the_root_are_read_off_the_margin():
+    fm = form_of(MARGIN)
+    assert fm is not None and fm.weight == 1 / q and fm.power.exp == 1 - q
+    assert fm.root == 3 * sympy.Max(x**R_, y**R_, (1 - x - y) ** R_)  # the power taken into the Max
+    assert set(fm.into) == {x, y, 1 - x - y}
+    assert [w for w, _ in fm.problems][:2] == ["A", "S"] and fm.problems[-1][0] == "(A/w)^(1/e) - S"
+    assert form_of(x**q + y**q) is None  # no term of the other sign
+    assert form_of(sympy.exp(x) - 1 - x) is None  # no power with a coordinate in its exponent
+
+
+def test_a_sign_at_an_open_end_is_decided_by_z3_strictly():
+    assert positive(1 - q, SYMS, _coords(), BOX)  # 0 only at q = 1, which the domain leaves out
+    assert not positive(1 - q, SYMS, reals(SYMS), BOX)  # closed at 1: 1 - q = 0 there
+    assert positive(1 / q, SYMS, _coords(), BOX)
+
+
+def test_a_norm_below_the_largest_entry_times_c_to_the_1_minus_q_is_proved_and_rechecked():
+    rec = power_compare(MARGIN, SYMS, BOX, time.monotonic() + HANG_GUARD, _coords())
+    assert isinstance(rec, PowerComparison) and all(p.proof.proved for p in rec.parts)
+    assert power_recheck(rec, MARGIN, SYMS, BOX, _coords()) == []
+    assert power_recheck(rec, MARGIN, SYMS, BOX, [*_coords()[:2], Coordinate(q, "q", ())])  # q = 1 not left out
+    rec.parts.pop()
+    assert "the recorded sub-problems are not the comparison's" in power_recheck(rec, MARGIN, SYMS, BOX, _coords())
+
+
+def test_a_false_neighbour_is_not_proved():
+    smaller = (2 ** (1 - q) * sympy.Max(x, y, 1 - x - y) - (x**R_ + y**R_ + (1 - x - y) ** R_) ** (1 - q)) / q
+    assert power_compare(smaller, SYMS, BOX, time.monotonic() + 30, _coords()) is None
