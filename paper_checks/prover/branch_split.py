@@ -26,7 +26,7 @@ from typing import Any
 import sympy
 
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.subproblem import constant_holds, nested, proved_once, recheck_problem
+from paper_checks.prover.subproblem import constant_holds, coordinate_of, nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import SearchSpace
 
@@ -177,9 +177,10 @@ def problem_of(expr: sympy.Expr, index: int, cell: Cell, symbols: list[sympy.Sym
 
 
 def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
-                 coords: list[Coordinate]) -> BranchSplit | None:
+                 coords: list[Coordinate]) -> BranchSplit | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) cell by cell of the coordinate its branches read (the module
-    docstring), or None."""
+    docstring); or a point of the piece where a cell's sub-problem found the margin negative (exact, for the caller
+    to verify on the claim's own margin and shrink); or None."""
     found = branch_coordinate(expr, symbols, coords)
     if found is None:
         return None
@@ -199,11 +200,22 @@ def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until:
                 sides.append(Side(cell, margin, None, None))
                 continue
             left = (stop - time.monotonic()) / (len(cs) - k)
-            proved = proved_once(margin, sy, sb, sc, f"{expr} where {cell.text(str(symbols[index]))}", left)
+            refuted: list[Any] = []
+            proved = proved_once(margin, sy, sb, sc, f"{expr} where {cell.text(str(symbols[index]))}", left, refuted)
             if proved is None:
-                return None
+                return _point(refuted[0], index, cell, sy, sc) if refuted else None
             sides.append(Side(cell, margin, *proved))
         return BranchSplit(index, str(symbols[index]), sides)
+
+
+def _point(pt: Any, index: int, cell: Cell, symbols: list[sympy.Symbol], coords: list[Coordinate]
+           ) -> list[Fraction]:
+    """A cell's counterexample as a point of the piece: its coordinates, the split one at the cell's value on a point
+    cell."""
+    out = [coordinate_of(pt, s, c) for s, c in zip(symbols, coords)]
+    if cell.low == cell.high:
+        out.insert(index, cell.low)
+    return out
 
 
 def recheck(rec: BranchSplit, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,

@@ -276,10 +276,11 @@ def constant_holds(e: sympy.Expr) -> bool:
 
 
 def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], what: str,
-            seconds: float) -> tuple[SearchSpace, Any] | None:
+            seconds: float, refuted: list[Any] | None = None) -> tuple[SearchSpace, Any] | None:
     """``expr >= 0`` proved on ``box`` by the prover, its simplex points whole (:func:`space_of`, the margin
     :func:`canonical`: a proof of the same problem kept from a piece before, whichever coordinates it eliminated;
-    one that was not proved is tried again only with more than twice the time it had)."""
+    one that was not proved is tried again only with more than twice the time it had). Where the sub-problem ends
+    in a counterexample, its point (the sub-problem's parameters) is appended to ``refuted``."""
     from paper_checks.prover.prove import prove  # the same prover decides the sub-problems
 
     expr = canonical(expr, symbols, coords)
@@ -293,6 +294,8 @@ def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
     if space is None or seconds <= 0:
         return None
     res = prove(space, 10**6, seconds)
+    if refuted is not None and res.outcome == "counterexample" and res.counterexample is not None:
+        refuted.append(res.counterexample)
     if len(_cache) >= CACHE_SIZE:
         _cache.pop(next(iter(_cache)))
     _cache[key] = (space, res) if res.proved else seconds

@@ -57,6 +57,11 @@ def test_false_neighbours_are_refuted():
     face = sympy.Piecewise((1 - q, q < 1), (-R(1, 10**6), True))  # >= 0 but on the face q = 1 alone
     res = prove_expr(face, {q: (0, 1)}, seconds=HANG_GUARD)
     assert res.outcome == "counterexample" and res.counterexample["q"] == 1
+    # a face's own sub-problem refuted: its point, with q = 1 put back, is the claim's counterexample
+    face_x = sympy.Piecewise((1 - q, q < 1), (x - R(1, 2), True))
+    res = prove_expr(face_x, {x: (0, 1), q: (0, 1)}, seconds=HANG_GUARD)
+    assert res.outcome == "counterexample" and res.counterexample["q"] == 1 and res.counterexample["x"] < R(1, 2)
+    assert any("sub-problem" in n for n in res.notes)
 
 
 def test_a_tampered_record_fails_its_recheck():
