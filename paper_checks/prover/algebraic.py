@@ -160,7 +160,10 @@ class _Builder:
         (``b^e`` on ``b >= 0``, which the guards ask for), or one that the enclosure bounds on both sides (``tan``
         across its pole, ``log`` at 0 are not: ``NotAlgebraic``)."""
         lo, hi = self.atoms(e)
-        power = e.is_Pow and not e.exp.is_Integer and self.atoms(e.exp)[0] is not None and self.atoms(e.exp)[0] >= 0
+        power = False
+        if e.is_Pow and not e.exp.is_Integer:
+            low_exp = self.atoms(e.exp)[0]
+            power = low_exp is not None and low_exp >= 0
         if not (isinstance(e, sympy.exp) or power or (lo is not None and hi is not None)):
             # a node that may have no value on the box (tan at a pole, log at 0): a variable would give it one
             raise NotAlgebraic(f"{type(e).__name__} not bounded on the box")

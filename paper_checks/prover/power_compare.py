@@ -138,7 +138,11 @@ def _in_powers_of(x: sympy.Expr, base: sympy.Expr) -> bool:
 
 def form_of(expr: sympy.Expr) -> Form | None:
     """The margin as ``A - w S^e`` (the module docstring), or None."""
-    terms = _terms(expr)
+    try:
+        with deadline(REWRITE_SECONDS):
+            terms = _terms(expr)
+    except (TimedOut, RecursionError):
+        return None
     if len(terms) < 2:
         return None
     for k, term in enumerate(terms):

@@ -12,6 +12,7 @@ piece in Arb's ball arithmetic (:func:`paper_checks.prover.balls.ball_at`), none
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 
 from paper_checks.prover import algebraic
 from paper_checks.prover.balls import ball_at
@@ -26,6 +27,18 @@ SLICE_MILLISECONDS = 1500
 SANITY_POINTS = 8
 
 
+def decide_piece(goal: PieceGoal, slice_ms: int, atoms: algebraic.Atoms | None = None
+                 ) -> tuple[str, list[list[Fraction]]] | None:
+    """:func:`paper_checks.prover.algebraic.decide` on the piece's conjunct within a time slice (at most a quarter of
+    what is left, the ends the domain leaves open strict); None where no time is left."""
+    t = goal.t
+    ms = int(min(slice_ms, 250 * (goal.deadline - time.monotonic())))
+    if ms < 1:
+        return None
+    return algebraic.decide(t.expr, t.symbols, goal.base, goal.rows, ms,
+                            strict=algebraic.strict_ends(goal.coords, goal.base), atoms=atoms)
+
+
 @register
 class Z3Algebraic(PieceMethod):
     """z3 on the margin as written, radicals and branches included, before the normal form."""
@@ -37,13 +50,10 @@ class Z3Algebraic(PieceMethod):
         return algebraic.in_fragment(goal.t.expr, goal.t.symbols)
 
     def step(self, goal: PieceGoal) -> Outcome | None:
-        t = goal.t
-        left = goal.deadline - time.monotonic()
-        ms = int(min(SLICE_MILLISECONDS, 250 * left))
-        if ms < 1:
+        got = decide_piece(goal, SLICE_MILLISECONDS)
+        if got is None:
             return None
-        outcome, cands = algebraic.decide(t.expr, t.symbols, goal.base, goal.rows, ms,
-                                          strict=algebraic.strict_ends(goal.coords, goal.base))
+        outcome, cands = got
         if outcome == "unsat":
             return Outcome(Closure(True, 0.0, "z3 algebraic"))
         return Outcome(candidates=cands,

@@ -11,7 +11,6 @@ if-then-else terms eliminated, then NLSAT alone) in a fresh context."""
 from __future__ import annotations
 
 import math
-import time
 from fractions import Fraction
 from typing import Any
 
@@ -23,6 +22,7 @@ from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.bound import Closure, intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.closures.base import RECHECK_PREC, Check, Outcome, PieceGoal, PieceMethod, register
+from paper_checks.prover.closures.z3_algebraic import decide_piece
 from paper_checks.prover.solver import Z3_MILLISECONDS
 from paper_checks.prover.trace import IV, compile_expr, precision
 
@@ -122,15 +122,8 @@ class Z3Atoms(PieceMethod):
         return 0 < n <= MAX_ATOMS
 
     def step(self, goal: PieceGoal) -> Outcome | None:
-        t = goal.t
-        left = goal.deadline - time.monotonic()
-        ms = int(min(SLICE_MILLISECONDS, 250 * left))
-        if ms < 1:
-            return None
-        outcome, _ = algebraic.decide(t.expr, t.symbols, goal.base, goal.rows, ms,
-                                      strict=algebraic.strict_ends(goal.coords, goal.base),
-                                      atoms=enclosure(list(t.symbols), goal.base))
-        return Outcome(Closure(True, 0.0, "z3 atoms")) if outcome == "unsat" else None
+        got = decide_piece(goal, SLICE_MILLISECONDS, enclosure(list(goal.t.symbols), goal.base))
+        return Outcome(Closure(True, 0.0, "z3 atoms")) if got is not None and got[0] == "unsat" else None
 
     def recheck(self, check: Check) -> list[str]:
         t = check.t
