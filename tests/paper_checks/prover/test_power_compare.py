@@ -8,6 +8,7 @@ from fractions import Fraction
 
 import sympy
 
+from paper_checks.prover import prove_expr
 from paper_checks.prover.power_compare import PowerComparison, form_of, positive, power_compare
 from paper_checks.prover.power_compare import recheck as power_recheck
 from paper_checks.prover.subproblem import reals
@@ -56,3 +57,16 @@ def test_a_norm_below_the_largest_entry_times_c_to_the_1_minus_q_is_proved_and_r
 def test_a_false_neighbour_is_not_proved():
     smaller = (2 ** (1 - q) * sympy.Max(x, y, 1 - x - y) - (x**R_ + y**R_ + (1 - x - y) ** R_) ** (1 - q)) / q
     assert power_compare(smaller, SYMS, BOX, time.monotonic() + 30, _coords()) is None
+
+
+def test_the_norm_on_a_simplex_for_every_q_in_its_range_is_proved_and_a_smaller_constant_refuted():
+    """End to end through ``prove_expr``: the branch split (``q = 1`` apart), the comparison through the power and z3
+    over atoms; with ``2.97`` for ``c = 3`` the bound fails at the barycentre for every ``q < 1``."""
+    a, b, c = sympy.symbols("a b c", real=True, nonnegative=True)
+    norm = sympy.Piecewise(((a**R_ + b**R_ + c**R_) ** (1 - q), q < 1), (sympy.Max(a, b, c), True))
+    domain, simplex = {q: (sympy.Rational(1, 10), 1)}, {"t": [a, b, c]}
+    res = prove_expr(3 ** (1 - q) * sympy.Max(a, b, c) - norm, domain, seconds=HANG_GUARD, simplices=simplex)
+    assert res.proved and res.certificate.methods() == {"branch split": 3}
+    smaller = sympy.Rational(297, 100) ** (1 - q) * sympy.Max(a, b, c) - norm
+    res = prove_expr(smaller, domain, seconds=HANG_GUARD, simplices=simplex)
+    assert res.outcome == "counterexample" and res.counterexample["t"] == [sympy.Rational(1, 3)] * 3
