@@ -4,9 +4,11 @@ each, a norm against the largest entry proved with its face ``q = 1`` apart, fal
 tampered record failing its re-check."""
 from __future__ import annotations
 
+import dataclasses
 import time
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove_expr
@@ -73,3 +75,23 @@ def test_a_tampered_record_fails_its_recheck():
     assert branch_recheck(rec, NORM_BOUND, syms, wider, reals(syms))
     rec.sides.reverse()
     assert branch_recheck(rec, NORM_BOUND, syms, box, reals(syms)) == ["the recorded cells are not the branches' cells"]
+
+
+@pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
+def test_the_reconstructed_thm2_of_zhang_and_sabuncu_is_proved_and_rechecked():
+    """gce18.thm2_class_dependent as the catalogue declares it, ``c = 2`` (the claim has 2..6: 28 s): the face
+    ``q = 1`` and ``q < 1`` apart, the norm compared through ``1/(1 - q)``; without ``T_yy >= T_yk`` refuted."""
+    from paper_checks.papers.gce18.theorems import thm2_space
+    from paper_checks.prover.certificate import recheck
+    from paper_checks.prover.prove import prove
+    from paper_checks.search.params import Integer
+
+    def fewer(space):
+        return dataclasses.replace(space, params=tuple(Integer("c", 2, 2) if p.name == "c" else p
+                                                       for p in space.params))
+    space = fewer(thm2_space(True))
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.proved and res.certificate.methods() == {"branch split": 6}  # a piece per largest entry
+    assert recheck(res.certificate, space) == []
+    res = prove(fewer(thm2_space(False)), 10**6, HANG_GUARD)
+    assert res.outcome == "counterexample" and res.counterexample["q"] == 1
