@@ -2,9 +2,8 @@
 exact ends, and a margin's constants (:mod:`paper_checks.prover.trace` compiles a margin onto these).
 
 ``mpmath.iv`` is outward rounded interval arithmetic (Moore, Kearfott & Cloud 2009, "Introduction to Interval
-Analysis", ch. 5). A box's ends, halves of halves of the domain's exact ends, are converted at every evaluation, so an
-end that is a binary fraction becomes its ``mpf`` exactly, without SymPy; a constant of the margin is enclosed once
-per working precision.
+Analysis", ch. 5). A box's ends, exact rationals, are converted at every evaluation, rounded outward without SymPy
+(exactly where an end is a binary fraction); a constant of the margin is enclosed once per working precision.
 """
 from __future__ import annotations
 
@@ -16,6 +15,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from mpmath.libmp import from_rational, round_ceiling, round_floor
 
 IV = mpmath.iv
 Interval = Any  # an mpmath.iv interval (``ivmpf``)
@@ -43,33 +43,14 @@ def whole() -> Interval:
 
 
 def hull(a: Any, b: Any) -> Interval:
-    """The interval ``[a, b]`` of two exact endpoints (SymPy or Python rationals, mpf)."""
-    lo, hi = _dyadic(a), _dyadic(b)
-    if lo is not None and hi is not None:
-        return IV.mpf([lo, hi])
-    lo, hi = _exact(a), _exact(b)
+    """The interval ``[a, b]`` of two exact endpoints (SymPy or Python rationals, mpf): a Python ``int`` or
+    ``Fraction`` end (a box's, converted at every evaluation) rounded outward at the working precision by
+    ``libmp.from_rational`` (exact where it is a binary fraction), without SymPy and in one interval."""
+    if isinstance(a, (int, Fraction)) and isinstance(b, (int, Fraction)):
+        return IV.make_mpf((from_rational(a.numerator, a.denominator, IV.prec, round_floor),
+                            from_rational(b.numerator, b.denominator, IV.prec, round_ceiling)))
+    lo, hi = const(sympy.sympify(a)), const(sympy.sympify(b))
     return IV.mpf([lo.a, hi.b])
-
-
-def _dyadic(x: Any) -> Any:
-    """``x`` as an mpf exactly where it is an ``int`` or ``Fraction`` with a power of 2 below and few enough bits
-    above (the ends of boxes split in halves), else None."""
-    if not isinstance(x, (int, Fraction)):
-        return None
-    n, d = x.numerator, x.denominator
-    if d & (d - 1) or n.bit_length() > IV.prec:
-        return None
-    return mpmath.ldexp(mpmath.mpf(n), 1 - d.bit_length())
-
-
-def _exact(x: Any) -> Interval:
-    """An exact number as an interval enclosing it: a Python ``int`` or ``Fraction`` without SymPy (the boxes'
-    ends, converted at every evaluation), anything else through :func:`const`."""
-    if isinstance(x, int):
-        return IV.mpf(x)
-    if isinstance(x, Fraction):
-        return IV.mpf(x.numerator) if x.denominator == 1 else IV.mpf(x.numerator) / IV.mpf(x.denominator)
-    return const(sympy.sympify(x))
 
 
 def const(e: sympy.Expr) -> Interval:
