@@ -99,6 +99,15 @@ def _threshold(rel: Any, s: sympy.Symbol) -> Fraction | None:
     return None
 
 
+def _readable(c: Any) -> bool:
+    """Whether condition ``c`` is built of ``<``, ``<=``, ``>``, ``>=`` by ``And``, ``Or``, ``Not`` alone (so its
+    value changes only at the thresholds read off those comparisons; an ``Eq`` would change at a point no cell
+    has)."""
+    if isinstance(c, _RELATIONS):
+        return True
+    return isinstance(c, (sympy.And, sympy.Or, sympy.Not)) and all(_readable(a) for a in c.args)
+
+
 def branch_coordinate(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate]
                       ) -> tuple[int, list[Fraction]] | None:
     """The real coordinate every ``Piecewise`` condition of ``expr`` compares with a constant, and those constants;
@@ -106,7 +115,7 @@ def branch_coordinate(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: lis
     conds = [c for n in sympy.preorder_traversal(expr) if isinstance(n, sympy.Piecewise)
              for _, c in n.args if c is not sympy.true]
     rels = [r for c in conds for r in (c.atoms(*_RELATIONS) if isinstance(c, sympy.logic.boolalg.Boolean) else ())]
-    if not conds or not rels:
+    if not conds or not rels or not all(_readable(c) for c in conds):
         return None
     for i, (s, co) in enumerate(zip(symbols, coords)):
         if co.index:

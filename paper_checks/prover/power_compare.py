@@ -101,11 +101,12 @@ def _terms(expr: sympy.Expr) -> tuple[sympy.Expr, ...]:
     return sympy.Add.make_args(sympy.expand(expr, power_base=False, power_exp=False, log=False, multinomial=False))
 
 
-def _push(e: sympy.Expr, into: list[sympy.Expr]) -> sympy.Expr:
-    """``Max(a, b)^r`` as ``Max(a^r, b^r)`` (``Min`` alike), the arguments gathered in ``into``; valid where they
-    are ``>= 0`` and ``r > 0``, which the caller proves."""
+def _push(e: sympy.Expr, r: sympy.Expr, into: list[sympy.Expr]) -> sympy.Expr:
+    """``Max(a, b)^r`` as ``Max(a^r, b^r)`` (``Min`` alike) for the root's own exponent ``r = 1/e`` alone, the
+    arguments gathered in ``into``; valid where they are ``>= 0`` and ``r > 0``, which the caller proves (another
+    exponent's sign is not known: ``Max(a, b)^(-q)`` is ``Min(a^(-q), b^(-q))``)."""
     def walk(n: sympy.Expr) -> sympy.Expr:
-        if n.is_Pow and isinstance(n.base, (sympy.Max, sympy.Min)) and not n.exp.is_number:
+        if n.is_Pow and isinstance(n.base, (sympy.Max, sympy.Min)) and n.exp == r:
             into.extend(a for a in n.base.args if a not in into)
             return type(n.base)(*[walk(a) ** n.exp for a in n.base.args], evaluate=False)
         if n.args and not n.is_Atom:
@@ -119,7 +120,7 @@ def root(base: sympy.Expr, e: sympy.Expr) -> tuple[sympy.Expr, tuple[sympy.Expr,
     ``Max``/``Min`` (:func:`_push`); and the arguments that must be ``>= 0`` for the last."""
     x = sympy.powdenest(sympy.expand_power_base(sympy.Pow(base, 1 / e), force=False), force=False)
     into: list[sympy.Expr] = []
-    x = _push(x, into)
+    x = _push(x, 1 / e, into)
     return x, tuple(into)
 
 
@@ -209,16 +210,20 @@ def power_compare(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until
 
 
 def _same_root(fm: Form, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> bool:
-    """``X^e = A/w`` at points of the piece, in ball arithmetic (the balls overlap 0)."""
+    """``X^e = A/w`` at points of the piece, in ball arithmetic (the balls overlap 0); at least one point checked."""
     diff = fm.root ** fm.power.exp - fm.rest / fm.weight
-    for k in range(POINTS):
+    checked = 0
+    for k in range(4 * POINTS):
         x = generic_point(box, k)
         if coords and status([(v, v) for v in x], coords) != "inside":
             continue
         v = ball_at(diff, symbols, x)
         if v is None or not (v.lower() <= 0 <= v.upper()):
             return False
-    return True
+        checked += 1
+        if checked == POINTS:
+            break
+    return checked > 0
 
 
 def recheck(rec: PowerComparison, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,

@@ -95,3 +95,10 @@ def test_the_reconstructed_thm2_of_zhang_and_sabuncu_is_proved_and_rechecked():
     assert recheck(res.certificate, space) == []
     res = prove(fewer(thm2_space(False)), 10**6, HANG_GUARD)
     assert res.outcome == "counterexample" and res.counterexample["q"] == 1
+
+
+def test_a_condition_other_than_a_comparison_is_no_branch_to_split():
+    at_a_point = sympy.Piecewise((-1, sympy.Eq(q, R(1, 3))), (1, q < 1), (2, True))  # changes at q = 1/3 too
+    assert branch_coordinate(at_a_point, [x, y, q], reals([x, y, q])) is None
+    negated = sympy.Piecewise((1, sympy.Not(q < 1)), (0, True))
+    assert branch_coordinate(negated, [x, y, q], reals([x, y, q])) == (2, [F(1)])

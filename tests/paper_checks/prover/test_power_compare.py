@@ -3,6 +3,7 @@ margin, ``(A/w)^(1/e)`` written out with the power taken into a ``Max``, the sig
 strict), a norm against the largest entry proved on ``q < 1``, and a tampered record failing its re-check."""
 from __future__ import annotations
 
+import dataclasses
 import time
 from fractions import Fraction
 
@@ -70,3 +71,17 @@ def test_the_norm_on_a_simplex_for_every_q_in_its_range_is_proved_and_a_smaller_
     smaller = sympy.Rational(297, 100) ** (1 - q) * sympy.Max(a, b, c) - norm
     res = prove_expr(smaller, domain, seconds=HANG_GUARD, simplices=simplex)
     assert res.outcome == "counterexample" and res.counterexample["t"] == [sympy.Rational(1, 3)] * 3
+
+
+def test_only_the_roots_own_exponent_is_taken_into_a_max_and_a_wrong_root_is_caught_at_points():
+    from paper_checks.prover.power_compare import _push, _same_root
+
+    into: list = []
+    m = sympy.Max(x, y)
+    got = _push(m ** (-q) + m**R_, R_, into)  # Max(x, y)^(-q) is Min(x^(-q), y^(-q)): not this step's to rewrite
+    assert got == m ** (-q) + sympy.Max(x**R_, y**R_) and set(into) == {x, y}
+    fm = form_of(MARGIN)
+    assert _same_root(fm, SYMS, _coords(), BOX)
+    assert not _same_root(dataclasses.replace(fm, root=2 * fm.root), SYMS, _coords(), BOX)
+    outside = [(F(3, 4), F(1)), (F(3, 4), F(1)), (F(1, 10), F(1))]  # no point of the simplex: nothing checked
+    assert not _same_root(fm, SYMS, _coords(), outside)
