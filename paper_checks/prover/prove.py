@@ -50,6 +50,7 @@ from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined
 from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
 from paper_checks.prover.normal import Reduction
 from paper_checks.prover.solver import Problem
+from paper_checks.prover.sweep import distinct
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
@@ -337,15 +338,14 @@ def _as_written(st: _State, pcs: list[_Piece], i: int, j: int) -> None:
 def _sweep_open(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     """Try each conjunct that still has open boxes, on a piece with a real coordinate, by monotonicity in one
     coordinate over the whole piece (:class:`~paper_checks.prover.closures.monotone_sweep.MonotoneSweep`): its
-    normal form, then the margin as written where they differ (the normal form may scale it by a positive factor
+    normal form, then the margin as written where it differs (the normal form may scale it by a positive factor
     that depends on the coordinate, ``q (1 - p^q)/q``: monotone as written, not so scaled). One that closes
-    replaces its boxes by one record of the whole piece; a point of a face where the margin fails is verified and
-    shrunk."""
+    replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk."""
     method = closures.by_method("monotone sweep")
     for i, j in sorted({(h[2], h[3]) for h in st.heap} | {(s[0], s[1]) for s in st.stuck}):
         pc = pcs[i]
         written = pc.written[j] if j < len(pc.written) else pc.parts[j]
-        forms = [("", pc.parts[j])] + ([("written", written)] if written.expr != pc.parts[j].expr else [])
+        forms = [("", pc.parts[j])] + ([("written", written)] if distinct(pc.parts[j].expr, written.expr) else [])
         for form, t in forms:
             if time.monotonic() > st.deadline:
                 return None

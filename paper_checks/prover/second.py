@@ -498,7 +498,8 @@ def barycentre(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Criti
 def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Critical | None:
     """A :class:`Critical` near ``box``: Newton from its centre, rounded to simple rationals, then checked
     exactly, first as a point, then fixing only the simplex coordinates, then only the others; the first that
-    closes ``box``, else the first valid set along a parameter (it may close the boxes nearer it), else None."""
+    closes ``box``, else the first valid set along a parameter, else the first valid one of those (either may
+    close the boxes nearer it), else None."""
     x = _newton(t, [float(v) for v in centre(box)], base)
     if x is None:
         return None
@@ -507,6 +508,7 @@ def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Cr
     subsets = [list(range(n))]
     if simplex and len(simplex) < n:
         subsets += [simplex, [i for i in range(n) if i not in simplex]]
+    valid = None
     for subset in subsets:
         options = [_rational(x[i], *base[i]) for i in subset]
         if not all(options):
@@ -515,6 +517,7 @@ def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Cr
         crit = critical_at(t, cand, base, groups)
         if crit is not None and psd_closes(crit, box):
             return crit
+        valid = valid or crit
     segment = None
     for cand in segments.candidates(x, base, _rational):  # a set that holds for every value of a parameter
         if simplex and any(i in simplex for i in cand):
@@ -523,4 +526,6 @@ def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Cr
         if crit is not None and psd_closes(crit, box):
             return crit
         segment = segment or crit
-    return segment  # valid, if too far from this box to close it: kept, it closes the boxes nearer it
+    # valid, if too far from this box to close it (the Hessian's enclosure on a wide hull is loose): kept, it
+    # closes the boxes nearer it
+    return segment or valid

@@ -42,9 +42,20 @@ def _exact(v: sympy.Expr) -> Any:
     return Fraction(int(v.p), int(v.q)) if v.is_Rational else v
 
 
+def _tower(eqs: list[sympy.Expr], unknowns: list[sympy.Symbol]) -> bool:
+    """Whether an unknown is both in the base and in the exponent of one power (``x^x``,
+    ``(1 + (1 - t) x)^(1/(1 - t))`` in ``t``): such an equation has no solution in the functions the prover
+    traces (SymPy answers with ``LambertW`` or nothing, after seconds), so it is not handed to ``solve``."""
+    return any(p.base.free_symbols & p.exp.free_symbols & set(unknowns)
+               for e in eqs for p in e.atoms(sympy.Pow))
+
+
 def _solve(eqs: list[sympy.Expr], unknowns: list[sympy.Symbol], seconds: float) -> list[dict[sympy.Symbol, Any]]:
     """The real solutions of ``eqs = 0`` for ``unknowns`` that SymPy finds within ``seconds``, each an
-    expression of the other coordinates (none where it gives up, times out or finds a family)."""
+    expression of the other coordinates (none where it gives up, times out, finds a family, or where
+    :func:`_tower` says it cannot)."""
+    if _tower(eqs, unknowns):
+        return []
     try:
         with deadline(seconds):
             # unchecked: critical_at checks every candidate exactly, and SymPy's own check costs the most

@@ -7,7 +7,7 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, recheck
-from paper_checks.prover.second import critical_at, psd_closes
+from paper_checks.prover.second import critical_at, find_critical, psd_closes
 from paper_checks.prover.trace import compile_traced
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
 from tests.paper_checks.prover._spaces import real_space
@@ -79,3 +79,20 @@ def test_recheck_catches_a_wrong_critical_point():
     rec = next(r for r in cert.records if r.closure.method == "hessian")
     rec.closure.at = {0: F(9, 10)}
     assert any("critical" in p for p in recheck(cert, space))
+
+
+def test_a_critical_point_found_from_a_far_box_is_kept_for_the_boxes_near_it():
+    """16 x^(1/16) - log x - 16 >= 0 on [1/100, 10] (the tempered logarithm's face t = 15/16): 0 at x = 1 with a
+    zero gradient. Newton from a wide box finds x = 1 exactly, but the Hessian's enclosure on the wide hull is loose
+    (-15/16 x^(-31/16) + x^(-2)), so it closes nothing there; kept, it closes the boxes near x = 1 later (before,
+    it was dropped each time, the tries ran out on far boxes, and the boxes around x = 1 stayed open)."""
+    x = sympy.Symbol("x", real=True)
+    base = [(F(1, 100), F(10))]
+    t = compile_traced(16 * x ** R(1, 16) - sympy.log(x) - 16, [x])
+    far = [(F(1, 100), F(161, 128))]
+    crit = find_critical(t, far, base, [])
+    assert crit is not None and crit.fixed == {0: F(1)} and not psd_closes(crit, far)
+    assert psd_closes(crit, [(F(63, 64), F(65, 64))])
+    cert = _proved(real_space(lambda x: 16 * x ** R(1, 16) - sympy.log(x) - 16, ("x", F(1, 100), 10)),
+                   exact_first=False)
+    assert "hessian" in cert.methods()

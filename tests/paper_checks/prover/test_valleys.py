@@ -10,8 +10,8 @@ import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.second import critical_at, psd_closes
-from paper_checks.prover.trace import compile_traced
-from paper_checks.prover.valleys import candidates, near
+from paper_checks.prover.trace import compile_traced, derivative
+from paper_checks.prover.valleys import _solve, _tower, candidates, near
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
 from tests.paper_checks.prover._spaces import real_space
 
@@ -174,3 +174,16 @@ def test_gce_upper_bound_written_literally_at_c_4(without_class_sum):
     rec = next(r for r in res.certificate.records if r.closure.method == "lifted interval")
     rec.closure.lower = 10.0  # a bound the box does not have: its exact corners or the lifted margin say so
     assert recheck(res.certificate, space)
+
+
+def test_a_coordinate_in_a_base_and_its_exponent_is_not_handed_to_solve():
+    """d/dt of the tempered exponential (1 + (1 - t) x)^(1/(1 - t)) has t in a base and in its exponent: no
+    solution in the traced functions exists (SymPy spends seconds to say so), so no solve is tried; x**x alike.
+    An equation with the unknown in a base alone (the valley x = sqrt(y) of Young's inequality) is solved."""
+    t = sympy.Symbol("t", real=True)
+    tempered = derivative((1 + (1 - t) * x) ** (1 / (1 - t)), t)
+    assert _tower([tempered], [t]) and _solve([tempered], [t], 5) == []
+    assert _tower([x**x - 2], [x])
+    assert not _tower([tempered], [y])
+    young = derivative(x**3 / 3 + 2 * y ** R(3, 2) / 3 - x * y, x)
+    assert not _tower([young], [x]) and _solve([young], [x], HANG_GUARD)
