@@ -33,6 +33,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 import mpmath
@@ -50,6 +51,8 @@ from paper_checks.prover.trace import hull as interval_hull
 DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000)
 #: Newton steps from a box's centre toward a critical point (floating point: only a candidate)
 NEWTON_STEPS = 30
+#: Newton has settled when its last step is at most this share of its first
+NEWTON_SETTLED = 1e-3
 #: seconds SymPy may spend on one identity of a candidate
 CHECK_SECONDS = 2.0
 #: the highest order of a zero along one coordinate that is looked for (a Taylor remainder's)
@@ -440,25 +443,46 @@ def psd_closes(crit: Critical, box: Box, bits: int = 53) -> bool:
         return False
 
 
-def _newton(t: Traced, x0: list[float], base: Box) -> list[float] | None:
-    """A floating-point critical point near ``x0`` (least-squares Newton on the gradient), clipped to ``base``."""
+@lru_cache(maxsize=64)
+def _newton_fns(expr: sympy.Expr, syms: tuple[sympy.Symbol, ...]) -> tuple[Any, Any]:
+    """The gradient and Hessian of ``expr`` as floating-point functions (made once per margin, not per box)."""
+    return (sympy.lambdify(syms, [sympy.diff(expr, s) for s in syms], "mpmath"),
+            sympy.lambdify(syms, sympy.hessian(expr, syms), "mpmath"))
+
+
+def newton_point(t: Traced, box: Box, base: Box) -> list[float] | None:
+    """A floating-point critical point from the centre of ``box`` (least-squares Newton on the gradient, clipped
+    to ``base``), or None where Newton did not settle: its last step longer than :data:`NEWTON_SETTLED` of its
+    first (``sinh(x) - x`` from ``x = -125``: steps of about 1 all the way, far from its zero at 0), which says
+    nothing of a critical set near the box. Toward a zero of the gradient of multiplicity ``m`` Newton converges
+    only linearly, each step ``(m - 1)/m`` of the one before (``cosh(x) - 1 - x^2/2`` at 0: ``2/3``); where two
+    steps in a row shrink by the same ratio ``r``, the point jumps to the limit of that geometric series
+    (Aitken's extrapolation), ``x + step r/(1 - r)``."""
     import numpy as np  # the candidate only: every property used is then checked exactly
 
-    syms = t.symbols
     try:
-        grad = sympy.lambdify(syms, [sympy.diff(t.expr, s) for s in syms], "mpmath")
-        hess = sympy.lambdify(syms, sympy.hessian(t.expr, syms), "mpmath")
-        x = np.array(x0, dtype=float)
+        grad, hess = _newton_fns(t.expr, tuple(t.symbols))
+        lo, hi = [float(a) for a, _ in base], [float(b) for _, b in base]
+        x = np.array([float(v) for v in centre(box)], dtype=float)
+        sizes: list[float] = []
         for _ in range(NEWTON_STEPS):
             pt = [float(v) for v in x]  # Python floats: a pole raises ZeroDivisionError, not a numpy warning
             g = np.array([float(v) for v in grad(*pt)], dtype=float)
             h = np.array(hess(*pt).tolist(), dtype=float)
             if not (np.all(np.isfinite(g)) and np.all(np.isfinite(h))):
                 return None
-            step = np.linalg.lstsq(h, g, rcond=None)[0]
-            x = np.clip(x - step, [float(lo) for lo, _ in base], [float(hi) for _, hi in base])
-            if np.max(np.abs(step)) < 1e-15:
+            new = np.clip(x - np.linalg.lstsq(h, g, rcond=None)[0], lo, hi)
+            step, x = new - x, new
+            sizes.append(float(np.max(np.abs(step))))
+            if sizes[-1] < 1e-15:
                 break
+            if len(sizes) >= 3 and sizes[-2] > 0 and sizes[-3] > 0:
+                r, r0 = sizes[-1] / sizes[-2], sizes[-2] / sizes[-3]
+                if 0.1 < r < 0.99 and abs(r - r0) <= 0.01 * r:  # linear convergence: jump to its limit
+                    x = np.clip(x + step * r / (1 - r), lo, hi)
+                    sizes.append(sizes[-1] * r / (1 - r))
+        if not sizes or not (sizes[-1] < 1e-15 or sizes[-1] <= NEWTON_SETTLED * sizes[0]):
+            return None
         return [float(v) for v in x]
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError, AttributeError,
             np.linalg.LinAlgError, RecursionError):
@@ -495,12 +519,13 @@ def barycentre(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Criti
     return critical_at(t, cand, base, groups)
 
 
-def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Critical | None:
-    """A :class:`Critical` near ``box``: Newton from its centre, rounded to simple rationals, then checked
-    exactly, first as a point, then fixing only the simplex coordinates, then only the others; the first that
-    closes ``box``, else the first valid set along a parameter, else the first valid one of those (either may
-    close the boxes nearer it), else None."""
-    x = _newton(t, [float(v) for v in centre(box)], base)
+def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]], x: list[float] | None = None
+                  ) -> Critical | None:
+    """A :class:`Critical` near ``box``: Newton from its centre (``x``, where the caller has it from
+    :func:`newton_point`), rounded to simple rationals, then checked exactly, first as a point, then fixing
+    only the simplex coordinates, then only the others; the first that closes ``box``, else the first valid set
+    along a parameter, else the first valid one of those (either may close the boxes nearer it), else None."""
+    x = x or newton_point(t, box, base)
     if x is None:
         return None
     n = len(x)

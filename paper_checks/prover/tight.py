@@ -7,8 +7,8 @@ tries, per piece and conjunct (``key``):
 - the critical sets found before (:mod:`paper_checks.prover.second`: convexity around a point, a segment or
   a valley; Taylor's theorem at a zero of high order);
 - once, the simplex rows' barycentre; then, from small boxes, Newton's method rounded to simple rationals
-  (at most :data:`CRITICAL_TRIES` times); then the valleys that :mod:`paper_checks.prover.valleys` proposes
-  near the box, each checked exactly once;
+  (at most :data:`CRITICAL_TRIES` times where it settled, a fraction of a try where it did not); then the
+  valleys that :mod:`paper_checks.prover.valleys` proposes near the box, each checked exactly once;
 - for a box at the origin of a homogeneous margin, scaling (:mod:`paper_checks.prover.scaling`);
 - on a simplex, the margin lifted to the rows' full coordinates and bounded on the box's points in the
   simplex and the piece's region only (a box that leaves the simplex is not split down to its faces).
@@ -36,6 +36,7 @@ from paper_checks.prover.second import (
     find_critical,
     lifted_forms,
     lifted_lower,
+    newton_point,
     psd_closes,
 )
 from paper_checks.prover.trace import Coordinate, Fn, Traced, compile_expr
@@ -44,6 +45,8 @@ from paper_checks.prover.trace import Coordinate, Fn, Traced, compile_expr
 CRITICAL_TRIES = 12
 #: ... and only from a box narrower than 1/CRITICAL_WIDTH of its piece along every coordinate it was split in
 CRITICAL_WIDTH = 8
+#: what a try counts where Newton did not settle (:func:`~paper_checks.prover.second.newton_point`)
+UNSETTLED_TRY = 1 / 8
 
 Key = tuple[int, int]  # (piece, conjunct)
 
@@ -93,7 +96,7 @@ class Tight:
     deadline: float
     notes: list[str]
     criticals: dict[Key, list[Critical]] = field(default_factory=dict)
-    tries: dict[Key, int] = field(default_factory=dict)
+    tries: dict[Key, float] = field(default_factory=dict)
     valleys: dict[Key, tuple[list[dict[int, Any]], Iterator[dict[int, Any]]]] = field(default_factory=dict)
     scalings: dict[Key, scaling.Homogeneous | None] = field(default_factory=dict)
     lifted_margins: dict[Key, tuple[list[Fn], list[list[int]]]] = field(default_factory=dict)
@@ -128,10 +131,14 @@ class Tight:
         if not first and (tries >= CRITICAL_TRIES or not small):  # a valley is looked for from any box near it
             v = self._valley(t, base, names, key, box, rows)
             return None if v is None else _closure(v)
-        self.tries[key] = tries + (not first)
         c = barycentre(t, box, base, rows) if first else None
-        if c is None and small:
-            c = find_critical(t, box, base, rows)
+        x = newton_point(t, box, base) if c is None and small else None
+        # a try is counted whole where Newton settled; one that did not says little of a set near this box, and
+        # counts UNSETTLED_TRY (the far boxes of cosh(x) - 1 - x^2/2 on [-1000, 1000] spent all the tries before
+        # the boxes near x = 0 were small)
+        self.tries[key] = tries + (0 if first else 1 if x is not None else UNSETTLED_TRY)
+        if x is not None:
+            c = find_critical(t, box, base, rows, x)
         if c is None and small:
             v = self._valley(t, base, names, key, box, rows)
             return None if v is None else _closure(v)

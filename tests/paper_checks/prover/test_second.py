@@ -7,7 +7,7 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, recheck
-from paper_checks.prover.second import critical_at, find_critical, psd_closes
+from paper_checks.prover.second import critical_at, find_critical, newton_point, psd_closes
 from paper_checks.prover.trace import compile_traced
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
 from tests.paper_checks.prover._spaces import real_space
@@ -96,3 +96,23 @@ def test_a_critical_point_found_from_a_far_box_is_kept_for_the_boxes_near_it():
     cert = _proved(real_space(lambda x: 16 * x ** R(1, 16) - sympy.log(x) - 16, ("x", F(1, 100), 10)),
                    exact_first=False)
     assert "hessian" in cert.methods()
+
+
+def test_newton_settles_on_a_zero_of_high_order_and_says_when_it_did_not():
+    """cosh(x) - 1 - x^2/2 has a zero of order 4 at 0: Newton on its gradient converges only linearly (each step
+    2/3 of the last), and the extrapolation to the limit lands within 1e-6 of 0; from x = -125, 30 steps of about
+    1 are no sign of a critical point near the box (None)."""
+    x = sympy.Symbol("x", real=True)
+    t = compile_traced(sympy.cosh(x) - 1 - x**2 / 2, [x])
+    base = [(F(-1000), F(1000))]
+    got = newton_point(t, [(F(0), F(4))], base)
+    assert got is not None and abs(got[0]) < 1e-6
+    assert newton_point(t, [(F(-250), F(0))], base) is None
+
+
+@pytest.mark.parametrize("margin", [lambda x: sympy.cosh(x) - 1 - x**2 / 2, lambda x: x**2 / 2 - 1 + sympy.cos(x)])
+def test_a_zero_of_order_4_inside_a_wide_box(margin):
+    """On [-1000, 1000] the tries of a critical point were spent on far boxes, where Newton had not settled, and
+    the boxes around x = 0 stayed open; the Taylor closure of order 4 closes them now."""
+    cert = _proved(real_space(margin, ("x", -1000, 1000)), exact_first=False)
+    assert "taylor" in cert.methods()
