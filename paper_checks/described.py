@@ -1,6 +1,6 @@
 """An enumeration of outcomes whose members are strings with a description, in the manner of hypothesis'
 ``ExitReason``: the search's (:class:`paper_checks.search.result.Outcome`) and the prover's
-(:class:`paper_checks.prover.prove.ProofOutcome`). A member equals its value (``ProofOutcome.PROVED ==
+(:class:`paper_checks.prover.result.ProofOutcome`). A member equals its value (``ProofOutcome.PROVED ==
 "proved"``), which is what JSON and the reports hold."""
 from __future__ import annotations
 

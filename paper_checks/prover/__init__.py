@@ -21,8 +21,9 @@ a zero of high order), :mod:`~paper_checks.prover.valleys` (the sets along which
 from __future__ import annotations
 
 from paper_checks.prover.certificate import Certificate, arb_rebound, recheck, recheck_undefined
-from paper_checks.prover.prove import OUTCOMES, ProofOutcome, ProofResult, prove
+from paper_checks.prover.prove import prove
 from paper_checks.prover.prove_expr import prove_expr
+from paper_checks.prover.result import OUTCOMES, ProofOutcome, ProofResult
 
 __all__ = ["OUTCOMES", "Certificate", "arb_rebound", "ProofOutcome", "ProofResult", "prove", "prove_expr", "recheck",
            "recheck_undefined"]

@@ -16,7 +16,7 @@ from paper_checks.search.params import SearchSpace
 
 def chart(space: SearchSpace, seconds: float | None = None) -> tuple[SearchSpace, Callable[[Any], Any], float | None]:
     """``(charted, told, left)``: ``space`` through every chart it needs (itself where none), the function that
-    tells a :class:`~paper_checks.prover.prove.ProofResult` on ``charted`` in ``space``'s coordinates, and what is
+    tells a :class:`~paper_checks.prover.result.ProofResult` on ``charted`` in ``space``'s coordinates, and what is
     left of ``seconds``. Reading the constraint calls the claim's code on symbols: within ``seconds`` (a
     constraint that does not return by then is not charted; the prover reads it again on each piece, under its
     own alarm)."""

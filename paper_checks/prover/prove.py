@@ -11,7 +11,7 @@ the boxes. The time limit is checked between boxes and steps; a step that cannot
 a very large margin, one SymPy call) is stopped by an alarm :data:`ALARM_GRACE` after the limit (in the main
 thread), so the call returns within ``seconds + 2``. Each node's domain (the log or a non-integer power of
 a part that must stay ``>= 0``) is one more conjunct, a guard (:mod:`paper_checks.prover.defined`), decided on
-the margin as traced. It ends in exactly one of (:class:`ProofOutcome`)
+the margin as traced. It ends in exactly one of (:class:`~paper_checks.prover.result.ProofOutcome`)
 
 - ``proved``: every box of every piece closed, the guards' too; :attr:`ProofResult.certificate` says how;
 - ``counterexample``: an exact point of the domain where the margin is negative, shrunk;
@@ -38,7 +38,6 @@ from typing import Any
 import numpy as np
 
 from paper_checks.deadline import deadline
-from paper_checks.described import Described
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import charts, closures, inputs
 from paper_checks.prover.bound import intervals
@@ -49,29 +48,16 @@ from paper_checks.prover.constraint import piece_box
 from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
 from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
 from paper_checks.prover.normal import Reduction
+from paper_checks.prover.result import ProofResult
 from paper_checks.prover.solver import Problem
 from paper_checks.prover.sweep import distinct
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
 from paper_checks.search.loop import search
-from paper_checks.search.params import Point, SearchSpace
+from paper_checks.search.params import SearchSpace
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
-
-class ProofOutcome(Described):
-    """How a proof ended, each member with its ``description`` (a ``str``: ``ProofOutcome.PROVED == "proved"``)."""
-
-    PROVED = ("proved", "every box of every piece closed, the guards' too; the certificate says how")
-    COUNTEREXAMPLE = ("counterexample", "an exact point of the domain where the margin is negative, shrunk")
-    UNDEFINED = ("undefined", "an exact point of the domain where a node of the margin is not real or not "
-                              "defined: no proof exists on this domain")
-    UNDECIDED = ("undecided", "the budget of boxes or the time ran out, the margin could not be traced, or boxes "
-                              "too narrow to split stayed open; the reason says which and where")
-
-
-#: the four outcome values, in the order of :class:`ProofOutcome`
-OUTCOMES = tuple(o.value for o in ProofOutcome)
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
 #: the share of the time limit spent on boxes before the open conjuncts are tried by a monotone sweep
@@ -84,45 +70,6 @@ MAX_BOXES = 2_000_000
 ALARM_GRACE = 0.75
 #: the share of the time limit the counterexample search run first (``search_first``) may spend sampling
 SEARCH_SHARE = 0.5
-
-
-@dataclass
-class ProofResult:
-    """What :func:`prove` found: its ``outcome`` (:class:`ProofOutcome`; a string given is read as one) and what
-    backs it."""
-
-    outcome: ProofOutcome
-    boxes: int
-    budget: int
-    seconds: float
-    certificate: Certificate | None = None
-    counterexample: Point | None = None
-    exact_margin: str | None = None
-    exact_margin_value: float | None = None
-    shrink_steps: int = 0
-    reason: str = ""
-    remaining: dict[str, Any] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    undefined: Undefined | None = None  # outcome ``undefined``: the exact point where a node is not real
-
-    def __post_init__(self) -> None:
-        self.outcome = ProofOutcome(self.outcome)  # ValueError for a value that is not an outcome
-
-    @property
-    def proved(self) -> bool:
-        return self.outcome == ProofOutcome.PROVED
-
-    def to_json(self, boxes: bool = False) -> dict[str, Any]:
-        """The result as JSON; ``boxes``: the certificate lists every closed box (its piece, split path,
-        method, lower bound and faces), not only the summary."""
-        return {"outcome": self.outcome.value, "boxes": self.boxes, "budget": self.budget,
-                "seconds": round(self.seconds, 3),
-                "certificate": self.certificate.to_json(boxes) if self.certificate else None,
-                "counterexample": jsonable(self.counterexample), "exact_margin": self.exact_margin,
-                "exact_margin_value": self.exact_margin_value, "shrink_steps": self.shrink_steps,
-                "reason": self.reason, "remaining": jsonable(self.remaining), "notes": list(self.notes),
-                "undefined": None if self.undefined is None else
-                {"point": jsonable(self.undefined.point), "node": self.undefined.node, "why": self.undefined.why}}
 
 
 @dataclass
