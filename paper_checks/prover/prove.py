@@ -50,6 +50,7 @@ from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
 from paper_checks.prover.normal import Reduction
 from paper_checks.prover.result import ProofResult
 from paper_checks.prover.solver import Problem
+from paper_checks.prover.sweep import SHARE as SWEEP_SHARE
 from paper_checks.prover.sweep import distinct
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
@@ -60,8 +61,12 @@ from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
-#: the share of the time limit spent on boxes before the open conjuncts are tried by a monotone sweep
-SWEEP_AFTER = 0.2
+#: the shares of the time limit spent before the open conjuncts are tried by a monotone sweep, the first time
+#: (which may spend FIRST_SWEEP_SHARE of the time left: a sweep that closes does so quickly) and the second
+SWEEP_AFTER = (0.2, 0.6)
+FIRST_SWEEP_SHARE = 0.3
+#: the second sweep runs only where the open volume is still above this share of what it was after the first
+STALLED = 0.5
 #: the most boxes one proof processes whatever its budget: what it holds (open boxes, closed boxes' records)
 #: grows by at most two entries a box, so memory stays bounded for any budget and time limit
 MAX_BOXES = 2_000_000
@@ -282,24 +287,35 @@ def _as_written(st: _State, pcs: list[_Piece], i: int, j: int) -> None:
     st.push(-math.inf, i, j, "", list(pcs[i].base))
 
 
-def _sweep_open(st: _State, pcs: list[_Piece]) -> ProofResult | None:
+def _open_volume(st: _State, pcs: list[_Piece]) -> float:
+    """The open boxes' volume, each as a share of its piece's (summed over the pieces and conjuncts)."""
+    total = 0.0
+    for i, box in [(h[2], h[5]) for h in st.heap] + [(s[0], s[3]) for s in st.stuck]:
+        total += math.prod(float((hi - lo) / (b1 - b0)) for (lo, hi), (b0, b1) in zip(box, pcs[i].base) if b1 > b0)
+    return total
+
+
+def _sweep_open(st: _State, pcs: list[_Piece], share: float | None = None) -> ProofResult | None:
     """Try each conjunct that still has open boxes, on a piece with a real coordinate, by monotonicity in one
     coordinate over the whole piece (:class:`~paper_checks.prover.closures.monotone_sweep.MonotoneSweep`): its
     normal form, then the margin as written where it differs (the normal form may scale it by a positive factor
     that depends on the coordinate, ``q (1 - p^q)/q``: monotone as written, not so scaled). One that closes
-    replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk."""
+    replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk.
+    ``share``: of the time left, what the sweeps may spend (default :data:`~paper_checks.prover.sweep.SHARE`)."""
     method = closures.by_method("monotone sweep")
+    now = time.monotonic()
+    until = st.deadline if share is None else now + share / SWEEP_SHARE * (st.deadline - now)
     for i, j in sorted({(h[2], h[3]) for h in st.heap} | {(s[0], s[1]) for s in st.stuck}):
         pc = pcs[i]
         written = pc.written[j] if j < len(pc.written) else pc.parts[j]
         forms = [("", pc.parts[j])] + ([("written", written)] if distinct(pc.parts[j].expr, written.expr) else [])
         for form, t in forms:
-            if time.monotonic() > st.deadline:
+            if time.monotonic() > until:
                 return None
-            goal = PieceGoal(t, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.deadline)
+            goal = PieceGoal(t, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], until)
             if method is None or not method.applies(goal):
                 break
-            out, _ = timed_step(method, goal, st.deadline)  # a kink the sweep cannot differentiate closes nothing
+            out, _ = timed_step(method, goal, until)  # a kink the sweep cannot differentiate closes nothing
             if out is None:
                 continue
             if out.closure is None:
@@ -488,20 +504,24 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
                 found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
-        swept = False
+        sweeps, after_first = 0, 0.0
         while st.heap and st.boxes < min(budget, MAX_BOXES) and time.monotonic() < st.deadline \
                 and st.unreal is None:
-            if not swept and time.monotonic() > start + SWEEP_AFTER * (st.deadline - start):
-                swept, st.stage = True, "a monotone sweep of the open conjuncts"
-                found = _sweep_open(st, pcs)
-                if found is not None:
-                    return _found(st, found, start)
+            if sweeps < 2 and time.monotonic() > start + SWEEP_AFTER[sweeps] * (st.deadline - start):
+                sweeps, st.stage = sweeps + 1, "a monotone sweep of the open conjuncts"
+                # the second only where the boxes stalled since the first (exp_t <= exp: its open volume fell from
+                # 65 % to 0.4 % meanwhile, and a second sweep would take the time the boxes need)
+                if sweeps == 1 or _open_volume(st, pcs) > STALLED * after_first:
+                    found = _sweep_open(st, pcs, FIRST_SWEEP_SHARE if sweeps == 1 else None)
+                    if found is not None:
+                        return _found(st, found, start)
+                after_first = _open_volume(st, pcs) if sweeps == 1 else after_first
                 continue
             st.stage = "the boxes"
             found = _step(st, pcs)
             if found is not None:
                 return _found(st, found, start)
-        if not swept and st.stuck and not st.heap and st.unreal is None:
+        if sweeps < 2 and st.stuck and not st.heap and st.unreal is None:  # no boxes left to run: all the time
             st.stage = "a monotone sweep of the open conjuncts"
             found = _sweep_open(st, pcs)
             if found is not None:
