@@ -1,0 +1,33 @@
+"""The tail of an unbounded coordinate (:mod:`paper_checks.prover.tail`): a box that reaches the pole of its chart,
+where the margin is ``oo - oo`` as written (``e^x - 1 - x - x^2/2 - x^3/6`` at ``x = oo``), closed by Taylor's theorem
+at the box's finite end, the derivatives taken in the chart's value. Re-checked by deriving the derivatives again and
+closing the box again at :data:`~paper_checks.prover.closures.base.RECHECK_PREC` bits."""
+from __future__ import annotations
+
+from paper_checks.prover.bound import Closure
+from paper_checks.prover.closures.base import RECHECK_PREC, BoxGoal, BoxMethod, Check, register
+from paper_checks.prover.tail import closes
+from paper_checks.prover.trace import precision
+
+
+@register
+class Tail(BoxMethod):
+    """Taylor's theorem toward the pole of a chart."""
+
+    methods = ("tail",)
+    costs = {"inside": 15}  # right after the first-order bounds, which cannot bound oo - oo at a pole
+
+    def step(self, goal: BoxGoal) -> Closure | None:
+        found = closes(goal.t, goal.box)
+        if found is None:
+            return None
+        i, k, end, lower = found
+        return Closure(True, lower, "tail", exact=f"Taylor's theorem of order {k} at {goal.names[i]} = {end}, "
+                                                  "toward the chart's pole", at={i: end})
+
+    def recheck_box(self, check: Check) -> list[str]:
+        with precision(RECHECK_PREC):
+            again = closes(check.t, check.box, fresh=True)
+        if again is None or again[0] not in (check.closure.at or {}) or again[2] != (check.closure.at or {})[again[0]]:
+            return [f"{check.where}: Taylor's theorem toward the pole does not close the box again"]
+        return []

@@ -1,0 +1,80 @@
+"""The tail of an unbounded coordinate (:mod:`paper_checks.prover.tail`): which side of a box reaches its chart's pole,
+the derivatives in the chart's value over one denominator, Taylor's theorem toward the pole closing margins that are
+``oo - oo`` there as written, false neighbours refuted, and records that fail their re-check."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from paper_checks.prover import prove_expr
+from paper_checks.prover.bound import Closure
+from paper_checks.prover.closures.base import Check
+from paper_checks.prover.closures.tail import Tail
+from paper_checks.prover.tail import closes, derivative, pole_side
+from paper_checks.prover.trace import compile_traced
+from paper_checks.prover.unbounded import HalfChart, LineChart
+
+R, F, oo = sympy.Rational, Fraction, sympy.oo
+x = sympy.Symbol("x", real=True)
+u = sympy.Symbol("u", real=True)
+HANG_GUARD = 300  # seconds: generous, so that the load never decides an outcome
+#: e^x - (its Taylor polynomial of degree 3): oo - oo at x = oo as written, its fourth derivative e^x
+EXP_TAYLOR = sympy.exp(x) - 1 - x - x**2 / 2 - x**3 / 6
+
+
+def test_the_side_that_reaches_the_pole():
+    up, down, line = HalfChart(u), HalfChart(-u), LineChart(u)
+    t = compile_traced(sympy.exp(up) - up, [u])
+    assert pole_side(t, [(F(1, 2), F(1))]) == (0, up, F(1, 2), 1)
+    assert pole_side(t, [(F(0), F(1, 2))]) is None  # no pole in the box
+    assert pole_side(compile_traced(sympy.exp(down), [u]), [(F(-1), F(-1, 2))]) == (0, down, F(-1, 2), 1)
+    tl = compile_traced(sympy.exp(line), [u])
+    assert pole_side(tl, [(F(-1), F(0))]) == (0, line, F(0), -1)  # toward -oo: W falls
+    assert pole_side(compile_traced(sympy.exp(up) - u, [u]), [(F(1, 2), F(1))]) is None  # u read outside the chart
+
+
+def test_derivatives_are_put_over_one_denominator():
+    """d/dW of log(1 + W) - 2W/(2 + W) is W^2/((1 + W)(2 + W)^2): no interval of it falls below 0."""
+    w = HalfChart(u)
+    d = derivative(sympy.log(1 + w) - 2 * w / (2 + w), w, 1, {})
+    assert sympy.simplify(d - w**2 / ((1 + w) * (2 + w) ** 2)) == 0
+    t = compile_traced(sympy.log(1 + w) - 2 * w / (2 + w), [u])
+    assert closes(t, [(F(0), F(1))]) == (0, 1, F(0), 0.0)
+
+
+@pytest.mark.parametrize("margin, domain", [
+    (EXP_TAYLOR, (0, oo)),
+    (sympy.log(1 + x) - 2 * x / (2 + x), (0, oo)),
+    (sympy.sinh(x) - x - x**3 / 6, (0, oo)),
+    (sympy.sqrt(1 + x) - 1 - x / 2 + x**2 / 8, (0, oo)),
+    (sympy.exp(x) + sympy.exp(-x) - 2 - x**2, (-oo, oo)),  # both tails, the lower one toward -oo
+])
+def test_margins_that_are_oo_minus_oo_at_infinity_are_proved(margin, domain):
+    res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
+    assert res.proved, res.reason
+    assert "tail" in res.certificate.methods()
+
+
+@pytest.mark.parametrize("margin, domain", [
+    (sympy.exp(x) - 1 - x - x**2 / 2 - x**3 / 5, (0, oo)),  # below 0 for small x > 0
+    (sympy.exp(x) + sympy.exp(-x) - 2 - x**2 - R(1, 10**6), (-oo, oo)),
+])
+def test_false_neighbours_are_refuted(margin, domain):
+    assert prove_expr(margin, {x: domain}, seconds=HANG_GUARD).outcome == "counterexample"
+
+
+def test_a_record_that_does_not_close_again_fails_its_recheck():
+    w = HalfChart(u)
+    t = compile_traced(EXP_TAYLOR.xreplace({x: w}), [u])
+    box = [(F(1, 2), F(1))]
+    found = closes(t, box)
+    assert found is not None
+    rec = Closure(True, found[3], "tail", at={0: found[2]})
+    check = Check(rec, t, box, box, ["u"], [], "box")
+    assert Tail().recheck_box(check) == []
+    false = compile_traced((EXP_TAYLOR - x**4).xreplace({x: w}), [u])  # its fourth derivative e^x - 24 changes sign
+    assert Tail().recheck_box(Check(rec, false, box, box, ["u"], [], "box"))
+    inner = [(F(1, 4), F(1, 2))]  # no pole: no Taylor expansion toward one
+    assert Tail().recheck_box(Check(rec, t, inner, inner, ["u"], [], "box"))
