@@ -74,9 +74,10 @@ def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: An
     return budget_and_time(budget, secs, search_first, seed, shrink_evals)
 
 
-def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction | float:
-    """One end of the interval of ``s``, exactly (a finite rational; a float is its own binary value), or
-    ``-inf``/``inf`` for ``-oo`` as a low end or ``oo`` as a high end."""
+def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction | float | sympy.Expr:
+    """One end of the interval of ``s``, exactly (a finite rational; a float is its own binary value; an exact
+    real constant such as ``pi/2``, a SymPy number with no symbol), or ``-inf``/``inf`` for ``-oo`` as a low end
+    or ``oo`` as a high end."""
     what = f"prove_expr: the {which} end of the interval of {s}"
     shown = _quote(v)
     if (v is -sympy.oo or v == -math.inf) if which == "low" else (v is sympy.oo or v == math.inf):
@@ -90,8 +91,10 @@ def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction | float:
             v = Fraction(int(sympy.Rational(v).p), int(sympy.Rational(v).q))
         elif v.is_real is False:
             raise TypeError(f"{what} must be a real number, got {shown}")
+        elif v.is_number and v.is_real and v.is_finite and not v.has(sympy.Float, sympy.nan, sympy.zoo):
+            return v  # an exact real constant (pi/2): prove_expr charts the interval onto [0, 1]
         else:
-            raise ValueError(f"{what} must be a rational number, got {shown}")
+            raise ValueError(f"{what} must be a rational number or an exact real constant, got {shown}")
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
         raise TypeError(f"{what} must be a real number, got {type(v).__name__} {shown}")
     if not isinstance(v, numbers.Rational):

@@ -38,8 +38,10 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
     symbols and one ``SimplexPoint`` per simplex. ``expr`` may be a formula string, read by the whitelist
     grammar of :mod:`theory.expressions` (never evaluated). Interval ends are exact rationals
-    (``Rational(1, 20)``; a float stands for its own binary value), kept exact by the boxes: a symbol with
-    ``low == high`` is pinned (substituted); an end ``-oo``/``oo`` makes a half-line or
+    (``Rational(1, 20)``; a float stands for its own binary value), kept exact by the boxes, or exact real
+    constants (``pi/2``: the symbol is then ``low + (high - low) t`` with ``t`` in ``[0, 1]``, and a counterexample
+    is given back in the symbol, exactly); a symbol with ``low == high`` is pinned (substituted); an end
+    ``-oo``/``oo`` makes a half-line or
     the line, proved through a chart (:mod:`paper_checks.prover.unbounded`). Raises ``ValueError``/``TypeError``
     naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in neither.
     """
@@ -51,7 +53,7 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
         raise ValueError(f"prove_expr: no interval or simplex for {sorted(map(str, missing))} in domain {domain!r}")
     params: list[Any] = []
     subs: dict[sympy.Symbol, Any] = {}  # symbol -> its value in the prover's parameters (by name)
-    back: dict[str, Any] = {}  # a half-line's symbol -> (its chart's parameter, the shift, the scale)
+    back: dict[str, Any] = {}  # a half-line's or an irrational interval's symbol -> (its parameter, shift, scale)
     for s, (lo, hi) in domain.items():
         if unbounded.infinite(lo) or unbounded.infinite(hi):  # prove() maps it onto a bounded interval
             end = hi if unbounded.infinite(lo) else lo  # the finite end, if any: s = end + t, t on a half-line
@@ -63,6 +65,16 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
                 params.append(Real(f"{s}_from", 0.0 if end == lo else -math.inf, math.inf if end == lo else 0.0))
                 subs[s] = f"{s}_from"
                 back[str(s)] = (f"{s}_from", shift, 1)
+            continue
+        if any(isinstance(v, sympy.Expr) and not v.is_Rational for v in (lo, hi)):
+            # an exact irrational end (pi/2): s = lo + (hi - lo) t with t in [0, 1], whose ends are exact
+            lo_e, width = sympy.sympify(lo), sympy.sympify(hi) - sympy.sympify(lo)
+            if width == 0:  # pinned
+                expr = expr.xreplace({s: lo_e})
+                continue
+            params.append(Real(f"{s}_scaled", 0, 1))
+            subs[s] = f"{s}_scaled"
+            back[str(s)] = (f"{s}_scaled", lo_e, width)
             continue
         lo_r, hi_r = _exact_end(lo), _exact_end(hi)
         if lo_r > hi_r:

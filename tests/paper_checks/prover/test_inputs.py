@@ -62,7 +62,8 @@ def test_every_double_is_an_exact_end(lo, hi):
     ({"domain": {x: (0, sympy.I)}}, TypeError, "high end of the interval of x must be a real number, got I"),
     ({"domain": {x: (math.inf, 1)}}, ValueError, "low end of the interval of x must be a rational number or -oo"),
     ({"domain": {x: (0, math.nan)}}, ValueError, "must be finite, got nan"),
-    ({"domain": {x: (0, sympy.pi)}}, ValueError, "must be a rational number, got pi"),
+    ({"domain": {x: (0, sympy.Symbol("b"))}}, ValueError, "must be a rational number or an exact real constant, got b"),
+    ({"domain": {x: (sympy.pi, 3)}}, ValueError, "interval of x needs low <= high, got (pi, 3)"),
     ({"domain": {x: (1, 0)}}, ValueError, "needs low <= high, got (1, 0)"),
     ({"domain": {"x": (0, 1)}}, TypeError, "keys of domain must be SymPy symbols, got str 'x'"),
     ({"domain": [(0, 1)]}, TypeError, "domain must be a dict"),
@@ -103,3 +104,15 @@ def test_bad_arguments_of_prove_are_one_line_naming_them(kwargs, error, words):
     with pytest.raises(error) as info:
         prove(space, **args)
     assert words in str(info.value) and "\n" not in str(info.value)
+
+
+def test_an_exact_irrational_end_is_charted_onto_the_unit_interval():
+    """Jordan's inequality sin x >= 2x/pi on [0, pi/2]: x = (pi/2) t with t in [0, 1], exact; a false neighbour's
+    counterexample comes back in x, exactly (an end such as -pi/2 too); equal ends pin the symbol."""
+    res = prove_expr(sympy.sin(x) - 2 * x / sympy.pi, {x: (0, sympy.pi / 2)}, 10**6, 300)
+    assert res.proved, res.reason
+    false = prove_expr(sympy.cos(x) - sympy.Rational(1, 10**9), {x: (-sympy.pi / 2, sympy.pi / 2)}, 10**6, 300)
+    assert false.outcome == "counterexample"
+    at = false.counterexample["x"]
+    assert -sympy.pi / 2 <= at <= sympy.pi / 2 and sympy.cos(at) - sympy.Rational(1, 10**9) < 0
+    assert prove_expr(sympy.cos(x) + 1, {x: (sympy.pi, sympy.pi)}, 50, 10).proved
