@@ -80,10 +80,16 @@ def mid(v: Any) -> float | None:
 
 def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[str],
               inside: Callable[[list[Fraction]], bool] | None = None, seconds: float = EXACT_SECONDS) -> dict[str, Any]:
-    """Where ``boxes`` (``(lower bound, box)`` of one piece and conjunct, lowest first) gather in ``base``;
+    """Where ``boxes`` (``(lower bound, box)`` of one piece and conjunct, lowest first) gather in ``base``, the
+    lowest box's cluster (those whose centres lie within an eighth of the piece of its centre along every side);
     ``inside``: whether an exact point lies in the piece's region (no exact value is reported outside it);
     ``seconds``: for SymPy's exact value there (:func:`exact_at`)."""
     boxes = boxes[:GATHER]
+    # the cluster of the lowest box: boxes at both ends of a line (the poles of its chart) are two places, not
+    # one in the middle
+    first = boxes[0][1]
+    boxes = [(k, b) for k, b in boxes if all(abs((b0 + b1) - (f0 + f1)) <= (hi - lo) / 4
+                                             for (b0, b1), (f0, f1), (lo, hi) in zip(b, first, base))]
     hull = [(min(b[k][0] for _, b in boxes), max(b[k][1] for _, b in boxes)) for k in range(len(base))]
     on = [(h0 == lo or h1 == hi) and h1 - h0 < (hi - lo) / 2 for (h0, h1), (lo, hi) in zip(hull, base)]
     faces = [f"{n} = {lo if h0 == lo else hi}" for n, (h0, h1), (lo, hi), f in zip(names, hull, base, on) if f]

@@ -79,3 +79,14 @@ def test_a_pole_on_a_face_is_found_by_its_limit_across_the_face():
     res = prove_expr(1 / sympy.sqrt(x) + sympy.log(x) + y, {x: (0, 1), y: (0, 1)}, budget=3000, seconds=120)
     assert res.outcome == "undecided" and res.remaining["gathering"]["where"] == "on the face x = 0"
     assert "a pole: the margin is not bounded at x = 0" in res.reason and "minimum" not in res.reason
+
+
+@pytest.mark.slow  # about 4 s: in CI's slow run
+def test_boxes_left_at_both_poles_of_a_line_are_told_at_one_of_them():
+    """e^(x^2/2) >= cosh x on the whole line: oo - oo at both ends as written, and so are all its derivatives; the
+    boxes left open lie at u = -1 and u = 1 of the chart, and the reason names one of those poles, not the middle
+    of the line, where the margin is 0 and proved."""
+    res = prove_expr(sympy.exp(x**2 / 2) - sympy.cosh(x), {x: (-sympy.oo, sympy.oo)}, seconds=300)
+    assert res.outcome == "undecided"
+    g = res.remaining["gathering"]
+    assert g["where"] == "at a vertex" and g["centre"]["x_unit"] in ("-1", "1")
