@@ -30,7 +30,7 @@ import sympy
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.trace import Untraceable, compile_expr, precision
+from paper_checks.prover.trace import Untraceable, compile_expr, derivative, precision
 
 #: interval precision (bits) of the sign of a factor on the piece's box
 SIGN_PREC = 120
@@ -140,6 +140,50 @@ def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_SECONDS) -> bool:
         return False
 
 
+def _values(syms: list[sympy.Symbol], ends: dict[sympy.Symbol, Any]) -> list[dict[sympy.Symbol, sympy.Rational]]:
+    """Simple rational points of the box (``ends``: each coordinate's interval): small numbers first, then its ends
+    and centre, the ``k``-th candidate of every coordinate together."""
+    cands = []
+    for s in syms:
+        lo, hi = ends[s]
+        vals = [sympy.Rational(v) for v in (1, 0, sympy.Rational(1, 2), -1, 2)]
+        vals += [sympy.Rational(lo.numerator, lo.denominator), sympy.Rational(hi.numerator, hi.denominator)]
+        vals.append((vals[-2] + vals[-1]) / 2)
+        cands.append([v for v in vals if lo <= v <= hi])
+    return [{s: c[min(k, len(c) - 1)] for s, c in zip(syms, cands)} for k in range(max(map(len, cands)))]
+
+
+def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = IDENTITY_SECONDS) -> bool:
+    """Whether ``expr`` is 0 on the whole box because it is constant there, where ``simplify`` cannot take it to 0
+    itself (``pi/2 - atan(x) - atan(1/x)`` for ``x > 0``): every partial derivative simplifies to 0 and its
+    interval enclosure on the box is finite (a bounded derivative: the margin is Lipschitz, so continuous, on the
+    connected box; ``atan(1/x)`` jumps at 0, where its derivative is unbounded), and at a simple rational point of
+    the box the margin simplifies to 0. A derivative plainly not 0 at two points (floating point) ends it at once."""
+    syms = [s for s in symbols if s in expr.free_symbols]
+    if not syms or has_branches(expr):
+        return False
+    ends = {s: box[symbols.index(s)] for s in syms}
+    try:
+        with deadline(seconds):
+            ivs = intervals(box)
+            for s in syms:
+                d = derivative(expr, s)
+                for pt in _values(syms, ends)[:2]:
+                    v = sympy.N(d.xreplace(pt), 20)
+                    if v.is_number and v.is_finite and abs(v) > 1e-12:
+                        return False
+                if sympy.simplify(d) != 0:
+                    return False
+                enc = compile_expr(d, symbols)(ivs)
+                if not (mpmath.isfinite(enc.a) and mpmath.isfinite(enc.b)):
+                    return False
+            return any(sympy.simplify(expr.xreplace(pt)) == 0 for pt in _values(syms, ends)
+                       if not expr.xreplace(pt).has(sympy.nan, sympy.zoo))
+    except (TimedOut, Untraceable, TypeError, ValueError, ZeroDivisionError, NotImplementedError, RecursionError,
+            AttributeError):
+        return False
+
+
 def _normal(expr: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]], sympy.Expr]:
     """``(coefficient, [(factor, power)], normal form)`` of ``expr``: denominators cleared, terms collected."""
     e = sympy.together(expr)
@@ -186,6 +230,10 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
     if normal == 0 or (not normal.is_number and is_zero(expr)):
         return Reduction(expr, sympy.Integer(0), "identity", decided="proved",
                          how="the margin simplifies to 0 (SymPy: together, cancel, simplify)")
+    if not normal.is_number and constant_zero(expr, symbols, box):
+        return Reduction(expr, sympy.Integer(0), "identity", decided="proved",
+                         how="the margin is constant (its derivatives simplify to 0 and are bounded on the box) "
+                             "and 0 at a point")
     if not coeff.is_Rational:
         return Reduction(expr, normal, "normal form")
     known = [Factor(abs(coeff), 1, 1, "constant")] if abs(coeff) != 1 else []
@@ -217,7 +265,8 @@ def check_reduction(red: Reduction, traced: sympy.Expr, symbols: list[sympy.Symb
     if red.kind == "as written":
         return problems + ([] if red.reduced == traced else ["a margin kept as written was changed"])
     if red.kind == "identity":
-        zero = sympy.cancel(sympy.together(traced)) == 0 or sympy.simplify(traced).equals(0)
+        zero = (sympy.cancel(sympy.together(traced)) == 0 or sympy.simplify(traced).equals(0)
+                or constant_zero(traced, symbols, box))
         return problems + ([] if zero else ["the margin is not identically 0 again"])
     diff = sympy.cancel(sympy.together(traced - red.known * red.reduced))
     if diff != 0 and not is_zero(diff):

@@ -6,7 +6,7 @@ from fractions import Fraction
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.normal import check_reduction, factor_sign, reduce
+from paper_checks.prover.normal import check_reduction, constant_zero, factor_sign, reduce
 from tests.paper_checks.prover._spaces import real_space, simplex_space
 
 x, y, v = sympy.symbols("x y v", real=True)
@@ -85,3 +85,19 @@ def test_a_power_that_is_no_integer_has_no_known_sign():
     x = sympy.Symbol("x", real=True)
     assert factor_sign(x, x, [x], [(Fraction(0), Fraction(1))]) == (0, "")
     assert reduce(x**x, [x], [(Fraction(0), Fraction(1))]).decided is None
+
+
+def test_a_constant_margin_that_simplify_cannot_take_to_0_is_an_identity():
+    """pi/2 - atan(x) - atan(1/x) on [1/100, 100]: its derivative simplifies to 0 and is bounded there, and it is
+    0 at x = 1, so it is 0 on the box; across x = 0, where atan(1/x) jumps, the derivative is unbounded: not so."""
+    x = sympy.Symbol("x", real=True)
+    m = sympy.pi / 2 - sympy.atan(x) - sympy.atan(1 / x)
+    assert sympy.simplify(m) != 0
+    assert constant_zero(m, [x], [(Fraction(1, 100), Fraction(100))])
+    assert not constant_zero(m, [x], [(Fraction(-1), Fraction(1))])
+    assert not constant_zero(m - sympy.Rational(1, 10**9), [x], [(Fraction(1, 100), Fraction(100))])
+    assert not constant_zero(sympy.atan(x) - sympy.pi / 4, [x], [(Fraction(1, 100), Fraction(100))])  # not constant
+    red = reduce(m, [x], [(Fraction(1, 100), Fraction(100))])
+    assert red.kind == "identity" and red.decided == "proved"
+    assert check_reduction(red, m, [x], [(Fraction(1, 100), Fraction(100))]) == []
+    assert check_reduction(red, m, [x], [(Fraction(-1), Fraction(1))])  # on a box across the jump: not again
