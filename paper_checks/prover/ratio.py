@@ -30,9 +30,8 @@ from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box, generic_point
-from paper_checks.prover.second import assumed
+from paper_checks.prover.scaling import identity, value_at
 from paper_checks.prover.subproblem import coordinate_of, nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import SearchSpace
@@ -75,49 +74,21 @@ def positive(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: li
             if not c.index and lo > 0 and lo < hi and s in expr.free_symbols]
 
 
-def _value(expr: sympy.Expr, subs: dict[sympy.Symbol, Any]) -> float | None:
-    try:
-        v = complex(sympy.N(expr.xreplace(subs), 30))
-    except (TypeError, ValueError, ZeroDivisionError):
-        return None
-    return v.real if abs(v.imag) < 1e-20 and math.isfinite(v.real) and v.real != 0 else None
-
-
 def _degree(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: tuple[int, ...]) -> sympy.Rational | None:
     """The degree ``k`` with ``m(2 x_H) = 2^k m(x)`` at two generic points of the box, where both agree (floating
     point: a candidate for :func:`homogeneous` to prove)."""
     found = []
     for n in (0, 1):
         pt = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, generic_point(box, n))}
-        f1 = _value(expr, pt)
-        f2 = _value(expr, {s: 2 * v if i in hs else v for i, (s, v) in enumerate(pt.items())})
-        if f1 is None or f2 is None or f2 / f1 <= 0:
+        f1 = value_at(expr, pt)
+        f2 = value_at(expr, {s: 2 * v if i in hs else v for i, (s, v) in enumerate(pt.items())})
+        if not f1 or not f2 or f2 / f1 <= 0:
             return None
         found.append(math.log2(f2 / f1))
     if abs(found[0] - found[1]) > 1e-9 * (1 + abs(found[0])):
         return None
     k = Fraction(found[0]).limit_denominator(12)
     return sympy.Rational(k.numerator, k.denominator) if abs(float(k) - found[0]) < 1e-9 else None
-
-
-def _canonical(d: sympy.Expr) -> sympy.Expr:
-    """``d`` with powers of products split, common factors pulled out of sums and nested powers joined (each only
-    where the signs SymPy knows allow it), then ``simplify``."""
-    d = sympy.expand_power_base(d, force=False)
-    d = sympy.expand_power_base(sympy.factor_terms(d), force=False)
-    return sympy.simplify(sympy.expand_log(sympy.powdenest(d, force=False), force=False))
-
-
-def identity(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: tuple[int, ...], k: sympy.Rational,
-             seconds: float = IDENTITY_SECONDS) -> bool:
-    """Whether ``m(s x_H, x_R) = s^k m(x)`` for every ``s > 0``, proved by SymPy within ``seconds``."""
-    s = sympy.Dummy("s", positive=True)
-    scaled = expr.xreplace({symbols[i]: s * symbols[i] for i in hs})
-    try:
-        with deadline(seconds):
-            return _canonical(assumed(scaled - s**k * expr, symbols, box)) == 0
-    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
-        return False
 
 
 def homogeneous(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate],

@@ -17,6 +17,7 @@ certificate's re-check derives both again.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -43,12 +44,36 @@ class Homogeneous:
         return {"coordinates": [names[i] for i in self.coords], "degree": str(self.degree)}
 
 
-def _value(expr: sympy.Expr, subs: dict[sympy.Symbol, Any]) -> float | None:
+def value_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any]) -> float | None:
+    """``expr`` at ``subs`` to 30 digits as a float; None where it is not a finite real number."""
     try:
         v = complex(sympy.N(expr.xreplace(subs), 30))
     except (TypeError, ValueError, ZeroDivisionError):
         return None
     return v.real if abs(v.imag) < 1e-20 and math.isfinite(v.real) else None
+
+
+def _canonical(d: sympy.Expr) -> sympy.Expr:
+    """``d`` with powers of products split, common factors pulled out of sums and nested powers joined (each only
+    where the signs SymPy knows allow it), then ``simplify``."""
+    d = sympy.expand_power_base(d, force=False)
+    d = sympy.expand_power_base(sympy.factor_terms(d), force=False)
+    return sympy.simplify(sympy.expand_log(sympy.powdenest(d, force=False), force=False))
+
+
+def identity(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: Sequence[int], k: sympy.Rational,
+             seconds: float = SCALING_SECONDS) -> bool:
+    """Whether ``m(s x_H, x_R) = s^k m(x)`` for every ``s > 0`` (the coordinates' signs on ``box`` assumed), proved by
+    SymPy within ``seconds``: powers of products split and joined, then ``simplify`` (also
+    :mod:`paper_checks.prover.ratio`'s test)."""
+    s = sympy.Dummy("s", positive=True)
+    diff = assumed(expr.xreplace({symbols[i]: s * symbols[i] for i in hs}) - s**k * expr, symbols, box)
+    try:
+        with deadline(seconds):
+            return (sympy.simplify(sympy.powsimp(sympy.expand_power_base(diff, force=False), force=False)) == 0
+                    or _canonical(diff) == 0)
+    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
+        return False
 
 
 def homogeneity(t: Traced, base: Box, simplex: set[int], seconds: float = SCALING_SECONDS) -> Homogeneous | None:
@@ -59,22 +84,14 @@ def homogeneity(t: Traced, base: Box, simplex: set[int], seconds: float = SCALIN
     if not hs:
         return None
     pt = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(syms, generic_point(base))}
-    f1 = _value(t.expr, pt)
-    f2 = _value(t.expr, {s: (v / 2 if i in hs else v) for i, (s, v) in enumerate(pt.items())})
+    f1 = value_at(t.expr, pt)
+    f2 = value_at(t.expr, {s: (v / 2 if i in hs else v) for i, (s, v) in enumerate(pt.items())})
     if not f1 or not f2 or f1 / f2 <= 0:
         return None
     k = sympy.Rational(Fraction(math.log2(f1 / f2)).limit_denominator(12))
     if not k > 0:
         return None
-    tt = sympy.Dummy("t", positive=True)
-    scaled = t.expr.xreplace({syms[i]: tt * syms[i] for i in hs})
-    diff = assumed(scaled - tt**k * t.expr, syms, base)
-    try:
-        with deadline(seconds):
-            zero = sympy.simplify(sympy.powsimp(sympy.expand_power_base(diff, force=False), force=False)) == 0
-    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
-        return None
-    return Homogeneous(tuple(hs), k) if zero else None
+    return Homogeneous(tuple(hs), k) if identity(t.expr, list(syms), base, hs, k, seconds) else None
 
 
 def closes(h: Homogeneous, box: Box, base: Box) -> bool:
