@@ -158,7 +158,8 @@ def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, secon
     itself (``pi/2 - atan(x) - atan(1/x)`` for ``x > 0``): every partial derivative simplifies to 0 and its
     interval enclosure on the box is finite (a bounded derivative: the margin is Lipschitz, so continuous, on the
     connected box; ``atan(1/x)`` jumps at 0, where its derivative is unbounded), and at a simple rational point of
-    the box the margin simplifies to 0. A derivative plainly not 0 at two points (floating point) ends it at once."""
+    the box the margin simplifies to 0. A derivative plainly not 0 at a simple point of the box (floating point), or
+    with no finite value at any, ends it at once."""
     syms = [s for s in symbols if s in expr.free_symbols]
     if not syms or has_branches(expr):
         return False
@@ -168,10 +169,10 @@ def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, secon
             ivs = intervals(box)
             for s in syms:
                 d = derivative(expr, s)
-                for pt in _values(syms, ends)[:2]:
-                    v = sympy.N(d.xreplace(pt), 20)
-                    if v.is_number and v.is_finite and abs(v) > 1e-12:
-                        return False
+                vals = [sympy.N(d.xreplace(pt), 20) for pt in _values(syms, ends)]
+                finite = [v for v in vals if v.is_number and v.is_real and v.is_finite]
+                if not finite or any(abs(v) > 1e-12 for v in finite):
+                    return False
                 if sympy.simplify(d) != 0:
                     return False
                 enc = compile_expr(d, symbols)(ivs)
