@@ -38,6 +38,8 @@ SIGN_PREC = 120
 NORMAL_SECONDS = 5.0
 #: seconds ``simplify`` may spend testing whether a margin is identically 0
 IDENTITY_SECONDS = 3.0
+#: seconds SymPy may spend deciding that two forms of a margin are the same
+SAME_SECONDS = 0.5
 #: margins with more operations than this are kept as written (factoring them costs more than it saves)
 MAX_OPS = 4000
 PIECEWISE = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside)
@@ -183,6 +185,19 @@ def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, secon
     except (TimedOut, Untraceable, TypeError, ValueError, ZeroDivisionError, NotImplementedError, RecursionError,
             AttributeError):
         return False
+
+
+def distinct(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """Whether ``b`` is another margin than ``a``, not the same one written otherwise (``(1 - t) x + 1`` and
+    ``x - t x + 1`` in a base): their difference does not expand to 0 within :data:`SAME_SECONDS` (a sweep of
+    the same margin twice would spend its time twice for nothing)."""
+    if a == b:
+        return False
+    try:
+        with deadline(SAME_SECONDS):
+            return sympy.expand(a - b) != 0
+    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
+        return True
 
 
 def _normal(expr: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]], sympy.Expr]:

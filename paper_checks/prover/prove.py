@@ -47,11 +47,9 @@ from paper_checks.prover.closures.base import BoxGoal, Method, PieceGoal, timed_
 from paper_checks.prover.constraint import piece_box
 from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
 from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
-from paper_checks.prover.normal import Reduction
+from paper_checks.prover.normal import Reduction, distinct
 from paper_checks.prover.result import ProofResult
 from paper_checks.prover.solver import Problem
-from paper_checks.prover.sweep import SHARE as SWEEP_SHARE
-from paper_checks.prover.sweep import distinct
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
@@ -62,9 +60,11 @@ from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
 #: the shares of the time limit spent before the open conjuncts are tried by a monotone sweep, the first time
-#: (which may spend FIRST_SWEEP_SHARE of the time left: a sweep that closes does so quickly) and the second
+#: (with a near deadline: a sweep that closes does so quickly) and the second
 SWEEP_AFTER = (0.2, 0.6)
-FIRST_SWEEP_SHARE = 0.3
+#: the first sweep's deadline, as a share of the time left (the sweep spends its own share of that,
+#: :data:`~paper_checks.prover.sweep.SHARE` = 0.7: 30 % of the time left in all)
+FIRST_SWEEP_SPAN = 3 / 7
 #: the second sweep runs only where the open volume is still above this share of what it was after the first
 STALLED = 0.5
 #: the most boxes one proof processes whatever its budget: what it holds (open boxes, closed boxes' records)
@@ -295,16 +295,16 @@ def _open_volume(st: _State, pcs: list[_Piece]) -> float:
     return total
 
 
-def _sweep_open(st: _State, pcs: list[_Piece], share: float | None = None) -> ProofResult | None:
+def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult | None:
     """Try each conjunct that still has open boxes, on a piece with a real coordinate, by monotonicity in one
     coordinate over the whole piece (:class:`~paper_checks.prover.closures.monotone_sweep.MonotoneSweep`): its
     normal form, then the margin as written where it differs (the normal form may scale it by a positive factor
     that depends on the coordinate, ``q (1 - p^q)/q``: monotone as written, not so scaled). One that closes
     replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk.
-    ``share``: of the time left, what the sweeps may spend (default :data:`~paper_checks.prover.sweep.SHARE`)."""
+    ``span``: the share of the time left before the sweeps' deadline."""
     method = closures.by_method("monotone sweep")
     now = time.monotonic()
-    until = st.deadline if share is None else now + share / SWEEP_SHARE * (st.deadline - now)
+    until = now + span * (st.deadline - now)
     for i, j in sorted({(h[2], h[3]) for h in st.heap} | {(s[0], s[1]) for s in st.stuck}):
         pc = pcs[i]
         written = pc.written[j] if j < len(pc.written) else pc.parts[j]
@@ -512,7 +512,7 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
                 # the second only where the boxes stalled since the first (exp_t <= exp: its open volume fell from
                 # 65 % to 0.4 % meanwhile, and a second sweep would take the time the boxes need)
                 if sweeps == 1 or _open_volume(st, pcs) > STALLED * after_first:
-                    found = _sweep_open(st, pcs, FIRST_SWEEP_SHARE if sweeps == 1 else None)
+                    found = _sweep_open(st, pcs, FIRST_SWEEP_SPAN if sweeps == 1 else 1.0)
                     if found is not None:
                         return _found(st, found, start)
                 after_first = _open_volume(st, pcs) if sweeps == 1 else after_first

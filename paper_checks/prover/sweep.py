@@ -28,7 +28,6 @@ from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import (
     coordinate_of,
@@ -49,8 +48,6 @@ MAX_DEPTH = 2
 SAMPLES = 7
 #: the share of the time left that one sweep may spend
 SHARE = 0.7
-#: seconds SymPy may spend deciding that two forms of a margin are the same
-SAME_SECONDS = 0.5
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("sweep_depth", default=0)
 
@@ -88,19 +85,6 @@ def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
     if neg and not pos:
         return -1
     return 0
-
-
-def distinct(a: sympy.Expr, b: sympy.Expr) -> bool:
-    """Whether ``b`` is another margin than ``a``, not the same one written otherwise (``(1 - t) x + 1`` and
-    ``x - t x + 1`` in a base): their difference does not expand to 0 within :data:`SAME_SECONDS` (a sweep of
-    the same margin twice would spend its time twice for nothing)."""
-    if a == b:
-        return False
-    try:
-        with deadline(SAME_SECONDS):
-            return sympy.expand(a - b) != 0
-    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
-        return True
 
 
 def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: float,

@@ -6,7 +6,7 @@ from fractions import Fraction
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.normal import check_reduction, constant_zero, factor_sign, reduce
+from paper_checks.prover.normal import check_reduction, constant_zero, distinct, factor_sign, reduce
 from tests.paper_checks.prover._spaces import real_space, simplex_space
 
 x, y, v = sympy.symbols("x y v", real=True)
@@ -101,3 +101,15 @@ def test_a_constant_margin_that_simplify_cannot_take_to_0_is_an_identity():
     assert red.kind == "identity" and red.decided == "proved"
     assert check_reduction(red, m, [x], [(Fraction(1, 100), Fraction(100))]) == []
     assert check_reduction(red, m, [x], [(Fraction(-1), Fraction(1))])  # on a box across the jump: not again
+
+
+def test_the_same_margin_written_otherwise_is_not_swept_twice():
+    """The normal form and the margin as written are both swept only where they differ (a positive factor that
+    depends on a coordinate); the same margin with its base expanded is one margin."""
+    t, x = sympy.symbols("t x", real=True)
+    written = sympy.exp(x) - (x * (1 - t) + 1) ** (1 / (1 - t))
+    normal = sympy.exp(x) - (-t * x + x + 1) ** (1 / (1 - t))
+    assert written != normal and not distinct(normal, written)
+    p, q = sympy.symbols("p q", positive=True)
+    gce = (1 - p**q) / q - (1 - p)
+    assert distinct(q * gce, gce)

@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.sweep import Sweep, distinct, sweep
+from paper_checks.prover.sweep import Sweep, sweep
 from paper_checks.prover.sweep import recheck as sweep_recheck
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
@@ -122,12 +122,3 @@ def _class_sum_space():
 
     return SearchSpace((SimplexPoint("f", 2), Real("q", 0.125, 1.0)), lambda pt: float(exact(pt)), exact)
 
-
-def test_the_same_margin_written_otherwise_is_not_swept_twice():
-    """The normal form and the margin as written are both swept only where they differ (a positive factor that
-    depends on a coordinate); the same margin with its base expanded is one margin."""
-    t, x = sympy.symbols("t x", real=True)
-    written = sympy.exp(x) - (x * (1 - t) + 1) ** (1 / (1 - t))
-    normal = sympy.exp(x) - (-t * x + x + 1) ** (1 / (1 - t))
-    assert written != normal and not distinct(normal, written)
-    assert distinct(q * (_gce(p, q) - (1 - p)), _gce(p, q) - (1 - p))
