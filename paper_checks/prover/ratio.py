@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextvars
 import itertools
-import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -30,8 +29,8 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover.boxes import Box, generic_point
-from paper_checks.prover.scaling import identity, value_at
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.scaling import degree, identity
 from paper_checks.prover.subproblem import coordinate_of, nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import SearchSpace
@@ -74,23 +73,6 @@ def positive(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: li
             if not c.index and lo > 0 and lo < hi and s in expr.free_symbols]
 
 
-def _degree(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: tuple[int, ...]) -> sympy.Rational | None:
-    """The degree ``k`` with ``m(2 x_H) = 2^k m(x)`` at two generic points of the box, where both agree (floating
-    point: a candidate for :func:`homogeneous` to prove)."""
-    found = []
-    for n in (0, 1):
-        pt = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, generic_point(box, n))}
-        f1 = value_at(expr, pt)
-        f2 = value_at(expr, {s: 2 * v if i in hs else v for i, (s, v) in enumerate(pt.items())})
-        if not f1 or not f2 or f2 / f1 <= 0:
-            return None
-        found.append(math.log2(f2 / f1))
-    if abs(found[0] - found[1]) > 1e-9 * (1 + abs(found[0])):
-        return None
-    k = Fraction(found[0]).limit_denominator(12)
-    return sympy.Rational(k.numerator, k.denominator) if abs(float(k) - found[0]) < 1e-9 else None
-
-
 def homogeneous(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate],
                 seconds: float = IDENTITY_SECONDS) -> tuple[tuple[int, ...], sympy.Rational] | None:
     """The largest set ``H`` of at least two positive coordinates (:func:`positive`) in which the margin is
@@ -99,7 +81,7 @@ def homogeneous(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
     sets = [h for n in range(len(pos), 1, -1) for h in itertools.combinations(pos, n)][:MAX_SETS]
     until = time.monotonic() + seconds
     for hs in sets:
-        k = _degree(expr, symbols, box, hs)
+        k = degree(expr, symbols, box, hs)
         if k is not None and identity(expr, symbols, box, hs, k, max(until - time.monotonic(), 0.01)):
             return hs, k
     return None

@@ -53,6 +53,23 @@ def value_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any]) -> float | None:
     return v.real if abs(v.imag) < 1e-20 and math.isfinite(v.real) else None
 
 
+def degree(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: Sequence[int]) -> sympy.Rational | None:
+    """The degree ``k`` with ``m(2 x_H) = 2^k m(x)`` at two generic points of the box, where both agree and ``k`` is
+    a simple rational (floating point: a candidate for :func:`identity` to prove); None otherwise."""
+    found = []
+    for n in (0, 1):
+        pt = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, generic_point(box, n))}
+        f1 = value_at(expr, pt)
+        f2 = value_at(expr, {s: 2 * v if i in hs else v for i, (s, v) in enumerate(pt.items())})
+        if not f1 or not f2 or f2 / f1 <= 0:
+            return None
+        found.append(math.log2(f2 / f1))
+    if abs(found[0] - found[1]) > 1e-9 * (1 + abs(found[0])):
+        return None
+    k = Fraction(found[0]).limit_denominator(12)
+    return sympy.Rational(k.numerator, k.denominator) if abs(float(k) - found[0]) < 1e-9 else None
+
+
 def _canonical(d: sympy.Expr) -> sympy.Expr:
     """``d`` with powers of products split, common factors pulled out of sums and nested powers joined (each only
     where the signs SymPy knows allow it), then ``simplify``."""
@@ -83,13 +100,8 @@ def homogeneity(t: Traced, base: Box, simplex: set[int], seconds: float = SCALIN
     hs = [i for i, (lo, hi) in enumerate(base) if lo == 0 < hi and i not in simplex and syms[i] in t.expr.free_symbols]
     if not hs:
         return None
-    pt = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(syms, generic_point(base))}
-    f1 = value_at(t.expr, pt)
-    f2 = value_at(t.expr, {s: (v / 2 if i in hs else v) for i, (s, v) in enumerate(pt.items())})
-    if not f1 or not f2 or f1 / f2 <= 0:
-        return None
-    k = sympy.Rational(Fraction(math.log2(f1 / f2)).limit_denominator(12))
-    if not k > 0:
+    k = degree(t.expr, list(syms), base, hs)
+    if k is None or not k > 0:
         return None
     return Homogeneous(tuple(hs), k) if identity(t.expr, list(syms), base, hs, k, seconds) else None
 
