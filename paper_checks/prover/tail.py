@@ -27,7 +27,7 @@ import sympy
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.bound import down, intervals
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.trace import Traced, Untraceable, compile_expr
+from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr
 from paper_checks.prover.trace import derivative as derive
 from paper_checks.prover.unbounded import HalfChart, LineChart
 
@@ -63,18 +63,21 @@ def pole_side(t: Traced, box: Box) -> tuple[int, sympy.Expr, Fraction, int] | No
     return None
 
 
-#: (margin, node) -> the derivatives taken so far (in ``u`` again), and the last in ``W``
-_derived: dict[tuple[sympy.Expr, sympy.Expr], tuple[list[sympy.Expr], sympy.Expr, sympy.Dummy]] = {}
+#: (margin, node) -> the derivatives taken so far (in ``u`` again, with their compiled enclosures), and the last
+#: in ``W``
+_derived: dict[tuple[Any, ...], tuple[list[tuple[sympy.Expr, Fn]], sympy.Expr, sympy.Dummy]] = {}
 #: margins whose derivatives are kept
 CACHE_SIZE = 64
 
 
-def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, memo: dict[Any, Any] | None = None) -> sympy.Expr:
+def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.Symbol],
+               memo: dict[Any, Any] | None = None) -> tuple[sympy.Expr, Fn]:
     """The ``k``-th derivative of the margin in the chart's value ``W`` (``k = 0``: the margin), over one
     denominator where SymPy's ``cancel`` does so within :data:`CANCEL_SECONDS`, written in ``u`` again (``W``
-    replaced by the node); each taken once per margin (kept in ``memo``, by default this module's)."""
+    replaced by the node), and its enclosure compiled on ``symbols``; each taken once per margin, not per box (kept
+    in ``memo``, by default this module's)."""
     memo = _derived if memo is None else memo
-    key = (expr, node)
+    key = (expr, node, tuple(symbols))
     if key not in memo:
         if len(memo) >= CACHE_SIZE:
             memo.pop(next(iter(memo)))
@@ -87,7 +90,8 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, memo: dict[Any, Any] 
                 shown = sympy.cancel(m)
         except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
             shown = m
-        done.append(shown.xreplace({w: node}))
+        written = shown.xreplace({w: node})
+        done.append((written, compile_expr(written, symbols)))
         m = derive(shown, w)  # Untraceable across a kink or a branch: no Taylor expansion there
         memo[key] = (done, m, w)
     return done[k]
@@ -107,10 +111,10 @@ def closes(t: Traced, box: Box, fresh: bool = False) -> tuple[int, int, Fraction
         at_face, on_box = intervals(face), intervals(box)
         lower = None
         for k in range(MAX_ORDER + 1):
-            d = derivative(t.expr, node, k, memo)
-            if k > 0 and (sign**k * compile_expr(d, t.symbols)(on_box)).a >= 0:
+            _, enclose = derivative(t.expr, node, k, list(t.symbols), memo)
+            if k > 0 and (sign**k * enclose(on_box)).a >= 0:
                 return i, k, end, lower if lower is not None else 0.0
-            low = (sign**k * compile_expr(d, t.symbols)(at_face)).a
+            low = (sign**k * enclose(at_face)).a
             if not low >= 0:
                 return None
             if k == 0:
