@@ -26,10 +26,10 @@ AMGM = w * a + (1 - w) * b - a**w * b ** (1 - w)
 
 
 def test_the_degree_is_found_and_proved():
-    assert homogeneous(JENSEN, [a, b, w], BOX, reals([a, b, w])) == ((0, 1), 0)
-    assert homogeneous(AMGM, [a, b, w], BOX, reals([a, b, w])) == ((0, 1), 1)
+    assert homogeneous(JENSEN, [a, b, w], BOX, reals([a, b, w]), HANG_GUARD) == ((0, 1), 0)
+    assert homogeneous(AMGM, [a, b, w], BOX, reals([a, b, w]), HANG_GUARD) == ((0, 1), 1)
     assert not identity(AMGM, [a, b, w], BOX, (0, 1), R(2))
-    assert homogeneous(AMGM + a, [a, b, w], BOX, reals([a, b, w])) == ((0, 1), 1)
+    assert homogeneous(AMGM + a, [a, b, w], BOX, reals([a, b, w]), HANG_GUARD) == ((0, 1), 1)
     assert homogeneous(AMGM + 1, [a, b, w], BOX, reals([a, b, w])) is None
     at_zero = [(F(0), F(4)), (F(1, 10), F(4)), (F(0), F(1))]  # a coordinate from 0 is not positive
     assert homogeneous(AMGM, [a, b, w], at_zero, reals([a, b, w])) is None
