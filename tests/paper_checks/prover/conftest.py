@@ -28,3 +28,15 @@ def without_class_sum(monkeypatch):
         return tuple(m for m in stage(name) if m.name != "ClassSum")
 
     monkeypatch.setattr(closures, "for_stage", for_stage)
+
+
+@pytest.fixture
+def without_logarithms(monkeypatch):
+    """The registry without the comparison through logarithms (:mod:`paper_checks.prover.closures.logs`): for the
+    tests of the closures it would otherwise pre-empt on an exponential against a polynomial (the tail)."""
+    stage = closures.for_stage
+
+    def for_stage(name: str):
+        return tuple(m for m in stage(name) if m.name != "Logarithms")
+
+    monkeypatch.setattr(closures, "for_stage", for_stage)

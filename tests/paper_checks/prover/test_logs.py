@@ -1,0 +1,93 @@
+"""Two positive sides compared through their logarithms (:mod:`paper_checks.prover.logs`): the sides of a margin, the
+logs written out only by rules that hold on the piece, which margins the step is tried on, e^x >= x^e (tight at the
+irrational point x = e) and e^(x^2/2) >= cosh x on the line (oo - oo at both poles) proved, false neighbours refuted,
+and tampered records failing their re-check."""
+from __future__ import annotations
+
+import dataclasses
+import time
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from paper_checks.prover import prove_expr
+from paper_checks.prover.logs import LogComparison, comparison, log_of, logs, sides, signs, worth
+from paper_checks.prover.logs import recheck as logs_recheck
+from paper_checks.prover.subproblem import reals
+
+R, F, E, oo = sympy.Rational, Fraction, sympy.E, sympy.oo
+exp, log = sympy.exp, sympy.log
+x, y = sympy.symbols("x y", real=True)
+HANG_GUARD = 300  # seconds: generous, so that the load never decides an outcome
+#: e^x against x^e on [0, 10]: 0 at x = e, where SymPy does not solve e^x = e x^(e-1)
+POWER = exp(x) - x**E
+BOX = [(F(0), F(10))]
+
+
+def test_the_sides_of_a_margin():
+    assert sides(POWER) == (exp(x), x**E)
+    assert sides(exp(x) - 1 - x) == (exp(x), 1 + x)
+    assert sides(exp(x) + x) is None  # no term of the other sign
+    assert sides(exp(x)) is None
+
+
+def test_the_step_is_tried_where_a_side_is_a_product_the_log_takes_apart():
+    assert worth(POWER) and worth(exp(x**2 / 2) - sympy.cosh(x)) and worth(x + 1 - 2 * x**sympy.pi)
+    assert not worth(x**2 + 1 - 2 * x)  # rational powers: the log gains nothing
+    assert not worth(log(1 + x) - x / (1 + x))
+
+
+def test_each_log_is_written_out_by_the_rules_that_hold_on_the_piece():
+    sign = signs([x], reals([x]), BOX)
+    assert log_of(2 * x**E * exp(x), sign) == log(2) + E * log(x) + x  # x >= 0 and e > 0
+    assert log_of(x ** (-E), sign) == log(x ** (-E))  # x may be 0, where x^(-e) is oo: left whole
+    off = signs([x], reals([x]), [(F(-1), F(1))])
+    assert log_of((x + 2) ** E, off) == E * log(x + 2)  # x + 2 > 0 on [-1, 1]
+    assert log_of(x**2 * exp(x), off) == log(x**2) + x  # x^2 >= 0: the product's factors part
+    assert log_of(x * exp(x), off) == log(x * exp(x))  # x < 0 somewhere: the product stays whole
+
+
+def test_the_sides_must_have_their_signs_on_the_piece():
+    assert comparison(POWER, signs([x], reals([x]), BOX)) == (exp(x), x**E, x - E * log(x))
+    assert comparison(POWER, signs([x], reals([x]), BOX, recheck=True)) == (exp(x), x**E, x - E * log(x))
+    minus = exp(x) - x**E * (x - 1)  # the negative side is below 0 for x < 1
+    assert comparison(minus, signs([x], reals([x]), BOX)) is None
+
+
+@pytest.mark.parametrize("margin, domain", [
+    (POWER, {x: (0, 10)}),
+    (exp(x**2 / 2) - sympy.cosh(x), {x: (-oo, oo)}),  # x^2/2 - log cosh x, monotone at each pole
+    (exp(x * y) - x**y, {x: (0, 3), y: (0, 3)}),
+])
+def test_margins_are_proved_through_their_logarithms(margin, domain):
+    res = prove_expr(margin, domain, seconds=HANG_GUARD)
+    assert res.proved, res.reason
+    assert "through logarithms" in res.certificate.methods()
+
+
+@pytest.mark.parametrize("margin, domain", [
+    (exp(x) - x**E * (1 + R(1, 10**9)), {x: (0, 10)}),
+    (exp(x) - x**E - R(1, 10**12), {x: (0, 10)}),
+    (R(999, 1000) * exp(x**2 / 2) - sympy.cosh(x), {x: (-oo, oo)}),
+])
+def test_false_neighbours_are_refuted(margin, domain):
+    res = prove_expr(margin, domain, seconds=HANG_GUARD)
+    assert res.outcome == "counterexample"
+    assert margin.xreplace({s: R(str(res.counterexample[str(s)])) for s in domain}) < 0
+
+
+def test_a_refuted_comparison_gives_a_point_of_the_piece():
+    false = exp(x) - x**E * (1 + R(1, 10**9))
+    pt = logs(false, [x], BOX, time.monotonic() + HANG_GUARD, reals([x]))
+    assert isinstance(pt, list) and BOX[0][0] <= pt[0] <= BOX[0][1]
+    assert false.xreplace({x: R(pt[0].numerator, pt[0].denominator)}) < 0
+
+
+def test_a_tampered_record_fails_its_recheck():
+    rec = logs(POWER, [x], BOX, time.monotonic() + HANG_GUARD, reals([x]))
+    assert isinstance(rec, LogComparison) and logs_recheck(rec, POWER, [x], BOX, reals([x])) == []
+    assert logs_recheck(dataclasses.replace(rec, margin=x - 2 * log(x)), POWER, [x], BOX, reals([x]))
+    assert logs_recheck(rec, POWER - R(1, 100), [x], BOX, reals([x]))  # another margin
+    assert logs_recheck(rec, POWER, [x], [(F(-1), F(10))], reals([x]))  # another piece: x^e not real below 0
+    assert logs_recheck(rec, POWER, [x], [(F(0), F(11))], reals([x]))  # a wider piece than the proof's
