@@ -12,7 +12,7 @@ from paper_checks.prover import prove_expr
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.closures.base import Check
 from paper_checks.prover.closures.tail import Tail
-from paper_checks.prover.tail import closes, derivative, pole_side
+from paper_checks.prover.tail import closes, derivative, expansion, pole_side
 from paper_checks.prover.trace import compile_traced
 from paper_checks.prover.unbounded import HalfChart, LineChart
 
@@ -55,6 +55,32 @@ def test_margins_that_are_oo_minus_oo_at_infinity_are_proved(margin, domain, wit
     res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
     assert res.proved, res.reason
     assert "tail" in res.certificate.methods()
+
+
+def test_a_margin_read_through_roots_is_expanded_in_the_root():
+    """sqrt(x) - 1/sqrt(x) - log x on [1, oo) is concave in x at oo (every derivative from the second on has the sign
+    of -x^(-3/2)), so no Taylor expansion in x closes the pole; in V = sqrt(x), V - 1/V - 2 log V has the second
+    derivative 2 (V - 1)/V^3 >= 0."""
+    w = HalfChart(u)
+    margin = sympy.sqrt(1 + w) - 1 / sympy.sqrt(1 + w) - sympy.log(1 + w)
+    ex = expansion(margin, w, [u], 1, {})
+    assert ex.root and ex.sign == 1 and ex.back == sympy.sqrt(1 + w)
+    assert sympy.simplify(ex.m - (ex.v - 1 / ex.v - 2 * sympy.log(ex.v))) == 0
+    assert closes(compile_traced(margin, [u]), [(F(1, 2), F(1))])[:2] == (0, 2)
+    assert not expansion(sympy.exp(w) - w, w, [u], 1, {}).root  # no root: the chart's value itself
+    line = LineChart(u)  # toward -oo the base 1 - x grows: its root is the variable, which grows to +oo
+    assert expansion(sympy.sqrt(1 - line) - line, line, [u], -1, {}).sign == 1
+    assert not expansion(sympy.sqrt(1 + line), line, [u], -1, {}).root  # 1 + x falls to -oo: no real root there
+
+
+@pytest.mark.parametrize("margin, domain, truth", [
+    (sympy.sqrt(x) - 1 / sympy.sqrt(x) - sympy.log(x), (1, oo), True),
+    (sympy.sqrt(x) - 1 / sympy.sqrt(x) - sympy.log(x) - R(1, 10**6) * (x - 1), (1, oo), False),
+    (sympy.cbrt(x) - sympy.log(x) + 1, (1, oo), True),  # cube root of x over log x, tight nowhere
+])
+def test_roots_at_infinity_are_decided(margin, domain, truth):
+    res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
+    assert res.outcome == ("proved" if truth else "counterexample"), res.reason
 
 
 @pytest.mark.parametrize("margin, domain", [
