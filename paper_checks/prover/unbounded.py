@@ -48,7 +48,7 @@ class HalfChart(sympy.Function):
 
     @classmethod
     def eval(cls, u: sympy.Expr) -> sympy.Expr | None:
-        return explicit_half(u) if u.is_Number else None
+        return _at_number(explicit_half, u)
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         return 1 / (1 - self.args[0]) ** 2
@@ -61,7 +61,7 @@ class LineChart(sympy.Function):
 
     @classmethod
     def eval(cls, u: sympy.Expr) -> sympy.Expr | None:
-        return explicit_line(u) if u.is_Number else None
+        return _at_number(explicit_line, u)
 
     def fdiff(self, argindex: int = 1) -> sympy.Expr:
         u = self.args[0]
@@ -74,6 +74,32 @@ def explicit_half(u: Any) -> Any:
 
 def explicit_line(u: Any) -> Any:
     return u / (1 - u**2)
+
+
+def _at_number(chart: Callable[[Any], Any], u: sympy.Expr) -> sympy.Expr | None:
+    """A chart at a number: a rational exactly, an algebraic or transcendental number (a critical point solved in
+    the chart's value, :func:`inverse`) with its radicals simplified, so that ``HalfChart(e/(1 + e))`` is ``e``."""
+    if u.is_Number:
+        return chart(u)
+    if not u.is_number:
+        return None
+    try:
+        return sympy.radsimp(sympy.cancel(chart(u)))
+    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+        return None
+
+
+def inverse(node: sympy.Expr, w: sympy.Expr) -> sympy.Expr | None:
+    """The coordinate ``u`` at which the chart ``node`` (of ``u`` or ``-u``) takes the value ``w`` (exact; an
+    expression of other coordinates where ``w`` is one), or None where ``node`` is no chart of a symbol:
+    ``w/(1 + w)`` for ``u/(1 - u)``, ``-w/(1 + w)`` for ``-u/(1 + u)``, and the root of ``w u^2 + u - w`` in
+    ``(-1, 1)``, ``(sqrt(1 + 4 w^2) - 1)/(2 w)`` (0 at ``w = 0``), for ``u/(1 - u^2)``."""
+    arg = node.args[0]
+    if isinstance(node, HalfChart) and (arg.is_Symbol or (-arg).is_Symbol):
+        return (w if arg.is_Symbol else -w) / (1 + w)
+    if isinstance(node, LineChart) and arg.is_Symbol:
+        return sympy.Integer(0) if w == 0 else (sympy.sqrt(1 + 4 * w**2) - 1) / (2 * w)
+    return None
 
 
 def explicit(e: sympy.Expr) -> sympy.Expr:

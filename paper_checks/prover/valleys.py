@@ -29,6 +29,7 @@ import sympy
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Traced, derivative
+from paper_checks.prover.unbounded import HalfChart, LineChart, inverse
 
 #: seconds SymPy's ``solve`` may spend on one system
 SOLVE_SECONDS = 2.0
@@ -105,6 +106,9 @@ def candidates(t: Traced, rows: list[list[int]], seconds: float = SOLVE_SECONDS)
             c = {i: syms[m] for i in used if i != m}
             if new(c):
                 yield c
+    for c in _in_charts(t, seconds):
+        if new(c):
+            yield c
     for i, s in enumerate(syms):
         if s not in t.expr.free_symbols:
             continue
@@ -119,6 +123,25 @@ def candidates(t: Traced, rows: list[list[int]], seconds: float = SOLVE_SECONDS)
                     c = {syms.index(m_sym): _exact(inv[m_sym])}
                     if new(c):
                         yield c
+
+
+def _in_charts(t: Traced, seconds: float) -> Iterator[Candidate]:
+    """For each coordinate read only through the chart of an unbounded domain
+    (:mod:`paper_checks.prover.unbounded`), the solutions of ``d margin / dW = 0`` in the chart's value ``W``, each
+    taken back to the coordinate exactly (:func:`~paper_checks.prover.unbounded.inverse`): ``log(x)/x <= 1/e`` on
+    ``[1, oo)`` is 0 at ``x = e``, ``u = e/(1 + e)``, which no rational near Newton's point is, and on the line a
+    rational ``x`` is an irrational ``u``."""
+    for node in sorted(t.expr.atoms(HalfChart, LineChart), key=sympy.default_sort_key):
+        u = node.args[0] if node.args[0].is_Symbol else -node.args[0]
+        w = sympy.Dummy("W", real=True)
+        m = t.expr.xreplace({node: w})
+        if u not in t.symbols or u in m.free_symbols:
+            continue
+        i = t.symbols.index(u)
+        for sol in _solve([derivative(m, w)], [w], seconds):
+            back = inverse(node, sol[w])
+            if back is not None and not back.has(sympy.I, sympy.nan, sympy.zoo):
+                yield {i: _exact(back)}
 
 
 def distance(c: Candidate, t: Traced, x: list[Fraction]) -> float:

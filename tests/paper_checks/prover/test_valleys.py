@@ -187,3 +187,21 @@ def test_a_coordinate_in_a_base_and_its_exponent_is_not_handed_to_solve():
     assert not _tower([tempered], [y])
     young = derivative(x**3 / 3 + 2 * y ** R(3, 2) / 3 - x * y, x)
     assert not _tower([young], [x]) and _solve([young], [x], HANG_GUARD)
+
+
+def test_a_critical_point_is_solved_in_the_charts_value():
+    """log(x)/x <= 1/e on [1, oo) is 0 at x = e, u = e/(1 + e) in the chart u/(1 - u): solved in x and taken back
+    exactly, where no rational near Newton's point is critical."""
+    from paper_checks.prover.unbounded import HalfChart, LineChart, inverse
+
+    u = sympy.Symbol("u", real=True)
+    assert inverse(HalfChart(u), sympy.E) == sympy.E / (1 + sympy.E)
+    assert HalfChart(inverse(HalfChart(u), sympy.E)) == sympy.E
+    assert HalfChart(-inverse(HalfChart(-u), sympy.E)) == sympy.E
+    assert LineChart(inverse(LineChart(u), -1)) == -1 and inverse(LineChart(u), 0) == 0
+    t = compile_traced(sympy.exp(-1) - sympy.log(1 + HalfChart(u)) / (1 + HalfChart(u)), [u])
+    assert any(set(c) == {0} and sympy.simplify(c[0] - (sympy.E - 1) / sympy.E) == 0 for c in candidates(t, []))
+    res = prove_expr(sympy.exp(-1) - sympy.log(x) / x, {x: (1, sympy.oo)}, seconds=HANG_GUARD)
+    assert res.proved and any("exact critical point" in n for n in res.notes)
+    false = prove_expr(sympy.exp(-1) - sympy.log(x) / x - R(1, 10**12), {x: (1, sympy.oo)}, seconds=HANG_GUARD)
+    assert false.outcome == "counterexample"
