@@ -33,22 +33,31 @@ from paper_checks.prover.bound import down, intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr
 from paper_checks.prover.trace import derivative as derive
-from paper_checks.prover.unbounded import HalfChart, LineChart
+from paper_checks.prover.unbounded import HalfChart, LineChart, explicit, inverse
 
 #: the highest order of a derivative tried
 MAX_ORDER = 6
 #: seconds SymPy may spend putting one derivative over one denominator (else it is taken as it is)
 CANCEL_SECONDS = 1.0
+#: seconds SymPy may spend on the margin's limit at the pole
+LIMIT_SECONDS = 2.0
+
+
+def _coordinate(node: sympy.Expr) -> sympy.Expr:
+    """The coordinate ``u`` of a chart node of ``u`` or ``-u``."""
+    arg = node.args[0]
+    return arg if arg.is_Symbol else -arg
 
 
 def pole_side(t: Traced, box: Box) -> tuple[int, sympy.Expr, Fraction, int] | None:
-    """``(i, node, end, sign)`` where coordinate ``i`` of ``box`` reaches the pole of its chart ``node``, the margin
-    reads ``u_i`` only through that node, ``end`` is the box's other end in ``u_i`` (the face of the Taylor
-    expansion) and ``sign`` is ``+1`` where ``W`` grows to ``+oo`` at the pole, ``-1`` where it falls to ``-oo``."""
+    """``(i, node, end, sign)`` where coordinate ``i`` of ``box`` reaches the pole of its chart ``node`` (where the
+    margin reads ``u_i`` outside the node too, :func:`expansion` writes it in ``W``), ``end`` is the box's other end
+    in ``u_i`` (the face of the Taylor expansion) and ``sign`` is ``+1`` where ``W`` grows to ``+oo`` at the pole,
+    ``-1`` where it falls to ``-oo``."""
     for node in sorted(t.expr.atoms(HalfChart, LineChart), key=sympy.default_sort_key):
         arg = node.args[0]
         u = arg if arg.is_Symbol else -arg if (-arg).is_Symbol else None
-        if u is None or u not in t.symbols or u in t.expr.xreplace({node: sympy.Dummy()}).free_symbols:
+        if u is None or u not in t.symbols or inverse(node, sympy.Dummy()) is None:
             continue
         i = t.symbols.index(u)
         lo, hi = box[i]
@@ -89,6 +98,8 @@ class _Expansion:
 _derived: dict[tuple[Any, ...], _Expansion] = {}
 #: margins whose derivatives are kept
 CACHE_SIZE = 64
+#: (margin, coordinate, pole, side) -> the margin's limit there (None: SymPy found none in time)
+_limits: dict[tuple[Any, ...], Any] = {}
 
 
 def expansion(expr: sympy.Expr, node: sympy.Expr, symbols: list[sympy.Symbol], sign: int = 1,
@@ -101,7 +112,9 @@ def expansion(expr: sympy.Expr, node: sympy.Expr, symbols: list[sympy.Symbol], s
         if len(memo) >= CACHE_SIZE:
             memo.pop(next(iter(memo)))
         w = sympy.Dummy("W", real=True)
-        memo[key] = _Expansion([], *variable(expr.xreplace({node: w}), w, node, sign))
+        # u read outside the chart too (the normal form writes W/(1 + W) as u): u in W, exactly
+        m = expr.xreplace({node: w}).xreplace({_coordinate(node): inverse(node, w)})
+        memo[key] = _Expansion([], *variable(m, w, node, sign))
     return memo[key]
 
 
@@ -158,33 +171,86 @@ def variable(m: sympy.Expr, w: sympy.Symbol, node: sympy.Expr, sign: int
     return sympy.expand_log(m.xreplace({w: (v**q - d) / c})), v, b.xreplace({w: node}) ** sympy.Rational(1, q), 1
 
 
-def closes(t: Traced, box: Box, fresh: bool = False) -> tuple[int, int, Fraction, float] | None:
-    """``(i, k, end, lower)`` where the box reaches a pole of coordinate ``i`` and Taylor's theorem of order ``k`` at
-    its other ``end`` closes it (the module docstring; ``lower``: a lower bound of the margin at that end, so on
-    the box), else None. ``fresh``: the derivatives taken again, none kept from before (the re-check's)."""
+def pole_limit(expr: sympy.Expr, symbols: list[sympy.Symbol], i: int, end: Fraction, box: Box, fresh: bool = False
+               ) -> sympy.Expr | None:
+    """The limit of ``expr`` (a derivative of the margin, written in ``u``) at the pole of coordinate ``i``, the end
+    of its interval other than ``end`` (SymPy's, the chart written out): a real number or ``+-oo``; None where
+    ``expr`` reads another coordinate that the box leaves free, or SymPy finds none within :data:`LIMIT_SECONDS`.
+    Taken once per expression and pole (``fresh``: again)."""
+    u = symbols[i]
+    if any(s != u and lo != hi for s, (lo, hi) in zip(symbols, box) if s in expr.free_symbols):
+        return None
+    pole, side = (box[i][1], "-") if box[i][0] == end else (box[i][0], "+")
+    fixed = {s: sympy.Rational(lo.numerator, lo.denominator) for s, (lo, _) in zip(symbols, box) if s != u}
+    margin = explicit(expr.xreplace(fixed))
+    key = (margin, u, pole, side)
+    if fresh or key not in _limits:
+        try:
+            with deadline(LIMIT_SECONDS):
+                _limits[key] = sympy.limit(margin, u, sympy.Integer(pole), side)
+        except (TimedOut, NotImplementedError, ValueError, TypeError, ZeroDivisionError, RecursionError):
+            _limits[key] = None
+        if len(_limits) > CACHE_SIZE:
+            _limits.pop(next(iter(_limits)))
+    lim = _limits.get(key)
+    if lim is None or lim.has(sympy.Limit, sympy.nan, sympy.zoo, sympy.AccumBounds) or not lim.is_extended_real:
+        return None
+    return lim
+
+
+def closes(t: Traced, box: Box, fresh: bool = False) -> tuple[int, int, Fraction, float, bool] | None:
+    """``(i, j, end, lower, limits)`` where the box reaches a pole of coordinate ``i`` and its derivatives up to the
+    order ``j`` close it, from its other ``end`` (``lower``: a lower bound of the margin on the box). With ``s``
+    the sign of the variable's infinite end, ``e_k = s^k m^(k)`` (the derivatives toward the pole), ``e_j`` has a
+    sign on the whole box by its enclosure there; then each ``e_k``, ``k < j``, is monotone on the box, so it lies
+    between its value at ``end`` and its limit at the pole (:func:`pole_limit`), which decide its sign, down to
+    ``e_0 = m >= 0``. Where every limit needed is ``+oo`` this is Taylor's theorem with the Lagrange remainder
+    (``e^x - 1 - x - x^2/2 - x^3/6``); a margin that falls to 0 at the pole takes its limits (``limits``: ``pi/2 -
+    atan x - 1/(1 + x)``, whose first derivative rises to 0, so it is ``<= 0``, and the margin falls to 0). Else
+    None. ``fresh``: the derivatives and the limits taken again, none kept from before (the re-check's)."""
     memo: dict[Any, Any] | None = {} if fresh else None
     found = pole_side(t, box)
     if found is None:
         return None
     i, node, end, sign = found
     face = [(end, end) if k == i else b for k, b in enumerate(box)]
+    syms = list(t.symbols)
     try:
         at_face, on_box = intervals(face), intervals(box)
-        lower = None
-        toward = sign
-        ex = expansion(t.expr, node, list(t.symbols), toward, memo)
-        if ex.root and not compile_expr(ex.back.base, list(t.symbols))(at_face).a >= 0:
+        ex = expansion(t.expr, node, syms, sign, memo)
+        if ex.root and not compile_expr(ex.back.base, syms)(at_face).a >= 0:
             return None  # the root's base below 0 at the finite end: not every point of the box is a V
-        sign = ex.sign
-        for k in range(MAX_ORDER + 1):
-            _, enclose = derivative(t.expr, node, k, list(t.symbols), memo, toward)
-            if k > 0 and (sign**k * enclose(on_box)).a >= 0:
-                return i, k, end, lower if lower is not None else 0.0
-            low = (sign**k * enclose(at_face)).a
-            if not low >= 0:
-                return None
-            if k == 0:
-                lower = down(low)
+        s = ex.sign
+        for j in range(1, MAX_ORDER + 1):
+            _, enclose = derivative(t.expr, node, j, syms, memo, sign)
+            on = s**j * enclose(on_box)
+            if on.a >= 0 or on.b <= 0:
+                break
+        else:
+            return None
+        rising, used, lower = on.a >= 0, False, 0.0  # e_j's sign: e_(j-1) rises toward the pole, or falls
+        for k in range(j - 1, -1, -1):
+            written, enclose = derivative(t.expr, node, k, syms, memo, sign)
+            here = s**k * enclose(at_face)
+            if rising and here.a >= 0:  # from a value >= 0 upward
+                positive, lower = True, down(here.a)
+            elif not rising and here.b <= 0:  # from a value <= 0 downward
+                positive = False
+            else:  # toward its limit: which must have the sign of the value at the end
+                lim = pole_limit(s**k * written, syms, i, end, box, fresh)
+                used = True
+                if lim is None:
+                    return None
+                if here.a >= 0 and lim >= 0:
+                    positive, lower = True, 0.0 if lim is sympy.oo else max(0.0, math.nextafter(
+                        float(sympy.N(lim, 30)), -math.inf))
+                elif here.b <= 0 and lim <= 0:
+                    positive = False
+                else:
+                    return None
+            rising = positive
+        if not rising:  # the margin itself is <= 0 on the box
+            return None
+        return i, j, end, lower, used
     except (Untraceable, ValueError, ZeroDivisionError, TypeError, OverflowError):
         return None
-    return None

@@ -1,6 +1,7 @@
 """The tail of an unbounded coordinate (:mod:`paper_checks.prover.tail`): a box that reaches the pole of its chart,
-where the margin is ``oo - oo`` as written (``e^x - 1 - x - x^2/2 - x^3/6`` at ``x = oo``), closed by Taylor's theorem
-at the box's finite end, the derivatives taken in the chart's value. Re-checked by deriving the derivatives again and
+where the margin is ``oo - oo`` as written (``e^x - 1 - x - x^2/2 - x^3/6`` at ``x = oo``), closed by its derivatives
+in the chart's value from the box's finite end (Taylor's theorem), each between its value there and its limit at the
+pole. Re-checked by deriving the derivatives again and
 closing the box again at :data:`~paper_checks.prover.closures.base.RECHECK_PREC` bits."""
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ class Tail(BoxMethod):
         found = closes(goal.t, goal.box)
         if found is None:
             return None
-        i, k, end, lower = found
-        return Closure(True, lower, "tail", exact=f"Taylor's theorem of order {k} at {goal.names[i]} = {end}, "
-                                                  "toward the chart's pole", at={i: end})
+        i, k, end, lower, limits = found
+        how = (f"the derivatives up to the order {k} from {goal.names[i]} = {end} toward the chart's pole"
+               + (", with their limits there" if limits else " (Taylor's theorem)"))
+        return Closure(True, lower, "tail", exact=how, at={i: end})
 
     def recheck_box(self, check: Check) -> list[str]:
         with precision(RECHECK_PREC):

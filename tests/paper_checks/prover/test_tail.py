@@ -32,7 +32,8 @@ def test_the_side_that_reaches_the_pole():
     assert pole_side(compile_traced(sympy.exp(down), [u]), [(F(-1), F(-1, 2))]) == (0, down, F(-1, 2), 1)
     tl = compile_traced(sympy.exp(line), [u])
     assert pole_side(tl, [(F(-1), F(0))]) == (0, line, F(0), -1)  # toward -oo: W falls
-    assert pole_side(compile_traced(sympy.exp(up) - u, [u]), [(F(1, 2), F(1))]) is None  # u read outside the chart
+    # u read outside the chart too (the normal form writes x/(1 + x) as u): written in W = u/(1 - u), u = W/(1 + W)
+    assert pole_side(compile_traced(sympy.exp(up) - u, [u]), [(F(1, 2), F(1))]) == (0, up, F(1, 2), 1)
 
 
 def test_derivatives_are_put_over_one_denominator():
@@ -41,7 +42,7 @@ def test_derivatives_are_put_over_one_denominator():
     d, _ = derivative(sympy.log(1 + w) - 2 * w / (2 + w), w, 1, [u], {})
     assert sympy.simplify(d - w**2 / ((1 + w) * (2 + w) ** 2)) == 0
     t = compile_traced(sympy.log(1 + w) - 2 * w / (2 + w), [u])
-    assert closes(t, [(F(0), F(1))]) == (0, 1, F(0), 0.0)
+    assert closes(t, [(F(0), F(1))]) == (0, 1, F(0), 0.0, False)
 
 
 @pytest.mark.parametrize("margin, domain", [
@@ -74,11 +75,14 @@ def test_a_margin_read_through_roots_is_expanded_in_the_root():
 
 
 @pytest.mark.parametrize("margin, domain, truth", [
+    (sympy.atan(x) - x / (1 + x), (0, oo), True),  # multiplied out: its first derivative falls to pi/2 - 1
+    (sympy.pi / 2 - sympy.atan(x) - 1 / (1 + x), (0, oo), True),  # falls to 0 at oo: tight there
+    (sympy.pi / 2 - sympy.atan(x) - R(101, 100) / (1 + x), (0, oo), False),  # below 0 toward oo
     (sympy.sqrt(x) - 1 / sympy.sqrt(x) - sympy.log(x), (1, oo), True),
     (sympy.sqrt(x) - 1 / sympy.sqrt(x) - sympy.log(x) - R(1, 10**6) * (x - 1), (1, oo), False),
     (sympy.cbrt(x) - sympy.log(x) + 1, (1, oo), True),  # cube root of x over log x, tight nowhere
 ])
-def test_roots_at_infinity_are_decided(margin, domain, truth):
+def test_roots_and_limits_at_infinity_are_decided(margin, domain, truth):
     res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
     assert res.outcome == ("proved" if truth else "counterexample"), res.reason
 
