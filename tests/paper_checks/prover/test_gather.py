@@ -82,7 +82,7 @@ def test_a_pole_on_a_face_is_found_by_its_limit_across_the_face():
 
 
 @pytest.mark.slow  # about 4 s: in CI's slow run
-def test_boxes_left_at_both_poles_of_a_line_are_told_at_one_of_them():
+def test_boxes_left_at_both_poles_of_a_line_are_told_at_one_of_them(without_logarithms):
     """e^(x^2/2) >= cosh x on the whole line: oo - oo at both ends as written, and so are all its derivatives; the
     boxes left open lie at u = -1 and u = 1 of the chart, and the reason names one of those poles, not the middle
     of the line, where the margin is 0 and proved."""
