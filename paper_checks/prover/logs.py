@@ -36,6 +36,7 @@ from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.power_compare import positive
+from paper_checks.prover.second import assumed
 from paper_checks.prover.subproblem import coordinate_of, nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.trace import compile_expr
@@ -118,16 +119,12 @@ def log_of(e: sympy.Expr, sign: Sign) -> sympy.Expr:
     return sympy.log(e)
 
 
-def _sign_of(lo: Any, hi: Any) -> dict[str, bool]:
-    return ({"positive": True} if lo > 0 else {"nonnegative": True} if lo >= 0 else {"negative": True} if hi < 0
-            else {"nonpositive": True} if hi <= 0 else {})
-
-
 def _assumed(e: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> sympy.Expr:
-    """``e`` with each coordinate a SymPy symbol that carries its sign on the piece (from the box's exact ends), and
-    each chart of an unbounded coordinate (:mod:`paper_checks.prover.unbounded`, increasing and of its argument's
-    sign on the open interval) a real symbol of its argument's sign: what SymPy's assumptions can read."""
-    e = e.xreplace({s: sympy.Dummy(str(s), real=True, **_sign_of(lo, hi)) for s, (lo, hi) in zip(symbols, box)})
+    """``e`` with each coordinate a SymPy symbol that carries its sign on the piece
+    (:func:`paper_checks.prover.second.assumed`), and each chart of an unbounded coordinate
+    (:mod:`paper_checks.prover.unbounded`, increasing and of its argument's sign on the open interval) a real symbol of
+    its argument's sign: what SymPy's assumptions can read."""
+    e = assumed(e, symbols, box)
 
     def chart_sign(a: sympy.Expr) -> dict[str, bool]:
         return ({"positive": True} if a.is_positive else {"nonnegative": True} if a.is_nonnegative

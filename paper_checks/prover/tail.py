@@ -16,8 +16,10 @@ and enclosed on the box (``m^(k)``, the whole box; ``m^(j)``, ``j < k``, the fac
 (``LineChart`` at ``u = -1``) ``(W - W1)^j`` has the sign ``(-1)^j``, which the conditions carry. The pole itself is
 no point of the domain (the chart's end is open). Where the margin reads ``W`` through roots of one affine base
 (``sqrt(x) - 1/sqrt(x) - log x``, concave in ``x`` at ``oo``, so that no expansion in ``x`` closes it), the expansion
-is in the root ``V = (c W + d)^(1/q)`` instead (:func:`variable`). :func:`closes` is the test of a box; the re-check
-runs it again at 120 bits from the derivatives derived again.
+is in the root ``V = (c W + d)^(1/q)`` instead (:func:`variable`). Where a derivative that has a sign on the box
+has a finite limit at the pole (a margin that falls to 0 there), each lower derivative is bounded by its value at
+the finite end and its limit at the pole instead of by ``+oo`` (:func:`closes`). :func:`closes` is the test of a
+box; the re-check runs it again at 120 bits from the derivatives and limits derived again.
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ from paper_checks.prover.bound import down, intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr
 from paper_checks.prover.trace import derivative as derive
-from paper_checks.prover.unbounded import HalfChart, LineChart, explicit, inverse
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, inverse
 
 #: the highest order of a derivative tried
 MAX_ORDER = 6
@@ -43,20 +45,13 @@ CANCEL_SECONDS = 1.0
 LIMIT_SECONDS = 2.0
 
 
-def _coordinate(node: sympy.Expr) -> sympy.Expr:
-    """The coordinate ``u`` of a chart node of ``u`` or ``-u``."""
-    arg = node.args[0]
-    return arg if arg.is_Symbol else -arg
-
-
 def pole_side(t: Traced, box: Box) -> tuple[int, sympy.Expr, Fraction, int] | None:
     """``(i, node, end, sign)`` where coordinate ``i`` of ``box`` reaches the pole of its chart ``node`` (where the
     margin reads ``u_i`` outside the node too, :func:`expansion` writes it in ``W``), ``end`` is the box's other end
     in ``u_i`` (the face of the Taylor expansion) and ``sign`` is ``+1`` where ``W`` grows to ``+oo`` at the pole,
     ``-1`` where it falls to ``-oo``."""
     for node in sorted(t.expr.atoms(HalfChart, LineChart), key=sympy.default_sort_key):
-        arg = node.args[0]
-        u = arg if arg.is_Symbol else -arg if (-arg).is_Symbol else None
+        arg, u = node.args[0], coordinate(node)
         if u is None or u not in t.symbols or inverse(node, sympy.Dummy()) is None:
             continue
         i = t.symbols.index(u)
@@ -113,7 +108,7 @@ def expansion(expr: sympy.Expr, node: sympy.Expr, symbols: list[sympy.Symbol], s
             memo.pop(next(iter(memo)))
         w = sympy.Dummy("W", real=True)
         # u read outside the chart too (the normal form writes W/(1 + W) as u): u in W, exactly
-        m = expr.xreplace({node: w}).xreplace({_coordinate(node): inverse(node, w)})
+        m = expr.xreplace({node: w}).xreplace({coordinate(node): inverse(node, w)})
         memo[key] = _Expansion([], *variable(m, w, node, sign))
     return memo[key]
 

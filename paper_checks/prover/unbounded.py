@@ -89,13 +89,19 @@ def _at_number(chart: Callable[[Any], Any], u: sympy.Expr) -> sympy.Expr | None:
         return None
 
 
+def coordinate(node: sympy.Expr) -> sympy.Expr | None:
+    """The coordinate ``u`` of a chart node of ``u`` or ``-u``; None where its argument is neither."""
+    arg = node.args[0]
+    return arg if arg.is_Symbol else -arg if (-arg).is_Symbol else None
+
+
 def inverse(node: sympy.Expr, w: sympy.Expr) -> sympy.Expr | None:
     """The coordinate ``u`` at which the chart ``node`` (of ``u`` or ``-u``) takes the value ``w`` (exact; an
     expression of other coordinates where ``w`` is one), or None where ``node`` is no chart of a symbol:
     ``w/(1 + w)`` for ``u/(1 - u)``, ``-w/(1 + w)`` for ``-u/(1 + u)``, and the root of ``w u^2 + u - w`` in
     ``(-1, 1)``, ``(sqrt(1 + 4 w^2) - 1)/(2 w)`` (0 at ``w = 0``), for ``u/(1 - u^2)``."""
     arg = node.args[0]
-    if isinstance(node, HalfChart) and (arg.is_Symbol or (-arg).is_Symbol):
+    if isinstance(node, HalfChart) and coordinate(node) is not None:
         return (w if arg.is_Symbol else -w) / (1 + w)
     if isinstance(node, LineChart) and arg.is_Symbol:
         return sympy.Integer(0) if w == 0 else (sympy.sqrt(1 + 4 * w**2) - 1) / (2 * w)

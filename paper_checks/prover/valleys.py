@@ -29,7 +29,7 @@ import sympy
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Traced, derivative
-from paper_checks.prover.unbounded import HalfChart, LineChart, inverse
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, inverse
 
 #: seconds SymPy's ``solve`` may spend on one system
 SOLVE_SECONDS = 2.0
@@ -132,8 +132,7 @@ def _in_charts(t: Traced, seconds: float) -> Iterator[Candidate]:
     ``[1, oo)`` is 0 at ``x = e``, ``u = e/(1 + e)``, which no rational near Newton's point is, and on the line a
     rational ``x`` is an irrational ``u``."""
     for node in sorted(t.expr.atoms(HalfChart, LineChart), key=sympy.default_sort_key):
-        u = node.args[0] if node.args[0].is_Symbol else -node.args[0]
-        w = sympy.Dummy("W", real=True)
+        u, w = coordinate(node), sympy.Dummy("W", real=True)
         m = t.expr.xreplace({node: w})
         if u not in t.symbols or u in m.free_symbols:
             continue
