@@ -72,7 +72,12 @@ class LogComparison:
 
 def sides(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
     """``(A, B)`` with ``expr = A - B``: ``A`` the terms of the sum with a positive coefficient, ``B`` minus the
-    others; None where the margin is not a sum with terms of both signs."""
+    others, after a positive constant factor is set aside (the normal form writes ``x^x - e^(-1/e)`` as
+    ``e^(-1/e) (x^x e^(1/e) - 1)``); None where the margin is not a sum with terms of both signs."""
+    if expr.is_Mul:
+        constant, rest = expr.as_independent(*expr.free_symbols, as_Add=False)
+        if constant.is_number and constant.is_positive and rest.is_Add:
+            expr = rest
     if not expr.is_Add:
         return None
     pos, neg = [], []

@@ -30,6 +30,8 @@ def test_the_sides_of_a_margin():
     assert sides(exp(x) - 1 - x) == (exp(x), 1 + x)
     assert sides(exp(x) + x) is None  # no term of the other sign
     assert sides(exp(x)) is None
+    assert sides(exp(-1) * (x**x * exp(1) - 1)) == (E * x**x, 1)  # a positive constant factor set aside
+    assert sides(x * (exp(x) - 1)) is None  # a factor that reads a coordinate: not a sum
 
 
 def test_the_step_is_tried_where_a_side_is_a_product_the_log_takes_apart():
@@ -59,6 +61,7 @@ def test_the_sides_must_have_their_signs_on_the_piece():
     (POWER, {x: (0, 10)}),
     (exp(x**2 / 2) - sympy.cosh(x), {x: (-oo, oo)}),  # x^2/2 - log cosh x, monotone at each pole
     (exp(x * y) - x**y, {x: (0, 3), y: (0, 3)}),
+    (x**x - exp(-1 / E), {x: (R(1, 100), 2)}),  # 0 at x = 1/e; the normal form writes it e^(-1/e) (x^x e^(1/e) - 1)
 ])
 def test_margins_are_proved_through_their_logarithms(margin, domain):
     res = prove_expr(margin, domain, seconds=HANG_GUARD)
@@ -70,6 +73,7 @@ def test_margins_are_proved_through_their_logarithms(margin, domain):
     (exp(x) - x**E * (1 + R(1, 10**9)), {x: (0, 10)}),
     (exp(x) - x**E - R(1, 10**12), {x: (0, 10)}),
     (R(999, 1000) * exp(x**2 / 2) - sympy.cosh(x), {x: (-oo, oo)}),
+    (x**x - exp(-1 / E) - R(1, 10**12), {x: (R(1, 100), 2)}),
 ])
 def test_false_neighbours_are_refuted(margin, domain):
     res = prove_expr(margin, domain, seconds=HANG_GUARD)
