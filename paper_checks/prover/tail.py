@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import mpmath
 import sympy
 
 from paper_checks.deadline import TimedOut, deadline
@@ -36,6 +37,8 @@ from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr
 from paper_checks.prover.trace import derivative as derive
 from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, inverse
+
+IV = mpmath.iv
 
 #: the highest order of a derivative tried
 MAX_ORDER = 6
@@ -117,18 +120,45 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
                memo: dict[Any, Any] | None = None, sign: int = 1) -> tuple[sympy.Expr, Fn]:
     """The ``k``-th derivative of the margin in the variable of its :func:`expansion` (``k = 0``: the margin), over
     one denominator where SymPy's ``cancel`` does so within :data:`CANCEL_SECONDS`, written in ``u`` again, and its
-    enclosure compiled on ``symbols``."""
+    enclosure compiled on ``symbols``: the tighter of that form's and the :func:`collected` one's."""
     ex = expansion(expr, node, symbols, sign, memo)
     while len(ex.done) <= k:
         try:
             with deadline(CANCEL_SECONDS):
                 shown = sympy.cancel(ex.m)
+                other = collected(shown, ex.v)
         except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
-            shown = ex.m
+            shown, other = ex.m, None
         written = shown.xreplace({ex.v: ex.back})
-        ex.done.append((written, compile_expr(written, symbols)))
+        enclose = compile_expr(written, symbols)
+        if other is not None and other != shown:
+            enclose = _tighter(enclose, compile_expr(other.xreplace({ex.v: ex.back}), symbols))
+        ex.done.append((written, enclose))
         ex.m = derive(shown, ex.v)  # Untraceable across a kink or a branch: no Taylor expansion there
     return ex.done[k]
+
+
+def collected(e: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
+    """``e`` (over one denominator) with its numerator collected in powers of the variable ``v``, each coefficient's
+    common factors taken out: ``V^2 (log(V^2 + 1) - 2) + log(V^2 + 1)`` rather than ``V^2 log(V^2 + 1) + log(V^2 +
+    1) - 2 V^2``, ``W (1 - tanh(W)^2) + (1 - tanh W) tanh W`` rather than its expansion. On a box that reaches the
+    pole each coefficient is enclosed at its limit, where the form as written is ``oo - oo``."""
+    num, den = sympy.fraction(e)
+    parts = sympy.collect(sympy.expand(num), v, evaluate=False)
+    return sympy.Add(*[sympy.factor_terms(c) * p for p, c in parts.items()]) / den
+
+
+def _tighter(f: Fn, g: Fn) -> Fn:
+    """The enclosure by two forms of one expression: their intersection (each holds every value)."""
+    def both(box: Any) -> Any:
+        x, y = f(box), g(box)
+        try:
+            lo = x.a if x.a >= y.a else y.a
+            hi = x.b if x.b <= y.b else y.b
+            return IV.mpf([lo.a, hi.b]) if lo.a <= hi.b else x
+        except (TypeError, ValueError):  # a form with no value there (a NaN): the other's
+            return x
+    return both
 
 
 def radical_base(m: sympy.Expr, w: sympy.Symbol) -> tuple[sympy.Expr, int] | None:
