@@ -12,7 +12,7 @@ from paper_checks.prover import prove_expr
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.closures.base import Check
 from paper_checks.prover.closures.tail import Tail
-from paper_checks.prover.tail import closes, derivative, expansion, pole_side
+from paper_checks.prover.tail import closes, collected, derivative, expansion, pole_side
 from paper_checks.prover.trace import compile_traced
 from paper_checks.prover.unbounded import HalfChart, LineChart
 
@@ -74,6 +74,19 @@ def test_a_margin_read_through_roots_is_expanded_in_the_root():
     assert not expansion(sympy.sqrt(1 + line), line, [u], -1, {}).root  # 1 + x falls to -oo: no real root there
 
 
+def test_a_numerator_collected_in_powers_of_the_variable_is_enclosed_at_the_pole():
+    """(1 + W) tanh W - W, atan x >= x/(1 + x) for tanh: its first derivative over one denominator is
+    W + tanh W + 1 - W tanh^2 W - tanh^2 W - 1 as SymPy writes it, oo - oo at W = oo; collected in W,
+    W (1 - tanh^2 W) + (1 - tanh W) tanh W, every coefficient is >= 0 on the box."""
+    w = sympy.Dummy("W", real=True)
+    d = sympy.cancel(sympy.diff((1 + w) * sympy.tanh(w) - w, w))
+    c = collected(d, w)
+    assert sympy.simplify(c - d) == 0
+    assert c == w * (1 - sympy.tanh(w) ** 2) + (1 - sympy.tanh(w)) * sympy.tanh(w)
+    margin = (1 + HalfChart(u)) * sympy.tanh(HalfChart(u)) - HalfChart(u)
+    assert closes(compile_traced(margin, [u]), [(F(3, 4), F(1))])[:2] == (0, 1)
+
+
 @pytest.mark.parametrize("margin, domain, truth", [
     (sympy.atan(x) - x / (1 + x), (0, oo), True),  # multiplied out: its first derivative falls to pi/2 - 1
     (sympy.pi / 2 - sympy.atan(x) - 1 / (1 + x), (0, oo), True),  # falls to 0 at oo: tight there
@@ -81,6 +94,10 @@ def test_a_margin_read_through_roots_is_expanded_in_the_root():
     (sympy.sqrt(x) - 1 / sympy.sqrt(x) - sympy.log(x), (1, oo), True),
     (sympy.sqrt(x) - 1 / sympy.sqrt(x) - sympy.log(x) - R(1, 10**6) * (x - 1), (1, oo), False),
     (sympy.cbrt(x) - sympy.log(x) + 1, (1, oo), True),  # cube root of x over log x, tight nowhere
+    (sympy.tanh(x) - x / (1 + x), (0, oo), True),  # 0 at 0 and at oo
+    (sympy.tanh(x) - x / (1 + x) - R(1, 100) * x / (1 + x) ** 2, (0, oo), False),  # below 0 for x < 1/100
+    (sympy.atan(x) - x / sympy.sqrt(1 + x**2), (0, oo), True),  # rises to pi/2 - 1, its derivative falls to 0
+    (sympy.sqrt(x) - sympy.log(1 + x), (1, oo), True),
 ])
 def test_roots_and_limits_at_infinity_are_decided(margin, domain, truth):
     res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
