@@ -107,6 +107,12 @@ def worth(expr: sympy.Expr) -> bool:
     return two is not None and any(_opened(s) for s in two)
 
 
+def _powers(e: sympy.Expr) -> int:
+    """How many distinct exponentials and powers of a non-rational exponent ``e`` holds that read a coordinate."""
+    return len({n for n in e.atoms(sympy.exp, sympy.Pow)
+                if n.free_symbols and (isinstance(n, sympy.exp) or not n.exp.is_Rational)})
+
+
 def log_of(e: sympy.Expr, sign: Sign) -> sympy.Expr:
     """``log e`` written out by the rules that hold where ``e > 0`` (the module docstring); ``sign(f, strict)``
     decides a factor's sign on the piece."""
@@ -162,15 +168,19 @@ def signs(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, reche
 
 
 def comparison(expr: sympy.Expr, sign: Sign) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr] | None:
-    """``(A, B, log A - log B)`` written out, where ``A > 0`` and ``B >= 0`` on the piece and a side is worth
-    taking apart; None otherwise."""
+    """``(A, B, log A - log B)`` written out, where ``A > 0`` and ``B >= 0`` on the piece, a side is worth taking
+    apart, and the logs hold fewer exponentials and powers of a non-rational exponent than the margin; None
+    otherwise."""
     two = sides(expr)
     if two is None or not any(_opened(s) for s in two):
         return None
     a, b = two
     if not (sign(a, True) and sign(b, False)):
         return None
-    return a, b, log_of(a, sign) - log_of(b, sign)
+    margin = log_of(a, sign) - log_of(b, sign)
+    # the logs must take some exponential or power apart for good: erf's margin as the normal form writes it,
+    # e^(x^2) erf x + 1 - e^(x^2), becomes log(e^(x^2) erf x + 1) - x^2, with the same exponential inside
+    return (a, b, margin) if _powers(margin) < _powers(expr) else None
 
 
 def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
