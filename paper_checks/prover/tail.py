@@ -123,19 +123,24 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
     enclosure compiled on ``symbols``: the tighter of that form's and the :func:`collected` one's."""
     ex = expansion(expr, node, symbols, sign, memo)
     while len(ex.done) <= k:
-        try:
-            with deadline(CANCEL_SECONDS):
-                shown = sympy.cancel(ex.m)
-                other = collected(shown, ex.v)
-        except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
-            shown, other = ex.m, None
+        shown = _rewritten(ex.m, sympy.cancel)
+        other = _rewritten(shown, lambda e: collected(e, ex.v))  # shown itself where SymPy does not finish it
         written = shown.xreplace({ex.v: ex.back})
         enclose = compile_expr(written, symbols)
-        if other is not None and other != shown:
+        if other != shown:
             enclose = _tighter(enclose, compile_expr(other.xreplace({ex.v: ex.back}), symbols))
         ex.done.append((written, enclose))
         ex.m = derive(shown, ex.v)  # Untraceable across a kink or a branch: no Taylor expansion there
     return ex.done[k]
+
+
+def _rewritten(e: sympy.Expr, how: Any) -> sympy.Expr:
+    """``how(e)`` where SymPy finishes it within :data:`CANCEL_SECONDS`, else ``e`` itself."""
+    try:
+        with deadline(CANCEL_SECONDS):
+            return how(e)
+    except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+        return e
 
 
 def collected(e: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
