@@ -17,8 +17,11 @@ out by :func:`log_of` with only the rules that hold on the piece:
   ``-oo``);
 
 a factor whose sign is not decided stays inside its log. The step is tried only where a side is one term with an
-exponential or a power of a non-rational exponent, which the log takes apart (:func:`worth`): the log of a sum
-gains nothing. :func:`recheck` decides the signs again in ball arithmetic (Arb), derives the sub-problem again and
+exponential or a power of a non-rational exponent, which the log takes apart (:func:`worth`), and it poses the
+sub-problem only where the logs leave no such node that reads a coordinate (:func:`comparison`): the log of a sum
+of powers (GCE's class sums, ``(1 - q) log 2 - log(f^q + (1 - f)^q)``) is no easier than the margin. A positive
+constant factor of the margin is set aside first (the normal form writes ``x^x - e^(-1/e)`` as a product).
+:func:`recheck` decides the signs again (SymPy's assumptions, else Arb and z3), derives the sub-problem again and
 re-checks its certificate; it never trusts the run.
 """
 from __future__ import annotations
