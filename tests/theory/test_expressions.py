@@ -2,6 +2,7 @@
 test in which no generated text ever executes (a canary file is never created)."""
 from __future__ import annotations
 
+import atexit
 import shutil
 import tempfile
 import time
@@ -31,6 +32,9 @@ R = sympy.Rational
 #: would take hours (or never end), so the outcome does not depend on how loaded the machine is
 HANG = 60.0
 CANARY = Path(tempfile.mkdtemp(prefix="lnl_canary_")) / "canary"
+# every process that imports this module (each pytest-xdist worker collects it) makes a folder; the module fixture
+# below removes it only in the workers that run these tests, so each process also removes its own at exit
+atexit.register(shutil.rmtree, CANARY.parent, True)
 
 
 def probe_id(text: str) -> str:
