@@ -13,7 +13,9 @@ fragment below raises :class:`Unsupported` with the reason:
 - the conjecture is ``! [vars] : (H => C)`` or ``! [vars] : C``; ``H`` a conjunction of bounds on single
   variables by constants (``a <= X``, ``X < b``, ``X : (=a,b=)`` and its open forms, ``a <= X <= b`` as two
   atoms), ``C`` one inequality (``<``, ``<=``, ``>``, ``>=``);
-- a bound that is no rational number (``pi/2 - 10^-6``) is rounded outward to one (the box only grows);
+- a bound that is an exact real number (``pi/2``, ``pi/2 - 10^-6``) is kept exactly: the prover takes irrational
+  ends (it scales the coordinate), and a rounded end would change the problem (``tan X`` on ``X < pi/2`` rounded
+  up holds the pole ``pi/2``); one that SymPy cannot place on the real line is refused;
 - every variable bounded on both sides (:attr:`Problem.unbounded` lists those that are not: the reader
   still returns them, with an infinite end, for a prover that takes half-lines).
 
@@ -303,16 +305,11 @@ def _bound(atom: Any, bounds: dict[sympy.Symbol, list[Any]]) -> bool:
     return False
 
 
-def _outward(v: sympy.Expr, side: int) -> sympy.Expr:
-    """A rational end no tighter than ``v`` (``pi/2 - 10^-6`` rounded up for a high end, ``side = 1``, down for
-    a low one): the box only grows, so what is proved on it holds on the problem's box."""
-    if v.is_Rational:
-        return v
-    scale = 10**30
-    r = sympy.Rational(int(sympy.floor(v * scale)) + (1 if side > 0 else 0), scale)
-    if not bool(r >= v if side > 0 else r <= v):
-        raise Unsupported(f"cannot round the bound {v} outward")
-    return r
+def _exact_end(v: sympy.Expr) -> sympy.Expr:
+    """``v`` as the box's end: an exact real number (``pi/2 - 10^-6`` stays as it is, see the module docstring)."""
+    if not (v.is_number and v.is_real and v.is_finite):
+        raise Unsupported(f"the bound {v} is not a finite real number")
+    return v
 
 
 def convert(text: str, name: str = "") -> Problem:
@@ -343,8 +340,8 @@ def convert(text: str, name: str = "") -> Problem:
             continue
         if lo is None or hi is None:
             unbounded.append(str(v))
-        lo = -sympy.oo if lo is None else _outward(sympy.sympify(lo), -1)
-        hi = sympy.oo if hi is None else _outward(sympy.sympify(hi), 1)
+        lo = -sympy.oo if lo is None else _exact_end(sympy.sympify(lo))
+        hi = sympy.oo if hi is None else _exact_end(sympy.sympify(hi))
         if lo.is_number and hi.is_number and bool(lo > hi):
             raise Unsupported(f"the bounds of {v} are empty")
         domain[v] = (lo, hi)
