@@ -31,6 +31,7 @@ from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Untraceable, compile_expr, derivative, precision
+from paper_checks.prover.unbounded import HalfChart, LineChart
 
 #: interval precision (bits) of the sign of a factor on the piece's box
 SIGN_PREC = 120
@@ -42,6 +43,8 @@ IDENTITY_SECONDS = 3.0
 SAME_SECONDS = 0.5
 #: margins with more operations than this are kept as written (factoring them costs more than it saves)
 MAX_OPS = 4000
+#: why a denominator that is 0 somewhere on the box has a known sign (:func:`factor_sign`, :func:`undefined_notes`)
+ZERO_ON_BOX = "interval, 0 on the box"
 PIECEWISE = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside)
 
 
@@ -111,14 +114,32 @@ def factor_sign(f: sympy.Expr, power: int, symbols: list[sympy.Symbol], box: Box
             enc = compile_expr(f, symbols)(intervals(box))
     except (Untraceable, ValueError, ZeroDivisionError, OverflowError):
         return 0, ""
-    strict = power < 0
-    if (enc.a > 0) if strict else (enc.a >= 0):
+    if (enc.a > 0) if power < 0 else (enc.a >= 0):
         return 1, "interval"
-    if (enc.b < 0) if strict else (enc.b <= 0):
+    if (enc.b < 0) if power < 0 else (enc.b <= 0):
         return (-1 if power % 2 else 1), "interval"
-    if power % 2 == 0 and not strict:
+    if (power < 0 and (enc.a >= 0 or enc.b <= 0) and not f.atoms(HalfChart, LineChart)
+            and not _zero_on(f, symbols, box)):
+        # a denominator of one sign that is 0 somewhere on the box (sin(x)/x at x = 0): wherever the margin is
+        # defined its sign is the rest's, and where the denominator is 0 the margin as written has no value
+        # (a pole or 0/0; the guards, paper_checks.prover.defined, decide where that is allowed). Not a chart of
+        # an unbounded coordinate's: e^W "is 0" only at W = -oo, no point of the domain, where the tail reads
+        # the margin as written
+        return (1 if enc.a >= 0 or power % 2 == 0 else -1), ZERO_ON_BOX
+    if power % 2 == 0 and power > 0:
         return 1, "even power"
     return 0, ""
+
+
+def _zero_on(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
+    """Whether ``f`` may be 0 on the whole of ``box``: its enclosure at the box's centre holds 0."""
+    mid = [((a + b) / 2, (a + b) / 2) for a, b in box]
+    try:
+        with precision(SIGN_PREC):
+            enc = compile_expr(f, symbols)(intervals(mid))
+    except (Untraceable, ValueError, ZeroDivisionError, OverflowError):
+        return True
+    return bool(enc.a <= 0 <= enc.b)
 
 
 def defined_on(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
@@ -269,6 +290,18 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
                          how=f"every factor has a known sign; the margin is {'>=' if ok else '<='} 0")
     kind = "factored" if known else "normal form"
     return Reduction(expr, reduced, kind, known)
+
+
+def undefined_notes(reductions: list[list[Reduction]]) -> list[str]:
+    """What a proof says of the points where a denominator pulled out of the margin is 0 (:data:`ZERO_ON_BOX`)."""
+    out: list[str] = []
+    for red in (r for rs in reductions for r in rs):
+        for f in red.factors:
+            note = (f"where {f.expr} = 0 the margin is undefined as written (a pole, or a form such as 0/0); it is "
+                    f">= 0 at every other point of the domain, so each of its limits there is >= 0")
+            if f.why == ZERO_ON_BOX and note not in out:
+                out.append(note)
+    return out
 
 
 def check_reduction(red: Reduction, traced: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> list[str]:

@@ -47,7 +47,7 @@ from paper_checks.prover.closures.base import BoxGoal, Method, PieceGoal, timed_
 from paper_checks.prover.constraint import piece_box
 from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
 from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
-from paper_checks.prover.normal import Reduction, distinct
+from paper_checks.prover.normal import Reduction, distinct, undefined_notes
 from paper_checks.prover.result import ProofResult
 from paper_checks.prover.solver import Problem
 from paper_checks.prover.tight import Tight
@@ -393,6 +393,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
                        reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems),
                        subproofs=dict(st.subproofs),
                        margins=[pc.margins for pc in pcs])
+    cert.notes += [n for n in undefined_notes(cert.reductions) if n not in cert.notes]
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))

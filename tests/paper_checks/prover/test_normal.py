@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
@@ -12,6 +13,7 @@ from tests.paper_checks.prover._spaces import real_space, simplex_space
 x, y, v = sympy.symbols("x y v", real=True)
 R = sympy.Rational
 UNIT = [(Fraction(0), Fraction(1)), (Fraction(0), Fraction(1))]
+HANG = 300  # seconds: generous, so that the load never decides an outcome
 
 
 def _proved(res, space=None):
@@ -113,3 +115,42 @@ def test_the_same_margin_written_otherwise_is_not_swept_twice():
     p, q = sympy.symbols("p q", positive=True)
     gce = (1 - p**q) / q - (1 - p)
     assert distinct(q * gce, gce)
+
+
+def test_a_denominator_that_is_0_at_an_end_is_pulled_out():
+    """``sin(x)/x >= 1 - x^2/6`` on ``[0, 1]`` is ``0/0`` at ``x = 0`` as written: no box at 0 closes. The
+    denominator ``6 x >= 0`` (0 only at that end) is pulled out, and the numerator ``x^3 - 6 x + 6 sin x``, a zero of
+    order 5 at 0, closes; the proof says what it holds at ``x = 0``. One that is 0 on the whole box is not pulled
+    out, and one that changes sign has no sign."""
+    unit = [(Fraction(0), Fraction(1))]
+    red = reduce(sympy.sin(x) / x - 1 + x**2 / 6, [x], unit)
+    assert [(str(f.expr), f.power, f.sign, f.why) for f in red.factors if f.expr == x] == [
+        ("x", -1, 1, "interval, 0 on the box")]
+    assert check_reduction(red, sympy.sin(x) / x - 1 + x**2 / 6, [x], unit) == []
+    assert factor_sign(x, -1, [x], [(Fraction(0), Fraction(0))]) == (0, "")
+    assert factor_sign(x - R(1, 2), -1, [x], unit) == (0, "")
+    assert factor_sign(x - 1, -1, [x], unit) == (-1, "interval, 0 on the box")
+    space = real_space(lambda x: sympy.sin(x) / x - 1 + x**2 / 6, ("x", 0, 1))
+    res = prove(space, 10**5, 60)
+    _proved(res, space)
+    assert any(n.startswith("where x = 0 the margin is undefined as written") for n in res.notes)
+
+
+@pytest.mark.parametrize("margin, high", [
+    (1 / x - 1 / sympy.tan(x), R(3, 2)),             # cot x <= 1/x: oo - oo at 0
+    (sympy.log(1 + x) / x - 1 + x / 2, 1),            # 0/0 at 0
+    (R(1, 2) - (1 - sympy.cos(x)) / x**2, 2),         # 0/0 at 0, a zero of order 2 of the numerator's margin
+    ((sympy.exp(x) - 1) / x - 1, 2),
+    (1 / sympy.sin(x) - 1 / x - x / 6, R(3, 2)),      # a zero of order 5 at 0
+])
+def test_removable_singularities_at_an_end_are_proved(margin, high):
+    assert prove_expr(margin, {x: (0, high)}, seconds=HANG).proved
+
+
+def test_below_a_removable_singularity_a_counterexample_is_a_point_of_the_domain():
+    """``sin(x)/x - 1 + x^2/6 - 10^-9`` tends to ``-10^-9`` at ``x = 0``: the counterexample is a point where the
+    margin is defined (``x > 0``), exactly negative there."""
+    res = prove_expr(sympy.sin(x) / x - 1 + x**2 / 6 - R(1, 10**9), {x: (0, 1)}, seconds=HANG)
+    assert res.outcome == "counterexample"
+    at = sympy.Rational(res.counterexample["x"])
+    assert at > 0 and (sympy.sin(at) / at - 1 + at**2 / 6 - R(1, 10**9)).evalf(50) < 0
