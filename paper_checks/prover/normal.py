@@ -21,6 +21,7 @@ first: boxes decide it). :func:`check_reduction` re-derives all of it for
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,17 +119,57 @@ def factor_sign(f: sympy.Expr, power: int, symbols: list[sympy.Symbol], box: Box
         return 1, "interval"
     if (enc.b < 0) if power < 0 else (enc.b <= 0):
         return (-1 if power % 2 else 1), "interval"
-    if (power < 0 and (enc.a >= 0 or enc.b <= 0) and not f.atoms(HalfChart, LineChart)
+    trig = 0 if enc.a >= 0 or enc.b <= 0 else _trig_sign(f, symbols, box)
+    if trig and power > 0:
+        return (1 if trig > 0 or power % 2 == 0 else -1), "sine's sign"
+    if (power < 0 and (enc.a >= 0 or enc.b <= 0 or trig) and not f.atoms(HalfChart, LineChart)
             and not _zero_on(f, symbols, box)):
         # a denominator of one sign that is 0 somewhere on the box (sin(x)/x at x = 0): wherever the margin is
         # defined its sign is the rest's, and where the denominator is 0 the margin as written has no value
         # (a pole or 0/0; the guards, paper_checks.prover.defined, decide where that is allowed). Not a chart of
         # an unbounded coordinate's: e^W "is 0" only at W = -oo, no point of the domain, where the tail reads
         # the margin as written
-        return (1 if enc.a >= 0 or power % 2 == 0 else -1), ZERO_ON_BOX
+        return (1 if (enc.a >= 0 if not trig else trig > 0) or power % 2 == 0 else -1), ZERO_ON_BOX
     if power % 2 == 0 and power > 0:
         return 1, "even power"
     return 0, ""
+
+
+def _trig_sign(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
+    """The sign of ``sin(a)`` or ``cos(a)`` on ``box`` where ``a`` stays between two zeros of it, decided on exact
+    shifts of ``a`` (+1 ``>= 0``, -1 ``<= 0``, 0 unknown). ``cos(pi s/2)`` for ``s`` in ``[0, 1]`` is 0 at ``s = 1``,
+    where its interval enclosure holds ``-3e-37``; as ``sin(r)`` with ``r = pi (s + 1)/2``, ``r >= 0`` and
+    ``pi - r = pi (1 - s)/2 >= 0`` are enclosed exactly (SymPy's ``factor`` takes the ``pi`` out), so
+    ``0 <= r <= pi``."""
+    if not isinstance(f, (sympy.sin, sympy.cos)):
+        return 0
+    a = f.args[0] + (sympy.pi / 2 if isinstance(f, sympy.cos) else 0)  # cos(a) = sin(a + pi/2)
+
+    def low(e: sympy.Expr) -> Any:
+        with precision(SIGN_PREC):
+            return compile_expr(sympy.factor(sympy.expand(e)), symbols)(intervals(box)).a
+    try:
+        with precision(SIGN_PREC):
+            enc = compile_expr(a, symbols)(intervals(box))
+        k = math.floor((float(enc.a) + float(enc.b)) / 2 / math.pi)
+        r = a - k * sympy.pi  # sin(a) = (-1)^k sin(r)
+        if low(r) >= 0 and low(sympy.pi - r) >= 0:
+            return -1 if k % 2 else 1
+        if low(-r) >= 0 and low(sympy.pi + r) >= 0:
+            return 1 if k % 2 else -1
+    except (Untraceable, ValueError, ZeroDivisionError, OverflowError, TypeError):
+        pass
+    return 0
+
+
+def _poles_as_quotients(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> sympy.Expr:
+    """``expr`` with each ``tan(a)`` (``cot(a)``) that has a pole on ``box`` written ``sin(a)/cos(a)``
+    (``cos(a)/sin(a)``): a denominator the normal form can pull out where it has one sign (``tan x - x`` on
+    ``[0, pi/2]``)."""
+    def poles(n: sympy.Expr) -> bool:
+        return isinstance(n, (sympy.tan, sympy.cot)) and bool(n.free_symbols) and not defined_on(n, symbols, box)
+    return expr.replace(poles, lambda n: (sympy.sin(n.args[0]) / sympy.cos(n.args[0]) if isinstance(n, sympy.tan)
+                                          else sympy.cos(n.args[0]) / sympy.sin(n.args[0])))
 
 
 def _zero_on(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
@@ -258,7 +299,7 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
         return Reduction(expr, expr, "as written")
     try:
         with deadline(seconds):
-            coeff, facs, normal = _normal(expr)
+            coeff, facs, normal = _normal(_poles_as_quotients(expr, symbols, box))
     except TimedOut:
         return Reduction(expr, expr, "as written", how=f"no normal form within {seconds} s")
     except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError,

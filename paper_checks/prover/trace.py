@@ -124,7 +124,17 @@ _UNARY: dict[type, Callable[[Interval], Interval]] = {
 }
 #: the SymPy node types a margin may use (anything else raises :class:`Untraceable`)
 NODES = ("Symbol", "Integer", "Rational", "Float", "pi", "E", "Add", "Mul", "Pow", "exp", "log", "Abs", "Max", "Min",
-         *functions.NAMES, "Piecewise")
+         *functions.NAMES, "cot", "sec", "csc", "Piecewise")
+#: the trigonometric functions traced as quotients of ``sin`` and ``cos`` (:func:`as_sine_cosine`)
+RECIPROCAL_TRIG = (sympy.cot, sympy.sec, sympy.csc)
+
+
+def as_sine_cosine(e: sympy.Expr) -> sympy.Expr:
+    """``cot(a)``, ``sec(a)``, ``csc(a)`` as ``cos(a)/sin(a)``, ``1/cos(a)``, ``1/sin(a)`` (SymPy keeps these
+    products as they are)."""
+    a = e.args[0]
+    return (sympy.cos(a) / sympy.sin(a) if isinstance(e, sympy.cot) else 1 / sympy.cos(a) if isinstance(e, sympy.sec)
+            else 1 / sympy.sin(a))
 
 
 def compile_expr(expr: Any, symbols: Sequence[sympy.Symbol]) -> Fn:
@@ -169,6 +179,8 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
     if isinstance(e, sympy.Heaviside) and e.args[1:] in ((), (sympy.Rational(1, 2),)):  # SymPy's H(0) = 1/2
         step = args[0]
         return lambda v: functions.heaviside(step(v))
+    if isinstance(e, RECIPROCAL_TRIG):  # tan(pi/2 + a) is cot(a) to SymPy: each through sin and cos, where a pole
+        return _compile(as_sine_cosine(e), index)  # is a division by 0 (at an end, the extended reals' +-oo)
     fn = _UNARY.get(type(e))
     if fn is not None and len(args) == 1:
         (a,) = args

@@ -154,3 +154,20 @@ def test_below_a_removable_singularity_a_counterexample_is_a_point_of_the_domain
     assert res.outcome == "counterexample"
     at = sympy.Rational(res.counterexample["x"])
     assert at > 0 and (sympy.sin(at) / at - 1 + at**2 / 6 - R(1, 10**9)).evalf(50) < 0
+
+
+def test_a_pole_of_tan_at_an_irrational_end_is_pulled_out():
+    """``tan x >= x`` and ``sec x >= 1 + x^2/2`` on ``[0, pi/2]``: ``cos`` is 0 at the end ``pi/2``, where its interval
+    enclosure holds ``-3e-37``; its sign comes from exact shifts of its argument (``pi (1 - s)/2 >= 0`` in the scaled
+    coordinate), and the numerator is proved. ``tan(pi/2 + a)`` is ``-cot(a)`` to SymPy: traced through sin and cos."""
+    s = sympy.Symbol("s", real=True)
+    unit = [(Fraction(0), Fraction(1))]
+    assert factor_sign(sympy.cos(sympy.pi * s / 2), -1, [s], unit) == (1, "interval, 0 on the box")
+    assert factor_sign(sympy.cos(sympy.pi * s / 2), 1, [s], unit) == (1, "sine's sign")
+    assert factor_sign(sympy.cos(sympy.pi * s), 1, [s], unit) == (0, "")  # changes sign at s = 1/2
+    assert factor_sign(sympy.sin(sympy.pi * (s + 1)), -1, [s], unit) == (-1, "interval, 0 on the box")
+    for margin, domain in [(sympy.tan(x) - x, (0, sympy.pi / 2)), (1 / sympy.cos(x) - 1 - x**2 / 2, (0, sympy.pi / 2)),
+                           (-sympy.tan(x), (sympy.pi / 2, sympy.pi)), (x - sympy.tan(x), (-sympy.pi / 2, 0))]:
+        assert prove_expr(margin, {x: domain}, seconds=HANG).proved, margin
+    bad = prove_expr(sympy.tan(x) - x - x**3 / 2, {x: (0, sympy.pi / 2)}, seconds=HANG)
+    assert bad.outcome == "counterexample"
