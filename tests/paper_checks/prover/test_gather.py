@@ -47,9 +47,12 @@ def test_a_margin_not_real_on_the_domain_ends_undefined_and_says_so():
 
 
 def test_a_pole_is_not_called_a_minimum_of_0():
-    """1/sqrt(x) + log(x) on [0, 1] tends to +oo at x = 0: the boxes stuck there are at a pole, not at a
-    minimum (``1/x + log(x)`` is proved: an integer power's pole at an end encloses to ``[1/h, +oo]``)."""
-    res = prove_expr(1 / sympy.sqrt(x) + sympy.log(x), {x: (0, 1)}, budget=2000, seconds=120)
+    """1/sqrt(x) + log(x) + sqrt(2 - x) - 1 on [0, 1] tends to +oo at x = 0: the boxes stuck there are at a pole,
+    not at a minimum (``1/x + log(x)`` is proved: an integer power's pole at an end encloses to ``[1/h, +oo]``; so is
+    ``1/sqrt(x) + log(x)``, in the root ``sqrt(x)``, where it is ``1/V + 2 log V``; roots of two bases are not
+    taken)."""
+    assert "in the root" in prove_expr(1 / sympy.sqrt(x) + sympy.log(x), {x: (0, 1)}, seconds=120).certificate.methods()
+    res = prove_expr(1 / sympy.sqrt(x) + sympy.log(x) + sympy.sqrt(2 - x) - 1, {x: (0, 1)}, budget=2000, seconds=120)
     assert res.outcome == "undecided" and res.remaining["gathering"]["where"] == "at a vertex"
     assert "minimum" not in res.reason and "a pole: the margin is not bounded at x = 0" in res.reason
 
