@@ -44,7 +44,7 @@ from paper_checks.prover import segments
 from paper_checks.prover.bound import decide_point, down, intervals
 from paper_checks.prover.boxes import Box, centre, generic_point
 from paper_checks.prover.normal import is_zero
-from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, derivative, precision
+from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, derivative, precision, tidy_derivative
 from paper_checks.prover.trace import hull as interval_hull
 
 #: denominators tried when a numerical critical point is rounded to a rational
@@ -242,12 +242,15 @@ def _order(t: Traced, i: int, subs: dict[sympy.Symbol, Any], base: Box) -> tuple
     """The order ``k >= 2`` of the first derivative in coordinate ``i`` that does not vanish identically on the
     set (up to :data:`MAX_ORDER`), and that derivative (the gradient there vanishes identically)."""
     s = t.symbols[i]
-    d = derivative(derivative(t.expr, s), s)
+    d = sympy.diff(derivative(t.expr, s), s)  # raw, tidied once at the end (trace.tidy_derivative)
     for k in range(2, MAX_ORDER):
-        if not _zero(d.xreplace(subs), t.symbols, base):
-            return k, d
-        d = derivative(d, s)
-    return MAX_ORDER, d
+        at = d.xreplace(subs)
+        if at.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):  # oo - oo as written raw: tidied, it may be finite
+            at = tidy_derivative(d).xreplace(subs)
+        if not _zero(at, t.symbols, base):
+            return k, tidy_derivative(d)
+        d = sympy.diff(d, s)
+    return MAX_ORDER, tidy_derivative(d)
 
 
 def critical_at(t: Traced, fixed: dict[int, Any], base: Box, rows: list[list[int]] | None = None

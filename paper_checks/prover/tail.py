@@ -129,6 +129,10 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
         enclose = compile_expr(written, symbols)
         if other != shown:
             enclose = _tighter(enclose, compile_expr(other.xreplace({ex.v: ex.back}), symbols))
+        far = _rewritten(shown, lambda e: reciprocal(e, ex.v, ex.sign))  # shown itself where SymPy does not finish
+        if _Y in far.free_symbols:
+            enclose = _tighter(enclose, _where_positive(compile_expr(far.xreplace({_Y: ex.sign / ex.back}), symbols),
+                                                        compile_expr(ex.sign * ex.back, symbols)))
         ex.done.append((written, enclose))
         ex.m = derive(shown, ex.v)  # Untraceable across a kink or a branch: no Taylor expansion there
     return ex.done[k]
@@ -151,6 +155,25 @@ def collected(e: sympy.Expr, v: sympy.Symbol) -> sympy.Expr:
     num, den = sympy.fraction(e)
     parts = sympy.collect(sympy.expand(num), v, evaluate=False)
     return sympy.Add(*[sympy.factor_terms(c) * p for p, c in parts.items()]) / den
+
+
+#: the reciprocal of the expansion's variable, ``Y = sign / v``, positive on a box where ``sign v > 0``
+_Y = sympy.Dummy("Y", positive=True)
+
+
+def reciprocal(e: sympy.Expr, v: sympy.Symbol, sign: int) -> sympy.Expr:
+    """``e`` written in ``Y = sign / v`` (:data:`_Y`), each sum over one denominator (``together``, deep), so that
+    powers of ``Y`` cancel where ``e`` is a ratio of terms that grow alike toward the pole: ``3W/(1 + 2 sqrt(1 +
+    W^2))`` is ``3/(Y + 2 sqrt(Y^2 + 1))``, enclosed near ``W = oo`` (``Y`` near 0) where the form in ``W`` is
+    ``oo/oo``. It equals ``e`` wherever ``sign v > 0``: :func:`_where_positive` encloses it nowhere else."""
+    return sympy.together(e.xreplace({v: sign / _Y}), deep=True)
+
+
+def _where_positive(f: Fn, y: Fn) -> Fn:
+    """``f``'s enclosure where ``y``'s (``sign v``) is ``> 0`` on the box, else the whole line (:func:`reciprocal`)."""
+    def guarded(box: Any) -> Any:
+        return f(box) if y(box).a > 0 else IV.mpf([-mpmath.inf, mpmath.inf])
+    return guarded
 
 
 def _tighter(f: Fn, g: Fn) -> Fn:

@@ -541,7 +541,14 @@ def derivative(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
     """``d expr / d s``, powers of one base combined where an exponent is symbolic: SymPy
     writes ``d(x^q)/dx`` as ``q x^q / x``, unbounded at ``x = 0`` in intervals, where ``q x^(q-1)`` is not."""
     _no_kink(expr, {s})
-    d = sympy.diff(expr, s)
+    return tidy_derivative(sympy.diff(expr, s))
+
+
+def tidy_derivative(d: sympy.Expr) -> sympy.Expr:
+    """A derivative as SymPy wrote it, in the form :func:`derivative` gives (tan through sin and cos, a chart's
+    derivative a factor, powers of one base combined). A derivative of higher order is best taken raw and tidied
+    once: each order tidied grows the next (the fifth of ``atan x - 3x/(1 + 2 sqrt(1 + x^2))`` in a half-line's
+    chart took 11 s and 66,685 operations order by order, 0.3 s and about 1,300 tidied once)."""
     if d.has(sympy.tan):  # tan' = 1 + tan^2 >= 1 even across a pole, where tan jumps; 1/cos^2 is unbounded there
         d = d.replace(sympy.tan, lambda u: sympy.sin(u) / sympy.cos(u))
     if d.has(unbounded.HalfChart, unbounded.LineChart):  # the chart's derivative v'(u) > 0 as a factor, and the

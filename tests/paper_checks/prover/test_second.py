@@ -7,8 +7,9 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, recheck
-from paper_checks.prover.second import critical_at, find_critical, newton_point, psd_closes
+from paper_checks.prover.second import _order, critical_at, find_critical, newton_point, psd_closes
 from paper_checks.prover.trace import compile_traced
+from paper_checks.prover.unbounded import HalfChart
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
 from tests.paper_checks.prover._spaces import real_space
 
@@ -116,3 +117,17 @@ def test_a_zero_of_order_4_inside_a_wide_box(margin):
     the boxes around x = 0 stayed open; the Taylor closure of order 4 closes them now."""
     cert = _proved(real_space(margin, ("x", -1000, 1000)), exact_first=False)
     assert "taylor" in cert.methods()
+
+
+def test_the_order_of_a_zero_is_found_from_raw_derivatives_tidied_once():
+    """Shafer's atan x - 3x/(1 + 2 sqrt(1 + x^2)) in a half-line's chart has a zero of order 5 at x = 0. Its
+    derivatives are taken raw and tidied once (trace.tidy_derivative): the one returned is the fifth, exactly."""
+    u = sympy.Symbol("u", real=True)
+    w = HalfChart(u)
+    margin = sympy.atan(w) - 3 * w / (1 + 2 * sympy.sqrt(1 + w**2))
+    t = compile_traced(margin, [u])
+    order, dk = _order(t, 0, {u: sympy.Integer(0)}, [(Fraction(0), Fraction(1, 2))])
+    assert order == 5
+    fifth = sympy.diff(margin, u, 5)
+    for at in (sympy.Integer(0), sympy.Rational(1, 7), sympy.Rational(2, 5)):  # against SymPy's own, at 50 digits
+        assert abs(sympy.N(dk.xreplace({u: at}) - fifth.xreplace({u: at}), 50)) < sympy.Rational(1, 10**40)

@@ -5,15 +5,25 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import mpmath
 import pytest
 import sympy
 
 from paper_checks.prover import prove_expr
-from paper_checks.prover.bound import Closure
+from paper_checks.prover.bound import Closure, intervals
 from paper_checks.prover.closures.base import Check
 from paper_checks.prover.closures.tail import Tail
-from paper_checks.prover.tail import closes, collected, derivative, expansion, pole_side
-from paper_checks.prover.trace import compile_traced
+from paper_checks.prover.tail import (
+    _Y,
+    _where_positive,
+    closes,
+    collected,
+    derivative,
+    expansion,
+    pole_side,
+    reciprocal,
+)
+from paper_checks.prover.trace import compile_expr, compile_traced
 from paper_checks.prover.unbounded import HalfChart, LineChart
 
 R, F, oo = sympy.Rational, Fraction, sympy.oo
@@ -98,6 +108,10 @@ def test_a_numerator_collected_in_powers_of_the_variable_is_enclosed_at_the_pole
     (sympy.tanh(x) - x / (1 + x) - R(1, 100) * x / (1 + x) ** 2, (0, oo), False),  # below 0 for x < 1/100
     (sympy.atan(x) - x / sympy.sqrt(1 + x**2), (0, oo), True),  # rises to pi/2 - 1, its derivative falls to 0
     (sympy.sqrt(x) - sympy.log(1 + x), (1, oo), True),
+    # ratios of terms that grow alike, oo/oo at the pole as written: enclosed in 1/W (reciprocal)
+    (x / sympy.sqrt(1 + x**2) - x / (1 + x), (0, oo), True),  # 0 at 0 and at oo
+    ((x + 1) / sympy.sqrt(1 + x**2) - 1, (0, oo), True),  # 0 at 0 and at oo
+    ((x + 1) / sympy.sqrt(1 + x**2) - 1 - R(1, 100) * x / (1 + x), (0, oo), False),  # falls to -1/100 at oo
 ])
 def test_roots_and_limits_at_infinity_are_decided(margin, domain, truth):
     res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
@@ -110,6 +124,26 @@ def test_roots_and_limits_at_infinity_are_decided(margin, domain, truth):
 ])
 def test_false_neighbours_are_refuted(margin, domain):
     assert prove_expr(margin, {x: domain}, seconds=HANG_GUARD).outcome == "counterexample"
+
+
+def test_a_ratio_that_grows_alike_is_enclosed_in_the_reciprocal():
+    """3W/(1 + 2 sqrt(1 + W^2)) is oo/oo at W = oo as written; in Y = 1/W it is 3/(Y + 2 sqrt(Y^2 + 1)), enclosed
+    on the box that reaches the pole. The form holds only where W > 0: elsewhere it encloses nothing."""
+    w = sympy.Dummy("W", real=True)
+    ratio = 3 * w / (1 + 2 * sympy.sqrt(1 + w**2))
+    form = reciprocal(ratio, w, 1)
+    assert sympy.simplify(form - 3 / (_Y + 2 * sympy.sqrt(_Y**2 + 1))) == 0
+    for value in (R(1, 3), 2, 50):  # the form at Y = 1/W against the ratio itself, exactly
+        assert sympy.simplify(form.xreplace({_Y: 1 / sympy.S(value)}) - ratio.xreplace({w: value})) == 0
+    margin = sympy.atan(HalfChart(u)) - ratio.xreplace({w: HalfChart(u)})  # Shafer's bound on atan
+    _, enclose = derivative(margin, HalfChart(u), 0, [u], {})
+    near = enclose(intervals([(F(15, 16), F(1))]))
+    assert 0 < near.a and near.b < 1  # the form in W alone: [-oo, oo]
+    form_u = compile_expr(form.xreplace({_Y: 1 / (HalfChart(u) - 2)}), [u])  # W - 2 is < 0 for u < 2/3
+    guarded = _where_positive(form_u, compile_expr(HalfChart(u) - 2, [u]))
+    assert guarded(intervals([(F(3, 4), F(1))])).a > 0  # W - 2 > 0 on the box: the form's enclosure
+    whole = guarded(intervals([(F(1, 2), F(1))]))
+    assert whole.a == -mpmath.inf and whole.b == mpmath.inf  # W - 2 changes sign: nothing enclosed
 
 
 def test_a_record_that_does_not_close_again_fails_its_recheck():
