@@ -13,7 +13,12 @@ same prover (:func:`paper_checks.prover.prove.prove`), each with its own certifi
 2. the margin ``>= 0`` on that face.
 
 Then for every point ``x`` of the box, the margin is at least its value at the face point with the same other
-coordinates (the mean value theorem along ``x_i``), which is ``>= 0``. Each sub-problem may use this step again,
+coordinates (the mean value theorem along ``x_i``), which is ``>= 0``. Where the margin reads one coordinate only,
+the face is a point, decided exactly (:func:`paper_checks.prover.bound.decide_point`; at an open end, the pole of a
+half-line's chart or a point where the margin is ``0/0`` as written, its limit from inside): Shafer's ``atan x >=
+3x/(1 + 2 sqrt(1 + x^2))`` on ``[0, oo)``, tight to order 5 at 0, has the algebraic derivative ``(s - 1)^2/(s^2 (1 +
+2s)^2)``, ``s = sqrt(1 + x^2)``, which z3 decides at once, where the boxes meet ``c x^5`` against the interval
+dependency of every term. Each sub-problem may use this step again,
 down to :data:`MAX_DEPTH` levels. A coordinate is tried only where the derivative sampled on a grid has one
 sign (floating point: it only chooses what to prove). :func:`recheck` re-derives both margins exactly and
 re-checks both certificates; it never trusts the run that made them.
@@ -64,14 +69,27 @@ class Sweep:
     derivative: sympy.Expr
     face: sympy.Expr
     derivative_space: SearchSpace
-    face_space: SearchSpace
+    face_space: SearchSpace | None  # None: the face is a point (one coordinate), decided exactly
     derivative_proof: Any  # ProofResult (proved)
-    face_proof: Any  # ProofResult (proved)
+    face_proof: Any  # ProofResult (proved), or the point's Closure
 
     def why(self) -> str:
         rel = ">=" if self.sign > 0 else "<="
-        return (f"d margin / d {self.name} {rel} 0 on the piece (proved: {self.derivative_proof.boxes} boxes), and "
-                f"the margin >= 0 on the face {self.name} = its {self.end} end (proved: {self.face_proof.boxes} boxes)")
+        face = (f"the margin at {self.name} = its {self.end} end is {self.face_proof.exact}" if self.face_space is None
+                else f"the margin >= 0 on the face {self.name} = its {self.end} end (proved: {self.face_proof.boxes} "
+                     "boxes)")
+        proved = self.derivative_proof.boxes
+        return f"d margin / d {self.name} {rel} 0 on the piece (proved: {proved} boxes), and {face}"
+
+
+def end_value(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, i: int, end: str) -> Any:
+    """The margin at the face point of a piece that reads one coordinate ``i`` (the others, unread, at their low
+    end), decided exactly; at a point where it is undefined as written, its limit from inside the piece."""
+    from paper_checks.prover.bound import decide_point
+    from paper_checks.prover.trace import compile_traced
+
+    x = [hi if k == i and end == "high" else lo for k, (lo, hi) in enumerate(box)]
+    return decide_point(compile_traced(expr, symbols), x, {i: "+" if end == "low" else "-"})
 
 
 def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
@@ -98,7 +116,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
     coords = coords or reals(symbols)
     moving = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
     free = [i for i in moving if not coords[i].index]
-    if len(moving) < 2 or not free:
+    if not free:
         return None
     with nested(_depth, MAX_DEPTH, SHARE, deadline) as stop:
         if stop is None:
@@ -120,6 +138,13 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
                 continue
             end = "low" if sign > 0 else "high"
             at = box[i][0] if sign > 0 else box[i][1]
+            if len(moving) == 1:  # the face is a point
+                value = end_value(expr, symbols, box, i, end)
+                if value.closed:
+                    return Sweep(i, str(s), end, sign, sign * d, expr, dspace, None, dres, value)
+                if value.fails is not None:  # below 0 at a point of the closed box: the caller verifies it
+                    return list(value.fails)
+                continue
             face = expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)})
             rest = [k for k in range(len(box)) if k != i]
             fspace = space_of(face, [symbols[k] for k in rest], [box[k] for k in rest], f"{expr} at {s} = {at}",
@@ -154,13 +179,18 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
     at = lo if sw.end == "low" else hi
     if (sw.sign > 0) != (sw.end == "low"):
         out.append("the face is not the end the derivative's sign points to")
-    if expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)}) != sw.face:
+    if sw.face_space is None:  # the face is a point: decided again, exactly
+        if [k for k, (lo, hi) in enumerate(box) if lo != hi and symbols[k] in expr.free_symbols] != [sw.index]:
+            out.append("the margin reads more than one coordinate of the piece: its face is no point")
+        elif not end_value(expr, symbols, box, sw.index, sw.end).closed:
+            out.append(f"the margin at {s} = {at} is not >= 0")
+    elif expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)}) != sw.face:
         out.append(f"the face {s} = {at} is not the one proved")
     rest = [k for k in range(len(box)) if k != sw.index]
     want_d = wanted(symbols, coords, box)
     want_f = wanted([symbols[k] for k in rest], [coords[k] for k in rest], [box[k] for k in rest])
-    for space, domain, want, what in ((sw.derivative_space, want_d, sw.derivative, "derivative"),
-                                      (sw.face_space, want_f, sw.face, "face")):
+    spaces = [(sw.derivative_space, want_d, sw.derivative, "derivative"), (sw.face_space, want_f, sw.face, "face")]
+    for space, domain, want, what in spaces[:1] if sw.face_space is None else spaces:
         if held(space) != domain:
             out.append(f"the {what}'s domain is not the piece's")
             continue
@@ -168,8 +198,8 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
         mine = want.xreplace({v: sympy.Symbol(str(v)) for v in want.free_symbols})
         if got != mine and sympy.simplify(got - mine) != 0:
             out.append(f"the {what}'s space does not hold the {what}'s margin")
-    for proof, space, what in ((sw.derivative_proof, sw.derivative_space, "derivative"),
-                               (sw.face_proof, sw.face_space, "face")):
+    proofs = [(sw.derivative_proof, sw.derivative_space, "derivative"), (sw.face_proof, sw.face_space, "face")]
+    for proof, space, what in proofs[:1] if sw.face_space is None else proofs:
         if not proof.proved or proof.certificate is None:
             out.append(f"the {what} is not proved")
             continue

@@ -1,4 +1,5 @@
-"""Fixtures of the prover's tests."""
+"""Fixtures of the prover's tests: the registry without one closure, for the tests of the closures it would
+otherwise pre-empt."""
 from __future__ import annotations
 
 import pytest
@@ -6,37 +7,38 @@ import pytest
 from paper_checks.prover import closures
 
 
-@pytest.fixture
-def without_z3_first(monkeypatch):
-    """The registry without z3 first on its fragment (:mod:`paper_checks.prover.closures.z3_algebraic`): for the
-    tests of the closures it would otherwise pre-empt (real roots, z3 on the normal form, branches, known signs)."""
+def _without(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     stage = closures.for_stage
 
-    def for_stage(name: str):
-        return tuple(m for m in stage(name) if m.name != "Z3Algebraic")
+    def for_stage(stage_name: str):
+        return tuple(m for m in stage(stage_name) if m.name != name)
 
     monkeypatch.setattr(closures, "for_stage", for_stage)
+
+
+@pytest.fixture
+def without_z3_first(monkeypatch):
+    """Without z3 first on its fragment (:mod:`paper_checks.prover.closures.z3_algebraic`): real roots, z3 on the
+    normal form, branches, known signs."""
+    _without(monkeypatch, "Z3Algebraic")
 
 
 @pytest.fixture
 def without_class_sum(monkeypatch):
-    """The registry without the class sum (:mod:`paper_checks.prover.closures.simplex_sum`): for the tests of the
-    closures it would otherwise pre-empt on a sum over a simplex (the sweep, the lifted interval)."""
-    stage = closures.for_stage
-
-    def for_stage(name: str):
-        return tuple(m for m in stage(name) if m.name != "ClassSum")
-
-    monkeypatch.setattr(closures, "for_stage", for_stage)
+    """Without the class sum (:mod:`paper_checks.prover.closures.simplex_sum`): the sweep, the lifted interval on a
+    sum over a simplex."""
+    _without(monkeypatch, "ClassSum")
 
 
 @pytest.fixture
 def without_logarithms(monkeypatch):
-    """The registry without the comparison through logarithms (:mod:`paper_checks.prover.closures.logs`): for the
-    tests of the closures it would otherwise pre-empt on an exponential against a polynomial (the tail)."""
-    stage = closures.for_stage
+    """Without the comparison through logarithms (:mod:`paper_checks.prover.closures.logs`): the tail on an
+    exponential against a polynomial."""
+    _without(monkeypatch, "Logarithms")
 
-    def for_stage(name: str):
-        return tuple(m for m in stage(name) if m.name != "Logarithms")
 
-    monkeypatch.setattr(closures, "for_stage", for_stage)
+@pytest.fixture
+def without_slope(monkeypatch):
+    """Without the algebraic slope (:mod:`paper_checks.prover.closures.slope`): the tail and the boxes' monotone
+    steps on a margin of one coordinate read through atan or log."""
+    _without(monkeypatch, "AlgebraicSlope")

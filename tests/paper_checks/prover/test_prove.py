@@ -151,7 +151,7 @@ def test_api_prove_claim_and_exports():
         api.prove_claim("gce18.softmax_gap")
 
 
-def test_recheck_catches_a_wrong_monotone_direction():
+def test_recheck_catches_a_wrong_monotone_direction(without_slope):
     space = real_space(lambda x: sympy.log(1 + x) - x / (1 + x), ("x", 0, 1))
     cert = _proved(prove(space, 100, 10), space)
     rec = next(r for r in cert.records if r.closure.fixed)

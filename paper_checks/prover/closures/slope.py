@@ -1,0 +1,169 @@
+"""Monotone over the whole piece, its slope decided by z3: a margin that reads one coordinate ``x`` and lies outside
+z3's fragment only through functions whose derivatives lie inside it (``atan' = 1/(1 + x^2)``, ``log' = 1/x``,
+``asin' = 1/sqrt(1 - x^2)``, ``atanh``, ``asinh``, ``acosh``, ``acos``; a half-line's chart ``u/(1 - u)``).
+
+Its derivative ``m'`` is algebraic, so z3 (:func:`paper_checks.prover.algebraic.decide`) decides ``s m' >= 0`` on the
+open piece (``s = +1`` or ``-1``, chosen where ``m'`` sampled on a grid has that sign). Then ``m`` is monotone: it is
+continuous where finite (every whitelisted node is; a branch that jumps has no derivative, :func:`paper_checks.prover.
+trace.derivative`), so by the mean value theorem ``m(x) >= m(end)`` on the piece, ``end`` the low end for ``s = +1``,
+the high end for ``s = -1``, and the margin at that end is decided exactly (:func:`paper_checks.prover.sweep.
+end_value`; where it is undefined as written, 0/0 or the pole of a chart, its limit from inside the piece).
+Shafer's ``atan x >= 3x/(1 + 2 sqrt(1 + x^2))`` on ``[0, oo)`` is tight to order 5 at 0, where every box meets
+``c x^5`` against the interval dependency of its terms; its slope ``(s - 1)^2/(s^2 (1 + 2s)^2)``, ``s = sqrt(1 + x^2)``,
+is decided at once. The monotone sweep (:mod:`paper_checks.prover.sweep`) does the same with a sub-proof of the
+slope by the whole prover, later and slower; this is its fast path where the slope is algebraic.
+
+Re-checked independently: the slope derived again, z3 run again on it by its other route (fresh context, if-then-else
+eliminated, NLSAT alone), the slope's sign checked at rational points in Arb's ball arithmetic, and the end decided
+again."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from paper_checks.deadline import TimedOut, deadline
+from paper_checks.prover import algebraic
+from paper_checks.prover.balls import ball_at
+from paper_checks.prover.bound import Closure
+from paper_checks.prover.boxes import Box, generic_point
+from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
+from paper_checks.prover.solver import Z3_MILLISECONDS
+from paper_checks.prover.subproblem import sampled
+from paper_checks.prover.sweep import SAMPLES, end_value
+from paper_checks.prover.trace import Untraceable, derivative
+from paper_checks.prover.unbounded import HalfChart, LineChart, explicit
+
+#: the functions whose derivatives are algebraic where their arguments are
+ALGEBRAIC_SLOPES = (sympy.atan, sympy.acot, sympy.asin, sympy.acos, sympy.log, sympy.asinh, sympy.acosh, sympy.atanh,
+                    HalfChart, LineChart)
+#: z3's time slice on the slope (milliseconds; at most a quarter of what is left)
+SLICE_MILLISECONDS = 1500
+#: seconds SymPy may spend on the slope (the derivative over one denominator)
+DERIVE_SECONDS = 2.0
+#: rational points where the re-check evaluates the slope in ball arithmetic
+SANITY_POINTS = 8
+
+
+@dataclass
+class Slope:
+    """A piece closed by its slope: ``sign * d margin / d name >= 0`` on the open piece (``derivative``, the chart
+    written out), and the margin at the ``end`` (``low``/``high``) that sign points to (``face``, decided)."""
+
+    index: int
+    name: str
+    end: str
+    sign: int
+    derivative: sympy.Expr
+    face: Closure
+    written: bool = False  # the margin as written (the normal form's original), not the normal form
+
+    def why(self) -> str:
+        rel = ">=" if self.sign > 0 else "<="
+        return (f"d margin / d {self.name} {rel} 0 on the open piece (z3, the slope algebraic), and the margin at "
+                f"{self.name} = its {self.end} end is {self.face.exact}")
+
+
+def moving(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int | None:
+    """The one coordinate of ``box`` that ``expr`` reads and that is not pinned, else None."""
+    free = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
+    return free[0] if len(free) == 1 else None
+
+
+def slope(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
+    """``d expr / d s`` with the charts written out (``u/(1 - u)``), over one denominator; None where it has no
+    derivative (a kink, a jump) or SymPy does not finish within :data:`DERIVE_SECONDS`."""
+    try:
+        with deadline(DERIVE_SECONDS):
+            return sympy.together(explicit(derivative(expr, s)))
+    except (Untraceable, TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
+        return None
+
+
+def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
+    values = sampled(d, symbols, box, SAMPLES) or []
+    pos, neg = sum(v > 1e-12 for v in values), sum(v < -1e-12 for v in values)
+    return 1 if pos and not neg else -1 if neg and not pos else 0
+
+
+def _open(goal_coords: list[Any], box: Box, i: int) -> list[tuple[bool, bool]]:
+    """The ends z3 leaves out: the domain's open ends, and both ends of the moving coordinate (the slope is needed
+    on the open piece only, where ``asin' = 1/sqrt(1 - x^2)`` is finite)."""
+    ends = algebraic.strict_ends(goal_coords, box)
+    ends[i] = (True, True)
+    return ends
+
+
+@register
+class AlgebraicSlope(PieceMethod):
+    """Monotone over the piece where the margin's slope in its one coordinate is algebraic (z3 decides it)."""
+
+    methods = ("algebraic slope",)
+    costs = {"piece": 20}  # after z3 on the margin itself, the normal form and real roots; before the logarithms
+
+    def applies(self, goal: PieceGoal) -> bool:
+        t = goal.t
+        if moving(t.expr, list(t.symbols), goal.base) is None or goal.rows:
+            return False
+        funcs = t.expr.atoms(sympy.Function)
+        return bool(funcs) and all(isinstance(f, ALGEBRAIC_SLOPES) for f in funcs)
+
+    def step(self, goal: PieceGoal) -> Outcome | None:
+        """The normal form first, then the margin as written where they differ: the normal form may scale the
+        margin by a positive factor that depends on the coordinate (Shafer's by ``1 + 2 sqrt(1 + x^2)``), monotone as
+        written, not so scaled."""
+        syms = list(goal.t.symbols)
+        forms = [(goal.t.expr, False)]
+        if goal.reduction is not None and goal.reduction.original != goal.t.expr:
+            forms.append((goal.reduction.original, True))
+        for expr, written in forms:
+            i = moving(expr, syms, goal.base)
+            d = slope(expr, syms[i]) if i is not None else None
+            if d is None or not algebraic.in_fragment(d, syms):
+                continue
+            sign = _sign(d, syms, goal.base)
+            ms = int(min(SLICE_MILLISECONDS, 250 * (goal.deadline - time.monotonic())))
+            if ms < 1:
+                return None
+            if sign == 0 or algebraic.decide(sign * d, syms, goal.base, [], ms,
+                                             strict=_open(goal.coords, goal.base, i))[0] != "unsat":
+                continue
+            end = "low" if sign > 0 else "high"
+            face = end_value(expr, syms, goal.base, i, end)
+            if face.closed:
+                rec = Slope(i, str(syms[i]), end, sign, d, face, written)
+                goal.memo["subproof"] = rec
+                return Outcome(Closure(True, max(face.lower, 0.0), "algebraic slope", exact=rec.why()))
+            if face.fails is not None:
+                return Outcome(candidates=[list(face.fails)], found_by="found at the end of a piece whose slope z3 "
+                                                                       "decided, verified exactly and shrunk")
+        return None
+
+    def recheck(self, check: Check) -> list[str]:
+        rec, syms = check.subproof, list(check.t.symbols)
+        if not isinstance(rec, Slope):
+            return [f"{check.where}: no slope recorded for the piece"]
+        if rec.written and check.reduction is None:
+            return [f"{check.where}: the slope of the margin as written is recorded, but no margin as written"]
+        expr = check.reduction.original if rec.written else check.t.expr
+        i = moving(expr, syms, check.base)
+        if i != rec.index:
+            return [f"{check.where}: the margin does not read the one coordinate {rec.name} alone"]
+        d = slope(expr, syms[i])
+        if d is None or (d != rec.derivative and sympy.simplify(d - rec.derivative) != 0):
+            return [f"{check.where}: the slope in {rec.name} is not the one decided"]
+        if (rec.sign > 0) != (rec.end == "low") or rec.sign not in (1, -1):
+            return [f"{check.where}: the end is not the one the slope's sign points to"]
+        outcome, _ = algebraic.decide(rec.sign * d, syms, check.base, [], Z3_MILLISECONDS, recheck=True,
+                                      strict=_open(check.coords, check.base, i))
+        if outcome != "unsat":
+            return [f"{check.where}: z3 re-run on the slope (fresh context, ite eliminated, NLSAT) says {outcome}"]
+        for k in range(SANITY_POINTS):
+            v = ball_at(rec.sign * d, syms, generic_point(check.base, k))
+            if v is not None and v < 0:
+                return [f"{check.where}: the slope times {rec.sign} is {v} < 0 in ball arithmetic"]
+        if not end_value(expr, syms, check.base, i, rec.end).closed:
+            return [f"{check.where}: the margin at {rec.name}'s {rec.end} end is not >= 0"]
+        return []
