@@ -122,7 +122,9 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
     live = [True]  # set false first thing on the way out: from there on the handler raises nothing
 
     def _fire(signum: int, frame: object) -> None:
-        if live[0]:
+        if live[0] and _held[0]:  # in a step that must not be cut in two (:func:`held`): raised as it ends
+            _pending[:] = [_own(error(seconds))]
+        elif live[0]:
             # no local name for the error: one would tie it to this frame in a cycle, and the block's generator
             # (in the traceback) would then wait for the garbage collector to run its ``finally``
             raise _own(error(seconds))
@@ -158,6 +160,26 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
             mask(signal.SIG_BLOCK, [signal.SIGALRM])
         if outer_left:  # re-arm the outer timer with what it has left (and its repeat)
             signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3), outer_every)
+
+
+#: how many :func:`held` blocks are open, and the limit that came up in them (raised as the last one ends)
+_held = [0]
+_pending: list[BaseException] = []
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """Hold the time limit back within the block: a limit of :func:`deadline` that comes up there is raised as the
+    block ends, not in the middle (z3's ``Context()`` cut in two leaves a half-made context whose finaliser prints
+    an error). For short steps only: the limit waits for them."""
+    _held[0] += 1
+    try:
+        yield
+    finally:
+        _held[0] -= 1
+    if not _held[0] and _pending:
+        exc = _pending.pop()
+        raise exc
 
 
 def disarm() -> None:

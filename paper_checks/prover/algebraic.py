@@ -25,7 +25,7 @@ import sympy
 import z3
 
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.solver import check_model
+from paper_checks.prover.solver import check_model, fresh_context
 from paper_checks.prover.symbols import Coordinate
 
 #: the largest integer exponent written out as a product, and the largest root order ``q``
@@ -214,7 +214,7 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
     box) and its sign (:meth:`_Builder._atom`): an abstraction, every point of the margin's being one of it, so
     ``unsat`` still proves the margin; a model is then no point of the margin (``("unknown", [])``).
     ``positive``: the question is a point where the margin is ``<= 0``, so ``unsat`` proves it ``> 0``."""
-    ctx = z3.Context()
+    ctx = fresh_context()
     b = _Builder(symbols, ctx, atoms)
     try:
         value = b.term(sympy.sympify(expr))

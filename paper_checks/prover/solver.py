@@ -28,7 +28,7 @@ from typing import Any
 import sympy
 import z3
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut, deadline, held
 from paper_checks.prover.boxes import Box
 
 #: the most milliseconds z3 spends on one margin (then the boxes go on)
@@ -161,12 +161,19 @@ def check_model(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fractio
     return "sat", out
 
 
+def fresh_context() -> z3.Context:
+    """A new z3 context, made with the time limit held back (:func:`paper_checks.deadline.held`): a limit that fires
+    inside ``Context()`` leaves one half made, whose finaliser prints an ``AttributeError`` (``owner``) to stderr."""
+    with held():
+        return z3.Context()
+
+
 def z3_decide(pr: Problem, milliseconds: int = Z3_MILLISECONDS, *, nlsat: bool = False
               ) -> tuple[str, list[list[Fraction]]]:
     """``("unsat", [])`` (the margin is ``>= 0`` where defined), ``("sat", candidates)`` (rational points,
     in free coordinates, near z3's model: to verify) or ``("unknown", [])``. A fresh z3 context each call;
     ``nlsat``: z3's NLSAT tactic alone (the re-check's second route)."""
-    ctx = z3.Context()
+    ctx = fresh_context()
     zs = [z3.Real(f"v{i}", ctx) for i in range(len(pr.vars))]
     s = z3.Tactic("qfnra-nlsat", ctx).solver() if nlsat else z3.SolverFor("QF_NRA", ctx=ctx)
     s.set("timeout", int(milliseconds))
@@ -271,7 +278,7 @@ def branches_decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, row
     by z3 with its branches as if-then-else: ``("unsat", [])`` proves it, ``("sat", candidates)`` (rational
     points to verify), ``("unknown", [])``, or ``("not piecewise polynomial", [])``. ``recheck``: another
     route (the if-then-else terms eliminated first, then NLSAT), in a fresh context."""
-    ctx = z3.Context()
+    ctx = fresh_context()
     zs = {s: z3.Real(f"v{i}", ctx) for i, s in enumerate(symbols)}
     try:
         goal = _z3_expr(sympy.sympify(expr), zs, ctx) < 0

@@ -220,3 +220,20 @@ def test_a_limit_shorter_than_its_own_exit_never_ends_the_process():
     p = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], capture_output=True,
                        text=True, timeout=120)
     assert p.returncode == 0 and p.stdout.strip() == "alive", (p.returncode, p.stderr[-500:])
+
+
+def test_a_limit_that_comes_up_in_a_held_step_is_raised_as_the_step_ends():
+    from paper_checks.deadline import held
+
+    steps = []
+    with pytest.raises(TimedOut), deadline(0.02):
+        with held():
+            end = time.monotonic() + 0.2
+            while time.monotonic() < end:  # past the limit: held back
+                pass
+            steps.append("whole")
+        steps.append("after")  # never reached: raised as the held block ends
+    assert steps == ["whole"]
+    with held():  # no limit: nothing held, nothing raised
+        steps.append("free")
+    assert steps == ["whole", "free"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
@@ -94,3 +95,20 @@ def test_recheck_re_decides_the_branches():
     worse = real_space(lambda x: sympy.Max(x, -x) - 2 * x, ("x", -1, 1))  # the certificate of another margin
     problems = recheck(cert, worse)
     assert any("z3 re-run" in p for p in problems) and any("not the traced one" in p for p in problems)
+
+
+def test_a_fresh_context_holds_the_time_limit_back_and_raises_it_after():
+    """z3's ``Context()`` cut in two by the limit leaves a half-made context whose finaliser prints an error: the
+    limit is held back while a context is made and raised after, never lost."""
+    import gc
+
+    from paper_checks.deadline import TimedOut, deadline
+    from paper_checks.prover.solver import fresh_context
+
+    made = 0
+    with pytest.raises(TimedOut), deadline(0.05):
+        while True:
+            fresh_context()
+            made += 1
+    gc.collect()  # every context made whole: their finalisers print nothing (-W error turns one into a failure)
+    assert made > 0
