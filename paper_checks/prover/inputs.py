@@ -71,6 +71,15 @@ def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: An
         raise TypeError(f"prove: space must be a SearchSpace, got {type(sp).__name__} {_quote(sp)}")
     if sp.exact_margin is None:
         raise ValueError("prove: the space needs an exact_margin (the margin on exact values) to be proved")
+    for p in sp.params:
+        for end in ("low", "high"):
+            v = getattr(p, end, 0)
+            if not isinstance(v, numbers.Real) or (isinstance(v, sympy.Basic) and not v.is_Rational):
+                # pi/2: a SymPy constant the boxes cannot start from
+                raise TypeError(f"prove: the {end} end of {p.name!r} must be a rational (int, Fraction, "
+                                f"sympy.Rational) or a Python float, got {type(v).__name__} {_quote(v)}; prove_expr "
+                                "takes an exact real constant such as pi/2 (it writes the symbol low + (high - low) t, "
+                                "t in [0, 1])")
     return budget_and_time(budget, secs, search_first, seed, shrink_evals)
 
 

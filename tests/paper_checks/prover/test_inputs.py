@@ -97,6 +97,8 @@ def test_bad_arguments_of_prove_expr_are_one_line_naming_them(kwargs, error, wor
     ({"search_first": 3}, ValueError, "search_first must be 0 (no search) or at least 10"),
     ({"seed": -1}, ValueError, "prove: seed must be at least 0, got -1"),
     ({"space": "x >= 0"}, TypeError, "prove: space must be a SearchSpace, got str"),
+    ({"space": real_space(lambda v: sympy.sin(v), ("x", 0, sympy.pi / 2))}, TypeError,
+     "prove: the high end of 'x' must be a rational"),  # prove_expr charts it; prove's boxes cannot start there
 ])
 def test_bad_arguments_of_prove_are_one_line_naming_them(kwargs, error, words):
     args = {"space": real_space(lambda v: v, ("x", 0, 1)), **kwargs}
