@@ -78,7 +78,7 @@ def _coeffs(base: sympy.Expr, s: sympy.Symbol) -> tuple[sympy.Expr, sympy.Expr]:
     return c, d
 
 
-def _outward(v: sympy.Expr, up: bool) -> Fraction:
+def outward(v: sympy.Expr, up: bool) -> Fraction:
     """``v`` itself where it is rational, else the next multiple of :data:`GRID` above (``up``) or below it."""
     if v.is_Rational:
         return Fraction(int(v.p), int(v.q))
@@ -113,7 +113,7 @@ def substitution(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords
             continue
         ends = sorted([at_lo ** sympy.Rational(1, q), at_hi ** sympy.Rational(1, q)], key=lambda e: float(e))
         vbox = list(box)
-        vbox[i] = (_outward(ends[0], False), _outward(ends[1], True))
+        vbox[i] = (outward(ends[0], False), outward(ends[1], True))
         return Substitution(i, base, q, v, rooted, tuple(vbox))
     return None
 

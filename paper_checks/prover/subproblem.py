@@ -72,8 +72,16 @@ def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
     return SearchSpace(tuple(params), margin, exact, description=what)
 
 
+def exact_end(v: Any) -> float | Fraction:
+    """A box end exactly: a ``Fraction``, or ``-inf``/``inf`` (a sub-problem on a half-line: the prover charts it)."""
+    return v if isinstance(v, float) and math.isinf(v) else Fraction(v)
+
+
 def _end(v: Any) -> float | Fraction:
-    """A box end as a ``Real`` holds it: the float where it is a binary float, else the exact ``Fraction``."""
+    """A box end as a ``Real`` holds it: the float where it is a binary float (or infinite), else the exact
+    ``Fraction``."""
+    if isinstance(v, float) and math.isinf(v):
+        return v
     f = Fraction(v)
     return float(f) if Fraction(float(f)) == f else f
 
@@ -157,7 +165,7 @@ def open_ends(s: sympy.Symbol, low: Fraction, high: Fraction, c: Coordinate | No
 def wanted(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> list[tuple[Any, ...]]:
     """The parameters a sub-problem on ``box`` must have: each real coordinate's interval and open ends, each
     simplex's size."""
-    out: list[tuple[Any, ...]] = [(str(s), Fraction(a), Fraction(b), *open_ends(s, a, b, c))
+    out: list[tuple[Any, ...]] = [(str(s), exact_end(a), exact_end(b), *open_ends(s, a, b, c))
                                   for s, c, (a, b) in zip(symbols, coords, box) if not c.index]
     return out + [(name, len(idx) + 1) if row is None else (name, "matrix", len(idx) + 1)
                   for (name, row), idx in groups(coords).items() if row in (None, 0)]
@@ -166,7 +174,7 @@ def wanted(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> l
 def held(space: SearchSpace) -> list[tuple[Any, ...]]:
     return [(p.name, p.dim) if isinstance(p, SimplexPoint) else (p.name, "matrix", p.dim)
             if isinstance(p, StochasticMatrix) else
-            (p.name, Fraction(p.low), Fraction(p.high), p.open_low, p.open_high) for p in space.params]
+            (p.name, exact_end(p.low), exact_end(p.high), p.open_low, p.open_high) for p in space.params]
 
 
 def symbolic_margin(space: SearchSpace) -> Any:
