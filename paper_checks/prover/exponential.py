@@ -30,7 +30,7 @@ import sympy
 
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.roots import outward
-from paper_checks.prover.subproblem import coordinate_of, nested, proved_once, recheck_problem
+from paper_checks.prover.subproblem import nested, proved_in, recheck_problem, replaced
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, inverse
 from paper_checks.search.params import SearchSpace
@@ -151,15 +151,7 @@ def substitution(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords
     return None
 
 
-def _coordinates(sub: Substitution, symbols: list[sympy.Symbol], coords: list[Coordinate]
-                 ) -> tuple[list[sympy.Symbol], list[Coordinate]]:
-    syms, crds = list(symbols), list(coords)
-    syms[sub.i] = sub.e
-    crds[sub.i] = Coordinate(sub.e, str(sub.e), ())
-    return syms, crds
-
-
-def _back(sub: Substitution, s: sympy.Symbol, e: Fraction, box: Box) -> Fraction | None:
+def _back(sub: Substitution, e: Fraction, box: Box) -> Fraction | None:
     """A rational coordinate of the piece near the one where ``E = e`` (``x = D log e``, through the chart where
     there is one): a candidate, verified exactly by the caller."""
     if e <= 0:
@@ -185,20 +177,12 @@ def in_exponential(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, unti
         sub = substitution(expr, symbols, box, coords)
         if sub is None:
             return None
-        syms, crds = _coordinates(sub, symbols, coords)
-        refuted: list[Any] = []
-        proved = proved_once(sub.margin, syms, list(sub.box), crds, f"{expr} in the exponential of {symbols[sub.i]}",
-                             stop - time.monotonic(), refuted)
-        if proved is None:
-            if not refuted or any(c.index for c in coords):
-                return None
-            pt = [coordinate_of(refuted[0], s, c) for s, c in zip(syms, crds)]
-            x = _back(sub, symbols[sub.i], pt[sub.i], box)
-            if x is None:
-                return None
-            pt[sub.i] = x
-            return pt
-        return InExponential(str(symbols[sub.i]), sub.denominator, sub.margin, *proved)
+        got = proved_in(sub.margin, symbols, coords, list(sub.box), sub.i, sub.e,
+                        f"{expr} in the exponential of {symbols[sub.i]}", stop - time.monotonic(),
+                        lambda e: _back(sub, e, box))
+        if not isinstance(got, tuple):
+            return got
+        return InExponential(str(symbols[sub.i]), sub.denominator, sub.margin, *got)
 
 
 def recheck(rec: InExponential, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate]
@@ -210,7 +194,7 @@ def recheck(rec: InExponential, expr: sympy.Expr, symbols: list[sympy.Symbol], b
         return ["the margin does not read the coordinate only through exponentials of it again"]
     if sub.denominator != rec.denominator or sub.margin != rec.margin:
         return ["the exponential's sub-problem derived again is not the recorded one"]
-    syms, crds = _coordinates(sub, symbols, coords)
+    syms, crds = replaced(symbols, coords, sub.i, sub.e)
     return recheck_problem(rec.space, rec.proof, sub.margin, syms, crds, list(sub.box), "the exponential's sub-problem")
 
 

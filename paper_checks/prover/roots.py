@@ -27,7 +27,7 @@ from typing import Any
 import sympy
 
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.subproblem import coordinate_of, nested, proved_once, recheck_problem
+from paper_checks.prover.subproblem import nested, proved_in, recheck_problem, replaced
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.tail import radical_base
 from paper_checks.prover.unbounded import HalfChart, LineChart
@@ -128,30 +128,16 @@ def in_root(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
         sub = substitution(expr, symbols, box, coords)
         if sub is None:
             return None
-        syms, crds = _rooted_coordinates(sub, symbols, coords)
-        refuted: list[Any] = []
-        proved = proved_once(sub.margin, syms, list(sub.box), crds, f"{expr} in the root of {symbols[sub.i]}",
-                             stop - time.monotonic(), refuted)
-        if proved is None:
-            if not refuted or any(c.index for c in coords):
-                return None
-            pt = [coordinate_of(refuted[0], s, c) for s, c in zip(syms, crds)]
-            x = _back(sub, symbols[sub.i], pt[sub.i])
-            lo, hi = box[sub.i]
-            if x is None or not lo <= x <= hi:
-                return None
-            pt[sub.i] = x
-            return pt
-        return InRoot(str(symbols[sub.i]), sub.base, sub.order, sub.margin, *proved)
+        lo, hi = box[sub.i]
 
-
-def _rooted_coordinates(sub: Substitution, symbols: list[sympy.Symbol], coords: list[Coordinate]
-                        ) -> tuple[list[sympy.Symbol], list[Coordinate]]:
-    syms = list(symbols)
-    syms[sub.i] = sub.root
-    crds = list(coords)
-    crds[sub.i] = Coordinate(sub.root, str(sub.root), ())
-    return syms, crds
+        def back(v: Fraction) -> Fraction | None:
+            x = _back(sub, symbols[sub.i], v)
+            return x if x is not None and lo <= x <= hi else None
+        got = proved_in(sub.margin, symbols, coords, list(sub.box), sub.i, sub.root,
+                        f"{expr} in the root of {symbols[sub.i]}", stop - time.monotonic(), back)
+        if not isinstance(got, tuple):
+            return got
+        return InRoot(str(symbols[sub.i]), sub.base, sub.order, sub.margin, *got)
 
 
 def _back(sub: Substitution, s: sympy.Symbol, v: Fraction) -> Fraction | None:
@@ -170,7 +156,7 @@ def recheck(rec: InRoot, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box
         return ["the margin does not read the coordinate through roots of one base 0 at an end again"]
     if sub.base != rec.base or sub.order != rec.order or sub.margin != rec.margin:
         return ["the root's sub-problem derived again is not the recorded one"]
-    syms, crds = _rooted_coordinates(sub, symbols, coords)
+    syms, crds = replaced(symbols, coords, sub.i, sub.root)
     return recheck_problem(rec.space, rec.proof, sub.margin, syms, crds, list(sub.box), "the root's sub-problem")
 
 

@@ -8,7 +8,7 @@ import contextvars
 import itertools
 import math
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
@@ -281,6 +281,38 @@ def constant_holds(e: sympy.Expr) -> bool:
         return True
     low = ball_lower(e, [], [])
     return low is not None and low > 0
+
+
+def replaced(symbols: list[sympy.Symbol], coords: list[Coordinate], i: int, new: sympy.Symbol
+             ) -> tuple[list[sympy.Symbol], list[Coordinate]]:
+    """``symbols`` and ``coords`` with coordinate ``i`` replaced by the plain real coordinate ``new`` (a substitution's
+    variable: a root, an exponential)."""
+    syms, crds = list(symbols), list(coords)
+    syms[i] = new
+    crds[i] = Coordinate(new, str(new), ())
+    return syms, crds
+
+
+def proved_in(margin: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, i: int,
+              new: sympy.Symbol, what: str, seconds: float, back: Callable[[Fraction], Fraction | None]
+              ) -> tuple[SearchSpace, Any] | list[Fraction] | None:
+    """A piece proved with coordinate ``i`` written in a new variable ``new`` (``margin``, in ``new``, on ``box``,
+    which holds ``new``'s interval): the sub-problem's ``(space, proof)`` (:func:`proved_once`); or, where the
+    sub-problem ends in a counterexample, its point with coordinate ``i`` mapped back by ``back`` (None: no point of
+    the piece), for the caller to verify on the margin itself; or None."""
+    syms, crds = replaced(symbols, coords, i, new)
+    refuted: list[Any] = []
+    proved = proved_once(margin, syms, box, crds, what, seconds, refuted)
+    if proved is not None:
+        return proved
+    if not refuted or any(c.index for c in coords):
+        return None
+    pt = [coordinate_of(refuted[0], s, c) for s, c in zip(syms, crds)]
+    x = back(pt[i])
+    if x is None:
+        return None
+    pt[i] = x
+    return pt
 
 
 def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], what: str,
