@@ -42,3 +42,10 @@ def without_slope(monkeypatch):
     """Without the algebraic slope (:mod:`paper_checks.prover.closures.slope`): the tail and the boxes' monotone
     steps on a margin of one coordinate read through atan or log."""
     _without(monkeypatch, "AlgebraicSlope")
+
+
+@pytest.fixture
+def without_root(monkeypatch):
+    """Without the root (:mod:`paper_checks.prover.closures.roots`): the boxes' own report of a pole at a face where a
+    radical's base is 0."""
+    _without(monkeypatch, "InTheRoot")
