@@ -44,7 +44,16 @@ from paper_checks.prover import segments
 from paper_checks.prover.bound import decide_point, down, intervals
 from paper_checks.prover.boxes import Box, centre, generic_point
 from paper_checks.prover.normal import is_zero
-from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, derivative, precision, tidy_derivative
+from paper_checks.prover.trace import (
+    Fn,
+    Traced,
+    Untraceable,
+    compile_expr,
+    derivative,
+    precision,
+    raw_derivative,
+    tidy_derivative,
+)
 from paper_checks.prover.trace import hull as interval_hull
 
 #: denominators tried when a numerical critical point is rounded to a rational
@@ -242,7 +251,7 @@ def _order(t: Traced, i: int, subs: dict[sympy.Symbol, Any], base: Box) -> tuple
     """The order ``k >= 2`` of the first derivative in coordinate ``i`` that does not vanish identically on the
     set (up to :data:`MAX_ORDER`), and that derivative (the gradient there vanishes identically)."""
     s = t.symbols[i]
-    d = sympy.diff(derivative(t.expr, s), s)  # raw, tidied once at the end (trace.tidy_derivative)
+    d = sympy.diff(raw_derivative(t.expr, s), s)  # raw, tidied once at the end (trace.tidy_derivative)
     for k in range(2, MAX_ORDER):
         at = d.xreplace(subs)
         if at.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):  # oo - oo as written raw: tidied, it may be finite

@@ -24,6 +24,7 @@ box; the re-check runs it again at 120 bits from the derivatives and limits deri
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -34,8 +35,7 @@ import sympy
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.bound import down, intervals
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr
-from paper_checks.prover.trace import derivative as derive
+from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, raw_derivative
 from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, inverse
 
 IV = mpmath.iv
@@ -46,6 +46,10 @@ MAX_ORDER = 6
 CANCEL_SECONDS = 1.0
 #: seconds SymPy may spend on the margin's limit at the pole
 LIMIT_SECONDS = 2.0
+#: seconds of SymPy work on one margin's derivatives toward a pole, over every box, after which no higher order is
+#: taken (each order holds up to three rewrites of CANCEL_SECONDS: six orders of a two-coordinate margin took the
+#: whole 30 s of a proof on its first box)
+EXPANSION_SECONDS = 6.0
 
 
 def pole_side(t: Traced, box: Box) -> tuple[int, sympy.Expr, Fraction, int] | None:
@@ -85,6 +89,7 @@ class _Expansion:
     v: sympy.Symbol
     back: sympy.Expr
     sign: int
+    spent: float = 0.0  # seconds of SymPy work on the derivatives so far
 
     @property
     def root(self) -> bool:
@@ -123,6 +128,9 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
     enclosure compiled on ``symbols``: the tighter of that form's and the :func:`collected` one's."""
     ex = expansion(expr, node, symbols, sign, memo)
     while len(ex.done) <= k:
+        if memo is None and ex.spent > EXPANSION_SECONDS:  # the proof's own memo; a re-check derives them all
+            raise Untraceable(f"the derivatives toward the pole took more than {EXPANSION_SECONDS:g} s")
+        begun = time.monotonic()
         shown = _rewritten(ex.m, sympy.cancel)
         other = _rewritten(shown, lambda e: collected(e, ex.v))  # shown itself where SymPy does not finish it
         written = shown.xreplace({ex.v: ex.back})
@@ -134,7 +142,8 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
             enclose = _tighter(enclose, _where_positive(compile_expr(far.xreplace({_Y: ex.sign / ex.back}), symbols),
                                                         compile_expr(ex.sign * ex.back, symbols)))
         ex.done.append((written, enclose))
-        ex.m = derive(shown, ex.v)  # Untraceable across a kink or a branch: no Taylor expansion there
+        ex.m = raw_derivative(shown, ex.v)  # Untraceable across a kink or a branch: no Taylor expansion there
+        ex.spent += time.monotonic() - begun
     return ex.done[k]
 
 
