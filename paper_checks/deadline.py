@@ -177,9 +177,9 @@ def held() -> Iterator[None]:
         yield
     finally:
         _held[0] -= 1
-    if not _held[0] and _pending:
-        exc = _pending.pop()
-        raise exc
+        came = _pending.pop() if not _held[0] and _pending else None  # never left for a later block to raise
+    if came is not None:  # (ended by an exception, the block raises that one; the limit's timer fires again)
+        raise came
 
 
 def disarm() -> None:

@@ -32,7 +32,7 @@ from paper_checks.prover.boxes import Box
 from paper_checks.prover.roots import outward
 from paper_checks.prover.subproblem import nested, proved_in, recheck_problem, replaced
 from paper_checks.prover.symbols import Coordinate
-from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, inverse
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, in_value, inverse
 from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
@@ -119,12 +119,9 @@ def substitution(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords
         if len(nodes) > 1 or (nodes and coordinate(nodes[0]) is None):
             continue
         node = nodes[0] if nodes else None
-        m = expr.xreplace({node: w}) if node is not None else expr.xreplace({s: w})
-        if node is not None:
-            back = inverse(node, w)
-            if back is None:
-                continue
-            m = m.xreplace({s: back})
+        m = in_value(expr, node, w) if node is not None else expr.xreplace({s: w})
+        if m is None:
+            continue
         m = through_exp(m)
         exps = [n for n in m.atoms(sympy.exp) if w in n.free_symbols]
         if not exps:

@@ -33,6 +33,7 @@ from typing import Any
 
 import sympy
 
+from paper_checks.prover.bound import decide_point
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import (
     coordinate_of,
@@ -44,7 +45,7 @@ from paper_checks.prover.subproblem import (
     symbolic_margin,
     wanted,
 )
-from paper_checks.prover.trace import Coordinate, derivative
+from paper_checks.prover.trace import Coordinate, compile_traced, derivative
 from paper_checks.search.params import SearchSpace
 
 #: how many monotone steps may nest (a derivative's sign proved by the same step, a face's face)
@@ -82,17 +83,19 @@ class Sweep:
         return f"d margin / d {self.name} {rel} 0 on the piece (proved: {proved} boxes), and {face}"
 
 
+def read(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> list[int]:
+    """The coordinates of ``box`` that ``expr`` reads and that are not pinned."""
+    return [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
+
+
 def end_value(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, i: int, end: str) -> Any:
     """The margin at the face point of a piece that reads one coordinate ``i`` (the others, unread, at their low
     end), decided exactly; at a point where it is undefined as written, its limit from inside the piece."""
-    from paper_checks.prover.bound import decide_point
-    from paper_checks.prover.trace import compile_traced
-
     x = [hi if k == i and end == "high" else lo for k, (lo, hi) in enumerate(box)]
     return decide_point(compile_traced(expr, symbols), x, {i: "+" if end == "low" else "-"})
 
 
-def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
+def sampled_sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
     """``+1``/``-1`` where the derivative sampled on a grid of the box has that sign everywhere it is finite,
     else 0 (floating point: a choice of what to prove, never a proof)."""
     values = sampled(d, symbols, box, SAMPLES) or []
@@ -114,7 +117,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
     from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
 
     coords = coords or reals(symbols)
-    moving = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
+    moving = read(expr, symbols, box)
     free = [i for i in moving if not coords[i].index]
     if not free:
         return None
@@ -126,7 +129,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
                 return None
             s = symbols[i]
             d = sympy.together(derivative(expr, s))
-            sign = _sign(d, symbols, box)
+            sign = sampled_sign(d, symbols, box)
             if sign == 0:
                 continue
             dspace = space_of(sign * d, symbols, box, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
@@ -180,7 +183,7 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
     if (sw.sign > 0) != (sw.end == "low"):
         out.append("the face is not the end the derivative's sign points to")
     if sw.face_space is None:  # the face is a point: decided again, exactly
-        if [k for k, (lo, hi) in enumerate(box) if lo != hi and symbols[k] in expr.free_symbols] != [sw.index]:
+        if read(expr, symbols, box) != [sw.index]:
             out.append("the margin reads more than one coordinate of the piece: its face is no point")
         elif not end_value(expr, symbols, box, sw.index, sw.end).closed:
             out.append(f"the margin at {s} = {at} is not >= 0")

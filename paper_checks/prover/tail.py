@@ -36,7 +36,7 @@ from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.bound import down, intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, raw_derivative
-from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, inverse
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, in_value, inverse
 
 IV = mpmath.iv
 
@@ -116,7 +116,7 @@ def expansion(expr: sympy.Expr, node: sympy.Expr, symbols: list[sympy.Symbol], s
             memo.pop(next(iter(memo)))
         w = sympy.Dummy("W", real=True)
         # u read outside the chart too (the normal form writes W/(1 + W) as u): u in W, exactly
-        m = expr.xreplace({node: w}).xreplace({coordinate(node): inverse(node, w)})
+        m = in_value(expr, node, w)
         memo[key] = _Expansion([], *variable(m, w, node, sign))
     return memo[key]
 

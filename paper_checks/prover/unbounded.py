@@ -108,6 +108,16 @@ def inverse(node: sympy.Expr, w: sympy.Expr) -> sympy.Expr | None:
     return None
 
 
+def in_value(expr: sympy.Expr, node: sympy.Expr, w: sympy.Symbol) -> sympy.Expr | None:
+    """``expr`` written in the value ``w`` of its chart ``node``: the node replaced by ``w``, and the coordinate read
+    outside it too (the normal form writes ``W/(1 + W)`` as ``u``) by :func:`inverse`, exactly; None where ``node`` is
+    no chart of a symbol."""
+    u, back = coordinate(node), inverse(node, w)
+    if u is None or back is None:
+        return None
+    return expr.xreplace({node: w}).xreplace({u: back})
+
+
 def explicit(e: sympy.Expr) -> sympy.Expr:
     """``e`` with the chart nodes written out (for SymPy's limits and simplifications)."""
     return e.replace(HalfChart, explicit_half).replace(LineChart, explicit_line) if e.has(HalfChart, LineChart) else e

@@ -237,3 +237,18 @@ def test_a_limit_that_comes_up_in_a_held_step_is_raised_as_the_step_ends():
     with held():  # no limit: nothing held, nothing raised
         steps.append("free")
     assert steps == ["whole", "free"]
+
+
+def test_a_limit_held_back_in_a_block_that_raises_is_not_left_for_a_later_block():
+    from paper_checks.deadline import held
+
+    with pytest.raises(TimedOut), deadline(0.02):
+        with pytest.raises(KeyError), held():
+            end = time.monotonic() + 0.1
+            while time.monotonic() < end:  # past the limit: held back
+                pass
+            raise KeyError("the block's own error")  # it wins; the limit is not kept
+        while True:  # the limit's timer fires again
+            pass
+    with held():  # later, with no limit: nothing stale is raised
+        pass

@@ -31,8 +31,7 @@ from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import Box, generic_point
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.solver import Z3_MILLISECONDS
-from paper_checks.prover.subproblem import sampled
-from paper_checks.prover.sweep import SAMPLES, end_value
+from paper_checks.prover.sweep import end_value, read, sampled_sign
 from paper_checks.prover.trace import Untraceable, derivative
 from paper_checks.prover.unbounded import HalfChart, LineChart, explicit
 
@@ -68,7 +67,7 @@ class Slope:
 
 def moving(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int | None:
     """The one coordinate of ``box`` that ``expr`` reads and that is not pinned, else None."""
-    free = [i for i, (lo, hi) in enumerate(box) if lo != hi and symbols[i] in expr.free_symbols]
+    free = read(expr, symbols, box)
     return free[0] if len(free) == 1 else None
 
 
@@ -80,12 +79,6 @@ def slope(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
             return sympy.together(explicit(derivative(expr, s)))
     except (Untraceable, TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
         return None
-
-
-def _sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
-    values = sampled(d, symbols, box, SAMPLES) or []
-    pos, neg = sum(v > 1e-12 for v in values), sum(v < -1e-12 for v in values)
-    return 1 if pos and not neg else -1 if neg and not pos else 0
 
 
 def _open(goal_coords: list[Any], box: Box, i: int) -> list[tuple[bool, bool]]:
@@ -123,7 +116,7 @@ class AlgebraicSlope(PieceMethod):
             d = slope(expr, syms[i]) if i is not None else None
             if d is None or not algebraic.in_fragment(d, syms):
                 continue
-            sign = _sign(d, syms, goal.base)
+            sign = sampled_sign(d, syms, goal.base)
             ms = int(min(SLICE_MILLISECONDS, 250 * (goal.deadline - time.monotonic())))
             if ms < 1:
                 return None
