@@ -19,10 +19,12 @@ fragment below raises :class:`Unsupported` with the reason:
 - every variable bounded on both sides (:attr:`Problem.unbounded` lists those that are not: the reader
   still returns them, with an infinite end, for a prover that takes half-lines).
 
-The margin of ``l <= r`` / ``l < r`` is ``r - l`` (``l - r`` for ``>=``/``>``), proved ``>= 0`` on the
-*closed* box: a strict inequality is read as its closure (``>= 0``), and an open bound as closed. The
-closed question is stronger than the problem where the margin is defined on the closed box (it asks
-more points) and weaker in strictness; :attr:`Problem.strict` records it so that a table can say so.
+The margin of ``l <= r`` / ``l < r`` is ``r - l`` (``l - r`` for ``>=``/``>``), proved ``>= 0`` on the box: a
+strict inequality is read as its closure (``>= 0``, weaker in strictness; :attr:`Problem.strict` records it so
+that a table can say so). A strict bound on a variable (``X < 1``) leaves its end open (a ``sympy.Interval``, as
+:func:`paper_checks.prover.prove_expr.prove_expr` takes it), so the question asks exactly the problem's points,
+not the end where ``1/(1 - X)`` has its pole; where several bounds meet on one side, their ``Max``/``Min`` is read
+as closed (more points than the problem's).
 The files are read, never copied: pass the directory of the problem set.
 """
 from __future__ import annotations
@@ -88,12 +90,13 @@ def _tokens(text: str) -> list[str]:
 
 @dataclass
 class Problem:
-    """One problem: ``margin >= 0`` for every point of ``domain`` (symbol -> closed ``(low, high)``, an end
-    ``-oo``/``oo`` where the file bounds the variable on one side only)."""
+    """One problem: ``margin >= 0`` for every point of ``domain`` (symbol -> closed ``(low, high)``, or a
+    ``sympy.Interval`` with an open end; an end ``-oo``/``oo`` where the file bounds the variable on one side
+    only)."""
 
     name: str
     margin: sympy.Expr
-    domain: dict[sympy.Symbol, tuple[Any, Any]]
+    domain: dict[sympy.Symbol, Any]
     strict: bool
     unbounded: list[str] = field(default_factory=list)
 
@@ -281,28 +284,40 @@ def conjecture_text(text: str) -> tuple[str, str]:
     return found[0]
 
 
-def _bound(atom: Any, bounds: dict[sympy.Symbol, list[Any]]) -> bool:
-    """Record a bound of one variable by a constant; False when ``atom`` is no such bound."""
+def _bound(atom: Any, bounds: dict[sympy.Symbol, list[list[tuple[Any, bool]]]]) -> bool:
+    """Record a bound of one variable by a constant (its value, and whether it is strict); False when ``atom`` is no
+    such bound."""
     op = atom[0]
     if op == "in":
-        _, v, lo, _, hi, _ = atom
+        _, v, lo, lo_open, hi, hi_open = atom
         if not (v.is_Symbol and lo.is_number and hi.is_number):
             return False
-        bounds[v][0] = lo if bounds[v][0] is None else sympy.Max(bounds[v][0], lo)
-        bounds[v][1] = hi if bounds[v][1] is None else sympy.Min(bounds[v][1], hi)
+        bounds[v][0].append((lo, lo_open))
+        bounds[v][1].append((hi, hi_open))
         return True
     if op not in ("<", "<=", ">", ">="):
         return False
     _, a, b = atom
     if op in (">", ">="):
         a, b = b, a  # a <= b
+    strict = op in ("<", ">")
     if a.is_Symbol and b.is_number:
-        bounds[a][1] = b if bounds[a][1] is None else sympy.Min(bounds[a][1], b)
+        bounds[a][1].append((b, strict))
         return True
     if b.is_Symbol and a.is_number:
-        bounds[b][0] = a if bounds[b][0] is None else sympy.Max(bounds[b][0], a)
+        bounds[b][0].append((a, strict))
         return True
     return False
+
+
+def _side(found: list[tuple[Any, bool]], low: bool) -> tuple[Any, bool]:
+    """One side's bound (None: none) and whether it is strict: the tightest of several is their ``Max``/``Min``,
+    read as closed (a superset of the problem's domain)."""
+    if not found:
+        return None, False
+    if len(found) == 1:
+        return found[0]
+    return (sympy.Max if low else sympy.Min)(*[b for b, _ in found]), False
 
 
 def _exact_end(v: sympy.Expr) -> sympy.Expr:
@@ -327,7 +342,7 @@ def convert(text: str, name: str = "") -> Problem:
         raise Unsupported("the conclusion is not one inequality")
     op, a, b = tree
     margin = b - a if op in ("<", "<=") else a - b
-    bounds: dict[sympy.Symbol, list[Any]] = {v: [None, None] for v in p.vars.values()}
+    bounds: dict[sympy.Symbol, list[list[tuple[Any, bool]]]] = {v: [[], []] for v in p.vars.values()}
     for h in hyps:
         if isinstance(h, tuple) and h[0] == "&":
             raise Unsupported("a nested conjunction in the hypotheses")
@@ -335,16 +350,17 @@ def convert(text: str, name: str = "") -> Problem:
             raise Unsupported("a hypothesis that is not a constant bound on one variable")
     free = margin.free_symbols
     domain, unbounded = {}, []
-    for v, (lo, hi) in bounds.items():
+    for v, (lows, highs) in bounds.items():
         if v not in free:
             continue
+        (lo, lo_open), (hi, hi_open) = _side(lows, True), _side(highs, False)
         if lo is None or hi is None:
             unbounded.append(str(v))
         lo = -sympy.oo if lo is None else _exact_end(sympy.sympify(lo))
         hi = sympy.oo if hi is None else _exact_end(sympy.sympify(hi))
-        if lo.is_number and hi.is_number and bool(lo > hi):
+        if lo.is_number and hi.is_number and (bool(lo > hi) or (lo == hi and (lo_open or hi_open))):
             raise Unsupported(f"the bounds of {v} are empty")
-        domain[v] = (lo, hi)
+        domain[v] = sympy.Interval(lo, hi, lo_open, hi_open) if lo_open or hi_open else (lo, hi)
     return Problem(name or fname, margin, domain, op in ("<", ">"), unbounded)
 
 

@@ -11,7 +11,7 @@ def test_bounds_intervals_and_exact_numbers():
     p = convert("% a comment\nfof(b, conjecture, ! [X,Y] : ((X : (=0,1=) & 0 < Y & Y < 3/2) =>\n"
                 "  10^-5 + arctan(X) * Y >= -0.5 + cbrt(Y))).\ninclude('Axioms/general.ax').")
     assert p.name == "b" and not p.strict and p.unbounded == []
-    assert p.domain == {X: (0, 1), Y: (0, sympy.Rational(3, 2))}
+    assert p.domain == {X: (0, 1), Y: sympy.Interval.open(0, sympy.Rational(3, 2))}  # a strict bound: open
     assert sympy.simplify(p.margin - (sympy.Rational(1, 10**5) + sympy.atan(X) * Y + sympy.Rational(1, 2)
                                       - Y ** sympy.Rational(1, 3))) == 0
     assert p.klass == "arctan"
@@ -19,7 +19,7 @@ def test_bounds_intervals_and_exact_numbers():
 
 def test_strict_and_one_sided():
     p = convert("fof(c, conjecture, ! [X] : (X > 0 => (X + 1/X) * arctan(X) > 1)).")
-    assert p.strict and p.unbounded == ["X"] and p.domain[X] == (0, sympy.oo)
+    assert p.strict and p.unbounded == ["X"] and p.domain[X] == sympy.Interval.open(0, sympy.oo)
     q = convert("fof(d, conjecture, ! [X] : abs(arctan(X)) <= pi/2 + 10^-5).")
     assert q.domain[X] == (-sympy.oo, sympy.oo)
 
@@ -55,9 +55,17 @@ def test_read_dir_reads_only_what_is_asked(tmp_path):
 def test_irrational_bounds_are_kept_exactly_and_nthrt():
     """``X < pi/2`` stays ``pi/2``: a rational end above it would hold the pole of ``tan``."""
     p = convert("fof(j, conjecture, ! [X] : ((0 < X & X < pi/2 - 10^-6) => nthrt(3, X) >= 0)).")
-    assert p.domain[X][1] == sympy.pi / 2 - sympy.Rational(1, 10**6)
+    assert p.domain[X].end == sympy.pi / 2 - sympy.Rational(1, 10**6) and p.domain[X].right_open
     assert p.margin == X ** sympy.Rational(1, 3)
-    assert convert("fof(t, conjecture, ! [X] : ((0 < X & X < pi/2) => tan(X) >= X)).").domain[X] == (0, sympy.pi / 2)
+    tan = convert("fof(t, conjecture, ! [X] : ((0 < X & X < pi/2) => tan(X) >= X)).")
+    assert tan.domain[X] == sympy.Interval.open(0, sympy.pi / 2)
+
+
+def test_several_bounds_on_one_side_are_read_closed_and_an_empty_open_one_is_refused():
+    p = convert("fof(k, conjecture, ! [X] : ((0 < X & 1/2 < X & X <= 1) => X >= 0)).")
+    assert p.domain[X] == (sympy.Max(0, sympy.Rational(1, 2)), 1)  # their Max, closed: a superset of the problem's
+    with pytest.raises(Unsupported, match="empty"):
+        convert("fof(l, conjecture, ! [X] : ((1 < X & X <= 1) => X >= 0)).")
 
 
 def test_the_table_over_a_folder(tmp_path, capsys):

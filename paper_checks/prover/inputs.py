@@ -113,8 +113,17 @@ def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction | float | sympy.Expr:
     return Fraction(v)
 
 
+def open_ends(d: Mapping[Any, Any]) -> dict[sympy.Symbol, tuple[bool, bool]]:
+    """Which finite ends each interval of ``d`` leaves open: those of a ``sympy.Interval``
+    (``Interval.Ropen(-oo, 1)``: ``x < 1``); a pair ``(low, high)`` is closed."""
+    return {s: (bool(iv.left_open) and iv.start.is_finite is not False, bool(iv.right_open) and
+                iv.end.is_finite is not False) if isinstance(iv, sympy.Interval) else (False, False)
+            for s, iv in d.items()}
+
+
 def domain(d: Any) -> dict[sympy.Symbol, tuple[Fraction, Fraction]]:
-    """``d`` as ``{symbol: (low, high)}`` with exact ends, ``low <= high`` (equal ends pin the symbol)."""
+    """``d`` as ``{symbol: (low, high)}`` with exact ends, ``low <= high`` (equal ends pin the symbol); a
+    ``sympy.Interval`` gives its ends (:func:`open_ends` says which it leaves open)."""
     if not isinstance(d, Mapping):
         raise TypeError(f"prove_expr: domain must be a dict {{symbol: (low, high)}}, got {type(d).__name__} "
                         f"{_quote(d)}")
@@ -124,11 +133,13 @@ def domain(d: Any) -> dict[sympy.Symbol, tuple[Fraction, Fraction]]:
             raise TypeError(f"prove_expr: the keys of domain must be SymPy symbols, got {type(s).__name__} "
                             f"{_quote(s)}")
         try:
-            pair = None if isinstance(iv, (str, bytes, Mapping)) else list(iv)
+            pair = ([iv.start, iv.end] if isinstance(iv, sympy.Interval) else
+                    None if isinstance(iv, (str, bytes, Mapping, sympy.Set)) else list(iv))
         except TypeError:
             pair = None
         if pair is None or len(pair) != 2:
-            raise ValueError(f"prove_expr: the interval of {s} must be a pair (low, high), got {_quote(iv)}")
+            raise ValueError(f"prove_expr: the interval of {s} must be a pair (low, high) or a sympy.Interval, "
+                             f"got {_quote(iv)}")
         lo, hi = _end(s, "low", pair[0]), _end(s, "high", pair[1])
         if not lo <= hi or lo == hi == math.inf or lo == hi == -math.inf:
             raise ValueError(f"prove_expr: the interval of {s} needs low <= high, got {_quote(tuple(pair))}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -32,7 +33,8 @@ def _exact_end(v: Any) -> sympy.Rational:
 def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
                seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None,
                exact_first: bool = True) -> ProofResult:
-    """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)`` and
+    """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)`` (or its
+    ``sympy.Interval``, whose open ends the domain leaves out: ``Interval.Ropen(-oo, 1)`` for ``x < 1``) and
     every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
 
     A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
@@ -46,6 +48,7 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in neither.
     """
     begun = time.monotonic()  # the time limit counts from here: reading the formula is part of the call
+    opened = inputs.open_ends(domain) if isinstance(domain, Mapping) else {}
     expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
     in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
     missing = expr.free_symbols - set(domain) - set(in_simplex)
@@ -55,14 +58,16 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     subs: dict[sympy.Symbol, Any] = {}  # symbol -> its value in the prover's parameters (by name)
     back: dict[str, Any] = {}  # a half-line's or an irrational interval's symbol -> (its parameter, shift, scale)
     for s, (lo, hi) in domain.items():
+        op_lo, op_hi = opened.get(s, (False, False))
         if unbounded.infinite(lo) or unbounded.infinite(hi):  # prove() maps it onto a bounded interval
             end = hi if unbounded.infinite(lo) else lo  # the finite end, if any: s = end + t, t on a half-line
             shift = 0 if unbounded.infinite(end) else _exact_end(end)
             if shift == 0:
-                params.append(Real(str(s), float(lo), float(hi)))
+                params.append(Real(str(s), float(lo), float(hi), open_low=op_lo, open_high=op_hi))
                 subs[s] = str(s)
             else:
-                params.append(Real(f"{s}_from", 0.0 if end == lo else -math.inf, math.inf if end == lo else 0.0))
+                params.append(Real(f"{s}_from", 0.0 if end == lo else -math.inf, math.inf if end == lo else 0.0,
+                                   open_low=op_lo, open_high=op_hi))
                 subs[s] = f"{s}_from"
                 back[str(s)] = (f"{s}_from", shift, 1)
             continue
@@ -72,7 +77,7 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
             if width == 0:  # pinned
                 expr = expr.xreplace({s: lo_e})
                 continue
-            params.append(Real(f"{s}_scaled", 0, 1))
+            params.append(Real(f"{s}_scaled", 0, 1, open_low=op_lo, open_high=op_hi))
             subs[s] = f"{s}_scaled"
             back[str(s)] = (f"{s}_scaled", lo_e, width)
             continue
@@ -82,7 +87,8 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
         if lo_r == hi_r:
             expr = expr.xreplace({s: lo_r})
             continue
-        params.append(Real(str(s), lo_r, hi_r))  # exact ends: the prover's boxes start from them
+        # exact ends: the prover's boxes start from them
+        params.append(Real(str(s), lo_r, hi_r, open_low=op_lo, open_high=op_hi))
         subs[s] = str(s)
     params += [SimplexPoint(name, len(syms)) for name, syms in simplices.items()]
 
