@@ -125,6 +125,13 @@ def _limit_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any], dirs: dict[sympy.
     is a rigorous lower bound of the margin on the box."""
     fixed = {s: v for s, v in subs.items() if s not in dirs}
     base = explicit(expr.xreplace(fixed))  # an unbounded domain's chart written out: SymPy takes its limit
+    # each limit taken in a symbol that is real and nothing more: the side is the direction's, and SymPy 1.12's limit
+    # of a chart's margin at its pole in a *positive* symbol is -I*pi where in a real one it is 0 (MetiTarski's
+    # log-upper-27: log(1 + sqrt(1 + x^2)) <= 1/x + log x on x > 0, read with the end 0 open)
+    plain = {s: sympy.Dummy(s.name, real=True) for s in dirs if s in base.free_symbols}
+    base = base.xreplace(plain)
+    subs = {plain.get(s, s): v for s, v in subs.items()}
+    dirs = {plain.get(s, s): d for s, d in dirs.items()}
     lim = [s for s in dirs if s in base.free_symbols]
     if len(lim) > 3:
         return None

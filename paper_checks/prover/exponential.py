@@ -75,9 +75,19 @@ class Substitution:
     node: sympy.Expr | None
 
 
+#: each hyperbolic function of ``u`` through ``exp`` (written out: ``rewrite(exp)`` would also write a power in ``u``,
+#: ``x^2``, as ``exp(2 log x)``)
+_THROUGH_EXP = {sympy.sinh: lambda u: (sympy.exp(u) - sympy.exp(-u)) / 2,
+                sympy.cosh: lambda u: (sympy.exp(u) + sympy.exp(-u)) / 2,
+                sympy.tanh: lambda u: (sympy.exp(u) - sympy.exp(-u)) / (sympy.exp(u) + sympy.exp(-u)),
+                sympy.coth: lambda u: (sympy.exp(u) + sympy.exp(-u)) / (sympy.exp(u) - sympy.exp(-u)),
+                sympy.sech: lambda u: 2 / (sympy.exp(u) + sympy.exp(-u)),
+                sympy.csch: lambda u: 2 / (sympy.exp(u) - sympy.exp(-u))}
+
+
 def through_exp(expr: sympy.Expr) -> sympy.Expr:
     """``expr`` with each hyperbolic function written through ``exp``."""
-    return expr.replace(lambda n: isinstance(n, HYPERBOLIC), lambda n: n.rewrite(sympy.exp))
+    return expr.replace(lambda n: isinstance(n, HYPERBOLIC), lambda n: _THROUGH_EXP[type(n)](n.args[0]))
 
 
 def _value_range(node: sympy.Expr | None, s: sympy.Symbol, lo: Fraction, hi: Fraction) -> tuple[Any, Any]:
