@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 import sympy
 import z3
@@ -38,6 +38,15 @@ BRANCHES = (sympy.Max, sympy.Min, sympy.Abs, sympy.sign, sympy.Piecewise)
 
 #: the enclosure of a node on the piece's box, exact ends (None: unbounded on that side)
 Atoms = Callable[[sympy.Expr], "tuple[Fraction | None, Fraction | None]"]
+
+
+class Relate(Protocol):
+    """What ties an atom's variable to its argument beyond its enclosure (:class:`paper_checks.prover.bounding.Bounds`):
+    ``covers(e)``, and the constraints on ``e``'s variable ``v`` (the ``builder`` builds ``e``'s argument)."""
+
+    def covers(self, e: sympy.Expr) -> bool: ...
+
+    def __call__(self, e: sympy.Expr, v: Any, builder: Any) -> list[Any]: ...
 
 
 class NotAlgebraic(ValueError):
@@ -70,9 +79,12 @@ def in_fragment(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> bool:
 class _Builder:
     """Builds z3 terms in one context, with the side constraints of the auxiliary variables."""
 
-    def __init__(self, symbols: list[sympy.Symbol], ctx: z3.Context, atoms: Atoms | None = None) -> None:
+    def __init__(self, symbols: list[sympy.Symbol], ctx: z3.Context, atoms: Atoms | None = None,
+                 relate: Relate | None = None) -> None:
         self.ctx = ctx
         self.atoms = atoms
+        self.relate = relate
+        self.fresh_names = 0
         self.abstracted: list[sympy.Expr] = []
         self.vars = [z3.Real(f"v{i}", ctx) for i in range(len(symbols))]
         self.of = dict(zip(symbols, self.vars))
@@ -83,6 +95,11 @@ class _Builder:
 
     def _aux(self, name: str) -> Any:
         return z3.Real(f"{name}{len(self.side)}", self.ctx)
+
+    def fresh(self, name: str) -> Any:
+        """A new auxiliary variable (for a bound that needs one), named apart from every other."""
+        self.fresh_names += 1
+        return z3.Real(f"{name}_{self.fresh_names}", self.ctx)
 
     def power(self, b: Any, k: int) -> Any:
         out = z3.RealVal(1, self.ctx)
@@ -164,7 +181,8 @@ class _Builder:
         if e.is_Pow and not e.exp.is_Integer:
             low_exp = self.atoms(e.exp)[0]
             power = low_exp is not None and low_exp >= 0
-        if not (isinstance(e, sympy.exp) or power or (lo is not None and hi is not None)):
+        related = self.relate is not None and self.relate.covers(e)
+        if not (isinstance(e, sympy.exp) or power or related or (lo is not None and hi is not None)):
             # a node that may have no value on the box (tan at a pole, log at 0): a variable would give it one
             raise NotAlgebraic(f"{type(e).__name__} not bounded on the box")
         v = z3.Real(f"atom{len(self.abstracted)}", self.ctx)
@@ -177,6 +195,8 @@ class _Builder:
             self.side.append(v >= z3.RealVal(str(lo), self.ctx))
         if hi is not None:
             self.side.append(v <= z3.RealVal(str(hi), self.ctx))
+        if related:
+            self.side += self.relate(e, v, self)
         return v
 
     def cond(self, c: Any) -> Any:
@@ -202,7 +222,7 @@ def strict_ends(coords: list[Coordinate], box: Box) -> list[tuple[bool, bool]]:
 
 def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]], milliseconds: int,
            *, recheck: bool = False, strict: list[tuple[bool, bool]] | None = None, atoms: Atoms | None = None,
-           positive: bool = False) -> tuple[str, list[list[Fraction]]]:
+           relate: Relate | None = None, positive: bool = False) -> tuple[str, list[list[Fraction]]]:
     """``("unsat", [])``: the margin is ``>= 0`` wherever it is real on the box (and simplex rows), and no
     denominator is 0 there (an end marked in ``strict`` is left out: the domain is open there, so a denominator 0
     at the pole of an unbounded interval's chart is no point of it);
@@ -211,11 +231,13 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
     ``recheck``: another route (if-then-else eliminated, then NLSAT alone).
 
     ``atoms``: each node outside the fragment is a variable of its own, bounded by ``atoms`` (its enclosure on the
-    box) and its sign (:meth:`_Builder._atom`): an abstraction, every point of the margin's being one of it, so
-    ``unsat`` still proves the margin; a model is then no point of the margin (``("unknown", [])``).
+    box) and its sign (:meth:`_Builder._atom`), and by ``relate`` where it covers the node (bounding functions of its
+    argument, :mod:`paper_checks.prover.bounding`): an abstraction, every point of the margin's being one of it, so
+    ``unsat`` still proves the margin; a model is then no point of the margin (``("abstract", [])``: the abstraction
+    has a point where the margin is negative, which tighter bounds may remove; ``unknown`` is z3 giving up).
     ``positive``: the question is a point where the margin is ``<= 0``, so ``unsat`` proves it ``> 0``."""
     ctx = fresh_context()
-    b = _Builder(symbols, ctx, atoms)
+    b = _Builder(symbols, ctx, atoms, relate)
     try:
         value = b.term(sympy.sympify(expr))
         goal = value <= 0 if positive else value < 0
@@ -233,6 +255,10 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
         s.add(z3.Sum(*[b.vars[i] for i in row]) <= 1 if len(row) > 1 else b.vars[row[0]] <= 1)
     s.add(*b.side)
     negative = z3.And(*b.inverses, goal) if b.inverses else goal
-    s.add(z3.Or(negative, *[d == 0 for d in b.denominators]) if b.denominators else negative)
+    # a point where a denominator is 0: the first one in the order they were built (inner quotients first) that is
+    # 0 there, the inverses before it holding (``1/(E + 1/E)`` is 0-free where ``E != 0``; without the inner inverse
+    # ``E + d = 0`` always has a point)
+    zeros = [z3.And(*b.inverses[:j], d == 0) if j else d == 0 for j, d in enumerate(b.denominators)]
+    s.add(z3.Or(negative, *zeros) if zeros else negative)
     outcome, points = check_model(s, b.vars, box)
-    return ("unknown", []) if outcome == "sat" and b.abstracted else (outcome, points)
+    return ("abstract", []) if outcome == "sat" and b.abstracted else (outcome, points)

@@ -49,3 +49,10 @@ def without_root(monkeypatch):
     """Without the root (:mod:`paper_checks.prover.closures.roots`): the boxes' own report of a pole at a face where a
     radical's base is 0."""
     _without(monkeypatch, "InTheRoot")
+
+
+@pytest.fixture
+def without_bounds(monkeypatch):
+    """Without z3 over bounding functions (:mod:`paper_checks.prover.closures.z3_bounds`): the closures it pre-empts
+    on a margin of exp, log, atan, sin or cos (the root, the tail, the Hessian, the boxes' own steps)."""
+    _without(monkeypatch, "Z3Bounds")

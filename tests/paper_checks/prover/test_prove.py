@@ -151,7 +151,7 @@ def test_api_prove_claim_and_exports():
         api.prove_claim("gce18.softmax_gap")
 
 
-def test_recheck_catches_a_wrong_monotone_direction(without_slope):
+def test_recheck_catches_a_wrong_monotone_direction(without_slope, without_bounds):
     space = real_space(lambda x: sympy.log(1 + x) - x / (1 + x), ("x", 0, 1))
     cert = _proved(prove(space, 100, 10), space)
     rec = next(r for r in cert.records if r.closure.fixed)
@@ -211,7 +211,7 @@ def test_tiny_failure_at_the_simplex_barycentre_is_refuted_exactly():
     assert res.outcome == "counterexample" and res.counterexample["p"] == [R(1, 3)] * 3
 
 
-def test_a_max_is_proved_by_one_of_its_arguments():
+def test_a_max_is_proved_by_one_of_its_arguments(without_bounds):
     """max(log(1 + x) - x/(1 + x), -1) >= 0: the first argument, tight at x = 0, closes by monotonicity. It is
     the larger on the whole box, so the kink is resolved to it (``kink``) before any bound."""
     space = real_space(lambda x: sympy.Max(sympy.log(1 + x) - x / (1 + x), -1), ("x", 0, 1))

@@ -74,7 +74,7 @@ def test_a_critical_point_needs_exact_zero_value_and_gradient():
     assert c2 is None or not psd_closes(c2, [(F(3, 4), F(5, 4))])
 
 
-def test_recheck_catches_a_wrong_critical_point():
+def test_recheck_catches_a_wrong_critical_point(without_bounds):
     space = real_space(lambda x: x - 1 - sympy.log(x), ("x", 0.25, 2))
     cert = _proved(space)
     rec = next(r for r in cert.records if r.closure.method == "hessian")

@@ -91,7 +91,7 @@ def test_an_exact_irrational_critical_point_closes_its_boxes():
     assert any("exp(-1)" in n and "exact critical point" in n for n in res.notes)
 
 
-def test_a_zero_of_order_4_at_an_end_is_closed_by_taylor(without_logarithms):
+def test_a_zero_of_order_4_at_an_end_is_closed_by_taylor(without_logarithms, without_bounds):
     """e^x >= 1 + x + x^2/2 + x^3/6 on [0, 2]: the derivatives up to the third vanish at 0, the fourth is e^x."""
     res = _proved(real_space(lambda x: exp(x) - 1 - x - x**2 / 2 - x**3 / 6, ("x", 0, 2)))
     assert "taylor" in res.certificate.methods()

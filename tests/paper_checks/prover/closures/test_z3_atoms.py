@@ -29,9 +29,9 @@ def test_a_margin_that_holds_whatever_the_atoms_is_proved_and_a_false_one_never_
     for bounds in (enclosure([x, y, q], BOX), ball_enclosure([x, y, q], BOX)):
         got = algebraic.decide(SUM_BELOW_TWICE_MAX, [x, y, q], BOX, [], 2000, atoms=bounds)
         assert got == ("unsat", [])
-        # true (x^r, y^r <= 1) but not whatever the atoms are: unknown, not a counterexample
+        # true (x^r, y^r <= 1) but not whatever the atoms are: a model of the abstraction, not a counterexample
         got = algebraic.decide(1 - x**R_, [x, y, q], BOX, [], 2000, atoms=bounds)
-        assert got == ("unknown", [])
+        assert got == ("abstract", [])
     # a power whose exponent is not known to be >= 0 (0^e may be a pole) is no atom; nor is tan across its pole
     assert algebraic.decide(1 - x**R_, [x, y, q], BOX, [], 2000, atoms=lambda e: (None, None))[0] == "not algebraic"
     wide = [(F(0), F(2))] * 3
