@@ -53,14 +53,17 @@ _THROUGH_SIN_COS = {sympy.tan: lambda u: sympy.sin(u) / sympy.cos(u), sympy.cot:
 
 def rewritten(expr: sympy.Expr) -> sympy.Expr:
     """``expr`` with ``tan``, ``cot``, ``sec``, ``csc`` written through ``sin`` and ``cos``, the hyperbolic functions
-    through ``exp``, ``b^e`` (``b`` a positive rational, ``e`` reading a coordinate) as ``exp(e log b)``, and
-    exponentials of rational multiples of one argument as powers of one (:func:`common_exponentials`): equal
+    through ``exp``, ``b^e`` (``b`` a positive rational, ``e`` reading a coordinate) as ``exp(e log b)``, a product of
+    exponentials as one, and exponentials of rational multiples of one argument as powers of one
+    (:func:`common_exponentials`): equal
     wherever ``expr`` is defined (``sin/cos`` has the pole ``tan`` has). An unbounded coordinate's chart is written out
     (a rational function of the chart's coordinate, :func:`paper_checks.prover.unbounded.explicit`)."""
     out = through_exp(explicit(expr))
     out = out.replace(lambda n: type(n) in _THROUGH_SIN_COS, lambda n: _THROUGH_SIN_COS[type(n)](n.args[0]))
     out = out.replace(lambda n: n.is_Pow and n.base.is_Rational and n.base > 0 and bool(n.exp.free_symbols),
                       lambda n: sympy.exp(n.exp * sympy.log(n.base)))
+    if any(len([a for a in m.args if isinstance(a, sympy.exp)]) > 1 for m in out.atoms(sympy.Mul)):
+        out = sympy.powsimp(out, combine="exp")  # exp(x) exp(y) is one node exp(x + y): e^(x+y) >= 1 + x + y
     return common_exponentials(out)
 
 

@@ -86,3 +86,16 @@ def test_a_denominator_zero_inside_a_nested_quotient_is_still_asked_for():
     e = sympy.Symbol("e", real=True)
     tanh_sinh = 2 - sympy.Abs(((e - 1 / e) ** 2 / (e + 1 / e) ** 2 - 1) * (e**2 / 2 - 1 / (2 * e**2)))
     assert algebraic.decide(tanh_sinh, [e], [(F(0), F(10**6))], [], 5000, strict=[(True, False)])[0] == "unsat"
+
+
+def test_a_product_of_exponentials_is_one_node_on_the_plane_and_an_open_end_is_left_out():
+    """``e^(x+y) >= 1 + x + y`` on the whole plane (``exp(x) exp(y)`` as the chart writes it, one node again);
+    ``sinh(x)/x >= 1`` on ``(0, oo)``, 0/0 at the end the domain leaves out."""
+    y = sympy.Symbol("y", real=True)
+    plane = prove_expr(sympy.exp(x + y) - 1 - x - y, {x: (-OO, OO), y: (-OO, OO)}, seconds=HANG)
+    assert plane.proved and "z3 bounds" in plane.certificate.methods()
+    false = prove_expr(sympy.exp(x + y) - 1 - x - y - (x + y) ** 2 / 2, {x: (-OO, OO), y: (-OO, OO)}, seconds=HANG)
+    assert false.outcome == "counterexample"
+    at = {s: sympy.Rational(v) for s, v in zip((x, y), (false.counterexample["x"], false.counterexample["y"]))}
+    assert sympy.N((sympy.exp(x + y) - 1 - x - y - (x + y) ** 2 / 2).xreplace(at), 50) < 0
+    assert prove_expr(sympy.sinh(x) / x - 1, {x: sympy.Interval.open(0, OO)}, seconds=HANG).proved
