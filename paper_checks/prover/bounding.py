@@ -204,6 +204,7 @@ class Bounds:
         if isinstance(e, (sympy.exp, Exp)):
             return [v > 0, *exp_pair(ctx, v, u, self.level)]
         if isinstance(e, sympy.log):  # v = log u: u = e^v, so the exponential's bounds with the roles swapped
+            # (only where u > 0: where it is not, the margin is not real, which the guards decide before any closure)
             return [u > 0, *exp_pair(ctx, u, v, self.level)]
         if isinstance(e, sympy.atan):
             return atan_bounds(ctx, v, u, builder.fresh("atan_d"), self.level)

@@ -77,7 +77,7 @@ def test_a_pinned_margin_that_is_not_real_or_a_pole_says_so():
 
 
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
-def test_a_pole_on_a_face_is_found_by_its_limit_across_the_face(without_root):
+def test_a_pole_on_a_face_is_found_by_its_limit_across_the_face(without_root, without_bounds):
     """1/sqrt(x) + log(x) + y on [0, 1]^2: the boxes gather on the face x = 0, where the limit in x is +oo (in the
     root V = sqrt(x) it is (1 + V y + 2 V log V)/V, proved: the report of the boxes is what is tested here)."""
     res = prove_expr(1 / sympy.sqrt(x) + sympy.log(x) + y, {x: (0, 1), y: (0, 1)}, budget=3000, seconds=120)
