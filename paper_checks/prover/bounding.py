@@ -27,7 +27,9 @@ Each family below is a classical theorem, true for every real ``u`` (every ``u >
 
 ``tan``, ``cot``, ``sec`` and ``csc`` are written through ``sin`` and ``cos`` (a quotient: a point where its
 denominator may be 0 is asked for too, so no margin is proved across a pole), the hyperbolic functions through
-``exp``, and ``b^e`` with a rational ``b > 0`` and an exponent that reads a coordinate as ``exp(e log b)``.
+``exp``, ``b^e`` with a rational ``b > 0`` and an exponent that reads a coordinate as ``exp(e log b)``, and
+exponentials of one argument's rational multiples as integer powers of one node (:func:`common_exponentials`).
+Checked against mpmath at 50 digits, and as z3 reads them, by ``tests/paper_checks/prover/test_bounding.py``.
 """
 from __future__ import annotations
 
@@ -55,9 +57,9 @@ def rewritten(expr: sympy.Expr) -> sympy.Expr:
     """``expr`` with ``tan``, ``cot``, ``sec``, ``csc`` written through ``sin`` and ``cos``, the hyperbolic functions
     through ``exp``, ``b^e`` (``b`` a positive rational, ``e`` reading a coordinate) as ``exp(e log b)``, a product of
     exponentials as one, and exponentials of rational multiples of one argument as powers of one
-    (:func:`common_exponentials`): equal
-    wherever ``expr`` is defined (``sin/cos`` has the pole ``tan`` has). An unbounded coordinate's chart is written out
-    (a rational function of the chart's coordinate, :func:`paper_checks.prover.unbounded.explicit`)."""
+    (:func:`common_exponentials`): equal wherever ``expr`` is defined (``sin/cos`` has the pole ``tan`` has). An
+    unbounded coordinate's chart is written out (a rational function of the chart's coordinate,
+    :func:`paper_checks.prover.unbounded.explicit`)."""
     out = through_exp(explicit(expr))
     out = out.replace(lambda n: type(n) in _THROUGH_SIN_COS, lambda n: _THROUGH_SIN_COS[type(n)](n.args[0]))
     out = out.replace(lambda n: n.is_Pow and n.base.is_Rational and n.base > 0 and bool(n.exp.free_symbols),
@@ -78,9 +80,8 @@ def common_exponentials(expr: sympy.Expr, most: int = 16) -> sympy.Expr:
     """``expr`` with the exponentials whose variable parts are rational multiples of one another written as
     integer powers of one: ``exp(x) - 1 - x exp(x/2)`` is ``E^2 - 1 - x E`` with ``E = exp(x/2)``, and
     ``exp(c + k w)`` is ``exp(c) Exp(w g)^(k/g)`` (``g`` the groups' rational gcd, :class:`Exp` a node SymPy
-    leaves alone), so that z3 sees one variable
-    where the bounds of two independent ones lose ``exp(x) = exp(x/2)^2``. A power beyond ``most`` is left as it is.
-    """
+    leaves alone), so that z3 sees one variable where the bounds of two independent ones lose
+    ``exp(x) = exp(x/2)^2``. A power beyond ``most`` is left as it is."""
     nodes = sorted((n for n in expr.atoms(sympy.exp) if n.free_symbols), key=sympy.default_sort_key)
     groups: dict[sympy.Expr, list[tuple[sympy.Expr, sympy.Expr, sympy.Rational]]] = {}
     for n in nodes:
