@@ -40,7 +40,7 @@ from typing import Any
 import sympy
 import z3
 
-from paper_checks.prover.exponential import through_exp
+from paper_checks.prover.exponential import HYPERBOLIC, through_exp
 from paper_checks.prover.unbounded import explicit
 
 #: the levels tried, tightest last (``exp`` up to degree 13, ``atan`` up to 7 terms, ``sin``/``cos`` up to u^15)
@@ -51,6 +51,8 @@ HALF_PI_ABOVE = Fraction(1571, 1000)
 FAMILIES: tuple[type, ...] = (sympy.exp, sympy.log, sympy.atan, sympy.sin, sympy.cos)
 _THROUGH_SIN_COS = {sympy.tan: lambda u: sympy.sin(u) / sympy.cos(u), sympy.cot: lambda u: sympy.cos(u) / sympy.sin(u),
                     sympy.sec: lambda u: 1 / sympy.cos(u), sympy.csc: lambda u: 1 / sympy.sin(u)}
+#: the functions :func:`rewritten` writes through those a family bounds
+REWRITTEN: tuple[type, ...] = (*_THROUGH_SIN_COS, *HYPERBOLIC)
 
 
 def rewritten(expr: sympy.Expr) -> sympy.Expr:
@@ -216,5 +218,5 @@ class Bounds:
         raise ValueError(f"no bounds for {type(e).__name__}")
 
 
-__all__ = ["FAMILIES", "LEVELS", "Bounds", "Exp", "atan_coefficient", "common_exponentials", "cos_series", "covered",
-           "rewritten", "sin_series", "taylor_exp"]
+__all__ = ["FAMILIES", "LEVELS", "REWRITTEN", "Bounds", "Exp", "atan_coefficient", "common_exponentials", "cos_series",
+           "covered", "rewritten", "sin_series", "taylor_exp"]

@@ -19,7 +19,7 @@ import sympy
 
 from paper_checks.prover import algebraic
 from paper_checks.prover.balls import ball_at
-from paper_checks.prover.bounding import LEVELS, Bounds, Exp, covered, rewritten
+from paper_checks.prover.bounding import LEVELS, REWRITTEN, Bounds, Exp, covered, rewritten
 from paper_checks.prover.boxes import Box, generic_point, groups, status
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.closures.z3_atoms import MAX_ATOMS, atoms_of, ball_enclosure, enclosure
@@ -118,8 +118,12 @@ class Z3Bounds(SubproofMethod):
     check_record = staticmethod(recheck)
 
     def applies(self, goal: PieceGoal) -> bool:
+        """A cheap walk of the tree (the rewriting is the step's): a node a family bounds, or one written through
+        them, that reads a coordinate."""
         t = goal.t
-        return not algebraic.in_fragment(t.expr, t.symbols) and _question(t.expr, list(t.symbols)) is not None
+        return not algebraic.in_fragment(t.expr, t.symbols) and any(
+            covered(n) or isinstance(n, REWRITTEN) or (n.is_Pow and n.base.is_Rational)
+            for n in sympy.preorder_traversal(t.expr) if n.free_symbols)
 
 
 __all__: list[Any] = ["Bounded", "Z3Bounds", "bounded", "recheck"]
