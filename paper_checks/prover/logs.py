@@ -42,7 +42,7 @@ from paper_checks.prover.power_compare import positive
 from paper_checks.prover.second import assumed
 from paper_checks.prover.subproblem import coordinate_of, nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
-from paper_checks.prover.trace import compile_expr
+from paper_checks.prover.trace import compile_expr, precision
 from paper_checks.prover.unbounded import HalfChart, LineChart
 from paper_checks.search.params import SearchSpace
 
@@ -147,6 +147,10 @@ def _assumed(e: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> sympy.Expr
                      lambda n: sympy.Dummy(real=True, **chart_sign(n.args[0])))
 
 
+#: the precision of the interval route of a re-check's signs
+RECHECK_BITS = 200
+
+
 def signs(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, recheck: bool = False) -> Sign:
     """The sign test on the piece ``box``: SymPy's assumptions with each coordinate's sign on the piece
     (``x^e >= 0`` for ``x >= 0``, ``exp(g) > 0``); else ``> 0`` as :func:`paper_checks.prover.power_compare.positive`
@@ -161,9 +165,13 @@ def signs(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, reche
                 memo[e, strict] = bool(known)
             elif strict:
                 memo[e, strict] = positive(e, symbols, coords, box, recheck)
-            elif recheck:
+            elif recheck:  # Arb's ball, else interval arithmetic at 200 bits: a ball holds the box [-2, 3] as
+                # 0.5 +- 2.5 with its radius rounded up, and x + 2, 0 at the end, has a lower bound of -4e-9 there
                 low = ball_lower(e, symbols, box)
-                memo[e, strict] = low is not None and low >= 0
+                if low is None or low < 0:
+                    with precision(RECHECK_BITS):
+                        low = compile_expr(e, symbols)(intervals(box)).a
+                memo[e, strict] = bool(low >= 0)
             else:
                 memo[e, strict] = bool(compile_expr(e, symbols)(intervals(box)).a >= 0)
         return memo[e, strict]

@@ -202,7 +202,7 @@ def assumed(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> sympy.Expr
     for ``x >= 0``): identities on a valley hold where the domain's coordinates lie."""
     swap = {}
     for s, (lo, _) in zip(syms, base):
-        if lo > 0:
+        if lo > 0 or (lo == 0 and s.is_positive):  # positive: an end at 0 the domain leaves open
             swap[s] = sympy.Dummy(str(s), positive=True)
         elif lo == 0:
             swap[s] = sympy.Dummy(str(s), nonnegative=True)

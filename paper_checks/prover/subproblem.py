@@ -130,7 +130,7 @@ def sampled(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, samples: in
     for pt in itertools.islice(itertools.product(*grids), most):
         try:
             v = float(f(*pt))
-        except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        except (ValueError, ZeroDivisionError, OverflowError, TypeError, NameError):  # NameError: a DiracDelta
             continue
         if math.isfinite(v):
             out.append(v)

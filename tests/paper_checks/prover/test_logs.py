@@ -101,3 +101,15 @@ def test_a_tampered_record_fails_its_recheck():
     assert logs_recheck(rec, POWER - R(1, 100), [x], BOX, reals([x]))  # another margin
     assert logs_recheck(rec, POWER, [x], [(F(-1), F(10))], reals([x]))  # another piece: x^e not real below 0
     assert logs_recheck(rec, POWER, [x], [(F(0), F(11))], reals([x]))  # a wider piece than the proof's
+
+
+def test_a_side_zero_at_the_end_of_the_piece_rechecks():
+    # B = (x + 1) e^-1 + e^-1 is 0 at x = -2: an Arb ball of the box [-2, 3] (0.5 +- 2.5, its radius rounded up) gives
+    # it a lower bound of -4e-9, so the re-check's sign of B needs the interval route as well
+    from paper_checks.prover import prove, recheck
+    from tests.paper_checks.prover._spaces import real_space
+
+    space = real_space(lambda x: sympy.exp(x) - sympy.exp(-1) - sympy.exp(-1) * (x + 1), ("x", -2, 3))
+    res = prove(space, 10**6, 300)
+    assert res.proved and "through logarithms" in res.certificate.methods()
+    assert recheck(res.certificate, space) == []

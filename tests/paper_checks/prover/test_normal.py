@@ -89,6 +89,20 @@ def test_a_power_that_is_no_integer_has_no_known_sign():
     assert reduce(x**x, [x], [(Fraction(0), Fraction(1))]).decided is None
 
 
+def test_a_positive_base_to_a_symbolic_power_is_positive():
+    """Young's second derivative r/(r - 1) b^((2 - r)/(r - 1)) for b > 0, r in (1, 4): SymPy's factor_list raises
+    TypeError on the exponent, the product's factors are read instead, and a positive base to any real power is
+    positive. A number's power keeps no sign of its own (sqrt(1 + x^2) stays in the margin)."""
+    from paper_checks.prover.unbounded import HalfChart
+
+    u, r, x = sympy.Symbol("b_unit", positive=True), sympy.Symbol("r", positive=True), sympy.Symbol("x", real=True)
+    box = [(Fraction(0), Fraction(1)), (Fraction(1), Fraction(4))]  # b = u/(1 - u) on [0, oo), open at 0
+    red = reduce(r / (r - 1) * HalfChart(u) ** ((2 - r) / (r - 1)), [u, r], box)
+    assert red.decided == "proved" and any(f.why == "a power of a positive base" for f in red.factors)
+    assert factor_sign(HalfChart(u) - 1, (2 - r) / (r - 1), [u, r], box) == (0, "")  # b - 1 may be negative
+    assert factor_sign(1 + x**2, sympy.Rational(1, 2), [x], [(Fraction(0), Fraction(1))]) == (0, "")
+
+
 def test_a_constant_margin_that_simplify_cannot_take_to_0_is_an_identity():
     """pi/2 - atan(x) - atan(1/x) on [1/100, 100]: its derivative simplifies to 0 and is bounded there, and it is
     0 at x = 1, so it is 0 on the box; across x = 0, where atan(1/x) jumps, the derivative is unbounded: not so."""
