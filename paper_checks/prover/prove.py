@@ -73,6 +73,12 @@ MAX_BOXES = 2_000_000
 #: seconds past its time limit at which the prover's alarm stops a step that cannot stop itself (then what is
 #: left is reported without the SymPy work of :mod:`paper_checks.prover.gather`): it returns within the limit + 2 s
 ALARM_GRACE = 0.75
+#: one closure's step on one box may run for this share of the time left (at least :data:`BOX_STEP_MIN_SECONDS`);
+#: one that runs past it closes nothing on that box, which is split. Unbounded, one step's SymPy work on the second
+#: box of a weighted Pinsker bound in three coordinates took 7 s of an 8 s limit, and a false neighbour's box
+#: centre, negative, was never probed
+BOX_STEP_SHARE = 0.25
+BOX_STEP_MIN_SECONDS = 0.5
 #: the share of the time limit the counterexample search run first (``search_first``) may spend sampling
 SEARCH_SHARE = 0.5
 
@@ -190,8 +196,8 @@ def _narrow(box: Box, base: Box) -> bool:
 
 
 def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
-    """Process the open box of lowest bound: close it (the closures of its stage, cheapest first,
-    :mod:`paper_checks.prover.closures`), probe it, or split it."""
+    """Process the open box of lowest bound: probe its centre, close it (the closures of its stage, cheapest first,
+    :mod:`paper_checks.prover.closures`, each for at most :data:`BOX_STEP_SHARE` of the time left), or split it."""
     key, _, i, j, path, box = heapq.heappop(st.heap)
     pc = pcs[i]
     st.boxes += 1
@@ -199,15 +205,21 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     written = pc.written[j] if j < len(pc.written) else pc.parts[j]
     goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.deadline)
     smear, bounded = None, False
+    if where == "inside":  # a box's centre first: a closure's step costs far more than one value
+        found = _probe(st, pc, pc.parts[j], box, j)
+        if found is not None:
+            return found
     for method in closures.for_stage(where):
         if not method.applies(goal):
             continue
-        cl, overran = timed_step(method, goal, st.deadline)
-        if overran:  # the box stays open; the loop stops at the time limit
+        now = time.monotonic()
+        cap = min(st.deadline, now + max(BOX_STEP_MIN_SECONDS, BOX_STEP_SHARE * (st.deadline - now)))
+        cl, overran = timed_step(method, goal, cap)
+        if overran and time.monotonic() >= st.deadline:  # the box stays open; the loop stops at the time limit
             _overran(st, method, i, j)
             st.push(key, i, j, path, box)
             return None
-        if cl is None:
+        if cl is None:  # nothing closed, or the step ran past its share (the box is split)
             continue
         if cl.fails is not None:
             found = _counterexample(st, pc, cl.fails, j)
@@ -220,10 +232,6 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
             bounded, smear = True, cl.smear
             if where == "inside":
                 key = cl.lower
-    if where == "inside":
-        found = _probe(st, pc, pc.parts[j], box, j)
-        if found is not None:
-            return found
     if _narrow(box, pc.base):
         st.stuck.append((i, j, path, box, key))
         return None

@@ -47,6 +47,11 @@ CRITICAL_TRIES = 12
 CRITICAL_WIDTH = 8
 #: what a try counts where Newton did not settle (:func:`~paper_checks.prover.second.newton_point`)
 UNSETTLED_TRY = 1 / 8
+#: one box's look for a valley checks candidates for at most this share of the time left (at least
+#: :data:`VALLEY_MIN_SECONDS`); the rest wait for a later box near them. Each check is SymPy work of up to a second
+#: on three coordinates, and from one box a weighted Pinsker bound had 9 to check: 6.3 s of an 8 s limit
+VALLEY_SHARE = 0.2
+VALLEY_MIN_SECONDS = 0.5
 
 Key = tuple[int, int]  # (piece, conjunct)
 
@@ -157,7 +162,9 @@ class Tight:
             left = max(self.deadline - time.monotonic(), 0.0)
             self.valleys[key] = ([], valleys.candidates(t, rows, min(valleys.SOLVE_SECONDS, left / 4 + 0.01)))
         pending, more = self.valleys[key]
-        while time.monotonic() < self.deadline:
+        now = time.monotonic()
+        stop = min(self.deadline, now + max(VALLEY_MIN_SECONDS, VALLEY_SHARE * (self.deadline - now)))
+        while time.monotonic() < stop:
             cand = next((c for c in pending if valleys.near(c, t, box)), None)
             if cand is None:
                 cand = next(more, None)
