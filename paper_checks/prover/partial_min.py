@@ -1,0 +1,300 @@
+"""A partial minimum: a margin convex in one coordinate ``x_k`` is at least its value at a critical point ``x_k =
+phi(others)`` solved exactly, so ``m >= 0`` follows from a problem in one coordinate fewer.
+
+Each closed finite end of a coordinate is a face, a sub-proof of its own (one coordinate fewer); on the rest, every
+end open, fix the other coordinates at a point ``P``. Then ``g(s) = m(s, P)`` on the open interval ``I`` of ``x_k``,
+with ``g'' >= 0`` there (convex) and ``g'(phi) = 0`` at a ``phi`` in ``I``, has its least value at ``phi``:
+``g(s) >= g(phi) + g'(phi) (s - phi) = g(phi)``. So these facts prove the piece:
+
+- ``m >= 0`` on each closed face (sub-proofs);
+- ``d^2 m / dx_k^2 >= 0`` on the piece with its ends open (a sub-proof; a pole of it at an end is allowed);
+- ``phi`` lies in the open interval ``I`` wherever the others are: another coordinate whose interval lies inside
+  ``I``, or read from SymPy's assumptions on the coordinates' strict signs (``a^(r - 1) > 0`` for ``a > 0``);
+- ``m(phi, others) >= 0`` on the others (a sub-proof; often 0 identically).
+
+``dm/dx_k = 0`` at ``phi`` is an identity SymPy's ``simplify`` must confirm (with the coordinates' strict signs);
+``phi`` is another coordinate (the diagonal where a divergence is 0) or a solution of ``dm/dx_k = 0`` from
+``solve``. Young's inequality ``a^r/r + b^r'/r' - a b >= 0`` with the exponent ``r`` free is 0 along the curve
+``b = a^(r - 1)``, which no box avoids; it is convex in ``b``, and its least value there is 0 identically. Bregman
+divergences are convex in their first argument with the least value 0 on the diagonal.
+
+A coordinate on a half-line or the line is read in its chart's value (:func:`paper_checks.prover.unbounded.in_value`):
+the sub-problems are posed on the half-line (the prover charts them again). Margins with ``Max``, ``Min``, ``Abs`` or
+branches, which have no second derivative everywhere, and points of a simplex are left to the other closures.
+:func:`recheck` derives the coordinate's derivatives and ``phi``'s identity again and re-checks every certificate.
+"""
+from __future__ import annotations
+
+import contextvars
+import math
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from paper_checks.deadline import TimedOut, deadline
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.normal import is_zero
+from paper_checks.prover.subproblem import constant_holds, nested, open_ends, proved_once, recheck_problem
+from paper_checks.prover.symbols import Coordinate, sign_assumptions
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit_half, explicit_line, in_value
+from paper_checks.search.params import SearchSpace
+
+#: how many of these steps may nest
+MAX_DEPTH = 2
+#: the share of the time left that one step may spend on its sub-proofs
+SHARE = 0.5
+#: seconds SymPy may spend solving ``dm/dx_k = 0`` for one coordinate
+SOLVE_SECONDS = 2.0
+#: seconds SymPy may spend factoring a second derivative
+FACTOR_SECONDS = 1.0
+#: the most critical points tried per coordinate (other coordinates first, then SymPy's solutions), among those
+#: inside the interval whose derivative is 0 identically
+MAX_CANDIDATES = 3
+#: a solution with more nodes than this is not tried (a cubic's Cardano formula: its identity alone takes minutes)
+MAX_NODES = 40
+_ROUGH = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor,
+          sympy.ceiling)
+
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("partial_min_depth", default=0)
+
+Proof = tuple[SearchSpace, Any]
+
+
+@dataclass
+class PartialMin:
+    """A piece closed through its least value in coordinate ``index`` (``name``), taken at ``at``: the proofs of
+    convexity on the open piece (``convex``), of the least value (``least``: None where it is 0 identically) and of
+    each closed face (``faces``: ``(what, proof)``)."""
+
+    index: int
+    name: str
+    at: sympy.Expr
+    convex: Proof
+    least: Proof | None
+    faces: list[tuple[str, Proof]]
+
+    def why(self) -> str:
+        return (f"convex in {self.name} (d^2/d{self.name}^2 >= 0 proved), least where {self.name} = {self.at} "
+                f"(the derivative 0 there identically), that least value "
+                + ("0 identically" if self.least is None else ">= 0 proved")
+                + (f", and {len(self.faces)} closed faces proved" if self.faces else ""))
+
+
+Problem = tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box]
+
+
+def _value_end(node: sympy.Expr, u: Fraction) -> float | Fraction:
+    """The value of chart ``node`` at its coordinate's value ``u`` (exact; ``+-inf`` at its pole)."""
+    arg = node.args[0]
+    x = u if arg.is_Symbol else -u
+    if isinstance(node, HalfChart):
+        return math.inf if x == 1 else Fraction(explicit_half(x))
+    if abs(x) == 1:
+        return math.copysign(math.inf, x)
+    return Fraction(explicit_line(x))
+
+
+def uncharted(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> Problem | None:
+    """The piece with each charted coordinate read in its chart's value (on the half-line or line it stands for; its
+    open ends kept), or None where a coordinate is read through two charts or outside its chart."""
+    syms, crds, bx = list(symbols), list(coords), list(box)
+    for i, s in enumerate(symbols):
+        nodes = {n for n in expr.atoms(HalfChart, LineChart) if coordinate(n) == s}
+        if not nodes:
+            continue
+        if len(nodes) > 1:
+            return None
+        node = nodes.pop()
+        a, b = sorted((_value_end(node, box[i][0]), _value_end(node, box[i][1])))
+        op_lo, op_hi = open_ends(s, *box[i], coords[i])
+        if node.args[0] != s:  # a decreasing chart: the ends trade places
+            op_lo, op_hi = op_hi, op_lo
+        w = sympy.Symbol(f"{str(s).removesuffix('_unit')}_value", real=True,
+                         **({"positive": True} if a > 0 or (a == 0 and op_lo) else
+                            {"nonnegative": True} if a == 0 else {}))
+        written = in_value(expr, node, w)
+        if written is None or s in written.free_symbols:
+            return None
+        expr = written
+        syms[i] = w
+        finite = [e for e in (a, b) if not (isinstance(e, float) and math.isinf(e))]
+        crds[i] = Coordinate(w, str(w), (), (a if op_lo and a in finite else None,
+                                             b if op_hi and b in finite else None))
+        bx[i] = (a, b)
+    return expr, syms, crds, bx
+
+
+def _candidates(d1: sympy.Expr, x: sympy.Symbol, symbols: list[sympy.Symbol]) -> list[sympy.Expr]:
+    """Critical points to try for ``x``: the other coordinates (a divergence's diagonal), then SymPy's solutions of
+    ``d1 = 0`` that are free of ``x``, smallest first."""
+    out = [s for s in symbols if s != x]
+    try:
+        with deadline(SOLVE_SECONDS):
+            found = sympy.solve(d1, x, dict=False)
+    except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
+        found = []
+    found = [f for f in found if isinstance(f, sympy.Expr) and x not in f.free_symbols and not f.has(*_ROUGH)
+             and f.count_ops() <= MAX_NODES and not f.has(sympy.I, sympy.oo, sympy.zoo, sympy.nan)]
+    return out + [f for f in sorted(found, key=sympy.count_ops) if f not in out]
+
+
+def _critical(d1: sympy.Expr, x: sympy.Symbol, phi: sympy.Expr) -> bool:
+    """Whether ``d1`` is 0 identically at ``x = phi`` (SymPy's ``simplify``, within its own time limit)."""
+    at = d1.xreplace({x: phi})
+    return at == 0 or is_zero(at)
+
+
+def opened(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> Problem:
+    """The piece with every finite end open: each coordinate a symbol with the strict sign its open interval gives
+    (:func:`paper_checks.prover.symbols.sign_assumptions`), both ends in its ``open_at``."""
+    syms, crds = [], []
+    for s, (lo, hi) in zip(symbols, box):
+        finite = [None if isinstance(e, float) and math.isinf(e) else Fraction(e) for e in (lo, hi)]
+        w = sympy.Symbol(str(s), **sign_assumptions(float(lo), float(hi), True, True))
+        syms.append(w)
+        crds.append(Coordinate(w, str(w), (), (finite[0], finite[1])))
+    return expr.xreplace(dict(zip(symbols, syms))), syms, crds, list(box)
+
+
+def faces(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
+          ) -> list[tuple[str, Problem]]:
+    """The closed finite ends of every coordinate, each a face: ``(what, problem)`` with the coordinate substituted."""
+    out = []
+    for i, (s, (lo, hi)) in enumerate(zip(symbols, box)):
+        op = open_ends(s, lo, hi, coords[i])
+        for end, is_open in ((lo, op[0]), (hi, op[1])):
+            if is_open or (isinstance(end, float) and math.isinf(end)):
+                continue
+            v = sympy.Rational(Fraction(end).numerator, Fraction(end).denominator)
+            osy, osc, obx = others(i, symbols, coords, box)
+            out.append((f"the face {s} = {v}", (expr.xreplace({s: v}), osy, osc, obx)))
+    return out
+
+
+def strictly_inside(phi: sympy.Expr, k: int, symbols: list[sympy.Symbol], box: Box) -> bool:
+    """Whether ``phi`` lies in coordinate ``k``'s open interval wherever the other coordinates are (in their open
+    intervals): another coordinate whose interval lies inside it, or strict signs SymPy reads off the coordinates'
+    assumptions."""
+    lo, hi = box[k]
+    if phi in symbols:
+        j = symbols.index(phi)
+        return box[j][0] >= lo and box[j][1] <= hi
+    for value, sign in ((lo, 1), (hi, -1)):
+        if isinstance(value, float) and math.isinf(value):
+            continue
+        v = sympy.Rational(Fraction(value).numerator, Fraction(value).denominator)
+        if not (sign * (phi - v)).is_positive:
+            return False
+    return True
+
+
+def others(k: int, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
+           ) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
+    keep = [i for i in range(len(symbols)) if i != k]
+    return [symbols[i] for i in keep], [coords[i] for i in keep], [box[i] for i in keep]
+
+
+def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+                coords: list[Coordinate]) -> PartialMin | None:
+    """Close ``expr >= 0`` on the piece (``box``) through its least value in one coordinate (the module docstring),
+    or None."""
+    if expr.has(*_ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
+        return None
+    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+        if stop is None:
+            return None
+        un = uncharted(expr, symbols, coords, box)
+        if un is None:
+            return None
+        m, syms, crds, bx = opened(*un)
+        for k, x in enumerate(syms):
+            if time.monotonic() >= stop:
+                return None
+            d1 = sympy.diff(m, x)
+            tried = 0
+            for phi in _candidates(d1, x, syms):
+                if tried >= MAX_CANDIDATES or time.monotonic() >= stop:
+                    break
+                if not strictly_inside(phi, k, syms, bx) or not _critical(d1, x, phi):
+                    continue
+                tried += 1
+                found = _proofs(m, k, phi, syms, crds, bx, stop)
+                if found is None:
+                    continue
+                done = []
+                for what, problem in faces(*un):
+                    got = proved_once(*_posed(problem), what, stop - time.monotonic())
+                    if got is None:
+                        return None
+                    done.append((what, got))
+                return PartialMin(k, str(x), phi, *found, done)
+        return None
+
+
+def second(m: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
+    """``d^2 m / dx^2``, factored where SymPy does so within :data:`FACTOR_SECONDS` into no more nodes (the normal form
+    reads the signs of a product: ``b^(r/(r - 1) - 2) r/(r - 1)``, where the derivative as taken is a sum)."""
+    d2 = sympy.diff(m, x, 2)
+    try:
+        with deadline(FACTOR_SECONDS):
+            f = sympy.factor(d2)
+    except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+        return d2
+    return f if sympy.count_ops(f) <= sympy.count_ops(d2) else d2
+
+
+def _posed(problem: Problem) -> tuple[sympy.Expr, list[sympy.Symbol], Box, list[Coordinate]]:
+    margin, syms, crds, bx = problem
+    return margin, syms, bx, crds
+
+
+def _proofs(m: sympy.Expr, k: int, phi: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box,
+            stop: float) -> tuple[Proof, Proof | None] | None:
+    """The sub-proofs of one critical point on the open piece: convexity, then the least value."""
+    x = syms[k]
+    left = max(stop - time.monotonic(), 0.0)
+    convex = proved_once(second(m, x), syms, bx, crds, f"d^2/d{x}^2 of {m}", left / 2)
+    if convex is None:
+        return None
+    least_margin = m.xreplace({x: phi})
+    if least_margin == 0 or is_zero(least_margin):
+        return convex, None
+    if not least_margin.free_symbols:
+        return (convex, None) if constant_holds(least_margin) else None
+    osy, osc, obx = others(k, syms, crds, bx)
+    least = proved_once(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", (stop - time.monotonic()) / 2)
+    return None if least is None else (convex, least)
+
+
+def recheck(rec: PartialMin, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+            coords: list[Coordinate]) -> list[str]:
+    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+    if expr.has(*_ROUGH) or any(c.index for c in coords):
+        return ["the margin is not smooth in plain real coordinates again"]
+    un = uncharted(expr, symbols, coords, box)
+    if un is None or not 0 <= rec.index < len(un[1]) or str(un[1][rec.index]) != rec.name:
+        return [f"the coordinate {rec.name} is not the piece's again"]
+    m, syms, crds, bx = opened(*un)
+    x = syms[rec.index]
+    at = rec.at.xreplace({s: t for s in rec.at.free_symbols for t in syms if str(t) == str(s)})
+    d1 = sympy.diff(m, x)
+    if x in at.free_symbols or not strictly_inside(at, rec.index, syms, bx) or not _critical(d1, x, at):
+        return [f"{x} = {rec.at} is not a critical point inside the open interval of {x} again"]
+    out = recheck_problem(*rec.convex, sympy.diff(m, x, 2), syms, crds, bx, f"d^2/d{x}^2")
+    osy, osc, obx = others(rec.index, syms, crds, bx)
+    least_margin = m.xreplace({x: at})
+    if rec.least is None:
+        zero = least_margin == 0 or is_zero(least_margin)
+        if not zero and (least_margin.free_symbols or not constant_holds(least_margin)):
+            out.append(f"the least value at {x} = {rec.at} is not 0 identically")
+    else:
+        out += recheck_problem(*rec.least, least_margin, osy, osc, obx, f"the least value at {x} = {rec.at}")
+    wanted = faces(*un)
+    if [w for w, _ in wanted] != [w for w, _ in rec.faces]:
+        return out + ["the recorded faces are not the piece's closed ends"]
+    for (what, (margin, fsy, fsc, fbx)), (_, proof) in zip(wanted, rec.faces):
+        out += recheck_problem(*proof, margin, fsy, fsc, fbx, what)
+    return out
