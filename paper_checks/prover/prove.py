@@ -79,6 +79,10 @@ ALARM_GRACE = 0.75
 #: centre, negative, was never probed
 BOX_STEP_SHARE = 0.25
 BOX_STEP_MIN_SECONDS = 0.5
+#: where the search run first found a counterexample and the margin has guards, the proof runs for at most this
+#: many seconds to find a point where the margin is not real (``x^x`` on ``(-1, 1)``: 0.2 s), before the
+#: counterexample is the answer
+HELD_SECONDS = 2.0
 #: the share of the time limit the counterexample search run first (``search_first``) may spend sampling
 SEARCH_SHARE = 0.5
 
@@ -485,18 +489,33 @@ class _OutOfTime(BaseException):
 
 
 def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: float) -> ProofResult:
-    """:func:`prove` after its arguments are checked, under its alarm; ``st.stage`` says what it is doing."""
-    budget = st.budget
+    """:func:`prove` after its arguments are checked, under its alarm; ``st.stage`` says what it is doing.
+
+    A counterexample of the search run first is the answer at once where the margin has no node that may be
+    undefined on the domain (no guard); otherwise it is held while the proof runs for at most :data:`HELD_SECONDS`,
+    which ends ``undefined`` where it finds the margin not real on part of the domain (``x^x`` on ``(-1, 1)``
+    is -1 at ``x = -1``, and not real on most of ``(-1, 0)``: that says more), and the held counterexample is the
+    answer where the proof finds neither."""
+    held = None
     if search_first:
         st.stage = "the counterexample search run first"
-        found = _search_first(st.space, search_first, seed, start, SEARCH_SHARE * (st.deadline - start))
-        if found is not None:
-            found.budget = budget
-            return found
-        if time.monotonic() > st.deadline:
-            return ProofResult("undecided", 0, budget, time.monotonic() - start, notes=st.notes,
+        held = _search_first(st.space, search_first, seed, start, SEARCH_SHARE * (st.deadline - start))
+        if held is not None:
+            held.budget = st.budget
+        elif time.monotonic() > st.deadline:
+            return ProofResult("undecided", 0, st.budget, time.monotonic() - start, notes=st.notes,
                                reason=f"the time limit of {st.deadline - start:g} s ran out in the counterexample "
                                       "search run first")
+    res = _proof(st, exact_first, start, held)
+    if held is not None and res.outcome not in ("undefined", "counterexample"):  # the proof's own says more
+        held.seconds = time.monotonic() - start
+        return held
+    return res
+
+
+def _proof(st: _State, exact_first: bool, start: float, held: ProofResult | None) -> ProofResult:
+    """The proof after the search run first (``held``: its counterexample, at once where no piece has a guard)."""
+    budget = st.budget
     st.stage = "tracing the margin"
     try:
         st.pcs = pcs = _traced_pieces(st)
@@ -505,6 +524,11 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
     except RecursionError:
         return ProofResult("undecided", 0, budget, time.monotonic() - start,
                            reason="the traced margin is too deeply nested to compile")
+    if held is not None:
+        if not any(pc.guards for pc in pcs):
+            return held
+        # the guards' proof finds a point where the margin is not real in well under a second
+        st.deadline = min(st.deadline, time.monotonic() + HELD_SECONDS)
     try:
         for i, pc in enumerate(pcs):
             for j in range(len(pc.parts)):

@@ -308,3 +308,17 @@ def test_rational_ends_refute_a_false_neighbour():
     margin, domain = _gce_ce()
     wrong = prove_expr(margin - R(1, 1000), domain, seconds=60)
     assert wrong.outcome == "counterexample" and wrong.counterexample["p"] == 1  # the edge where GCE = CE = 0
+
+
+def test_prove_expr_runs_a_short_search_first_and_an_undefined_margin_stays_undefined():
+    """The refined AM-GM of Kittaneh & Manasrah with its weight widened past 1/2 is false where w > 1/2 and x < y:
+    the search run first finds it at once (the boxes took 9 to 14 s). x^x on (-1, 1) is -1 at x = -1, but not real
+    on most of (-1, 0): the search's counterexample is held, and the proof's ``undefined`` is the answer."""
+    x, y, w = sympy.symbols("x y w", real=True)
+    widened = w * x + (1 - w) * y - x**w * y ** (1 - w) - w * (sympy.sqrt(x) - sympy.sqrt(y)) ** 2
+    dom = {x: (0, sympy.oo), y: (0, sympy.oo), w: sympy.Interval.Lopen(0, sympy.Rational(11, 20))}
+    res = prove_expr(widened, dom, seconds=300)
+    assert res.outcome == "counterexample" and any("counterexample search" in n for n in res.notes)
+    pt = res.counterexample
+    assert widened.xreplace({x: pt["x"], y: pt["y"], w: pt["w"]}).evalf(50) < 0
+    assert prove_expr(x**x, {x: (-1, 1)}, seconds=300).outcome == "undefined"
