@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from paper_checks.deadline import deadline
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import charts, closures, inputs
 from paper_checks.prover.bound import intervals
@@ -79,9 +79,8 @@ ALARM_GRACE = 0.75
 #: centre, negative, was never probed
 BOX_STEP_SHARE = 0.25
 BOX_STEP_MIN_SECONDS = 0.5
-#: where the search run first found a counterexample and the margin has guards, the proof runs for at most this
-#: many seconds to find a point where the margin is not real (``x^x`` on ``(-1, 1)``: 0.2 s), before the
-#: counterexample is the answer
+#: where the search run first found a counterexample and the margin has guards, the proof runs this long at most to
+#: find a point where it is not real (``x^x`` on ``(-1, 1)``: 0.2 s), before the counterexample is the answer
 HELD_SECONDS = 2.0
 #: the share of the time limit the counterexample search run first (``search_first``) may spend sampling
 SEARCH_SHARE = 0.5
@@ -412,12 +411,13 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
 
 
 def _search_first(space: SearchSpace, evals: int, seed: int, start: float, seconds: float) -> ProofResult | None:
-    """The counterexample search (:func:`paper_checks.search.loop.search`) with ``evals`` evaluations and
-    ``seconds`` for its sampling (its memory is bounded for any ``evals``): its verified, shrunk counterexample,
-    or None."""
+    """The counterexample search (:func:`paper_checks.search.loop.search`) with ``evals`` evaluations (its memory
+    bounded for any ``evals``) and ``seconds`` for all of it, under an alarm (an exact verification of a rounding dip
+    can take minutes: a rational to the power -1/(1 - t) near t = 1): its verified, shrunk counterexample, or None."""
     try:
-        res = search(space, evals, np.random.default_rng(seed), time_limit=max(seconds, 0.01))
-    except ValueError:  # e.g. no sampled point meets the constraint: branch and bound decides alone
+        with deadline(max(seconds, 0.01)):
+            res = search(space, evals, np.random.default_rng(seed), time_limit=max(seconds, 0.01))
+    except (ValueError, TimedOut):  # e.g. no sampled point meets the constraint: branch and bound decides alone
         return None
     if not res.verified:
         return None

@@ -118,7 +118,9 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
             try:
                 return float(fast(*vals))
             except (ValueError, ZeroDivisionError, OverflowError, TypeError, NameError):
-                pass
+                # not a float there (the search counts it): SymPy's exact value may take minutes, a rational to
+                # the power -1/(1 - t) for t near 1
+                return math.nan
         return float(sympy.N(exact(pt)))
 
     left = max(float(seconds) - (time.monotonic() - begun), inputs.LEAST_SECONDS)
