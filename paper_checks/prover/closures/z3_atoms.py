@@ -72,18 +72,21 @@ def enclosure(symbols: list[sympy.Symbol], box: Box, bits: int | None = None) ->
 
 
 def ball_enclosure(symbols: list[sympy.Symbol], box: Box) -> algebraic.Atoms:
-    """A node's enclosure on ``box`` by Arb's ball arithmetic (the re-check's), ends rounded outward. Where Arb
-    cannot bound a side (a pole at an end of the box: ``1/(1 - q)`` at ``q = 1``, a ball holding 0 divided by), the
-    interval arithmetic at the re-check's precision bounds it, one-sided at such a pole."""
+    """A node's enclosure on ``box`` by Arb's ball arithmetic (the re-check's), ends rounded outward, each side
+    tightened by the interval arithmetic at the re-check's precision, which also bounds a side Arb cannot (a pole at
+    an end of the box: ``1/(1 - q)`` at ``q = 1``, a ball holding 0 divided by), one-sided at such a pole."""
     fallback = enclosure(symbols, box, RECHECK_PREC)
 
     def bounds(e: sympy.Expr) -> tuple[Fraction | None, Fraction | None]:
         lo, neg_hi = ball_lower(e, symbols, box), ball_lower(-e, symbols, box)
         low = None if lo is None else _finite(math.nextafter(lo, -math.inf))
         high = None if neg_hi is None else _finite(-math.nextafter(neg_hi, -math.inf))
-        if low is None or high is None:
-            f_lo, f_hi = fallback(e)
-            low, high = (f_lo if low is None else low), (f_hi if high is None else high)
+        # both enclosures are rigorous, so is the tighter of each side: a ball loses to the dependency problem where
+        # endpoints do not (r/(r - 1) on [5/4, 4] is [4/3, 5]; as a ball, [-4.6, 16], below 0, so b^(r/(r - 1))
+        # was no power of a nonnegative exponent and not bounded above: not algebraic in the re-check alone)
+        f_lo, f_hi = fallback(e)
+        low = f_lo if low is None else low if f_lo is None else max(low, f_lo)
+        high = f_hi if high is None else high if f_hi is None else min(high, f_hi)
         return _coarse(low, True), _coarse(high, False)
     return bounds
 
