@@ -56,3 +56,10 @@ def without_bounds(monkeypatch):
     """Without z3 over bounding functions (:mod:`paper_checks.prover.closures.z3_bounds`): the closures it pre-empts
     on a margin of exp, log, atan, sin or cos (the root, the tail, the Hessian, the boxes' own steps)."""
     _without(monkeypatch, "Z3Bounds")
+
+
+@pytest.fixture
+def without_partial_minimum(monkeypatch):
+    """Without the partial minimum (:mod:`paper_checks.prover.closures.partial_min`): the boxes' second-order closure on
+    a segment or valley where the margin is convex in one coordinate (the tempered logarithm above log)."""
+    _without(monkeypatch, "PartialMinimum")
