@@ -37,7 +37,14 @@ import sympy
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
-from paper_checks.prover.subproblem import constant_holds, nested, open_ends, proved_once, recheck_problem
+from paper_checks.prover.subproblem import (
+    constant_holds,
+    coordinate_of,
+    nested,
+    open_ends,
+    proved_once,
+    recheck_problem,
+)
 from paper_checks.prover.symbols import Coordinate, sign_assumptions
 from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit_half, explicit_line, in_value
 from paper_checks.search.params import SearchSpace
@@ -198,9 +205,10 @@ def others(k: int, symbols: list[sympy.Symbol], coords: list[Coordinate], box: B
 
 
 def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
-                coords: list[Coordinate]) -> PartialMin | None:
-    """Close ``expr >= 0`` on the piece (``box``) through its least value in one coordinate (the module docstring),
-    or None."""
+                coords: list[Coordinate]) -> PartialMin | list[Fraction] | None:
+    """Close ``expr >= 0`` on the piece (``box``) through its least value in one coordinate (the module docstring);
+    or a point of the piece where that least value is negative (exact, for the caller to verify on the margin and
+    shrink; on a piece without charts); or None."""
     if expr.has(*_ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
@@ -222,6 +230,8 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                     continue
                 tried += 1
                 found = _proofs(m, k, phi, syms, crds, bx, stop)
+                if isinstance(found, list):  # the least value is negative at a point: the margin is there
+                    return found if [str(s) for s in syms] == [str(s) for s in symbols] else None
                 if found is None:
                     continue
                 done = []
@@ -251,22 +261,44 @@ def _posed(problem: Problem) -> tuple[sympy.Expr, list[sympy.Symbol], Box, list[
     return margin, syms, bx, crds
 
 
+def _inner(low: Any, high: Any) -> Fraction:
+    """A rational point inside the open interval ``(low, high)`` (an end may be infinite)."""
+    lo_inf, hi_inf = (isinstance(e, float) and math.isinf(e) for e in (low, high))
+    if lo_inf and hi_inf:
+        return Fraction(0)
+    return Fraction(high) - 1 if lo_inf else Fraction(low) + 1 if hi_inf else (Fraction(low) + Fraction(high)) / 2
+
+
+def _at(phi: sympy.Expr, k: int, osy: list[sympy.Symbol], point: list[Fraction]) -> list[Fraction] | None:
+    """The point of the piece with the other coordinates at ``point`` and coordinate ``k`` at ``phi`` there, where that
+    is rational (for the caller to verify exactly on the margin itself); else None."""
+    v = phi.xreplace({s: sympy.Rational(q.numerator, q.denominator) for s, q in zip(osy, point)})
+    if not v.is_Rational:
+        return None
+    return [*point[:k], Fraction(int(v.p), int(v.q)), *point[k:]]
+
+
 def _proofs(m: sympy.Expr, k: int, phi: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box,
-            stop: float) -> tuple[Proof, Proof | None] | None:
-    """The sub-proofs of one critical point on the open piece: convexity, then the least value."""
+            stop: float) -> tuple[Proof, Proof | None] | list[Fraction] | None:
+    """The sub-proofs of one critical point on the open piece: convexity, then the least value; or, where the least
+    value is negative at a point, that point of the piece (``x_k = phi`` there)."""
     x = syms[k]
+    osy, osc, obx = others(k, syms, crds, bx)
+    least_margin = m.xreplace({x: phi})
+    if not least_margin.free_symbols and least_margin != 0 and not constant_holds(least_margin):
+        return _at(phi, k, osy, [_inner(*b) for b in obx])  # 0 or the negative constant decide nothing else
     left = max(stop - time.monotonic(), 0.0)
     convex = proved_once(second(m, x), syms, bx, crds, f"d^2/d{x}^2 of {m}", left / 2)
     if convex is None:
         return None
-    least_margin = m.xreplace({x: phi})
-    if least_margin == 0 or is_zero(least_margin):
+    if least_margin == 0 or is_zero(least_margin) or not least_margin.free_symbols:
         return convex, None
-    if not least_margin.free_symbols:
-        return (convex, None) if constant_holds(least_margin) else None
-    osy, osc, obx = others(k, syms, crds, bx)
-    least = proved_once(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", (stop - time.monotonic()) / 2)
-    return None if least is None else (convex, least)
+    refuted: list[Any] = []
+    least = proved_once(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", (stop - time.monotonic()) / 2,
+                        refuted)
+    if least is None:
+        return _at(phi, k, osy, [coordinate_of(refuted[0], s, c) for s, c in zip(osy, osc)]) if refuted else None
+    return convex, least
 
 
 def recheck(rec: PartialMin, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,

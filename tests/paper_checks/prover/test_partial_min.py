@@ -82,3 +82,12 @@ def test_a_critical_point_must_lie_strictly_inside():
     assert not strictly_inside(q - 1, 0, [p, q], [(F(0), math.inf), (F(0), F(1))])  # sign unknown: declined
     d1 = sympy.diff(p * sympy.log(p / q) - p + q, p)
     assert _candidates(d1, p, [p, q])[0] == q
+
+
+def test_a_least_value_below_0_is_a_counterexample_on_the_diagonal():
+    # 1e-12 below a Bregman divergence: -1e-12 along the whole diagonal x = y, which no box centre had hit in 25 s;
+    # the least value at x = y is that negative constant, so the diagonal point is the counterexample
+    e = sympy.exp(x) - sympy.exp(y) - sympy.exp(y) * (x - y) - R(1, 10**12)
+    res = prove_expr(e, {x: (-2, 3), y: (-1, 1)}, seconds=HANG_GUARD, search_first=0)
+    assert res.outcome == "counterexample" and res.counterexample["x"] == res.counterexample["y"]
+    assert e.xreplace({x: res.counterexample["x"], y: res.counterexample["y"]}) < 0
