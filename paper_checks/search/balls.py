@@ -72,8 +72,10 @@ class HeldPower(sympy.Function):
     @property
     def is_Pow(self) -> bool:  # type: ignore[override]
         """A root (SymPy's ``Mul`` takes a rational's root apart as (base, exponent) and builds it again); not an
-        integer power, which ``Mul`` would multiply into its numeric coefficient, and hold again, without end."""
-        return not self.args[1].is_Integer
+        integer power, which ``Mul`` would multiply into its numeric coefficient, and hold again, without end, nor a
+        negative one, which ``Add`` would build again as ``base**exponent`` and hold again, without end (the
+        tempered exponential ``(1 + (1 - t) x)^(1/(1 - t))`` at ``t = 1 + 3/10^7``)."""
+        return not self.args[1].is_Integer and not self.args[1].is_negative
 
     @property
     def base(self) -> Any:

@@ -60,6 +60,19 @@ def test_a_power_with_millions_of_digits_is_decided_by_balls():
     assert sign == -1 and math.isclose(mid, float(ref), rel_tol=1e-9)
 
 
+def test_a_held_power_with_a_negative_exponent_is_added_at_once():
+    # the tempered exponential (1 + (1 - t) x)^(1/(1 - t)) at t = 1 + 3/10^7: SymPy's Add built the held power
+    # (10000001/10000000)^(-10^7/3) again and again, without end (30 s of a 60 s proof went there)
+    t, x = 1 + R(3, 10**7), R(-1, 3)
+    e = sized(lambda pt: (1 + (1 - pt[0]) * pt[1]) ** (1 / (1 - pt[0])) - sympy.exp(pt[1]), (t, x))
+    assert any(isinstance(a, HeldPower) for a in sympy.preorder_traversal(e))
+    sign, mid, _ = ball_sign(e)
+    with mpmath.workdps(60):
+        T, X = 1 + mpmath.mpf(3) / 10**7, -mpmath.mpf(1) / 3
+        ref = (1 + (1 - T) * X) ** (1 / (1 - T)) - mpmath.exp(X)
+    assert sign == 1 and math.isclose(mid, float(ref), rel_tol=1e-9)
+
+
 def test_an_exact_zero_and_an_undecided_ball():
     assert ball_sign(sympy.Integer(0))[0] == 0
     with sympy.evaluate(False):
