@@ -215,8 +215,10 @@ class _Builder:
 
 def strict_ends(coords: list[Coordinate], box: Box) -> list[tuple[bool, bool]]:
     """For each coordinate, whether its box's ends are ends its domain leaves open (:attr:`Coordinate.open_at`):
-    ``q`` in ``(0, 1]``, the pole of an unbounded interval's chart (:mod:`paper_checks.prover.unbounded`)."""
-    return [(c.open_at[0] is not None and lo == c.open_at[0], c.open_at[1] is not None and hi == c.open_at[1])
+    ``q`` in ``(0, 1]``, the pole of an unbounded interval's chart (:mod:`paper_checks.prover.unbounded`), or an end at
+    0 that the coordinate's symbol's strict sign excludes (a half-line's chart open at its finite end)."""
+    return [((c.open_at[0] is not None and lo == c.open_at[0]) or (lo == 0 and bool(c.symbol.is_positive)),
+             (c.open_at[1] is not None and hi == c.open_at[1]) or (hi == 0 and bool(c.symbol.is_negative)))
             for c, (lo, hi) in zip(coords, box)]
 
 

@@ -154,7 +154,8 @@ RECHECK_BITS = 200
 def signs(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, recheck: bool = False) -> Sign:
     """The sign test on the piece ``box``: SymPy's assumptions with each coordinate's sign on the piece
     (``x^e >= 0`` for ``x >= 0``, ``exp(g) > 0``); else ``> 0`` as :func:`paper_checks.prover.power_compare.positive`
-    decides it (an interval bound, else z3), ``>= 0`` by an interval lower bound (mpmath's; Arb's in a re-check)."""
+    decides it (an interval bound, else z3), ``>= 0`` the same way (Arb's ball or 200-bit intervals first in a
+    re-check)."""
     memo: dict[tuple[sympy.Expr, bool], bool] = {}
 
     def sign(e: sympy.Expr, strict: bool) -> bool:
@@ -163,6 +164,10 @@ def signs(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, reche
             known = known.is_positive if strict else known.is_nonnegative
             if known is not None:
                 memo[e, strict] = bool(known)
+            elif e.is_Pow and e.exp.is_real is not False:  # b^r (r real) is > 0 where b > 0, >= 0 where b >= 0
+                memo[e, strict] = sign(e.base, True) or (not strict and sign(e.base, False))
+            elif e.is_Mul:  # a product of factors of that sign
+                memo[e, strict] = all(sign(f, strict) for f in e.args)
             elif strict:
                 memo[e, strict] = positive(e, symbols, coords, box, recheck)
             elif recheck:  # Arb's ball, else interval arithmetic at 200 bits: a ball holds the box [-2, 3] as
@@ -171,9 +176,9 @@ def signs(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, reche
                 if low is None or low < 0:
                     with precision(RECHECK_BITS):
                         low = compile_expr(e, symbols)(intervals(box)).a
-                memo[e, strict] = bool(low >= 0)
-            else:
-                memo[e, strict] = bool(compile_expr(e, symbols)(intervals(box)).a >= 0)
+                memo[e, strict] = bool(low >= 0) or positive(e, symbols, coords, box, True, strict=False)
+            else:  # an interval bound, else z3 (a tempered exponential's base t + x (1 - t) on a half-line)
+                memo[e, strict] = positive(e, symbols, coords, box, strict=False)
         return memo[e, strict]
     return sign
 

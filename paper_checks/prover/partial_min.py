@@ -236,7 +236,7 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                     continue
                 done = []
                 for what, problem in faces(*un):
-                    got = proved_once(*_posed(problem), what, stop - time.monotonic())
+                    got = proved_once(*posed(problem), what, stop - time.monotonic())
                     if got is None:
                         return None
                     done.append((what, got))
@@ -256,12 +256,12 @@ def second(m: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
     return f if sympy.count_ops(f) <= sympy.count_ops(d2) else d2
 
 
-def _posed(problem: Problem) -> tuple[sympy.Expr, list[sympy.Symbol], Box, list[Coordinate]]:
+def posed(problem: Problem) -> tuple[sympy.Expr, list[sympy.Symbol], Box, list[Coordinate]]:
     margin, syms, crds, bx = problem
     return margin, syms, bx, crds
 
 
-def _inner(low: Any, high: Any) -> Fraction:
+def inner_point(low: Any, high: Any) -> Fraction:
     """A rational point inside the open interval ``(low, high)`` (an end may be infinite)."""
     lo_inf, hi_inf = (isinstance(e, float) and math.isinf(e) for e in (low, high))
     if lo_inf and hi_inf:
@@ -286,7 +286,7 @@ def _proofs(m: sympy.Expr, k: int, phi: sympy.Expr, syms: list[sympy.Symbol], cr
     osy, osc, obx = others(k, syms, crds, bx)
     least_margin = m.xreplace({x: phi})
     if not least_margin.free_symbols and least_margin != 0 and not constant_holds(least_margin):
-        return _at(phi, k, osy, [_inner(*b) for b in obx])  # 0 or the negative constant decide nothing else
+        return _at(phi, k, osy, [inner_point(*b) for b in obx])  # 0 or the negative constant decide nothing else
     left = max(stop - time.monotonic(), 0.0)
     convex = proved_once(second(m, x), syms, bx, crds, f"d^2/d{x}^2 of {m}", left / 2)
     if convex is None:

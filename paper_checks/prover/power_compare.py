@@ -41,6 +41,7 @@ from paper_checks.prover.boxes import Box, generic_point, groups, status
 from paper_checks.prover.subproblem import nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.trace import compile_expr
+from paper_checks.prover.unbounded import explicit
 from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
@@ -170,20 +171,21 @@ def form_of(expr: sympy.Expr) -> Form | None:
 
 
 def positive(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box,
-             recheck: bool = False) -> bool:
-    """Whether ``expr > 0`` at every point of the piece: an interval lower bound above 0 (mpmath's, or Arb's in a
-    re-check), else z3 finding no point ``<= 0`` (the ends the domain leaves open strict)."""
+             recheck: bool = False, strict: bool = True) -> bool:
+    """Whether ``expr > 0`` (``>= 0`` where not ``strict``) at every point of the piece: an interval lower bound above
+    0 (mpmath's, or Arb's in a re-check), else z3 finding no point ``<= 0`` (``< 0``), the ends the domain leaves open
+    strict and each chart written out."""
     if recheck:
         low = ball_lower(expr, symbols, box)
-        if low is not None and low > 0:
+        if low is not None and (low > 0 or (low >= 0 and not strict)):
             return True
     else:
         low = compile_expr(expr, symbols)(intervals(box)).a
-        if low > 0:
+        if low > 0 or (low >= 0 and not strict):
             return True
     rows = [list(g) for g in groups(coords).values()]
-    outcome, _ = algebraic.decide(expr, symbols, box, rows, SIGN_MILLISECONDS, recheck=recheck,
-                                  strict=algebraic.strict_ends(coords, box), positive=True)
+    outcome, _ = algebraic.decide(explicit(expr), symbols, box, rows, SIGN_MILLISECONDS, recheck=recheck,
+                                  strict=algebraic.strict_ends(coords, box), positive=strict)
     return outcome == "unsat"
 
 

@@ -1,6 +1,7 @@
 """Two positive sides compared through their logarithms (:mod:`paper_checks.prover.logs`): the sides of a margin, the
 logs written out only by rules that hold on the piece, which margins the step is tried on, e^x >= x^e (tight at the
-irrational point x = e) and e^(x^2/2) >= cosh x on the line (oo - oo at both poles) proved, false neighbours refuted,
+irrational point x = e), e^(x^2/2) >= cosh x on the line (oo - oo at both poles) and the tempered exponential against
+exp with its temperature free proved, false neighbours refuted,
 and tampered records failing their re-check."""
 from __future__ import annotations
 
@@ -68,6 +69,10 @@ def test_the_sides_must_have_their_signs_on_the_piece():
     (exp(x**2 / 2) - sympy.cosh(x), {x: (-oo, oo)}),  # x^2/2 - log cosh x, monotone at each pole
     (exp(x * y) - x**y, {x: (0, 3), y: (R(1, 10), 3)}),  # y > 0: log(x^y) = y log x, also at x = 0
     (x**x - exp(-1 / E), {x: (R(1, 100), 2)}),  # 0 at x = 1/e; the normal form writes it e^(-1/e) (x^x e^(1/e) - 1)
+    # the tempered exponential (Amid et al. 2019) below exp for t < 1 and above it for t > 1: its base's sign,
+    # t + (1 - t)(x + 1) on a half-line, is z3's, and a product's sign is its factors'
+    (exp(x) - (1 + (1 - y) * x) ** (1 / (1 - y)), {x: (-1, oo), y: sympy.Interval.Ropen(0, 1)}),
+    ((1 + (1 - y) * x) ** (1 / (1 - y)) - exp(x), {x: sympy.Interval.open(-oo, 0), y: sympy.Interval.Lopen(1, 3)}),
 ])
 def test_margins_are_proved_through_their_logarithms(margin, domain):
     res = prove_expr(margin, domain, seconds=HANG_GUARD)
@@ -80,6 +85,7 @@ def test_margins_are_proved_through_their_logarithms(margin, domain):
     (exp(x) - x**E - R(1, 10**12), {x: (0, 10)}),
     (R(999, 1000) * exp(x**2 / 2) - sympy.cosh(x), {x: (-oo, oo)}),
     (x**x - exp(-1 / E) - R(1, 10**12), {x: (R(1, 100), 2)}),
+    (exp(x) - (1 + (1 - y) * x) ** (1 / (1 - y)) - R(1, 10**12), {x: (-1, oo), y: sympy.Interval.Ropen(0, 1)}),
 ])
 def test_false_neighbours_are_refuted(margin, domain):
     res = prove_expr(margin, domain, seconds=HANG_GUARD)

@@ -1,0 +1,371 @@
+"""One combination: a margin that reads two or more coordinates only through one combination ``g`` of them, ``m = c
+phi(g)`` with a factor ``c`` of one sign, is decided by a problem in one variable ``u = g``.
+
+A bound stated for every value of a parameter is often a one-variable inequality in disguise, and then it is 0 along
+a whole curve or at an open end of the parameter for every value of the others, where no box closes:
+
+- the tempered exponential below ``exp`` (Amid et al. 2019), after the logarithms: ``x - log(1 + (1 - t) x)/(1 - t)
+  = (u - log(1 + u))/(1 - t)`` with ``u = (1 - t) x``, 0 along ``x = 0`` and as ``t -> 1``;
+- GCE's mean-value bound (Zhang & Sabuncu 2018, Eq. 6): ``(1 - p^q)/q + p^(q/2) log p = (1 - w + sqrt(w) log w)/q``
+  with ``w = p^q``, 0 along ``p = 1``;
+- the temperature-smoothed hinge: ``tau log(1 + e^((1 - v)/tau)) - max(0, 1 - v) = tau (log(1 + e^z) - max(0, z))``
+  with ``z = (1 - v)/tau``, 0 as ``tau -> 0`` for every ``v != 1``.
+
+The proof works on the piece with every finite end open (:func:`paper_checks.prover.partial_min.opened`); each closed
+finite face is a sub-proof of its own, one coordinate fewer. On the open piece these facts prove ``m >= 0``:
+
+- ``m = c phi(g)`` identically, ``c`` free of ``u`` and ``phi`` a function of ``u`` alone (SymPy's ``simplify``,
+  with the coordinates' strict signs);
+- ``s c >= 0`` on the open piece, ``s = +1`` or ``-1`` (a sub-proof, or a number);
+- ``g - low >= 0`` and ``high - g >= 0`` on the open piece for each finite end of ``(low, high)`` (sub-proofs);
+- ``s phi(u) >= 0`` on the open interval ``(low, high)`` (a sub-proof in one variable, on a half-line or the line
+  where an end is infinite);
+- ``g`` is real-analytic (whitelisted smooth nodes) and lies strictly inside ``(low, high)`` at one rational point of
+  the open piece (Arb), so it is not constant at ``low`` or ``high``.
+
+At every point where ``low < g < high``, ``m = (s c)(s phi(g)) >= 0``. The points where ``g`` is ``low`` or ``high``
+have no interior (a real-analytic function on a connected open set that is not constant), and ``m``, continuous where
+it is defined (no node that jumps: the step declines ``Piecewise``, ``sign``, ``floor``...), is a limit of values
+``>= 0`` there.
+
+The combination is found, never trusted: each subexpression that reads two or more coordinates (smallest first) is
+solved for one coordinate it reads (SymPy's ``solve``, one solution); the margin with that solution written in, a
+positive factor pulled out of ``Max``/``Min`` (``max(0, tau z) = tau max(0, z)`` for ``tau > 0``), is split by
+``separatevars`` into ``c`` and ``phi(u)``. The interval's ends are exact values of ``g`` at the box's corners, or 0,
+that no sampled value crosses (floating point: it only chooses what to prove); an end not proved is infinite.
+:func:`recheck` derives the identity and the strict point again and re-checks every certificate.
+"""
+from __future__ import annotations
+
+import contextvars
+import math
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from paper_checks.deadline import TimedOut, deadline
+from paper_checks.prover.balls import ball_lower
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.normal import is_zero
+from paper_checks.prover.partial_min import faces, inner_point, opened, posed, uncharted
+from paper_checks.prover.subproblem import constant_holds, nested, proved_once, recheck_problem, sampled
+from paper_checks.prover.symbols import Coordinate, sign_assumptions
+from paper_checks.search.params import SearchSpace
+
+#: how many of these steps may nest
+MAX_DEPTH = 2
+#: the share of the time left that one step may spend
+SHARE = 0.5
+#: seconds SymPy may spend on one candidate (its ``solve``, the margin rewritten and separated)
+CANDIDATE_SECONDS = 1.0
+#: the most subexpressions tried as the combination (smallest first)
+MAX_COMBINATIONS = 6
+#: grid points per coordinate where ``g`` and ``c`` are sampled (floating point: choices only)
+SAMPLES = 9
+#: nodes that jump: the margin must be continuous where it is defined
+JUMPS = (sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceiling, sympy.frac)
+#: nodes the combination may not hold (it must be real-analytic)
+_KINKS = JUMPS + (sympy.Max, sympy.Min, sympy.Abs)
+
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("combination_depth", default=0)
+
+Proof = tuple[SearchSpace, Any]
+End = Fraction | float
+
+
+@dataclass
+class Combination:
+    """A piece closed as ``m = factor * outer(variable)``, ``variable = combination`` in ``(low, high)``: the proofs
+    of ``sign * factor >= 0`` (None where it is a number), of ``sign * outer >= 0`` on ``(low, high)``, of each
+    finite end's bound on the combination, and of each closed face."""
+
+    combination: sympy.Expr
+    variable: sympy.Symbol
+    factor: sympy.Expr
+    outer: sympy.Expr
+    sign: int
+    low: End
+    high: End
+    factor_proof: Proof | None
+    outer_proof: Proof
+    bounds: list[tuple[str, Proof]]
+    faces: list[tuple[str, Proof]]
+
+    def why(self) -> str:
+        rel = ">=" if self.sign > 0 else "<="
+        return (f"the margin is ({self.factor}) * phi({self.variable}) with {self.variable} = {self.combination} in "
+                f"({_shown(self.low)}, {_shown(self.high)}); {self.factor} {rel} 0 and phi = {self.outer} {rel} 0 "
+                f"there proved" + (f", and {len(self.faces)} closed faces proved" if self.faces else ""))
+
+
+def _shown(e: End) -> str:
+    return str(e) if not isinstance(e, float) else ("-oo" if e < 0 else "oo")
+
+
+def _infinite(e: Any) -> bool:
+    return isinstance(e, float) and math.isinf(e)
+
+
+def _rational(e: End) -> sympy.Expr:
+    if isinstance(e, Fraction):
+        return sympy.Rational(e.numerator, e.denominator)
+    return sympy.oo if e > 0 else -sympy.oo
+
+
+def pulled(expr: sympy.Expr) -> sympy.Expr:
+    """``expr`` with the positive factors common to every nonzero argument of a ``Max``/``Min`` taken out of it
+    (``max(0, tau z) = tau max(0, z)`` for ``tau > 0``: SymPy's assumptions say which factors are positive)."""
+    def pull(node: sympy.Expr) -> sympy.Expr:
+        if not isinstance(node, (sympy.Max, sympy.Min)):
+            return node
+        common: set[sympy.Expr] | None = None
+        for a in node.args:
+            if a == 0:
+                continue
+            fs = {f for f in sympy.factor_terms(a).as_ordered_factors() if f.is_positive and not f.is_number}
+            common = fs if common is None else common & fs
+        if not common:
+            return node
+        f = sympy.Mul(*common)
+        return f * type(node)(*[sympy.cancel(a / f) for a in node.args])
+    return expr.replace(lambda n: isinstance(n, (sympy.Max, sympy.Min)), pull)
+
+
+def combinations(m: sympy.Expr, syms: list[sympy.Symbol]) -> list[sympy.Expr]:
+    """The subexpressions of ``m`` that read two or more coordinates and no kink, smallest first."""
+    found = {e for e in sympy.preorder_traversal(m) if isinstance(e, sympy.Expr) and e != m and not e.is_Symbol
+             and len(e.free_symbols & set(syms)) >= 2 and not e.has(*_KINKS)}
+    return sorted(found, key=lambda e: (sympy.count_ops(e), sympy.default_sort_key(e)))[:MAX_COMBINATIONS]
+
+
+def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol, u: sympy.Symbol, rest: list[sympy.Symbol]
+              ) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(c, phi)`` with ``m = c phi(u)`` where ``u = g``, found by solving ``g = u`` for ``x`` (one solution) and
+    separating; None where SymPy finds no such split within :data:`CANDIDATE_SECONDS`."""
+    try:
+        with deadline(CANDIDATE_SECONDS):
+            sols = sympy.solve(sympy.Eq(g, u), x, dict=False)
+            if len(sols) != 1 or x in sols[0].free_symbols or sols[0].has(sympy.I, sympy.zoo, sympy.nan):
+                return None
+            w = pulled(m.xreplace({x: sols[0]}))
+            w = sympy.factor_terms(sympy.together(sympy.powdenest(sympy.expand_log(w))))
+            parts = sympy.separatevars(w, symbols=[u, *rest], dict=True)
+    except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError,
+            sympy.PolynomialError):
+        return None
+    if not parts or u not in parts:
+        return None
+    c = parts["coeff"] * sympy.Mul(*[parts[s] for s in rest if s in parts])
+    phi = parts[u]
+    if u in c.free_symbols or phi.free_symbols != {u} or x in c.free_symbols:
+        return None
+    return c, phi
+
+
+def identity(m: sympy.Expr, c: sympy.Expr, phi: sympy.Expr, u: sympy.Symbol, g: sympy.Expr) -> bool:
+    """Whether ``m = c phi(g)`` identically (SymPy's ``simplify``, with the coordinates' signs, after the positive
+    factors are taken out of each ``Max``/``Min``: an identity where they are positive)."""
+    diff = pulled(m) - pulled(c * phi.xreplace({u: g}))
+    return diff == 0 or is_zero(diff)
+
+
+def _finite_box(bx: Box) -> list[tuple[Fraction, Fraction]]:
+    """The box with each infinite end 8 past the other end (where ``g`` and ``c`` are sampled)."""
+    out = []
+    for lo, hi in bx:
+        a = Fraction(hi) - 8 if _infinite(lo) and not _infinite(hi) else Fraction(-8) if _infinite(lo) else Fraction(lo)
+        b = Fraction(lo) + 8 if _infinite(hi) and not _infinite(lo) else Fraction(8) if _infinite(hi) else Fraction(hi)
+        out.append((a, b))
+    return out
+
+
+def _corners(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> set[Fraction]:
+    """The rational values of ``g`` at the box's corners whose coordinates are all finite ends, and 0."""
+    out = {Fraction(0)}
+    choices = [[e for e in b if not _infinite(e)] for b in bx]
+    for k in range(2 ** len(bx)):
+        pt = [c[(k >> i) & 1] if len(c) == 2 else c[0] if c else None for i, c in enumerate(choices)]
+        if None in pt:
+            continue
+        v = g.xreplace({s: sympy.Rational(Fraction(e).numerator, Fraction(e).denominator) for s, e in zip(syms, pt)})
+        if v.is_Rational:
+            out.add(Fraction(int(v.p), int(v.q)))
+    return out
+
+
+def ends(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> tuple[End, End] | None:
+    """The candidate interval of ``g`` on the box: the greatest corner value no sample is below, the least no sample
+    is above (infinite where none is); None where ``g`` cannot be sampled."""
+    values = sampled(g, syms, _finite_box(bx), SAMPLES)
+    if not values:
+        return None
+    lo, hi = min(values), max(values)
+    cands = _corners(g, syms, bx)
+    below = [c for c in cands if float(c) <= lo + 1e-12 * (1 + abs(lo))]
+    above = [c for c in cands if float(c) >= hi - 1e-12 * (1 + abs(hi))]
+    return (max(below) if below else -math.inf), (min(above) if above else math.inf)
+
+
+def _sign(c: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> int:
+    """``+1``/``-1`` where ``c`` sampled has that sign everywhere it is finite (0 at an end of the box allowed), else
+    0 (a choice only)."""
+    values = sampled(c, syms, _finite_box(bx), SAMPLES) or []
+    if any(v > 0 for v in values) and all(v >= 0 for v in values):
+        return 1
+    if any(v < 0 for v in values) and all(v <= 0 for v in values):
+        return -1
+    return 0
+
+
+def strictly_between(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box, low: End, high: End) -> bool:
+    """Whether ``g`` lies strictly inside ``(low, high)`` at the rational point
+    :func:`~paper_checks.prover.partial_min.inner_point` of the open box (Arb's ball of the exact value)."""
+    pt = [(p, p) for p in (inner_point(*b) for b in bx)]
+    for e, sign in ((low, 1), (high, -1)):
+        if _infinite(e):
+            continue
+        bound = ball_lower(sign * (g - _rational(e)), syms, pt)
+        if bound is None or bound <= 0:
+            return False
+    return True
+
+
+def _variable(syms: list[sympy.Symbol], low: End, high: End) -> sympy.Symbol:
+    names = {str(s) for s in syms}
+    name = next(n for n in ("u", "u_", "u__", "u_combination") if n not in names)
+    return sympy.Symbol(name, **sign_assumptions(float(low), float(high), True, True))
+
+
+def _outer_problem(u: sympy.Symbol, low: End, high: End) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
+    """The one-variable problem's symbols, coordinates and box: ``u`` in the open ``(low, high)``."""
+    at = (None if _infinite(low) else Fraction(low), None if _infinite(high) else Fraction(high))
+    return [u], [Coordinate(u, str(u), (), at)], [(low, high)]
+
+
+def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+                coords: list[Coordinate]) -> Combination | None:
+    """Close ``expr >= 0`` on the piece (``box``) through one combination of its coordinates (the module docstring),
+    or None."""
+    if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
+        return None
+    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+        if stop is None:
+            return None
+        un = uncharted(expr, symbols, coords, box)
+        if un is None:
+            return None
+        m, syms, crds, bx = opened(*un)
+        for g in combinations(m, syms):
+            if time.monotonic() >= stop:
+                return None
+            span = ends(g, syms, bx)
+            if span is None:
+                continue
+            low, high = span
+            if not strictly_between(g, syms, bx, low, high):
+                continue
+            u = _variable(syms, low, high)
+            for x in sorted(g.free_symbols & set(syms), key=str):
+                if time.monotonic() >= stop:
+                    return None
+                rest = [s for s in syms if s != x]
+                split = separated(m, g, x, u, rest)
+                if split is None:
+                    continue
+                c, phi = split
+                sign = (0 if c == 0 else 1 if c > 0 else -1) if c.is_Rational else _sign(c, syms, bx)
+                if sign == 0 or not identity(m, c, phi, u, g):
+                    continue
+                found = _proofs(g, u, sign * c, sign * phi, syms, crds, bx, low, high, stop)
+                if found is None:
+                    continue
+                factor_proof, outer_proof, bounds = found
+                done = []
+                for what, problem in faces(*un):
+                    got = proved_once(*posed(problem), what, stop - time.monotonic())
+                    if got is None:
+                        return None
+                    done.append((what, got))
+                return Combination(g, u, c, phi, sign, bounds[0], bounds[1], factor_proof, outer_proof, bounds[2],
+                                   done)
+        return None
+
+
+def _proofs(g: sympy.Expr, u: sympy.Symbol, sc: sympy.Expr, sphi: sympy.Expr, syms: list[sympy.Symbol],
+            crds: list[Coordinate], bx: Box, low: End, high: End, stop: float
+            ) -> tuple[Proof | None, Proof, tuple[End, End, list[tuple[str, Proof]]]] | None:
+    """The sub-proofs of one split: the factor's sign, each finite end's bound on ``g`` (an end not proved becomes
+    infinite), and the outer function on the interval; None where the factor or the outer function is not proved."""
+    factor = None
+    if sc.free_symbols:
+        factor = proved_once(sc, syms, bx, crds, f"the factor {sc}", (stop - time.monotonic()) / 4)
+        if factor is None:
+            return None
+    elif not constant_holds(sc):
+        return None
+    bounds: list[tuple[str, Proof]] = []
+    for which, margin in (("low", g - _rational(low) if not _infinite(low) else None),
+                          ("high", _rational(high) - g if not _infinite(high) else None)):
+        if margin is None:
+            continue
+        got = proved_once(margin, syms, bx, crds, f"{u} = {g} >= {low}" if which == "low" else f"{u} <= {high}",
+                          (stop - time.monotonic()) / 4)
+        if got is None:
+            low, high = (-math.inf, high) if which == "low" else (low, math.inf)
+        else:
+            bounds.append((which, got))
+    if not strictly_between(g, syms, bx, low, high):
+        return None
+    osy, osc, obx = _outer_problem(u, low, high)
+    outer = proved_once(sphi, osy, obx, osc, f"{sphi} on ({_shown(low)}, {_shown(high)})",
+                        (stop - time.monotonic()) / 2)
+    if outer is None:
+        return None
+    return factor, outer, (low, high, bounds)
+
+
+def recheck(rec: Combination, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+            coords: list[Coordinate]) -> list[str]:
+    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+    if expr.has(*JUMPS) or any(c.index for c in coords):
+        return ["the margin is not continuous in plain real coordinates again"]
+    un = uncharted(expr, symbols, coords, box)
+    if un is None:
+        return ["the piece's coordinates cannot be read in their values again"]
+    m, syms, crds, bx = opened(*un)
+    by_name = {str(s): s for s in syms}
+    if any(str(s) not in by_name for s in rec.combination.free_symbols | rec.factor.free_symbols):
+        return ["the combination or the factor reads what is no coordinate of the piece"]
+    g = rec.combination.xreplace({s: by_name[str(s)] for s in rec.combination.free_symbols})
+    c = rec.factor.xreplace({s: by_name[str(s)] for s in rec.factor.free_symbols})
+    u = rec.variable
+    out = []
+    if len(g.free_symbols) < 2 or g.has(*_KINKS) or rec.outer.free_symbols != {u} or str(u) in by_name:
+        out.append("the combination is not a smooth function of the coordinates, or phi reads more than it")
+    if rec.sign not in (1, -1) or not identity(m, c, rec.outer, u, g):
+        out.append(f"the margin is not ({rec.factor}) * phi({rec.combination}) identically again")
+    if not strictly_between(g, syms, bx, rec.low, rec.high):
+        out.append("the combination is not strictly inside its interval at the piece's inner point")
+    sc = rec.sign * c
+    if rec.factor_proof is None:
+        if sc.free_symbols or not constant_holds(sc):
+            out.append(f"the factor {sc} is not a number >= 0")
+    else:
+        out += recheck_problem(*rec.factor_proof, sc, syms, crds, bx, "the factor's sign")
+    wanted_bounds = [(w, e) for w, e in (("low", rec.low), ("high", rec.high)) if not _infinite(e)]
+    if [w for w, _ in rec.bounds] != [w for w, _ in wanted_bounds]:
+        return out + ["the recorded bounds on the combination are not its interval's finite ends"]
+    for (which, proof), (_, e) in zip(rec.bounds, wanted_bounds):
+        margin = g - _rational(e) if which == "low" else _rational(e) - g
+        out += recheck_problem(*proof, margin, syms, crds, bx, f"the combination's {which} bound")
+    osy, osc, obx = _outer_problem(u, rec.low, rec.high)
+    out += recheck_problem(*rec.outer_proof, rec.sign * rec.outer, osy, osc, obx, "phi on the interval")
+    wanted = faces(*un)
+    if [w for w, _ in wanted] != [w for w, _ in rec.faces]:
+        return out + ["the recorded faces are not the piece's closed ends"]
+    for (what, (margin, fsy, fsc, fbx)), (_, proof) in zip(wanted, rec.faces):
+        out += recheck_problem(*proof, margin, fsy, fsc, fbx, what)
+    return out

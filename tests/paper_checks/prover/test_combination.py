@@ -1,0 +1,95 @@
+"""One combination (:mod:`paper_checks.prover.combination`): GCE's mean-value bound, a function of ``p^q`` over ``q``,
+and the temperature-smoothed hinge, a function of ``(1 - v)/tau`` times ``tau``, each 0 along a curve or at an open
+end of the parameter, proved as a problem in one variable; false neighbours refuted; the split, its interval and the
+strict point read exactly; a tampered record fails its re-check."""
+from __future__ import annotations
+
+import dataclasses
+import math
+from fractions import Fraction
+
+import sympy
+
+from paper_checks.prover import prove, prove_expr, recheck
+from paper_checks.prover.combination import (
+    Combination,
+    combinations,
+    ends,
+    identity,
+    pulled,
+    separated,
+    strictly_between,
+)
+from paper_checks.search.params import Real, SearchSpace
+
+R = sympy.Rational
+F = Fraction
+HANG_GUARD = 300  # seconds: generous, so that the load never decides an outcome
+oo = sympy.oo
+p, q, tau = sympy.symbols("p q tau", positive=True)
+v = sympy.Symbol("v", real=True)
+#: GCE (Zhang & Sabuncu 2018, Eq. 6) above its mean-value bound: L_q(p) >= p^(q/2) (-log p), 0 along p = 1
+GCE_MEAN = (1 - p**q) / q + p ** (q / 2) * sympy.log(p)
+GCE_DOMAIN = {p: sympy.Interval.Lopen(0, 1), q: sympy.Interval.Lopen(0, 2)}
+#: the temperature-smoothed hinge above the hinge, 0 as tau -> 0 for every v != 1
+HINGE = tau * sympy.log(1 + sympy.exp((1 - v) / tau)) - sympy.Max(0, 1 - v)
+HINGE_DOMAIN = {v: (-oo, oo), tau: sympy.Interval.Lopen(0, 5)}
+
+
+def test_gce_mean_value_bound_is_proved_through_p_to_the_q_and_rechecks():
+    def exact(pt):
+        return GCE_MEAN.xreplace({p: pt["p"], q: pt["q"]})
+
+    space = SearchSpace((Real("p", 0, 1, open_low=True), Real("q", 0, 2, open_low=True)),
+                        lambda pt: float(exact(pt)), exact, description="GCE's mean-value bound")
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.proved and "one combination" in res.certificate.methods()
+    assert recheck(res.certificate, space) == []
+    rec = next(r for r in res.certificate.subproofs.values() if isinstance(r, Combination))
+    assert str(rec.combination) == "p**q" and (rec.low, rec.high) == (F(0), F(1)) and rec.sign == 1
+    tampered = [dataclasses.replace(rec, factor=rec.factor * 2),  # no longer the margin
+                dataclasses.replace(rec, high=math.inf, bounds=rec.bounds[:1]),  # phi not proved on (0, oo)
+                dataclasses.replace(rec, bounds=rec.bounds[1:]),  # a finite end without its bound
+                dataclasses.replace(rec, faces=[])]  # the closed face q = 2 dropped
+    for bad in tampered:
+        res.certificate.subproofs = {k: bad for k in res.certificate.subproofs}
+        assert recheck(res.certificate, space)
+
+
+def test_the_smoothed_hinge_is_proved_on_the_line_with_its_temperature_free():
+    res = prove_expr(HINGE, HINGE_DOMAIN, seconds=HANG_GUARD)
+    assert res.proved and "one combination" in res.certificate.methods()
+
+
+def test_false_neighbours_are_refuted():
+    nudged = (1 - p**q) / q + p ** (q / 3) * sympy.log(p)  # weight exponent q/2 nudged to q/3
+    assert prove_expr(nudged, GCE_DOMAIN, seconds=HANG_GUARD).outcome == "counterexample"
+    below = HINGE - R(1, 10**12)  # 1e-12 below: negative as tau -> 0, away from the kink
+    assert prove_expr(below, HINGE_DOMAIN, seconds=HANG_GUARD).outcome == "counterexample"
+
+
+def test_a_positive_factor_is_pulled_out_of_max_and_min():
+    z = sympy.Symbol("z", real=True)
+    assert pulled(sympy.Max(0, tau * z)) == tau * sympy.Max(0, z)
+    assert pulled(sympy.Min(tau * z, 3 * tau)) == tau * sympy.Min(z, 3)
+    assert pulled(sympy.Max(0, v * z)) == sympy.Max(0, v * z)  # v's sign is unknown: kept
+
+
+def test_the_split_is_found_and_checked_as_an_identity():
+    u = sympy.Symbol("u", positive=True)
+    assert combinations(GCE_MEAN, [p, q])[0] == p**q
+    c, phi = separated(GCE_MEAN, p**q, p, u, [q])
+    assert c == 1 / q and sympy.simplify(phi - (1 - u + sympy.sqrt(u) * sympy.log(u))) == 0
+    assert identity(GCE_MEAN, c, phi, u, p**q)
+    assert not identity(GCE_MEAN, 2 * c, phi, u, p**q)
+    x = sympy.Symbol("x", real=True)
+    assert separated(sympy.exp(x * q) - x, x * q, x, u, [q]) is None  # x is read outside x q too
+
+
+def test_the_interval_comes_from_exact_corners_and_a_strict_point():
+    box = [(F(0), F(1)), (F(0), F(2))]
+    assert ends(p**q, [p, q], box) == (F(0), F(1))
+    x, t = sympy.symbols("x t", real=True)
+    assert ends((1 - t) * x, [x, t], [(F(-1), math.inf), (F(0), F(1))]) == (F(-1), math.inf)
+    assert strictly_between(p**q, [p, q], box, F(0), F(1))
+    assert not strictly_between(p**q, [p, q], box, F(0), F(1, 2))  # (1/2)^1 = 1/2 is no inner value
