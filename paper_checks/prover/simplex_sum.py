@@ -152,6 +152,20 @@ def _constant(d: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
     return e if s not in e.free_symbols else None
 
 
+def _gathered(phi: sympy.Expr) -> sympy.Expr:
+    """``phi`` with each function's argument put over one denominator and cancelled, then its products expanded (an
+    identity where it is defined): the eliminated class's term of a Jensen-Shannon loss is traced as ``(1 - u_1 -
+    ...) log(1/D - u_1/D - ...)``, whose other classes cancel only so, within :data:`CONSTANT_SECONDS`."""
+    try:
+        with deadline(CONSTANT_SECONDS):
+            e = phi.replace(lambda n: isinstance(n, sympy.Function) and len(n.args) == 1,
+                            lambda n: n.func(sympy.cancel(sympy.together(n.args[0]))))
+            return sympy.expand(e, log=False, power_base=False, power_exp=False)
+    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError,
+            sympy.PolynomialError):
+        return phi
+
+
 def decompose(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate],
               row: tuple[str, int | None]) -> Decomposition | None:
     """``expr`` as a class sum over the simplex row ``row`` (:class:`Decomposition`), or None where it is not one
@@ -183,6 +197,8 @@ def decompose(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
     if not multi:
         return None
     phi = sympy.Add(*multi).xreplace({reps[0]: 1 - s - sympy.Add(*reps[1:])})
+    if phi.free_symbols & on:  # the eliminated class's fractions written apart, u_0/m_0 as 1/D - u_1/D - ...
+        phi = _gathered(phi)
     if phi.free_symbols & on:  # a cross term: not a sum of one term per class
         return None
     for r in reps:
@@ -217,9 +233,24 @@ def minorant(dec: Decomposition, kind: str) -> tuple[sympy.Expr, sympy.Expr] | N
         beta = dphi.xreplace({s: m})
         alpha = phi.xreplace({s: m}) - m * beta
     else:
-        alpha = phi.xreplace({s: sympy.Integer(0)})
-        beta = phi.xreplace({s: sympy.Integer(1)}) - alpha
+        alpha = _end_value(phi, s, 0)
+        beta = _end_value(phi, s, 1) - alpha
     return (alpha, beta) if _finite(alpha, beta) else None
+
+
+def _end_value(phi: sympy.Expr, s: sympy.Symbol, end: int) -> sympy.Expr:
+    """``phi`` at ``s = end`` as written, or where that is undefined (``0 log 0``), its limit from inside ``[0, 1]``
+    (SymPy's, within :data:`CONSTANT_SECONDS`): only the choice of a chord, whose sub-problems prove it."""
+    v = phi.xreplace({s: sympy.Integer(end)})
+    if _finite(v):
+        return v
+    try:
+        with deadline(CONSTANT_SECONDS):
+            lim = sympy.limit(phi, s, end, "+" if end == 0 else "-")
+    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError,
+            sympy.PolynomialError):
+        return v
+    return lim if isinstance(lim, sympy.Expr) and not lim.has(sympy.Limit) else v
 
 
 def sub_margins(dec: Decomposition, alpha: sympy.Expr, beta: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:

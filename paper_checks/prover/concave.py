@@ -1,0 +1,203 @@
+"""Concave in one coordinate: a margin whose second derivative in ``x_k`` is ``<= 0`` is at least the smaller of its
+values at ``x_k``'s two ends, so ``m >= 0`` follows from two problems in one coordinate fewer.
+
+A bound that a convex loss lies below its chord is 0 at both ends of the chord for every value of a parameter: the
+Jensen-Shannon loss of Englesson & Azizpour (2021) against its chord ``H(pi) (1 - p)`` between the one-hot label
+(``p = 1``, 0) and a disjoint prediction (``p = 0``, ``H(pi)``), with the weight ``pi`` free. The boxes meet 0 along
+both faces, and ``0 log 0`` at ``p = 0``; the Hessian closes no box there, since the margin is concave.
+
+Fix the other coordinates at a point ``P``. Then ``g(s) = m(s, P)`` is concave on the open interval ``(a, b)`` of
+``x_k`` (``g'' <= 0`` there), so ``g(s) >= min(g(a+), g(b-))``, its one-sided limits at the ends, which a concave
+function has. These facts prove the piece:
+
+- ``-d^2 m / dx_k^2 >= 0`` on the piece with ``x_k``'s ends open (a sub-proof; a pole at an end is allowed);
+- ``m >= 0`` on each face ``x_k = a`` and ``x_k = b`` (each a sub-proof on the other coordinates, or a number):
+  the margin there as written, or, where it is undefined as written there (``0 log 0``, ``0/0``), its one-sided
+  limit from inside the interval (SymPy's ``limit``, with the other coordinates' strict signs), which is also
+  the value ``g`` takes there (every whitelisted node is continuous in one variable where it is defined; the step
+  declines a node that jumps).
+
+At a closed end the margin as written is the face's value. ``x_k`` needs finite ends; the others may be charted
+(read in their values, :func:`paper_checks.prover.partial_min.uncharted`). Margins with ``Max``, ``Min``, ``Abs`` or
+branches, and points of a simplex, are left to the other closures (a class sum's one-term problem is a plain one).
+:func:`recheck` derives the second derivative and both faces again and re-checks every certificate.
+"""
+from __future__ import annotations
+
+import contextvars
+import math
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from paper_checks.deadline import TimedOut, deadline
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.normal import is_zero
+from paper_checks.prover.partial_min import opened, others, second, uncharted
+from paper_checks.prover.subproblem import constant_holds, nested, proved_once, recheck_problem, sampled
+from paper_checks.prover.symbols import Coordinate
+from paper_checks.search.params import SearchSpace
+
+#: how many of these steps may nest
+MAX_DEPTH = 2
+#: the share of the time left that one step may spend on its sub-proofs
+SHARE = 0.5
+#: seconds SymPy may spend on one face's limit
+LIMIT_SECONDS = 2.0
+#: grid points per coordinate where the second derivative is sampled (floating point: a choice only)
+SAMPLES = 9
+_ROUGH = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor,
+          sympy.ceiling, sympy.frac)
+
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("concave_depth", default=0)
+
+Proof = tuple[SearchSpace, Any]
+
+
+@dataclass
+class Concave:
+    """A piece closed by concavity in coordinate ``index`` (``name``): the proof of ``-d^2m/dx_k^2 >= 0`` and, for
+    each end (``low``, ``high``), the face's margin, how it was read (``as written`` or ``limit``) and its proof (None
+    where it is a number ``>= 0``)."""
+
+    index: int
+    name: str
+    concave: Proof
+    faces: list[tuple[str, sympy.Expr, str, Proof | None]]
+
+    def why(self) -> str:
+        ends = "; ".join(f"{self.name} at its {end} end ({how}): {face} >= 0" + (" proved" if p is not None else "")
+                         for end, face, how, p in self.faces)
+        return f"concave in {self.name} (-d^2/d{self.name}^2 >= 0 proved), so at least its values at the ends: {ends}"
+
+
+def _infinite(e: Any) -> bool:
+    return isinstance(e, float) and math.isinf(e)
+
+
+def _undefined(e: sympy.Expr) -> bool:
+    return bool(e.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo))
+
+
+def face(m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box, k: int, end: str
+         ) -> tuple[sympy.Expr, str] | None:
+    """The margin on the face where coordinate ``k`` is at its ``end`` (``low``/``high``): as written, or where that
+    is undefined, its one-sided limit from inside (the others with their open intervals' strict signs); None where
+    SymPy gives no finite limit within :data:`LIMIT_SECONDS`."""
+    value = bx[k][0] if end == "low" else bx[k][1]
+    at = sympy.Rational(Fraction(value).numerator, Fraction(value).denominator)
+    x = syms[k]
+    written = m.xreplace({x: at})
+    if not _undefined(written):
+        return written, "as written"
+    om, osy, _, _ = opened(m, syms, crds, bx)
+    try:
+        with deadline(LIMIT_SECONDS):
+            lim = sympy.limit(om, osy[k], at, "+" if end == "low" else "-")
+    except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError,
+            sympy.PolynomialError):
+        return None
+    if not isinstance(lim, sympy.Expr) or lim.has(sympy.Limit) or _undefined(lim) or osy[k] in lim.free_symbols:
+        return None
+    back = {o: s for o, s in zip(osy, syms)}
+    return lim.xreplace(back), "limit"
+
+
+def ends_open(syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box, k: int) -> list[Coordinate]:
+    """The piece's coordinates with ``k``'s two ends open (where the second derivative is proved)."""
+    out = list(crds)
+    lo, hi = bx[k]
+    out[k] = Coordinate(syms[k], str(syms[k]), (), (Fraction(lo), Fraction(hi)))
+    return out
+
+
+def _concave_sampled(d2: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> bool:
+    """Whether ``d2`` sampled inside the piece (``k``'s ends and the charts' poles kept out) is ``<= 0`` everywhere
+    it is finite, and below 0 somewhere."""
+    inner = []
+    for i, (lo, hi) in enumerate(bx):
+        a = Fraction(hi) - 8 if _infinite(lo) and not _infinite(hi) else Fraction(-8) if _infinite(lo) else Fraction(lo)
+        b = Fraction(lo) + 8 if _infinite(hi) and not _infinite(lo) else Fraction(8) if _infinite(hi) else Fraction(hi)
+        pad = (b - a) / 1000 if i == k else Fraction(0)
+        inner.append((a + pad, b - pad))
+    values = sampled(d2, syms, inner, SAMPLES) or []
+    return bool(values) and all(v <= 1e-12 for v in values) and any(v < 0 for v in values)
+
+
+def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+            coords: list[Coordinate]) -> Concave | None:
+    """Close ``expr >= 0`` on the piece (``box``) by concavity in one coordinate (the module docstring), or None."""
+    if expr.has(*_ROUGH) or any(c.index for c in coords):
+        return None
+    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+        if stop is None:
+            return None
+        un = uncharted(expr, symbols, coords, box)
+        if un is None:
+            return None
+        m, syms, crds, bx = un
+        for k, x in enumerate(syms):
+            if time.monotonic() >= stop or _infinite(bx[k][0]) or _infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
+                continue
+            try:
+                d2 = second(m, x)
+            except (TypeError, ValueError, NotImplementedError, RecursionError):
+                continue
+            if not _concave_sampled(d2, syms, bx, k):
+                continue
+            found = [face(m, syms, crds, bx, k, end) for end in ("low", "high")]
+            if None in found:
+                continue
+            osy, osc, obx = others(k, syms, crds, bx)
+            done: list[tuple[str, sympy.Expr, str, Proof | None]] = []
+            for end, (fm, how) in zip(("low", "high"), found):
+                if not fm.free_symbols:
+                    if fm != 0 and not is_zero(fm) and not constant_holds(fm):
+                        break
+                    done.append((end, fm, how, None))
+                    continue
+                got = proved_once(fm, osy, obx, osc, f"{m} at {x} = its {end} end ({how})",
+                                  (stop - time.monotonic()) / 3)
+                if got is None:
+                    break
+                done.append((end, fm, how, got))
+            else:
+                proof = proved_once(-d2, syms, bx, ends_open(syms, crds, bx, k), f"-d^2/d{x}^2 of {m}",
+                                    stop - time.monotonic())
+                if proof is not None:
+                    return Concave(k, str(x), proof, done)
+        return None
+
+
+def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+            coords: list[Coordinate]) -> list[str]:
+    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+    if expr.has(*_ROUGH) or any(c.index for c in coords):
+        return ["the margin is not smooth in plain real coordinates again"]
+    un = uncharted(expr, symbols, coords, box)
+    if un is None or not 0 <= rec.index < len(un[1]) or str(un[1][rec.index]) != rec.name:
+        return [f"the coordinate {rec.name} is not the piece's again"]
+    m, syms, crds, bx = un
+    k = rec.index
+    if _infinite(bx[k][0]) or _infinite(bx[k][1]):
+        return [f"{rec.name} has an infinite end"]
+    x = syms[k]
+    out = recheck_problem(*rec.concave, -sympy.diff(m, x, 2), syms, ends_open(syms, crds, bx, k), bx,
+                          f"-d^2/d{x}^2")
+    if [e for e, *_ in rec.faces] != ["low", "high"]:
+        return out + ["the recorded faces are not the two ends of the coordinate"]
+    osy, osc, obx = others(k, syms, crds, bx)
+    for end, fm, how, proof in rec.faces:
+        again = face(m, syms, crds, bx, k, end)
+        if again is None or again[1] != how or not (again[0] == fm or is_zero(again[0] - fm)):
+            out.append(f"the face at the {end} end of {x} is not the recorded one again")
+            continue
+        if proof is None:
+            if fm.free_symbols or not (fm == 0 or is_zero(fm) or constant_holds(fm)):
+                out.append(f"the face at the {end} end of {x} is not a number >= 0")
+        else:
+            out += recheck_problem(*proof, fm, osy, osc, obx, f"the face at the {end} end of {x}")
+    return out
