@@ -18,8 +18,9 @@ function has. These facts prove the piece:
   declines a node that jumps).
 
 At a closed end the margin as written is the face's value. ``x_k`` needs finite ends; the others may be charted
-(read in their values, :func:`paper_checks.prover.partial_min.uncharted`). Margins with ``Max``, ``Min``, ``Abs`` or
-branches, and points of a simplex, are left to the other closures (a class sum's one-term problem is a plain one).
+(read in their values, :func:`paper_checks.prover.partial_min.uncharted`), and a simplex point's coordinate is read as a
+plain real on its interval of the box where the margin reads no other coordinate of its row (:func:`plain`). Margins
+with ``Max``, ``Min``, ``Abs`` or branches are left to the other closures.
 :func:`recheck` derives the second derivative and both faces again and re-checks every certificate.
 """
 from __future__ import annotations
@@ -127,11 +128,34 @@ def _concave_sampled(d2: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) 
     return bool(values) and all(v <= 1e-12 for v in values) and any(v < 0 for v in values)
 
 
+def plain(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
+          ) -> tuple[list[sympy.Symbol], list[Coordinate], Box] | None:
+    """The coordinates ``expr`` reads, each a plain real on its interval of the box: a simplex point's coordinate
+    too, where the margin reads no other coordinate of its row (a loss of the label's probability alone), whose box
+    holds the piece's region of the simplex (a superset); None where it reads two of one row, or a matrix's."""
+    keep = [i for i, s in enumerate(symbols) if s in expr.free_symbols]
+    rows: dict[str, int] = {}
+    for i in keep:
+        if len(coords[i].index) > 1:
+            return None
+        if coords[i].index:
+            rows[coords[i].param] = rows.get(coords[i].param, 0) + 1
+    if any(n > 1 for n in rows.values()):
+        return None
+    return ([symbols[i] for i in keep],
+            [Coordinate(symbols[i], str(symbols[i]), ()) if coords[i].index else coords[i] for i in keep],
+            [box[i] for i in keep])
+
+
 def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
             coords: list[Coordinate]) -> Concave | None:
     """Close ``expr >= 0`` on the piece (``box``) by concavity in one coordinate (the module docstring), or None."""
-    if expr.has(*_ROUGH) or any(c.index for c in coords):
+    if expr.has(*_ROUGH):
         return None
+    read = plain(expr, symbols, coords, box)
+    if read is None or len(read[0]) < 2:
+        return None
+    symbols, coords, box = read
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
             return None
@@ -175,9 +199,10 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
 def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    if expr.has(*_ROUGH) or any(c.index for c in coords):
+    read = plain(expr, symbols, coords, box)
+    if expr.has(*_ROUGH) or read is None:
         return ["the margin is not smooth in plain real coordinates again"]
-    un = uncharted(expr, symbols, coords, box)
+    un = uncharted(expr, *read)
     if un is None or not 0 <= rec.index < len(un[1]) or str(un[1][rec.index]) != rec.name:
         return [f"the coordinate {rec.name} is not the piece's again"]
     m, syms, crds, bx = un

@@ -81,6 +81,11 @@ class Decomposition:
     phi: sympy.Expr
     rest: sympy.Expr
     merged: sympy.Expr  # the margin with the absorbed coordinates set to 0, which rest + sum_j phi(u_j) equals
+    #: the one class whose term is ``phi + psi`` (0: ``u_0``, ``j``: ``reps[j-1]``), None where every class's is
+    #: ``phi``: a label's own term (the bi-tempered loss's ``-log_t(yhat_y)``), with at least three classes
+    odd: int | None = None
+    psi: sympy.Expr = sympy.Integer(0)  # in ``s``
+    v: sympy.Symbol | None = None  # the odd class's coordinate in the reduced problem, in ``[0, 1]``
 
     @property
     def classes(self) -> int:
@@ -113,7 +118,8 @@ class SimplexSum:
         how = "the tangent at the centre" if self.kind == "tangent" else "the chord between the vertices"
         red = (f"proved: {self.reduced_proof.boxes} boxes" if self.reduced_proof is not None
                else "a constant, decided exactly")
-        return (f"a class sum over {d.classes} classes of {d.row[0]} ({len(d.absorbed)} coordinates merged): "
+        odd = "" if d.odd is None else f", one class with a term of its own, {d.psi}, read at {d.v} in [0, 1]"
+        return (f"a class sum over {d.classes} classes of {d.row[0]} ({len(d.absorbed)} coordinates merged{odd}): "
                 f"phi(s) >= {how} on [0, 1] (proved: {self.h_proof.boxes} boxes), and rest + "
                 f"{d.classes} alpha + beta >= 0 ({red})")
 
@@ -194,25 +200,38 @@ def decompose(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
             multi.append(t)  # a term of u_0 = 1 - sum(reps) (two classes: one that reads 1 - w, not w alone)
         else:
             single[next(iter(fs))].append(t)
-    if not multi:
+    if not multi and len(reps) < 2:
         return None
+    # no multi term: u_0's term was linear and went to the other classes (the odd one's below, if any)
     phi = sympy.Add(*multi).xreplace({reps[0]: 1 - s - sympy.Add(*reps[1:])})
     if phi.free_symbols & on:  # the eliminated class's fractions written apart, u_0/m_0 as 1/D - u_1/D - ...
         phi = _gathered(phi)
     if phi.free_symbols & on:  # a cross term: not a sum of one term per class
         return None
-    for r in reps:
-        d = _constant(sympy.Add(*single[r]).xreplace({r: s}) - phi, s)
-        if d is None:
-            return None
-        rest.append(d)
-    return Decomposition(row, reps, absorbed, s, phi, sympy.Add(*rest), merged)
+    terms = [sympy.Add(*single[r]).xreplace({r: s}) for r in reps]
+    diffs = [_constant(t - phi, s) for t in terms]
+    odd, psi = None, sympy.Integer(0)
+    bad = [j for j, d in enumerate(diffs) if d is None]
+    if bad and len(reps) >= 2 and len(bad) == 1:  # one class other than u_0 has a term of its own
+        odd, psi = bad[0] + 1, terms[bad[0]] - phi
+        diffs[bad[0]] = sympy.Integer(0)
+    elif bad and len(reps) >= 2 and len(bad) == len(reps):  # u_0's term is the odd one: phi is the others'
+        diffs = [_constant(t - terms[0], s) for t in terms]
+        odd, psi, phi = 0, phi - terms[0], terms[0]
+    if any(d is None for d in diffs):
+        return None
+    v = None
+    if odd is not None:
+        v = sympy.Symbol(next(n for n in (f"{row[0]}_odd" + "'" * k for k in itertools.count()) if n not in taken),
+                         real=True)
+    return Decomposition(row, reps, absorbed, s, phi, sympy.Add(*rest, *diffs), merged, odd, psi, v)
 
 
 def summed(dec: Decomposition) -> sympy.Expr:
-    """``rest + sum_j phi(u_j)``: what the margin (merged) must equal."""
+    """``rest + sum_j phi(u_j)`` (``+ psi(u_odd)``): what the margin (merged) must equal."""
     us = [1 - sympy.Add(*dec.reps), *dec.reps]
-    return dec.rest + sympy.Add(*[dec.phi.xreplace({dec.s: u}) for u in us])
+    extra = dec.psi.xreplace({dec.s: us[dec.odd]}) if dec.odd is not None else 0
+    return dec.rest + extra + sympy.Add(*[dec.phi.xreplace({dec.s: u}) for u in us])
 
 
 # ------------------------------------------------------------------------------------------- the minorants
@@ -254,8 +273,18 @@ def _end_value(phi: sympy.Expr, s: sympy.Symbol, end: int) -> sympy.Expr:
 
 
 def sub_margins(dec: Decomposition, alpha: sympy.Expr, beta: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr]:
-    """``h = phi - alpha - beta s`` (``>= 0`` on ``[0, 1]``) and ``rest + c alpha + beta`` (``>= 0``)."""
-    return dec.phi - alpha - beta * dec.s, dec.rest + dec.classes * alpha + beta
+    """``h = phi - alpha - beta s`` (``>= 0`` on ``[0, 1]``) and ``rest + c alpha + beta`` (``>= 0``), with the odd
+    class's ``psi(v)`` added, ``v`` in ``[0, 1]`` (a superset of where ``u_odd`` lies)."""
+    extra = dec.psi.xreplace({dec.s: dec.v}) if dec.v is not None else 0
+    return dec.phi - alpha - beta * dec.s, dec.rest + extra + dec.classes * alpha + beta
+
+
+def reduced_problem(dec: Decomposition, th: list[sympy.Symbol], th_coords: list[Coordinate], th_box: Box
+                    ) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
+    """The reduced problem's coordinates: ``theta``'s, after the odd class's ``v`` in ``[0, 1]`` where there is one."""
+    if dec.v is None:
+        return th, th_coords, th_box
+    return [dec.v, *th], [Coordinate(dec.v, str(dec.v), ()), *th_coords], [(Fraction(0), Fraction(1)), *th_box]
 
 
 def _sampled_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> float:
@@ -283,8 +312,9 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                 if line is None:
                     continue
                 h, reduced = sub_margins(dec, *line)
+                r_syms, _, r_box = reduced_problem(dec, th, th_coords, th_box)
                 if _sampled_min(h, [dec.s, *th], [(Fraction(0), Fraction(1)), *th_box]) < -1e-9 or \
-                        _sampled_min(reduced, th, th_box) < -1e-9:
+                        _sampled_min(reduced, r_syms, r_box) < -1e-9:
                     continue
                 found = _closed(dec, kind, line, h, reduced, th, th_coords, th_box, stop)
                 if found is not None:
@@ -296,8 +326,9 @@ def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], 
             reduced: sympy.Expr, th: list[sympy.Symbol], th_coords: list[Coordinate], th_box: Box,
             stop: float) -> SimplexSum | None:
     """Both sub-problems of one minorant proved (the reduced one first: it is the smaller), or None."""
-    if reduced.free_symbols & set(th):
-        red = proved_once(reduced, th, th_box, th_coords, f"the class sum's value under its {kind}: {reduced}",
+    r_syms, r_coords, r_box = reduced_problem(dec, th, th_coords, th_box)
+    if reduced.free_symbols & set(r_syms):
+        red = proved_once(reduced, r_syms, r_box, r_coords, f"the class sum's value under its {kind}: {reduced}",
                       (stop - time.monotonic()) / 3)
         if red is None:
             return None
@@ -323,9 +354,9 @@ def recheck(rec: SimplexSum, expr: sympy.Expr, symbols: list[sympy.Symbol], box:
     if dec is None:
         return ["the margin is not a class sum over that simplex again"]
     mine = rec.decomposition
-    if ([str(r) for r in dec.reps], dec.absorbed, dec.phi, dec.rest) != \
+    if ([str(r) for r in dec.reps], dec.absorbed, dec.phi, dec.rest, dec.odd, dec.psi, dec.v) != \
             ([str(r) for r in mine.reps], mine.absorbed, mine.phi.xreplace({mine.s: dec.s}),
-             mine.rest):
+             mine.rest, mine.odd, mine.psi.xreplace({mine.s: dec.s}), mine.v):
         return ["the class sum derived again is not the one recorded"]
     out = []
     diff = dec.merged - summed(dec)  # the merge itself is derived again by decompose (subproblem.paired, exact)
@@ -344,6 +375,7 @@ def recheck(rec: SimplexSum, expr: sympy.Expr, symbols: list[sympy.Symbol], box:
         if reduced.free_symbols or not constant_holds(reduced):
             out.append(f"the reduced class sum {reduced} is not a nonnegative constant")
     else:
-        out += recheck_problem(rec.reduced_space, rec.reduced_proof, reduced, th, th_coords, th_box,
+        r_syms, r_coords, r_box = reduced_problem(dec, th, th_coords, th_box)
+        out += recheck_problem(rec.reduced_space, rec.reduced_proof, reduced, r_syms, r_coords, r_box,
                                "the reduced class sum")
     return out

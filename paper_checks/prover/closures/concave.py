@@ -20,5 +20,5 @@ class ConcaveIn(SubproofMethod):
     find = staticmethod(concave)
     check_record = staticmethod(recheck)
 
-    def applies(self, goal: PieceGoal) -> bool:
-        return len(goal.coords) >= 2 and not any(c.index for c in goal.coords)
+    def applies(self, goal: PieceGoal) -> bool:  # a simplex's coordinate is read as a real where it is its row's only
+        return len(goal.coords) >= 2

@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.concave import Concave, face
 from paper_checks.prover.symbols import Coordinate
-from paper_checks.search.params import Real, SearchSpace
+from paper_checks.search.params import Real, SearchSpace, SimplexPoint
 
 R = sympy.Rational
 F = Fraction
@@ -66,3 +67,17 @@ def test_a_face_is_read_as_written_or_by_its_one_sided_limit():
     assert face(x * log(x) + y, [x, y], coords, box, 0, "high") == (y, "as written")
     assert face(x * log(x) + y, [x, y], coords, box, 0, "low") == (y, "limit")  # 0 log 0 read as its limit 0
     assert face(log(x) + y, [x, y], coords, box, 0, "low") is None  # -oo: no finite limit
+
+
+@pytest.mark.slow  # about 14 s: out of README's quick command, in CI's slow run
+def test_a_simplex_coordinate_read_alone_is_a_plain_real():
+    # the chord problem with p the label's probability f[0] of a 3-simplex point: the margin reads no other
+    # coordinate of the row, so each piece's box of f[0] holds its region, and concavity in it closes the piece
+    def exact(pt):
+        return CHORD.xreplace({p: pt["f"][0], w: pt["w"]})
+
+    space = SearchSpace((SimplexPoint("f", 3), Real("w", R(1, 100), R(99, 100))), lambda pt: float(exact(pt)), exact,
+                        description="JS below its chord at the label")
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.proved and "concave" in res.certificate.methods(), res.reason
+    assert recheck(res.certificate, space) == []

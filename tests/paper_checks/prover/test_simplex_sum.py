@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, recheck
-from paper_checks.prover.simplex_sum import SimplexSum, decompose, simplex_sum, summed
+from paper_checks.prover.simplex_sum import SimplexSum, decompose, minorant, simplex_sum, sub_margins, summed
 from paper_checks.prover.simplex_sum import recheck as sum_recheck
 from paper_checks.prover.symbols import Coordinate, simplex_symbols
 from paper_checks.search.params import Integer, Real, SearchSpace, SimplexPoint
@@ -56,8 +56,21 @@ def test_a_folded_point_is_merged_to_its_classes():
 def test_a_cross_term_is_no_class_sum():
     vals, syms, coords, _ = _row(4)
     assert decompose(sum(v ** 2 for v in vals) + vals[1] * vals[2], syms, coords, ("f", None)) is None
-    # a class whose term is not the others' (an asymmetric weight)
-    assert decompose(sum(v ** 2 for v in vals) + vals[1] ** 3, syms, coords, ("f", None)) is None
+    # two classes whose terms are not the others' (asymmetric weights)
+    assert decompose(sum(v ** 2 for v in vals) + vals[1] ** 3 + vals[2] ** 3, syms, coords, ("f", None)) is None
+
+
+def test_one_class_with_a_term_of_its_own_is_the_odd_class():
+    # a label's own term (the bi-tempered loss's -log_t(yhat_y)): phi is the other classes' term, psi the label's
+    # extra, read in the reduced problem at a coordinate of its own in [0, 1]
+    vals, syms, coords, _ = _row(4)
+    for k in (1, 0):  # a free coordinate's class, then the eliminated one's
+        e = sum(v ** 2 for v in vals) + vals[k] ** 3
+        dec = decompose(e, syms, coords, ("f", None))
+        assert dec is not None and dec.odd == k and sympy.expand(dec.psi - dec.s ** 3) == 0
+        assert sympy.simplify(e - summed(dec)) == 0
+        _, reduced = sub_margins(dec, *minorant(dec, "tangent"))
+        assert dec.v in reduced.free_symbols and dec.s not in reduced.free_symbols
 
 
 def test_gce_lower_bound_closes_by_the_tangent_and_rechecks():
@@ -166,6 +179,21 @@ def test_the_js_class_sum_is_closed_by_its_chord_read_at_0_log_0():
     # chord's end at s = 0 is 0 log 0, read by its limit; the chord's own problem is closed by concavity
     space = SearchSpace((SimplexPoint("f", 3), Real("pi", R(1, 100), R(99, 100))),
                         lambda pt: float(_js_class_sum(pt)), _js_class_sum, description="the JS class sum")
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.proved and "class sum" in res.certificate.methods(), res.reason
+    assert recheck(res.certificate, space) == []
+
+
+def test_the_bi_tempered_loss_bound_closes_with_the_label_as_the_odd_class():
+    # 1/(1 - t) - L_t(e_0, yhat) = yhat_0^(1-t)/(1 - t) + (1 - sum_i yhat_i^(2-t))/(2 - t) (Amid et al. 2019, the
+    # bi-tempered loss bounded for t < 1): phi = -s^(2-t)/(2 - t) under its chord, and the label's own term read at
+    # a coordinate of its own
+    def exact(pt):
+        y, t = list(pt["y"]), pt["t"]
+        return y[0] ** (1 - t) / (1 - t) + (1 - sympy.Add(*[v ** (2 - t) for v in y])) / (2 - t)
+
+    space = SearchSpace((SimplexPoint("y", 3), Real("t", 0, R(9, 10))), lambda pt: float(exact(pt)), exact,
+                        description="the bi-tempered loss's bound")
     res = prove(space, 10**6, HANG_GUARD)
     assert res.proved and "class sum" in res.certificate.methods(), res.reason
     assert recheck(res.certificate, space) == []
