@@ -61,6 +61,8 @@ MAX_DEPTH = 2
 SHARE = 0.5
 #: seconds SymPy may spend on one candidate (its ``solve``, the margin rewritten and separated)
 CANDIDATE_SECONDS = 1.0
+#: seconds all the candidates of one piece may take together (a margin of sines: 4 s of solves that split nothing)
+FIND_SECONDS = 2.0
 #: the most subexpressions tried as the combination (smallest first)
 MAX_COMBINATIONS = 6
 #: grid points per coordinate where ``g`` and ``c`` are sampled (floating point: choices only)
@@ -141,12 +143,14 @@ def combinations(m: sympy.Expr, syms: list[sympy.Symbol]) -> list[sympy.Expr]:
     return sorted(found, key=lambda e: (sympy.count_ops(e), sympy.default_sort_key(e)))[:MAX_COMBINATIONS]
 
 
-def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol, u: sympy.Symbol, rest: list[sympy.Symbol]
-              ) -> tuple[sympy.Expr, sympy.Expr] | None:
+def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol, u: sympy.Symbol, rest: list[sympy.Symbol],
+              seconds: float = CANDIDATE_SECONDS) -> tuple[sympy.Expr, sympy.Expr] | None:
     """``(c, phi)`` with ``m = c phi(u)`` where ``u = g``, found by solving ``g = u`` for ``x`` (one solution) and
-    separating; None where SymPy finds no such split within :data:`CANDIDATE_SECONDS`."""
+    separating; None where SymPy finds no such split within ``seconds``."""
+    if seconds <= 0:
+        return None
     try:
-        with deadline(CANDIDATE_SECONDS):
+        with deadline(seconds):
             sols = sympy.solve(sympy.Eq(g, u), x, dict=False)
             if len(sols) != 1 or x in sols[0].free_symbols or sols[0].has(sympy.I, sympy.zoo, sympy.nan):
                 return None
@@ -258,6 +262,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
         if un is None:
             return None
         m, syms, crds, bx = opened(*un)
+        finding = time.monotonic() + FIND_SECONDS
         for g in combinations(m, syms):
             if time.monotonic() >= stop:
                 return None
@@ -272,7 +277,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                 if time.monotonic() >= stop:
                     return None
                 rest = [s for s in syms if s != x]
-                split = separated(m, g, x, u, rest)
+                split = separated(m, g, x, u, rest, min(CANDIDATE_SECONDS, finding - time.monotonic()))
                 if split is None:
                     continue
                 c, phi = split

@@ -210,8 +210,12 @@ def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Bo
     if _infinite(bx[k][0]) or _infinite(bx[k][1]):
         return [f"{rec.name} has an infinite end"]
     x = syms[k]
-    out = recheck_problem(*rec.concave, -sympy.diff(m, x, 2), syms, ends_open(syms, crds, bx, k), bx,
-                          f"-d^2/d{x}^2")
+    opened_k = ends_open(syms, crds, bx, k)
+    # derived again as the step derived it (SymPy's factor of it, which simplify may not take back within its
+    # time), else as the plain derivative
+    out = recheck_problem(*rec.concave, -second(m, x), syms, opened_k, bx, f"-d^2/d{x}^2")
+    if out:
+        out = recheck_problem(*rec.concave, -sympy.diff(m, x, 2), syms, opened_k, bx, f"-d^2/d{x}^2")
     if [e for e, *_ in rec.faces] != ["low", "high"]:
         return out + ["the recorded faces are not the two ends of the coordinate"]
     osy, osc, obx = others(k, syms, crds, bx)

@@ -315,7 +315,9 @@ def recheck(rec: PartialMin, expr: sympy.Expr, symbols: list[sympy.Symbol], box:
     d1 = sympy.diff(m, x)
     if x in at.free_symbols or not strictly_inside(at, rec.index, syms, bx) or not _critical(d1, x, at):
         return [f"{x} = {rec.at} is not a critical point inside the open interval of {x} again"]
-    out = recheck_problem(*rec.convex, sympy.diff(m, x, 2), syms, crds, bx, f"d^2/d{x}^2")
+    out = recheck_problem(*rec.convex, second(m, x), syms, crds, bx, f"d^2/d{x}^2")  # as the step derived it
+    if out:
+        out = recheck_problem(*rec.convex, sympy.diff(m, x, 2), syms, crds, bx, f"d^2/d{x}^2")
     osy, osc, obx = others(rec.index, syms, crds, bx)
     least_margin = m.xreplace({x: at})
     if rec.least is None:
