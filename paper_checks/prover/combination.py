@@ -51,8 +51,9 @@ from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.partial_min import faces, inner_point, opened, posed, uncharted
-from paper_checks.prover.subproblem import constant_holds, nested, proved_once, recheck_problem, sampled
+from paper_checks.prover.subproblem import clipped, constant_holds, nested, proved_once, recheck_problem, sampled
 from paper_checks.prover.symbols import Coordinate, sign_assumptions
+from paper_checks.prover.unbounded import infinite
 from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
@@ -105,10 +106,6 @@ class Combination:
 
 def _shown(e: End) -> str:
     return str(e) if not isinstance(e, float) else ("-oo" if e < 0 else "oo")
-
-
-def _infinite(e: Any) -> bool:
-    return isinstance(e, float) and math.isinf(e)
 
 
 def _rational(e: End) -> sympy.Expr:
@@ -176,20 +173,10 @@ def identity(m: sympy.Expr, c: sympy.Expr, phi: sympy.Expr, u: sympy.Symbol, g: 
     return diff == 0 or is_zero(diff)
 
 
-def _finite_box(bx: Box) -> list[tuple[Fraction, Fraction]]:
-    """The box with each infinite end 8 past the other end (where ``g`` and ``c`` are sampled)."""
-    out = []
-    for lo, hi in bx:
-        a = Fraction(hi) - 8 if _infinite(lo) and not _infinite(hi) else Fraction(-8) if _infinite(lo) else Fraction(lo)
-        b = Fraction(lo) + 8 if _infinite(hi) and not _infinite(lo) else Fraction(8) if _infinite(hi) else Fraction(hi)
-        out.append((a, b))
-    return out
-
-
 def _corners(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> set[Fraction]:
     """The rational values of ``g`` at the box's corners whose coordinates are all finite ends, and 0."""
     out = {Fraction(0)}
-    choices = [[e for e in b if not _infinite(e)] for b in bx]
+    choices = [[e for e in b if not infinite(e)] for b in bx]
     for k in range(2 ** len(bx)):
         pt = [c[(k >> i) & 1] if len(c) == 2 else c[0] if c else None for i, c in enumerate(choices)]
         if None in pt:
@@ -203,7 +190,7 @@ def _corners(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> set[Fraction]:
 def ends(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> tuple[End, End] | None:
     """The candidate interval of ``g`` on the box: the greatest corner value no sample is below, the least no sample
     is above (infinite where none is); None where ``g`` cannot be sampled."""
-    values = sampled(g, syms, _finite_box(bx), SAMPLES)
+    values = sampled(g, syms, clipped(bx), SAMPLES)
     if not values:
         return None
     lo, hi = min(values), max(values)
@@ -216,7 +203,7 @@ def ends(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> tuple[End, End] | 
 def _sign(c: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> int:
     """``+1``/``-1`` where ``c`` sampled has that sign everywhere it is finite (0 at an end of the box allowed), else
     0 (a choice only)."""
-    values = sampled(c, syms, _finite_box(bx), SAMPLES) or []
+    values = sampled(c, syms, clipped(bx), SAMPLES) or []
     if any(v > 0 for v in values) and all(v >= 0 for v in values):
         return 1
     if any(v < 0 for v in values) and all(v <= 0 for v in values):
@@ -229,7 +216,7 @@ def strictly_between(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box, low: End,
     :func:`~paper_checks.prover.partial_min.inner_point` of the open box (Arb's ball of the exact value)."""
     pt = [(p, p) for p in (inner_point(*b) for b in bx)]
     for e, sign in ((low, 1), (high, -1)):
-        if _infinite(e):
+        if infinite(e):
             continue
         bound = ball_lower(sign * (g - _rational(e)), syms, pt)
         if bound is None or bound <= 0:
@@ -245,7 +232,7 @@ def _variable(syms: list[sympy.Symbol], low: End, high: End) -> sympy.Symbol:
 
 def _outer_problem(u: sympy.Symbol, low: End, high: End) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
     """The one-variable problem's symbols, coordinates and box: ``u`` in the open ``(low, high)``."""
-    at = (None if _infinite(low) else Fraction(low), None if _infinite(high) else Fraction(high))
+    at = (None if infinite(low) else Fraction(low), None if infinite(high) else Fraction(high))
     return [u], [Coordinate(u, str(u), (), at)], [(low, high)]
 
 
@@ -312,8 +299,8 @@ def _proofs(g: sympy.Expr, u: sympy.Symbol, sc: sympy.Expr, sphi: sympy.Expr, sy
     elif not constant_holds(sc):
         return None
     bounds: list[tuple[str, Proof]] = []
-    for which, margin in (("low", g - _rational(low) if not _infinite(low) else None),
-                          ("high", _rational(high) - g if not _infinite(high) else None)):
+    for which, margin in (("low", g - _rational(low) if not infinite(low) else None),
+                          ("high", _rational(high) - g if not infinite(high) else None)):
         if margin is None:
             continue
         got = proved_once(margin, syms, bx, crds, f"{u} = {g} >= {low}" if which == "low" else f"{u} <= {high}",
@@ -360,7 +347,7 @@ def recheck(rec: Combination, expr: sympy.Expr, symbols: list[sympy.Symbol], box
             out.append(f"the factor {sc} is not a number >= 0")
     else:
         out += recheck_problem(*rec.factor_proof, sc, syms, crds, bx, "the factor's sign")
-    wanted_bounds = [(w, e) for w, e in (("low", rec.low), ("high", rec.high)) if not _infinite(e)]
+    wanted_bounds = [(w, e) for w, e in (("low", rec.low), ("high", rec.high)) if not infinite(e)]
     if [w for w, _ in rec.bounds] != [w for w, _ in wanted_bounds]:
         return out + ["the recorded bounds on the combination are not its interval's finite ends"]
     for (which, proof), (_, e) in zip(rec.bounds, wanted_bounds):

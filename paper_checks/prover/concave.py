@@ -26,7 +26,6 @@ with ``Max``, ``Min``, ``Abs`` or branches are left to the other closures.
 from __future__ import annotations
 
 import contextvars
-import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,9 +36,10 @@ import sympy
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
-from paper_checks.prover.partial_min import opened, others, second, uncharted
-from paper_checks.prover.subproblem import constant_holds, nested, proved_once, recheck_problem, sampled
+from paper_checks.prover.partial_min import ROUGH, opened, others, second, uncharted
+from paper_checks.prover.subproblem import clipped, constant_holds, nested, proved_once, recheck_problem, sampled
 from paper_checks.prover.symbols import Coordinate
+from paper_checks.prover.unbounded import infinite
 from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
@@ -50,8 +50,6 @@ SHARE = 0.5
 LIMIT_SECONDS = 2.0
 #: grid points per coordinate where the second derivative is sampled (floating point: a choice only)
 SAMPLES = 9
-_ROUGH = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor,
-          sympy.ceiling, sympy.frac)
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("concave_depth", default=0)
 
@@ -73,10 +71,6 @@ class Concave:
         ends = "; ".join(f"{self.name} at its {end} end ({how}): {face} >= 0" + (" proved" if p is not None else "")
                          for end, face, how, p in self.faces)
         return f"concave in {self.name} (-d^2/d{self.name}^2 >= 0 proved), so at least its values at the ends: {ends}"
-
-
-def _infinite(e: Any) -> bool:
-    return isinstance(e, float) and math.isinf(e)
 
 
 def _undefined(e: sympy.Expr) -> bool:
@@ -118,12 +112,7 @@ def ends_open(syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box, k: int)
 def _concave_sampled(d2: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> bool:
     """Whether ``d2`` sampled inside the piece (``k``'s ends and the charts' poles kept out) is ``<= 0`` everywhere
     it is finite, and below 0 somewhere."""
-    inner = []
-    for i, (lo, hi) in enumerate(bx):
-        a = Fraction(hi) - 8 if _infinite(lo) and not _infinite(hi) else Fraction(-8) if _infinite(lo) else Fraction(lo)
-        b = Fraction(lo) + 8 if _infinite(hi) and not _infinite(lo) else Fraction(8) if _infinite(hi) else Fraction(hi)
-        pad = (b - a) / 1000 if i == k else Fraction(0)
-        inner.append((a + pad, b - pad))
+    inner = [(a + (b - a) / 1000, b - (b - a) / 1000) if i == k else (a, b) for i, (a, b) in enumerate(clipped(bx))]
     values = sampled(d2, syms, inner, SAMPLES) or []
     return bool(values) and all(v <= 1e-12 for v in values) and any(v < 0 for v in values)
 
@@ -150,7 +139,7 @@ def plain(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate
 def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
             coords: list[Coordinate]) -> Concave | None:
     """Close ``expr >= 0`` on the piece (``box``) by concavity in one coordinate (the module docstring), or None."""
-    if expr.has(*_ROUGH):
+    if expr.has(*ROUGH):
         return None
     read = plain(expr, symbols, coords, box)
     if read is None or len(read[0]) < 2:
@@ -164,7 +153,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
             return None
         m, syms, crds, bx = un
         for k, x in enumerate(syms):
-            if time.monotonic() >= stop or _infinite(bx[k][0]) or _infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
+            if time.monotonic() >= stop or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue
             try:
                 d2 = second(m, x)
@@ -200,14 +189,14 @@ def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Bo
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
     read = plain(expr, symbols, coords, box)
-    if expr.has(*_ROUGH) or read is None:
+    if expr.has(*ROUGH) or read is None:
         return ["the margin is not smooth in plain real coordinates again"]
     un = uncharted(expr, *read)
     if un is None or not 0 <= rec.index < len(un[1]) or str(un[1][rec.index]) != rec.name:
         return [f"the coordinate {rec.name} is not the piece's again"]
     m, syms, crds, bx = un
     k = rec.index
-    if _infinite(bx[k][0]) or _infinite(bx[k][1]):
+    if infinite(bx[k][0]) or infinite(bx[k][1]):
         return [f"{rec.name} has an infinite end"]
     x = syms[k]
     opened_k = ends_open(syms, crds, bx, k)

@@ -34,9 +34,10 @@ import sympy
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
-from paper_checks.prover.partial_min import uncharted
-from paper_checks.prover.subproblem import constant_holds, nested, proved_once, recheck_problem, sampled
+from paper_checks.prover.partial_min import ROUGH, uncharted
+from paper_checks.prover.subproblem import clipped, constant_holds, nested, proved_once, recheck_problem, sampled
 from paper_checks.prover.symbols import Coordinate
+from paper_checks.prover.unbounded import infinite
 from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
@@ -47,8 +48,6 @@ SHARE = 0.5
 FACTOR_SECONDS = 2.0
 #: grid points per coordinate where a derivative is sampled (floating point: a choice only)
 SAMPLES = 9
-_ROUGH = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor,
-          sympy.ceiling, sympy.frac)
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("differences_depth", default=0)
 
@@ -72,14 +71,10 @@ class Differences:
                 f"proved), so it has the sign of ({self.x} - {self.y})^even")
 
 
-def _infinite(e: Any) -> bool:
-    return isinstance(e, float) and math.isinf(e)
-
-
 def hull(a: tuple[Any, Any], b: tuple[Any, Any]) -> tuple[Any, Any]:
     """The smallest interval holding both (an end may be infinite)."""
-    lo = -math.inf if _infinite(a[0]) or _infinite(b[0]) else min(Fraction(a[0]), Fraction(b[0]))
-    hi = math.inf if _infinite(a[1]) or _infinite(b[1]) else max(Fraction(a[1]), Fraction(b[1]))
+    lo = -math.inf if infinite(a[0]) or infinite(b[0]) else min(Fraction(a[0]), Fraction(b[0]))
+    hi = math.inf if infinite(a[1]) or infinite(b[1]) else max(Fraction(a[1]), Fraction(b[1]))
     return lo, hi
 
 
@@ -111,12 +106,7 @@ def factored(m: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]]] |
 
 def _sign(d: sympy.Expr, syms: list[sympy.Symbol], box: Box) -> int:
     """``+1``/``-1`` where ``d`` sampled on the box (infinite ends 8 past the other) has that sign, else 0."""
-    grid = []
-    for lo, hi in box:
-        a = Fraction(hi) - 8 if _infinite(lo) and not _infinite(hi) else Fraction(-8) if _infinite(lo) else Fraction(lo)
-        b = Fraction(lo) + 8 if _infinite(hi) and not _infinite(lo) else Fraction(8) if _infinite(hi) else Fraction(hi)
-        grid.append((a, b))
-    values = sampled(d, syms, grid, SAMPLES) or []
+    values = sampled(d, syms, clipped(box), SAMPLES) or []
     if values and all(v >= -1e-12 for v in values):
         return 1
     if values and all(v <= 1e-12 for v in values):
@@ -143,7 +133,7 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                 coords: list[Coordinate]) -> Differences | None:
     """Close ``expr >= 0`` on the piece (``box``) as a product of differences of monotone functions (the module
     docstring), or None."""
-    if expr.has(*_ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
+    if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
@@ -200,7 +190,7 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
 def recheck(rec: Differences, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    if expr.has(*_ROUGH) or any(c.index for c in coords):
+    if expr.has(*ROUGH) or any(c.index for c in coords):
         return ["the margin is not smooth in plain real coordinates again"]
     un = uncharted(expr, symbols, coords, box)
     if un is None:

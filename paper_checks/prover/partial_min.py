@@ -62,8 +62,9 @@ FACTOR_SECONDS = 1.0
 MAX_CANDIDATES = 3
 #: a solution with more nodes than this is not tried (a cubic's Cardano formula: its identity alone takes minutes)
 MAX_NODES = 40
-_ROUGH = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor,
-          sympy.ceiling)
+#: nodes without a second derivative everywhere: kinks and branches
+ROUGH = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceiling,
+         sympy.frac)
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("partial_min_depth", default=0)
 
@@ -143,7 +144,7 @@ def _candidates(d1: sympy.Expr, x: sympy.Symbol, symbols: list[sympy.Symbol]) ->
             found = sympy.solve(d1, x, dict=False)
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
         found = []
-    found = [f for f in found if isinstance(f, sympy.Expr) and x not in f.free_symbols and not f.has(*_ROUGH)
+    found = [f for f in found if isinstance(f, sympy.Expr) and x not in f.free_symbols and not f.has(*ROUGH)
              and f.count_ops() <= MAX_NODES and not f.has(sympy.I, sympy.oo, sympy.zoo, sympy.nan)]
     return out + [f for f in sorted(found, key=sympy.count_ops) if f not in out]
 
@@ -209,7 +210,7 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     """Close ``expr >= 0`` on the piece (``box``) through its least value in one coordinate (the module docstring);
     or a point of the piece where that least value is negative (exact, for the caller to verify on the margin and
     shrink; on a piece without charts); or None."""
-    if expr.has(*_ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
+    if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
@@ -304,7 +305,7 @@ def _proofs(m: sympy.Expr, k: int, phi: sympy.Expr, syms: list[sympy.Symbol], cr
 def recheck(rec: PartialMin, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    if expr.has(*_ROUGH) or any(c.index for c in coords):
+    if expr.has(*ROUGH) or any(c.index for c in coords):
         return ["the margin is not smooth in plain real coordinates again"]
     un = uncharted(expr, symbols, coords, box)
     if un is None or not 0 <= rec.index < len(un[1]) or str(un[1][rec.index]) != rec.name:

@@ -116,6 +116,18 @@ def canonical(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
     return expr
 
 
+def clipped(box: Box) -> list[tuple[Fraction, Fraction]]:
+    """``box`` with each infinite end 8 past the other end (8 from 0 where both are infinite): where a closure samples
+    a margin on a half-line or the line (floating point: its choices only)."""
+    out = []
+    for lo, hi in box:
+        lo_inf, hi_inf = (isinstance(e, float) and math.isinf(e) for e in (lo, hi))
+        a = Fraction(hi) - 8 if lo_inf and not hi_inf else Fraction(-8) if lo_inf else Fraction(lo)
+        b = Fraction(lo) + 8 if hi_inf and not lo_inf else Fraction(8) if hi_inf else Fraction(hi)
+        out.append((a, b))
+    return out
+
+
 def sampled(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, samples: int, most: int = 4000
             ) -> list[float] | None:
     """The finite values of ``expr`` on a grid of ``samples`` points per coordinate of ``box`` (at most ``most``
