@@ -13,9 +13,10 @@ function has. These facts prove the piece:
 - ``-d^2 m / dx_k^2 >= 0`` on the piece with ``x_k``'s ends open (a sub-proof; a pole at an end is allowed);
 - ``m >= 0`` on each face ``x_k = a`` and ``x_k = b`` (each a sub-proof on the other coordinates, or a number):
   the margin there as written, or, where it is undefined as written there (``0 log 0``, ``0/0``), its one-sided
-  limit from inside the interval (SymPy's ``limit``, with the other coordinates' strict signs), which is also
-  the value ``g`` takes there (every whitelisted node is continuous in one variable where it is defined; the step
-  declines a node that jumps).
+  limit from inside the interval (SymPy's ``limit``, with the other coordinates' strict signs; checked without it
+  against the margin ``2^-40`` of the interval inside the end, in Arb, at three points: :func:`limit_agrees`),
+  which is also the value ``g`` takes there (every whitelisted node is continuous in one variable where it is
+  defined; the step declines a node that jumps).
 
 At a closed end the margin as written is the face's value. ``x_k`` needs finite ends; the others may be charted
 (read in their values, :func:`paper_checks.prover.partial_min.uncharted`), and a simplex point's coordinate is read as a
@@ -34,6 +35,7 @@ from typing import Any
 import sympy
 
 from paper_checks.deadline import TimedOut, deadline
+from paper_checks.prover.balls import ball_at
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.partial_min import ROUGH, opened, others, second, uncharted
@@ -50,6 +52,10 @@ SHARE = 0.5
 LIMIT_SECONDS = 2.0
 #: grid points per coordinate where the second derivative is sampled (floating point: a choice only)
 SAMPLES = 9
+#: where a face's limit is checked: this share of the interval's width inside the end
+NEAR = Fraction(1, 2**40)
+#: how far the margin there may lie from the limit (absolute, and as much again relative to the limit)
+AGREE = 1e-6
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("concave_depth", default=0)
 
@@ -97,8 +103,26 @@ def face(m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Bo
         return None
     if not isinstance(lim, sympy.Expr) or lim.has(sympy.Limit) or _undefined(lim) or osy[k] in lim.free_symbols:
         return None
-    back = {o: s for o, s in zip(osy, syms)}
-    return lim.xreplace(back), "limit"
+    lim = lim.xreplace({o: s for o, s in zip(osy, syms)})
+    return (lim, "limit") if limit_agrees(m, syms, bx, k, end, lim) else None
+
+
+def limit_agrees(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int, end: str, lim: sympy.Expr) -> bool:
+    """Whether the margin at ``x_k`` a share :data:`NEAR` of its interval inside ``end`` lies within :data:`AGREE` of
+    ``lim`` at three rational points of the others (Arb's balls of both): a check of SymPy's limit that does not use
+    SymPy's limit (``0 log 0`` is ``2^-40 * 28`` from its limit there)."""
+    lo, hi = bx[k]
+    at = Fraction(lo) + NEAR * (Fraction(hi) - Fraction(lo)) if end == "low" else \
+        Fraction(hi) - NEAR * (Fraction(hi) - Fraction(lo))
+    for share in (Fraction(1, 3), Fraction(1, 2), Fraction(2, 3)):
+        pt = [at if i == k else a + (b - a) * share for i, (a, b) in enumerate(clipped(bx))]
+        near, there = ball_at(m, syms, pt), ball_at(lim, syms, pt)
+        if near is None or there is None:
+            return False
+        gap = abs(float((near - there).mid())) + float(near.rad()) + float(there.rad())
+        if not gap <= AGREE * (1 + abs(float(there.mid()))):
+            return False
+    return True
 
 
 def ends_open(syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box, k: int) -> list[Coordinate]:

@@ -10,7 +10,7 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.concave import Concave, face
+from paper_checks.prover.concave import Concave, face, limit_agrees
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
 
@@ -67,6 +67,9 @@ def test_a_face_is_read_as_written_or_by_its_one_sided_limit():
     assert face(x * log(x) + y, [x, y], coords, box, 0, "high") == (y, "as written")
     assert face(x * log(x) + y, [x, y], coords, box, 0, "low") == (y, "limit")  # 0 log 0 read as its limit 0
     assert face(log(x) + y, [x, y], coords, box, 0, "low") is None  # -oo: no finite limit
+    # a limit is checked against the margin near the end without SymPy's limit: a wrong one is refused
+    assert limit_agrees(x * log(x) + y, [x, y], box, 0, "low", y)
+    assert not limit_agrees(x * log(x) + y, [x, y], box, 0, "low", y + R(1, 1000))
 
 
 @pytest.mark.slow  # about 14 s: out of README's quick command, in CI's slow run
