@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
@@ -42,6 +43,7 @@ def test_the_certificate_rechecks_and_a_tampered_one_does_not():
         assert recheck(res.certificate, space)
 
 
+@pytest.mark.slow  # about 10 s: out of README's quick command, in CI's slow run
 def test_false_neighbours_are_refuted():
     for bad, dom in ((SIN - R(1, 10**12), {x: (-4, 4), y: (-4, 4)}),
                      ((x - y) ** 2 - R(1001, 1000) * (sympy.sin(x) - sympy.sin(y)) ** 2, {x: (-4, 4), y: (-4, 4)}),
