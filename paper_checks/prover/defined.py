@@ -71,7 +71,7 @@ def guards(expr: sympy.Expr, at: list[dict[sympy.Symbol, Any]] | None = None) ->
             b = node.base
             if b.is_number or b.is_positive or b.is_negative:
                 continue
-            signs = [_sign(b.xreplace(a)) for a in at if b.free_symbols <= set(a)]
+            signs = [_signed_at(b, a) for a in at if b.free_symbols <= set(a)]
             sign = next((v for v in signs if v), None)
             if sign and sign * b not in out:
                 out[sign * b] = Guard(node, sign * b, "a division by zero (a denominator changing sign)")
@@ -94,6 +94,15 @@ def guards(expr: sympy.Expr, at: list[dict[sympy.Symbol, Any]] | None = None) ->
             continue
         out[u] = Guard(node, u, what)
     return list(out.values())
+
+
+def _signed_at(b: sympy.Expr, at: dict[sympy.Symbol, Any]) -> int | None:
+    """``b``'s sign at the point ``at``, or None where SymPy cannot build it there (``Max(x, y)`` at a chart's pole,
+    where ``x`` is ``zoo``: not comparable)."""
+    try:
+        return _sign(b.xreplace(at))
+    except (ValueError, TypeError):
+        return None
 
 
 def anchor(base: Box, coords: list[Any]) -> list[dict[sympy.Symbol, sympy.Rational]]:

@@ -145,3 +145,11 @@ def test_no_node_widens_the_domain_of_an_interval_enclosure():
               sympy.Max(sympy.sqrt(x), 1), sympy.log(x) ** 2):
         v = compile_expr(e, [x])(box)
         assert v.a == -sympy.oo or str(v.a) == "-inf", (e, v)
+
+
+def test_a_denominator_that_cannot_be_built_at_a_chart_pole_is_oriented_by_the_other_points():
+    # Max(x, y) at x = zoo (the pole of a half-line's chart) is not comparable: SymPy raises there, and the
+    # Cartwright-Field bound ended undecided with that error as its reason
+    x, y = sympy.symbols("x y", real=True)
+    out = guards(1 / sympy.Max(x, y), at=[{x: sympy.zoo, y: R(1)}, {x: R(1), y: R(2)}])
+    assert [g.expr for g in out] == [sympy.Max(x, y)]
