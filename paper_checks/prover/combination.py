@@ -20,8 +20,8 @@ finite face is a sub-proof of its own, one coordinate fewer. On the open piece t
 - ``g - low >= 0`` and ``high - g >= 0`` on the open piece for each finite end of ``(low, high)`` (sub-proofs);
 - ``s phi(u) >= 0`` on the open interval ``(low, high)`` (a sub-proof in one variable, on a half-line or the line
   where an end is infinite);
-- ``g`` is real-analytic (whitelisted smooth nodes) and lies strictly inside ``(low, high)`` at one rational point of
-  the open piece (Arb), so it is not constant at ``low`` or ``high``.
+- ``g`` is real-analytic (whitelisted smooth nodes) and lies strictly inside ``(low, high)`` at a rational point of
+  the open piece (Arb, :func:`strictly_between`), so it is not constant at ``low`` or ``high``.
 
 At every point where ``low < g < high``, ``m = (s c)(s phi(g)) >= 0``. The points where ``g`` is ``low`` or ``high``
 have no interior (a real-analytic function on a connected open set that is not constant), and ``m``, continuous where
@@ -29,10 +29,11 @@ it is defined (no node that jumps: the step declines ``Piecewise``, ``sign``, ``
 ``>= 0`` there.
 
 The combination is found, never trusted: each subexpression that reads two or more coordinates (smallest first) is
-solved for one coordinate it reads (SymPy's ``solve``, one solution); the margin with that solution written in, a
-positive factor pulled out of ``Max``/``Min`` (``max(0, tau z) = tau max(0, z)`` for ``tau > 0``), is split by
-``separatevars`` into ``c`` and ``phi(u)``. The interval's ends are exact values of ``g`` at the box's corners, or 0,
-that no sampled value crosses (floating point: it only chooses what to prove); an end not proved is infinite.
+solved for one coordinate it reads (SymPy's ``solve``, two solutions at most, each tried); the margin with it
+written in, a positive factor pulled out of ``Max``/``Min`` (``max(0, tau z) = tau max(0, z)`` for ``tau > 0``), is
+split by ``separatevars`` into ``c`` and ``phi(u)``. The interval's ends are exact values of ``g`` at the box's
+corners, or 0, that no sampled value crosses (floating point: it only chooses what to prove); an end not proved is
+infinite.
 :func:`recheck` derives the identity and the strict point again and re-checks every certificate.
 """
 from __future__ import annotations
@@ -66,6 +67,8 @@ CANDIDATE_SECONDS = 1.0
 FIND_SECONDS = 2.0
 #: the most subexpressions tried as the combination (smallest first)
 MAX_COMBINATIONS = 6
+#: the most of ``solve``'s solutions for the coordinate tried (``v^2/c^2 = u`` has two, ``v = +-c sqrt(u)``)
+MAX_BRANCHES = 2
 #: grid points per coordinate where ``g`` and ``c`` are sampled (floating point: choices only)
 SAMPLES = 9
 #: nodes that jump: the margin must be continuous where it is defined
@@ -142,28 +145,30 @@ def combinations(m: sympy.Expr, syms: list[sympy.Symbol]) -> list[sympy.Expr]:
 
 def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol, u: sympy.Symbol, rest: list[sympy.Symbol],
               seconds: float = CANDIDATE_SECONDS) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """``(c, phi)`` with ``m = c phi(u)`` where ``u = g``, found by solving ``g = u`` for ``x`` (one solution) and
+    """``(c, phi)`` with ``m = c phi(u)`` where ``u = g``, found by solving ``g = u`` for ``x`` (each of
+    :data:`MAX_BRANCHES` solutions in turn: only a way to find the split, which :func:`identity` checks) and
     separating; None where SymPy finds no such split within ``seconds``."""
     if seconds <= 0:
         return None
     try:
         with deadline(seconds):
             sols = sympy.solve(sympy.Eq(g, u), x, dict=False)
-            if len(sols) != 1 or x in sols[0].free_symbols or sols[0].has(sympy.I, sympy.zoo, sympy.nan):
-                return None
-            w = pulled(m.xreplace({x: sols[0]}))
-            w = sympy.factor_terms(sympy.together(sympy.powdenest(sympy.expand_log(w))))
-            parts = sympy.separatevars(w, symbols=[u, *rest], dict=True)
+            for sol in sols[:MAX_BRANCHES]:  # any branch: the split is checked as an identity in the coordinates
+                if x in sol.free_symbols or sol.has(sympy.I, sympy.zoo, sympy.nan):
+                    continue
+                w = pulled(m.xreplace({x: sol}))
+                w = sympy.factor_terms(sympy.together(sympy.powdenest(sympy.expand_log(w))))
+                parts = sympy.separatevars(w, symbols=[u, *rest], dict=True)
+                if not parts or u not in parts:
+                    continue
+                c = parts["coeff"] * sympy.Mul(*[parts[s] for s in rest if s in parts])
+                phi = parts[u]
+                if u not in c.free_symbols and phi.free_symbols == {u} and x not in c.free_symbols:
+                    return c, phi
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError,
             sympy.PolynomialError):
         return None
-    if not parts or u not in parts:
-        return None
-    c = parts["coeff"] * sympy.Mul(*[parts[s] for s in rest if s in parts])
-    phi = parts[u]
-    if u in c.free_symbols or phi.free_symbols != {u} or x in c.free_symbols:
-        return None
-    return c, phi
+    return None
 
 
 def identity(m: sympy.Expr, c: sympy.Expr, phi: sympy.Expr, u: sympy.Symbol, g: sympy.Expr) -> bool:
@@ -212,16 +217,18 @@ def _sign(c: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> int:
 
 
 def strictly_between(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box, low: End, high: End) -> bool:
-    """Whether ``g`` lies strictly inside ``(low, high)`` at the rational point
-    :func:`~paper_checks.prover.partial_min.inner_point` of the open box (Arb's ball of the exact value)."""
-    pt = [(p, p) for p in (inner_point(*b) for b in bx)]
-    for e, sign in ((low, 1), (high, -1)):
-        if infinite(e):
-            continue
-        bound = ball_lower(sign * (g - _rational(e)), syms, pt)
-        if bound is None or bound <= 0:
-            return False
-    return True
+    """Whether ``g`` lies strictly inside ``(low, high)`` at one of three rational points of the open box (its
+    :func:`~paper_checks.prover.partial_min.inner_point`, where ``v^2/c^2`` is at its least, 0, then a third and two
+    thirds across the box clipped to finite ends), by Arb's ball of the exact value."""
+    inner = [[inner_point(*b) for b in bx]]
+    inner += [[a + (b - a) * share for a, b in clipped(bx)] for share in (Fraction(1, 3), Fraction(2, 3))]
+    for x in inner:
+        pt = [(v, v) for v in x]
+        bounds = [ball_lower(sign * (g - _rational(e)), syms, pt)
+                  for e, sign in ((low, 1), (high, -1)) if not infinite(e)]
+        if all(b is not None and b > 0 for b in bounds):
+            return True
+    return False
 
 
 def _variable(syms: list[sympy.Symbol], low: End, high: End) -> sympy.Symbol:

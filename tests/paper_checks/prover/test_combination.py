@@ -84,6 +84,10 @@ def test_the_split_is_found_and_checked_as_an_identity():
     assert not identity(GCE_MEAN, 2 * c, phi, u, p**q)
     x = sympy.Symbol("x", real=True)
     assert separated(sympy.exp(x * q) - x, x * q, x, u, [q]) is None  # x is read outside x q too
+    # v^2/c^2 = u has two solutions, v = +-c sqrt(u): either finds the Welsch loss's split (Barron 2019)
+    welsch = tau**2 / 2 * (sympy.log(1 + v**2 / tau**2) - (1 - sympy.exp(-(v**2) / tau**2)))
+    c2, phi2 = separated(welsch, v**2 / tau**2, v, u, [tau])
+    assert c2 == tau**2 / 2 and identity(welsch, c2, phi2, u, v**2 / tau**2)
 
 
 def test_the_interval_comes_from_exact_corners_and_a_strict_point():
@@ -92,4 +96,6 @@ def test_the_interval_comes_from_exact_corners_and_a_strict_point():
     x, t = sympy.symbols("x t", real=True)
     assert ends((1 - t) * x, [x, t], [(F(-1), math.inf), (F(0), F(1))]) == (F(-1), math.inf)
     assert strictly_between(p**q, [p, q], box, F(0), F(1))
-    assert not strictly_between(p**q, [p, q], box, F(0), F(1, 2))  # (1/2)^1 = 1/2 is no inner value
+    assert not strictly_between(p**q, [p, q], box, F(0), F(1, 10))  # p^q is above 1/10 at each point tried
+    x, c = sympy.symbols("x c", real=True)  # v^2/c^2 is 0 at the centre of the line: a third across is tried too
+    assert strictly_between(x**2 / c**2, [x, c], [(-math.inf, math.inf), (F(0), F(5))], F(0), math.inf)
