@@ -51,7 +51,7 @@ from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
-from paper_checks.prover.partial_min import faces, inner_point, opened, posed, uncharted
+from paper_checks.prover.partial_min import JUMPS, ROUGH, faces, inner_point, opened, posed, uncharted
 from paper_checks.prover.subproblem import clipped, constant_holds, nested, proved_once, recheck_problem, sampled
 from paper_checks.prover.symbols import Coordinate, sign_assumptions
 from paper_checks.prover.unbounded import infinite
@@ -71,10 +71,6 @@ MAX_COMBINATIONS = 6
 MAX_BRANCHES = 2
 #: grid points per coordinate where ``g`` and ``c`` are sampled (floating point: choices only)
 SAMPLES = 9
-#: nodes that jump: the margin must be continuous where it is defined
-JUMPS = (sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceiling, sympy.frac)
-#: nodes the combination may not hold (it must be real-analytic)
-_KINKS = JUMPS + (sympy.Max, sympy.Min, sympy.Abs)
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("combination_depth", default=0)
 
@@ -139,7 +135,7 @@ def pulled(expr: sympy.Expr) -> sympy.Expr:
 def combinations(m: sympy.Expr, syms: list[sympy.Symbol]) -> list[sympy.Expr]:
     """The subexpressions of ``m`` that read two or more coordinates and no kink, smallest first."""
     found = {e for e in sympy.preorder_traversal(m) if isinstance(e, sympy.Expr) and e != m and not e.is_Symbol
-             and len(e.free_symbols & set(syms)) >= 2 and not e.has(*_KINKS)}
+             and len(e.free_symbols & set(syms)) >= 2 and not e.has(*ROUGH)}
     return sorted(found, key=lambda e: (sympy.count_ops(e), sympy.default_sort_key(e)))[:MAX_COMBINATIONS]
 
 
@@ -342,7 +338,7 @@ def recheck(rec: Combination, expr: sympy.Expr, symbols: list[sympy.Symbol], box
     c = rec.factor.xreplace({s: by_name[str(s)] for s in rec.factor.free_symbols})
     u = rec.variable
     out = []
-    if len(g.free_symbols) < 2 or g.has(*_KINKS) or rec.outer.free_symbols != {u} or str(u) in by_name:
+    if len(g.free_symbols) < 2 or g.has(*ROUGH) or rec.outer.free_symbols != {u} or str(u) in by_name:
         out.append("the combination is not a smooth function of the coordinates, or phi reads more than it")
     if rec.sign not in (1, -1) or not identity(m, c, rec.outer, u, g):
         out.append(f"the margin is not ({rec.factor}) * phi({rec.combination}) identically again")

@@ -32,7 +32,7 @@ import sympy
 
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.partial_min import others, uncharted
+from paper_checks.prover.partial_min import JUMPS, others, uncharted
 from paper_checks.prover.subproblem import clipped, nested, open_ends, proved_once, recheck_problem, sampled
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import infinite
@@ -49,7 +49,6 @@ SOLVE_SECONDS = 2.0
 SAMPLES = 7
 #: a solution with more nodes than this is not tried
 MAX_NODES = 40
-_JUMPS = (sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceiling, sympy.frac)
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_curve_depth", default=0)
 
@@ -141,7 +140,7 @@ def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
                coords: list[Coordinate]) -> KinkCurve | None:
     """Close ``expr >= 0`` on the piece (``box``) on the two cells of its kink's curve (the module docstring), or
     None."""
-    if expr.has(*_JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
+    if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
@@ -208,7 +207,7 @@ def _proofs(m: sympy.Expr, node: sympy.Expr, syms: list[sympy.Symbol], crds: lis
 def recheck(rec: KinkCurve, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    if expr.has(*_JUMPS) or any(c.index for c in coords):
+    if expr.has(*JUMPS) or any(c.index for c in coords):
         return ["the margin is not continuous in plain real coordinates again"]
     un = uncharted(expr, symbols, coords, box)
     if un is None or not 0 <= rec.index < len(un[1]) or str(un[1][rec.index]) != rec.name:

@@ -62,9 +62,10 @@ FACTOR_SECONDS = 1.0
 MAX_CANDIDATES = 3
 #: a solution with more nodes than this is not tried (a cubic's Cardano formula: its identity alone takes minutes)
 MAX_NODES = 40
+#: nodes that jump: a margin with none is continuous where it is defined
+JUMPS = (sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceiling, sympy.frac)
 #: nodes without a second derivative everywhere: kinks and branches
-ROUGH = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceiling,
-         sympy.frac)
+ROUGH = (sympy.Max, sympy.Min, sympy.Abs, *JUMPS)
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("partial_min_depth", default=0)
 
