@@ -63,3 +63,17 @@ def without_partial_minimum(monkeypatch):
     """Without the partial minimum (:mod:`paper_checks.prover.closures.partial_min`): the boxes' second-order closure on
     a segment or valley where the margin is convex in one coordinate (the tempered logarithm above log)."""
     _without(monkeypatch, "PartialMinimum")
+
+
+@pytest.fixture
+def without_one_combination(monkeypatch):
+    """Without one combination (:mod:`paper_checks.prover.closures.combination`): the segment along a parameter on the
+    tempered logarithm, a function of x^(1 - t) over (1 - t)."""
+    _without(monkeypatch, "OneCombination")
+
+
+@pytest.fixture
+def without_concave(monkeypatch):
+    """Without concavity in one coordinate (:mod:`paper_checks.prover.closures.concave`): the monotone sweep of a class
+    sum, concave in its simplex coordinate read alone."""
+    _without(monkeypatch, "ConcaveIn")

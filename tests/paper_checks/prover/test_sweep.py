@@ -103,7 +103,7 @@ def test_a_piece_of_the_simplex_is_swept_in_its_real_coordinate():
 
 
 @pytest.mark.slow  # about 15 s: in CI's slow run
-def test_a_class_sum_for_every_q_is_proved_by_sweeping_the_margin_as_written(without_class_sum):
+def test_a_class_sum_for_every_q_is_proved_by_sweeping_the_margin_as_written(without_class_sum, without_concave):
     """The same bound through prove_expr: its normal form is scaled by q (not monotone in q), the margin as written
     is; each piece is closed by a sweep of the margin as written, and the certificate re-checks."""
     f0, f1 = sympy.symbols("f0 f1")
