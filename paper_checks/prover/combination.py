@@ -251,6 +251,8 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
         un = uncharted(expr, symbols, coords, box)
         if un is None:
             return None
+        if any(pole(problem[0]) for _, problem in faces(*un)):  # a face at a pole: no proof of it would end
+            return None
         m, syms, crds, bx = opened(*un)
         finding = time.monotonic() + FIND_SECONDS
         for g in combinations(m, syms):
@@ -287,6 +289,14 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                 return Combination(g, u, c, phi, sign, bounds[0], bounds[1], factor_proof, outer_proof, bounds[2],
                                    done)
         return None
+
+
+def pole(face: sympy.Expr) -> bool:
+    """Whether a face's margin is infinite or undefined as written (``oo``, ``zoo``, ``nan``, or ``0`` to a power not
+    known positive: the derivative of ``p^q`` at ``p = 0``, where a sweep's sub-problem spent 52 s before)."""
+    if face.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
+        return True
+    return any(n.base == 0 and not n.exp.is_positive for n in face.atoms(sympy.Pow))
 
 
 def _proofs(g: sympy.Expr, u: sympy.Symbol, sc: sympy.Expr, sphi: sympy.Expr, syms: list[sympy.Symbol],

@@ -16,6 +16,7 @@ from paper_checks.prover.combination import (
     combinations,
     ends,
     identity,
+    pole,
     pulled,
     separated,
     strictly_between,
@@ -99,3 +100,9 @@ def test_the_interval_comes_from_exact_corners_and_a_strict_point():
     assert not strictly_between(p**q, [p, q], box, F(0), F(1, 10))  # p^q is above 1/10 at each point tried
     x, c = sympy.symbols("x c", real=True)  # v^2/c^2 is 0 at the centre of the line: a third across is tried too
     assert strictly_between(x**2 / c**2, [x, c], [(-math.inf, math.inf), (F(0), F(5))], F(0), math.inf)
+
+
+def test_a_face_at_a_pole_is_declined_before_any_sub_proof():
+    # the derivative of GCE in p, p^(q - 1) - 1, at its face p = 0: 0^(q - 1), a pole where q < 1 (a sweep's
+    # sub-problem spent 52 s proving nothing there)
+    assert pole(sympy.Integer(0) ** (q - 1) - 1) and pole(sympy.zoo + q) and not pole(sympy.Integer(0) ** q + 1)
