@@ -50,8 +50,9 @@ import sympy
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.continuity import face_proofs, faces, recheck_faces
 from paper_checks.prover.normal import is_zero
-from paper_checks.prover.partial_min import JUMPS, ROUGH, faces, inner_point, opened, posed, uncharted
+from paper_checks.prover.partial_min import JUMPS, ROUGH, inner_point, opened, uncharted
 from paper_checks.prover.subproblem import clipped, constant_holds, nested, proved_once, recheck_problem, sampled
 from paper_checks.prover.symbols import Coordinate, sign_assumptions
 from paper_checks.prover.unbounded import infinite
@@ -65,8 +66,10 @@ SHARE = 0.5
 CANDIDATE_SECONDS = 1.0
 #: seconds all the candidates of one piece may take together (a margin of sines: 4 s of solves that split nothing)
 FIND_SECONDS = 2.0
-#: the most subexpressions tried as the combination (smallest first)
-MAX_COMBINATIONS = 6
+#: the most subexpressions tried as the combination (smallest first), each written in where it occurs
+MAX_COMBINATIONS = 12
+#: how many of them (the smallest) are also solved for each coordinate they read
+MAX_SOLVED = 6
 #: the most of ``solve``'s solutions for the coordinate tried (``v^2/c^2 = u`` has two, ``v = +-c sqrt(u)``)
 MAX_BRANCHES = 2
 #: grid points per coordinate where ``g`` and ``c`` are sampled (floating point: choices only)
@@ -94,13 +97,13 @@ class Combination:
     factor_proof: Proof | None
     outer_proof: Proof
     bounds: list[tuple[str, Proof]]
-    faces: list[tuple[str, Proof]]
+    faces: list[tuple[str, Proof | None]]  # None: the face follows by continuity
 
     def why(self) -> str:
         rel = ">=" if self.sign > 0 else "<="
         return (f"the margin is ({self.factor}) * phi({self.variable}) with {self.variable} = {self.combination} in "
                 f"({_shown(self.low)}, {_shown(self.high)}); {self.factor} {rel} 0 and phi = {self.outer} {rel} 0 "
-                f"there proved" + (f", and {len(self.faces)} closed faces proved" if self.faces else ""))
+                f"there proved" + (f", and {len(self.faces)} closed faces held" if self.faces else ""))
 
 
 def _shown(e: End) -> str:
@@ -139,27 +142,28 @@ def combinations(m: sympy.Expr, syms: list[sympy.Symbol]) -> list[sympy.Expr]:
     return sorted(found, key=lambda e: (sympy.count_ops(e), sympy.default_sort_key(e)))[:MAX_COMBINATIONS]
 
 
-def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol, u: sympy.Symbol, rest: list[sympy.Symbol],
+def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol | None, u: sympy.Symbol, rest: list[sympy.Symbol],
               seconds: float = CANDIDATE_SECONDS) -> tuple[sympy.Expr, sympy.Expr] | None:
-    """``(c, phi)`` with ``m = c phi(u)`` where ``u = g``, found by solving ``g = u`` for ``x`` (each of
-    :data:`MAX_BRANCHES` solutions in turn: only a way to find the split, which :func:`identity` checks) and
-    separating; None where SymPy finds no such split within ``seconds``."""
+    """``(c, phi)`` with ``m = c phi(u)`` where ``u = g``, found by writing ``u`` for ``g`` where it occurs (``x``
+    None: SymPy's ``subs``, which finds ``g`` inside a larger sum too) or by solving ``g = u`` for ``x`` (each of
+    :data:`MAX_BRANCHES` solutions in turn), then separating: only a way to find the split, which :func:`identity`
+    checks; None where SymPy finds no such split within ``seconds``."""
     if seconds <= 0:
         return None
     try:
         with deadline(seconds):
-            sols = sympy.solve(sympy.Eq(g, u), x, dict=False)
-            for sol in sols[:MAX_BRANCHES]:  # any branch: the split is checked as an identity in the coordinates
-                if x in sol.free_symbols or sol.has(sympy.I, sympy.zoo, sympy.nan):
+            sols = [None] if x is None else sympy.solve(sympy.Eq(g, u), x, dict=False)[:MAX_BRANCHES]
+            for sol in sols:  # any branch: the split is checked as an identity in the coordinates
+                if sol is not None and (x in sol.free_symbols or sol.has(sympy.I, sympy.zoo, sympy.nan)):
                     continue
-                w = pulled(m.xreplace({x: sol}))
+                w = pulled(m.subs(g, u) if sol is None else m.xreplace({x: sol}))
                 w = sympy.factor_terms(sympy.together(sympy.powdenest(sympy.expand_log(w))))
                 parts = sympy.separatevars(w, symbols=[u, *rest], dict=True)
                 if not parts or u not in parts:
                     continue
                 c = parts["coeff"] * sympy.Mul(*[parts[s] for s in rest if s in parts])
                 phi = parts[u]
-                if u not in c.free_symbols and phi.free_symbols == {u} and x not in c.free_symbols:
+                if u not in c.free_symbols and phi.free_symbols == {u} and (x is None or x not in c.free_symbols):
                     return c, phi
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError,
             sympy.PolynomialError):
@@ -213,11 +217,15 @@ def _sign(c: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> int:
 
 
 def strictly_between(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box, low: End, high: End) -> bool:
-    """Whether ``g`` lies strictly inside ``(low, high)`` at one of three rational points of the open box (its
+    """Whether ``g`` lies strictly inside ``(low, high)`` at one of five rational points of the open box (its
     :func:`~paper_checks.prover.partial_min.inner_point`, where ``v^2/c^2`` is at its least, 0, then a third and two
-    thirds across the box clipped to finite ends), by Arb's ball of the exact value."""
+    thirds across the box clipped to finite ends, then two points off its diagonals), by Arb's ball of the exact
+    value."""
     inner = [[inner_point(*b) for b in bx]]
     inner += [[a + (b - a) * share for a, b in clipped(bx)] for share in (Fraction(1, 3), Fraction(2, 3))]
+    n = len(bx)  # then off the diagonals, where a divergence's combination is at its end
+    inner += [[a + (b - a) * Fraction(k, n + 1) for k, (a, b) in zip(order, clipped(bx))]
+              for order in (range(1, n + 1), range(n, 0, -1))]
     for x in inner:
         pt = [(v, v) for v in x]
         bounds = [ball_lower(sign * (g - _rational(e)), syms, pt)
@@ -255,39 +263,37 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             return None
         m, syms, crds, bx = opened(*un)
         finding = time.monotonic() + FIND_SECONDS
-        for g in combinations(m, syms):
+        candidates = combinations(m, syms)
+        spans: dict[sympy.Expr, tuple[End, End] | None] = {}
+        # every candidate written in where it occurs (cheap), then the smallest solved for each coordinate they read
+        tries = [(g, None) for g in candidates] + [(g, x) for g in candidates[:MAX_SOLVED]
+                                                   for x in sorted(g.free_symbols & set(syms), key=str)]
+        for g, x in tries:
             if time.monotonic() >= stop:
                 return None
-            span = ends(g, syms, bx)
-            if span is None:
+            if g not in spans:
+                span = ends(g, syms, bx)
+                spans[g] = span if span is not None and strictly_between(g, syms, bx, *span) else None
+            if spans[g] is None:
                 continue
-            low, high = span
-            if not strictly_between(g, syms, bx, low, high):
-                continue
+            low, high = spans[g]
             u = _variable(syms, low, high)
-            for x in sorted(g.free_symbols & set(syms), key=str):
-                if time.monotonic() >= stop:
-                    return None
-                rest = [s for s in syms if s != x]
-                split = separated(m, g, x, u, rest, min(CANDIDATE_SECONDS, finding - time.monotonic()))
-                if split is None:
-                    continue
-                c, phi = split
-                sign = (0 if c == 0 else 1 if c > 0 else -1) if c.is_Rational else _sign(c, syms, bx)
-                if sign == 0 or not identity(m, c, phi, u, g):
-                    continue
-                found = _proofs(g, u, sign * c, sign * phi, syms, crds, bx, low, high, stop)
-                if found is None:
-                    continue
-                factor_proof, outer_proof, bounds = found
-                done = []
-                for what, problem in faces(*un):
-                    got = proved_once(*posed(problem), what, stop - time.monotonic())
-                    if got is None:
-                        return None
-                    done.append((what, got))
-                return Combination(g, u, c, phi, sign, bounds[0], bounds[1], factor_proof, outer_proof, bounds[2],
-                                   done)
+            rest = [s for s in syms if s != x]
+            split = separated(m, g, x, u, rest, min(CANDIDATE_SECONDS, finding - time.monotonic()))
+            if split is None:
+                continue
+            c, phi = split
+            sign = (0 if c == 0 else 1 if c > 0 else -1) if c.is_Rational else _sign(c, syms, bx)
+            if sign == 0 or not identity(m, c, phi, u, g):
+                continue
+            found = _proofs(g, u, sign * c, sign * phi, syms, crds, bx, low, high, stop)
+            if found is None:
+                continue
+            factor_proof, outer_proof, bounds = found
+            done = face_proofs(*un, stop)
+            if done is None:
+                return None
+            return Combination(g, u, c, phi, sign, bounds[0], bounds[1], factor_proof, outer_proof, bounds[2], done)
         return None
 
 
@@ -368,9 +374,4 @@ def recheck(rec: Combination, expr: sympy.Expr, symbols: list[sympy.Symbol], box
         out += recheck_problem(*proof, margin, syms, crds, bx, f"the combination's {which} bound")
     osy, osc, obx = _outer_problem(u, rec.low, rec.high)
     out += recheck_problem(*rec.outer_proof, rec.sign * rec.outer, osy, osc, obx, "phi on the interval")
-    wanted = faces(*un)
-    if [w for w, _ in wanted] != [w for w, _ in rec.faces]:
-        return out + ["the recorded faces are not the piece's closed ends"]
-    for (what, (margin, fsy, fsc, fbx)), (_, proof) in zip(wanted, rec.faces):
-        out += recheck_problem(*proof, margin, fsy, fsc, fbx, what)
-    return out
+    return out + recheck_faces(rec.faces, *un)

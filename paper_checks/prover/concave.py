@@ -38,8 +38,16 @@ from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
-from paper_checks.prover.partial_min import ROUGH, opened, others, second, uncharted
-from paper_checks.prover.subproblem import clipped, constant_holds, nested, proved_once, recheck_problem, sampled
+from paper_checks.prover.partial_min import ROUGH, opened, second, uncharted
+from paper_checks.prover.subproblem import (
+    clipped,
+    constant_holds,
+    nested,
+    others,
+    proved_once,
+    recheck_problem,
+    sampled,
+)
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import infinite
 from paper_checks.search.params import SearchSpace

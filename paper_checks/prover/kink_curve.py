@@ -32,8 +32,8 @@ import sympy
 
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.partial_min import JUMPS, others, uncharted
-from paper_checks.prover.subproblem import clipped, nested, open_ends, proved_once, recheck_problem, sampled
+from paper_checks.prover.partial_min import JUMPS, uncharted
+from paper_checks.prover.subproblem import clipped, nested, open_ends, others, proved_once, recheck_problem, sampled
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import infinite
 from paper_checks.search.params import SearchSpace

@@ -11,7 +11,9 @@ Before any box, :func:`reduce` rewrites a traced margin ``m`` (on a piece's box 
 3. **factors of known sign**: a factor that is an even power, or whose rigorous interval enclosure on
    ``B`` (:data:`SIGN_PREC` bits) has one sign, is pulled out (a factor of the denominator only where its
    sign is strict), leaving ``m = k * r`` with ``k >= 0`` on ``B``; wherever ``r >= 0`` so is ``m``. A
-   margin all of whose factors have a known sign is decided (a constant, ``x^2 (1-x)^3``, ...).
+   margin all of whose factors have a known sign is decided (a constant, ``x^2 (1-x)^3``, ...), and so is one whose
+   other factors multiply to a sum of terms each ``>= 0`` on ``B`` (:func:`term_sign`: ``p^a q^(1-a) + (1-p)^a
+   (1-q)^(1-a)``, the log's argument in Renyi's divergence, where boxes spent 20 s at the corners, ``0^0``).
 
 What is left, ``r`` (:attr:`Reduction.reduced`), goes to the real decision procedure where it is
 polynomial (:mod:`paper_checks.prover.solver`) and to the boxes otherwise. A margin with a
@@ -352,8 +354,39 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
         ok = bool(reduced >= 0)
         return Reduction(expr, reduced, "known sign", known, "proved" if ok else "negative",
                          how=f"every factor has a known sign; the margin is {'>=' if ok else '<='} 0")
+    if isinstance(rest, sympy.Add) and all(term_sign(t, symbols, box) == sign for t in rest.args):
+        return Reduction(expr, sympy.Add(*[sign * t for t in rest.args]), "terms of known sign", known, "proved",
+                         how="every factor has a known sign, and every term of what is left is >= 0")
     kind = "factored" if known else "normal form"
     return Reduction(expr, reduced, kind, known)
+
+
+def term_sign(term: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
+    """The sign of one term of a sum on ``box`` wherever it is defined (+1 ``>= 0``, -1 ``<= 0``, 0 unknown): the
+    product of its factors' signs (:func:`factor_sign`), a power ``b^e`` whose exponent is no integer counted ``>= 0``
+    where its base is (a value in ``[0, oo]``: ``p^a q^(1 - a)`` of a Chernoff coefficient, Renyi's divergence, for
+    ``p``, ``q`` in ``[0, 1]``)."""
+    coeff, factors = term.as_coeff_mul()
+    sign = 1 if coeff > 0 else -1 if coeff < 0 else 0
+    for f in factors:
+        b, e = f.as_base_exp()
+        if e.is_Integer:
+            s, _ = factor_sign(b, int(e), symbols, box)
+        else:
+            s = 1 if b.is_nonnegative or _nonnegative(b, symbols, box) else 0
+        if s == 0:
+            return 0
+        sign *= s
+    return sign
+
+
+def _nonnegative(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
+    """Whether the rigorous interval enclosure of ``f`` on ``box`` is ``>= 0``."""
+    try:
+        with precision(SIGN_PREC):
+            return bool(compile_expr(f, symbols)(intervals(box)).a >= 0)
+    except (Untraceable, ValueError, ZeroDivisionError, OverflowError):
+        return False
 
 
 def undefined_notes(reductions: list[list[Reduction]]) -> list[str]:
@@ -388,6 +421,10 @@ def check_reduction(red: Reduction, traced: sympy.Expr, symbols: list[sympy.Symb
         s, _ = factor_sign(f.expr, f.power, symbols, box)
         if s != f.sign:
             problems.append(f"the factor {f.expr}^{f.power} has not the sign {f.sign} on the box again")
+    if red.kind == "terms of known sign":
+        if not all(term_sign(t, symbols, box) == 1 for t in sympy.Add.make_args(red.reduced)):
+            problems.append(f"a term of {red.reduced} has not the sign >= 0 on the box again")
+        return problems
     if red.decided == "proved" and not (red.reduced.is_number and red.reduced >= 0):
         problems.append(f"a margin decided by known signs leaves {red.reduced}, not a constant >= 0")
     return problems

@@ -36,12 +36,14 @@ import sympy
 
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.continuity import face_proofs, recheck_faces
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.subproblem import (
     constant_holds,
     coordinate_of,
     nested,
     open_ends,
+    others,
     proved_once,
     recheck_problem,
 )
@@ -83,13 +85,13 @@ class PartialMin:
     at: sympy.Expr
     convex: Proof
     least: Proof | None
-    faces: list[tuple[str, Proof]]
+    faces: list[tuple[str, Proof | None]]  # None: the face follows by continuity
 
     def why(self) -> str:
         return (f"convex in {self.name} (d^2/d{self.name}^2 >= 0 proved), least where {self.name} = {self.at} "
                 f"(the derivative 0 there identically), that least value "
                 + ("0 identically" if self.least is None else ">= 0 proved")
-                + (f", and {len(self.faces)} closed faces proved" if self.faces else ""))
+                + (f", and {len(self.faces)} closed faces held" if self.faces else ""))
 
 
 Problem = tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box]
@@ -168,21 +170,6 @@ def opened(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinat
     return expr.xreplace(dict(zip(symbols, syms))), syms, crds, list(box)
 
 
-def faces(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
-          ) -> list[tuple[str, Problem]]:
-    """The closed finite ends of every coordinate, each a face: ``(what, problem)`` with the coordinate substituted."""
-    out = []
-    for i, (s, (lo, hi)) in enumerate(zip(symbols, box)):
-        op = open_ends(s, lo, hi, coords[i])
-        for end, is_open in ((lo, op[0]), (hi, op[1])):
-            if is_open or (isinstance(end, float) and math.isinf(end)):
-                continue
-            v = sympy.Rational(Fraction(end).numerator, Fraction(end).denominator)
-            osy, osc, obx = others(i, symbols, coords, box)
-            out.append((f"the face {s} = {v}", (expr.xreplace({s: v}), osy, osc, obx)))
-    return out
-
-
 def strictly_inside(phi: sympy.Expr, k: int, symbols: list[sympy.Symbol], box: Box) -> bool:
     """Whether ``phi`` lies in coordinate ``k``'s open interval wherever the other coordinates are (in their open
     intervals): another coordinate whose interval lies inside it, or strict signs SymPy reads off the coordinates'
@@ -198,12 +185,6 @@ def strictly_inside(phi: sympy.Expr, k: int, symbols: list[sympy.Symbol], box: B
         if not (sign * (phi - v)).is_positive:
             return False
     return True
-
-
-def others(k: int, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
-           ) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
-    keep = [i for i in range(len(symbols)) if i != k]
-    return [symbols[i] for i in keep], [coords[i] for i in keep], [box[i] for i in keep]
 
 
 def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
@@ -236,12 +217,9 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                     return found if [str(s) for s in syms] == [str(s) for s in symbols] else None
                 if found is None:
                     continue
-                done = []
-                for what, problem in faces(*un):
-                    got = proved_once(*posed(problem), what, stop - time.monotonic())
-                    if got is None:
-                        return None
-                    done.append((what, got))
+                done = face_proofs(*un, stop)
+                if done is None:
+                    return None
                 return PartialMin(k, str(x), phi, *found, done)
         return None
 
@@ -256,11 +234,6 @@ def second(m: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return d2
     return f if sympy.count_ops(f) <= sympy.count_ops(d2) else d2
-
-
-def posed(problem: Problem) -> tuple[sympy.Expr, list[sympy.Symbol], Box, list[Coordinate]]:
-    margin, syms, crds, bx = problem
-    return margin, syms, bx, crds
 
 
 def inner_point(low: Any, high: Any) -> Fraction:
@@ -328,9 +301,4 @@ def recheck(rec: PartialMin, expr: sympy.Expr, symbols: list[sympy.Symbol], box:
             out.append(f"the least value at {x} = {rec.at} is not 0 identically")
     else:
         out += recheck_problem(*rec.least, least_margin, osy, osc, obx, f"the least value at {x} = {rec.at}")
-    wanted = faces(*un)
-    if [w for w, _ in wanted] != [w for w, _ in rec.faces]:
-        return out + ["the recorded faces are not the piece's closed ends"]
-    for (what, (margin, fsy, fsc, fbx)), (_, proof) in zip(wanted, rec.faces):
-        out += recheck_problem(*proof, margin, fsy, fsc, fbx, what)
-    return out
+    return out + recheck_faces(rec.faces, *un)

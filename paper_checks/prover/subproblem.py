@@ -352,3 +352,17 @@ def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
         _cache.pop(next(iter(_cache)))
     _cache[key] = (space, res) if res.proved else seconds
     return _cache[key] if res.proved else None
+
+
+def others(k: int, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
+           ) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
+    """The symbols, coordinates and box of a piece without its coordinate ``k``."""
+    keep = [i for i in range(len(symbols)) if i != k]
+    return [symbols[i] for i in keep], [coords[i] for i in keep], [box[i] for i in keep]
+
+
+def posed(problem: tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box]
+          ) -> tuple[sympy.Expr, list[sympy.Symbol], Box, list[Coordinate]]:
+    """A problem ``(margin, symbols, coords, box)`` in the order :func:`proved_once` takes it."""
+    margin, syms, crds, bx = problem
+    return margin, syms, bx, crds

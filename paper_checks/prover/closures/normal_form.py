@@ -1,5 +1,6 @@
-"""The normal form: a margin identically 0 (``identity``) or all of whose factors have a known sign
-(``known sign``) is proved before any box (:func:`paper_checks.prover.normal.reduce`); otherwise the rest ``r``
+"""The normal form: a margin identically 0 (``identity``), all of whose factors have a known sign (``known sign``), or
+whose factors of unknown sign multiply to a sum of terms each ``>= 0`` (``terms of known sign``) is proved before any
+box (:func:`paper_checks.prover.normal.reduce`); otherwise the rest ``r``
 of ``m = k r`` (``k >= 0``) replaces the conjunct for the steps after this one.
 
 Its step also gives the points to verify first: where the known sign is ``<= 0``, the piece's centre and
@@ -34,7 +35,7 @@ def symmetric_points(base: Box, rows: list[list[int]]) -> list[list[Fraction]]:
 class NormalForm(PieceMethod):
     """Identity and known signs (:mod:`paper_checks.prover.normal`), first of all."""
 
-    methods = ("identity", "known sign")
+    methods = ("identity", "known sign", "terms of known sign")
     costs = {"piece": 0}
 
     def step(self, goal: PieceGoal) -> Outcome | None:

@@ -14,12 +14,15 @@ from __future__ import annotations
 import time
 from fractions import Fraction
 
+import sympy
+
 from paper_checks.prover import algebraic
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import generic_point, status
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.solver import Z3_MILLISECONDS
+from paper_checks.prover.unbounded import explicit
 
 #: z3's time slice on the fragment before the other closures (milliseconds)
 SLICE_MILLISECONDS = 1500
@@ -27,30 +30,34 @@ SLICE_MILLISECONDS = 1500
 SANITY_POINTS = 8
 
 
-def decide_piece(goal: PieceGoal, slice_ms: int, atoms: algebraic.Atoms | None = None
-                 ) -> tuple[str, list[list[Fraction]]] | None:
-    """:func:`paper_checks.prover.algebraic.decide` on the piece's conjunct within a time slice (at most a quarter of
-    what is left, the ends the domain leaves open strict); None where no time is left."""
+def decide_piece(goal: PieceGoal, slice_ms: int, atoms: algebraic.Atoms | None = None,
+                 expr: sympy.Expr | None = None) -> tuple[str, list[list[Fraction]]] | None:
+    """:func:`paper_checks.prover.algebraic.decide` on the piece's conjunct (or ``expr``, a form of it) within a time
+    slice (at most a quarter of what is left, the ends the domain leaves open strict); None where no time is left."""
     t = goal.t
     ms = int(min(slice_ms, 250 * (goal.deadline - time.monotonic())))
     if ms < 1:
         return None
-    return algebraic.decide(t.expr, t.symbols, goal.base, goal.rows, ms,
+    return algebraic.decide(t.expr if expr is None else expr, t.symbols, goal.base, goal.rows, ms,
                             strict=algebraic.strict_ends(goal.coords, goal.base), atoms=atoms)
 
 
 @register
 class Z3Algebraic(PieceMethod):
-    """z3 on the margin as written, radicals and branches included, before the normal form."""
+    """z3 on the margin as written, radicals and branches included, before the normal form; the charts of its
+    unbounded coordinates written out (``LineChart(u)`` is ``u/(1 - u^2)``, by
+    :func:`~paper_checks.prover.unbounded.explicit`), a rational function of the chart's coordinate that z3 reads.
+    The chart stays a node in a margin with a radical, for the tail's expansion: the pseudo-Huber loss below Huber's
+    on the whole line reached z3 only so."""
 
     methods = ("z3 algebraic",)
     costs = {"piece": -10}
 
     def applies(self, goal: PieceGoal) -> bool:
-        return algebraic.in_fragment(goal.t.expr, goal.t.symbols)
+        return algebraic.in_fragment(explicit(goal.t.expr), goal.t.symbols)
 
     def step(self, goal: PieceGoal) -> Outcome | None:
-        got = decide_piece(goal, SLICE_MILLISECONDS)
+        got = decide_piece(goal, SLICE_MILLISECONDS, expr=explicit(goal.t.expr))
         if got is None:
             return None
         outcome, cands = got
@@ -62,8 +69,8 @@ class Z3Algebraic(PieceMethod):
 
     def recheck(self, check: Check) -> list[str]:
         t = check.t
-        outcome, _ = algebraic.decide(t.expr, t.symbols, check.base, check.rows, Z3_MILLISECONDS, recheck=True,
-                                      strict=algebraic.strict_ends(check.coords, check.base))
+        outcome, _ = algebraic.decide(explicit(t.expr), t.symbols, check.base, check.rows, Z3_MILLISECONDS,
+                                      recheck=True, strict=algebraic.strict_ends(check.coords, check.base))
         if outcome != "unsat":
             return [f"{check.where}: z3 re-run on the algebraic margin (fresh context, ite eliminated, NLSAT) says "
                     f"{outcome}, not unsat"]

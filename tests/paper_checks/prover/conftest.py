@@ -19,7 +19,7 @@ def _without(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
 @pytest.fixture
 def without_z3_first(monkeypatch):
     """Without z3 first on its fragment (:mod:`paper_checks.prover.closures.z3_algebraic`): real roots, z3 on the
-    normal form, branches, known signs."""
+    normal form, branches, known signs, and the tail on a radical over a half-line."""
     _without(monkeypatch, "Z3Algebraic")
 
 

@@ -106,3 +106,35 @@ def test_a_face_at_a_pole_is_declined_before_any_sub_proof():
     # the derivative of GCE in p, p^(q - 1) - 1, at its face p = 0: 0^(q - 1), a pole where q < 1 (a sweep's
     # sub-problem spent 52 s proving nothing there)
     assert pole(sympy.Integer(0) ** (q - 1) - 1) and pole(sympy.zoo + q) and not pole(sympy.Integer(0) ** q + 1)
+
+
+#: the Chernoff coefficient of Ber(p) and Ber(q) of order a, B in (0, 1], 1 on the diagonal p = q
+CHERNOFF = p**q * tau ** (1 - q) + (1 - p) ** q * (1 - tau) ** (1 - q)
+
+
+def test_a_combination_inside_a_sum_is_written_in_where_it_occurs():
+    """B - 1 - log B >= 0 for B the Chernoff coefficient (a free in (0, 1)): SymPy's ``subs`` finds B inside the sum
+    ``B - 1``, where ``solve`` finds no coordinate; B = 1 on the whole diagonal p = q, where the centre and the points
+    a third across all lie, so the strict point is found off the diagonals."""
+    u = sympy.Symbol("u", positive=True)
+    m = CHERNOFF - 1 - sympy.log(CHERNOFF)
+    c, phi = separated(m, CHERNOFF, None, u, [p, q, tau])
+    assert c == 1 and phi == u - 1 - sympy.log(u)
+    box = [(F(0), F(1))] * 3
+    assert strictly_between(CHERNOFF, [p, tau, q], box, F(0), F(1))
+    unit = sympy.Interval.open(0, 1)
+    res = prove_expr(m, {p: unit, q: unit, tau: unit}, seconds=HANG_GUARD)
+    assert res.proved and "one combination" in res.certificate.methods()
+    below = prove_expr(m - R(1, 10**12), {p: unit, q: unit, tau: unit}, seconds=HANG_GUARD)
+    assert below.outcome == "counterexample"
+
+
+def test_a_closed_face_where_the_margin_is_continuous_needs_no_sub_proof():
+    """Welsch's loss below Cauchy's with c in (0, 3]: the face c = 3 is a problem of contact of order 6 at v = 0 that
+    the boxes do not close; the margin is continuous there, so it follows from the open piece."""
+    welsch = tau**2 / 2 * (sympy.log(1 + v**2 / tau**2) - (1 - sympy.exp(-(v**2) / tau**2)))
+    space_dom = {v: (-oo, oo), tau: sympy.Interval.Lopen(0, 3)}
+    res = prove_expr(welsch, space_dom, seconds=HANG_GUARD)
+    assert res.proved and "one combination" in res.certificate.methods()
+    rec = next(r for r in res.certificate.subproofs.values() if isinstance(r, Combination))
+    assert rec.faces == [("the face tau = 3", None)]

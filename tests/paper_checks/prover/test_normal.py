@@ -185,3 +185,23 @@ def test_a_pole_of_tan_at_an_irrational_end_is_pulled_out():
         assert prove_expr(margin, {x: domain}, seconds=HANG).proved, margin
     bad = prove_expr(sympy.tan(x) - x - x**3 / 2, {x: (0, sympy.pi / 2)}, seconds=HANG)
     assert bad.outcome == "counterexample"
+
+
+def test_a_sum_of_terms_each_at_least_0_is_decided():
+    """The Chernoff coefficient p^a q^(1-a) + (1-p)^a (1-q)^(1-a) on [0, 1]^3 (the guard of Renyi's log): each term a
+    product of powers of bases >= 0 on the box, where boxes spent 20 s at the corners (0^0); a term of unknown sign
+    leaves it to the boxes, and the re-check reads every term again."""
+    from paper_checks.prover.normal import term_sign
+
+    p, q, a = sympy.symbols("p q a", positive=True)
+    box = [(Fraction(0), Fraction(1))] * 3
+    b = p**a * q ** (1 - a) + (1 - p) ** a * (1 - q) ** (1 - a)
+    red = reduce(b, [p, q, a], box)
+    assert red.kind == "terms of known sign" and red.decided == "proved"
+    assert check_reduction(red, b, [p, q, a], box) == []
+    assert term_sign((1 - p) ** a * q, [p, q, a], box) == 1
+    assert term_sign(-(1 - p) ** a, [p, q, a], box) == -1
+    assert term_sign((p - sympy.Rational(1, 2)) ** a, [p, q, a], box) == 0  # a base of both signs
+    assert reduce(b - p**a * q, [p, q, a], box).decided is None
+    red.reduced = red.reduced - p * q
+    assert check_reduction(red, b, [p, q, a], box)

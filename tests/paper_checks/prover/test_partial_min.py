@@ -11,7 +11,8 @@ from fractions import Fraction
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.partial_min import PartialMin, _candidates, faces, opened, strictly_inside, uncharted
+from paper_checks.prover.continuity import faces
+from paper_checks.prover.partial_min import PartialMin, _candidates, opened, strictly_inside, uncharted
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import HalfChart
 from tests.paper_checks.prover._spaces import real_space

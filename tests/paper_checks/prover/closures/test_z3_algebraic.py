@@ -70,6 +70,18 @@ def test_the_fragment_and_its_translation():
     assert algebraic.decide(1 + sympy.Abs(x) / x, [x, y], [(F(1, 2), F(1)), (F(0), F(1))], [], 5000)[0] == "unsat"
 
 
+def test_a_radical_on_the_whole_line_reaches_z3_through_its_chart():
+    """The pseudo-Huber loss below Huber's, v on the line and delta in (0, 5]: the chart of v stays a node where the
+    margin has a radical (the tail reads it); written out, u/(1 - u^2), it is in z3's fragment."""
+    d = sympy.Symbol("d", positive=True)
+    huber = x**2 / 2 - sympy.Max(0, sympy.Abs(x) - d) ** 2 / 2
+    pseudo = d * sympy.sqrt(d**2 + x**2) - d**2
+    dom = {x: (-sympy.oo, sympy.oo), d: sympy.Interval.Lopen(0, 5)}
+    res = prove_expr(huber - pseudo, dom, seconds=300)
+    assert res.proved and "z3 algebraic" in res.certificate.methods()
+    assert prove_expr(huber - pseudo - R(1, 10**12), dom, seconds=300).outcome == "counterexample"
+
+
 def test_an_open_end_is_strict_and_a_closed_one_is_not():
     from paper_checks.prover.symbols import Coordinate
 
