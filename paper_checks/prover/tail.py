@@ -125,7 +125,10 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
                memo: dict[Any, Any] | None = None, sign: int = 1) -> tuple[sympy.Expr, Fn]:
     """The ``k``-th derivative of the margin in the variable of its :func:`expansion` (``k = 0``: the margin), over
     one denominator where SymPy's ``cancel`` does so within :data:`CANCEL_SECONDS`, written in ``u`` again, and its
-    enclosure compiled on ``symbols``: the tighter of that form's and the :func:`collected` one's."""
+    enclosure compiled on ``symbols``: the tightest of that form's, the :func:`collected` one's, and, where it has
+    powers of no integer exponent, the derivative as taken with the powers of one base in one (``powsimp``, then the
+    common factors out: Barron's loss below ``v^2/2`` has the first derivative ``W (1 - (1 + W^2/(2 - a))^(a/2 -
+    1))``, ``>= 0`` toward ``oo``, where the form over one denominator is ``oo - oo``)."""
     ex = expansion(expr, node, symbols, sign, memo)
     while len(ex.done) <= k:
         if memo is None and ex.spent > EXPANSION_SECONDS:  # the proof's own memo; a re-check derives them all
@@ -137,6 +140,10 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
         enclose = compile_expr(written, symbols)
         if other != shown:
             enclose = _tighter(enclose, compile_expr(other.xreplace({ex.v: ex.back}), symbols))
+        if any(not p.exp.is_Integer for p in ex.m.atoms(sympy.Pow)):  # the powers of one base in one
+            powers = _rewritten(ex.m, lambda e: sympy.factor_terms(sympy.powsimp(e, combine="exp")))
+            if powers not in (ex.m, shown):
+                enclose = _tighter(enclose, compile_expr(powers.xreplace({ex.v: ex.back}), symbols))
         far = _rewritten(shown, lambda e: reciprocal(e, ex.v, ex.sign))  # shown itself where SymPy does not finish
         if _Y in far.free_symbols:
             enclose = _tighter(enclose, _where_positive(compile_expr(far.xreplace({_Y: ex.sign / ex.back}), symbols),

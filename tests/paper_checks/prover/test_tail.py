@@ -160,3 +160,14 @@ def test_a_record_that_does_not_close_again_fails_its_recheck():
     assert Tail().recheck_box(Check(rec, false, box, box, ["u"], [], "box"))
     inner = [(F(1, 4), F(1, 2))]  # no pole: no Taylor expansion toward one
     assert Tail().recheck_box(Check(rec, t, inner, inner, ["u"], [], "box"))
+
+
+def test_powers_of_one_base_are_put_in_one():
+    """Bernoulli's inequality with the exponent free, 1 + a x^2/2 - (1 + x^2)^(a/2) >= 0 (a in [1/2, 3/4]) toward
+    x = oo: over one denominator its first derivative is oo - oo on every box there; with the powers of 1 + x^2 in
+    one, a x (1 - (1 + x^2)^(a/2 - 1)) is >= 0 on the whole box, and the margin is >= 0 at its finite end."""
+    a = sympy.Symbol("a", positive=True)
+    w = LineChart(u)
+    t = compile_traced(a * w**2 / 2 + 1 - (1 + w**2) ** (a / 2), [u, a])
+    found = closes(t, [(Fraction(15, 16), Fraction(1)), (Fraction(1, 2), Fraction(3, 4))])
+    assert found is not None and found[:3] == (0, 1, Fraction(15, 16))
