@@ -65,7 +65,7 @@ SHARE = 0.5
 #: seconds SymPy may spend on one candidate (its ``solve``, the margin rewritten and separated)
 CANDIDATE_SECONDS = 1.0
 #: seconds all the candidates of one piece may take together (a margin of sines: 4 s of solves that split nothing)
-FIND_SECONDS = 2.0
+FIND_SECONDS = 3.0
 #: the most subexpressions tried as the combination (smallest first), each written in where it occurs
 MAX_COMBINATIONS = 12
 #: how many of them (the smallest) are also solved for each coordinate they read
@@ -142,12 +142,21 @@ def combinations(m: sympy.Expr, syms: list[sympy.Symbol]) -> list[sympy.Expr]:
     return sorted(found, key=lambda e: (sympy.count_ops(e), sympy.default_sort_key(e)))[:MAX_COMBINATIONS]
 
 
+def exponential(m: sympy.Expr) -> sympy.Expr:
+    """``m`` with each power whose exponent is no number written ``exp(e log b)``, so that the exponent's product is
+    a subexpression: the margin alpha-loss (Sypherd et al. 2022) ``a/(1 - a) ((1 + e^(-z))^((1 - a)/a) - 1)`` reads
+    ``z`` and ``a`` through ``(1 - a)/a log(1 + e^(-z))`` and the log alone."""
+    return m.replace(lambda n: isinstance(n, sympy.Pow) and not n.exp.is_number,
+                     lambda n: sympy.exp(n.exp * sympy.log(n.base)))
+
+
 def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol | None, u: sympy.Symbol, rest: list[sympy.Symbol],
               seconds: float = CANDIDATE_SECONDS) -> tuple[sympy.Expr, sympy.Expr] | None:
     """``(c, phi)`` with ``m = c phi(u)`` where ``u = g``, found by writing ``u`` for ``g`` where it occurs (``x``
     None: SymPy's ``subs``, which finds ``g`` inside a larger sum too) or by solving ``g = u`` for ``x`` (each of
-    :data:`MAX_BRANCHES` solutions in turn), then separating: only a way to find the split, which :func:`identity`
-    checks; None where SymPy finds no such split within ``seconds``."""
+    :data:`MAX_BRANCHES` solutions in turn), then separating (where that fails, with logarithms and powers of
+    exponentials expanded as if every exponent were real, and simplified): only a way to find the split, which
+    :func:`identity` checks; None where SymPy finds no such split within ``seconds``."""
     if seconds <= 0:
         return None
     try:
@@ -157,16 +166,19 @@ def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol | None, u: sympy.Sym
                 if sol is not None and (x in sol.free_symbols or sol.has(sympy.I, sympy.zoo, sympy.nan)):
                     continue
                 w = pulled(m.subs(g, u) if sol is None else m.xreplace({x: sol}))
-                w = sympy.factor_terms(sympy.together(sympy.powdenest(sympy.expand_log(w))))
-                parts = sympy.separatevars(w, symbols=[u, *rest], dict=True)
+                parts = sympy.separatevars(sympy.factor_terms(sympy.together(sympy.powdenest(sympy.expand_log(w)))),
+                                           symbols=[u, *rest], dict=True)
+                if not parts or u not in parts:  # log(e^k) = k and (e^k)^r = e^(k r) for k of unknown sign too
+                    forced = sympy.powdenest(sympy.expand_log(w, force=True), force=True)
+                    parts = sympy.separatevars(sympy.simplify(forced), symbols=[u, *rest], dict=True)
                 if not parts or u not in parts:
                     continue
                 c = parts["coeff"] * sympy.Mul(*[parts[s] for s in rest if s in parts])
                 phi = parts[u]
                 if u not in c.free_symbols and phi.free_symbols == {u} and (x is None or x not in c.free_symbols):
                     return c, phi
-    except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError,
-            sympy.PolynomialError):
+    except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, KeyError,
+            ZeroDivisionError, sympy.PolynomialError):  # simplify raised KeyError on zoo/log(y) (SymPy 1.14)
         return None
     return None
 
@@ -263,12 +275,15 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             return None
         m, syms, crds, bx = opened(*un)
         finding = time.monotonic() + FIND_SECONDS
-        candidates = combinations(m, syms)
         spans: dict[sympy.Expr, tuple[End, End] | None] = {}
-        # every candidate written in where it occurs (cheap), then the smallest solved for each coordinate they read
-        tries = [(g, None) for g in candidates] + [(g, x) for g in candidates[:MAX_SOLVED]
-                                                   for x in sorted(g.free_symbols & set(syms), key=str)]
-        for g, x in tries:
+        # the candidates of the margin as written, then of its powers as exponentials: each written in where it
+        # occurs (cheap), then the smallest of either solved for each coordinate it reads
+        found = {form: combinations(form, syms) for form in (m, exponential(m))}
+        first = {g: form for form, gs in reversed(found.items()) for g in gs[:MAX_SOLVED]}  # as written where both
+        solved = sorted(first.items(), key=lambda gf: (sympy.count_ops(gf[0]), sympy.default_sort_key(gf[0])))
+        tries = [(form, g, None) for form, gs in found.items() for g in gs]
+        tries += [(form, g, x) for g, form in solved for x in sorted(g.free_symbols & set(syms), key=str)]
+        for form, g, x in tries:
             if time.monotonic() >= stop:
                 return None
             if g not in spans:
@@ -279,7 +294,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             low, high = spans[g]
             u = _variable(syms, low, high)
             rest = [s for s in syms if s != x]
-            split = separated(m, g, x, u, rest, min(CANDIDATE_SECONDS, finding - time.monotonic()))
+            split = separated(form, g, x, u, rest, min(CANDIDATE_SECONDS, finding - time.monotonic()))
             if split is None:
                 continue
             c, phi = split
