@@ -151,12 +151,13 @@ def exponential(m: sympy.Expr) -> sympy.Expr:
 
 
 def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol | None, u: sympy.Symbol, rest: list[sympy.Symbol],
-              seconds: float = CANDIDATE_SECONDS) -> tuple[sympy.Expr, sympy.Expr] | None:
+              seconds: float = CANDIDATE_SECONDS, forced: bool = False) -> tuple[sympy.Expr, sympy.Expr] | None:
     """``(c, phi)`` with ``m = c phi(u)`` where ``u = g``, found by writing ``u`` for ``g`` where it occurs (``x``
     None: SymPy's ``subs``, which finds ``g`` inside a larger sum too) or by solving ``g = u`` for ``x`` (each of
-    :data:`MAX_BRANCHES` solutions in turn), then separating (where that fails, with logarithms and powers of
-    exponentials expanded as if every exponent were real, and simplified): only a way to find the split, which
-    :func:`identity` checks; None where SymPy finds no such split within ``seconds``."""
+    :data:`MAX_BRANCHES` solutions in turn), then separating (where that fails and ``forced``, on a margin whose
+    powers were written as exponentials, with logarithms and powers of exponentials expanded as if every exponent
+    were real, and simplified): only a way to find the split, which :func:`identity` checks; None where SymPy finds
+    no such split within ``seconds``."""
     if seconds <= 0:
         return None
     try:
@@ -168,9 +169,9 @@ def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol | None, u: sympy.Sym
                 w = pulled(m.subs(g, u) if sol is None else m.xreplace({x: sol}))
                 parts = sympy.separatevars(sympy.factor_terms(sympy.together(sympy.powdenest(sympy.expand_log(w)))),
                                            symbols=[u, *rest], dict=True)
-                if not parts or u not in parts:  # log(e^k) = k and (e^k)^r = e^(k r) for k of unknown sign too
-                    forced = sympy.powdenest(sympy.expand_log(w, force=True), force=True)
-                    parts = sympy.separatevars(sympy.simplify(forced), symbols=[u, *rest], dict=True)
+                if forced and (not parts or u not in parts):  # log(e^k) = k, (e^k)^r = e^(k r) for any k
+                    w = sympy.simplify(sympy.powdenest(sympy.expand_log(w, force=True), force=True))
+                    parts = sympy.separatevars(w, symbols=[u, *rest], dict=True)
                 if not parts or u not in parts:
                     continue
                 c = parts["coeff"] * sympy.Mul(*[parts[s] for s in rest if s in parts])
@@ -276,13 +277,14 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
         m, syms, crds, bx = opened(*un)
         finding = time.monotonic() + FIND_SECONDS
         spans: dict[sympy.Expr, tuple[End, End] | None] = {}
-        # the candidates of the margin as written, then of its powers as exponentials: each written in where it
-        # occurs (cheap), then the smallest of either solved for each coordinate it reads
-        found = {form: combinations(form, syms) for form in (m, exponential(m))}
-        first = {g: form for form, gs in reversed(found.items()) for g in gs[:MAX_SOLVED]}  # as written where both
-        solved = sorted(first.items(), key=lambda gf: (sympy.count_ops(gf[0]), sympy.default_sort_key(gf[0])))
-        tries = [(form, g, None) for form, gs in found.items() for g in gs]
-        tries += [(form, g, x) for g, form in solved for x in sorted(g.free_symbols & set(syms), key=str)]
+        # the candidates of the margin as written, then those new in its powers as exponentials: each written in
+        # where it occurs (cheap), then the smallest solved for each coordinate it reads
+        tries, seen = [], set()
+        for form in dict.fromkeys([m, exponential(m)]):
+            new = [g for g in combinations(form, syms) if g not in seen]
+            seen |= set(new)
+            tries += [(form, g, None) for g in new]
+            tries += [(form, g, x) for g in new[:MAX_SOLVED] for x in sorted(g.free_symbols & set(syms), key=str)]
         for form, g, x in tries:
             if time.monotonic() >= stop:
                 return None
@@ -294,7 +296,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             low, high = spans[g]
             u = _variable(syms, low, high)
             rest = [s for s in syms if s != x]
-            split = separated(form, g, x, u, rest, min(CANDIDATE_SECONDS, finding - time.monotonic()))
+            split = separated(form, g, x, u, rest, min(CANDIDATE_SECONDS, finding - time.monotonic()), form != m)
             if split is None:
                 continue
             c, phi = split
