@@ -12,7 +12,8 @@ a whole curve or at an open end of the parameter for every value of the others, 
   with ``z = (1 - v)/tau``, 0 as ``tau -> 0`` for every ``v != 1``.
 
 The proof works on the piece with every finite end open (:func:`paper_checks.prover.partial_min.opened`); each closed
-finite face is a sub-proof of its own, one coordinate fewer. On the open piece these facts prove ``m >= 0``:
+finite face follows by continuity where every node of the margin is continuous on it, else is a sub-proof of its own,
+one coordinate fewer (:mod:`paper_checks.prover.continuity`). On the open piece these facts prove ``m >= 0``:
 
 - ``m = c phi(g)`` identically, ``c`` free of ``u`` and ``phi`` a function of ``u`` alone (SymPy's ``simplify``,
   with the coordinates' strict signs);

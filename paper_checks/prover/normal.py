@@ -362,10 +362,11 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
 
 
 def term_sign(term: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
-    """The sign of one term of a sum on ``box`` wherever it is defined (+1 ``>= 0``, -1 ``<= 0``, 0 unknown): the
-    product of its factors' signs (:func:`factor_sign`), a power ``b^e`` whose exponent is no integer counted ``>= 0``
-    where its base is (a value in ``[0, oo]``: ``p^a q^(1 - a)`` of a Chernoff coefficient, Renyi's divergence, for
-    ``p``, ``q`` in ``[0, 1]``)."""
+    """The sign of one term of a sum on ``box`` (+1 ``>= 0``, -1 ``<= 0``, 0 unknown): the product of its factors'
+    signs (:func:`factor_sign`), a power ``b^e`` whose exponent is no integer counted ``>= 0`` where its base is and
+    its exponent too (a value in ``[0, 1]`` for ``b`` in ``[0, 1]``, ``0^0 = 1``: ``p^a q^(1 - a)`` of a Chernoff
+    coefficient, Renyi's divergence, for ``p``, ``q``, ``a`` in ``[0, 1]``; no pole ``0^(-1/2)``), or where its base
+    is ``> 0``."""
     coeff, factors = term.as_coeff_mul()
     sign = 1 if coeff > 0 else -1 if coeff < 0 else 0
     for f in factors:
@@ -373,7 +374,8 @@ def term_sign(term: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
         if e.is_Integer:
             s, _ = factor_sign(b, int(e), symbols, box)
         else:
-            s = 1 if b.is_nonnegative or _nonnegative(b, symbols, box) else 0
+            s = 1 if _positive(b, symbols, box) or (_nonnegative(b, symbols, box) and _nonnegative(e, symbols, box)) \
+                else 0
         if s == 0:
             return 0
         sign *= s
@@ -381,7 +383,9 @@ def term_sign(term: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
 
 
 def _nonnegative(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
-    """Whether the rigorous interval enclosure of ``f`` on ``box`` is ``>= 0``."""
+    """Whether ``f`` is ``>= 0`` on ``box``: SymPy's assumptions, or its rigorous interval enclosure there."""
+    if f.is_nonnegative:
+        return True
     try:
         with precision(SIGN_PREC):
             return bool(compile_expr(f, symbols)(intervals(box)).a >= 0)

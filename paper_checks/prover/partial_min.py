@@ -1,12 +1,13 @@
 """A partial minimum: a margin convex in one coordinate ``x_k`` is at least its value at a critical point ``x_k =
 phi(others)`` solved exactly, so ``m >= 0`` follows from a problem in one coordinate fewer.
 
-Each closed finite end of a coordinate is a face, a sub-proof of its own (one coordinate fewer); on the rest, every
-end open, fix the other coordinates at a point ``P``. Then ``g(s) = m(s, P)`` on the open interval ``I`` of ``x_k``,
-with ``g'' >= 0`` there (convex) and ``g'(phi) = 0`` at a ``phi`` in ``I``, has its least value at ``phi``:
-``g(s) >= g(phi) + g'(phi) (s - phi) = g(phi)``. So these facts prove the piece:
+Each closed finite end of a coordinate is a face, which follows by continuity where every node of the margin is
+continuous on it (:mod:`paper_checks.prover.continuity`), else is a sub-proof of its own (one coordinate fewer); on the
+rest, every end open, fix the other coordinates at a point ``P``. Then ``g(s) = m(s, P)`` on the open interval ``I``
+of ``x_k``, with ``g'' >= 0`` there (convex) and ``g'(phi) = 0`` at a ``phi`` in ``I``, has its least value at
+``phi``: ``g(s) >= g(phi) + g'(phi) (s - phi) = g(phi)``. So these facts prove the piece:
 
-- ``m >= 0`` on each closed face (sub-proofs);
+- ``m >= 0`` on each closed face (by continuity, or sub-proofs);
 - ``d^2 m / dx_k^2 >= 0`` on the piece with its ends open (a sub-proof; a pole of it at an end is allowed);
 - ``phi`` lies in the open interval ``I`` wherever the others are: another coordinate whose interval lies inside
   ``I``, or read from SymPy's assumptions on the coordinates' strict signs (``a^(r - 1) > 0`` for ``a > 0``);

@@ -202,6 +202,7 @@ def test_a_sum_of_terms_each_at_least_0_is_decided():
     assert term_sign((1 - p) ** a * q, [p, q, a], box) == 1
     assert term_sign(-(1 - p) ** a, [p, q, a], box) == -1
     assert term_sign((p - sympy.Rational(1, 2)) ** a, [p, q, a], box) == 0  # a base of both signs
+    assert term_sign((1 - p) ** (a - 1), [p, q, a], box) == 0  # 0 to a negative power: a pole, no sign
     assert reduce(b - p**a * q, [p, q, a], box).decided is None
     red.reduced = red.reduced - p * q
     assert check_reduction(red, b, [p, q, a], box)
