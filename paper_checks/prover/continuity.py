@@ -104,9 +104,10 @@ def _holds(e: sympy.Expr, strict: bool, symbols: list[sympy.Symbol], box: Box) -
 
 
 def continuous_at(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, i: int,
-                  end: Fraction) -> bool:
-    """Whether ``expr`` is continuous at every point of the face ``symbols[i] = end`` of the piece."""
-    conds = conditions(expr)
+                  end: Fraction, conds: list[tuple[sympy.Expr, bool]] | None = None) -> bool:
+    """Whether ``expr`` is continuous at every point of the face ``symbols[i] = end`` of the piece (``conds``: its
+    :func:`conditions`, where the caller has them for every face)."""
+    conds = conditions(expr) if conds is None else conds
     if conds is None:
         return False
     fresh, fsy, fbx = {}, [], []
@@ -126,8 +127,9 @@ def face_proofs(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coor
     """Each closed face of the piece with its proof: None where it follows by continuity, else a sub-proof; None
     where a face is not proved."""
     done: list[tuple[str, Proof | None]] = []
+    conds = conditions(expr)
     for (what, problem), (i, end) in zip(faces(expr, symbols, coords, box), closed_ends(symbols, coords, box)):
-        if continuous_at(expr, symbols, coords, box, i, end):
+        if conds is not None and continuous_at(expr, symbols, coords, box, i, end, conds):
             done.append((what, None))
             continue
         got = proved_once(*posed(problem), what, stop - time.monotonic())

@@ -149,12 +149,18 @@ def _positive(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
         return True
     if isinstance(f, HalfChart) and f.args[0].is_positive:
         return True
+    low = _enclosed_low(f, symbols, box)
+    return low is not None and low > 0
+
+
+def _enclosed_low(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> Any:
+    """The lower end of ``f``'s rigorous interval enclosure on ``box`` (:data:`SIGN_PREC` bits), or None where it
+    cannot be built."""
     try:
         with precision(SIGN_PREC):
-            enc = compile_expr(f, symbols)(intervals(box))
+            return compile_expr(f, symbols)(intervals(box)).a
     except (Untraceable, ValueError, ZeroDivisionError, OverflowError):
-        return False
-    return bool(enc.a > 0)
+        return None
 
 
 def _trig_sign(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
@@ -386,11 +392,8 @@ def _nonnegative(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
     """Whether ``f`` is ``>= 0`` on ``box``: SymPy's assumptions, or its rigorous interval enclosure there."""
     if f.is_nonnegative:
         return True
-    try:
-        with precision(SIGN_PREC):
-            return bool(compile_expr(f, symbols)(intervals(box)).a >= 0)
-    except (Untraceable, ValueError, ZeroDivisionError, OverflowError):
-        return False
+    low = _enclosed_low(f, symbols, box)
+    return low is not None and low >= 0
 
 
 def undefined_notes(reductions: list[list[Reduction]]) -> list[str]:
