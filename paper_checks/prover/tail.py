@@ -33,6 +33,7 @@ import mpmath
 import sympy
 
 from paper_checks.deadline import TimedOut, deadline
+from paper_checks.prover import dominance
 from paper_checks.prover.bound import down, intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, raw_derivative
@@ -148,10 +149,23 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
         if _Y in far.free_symbols:
             enclose = _tighter(enclose, _where_positive(compile_expr(far.xreplace({_Y: ex.sign / ex.back}), symbols),
                                                         compile_expr(ex.sign * ex.back, symbols)))
+        signed = _dominant(ex.m, ex, symbols)
+        if signed is not None:
+            enclose = _tighter(enclose, signed)
         ex.done.append((written, enclose))
         ex.m = raw_derivative(shown, ex.v)  # Untraceable across a kink or a branch: no Taylor expansion there
         ex.spent += time.monotonic() - begun
     return ex.done[k]
+
+
+def _dominant(e: sympy.Expr, ex: _Expansion, symbols: list[sympy.Symbol]) -> Fn | None:
+    """The sign of ``e`` from its dominant term toward the pole (:func:`dominance.dominant_sign`), where SymPy
+    writes it so within :data:`CANCEL_SECONDS`; else None."""
+    try:
+        with deadline(CANCEL_SECONDS):
+            return dominance.dominant_sign(e, ex.v, ex.sign, ex.back, symbols)
+    except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+        return None
 
 
 def _rewritten(e: sympy.Expr, how: Any) -> sympy.Expr:

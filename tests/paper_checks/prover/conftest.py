@@ -24,6 +24,13 @@ def without_z3_first(monkeypatch):
 
 
 @pytest.fixture
+def without_cutoff(monkeypatch):
+    """Without the cutoff (:mod:`paper_checks.prover.closures.cutoff`): the tail's own boxes toward the pole of a
+    margin of one coordinate on a half-line or the line."""
+    _without(monkeypatch, "CutOff")
+
+
+@pytest.fixture
 def without_class_sum(monkeypatch):
     """Without the class sum (:mod:`paper_checks.prover.closures.simplex_sum`): the sweep, the lifted interval on a
     sum over a simplex."""

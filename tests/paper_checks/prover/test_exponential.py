@@ -62,7 +62,7 @@ def test_margins_read_through_exponentials_are_proved_in_the_exponential_and_rec
     assert recheck(res.certificate, space) == []
 
 
-def test_the_exponential_closes_what_the_boxes_left_open(without_bounds):
+def test_the_exponential_closes_what_the_boxes_left_open(without_bounds, without_cutoff):
     res = prove(real_space(TRUE["sinh(2x) sech^2 x <= 2"][0], ("x", 0, math.inf)), 10**6, HANG)
     assert "in the exponential" in res.certificate.methods()
 

@@ -189,7 +189,7 @@ def test_a_coordinate_in_a_base_and_its_exponent_is_not_handed_to_solve():
     assert not _tower([young], [x]) and _solve([young], [x], HANG_GUARD)
 
 
-def test_a_critical_point_is_solved_in_the_charts_value():
+def test_a_critical_point_is_solved_in_the_charts_value(without_cutoff):
     """log(x)/x <= 1/e on [1, oo) is 0 at x = e, u = e/(1 + e) in the chart u/(1 - u): solved in x and taken back
     exactly, where no rational near Newton's point is critical."""
     from paper_checks.prover.unbounded import HalfChart, LineChart, inverse

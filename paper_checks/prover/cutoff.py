@@ -1,0 +1,226 @@
+"""A proved cutoff of an unbounded coordinate: its tails closed toward the poles of its chart, the rest a bounded
+sub-problem in the coordinate's own value.
+
+``sinh(x)^3 >= x^3 cosh x`` on ``(0, oo)`` (Lazarevic) is tight to the seventh order at ``x = 0`` and ``oo - oo`` at
+``x = oo``. On a bounded interval such as ``[0, 3]`` the piece closures decide it at once (z3 over polynomial bounds
+of ``exp``, 0.4 s), but on the half-line they meet the pole, and the boxes of the chart ``u`` meet the contact at 0
+in ``u/(1 - u)``, whose seventh derivative is no longer small. So the step cuts the coordinate's chart interval at
+``c = pole -+ 2^-k`` (``k = 1 .. MAX_CUTS``, the first that closes): the tail box ``[c, pole]`` is closed by
+:func:`paper_checks.prover.tail.closes` (Taylor's theorem toward the pole, or the dominant term of a derivative,
+:mod:`paper_checks.prover.dominance`), and the rest, the chart's values ``W`` on ``[lo, c]`` (rational at a rational
+``c``: ``u/(1 - u)`` at ``3/4`` is 3), is a sub-problem of the same prover in ``W`` itself, with the other coordinates
+as they are. The margin in ``W`` is the margin with the chart node replaced by ``W`` (:func:`~paper_checks.prover.
+unbounded.in_value`): exactly the margin at every point of the piece whose chart value is ``W``. An end that the
+piece leaves open stays open in ``W``.
+
+A counterexample of the sub-problem gives back the rational ``u`` nearest its ``W`` (exact for a half-line's chart),
+verified on the margin by the caller. :func:`recheck` closes each tail box again at 120 bits with the derivatives
+derived again, derives the sub-problem again and re-checks its certificate; it never trusts the run.
+"""
+from __future__ import annotations
+
+import contextvars
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy
+
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.subproblem import coordinate_of, nested, open_ends, proved_once, recheck_problem
+from paper_checks.prover.symbols import Coordinate
+from paper_checks.prover.tail import closes
+from paper_checks.prover.trace import Traced, Untraceable, compile_traced, precision
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, in_value, inverse
+from paper_checks.search.params import SearchSpace
+
+#: how many of these steps may nest (a cutoff's bounded sub-problem has no pole left to cut)
+MAX_DEPTH = 1
+#: the share of the time left that the step may spend on its sub-proof
+SHARE = 0.5
+#: the cuts tried toward each pole: ``2^-k`` of the chart's unit interval from it, ``k = 1 .. MAX_CUTS``
+MAX_CUTS = 6
+#: interval precision (bits) of the tails' re-check
+RECHECK_PREC = 120
+
+_depth: contextvars.ContextVar[int] = contextvars.ContextVar("cutoff_depth", default=0)
+
+
+@dataclass
+class Cutoff:
+    """A piece closed by cutting coordinate ``coordinate``'s chart at ``low_cut`` (toward ``-1``) and ``high_cut``
+    (toward ``1``; None: no pole on that side), the tails closed toward the poles and ``margin`` (in the chart's value)
+    proved on the rest, ``space``, by ``proof``."""
+
+    coordinate: str
+    low_cut: Fraction | None
+    high_cut: Fraction | None
+    margin: sympy.Expr
+    space: SearchSpace
+    proof: Any
+
+    def why(self) -> str:
+        cuts = ", ".join(f"{self.coordinate} = {c}" for c in (self.low_cut, self.high_cut) if c is not None)
+        return (f"cut at {cuts}: the tails closed toward the chart's poles, and {self.margin} >= 0 on the rest "
+                f"({self.proof.boxes} boxes)")
+
+
+@dataclass(frozen=True)
+class Cut:
+    """Coordinate ``i`` of the piece, charted by ``node``, whose poles the piece reaches at ``poles`` (a subset of
+    ``(-1, 1)``)."""
+
+    i: int
+    node: sympy.Expr
+    poles: tuple[int, ...]
+
+
+def unbounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate]) -> Cut | None:
+    """The first real coordinate that the margin reads through one chart node whose pole the piece reaches."""
+    for i, (s, c, (lo, hi)) in enumerate(zip(symbols, coords, box)):
+        if c.index or lo == hi:
+            continue
+        nodes = [n for n in expr.atoms(HalfChart, LineChart) if s in n.free_symbols]
+        if len(nodes) != 1 or coordinate(nodes[0]) != s:
+            continue
+        node = nodes[0]
+        if isinstance(node, HalfChart):
+            poles = (1,) if node.args[0] == s and hi == 1 else (-1,) if node.args[0] == -s and lo == -1 else ()
+        else:
+            poles = tuple(p for p, end in ((-1, lo), (1, hi)) if end == p)
+        if poles:
+            return Cut(i, node, poles)
+    return None
+
+
+def _tail_box(box: Box, i: int, pole: int, cut: Fraction) -> Box:
+    out = list(box)
+    out[i] = (cut, Fraction(pole)) if pole == 1 else (Fraction(pole), cut)
+    return out
+
+
+def _cut(t: Traced, box: Box, i: int, pole: int, until: float) -> Fraction | None:
+    """The cut nearest the middle (``pole -+ 2^-k``, inside the piece) whose tail box the tail closes; None if none."""
+    lo, hi = box[i]
+    for k in range(1, MAX_CUTS + 1):
+        c = Fraction(pole) - pole * Fraction(1, 2**k)
+        if not lo < c < hi or time.monotonic() > until:
+            continue
+        if closes(t, _tail_box(box, i, pole, c)) is not None:
+            return c
+    return None
+
+
+def _value(node: sympy.Expr, u: Fraction) -> Fraction:
+    v = node.func(node.args[0].xreplace({coordinate(node): sympy.Rational(u.numerator, u.denominator)}))
+    return Fraction(int(v.p), int(v.q))
+
+
+def subproblem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, cut: Cut,
+               low: Fraction | None, high: Fraction | None
+               ) -> tuple[list[sympy.Symbol], list[Coordinate], Box, sympy.Expr] | None:
+    """The rest of the piece between the cuts ``low`` and ``high`` (None: the piece's own end) as a sub-problem in the
+    chart's value ``W``: its symbols and coordinates (``W``'s ends open where the piece's are), its box (``W``'s
+    interval in place of the coordinate's) and the margin written in ``W``; None where the margin reads the
+    coordinate in a way ``W`` cannot write."""
+    i, node = cut.i, cut.node
+    u = symbols[i]
+    lo, hi = box[i]
+    a, b = low if low is not None else lo, high if high is not None else hi
+    opens = open_ends(u, a, b, coords[i])
+    ends = sorted([(_value(node, a), opens[0] and a == lo), (_value(node, b), opens[1] and b == hi)],
+                  key=lambda e: e[0])
+    w = sympy.Symbol(f"{u}_value", real=True)
+    margin = in_value(expr, node, w)
+    if margin is None or u in margin.free_symbols:
+        return None
+    syms, crds, rest = list(symbols), list(coords), list(box)
+    syms[i] = w
+    crds[i] = Coordinate(w, str(w), (), (ends[0][0] if ends[0][1] else None, ends[1][0] if ends[1][1] else None))
+    rest[i] = (ends[0][0], ends[1][0])
+    return syms, crds, rest, margin
+
+
+def _back(node: sympy.Expr, v: Fraction, end: tuple[Fraction, Fraction]) -> Fraction | None:
+    """The rational coordinate nearest the one whose chart value is ``v`` (exact for a half-line's chart), inside
+    the piece: a candidate, verified exactly by the caller."""
+    u = inverse(node, sympy.Rational(v.numerator, v.denominator))
+    if u is None:
+        return None
+    try:
+        near = Fraction(str(sympy.N(u, 30))).limit_denominator(10**15) if not u.is_Rational else Fraction(
+            int(u.p), int(u.q))
+    except (TypeError, ValueError):
+        return None
+    return min(max(near, end[0]), end[1])
+
+
+def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+           ) -> Cutoff | list[Fraction] | None:
+    """Close ``expr >= 0`` on the piece (``box``) by a cutoff of an unbounded coordinate (the module docstring); or
+    a point of the piece near where the sub-problem found the margin negative (for the caller to verify); or None."""
+    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+        if stop is None:
+            return None
+        cut = unbounded(expr, symbols, box, coords)
+        if cut is None:
+            return None
+        try:
+            t = compile_traced(expr, symbols)
+        except Untraceable:
+            return None
+        found = {pole: _cut(t, box, cut.i, pole, stop) for pole in cut.poles}
+        if None in found.values():
+            return None
+        low, high = found.get(-1), found.get(1)
+        sub = subproblem(expr, symbols, coords, box, cut, low, high)
+        if sub is None:
+            return None
+        syms, crds, rest, margin = sub
+        refuted: list[Any] = []
+        proved = proved_once(margin, syms, rest, crds, f"{expr} between the cuts of {symbols[cut.i]}",
+                             stop - time.monotonic(), refuted)
+        if proved is None:
+            if not refuted or any(c.index for c in coords):
+                return None
+            pt = [coordinate_of(refuted[0], s, c) for s, c in zip(syms, crds)]
+            x = _back(cut.node, pt[cut.i], box[cut.i])
+            if x is None:
+                return None
+            pt[cut.i] = x
+            return pt
+        return Cutoff(str(symbols[cut.i]), low, high, margin, *proved)
+
+
+def recheck(rec: Cutoff, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate]
+            ) -> list[str]:
+    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does): each tail box closed again at
+    :data:`RECHECK_PREC` bits with its derivatives derived again, and the sub-problem between the cuts derived again,
+    its certificate re-checked."""
+    cut = unbounded(expr, symbols, box, coords)
+    if cut is None or str(symbols[cut.i]) != rec.coordinate:
+        return ["the margin does not read the coordinate through a chart that reaches a pole again"]
+    cuts = {-1: rec.low_cut, 1: rec.high_cut}
+    if {p for p, c in cuts.items() if c is not None} != set(cut.poles):
+        return ["the cuts recorded are not one toward each pole of the piece"]
+    t = compile_traced(expr, symbols)
+    for pole in cut.poles:
+        c = cuts[pole]
+        lo, hi = box[cut.i]
+        if c is None or not lo < c < hi:
+            return [f"the cut {c} is not inside the piece"]
+        with precision(RECHECK_PREC):
+            if closes(t, _tail_box(box, cut.i, pole, c), fresh=True) is None:
+                return [f"the tail beyond {rec.coordinate} = {c} does not close again"]
+    sub = subproblem(expr, symbols, coords, box, cut, rec.low_cut, rec.high_cut)
+    if sub is None or sub[3] != rec.margin:
+        return ["the cutoff's sub-problem derived again is not the recorded one"]
+    syms, crds, rest, margin = sub
+    return recheck_problem(rec.space, rec.proof, margin, syms, crds, rest, "the cutoff's sub-problem")
+
+
+def worth(expr: sympy.Expr) -> bool:
+    """Whether the margin reads one coordinate only, through a chart (cheap): a margin of several coordinates takes
+    its tails' derivatives in all of them, seconds a box, and its boxes close most tails of their own."""
+    return expr.has(HalfChart, LineChart) and len(expr.free_symbols) == 1

@@ -1,0 +1,84 @@
+"""A proved cutoff of an unbounded coordinate (:mod:`paper_checks.prover.cutoff`): the tails closed toward the poles,
+the rest a bounded sub-problem in the chart's value with the piece's open ends, a counterexample of the rest mapped
+back onto the chart, and records that fail their re-check."""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from fractions import Fraction
+
+import pytest
+import sympy
+
+from paper_checks.prover import prove_expr
+from paper_checks.prover.cutoff import Cutoff, cutoff, recheck, subproblem, unbounded, worth
+from paper_checks.prover.symbols import Coordinate
+from paper_checks.prover.unbounded import HalfChart, LineChart
+
+F, R, oo = Fraction, sympy.Rational, sympy.oo
+x = sympy.Symbol("x", real=True)
+u = sympy.Symbol("u", real=True)
+HANG_GUARD = 300  # seconds: generous, so that the load never decides an outcome
+W = HalfChart(u)
+#: Lazarevic's inequality (sinh x / x)^3 >= cosh x, times x^3: tight to the seventh order at 0, oo - oo at oo
+LAZAREVIC = sympy.sinh(W) ** 3 - W**3 * sympy.cosh(W)
+
+
+def _coords(open_low=None):
+    return [Coordinate(u, "u", (), (open_low, None))]
+
+
+@pytest.mark.parametrize("margin, domain", [
+    (sympy.sinh(x) ** 3 - x**3 * sympy.cosh(x), (0, oo)),
+    (x * sympy.sinh(x) - x**2 * sympy.cosh(x / sympy.sqrt(3)), (-oo, oo)),  # sinh x/x >= cosh(x/sqrt 3)
+    (x * (x * (15 + x**2) / (15 + 6 * x**2) - sympy.tanh(x)), (-oo, oo)),  # Lambert's convergent of tanh
+])
+def test_margins_tight_inside_and_oo_minus_oo_at_infinity_are_proved(margin, domain):
+    res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
+    assert res.proved, res.reason
+    assert "cutoff" in res.certificate.methods()
+
+
+def test_the_cut_and_the_rest_in_the_charts_value():
+    box = [(F(0), F(1))]
+    cut = unbounded(LAZAREVIC, [u], box, _coords(F(0)))
+    assert cut is not None and cut.poles == (1,)
+    rec = cutoff(LAZAREVIC, [u], box, time.monotonic() + HANG_GUARD, _coords(F(0)))
+    assert isinstance(rec, Cutoff) and rec.low_cut is None and rec.high_cut is not None
+    syms, crds, rest, margin = subproblem(LAZAREVIC, [u], _coords(F(0)), box, cut, None, rec.high_cut)
+    c = rec.high_cut
+    assert rest == [(F(0), c / (1 - c))]  # the chart's values, exactly
+    assert crds[0].open_at == (F(0), None)  # the piece's open end stays open; the cut is closed
+    assert margin == LAZAREVIC.xreplace({W: syms[0]})
+    assert recheck(rec, LAZAREVIC, [u], box, _coords(F(0))) == []
+    # the whole line: a cut toward each pole
+    line = LineChart(u)
+    sinhc = line * sympy.sinh(line) - line**2 * sympy.cosh(line / sympy.sqrt(3))
+    rec2 = cutoff(sinhc, [u], [(F(-1), F(1))], time.monotonic() + HANG_GUARD, _coords())
+    assert isinstance(rec2, Cutoff) and rec2.low_cut < 0 < rec2.high_cut
+
+
+def test_records_that_do_not_hold_fail_their_recheck():
+    box = [(F(0), F(1))]
+    rec = cutoff(LAZAREVIC, [u], box, time.monotonic() + HANG_GUARD, _coords(F(0)))
+    assert isinstance(rec, Cutoff)
+    near = replace(rec, high_cut=F(1, 64))  # from x = 1/63 no derivative's sign is shown toward the pole
+    assert any("does not close again" in p for p in recheck(near, LAZAREVIC, [u], box, _coords(F(0))))
+    both = replace(rec, low_cut=F(-1, 2))
+    assert any("one toward each pole" in p for p in recheck(both, LAZAREVIC, [u], box, _coords(F(0))))
+    other = LAZAREVIC + W**7 / 1000  # another margin: its rest is another sub-problem
+    assert recheck(rec, other, [u], box, _coords(F(0)))
+
+
+def test_a_counterexample_of_the_rest_comes_back_on_the_chart():
+    """sinh^3 - (1 + 10^-6) x^3 cosh x is -10^-6 x^3 + x^7/15 + ... near 0: negative below x = 0.06."""
+    nudged = sympy.sinh(W) ** 3 - (1 + R(1, 10**6)) * W**3 * sympy.cosh(W)
+    got = cutoff(nudged, [u], [(F(0), F(1))], time.monotonic() + HANG_GUARD, _coords(F(0)))
+    assert isinstance(got, list)
+    assert nudged.xreplace({u: R(got[0].numerator, got[0].denominator)}).evalf(50) < 0
+
+
+def test_a_margin_of_several_coordinates_is_not_cut():
+    """Its tails' derivatives are taken in every coordinate, seconds a box: the boxes close them instead."""
+    a = sympy.Symbol("a", positive=True)
+    assert worth(LAZAREVIC) and not worth(LAZAREVIC * a)
