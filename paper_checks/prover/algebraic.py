@@ -17,6 +17,7 @@ verify exactly on the claim's own margin. Equal subexpressions share one auxilia
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from fractions import Fraction
 from typing import Any, Protocol
@@ -213,6 +214,10 @@ class _Builder:
         raise NotAlgebraic(type(c).__name__)
 
 
+def _infinite(end: Any) -> bool:
+    return isinstance(end, float) and math.isinf(end)
+
+
 def strict_ends(coords: list[Coordinate], box: Box) -> list[tuple[bool, bool]]:
     """For each coordinate, whether its box's ends are ends its domain leaves open (:attr:`Coordinate.open_at`):
     ``q`` in ``(0, 1]``, the pole of an unbounded interval's chart (:mod:`paper_checks.prover.unbounded`), or an end at
@@ -251,8 +256,12 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
         s = z3.SolverFor("QF_NRA", ctx=ctx)
     s.set("timeout", max(int(milliseconds), 1))
     for v, (lo, hi), (open_lo, open_hi) in zip(b.vars, box, strict or [(False, False)] * len(box)):
-        low, high = z3.RealVal(str(lo), ctx), z3.RealVal(str(hi), ctx)
-        s.add(v > low if open_lo else v >= low, v < high if open_hi else v <= high)
+        if not _infinite(lo):  # an infinite end (a chart's value at its pole): no bound on that side
+            low = z3.RealVal(str(lo), ctx)
+            s.add(v > low if open_lo else v >= low)
+        if not _infinite(hi):
+            high = z3.RealVal(str(hi), ctx)
+            s.add(v < high if open_hi else v <= high)
     for row in rows:
         s.add(z3.Sum(*[b.vars[i] for i in row]) <= 1 if len(row) > 1 else b.vars[row[0]] <= 1)
     s.add(*b.side)

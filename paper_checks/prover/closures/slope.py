@@ -18,8 +18,11 @@ eliminated, NLSAT alone), the slope's sign checked at rational points in Arb's b
 again."""
 from __future__ import annotations
 
+import itertools
+import math
 import time
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -33,11 +36,16 @@ from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMe
 from paper_checks.prover.solver import Z3_MILLISECONDS
 from paper_checks.prover.sweep import end_value, read, sampled_sign
 from paper_checks.prover.trace import Untraceable, derivative
-from paper_checks.prover.unbounded import HalfChart, LineChart, explicit
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, in_value
 
 #: the functions whose derivatives are algebraic where their arguments are
 ALGEBRAIC_SLOPES = (sympy.atan, sympy.acot, sympy.asin, sympy.acos, sympy.log, sympy.asinh, sympy.acosh, sympy.atanh,
                     HalfChart, LineChart)
+#: the functions whose derivatives are algebraic up to a positive factor (``erfc' = -2/sqrt(pi) e^(-x^2)``), which
+#: :func:`signed_part` sets aside
+POSITIVE_FACTOR_SLOPES = (sympy.erf, sympy.erfc, sympy.exp)
+#: the decimal digits of the rational interval that stands for a constant such as ``pi`` (:func:`constants_apart`)
+CONSTANT_DIGITS = 30
 #: z3's time slice on the slope (milliseconds; at most a quarter of what is left)
 SLICE_MILLISECONDS = 1500
 #: seconds SymPy may spend on the slope (the derivative over one denominator)
@@ -58,6 +66,7 @@ class Slope:
     derivative: sympy.Expr
     face: Closure
     written: bool = False  # the margin as written (the normal form's original), not the normal form
+    in_value: bool = False  # the slope in the chart's value ``W`` (:func:`signed_slope`), not in the coordinate
 
     def why(self) -> str:
         rel = ">=" if self.sign > 0 else "<="
@@ -81,12 +90,104 @@ def slope(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
         return None
 
 
+def signed_part(d: sympy.Expr) -> sympy.Expr:
+    """``d`` without the factors of its product that are positive at every real point and outside z3's fragment (an
+    ``exp`` of a real argument, ``sqrt(pi)``): the same sign wherever ``d`` is defined. ``erfc(x) - 2 e^(-x^2) /
+    (sqrt(pi) (x + sqrt(x^2 + 2)))`` has the slope ``e^(-x^2)/sqrt(pi)`` times an algebraic function of ``x``."""
+    keep = [f for f in sympy.Mul.make_args(d)
+            if not (f.is_positive is True and not algebraic.in_fragment(f, sorted(f.free_symbols, key=str)))]
+    return sympy.Mul(*keep)
+
+
+def constants_apart(d: sympy.Expr) -> tuple[sympy.Expr, list[sympy.Symbol], Box]:
+    """``d`` with each constant such as ``pi`` or ``E`` a symbol of its own, and the rational interval of
+    :data:`CONSTANT_DIGITS` digits that holds it: ``d >= 0`` for every value of those symbols in their intervals is a
+    sufficient condition for ``d >= 0`` (``sqrt(pi x^2 + 4)``)."""
+    consts = sorted(d.atoms(sympy.NumberSymbol), key=str)
+    if not consts:
+        return d, [], []
+    syms = [sympy.Symbol(f"const_{c}", positive=True) for c in consts]
+    box = []
+    for c in consts:
+        mid = Fraction(str(sympy.N(c, CONSTANT_DIGITS + 10)))
+        step = Fraction(1, 10**CONSTANT_DIGITS)
+        box.append((mid - step, mid + step))
+    return d.xreplace(dict(zip(consts, syms))), syms, box
+
+
 def _open(goal_coords: list[Any], box: Box, i: int) -> list[tuple[bool, bool]]:
     """The ends z3 leaves out: the domain's open ends, and both ends of the moving coordinate (the slope is needed
     on the open piece only, where ``asin' = 1/sqrt(1 - x^2)`` is finite)."""
     ends = algebraic.strict_ends(goal_coords, box)
     ends[i] = (True, True)
     return ends
+
+
+@dataclass(frozen=True)
+class Signed:
+    """The slope of a margin in its one coordinate ``i`` up to a positive factor: ``d`` (in ``symbols``: the
+    coordinate, or its chart's value ``W`` on ``box``), ``a`` the same with the constants apart on ``cbox``, ``at``
+    what ``W`` is in the coordinate (None: the slope is in the coordinate), ``flip`` the sign of ``dW/du``."""
+
+    d: sympy.Expr
+    a: sympy.Expr
+    symbols: list[sympy.Symbol]
+    box: Box
+    consts: list[sympy.Symbol]
+    cbox: Box
+    at: sympy.Expr | None
+    flip: int
+
+    def in_coordinate(self, i: int, u: sympy.Symbol) -> sympy.Expr:
+        """``d`` as a function of the coordinate (the chart written out)."""
+        return self.d if self.at is None else explicit(self.d.xreplace({self.symbols[i]: self.at}))
+
+
+def signed_slope(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, i: int, value: bool) -> Signed | None:
+    """The margin's slope in coordinate ``i`` (``value``: in its chart's value ``W``, whose slope ``dW/du`` is a
+    positive factor, or ``-1`` times one, so that ``sqrt(W^2 + 2)`` stays one radical instead of ``sqrt(u^2 + 2 (1 -
+    u^2)^2)/|1 - u^2|``), its positive factors set aside (:func:`signed_part`), in z3's fragment with the constants
+    apart; None where it has none."""
+    u = symbols[i]
+    if not value:
+        d = slope(expr, u)
+        syms, bx, at, flip = list(symbols), list(box), None, 1
+    else:
+        nodes = [n for n in expr.atoms(HalfChart, LineChart) if u in n.free_symbols]
+        if len(nodes) != 1 or coordinate(nodes[0]) != u:
+            return None
+        node = nodes[0]
+        w = sympy.Symbol(f"{u}_value", real=True)
+        m = in_value(expr, node, w)
+        d = slope(m, w) if m is not None else None
+        lo, hi = _value_range(node, u, *box[i])
+        syms, bx = list(symbols), list(box)
+        syms[i], bx[i] = w, (lo, hi)
+        at, flip = node, (1 if node.args[0] == u else -1)
+    if d is None:
+        return None
+    d = signed_part(d)
+    a, consts, cbox = constants_apart(d)
+    if not algebraic.in_fragment(a, syms + consts):
+        return None
+    return Signed(d, a, syms, bx, consts, cbox, at, flip)
+
+
+def _value_range(node: sympy.Expr, u: sympy.Symbol, lo: Fraction, hi: Fraction) -> tuple[Any, Any]:
+    """The chart's values on ``[lo, hi]``: exact rationals, ``+-inf`` at a pole."""
+    ends = []
+    for end in (lo, hi):
+        v = explicit(node).xreplace({u: sympy.Rational(end.numerator, end.denominator)})
+        ends.append(Fraction(int(v.p), int(v.q)) if v.is_Rational else
+                    (-math.inf if isinstance(node, LineChart) and end == -1 else math.inf))
+    return min(ends), max(ends)
+
+
+def _decide(sign: int, a: sympy.Expr, syms: list[sympy.Symbol], consts: list[sympy.Symbol], box: Box, cbox: Box,
+            ms: int, strict: list[tuple[bool, bool]], recheck: bool = False) -> str:
+    """z3 on ``sign * a >= 0`` over the piece and the constants' intervals (closed: each holds its constant)."""
+    return algebraic.decide(sign * a, syms + consts, list(box) + list(cbox), [], ms, recheck=recheck,
+                            strict=strict + [(False, False)] * len(consts))[0]
 
 
 @register
@@ -101,7 +202,7 @@ class AlgebraicSlope(PieceMethod):
         if moving(t.expr, list(t.symbols), goal.base) is None or goal.rows:
             return False
         funcs = t.expr.atoms(sympy.Function)
-        return bool(funcs) and all(isinstance(f, ALGEBRAIC_SLOPES) for f in funcs)
+        return bool(funcs) and all(isinstance(f, ALGEBRAIC_SLOPES + POSITIVE_FACTOR_SLOPES) for f in funcs)
 
     def step(self, goal: PieceGoal) -> Outcome | None:
         """The normal form first, then the margin as written where they differ: the normal form may scale the
@@ -111,22 +212,22 @@ class AlgebraicSlope(PieceMethod):
         forms = [(goal.t.expr, False)]
         if goal.reduction is not None and goal.reduction.original != goal.t.expr:
             forms.append((goal.reduction.original, True))
-        for expr, written in forms:
+        for (expr, written), value in itertools.product(forms, (False, True)):
             i = moving(expr, syms, goal.base)
-            d = slope(expr, syms[i]) if i is not None else None
-            if d is None or not algebraic.in_fragment(d, syms):
+            sg = signed_slope(expr, syms, goal.base, i, value) if i is not None else None
+            if sg is None:
                 continue
-            sign = sampled_sign(d, syms, goal.base)
+            sign = sampled_sign(sg.in_coordinate(i, syms[i]), syms, goal.base)
             ms = int(min(SLICE_MILLISECONDS, 250 * (goal.deadline - time.monotonic())))
             if ms < 1:
                 return None
-            if sign == 0 or algebraic.decide(sign * d, syms, goal.base, [], ms,
-                                             strict=_open(goal.coords, goal.base, i))[0] != "unsat":
+            if sign == 0 or _decide(sign * sg.flip, sg.a, sg.symbols, sg.consts, sg.box, sg.cbox, ms,
+                                    _open(goal.coords, goal.base, i)) != "unsat":
                 continue
             end = "low" if sign > 0 else "high"
             face = end_value(expr, syms, goal.base, i, end)
             if face.closed:
-                rec = Slope(i, str(syms[i]), end, sign, d, face, written)
+                rec = Slope(i, str(syms[i]), end, sign, sg.d, face, written, value)
                 goal.memo["subproof"] = rec
                 return Outcome(Closure(True, max(face.lower, 0.0), "algebraic slope", exact=rec.why()))
             if face.fails is not None:
@@ -144,17 +245,17 @@ class AlgebraicSlope(PieceMethod):
         i = moving(expr, syms, check.base)
         if i != rec.index:
             return [f"{check.where}: the margin does not read the one coordinate {rec.name} alone"]
-        d = slope(expr, syms[i])
-        if d is None or (d != rec.derivative and sympy.simplify(d - rec.derivative) != 0):
+        sg = signed_slope(expr, syms, check.base, i, rec.in_value)
+        if sg is None or (sg.d != rec.derivative and sympy.simplify(sg.d - rec.derivative) != 0):
             return [f"{check.where}: the slope in {rec.name} is not the one decided"]
         if (rec.sign > 0) != (rec.end == "low") or rec.sign not in (1, -1):
             return [f"{check.where}: the end is not the one the slope's sign points to"]
-        outcome, _ = algebraic.decide(rec.sign * d, syms, check.base, [], Z3_MILLISECONDS, recheck=True,
-                                      strict=_open(check.coords, check.base, i))
+        outcome = _decide(rec.sign * sg.flip, sg.a, sg.symbols, sg.consts, sg.box, sg.cbox, Z3_MILLISECONDS,
+                          _open(check.coords, check.base, i), recheck=True)
         if outcome != "unsat":
             return [f"{check.where}: z3 re-run on the slope (fresh context, ite eliminated, NLSAT) says {outcome}"]
         for k in range(SANITY_POINTS):
-            v = ball_at(rec.sign * d, syms, generic_point(check.base, k))
+            v = ball_at(rec.sign * sg.in_coordinate(i, syms[i]), syms, generic_point(check.base, k))
             if v is not None and v < 0:
                 return [f"{check.where}: the slope times {rec.sign} is {v} < 0 in ball arithmetic"]
         if not end_value(expr, syms, check.base, i, rec.end).closed:

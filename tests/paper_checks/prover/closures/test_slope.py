@@ -12,7 +12,7 @@ import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.closures.base import Check, PieceGoal
-from paper_checks.prover.closures.slope import AlgebraicSlope, moving, slope
+from paper_checks.prover.closures.slope import AlgebraicSlope, constants_apart, moving, signed_part, signed_slope, slope
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.trace import compile_traced
 from tests.paper_checks.prover._spaces import real_space
@@ -65,7 +65,8 @@ def test_the_slope_is_taken_only_where_the_margin_reads_one_coordinate_through_s
     def goal(e):
         return PieceGoal(compile_traced(e, [x]), [Coordinate(x, "x", ())], [(F(0), F(1))], [], math.inf)
     assert step.applies(goal(sympy.atan(x) - x / (1 + x)))
-    assert not step.applies(goal(sympy.exp(x) - 1 - x))  # exp' = exp: not algebraic
+    assert step.applies(goal(sympy.exp(x) - 1 - x))  # exp' = exp may be a positive factor of a slope ...
+    assert signed_slope(sympy.exp(x) - 1 - x, [x], [(F(0), F(1))], 0, False) is None  # ... but e^x - 1 is no product
     assert not step.applies(goal(x**2 - x + 1))  # algebraic itself: z3 takes it first
     assert slope(sympy.Abs(x - R(1, 2)) + sympy.atan(x), x) is None  # a kink: no derivative
 
@@ -84,3 +85,28 @@ def test_a_record_put_to_another_margin_fails_its_recheck():
                    [Coordinate(x, "x", ())], "piece 0", subproof=type(rec)(rec.index, rec.name, "high", -1,
                                                                             rec.derivative, rec.face))
     assert AlgebraicSlope().recheck(turned)  # the sign turned: the slope is not <= 0
+
+
+#: A&S 7.1.13's lower bound of erfc, on the whole line: its slope is e^(-x^2)/sqrt(pi) times an algebraic function of x
+ERFC_LOWER = sympy.erfc(x) - 2 * sympy.exp(-x**2) / (SQ(sympy.pi) * (x + SQ(x**2 + 2)))
+
+
+def test_a_positive_factor_and_a_constant_are_set_aside():
+    d = sympy.exp(-x**2) * SQ(sympy.pi) * (x - 1) / (x**2 + 1)
+    assert signed_part(d) == (x - 1) / (x**2 + 1)  # the algebraic factor x^2 + 1 stays: z3 reads it
+    a, consts, box = constants_apart(SQ(sympy.pi * x**2 + 4) - 2)
+    (c,) = consts
+    assert a == SQ(c * x**2 + 4) - 2 and box[0][0] < sympy.pi < box[0][1] and box[0][1] - box[0][0] < F(1, 10**29)
+
+
+def test_a_slope_in_the_charts_value_decides_an_erfc_bound_on_the_line():
+    """In the chart's value W the slope keeps one radical sqrt(W^2 + 2); written in u it is sqrt(u^2 + 2 (1 -
+    u^2)^2)/|1 - u^2|, which z3 is not given."""
+    space = real_space(lambda x: ERFC_LOWER.xreplace({sympy.Symbol("x", real=True): x}), ("x", -math.inf, math.inf))
+    res = prove(space, 10**6, HANG)
+    assert res.proved, res.reason
+    assert "algebraic slope" in res.certificate.methods()
+    assert recheck(res.certificate, space) == []
+    # 2 nudged to 6/5 < 4/pi: the bound fails at 0, and no proof comes
+    nudged = sympy.erfc(x) - 2 * sympy.exp(-x**2) / (SQ(sympy.pi) * (x + SQ(x**2 + R(6, 5))))
+    assert prove_expr(nudged, {x: (-sympy.oo, sympy.oo)}, seconds=HANG).outcome == "counterexample"
