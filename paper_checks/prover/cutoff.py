@@ -20,13 +20,15 @@ derived again, derives the sub-problem again and re-checks its certificate; it n
 from __future__ import annotations
 
 import contextvars
+import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import coordinate_of, nested, open_ends, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
@@ -38,13 +40,20 @@ from paper_checks.search.params import SearchSpace
 #: how many of these steps may nest (a cutoff's bounded sub-problem has no pole left to cut)
 MAX_DEPTH = 1
 #: the share of the time left that the step may spend on its sub-proof
-SHARE = 0.5
+SHARE = 0.7
 #: the cuts tried toward each pole: ``2^-k`` of the chart's unit interval from it, ``k = 1 .. MAX_CUTS``
 MAX_CUTS = 6
+#: seconds the cuts toward one pole may take (the tail's derivatives of a margin that no cut closes took 10 s)
+CUT_SECONDS = 1.0
+#: the share of the time left that a tail proved as a sub-problem of its own may spend
+TAIL_SHARE = 0.5
 #: interval precision (bits) of the tails' re-check
 RECHECK_PREC = 120
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("cutoff_depth", default=0)
+#: (margin, piece, pole) -> the Taylor cut found there (None: none), kept for the step's second try of a margin
+_cuts: dict[tuple[Any, ...], Fraction | None] = {}
+CACHE_SIZE = 64
 
 
 @dataclass
@@ -59,11 +68,15 @@ class Cutoff:
     margin: sympy.Expr
     space: SearchSpace
     proof: Any
+    #: the tails proved as sub-problems of their own (pole -> (space, proof)), where no Taylor tail closed
+    tails: dict[int, tuple[SearchSpace, Any]] = field(default_factory=dict)
+    written: bool = False  # the margin as written (the normal form's original), not the normal form
 
     def why(self) -> str:
         cuts = ", ".join(f"{self.coordinate} = {c}" for c in (self.low_cut, self.high_cut) if c is not None)
-        return (f"cut at {cuts}: the tails closed toward the chart's poles, and {self.margin} >= 0 on the rest "
-                f"({self.proof.boxes} boxes)")
+        how = ("the tails closed toward the chart's poles" if not self.tails else
+               f"{len(self.tails)} tail(s) proved as sub-problems on half-lines, the others closed toward the poles")
+        return f"cut at {cuts}: {how}, and {self.margin} >= 0 on the rest ({self.proof.boxes} boxes)"
 
 
 @dataclass(frozen=True)
@@ -103,18 +116,23 @@ def _tail_box(box: Box, i: int, pole: int, cut: Fraction) -> Box:
 def _cut(t: Traced, box: Box, i: int, pole: int, until: float) -> Fraction | None:
     """The cut nearest the middle (``pole -+ 2^-k``, inside the piece) whose tail box the tail closes; None if none."""
     lo, hi = box[i]
-    for k in range(1, MAX_CUTS + 1):
-        c = Fraction(pole) - pole * Fraction(1, 2**k)
-        if not lo < c < hi or time.monotonic() > until:
-            continue
-        if closes(t, _tail_box(box, i, pole, c)) is not None:
-            return c
+    try:
+        with deadline(max(min(CUT_SECONDS, until - time.monotonic()), 0.01)):
+            for k in range(1, MAX_CUTS + 1):
+                c = Fraction(pole) - pole * Fraction(1, 2**k)
+                if lo < c < hi and closes(t, _tail_box(box, i, pole, c)) is not None:
+                    return c
+    except TimedOut:
+        pass
     return None
 
 
-def _value(node: sympy.Expr, u: Fraction) -> Fraction:
+def _value(node: sympy.Expr, u: Fraction) -> Fraction | float:
+    """The chart's value at ``u``: rational, or ``+-inf`` at a pole (``-inf`` only at ``-1`` of the line's chart)."""
     v = node.func(node.args[0].xreplace({coordinate(node): sympy.Rational(u.numerator, u.denominator)}))
-    return Fraction(int(v.p), int(v.q))
+    if v.is_Rational:
+        return Fraction(int(v.p), int(v.q))
+    return -math.inf if isinstance(node, LineChart) and u < 0 else math.inf
 
 
 def subproblem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, cut: Cut,
@@ -156,10 +174,39 @@ def _back(node: sympy.Expr, v: Fraction, end: tuple[Fraction, Fraction]) -> Frac
     return min(max(near, end[0]), end[1])
 
 
-def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
-           ) -> Cutoff | list[Fraction] | None:
+def _tail_cuts(pole: int, c: Fraction) -> tuple[Fraction | None, Fraction | None]:
+    """The ``(low, high)`` cuts of :func:`subproblem` that leave the tail from ``c`` to ``pole``."""
+    return (c, None) if pole == 1 else (None, c)
+
+
+def _proved(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, cut: Cut,
+            cuts: tuple[Fraction | None, Fraction | None], what: str, seconds: float
+            ) -> tuple[sympy.Expr, SearchSpace, Any] | list[Fraction] | None:
+    """The sub-problem between ``cuts`` proved: ``(margin, space, proof)``; or a point of the piece near where it
+    found the margin negative (for the caller to verify); or None."""
+    sub = subproblem(expr, symbols, coords, box, cut, *cuts)
+    if sub is None:
+        return None
+    syms, crds, rest, margin = sub
+    refuted: list[Any] = []
+    proved = proved_once(margin, syms, rest, crds, what, seconds, refuted)
+    if proved is not None:
+        return (margin, *proved)
+    if not refuted or any(c.index for c in coords):
+        return None
+    pt = [coordinate_of(refuted[0], s, c) for s, c in zip(syms, crds)]
+    x = _back(cut.node, pt[cut.i], box[cut.i])
+    if x is None:
+        return None
+    pt[cut.i] = x
+    return pt
+
+
+def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate],
+           apart: bool = True) -> Cutoff | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) by a cutoff of an unbounded coordinate (the module docstring); or
-    a point of the piece near where the sub-problem found the margin negative (for the caller to verify); or None."""
+    a point of the piece near where a sub-problem found the margin negative (for the caller to verify); or None.
+    ``apart``: a tail that no Taylor cut closes is proved as a sub-problem of its own (else None)."""
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
             return None
@@ -170,27 +217,35 @@ def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             t = compile_traced(expr, symbols)
         except Untraceable:
             return None
-        found = {pole: _cut(t, box, cut.i, pole, stop) for pole in cut.poles}
-        if None in found.values():
-            return None
+        found: dict[int, Fraction | None] = {}
+        for pole in cut.poles:
+            key = (expr, tuple(box), pole)
+            if key not in _cuts:
+                if len(_cuts) >= CACHE_SIZE:
+                    _cuts.pop(next(iter(_cuts)))
+                _cuts[key] = _cut(t, box, cut.i, pole, stop)
+            found[pole] = _cuts[key]
+            if found[pole] is None and not apart:
+                return None
+        tails: dict[int, tuple[SearchSpace, Any]] = {}
+        lo, hi = box[cut.i]
+        for pole in [p for p, c in found.items() if c is None]:  # no Taylor tail: the tail a sub-problem of its own
+            c = Fraction(pole) - pole * Fraction(1, 2)
+            if not apart:
+                return None
+            if not lo < c < hi:
+                return None
+            got = _proved(expr, symbols, coords, box, cut, _tail_cuts(pole, c),
+                          f"{expr} beyond the cut of {symbols[cut.i]}", TAIL_SHARE * (stop - time.monotonic()))
+            if not isinstance(got, tuple):
+                return got
+            found[pole], tails[pole] = c, got[1:]
         low, high = found.get(-1), found.get(1)
-        sub = subproblem(expr, symbols, coords, box, cut, low, high)
-        if sub is None:
-            return None
-        syms, crds, rest, margin = sub
-        refuted: list[Any] = []
-        proved = proved_once(margin, syms, rest, crds, f"{expr} between the cuts of {symbols[cut.i]}",
-                             stop - time.monotonic(), refuted)
-        if proved is None:
-            if not refuted or any(c.index for c in coords):
-                return None
-            pt = [coordinate_of(refuted[0], s, c) for s, c in zip(syms, crds)]
-            x = _back(cut.node, pt[cut.i], box[cut.i])
-            if x is None:
-                return None
-            pt[cut.i] = x
-            return pt
-        return Cutoff(str(symbols[cut.i]), low, high, margin, *proved)
+        got = _proved(expr, symbols, coords, box, cut, (low, high), f"{expr} between the cuts of {symbols[cut.i]}",
+                      stop - time.monotonic())
+        if not isinstance(got, tuple):
+            return got
+        return Cutoff(str(symbols[cut.i]), low, high, *got, tails=tails)
 
 
 def recheck(rec: Cutoff, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate]
@@ -210,6 +265,15 @@ def recheck(rec: Cutoff, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box
         lo, hi = box[cut.i]
         if c is None or not lo < c < hi:
             return [f"the cut {c} is not inside the piece"]
+        if pole in rec.tails:
+            sub = subproblem(expr, symbols, coords, box, cut, *_tail_cuts(pole, c))
+            if sub is None:
+                return [f"the tail beyond {rec.coordinate} = {c} is no sub-problem again"]
+            syms, crds, rest, margin = sub
+            bad = recheck_problem(*rec.tails[pole], margin, syms, crds, rest, "the cutoff's tail sub-problem")
+            if bad:
+                return bad
+            continue
         with precision(RECHECK_PREC):
             if closes(t, _tail_box(box, cut.i, pole, c), fresh=True) is None:
                 return [f"the tail beyond {rec.coordinate} = {c} does not close again"]

@@ -475,8 +475,13 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
               "stopped)")
     if st.pcs is None:
         return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason, notes=st.notes)
+    try:  # what is left, read within a short limit of its own: the limit is already past
+        with deadline(ALARM_GRACE / 2, error=_OutOfTime):
+            remaining = _remaining(st, st.pcs, gather=False)
+    except _OutOfTime:
+        remaining = {}
     return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason,
-                       remaining=_remaining(st, st.pcs, gather=False), notes=st.notes)
+                       remaining=remaining, notes=st.notes)
 
 
 class _OutOfTime(BaseException):

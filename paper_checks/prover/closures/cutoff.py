@@ -5,7 +5,10 @@ closing the tails again at 120 bits and re-checking the sub-problem's certificat
 (:func:`paper_checks.prover.cutoff.recheck`)."""
 from __future__ import annotations
 
-from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
+from dataclasses import replace
+
+from paper_checks.prover.bound import Closure
+from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, register
 from paper_checks.prover.cutoff import Cutoff, cutoff, recheck, worth
 
 
@@ -22,3 +25,30 @@ class CutOff(SubproofMethod):
 
     def applies(self, goal: PieceGoal) -> bool:
         return worth(goal.t.expr)
+
+    def step(self, goal: PieceGoal) -> Outcome | None:
+        """Each form with its tails closed toward the poles first (the normal form, then the margin as written where
+        they differ); then one form with a tail that no Taylor cut closes proved as a sub-problem of its own: the margin
+        as written, where the normal form may scale it by a positive factor that takes its tail's slope out of z3's
+        fragment (``e^(x^2)`` times A&S 7.1.13's bound of ``erfc``, monotone as written)."""
+        forms = [(goal.t.expr, False)]
+        if goal.reduction is not None and goal.reduction.original != goal.t.expr and worth(goal.reduction.original):
+            forms.append((goal.reduction.original, True))
+        for (expr, written), apart in [*((f, False) for f in forms), (forms[-1], True)]:
+            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords, apart)
+            if isinstance(rec, list):
+                return Outcome(candidates=[rec], found_by=self.found_by)
+            if rec is not None:
+                rec = replace(rec, written=written)
+                goal.memo["subproof"] = rec
+                return Outcome(Closure(True, 0.0, self.methods[0], exact=rec.why()))
+        return None
+
+    def recheck(self, check: Check) -> list[str]:
+        rec = check.subproof
+        if not isinstance(rec, Cutoff):
+            return [f"{check.where}: no cutoff recorded for the piece"]
+        if rec.written and check.reduction is None:
+            return [f"{check.where}: the cutoff of the margin as written is recorded, but no margin as written"]
+        expr = check.reduction.original if rec.written else check.t.expr
+        return [f"{check.where}: {p}" for p in recheck(rec, expr, list(check.t.symbols), check.base, check.coords)]

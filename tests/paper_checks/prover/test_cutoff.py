@@ -3,6 +3,7 @@ the rest a bounded sub-problem in the chart's value with the piece's open ends, 
 back onto the chart, and records that fail their re-check."""
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import replace
 from fractions import Fraction
@@ -10,10 +11,12 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove_expr
+from paper_checks.prover import prove, prove_expr
+from paper_checks.prover import recheck as recheck_certificate
 from paper_checks.prover.cutoff import Cutoff, cutoff, recheck, subproblem, unbounded, worth
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import HalfChart, LineChart
+from tests.paper_checks.prover._spaces import real_space
 
 F, R, oo = Fraction, sympy.Rational, sympy.oo
 x = sympy.Symbol("x", real=True)
@@ -82,3 +85,28 @@ def test_a_margin_of_several_coordinates_is_not_cut():
     """Its tails' derivatives are taken in every coordinate, seconds a box: the boxes close them instead."""
     a = sympy.Symbol("a", positive=True)
     assert worth(LAZAREVIC) and not worth(LAZAREVIC * a)
+
+
+def test_a_tail_no_taylor_cut_closes_is_a_sub_problem_of_its_own():
+    """A&S 7.1.13's upper bound of erfc on (0, oo) rises from 0 and falls back to 0 at infinity, relatively tight
+    there: no derivative's dominant term shows a sign (the first order cancels), but on [1, oo) the margin as written
+    is monotone, its slope e^(-x^2) times an algebraic function with pi inside (the algebraic slope), and [0, 1] is
+    left to the boxes."""
+    erfc_upper = 2 * sympy.exp(-x**2) / (sympy.sqrt(sympy.pi) * (x + sympy.sqrt(x**2 + 4 / sympy.pi))) - sympy.erfc(x)
+    res = prove_expr(erfc_upper, {x: (0, oo)}, seconds=HANG_GUARD)
+    assert res.proved, res.reason
+    assert "cutoff" in res.certificate.methods()
+    (rec,) = [p for p in res.certificate.subproofs.values() if isinstance(p, Cutoff)]
+    assert rec.written and set(rec.tails) == {1} and rec.high_cut == F(1, 2)  # the tail [1, oo) in x
+
+
+@pytest.mark.parametrize("margin, bounds", [
+    (lambda x: sympy.sinh(x) ** 3 - x**3 * sympy.cosh(x), ("x", 0, math.inf)),
+    (lambda x: 2 * sympy.exp(-x**2) / (sympy.sqrt(sympy.pi) * (x + sympy.sqrt(x**2 + 4 / sympy.pi))) - sympy.erfc(x),
+     ("x", 0, math.inf)),
+])
+def test_a_cutoff_proof_rechecks(margin, bounds):
+    space = real_space(margin, bounds)
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.proved and "cutoff" in res.certificate.methods()
+    assert recheck_certificate(res.certificate, space) == []
