@@ -11,7 +11,10 @@ in ``u/(1 - u)``, whose seventh derivative is no longer small. So the step cuts 
 ``c``: ``u/(1 - u)`` at ``3/4`` is 3), is a sub-problem of the same prover in ``W`` itself, with the other coordinates
 as they are. The margin in ``W`` is the margin with the chart node replaced by ``W`` (:func:`~paper_checks.prover.
 unbounded.in_value`): exactly the margin at every point of the piece whose chart value is ``W``. An end that the
-piece leaves open stays open in ``W``.
+piece leaves open stays open in ``W``. A margin even in the line's value (``m(-W) = m(W)`` exactly: Polya's
+``1 - e^(-4x^2/pi) - erf(x)^2``) is cut toward ``+oo`` only, the rest from ``W = 0``: the values below 0 are the mirror
+image of those above. A tail that no Taylor cut closes is proved as a sub-problem of its own on its half-line
+(A&S 7.1.13's upper bound of ``erfc``, monotone only from its maximum near ``x = 0.32`` on).
 
 A counterexample of the sub-problem gives back the rational ``u`` nearest its ``W`` (exact for a half-line's chart),
 verified on the margin by the caller. :func:`recheck` closes each tail box again at 120 bits with the derivatives
@@ -45,6 +48,8 @@ SHARE = 0.7
 MAX_CUTS = 6
 #: seconds the cuts toward one pole may take (the tail's derivatives of a margin that no cut closes took 10 s)
 CUT_SECONDS = 1.0
+#: seconds SymPy may spend on a margin's evenness (:func:`_even`)
+EVEN_SECONDS = 1.0
 #: the share of the time left that a tail proved as a sub-problem of its own may spend
 TAIL_SHARE = 0.5
 #: interval precision (bits) of the tails' re-check
@@ -71,12 +76,14 @@ class Cutoff:
     #: the tails proved as sub-problems of their own (pole -> (space, proof)), where no Taylor tail closed
     tails: dict[int, tuple[SearchSpace, Any]] = field(default_factory=dict)
     written: bool = False  # the margin as written (the normal form's original), not the normal form
+    even: bool = False  # the margin even in the line's value: the rest from 0, the lower half its mirror image
 
     def why(self) -> str:
         cuts = ", ".join(f"{self.coordinate} = {c}" for c in (self.low_cut, self.high_cut) if c is not None)
         how = ("the tails closed toward the chart's poles" if not self.tails else
                f"{len(self.tails)} tail(s) proved as sub-problems on half-lines, the others closed toward the poles")
-        return f"cut at {cuts}: {how}, and {self.margin} >= 0 on the rest ({self.proof.boxes} boxes)"
+        mirror = " (the margin is even: the values below 0 are their mirror image)" if self.even else ""
+        return f"cut at {cuts}: {how}, and {self.margin} >= 0 on the rest ({self.proof.boxes} boxes){mirror}"
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,7 @@ class Cut:
     i: int
     node: sympy.Expr
     poles: tuple[int, ...]
+    even: bool = False  # the margin even in the line's value: the pole at -1 and the values below 0 its mirror image
 
 
 def unbounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate]) -> Cut | None:
@@ -102,9 +110,28 @@ def unbounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: l
             poles = (1,) if node.args[0] == s and hi == 1 else (-1,) if node.args[0] == -s and lo == -1 else ()
         else:
             poles = tuple(p for p, end in ((-1, lo), (1, hi)) if end == p)
+            if poles == (-1, 1) and _even(expr, node):
+                return Cut(i, node, (1,), even=True)
         if poles:
             return Cut(i, node, poles)
     return None
+
+
+def _even(expr: sympy.Expr, node: sympy.Expr) -> bool:
+    """Whether the margin, written in the line chart's value ``W``, is the same at ``-W`` (exactly: SymPy's own
+    canonical form, else ``expand`` of the difference to 0 within :data:`EVEN_SECONDS`)."""
+    w = sympy.Dummy("w", real=True)
+    m = in_value(expr, node, w)
+    if m is None:
+        return False
+    flipped = m.xreplace({w: -w})
+    if flipped == m:
+        return True
+    try:
+        with deadline(EVEN_SECONDS):
+            return sympy.expand(flipped - m) == 0
+    except (TimedOut, TypeError, ValueError, RecursionError):
+        return False
 
 
 def _tail_box(box: Box, i: int, pole: int, cut: Fraction) -> Box:
@@ -145,7 +172,7 @@ def subproblem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coord
     i, node = cut.i, cut.node
     u = symbols[i]
     lo, hi = box[i]
-    a, b = low if low is not None else lo, high if high is not None else hi
+    a, b = low if low is not None else Fraction(0) if cut.even else lo, high if high is not None else hi
     opens = open_ends(u, a, b, coords[i])
     ends = sorted([(_value(node, a), opens[0] and a == lo), (_value(node, b), opens[1] and b == hi)],
                   key=lambda e: e[0])
@@ -245,7 +272,7 @@ def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
                       stop - time.monotonic())
         if not isinstance(got, tuple):
             return got
-        return Cutoff(str(symbols[cut.i]), low, high, *got, tails=tails)
+        return Cutoff(str(symbols[cut.i]), low, high, *got, tails=tails, even=cut.even)
 
 
 def recheck(rec: Cutoff, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate]
@@ -256,6 +283,8 @@ def recheck(rec: Cutoff, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box
     cut = unbounded(expr, symbols, box, coords)
     if cut is None or str(symbols[cut.i]) != rec.coordinate:
         return ["the margin does not read the coordinate through a chart that reaches a pole again"]
+    if cut.even != rec.even:
+        return ["the margin is not even in the line's value again" if rec.even else "the margin's evenness differs"]
     cuts = {-1: rec.low_cut, 1: rec.high_cut}
     if {p for p, c in cuts.items() if c is not None} != set(cut.poles):
         return ["the cuts recorded are not one toward each pole of the piece"]

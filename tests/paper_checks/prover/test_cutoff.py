@@ -54,11 +54,11 @@ def test_the_cut_and_the_rest_in_the_charts_value():
     assert crds[0].open_at == (F(0), None)  # the piece's open end stays open; the cut is closed
     assert margin == LAZAREVIC.xreplace({W: syms[0]})
     assert recheck(rec, LAZAREVIC, [u], box, _coords(F(0))) == []
-    # the whole line: a cut toward each pole
+    # the whole line, a margin that is not even: a cut toward each pole
     line = LineChart(u)
-    sinhc = line * sympy.sinh(line) - line**2 * sympy.cosh(line / sympy.sqrt(3))
-    rec2 = cutoff(sinhc, [u], [(F(-1), F(1))], time.monotonic() + HANG_GUARD, _coords())
-    assert isinstance(rec2, Cutoff) and rec2.low_cut < 0 < rec2.high_cut
+    uneven = sympy.exp(line) - 1 - line
+    rec2 = cutoff(uneven, [u], [(F(-1), F(1))], time.monotonic() + HANG_GUARD, _coords())
+    assert isinstance(rec2, Cutoff) and not rec2.even and rec2.low_cut < 0 < rec2.high_cut
 
 
 def test_records_that_do_not_hold_fail_their_recheck():
@@ -110,3 +110,22 @@ def test_a_cutoff_proof_rechecks(margin, bounds):
     res = prove(space, 10**6, HANG_GUARD)
     assert res.proved and "cutoff" in res.certificate.methods()
     assert recheck_certificate(res.certificate, space) == []
+
+
+def test_an_even_margin_is_cut_toward_one_pole_its_rest_from_zero():
+    line = LineChart(u)
+    polya = 1 - sympy.exp(-4 * line**2 / sympy.pi) - sympy.erf(line) ** 2  # erf is odd, its square even
+    box = [(F(-1), F(1))]
+    cut = unbounded(polya, [u], box, _coords())
+    assert cut.even and cut.poles == (1,)
+    syms, crds, rest, margin = subproblem(polya, [u], _coords(), box, cut, None, F(3, 4))
+    assert rest == [(F(0), F(12, 7))]  # from W = 0 to the line chart's value at u = 3/4
+    odd = line**3 + sympy.exp(line)
+    assert unbounded(odd, [u], box, _coords()).poles == (-1, 1)
+    # a record that says even where the margin is not fails its re-check
+    sinhc = line * sympy.sinh(line) - line**2 * sympy.cosh(line / sympy.sqrt(3))
+    rec = cutoff(sinhc, [u], box, time.monotonic() + HANG_GUARD, _coords())
+    assert isinstance(rec, Cutoff) and rec.even and rec.low_cut is None
+    assert recheck(rec, sinhc, [u], box, _coords()) == []
+    lopsided = sinhc + line**3 / 10**6
+    assert any("not even" in p for p in recheck(rec, lopsided, [u], box, _coords()))
