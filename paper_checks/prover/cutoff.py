@@ -56,9 +56,6 @@ TAIL_SHARE = 0.5
 RECHECK_PREC = 120
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("cutoff_depth", default=0)
-#: (margin, piece, pole) -> the Taylor cut found there (None: none), kept for the step's second try of a margin
-_cuts: dict[tuple[Any, ...], Fraction | None] = {}
-CACHE_SIZE = 64
 
 
 @dataclass
@@ -230,10 +227,13 @@ def _proved(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordina
 
 
 def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate],
-           apart: bool = True) -> Cutoff | list[Fraction] | None:
+           apart: bool = True, cuts: dict[tuple[Any, ...], Fraction | None] | None = None
+           ) -> Cutoff | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) by a cutoff of an unbounded coordinate (the module docstring); or
     a point of the piece near where a sub-problem found the margin negative (for the caller to verify); or None.
-    ``apart``: a tail that no Taylor cut closes is proved as a sub-problem of its own (else None)."""
+    ``apart``: a tail that no Taylor cut closes is proved as a sub-problem of its own (else None); ``cuts``: the
+    Taylor cuts found so far by one step, ``(margin, pole) -> cut`` (None: none in its time), for its second try."""
+    cuts = {} if cuts is None else cuts
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
             return None
@@ -246,12 +246,10 @@ def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             return None
         found: dict[int, Fraction | None] = {}
         for pole in cut.poles:
-            key = (expr, tuple(box), pole)
-            if key not in _cuts:
-                if len(_cuts) >= CACHE_SIZE:
-                    _cuts.pop(next(iter(_cuts)))
-                _cuts[key] = _cut(t, box, cut.i, pole, stop)
-            found[pole] = _cuts[key]
+            key = (expr, pole)
+            if key not in cuts:
+                cuts[key] = _cut(t, box, cut.i, pole, stop)
+            found[pole] = cuts[key]
             if found[pole] is None and not apart:
                 return None
         tails: dict[int, tuple[SearchSpace, Any]] = {}

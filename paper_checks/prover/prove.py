@@ -27,6 +27,7 @@ finds nothing says *confirmed* (docs/design.md, "Verdicts").
 """
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
 import time
@@ -349,8 +350,7 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
 
 
 def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
-    return {"piece": pc.piece.to_json(),
-            "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
+    return {"piece": pc.piece.to_json(), "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
 
 
 def _remaining(st: _State, pcs: list[_Piece], gather: bool = True) -> dict[str, Any]:
@@ -359,8 +359,7 @@ def _remaining(st: _State, pcs: list[_Piece], gather: bool = True) -> dict[str, 
     parts = [(k, i, j, box) for k, _, i, j, _, box in st.heap] + [(k, i, j, box) for i, j, _, box, k in st.stuck]
     lows = [k for k, *_ in parts if k > -math.inf]
     out = {"open_boxes": len(parts), "stuck_boxes": len(st.stuck),
-           "smallest_lower_bound": min(lows) if lows else None,
-           "unbounded_below": len(parts) - len(lows),
+           "smallest_lower_bound": min(lows) if lows else None, "unbounded_below": len(parts) - len(lows),
            "lowest": [_box_text(pcs[i], box) for _, i, _, box in heapq.nsmallest(5, parts, key=key)]}
     if parts and gather:
         _, i, j, _ = min(parts, key=key)
@@ -402,8 +401,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
                        [[str(r.original) for r in pc.reductions] for pc in pcs],
                        st.records, time.monotonic() - start, not st.constraint_read, list(st.notes),
                        reductions=[list(pc.reductions) for pc in pcs], problems=dict(st.problems),
-                       subproofs=dict(st.subproofs),
-                       margins=[pc.margins for pc in pcs])
+                       subproofs=dict(st.subproofs), margins=[pc.margins for pc in pcs])
     cert.notes += [n for n in undefined_notes(cert.reductions) if n not in cert.notes]
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
@@ -473,15 +471,11 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
         pass
     reason = (f"the time limit of {seconds:g} s ran out in {st.stage}, a step that could not stop itself (it was "
               "stopped)")
-    if st.pcs is None:
-        return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason, notes=st.notes)
-    try:  # what is left, read within a short limit of its own: the limit is already past
-        with deadline(ALARM_GRACE / 2, error=_OutOfTime):
-            remaining = _remaining(st, st.pcs, gather=False)
-    except _OutOfTime:
-        remaining = {}
-    return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason,
-                       remaining=remaining, notes=st.notes)
+    remaining: dict[str, Any] = {}
+    with contextlib.suppress(_OutOfTime), deadline(ALARM_GRACE / 2, error=_OutOfTime):  # the limit is already past
+        remaining = _remaining(st, st.pcs, gather=False) if st.pcs is not None else {}
+    return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason, remaining=remaining,
+                       notes=st.notes)
 
 
 class _OutOfTime(BaseException):

@@ -6,6 +6,7 @@ closing the tails again at 120 bits and re-checking the sub-problem's certificat
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, register
@@ -34,8 +35,9 @@ class CutOff(SubproofMethod):
         forms = [(goal.t.expr, False)]
         if goal.reduction is not None and goal.reduction.original != goal.t.expr and worth(goal.reduction.original):
             forms.append((goal.reduction.original, True))
+        cuts: dict[tuple[Any, ...], Any] = {}
         for (expr, written), apart in [*((f, False) for f in forms), (forms[-1], True)]:
-            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords, apart)
+            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords, apart, cuts)
             if isinstance(rec, list):
                 return Outcome(candidates=[rec], found_by=self.found_by)
             if rec is not None:
