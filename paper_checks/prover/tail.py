@@ -86,7 +86,7 @@ class _Expansion:
     and the sign of ``v``'s infinite end at the pole."""
 
     done: list[tuple[sympy.Expr, Fn]]
-    m: sympy.Expr
+    m: sympy.Expr | None  # None: the last derivative taken has none (a kink)
     v: sympy.Symbol
     back: sympy.Expr
     sign: int
@@ -132,6 +132,8 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
     1))``, ``>= 0`` toward ``oo``, where the form over one denominator is ``oo - oo``)."""
     ex = expansion(expr, node, symbols, sign, memo)
     while len(ex.done) <= k:
+        if ex.m is None:  # the last derivative taken has none (a kink): no order beyond it, now or later
+            raise Untraceable(f"no derivative of order {len(ex.done)} toward the pole (a kink or a branch)")
         if memo is None and ex.spent > EXPANSION_SECONDS:  # the proof's own memo; a re-check derives them all
             raise Untraceable(f"the derivatives toward the pole took more than {EXPANSION_SECONDS:g} s")
         begun = time.monotonic()
@@ -153,7 +155,11 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
         if signed is not None:
             enclose = _tighter(enclose, signed)
         ex.done.append((written, enclose))
-        ex.m = raw_derivative(shown, ex.v)  # Untraceable across a kink or a branch: no Taylor expansion there
+        try:
+            ex.m = raw_derivative(shown, ex.v)  # Untraceable across a kink or a branch: no Taylor expansion there
+        except Untraceable:
+            ex.m = None  # kept so: order k + 1 is never the order k taken again
+            raise
         ex.spent += time.monotonic() - begun
     return ex.done[k]
 

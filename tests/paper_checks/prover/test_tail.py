@@ -23,7 +23,7 @@ from paper_checks.prover.tail import (
     pole_side,
     reciprocal,
 )
-from paper_checks.prover.trace import compile_expr, compile_traced
+from paper_checks.prover.trace import Untraceable, compile_expr, compile_traced
 from paper_checks.prover.unbounded import HalfChart, LineChart
 
 R, F, oo = sympy.Rational, Fraction, sympy.oo
@@ -171,3 +171,17 @@ def test_powers_of_one_base_are_put_in_one():
     t = compile_traced(a * w**2 / 2 + 1 - (1 + w**2) ** (a / 2), [u, a])
     found = closes(t, [(Fraction(15, 16), Fraction(1)), (Fraction(1, 2), Fraction(3, 4))])
     assert found is not None and found[:3] == (0, 1, Fraction(15, 16))
+
+
+def test_a_derivative_that_meets_a_kink_ends_the_expansion():
+    """log(1 + e^-v) - max(0, -v) has no derivative across its kink. The expansion kept the margin as its next
+    'derivative' after that failure, so a second box took the margin's own sign for its slope's, and the re-check,
+    fresh, refused the tail: now every order past the kink is refused, in every call."""
+    w = LineChart(u)
+    margin = sympy.log(1 + sympy.exp(-w)) - sympy.Max(0, -w)
+    memo: dict = {}
+    for _ in range(2):
+        with pytest.raises(Untraceable):
+            derivative(margin, w, 1, [u], memo, 1)
+    t = compile_traced(margin, [u])
+    assert [closes(t, [(F(lo), F(1))]) for lo in (F(1, 2), F(3, 4), F(7, 8))] == [None, None, None]
