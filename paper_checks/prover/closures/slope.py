@@ -137,10 +137,11 @@ class Signed:
     cbox: Box
     at: sympy.Expr | None
     flip: int
+    value: sympy.Symbol | None = None  # the chart's value ``W`` where the slope is taken in it
 
-    def in_coordinate(self, i: int, u: sympy.Symbol) -> sympy.Expr:
+    def in_coordinate(self) -> sympy.Expr:
         """``d`` as a function of the coordinate (the chart written out)."""
-        return self.d if self.at is None else explicit(self.d.xreplace({self.symbols[i]: self.at}))
+        return self.d if self.at is None else explicit(self.d.xreplace({self.value: self.at}))
 
 
 def signed_slope(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, i: int, value: bool) -> Signed | None:
@@ -170,7 +171,7 @@ def signed_slope(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, i: int
     a, consts, cbox = constants_apart(d)
     if not algebraic.in_fragment(a, syms + consts):
         return None
-    return Signed(d, a, syms, bx, consts, cbox, at, flip)
+    return Signed(d, a, syms, bx, consts, cbox, at, flip, syms[i] if value else None)
 
 
 def _value_range(node: sympy.Expr, u: sympy.Symbol, lo: Fraction, hi: Fraction) -> tuple[Any, Any]:
@@ -217,7 +218,8 @@ class AlgebraicSlope(PieceMethod):
             sg = signed_slope(expr, syms, goal.base, i, value) if i is not None else None
             if sg is None:
                 continue
-            sign = sampled_sign(sg.in_coordinate(i, syms[i]), syms, goal.base)
+            # the slope's sign in the coordinate: dm/dW sampled, times the sign of dW/du
+            sign = sampled_sign(sg.in_coordinate(), syms, goal.base) * sg.flip
             ms = int(min(SLICE_MILLISECONDS, 250 * (goal.deadline - time.monotonic())))
             if ms < 1:
                 return None
@@ -255,7 +257,7 @@ class AlgebraicSlope(PieceMethod):
         if outcome != "unsat":
             return [f"{check.where}: z3 re-run on the slope (fresh context, ite eliminated, NLSAT) says {outcome}"]
         for k in range(SANITY_POINTS):
-            v = ball_at(rec.sign * sg.in_coordinate(i, syms[i]), syms, generic_point(check.base, k))
+            v = ball_at(rec.sign * sg.flip * sg.in_coordinate(), syms, generic_point(check.base, k))
             if v is not None and v < 0:
                 return [f"{check.where}: the slope times {rec.sign} is {v} < 0 in ball arithmetic"]
         if not end_value(expr, syms, check.base, i, rec.end).closed:

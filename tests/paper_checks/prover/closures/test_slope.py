@@ -110,3 +110,14 @@ def test_a_slope_in_the_charts_value_decides_an_erfc_bound_on_the_line():
     # 2 nudged to 6/5 < 4/pi: the bound fails at 0, and no proof comes
     nudged = sympy.erfc(x) - 2 * sympy.exp(-x**2) / (SQ(sympy.pi) * (x + SQ(x**2 + R(6, 5))))
     assert prove_expr(nudged, {x: (-sympy.oo, sympy.oo)}, seconds=HANG).outcome == "counterexample"
+
+
+def test_the_slope_in_the_value_of_a_chart_that_falls():
+    """On (-oo, 0] the chart's value W = -u/(1 + u) falls as u rises: the slope's sign in u is the sign of dm/dW
+    times -1, and the end it points to is chosen by that (A&S's lower bound of erfc, mirrored)."""
+    mirrored = ERFC_LOWER.xreplace({x: -x})
+    space = real_space(lambda x: mirrored.xreplace({sympy.Symbol("x", real=True): x}), ("x", -math.inf, 0))
+    res = prove(space, 10**6, HANG)
+    assert res.proved, res.reason
+    assert "algebraic slope" in res.certificate.methods()
+    assert recheck(res.certificate, space) == []
