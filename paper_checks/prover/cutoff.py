@@ -23,7 +23,6 @@ derived again, derives the sub-problem again and re-checks its certificate; it n
 from __future__ import annotations
 
 import contextvars
-import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -37,7 +36,7 @@ from paper_checks.prover.subproblem import coordinate_of, nested, open_ends, pro
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.tail import closes
 from paper_checks.prover.trace import Traced, Untraceable, compile_traced, precision
-from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, in_value, inverse
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, in_value, inverse, value_at
 from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (a cutoff's bounded sub-problem has no pole left to cut)
@@ -151,14 +150,6 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: float) -> Fraction | Non
     return None
 
 
-def _value(node: sympy.Expr, u: Fraction) -> Fraction | float:
-    """The chart's value at ``u``: rational, or ``+-inf`` at a pole (``-inf`` only at ``-1`` of the line's chart)."""
-    v = node.func(node.args[0].xreplace({coordinate(node): sympy.Rational(u.numerator, u.denominator)}))
-    if v.is_Rational:
-        return Fraction(int(v.p), int(v.q))
-    return -math.inf if isinstance(node, LineChart) and u < 0 else math.inf
-
-
 def subproblem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, cut: Cut,
                low: Fraction | None, high: Fraction | None
                ) -> tuple[list[sympy.Symbol], list[Coordinate], Box, sympy.Expr] | None:
@@ -171,7 +162,7 @@ def subproblem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coord
     lo, hi = box[i]
     a, b = low if low is not None else Fraction(0) if cut.even else lo, high if high is not None else hi
     opens = open_ends(u, a, b, coords[i])
-    ends = sorted([(_value(node, a), opens[0] and a == lo), (_value(node, b), opens[1] and b == hi)],
+    ends = sorted([(value_at(node, a), opens[0] and a == lo), (value_at(node, b), opens[1] and b == hi)],
                   key=lambda e: e[0])
     w = sympy.Symbol(f"{u}_value", real=True)
     margin = in_value(expr, node, w)

@@ -118,6 +118,15 @@ def in_value(expr: sympy.Expr, node: sympy.Expr, w: sympy.Symbol) -> sympy.Expr 
     return expr.xreplace({node: w}).xreplace({u: back})
 
 
+def value_at(node: sympy.Expr, u: Any) -> Any:
+    """The chart ``node``'s value at the rational ``u`` (a ``Fraction``): a ``Fraction``, or ``+-inf`` (a float) at its
+    pole (``-inf`` only at ``-1`` of the line's chart)."""
+    v = node.func(node.args[0].xreplace({coordinate(node): sympy.Rational(u.numerator, u.denominator)}))
+    if v.is_Rational:
+        return type(u)(int(v.p), int(v.q))
+    return -math.inf if isinstance(node, LineChart) and u < 0 else math.inf
+
+
 def explicit(e: sympy.Expr) -> sympy.Expr:
     """``e`` with the chart nodes written out (for SymPy's limits and simplifications)."""
     return e.replace(HalfChart, explicit_half).replace(LineChart, explicit_line) if e.has(HalfChart, LineChart) else e

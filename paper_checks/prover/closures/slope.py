@@ -19,7 +19,6 @@ again."""
 from __future__ import annotations
 
 import itertools
-import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -36,7 +35,7 @@ from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMe
 from paper_checks.prover.solver import Z3_MILLISECONDS
 from paper_checks.prover.sweep import end_value, read, sampled_sign
 from paper_checks.prover.trace import Untraceable, derivative
-from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, in_value
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, in_value, value_at
 
 #: the functions whose derivatives are algebraic where their arguments are
 ALGEBRAIC_SLOPES = (sympy.atan, sympy.acot, sympy.asin, sympy.acos, sympy.log, sympy.asinh, sympy.acosh, sympy.atanh,
@@ -161,7 +160,7 @@ def signed_slope(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, i: int
         w = sympy.Symbol(f"{u}_value", real=True)
         m = in_value(expr, node, w)
         d = slope(m, w) if m is not None else None
-        lo, hi = _value_range(node, u, *box[i])
+        lo, hi = sorted(value_at(node, end) for end in box[i])
         syms, bx = list(symbols), list(box)
         syms[i], bx[i] = w, (lo, hi)
         at, flip = node, (1 if node.args[0] == u else -1)
@@ -172,16 +171,6 @@ def signed_slope(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, i: int
     if not algebraic.in_fragment(a, syms + consts):
         return None
     return Signed(d, a, syms, bx, consts, cbox, at, flip, syms[i] if value else None)
-
-
-def _value_range(node: sympy.Expr, u: sympy.Symbol, lo: Fraction, hi: Fraction) -> tuple[Any, Any]:
-    """The chart's values on ``[lo, hi]``: exact rationals, ``+-inf`` at a pole."""
-    ends = []
-    for end in (lo, hi):
-        v = explicit(node).xreplace({u: sympy.Rational(end.numerator, end.denominator)})
-        ends.append(Fraction(int(v.p), int(v.q)) if v.is_Rational else
-                    (-math.inf if isinstance(node, LineChart) and end == -1 else math.inf))
-    return min(ends), max(ends)
 
 
 def _decide(sign: int, a: sympy.Expr, syms: list[sympy.Symbol], consts: list[sympy.Symbol], box: Box, cbox: Box,
