@@ -13,7 +13,12 @@ same prover (:func:`paper_checks.prover.prove.prove`), each with its own certifi
 2. the margin ``>= 0`` on that face.
 
 Then for every point ``x`` of the box, the margin is at least its value at the face point with the same other
-coordinates (the mean value theorem along ``x_i``), which is ``>= 0``. Where the margin reads one coordinate only,
+coordinates (the mean value theorem along ``x_i``), which is ``>= 0``. On a half-line or the line the piece is
+first tried in its charts' values (:func:`~paper_checks.prover.partial_min.uncharted`): Barron's robust loss
+below ``v^2/2`` has the slope ``v (1 - (1 + v^2/(2 - alpha))^(alpha/2 - 1))`` in ``v``, one interval evaluation
+from ``>= 0``, where its slope in the chart's coordinate carries the chart through every term. A margin even in a
+coordinate whose interval is symmetric about 0 (``m(-x) = m(x)`` identically) is swept on the half ``x >= 0``; the
+other half is its mirror image. Where the margin reads one coordinate only,
 the face is a point, decided exactly (:func:`paper_checks.prover.bound.decide_point`; at an open end, the pole of a
 half-line's chart or a point where the margin is ``0/0`` as written, its limit from inside): Shafer's ``atan x >=
 3x/(1 + 2 sqrt(1 + x^2))`` on ``[0, oo)``, tight to order 5 at 0, has the algebraic derivative ``(s - 1)^2/(s^2 (1 +
@@ -26,6 +31,7 @@ re-checks both certificates; it never trusts the run that made them.
 from __future__ import annotations
 
 import contextvars
+import math
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -35,7 +41,10 @@ import sympy
 
 from paper_checks.prover.bound import decide_point
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.normal import is_zero
+from paper_checks.prover.partial_min import uncharted
 from paper_checks.prover.subproblem import (
+    clipped,
     coordinate_of,
     held,
     nested,
@@ -46,6 +55,7 @@ from paper_checks.prover.subproblem import (
     wanted,
 )
 from paper_checks.prover.trace import Coordinate, compile_traced, derivative
+from paper_checks.prover.unbounded import HalfChart, LineChart
 from paper_checks.search.params import SearchSpace
 
 #: how many monotone steps may nest (a derivative's sign proved by the same step, a face's face)
@@ -73,14 +83,18 @@ class Sweep:
     face_space: SearchSpace | None  # None: the face is a point (one coordinate), decided exactly
     derivative_proof: Any  # ProofResult (proved)
     face_proof: Any  # ProofResult (proved), or the point's Closure
+    in_value: bool = False  # swept in the charts' values (uncharted), not in the charts' coordinates
+    even: bool = False  # the margin even in the coordinate: swept on its half from 0, the other half its mirror
 
     def why(self) -> str:
         rel = ">=" if self.sign > 0 else "<="
+        how = (" (in the charts' values)" if self.in_value else "") + (
+            f" on {self.name} >= 0 (the margin is even in {self.name})" if self.even else "")
         face = (f"the margin at {self.name} = its {self.end} end is {self.face_proof.exact}" if self.face_space is None
                 else f"the margin >= 0 on the face {self.name} = its {self.end} end (proved: {self.face_proof.boxes} "
                      "boxes)")
         proved = self.derivative_proof.boxes
-        return f"d margin / d {self.name} {rel} 0 on the piece (proved: {proved} boxes), and {face}"
+        return f"d margin / d {self.name} {rel} 0 on the piece{how} (proved: {proved} boxes), and {face}"
 
 
 def read(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> list[int]:
@@ -92,6 +106,7 @@ def end_value(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, i: int, e
     """The margin at the face point of a piece that reads one coordinate ``i`` (the others, unread, at their low
     end), decided exactly; at a point where it is undefined as written, its limit from inside the piece."""
     x = [hi if k == i and end == "high" else lo for k, (lo, hi) in enumerate(box)]
+    x = [v if k == i else c[0] for k, (c, v) in enumerate(zip(clipped(box), x))]  # an unread coordinate: a finite end
     return decide_point(compile_traced(expr, symbols), x, {i: "+" if end == "low" else "-"})
 
 
@@ -108,59 +123,95 @@ def sampled_sign(d: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int:
     return 0
 
 
+def even_in(expr: sympy.Expr, s: sympy.Symbol, interval: tuple[Any, Any]) -> bool:
+    """Whether ``interval`` is symmetric about 0 and ``expr(-s) = expr(s)`` identically (exact)."""
+    lo, hi = interval
+    if not (lo == -hi and hi > 0):
+        return False
+    flipped = expr.xreplace({s: -s})
+    return flipped == expr or is_zero(flipped - expr)
+
+
+def halved(box: Box, i: int) -> Box:
+    """``box`` with coordinate ``i`` on the half from 0 of its interval."""
+    return [(Fraction(0), hi) if k == i else (lo, hi) for k, (lo, hi) in enumerate(box)]
+
+
+def forms(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate]
+          ) -> list[tuple[sympy.Expr, list[sympy.Symbol], Box, list[Coordinate], bool]]:
+    """The piece in its charts' values (where it reads a chart: :func:`uncharted`), then as the prover charts it."""
+    plain = (expr, symbols, box, coords, False)
+    un = uncharted(expr, symbols, coords, box) if expr.has(HalfChart, LineChart) else None
+    return [plain] if un is None else [(un[0], un[1], un[3], un[2], True), plain]
+
+
 def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: float,
-          coords: list[Coordinate] | None = None) -> Sweep | list[Fraction] | None:
+          coords: list[Coordinate] | None = None, values_only: bool = False) -> Sweep | list[Fraction] | None:
     """Close ``expr >= 0`` on ``box`` by monotonicity in one real coordinate (the module docstring; the simplex
     points among ``coords`` stay whole in both sub-problems); or a point of the box's face where the face's proof
     found the margin negative (exact, to be verified against the domain and shrunk by the caller: an open end's
-    face is not in it); or None."""
-    from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
-
+    face is not in it); or None. ``values_only``: only the piece in its charts' values is tried."""
     coords = coords or reals(symbols)
-    moving = read(expr, symbols, box)
-    free = [i for i in moving if not coords[i].index]
-    if not free:
-        return None
     with nested(_depth, MAX_DEPTH, SHARE, deadline) as stop:
         if stop is None:
             return None
-        for i in free:
-            if time.monotonic() > stop - 0.05:
+        for form in forms(expr, symbols, box, coords)[:1 if values_only else None]:
+            if values_only and not form[-1]:
                 return None
-            s = symbols[i]
-            d = sympy.together(derivative(expr, s))
-            sign = sampled_sign(d, symbols, box)
-            if sign == 0:
-                continue
-            dspace = space_of(sign * d, symbols, box, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
-            if dspace is None:
-                return None
-            left = stop - time.monotonic()
-            dres = prove(dspace, 10**6, max(left / 2, 0.01))
-            if not dres.proved:
-                continue
-            end = "low" if sign > 0 else "high"
-            at = box[i][0] if sign > 0 else box[i][1]
-            if len(moving) == 1:  # the face is a point
-                value = end_value(expr, symbols, box, i, end)
-                if value.closed:
-                    return Sweep(i, str(s), end, sign, sign * d, expr, dspace, None, dres, value)
-                if value.fails is not None:  # below 0 at a point of the closed box: the caller verifies it
-                    return list(value.fails)
-                continue
-            face = expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)})
-            rest = [k for k in range(len(box)) if k != i]
-            fspace = space_of(face, [symbols[k] for k in rest], [box[k] for k in rest], f"{expr} at {s} = {at}",
-                            [coords[k] for k in rest])
-            if fspace is None:
-                return None
-            fres = prove(fspace, 10**6, max(stop - time.monotonic(), 0.01))
-            if fres.proved:
-                return Sweep(i, str(s), end, sign, sign * d, face, dspace, fspace, dres, fres)
-            if fres.outcome == "counterexample" and fres.counterexample is not None:
-                pt = fres.counterexample  # a point of the face, so of the closed box: the caller verifies it
-                return [at if k == i else coordinate_of(pt, symbols[k], coords[k]) for k in range(len(box))]
+            got = _swept(*form, stop)
+            if got is not None:
+                return got
         return None
+
+
+def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], in_value: bool,
+           stop: float) -> Sweep | list[Fraction] | None:
+    """:func:`sweep` in one form of the piece (``in_value``: its charts' values, where a point found on a face is
+    not handed back: it is no point of the charted piece)."""
+    from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
+
+    moving = read(expr, symbols, box)
+    for i in [i for i in moving if not coords[i].index]:
+        if time.monotonic() > stop - 0.05:
+            return None
+        s = symbols[i]
+        d = sympy.together(derivative(expr, s))
+        bx, even = box, False
+        sign = sampled_sign(d, symbols, clipped(bx))
+        if sign == 0 and even_in(expr, s, bx[i]):
+            bx, even = halved(bx, i), True
+            sign = sampled_sign(d, symbols, clipped(bx))
+        at = bx[i][0] if sign > 0 else bx[i][1]
+        if sign == 0 or (isinstance(at, float) and math.isinf(at)):
+            continue
+        dspace = space_of(sign * d, symbols, bx, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
+        if dspace is None:
+            return None
+        left = stop - time.monotonic()
+        dres = prove(dspace, 10**6, max(left / 2, 0.01))
+        if not dres.proved:
+            continue
+        end = "low" if sign > 0 else "high"
+        if len(moving) == 1:  # the face is a point
+            value = end_value(expr, symbols, bx, i, end)
+            if value.closed:
+                return Sweep(i, str(s), end, sign, sign * d, expr, dspace, None, dres, value, in_value, even)
+            if value.fails is not None and not in_value:  # below 0 at a point of the closed box: the caller verifies
+                return list(value.fails)
+            continue
+        face = expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)})
+        rest = [k for k in range(len(bx)) if k != i]
+        fspace = space_of(face, [symbols[k] for k in rest], [bx[k] for k in rest], f"{expr} at {s} = {at}",
+                          [coords[k] for k in rest])
+        if fspace is None:
+            return None
+        fres = prove(fspace, 10**6, max(stop - time.monotonic(), 0.01))
+        if fres.proved:
+            return Sweep(i, str(s), end, sign, sign * d, face, dspace, fspace, dres, fres, in_value, even)
+        if fres.outcome == "counterexample" and fres.counterexample is not None and not in_value:
+            pt = fres.counterexample  # a point of the face, so of the closed box: the caller verifies it
+            return [at if k == i else coordinate_of(pt, symbols[k], coords[k]) for k in range(len(bx))]
+    return None
 
 
 def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
@@ -171,6 +222,15 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
     from paper_checks.prover.certificate import recheck as recheck_certificate
 
     coords = coords or reals(symbols)
+    if sw.in_value:
+        un = uncharted(expr, symbols, coords, box)
+        if un is None:
+            return ["the piece cannot be read in its charts' values again"]
+        expr, symbols, coords, box = un
+    if sw.even:
+        if not even_in(expr, symbols[sw.index], box[sw.index]):
+            return [f"the margin is not even in {symbols[sw.index]} on an interval symmetric about 0 again"]
+        box = halved(box, sw.index)
     out = []
     s = symbols[sw.index]
     if coords[sw.index].index:
@@ -182,6 +242,8 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
     at = lo if sw.end == "low" else hi
     if (sw.sign > 0) != (sw.end == "low"):
         out.append("the face is not the end the derivative's sign points to")
+    if isinstance(at, float):
+        return [*out, f"the face {s} = {at} is no point of the piece"]
     if sw.face_space is None:  # the face is a point: decided again, exactly
         if read(expr, symbols, box) != [sw.index]:
             out.append("the margin reads more than one coordinate of the piece: its face is no point")

@@ -4,6 +4,7 @@ closed, and a tampered sweep fails its re-check."""
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from fractions import Fraction
 
@@ -11,7 +12,7 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.sweep import Sweep, sweep
+from paper_checks.prover.sweep import Sweep, even_in, sweep
 from paper_checks.prover.sweep import recheck as sweep_recheck
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
@@ -122,3 +123,48 @@ def _class_sum_space():
 
     return SearchSpace((SimplexPoint("f", 2), Real("q", 0.125, 1.0)), lambda pt: float(exact(pt)), exact)
 
+
+
+def _barron(v, al):
+    """Barron's (2019) general robust loss, scale 1: |al - 2|/al ((v^2/|al - 2| + 1)^(al/2) - 1), al in (0, 2)."""
+    return (2 - al) / al * ((v**2 / (2 - al) + 1) ** (al / 2) - 1)
+
+
+def test_even_in_needs_an_identity_and_a_symmetric_interval():
+    inf = float("inf")
+    assert even_in(x**2 * sympy.cos(x), x, (-inf, inf)) and even_in(sympy.Abs(x), x, (F(-2), F(2)))
+    assert not even_in(x**3, x, (-inf, inf))
+    assert not even_in(x**2, x, (F(-1), F(2)))  # an even margin on an interval that is not symmetric
+    assert not even_in(x**2 + x * 1e-30, x, (F(-1), F(1)))
+
+
+def test_barron_below_the_square_on_the_line_is_swept_in_values_on_the_even_half():
+    """rho(v, al) <= v^2/2 for every v and al in (0, 2) (Barron 2019, Bernoulli's inequality): 0 on the whole edge
+    v = 0, oo - oo as v -> oo. Read in the chart's value, even in v: the slope on v >= 0 is v (1 - (1 + v^2/(2 -
+    al))^(al/2 - 1)), >= 0 at once. The certificate re-checks; a record that claims a form it was not proved in, or
+    the mirror image where the margin is not even, fails its re-check."""
+    v, al = sympy.symbols("v al", real=True)
+
+    def exact(pt):
+        return (v**2 / 2 - _barron(v, al)).xreplace({v: pt["v"], al: pt["al"]})
+
+    space = SearchSpace((Real("v", -math.inf, math.inf), Real("al", 0, 2, open_low=True, open_high=True)),
+                        lambda pt: float(exact(pt)), exact, description="Barron's loss below v^2/2")
+    res = prove(space, 10**6, HANG_GUARD)
+    assert res.proved and "monotone sweep in values" in res.certificate.methods()
+    assert recheck(res.certificate, space) == []
+    (key, sw), = res.certificate.subproofs.items()
+    assert isinstance(sw, Sweep) and sw.in_value and sw.even and sw.end == "low"
+    for bad in [dataclasses.replace(sw, even=False),  # the derivative's domain is the half, not the line
+                dataclasses.replace(sw, in_value=False)]:  # the derivative proved is not the chart's
+        res.certificate.subproofs = {key: bad}
+        assert recheck(res.certificate, space)
+
+
+@pytest.mark.parametrize("k", [R(101, 100), R(2001, 2000)])
+def test_barron_below_a_smaller_square_is_never_proved(k):
+    """k rho(v, al) <= v^2/2 with k just above 1 fails near al = 2 for large v: refuted or undecided, never proved."""
+    v, al = sympy.symbols("v al", real=True)
+    res = prove_expr(v**2 / 2 - k * _barron(v, al), {v: (-sympy.oo, sympy.oo), al: sympy.Interval.open(0, 2)},
+                     10**6, 20)
+    assert res.outcome != "proved"

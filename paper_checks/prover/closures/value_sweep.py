@@ -1,0 +1,40 @@
+"""Monotone in one coordinate over a whole piece on a half-line or the line, read in its charts' values
+(:mod:`paper_checks.prover.sweep`): tried early, with a share of the time, where the later sweep of what the boxes
+leave open comes too late (the piece steps before the boxes may take the whole time limit). Barron's robust loss
+``rho(v, alpha) <= v^2/2`` on the line with ``alpha`` in ``(0, 2)``: even in ``v``, its slope in ``v`` on ``v >= 0``
+is ``>= 0`` in one interval evaluation, and the face ``v = 0`` is 0. Re-checked by deriving both margins again and
+re-checking both certificates (:func:`paper_checks.prover.sweep.recheck`)."""
+from __future__ import annotations
+
+import time
+
+from paper_checks.prover.bound import Closure
+from paper_checks.prover.closures.base import Outcome, PieceGoal, SubproofMethod, register
+from paper_checks.prover.sweep import Sweep, recheck, sweep
+from paper_checks.prover.unbounded import HalfChart, LineChart
+
+#: the share of the time left this early sweep may spend (the sweep itself spends its own share of that)
+SHARE = 0.3
+
+
+@register
+class ValueSweep(SubproofMethod):
+    """Monotonicity in one coordinate over the whole piece, in the charts' values, then the face."""
+
+    methods = ("monotone sweep in values",)
+    costs = {"piece": 32}  # after z3 over bounds and the cutoff, before the logarithms and the combinations
+    record = Sweep
+    find = staticmethod(sweep)
+    check_record = staticmethod(recheck)
+    found_by = "found on a face by a monotone sweep's sub-problem, verified exactly and shrunk"
+
+    def applies(self, goal: PieceGoal) -> bool:  # a chart to read in its value, no simplex
+        return goal.t.expr.has(HalfChart, LineChart) and not any(c.index for c in goal.coords)
+
+    def step(self, goal: PieceGoal) -> Outcome | None:
+        until = time.monotonic() + SHARE * max(goal.deadline - time.monotonic(), 0.0)
+        rec = sweep(goal.t.expr, list(goal.t.symbols), goal.base, until, goal.coords, values_only=True)
+        if not isinstance(rec, Sweep):  # a point on a face in the charts' values is no point of the piece
+            return None
+        goal.memo["subproof"] = rec
+        return Outcome(Closure(True, 0.0, self.methods[0], exact=rec.why()))
