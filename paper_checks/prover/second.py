@@ -68,6 +68,8 @@ CHECK_SECONDS = 2.0
 MAX_ORDER = 12
 #: the largest denominator of a rational tried for a numerical critical coordinate
 MAX_DENOMINATOR = 10**4
+#: the most operations of a closed form in pi and e tried for a numerical critical coordinate
+CONSTANT_OPS = 4
 
 
 @dataclass
@@ -520,6 +522,27 @@ def _rational(v: float, lo: Fraction, hi: Fraction) -> list[Fraction]:
     return out
 
 
+def _constant(v: float, lo: Fraction, hi: Fraction) -> list[sympy.Expr]:
+    """A simple closed form in ``pi`` and ``e`` within ``1e-10`` of ``v`` and inside ``[lo, hi]`` (SymPy's
+    ``nsimplify``, at most :data:`CONSTANT_OPS` operations: ``pi``, ``2 pi/3``), where no rational is: Redheffer's
+    ``sin x/x >= (pi^2 - x^2)/(pi^2 + x^2)`` is tight at ``x = pi``. A guess only: :func:`critical_at` checks it
+    exactly."""
+    if not math.isfinite(v):
+        return []
+    try:
+        with deadline(CHECK_SECONDS):
+            c = sympy.nsimplify(v, [sympy.pi, sympy.E], tolerance=1e-10)
+    except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
+        return []
+    if c.is_Rational or c.free_symbols or sympy.count_ops(c) > CONSTANT_OPS or not c.is_real:
+        return []
+    try:  # inside the piece, decided exactly (SymPy compares numbers to the precision it needs)
+        inside = bool(_q(lo) <= c) and bool(c <= _q(hi))
+    except TypeError:
+        return []
+    return [c] if inside and abs(float(c) - v) < 1e-9 else []
+
+
 def barycentre(t: Traced, box: Box, base: Box, groups: list[list[int]]) -> Critical | None:
     """The :class:`Critical` with every simplex row at its barycentre (the simplex coordinates fixed), where
     symmetric bounds are tight (the GCE class-sum bound, entropy), when it is one."""
@@ -547,7 +570,7 @@ def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]], x: li
         subsets += [simplex, [i for i in range(n) if i not in simplex]]
     valid = None
     for subset in subsets:
-        options = [_rational(x[i], *base[i]) for i in subset]
+        options = [_rational(x[i], *base[i]) or _constant(x[i], *base[i]) for i in subset]
         if not all(options):
             continue
         cand = {i: opts[0] for i, opts in zip(subset, options)}

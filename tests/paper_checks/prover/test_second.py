@@ -1,13 +1,14 @@
 """Second-order closure: minima of 0 inside the domain, along a parameter, and zeros of high order at an end."""
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import pytest
 import sympy
 
 from paper_checks.prover import prove, recheck
-from paper_checks.prover.second import _order, critical_at, find_critical, newton_point, psd_closes
+from paper_checks.prover.second import _constant, _order, critical_at, find_critical, newton_point, psd_closes
 from paper_checks.prover.trace import compile_traced
 from paper_checks.prover.unbounded import HalfChart
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
@@ -131,3 +132,29 @@ def test_the_order_of_a_zero_is_found_from_raw_derivatives_tidied_once():
     fifth = sympy.diff(margin, u, 5)
     for at in (sympy.Integer(0), sympy.Rational(1, 7), sympy.Rational(2, 5)):  # against SymPy's own, at 50 digits
         assert abs(sympy.N(dk.xreplace({u: at}) - fifth.xreplace({u: at}), 50)) < sympy.Rational(1, 10**40)
+
+
+def _redheffer(x, num=sympy.pi**2):
+    """x^2 (pi^2 + x^2) (sin x/x - (num - x^2)/(pi^2 + x^2)): Redheffer's inequality for num = pi^2 (Redheffer
+    1968, Williams 1969), 0 to the second order at x = pi."""
+    return x * sympy.sin(x) * (sympy.pi**2 + x**2) - x**2 * (num - x**2)
+
+
+def test_a_critical_point_at_pi_is_named_exactly_or_not_at_all():
+    x = sympy.Symbol("x", real=True)
+    assert _constant(math.pi, F(3), F(4)) == [sympy.pi] and _constant(2 * math.pi / 3, F(2), F(3)) == [2 * sympy.pi / 3]
+    assert _constant(math.pi, F(3), F(314159, 100000)) == []  # pi lies just above the piece
+    assert _constant(1 / math.e, F(0), F(1)) == []  # nsimplify's long form of 1/e is no simple closed form
+    base = [(F(3), F(4))]
+    t = compile_traced(_redheffer(x), [x])
+    crit = find_critical(t, [(F(3), F(13, 4))], base, [])
+    assert crit is not None and crit.fixed == {0: sympy.pi} and crit.lower == 0
+    below = compile_traced(_redheffer(x) - R(1, 10**12), [x])
+    assert critical_at(below, {0: sympy.pi}, base) is None  # the margin is -10^-12 there
+
+
+def test_redheffer_is_proved_through_its_double_zero_at_pi_and_a_near_miss_is_not():
+    cert = _proved(real_space(_redheffer, ("x", 3, 4)), exact_first=False)
+    assert {"hessian", "taylor"} & set(cert.methods())
+    res = prove(real_space(lambda x: _redheffer(x) - R(1, 10**12), ("x", 3, 4)), 10**6, 20)
+    assert res.outcome != "proved"
