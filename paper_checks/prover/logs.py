@@ -75,7 +75,8 @@ class LogComparison:
 
 def sides(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
     """``(A, B)`` with ``expr = A - B``: ``A`` the terms of the sum with a positive coefficient, ``B`` minus the
-    others, after a positive constant factor is set aside (the normal form writes ``x^x - e^(-1/e)`` as
+    others, each with its common factors drawn out (SymPy's ``factor_terms``), after a positive constant factor is set
+    aside (the normal form writes ``x^x - e^(-1/e)`` as
     ``e^(-1/e) (x^x e^(1/e) - 1)``); None where the margin is not a sum with terms of both signs."""
     if expr.is_Mul:
         constant, rest = expr.as_independent(*expr.free_symbols, as_Add=False)
@@ -89,7 +90,8 @@ def sides(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
         (pos if c > 0 else neg).append(term)
     if not pos or not neg:
         return None
-    return sympy.Add(*pos), -sympy.Add(*neg)
+    # a side's common factors drawn out, x^p y^2 + 2 x^p = x^p (y^2 + 2): one product the log takes apart
+    return sympy.factor_terms(sympy.Add(*pos)), sympy.factor_terms(-sympy.Add(*neg))
 
 
 def _opened(term: sympy.Expr) -> bool:

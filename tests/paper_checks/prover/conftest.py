@@ -84,3 +84,10 @@ def without_concave(monkeypatch):
     """Without concavity in one coordinate (:mod:`paper_checks.prover.closures.concave`): the monotone sweep of a class
     sum, concave in its simplex coordinate read alone."""
     _without(monkeypatch, "ConcaveIn")
+
+
+@pytest.fixture
+def without_value_sweep(monkeypatch):
+    """Without the early sweep in the charts' values (:mod:`paper_checks.prover.closures.value_sweep`): the
+    logarithms and the later steps on a margin that is monotone on a half-line or the line."""
+    _without(monkeypatch, "ValueSweep")

@@ -129,7 +129,7 @@ def test_a_combination_inside_a_sum_is_written_in_where_it_occurs():
     assert below.outcome == "counterexample"
 
 
-def test_a_closed_face_where_the_margin_is_continuous_needs_no_sub_proof():
+def test_a_closed_face_where_the_margin_is_continuous_needs_no_sub_proof(without_value_sweep):
     """Welsch's loss below Cauchy's with c in (0, 3]: the face c = 3 is a problem of contact of order 6 at v = 0 that
     the boxes do not close; the margin is continuous there, so it follows from the open piece."""
     welsch = tau**2 / 2 * (sympy.log(1 + v**2 / tau**2) - (1 - sympy.exp(-(v**2) / tau**2)))
@@ -140,7 +140,7 @@ def test_a_closed_face_where_the_margin_is_continuous_needs_no_sub_proof():
     assert rec.faces == [("the face tau = 3", None)]
 
 
-def test_a_power_with_a_free_exponent_is_read_as_an_exponential():
+def test_a_power_with_a_free_exponent_is_read_as_an_exponential(without_value_sweep):
     """a/(1 - a) ((1 + e^z)^((1 - a)/a) - 1) >= log(1 + e^z) for a in [1/10, 9/10] on the whole line (the alpha-loss
     against the logistic loss, Sypherd et al. 2022): as written the margin reads z outside the power too, and SymPy
     solves the power for no coordinate; with the power as exp((1 - a)/a log(1 + e^z)) it is a (e^u - 1 - u) in

@@ -63,7 +63,8 @@ def test_derivatives_are_put_over_one_denominator():
     (sympy.exp(x) + sympy.exp(-x) - 2 - x**2, (-oo, oo)),  # both tails, the lower one toward -oo
 ])
 def test_margins_that_are_oo_minus_oo_at_infinity_are_proved(margin, domain, without_logarithms, without_slope,
-                                                             without_bounds, without_z3_first, without_cutoff):
+                                                             without_bounds, without_z3_first, without_cutoff,
+                                                             without_value_sweep):
     res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
     assert res.proved, res.reason
     assert "tail" in res.certificate.methods()
