@@ -75,7 +75,7 @@ class LogComparison:
 
 def sides(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
     """``(A, B)`` with ``expr = A - B``: ``A`` the terms of the sum with a positive coefficient, ``B`` minus the
-    others, each with its common factors drawn out (SymPy's ``factor_terms``), after a positive constant factor is set
+    others, each with its common factors drawn out (:func:`drawn_out`), after a positive constant factor is set
     aside (the normal form writes ``x^x - e^(-1/e)`` as
     ``e^(-1/e) (x^x e^(1/e) - 1)``); None where the margin is not a sum with terms of both signs."""
     if expr.is_Mul:
@@ -90,8 +90,36 @@ def sides(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
         (pos if c > 0 else neg).append(term)
     if not pos or not neg:
         return None
-    # a side's common factors drawn out, x^p y^2 + 2 x^p = x^p (y^2 + 2): one product the log takes apart
-    return sympy.factor_terms(sympy.Add(*pos)), sympy.factor_terms(-sympy.Add(*neg))
+    return drawn_out(sympy.Add(*pos)), drawn_out(-sympy.Add(*neg))
+
+
+def drawn_out(side: sympy.Expr) -> sympy.Expr:
+    """A sum with the factors common to all its terms drawn out, ``x^p y^2 + 2 x^p = x^p (y^2 + 2)``: one product the
+    log takes apart. Shallow: the factors are compared as they stand, nothing inside them is rewritten."""
+    if not side.is_Add:
+        return side
+    common = None
+    for term in side.args:
+        fs: dict[sympy.Expr, int] = {}
+        for f in sympy.Mul.make_args(term):
+            if not f.is_number:
+                fs[f] = fs.get(f, 0) + 1
+        common = fs if common is None else {f: min(k, fs[f]) for f, k in common.items() if f in fs}
+    if not common:
+        return side
+    factor = sympy.Mul(*[f**k for f, k in common.items()])
+    return factor * sympy.Add(*[sympy.Mul(*_without(term, common)) for term in side.args])
+
+
+def _without(term: sympy.Expr, common: dict[sympy.Expr, int]) -> list[sympy.Expr]:
+    left = dict(common)
+    out = []
+    for f in sympy.Mul.make_args(term):
+        if left.get(f, 0) > 0:
+            left[f] -= 1
+        else:
+            out.append(f)
+    return out
 
 
 def _opened(term: sympy.Expr) -> bool:
