@@ -164,16 +164,18 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
         return None
 
 
-def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], in_value: bool,
-           stop: float) -> Sweep | list[Fraction] | None:
-    """:func:`sweep` in one form of the piece (``in_value``: its charts' values, where a point found on a face is
-    not handed back: it is no point of the charted piece)."""
-    from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
-
+def _tries(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], stop: float
+           ) -> list[tuple[int, sympy.Expr, Box, bool, int, Fraction, sympy.Expr | None]]:
+    """The coordinates worth a sweep, each as ``(i, d, box, even, sign, at, face)``: the derivative sampled of one
+    sign (on the even half where it is not), the face at a finite end and defined there as written (the face's
+    proof would fail where it is not: ``T log(1 + e^(-v/T))`` at ``T = 0``); those whose face reads fewer
+    coordinates first (a face identically 0 is decided at once); ``face`` None where the margin reads one
+    coordinate (the face is a point)."""
     moving = read(expr, symbols, box)
+    out = []
     for i in [i for i in moving if not coords[i].index]:
         if time.monotonic() > stop - 0.05:
-            return None
+            break
         s = symbols[i]
         d = sympy.together(derivative(expr, s))
         bx, even = box, False
@@ -184,22 +186,38 @@ def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
         at = bx[i][0] if sign > 0 else bx[i][1]
         if sign == 0 or (isinstance(at, float) and math.isinf(at)):
             continue
+        face = None if len(moving) == 1 else expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)})
+        if face is not None and face.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+            continue
+        out.append((i, d, bx, even, sign, at, face))
+    return sorted(out, key=lambda t: 0 if t[6] is None else len(t[6].free_symbols))
+
+
+def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], in_value: bool,
+           stop: float) -> Sweep | list[Fraction] | None:
+    """:func:`sweep` in one form of the piece (``in_value``: its charts' values, where a point found on a face is
+    not handed back: it is no point of the charted piece)."""
+    from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
+
+    for i, d, bx, even, sign, at, face in _tries(expr, symbols, box, coords, stop):
+        if time.monotonic() > stop - 0.05:
+            return None
+        s = symbols[i]
         dspace = space_of(sign * d, symbols, bx, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
         if dspace is None:
             return None
-        left = stop - time.monotonic()
-        dres = prove(dspace, 10**6, max(left / 2, 0.01))
+        left = stop - time.monotonic()  # half for the face's proof, all of it where the face is a number
+        dres = prove(dspace, 10**6, max(left if face is not None and not face.free_symbols else left / 2, 0.01))
         if not dres.proved:
             continue
         end = "low" if sign > 0 else "high"
-        if len(moving) == 1:  # the face is a point
+        if face is None:  # the face is a point
             value = end_value(expr, symbols, bx, i, end)
             if value.closed:
                 return Sweep(i, str(s), end, sign, sign * d, expr, dspace, None, dres, value, in_value, even)
             if value.fails is not None and not in_value:  # below 0 at a point of the closed box: the caller verifies
                 return list(value.fails)
             continue
-        face = expr.xreplace({s: sympy.Rational(at.numerator, at.denominator)})
         rest = [k for k in range(len(bx)) if k != i]
         fspace = space_of(face, [symbols[k] for k in rest], [bx[k] for k in rest], f"{expr} at {s} = {at}",
                           [coords[k] for k in rest])

@@ -12,7 +12,8 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.sweep import Sweep, even_in, sweep
+from paper_checks.prover.subproblem import reals
+from paper_checks.prover.sweep import Sweep, _tries, even_in, sweep
 from paper_checks.prover.sweep import recheck as sweep_recheck
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
@@ -168,3 +169,14 @@ def test_barron_below_a_smaller_square_is_never_proved(k):
     res = prove_expr(v**2 / 2 - k * _barron(v, al), {v: (-sympy.oo, sympy.oo), al: sympy.Interval.open(0, 2)},
                      10**6, 20)
     assert res.outcome != "proved"
+
+
+def test_a_face_undefined_as_written_is_not_tried_and_a_face_that_is_a_number_goes_first():
+    """x y + x on [0, 1]^2: the face x = 0 is the number 0, the face y = 0 reads x, so x is swept first whatever the
+    order of the coordinates; x + sin(x)/x + y has the face x = 0 undefined as written (0/0), never tried."""
+    y = sympy.Symbol("y", real=True)
+    xs = sympy.Symbol("x", real=True)
+    box = [(F(0), F(1)), (F(0), F(1))]
+    far = time.monotonic() + HANG_GUARD
+    assert [t[0] for t in _tries(xs * y + xs, [y, xs], box, reals([y, xs]), far)] == [1, 0]
+    assert [t[0] for t in _tries(xs + sympy.sin(xs) / xs + y, [xs, y], box, reals([xs, y]), far)] == [1]
