@@ -14,7 +14,7 @@ from paper_checks.prover.sweep import Sweep, recheck, sweep
 from paper_checks.prover.unbounded import HalfChart, LineChart
 
 #: the share of the time left this early sweep may spend (the sweep itself spends its own share of that)
-SHARE = 0.3
+SHARE = 0.2
 
 
 @register
