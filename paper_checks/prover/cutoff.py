@@ -139,15 +139,20 @@ def _tail_box(box: Box, i: int, pole: int, cut: Fraction) -> Box:
 def _cut(t: Traced, box: Box, i: int, pole: int, until: float) -> Fraction | None:
     """The cut nearest the middle (``pole -+ 2^-k``, inside the piece) whose tail box the tail closes; None if none."""
     lo, hi = box[i]
-    try:
-        with deadline(max(min(CUT_SECONDS, until - time.monotonic()), 0.01)):
+    try:  # its own error: the tail's inner limits catch TimedOut and would go on past this one
+        with deadline(max(min(CUT_SECONDS, until - time.monotonic()), 0.01), error=CutOverran):
             for k in range(1, MAX_CUTS + 1):
                 c = Fraction(pole) - pole * Fraction(1, 2**k)
                 if lo < c < hi and closes(t, _tail_box(box, i, pole, c)) is not None:
                     return c
-    except TimedOut:
+    except CutOverran:
         pass
     return None
+
+
+class CutOverran(BaseException):
+    """The Taylor cuts of one pole ran past :data:`CUT_SECONDS` (not the ``TimedOut`` of the tail's own inner limits,
+    which the tail catches and goes on from)."""
 
 
 def subproblem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, cut: Cut,

@@ -129,3 +129,30 @@ def test_an_even_margin_is_cut_toward_one_pole_its_rest_from_zero():
     assert recheck(rec, sinhc, [u], box, _coords()) == []
     lopsided = sinhc + line**3 / 10**6
     assert any("not even" in p for p in recheck(rec, lopsided, [u], box, _coords()))
+
+
+def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own(monkeypatch):
+    """The tail's inner limits catch ``TimedOut`` and go on; the cuts' own limit must not be one of them: the first
+    tail call is still running when the cuts' limit passes, and no second one starts (with ``TimedOut`` as the cuts'
+    error all six cuts ran, 5 s where 1 s was meant, and the tail sub-problem after them was left 0.1 s)."""
+    from paper_checks.deadline import TimedOut, deadline
+    from paper_checks.prover import cutoff as cut_module
+    from paper_checks.prover.trace import compile_traced
+
+    calls = []
+
+    def slow_tail(t, box, fresh=False):
+        calls.append(box)
+        try:
+            with deadline(30):
+                time.sleep(2)
+        except TimedOut:
+            pass
+        return None
+
+    monkeypatch.setattr(cut_module, "closes", slow_tail)
+    monkeypatch.setattr(cut_module, "CUT_SECONDS", 0.2)
+    u = sympy.Symbol("u", real=True)
+    t = compile_traced(HalfChart(u) - 1, [u])
+    assert cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, time.monotonic() + 60) is None
+    assert len(calls) == 1
