@@ -136,7 +136,9 @@ def split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> tuple[symp
         return None
     factor, other = sympy.Mul(*pos), sympy.Mul(*rest)
     reads = [s for s in symbols if s in expr.free_symbols]
-    if not set(other.free_symbols) < set(reads) or not _identity(apart(expr) - factor * other):
+    if not other.free_symbols or not set(other.free_symbols) < set(reads):
+        return None  # a rest that is a number is the normal form's to decide
+    if not _identity(apart(expr) - factor * other):
         return None
     return factor, other
 
@@ -189,8 +191,8 @@ def recheck(rec: PositiveFactor, expr: sympy.Expr, symbols: list[sympy.Symbol], 
     if not all(f.free_symbols and nonnegative(f, symbols, box) for f in sympy.Mul.make_args(factor)):
         out.append(f"the factor {factor} is not >= 0 and finite on the piece again")
     reads = {s for s in symbols if s in expr.free_symbols}
-    if not set(rest.free_symbols) < reads:
-        out.append("the rest does not read fewer coordinates than the margin")
+    if not rest.free_symbols or not set(rest.free_symbols) < reads:
+        out.append("the rest does not read fewer coordinates than the margin, or reads none")
     if not _identity(apart(expr) - factor * rest):
         out.append("the margin is not the recorded product again")
     if out:

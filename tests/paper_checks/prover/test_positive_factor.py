@@ -51,6 +51,7 @@ def test_no_split_where_an_exponent_cannot_be_written_apart_or_the_rest_reads_ev
     # (1 - p)^(g - 1) (1 - p) is not (1 - p)^g at p = 1, g < 1: the exponent's part -1 < 0 where the base is 0
     assert split((1 - p) ** g * sympy.log(p) + (1 - p) ** (g - 1) * (1 - p) ** 2, [p, g], BOX) is None
     assert split((1 - p) ** g * (g - p), [p, g], BOX) is None  # the rest reads both coordinates
+    assert split(3 * (1 - p) ** g, [p, g], BOX) is None  # the rest is a number: no sub-problem to pose
 
 
 def test_the_focal_loss_is_proved_for_every_g_and_its_certificate_rechecks():
