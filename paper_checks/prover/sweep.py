@@ -105,8 +105,8 @@ def read(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> list[int]:
 def end_value(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, i: int, end: str) -> Any:
     """The margin at the face point of a piece that reads one coordinate ``i`` (the others, unread, at their low
     end), decided exactly; at a point where it is undefined as written, its limit from inside the piece."""
-    x = [hi if k == i and end == "high" else lo for k, (lo, hi) in enumerate(box)]
-    x = [v if k == i else c[0] for k, (c, v) in enumerate(zip(clipped(box), x))]  # an unread coordinate: a finite end
+    # coordinate i at its end; an unread one at its low end, made finite (8 below the other on a half-line's value)
+    x = [(hi if end == "high" else lo) if k == i else a for k, ((lo, hi), (a, _)) in enumerate(zip(box, clipped(box)))]
     return decide_point(compile_traced(expr, symbols), x, {i: "+" if end == "low" else "-"})
 
 
@@ -155,9 +155,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
     with nested(_depth, MAX_DEPTH, SHARE, deadline) as stop:
         if stop is None:
             return None
-        for form in forms(expr, symbols, box, coords)[:1 if values_only else None]:
-            if values_only and not form[-1]:
-                return None
+        for form in [f for f in forms(expr, symbols, box, coords) if f[-1] or not values_only]:
             got = _swept(*form, stop)
             if got is not None:
                 return got
