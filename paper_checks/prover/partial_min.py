@@ -49,7 +49,7 @@ from paper_checks.prover.subproblem import (
     recheck_problem,
 )
 from paper_checks.prover.symbols import Coordinate, sign_assumptions
-from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit_half, explicit_line, in_value
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, in_value, value_at
 from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
@@ -98,17 +98,6 @@ class PartialMin:
 Problem = tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box]
 
 
-def _value_end(node: sympy.Expr, u: Fraction) -> float | Fraction:
-    """The value of chart ``node`` at its coordinate's value ``u`` (exact; ``+-inf`` at its pole)."""
-    arg = node.args[0]
-    x = u if arg.is_Symbol else -u
-    if isinstance(node, HalfChart):
-        return math.inf if x == 1 else Fraction(explicit_half(x))
-    if abs(x) == 1:
-        return math.copysign(math.inf, x)
-    return Fraction(explicit_line(x))
-
-
 def uncharted(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> Problem | None:
     """The piece with each charted coordinate read in its chart's value (on the half-line or line it stands for; its
     open ends kept), or None where a coordinate is read through two charts or outside its chart."""
@@ -120,7 +109,7 @@ def uncharted(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
         if len(nodes) > 1:
             return None
         node = nodes.pop()
-        a, b = sorted((_value_end(node, box[i][0]), _value_end(node, box[i][1])))
+        a, b = sorted((value_at(node, box[i][0]), value_at(node, box[i][1])))
         op_lo, op_hi = open_ends(s, *box[i], coords[i])
         if node.args[0] != s:  # a decreasing chart: the ends trade places
             op_lo, op_hi = op_hi, op_lo

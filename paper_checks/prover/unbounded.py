@@ -120,11 +120,13 @@ def in_value(expr: sympy.Expr, node: sympy.Expr, w: sympy.Symbol) -> sympy.Expr 
 
 def value_at(node: sympy.Expr, u: Any) -> Any:
     """The chart ``node``'s value at the rational ``u`` (a ``Fraction``): a ``Fraction``, or ``+-inf`` (a float) at its
-    pole (``-inf`` only at ``-1`` of the line's chart)."""
-    v = node.func(node.args[0].xreplace({coordinate(node): sympy.Rational(u.numerator, u.denominator)}))
+    pole (``-inf`` where the line's chart reads ``-1``: ``u = -1`` of ``LineChart(u)``, ``u = 1`` of
+    ``LineChart(-u)``)."""
+    a = node.args[0].xreplace({coordinate(node): sympy.Rational(u.numerator, u.denominator)})
+    v = node.func(a)
     if v.is_Rational:
         return type(u)(int(v.p), int(v.q))
-    return -math.inf if isinstance(node, LineChart) and u < 0 else math.inf
+    return -math.inf if isinstance(node, LineChart) and a < 0 else math.inf
 
 
 def explicit(e: sympy.Expr) -> sympy.Expr:

@@ -7,6 +7,7 @@ the logistic loss >= 0; the behaviour at infinity is proved from the limit (``at
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import mpmath
 import pytest
@@ -14,7 +15,7 @@ import sympy
 
 from paper_checks.prover import prove, prove_expr
 from paper_checks.prover.certificate import recheck
-from paper_checks.prover.unbounded import ENCLOSURES, HalfChart, LineChart, chart, compactify, explicit
+from paper_checks.prover.unbounded import ENCLOSURES, HalfChart, LineChart, chart, compactify, explicit, value_at
 from paper_checks.search.params import Real, SearchSpace
 
 v, w, u = sympy.symbols("v w u", real=True)
@@ -133,3 +134,15 @@ def test_the_logistic_loss_above_the_hinge_at_0_is_proved_on_the_line():
 
 def test_a_pole_inside_the_line_is_still_no_point_of_the_domain():
     assert prove(line_space(1 / v**2), 20000, 60).outcome == "undefined"
+
+
+def test_a_charts_value_at_a_rational_end_and_at_its_poles_with_their_signs():
+    """Exact where the chart is finite; at a pole the sign is the value's, whichever way the chart runs: a line's
+    chart falling in ``u`` (``LineChart(-u)``) is ``-oo`` at ``u = 1`` (``partial_min`` wrote its own copy that knew
+    this; the shared one read the sign of ``u``)."""
+    u = sympy.Symbol("u", real=True)
+    inf = float("inf")
+    assert [value_at(HalfChart(u), Fraction(x)) for x in (0, Fraction(1, 2), 1)] == [0, 1, inf]
+    assert [value_at(HalfChart(-u), Fraction(x)) for x in (-1, Fraction(-1, 2))] == [inf, 1]
+    assert [value_at(LineChart(u), Fraction(x)) for x in (-1, Fraction(1, 2), 1)] == [-inf, Fraction(2, 3), inf]
+    assert [value_at(LineChart(-u), Fraction(x)) for x in (-1, Fraction(1, 2), 1)] == [inf, Fraction(-2, 3), -inf]
