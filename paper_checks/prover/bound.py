@@ -25,6 +25,7 @@ point the derivatives have a sign, the box shrinks to the point, and the point i
 """
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -36,7 +37,10 @@ import sympy
 
 from paper_checks.prover.boxes import Box, centre
 from paper_checks.prover.trace import Interval, Traced, Untraceable, compile_expr, hull, precision
-from paper_checks.prover.unbounded import explicit
+from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, explicit, in_value, infinite, value_at
+
+#: how many one-sided limits are kept (:func:`_limit`)
+LIMITS_KEPT = 256
 
 #: working precision (bits) of the exact decision at a point where the margin is not rational
 POINT_PREC = 200
@@ -115,6 +119,46 @@ def mean_value(t: Traced, box: Box, grads: list[Interval]) -> Interval:
     return out
 
 
+def _plain(s: sympy.Symbol, expr: sympy.Expr) -> sympy.Symbol:
+    """A symbol that is real and nothing more, named after ``s`` and read nowhere else in ``expr`` (the same one
+    each time, so that :func:`_limit` finds a limit it took before)."""
+    names = {str(f) for f in expr.free_symbols}
+    name = next(n for n in (f"{s.name}_lim", f"{s.name}_lim_", f"{s.name}__lim") if n not in names)
+    return sympy.Symbol(name, real=True)
+
+
+@functools.lru_cache(maxsize=LIMITS_KEPT)
+def _limit(expr: sympy.Expr, s: sympy.Symbol, at: Any, side: str) -> sympy.Expr:
+    """SymPy's one-sided limit of ``expr`` as ``s -> at`` from ``side``, kept: a sweep's end value, or a tail's,
+    is asked for again by each closure that tries the same sub-problem (a limit SymPy does not finish is cut by the
+    step's alarm, and nothing is kept)."""
+    return sympy.limit(expr, s, at, side)
+
+
+def _at_poles(expr: sympy.Expr, subs: dict[sympy.Symbol, Any], dirs: dict[sympy.Symbol, str]
+              ) -> tuple[sympy.Expr, dict[sympy.Symbol, Any], dict[sympy.Symbol, str]]:
+    """``expr`` with each coordinate of ``dirs`` that sits at the pole of the one chart reading it read in the chart's
+    value instead, its point then ``+-oo``: the chart is a monotone map of the coordinate onto its half-line or line,
+    so the limit from inside the box at the pole is the limit in the value at infinity, which SymPy's Gruntz
+    algorithm takes about 7 times faster than the limit through the chart written out (0.06 s against 0.4 s for a
+    logistic margin at ``-oo``)."""
+    subs, dirs = dict(subs), dict(dirs)
+    for s in list(dirs):
+        nodes = {n for n in expr.atoms(HalfChart, LineChart) if coordinate(n) == s}
+        if len(nodes) != 1 or not subs[s].is_Rational:
+            continue
+        node = nodes.pop()
+        at = value_at(node, Fraction(int(subs[s].p), int(subs[s].q)))
+        w = _plain(sympy.Symbol(f"{s.name}_value"), expr)
+        written = in_value(expr, node, w) if infinite(at) else None
+        if written is None or s in written.free_symbols:
+            continue
+        expr = written
+        subs[w], dirs[w] = (sympy.oo, "-") if at > 0 else (-sympy.oo, "+")
+        del subs[s], dirs[s]
+    return expr, subs, dirs
+
+
 def _limit_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any], dirs: dict[sympy.Symbol, str]) -> Any:
     """The margin's value at a point where it is undefined (``0 log 0``): iterated one-sided limits from
     inside the box in every order of the coordinates reached by a monotone step (``dirs``: ``+`` from above,
@@ -124,11 +168,12 @@ def _limit_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any], dirs: dict[sympy.
     least each iterated limit taken in the direction of its decrease, whatever the order, so the smallest
     is a rigorous lower bound of the margin on the box."""
     fixed = {s: v for s, v in subs.items() if s not in dirs}
-    base = explicit(expr.xreplace(fixed))  # an unbounded domain's chart written out: SymPy takes its limit
+    base, subs, dirs = _at_poles(expr.xreplace(fixed), subs, dirs)
+    base = explicit(base)  # an unbounded domain's chart written out elsewhere: SymPy takes its limit
     # each limit taken in a symbol that is real and nothing more: the side is the direction's, and SymPy 1.12's limit
     # of a chart's margin at its pole in a *positive* symbol is -I*pi where in a real one it is 0 (MetiTarski's
     # log-upper-27: log(1 + sqrt(1 + x^2)) <= 1/x + log x on x > 0, read with the end 0 open)
-    plain = {s: sympy.Dummy(s.name, real=True) for s in dirs if s in base.free_symbols}
+    plain = {s: _plain(s, base) for s in dirs if s in base.free_symbols}
     base = base.xreplace(plain)
     subs = {plain.get(s, s): v for s, v in subs.items()}
     dirs = {plain.get(s, s): d for s, d in dirs.items()}
@@ -140,7 +185,7 @@ def _limit_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any], dirs: dict[sympy.
         v = base
         try:
             for s in order:
-                v = sympy.limit(v, s, subs[s], dirs[s])
+                v = _limit(v, s, subs[s], dirs[s])
         except (NotImplementedError, ValueError, TypeError, ZeroDivisionError):
             return None
         v = v.xreplace({s: subs[s] for s in lim})

@@ -53,3 +53,22 @@ def test_a_point_where_the_margin_is_undefined_is_decided_by_its_limit_from_insi
     assert not decide_point(t, [Fraction(0), Fraction(0)]).closed
     bad = decide_point(compile_traced(x * sympy.log(x) - y, [x, y]), [Fraction(0), Fraction(1, 3)], {0: "+"})
     assert not bad.closed
+
+
+def test_a_limit_at_a_chart_s_pole_is_taken_in_the_chart_s_value():
+    """The logistic margin ``u + e^u log(1 + e^-u) + log(1 + e^-u)`` at ``u -> -oo`` is 0: read in the line's value at
+    ``-oo`` (not through the chart written out), with the same value as the chart's own limit; a half-line's pole
+    gives ``+oo`` for a margin that grows there."""
+    from paper_checks.prover.bound import _at_poles, _limit_at
+    from paper_checks.prover.unbounded import HalfChart, LineChart, explicit
+
+    t = sympy.Symbol("t", real=True)
+    u = LineChart(t)
+    m = u + sympy.exp(u) * sympy.log(1 + sympy.exp(-u)) + sympy.log(1 + sympy.exp(-u))
+    written, subs, dirs = _at_poles(m, {t: sympy.Integer(-1)}, {t: "+"})
+    assert t not in written.free_symbols and not written.has(LineChart) and set(subs.values()) == {-sympy.oo}
+    assert _limit_at(m, {t: sympy.Integer(-1)}, {t: "+"}) == 0
+    assert sympy.limit(explicit(m), t, -1, "+") == 0
+    assert _limit_at(HalfChart(t) - sympy.log(1 + HalfChart(t)), {t: sympy.Integer(1)}, {t: "-"}) is sympy.oo
+    inside = {t: sympy.Rational(1, 2)}  # no pole there: nothing is rewritten
+    assert _at_poles(m, inside, {t: "+"})[0] == m
