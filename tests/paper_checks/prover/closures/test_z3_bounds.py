@@ -99,3 +99,19 @@ def test_a_product_of_exponentials_is_one_node_on_the_plane_and_an_open_end_is_l
     at = {s: sympy.Rational(v) for s, v in zip((x, y), (false.counterexample["x"], false.counterexample["y"]))}
     assert sympy.N((sympy.exp(x + y) - 1 - x - y - (x + y) ** 2 / 2).xreplace(at), 50) < 0
     assert prove_expr(sympy.sinh(x) / x - 1, {x: sympy.Interval.open(0, OO)}, seconds=HANG).proved
+
+
+def test_each_level_s_slice_is_a_share_of_the_time_left(monkeypatch):
+    """z3 decides a level at once or not at all: each level gets at most 5 % of the time left when the step starts
+    (and 0.1 s at least, 1.5 s at most), not a quarter of it."""
+    asked = []
+
+    def decide(*args, **kwargs):
+        asked.append(args[4])
+        return "abstract", []
+    monkeypatch.setattr(algebraic, "decide", decide)
+    margin, box = sympy.exp(x) - 1 - x, [(F(-1), F(1))]
+    for seconds, most in ((8, 400), (1, 100), (300, 1500)):
+        asked.clear()
+        assert bounded(margin, [x], box, time.monotonic() + seconds, []) is None
+        assert asked and max(asked) <= most and max(asked) >= most * 0.9
