@@ -12,7 +12,7 @@ import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.continuity import faces
-from paper_checks.prover.partial_min import PartialMin, _candidates, opened, strictly_inside, uncharted
+from paper_checks.prover.partial_min import PartialMin, _candidates, convex_sampled, opened, strictly_inside, uncharted
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import HalfChart
 from tests.paper_checks.prover._spaces import real_space
@@ -92,3 +92,13 @@ def test_a_least_value_below_0_is_a_counterexample_on_the_diagonal():
     res = prove_expr(e, {x: (-2, 3), y: (-1, 1)}, seconds=HANG_GUARD, search_first=0)
     assert res.outcome == "counterexample" and res.counterexample["x"] == res.counterexample["y"]
     assert e.xreplace({x: res.counterexample["x"], y: res.counterexample["y"]}) < 0
+
+
+def test_a_coordinate_where_the_margin_is_not_convex_is_not_tried():
+    """The second derivative sampled on the piece chooses the coordinates worth a sub-proof of convexity: ``x^2 - y^2``
+    is convex in ``x``, not in ``y``; a second derivative 0 up to rounding counts as convex."""
+    a, b = sympy.symbols("a b", real=True)
+    box = [(Fraction(-1), Fraction(1)), (Fraction(0), math.inf)]
+    assert convex_sampled(a**2 - b**2, a, [a, b], box)
+    assert not convex_sampled(a**2 - b**2, b, [a, b], box)
+    assert convex_sampled(a * b, a, [a, b], box)
