@@ -180,3 +180,24 @@ def test_a_face_undefined_as_written_is_not_tried_and_a_face_that_is_a_number_go
     far = time.monotonic() + HANG_GUARD
     assert [t[0] for t in _tries(xs * y + xs, [y, xs], box, reals([y, xs]), far)] == [1, 0]
     assert [t[0] for t in _tries(xs + sympy.sin(xs) / xs + y, [xs, y], box, reals([xs, y]), far)] == [1]
+
+
+def test_the_early_sweep_is_not_tried_inside_another_sweep(monkeypatch):
+    """Inside a sweep's sub-proof (its derivative's sign, its face) the early sweep in values hands back nothing at
+    once; outside, it sweeps Barron's bound below the square."""
+    import paper_checks.prover.sweep as sweep_module
+    from paper_checks.prover.closures.value_sweep import early_sweep
+    from paper_checks.prover.unbounded import LineChart
+
+    v, al = sympy.Symbol("v_unit", real=True), sympy.Symbol("al", real=True)
+    w = LineChart(v)
+    margin = w**2 / 2 - (2 - al) / al * ((w**2 / (2 - al) + 1) ** (al / 2) - 1)
+    box = [(F(-1), F(1)), (F(1, 2), F(3, 2))]
+    token = sweep_module._depth.set(1)
+    try:
+        assert sweep_module.inside()
+        assert early_sweep(margin, [v, al], box, time.monotonic() + 30, None) is None
+    finally:
+        sweep_module._depth.reset(token)
+    assert not sweep_module.inside()
+    assert isinstance(early_sweep(margin, [v, al], box, time.monotonic() + 30, None), Sweep)
