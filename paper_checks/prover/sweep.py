@@ -64,8 +64,6 @@ MAX_DEPTH = 2
 SAMPLES = 7
 #: the share of the time left that one sweep may spend
 SHARE = 0.7
-#: the most nodes of a face whose fractions are put together to count the coordinates it reads
-MAX_TOGETHER = 200
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("sweep_depth", default=0)
 
@@ -174,9 +172,8 @@ def _tries(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
     """The coordinates worth a sweep, each as ``(i, d, box, even, sign, at, face)``: the derivative sampled of one
     sign (on the even half where it is not), the face at a finite end and defined there as written (the face's
     proof would fail where it is not: ``T log(1 + e^(-v/T))`` at ``T = 0``); those whose face reads fewer
-    coordinates first (a face identically 0 is decided at once), then the derivative with fewer nodes first (Barron's
-    loss above the Cauchy loss: its slope in ``v``, 38 nodes, is proved in 1.2 s, its slope in ``alpha``, 98 nodes, not
-    in 4 s); ``face`` None where the margin reads one coordinate (the face is a point)."""
+    coordinates first (a face identically 0 is decided at once); ``face`` None where the margin reads one
+    coordinate (the face is a point)."""
     moving = read(expr, symbols, box)
     out = []
     for i in [i for i in moving if not coords[i].index]:
@@ -196,15 +193,7 @@ def _tries(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
         if face is not None and face.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
             continue
         out.append((i, d, bx, even, sign, at, face))
-    return sorted(out, key=lambda t: (_reads(t[6]), sympy.count_ops(t[1])))
-
-
-def _reads(face: sympy.Expr | None) -> int:
-    """How many coordinates a face reads once its fractions are put together (Barron's loss times ``alpha`` at ``v =
-    0`` reads ``alpha`` as written, in ``((2 - alpha)/(2 - alpha))^(alpha/2)``, and none in truth); 0 for a point."""
-    if face is None:
-        return 0
-    return len((sympy.together(face) if sympy.count_ops(face) <= MAX_TOGETHER else face).free_symbols)
+    return sorted(out, key=lambda t: 0 if t[6] is None else len(t[6].free_symbols))
 
 
 def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], in_value: bool,
@@ -213,17 +202,15 @@ def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
     not handed back: it is no point of the charted piece)."""
     from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
 
-    tries = _tries(expr, symbols, box, coords, stop)
-    for j, (i, d, bx, even, sign, at, face) in enumerate(tries):
+    for i, d, bx, even, sign, at, face in _tries(expr, symbols, box, coords, stop):
         if time.monotonic() > stop - 0.05:
             return None
         s = symbols[i]
         dspace = space_of(sign * d, symbols, bx, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
         if dspace is None:
             return None
-        left = stop - time.monotonic()  # half for the face's proof, or for the next coordinate where the face is a
-        alone = face is not None and not face.free_symbols and j == len(tries) - 1  # number; all for the last one
-        dres = prove(dspace, 10**6, max(left if alone else left / 2, 0.01))
+        left = stop - time.monotonic()  # half for the face's proof, all of it where the face is a number
+        dres = prove(dspace, 10**6, max(left if face is not None and not face.free_symbols else left / 2, 0.01))
         if not dres.proved:
             continue
         end = "low" if sign > 0 else "high"
