@@ -159,6 +159,11 @@ def _at_poles(expr: sympy.Expr, subs: dict[sympy.Symbol, Any], dirs: dict[sympy.
     return expr, subs, dirs
 
 
+def forget_limits() -> None:
+    """Drop the one-sided limits kept (:func:`_limit`): a certificate's re-check takes its own."""
+    _limit.cache_clear()
+
+
 def _limit_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any], dirs: dict[sympy.Symbol, str]) -> Any:
     """The margin's value at a point where it is undefined (``0 log 0``): iterated one-sided limits from
     inside the box in every order of the coordinates reached by a monotone step (``dirs``: ``+`` from above,

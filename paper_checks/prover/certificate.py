@@ -44,7 +44,7 @@ import sympy
 
 from paper_checks.prover import charts, closures
 from paper_checks.prover.balls import ball_at, ball_lower
-from paper_checks.prover.bound import Closure
+from paper_checks.prover.bound import Closure, forget_limits
 from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, pieces, status
 from paper_checks.prover.closures.base import Check, PieceMethod
 from paper_checks.prover.constraint import piece_box
@@ -224,8 +224,11 @@ _shared: contextvars.ContextVar[dict[tuple[int, int], Any] | None] = contextvars
 
 
 def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
-    """Re-check ``cert`` against ``space`` (see the module docstring); the problems found (empty: it holds)."""
+    """Re-check ``cert`` against ``space`` (see the module docstring); the problems found (empty: it holds). The
+    limits a proof kept (:func:`paper_checks.prover.bound.forget_limits`) are taken again."""
     token = _shared.set({}) if _shared.get() is None else None
+    if token is not None:
+        forget_limits()
     try:
         return _recheck(cert, space)
     finally:

@@ -1,6 +1,7 @@
 """Closing a box: interval, mean value, monotone faces down to an exact point."""
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
 import sympy
@@ -72,3 +73,23 @@ def test_a_limit_at_a_chart_s_pole_is_taken_in_the_chart_s_value():
     assert _limit_at(HalfChart(t) - sympy.log(1 + HalfChart(t)), {t: sympy.Integer(1)}, {t: "-"}) is sympy.oo
     inside = {t: sympy.Rational(1, 2)}  # no pole there: nothing is rewritten
     assert _at_poles(m, inside, {t: "+"})[0] == m
+
+
+def test_a_re_check_takes_its_limits_again(monkeypatch):
+    """The limits a proof kept are not the re-check's: ``recheck`` asks SymPy for them again."""
+    from paper_checks.prover import prove, recheck
+    from paper_checks.prover.bound import forget_limits
+    from paper_checks.search.params import Real, SearchSpace
+
+    v = sympy.Symbol("v", real=True)
+    m = v + sympy.exp(v) * sympy.log(1 + sympy.exp(-v)) + sympy.log(1 + sympy.exp(-v))
+    space = SearchSpace((Real("v", -math.inf, math.inf),), lambda pt: float(m.subs(v, pt["v"])),
+                        lambda pt: m.xreplace({v: sympy.nsimplify(pt["v"])}), description="logistic")
+    forget_limits()
+    res = prove(space, 10**6, 60)
+    assert res.proved
+    taken = []
+    real_limit = sympy.limit
+    monkeypatch.setattr(sympy, "limit", lambda *a: taken.append(a) or real_limit(*a))
+    assert recheck(res.certificate, space) == []
+    assert taken
