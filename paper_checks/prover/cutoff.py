@@ -45,8 +45,13 @@ MAX_DEPTH = 1
 SHARE = 0.7
 #: the cuts tried toward each pole: ``2^-k`` of the chart's unit interval from it, ``k = 1 .. MAX_CUTS``
 MAX_CUTS = 6
-#: seconds the cuts toward one pole may take (the tail's derivatives of a margin that no cut closes took 10 s)
+#: seconds the cuts toward one pole may take, at least (the tail's derivatives of a margin that no cut closes took
+#: 10 s), and the share of the step's time left they may take where that is more (Polya's bound of ``erf`` on the line
+#: needs 2 s of cuts: proved in 8.2 s at a 12 s limit until the cuts were held to 1 s, undecided at 40 s since)
 CUT_SECONDS = 1.0
+CUT_SHARE = 0.2
+#: and at most (a margin no cut closes spends it all, toward each pole)
+CUT_MOST = 4.0
 #: seconds SymPy may spend on a margin's evenness (:func:`_even`)
 EVEN_SECONDS = 1.0
 #: the share of the time left that a tail proved as a sub-problem of its own may spend
@@ -140,7 +145,8 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: float) -> Fraction | Non
     """The cut nearest the middle (``pole -+ 2^-k``, inside the piece) whose tail box the tail closes; None if none."""
     lo, hi = box[i]
     try:  # its own error: the tail's inner limits catch TimedOut and would go on past this one
-        with deadline(max(min(CUT_SECONDS, until - time.monotonic()), 0.01), error=CutOverran):
+        left = until - time.monotonic()
+        with deadline(max(min(max(CUT_SECONDS, CUT_SHARE * left), CUT_MOST, left), 0.01), error=CutOverran):
             for k in range(1, MAX_CUTS + 1):
                 c = Fraction(pole) - pole * Fraction(1, 2**k)
                 if lo < c < hi and closes(t, _tail_box(box, i, pole, c)) is not None:
@@ -151,8 +157,8 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: float) -> Fraction | Non
 
 
 class CutOverran(BaseException):
-    """The Taylor cuts of one pole ran past :data:`CUT_SECONDS` (not the ``TimedOut`` of the tail's own inner limits,
-    which the tail catches and goes on from)."""
+    """The Taylor cuts of one pole ran past their limit (:data:`CUT_SECONDS`, :data:`CUT_SHARE`; not the ``TimedOut``
+    of the tail's own inner limits, which the tail catches and goes on from)."""
 
 
 def subproblem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, cut: Cut,

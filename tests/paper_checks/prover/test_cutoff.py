@@ -87,11 +87,14 @@ def test_a_margin_of_several_coordinates_is_not_cut():
     assert worth(LAZAREVIC) and not worth(LAZAREVIC * a)
 
 
-def test_a_tail_no_taylor_cut_closes_is_a_sub_problem_of_its_own():
+def test_a_tail_no_taylor_cut_closes_is_a_sub_problem_of_its_own(monkeypatch):
     """A&S 7.1.13's upper bound of erfc on (0, oo) rises from 0 and falls back to 0 at infinity, relatively tight
-    there: no derivative's dominant term shows a sign (the first order cancels), but on [1, oo) the margin as written
-    is monotone, its slope e^(-x^2) times an algebraic function with pi inside (the algebraic slope), and [0, 1] is
-    left to the boxes."""
+    there: no derivative's dominant term shows a sign within the cuts' 1 s (the first order cancels; with more time
+    the cut at 3/4 closes), but on [1, oo) the margin as written is monotone, its slope e^(-x^2) times an algebraic
+    function with pi inside (the algebraic slope), and [0, 1] is left to the boxes."""
+    from paper_checks.prover import cutoff as cut_module
+
+    monkeypatch.setattr(cut_module, "CUT_SHARE", 0.0)
     erfc_upper = 2 * sympy.exp(-x**2) / (sympy.sqrt(sympy.pi) * (x + sympy.sqrt(x**2 + 4 / sympy.pi))) - sympy.erfc(x)
     res = prove_expr(erfc_upper, {x: (0, oo)}, seconds=HANG_GUARD)
     assert res.proved, res.reason
@@ -152,7 +155,33 @@ def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own
 
     monkeypatch.setattr(cut_module, "closes", slow_tail)
     monkeypatch.setattr(cut_module, "CUT_SECONDS", 0.2)
+    monkeypatch.setattr(cut_module, "CUT_SHARE", 0.0)
     u = sympy.Symbol("u", real=True)
     t = compile_traced(HalfChart(u) - 1, [u])
     assert cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, time.monotonic() + 60) is None
     assert len(calls) == 1
+
+
+def test_the_taylor_cuts_take_a_share_of_a_long_step_and_a_second_at_least(monkeypatch):
+    """Polya's bound of ``erf`` needs 2 s of cuts: held to 1 s, it was undecided at any time limit. The cuts get a
+    fifth of the step's time left where that is more than :data:`CUT_SECONDS`, 4 s at most, and never more than is
+    left."""
+    import contextlib
+
+    from paper_checks.prover import cutoff as cut_module
+    from paper_checks.prover.trace import compile_traced
+
+    given = []
+
+    @contextlib.contextmanager
+    def recorded(seconds, error=None):
+        given.append(seconds)
+        yield
+    monkeypatch.setattr(cut_module, "deadline", recorded)
+    monkeypatch.setattr(cut_module, "closes", lambda t, box, fresh=False: None)
+    u = sympy.Symbol("u", real=True)
+    t = compile_traced(HalfChart(u) - 1, [u])
+    for left, most in ((15, 3.0), (40, 4.0), (3, 1.0), (0.5, 0.5)):
+        given.clear()
+        cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, time.monotonic() + left)
+        assert given and most * 0.95 <= given[0] <= most
