@@ -114,4 +114,4 @@ def test_each_level_s_slice_is_a_share_of_the_time_left(monkeypatch):
     for seconds, most in ((8, 400), (1, 100), (300, 1500)):
         asked.clear()
         assert bounded(margin, [x], box, time.monotonic() + seconds, []) is None
-        assert asked and max(asked) <= most and max(asked) >= most * 0.9
+        assert asked and most / 2 <= max(asked) <= most  # the lower end only says the share is used
