@@ -78,13 +78,26 @@ def _canonical(d: sympy.Expr) -> sympy.Expr:
     return sympy.simplify(sympy.expand_log(sympy.powdenest(d, force=False), force=False))
 
 
+def branches_scaled(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
+    """``expr`` with each ``Max``/``Min`` whose arguments are ``s^j`` times one power ``j`` of the positive ``s``
+    written ``s^j Max(...)`` (``Min(s x, s y) = s Min(x, y)``), innermost first: SymPy leaves the branches as they are,
+    and ``simplify`` does not see through them."""
+    def pulled(node: sympy.Expr) -> sympy.Expr:
+        parts = [sympy.factor_terms(sympy.expand_power_base(a, force=False)).as_coeff_exponent(s) for a in node.args]
+        if len({j for _, j in parts}) != 1 or any(c.has(s) for c, _ in parts):
+            return node
+        return s ** parts[0][1] * type(node)(*[c for c, _ in parts])
+    return expr.replace(lambda e: isinstance(e, (sympy.Max, sympy.Min)), pulled)
+
+
 def identity(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: Sequence[int], k: sympy.Rational,
              seconds: float = SCALING_SECONDS) -> bool:
     """Whether ``m(s x_H, x_R) = s^k m(x)`` for every ``s > 0`` (the coordinates' signs on ``box`` assumed), proved by
     SymPy within ``seconds``: powers of products split and joined, then ``simplify`` (also
     :mod:`paper_checks.prover.ratio`'s test)."""
     s = sympy.Dummy("s", positive=True)
-    diff = assumed(expr.xreplace({symbols[i]: s * symbols[i] for i in hs}) - s**k * expr, symbols, box)
+    scaled = branches_scaled(expr.xreplace({symbols[i]: s * symbols[i] for i in hs}), s)
+    diff = assumed(scaled - s**k * expr, symbols, box)
     try:
         with deadline(seconds):
             return (sympy.simplify(sympy.powsimp(sympy.expand_power_base(diff, force=False), force=False)) == 0
