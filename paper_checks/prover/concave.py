@@ -217,19 +217,31 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
         return None
 
 
-def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
-            coords: list[Coordinate]) -> list[str]:
-    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+def reread(index: int, name: str, expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
+           ) -> tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box] | list[str]:
+    """The piece read again as a closure in one coordinate read it (plain real coordinates, charts in their values:
+    :func:`plain`, :func:`~paper_checks.prover.partial_min.uncharted`), its coordinate ``index`` named ``name`` with
+    finite ends; else why not (a re-check's problems)."""
     read = plain(expr, symbols, coords, box)
     if expr.has(*ROUGH) or read is None:
         return ["the margin is not smooth in plain real coordinates again"]
     un = uncharted(expr, *read)
-    if un is None or not 0 <= rec.index < len(un[1]) or str(un[1][rec.index]) != rec.name:
-        return [f"the coordinate {rec.name} is not the piece's again"]
-    m, syms, crds, bx = un
+    if un is None or not 0 <= index < len(un[1]) or str(un[1][index]) != name:
+        return [f"the coordinate {name} is not the piece's again"]
+    bx = un[3]
+    if infinite(bx[index][0]) or infinite(bx[index][1]):
+        return [f"{name} has an infinite end"]
+    return un
+
+
+def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+            coords: list[Coordinate]) -> list[str]:
+    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+    again = reread(rec.index, rec.name, expr, symbols, coords, box)
+    if isinstance(again, list):
+        return again
+    m, syms, crds, bx = again
     k = rec.index
-    if infinite(bx[k][0]) or infinite(bx[k][1]):
-        return [f"{rec.name} has an infinite end"]
     x = syms[k]
     opened_k = ends_open(syms, crds, bx, k)
     # derived again as the step derived it (SymPy's factor of it, which simplify may not take back within its

@@ -45,10 +45,8 @@ from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
-from paper_checks.prover.boxes import Box, generic_point
-from paper_checks.prover.normal import is_zero
-from paper_checks.prover.scaling import degree, identity, value_at
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.scaling import agree, degree, identity
 from paper_checks.prover.subproblem import coordinate_of, nested, open_ends, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import HalfChart
@@ -232,25 +230,6 @@ def mirrored(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordin
     return margin.xreplace(to)
 
 
-def _agree(a: sympy.Expr, b: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
-    """Whether ``a`` and ``b`` are one function: equal at two rational points of the face (floating point, a screen),
-    then their difference 0 by SymPy (``expand``, else ``simplify`` within :data:`SAME_SECONDS`)."""
-    near = [(lo, lo + 4) if isinstance(hi, float) and math.isinf(hi) else (lo, hi) for lo, hi in box]
-    for n in (0, 1):
-        pt = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, generic_point(near, n))}
-        va, vb = value_at(a, pt), value_at(b, pt)
-        if va is None or vb is None or abs(va - vb) > 1e-12 * (1 + abs(va)):
-            return False
-    d = a - b
-    try:
-        with deadline(SAME_SECONDS):
-            if sympy.expand(d) == 0:
-                return True
-    except TimedOut:
-        return False
-    return is_zero(d, SAME_SECONDS)
-
-
 def _twins(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, hs: tuple[int, ...]
            ) -> dict[int, tuple[int, tuple[int, ...], sympy.Expr]]:
     """Each face that is an earlier face (one with no such map itself) read through a map (:func:`mirrored`: the
@@ -262,9 +241,8 @@ def _twins(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinat
     for i, pivot in enumerate(hs):
         for like in (p for p in hs[:i] if p not in out):
             margin, ly, _, lb = face_problem(expr, symbols, coords, box, hs, like)
-            found = next(((r, g) for r in subsets
-                          if _agree(g := mirrored(expr, symbols, coords, box, hs, pivot, like, r), margin, ly, lb)),
-                         None)
+            images = ((r, mirrored(expr, symbols, coords, box, hs, pivot, like, r)) for r in subsets)
+            found = next(((r, g) for r, g in images if agree(g, margin, ly, lb, SAME_SECONDS)), None)
             if found is not None:
                 out[pivot] = (like, *found)
                 break

@@ -34,12 +34,12 @@ from typing import Any
 import sympy
 
 from paper_checks.deadline import TimedOut, deadline
-from paper_checks.prover.boxes import Box, generic_point
-from paper_checks.prover.concave import ends_open, plain
+from paper_checks.prover.boxes import Box
+from paper_checks.prover.concave import ends_open, plain, reread
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.partial_min import ROUGH, convex_sampled, second, uncharted
-from paper_checks.prover.scaling import value_at
-from paper_checks.prover.subproblem import clipped, constant_holds, nested, others, proved_once, recheck_problem
+from paper_checks.prover.scaling import agree
+from paper_checks.prover.subproblem import constant_holds, nested, others, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import infinite
 from paper_checks.search.params import SearchSpace
@@ -85,21 +85,8 @@ def centre(bx: Box, k: int) -> Fraction:
 def symmetric(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> bool:
     """Whether ``m(a + b - x_k, x_R) = m(x)`` identically (``[a, b]`` the interval of ``x_k``): equal at two rational
     points of the piece (floating point, a screen), then their difference 0 by SymPy."""
-    x = syms[k]
-    image = m.xreplace({x: _rational(2 * centre(bx, k)) - x})
-    for n in (0, 1):
-        pt = {s: _rational(v) for s, v in zip(syms, generic_point(clipped(bx), n))}
-        va, vb = value_at(image, pt), value_at(m, pt)
-        if va is None or vb is None or abs(va - vb) > 1e-12 * (1 + abs(va)):
-            return False
-    d = image - m
-    try:
-        with deadline(SAME_SECONDS):
-            if sympy.expand(d) == 0:
-                return True
-    except TimedOut:
-        return False
-    return is_zero(d, SAME_SECONDS)
+    image = m.xreplace({syms[k]: _rational(2 * centre(bx, k)) - syms[k]})
+    return agree(image, m, syms, bx, SAME_SECONDS)
 
 
 def at_centre(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> sympy.Expr | None:
@@ -166,16 +153,13 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
 def recheck(rec: Mirror, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    read = plain(expr, symbols, coords, box)
-    if expr.has(*ROUGH) or read is None:
-        return ["the margin is not smooth in plain real coordinates again"]
-    un = uncharted(expr, *read)
-    if un is None or not 0 <= rec.index < len(un[1]) or str(un[1][rec.index]) != rec.name:
-        return [f"the coordinate {rec.name} is not the piece's again"]
-    m, syms, crds, bx = un
+    again = reread(rec.index, rec.name, expr, symbols, coords, box)
+    if isinstance(again, list):
+        return again
+    m, syms, crds, bx = again
     k = rec.index
-    if infinite(bx[k][0]) or infinite(bx[k][1]) or centre(bx, k) != rec.centre:
-        return [f"{rec.name} has an infinite end, or another centre"]
+    if centre(bx, k) != rec.centre:
+        return [f"{rec.name} has another centre"]
     x = syms[k]
     if not symmetric(m, syms, bx, k):
         return [f"the margin is not symmetric about {x} = {rec.centre} again"]

@@ -53,6 +53,29 @@ def value_at(expr: sympy.Expr, subs: dict[sympy.Symbol, Any]) -> float | None:
     return v.real if abs(v.imag) < 1e-20 and math.isfinite(v.real) else None
 
 
+def agree(a: sympy.Expr, b: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float) -> bool:
+    """Whether ``a`` and ``b`` are one function on ``box``: equal at two rational points of it (floating point, a
+    screen; an infinite end clipped 8 past the other), then their difference 0 by SymPy's ``expand``, else
+    ``simplify``, each within ``seconds`` (a face of a cone that is another read through a map, a margin that is its
+    own mirror image)."""
+    from paper_checks.prover.normal import is_zero
+    from paper_checks.prover.subproblem import clipped
+
+    for n in (0, 1):
+        pt = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, generic_point(clipped(box), n))}
+        va, vb = value_at(a, pt), value_at(b, pt)
+        if va is None or vb is None or abs(va - vb) > 1e-12 * (1 + abs(va)):
+            return False
+    d = a - b
+    try:
+        with deadline(seconds):
+            if sympy.expand(d) == 0:
+                return True
+    except TimedOut:
+        return False
+    return is_zero(d, seconds)
+
+
 def degree(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: Sequence[int]) -> sympy.Rational | None:
     """The degree ``k`` with ``m(2 x_H) = 2^k m(x)`` at two generic points of the box, where both agree and ``k`` is
     a simple rational (floating point: a candidate for :func:`identity` to prove); None otherwise."""
