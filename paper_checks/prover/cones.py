@@ -56,7 +56,7 @@ from paper_checks.search.params import SearchSpace
 MAX_DEPTH = 1
 #: the share of the time left that the step may spend on its faces: they are the whole problem in one coordinate
 #: fewer, each tried by every method (at 0.7, as the ratios, Cartwright & Field's upper bound ran out at 8 s on its
-#: second face, which needs about 3 s; at 0.9 it is proved in 3.5-7 s)
+#: second face before a face could share another's proof)
 SHARE = 0.9
 #: seconds SymPy may spend proving that a margin is homogeneous
 IDENTITY_SECONDS = 3.0

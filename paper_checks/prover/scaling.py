@@ -26,7 +26,9 @@ import sympy
 
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box, generic_point
+from paper_checks.prover.normal import is_zero
 from paper_checks.prover.second import assumed
+from paper_checks.prover.subproblem import clipped
 from paper_checks.prover.trace import Traced
 
 #: seconds SymPy may spend deciding that a margin is homogeneous
@@ -58,9 +60,6 @@ def agree(a: sympy.Expr, b: sympy.Expr, symbols: list[sympy.Symbol], box: Box, s
     screen; an infinite end clipped 8 past the other), then their difference 0 by SymPy's ``expand``, else
     ``simplify``, each within ``seconds`` (a face of a cone that is another read through a map, a margin that is its
     own mirror image)."""
-    from paper_checks.prover.normal import is_zero
-    from paper_checks.prover.subproblem import clipped
-
     for n in (0, 1):
         pt = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(symbols, generic_point(clipped(box), n))}
         va, vb = value_at(a, pt), value_at(b, pt)
