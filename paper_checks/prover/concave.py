@@ -234,6 +234,16 @@ def reread(index: int, name: str, expr: sympy.Expr, symbols: list[sympy.Symbol],
     return un
 
 
+def second_rechecked(proof: Proof, m: sympy.Expr, x: sympy.Symbol, syms: list[sympy.Symbol], crds: list[Coordinate],
+                     bx: Box, sign: int) -> list[str]:
+    """Why ``proof`` does not prove ``sign * d^2m/dx^2 >= 0`` on ``bx`` (empty: it does): the derivative derived
+    again as a closure in one coordinate derived it (SymPy's factor of it, :func:`~paper_checks.prover.partial_min.
+    second`, which ``simplify`` may not take back within its time), else as the plain derivative."""
+    what = f"{'-' if sign < 0 else ''}d^2/d{x}^2"
+    out = recheck_problem(*proof, sign * second(m, x), syms, crds, bx, what)
+    return recheck_problem(*proof, sign * sympy.diff(m, x, 2), syms, crds, bx, what) if out else out
+
+
 def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
@@ -244,11 +254,7 @@ def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Bo
     k = rec.index
     x = syms[k]
     opened_k = ends_open(syms, crds, bx, k)
-    # derived again as the step derived it (SymPy's factor of it, which simplify may not take back within its
-    # time), else as the plain derivative
-    out = recheck_problem(*rec.concave, -second(m, x), syms, opened_k, bx, f"-d^2/d{x}^2")
-    if out:
-        out = recheck_problem(*rec.concave, -sympy.diff(m, x, 2), syms, opened_k, bx, f"-d^2/d{x}^2")
+    out = second_rechecked(rec.concave, m, x, syms, opened_k, bx, -1)
     if [e for e, *_ in rec.faces] != ["low", "high"]:
         return out + ["the recorded faces are not the two ends of the coordinate"]
     osy, osc, obx = others(k, syms, crds, bx)

@@ -226,7 +226,7 @@ def mirrored(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordin
     to = dict(zip(mine, theirs))
     for k in reflected:
         c = Fraction(box[k][0]) + Fraction(box[k][1])
-        to[symbols[k]] = sympy.Rational(c.numerator, c.denominator) - symbols[k]
+        to[symbols[k]] = sympy.Rational(c) - symbols[k]
     return margin.xreplace(to)
 
 

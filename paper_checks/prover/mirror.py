@@ -35,7 +35,7 @@ import sympy
 
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.concave import ends_open, plain, reread
+from paper_checks.prover.concave import ends_open, plain, reread, second_rechecked
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.partial_min import ROUGH, convex_sampled, second, uncharted
 from paper_checks.prover.scaling import agree
@@ -74,10 +74,6 @@ class Mirror:
                 f"proved), so at least its value there: {self.face} >= 0" + (" proved" if self.face_proof else ""))
 
 
-def _rational(v: Fraction) -> sympy.Rational:
-    return sympy.Rational(v.numerator, v.denominator)
-
-
 def centre(bx: Box, k: int) -> Fraction:
     return (Fraction(bx[k][0]) + Fraction(bx[k][1])) / 2
 
@@ -85,14 +81,14 @@ def centre(bx: Box, k: int) -> Fraction:
 def symmetric(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> bool:
     """Whether ``m(a + b - x_k, x_R) = m(x)`` identically (``[a, b]`` the interval of ``x_k``): equal at two rational
     points of the piece (floating point, a screen), then their difference 0 by SymPy."""
-    image = m.xreplace({syms[k]: _rational(2 * centre(bx, k)) - syms[k]})
+    image = m.xreplace({syms[k]: sympy.Rational(2 * centre(bx, k)) - syms[k]})
     return agree(image, m, syms, bx, SAME_SECONDS)
 
 
 def at_centre(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> sympy.Expr | None:
     """The margin on the face ``x_k = c`` (0 where SymPy's ``expand`` takes it to 0: the binary GCE sum's face is
     ``2(1 - 2^-q)/q - (2 - 2^(1 - q))/q``); None where it is undefined there as written."""
-    fm = m.xreplace({syms[k]: _rational(centre(bx, k))})
+    fm = m.xreplace({syms[k]: sympy.Rational(centre(bx, k))})
     if fm.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
         return None
     try:
@@ -164,9 +160,7 @@ def recheck(rec: Mirror, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box
     if not symmetric(m, syms, bx, k):
         return [f"the margin is not symmetric about {x} = {rec.centre} again"]
     opened_k = ends_open(syms, crds, bx, k)
-    out = recheck_problem(*rec.convex, second(m, x), syms, opened_k, bx, f"d^2/d{x}^2")
-    if out:  # derived as the step derived it (SymPy's factor), else as the plain derivative
-        out = recheck_problem(*rec.convex, sympy.diff(m, x, 2), syms, opened_k, bx, f"d^2/d{x}^2")
+    out = second_rechecked(rec.convex, m, x, syms, opened_k, bx, 1)
     fm = at_centre(m, syms, bx, k)
     if fm is None or not (fm == rec.face or is_zero(fm - rec.face)):
         return [*out, f"the face at the centre of {x} is not the recorded one again"]
