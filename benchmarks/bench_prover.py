@@ -1,4 +1,4 @@
-"""The prover beside z3 on polynomial inequalities (issue 28).
+r"""The prover beside z3 on polynomial inequalities (issue 28).
 
 Each case is a polynomial margin on a box, with its exact answer. Three things are timed (best of
 ``--reps``): the prover as it runs now (``prove_expr``: normal form, then real roots or z3, with every
@@ -18,10 +18,18 @@ the polynomial cases above and margins with radicals, ``Min``/``Max`` and ``Abs`
 in the encoding of :mod:`paper_checks.prover.algebraic` (a radical as ``r >= 0, r^q = t``, branches as
 if-then-else), no exact verification and no re-check; the prover runs z3 first on this fragment and verifies
 every model exactly.
+
+``--set held-out`` (issue 60) runs :data:`benchmarks.prover_sets.HELD_OUT` at a work budget (``--work``, units of
+:mod:`paper_checks.prover.work`) under a wall-clock net (``--seconds``), each case in a fresh child: per case the
+outcome, the route (the closures that closed something, in order), the work spent and the seconds, then the
+per-closure counters summed over the set (calls, work, boxes and pieces closed). ``--json FILE`` keeps the rows;
+``--compare A B`` says which cases differ in outcome, route or work between two such files (a quiet machine and one
+beside a load, or two ``PYTHONHASHSEED``\ s).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import multiprocessing
 import random
 import statistics
@@ -154,6 +162,77 @@ def prove_isolated(margin: sympy.Expr, domain: dict, seconds: float) -> tuple[st
     return out[0], out[1], time.perf_counter() - t
 
 
+def _counted_child(conn: object, margin: sympy.Expr, domain: dict, work: float, seconds: float) -> None:
+    try:
+        res = prove_expr(margin, domain, budget=10**6, seconds=seconds, work=work)
+        route = [k for k, c in res.counters.items() if c["boxes_closed"] or c["pieces_closed"]]
+        conn.send({"outcome": res.outcome.value, "route": route, "work": res.work, "boxes": res.boxes,
+                   "counters": res.counters, "reason": (res.reason or "")[:160]})
+    except Exception as exc:  # noqa: BLE001  (a benchmark row says what happened)
+        conn.send({"outcome": "error", "route": [], "work": 0.0, "boxes": 0, "counters": {},
+                   "reason": f"{type(exc).__name__}: {exc}"[:160]})
+
+
+def held_out_table(work: float, seconds: float, out: str | None) -> None:
+    """The held-out set (module docstring): one row a case, then the per-closure counters over the set."""
+    from benchmarks.prover_sets import HELD_OUT
+
+    ctx = multiprocessing.get_context("fork")
+    rows, total, right = {}, defaultdict(Counter), 0
+    print(f"work budget {work:g} units, wall-clock net {seconds:g} s\n")
+    print("| case | answer | outcome | route | work | boxes | s |\n|---|---|---|---|---|---|---|")
+    for name, margin, domain, answer in HELD_OUT:
+        here, there = ctx.Pipe(duplex=False)
+        t0 = time.perf_counter()
+        proc = ctx.Process(target=_counted_child, args=(there, margin, domain, work, seconds), daemon=True)
+        proc.start()
+        row = {"outcome": "ran past its net", "route": [], "work": 0.0, "boxes": 0, "counters": {}, "reason": ""}
+        if here.poll(seconds + 15):
+            row = here.recv()
+        proc.kill()
+        proc.join()
+        row["seconds"] = round(time.perf_counter() - t0, 2)
+        rows[name] = row
+        want = "proved" if answer else "counterexample"
+        right += row["outcome"] == want
+        wrong = (row["outcome"] == "proved" and not answer) or (row["outcome"] == "counterexample" and answer)
+        for k, c in row["counters"].items():
+            total[k].update(c)
+        print(f"| {name} | {want} | {row['outcome']}{' **WRONG**' if wrong else ''} | {', '.join(row['route'])} | "
+              f"{row['work']:.3f} | {row['boxes']} | {row['seconds']:.2f} |", flush=True)
+    print(f"\nright: {right}/{len(HELD_OUT)}; true proved: "
+          f"{sum(rows[n]['outcome'] == 'proved' for n, *_, a in HELD_OUT if a)}/{sum(a for *_, a in HELD_OUT)}")
+    print("\n| closure | calls | work | boxes closed | pieces closed |\n|---|---|---|---|---|")
+    for k, c in sorted(total.items(), key=lambda kc: -kc[1]["work"]):
+        print(f"| {k} | {c['calls']} | {c['work']:.3f} | {c['boxes_closed']} | {c['pieces_closed']} |")
+    if out:
+        with open(out, "w") as f:
+            json.dump({"work": work, "seconds": seconds, "rows": rows}, f, indent=1)
+
+
+def compare(a: str, b: str) -> int:
+    """Which cases of two ``--json`` files differ in outcome, route or work (0: none)."""
+    with open(a) as f:
+        ra = json.load(f)["rows"]
+    with open(b) as f:
+        rb = json.load(f)["rows"]
+    differ, keys, drift = 0, ("outcome", "route", "boxes"), []
+    for name in ra:
+        x_, y_ = ra[name], rb.get(name, {})
+        same = all(x_.get(k) == y_.get(k) for k in keys)
+        differ += not same
+        if not same:
+            print(f"{name}: {[(k, x_.get(k), y_.get(k)) for k in keys if x_.get(k) != y_.get(k)]}")
+        if x_.get("work") and y_.get("work"):
+            drift.append((abs(x_["work"] - y_["work"]) / max(x_["work"], y_["work"]), name))
+    print(f"{len(ra) - differ}/{len(ra)} cases the same (outcome, route, boxes)")
+    if drift:
+        most = max(drift)
+        print(f"work: the same in {sum(d == 0 for d, _ in drift)}/{len(drift)} cases; the largest difference "
+              f"{100 * most[0]:.1f} % ({most[1]})")
+    return differ
+
+
 def metitarski_table(directory: str, sample: int, seed: int, seconds: float, unbounded: bool = False) -> None:
     """The table over a seeded sample of MetiTarski's single-inequality problems (module docstring): those
     with every variable bounded on both sides, or (``unbounded``) those with a half-line or the line."""
@@ -195,7 +274,16 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026, help="seed of the sample (--metitarski)")
     ap.add_argument("--unbounded", action="store_true",
                     help="sample the problems with a half-line or the line instead of the bounded ones")
+    ap.add_argument("--set", choices=("held-out",), help="the held-out set of benchmarks/prover_sets.py")
+    ap.add_argument("--work", type=float, default=6.0, help="work budget per case (--set)")
+    ap.add_argument("--json", metavar="FILE", help="keep the rows of --set in FILE")
+    ap.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two --json files")
     a = ap.parse_args()
+    if a.compare:
+        raise SystemExit(1 if compare(*a.compare) else 0)
+    if a.set:
+        held_out_table(a.work, a.seconds, a.json)
+        return
     if a.metitarski:
         metitarski_table(a.metitarski, a.sample, a.seed, a.seconds, a.unbounded)
         return

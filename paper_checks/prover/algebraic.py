@@ -26,7 +26,7 @@ import sympy
 import z3
 
 from paper_checks.prover.boxes import Box
-from paper_checks.prover.solver import check_model, fresh_context
+from paper_checks.prover.solver import check_model, fresh_context, limited
 from paper_checks.prover.symbols import Coordinate
 
 #: the largest integer exponent written out as a product, and the largest root order ``q``
@@ -254,7 +254,7 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
         s = z3.Then(z3.Tactic("simplify", ctx), z3.Tactic("elim-term-ite", ctx), z3.Tactic("qfnra-nlsat", ctx)).solver()
     else:
         s = z3.SolverFor("QF_NRA", ctx=ctx)
-    s.set("timeout", max(int(milliseconds), 1))
+    limited(s, milliseconds)
     for v, (lo, hi), (open_lo, open_hi) in zip(b.vars, box, strict or [(False, False)] * len(box)):
         if not _infinite(lo):  # an infinite end (a chart's value at its pole): no bound on that side
             low = z3.RealVal(str(lo), ctx)

@@ -18,13 +18,13 @@ it has one value on the cell). Together the cells are the coordinate's interval,
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import constant_holds, coordinate_of, nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
@@ -212,7 +212,7 @@ def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until:
                     return None
                 sides[j] = Side(cell, margin, None, None)
                 continue
-            left = (stop - time.monotonic()) / (len(cs) - k)
+            left = (stop - work.now()) / (len(cs) - k)
             refuted: list[Any] = []
             proved = proved_once(margin, sy, sb, sc, f"{expr} where {cell.text(str(symbols[index]))}", left, refuted)
             if proved is None:

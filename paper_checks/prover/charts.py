@@ -5,12 +5,11 @@ charted space and tells its result in the original one; the re-check (:mod:`pape
 charts the space again the same way, since the certificate's boxes are in the charts' coordinates."""
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
 
-from paper_checks.deadline import TimedOut, deadline
-from paper_checks.prover import polygon, unbounded
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import polygon, unbounded, work
 from paper_checks.search.params import SearchSpace
 
 
@@ -20,9 +19,9 @@ def chart(space: SearchSpace, seconds: float | None = None) -> tuple[SearchSpace
     left of ``seconds``. Reading the constraint calls the claim's code on symbols: within ``seconds`` (a
     constraint that does not return by then is not charted; the prover reads it again on each piece, under its
     own alarm)."""
-    begun = time.monotonic()
+    begun = work.now()
     try:
-        with deadline(seconds):
+        with work.limit(seconds):
             cells, poly = polygon.chart(space)
     except TimedOut:
         cells, poly = space, None
@@ -34,4 +33,4 @@ def chart(space: SearchSpace, seconds: float | None = None) -> tuple[SearchSpace
         if isinstance(poly, polygon.Polygon):
             res = polygon.back_result(res, space, poly)
         return res
-    return bounded, told, None if seconds is None else max(seconds - (time.monotonic() - begun), 0.01)
+    return bounded, told, None if seconds is None else max(seconds - (work.now() - begun), 0.01)

@@ -41,14 +41,14 @@ from __future__ import annotations
 
 import contextvars
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.continuity import face_proofs, faces, recheck_faces
@@ -162,7 +162,7 @@ def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol | None, u: sympy.Sym
     if seconds <= 0:
         return None
     try:
-        with deadline(seconds):
+        with work.limit(seconds):
             sols = [None] if x is None else sympy.solve(sympy.Eq(g, u), x, dict=False)[:MAX_BRANCHES]
             for sol in sols:  # any branch: the split is checked as an identity in the coordinates
                 if sol is not None and (x in sol.free_symbols or sol.has(sympy.I, sympy.zoo, sympy.nan)):
@@ -276,7 +276,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
         if any(pole(problem[0]) for _, problem in faces(*un)):  # a face at a pole: no proof of it would end
             return None
         m, syms, crds, bx = opened(*un)
-        finding = time.monotonic() + FIND_SECONDS
+        finding = work.now() + FIND_SECONDS
         spans: dict[sympy.Expr, tuple[End, End] | None] = {}
         # the candidates of the margin as written, then those new in its powers as exponentials: each written in
         # where it occurs (cheap), then the smallest solved for each coordinate it reads
@@ -287,7 +287,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             tries += [(form, g, None) for g in new]
             tries += [(form, g, x) for g in new[:MAX_SOLVED] for x in sorted(g.free_symbols & set(syms), key=str)]
         for form, g, x in tries:
-            if time.monotonic() >= stop:
+            if work.now() >= stop:
                 return None
             if g not in spans:
                 span = ends(g, syms, bx)
@@ -297,7 +297,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             low, high = spans[g]
             u = _variable(syms, low, high)
             rest = [s for s in syms if s != x]
-            split = separated(form, g, x, u, rest, min(CANDIDATE_SECONDS, finding - time.monotonic()), form != m)
+            split = separated(form, g, x, u, rest, min(CANDIDATE_SECONDS, finding - work.now()), form != m)
             if split is None:
                 continue
             c, phi = split
@@ -330,7 +330,7 @@ def _proofs(g: sympy.Expr, u: sympy.Symbol, sc: sympy.Expr, sphi: sympy.Expr, sy
     infinite), and the outer function on the interval; None where the factor or the outer function is not proved."""
     factor = None
     if sc.free_symbols:
-        factor = proved_once(sc, syms, bx, crds, f"the factor {sc}", (stop - time.monotonic()) / 4)
+        factor = proved_once(sc, syms, bx, crds, f"the factor {sc}", (stop - work.now()) / 4)
         if factor is None:
             return None
     elif not constant_holds(sc):
@@ -341,7 +341,7 @@ def _proofs(g: sympy.Expr, u: sympy.Symbol, sc: sympy.Expr, sphi: sympy.Expr, sy
         if margin is None:
             continue
         got = proved_once(margin, syms, bx, crds, f"{u} = {g} >= {low}" if which == "low" else f"{u} <= {high}",
-                          (stop - time.monotonic()) / 4)
+                          (stop - work.now()) / 4)
         if got is None:
             low, high = (-math.inf, high) if which == "low" else (low, math.inf)
         else:
@@ -350,7 +350,7 @@ def _proofs(g: sympy.Expr, u: sympy.Symbol, sc: sympy.Expr, sphi: sympy.Expr, sy
         return None
     osy, osc, obx = _outer_problem(u, low, high)
     outer = proved_once(sphi, osy, obx, osc, f"{sphi} on ({_shown(low)}, {_shown(high)})",
-                        (stop - time.monotonic()) / 2)
+                        (stop - work.now()) / 2)
     if outer is None:
         return None
     return factor, outer, (low, high, bounds)

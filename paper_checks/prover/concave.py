@@ -27,14 +27,14 @@ with ``Max``, ``Min``, ``Abs`` or branches are left to the other closures.
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
@@ -104,7 +104,7 @@ def face(m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Bo
         return written, "as written"
     om, osy, _, _ = opened(m, syms, crds, bx)
     try:
-        with deadline(LIMIT_SECONDS):
+        with work.limit(LIMIT_SECONDS):
             lim = sympy.limit(om, osy[k], at, "+" if end == "low" else "-")
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError,
             sympy.PolynomialError):
@@ -185,7 +185,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
             return None
         m, syms, crds, bx = un
         for k, x in enumerate(syms):
-            if time.monotonic() >= stop or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
+            if work.now() >= stop or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue
             try:
                 d2 = second(m, x)
@@ -205,13 +205,13 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
                     done.append((end, fm, how, None))
                     continue
                 got = proved_once(fm, osy, obx, osc, f"{m} at {x} = its {end} end ({how})",
-                                  (stop - time.monotonic()) / 3)
+                                  (stop - work.now()) / 3)
                 if got is None:
                     break
                 done.append((end, fm, how, got))
             else:
                 proof = proved_once(-d2, syms, bx, ends_open(syms, crds, bx, k), f"-d^2/d{x}^2 of {m}",
-                                    stop - time.monotonic())
+                                    stop - work.now())
                 if proof is not None:
                     return Concave(k, str(x), proof, done)
         return None

@@ -38,13 +38,13 @@ from __future__ import annotations
 import contextvars
 import itertools
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.scaling import agree, degree, identity
 from paper_checks.prover.subproblem import coordinate_of, nested, open_ends, proved_once, recheck_problem
@@ -180,7 +180,7 @@ def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
             return None
-        k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_SECONDS, (stop - time.monotonic()) / 4))
+        k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_SECONDS, (stop - work.now()) / 4))
         if k is None:
             return None
         names = tuple(_names(symbols, coords, hs))
@@ -191,7 +191,7 @@ def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
             margin, sy, sc, sb = face_problem(expr, symbols, coords, box, hs, pivot)
             what = f"{expr} on the face {names[hs.index(pivot)]} = 1 of its cone"
             refuted: list[Any] = []
-            got = proved_once(margin, sy, sb, sc, what, (stop - time.monotonic()) / (len(own) - n), refuted)
+            got = proved_once(margin, sy, sb, sc, what, (stop - work.now()) / (len(own) - n), refuted)
             if got is None:
                 return _point(refuted[0], symbols, coords, hs, pivot, sy, sc) if refuted else None
             proved[pivot] = Face(pivot, margin, *got)

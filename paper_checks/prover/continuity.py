@@ -26,12 +26,12 @@ the other; :func:`recheck_faces` tests the conditions again and re-checks each s
 from __future__ import annotations
 
 import math
-import time
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import open_ends, others, posed, proved_once, recheck_problem
@@ -132,7 +132,7 @@ def face_proofs(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coor
         if conds is not None and continuous_at(expr, symbols, coords, box, i, end, conds):
             done.append((what, None))
             continue
-        got = proved_once(*posed(problem), what, stop - time.monotonic())
+        got = proved_once(*posed(problem), what, stop - work.now())
         if got is None:
             return None
         done.append((what, got))

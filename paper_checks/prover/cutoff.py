@@ -23,14 +23,14 @@ derived again, derives the sub-problem again and re-checks its certificate; it n
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import coordinate_of, nested, open_ends, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
@@ -129,7 +129,7 @@ def _even(expr: sympy.Expr, node: sympy.Expr) -> bool:
     if flipped == m:
         return True
     try:
-        with deadline(EVEN_SECONDS):
+        with work.limit(EVEN_SECONDS):
             return sympy.expand(flipped - m) == 0
     except (TimedOut, TypeError, ValueError, RecursionError):
         return False
@@ -145,8 +145,8 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: float) -> Fraction | Non
     """The cut nearest the middle (``pole -+ 2^-k``, inside the piece) whose tail box the tail closes; None if none."""
     lo, hi = box[i]
     try:  # its own error: the tail's inner limits catch TimedOut and would go on past this one
-        left = until - time.monotonic()
-        with deadline(max(min(max(CUT_SECONDS, CUT_SHARE * left), CUT_MOST, left), 0.01), error=CutOverran):
+        left = until - work.now()
+        with work.limit(max(min(max(CUT_SECONDS, CUT_SHARE * left), CUT_MOST, left), 0.01), error=CutOverran):
             for k in range(1, MAX_CUTS + 1):
                 c = Fraction(pole) - pole * Fraction(1, 2**k)
                 if lo < c < hi and closes(t, _tail_box(box, i, pole, c)) is not None:
@@ -263,13 +263,13 @@ def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             if not lo < c < hi:
                 return None
             got = _proved(expr, symbols, coords, box, cut, _tail_cuts(pole, c),
-                          f"{expr} beyond the cut of {symbols[cut.i]}", TAIL_SHARE * (stop - time.monotonic()))
+                          f"{expr} beyond the cut of {symbols[cut.i]}", TAIL_SHARE * (stop - work.now()))
             if not isinstance(got, tuple):
                 return got
             found[pole], tails[pole] = c, got[1:]
         low, high = found.get(-1), found.get(1)
         got = _proved(expr, symbols, coords, box, cut, (low, high), f"{expr} between the cuts of {symbols[cut.i]}",
-                      stop - time.monotonic())
+                      stop - work.now())
         if not isinstance(got, tuple):
             return got
         return Cutoff(str(symbols[cut.i]), low, high, *got, tails=tails, even=cut.even)

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import contextvars
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.partial_min import ROUGH, uncharted
@@ -96,7 +96,7 @@ def slope(f: sympy.Expr, x: sympy.Symbol, y: sympy.Symbol) -> sympy.Expr | None:
 def factored(m: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]]] | None:
     """SymPy's ``factor_list`` of ``m`` within :data:`FACTOR_SECONDS`, or None."""
     try:
-        with deadline(FACTOR_SECONDS):
+        with work.limit(FACTOR_SECONDS):
             coeff, fs = sympy.factor_list(m)
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError,
             AttributeError):
@@ -153,7 +153,7 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             return None
         for i in range(len(syms)):
             for j in range(len(syms)):
-                if i == j or time.monotonic() >= stop:
+                if i == j or work.now() >= stop:
                     continue
                 slopes = [slope(f, syms[i], syms[j]) for f in odd]
                 if None in slopes:
@@ -178,7 +178,7 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                         continue
                     d = slopes[odd.index(f)]
                     proof = proved_once(s * d, psyms, pbox, pcrds, f"the slope of {f} in {syms[i]}: {s * d}",
-                                        (stop - time.monotonic()) / 2)
+                                        (stop - work.now()) / 2)
                     if proof is None:
                         break
                     done.append((f, k, s, proof))

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextvars
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.roots import outward
 from paper_checks.prover.subproblem import nested, proved_in, recheck_problem, replaced
@@ -185,7 +185,7 @@ def in_exponential(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, unti
         if sub is None:
             return None
         got = proved_in(sub.margin, symbols, coords, list(sub.box), sub.i, sub.e,
-                        f"{expr} in the exponential of {symbols[sub.i]}", stop - time.monotonic(),
+                        f"{expr} in the exponential of {symbols[sub.i]}", stop - work.now(),
                         lambda e: _back(sub, e, box))
         if not isinstance(got, tuple):
             return got

@@ -17,7 +17,8 @@ from typing import Any, Callable
 import mpmath
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Traced
@@ -42,7 +43,7 @@ def exact_at(t: Traced, c: list[Fraction], base: Box, along: int | None = None,
     subs = {s: sympy.Rational(v.numerator, v.denominator) for s, v in zip(t.symbols, c)}
     at = ", ".join(f"{s} = {v}" for s, v in subs.items())
     try:
-        with deadline(seconds):
+        with work.limit(seconds):
             val = sympy.sympify(t.expr.xreplace(subs))
             k = 0 if along is None and len(t.symbols) == 1 else along
             if val.has(sympy.nan) and k is not None:

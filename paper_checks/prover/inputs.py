@@ -50,11 +50,31 @@ def seconds(name: str, v: Any) -> float:
     return limit_seconds(name, v)
 
 
+#: the largest work budget (units of :mod:`paper_checks.prover.work`): about eleven days of work
+MAX_WORK = 1_000_000.0
+
+
+def work_units(name: str, v: Any) -> float:
+    """``v`` as a work budget: a real number (never a ``bool`` or a string) of units, ``0 < v <=``
+    :data:`MAX_WORK` (compared before any conversion: ``10**400`` is refused, not an ``OverflowError``)."""
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a number of work units, got {type(v).__name__} {_quote(v)}")
+    try:
+        ok = 0 < v <= MAX_WORK
+    except (TypeError, ValueError, ArithmeticError):
+        ok = False
+    if not ok or not math.isfinite(float(v)):
+        raise ValueError(f"{name} must be a finite, positive number of work units up to {MAX_WORK:g}, got "
+                         f"{_quote(v)}")
+    return float(v)
+
+
 def budget_and_time(budget: Any, secs: Any, search_first: Any = 0, seed: Any = 0,
-                    shrink_evals: Any = 0) -> tuple[int, float]:
-    """``budget`` and ``secs`` checked (at least one box; finite, positive seconds), the rest too."""
+                    shrink_evals: Any = 0) -> tuple[int, float | None]:
+    """``budget`` and ``secs`` checked (at least one box; finite, positive seconds, or ``None``: no wall-clock
+    net of the call's own), the rest too."""
     budget = whole("prove: budget", budget, 1)
-    secs = seconds("prove: seconds", secs)
+    secs = None if secs is None else seconds("prove: seconds", secs)
     n = whole("prove: search_first", search_first, 0)
     if 0 < n < 10:
         raise ValueError(f"prove: search_first must be 0 (no search) or at least 10 evaluations, got {n!r}")
@@ -64,9 +84,11 @@ def budget_and_time(budget: Any, secs: Any, search_first: Any = 0, seed: Any = 0
 
 
 def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: Any,
-                    shrink_evals: Any) -> tuple[int, float]:
+                    shrink_evals: Any, work: Any = None) -> tuple[int, float | None, float]:
     """The checked arguments of :func:`~paper_checks.prover.prove.prove`: a :class:`SearchSpace` with an
-    exact margin, and the rest by :func:`budget_and_time`; returns the budget and the seconds."""
+    exact margin, and the rest by :func:`budget_and_time` and :func:`work_units`; returns the budget, the seconds
+    (the wall-clock net) and the work budget (``None``: :data:`~paper_checks.prover.prove.WORK_PER_SECOND` times
+    the seconds)."""
     if not isinstance(sp, SearchSpace):
         raise TypeError(f"prove: space must be a SearchSpace, got {type(sp).__name__} {_quote(sp)}")
     if sp.exact_margin is None:
@@ -80,7 +102,14 @@ def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: An
                                 f"sympy.Rational) or a Python float, got {type(v).__name__} {_quote(v)}; prove_expr "
                                 "takes an exact real constant such as pi/2 (it writes the symbol low + (high - low) t, "
                                 "t in [0, 1])")
-    return budget_and_time(budget, secs, search_first, seed, shrink_evals)
+    budget, secs = budget_and_time(budget, secs, search_first, seed, shrink_evals)
+    if work is None:
+        from paper_checks.prover.prove import WORK_PER_SECOND
+
+        if secs is None:
+            raise ValueError("prove: give a work budget (work=) or a time limit (seconds=); both are None")
+        return budget, secs, WORK_PER_SECOND * secs
+    return budget, secs, work_units("prove: work", work)
 
 
 def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction | float | sympy.Expr:

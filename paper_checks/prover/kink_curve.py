@@ -23,14 +23,14 @@ curve and sides and re-checks every certificate.
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.partial_min import JUMPS, uncharted
 from paper_checks.prover.subproblem import clipped, nested, open_ends, others, proved_once, recheck_problem, sampled
@@ -94,7 +94,7 @@ def curve(g: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
     """The one solution ``phi`` of ``g = 0`` for ``s`` that SymPy's ``solve`` gives within :data:`SOLVE_SECONDS`, free
     of ``s`` and reading another coordinate (a constant one is the kink's roots'); None otherwise."""
     try:
-        with deadline(SOLVE_SECONDS):
+        with work.limit(SOLVE_SECONDS):
             found = sympy.solve(g, s, dict=False)
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
         return None
@@ -155,7 +155,7 @@ def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
         node = found[0]
         g = node.args[0] - node.args[1]
         for k, s in enumerate(syms):
-            if s not in g.free_symbols or infinite(bx[k][0]) or infinite(bx[k][1]) or time.monotonic() >= stop:
+            if s not in g.free_symbols or infinite(bx[k][0]) or infinite(bx[k][1]) or work.now() >= stop:
                 continue
             phi = curve(g, s)
             if phi is None or not phi.free_symbols <= set(syms):
@@ -186,7 +186,7 @@ def _proofs(m: sympy.Expr, node: sympy.Expr, syms: list[sympy.Symbol], crds: lis
     bounds = []
     for which, (margin, sy, sc, sb) in bound_problems(syms, crds, bx, k, phi):
         got = proved_once(margin, sy, sb, sc, f"{syms[k]} = {phi} at or past its {which} end",
-                          (stop - time.monotonic()) / 6)
+                          (stop - work.now()) / 6)
         if got is None:
             return None
         bounds.append((which, got))
@@ -196,7 +196,7 @@ def _proofs(m: sympy.Expr, node: sympy.Expr, syms: list[sympy.Symbol], crds: lis
         for sign in (True, False):
             margin, sy, sc, sb = cell(m, node, syms, crds, bx, k, phi, where, side, sign)
             what = f"{m} {where} {syms[k]} = {phi}" + ("" if sign else f" where {node} is {node.args[side]}")
-            got = proved_once(margin, sy, sb, sc, what, (stop - time.monotonic()) / (4 - 2 * n - len(proofs)))
+            got = proved_once(margin, sy, sb, sc, what, (stop - work.now()) / (4 - 2 * n - len(proofs)))
             if got is None:
                 return None
             proofs.append(got)

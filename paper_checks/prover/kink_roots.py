@@ -18,14 +18,14 @@ certificate.
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import nested, open_ends, proved_once, recheck_problem
@@ -112,7 +112,7 @@ def roots(g: sympy.Expr, s: sympy.Symbol, low: sympy.Expr, high: sympy.Expr) -> 
     finds them; None where it gives anything but a few real numbers (they only choose the cells: each cell's side is
     proved)."""
     try:
-        with deadline(SOLVE_SECONDS):
+        with work.limit(SOLVE_SECONDS):
             found = sympy.solveset(g, s, sympy.Interval.open(low, high))
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError):
         return None
@@ -189,7 +189,7 @@ def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
             proofs = []
             for sign in (True, False):
                 margin, sy, sc, sb = cell_problem(expr, node, index, a, b, side, symbols, coords, box, sign)
-                left = (stop - time.monotonic()) / (2 * (len(ends) - 1 - k) - len(proofs))
+                left = (stop - work.now()) / (2 * (len(ends) - 1 - k) - len(proofs))
                 what = f"{expr} on {s} in [{a}, {b}]" + (f" where {node} is {node.args[side]}" if not sign else "")
                 proved = proved_once(margin, sy, sb, sc, what, left)
                 if proved is None:

@@ -22,13 +22,13 @@ sub-problem's domain and margin and re-checks every certificate; it never trusts
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
@@ -154,12 +154,12 @@ def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
             return None
-        per_sign = SIGN_SHARE * (stop - time.monotonic())
+        per_sign = SIGN_SHARE * (stop - work.now())
         sides: list[Side] = []
         tried: set[sympy.Expr] = set()
         reduced = expr
         needed = False  # a kink the intervals do not decide on the piece (else the boxes' kink step does it alone)
-        while len(tried) < MOST_KINKS and time.monotonic() < stop:
+        while len(tried) < MOST_KINKS and work.now() < stop:
             inner = [n for n in two_sided(reduced) if n not in tried and innermost(n)]
             looks = {n: _looks_one_sign(sign_of(n, 0), symbols, box) for n in inner[:MOST_KINKS - len(tried)]}
             tried.update(looks)
@@ -169,19 +169,19 @@ def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
                 break
             decided = {}
             for node, (side, _) in looks.items():
-                if time.monotonic() > stop:
+                if work.now() > stop:
                     break
                 sign, sy, sc, sb = renamed(sign_of(node, side), symbols, coords, box)
-                got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", min(per_sign, stop - time.monotonic()))
+                got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", min(per_sign, stop - work.now()))
                 if got is not None:
                     sides.append(Side(node, side, sign, *got))
                     decided[node] = node.args[side]
             if not decided:
                 break
             reduced = reduced.xreplace(decided)
-        if not needed or not sides or time.monotonic() > stop:
+        if not needed or not sides or work.now() > stop:
             return None
-        got = proved_once(reduced, symbols, box, coords, "the margin with its kinks decided", stop - time.monotonic())
+        got = proved_once(reduced, symbols, box, coords, "the margin with its kinks decided", stop - work.now())
         return KinksDecided(sides, reduced, *got) if got is not None else None
 
 

@@ -18,13 +18,13 @@ margins and re-checks both certificates; it never trusts the run.
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
@@ -147,7 +147,7 @@ def kink_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
                 if got is None:
                     continue
                 margin, sy, sc, sb = got
-                left = (stop - time.monotonic()) / (2 - side)
+                left = (stop - work.now()) / (2 - side)
                 proved = proved_once(margin, sy, sb, sc, f"{expr} where {node} is {node.args[side]}", left)
                 if proved is None:
                     break

@@ -27,7 +27,6 @@ re-checks its certificate; it never trusts the run.
 from __future__ import annotations
 
 import contextvars
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -35,6 +34,7 @@ from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
@@ -247,7 +247,7 @@ def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, 
             return None
         a, b, margin = found
         refuted: list[Any] = []
-        proved = proved_once(margin, symbols, box, coords, f"{expr} through its logarithms", stop - time.monotonic(),
+        proved = proved_once(margin, symbols, box, coords, f"{expr} through its logarithms", stop - work.now(),
                              refuted)
         if proved is None:
             return ([coordinate_of(refuted[0], s, c) for s, c in zip(symbols, coords)]

@@ -26,14 +26,14 @@ every certificate.
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.concave import ends_open, plain, reread, second_rechecked
 from paper_checks.prover.normal import is_zero
@@ -92,7 +92,7 @@ def at_centre(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> sympy
     if fm.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
         return None
     try:
-        with deadline(SAME_SECONDS):
+        with work.limit(SAME_SECONDS):
             return sympy.Integer(0) if sympy.expand(fm) == 0 else fm
     except TimedOut:
         return fm
@@ -119,7 +119,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             return None
         m, syms, crds, bx = un
         for k, x in enumerate(syms):
-            if time.monotonic() >= stop or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
+            if work.now() >= stop or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue
             if not symmetric(m, syms, bx, k) or not convex_sampled(m, x, syms, bx):
                 continue
@@ -130,7 +130,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             if fm.free_symbols:
                 osy, osc, obx = others(k, syms, crds, bx)
                 face_proof = proved_once(fm, osy, obx, osc, f"{m} at the centre {x} = {centre(bx, k)}",
-                                         (stop - time.monotonic()) / 3)
+                                         (stop - work.now()) / 3)
                 if face_proof is None:
                     continue
             elif not _holds(fm):
@@ -140,7 +140,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             except (TypeError, ValueError, NotImplementedError, RecursionError):
                 continue
             convex = proved_once(d2, syms, bx, ends_open(syms, crds, bx, k), f"d^2/d{x}^2 of {m}",
-                                 stop - time.monotonic())
+                                 stop - work.now())
             if convex is not None:
                 return Mirror(k, str(x), centre(bx, k), convex, fm, face_proof)
         return None

@@ -30,7 +30,8 @@ from typing import Any
 import mpmath
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Untraceable, compile_expr, derivative, precision
@@ -224,7 +225,7 @@ def defined_on(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
 def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_SECONDS) -> bool:
     """Whether SymPy's ``simplify`` takes ``expr`` to 0 within ``seconds`` (False when it does not say)."""
     try:
-        with deadline(seconds):
+        with work.limit(seconds):
             return sympy.simplify(expr) == 0
     except TimedOut:
         return False
@@ -257,7 +258,7 @@ def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, secon
         return False
     ends = {s: box[symbols.index(s)] for s in syms}
     try:
-        with deadline(seconds):
+        with work.limit(seconds):
             ivs = intervals(box)
             for s in syms:
                 d = derivative(expr, s)
@@ -284,7 +285,7 @@ def distinct(a: sympy.Expr, b: sympy.Expr) -> bool:
     if a == b:
         return False
     try:
-        with deadline(SAME_SECONDS):
+        with work.limit(SAME_SECONDS):
             return sympy.expand(a - b) != 0
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
         return True
@@ -329,7 +330,7 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
     if has_branches(expr) or sympy.count_ops(expr) > MAX_OPS or expr.has(sympy.nan, sympy.zoo):
         return Reduction(expr, expr, "as written")
     try:
-        with deadline(seconds):
+        with work.limit(seconds):
             coeff, facs, normal = _normal(_poles_as_quotients(expr, symbols, box))
     except TimedOut:
         return Reduction(expr, expr, "as written", how=f"no normal form within {seconds} s")

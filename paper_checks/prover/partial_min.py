@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import contextvars
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.continuity import face_proofs, recheck_faces
 from paper_checks.prover.normal import is_zero
@@ -137,7 +137,7 @@ def _candidates(d1: sympy.Expr, x: sympy.Symbol, symbols: list[sympy.Symbol]) ->
     ``d1 = 0`` that are free of ``x``, smallest first."""
     out = [s for s in symbols if s != x]
     try:
-        with deadline(SOLVE_SECONDS):
+        with work.limit(SOLVE_SECONDS):
             found = sympy.solve(d1, x, dict=False)
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
         found = []
@@ -196,14 +196,14 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             return None
         m, syms, crds, bx = opened(*un)
         for k, x in enumerate(syms):
-            if time.monotonic() >= stop:
+            if work.now() >= stop:
                 return None
             if not convex_sampled(m, x, syms, bx):
                 continue
             d1 = sympy.diff(m, x)
             tried = 0
             for phi in _candidates(d1, x, syms):
-                if tried >= MAX_CANDIDATES or time.monotonic() >= stop:
+                if tried >= MAX_CANDIDATES or work.now() >= stop:
                     break
                 if not strictly_inside(phi, k, syms, bx) or not _critical(d1, x, phi):
                     continue
@@ -237,7 +237,7 @@ def second(m: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
     reads the signs of a product: ``b^(r/(r - 1) - 2) r/(r - 1)``, where the derivative as taken is a sum)."""
     d2 = sympy.diff(m, x, 2)
     try:
-        with deadline(FACTOR_SECONDS):
+        with work.limit(FACTOR_SECONDS):
             f = sympy.factor(d2)
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return d2
@@ -270,14 +270,14 @@ def _proofs(m: sympy.Expr, k: int, phi: sympy.Expr, syms: list[sympy.Symbol], cr
     least_margin = m.xreplace({x: phi})
     if not least_margin.free_symbols and least_margin != 0 and not constant_holds(least_margin):
         return _at(phi, k, osy, [inner_point(*b) for b in obx])  # 0 or the negative constant decide nothing else
-    left = max(stop - time.monotonic(), 0.0)
+    left = max(stop - work.now(), 0.0)
     convex = proved_once(second(m, x), syms, bx, crds, f"d^2/d{x}^2 of {m}", left / 2)
     if convex is None:
         return None
     if least_margin == 0 or is_zero(least_margin) or not least_margin.free_symbols:
         return convex, None
     refuted: list[Any] = []
-    least = proved_once(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", (stop - time.monotonic()) / 2,
+    least = proved_once(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", (stop - work.now()) / 2,
                         refuted)
     if least is None:
         return _at(phi, k, osy, [coordinate_of(refuted[0], s, c) for s, c in zip(osy, osc)]) if refuted else None

@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import contextvars
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.bound import natural
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
@@ -112,7 +112,7 @@ def apart(expr: sympy.Expr) -> sympy.Expr:
 def _identity(d: sympy.Expr) -> bool:
     """Whether ``d`` is 0 identically: SymPy's ``expand`` (the product distributed) or ``simplify`` says so."""
     try:
-        with deadline(FACTOR_SECONDS):
+        with work.limit(FACTOR_SECONDS):
             if sympy.expand(d) == 0:
                 return True
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
@@ -125,7 +125,7 @@ def split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> tuple[symp
     if any(infinite(a) or infinite(b) for a, b in box) or not _powers_apart_hold(expr, symbols, box):
         return None
     try:
-        with deadline(FACTOR_SECONDS):
+        with work.limit(FACTOR_SECONDS):
             written = sympy.factor_terms(apart(expr))
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
         return None
@@ -165,7 +165,7 @@ def positive_factor(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, unt
         keep, syms, bx, crds = _projection(rest, symbols, box, coords)
         refuted: list[Any] = []
         proof = proved_once(rest, syms, bx, crds, f"{rest} (the margin's factor besides {factor})",
-                            stop - time.monotonic(), refuted)
+                            stop - work.now(), refuted)
         if proof is not None:
             return PositiveFactor(factor, rest, [str(s) for s in syms], *proof)
         if refuted:

@@ -27,14 +27,13 @@ piece in ball arithmetic and the signs again, and re-checks every certificate; i
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
-from paper_checks.prover import algebraic
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import algebraic, work
 from paper_checks.prover.balls import ball_at, ball_lower
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, generic_point, groups, status
@@ -141,7 +140,7 @@ def _in_powers_of(x: sympy.Expr, base: sympy.Expr) -> bool:
 def form_of(expr: sympy.Expr) -> Form | None:
     """The margin as ``A - w S^e`` (the module docstring), or None."""
     try:
-        with deadline(REWRITE_SECONDS):
+        with work.limit(REWRITE_SECONDS):
             terms = _terms(expr)
     except (TimedOut, RecursionError):
         return None
@@ -160,7 +159,7 @@ def form_of(expr: sympy.Expr) -> Form | None:
             rest = sympy.Add(*[o for j, o in enumerate(terms) if j != k])
             base = sympy.expand(rest / weight, power_base=False, power_exp=False, log=False, multinomial=False)
             try:
-                with deadline(REWRITE_SECONDS):
+                with work.limit(REWRITE_SECONDS):
                     x, into = root(sympy.factor_terms(base), f.exp)
             except (TimedOut, TypeError, ValueError, RecursionError):
                 continue
@@ -203,7 +202,7 @@ def power_compare(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until
         parts = []
         probs = fm.problems
         for k, (what, margin) in enumerate(probs):
-            left = (stop - time.monotonic()) / (len(probs) - k)
+            left = (stop - work.now()) / (len(probs) - k)
             proved = proved_once(margin, symbols, box, coords, f"{margin} ({what}, through a power)", left)
             if proved is None:
                 return None

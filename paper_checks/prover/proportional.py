@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextvars
 import itertools
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -32,6 +31,7 @@ from typing import Any
 import sympy
 from sympy.polys.rings import ring
 
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box, generic_point, groups
 from paper_checks.prover.normal import defined_on
 from paper_checks.prover.subproblem import (
@@ -268,7 +268,7 @@ def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until:
                     return Proportional(f, g, h, sign, None, None, kind)
                 continue
             sy, sc, sb = sub_coordinates(sign, symbols, coords, box)
-            got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", stop - time.monotonic())
+            got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", stop - work.now())
             if got is not None:
                 return Proportional(f, g, h, sign, *got, kind)
             bad = negative_at(sign, sy, sb)

@@ -7,9 +7,13 @@ rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halv
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
 verified exactly and shrunk by the search's machinery (:func:`paper_checks.search.exact.verify`,
 :class:`paper_checks.search.shrinker.Shrinker`); ``search_first`` runs the counterexample search itself before
-the boxes. The time limit is checked between boxes and steps; a step that cannot stop itself (one trace of
-a very large margin, one SymPy call) is stopped by an alarm :data:`ALARM_GRACE` after the limit (in the main
-thread), so the call returns within ``seconds + 2``. Each node's domain (the log or a non-integer power of
+the boxes. Every choice of the schedule is a share of a *work* budget (:mod:`paper_checks.prover.work`: counted,
+the same on every machine), so a proof's route and outcome depend on the margin, the domain, the budgets and the
+seed, not on the machine's speed or load. Work is checked between boxes and steps; a step that cannot stop itself
+(one trace of a very large margin, one SymPy call) is stopped by the meter :data:`ALARM_GRACE` units after the
+budget. The wall clock is a safety net only: an alarm ``seconds + ALARM_GRACE`` after the start stops the proof
+(the reason then says "a safety net" and the work it came at), so the call returns within ``seconds + 2``.
+Each node's domain (the log or a non-integer power of
 a part that must stay ``>= 0``) is one more conjunct, a guard (:mod:`paper_checks.prover.defined`), decided on
 the margin as traced. It ends in exactly one of (:class:`~paper_checks.prover.result.ProofOutcome`)
 
@@ -28,19 +32,21 @@ finds nothing says *confirmed* (docs/design.md, "Verdicts").
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import heapq
 import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
 from paper_checks.deadline import TimedOut, deadline
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import charts, closures, inputs
+from paper_checks.prover import charts, closures, inputs, timebox
+from paper_checks.prover import work as meter
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
@@ -60,7 +66,7 @@ from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
-#: the shares of the time limit spent before the open conjuncts are tried by a monotone sweep, the first time
+#: the shares of the work budget spent before the open conjuncts are tried by a monotone sweep, the first time
 #: (with a near deadline: a sweep that closes does so quickly) and the second
 SWEEP_AFTER = (0.2, 0.6)
 #: the first sweep's deadline, as a share of the time left (the sweep spends its own share of that,
@@ -71,9 +77,13 @@ STALLED = 0.5
 #: the most boxes one proof processes whatever its budget: what it holds (open boxes, closed boxes' records)
 #: grows by at most two entries a box, so memory stays bounded for any budget and time limit
 MAX_BOXES = 2_000_000
-#: seconds past its time limit at which the prover's alarm stops a step that cannot stop itself (then what is
-#: left is reported without the SymPy work of :mod:`paper_checks.prover.gather`): it returns within the limit + 2 s
+#: work units past its budget (and seconds past its wall-clock net) at which the prover stops a step that cannot
+#: stop itself (then what is left is reported without the SymPy work of :mod:`paper_checks.prover.gather`)
 ALARM_GRACE = 0.75
+#: the work budget (units of :mod:`paper_checks.prover.work`) of a proof given only ``seconds``, per second: a
+#: quiet 2-core laptop spends it in about three quarters of that time, so that there the budget decides and the
+#: wall-clock net fires only on a slower or busier machine (and says so)
+WORK_PER_SECOND = 0.75
 #: one closure's step on one box may run for this share of the time left (at least :data:`BOX_STEP_MIN_SECONDS`);
 #: one that runs past it closes nothing on that box, which is split. Unbounded, one step's SymPy work on the second
 #: box of a weighted Pinsker bound in three coordinates took 7 s of an 8 s limit, and a false neighbour's box
@@ -104,7 +114,7 @@ class _Piece:
 class _State:
     space: SearchSpace
     budget: int
-    deadline: float
+    deadline: float  # the point on the work meter (meter.now()) where the work budget ends
     shrink_evals: int
     heap: list = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
@@ -120,6 +130,17 @@ class _State:
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
     subproofs: dict[tuple[int, int], Any] = field(default_factory=dict)  # conjuncts closed by sub-proofs: their record
     constraint_read: bool = True  # the domain's constraint read on every piece (constraint.piece_box)
+    start_work: float = 0.0  # the meter when the proof began
+    counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, closed, proofs
+
+    def count(self, name: str, spent: float, closed: bool, piece: bool = False) -> None:
+        """One call of closure ``name`` that spent ``spent`` work units and closed a box (``piece``: a whole piece's
+        conjunct) or not."""
+        c = self.counters.setdefault(name, {"calls": 0, "work": 0.0, "boxes_closed": 0, "pieces_closed": 0})
+        c["calls"] += 1
+        c["work"] += spent
+        c["boxes_closed"] += int(closed and not piece)
+        c["pieces_closed"] += int(closed and piece)
 
     def push(self, key: float, i: int, j: int, path: str, box: Box) -> None:
         self.seq += 1
@@ -130,8 +151,8 @@ def _traced_pieces(st: _State) -> list[_Piece]:
     """The traced pieces (one outside the constraint left out); ``st.constraint_read``: read on each of them."""
     out, space = [], st.space
     for pc in pieces(space):
-        if time.monotonic() > st.deadline:
-            raise TimeoutError("the time ran out while tracing the margin on the pieces of the domain")
+        if meter.now() > st.deadline:
+            raise TimeoutError("the work budget ran out while tracing the margin on the pieces of the domain")
         t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
         narrowed = piece_box(space, pc, coords)  # constraint.py
         st.constraint_read &= narrowed.read
@@ -201,7 +222,7 @@ def _narrow(box: Box, base: Box) -> bool:
 
 def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     """Process the open box of lowest bound: probe its centre, close it (the closures of its stage, cheapest first,
-    :mod:`paper_checks.prover.closures`, each for at most :data:`BOX_STEP_SHARE` of the time left), or split it."""
+    :mod:`paper_checks.prover.closures`, each for at most :data:`BOX_STEP_SHARE` of the work left), or split it."""
     key, _, i, j, path, box = heapq.heappop(st.heap)
     pc = pcs[i]
     st.boxes += 1
@@ -216,10 +237,11 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     for method in closures.for_stage(where):
         if not method.applies(goal):
             continue
-        now = time.monotonic()
+        now = meter.now()
         cap = min(st.deadline, now + max(BOX_STEP_MIN_SECONDS, BOX_STEP_SHARE * (st.deadline - now)))
         cl, overran = timed_step(method, goal, cap)
-        if overran and time.monotonic() >= st.deadline:  # the box stays open; the loop stops at the time limit
+        st.count(method.name, meter.now() - now, cl is not None and cl.closed)
+        if overran and meter.now() >= st.deadline:  # the box stays open; the loop stops at the work budget
             _overran(st, method, i, j)
             st.push(key, i, j, path, box)
             return None
@@ -250,7 +272,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
 def _overran(st: _State, method: Method, i: int, j: int) -> None:
     """Note a step stopped at the time limit (the proof then ends ``undecided``, the step named)."""
     st.stage = st.overran = f"the closure {method.name} on piece {i}, conjunct {j}"
-    st.notes.append(f"{st.stage} did not finish within the time limit: it was stopped")
+    st.notes.append(f"{st.stage} did not finish within the work budget: it was stopped")
 
 
 def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
@@ -264,7 +286,10 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
         for method in closures.for_stage("piece"):
             if not method.applies(goal):
                 continue
+            now = meter.now()
             out, overran = timed_step(method, goal, st.deadline)
+            st.count(method.name, meter.now() - now,
+                     out is not None and out.closure is not None and out.closure.closed, piece=True)
             if overran:
                 _overran(st, method, i, j)
                 break
@@ -313,21 +338,23 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
     normal form, then the margin as written where it differs (the normal form may scale it by a positive factor
     that depends on the coordinate, ``q (1 - p^q)/q``: monotone as written, not so scaled). One that closes
     replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk.
-    ``span``: the share of the time left before the sweeps' deadline."""
+    ``span``: the share of the work left before the sweeps' end."""
     method = closures.by_method("monotone sweep")
-    now = time.monotonic()
+    now = meter.now()
     until = now + span * (st.deadline - now)
     for i, j in sorted({(h[2], h[3]) for h in st.heap} | {(s[0], s[1]) for s in st.stuck}):
         pc = pcs[i]
         written = pc.written[j] if j < len(pc.written) else pc.parts[j]
         forms = [("", pc.parts[j])] + ([("written", written)] if distinct(pc.parts[j].expr, written.expr) else [])
         for form, t in forms:
-            if time.monotonic() > until:
+            if meter.now() > until:
                 return None
             goal = PieceGoal(t, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], until)
             if method is None or not method.applies(goal):
                 break
+            begun = meter.now()
             out, _ = timed_step(method, goal, until)  # a kink the sweep cannot differentiate closes nothing
+            st.count(method.name, meter.now() - begun, out is not None and out.closure is not None, piece=True)
             if out is None:
                 continue
             if out.closure is None:
@@ -370,7 +397,7 @@ def _remaining(st: _State, pcs: list[_Piece], gather: bool = True) -> dict[str, 
                                     GATHER, (r for r in parts if r[1:3] == (i, j)), key=key)],
                                             pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
                                             lambda x: status([(v, v) for v in x], pc.coords) == "inside",
-                                            min(EXACT_SECONDS, st.deadline + ALARM_GRACE / 2 - time.monotonic()))}
+                                            min(EXACT_SECONDS, st.deadline + ALARM_GRACE / 2 - meter.now()))}
         except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
             out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
     return out
@@ -391,7 +418,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     if st.heap:
         spent = (f"the budget of {st.budget} boxes" if st.boxes >= st.budget
                  else f"the most boxes the prover holds in memory, {MAX_BOXES}," if st.boxes >= MAX_BOXES
-                 else f"the time limit of {st.deadline - start:.3g} s")
+                 else f"the work budget of {st.deadline - st.start_work:.3g} units")
         stopped = f" (it stopped {st.overran})" if st.overran else ""
         return _undecided(st, pcs, f"{spent} ran out{stopped} with {len(st.heap) + len(st.stuck)} boxes open", start)
     if st.stuck:
@@ -408,13 +435,13 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
 
 
-def _search_first(space: SearchSpace, evals: int, seed: int, start: float, seconds: float) -> ProofResult | None:
+def _search_first(space: SearchSpace, evals: int, seed: int, start: float, units: float) -> ProofResult | None:
     """The counterexample search (:func:`paper_checks.search.loop.search`) with ``evals`` evaluations (its memory
-    bounded for any ``evals``) and ``seconds`` for all of it, under an alarm (an exact verification of a rounding dip
+    bounded for any ``evals``) and ``units`` of work for all of it (an exact verification of a rounding dip
     can take minutes: a rational to the power -1/(1 - t) near t = 1): its verified, shrunk counterexample, or None."""
     try:
-        with deadline(max(seconds, 0.01)):
-            res = search(space, evals, np.random.default_rng(seed), time_limit=max(seconds, 0.01))
+        with meter.limit(max(units, 0.01)):
+            res = search(space, evals, np.random.default_rng(seed))
     except (ValueError, TimedOut):  # e.g. no sampled point meets the constraint: branch and bound decides alone
         return None
     if not res.verified:
@@ -426,7 +453,7 @@ def _search_first(space: SearchSpace, evals: int, seed: int, start: float, secon
                               "evaluations), verified exactly and shrunk"])
 
 
-def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
+def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0, *, work: float | None = None,
           shrink_evals: int = SHRINK_EVALS, search_first: int = 0, seed: int = 0,
           exact_first: bool = True) -> ProofResult:
     """Prove ``space.exact_margin >= 0`` on the whole declared domain, or refute it exactly.
@@ -437,14 +464,17 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
         is required and must be traceable on SymPy symbols)
     budget : the most boxes processed (at least 1; whatever the budget, at most :data:`MAX_BOXES`, so that
         memory stays bounded: a run stopped there says so)
-    seconds : the wall-clock limit, a positive number up to :data:`paper_checks.deadline.MAX_SECONDS`; the
-        call returns within ``seconds + 2`` (in the main thread): the loop stops itself at the limit, and an
-        alarm :data:`ALARM_GRACE` after it stops a step that cannot (one SymPy call, a trace); ``undecided``
-        then names the stage and says what is left
+    seconds : the wall-clock safety net, a positive number up to :data:`paper_checks.deadline.MAX_SECONDS`, or
+        ``None`` for none of its own (a sub-proof inside a proof: the outer net holds); the call returns within
+        ``seconds + 2`` (in the main thread). When it fires, ``undecided`` says so, with the work it came at: the
+        one outcome that depends on the machine
+    work : the work budget in units of :mod:`paper_checks.prover.work` (counted, the same on every machine): every
+        choice of the schedule is a share of it, and the proof stops when it is spent (a step that cannot stop
+        itself, :data:`ALARM_GRACE` units later). ``None``: :data:`WORK_PER_SECOND` times ``seconds``
     shrink_evals : the most exact evaluations spent shrinking a counterexample
     search_first : margin evaluations of a counterexample search run first (0: none; at least 10
         otherwise): in many dimensions sampling finds a failing region sooner than boxes do. Any number: the
-        search streams its samples in bounded memory and stops after :data:`SEARCH_SHARE` of ``seconds``
+        search streams its samples in bounded memory and stops after :data:`SEARCH_SHARE` of ``work``
     seed : the search's random seed
     exact_first : decide each piece symbolically first (normal form, identities, factors of known sign,
         real roots / z3 for polynomial margins: :mod:`paper_checks.prover.normal`,
@@ -455,30 +485,125 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float = 30.0, *,
     ProofResult: ``proved`` with a :class:`~paper_checks.prover.certificate.Certificate`,
     ``counterexample`` (exact, shrunk), ``undefined`` (``undefined``: an exact point of the domain where a node of
     the margin is not real, :mod:`paper_checks.prover.defined`) or ``undecided`` (``reason``, ``remaining``).
+    Every result records the work it spent and its budget (``work``, ``work_budget``) and what each closure cost
+    (``counters``).
     """
-    budget, seconds = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals)
-    bounded, told, seconds = charts.chart(space, seconds)  # a two-coordinate constraint, a half-line: onto boxes
+    budget, seconds, work = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals, work)
+    top = not inside()
+    token = _INSIDE.set(True)
+    try:
+        with meter.metered(), fixed_random(top):
+            if top:  # a proof starts from the same memory wherever it runs: nothing kept from an earlier one
+                forget()
+            begun = time.monotonic()
+            try:
+                with deadline(None if seconds is None else seconds + ALARM_GRACE, error=OutOfTime):
+                    res = _charted(space, budget, seconds, work, shrink_evals, search_first, seed, exact_first)
+            except OutOfTime:  # the safety net: the one outcome that depends on the machine, and it says so
+                res = ProofResult("undecided", 0, budget, time.monotonic() - begun,
+                                  reason=f"{_net_text(seconds)} came before the work budget of {work:g} units was "
+                                         "spent")
+            if top and timebox.NET_FIRED:
+                res.notes.append(f"a step's wall-clock net fired (the route may depend on the machine): "
+                                 f"{', '.join(timebox.NET_FIRED)}")
+                timebox.NET_FIRED.clear()
+            return res
+    finally:
+        _INSIDE.reset(token)
+
+
+#: whether a proof is running in this context (a sub-proof then keeps what the proof around it made)
+_INSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("inside_a_proof", default=False)
+
+
+def inside() -> bool:
+    """Whether this call runs inside a proof (a sub-proof)."""
+    return _INSIDE.get()
+
+
+def _net_text(seconds: float | None) -> str:
+    return ("the wall-clock limit (a safety net)" if seconds is None else
+            f"the wall-clock limit of {seconds:g} s (a safety net)")
+
+
+@contextlib.contextmanager
+def fixed_random(top: bool = True) -> Iterator[None]:
+    """SymPy's own random generators (``sympy.core.random``: the order in which its assumptions are asked, random
+    bases of its primality tests) seeded the same in every proof, and handed back as they were: seeded from the
+    system at import, they made a proof's work differ from run to run by a few hundred calls."""
+    if not top:
+        yield
+        return
+    from sympy.core import random as sympy_random
+
+    rngs = (sympy_random.rng, sympy_random._assumptions_rng)
+    states = [r.getstate() for r in rngs]
+    sympy_random.seed(0)
+    try:
+        yield
+    finally:
+        for r, s in zip(rngs, states):
+            r.setstate(s)
+
+
+
+
+def forget() -> None:
+    """Empty what the prover and SymPy keep between proofs (sub-proofs kept, limits, enclosures, SymPy's cache), so
+    that a proof's work and route do not depend on what ran before it in the process."""
+    from sympy.core.cache import clear_cache
+
+    from paper_checks.prover import bound, enclose, second, subproblem
+
+    clear_cache()
+    subproblem._cache.clear()
+    bound.forget_limits()
+    enclose._cached.cache_clear()
+    second._newton_fns.cache_clear()
+    timebox.NET_FIRED.clear()
+
+
+def _charted(space: SearchSpace, budget: int, seconds: float | None, work: float, shrink_evals: int,
+             search_first: int, seed: int, exact_first: bool) -> ProofResult:
+    """:func:`prove` after its arguments are checked, with the meter running and the wall-clock net armed."""
+    began = meter.now()
+    bounded, told, _ = charts.chart(space, work)  # a two-coordinate constraint, a half-line: onto boxes
     if bounded is not space:
-        return told(prove(bounded, budget, seconds, shrink_evals=shrink_evals, search_first=search_first, seed=seed,
-                          exact_first=exact_first))
+        left = max(work - (meter.now() - began), inputs.LEAST_SECONDS)
+        return told(_charted(bounded, budget, seconds, left, shrink_evals, search_first, seed, exact_first))
     start = time.monotonic()
-    st = _State(space, budget, start + seconds, shrink_evals)
+    st = _State(space, budget, meter.now() + work, shrink_evals)
+    st.start_work = meter.now()
     st.tight = Tight(st.deadline, st.notes)
-    try:  # the alarm stops a step that cannot stop itself (one SymPy call, a trace): what finished is kept
-        with deadline(seconds + ALARM_GRACE, error=_OutOfTime):
-            return _run(st, search_first, seed, exact_first, start)
-    except _OutOfTime:
-        pass
-    reason = (f"the time limit of {seconds:g} s ran out in {st.stage}, a step that could not stop itself (it was "
-              "stopped)")
-    remaining: dict[str, Any] = {}
-    with contextlib.suppress(_OutOfTime), deadline(ALARM_GRACE / 2, error=_OutOfTime):  # the limit is already past
-        remaining = _remaining(st, st.pcs, gather=False) if st.pcs is not None else {}
-    return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason, remaining=remaining,
-                       notes=st.notes)
+    try:  # the meter stops a step that cannot stop itself (one SymPy call, a trace): what finished is kept
+        with meter.limit(work + ALARM_GRACE, error=OutOfWork):
+            res = _run(st, search_first, seed, exact_first, start)
+    except (OutOfWork, OutOfTime) as exc:
+        net = isinstance(exc, OutOfTime)
+        spent = meter.now() - st.start_work
+        reason = (f"{_net_text(seconds)} came at work {spent:.3g} of {work:g} units, in {st.stage}" if net else
+                  f"the work budget of {work:g} units ran out in {st.stage}, a step that could not stop itself (it "
+                  "was stopped)")
+        remaining: dict[str, Any] = {}
+        with contextlib.suppress(OutOfTime, OutOfWork), meter.limit(ALARM_GRACE / 2, error=OutOfWork), \
+                deadline(ALARM_GRACE / 2 if net else None, error=OutOfTime):
+            remaining = _remaining(st, st.pcs, gather=False) if st.pcs is not None else {}
+        res = ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason,
+                          remaining=remaining, notes=st.notes)
+    res.work, res.work_budget = round(meter.now() - st.start_work, 6), work
+    res.counters = {k: dict(v, work=round(v["work"], 6)) for k, v in sorted(st.counters.items())}
+    return res
 
 
-class _OutOfTime(BaseException):
+class OutOfWork(BaseException):
+    """The prover's own stop (:data:`ALARM_GRACE` units after its work budget), for a step that cannot stop itself:
+    neither a ``TimedOut`` nor an ``Exception``, so that no step's handler takes it for its own."""
+
+    def __init__(self, units: float) -> None:
+        super().__init__(f"work budget of {units:g} units spent")
+
+
+class OutOfTime(BaseException):
     """The prover's own alarm (:data:`ALARM_GRACE` after its time limit): not a ``TimedOut``, so that no step's
     own ``except TimedOut`` takes it for that step's limit; a ``BaseException``, so that no ``except Exception``
     swallows it."""
@@ -498,13 +623,13 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
     held = None
     if search_first:
         st.stage = "the counterexample search run first"
-        held = _search_first(st.space, search_first, seed, start, SEARCH_SHARE * (st.deadline - start))
+        held = _search_first(st.space, search_first, seed, start, SEARCH_SHARE * (st.deadline - st.start_work))
         if held is not None:
             held.budget = st.budget
-        elif time.monotonic() > st.deadline:
+        elif meter.now() > st.deadline:
             return ProofResult("undecided", 0, st.budget, time.monotonic() - start, notes=st.notes,
-                               reason=f"the time limit of {st.deadline - start:g} s ran out in the counterexample "
-                                      "search run first")
+                               reason=f"the work budget of {st.deadline - st.start_work:g} units ran out in the "
+                                      "counterexample search run first")
     res = _proof(st, exact_first, start, held)
     if held is not None and res.outcome not in ("undefined", "counterexample"):  # the proof's own says more
         held.seconds = time.monotonic() - start
@@ -527,19 +652,19 @@ def _proof(st: _State, exact_first: bool, start: float, held: ProofResult | None
         if not any(pc.guards for pc in pcs):
             return held
         # the guards' proof finds a point where the margin is not real in well under a second
-        st.deadline = min(st.deadline, time.monotonic() + HELD_SECONDS)
+        st.deadline = min(st.deadline, meter.now() + HELD_SECONDS)
     try:
         for i, pc in enumerate(pcs):
             for j in range(len(pc.parts)):
                 st.stage = f"deciding piece {i}, conjunct {j} exactly first (normal form, solver)"
-                late = time.monotonic() > st.deadline  # out of time: the rest go to the boxes, which stop at once
+                late = meter.now() > st.deadline  # out of work: the rest go to the boxes, which stop at once
                 found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
         sweeps, after_first = 0, 0.0
-        while st.heap and st.boxes < min(budget, MAX_BOXES) and time.monotonic() < st.deadline \
+        while st.heap and st.boxes < min(budget, MAX_BOXES) and meter.now() < st.deadline \
                 and st.unreal is None:
-            if sweeps < 2 and time.monotonic() > start + SWEEP_AFTER[sweeps] * (st.deadline - start):
+            if sweeps < 2 and meter.now() > st.start_work + SWEEP_AFTER[sweeps] * (st.deadline - st.start_work):
                 sweeps, st.stage = sweeps + 1, "a monotone sweep of the open conjuncts"
                 # the second only where the boxes stalled since the first (exp_t <= exp: its open volume fell from
                 # 65 % to 0.4 % meanwhile, and a second sweep would take the time the boxes need)
@@ -587,7 +712,7 @@ def _failing_where_defined(st: _State, found: ProofResult, start: float) -> Proo
     counterexample search (half the time left) looks for such a point; its verified counterexample is the
     answer, with the undefined point in a note. Otherwise ``found`` stands. A margin *not real* on part of the
     domain (``x**x`` on ``(-1, 0)``) keeps its own outcome, ``undefined``, whatever else holds."""
-    left = SEARCH_SHARE * (st.deadline - time.monotonic())
+    left = SEARCH_SHARE * (st.deadline - meter.now())
     if left <= 0.05:
         return found
     failing = _search_first(st.space, UNDEFINED_SEARCH_EVALS, 0, start, left)

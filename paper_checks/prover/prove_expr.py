@@ -11,8 +11,20 @@ from typing import Any
 
 import sympy
 
+from paper_checks.deadline import deadline
 from paper_checks.prover import inputs, unbounded
-from paper_checks.prover.prove import ProofResult, prove
+from paper_checks.prover import work as meter
+from paper_checks.prover.prove import (
+    ALARM_GRACE,
+    WORK_PER_SECOND,
+    OutOfTime,
+    OutOfWork,
+    ProofResult,
+    fixed_random,
+    forget,
+    inside,
+    prove,
+)
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 
 #: margin evaluations of the counterexample search run before the proof (:func:`paper_checks.prover.prove.prove`'s
@@ -37,7 +49,7 @@ def _exact_end(v: Any) -> sympy.Rational:
 
 def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: int = 20000,
                seconds: float = 30.0, *, simplices: dict[str, list[sympy.Symbol]] | None = None,
-               exact_first: bool = True, search_first: int = SEARCH_FIRST) -> ProofResult:
+               exact_first: bool = True, search_first: int = SEARCH_FIRST, work: float | None = None) -> ProofResult:
     """Prove ``expr >= 0`` for every symbol in its closed interval ``domain[symbol] = (low, high)`` (or its
     ``sympy.Interval``, whose open ends the domain leaves out: ``Interval.Ropen(-oo, 1)`` for ``x < 1``) and
     every point of the probability simplices ``simplices[name] = [p_0, ..., p_(d-1)]`` (symbols).
@@ -52,11 +64,45 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     the line, proved through a chart (:mod:`paper_checks.prover.unbounded`). ``search_first`` margin evaluations of
     the counterexample search run first (0: none), on at most half the time limit. Raises
     ``ValueError``/``TypeError`` naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in
-    neither.
+    neither. ``work`` and ``seconds`` are :func:`~paper_checks.prover.prove.prove`'s (the work budget; the wall-clock
+    net), and both count from the first line: writing the margin's text and compiling its float function are part
+    of the call (a polynomial of 12,000 terms ends ``undecided`` within ``seconds + 2``, not after it).
     """
-    begun = time.monotonic()  # the time limit counts from here: reading the formula is part of the call
+    begun, counted = time.monotonic(), meter.now()  # the limits count from here: reading the formula is in the call
     opened = inputs.open_ends(domain) if isinstance(domain, Mapping) else {}
     expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
+    if work is None:
+        work = WORK_PER_SECOND * float(seconds)
+    work = inputs.work_units("prove_expr: work", work)
+    top = not inside()
+    with meter.metered(), fixed_random(top):
+        if top:
+            forget()
+        try:
+            with deadline(float(seconds) - (time.monotonic() - begun) + ALARM_GRACE, error=OutOfTime), \
+                    meter.limit(work + ALARM_GRACE, error=OutOfWork):
+                space, back = _space(expr, domain, simplices, opened)
+                left = max(work - (meter.now() - counted), inputs.LEAST_SECONDS)
+                res = prove(space, budget, None, work=left, exact_first=exact_first, search_first=search_first)
+                res.work, res.work_budget = round(meter.now() - counted, 6), work
+        except (OutOfTime, OutOfWork) as exc:
+            what = (f"the wall-clock limit of {float(seconds):g} s (a safety net)" if isinstance(exc, OutOfTime)
+                    else f"the work budget of {work:g} units")
+            return ProofResult("undecided", 0, budget, time.monotonic() - begun, work=round(meter.now() - counted, 3),
+                               work_budget=work, reason=f"{what} ran out while the margin was prepared (its text "
+                                                        "and its float function)")
+    if res.counterexample is not None and back:
+        pt = dict(res.counterexample)
+        for name, (u, lo_r, width) in back.items():
+            pt[name] = lo_r + width * pt.pop(u)
+        res.counterexample = pt
+    return res
+
+
+def _space(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]], simplices: dict[str, list[sympy.Symbol]],
+           opened: dict[sympy.Symbol, tuple[bool, bool]]) -> tuple[SearchSpace, dict[str, Any]]:
+    """The search space of :func:`prove_expr` (its parameters, float and exact margins, its text) and how to give a
+    counterexample back in the expression's own symbols."""
     in_simplex = {s: (name, i) for name, syms in simplices.items() for i, s in enumerate(syms)}
     missing = expr.free_symbols - set(domain) - set(in_simplex)
     if missing:
@@ -106,12 +152,20 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
         return expr.xreplace(vals)
 
     names = list(subs) + list(in_simplex)
-    try:  # the float margin the search samples: SymPy's evaluation per point costs milliseconds
-        fast = sympy.lambdify(names, expr, "math")
-    except (TypeError, ValueError, NameError, SyntaxError, RecursionError):
-        fast = None
+    made: list[Any] = []
+
+    def compiled() -> Any:
+        """The float margin the search samples (SymPy's evaluation per point costs milliseconds), made when first
+        asked for: within the proof's limits."""
+        if not made:
+            try:
+                made.append(sympy.lambdify(names, expr, "math"))
+            except (TypeError, ValueError, NameError, SyntaxError, RecursionError):
+                made.append(None)
+        return made[0]
 
     def margin(pt: Point) -> float:
+        fast = compiled()
         if fast is not None:
             vals = [(float(pt[n]) if str(s) not in back else float(back[str(s)][1] + back[str(s)][2] * pt[n]))
                     for s, n in subs.items()] + [float(pt[name][i]) for name, i in in_simplex.values()]
@@ -123,12 +177,4 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
                 return math.nan
         return float(sympy.N(exact(pt)))
 
-    left = max(float(seconds) - (time.monotonic() - begun), inputs.LEAST_SECONDS)
-    res = prove(SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), budget, left,
-                exact_first=exact_first, search_first=search_first)
-    if res.counterexample is not None and back:
-        pt = dict(res.counterexample)
-        for name, (u, lo_r, width) in back.items():
-            pt[name] = lo_r + width * pt.pop(u)
-        res.counterexample = pt
-    return res
+    return SearchSpace(tuple(params), margin, exact, description=f"{expr} >= 0"), back

@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import contextvars
 import itertools
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.scaling import degree, identity
 from paper_checks.prover.subproblem import coordinate_of, nested, proved_once, recheck_problem
@@ -79,10 +79,10 @@ def homogeneous(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
     homogeneous, and its degree; None where there is none (at most :data:`MAX_SETS` sets tried)."""
     pos = positive(expr, symbols, box, coords)
     sets = [h for n in range(len(pos), 1, -1) for h in itertools.combinations(pos, n)][:MAX_SETS]
-    until = time.monotonic() + seconds
+    until = work.now() + seconds
     for hs in sets:
         k = degree(expr, symbols, box, hs)
-        if k is not None and identity(expr, symbols, box, hs, k, max(until - time.monotonic(), 0.01)):
+        if k is not None and identity(expr, symbols, box, hs, k, max(until - work.now(), 0.01)):
             return hs, k
     return None
 
@@ -118,7 +118,7 @@ def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         if stop is None:
             return None
-        found = homogeneous(expr, symbols, box, coords, min(IDENTITY_SECONDS, (stop - time.monotonic()) / 4))
+        found = homogeneous(expr, symbols, box, coords, min(IDENTITY_SECONDS, (stop - work.now()) / 4))
         if found is None:
             return None
         hs, k = found
@@ -127,7 +127,7 @@ def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
         names = tuple(str(symbols[i]) for i in hs)
         what = f"{expr} on the ratios to {symbols[pivot]}"
         refuted: list[Any] = []
-        proved = proved_once(margin, sy, sb, sc, what, stop - time.monotonic(), refuted)
+        proved = proved_once(margin, sy, sb, sc, what, stop - work.now(), refuted)
         if proved is None:
             return _point(refuted[0], hs, pivot, symbols, coords, box) if refuted and len(hs) == 2 else None
         return Ratio(pivot, hs, names, k, margin, *proved)

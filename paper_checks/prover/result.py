@@ -45,6 +45,9 @@ class ProofResult:
     remaining: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     undefined: Undefined | None = None  # outcome ``undefined``: the exact point where a node is not real
+    work: float = 0.0  # the work units spent (paper_checks.prover.work): the same on every machine
+    work_budget: float = 0.0  # the work budget it had
+    counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, boxes, proofs
 
     def __post_init__(self) -> None:
         self.outcome = ProofOutcome(self.outcome)  # ValueError for a value that is not an outcome
@@ -57,7 +60,8 @@ class ProofResult:
         """The result as JSON; ``boxes``: the certificate lists every closed box (its piece, split path,
         method, lower bound and faces), not only the summary."""
         return {"outcome": self.outcome.value, "boxes": self.boxes, "budget": self.budget,
-                "seconds": round(self.seconds, 3),
+                "seconds": round(self.seconds, 3), "work": self.work, "work_budget": self.work_budget,
+                "counters": {k: dict(v) for k, v in self.counters.items()},
                 "certificate": self.certificate.to_json(boxes) if self.certificate else None,
                 "counterexample": jsonable(self.counterexample), "exact_margin": self.exact_margin,
                 "exact_margin_value": self.exact_margin_value, "shrink_steps": self.shrink_steps,

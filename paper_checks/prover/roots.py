@@ -19,13 +19,13 @@ the margin in ``V`` and its interval) and re-checks the sub-problem's certificat
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import nested, proved_in, recheck_problem, replaced
 from paper_checks.prover.symbols import Coordinate
@@ -134,7 +134,7 @@ def in_root(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
             x = _back(sub, symbols[sub.i], v)
             return x if x is not None and lo <= x <= hi else None
         got = proved_in(sub.margin, symbols, coords, list(sub.box), sub.i, sub.root,
-                        f"{expr} in the root of {symbols[sub.i]}", stop - time.monotonic(), back)
+                        f"{expr} in the root of {symbols[sub.i]}", stop - work.now(), back)
         if not isinstance(got, tuple):
             return got
         return InRoot(str(symbols[sub.i]), sub.base, sub.order, sub.margin, *got)

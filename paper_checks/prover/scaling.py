@@ -24,7 +24,8 @@ from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box, generic_point
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.second import assumed
@@ -67,7 +68,7 @@ def agree(a: sympy.Expr, b: sympy.Expr, symbols: list[sympy.Symbol], box: Box, s
             return False
     d = a - b
     try:
-        with deadline(seconds):
+        with work.limit(seconds):
             if sympy.expand(d) == 0:
                 return True
     except TimedOut:
@@ -121,7 +122,7 @@ def identity(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: Sequen
     scaled = branches_scaled(expr.xreplace({symbols[i]: s * symbols[i] for i in hs}), s)
     diff = assumed(scaled - s**k * expr, symbols, box)
     try:
-        with deadline(seconds):
+        with work.limit(seconds):
             return (sympy.simplify(sympy.powsimp(sympy.expand_power_base(diff, force=False), force=False)) == 0
                     or _canonical(diff) == 0)
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):

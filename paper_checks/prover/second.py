@@ -39,8 +39,8 @@ from typing import Any
 import mpmath
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
-from paper_checks.prover import segments
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import segments, work
 from paper_checks.prover.bound import decide_point, down, intervals
 from paper_checks.prover.boxes import Box, centre, generic_point
 from paper_checks.prover.normal import is_zero
@@ -109,7 +109,7 @@ def _q(v: Any) -> sympy.Expr:
 def _normal(e: sympy.Expr) -> sympy.Expr:
     """A Hessian entry in normal form (its factors bound better: ``(1-p)^2 (1+2p) / p^2``), or as it is."""
     try:
-        with deadline(CHECK_SECONDS):
+        with work.limit(CHECK_SECONDS):
             return sympy.factor(sympy.cancel(sympy.together(e)))
     except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError, TimedOut):
         return e
@@ -146,7 +146,7 @@ def lifted_forms(t: Traced, rows: list[list[int]]) -> tuple[list[sympy.Expr], li
         return [], []
     forms = [big]
     try:
-        with deadline(CHECK_SECONDS):
+        with work.limit(CHECK_SECONDS):
             expanded = sympy.expand(big)  # the same function of (x, e) as ``big``
             atoms = [a for a in expanded.atoms(sympy.Function, sympy.Pow) if a.free_symbols & set(es)]
             collected = sympy.collect(expanded, atoms)
@@ -238,7 +238,7 @@ def _zero(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> bool:
         return False
     signed = assumed(expr, syms, base)
     try:
-        with deadline(CHECK_SECONDS):
+        with work.limit(CHECK_SECONDS):
             if sympy.cancel(sympy.together(sympy.expand(expr))) == 0:
                 return True
             # log(x y) = log x + log y where the coordinates' signs say so (never forced)
@@ -530,7 +530,7 @@ def _constant(v: float, lo: Fraction, hi: Fraction) -> list[sympy.Expr]:
     if not math.isfinite(v):
         return []
     try:
-        with deadline(CHECK_SECONDS):
+        with work.limit(CHECK_SECONDS):
             c = sympy.nsimplify(v, [sympy.pi, sympy.E], tolerance=1e-10)
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
         return []

@@ -31,14 +31,14 @@ from __future__ import annotations
 import contextvars
 import itertools
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.subproblem import (
@@ -149,7 +149,7 @@ def _constant(d: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
     if s not in d.free_symbols:
         return d
     try:
-        with deadline(CONSTANT_SECONDS):
+        with work.limit(CONSTANT_SECONDS):
             e = sympy.simplify(d)
     except TimedOut:
         return None
@@ -163,7 +163,7 @@ def _gathered(phi: sympy.Expr) -> sympy.Expr:
     identity where it is defined): the eliminated class's term of a Jensen-Shannon loss is traced as ``(1 - u_1 -
     ...) log(1/D - u_1/D - ...)``, whose other classes cancel only so, within :data:`CONSTANT_SECONDS`."""
     try:
-        with deadline(CONSTANT_SECONDS):
+        with work.limit(CONSTANT_SECONDS):
             e = phi.replace(lambda n: isinstance(n, sympy.Function) and len(n.args) == 1,
                             lambda n: n.func(sympy.cancel(sympy.together(n.args[0]))))
             return sympy.expand(e, log=False, power_base=False, power_exp=False)
@@ -264,7 +264,7 @@ def _end_value(phi: sympy.Expr, s: sympy.Symbol, end: int) -> sympy.Expr:
     if _finite(v):
         return v
     try:
-        with deadline(CONSTANT_SECONDS):
+        with work.limit(CONSTANT_SECONDS):
             lim = sympy.limit(phi, s, end, "+" if end == 0 else "-")
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError,
             sympy.PolynomialError):
@@ -301,7 +301,7 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     docstring), or None."""
     with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
         for row in groups(coords) if stop is not None else ():
-            if time.monotonic() > stop:
+            if work.now() > stop:
                 return None
             dec = decompose(expr, symbols, coords, row)
             if dec is None:
@@ -329,7 +329,7 @@ def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], 
     r_syms, r_coords, r_box = reduced_problem(dec, th, th_coords, th_box)
     if reduced.free_symbols & set(r_syms):
         red = proved_once(reduced, r_syms, r_box, r_coords, f"the class sum's value under its {kind}: {reduced}",
-                      (stop - time.monotonic()) / 3)
+                      (stop - work.now()) / 3)
         if red is None:
             return None
         red_space, red_proof = red
@@ -339,7 +339,7 @@ def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], 
         red_space = red_proof = None
     s_coord = Coordinate(dec.s, str(dec.s), ())
     got = proved_once(h, [dec.s, *th], [(Fraction(0), Fraction(1)), *th_box], [s_coord, *th_coords],
-                  f"phi - its {kind} on [0, 1]: {h}", stop - time.monotonic())
+                  f"phi - its {kind} on [0, 1]: {h}", stop - work.now())
     if got is None:
         return None
     return SimplexSum(dec, kind, line[0], line[1], h, reduced, got[0], got[1], red_space, red_proof)

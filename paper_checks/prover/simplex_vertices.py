@@ -17,12 +17,12 @@ vertex margin again, compares the domains and re-checks every certificate; it ne
 from __future__ import annotations
 
 import contextvars
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.subproblem import (
@@ -120,7 +120,7 @@ def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, un
                         break
                     done.append(Vertex(m, None, None))
                     continue
-                left = (stop - time.monotonic()) / (len(margins) - k)
+                left = (stop - work.now()) / (len(margins) - k)
                 got = proved_once(m, th, th_box, th_coords, f"the margin at vertex {k} of {row[0]}: {m}", left)
                 if got is None:
                     break

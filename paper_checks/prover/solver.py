@@ -28,7 +28,8 @@ from typing import Any
 import sympy
 import z3
 
-from paper_checks.deadline import TimedOut, deadline, held
+from paper_checks.deadline import TimedOut, held
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 
 #: the most milliseconds z3 spends on one margin (then the boxes go on)
@@ -90,7 +91,7 @@ def problem(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[
     if not expr.free_symbols <= set(variables) or not expr.is_rational_function(*variables):
         return None  # checked on the tree first: cancelling a large transcendental margin can take minutes
     try:
-        with deadline(POLY_SECONDS):
+        with work.limit(POLY_SECONDS):
             num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
             pn, pd = sympy.Poly(num, *variables), sympy.Poly(den, *variables)
     except (sympy.PolynomialError, sympy.polys.polyerrors.GeneratorsNeeded, TypeError, ValueError, TimedOut):
@@ -152,6 +153,10 @@ def check_model(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fractio
     if res == z3.unsat:
         return "unsat", []
     if res != z3.sat:
+        if s.reason_unknown() in ("timeout", "canceled"):  # the wall-clock net, not the rlimit: say so
+            from paper_checks.prover.timebox import NET_FIRED
+
+            NET_FIRED.append("z3's wall-clock net")
         return "unknown", []
     m = s.model()
     out = []
@@ -159,6 +164,24 @@ def check_model(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fractio
         t = [_z3_value(m.eval(v, model_completion=True), digits) for v in vs]
         out.append([min(max(v, lo), hi) for v, (lo, hi) in zip(t, box)])
     return "sat", out
+
+
+#: z3's resource count (its deterministic ``rlimit``) per millisecond of a slice: z3 counted 500 to 1,500 a
+#: millisecond on NLSAT problems on a quiet 2-core laptop, so a slice decides by the count, the same everywhere
+RLIMIT_PER_MILLISECOND = 1000
+#: z3's wall-clock net, as a multiple of a slice (and at least :data:`NET_LEAST_MILLISECONDS`): it fires only on
+#: a machine several times slower or busier than that laptop, and is then reported
+NET_FACTOR = 4
+NET_LEAST_MILLISECONDS = 2000
+
+
+def limited(s: Any, milliseconds: float) -> Any:
+    """Solver ``s`` held to a slice of ``milliseconds``: by z3's deterministic resource count (``rlimit``), with the
+    wall clock as a net only."""
+    ms = max(int(milliseconds), 1)
+    s.set("rlimit", RLIMIT_PER_MILLISECOND * ms)
+    s.set("timeout", max(NET_FACTOR * ms, NET_LEAST_MILLISECONDS))
+    return s
 
 
 def fresh_context() -> z3.Context:
@@ -175,8 +198,7 @@ def z3_decide(pr: Problem, milliseconds: int = Z3_MILLISECONDS, *, nlsat: bool =
     ``nlsat``: z3's NLSAT tactic alone (the re-check's second route)."""
     ctx = fresh_context()
     zs = [z3.Real(f"v{i}", ctx) for i in range(len(pr.vars))]
-    s = z3.Tactic("qfnra-nlsat", ctx).solver() if nlsat else z3.SolverFor("QF_NRA", ctx=ctx)
-    s.set("timeout", int(milliseconds))
+    s = limited(z3.Tactic("qfnra-nlsat", ctx).solver() if nlsat else z3.SolverFor("QF_NRA", ctx=ctx), milliseconds)
     for z, (lo, hi) in zip(zs, pr.box):
         s.add(z >= z3.RealVal(str(lo), ctx), z <= z3.RealVal(str(hi), ctx))
     for row in pr.rows:
@@ -288,7 +310,7 @@ def branches_decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, row
         s = z3.Then(z3.Tactic("simplify", ctx), z3.Tactic("elim-term-ite", ctx), z3.Tactic("qfnra-nlsat", ctx)).solver()
     else:
         s = z3.SolverFor("QF_NRA", ctx=ctx)
-    s.set("timeout", int(milliseconds))
+    limited(s, milliseconds)
     vs = [zs[sym] for sym in symbols]
     for v, (lo, hi) in zip(vs, box):
         s.add(v >= z3.RealVal(str(lo), ctx), v <= z3.RealVal(str(hi), ctx))

@@ -7,13 +7,13 @@ import contextlib
 import contextvars
 import itertools
 import math
-import time
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero
@@ -159,7 +159,7 @@ def nested(depth: contextvars.ContextVar[int], most: int, share: float, until: f
         return
     token = depth.set(level + 1)
     try:
-        yield time.monotonic() + share * max(until - time.monotonic(), 0.0)
+        yield work.now() + share * max(until - work.now(), 0.0)
     finally:
         depth.reset(token)
 
@@ -345,7 +345,7 @@ def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
     space = space_of(expr, symbols, box, what, coords)
     if space is None or seconds <= 0:
         return None
-    res = prove(space, 10**6, seconds)
+    res = prove(space, 10**6, None, work=seconds)
     if refuted is not None and res.outcome == "counterexample" and res.counterexample is not None:
         refuted.append(res.counterexample)
     if len(_cache) >= CACHE_SIZE:

@@ -32,13 +32,13 @@ from __future__ import annotations
 
 import contextvars
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.bound import decide_point
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
@@ -177,7 +177,7 @@ def _tries(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
     moving = read(expr, symbols, box)
     out = []
     for i in [i for i in moving if not coords[i].index]:
-        if time.monotonic() > stop - 0.05:
+        if work.now() > stop - 0.05:
             break
         s = symbols[i]
         d = sympy.together(derivative(expr, s))
@@ -203,14 +203,15 @@ def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
     from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
 
     for i, d, bx, even, sign, at, face in _tries(expr, symbols, box, coords, stop):
-        if time.monotonic() > stop - 0.05:
+        if work.now() > stop - 0.05:
             return None
         s = symbols[i]
         dspace = space_of(sign * d, symbols, bx, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
         if dspace is None:
             return None
-        left = stop - time.monotonic()  # half for the face's proof, all of it where the face is a number
-        dres = prove(dspace, 10**6, max(left if face is not None and not face.free_symbols else left / 2, 0.01))
+        left = stop - work.now()  # half for the face's proof, all of it where the face is a number
+        dres = prove(dspace, 10**6, None,
+                     work=max(left if face is not None and not face.free_symbols else left / 2, 0.01))
         if not dres.proved:
             continue
         end = "low" if sign > 0 else "high"
@@ -226,7 +227,7 @@ def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
                           [coords[k] for k in rest])
         if fspace is None:
             return None
-        fres = prove(fspace, 10**6, max(stop - time.monotonic(), 0.01))
+        fres = prove(fspace, 10**6, None, work=max(stop - work.now(), 0.01))
         if fres.proved:
             return Sweep(i, str(s), end, sign, sign * d, face, dspace, fspace, dres, fres, in_value, even)
         if fres.outcome == "counterexample" and fres.counterexample is not None and not in_value:

@@ -24,7 +24,6 @@ box; the re-check runs it again at 120 bits from the derivatives and limits deri
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -32,8 +31,8 @@ from typing import Any
 import mpmath
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
-from paper_checks.prover import dominance
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import dominance, work
 from paper_checks.prover.bound import down, intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, raw_derivative
@@ -136,7 +135,7 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
             raise Untraceable(f"no derivative of order {len(ex.done)} toward the pole (a kink or a branch)")
         if memo is None and ex.spent > EXPANSION_SECONDS:  # the proof's own memo; a re-check derives them all
             raise Untraceable(f"the derivatives toward the pole took more than {EXPANSION_SECONDS:g} s")
-        begun = time.monotonic()
+        begun = work.now()
         shown = _rewritten(ex.m, sympy.cancel)
         other = _rewritten(shown, lambda e: collected(e, ex.v))  # shown itself where SymPy does not finish it
         written = shown.xreplace({ex.v: ex.back})
@@ -160,7 +159,7 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
         except Untraceable:
             ex.m = None  # kept so: order k + 1 is never the order k taken again
             raise
-        ex.spent += time.monotonic() - begun
+        ex.spent += work.now() - begun
     return ex.done[k]
 
 
@@ -168,7 +167,7 @@ def _dominant(e: sympy.Expr, ex: _Expansion, symbols: list[sympy.Symbol]) -> Fn 
     """The sign of ``e`` from its dominant term toward the pole (:func:`dominance.dominant_sign`), where SymPy
     writes it so within :data:`CANCEL_SECONDS`; else None."""
     try:
-        with deadline(CANCEL_SECONDS):
+        with work.limit(CANCEL_SECONDS):
             return dominance.dominant_sign(e, ex.v, ex.sign, ex.back, symbols)
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return None
@@ -177,7 +176,7 @@ def _dominant(e: sympy.Expr, ex: _Expansion, symbols: list[sympy.Symbol]) -> Fn 
 def _rewritten(e: sympy.Expr, how: Any) -> sympy.Expr:
     """``how(e)`` where SymPy finishes it within :data:`CANCEL_SECONDS`, else ``e`` itself."""
     try:
-        with deadline(CANCEL_SECONDS):
+        with work.limit(CANCEL_SECONDS):
             return how(e)
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return e
@@ -275,7 +274,7 @@ def pole_limit(expr: sympy.Expr, symbols: list[sympy.Symbol], i: int, end: Fract
     key = (margin, u, pole, side)
     if fresh or key not in _limits:
         try:
-            with deadline(LIMIT_SECONDS):
+            with work.limit(LIMIT_SECONDS):
                 _limits[key] = sympy.limit(margin, u, sympy.Integer(pole), side)
         except (TimedOut, NotImplementedError, ValueError, TypeError, ZeroDivisionError, RecursionError):
             _limits[key] = None

@@ -18,14 +18,13 @@ Every closure it returns is a :class:`~paper_checks.prover.bound.Closure` that
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Iterator
 
 import sympy
 
-from paper_checks.prover import scaling, valleys
+from paper_checks.prover import scaling, valleys, work
 from paper_checks.prover.bound import Closure, down, intervals
 from paper_checks.prover.boxes import Box, generic_point, groups
 from paper_checks.prover.gather import mid
@@ -131,7 +130,7 @@ class Tight:
         small = _small(box, base)
         rows = [list(g) for g in groups(coords).values()]
         first = key not in self.tries  # the barycentre is tried once, from the first open box
-        if not first and time.monotonic() > self.deadline:
+        if not first and work.now() > self.deadline:
             return None
         if not first and (tries >= CRITICAL_TRIES or not small):  # a valley is looked for from any box near it
             v = self._valley(t, base, names, key, box, rows)
@@ -159,12 +158,12 @@ class Tight:
         (:func:`~paper_checks.prover.second.critical_at`) once, from the first open box that lies near it; a
         valid one is kept for every later box."""
         if key not in self.valleys:
-            left = max(self.deadline - time.monotonic(), 0.0)
+            left = max(self.deadline - work.now(), 0.0)
             self.valleys[key] = ([], valleys.candidates(t, rows, min(valleys.SOLVE_SECONDS, left / 4 + 0.01)))
         pending, more = self.valleys[key]
-        now = time.monotonic()
+        now = work.now()
         stop = min(self.deadline, now + max(VALLEY_MIN_SECONDS, VALLEY_SHARE * (self.deadline - now)))
-        while time.monotonic() < stop:
+        while work.now() < stop:
             cand = next((c for c in pending if valleys.near(c, t, box)), None)
             if cand is None:
                 cand = next(more, None)
@@ -192,7 +191,7 @@ class Tight:
             return None
         if key not in self.scalings:
             simplex = {k for g in groups(coords).values() for k in g}
-            left = max(self.deadline - time.monotonic(), 0.0)
+            left = max(self.deadline - work.now(), 0.0)
             h = scaling.homogeneity(t, base, simplex, min(scaling.SCALING_SECONDS, left / 4)) if left > 0 else None
             self.scalings[key] = h
             if h is not None:

@@ -1,34 +1,48 @@
-"""One step of the prover with at most ``T`` seconds, in a child process that is ended when they are up.
+"""One step of the prover with at most ``W`` units of work, in a child process that is ended if it runs away.
 
 Some steps cannot interrupt themselves: a SymPy ``diff``, ``simplify``, ``solve`` or ``xreplace`` of a large
 margin runs in one call for as long as it takes, and a C extension does not even see an alarm.
-:func:`timebox` runs such a step in a child process (the worker of :mod:`paper_checks.run.isolation`,
-ended with ``SIGKILL`` at the limit) and gives back its value, or :data:`OVERRAN` when the time ran
-out, so that the caller goes on with what it has (an ``undecided`` naming the step, never a hang):
+:func:`timebox` runs such a step in a child process (the worker of :mod:`paper_checks.run.isolation`)
+under a limit of *work* (:mod:`paper_checks.prover.work`: counted, so the step is given up at the same point on
+every machine), and gives back its value, or :data:`OVERRAN` when the work ran out, so that the caller goes on
+with what it has (an ``undecided`` naming the step, never a hang). The work the child spent is charged to this
+process's meter. The wall clock is only a safety net: the child is ended with ``SIGKILL`` when the proof's own
+wall-clock limit comes (a C extension that never returns), and :data:`NET_FIRED` records that it did:
 
     from paper_checks.prover.timebox import OVERRAN, timebox
 
     value = timebox(critical_at, (t, box), seconds=min(2.0, left), stage="second-order: critical point")
     if value is OVERRAN:
-        ...  # the step ran out of time: skip it, and say so
+        ...  # the step ran out of its work: skip it, and say so
 
 What the step raises is raised again here with its own type (``ValueError``, ``TypeError``, ...), so the
-caller's ``except`` clauses work as they did in-process. The function, its arguments and its value travel
+caller's ``except`` clauses work as they did in-process. ``seconds`` is a number of work units (the name is kept
+for the callers: one unit is about a second of work on a quiet laptop). The function, its arguments and its value travel
 by pickle: they must be picklable (SymPy expressions, numbers, ``Fraction``\\ s, lists and dataclasses of
 them are; a compiled :class:`~paper_checks.prover.trace.Traced`, which holds closures, is not: send its
 ``expr`` and ``symbols``). A child costs a fork, a few milliseconds: box one step of SymPy work, not each
 interval evaluation. Where no child can be started (inside a daemonic process) the step runs here under
-:func:`paper_checks.deadline.deadline`, which interrupts pure-Python work in the main thread.
+:func:`paper_checks.prover.work.limit`, which interrupts pure-Python work at the same point.
 """
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from typing import Any, Callable, Sequence
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut, timer_available
+from paper_checks.prover import work
 
-#: below this many seconds a step is not started at all (a child would not even finish forking)
+#: below this many work units a step is not started at all
 LEAST_SECONDS = 0.005
+#: the wall-clock safety net of a child when no time limit of the proof is running (a step called alone)
+NET_SECONDS = 600.0
+#: a child is ended this many seconds before the running time limit's alarm (so that it is named as the step that
+#: ran into it)
+NET_BEFORE = 0.2
+#: the steps whose wall-clock net fired (each stage's name): the proof reports them, since a step stopped by the wall
+#: clock is the one place a route may depend on the machine (the meter's own list)
+NET_FIRED = work.NET_FIRED
 
 
 class _Overran:
@@ -39,6 +53,9 @@ class _Overran:
 
     def __bool__(self) -> bool:  # a step's value may be falsy; the marker is tested with ``is OVERRAN``
         return False
+
+    def __reduce__(self) -> str:  # back from a child as the one instance
+        return "OVERRAN"
 
 
 #: what :func:`timebox` returns for a step that did not finish within its seconds
@@ -52,12 +69,29 @@ class _Raised:
         self.exc = exc
 
 
-def _call(fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
-    """In the child: ``fn(*args)``, or the exception it raised (as a :class:`_Raised`, when it pickles)."""
-    try:
-        return fn(*args)
-    except Exception as exc:  # noqa: BLE001 (carried back and raised again with its own type)
-        return _Raised(exc)
+def _call(fn: Callable[..., Any], args: tuple[Any, ...], units: float) -> tuple[Any, int]:
+    """In the child: ``fn(*args)`` within ``units`` of work, or :data:`OVERRAN`, or the exception it raised (as a
+    :class:`_Raised`, when it pickles); with the calls it spent."""
+    with work.metered():
+        start = work.calls()
+        try:
+            with work.limit(units):
+                value = fn(*args)
+        except TimedOut:
+            value = OVERRAN
+        except Exception as exc:  # noqa: BLE001 (carried back and raised again with its own type)
+            value = _Raised(exc)
+        return value, work.calls() - start
+
+
+def _net() -> float:
+    """The wall-clock seconds a child may run: what the running time limit (an alarm) has left, or
+    :data:`NET_SECONDS`."""
+    if timer_available():
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        if left > 0:  # a little before it: the child is ended, and the step named, before the alarm fires here
+            return max(left - NET_BEFORE, left / 2)
+    return NET_SECONDS
 
 
 def timebox(fn: Callable[..., Any], args: Sequence[Any] = (), *, seconds: float, stage: str = "") -> Any:
@@ -67,35 +101,42 @@ def timebox(fn: Callable[..., Any], args: Sequence[Any] = (), *, seconds: float,
     ----------
     fn : a module-level function (picklable); it runs in a forked child, so what it changes there is lost
     args : its arguments (picklable)
-    seconds : the most wall-clock seconds the step may take (the caller's remaining time); at most
+    seconds : the most work units the step may spend (:mod:`paper_checks.prover.work`); at most
         :data:`LEAST_SECONDS` or not a positive number: :data:`OVERRAN` at once, nothing started
     stage : what the step is, in words, for the error of a child that died ("second-order: critical point")
 
     Returns
     -------
-    The step's value, or :data:`OVERRAN` when ``seconds`` ran out (the child is killed). An exception the
+    The step's value, or :data:`OVERRAN` when its work ran out (or, a safety net, the proof's wall-clock
+    limit came: the child is killed, and :data:`NET_FIRED` names the stage). An exception the
     step raised is raised here with its own type; a child that died (a crash, the out-of-memory killer)
     raises ``RuntimeError`` naming ``stage``.
     """
     if not seconds > LEAST_SECONDS:
         return OVERRAN
     args = tuple(args)
-    if multiprocessing.current_process().daemon:  # no children here: the alarm, in-process
+    if multiprocessing.current_process().daemon:  # no children here: the work limit, in-process
         try:
-            with deadline(seconds):
+            with work.limit(seconds):
                 return fn(*args)
         except TimedOut:
             return OVERRAN
-    from paper_checks.run.isolation import Failure, run_pooled  # the run layer's worker, reused (imported late:
-    # the prover sits below the run machinery in the layer order of docs/design.md)
-
     out: list[Any] = []
-    run_pooled(_call, [(fn, args)], [0], lambda i, value: out.append(value), jobs=1, timeout=seconds)
+    with work.paused():  # the wait polls as often as the child takes time (and the first call imports the run
+        # layer's worker): only the child's own work counts
+        from paper_checks.run.isolation import Failure, run_pooled  # imported late: the prover sits below the run
+        # machinery in the layer order of docs/design.md
+
+        run_pooled(_call, [(fn, args, seconds)], [0], lambda i, value: out.append(value), jobs=1, timeout=_net())
     value = out[0] if out else Failure("no outcome")
     if isinstance(value, Failure):
         if value.message.startswith("timed out after"):
+            NET_FIRED.append(stage or getattr(fn, "__name__", "a step"))
+            work.charge(seconds)
             return OVERRAN
         raise RuntimeError(f"{stage or getattr(fn, '__name__', 'the step')}: {value.message}")
+    value, spent = value
+    work.charge(spent / work.CALLS_PER_UNIT)
     if isinstance(value, _Raised):
         raise value.exc
     return value

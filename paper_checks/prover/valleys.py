@@ -26,7 +26,8 @@ from typing import Any, Iterator
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Traced, derivative
 from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, inverse
@@ -58,7 +59,7 @@ def _solve(eqs: list[sympy.Expr], unknowns: list[sympy.Symbol], seconds: float) 
     if _tower(eqs, unknowns):
         return []
     try:
-        with deadline(seconds):
+        with work.limit(seconds):
             # unchecked: critical_at checks every candidate exactly, and SymPy's own check costs the most
             sols = sympy.solve(eqs, unknowns, dict=True, check=False, simplify=False)
     except (TimedOut, NotImplementedError, TypeError, ValueError, RecursionError, AttributeError, ZeroDivisionError):

@@ -19,7 +19,6 @@ before the method's own re-check (:meth:`BoxMethod.recheck_box`).
 from __future__ import annotations
 
 import itertools
-import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -27,8 +26,7 @@ from typing import Any, ClassVar
 
 import sympy
 
-from paper_checks.deadline import deadline
-from paper_checks.prover import kinks
+from paper_checks.prover import kinks, work
 from paper_checks.prover.bound import Closure, intervals
 from paper_checks.prover.boxes import Box, groups, status
 from paper_checks.prover.normal import Reduction, is_zero
@@ -202,7 +200,7 @@ class StepOverran(BaseException):
 
 def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
     """``(method.step(goal), False)``, or ``(None, True)`` where the step did not finish before ``until`` (a
-    ``time.monotonic()`` instant: the proof's time limit), when it was stopped by an alarm (:func:`deadline`;
+    ``work.now()`` instant: the proof's time limit), when it was stopped by an alarm (:func:`deadline`;
     it interrupts pure-Python work such as SymPy's, and z3 keeps its own time limit). The one place where the
     prover's steps are time-boxed; a step that must run in a child process that is killed uses
     :func:`paper_checks.prover.timebox.timebox` inside its ``step``. A step that raises
@@ -211,10 +209,10 @@ def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
     try:
         if not method.timed:
             return method.step(goal), False
-        left = until - time.monotonic()
+        left = until - work.now()
         if left <= 0:
             return None, True
-        with deadline(left, error=StepOverran):
+        with work.limit(left, error=StepOverran):
             return method.step(goal), False
     except StepOverran:
         return None, True
@@ -224,7 +222,7 @@ def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
         # The alarm can land inside a library's bare ``except:``, which swallows it and fails otherwise: mpmath's
         # interval comparison turns it into "'>=' not supported between instances of 'ivmpf' and 'int'". An error
         # raised once the limit has passed is that stop, not a defect of the margin.
-        if method.timed and time.monotonic() >= until:
+        if method.timed and work.now() >= until:
             return None, True
         raise
 

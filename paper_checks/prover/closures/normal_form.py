@@ -10,9 +10,9 @@ where symmetric bounds are tight. The re-check asks for a derivation of the same
 """
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 
+from paper_checks.prover import work
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import Box, centre, status
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
@@ -40,7 +40,7 @@ class NormalForm(PieceMethod):
 
     def step(self, goal: PieceGoal) -> Outcome | None:
         t = goal.t
-        left = max(goal.deadline - time.monotonic(), 0.01)
+        left = max(goal.deadline - work.now(), 0.01)
         red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_SECONDS, left / 2))
         goal.reduction = red
         if red.decided == "proved":

@@ -19,15 +19,14 @@ again."""
 from __future__ import annotations
 
 import itertools
-import time
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
-from paper_checks.prover import algebraic
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import algebraic, work
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import Box, generic_point
@@ -83,7 +82,7 @@ def slope(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
     """``d expr / d s`` with the charts written out (``u/(1 - u)``), over one denominator; None where it has no
     derivative (a kink, a jump) or SymPy does not finish within :data:`DERIVE_SECONDS`."""
     try:
-        with deadline(DERIVE_SECONDS):
+        with work.limit(DERIVE_SECONDS):
             return sympy.together(explicit(derivative(expr, s)))
     except (Untraceable, TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
         return None
@@ -209,7 +208,7 @@ class AlgebraicSlope(PieceMethod):
                 continue
             # the slope's sign in the coordinate: dm/dW sampled, times the sign of dW/du
             sign = sampled_sign(sg.in_coordinate(), syms, goal.base) * sg.flip
-            ms = int(min(SLICE_MILLISECONDS, 250 * (goal.deadline - time.monotonic())))
+            ms = int(min(SLICE_MILLISECONDS, 250 * (goal.deadline - work.now())))
             if ms < 1:
                 return None
             if sign == 0 or _decide(sign * sg.flip, sg.a, sg.symbols, sg.consts, sg.box, sg.cbox, ms,

@@ -6,10 +6,9 @@ is ``>= 0`` in one interval evaluation, and the face ``v = 0`` is 0. Re-checked 
 re-checking both certificates (:func:`paper_checks.prover.sweep.recheck`)."""
 from __future__ import annotations
 
-import time
-
 import sympy
 
+from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.sweep import Sweep, inside, recheck, sweep
@@ -29,7 +28,7 @@ def early_sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     early sweep of that slope left the combination 0.05 s of its 0.9 s); the later sweep still tries it."""
     if inside():
         return None
-    stop = time.monotonic() + SHARE * max(until - time.monotonic(), 0.0)
+    stop = work.now() + SHARE * max(until - work.now(), 0.0)
     got = sweep(expr, symbols, box, stop, coords, values_only=True)
     return got if isinstance(got, Sweep) else None
 

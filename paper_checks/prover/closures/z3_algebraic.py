@@ -11,12 +11,11 @@ if-then-else terms eliminated, then the NLSAT tactic alone), and the margin eval
 piece in Arb's ball arithmetic (:func:`paper_checks.prover.balls.ball_at`), none of which may be below 0."""
 from __future__ import annotations
 
-import time
 from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import algebraic
+from paper_checks.prover import algebraic, work
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import generic_point, status
@@ -35,7 +34,7 @@ def decide_piece(goal: PieceGoal, slice_ms: int, atoms: algebraic.Atoms | None =
     """:func:`paper_checks.prover.algebraic.decide` on the piece's conjunct (or ``expr``, a form of it) within a time
     slice (at most a quarter of what is left, the ends the domain leaves open strict); None where no time is left."""
     t = goal.t
-    ms = int(min(slice_ms, 250 * (goal.deadline - time.monotonic())))
+    ms = int(min(slice_ms, 250 * (goal.deadline - work.now())))
     if ms < 1:
         return None
     return algebraic.decide(t.expr if expr is None else expr, t.symbols, goal.base, goal.rows, ms,

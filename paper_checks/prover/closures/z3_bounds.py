@@ -11,13 +11,12 @@ NLSAT alone) in a fresh context on the same bounds with Arb's enclosures of the 
 rational points of the piece in Arb's ball arithmetic, none of which may be below 0."""
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from typing import Any
 
 import sympy
 
-from paper_checks.prover import algebraic
+from paper_checks.prover import algebraic, work
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bounding import LEVELS, REWRITTEN, Bounds, Exp, covered, rewritten
 from paper_checks.prover.boxes import Box, generic_point, groups, status
@@ -77,9 +76,9 @@ def bounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     rows = [list(g) for g in groups(coords).values()]
     strict = algebraic.strict_ends(coords, box)
     atoms = _enclosing(enclosure(symbols, box))
-    slice_ms = max(FLOOR_MILLISECONDS, min(SLICE_MILLISECONDS, 1000 * SLICE_SHARE * (until - time.monotonic())))
+    slice_ms = max(FLOOR_MILLISECONDS, min(SLICE_MILLISECONDS, 1000 * SLICE_SHARE * (until - work.now())))
     for level in LEVELS:
-        ms = int(min(slice_ms, 250 * (until - time.monotonic())))
+        ms = int(min(slice_ms, 250 * (until - work.now())))
         if ms < 1:
             return None
         outcome, _ = algebraic.decide(e, symbols, box, rows, ms, strict=strict, atoms=atoms, relate=Bounds(level))

@@ -4,8 +4,7 @@ exactly. Re-checked by deriving the problem again and deciding it in a fresh z3 
 (:func:`paper_checks.prover.solver.recheck_problem`; real roots for one variable)."""
 from __future__ import annotations
 
-import time
-
+from paper_checks.prover import work
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.closures.real_roots import problem_again
@@ -14,7 +13,7 @@ from paper_checks.prover.solver import Z3_MILLISECONDS, recheck_problem, z3_deci
 
 def milliseconds(deadline: float, most: int = Z3_MILLISECONDS) -> int:
     """z3's time slice: at most ``most`` ms, and half of what is left before ``deadline``."""
-    return int(min(most, 500 * max(deadline - time.monotonic(), 0.01)))
+    return int(min(most, 500 * max(deadline - work.now(), 0.01)))
 
 
 @register

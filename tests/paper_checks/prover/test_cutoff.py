@@ -4,14 +4,13 @@ back onto the chart, and records that fail their re-check."""
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import replace
 from fractions import Fraction
 
 import pytest
 import sympy
 
-from paper_checks.prover import prove, prove_expr
+from paper_checks.prover import prove, prove_expr, work
 from paper_checks.prover import recheck as recheck_certificate
 from paper_checks.prover.cutoff import Cutoff, cutoff, recheck, subproblem, unbounded, worth
 from paper_checks.prover.symbols import Coordinate
@@ -46,7 +45,7 @@ def test_the_cut_and_the_rest_in_the_charts_value():
     box = [(F(0), F(1))]
     cut = unbounded(LAZAREVIC, [u], box, _coords(F(0)))
     assert cut is not None and cut.poles == (1,)
-    rec = cutoff(LAZAREVIC, [u], box, time.monotonic() + HANG_GUARD, _coords(F(0)))
+    rec = cutoff(LAZAREVIC, [u], box, work.now() + HANG_GUARD, _coords(F(0)))
     assert isinstance(rec, Cutoff) and rec.low_cut is None and rec.high_cut is not None
     syms, crds, rest, margin = subproblem(LAZAREVIC, [u], _coords(F(0)), box, cut, None, rec.high_cut)
     c = rec.high_cut
@@ -57,13 +56,13 @@ def test_the_cut_and_the_rest_in_the_charts_value():
     # the whole line, a margin that is not even: a cut toward each pole
     line = LineChart(u)
     uneven = sympy.exp(line) - 1 - line
-    rec2 = cutoff(uneven, [u], [(F(-1), F(1))], time.monotonic() + HANG_GUARD, _coords())
+    rec2 = cutoff(uneven, [u], [(F(-1), F(1))], work.now() + HANG_GUARD, _coords())
     assert isinstance(rec2, Cutoff) and not rec2.even and rec2.low_cut < 0 < rec2.high_cut
 
 
 def test_records_that_do_not_hold_fail_their_recheck():
     box = [(F(0), F(1))]
-    rec = cutoff(LAZAREVIC, [u], box, time.monotonic() + HANG_GUARD, _coords(F(0)))
+    rec = cutoff(LAZAREVIC, [u], box, work.now() + HANG_GUARD, _coords(F(0)))
     assert isinstance(rec, Cutoff)
     near = replace(rec, high_cut=F(1, 64))  # from x = 1/63 no derivative's sign is shown toward the pole
     assert any("does not close again" in p for p in recheck(near, LAZAREVIC, [u], box, _coords(F(0))))
@@ -76,7 +75,7 @@ def test_records_that_do_not_hold_fail_their_recheck():
 def test_a_counterexample_of_the_rest_comes_back_on_the_chart():
     """sinh^3 - (1 + 10^-6) x^3 cosh x is -10^-6 x^3 + x^7/15 + ... near 0: negative below x = 0.06."""
     nudged = sympy.sinh(W) ** 3 - (1 + R(1, 10**6)) * W**3 * sympy.cosh(W)
-    got = cutoff(nudged, [u], [(F(0), F(1))], time.monotonic() + HANG_GUARD, _coords(F(0)))
+    got = cutoff(nudged, [u], [(F(0), F(1))], work.now() + HANG_GUARD, _coords(F(0)))
     assert isinstance(got, list)
     assert nudged.xreplace({u: R(got[0].numerator, got[0].denominator)}).evalf(50) < 0
 
@@ -127,7 +126,7 @@ def test_an_even_margin_is_cut_toward_one_pole_its_rest_from_zero():
     assert unbounded(odd, [u], box, _coords()).poles == (-1, 1)
     # a record that says even where the margin is not fails its re-check
     sinhc = line * sympy.sinh(line) - line**2 * sympy.cosh(line / sympy.sqrt(3))
-    rec = cutoff(sinhc, [u], box, time.monotonic() + HANG_GUARD, _coords())
+    rec = cutoff(sinhc, [u], box, work.now() + HANG_GUARD, _coords())
     assert isinstance(rec, Cutoff) and rec.even and rec.low_cut is None
     assert recheck(rec, sinhc, [u], box, _coords()) == []
     lopsided = sinhc + line**3 / 10**6
@@ -138,17 +137,21 @@ def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own
     """The tail's inner limits catch ``TimedOut`` and go on; the cuts' own limit must not be one of them: the first
     tail call is still running when the cuts' limit passes, and no second one starts (with ``TimedOut`` as the cuts'
     error all six cuts ran, 5 s where 1 s was meant, and the tail sub-problem after them was left 0.1 s)."""
-    from paper_checks.deadline import TimedOut, deadline
+    from paper_checks.deadline import TimedOut
     from paper_checks.prover import cutoff as cut_module
     from paper_checks.prover.trace import compile_traced
 
     calls = []
 
+    def one() -> None:
+        return None
+
     def slow_tail(t, box, fresh=False):
         calls.append(box)
         try:
-            with deadline(30):
-                time.sleep(2)
+            with work.limit(30):
+                for _ in range(10**7):  # 5 units of work: past the cuts' own limit of 0.2
+                    one()
         except TimedOut:
             pass
         return None
@@ -158,7 +161,7 @@ def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own
     monkeypatch.setattr(cut_module, "CUT_SHARE", 0.0)
     u = sympy.Symbol("u", real=True)
     t = compile_traced(HalfChart(u) - 1, [u])
-    assert cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, time.monotonic() + 60) is None
+    assert cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, work.now() + 60) is None
     assert len(calls) == 1
 
 
@@ -177,11 +180,11 @@ def test_the_taylor_cuts_take_a_share_of_a_long_step_and_a_second_at_least(monke
     def recorded(seconds, error=None):
         given.append(seconds)
         yield
-    monkeypatch.setattr(cut_module, "deadline", recorded)
+    monkeypatch.setattr(cut_module.work, "limit", recorded)
     monkeypatch.setattr(cut_module, "closes", lambda t, box, fresh=False: None)
     u = sympy.Symbol("u", real=True)
     t = compile_traced(HalfChart(u) - 1, [u])
     for left, most in ((15, 3.0), (40, 4.0), (3, 1.0), (0.5, 0.5)):
         given.clear()
-        cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, time.monotonic() + left)
+        cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, work.now() + left)
         assert given and most / 2 <= given[0] <= most

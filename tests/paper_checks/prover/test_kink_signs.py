@@ -5,12 +5,11 @@ same problem for another pair is proved once, and a tampered record fails its re
 from __future__ import annotations
 
 import dataclasses
-import time
 from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import prove_expr
+from paper_checks.prover import prove_expr, work
 from paper_checks.prover.kink_signs import KinksDecided, kink_signs, recheck, renamed, sign_of, two_sided
 from paper_checks.prover.subproblem import reals
 
@@ -56,7 +55,7 @@ def test_the_same_problem_for_another_pair_is_one_problem():
 
 def test_a_tampered_record_fails_its_recheck():
     e = _hinged(2)
-    rec = kink_signs(e, [s, t, u, v], BOX, time.monotonic() + HANG_GUARD, reals([s, t, u, v]))
+    rec = kink_signs(e, [s, t, u, v], BOX, work.now() + HANG_GUARD, reals([s, t, u, v]))
     assert isinstance(rec, KinksDecided) and len(rec.sides) == 2
     assert recheck(rec, e, [s, t, u, v], BOX, reals([s, t, u, v])) == []
     wider = [(F(-4), F(3))] + BOX[1:]  # the sides were proved on the smaller box only
@@ -70,4 +69,4 @@ def test_a_tampered_record_fails_its_recheck():
 
 def test_a_kink_its_intervals_decide_is_left_to_the_boxes():
     e = sympy.Max(sympy.log(1 + s) - s / (1 + s), -1)
-    assert kink_signs(e, [s], [(F(0), F(1))], time.monotonic() + HANG_GUARD, reals([s])) is None
+    assert kink_signs(e, [s], [(F(0), F(1))], work.now() + HANG_GUARD, reals([s])) is None

@@ -4,12 +4,11 @@ strict), a norm against the largest entry proved on ``q < 1``, and a tampered re
 from __future__ import annotations
 
 import dataclasses
-import time
 from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import prove_expr
+from paper_checks.prover import prove_expr, work
 from paper_checks.prover.power_compare import PowerComparison, form_of, positive, power_compare
 from paper_checks.prover.power_compare import recheck as power_recheck
 from paper_checks.prover.subproblem import reals
@@ -47,7 +46,7 @@ def test_a_sign_at_an_open_end_is_decided_by_z3_strictly():
 
 
 def test_a_norm_below_the_largest_entry_times_c_to_the_1_minus_q_is_proved_and_rechecked():
-    rec = power_compare(MARGIN, SYMS, BOX, time.monotonic() + HANG_GUARD, _coords())
+    rec = power_compare(MARGIN, SYMS, BOX, work.now() + HANG_GUARD, _coords())
     assert isinstance(rec, PowerComparison) and all(p.proof.proved for p in rec.parts)
     assert power_recheck(rec, MARGIN, SYMS, BOX, _coords()) == []
     assert power_recheck(rec, MARGIN, SYMS, BOX, [*_coords()[:2], Coordinate(q, "q", ())])  # q = 1 not left out
@@ -57,7 +56,7 @@ def test_a_norm_below_the_largest_entry_times_c_to_the_1_minus_q_is_proved_and_r
 
 def test_a_false_neighbour_is_not_proved():
     smaller = (2 ** (1 - q) * sympy.Max(x, y, 1 - x - y) - (x**R_ + y**R_ + (1 - x - y) ** R_) ** (1 - q)) / q
-    assert power_compare(smaller, SYMS, BOX, time.monotonic() + 30, _coords()) is None
+    assert power_compare(smaller, SYMS, BOX, work.now() + 30, _coords()) is None
 
 
 def test_the_norm_on_a_simplex_for_every_q_in_its_range_is_proved_and_a_smaller_constant_refuted():

@@ -5,12 +5,11 @@ failing their re-check."""
 from __future__ import annotations
 
 import dataclasses
-import time
 from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import prove_expr
+from paper_checks.prover import prove_expr, work
 from paper_checks.prover.ratio import Ratio, homogeneous, identity, pivot_of, ratio, ratio_problem
 from paper_checks.prover.ratio import recheck as ratio_recheck
 from paper_checks.prover.subproblem import reals
@@ -52,7 +51,7 @@ def test_a_false_neighbour_is_refuted_at_a_point_of_the_domain():
     """AM-GM less a/10^6 (still homogeneous): negative on the plane a = b; the ratio problem's point u = 1 is put
     back on the piece."""
     false = AMGM - R(1, 10**6) * a
-    rec = ratio(false, [a, b, w], BOX, time.monotonic() + HANG_GUARD, reals([a, b, w]))
+    rec = ratio(false, [a, b, w], BOX, work.now() + HANG_GUARD, reals([a, b, w]))
     assert isinstance(rec, list) and all(lo <= v <= hi for v, (lo, hi) in zip(rec, BOX))
     assert false.xreplace({s: R(v.numerator, v.denominator) for s, v in zip([a, b, w], rec)}) < 0
     res = prove_expr(false, {a: BOX[0], b: BOX[1], w: BOX[2]}, seconds=HANG_GUARD)
@@ -60,7 +59,7 @@ def test_a_false_neighbour_is_refuted_at_a_point_of_the_domain():
 
 
 def test_a_tampered_record_fails_its_recheck():
-    rec = ratio(AMGM, [a, b, w], BOX, time.monotonic() + HANG_GUARD, reals([a, b, w]))
+    rec = ratio(AMGM, [a, b, w], BOX, work.now() + HANG_GUARD, reals([a, b, w]))
     assert isinstance(rec, Ratio) and ratio_recheck(rec, AMGM, [a, b, w], BOX, reals([a, b, w])) == []
     assert ratio_recheck(dataclasses.replace(rec, degree=R(2)), AMGM, [a, b, w], BOX, reals([a, b, w]))
     assert ratio_recheck(dataclasses.replace(rec, coords=(0, 2)), AMGM, [a, b, w], BOX, reals([a, b, w]))

@@ -25,10 +25,32 @@ def test_a_step_within_its_time_gives_its_value():
     assert timebox(_diff, (x ** 3, x), seconds=30) == 3 * x ** 2
 
 
-def test_a_step_over_its_time_is_overran_and_ended_soon():
+def _one() -> None:
+    return None
+
+
+def _spin() -> str:
+    while True:  # work without end: the meter stops it
+        _one()
+
+
+def test_a_step_over_its_work_is_overran_and_ended_soon():
     t = time.monotonic()
-    assert timebox(_sleep, (60,), seconds=0.5, stage="sleeping") is OVERRAN
+    assert timebox(_spin, (), seconds=0.5, stage="spinning") is OVERRAN
     assert time.monotonic() - t < 30  # a hang guard, not a timing
+
+
+def test_a_step_that_waits_without_working_is_ended_by_the_wall_clock_net_and_says_so():
+    """Sleeping is no work: the meter cannot stop it; the running time limit's net does, and names the step."""
+    from paper_checks.deadline import deadline
+    from paper_checks.prover.timebox import NET_FIRED
+
+    NET_FIRED.clear()
+    t = time.monotonic()
+    with deadline(2.0):
+        assert timebox(_sleep, (60,), seconds=0.5, stage="sleeping") is OVERRAN
+    assert time.monotonic() - t < 30 and NET_FIRED == ["sleeping"]
+    NET_FIRED.clear()
 
 
 def test_no_time_left_is_overran_at_once():

@@ -1,0 +1,221 @@
+"""Work, not the wall clock: the prover's one measure of what a step costs, so that a proof takes the same route
+on any machine.
+
+Every choice the prover makes while it runs (when a sweep starts, what a closure's step may spend, what a nested
+sub-proof gets, when a SymPy step is given up) compares *work* spent against a share of a work budget. Work is
+counted here, by a meter, in **work units**: one unit is :data:`CALLS_PER_UNIT` function calls made in this thread
+while the meter runs (``sys.setprofile``'s ``call`` and ``c_call`` events: every Python function and every builtin
+such as ``divmod``; a C routine such as NumPy's loops, python-flint's Arb balls or z3's solver counts as the one call
+that entered it, and z3 is held by its own deterministic ``rlimit``, :mod:`paper_checks.prover.solver`). The count
+depends on the code, the Python and SymPy versions and the input; not on the machine's speed, its load or what else
+runs beside it. One unit is about a second and a half of metered SymPy work on a quiet 2-core laptop of 2026
+(``benchmarks/RESULTS.md``, "Work units").
+
+    from paper_checks.prover import work
+
+    with work.metered():                       # the meter runs in this block (nested blocks share one count)
+        start = work.now()
+        try:
+            with work.limit(2.0):              # raises TimedOut once 2 units were spent in the block
+                step()
+        except TimedOut:
+            ...                                # the step is given up at the same point on every machine
+        spent = work.now() - start
+
+Limits nest as :func:`paper_checks.deadline.deadline`'s do: an inner block gets ``min(inner, what the outer has
+left)``, and where the outer is the stricter the outer's own error is raised. A limit that comes up inside
+:func:`paper_checks.deadline.held` (z3's ``Context()``, which must not be cut in two) is raised as that block ends.
+The wall clock stays as a safety net only: each :func:`limit` also arms :func:`paper_checks.deadline.deadline` for
+:data:`NET_SECONDS_PER_UNIT` seconds a unit (a C routine that runs long on one call, big integers in a loop of
+operators, is not counted), and a net that fires is recorded in :data:`NET_FIRED`, which a proof reports: the one
+place where a route may depend on the machine.
+
+The meter costs: with a profile function CPython runs its slower path, about twice the time of SymPy work without
+it (``benchmarks/RESULTS.md``). Where a profiler holds ``sys.setprofile`` the meter takes it over for the block and
+hands it back on the way out. Threads have meters of their own. The count is the same from run to run to within a
+few dozen calls in a million (dictionary collisions among objects hashed by their address).
+"""
+from __future__ import annotations
+
+import sys
+import threading
+from contextlib import ExitStack, contextmanager
+from typing import Any, Callable, Iterator
+
+from paper_checks import deadline as _deadline
+from paper_checks.deadline import TimedOut
+
+#: function calls in one work unit (about a second and a half of metered SymPy work on a quiet 2-core laptop of 2026)
+CALLS_PER_UNIT = 4_000_000
+#: the wall-clock net of a :func:`limit`, in seconds a unit (and at least :data:`NET_LEAST_SECONDS`): about six times
+#: what a unit takes on that laptop, so that it fires only on a step the meter does not see (a long C routine)
+NET_SECONDS_PER_UNIT = 10.0
+NET_LEAST_SECONDS = 3.0
+#: the stages whose wall-clock net fired in this process (a limit's, or a child's in
+#: :mod:`paper_checks.prover.timebox`); :func:`paper_checks.prover.prove.prove` reports and empties it
+NET_FIRED: list[str] = []
+
+#: no limit (the stop of a meter with no open :func:`limit`)
+_NEVER = float("inf")
+
+
+class _State(threading.local):
+    """One thread's meter: the calls counted, the open limits (their stops in calls, innermost last) and how many
+    :func:`metered` blocks are open."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.stop: float = _NEVER  # the innermost open limit's stop, in calls
+        self.limits: list[tuple[float, Callable[[float], BaseException], float]] = []
+        self.depth = 0
+        self.previous: Any = None  # the trace function the meter took over
+        self.running = False
+
+
+_state = _State()
+
+
+def _tick(frame: Any, event: str, arg: Any) -> None:
+    """The meter's profile function: one more call (of a Python function or a builtin); past the innermost limit,
+    its error (or pending in a held block)."""
+    if event == "call" or event == "c_call":
+        st = _state
+        if st is None:  # the interpreter is shutting down
+            return
+        st.calls += 1
+        if st.calls >= st.stop:
+            _fire(st)
+
+
+def _fire(st: _State) -> None:
+    stop, error, units = st.limits[-1]
+    st.stop = _NEVER  # fired once: raised again only by charge() or a new limit
+    exc = error(units)
+    setattr(exc, _deadline.OWN, True)
+    if _deadline._held[0]:  # z3's Context() and such: raised as the held block ends
+        _deadline._pending[:] = [exc]
+        return
+    raise exc
+
+
+def _install(st: _State) -> None:
+    if sys.getprofile() is not _tick:
+        sys.setprofile(_tick)
+    st.running = True
+
+
+def now() -> float:
+    """The work units this thread's meter has counted (it starts here if it was not running: a prover step called
+    outside :func:`metered`, from a test, counts from then on)."""
+    st = _state
+    if not st.running or sys.getprofile() is not _tick:
+        _install(st)
+    return st.calls / CALLS_PER_UNIT
+
+
+def running() -> bool:
+    """Whether a :func:`metered` block is open in this thread."""
+    return _state.depth > 0
+
+
+def calls() -> int:
+    """The raw count of calls (for a record of work spent that must compare exactly)."""
+    now()
+    return _state.calls
+
+
+@contextmanager
+def metered() -> Iterator[None]:
+    """Run the meter in the block (nested blocks share the count); the trace function it took over is handed back
+    when the outermost block ends."""
+    st = _state
+    outer = st.depth == 0
+    if outer:
+        st.previous = sys.getprofile() if sys.getprofile() is not _tick else None
+    st.depth += 1
+    _install(st)
+    try:
+        yield
+    finally:
+        st.depth -= 1
+        if outer:
+            sys.setprofile(st.previous)
+            st.running, st.previous = False, None
+
+
+@contextmanager
+def paused() -> Iterator[None]:
+    """Count nothing in the block: for waiting on a child process (:mod:`paper_checks.prover.timebox`), whose polls
+    are as many as the child takes time, so would count the machine's speed; the child's own work is charged."""
+    st = _state
+    if not st.running:
+        yield
+        return
+    sys.setprofile(None)
+    try:
+        yield
+    finally:
+        sys.setprofile(_tick)
+
+
+def _restop(st: _State) -> None:
+    st.stop = min((s for s, _, _ in st.limits), default=_NEVER)
+
+
+@contextmanager
+def limit(units: float | None, error: Callable[[float], BaseException] = TimedOut) -> Iterator[None]:
+    """Raise ``error(units)`` (default :class:`~paper_checks.deadline.TimedOut`) in the block once ``units`` of work
+    were spent in it (no limit for ``None``). An outer limit with less left fires with its own error."""
+    if units is None:
+        yield
+        return
+    if not units == units or units < 0:  # NaN or negative: nothing may be spent
+        units = 0.0
+    st = _state
+    start = now()
+    stop = st.calls + units * CALLS_PER_UNIT
+    if st.limits and min(s for s, _, _ in st.limits) <= stop:
+        yield  # the outer limit is the stricter: let it fire
+        return
+    st.limits.append((stop, error, units))
+    st.stop = stop
+    net = ExitStack()
+    with paused():  # arming the net reads the clock (an outer net with less left): no count may depend on it
+        net.enter_context(_deadline.deadline(max(NET_LEAST_SECONDS, NET_SECONDS_PER_UNIT * units), error=_NetFired))
+    try:
+        yield
+    except _NetFired:  # the safety net: recorded, then the limit's own stop
+        NET_FIRED.append(f"a step of {units:.3g} units")
+        exc = error(units)
+        setattr(exc, _deadline.OWN, True)
+        raise exc from None
+    finally:
+        with paused():
+            net.close()
+        st.limits.pop()
+        _restop(st)
+        if st.running and sys.getprofile() is not _tick:  # the raise unset the profile function: back on
+            sys.setprofile(_tick)
+        del start
+
+
+class _NetFired(BaseException):
+    """A :func:`limit`'s wall-clock net came (raised again as the limit's own error)."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the wall-clock net of {seconds:g} s came")
+
+
+def left(until: float) -> float:
+    """The work units left before ``until`` (a point on the meter, ``now() + share``), never below 0."""
+    return max(until - now(), 0.0)
+
+
+def charge(units: float) -> None:
+    """Count ``units`` of work done elsewhere (a child process's step, :mod:`paper_checks.prover.timebox`); an open
+    limit that this passes fires here."""
+    st = _state
+    now()
+    st.calls += int(round(units * CALLS_PER_UNIT))
+    if st.calls >= st.stop and st.limits:
+        _fire(st)

@@ -1,0 +1,121 @@
+"""The work meter (paper_checks/prover/work.py): counted, so that a limit fires at the same point on every machine."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from paper_checks.deadline import TimedOut, held
+from paper_checks.prover import work
+from paper_checks.prover.timebox import OVERRAN, timebox
+
+
+def _calls(n: int) -> int:
+    """``n`` Python calls, and a value that depends on all of them."""
+    total = 0
+    for i in range(n):
+        total += _one(i)
+    return total
+
+
+def _one(i: int) -> int:
+    return i & 3
+
+
+def test_the_meter_counts_python_calls_exactly():
+    with work.metered():
+        a = work.calls()
+        _calls(1000)
+        b = work.calls()
+    assert 1000 <= b - a <= 1010  # the calls and the meter's own few
+
+
+def test_the_same_work_counts_the_same_twice():
+    spent = []
+    for _ in range(2):
+        with work.metered():
+            a = work.calls()
+            _calls(5000)
+            spent.append(work.calls() - a)
+    assert spent[0] == spent[1]
+
+
+def test_a_limit_stops_at_a_counted_point_and_the_same_one_each_time():
+    stops = []
+    for _ in range(3):
+        with work.metered():
+            a = work.calls()
+            with pytest.raises(TimedOut), work.limit(3000 / work.CALLS_PER_UNIT):
+                _calls(10**7)  # would run for seconds: the limit, not the clock, ends it
+            stops.append(work.calls() - a)
+    assert stops[0] == stops[1] == stops[2]
+    assert 3000 <= stops[0] <= 3100
+
+
+def test_limits_nest_and_the_stricter_outer_one_fires_with_its_own_error():
+    class Outer(BaseException):
+        def __init__(self, units: float) -> None:
+            super().__init__(units)
+
+    with work.metered():
+        with pytest.raises(Outer):
+            with work.limit(2000 / work.CALLS_PER_UNIT, error=Outer):
+                with work.limit(10**6 / work.CALLS_PER_UNIT):  # an inner limit with more: the outer fires
+                    _calls(10**6)
+        with pytest.raises(TimedOut):  # and an inner limit with less fires with its own error, the outer untouched
+            with work.limit(10**6 / work.CALLS_PER_UNIT, error=Outer):
+                with work.limit(1000 / work.CALLS_PER_UNIT):
+                    _calls(10**6)
+
+
+def test_the_meter_goes_on_counting_after_a_limit_fired():
+    with work.metered():
+        with pytest.raises(TimedOut), work.limit(100 / work.CALLS_PER_UNIT):
+            _calls(10**6)
+        a = work.calls()
+        _calls(500)
+        assert work.calls() - a >= 500
+
+
+def test_a_limit_inside_a_held_block_is_raised_as_the_block_ends():
+    done = []
+    with work.metered(), pytest.raises(TimedOut), work.limit(100 / work.CALLS_PER_UNIT):
+        with held():
+            _calls(1000)
+            done.append(True)  # not cut in two
+    assert done == [True]
+
+
+def test_charge_counts_work_done_elsewhere_and_fires_an_open_limit():
+    with work.metered():
+        a = work.now()
+        work.charge(0.5)
+        assert work.now() - a == pytest.approx(0.5, abs=1e-4)
+        with pytest.raises(TimedOut), work.limit(0.25):
+            work.charge(0.5)
+
+
+def test_the_profile_function_it_took_over_is_handed_back():
+    def other(frame, event, arg):
+        return None
+
+    sys.setprofile(other)
+    try:
+        with work.metered():
+            assert sys.getprofile() is not other
+        assert sys.getprofile() is other
+    finally:
+        sys.setprofile(None)
+
+
+def _spin(n: int) -> int:
+    return _calls(n)
+
+
+def test_a_timeboxed_step_gives_up_by_work_and_charges_what_it_spent():
+    with work.metered():
+        a = work.calls()
+        assert timebox(_spin, (10**8,), seconds=40_000 / work.CALLS_PER_UNIT, stage="a spin") is OVERRAN
+        spent = work.calls() - a
+        assert timebox(_spin, (100,), seconds=1.0, stage="a short spin") == _calls(100)
+    assert 40_000 <= spent <= 41_000  # the child's calls, charged here, not the seconds the fork took
