@@ -1,0 +1,36 @@
+"""The package as the Python ecosystem sees it: pyproject.toml's console script and version, read from the source
+tree (the environment may hold an older install of it)."""
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pytest itself depends on tomli below Python 3.11
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+
+def _entry_point(value: str):
+    """The object an entry point's ``module:attr`` names, imported as an installer's wrapper would."""
+    module, _, attr = value.partition(":")
+    obj = importlib.import_module(module)
+    for name in attr.split("."):
+        obj = getattr(obj, name)
+    return obj
+
+
+def test_the_console_script_is_the_command_line(monkeypatch, capsys):
+    main = _entry_point(PROJECT["scripts"]["paper-checks"])
+    assert callable(main)
+    monkeypatch.setattr(sys, "argv", ["paper-checks", "--help"])  # the wrapper calls main() with no arguments
+    with pytest.raises(SystemExit) as exc:
+        main()
+    assert exc.value.code == 0
+    assert "list" in capsys.readouterr().out  # the subcommands of python -m paper_checks
