@@ -34,3 +34,24 @@ def test_the_console_script_is_the_command_line(monkeypatch, capsys):
         main()
     assert exc.value.code == 0
     assert "list" in capsys.readouterr().out  # the subcommands of python -m paper_checks
+
+
+def test_the_version_is_pyprojects():
+    import paper_checks
+
+    assert paper_checks.__version__ == PROJECT["version"]
+
+
+def test_a_source_tree_that_is_not_installed_has_a_version(monkeypatch):
+    """``0+unknown``, a valid version (PEP 440 local label), rather than an import error; the package's
+    ``__init__`` runs in a namespace of its own, leaving the imported package as it is."""
+    import importlib.metadata
+
+    def missing(name):
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    init = ROOT / "paper_checks" / "__init__.py"
+    namespace: dict = {}
+    exec(compile(init.read_text(), str(init), "exec"), namespace)
+    assert namespace["__version__"] == "0+unknown"
