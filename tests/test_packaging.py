@@ -14,7 +14,8 @@ else:  # pytest itself depends on tomli below Python 3.11
     import tomli as tomllib
 
 ROOT = Path(__file__).resolve().parents[1]
-PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+PROJECT = PYPROJECT["project"]
 
 
 def _entry_point(value: str):
@@ -55,3 +56,10 @@ def test_a_source_tree_that_is_not_installed_has_a_version(monkeypatch):
     namespace: dict = {}
     exec(compile(init.read_text(), str(init), "exec"), namespace)
     assert namespace["__version__"] == "0+unknown"
+
+
+@pytest.mark.parametrize("package", ["paper_checks", "theory", "simulate", "figures"])
+def test_each_package_is_marked_typed_and_ships_the_marker(package):
+    """PEP 561's empty ``py.typed``, named as package data so that the wheel carries it."""
+    assert (ROOT / package / "py.typed").is_file()
+    assert "py.typed" in PYPROJECT["tool"]["setuptools"]["package-data"].get(package, [])
