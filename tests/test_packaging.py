@@ -1,8 +1,9 @@
-"""The package as the Python ecosystem sees it: pyproject.toml's console script and version, read from the source
-tree (the environment may hold an older install of it)."""
+"""The package as the Python ecosystem sees it: pyproject.toml's console script, version, typing marker, license
+and citation, read from the source tree (the environment may hold an older install of it)."""
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from pathlib import Path
 
@@ -63,3 +64,35 @@ def test_each_package_is_marked_typed_and_ships_the_marker(package):
     """PEP 561's empty ``py.typed``, named as package data so that the wheel carries it."""
     assert (ROOT / package / "py.typed").is_file()
     assert "py.typed" in PYPROJECT["tool"]["setuptools"]["package-data"].get(package, [])
+
+
+def _cff(key: str) -> str:
+    """A top-level scalar of CITATION.cff (plain or double-quoted YAML; the file keeps to those)."""
+    m = re.search(rf"^{key}: *(.*)$", (ROOT / "CITATION.cff").read_text(), re.MULTILINE)
+    assert m, f"CITATION.cff has no {key!r}"
+    return m.group(1).strip().strip('"')
+
+
+def test_the_license_and_the_citation_ship_with_the_package():
+    assert PROJECT["license"] == "MIT"
+    assert "MIT License" in (ROOT / "LICENSE").read_text()
+    assert set(PROJECT["license-files"]) == {"LICENSE", "CITATION.cff"}  # the sdist and .dist-info/licenses/
+    assert all((ROOT / f).is_file() for f in PROJECT["license-files"])
+
+
+def test_the_citation_names_pyprojects_version_and_license():
+    assert _cff("cff-version") == "1.2.0"
+    assert _cff("version") == PROJECT["version"]
+    assert _cff("license") == PROJECT["license"]
+
+
+def test_the_citation_names_the_toolkit_as_the_reports_bibtex_entry_does():
+    """A report's own entry in report.bib has the toolkit as author and its name and version in the note: the
+    title and version CITATION.cff gives."""
+    from paper_checks.report.citing import report_entry
+
+    doc = {"version": PROJECT["version"], "precision": "quick", "seed": 0, "claims": [],
+           "provenance": {"run_id": "r", "date": "2026-01-01T00:00:00"}}
+    entry = report_entry(doc)
+    assert f"author = {{{{{_cff('title')}}}}}" in entry
+    assert f"note = {{{_cff('title')} {_cff('version')}, " in entry
