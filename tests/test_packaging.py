@@ -66,6 +66,13 @@ def test_each_package_is_marked_typed_and_ships_the_marker(package):
     assert "py.typed" in PYPROJECT["tool"]["setuptools"]["package-data"].get(package, [])
 
 
+def test_the_classifiers_agree_with_requires_python_and_the_typing_marker():
+    versions = [c.rsplit(" ", 1)[1] for c in PROJECT["classifiers"]
+                if re.fullmatch(r"Programming Language :: Python :: 3\.\d+", c)]
+    assert PROJECT["requires-python"] == f">={min(versions, key=lambda v: int(v.split('.')[1]))}"
+    assert "Typing :: Typed" in PROJECT["classifiers"]
+
+
 def _cff(key: str) -> str:
     """A top-level scalar of CITATION.cff (plain or double-quoted YAML; the file keeps to those)."""
     m = re.search(rf"^{key}: *(.*)$", (ROOT / "CITATION.cff").read_text(), re.MULTILINE)
