@@ -17,6 +17,10 @@ else:  # pytest itself depends on tomli below Python 3.11
 ROOT = Path(__file__).resolve().parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 PROJECT = PYPROJECT["project"]
+PACKAGES = ("paper_checks", "theory", "simulate", "figures")
+#: the distribution that provides an import name, where the two differ
+DISTRIBUTION = {"flint": "python-flint", "z3": "z3-solver", "sklearn": "scikit-learn", "cupy": "cupy-cuda12x",
+                "distributed": "dask"}  # distributed: the extra "dask[distributed]"
 
 
 def _entry_point(value: str):
@@ -59,7 +63,7 @@ def test_a_source_tree_that_is_not_installed_has_a_version(monkeypatch):
     assert namespace["__version__"] == "0+unknown"
 
 
-@pytest.mark.parametrize("package", ["paper_checks", "theory", "simulate", "figures"])
+@pytest.mark.parametrize("package", PACKAGES)
 def test_each_package_is_marked_typed_and_ships_the_marker(package):
     """PEP 561's empty ``py.typed``, named as package data so that the wheel carries it."""
     assert (ROOT / package / "py.typed").is_file()
@@ -103,3 +107,42 @@ def test_the_citation_names_the_toolkit_as_the_reports_bibtex_entry_does():
     entry = report_entry(doc)
     assert f"author = {{{{{_cff('title')}}}}}" in entry
     assert f"note = {{{_cff('title')} {_cff('version')}, " in entry
+
+
+def _requirement_names(requirements: list[str]) -> set[str]:
+    return {re.match(r"[A-Za-z0-9_.-]+", r).group(0).lower().replace("_", "-") for r in requirements}
+
+
+#: an import statement on a line of its own: ``from X... import`` or ``import X[.y] [as z][, ...]`` (prose in
+#: docstrings, "import the ...", does not end the way the second form must); its indent tells a module's top
+IMPORT = re.compile(r"^([ \t]*)(?:from[ \t]+(\w+)[\w.]*[ \t]+import\b"
+                    r"|import[ \t]+(\w[\w.]*(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*[\w.]+(?:[ \t]+as[ \t]+\w+)?)*)"
+                    r"[ \t]*(?:#.*)?$)", re.MULTILINE)
+
+
+def _third_party_imports() -> dict[str, set[str]]:
+    """``{import name: {"top" and/or "inner"}}`` of every package the four import that is neither the standard
+    library nor one of them: "top" for an import at a module's top, "inner" for an indented one (in a function; a
+    regular expression over the text, 60 times quicker than parsing every module)."""
+    found: dict[str, set[str]] = {}
+    for package in PACKAGES:
+        for f in (ROOT / package).rglob("*.py"):
+            for m in IMPORT.finditer(f.read_text()):
+                names = [m.group(2)] if m.group(2) else [s.split()[0].split(".")[0] for s in m.group(3).split(",")]
+                for name in names:
+                    if name not in sys.stdlib_module_names and name not in PACKAGES:
+                        found.setdefault(name, set()).add("inner" if m.group(1) else "top")
+    return found
+
+
+def test_every_imported_package_is_declared():
+    """An import at a module's top needs a dependency (pytest only in the pytest plugin, which pytest loads); one
+    inside a function, a dependency or an extra (hypothesis, CuPy, Dask, scikit-learn: imported where used)."""
+    core = _requirement_names(PROJECT["dependencies"])
+    extras = set().union(*map(_requirement_names, PROJECT["optional-dependencies"].values()))
+    missing = []
+    for name, where in sorted(_third_party_imports().items()):
+        dist = DISTRIBUTION.get(name, name)
+        if dist not in core and not (dist in extras and (where == {"inner"} or name == "pytest")):
+            missing.append(f"{name} ({dist}, imported {'at a module top' if 'top' in where else 'inside a function'})")
+    assert not missing, f"imported but not declared in pyproject.toml: {missing}"
