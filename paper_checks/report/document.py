@@ -18,22 +18,15 @@ import numpy
 import scipy
 import sympy
 
-from paper_checks import registry
+from paper_checks import __version__, registry
 from paper_checks.report.citing import claims_modules
 from paper_checks.run.runner import Result
 
 SCHEMA = 1
 
 
-def _package_version() -> str:
-    """The installed distribution's version; an uninstalled checkout says so plainly."""
-    try:
-        return importlib.metadata.version("label-noise-lab")
-    except importlib.metadata.PackageNotFoundError:
-        return "0+unknown (label-noise-lab not installed: pip install -e .)"
-
-
-VERSION = _package_version()
+#: the version a report records: the package's, and in a checkout that is not installed how to install it
+VERSION = __version__ + (" (label-noise-lab not installed: pip install -e .)" if __version__ == "0+unknown" else "")
 
 
 def documents() -> list[registry.Document]:
