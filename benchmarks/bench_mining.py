@@ -17,9 +17,9 @@ from typing import Any
 from _timing import best_of  # benchmarks/ is on sys.path when a script runs
 
 from simulate.embedding.losses import (
-    _masks,
     batch_hard,
     hard_negatives,
+    label_masks,
     normalize,
     pairwise_distances,
     positive_pairs,
@@ -32,7 +32,7 @@ from simulate.engine.backend import get_backend, namespace_of
 def semi_hard_argsort(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, Any]:
     """The previous ``semi_hard_negatives``: a full row argsort (for the before/after comparison)."""
     xp = namespace_of(D)
-    _, neg = _masks(labels)
+    _, neg = label_masks(labels)
     a, p = positive_pairs(labels)
     d_ap = D[a, p]
     negD = xp.where(neg, D, xp.inf)

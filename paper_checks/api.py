@@ -49,7 +49,7 @@ from paper_checks.prover import inputs as prover_inputs
 from paper_checks.prover.inputs import whole
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
 from paper_checks.run.runner import Result, run_all, run_claim
-from paper_checks.search.loop import SearchResult, search
+from paper_checks.search.loop import SearchResult, search, search_budget
 from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix, range_setting
 from paper_checks.trials.margin import MarginTrial, margin_losses
 from paper_checks.trials.margin import trial as margin_trial
@@ -252,7 +252,7 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[s
     number back. ``timeout`` (seconds; default ``None``, no limit): when it is up, the best found so far,
     with ``stopped`` saying so. Raises ``ValueError`` for a claim without a domain or a bad override.
     """
-    budget, seed, timeout = whole("budget", budget, 10), _seed(seed), _timeout(timeout)
+    budget, seed, timeout = search_budget("budget", budget), _seed(seed), _timeout(timeout)
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
@@ -294,6 +294,8 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     begun = time.monotonic()
     seed = _seed(seed)
     prover_inputs.budget_and_time(budget, seconds, search_first, seed)
+    if search_first:  # the search's own bound, checked here (10**400 was an OverflowError inside the search)
+        search_budget("search_first", search_first)
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")

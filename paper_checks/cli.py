@@ -18,13 +18,14 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from paper_checks.commands.arguments import add_executor_arguments, add_timeout_argument, seed_arg
+from paper_checks.commands.arguments import add_executor_arguments, add_timeout_argument, seed_arg, whole_arg
 from paper_checks.commands.common import OutputError, UsageError, expand_claim_patterns, load_modules, shutil_width
 from paper_checks.commands.listing import list_claims
 from paper_checks.commands.readme import readme
 from paper_checks.context import PRECISIONS
 from paper_checks.deadline import limit_text
 from paper_checks.run.isolation import stop_signals, stop_status
+from theory.validators import quoted
 
 __all__ = ["UsageError", "expand_claim_patterns", "load_modules", "main", "shutil_width"]
 
@@ -62,7 +63,7 @@ def _add_explore_parser(sub: Any) -> None:
     e = sub.add_parser("explore", help="counterexample search for one claim (exit 0: none found, 1: a verified one, "
                                        "2: usage error, 3: the margin raised at most points)")
     e.add_argument("id")
-    e.add_argument("--budget", type=int, default=4000,
+    e.add_argument("--budget", type=whole_arg, default=4000,
                    help="margin evaluations, sampling and polish together (default 4000; never exceeded)")
     e.add_argument("--seed", type=seed_arg, default=0)
     e.add_argument("--set", action="append", default=[], metavar="NAME=LOW..HIGH", dest="overrides",
@@ -103,7 +104,7 @@ def _formats(text: str) -> list[str]:
     got = [f.strip().lower() for f in text.split(",") if f.strip()]
     bad = [f for f in got if f not in FORMATS]
     if bad or not got:
-        raise argparse.ArgumentTypeError(f"unknown report format {(bad or [text])[0]!r}; choose from "
+        raise argparse.ArgumentTypeError(f"unknown report format {quoted((bad or [text])[0])}; choose from "
                                           f"{','.join(FORMATS)}")
     return list(dict.fromkeys(got))
 

@@ -30,6 +30,8 @@ import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
+from theory.validators import quoted
+
 #: once a limit is up, the longest the timer waits before raising again (a swallowed raise is retried)
 REPEAT_SECONDS = 0.5
 #: and the shortest: a repeat every few microseconds would enter the handler again while it raises
@@ -43,24 +45,18 @@ MAX_SECONDS = 1_000_000.0
 NO_LIMIT_WORDS = ("0", "none")
 
 
-def _shown(v: Any) -> str:
-    """``v`` for an error message, cut to 60 characters."""
-    text = repr(v)
-    return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
-
-
 def limit_seconds(name: str, v: Any) -> float:
     """``v`` as a time limit: a real number (never a ``bool`` or a string) of seconds, ``0 < v <=``
     :data:`MAX_SECONDS`; a one-line ``TypeError``/``ValueError`` naming ``name`` otherwise."""
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name} must be a number of seconds, got {type(v).__name__} {_shown(v)}")
+        raise TypeError(f"{name} must be a number of seconds, got {type(v).__name__} {quoted(v)}")
     try:
         f = float(v)
     except OverflowError:
         f = math.inf
     if not (math.isfinite(f) and 0 < f <= MAX_SECONDS):
         raise ValueError(f"{name} must be a finite, positive number of seconds up to {MAX_SECONDS:g}, "
-                         f"got {_shown(v)}")
+                         f"got {quoted(v)}")
     return f
 
 
@@ -74,12 +70,12 @@ def limit_text(name: str, text: str, *, no_limit: bool = True) -> float | None:
         v = float(t)
     except ValueError:
         raise ValueError(f"{name} must be a number of seconds{' (0 for none)' if no_limit else ''}, "
-                         f"got {_shown(text)}") from None
+                         f"got {quoted(text)}") from None
     try:
         return limit_seconds(name, v)
     except ValueError:
         raise ValueError(f"{name} must be a finite, positive number of seconds up to {MAX_SECONDS:g}"
-                         f"{' (0 for none)' if no_limit else ''}, got {_shown(text)}") from None
+                         f"{' (0 for none)' if no_limit else ''}, got {quoted(text)}") from None
 
 
 #: the attribute that marks an error raised by a :func:`deadline`'s alarm
@@ -113,7 +109,7 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
         yield
         return
     if not (isinstance(seconds, numbers.Real) and math.isfinite(seconds) and seconds > 0):
-        raise ValueError(f"timeout must be a positive, finite number of seconds, got {_shown(seconds)}")
+        raise ValueError(f"timeout must be a positive, finite number of seconds, got {quoted(seconds)}")
     outer_left, outer_every = signal.getitimer(signal.ITIMER_REAL)
     if outer_left and outer_left < seconds:
         yield  # the outer limit is the stricter one (or already up and repeating): let it fire

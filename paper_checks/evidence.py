@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from paper_checks.jsonable import exact_values, jsonable
 from paper_checks.search.result import Outcome
+from theory.validators import quoted
 
 if TYPE_CHECKING:  # pragma: no cover  (types only: the search modules never import this one)
     from paper_checks.prover import ProofResult
@@ -61,13 +62,23 @@ class Evidence:
         for name in ("verdict", "method", "summary"):
             v = getattr(self, name)
             if not isinstance(v, str):
-                raise TypeError(f"Evidence: {name} must be a string, got {type(v).__name__} {str(v)[:60]!r}")
+                raise TypeError(f"Evidence: {name} must be a string, got {type(v).__name__} {quoted(v)}")
         if self.condition is not None and not isinstance(self.condition, str):
             raise TypeError(f"Evidence: condition must be a string or None, got {type(self.condition).__name__}")
+        if not isinstance(self.numbers, Mapping):
+            raise TypeError(f"Evidence: numbers must be a dict of the figures that back the verdict, got "
+                            f"{type(self.numbers).__name__} {quoted(self.numbers)}")
+        if self.counterexample is not None and not isinstance(self.counterexample, Mapping):
+            raise TypeError(f"Evidence: counterexample must be a dict of the failing values (or None), got "
+                            f"{type(self.counterexample).__name__} {quoted(self.counterexample)}")
+        if isinstance(self.figures, str) or not isinstance(self.figures, (list, tuple)) \
+                or not all(isinstance(f, str) for f in self.figures):
+            raise TypeError(f"Evidence: figures must be a list of figure names (strings), got "
+                            f"{type(self.figures).__name__} {quoted(self.figures)}")
         if self.verdict not in VERDICTS:
-            raise ValueError(f"unknown verdict {self.verdict!r}; choose one of {VERDICTS}")
+            raise ValueError(f"unknown verdict {quoted(self.verdict)}; choose one of {VERDICTS}")
         if self.method not in METHODS:
-            raise ValueError(f"unknown method {self.method!r}; choose one of {METHODS}")
+            raise ValueError(f"unknown method {quoted(self.method)}; choose one of {METHODS}")
         if self.verdict == "proved" and self.method in SAMPLED_METHODS:
             raise ValueError(f"a {self.method!r} method samples the domain and cannot prove; 'proved' needs a "
                              "derivation or a certificate (Evidence.from_certificate)")

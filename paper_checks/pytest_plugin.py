@@ -40,6 +40,7 @@ import pytest
 
 from paper_checks.commands.arguments import seed_arg
 from paper_checks.deadline import limit_text
+from theory.validators import quoted
 
 PRECISIONS = ("quick", "standard", "full")  # paper_checks.context.PRECISIONS (not imported: see above)
 DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}  # paper_checks.run.isolation's (idem)
@@ -177,9 +178,9 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         try:
             claims = claims_of(spec)
         except RegistryError as exc:
-            raise pytest.UsageError(f"--claims {spec!r}: {exc}") from None
+            raise pytest.UsageError(f"--claims {quoted(spec)}: {exc}") from None
         if not claims:
-            raise pytest.UsageError(f"--claims {spec!r} registers no claim")
+            raise pytest.UsageError(f"--claims {quoted(spec)} registers no claim")
         path = Path(claims[0].origin) if Path(claims[0].origin).is_file() else Path(config.rootpath)
         module = ClaimsModule.from_parent(session, name=spec, nodeid=spec, path=path, claims=claims,
                                           precision=precision, seed=seed, timeout=config.getoption("claims_timeout"))

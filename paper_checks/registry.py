@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterable, Sequence
 from paper_checks.context import Context
 from paper_checks.evidence import METHODS, VERDICTS, Evidence
 from paper_checks.search.params import SearchSpace
+from theory.validators import quoted
 
 ENTRY_POINT_GROUP = "label_noise_lab.claims"
 #: the built-in catalogue of seed papers: a claims module like any user's (docs/design.md, "Claims")
@@ -58,7 +59,7 @@ class Paper:
     year : year of publication
     title : the full title
     venue : conference or journal and/or arXiv id (``"NeurIPS 2018; arXiv 1805.07836"``)
-    source : the text the claims were read from (a file of ``/work/shared/papers`` or a URL)
+    source : the text the claims were read from (a file name or a URL)
     note : how the text was read, if not directly (``"via S. Li's study notes, Robust Losses"``)
     bibtex : a complete BibTeX entry for ``report.bib`` (keyed by the paper id), when the one built from
         the fields above will not do (:func:`paper_checks.report.citing.bibtex_entry`)
@@ -74,13 +75,14 @@ class Paper:
     bibtex: str = ""
 
     def __post_init__(self) -> None:
-        if not _ID.match(self.id):
-            raise RegistryError(f"paper id {self.id!r} must be lower-case letters and digits, starting with a letter")
+        if not isinstance(self.id, str) or not _ID.match(self.id):
+            raise RegistryError(f"paper id {quoted(self.id)} must be lower-case letters and digits, starting with a "
+                                "letter")
         for name in ("authors", "title", "venue", "source"):
             if not str(getattr(self, name)).strip():
                 raise RegistryError(f"paper {self.id!r}: {name} is empty")
         if not isinstance(self.year, int) or not 1900 <= self.year <= 2100:
-            raise RegistryError(f"paper {self.id!r}: year must be an integer in 1900..2100, got {self.year!r}")
+            raise RegistryError(f"paper {self.id!r}: year must be an integer in 1900..2100, got {quoted(self.year)}")
 
     def cite(self) -> str:
         """One-line citation: ``Authors (year). Title. Venue. [source; note]``."""
@@ -186,6 +188,13 @@ class Claim:
     #: (``""`` when not reconstructed); see :func:`reconstruction`
     reconstruction: str = ""
 
+    def __post_init__(self) -> None:
+        _check_types(self.id, source=self.source, statement=self.statement, expected=self.expected,
+                     method=self.method, space=self.space, figures=self.figures)
+        if not callable(self.check):
+            raise TypeError(f"claim {self.id!r}: check must be a function of a Context, got "
+                            f"{type(self.check).__name__} {quoted(self.check)}")
+
     def __reduce_ex__(self, protocol: Any) -> Any:
         """A registered claim travels to worker processes (or Dask workers) by reference: its
         id and origin. The worker loads the origin and takes the claim from its registry, so
@@ -196,6 +205,27 @@ class Claim:
         fields = [getattr(self, f.name) for f in dataclasses.fields(self)]
         fields[[f.name for f in dataclasses.fields(self)].index("space")] = None
         return Claim, tuple(fields)
+
+
+def _check_types(id: Any, **fields: Any) -> None:
+    """The types of a claim's fields (:func:`claim` and :class:`Claim`): ``id``, ``source``, ``statement``,
+    ``expected`` and ``method`` strings, ``space`` ``None`` or a callable, ``figures`` a tuple or list of strings.
+    A one-line ``TypeError`` naming the field and quoting the value (``claim(None, ...)`` was an
+    ``AttributeError``; ``expected=5`` went on to an error at :func:`load`). The values themselves (a known
+    verdict, an id ``paper.name``) are checked by :func:`claim`, which collects every problem for :func:`load`."""
+    if not isinstance(id, str):
+        raise TypeError(f"a claim id must be a string 'paper.name', got {type(id).__name__} {quoted(id)}")
+    for name in ("source", "statement", "expected", "method"):
+        v = fields[name]
+        if not isinstance(v, str):
+            raise TypeError(f"claim {quoted(id)}: {name} must be a string, got {type(v).__name__} {quoted(v)}")
+    space, figures = fields["space"], fields["figures"]
+    if space is not None and not callable(space):
+        raise TypeError(f"claim {quoted(id)}: space must be None or a function returning a SearchSpace, got "
+                        f"{type(space).__name__} {quoted(space)}")
+    if not isinstance(figures, (tuple, list)) or not all(isinstance(f, str) for f in figures):
+        raise TypeError(f"claim {quoted(id)}: figures must be a tuple of figure names (strings), got "
+                        f"{type(figures).__name__} {quoted(figures)}")
 
 
 def _registered(claim_id: str, origin: str) -> "Claim":
@@ -233,7 +263,7 @@ def reconstruction(value: bool | str) -> str:
         return "outline" if value else ""
     if not isinstance(value, str):
         raise TypeError(f"reconstructed must be True/False or a string saying how (one of "
-                        f"{', '.join(RECONSTRUCTIONS)}, or free text), got {value!r}")
+                        f"{', '.join(RECONSTRUCTIONS)}, or free text), got {quoted(value)}")
     if not value.strip():
         raise ValueError("reconstructed='' says nothing: pass False, or how the claim was reconstructed (one of "
                          f"{', '.join(RECONSTRUCTIONS)}, or free text)")
@@ -284,15 +314,18 @@ def claim(
     module loaded by :func:`load`; problems are collected and reported by :func:`load`
     all together rather than one at a time.
     """
+    _check_types(id, source=source, statement=statement, expected=expected, method=method, space=space,
+                 figures=figures)
     paper_id = id.split(".", 1)[0]
     problems = []
     if not _CLAIM_ID.match(id):
-        problems.append(f"claim {id!r}: an id is 'paper.name' (lower-case paper id, then letters, digits, _)")
+        problems.append(f"claim {quoted(id)}: an id is 'paper.name' (lower-case paper id, then letters, digits, _)")
     if expected not in VERDICTS:
-        problems.append(f"claim {id!r}: unknown expected verdict {expected!r}; choose one of {', '.join(VERDICTS)}")
+        problems.append(f"claim {id!r}: unknown expected verdict {quoted(expected)}; choose one of "
+                        f"{', '.join(VERDICTS)}")
     if method not in METHODS:
-        problems.append(f"claim {id!r}: unknown method {method!r}; choose one of {', '.join(METHODS)}")
-    if not str(source).strip() or not str(statement).strip():
+        problems.append(f"claim {id!r}: unknown method {quoted(method)}; choose one of {', '.join(METHODS)}")
+    if not source.strip() or not statement.strip():
         problems.append(f"claim {id!r}: source and statement must not be empty")
     try:
         how = reconstruction(reconstructed)
@@ -334,11 +367,15 @@ def load_module(spec: str) -> str:
     if not spec:
         raise RegistryError("empty claims module name")
     if is_path(spec):
-        path = Path(spec).expanduser().resolve()
-        if path.is_dir():
-            raise RegistryError(f"claims module {spec!r} is a directory; give a .py file or a dotted module name")
-        if not path.is_file():
-            raise RegistryError(f"claims module {spec!r}: no such file")
+        try:
+            path = Path(spec).expanduser().resolve()
+            kind = "dir" if path.is_dir() else "file" if path.is_file() else None
+        except (OSError, ValueError) as exc:  # a name over 255 bytes, a NUL byte: one line, not a traceback
+            raise RegistryError(f"claims module {quoted(spec)}: {getattr(exc, 'strerror', None) or exc}") from None
+        if kind == "dir":
+            raise RegistryError(f"claims module {quoted(spec)} is a directory; give a .py file or a dotted module name")
+        if kind is None:
+            raise RegistryError(f"claims module {quoted(spec)}: no such file")
         name = "lnl_claims_" + re.sub(r"\W", "_", path.stem) + "_" + hashlib.sha256(str(path).encode()).hexdigest()[:8]
         if name in sys.modules:
             return name
@@ -348,19 +385,19 @@ def load_module(spec: str) -> str:
             sys.path.insert(0, parent)  # so the module can import its neighbours
         mspec = importlib.util.spec_from_file_location(name, path)
         if mspec is None or mspec.loader is None:
-            raise RegistryError(f"claims module {spec!r}: not a Python file")
+            raise RegistryError(f"claims module {quoted(spec)}: not a Python file")
         module = importlib.util.module_from_spec(mspec)
         sys.modules[name] = module
         try:
             mspec.loader.exec_module(module)
         except (Exception, SystemExit) as exc:  # sys.exit at import is the module's failure, not the caller's end
             del sys.modules[name]
-            raise RegistryError(f"claims module {spec!r} failed to import: {_import_failure(exc)}") from None
+            raise RegistryError(f"claims module {quoted(spec)} failed to import: {_import_failure(exc)}") from None
         return name
     try:
         importlib.import_module(spec)
     except (Exception, SystemExit) as exc:
-        raise RegistryError(f"claims module {spec!r} failed to import: {_import_failure(exc)}") from None
+        raise RegistryError(f"claims module {quoted(spec)} failed to import: {_import_failure(exc)}") from None
     return spec
 
 
@@ -471,7 +508,7 @@ class NoMatch(ValueError):
     """A glob pattern of claim ids that matches no registered claim (``pattern`` is the pattern)."""
 
     def __init__(self, pattern: str):
-        super().__init__(f"claim pattern {pattern!r} matches no claim")
+        super().__init__(f"claim pattern {quoted(pattern)} matches no claim")
         self.pattern = pattern
 
 
@@ -502,10 +539,10 @@ def select(papers: Sequence[str] | None = None, ids: Sequence[str] | None = None
     reg = load(modules)
     for p in papers or []:
         if p not in PAPERS:
-            raise ValueError(f"unknown paper {p!r}; known papers: {', '.join(PAPERS)}")
+            raise ValueError(f"unknown paper {quoted(p)}; known papers: {', '.join(PAPERS)}")
     for i in ids or []:
         if i not in reg:
-            raise ValueError(f"unknown claim id {i!r}; 'python -m paper_checks list' shows them")
+            raise ValueError(f"unknown claim id {quoted(i)}; 'python -m paper_checks list' shows them")
     if not papers and not ids:
         return list(reg.values())
     return [c for c in reg.values() if (papers and c.paper in papers) or (ids and c.id in ids)]

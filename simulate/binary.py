@@ -25,6 +25,7 @@ import numpy as np
 
 from simulate.noise import TransitionMatrix
 from theory import binary as tb
+from theory.validators import quoted
 
 Margin = Callable[[Any], Any]
 """A margin loss ``phi`` on arrays: ``phi(v)`` for the margins ``v = y t``, elementwise."""
@@ -32,9 +33,9 @@ Margin = Callable[[Any], Any]
 
 def _rate(name: str, v: Any) -> Any:
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {v!r}")
-    if not (math.isfinite(float(v)) and 0 <= v < 1):
-        raise ValueError(f"{name} must lie in [0, 1), got {v!r}")
+        raise TypeError(f"{name} must be a real number, got {quoted(v)}")
+    if not (0 <= v < 1 and math.isfinite(float(v))):  # the range first: float(10**400) overflows
+        raise ValueError(f"{name} must lie in [0, 1), got {quoted(v)}")
     return v
 
 

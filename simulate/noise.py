@@ -13,9 +13,12 @@ import numpy as np
 from simulate.engine.backend import check_generator, to_host
 from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
-from theory.validators import check_classes, check_int
+from theory.validators import check_classes, check_int, quoted
 
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
+#: the most classes of a transition matrix built here: c x c float64 entries (800 MB at 10**4) and alias tables
+#: built in a Python loop over them; a larger c (10**400) is a one-line ValueError, not an OverflowError of NumPy
+MAX_CLASSES = 10**4
 MAX_COND = 1e8  # condition number above which an inverse is refused
 
 
@@ -44,8 +47,8 @@ class TransitionMatrix:
         if orientation not in ("row", "column"):
             raise ValueError(f"orientation must be 'row' or 'column', got {orientation!r}")
         if isinstance(tol, bool) or not isinstance(tol, (int, float, np.integer, np.floating)) \
-                or not (math.isfinite(float(tol)) and 0.0 <= float(tol) < 1.0):
-            raise ValueError(f"tol must be a number in [0, 1), got {tol!r}")
+                or not 0 <= tol < 1:  # compared exactly: float(10**400) overflows (NaN compares false)
+            raise ValueError(f"tol must be a number in [0, 1), got {quoted(tol)}")
         T = _real_array(matrix)
         if T.ndim != 2 or T.shape[0] != T.shape[1]:
             raise ValueError(f"a transition matrix must be square, got shape {T.shape}")
@@ -147,7 +150,7 @@ def _real_array(matrix: Any) -> np.ndarray:
                          f"{np.array2string(raw, precision=4)}")
     try:
         return np.array(raw, dtype=float)
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:  # OverflowError: an int entry beyond the floats
         raise ValueError(f"transition matrix entries must be real numbers, got {raw.tolist()!r:.200} ({exc})") from None
 
 
@@ -184,13 +187,22 @@ def check_transition(T: Any, c: int, what: str = "the inputs have") -> Transitio
     return T
 
 
+def _matrix_classes(c: Any) -> int:
+    """The number of classes of a matrix built here: an integer from 2 to :data:`MAX_CLASSES`."""
+    c = check_classes(c)
+    if c > MAX_CLASSES:
+        raise ValueError(f"the number of classes c must be at most {MAX_CLASSES} for a c x c transition matrix, "
+                         f"got {quoted(c)}")
+    return c
+
+
 def uniform_noise(c: int, eta: float) -> TransitionMatrix:
     """Uniform (symmetric) noise: ``T = (1 - eta) I + eta/(c-1) (J - I)``.
 
     Zhang & Sabuncu 2018, sec. 3.1. ``eta`` in ``[0, 1]``; beyond ``(c-1)/c`` the noise
     is more likely to pick a given wrong class than the true one.
     """
-    check_classes(c)
+    _matrix_classes(c)
     eta = _check_eta(eta)
     T = np.full((c, c), eta / (c - 1))
     np.fill_diagonal(T, 1.0 - eta)
@@ -199,7 +211,7 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
 
 def pair_flip(c: int, eta: float) -> TransitionMatrix:
     """Pair-flip noise: class ``i`` goes to ``i + 1 (mod c)`` with probability ``eta``."""
-    check_classes(c)
+    _matrix_classes(c)
     eta = _check_eta(eta)
     T = (1.0 - eta) * np.eye(c)
     T[np.arange(c), (np.arange(c) + 1) % c] += eta
@@ -209,7 +221,7 @@ def pair_flip(c: int, eta: float) -> TransitionMatrix:
 def random_transition(c: int, rng: np.random.Generator, diag: float | None = None,
                       concentration: float = 1.0) -> TransitionMatrix:
     """A random row-stochastic matrix: Dirichlet rows, optionally with fixed diagonal ``diag``."""
-    check_classes(c), check_generator(rng)
+    _matrix_classes(c), check_generator(rng)
     if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)) \
             or not (math.isfinite(float(concentration)) and float(concentration) > 0):
         raise ValueError(f"concentration (of the Dirichlet rows) must be a finite number > 0, got {concentration!r}")
@@ -385,8 +397,8 @@ CIFAR10_FLIPS: tuple[tuple[int, int], ...] = ((9, 1), (2, 0), (4, 7), (3, 5), (5
 
 
 def _check_rate(N: float) -> float:
-    if isinstance(N, bool) or not isinstance(N, (int, float, np.integer, np.floating)) or not 0.0 <= float(N) <= 1.0:
-        raise ValueError(f"flip rate N must be a number in [0, 1], got {N!r}")
+    if isinstance(N, bool) or not isinstance(N, (int, float, np.integer, np.floating)) or not 0 <= N <= 1:
+        raise ValueError(f"flip rate N must be a number in [0, 1], got {quoted(N)}")
     return float(N)
 
 
@@ -394,12 +406,12 @@ def _check_eta(eta: Any) -> Any:
     """``eta`` itself (an exact rational stays exact) when it is a real number in ``[0, 1]``; ``ValueError``
     for NaN, strings, complex numbers and anything outside."""
     try:
-        ok = not isinstance(eta, (bool, str, complex, np.complexfloating)) and math.isfinite(float(eta)) \
-            and bool(0 <= eta <= 1)
+        ok = not isinstance(eta, (bool, str, complex, np.complexfloating)) and bool(0 <= eta <= 1) \
+            and math.isfinite(float(eta))  # the range first: float(10**400) overflows
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise ValueError(f"noise rate eta must be a number in [0, 1], got {eta!r}")
+        raise ValueError(f"noise rate eta must be a number in [0, 1], got {quoted(eta)}")
     return eta
 
 

@@ -34,6 +34,8 @@ from typing import Any, Callable
 import mpmath
 import sympy
 
+from theory.validators import quoted
+
 MAX_LENGTH = 2000
 """Characters of a formula."""
 MAX_NODES = 500
@@ -107,7 +109,9 @@ _DECIMAL = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _short(text: str, n: int = 120) -> str:
-    return repr(text if len(text) <= n else text[:n] + "...")
+    """``text`` quoted, cut to ``n`` characters as written (:func:`theory.validators.quoted`: after ``repr``, so a
+    megabyte of zero-width spaces, each written ``\\u200b``, stays short)."""
+    return quoted(text, n)
 
 
 class _Reader:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from theory.validators import quoted
+
 
 @dataclass(frozen=True)
 class Domain:
@@ -135,12 +137,6 @@ def check_A(A_: Any) -> Any:
     """``A``, the value given to ``log 0`` in RCE, must be negative (Wang et al. 2019 via Li's notes, Eq. 18);
     symbols pass."""
     return A.check(A_)
-
-
-def quoted(v: Any) -> str:
-    """``v`` quoted for an error message, cut to 60 characters (a 100,000-character value is not echoed)."""
-    text = repr(v)
-    return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
 
 
 def number_parameter(name: str, v: Any, lo: Any = None, hi: Any = None, lo_open: bool = True, hi_open: bool = True,

@@ -25,7 +25,8 @@ import sympy
 
 from theory import loss_parameters as D  # the parameters' domains, each declared once
 from theory.expressions import P, to_sympy
-from theory.loss_parameters import check_A, check_k, check_q, quoted
+from theory.loss_parameters import check_A, check_k, check_q
+from theory.validators import quoted
 
 Expr = sympy.Expr
 

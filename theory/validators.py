@@ -1,22 +1,49 @@
-"""Validators of integer arguments, shared by theory/ and simulate/.
+"""Validators of integer arguments, shared by theory/ and simulate/, and :func:`quoted`, the one way every
+error message of the project (theory/, simulate/, paper_checks/) quotes a value.
 
 Plain Python (no SymPy, no NumPy import), so the numeric engine can use them without
-loading SymPy. Anything with ``__index__`` counts as an integer (``int``, ``numpy.int64``,
-``sympy.Integer``); ``bool`` does not.
+loading SymPy (nor the pytest plugin's argument types either). Anything with ``__index__``
+counts as an integer (``int``, ``numpy.int64``, ``sympy.Integer``); ``bool`` does not.
 """
 from __future__ import annotations
 
 import operator
 from typing import Any
 
+#: the most characters of a value an error message quotes; a longer one is cut and its length given
+QUOTE_LIMIT = 60
+#: the most characters of a file path an error message quotes (a path is worth reading whole up to there)
+PATH_QUOTE_LIMIT = 200
+
+
+def quoted(v: Any, limit: int = QUOTE_LIMIT) -> str:
+    """``repr(v)`` for an error message, cut to :data:`QUOTE_LIMIT` characters with its length
+    (``'9999...' (100002 characters)``): a 1 MB value is never echoed whole. The cut is made after ``repr``, so a
+    character that ``repr`` escapes (a zero-width space is ``\\u200b``) counts six times, not once."""
+    try:
+        text = repr(v)
+    except ValueError:  # an int over Python's 4300-digit limit of int -> str
+        return f"<an int of about {int(v.bit_length() * 0.30103) + 1} digits>"
+    return cut(text, limit)
+
+
+def quoted_path(path: Any) -> str:
+    """A file path (a ``str`` or a ``Path``) quoted for an error message, cut to :data:`PATH_QUOTE_LIMIT`."""
+    return quoted(str(path), PATH_QUOTE_LIMIT)
+
+
+def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` (already written as the message shows it) cut to ``limit`` characters with its length."""
+    return text if len(text) <= limit else f"{text[:limit - 10]}... ({len(text)} characters)"
+
 
 def check_int(name: str, value: Any, low: int) -> int:
     """Return ``value`` as an ``int``; raise ``ValueError`` naming ``name`` unless it is an integer ``>= low``."""
     if isinstance(value, bool) or not hasattr(value, "__index__"):
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        raise ValueError(f"{name} must be an integer >= {low}, got {quoted(value)}")
     n = operator.index(value)
     if n < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+        raise ValueError(f"{name} must be an integer >= {low}, got {quoted(value)}")
     return n
 
 

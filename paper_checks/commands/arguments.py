@@ -1,5 +1,6 @@
 """The command line's options that several commands share, and how they are read: one home each.
 
+* :func:`whole_arg` -- the type of ``--budget``, ``--jobs`` and ``--dask-local``;
 * :func:`seed_arg` -- the type of ``--seed`` and ``--claims-seed`` (``python -m paper_checks``, ``python -m
   figures``, the pytest plugin);
 * :func:`add_timeout_argument`, :func:`timeout_arg`, :func:`timeout_from_args` -- ``--timeout`` and its default by
@@ -16,9 +17,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import math
+import re
 from typing import TYPE_CHECKING, Any, Iterator
 
 from paper_checks.deadline import limit_text
+from theory.validators import quoted
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -30,10 +33,23 @@ def seed_arg(text: str) -> int:
     try:
         v = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}") from None
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {quoted(text)}") from None
     if v < 0:
-        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer, got {quoted(text)}")
     return v
+
+
+def whole_arg(text: str) -> int:
+    """argparse type of a whole-number option (``--budget``, ``--jobs``, ``--dask-local``): decimal digits with an
+    optional sign; the option's range is checked where it is used. ``type=int`` quoted a million digits whole
+    (and read ``1_0`` as 10): this quotes them cut (:func:`theory.validators.quoted`)."""
+    t = text.strip()
+    if not re.fullmatch(r"[+-]?[0-9]+", t):
+        raise argparse.ArgumentTypeError(f"must be a whole number in decimal digits, got {quoted(text)}")
+    try:
+        return int(t)
+    except ValueError:  # over Python's 4300-digit limit of str -> int
+        raise argparse.ArgumentTypeError(f"must be a whole number of at most 4300 digits, got {quoted(text)}") from None
 
 
 def timeout_arg(text: str) -> float:
@@ -68,13 +84,13 @@ def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--jobs``, ``--scheduler`` and ``--dask-local`` to a command's parser."""
     from paper_checks.run.runner import default_jobs
     g = parser.add_argument_group("where to run")
-    g.add_argument("--jobs", type=int, default=None, metavar="N",
+    g.add_argument("--jobs", type=whole_arg, default=None, metavar="N",
                    help=f"worker processes on this machine (default: the cores this process may use, "
                         f"{default_jobs()} here; 1 runs one task at a time)")
     g.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="run on the Dask distributed cluster of this scheduler (e.g. tcp://host:8786; "
                         "needs the 'distributed' extra)")
-    g.add_argument("--dask-local", type=int, default=None, metavar="N",
+    g.add_argument("--dask-local", type=whole_arg, default=None, metavar="N",
                    help="run on a local Dask cluster of N single-threaded workers (needs the 'distributed' extra)")
 
 
@@ -91,9 +107,9 @@ def executor_from_args(args: argparse.Namespace) -> Iterator[tuple[Executor | No
     if sum(x is not None for x in (jobs, scheduler, local)) > 1:
         raise ValueError("choose one of --jobs, --scheduler and --dask-local")
     if jobs is not None and jobs < 1:
-        raise ValueError(f"--jobs must be at least 1, got {jobs}")
+        raise ValueError(f"--jobs must be at least 1, got {quoted(jobs)}")
     if local is not None and local < 1:
-        raise ValueError(f"--dask-local must be at least 1, got {local}")
+        raise ValueError(f"--dask-local must be at least 1, got {quoted(local)}")
     if scheduler is None and local is None:
         yield None, default_jobs() if jobs is None else jobs
         return

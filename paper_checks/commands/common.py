@@ -6,10 +6,12 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 from paper_checks.files import earlier_report, is_special
 from paper_checks.registry import ENV_VAR, NoMatch, RegistryError, expand_patterns, load
 from simulate.engine.backend import BACKENDS
+from theory.validators import quoted, quoted_path
 
 
 class UsageError(Exception):
@@ -47,50 +49,69 @@ def expand_claim_patterns(patterns: list[str]) -> list[str]:
     try:
         return expand_patterns(patterns, load())
     except NoMatch as exc:
-        raise UsageError(f"--claim pattern {exc.pattern!r} matches no claim; 'python -m paper_checks list' shows "
+        raise UsageError(f"--claim pattern {quoted(exc.pattern)} matches no claim; 'python -m paper_checks list' shows "
                          "them") from None
 
 
 def check_backend_name(name: str | None) -> None:
     """``--backend``: ``None`` (the default) or a known backend; a usage error otherwise."""
     if name is not None and name not in BACKENDS:
-        raise UsageError(f"unknown backend {name!r}; choose one of {', '.join(BACKENDS)}")
+        raise UsageError(f"unknown backend {quoted(name)}; choose one of {', '.join(BACKENDS)}")
 
 
 def check_output_dir(path: Path, flag: str) -> None:
     """``path`` is (or can be made) a writable directory; one-line usage error otherwise."""
+    _unreadable_path(path, flag, _check_output_dir)
+
+
+def _unreadable_path(path: Path, flag: str, check: Callable[[Path, str], None]) -> None:
+    """``check(path, flag)``, with a path the system cannot even look up (a name over 255 bytes, a NUL byte: an
+    ``OSError`` or ``ValueError`` from ``stat``) a one-line usage error, never a traceback."""
+    try:
+        check(path, flag)
+    except OSError as exc:
+        raise UsageError(f"{flag} {quoted_path(path)}: {exc.strerror or exc}") from None
+    except ValueError as exc:  # "embedded null byte"
+        raise UsageError(f"{flag} {quoted_path(path)}: {exc}") from None
+
+
+def _check_output_dir(path: Path, flag: str) -> None:
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{flag} {str(path)!r} is a file, not a directory")
+        raise UsageError(f"{flag} {quoted_path(path)} is a file, not a directory")
     probe = path
     while not probe.exists():  # the first existing ancestor must be a writable directory
         if probe.parent == probe:
             break
         probe = probe.parent
     if not probe.is_dir():
-        raise UsageError(f"{flag} {str(path)!r}: {str(probe)!r} is not a directory")
+        raise UsageError(f"{flag} {quoted_path(path)}: {quoted_path(probe)} is not a directory")
     if not writable(probe):
-        raise UsageError(f"{flag} {str(path)!r}: cannot write in {str(probe)!r}")
+        raise UsageError(f"{flag} {quoted_path(path)}: cannot write in {quoted_path(probe)}")
 
 
 def check_output_file(path: Path, flag: str) -> None:
     """``path`` is not a directory, its folder exists (or is the report folder) and is writable; or ``path`` is a
-    device or FIFO this process may write to (written through, never replaced)."""
+    device or FIFO this process may write to (written through, never replaced). One-line usage error otherwise."""
+    _unreadable_path(path, flag, _check_output_file)
+
+
+def _check_output_file(path: Path, flag: str) -> None:
     if is_special(path):
         if not os.access(path, os.W_OK):
-            raise UsageError(f"{flag} {str(path)!r}: cannot write to it")
+            raise UsageError(f"{flag} {quoted_path(path)}: cannot write to it")
         return
     if path.is_dir():
-        raise UsageError(f"{flag} {str(path)!r} is a directory; give a file path")
+        raise UsageError(f"{flag} {quoted_path(path)} is a directory; give a file path")
     parent = path.parent
     if flag == "--json" and not parent.is_dir():
-        raise UsageError(f"--json {str(path)!r}: folder {str(parent)!r} does not exist")
+        raise UsageError(f"--json {quoted_path(path)}: folder {quoted_path(parent)} does not exist")
     probe = parent
     while not probe.exists() and probe.parent != probe:  # the folder is made: its first existing ancestor
         probe = probe.parent
     if not probe.is_dir():
-        raise UsageError(f"{flag} {str(path)!r}: {str(probe)!r} is not a directory")
+        raise UsageError(f"{flag} {quoted_path(path)}: {quoted_path(probe)} is not a directory")
     if parent.is_dir() and not writable(parent):
-        raise UsageError(f"{flag} {str(path)!r}: cannot write in {str(parent)!r}")
+        raise UsageError(f"{flag} {quoted_path(path)}: cannot write in {quoted_path(parent)}")
 
 
 def writable(folder: Path) -> bool:

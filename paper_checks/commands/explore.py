@@ -19,9 +19,10 @@ from paper_checks.jsonable import jsonable
 from paper_checks.prover import prove
 from paper_checks.prover.inputs import LEAST_SECONDS
 from paper_checks.registry import load
-from paper_checks.search.loop import search
+from paper_checks.search.loop import MAX_BUDGET, search
 from paper_checks.search.params import NarrowingError, range_setting
 from paper_checks.search.result import Outcome
+from theory.validators import quoted, quoted_path
 
 
 def explore(args: argparse.Namespace) -> int:
@@ -29,13 +30,13 @@ def explore(args: argparse.Namespace) -> int:
     claim_id, budget, seed = args.id, args.budget, args.seed
     reg = load()
     if claim_id not in reg:
-        raise UsageError(f"unknown claim id {claim_id!r}; 'python -m paper_checks list' shows them")
+        raise UsageError(f"unknown claim id {quoted(claim_id)}; 'python -m paper_checks list' shows them")
     c = reg[claim_id]
     if c.space is None:
         explorable = ", ".join(k for k, v in reg.items() if v.space is not None)
-        raise UsageError(f"claim {claim_id!r} declares no search domain; explorable claims: {explorable}")
-    if budget < 10:
-        raise UsageError(f"--budget must be at least 10, got {budget}")
+        raise UsageError(f"claim {quoted(claim_id)} declares no search domain; explorable claims: {explorable}")
+    if budget < 10 or (budget > MAX_BUDGET and not getattr(args, "prove", False)):  # (--prove: boxes, no bound)
+        raise UsageError(f"--budget must be from 10 to {MAX_BUDGET:.0e}, got {quoted(budget)}")
     space, overrides = _override(c.space(), args.overrides)
     if args.json is not None:  # checked before the search: a search is never lost to a bad path
         check_output_file(args.json, "explore --json")
@@ -70,7 +71,7 @@ def _write_json(args: argparse.Namespace, doc: dict) -> None:
             args.json.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(args.json, json.dumps(doc, indent=1, default=str) + "\n")
     except OSError as exc:
-        raise OutputError(f"cannot write --json {str(args.json)!r}: {exc.strerror or exc}") from None
+        raise OutputError(f"cannot write --json {quoted_path(args.json)}: {exc.strerror or exc}") from None
     print(f"wrote {args.json}")
 
 
@@ -106,7 +107,7 @@ def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:
         try:
             space = space.narrowed({name: rng_})
         except NarrowingError as exc:
-            raise UsageError(f"--set {spec!r}: {exc.reason}") from None
+            raise UsageError(f"--set {quoted(spec)}: {exc.reason}") from None
         done[name] = rng_
     return space, done
 

@@ -7,6 +7,7 @@ import textwrap
 from paper_checks.commands.common import UsageError, expand_claim_patterns, last_report, shutil_width
 from paper_checks.evidence import METHODS, VERDICTS
 from paper_checks.registry import PAPERS, load
+from theory.validators import quoted
 
 
 def list_claims(args: argparse.Namespace) -> int:
@@ -15,7 +16,7 @@ def list_claims(args: argparse.Namespace) -> int:
     ids = expand_claim_patterns(args.claim) if args.claim else list(reg)
     unknown = [i for i in ids if i not in reg]
     if unknown:
-        raise UsageError(f"unknown claim id {unknown[0]!r}")
+        raise UsageError(f"unknown claim id {quoted(unknown[0])}")
     last = last_report(args.report)
     width = shutil_width()
     shown = 0
@@ -43,10 +44,10 @@ def _check_filters(args: argparse.Namespace) -> None:
     """``--paper``, ``--verdict`` and ``--method`` name known papers, verdicts and methods."""
     for p in args.paper:
         if p not in PAPERS:
-            raise UsageError(f"unknown paper {p!r}; known papers: {', '.join(PAPERS)}")
+            raise UsageError(f"unknown paper {quoted(p)}; known papers: {', '.join(PAPERS)}")
     for v in args.verdict:
         if v not in (*VERDICTS, "error"):
-            raise UsageError(f"unknown verdict {v!r}; choose from {', '.join((*VERDICTS, 'error'))}")
+            raise UsageError(f"unknown verdict {quoted(v)}; choose from {', '.join((*VERDICTS, 'error'))}")
     for m in args.method:
         if m not in METHODS:
-            raise UsageError(f"unknown method {m!r}; choose from {', '.join(METHODS)}")
+            raise UsageError(f"unknown method {quoted(m)}; choose from {', '.join(METHODS)}")

@@ -16,6 +16,7 @@ from paper_checks.trials.family import FAMILIES, family_trial, formula_family
 from paper_checks.trials.family import markdown as family_markdown
 from theory import losses as zoo
 from theory import user_losses
+from theory.validators import quoted
 
 
 def loss_command(args: argparse.Namespace) -> int:
@@ -54,7 +55,7 @@ def loss_command(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     timeout = getattr(args, "timeout", lt.DEFAULT_TIMEOUT)
     if timeout is not None and not timeout > 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout!r}")
+        raise UsageError(f"--timeout must be a positive number of seconds, got {quoted(timeout)}")
     if args.json is not None:
         check_output_file(args.json, "--json")
     trials, fams = [], []
@@ -78,5 +79,5 @@ def _loss_name(name: str | None) -> str:
     if name is None:
         return "user"
     if not (0 < len(name) <= 40 and all(ch.isalnum() or ch in "_-.+" for ch in name)):
-        raise UsageError(f"--name must be 1 to 40 letters, digits or _-.+ characters, got {name!r}")
+        raise UsageError(f"--name must be 1 to 40 letters, digits or _-.+ characters, got {quoted(name)}")
     return name

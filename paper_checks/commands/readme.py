@@ -5,6 +5,7 @@ import argparse
 
 from paper_checks.commands.common import UsageError
 from paper_checks.report import readme as rd
+from theory.validators import quoted_path
 
 
 def readme(args: argparse.Namespace) -> int:
@@ -13,7 +14,7 @@ def readme(args: argparse.Namespace) -> int:
         old = args.readme.read_text()
         new = rd.render(old, doc)
     except FileNotFoundError:
-        raise UsageError(f"no README at {str(args.readme)!r}") from None
+        raise UsageError(f"no README at {quoted_path(args.readme)}") from None
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.check:

@@ -27,6 +27,8 @@ import tokenize
 from pathlib import Path
 from typing import Any, Iterator
 
+from theory.validators import quoted
+
 VERDICTS = ("proved", "confirmed", "refuted", "qualified", "inconclusive")
 
 
@@ -86,13 +88,13 @@ def _expected_node(source: str, claim_id: str) -> ast.Constant | None:
 def rewritten(source: str, claim_id: str, verdict: str) -> str:
     """``source`` with the ``expected=`` of claim ``claim_id`` set to ``verdict`` (its quote kept)."""
     if verdict not in VERDICTS:
-        raise RecordError(f"cannot record the verdict {verdict!r}: choose one of {', '.join(VERDICTS)}")
+        raise RecordError(f"cannot record the verdict {quoted(verdict)}: choose one of {', '.join(VERDICTS)}")
     node = _expected_node(source, claim_id)
     if node is None:
-        raise RecordError(f"claim {claim_id!r}: no literal expected= in its registration")
+        raise RecordError(f"claim {quoted(claim_id)}: no literal expected= in its registration")
     lines = _lines(source)
     if node.end_lineno != node.lineno:
-        raise RecordError(f"claim {claim_id!r}: expected= spans several lines")
+        raise RecordError(f"claim {quoted(claim_id)}: expected= spans several lines")
     raw = lines[node.lineno - 1].encode("utf-8")  # the syntax tree's columns count bytes
     old = raw[node.col_offset:node.end_col_offset].decode("utf-8")
     quote = old[-1] if old[-1] in "'\"" else '"'

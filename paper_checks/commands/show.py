@@ -12,6 +12,7 @@ from paper_checks.commands.common import UsageError, last_report, shutil_width
 from paper_checks.files import earlier_report
 from paper_checks.registry import CATALOGUE, ENV_VAR, PAPERS, Claim, load
 from paper_checks.report.writing import mixed_set
+from theory.validators import cut, quoted
 
 
 def show(args: argparse.Namespace) -> int:
@@ -22,8 +23,8 @@ def show(args: argparse.Namespace) -> int:
     if args.id not in reg:  # a user's claim: the report names the claims files its claims came from
         reg = load(_report_modules(args.report, args.id))
     if args.id not in reg:
-        raise UsageError(f"unknown claim id {args.id!r}; 'python -m paper_checks list' shows them. A claim of your "
-                         f"own claims file needs the file: show {args.id} --module my_claims.py (or set "
+        raise UsageError(f"unknown claim id {quoted(args.id)}; 'python -m paper_checks list' shows them. A claim of "
+                         f"your own claims file needs the file: show {cut(args.id)} --module my_claims.py (or set "
                          f"{ENV_VAR}=my_claims.py)")
     c = reg[args.id]
     width = shutil_width()

@@ -17,6 +17,7 @@ from paper_checks.commands.common import (
 )
 from paper_checks.run import stability as st
 from simulate.engine.backend import get_backend
+from theory.validators import quoted_path
 
 
 def stability(args: argparse.Namespace) -> int:
@@ -78,7 +79,7 @@ def _outputs(args: argparse.Namespace) -> dict[str, Path]:
         path = getattr(args, fmt)
         if path is not None:
             if not path.parent.is_dir() and path.parent.exists():
-                raise UsageError(f"--{fmt} {str(path)!r}: {str(path.parent)!r} is not a directory")
+                raise UsageError(f"--{fmt} {quoted_path(path)}: {quoted_path(path.parent)} is not a directory")
             check_output_file(path, f"--{fmt}")
             out[fmt] = path
     for path in out.values():

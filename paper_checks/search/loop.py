@@ -60,6 +60,7 @@ Their public names are importable from here too.
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from collections.abc import Callable
 from typing import Any
@@ -67,7 +68,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
-from paper_checks.deadline import TimedOut, deadline, disarm
+from paper_checks.deadline import TimedOut, deadline, disarm, limit_seconds
 from paper_checks.jsonable import jsonable
 from paper_checks.search.exact import ARTEFACT_TOL, evaluate, exact_value, float_twin, verify
 from paper_checks.search.params import (
@@ -87,6 +88,7 @@ from paper_checks.search.result import OUTCOMES, Outcome, SearchResult
 from paper_checks.search.scores import Scored, Scores
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker, shrink
 from paper_checks.stage import at, current, stage
+from theory.validators import quoted
 
 # defined here: SHRINK_RESERVE, SHRINK_STARTS, VERIFY_K, search; the rest (OUTCOMES and SearchResult from
 # paper_checks.search.result among them) are re-exported from the modules the search is built from, so that
@@ -94,6 +96,7 @@ from paper_checks.stage import at, current, stage
 __all__ = [
     "ARTEFACT_TOL",
     "BOUNDARY_SHARE",
+    "MAX_BUDGET",
     "OUTCOMES",
     "Outcome",
     "SHRINK_EVALS",
@@ -112,6 +115,7 @@ __all__ = [
     "StochasticMatrix",
     "exact_value",
     "search",
+    "search_budget",
     "shrink",
     "simplest_between",
     "to_rational",
@@ -126,6 +130,9 @@ VERIFY_SCAN = 64
 SHRINK_STARTS = 8
 #: share of the budget kept for the float screening of shrink candidates
 SHRINK_RESERVE = 0.1
+#: the largest budget of margin evaluations, 10**15 (decades at a million evaluations a second): the budget's shares
+#: (the sampling's 70 %, the shrink's reserve) are computed in floating point, which holds every integer up to it
+MAX_BUDGET = 10**15
 #: the least time, past its ``time_limit``, that a search may spend verifying (:func:`runaway_grace`)
 RUNAWAY_GRACE = 10.0
 #: denominators tried when rounding for verification (then the float's exact binary value)
@@ -427,8 +434,8 @@ def search(
     Parameters
     ----------
     space : the domain and margin
-    budget : total margin evaluations (sampling and polish); at least 10. Memory stays bounded
-        for any budget: only the :data:`KEEP` worst sampled points are kept.
+    budget : total margin evaluations (sampling and polish); from 10 to :data:`MAX_BUDGET`. Memory stays
+        bounded for any budget: only the :data:`KEEP` worst sampled points are kept.
     rng : the random stream
     progress : called with the number of evaluations done since its last call
     polish_starts : how many of the worst distinct sampled points are polished
@@ -448,10 +455,9 @@ def search(
     are ``"unverified"``, unless a point was verified before the stop (then its counterexample,
     perhaps not fully shrunk).
     """
-    if budget < 10:
-        raise ValueError(f"search budget must be at least 10 evaluations, got {budget}")
-    if time_limit is not None and not time_limit > 0:
-        raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")
+    budget = search_budget("search budget", budget)
+    if time_limit is not None:
+        time_limit = limit_seconds("time_limit", time_limit)
     ev = _Evaluator(space, budget, None if time_limit is None else time.monotonic() + time_limit)
     scores = Scores()
     try:  # the alarm stops a margin evaluation, or the exact verification after the time-out, that runs away
@@ -460,6 +466,19 @@ def search(
                            interruptible)
     except _Runaway as exc:  # it came up between the search's own handlers: the best seen so far
         return _stopped(_best_so_far(ev, scores, budget, []), ev, _stop_reason(exc, time_limit, interruptible))
+
+
+def search_budget(name: str, budget: Any) -> int:
+    """``budget`` as a number of margin evaluations: a whole number (never a ``bool`` or a float) from 10 to
+    :data:`MAX_BUDGET`; a one-line ``TypeError``/``ValueError`` naming ``name`` otherwise (``10**400`` is refused
+    here, not an ``OverflowError`` in the search)."""
+    if isinstance(budget, bool) or not isinstance(budget, numbers.Integral):
+        raise TypeError(f"{name} must be a whole number, got {type(budget).__name__} {quoted(budget)}")
+    if budget < 10:
+        raise ValueError(f"{name} must be at least 10, got {quoted(budget)}")
+    if budget > MAX_BUDGET:
+        raise ValueError(f"{name} must be at most {MAX_BUDGET:.0e} evaluations, got {quoted(budget)}")
+    return int(budget)
 
 
 def runaway_grace(time_limit: float) -> float:

@@ -227,7 +227,7 @@ def triplet_loss(d_ap: Any, d_an: Any, alpha: float) -> Any:
     return xp.maximum(d_ap - d_an + alpha, 0.0)
 
 
-def _masks(labels: Any) -> tuple[Any, Any]:
+def label_masks(labels: Any) -> tuple[Any, Any]:
     """``(pos, neg)`` boolean (B, B) masks: same label off the diagonal, different label."""
     xp = namespace_of(labels)
     labels = xp.asarray(labels)
@@ -246,7 +246,7 @@ def _masks(labels: Any) -> tuple[Any, Any]:
 def positive_pairs(labels: Any) -> tuple[Any, Any]:
     """All ordered anchor-positive pairs ``(a, p)``, ``a != p``, same label."""
     xp = namespace_of(labels)
-    pos, _ = _masks(labels)
+    pos, _ = label_masks(labels)
     a, p = xp.nonzero(pos)
     return a, p
 
@@ -254,7 +254,7 @@ def positive_pairs(labels: Any) -> tuple[Any, Any]:
 def all_triplets(labels: Any) -> tuple[Any, Any, Any]:
     """Every valid triplet (a, p, n): the plain reference the miners are tested against."""
     xp = namespace_of(labels)
-    pos, neg = _masks(labels)
+    pos, neg = label_masks(labels)
     a, p, n = xp.nonzero(pos[:, :, None] & neg[:, None, :])
     return a, p, n
 
@@ -329,9 +329,9 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
 
 def _one(D: Any, labels: Any, miner: str, **kw: Any) -> tuple[Any, Any, Any]:
     """:func:`mine` for one batch (B, B): the index arrays ``(a, p, n)``; a batch without negatives or
-    positives raises (see :func:`_masks`)."""
+    positives raises (see :func:`label_masks`)."""
     xp = namespace_of(labels)
-    pos, _ = _masks(labels)
+    pos, _ = label_masks(labels)
     if D is not None:
         D = check_distances(D, pos.shape[0])[None]
     _, a, p, n, _ = _mine(D, xp.asarray(labels)[None], miner, None, kw.get("rng"))
@@ -409,7 +409,7 @@ def _semi_hard_rows(D: Any, same: Any, alpha: float, *, batch_checks: bool) -> t
     count, and the ends of their runs by one in the positions less their ranks, without scanning.
 
     The checks of the inputs (finite, non-negative distances; with ``batch_checks`` a batch with
-    negatives and positives, as :func:`_masks` asks) travel in the one host sync that also brings the
+    negatives and positives, as :func:`label_masks` asks) travel in the one host sync that also brings the
     number of pairs and whether the exact fall-back is needed; the compaction of the result is the
     other (implicit in ``nonzero`` on a device).
     """

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import subprocess
 import sys
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -240,3 +241,165 @@ def test_explore_set_reads_decimal_only(value):
     space = load(())["gce18.eq11_k02"].space()
     with pytest.raises(ValueError, match="numbers are written in decimal"):
         space.narrowed({space.params[0].name: value})
+
+
+# ----------------------------------------------------------------------------- round 6: every door one line
+BIG = 10**400
+
+
+def _one_line(exc: BaseException, most: int = 300) -> str:
+    text = str(exc)
+    assert "\n" not in text and len(text) < most, text[:400]
+    return text
+
+
+_NOT_STRINGS = [None, 0, 1, -1, 10**400, 1.5, math.nan, math.inf, True, False, b"gce18.x", bytearray(b"x"), ["a.b"],
+                ("a.b",), {"a.b"}, {"a": "b"}, 1j, object(), np.int64(3), np.float64(1.0), np.array(["a.b"]),
+                range(3), Path("a.b"), ...]
+
+
+@pytest.mark.parametrize("bad", _NOT_STRINGS, ids=[type(v).__name__ for v in _NOT_STRINGS])
+def test_a_claim_id_not_a_string_is_one_line(bad):
+    """Before: ``claim(None, ...)`` raised AttributeError ('NoneType' object has no attribute 'split'), bytes a
+    TypeError about str and bytes, and so did 22 other values."""
+    from paper_checks.registry import claim
+
+    with pytest.raises(TypeError, match="^a claim id must be a string 'paper.name', got ") as info:
+        claim(bad, source="s", statement="t", expected="confirmed", method="exact")
+    assert type(bad).__name__ in _one_line(info.value)
+
+
+@pytest.mark.parametrize("field,value", [("expected", 5), ("expected", None), ("expected", ["refuted"]),
+                                         ("method", 3), ("source", None), ("statement", b"x"), ("figures", "fig"),
+                                         ("figures", 5), ("figures", (1,)), ("space", 5)])
+def test_claim_fields_of_the_wrong_type_are_one_line(field, value):
+    """Before: ``figures=5`` was a bare "'int' object is not iterable", ``source=None``, ``figures="fig"`` and
+    ``space=5`` were registered as given, and ``expected=5`` surfaced only at ``load()``."""
+    from paper_checks.registry import REGISTRY, Claim, claim
+
+    kw = {"source": "s", "statement": "t", "expected": "confirmed", "method": "exact", "space": None, "figures": ()}
+    kw[field] = value
+    with pytest.raises(TypeError, match=f"^claim 'zz.a': {field} must be ") as info:
+        claim("zz.a", **kw)
+    _one_line(info.value)
+    with pytest.raises(TypeError, match=f"^claim 'zz.a': {field} must be "):  # the dataclass checks the same
+        Claim("zz.a", "zz", kw["source"], kw["statement"], kw["expected"], kw["method"], lambda ctx: None,
+              space=kw["space"], figures=kw["figures"])
+    assert "zz.a" not in REGISTRY
+
+
+@pytest.mark.parametrize("kw,words", [({"counterexample": 5}, "counterexample must be a dict"),
+                                      ({"counterexample": "x=1"}, "counterexample must be a dict"),
+                                      ({"numbers": [1, 2]}, "numbers must be a dict"),
+                                      ({"figures": "fig"}, "figures must be a list of figure names"),
+                                      ({"figures": [3]}, "figures must be a list of figure names")])
+def test_evidence_fields_of_the_wrong_kind_are_one_line(kw, words):
+    """Before: ``Evidence(..., counterexample=5)`` and the rest were accepted as given."""
+    from paper_checks.api import Evidence
+
+    with pytest.raises(TypeError, match=f"^Evidence: {words}") as info:
+        Evidence("inconclusive", "exact", "s", **kw)
+    _one_line(info.value)
+
+
+def _space():
+    from paper_checks.api import claims
+
+    return claims()["gce18.eq7_bounds"].space()
+
+
+_HUGE_CALLS = {  # each an OverflowError (a NumPy ValueError for pair_flip's c) before
+    "binary_noise(rho_pos)": lambda api: api.binary_noise(BIG, 0.1),
+    "binary_noise(rho_neg)": lambda api: api.binary_noise(0.1, BIG),
+    "symmetric_binary_noise": lambda api: api.symmetric_binary_noise(BIG),
+    "BinaryNoise": lambda api: api.BinaryNoise(BIG, 0.1),
+    "uniform_noise(c)": lambda api: api.uniform_noise(BIG, 0.1),
+    "uniform_noise(eta)": lambda api: api.uniform_noise(3, BIG),
+    "pair_flip(c)": lambda api: api.pair_flip(BIG, 0.1),
+    "pair_flip(eta)": lambda api: api.pair_flip(3, BIG),
+    "TransitionMatrix(tol)": lambda api: api.TransitionMatrix([[1, 0], [0, 1]], tol=BIG),
+    "TransitionMatrix(entry)": lambda api: api.TransitionMatrix([[BIG, 0], [0, 1]]),
+    "search(budget)": lambda api: api.search(_space(), BIG, np.random.default_rng(0)),
+    "search(time_limit)": lambda api: api.search(_space(), 10, np.random.default_rng(0), time_limit=BIG),
+    "explore(budget)": lambda api: api.explore("gce18.eq7_bounds", budget=BIG),
+    "explore(set)": lambda api: api.explore("gce18.eq7_bounds", set={"q": (0.5, BIG)}),
+    "prove_claim(search_first)": lambda api: api.prove_claim("gce18.eq7_bounds", search_first=BIG),
+    "prove_claim(set)": lambda api: api.prove_claim("gce18.eq7_bounds", set={"q": BIG}),
+    "Real(high)": lambda api: api.Real("x", 0, BIG),
+    "Real(low)": lambda api: api.Real("x", -BIG, 0),
+    "unbiased_loss": lambda api: api.unbiased_loss(1, 1, 0.1, BIG),
+    "noisy_expectation": lambda api: api.noisy_expectation(BIG, 1, 0.1),
+    "noisy_posterior": lambda api: api.noisy_posterior(0.3, BIG, 0.2),
+    "conditional_risk": lambda api: api.conditional_risk(BIG, 1, 0.3),
+    "alpha_weighted_01_risk": lambda api: api.alpha_weighted_01_risk(1, BIG, 0.2),
+}
+
+
+@pytest.mark.parametrize("name", list(_HUGE_CALLS))
+def test_a_huge_number_at_an_api_door_is_one_line(name):
+    from paper_checks import api
+
+    with pytest.raises(ValueError) as info:
+        _HUGE_CALLS[name](api)
+    assert "characters)" in _one_line(info.value) or "1000000000000000000000000000000" in str(info.value)
+
+
+def test_huge_exact_numbers_give_exact_results():
+    """Where a huge exact number makes sense the answer is exact, not an error."""
+    import sympy
+
+    from paper_checks import api
+
+    assert api.noisy_expectation(BIG, 1, sympy.Rational(1, 10)) == sympy.Rational(9, 10) * BIG + sympy.Rational(1, 10)
+    assert api.alpha_weighted_loss(1, 1, BIG) == 1 - BIG
+
+
+@pytest.mark.parametrize("args", [
+    ["explore", "gce18.eq7_bounds", "--budget", "9" * 400],  # before: exit 1, 19 lines of OverflowError
+    ["explore", "gce18.eq7_bounds", "--budget", "9" * 100_000],  # before: the 100,000 digits quoted whole
+    ["explore", "gce18.eq7_bounds", "--seed", "9" * 100_000],
+    ["explore", "gce18.eq7_bounds", "--set", "q=" + "1" * 1_000_000],
+    ["explore", "gce18.eq7_bounds", "--set", "x" * 1_000_000 + "=1"],
+    ["explore", "x" * 1_000_000],
+    ["run", "--claim", "x" * 1_000_000],
+    ["run", "--paper", "x" * 1_000_000],
+    ["run", "--jobs", "9" * 1_000_000],
+    ["run", "--module", "x" * 1_000_000 + ".py"],
+    ["loss", "\u200b" * 1_000_000],  # before: 720 characters of '\u200b'
+    ["run", "--claim", "gce18.eq7_bounds", "--out", "a" * 256],  # before: exit 1, 23 lines of OSError
+])
+def test_the_command_line_answers_huge_input_in_one_short_line(args, capsys, tmp_path, monkeypatch):
+    from paper_checks.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and len(err) < 400 and "Traceback" not in err, err[:400]
+
+
+@pytest.mark.parametrize("bad,error", [(Decimal("NaN"), ValueError), (Decimal("sNaN"), ValueError),
+                                       (math.nan, ValueError), ("0", TypeError), (None, TypeError), (1j, TypeError)])
+def test_a_real_end_that_is_no_number_is_one_line(bad, error):
+    """Before: ``Real('x', Decimal('NaN'), 10)`` raised decimal.InvalidOperation, and ``Real('x', '0', '1')`` was
+    accepted."""
+    from paper_checks.api import Real
+
+    with pytest.raises(error, match="^Real 'x': low must be a ") as info:
+        Real("x", bad, 10)
+    _one_line(info.value)
+
+
+def test_a_finite_decimal_end_is_exact():
+    from fractions import Fraction
+
+    from paper_checks.api import Real
+
+    assert Real("x", Decimal("0.1"), 1).low == Fraction(1, 10)
+
+
+def test_the_quoting_helper_is_one_and_short():
+    from theory.validators import quoted
+
+    assert quoted("abc") == "'abc'"
+    assert quoted(10**5000) == "<an int of about 5001 digits>"  # str() of it raises ValueError
+    assert quoted("\u200b" * 10**6).endswith("... (6000002 characters)") and len(quoted("\u200b" * 10**6)) < 100

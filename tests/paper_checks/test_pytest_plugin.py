@@ -64,9 +64,11 @@ def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
             "('paper_checks', 'numpy', 'sympy', 'scipy', 'simulate', 'theory', 'figures', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     # paper_checks.commands.arguments and paper_checks.deadline: the seed's and the time limit's argparse types,
-    # shared with the command line (standard library only)
+    # shared with the command line, and theory.validators, the one quoting of values in messages (standard library
+    # only: theory/__init__ imports nothing)
     assert out.stdout.strip() == ("['paper_checks', 'paper_checks.commands', 'paper_checks.commands.arguments', "
-                                  "'paper_checks.deadline', 'paper_checks.pytest_plugin']")
+                                  "'paper_checks.deadline', 'paper_checks.pytest_plugin', 'theory', "
+                                  "'theory.validators']")
 
 
 @pytest.mark.slow

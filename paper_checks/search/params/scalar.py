@@ -5,6 +5,7 @@ import math
 import numbers
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -19,6 +20,7 @@ from paper_checks.search.rationals import (
     simplest_between,
     to_sympy,
 )
+from theory.validators import quoted
 
 
 @dataclass(frozen=True)
@@ -37,11 +39,12 @@ class Real(Parameter):
     open_high: bool = False
 
     def __post_init__(self) -> None:
+        if not (isinstance(self.name, str) and self.name.strip()):
+            raise TypeError(f"Real: the name must be a non-empty string, got {type(self.name).__name__} "
+                            f"{quoted(self.name)}")
         for end in ("low", "high"):
-            v = getattr(self, end)
-            if isinstance(v, sympy.Rational):  # one exact type for an exact end
-                object.__setattr__(self, end, Fraction(int(v.p), int(v.q)))
-        if not self.low <= self.high:  # also NaN
+            object.__setattr__(self, end, _real_end(self.name, end, getattr(self, end)))
+        if not self.low <= self.high:
             raise ValueError(f"Real {self.name!r}: need low <= high, got [{self.low}, {self.high}]")
         if self.low == self.high and (self.open_low or self.open_high or not math.isfinite(self.low)):
             raise ValueError(f"Real {self.name!r}: a pinned value must be finite with both ends closed, got "
@@ -225,14 +228,34 @@ class Real(Parameter):
         return self.inside(v)
 
 
+def _real_end(name: str, end: str, v: Any) -> Any:
+    """One end of a :class:`Real`: a real number (``int``, ``float``, ``Fraction``, a NumPy or SymPy real; a
+    ``sympy.Rational`` becomes a ``Fraction``, a finite ``Decimal`` its exact ``Fraction``), never NaN, and finite
+    ones within the floats' range (the search samples floats). A one-line ``TypeError``/``ValueError`` otherwise
+    (``Decimal('NaN')`` raised ``decimal.InvalidOperation`` on comparison, ``10**400`` an ``OverflowError`` in
+    the search)."""
+    if isinstance(v, Decimal):
+        if v.is_nan():  # (comparing a Decimal NaN raises decimal.InvalidOperation)
+            raise ValueError(f"Real {quoted(name)}: {end} must be a number, got {quoted(v)}")
+        v = Fraction(v) if v.is_finite() else float(v)
+    if isinstance(v, sympy.Rational):  # one exact type for an exact end
+        v = Fraction(int(v.p), int(v.q))
+    real = isinstance(v, numbers.Real) or (isinstance(v, sympy.Basic) and v.is_number and v.is_extended_real)
+    if isinstance(v, bool) or not (real or (isinstance(v, sympy.Basic) and v is sympy.nan)):
+        raise TypeError(f"Real {quoted(name)}: {end} must be a real number (int, float, Fraction, sympy.Rational), got "
+                        f"{type(v).__name__} {quoted(v)}")
+    try:
+        f = float(v)
+    except OverflowError:
+        raise ValueError(f"Real {quoted(name)}: {end} must lie within the floating-point range (about 1.8e308: the "
+                         f"search samples floats), got {quoted(v)}") from None
+    if math.isnan(f):
+        raise ValueError(f"Real {quoted(name)}: {end} must be a number, got NaN")
+    return v
+
+
 #: the largest magnitude of an :class:`Integer`'s ends: every integer up to it is a float exactly
 INTEGER_LIMIT = 2**53
-
-
-def _shown(v: Any) -> str:
-    """``v`` quoted for an error message, cut to 60 characters."""
-    text = repr(v)
-    return text if len(text) <= 60 else f"{text[:50]}... ({len(text)} characters)"
 
 
 @dataclass(frozen=True)
@@ -246,15 +269,15 @@ class Integer(Parameter):
     def __post_init__(self) -> None:
         if not (isinstance(self.name, str) and self.name.strip()):
             raise TypeError(f"Integer: the name must be a non-empty string, got {type(self.name).__name__} "
-                            f"{_shown(self.name)}")
+                            f"{quoted(self.name)}")
         for end in ("low", "high"):
             v = getattr(self, end)
             if isinstance(v, bool) or not isinstance(v, numbers.Integral):
                 raise TypeError(f"Integer {self.name!r}: {end} must be a whole number (an int), got "
-                                f"{type(v).__name__} {_shown(v)}")
+                                f"{type(v).__name__} {quoted(v)}")
             if abs(int(v)) > INTEGER_LIMIT:
                 raise ValueError(f"Integer {self.name!r}: {end} must lie in [-2**53, 2**53] (the search samples "
-                                 f"and rounds in floating point), got {_shown(v)}")
+                                 f"and rounds in floating point), got {quoted(v)}")
         if not self.low <= self.high:
             raise ValueError(f"Integer {self.name!r}: need low <= high, got [{self.low}, {self.high}]")
 

@@ -14,6 +14,7 @@ import sympy
 from paper_checks.search.params.base import Parameter, Point
 from paper_checks.search.params.scalar import Integer, Real
 from paper_checks.search.rationals import Infeasible
+from theory.validators import cut, quoted
 
 
 # ================================================================== the domain
@@ -152,7 +153,7 @@ class SearchSpace:
         params = {p.name: p for p in self.params}
         for name, value in ranges.items():
             if name not in params:
-                raise NarrowingError(name, value, f"the search space has no parameter {name!r}; it has "
+                raise NarrowingError(name, value, f"the search space has no parameter {quoted(name)}; it has "
                                                   f"{', '.join(params)}")
             params[name] = _narrow(params[name], value)
         return dataclasses.replace(self, params=tuple(params[p.name] for p in self.params))
@@ -163,7 +164,7 @@ def range_setting(spec: str) -> tuple[str, str]:
     :meth:`SearchSpace.narrowed` range; ``ValueError`` where there is no ``=`` or no name."""
     name, sep, rng = spec.partition("=")
     if not sep or not name.strip():
-        raise ValueError(f"expects NAME=LOW..HIGH, got {spec!r}")
+        raise ValueError(f"expects NAME=LOW..HIGH, got {quoted(spec)}")
     return name.strip(), rng
 
 
@@ -171,15 +172,16 @@ class NarrowingError(ValueError):
     """A range :meth:`SearchSpace.narrowed` refuses: ``name``, the ``value`` given, and the ``reason``."""
 
     def __init__(self, name: str, value: Any, reason: str) -> None:
-        super().__init__(f"{name} = {_shown(value)}: {reason}")
+        super().__init__(f"{cut(str(name))} = {_shown(value)}: {reason}")
         self.name, self.value, self.reason = name, value, reason
 
 
 def _shown(value: Any) -> str:
-    """A range as ``explore --set`` writes it: ``LOW..HIGH`` or ``V``."""
+    """A range as ``explore --set`` writes it, ``LOW..HIGH`` or ``V``, cut for a message (:func:`theory.validators.cut`:
+    ``--set q=<a million digits>`` is not echoed whole)."""
     if isinstance(value, (tuple, list)) and len(value) == 2:
-        return f"{value[0]}..{value[1]}"
-    return str(value)
+        return cut(f"{quoted(value[0])}..{quoted(value[1])}")
+    return cut(str(value))
 
 
 def _ends(value: Any) -> tuple[Any, Any]:
@@ -198,7 +200,7 @@ def _number(v: Any, integer: bool) -> int | float:
         return int(v) if integer else float(v)
     if isinstance(v, bool) or not isinstance(v, numbers.Real) or (integer and not isinstance(v, numbers.Integral)):
         raise ValueError(v)
-    return int(v) if integer else float(v)
+    return int(v) if integer else float(v)  # OverflowError for an int beyond the floats (10**400)
 
 
 def _narrow(p: Parameter, value: Any) -> Parameter:
@@ -212,6 +214,9 @@ def _narrow(p: Parameter, value: Any) -> Parameter:
         raise NarrowingError(name, value, "numbers are written in decimal (1.5, 2e-3), without 0x/0o/0b or '_'")
     try:
         lo, hi = (_number(v, integer) for v in _ends(value))
+    except OverflowError:
+        raise NarrowingError(name, value, "an end lies beyond the floating-point range (about 1.8e308) in which a "
+                                          "Real is searched") from None
     except (ValueError, TypeError):
         raise NarrowingError(name, value, f"{_shown(value)!r} is not a range LOW..HIGH of "
                                           f"{'integers' if integer else 'numbers'}") from None
