@@ -195,6 +195,7 @@ def verdict_problem(result: Any) -> str | None:
     its computed verdict is the recorded one. The message shows the evidence (verdict, summary, condition,
     counterexample, numbers: the report's renderers) and what differs. The regression suite uses it too."""
     from paper_checks.report.display import evidence_md  # only with --claims (see the module docstring)
+    from paper_checks.report.shared import source_citation
 
     c = result.claim
     if result.evidence is None:
@@ -206,7 +207,7 @@ def verdict_problem(result: Any) -> str | None:
         return None
     body = "\n".join(line for line in evidence_md({**ev.to_json(), "seconds": round(result.seconds, 3)}))
     return (f"claim {c.id}: computed verdict {ev.verdict!r}, recorded {c.expected!r}\n"
-            f"statement: {c.statement}\nsource: {c.source}\n\n{body.rstrip()}\n\n"
+            f"statement: {c.statement}\nsource: {source_citation(c)}\n\n{body.rstrip()}\n\n"
             f"A difference is a regression or a discovery: fix the check, or record the new verdict "
             f"(expected={ev.verdict!r}) in the claim's registration, with the reason.")
 

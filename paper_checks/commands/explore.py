@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from paper_checks.commands.arguments import timeout_from_args
 from paper_checks.commands.common import OutputError, UsageError, check_output_file
+from paper_checks.commands.show import rerun_command
 from paper_checks.context import EXPLORE_STREAM, Context
 from paper_checks.deadline import MAX_SECONDS, TimedOut, deadline
 from paper_checks.files import atomic_write, is_special
@@ -151,12 +152,10 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         print(f"note: {note}")
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description,
-                           "budget": args.budget, "overrides": overrides, "proof": res.to_json(boxes=True)})
+                           "margin_proves": space.proves or c.statement, "budget": args.budget,
+                           "overrides": overrides, "proof": res.to_json(boxes=True)})
     if res.outcome == "proved":
-        cert = res.certificate.to_json()
-        print(f"=> proved: the margin is >= 0 on the whole declared domain ({cert['boxes']} boxes, {cert['pieces']} "
-              f"pieces, smallest rigorous lower bound {cert['smallest_lower_bound']:.6g}, {cert['tight_boundaries']} "
-              f"boxes closed where the margin is exactly 0; methods {cert['methods']})")
+        print(proved_line(c, space, overrides, res.certificate.to_json()))
         return 0
     if res.outcome == "counterexample":
         print("=> counterexample, verified in exact arithmetic (shrunk):")
@@ -175,10 +174,29 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
     return 4
 
 
+def proved_line(c: Any, space: Any, overrides: dict[str, Any], cert: dict[str, Any]) -> str:
+    """The verdict line of ``explore --prove`` on a proof: what ``margin >= 0`` on the (narrowed) domain proved.
+    Where the claim's margin declares that this is not its statement (``SearchSpace.proves``: a weaker one, or
+    the negation of an existence claim), the line states that and no more, and points to ``run``'s verdict."""
+    details = (f"({cert['boxes']} boxes, {cert['pieces']} pieces, smallest rigorous lower bound "
+               f"{cert['smallest_lower_bound']:.6g}, {cert['tight_boundaries']} boxes closed where the margin is "
+               f"exactly 0; methods {cert['methods']})")
+    where = "the domain as narrowed by --set" if overrides else "the whole declared domain"
+    if not space.proves:
+        return f"=> proved: the margin is >= 0 on {where} {details}"
+    narrowed = f", on the domain as narrowed by --set ({', '.join(f'{k} = {v}' for k, v in overrides.items())})" \
+        if overrides else ""
+    return (f"=> proved: {space.proves}{narrowed}; this is what the margin says, not the statement above: the "
+            f"claim's verdict is run's, recorded as {c.expected} ({rerun_command(c)}) {details}")
+
+
 def _print_header(c: Any, space: Any, overrides: dict[str, Any]) -> None:
-    """What ``explore`` and ``explore --prove`` print first: the claim, its margin and the narrowed domain."""
+    """What ``explore`` and ``explore --prove`` print first: the claim, its margin (and, where a proof of it would
+    not prove the statement, what it would prove) and the narrowed domain."""
     print(f"claim: {c.id}\nstatement: {c.statement}")
     if space.description:
-        print(f"margin: {space.description} (negative where the claim fails)")
+        print(f"margin: {space.description}" + ("" if space.proves else " (negative where the claim fails)"))
+    if space.proves:
+        print(f"margin >= 0 on the whole domain would prove only: {space.proves}")
     if overrides:
         print("domain overrides: " + ", ".join(f"{k} = {v}" for k, v in overrides.items()))

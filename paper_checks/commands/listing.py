@@ -7,6 +7,7 @@ import textwrap
 from paper_checks.commands.common import UsageError, expand_claim_patterns, last_report, shutil_width
 from paper_checks.evidence import METHODS, VERDICTS
 from paper_checks.registry import PAPERS, load
+from paper_checks.report import source_citation
 from theory.validators import quoted
 
 
@@ -34,7 +35,8 @@ def list_claims(args: argparse.Namespace) -> int:
         print(f"{c.id:<40} expected {c.expected:<12} last {last_txt:<12} {c.method:<8}{tag}{expl}")
         if not args.short:
             print(textwrap.fill(c.statement, width, initial_indent="    ", subsequent_indent="    "))
-            print(textwrap.fill(f"source: {c.source}", width, initial_indent="    ", subsequent_indent="    "))
+            print(textwrap.fill(f"source: {source_citation(c)}", width, initial_indent="    ",
+                                subsequent_indent="    "))
     print(f"{shown} of {len(reg)} claims" + (f"; last verdicts from {args.report}" if last else
                                              f"; no report at {args.report} (last verdicts unknown)"))
     return 0

@@ -31,7 +31,10 @@ def show(args: argparse.Namespace) -> int:
     fill = lambda label, text: textwrap.fill(f"{label}: {text}", width, subsequent_indent="  ")  # noqa: E731
     print(f"{c.id}" + (" (reconstructed)" if c.reconstructed else ""))
     print(fill("paper", report.cite(PAPERS[c.paper])))
-    print(fill("source", c.source))
+    print(fill("source", report.source_citation(c)))
+    files = [d for d in report.documents() if d.file in c.source]  # where each tag's text is, as the report lists
+    if files:
+        print(fill("documents", "; ".join(f"[{d.tag}] {d.file}" for d in files)))
     print(fill("statement", c.statement))
     print(f"expected: {c.expected}   method: {c.method}" + ("   explorable" if c.space is not None else ""))
     e = last_report(args.report).get(c.id)

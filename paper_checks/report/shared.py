@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,15 @@ def ordered(claims: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return sorted(claims, key=lambda c: c["verdict"] == c["expected"])
 
 
-def source_citation(c: dict[str, Any]) -> str:
-    """The claim's source with document file names replaced by their short tags."""
+def source_citation(c: Mapping[str, Any] | Any) -> str:
+    """The claim's source with each declared document's file name replaced by its tag, the author and year
+    (``004_bedc5f2f9c2d4575.txt, Eq. (7)`` -> ``[Zhang & Sabuncu 2018], Eq. (7)``): the one mapping that the
+    report and the ``list`` and ``show`` commands share (:func:`paper_checks.registry.tagged_source`).
+
+    ``c`` is a claim of a report (a mapping with ``"source"``) or a registered
+    :class:`~paper_checks.registry.Claim`."""
     documents()  # the catalogue's documents declared
-    return tagged_source(c["source"])
+    return tagged_source(c["source"] if isinstance(c, Mapping) else c.source)
 
 
 def source_line(doc: dict[str, Any], c: dict[str, Any]) -> str:

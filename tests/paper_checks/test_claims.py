@@ -35,6 +35,24 @@ def test_every_registration_is_well_formed():
         assert c.source and c.statement
 
 
+#: catalogue claims whose margin, >= 0 on its declared domain, is exactly the claim's statement (none so far)
+MARGIN_IS_STATEMENT: set[str] = set()
+
+
+def test_every_catalogue_margin_says_what_a_proof_of_it_proves():
+    """Issue 57: ``explore --prove`` prints what ``margin >= 0`` proved. Every catalogue margin proves less than its
+    claim's statement (a non-strict form of a strict inequality or of an 'iff', a few c, one loss of a family) or,
+    for a claim that something exists, its negation: each declares it (``SearchSpace.proves``), unless listed as
+    being its statement."""
+    spaced = {i: c.space() for i, c in CLAIMS.items() if c.space is not None and c.origin.startswith("paper_checks.")}
+    assert len(spaced) == 15
+    undeclared = {i for i, sp in spaced.items() if not sp.proves}
+    assert undeclared == MARGIN_IS_STATEMENT, f"declare what a proof of the margin proves: {sorted(undeclared)}"
+    for i, sp in spaced.items():
+        if sp.proves:
+            assert "weaker" in sp.proves or "witness" in sp.proves, (i, sp.proves)
+
+
 def test_catalogue_ids_registered():
     """Every id of the papers this project covers so far is registered (ids copied from claims.md)."""
     expected = {

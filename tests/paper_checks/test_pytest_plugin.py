@@ -125,6 +125,15 @@ def test_verdict_problem_names_a_crash_and_passes_a_match():
     assert "computed verdict 'refuted', recorded 'confirmed'" in msg and "| p | 1/3 |" in msg
 
 
+def test_verdict_problem_cites_the_source_as_the_report_does():
+    """Issue 57: a declared document is named by its tag (author and year), not its hashed file name."""
+    from paper_checks.evidence import Evidence
+
+    c = Claim("t.x", "t", "004_bedc5f2f9c2d4575.txt, Eq. (7)", "a statement", "proved", "exact", lambda ctx: None)
+    msg = verdict_problem(Result(c, Evidence("refuted", "exact", "no", counterexample={"p": "1/3"}), 0.1))
+    assert "source: [Zhang & Sabuncu 2018], Eq. (7)" in msg and "004_bedc5f2f9c2d4575" not in msg
+
+
 ENDINGS = '''
 import os
 import sys

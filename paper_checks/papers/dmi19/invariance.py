@@ -108,7 +108,10 @@ def properties_space(c: int = 3, measure: str = "dmi") -> SearchSpace:
         return sympy.Min(m[0], m[0] - m[1], 1 - sympy.Abs(det_t, evaluate=False), evaluate=False)
 
     return SearchSpace((SimplexPoint("Q", c * c), StochasticMatrix("T", c)), margin, exact,
-                       description=f"min(m(Q), m(Q) - m(T^T Q), 1 - |det T|), m = {measure}, c = {c}")
+                       description=f"min(m(Q), m(Q) - m(T^T Q), 1 - |det T|), m = {measure}, c = {c}",
+                       proves=f"for c = {c}: {measure.upper()}(Q) >= 0, {measure.upper()}(T^T Q) <= "
+                              f"{measure.upper()}(Q) and |det T| <= 1 (weaker than the statement: not the symmetry, "
+                              "not 'equality iff T is a permutation matrix', one c)")
 
 
 def properties_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
@@ -257,7 +260,22 @@ def order_space(measure: str = "mi", c: int = 2) -> SearchSpace:
 
     return SearchSpace((SimplexPoint("p", c), StochasticMatrix("A", c), StochasticMatrix("A2", c),
                         StochasticMatrix("T", c)), margin, exact,
-                       description=f"max(m(h') - m(h), m(hT) - m(h'T)) with m = {measure}; negative: the order flips")
+                       description=f"max(m(h') - m(h), m(hT) - m(h'T)) with m = {measure}; negative: the order flips",
+                       proves=_order_proves(measure, c))
+
+
+def _order_proves(measure: str, c: int) -> str:
+    """What the order margin ``>= 0`` on the whole domain proves: no *strict* flip, ``m(h) > m(h')`` implies
+    ``m(hT) >= m(h'T)``. That is weaker than Eq. 30's ``<=>`` of strict orders (0 where both noisy values tie,
+    as every DMI does at ``det T = 0``), and for Shannon MI it is the negation of ``dmi19.mi_not_invariant``."""
+    m = "MI" if measure == "mi" else measure.upper()
+    flip = (f"no strict flip of the {m} order for c = {c}: {m}(h, Y) > {m}(h', Y) implies {m}(h, noisy Y) >= "
+            f"{m}(h', noisy Y)")
+    if measure == "mi":
+        return (f"{flip}, which denies the claim's strict flips but not a tie (the claim says a flip exists: a "
+                "counterexample to this margin is its witness)")
+    return (f"{flip} (the weaker statement: the claim's '<=>' of strict orders also needs the noisy order strict, "
+            "and fails at det T = 0, where both noisy DMIs are 0)")
 
 
 def _order_values(ex: dict[str, Any], measure: Callable[[Any], Any]) -> dict[str, Any]:

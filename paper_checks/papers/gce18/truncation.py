@@ -72,7 +72,8 @@ def eq10_space() -> SearchSpace:
     return SearchSpace((Integer("c", 2, 10), SimplexPoint("f", 10), Real.from_domain(lp.Q),
                         Real.from_domain(lp.K)), margin, exact,
                        constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
-                       description="min(S - lower, upper - S) of Eq. 10, S the truncated class sum, k >= 1/c")
+                       description="min(S - lower, upper - S) of Eq. 10, S the truncated class sum, k >= 1/c",
+                       proves="Eq. 10's two bounds for c = 2..10 (weaker than the statement: every c with k >= 1/c)")
 
 
 def _grid(ctx: Context) -> list[tuple[int, sympy.Rational, sympy.Rational]]:
@@ -238,7 +239,10 @@ def eq11_space(k_low: float = 0.3, c_low: int = 2, q_high: float = 1.0, c_high: 
                         Integer("c", c_low, c_high)), margin, exact,
                        constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
                        description=f"Eq. 11 margin, q in (0, {q_high}], k in [{k_low}, 1), c in [{c_low}, {c_high}], "
-                                   "k >= 1/c")
+                                   "k >= 1/c",
+                       proves=f"Eq. 11 with '<=' for q in (0, {q_high}], k in [{k_low}, 1), c = {c_low}..{c_high}, "
+                              "k >= 1/c (weaker than the statement: Eq. 11 is strict, '<', and is claimed for every "
+                              "c)")
 
 
 def eq11_k03_space() -> SearchSpace:

@@ -447,7 +447,11 @@ def logit_vs_param_space(equal_norms: bool = False, E: int = 2, c: int = 2) -> S
 
     return SearchSpace(params, margin, exact, constraint,
                        description="max(w2 - w1, G1 - G2) for CCE, w = ||dL/dz||_1, G = ||dL/dW||_1"
-                       + (" with ||f2||_1 = ||f1||_1" if equal_norms else ""))
+                       + (" with ||f2||_1 = ||f1||_1" if equal_norms else ""),
+                       proves=f"no strict reversal for CCE with E = {E} features and c = {c} classes in the box: "
+                              "w1 > w2 implies G1 >= G2, which denies the doubt's strict reversals but not a tie "
+                              "(the doubt says the order need not carry over: a counterexample to this margin is "
+                              "its witness)")
 
 
 #: a hand-made instance of the failure, checked exactly by the check (label 0, c = 2, E = 2)

@@ -139,7 +139,12 @@ def symmetric_space(condition: Callable[[Any, Any], Any] | None = None) -> Searc
 
     return SearchSpace((Real("alpha", 0.0, 3.0, open_low=True), Real("beta", -1.0, 3.0), Real("D", 0.0, 2.0)),
                        margin, exact, description="min over the pointwise 'sum = 2 alpha iff |D - beta| <= alpha' "
-                                                  "and the unit-sphere condition alpha >= max(beta, 2 - beta)")
+                                                  "and the unit-sphere condition alpha >= max(beta, 2 - beta)",
+                       proves="the 'if' directions only, for alpha in (0, 3], beta in [-1, 3]: l+ + l- = 2 alpha "
+                              "where |D - beta| <= alpha (and >= 2 alpha outside), and for every D in [0, 2] where "
+                              "the sphere condition holds (weaker than the statement's 'exactly when' and 'iff': "
+                              "outside the band the margin asks l+ + l- >= 2 alpha, not >, and where the condition "
+                              "fails it checks the condition, not a D whose sum differs)")
 
 
 def margin_symmetric_evidence(ctx: Context, condition: Callable[[Any, Any], Any] | None = None) -> Evidence:
@@ -244,7 +249,12 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
         f"{'uniform' if pattern is None else 'from the pattern ' + str(list(pattern))}")
     return SearchSpace(tuple(params), margin, exact, constraint,
                        description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; "
-                                   f"{what}")
+                                   f"{what}",
+                       proves=f"no strict flip between two sets of {n} points on the unit circle (each "
+                              "((1 - t^2)/(1 + t^2), 2t/(1 + t^2)), t in [-3, 3]: all but an arc around (-1, 0); "
+                              f"c = {ORDER_C}, eta < (c-1)/c; {what}): R_A > R_B implies R^eta_A >= R^eta_B (weaker "
+                              "than the statement: not the affine relation, and a tie of the noisy risks is allowed, "
+                              "so it does not make the minimisers agree)")
 
 
 # ================================================================ margin_robust

@@ -15,6 +15,10 @@ PAPER = paper('xu22',
               source=XU22_ABSTRACT.file,
               note='abstract only; claims reconstructed')
 
+finding('xu22.collapse_value', 'qualified',
+        'A collapsed network\'s triplet loss is alpha per triplet, so the mean is alpha for every miner that selects a '
+        'triplet at collapse (hard, batch-hard, random); semi-hard mining selects none (`D_ap < D_an` reads `0 < 0`), '
+        'so its mean is 0/0, undefined, and the reconstruction\'s "whatever the mining" fails for it.')
 finding('xu22.hnm_isometry', 'refuted',
         'This project\'s reconstruction of the isometry bound, "each hard-mined term is at most 2 d_iso", is false: '
         'the exact three-point example in the report has a hard term of 4 d_iso. 4 is the right constant (triangle '

@@ -31,6 +31,11 @@ class SearchSpace:
         report a verified counterexample
     constraint : ``point -> bool``; points where it is False are outside the domain
     description : what the margin measures, for reports
+    proves : what ``margin >= 0`` on the whole domain establishes, where that is not the claim's statement:
+        a weaker one (a non-strict form of a strict inequality, one direction of an "iff", a few values of
+        ``c``, one loss for a family) or, for a claim that something exists, its negation. ``explore --prove``
+        prints it as what a proof proved (and never says the statement was proved); ``""`` means the margin
+        is the statement on its domain
     """
 
     params: tuple[Parameter, ...]
@@ -38,6 +43,7 @@ class SearchSpace:
     exact_margin: Callable[[Point], Any] | None = None
     constraint: Callable[[Point], bool] | None = None
     description: str = ""
+    proves: str = ""
 
     @property
     def dimension(self) -> int:

@@ -75,3 +75,71 @@ def test_prove_seconds_count_from_the_command_s_start(capsys):
     out = capsys.readouterr().out
     assert "=> undecided: the time" in out
     assert float(out.split("prover: ")[1].split(", ")[1].split(" s")[0]) < 30  # a hang guard, not a timing
+
+
+WEAKER = textwrap.dedent('''
+    from paper_checks.api import Real, SearchSpace, claim, paper
+
+    paper("weak57", authors="A. Tester", year=2026, title="A strict claim and a non-strict margin", venue="none",
+          source="none")
+
+
+    def space(proves):
+        return lambda: SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] ** 2, lambda pt: pt["x"] ** 2,
+                                   description="x^2", proves=proves)
+
+
+    @claim("weak57.strict", source="none", method="symbolic", expected="qualified", statement="x^2 > 0 on [0, 1].",
+           space=space("x^2 >= 0 on [0, 1], not the strict x^2 > 0 of the statement (false at x = 0)"))
+    def strict(ctx):
+        raise NotImplementedError
+
+
+    @claim("weak57.plain", source="none", method="symbolic", expected="proved", statement="x^2 >= 0 on [0, 1].",
+           space=space(""))
+    def plain(ctx):
+        raise NotImplementedError
+''')
+
+
+def test_a_proof_of_a_weaker_margin_says_what_it_proved_and_no_more(tmp_path, capsys, isolated_registry):
+    """Issue 57: where a claim's margin declares that ``margin >= 0`` is weaker than its statement
+    (``SearchSpace.proves``), ``explore --prove`` prints that weaker statement as what was proved, never the
+    statement, and points to run's verdict; a margin that is the statement keeps the plain line."""
+    import json
+
+    claims = tmp_path / "weak_claims.py"
+    claims.write_text(WEAKER)
+    out_json = tmp_path / "proof.json"
+    assert main(["explore", "weak57.strict", "--prove", "--module", str(claims), "--prove-seconds", "20",
+                 "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out
+    assert "margin >= 0 on the whole domain would prove only: x^2 >= 0 on [0, 1], not the strict" in out
+    assert "(negative where the claim fails)" not in out
+    verdict = next(line for line in out.splitlines() if line.startswith("=> "))
+    assert verdict.startswith("=> proved: x^2 >= 0 on [0, 1], not the strict x^2 > 0")
+    assert "not the statement above" in verdict and "recorded as qualified" in verdict
+    assert "the margin is >= 0 on the whole declared domain" not in verdict
+    assert f"run --claim weak57.strict --module {claims}" in verdict  # the rerun names the user's claims file
+    assert json.loads(out_json.read_text())["margin_proves"].startswith("x^2 >= 0 on [0, 1], not the strict")
+    assert main(["explore", "weak57.plain", "--prove", "--module", str(claims), "--prove-seconds", "20"]) == 0
+    out = capsys.readouterr().out
+    assert "margin: x^2 (negative where the claim fails)" in out and "would prove only" not in out
+    assert "=> proved: the margin is >= 0 on the whole declared domain (" in out
+
+
+def test_the_proved_line_names_the_narrowed_domain():
+    """A proof on a domain narrowed by ``--set`` says so, whether or not the margin declares a weaker statement."""
+    from types import SimpleNamespace
+
+    from paper_checks.commands.explore import proved_line
+
+    c = SimpleNamespace(id="x.y", expected="qualified", origin="paper_checks.papers.x")
+    cert = {"boxes": 3, "pieces": 1, "smallest_lower_bound": 0.0, "tight_boundaries": 1, "methods": {"point": 3}}
+    plain = SimpleNamespace(proves="")
+    weaker = SimpleNamespace(proves="a weaker statement")
+    assert proved_line(c, plain, {}, cert).startswith("=> proved: the margin is >= 0 on the whole declared domain (")
+    assert "on the domain as narrowed by --set (" in proved_line(c, plain, {"q": "1"}, cert)
+    line = proved_line(c, weaker, {"q": "1"}, cert)
+    assert line.startswith("=> proved: a weaker statement, on the domain as narrowed by --set (q = 1); ")
+    assert "recorded as qualified (python -m paper_checks run --claim x.y)" in line

@@ -37,3 +37,15 @@ def test_a_users_claim_is_shown_from_its_report_without_module(tmp_path, capsys,
     assert "last verdict: proved" in out and "from the report" in out
     assert main(["show", "ma20.other", "--report", str(rep)]) == 2  # an id the report does not hold: the hint
     assert "--module my_claims.py" in capsys.readouterr().err
+
+
+def test_show_cites_the_source_by_author_and_year_and_lists_the_documents(tmp_path, capsys):
+    """Issue 57: the source line reads as the report's (the document's tag, its authors and year); the documents line
+    says which file each tag stands for, as the report's list of source documents does."""
+    assert main(["show", "ghosh17.sum_mae", "--report", str(tmp_path / "none.json")]) == 0
+    lines = capsys.readouterr().out.replace("\n  ", " ").splitlines()
+    source = next(line for line in lines if line.startswith("source: "))
+    assert source == "source: [S. Li, Robust Losses], sec. 2 (i), Eq. (4); [Zhang & Sabuncu 2018], Eq. (4)"
+    documents = next(line for line in lines if line.startswith("documents: "))
+    assert documents == ("documents: [S. Li, Robust Losses] 003_05482f4d520d534e.txt; [Zhang & Sabuncu 2018] "
+                         "004_bedc5f2f9c2d4575.txt")

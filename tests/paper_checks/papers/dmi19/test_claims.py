@@ -93,3 +93,25 @@ def test_notes_question_is_qualified_because_fresh_samples_satisfy_eq32():
     assert ev.verdict == "qualified"
     assert ev.numbers["iii_fresh_samples"]["holds"] and ev.numbers["ii_fitted_sample"]["fails"]
     assert "fresh samples" in ev.condition and "in-sample" in ev.condition
+
+
+def test_the_order_margins_say_they_prove_only_that_no_strict_flip_exists():
+    """Issue 57: the order margin ``>= 0`` rules out a strict flip only (it is 0 where the noisy values tie, as every
+    DMI does at det T = 0): for DMI that is weaker than Eq. 30's strict '<=>', for MI the negation of the claim."""
+    reg = load()
+    dmi = reg["dmi19.dmi_order_invariant"].space().proves
+    assert dmi.startswith("no strict flip of the DMI order for c = 2") and "DMI(h, noisy Y) >= DMI(h', noisy Y)" in dmi
+    assert "weaker" in dmi and "det T = 0" in dmi and "'<=>'" in dmi
+    mi = reg["dmi19.mi_not_invariant"].space().proves
+    assert mi.startswith("no strict flip of the MI order") and "witness" in mi
+    assert "c = 3" in reg["dmi19.properties"].space().proves and "symmetry" in reg["dmi19.properties"].space().proves
+
+
+@pytest.mark.slow  # the prover on the claim's domain: about 4 s
+def test_explore_prove_prints_the_weaker_statement_it_proved(capsys):
+    from paper_checks.cli import main
+
+    assert main(["explore", "dmi19.dmi_order_invariant", "--prove", "--prove-seconds", "60", "--quiet"]) == 0
+    verdict = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("=> "))
+    assert verdict.startswith("=> proved: no strict flip of the DMI order for c = 2")
+    assert "det T = 0" in verdict and "recorded as qualified" in verdict and "not the statement above" in verdict

@@ -8,7 +8,7 @@ from paper_checks.papers.xu22 import claims as P
 from paper_checks.registry import load
 from simulate.engine.estimate import Estimate
 
-MINE = {"xu22.collapse_value": "proved", "xu22.hnm_isometry": "refuted", "xu22.collapse_batch_dim": "confirmed",
+MINE = {"xu22.collapse_value": "qualified", "xu22.hnm_isometry": "refuted", "xu22.collapse_batch_dim": "confirmed",
         "xu22.mining_compare": "confirmed"}
 
 
@@ -47,6 +47,30 @@ def test_isometry_counterexample_is_exact_and_monte_carlo_agrees():
 def test_collapse_value_refutes_a_wrong_value():
     ev = P.collapse_value_evidence(ctx(), claimed=lambda a: 2 * a)
     assert ev.verdict == "refuted" and ev.counterexample["claimed"] == 2
+
+
+def test_collapse_value_is_qualified_by_the_miner_that_selects_nothing():
+    """Semi-hard mining selects no triplet at collapse: its mean loss is 0/0, so 'whatever the mining' holds only
+    for the miners that select one, and the condition says so."""
+    ev = P.collapse_value_evidence(ctx())
+    assert ev.verdict == "qualified", ev.summary
+    assert ev.numbers["numeric"]["miners_selecting_nothing"] == ["semi-hard"]
+    assert ev.numbers["symbolic"]["miners_selecting_nothing"] == ["semi-hard"]
+    assert ev.numbers["numeric"]["triplets_per_miner"]["semi-hard"] == 0
+    assert all(ev.numbers["numeric"]["triplets_per_miner"][m] > 0 for m in ("hard", "batch-hard", "random"))
+    assert "semi-hard" in ev.condition and "0/0" in ev.condition and "hard, batch-hard, random" in ev.condition
+    assert "vacuous" not in ev.summary and "0/0" in ev.summary
+
+
+def test_collapse_value_is_proved_for_the_miners_that_select_triplets():
+    """The verdict is computed from which miners select: without semi-hard nothing qualifies it."""
+    ev = P.collapse_value_evidence(ctx(), miners=("hard", "batch-hard", "random"))
+    assert ev.verdict == "proved" and ev.condition is None, ev.summary
+
+
+def test_collapse_value_refuses_an_unknown_miner():
+    with pytest.raises(ValueError, match="'easy'"):
+        P.collapse_value_evidence(ctx(), miners=("hard", "easy"))
 
 
 @pytest.mark.slow
