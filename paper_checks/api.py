@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from paper_checks import report
-from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
+from paper_checks.context import EXPLORE_STREAM, PRECISIONS, PROVE_WORK, Context
 from paper_checks.deadline import limit_seconds
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
@@ -285,11 +285,13 @@ def _setting(results: list[Result], name: str, given: Any) -> Any:
 
 def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, search_first: int = 2000,
                 seed: int = 0, set: Sequence[str] | Mapping[str, Any] = (),
-                modules: Iterable[str] = ()) -> ProofResult:
+                modules: Iterable[str] = (), work: float | None = None) -> ProofResult:
     """The prover on a claim's declared domain, as ``explore ID --prove`` runs it (a counterexample search of
     ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
     ``counterexample``, ``undefined`` or ``undecided``). ``set`` narrows the domain as in :func:`explore`
-    (``["b=2"]`` pins a Real, which the prover substitutes exactly). ``seconds`` counts from the call: it returns
+    (``["b=2"]`` pins a Real, which the prover substitutes exactly). ``work`` is the work budget (units of
+    :mod:`paper_checks.prover.work`, counted the same on every machine; default the standard precision's,
+    :data:`paper_checks.context.PROVE_WORK`), ``seconds`` the wall-clock net, counted from the call: it returns
     within ``seconds + 2``."""
     begun = time.monotonic()
     seed = _seed(seed)
@@ -301,7 +303,8 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
         raise ValueError(f"claim {claim_id!r} declares no search domain")
     space = _narrowed(c.space(), set)
     left = max(seconds - (time.monotonic() - begun), prover_inputs.LEAST_SECONDS)
-    return prove(space, budget, left, search_first=search_first, seed=seed)
+    return prove(space, budget, left, work=PROVE_WORK["standard"] if work is None else work,
+                 search_first=search_first, seed=seed)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

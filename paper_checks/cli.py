@@ -22,8 +22,9 @@ from paper_checks.commands.arguments import add_executor_arguments, add_timeout_
 from paper_checks.commands.common import OutputError, UsageError, expand_claim_patterns, load_modules, shutil_width
 from paper_checks.commands.listing import list_claims
 from paper_checks.commands.readme import readme
-from paper_checks.context import PRECISIONS
+from paper_checks.context import PRECISIONS, PROVE_WORK
 from paper_checks.deadline import limit_text
+from paper_checks.prover.inputs import work_units
 from paper_checks.run.isolation import stop_signals, stop_status
 from theory.validators import quoted
 
@@ -77,7 +78,15 @@ def _add_explore_parser(sub: Any) -> None:
                    help="run the prover instead of the search: proved (with a certificate), an exact counterexample "
                         "or undecided; --budget then counts boxes (exit 0: proved, 1: counterexample, 4: undecided)")
     e.add_argument("--prove-seconds", type=_prove_seconds, default=60.0, metavar="S",
-                   help="the prover's time limit in seconds (default 60)")
+                   help="the prover's wall-clock net in seconds (default 60): a safety net, which says so when it "
+                        "fires")
+    e.add_argument("--prove-work", type=_prove_work, default=PROVE_WORK["standard"], metavar="UNITS",
+                   help="the prover's work budget in units, counted the same on every machine (default "
+                        f"{PROVE_WORK['standard']:g}, the standard precision's; quick {PROVE_WORK['quick']:g}, full "
+                        f"{PROVE_WORK['full']:g}); every choice of the proof is a share of it")
+    e.add_argument("--counters", action="store_true",
+                   help="with --prove: print what each closure of the prover cost (calls, work, boxes and pieces "
+                        "closed)")
     _add_module_option(e)
 
 
@@ -95,6 +104,14 @@ def _seconds_type(option: str) -> Callable[[str], float]:
 
 _property_seconds = _seconds_type("--timeout")
 _prove_seconds = _seconds_type("--prove-seconds")
+
+
+def _prove_work(text: str) -> float:
+    """argparse type of ``--prove-work``: a finite, positive number of work units (the prover's door's rule)."""
+    try:
+        return work_units("--prove-work", float(text))
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--prove-work ")) from None
 
 
 def _formats(text: str) -> list[str]:

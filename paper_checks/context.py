@@ -10,6 +10,11 @@ import numpy as np
 from simulate.engine.backend import Backend
 
 PRECISIONS = ("quick", "standard", "full")
+#: the prover's work budget at each precision, in units of :mod:`paper_checks.prover.work` (counted, the same on every
+#: machine; one unit is about a second and a half on a quiet 2-core laptop): ``explore --prove``,
+#: :func:`api.prove_claim` and a claim's own ``prove(..., work=ctx.prove_work)`` read it here, so that a precision
+#: means one budget everywhere
+PROVE_WORK = {"quick": 2.0, "standard": 8.0, "full": 40.0}
 T = TypeVar("T")
 
 
@@ -86,6 +91,12 @@ class Context:
         Independent of every :meth:`rng` stream; same address, same stream.
         """
         return self.backend.rng(self.seed_sequence(stream, device=True))
+
+    @property
+    def prove_work(self) -> float:
+        """The prover's work budget at this run's precision (:data:`PROVE_WORK`): pass it as
+        ``prove(space, work=ctx.prove_work)`` so that the claim's proof is the same on every machine."""
+        return PROVE_WORK[self.precision]
 
     def pick(self, quick: T, standard: T, full: T) -> T:
         """The value for this run's precision."""

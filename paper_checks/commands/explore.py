@@ -120,6 +120,14 @@ PROVE_SEARCH = 2000
 PROVE_SHARE = 0.9
 
 
+def counters_table(counters: dict[str, dict[str, float]]) -> str:
+    """What each closure of a proof cost (``explore --prove --counters``), the costliest first."""
+    rows = [f"  {'closure':<24} {'calls':>6} {'work':>9} {'boxes':>6} {'pieces':>6}"]
+    for name, c in sorted(counters.items(), key=lambda kc: -kc[1]["work"]):
+        rows.append(f"  {name:<24} {c['calls']:>6} {c['work']:>9.4f} {c['boxes_closed']:>6} {c['pieces_closed']:>6}")
+    return "closures:\n" + "\n".join(rows)
+
+
 def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespace, start: float) -> int:
     """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided
     or undefined.
@@ -140,14 +148,17 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         with deadline(left):
             seconds = max(args.prove_seconds - spent, LEAST_SECONDS)
             seconds = seconds if left is None else min(seconds, PROVE_SHARE * left)
-            res = prove(space, args.budget, seconds, search_first=PROVE_SEARCH, seed=args.seed)
+            res = prove(space, args.budget, seconds, work=args.prove_work, search_first=PROVE_SEARCH, seed=args.seed)
     except TimedOut:
         _print_header(c, space, overrides)
         print(f"=> undecided: explore's --timeout of {timeout_from_args(args):g} s ran out (the prover was stopped "
               "in a step it could not interrupt itself)")
         return 4
     _print_header(c, space, overrides)
-    print(f"prover: {res.boxes} boxes (budget {args.budget}), {res.seconds:.2f} s")
+    print(f"prover: {res.boxes} boxes (budget {args.budget}), work {res.work:.3f} of {res.work_budget:g} units, "
+          f"{res.seconds:.2f} s")
+    if args.counters:
+        print(counters_table(res.counters))
     for note in res.notes:
         print(f"note: {note}")
     if args.json is not None:
