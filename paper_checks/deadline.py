@@ -178,6 +178,16 @@ def held() -> Iterator[None]:
         raise came
 
 
+def raise_or_hold(exc: BaseException) -> None:
+    """Raise ``exc``, a limit's stop (marked as the limit's own), now, or where a :func:`held` block is open, as that
+    block ends (the work meter of :mod:`paper_checks.prover.work` stops so too)."""
+    setattr(exc, OWN, True)
+    if _held[0]:
+        _pending[:] = [exc]
+        return
+    raise exc
+
+
 def disarm() -> None:
     """Within a :func:`deadline` block whose limit has come up and been handled: no more raises until the
     block is left (an outer timer is still re-armed on the way out). Where no timer is available, nothing."""

@@ -73,6 +73,11 @@ def _cached(e: sympy.Expr, bits: int) -> Interval:
     return const(e)
 
 
+def forget() -> None:
+    """Empty the constants' enclosures kept (a new top-level proof starts from nothing kept)."""
+    _cached.cache_clear()
+
+
 def const_at_precision(e: sympy.Expr) -> Interval:
     """:func:`const` once per constant and working precision (a power's exponent, enclosed at every evaluation)."""
     return _cached(e, IV.prec)

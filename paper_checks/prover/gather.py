@@ -10,8 +10,10 @@ on the domain, e.g. ``log(x - 2)`` on ``[0, 1]``), a pole (not bounded there, e.
 """
 from __future__ import annotations
 
+import heapq
 import math
 from fractions import Fraction
+from operator import itemgetter
 from typing import Any, Callable
 
 import mpmath
@@ -20,7 +22,7 @@ import sympy
 from paper_checks.deadline import TimedOut
 from paper_checks.prover import work
 from paper_checks.prover.bound import intervals
-from paper_checks.prover.boxes import Box
+from paper_checks.prover.boxes import Box, status
 from paper_checks.prover.trace import Traced
 
 #: the open boxes of lowest bound whose hull is reported
@@ -136,3 +138,31 @@ def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[
             "where": where, "margin_at_centre": value, "exact_at_centre": exact or None,
             "gradient_at_centre": dict(zip(names, grad)) if grad is not None else None,
             "case": case, "would_decide": decide}
+
+
+def _box_text(pc: Any, box: Box) -> dict[str, Any]:
+    return {"piece": pc.piece.to_json(), "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
+
+
+def remaining(st: Any, pcs: list[Any], gather: bool = True, alarm_grace: float = 0.75) -> dict[str, Any]:
+    """What is left of a proof (:func:`paper_checks.prover.prove.prove`'s state ``st``, its traced pieces ``pcs``): the
+    open boxes, the lowest, and (``gather``) where they gather, within ``alarm_grace / 2`` units past its budget."""
+    key = itemgetter(0)  # the lowest few by a partial sort: a heap of a million boxes is not sorted whole
+    parts = [(k, i, j, box) for k, _, i, j, _, box in st.heap] + [(k, i, j, box) for i, j, _, box, k in st.stuck]
+    lows = [k for k, *_ in parts if k > -math.inf]
+    out = {"open_boxes": len(parts), "stuck_boxes": len(st.stuck),
+           "smallest_lower_bound": min(lows) if lows else None, "unbounded_below": len(parts) - len(lows),
+           "lowest": [_box_text(pcs[i], box) for _, i, _, box in heapq.nsmallest(5, parts, key=key)]}
+    if parts and gather:
+        _, i, j, _ = min(parts, key=key)
+        pc = pcs[i]
+        try:
+            out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
+                                **gathering([(k, b) for k, i2, j2, b in heapq.nsmallest(
+                                    GATHER, (r for r in parts if r[1:3] == (i, j)), key=key)],
+                                            pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
+                                            lambda x: status([(v, v) for v in x], pc.coords) == "inside",
+                                            min(EXACT_SECONDS, st.deadline + alarm_grace / 2 - work.now()))}
+        except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
+            out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
+    return out

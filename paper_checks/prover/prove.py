@@ -32,20 +32,16 @@ finds nothing says *confirmed* (docs/design.md, "Verdicts").
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import heapq
 import math
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
-from operator import itemgetter
-from typing import Any, Iterator
+from typing import Any
 
-import numpy as np
-
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import deadline
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import charts, closures, inputs, timebox
+from paper_checks.prover import charts, closures, gather, inputs, outset, searched, timebox
 from paper_checks.prover import work as meter
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
@@ -53,14 +49,13 @@ from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.closures.base import BoxGoal, Method, PieceGoal, timed_step
 from paper_checks.prover.constraint import piece_box
 from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
-from paper_checks.prover.gather import EXACT_SECONDS, GATHER, gathering
 from paper_checks.prover.normal import Reduction, distinct, undefined_notes
+from paper_checks.prover.outset import OutOfTime, OutOfWork
 from paper_checks.prover.result import ProofResult
 from paper_checks.prover.solver import Problem
 from paper_checks.prover.tight import Tight
 from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
-from paper_checks.search.loop import search
 from paper_checks.search.params import SearchSpace
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 
@@ -376,35 +371,8 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
     return None
 
 
-def _box_text(pc: _Piece, box: Box) -> dict[str, Any]:
-    return {"piece": pc.piece.to_json(), "box": {n: [float(lo), float(hi)] for n, (lo, hi) in zip(pc.names, box)}}
-
-
-def _remaining(st: _State, pcs: list[_Piece], gather: bool = True) -> dict[str, Any]:
-    """What is left: the open boxes, the lowest, and (``gather``) where they gather (:mod:`gather`)."""
-    key = itemgetter(0)  # the lowest few by a partial sort: a heap of a million boxes is not sorted whole
-    parts = [(k, i, j, box) for k, _, i, j, _, box in st.heap] + [(k, i, j, box) for i, j, _, box, k in st.stuck]
-    lows = [k for k, *_ in parts if k > -math.inf]
-    out = {"open_boxes": len(parts), "stuck_boxes": len(st.stuck),
-           "smallest_lower_bound": min(lows) if lows else None, "unbounded_below": len(parts) - len(lows),
-           "lowest": [_box_text(pcs[i], box) for _, i, _, box in heapq.nsmallest(5, parts, key=key)]}
-    if parts and gather:
-        _, i, j, _ = min(parts, key=key)
-        pc = pcs[i]
-        try:
-            out["gathering"] = {"piece": pc.piece.to_json(), "conjunct": j,
-                                **gathering([(k, b) for k, i2, j2, b in heapq.nsmallest(
-                                    GATHER, (r for r in parts if r[1:3] == (i, j)), key=key)],
-                                            pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
-                                            lambda x: status([(v, v) for v in x], pc.coords) == "inside",
-                                            min(EXACT_SECONDS, st.deadline + ALARM_GRACE / 2 - meter.now()))}
-        except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
-            out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
-    return out
-
-
 def _undecided(st: _State, pcs: list[_Piece], reason: str, start: float) -> ProofResult:
-    remaining = _remaining(st, pcs)
+    remaining = gather.remaining(st, pcs, alarm_grace=ALARM_GRACE)
     g = remaining.get("gathering", {})
     if "case" in g:
         reason += (f"; the open boxes gather {g['where']} around {g['centre']} (margin {g['margin_at_centre']}, "
@@ -433,24 +401,6 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
     return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
-
-
-def _search_first(space: SearchSpace, evals: int, seed: int, start: float, units: float) -> ProofResult | None:
-    """The counterexample search (:func:`paper_checks.search.loop.search`) with ``evals`` evaluations (its memory
-    bounded for any ``evals``) and ``units`` of work for all of it (an exact verification of a rounding dip
-    can take minutes: a rational to the power -1/(1 - t) near t = 1): its verified, shrunk counterexample, or None."""
-    try:
-        with meter.limit(max(units, 0.01)):
-            res = search(space, evals, np.random.default_rng(seed))
-    except (ValueError, TimedOut):  # e.g. no sampled point meets the constraint: branch and bound decides alone
-        return None
-    if not res.verified:
-        return None
-    return ProofResult("counterexample", 0, 0, time.monotonic() - start, counterexample=res.counterexample,
-                       exact_margin=res.exact_margin, exact_margin_value=res.exact_margin_value,
-                       shrink_steps=res.shrink_steps,
-                       notes=[f"found by the counterexample search before branch and bound ({res.evaluated} "
-                              "evaluations), verified exactly and shrunk"])
 
 
 def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0, *, work: float | None = None,
@@ -489,78 +439,27 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
     (``counters``).
     """
     budget, seconds, work = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals, work)
-    top = not inside()
-    token = _INSIDE.set(True)
+    top = not outset.inside()
+    token = outset.INSIDE.set(True)
     try:
-        with meter.metered(), fixed_random(top):
+        with meter.metered(), outset.fixed_random(top):
             if top:  # a proof starts from the same memory wherever it runs: nothing kept from an earlier one
-                forget()
+                outset.forget()
             begun = time.monotonic()
             try:
                 with deadline(None if seconds is None else seconds + ALARM_GRACE, error=OutOfTime):
                     res = _charted(space, budget, seconds, work, shrink_evals, search_first, seed, exact_first)
             except OutOfTime:  # the safety net: the one outcome that depends on the machine, and it says so
                 res = ProofResult("undecided", 0, budget, time.monotonic() - begun,
-                                  reason=f"{_net_text(seconds)} came before the work budget of {work:g} units was "
-                                         "spent")
+                                  reason=f"{outset.net_text(seconds)} came before the work budget of {work:g} units "
+                                         "was spent")
             if top and timebox.NET_FIRED:
                 res.notes.append(f"a step's wall-clock net fired (the route may depend on the machine): "
                                  f"{', '.join(timebox.NET_FIRED)}")
                 timebox.NET_FIRED.clear()
             return res
     finally:
-        _INSIDE.reset(token)
-
-
-#: whether a proof is running in this context (a sub-proof then keeps what the proof around it made)
-_INSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("inside_a_proof", default=False)
-
-
-def inside() -> bool:
-    """Whether this call runs inside a proof (a sub-proof)."""
-    return _INSIDE.get()
-
-
-def _net_text(seconds: float | None) -> str:
-    return ("the wall-clock limit (a safety net)" if seconds is None else
-            f"the wall-clock limit of {seconds:g} s (a safety net)")
-
-
-@contextlib.contextmanager
-def fixed_random(top: bool = True) -> Iterator[None]:
-    """SymPy's own random generators (``sympy.core.random``: the order in which its assumptions are asked, random
-    bases of its primality tests) seeded the same in every proof, and handed back as they were: seeded from the
-    system at import, they made a proof's work differ from run to run by a few hundred calls."""
-    if not top:
-        yield
-        return
-    from sympy.core import random as sympy_random
-
-    rngs = (sympy_random.rng, sympy_random._assumptions_rng)
-    states = [r.getstate() for r in rngs]
-    sympy_random.seed(0)
-    try:
-        yield
-    finally:
-        for r, s in zip(rngs, states):
-            r.setstate(s)
-
-
-
-
-def forget() -> None:
-    """Empty what the prover and SymPy keep between proofs (sub-proofs kept, limits, enclosures, SymPy's cache), so
-    that a proof's work and route do not depend on what ran before it in the process."""
-    from sympy.core.cache import clear_cache
-
-    from paper_checks.prover import bound, enclose, second, subproblem
-
-    clear_cache()
-    subproblem._cache.clear()
-    bound.forget_limits()
-    enclose._cached.cache_clear()
-    second._newton_fns.cache_clear()
-    timebox.NET_FIRED.clear()
+        outset.INSIDE.reset(token)
 
 
 def _charted(space: SearchSpace, budget: int, seconds: float | None, work: float, shrink_evals: int,
@@ -581,35 +480,19 @@ def _charted(space: SearchSpace, budget: int, seconds: float | None, work: float
     except (OutOfWork, OutOfTime) as exc:
         net = isinstance(exc, OutOfTime)
         spent = meter.now() - st.start_work
-        reason = (f"{_net_text(seconds)} came at work {spent:.3g} of {work:g} units, in {st.stage}" if net else
+        reason = (f"{outset.net_text(seconds)} came at work {spent:.3g} of {work:g} units, in {st.stage}" if net else
                   f"the work budget of {work:g} units ran out in {st.stage}, a step that could not stop itself (it "
                   "was stopped)")
         remaining: dict[str, Any] = {}
         with contextlib.suppress(OutOfTime, OutOfWork), meter.limit(ALARM_GRACE / 2, error=OutOfWork), \
                 deadline(ALARM_GRACE / 2 if net else None, error=OutOfTime):
-            remaining = _remaining(st, st.pcs, gather=False) if st.pcs is not None else {}
+            if st.pcs is not None:
+                remaining = gather.remaining(st, st.pcs, gather=False, alarm_grace=ALARM_GRACE)
         res = ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason,
                           remaining=remaining, notes=st.notes)
     res.work, res.work_budget = round(meter.now() - st.start_work, 6), work
     res.counters = {k: dict(v, work=round(v["work"], 6)) for k, v in sorted(st.counters.items())}
     return res
-
-
-class OutOfWork(BaseException):
-    """The prover's own stop (:data:`ALARM_GRACE` units after its work budget), for a step that cannot stop itself:
-    neither a ``TimedOut`` nor an ``Exception``, so that no step's handler takes it for its own."""
-
-    def __init__(self, units: float) -> None:
-        super().__init__(f"work budget of {units:g} units spent")
-
-
-class OutOfTime(BaseException):
-    """The prover's own alarm (:data:`ALARM_GRACE` after its time limit): not a ``TimedOut``, so that no step's
-    own ``except TimedOut`` takes it for that step's limit; a ``BaseException``, so that no ``except Exception``
-    swallows it."""
-
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"timed out after {seconds:g} s")
 
 
 def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: float) -> ProofResult:
@@ -623,7 +506,7 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
     held = None
     if search_first:
         st.stage = "the counterexample search run first"
-        held = _search_first(st.space, search_first, seed, start, SEARCH_SHARE * (st.deadline - st.start_work))
+        held = searched.search_first(st.space, search_first, seed, start, SEARCH_SHARE * (st.deadline - st.start_work))
         if held is not None:
             held.budget = st.budget
         elif meter.now() > st.deadline:
@@ -685,7 +568,7 @@ def _proof(st: _State, exact_first: bool, start: float, held: ProofResult | None
                 return _found(st, found, start)
         if st.unreal is not None:
             return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=st.unreal,
-                               remaining=_remaining(st, pcs), notes=st.notes)
+                               remaining=gather.remaining(st, pcs, alarm_grace=ALARM_GRACE), notes=st.notes)
     except (Untraceable, ValueError, ArithmeticError, TypeError, NotImplementedError, RecursionError) as exc:
         st.stage = "reporting what is left"
         return _undecided(st, pcs, f"the prover stopped on {type(exc).__name__}: {exc}", start)
@@ -695,30 +578,7 @@ def _proof(st: _State, exact_first: bool, start: float, held: ProofResult | None
 
 def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
     if found.outcome == "undefined" and found.undefined is not None and "division by zero" in found.undefined.why:
-        found = _failing_where_defined(st, found, start)
+        found = searched.failing_where_defined(st, found, start, SEARCH_SHARE)
     found.seconds = time.monotonic() - start
     found.notes = st.notes + found.notes
     return found
-
-
-#: margin evaluations of the search for a failing point where the margin is defined, once it is found undefined
-UNDEFINED_SEARCH_EVALS = 4000
-
-
-def _failing_where_defined(st: _State, found: ProofResult, start: float) -> ProofResult:
-    """A margin undefined only where a denominator is 0 may still fail where it is defined (``log_t(x) >= log x``
-    with ``t`` in ``[1/2, 3/2]``: a division by zero as written at ``t = 1``, false at ``t = 3/2``). A claim
-    that fails at a point where it means something is refuted, which says more than ``undefined``: a short
-    counterexample search (half the time left) looks for such a point; its verified counterexample is the
-    answer, with the undefined point in a note. Otherwise ``found`` stands. A margin *not real* on part of the
-    domain (``x**x`` on ``(-1, 0)``) keeps its own outcome, ``undefined``, whatever else holds."""
-    left = SEARCH_SHARE * (st.deadline - meter.now())
-    if left <= 0.05:
-        return found
-    failing = _search_first(st.space, UNDEFINED_SEARCH_EVALS, 0, start, left)
-    if failing is None:
-        return found
-    failing.budget, failing.boxes = st.budget, st.boxes
-    failing.notes = [f"the margin is also undefined on part of the domain ({found.reason.split('; ')[0]})",
-                     *failing.notes]
-    return failing

@@ -14,17 +14,8 @@ import sympy
 from paper_checks.deadline import deadline
 from paper_checks.prover import inputs, unbounded
 from paper_checks.prover import work as meter
-from paper_checks.prover.prove import (
-    ALARM_GRACE,
-    WORK_PER_SECOND,
-    OutOfTime,
-    OutOfWork,
-    ProofResult,
-    fixed_random,
-    forget,
-    inside,
-    prove,
-)
+from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside
+from paper_checks.prover.prove import ALARM_GRACE, WORK_PER_SECOND, ProofResult, prove
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 
 #: margin evaluations of the counterexample search run before the proof (:func:`paper_checks.prover.prove.prove`'s

@@ -589,3 +589,8 @@ def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]], x: li
     # valid, if too far from this box to close it (the Hessian's enclosure on a wide hull is loose): kept, it
     # closes the boxes nearer it
     return segment or valid
+
+
+def forget() -> None:
+    """Empty the float gradients and Hessians kept (a new top-level proof starts from nothing kept)."""
+    _newton_fns.cache_clear()

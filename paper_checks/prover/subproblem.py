@@ -26,6 +26,11 @@ CACHE_SIZE = 64
 _cache: dict[tuple[Any, ...], tuple[SearchSpace, Any] | float] = {}
 
 
+def forget() -> None:
+    """Empty the sub-proofs kept (a new top-level proof starts from nothing kept)."""
+    _cache.clear()
+
+
 def reals(symbols: list[sympy.Symbol]) -> list[Coordinate]:
     """Every symbol a real coordinate (what a caller without a simplex means)."""
     return [Coordinate(s, str(s), ()) for s in symbols]

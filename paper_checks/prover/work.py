@@ -90,12 +90,7 @@ def _tick(frame: Any, event: str, arg: Any) -> None:
 def _fire(st: _State) -> None:
     stop, error, units = st.limits[-1]
     st.stop = _NEVER  # fired once: raised again only by charge() or a new limit
-    exc = error(units)
-    setattr(exc, _deadline.OWN, True)
-    if _deadline._held[0]:  # z3's Context() and such: raised as the held block ends
-        _deadline._pending[:] = [exc]
-        return
-    raise exc
+    _deadline.raise_or_hold(error(units))  # z3's Context() and such: raised as the held block ends
 
 
 def _install(st: _State) -> None:

@@ -1,0 +1,77 @@
+"""A proof's outset and its stops: a top-level proof starts from the same memory and the same random state wherever it
+runs (:func:`forget`, :func:`fixed_random`), knows whether it is a sub-proof (:func:`inside`), and ends on one of two
+stops of its own, the work budget spent (:class:`OutOfWork`) or the wall-clock net come (:class:`OutOfTime`);
+docs/design.md, "Work, not the wall clock"."""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from typing import Iterator
+
+from paper_checks.prover import work
+
+#: whether a proof is running in this context (a sub-proof then keeps what the proof around it made)
+INSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("inside_a_proof", default=False)
+
+
+def inside() -> bool:
+    """Whether this call runs inside a proof (a sub-proof)."""
+    return INSIDE.get()
+
+
+def net_text(seconds: float | None) -> str:
+    return ("the wall-clock limit (a safety net)" if seconds is None else
+            f"the wall-clock limit of {seconds:g} s (a safety net)")
+
+
+@contextlib.contextmanager
+def fixed_random(top: bool = True) -> Iterator[None]:
+    """SymPy's own random generators (``sympy.core.random``: the order in which its assumptions are asked, random
+    bases of its primality tests) seeded the same in every proof, and handed back as they were: seeded from the
+    system at import, they made a proof's work differ from run to run by a few hundred calls."""
+    if not top:
+        yield
+        return
+    from sympy.core import random as sympy_random
+
+    rngs = (sympy_random.rng, sympy_random._assumptions_rng)
+    states = [r.getstate() for r in rngs]
+    sympy_random.seed(0)
+    try:
+        yield
+    finally:
+        for r, s in zip(rngs, states):
+            r.setstate(s)
+
+
+def forget() -> None:
+    """Empty what the prover and SymPy keep between proofs (sub-proofs kept, limits, enclosures, SymPy's cache), so
+    that a proof's work and route do not depend on what ran before it in the process."""
+    from sympy.core.cache import clear_cache
+
+    from paper_checks.prover import bound, enclose, second, subproblem
+
+    clear_cache()
+    subproblem.forget()
+    bound.forget_limits()
+    enclose.forget()
+    second.forget()
+    work.NET_FIRED.clear()
+
+
+
+class OutOfWork(BaseException):
+    """The prover's own stop (:data:`ALARM_GRACE` units after its work budget), for a step that cannot stop itself:
+    neither a ``TimedOut`` nor an ``Exception``, so that no step's handler takes it for its own."""
+
+    def __init__(self, units: float) -> None:
+        super().__init__(f"work budget of {units:g} units spent")
+
+
+class OutOfTime(BaseException):
+    """The prover's own alarm (:data:`ALARM_GRACE` after its time limit): not a ``TimedOut``, so that no step's
+    own ``except TimedOut`` takes it for that step's limit; a ``BaseException``, so that no ``except Exception``
+    swallows it."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s")
