@@ -40,6 +40,7 @@ from fractions import Fraction
 import sympy
 import z3
 
+from paper_checks.context import PROVE_WORK
 from paper_checks.prover import algebraic, prove_expr
 
 x, y, z = sympy.symbols("x y z", real=True)
@@ -275,7 +276,8 @@ def main() -> None:
     ap.add_argument("--unbounded", action="store_true",
                     help="sample the problems with a half-line or the line instead of the bounded ones")
     ap.add_argument("--set", choices=("held-out",), help="the held-out set of benchmarks/prover_sets.py")
-    ap.add_argument("--work", type=float, default=6.0, help="work budget per case (--set)")
+    ap.add_argument("--work", type=float, default=PROVE_WORK["standard"],
+                    help="work budget per case (--set; default the standard precision's)")
     ap.add_argument("--json", metavar="FILE", help="keep the rows of --set in FILE")
     ap.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two --json files")
     a = ap.parse_args()

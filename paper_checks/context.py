@@ -11,10 +11,10 @@ from simulate.engine.backend import Backend
 
 PRECISIONS = ("quick", "standard", "full")
 #: the prover's work budget at each precision, in units of :mod:`paper_checks.prover.work` (counted, the same on every
-#: machine; one unit is about a second and a half on a quiet 2-core laptop): ``explore --prove``,
+#: machine; one unit is about a second on a quiet 2-core laptop): ``explore --prove``,
 #: :func:`api.prove_claim` and a claim's own ``prove(..., work=ctx.prove_work)`` read it here, so that a precision
 #: means one budget everywhere
-PROVE_WORK = {"quick": 2.0, "standard": 8.0, "full": 40.0}
+PROVE_WORK = {"quick": 2.0, "standard": 6.0, "full": 30.0}
 T = TypeVar("T")
 
 

@@ -22,8 +22,11 @@ def quoted(v: Any, limit: int = QUOTE_LIMIT) -> str:
     character that ``repr`` escapes (a zero-width space is ``\\u200b``) counts six times, not once."""
     try:
         text = repr(v)
-    except ValueError:  # an int over Python's 4300-digit limit of int -> str
-        return f"<an int of about {int(v.bit_length() * 0.30103) + 1} digits>"
+    except ValueError:  # an int (or SymPy's Integer) over Python's 4300-digit limit of int -> str
+        try:
+            return f"<an int of about {int(int(v).bit_length() * 0.30103) + 1} digits>"
+        except (TypeError, ValueError, OverflowError):
+            return f"<a {type(v).__name__} too long to print>"
     return cut(text, limit)
 
 

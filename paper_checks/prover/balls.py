@@ -31,6 +31,24 @@ def _const(e: sympy.Expr) -> Any:
         return arb.pi()
     if e is sympy.E:
         return arb(1).exp()
+    if e.is_number and e.is_real is not False:  # a constant of the whitelist's operations (sqrt(2), 1/log(4))
+        if isinstance(e, sympy.Add):
+            return sum((_const(a) for a in e.args), arb(0))
+        if isinstance(e, sympy.Mul):
+            out = arb(1)
+            for a in e.args:
+                out = out * _const(a)
+            return out
+        if isinstance(e, sympy.Pow):
+            base = _const(e.base)
+            if e.exp.is_Integer:
+                return _int_pow(base, int(e.exp)) if e.exp >= 0 else 1 / _int_pow(base, -int(e.exp))
+            if base > 0:
+                return (_const(e.exp) * base.log()).exp()
+        if isinstance(e, sympy.log) and len(e.args) == 1 and _const(e.args[0]) > 0:
+            return _const(e.args[0]).log()
+        if isinstance(e, sympy.exp):
+            return _const(e.args[0]).exp()
     raise Untraceable(f"the constant {e} is not in the whitelist")
 
 

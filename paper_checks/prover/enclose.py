@@ -65,6 +65,35 @@ def const(e: sympy.Expr) -> Interval:
         return IV.pi
     if e is sympy.E:
         return IV.e
+    return _compound(e)
+
+
+def _compound(e: sympy.Expr) -> Interval:
+    """A constant written with the whitelist's own operations (``sqrt(2)``, ``1/log(4)``, ``2**(1/3) + pi``): enclosed
+    node by node (an irrational exponent of a power of a symbol, ``x**sqrt(2)``, is such a constant)."""
+    if not e.is_number or e.is_real is False:
+        raise Untraceable(f"the constant {e} is not in the whitelist")
+    if isinstance(e, sympy.Add):
+        return sum((const(a) for a in e.args), IV.mpf(0))
+    if isinstance(e, sympy.Mul):
+        out = IV.mpf(1)
+        for a in e.args:
+            out = out * const(a)
+        return out
+    if isinstance(e, sympy.Pow):
+        base = const(e.base)
+        if e.exp.is_Integer:
+            return base ** int(e.exp)
+        if not base.a > 0:  # a non-integer power of a number not known positive: not traced
+            raise Untraceable(f"the constant {e} is not in the whitelist")
+        return IV.exp(const(e.exp) * IV.log(base))
+    if isinstance(e, sympy.log) and len(e.args) == 1:
+        arg = const(e.args[0])
+        if not arg.a > 0:
+            raise Untraceable(f"the constant {e} is not in the whitelist")
+        return IV.log(arg)
+    if isinstance(e, sympy.exp):
+        return IV.exp(const(e.args[0]))
     raise Untraceable(f"the constant {e} is not in the whitelist")
 
 

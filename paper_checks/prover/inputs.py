@@ -23,11 +23,11 @@ import sympy
 from paper_checks.deadline import limit_seconds
 from paper_checks.search.params import SearchSpace
 from theory.expressions import parse_formula, parse_number
+from theory.validators import quoted
 
 
 def _quote(v: Any) -> str:
-    text = repr(v)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return quoted(v, 80)  # one way to quote a value (theory.validators), a 5,000-digit end included
 
 
 def whole(name: str, v: Any, low: int) -> int:

@@ -310,9 +310,29 @@ def _normal(expr: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]],
     return cn / cd, [*fn, *[(f, -k) for f, k in fd]], e
 
 
+#: the highest degree the normal form factors: ``exp(10**6 x) - 1`` is a polynomial of degree 10^6 in ``exp(x)``, whose
+#: factoring is one C call that no limit can stop (it ran for minutes and grew past 2.8 GB); left as written
+MAX_DEGREE = 400
+
+
+def too_high(e: sympy.Expr) -> bool:
+    """Whether ``e`` is of a degree above :data:`MAX_DEGREE` in some generator: an integer power above it, or an
+    exponential whose argument has a term with an integer coefficient above it (read without expanding)."""
+    for a in e.atoms(sympy.Pow, sympy.exp):
+        if isinstance(a, sympy.exp):
+            if any(abs(c) > MAX_DEGREE for c in (t.as_coeff_Mul()[0] for t in sympy.Add.make_args(a.args[0]))
+                   if c.is_Rational):
+                return True
+        elif a.exp.is_Integer and abs(a.exp) > MAX_DEGREE:
+            return True
+    return False
+
+
 def _factor_list(e: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]]]:
     if e.is_number:
         return e, []
+    if too_high(e):
+        return sympy.Integer(1), [(e, 1)]
     try:
         c, fs = sympy.factor_list(e)
     except (sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed):  # 3^q: a number to a symbolic power

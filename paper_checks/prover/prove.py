@@ -39,6 +39,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import sympy
+
 from paper_checks.deadline import deadline
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import charts, closures, gather, inputs, outset, searched, timebox
@@ -85,6 +87,9 @@ WORK_PER_SECOND = 0.75
 #: centre, negative, was never probed
 BOX_STEP_SHARE = 0.25
 BOX_STEP_MIN_SECONDS = 0.5
+#: work charged per node of the conjunct for one interval step on a box (its centre probed, a closure of bounded cost):
+#: charged, not metered call by call (that doubles its time); about what the meter counts for first-order bounds
+NODE_WORK = 1e-4
 #: where the search run first found a counterexample and the margin has guards, the proof runs this long at most to
 #: find a point where it is not real (``x^x`` on ``(-1, 1)``: 0.2 s), before the counterexample is the answer
 HELD_SECONDS = 2.0
@@ -126,11 +131,11 @@ class _State:
     subproofs: dict[tuple[int, int], Any] = field(default_factory=dict)  # conjuncts closed by sub-proofs: their record
     constraint_read: bool = True  # the domain's constraint read on every piece (constraint.piece_box)
     start_work: float = 0.0  # the meter when the proof began
+    sizes: dict[tuple[int, int, int], int] = field(default_factory=dict)  # nodes of each conjunct (_nodes)
     counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, closed, proofs
 
     def count(self, name: str, spent: float, closed: bool, piece: bool = False) -> None:
-        """One call of closure ``name`` that spent ``spent`` work units and closed a box (``piece``: a whole piece's
-        conjunct) or not."""
+        """One call of closure ``name``: ``spent`` work units, and whether it closed a box (``piece``: a conjunct)."""
         c = self.counters.setdefault(name, {"calls": 0, "work": 0.0, "boxes_closed": 0, "pieces_closed": 0})
         c["calls"] += 1
         c["work"] += spent
@@ -223,6 +228,8 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     st.boxes += 1
     where = status(box, pc.coords)
     written = pc.written[j] if j < len(pc.written) else pc.parts[j]
+    per_step = NODE_WORK * _nodes(st, i, j, pc.parts[j].expr)
+    meter.charge(per_step)  # the box itself: its status, its centre, its split
     goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.deadline)
     smear, bounded = None, False
     if where == "inside":  # a box's centre first: a closure's step costs far more than one value
@@ -235,6 +242,8 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         now = meter.now()
         cap = min(st.deadline, now + max(BOX_STEP_MIN_SECONDS, BOX_STEP_SHARE * (st.deadline - now)))
         cl, overran = timed_step(method, goal, cap)
+        if not method.timed:
+            meter.charge(per_step)
         st.count(method.name, meter.now() - now, cl is not None and cl.closed)
         if overran and meter.now() >= st.deadline:  # the box stays open; the loop stops at the work budget
             _overran(st, method, i, j)
@@ -262,6 +271,11 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     st.push(key, i, j, path + f"{k}L", left)
     st.push(key, i, j, path + f"{k}R", right)
     return None
+
+
+def _nodes(st: _State, i: int, j: int, expr: Any) -> int:
+    """The nodes of conjunct ``j`` of piece ``i`` as the boxes see it (counted once): what one interval step costs."""
+    return st.sizes.setdefault((i, j, id(expr)), sum(1 for _ in sympy.preorder_traversal(expr)))
 
 
 def _overran(st: _State, method: Method, i: int, j: int) -> None:
@@ -444,6 +458,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
     try:
         with meter.metered(), outset.fixed_random(top):
             if top:  # a proof starts from the same memory wherever it runs: nothing kept from an earlier one
+                outset.warm_up()
                 outset.forget()
             begun = time.monotonic()
             try:
@@ -475,7 +490,7 @@ def _charted(space: SearchSpace, budget: int, seconds: float | None, work: float
     st.start_work = meter.now()
     st.tight = Tight(st.deadline, st.notes)
     try:  # the meter stops a step that cannot stop itself (one SymPy call, a trace): what finished is kept
-        with meter.limit(work + ALARM_GRACE, error=OutOfWork):
+        with meter.limit(work + ALARM_GRACE, error=OutOfWork, count=False):  # the boxes are charged, steps counted
             res = _run(st, search_first, seed, exact_first, start)
     except (OutOfWork, OutOfTime) as exc:
         net = isinstance(exc, OutOfTime)

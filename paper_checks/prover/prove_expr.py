@@ -14,7 +14,7 @@ import sympy
 from paper_checks.deadline import deadline
 from paper_checks.prover import inputs, unbounded
 from paper_checks.prover import work as meter
-from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside
+from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up
 from paper_checks.prover.prove import ALARM_GRACE, WORK_PER_SECOND, ProofResult, prove
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 
@@ -68,6 +68,7 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     top = not inside()
     with meter.metered(), fixed_random(top):
         if top:
+            warm_up()
             forget()
         try:
             with deadline(float(seconds) - (time.monotonic() - begun) + ALARM_GRACE, error=OutOfTime), \

@@ -8,7 +8,7 @@ while the meter runs (``sys.setprofile``'s ``call`` and ``c_call`` events: every
 such as ``divmod``; a C routine such as NumPy's loops, python-flint's Arb balls or z3's solver counts as the one call
 that entered it, and z3 is held by its own deterministic ``rlimit``, :mod:`paper_checks.prover.solver`). The count
 depends on the code, the Python and SymPy versions and the input; not on the machine's speed, its load or what else
-runs beside it. One unit is about a second and a half of metered SymPy work on a quiet 2-core laptop of 2026
+runs beside it. One unit is about a second of metered SymPy work on a quiet 2-core laptop of 2026
 (``benchmarks/RESULTS.md``, "Work units").
 
     from paper_checks.prover import work
@@ -45,8 +45,9 @@ from typing import Any, Callable, Iterator
 from paper_checks import deadline as _deadline
 from paper_checks.deadline import TimedOut
 
-#: function calls in one work unit (about a second and a half of metered SymPy work on a quiet 2-core laptop of 2026)
-CALLS_PER_UNIT = 4_000_000
+#: function calls in one work unit (about a second of metered SymPy work on a quiet 2-core laptop of 2026: it counted
+#: 1.5 million calls a second there)
+CALLS_PER_UNIT = 1_500_000
 #: the wall-clock net of a :func:`limit`, in seconds a unit (and at least :data:`NET_LEAST_SECONDS`): about six times
 #: what a unit takes on that laptop, so that it fires only on a step the meter does not see (a long C routine)
 NET_SECONDS_PER_UNIT = 10.0
@@ -68,8 +69,9 @@ class _State(threading.local):
         self.stop: float = _NEVER  # the innermost open limit's stop, in calls
         self.limits: list[tuple[float, Callable[[float], BaseException], float]] = []
         self.depth = 0
-        self.previous: Any = None  # the trace function the meter took over
+        self.previous: Any = None  # the profile function the meter took over
         self.running = False
+        self.counting = 0  # how many counted blocks are open: the profile function is set while one is
 
 
 _state = _State()
@@ -94,18 +96,36 @@ def _fire(st: _State) -> None:
 
 
 def _install(st: _State) -> None:
-    if sys.getprofile() is not _tick:
-        sys.setprofile(_tick)
+    if not st.running:
+        st.previous = sys.getprofile() if sys.getprofile() is not _tick else None
     st.running = True
 
 
+def _on(st: _State) -> None:
+    """One more counted block: the profile function is set while one is open."""
+    _install(st)
+    st.counting += 1
+    if sys.getprofile() is not _tick:
+        sys.setprofile(_tick)
+
+
+def _off(st: _State) -> None:
+    """A counted block ends: the profile function stays while another is open (set again where a raise unset it)."""
+    st.counting -= 1
+    if st.counting > 0:
+        if sys.getprofile() is not _tick:
+            sys.setprofile(_tick)
+    elif st.depth == 0:  # no metered block open (a step called alone): hand the profile function back
+        sys.setprofile(st.previous)
+        st.running, st.previous = False, None
+    elif sys.getprofile() is _tick:
+        sys.setprofile(None)
+
+
 def now() -> float:
-    """The work units this thread's meter has counted (it starts here if it was not running: a prover step called
-    outside :func:`metered`, from a test, counts from then on)."""
-    st = _state
-    if not st.running or sys.getprofile() is not _tick:
-        _install(st)
-    return st.calls / CALLS_PER_UNIT
+    """The work units this thread's meter has counted: the calls of its counted blocks (each :func:`limit`, and
+    :func:`counted`) and what was charged (:func:`charge`)."""
+    return _state.calls / CALLS_PER_UNIT
 
 
 def running() -> bool:
@@ -115,7 +135,6 @@ def running() -> bool:
 
 def calls() -> int:
     """The raw count of calls (for a record of work spent that must compare exactly)."""
-    now()
     return _state.calls
 
 
@@ -127,15 +146,27 @@ def metered() -> Iterator[None]:
     outer = st.depth == 0
     if outer:
         st.previous = sys.getprofile() if sys.getprofile() is not _tick else None
+        st.running = True
     st.depth += 1
-    _install(st)
     try:
         yield
     finally:
         st.depth -= 1
         if outer:
-            sys.setprofile(st.previous)
+            if st.counting == 0:
+                sys.setprofile(st.previous)
             st.running, st.previous = False, None
+
+
+@contextmanager
+def counted() -> Iterator[None]:
+    """Count the calls of the block (a :func:`limit` counts its own; this counts where no limit is open)."""
+    st = _state
+    _on(st)
+    try:
+        yield
+    finally:
+        _off(st)
 
 
 @contextmanager
@@ -143,14 +174,15 @@ def paused() -> Iterator[None]:
     """Count nothing in the block: for waiting on a child process (:mod:`paper_checks.prover.timebox`), whose polls
     are as many as the child takes time, so would count the machine's speed; the child's own work is charged."""
     st = _state
-    if not st.running:
+    if sys.getprofile() is not _tick:
         yield
         return
     sys.setprofile(None)
     try:
         yield
     finally:
-        sys.setprofile(_tick)
+        if st.counting > 0:
+            sys.setprofile(_tick)
 
 
 def _restop(st: _State) -> None:
@@ -158,20 +190,27 @@ def _restop(st: _State) -> None:
 
 
 @contextmanager
-def limit(units: float | None, error: Callable[[float], BaseException] = TimedOut) -> Iterator[None]:
+def limit(units: float | None, error: Callable[[float], BaseException] = TimedOut, *,
+          count: bool = True) -> Iterator[None]:
     """Raise ``error(units)`` (default :class:`~paper_checks.deadline.TimedOut`) in the block once ``units`` of work
-    were spent in it (no limit for ``None``). An outer limit with less left fires with its own error."""
+    were spent in it (no limit for ``None``). An outer limit with less left fires with its own error. ``count``: the
+    block's calls are counted (a SymPy step); False for a block whose work is charged (:func:`charge`) and counted
+    only in the limits open inside it (a whole proof: its boxes are charged, its SymPy steps counted)."""
     if units is None:
-        yield
+        with counted() if count else ExitStack():
+            yield
         return
     if not units == units or units < 0:  # NaN or negative: nothing may be spent
         units = 0.0
     st = _state
-    start = now()
+    _install(st)
     stop = st.calls + units * CALLS_PER_UNIT
     if st.limits and min(s for s, _, _ in st.limits) <= stop:
-        yield  # the outer limit is the stricter: let it fire
+        with counted() if count else ExitStack():
+            yield  # the outer limit is the stricter: let it fire
         return
+    if count:
+        _on(st)
     st.limits.append((stop, error, units))
     st.stop = stop
     net = ExitStack()
@@ -189,9 +228,10 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
             net.close()
         st.limits.pop()
         _restop(st)
-        if st.running and sys.getprofile() is not _tick:  # the raise unset the profile function: back on
+        if count:
+            _off(st)
+        elif st.counting > 0 and sys.getprofile() is not _tick:  # the raise unset the profile function: back on
             sys.setprofile(_tick)
-        del start
 
 
 class _NetFired(BaseException):
@@ -206,11 +246,15 @@ def left(until: float) -> float:
     return max(until - now(), 0.0)
 
 
+def uncount(calls: int) -> None:
+    """Take back ``calls`` counted (work that is no proof's: :func:`paper_checks.prover.outset.warm_up`)."""
+    _state.calls -= calls
+
+
 def charge(units: float) -> None:
     """Count ``units`` of work done elsewhere (a child process's step, :mod:`paper_checks.prover.timebox`); an open
     limit that this passes fires here."""
     st = _state
-    now()
     st.calls += int(round(units * CALLS_PER_UNIT))
     if st.calls >= st.stop and st.limits:
         _fire(st)

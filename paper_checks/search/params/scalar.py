@@ -87,18 +87,23 @@ class Real(Parameter):
         if self.pinned:  # its one value (an exact one's nearest float: the exact margin takes it exactly)
             return np.full(n, float(self.low))
         lo, hi = _inward(self.low, 1), _inward(self.high, -1)  # an exact end's nearest float inside
-        out = rng.uniform(lo, hi, n)
+        wide = math.isinf(hi - lo)  # (-1e308, 1e308): its width is no float, each half of it is
+        if wide:
+            u = rng.random(n)
+            out = lo * (1 - u) + hi * u
+        else:
+            out = rng.uniform(lo, hi, n)
         b = np.flatnonzero(rng.random(n) < BOUNDARY_SHARE)
         if b.size:
             ends = [v for v, ok in ((lo, not self.open_low), (hi, not self.open_high)) if ok]
-            eps = 10.0 ** -rng.integers(3, 13, b.size) * (hi - lo)
+            eps = 10.0 ** -rng.integers(3, 13, b.size) * ((hi / 2 - lo / 2) if wide else (hi - lo))
             near = np.where(rng.random(b.size) < 0.5, lo + eps, hi - eps)
             if ends:
                 at = np.asarray(ends)[rng.integers(len(ends), size=b.size)]
                 near = np.where(rng.random(b.size) < 0.6, at, near)
             out[b] = near
         bad = ~((out > lo if self.open_low else out >= lo) & (out < hi if self.open_high else out <= hi))
-        out[bad] = 0.5 * (lo + hi)
+        out[bad] = 0.5 * lo + 0.5 * hi if wide else 0.5 * (lo + hi)
         return out
 
     def _sample_unbounded(self, rng: np.random.Generator, n: int) -> np.ndarray:

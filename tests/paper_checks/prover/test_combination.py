@@ -8,6 +8,7 @@ import dataclasses
 import math
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
@@ -57,6 +58,7 @@ def test_gce_mean_value_bound_is_proved_through_p_to_the_q_and_rechecks():
         assert recheck(res.certificate, space)
 
 
+@pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
 def test_the_smoothed_hinge_is_proved_on_the_line_with_its_temperature_free():
     res = prove_expr(HINGE, HINGE_DOMAIN, seconds=HANG_GUARD)
     assert res.proved and "one combination" in res.certificate.methods()
@@ -112,6 +114,7 @@ def test_a_face_at_a_pole_is_declined_before_any_sub_proof():
 CHERNOFF = p**q * tau ** (1 - q) + (1 - p) ** q * (1 - tau) ** (1 - q)
 
 
+@pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
 def test_a_combination_inside_a_sum_is_written_in_where_it_occurs():
     """B - 1 - log B >= 0 for B the Chernoff coefficient (a free in (0, 1)): SymPy's ``subs`` finds B inside the sum
     ``B - 1``, where ``solve`` finds no coordinate; B = 1 on the whole diagonal p = q, where the centre and the points
@@ -140,6 +143,7 @@ def test_a_closed_face_where_the_margin_is_continuous_needs_no_sub_proof(without
     assert rec.faces == [("the face tau = 3", None)]
 
 
+@pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
 def test_a_power_with_a_free_exponent_is_read_as_an_exponential(without_value_sweep, monkeypatch):
     """a/(1 - a) ((1 + e^z)^((1 - a)/a) - 1) >= log(1 + e^z) for a in [1/10, 9/10] on the whole line (the alpha-loss
     against the logistic loss, Sypherd et al. 2022): as written the margin reads z outside the power too, and SymPy

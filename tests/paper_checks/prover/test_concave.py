@@ -35,6 +35,7 @@ def _entropy(z):
 CHORD = _entropy(w) * (1 - p) - _js_onehot(p, w)
 
 
+@pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
 def test_the_js_loss_below_its_chord_is_proved_through_its_faces_and_rechecks():
     def exact(pt):
         return CHORD.xreplace({p: pt["p"], w: pt["w"]})

@@ -72,6 +72,7 @@ def test_records_that_do_not_hold_fail_their_recheck():
     assert recheck(rec, other, [u], box, _coords(F(0)))
 
 
+@pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
 def test_a_counterexample_of_the_rest_comes_back_on_the_chart():
     """sinh^3 - (1 + 10^-6) x^3 cosh x is -10^-6 x^3 + x^7/15 + ... near 0: negative below x = 0.06."""
     nudged = sympy.sinh(W) ** 3 - (1 + R(1, 10**6)) * W**3 * sympy.cosh(W)
@@ -86,6 +87,7 @@ def test_a_margin_of_several_coordinates_is_not_cut():
     assert worth(LAZAREVIC) and not worth(LAZAREVIC * a)
 
 
+@pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
 def test_a_tail_no_taylor_cut_closes_is_a_sub_problem_of_its_own(monkeypatch):
     """A&S 7.1.13's upper bound of erfc on (0, oo) rises from 0 and falls back to 0 at infinity, relatively tight
     there: no derivative's dominant term shows a sign within the cuts' 1 s (the first order cancels; with more time
@@ -107,6 +109,7 @@ def test_a_tail_no_taylor_cut_closes_is_a_sub_problem_of_its_own(monkeypatch):
     (lambda x: 2 * sympy.exp(-x**2) / (sympy.sqrt(sympy.pi) * (x + sympy.sqrt(x**2 + 4 / sympy.pi))) - sympy.erfc(x),
      ("x", 0, math.inf)),
 ])
+@pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
 def test_a_cutoff_proof_rechecks(margin, bounds):
     space = real_space(margin, bounds)
     res = prove(space, 10**6, HANG_GUARD)

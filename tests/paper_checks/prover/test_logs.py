@@ -37,6 +37,7 @@ def test_the_sides_of_a_margin():
     assert worth(x**y * x**2 + 2 * x**y - 2)
 
 
+@pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
 def test_barron_s_slope_factor_is_proved_through_its_logarithms(without_value_sweep):
     """(1 + v^2/(2 - a))^(a/2 - 1) >= 1/(1 + v^2/2) on v >= 0, a in (0, 2), the factor of the slope of Barron's loss
     (2019) minus Cauchy's: the normal form is X^p v^2 + 2 X^p - 2, a side that is a sum until its factor X^p is drawn

@@ -23,7 +23,7 @@ def _one(i: int) -> int:
 
 
 def test_the_meter_counts_python_calls_exactly():
-    with work.metered():
+    with work.metered(), work.counted():
         a = work.calls()
         _calls(1000)
         b = work.calls()
@@ -33,7 +33,7 @@ def test_the_meter_counts_python_calls_exactly():
 def test_the_same_work_counts_the_same_twice():
     spent = []
     for _ in range(2):
-        with work.metered():
+        with work.metered(), work.counted():
             a = work.calls()
             _calls(5000)
             spent.append(work.calls() - a)
@@ -69,7 +69,7 @@ def test_limits_nest_and_the_stricter_outer_one_fires_with_its_own_error():
 
 
 def test_the_meter_goes_on_counting_after_a_limit_fired():
-    with work.metered():
+    with work.metered(), work.counted():
         with pytest.raises(TimedOut), work.limit(100 / work.CALLS_PER_UNIT):
             _calls(10**6)
         a = work.calls()
@@ -101,7 +101,7 @@ def test_the_profile_function_it_took_over_is_handed_back():
 
     sys.setprofile(other)
     try:
-        with work.metered():
+        with work.metered(), work.counted():
             assert sys.getprofile() is not other
         assert sys.getprofile() is other
     finally:
@@ -119,3 +119,19 @@ def test_a_timeboxed_step_gives_up_by_work_and_charges_what_it_spent():
         spent = work.calls() - a
         assert timebox(_spin, (100,), seconds=1.0, stage="a short spin") == _calls(100)
     assert 40_000 <= spent <= 41_000  # the child's calls, charged here, not the seconds the fork took
+
+
+def test_outside_a_counted_block_nothing_is_counted_but_what_is_charged():
+    """A proof's boxes are charged (interval arithmetic metered call by call would take twice the time); its SymPy
+    steps run in limits, which count."""
+    with work.metered():
+        a = work.calls()
+        _calls(5000)
+        assert work.calls() == a
+        work.charge(0.001)
+        assert work.calls() - a == round(0.001 * work.CALLS_PER_UNIT)
+        assert sys.getprofile() is None
+        with work.limit(1.0):
+            _calls(100)
+        assert work.calls() - a >= round(0.001 * work.CALLS_PER_UNIT) + 100
+        assert sys.getprofile() is None
