@@ -177,7 +177,9 @@ def _counted_child(conn: object, margin: sympy.Expr, domain: dict, work: float, 
 def held_out_table(work: float, seconds: float, out: str | None) -> None:
     """The held-out set (module docstring): one row a case, then the per-closure counters over the set."""
     from benchmarks.prover_sets import HELD_OUT
+    from paper_checks.prover.outset import warm_up
 
+    warm_up()  # once, here: each case's child starts from a process whose one-time set-up is done
     ctx = multiprocessing.get_context("fork")
     rows, total, right = {}, defaultdict(Counter), 0
     print(f"work budget {work:g} units, wall-clock net {seconds:g} s\n")

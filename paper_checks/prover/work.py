@@ -211,6 +211,7 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
         return
     if count:
         _on(st)
+    held = _globals()
     st.limits.append((stop, error, units))
     st.stop = stop
     net = ExitStack()
@@ -226,12 +227,33 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
     finally:
         with paused():
             net.close()
+            _restore(held)
         st.limits.pop()
         _restop(st)
         if count:
             _off(st)
         elif st.counting > 0 and sys.getprofile() is not _tick:  # the raise unset the profile function: back on
             sys.setprofile(_tick)
+
+
+def _globals() -> tuple[Any, ...]:
+    """SymPy's and mpmath's global settings that a block sets and puts back in a ``finally``: ``evaluate``,
+    ``distribute``, the working precisions."""
+    import mpmath
+    from sympy.core.parameters import global_parameters as gp
+
+    return gp.evaluate, gp.distribute, mpmath.mp.prec, mpmath.iv.prec
+
+
+def _restore(held: tuple[Any, ...]) -> None:
+    """Put back what :func:`_globals` read. A stop raised at a call inside such a ``finally`` (SymPy's
+    ``evaluate(False)`` block putting ``evaluate`` back) skipped the rest of it: ``evaluate`` stayed False for every
+    later test of that process, and ``2 > 15`` could not be decided."""
+    if _globals() != held:
+        import mpmath
+        from sympy.core.parameters import global_parameters as gp
+
+        gp.evaluate, gp.distribute, mpmath.mp.prec, mpmath.iv.prec = held
 
 
 class _NetFired(BaseException):

@@ -135,3 +135,18 @@ def test_outside_a_counted_block_nothing_is_counted_but_what_is_charged():
             _calls(100)
         assert work.calls() - a >= round(0.001 * work.CALLS_PER_UNIT) + 100
         assert sys.getprofile() is None
+
+
+def test_a_stop_inside_a_settings_block_leaves_sympy_s_settings_as_they_were():
+    """A stop raised at a call inside ``evaluate(False)``'s ``finally`` skipped putting ``evaluate`` back: SymPy could
+    no longer decide ``2 > 15`` in any later test of the process. The limit puts SymPy's and mpmath's settings back."""
+    import mpmath
+    import sympy
+    from sympy.core.parameters import global_parameters
+
+    before = (global_parameters.evaluate, mpmath.iv.prec)
+    with work.metered(), pytest.raises(TimedOut), work.limit(2000 / work.CALLS_PER_UNIT):
+        with sympy.core.parameters.evaluate(False):
+            mpmath.iv.prec = 300
+            _calls(10**7)
+    assert (global_parameters.evaluate, mpmath.iv.prec) == before
