@@ -89,7 +89,7 @@ BOX_STEP_SHARE = 0.25
 BOX_STEP_MIN_SECONDS = 0.5
 #: work charged per node of the conjunct for one interval step on a box (its centre probed, a closure of bounded cost):
 #: charged, not metered call by call (that doubles its time); about what the meter counts for first-order bounds
-NODE_WORK = 1e-4
+NODE_WORK = 3e-4
 #: where the search run first found a counterexample and the margin has guards, the proof runs this long at most to
 #: find a point where it is not real (``x^x`` on ``(-1, 1)``: 0.2 s), before the counterexample is the answer
 HELD_SECONDS = 2.0
