@@ -317,11 +317,11 @@ MAX_DEGREE = 400
 
 def too_high(e: sympy.Expr) -> bool:
     """Whether ``e`` is of a degree above :data:`MAX_DEGREE` in some generator: an integer power above it, or an
-    exponential whose argument has a term with an integer coefficient above it (read without expanding)."""
+    exponential whose argument has a term ``k x`` (a symbol) with ``|k|`` above it (read without expanding)."""
     for a in e.atoms(sympy.Pow, sympy.exp):
-        if isinstance(a, sympy.exp):
-            if any(abs(c) > MAX_DEGREE for c in (t.as_coeff_Mul()[0] for t in sympy.Add.make_args(a.args[0]))
-                   if c.is_Rational):
+        if isinstance(a, sympy.exp):  # exp(k x) is the generator exp(x) to the power k; exp(k (x - c)^2) is not
+            terms = (t.as_coeff_Mul() for t in sympy.Add.make_args(a.args[0]))
+            if any(c.is_Rational and abs(c) > MAX_DEGREE and rest.is_Symbol for c, rest in terms):
                 return True
         elif a.exp.is_Integer and abs(a.exp) > MAX_DEGREE:
             return True
