@@ -181,9 +181,6 @@ def limited(s: Any, milliseconds: float) -> Any:
     ms = max(int(milliseconds), 1)
     s.set("rlimit", RLIMIT_PER_MILLISECOND * ms)
     s.set("timeout", max(NET_FACTOR * ms, NET_LEAST_MILLISECONDS))
-    # z3's work is C the meter does not see: the slice is charged whole, so that a closure's levels of z3 stop at
-    # its share of the budget (uncharged, the levels of a narrow dip's bounding functions ran for minutes)
-    work.charge(ms / 1000)
     return s
 
 
