@@ -128,9 +128,6 @@ def now() -> float:
     return _state.calls / CALLS_PER_UNIT
 
 
-def running() -> bool:
-    """Whether a :func:`metered` block is open in this thread."""
-    return _state.depth > 0
 
 
 def calls() -> int:
@@ -263,9 +260,6 @@ class _NetFired(BaseException):
         super().__init__(f"the wall-clock net of {seconds:g} s came")
 
 
-def left(until: float) -> float:
-    """The work units left before ``until`` (a point on the meter, ``now() + share``), never below 0."""
-    return max(until - now(), 0.0)
 
 
 def uncount(calls: int) -> None:
