@@ -150,3 +150,27 @@ def test_a_stop_inside_a_settings_block_leaves_sympy_s_settings_as_they_were():
             mpmath.iv.prec = 300
             _calls(10**7)
     assert (global_parameters.evaluate, mpmath.iv.prec) == before
+
+
+@pytest.mark.parametrize("inner_count", [True, False])
+def test_a_stop_due_at_any_call_leaves_no_block_open(inner_count):
+    """A stop that comes due at a call of the meter's own bookkeeping (a block's ``__exit__``, its ``finally``) waits
+    for the next call: raised there, it left a counted block open, and the profile function on for every later test
+    of that worker (CI, session 22)."""
+    for n in range(0, 160):
+        with work.metered():
+            try:
+                with work.limit(n / work.CALLS_PER_UNIT, count=inner_count):
+                    for i in range(3):
+                        with work.counted():
+                            _one(i)
+                        with work.limit(1.0):
+                            _one(i)
+                        with work.limit(1.0, count=False):
+                            _one(i)
+                    with work.counted():
+                        _calls(40)
+            except TimedOut:
+                pass
+        assert (work._state.counting, work._state.limits, work._state.depth) == (0, [], 0), n
+        assert sys.getprofile() is None, n
