@@ -18,17 +18,27 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from paper_checks.commands.arguments import add_executor_arguments, add_timeout_argument, seed_arg, whole_arg
+from paper_checks.commands.arguments import (
+    add_executor_arguments,
+    add_timeout_argument,
+    formats_arg,
+    prove_seconds_arg,
+    prove_work_arg,
+    seed_arg,
+    whole_arg,
+)
 from paper_checks.commands.common import OutputError, UsageError, expand_claim_patterns, load_modules, shutil_width
 from paper_checks.commands.listing import list_claims
 from paper_checks.commands.readme import readme
 from paper_checks.context import PRECISIONS, PROVE_WORK
-from paper_checks.deadline import limit_text
-from paper_checks.prover.inputs import work_units
 from paper_checks.run.isolation import stop_signals, stop_status
-from theory.validators import quoted
 
 __all__ = ["UsageError", "expand_claim_patterns", "load_modules", "main", "shutil_width"]
+
+
+#: ``loss``/``losses --timeout``'s default, seconds per property (:data:`paper_checks.trials.limits.DEFAULT_TIMEOUT`,
+#: not imported: the parser loads no SymPy; tests/paper_checks/commands/test_arguments.py checks they agree)
+LOSS_TIMEOUT = 10.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,10 +87,10 @@ def _add_explore_parser(sub: Any) -> None:
     e.add_argument("--prove", action="store_true",
                    help="run the prover instead of the search: proved (with a certificate), an exact counterexample "
                         "or undecided; --budget then counts boxes (exit 0: proved, 1: counterexample, 4: undecided)")
-    e.add_argument("--prove-seconds", type=_prove_seconds, default=60.0, metavar="S",
+    e.add_argument("--prove-seconds", type=prove_seconds_arg, default=60.0, metavar="S",
                    help="the prover's wall-clock net in seconds (default 60): a safety net, which says so when it "
                         "fires")
-    e.add_argument("--prove-work", type=_prove_work, default=PROVE_WORK["standard"], metavar="UNITS",
+    e.add_argument("--prove-work", type=prove_work_arg, default=PROVE_WORK["standard"], metavar="UNITS",
                    help="the prover's work budget in units, counted the same on every machine (default "
                         f"{PROVE_WORK['standard']:g}, the standard precision's; quick {PROVE_WORK['quick']:g}, full "
                         f"{PROVE_WORK['full']:g}); every choice of the proof is a share of it")
@@ -90,48 +100,12 @@ def _add_explore_parser(sub: Any) -> None:
     _add_module_option(e)
 
 
-def _seconds_type(option: str) -> Callable[[str], float]:
-    """argparse type of an option that takes a time limit with no "no limit" (``0`` and ``none`` refused)."""
-    def parse(text: str) -> float:
-        try:
-            t = limit_text(option, text, no_limit=False)
-        except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc).removeprefix(option + " ")) from None
-        assert t is not None
-        return t
-    return parse
-
-
-_property_seconds = _seconds_type("--timeout")
-_prove_seconds = _seconds_type("--prove-seconds")
-
-
-def _prove_work(text: str) -> float:
-    """argparse type of ``--prove-work``: a finite, positive number of work units (the prover's door's rule)."""
-    try:
-        return work_units("--prove-work", float(text))
-    except (TypeError, ValueError) as exc:
-        raise argparse.ArgumentTypeError(str(exc).removeprefix("--prove-work ")) from None
-
-
-def _formats(text: str) -> list[str]:
-    """argparse type of ``--format``: a comma-separated subset of ``md,html,json,latex,csv``."""
-    from paper_checks.report import FORMATS  # lazy: report loads only when --format is given, not for --help
-
-    got = [f.strip().lower() for f in text.split(",") if f.strip()]
-    bad = [f for f in got if f not in FORMATS]
-    if bad or not got:
-        raise argparse.ArgumentTypeError(f"unknown report format {quoted((bad or [text])[0])}; choose from "
-                                          f"{','.join(FORMATS)}")
-    return list(dict.fromkeys(got))
-
-
 def _add_output_options(r: argparse.ArgumentParser) -> None:
     r.add_argument("--json", type=Path, default=None, metavar="PATH",
                    help="write the JSON report here (alone, without --format, only this file is written)")
     r.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR",
                    help="report directory (default: reports)")
-    r.add_argument("--format", type=_formats, default=None, metavar="LIST",
+    r.add_argument("--format", type=formats_arg, default=None, metavar="LIST",
                    help="report formats, comma-separated from md,html,json,latex,csv,bib (default: md,html,json,bib)")
     r.add_argument("--figures", action=argparse.BooleanOptionalAction, default=None,
                    help="draw the figures of the claims that ran into DIR/figures, shown in report.html and "
@@ -213,9 +187,8 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--kind", choices=("simplex", "margin"), default="simplex",
                     help="simplex: losses L(f, e_y) of the probability simplex (default); margin: margin losses "
                          "phi(y t) of binary labels y in {-1, +1} (--loss names them, --classes is not used)")
-    ls.add_argument("--timeout", type=_property_seconds, default=10.0, metavar="S",
-                    help="seconds each property of each loss may take before it is undecided (default 10; "
-                         "positive, at most 1e6)")
+    add_timeout_argument(ls, default=LOSS_TIMEOUT, help="seconds each property of each loss may take before it is "
+                         f"undecided (default {LOSS_TIMEOUT:g}; 0 for none)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
     one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p)" '
                      '(numbers, p (v with --margin), + - * / **, log exp sqrt Abs Min Max Heaviside sign tanh '
@@ -225,8 +198,8 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
     one.add_argument("--margin", action="store_true",
                      help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
-    one.add_argument("--timeout", type=_property_seconds, default=10.0, metavar="S",
-                     help="seconds each property may take before it is undecided (default 10; positive, at most 1e6)")
+    add_timeout_argument(one, default=LOSS_TIMEOUT, help="seconds each property may take before it is undecided "
+                         f"(default {LOSS_TIMEOUT:g}; 0 for none)")
     one.add_argument("--param", default=None, metavar="NAME=LO..HI",
                      help="a parameter of EXPR and its range (integers, HI may be oo) or values (NAME=a,b,c): "
                           "every property per value, the values stated")

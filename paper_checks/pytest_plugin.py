@@ -23,14 +23,14 @@ Without paths on the command line, ``pytest --claims FILE`` runs the claims alon
 test paths are not collected); with paths, it runs both.
 
 The plugin loads in every pytest run of every environment that installs the package, so this module
-imports pytest alone (and :mod:`paper_checks.commands.arguments` and :mod:`paper_checks.deadline`, standard
-library only, for the seed's and the time limit's argument types):
+imports pytest alone (and :mod:`paper_checks.commands.arguments`, :mod:`paper_checks.deadline` and
+:mod:`paper_checks.precisions`, standard library only, for the seed's and the time limit's argument types and the
+precisions, shared with the command line):
 the registry, the runner and the report are imported only when ``--claims`` is given (function-level
 imports, for that reason).
 """
 from __future__ import annotations
 
-import argparse
 import math
 import os
 from pathlib import Path
@@ -38,12 +38,9 @@ from typing import Any
 
 import pytest
 
-from paper_checks.commands.arguments import seed_arg
-from paper_checks.deadline import limit_text
+from paper_checks.commands.arguments import limit_arg, seed_arg
+from paper_checks.precisions import DEFAULT_TIMEOUT, PRECISIONS
 from theory.validators import quoted
-
-PRECISIONS = ("quick", "standard", "full")  # paper_checks.context.PRECISIONS (not imported: see above)
-DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}  # paper_checks.run.isolation's (idem)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -57,21 +54,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--claims-update", action="store_true", default=False,
                 help="record each computed verdict that differs: rewrite the claim's expected= in its file, in "
                      "place, and print the diff (the test then passes)")
-    g.addoption("--claims-timeout", type=_timeout, default=None, metavar="SECONDS",
+    g.addoption("--claims-timeout", type=limit_arg("--claims-timeout"), default=None, metavar="SECONDS",
                 help="time limit per claim; each claim runs in a worker process, so one over it, one that calls "
                      "sys.exit or os._exit, or one that crashes is that claim's failure and the rest run on "
                      "(default by --claims-precision: " + ", ".join(f"{k} {v:g}" for k, v in DEFAULT_TIMEOUT.items())
                 + "; 0 for none)")
-
-
-def _timeout(text: str) -> float:
-    """argparse type of ``--claims-timeout``: seconds by :func:`~paper_checks.deadline.limit_text`
-    (positive, finite, at most ``MAX_SECONDS``); ``0`` or ``none`` for no limit (inf)."""
-    try:
-        t = limit_text("--claims-timeout", text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc).removeprefix("--claims-timeout ")) from None
-    return math.inf if t is None else t
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:

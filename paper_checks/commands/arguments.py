@@ -3,14 +3,19 @@
 * :func:`whole_arg` -- the type of ``--budget``, ``--jobs`` and ``--dask-local``;
 * :func:`seed_arg` -- the type of ``--seed`` and ``--claims-seed`` (``python -m paper_checks``, ``python -m
   figures``, the pytest plugin);
-* :func:`add_timeout_argument`, :func:`timeout_arg`, :func:`timeout_from_args` -- ``--timeout`` and its default by
-  ``--precision`` (:data:`paper_checks.run.isolation.DEFAULT_TIMEOUT`);
+* :func:`limit_arg` -- the type of every time limit: ``--timeout`` (``run``, ``stability``, ``explore``, ``loss``,
+  ``losses``) and ``--claims-timeout`` (the pytest plugin) take ``0`` or ``none`` for no limit, one meaning
+  everywhere; ``--prove-seconds`` (a safety net) takes no "no limit";
+* :func:`add_timeout_argument`, :func:`timeout_from_args` -- ``--timeout`` and its default by ``--precision``
+  (:data:`paper_checks.precisions.DEFAULT_TIMEOUT`); :func:`seconds_or_none` -- a parsed limit as the run
+  machinery takes it (``None``: no limit);
+* :func:`prove_work_arg` -- ``--prove-work``; :func:`formats_arg` -- ``--format``;
 * :func:`add_executor_arguments`, :func:`executor_from_args` -- ``--jobs``, ``--scheduler``, ``--dask-local`` and
   the executor they ask for (:mod:`paper_checks.run.runner`).
 
 The run machinery below takes plain values (seconds, an executor); only the command line parses text. This
 module imports the run machinery only inside the functions that need it: the pytest plugin reads ``seed_arg``
-from here and must load nothing beyond the standard library until claims are asked for.
+and ``limit_arg`` from here and must load nothing beyond the standard library until claims are asked for.
 """
 from __future__ import annotations
 
@@ -18,9 +23,10 @@ import argparse
 import contextlib
 import math
 import re
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from paper_checks.deadline import limit_text
+from paper_checks.precisions import DEFAULT_TIMEOUT
 from theory.validators import quoted
 
 if TYPE_CHECKING:
@@ -52,32 +58,71 @@ def whole_arg(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be a whole number of at most 4300 digits, got {quoted(text)}") from None
 
 
-def timeout_arg(text: str) -> float:
-    """argparse type of ``--timeout``: seconds by :func:`~paper_checks.deadline.limit_text` (positive, finite,
-    at most :data:`~paper_checks.deadline.MAX_SECONDS`); ``0`` or ``none`` for no limit (``inf``)."""
-    try:
-        t = limit_text("--timeout", text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc).removeprefix("--timeout ")) from None
-    return math.inf if t is None else t
+def limit_arg(option: str, *, no_limit: bool = True) -> Callable[[str], float]:
+    """argparse type of the time limit ``option``: seconds by :func:`~paper_checks.deadline.limit_text`
+    (positive, finite, at most :data:`~paper_checks.deadline.MAX_SECONDS`); with ``no_limit``, ``0`` or ``none``
+    for no limit (``inf``). argparse names the option before the message."""
+    def parse(text: str) -> float:
+        try:
+            t = limit_text(option, text, no_limit=no_limit)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(option + " ")) from None
+        return math.inf if t is None else t
+
+    parse.__name__ = option.lstrip("-").replace("-", "_")  # argparse's "invalid <name> value" names it
+    return parse
 
 
-def add_timeout_argument(parser: Any, what: str = "claim", help: str | None = None) -> None:
-    """Add ``--timeout SECONDS`` (default by ``--precision``: :data:`paper_checks.run.isolation.DEFAULT_TIMEOUT`)."""
-    from paper_checks.run.isolation import DEFAULT_TIMEOUT
+#: argparse type of ``--timeout`` in every command: seconds, ``0`` or ``none`` for no limit
+timeout_arg = limit_arg("--timeout")
+#: argparse type of ``explore --prove --prove-seconds``: the prover's wall-clock net, never "no limit"
+prove_seconds_arg = limit_arg("--prove-seconds", no_limit=False)
+
+
+def seconds_or_none(t: float | None) -> float | None:
+    """A parsed limit as the run machinery and the trials take it: ``None`` for no limit (``inf``)."""
+    return None if t is None or t == math.inf else float(t)
+
+
+def add_timeout_argument(parser: Any, what: str = "claim", help: str | None = None,
+                         default: float | None = None) -> None:
+    """Add ``--timeout SECONDS`` (:data:`timeout_arg`); ``default`` ``None``: by ``--precision``
+    (:data:`paper_checks.precisions.DEFAULT_TIMEOUT`)."""
     defaults = ", ".join(f"{k} {v:g}" for k, v in DEFAULT_TIMEOUT.items())
-    parser.add_argument("--timeout", type=timeout_arg, default=None, metavar="SECONDS",
+    parser.add_argument("--timeout", type=timeout_arg, default=default, metavar="SECONDS",
                         help=help or f"time limit per {what}; one over it is its error ('timed out after N s') and "
                                      f"the rest run on (default by --precision: {defaults}; 0 for none)")
 
 
-def timeout_from_args(args: Any) -> float | None:
-    """The time limit that ``--timeout`` and ``--precision`` give (``None``: no limit)."""
-    from paper_checks.run.isolation import DEFAULT_TIMEOUT
+def timeout_from_args(args: Any, precision: str | None = None) -> float | None:
+    """The time limit that ``--timeout`` and ``--precision`` (or ``precision``) give (``None``: no limit)."""
     t = getattr(args, "timeout", None)
     if t is None:
-        t = DEFAULT_TIMEOUT.get(getattr(args, "precision", "standard"), DEFAULT_TIMEOUT["standard"])
-    return None if t == math.inf else float(t)
+        p = precision or getattr(args, "precision", None) or "standard"
+        t = DEFAULT_TIMEOUT.get(p, DEFAULT_TIMEOUT["standard"])
+    return seconds_or_none(t)
+
+
+def prove_work_arg(text: str) -> float:
+    """argparse type of ``--prove-work``: a finite, positive number of work units (the prover's door's rule)."""
+    from paper_checks.prover.inputs import work_units  # lazy: the pytest plugin imports this module
+
+    try:
+        return work_units("--prove-work", float(text))
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--prove-work ")) from None
+
+
+def formats_arg(text: str) -> list[str]:
+    """argparse type of ``--format``: a comma-separated subset of ``md,html,json,latex,csv,bib``."""
+    from paper_checks.report import FORMATS  # lazy: report loads only when --format is given, not for --help
+
+    got = [f.strip().lower() for f in text.split(",") if f.strip()]
+    bad = [f for f in got if f not in FORMATS]
+    if bad or not got:
+        raise argparse.ArgumentTypeError(f"unknown report format {quoted((bad or [text])[0])}; choose from "
+                                          f"{','.join(FORMATS)}")
+    return list(dict.fromkeys(got))
 
 
 def add_executor_arguments(parser: argparse.ArgumentParser) -> None:

@@ -9,6 +9,7 @@ import argparse
 
 from tqdm import tqdm
 
+from paper_checks.commands.arguments import seconds_or_none
 from paper_checks.commands.common import UsageError, check_output_file
 from paper_checks.commands.margin import margin_command
 from paper_checks.trials import simplex as lt
@@ -53,9 +54,7 @@ def loss_command(args: argparse.Namespace) -> int:
                 defs = zoo.default_losses()
     except (ValueError, TypeError) as exc:
         raise UsageError(str(exc)) from None
-    timeout = getattr(args, "timeout", lt.DEFAULT_TIMEOUT)
-    if timeout is not None and not timeout > 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, got {quoted(timeout)}")
+    timeout = seconds_or_none(getattr(args, "timeout", lt.DEFAULT_TIMEOUT))  # parsed once (commands/arguments.py)
     if args.json is not None:
         check_output_file(args.json, "--json")
     trials, fams = [], []

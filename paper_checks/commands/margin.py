@@ -9,6 +9,7 @@ import time
 
 from tqdm import tqdm
 
+from paper_checks.commands.arguments import seconds_or_none
 from paper_checks.commands.common import UsageError, check_output_file
 from paper_checks.trials import margin as mt
 from paper_checks.trials.margin_family import family_trial
@@ -39,7 +40,7 @@ def margin_command(args: argparse.Namespace) -> int:
     if args.json is not None:
         check_output_file(args.json, "--json")
     t0 = time.perf_counter()
-    limit = getattr(args, "timeout", None) or mt.TIME_LIMIT  # --timeout: seconds per property, as for the simplex
+    limit = seconds_or_none(getattr(args, "timeout", mt.TIME_LIMIT))  # seconds per property, as for the simplex
     trials = [mt.trial(loss, limit) for loss in tqdm(losses, desc="margin losses", unit="loss", leave=False,
                                                disable=len(losses) < 2)]
     if trials:

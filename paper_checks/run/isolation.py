@@ -29,11 +29,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from paper_checks.deadline import deadline
+from paper_checks.precisions import DEFAULT_TIMEOUT  # noqa: F401 (re-exported: the runner's per-claim limits)
 from paper_checks.run.descendants import end_descendants, end_group, lead_group, own_group
-
-#: per-claim time limits (seconds) of the command line, by precision; generous, they stop runaways
-DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}
-
 
 #: how the messages of the failures that are not a raise begin ("the check timed out after 5 s")
 NOT_RAISED = ("timed out after", "ended its worker process", "called sys.exit")

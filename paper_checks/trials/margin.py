@@ -142,11 +142,12 @@ def margin_losses(names: Sequence[str] = ()) -> list[MarginLoss]:
     return [ZOO[n] if n in ZOO else margin_loss(n) for n in names]  # "barrier_hinge:b=2,r=1": its parameters
 
 
-def trial(loss: MarginLoss | str, time_limit_s: float = TIME_LIMIT) -> MarginTrial:
-    """Compute every property of ``loss`` (a :class:`MarginLoss`, a zoo name, or an expression in ``v``)."""
+def trial(loss: MarginLoss | str, time_limit_s: float | None = TIME_LIMIT) -> MarginTrial:
+    """Compute every property of ``loss`` (a :class:`MarginLoss`, a zoo name, or an expression in ``v``), each
+    within ``time_limit_s`` seconds (``None``: no limit, as ``--timeout 0`` asks and the simplex trial takes it)."""
     if isinstance(loss, str):
         loss = margin_loss(loss)  # a zoo name (or alias) first, then a formula in v
-    time_limit_s = limit_seconds("time_limit_s", time_limit_s)
+    time_limit_s = None if time_limit_s is None else limit_seconds("time_limit_s", time_limit_s)
     ctx = MarginContext(loss)
     tr = MarginTrial(loss.name, str(loss.phi), loss.cite)
     for name, _, fn in TABLE:

@@ -63,12 +63,12 @@ def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('paper_checks', 'numpy', 'sympy', 'scipy', 'simulate', 'theory', 'figures', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    # paper_checks.commands.arguments and paper_checks.deadline: the seed's and the time limit's argparse types,
-    # shared with the command line, and theory.validators, the one quoting of values in messages (standard library
+    # paper_checks.commands.arguments, paper_checks.deadline and paper_checks.precisions: the seed's and the time
+    # limit's argparse types and the precisions, shared with the command line, and theory.validators, the one quoting of values in messages (standard library
     # only: theory/__init__ imports nothing)
     assert out.stdout.strip() == ("['paper_checks', 'paper_checks.commands', 'paper_checks.commands.arguments', "
-                                  "'paper_checks.deadline', 'paper_checks.pytest_plugin', 'theory', "
-                                  "'theory.validators']")
+                                  "'paper_checks.deadline', 'paper_checks.precisions', 'paper_checks.pytest_plugin', "
+                                  "'theory', 'theory.validators']")
 
 
 @pytest.mark.slow

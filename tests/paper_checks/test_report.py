@@ -202,8 +202,8 @@ def test_full_report_renders_fast_and_html_is_small(tmp_path):
     assert (tmp_path / "report.html").stat().st_size < 10 * 2**20
     assert html.count("data:image/png;base64,") == 18 and "src=\"figures/" not in html  # self-contained, once each
     assert html.count("shown under") == 63 - 18
-    assert {p.name for p in paths} == {"report.md", "report.html", "report.json", "report.tex", "report.csv",
-                                       "report.bib"}
+    assert {p.name for p in paths} == {p.name for p in report.targets(tmp_path, report.FORMATS, None).values()}
+    assert len(paths) == len(report.FORMATS)  # one file per format, read from the registry of formats
     assert not list(tmp_path.glob(".report.*.tmp"))
 
 

@@ -123,7 +123,7 @@ def test_user_losses_by_expression_and_by_callable():
     (["losses", "--loss", "gce:q=2"], "parameter q must be"),
     (["losses", "--loss", "gce:z=1"], "no parameter 'z'"),
     (["losses", "--classes", "1..3"], "--classes"),
-    (["losses", "--loss", "mae", "--timeout", "0"], "--timeout: must be a finite, positive number of seconds"),
+    (["losses", "--loss", "mae", "--timeout", "-1"], "--timeout: must be a finite, positive number of seconds"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args, message, capsys):
     assert main(args) == 2
