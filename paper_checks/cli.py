@@ -200,9 +200,9 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
                      help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
     add_timeout_argument(one, default=LOSS_TIMEOUT, help="seconds each property may take before it is undecided "
                          f"(default {LOSS_TIMEOUT:g}; 0 for none)")
-    one.add_argument("--param", default=None, metavar="NAME=LO..HI",
-                     help="a parameter of EXPR and its range (integers, HI may be oo) or values (NAME=a,b,c): "
-                          "every property per value, the values stated")
+    one.add_argument("--param", action="append", default=[], metavar="NAME=LO..HI",
+                     help="a parameter of EXPR and its range (integers, HI may be oo) or values (NAME=a,b,c), "
+                          "repeatable: every property at every combination of the values (at most 36), stated")
     one.add_argument("--name", default=None, help="the loss's name in the table and the JSON (default: a zoo "
                      "loss's own name, else user)")
     one.add_argument("--each", default=None, metavar="EXPR",

@@ -28,11 +28,12 @@ def loss_command(args: argparse.Namespace) -> int:
             raise UsageError("--each (a term for every class) is for a loss on the simplex, not a margin loss")
         return margin_command(args)
     families: list[str] = []
+    timeout = seconds_or_none(getattr(args, "timeout", lt.DEFAULT_TIMEOUT))  # parsed once (commands/arguments.py)
     try:
         cs = lt.parse_classes(args.classes)
         if args.command == "loss" and getattr(args, "param", None):
             fam = formula_family(args.expr, args.param, cs, precision=args.precision,
-                                 timeout=getattr(args, "timeout", lt.DEFAULT_TIMEOUT), name=getattr(args, "name", None),
+                                 timeout=timeout, name=getattr(args, "name", None),
                                  each=getattr(args, "each", None))
             print(family_markdown(fam))
             if args.json is not None:
@@ -45,7 +46,9 @@ def loss_command(args: argparse.Namespace) -> int:
             defs = [user_losses.loss(args.expr, getattr(args, "name", None), getattr(args, "each", None))]
         elif args.list:
             for name, entry in zoo.ZOO.items():
-                print(f"{name:<10} {entry.signature():<30} {entry.cite}")
+                fam = FAMILIES.get(name)
+                print(f"{name:<10} {entry.signature():<30} {entry.cite}"
+                      + (f"  [family trial over {fam.param}: losses --loss {name}]" if fam else ""))
             return 0
         else:
             families = [s.strip() for s in args.loss if s.strip() in FAMILIES]  # a family named without parameters
@@ -54,7 +57,6 @@ def loss_command(args: argparse.Namespace) -> int:
                 defs = zoo.default_losses()
     except (ValueError, TypeError) as exc:
         raise UsageError(str(exc)) from None
-    timeout = seconds_or_none(getattr(args, "timeout", lt.DEFAULT_TIMEOUT))  # parsed once (commands/arguments.py)
     if args.json is not None:
         check_output_file(args.json, "--json")
     trials, fams = [], []

@@ -3,9 +3,9 @@ derivation exists (symbolic in the parameter), else decided per value with the v
 
 ``losses --loss taylor`` (a family named without its parameters) runs :func:`family_trial`:
 
-* :data:`FAMILIES` declares each family's parameter, its range (the one its constructor checks) and the values
-  at which every property is decided one value at a time (the ordinary trial, :func:`paper_checks.trials.simplex
-  .trial`);
+* :data:`FAMILIES` declares, for every parametric loss of the zoo, the parameter varied, its range (the one its
+  constructor checks, the other parameters at their stated defaults) and the values at which every property is
+  decided one value at a time (the ordinary trial, :func:`paper_checks.trials.simplex.trial`);
 * where a derivation for every value exists it is computed symbolically in the parameter and **checked against
   every per-value trial** (a disagreement is reported, never hidden).
 
@@ -28,6 +28,7 @@ derived here term by term with SymPy (``i`` a positive integer symbol):
 """
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any, Sequence
@@ -59,19 +60,40 @@ class Family:
     values: tuple[str, ...]
 
 
-def _declared(name: str, param: str, values: tuple[str, ...], at: str = "") -> Family:
+def _declared(name: str, param: str, values: tuple[str, ...]) -> Family:
     """A zoo family whose range is its parameter's one declared domain (:meth:`theory.losses.ZooEntry.domain`),
-    ``at`` the other parameters held fixed."""
-    d = ZOO[name].domain(param)
+    the other parameters held at the zoo's defaults (stated). Each value is checked against the domain here, at
+    import: a declaration outside it fails at once, never as a trial's error."""
+    entry = ZOO[name]
+    d = entry.domain(param)
+    for v in values:
+        d.number(v)  # ValueError naming the parameter and its domain
+    at = ", ".join(f"{k} = {sympy.nsimplify(v)}" for k, v in entry.defaults if k != param)
     head = ("integer " if d.integer else "") + f"{d.name} {d.bounds_text()}" + (f" at {at}" if at else "")
     return Family(name, param, f"{head} ({d.source})", values)
 
 
+#: a family trial for every parametric loss of the zoo (``losses --loss NAME`` without parameters): the parameter
+#: varied, the values decided one at a time (Taylor CE, GCE and truncated GCE also derived for every value); a
+#: loss of several parameters varies its shape parameter, the others at their defaults (stated in the range)
 FAMILIES: dict[str, Family] = {f.name: f for f in (
     _declared("taylor", "t", ("1", "2", "3", "4", "6", "8", "12", "20", "50", "100")),
     _declared("gce", "q", ("1/10", "3/10", "1/2", "7/10", "9/10", "1")),
-    _declared("tgce", "k", ("1/10", "3/10", "1/2", "7/10"), at="q = 7/10"),
+    _declared("tgce", "k", ("1/10", "3/10", "1/2", "7/10")),
+    _declared("rce", "A", ("-8", "-4", "-2", "-1", "-1/2")),
+    _declared("sce", "beta", ("0", "1/2", "1", "2", "10")),
+    _declared("nfl", "gamma", ("0", "1/2", "1", "2", "5")),
+    _declared("nce_mae", "beta", ("1/10", "1", "10")),
+    _declared("nce_rce", "beta", ("1/10", "1", "10")),
+    _declared("poly1", "epsilon", ("-1", "-1/2", "0", "1", "2", "5")),
+    _declared("focal", "gamma", ("0", "1/2", "1", "2", "5")),
+    _declared("js", "pi", ("1/10", "3/10", "1/2", "7/10", "9/10")),
+    _declared("agce", "a", ("1/10", "1/2", "1", "2", "5")),
+    _declared("aul", "a", ("11/10", "3/2", "2", "3", "5")),
+    _declared("ael", "a", ("1/2", "1", "2", "3", "5", "10")),
 )}
+#: the families with a derivation for every value, checked against the per-value trials (:func:`_derive`)
+DERIVED = ("taylor", "gce", "tgce")
 
 
 @dataclass
@@ -189,6 +211,8 @@ def _derive(name: str, trials: Sequence[Any], values: Sequence[str]) -> tuple[di
     """The whole-family cells of the zoo family ``name`` and their check against the per-value ``trials``."""
     if name == "taylor":
         return _taylor(list(trials), [int(sympy.Rational(v)) for v in values])
+    if name not in DERIVED:  # per value only: markdown() says so
+        return {}, []
     cells, check = ((family_lq.gce_cells, family_lq.check_gce) if name == "gce" else
                     (family_lq.tgce_cells, family_lq.check_tgce))  # GCE's q, truncated GCE's k: family_lq
     return cells(), check(list(trials), [sympy.Rational(v) for v in values])
@@ -209,9 +233,9 @@ def _same_label(a: sympy.Expr | None, b: sympy.Expr | None) -> bool:
 
 
 def zoo_family_of(text: str, param: str, values: Sequence[str]) -> str | None:
-    """The zoo family (:data:`FAMILIES`) that the typed formula ``text`` is at every one of ``values`` of its
-    parameter ``param`` (each value in the family's declared domain), or ``None``."""
-    for fam in FAMILIES.values():
+    """The zoo family with a derivation for every value (:data:`DERIVED`) that the typed formula ``text`` is at every
+    one of ``values`` of its parameter ``param`` (each value in the family's declared domain), or ``None``."""
+    for fam in (FAMILIES[n] for n in DERIVED):  # only a family with a derivation gives the formula more
         try:
             if all(_same_label(from_expression(re.sub(rf"\b{param}\b", f"({v})", text)).label,
                                parse_spec(f"{fam.name}:{fam.param}={v}").label) for v in values):
@@ -251,26 +275,67 @@ def parameter_values(spec: str, text: str) -> tuple[str, str, tuple[str, ...]]:
     return name, f"integer {name} in {lo}..{hi if hi is not None else 'oo'}", tuple(map(str, sample))
 
 
-def formula_family(text: str, spec: str, cs: Sequence[int], precision: str = "standard",
+#: the most value combinations a formula's ``--param`` grid may hold: each is a full trial (every property for
+#: every number of classes), so a larger grid is refused with the count, never cut silently
+MAX_GRID = 36
+
+
+def parameter_grid(specs: str | Sequence[str], text: str) -> tuple[tuple[str, ...], str, tuple[dict[str, str], ...]]:
+    """Every ``--param`` of a formula, each read by :func:`parameter_values`, and their product:
+    ``(names, ranges, combinations)`` with each combination ``{name: value}`` in the order given (the last name
+    varying fastest). A name given twice, or a product of more than :data:`MAX_GRID` combinations, is a one-line
+    ``ValueError``: every ``--param`` is kept, none replaces another."""
+    specs = [specs] if isinstance(specs, str) else list(specs)
+    if not specs:
+        raise ValueError("give at least one --param NAME=LO..HI or NAME=a,b,c")
+    read = [parameter_values(spec, text) for spec in specs]
+    names = tuple(name for name, _, _ in read)
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"--param {twice[0]!r} is given twice; give each parameter once, its values as "
+                         f"{twice[0]}=a,b,c")
+    size = 1
+    for _, _, values in read:
+        size *= len(values)
+    if size > MAX_GRID:
+        counts = " x ".join(f"{len(v)} ({n})" for n, _, v in read)
+        raise ValueError(f"--param: {counts} = {size} combinations, each a full trial; at most {MAX_GRID}: give "
+                         "fewer values (NAME=a,b,c)")
+    combos = tuple(dict(zip(names, vs)) for vs in itertools.product(*(v for _, _, v in read)))
+    return names, "; ".join(r for _, r, _ in read), combos
+
+
+def _put(s: str | None, values: dict[str, str]) -> str | None:
+    """``s`` with each parameter's name replaced by its value in brackets (read later by the whitelist reader)."""
+    if s is None:
+        return None
+    for name, v in values.items():
+        s = re.sub(rf"\b{name}\b", f"({v})", s)
+    return s
+
+
+def formula_family(text: str, spec: str | Sequence[str], cs: Sequence[int], precision: str = "standard",
                    timeout: float | None = lt.DEFAULT_TIMEOUT, name: str | None = None,
                    each: str | None = None) -> FamilyTrial:
-    """A typed formula with a parameter (``--param``): every property per value, the values stated. The value is
-    written into the text (and ``each``, the term for every class) in place of the name and the text read by the
-    whitelist reader as any formula."""
-    param, rng, values = parameter_values(spec, text + ("" if each is None else " " + each))
+    """A typed formula with parameters (``--param``, one or several): every property at every combination of their
+    values (:func:`parameter_grid`), the values stated. The values are written into the text (and ``each``, the
+    term for every class) in place of the names and the text read by the whitelist reader as any formula. With one
+    parameter, a formula that is a zoo family (:func:`zoo_family_of`) gets that family's derivation for every value,
+    checked against these trials."""
+    names, rng, combos = parameter_grid(spec, text + ("" if each is None else " " + each))
     base = name or "user"
-
-    def put(s: str | None, v: str) -> str | None:
-        return None if s is None else re.sub(rf"\b{param}\b", f"({v})", s)
-
-    trials = [lt.trial(from_expression(put(text, v), f"{base}({param}={v})", put(each, v)), cs,
-                       precision=precision, timeout=timeout) for v in values]
-    zoo = None if each is not None else zoo_family_of(text, param, values)
-    named = f" (the zoo's {zoo}: its {FAMILIES[zoo].param} is {param} here)" if zoo else ""
-    out = FamilyTrial(Family(base, param, f"{text}, {rng}{named}", values), trials)
-    if zoo is not None:  # the zoo family's derivation for every value, checked against these trials
-        out.derived, out.disagreements = _derive(zoo, trials, values)
-    return out
+    labels = tuple(", ".join(f"{k}={v}" for k, v in c.items()) for c in combos)
+    trials = [lt.trial(from_expression(_put(text, c), f"{base}({label})", _put(each, c)), cs,
+                       precision=precision, timeout=timeout) for c, label in zip(combos, labels)]
+    if len(names) == 1:
+        param, values = names[0], tuple(c[names[0]] for c in combos)
+        zoo = None if each is not None else zoo_family_of(text, param, values)
+        named = f" (the zoo's {zoo}: its {FAMILIES[zoo].param} is {param} here)" if zoo else ""
+        out = FamilyTrial(Family(base, param, f"{text}, {rng}{named}", values), trials)
+        if zoo is not None:  # the zoo family's derivation for every value, checked against these trials
+            out.derived, out.disagreements = _derive(zoo, trials, values)
+        return out
+    return FamilyTrial(Family(base, "(" + ", ".join(names) + ")", f"{text}, {rng}", labels), trials)
 
 
 def markdown(ft: FamilyTrial) -> str:
@@ -283,8 +348,13 @@ def markdown(ft: FamilyTrial) -> str:
         lines.append("")
         lines.append("checked against every value below: " + ("agrees" if not ft.disagreements else
                                                                "DISAGREES: " + "; ".join(ft.disagreements)))
+    elif fam.param.startswith("("):  # several parameters (formula_family): a grid of combinations
+        lines.append(f"no derivation for every {fam.param}: each property is decided at each of {len(fam.values)} "
+                     f"combinations: {'; '.join(fam.values)}")
     else:
         lines.append(f"no derivation for every {fam.param}: each property is decided per value, "
                      f"{fam.param} = {', '.join(fam.values)}")
-    lines += ["", f"### per value ({fam.param} = {', '.join(fam.values)})", "", lt.markdown_table(ft.trials)]
+    head = (f"per combination of {fam.param}" if fam.param.startswith("(") else
+            f"per value ({fam.param} = {', '.join(fam.values)})")
+    lines += ["", f"### {head}", "", lt.markdown_table(ft.trials)]
     return "\n".join(lines)

@@ -1,6 +1,7 @@
 """A family over its declared parameter range (paper_checks.trials.family): Taylor CE derived for every t and
 checked against the per-value trials; a wrong derivation is caught by that check."""
 import json
+import re
 
 import pytest
 import sympy
@@ -87,3 +88,98 @@ def test_a_typed_formula_of_a_zoo_family_gets_the_whole_family_derivation(tmp_pa
     assert main(["loss", "(1 - p**w)/w", "--param", "w=1", "--classes", "2..2", "--precision", "quick",
                  "--json", str(out)]) == 0
     assert json.loads(out.read_text())["families"][0]["for_every_value"]["bounded"]["cell"].startswith("yes")
+
+
+# ---------------------------------------------------------------- issue 59, item 5: every --param kept; every family
+class _Recorded:
+    """A stand-in of the loss trial: records each loss it is given (its name and label), decides nothing."""
+
+    def __init__(self) -> None:
+        self.losses: list = []
+
+    def __call__(self, loss, cs, precision="standard", timeout=None):
+        self.losses.append(loss)
+        return fm.lt.LossTrial(loss.name, dict(loss.params), loss.cite, list(cs))
+
+
+def test_every_param_is_kept_and_their_product_is_tried(monkeypatch):
+    """``--param a=1 --param q=0.5,2`` failed with "unknown name 'a'": the second replaced the first."""
+    rec = _Recorded()
+    monkeypatch.setattr(fm.lt, "trial", rec)
+    monkeypatch.setattr(fm.lt, "markdown_table", lambda trials: "table")
+    ft = fm.formula_family("((a+1)**q - (a+p)**q)/q", ["a=1,2", "q=1/2,2"], [2], precision="quick")
+    assert [x.name for x in rec.losses] == ["user(a=1, q=1/2)", "user(a=1, q=2)", "user(a=2, q=1/2)",
+                                            "user(a=2, q=2)"]
+    p = sympy.Symbol("p", positive=True)
+    assert sympy.simplify(rec.losses[1].label.subs({sy: p for sy in rec.losses[1].label.free_symbols})
+                          - ((2 ** 2 - (1 + p) ** 2) / 2)) == 0
+    assert ft.family.param == "(a, q)" and ft.family.values[0] == "a=1, q=1/2"
+    md = fm.markdown(ft)
+    assert "each of 4 combinations: a=1, q=1/2; a=1, q=2; a=2, q=1/2; a=2, q=2" in md
+    assert "### per combination of (a, q)" in md
+
+
+@pytest.mark.parametrize("specs, words", [
+    (["a=1", "a=2"], "--param 'a' is given twice"),
+    (["a=1..12", "q=1..12"], "12 (a) x 12 (q) = 144 combinations, each a full trial; at most 36"),
+    (["a=1", "z=2"], "does not use the parameter 'z'"),
+    ([], "give at least one --param"),
+])
+def test_a_bad_grid_is_one_line(specs, words):
+    with pytest.raises(ValueError, match=re.escape(words)) as exc:
+        fm.parameter_grid(specs, "((a+1)**q - (a+p)**q)/q")
+    assert "\n" not in str(exc.value)
+
+
+def test_the_command_line_keeps_every_param(monkeypatch, capsys):
+    rec = _Recorded()
+    monkeypatch.setattr(fm.lt, "trial", rec)
+    monkeypatch.setattr(fm.lt, "markdown_table", lambda trials: "table")
+    assert main(["loss", "((a+1)**q - (a+p)**q)/q", "--param", "a=1", "--param", "q=0.5,2", "--classes", "2..2",
+                 "--precision", "quick"]) == 0
+    assert [x.name for x in rec.losses] == ["user(a=1, q=0.5)", "user(a=1, q=2)"]
+    assert main(["loss", "(a+q)*(1-p)", "--param", "a=1", "--param", "a=2"]) == 2
+    assert "--param 'a' is given twice" in capsys.readouterr().err
+
+
+def test_every_parametric_zoo_loss_has_a_family_trial():
+    """``losses --loss agce`` ran one default value in silence: every zoo loss with a parameter has a family, whose
+    values lie in the declared domain and whose range states the parameters held fixed."""
+    from theory.losses import ZOO
+
+    assert set(fm.FAMILIES) == {n for n, e in ZOO.items() if e.defaults}
+    for name, fam in fm.FAMILIES.items():
+        entry = ZOO[name]
+        for v in fam.values:
+            entry.domain(fam.param).number(v)
+        held = [k for k, _ in entry.defaults if k != fam.param]
+        assert all(f"{k} = " in fam.range for k in held), (name, fam.range)
+    assert set(fm.DERIVED) <= set(fm.FAMILIES)
+
+
+def test_a_family_without_a_derivation_says_so_and_runs_each_value(monkeypatch, capsys):
+    rec = _Recorded()
+    monkeypatch.setattr(fm.lt, "trial", rec)
+    monkeypatch.setattr(fm.lt, "markdown_table", lambda trials: "table")
+    monkeypatch.setitem(fm.FAMILIES, "agce", fm.Family("agce", "a", fm.FAMILIES["agce"].range, ("1/2", "2")))
+    assert main(["losses", "--loss", "agce", "--classes", "2..2", "--precision", "quick"]) == 0
+    out = capsys.readouterr().out
+    assert [(x.name, dict(x.params)["a"]) for x in rec.losses] == [("agce", sympy.Rational(1, 2)), ("agce", 2)]
+    assert "## agce: a > 0 at q = 2 (Zhou et al. 2021, sec. 4)" in out
+    assert "no derivation for every a: each property is decided per value, a = 1/2, 2" in out
+
+
+@pytest.mark.slow  # several real trials: out of README's quick command, in CI's slow run
+def test_the_issue_s_two_parameter_formula_runs(capsys):
+    assert main(["loss", "((a+1)**q - (a+p)**q)/q", "--param", "a=1", "--param", "q=0.5,2", "--classes", "2..3",
+                 "--precision", "quick"]) == 0
+    out = capsys.readouterr().out
+    assert "| user(a=1, q=0.5) |" in out and "| user(a=1, q=2) |" in out
+    assert "| user(a=1, q=2) | no (exact witnesses, c = 2,3) [exact]" in out  # AGCE at a=1, q=2: not symmetric
+
+
+def test_losses_list_names_each_family_trial(capsys):
+    assert main(["losses", "--list"]) == 0
+    out = capsys.readouterr().out
+    assert "[family trial over a: losses --loss agce]" in out and "[family trial over q: losses --loss gce]" in out
+    assert "family trial" not in next(line for line in out.splitlines() if line.startswith("cce "))
