@@ -53,7 +53,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--paper", action="append", default=[], help="run the claims of this paper (repeatable)")
     r.add_argument("--claim", nargs="+", action="extend", default=[], metavar="ID",
                    help="run these claim ids or glob patterns (quote them: 'gce18.eq1*')")
-    r.add_argument("--precision", default="standard", choices=PRECISIONS)
+    r.add_argument("--precision", default=None, choices=PRECISIONS,
+                   help="run every claim at this precision (default: each at the precision its expected= was "
+                        "recorded at, its expected_at=: standard unless stated)")
     r.add_argument("--backend", default=None, help="auto|numpy|cupy (default: $LNL_BACKEND or auto)")
     r.add_argument("--seed", type=seed_arg, default=0, help="global seed, a non-negative integer (default 0)")
     _add_output_options(r)

@@ -19,3 +19,16 @@ DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}
 def lower(precision: str, than: str) -> bool:
     """Whether ``precision`` is cheaper than ``than`` (``lower("quick", "standard")``)."""
     return PRECISIONS.index(precision) < PRECISIONS.index(than)
+
+
+def precision_note(ran_at: str | None, recorded_at: str) -> str | None:
+    """The line that goes with a verdict that differs from a claim's ``expected=`` when the check ran at another
+    precision than the one that verdict was recorded at (``None`` when the precisions agree or ``ran_at`` is
+    unknown): a difference that may come from a lower precision alone is said to be one, never passed over."""
+    if ran_at is None or ran_at == recorded_at:
+        return None
+    if lower(ran_at, recorded_at):
+        return (f"ran at {ran_at} precision, below {recorded_at}, the precision its expected= was recorded at: the "
+                f"difference may come from the lower precision alone; rerun at {recorded_at} to decide")
+    return (f"ran at {ran_at} precision; its expected= was recorded at {recorded_at}: record the verdict at "
+            f"{ran_at} (expected_at={ran_at!r}) if it holds there")

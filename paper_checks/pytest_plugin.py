@@ -13,11 +13,14 @@
 whose checks it defines; a dotted name: those of that module and its submodules), each a test item
 named by its id. An item passes when the computed verdict is the recorded one (``expected=`` of
 :func:`~paper_checks.registry.claim`) and fails with the evidence (verdict, summary, counterexample,
-condition, numbers) and what differs; a check that raises fails with its traceback. The checks run at
-``--claims-precision`` (default ``quick``, the regression suite's) with ``--claims-seed`` (default 0)
-on the NumPy backend, each in its own stream and its own worker process as ``python -m paper_checks run``
-runs it (:mod:`paper_checks.run.isolation`): a check that runs past ``--claims-timeout`` (default by
-precision), calls ``sys.exit``/``os._exit`` or crashes fails its item alone, and the rest run on.
+condition, numbers) and what differs; a check that raises fails with its traceback. Each check runs at the
+precision its ``expected=`` was recorded at (the claim's ``expected_at=``, ``standard`` unless stated: what
+``python -m paper_checks run`` runs it at, so the two agree), or at ``--claims-precision`` when given (a
+difference at a lower precision than the recorded one is then reported as such, in a line of its own), with
+``--claims-seed`` (default 0) on the NumPy backend, each in its own stream and its own worker process as
+``python -m paper_checks run`` runs it (:mod:`paper_checks.run.isolation`): a check that runs past
+``--claims-timeout`` (default by precision), calls ``sys.exit``/``os._exit`` or crashes fails its item alone,
+and the rest run on.
 
 Without paths on the command line, ``pytest --claims FILE`` runs the claims alone (the configured
 test paths are not collected); with paths, it runs both.
@@ -48,12 +51,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     g.addoption("--claims", action="append", default=[], metavar="FILE_OR_MODULE",
                 help="collect the claims this claims file (my_claims.py) or dotted module registers, one test per "
                      "claim id, passing when the computed verdict is the recorded one (repeatable)")
-    g.addoption("--claims-precision", default="quick", choices=PRECISIONS,
-                help="precision of the claims' checks (default: quick)")
+    g.addoption("--claims-precision", default=None, choices=PRECISIONS,
+                help="precision of the claims' checks (default: each claim's own, the precision its expected= was "
+                     "recorded at: its expected_at=, standard unless stated, as 'python -m paper_checks run' runs "
+                     "it)")
     g.addoption("--claims-seed", type=seed_arg, default=0, metavar="N", help="seed of the claims' checks (default: 0)")
     g.addoption("--claims-update", action="store_true", default=False,
                 help="record each computed verdict that differs: rewrite the claim's expected= in its file, in "
-                     "place, and print the diff (the test then passes)")
+                     "place, with expected_at= when it ran at another precision than standard, and print the diff "
+                     "(the test then passes)")
     g.addoption("--claims-timeout", type=limit_arg("--claims-timeout"), default=None, metavar="SECONDS",
                 help="time limit per claim; each claim runs in a worker process, so one over it, one that calls "
                      "sys.exit or os._exit, or one that crashes is that claim's failure and the rest run on "
@@ -64,8 +70,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_report_header(config: pytest.Config) -> str | None:
     if not config.getoption("claims"):
         return None
-    return (f"claims: {', '.join(config.getoption('claims'))} at precision {config.getoption('claims_precision')}, "
-            f"seed {config.getoption('claims_seed')} (label-noise-lab)")
+    precision = config.getoption("claims_precision")
+    at = (f"precision {precision}" if precision else
+          "each claim's recorded precision (expected_at=, standard unless stated)")
+    return f"claims: {', '.join(config.getoption('claims'))} at {at}, seed {config.getoption('claims_seed')} " \
+           "(label-noise-lab)"
 
 
 def _explicit_paths(config: pytest.Config) -> bool:
@@ -88,10 +97,11 @@ class ClaimMismatch(Exception):
 class ClaimItem(pytest.Item):
     """One claim as a test: runs its check and compares the verdict with the recorded one."""
 
-    def __init__(self, *, claim: Any, precision: str, seed: int, timeout: float | None = None, **kwargs: Any) -> None:
+    def __init__(self, *, claim: Any, precision: str | None, seed: int, timeout: float | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.claim = claim
-        self.precision = precision
+        self.precision = precision or claim.expected_at  # None: the precision its expected= was recorded at
         self.seed = seed
         self.timeout = timeout  # None: by precision; inf: no limit
         self.result: Any = None
@@ -110,7 +120,8 @@ class ClaimItem(pytest.Item):
             from paper_checks.commands.record import RecordError, record_verdict  # only with --claims (docstring)
 
             try:
-                diff = record_verdict(self.claim, self.result.evidence.verdict)
+                at = None if self.precision == self.claim.expected_at else self.precision
+                diff = record_verdict(self.claim, self.result.evidence.verdict, at)
             except (RecordError, OSError) as exc:  # one line; the claims file stays whole
                 raise ClaimMismatch(f"{problem}\n--claims-update could not record it: {exc}") from None
             self.user_properties.append(("claims_update", diff))
@@ -129,7 +140,7 @@ class ClaimItem(pytest.Item):
 class ClaimsModule(pytest.Collector):
     """The claims a claims module registers, as :class:`ClaimItem` s."""
 
-    def __init__(self, *, claims: list[Any], precision: str, seed: int, timeout: float | None = None,
+    def __init__(self, *, claims: list[Any], precision: str | None, seed: int, timeout: float | None = None,
                  **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.claims, self.precision, self.seed, self.timeout = claims, precision, seed, timeout
@@ -193,7 +204,8 @@ def verdict_problem(result: Any) -> str | None:
     if ev.verdict == c.expected:
         return None
     body = "\n".join(line for line in evidence_md({**ev.to_json(), "seconds": round(result.seconds, 3)}))
-    return (f"claim {c.id}: computed verdict {ev.verdict!r}, recorded {c.expected!r}\n"
+    note = "" if result.precision_note is None else f"{result.precision_note}\n"
+    return (f"claim {c.id}: computed verdict {ev.verdict!r}, recorded {c.expected!r}\n{note}"
             f"statement: {c.statement}\nsource: {source_citation(c)}\n\n{body.rstrip()}\n\n"
             f"A difference is a regression or a discovery: fix the check, or record the new verdict "
             f"(expected={ev.verdict!r}) in the claim's registration, with the reason.")

@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from paper_checks.context import Context
 from paper_checks.evidence import METHODS, VERDICTS, Evidence
+from paper_checks.precisions import PRECISIONS, RECORDED_AT
 from paper_checks.search.params import SearchSpace
 from theory.validators import quoted
 
@@ -187,6 +188,9 @@ class Claim:
     #: how a reconstructed claim was reconstructed: a kind of :data:`RECONSTRUCTIONS` or free text
     #: (``""`` when not reconstructed); see :func:`reconstruction`
     reconstruction: str = ""
+    #: the precision ``expected`` was recorded at (:data:`paper_checks.precisions.RECORDED_AT` unless the
+    #: registration says ``expected_at=``): ``run`` and ``pytest --claims`` check the claim there by default
+    expected_at: str = RECORDED_AT
 
     def __post_init__(self) -> None:
         _check_types(self.id, source=self.source, statement=self.statement, expected=self.expected,
@@ -298,8 +302,14 @@ def claim(
     reconstructed: bool | str = False,
     space: Callable[[], SearchSpace] | None = None,
     figures: tuple[str, ...] = (),
+    expected_at: str = RECORDED_AT,
 ) -> Callable[[CheckFn], CheckFn]:
     """Register the decorated function as the check of claim ``id`` (``paper.name``).
+
+    ``expected`` is the verdict the project expects at the precision ``expected_at`` (default ``"standard"``,
+    ``run``'s): ``python -m paper_checks run`` and ``pytest --claims`` run the claim at that precision unless told
+    otherwise, so one recorded verdict means one thing everywhere; ``pytest --claims --claims-update`` writes it
+    beside the verdict it records when it ran at another.
 
     ``reconstructed`` marks a statement that is not a sentence of the source, and says how it was
     made (:func:`reconstruction`): ``"outline"`` (the source states it only in outline; ``True``
@@ -323,6 +333,9 @@ def claim(
     if expected not in VERDICTS:
         problems.append(f"claim {id!r}: unknown expected verdict {quoted(expected)}; choose one of "
                         f"{', '.join(VERDICTS)}")
+    if expected_at not in PRECISIONS:
+        problems.append(f"claim {id!r}: unknown expected_at precision {quoted(expected_at)}; choose one of "
+                        f"{', '.join(PRECISIONS)}")
     if method not in METHODS:
         problems.append(f"claim {id!r}: unknown method {quoted(method)}; choose one of {', '.join(METHODS)}")
     if not source.strip() or not statement.strip():
@@ -344,7 +357,7 @@ def claim(
             return fn
         module = getattr(fn, "__module__", "") or ""
         REGISTRY[id] = Claim(id, paper_id, source, statement, expected, method, fn, bool(how), space,
-                             tuple(figures), _FILES.get(module, module), how)
+                             tuple(figures), _FILES.get(module, module), how, expected_at)
         return fn
 
     return deco

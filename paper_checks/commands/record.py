@@ -5,6 +5,8 @@ every claim whose computed verdict differs from the recorded one, as snapshot to
 ``--snapshot-update``, pytest-regressions' ``--force-regen``) rewrite their snapshots. Only the string literal
 of ``expected=`` changes, found in the file's syntax tree (``@claim("id", ..., expected="proved")`` or
 ``api.claim(...)``), so comments, layout and quotes stay as they were; the change comes back as a unified diff.
+A verdict computed at another precision than the claim's recorded one is written with that precision
+(``expected_at="quick"``), so that ``run`` and ``pytest --claims`` then check it where it was recorded.
 
 The file is never damaged: it is read in its own encoding (a UTF-8 BOM or a ``# -*- coding: ... -*-`` line,
 PEP 263) and written back in it, with its line endings (CRLF, LF or CR) as they were, so that every byte
@@ -27,6 +29,7 @@ import tokenize
 from pathlib import Path
 from typing import Any, Iterator
 
+from paper_checks.precisions import PRECISIONS
 from theory.validators import quoted
 
 VERDICTS = ("proved", "confirmed", "refuted", "qualified", "inconclusive")
@@ -70,37 +73,66 @@ def _lines(source: str) -> list[str]:
     return re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", source)
 
 
-def _expected_node(source: str, claim_id: str) -> ast.Constant | None:
-    """The string literal of ``expected=`` in the ``claim(claim_id, ...)`` call of ``source``, if there is one."""
+def _call(source: str, claim_id: str) -> ast.Call | None:
+    """The ``claim(claim_id, ...)`` call of ``source`` (``@claim(...)`` or ``api.claim(...)``), if there is one."""
     for node in ast.walk(ast.parse(source)):
         if not isinstance(node, ast.Call):
             continue
         name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
         first = node.args[0] if node.args else None
-        if name != "claim" or not (isinstance(first, ast.Constant) and first.value == claim_id):
-            continue
-        for kw in node.keywords:
-            if kw.arg == "expected" and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
-                return kw.value
+        if name == "claim" and isinstance(first, ast.Constant) and first.value == claim_id:
+            return node
     return None
 
 
-def rewritten(source: str, claim_id: str, verdict: str) -> str:
-    """``source`` with the ``expected=`` of claim ``claim_id`` set to ``verdict`` (its quote kept)."""
+def _keyword_literal(call: ast.Call | None, keyword: str) -> ast.Constant | None:
+    """The string literal given to ``keyword=`` in ``call``, if there is one."""
+    for kw in [] if call is None else call.keywords:
+        if kw.arg == keyword and isinstance(kw.value, ast.Constant) and isinstance(kw.value.value, str):
+            return kw.value
+    return None
+
+
+def _expected_node(source: str, claim_id: str) -> ast.Constant | None:
+    """The string literal of ``expected=`` in the ``claim(claim_id, ...)`` call of ``source``, if there is one."""
+    return _keyword_literal(_call(source, claim_id), "expected")
+
+
+def rewritten(source: str, claim_id: str, verdict: str, precision: str | None = None) -> str:
+    """``source`` with the ``expected=`` of claim ``claim_id`` set to ``verdict`` (its quote kept) and, with
+    ``precision``, ``expected_at=`` set to it (its literal rewritten, or ``, expected_at="quick"`` written right
+    after the ``expected=`` literal): the precision the verdict was recorded at."""
     if verdict not in VERDICTS:
         raise RecordError(f"cannot record the verdict {quoted(verdict)}: choose one of {', '.join(VERDICTS)}")
-    node = _expected_node(source, claim_id)
+    if precision is not None and precision not in PRECISIONS:
+        raise RecordError(f"cannot record the precision {quoted(precision)}: choose one of {', '.join(PRECISIONS)}")
+    call = _call(source, claim_id)
+    node = _keyword_literal(call, "expected")
     if node is None:
         raise RecordError(f"claim {quoted(claim_id)}: no literal expected= in its registration")
-    lines = _lines(source)
+    at = None if precision is None else _keyword_literal(call, "expected_at")
+    if at is not None and at.end_lineno != at.lineno:
+        raise RecordError(f"claim {quoted(claim_id)}: expected_at= spans several lines")
     if node.end_lineno != node.lineno:
         raise RecordError(f"claim {quoted(claim_id)}: expected= spans several lines")
-    raw = lines[node.lineno - 1].encode("utf-8")  # the syntax tree's columns count bytes
-    old = raw[node.col_offset:node.end_col_offset].decode("utf-8")
-    quote = old[-1] if old[-1] in "'\"" else '"'
-    new = raw[:node.col_offset] + f"{quote}{verdict}{quote}".encode() + raw[node.end_col_offset:]
-    lines[node.lineno - 1] = new.decode("utf-8")
+    quote = _quote(source, node)
+    edits = [(node, f"{quote}{verdict}{quote}")]  # (literal, new text); written right to left within a line
+    if precision is not None and at is not None:
+        edits.append((at, f"{_quote(source, at)}{precision}{_quote(source, at)}"))
+    elif precision is not None:
+        edits[0] = (node, f"{quote}{verdict}{quote}, expected_at={quote}{precision}{quote}")
+    lines = _lines(source)
+    for lit, text in sorted(edits, key=lambda e: (e[0].lineno, e[0].col_offset), reverse=True):
+        raw = lines[lit.lineno - 1].encode("utf-8")  # the syntax tree's columns count bytes
+        lines[lit.lineno - 1] = (raw[:lit.col_offset] + text.encode() + raw[lit.end_col_offset:]).decode("utf-8")
     return "".join(lines)
+
+
+def _quote(source: str, lit: ast.Constant) -> str:
+    """The quote character of the one-line string literal ``lit`` in ``source`` (``"`` when it cannot be told)."""
+    raw = _lines(source)[lit.lineno - 1].encode("utf-8")
+    old = raw[lit.col_offset:lit.end_col_offset].decode("utf-8")
+    return old[-1] if old[-1] in "'\"" else '"'
 
 
 @contextlib.contextmanager
@@ -145,11 +177,13 @@ def replace_bytes(path: Path, data: bytes) -> None:
         raise RecordError(f"cannot write {path}: {why} (the file is unchanged)") from None
 
 
-def record_verdict(claim: Any, verdict: str) -> str:
-    """Write ``verdict`` as the recorded (``expected=``) verdict of ``claim`` in its file; the unified diff."""
+def record_verdict(claim: Any, verdict: str, precision: str | None = None) -> str:
+    """Write ``verdict`` as the recorded (``expected=``) verdict of ``claim`` in its file, and ``precision`` (when
+    given: the verdict was computed at another precision than the claim's ``expected_at``) as its ``expected_at=``;
+    the unified diff."""
     path = claim_file(claim)
     with _locked(path):
         before, encoding = _read(path)
-        after = rewritten(before, claim.id, verdict)
+        after = rewritten(before, claim.id, verdict, precision)
         replace_bytes(path, after.encode(encoding))
     return "".join(difflib.unified_diff(_lines(before), _lines(after), f"a/{path}", f"b/{path}", n=1))

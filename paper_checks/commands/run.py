@@ -23,6 +23,7 @@ from paper_checks.commands.common import (
     check_output_file,
     expand_claim_patterns,
 )
+from paper_checks.precisions import PRECISIONS, RECORDED_AT
 from paper_checks.registry import select
 from paper_checks.run import runner
 from paper_checks.run.isolation import stop_status
@@ -53,10 +54,11 @@ def run(args: argparse.Namespace) -> int:
                 _draw_figures(results, args, bar, backend.name)
             except KeyboardInterrupt as exc:  # the claims are done: keep them, without the remaining figures
                 status = stop_status(exc)
-    prov = report.provenance(backend=backend.name, seed=args.seed, precision=args.precision,
+    precision = report_precision(claims, args.precision)
+    prov = report.provenance(backend=backend.name, seed=args.seed, precision=precision,
                              wall_seconds=time.perf_counter() - t0, started=started,
                              argv=["python -m paper_checks", *sys.argv[1:]] if sys.argv else None)
-    doc = report.to_json(results, backend=backend.name, seed=args.seed, precision=args.precision, prov=prov,
+    doc = report.to_json(results, backend=backend.name, seed=args.seed, precision=precision, prov=prov,
                          complete=complete, planned=len(claims))
     return _write_and_tell(doc, args, formats, results, claims, complete, status)
 
@@ -113,16 +115,42 @@ def _figure_names(items: list) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def precision_groups(claims: list, precision: str | None) -> dict[str, list]:
+    """``{precision: its claims}`` in the claims' order: ``--precision`` for all, or each claim at the precision its
+    ``expected=`` was recorded at (``expected_at``, :data:`paper_checks.precisions.RECORDED_AT` unless stated), so
+    that ``run`` and ``pytest --claims`` check one recorded verdict at one precision."""
+    groups: dict[str, list] = {}
+    for c in claims:
+        groups.setdefault(precision or c.expected_at, []).append(c)
+    return groups
+
+
+def report_precision(claims: list, precision: str | None) -> str:
+    """The precision a report of ``claims`` is labelled with: ``--precision``, the claims' one recorded precision,
+    or ``"as recorded"`` when they were recorded at several (each claim's entry says its own)."""
+    groups = precision_groups(claims, precision)
+    return next(iter(groups)) if len(groups) == 1 else "as recorded"
+
+
 def _run_scheduled(args: argparse.Namespace, claims: list, backend: object, bar: Any = None) -> list:
-    """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, longest first by the last report."""
+    """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, longest first by the last report, each
+    at ``--precision`` or at its recorded precision (:func:`precision_groups`); results in the claims' order."""
     last = runner.last_timings(args.json if args.json is not None else args.out / "report.json")
+    done: dict[str, Any] = {}
     try:
         with executor_from_args(args) as (executor, jobs):
-            return runner.run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet,
-                                  jobs=jobs, executor=executor, timings=last, timeout=timeout_from_args(args),
-                                  isolate=True, bar=bar)
+            for precision, group in precision_groups(claims, args.precision).items():
+                try:
+                    got = runner.run_all(group, precision, args.seed, backend, show_progress=not args.quiet,
+                                         jobs=jobs, executor=executor, timings=last,
+                                         timeout=timeout_from_args(args, precision), isolate=True, bar=bar)
+                except runner.Interrupted as stop:  # the groups that finished are kept with the stopped one's
+                    stop.results = [*done.values(), *stop.results]
+                    raise
+                done.update((r.claim.id, r) for r in got)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
+    return [done[c.id] for c in claims]
 
 
 def _write_or_rescue(doc: dict, args: argparse.Namespace, formats: list[str]) -> tuple[Path, ...]:
@@ -171,7 +199,9 @@ def _draw_figures(results: list, args: argparse.Namespace, bar: Any = None, back
 
     forked = "fork" in multiprocessing.get_all_start_methods() and backend == "numpy"  # a GPU context never forks
     jobs = max(1, min(args.jobs or runner.default_jobs(), len(names))) if forked else 1
-    runner.run_tasks(_build_figure, [(n, args.out / "figures", args.precision, args.seed) for n in names],
+    precision = report_precision([r.claim for r in results], args.precision)
+    precision = precision if precision in PRECISIONS else RECORDED_AT  # claims recorded at several: the default
+    runner.run_tasks(_build_figure, [(n, args.out / "figures", precision, args.seed) for n in names],
                      jobs=jobs, done=done, timeout=timeout_from_args(args) if forked else None)
 
 

@@ -130,7 +130,8 @@ def evidence_html_page(ev: Any) -> str:
 
 
 def _claim_head(c: dict[str, Any]) -> tuple[str, str]:
-    flag = "" if c["verdict"] == c["expected"] else f" (recorded: {c['expected']})"
+    note = f"; {c['precision_note']}" if c.get("precision_note") else ""
+    flag = "" if c["verdict"] == c["expected"] else f" (recorded: {c['expected']}{note})"
     return c["verdict"], flag
 
 

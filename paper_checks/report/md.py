@@ -47,6 +47,8 @@ def _verdicts(claims: list[dict[str, Any]]) -> list[str]:
         summ = _md_escape(c["summary"])
         mark = reconstructed_mark(c)
         if c["verdict"] != c["expected"]:
+            if c.get("precision_note"):  # a difference that may come from a lower precision alone says so
+                summ = f"{summ} *({_md_escape(c['precision_note'])})*"
             out.append(f"| **[`{c['id']}`](#{anchor(c['id'])})**{mark} | **{c['verdict']}** | {c['expected']} | "
                        f"{c['method']} | {summ} |")
         else:

@@ -21,6 +21,8 @@ def table(results: list[Result]) -> str:
         short = textwrap.shorten(summ, room, placeholder="...")
         cut |= short != " ".join(summ.split())
         lines.append(f"{r.claim.id:<{idw}}  {v:<13} {short}")
+        if r.precision_note is not None:  # never cut: it says what the difference may be
+            lines.append(f"{'':<{idw}}  {'':<13} ({r.precision_note})")
     counts = Counter(r.verdict for r in results)
     lines.append("-" * min(width, 120))
     lines.append(", ".join(f"{k}: {v}" for k, v in sorted(counts.items())) +

@@ -30,6 +30,7 @@ from paper_checks.context import Context
 from paper_checks.evidence import Evidence
 from paper_checks.files import earlier_report
 from paper_checks.jsonable import jsonable
+from paper_checks.precisions import precision_note
 from paper_checks.registry import PAPERS, Claim, tagged_source
 from paper_checks.run.isolation import NOT_RAISED, Failure, describe, run_pooled, stop_status
 from paper_checks.stage import timed_out_message
@@ -61,6 +62,12 @@ class Result:
     def matches(self) -> bool:
         return self.verdict == self.claim.expected
 
+    @property
+    def precision_note(self) -> str | None:
+        """When the verdict differs from the recorded one and the check ran at another precision than the one it
+        was recorded at, the line that says so (:func:`paper_checks.precisions.precision_note`); else ``None``."""
+        return None if self.matches else precision_note(self.precision, self.claim.expected_at)
+
     def to_json(self) -> dict[str, Any]:
         c = self.claim
         out: dict[str, Any] = {
@@ -71,8 +78,13 @@ class Result:
             "reconstructed": c.reconstructed,
             "reconstruction": c.reconstruction,
             "expected": c.expected,
+            "expected_at": c.expected_at,
             "seconds": round(self.seconds, 3),
         }
+        if self.precision is not None:
+            out["precision"] = self.precision
+        if self.precision_note is not None:
+            out["precision_note"] = self.precision_note
         if self.evidence is not None:
             out.update(self.evidence.to_json())
         else:

@@ -64,8 +64,8 @@ def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
             "('paper_checks', 'numpy', 'sympy', 'scipy', 'simulate', 'theory', 'figures', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     # paper_checks.commands.arguments, paper_checks.deadline and paper_checks.precisions: the seed's and the time
-    # limit's argparse types and the precisions, shared with the command line, and theory.validators, the one quoting of values in messages (standard library
-    # only: theory/__init__ imports nothing)
+    # limit's argparse types and the precisions, shared with the command line, and theory.validators, the one
+    # quoting of values in messages (standard library only: theory/__init__ imports nothing)
     assert out.stdout.strip() == ("['paper_checks', 'paper_checks.commands', 'paper_checks.commands.arguments', "
                                   "'paper_checks.deadline', 'paper_checks.precisions', 'paper_checks.pytest_plugin', "
                                   "'theory', 'theory.validators']")
@@ -85,7 +85,8 @@ def test_claims_files_run_as_tests_outside_the_repository(tmp_path):
         assert f"examples/ma20_claims.py::{cid} PASSED" in text, text
     assert "wrong_claims.py::wrong24.two FAILED" in text
     assert "collected 5 items / 1 deselected / 4 selected" in text
-    assert "claims: examples/ma20_claims.py, wrong_claims.py at precision quick, seed 0" in text
+    assert ("claims: examples/ma20_claims.py, wrong_claims.py at each claim's recorded precision (expected_at=, "
+            "standard unless stated), seed 0") in text
     assert "1 failed, 3 passed, 1 deselected" in text
     assert "test_other" not in text
     # a readable failure: what differs, the evidence, what to do
@@ -234,3 +235,78 @@ def test_the_docs_say_which_pytest_knows_the_option():
     assert "unrecognized arguments" in api and "python -m pytest --claims" in api
     assert "python -m pytest --claims" in readme and "\npytest --claims" not in readme
     assert "--claims-update" in readme and "--claims-update" in api
+
+
+# ---------------------------------------------------------------- issue 59, item 4: one expected verdict, one meaning
+PRECISE = '''
+from paper_checks.api import Evidence, claim, paper
+
+paper("prec24", authors="A. Author", year=2024, title="A verdict that depends on the precision", venue="nowhere",
+      source="here")
+
+
+@claim("prec24.cheap", source="here", statement="decided only with enough samples", expected="proved",
+       method="exact")
+def cheap(ctx):
+    return Evidence("confirmed" if ctx.precision == "quick" else "proved", "exact", f"decided at {ctx.precision}")
+
+
+@claim("prec24.same", source="here", statement="decided at every precision", expected="proved", method="exact")
+def same(ctx):
+    return Evidence("proved", "exact", "the same everywhere")
+'''
+
+
+def _run_cli(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    env.pop("LNL_CLAIMS", None)
+    return subprocess.run([sys.executable, "-m", "paper_checks", "run", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def _run_own(cwd: Path, *extra: str) -> subprocess.CompletedProcess:
+    """``run`` of the claims of :data:`PRECISE` alone (``--paper``: not the catalogue's too), JSON to r.json."""
+    return _run_cli(cwd, "--module", "prec_claims.py", "--paper", "prec24", "--json", "r.json", "--quiet", *extra)
+
+
+@pytest.mark.slow  # several pytest and run subprocesses
+def test_a_verdict_recorded_by_claims_update_passes_pytest_and_run_alike(tmp_path):
+    """A fourth researcher's 18 claims passed ``run`` and 11 of them ``pytest --claims`` (quick by default): now both
+    check a claim at the precision its expected= was recorded at, and --claims-update records that precision."""
+    import json
+
+    f = tmp_path / "prec_claims.py"
+    f.write_text(PRECISE)
+    for out in (_pytest(tmp_path, "--claims", "prec_claims.py"), _run_own(tmp_path)):
+        assert out.returncode == 0, out.stdout + out.stderr  # recorded at standard: both run it there
+    low = _pytest(tmp_path, "--claims", "prec_claims.py", "--claims-precision", "quick")
+    assert low.returncode == 1 and "1 failed, 1 passed" in low.stdout, low.stdout
+    assert ("ran at quick precision, below standard, the precision its expected= was recorded at: the difference "
+            "may come from the lower precision alone; rerun at standard to decide") in low.stdout
+    up = _pytest(tmp_path, "--claims", "prec_claims.py", "--claims-precision", "quick", "--claims-update")
+    assert up.returncode == 0 and "claims-update: 1 recorded verdict" in up.stdout, up.stdout
+    assert f.read_text() == PRECISE.replace('expected="proved",\n       method', 'expected="confirmed", '
+                                            'expected_at="quick",\n       method')
+    for out in (_pytest(tmp_path, "--claims", "prec_claims.py"), _run_own(tmp_path)):
+        assert out.returncode == 0, out.stdout + out.stderr  # both at quick for prec24.cheap, standard for the other
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["precision"] == "as recorded"
+    assert {c["id"]: (c["precision"], c["expected_at"], c["verdict"]) for c in doc["claims"]} == {
+        "prec24.cheap": ("quick", "quick", "confirmed"), "prec24.same": ("standard", "standard", "proved")}
+    high = _run_own(tmp_path, "--precision", "standard")
+    assert high.returncode == 1 and "ran at standard precision; its expected= was recorded at quick" in high.stdout
+
+
+def test_a_lower_precision_mismatch_says_so_in_its_own_line():
+    from paper_checks.api import Evidence
+
+    c = _claim("proved")
+    assert c.expected_at == "standard"  # a claim's expected= means run's precision unless it says expected_at=
+    ev = Evidence("confirmed", "exact", "found nothing at this budget")
+    low = verdict_problem(Result(c, ev, 0.1, precision="quick"))
+    assert low.splitlines()[1].startswith("ran at quick precision, below standard, the precision its expected= was "
+                                          "recorded at: the difference may come from the lower precision alone")
+    assert "ran at" not in verdict_problem(Result(c, ev, 0.1, precision="standard"))
+    assert verdict_problem(Result(c, Evidence("proved", "exact", "s"), 0.1, precision="quick")) is None
+    assert Result(c, ev, 0.1, precision="quick").to_json()["precision_note"].startswith("ran at quick")
+    assert "precision_note" not in Result(c, ev, 0.1, precision="standard").to_json()

@@ -198,3 +198,25 @@ def test_a_claims_file_that_calls_sys_exit_at_import_is_a_one_line_error(tmp_pat
     assert main(["run", "--module", str(tmp_path / "exits.py"), "--claim", "gce18.eq7_bounds"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and words in err
+
+
+def test_expected_at_is_a_precision_and_defaults_to_run_s(isolated_registry):
+    """Issue 59, item 4: a claim's expected= is recorded at one precision (``expected_at=``, standard by default)."""
+    from paper_checks import registry as rg
+    from paper_checks.api import Evidence, claim, paper
+
+    paper("at24", authors="A", year=2024, title="T", venue="V", source="here")
+
+    @claim("at24.x", source="here", statement="s", expected="proved", method="exact", expected_at="quick")
+    def x(ctx):
+        return Evidence("proved", "exact", "s")
+
+    @claim("at24.y", source="here", statement="s", expected="proved", method="exact", expected_at="fast")
+    def y(ctx):
+        return Evidence("proved", "exact", "s")
+
+    assert rg._PROBLEMS[-1] == ("claim 'at24.y': unknown expected_at precision 'fast'; choose one of quick, "
+                                "standard, full")  # collected, reported with the others by load() (a module's)
+    del rg._PROBLEMS[-1]
+    assert "at24.y" not in rg.REGISTRY and rg.REGISTRY["at24.x"].expected_at == "quick"
+    assert all(c.expected_at == "standard" for c in rg.REGISTRY.values() if c.paper != "at24")

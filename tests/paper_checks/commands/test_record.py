@@ -101,3 +101,16 @@ def test_a_folder_that_takes_no_new_file_is_one_line(tmp_path, monkeypatch):
     with pytest.raises(RecordError, match=r"No space left on device \(the file is unchanged\)"):
         record_verdict(_claim(f), "qualified")
     assert f.read_text() == SOURCE
+
+
+def test_a_verdict_computed_at_another_precision_is_recorded_with_it():
+    """Issue 59, item 4: ``--claims-update`` writes the precision beside the verdict (``expected_at=``), after the
+    ``expected=`` literal, or in the literal already there; the quotes and the rest of the line stay."""
+    src = "@claim('a.b', source='s', statement='t', expected='proved', method='exact')\ndef f(ctx): ...\n"
+    once = rewritten(src, "a.b", "confirmed", "quick")
+    assert once == src.replace("expected='proved'", "expected='confirmed', expected_at='quick'")
+    assert rewritten(once, "a.b", "proved", "full") == once.replace("'confirmed'", "'proved'").replace("'quick'",
+                                                                                                         "'full'")
+    assert rewritten(once, "a.b", "proved") == once.replace("'confirmed'", "'proved'")  # at its recorded one
+    with pytest.raises(RecordError, match="cannot record the precision 'fast'"):
+        rewritten(src, "a.b", "proved", "fast")
