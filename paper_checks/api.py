@@ -22,6 +22,7 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
   :class:`Drawn` and the house style ``figure_style`` (:mod:`figures.registry` and
   :mod:`figures.style`, imported only when asked for: the instrument does not import the figure
   machinery);
+- a "for every parameter" claim's evidence in one call: :func:`search_then_prove` (a search, then the prover);
 - running: :func:`claims`, :func:`check`, :func:`run`, :func:`explore`, :func:`write_report`, thin
   layers over the registry, the runner, the search and the report. Each takes the claims modules
   of its caller (``modules``: file paths or dotted names, as ``--module`` does), so a user's own
@@ -93,7 +94,7 @@ __all__ = [
     # running
     "claims", "check", "run", "explore", "write_report", "Result", "EXPLORE_STREAM",
     # proving
-    "prove", "prove_expr", "prove_claim", "recheck", "ProofResult", "Certificate",
+    "prove", "prove_expr", "prove_claim", "search_then_prove", "recheck", "ProofResult", "Certificate",
     # binary labels y in {-1, +1} and margin losses phi(y t)
     "Sign", "BinaryNoise", "binary_noise", "symmetric_binary_noise", "sample_binary_labels", "binary_noisy_risk",
     "unbiased_margin_loss", "alpha_weighted_margin_loss", "unbiased_loss", "alpha_weighted_loss",
@@ -305,6 +306,63 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     left = max(seconds - (time.monotonic() - begun), prover_inputs.LEAST_SECONDS)
     return prove(space, budget, left, work=PROVE_WORK["standard"] if work is None else work,
                  search_first=search_first, seed=seed)
+
+
+def search_then_prove(space: SearchSpace, ctx: Context, *, holds: str, fails: str | None = None,
+                      evaluations: int | None = None, boxes: int = 20000, seconds: float = 30.0,
+                      work: float | None = None, numbers: Mapping[str, Any] | None = None,
+                      figures: Sequence[str] = ()) -> Evidence:
+    """The evidence of a "for every parameter" claim: search for a counterexample, and if there is none, prove.
+
+    The counterexample search (:func:`search`, ``evaluations`` margins, default ``ctx.pick(2000, 4000, 20000)``, in
+    the claim's stream ``ctx.rng("search")``) runs first; where it verifies no counterexample the prover
+    (:func:`paper_checks.prover.prove`, at most ``boxes`` boxes, the work budget ``work``, default
+    ``ctx.prove_work``: the same on every machine, and the wall-clock net ``seconds``) decides the whole domain:
+
+    * ``refuted`` with the exact, shrunk counterexample, the search's or the prover's (:meth:`Evidence.from_search`,
+      :meth:`Evidence.from_proof`);
+    * ``proved`` (method ``prover``) with the certificate, the search's numbers kept
+      (:meth:`Evidence.from_certificate`);
+    * otherwise the search's evidence (``confirmed`` with its budget, or ``inconclusive``) with the prover's reason
+      and its work budget in the summary and under ``numbers["proof"]`` (outcome, reason, work spent of its
+      budget, boxes), so that the report shows why the claim was not proved.
+
+    ``holds`` says what the margin ``>= 0`` means (``"GCE <= CCE for p, q in (0, 1]"``), ``fails`` what a
+    counterexample shows (default ``"<holds> fails"``); ``numbers`` and ``figures`` are the check's own.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from paper_checks.api import Context, Real, SearchSpace, search_then_prove
+    >>> space = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] * (1 - pt["x"]),
+    ...                     lambda pt: pt["x"] * (1 - pt["x"]), description="x (1 - x)")
+    >>> search_then_prove(space, Context("doc.x", precision="quick"), holds="x (1 - x) >= 0 on [0, 1]").verdict
+    'proved'
+    """
+    if not isinstance(ctx, Context):
+        raise TypeError(f"ctx must be the check's Context, got {type(ctx).__name__} {str(ctx)[:60]!r}")
+    if not isinstance(holds, str) or not holds.strip():
+        raise ValueError(f"holds must say what the margin >= 0 means, got {holds!r}")
+    fails = fails if fails is not None else f"{holds} fails"
+    evaluations = search_budget("evaluations", ctx.pick(2000, 4000, 20000) if evaluations is None else evaluations)
+    work = ctx.prove_work if work is None else work
+    prover_inputs.budget_and_time(boxes, seconds, 0, 0)
+    nums, figs = dict(numbers or {}), list(figures)
+    found = search(space, evaluations, ctx.rng("search"))
+    if found.verified:
+        return Evidence.from_search(found, fails=fails, holds=holds, numbers=nums, figures=figs)
+    proof = prove(space, boxes, seconds, work=work)
+    if proof.outcome in ("proved", "counterexample"):
+        return Evidence.from_proof(proof, holds=holds, fails=fails, numbers={**nums, "search": found.to_json()},
+                                   figures=figs)
+    searched = Evidence.from_search(found, fails=fails, holds=holds, numbers=nums, figures=figs)
+    why, outcome = " ".join(str(proof.reason).split()), str(getattr(proof.outcome, "value", proof.outcome))
+    searched.numbers["proof"] = {"outcome": outcome, "reason": why,
+                                 "work": round(proof.work, 4), "work_budget": proof.work_budget,
+                                 "boxes": proof.boxes, "box_budget": proof.budget}
+    searched.summary = (f"{searched.summary.rstrip()} The prover did not prove it ({outcome}, work "
+                        f"{proof.work:.3g} of {proof.work_budget:g} units, {proof.boxes} boxes): {why}")
+    return searched
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

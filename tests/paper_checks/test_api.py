@@ -117,3 +117,51 @@ def test_prove_claim_pins_a_real_parameter_as_explore_does():
     assert api.prove_claim("gce18.eq7_bounds", set=["q=1", "c=2"], seconds=60).outcome == "proved"
     with pytest.raises(ValueError, match="excluded from the declared domain"):
         api.prove_claim("gce18.eq7_bounds", set={"q": (0, 0)})
+
+
+# ---------------------------------------------------------------- issue 59, item 5: search, then prove
+def _space(margin, exact, what):
+    from paper_checks.api import Real, SearchSpace
+
+    return SearchSpace((Real("x", 0, 1),), lambda pt: margin(pt["x"]), lambda pt: exact(pt["x"]), description=what)
+
+
+@pytest.mark.slow  # three searches and two proofs: out of README's quick command, in CI's slow run
+def test_search_then_prove_gives_each_outcome_its_evidence():
+    """Every "for every parameter" claim wrote the same 12 lines, and lost the prover's reason from the report."""
+    import numpy as np
+    import sympy
+
+    from paper_checks.api import Context, search_then_prove
+
+    ctx = Context("mine.x", precision="quick")
+    proved = search_then_prove(_space(lambda x: x * (1 - x), lambda x: x * (1 - x), "x (1 - x)"), ctx,
+                               holds="x (1 - x) >= 0 on [0, 1]")
+    assert proved.verdict == "proved" and proved.method == "prover"
+    assert proved.numbers["proof"]["certificate"] and proved.numbers["search"]["evaluated"] > 0
+    fifth = sympy.Rational(1, 5)
+    refuted = search_then_prove(_space(lambda x: x * (1 - x) - 0.2, lambda x: x * (1 - x) - fifth, "x (1 - x) - 1/5"),
+                                ctx, holds="x (1 - x) >= 1/5")
+    assert refuted.verdict == "refuted" and refuted.counterexample["point"] == {"x": 0}
+    assert "x (1 - x) >= 1/5 fails" in refuted.summary
+    # the prover given one box and a hundredth of a unit of work (counted: the same on every machine)
+    kept = search_then_prove(_space(lambda x: np.exp(x) - 1 - x, lambda x: sympy.exp(x) - 1 - x, "e^x - 1 - x"), ctx,
+                             holds="e^x >= 1 + x", boxes=1, work=0.01, numbers={"mine": 1})
+    assert kept.verdict == "confirmed" and kept.numbers["mine"] == 1
+    proof = kept.numbers["proof"]
+    assert proof["outcome"] == "undecided" and proof["work_budget"] == 0.01 and proof["box_budget"] == 1
+    assert proof["reason"].startswith("the work budget of 0.01 units ran out")
+    assert "The prover did not prove it (undecided, work" in kept.summary and "of 0.01 units" in kept.summary
+    assert proof["reason"][:60] in kept.summary
+
+
+def test_search_then_prove_refuses_bad_input_in_one_line():
+    from paper_checks.api import Context, search_then_prove
+
+    space = _space(lambda x: x, lambda x: x, "x")
+    with pytest.raises(TypeError, match="ctx must be the check's Context, got int '3'"):
+        search_then_prove(space, 3, holds="x >= 0")
+    with pytest.raises(ValueError, match="holds must say what the margin >= 0 means"):
+        search_then_prove(space, Context("mine.x", precision="quick"), holds=" ")
+    with pytest.raises(ValueError, match="boxes|budget"):
+        search_then_prove(space, Context("mine.x", precision="quick"), holds="x >= 0", boxes=0)
