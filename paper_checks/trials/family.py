@@ -43,6 +43,9 @@ from theory.expressions import FUNCTIONS, parse_number
 from theory.losses import ZOO, P, parse_spec
 from theory.user_losses import from_expression
 
+#: the names a ``--param`` may not take: ``p`` (the labelled probability, the loss's variable), ``v`` (a margin
+#: loss's), and the constants ``pi`` and ``E`` of the grammar (:mod:`theory.expressions`); its functions neither
+RESERVED = ("p", "v", "pi", "E")
 T = sympy.Symbol("t", integer=True, positive=True)
 _I = sympy.Symbol("i", integer=True, positive=True)
 _J = sympy.Symbol("j", integer=True, nonnegative=True)
@@ -250,10 +253,14 @@ def parameter_values(spec: str, text: str) -> tuple[str, str, tuple[str, ...]]:
     every integer of a range of at most 12, else the stated sample ``LO + {0, 1, 2, 3, 5, 7, 11, 19, 49, 99}`` within
     it. ``ValueError`` (one line) for a name that ``text`` does not use or that the grammar reserves."""
     name, eq, rng = (x.strip() for x in spec.partition("="))
-    if not eq or not re.fullmatch(r"[A-Za-z]\w*", name) or name in ("p", "v", "pi", "E") or name in FUNCTIONS:
-        raise ValueError(f"--param must be NAME=LO..HI or NAME=a,b,c with a new name, got {spec!r}")
+    if not eq or not re.fullmatch(r"[A-Za-z]\w*", name) or name in RESERVED or name in FUNCTIONS:
+        raise ValueError(f"--param must be NAME=LO..HI or NAME=a,b,c with a new name (not p, v, pi, E or a "
+                         f"function of the grammar), got {spec!r}")
     if not re.search(rf"\b{name}\b", text):
         raise ValueError(f"the formula {text!r} does not use the parameter {name!r}")
+    if re.search(rf"\bSum\s*\(.*,\s*\(\s*{name}\s*,", text):  # Sum(term, (k, a, b)): k is bound there
+        raise ValueError(f"--param {name!r} is the index of a Sum in the formula {text!r}; name the parameter "
+                         "otherwise")
     if ".." not in rng:
         values = tuple(v.strip() for v in rng.split(",") if v.strip())
         for v in values:

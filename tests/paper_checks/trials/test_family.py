@@ -123,12 +123,21 @@ def test_every_param_is_kept_and_their_product_is_tried(monkeypatch):
     (["a=1", "a=2"], "--param 'a' is given twice"),
     (["a=1..12", "q=1..12"], "12 (a) x 12 (q) = 144 combinations, each a full trial; at most 36"),
     (["a=1", "z=2"], "does not use the parameter 'z'"),
+    (["a=1", "p=2"], "with a new name (not p, v, pi, E or a function of the grammar), got 'p=2'"),
+    (["a=1", "exp=2"], "with a new name"),
     ([], "give at least one --param"),
 ])
 def test_a_bad_grid_is_one_line(specs, words):
     with pytest.raises(ValueError, match=re.escape(words)) as exc:
         fm.parameter_grid(specs, "((a+1)**q - (a+p)**q)/q")
     assert "\n" not in str(exc.value)
+
+
+def test_a_sum_s_index_is_no_parameter():
+    text = "Sum((1-p)**k/k, (k, 1, t)) + Min(a, p)"
+    with pytest.raises(ValueError, match="--param 'k' is the index of a Sum in the formula"):
+        fm.parameter_values("k=1,2", text)
+    assert fm.parameter_values("t=1..2", text)[0] == "t" and fm.parameter_values("a=1", text)[0] == "a"
 
 
 def test_the_command_line_keeps_every_param(monkeypatch, capsys):
