@@ -16,6 +16,7 @@ from paper_checks.commands.arguments import (
     seed_arg,
     timeout_from_args,
 )
+from paper_checks.precisions import PRECISIONS, RECORDED_AT
 from paper_checks.run.isolation import stop_signals, stop_status
 from paper_checks.run.runner import Failure, run_tasks
 
@@ -26,7 +27,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=Path("figures_out"), metavar="DIR")
     ap.add_argument("--only", nargs="+", action="extend", default=[], metavar="NAME",
                     help="build only these figures (repeatable: --only A --only B builds both)")
-    ap.add_argument("--precision", default="standard", choices=("quick", "standard", "full"),
+    ap.add_argument("--precision", default=RECORDED_AT, choices=PRECISIONS,
                     help="precision of the claims' computations the figures draw (as in paper_checks run)")
     ap.add_argument("--seed", type=seed_arg, default=0, help="global seed, as in paper_checks run (default 0)")
     ap.add_argument("--list", action="store_true", help="list the figures and exit")
