@@ -312,10 +312,8 @@ def parameter_grid(specs: str | Sequence[str], text: str) -> tuple[tuple[str, ..
     return names, "; ".join(r for _, r, _ in read), combos
 
 
-def _put(s: str | None, values: dict[str, str]) -> str | None:
+def _put(s: str, values: dict[str, str]) -> str:
     """``s`` with each parameter's name replaced by its value in brackets (read later by the whitelist reader)."""
-    if s is None:
-        return None
     for name, v in values.items():
         s = re.sub(rf"\b{name}\b", f"({v})", s)
     return s
@@ -332,7 +330,7 @@ def formula_family(text: str, spec: str | Sequence[str], cs: Sequence[int], prec
     names, rng, combos = parameter_grid(spec, text + ("" if each is None else " " + each))
     base = name or "user"
     labels = tuple(", ".join(f"{k}={v}" for k, v in c.items()) for c in combos)
-    trials = [lt.trial(from_expression(_put(text, c), f"{base}({label})", _put(each, c)), cs,
+    trials = [lt.trial(from_expression(_put(text, c), f"{base}({label})", None if each is None else _put(each, c)), cs,
                        precision=precision, timeout=timeout) for c, label in zip(combos, labels)]
     if len(names) == 1:
         param, values = names[0], tuple(c[names[0]] for c in combos)
