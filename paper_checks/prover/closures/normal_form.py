@@ -36,7 +36,6 @@ class NormalForm(PieceMethod):
     """Identity and known signs (:mod:`paper_checks.prover.normal`), first of all."""
 
     methods = ("identity", "known sign", "terms of known sign")
-    costs = {"piece": 0}
 
     def step(self, goal: PieceGoal) -> Outcome | None:
         t = goal.t

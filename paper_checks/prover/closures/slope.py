@@ -184,7 +184,6 @@ class AlgebraicSlope(PieceMethod):
     """Monotone over the piece where the margin's slope in its one coordinate is algebraic (z3 decides it)."""
 
     methods = ("algebraic slope",)
-    costs = {"piece": 20}  # after z3 on the margin itself, the normal form and real roots; before the logarithms
 
     def applies(self, goal: PieceGoal) -> bool:
         t = goal.t

@@ -50,7 +50,6 @@ class Z3Algebraic(PieceMethod):
     on the whole line reached z3 only so."""
 
     methods = ("z3 algebraic",)
-    costs = {"piece": -10}
 
     def applies(self, goal: PieceGoal) -> bool:
         return algebraic.in_fragment(explicit(goal.t.expr), goal.t.symbols)

@@ -117,7 +117,6 @@ class Z3Bounds(SubproofMethod):
     """z3 on the margin with its transcendental nodes held by bounding functions."""
 
     methods = ("z3 bounds",)
-    costs = {"piece": 26}  # after z3 over atoms (constant bounds), before the logarithms and the sub-proofs
     record = Bounded
     find = staticmethod(bounded)
     check_record = staticmethod(recheck)

@@ -21,7 +21,6 @@ class Z3Polynomial(PieceMethod):
     """z3 (NLSAT) on a rational margin."""
 
     methods = ("z3",)
-    costs = {"piece": 20}
 
     def applies(self, goal: PieceGoal) -> bool:
         return goal.problem() is not None
