@@ -20,7 +20,7 @@ if-then-else), no exact verification and no re-check; the prover runs z3 first o
 every model exactly.
 
 ``--set held-out`` (issue 60) runs :data:`benchmarks.prover_sets.HELD_OUT` at a work budget (``--work``, units of
-:mod:`paper_checks.prover.work`) under a wall-clock net (``--seconds``), each case in a fresh child: per case the
+:mod:`paper_checks.work`) under a wall-clock net (``--seconds``), each case in a fresh child: per case the
 outcome, the route (the closures that closed something, in order), the work spent and the seconds, then the
 per-closure counters summed over the set (calls, work, boxes and pieces closed). ``--json FILE`` keeps the rows;
 ``--compare A B`` says which cases differ in outcome, route or work between two such files (a quiet machine and one

@@ -290,7 +290,7 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
     ``counterexample``, ``undefined`` or ``undecided``). ``set`` narrows the domain as in :func:`explore`
     (``["b=2"]`` pins a Real, which the prover substitutes exactly). ``work`` is the work budget (units of
-    :mod:`paper_checks.prover.work`, counted the same on every machine; default the standard precision's,
+    :mod:`paper_checks.work`, counted the same on every machine; default the standard precision's,
     :data:`paper_checks.context.PROVE_WORK`), ``seconds`` the wall-clock net, counted from the call: it returns
     within ``seconds + 2``."""
     begun = time.monotonic()

@@ -180,7 +180,7 @@ def held() -> Iterator[None]:
 
 def raise_or_hold(exc: BaseException) -> None:
     """Raise ``exc``, a limit's stop (marked as the limit's own), now, or where a :func:`held` block is open, as that
-    block ends (the work meter of :mod:`paper_checks.prover.work` stops so too)."""
+    block ends (the work meter of :mod:`paper_checks.work` stops so too)."""
     setattr(exc, OWN, True)
     if _held[0]:
         _pending[:] = [exc]

@@ -8,7 +8,7 @@ import contextlib
 import contextvars
 from typing import Iterator
 
-from paper_checks.prover import work
+from paper_checks import work
 
 #: whether a proof is running in this context (a sub-proof then keeps what the proof around it made)
 INSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("inside_a_proof", default=False)

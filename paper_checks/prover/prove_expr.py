@@ -11,9 +11,9 @@ from typing import Any
 
 import sympy
 
+from paper_checks import work as meter
 from paper_checks.deadline import deadline
 from paper_checks.prover import inputs, unbounded
-from paper_checks.prover import work as meter
 from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up
 from paper_checks.prover.prove import ALARM_GRACE, WORK_PER_SECOND, ProofResult, prove
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint

@@ -26,7 +26,8 @@ from typing import Any, ClassVar
 
 import sympy
 
-from paper_checks.prover import kinks, work
+from paper_checks import work
+from paper_checks.prover import kinks
 from paper_checks.prover.bound import Closure, intervals
 from paper_checks.prover.boxes import Box, groups, status
 from paper_checks.prover.normal import Reduction, is_zero

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import Box, centre, status
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register

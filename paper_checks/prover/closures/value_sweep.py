@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.sweep import Sweep, inside, recheck, sweep

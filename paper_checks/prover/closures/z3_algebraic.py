@@ -15,7 +15,8 @@ from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import algebraic, work
+from paper_checks import work
+from paper_checks.prover import algebraic
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import generic_point, status

@@ -16,7 +16,8 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import algebraic, work
+from paper_checks import work
+from paper_checks.prover import algebraic
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bounding import LEVELS, REWRITTEN, Bounds, Exp, covered, rewritten
 from paper_checks.prover.boxes import Box, generic_point, groups, status

@@ -8,7 +8,8 @@ import pkgutil
 import pytest
 import sympy
 
-from paper_checks.prover import closures, prove, recheck, schedule, work
+from paper_checks import work
+from paper_checks.prover import closures, prove, recheck, schedule
 from paper_checks.prover.closures.base import BoxMethod, PieceMethod
 from tests.paper_checks.prover._spaces import real_space
 

@@ -11,7 +11,7 @@ depends on the code, the Python and SymPy versions and the input; not on the mac
 runs beside it. One unit is about a second of metered SymPy work on a quiet 2-core laptop of 2026
 (``benchmarks/RESULTS.md``, "Work units").
 
-    from paper_checks.prover import work
+    from paper_checks import work
 
     with work.metered():                       # the meter runs in this block (nested blocks share one count)
         start = work.now()
@@ -234,13 +234,14 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
     st.stop = stop
     net = ExitStack()
     with paused():  # arming the net reads the clock (an outer net with less left): no count may depend on it
-        net.enter_context(_deadline.deadline(max(NET_LEAST_SECONDS, NET_SECONDS_PER_UNIT * units), error=_NetFired))
+        net.enter_context(_deadline.deadline(net_for(units), error=_NetFired))
     try:
         yield
-    except _NetFired:  # the safety net: recorded, then the limit's own stop
+    except _NetFired as fired:  # the safety net: recorded, then the limit's own stop
         NET_FIRED.append(f"a step of {units:.3g} units")
         exc = error(units)
         setattr(exc, _deadline.OWN, True)
+        setattr(exc, NET, fired.seconds)
         raise exc from None
     finally:
         with paused():
@@ -279,6 +280,22 @@ class _NetFired(BaseException):
 
     def __init__(self, seconds: float) -> None:
         super().__init__(f"the wall-clock net of {seconds:g} s came")
+        self.seconds = seconds
+
+
+#: the attribute of a :func:`limit`'s error that its wall-clock net raised: the net's seconds
+NET = "wall_clock_net"
+
+
+def net_seconds(exc: BaseException) -> float | None:
+    """The seconds of the wall-clock net that raised ``exc`` (a :func:`limit`'s error), None where the work ran out:
+    the one stop that depends on the machine, which a caller says in words ("a time limit, a safety net")."""
+    return getattr(exc, NET, None)
+
+
+def net_for(units: float) -> float:
+    """The wall-clock net of a :func:`limit` of ``units`` (seconds)."""
+    return max(NET_LEAST_SECONDS, NET_SECONDS_PER_UNIT * units)
 
 
 
