@@ -464,6 +464,15 @@ def triplet_extra(c: int, d: sympy.Matrix, pattern: Sequence[tuple[int, int]], e
     return g * sum(S[k] - S[kk] for k, kk in pattern) / len(pattern)
 
 
+def _class_pattern(c: int, pattern: str | Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The ordered class pairs that ``pattern`` names for ``c`` classes (see :func:`triplet_relation`)."""
+    if isinstance(pattern, str):  # a name: a string must not be read as a list of its characters
+        if pattern not in ("uniform", "first"):
+            raise ValueError(f"pattern must be 'uniform', 'first' or a list of class pairs, got {pattern!r}")
+        return uniform_pattern(c) if pattern == "uniform" else [(0, 1)]
+    return list(pattern)
+
+
 def triplet_relation(cs: Iterable[int] = range(2, 6), pattern: str | Sequence[tuple[int, int]] = "uniform",
                      slope_claim: Any = None) -> TripletRelation:
     """Check ``R_eta - alpha = s (R - alpha)`` with generic distances ``d_ij`` (the triplet loss's robustness).
@@ -476,7 +485,7 @@ def triplet_relation(cs: Iterable[int] = range(2, 6), pattern: str | Sequence[tu
     per_c, extra_ok, bal = {}, {}, {}
     for c in cs:
         c = check_classes(c)
-        pat = uniform_pattern(c) if pattern == "uniform" else [(0, 1)] if pattern == "first" else list(pattern)
+        pat = _class_pattern(c, pattern)
         d = _distance_symbols(c)
         noisy = triplet_linear_risk(c, d, pat)
         clean = triplet_linear_risk(c, d, pat, 0)
