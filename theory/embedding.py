@@ -34,11 +34,12 @@ What is derived here:
   the positive-pair risk is negative: minimising the noisy risk pushes true positives apart.
   For ``0 < eta < eta_nat`` and ``c >= 3``, ``lambda < 1/c``: the noisy risk is *not* affine in the
   natural clean risk itself (its minimiser trades positives for negatives differently).
-- :func:`triplet_linear_regime` and :func:`triplet_uniform` -- on the unit sphere the hinge of the
+- :func:`triplet_linear_regime` and :func:`triplet_uniform_general` -- on the unit sphere the hinge of the
   triplet loss never clips iff ``alpha >= 2``; then with uniformly sampled classes
   ``R_eta - alpha = s (R - alpha)``, the same ``s``.
-- :func:`triplet_pattern` -- with a fixed class pattern (a multiset ``Pi`` of (anchor/positive
-  class, negative class) pairs) ``R_eta - alpha = s (R - alpha) + g sum_{(k,k') in Pi} (S_k - S_k')/|Pi|``,
+- :func:`triplet_relation` and :func:`triplet_extra` -- with a fixed class pattern (a multiset ``Pi`` of
+  (anchor/positive class, negative class) pairs)
+  ``R_eta - alpha = s (R - alpha) + g sum_{(k,k') in Pi} (S_k - S_k')/|Pi|``,
   ``g = (1 - c eta/(c-1)) eta/(c-1)``, ``S_k = sum_i d_ik``: affine in the clean risk for every
   embedding iff every class is as often the anchor class as the negative class in ``Pi``.
 - :func:`pair_risks_points` / :func:`triplet_risks_points` -- the clean and noisy risks of an
