@@ -54,12 +54,15 @@ def _outputs(cell) -> tuple[str, set[str]]:
 
 
 @pytest.mark.slow  # a kernel and every cell: about 20 s
-def test_the_notebook_runs_end_to_end_in_a_real_kernel(monkeypatch):
+def test_the_notebook_runs_end_to_end_in_a_real_kernel(monkeypatch, tmp_path):
     nbformat = pytest.importorskip("nbformat", reason="the notebook extra is not installed (pip install '.[notebook]')")
     nbclient = pytest.importorskip("nbclient", reason="the notebook extra is not installed (pip install '.[notebook]')")
     pytest.importorskip("ipykernel", reason="the notebook extra is not installed (pip install '.[notebook]')")
     # the kernel imports this checkout (not another install) and runs in examples/, as Jupyter starts it
     monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep))
+    # the kernel's connection file and IPython's profile in a folder of the test's own, not under $HOME
+    monkeypatch.setenv("JUPYTER_RUNTIME_DIR", str(tmp_path / "runtime"))
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     nb = nbformat.read(NOTEBOOK, as_version=4)
     # "python3" is ipykernel's kernel spec; jupyter_client starts it with this interpreter (sys.executable)
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
