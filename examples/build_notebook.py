@@ -171,8 +171,11 @@ def build() -> Any:
 
 def main(argv: list[str] | None = None) -> int:
     """Write :data:`NOTEBOOK`; ``--check`` only says whether the stored one is up to date (exit 1 if not)."""
-    import nbformat
-
+    try:
+        import nbformat
+    except ImportError:
+        print("build_notebook: nbformat is not installed (pip install '.[notebook]')", file=sys.stderr)
+        return 2
     args = sys.argv[1:] if argv is None else argv
     text = nbformat.writes(build()) + "\n"
     if args == ["--check"]:
