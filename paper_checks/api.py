@@ -169,7 +169,7 @@ def _as_list(name: str, v: Any) -> list[Any]:
 def _formats(formats: Any) -> list[str]:
     """Report formats: a list of names from :data:`paper_checks.report.FORMATS` (``KeyError: 'pdf'`` before)."""
     got = _names("formats", formats, "format names")
-    bad = [f for f in got if f not in report.FORMATS]
+    bad: list[str | list[str]] = [f for f in got if f not in report.FORMATS]  # quoted below, or got itself
     if bad or not got:
         raise ValueError(f"unknown report format {(bad or [got])[0]!r} in formats; choose from "
                          f"{', '.join(report.FORMATS)}")
@@ -275,7 +275,7 @@ def _setting(results: list[Result], name: str, given: Any) -> Any:
     """The precision or seed of ``results`` (``given`` when not ``None``); one value, or a ``ValueError``."""
     if given is not None:
         return given
-    found = {getattr(r, name, None) for r in results} - {None}
+    found: set[Any] = {getattr(r, name, None) for r in results} - {None}
     if len(found) > 1:
         raise ValueError(f"the results ran with different {name}s {sorted(found)}; give {name}= to label the report")
     if not found:
