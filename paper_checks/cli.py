@@ -213,9 +213,10 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--kind", choices=("simplex", "margin"), default="simplex",
                     help="simplex: losses L(f, e_y) of the probability simplex (default); margin: margin losses "
                          "phi(y t) of binary labels y in {-1, +1} (--loss names them, --classes is not used)")
-    ls.add_argument("--timeout", type=_property_seconds, default=10.0, metavar="S",
-                    help="seconds each property of each loss may take before it is undecided (default 10; "
-                         "positive, at most 1e6)")
+    ls.add_argument("--timeout", type=_property_seconds, default=None, metavar="S",
+                    help="a wall-clock safety net per property, in seconds (positive, at most 1e6); each property "
+                         "stops at a limit of counted work, the same on every machine, and by default the net is the "
+                         "work meter's own (200 s)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
     one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p)" '
                      '(numbers, p (v with --margin), + - * / **, log exp sqrt Abs Min Max Heaviside sign tanh '
@@ -225,8 +226,10 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
     one.add_argument("--margin", action="store_true",
                      help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
-    one.add_argument("--timeout", type=_property_seconds, default=10.0, metavar="S",
-                     help="seconds each property may take before it is undecided (default 10; positive, at most 1e6)")
+    one.add_argument("--timeout", type=_property_seconds, default=None, metavar="S",
+                     help="a wall-clock safety net per property, in seconds (positive, at most 1e6); each property "
+                          "stops at a limit of counted work, the same on every machine (default net: the work "
+                          "meter's own, 200 s)")
     one.add_argument("--param", default=None, metavar="NAME=LO..HI",
                      help="a parameter of EXPR and its range (integers, HI may be oo) or values (NAME=a,b,c): "
                           "every property per value, the values stated")

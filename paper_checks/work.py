@@ -312,3 +312,38 @@ def charge(units: float) -> None:
     st.calls += int(round(units * CALLS_PER_UNIT))
     if st.calls >= st.stop and st.limits:
         _fire(st)
+
+
+#: what :func:`fresh` empties beside SymPy's cache (each room registers its own caches with :func:`forgets`)
+_FORGETTERS: list[Callable[[], None]] = []
+
+
+def forgets(empty: Callable[[], None]) -> Callable[[], None]:
+    """Register ``empty`` (a cache's ``cache_clear``) to be called by every :func:`fresh`; returns it."""
+    if empty not in _FORGETTERS:
+        _FORGETTERS.append(empty)
+    return empty
+
+
+@contextmanager
+def fresh() -> Iterator[None]:
+    """Run the block from the same memory wherever it runs, so that its count of work does not depend on what ran
+    before it in the process: SymPy's cache and every cache registered with :func:`forgets` emptied, SymPy's own
+    random generators (``sympy.core.random``: the order in which its assumptions are asked) seeded, and handed back
+    as they were after the block. A loss trial starts so (a warm cache made a cell's work half of what it was cold:
+    a cell near its limit was decided in one test and past its limit in the next)."""
+    from sympy.core import random as sympy_random
+    from sympy.core.cache import clear_cache
+
+    clear_cache()
+    for empty in _FORGETTERS:
+        empty()
+    rngs = (sympy_random.rng, sympy_random._assumptions_rng)
+    states = [r.getstate() for r in rngs]
+    sympy_random.seed(0)
+    try:
+        yield
+    finally:
+        for r, st in zip(rngs, states):
+            r.setstate(st)
+

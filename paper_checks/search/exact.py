@@ -35,9 +35,8 @@ from paper_checks.search.params import Point, SearchSpace
 #: that is non-negative exactly at the same point is a floating-point artefact
 ARTEFACT_TOL = 1e-9
 #: the work one exact evaluation of a margin (or of the constraint at an exact point) may spend, in units of
-#: :mod:`paper_checks.work` (about 9 million calls: the evaluations of the catalogue take at most a few hundred thousand;
-#: a wall-clock limit of 10 s here made ``le19.margin_robust``'s evidence ``unverified`` on a loaded machine and
-#: ``no_failure`` on a quiet one)
+#: :mod:`paper_checks.work` (about 9 million calls); a wall-clock limit of 10 s here made ``le19.margin_robust``'s
+#: evidence ``unverified`` on a loaded machine and ``no_failure`` on a quiet one
 EXACT_WORK = 6.0
 #: the longest exact margin text kept (longer ones are given by their value)
 MAX_TEXT = 400

@@ -119,7 +119,7 @@ def check(trials: Sequence[Any], values: Sequence[tuple[str, str]]) -> list[str]
     return bad
 
 
-def family_trial(time_limit_s: float = mt.TIME_LIMIT,
+def family_trial(time_limit_s: float | None = mt.TIME_LIMIT,
                  values: Sequence[tuple[str, str]] | None = None) -> MarginFamilyTrial:
     """The barrier hinge at each ``(b, r)`` of ``values`` (:data:`VALUES` by default) and for every ``(b, r)``, the
     derivation checked."""
