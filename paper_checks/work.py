@@ -110,6 +110,9 @@ def _bookkeeping(frame: Any) -> bool:
     return False
 
 
+_deadline.never_cut(_bookkeeping)  # nor does a time limit's alarm cut a block's opening or closing in two
+
+
 def _fire(st: _State) -> None:
     stop, error, units = st.limits[-1]
     st.stop = _NEVER  # fired once: raised again only by charge() or a new limit
@@ -130,9 +133,11 @@ def _on(st: _State) -> None:
         sys.setprofile(_tick)
 
 
-def _off(st: _State) -> None:
-    """A counted block ends: the profile function stays while another is open (set again where a raise unset it)."""
-    st.counting -= 1
+def _off(st: _State, to: int | None = None) -> None:
+    """A counted block ends (``to``: the count of counted blocks as it was when the block opened, so that a block
+    whose opening was cut short by a raise is closed all the same): the profile function stays while another is
+    open (set again where a raise unset it)."""
+    st.counting = st.counting - 1 if to is None else to
     if st.counting > 0:
         if sys.getprofile() is not _tick:
             sys.setprofile(_tick)
@@ -180,11 +185,12 @@ def metered() -> Iterator[None]:
 def counted() -> Iterator[None]:
     """Count the calls of the block (a :func:`limit` counts its own; this counts where no limit is open)."""
     st = _state
-    _on(st)
+    was = st.counting
     try:
+        _on(st)
         yield
     finally:
-        _off(st)
+        _off(st, was)
 
 
 @contextmanager
@@ -227,15 +233,16 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
         with counted() if count else ExitStack():
             yield  # the outer limit is the stricter: let it fire
         return
-    if count:
-        _on(st)
-    held = _globals()
-    st.limits.append((stop, error, units))
-    st.stop = stop
+    was, depth = st.counting, len(st.limits)  # what the block puts back, however far its opening came
     net = ExitStack()
-    with paused():  # arming the net reads the clock (an outer net with less left): no count may depend on it
-        net.enter_context(_deadline.deadline(net_for(units), error=_NetFired))
+    held = _globals()
     try:
+        if count:
+            _on(st)
+        st.limits.append((stop, error, units))
+        st.stop = stop
+        with paused():  # arming the net reads the clock (an outer net with less left): no count may depend on it
+            net.enter_context(_deadline.deadline(net_for(units), error=_NetFired))
         yield
     except _NetFired as fired:  # the safety net: recorded, then the limit's own stop
         NET_FIRED.append(f"a step of {units:.3g} units")
@@ -247,10 +254,10 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
         with paused():
             net.close()
             _restore(held)
-        st.limits.pop()
+        del st.limits[depth:]
         _restop(st)
         if count:
-            _off(st)
+            _off(st, was)
         elif st.counting > 0 and sys.getprofile() is not _tick:  # the raise unset the profile function: back on
             sys.setprofile(_tick)
 
