@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from paper_checks.deadline import deadline
-from paper_checks.run.descendants import end_descendants, end_group, lead_group, own_group
+from paper_checks.run.descendants import adopting, end_adopted, end_descendants, end_tree, lead_group, own_group
 
 #: per-claim time limits (seconds) of the command line, by precision; generous, they stop runaways
 DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}
@@ -194,12 +194,17 @@ class WorkerPool:
         self.ctx = multiprocessing.get_context(method)
         self.jobs = jobs
         self.slots: list[_Slot] = []
+        self._adopting = contextlib.ExitStack()
 
     def __enter__(self) -> WorkerPool:
+        self._adopting.enter_context(adopting())  # orphans of a worker that dies by itself come here
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.close()
+        try:
+            self.close()
+        finally:
+            self._adopting.close()
 
     def _start(self) -> _Slot:
         mine, theirs = self.ctx.Pipe(duplex=True)
@@ -211,11 +216,12 @@ class WorkerPool:
 
     def _end(self, slot: _Slot, kill: bool = True) -> None:
         if kill:
-            end_group(slot.process.pid)  # the worker and every process its task started
+            end_tree(slot.process.pid)  # the worker and every process below it (setsid daemons included)
         if kill and slot.process.is_alive():
             slot.process.kill()
         slot.process.join(5)
         slot.conn.close()
+        end_adopted({s.process.pid for s in self.slots if s is not slot})  # what a worker that died left
 
     def close(self) -> None:
         """End every worker now (idle ones are asked to leave, busy ones are killed)."""
