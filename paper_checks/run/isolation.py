@@ -31,7 +31,15 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Sequence
 
 from paper_checks.deadline import deadline
-from paper_checks.run.descendants import adopting, end_adopted, end_descendants, end_tree, lead_group, own_group
+from paper_checks.run.descendants import (
+    adopting,
+    end_adopted,
+    end_descendants,
+    end_group,
+    end_tree,
+    lead_group,
+    own_group,
+)
 from paper_checks.run.memory import over_limit, set_limit, size_text
 
 #: per-claim time limits (seconds) of the command line, by precision; generous, they stop runaways
@@ -235,8 +243,10 @@ class WorkerPool:
         return _Slot(p, mine)
 
     def _end(self, slot: _Slot, kill: bool = True) -> None:
-        if kill:
+        if kill and slot.process.exitcode is None:  # not reaped (exitcode polls): its pid is still its own
             end_tree(slot.process.pid)  # the worker and every process below it (setsid daemons included)
+        elif kill:  # reaped: its orphans came to this process (end_adopted below), its group id stays reserved
+            end_group(slot.process.pid)  # while one of its processes lives, so it names no one else's
         if kill and slot.process.is_alive():
             slot.process.kill()
         slot.process.join(5)

@@ -11,7 +11,9 @@ memory. A quick run of every registered claim (``--jobs 1``) peaked at 388 MiB o
 
 :func:`default_limit` is half the machine's memory shared among the ``jobs`` workers, but never under
 :data:`FLOOR` (or half the memory, on a machine with less than twice that): ``jobs`` runaway checks at once
-still leave the machine half its memory, and one check never gets less than a normal check needs.
+still leave the machine half its memory, and one check never gets less than a normal check needs. Nor less
+than a worker starts with (:func:`data_now` plus :data:`ROOM`): a limit given below that is a one-line error
+before any check runs (:func:`check_room`), and the default is raised to it.
 """
 from __future__ import annotations
 
@@ -107,6 +109,33 @@ def memory_limit(name: str, v: Any, jobs: int = 1) -> int | None:
     if v == "auto":
         return default_limit(jobs)
     return None if v is None else checked_size(name, v)
+
+
+#: room a worker needs above the data it starts with, to receive a task and begin it
+ROOM = 64 << 20
+
+
+def data_now() -> int | None:
+    """This process's data in bytes (``VmData``, what ``RLIMIT_DATA`` counts); ``None`` without ``/proc``."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) << 10
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+def check_room(limit: int | None) -> None:
+    """A one-line ``ValueError`` when a worker forked from this process could not even start a task under
+    ``limit``: it starts with this process's data (a runner with NumPy, SymPy and z3 loaded holds about
+    250 MiB), so every check would fail."""
+    here = data_now()
+    if limit is not None and here is not None and limit < here + ROOM:
+        raise ValueError(f"a memory limit of {size_text(limit)} is below what a worker starts with "
+                         f"({size_text(here)}, this process's own memory, plus {size_text(ROOM)} to begin a "
+                         f"check): give at least {size_text(here + ROOM)}")
 
 
 def set_limit(limit: int | None) -> None:

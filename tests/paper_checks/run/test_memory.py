@@ -94,3 +94,17 @@ def test_a_task_over_its_limit_is_stopped_there_and_named_and_the_others_run_on(
         assert isinstance(out[i], Failure), out[i]
         assert out[i].message.startswith(f"over its memory limit of {size_text(limit)} (--memory): MemoryError")
     assert out[1] == out[3] == "fine"  # the same worker runs on: the failed task's memory was given back
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="Linux /proc")
+def test_a_limit_below_what_a_worker_starts_with_is_one_line_before_any_check():
+    """A worker forked from this process starts with its data: under less, every check would fail."""
+    from paper_checks.run.memory import ROOM, check_room, data_now
+
+    here = data_now()
+    assert here is not None and here > 0
+    check_room(None)
+    check_room(here + ROOM + M)
+    with pytest.raises(ValueError, match=r"^a memory limit of .* is below what a worker starts with") as info:
+        check_room(here)
+    assert "\n" not in str(info.value)
