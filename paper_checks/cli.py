@@ -197,6 +197,7 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     add_executor_arguments(s)
     add_timeout_argument(s, "run (claim and seed)")
+    add_memory_argument(s, "run (claim and seed)")
     _add_module_option(s)
 
 

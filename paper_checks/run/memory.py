@@ -155,3 +155,14 @@ def set_limit(limit: int | None) -> None:
 def over_limit(limit: int) -> str:
     """How a check that ran out of its memory limit of ``limit`` bytes begins its error."""
     return f"over its memory limit of {size_text(limit)} (--memory)"
+
+
+def worker_limit(memory: Any, jobs: int = 1) -> int | None:
+    """The limit in bytes that each of ``jobs`` workers forked from this process gets for ``memory`` (as
+    :func:`memory_limit` reads it): ``"auto"`` never below what a worker starts with (a small machine), a given
+    limit below that a one-line ``ValueError`` (:func:`check_room`)."""
+    limit = memory_limit("memory", memory, jobs)
+    if isinstance(memory, str) and memory == "auto":
+        return None if limit is None else max(limit, (data_now() or 0) + ROOM)
+    check_room(limit)
+    return limit

@@ -32,7 +32,7 @@ from paper_checks.files import earlier_report
 from paper_checks.jsonable import jsonable
 from paper_checks.registry import PAPERS, Claim, tagged_source
 from paper_checks.run.isolation import NOT_RAISED, Failure, describe, memory_error, run_pooled, stop_status
-from paper_checks.run.memory import ROOM, check_room, data_now, memory_limit
+from paper_checks.run.memory import worker_limit
 from paper_checks.stage import timed_out_message
 from simulate.engine.backend import Backend, get_backend
 from simulate.engine.blas import pinned_blas
@@ -174,11 +174,7 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     from tqdm import tqdm
 
     claims = list(claims)
-    limit = memory_limit("memory", memory, max(1, min(jobs, len(claims))))
-    if memory == "auto" and limit is not None:  # a small machine: never below what a worker starts with
-        limit = max(limit, (data_now() or 0) + ROOM)
-    elif executor is None:
-        check_room(limit)
+    limit = None if executor is not None else worker_limit(memory, max(1, min(jobs, len(claims))))
     isolate = bool(isolate) or timeout is not None or (memory is not None and memory != "auto")
     if executor is None and not isolate and (jobs <= 1 or len(claims) <= 1):
         return _run_here(claims, precision, seed, backend, show_progress, bar)
