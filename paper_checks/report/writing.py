@@ -10,8 +10,10 @@ which a copy, an attachment and ``git add`` all keep whole:
   writer killed at any moment leaves ``OUT`` holding either the previous whole set or the new whole set, and at
   most a staging folder, which the next writer removes. The formats this run did not write are gone with the
   old folder;
-- where the exchange is not possible (not Linux, a file system without it, ``OUT`` a mount point or this
-  process's working folder, a parent folder not writable, something in ``OUT`` that cannot be hard-linked)
+- where the exchange is not possible or not wise (not Linux, a file system without it, ``OUT`` a mount point,
+  the home folder or this process's working folder, a parent folder not writable, something in ``OUT`` that
+  cannot be hard-linked, more than :data:`MIRROR_MOST` entries in ``OUT``: not a report folder, and a file
+  another program adds while the mirror is made would be lost with the old folder)
   every file is written whole into a temporary file beside it and all of them are renamed into place one after
   another (:func:`os.replace`; a reader sees an old file or a new one, never a partial one);
 - each file names its run (the run id: report.json's provenance, the Markdown and HTML provenance table,
@@ -136,6 +138,20 @@ def _staging_name(out: Path) -> re.Pattern[str]:
     return re.compile(rf"\.{re.escape(out.name)}\.report-[0-9a-f]{{12}}")
 
 
+#: the most entries (files, links, folders, at any depth) a report folder may hold to be switched whole
+MIRROR_MOST = 2000
+
+
+def _small(folder: Path) -> bool:
+    """Whether ``folder`` holds at most :data:`MIRROR_MOST` entries at any depth (links not followed)."""
+    n, most = 0, MIRROR_MOST
+    for _, dirs, files in os.walk(folder):
+        n += len(dirs) + len(files)
+        if n > most:
+            return False
+    return True
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap folders ``a`` and ``b`` in one step (``renameat2(RENAME_EXCHANGE)``); False where the system or the
     file system has no such call (nothing was changed then)."""
@@ -197,7 +213,8 @@ def _switch_set(out_dir: Path, files: dict[str, str]) -> bool:
     except OSError:
         here = None
     if (os.name != "posix" or not out.is_dir() or os.path.ismount(out) or not os.access(parent, os.W_OK | os.X_OK)
-            or (here is not None and (here == out or out in here.parents))):
+            or (here is not None and (here == out or out in here.parents)) or out == Path.home().resolve()
+            or not _small(out)):
         return False
     pattern = _staging_name(out)
     for p in parent.iterdir():  # what a writer killed before this one left (the lock is held: none is at work)

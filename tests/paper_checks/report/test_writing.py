@@ -276,3 +276,15 @@ def test_a_report_folder_given_as_a_link_stays_a_link(tmp_path):
     _set_of(("json",), "one", tmp_path / "link")
     assert (tmp_path / "link").is_symlink() and (real / "report.json").is_file()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_a_folder_of_many_files_is_written_file_by_file(tmp_path, monkeypatch):
+    """Not a report folder (``--out ~``): it is never mirrored and exchanged whole."""
+    monkeypatch.setattr(writing, "MIRROR_MOST", 3)
+    out = tmp_path / "out"
+    out.mkdir()
+    for i in range(4):
+        (out / f"mine{i}.txt").write_text("mine")
+    ino = out.stat().st_ino
+    assert set(_set_of(("json",), "one", out)) == {"report.json"}
+    assert out.stat().st_ino == ino and len(list(out.iterdir())) == 5
