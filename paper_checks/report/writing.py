@@ -230,7 +230,10 @@ def _switch_set(out_dir: Path, files: dict[str, str]) -> bool:
         _clean_leftovers(staging)  # the earlier layout's links and hidden sets, in the mirror only
         for name, text in files.items():
             _step(f"write {name}")
-            (staging / name).write_bytes(text.encode("utf-8"))
+            with open(staging / name, "wb") as f:  # on the disk before the exchange: a power cut leaves no empty file
+                f.write(text.encode("utf-8"))
+                f.flush()
+                os.fsync(f.fileno())
             os.chmod(staging / name, 0o644)
         shutil.copystat(out, staging)
         _fsync_dir(staging)
