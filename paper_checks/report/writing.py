@@ -342,12 +342,22 @@ def _folder_lock(folder: Path | None) -> Iterator[None]:
     except ImportError:  # pragma: no cover (Windows): each file is still replaced whole
         yield
         return
-    try:
+    fd = None
+    with contextlib.suppress(OSError):
         fd = os.open(Path(os.path.realpath(folder)).parent, os.O_RDONLY)
-    except OSError:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:  # a file system that locks only files opened for writing (NFS)
+            os.close(fd)
+            fd = None
+    if fd is None:
         fd = os.open(folder / ".report.lock", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except BaseException:
+            os.close(fd)
+            raise
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # the lock goes with the descriptor
