@@ -18,7 +18,13 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from paper_checks.commands.arguments import add_executor_arguments, add_timeout_argument, seed_arg, whole_arg
+from paper_checks.commands.arguments import (
+    add_executor_arguments,
+    add_memory_argument,
+    add_timeout_argument,
+    seed_arg,
+    whole_arg,
+)
 from paper_checks.commands.common import OutputError, UsageError, expand_claim_patterns, load_modules, shutil_width
 from paper_checks.commands.listing import list_claims
 from paper_checks.commands.readme import readme
@@ -50,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     add_executor_arguments(r)
     add_timeout_argument(r)
+    add_memory_argument(r)
     _add_module_option(r)
     _add_list_parser(sub)
     _add_show_parser(sub)
@@ -190,6 +197,7 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     add_executor_arguments(s)
     add_timeout_argument(s, "run (claim and seed)")
+    add_memory_argument(s, "run (claim and seed)")
     _add_module_option(s)
 
 

@@ -120,7 +120,8 @@ def _run_scheduled(args: argparse.Namespace, claims: list, backend: object, bar:
         with executor_from_args(args) as (executor, jobs):
             return runner.run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet,
                                   jobs=jobs, executor=executor, timings=last, timeout=timeout_from_args(args),
-                                  isolate=True, bar=bar)
+                                  isolate=True, bar=bar,
+                                  memory=args.memory)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
