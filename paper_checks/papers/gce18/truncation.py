@@ -72,6 +72,7 @@ def eq10_space() -> SearchSpace:
     return SearchSpace((Integer("c", 2, 10), SimplexPoint("f", 10), Real.from_domain(lp.Q),
                         Real.from_domain(lp.K)), margin, exact,
                        constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
+                       folds={"f": "c"}, statement_domain={"c": "every c >= 2 with k >= 1/c"},
                        description="min(S - lower, upper - S) of Eq. 10, S the truncated class sum, k >= 1/c",
                        proves="Eq. 10's two bounds for c = 2..10 (weaker than the statement: every c with k >= 1/c)")
 
@@ -238,6 +239,7 @@ def eq11_space(k_low: float = 0.3, c_low: int = 2, q_high: float = 1.0, c_high: 
     return SearchSpace((Real("q", 0.0, q_high, open_low=True), Real("k", k_low, 1.0, open_high=True),
                         Integer("c", c_low, c_high)), margin, exact,
                        constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
+                       statement_domain={"c": f"every integer c >= {c_low}"},
                        description=f"Eq. 11 margin, q in (0, {q_high}], k in [{k_low}, 1), c in [{c_low}, {c_high}], "
                                    "k >= 1/c",
                        proves=f"Eq. 11 with '<=' for q in (0, {q_high}], k in [{k_low}, 1), c = {c_low}..{c_high}, "

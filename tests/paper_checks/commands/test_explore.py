@@ -129,17 +129,24 @@ def test_a_proof_of_a_weaker_margin_says_what_it_proved_and_no_more(tmp_path, ca
 
 
 def test_the_proved_line_names_the_narrowed_domain():
-    """A proof on a domain narrowed by ``--set`` says so, whether or not the margin declares a weaker statement."""
+    """A proof on a domain narrowed by ``--set``, or declared narrower than the statement's, says so and names the
+    coordinates, whether or not the margin declares a weaker statement (issue 57, item 1)."""
     from types import SimpleNamespace
 
     from paper_checks.commands.explore import proved_line
+    from paper_checks.search.params import Real, SearchSpace
 
     c = SimpleNamespace(id="x.y", expected="qualified", origin="paper_checks.papers.x")
     cert = {"boxes": 3, "pieces": 1, "smallest_lower_bound": 0.0, "tight_boundaries": 1, "methods": {"point": 3}}
-    plain = SimpleNamespace(proves="")
-    weaker = SimpleNamespace(proves="a weaker statement")
+    plain = SearchSpace((Real("q", 0, 2),), lambda p: 0.0)
+    weaker = SearchSpace((Real("q", 0, 2),), lambda p: 0.0, proves="a weaker statement")
     assert proved_line(c, plain, {}, cert).startswith("=> proved: the margin is >= 0 on the whole declared domain (")
-    assert "on the domain as narrowed by --set (" in proved_line(c, plain, {"q": "1"}, cert)
-    line = proved_line(c, weaker, {"q": "1"}, cert)
-    assert line.startswith("=> proved: a weaker statement, on the domain as narrowed by --set (q = 1); ")
+    line = proved_line(c, plain.narrowed({"q": "1"}), {"q": "1"}, cert, plain)
+    assert "only on a domain narrower than the statement's (q = 1 (declared: [0, 2]))" in line
+    assert "a proof of that narrower statement, not of the paper's" in line
+    line = proved_line(c, weaker.narrowed({"q": "1"}), {"q": "1"}, cert, weaker)
+    assert line.startswith("=> proved: a weaker statement, only on a domain narrower than the statement's (q = 1 ")
     assert "recorded as qualified (python -m paper_checks run --claim x.y)" in line
+    stated = SearchSpace((Real("q", 0, 2),), lambda p: 0.0, statement_domain={"q": "every q >= 0"})
+    line = proved_line(c, stated, {}, cert)
+    assert "(q in [0, 2] (statement: every q >= 0)): a proof of that narrower statement" in line
