@@ -105,7 +105,7 @@ def domain_lines(rows: list[dict[str, Any]]) -> list[str]:
     width = max((len(t) for t in texts), default=0)
     out = []
     for r, t in zip(rows, texts):
-        out.append(f"  {t:<{width}}   ({_beside(r)})" if _beside(r) else f"  {t}")
+        out.append(f"  {t:<{width}}   ({beside(r)})" if beside(r) else f"  {t}")
     if any("folded_onto" in r for r in rows):
         out.append(f"  (a folded point: {FOLD_RULE})")
     return out
@@ -114,10 +114,10 @@ def domain_lines(rows: list[dict[str, Any]]) -> list[str]:
 def narrower(rows: list[dict[str, Any]]) -> str:
     """The coordinates on which the domain is narrower than the statement's, as ``"c = 2..8 (the statement:
     every c >= 2)"`` joined by ``; `` (``""`` where no coordinate is)."""
-    return "; ".join(f"{row_text(r)} ({_beside(r)})" for r in rows if _beside(r))
+    return "; ".join(f"{row_text(r)} ({beside(r)})" for r in rows if beside(r))
 
 
-def _beside(row: dict[str, Any]) -> str:
+def beside(row: dict[str, Any]) -> str:
     """What a row's range is narrower than: the declared range (before ``--set``) and the statement's."""
     return "; ".join(f"{k}: {row[k]}" for k in ("declared", "statement") if k in row)
 
