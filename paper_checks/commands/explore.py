@@ -60,7 +60,8 @@ def explore(args: argparse.Namespace) -> int:
         print(f"note: {note}")
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description, "seed": seed,
-                           "domain": space.domain(declared), "budget": budget, "overrides": overrides, "result": res.to_json()})
+                           "domain": space.domain(declared), "budget": budget, "overrides": overrides,
+                           "result": res.to_json()})
     status = _conclude(res, budget, space)
     if res.stopped:
         print(f"=> stopped early: {res.stopped}; the above is the best found so far", file=sys.stderr)

@@ -326,5 +326,6 @@ def test_each_explorable_claim_names_its_domain_in_json_markdown_and_html():
     assert "domain" not in Result(reg["ghosh17.sum_mae"], Evidence("proved", "symbolic", "S."), 0.1).to_json()
     doc = doc_of([json.loads(json.dumps(entry, default=str))])
     md, html = report.markdown(doc), report.html(doc)
-    assert "**Domain** (where `explore` searches and `explore --prove` proves): c = 2..8 (statement: every c >= 2)" in md
+    assert ("**Domain** (where `explore` searches and `explore --prove` proves): c = 2..8 (statement: every c >= 2)"
+            in md)
     assert "proves only the narrower statement, not the paper&#x27;s" in html
