@@ -146,8 +146,8 @@ def symmetric_space(condition: Callable[[Any, Any], Any] | None = None) -> Searc
                                                   "(every D >= 0) and the unit-sphere condition alpha >= max(beta, 2 - "
                                                   "beta) (D in [0, 2])",
                        proves="the 'if' directions only, for every alpha > 0, beta and distance D >= 0: l+ + l- = "
-                              "2 alpha where |D - beta| <= alpha (and >= 2 alpha outside), and for every D in [0, 2] where "
-                              "the sphere condition holds (weaker than the statement's 'exactly when' and 'iff': "
+                              "2 alpha where |D - beta| <= alpha (and >= 2 alpha outside), and for every D in [0, 2] "
+                              "where the sphere condition holds (weaker than the statement's 'exactly when' and 'iff': "
                               "outside the band the margin asks l+ + l- >= 2 alpha, not >, and where the condition "
                               "fails it checks the condition, not a D whose sum differs)")
 
