@@ -19,7 +19,7 @@ from paper_checks.search.params.simplex import SimplexPoint, StochasticMatrix
 from theory.simplex import fold
 
 #: how :func:`theory.simplex.fold` maps a point of a larger simplex onto ``c`` classes, as a reader is told
-FOLD_RULE = "the first c - 1 coordinates are kept and class c gets the remaining mass (theory.simplex.fold)"
+FOLD_RULE = "the first c - 1 coordinates are kept and class c gets the remaining mass, as theory.simplex.fold does"
 
 
 def end_text(v: Any) -> str:
@@ -101,11 +101,7 @@ def row_text(row: dict[str, Any]) -> str:
 def domain_lines(rows: list[dict[str, Any]]) -> list[str]:
     """:func:`domain_rows` as text, one coordinate a line: ``q in (0, 1]   (the statement: every q > 0)``, and a
     last line on how a folded point was folded."""
-    texts = [row_text(r) for r in rows]
-    width = max((len(t) for t in texts), default=0)
-    out = []
-    for r, t in zip(rows, texts):
-        out.append(f"  {t:<{width}}   ({beside(r)})" if beside(r) else f"  {t}")
+    out = [f"  {row_text(r)}   ({beside(r)})" if beside(r) else f"  {row_text(r)}" for r in rows]
     if any("folded_onto" in r for r in rows):
         out.append(f"  (a folded point: {FOLD_RULE})")
     return out
