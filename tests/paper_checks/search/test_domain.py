@@ -53,8 +53,7 @@ def test_a_folded_point_is_shown_unfolded_with_the_point_as_drawn_beside():
     assert unfolded(_space(), point) is point
 
 
-@pytest.mark.parametrize("kw, msg", [({"statement_domain": {"k": "x"}}, "no parameter 'k'"),
-                                     ({"folds": {"f": 2}}, "must be strings"),
+@pytest.mark.parametrize("kw, msg", [({"folds": {"f": 2}}, "must be strings"),
                                      ({"statement_domain": 3}, "expects a mapping")])
 def test_a_bad_declaration_is_one_clear_error(kw, msg):
     with pytest.raises((ValueError, TypeError), match=msg):
@@ -71,8 +70,21 @@ def test_every_catalogue_domain_says_how_it_relates_to_its_statement():
     for k, s in spaces.items():
         rows = s.domain()
         assert len(rows) == len(s.params) and domain_lines(rows), k
-        for name, _ in s.folds:
-            assert any(r["name"] == name and "folded_onto" in r for r in rows), k
+        names = {p.name for p in s.params}
+        assert {n for n, _ in s.statement_domain} <= names and {n for n, _ in s.folds} <= names, k
+        for name, onto in s.folds:
+            assert onto in names and any(r["name"] == name and "folded_onto" in r for r in rows), k
     sym = spaces["le19.margin_symmetric"].domain()
     assert [r["range"] for r in sym] == ["(0, oo)", "(-oo, oo)", "[0, oo)"] and not narrower(sym)
     assert "every c >= 2" in narrower(spaces["gce18.eq7_bounds"].domain())
+
+
+def test_a_space_the_prover_rebuilds_with_other_parameters_keeps_its_declarations():
+    """The prover replaces parameters by charted ones (``dataclasses.replace``); the declarations travel along and
+    :meth:`SearchSpace.domain` shows those whose names are there."""
+    import dataclasses
+
+    space = _space(folds={"f": "c"}, statement_domain={"q": "every q > 0"})
+    other = dataclasses.replace(space, params=(Integer("c", 2, 4), Real("q_chart", 0, 1)))
+    assert other.statement_domain == (("q", "every q > 0"),)
+    assert [r.get("statement") for r in other.domain()] == [None, None]
