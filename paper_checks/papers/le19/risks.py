@@ -214,7 +214,7 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
     y = _labels()
     params: list[Real] = [Real(f"{g}{i}", -3.0, 3.0) for g in "ab" for i in range(n)]
     params.append(Real("eta", 0, Fraction(ORDER_C - 1, ORDER_C), open_high=True))  # the claim's eta < (c-1)/c
-    params.append(Real("alpha", 0.01, 3.0) if kind == "margin" else Real("alpha", 2.0, 4.0))
+    params.append(Real("alpha", 0.01, 3.0) if kind == "margin" else Real("alpha", 2.0, math.inf))
     if kind == "margin":
         params.append(Real("beta", -1.0, 3.0))
 
@@ -254,8 +254,8 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
         f"{'uniform' if pattern is None else 'from the pattern ' + str(list(pattern))}")
     circle = "the whole unit circle (t in (-oo, oo), and the point (-1, 0)); any number of points and classes"
     stated = {f"{g}{i}": circle for g in "ab" for i in range(n)}
-    stated.update({"alpha": "alpha > 0 with alpha >= max(beta, 2 - beta)", "beta": "every beta"} if kind == "margin"
-                  else {"alpha": "every alpha >= 2"})
+    if kind == "margin":  # (the triplet's alpha: [2, oo), the statement's own)
+        stated.update({"alpha": "alpha > 0 with alpha >= max(beta, 2 - beta)", "beta": "every beta"})
     return SearchSpace(tuple(params), margin, exact, constraint, statement_domain=stated,
                        description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; "
                                    f"{what}",
