@@ -121,7 +121,11 @@ def test_a_proof_of_a_weaker_margin_says_what_it_proved_and_no_more(tmp_path, ca
     assert "not the statement above" in verdict and "recorded as qualified" in verdict
     assert "the margin is >= 0 on the whole declared domain" not in verdict
     assert f"run --claim weak57.strict --module {claims}" in verdict  # the rerun names the user's claims file
-    assert json.loads(out_json.read_text())["margin_proves"].startswith("x^2 >= 0 on [0, 1], not the strict")
+    doc = json.loads(out_json.read_text())
+    assert doc["margin_proves"].startswith("x^2 >= 0 on [0, 1], not the strict")
+    # the domain proved on, in the JSON and in the certificate, and printed above the proof (issue 57, item 1)
+    assert doc["domain"] == doc["proof"]["certificate"]["domain"] and doc["domain"][0]["range"] in out
+    assert doc["narrower_than_statement"] == "" and "\ndomain:\n  " in out
     assert main(["explore", "weak57.plain", "--prove", "--module", str(claims), "--prove-seconds", "20"]) == 0
     out = capsys.readouterr().out
     assert "margin: x^2 (negative where the claim fails)" in out and "would prove only" not in out
