@@ -99,7 +99,7 @@ def row_text(row: dict[str, Any]) -> str:
 
 
 def domain_lines(rows: list[dict[str, Any]]) -> list[str]:
-    """:func:`domain_rows` as text, one coordinate a line: ``q in (0, 1]   (the statement: every q > 0)``, and a
+    """:func:`domain_rows` as text, one coordinate a line: ``q in (0, 1]   (statement: every q > 0)``, and a
     last line on how a folded point was folded."""
     out = [f"  {row_text(r)}   ({beside(r)})" if beside(r) else f"  {row_text(r)}" for r in rows]
     if any("folded_onto" in r for r in rows):
@@ -108,7 +108,7 @@ def domain_lines(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def narrower(rows: list[dict[str, Any]]) -> str:
-    """The coordinates on which the domain is narrower than the statement's, as ``"c = 2..8 (the statement:
+    """The coordinates on which the domain is narrower than the statement's, as ``"c = 2..8 (statement:
     every c >= 2)"`` joined by ``; `` (``""`` where no coordinate is)."""
     return "; ".join(f"{row_text(r)} ({beside(r)})" for r in rows if beside(r))
 
@@ -118,12 +118,12 @@ def beside(row: dict[str, Any]) -> str:
     return "; ".join(f"{k}: {row[k]}" for k in ("declared", "statement") if k in row)
 
 
-def unfolded(space: Any, point: dict[str, Any]) -> dict[str, Any]:
+def unfolded(space: Any, point: Any) -> Any:
     """``point`` as a reader reads it: each folded simplex point (the space's ``folds``) mapped onto its ``c``
     classes by :func:`theory.simplex.fold`, the point as drawn kept beside under ``"<name> (as drawn)"``;
-    ``point`` itself where nothing is folded."""
+    ``point`` itself where nothing is folded (or it is no point: ``None``)."""
     folds = dict(space.folds)
-    if not folds:
+    if not folds or not isinstance(point, dict):
         return point
     out: dict[str, Any] = {}
     for k, v in point.items():
