@@ -94,7 +94,7 @@ __all__ = [
     # running
     "claims", "check", "run", "explore", "write_report", "Result", "EXPLORE_STREAM",
     # proving
-    "prove", "prove_expr", "prove_claim", "recheck", "ProofResult", "Certificate",
+    "prove", "prove_expr", "prove_claim", "claim_domain", "recheck", "ProofResult", "Certificate",
     # binary labels y in {-1, +1} and margin losses phi(y t)
     "Sign", "BinaryNoise", "binary_noise", "symmetric_binary_noise", "sample_binary_labels", "binary_noisy_risk",
     "unbiased_margin_loss", "alpha_weighted_margin_loss", "unbiased_loss", "alpha_weighted_loss",
@@ -321,6 +321,21 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     left = max(seconds - (time.monotonic() - begun), prover_inputs.LEAST_SECONDS)
     return prove(space, budget, left, work=PROVE_WORK["standard"] if work is None else work,
                  search_first=search_first, seed=seed)
+
+
+def claim_domain(claim_id: str, *, set: Sequence[str] | Mapping[str, Any] = (),
+                 modules: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Where :func:`explore` searches and :func:`prove_claim` proves a claim, with ``set`` as they take it: each
+    coordinate's range and open ends, the statement's own range beside a narrower one (``"statement"``), the
+    declared range beside one ``set`` narrowed (``"declared"``) and how a folded point is folded
+    (:meth:`SearchSpace.domain`). A proof is a proof on this domain: where a row has ``"statement"`` or
+    ``"declared"``, it is one of that narrower statement. Raises ``ValueError`` for a claim without a domain or a
+    bad override."""
+    c = _claim(claim_id, modules)
+    if c.space is None:
+        raise ValueError(f"claim {claim_id!r} declares no search domain")
+    declared = c.space()
+    return _narrowed(declared, set).domain(declared)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

@@ -33,6 +33,7 @@ from paper_checks.jsonable import jsonable
 from paper_checks.registry import PAPERS, Claim, tagged_source
 from paper_checks.run.isolation import NOT_RAISED, Failure, describe, memory_error, run_pooled, stop_status
 from paper_checks.run.memory import worker_limit
+from paper_checks.search.params.domain import narrower
 from paper_checks.stage import timed_out_message
 from simulate.engine.backend import Backend, get_backend
 from simulate.engine.blas import pinned_blas
@@ -74,6 +75,8 @@ class Result:
             "expected": c.expected,
             "seconds": round(self.seconds, 3),
         }
+        if c.space is not None:
+            out["domain"] = declared_domain(c.space)
         if self.evidence is not None:
             out.update(self.evidence.to_json())
         else:
@@ -101,6 +104,20 @@ class Result:
         from paper_checks.report.display import result_markdown  # imported here: see _repr_html_
 
         return result_markdown(self)
+
+
+def declared_domain(space_of: Callable[[], Any]) -> dict[str, Any] | None:
+    """Where a claim is explored and proved (``explore ID --prove``), for the report: each coordinate's range
+    and open ends, the statement's range beside it where the declared one is narrower
+    (:meth:`paper_checks.search.params.SearchSpace.domain`), the narrower coordinates as one text, and what a
+    proof there proves where that is not the statement (``SearchSpace.proves``). ``None`` where the claim's space
+    cannot be built (the report still lists the claim)."""
+    try:
+        space = space_of()
+        rows = space.domain()
+    except Exception:  # noqa: BLE001  (a user's space that raises loses only this field)
+        return None
+    return {"coordinates": rows, "narrower_than_statement": narrower(rows), "proof_proves": space.proves or None}
 
 
 def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
