@@ -202,11 +202,14 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_readme_parser(sub: argparse._SubParsersAction) -> None:
-    r = sub.add_parser("readme", help="rewrite README.md's findings and verdict table from a report")
+    r = sub.add_parser("readme", help="rewrite README.md's findings and verdict table (and docs/verdicts.md) from a report")
     r.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
                    help="the JSON report to read (default: reports/report.json)")
     r.add_argument("--readme", type=Path, default=Path("README.md"), metavar="PATH", help="default: README.md")
-    r.add_argument("--check", action="store_true", help="write nothing; exit 1 when the README differs")
+    r.add_argument("--verdicts-page", type=Path, default=None, metavar="PATH",
+                   help="the page of full summaries to rewrite too (default: docs/verdicts.md beside the README, "
+                        "when it exists)")
+    r.add_argument("--check", action="store_true", help="write nothing; exit 1 when the README (or the page) differs")
 
 
 def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
