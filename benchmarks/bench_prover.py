@@ -19,8 +19,9 @@ in the encoding of :mod:`paper_checks.prover.algebraic` (a radical as ``r >= 0, 
 if-then-else), no exact verification and no re-check; the prover runs z3 first on this fragment and verifies
 every model exactly.
 
-``--set held-out`` (issue 60) runs :data:`benchmarks.prover_sets.HELD_OUT` at a work budget (``--work``, units of
-:mod:`paper_checks.prover.work`) under a wall-clock net (``--seconds``), each case in a fresh child: per case the
+``--set held-out`` (issue 60) runs :data:`benchmarks.prover_sets.HELD_OUT` (``--set polynomial``: :data:`CASES`,
+``--set fragment``: :data:`FRAGMENT`) at a work budget (``--work``, units of
+:mod:`paper_checks.work`) under a wall-clock net (``--seconds``), each case in a fresh child: per case the
 outcome, the route (the closures that closed something, in order), the work spent and the seconds, then the
 per-closure counters summed over the set (calls, work, boxes and pieces closed). ``--json FILE`` keeps the rows;
 ``--compare A B`` says which cases differ in outcome, route or work between two such files (a quiet machine and one
@@ -174,10 +175,19 @@ def _counted_child(conn: object, margin: sympy.Expr, domain: dict, work: float, 
                    "reason": f"{type(exc).__name__}: {exc}"[:160]})
 
 
-def held_out_table(work: float, seconds: float, out: str | None) -> None:
-    """The held-out set (module docstring): one row a case, then the per-closure counters over the set."""
+def sets() -> dict[str, list]:
+    """Every set of cases ``--set`` runs: the held-out set of :mod:`benchmarks.prover_sets`, the polynomial cases
+    beside z3 (:data:`CASES`) and z3's fragment (:data:`FRAGMENT`)."""
     from benchmarks.prover_sets import HELD_OUT
+
+    return {"held-out": HELD_OUT, "polynomial": CASES, "fragment": FRAGMENT}
+
+
+def held_out_table(work: float, seconds: float, out: str | None, name: str = "held-out") -> None:
+    """One set of :func:`sets` (module docstring): one row a case, then the per-closure counters over the set."""
     from paper_checks.prover.outset import warm_up
+
+    HELD_OUT = sets()[name]
 
     warm_up()  # once, here: each case's child starts from a process whose one-time set-up is done
     ctx = multiprocessing.get_context("fork")
@@ -277,7 +287,9 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=2026, help="seed of the sample (--metitarski)")
     ap.add_argument("--unbounded", action="store_true",
                     help="sample the problems with a half-line or the line instead of the bounded ones")
-    ap.add_argument("--set", choices=("held-out",), help="the held-out set of benchmarks/prover_sets.py")
+    ap.add_argument("--set", choices=("held-out", "polynomial", "fragment"),
+                    help="a set of cases at a work budget, with per-closure counters: the held-out set of "
+                         "benchmarks/prover_sets.py, the polynomial cases, z3's fragment")
     ap.add_argument("--work", type=float, default=PROVE_WORK["standard"],
                     help="work budget per case (--set; default the standard precision's)")
     ap.add_argument("--json", metavar="FILE", help="keep the rows of --set in FILE")
@@ -286,7 +298,7 @@ def main() -> None:
     if a.compare:
         raise SystemExit(1 if compare(*a.compare) else 0)
     if a.set:
-        held_out_table(a.work, a.seconds, a.json)
+        held_out_table(a.work, a.seconds, a.json, a.set)
         return
     if a.metitarski:
         metitarski_table(a.metitarski, a.sample, a.seed, a.seconds, a.unbounded)

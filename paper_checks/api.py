@@ -49,6 +49,7 @@ from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, rec
 from paper_checks.prover import inputs as prover_inputs
 from paper_checks.prover.inputs import whole
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
+from paper_checks.run.memory import memory_limit
 from paper_checks.run.runner import Result, run_all, run_claim
 from paper_checks.search.loop import SearchResult, search, search_budget
 from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix, range_setting
@@ -94,7 +95,8 @@ __all__ = [
     # running
     "claims", "check", "run", "explore", "write_report", "Result", "EXPLORE_STREAM",
     # proving
-    "prove", "prove_expr", "prove_claim", "search_then_prove", "recheck", "ProofResult", "Certificate",
+    "prove", "prove_expr", "prove_claim", "claim_domain", "search_then_prove", "recheck", "ProofResult",
+    "Certificate",
     # binary labels y in {-1, +1} and margin losses phi(y t)
     "Sign", "BinaryNoise", "binary_noise", "symmetric_binary_noise", "sample_binary_labels", "binary_noisy_risk",
     "unbiased_margin_loss", "alpha_weighted_margin_loss", "unbiased_loss", "alpha_weighted_loss",
@@ -144,6 +146,15 @@ def _timeout(timeout: Any) -> float | None:
     return None if timeout is None else limit_seconds("timeout", timeout)
 
 
+def _memory(memory: Any) -> int | str | None:
+    """A memory limit as the API takes it, checked at the door: ``"auto"`` (the default share of the machine,
+    :func:`paper_checks.run.memory.default_limit`), ``None`` (none), a number of bytes, or a size (``"2G"``)
+    given back as bytes. A one-line ``TypeError``/``ValueError`` otherwise."""
+    if isinstance(memory, str) and memory.strip().lower() == "auto":
+        return "auto"
+    return memory_limit("memory", memory)
+
+
 def _names(name: str, v: Any, what: str = "strings") -> list[str]:
     """``v`` as a list of strings (claims modules, claim ids, paper ids, report formats: ``what``): a ``TypeError``
     naming ``name`` for a lone string (whose characters would be taken one by one), something not iterable, or
@@ -170,7 +181,7 @@ def _as_list(name: str, v: Any) -> list[Any]:
 def _formats(formats: Any) -> list[str]:
     """Report formats: a list of names from :data:`paper_checks.report.FORMATS` (``KeyError: 'pdf'`` before)."""
     got = _names("formats", formats, "format names")
-    bad = [f for f in got if f not in report.FORMATS]
+    bad: list[str | list[str]] = [f for f in got if f not in report.FORMATS]  # quoted below, or got itself
     if bad or not got:
         raise ValueError(f"unknown report format {(bad or [got])[0]!r} in formats; choose from "
                          f"{', '.join(report.FORMATS)}")
@@ -185,11 +196,14 @@ def _claim(claim_id: str, modules: Iterable[str]) -> Claim:
 
 
 def check(claim_id: str, *, precision: str = "standard", seed: int = 0, backend: str | None = None,
-          modules: Iterable[str] = (), timeout: float | None = None) -> Evidence:
+          modules: Iterable[str] = (), timeout: float | None = None, memory: int | str | None = "auto") -> Evidence:
     """Run one claim's check, as ``python -m paper_checks run --claim ID`` does, and return its evidence.
 
     ``timeout`` (seconds; default ``None``, no limit, the check runs in this process) runs the check in a
     worker process stopped after that long (its evidence's numbers then come back as plain JSON values).
+    ``memory`` is that worker's memory limit (:func:`_memory`): a number of bytes or a size (``"2G"``, ``"512M"``)
+    runs the check in a worker process with that limit, even without ``timeout``; ``"auto"`` (default) is the
+    command line's default share of the machine wherever the check runs in a worker; ``None`` no limit.
 
     Raises
     ------
@@ -198,10 +212,11 @@ def check(claim_id: str, *, precision: str = "standard", seed: int = 0, backend:
     RuntimeError
         When the check itself raised, timed out or ended its process (the message ends with its traceback).
     """
-    seed, timeout = _seed(seed), _timeout(timeout)
+    seed, timeout, memory = _seed(seed), _timeout(timeout), _memory(memory)
     c = _claim(claim_id, modules)
-    if timeout is not None:
-        r = run_all([c], _precision(precision), seed, get_backend(backend), show_progress=False, timeout=timeout)[0]
+    if timeout is not None or memory not in ("auto", None):
+        r = run_all([c], _precision(precision), seed, get_backend(backend), show_progress=False, timeout=timeout,
+                    memory=memory, isolate=True)[0]
     else:
         r = run_claim(c, _precision(precision), seed, get_backend(backend))
     if r.evidence is None:
@@ -221,7 +236,7 @@ def _expand(ids: Sequence[str], modules: Iterable[str]) -> list[str]:
 
 def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str = "standard", seed: int = 0,
         backend: str | None = None, jobs: int = 1, modules: Iterable[str] = (),
-        timeout: float | None = None) -> list[Result]:
+        timeout: float | None = None, memory: int | str | None = "auto") -> list[Result]:
     """Run the claims named by ``ids`` and the claims of ``papers`` (all claims when both are empty), as
     ``python -m paper_checks run --claim ID --paper PAPER`` does; results in registry order.
 
@@ -232,12 +247,14 @@ def run(ids: Sequence[str] = (), papers: Sequence[str] = (), *, precision: str =
     one). ``jobs`` > 1 runs them on a process pool (:func:`paper_checks.run.runner.run_all` also takes any
     executor). ``timeout`` (seconds per claim; default ``None``, no limit) runs them in worker processes,
     even with ``jobs=1``: a claim over it, or one that calls ``sys.exit``, is that claim's error.
+    ``memory`` is each worker's memory limit, as in :func:`check` (a claim over it is that claim's error, the
+    others run on); a number of bytes or a size runs the claims in worker processes even with ``jobs=1``.
     """
-    seed, timeout, jobs = _seed(seed), _timeout(timeout), whole("jobs", jobs, 1)
+    seed, timeout, jobs, memory = _seed(seed), _timeout(timeout), whole("jobs", jobs, 1), _memory(memory)
     modules, papers = _names("modules", modules), _names("papers", papers)
     chosen = select(papers, _expand(ids, modules), modules)
     return run_all(chosen, _precision(precision), seed, get_backend(backend), show_progress=False, jobs=jobs,
-                   timeout=timeout)
+                   timeout=timeout, memory=memory)
 
 
 def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[str] | Mapping[str, Any] = (),
@@ -276,7 +293,7 @@ def _setting(results: list[Result], name: str, given: Any) -> Any:
     """The precision or seed of ``results`` (``given`` when not ``None``); one value, or a ``ValueError``."""
     if given is not None:
         return given
-    found = {getattr(r, name, None) for r in results} - {None}
+    found: set[Any] = {getattr(r, name, None) for r in results} - {None}
     if len(found) > 1:
         raise ValueError(f"the results ran with different {name}s {sorted(found)}; give {name}= to label the report")
     if not found:
@@ -291,7 +308,7 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
     ``counterexample``, ``undefined`` or ``undecided``). ``set`` narrows the domain as in :func:`explore`
     (``["b=2"]`` pins a Real, which the prover substitutes exactly). ``work`` is the work budget (units of
-    :mod:`paper_checks.prover.work`, counted the same on every machine; default the standard precision's,
+    :mod:`paper_checks.work`, counted the same on every machine; default the standard precision's,
     :data:`paper_checks.context.PROVE_WORK`), ``seconds`` the wall-clock net, counted from the call: it returns
     within ``seconds + 2``."""
     begun = time.monotonic()
@@ -363,6 +380,21 @@ def search_then_prove(space: SearchSpace, ctx: Context, *, holds: str, fails: st
     searched.summary = (f"{searched.summary.rstrip()} The prover did not prove it ({outcome}, work "
                         f"{proof.work:.3g} of {proof.work_budget:g} units, {proof.boxes} boxes): {why}")
     return searched
+
+
+def claim_domain(claim_id: str, *, set: Sequence[str] | Mapping[str, Any] = (),
+                 modules: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """Where :func:`explore` searches and :func:`prove_claim` proves a claim, with ``set`` as they take it: each
+    coordinate's range and open ends, the statement's own range beside a narrower one (``"statement"``), the
+    declared range beside one ``set`` narrowed (``"declared"``) and how a folded point is folded
+    (:meth:`SearchSpace.domain`). A proof is a proof on this domain: where a row has ``"statement"`` or
+    ``"declared"``, it is one of that narrower statement. Raises ``ValueError`` for a claim without a domain or a
+    bad override."""
+    c = _claim(claim_id, modules)
+    if c.space is None:
+        raise ValueError(f"claim {claim_id!r} declares no search domain")
+    declared = c.space()
+    return _narrowed(declared, set).domain(declared)
 
 
 def write_report(results: list[Result], out: str | Path, formats: Sequence[str] = ("md", "html", "json"), *,

@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from paper_checks.commands.arguments import (
     add_executor_arguments,
+    add_memory_argument,
     add_timeout_argument,
     formats_arg,
     prove_seconds_arg,
@@ -34,11 +35,6 @@ from paper_checks.context import PRECISIONS, PROVE_WORK
 from paper_checks.run.isolation import stop_signals, stop_status
 
 __all__ = ["UsageError", "expand_claim_patterns", "load_modules", "main", "shutil_width"]
-
-
-#: ``loss``/``losses --timeout``'s default, seconds per property (:data:`paper_checks.trials.limits.DEFAULT_TIMEOUT`,
-#: not imported: the parser loads no SymPy; tests/paper_checks/commands/test_arguments.py checks they agree)
-LOSS_TIMEOUT = 10.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -62,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--quiet", action="store_true", help="no progress bar")
     add_executor_arguments(r)
     add_timeout_argument(r)
+    add_memory_argument(r)
     _add_module_option(r)
     _add_list_parser(sub)
     _add_show_parser(sub)
@@ -166,15 +163,19 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--quiet", action="store_true", help="no progress bar")
     add_executor_arguments(s)
     add_timeout_argument(s, "run (claim and seed)")
+    add_memory_argument(s, "run (claim and seed)")
     _add_module_option(s)
 
 
 def _add_readme_parser(sub: argparse._SubParsersAction) -> None:
-    r = sub.add_parser("readme", help="rewrite README.md's findings and verdict table from a report")
+    r = sub.add_parser("readme", help="rewrite README.md's findings and verdict table (and docs/verdicts.md) from a report")
     r.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
                    help="the JSON report to read (default: reports/report.json)")
     r.add_argument("--readme", type=Path, default=Path("README.md"), metavar="PATH", help="default: README.md")
-    r.add_argument("--check", action="store_true", help="write nothing; exit 1 when the README differs")
+    r.add_argument("--verdicts-page", type=Path, default=None, metavar="PATH",
+                   help="the page of full summaries to rewrite too (default: docs/verdicts.md beside the README, "
+                        "when it exists)")
+    r.add_argument("--check", action="store_true", help="write nothing; exit 1 when the README (or the page) differs")
 
 
 def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
@@ -189,8 +190,9 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--kind", choices=("simplex", "margin"), default="simplex",
                     help="simplex: losses L(f, e_y) of the probability simplex (default); margin: margin losses "
                          "phi(y t) of binary labels y in {-1, +1} (--loss names them, --classes is not used)")
-    add_timeout_argument(ls, default=LOSS_TIMEOUT, help="seconds each property of each loss may take before it is "
-                         f"undecided (default {LOSS_TIMEOUT:g}; 0 for none)")
+    add_timeout_argument(ls, default=None, help="a wall-clock safety net per property, in seconds (at most 1e6; 0 "
+                         "or none: no net of its own); each property stops at a limit of counted work, the same on "
+                         "every machine, and by default the net is the work meter's own (200 s)")
     one = sub.add_parser("loss", help="trial a loss given as a SymPy expression in p (the labelled probability)")
     one.add_argument("expr", metavar="EXPR", help='e.g. "(1 - p**0.5)/0.5" or "-log(p)" '
                      '(numbers, p (v with --margin), + - * / **, log exp sqrt Abs Min Max Heaviside sign tanh '
@@ -200,8 +202,9 @@ def _add_loss_parsers(sub: argparse._SubParsersAction) -> None:
     one.add_argument("--json", type=Path, default=None, metavar="PATH")
     one.add_argument("--margin", action="store_true",
                      help='EXPR is a margin loss phi(v) in v = y t, e.g. "Max(0, 1 - v)" or "1/(1 + exp(v))"')
-    add_timeout_argument(one, default=LOSS_TIMEOUT, help="seconds each property may take before it is undecided "
-                         f"(default {LOSS_TIMEOUT:g}; 0 for none)")
+    add_timeout_argument(one, default=None, help="a wall-clock safety net per property, in seconds (at most 1e6; 0 "
+                         "or none: no net of its own); each property stops at a limit of counted work, the same on "
+                         "every machine (default net: the work meter's own, 200 s)")
     one.add_argument("--param", action="append", default=[], metavar="NAME=LO..HI",
                      help="a parameter of EXPR and its range (integers, HI may be oo) or values (NAME=a,b,c), "
                           "repeatable: every property at every combination of the values (at most 36), stated")

@@ -10,7 +10,7 @@ import numpy as np
 from paper_checks.precisions import PRECISIONS
 from simulate.engine.backend import Backend
 
-#: the prover's work budget at each precision, in units of :mod:`paper_checks.prover.work` (counted, the same on every
+#: the prover's work budget at each precision, in units of :mod:`paper_checks.work` (counted, the same on every
 #: machine; one unit is about a second on a quiet 2-core laptop): ``explore --prove``,
 #: :func:`api.prove_claim` and a claim's own ``prove(..., work=ctx.prove_work)`` read it here, so that a precision
 #: means one budget everywhere

@@ -118,6 +118,8 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
     live = [True]  # set false first thing on the way out: from there on the handler raises nothing
 
     def _fire(signum: int, frame: object) -> None:
+        if live[0] and any(cut(frame) for cut in _UNCUT):  # a block opening or closing: the timer fires again
+            return
         if live[0] and _held[0]:  # in a step that must not be cut in two (:func:`held`): raised as it ends
             _pending[:] = [_own(error(seconds))]
         elif live[0]:
@@ -158,6 +160,19 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
             signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - start), 1e-3), outer_every)
 
 
+#: tests of the interrupted frame where a limit's raise would cut bookkeeping in two (registered with
+#: :func:`never_cut`): the limit's repeating timer fires again a moment later instead
+_UNCUT: list[Callable[[Any], bool]] = []
+
+
+def never_cut(test: Callable[[Any], bool]) -> None:
+    """Register ``test(frame)``: where it is true for the frame a limit's alarm interrupts, the raise waits for the
+    timer's next repeat (:mod:`paper_checks.work` registers its blocks' opening and closing: a raise there left a
+    limit open for every later test of a worker)."""
+    if test not in _UNCUT:
+        _UNCUT.append(test)
+
+
 #: how many :func:`held` blocks are open, and the limit that came up in them (raised as the last one ends)
 _held = [0]
 _pending: list[BaseException] = []
@@ -180,7 +195,7 @@ def held() -> Iterator[None]:
 
 def raise_or_hold(exc: BaseException) -> None:
     """Raise ``exc``, a limit's stop (marked as the limit's own), now, or where a :func:`held` block is open, as that
-    block ends (the work meter of :mod:`paper_checks.prover.work` stops so too)."""
+    block ends (the work meter of :mod:`paper_checks.work` stops so too)."""
     setattr(exc, OWN, True)
     if _held[0]:
         _pending[:] = [exc]

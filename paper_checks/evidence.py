@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from paper_checks.jsonable import exact_values, jsonable
+from paper_checks.search.params.domain import narrower, row_text
 from paper_checks.search.result import Outcome
 from theory.validators import quoted
 
@@ -171,6 +172,7 @@ class Evidence:
         numbers: dict[str, Any] | None = None,
         key: str = "proof",
         figures: list[str] | None = None,
+        space: Any = None,
     ) -> Evidence:
         """The evidence of a finished proof (the one road from a certificate to ``proved``).
 
@@ -181,6 +183,9 @@ class Evidence:
         holds : what was proved, e.g. ``"Eq. 7's bounds hold for c = 2..8"``
         numbers : the check's other numbers; the proof's JSON is added under ``key``
         figures : figure names
+        space : the :class:`~paper_checks.search.params.SearchSpace` proved on, where given: the summary names its
+            domain, and one narrower than the statement's (its ``statement_domain``) as a proof of that narrower
+            statement; its rows go into ``numbers["domain"]``
 
         Returns
         -------
@@ -200,7 +205,13 @@ class Evidence:
         nums.setdefault(key, result.to_json())
         tight = cert.to_json()["tight_boundaries"]
         how = ", ".join(f"{m} {n}" for m, n in sorted(cert.methods().items()))
-        return cls("proved", "prover", f"Proved: {holds} on the whole declared domain, over {len(cert.records)} "
+        where = "on the whole declared domain"
+        if space is not None:
+            rows = nums.setdefault("domain", space.domain())
+            smaller = narrower(rows)
+            where = (f"only on a domain narrower than the statement's ({smaller}), a proof of that narrower "
+                     "statement" if smaller else f"on {', '.join(row_text(r) for r in rows)}")
+        return cls("proved", "prover", f"Proved: {holds} {where}, over {len(cert.records)} "
                    f"closures ({how}; {len(cert.pieces)} pieces; smallest rigorous lower bound "
                    f"{cert.smallest_lower:.3g}; {tight} closed at points where the margin is exactly 0).",
                    nums, figures=list(figures or []))
@@ -215,6 +226,7 @@ class Evidence:
         numbers: dict[str, Any] | None = None,
         key: str = "proof",
         figures: list[str] | None = None,
+        space: Any = None,
     ) -> Evidence:
         """The evidence of any prover result (:func:`paper_checks.prover.prove`), whatever its outcome.
 
@@ -225,6 +237,7 @@ class Evidence:
         fails : what a counterexample shows (default: ``"<holds> fails"``)
         numbers : the check's other numbers; the result's JSON is added under ``key``
         figures : figure names
+        space : the space proved on, where given (see :meth:`from_certificate`)
 
         Returns
         -------
@@ -237,7 +250,7 @@ class Evidence:
         if outcome not in ("proved", "counterexample", "undefined", "undecided"):
             raise ValueError(f"from_proof needs a ProofResult, got {result!r}")
         if outcome == "proved":
-            return cls.from_certificate(result, holds=holds, numbers=numbers, key=key, figures=figures)
+            return cls.from_certificate(result, holds=holds, numbers=numbers, key=key, figures=figures, space=space)
         nums = dict(numbers or {})
         nums.setdefault(key, result.to_json())
         figs = list(figures or [])

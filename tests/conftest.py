@@ -48,6 +48,11 @@ test_backends.__test__ = False  # type: ignore[attr-defined]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "host_only: the code under test is NumPy by design; run on numpy only")
+    # pytest-xdist's workers start after this hook, with this environment: they run under the command line's one
+    # hash seed (paper_checks/__main__.py), so that a prover test takes the route a user's command takes
+    from paper_checks.__main__ import HASH_SEED
+
+    os.environ.setdefault("PYTHONHASHSEED", HASH_SEED)
 
 
 @pytest.fixture(autouse=True)
@@ -133,28 +138,3 @@ def isolated_registry() -> Any:
         live.update(old)
 
 
-#: the loss trials' per-property time limit in tests, for a default one (see :func:`_trial_limits_no_load_reaches`)
-NO_LOAD_REACHES = 600.0
-
-
-@pytest.fixture(autouse=True)
-def _trial_limits_no_load_reaches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The loss trials cut a property at 10 s of wall-clock time by default (``--timeout``) and call it
-    undecided; on a machine shared with other jobs a property that takes one second alone can take ten, and a
-    test's outcome would depend on the load. In tests a default limit becomes :data:`NO_LOAD_REACHES`; a test
-    that gives a limit of its own (those of the limits themselves, with a computation that never ends) keeps it.
-    """
-    from paper_checks.trials import margin as mt
-    from paper_checks.trials import simplex as lt
-
-    loss_trial, margin_trial = lt.trial, mt.trial
-
-    def trial(loss: Any, cs: Any = range(2, 11), precision: str = "standard",
-              timeout: float | None = lt.DEFAULT_TIMEOUT) -> Any:
-        return loss_trial(loss, cs, precision, NO_LOAD_REACHES if timeout == lt.DEFAULT_TIMEOUT else timeout)
-
-    def margin(loss: Any, time_limit_s: float = mt.TIME_LIMIT) -> Any:
-        return margin_trial(loss, NO_LOAD_REACHES if time_limit_s == mt.TIME_LIMIT else time_limit_s)
-
-    monkeypatch.setattr(lt, "trial", trial)
-    monkeypatch.setattr(mt, "trial", margin)

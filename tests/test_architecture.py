@@ -232,11 +232,11 @@ ROOMS = {
 }
 #: the top-level modules of paper_checks/: the shared core and the public surfaces, nothing else
 TOP_LEVEL = {"__main__", "api", "cli", "context", "deadline", "described", "evidence", "figdata", "files", "jsonable",
-             "precisions", "pytest_plugin", "registry", "stage"}
+             "precisions", "pytest_plugin", "registry", "stage", "work"}
 #: the layer order of docs/design.md, from below; a module imports at its top only from its layer or below
 LAYERS = (
     ("paper_checks.jsonable", "paper_checks.described", "paper_checks.files", "paper_checks.context",
-     "paper_checks.deadline", "paper_checks.stage", "paper_checks.precisions"),
+     "paper_checks.deadline", "paper_checks.stage", "paper_checks.precisions", "paper_checks.work"),
     ("paper_checks.search",),
     ("paper_checks.prover",),
     ("paper_checks.trials",),

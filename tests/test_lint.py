@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-TREE = ("theory", "simulate", "paper_checks", "figures", "tests", "benchmarks", "examples")
+TREE = ("theory", "simulate", "paper_checks", "figures", "tests", "benchmarks", "examples", "docs")
 
 
 def _ruff() -> list[str] | None:

@@ -1,17 +1,15 @@
 """Embedding losses under uniform label noise: exact derivations (SymPy only).
 
-Le & Odobez 2019, *reconstructed*: the source is an abstract, so the setting and the
-claims are a reconstruction, written out here. ``c`` balanced classes; uniform
-noise ``T = (1 - eta) I + eta/(c - 1) (J - I)`` independent of ``x``; two (three) examples drawn
-independently, each with its own noisy label; a pair is *observed positive* when the observed
-labels agree. Margin ("marginal") loss ``l+(D) = [alpha + D - beta]_+`` on a positive pair,
+Le & Odobez 2019, *reconstructed*: the source is an abstract, so the setting and the claims are a reconstruction,
+written out here. ``c`` balanced classes; uniform noise ``T = (1 - eta) I + eta/(c - 1) (J - I)`` independent of
+``x``; two (three) examples drawn independently, each with its own noisy label; a pair is *observed positive* when
+the observed labels agree. Margin ("marginal") loss ``l+(D) = [alpha + D - beta]_+`` on a positive pair,
 ``l-(D) = [alpha - D + beta]_+`` on a negative one; triplet loss ``[D_ap - D_an + alpha]_+``.
 
-Notation of the risks. ``P = E[l+(D) | truly positive]``, ``N = E[l-(D) | truly negative]`` (what
-the clean risks weigh), ``P' = E[l-(D) | truly positive]``, ``N' = E[l+(D) | truly negative]``
-(what a flipped pair contributes). With balanced (1:1) sampling the clean risk is
-``R = (P + N)/2``; with natural sampling (pairs uniform, positives at their rate ``1/c``) it is
-``R_nat = P/c + (c - 1) N/c``.
+Notation of the risks. ``P = E[l+(D) | truly positive]``, ``N = E[l-(D) | truly negative]`` (what the clean risks
+weigh), ``P' = E[l-(D) | truly positive]``, ``N' = E[l+(D) | truly negative]`` (what a flipped pair contributes).
+With balanced (1:1) sampling the clean risk is ``R = (P + N)/2``; with natural sampling (pairs uniform, positives at
+their rate ``1/c``) it is ``R_nat = P/c + (c - 1) N/c``.
 
 What is derived here:
 
@@ -34,11 +32,11 @@ What is derived here:
   the positive-pair risk is negative: minimising the noisy risk pushes true positives apart.
   For ``0 < eta < eta_nat`` and ``c >= 3``, ``lambda < 1/c``: the noisy risk is *not* affine in the
   natural clean risk itself (its minimiser trades positives for negatives differently).
-- :func:`triplet_linear_regime` and :func:`triplet_uniform` -- on the unit sphere the hinge of the
+- :func:`triplet_linear_regime` and :func:`triplet_uniform_general` -- on the unit sphere the hinge of the
   triplet loss never clips iff ``alpha >= 2``; then with uniformly sampled classes
   ``R_eta - alpha = s (R - alpha)``, the same ``s``.
-- :func:`triplet_pattern` -- with a fixed class pattern (a multiset ``Pi`` of (anchor/positive
-  class, negative class) pairs) ``R_eta - alpha = s (R - alpha) + g sum_{(k,k') in Pi} (S_k - S_k')/|Pi|``,
+- :func:`triplet_relation` and :func:`triplet_extra` -- with a fixed class pattern ``Pi`` (a multiset of
+  (anchor/positive class, negative class) pairs), ``R_eta - alpha = s (R - alpha) + g mean_Pi (S_k - S_k')``,
   ``g = (1 - c eta/(c-1)) eta/(c-1)``, ``S_k = sum_i d_ik``: affine in the clean risk for every
   embedding iff every class is as often the anchor class as the negative class in ``Pi``.
 - :func:`pair_risks_points` / :func:`triplet_risks_points` -- the clean and noisy risks of an
@@ -472,11 +470,13 @@ def triplet_relation(cs: Iterable[int] = range(2, 6), pattern: str | Sequence[tu
     pair (0, 1) only), or an explicit list applied to every ``c``. ``slope_claim`` defaults to
     ``(1 - c eta/(c-1))^2``.
     """
+    if isinstance(pattern, str) and pattern not in ("uniform", "first"):  # not to be read as a list of characters
+        raise ValueError(f"pattern must be 'uniform', 'first' or a list of class pairs, got {pattern!r}")
     slope_claim = stated_signal() if slope_claim is None else slope_claim
     per_c, extra_ok, bal = {}, {}, {}
     for c in cs:
         c = check_classes(c)
-        pat = uniform_pattern(c) if pattern == "uniform" else [(0, 1)] if pattern == "first" else list(pattern)
+        pat = uniform_pattern(c) if pattern == "uniform" else [(0, 1)] if isinstance(pattern, str) else list(pattern)
         d = _distance_symbols(c)
         noisy = triplet_linear_risk(c, d, pat)
         clean = triplet_linear_risk(c, d, pat, 0)

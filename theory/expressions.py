@@ -29,7 +29,7 @@ import ast
 import decimal
 import re
 import time
-from typing import Any, Callable
+from typing import Any, Callable, TypeGuard, cast
 
 import mpmath
 import sympy
@@ -131,7 +131,7 @@ class _Reader:
     def check_tree(self, tree: ast.AST) -> None:
         nodes, stack = 0, [(tree, 0)]
         sums = [n for n in ast.walk(tree) if _is_sum(n)]
-        sum_indices = {n.args[1].elts[0].id for n in sums}
+        sum_indices = {_sum_parts(n)[0].id for n in sums}
         bounds = {id(n.args[1]) for n in sums}
         allowed_names = set(self.names) | set(CONSTANTS) | sum_indices
         min_max = sum(len(n.args) for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
@@ -244,7 +244,7 @@ class _Reader:
         return self.bounded(base**ex, node)
 
     def call(self, node: ast.Call) -> sympy.Expr:
-        name = node.func.id
+        name = cast(ast.Name, node.func).id  # check_tree admitted calls of plain names only
         if name == "Sum":
             return self.sum(node)
         args = [self.build(a) for a in node.args]
@@ -259,7 +259,7 @@ class _Reader:
         return self.bounded(fn(*args), node)
 
     def sum(self, node: ast.Call) -> sympy.Expr:
-        k, lo_node, hi_node = node.args[1].elts
+        k, lo_node, hi_node = _sum_parts(node)
         if k.id in self.names or k.id in CONSTANTS or k.id in FUNCTIONS:
             raise self.fail(f"the index of Sum must be a new one-letter name, not {k.id!r}", node)
         lo, hi = self.build(lo_node), self.build(hi_node)
@@ -285,12 +285,18 @@ def _chained(node: ast.AST, left: ast.AST) -> bool:
         isinstance(node.op, k) and isinstance(left.op, k) for k in kinds)
 
 
-def _is_sum(node: ast.AST) -> bool:
+def _is_sum(node: ast.AST) -> TypeGuard[ast.Call]:
     """``Sum(term, (k, a, b))`` with a plain name ``k``."""
     return (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Sum"
             and len(node.args) == 2 and not node.keywords and isinstance(node.args[1], ast.Tuple)
             and len(node.args[1].elts) == 3 and isinstance(node.args[1].elts[0], ast.Name)
             and len(node.args[1].elts[0].id) == 1)
+
+
+def _sum_parts(node: ast.Call) -> tuple[ast.Name, ast.expr, ast.expr]:
+    """The index ``k`` and the bounds ``a``, ``b`` of a ``Sum(term, (k, a, b))`` that :func:`_is_sum` accepted."""
+    k, lo, hi = cast(ast.Tuple, node.args[1]).elts
+    return cast(ast.Name, k), lo, hi
 
 
 def _op_word(node: ast.AST) -> str:

@@ -345,6 +345,77 @@ def eq11_margin(c: Any = C, q: Any = Q, k: Any = K) -> sympy.Expr:
     return eq7_width(c, q) - eq11_lhs(q, k)
 
 
+def eq11_q_star(c: int, k: Any) -> sympy.Expr | None:
+    """The exact boundary ``q*(k, c)`` of Eq. 11 in ``q`` where it has a closed form, else ``None``.
+
+    Where ``d = 1`` (``(1-q)^(1/q) <= k``: always for ``k >= 1/e``), the margin of :func:`eq11_margin` is
+    ``(c^(1-q) + k^q - 2)/q``, decreasing in ``q`` from ``(c - 1)/q > 0`` to ``k - 1 < 0`` at ``q = 1``: its one
+    root solves ``c^(1-q) + k^q = 2``. With ``c = b^m`` and ``1/k = b^j`` powers of one integer ``b``, the
+    substitution ``x = b^(-q)`` makes it the polynomial ``c x^m + x^j = 2``, whose root in ``[1/b, 1)`` gives
+    ``q* = -log(x)/log(b)`` exactly (``log_c((c+1)/2)`` at ``k = 1/c``). ``d = 1`` at that root is checked at 50
+    digits (it is an inequality with room, never a tie, on these roots); ``None`` where it fails, where ``c`` and
+    ``1/k`` are not powers of one integer, or where the polynomial's degree exceeds 2 (its root in radicals is
+    then longer than a reader can use; the float bisection stands) (Zhang & Sabuncu 2018, Eqs. 10-11).
+
+    Parameters
+    ----------
+    c : the number of classes, an integer ``>= 2``
+    k : the truncation level, a rational in ``(0, 1)`` with ``k c >= 1``
+
+    Returns
+    -------
+    The exact ``q*`` (a SymPy expression), or ``None`` where no closed form is found.
+
+    References
+    ----------
+    Z. Zhang and M. R. Sabuncu (2018). Generalized Cross Entropy Loss for Training Deep Neural Networks with
+    Noisy Labels. NeurIPS 2018, Eqs. (10)-(11).
+
+    Examples
+    --------
+    >>> eq11_q_star(2, sympy.Rational(1, 2))
+    log(3/2)/log(2)
+    >>> eq11_q_star(3, sympy.Rational(1, 3))
+    log(2)/log(3)
+    >>> eq11_q_star(3, sympy.Rational(1, 2)) is None
+    True
+    """
+    c = check_classes(c)
+    k = sympy.nsimplify(check_k(k), rational=True)
+    if not (k.is_Rational and k.p == 1 and k * c >= 1):
+        return None
+    n = int(k.q)
+    base = next((b for b in range(2, min(c, n) + 1) if _power_of(c, b) and _power_of(n, b)), None)
+    if base is None:
+        return None
+    m, j = _power_of(c, base), _power_of(n, base)
+    if max(m, j) > 2:
+        return None
+    x = sympy.Symbol("x", positive=True)
+    roots = [r for r in sympy.Poly(c * x**m + x**j - 2, x).real_roots()
+             if sympy.Rational(1, base) <= r < 1]
+    if len(roots) != 1:
+        return None
+    root = roots[0]
+    if isinstance(root, sympy.CRootOf):  # degree 2: its radical form
+        root = next(r for r in sympy.roots(c * x**m + x**j - 2, x, filter="R")
+                    if abs(sympy.N(r - roots[0], 50)) < sympy.Float("1e-40"))
+    q_star = sympy.log(sympy.radsimp(1 / root)) / sympy.log(base)
+    if not 0 < sympy.N(q_star, 50) <= 1:
+        return None
+    if sympy.N((1 - q_star) ** (1 / q_star) - k, 50) > 0:  # d > 1 there: the margin is not the one solved
+        return None
+    return q_star
+
+
+def _power_of(n: int, b: int) -> int:
+    """The exponent ``e >= 1`` with ``b^e = n``, or 0 where ``n`` is no power of ``b``."""
+    e, v = 0, 1
+    while v < n:
+        v, e = v * b, e + 1
+    return e if v == n else 0
+
+
 # ---------------------------------------------------------------- plain-Python versions
 def lq_float(t: float, q: float) -> float:
     """``(1 - t^q)/q`` in floating point (``q`` in (0, 1])."""

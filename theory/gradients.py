@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Sequence, TypeAlias
 
 import sympy
 
@@ -39,7 +39,7 @@ from theory import losses as sl
 from theory.simplex import check_classes, resolve_abs, softmax_point
 from theory.symmetry import label_closed_form
 
-Expr = sympy.Expr
+Expr: TypeAlias = sympy.Expr
 
 P = sympy.Symbol("p", positive=True)
 """``p_y``, the softmax output for the (observed) label; in ``(0, 1)`` for softmax outputs."""

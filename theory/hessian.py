@@ -124,7 +124,10 @@ def check_sizes(sizes: Sequence[int]) -> tuple[int, ...]:
 def parameter_symbols(sizes: Sequence[int]) -> Parameters:
     """Real symbols ``W{l}[i,j]`` and ``b{l}[j]`` for a network of the given sizes."""
     sizes = check_sizes(sizes)
-    Ws, bs, flat, blocks = [], [], [], []
+    Ws: list[sympy.Matrix] = []
+    bs: list[sympy.Matrix] = []
+    flat: list[sympy.Symbol] = []
+    blocks: list[tuple[str, int, int, int]] = []
     for layer, (din, dout) in enumerate(zip(sizes[:-1], sizes[1:])):
         W = sympy.Matrix(din, dout, lambda i, j: sympy.Symbol(f"W{layer}[{i},{j}]", real=True))
         b = sympy.Matrix(1, dout, lambda _, j: sympy.Symbol(f"b{layer}[{j}]", real=True))
@@ -195,6 +198,7 @@ def symbolic_logits(syms: Parameters, x: Sequence[Any], activation: str = "relu"
         if layer == L - 1:
             return list(a)
         if activation == "relu":
+            assert pattern is not None  # checked above: a hidden layer here means L > 1, which needs a pattern
             d = list(pattern[layer])
             if len(d) != a.shape[1]:
                 raise ValueError(f"pattern of layer {layer} has {len(d)} entries, the layer has {a.shape[1]} units")

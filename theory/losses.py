@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Sequence, TypeAlias
 
 import sympy
 
@@ -28,7 +28,7 @@ from theory.expressions import P, to_sympy
 from theory.loss_parameters import check_A, check_k, check_q
 from theory.validators import quoted
 
-Expr = sympy.Expr
+Expr: TypeAlias = sympy.Expr
 
 # P, imported from theory.expressions, is ``p = f_y``: the probability of the labelled class
 SCALAR = sympy.Symbol("t", positive=True)
@@ -253,6 +253,7 @@ class LossDefinition:
                 if k != j:
                     out += self.phi_other(to_sympy(f[k], "f"))
             return out
+        assert self.label is not None  # __post_init__: a loss without vector and separable forms has a label form
         return self.label.subs(P, to_sympy(f[j], "f"))
 
     def potential(self) -> tuple[Expr, Expr] | None:
@@ -413,7 +414,7 @@ def zoo_nce_rce(alpha: Any = 1, beta: Any = 1, A: Any = -4) -> LossDefinition:
                           normalized=NormalizedForm(alpha, -sympy.log(P), beta, -A * (1 - P)))
 
 
-MAX_TAYLOR_ORDER = int(D.TAYLOR_T.hi)
+MAX_TAYLOR_ORDER = int(D.TAYLOR_T.interval()[1])
 """Highest order of the Taylor CE (its terms are expanded)."""
 
 

@@ -10,6 +10,7 @@
   (:data:`paper_checks.precisions.DEFAULT_TIMEOUT`); :func:`seconds_or_none` -- a parsed limit as the run
   machinery takes it (``None``: no limit);
 * :func:`prove_work_arg` -- ``--prove-work``; :func:`formats_arg` -- ``--format``;
+* :func:`add_memory_argument`, :func:`memory_arg` -- ``--memory`` (:mod:`paper_checks.run.memory`);
 * :func:`add_executor_arguments`, :func:`executor_from_args` -- ``--jobs``, ``--scheduler``, ``--dask-local`` and
   the executor they ask for (:mod:`paper_checks.run.runner`).
 
@@ -92,6 +93,25 @@ def add_timeout_argument(parser: Any, what: str = "claim", help: str | None = No
     parser.add_argument("--timeout", type=timeout_arg, default=default, metavar="SECONDS",
                         help=help or f"time limit per {what}; one over it is its error ('timed out after N s') and "
                                      f"the rest run on (default by --precision: {defaults}; 0 for none)")
+
+
+def memory_arg(text: str) -> int | str | None:
+    """argparse type of ``--memory``: a size (``2G``, ``512M``; bytes), ``auto`` (the default share of the
+    machine) or ``none``/``0`` (no limit), by :func:`paper_checks.run.memory.parse_size`."""
+    from paper_checks.run.memory import parse_size
+    try:
+        return parse_size("--memory", text)
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--memory ")) from None
+
+
+def add_memory_argument(parser: Any, what: str = "claim") -> None:
+    """Add ``--memory SIZE`` (default ``auto``: half the machine's memory shared among the workers, at least
+    2 GiB; :func:`paper_checks.run.memory.default_limit`)."""
+    parser.add_argument("--memory", type=memory_arg, default="auto", metavar="SIZE",
+                        help=f"memory limit per {what} (2G, 512M, ...); one over it is its error ('over its memory "
+                             "limit of ...') and the rest run on (default auto: half the machine's memory shared "
+                             "among the workers, at least 2 GiB; none for no limit)")
 
 
 def timeout_from_args(args: Any, precision: str | None = None) -> float | None:

@@ -22,6 +22,7 @@ from paper_checks.prover.inputs import LEAST_SECONDS
 from paper_checks.registry import load
 from paper_checks.search.loop import MAX_BUDGET, search
 from paper_checks.search.params import NarrowingError, range_setting
+from paper_checks.search.params.domain import domain_lines, narrower, unfolded
 from paper_checks.search.result import Outcome
 from theory.validators import quoted, quoted_path
 
@@ -38,11 +39,12 @@ def explore(args: argparse.Namespace) -> int:
         raise UsageError(f"claim {quoted(claim_id)} declares no search domain; explorable claims: {explorable}")
     if budget < 10 or (budget > MAX_BUDGET and not getattr(args, "prove", False)):  # (--prove: boxes, no bound)
         raise UsageError(f"--budget must be from 10 to {MAX_BUDGET:.0e}, got {quoted(budget)}")
-    space, overrides = _override(c.space(), args.overrides)
+    declared = c.space()
+    space, overrides = _override(declared, args.overrides)
     if args.json is not None:  # checked before the search: a search is never lost to a bad path
         check_output_file(args.json, "explore --json")
     if getattr(args, "prove", False):
-        return _prove(c, space, overrides, args, start)
+        return _prove(c, space, overrides, args, start, declared)
     rng = Context(claim_id, seed=seed).rng(EXPLORE_STREAM)
     limit = timeout_from_args(args)
     try:
@@ -50,16 +52,17 @@ def explore(args: argparse.Namespace) -> int:
             res = search(space, budget, rng, progress=bar.update, time_limit=limit, interruptible=True)
     except ValueError as exc:  # e.g. an override that leaves no point satisfying the constraint
         raise UsageError(str(exc)) from None
-    _print_header(c, space, overrides)
+    _print_header(c, space, overrides, declared)
     print(f"evaluated {res.evaluated} margins (budget {budget}); smallest floating-point margin {res.worst_margin:.6g}")
     if res.worst:
-        print(f"worst case found (floating point): {json.dumps(jsonable(res.worst), default=str)}")
+        print(f"worst case found (floating point): {json.dumps(jsonable(unfolded(space, res.worst)), default=str)}")
     for note in res.notes:
         print(f"note: {note}")
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description, "seed": seed,
-                           "budget": budget, "overrides": overrides, "result": res.to_json()})
-    status = _conclude(res, budget)
+                           "domain": space.domain(declared), "budget": budget, "overrides": overrides,
+                           "result": res.to_json()})
+    status = _conclude(res, budget, space)
     if res.stopped:
         print(f"=> stopped early: {res.stopped}; the above is the best found so far", file=sys.stderr)
     return 128 + res.stop_signal if res.stop_signal else status
@@ -76,11 +79,11 @@ def _write_json(args: argparse.Namespace, doc: dict) -> None:
     print(f"wrote {args.json}")
 
 
-def _conclude(res: Any, budget: int) -> int:
+def _conclude(res: Any, budget: int, space: Any) -> int:
     """Print the search's outcome; the exit status (1: a verified counterexample, 3: the margin mostly raised)."""
     if res.verified:
         print("=> counterexample, verified in exact arithmetic (shrunk):")
-        for k, v in jsonable(res.counterexample).items():
+        for k, v in jsonable(unfolded(space, res.counterexample)).items():
             print(f"   {k} = {v}")
         print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
         return 1
@@ -128,7 +131,8 @@ def counters_table(counters: dict[str, dict[str, float]]) -> str:
     return "closures:\n" + "\n".join(rows)
 
 
-def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespace, start: float) -> int:
+def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespace, start: float,
+           declared: Any = None) -> int:
     """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided
     or undefined.
     ``--timeout`` (counted from ``start``) bounds the whole command; ``--prove-seconds`` is finite and positive."""
@@ -150,11 +154,11 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
             seconds = seconds if left is None else min(seconds, PROVE_SHARE * left)
             res = prove(space, args.budget, seconds, work=args.prove_work, search_first=PROVE_SEARCH, seed=args.seed)
     except TimedOut:
-        _print_header(c, space, overrides)
+        _print_header(c, space, overrides, declared)
         print(f"=> undecided: explore's --timeout of {timeout_from_args(args):g} s ran out (the prover was stopped "
               "in a step it could not interrupt itself)")
         return 4
-    _print_header(c, space, overrides)
+    _print_header(c, space, overrides, declared)
     print(f"prover: {res.boxes} boxes (budget {args.budget}), work {res.work:.3f} of {res.work_budget:g} units, "
           f"{res.seconds:.2f} s")
     if args.counters:
@@ -164,13 +168,15 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description,
                            "margin_proves": space.proves or c.statement, "budget": args.budget,
-                           "overrides": overrides, "proof": res.to_json(boxes=True)})
+                           "overrides": overrides, "domain": space.domain(declared),
+                           "narrower_than_statement": narrower(space.domain(declared)),
+                           "proof": _with_domain(res.to_json(boxes=True), space.domain(declared))})
     if res.outcome == "proved":
-        print(proved_line(c, space, overrides, res.certificate.to_json()))
+        print(proved_line(c, space, overrides, res.certificate.to_json(), declared))
         return 0
     if res.outcome == "counterexample":
         print("=> counterexample, verified in exact arithmetic (shrunk):")
-        for k, v in jsonable(res.counterexample).items():
+        for k, v in jsonable(unfolded(space, res.counterexample)).items():
             print(f"   {k} = {v}")
         print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
         return 1
@@ -185,29 +191,44 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
     return 4
 
 
-def proved_line(c: Any, space: Any, overrides: dict[str, Any], cert: dict[str, Any]) -> str:
+def _with_domain(proof: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The proof's JSON with the domain it covers written into its certificate too (the prover's certificate
+    names its pieces and boxes, not the ranges they split), so that a certificate read alone says where it holds."""
+    if proof.get("certificate") is not None:
+        proof["certificate"] = {"domain": rows, **proof["certificate"]}
+    return proof
+
+
+def proved_line(c: Any, space: Any, overrides: dict[str, Any], cert: dict[str, Any], declared: Any = None) -> str:
     """The verdict line of ``explore --prove`` on a proof: what ``margin >= 0`` on the (narrowed) domain proved.
     Where the claim's margin declares that this is not its statement (``SearchSpace.proves``: a weaker one, or
-    the negation of an existence claim), the line states that and no more, and points to ``run``'s verdict."""
+    the negation of an existence claim), the line states that and no more, and points to ``run``'s verdict. A
+    domain narrower than the statement's (declared so, or narrowed by ``--set`` from ``declared``) is named in
+    the line: the proof is one of that narrower statement, never the paper's."""
     details = (f"({cert['boxes']} boxes, {cert['pieces']} pieces, smallest rigorous lower bound "
                f"{cert['smallest_lower_bound']:.6g}, {cert['tight_boundaries']} boxes closed where the margin is "
                f"exactly 0; methods {cert['methods']})")
-    where = "the domain as narrowed by --set" if overrides else "the whole declared domain"
+    smaller = narrower(space.domain(declared))
+    where = (f"only on a domain narrower than the statement's ({smaller}): a proof of that narrower statement, not "
+             "of the paper's") if smaller else "on the whole declared domain (above)"
     if not space.proves:
-        return f"=> proved: the margin is >= 0 on {where} {details}"
-    narrowed = f", on the domain as narrowed by --set ({', '.join(f'{k} = {v}' for k, v in overrides.items())})" \
-        if overrides else ""
-    return (f"=> proved: {space.proves}{narrowed}; this is what the margin says, not the statement above: the "
+        return f"=> proved: the margin is >= 0 {where} {details}"
+    return (f"=> proved: {space.proves}, {where}; this is what the margin says, not the statement above: the "
             f"claim's verdict is run's, recorded as {c.expected} ({rerun_command(c)}) {details}")
 
 
-def _print_header(c: Any, space: Any, overrides: dict[str, Any]) -> None:
+def _print_header(c: Any, space: Any, overrides: dict[str, Any], declared: Any = None) -> None:
     """What ``explore`` and ``explore --prove`` print first: the claim, its margin (and, where a proof of it would
-    not prove the statement, what it would prove) and the narrowed domain."""
+    not prove the statement, what it would prove), the domain searched, each coordinate's range beside the
+    statement's where they differ, and the overrides."""
     print(f"claim: {c.id}\nstatement: {c.statement}")
     if space.description:
         print(f"margin: {space.description}" + ("" if space.proves else " (negative where the claim fails)"))
     if space.proves:
         print(f"margin >= 0 on the whole domain would prove only: {space.proves}")
+    rows = space.domain(declared)
+    print("domain" + (" (narrower than the statement's where a line says so):" if narrower(rows) else ":"))
+    for line in domain_lines(rows):
+        print(line)
     if overrides:
         print("domain overrides: " + ", ".join(f"{k} = {v}" for k, v in overrides.items()))

@@ -143,7 +143,8 @@ def _run_scheduled(args: argparse.Namespace, claims: list, backend: object, bar:
                 try:
                     got = runner.run_all(group, precision, args.seed, backend, show_progress=not args.quiet,
                                          jobs=jobs, executor=executor, timings=last,
-                                         timeout=timeout_from_args(args, precision), isolate=True, bar=bar)
+                                         timeout=timeout_from_args(args, precision), isolate=True, bar=bar,
+                                         memory=args.memory)
                 except runner.Interrupted as stop:  # the groups that finished are kept with the stopped one's
                     stop.results = [*done.values(), *stop.results]
                     raise

@@ -10,8 +10,9 @@ from typing import Any
 from paper_checks import report
 from paper_checks.commands.common import UsageError, last_report, shutil_width
 from paper_checks.files import earlier_report
-from paper_checks.registry import CATALOGUE, ENV_VAR, PAPERS, Claim, load
+from paper_checks.registry import CATALOGUE, ENV_VAR, PAPERS, Claim, load, tagged_source
 from paper_checks.report.writing import mixed_set
+from paper_checks.search.params.domain import domain_lines, narrower
 from theory.validators import cut, quoted
 
 
@@ -30,13 +31,21 @@ def show(args: argparse.Namespace) -> int:
     width = shutil_width()
     fill = lambda label, text: textwrap.fill(f"{label}: {text}", width, subsequent_indent="  ")  # noqa: E731
     print(f"{c.id}" + (" (reconstructed)" if c.reconstructed else ""))
-    print(fill("paper", report.cite(PAPERS[c.paper])))
+    print(fill("paper", tagged_source(report.cite(PAPERS[c.paper]))))  # by author and year; the files: below
     print(fill("source", report.source_citation(c)))
     files = [d for d in report.documents() if d.file in c.source]  # where each tag's text is, as the report lists
     if files:
         print(fill("documents", "; ".join(f"[{d.tag}] {d.file}" for d in files)))
     print(fill("statement", c.statement))
     print(f"expected: {c.expected}   method: {c.method}" + ("   explorable" if c.space is not None else ""))
+    if c.space is not None:  # where explore searches and explore --prove proves, beside the statement's range
+        try:
+            rows = c.space().domain()
+        except Exception:  # noqa: BLE001  (a user's space that raises: show the rest)
+            rows = []
+        if rows:
+            print("domain" + (" (narrower than the statement's where a line says so):" if narrower(rows) else ":"))
+            print("\n".join(domain_lines(rows)))
     e = last_report(args.report).get(c.id)
     if e is None:
         print(f"no evidence in {args.report}; run: {rerun_command(c)}")

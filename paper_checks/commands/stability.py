@@ -49,7 +49,8 @@ def stability(args: argparse.Namespace) -> int:
     try:
         with executor_from_args(args) as (executor, jobs):
             rows = st.run_stability(claims, seeds, args.precision, backend, on_result=on_result,
-                                    jobs=jobs, executor=executor, timeout=timeout_from_args(args))
+                                    jobs=jobs, executor=executor, timeout=timeout_from_args(args),
+                                    memory=args.memory)
     except st.StabilityInterrupted as stop:
         bar.close()
         why = f"stopped by signal {stop.signum}" if stop.signum != 2 else "stopped by Ctrl-C"

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import polygon, unbounded, work
+from paper_checks.prover import polygon, unbounded
 from paper_checks.search.params import SearchSpace
 
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import open_ends, others, posed, proved_once, recheck_problem

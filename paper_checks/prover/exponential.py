@@ -27,7 +27,7 @@ from typing import Any
 import mpmath
 import sympy
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.roots import outward
 from paper_checks.prover.subproblem import nested, proved_in, recheck_problem, replaced

@@ -19,8 +19,8 @@ from typing import Any, Callable
 import mpmath
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import work
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, status
 from paper_checks.prover.trace import Traced

@@ -50,7 +50,7 @@ def seconds(name: str, v: Any) -> float:
     return limit_seconds(name, v)
 
 
-#: the largest work budget (units of :mod:`paper_checks.prover.work`): about eleven days of work
+#: the largest work budget (units of :mod:`paper_checks.work`): about eleven days of work
 MAX_WORK = 1_000_000.0
 
 

@@ -29,8 +29,8 @@ from typing import Any
 
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.partial_min import JUMPS, uncharted
 from paper_checks.prover.subproblem import clipped, nested, open_ends, others, proved_once, recheck_problem, sampled

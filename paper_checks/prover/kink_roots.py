@@ -24,8 +24,8 @@ from typing import Any
 
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import nested, open_ends, proved_once, recheck_problem

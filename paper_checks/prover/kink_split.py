@@ -24,7 +24,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate

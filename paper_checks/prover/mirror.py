@@ -32,8 +32,8 @@ from typing import Any
 
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.concave import ends_open, plain, reread, second_rechecked
 from paper_checks.prover.normal import is_zero

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
-from paper_checks.prover import work
+from paper_checks import work
 
 #: whether a proof is running in this context (a sub-proof then keeps what the proof around it made)
 INSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("inside_a_proof", default=False)
@@ -81,21 +81,30 @@ class OutOfTime(BaseException):
 _WARM = [False]
 
 
+#: the function the warm-up proves with (:func:`paper_checks.prover.prove_expr.prove_expr`, which registers itself
+#: with :func:`warms_with`: this module is below it and imports no proof)
+_WARM_WITH: list[Callable[..., Any]] = []
+
+
+def warms_with(prove_expr: Callable[..., Any]) -> Callable[..., Any]:
+    """Register the function :func:`warm_up` proves its three margins with; returns it."""
+    _WARM_WITH[:] = [prove_expr]
+    return prove_expr
+
+
 def warm_up() -> None:
     """The process's one-time set-up, done once before its first proof and not counted: SymPy's lazy imports, z3's
-    first context, mpmath's constants. Counted, they made the first proof of a process cost more work than the same
-    proof after it, so that its route could depend on what ran before."""
-    if _WARM[0]:
+    first context, mpmath's constants, the printers and ``lambdify``. Counted, they made the first proof of a process
+    cost more work than the same proof after it, so that its route could depend on what ran before."""
+    if _WARM[0] or not _WARM_WITH:
         return
     _WARM[0] = True
     import sympy
-
-    from paper_checks.prover.prove_expr import prove_expr
 
     x = sympy.Symbol("x", real=True)
     before = work.calls()
     try:
         for margin in (sympy.log(1 + x) - x / (1 + x), x**2 - 2 * x + 1, sympy.exp(x) - 1 - x):
-            prove_expr(margin, {x: (0, 1)}, seconds=30, work=2)
+            _WARM_WITH[0](margin, {x: (0, 1)}, seconds=30, work=2)
     finally:
         work.uncount(work.calls() - before)

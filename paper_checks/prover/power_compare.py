@@ -32,8 +32,9 @@ from typing import Any
 
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import algebraic, work
+from paper_checks.prover import algebraic
 from paper_checks.prover.balls import ball_at, ball_lower
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, generic_point, groups, status

@@ -31,7 +31,7 @@ from typing import Any
 import sympy
 from sympy.polys.rings import ring
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.boxes import Box, generic_point, groups
 from paper_checks.prover.normal import defined_on
 from paper_checks.prover.subproblem import (

@@ -7,7 +7,7 @@ rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halv
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
 verified exactly and shrunk by the search's machinery (:func:`paper_checks.search.exact.verify`,
 :class:`paper_checks.search.shrinker.Shrinker`); ``search_first`` runs the counterexample search itself before
-the boxes. Every choice of the schedule is a share of a *work* budget (:mod:`paper_checks.prover.work`: counted,
+the boxes. Every choice of the schedule is a share of a *work* budget (:mod:`paper_checks.work`: counted,
 the same on every machine), so a proof's route and outcome depend on the margin, the domain, the budgets and the
 seed, not on the machine's speed or load. Work is checked between boxes and steps; a step that cannot stop itself
 (one trace of a very large margin, one SymPy call) is stopped by the meter :data:`ALARM_GRACE` units after the
@@ -41,10 +41,10 @@ from typing import Any
 
 import sympy
 
+from paper_checks import work as meter
 from paper_checks.deadline import deadline
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import charts, closures, gather, inputs, outset, searched, timebox
-from paper_checks.prover import work as meter
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
 from paper_checks.prover.certificate import Certificate, Record
@@ -77,7 +77,7 @@ MAX_BOXES = 2_000_000
 #: work units past its budget (and seconds past its wall-clock net) at which the prover stops a step that cannot
 #: stop itself (then what is left is reported without the SymPy work of :mod:`paper_checks.prover.gather`)
 ALARM_GRACE = 0.75
-#: the work budget (units of :mod:`paper_checks.prover.work`) of a proof given only ``seconds``, per second: a
+#: the work budget (units of :mod:`paper_checks.work`) of a proof given only ``seconds``, per second: a
 #: quiet 2-core laptop spends it in about three quarters of that time, so that there the budget decides and the
 #: wall-clock net fires only on a slower or busier machine (and says so)
 WORK_PER_SECOND = 0.75
@@ -432,7 +432,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
         ``None`` for none of its own (a sub-proof inside a proof: the outer net holds); the call returns within
         ``seconds + 2`` (in the main thread). When it fires, ``undecided`` says so, with the work it came at: the
         one outcome that depends on the machine
-    work : the work budget in units of :mod:`paper_checks.prover.work` (counted, the same on every machine): every
+    work : the work budget in units of :mod:`paper_checks.work` (counted, the same on every machine): every
         choice of the schedule is a share of it, and the proof stops when it is spent (a step that cannot stop
         itself, :data:`ALARM_GRACE` units later). ``None``: :data:`WORK_PER_SECOND` times ``seconds``
     shrink_evals : the most exact evaluations spent shrinking a counterexample

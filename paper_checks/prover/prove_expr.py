@@ -11,10 +11,10 @@ from typing import Any
 
 import sympy
 
+from paper_checks import work as meter
 from paper_checks.deadline import deadline
 from paper_checks.prover import inputs, unbounded
-from paper_checks.prover import work as meter
-from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up
+from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up, warms_with
 from paper_checks.prover.prove import ALARM_GRACE, WORK_PER_SECOND, ProofResult, prove
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 
@@ -89,6 +89,9 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
             pt[name] = lo_r + width * pt.pop(u)
         res.counterexample = pt
     return res
+
+
+warms_with(prove_expr)  # the process's warm-up proves with it (outset.warm_up)
 
 
 def _space(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]], simplices: dict[str, list[sympy.Symbol]],

@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.scaling import degree, identity
 from paper_checks.prover.subproblem import coordinate_of, nested, proved_once, recheck_problem

@@ -45,7 +45,7 @@ class ProofResult:
     remaining: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     undefined: Undefined | None = None  # outcome ``undefined``: the exact point where a node is not real
-    work: float = 0.0  # the work units spent (paper_checks.prover.work): the same on every machine
+    work: float = 0.0  # the work units spent (paper_checks.work): the same on every machine
     work_budget: float = 0.0  # the work budget it had
     counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, boxes, proofs
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import nested, proved_in, recheck_problem, replaced
 from paper_checks.prover.symbols import Coordinate

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from paper_checks import work as meter
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import work as meter
 from paper_checks.prover.result import ProofResult
 from paper_checks.search.loop import search
 from paper_checks.search.params import SearchSpace

@@ -39,8 +39,9 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import segments, work
+from paper_checks.prover import segments
 from paper_checks.prover.bound import decide_point, down, intervals
 from paper_checks.prover.boxes import Box, centre, generic_point
 from paper_checks.prover.normal import is_zero

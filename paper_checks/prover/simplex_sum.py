@@ -37,8 +37,8 @@ from typing import Any
 
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import work
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.subproblem import (

@@ -28,8 +28,8 @@ from typing import Any
 import sympy
 import z3
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut, held
-from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 
 #: the most milliseconds z3 spends on one margin (then the boxes go on)

@@ -13,7 +13,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero

@@ -38,7 +38,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.bound import decide_point
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero

@@ -31,8 +31,9 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import dominance, work
+from paper_checks.prover import dominance
 from paper_checks.prover.bound import down, intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Fn, Traced, Untraceable, compile_expr, raw_derivative

@@ -24,7 +24,8 @@ from typing import Any, Iterator
 
 import sympy
 
-from paper_checks.prover import scaling, valleys, work
+from paper_checks import work
+from paper_checks.prover import scaling, valleys
 from paper_checks.prover.bound import Closure, down, intervals
 from paper_checks.prover.boxes import Box, generic_point, groups
 from paper_checks.prover.gather import mid

@@ -3,7 +3,7 @@
 Some steps cannot interrupt themselves: a SymPy ``diff``, ``simplify``, ``solve`` or ``xreplace`` of a large
 margin runs in one call for as long as it takes, and a C extension does not even see an alarm.
 :func:`timebox` runs such a step in a child process (the worker of :mod:`paper_checks.run.isolation`)
-under a limit of *work* (:mod:`paper_checks.prover.work`: counted, so the step is given up at the same point on
+under a limit of *work* (:mod:`paper_checks.work`: counted, so the step is given up at the same point on
 every machine), and gives back its value, or :data:`OVERRAN` when the work ran out, so that the caller goes on
 with what it has (an ``undecided`` naming the step, never a hang). The work the child spent is charged to this
 process's meter. The wall clock is only a safety net: the child is ended with ``SIGKILL`` when the proof's own
@@ -22,7 +22,7 @@ by pickle: they must be picklable (SymPy expressions, numbers, ``Fraction``\\ s,
 them are; a compiled :class:`~paper_checks.prover.trace.Traced`, which holds closures, is not: send its
 ``expr`` and ``symbols``). A child costs a fork, a few milliseconds: box one step of SymPy work, not each
 interval evaluation. Where no child can be started (inside a daemonic process) the step runs here under
-:func:`paper_checks.prover.work.limit`, which interrupts pure-Python work at the same point.
+:func:`paper_checks.work.limit`, which interrupts pure-Python work at the same point.
 """
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ import multiprocessing
 import signal
 from typing import Any, Callable, Sequence
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut, timer_available
-from paper_checks.prover import work
 
 #: below this many work units a step is not started at all
 LEAST_SECONDS = 0.005
@@ -101,7 +101,7 @@ def timebox(fn: Callable[..., Any], args: Sequence[Any] = (), *, seconds: float,
     ----------
     fn : a module-level function (picklable); it runs in a forked child, so what it changes there is lost
     args : its arguments (picklable)
-    seconds : the most work units the step may spend (:mod:`paper_checks.prover.work`); at most
+    seconds : the most work units the step may spend (:mod:`paper_checks.work`); at most
         :data:`LEAST_SECONDS` or not a positive number: :data:`OVERRAN` at once, nothing started
     stage : what the step is, in words, for the error of a child that died ("second-order: critical point")
 

@@ -26,8 +26,8 @@ from typing import Any, Iterator
 
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.trace import Traced, derivative
 from paper_checks.prover.unbounded import HalfChart, LineChart, coordinate, inverse

@@ -2,9 +2,10 @@
 
 ``report.json`` (schema 1, docs/design.md "The runner") keeps every number a check returned; the
 human formats show readable tables of them and say where they shortened anything
-("shortened, see report.json"), never cutting silently. Every file is written to a temporary
-file in its target folder and moved into place with :func:`os.replace`, so a reader sees either
-the old report or the new one, never a half-written or mixed one.
+("shortened, see report.json"), never cutting silently. The whole set of files is written into a
+staging folder beside the report folder and the two are exchanged in one step, so a reader sees
+either the old set or the new one, never a half-written or mixed one
+(:mod:`~paper_checks.report.writing`).
 
 The modules, by what they hold:
 

@@ -14,6 +14,7 @@ from paper_checks.report.shared import (
     RECONSTRUCTED_LEGEND,
     anchor,
     counts,
+    domain_text,
     drawn_figure,
     incomplete,
     mismatch_flag,
@@ -106,6 +107,9 @@ def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None, shown: 
         o.append(f"<p><em>Reconstructed claim</em>: {_e(reconstructed_note(c))}</p>")
     o.append(f"<p><strong>Source</strong>: {_e(source_line(doc, c))}</p>")
     o.append(f"<p><strong>Statement</strong>: {_e(c['statement'])}</p>")
+    if domain_text(c):
+        o.append("<p><strong>Domain</strong> (where <code>explore</code> searches and <code>explore --prove</code> "
+                 f"proves): {_e(domain_text(c))}</p>")
     o += evidence_html(c)  # the same block as a notebook's Evidence/Result display
     return o + _figures(c, doc, fig_dir, shown)
 

@@ -11,6 +11,7 @@ from paper_checks.report.shared import (
     RECONSTRUCTED_LEGEND,
     anchor,
     counts,
+    domain_text,
     drawn_figure,
     incomplete,
     mismatch_flag,
@@ -82,8 +83,10 @@ def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> list
     out = [f"## `{c['id']}` — {c['verdict']}{mismatch_flag(c)}", ""]
     if c.get("reconstructed"):
         out += [f"*Reconstructed claim*: {reconstructed_note(c)}", ""]
-    out += [f"**Source**: {source_line(doc, c)}", "", f"**Statement**: {c['statement']}", "",
-            *evidence_md(c)]  # the same evidence block as a notebook's display of Evidence and Result
+    out += [f"**Source**: {source_line(doc, c)}", "", f"**Statement**: {c['statement']}", ""]
+    if domain_text(c):
+        out += [f"**Domain** (where `explore` searches and `explore --prove` proves): {domain_text(c)}", ""]
+    out += evidence_md(c)  # the same evidence block as a notebook's display of Evidence and Result
     return out + _figures(c, doc, fig_dir)
 
 

@@ -8,10 +8,15 @@ Two blocks of ``README.md`` are written from ``reports/report.json`` and nothing
   sentence recorded with :func:`paper_checks.registry.finding` only when the report's verdict is
   the one that sentence was written for, otherwise the report's own summary (so the README can
   never state a verdict the report does not have). Reconstructed claims are labelled as such in every bullet.
-- between ``<!-- verdicts:start -->`` and ``<!-- verdicts:end -->``, the verdict table.
+- between ``<!-- verdicts:start -->`` and ``<!-- verdicts:end -->``, the verdict table: one line per claim
+  (its verdict, method and statement, shortened), so that a newcomer reads it at a glance.
 
-:func:`readme_verdicts` reads the table back, for the test that compares the README with a fresh
-report.
+The full evidence of every claim (the report's whole summary and condition) goes to a page of its own,
+``docs/verdicts.md``, between ``<!-- verdicts-full:start -->`` and ``<!-- verdicts-full:end -->``
+(:func:`render_page`), written by the same command from the same report.
+
+:func:`readme_verdicts` reads either table back, for the tests that compare the README with the registry and a
+fresh report; :func:`readme_counts` reads the counts the table's header states.
 """
 from __future__ import annotations
 
@@ -27,6 +32,9 @@ from paper_checks.report.writing import mixed_set
 
 FINDINGS_START, FINDINGS_END = "<!-- findings:start -->", "<!-- findings:end -->"
 VERDICTS_START, VERDICTS_END = "<!-- verdicts:start -->", "<!-- verdicts:end -->"
+PAGE_START, PAGE_END = "<!-- verdicts-full:start -->", "<!-- verdicts-full:end -->"
+#: the width of a statement in the README's one-line table (the full text is in docs/verdicts.md)
+STATEMENT_WIDTH = 110
 
 
 _CURATED_ONLY = ("proved", "confirmed")
@@ -78,26 +86,51 @@ def findings_block(doc: dict[str, Any], findings: Mapping[str, tuple[str, str]] 
     return "\n".join(lines)
 
 
-def table_block(doc: dict[str, Any]) -> str:
-    """The verdict table with its one-line header."""
+def _one_line(text: str) -> str:
+    """``text`` on one line of a Markdown table: whitespace collapsed, pipes escaped, nothing cut."""
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def table_head(doc: dict[str, Any], where: str) -> str:
+    """The line above either table: where the report came from and its counts of each verdict."""
     counts = Counter(c["verdict"] for c in doc["claims"])
     n = len(doc["claims"])
-    head = (f"From `python -m paper_checks` ({doc.get('precision', '?')} precision, seed {doc.get('seed', '?')}, "
+    return (f"From `python -m paper_checks` ({doc.get('precision', '?')} precision, seed {doc.get('seed', '?')}, "
             f"{'NumPy' if doc.get('backend') == 'numpy' else doc.get('backend')} backend): "
             + ", ".join(f"{k} {counts[k]}" for k in sorted(counts)) + f" of {n} claims"
             + f" ({sum(1 for c in doc['claims'] if c.get('reconstructed'))} of them reconstructed, marked *r*). "
-            "The full evidence (numbers, counterexamples, conditions) is in `reports/report.md` after a run.")
-    rows = ["| claim | verdict | method | evidence (one line) |", "|---|---|---|---|"]
+            + where)
+
+
+def table_block(doc: dict[str, Any]) -> str:
+    """The README's verdict table with its one-line header: one line per claim, its statement shortened to
+    :data:`STATEMENT_WIDTH` characters (the full summaries are in docs/verdicts.md: :func:`page_block`)."""
+    rows = ["| claim | verdict | method | the claim (shortened) |", "|---|---|---|---|"]
     for c in doc["claims"]:
         r = " *r*" if c.get("reconstructed") else ""
-        rows.append(f"| `{c['id']}`{r} | **{c['verdict']}** | {c['method']} | {_cell(c['summary'])} |")
-    return head + "\n\n" + "\n".join(rows)
+        rows.append(f"| `{c['id']}`{r} | **{c['verdict']}** | {c['method']} | "
+                    f"{_cell(c.get('statement', ''), STATEMENT_WIDTH)} |")
+    where = ("Each claim's source, whole summary and condition are in [docs/verdicts.md](docs/verdicts.md); the full evidence "
+             "(numbers, counterexamples, conditions) is in `reports/report.md` after a run.")
+    return table_head(doc, where) + "\n\n" + "\n".join(rows)
 
 
-def _replace(text: str, start: str, end: str, body: str) -> str:
+def page_block(doc: dict[str, Any]) -> str:
+    """docs/verdicts.md's table: every claim's verdict, method, source, and the report's summary and condition
+    in full (whitespace collapsed onto one line, pipes escaped; nothing shortened)."""
+    rows = ["| claim | verdict | method | source | evidence | condition |", "|---|---|---|---|---|---|"]
+    for c in doc["claims"]:
+        r = " *r*" if c.get("reconstructed") else ""
+        rows.append(f"| `{c['id']}`{r} | **{c['verdict']}** | {c['method']} | {_one_line(c.get('source', ''))} | "
+                    f"{_one_line(c['summary'])} | {_one_line(c.get('condition') or '')} |")
+    where = "The full evidence (numbers, counterexamples, figures) is in `reports/report.md` after a run."
+    return table_head(doc, where) + "\n\n" + "\n".join(rows)
+
+
+def _replace(text: str, start: str, end: str, body: str, what: str = "README") -> str:
     i, j = text.find(start), text.find(end)
     if i < 0 or j < 0 or j < i:
-        raise ValueError(f"README has no {start} ... {end} block")
+        raise ValueError(f"{what} has no {start} ... {end} block")
     return text[: i + len(start)] + "\n" + body + "\n" + text[j:]
 
 
@@ -109,13 +142,19 @@ def render(readme: str, doc: dict[str, Any]) -> str:
     return out
 
 
+def render_page(page: str, doc: dict[str, Any]) -> str:
+    """``page`` (docs/verdicts.md) with its full verdict table rewritten from ``doc``."""
+    return _replace(page, PAGE_START, PAGE_END, page_block(doc), what="the verdicts page")
+
+
 _ROW = re.compile(r"^\| `(?P<id>[^`]+)`(?: \*r\*)? \| \*\*(?P<verdict>[a-z]+)\*\* \|")
 _BULLET = re.compile(r"^- \*\*`(?P<id>[^`]+)`\*\* \((?P<verdict>[a-z]+)(?:, reconstructed)?\)")
 
 
-def readme_verdicts(readme: str) -> dict[str, str]:
-    """The verdicts the README's table states, by claim id."""
-    i, j = readme.find(VERDICTS_START), readme.find(VERDICTS_END)
+def readme_verdicts(readme: str, start: str = VERDICTS_START, end: str = VERDICTS_END) -> dict[str, str]:
+    """The verdicts the README's table states, by claim id (``start``, ``end``: the markers of another table,
+    docs/verdicts.md's :data:`PAGE_START`, :data:`PAGE_END`)."""
+    i, j = readme.find(start), readme.find(end)
     out = {}
     for line in readme[i:j].splitlines():
         m = _ROW.match(line)
@@ -135,3 +174,57 @@ def readme_findings(readme: str) -> dict[str, str]:
         if m:
             out[m["id"]] = m["verdict"]
     return out
+
+
+_COUNT = re.compile(r"\b(proved|confirmed|qualified|refuted|inconclusive|error) (\d+)\b")
+
+
+def readme_counts(readme: str, start: str = VERDICTS_START, end: str = VERDICTS_END) -> dict[str, int]:
+    """The count of each verdict that the header of the README's table states (``verdict N``)."""
+    i, j = readme.find(start), readme.find(end)
+    head = readme[i:j].split("\n\n", 1)[0] if i >= 0 else ""
+    return {m[1]: int(m[2]) for m in _COUNT.finditer(head)}
+
+
+_HEAD = re.compile(r"\((?P<precision>\w+) precision, seed (?P<seed>\d+), (?P<backend>[^)]*?) backend\)")
+_CELLS = re.compile(r"(?<!\\)\|")
+
+
+def _unescape(cell: str) -> str:
+    return cell.strip().replace("\\|", "|")
+
+
+def read_page(page: str) -> dict[str, Any]:
+    """The report docs/verdicts.md's full table was written from, as far as the table holds it: precision, seed,
+    backend, and each claim's id, verdict, method, source, summary and condition (whitespace collapsed), in the
+    table's order. The inverse of :func:`page_block`, for the test that re-renders the README and the page from
+    it and finds them unchanged (so the README's summaries are the page's, and the page's are one report's)."""
+    i, j = page.find(PAGE_START), page.find(PAGE_END)
+    if i < 0 or j < 0 or j < i:
+        raise ValueError(f"the verdicts page has no {PAGE_START} ... {PAGE_END} block")
+    block = page[i + len(PAGE_START):j]
+    head = _HEAD.search(block)
+    if head is None:
+        raise ValueError("the verdicts page's table has no '(P precision, seed N, B backend)' header")
+    backend = "numpy" if head["backend"] == "NumPy" else head["backend"]
+    claims = []
+    for line in block.splitlines():
+        if not _ROW.match(line):
+            continue
+        cells = [_unescape(c) for c in _CELLS.split(line)[1:-1]]
+        if len(cells) != 6:
+            raise ValueError(f"a row of the verdicts page has {len(cells)} cells, not 6: {line[:80]!r}")
+        cid, verdict, method, source, summary, condition = cells
+        claims.append({"id": cid.split("`")[1], "reconstructed": cid.endswith("*r*"), "verdict": verdict.strip("*"),
+                       "method": method, "source": source, "summary": summary, "condition": condition or None})
+    return {"precision": head["precision"], "seed": int(head["seed"]), "backend": backend, "claims": claims}
+
+
+def prose(readme: str) -> str:
+    """``readme`` without its generated blocks (the findings and the verdict table): the text its authors write,
+    whose length the tests hold under a limit."""
+    for start, end in ((FINDINGS_START, FINDINGS_END), (VERDICTS_START, VERDICTS_END)):
+        i, j = readme.find(start), readme.find(end)
+        if i >= 0 and j > i:
+            readme = readme[:i] + readme[j + len(end):]
+    return readme

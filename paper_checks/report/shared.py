@@ -14,6 +14,7 @@ from paper_checks.registry import CATALOGUE, reconstruction_note, tagged_source
 from paper_checks.report.citing import commit_text, modules_text
 from paper_checks.report.document import documents, paper_citation
 from paper_checks.report.tables import fmt_number
+from paper_checks.search.params.domain import FOLD_RULE, beside, row_text
 
 #: the verdict tables' mark of a reconstructed claim, and the legend under them
 RECONSTRUCTED_MARK = "\N{DAGGER}"
@@ -122,3 +123,24 @@ def drawn_figure(fig_dir: Path | None, name: str, doc: dict[str, Any]) -> Path |
     if not (p.exists() and cap.exists()):
         return None
     return p if f"Seed {doc['seed']}, precision '{doc['precision']}'" in cap.read_text() else None
+
+
+def domain_text(c: dict[str, Any]) -> str | None:
+    """A claim's declared search domain as the report prints it (report.json's ``domain``:
+    :func:`paper_checks.run.runner.declared_domain`): each coordinate's range, the statement's beside it where
+    the declared one is narrower, and what a proof there covers; ``None`` for a claim that declares none."""
+    d = c.get("domain")
+    if not d:
+        return None
+    rows = d.get("coordinates") or []
+    text = "; ".join(row_text(r) + (f" ({beside(r)})" if beside(r) else "") for r in rows)
+    if any("folded_onto" in r for r in rows):
+        text += f" (a folded point: {FOLD_RULE})"
+    if d.get("narrower_than_statement"):
+        text += (". Narrower than the statement's: `explore --prove` on it proves only the narrower statement, "
+                 "not the paper's")
+    else:
+        text += ". The statement's own domain, as declared"
+    if d.get("proof_proves"):
+        text += f"; a proof of the margin there proves: {d['proof_proves']}"
+    return text + "."

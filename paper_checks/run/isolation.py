@@ -8,7 +8,8 @@ them when it dies (``PR_SET_PDEATHSIG``), elsewhere they poll their parent's pid
 process group of its own and adopts orphans (:mod:`paper_checks.run.descendants`): whatever a task forks
 or spawns is ended when the task returns, and with the worker when the task times out or the run stops.
 With the ``fork`` start method a worker costs a few milliseconds, and it runs many tasks, so isolation costs nothing
-measurable.
+measurable. Each worker caps its own memory (``memory``: :mod:`paper_checks.run.memory`); a task that runs out of
+it is a :class:`Failure` that names the limit (:func:`memory_error`), and the other tasks run on.
 
 :func:`stop_signals` turns SIGTERM and SIGHUP into :class:`Stop` (a ``KeyboardInterrupt``), so that
 every command handles them exactly like Ctrl-C: the work that finished is kept and the exit
@@ -21,6 +22,7 @@ import ctypes
 import multiprocessing
 import multiprocessing.connection
 import os
+import re
 import signal
 import threading
 import time
@@ -30,7 +32,16 @@ from typing import Any, Callable, Iterator, Sequence
 
 from paper_checks.deadline import deadline
 from paper_checks.precisions import DEFAULT_TIMEOUT  # noqa: F401 (re-exported: the runner's per-claim limits)
-from paper_checks.run.descendants import end_descendants, end_group, lead_group, own_group
+from paper_checks.run.descendants import (
+    adopting,
+    end_adopted,
+    end_descendants,
+    end_group,
+    end_tree,
+    lead_group,
+    own_group,
+)
+from paper_checks.run.memory import over_limit, set_limit, size_text
 
 #: how the messages of the failures that are not a raise begin ("the check timed out after 5 s")
 NOT_RAISED = ("timed out after", "ended its worker process", "called sys.exit")
@@ -100,11 +111,24 @@ def seconds_text(t: float) -> str:
 # --------------------------------------------------------------------------- worker side
 
 _CONN: Any = None  # in a worker: its end of the pipe to the parent
+_MEMORY: int | None = None  # in a worker: its memory limit in bytes (None: none)
 
 
 def in_worker() -> bool:
     """Whether this process is a worker of the runner (its progress messages reach the parent)."""
     return _CONN is not None
+
+
+#: how ``describe`` begins the line of a ``MemoryError`` (NumPy's is ``numpy._core._exceptions._ArrayMemoryError``)
+_MEMORY_ERROR = re.compile(r"[\w.]*MemoryError\b")
+
+
+def memory_error(error: str | None) -> str | None:
+    """A task's error (``describe``'s line) as the report shows it: a ``MemoryError`` in a worker with a memory
+    limit names the limit ("over its memory limit of 2 GiB (--memory): MemoryError: ...")."""
+    if error is not None and _MEMORY is not None and _MEMORY_ERROR.match(error):
+        return f"{over_limit(_MEMORY)}: {error}"
+    return error
 
 
 def report_progress(message: str) -> None:
@@ -133,11 +157,14 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def _worker(conn: Any, parent: int) -> None:
-    """A worker's loop: receive ``(fn, args)``, send ``("done", value)`` or ``("failed", message)``."""
-    global _CONN
+def _worker(conn: Any, parent: int, memory: int | None = None) -> None:
+    """A worker's loop: receive ``(fn, args)``, send ``("done", value)`` or ``("failed", message)``; its data
+    capped at ``memory`` bytes."""
+    global _CONN, _MEMORY
     _die_with_parent(parent)
     own_group()  # what a task forks or spawns is ended when it returns (run/descendants.py)
+    set_limit(memory)
+    _MEMORY = memory
     for s in (signal.SIGINT, getattr(signal, "SIGHUP", None)):  # the parent handles them (and ends the workers)
         if s is not None:
             signal.signal(s, signal.SIG_IGN)
@@ -156,7 +183,7 @@ def _worker(conn: Any, parent: int) -> None:
         except SystemExit as exc:
             out = ("failed", f"called sys.exit({exc.code!r})")
         except BaseException as exc:  # noqa: BLE001 (every failure is the task's outcome)
-            out = ("failed", describe(exc))
+            out = ("failed", memory_error(describe(exc)))
         end_descendants()
         try:
             conn.send(out)
@@ -184,35 +211,44 @@ class WorkerPool:
     ended, so no process outlives the pool.
     """
 
-    def __init__(self, jobs: int, *, spawn: bool = False) -> None:
+    def __init__(self, jobs: int, *, spawn: bool = False, memory: int | None = None) -> None:
         if jobs < 1:
             raise ValueError(f"jobs must be at least 1, got {jobs}")
+        self.memory = memory
         method = "spawn" if spawn or "fork" not in multiprocessing.get_all_start_methods() else "fork"
         self.ctx = multiprocessing.get_context(method)
         self.jobs = jobs
         self.slots: list[_Slot] = []
+        self._adopting = contextlib.ExitStack()
 
     def __enter__(self) -> WorkerPool:
+        self._adopting.enter_context(adopting())  # orphans of a worker that dies by itself come here
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self.close()
+        try:
+            self.close()
+        finally:
+            self._adopting.close()
 
     def _start(self) -> _Slot:
         mine, theirs = self.ctx.Pipe(duplex=True)
-        p = self.ctx.Process(target=_worker, args=(theirs, os.getpid()), daemon=False)
+        p = self.ctx.Process(target=_worker, args=(theirs, os.getpid(), self.memory), daemon=False)
         p.start()
         lead_group(p.pid)
         theirs.close()
         return _Slot(p, mine)
 
     def _end(self, slot: _Slot, kill: bool = True) -> None:
-        if kill:
-            end_group(slot.process.pid)  # the worker and every process its task started
+        if kill and slot.process.exitcode is None:  # not reaped (exitcode polls): its pid is still its own
+            end_tree(slot.process.pid)  # the worker and every process below it (setsid daemons included)
+        elif kill:  # reaped: its orphans came to this process (end_adopted below), its group id stays reserved
+            end_group(slot.process.pid)  # while one of its processes lives, so it names no one else's
         if kill and slot.process.is_alive():
             slot.process.kill()
         slot.process.join(5)
         slot.conn.close()
+        end_adopted({s.process.pid for s in self.slots if s is not slot})  # what a worker that died left
 
     def close(self) -> None:
         """End every worker now (idle ones are asked to leave, busy ones are killed)."""
@@ -300,7 +336,8 @@ class WorkerPool:
         code = s.process.exitcode
         self._replace(s)
         how = f"signal {signal.Signals(-code).name}" if code is not None and code < 0 else f"exit code {code}"
-        return Failure(f"ended its worker process ({how}: os._exit, a crash or a kill)")
+        limit = "" if self.memory is None else f"; its memory limit was {size_text(self.memory)}"
+        return Failure(f"ended its worker process ({how}: os._exit, a crash or a kill{limit})")
 
     def _replace(self, s: _Slot) -> None:
         """End ``s``'s worker; the slot is dropped (a new worker starts when there is work)."""
@@ -310,9 +347,11 @@ class WorkerPool:
 
 def run_pooled(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], order: Sequence[int],
                finish: Callable[[int, Any], None], *, jobs: int, spawn: bool = False,
-               timeout: float | None = None, progress: Callable[[int, str], None] | None = None) -> None:
-    """Run the tasks on a :class:`WorkerPool` of ``jobs`` workers (ended on the way out, Ctrl-C included)."""
-    with WorkerPool(jobs, spawn=spawn) as pool:
+               timeout: float | None = None, progress: Callable[[int, str], None] | None = None,
+               memory: int | None = None) -> None:
+    """Run the tasks on a :class:`WorkerPool` of ``jobs`` workers (ended on the way out, Ctrl-C included), each
+    with ``memory`` bytes at most (``None``: no limit)."""
+    with WorkerPool(jobs, spawn=spawn, memory=memory) as pool:
         pool.run(fn, args, order, finish, timeout=timeout, progress=progress)
 
 

@@ -32,7 +32,9 @@ from paper_checks.files import earlier_report
 from paper_checks.jsonable import jsonable
 from paper_checks.precisions import precision_note
 from paper_checks.registry import PAPERS, Claim, tagged_source
-from paper_checks.run.isolation import NOT_RAISED, Failure, describe, run_pooled, stop_status
+from paper_checks.run.isolation import NOT_RAISED, Failure, describe, memory_error, run_pooled, stop_status
+from paper_checks.run.memory import worker_limit
+from paper_checks.search.params.domain import narrower
 from paper_checks.stage import timed_out_message
 from simulate.engine.backend import Backend, get_backend
 from simulate.engine.blas import pinned_blas
@@ -81,6 +83,8 @@ class Result:
             "expected_at": c.expected_at,
             "seconds": round(self.seconds, 3),
         }
+        if c.space is not None:
+            out["domain"] = declared_domain(c.space)
         if self.precision is not None:
             out["precision"] = self.precision
         if self.precision_note is not None:
@@ -112,6 +116,20 @@ class Result:
         from paper_checks.report.display import result_markdown  # imported here: see _repr_html_
 
         return result_markdown(self)
+
+
+def declared_domain(space_of: Callable[[], Any]) -> dict[str, Any] | None:
+    """Where a claim is explored and proved (``explore ID --prove``), for the report: each coordinate's range
+    and open ends, the statement's range beside it where the declared one is narrower
+    (:meth:`paper_checks.search.params.SearchSpace.domain`), the narrower coordinates as one text, and what a
+    proof there proves where that is not the statement (``SearchSpace.proves``). ``None`` where the claim's space
+    cannot be built (the report still lists the claim)."""
+    try:
+        space = space_of()
+        rows = space.domain()
+    except Exception:  # noqa: BLE001  (a user's space that raises loses only this field)
+        return None
+    return {"coordinates": rows, "narrower_than_statement": narrower(rows), "proof_proves": space.proves or None}
 
 
 def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
@@ -149,7 +167,7 @@ class Interrupted(KeyboardInterrupt):
 def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend,
             show_progress: bool = True, *, jobs: int = 1, executor: Executor | None = None,
             timings: dict[str, float] | None = None, timeout: float | None = None,
-            isolate: bool | None = None, bar: Any = None) -> list[Result]:
+            isolate: bool | None = None, bar: Any = None, memory: int | str | None = "auto") -> list[Result]:
     """Run ``claims`` with one progress bar on stderr; results in the claims' order.
 
     Parameters
@@ -166,6 +184,11 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     isolate : run the claims in worker processes even with ``jobs=1``, so that a check calling
         ``sys.exit``/``os._exit`` or crashing its process is that claim's error, never the run's end
         (default: only when ``jobs > 1`` or ``timeout`` is given). The command line always isolates.
+    memory : the memory limit of each worker process (:mod:`paper_checks.run.memory`): ``"auto"`` (default) half
+        the machine's memory shared among the ``jobs`` workers (at least 2 GiB), a number of bytes, a size
+        (``"2G"``, ``"512M"``) or ``None`` for none. A claim over it is that claim's ``error`` ("over its memory
+        limit of 2 GiB (--memory): MemoryError: ..."); the others run on. Only where the claims run in worker
+        processes of this machine (a given number or size implies ``isolate``), not on an ``executor``.
     bar : a ``tqdm`` bar of the caller's to count the claims on (``run`` counts its figures on the same
         bar, one display for the whole run); it is left open. Default: a bar of its own.
 
@@ -180,7 +203,8 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     from tqdm import tqdm
 
     claims = list(claims)
-    isolate = bool(isolate) or timeout is not None
+    limit = None if executor is not None else worker_limit(memory, max(1, min(jobs, len(claims))))
+    isolate = bool(isolate) or timeout is not None or (memory is not None and memory != "auto")
     if executor is None and not isolate and (jobs <= 1 or len(claims) <= 1):
         return _run_here(claims, precision, seed, backend, show_progress, bar)
 
@@ -219,7 +243,7 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
         try:
             run_tasks(claim_task, tasks, jobs=max(1, min(jobs, len(claims))), executor=executor, order=order,
                       done=done, spawn=backend.name != "numpy", timeout=timeout,
-                      progress=progress)
+                      progress=progress, memory=limit)
         except KeyboardInterrupt as exc:
             raise Interrupted([finished[i] for i in sorted(finished)], stop_status(exc) - 128) from None
     return [finished[i] for i in range(len(claims))]
@@ -260,7 +284,7 @@ def claim_task(claim: Claim, precision: str, seed: int, backend_name: str
     ev = r.evidence
     if ev is not None:  # the report only ever reads these through jsonable(): same JSON
         ev = dataclasses.replace(ev, numbers=jsonable(ev.numbers), counterexample=jsonable(ev.counterexample))
-    return ev, r.seconds, r.error, r.traceback, figdata.shared(claim.id)
+    return ev, r.seconds, memory_error(r.error), r.traceback, figdata.shared(claim.id)
 
 
 # --------------------------------------------------------------------------- scheduling
@@ -291,7 +315,8 @@ def longest_first(keys: Sequence[str], timings: dict[str, float]) -> list[int]:
 def run_tasks(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], *, jobs: int = 1,
               executor: Executor | None = None, order: Sequence[int] | None = None,
               done: Callable[[int, Any], None] | None = None, spawn: bool = False,
-              timeout: float | None = None, progress: Callable[[int, str], None] | None = None) -> list[Any]:
+              timeout: float | None = None, progress: Callable[[int, str], None] | None = None,
+              memory: int | None = None) -> list[Any]:
     """``[fn(*a) for a in args]``, run serially, on a pool of ``jobs`` processes, or on ``executor``.
 
     Parameters
@@ -306,6 +331,8 @@ def run_tasks(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], *, jobs: 
         (:class:`~paper_checks.run.isolation.WorkerPool`).
     progress : ``progress(index, message)`` for the messages a task passes to
         :func:`~paper_checks.run.isolation.report_progress` (pool workers only).
+    memory : bytes of memory each pool worker may use (``None``: no limit; :mod:`paper_checks.run.memory`).
+        With a limit, even ``jobs=1`` runs the tasks in a worker process; not enforced on an ``executor``.
 
     Returns
     -------
@@ -328,7 +355,7 @@ def run_tasks(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], *, jobs: 
 
     if executor is not None:
         _on_executor(executor, fn, args, order, finish)
-    elif jobs == 1 and timeout is None:
+    elif jobs == 1 and timeout is None and memory is None:
         for i in order:
             try:
                 value = fn(*args[i])
@@ -336,7 +363,8 @@ def run_tasks(fn: Callable[..., Any], args: Sequence[tuple[Any, ...]], *, jobs: 
                 value = Failure(describe(exc))
             finish(i, value)
     elif n:
-        run_pooled(fn, args, order, finish, jobs=min(jobs, n), spawn=spawn, timeout=timeout, progress=progress)
+        run_pooled(fn, args, order, finish, jobs=min(jobs, n), spawn=spawn, timeout=timeout, progress=progress,
+                   memory=memory)
     return out
 
 

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable
 from paper_checks.files import atomic_write, is_special, read_json_file
 from paper_checks.registry import Claim, load
 from paper_checks.run.isolation import stop_status
+from paper_checks.run.memory import worker_limit
 from paper_checks.run.runner import ERROR, Failure, claim_task, run_tasks
 from simulate.engine.backend import Backend
 
@@ -150,10 +151,10 @@ class StabilityInterrupted(KeyboardInterrupt):
 def run_stability(claims: list[Claim], seeds: list[int], precision: str, backend: Backend,
                   on_result: Callable[[ClaimStability, int], None] | None = None, *,
                   jobs: int = 1, executor: Executor | None = None,
-                  timeout: float | None = None) -> list[ClaimStability]:
+                  timeout: float | None = None, memory: int | str | None = "auto") -> list[ClaimStability]:
     """Run every claim once per seed; ``on_result(row, seed)`` after each run, in the order they finish.
 
-    ``jobs``, ``executor`` and ``timeout`` (seconds per run; one over it is an ``error`` verdict)
+    ``jobs``, ``executor``, ``timeout`` (seconds per run) and ``memory`` (one over either is an ``error`` verdict)
     are those of :func:`paper_checks.run.runner.run_all`: the (claim, seed) runs are independent, so
     they spread over worker processes or a Dask cluster, and the table is the same for any of
     these apart from the timings.
@@ -166,6 +167,8 @@ def run_stability(claims: list[Claim], seeds: list[int], precision: str, backend
     rows = [ClaimStability(c.id, c.expected) for c in claims]
     pairs = [(k, s) for k in range(len(claims)) for s in seeds]
     tasks = [(claims[k], precision, s, backend.name) for k, s in pairs]
+    pooled = executor is None and (jobs > 1 or timeout is not None or memory not in ("auto", None))
+    limit = worker_limit(memory, max(1, min(jobs, len(tasks)))) if pooled else None  # as run_all
 
     def done(i: int, out: Any) -> None:
         k, s = pairs[i]
@@ -182,7 +185,7 @@ def run_stability(claims: list[Claim], seeds: list[int], precision: str, backend
 
     try:
         run_tasks(claim_task, tasks, jobs=jobs, executor=executor, done=done, spawn=backend.name != "numpy",
-                  timeout=timeout)
+                  timeout=timeout, memory=limit)
     except KeyboardInterrupt as exc:
         _in_seed_order(rows, seeds)
         raise StabilityInterrupted([r for r in rows if r.verdicts], stop_status(exc) - 128) from None

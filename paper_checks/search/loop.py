@@ -435,7 +435,7 @@ def search(
     ----------
     space : the domain and margin
     budget : total margin evaluations (sampling and polish); from 10 to :data:`MAX_BUDGET`. Memory stays
-        bounded for any budget: only the :data:`KEEP` worst sampled points are kept.
+        bounded for any budget: only the :data:`paper_checks.search.scores.KEEP` worst sampled points are kept.
     rng : the random stream
     progress : called with the number of evaluations done since its last call
     polish_starts : how many of the worst distinct sampled points are polished

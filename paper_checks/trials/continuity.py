@@ -22,7 +22,8 @@ from typing import Any
 
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks.deadline import TimedOut
+from paper_checks.trials.limits import CELL_WORK, cell_limit, stopped
 from theory.expressions import P
 
 #: functions continuous on every real argument where they are defined: they add no point to check
@@ -114,8 +115,8 @@ def _resolved(expr: sympy.Expr, t: sympy.Symbol, at: sympy.Expr) -> sympy.Expr:
 
 def breaks(expr: sympy.Expr, t: sympy.Symbol) -> list[Break]:
     """The points of ``(0, 1)`` where ``expr`` (a formula in ``t``) is not continuous, each with its kind and
-    one-sided limits; :class:`Unknown` when that cannot be decided exactly. Run it under a time limit
-    (:func:`paper_checks.deadline.deadline`): ``solveset`` and ``limit`` can run long."""
+    one-sided limits; :class:`Unknown` when that cannot be decided exactly. Run it under a limit
+    (:func:`paper_checks.trials.limits.cell_limit`): ``solveset`` and ``limit`` can run long."""
     points: set[sympy.Expr] = set()
     for arg in _arguments(expr, t):
         points.update(_zeros(arg, t))
@@ -159,12 +160,13 @@ class Broken:
     found: tuple[Break, ...] = ()
 
 
-def gate(loss: Any, seconds: float | None) -> Broken | None:
-    """``None`` when every formula the trial reads of ``loss`` is shown continuous on ``(0, 1)`` (within
-    ``seconds``); otherwise why no cell that needs continuity, a derivative or monotonicity can be decided:
-    its breaks, or what kept them from being found."""
+def gate(loss: Any, seconds: float | None, units: float = CELL_WORK) -> Broken | None:
+    """``None`` when every formula the trial reads of ``loss`` is shown continuous on ``(0, 1)`` (within ``units``
+    of counted work, and a wall-clock net of ``seconds`` where given: :func:`~paper_checks.trials.limits.cell_limit`);
+    otherwise why no cell that needs continuity, a derivative or monotonicity can be decided: its breaks, or what kept
+    them from being found."""
     try:
-        with deadline(seconds):
+        with cell_limit(seconds, units):
             for what, e, t in _parts(loss):
                 found = breaks(e, t)
                 if found:
@@ -173,9 +175,10 @@ def gate(loss: Any, seconds: float | None) -> Broken | None:
                                   f"{what} is not continuous on (0, 1): {'; '.join(b.text(t) for b in found)}; a "
                                   "cell that needs continuity, a derivative or monotonicity is not decided",
                                   tuple(found) if what == "the loss" else ())
-    except TimedOut:
-        return Broken("undecided: continuity on (0, 1) not decided in time",
-                      f"cannot decide within {seconds:g} s where the loss is continuous on (0, 1)")
+    except TimedOut as exc:
+        cell, why = stopped(exc)
+        return Broken(f"undecided: continuity on (0, 1) not decided ({cell.removeprefix('undecided: ')})",
+                      f"cannot decide where the loss is continuous on (0, 1): {why}")
     except Unknown as exc:
         return Broken("undecided: continuity on (0, 1) not decided",
                       f"cannot decide where the loss is continuous on (0, 1): {exc}")

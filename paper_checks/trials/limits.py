@@ -1,29 +1,95 @@
-"""The loss trial's time limit per symbolic step, its reasons for an undecided cell, and the exact core that
-keeps SymPy fast on long formulas.
+"""The loss trial's limit per symbolic step, its reasons for an undecided cell, and the exact core that keeps SymPy
+fast on long formulas.
 
-Every property of :func:`paper_checks.trials.simplex.trial` runs under :func:`paper_checks.deadline.deadline`
-with :data:`DEFAULT_TIMEOUT`: SymPy's ``simplify``, ``limit`` and ``integrate`` can run for minutes on a user's
-loss, so a property that does not finish within the limit is reported as ``undecided: timed out after N s`` and
-the trial goes on with the next one; any other failure is undecided with :func:`undecided_reason` (the
+Every property of :func:`paper_checks.trials.simplex.trial` (and of the margin trial) runs under :func:`cell_limit`:
+a limit of counted work, :data:`CELL_WORK` units of :mod:`paper_checks.work` (the prover's measure: a count of calls,
+the same on every machine). SymPy's ``simplify``, ``limit`` and ``integrate`` can run for minutes on a user's loss,
+so a property that spends its work without finishing is ``undecided: past its work limit (20 units)``, on a quiet
+laptop and a loaded one alike, and the trial goes on with the next one. The wall clock is only a safety net: the
+meter's own (ten seconds a unit, for a C routine the meter does not see) or a user's ``--timeout``; a cell it stopped
+says so in words (:func:`stopped`), never as a different mathematical answer. (Until session 23 the cell's limit was
+10 s of wall clock: tgce's noisy minimiser, js's weight and the truncated logistic's minimiser, 2 s each on a quiet
+machine, were ``timed out`` beside a load.) Any other failure is undecided with :func:`undecided_reason` (the
 mathematical reason, never only a Python exception's name).
 
 The exact core: :func:`derivative` (term by term), :func:`simp` (lowest terms for a rational function of high
 degree), :func:`rational_function` (polynomial arithmetic bottom up), :func:`polynomial_sign_on_unit` (exact
 root isolation) and :func:`polynomial_moments`: Taylor CE of order 100 is decided in seconds. Where no timer is
-available (another thread than the main one, or a platform without ``setitimer``) the property runs without a
-limit and says so in its summary.
+available (another thread than the main one, or a platform without ``setitimer``) the work limit still holds and only
+the wall-clock net is off.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager, nullcontext
 from functools import lru_cache
-from typing import Any
+from typing import Any, Iterator
 
 import sympy
 
+from paper_checks import work
+from paper_checks.deadline import TimedOut, deadline
 from theory.real_line import Undecided
 
-DEFAULT_TIMEOUT = 10.0
-"""Seconds each property of the loss trial may take (the CLI's ``--timeout`` default)."""
+CELL_WORK = 20.0
+"""Work units of :mod:`paper_checks.work` each property of a loss trial may spend (30 million calls): about three
+times the costliest cell of the zoo's 18 default losses, js's weight at 7.0 units (then nfl's and focal's 1.6; session
+23, ``benchmarks/RESULTS.md``)."""
+DEFAULT_TIMEOUT: float | None = None
+"""The wall-clock limit per property (the CLI's ``--timeout``): ``None``, the work meter's own safety net
+(:func:`paper_checks.work.net_for`, 200 s for :data:`CELL_WORK`); a number of seconds is a stricter net."""
+
+
+class OutOfWork(TimedOut):
+    """A property spent its work limit (:data:`CELL_WORK`) without finishing: the same on every machine."""
+
+    def __init__(self, units: float) -> None:
+        BaseException.__init__(self, f"past its work limit ({units:g} units)")
+        self.seconds = self.units = units
+
+
+def work_units(name: str, v: Any) -> float:
+    """``v`` as a work limit: a finite number of units above 0 (never a ``bool`` or a string); a one-line
+    ``TypeError``/``ValueError`` naming ``name`` otherwise."""
+    import math
+    import numbers
+
+    from theory.validators import quoted
+
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a number of work units, got {type(v).__name__} {quoted(v)}")
+    try:
+        f = float(v)
+    except OverflowError:
+        f = math.inf
+    if not (math.isfinite(f) and f > 0):
+        raise ValueError(f"{name} must be a finite, positive number of work units, got {quoted(v)}")
+    return f
+
+
+@contextmanager
+def cell_limit(timeout: float | None = DEFAULT_TIMEOUT, units: float = CELL_WORK) -> Iterator[None]:
+    """One property's limits: ``units`` of work (raises :class:`OutOfWork`), inside a wall-clock net of ``timeout``
+    seconds where given (raises :class:`~paper_checks.deadline.TimedOut`)."""
+    with deadline(timeout) if timeout is not None else nullcontext(), work.limit(units, error=OutOfWork):
+        yield
+
+
+def stopped(exc: TimedOut) -> tuple[str, str]:
+    """The cell and the summary of a property that a :func:`cell_limit` stopped: its work limit, the meter's
+    wall-clock net or the user's ``--timeout``, each said as what it is."""
+    if isinstance(exc, OutOfWork):
+        net = work.net_seconds(exc)
+        if net is not None:
+            return (f"undecided: time limit (a safety net of {net:g} s)",
+                    f"the wall-clock safety net of {net:g} s came before the work limit of {exc.units:g} units (a "
+                    "step the work meter does not count, or a very slow machine); a longer --timeout lets it reach "
+                    "its work limit")
+        return (f"undecided: {exc}",
+                f"the computation did not finish within its work limit of {exc.units:g} units (a count of calls, "
+                "the same on every machine); not decided here")
+    return (f"undecided: {exc}",
+            f"the computation did not finish within the wall-clock limit ({exc}); raise the limit (--timeout) to try "
+            f"longer, up to the work limit of {CELL_WORK:g} units")
 
 
 HIGH_DEGREE = 12
@@ -74,6 +140,9 @@ def simp(e: sympy.Expr) -> sympy.Expr:
             num, den = num.cancel(den, include=True)
             return num.as_expr() / den.as_expr()
     return sympy.simplify(e)
+
+
+work.forgets(simp.cache_clear)
 
 
 def derivative(e: sympy.Expr, t: sympy.Symbol, n: int = 1) -> sympy.Expr:

@@ -67,8 +67,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from paper_checks.deadline import TimedOut, deadline, limit_seconds
-from paper_checks.trials.limits import undecided_reason
+from paper_checks.deadline import TimedOut, limit_seconds
+from paper_checks.trials.limits import CELL_WORK, cell_limit, stopped, undecided_reason, work_units
 from paper_checks.trials.margin_properties import (
     NOISY_SETTINGS,
     MarginContext,
@@ -81,14 +81,17 @@ from paper_checks.trials.margin_properties import (
     symmetric,
     unbiased_convex,
 )
+from paper_checks.work import fresh
 from theory.margin import PARAMETERS, ZOO, MarginLoss, margin_loss, parse_margin_expression
 from theory.real_line import Undecided
 
 __all__ = ["NOISY_SETTINGS", "PROPERTIES", "MarginProperty", "MarginTrial", "margin_losses", "markdown_table",
            "parse_margin_expression", "trial", "write"]
 
-#: seconds each property may take (a user's expression may be hard for SymPy)
-TIME_LIMIT = 10.0
+#: the wall-clock safety net per property (``None``: the work meter's own): each property may spend
+#: :data:`paper_checks.trials.limits.CELL_WORK` units of counted work (a user's expression may be hard for SymPy), the
+#: same on every machine (see :func:`paper_checks.trials.limits.cell_limit`)
+TIME_LIMIT: float | None = None
 TABLE: tuple[tuple[str, str, Callable[[MarginContext], MarginProperty]], ...] = (
     # each function is looked up when the trial runs (a lambda), so that a test may stand one in
     ("symmetric", "symmetric (K)", lambda ctx: symmetric(ctx)),
@@ -142,21 +145,49 @@ def margin_losses(names: Sequence[str] = ()) -> list[MarginLoss]:
     return [ZOO[n] if n in ZOO else margin_loss(n) for n in names]  # "barrier_hinge:b=2,r=1": its parameters
 
 
-def trial(loss: MarginLoss | str, time_limit_s: float | None = TIME_LIMIT) -> MarginTrial:
-    """Compute every property of ``loss`` (a :class:`MarginLoss`, a zoo name, or an expression in ``v``), each
-    within ``time_limit_s`` seconds (``None``: no limit, as ``--timeout 0`` asks and the simplex trial takes it)."""
+def trial(loss: MarginLoss | str, time_limit_s: float | None = TIME_LIMIT, work: float = CELL_WORK) -> MarginTrial:
+    """Compute every property of ``loss`` (a :class:`MarginLoss`, a zoo name, or an expression in ``v``), each within
+    ``work`` units of counted work and a wall-clock net of ``time_limit_s`` seconds (``None``: the meter's own)."""
     if isinstance(loss, str):
         loss = margin_loss(loss)  # a zoo name (or alias) first, then a formula in v
     time_limit_s = None if time_limit_s is None else limit_seconds("time_limit_s", time_limit_s)
+    work = work_units("work", work)
+    _warm_up()
+    with fresh():  # from the same memory wherever it runs: a cell's count of work does not depend on what ran before
+        return _trial(loss, time_limit_s, work)
+
+
+_WARM = [False]
+
+
+def _warm_up() -> None:
+    """The process's one-time set-up before its first margin trial, not counted (see
+    :func:`paper_checks.trials.simplex._warm_up`): SymPy's lazy imports would count in the first trial only."""
+    if _WARM[0]:
+        return
+    _WARM[0] = True
+    from paper_checks import work as meter
+
+    before = meter.calls()
+    try:
+        with fresh():
+            for name in ("hinge", "logistic"):
+                _trial(margin_loss(name), None, CELL_WORK)
+    finally:
+        meter.uncount(meter.calls() - before)
+
+
+def _trial(loss: MarginLoss, time_limit_s: float | None, work: float) -> MarginTrial:
     ctx = MarginContext(loss)
     tr = MarginTrial(loss.name, str(loss.phi), loss.cite)
     for name, _, fn in TABLE:
         t0 = time.perf_counter()
         try:
-            with deadline(time_limit_s):
+            with cell_limit(time_limit_s, work):
                 tr.properties[name] = fn(ctx)
         except TimedOut as exc:
-            tr.properties[name] = MarginProperty(name, None, "undecided: timed out", "symbolic", str(exc), True)
+            cell, why = stopped(exc)
+            tr.properties[name] = MarginProperty(name, None, cell, "symbolic", why, True)
         except (Undecided, NotImplementedError, TypeError, ValueError, ArithmeticError, AttributeError,
                 RecursionError) as exc:
             why = undecided_reason(exc, loss.phi)

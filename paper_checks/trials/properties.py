@@ -15,7 +15,8 @@ import mpmath
 import numpy as np
 import sympy
 
-from paper_checks.deadline import TimedOut, deadline
+from paper_checks import work
+from paper_checks.deadline import TimedOut
 from paper_checks.jsonable import jsonable
 from paper_checks.trials.flat import convex_range, flat_convex, flat_level, flat_range
 from paper_checks.trials.limits import (
@@ -39,14 +40,16 @@ NOISE = sympy.Rational(2, 5)
 """The noise rate of the ``noisy_minimiser`` property (uniform and pair flip)."""
 PRECISION_SETTINGS = {"quick": {"grid": 400, "starts": 4}, "standard": {"grid": 2000, "starts": 8},
                       "full": {"grid": 8000, "starts": 24}}
-SYMBOLIC_MOMENTS_SECONDS = 3.0
-"""Seconds the weight property gives SymPy's integration before it falls back to 30-digit quadrature."""
+MOMENTS_WORK = 2.0
+"""Work units (:mod:`paper_checks.work`) the weight property gives SymPy's integration before it falls back to
+30-digit quadrature: a count, so that the cell's method (symbolic or quadrature) is the same on every machine (a limit
+of 3 s of wall clock made it move with the load)."""
 DIRECT_SIGN = "the sign of l' on (0, 1)"
 """How :meth:`TrialContext.decreasing` says that SymPy decided the sign of ``l'`` directly."""
 
 
 class _MomentsTimedOut(TimedOut):
-    """SymPy's integral of the weight's moments ran past :data:`SYMBOLIC_MOMENTS_SECONDS` (quadrature then);
+    """SymPy's integral of the weight's moments spent :data:`MOMENTS_WORK` (quadrature then);
     a class of its own, so that the trial's own limit, coming up in there, is not taken for it."""
 
 
@@ -89,6 +92,9 @@ def _sign_cached(e: sympy.Expr, t: sympy.Symbol) -> int | None:
         return s
     s = sign_on_unit_interval(e, t, weak=True)
     return s if s is not None else sign_on_open_unit(e, t)
+
+
+work.forgets(_sign_cached.cache_clear)
 
 
 def limit_at_end(e: sympy.Expr, t: sympy.Symbol, at: int) -> sympy.Expr:
@@ -560,7 +566,7 @@ def weight(ctx: TrialContext) -> Property:
     sq_bad = divergence(w**2, P, 0, 1)
     if not w.has(sympy.Abs, sympy.Piecewise, sympy.Min, sympy.Max, sympy.Heaviside, sympy.sign):
         try:
-            with deadline(SYMBOLIC_MOMENTS_SECONDS, error=_MomentsTimedOut):  # integrate can run long: quadrature
+            with work.limit(MOMENTS_WORK, error=_MomentsTimedOut):  # integrate can run long: quadrature then
                 m = uniform_moments(w, P)
                 mean, var = simp(m.mean), simp(m.variance)
         except (Exception, _MomentsTimedOut):

@@ -78,7 +78,7 @@ refuted by exact points), the others undecided with the break named.
 
 No cell is decided by a floating-point sample of a clipped simplex: boundary values are one-sided
 SymPy limits, signs on ``(0, 1)`` are SymPy's (:func:`paper_checks.trials.limits.sign_on_open_unit`),
-and each property runs under a time limit (:func:`paper_checks.deadline.deadline`).
+and each property runs under a limit of counted work (:func:`paper_checks.trials.limits.cell_limit`).
 """
 from __future__ import annotations
 
@@ -87,11 +87,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
-from paper_checks.deadline import TimedOut, deadline, limit_seconds
+from paper_checks.deadline import TimedOut, limit_seconds
 from paper_checks.jsonable import jsonable
 from paper_checks.trials import continuity, normalized
 from paper_checks.trials.asymmetry import asymmetric, noisy_minimiser
-from paper_checks.trials.limits import DEFAULT_TIMEOUT, undecided_reason
+from paper_checks.trials.limits import CELL_WORK, DEFAULT_TIMEOUT, cell_limit, stopped, undecided_reason, work_units
 from paper_checks.trials.minimiser import (
     label_minimiser,
     separable_asymmetric,
@@ -112,6 +112,7 @@ from paper_checks.trials.properties import (
     symmetric,
     weight,
 )
+from paper_checks.work import fresh
 from theory.losses import LossDefinition, P
 
 __all__ = ["C", "DEFAULT_TIMEOUT", "ETA", "NOISE", "P", "PROPERTIES", "LossTrial", "Property", "markdown_table",
@@ -164,22 +165,55 @@ class LossTrial:
 
 # ---------------------------------------------------------------- the trial
 def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str = "standard",
-          timeout: float | None = DEFAULT_TIMEOUT) -> LossTrial:
+          timeout: float | None = DEFAULT_TIMEOUT, work: float = CELL_WORK) -> LossTrial:
     """Compute every property of ``loss`` for the numbers of classes ``cs`` (see the module docstring).
 
-    Each property runs under a time limit of ``timeout`` seconds (``None``: none); one that runs
-    past it is ``undecided: timed out after N s`` and the others are still computed.
+    Each property may spend ``work`` units of counted work (:data:`~paper_checks.trials.limits.CELL_WORK`, the same
+    on every machine) within a wall-clock safety net of ``timeout`` seconds (``None``: the work meter's own); one
+    stopped is undecided with what stopped it (:func:`~paper_checks.trials.limits.stopped`), and the others are still
+    computed.
     """
     timeout = None if timeout is None else limit_seconds("timeout", timeout)
+    work = work_units("work", work)
     if precision not in PRECISION_SETTINGS:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISION_SETTINGS)}")
     cs = sorted(set(int(c) for c in cs))
     if not cs or cs[0] < 2:
         raise ValueError(f"numbers of classes must be integers >= 2, got {cs!r}")
     cfg = PRECISION_SETTINGS[precision]
+    _warm_up()
+    with fresh():  # from the same memory wherever it runs: a cell's count of work does not depend on what ran before
+        return _trial(loss, cs, cfg, timeout, work)
+
+
+_WARM = [False]
+
+
+def _warm_up() -> None:
+    """The process's one-time set-up, done before its first trial and not counted (as the prover's
+    :func:`~paper_checks.prover.outset.warm_up`): SymPy's lazy imports and first tables. Counted, they made the first
+    trial of a process cost ten times the work of the same trial after it (cce's class sum: 507,000 calls, then
+    44,000), so that a cell's work depended on which trial a worker process ran first."""
+    if _WARM[0]:
+        return
+    _WARM[0] = True
+    from paper_checks import work as meter
+    from theory.losses import parse_spec
+
+    before = meter.calls()
+    try:
+        with fresh():
+            for spec in ("cce", "gce", "mae"):
+                _trial(parse_spec(spec), [2], PRECISION_SETTINGS["quick"], None, CELL_WORK)
+    finally:
+        meter.uncount(meter.calls() - before)
+
+
+def _trial(loss: LossDefinition, cs: list[int], cfg: dict[str, Any], timeout: float | None,
+           work: float) -> LossTrial:
     tr = LossTrial(loss.name, loss.param_dict, loss.cite, cs)
     ctx = TrialContext(loss, cs, cfg)
-    broken = continuity.gate(loss, timeout)  # None: continuous on (0, 1), shown exactly (trials/continuity.py)
+    broken = continuity.gate(loss, timeout, work)  # None: continuous on (0, 1), shown exactly (trials/continuity.py)
     for name, _, fn in TABLE:
         if broken is not None and name not in continuity.JUMP_SAFE:
             tr.properties[name] = Property(name, None, broken.cell, "none", broken.summary, True)
@@ -187,14 +221,13 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
         if broken is not None and name == "bounded":
             fn = lambda ctx: Property("bounded", *continuity.bounded(ctx.loss, broken))  # noqa: E731
         try:
-            with deadline(timeout):
+            with cell_limit(timeout, work):
                 tr.properties[name] = fn(ctx)
             if broken is not None and not continuity.allowed(name, tr.properties[name]):
                 tr.properties[name] = Property(name, None, broken.cell, "none", broken.summary, True)
         except TimedOut as exc:
-            tr.properties[name] = Property(name, None, f"undecided: {exc}", "none",
-                                           f"the computation did not finish within the limit ({exc}); raise the "
-                                           "limit (--timeout) to try longer", True)
+            cell, summary = stopped(exc)
+            tr.properties[name] = Property(name, None, cell, "none", summary, True)
         except Exception as exc:  # a property that cannot be computed is undecided, with the reason
             why = undecided_reason(exc, loss.label)
             tr.properties[name] = Property(name, None, f"undecided: {why.split(' [internal')[0]}", "none",

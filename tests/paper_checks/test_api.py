@@ -165,3 +165,15 @@ def test_search_then_prove_refuses_bad_input_in_one_line():
         search_then_prove(space, Context("mine.x", precision="quick"), holds=" ")
     with pytest.raises(ValueError, match="boxes|budget"):
         search_then_prove(space, Context("mine.x", precision="quick"), holds="x >= 0", boxes=0)
+
+
+def test_claim_domain_is_where_prove_claim_proves():
+    """Issue 57, item 1: the API names the domain a proof covers (ProofResult itself does not)."""
+    from paper_checks import api
+
+    rows = api.claim_domain("gce18.eq7_bounds", set=["c=3"])
+    assert rows[0] == {"name": "c", "kind": "Integer", "range": "3", "low": 3, "high": 3, "declared": "2..8",
+                       "statement": "every c >= 2"}
+    assert [r["range"] for r in api.claim_domain("le19.margin_symmetric")] == ["(0, oo)", "(-oo, oo)", "[0, oo)"]
+    with pytest.raises(ValueError, match="declares no search domain"):
+        api.claim_domain("ghosh17.sum_mae")

@@ -252,3 +252,30 @@ def test_a_limit_held_back_in_a_block_that_raises_is_not_left_for_a_later_block(
             pass
     with held():  # later, with no limit: nothing stale is raised
         pass
+
+
+def test_an_alarm_in_a_frame_that_must_not_be_cut_waits_for_the_timer_s_repeat():
+    """:func:`deadline.never_cut`: the work meter's blocks open and close in frames an alarm must not cut in two (a
+    raise there left a limit open for every later test of a worker); the raise comes at the timer's next repeat."""
+    import time as _time
+
+    from paper_checks import deadline as dl
+
+    inside = []
+
+    def bookkeeping_stand_in(seconds: float) -> None:
+        end = _time.monotonic() + seconds
+        while _time.monotonic() < end:
+            pass
+        inside.append("finished")
+
+    dl.never_cut(lambda frame: frame is not None and frame.f_code is bookkeeping_stand_in.__code__)
+    try:
+        with pytest.raises(dl.TimedOut):
+            with dl.deadline(0.02):
+                bookkeeping_stand_in(0.2)  # the alarm comes in here, and waits
+                while True:
+                    pass
+        assert inside == ["finished"]
+    finally:
+        dl._UNCUT.pop()

@@ -40,3 +40,18 @@ def test_an_undefined_margin_is_inconclusive_with_its_point():
 def test_from_proof_refuses_what_is_not_a_proof_result():
     with pytest.raises(ValueError):
         Evidence.from_proof(object(), holds="x")
+
+
+def test_a_proof_names_its_domain_and_a_narrower_one_as_a_narrower_statement():
+    """Issue 57, item 1: given the space proved on, the summary names its domain; one narrower than the
+    statement's reads as a proof of that narrower statement, and the rows go into the numbers."""
+    from paper_checks.search.params import Real, SearchSpace
+
+    res = prove_expr(x * (1 - x), {x: (0, 1)}, seconds=10)
+    own = SearchSpace((Real("x", 0, 1),), lambda p: 0.0)
+    ev = Evidence.from_proof(res, holds="x (1 - x) >= 0", space=own)
+    assert "Proved: x (1 - x) >= 0 on x in [0, 1], over " in ev.summary and ev.numbers["domain"][0]["range"] == "[0, 1]"
+    wider = SearchSpace((Real("x", 0, 1),), lambda p: 0.0, statement_domain={"x": "every real x"})
+    ev = Evidence.from_proof(res, holds="x (1 - x) >= 0", space=wider)
+    assert ("only on a domain narrower than the statement's (x in [0, 1] (statement: every real x)), a proof of "
+            "that narrower statement" in ev.summary)

@@ -309,3 +309,23 @@ def test_figures_of_another_run_are_not_shown(tmp_path):
     (figs / "f00.txt").write_text("Seed 3, precision 'quick'.")
     assert "data:image/png" in report.html(doc, tmp_path)
     assert "![f00](figures/f00.png)" in report.markdown(doc, tmp_path)
+
+
+def test_each_explorable_claim_names_its_domain_in_json_markdown_and_html():
+    """report.json records where a claim is explored and proved, the statement's range beside a narrower one;
+    the Markdown and HTML print it (issue 57, item 1)."""
+    from paper_checks.evidence import Evidence
+    from paper_checks.run.runner import Result
+
+    reg = load()
+    entry = Result(reg["gce18.eq7_bounds"], Evidence("proved", "symbolic", "S."), 0.1).to_json()
+    d = entry["domain"]
+    assert [r["name"] for r in d["coordinates"]] == ["c", "f", "q"]
+    assert d["narrower_than_statement"] == "c = 2..8 (statement: every c >= 2)"
+    assert d["coordinates"][2]["open_low"] is True and d["coordinates"][1]["folded_onto"] == "c"
+    assert "domain" not in Result(reg["ghosh17.sum_mae"], Evidence("proved", "symbolic", "S."), 0.1).to_json()
+    doc = doc_of([json.loads(json.dumps(entry, default=str))])
+    md, html = report.markdown(doc), report.html(doc)
+    assert ("**Domain** (where `explore` searches and `explore --prove` proves): c = 2..8 (statement: every c >= 2)"
+            in md)
+    assert "proves only the narrower statement, not the paper&#x27;s" in html

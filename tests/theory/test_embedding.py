@@ -72,6 +72,12 @@ def test_triplet_linear_regime_and_relation():
     assert ok and sympy.simplify(slope - te.stated_signal()) == 0
 
 
+def test_an_unknown_pattern_name_is_refused_not_read_as_characters():
+    """A string other than the two names was once split into its characters (found by mypy)."""
+    with pytest.raises(ValueError, match="pattern must be 'uniform', 'first' or a list of class pairs, got 'firsst'"):
+        te.triplet_relation([3], "firsst")
+
+
 def _points():
     return [te.circle_point(t) for t in (0, sympy.Rational(1, 5), 2, 3, -1, sympy.Rational(1, 2))], [0, 0, 1, 1, 2, 2]
 

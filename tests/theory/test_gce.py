@@ -142,3 +142,25 @@ def test_symbolic_q_is_accepted_and_numbers_are_checked():
         gce.eq7_bounds(3, 2)
     with pytest.raises(ValueError, match=r"q must lie in \(0, 1\]"):
         gce.A_constant(2, 0, sympy.Rational(1, 4))
+
+
+def test_eq11_q_star_has_the_closed_form_log2_of_3_over_2_at_k_half_c_2():
+    """Issue 57, item 4: q*(1/2, 2) = log2(3/2), exactly the root of Eq. 11's margin."""
+    R = sympy.Rational
+    q = gce.eq11_q_star(2, R(1, 2))
+    assert sympy.simplify(q - sympy.log(R(3, 2), 2)) == 0
+    assert sympy.simplify(gce.eq11_margin(2, q, R(1, 2))) == 0
+
+
+@pytest.mark.parametrize("c", [2, 3, 5])
+def test_eq11_q_star_at_k_one_over_c_is_log_c_of_c_plus_one_over_two(c):
+    q = gce.eq11_q_star(c, sympy.Rational(1, c))
+    assert sympy.simplify(q - sympy.log(sympy.Rational(c + 1, 2), c)) == 0
+    assert abs(sympy.N(gce.eq11_margin(c, q, sympy.Rational(1, c)), 40)) < 1e-35
+
+
+@pytest.mark.parametrize("c, k", [(3, sympy.Rational(1, 2)), (8, sympy.Rational(1, 2)), (4, sympy.Rational(3, 10)),
+                                  (7, sympy.Rational(1, 7))])
+def test_eq11_q_star_is_none_where_no_closed_form_is_found(c, k):
+    """No common base, a cubic, a k that is not 1/n, and (c = 7, k = 1/7) where d > 1 at the root solved."""
+    assert gce.eq11_q_star(c, k) is None

@@ -108,6 +108,7 @@ def properties_space(c: int = 3, measure: str = "dmi") -> SearchSpace:
         return sympy.Min(m[0], m[0] - m[1], 1 - sympy.Abs(det_t, evaluate=False), evaluate=False)
 
     return SearchSpace((SimplexPoint("Q", c * c), StochasticMatrix("T", c)), margin, exact,
+                       statement_domain={"Q": "c x c classes, every c >= 2", "T": "c x c, every c >= 2"},
                        description=f"min(m(Q), m(Q) - m(T^T Q), 1 - |det T|), m = {measure}, c = {c}",
                        proves=f"for c = {c}: {measure.upper()}(Q) >= 0, {measure.upper()}(T^T Q) <= "
                               f"{measure.upper()}(Q) and |det T| <= 1 (weaker than the statement: not the symmetry, "
@@ -260,6 +261,11 @@ def order_space(measure: str = "mi", c: int = 2) -> SearchSpace:
 
     return SearchSpace((SimplexPoint("p", c), StochasticMatrix("A", c), StochasticMatrix("A2", c),
                         StochasticMatrix("T", c)), margin, exact,
+                       # Shannon MI's claim is that a flip exists: a witness at one c is the statement's; DMI's is
+                       # 'for every h, h'' and every number of classes
+                       statement_domain={} if measure == "mi" else {
+                           "p": "c classes, every c >= 2", "A": "c x c, every c >= 2", "A2": "c x c, every c >= 2",
+                           "T": "c x c, every c >= 2"},
                        description=f"max(m(h') - m(h), m(hT) - m(h'T)) with m = {measure}; negative: the order flips",
                        proves=_order_proves(measure, c))
 

@@ -137,6 +137,7 @@ def eq7_space() -> SearchSpace:
         return smallest(S - lo, hi - S)
 
     return SearchSpace((Integer("c", 2, 8), SimplexPoint("f", 8), Real.from_domain(lp.Q)), margin, exact,
+                       folds={"f": "c"}, statement_domain={"c": "every c >= 2"},
                        description="min(S - (c - c^(1-q))/q, (c-1)/q - S), S the class sum of L_q",
                        proves="Eq. 7's two bounds for c = 2..8 (weaker than the statement: every c >= 2)")
 

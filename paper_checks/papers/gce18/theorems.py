@@ -65,7 +65,8 @@ def thm1_space() -> SearchSpace:
         return smallest(D - gce.A_constant(c, q, eta), -D)
 
     return SearchSpace((Integer("c", 2, 6), SimplexPoint("p", 6), Real.from_domain(lp.Q),
-                        Real("r", 0.0, 1.0, open_high=True)), margin, exact,
+                        Real("r", 0.0, 1.0, open_high=True)), margin, exact, folds={"p": "c"},
+                       statement_domain={"c": "every c >= 2", "r": "[0, 1] (eta <= 1 - 1/c)"},
                        description="min(D - A, -D), D = R(f*) - R(f_hat) at one input, eta = r (1 - 1/c) < 1 - 1/c",
                        proves="A <= R(f*) - R(f_hat) <= 0 at one input for eta < 1 - 1/c and c = 2..6 (weaker "
                               "than the statement: it leaves out eta = 1 - 1/c, where A is undefined, and does "
@@ -288,6 +289,7 @@ def thm2_space(condition: bool = True) -> SearchSpace:
 
     what = "T_yy >= T_yk" if condition else "any row"
     return SearchSpace((Integer("c", 2, 6), SimplexPoint("t", 6), Real.from_domain(lp.Q)), margin, exact,
+                       folds={"t": "c"}, statement_domain={"c": "every c >= 2"},
                        description=f"B - (R^eta(f*) - min R^eta) at an input with R(f*) = 0, {what}",
                        proves=f"R^eta(f*) - min R^eta <= B at one input with R(f*) = 0, {what}, for c = 2..6 "
                               "(weaker than the statement: every c)")

@@ -72,6 +72,7 @@ def eq10_space() -> SearchSpace:
     return SearchSpace((Integer("c", 2, 10), SimplexPoint("f", 10), Real.from_domain(lp.Q),
                         Real.from_domain(lp.K)), margin, exact,
                        constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
+                       folds={"f": "c"}, statement_domain={"c": "every c >= 2 with k >= 1/c"},
                        description="min(S - lower, upper - S) of Eq. 10, S the truncated class sum, k >= 1/c",
                        proves="Eq. 10's two bounds for c = 2..10 (weaker than the statement: every c with k >= 1/c)")
 
@@ -238,6 +239,7 @@ def eq11_space(k_low: float = 0.3, c_low: int = 2, q_high: float = 1.0, c_high: 
     return SearchSpace((Real("q", 0.0, q_high, open_low=True), Real("k", k_low, 1.0, open_high=True),
                         Integer("c", c_low, c_high)), margin, exact,
                        constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
+                       statement_domain={"c": f"every integer c >= {c_low}"},
                        description=f"Eq. 11 margin, q in (0, {q_high}], k in [{k_low}, 1), c in [{c_low}, {c_high}], "
                                    "k >= 1/c",
                        proves=f"Eq. 11 with '<=' for q in (0, {q_high}], k in [{k_low}, 1), c = {c_low}..{c_high}, "
@@ -273,6 +275,7 @@ def eq11_region(k_low: float, c_low: int) -> dict[str, Any]:
     ks = [k for k in (0.2, 0.25, 0.3, 1 / 3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) if k >= k_low - 1e-12]
     cs = [c for c in (2, 3, 4, 5, 6, 8, 10, 20, 50, 100, 1000) if c >= c_low]
     table: dict[str, float] = {}
+    exact: dict[str, str] = {}  # the closed forms of q* where there are (theory.gce.eq11_q_star)
     monotone = True
     qs = np.linspace(1e-3, 1.0, 400)
     for k in ks:
@@ -281,12 +284,16 @@ def eq11_region(k_low: float, c_low: int) -> dict[str, Any]:
                 continue
             qstar = _q_star(c, k)
             table[f"k={k:.3g},c={c}"] = round(qstar, 6)
+            closed = gce.eq11_q_star(c, sympy.Rational(k).limit_denominator(100))
+            if closed is not None and abs(float(closed) - qstar) < 1e-6:  # the exact root the bisection found
+                exact[f"k={k:.3g},c={c}"] = f"{closed} = {float(closed):.10f}"
             # the set where Eq. 11 holds is the interval (0, q*): check it on a scan, away from q* itself
             monotone &= all((gce.eq11_margin_float(c, float(q), k) > 0) == (float(q) < qstar)
                             for q in qs if abs(float(q) - qstar) > 1e-3)
     worst = min(table, key=table.get)
     paper = {c: gce.eq11_margin_float(c, 0.7, 0.5) > 0 for c in (2, 3, 4, 5, 10, 100) if c >= c_low}
-    return {"q_star(k, c)": table, "holds for all q below": table[worst], "at": worst,
+    return {"q_star(k, c)": table, "q_star closed forms (exact roots of c^(1-q) + k^q = 2, where d = 1)": exact,
+            "holds for all q below": table[worst], "at": worst,
             "holds exactly on (0, q_star) on the scan": monotone,
             "paper's setting q = 0.7, k = 0.5: Eq. 11 holds for c =": paper}
 
@@ -324,10 +331,19 @@ def eq11_evidence(ctx: Context, k_low: float, c_low: int) -> Evidence:
         return Evidence("refuted", "search", f"Eq. 11 fails: e.g. {full.counterexample} (exact margin "
                         f"{full.exact_margin_value:.4g}){also}; on a grid of (k, c) and a scan of 400 values "
                         "of q (not derived), it holds only for q below a threshold q*(k, c) found by floating-point "
-                        "bisection, whose smallest value on that grid is "
-                        f"{region['holds for all q below']:.4f} "
-                        f"({region['at']}).", numbers=numbers, counterexample=ce)
+                        f"bisection, whose smallest value on that grid is {_q_star_text(region)} ({region['at']}).",
+                        numbers=numbers, counterexample=ce)
     return ev
+
+
+def _q_star_text(region: dict[str, Any]) -> str:
+    """The grid's smallest ``q*`` as the summary gives it: its closed form where there is one (``log(3/2)/log(2)
+    = 0.5850`` at ``k = 1/2, c = 2``), else the bisection's value."""
+    closed = next((v for k, v in region.items() if k.startswith("q_star closed forms")), {}).get(region["at"])
+    if closed is None:
+        return f"{region['holds for all q below']:.4f}"
+    form, value = closed.split(" = ")
+    return f"{form} = {float(value):.4f} exactly (the root of c^(1-q) + k^q = 2, where d = 1)"
 
 
 @claim("gce18.eq11_k03", figures=("gce18_eq11_region",), source=f"{ZHANG18}, sec. 3.3 (after Eq. 11)",

@@ -257,7 +257,8 @@ def uniform_tolerance_space() -> SearchSpace:
         return sympy.Add(*[w[k] * (2 - 2 * f[k]) for k in range(c)]) - risk_star
 
     params = (Integer("c", 2, 6), SimplexPoint("p", 6), SimplexPoint("f", 6), Real("r", 0.0, 1.0, open_high=True))
-    return SearchSpace(params, margin, exact,
+    return SearchSpace(params, margin, exact, folds={"p": "c", "f": "c"},
+                       statement_domain={"c": "every c >= 2"},
                        description="R^eta(f) - R^eta(f*) at one input, MAE, uniform noise eta < (c-1)/c",
                        proves="R^eta(f*) <= R^eta(f) for every f under uniform noise with eta < (c-1)/c, for MAE "
                               "at one input and c = 2..6 (weaker than the statement: one symmetric loss of all, "
@@ -373,6 +374,7 @@ def class_dependent_space(condition: bool = False) -> SearchSpace:
 
     what = "with T_yy >= T_yk" if condition else "any row T_y"
     return SearchSpace((Integer("c", 2, 4), SimplexPoint("t", 4), SimplexPoint("f", 4)), margin, exact,
+                       folds={"t": "c", "f": "c"}, statement_domain={"c": "every c >= 2"},
                        description=f"R^eta(f) - R^eta(f*) at an input with clean label y = 0, R(f*) = 0, MAE, {what}",
                        proves=f"f* = e_y minimises MAE's noisy risk at an input with clean label y, {what}, for "
                               "c = 2..4 (weaker than the statement: every c)")

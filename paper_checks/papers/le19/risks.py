@@ -17,6 +17,7 @@ exact arithmetic (:func:`theory.embedding.circle_point`).
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -114,7 +115,8 @@ def symmetric_space(condition: Callable[[Any, Any], Any] | None = None) -> Searc
     """``(alpha, beta, D)``; margin ``min(m1, m2)``, negative exactly where the claim fails.
 
     ``m2`` (pointwise): ``-|l+ + l- - 2 alpha|`` inside ``|D - beta| <= alpha``, ``l+ + l- - 2 alpha``
-    (must be > 0) outside. ``m1`` (sphere): where ``condition`` holds every ``D`` must give ``2 alpha``
+    (must be > 0) outside, for every distance ``D >= 0``. ``m1`` (sphere, ``D in [0, 2]``; ``m2`` beyond): where
+    ``condition`` holds every ``D`` must give ``2 alpha``
     (``-|l+ + l- - 2 alpha|`` at this ``D``); where it fails some ``D in [0, 2]`` must not
     (``max(beta, 2 - beta) - alpha > 0``). ``condition`` defaults to ``alpha >= max(beta, 2 - beta)``.
     """
@@ -125,7 +127,7 @@ def symmetric_space(condition: Callable[[Any, Any], Any] | None = None) -> Searc
         s = maxf(a + d - b, 0) + maxf(a - d + b, 0) - 2 * a
         m2 = where(absf(d - b) <= a, -absf(s), s)
         m1 = where(cond(a, b) if condition else cond(a, b, maxf), -absf(s), maxf(b, 2 - b) - a)
-        return m1, m2
+        return where(d <= 2, m1, m2), m2  # the sphere's part asks only about D in [0, 2]
 
     def margin(pt: dict[str, Any]) -> float:
         m1, m2 = parts(pt["alpha"], pt["beta"], pt["D"], abs, max, lambda c, x, y: x if c else y)
@@ -137,12 +139,15 @@ def symmetric_space(condition: Callable[[Any, Any], Any] | None = None) -> Searc
                        lambda c, x, y: sympy.Piecewise((x, c), (y, True)))
         return sympy.Min(m1, m2)
 
-    return SearchSpace((Real("alpha", 0.0, 3.0, open_low=True), Real("beta", -1.0, 3.0), Real("D", 0.0, 2.0)),
+    # the statement's own domain: alpha > 0, any beta, any distance D >= 0 (the sphere's part: D in [0, 2])
+    return SearchSpace((Real("alpha", 0.0, math.inf, open_low=True), Real("beta", -math.inf, math.inf),
+                        Real("D", 0.0, math.inf)),
                        margin, exact, description="min over the pointwise 'sum = 2 alpha iff |D - beta| <= alpha' "
-                                                  "and the unit-sphere condition alpha >= max(beta, 2 - beta)",
-                       proves="the 'if' directions only, for alpha in (0, 3], beta in [-1, 3]: l+ + l- = 2 alpha "
-                              "where |D - beta| <= alpha (and >= 2 alpha outside), and for every D in [0, 2] where "
-                              "the sphere condition holds (weaker than the statement's 'exactly when' and 'iff': "
+                                                  "(every D >= 0) and the unit-sphere condition alpha >= max(beta, 2 - "
+                                                  "beta) (D in [0, 2])",
+                       proves="the 'if' directions only, for every alpha > 0, beta and distance D >= 0: l+ + l- = "
+                              "2 alpha where |D - beta| <= alpha (and >= 2 alpha outside), and for every D in [0, 2] "
+                              "where the sphere condition holds (weaker than the statement's 'exactly when' and 'iff': "
                               "outside the band the margin asks l+ + l- >= 2 alpha, not >, and where the condition "
                               "fails it checks the condition, not a D whose sum differs)")
 
@@ -208,8 +213,8 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
     n = ORDER_C * ORDER_PER_CLASS
     y = _labels()
     params: list[Real] = [Real(f"{g}{i}", -3.0, 3.0) for g in "ab" for i in range(n)]
-    params.append(Real("eta", 0.0, (ORDER_C - 1) / ORDER_C, open_high=True))  # the claim's eta < (c-1)/c
-    params.append(Real("alpha", 0.01, 3.0) if kind == "margin" else Real("alpha", 2.0, 4.0))
+    params.append(Real("eta", 0, Fraction(ORDER_C - 1, ORDER_C), open_high=True))  # the claim's eta < (c-1)/c
+    params.append(Real("alpha", 0.01, 3.0) if kind == "margin" else Real("alpha", 2.0, math.inf))
     if kind == "margin":
         params.append(Real("beta", -1.0, 3.0))
 
@@ -247,7 +252,11 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
     what = "balanced margin loss, alpha >= max(beta, 2 - beta)" if kind == "margin" else (
         f"triplet loss, alpha >= 2, classes "
         f"{'uniform' if pattern is None else 'from the pattern ' + str(list(pattern))}")
-    return SearchSpace(tuple(params), margin, exact, constraint,
+    circle = "the whole unit circle (t in (-oo, oo), and the point (-1, 0)); any number of points and classes"
+    stated = {f"{g}{i}": circle for g in "ab" for i in range(n)}
+    if kind == "margin":  # (the triplet's alpha: [2, oo), the statement's own)
+        stated.update({"alpha": "alpha > 0 with alpha >= max(beta, 2 - beta)", "beta": "every beta"})
+    return SearchSpace(tuple(params), margin, exact, constraint, statement_domain=stated,
                        description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; "
                                    f"{what}",
                        proves=f"no strict flip between two sets of {n} points on the unit circle (each "

@@ -349,7 +349,9 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
             parts.append(f"the bound on d_iso fails in {numbers['ii_failures_certified']} trials (M/4 exceeds it)")
         elif ii_txt:
             parts.append(ii_txt)
-        return Evidence("refuted", "mc", "This project's reconstruction is refuted, not a sentence of the paper: "
+        # the method names the decisive evidence: the exact 3-point example where it breaks (i), else the trials
+        decisive = "exact" if exact_i_fails else "mc"
+        return Evidence("refuted", decisive, "This project's reconstruction is refuted, not a sentence of the paper: "
                         + "; ".join(parts) + ".", numbers, counterexample=cex, figures=list(FIG_ISO))
     if undecided_ii:
         return Evidence("inconclusive", "mc",
@@ -371,7 +373,7 @@ def iso_evidence(ctx: Context, constant: float = 2.0,
                "with alpha = 1 on random sets of 6-12 points in dimension 2-3 with 2-3 classes: d_iso >= M/4 exactly, "
                "d_iso <= max ||f - g|| for a verified (50-digit) triplet-separated g; plus an exact 3-point example."),
     expected="refuted",
-    method="mc",
+    method="exact",  # the decisive witness of the refutation is the exact 3-point example (the trials back it)
     reconstructed="outline",
     figures=FIG_ISO,
 )

@@ -3,8 +3,9 @@
 Each module of this folder (but :mod:`~paper_checks.prover.closures.base`) holds one closing method: a
 :class:`~paper_checks.prover.closures.base.Method` subclass with its ``step`` and its ``recheck``, entered
 with the :func:`~paper_checks.prover.closures.base.register` decorator. The registry imports every module
-here, so **adding a closure means adding one file**: :func:`for_stage` gives the methods of a stage of the
-proof cheapest first (:func:`paper_checks.prover.prove.prove` runs them in that order), and :func:`by_method`
+here, so **adding a closure means adding one file** and naming it in :mod:`paper_checks.prover.schedule`, the one
+place that orders them: :func:`for_stage` gives the methods of a stage of the proof in the schedule's order
+(:func:`paper_checks.prover.prove.prove` runs them in that order), and :func:`by_method`
 the method that recorded a closure of a given name (:func:`paper_checks.prover.certificate.recheck`
 re-checks each record through it).
 """
@@ -14,22 +15,29 @@ import importlib
 import pkgutil
 from functools import lru_cache
 
+from paper_checks.prover import schedule
 from paper_checks.prover.closures.base import STAGES, Method, registered
 
 
 @lru_cache(maxsize=1)
 def methods() -> tuple[Method, ...]:
     """Every registered method (each module of this folder imported once); raises ``ValueError`` where two
-    record the same closure name, or a cost names no stage."""
+    record the same closure name, where the schedule names a method no module registers or a stage it lacks, or
+    where a registered method is in no stage and not :data:`~paper_checks.prover.schedule.UNSTAGED`."""
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name != "base":
             importlib.import_module(f"{__name__}.{info.name}")
     out = tuple(registered())
+    names = {m.name for m in out}
+    if set(schedule.SCHEDULE) != set(STAGES):
+        raise ValueError(f"the schedule's stages {sorted(schedule.SCHEDULE)} are not the prover's {list(STAGES)}")
+    listed = {n for stage in schedule.SCHEDULE.values() for n in stage} | set(schedule.UNSTAGED)
+    if listed - names:
+        raise ValueError(f"the schedule names methods no module registers: {sorted(listed - names)}")
+    if names - listed:
+        raise ValueError(f"registered methods in no stage of the schedule: {sorted(names - listed)}")
     seen: dict[str, str] = {}
     for m in out:
-        bad = set(m.costs) - set(STAGES)
-        if bad:
-            raise ValueError(f"closure {m.name}: unknown stages {sorted(bad)} (stages: {', '.join(STAGES)})")
         for name in m.methods:
             if name in seen:
                 raise ValueError(f"closures {seen[name]} and {m.name} both record the method {name!r}")
@@ -39,10 +47,11 @@ def methods() -> tuple[Method, ...]:
 
 @lru_cache(maxsize=None)
 def for_stage(stage: str) -> tuple[Method, ...]:
-    """The methods that take part in ``stage`` (one of ``STAGES``), cheapest first (then by name)."""
+    """The methods that take part in ``stage`` (one of ``STAGES``), in the schedule's order."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r} (stages: {', '.join(STAGES)})")
-    return tuple(sorted((m for m in methods() if stage in m.costs), key=lambda m: (m.costs[stage], m.name)))
+    by_name = {m.name: m for m in methods()}
+    return tuple(by_name[n] for n in schedule.order(stage))
 
 
 def by_method(name: str) -> Method | None:

@@ -41,7 +41,6 @@ class AbsoluteValue(PieceMethod):
 
     timed = False  # a structural test of the margin's factors and one interval enclosure of each
     methods = ("absolute value",)
-    costs = {"piece": -40}
 
     def applies(self, goal: PieceGoal) -> bool:
         return goal.t.expr.has(sympy.Abs) or goal.t.expr.is_Pow

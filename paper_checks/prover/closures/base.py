@@ -26,7 +26,8 @@ from typing import Any, ClassVar
 
 import sympy
 
-from paper_checks.prover import kinks, work
+from paper_checks import work
+from paper_checks.prover import kinks
 from paper_checks.prover.bound import Closure, intervals
 from paper_checks.prover.boxes import Box, groups, status
 from paper_checks.prover.normal import Reduction, is_zero
@@ -118,10 +119,9 @@ class Check:
 
 class Method(ABC):
     """A closing method. ``methods``: the :attr:`Closure.method` names its records carry (unique across the
-    registry); ``costs``: stage -> cost, the cheapest runs first in each stage it takes part in."""
+    registry). Where and when it runs is :mod:`paper_checks.prover.schedule`'s, by its class name."""
 
     methods: ClassVar[tuple[str, ...]] = ()
-    costs: ClassVar[dict[str, float]] = {}
     #: ``"written"`` where the step closes the margin as traced rather than its normal form
     form: ClassVar[str] = ""
     #: whether the step may run long (SymPy work it cannot interrupt itself): :func:`timed_step` then stops it at

@@ -15,8 +15,6 @@ class BranchSplitting(SubproofMethod):
     """Branches on one coordinate, decided cell by cell."""
 
     methods = ("branch split",)
-    costs = {"piece": -7}  # after z3 first (which decides a piecewise algebraic margin at once), before the normal
-    # form: on a box across a threshold the enclosure is the hull of both sides
     record = BranchSplit
     find = staticmethod(branch_split)
     check_record = staticmethod(recheck)

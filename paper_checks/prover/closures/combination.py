@@ -14,7 +14,6 @@ class OneCombination(SubproofMethod):
     """A function of one combination of the coordinates, times a factor of one sign."""
 
     methods = ("one combination",)
-    costs = {"piece": 37}  # after the logarithms and the substitutions (which pose what it splits), before the sums
     record = Combination
     find = staticmethod(combination)
     check_record = staticmethod(recheck)

@@ -15,7 +15,6 @@ class ConcaveIn(SubproofMethod):
     """Concave in one coordinate, least at one of its ends."""
 
     methods = ("concave",)
-    costs = {"piece": 42}  # after the class sum (which poses a term's chord problem), before the partial minimum
     record = Concave
     find = staticmethod(concave)
     check_record = staticmethod(recheck)

@@ -14,7 +14,6 @@ class ConeFaces(SubproofMethod):
     """A homogeneous margin on the positive orthant proved on its cones' faces."""
 
     methods = ("cone faces",)
-    costs = {"piece": 6}  # beside the ratios (bounded boxes): one coordinate fewer for every method after it
     record = Cones
     find = staticmethod(cones)
     check_record = staticmethod(recheck)

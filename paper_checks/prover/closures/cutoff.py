@@ -18,8 +18,6 @@ class CutOff(SubproofMethod):
     """An unbounded coordinate cut: its tails toward the poles, then the bounded rest."""
 
     methods = ("cutoff",)
-    costs = {"piece": 31}  # after z3 over bounds (which decides the bounded rest of many), before the logarithms:
-    # the tails' derivatives, then one sub-proof
     record = Cutoff
     find = staticmethod(cutoff)
     check_record = staticmethod(recheck)

@@ -14,7 +14,6 @@ class MonotoneDifferences(SubproofMethod):
     """A product of differences of monotone functions at two coordinates."""
 
     methods = ("monotone differences",)
-    costs = {"piece": 41}  # after the class sum, before the concave step: a factorisation, then one sub-proof each
     record = Differences
     find = staticmethod(differences)
     check_record = staticmethod(recheck)

@@ -13,7 +13,6 @@ class InTheExponential(SubproofMethod):
     """A coordinate written in the exponential it is read through."""
 
     methods = ("in the exponential",)
-    costs = {"piece": 36}  # after the root: one sub-proof, tried only where the margin reads a coordinate through exp
     record = InExponential
     find = staticmethod(in_exponential)
     check_record = staticmethod(recheck)

@@ -25,7 +25,6 @@ class FirstOrder(BoxMethod):
     timed = False  # interval arithmetic on one box: bounded cost
 
     methods = ("interval", "mean value", "monotone", "point", "max", "kink")
-    costs = {"inside": 10}
 
     def step(self, goal: BoxGoal) -> Closure | None:
         return close(goal.t, goal.box, goal.names)

@@ -14,7 +14,6 @@ class Scaling(BoxMethod):
     """A homogeneous margin's corner box at the origin."""
 
     methods = ("scaling",)
-    costs = {"inside": 50}
 
     def step(self, goal: BoxGoal) -> Closure | None:
         return goal.tight.scaled(goal.t, goal.coords, goal.base, goal.names, goal.key, goal.box)

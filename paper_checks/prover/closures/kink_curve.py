@@ -14,7 +14,6 @@ class KinkAlongACurve(SubproofMethod):
     """A kink cut along the curve where its sides cross."""
 
     methods = ("kink curve",)
-    costs = {"piece": 47}  # after the kink's roots (a curve of one coordinate is theirs): six sub-proofs
     record = KinkCurve
     find = staticmethod(kink_curve)
     check_record = staticmethod(recheck)

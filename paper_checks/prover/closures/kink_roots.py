@@ -16,7 +16,6 @@ class KinkRootSplitting(SubproofMethod):
     """A two-sided kink in one coordinate, split at the zeros of its sides' difference."""
 
     methods = ("kink roots",)
-    costs = {"piece": 46}  # after the affine kink split: four sub-proofs or more
     record = KinkRoots
     find = staticmethod(kink_roots)
     check_record = staticmethod(recheck)

@@ -15,7 +15,6 @@ class KinkSigns(SubproofMethod):
     """Kinks of one sign on the piece, each decided by a sub-proof, and the reduced margin proved."""
 
     methods = ("kinks decided",)
-    costs = {"piece": -5}  # after z3 (which decides most piecewise polynomial margins at once), before the normal form
     record = KinksDecided
     find = staticmethod(kink_signs)
     check_record = staticmethod(recheck)

@@ -15,7 +15,6 @@ class KinkSplitting(SubproofMethod):
     """A two-sided kink with an affine difference, split along itself."""
 
     methods = ("kink split",)
-    costs = {"piece": 45}  # last: two sub-proofs, after z3 over the branches and the class sum
     record = KinkSplit
     find = staticmethod(kink_split)
     check_record = staticmethod(recheck)

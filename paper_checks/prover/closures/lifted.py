@@ -15,7 +15,6 @@ class Lifted(BoxMethod):
     """The margin lifted to the simplex rows' full coordinates."""
 
     methods = ("lifted interval",)
-    costs = {"inside": 30, "split": 20}
 
     def step(self, goal: BoxGoal) -> Closure | None:
         return goal.tight.lifted(goal.t, goal.coords, goal.key, goal.box)

@@ -13,8 +13,6 @@ class Logarithms(SubproofMethod):
     """A margin's two sides compared through their logarithms."""
 
     methods = ("through logarithms",)
-    costs = {"piece": 33}  # after the normal form, the solvers and z3 over atoms, before the power comparison: one
-    # sub-proof, tried only where a side is a product the log takes apart
     record = LogComparison
     find = staticmethod(logs)
     check_record = staticmethod(recheck)

@@ -14,8 +14,6 @@ class MirrorConvex(SubproofMethod):
     """Symmetric about a coordinate's centre and convex in it, least there."""
 
     methods = ("convex about a centre",)
-    costs = {"piece": 24}  # after z3 on polynomials, before z3 over atoms and the combinations: a test at two points
-    # and a SymPy identity where it does not apply
     record = Mirror
     find = staticmethod(mirror)
     check_record = staticmethod(recheck)

@@ -14,7 +14,6 @@ class MonotoneSweep(SubproofMethod):
     """Monotonicity in one coordinate over the whole piece, then the face."""
 
     methods = ("monotone sweep",)
-    costs: dict[str, int] = {}  # run by the prover on what the boxes leave open, not at a stage
     record = Sweep
     find = staticmethod(sweep)
     check_record = staticmethod(recheck)

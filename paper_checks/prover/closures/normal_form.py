@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import Box, centre, status
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
@@ -36,7 +36,6 @@ class NormalForm(PieceMethod):
     """Identity and known signs (:mod:`paper_checks.prover.normal`), first of all."""
 
     methods = ("identity", "known sign", "terms of known sign")
-    costs = {"piece": 0}
 
     def step(self, goal: PieceGoal) -> Outcome | None:
         t = goal.t

@@ -16,7 +16,6 @@ class OutsideRegion(BoxMethod):
     timed = False
 
     methods = ("outside region",)
-    costs = {"outside": 0}
 
     def step(self, goal: BoxGoal) -> Closure | None:
         return Closure(True, math.inf, "outside region")

@@ -14,7 +14,6 @@ class PartialMinimum(SubproofMethod):
     """Convex in one coordinate, least at an exact critical point."""
 
     methods = ("partial minimum",)
-    costs = {"piece": 44}  # before the kink splits (it declines a margin with kinks): three sub-proofs or more
     record = PartialMin
     find = staticmethod(partial_min)
     check_record = staticmethod(recheck)

@@ -13,7 +13,6 @@ class FactorApart(SubproofMethod):
     """A factor of the margin that is ``>= 0`` set apart: the rest, on fewer coordinates, proved ``>= 0``."""
 
     methods = ("positive factor",)
-    costs = {"piece": 3}  # after the normal form, before the solvers: one sub-proof with a coordinate fewer
     record = PositiveFactor
     find = staticmethod(positive_factor)
     check_record = staticmethod(recheck)

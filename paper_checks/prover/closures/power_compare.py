@@ -15,7 +15,6 @@ class PowerComparing(SubproofMethod):
     """A power compared with the rest of the margin through its exponent."""
 
     methods = ("through a power",)
-    costs = {"piece": 35}  # after the normal form and the solvers: it runs several sub-proofs
     record = PowerComparison
     find = staticmethod(power_compare)
     check_record = staticmethod(recheck)

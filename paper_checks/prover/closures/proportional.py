@@ -14,7 +14,6 @@ class ProportionalFactors(SubproofMethod):
     """Two factors of the margin proportional to each other: the margin has the sign of the rest times the ratio."""
 
     methods = ("proportional factors",)
-    costs = {"piece": -30}  # first: a structural test of a product (milliseconds), before the normal form's SymPy work
     record = Proportional
     find = staticmethod(proportional)
     check_record = staticmethod(recheck)

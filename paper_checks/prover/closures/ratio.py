@@ -13,8 +13,6 @@ class Ratios(SubproofMethod):
     """A homogeneous margin proved on the ratios of its coordinates."""
 
     methods = ("ratios",)
-    costs = {"piece": 5}  # after the normal form (which may decide it at once), before the solvers and z3 over atoms:
-    # one coordinate fewer for each of them
     record = Ratio
     find = staticmethod(ratio)
     check_record = staticmethod(recheck)

@@ -24,7 +24,6 @@ class RealRoots(PieceMethod):
     """Real roots of a rational margin in one variable (no simplex row)."""
 
     methods = ("real roots",)
-    costs = {"piece": 10}
 
     def applies(self, goal: PieceGoal) -> bool:
         return goal.problem() is not None

@@ -13,7 +13,6 @@ class InTheRoot(SubproofMethod):
     """A coordinate written in the root of the one base it is read through."""
 
     methods = ("in the root",)
-    costs = {"piece": 34}  # after the logarithms: one sub-proof, tried only where a root's base is 0 at an end
     record = InRoot
     find = staticmethod(in_root)
     check_record = staticmethod(recheck)

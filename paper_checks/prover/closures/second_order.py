@@ -17,7 +17,6 @@ class SecondOrder(BoxMethod):
     """Convexity (or Taylor's theorem) around a critical set."""
 
     methods = ("hessian", "taylor")
-    costs = {"inside": 40, "split": 10}
 
     def step(self, goal: BoxGoal) -> Closure | None:
         if goal.stage == "inside":

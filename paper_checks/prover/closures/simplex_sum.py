@@ -14,7 +14,6 @@ class ClassSum(SubproofMethod):
     """A sum of one term per class of a simplex point, through a minorant of its term."""
 
     methods = ("class sum",)
-    costs = {"piece": 40}  # after the normal form and the solvers: it runs two sub-proofs
     record = SimplexSum
     find = staticmethod(simplex_sum)
     check_record = staticmethod(recheck)

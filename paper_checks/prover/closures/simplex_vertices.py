@@ -12,8 +12,6 @@ class SimplexVertices(SubproofMethod):
     """A margin affine in a simplex point, at the simplex's vertices."""
 
     methods = ("vertices",)
-    costs = {"piece": -20}  # before z3 first: each vertex has one simplex fewer (z3 on all of them at once ran past
-    # the time limit on a risk bilinear in two simplex points)
     record = Vertices
     find = staticmethod(simplex_vertices)
     check_record = staticmethod(recheck)

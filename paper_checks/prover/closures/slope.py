@@ -25,8 +25,9 @@ from typing import Any
 
 import sympy
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover import algebraic, work
+from paper_checks.prover import algebraic
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import Box, generic_point
@@ -184,7 +185,6 @@ class AlgebraicSlope(PieceMethod):
     """Monotone over the piece where the margin's slope in its one coordinate is algebraic (z3 decides it)."""
 
     methods = ("algebraic slope",)
-    costs = {"piece": 20}  # after z3 on the margin itself, the normal form and real roots; before the logarithms
 
     def applies(self, goal: PieceGoal) -> bool:
         t = goal.t

@@ -16,7 +16,6 @@ class Tail(BoxMethod):
     """Taylor's theorem toward the pole of a chart."""
 
     methods = ("tail",)
-    costs = {"inside": 15}  # right after the first-order bounds, which cannot bound oo - oo at a pole
 
     def step(self, goal: BoxGoal) -> Closure | None:
         found = closes(goal.t, goal.box)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sympy
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.sweep import Sweep, inside, recheck, sweep
@@ -38,7 +38,6 @@ class ValueSweep(SubproofMethod):
     """Monotonicity in one coordinate over the whole piece, in the charts' values, then the face."""
 
     methods = ("monotone sweep in values",)
-    costs = {"piece": 32}  # after z3 over bounds and the cutoff, before the logarithms and the combinations
     record = Sweep
     find = staticmethod(early_sweep)
     check_record = staticmethod(recheck)

@@ -15,7 +15,6 @@ class AsWritten(BoxMethod):
     timed = False  # interval arithmetic on one box: bounded cost
 
     methods = ()
-    costs = {"inside": 20}
     form = "written"
 
     def applies(self, goal: BoxGoal) -> bool:

@@ -15,7 +15,8 @@ from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import algebraic, work
+from paper_checks import work
+from paper_checks.prover import algebraic
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.boxes import generic_point, status
@@ -50,7 +51,6 @@ class Z3Algebraic(PieceMethod):
     on the whole line reached z3 only so."""
 
     methods = ("z3 algebraic",)
-    costs = {"piece": -10}
 
     def applies(self, goal: PieceGoal) -> bool:
         return algebraic.in_fragment(explicit(goal.t.expr), goal.t.symbols)

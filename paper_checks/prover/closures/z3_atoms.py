@@ -115,7 +115,6 @@ class Z3Atoms(PieceMethod):
     """z3 on the margin with its nodes outside the fragment abstracted to bounded variables."""
 
     methods = ("z3 atoms",)
-    costs = {"piece": 25}
 
     def applies(self, goal: PieceGoal) -> bool:
         t = goal.t

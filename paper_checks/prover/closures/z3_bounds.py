@@ -16,7 +16,8 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import algebraic, work
+from paper_checks import work
+from paper_checks.prover import algebraic
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bounding import LEVELS, REWRITTEN, Bounds, Exp, covered, rewritten
 from paper_checks.prover.boxes import Box, generic_point, groups, status
@@ -117,7 +118,6 @@ class Z3Bounds(SubproofMethod):
     """z3 on the margin with its transcendental nodes held by bounding functions."""
 
     methods = ("z3 bounds",)
-    costs = {"piece": 26}  # after z3 over atoms (constant bounds), before the logarithms and the sub-proofs
     record = Bounded
     find = staticmethod(bounded)
     check_record = staticmethod(recheck)

@@ -16,7 +16,6 @@ class Z3Branches(PieceMethod):
     """z3 with the margin's branches as if-then-else."""
 
     methods = ("z3 branches",)
-    costs = {"piece": 30}
 
     def applies(self, goal: PieceGoal) -> bool:
         return has_branches(goal.t.expr) and goal.problem() is None

@@ -4,7 +4,7 @@ exactly. Re-checked by deriving the problem again and deciding it in a fresh z3 
 (:func:`paper_checks.prover.solver.recheck_problem`; real roots for one variable)."""
 from __future__ import annotations
 
-from paper_checks.prover import work
+from paper_checks import work
 from paper_checks.prover.bound import Closure
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.closures.real_roots import problem_again
@@ -21,7 +21,6 @@ class Z3Polynomial(PieceMethod):
     """z3 (NLSAT) on a rational margin."""
 
     methods = ("z3",)
-    costs = {"piece": 20}
 
     def applies(self, goal: PieceGoal) -> bool:
         return goal.problem() is not None

@@ -12,6 +12,7 @@ import numpy as np
 import sympy
 
 from paper_checks.search.params.base import Parameter, Point
+from paper_checks.search.params.domain import domain_rows
 from paper_checks.search.params.scalar import Integer, Real
 from paper_checks.search.rationals import Infeasible
 from theory.validators import cut, quoted
@@ -36,6 +37,11 @@ class SearchSpace:
         ``c``, one loss for a family) or, for a claim that something exists, its negation. ``explore --prove``
         prints it as what a proof proved (and never says the statement was proved); ``""`` means the margin
         is the statement on its domain
+    statement_domain : the statement's own range of each coordinate whose declared range is narrower (``{"c":
+        "every c >= 2"}``), a mapping or ``(name, text)`` pairs; empty where the declared domain is the
+        statement's own. A proof on a narrower domain is a proof of that narrower statement, and says so
+    folds : ``(simplex parameter, integer parameter)`` pairs (a mapping is taken): the point is drawn on a larger
+        simplex and folded onto that many classes (:func:`theory.simplex.fold`); reports say so
     """
 
     params: tuple[Parameter, ...]
@@ -44,6 +50,25 @@ class SearchSpace:
     constraint: Callable[[Point], bool] | None = None
     description: str = ""
     proves: str = ""
+    statement_domain: Any = ()
+    folds: Any = ()
+
+    def __post_init__(self) -> None:
+        # names are not checked against the parameters: the prover replaces parameters by charted ones
+        # (dataclasses.replace: ``alpha`` becomes ``alpha_cell``, ``alpha_chart``) and carries these along;
+        # :meth:`domain` reads the names that are there, and the catalogue's tests check its own names
+        for field_name in ("statement_domain", "folds"):
+            object.__setattr__(self, field_name, _pairs(field_name, getattr(self, field_name)))
+
+    def domain(self, declared: SearchSpace | None = None) -> list[dict[str, Any]]:
+        """Each coordinate's range, open ends and the statement's own range where it differs
+        (:func:`paper_checks.search.params.domain.domain_rows`; ``declared``: the space before ``--set``)."""
+        return domain_rows(self, declared)
+
+    @property
+    def narrower(self) -> bool:
+        """Whether the declared domain is narrower than the statement's on some coordinate."""
+        return bool(self.statement_domain)
 
     @property
     def dimension(self) -> int:
@@ -163,6 +188,20 @@ class SearchSpace:
                                                   f"{', '.join(params)}")
             params[name] = _narrow(params[name], value)
         return dataclasses.replace(self, params=tuple(params[p.name] for p in self.params))
+
+
+def _pairs(what: str, value: Any) -> tuple[tuple[str, str], ...]:
+    """A mapping or ``(name, text)`` pairs as a tuple of string pairs (hashable, like the frozen space)."""
+    items = value.items() if isinstance(value, Mapping) else value
+    try:
+        pairs = tuple((k, v) for k, v in items)
+    except (TypeError, ValueError):
+        raise TypeError(f"SearchSpace {what}: expects a mapping of parameter names to text, got "
+                        f"{type(value).__name__} {quoted(value)}") from None
+    bad = [kv for kv in pairs if not all(isinstance(x, str) for x in kv)]
+    if bad:
+        raise TypeError(f"SearchSpace {what}: names and texts must be strings, got {quoted(bad[0])}")
+    return pairs
 
 
 def range_setting(spec: str) -> tuple[str, str]:

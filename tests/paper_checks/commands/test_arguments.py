@@ -77,7 +77,8 @@ def test_the_plugin_reads_the_command_line_s_types_and_defaults():
 def test_the_precisions_and_their_limits_have_one_home():
     assert isolation.DEFAULT_TIMEOUT is DEFAULT_TIMEOUT and pytest_plugin.DEFAULT_TIMEOUT is DEFAULT_TIMEOUT
     assert pytest_plugin.PRECISIONS is PRECISIONS
-    assert cli.LOSS_TIMEOUT == limits.DEFAULT_TIMEOUT == mt.TIME_LIMIT
+    actions = _timeout_actions(cli._parser())  # loss, losses: the trials' own default net (the work meter's)
+    assert actions["loss"].default is actions["losses"].default is limits.DEFAULT_TIMEOUT is mt.TIME_LIMIT
 
 
 def test_timeout_by_precision_and_the_explicit_value():

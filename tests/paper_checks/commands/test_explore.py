@@ -121,7 +121,11 @@ def test_a_proof_of_a_weaker_margin_says_what_it_proved_and_no_more(tmp_path, ca
     assert "not the statement above" in verdict and "recorded as qualified" in verdict
     assert "the margin is >= 0 on the whole declared domain" not in verdict
     assert f"run --claim weak57.strict --module {claims}" in verdict  # the rerun names the user's claims file
-    assert json.loads(out_json.read_text())["margin_proves"].startswith("x^2 >= 0 on [0, 1], not the strict")
+    doc = json.loads(out_json.read_text())
+    assert doc["margin_proves"].startswith("x^2 >= 0 on [0, 1], not the strict")
+    # the domain proved on, in the JSON and in the certificate, and printed above the proof (issue 57, item 1)
+    assert doc["domain"] == doc["proof"]["certificate"]["domain"] and doc["domain"][0]["range"] in out
+    assert doc["narrower_than_statement"] == "" and "\ndomain:\n  " in out
     assert main(["explore", "weak57.plain", "--prove", "--module", str(claims), "--prove-seconds", "20"]) == 0
     out = capsys.readouterr().out
     assert "margin: x^2 (negative where the claim fails)" in out and "would prove only" not in out
@@ -129,17 +133,24 @@ def test_a_proof_of_a_weaker_margin_says_what_it_proved_and_no_more(tmp_path, ca
 
 
 def test_the_proved_line_names_the_narrowed_domain():
-    """A proof on a domain narrowed by ``--set`` says so, whether or not the margin declares a weaker statement."""
+    """A proof on a domain narrowed by ``--set``, or declared narrower than the statement's, says so and names the
+    coordinates, whether or not the margin declares a weaker statement (issue 57, item 1)."""
     from types import SimpleNamespace
 
     from paper_checks.commands.explore import proved_line
+    from paper_checks.search.params import Real, SearchSpace
 
     c = SimpleNamespace(id="x.y", expected="qualified", origin="paper_checks.papers.x")
     cert = {"boxes": 3, "pieces": 1, "smallest_lower_bound": 0.0, "tight_boundaries": 1, "methods": {"point": 3}}
-    plain = SimpleNamespace(proves="")
-    weaker = SimpleNamespace(proves="a weaker statement")
+    plain = SearchSpace((Real("q", 0, 2),), lambda p: 0.0)
+    weaker = SearchSpace((Real("q", 0, 2),), lambda p: 0.0, proves="a weaker statement")
     assert proved_line(c, plain, {}, cert).startswith("=> proved: the margin is >= 0 on the whole declared domain (")
-    assert "on the domain as narrowed by --set (" in proved_line(c, plain, {"q": "1"}, cert)
-    line = proved_line(c, weaker, {"q": "1"}, cert)
-    assert line.startswith("=> proved: a weaker statement, on the domain as narrowed by --set (q = 1); ")
+    line = proved_line(c, plain.narrowed({"q": "1"}), {"q": "1"}, cert, plain)
+    assert "only on a domain narrower than the statement's (q = 1 (declared: [0, 2]))" in line
+    assert "a proof of that narrower statement, not of the paper's" in line
+    line = proved_line(c, weaker.narrowed({"q": "1"}), {"q": "1"}, cert, weaker)
+    assert line.startswith("=> proved: a weaker statement, only on a domain narrower than the statement's (q = 1 ")
     assert "recorded as qualified (python -m paper_checks run --claim x.y)" in line
+    stated = SearchSpace((Real("q", 0, 2),), lambda p: 0.0, statement_domain={"q": "every q >= 0"})
+    line = proved_line(c, stated, {}, cert)
+    assert "(q in [0, 2] (statement: every q >= 0)): a proof of that narrower statement" in line

@@ -49,3 +49,14 @@ def test_show_cites_the_source_by_author_and_year_and_lists_the_documents(tmp_pa
     documents = next(line for line in lines if line.startswith("documents: "))
     assert documents == ("documents: [S. Li, Robust Losses] 003_05482f4d520d534e.txt; [Zhang & Sabuncu 2018] "
                          "004_bedc5f2f9c2d4575.txt")
+
+
+def test_show_names_the_paper_by_tag_and_the_domain_beside_the_statements(tmp_path, capsys):
+    """Issue 57: the paper line names no hashed file (the documents line does, once); an explorable claim's
+    domain is listed, the statement's range beside a narrower one and the folding said."""
+    assert main(["show", "gce18.eq7_bounds", "--report", str(tmp_path / "none.json")]) == 0
+    out = capsys.readouterr().out
+    paper = out.split("paper: ", 1)[1].split("\nsource: ", 1)[0]
+    assert "004_bedc5f2f9c2d4575.txt" not in paper and "Source: [Zhang & Sabuncu 2018]" in paper.replace("\n  ", " ")
+    assert "domain (narrower than the statement's where a line says so):\n  c = 2..8   (statement: every c >= 2)" in out
+    assert "folded onto c classes" in out and "class c gets the remaining mass" in out

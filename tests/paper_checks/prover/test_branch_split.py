@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove_expr
 from paper_checks.prover.branch_split import BranchSplit, Cell, branch_coordinate, branch_split, cells, resolved
 from paper_checks.prover.branch_split import recheck as branch_recheck
 from paper_checks.prover.subproblem import reals

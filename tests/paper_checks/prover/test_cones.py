@@ -9,7 +9,8 @@ from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove_expr
 from paper_checks.prover.cones import Cones, cones, face_problem, halflines, in_values, mirrored, reflectable
 from paper_checks.prover.cones import recheck as cones_recheck
 from paper_checks.prover.scaling import branches_scaled, identity

@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove, prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove, prove_expr
 from paper_checks.prover import recheck as recheck_certificate
 from paper_checks.prover.cutoff import Cutoff, cutoff, recheck, subproblem, unbounded, worth
 from paper_checks.prover.symbols import Coordinate

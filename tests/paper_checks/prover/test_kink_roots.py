@@ -8,7 +8,8 @@ from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove_expr
 from paper_checks.prover.kink_roots import KinkRoots, cell_problem, kink_of, kink_roots, roots
 from paper_checks.prover.kink_roots import recheck as roots_recheck
 from paper_checks.prover.subproblem import reals

@@ -9,7 +9,8 @@ from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove_expr
 from paper_checks.prover.kink_signs import KinksDecided, kink_signs, recheck, renamed, sign_of, two_sided
 from paper_checks.prover.subproblem import reals
 

@@ -9,7 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove_expr
 from paper_checks.prover.kink_split import KinkSplit, affine_split, case_problem, kink_split
 from paper_checks.prover.kink_split import recheck as kink_recheck
 from paper_checks.prover.subproblem import reals

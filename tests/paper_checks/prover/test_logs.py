@@ -11,7 +11,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove_expr
 from paper_checks.prover.logs import LogComparison, comparison, log_of, logs, sides, signs, worth
 from paper_checks.prover.logs import recheck as logs_recheck
 from paper_checks.prover.subproblem import reals

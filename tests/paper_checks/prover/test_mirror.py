@@ -8,7 +8,8 @@ from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove_expr
 from paper_checks.prover.mirror import Mirror, mirror, symmetric
 from paper_checks.prover.mirror import recheck as mirror_recheck
 from paper_checks.prover.subproblem import reals

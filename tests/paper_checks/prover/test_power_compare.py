@@ -8,7 +8,8 @@ from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover import prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove_expr
 from paper_checks.prover.power_compare import PowerComparison, form_of, positive, power_compare
 from paper_checks.prover.power_compare import recheck as power_recheck
 from paper_checks.prover.subproblem import reals

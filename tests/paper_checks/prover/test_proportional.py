@@ -11,7 +11,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove, prove_expr, recheck, work
+from paper_checks import work
+from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.proportional import Proportional, linear_form, proportion, proportional
 from paper_checks.prover.proportional import recheck as proportional_recheck
 from paper_checks.prover.subproblem import reals

@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove_expr, work
+from paper_checks import work
+from paper_checks.prover import prove_expr
 from paper_checks.prover.ratio import Ratio, homogeneous, identity, pivot_of, ratio, ratio_problem
 from paper_checks.prover.ratio import recheck as ratio_recheck
 from paper_checks.prover.subproblem import reals

@@ -9,7 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove, recheck, work
+from paper_checks import work
+from paper_checks.prover import prove, recheck
 from paper_checks.prover.simplex_sum import SimplexSum, decompose, minorant, simplex_sum, sub_margins, summed
 from paper_checks.prover.simplex_sum import recheck as sum_recheck
 from paper_checks.prover.symbols import Coordinate, simplex_symbols

@@ -9,7 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove, recheck, work
+from paper_checks import work
+from paper_checks.prover import prove, recheck
 from paper_checks.prover.simplex_vertices import Vertices, affine_vertices, simplex_vertices
 from paper_checks.prover.simplex_vertices import recheck as vertices_recheck
 from paper_checks.prover.subproblem import merge, paired

@@ -10,7 +10,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import prove, prove_expr, recheck, work
+from paper_checks import work
+from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.subproblem import reals
 from paper_checks.prover.sweep import Sweep, _tries, even_in, sweep
 from paper_checks.prover.sweep import recheck as sweep_recheck

@@ -1,5 +1,7 @@
-"""The report folder (issues 29, 34, 35): plain files, each naming its run; a set mixed by a kill is said, and the
-next run writes one set and cleans up; nothing is written outside the folder, nor a user's hidden folder removed."""
+"""The report folder (issues 29, 34, 35, 56): plain files, each naming its run, switched in as one set (a kill at
+any moment leaves the previous whole set or the new one); a set mixed by a file-by-file writer is said, and the
+next run writes one set and cleans up; nothing is written outside the folder and its staging folder, nor a
+user's hidden folder removed."""
 from __future__ import annotations
 
 import csv
@@ -43,9 +45,9 @@ def _visible(out: Path) -> dict[str, str]:
 
 
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
-def test_sigkill_at_any_instant_never_leaves_a_mixed_set_unsaid(tmp_path):
-    """Plain files (issue 34): a kill between two renames can leave files of two runs; each names its run, and
-    mixed_set says so (show and readme refuse such a folder); the next run writes one set and cleans up."""
+def test_sigkill_at_any_instant_never_leaves_a_mixed_set(tmp_path):
+    """Plain files switched in as one set (issue 56; issue 34 left a kill between two renames a mixed set, said by
+    mixed_set): a writer killed at a random instant leaves one run's whole set; the next run cleans up."""
     out = tmp_path / "out"
     out.mkdir()
     rng = random.Random(29)
@@ -67,13 +69,17 @@ def test_sigkill_at_any_instant_never_leaves_a_mixed_set_unsaid(tmp_path):
         if "report.html" in seen:
             ids.add(seen["report.html"].split("<th>run_id</th><td>")[1].split("</td>")[0])
         ids |= {r["run_id"] for r in csv.DictReader(io.StringIO(seen.get("report.csv", "")))}
-        assert (len(ids) > 1) == (writing.mixed_set(out) is not None), (ids, writing.mixed_set(out))
+        assert len(ids) <= 1 and writing.mixed_set(out) is None, ids
+        if ids:
+            assert set(seen) == {f"report{writing.SUFFIX[f]}" for f in
+                                 (FOUR_FORMATS if next(iter(ids)).startswith("four") else ("json", "md"))}
         runs |= ids
     assert len(runs) > 1  # the kills landed in different runs
     doc = doc_of([claim_entry(0)])
     report.write(doc, out, None, ("json",))  # the next run cleans what the killed ones left
     assert _visible(out).keys() == {"report.json"} and writing.mixed_set(out) is None
-    assert sorted(p.name for p in out.iterdir()) == [".report.lock", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["report.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "warm"]  # no staging folder left
 
 
 def _links_layout(out: Path, target: Path | None = None) -> None:
@@ -91,7 +97,7 @@ def test_a_folder_of_the_earlier_layout_becomes_plain_files(tmp_path):
     (tmp_path / "figures").mkdir()
     (tmp_path / "figures" / "f.png").write_bytes(b"png")
     report.write(doc_of([claim_entry(0)]), tmp_path, None, ("md", "json"))
-    assert sorted(p.name for p in tmp_path.iterdir()) == [".report.lock", "figures", "report.json", "report.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["figures", "report.json", "report.md"]
     assert not any(p.is_symlink() for p in tmp_path.iterdir())
     assert (tmp_path / "figures" / "f.png").read_bytes() == b"png"
 
@@ -154,3 +160,131 @@ def test_a_mixed_set_is_said_and_refused_by_show_and_readme(tmp_path):
     from paper_checks.commands.show import show
     with pytest.raises(UsageError, match="different runs"):
         show(argparse.Namespace(id="x.y", report=tmp_path / "report.json", module=[]))
+
+
+def rendered_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each format of each run rendered once, in this process: the forked writers only write (and are quick)."""
+    from paper_checks.report import writing
+
+    memo: dict[tuple[str, str], str] = {}
+    render = writing.render
+
+    def cached(doc, fmt, fig_dir=None):
+        key = (fmt, doc["provenance"]["run_id"])
+        if key not in memo:
+            memo[key] = render(doc, fmt, fig_dir)
+        return memo[key]
+    monkeypatch.setattr(writing, "render", cached)
+
+
+def _set_of(doc_formats: tuple[str, ...], run_id: str, out: Path) -> dict[str, str]:
+    """Write a report of ``run_id`` in ``doc_formats`` into ``out``; what a reader then sees."""
+    doc = doc_of([claim_entry(0)])
+    doc["provenance"]["run_id"] = run_id
+    report.write(doc, out, None, doc_formats)
+    return _visible(out)
+
+
+def _steps_of_a_write(tmp_path: Path) -> list[str]:
+    out = tmp_path / "count"
+    _set_of(("json",), "first", out)
+    seen: list[str] = []
+    writing.STEP = seen.append
+    try:
+        _set_of(tuple(writing.FORMATS), "second", out)
+    finally:
+        writing.STEP = None
+    return seen
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc").is_dir(), reason="fork, Linux's renameat2")
+def test_a_kill_before_any_step_of_a_write_leaves_one_whole_set(tmp_path, monkeypatch):
+    """SIGKILL before each file operation of a write in turn (issue 56): ``OUT`` holds the previous whole set or
+    the new whole set, never a mix; a user's files and the figures stay; ``show`` reads it; the next write
+    removes the staging folder a killed writer left."""
+    from paper_checks.report.readme import load_report
+
+    rendered_once(monkeypatch)  # the forked writers only write
+    _set_of(("json", "md"), "new", tmp_path / "count")
+    steps = _steps_of_a_write(tmp_path)
+    assert "exchange the folders" in steps and len(steps) >= 8, steps
+    out = tmp_path / "out"
+    old = _set_of(tuple(writing.FORMATS), "old", out)  # six formats
+    (out / "figures").mkdir()
+    (out / "figures" / "f.png").write_bytes(b"png")
+    (out / "notes.txt").write_text("mine")
+    new = None
+    for k in range(len(steps) + 1):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (the child)
+            count = itertools.count()
+
+            def kill_at(what: str, k: int = k) -> None:
+                if next(count) == k:
+                    os.kill(os.getpid(), signal.SIGKILL)
+            writing.STEP = kill_at
+            try:
+                _set_of(("json", "md"), "new", out)
+            finally:
+                os._exit(0)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFSIGNALED(status) == (k < len(steps)), (k, status)
+        seen = _visible(out)
+        if new is None and seen != old:
+            new = seen
+        assert seen in (old, new) and set(seen) in ({f"report{s}" for s in writing.SUFFIX.values()},
+                                                    {"report.json", "report.md"}), (k, steps[k:k + 1], sorted(seen))
+        assert writing.mixed_set(out) is None and load_report(out / "report.json")
+        assert (out / "figures" / "f.png").read_bytes() == b"png" and (out / "notes.txt").read_text() == "mine"
+    assert new is not None and set(new) == {"report.json", "report.md"}  # the last write went through
+    _set_of(("json",), "after", out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["count", "out"]  # no staging folder left
+    assert sorted(p.name for p in out.iterdir()) == ["figures", "notes.txt", "report.json"]
+
+
+def test_without_the_exchange_files_are_written_one_by_one(tmp_path, monkeypatch):
+    monkeypatch.setattr(writing, "_exchange", lambda a, b: False)
+    out = tmp_path / "out"
+    assert set(_set_of(("json", "md"), "one", out)) == {"report.json", "report.md"}
+    assert set(_set_of(("json",), "two", out)) == {"report.json"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # the staging folder is removed
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs")
+def test_a_folder_that_cannot_be_mirrored_is_written_file_by_file(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    os.mkfifo(out / "pipe")
+    assert set(_set_of(("json", "md"), "one", out)) == {"report.json", "report.md"}
+    assert (out / "pipe").exists() and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_the_working_folder_is_never_exchanged(tmp_path, monkeypatch):
+    """A folder exchanged under a process leaves it in a removed one: ``--out .`` is written file by file."""
+    out = tmp_path / "out"
+    (out / "sub").mkdir(parents=True)
+    monkeypatch.chdir(out / "sub")
+    ino = out.stat().st_ino
+    _set_of(("json",), "one", out)
+    assert out.stat().st_ino == ino and Path.cwd() == (out / "sub").resolve()
+
+
+def test_a_report_folder_given_as_a_link_stays_a_link(tmp_path):
+    real = tmp_path / "real"
+    real.mkdir()
+    (tmp_path / "link").symlink_to("real")
+    _set_of(("json",), "one", tmp_path / "link")
+    assert (tmp_path / "link").is_symlink() and (real / "report.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link", "real"]
+
+
+def test_a_folder_of_many_files_is_written_file_by_file(tmp_path, monkeypatch):
+    """Not a report folder (``--out ~``): it is never mirrored and exchanged whole."""
+    monkeypatch.setattr(writing, "MIRROR_MOST", 3)
+    out = tmp_path / "out"
+    out.mkdir()
+    for i in range(4):
+        (out / f"mine{i}.txt").write_text("mine")
+    ino = out.stat().st_ino
+    assert set(_set_of(("json",), "one", out)) == {"report.json"}
+    assert out.stat().st_ino == ino and len(list(out.iterdir())) == 5

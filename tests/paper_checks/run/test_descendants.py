@@ -76,10 +76,7 @@ def test_children_end_when_the_task_times_out(tmp_path):
         pool.run(_pids_file, [(str(f), 600.0)], [0], got.__setitem__, timeout=3)
     assert isinstance(got[0], Failure) and "timed out" in got[0].message
     pids = [int(p) for p in f.read_text().split()]
-    assert _gone(pids[:2]), [p for p in pids if _alive(p)]  # the group is ended with the worker
-    for p in pids[2:]:  # the one that left the group is not the pool's to find once its worker is killed
-        if _alive(p):
-            os.kill(p, 9)
+    assert _gone(pids), [p for p in pids if _alive(p)]  # the one that left the group (setsid) too
 
 
 def test_children_end_when_the_pool_is_stopped(tmp_path):
@@ -95,10 +92,7 @@ def test_children_end_when_the_pool_is_stopped(tmp_path):
             assert time.monotonic() < end
             time.sleep(0.05)
     pids = [int(p) for p in f.read_text().split()]
-    assert _gone(pids[:2])
-    for p in pids[2:]:
-        if _alive(p):
-            os.kill(p, 9)
+    assert _gone(pids), [p for p in pids if _alive(p)]
 
 
 CLAIMS = '''
@@ -136,3 +130,20 @@ def test_a_checks_children_do_not_outlive_the_run(tmp_path, how):
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     pids = [int(p) for p in (tmp_path / "pids").read_text().split()]
     assert _gone(pids, 5.0), [p for p in pids if _alive(p)]
+
+
+def _daemon_then_exit(path: str) -> None:
+    """A task: a daemon in a session of its own (``setsid``), then the worker ends itself (``os._exit``)."""
+    d = subprocess.Popen(["sleep", "600"], start_new_session=True)
+    Path(path).write_text(str(d.pid))
+    os._exit(3)
+
+
+def test_a_daemon_of_a_worker_that_ended_itself_is_ended(tmp_path):
+    """Its orphan comes to the pool (a subreaper while it runs) and is ended there, not left to ``init``."""
+    got: dict[int, object] = {}
+    f = tmp_path / "pid"
+    with WorkerPool(1) as pool:
+        pool.run(_daemon_then_exit, [(str(f),)], [0], got.__setitem__)
+    assert isinstance(got[0], Failure) and "ended its worker process" in got[0].message
+    assert _gone([int(f.read_text())])

@@ -112,7 +112,17 @@ def test_calibration_follows_bartlett_et_al(phi, calibrated):
 
 def test_a_time_limit_makes_a_property_undecided_not_an_error():
     t = mt.trial("logistic", time_limit_s=1e-4)
-    assert any(p.cell == "undecided: timed out" and p.undecided for p in t.properties.values())
+    assert any(p.cell.startswith("undecided: timed out") and p.undecided for p in t.properties.values())
+
+
+def test_a_property_stops_at_counted_work_at_the_same_point_each_time():
+    """The limit that decides is a count of calls (paper_checks.work), so a cell is the same on a quiet machine and a
+    loaded one: twice the same cells, and a cell past its work limit says so."""
+    cells = [{k: p.cell for k, p in mt.trial("logistic", work=0.02).properties.items()} for _ in range(2)]
+    assert cells[0] == cells[1]
+    assert "undecided: past its work limit (0.02 units)" in cells[0].values()
+    with pytest.raises(ValueError, match="work must be a finite, positive number of work units"):
+        mt.trial("logistic", work=0)
 
 
 def test_what_sympy_cannot_settle_is_undecided_with_the_reason():

@@ -321,7 +321,7 @@ def test_the_trial_limit_is_not_taken_for_the_weight_integrals_own(monkeypatch):
             time.sleep(0.01)
 
     monkeypatch.setattr(loss_properties, "uniform_moments", forever)
-    monkeypatch.setattr(loss_properties, "SYMBOLIC_MOMENTS_SECONDS", 30.0)
+    monkeypatch.setattr(loss_properties, "MOMENTS_WORK", 1000.0)
     t0 = time.monotonic()  # gce: a weight that is no polynomial, so it reaches the symbolic moments
     tr = lt.trial(parse_spec("gce"), [2], precision="quick", timeout=1)
     assert time.monotonic() - t0 < 30
@@ -467,3 +467,12 @@ def test_the_command_line_takes_a_term_for_every_class(tmp_path):
     assert main(args) == 0
     rec = json.loads(out.read_text())["losses"][0]
     assert rec["properties"]["class_sum"]["cell"].startswith("[-1, c - 2]")  # MSE - 1: [c - 1, 2c - 2] - c
+
+
+def test_a_trial_stopped_by_its_work_is_the_same_with_a_warm_cache():
+    """Each trial starts from the same memory (paper_checks.work.fresh): a cell's count of work does not depend on
+    what ran before it, so a cell near its work limit is decided, or not, in every run alike."""
+    runs = [{k: p.cell for k, p in lt.trial(parse_spec("cce"), [2], precision="quick", work=0.05).properties.items()}
+            for _ in range(2)]
+    assert runs[0] == runs[1]
+    assert any(c.startswith("undecided: past its work limit (0.05 units)") for c in runs[0].values()), runs[0]

@@ -25,6 +25,7 @@ def test_registrations():
         assert "Reconstructed" in c.statement and "Checked" in c.statement
     assert reg["xu22.collapse_batch_dim"].figures == ("xu22_collapse_phase",)
     assert reg["xu22.hnm_isometry"].figures == ("xu22_loss_vs_diso",)
+    assert reg["xu22.hnm_isometry"].method == "exact"  # its decisive witness (issue 57, item 4)
 
 
 @pytest.mark.slow
@@ -37,7 +38,7 @@ def test_exact_checks_reach_their_verdicts(cid):
 @pytest.mark.slow
 def test_isometry_counterexample_is_exact_and_monte_carlo_agrees():
     ev = P.iso_evidence(ctx())
-    assert ev.verdict == "refuted"
+    assert ev.verdict == "refuted" and ev.method == "exact"  # the method names the decisive (exact) witness
     ex = ev.counterexample["i_exact"]
     assert ex["M"] == "2/5" and ex["d_iso"] == "1/10"
     assert ev.numbers["i_violations_certified"] > 0 and ev.numbers["M_le_4_upper_everywhere"]

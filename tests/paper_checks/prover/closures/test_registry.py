@@ -8,7 +8,8 @@ import pkgutil
 import pytest
 import sympy
 
-from paper_checks.prover import closures, prove, recheck, work
+from paper_checks import work
+from paper_checks.prover import closures, prove, recheck, schedule
 from paper_checks.prover.closures.base import BoxMethod, PieceMethod
 from tests.paper_checks.prover._spaces import real_space
 
@@ -29,11 +30,10 @@ def test_each_closure_name_is_recorded_by_one_method():
     assert closures.by_method("no such closure") is None
 
 
-def test_stages_run_cheapest_first_and_hold_their_kind_of_method():
+def test_stages_run_in_the_schedule_s_order_and_hold_their_kind_of_method():
     for stage in closures.STAGES:
         ms = closures.for_stage(stage)
-        costs = [m.costs[stage] for m in ms]
-        assert costs == sorted(costs)
+        assert tuple(m.name for m in ms) == schedule.SCHEDULE[stage]
         kind = PieceMethod if stage == "piece" else BoxMethod
         assert all(isinstance(m, kind) for m in ms), stage
     # z3 first, but for a product of absolute values and even powers, a product of two proportional factors (two
@@ -47,6 +47,26 @@ def test_stages_run_cheapest_first_and_hold_their_kind_of_method():
     assert [m.name for m in closures.for_stage("inside")][0] == "FirstOrder"
     with pytest.raises(ValueError, match="unknown stage"):
         closures.for_stage("nowhere")
+
+
+def test_the_schedule_names_every_registered_method_and_nothing_else(monkeypatch):
+    names = {m.name for m in closures.methods()}
+    listed = {n for stage in schedule.SCHEDULE.values() for n in stage} | set(schedule.UNSTAGED)
+    assert names == listed
+    closures.methods.cache_clear()
+    try:
+        monkeypatch.setitem(schedule.SCHEDULE, "inside", schedule.SCHEDULE["inside"] + ("NoSuchMethod",))
+        with pytest.raises(ValueError, match="no module registers: \\['NoSuchMethod'\\]"):
+            closures.methods()
+        monkeypatch.setitem(schedule.SCHEDULE, "inside", ("FirstOrder",))
+        monkeypatch.setitem(schedule.SCHEDULE, "split", ())
+        with pytest.raises(ValueError, match="in no stage of the schedule: .*'Lifted'"):
+            closures.methods()
+    finally:
+        monkeypatch.undo()
+        closures.methods.cache_clear()
+        closures.for_stage.cache_clear()
+    assert {m.name for m in closures.methods()} == names
 
 
 def test_a_record_of_an_unknown_method_is_a_recheck_problem():

@@ -8,7 +8,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import algebraic, prove, prove_expr, recheck, work
+from paper_checks import work
+from paper_checks.prover import algebraic, prove, prove_expr, recheck
 from paper_checks.prover.closures.z3_bounds import Bounded, bounded
 from paper_checks.prover.closures.z3_bounds import recheck as recheck_record
 from paper_checks.search.params import Real, SearchSpace

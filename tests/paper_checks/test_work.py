@@ -1,12 +1,12 @@
-"""The work meter (paper_checks/prover/work.py): counted, so that a limit fires at the same point on every machine."""
+"""The work meter (paper_checks/work.py): counted, so that a limit fires at the same point on every machine."""
 from __future__ import annotations
 
 import sys
 
 import pytest
 
+from paper_checks import work
 from paper_checks.deadline import TimedOut, held
-from paper_checks.prover import work
 from paper_checks.prover.timebox import OVERRAN, timebox
 
 

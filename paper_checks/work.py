@@ -11,7 +11,7 @@ depends on the code, the Python and SymPy versions and the input; not on the mac
 runs beside it. One unit is about a second of metered SymPy work on a quiet 2-core laptop of 2026
 (``benchmarks/RESULTS.md``, "Work units").
 
-    from paper_checks.prover import work
+    from paper_checks import work
 
     with work.metered():                       # the meter runs in this block (nested blocks share one count)
         start = work.now()
@@ -110,6 +110,9 @@ def _bookkeeping(frame: Any) -> bool:
     return False
 
 
+_deadline.never_cut(_bookkeeping)  # nor does a time limit's alarm cut a block's opening or closing in two
+
+
 def _fire(st: _State) -> None:
     stop, error, units = st.limits[-1]
     st.stop = _NEVER  # fired once: raised again only by charge() or a new limit
@@ -130,9 +133,11 @@ def _on(st: _State) -> None:
         sys.setprofile(_tick)
 
 
-def _off(st: _State) -> None:
-    """A counted block ends: the profile function stays while another is open (set again where a raise unset it)."""
-    st.counting -= 1
+def _off(st: _State, to: int | None = None) -> None:
+    """A counted block ends (``to``: the count of counted blocks as it was when the block opened, so that a block
+    whose opening was cut short by a raise is closed all the same): the profile function stays while another is
+    open (set again where a raise unset it)."""
+    st.counting = st.counting - 1 if to is None else to
     if st.counting > 0:
         if sys.getprofile() is not _tick:
             sys.setprofile(_tick)
@@ -180,11 +185,12 @@ def metered() -> Iterator[None]:
 def counted() -> Iterator[None]:
     """Count the calls of the block (a :func:`limit` counts its own; this counts where no limit is open)."""
     st = _state
-    _on(st)
+    was = st.counting
     try:
+        _on(st)
         yield
     finally:
-        _off(st)
+        _off(st, was)
 
 
 @contextmanager
@@ -227,29 +233,31 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
         with counted() if count else ExitStack():
             yield  # the outer limit is the stricter: let it fire
         return
-    if count:
-        _on(st)
-    held = _globals()
-    st.limits.append((stop, error, units))
-    st.stop = stop
+    was, depth = st.counting, len(st.limits)  # what the block puts back, however far its opening came
     net = ExitStack()
-    with paused():  # arming the net reads the clock (an outer net with less left): no count may depend on it
-        net.enter_context(_deadline.deadline(max(NET_LEAST_SECONDS, NET_SECONDS_PER_UNIT * units), error=_NetFired))
+    held = _globals()
     try:
+        if count:
+            _on(st)
+        st.limits.append((stop, error, units))
+        st.stop = stop
+        with paused():  # arming the net reads the clock (an outer net with less left): no count may depend on it
+            net.enter_context(_deadline.deadline(net_for(units), error=_NetFired))
         yield
-    except _NetFired:  # the safety net: recorded, then the limit's own stop
+    except _NetFired as fired:  # the safety net: recorded, then the limit's own stop
         NET_FIRED.append(f"a step of {units:.3g} units")
         exc = error(units)
         setattr(exc, _deadline.OWN, True)
+        setattr(exc, NET, fired.seconds)
         raise exc from None
     finally:
         with paused():
             net.close()
             _restore(held)
-        st.limits.pop()
+        del st.limits[depth:]
         _restop(st)
         if count:
-            _off(st)
+            _off(st, was)
         elif st.counting > 0 and sys.getprofile() is not _tick:  # the raise unset the profile function: back on
             sys.setprofile(_tick)
 
@@ -279,6 +287,22 @@ class _NetFired(BaseException):
 
     def __init__(self, seconds: float) -> None:
         super().__init__(f"the wall-clock net of {seconds:g} s came")
+        self.seconds = seconds
+
+
+#: the attribute of a :func:`limit`'s error that its wall-clock net raised: the net's seconds
+NET = "wall_clock_net"
+
+
+def net_seconds(exc: BaseException) -> float | None:
+    """The seconds of the wall-clock net that raised ``exc`` (a :func:`limit`'s error), None where the work ran out:
+    the one stop that depends on the machine, which a caller says in words ("a time limit, a safety net")."""
+    return getattr(exc, NET, None)
+
+
+def net_for(units: float) -> float:
+    """The wall-clock net of a :func:`limit` of ``units`` (seconds)."""
+    return max(NET_LEAST_SECONDS, NET_SECONDS_PER_UNIT * units)
 
 
 
@@ -295,3 +319,38 @@ def charge(units: float) -> None:
     st.calls += int(round(units * CALLS_PER_UNIT))
     if st.calls >= st.stop and st.limits:
         _fire(st)
+
+
+#: what :func:`fresh` empties beside SymPy's cache (each room registers its own caches with :func:`forgets`)
+_FORGETTERS: list[Callable[[], None]] = []
+
+
+def forgets(empty: Callable[[], None]) -> Callable[[], None]:
+    """Register ``empty`` (a cache's ``cache_clear``) to be called by every :func:`fresh`; returns it."""
+    if empty not in _FORGETTERS:
+        _FORGETTERS.append(empty)
+    return empty
+
+
+@contextmanager
+def fresh() -> Iterator[None]:
+    """Run the block from the same memory wherever it runs, so that its count of work does not depend on what ran
+    before it in the process: SymPy's cache and every cache registered with :func:`forgets` emptied, SymPy's own
+    random generators (``sympy.core.random``: the order in which its assumptions are asked) seeded, and handed back
+    as they were after the block. A loss trial starts so (a warm cache made a cell's work half of what it was cold:
+    a cell near its limit was decided in one test and past its limit in the next)."""
+    from sympy.core import random as sympy_random
+    from sympy.core.cache import clear_cache
+
+    clear_cache()
+    for empty in _FORGETTERS:
+        empty()
+    rngs = (sympy_random.rng, sympy_random._assumptions_rng)
+    states = [r.getstate() for r in rngs]
+    sympy_random.seed(0)
+    try:
+        yield
+    finally:
+        for r, st in zip(rngs, states):
+            r.setstate(st)
+
