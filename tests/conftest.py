@@ -8,10 +8,8 @@ otherwise). Tests marked ``host_only`` (modules that are NumPy by design) run on
 """
 from __future__ import annotations
 
-import faulthandler
 import os
 import signal
-import sys
 from typing import Any
 
 import numpy as np
@@ -27,10 +25,6 @@ settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 KNOWN_BACKENDS = ("numpy", "strict", "cupy")
-
-#: seconds one test may run before the watchdog prints every thread's stack and ends the run (a hang in CI
-#: then fails in minutes, with the place it hung, rather than at CI's own limit); ``LNL_TEST_WATCHDOG``
-WATCHDOG_SECONDS = float(os.environ.get("LNL_TEST_WATCHDOG", "900"))
 
 
 def test_backends() -> list[str]:
@@ -51,18 +45,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _watchdog_and_timers() -> Any:
-    """Every test runs under the watchdog, and leaves no ``SIGALRM`` timer or handler behind.
+def _no_timer_left() -> Any:
+    """Every test leaves no ``SIGALRM`` timer or handler behind (the watchdog that ends a hung test is
+    pytest-timeout's, configured in pyproject.toml).
 
     A stale ``ITIMER_REAL`` or a blocked ``SIGALRM`` would change every later time limit
     (:func:`paper_checks.deadline.deadline` defers to a stricter outer timer), so a test that leaves one
     fails here, and the timer is disarmed and the signal unblocked.
     """
-    faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True, file=sys.__stderr__)
     has_timer = hasattr(signal, "setitimer")
     handler = signal.getsignal(signal.SIGALRM) if has_timer else None
     yield
-    faulthandler.cancel_dump_traceback_later()
     if not has_timer:
         return
     left = signal.setitimer(signal.ITIMER_REAL, 0)
