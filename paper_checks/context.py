@@ -7,7 +7,7 @@ from typing import Any, Callable, TypeVar
 
 import numpy as np
 
-from simulate.engine.backend import Backend
+from simulate.engine.devices import Backend
 
 PRECISIONS = ("quick", "standard", "full")
 #: the prover's work budget at each precision, in units of :mod:`paper_checks.prover.work` (counted, the same on every

@@ -29,7 +29,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, to_host
+from simulate.engine.namespace import to_host
+from simulate.engine.rng import check_generator
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, init_mlp
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise

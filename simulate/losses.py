@@ -28,8 +28,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from simulate.engine.backend import namespace_of, to_host
 from simulate.engine.kernels import array_function
+from simulate.engine.namespace import namespace_of, to_host
 from theory.loss_parameters import SCE_ALPHA, SCE_BETA, K, Q
 from theory.loss_parameters import A as A_DOMAIN
 from theory.validators import check_classes

@@ -25,7 +25,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, namespace_of
+from simulate.engine.namespace import namespace_of
+from simulate.engine.rng import check_generator
 from theory.validators import check_int
 
 Params = dict[str, Any]

@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, to_host
+from simulate.engine.namespace import is_host, to_host
+from simulate.engine.rng import check_generator
 from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
 from theory.validators import check_classes, check_int, quoted
@@ -255,7 +256,7 @@ def sample_noisy_labels(labels: Any, T: TransitionMatrix, rng: Any, xp: Any = np
     prob_flat, alias_flat = T.device_alias_tables(xp)
     c = T.c
     check_generator(rng)
-    chunk = (1 << 16 if xp is np else 1 << 24) if chunk is None else check_int("chunk", chunk, 1)
+    chunk = (1 << 16 if is_host(xp) else 1 << 24) if chunk is None else check_int("chunk", chunk, 1)
     flat_labels = labels.reshape(-1)
     if flat_labels.dtype != xp.int64:
         flat_labels = flat_labels.astype(xp.int64)
@@ -269,7 +270,7 @@ def sample_noisy_labels(labels: Any, T: TransitionMatrix, rng: Any, xp: Any = np
         y = flat_labels[s : s + chunk]
         m = int(y.size)
         u, col, idx, pk, keep = u_buf[:m], col_buf[:m], idx_buf[:m], p_buf[:m], keep_buf[:m]
-        if xp is np:
+        if is_host(xp):
             rng.random(out=u)
         else:
             u[...] = rng.random(m)

@@ -27,7 +27,7 @@ from typing import Any, Callable, Union
 import numpy as np
 from scipy.optimize import minimize
 
-from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.namespace import namespace_of, to_host
 from simulate.losses import Loss, check_k, check_q, get_loss, softmax
 from simulate.noise import TransitionMatrix
 from simulate.populations import FiniteDistribution

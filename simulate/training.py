@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.namespace import namespace_of, to_host
 from simulate.losses import Loss, check_k, check_q, get_loss, lq_at, softmax
 from simulate.models import Params, backward, forward, lead_shape, logits_of, n_layers
 

@@ -1,9 +1,10 @@
 """Shared fixtures: the array namespaces under test and hypothesis profiles.
 
 ``xp`` runs a test once per backend named in ``LNL_TEST_BACKENDS`` (comma separated;
-default ``numpy,strict``): ``numpy``; ``strict``, the CuPy stand-in of
-:mod:`tests.strict_xp` (no implicit host conversion, no mixing with NumPy arrays, CuPy's
-generator methods only, host syncs counted); ``cupy`` where a device exists (skipped
+default ``numpy,strict``): ``numpy`` (``array_api_compat.numpy``); ``strict``, ``array_api_strict``, the
+array API standard's strict namespace (nothing outside the standard, no implicit host conversion, no mixing
+with NumPy arrays; random draws through :class:`simulate.engine.rng.HostStream`, CuPy's generator methods only;
+host syncs counted by :mod:`tests.syncs`); ``cupy`` (``array_api_compat.cupy``) where a device exists (skipped
 otherwise). Tests marked ``host_only`` (modules that are NumPy by design) run on numpy only.
 """
 from __future__ import annotations
@@ -12,12 +13,13 @@ import os
 import signal
 from typing import Any
 
+import array_api_strict
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from simulate.engine.backend import Backend, cupy_available, namespace_of, to_host
-from tests.strict_xp import strict
+from simulate.engine.devices import Backend, cupy_available
+from simulate.engine.namespace import HOST, name_of, namespace_of, same_namespace, to_host
 
 settings.register_profile("ci", derandomize=True, max_examples=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -69,14 +71,14 @@ def _no_timer_left() -> Any:
 def backend_named(name: str) -> Backend:
     """The :class:`Backend` for a test backend name (skips ``cupy`` without a device)."""
     if name == "numpy":
-        return Backend("numpy", np)
+        return Backend("numpy", HOST)
     if name == "strict":
-        return Backend("strict", strict)
+        return Backend("strict", array_api_strict)
     if not cupy_available():
         pytest.skip("CuPy with a CUDA device is not available")
-    import cupy  # type: ignore[import-not-found]
+    import array_api_compat.cupy as cupy_xp  # type: ignore[import-not-found]  # optional: only on a device
 
-    return Backend("cupy", cupy)
+    return Backend("cupy", cupy_xp)
 
 
 @pytest.fixture(params=test_backends())
@@ -95,7 +97,8 @@ def xp(backend: Backend) -> Any:
 
 def assert_close(actual: Any, expected: Any, xp: Any, *, rtol: float = 1e-12, atol: float = 0.0) -> None:
     """``actual`` is an array of namespace ``xp`` whose values match ``expected`` (any namespace)."""
-    assert namespace_of(actual) is xp, f"result is a {namespace_of(actual).__name__} array, expected {xp.__name__}"
+    assert same_namespace(namespace_of(actual), xp), \
+        f"result is a {name_of(namespace_of(actual))} array, expected {name_of(xp)}"
     np.testing.assert_allclose(to_host(actual), to_host(expected), rtol=rtol, atol=atol)
 
 

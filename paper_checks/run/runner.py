@@ -33,8 +33,8 @@ from paper_checks.jsonable import jsonable
 from paper_checks.registry import PAPERS, Claim, tagged_source
 from paper_checks.run.isolation import NOT_RAISED, Failure, describe, run_pooled, stop_status
 from paper_checks.stage import timed_out_message
-from simulate.engine.backend import Backend, get_backend
 from simulate.engine.blas import pinned_blas
+from simulate.engine.devices import Backend, get_backend
 
 ERROR = "error"  # not a verdict: the check itself raised
 

@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
+from simulate.engine.rng import check_generator
 from simulate.losses import SIMPLEX_TOL, check_simplex
 from simulate.noise import TransitionMatrix
 from simulate.populations import FiniteDistribution
@@ -116,7 +117,7 @@ def anchor_indices(ptilde: Any, percentile: float | None = None) -> Any:
         return xp.argmax(p, axis=0)
     n = p.shape[0]
     pos = n - 1 - percentile_rank(n, a)  # position in decreasing order
-    if xp is np:
+    if is_host(xp):
         order = np.argsort(-p, axis=0, kind="stable")
     else:  # CuPy's argsort is stable
         order = xp.argsort(-p, axis=0)

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
 from simulate.losses import (
     Loss,
     check_inputs,
@@ -57,7 +57,7 @@ def loss_table(base: Loss, inputs: Any, *, from_logits: bool = False) -> Any:
 def _row_max(a: Any) -> Any:
     """``a.max(axis=1)``; on NumPy with few columns a loop over columns is ~4x faster than the strided reduction."""
     xp = namespace_of(a)
-    if xp is not np or a.shape[1] > 32:
+    if not is_host(xp) or a.shape[1] > 32:
         return a.max(axis=1)
     m = a[:, 0].copy()
     for k in range(1, a.shape[1]):
@@ -226,11 +226,11 @@ def _forward_cce_from_logits(inputs: Any, labels: Any, T: TransitionMatrix, dev:
     low = num < _TINY
     # on NumPy only the rows that underflow are redone (a cheap test); on a device every row is
     # done in log space, since picking the rows would cost a host sync
-    if xp is not np or bool(low.any()):
+    if not is_host(xp) or bool(low.any()):
         if (xp, "log") not in dev:
             dev[(xp, "log")] = xp.asarray(_log_columns(T))
         logT = dev[(xp, "log")]
-        idx = xp.nonzero(low)[0] if xp is np else xp.arange(n)
+        idx = xp.nonzero(low)[0] if is_host(xp) else xp.arange(n)
         a = s[idx] + logT[labels[idx]]  # log e_i + log T[i, j]
         am = a.max(axis=1)
         with np.errstate(invalid="ignore"):

@@ -29,9 +29,10 @@ import numpy as np
 from scipy.optimize import minimize
 
 from simulate.correction.backward_forward import backward_corrected, forward_corrected
-from simulate.engine.backend import check_generator, default_chunk, to_host
 from simulate.engine.blas import pinned_blas
 from simulate.engine.estimate import Estimate, RunningMoments
+from simulate.engine.namespace import default_chunk, to_host
+from simulate.engine.rng import check_generator
 from simulate.losses import Loss, inputs_checked, softmax
 from simulate.noise import MAX_COND, TransitionMatrix, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
@@ -201,7 +202,7 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
     n : number of draws (``>= 2``)
     rng : a generator of ``xp`` (``numpy.random.Generator`` or CuPy's)
     mix, max_cond, corrected : as in :func:`backward_moments`
-    chunk : draws per chunk (default :func:`simulate.engine.backend.default_chunk`: cache-sized on NumPy, large on a
+    chunk : draws per chunk (default :func:`simulate.engine.namespace.default_chunk`: cache-sized on NumPy, large on a
         device)
 
     Returns

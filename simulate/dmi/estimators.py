@@ -34,8 +34,8 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.backend import namespace_of, to_host
 from simulate.engine.estimate import Estimate
+from simulate.engine.namespace import namespace_of, to_host
 from simulate.noise import as_transition
 from theory.validators import check_classes
 

@@ -27,8 +27,9 @@ from simulate.dmi.estimators import (
     mutual_information,
     orientation,
 )
-from simulate.engine.backend import check_generator, to_host
 from simulate.engine.estimate import Estimate, RunningMoments
+from simulate.engine.namespace import to_host
+from simulate.engine.rng import check_generator
 from simulate.noise import TransitionMatrix, as_transition, noise_per_x, pair_flip, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
 from theory.validators import check_classes, check_int

@@ -16,7 +16,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, check_generators, check_rng, namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
+from simulate.engine.rng import check_generator, check_generators, check_rng
 from theory.validators import check_int
 
 
@@ -85,7 +86,7 @@ def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_
     with np.errstate(over="ignore", under="ignore"):  # such rows are not ``safe``: rescaled below
         sq = (E * E).sum(axis=-1, keepdims=True)
     safe = (sq >= _SAFE_SQ[0]) & (sq <= _SAFE_SQ[1])
-    if xp is np and bool(safe.all()):  # the host's common case, checked for free: no row to rescale or zero
+    if is_host(xp) and bool(safe.all()):  # the host's common case, checked for free: no row to rescale or zero
         n = np.sqrt(sq)
         if not (keep_zero and bool((n <= zero_below).any())):
             out = E / n  # what the fixed-shape pass below gives these rows, bit for bit
@@ -131,7 +132,7 @@ def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
     """Distances ``D[..., i, j] = ||E_i - E_j||`` (..., B, B); ``E`` scaled first if its top entry is past 2^(+-300)."""
     xp = namespace_of(E)
     E = xp.asarray(E, dtype=float)
-    if xp is np:  # the host: one cheap check, and in the common case no scale at all (bit for bit, no copy)
+    if is_host(xp):  # the host: one cheap check, and in the common case no scale at all (bit for bit, no copy)
         m = np.abs(E).max(axis=(-2, -1)) if E.ndim > 2 else np.abs(E).max()
         if bool(np.all((m >= 2.0**-300) & (m <= 2.0**300) | (m == 0))):
             return np.sqrt(squared_distances(E, exact=exact))
@@ -171,7 +172,7 @@ def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
         D2[..., i, i] = xp.inf
         nn = xp.argmin(D2, axis=-1)
         return np.asarray(to_host((xp.take_along_axis(y, nn, axis=-1) == y).mean(axis=-1)), dtype=float)
-    if xp is np:
+    if is_host(xp):
         chunk = max(1, min(chunk, 250_000 // max(1, E.shape[0] * E.shape[1])))
     sq = (E * E).sum(axis=1)
     hits = xp.zeros((), dtype=xp.int64)
@@ -585,7 +586,7 @@ def _pair_uniforms(rngs: Sequence[Any], bal: np.ndarray, m: int, n_pos: int, xp:
     """The uniforms of :func:`sample_pairs`, (4, R, m), row by row in the order one batch draws them:
     balanced ``n_pos, n_pos, m - n_pos, m - n_pos``; natural ``m, m``. Host generators fill a host
     array uploaded once; generators of ``xp`` fill a device array."""
-    host = all(namespace_of(g) is np for g in rngs)
+    host = all(is_host(namespace_of(g)) for g in rngs)
     lib = np if host else xp
     U = lib.zeros((4, len(rngs), m))
     for r, g in enumerate(rngs):

@@ -13,7 +13,7 @@ import numpy as np
 
 from simulate.embedding.losses import SAMPLINGS, check_margin
 from simulate.embedding.train import Objective, check_choice, train_loop
-from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.namespace import namespace_of, to_host
 from simulate.models import Params, n_layers
 from simulate.training import Optimizer, TrainConfig
 from theory.validators import check_int

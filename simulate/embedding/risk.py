@@ -31,8 +31,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.embedding.losses import SAMPLINGS, check_embeddings, check_margin, pairwise_distances
-from simulate.engine.backend import check_generator, check_rng, namespace_of, to_host
 from simulate.engine.estimate import Estimate, RunningMoments
+from simulate.engine.namespace import namespace_of, to_host
+from simulate.engine.rng import check_generator, check_rng
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
 from theory.validators import check_classes, check_int
 

@@ -47,7 +47,8 @@ from simulate.embedding.losses import (
     semi_hard_negatives,
 )
 from simulate.embedding.losses import normalize as normalize_rows
-from simulate.engine.backend import check_generator, draws_for, namespace_of, to_host
+from simulate.engine.namespace import namespace_of, to_host
+from simulate.engine.rng import check_generator, draws_for
 from simulate.models import Params, backward, forward, init_mlp, n_layers
 from simulate.training import Optimizer, TrainConfig
 from theory.validators import check_int

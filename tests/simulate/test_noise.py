@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
+from simulate.engine.rng import generator
 from simulate.noise import (
     TransitionMatrix,
     pair_flip,
@@ -86,7 +87,7 @@ def test_alias_tables_reproduce_rows(T):
 
 
 def test_sampled_labels_follow_T(xp):
-    rng = xp.random.default_rng(3)
+    rng = generator(xp, 3)
     T = random_transition(4, np.random.default_rng(0))
     n = 200_000
     y = xp.repeat(xp.arange(4), n)

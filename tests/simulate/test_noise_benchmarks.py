@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 import sympy
 
+from simulate.engine.rng import generator
 from simulate.noise import (
     CIFAR10_CLASSES,
     TransitionMatrix,
@@ -106,7 +107,7 @@ def test_flip_transition_bad_flips():
 
 def test_sampling_through_a_benchmark_matrix(xp):
     T = mnist_flips(0.3)
-    rng = xp.random.default_rng(0)
+    rng = generator(xp, 0)
     n = 200_000
     y = xp.full(n, 7)
     noisy = sample_noisy_labels(y, T, rng, xp)

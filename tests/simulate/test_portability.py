@@ -22,7 +22,8 @@ from simulate.dmi import populations as dp
 from simulate.embedding.replicas import train_embeddings
 from simulate.embedding.risk import mc_pair_noise, mc_pair_risk, mc_triplet_risk, random_class_embeddings
 from simulate.embedding.train import init_embedding, train_embedding
-from simulate.engine.backend import HostStream, check_rng, draws_for, namespace_of, to_host
+from simulate.engine.namespace import namespace_of, to_host
+from simulate.engine.rng import HostStream, check_rng, draws_for, generator
 from simulate.losses import get_loss
 from simulate.models import init_mlp
 from simulate.noise import pair_flip, random_transition, sample_noisy_labels, uniform_noise
@@ -164,6 +165,6 @@ def test_a_generator_of_another_namespace_is_a_clear_error(xp):
         mc_pair_noise(4, 0.3, 100, np.random.default_rng(0), xp)
     E, y = random_class_embeddings(5, 3, 4, np.random.default_rng(10), 1.0)
     with pytest.raises(TypeError, match="rng draws"):
-        mc_triplet_risk(E, y, uniform_noise(3, 0.1), alpha=2.0, n_draws=100, rng=xp.random.default_rng(0))
+        mc_triplet_risk(E, y, uniform_noise(3, 0.1), alpha=2.0, n_draws=100, rng=generator(xp, 0))
     assert isinstance(draws_for(np.random.default_rng(0), xp), HostStream)
     assert namespace_of(draws_for(np.random.default_rng(0), xp).random(3)) is xp

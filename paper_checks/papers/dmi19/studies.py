@@ -12,8 +12,8 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.dmi.estimators import SINGULAR_BATCH, Eq32Gap, eq32_gap, ldmi_checked_batch, ldmi_core
-from simulate.engine.backend import namespace_of, to_host
 from simulate.engine.estimate import Estimate, seed_summary
+from simulate.engine.namespace import namespace_of, to_host
 from simulate.models import Params, backward, forward, init_mlp
 from simulate.noise import as_transition, sample_noisy_labels
 from simulate.populations import gaussian_clusters

@@ -20,7 +20,7 @@ from simulate.correction.anchors import (
 )
 from simulate.correction.backward_forward import SINGULAR_COND, backward_corrected, forward_corrected
 from simulate.correction.sampled import SweepPoint, conditioning_sweep, random_population, uniform_family
-from simulate.engine.backend import to_host
+from simulate.engine.namespace import to_host
 from simulate.experiments import batch_rngs, init_replicas, noisy_label_task, seed_bases, train_config
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, logits_of, predict_proba

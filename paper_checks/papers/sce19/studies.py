@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import to_host
+from simulate.engine.namespace import to_host
 from simulate.experiments import (
     batch_rngs,
     init_replicas,

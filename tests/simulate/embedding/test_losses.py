@@ -16,6 +16,7 @@ from simulate.embedding.losses import (
     squared_distances,
     triplet_loss,
 )
+from simulate.engine.rng import generator
 
 
 @pytest.fixture
@@ -134,7 +135,7 @@ def test_stacked_mining_is_per_replica_mining(miner, xp):
     y = rng.integers(0, 3, (3, 12))
     y[2] = 0  # a single-class replica: skipped and counted
     D = np.sqrt(((E[:, :, None] - E[:, None]) ** 2).sum(-1))
-    kw = {"alpha": 0.5} if miner == "semi-hard" else {"rng": xp.random.default_rng(3)} if miner == "random" else {}
+    kw = {"alpha": 0.5} if miner == "semi-hard" else {"rng": generator(xp, 3)} if miner == "random" else {}
     r, a, p, n, skipped = (np.asarray(v.get() if hasattr(v, "get") and not isinstance(v, np.ndarray) else v)
                            for v in mine(xp.asarray(D), xp.asarray(y), miner, **kw))
     assert int(skipped) == (12 if miner == "batch-hard" else 12 * 11)
@@ -176,8 +177,7 @@ def test_normalize_zero_rows(xp):
     normalisation's gradient (g - e (e . g)) / norm is 0 there; without it a zero row raises."""
     Z = np.array([[0.0, 0.0], [3.0, 4.0], [1e-13, 0.0]])
     e, n = normalize(xp.asarray(Z), keep_zero=True, with_norms=True)
-    from simulate.engine.backend import to_host
-
+    from simulate.engine.namespace import to_host
     e, n = to_host(e), to_host(n)
     np.testing.assert_array_equal(e, [[0.0, 0.0], [0.6, 0.8], [1.0, 0.0]])
     assert np.isinf(n[0, 0]) and n[1, 0] == 5.0
@@ -191,8 +191,7 @@ def test_normalize_zero_rows(xp):
 def test_stacked_pairs_are_the_single_batch_pairs(xp):
     """sample_pairs over a replica axis: row r is sample_pairs(labels[r], m, rngs[r], modes[r]) exactly
     (same uniforms in the same order), whatever the mix of modes; host generators, labels on xp."""
-    from simulate.engine.backend import to_host
-
+    from simulate.engine.namespace import to_host
     rng = np.random.default_rng(21)
     yb = rng.integers(0, 4, (4, 37))
     yb[:, :3] = (0, 0, 1)
