@@ -44,6 +44,17 @@ def _select(xp: Any) -> Callable[..., Any]:
     return select
 
 
+def _on_arrays(fn: Callable[..., Any], xp: Any) -> Callable[..., Any]:
+    """``fn`` taking Python numbers too: SymPy prints constants such as ``log(2)`` as calls on numbers, which
+    NumPy takes and the standard's functions refuse (they take arrays), so numbers become ``float64`` arrays."""
+
+    def on_arrays(*args: Any, **kwargs: Any) -> Any:
+        return fn(*[xp.asarray(a, dtype=xp.float64) if isinstance(a, (int, float)) and not isinstance(a, bool)
+                    else a for a in args], **kwargs)
+
+    return on_arrays
+
+
 @functools.lru_cache(maxsize=512)
 def array_function(args: tuple[Any, ...], expr: Any, xp: Any = np) -> Callable[..., Any]:
     """``expr`` (a SymPy expression, or a tuple of them for several outputs) as a function of ``args`` (SymPy
@@ -64,5 +75,6 @@ def array_function(args: tuple[Any, ...], expr: Any, xp: Any = np) -> Callable[.
         elif name in names and (names[name] is getattr(np, name, None) or name == "abs"):
             own = STANDARD_NAMES.get(name, name) if not hasattr(xp, name) else name
             if hasattr(xp, own):
-                names[name] = getattr(xp, own)  # NumPy's function (or the builtin abs) -> xp's
+                own_fn = getattr(xp, own)  # NumPy's function (or the builtin abs, or a constant) -> xp's
+                names[name] = _on_arrays(own_fn, xp) if callable(own_fn) else own_fn
     return types.FunctionType(fn.__code__, names, fn.__name__, fn.__defaults__, fn.__closure__)

@@ -44,13 +44,16 @@ def name_of(xp: Any) -> str:
 def namespace_of(a: Any) -> ModuleType:
     """The array namespace of ``a``: ``array_api_compat.array_namespace(a)`` for an array; for a random generator
     the namespace it draws (NumPy's ``Generator`` the host's, CuPy's CuPy's, a
-    :class:`~simulate.engine.rng.HostStream` its own); Python scalars and lists belong to the host."""
-    if isinstance(a, (np.random.Generator, np.random.RandomState, bool, int, float, complex, list, tuple)):
+    :class:`~simulate.engine.rng.HostStream` its own); anything else (Python scalars, lists) belongs to the host,
+    which is where ``xp.asarray`` of it would put it."""
+    if isinstance(a, (np.random.Generator, np.random.RandomState)):
         return HOST
     if type(a).__module__.startswith("cupy.random"):
         import array_api_compat.cupy as cupy_xp  # type: ignore[import-not-found]  # optional: only on a device
 
         return cupy_xp
+    if not (array_api_compat.is_array_api_obj(a) or hasattr(a, "__array_namespace__")):
+        return HOST
     return array_api_compat.array_namespace(a)
 
 
