@@ -64,7 +64,7 @@ def check_noisy_posteriors(ptilde: Any, tol: float = SIMPLEX_TOL) -> Any:
     Returns it as a float array of its own namespace. Raises ``ValueError`` quoting the bad value.
     """
     xp = namespace_of(ptilde)
-    p = xp.asarray(ptilde, dtype=float)
+    p = xp.asarray(ptilde, dtype=xp.float64)
     if p.ndim != 2 or p.shape[1] < 2:
         raise ValueError(f"ptilde must have shape (n, c) with c >= 2, got shape {p.shape}")
     n, c = p.shape
@@ -121,7 +121,7 @@ def anchor_indices(ptilde: Any, percentile: float | None = None) -> Any:
         order = np.argsort(-p, axis=0, kind="stable")
     else:  # CuPy's argsort is stable
         order = xp.argsort(-p, axis=0)
-    return order[pos]
+    return order[pos, ...]
 
 
 def estimate_transition(ptilde: Any, percentile: float | None = None) -> Any:
@@ -140,7 +140,7 @@ def estimate_transition(ptilde: Any, percentile: float | None = None) -> Any:
     array, shape (c, c), in the namespace of ``ptilde``.
     """
     p = check_noisy_posteriors(ptilde)
-    return p[anchor_indices(p, percentile)]
+    return namespace_of(p).take(p, anchor_indices(p, percentile), axis=0)
 
 
 def anchor_transition(ptilde: Any, percentile: float | None = None) -> TransitionMatrix:

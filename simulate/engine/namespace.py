@@ -16,7 +16,7 @@ import array_api_compat
 import array_api_compat.numpy as HOST  # noqa: N812  (a module constant: the host namespace)
 import numpy as np
 
-__all__ = ["HOST", "default_chunk", "is_host", "name_of", "namespace_of", "same_namespace", "to_host"]
+__all__ = ["HOST", "default_chunk", "dtype_in", "is_host", "name_of", "namespace_of", "same_namespace", "to_host"]
 
 
 def is_host(xp: Any) -> bool:
@@ -65,6 +65,12 @@ def to_host(a: Any) -> np.ndarray:
     if array_api_compat.is_cupy_array(a):
         return a.get()
     return np.from_dlpack(a)
+
+
+def dtype_in(xp: Any, dtype: Any) -> Any:
+    """Namespace ``xp``'s dtype of the same name as ``dtype`` (``numpy.float32``, ``float``, ``"float64"``...): the
+    standard's namespaces take only their own dtype objects."""
+    return getattr(xp, np.dtype(dtype).name)
 
 
 def default_chunk(xp: Any) -> int:
