@@ -75,7 +75,7 @@ _CHECKED: contextvars.ContextVar[bool] = contextvars.ContextVar("simulate_inputs
 
 
 @contextlib.contextmanager
-def inputs_checked() -> Iterator[None]:
+def inputs_checked() -> Iterator[None, ...]:
     """Inside this block the per-element checks (finite logits, labels in range) are skipped.
 
     For engine loops whose inputs were checked once before the loop (logits validated at set-up,

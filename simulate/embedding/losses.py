@@ -334,8 +334,8 @@ def _one(D: Any, labels: Any, miner: str, **kw: Any) -> tuple[Any, Any, Any]:
     xp = namespace_of(labels)
     pos, _ = label_masks(labels)
     if D is not None:
-        D = check_distances(D, pos.shape[0])[None]
-    _, a, p, n, _ = _mine(D, xp.asarray(labels)[None], miner, None, kw.get("rng"))
+        D = check_distances(D, pos.shape[0])[None, ...]
+    _, a, p, n, _ = _mine(D, xp.asarray(labels)[None, ...], miner, None, kw.get("rng"))
     return a, p, n
 
 
@@ -385,7 +385,7 @@ def semi_hard_negatives(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, An
     if D.shape != (B, B):
         raise ValueError(f"the distance matrix must have shape ({B}, {B}) to match the labels, got {D.shape}")
     same = labels[:, None] == labels[None, :]
-    _, a, p, n = _semi_hard_rows(D[None], same[None], alpha, batch_checks=True)
+    _, a, p, n = _semi_hard_rows(D[None, ...], same[None, ...], alpha, batch_checks=True)
     return a, p, n
 
 
@@ -519,7 +519,7 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
     if labels.ndim not in (1, 2) or labels.dtype.kind not in "iu":
         raise ValueError(f"labels must be a 1-d or (R, B) integer array, got shape {labels.shape} dtype {labels.dtype}")
     single = labels.ndim == 1
-    yb = labels[None] if single else labels
+    yb = labels[None, ...] if single else labels
     R, B = yb.shape
     rngs = [check_generator(rng)] if single else check_generators(rng, R)
     modes = [mode] * R if isinstance(mode, str) else list(mode)

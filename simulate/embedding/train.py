@@ -559,7 +559,7 @@ def train_embedding(
     n_layers(params)
     if n_pairs is not None:
         n_pairs = check_int("n_pairs", n_pairs, 1)
-    P = {k: xp.asarray(v, dtype=float)[None].copy() for k, v in params.items()}
+    P = {k: xp.asarray(v, dtype=float)[None, ...].copy() for k, v in params.items()}
     opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), P)
     obj = Objective(loss, np.array([alpha]), np.array([float(beta)]), (sampling,), miner, n_pairs, normalize)
     recorded: dict[str, list[float]] = {}
@@ -569,7 +569,7 @@ def train_embedding(
             for k, v in record(epoch, {k: w[0] for k, w in P.items()}).items():
                 recorded.setdefault(k, []).append(float(v))
 
-    hist = train_loop(X[None], y[None], P, [rng], obj, opt, batch_size=batch_size, epochs=epochs, stats=True,
+    hist = train_loop(X[None, ...], y[None, ...], P, [rng], obj, opt, batch_size=batch_size, epochs=epochs, stats=True,
                       on_epoch=on_epoch)
     history: dict[str, Any] = {"epoch": np.arange(epochs + 1)}
     history.update({k: v[:, 0] for k, v in hist.items()})

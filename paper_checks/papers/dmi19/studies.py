@@ -28,17 +28,17 @@ def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Param
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    p = {k: v.copy() for k, v in params.items()}
+    p = {k: namespace_of(v).asarray(v, copy=True) for k, v in params.items()}
     opt = Optimizer(TrainConfig(epochs=1, lr=lr), p)
     logits, cache = forward(p, X)
     logits, lab = ldmi_checked_batch(logits, noisy)
     xp = namespace_of(logits)
-    bad = xp.zeros((), dtype=bool)
+    bad = xp.zeros((), dtype=xp.bool)
     for step in range(int(steps)):
         if step:
             logits, cache = forward(p, X)
         _, dz, singular = ldmi_core(logits, lab)
-        bad = bad | singular.any()
+        bad = bad | xp.any(singular)
         opt.step(p, backward(p, cache, dz))
     if bool(bad):
         raise ValueError(SINGULAR_BATCH + " during training")

@@ -243,9 +243,9 @@ def acs_traces(rng: np.random.Generator, *, q: float = 0.7, k: float = 0.5, eta:
     res = acs(params0, d["X_train"], d["y_noisy"], q, k, train_config(theta_epochs, lr, batch_size, optimizer),
               batch_rngs(bases, 1), rounds=rounds, warmup_epochs=warmup_epochs, monitor=mon)
     pruned = res.weights == 0  # (T, S, n)
-    clean = ~task.wrong[None]
-    bayes = task.bayes_posterior()[None]
-    bayes_ok = task.bayes_correct()[None]
+    clean = ~task.wrong[None, ...]
+    bayes = task.bayes_posterior()[None, ...]
+    bayes_ok = task.bayes_correct()[None, ...]
 
     def share(mask: np.ndarray, within: np.ndarray) -> np.ndarray:
         cnt = within.sum(axis=-1)
