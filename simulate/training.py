@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from simulate.engine.namespace import namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
 from simulate.losses import Loss, check_k, check_q, get_loss, lq_at, softmax
 from simulate.models import Params, backward, forward, lead_shape, logits_of, n_layers
 
@@ -181,7 +181,7 @@ class TrainResult:
 # ---------------------------------------------------------------- helpers
 def copy_params(params: Params) -> Params:
     """A deep copy (training updates in place)."""
-    return {k: v.copy() for k, v in params.items()}
+    return {k: namespace_of(v).asarray(v, copy=True) for k, v in params.items()}
 
 
 def _rng_list(rng: Any, lead: tuple[int, ...]) -> list[np.random.Generator] | None:
@@ -250,13 +250,16 @@ def _check_data(params: Params, X: Any, y: Any, weights: Any) -> tuple[Any, Any,
 
 def _take(A: Any, idx: Any, lead: tuple[int, ...], per_replica: bool) -> Any:
     """Rows ``idx`` (shape (*lead, B)) of ``A`` ((n, ...) shared or (*lead, n, ...) per replica)."""
-    if not lead:
-        return A[idx]
-    if not per_replica:
-        return A[idx]
     xp = namespace_of(A)
-    r = xp.arange(lead[0])[:, None]
-    return A[r, idx]
+    if is_host(xp):  # NumPy's fancy indexing, in one pass
+        return A[idx] if not lead or not per_replica else A[xp.arange(lead[0])[:, None], idx]
+    # the standard indexes every axis or none with integer arrays: gather flat rows, then restore the shape
+    rest = tuple(A.shape[1 + len(lead) * per_replica:])
+    if lead and per_replica:
+        n = A.shape[1]
+        idx = xp.arange(lead[0])[:, None] * n + idx
+        A = xp.reshape(A, (lead[0] * n, *rest))
+    return xp.reshape(xp.take(A, xp.reshape(idx, (-1,)), axis=0), (*idx.shape, *rest))
 
 
 def flat_loss_grad(loss: Loss, logits: Any, labels: Any) -> Any:
@@ -341,7 +344,7 @@ def train(params: Params, X: Any, y: Any, loss: Loss, config: TrainConfig, rng: 
     for epoch in range(1, config.epochs + 1):
         order = xp.asarray(_orders(n, lead, rng, rngs))
         for s in range(0, n, B):
-            idx = order[..., s:s + B]
+            idx = order[..., s:min(s + B, n)]  # the standard leaves out-of-bounds slice ends unspecified
             Xb = _take(X, idx, lead, x_rep)
             yb = _take(y, idx, lead, y_rep)
             logits, cache = forward(p, Xb)

@@ -118,7 +118,7 @@ def squared_distances(E: Any, *, exact: bool = False) -> Any:
         return xp.sum((diff * diff), axis=-1)
     E = E - xp.mean(E, axis=-2, keepdims=True)
     sq = xp.sum((E * E), axis=-1)
-    D2 = E @ xp.swapaxes(E, -1, -2)
+    D2 = E @ xp.matrix_transpose(E)
     D2 *= -2.0
     D2 += sq[..., :, None]
     D2 += sq[..., None, :]
@@ -312,8 +312,8 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
         r, a = xp.nonzero(has_pos & has_neg)
         p = xp.argmax(xp.where(pos, D, -xp.inf), axis=-1)[r, a]
         n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
-        return r, a, p, n, xp.sum((has_pos & ~has_neg))
-    skipped = xp.sum((pos & ~has_neg[:, :, None]))
+        return r, a, p, n, xp.count_nonzero(has_pos & ~has_neg)
+    skipped = xp.count_nonzero(pos & ~has_neg[:, :, None])
     if miner == "semi-hard":
         r, a, p, n = _semi_hard_rows(D, same, check_margin(alpha), batch_checks=False)
         return r, a, p, n, skipped
@@ -324,7 +324,7 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
         counts = xp.sum(neg, axis=-1)[r, a]
         # the k-th negative of the anchor, k uniform: through a stable sort (no choice on CuPy, no rejection loop)
         k = xp.minimum(xp.astype(xp.floor(check_rng(rng, xp).random(r.shape[0]) * counts), xp.int64), counts - 1)
-        n = xp.argsort(~neg, axis=-1, kind="stable")[r, a, k]  # each row: its negatives first, in index order
+        n = xp.argsort(~neg, axis=-1, stable=True)[r, a, k]  # each row: its negatives first, in index order
     return r, a, p, n, skipped
 
 
@@ -454,9 +454,9 @@ def _semi_hard_rows(D: Any, same: Any, alpha: float, *, batch_checks: bool) -> t
         # two stable sorts, least significant key first: (negative, other, diagonal), then the distance
         eye = xp.eye(B, dtype=xp.bool)
         kind = xp.reshape(xp.where(eye, 2, xp.astype(same, xp.int64)), (rows, B))
-        o1 = xp.argsort(kind, axis=1, kind="stable")
+        o1 = xp.argsort(kind, axis=1, stable=True)
         Dk = xp.reshape(xp.where(eye, xp.inf, D), (rows, B))
-        order = xp.take_along_axis(o1, xp.argsort(xp.take_along_axis(Dk, o1, axis=1), axis=1, kind="stable"), axis=1)
+        order = xp.take_along_axis(o1, xp.argsort(xp.take_along_axis(Dk, o1, axis=1), axis=1, stable=True), axis=1)
         positive = xp.take_along_axis(xp.reshape(same, (rows, B)), order, axis=1)
         columns = order.ravel()
     else:
@@ -531,7 +531,7 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
             raise ValueError(f"mode must be 'balanced' or 'natural', got {md!r}")
     bal = np.asarray([md == "balanced" for md in modes])
     m, n_pos = int(n_pairs), int(n_pairs) // 2
-    order = xp.argsort(yb, axis=1, kind="stable")
+    order = xp.argsort(yb, axis=1, stable=True)
     sl = xp.take_along_axis(yb, order, axis=1)
     # start and length of each sorted position's run of equal labels: one searchsorted over the rows
     # laid end to end (row r shifted by r * span), no accumulate (CuPy has it for add/multiply only)

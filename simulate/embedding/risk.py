@@ -280,8 +280,8 @@ def mc_pair_noise(c: int, eta: float, n_pairs: int, rng: Any, xp: Any = np, chun
         z = sample_noisy_labels(y, T, rng, xp)
         true_same = y[:m] == y[m:]
         obs_same = z[:m] == z[m:]
-        pos.update(xp.astype((~true_same[obs_same]), float))
-        neg.update(xp.astype(true_same[~obs_same], float))
+        pos.update(xp.astype(~true_same[obs_same], xp.float64))
+        neg.update(xp.astype(true_same[~obs_same], xp.float64))
     return PairNoiseEstimate(pos.estimate(), neg.estimate())
 
 

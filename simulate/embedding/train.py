@@ -459,9 +459,9 @@ def _check_training_data(X: Any, y_observed: Any, xp: Any) -> tuple[Any, Any]:
     if not bool(xp.all(xp.isfinite(X))):
         raise ValueError("X contains NaN or infinite values")
     counts = np.bincount(to_host(y))
-    if int(xp.sum((counts > 0))) < 2:
+    if int((counts > 0).sum()) < 2:
         raise ValueError("y_observed has a single class: there are no negative pairs")
-    if int(xp.max(counts)) < 2:
+    if int(counts.max()) < 2:
         raise ValueError("no class of y_observed has two members: there are no positive pairs")
     return X, y
 
