@@ -217,9 +217,10 @@ def per_sample_grad_sq_norms(params: Params, cache: Cache, dlogits: Any) -> Any:
     array, shape (*lead, n)
     """
     deltas = _deltas(params, cache, dlogits)
+    xp = namespace_of(dlogits)
     total = 0.0
     for h, d in zip(cache.inputs, deltas):
-        total = total + ((h * h).sum(axis=-1) + 1.0) * (d * d).sum(axis=-1)
+        total = total + (xp.sum(h * h, axis=-1) + 1.0) * xp.sum(d * d, axis=-1)
     return total
 
 
@@ -239,8 +240,8 @@ def logits_of(params: Params, X: Any, chunk: int = EVAL_CHUNK) -> Any:
     if n is None or n <= chunk:
         return forward(params, X)[0]
     xp = namespace_of(params["W0"])
-    parts = [forward(params, X[..., s:s + chunk, :])[0] for s in range(0, n, chunk)]
-    return xp.concatenate(parts, axis=-2)
+    parts = [forward(params, X[..., s:min(s + chunk, n), :])[0] for s in range(0, n, chunk)]
+    return xp.concat(parts, axis=-2)
 
 
 def predict_proba(params: Params, X: Any) -> Any:
@@ -255,7 +256,8 @@ def predict_proba(params: Params, X: Any) -> Any:
 def accuracy(params: Params, X: Any, y: Any) -> Any:
     """Fraction of ``argmax f(x) == y`` per replica, shape ``lead`` (a 0-d array for one model)."""
     z = logits_of(params, X)
-    return (z.argmax(axis=-1) == y).mean(axis=-1)
+    xp = namespace_of(z)
+    return xp.mean(xp.astype(xp.argmax(z, axis=-1) == y, xp.float64), axis=-1)
 
 
 def n_parameters(params: Params) -> int:

@@ -443,7 +443,7 @@ def make_monitor(X_train: Any, y_train: Any, loss: Loss, *, y_clean: Any = None,
 # ---------------------------------------------------------------- ACS (Algorithm 1)
 def acs_objective(lq_values: Any, w: Any, lq_k: float) -> Any:
     """Eq. 13 of Zhang & Sabuncu 2018: ``sum_i w_i L_q,i - L_q(k) sum_i w_i``, per replica."""
-    return (w * (lq_values - lq_k)).sum(axis=-1)
+    return namespace_of(w).sum(w * (lq_values - lq_k), axis=-1)
 
 
 def prune_weights(lq_values: Any, lq_k: float) -> Any:

@@ -248,6 +248,16 @@ def _log_space_redo(s: Any, e: Any, log_cols: Any, xp: Any) -> Any:
     return xp.log(xp.sum(e, axis=1)) - lse_a
 
 
+def _replica_rows(W: Any, r: Any, y: Any, xp: Any) -> Any:
+    """``W[r, y]``, shape (R, m, c): row ``y[i, k]`` of replica ``i``'s matrix (``r`` = ``arange(R)[:, None]``). The
+    standard indexes every axis or none with integer arrays, so off the host the rows are gathered flat."""
+    if is_host(xp):
+        return W[r, y]
+    R, c, width = W.shape
+    flat = xp.take(xp.reshape(W, (R * c, width)), xp.reshape(r * c + y, (-1,)), axis=0)
+    return xp.reshape(flat, (*y.shape, width))
+
+
 def _forward_grad(name: str, T: TransitionMatrix, params: dict[str, float], dev: dict[Any, Any], logits: Any,
                   labels: Any) -> Any:
     """``dl(T^T p, j)/dz`` for the base loss ``name`` (``dev`` as in :func:`_forward_cce_from_logits`)."""
@@ -373,10 +383,10 @@ def _per_replica(kind: str, base: Loss, W_host: np.ndarray, name: str | None) ->
         xp, z, y, (W, r) = _split(inputs, labels)
         logp = _logp(xp, z, from_logits)
         if kind == "backward":
-            rows = W[r, y]  # (R, m, c): row y of T^-1
+            rows = _replica_rows(W, r, y, xp)  # (R, m, c): row y of T^-1
             out = -xp.sum((rows * xp.where(rows != 0, logp, 0.0)), axis=-1)
         else:
-            a = logp + W[r, :, y]  # (R, m, c): log p_i + log T[i, y] (advanced indices first, then the slice)
+            a = logp + _replica_rows(xp.matrix_transpose(W), r, y, xp)  # (R, m, c): log p_i + log T[i, y]
             mx = xp.max(a, axis=-1, keepdims=True)
             out = -(mx[..., 0] + xp.log(xp.sum(xp.exp(a - mx), axis=-1)))
         return xp.reshape(out, (-1,))
@@ -386,10 +396,10 @@ def _per_replica(kind: str, base: Loss, W_host: np.ndarray, name: str | None) ->
         logp = _logp(xp, z, True)
         p = xp.exp(logp)
         if kind == "backward":
-            rows = W[r, y]
+            rows = _replica_rows(W, r, y, xp)
             g = p * xp.sum(rows, axis=-1, keepdims=True) - rows
         else:
-            a = logp + W[r, :, y]
+            a = logp + _replica_rows(xp.matrix_transpose(W), r, y, xp)
             s = xp.exp(a - xp.max(a, axis=-1, keepdims=True))
             g = p - s / xp.sum(s, axis=-1, keepdims=True)
         return xp.reshape(g, (-1, c))

@@ -412,7 +412,7 @@ def dmi_vs_noise(Q_hy: Any, etas: Sequence[float], *, family: str = "uniform", n
         cols["mi_noisy"].append(mutual_information(Qn))
         if n_samples:
             N = sample_triples(Q.T, T, int(n_samples), rng, xp)  # (y, h, noisy)
-            est = dmi_from_counts(xp.sum(N, axis=0))
+            est = dmi_from_counts(N.sum(axis=0))  # a host table
             cols["dmi_noisy_mc"].append(est.dmi.mean)
             cols["dmi_noisy_se"].append(est.dmi.stderr)
     for k, v in cols.items():

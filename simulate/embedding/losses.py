@@ -557,7 +557,7 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
         # floored first, and the rows laid end to end by integer offsets stay exact
         cw = xp.cumsum(xp.astype(w, float), axis=1)
         tot = cw[:, -1]
-        off = xp.concatenate([xp.zeros(1), xp.cumsum(tot)[:-1]])
+        off = xp.concat([xp.zeros(1), xp.cumsum(tot)[:-1]])
         flat = (cw + off[:, None]).ravel()
         q = (xp.floor(u * tot[:, None]) + off[:, None]).ravel()
         k = xp.reshape(xp.searchsorted(flat, q, side="right"), u.shape) - rows * B
@@ -571,8 +571,8 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
     cn, sn = cnt[rows, an], start[rows, an]
     v = xp.minimum(xp.astype(xp.floor(U[3, :, :m - n_pos] * (B - cn)), xp.int64), B - cn - 1)
     bn = v + (v >= sn) * cn  # skip the anchor's class block
-    i_bal = order[rows, xp.concatenate([a, an], axis=1)]
-    j_bal = order[rows, xp.concatenate([b, bn], axis=1)]
+    i_bal = order[rows, xp.concat([a, an], axis=1)]
+    j_bal = order[rows, xp.concat([b, bn], axis=1)]
     i_nat = xp.astype(xp.floor(U[0] * B), xp.int64)
     j_nat = xp.astype(xp.floor(U[1] * (B - 1)), xp.int64)
     j_nat = j_nat + (j_nat >= i_nat)  # uniform over the other B - 1 samples

@@ -71,7 +71,7 @@ def _check_inputs(E: Any, y: Any, T: TransitionMatrix | None) -> tuple[Any, Any,
         if int(xp.min(y)) < 0 or int(xp.max(y)) >= T.c:
             raise ValueError(f"labels must lie in [0, {T.c - 1}], got range [{int(xp.min(y))}, {int(xp.max(y))}]")
     counts = np.bincount(to_host(y))
-    if int(xp.sum((counts > 0))) < 2:
+    if int((counts > 0).sum()) < 2:
         raise ValueError("the embeddings have a single class: there are no negative pairs")
     return E, y, xp
 
@@ -151,7 +151,7 @@ def mc_pair_risk(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, beta: flo
         i = xp.minimum(xp.astype(xp.floor(rng.random(m) * n), xp.int64), n - 1)
         j = xp.minimum(xp.astype(xp.floor(rng.random(m) * n), xp.int64), n - 1)
         obs = sample_noisy_labels(y[i], T, rng, xp) == sample_noisy_labels(y[j], T, rng, xp)
-        diff = E[i] - E[j]
+        diff = xp.take(E, i, axis=0) - xp.take(E, j, axis=0)
         d = xp.sqrt(xp.sum((diff * diff), axis=1))
         lp, ln = _margin_terms(d, alpha, beta)
         if sampling == "natural":
@@ -237,7 +237,7 @@ def mc_triplet_risk(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, n_draw
     c = T.c
     W = _pattern_weights(c, pattern).ravel()
     wcdf = xp.asarray(np.cumsum(W))
-    cdf = xp.cumsum(_posterior(y, T), axis=0)
+    cdf = xp.cumulative_sum(_posterior(y, T), axis=0)
     acc = RunningMoments()
     left = n_draws
     while left:

@@ -49,6 +49,7 @@ from simulate.embedding.losses import (
 from simulate.embedding.losses import normalize as normalize_rows
 from simulate.engine.namespace import namespace_of, to_host
 from simulate.engine.rng import check_generator, draws_for
+from simulate.engine.standard import bincount
 from simulate.models import Params, backward, forward, init_mlp, n_layers
 from simulate.training import Optimizer, TrainConfig
 from theory.validators import check_int
@@ -139,7 +140,7 @@ def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_C
         raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
     xp = namespace_of(params["W0"])
     parts = [forward(params, X[s:s + chunk])[0] for s in range(0, X.shape[0], chunk)]
-    Z = xp.concatenate(parts, axis=0) if parts else forward(params, X)[0]
+    Z = xp.concat(parts, axis=0) if parts else forward(params, X)[0]
     if not bool(xp.all(xp.isfinite(Z))):
         raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
     return normalize_rows(Z, keep_zero=True) if normalize else Z
@@ -254,7 +255,7 @@ def terms_loss_grad(E: Any, terms: Terms, *, alpha: float, beta: float = 1.0) ->
         act = h > 0
         value = float(xp.sum(xp.where(act, h, 0.0))) / m
         g = (xp.where(act, s, 0.0) / m)[:, None] * unit
-        grad = _scatter(xp, B, xp.concatenate([i, j]), xp.concatenate([g, -g]))
+        grad = _scatter(xp, B, xp.concat([i, j]), xp.concat([g, -g]))
         stats = {"terms": m, "active": float(xp.mean(act)),
                  "in_band": float(xp.mean((xp.abs(d - beta) <= alpha)))}
         return value, grad, stats
@@ -268,7 +269,7 @@ def terms_loss_grad(E: Any, terms: Terms, *, alpha: float, beta: float = 1.0) ->
     value = float(xp.sum(xp.where(act, h, 0.0))) / m
     w = (act / m)[:, None]
     ga, gp, gn = w * (uap - uan), -w * uap, w * uan
-    grad = _scatter(xp, B, xp.concatenate([a, p, n]), xp.concatenate([ga, gp, gn]))
+    grad = _scatter(xp, B, xp.concat([a, p, n]), xp.concat([ga, gp, gn]))
     return value, grad, {"terms": m, "active": float(xp.mean(act))}
 
 
@@ -317,8 +318,8 @@ def _usable(yb: Any, rows: Any, n_lab: int) -> np.ndarray:
     """Host bool (R,): the replicas whose batch has two classes and a class with two members."""
     xp = namespace_of(yb)
     R = yb.shape[0]
-    cts = xp.reshape(xp.bincount((yb + rows * n_lab).ravel(), minlength=R * n_lab), (R, n_lab))
-    return to_host((xp.sum((cts > 0), axis=1) >= 2) & (xp.max(cts, axis=1) >= 2))
+    cts = xp.reshape(bincount(xp.reshape(yb + rows * n_lab, (-1,)), minlength=R * n_lab), (R, n_lab))
+    return to_host((xp.count_nonzero(cts > 0, axis=1) >= 2) & (xp.max(cts, axis=1) >= 2))
 
 
 def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, stats: bool
@@ -351,8 +352,8 @@ def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, sta
     value = np.where(ok, to_host(xp.sum(xp.where(act, h, 0.0), axis=1)) / m, 0.0)
     g = (xp.where(act, sg, 0.0) / m * okx[:, None])[..., None] * unit  # (R, m, d_out)
     base = (rows * bsz)
-    flat = xp.concatenate([(base + ii), (base + jj)], axis=1)[..., None] * dout + xp.arange(dout)
-    gE = xp.reshape(xp.bincount(flat.ravel(), weights=xp.concatenate([g, -g], axis=1).ravel(),
+    flat = xp.concat([(base + ii), (base + jj)], axis=1)[..., None] * dout + xp.arange(dout)
+    gE = xp.reshape(xp.bincount(flat.ravel(), weights=xp.concat([g, -g], axis=1).ravel(),
                      minlength=R * bsz * dout), (R, bsz, dout))
     active = in_band = np.full(R, np.nan)
     if stats:
@@ -559,7 +560,7 @@ def train_embedding(
     n_layers(params)
     if n_pairs is not None:
         n_pairs = check_int("n_pairs", n_pairs, 1)
-    P = {k: xp.asarray(v, dtype=xp.float64)[None, ...].copy() for k, v in params.items()}
+    P = {k: xp.asarray(xp.asarray(v, dtype=xp.float64)[None, ...], copy=True) for k, v in params.items()}
     opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), P)
     obj = Objective(loss, np.array([alpha]), np.array([float(beta)]), (sampling,), miner, n_pairs, normalize)
     recorded: dict[str, list[float]] = {}

@@ -56,8 +56,8 @@ def permuted_agreement(pred: Any, labels: Any, c: int) -> float:
 
 def _softmax(z: Any) -> Any:
     xp = namespace_of(z)
-    e = xp.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    e = xp.exp(z - xp.max(z, axis=-1, keepdims=True))
+    return e / xp.sum(e, axis=-1, keepdims=True)
 
 
 @dataclass
@@ -123,14 +123,14 @@ def trained_eq32(rng: np.random.Generator, *, T: Any, n_seeds: int = 8, n_train:
     P_train = _softmax(forward(fitted, X_dev)[0])
     train, fresh, fit, acc = [], [], [], []
     for s, b in enumerate(bases):  # fresh samples one seed at a time: memory n_fresh x dim
-        y_tr, n_tr = xp.asarray(ys[s]), n_dev[s]
-        train.append(eq32_gap(P_train[s], y_tr, n_tr, Tm, c))
-        fit.append(permuted_agreement(P_train[s].argmax(axis=-1), n_tr, c))
+        y_tr, n_tr = xp.asarray(ys[s]), n_dev[s, ...]
+        train.append(eq32_gap(P_train[s, ...], y_tr, n_tr, Tm, c))
+        fit.append(permuted_agreement(xp.argmax(P_train[s, ...], axis=-1), n_tr, c))
         X2, y2 = gaussian_clusters(n_fresh, c, dim, np.random.default_rng([int(b), 2]), separation)
         n2 = sample_noisy_labels(y2, Tm, np.random.default_rng([int(b), 3]))
         P2 = _softmax(forward({k: v[s] for k, v in fitted.items()}, xp.asarray(X2))[0])
         fresh.append(eq32_gap(P2, xp.asarray(y2), xp.asarray(n2), Tm, c))
-        acc.append(permuted_agreement(P2.argmax(axis=-1), xp.asarray(y2), c))
+        acc.append(permuted_agreement(xp.argmax(P2, axis=-1), xp.asarray(y2), c))
     settings = {"c": c, "T": Tm.matrix.tolist(), "det_T": Tm.det, "n_seeds": int(n_seeds), "n_train": n_train,
                 "n_fresh": n_fresh, "dim": dim, "separation": separation, "hidden": list(hidden),
                 "model": "linear softmax" if not hidden else f"ReLU MLP {list(hidden)}",

@@ -24,7 +24,7 @@ from simulate.experiments import (
     train_config,
 )
 from simulate.losses import get_loss, softmax
-from simulate.models import forward, logits_of, per_sample_grad_sq_norms
+from simulate.models import accuracy, forward, per_sample_grad_sq_norms
 from simulate.training import acs, flat_loss_grad, make_monitor, train
 
 
@@ -174,10 +174,9 @@ def gradient_norm_vs_inverse_fy(rng: np.random.Generator, *, n_seeds: int = 5, t
     logits, g = to_host(logits), to_host(g)
     p = softmax(logits.reshape(-1, c)).reshape(logits.shape)
     fy = np.take_along_axis(p, task.y_noisy[..., None], axis=-1)[..., 0]
-    zt = logits_of(params, d["X_test"])
     return {"inv_fy": 1.0 / fy, "grad_norm": gn, "grad_fy_norm": fy * gn,
             "logit_grad_norm": np.sqrt((g * g).sum(axis=-1)), "wrong": task.wrong,
-            "test_acc": to_host((zt.argmax(axis=-1) == d["y_test"]).mean(axis=-1)),
+            "test_acc": to_host(accuracy(params, d["X_test"], d["y_test"])),
             "train_epochs": train_epochs}
 
 

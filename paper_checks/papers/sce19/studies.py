@@ -101,7 +101,7 @@ def class_accuracy_curves(rng: np.random.Generator, *, separations: Sequence[flo
     counts_x = xp.asarray(counts)
 
     def monitor(epoch: int, params: Params) -> dict[str, Any]:
-        hit = xp.asarray(logits_of(params, d["X_test"]).argmax(axis=-1) == d["y_test"], dtype=onehot_x.dtype)
+        hit = xp.astype(xp.argmax(logits_of(params, d["X_test"]), axis=-1) == d["y_test"], onehot_x.dtype)
         per_class = (hit[..., None] * onehot_x).sum(axis=-2) / counts_x  # (R, c)
         return {"class_acc": per_class, "test_acc": hit.mean(axis=-1)}
 
