@@ -220,7 +220,7 @@ def _psi(outputs: Any, labels: Any, G: np.ndarray, xp: Any) -> Any:
 
 def _sd(values: Any) -> float:
     m = int(values.shape[0])
-    return float(to_host(values.std(ddof=1))) if m > 1 else math.inf
+    return float(to_host(namespace_of(values).std(values, correction=1))) if m > 1 else math.inf
 
 
 @dataclass(frozen=True)

@@ -183,7 +183,7 @@ def _pattern_weights(c: int, pattern: Sequence[tuple[int, int]] | None) -> np.nd
 def _posterior(y: Any, T: TransitionMatrix) -> Any:
     """``Q[i, k] = P(point i | observed label k) ∝ T[y_i, k]`` (points uniform), shape (n, c)."""
     xp = namespace_of(y)
-    M = xp.asarray(T.matrix)[y]
+    M = xp.take(xp.asarray(T.matrix), y, axis=0)
     col = xp.sum(M, axis=0)
     if bool(xp.any(col == 0)):
         k = int(to_host(xp.argmin(col)))
@@ -248,8 +248,9 @@ def mc_triplet_risk(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, n_draw
         a = _draw_from(cdf, k, rng.random(m))
         p = _draw_from(cdf, k, rng.random(m))
         q = _draw_from(cdf, kk, rng.random(m))
-        dap = xp.sqrt(xp.sum(((E[a] - E[p]) ** 2), axis=1))
-        dan = xp.sqrt(xp.sum(((E[a] - E[q]) ** 2), axis=1))
+        Ea = xp.take(E, a, axis=0)
+        dap = xp.sqrt(xp.sum((Ea - xp.take(E, p, axis=0)) ** 2, axis=1))
+        dan = xp.sqrt(xp.sum((Ea - xp.take(E, q, axis=0)) ** 2, axis=1))
         acc.update(xp.maximum(dap - dan + alpha, 0.0))
     return acc.estimate()
 

@@ -14,6 +14,7 @@ import numpy as np
 from simulate.dmi.estimators import SINGULAR_BATCH, Eq32Gap, eq32_gap, ldmi_checked_batch, ldmi_core
 from simulate.engine.estimate import Estimate, seed_summary
 from simulate.engine.namespace import namespace_of, to_host
+from simulate.engine.standard import bincount
 from simulate.models import Params, backward, forward, init_mlp
 from simulate.noise import as_transition, sample_noisy_labels
 from simulate.populations import gaussian_clusters
@@ -48,8 +49,8 @@ def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Param
 def permuted_agreement(pred: Any, labels: Any, c: int) -> float:
     """``max_pi mean(pi(pred) == labels)`` over permutations ``pi`` of the classes (accuracy up to relabelling)."""
     xp = namespace_of(pred)
-    conf = np.asarray(to_host(xp.bincount(xp.asarray(pred).astype(xp.int64) * c + xp.asarray(labels).astype(xp.int64),
-                                          minlength=c * c)), dtype=float).reshape(c, c)
+    keys = xp.astype(xp.asarray(pred), xp.int64) * c + xp.astype(xp.asarray(labels), xp.int64)
+    conf = np.asarray(to_host(bincount(keys, minlength=c * c)), dtype=float).reshape(c, c)
     best = max(sum(conf[a, perm[a]] for a in range(c)) for perm in itertools.permutations(range(c)))
     return float(best / conf.sum())
 
@@ -128,7 +129,7 @@ def trained_eq32(rng: np.random.Generator, *, T: Any, n_seeds: int = 8, n_train:
         fit.append(permuted_agreement(xp.argmax(P_train[s, ...], axis=-1), n_tr, c))
         X2, y2 = gaussian_clusters(n_fresh, c, dim, np.random.default_rng([int(b), 2]), separation)
         n2 = sample_noisy_labels(y2, Tm, np.random.default_rng([int(b), 3]))
-        P2 = _softmax(forward({k: v[s] for k, v in fitted.items()}, xp.asarray(X2))[0])
+        P2 = _softmax(forward({k: v[s, ...] for k, v in fitted.items()}, xp.asarray(X2))[0])
         fresh.append(eq32_gap(P2, xp.asarray(y2), xp.asarray(n2), Tm, c))
         acc.append(permuted_agreement(xp.argmax(P2, axis=-1), xp.asarray(y2), c))
     settings = {"c": c, "T": Tm.matrix.tolist(), "det_T": Tm.det, "n_seeds": int(n_seeds), "n_train": n_train,
