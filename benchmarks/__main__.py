@@ -73,7 +73,7 @@ def _cases() -> dict[str, tuple[str, Case]]:
             kw: dict[str, Any] = {"alpha": 0.2} if miner == "semi-hard" else {}
             if miner == "random":
                 kw["rng"] = generator(xp, 9)
-            return lambda: mine(pairwise_distances(E)[None], y[None], miner, **kw)
+            return lambda: mine(pairwise_distances(E)[None, ...], y[None, ...], miner, **kw)
         return make
 
     def pair_noise(xp: Any, s: int) -> Callable[[], object]:

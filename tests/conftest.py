@@ -5,7 +5,8 @@ default ``numpy,strict``): ``numpy`` (``array_api_compat.numpy``); ``strict``, `
 array API standard's strict namespace (nothing outside the standard, no implicit host conversion, no mixing
 with NumPy arrays; random draws through :class:`simulate.engine.rng.HostStream`, CuPy's generator methods only;
 host syncs counted by :mod:`tests.syncs`); ``cupy`` (``array_api_compat.cupy``) where a device exists (skipped
-otherwise). Tests marked ``host_only`` (modules that are NumPy by design) run on numpy only.
+otherwise). Tests marked ``host_only`` (modules that are NumPy by design) run on numpy only; tests marked
+``beyond_standard(reason)`` (code that needs what the standard lacks: bit views, scatter-add) skip ``strict``.
 """
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ test_backends.__test__ = False  # type: ignore[attr-defined]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "host_only: the code under test is NumPy by design; run on numpy only")
+    config.addinivalue_line("markers", "beyond_standard(reason): the code under test uses what the array API "
+                                       "standard lacks (the reason says what); run on numpy and cupy, not strict")
 
 
 @pytest.fixture(autouse=True)
@@ -86,6 +89,9 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     """The backend under test (see the module docstring)."""
     if request.param != "numpy" and request.node.get_closest_marker("host_only"):
         pytest.skip("NumPy by design (host_only)")
+    beyond = request.node.get_closest_marker("beyond_standard")
+    if request.param == "strict" and beyond is not None:
+        pytest.skip(f"beyond the array API standard: {beyond.args[0]}")
     return backend_named(request.param)
 
 

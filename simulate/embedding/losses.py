@@ -122,6 +122,9 @@ def squared_distances(E: Any, *, exact: bool = False) -> Any:
     D2 *= -2.0
     D2 += sq[..., :, None]
     D2 += sq[..., None, :]
+    if not is_host(xp):  # the standard has neither out= nor assignment through integer arrays
+        D2 = xp.maximum(D2, 0.0)  # rounding residues only: D2 >= 0 exactly in real arithmetic
+        return xp.where(xp.eye(E.shape[-2], dtype=xp.bool), 0.0, D2)
     xp.maximum(D2, 0.0, out=D2)  # rounding residues only: D2 >= 0 exactly in real arithmetic
     idx = xp.arange(E.shape[-2])
     D2[..., idx, idx] = 0.0
@@ -321,10 +324,12 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
     if miner == "hard":
         n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
     else:  # random
-        counts = xp.sum(neg, axis=-1)[r, a]
+        counts = xp.count_nonzero(neg, axis=-1)[r, a]
         # the k-th negative of the anchor, k uniform: through a stable sort (no choice on CuPy, no rejection loop)
-        k = xp.minimum(xp.astype(xp.floor(check_rng(rng, xp).random(r.shape[0]) * counts), xp.int64), counts - 1)
-        n = xp.argsort(~neg, axis=-1, stable=True)[r, a, k]  # each row: its negatives first, in index order
+        u = check_rng(rng, xp).random(r.shape[0])
+        k = xp.minimum(xp.astype(xp.floor(u * xp.astype(counts, u.dtype)), xp.int64), counts - 1)
+        # each row: its negatives first, in index order (0/1 keys: the standard sorts no booleans)
+        n = xp.argsort(xp.astype(~neg, xp.int8), axis=-1, stable=True)[r, a, k]
     return r, a, p, n, skipped
 
 

@@ -28,6 +28,7 @@ from simulate.engine.rng import HostStream, check_rng, draws_for, generator
 from simulate.losses import get_loss
 from simulate.models import init_mlp
 from simulate.noise import pair_flip, random_transition, sample_noisy_labels, uniform_noise
+from tests.simulate.embedding.test_losses import PAIRS_AND_TRAINER
 
 SMALL = dict(n_seeds=1, n_train=40, n_test=30, c=3, dim=4, hidden=(5,), batch_size=16)
 
@@ -116,6 +117,7 @@ def test_noisy_labels_and_models(xp):
     _both(xp, lambda x: init_embedding(4, 3, np.random.default_rng(15), xp=x))
 
 
+@pytest.mark.beyond_standard(PAIRS_AND_TRAINER)
 def test_embedding_trainers(xp):
     E, y = random_class_embeddings(8, 3, 4, np.random.default_rng(16), 2.0)
     for miner in ("random", "semi-hard", "hard", "batch-hard"):

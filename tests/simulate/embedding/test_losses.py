@@ -16,7 +16,15 @@ from simulate.embedding.losses import (
     squared_distances,
     triplet_loss,
 )
+from simulate.engine.namespace import to_host
 from simulate.engine.rng import generator
+
+#: why some embedding code runs on NumPy and CuPy but not on the array API standard's strict namespace (issue 58)
+SEMI_HARD_BITS = ("the semi-hard miner groups distances by their float bits (ndarray.view): the standard has no "
+                  "bit cast")
+PAIRS_AND_TRAINER = ("the pair sampler and the embedding trainer flatten with ravel, index some axes with integer "
+                     "arrays and scatter-add with a weighted bincount: not yet rewritten with the standard's take "
+                     "and reshape, and a scatter-add has no standard equivalent")
 
 
 @pytest.fixture
@@ -30,7 +38,7 @@ def batch():
 def test_distances_against_loop(batch, xp):
     E, _, D = batch
     Dx = pairwise_distances(xp.asarray(E))
-    Dx = Dx.get() if hasattr(Dx, "get") else Dx
+    Dx = to_host(Dx)
     for i in range(len(E)):
         for j in range(len(E)):
             assert Dx[i, j] == pytest.approx(np.sqrt(((E[i] - E[j]) ** 2).sum()), abs=1e-7)
@@ -124,7 +132,8 @@ def test_bad_input(call, match):
         call()
 
 
-@pytest.mark.parametrize("miner", ["random", "hard", "semi-hard", "batch-hard"])
+@pytest.mark.parametrize("miner", ["random", "hard", pytest.param("semi-hard", marks=pytest.mark.beyond_standard(
+    SEMI_HARD_BITS)), "batch-hard"])
 def test_stacked_mining_is_per_replica_mining(miner, xp):
     """simulate.embedding.losses.mine over a replica axis equals the single-batch miners replica by replica."""
     from simulate.embedding.losses import MINERS, batch_hard, mine, random_negatives
@@ -188,6 +197,7 @@ def test_normalize_zero_rows(xp):
         normalize(xp.asarray(Z))
 
 
+@pytest.mark.beyond_standard(PAIRS_AND_TRAINER)
 def test_stacked_pairs_are_the_single_batch_pairs(xp):
     """sample_pairs over a replica axis: row r is sample_pairs(labels[r], m, rngs[r], modes[r]) exactly
     (same uniforms in the same order), whatever the mix of modes; host generators, labels on xp."""
