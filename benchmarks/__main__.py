@@ -5,8 +5,8 @@ corrected losses, the backward Monte Carlo, distances and miners, pair noise, DM
 training, batched embedding training) on NumPy and on ``--backend``, and writes the backend/NumPy
 ratios (below 1: the backend is faster) into ``benchmarks/RESULTS.md`` between the markers
 ``<!-- backends:start -->`` and ``<!-- backends:end -->``. Each time is the best of ``--reps`` runs,
-with the device synchronised around each. ``--backend strict`` runs the test suite's CuPy stand-in
-(a correctness smoke run: its times mean nothing); ``--quick`` uses small sizes.
+with the device synchronised around each. ``--backend strict`` runs ``array_api_strict``, the array API
+standard's strict namespace (a correctness smoke run: its times mean nothing); ``--quick`` uses small sizes.
 
 The per-script benchmarks (``bench_*.py``) remain for their own detailed figures.
 """
@@ -146,7 +146,7 @@ def run(backend: str, reps: int, scale: int, only: list[str] | None = None) -> l
 
 def write_results(rows: list[dict[str, Any]], backend: str, reps: int, scale: int, path: Path = RESULTS) -> None:
     """Replace the section between the markers of ``path`` (appended when absent) with a table of ``rows``."""
-    device = "the stand-in (times meaningless)" if backend == "strict" else backend
+    device = "array_api_strict (times meaningless)" if backend == "strict" else backend
     if backend == "cupy":
         import cupy  # type: ignore[import-not-found]
 

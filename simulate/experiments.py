@@ -6,7 +6,8 @@ noise, initial weights, batch order) from it, so the result is a deterministic f
 the generator's state and the arguments. Repetitions and settings are trained together as
 replicas of one batched model (:mod:`simulate.models`), which keeps the experiments within
 seconds on a CPU. Training runs in the namespace ``xp`` (NumPy by default; every study runs on
-the test suite's CuPy stand-in with NumPy's results, ``tests/simulate/test_portability.py``);
+``array_api_strict``, the array API standard's strict namespace, with NumPy's results,
+``tests/simulate/test_portability.py``);
 every array returned is NumPy.
 
 The task is always the same: ``c`` unit-variance Gaussian clusters in ``dim``

@@ -122,13 +122,8 @@ def squared_distances(E: Any, *, exact: bool = False) -> Any:
     D2 *= -2.0
     D2 += sq[..., :, None]
     D2 += sq[..., None, :]
-    if not is_host(xp):  # the standard has neither out= nor assignment through integer arrays
-        D2 = xp.maximum(D2, 0.0)  # rounding residues only: D2 >= 0 exactly in real arithmetic
-        return xp.where(xp.eye(E.shape[-2], dtype=xp.bool), 0.0, D2)
-    xp.maximum(D2, 0.0, out=D2)  # rounding residues only: D2 >= 0 exactly in real arithmetic
-    idx = xp.arange(E.shape[-2])
-    D2[..., idx, idx] = 0.0
-    return D2
+    D2 = xp.maximum(D2, 0.0, out=D2) if is_host(xp) else xp.maximum(D2, 0.0)  # rounding residues: D2 >= 0 exactly
+    return xp.where(xp.eye(E.shape[-2], dtype=xp.bool), 0.0, D2)  # the standard assigns through no integer arrays
 
 
 def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
@@ -195,7 +190,7 @@ def check_distances(D: Any, B: int | None = None, what: str = "distances") -> An
     xp = namespace_of(D)
     D = xp.asarray(D)
     if not namespace_of(D).isdtype(D.dtype, "real floating"):
-        D = xp.astype(D, float)
+        D = xp.astype(D, xp.float64)
     if B is not None and D.shape != (B, B):
         raise ValueError(f"the distance matrix must have shape ({B}, {B}) to match the labels, got {D.shape}")
     lo, hi = (float(v) for v in to_host(xp.stack([xp.min(D), xp.max(D)]))) if D.size else (0.0, 0.0)
@@ -326,10 +321,9 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
     else:  # random
         counts = xp.count_nonzero(neg, axis=-1)[r, a]
         # the k-th negative of the anchor, k uniform: through a stable sort (no choice on CuPy, no rejection loop)
-        u = check_rng(rng, xp).random(r.shape[0])
-        k = xp.minimum(xp.astype(xp.floor(u * xp.astype(counts, u.dtype)), xp.int64), counts - 1)
-        # each row: its negatives first, in index order (0/1 keys: the standard sorts no booleans)
-        n = xp.argsort(xp.astype(~neg, xp.int8), axis=-1, stable=True)[r, a, k]
+        u = check_rng(rng, xp).random(r.shape[0]) * xp.astype(counts, xp.float64)
+        k = xp.minimum(xp.astype(xp.floor(u), xp.int64), counts - 1)
+        n = xp.argsort(xp.astype(~neg, xp.int8), axis=-1, stable=True)[r, a, k]  # negatives first, by index
     return r, a, p, n, skipped
 
 
