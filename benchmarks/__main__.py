@@ -5,8 +5,8 @@ corrected losses, the backward Monte Carlo, distances and miners, pair noise, DM
 training, batched embedding training) on NumPy and on ``--backend``, and writes the backend/NumPy
 ratios (below 1: the backend is faster) into ``benchmarks/RESULTS.md`` between the markers
 ``<!-- backends:start -->`` and ``<!-- backends:end -->``. Each time is the best of ``--reps`` runs,
-with the device synchronised around each. ``--backend strict`` runs the test suite's CuPy stand-in
-(a correctness smoke run: its times mean nothing); ``--quick`` uses small sizes.
+with the device synchronised around each. ``--backend strict`` runs ``array_api_strict``, the array API
+standard's strict namespace (a correctness smoke run: its times mean nothing); ``--quick`` uses small sizes.
 
 The per-script benchmarks (``bench_*.py``) remain for their own detailed figures.
 """
@@ -22,7 +22,8 @@ from typing import Any, Callable
 import numpy as np
 
 from benchmarks._timing import best_of
-from simulate.engine.backend import Backend, get_backend
+from simulate.engine.devices import Backend, get_backend
+from simulate.engine.rng import generator
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 START, END = "<!-- backends:start -->", "<!-- backends:end -->"
@@ -45,7 +46,7 @@ def _cases() -> dict[str, tuple[str, Case]]:
 
     def noisy_labels(xp: Any, s: int) -> Callable[[], object]:
         n = 10**7 // s
-        y, rng = xp.asarray(np.arange(n) % 10), xp.random.default_rng(0)
+        y, rng = xp.asarray(np.arange(n) % 10), generator(xp, 0)
         T = random_transition(10, np.random.default_rng(1))
         return lambda: sample_noisy_labels(y, T, rng, xp)
 
@@ -62,7 +63,7 @@ def _cases() -> dict[str, tuple[str, Case]]:
     def back_mc(xp: Any, s: int) -> Callable[[], object]:
         dist, z = random_population(50, 10, np.random.default_rng(4), deterministic=False)
         T = random_transition(10, np.random.default_rng(5), diag=0.7)
-        return lambda: backward_mc(dist, z, get_loss("cce"), T, 4 * 10**6 // s, xp.random.default_rng(6), xp)
+        return lambda: backward_mc(dist, z, get_loss("cce"), T, 4 * 10**6 // s, generator(xp, 6), xp)
 
     def mining(miner: str) -> Case:
         def make(xp: Any, s: int) -> Callable[[], object]:
@@ -71,16 +72,16 @@ def _cases() -> dict[str, tuple[str, Case]]:
             y = xp.asarray(np.random.default_rng(8).integers(0, 32, B))
             kw: dict[str, Any] = {"alpha": 0.2} if miner == "semi-hard" else {}
             if miner == "random":
-                kw["rng"] = xp.random.default_rng(9)
-            return lambda: mine(pairwise_distances(E)[None], y[None], miner, **kw)
+                kw["rng"] = generator(xp, 9)
+            return lambda: mine(pairwise_distances(E)[None, ...], y[None, ...], miner, **kw)
         return make
 
     def pair_noise(xp: Any, s: int) -> Callable[[], object]:
-        return lambda: mc_pair_noise(10, 0.4, 4 * 10**6 // s, xp.random.default_rng(10), xp)
+        return lambda: mc_pair_noise(10, 0.4, 4 * 10**6 // s, generator(xp, 10), xp)
 
     def dmi_counts(xp: Any, s: int) -> Callable[[], object]:
         dist, _ = line_population(41, 3, 2.5)
-        return lambda: sample_counts(dist, 4 * 10**6 // s, xp.random.default_rng(11), xp, T=pair_flip(3, 0.3))
+        return lambda: sample_counts(dist, 4 * 10**6 // s, generator(xp, 11), xp, T=pair_flip(3, 0.3))
 
     def ldmi_fit(xp: Any, s: int) -> Callable[[], object]:
         rng = np.random.default_rng(12)
@@ -113,16 +114,18 @@ def _cases() -> dict[str, tuple[str, Case]]:
 
 
 def _backend(name: str) -> Backend:
-    if name == "strict":
-        from tests.strict_xp import strict  # run from the repository root, as python -m benchmarks is
+    if name == "strict":  # the array API standard's strict namespace: a check that the cases run on it
+        import array_api_strict
 
-        return Backend("strict", strict)
+        return Backend("strict", array_api_strict)
     return get_backend(name)
 
 
 def _sync(b: Backend) -> Callable[[], None]:
     if b.name == "cupy":
-        return lambda: b.xp.cuda.Device().synchronize()
+        import cupy  # type: ignore[import-not-found]  # optional: only on a device
+
+        return lambda: cupy.cuda.Device().synchronize()
     return lambda: None
 
 
@@ -143,7 +146,7 @@ def run(backend: str, reps: int, scale: int, only: list[str] | None = None) -> l
 
 def write_results(rows: list[dict[str, Any]], backend: str, reps: int, scale: int, path: Path = RESULTS) -> None:
     """Replace the section between the markers of ``path`` (appended when absent) with a table of ``rows``."""
-    device = "the stand-in (times meaningless)" if backend == "strict" else backend
+    device = "array_api_strict (times meaningless)" if backend == "strict" else backend
     if backend == "cupy":
         import cupy  # type: ignore[import-not-found]
 

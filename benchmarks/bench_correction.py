@@ -13,7 +13,8 @@ import time
 import numpy as np
 
 from simulate.correction.backward_forward import backward_corrected, forward_corrected
-from simulate.engine.backend import get_backend
+from simulate.engine.devices import get_backend
+from simulate.engine.rng import generator
 from simulate.losses import get_loss
 from simulate.noise import random_transition
 
@@ -24,7 +25,7 @@ def run(backend_name: str, n: int, c: int, chunk: int, reps: int, pool: int = 8)
     b = get_backend(backend_name)
     xp = b.xp
     sync = (lambda: xp.cuda.Device().synchronize()) if b.name == "cupy" else (lambda: None)
-    rng = xp.random.default_rng(0)
+    rng = generator(xp, 0)
     # a pool of chunks reused cyclically: generating 10^7 x 10 logits is not what is timed
     chunks = [(rng.standard_normal((chunk, c)) * 3.0, rng.integers(0, c, chunk)) for _ in range(pool)]
     T = random_transition(c, np.random.default_rng(1), diag=0.6)

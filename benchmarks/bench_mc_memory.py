@@ -13,8 +13,9 @@ import time
 
 import numpy as np
 
-from simulate.engine.backend import get_backend
+from simulate.engine.devices import get_backend
 from simulate.engine.estimate import mc_mean
+from simulate.engine.rng import generator
 from simulate.noise import sample_noisy_labels, uniform_noise
 
 
@@ -47,7 +48,7 @@ def main() -> None:
         if done % (n // 10 or 1) < m:
             print(f"  {done / n:4.0%}  {time.perf_counter() - t:6.1f} s", flush=True)
 
-    est = mc_mean(draw, n, xp.random.default_rng(1), chunk=a.chunk, progress=progress)
+    est = mc_mean(draw, n, generator(xp, 1), chunk=a.chunk, progress=progress)
     dt = time.perf_counter() - t
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB -> MiB on Linux
     print(f"backend {b.name}: {n:.1e} samples in {dt:.1f} s ({n / dt / 1e6:.0f} M/s), chunk {a.chunk}")

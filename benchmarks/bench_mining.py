@@ -26,7 +26,9 @@ from simulate.embedding.losses import (
     random_negatives,
     semi_hard_negatives,
 )
-from simulate.engine.backend import get_backend, namespace_of
+from simulate.engine.devices import get_backend
+from simulate.engine.namespace import namespace_of
+from simulate.engine.rng import generator
 
 
 def semi_hard_argsort(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, Any]:
@@ -75,7 +77,7 @@ def run(a: argparse.Namespace) -> None:
     b = get_backend(a.backend)
     xp = b.xp
     sync = (lambda: xp.cuda.Device().synchronize()) if b.name == "cupy" else (lambda: None)
-    rng = xp.random.default_rng(0)
+    rng = generator(xp, 0)
     E = normalize(rng.standard_normal((a.B, a.dim)))
     y = xp.floor(rng.random(a.B) * a.classes).astype(xp.int64)
     D = pairwise_distances(E)

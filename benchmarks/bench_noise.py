@@ -8,7 +8,8 @@ import argparse
 
 from _timing import best_of  # benchmarks/ is on sys.path when a script runs
 
-from simulate.engine.backend import get_backend
+from simulate.engine.devices import get_backend
+from simulate.engine.rng import generator
 from simulate.noise import random_transition, sample_noisy_labels, uniform_noise
 
 
@@ -18,7 +19,7 @@ def run(backend_name: str, n: int, c: int, reps: int) -> dict[str, float]:
     b = get_backend(backend_name)
     xp = b.xp
     sync = (lambda: xp.cuda.Device().synchronize()) if b.name == "cupy" else (lambda: None)
-    rng = xp.random.default_rng(0)
+    rng = generator(xp, 0)
     y = rng.integers(0, c, n)
     out = {}
     base = best_of(lambda: rng.random(n), reps, sync)

@@ -64,7 +64,7 @@ from simulate.binary import (
     symmetric_binary_noise,
     unbiased_margin_loss,
 )
-from simulate.engine.backend import get_backend
+from simulate.engine.devices import get_backend
 from simulate.engine.estimate import mc_mean
 from simulate.noise import TransitionMatrix, pair_flip, sample_noisy_labels, uniform_noise
 from theory.binary import (

@@ -168,7 +168,8 @@ def _add_stability_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_readme_parser(sub: argparse._SubParsersAction) -> None:
-    r = sub.add_parser("readme", help="rewrite README.md's findings and verdict table (and docs/verdicts.md) from a report")
+    r = sub.add_parser("readme",
+                       help="rewrite README.md's findings and verdict table (and docs/verdicts.md) from a report")
     r.add_argument("--report", type=Path, default=Path("reports/report.json"), metavar="PATH",
                    help="the JSON report to read (default: reports/report.json)")
     r.add_argument("--readme", type=Path, default=Path("README.md"), metavar="PATH", help="default: README.md")

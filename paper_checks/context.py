@@ -8,7 +8,7 @@ from typing import Any, Callable, TypeVar
 import numpy as np
 
 from paper_checks.precisions import PRECISIONS
-from simulate.engine.backend import Backend
+from simulate.engine.devices import Backend
 
 #: the prover's work budget at each precision, in units of :mod:`paper_checks.work` (counted, the same on every
 #: machine; one unit is about a second on a quiet 2-core laptop): ``explore --prove``,

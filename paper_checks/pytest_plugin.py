@@ -108,8 +108,7 @@ class ClaimItem(pytest.Item):
 
     def runtest(self) -> None:
         from paper_checks.run.runner import run_all  # only with --claims (see the module docstring)
-        from simulate.engine.backend import get_backend
-
+        from simulate.engine.devices import get_backend
         limit = DEFAULT_TIMEOUT[self.precision] if self.timeout is None else self.timeout
         # in a worker process, as ``run`` runs claims: a check that calls sys.exit/os._exit, crashes its process or
         # runs past the limit fails this item alone, and pytest's exit status stays honest

@@ -1,14 +1,14 @@
 """Numbers for label-noise-lab: exact expectations over finite distributions and Monte Carlo.
 
-Every array function takes its array namespace ``xp`` (NumPy or CuPy, see
-:mod:`simulate.engine.backend`) and moves data to the host only for final scalars. That each one would run
-on CuPy is proven without a GPU: the test suite runs them on a CuPy stand-in that refuses implicit
-host conversion and NumPy operands and counts host syncs (``tests/strict_xp.py``, ``LNL_TEST_BACKENDS``).
+Every array function takes its array namespace ``xp`` (the array API standard through ``array-api-compat``:
+NumPy, CuPy, or any other compliant library; see :mod:`simulate.engine.namespace`) and moves data to the host
+only for final scalars. The test suite also runs them on ``array-api-strict``, the standard's strict namespace,
+which refuses what the standard does not define; host syncs are counted there (``LNL_TEST_BACKENDS``).
 
 The rooms, by concept (no package re-exports a name: every import names the module that defines it):
 
-- :mod:`simulate.engine`: the Monte Carlo engine and array machinery (backend, BLAS pinning, kernels,
-  moments and estimates, chunked parallel means); it imports nothing else of simulate/.
+- :mod:`simulate.engine`: the Monte Carlo engine and array machinery (namespaces, the RNG adapter, BLAS pinning,
+  kernels, moments and estimates, chunked parallel means); it imports nothing else of simulate/.
 - :mod:`simulate.embedding`: the embedding family (losses and miners, risks, training, replicas, collapse,
   isometry).
 - :mod:`simulate.correction`: loss correction with a transition matrix T (backward and forward, sampled risks,

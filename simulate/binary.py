@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from simulate.engine.namespace import to_host
 from simulate.noise import TransitionMatrix
 from theory import binary as tb
 from theory.validators import quoted
@@ -97,25 +98,25 @@ def symmetric_binary_noise(rho: Any) -> BinaryNoise:
 
 def to_index(y: Any, xp: ModuleType = np) -> Any:
     """Labels in ``{-1, +1}`` -> class indices ``{0, 1}`` of :meth:`BinaryNoise.transition`."""
-    return ((xp.asarray(y) + 1) // 2).astype(xp.int64)
+    return xp.astype(((xp.asarray(y) + 1) // 2), xp.int64)
 
 
 def from_index(k: Any, xp: ModuleType = np) -> Any:
     """Class indices ``{0, 1}`` -> labels ``{-1, +1}``."""
-    return (2 * xp.asarray(k) - 1).astype(xp.int64)
+    return xp.astype((2 * xp.asarray(k) - 1), xp.int64)
 
 
 def check_signs(y: Any, xp: ModuleType = np) -> Any:
     """``y`` as an ``int64`` array, every entry ``-1`` or ``+1`` (``ValueError`` quoting the first other;
     ``TypeError`` for labels that are not real numbers)."""
     a = xp.asarray(y)
-    if a.dtype.kind not in "iuf":
+    if not xp.isdtype(a.dtype, ("integral", "real floating")):
         raise TypeError(f"y must hold the labels -1 and +1 as numbers, got {a.dtype} {_quote(y)}")
     bad = (a != 1) & (a != -1)
-    if bool(bad.any()):
-        first = a.reshape(-1)[xp.argmax(bad.reshape(-1))]
-        raise ValueError(f"binary labels must be -1 or +1, got {first.item()!r}")
-    return a.astype(xp.int64)
+    if bool(xp.any(bad)):
+        first = xp.reshape(a, (-1,))[xp.argmax(xp.reshape(bad, (-1,)))]
+        raise ValueError(f"binary labels must be -1 or +1, got {to_host(first).item()!r}")
+    return xp.astype(a, xp.int64)
 
 
 def _quote(v: Any) -> str:
@@ -131,14 +132,14 @@ def _labels_and_scores(y: Any, scores: Any, xp: ModuleType) -> tuple[Any, Any]:
         t = xp.asarray(scores)
     except (TypeError, ValueError) as exc:
         raise TypeError(f"scores must be an array of real numbers, got {_quote(scores)} ({exc})") from None
-    if t.dtype.kind not in "iuf":
+    if not xp.isdtype(t.dtype, ("integral", "real floating")):
         raise TypeError(f"scores must be real numbers, got {t.dtype} {_quote(scores)}")
-    t = t.astype(xp.float64)
+    t = xp.astype(t, xp.float64)
     try:
         np.broadcast_shapes(tuple(t.shape), tuple(y.shape))
     except ValueError:
         raise ValueError(f"scores of shape {tuple(t.shape)} and y of shape {tuple(y.shape)} do not match") from None
-    return y, t
+    return xp.astype(y, t.dtype), t  # -1.0/+1.0: the standard promotes no int with a float (y * t)
 
 
 def _check_noise(noise: Any) -> None:
@@ -161,7 +162,7 @@ def _checked(phi: Any, noise: Any) -> Margin:
 
 def _rates(y: Any, noise: BinaryNoise, xp: ModuleType) -> tuple[Any, Any]:
     """``(rho_y, rho_{-y})`` elementwise for the labels ``y``."""
-    rp, rn = float(noise.rho_pos), float(noise.rho_neg)
+    rp, rn = xp.asarray(float(noise.rho_pos)), xp.asarray(float(noise.rho_neg))  # the standard's where: arrays
     pos = y == 1
     return xp.where(pos, rp, rn), xp.where(pos, rn, rp)
 
@@ -193,7 +194,7 @@ def binary_noisy_risk(phi: Margin, scores: Any, y: Any, noise: BinaryNoise, xp: 
     ``ValueError`` (the mean of nothing)."""
     phi = _checked(phi, noise)
     y, t = _labels_and_scores(y, scores, xp)
-    if t.size == 0 or y.size == 0:
+    if math.prod(t.shape) == 0 or math.prod(y.shape) == 0:
         raise ValueError(f"scores and y are empty (shapes {tuple(t.shape)} and {tuple(y.shape)}): no risk to average")
     rho_y, _ = _rates(y, noise, xp)
     return xp.mean(tb.noisy_expectation(phi(y * t), _unweighted(phi(-y * t), rho_y, xp), rho_y))

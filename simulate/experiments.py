@@ -6,7 +6,8 @@ noise, initial weights, batch order) from it, so the result is a deterministic f
 the generator's state and the arguments. Repetitions and settings are trained together as
 replicas of one batched model (:mod:`simulate.models`), which keeps the experiments within
 seconds on a CPU. Training runs in the namespace ``xp`` (NumPy by default; every study runs on
-the test suite's CuPy stand-in with NumPy's results, ``tests/simulate/test_portability.py``);
+``array_api_strict``, the array API standard's strict namespace, with NumPy's results,
+``tests/simulate/test_portability.py``);
 every array returned is NumPy.
 
 The task is always the same: ``c`` unit-variance Gaussian clusters in ``dim``
@@ -29,7 +30,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, to_host
+from simulate.engine.namespace import to_host
+from simulate.engine.rng import check_generator
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, init_mlp
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise

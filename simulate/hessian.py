@@ -379,7 +379,7 @@ def logit_terms(z: Any, weights: Any, base: str = "cce", T: TransitionMatrix | N
         raise ValueError("the forward-corrected loss is infinite: a label with non-zero weight has T^T p = 0")
     with np.errstate(divide="ignore", invalid="ignore"):
         logq = np.where(used, np.log(np.where(q > 0, q, 1.0)), 0.0)
-        R = np.where(used[:, None, :], p[:, :, None] * Tm[None] / np.where(q > 0, q, 1.0)[:, None, :], 0.0)
+        R = np.where(used[:, None, :], p[:, :, None] * Tm[None, ...] / np.where(q > 0, q, 1.0)[:, None, :], 0.0)
     value = -(w * logq).sum(axis=1)
     g = s[:, None] * p - np.einsum("nij,nj->ni", R, w)
     cov_r = np.einsum("nij,ik->nikj", R, np.eye(c)) - R[:, :, None, :] * R[:, None, :, :]  # (n, i, k, j)

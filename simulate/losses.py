@@ -28,8 +28,8 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from simulate.engine.backend import namespace_of, to_host
 from simulate.engine.kernels import array_function
+from simulate.engine.namespace import namespace_of, to_host
 from theory.loss_parameters import SCE_ALPHA, SCE_BETA, K, Q
 from theory.loss_parameters import A as A_DOMAIN
 from theory.validators import check_classes
@@ -65,17 +65,17 @@ def check_simplex(p: Any, tol: float = SIMPLEX_TOL) -> None:
     if bool(xp.any(p < 0)):
         i = int(xp.argmax(xp.any(p < 0, axis=1)))
         raise ValueError(f"probabilities have a negative entry in row {i}: {p[i]}")
-    dev = xp.abs(p.sum(axis=1) - 1.0)
+    dev = xp.abs(xp.sum(p, axis=1) - 1.0)
     if bool(xp.any(dev > tol)):
         i = int(xp.argmax(dev))
-        raise ValueError(f"probabilities in row {i} sum to {float(p[i].sum())!r}, not 1 (tolerance {tol}): {p[i]}")
+        raise ValueError(f"probabilities in row {i} sum to {float(xp.sum(p[i]))!r}, not 1 (tolerance {tol}): {p[i]}")
 
 
 _CHECKED: contextvars.ContextVar[bool] = contextvars.ContextVar("simulate_inputs_checked", default=False)
 
 
 @contextlib.contextmanager
-def inputs_checked() -> Iterator[None]:
+def inputs_checked() -> Iterator[None, ...]:
     """Inside this block the per-element checks (finite logits, labels in range) are skipped.
 
     For engine loops whose inputs were checked once before the loop (logits validated at set-up,
@@ -96,10 +96,10 @@ def check_values(xp: Any, *, finite: Any = None, labels: Any = None, c: int = 0,
         return
     parts = []
     if finite is not None:
-        parts.append(xp.all(xp.isfinite(finite)).astype(xp.int64))
-    has_labels = labels is not None and labels.size > 0
+        parts.append(xp.astype(xp.all(xp.isfinite(finite)), xp.int64))
+    has_labels = labels is not None and math.prod(labels.shape) > 0
     if has_labels:
-        parts += [labels.min().astype(xp.int64), labels.max().astype(xp.int64)]
+        parts += [xp.astype(xp.min(labels), xp.int64), xp.astype(xp.max(labels), xp.int64)]
     if not parts:
         return
     vals = [int(v) for v in to_host(xp.stack(parts))]
@@ -114,7 +114,7 @@ def check_labels(labels: Any, n: int, c: int, xp: Any, *, finite: Any = None) ->
     labels = xp.asarray(labels)
     if labels.shape != (n,):
         raise ValueError(f"labels must have shape ({n},) to match the inputs, got {labels.shape}")
-    if labels.dtype.kind not in "iu":
+    if not xp.isdtype(labels.dtype, "integral"):
         raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
     check_values(xp, finite=finite, labels=labels, c=c)
     return labels
@@ -122,7 +122,7 @@ def check_labels(labels: Any, n: int, c: int, xp: Any, *, finite: Any = None) ->
 
 def check_inputs(inputs: Any) -> Any:
     xp = namespace_of(inputs)
-    inputs = xp.asarray(inputs, dtype=float)
+    inputs = xp.asarray(inputs, dtype=xp.float64)
     if inputs.ndim != 2 or inputs.shape[1] < 2:
         raise ValueError(f"inputs must have shape (n, c) with c >= 2, got {inputs.shape}")
     return inputs
@@ -132,16 +132,16 @@ def check_inputs(inputs: Any) -> Any:
 def log_softmax(z: Any) -> Any:
     """Row-wise ``log softmax(z)`` through log-sum-exp."""
     xp = namespace_of(z)
-    m = z.max(axis=1, keepdims=True)
+    m = xp.max(z, axis=1, keepdims=True)
     s = z - m
-    return s - xp.log(xp.exp(s).sum(axis=1, keepdims=True))
+    return s - xp.log(xp.sum(xp.exp(s), axis=1, keepdims=True))
 
 
 def softmax(z: Any) -> Any:
     """Row-wise softmax, shifted by the row maximum."""
     xp = namespace_of(z)
-    e = xp.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    e = xp.exp(z - xp.max(z, axis=1, keepdims=True))
+    return e / xp.sum(e, axis=1, keepdims=True)
 
 
 def _probs_and_logpy(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any, Any, Any]:
@@ -179,7 +179,7 @@ def mae(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
 def mse(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
     """Mean squared error ``||e_y - p||_2^2 = ||p||^2 - 2 p_y + 1`` (Li's notes, Eq. 4)."""
     p, py, _, _ = _probs_and_logpy(inputs, labels, from_logits)
-    return (p * p).sum(axis=1) - 2.0 * py + 1.0
+    return namespace_of(p).sum((p * p), axis=1) - 2.0 * py + 1.0
 
 
 def unhinged(inputs: Any, labels: Any, *, from_logits: bool = False) -> Any:
@@ -247,8 +247,7 @@ def _softmax_and_onehot(logits: Any, labels: Any) -> tuple[Any, Any, Any]:
     n, c = logits.shape
     labels = check_labels(labels, n, c, xp, finite=logits)
     p = softmax(logits)
-    onehot = xp.zeros_like(p)
-    onehot[xp.arange(n), labels] = 1.0
+    onehot = xp.astype(labels[:, None] == xp.arange(c), p.dtype)
     return p, onehot, p[xp.arange(n), labels]
 
 
@@ -274,7 +273,7 @@ def mse_grad(logits: Any, labels: Any) -> Any:
     """``dMSE/dz_k = p_k (g_k - <g, p>)`` with ``g = 2 (p - e_y)``."""
     p, e, _ = _softmax_and_onehot(logits, labels)
     g = 2.0 * (p - e)
-    return p * (g - (g * p).sum(axis=1, keepdims=True))
+    return p * (g - namespace_of(p).sum((g * p), axis=1, keepdims=True))
 
 
 def lq_grad(logits: Any, labels: Any, q: float) -> Any:
@@ -387,7 +386,7 @@ def label_table(name: str, inputs: Any, *, from_logits: bool = False) -> Any:
         return 2.0 - 2.0 * p
     if name == "unhinged":
         return 1.0 - p
-    return (p * p).sum(axis=1, keepdims=True) - 2.0 * p + 1.0
+    return xp.sum((p * p), axis=1, keepdims=True) - 2.0 * p + 1.0
 
 
 # ---------------------------------------------------------------- losses derived from their one definition
@@ -441,8 +440,7 @@ def derived_loss(definition: Any, c: int) -> Loss:
             xp = namespace_of(probs)
             uy = xp.take_along_axis(logp, labels[:, None], axis=1)[:, 0]
             scale = xp.asarray(array_function((u,), dg, xp)(uy), dtype=probs.dtype) + 0 * uy
-            onehot = xp.zeros_like(probs)
-            xp.put_along_axis(onehot, labels[:, None], 1.0, axis=1)
+            onehot = xp.astype(labels[:, None] == xp.arange(probs.shape[1]), probs.dtype)
             return scale[:, None] * (onehot - probs)
     else:
         vector_value, vector_grad = _vector_forms(definition, c, sympy)
@@ -494,11 +492,8 @@ def _vector_forms(definition: Any, c: int, sympy: Any) -> tuple[Callable[..., An
     def swapped(probs: Any, labels: Any) -> Any:
         """Each row's column order with columns 0 and its label swapped (an involution)."""
         xp = namespace_of(probs)
-        idx = xp.broadcast_to(xp.arange(c), probs.shape).copy()
-        rows = xp.arange(probs.shape[0])
-        idx[rows, labels] = 0
-        idx[:, 0] = labels
-        return idx
+        cols, lab = xp.arange(c)[None, :], xp.astype(labels[:, None], xp.int64)
+        return xp.where(cols == 0, lab, xp.where(cols == lab, 0, cols))
 
     def columns(expr: Any, probs: Any) -> Any:
         xp = namespace_of(probs)
@@ -525,7 +520,7 @@ def _vector_forms(definition: Any, c: int, sympy: Any) -> tuple[Callable[..., An
             g = xp.zeros_like(probs)
             for j in range(c):
                 g = xp.where((labels == j)[:, None], columns(grads[j], probs), g)
-        return probs * (g - (probs * g).sum(axis=1, keepdims=True))
+        return probs * (g - xp.sum((probs * g), axis=1, keepdims=True))
 
     return value_of, grad_of
 

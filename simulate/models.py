@@ -25,7 +25,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, namespace_of
+from simulate.engine.namespace import dtype_in, namespace_of
+from simulate.engine.rng import check_generator
 from theory.validators import check_int
 
 Params = dict[str, Any]
@@ -100,8 +101,8 @@ def init_mlp(dim: int, c: int, hidden: int | Sequence[int], rng: np.random.Gener
     for layer, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         gain = 2.0 if layer < len(sizes) - 2 else 1.0
         W = rng.standard_normal((*lead, fan_in, fan_out)) * np.sqrt(gain / fan_in)
-        params[f"W{layer}"] = xp.asarray(W, dtype=dtype)
-        params[f"b{layer}"] = xp.zeros((*lead, fan_out), dtype=dtype)
+        params[f"W{layer}"] = xp.asarray(W, dtype=dtype_in(xp, dtype))
+        params[f"b{layer}"] = xp.zeros((*lead, fan_out), dtype=dtype_in(xp, dtype))
     return params
 
 
@@ -161,8 +162,8 @@ def _deltas(params: Params, cache: Cache, dlogits: Any) -> list[Any]:
     deltas = [dlogits]
     d = dlogits
     for layer in range(L - 1, 0, -1):
-        d = xp.matmul(d, xp.swapaxes(params[f"W{layer}"], -1, -2))
-        d = d * (cache.inputs[layer] > 0)  # ReLU'(z) = 1[z > 0] = 1[h > 0]
+        d = xp.matmul(d, xp.matrix_transpose(params[f"W{layer}"]))
+        d = d * xp.astype(cache.inputs[layer] > 0, d.dtype)  # ReLU'(z) = 1[z > 0] = 1[h > 0]
         deltas.append(d)
     return deltas[::-1]
 
@@ -189,12 +190,12 @@ def backward(params: Params, cache: Cache, dlogits: Any) -> Params:
     deltas = _deltas(params, cache, dlogits)
     grads: Params = {}
     for layer, (h, d) in enumerate(zip(cache.inputs, deltas)):
-        gW = xp.matmul(xp.swapaxes(h, -1, -2), d)
+        gW = xp.matmul(xp.matrix_transpose(h), d)
         want = params[f"W{layer}"].shape
         if gW.shape != want:  # a shared X with per-replica deltas broadcasts already; this is a guard
             gW = xp.broadcast_to(gW, want)
         grads[f"W{layer}"] = gW
-        grads[f"b{layer}"] = d.sum(axis=-2)
+        grads[f"b{layer}"] = xp.sum(d, axis=-2)
     return grads
 
 
@@ -216,9 +217,10 @@ def per_sample_grad_sq_norms(params: Params, cache: Cache, dlogits: Any) -> Any:
     array, shape (*lead, n)
     """
     deltas = _deltas(params, cache, dlogits)
+    xp = namespace_of(dlogits)
     total = 0.0
     for h, d in zip(cache.inputs, deltas):
-        total = total + ((h * h).sum(axis=-1) + 1.0) * (d * d).sum(axis=-1)
+        total = total + (xp.sum(h * h, axis=-1) + 1.0) * xp.sum(d * d, axis=-1)
     return total
 
 
@@ -238,23 +240,24 @@ def logits_of(params: Params, X: Any, chunk: int = EVAL_CHUNK) -> Any:
     if n is None or n <= chunk:
         return forward(params, X)[0]
     xp = namespace_of(params["W0"])
-    parts = [forward(params, X[..., s:s + chunk, :])[0] for s in range(0, n, chunk)]
-    return xp.concatenate(parts, axis=-2)
+    parts = [forward(params, X[..., s:min(s + chunk, n), :])[0] for s in range(0, n, chunk)]
+    return xp.concat(parts, axis=-2)
 
 
 def predict_proba(params: Params, X: Any) -> Any:
     """Softmax outputs ``f(x)``, shape (*lead, n, c)."""
     xp = namespace_of(params["W0"])
     z = logits_of(params, X)
-    z = z - z.max(axis=-1, keepdims=True)
+    z = z - xp.max(z, axis=-1, keepdims=True)
     e = xp.exp(z)
-    return e / e.sum(axis=-1, keepdims=True)
+    return e / xp.sum(e, axis=-1, keepdims=True)
 
 
 def accuracy(params: Params, X: Any, y: Any) -> Any:
     """Fraction of ``argmax f(x) == y`` per replica, shape ``lead`` (a 0-d array for one model)."""
     z = logits_of(params, X)
-    return (z.argmax(axis=-1) == y).mean(axis=-1)
+    xp = namespace_of(z)
+    return xp.mean(xp.astype(xp.argmax(z, axis=-1) == y, xp.float64), axis=-1)
 
 
 def n_parameters(params: Params) -> int:

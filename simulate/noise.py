@@ -10,7 +10,8 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, to_host
+from simulate.engine.namespace import is_host, to_host
+from simulate.engine.rng import check_generator
 from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
 from theory.validators import check_classes, check_int, quoted
@@ -249,17 +250,19 @@ def sample_noisy_labels(labels: Any, T: TransitionMatrix, rng: Any, xp: Any = np
     if not isinstance(T, TransitionMatrix):
         raise TypeError(f"T must be a TransitionMatrix, got {type(T).__name__}")
     labels = xp.asarray(labels)
-    if labels.dtype.kind not in "iu":
+    if not xp.isdtype(labels.dtype, "integral"):
         raise ValueError(f"labels must be integers, got dtype {labels.dtype}")
     check_values(xp, labels=labels, c=T.c)  # one sync; none inside losses.inputs_checked()
     prob_flat, alias_flat = T.device_alias_tables(xp)
     c = T.c
     check_generator(rng)
-    chunk = (1 << 16 if xp is np else 1 << 24) if chunk is None else check_int("chunk", chunk, 1)
-    flat_labels = labels.reshape(-1)
+    chunk = (1 << 16 if is_host(xp) else 1 << 24) if chunk is None else check_int("chunk", chunk, 1)
+    flat_labels = xp.reshape(labels, (-1,))
     if flat_labels.dtype != xp.int64:
-        flat_labels = flat_labels.astype(xp.int64)
-    n = int(flat_labels.size)
+        flat_labels = xp.astype(flat_labels, xp.int64)
+    n = int(flat_labels.shape[0])
+    if not is_host(xp):
+        return xp.reshape(_alias_draws(flat_labels, prob_flat, alias_flat, c, rng, xp, chunk), labels.shape)
     out = xp.empty((n,), dtype=xp.int64)
     m0 = min(chunk, max(n, 1))
     # buffers reused across chunks: fresh whole-array temporaries cost more in page faults
@@ -269,7 +272,7 @@ def sample_noisy_labels(labels: Any, T: TransitionMatrix, rng: Any, xp: Any = np
         y = flat_labels[s : s + chunk]
         m = int(y.size)
         u, col, idx, pk, keep = u_buf[:m], col_buf[:m], idx_buf[:m], p_buf[:m], keep_buf[:m]
-        if xp is np:
+        if is_host(xp):
             rng.random(out=u)
         else:
             u[...] = rng.random(m)
@@ -285,6 +288,22 @@ def sample_noisy_labels(labels: Any, T: TransitionMatrix, rng: Any, xp: Any = np
         xp.take(alias_flat, idx, out=o)
         xp.copyto(o, col, where=keep)
     return out.reshape(labels.shape)
+
+
+def _alias_draws(y: Any, prob_flat: Any, alias_flat: Any, c: int, rng: Any, xp: Any, chunk: int) -> Any:
+    """:func:`sample_noisy_labels`' alias draws for flat int64 labels ``y`` in any namespace of the array API
+    standard: the same arithmetic as the host's buffered loop above, with fresh arrays instead of ``out=``
+    (which the standard does not have), so the same uniforms give the same labels."""
+    parts = []
+    n = int(y.shape[0])
+    for s in range(0, n, chunk):
+        yk = y[s : min(s + chunk, n)]  # the standard leaves out-of-bounds slice ends unspecified
+        u = rng.random(int(yk.shape[0])) * c
+        col = xp.minimum(xp.astype(u, xp.int64), c - 1)  # floor, as u >= 0; u * c can round up to c
+        idx = yk * c + col
+        keep = (u - xp.astype(col, u.dtype)) < xp.take(prob_flat, idx)
+        parts.append(xp.where(keep, col, xp.take(alias_flat, idx)))
+    return xp.concat(parts) if len(parts) != 1 else parts[0] if parts else xp.zeros((0,), dtype=xp.int64)
 
 
 def sample_count_table(class_counts: Any, T: TransitionMatrix, rng: np.random.Generator) -> np.ndarray:

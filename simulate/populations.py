@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulate.engine.backend import check_generator
+from simulate.engine.rng import check_generator
 from theory.validators import check_classes, check_int
 
 

@@ -27,7 +27,7 @@ from typing import Any, Callable, Union
 import numpy as np
 from scipy.optimize import minimize
 
-from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.namespace import namespace_of, to_host
 from simulate.losses import Loss, check_k, check_q, get_loss, softmax
 from simulate.noise import TransitionMatrix
 from simulate.populations import FiniteDistribution
@@ -54,7 +54,7 @@ def _transition(T: Any, c: int) -> np.ndarray:
 
 def _check_classifier(f: Any, n_x: int, c: int) -> Any:
     xp = namespace_of(f)
-    f = xp.asarray(f, dtype=float)
+    f = xp.asarray(f, dtype=xp.float64)
     if f.ndim < 2 or f.shape[-2:] != (n_x, c):
         raise ValueError(f"classifier must have shape (..., {n_x}, {c}) for this distribution, got {f.shape}")
     return f
@@ -66,25 +66,25 @@ def loss_table(f: Any, loss: LossLike) -> Any:
     One vectorised call of the loss on ``f`` repeated once per label.
     """
     xp = namespace_of(f)
-    f = xp.asarray(f, dtype=float)
+    f = xp.asarray(f, dtype=xp.float64)
     if f.ndim < 2 or f.shape[-1] < 2:
         raise ValueError(f"classifier must have shape (..., n_x, c) with c >= 2, got {f.shape}")
     c = f.shape[-1]
-    flat = f.reshape(-1, c)
+    flat = xp.reshape(f, (-1, c))
     inputs = xp.repeat(flat, c, axis=0)
-    labels = xp.tile(xp.arange(c), flat.shape[0])
+    labels = xp.tile(xp.arange(c), (flat.shape[0],))
     with np.errstate(divide="ignore"):
         vals = _value_fn(loss)(inputs, labels)
-    return vals.reshape(f.shape)
+    return xp.reshape(vals, f.shape)
 
 
 def weighted_loss(weights: Any, table: Any) -> Any:
     """``sum_k weights[..., k] table[..., k]`` with ``0 * inf = 0``."""
     xp = namespace_of(table)
-    weights = xp.asarray(weights, dtype=float)
+    weights = xp.asarray(weights, dtype=xp.float64)
     with np.errstate(invalid="ignore"):  # 0 * inf: replaced by 0 just below
         prod = xp.where(weights == 0, 0.0, weights * table)
-    return prod.sum(axis=-1)
+    return xp.sum(prod, axis=-1)
 
 
 def label_weights(dist: FiniteDistribution, T: Any = None) -> np.ndarray:
@@ -109,10 +109,10 @@ def risk(dist: FiniteDistribution, f: Any, loss: LossLike, T: Any = None) -> Any
     f = _check_classifier(f, dist.n_x, dist.c)
     xp = namespace_of(f)
     w = xp.asarray(label_weights(dist, T))
-    px = xp.asarray(dist.px, dtype=float)
+    px = xp.asarray(dist.px, dtype=xp.float64)
     per_x = pointwise_risk(w, f, loss)
     with np.errstate(invalid="ignore"):
-        out = xp.where(px == 0, 0.0, px * per_x).sum(axis=-1)
+        out = xp.sum(xp.where(px == 0, 0.0, px * per_x), axis=-1)
     return float(out) if out.ndim == 0 else out
 
 

@@ -26,7 +26,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
 from simulate.losses import Loss, check_k, check_q, get_loss, lq_at, softmax
 from simulate.models import Params, backward, forward, lead_shape, logits_of, n_layers
 
@@ -146,7 +146,7 @@ class Optimizer:
         okx = xp.asarray(live)
         assert self.t_rep is not None
         for k, g in grads.items():
-            mask = okx.reshape((R,) + (1,) * (g.ndim - 1))
+            mask = xp.reshape(okx, (R,) + (1,) * (g.ndim - 1))
             if cfg.weight_decay and k.startswith("W"):
                 g = g + cfg.weight_decay * params[k]
             if cfg.optimizer == "sgd":
@@ -159,7 +159,7 @@ class Optimizer:
             assert self.v is not None
             self.m[k] = xp.where(mask, b1 * self.m[k] + (1 - b1) * g, self.m[k])
             self.v[k] = xp.where(mask, b2 * self.v[k] + (1 - b2) * g * g, self.v[k])
-            tt = xp.asarray(np.maximum(self.t_rep, 1)).reshape(mask.shape)
+            tt = xp.reshape(xp.asarray(np.maximum(self.t_rep, 1)), mask.shape)
             step = (cfg.lr / (1 - b1**tt)) * self.m[k] / (xp.sqrt(self.v[k] / (1 - b2**tt)) + cfg.eps)
             params[k] -= xp.where(mask, step, 0.0)
 
@@ -181,7 +181,7 @@ class TrainResult:
 # ---------------------------------------------------------------- helpers
 def copy_params(params: Params) -> Params:
     """A deep copy (training updates in place)."""
-    return {k: v.copy() for k, v in params.items()}
+    return {k: namespace_of(v).asarray(v, copy=True) for k, v in params.items()}
 
 
 def _rng_list(rng: Any, lead: tuple[int, ...]) -> list[np.random.Generator] | None:
@@ -232,11 +232,11 @@ def _check_data(params: Params, X: Any, y: Any, weights: Any) -> tuple[Any, Any,
         raise ValueError("the training set is empty")
     if y.shape not in ((n,), (*lead, n)):
         raise ValueError(f"labels y must have shape ({n},) or {(*lead, n)} to match X {X.shape}, got {y.shape}")
-    if y.dtype.kind not in "iu":
+    if not namespace_of(y).isdtype(y.dtype, "integral"):
         raise ValueError(f"labels y must be integers, got dtype {y.dtype}")
     c = params[f"W{len(params) // 2 - 1}"].shape[-1]
-    if int(y.min()) < 0 or int(y.max()) >= c:
-        raise ValueError(f"labels y must lie in [0, {c - 1}], got range [{int(y.min())}, {int(y.max())}]")
+    if int(xp.min(y)) < 0 or int(xp.max(y)) >= c:
+        raise ValueError(f"labels y must lie in [0, {c - 1}], got range [{int(xp.min(y))}, {int(xp.max(y))}]")
     if weights is not None:
         weights = xp.asarray(weights, dtype=params["W0"].dtype)
         if weights.shape not in ((n,), (*lead, n)):
@@ -250,13 +250,16 @@ def _check_data(params: Params, X: Any, y: Any, weights: Any) -> tuple[Any, Any,
 
 def _take(A: Any, idx: Any, lead: tuple[int, ...], per_replica: bool) -> Any:
     """Rows ``idx`` (shape (*lead, B)) of ``A`` ((n, ...) shared or (*lead, n, ...) per replica)."""
-    if not lead:
-        return A[idx]
-    if not per_replica:
-        return A[idx]
     xp = namespace_of(A)
-    r = xp.arange(lead[0])[:, None]
-    return A[r, idx]
+    if is_host(xp):  # NumPy's fancy indexing, in one pass
+        return A[idx] if not lead or not per_replica else A[xp.arange(lead[0])[:, None], idx]
+    # the standard indexes every axis or none with integer arrays: gather flat rows, then restore the shape
+    rest = tuple(A.shape[1 + len(lead) * per_replica:])
+    if lead and per_replica:
+        n = A.shape[1]
+        idx = xp.arange(lead[0])[:, None] * n + idx
+        A = xp.reshape(A, (lead[0] * n, *rest))
+    return xp.reshape(xp.take(A, xp.reshape(idx, (-1,)), axis=0), (*idx.shape, *rest))
 
 
 def flat_loss_grad(loss: Loss, logits: Any, labels: Any) -> Any:
@@ -264,7 +267,7 @@ def flat_loss_grad(loss: Loss, logits: Any, labels: Any) -> Any:
     xp = namespace_of(logits)
     c = logits.shape[-1]
     labels = xp.broadcast_to(labels, logits.shape[:-1])
-    return loss.grad(logits.reshape(-1, c), labels.reshape(-1)).reshape(logits.shape)
+    return xp.reshape(loss.grad(xp.reshape(logits, (-1, c)), xp.reshape(labels, (-1,))), logits.shape)
 
 
 def flat_loss_value(loss: Loss, logits: Any, labels: Any) -> Any:
@@ -272,7 +275,8 @@ def flat_loss_value(loss: Loss, logits: Any, labels: Any) -> Any:
     xp = namespace_of(logits)
     c = logits.shape[-1]
     labels = xp.broadcast_to(labels, logits.shape[:-1])
-    return loss.value(logits.reshape(-1, c), labels.reshape(-1), from_logits=True).reshape(logits.shape[:-1])
+    flat = loss.value(xp.reshape(logits, (-1, c)), xp.reshape(labels, (-1,)), from_logits=True)
+    return xp.reshape(flat, logits.shape[:-1])
 
 
 # ---------------------------------------------------------------- training
@@ -340,7 +344,7 @@ def train(params: Params, X: Any, y: Any, loss: Loss, config: TrainConfig, rng: 
     for epoch in range(1, config.epochs + 1):
         order = xp.asarray(_orders(n, lead, rng, rngs))
         for s in range(0, n, B):
-            idx = order[..., s:s + B]
+            idx = order[..., s:min(s + B, n)]  # the standard leaves out-of-bounds slice ends unspecified
             Xb = _take(X, idx, lead, x_rep)
             yb = _take(y, idx, lead, y_rep)
             logits, cache = forward(p, Xb)
@@ -359,8 +363,8 @@ def masked_mean(values: Any, mask: Any) -> Any:
     """Mean of ``values`` over the last axis where ``mask`` is true (NaN where the mask is empty)."""
     xp = namespace_of(values)
     m = xp.asarray(mask, dtype=values.dtype)
-    cnt = m.sum(axis=-1)
-    tot = (values * m).sum(axis=-1)
+    cnt = xp.sum(m, axis=-1)
+    tot = xp.sum((values * m), axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
         return xp.where(cnt > 0, tot / xp.maximum(cnt, 1), xp.nan)
 
@@ -416,20 +420,21 @@ def make_monitor(X_train: Any, y_train: Any, loss: Loss, *, y_clean: Any = None,
             xp = namespace_of(logits)
             yb = xp.broadcast_to(y_train, logits.shape[:-1])
             if "train_loss" in keys:
-                out["train_loss"] = flat_loss_value(loss, logits, y_train).mean(axis=-1)
+                out["train_loss"] = xp.mean(flat_loss_value(loss, logits, y_train), axis=-1)
             if "train_acc" in keys:
-                out["train_acc"] = (logits.argmax(axis=-1) == yb).mean(axis=-1)
+                out["train_acc"] = xp.mean(xp.astype(xp.argmax(logits, axis=-1) == yb, xp.float64), axis=-1)
             if softmax_keys:
-                pr = softmax(logits.reshape(-1, logits.shape[-1])).reshape(logits.shape)
+                pr = xp.reshape(softmax(xp.reshape(logits, (-1, logits.shape[-1]))), logits.shape)
                 fy = xp.take_along_axis(pr, yb[..., None], axis=-1)[..., 0]
                 wb = xp.broadcast_to(wrong, fy.shape)
                 stats = {"softmax_correct": lambda: masked_mean(fy, ~wb), "softmax_wrong": lambda: masked_mean(fy, wb),
-                         "memorised": lambda: masked_mean(xp.asarray(logits.argmax(axis=-1) == yb, dtype=fy.dtype),
+                         "memorised": lambda: masked_mean(xp.asarray(xp.argmax(logits, axis=-1) == yb, dtype=fy.dtype),
                                                           wb)}
                 out.update({k: stats[k]() for k in sorted(softmax_keys)})
         if "test_acc" in keys:
             zt = logits_of(params, X_test)
-            out["test_acc"] = (zt.argmax(axis=-1) == y_test).mean(axis=-1)
+            xp = namespace_of(zt)
+            out["test_acc"] = xp.mean(xp.astype(xp.argmax(zt, axis=-1) == y_test, xp.float64), axis=-1)
         return out
 
     return monitor
@@ -438,7 +443,7 @@ def make_monitor(X_train: Any, y_train: Any, loss: Loss, *, y_clean: Any = None,
 # ---------------------------------------------------------------- ACS (Algorithm 1)
 def acs_objective(lq_values: Any, w: Any, lq_k: float) -> Any:
     """Eq. 13 of Zhang & Sabuncu 2018: ``sum_i w_i L_q,i - L_q(k) sum_i w_i``, per replica."""
-    return (w * (lq_values - lq_k)).sum(axis=-1)
+    return namespace_of(w).sum(w * (lq_values - lq_k), axis=-1)
 
 
 def prune_weights(lq_values: Any, lq_k: float) -> Any:

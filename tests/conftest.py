@@ -1,25 +1,26 @@
 """Shared fixtures: the array namespaces under test and hypothesis profiles.
 
 ``xp`` runs a test once per backend named in ``LNL_TEST_BACKENDS`` (comma separated;
-default ``numpy,strict``): ``numpy``; ``strict``, the CuPy stand-in of
-:mod:`tests.strict_xp` (no implicit host conversion, no mixing with NumPy arrays, CuPy's
-generator methods only, host syncs counted); ``cupy`` where a device exists (skipped
-otherwise). Tests marked ``host_only`` (modules that are NumPy by design) run on numpy only.
+default ``numpy,strict``): ``numpy`` (``array_api_compat.numpy``); ``strict``, ``array_api_strict``, the
+array API standard's strict namespace (nothing outside the standard, no implicit host conversion, no mixing
+with NumPy arrays; random draws through :class:`simulate.engine.rng.HostStream`, CuPy's generator methods only;
+host syncs counted by :mod:`tests.syncs`); ``cupy`` (``array_api_compat.cupy``) where a device exists (skipped
+otherwise). Tests marked ``host_only`` (modules that are NumPy by design) run on numpy only; tests marked
+``beyond_standard(reason)`` (code that needs what the standard lacks: bit views, scatter-add) skip ``strict``.
 """
 from __future__ import annotations
 
-import faulthandler
 import os
 import signal
-import sys
 from typing import Any
 
+import array_api_strict
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from simulate.engine.backend import Backend, cupy_available, namespace_of, to_host
-from tests.strict_xp import strict
+from simulate.engine.devices import Backend, cupy_available
+from simulate.engine.namespace import HOST, name_of, namespace_of, same_namespace, to_host
 
 settings.register_profile("ci", derandomize=True, max_examples=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
@@ -27,10 +28,6 @@ settings.register_profile("dev", max_examples=50, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 KNOWN_BACKENDS = ("numpy", "strict", "cupy")
-
-#: seconds one test may run before the watchdog prints every thread's stack and ends the run (a hang in CI
-#: then fails in minutes, with the place it hung, rather than at CI's own limit); ``LNL_TEST_WATCHDOG``
-WATCHDOG_SECONDS = float(os.environ.get("LNL_TEST_WATCHDOG", "900"))
 
 
 def test_backends() -> list[str]:
@@ -48,6 +45,8 @@ test_backends.__test__ = False  # type: ignore[attr-defined]
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "host_only: the code under test is NumPy by design; run on numpy only")
+    config.addinivalue_line("markers", "beyond_standard(reason): the code under test uses what the array API "
+                                       "standard lacks (the reason says what); run on numpy and cupy, not strict")
     # pytest-xdist's workers start after this hook, with this environment: they run under the command line's one
     # hash seed (paper_checks/__main__.py), so that a prover test takes the route a user's command takes
     from paper_checks.__main__ import HASH_SEED
@@ -56,18 +55,17 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _watchdog_and_timers() -> Any:
-    """Every test runs under the watchdog, and leaves no ``SIGALRM`` timer or handler behind.
+def _no_timer_left() -> Any:
+    """Every test leaves no ``SIGALRM`` timer or handler behind (the watchdog that ends a hung test is
+    pytest-timeout's, configured in pyproject.toml).
 
     A stale ``ITIMER_REAL`` or a blocked ``SIGALRM`` would change every later time limit
     (:func:`paper_checks.deadline.deadline` defers to a stricter outer timer), so a test that leaves one
     fails here, and the timer is disarmed and the signal unblocked.
     """
-    faulthandler.dump_traceback_later(WATCHDOG_SECONDS, exit=True, file=sys.__stderr__)
     has_timer = hasattr(signal, "setitimer")
     handler = signal.getsignal(signal.SIGALRM) if has_timer else None
     yield
-    faulthandler.cancel_dump_traceback_later()
     if not has_timer:
         return
     left = signal.setitimer(signal.ITIMER_REAL, 0)
@@ -81,14 +79,14 @@ def _watchdog_and_timers() -> Any:
 def backend_named(name: str) -> Backend:
     """The :class:`Backend` for a test backend name (skips ``cupy`` without a device)."""
     if name == "numpy":
-        return Backend("numpy", np)
+        return Backend("numpy", HOST)
     if name == "strict":
-        return Backend("strict", strict)
+        return Backend("strict", array_api_strict)
     if not cupy_available():
         pytest.skip("CuPy with a CUDA device is not available")
-    import cupy  # type: ignore[import-not-found]
+    import array_api_compat.cupy as cupy_xp  # type: ignore[import-not-found]  # optional: only on a device
 
-    return Backend("cupy", cupy)
+    return Backend("cupy", cupy_xp)
 
 
 @pytest.fixture(params=test_backends())
@@ -96,6 +94,9 @@ def backend(request: pytest.FixtureRequest) -> Backend:
     """The backend under test (see the module docstring)."""
     if request.param != "numpy" and request.node.get_closest_marker("host_only"):
         pytest.skip("NumPy by design (host_only)")
+    beyond = request.node.get_closest_marker("beyond_standard")
+    if request.param == "strict" and beyond is not None:
+        pytest.skip(f"beyond the array API standard: {beyond.args[0]}")
     return backend_named(request.param)
 
 
@@ -107,7 +108,8 @@ def xp(backend: Backend) -> Any:
 
 def assert_close(actual: Any, expected: Any, xp: Any, *, rtol: float = 1e-12, atol: float = 0.0) -> None:
     """``actual`` is an array of namespace ``xp`` whose values match ``expected`` (any namespace)."""
-    assert namespace_of(actual) is xp, f"result is a {namespace_of(actual).__name__} array, expected {xp.__name__}"
+    assert same_namespace(namespace_of(actual), xp), \
+        f"result is a {name_of(namespace_of(actual))} array, expected {name_of(xp)}"
     np.testing.assert_allclose(to_host(actual), to_host(expected), rtol=rtol, atol=atol)
 
 

@@ -1,4 +1,4 @@
-"""``python -m benchmarks``: a smoke run on the CuPy stand-in writes the ratio table between its markers."""
+"""``python -m benchmarks``: a smoke run on ``array_api_strict`` writes the ratio table between its markers."""
 from benchmarks.__main__ import END, START, main
 
 

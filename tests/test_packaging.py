@@ -20,6 +20,7 @@ PROJECT = PYPROJECT["project"]
 PACKAGES = ("paper_checks", "theory", "simulate", "figures")
 #: the distribution that provides an import name, where the two differ
 DISTRIBUTION = {"flint": "python-flint", "z3": "z3-solver", "sklearn": "scikit-learn", "cupy": "cupy-cuda12x",
+                "array_api_compat": "array-api-compat", "array_api_strict": "array-api-strict",
                 "distributed": "dask"}  # distributed: the extra "dask[distributed]"
 
 

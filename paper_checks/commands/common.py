@@ -10,7 +10,7 @@ from typing import Callable
 
 from paper_checks.files import earlier_report, is_special
 from paper_checks.registry import ENV_VAR, NoMatch, RegistryError, expand_patterns, load
-from simulate.engine.backend import BACKENDS
+from simulate.engine.devices import BACKENDS
 from theory.validators import quoted, quoted_path
 
 

@@ -27,7 +27,7 @@ from paper_checks.precisions import PRECISIONS, RECORDED_AT
 from paper_checks.registry import select
 from paper_checks.run import runner
 from paper_checks.run.isolation import stop_status
-from simulate.engine.backend import get_backend
+from simulate.engine.devices import get_backend
 
 
 def run(args: argparse.Namespace) -> int:

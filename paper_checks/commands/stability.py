@@ -16,7 +16,7 @@ from paper_checks.commands.common import (
     check_output_file,
 )
 from paper_checks.run import stability as st
-from simulate.engine.backend import get_backend
+from simulate.engine.devices import get_backend
 from theory.validators import quoted_path
 
 

@@ -110,7 +110,8 @@ def table_block(doc: dict[str, Any]) -> str:
         r = " *r*" if c.get("reconstructed") else ""
         rows.append(f"| `{c['id']}`{r} | **{c['verdict']}** | {c['method']} | "
                     f"{_cell(c.get('statement', ''), STATEMENT_WIDTH)} |")
-    where = ("Each claim's source, whole summary and condition are in [docs/verdicts.md](docs/verdicts.md); the full evidence "
+    where = ("Each claim's source, whole summary and condition are in [docs/verdicts.md](docs/verdicts.md); "
+             "the full evidence "
              "(numbers, counterexamples, conditions) is in `reports/report.md` after a run.")
     return table_head(doc, where) + "\n\n" + "\n".join(rows)
 

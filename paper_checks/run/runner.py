@@ -36,8 +36,8 @@ from paper_checks.run.isolation import NOT_RAISED, Failure, describe, memory_err
 from paper_checks.run.memory import worker_limit
 from paper_checks.search.params.domain import narrower
 from paper_checks.stage import timed_out_message
-from simulate.engine.backend import Backend, get_backend
 from simulate.engine.blas import pinned_blas
+from simulate.engine.devices import Backend, get_backend
 
 ERROR = "error"  # not a verdict: the check itself raised
 

@@ -24,7 +24,7 @@ from paper_checks.registry import Claim, load
 from paper_checks.run.isolation import stop_status
 from paper_checks.run.memory import worker_limit
 from paper_checks.run.runner import ERROR, Failure, claim_task, run_tasks
-from simulate.engine.backend import Backend
+from simulate.engine.devices import Backend
 
 STOCHASTIC_METHODS = ("sim", "mc")
 #: the most seeds one stability run takes (each is a run of every claim)

@@ -35,7 +35,8 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
+from simulate.engine.rng import check_generator
 from simulate.losses import SIMPLEX_TOL, check_simplex
 from simulate.noise import TransitionMatrix
 from simulate.populations import FiniteDistribution
@@ -63,7 +64,7 @@ def check_noisy_posteriors(ptilde: Any, tol: float = SIMPLEX_TOL) -> Any:
     Returns it as a float array of its own namespace. Raises ``ValueError`` quoting the bad value.
     """
     xp = namespace_of(ptilde)
-    p = xp.asarray(ptilde, dtype=float)
+    p = xp.asarray(ptilde, dtype=xp.float64)
     if p.ndim != 2 or p.shape[1] < 2:
         raise ValueError(f"ptilde must have shape (n, c) with c >= 2, got shape {p.shape}")
     n, c = p.shape
@@ -116,11 +117,11 @@ def anchor_indices(ptilde: Any, percentile: float | None = None) -> Any:
         return xp.argmax(p, axis=0)
     n = p.shape[0]
     pos = n - 1 - percentile_rank(n, a)  # position in decreasing order
-    if xp is np:
+    if is_host(xp):
         order = np.argsort(-p, axis=0, kind="stable")
     else:  # CuPy's argsort is stable
         order = xp.argsort(-p, axis=0)
-    return order[pos]
+    return order[pos, ...]
 
 
 def estimate_transition(ptilde: Any, percentile: float | None = None) -> Any:
@@ -139,7 +140,7 @@ def estimate_transition(ptilde: Any, percentile: float | None = None) -> Any:
     array, shape (c, c), in the namespace of ``ptilde``.
     """
     p = check_noisy_posteriors(ptilde)
-    return p[anchor_indices(p, percentile)]
+    return namespace_of(p).take(p, anchor_indices(p, percentile), axis=0)
 
 
 def anchor_transition(ptilde: Any, percentile: float | None = None) -> TransitionMatrix:

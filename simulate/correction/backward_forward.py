@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
 from simulate.losses import (
     Loss,
     check_inputs,
@@ -55,10 +55,10 @@ def loss_table(base: Loss, inputs: Any, *, from_logits: bool = False) -> Any:
 
 
 def _row_max(a: Any) -> Any:
-    """``a.max(axis=1)``; on NumPy with few columns a loop over columns is ~4x faster than the strided reduction."""
+    """``xp.max(a, axis=1)``; on NumPy with few columns a loop over columns is ~4x faster than the strided reduction."""
     xp = namespace_of(a)
-    if xp is not np or a.shape[1] > 32:
-        return a.max(axis=1)
+    if not is_host(xp) or a.shape[1] > 32:
+        return xp.max(a, axis=1)
     m = a[:, 0].copy()
     for k in range(1, a.shape[1]):
         np.maximum(m, a[:, k], out=m)
@@ -66,13 +66,15 @@ def _row_max(a: Any) -> Any:
 
 
 def _row_dot(a: Any, b: Any) -> Any:
-    """``(a * b).sum(axis=1)`` without the temporary (einsum: ~2-5x faster on NumPy for few columns)."""
-    return namespace_of(a).einsum("ij,ij->i", a, b)
+    """``xp.sum((a * b), axis=1)``; on NumPy without the temporary (einsum: ~2-5x faster for few columns)."""
+    xp = namespace_of(a)
+    return np.einsum("ij,ij->i", a, b) if is_host(xp) else xp.sum(a * b, axis=1)
 
 
 def _row_sum(a: Any) -> Any:
-    """``a.sum(axis=1)`` through einsum (~5x faster on NumPy for few columns)."""
-    return namespace_of(a).einsum("ij->i", a)
+    """``xp.sum(a, axis=1)``; on NumPy through einsum (~5x faster for few columns)."""
+    xp = namespace_of(a)
+    return np.einsum("ij->i", a) if is_host(xp) else xp.sum(a, axis=1)
 
 
 def backward_matrix(T: TransitionMatrix, mix: float = 0.0, max_cond: float = MAX_COND) -> np.ndarray:
@@ -112,7 +114,7 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
     def _rows(xp: Any, labels: Any) -> Any:
         if xp not in dev:
             dev[xp] = xp.asarray(Mh)
-        return dev[xp][labels]  # (n, c): row j of M for each sample
+        return xp.take(dev[xp], labels, axis=0)  # (n, c): row j of M for each sample
 
     def _check(inputs: Any, labels: Any, from_logits: bool) -> tuple[Any, Any, Any]:
         inputs = check_inputs(inputs)
@@ -133,7 +135,7 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
             return lse - _row_dot(rows, s)
         table = loss_table(base, inputs, from_logits=from_logits)
         with np.errstate(invalid="ignore"):  # 0 * inf (p_k = 0 where M has a 0) counts as 0
-            return xp.where(rows == 0, 0.0, rows * table).sum(axis=1)
+            return xp.sum(xp.where(rows == 0, 0.0, rows * table), axis=1)
 
     def grad(logits: Any, labels: Any) -> Any:
         logits, labels, xp = _check(logits, labels, True)
@@ -212,12 +214,11 @@ def _forward_cce_from_logits(inputs: Any, labels: Any, T: TransitionMatrix, dev:
 
     ``dev`` caches ``T^T`` and ``log T`` per array namespace (moved to a device once)."""
     xp = namespace_of(inputs)
-    n = inputs.shape[0]
     # -log (T^T p)_j = log sum_i e_i - log sum_i e_i T[i, j] with e = exp(z - max z) in (0, 1]:
     # one exp pass; rows where the second sum underflows are redone in log space
     if xp not in dev:
         dev[xp] = xp.asarray(T.matrix.T.copy())  # row j = column j of T
-    cols = dev[xp][labels]  # (n, c): T[:, j] for each sample
+    cols = xp.take(dev[xp], labels, axis=0)  # (n, c): T[:, j] for each sample
     s = inputs - _row_max(inputs)[:, None]
     e = xp.exp(s)
     num = _row_dot(e, cols)
@@ -226,19 +227,35 @@ def _forward_cce_from_logits(inputs: Any, labels: Any, T: TransitionMatrix, dev:
     low = num < _TINY
     # on NumPy only the rows that underflow are redone (a cheap test); on a device every row is
     # done in log space, since picking the rows would cost a host sync
-    if xp is not np or bool(low.any()):
+    if not is_host(xp) or bool(xp.any(low)):
         if (xp, "log") not in dev:
             dev[(xp, "log")] = xp.asarray(_log_columns(T))
         logT = dev[(xp, "log")]
-        idx = xp.nonzero(low)[0] if xp is np else xp.arange(n)
-        a = s[idx] + logT[labels[idx]]  # log e_i + log T[i, j]
-        am = a.max(axis=1)
-        with np.errstate(invalid="ignore"):
-            lse_a = am + xp.log(xp.exp(a - am[:, None]).sum(axis=1))
-        lse_a = xp.where(xp.isneginf(am), -xp.inf, lse_a)  # T[:, j] = 0 there: the label is impossible
-        lse_e = xp.log(e[idx].sum(axis=1))
-        out[idx] = lse_e - lse_a
+        if not is_host(xp):
+            return _log_space_redo(s, e, xp.take(logT, labels, axis=0), xp)
+        idx = xp.nonzero(low)[0]
+        out[idx] = _log_space_redo(s[idx], e[idx], logT[labels[idx]], xp)
     return out
+
+
+def _log_space_redo(s: Any, e: Any, log_cols: Any, xp: Any) -> Any:
+    """``log sum_i e_i - log sum_i e_i T[i, j]`` row by row in log space (``log_cols[r] = log T[:, j_r]``)."""
+    a = s + log_cols  # log e_i + log T[i, j]
+    am = xp.max(a, axis=1)
+    with np.errstate(invalid="ignore"):
+        lse_a = am + xp.log(xp.sum(xp.exp(a - am[:, None]), axis=1))
+    lse_a = xp.where(am == -xp.inf, -xp.inf, lse_a)  # T[:, j] = 0 there: the label is impossible
+    return xp.log(xp.sum(e, axis=1)) - lse_a
+
+
+def _replica_rows(W: Any, r: Any, y: Any, xp: Any) -> Any:
+    """``W[r, y]``, shape (R, m, c): row ``y[i, k]`` of replica ``i``'s matrix (``r`` = ``arange(R)[:, None]``). The
+    standard indexes every axis or none with integer arrays, so off the host the rows are gathered flat."""
+    if is_host(xp):
+        return W[r, y]
+    R, c, width = W.shape
+    flat = xp.take(xp.reshape(W, (R * c, width)), xp.reshape(r * c + y, (-1,)), axis=0)
+    return xp.reshape(flat, (*y.shape, width))
 
 
 def _forward_grad(name: str, T: TransitionMatrix, params: dict[str, float], dev: dict[Any, Any], logits: Any,
@@ -259,17 +276,17 @@ def _forward_grad(name: str, T: TransitionMatrix, params: dict[str, float], dev:
         dq = 2.0 * (p @ Tm)
         dq[xp.arange(n), labels] -= 2.0
         g = dq @ Tm.T
-        return p * (g - (g * p).sum(axis=1, keepdims=True))
+        return p * (g - xp.sum((g * p), axis=1, keepdims=True))
     if (xp, "log") not in dev:
         dev[(xp, "log")] = xp.asarray(_log_columns(T))
     a = logp + dev[(xp, "log")][labels]  # (n, c): log p_i + log T[i, j]
-    am = a.max(axis=1, keepdims=True)
-    if bool(xp.any(xp.isneginf(am))):
-        i = int(xp.argmax(xp.isneginf(am[:, 0])))
+    am = xp.max(a, axis=1, keepdims=True)
+    if bool(xp.any((am == -xp.inf))):
+        i = int(xp.argmax((am[:, 0] == -xp.inf)))
         raise ValueError(f"label {int(labels[i])} of sample {i} has probability 0 under T (column of zeros): "
                          "the forward-corrected loss is infinite")
     w = xp.exp(a - am)
-    tot = w.sum(axis=1, keepdims=True)
+    tot = xp.sum(w, axis=1, keepdims=True)
     s_ = w / tot
     if name == "cce":
         return p - s_
@@ -338,27 +355,27 @@ def _per_replica(kind: str, base: Loss, W_host: np.ndarray, name: str | None) ->
     def _split(inputs: Any, labels: Any) -> tuple[Any, Any, Any, Any]:
         xp = namespace_of(inputs)
         inputs = xp.asarray(inputs)
-        if inputs.dtype.kind != "f":  # float32 inputs stay float32 (training in single precision)
-            inputs = inputs.astype(float)
+        if not xp.isdtype(inputs.dtype, "real floating"):  # float32 inputs stay float32 (training in single precision)
+            inputs = xp.astype(inputs, xp.float64)
         if inputs.ndim != 2 or inputs.shape[1] != c or inputs.shape[0] % R:
             raise ValueError(f"inputs must have shape (R * m, {c}) with R = {R} replicas, got {inputs.shape}")
         m = inputs.shape[0] // R
         labels = xp.asarray(labels)
-        if labels.shape != (R * m,) or labels.dtype.kind not in "iu":
+        if labels.shape != (R * m,) or not xp.isdtype(labels.dtype, "integral"):
             raise ValueError(f"labels must be integers of shape ({R * m},), got {labels.dtype} {labels.shape}")
         check_values(xp, labels=labels, c=c)  # one sync; none inside losses.inputs_checked()
-        labels = labels.reshape(R, m)
+        labels = xp.reshape(labels, (R, m))
         key = (xp, inputs.dtype)
         if key not in cache:
             cache[key] = xp.asarray(W_host, dtype=inputs.dtype)
         W = cache[key]
         r = xp.arange(R)[:, None]
-        return xp, inputs.reshape(R, m, c), labels, (W, r)
+        return xp, xp.reshape(inputs, (R, m, c)), labels, (W, r)
 
     def _logp(xp: Any, z: Any, from_logits: bool) -> Any:
         if from_logits:
-            s = z - z.max(axis=-1, keepdims=True)
-            return s - xp.log(xp.exp(s).sum(axis=-1, keepdims=True))
+            s = z - xp.max(z, axis=-1, keepdims=True)
+            return s - xp.log(xp.sum(xp.exp(s), axis=-1, keepdims=True))
         with np.errstate(divide="ignore"):
             return xp.log(z)
 
@@ -366,25 +383,25 @@ def _per_replica(kind: str, base: Loss, W_host: np.ndarray, name: str | None) ->
         xp, z, y, (W, r) = _split(inputs, labels)
         logp = _logp(xp, z, from_logits)
         if kind == "backward":
-            rows = W[r, y]  # (R, m, c): row y of T^-1
-            out = -(rows * xp.where(rows != 0, logp, 0.0)).sum(axis=-1)
+            rows = _replica_rows(W, r, y, xp)  # (R, m, c): row y of T^-1
+            out = -xp.sum((rows * xp.where(rows != 0, logp, 0.0)), axis=-1)
         else:
-            a = logp + W[r, :, y]  # (R, m, c): log p_i + log T[i, y] (advanced indices first, then the slice)
-            mx = a.max(axis=-1, keepdims=True)
-            out = -(mx[..., 0] + xp.log(xp.exp(a - mx).sum(axis=-1)))
-        return out.reshape(-1)
+            a = logp + _replica_rows(xp.matrix_transpose(W), r, y, xp)  # (R, m, c): log p_i + log T[i, y]
+            mx = xp.max(a, axis=-1, keepdims=True)
+            out = -(mx[..., 0] + xp.log(xp.sum(xp.exp(a - mx), axis=-1)))
+        return xp.reshape(out, (-1,))
 
     def grad(logits: Any, labels: Any) -> Any:
         xp, z, y, (W, r) = _split(logits, labels)
         logp = _logp(xp, z, True)
         p = xp.exp(logp)
         if kind == "backward":
-            rows = W[r, y]
-            g = p * rows.sum(axis=-1, keepdims=True) - rows
+            rows = _replica_rows(W, r, y, xp)
+            g = p * xp.sum(rows, axis=-1, keepdims=True) - rows
         else:
-            a = logp + W[r, :, y]
-            s = xp.exp(a - a.max(axis=-1, keepdims=True))
-            g = p - s / s.sum(axis=-1, keepdims=True)
-        return g.reshape(-1, c)
+            a = logp + _replica_rows(xp.matrix_transpose(W), r, y, xp)
+            s = xp.exp(a - xp.max(a, axis=-1, keepdims=True))
+            g = p - s / xp.sum(s, axis=-1, keepdims=True)
+        return xp.reshape(g, (-1, c))
 
     return Loss(name=name or f"{kind}[cce] per replica", value=value, grad=grad)

@@ -29,9 +29,10 @@ import numpy as np
 from scipy.optimize import minimize
 
 from simulate.correction.backward_forward import backward_corrected, forward_corrected
-from simulate.engine.backend import check_generator, default_chunk, to_host
 from simulate.engine.blas import pinned_blas
 from simulate.engine.estimate import Estimate, RunningMoments
+from simulate.engine.namespace import default_chunk, to_host
+from simulate.engine.rng import check_generator
 from simulate.losses import Loss, inputs_checked, softmax
 from simulate.noise import MAX_COND, TransitionMatrix, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
@@ -176,14 +177,12 @@ class BackwardMC:
 
 def _draw_population(xp: Any, rng: Any, m: int, cum_px: Any, cum_py: Any, n_x: int, c: int,
                      deterministic: Any) -> tuple[Any, Any]:
-    x = xp.searchsorted(cum_px, rng.random(m), side="right")
-    xp.minimum(x, n_x - 1, out=x)  # cum_px[-1] may round below 1
+    x = xp.minimum(xp.searchsorted(cum_px, rng.random(m), side="right"), n_x - 1)  # cum_px[-1] may round below 1
     if deterministic is not None:
         return x, deterministic[x]
     u = rng.random(m)
-    y = (cum_py[x] <= u[:, None]).sum(axis=1)
-    xp.minimum(y, c - 1, out=y)
-    return x, y
+    y = xp.sum(xp.astype(xp.take(cum_py, x, axis=0) <= u[:, None], xp.int64), axis=1)
+    return x, xp.minimum(y, c - 1)
 
 
 def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: TransitionMatrix, n: int, rng: Any,
@@ -201,7 +200,7 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
     n : number of draws (``>= 2``)
     rng : a generator of ``xp`` (``numpy.random.Generator`` or CuPy's)
     mix, max_cond, corrected : as in :func:`backward_moments`
-    chunk : draws per chunk (default :func:`simulate.engine.backend.default_chunk`: cache-sized on NumPy, large on a
+    chunk : draws per chunk (default :func:`simulate.engine.namespace.default_chunk`: cache-sized on NumPy, large on a
         device)
 
     Returns
@@ -229,11 +228,11 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
             m = min(chunk, left)
             x, y = _draw_population(xp, rng, m, cum_px, cum_py, n_x, c, deterministic)
             noisy = sample_noisy_labels(y, T, rng, xp)
-            zc = zd[x]
+            zc = xp.take(zd, x, axis=0)
             v = loss.value(zc, noisy, from_logits=True)
             u = base.value(zc, y, from_logits=True)  # the clean loss
             if centre is None:  # pilot centres for the squared deviations, kept on the device
-                centre = xp.stack([v.mean(), u.mean()])
+                centre = xp.stack([xp.mean(v), xp.mean(u)])
             acc.update(xp.stack([v, u, v - u, (v - centre[0]) ** 2, (u - centre[1]) ** 2], axis=1))
             left -= m
     est = acc.estimates()

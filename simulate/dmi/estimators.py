@@ -34,8 +34,9 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.backend import namespace_of, to_host
 from simulate.engine.estimate import Estimate
+from simulate.engine.namespace import namespace_of, to_host
+from simulate.engine.standard import bincount
 from simulate.noise import as_transition
 from theory.validators import check_classes
 
@@ -86,24 +87,24 @@ def check_joint_table(Q: Any, *, square: bool = True, tol: float = TABLE_TOL) ->
 
 def _check_labels(labels: Any, c: int, xp: Any, name: str = "labels") -> Any:
     labels = xp.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+    if labels.ndim != 1 or not xp.isdtype(labels.dtype, "integral"):
         raise ValueError(f"{name} must be a 1-d integer array, got shape {labels.shape} and dtype {labels.dtype}")
-    if labels.size and (int(labels.min()) < 0 or int(labels.max()) >= c):
-        raise ValueError(f"{name} must lie in [0, {c - 1}], got range [{int(labels.min())}, {int(labels.max())}]")
+    if math.prod(labels.shape) and (int(xp.min(labels)) < 0 or int(xp.max(labels)) >= c):
+        raise ValueError(f"{name} must lie in [0, {c - 1}], got range [{int(xp.min(labels))}, {int(xp.max(labels))}]")
     return labels
 
 
 def _check_outputs(outputs: Any, c: int, xp: Any) -> Any:
     out = xp.asarray(outputs)
-    if out.dtype.kind in "iu":
+    if xp.isdtype(out.dtype, "integral"):
         return _check_labels(out, c, xp, "predicted classes")
     if out.ndim != 2 or out.shape[1] != c:
         raise ValueError(f"classifier outputs must be class indices (n,) or simplex rows (n, {c}), got shape "
                          f"{out.shape}")
     if not bool(xp.all(xp.isfinite(out))):
         raise ValueError("classifier outputs contain NaN or infinite values")
-    if bool(xp.any(out < 0)) or bool(xp.any(xp.abs(out.sum(axis=1) - 1.0) > SIMPLEX_TOL)):
-        i = int(xp.argmax((out < 0).any(axis=1) | (xp.abs(out.sum(axis=1) - 1.0) > SIMPLEX_TOL)))
+    if bool(xp.any(out < 0)) or bool(xp.any(xp.abs(xp.sum(out, axis=1) - 1.0) > SIMPLEX_TOL)):
+        i = int(xp.argmax(xp.any((out < 0), axis=1) | (xp.abs(xp.sum(out, axis=1) - 1.0) > SIMPLEX_TOL)))
         raise ValueError(f"classifier output row {i} is not a point of the simplex: {to_host(out[i]).tolist()}")
     return out
 
@@ -203,9 +204,9 @@ def joint_table(outputs: Any, labels: Any, c: int) -> np.ndarray:
     if n == 0 or out.shape[0] != n:
         raise ValueError(f"need as many outputs as labels (and at least one), got {out.shape[0]} and {n}")
     if out.ndim == 1:
-        counts = xp.bincount(out.astype(xp.int64) * c + lab.astype(xp.int64), minlength=c * c)
+        counts = bincount(xp.astype(out, xp.int64) * c + xp.astype(lab, xp.int64), minlength=c * c)
         return np.asarray(to_host(counts), dtype=float).reshape(c, c) / n
-    cols = [(out * (lab == k)[:, None]).sum(axis=0) for k in range(c)]
+    cols = [xp.sum(out * xp.astype(lab == k, out.dtype)[:, None], axis=0) for k in range(c)]
     return np.stack([np.asarray(to_host(v), dtype=float) for v in cols], axis=1) / n
 
 
@@ -214,12 +215,12 @@ def _psi(outputs: Any, labels: Any, G: np.ndarray, xp: Any) -> Any:
     Gx = xp.asarray(G)
     if outputs.ndim == 1:
         return Gx[outputs, labels]
-    return xp.take_along_axis(outputs @ Gx, labels[:, None].astype(xp.int64), axis=1)[:, 0]
+    return xp.take_along_axis(outputs @ Gx, xp.astype(labels[:, None], xp.int64), axis=1)[:, 0]
 
 
 def _sd(values: Any) -> float:
     m = int(values.shape[0])
-    return float(to_host(values.std(ddof=1))) if m > 1 else math.inf
+    return float(to_host(namespace_of(values).std(values, correction=1))) if m > 1 else math.inf
 
 
 @dataclass(frozen=True)
@@ -296,7 +297,7 @@ def estimate_mi(outputs: Any, labels: Any, c: int) -> Estimate:
     xp = namespace_of(outputs)
     out, lab = _check_outputs(outputs, c, xp), _check_labels(labels, c, xp)
     Q = joint_table(out, lab, c)
-    r, s = Q.sum(axis=1, keepdims=True), Q.sum(axis=0, keepdims=True)
+    r, s = xp.sum(Q, axis=1, keepdims=True), xp.sum(Q, axis=0, keepdims=True)
     with np.errstate(divide="ignore", invalid="ignore"):
         L = np.where(Q > 0, np.log(Q / (r * s)), 0.0)
     n = int(lab.shape[0])
@@ -399,13 +400,13 @@ def minibatch_ldmi(outputs: Any, noisy: Any, c: int) -> float:
     if B < c:
         raise ValueError(f"batch size {B} < c = {c}: the batch table has rank <= {B}, det = 0 and L_DMI = +inf "
                          "for every batch")
-    present = np.asarray(to_host(xp.bincount(lab, minlength=c))) > 0
-    if not present.all():
+    present = np.asarray(to_host(bincount(lab, minlength=c))) > 0
+    if not xp.all(present):
         raise ValueError(f"label class {int(np.argmin(present))} is absent from the batch of size {B}: "
                          "det Q_hat = 0 and L_DMI = +inf")
     if out.ndim == 1:
-        pred = np.asarray(to_host(xp.bincount(out, minlength=c))) > 0
-        if not pred.all():
+        pred = np.asarray(to_host(bincount(out, minlength=c))) > 0
+        if not xp.all(pred):
             raise ValueError(f"class {int(np.argmin(pred))} is never predicted in the batch of size {B}: "
                              "det Q_hat = 0 and L_DMI = +inf")
     Q = joint_table(out, lab, c)
@@ -426,13 +427,13 @@ def ldmi_checked_batch(logits: Any, noisy: Any) -> tuple[Any, Any]:
     if n == 0:
         raise ValueError("the batch is empty (n = 0): L_DMI is undefined")
     lab = xp.asarray(noisy)
-    if lab.dtype.kind not in "iu":
+    if not xp.isdtype(lab.dtype, "integral"):
         raise ValueError(f"noisy labels must be integers, got dtype {lab.dtype}")
     try:
-        lab = xp.broadcast_to(lab, logits.shape[:-1]).astype(xp.int64)
+        lab = xp.astype(xp.broadcast_to(lab, logits.shape[:-1]), xp.int64)
     except ValueError:
         raise ValueError(f"noisy labels of shape {lab.shape} do not match logits of shape {logits.shape}") from None
-    summary = xp.stack([xp.all(xp.isfinite(logits)).astype(xp.int64), lab.min(), lab.max()])
+    summary = xp.stack([xp.astype(xp.all(xp.isfinite(logits)), xp.int64), xp.min(lab), xp.max(lab)])
     fin, lo, hi = (int(v) for v in to_host(summary))
     if not fin:
         raise ValueError("logits contain NaN or infinite values")
@@ -445,18 +446,18 @@ def ldmi_core(logits: Any, lab: Any) -> tuple[Any, Any, Any]:
     """``(L_DMI, dL/dlogits, singular)`` of checked inputs, no host sync (``singular``: a device bool per batch)."""
     xp = namespace_of(logits)
     c, n = logits.shape[-1], logits.shape[-2]
-    z = logits - logits.max(axis=-1, keepdims=True)
+    z = logits - xp.max(logits, axis=-1, keepdims=True)
     e = xp.exp(z)
-    P = e / e.sum(axis=-1, keepdims=True)
-    Y = xp.eye(c, dtype=P.dtype)[lab]
-    Q = xp.matmul(xp.swapaxes(P, -1, -2), Y) / n
+    P = e / xp.sum(e, axis=-1, keepdims=True)
+    Y = xp.astype(lab[..., None] == xp.arange(c), P.dtype)  # one-hot rows
+    Q = xp.matmul(xp.matrix_transpose(P), Y) / n
     sign, logabs = xp.linalg.slogdet(Q)
     singular = sign == 0
     # a singular table has no inverse: invert the identity there and report it through ``singular``
     eye = xp.eye(c, dtype=Q.dtype)
     inv = xp.linalg.inv(xp.where(singular[..., None, None], eye, Q))  # (*lead, c, c)
     g = -xp.take_along_axis(inv, xp.broadcast_to(lab[..., None], logits.shape), axis=-2) / n
-    dz = P * (g - (P * g).sum(axis=-1, keepdims=True))
+    dz = P * (g - xp.sum((P * g), axis=-1, keepdims=True))
     return -logabs, dz, singular
 
 
@@ -489,6 +490,6 @@ def ldmi_loss_and_grad(logits: Any, noisy: Any) -> tuple[Any, Any]:
     """
     logits, lab = ldmi_checked_batch(logits, noisy)
     loss, dz, singular = ldmi_core(logits, lab)
-    if bool(singular.any()):
+    if bool(namespace_of(singular).any(singular)):
         raise ValueError(SINGULAR_BATCH)
     return loss, dz

@@ -27,8 +27,10 @@ from simulate.dmi.estimators import (
     mutual_information,
     orientation,
 )
-from simulate.engine.backend import check_generator, to_host
 from simulate.engine.estimate import Estimate, RunningMoments
+from simulate.engine.namespace import to_host
+from simulate.engine.rng import check_generator
+from simulate.engine.standard import bincount
 from simulate.noise import TransitionMatrix, as_transition, noise_per_x, pair_flip, sample_noisy_labels, uniform_noise
 from simulate.populations import FiniteDistribution
 from theory.validators import check_classes, check_int
@@ -91,8 +93,8 @@ def line_population(n_x: int = 41, c: int = 3, spacing: float = 2.5) -> tuple[Fi
 def _inverse_cdf_rows(cdf: Any, rows: Any, u: Any, xp: Any) -> Any:
     """Index ``k`` with ``cdf[row, k-1] <= u < cdf[row, k]`` (clipped to the last class)."""
     c = cdf.shape[-1]
-    k = (u[:, None] >= cdf[rows, : c - 1]).sum(axis=1)
-    return k.astype(xp.int64)
+    k = xp.sum(xp.astype(u[:, None] >= xp.take(cdf, rows, axis=0)[:, : c - 1], xp.int64), axis=1)
+    return xp.astype(k, xp.int64)
 
 
 def sample_counts(dist: FiniteDistribution, n: int, rng: Any, xp: Any = np, *, T: Any = None, Tx: Any = None,
@@ -118,13 +120,13 @@ def sample_counts(dist: FiniteDistribution, n: int, rng: Any, xp: Any = np, *, T
     left = int(n)
     while left:
         m = min(chunk, left)
-        x = xp.minimum(xp.searchsorted(cdf_x, rng.random(m), side="right"), n_x - 1).astype(xp.int64)
+        x = xp.astype(xp.minimum(xp.searchsorted(cdf_x, rng.random(m), side="right"), n_x - 1), xp.int64)
         y = _inverse_cdf_rows(cdf_y, x, rng.random(m), xp)
         if Tm is not None:
             nz = sample_noisy_labels(y, Tm, rng, xp)
         else:
             nz = _inverse_cdf_rows(cdf_t, x * c + y, rng.random(m), xp)
-        counts += xp.bincount((x * c + y) * c + nz, minlength=n_x * c * c)
+        counts += bincount((x * c + y) * c + nz, minlength=n_x * c * c)
         left -= m
     return np.asarray(to_host(counts), dtype=np.int64).reshape(n_x, c, c)
 
@@ -202,12 +204,12 @@ def sample_triples(Q12: Any, T: Any, n: int, rng: Any, xp: Any = np, *, leak: fl
     left = int(n)
     while left:
         m = min(chunk, left)
-        idx = xp.minimum(xp.searchsorted(cdf, rng.random(m), side="right"), c * c - 1).astype(xp.int64)
+        idx = xp.astype(xp.minimum(xp.searchsorted(cdf, rng.random(m), side="right"), c * c - 1), xp.int64)
         w1, w2 = idx // c, idx % c
         w3 = sample_noisy_labels(w1, Tm, rng, xp)
         if leak > 0:
             w3 = xp.where(rng.random(m) < leak, w2, w3)
-        counts += xp.bincount((w1 * c + w2) * c + w3, minlength=c**3)
+        counts += bincount((w1 * c + w2) * c + w3, minlength=c**3)
         left -= m
     return np.asarray(to_host(counts), dtype=np.int64).reshape(c, c, c)
 
@@ -289,14 +291,14 @@ def ldmi_batch_bias(dist: FiniteDistribution, H: Any, T: Any, batch_sizes: Seque
         while left:
             R = min(per, left)
             cnt = _batch_counts(dist, Tm, R, B, rng, xp)  # (R, n_x, c)
-            Qb = xp.matmul(Hx[None], cnt.astype(float)) / B  # (R, c, c)
+            Qb = xp.matmul(Hx[None, ...], xp.astype(cnt, xp.float64)) / B  # (R, c, c)
             sign, logabs = xp.linalg.slogdet(Qb)
             zero = (sign == 0) | (logabs < -c * math.log(B) - 23.0) if hard else (sign == 0)
             det_acc.update(xp.where(zero, 0.0, sign * xp.exp(logabs)) / det0)
-            abs_acc.update((cnt.sum(axis=1) == 0).any(axis=1).astype(float))
-            sing_acc.update(zero.astype(float))
-            if bool((~zero).any()):
-                log_acc.update(-logabs[~zero] + log0)
+            abs_acc.update(xp.astype(xp.any(xp.sum(cnt, axis=1) == 0, axis=1), xp.float64))
+            sing_acc.update(xp.astype(zero, xp.float64))
+            if bool(xp.any((~zero))):
+                log_acc.update(-logabs[~zero] + float(log0))
             left -= R
         rows.append(BatchBias(B, det_bias_factor(B, c), det_acc.estimate(), abs_acc.estimate(), sing_acc.estimate(),
                               log_acc.estimate() if log_acc.n >= 2 else None, n_batches))
@@ -309,11 +311,11 @@ def _batch_counts(dist: FiniteDistribution, T: TransitionMatrix, R: int, B: int,
     m = R * B
     cdf_x = xp.asarray(np.cumsum(dist.px))
     cdf_y = xp.asarray(np.cumsum(dist.py_x, axis=1))
-    x = xp.minimum(xp.searchsorted(cdf_x, rng.random(m), side="right"), n_x - 1).astype(xp.int64)
+    x = xp.astype(xp.minimum(xp.searchsorted(cdf_x, rng.random(m), side="right"), n_x - 1), xp.int64)
     y = _inverse_cdf_rows(cdf_y, x, rng.random(m), xp)
     nz = sample_noisy_labels(y, T, rng, xp)
     r = xp.arange(m, dtype=xp.int64) // B
-    return xp.bincount((r * n_x + x) * c + nz, minlength=R * n_x * c).reshape(R, n_x, c)
+    return xp.reshape(bincount((r * n_x + x) * c + nz, minlength=R * n_x * c), (R, n_x, c))
 
 
 # ---------------------------------------------------------------- L_DMI over a finite hypothesis class
@@ -346,14 +348,14 @@ def ldmi_over_hypotheses(dist: FiniteDistribution, hypotheses: Any, T: Any, xp: 
     if Hs.ndim != 3 or Hs.shape[1:] != (dist.n_x, dist.c):
         raise ValueError(f"hypotheses must have shape (m, n_x, c) = (m, {dist.n_x}, {dist.c}), got {Hs.shape}")
     w = Hs * xp.asarray(dist.px)[None, :, None]  # p(x) h_a(x)
-    Qc = xp.matmul(xp.swapaxes(w, 1, 2), xp.asarray(dist.py_x)[None])  # (m, c, c)
-    Qn = xp.matmul(Qc, xp.asarray(Tm.matrix)[None])
+    Qc = xp.matmul(xp.matrix_transpose(w), xp.asarray(dist.py_x)[None, ...])  # (m, c, c)
+    Qn = xp.matmul(Qc, xp.asarray(Tm.matrix)[None, ...])
     out = []
     for Q in (Qc, Qn):
         sign, logabs = xp.linalg.slogdet(Q)
         # singular in exact arithmetic is rounding-level here: |det| below 1e-12 of Hadamard's bound prod ||row||
-        rows = xp.sqrt((Q * Q).sum(axis=2))
-        log_bound = xp.where(rows > 0, xp.log(xp.where(rows > 0, rows, 1.0)), -xp.inf).sum(axis=1)
+        rows = xp.sqrt(xp.sum((Q * Q), axis=2))
+        log_bound = xp.sum(xp.where(rows > 0, xp.log(xp.where(rows > 0, rows, 1.0)), -xp.inf), axis=1)
         singular = (sign == 0) | (logabs < log_bound + math.log(1e-12))
         v = np.asarray(to_host(-logabs), dtype=float)
         v[np.asarray(to_host(singular))] = math.inf
@@ -410,7 +412,7 @@ def dmi_vs_noise(Q_hy: Any, etas: Sequence[float], *, family: str = "uniform", n
         cols["mi_noisy"].append(mutual_information(Qn))
         if n_samples:
             N = sample_triples(Q.T, T, int(n_samples), rng, xp)  # (y, h, noisy)
-            est = dmi_from_counts(N.sum(axis=0))
+            est = dmi_from_counts(N.sum(axis=0))  # a host table
             cols["dmi_noisy_mc"].append(est.dmi.mean)
             cols["dmi_noisy_se"].append(est.dmi.stderr)
     for k, v in cols.items():

@@ -36,8 +36,8 @@ they are checked against finite differences in ``tests/simulate/embedding/test_c
 NumPy by design (its tests are marked ``host_only``): the networks are tiny (a hidden layer of 32,
 batches of at most 128) and every step is a handful of small batched products, so a device would
 be bound by kernel launches, not arithmetic. The array pieces it shares with the embedding trainers
-(distances, the miners, the normalisation: :mod:`simulate.embedding.losses`) take ``xp`` and are proven on
-the CuPy stand-in there.
+(distances, the miners, the normalisation: :mod:`simulate.embedding.losses`) take ``xp`` and are tested on
+``array_api_strict`` there, except what the standard lacks (marked ``beyond_standard``).
 """
 from __future__ import annotations
 

@@ -43,8 +43,8 @@ import numpy as np
 from scipy.optimize import minimize
 
 from simulate.embedding.losses import all_triplets, check_margin, pairwise_distances
-from simulate.engine.backend import check_generator
 from simulate.engine.blas import pinned_blas
+from simulate.engine.rng import check_generator
 
 DPS = 50  # digits of the verification arithmetic
 _SMOOTH = 1e-9  # distances inside the optimiser are sqrt(||.||^2 + _SMOOTH^2) (differentiable at 0)

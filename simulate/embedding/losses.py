@@ -16,7 +16,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import check_generator, check_generators, check_rng, namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
+from simulate.engine.rng import check_generator, check_generators, check_rng
 from theory.validators import check_int
 
 
@@ -39,7 +40,7 @@ def check_embeddings(E: Any, *, batched: bool = False) -> Any:
     """Raise on a wrong shape or NaN/infinite entries; return ``E`` as float. Shape (B, d) with B >= 2, or with
     ``batched`` (..., B, d): leading replica axes allowed."""
     xp = namespace_of(E)
-    E = xp.asarray(E, dtype=float)
+    E = xp.asarray(E, dtype=xp.float64)
     if (E.ndim != 2 and not (batched and E.ndim > 2)) or E.shape[-2] < 2:
         raise ValueError(f"embeddings must have shape {'(..., B, d)' if batched else '(B, d)'} with B >= 2, "
                          f"got {E.shape}")
@@ -83,20 +84,20 @@ def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_
     elif getattr(E, "ndim", 0) < 2:
         raise ValueError(f"embeddings must have shape (..., B, d), got {getattr(E, 'shape', None)}")
     with np.errstate(over="ignore", under="ignore"):  # such rows are not ``safe``: rescaled below
-        sq = (E * E).sum(axis=-1, keepdims=True)
+        sq = xp.sum((E * E), axis=-1, keepdims=True)
     safe = (sq >= _SAFE_SQ[0]) & (sq <= _SAFE_SQ[1])
-    if xp is np and bool(safe.all()):  # the host's common case, checked for free: no row to rescale or zero
+    if is_host(xp) and bool(xp.all(safe)):  # the host's common case, checked for free: no row to rescale or zero
         n = np.sqrt(sq)
-        if not (keep_zero and bool((n <= zero_below).any())):
+        if not (keep_zero and bool(xp.any((n <= zero_below)))):
             out = E / n  # what the fixed-shape pass below gives these rows, bit for bit
             return (out, n) if with_norms else out
-    big = xp.abs(E).max(axis=-1, keepdims=True)
+    big = xp.max(xp.abs(E), axis=-1, keepdims=True)
     if not keep_zero and bool(xp.any(big == 0)):
-        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(big.reshape(-1)))})")
+        raise ValueError(f"cannot normalise a zero embedding (row {int(xp.argmin(xp.reshape(big, (-1,))))})")
     S = E / xp.where(big > 0, big, 1.0)  # used where ``safe`` is False
-    r = xp.sqrt((S * S).sum(axis=-1, keepdims=True))
+    r = xp.sqrt(xp.sum((S * S), axis=-1, keepdims=True))
     n = xp.where(safe, xp.sqrt(sq), big * r)
-    zero = n <= zero_below if keep_zero else xp.zeros(n.shape, dtype=bool)
+    zero = n <= zero_below if keep_zero else xp.zeros(n.shape, dtype=xp.bool)
     n = xp.where(zero, xp.inf, n)
     out = xp.where(zero, 0.0, xp.where(safe, E / n, S / xp.where(r > 0, r, 1.0)))
     return (out, n) if with_norms else out
@@ -114,28 +115,26 @@ def squared_distances(E: Any, *, exact: bool = False) -> Any:
     xp = namespace_of(E)
     if exact:
         diff = E[..., :, None, :] - E[..., None, :, :]
-        return (diff * diff).sum(axis=-1)
-    E = E - E.mean(axis=-2, keepdims=True)
-    sq = (E * E).sum(axis=-1)
-    D2 = E @ xp.swapaxes(E, -1, -2)
+        return xp.sum((diff * diff), axis=-1)
+    E = E - xp.mean(E, axis=-2, keepdims=True)
+    sq = xp.sum((E * E), axis=-1)
+    D2 = E @ xp.matrix_transpose(E)
     D2 *= -2.0
     D2 += sq[..., :, None]
     D2 += sq[..., None, :]
-    xp.maximum(D2, 0.0, out=D2)  # rounding residues only: D2 >= 0 exactly in real arithmetic
-    idx = xp.arange(E.shape[-2])
-    D2[..., idx, idx] = 0.0
-    return D2
+    D2 = xp.maximum(D2, 0.0, out=D2) if is_host(xp) else xp.maximum(D2, 0.0)  # rounding residues: D2 >= 0 exactly
+    return xp.where(xp.eye(E.shape[-2], dtype=xp.bool), 0.0, D2)  # the standard assigns through no integer arrays
 
 
 def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
     """Distances ``D[..., i, j] = ||E_i - E_j||`` (..., B, B); ``E`` scaled first if its top entry is past 2^(+-300)."""
     xp = namespace_of(E)
-    E = xp.asarray(E, dtype=float)
-    if xp is np:  # the host: one cheap check, and in the common case no scale at all (bit for bit, no copy)
+    E = xp.asarray(E, dtype=xp.float64)
+    if is_host(xp):  # the host: one cheap check, and in the common case no scale at all (bit for bit, no copy)
         m = np.abs(E).max(axis=(-2, -1)) if E.ndim > 2 else np.abs(E).max()
         if bool(np.all((m >= 2.0**-300) & (m <= 2.0**300) | (m == 0))):
             return np.sqrt(squared_distances(E, exact=exact))
-    big = xp.abs(E).max(axis=-1, keepdims=True).max(axis=-2, keepdims=True)
+    big = xp.max(xp.max(xp.abs(E), axis=-1, keepdims=True), axis=-2, keepdims=True)
     f = xp.where((big >= 2.0**-300) & (big <= 2.0**300) | (big == 0), 1.0, big)  # NaN/inf: refused below
     return xp.sqrt(squared_distances(E / f, exact=exact)) * f
 
@@ -170,18 +169,18 @@ def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
         i = xp.arange(E.shape[-2])
         D2[..., i, i] = xp.inf
         nn = xp.argmin(D2, axis=-1)
-        return np.asarray(to_host((xp.take_along_axis(y, nn, axis=-1) == y).mean(axis=-1)), dtype=float)
-    if xp is np:
+        return np.asarray(to_host(xp.mean((xp.take_along_axis(y, nn, axis=-1) == y), axis=-1)), dtype=float)
+    if is_host(xp):
         chunk = max(1, min(chunk, 250_000 // max(1, E.shape[0] * E.shape[1])))
-    sq = (E * E).sum(axis=1)
+    sq = xp.sum((E * E), axis=1)
     hits = xp.zeros((), dtype=xp.int64)
     for s in range(0, E.shape[0], chunk):
         blk = E[s:s + chunk]
-        D2 = (blk * blk).sum(axis=1)[:, None] + sq[None, :] - 2.0 * (blk @ E.T)
+        D2 = xp.sum((blk * blk), axis=1)[:, None] + sq[None, :] - 2.0 * (blk @ E.T)
         r = xp.arange(blk.shape[0])
         D2[r, s + r] = xp.inf
         nn = xp.argmin(D2, axis=1)
-        hits = hits + (y[nn] == y[s:s + chunk]).sum()  # on the device: one sync at the end
+        hits = hits + xp.sum((y[nn] == y[s:s + chunk]))  # on the device: one sync at the end
     return int(hits) / E.shape[0]
 
 
@@ -190,11 +189,11 @@ def check_distances(D: Any, B: int | None = None, what: str = "distances") -> An
     Raises ``ValueError`` naming the shape, or the NaN/infinite/negative value."""
     xp = namespace_of(D)
     D = xp.asarray(D)
-    if D.dtype.kind != "f":
-        D = D.astype(float)
+    if not namespace_of(D).isdtype(D.dtype, "real floating"):
+        D = xp.astype(D, xp.float64)
     if B is not None and D.shape != (B, B):
         raise ValueError(f"the distance matrix must have shape ({B}, {B}) to match the labels, got {D.shape}")
-    lo, hi = (float(v) for v in to_host(xp.stack([D.min(), D.max()]))) if D.size else (0.0, 0.0)
+    lo, hi = (float(v) for v in to_host(xp.stack([xp.min(D), xp.max(D)]))) if D.size else (0.0, 0.0)
     if not (math.isfinite(lo) and math.isfinite(hi)):  # min/max propagate NaN
         raise ValueError(f"the {what} contain NaN or infinite values (min {lo!r}, max {hi!r})")
     if lo < 0:
@@ -210,7 +209,7 @@ def margin_loss(D: Any, same: Any, alpha: float, beta: float) -> Any:
         raise ValueError(f"beta must be a finite number, got {beta!r}")
     D = check_distances(D)
     xp = namespace_of(D)
-    same = xp.asarray(same, dtype=bool)
+    same = xp.asarray(same, dtype=xp.bool)
     if same.shape != D.shape:
         raise ValueError(f"same must have the shape of D {D.shape}, got {same.shape}")
     s = xp.where(same, 1.0, -1.0)
@@ -231,14 +230,14 @@ def label_masks(labels: Any) -> tuple[Any, Any]:
     """``(pos, neg)`` boolean (B, B) masks: same label off the diagonal, different label."""
     xp = namespace_of(labels)
     labels = xp.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+    if labels.ndim != 1 or not namespace_of(labels).isdtype(labels.dtype, "integral"):
         raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
     same = labels[:, None] == labels[None, :]
-    eye = xp.eye(labels.shape[0], dtype=bool)
+    eye = xp.eye(labels.shape[0], dtype=xp.bool)
     pos, neg = same & ~eye, ~same
-    if not bool(neg.any()):
+    if not bool(xp.any(neg)):
         raise ValueError("the batch has a single class: there are no negatives")
-    if not bool(pos.any()):
+    if not bool(xp.any(pos)):
         raise ValueError("no class of the batch has two members: there are no positives")
     return pos, neg
 
@@ -287,7 +286,7 @@ def mine(D: Any, labels: Any, miner: str, *, alpha: float | None = None, rng: An
     if miner not in MINERS:
         raise ValueError(f"miner must be one of {MINERS}, got {miner!r}")
     labels = xp.asarray(labels)
-    if labels.ndim != 2 or labels.dtype.kind not in "iu" or labels.shape[0] < 1 or labels.shape[1] < 2:
+    if labels.ndim != 2 or not xp.isdtype(labels.dtype, "integral") or labels.shape[0] < 1 or labels.shape[1] < 2:
         raise ValueError(f"labels must be R >= 1 batches of B >= 2 integers, got shape {labels.shape} {labels.dtype}")
     R, B = labels.shape
     if miner != "random" or D is not None:
@@ -304,15 +303,15 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
     xp = namespace_of(labels)
     R, B = labels.shape
     same = labels[:, :, None] == labels[:, None, :]
-    pos, neg = same & ~xp.eye(B, dtype=bool), ~same
-    has_neg = neg.any(axis=-1)  # (R, B)
+    pos, neg = same & ~xp.eye(B, dtype=xp.bool), ~same
+    has_neg = xp.any(neg, axis=-1)  # (R, B)
     if miner == "batch-hard":
-        has_pos = pos.any(axis=-1)
+        has_pos = xp.any(pos, axis=-1)
         r, a = xp.nonzero(has_pos & has_neg)
         p = xp.argmax(xp.where(pos, D, -xp.inf), axis=-1)[r, a]
         n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
-        return r, a, p, n, (has_pos & ~has_neg).sum()
-    skipped = (pos & ~has_neg[:, :, None]).sum()
+        return r, a, p, n, xp.count_nonzero(has_pos & ~has_neg)
+    skipped = xp.count_nonzero(pos & ~has_neg[:, :, None])
     if miner == "semi-hard":
         r, a, p, n = _semi_hard_rows(D, same, check_margin(alpha), batch_checks=False)
         return r, a, p, n, skipped
@@ -320,10 +319,11 @@ def _mine(D: Any, labels: Any, miner: str, alpha: float | None, rng: Any) -> tup
     if miner == "hard":
         n = xp.argmin(xp.where(neg, D, xp.inf), axis=-1)[r, a]
     else:  # random
-        counts = neg.sum(axis=-1)[r, a]
+        counts = xp.count_nonzero(neg, axis=-1)[r, a]
         # the k-th negative of the anchor, k uniform: through a stable sort (no choice on CuPy, no rejection loop)
-        k = xp.minimum(xp.floor(check_rng(rng, xp).random(r.shape[0]) * counts).astype(xp.int64), counts - 1)
-        n = xp.argsort(~neg, axis=-1, kind="stable")[r, a, k]  # each row: its negatives first, in index order
+        u = check_rng(rng, xp).random(r.shape[0]) * xp.astype(counts, xp.float64)
+        k = xp.minimum(xp.astype(xp.floor(u), xp.int64), counts - 1)
+        n = xp.argsort(xp.astype(~neg, xp.int8), axis=-1, stable=True)[r, a, k]  # negatives first, by index
     return r, a, p, n, skipped
 
 
@@ -333,8 +333,8 @@ def _one(D: Any, labels: Any, miner: str, **kw: Any) -> tuple[Any, Any, Any]:
     xp = namespace_of(labels)
     pos, _ = label_masks(labels)
     if D is not None:
-        D = check_distances(D, pos.shape[0])[None]
-    _, a, p, n, _ = _mine(D, xp.asarray(labels)[None], miner, None, kw.get("rng"))
+        D = check_distances(D, pos.shape[0])[None, ...]
+    _, a, p, n, _ = _mine(D, xp.asarray(labels)[None, ...], miner, None, kw.get("rng"))
     return a, p, n
 
 
@@ -377,14 +377,14 @@ def semi_hard_negatives(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, An
     alpha = check_margin(alpha)
     xp = namespace_of(D)
     labels = xp.asarray(labels)
-    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+    if labels.ndim != 1 or not namespace_of(labels).isdtype(labels.dtype, "integral"):
         raise ValueError(f"labels must be a 1-d integer array, got shape {labels.shape} dtype {labels.dtype}")
     B = labels.shape[0]
     D = xp.asarray(D)
     if D.shape != (B, B):
         raise ValueError(f"the distance matrix must have shape ({B}, {B}) to match the labels, got {D.shape}")
     same = labels[:, None] == labels[None, :]
-    _, a, p, n = _semi_hard_rows(D[None], same[None], alpha, batch_checks=True)
+    _, a, p, n = _semi_hard_rows(D[None, ...], same[None, ...], alpha, batch_checks=True)
     return a, p, n
 
 
@@ -417,28 +417,28 @@ def _semi_hard_rows(D: Any, same: Any, alpha: float, *, batch_checks: bool) -> t
     R, B, _ = D.shape
     D = xp.asarray(D)
     if D.dtype != xp.float64:
-        D = D.astype(xp.float64)
+        D = xp.astype(D, xp.float64)
     rows, size = R * B, R * B * B
     nb = max(1, (B - 1).bit_length())  # bits of the column index
     flag, imask = 1 << nb, (1 << nb) - 1
     level_bits = ((1 << 63) - 1) ^ ((1 << (nb + 1)) - 1)  # the distance's bits above the lowest nb + 1, no sign
     low_t = xp.int16 if nb <= _NARROW_BITS else xp.int64  # the flag and column bits, narrow where they fit
-    low = same.astype(low_t)
+    low = xp.astype(same, low_t)
     low <<= nb
     low |= xp.arange(B, dtype=low_t)
     key = D.view(xp.int64) & level_bits
     key |= low
     diag = xp.arange(B)
     key[:, diag, diag] = level_bits | flag | diag  # above any level (a NaN's may equal it: refused below)
-    key = key.reshape(rows, B)
+    key = xp.reshape(key, (rows, B))
     key.sort(axis=1)
     # distinct distances sharing a level: sorted exactly, equal levels are neighbours
-    Dflat = D.reshape(rows, B)
+    Dflat = xp.reshape(D, (rows, B))
     Dsorted = xp.sort(Dflat, axis=1)
     level = Dsorted.view(xp.int64) & level_bits
     collide = (level[:, 1:] == level[:, :-1]) & (Dsorted[:, 1:] != Dsorted[:, :-1])
-    stats = [Dsorted[:, 0].min(), Dsorted[:, -1].max(), same.sum() - rows, collide.any()]
-    stats += [~same.all()] if batch_checks else []
+    stats = [xp.min(Dsorted[:, 0]), xp.max(Dsorted[:, -1]), xp.sum(same) - rows, xp.any(collide)]
+    stats += [~xp.all(same)] if batch_checks else []
     host = to_host(xp.stack([xp.asarray(s, dtype=xp.float64) for s in stats]))  # the one sync of the checks
     lo, hi, m, exact_needed = float(host[0]), float(host[1]), int(host[2]), bool(host[3])
     if batch_checks and not host[4]:
@@ -451,12 +451,12 @@ def _semi_hard_rows(D: Any, same: Any, alpha: float, *, batch_checks: bool) -> t
         raise ValueError(f"distances must be non-negative, got a minimum of {lo!r}")
     if exact_needed:
         # two stable sorts, least significant key first: (negative, other, diagonal), then the distance
-        eye = xp.eye(B, dtype=bool)
-        kind = xp.where(eye, 2, same.astype(xp.int64)).reshape(rows, B)
-        o1 = xp.argsort(kind, axis=1, kind="stable")
-        Dk = xp.where(eye, xp.inf, D).reshape(rows, B)
-        order = xp.take_along_axis(o1, xp.argsort(xp.take_along_axis(Dk, o1, axis=1), axis=1, kind="stable"), axis=1)
-        positive = xp.take_along_axis(same.reshape(rows, B), order, axis=1)
+        eye = xp.eye(B, dtype=xp.bool)
+        kind = xp.reshape(xp.where(eye, 2, xp.astype(same, xp.int64)), (rows, B))
+        o1 = xp.argsort(kind, axis=1, stable=True)
+        Dk = xp.reshape(xp.where(eye, xp.inf, D), (rows, B))
+        order = xp.take_along_axis(o1, xp.argsort(xp.take_along_axis(Dk, o1, axis=1), axis=1, stable=True), axis=1)
+        positive = xp.take_along_axis(xp.reshape(same, (rows, B)), order, axis=1)
         columns = order.ravel()
     else:
         positive = (key & flag) != 0
@@ -515,10 +515,10 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
     n_pairs = check_int("n_pairs", n_pairs, 1)
     xp = namespace_of(labels)
     labels = xp.asarray(labels)
-    if labels.ndim not in (1, 2) or labels.dtype.kind not in "iu":
+    if labels.ndim not in (1, 2) or not namespace_of(labels).isdtype(labels.dtype, "integral"):
         raise ValueError(f"labels must be a 1-d or (R, B) integer array, got shape {labels.shape} dtype {labels.dtype}")
     single = labels.ndim == 1
-    yb = labels[None] if single else labels
+    yb = labels[None, ...] if single else labels
     R, B = yb.shape
     rngs = [check_generator(rng)] if single else check_generators(rng, R)
     modes = [mode] * R if isinstance(mode, str) else list(mode)
@@ -530,18 +530,18 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
             raise ValueError(f"mode must be 'balanced' or 'natural', got {md!r}")
     bal = np.asarray([md == "balanced" for md in modes])
     m, n_pos = int(n_pairs), int(n_pairs) // 2
-    order = xp.argsort(yb, axis=1, kind="stable")
+    order = xp.argsort(yb, axis=1, stable=True)
     sl = xp.take_along_axis(yb, order, axis=1)
     # start and length of each sorted position's run of equal labels: one searchsorted over the rows
     # laid end to end (row r shifted by r * span), no accumulate (CuPy has it for add/multiply only)
-    lo = sl.min()
-    span = sl.max() - lo + 1
+    lo = xp.min(sl)
+    span = xp.max(sl) - lo + 1
     keys = (sl - lo + xp.arange(R)[:, None] * span).ravel()
     first = xp.arange(R)[:, None] * B
-    start = xp.searchsorted(keys, keys, side="left").reshape(R, B) - first
-    cnt = xp.searchsorted(keys, keys, side="right").reshape(R, B) - first - start
-    if not checked and bal.any():
-        largest = to_host(cnt.max(axis=1))  # one sync
+    start = xp.reshape(xp.searchsorted(keys, keys, side="left"), (R, B)) - first
+    cnt = xp.reshape(xp.searchsorted(keys, keys, side="right"), (R, B)) - first - start
+    if not checked and xp.any(bal):
+        largest = to_host(xp.max(cnt, axis=1))  # one sync
         for r in np.flatnonzero(bal):
             where = "" if single else f"row {r}: "
             if largest[r] == B:
@@ -554,26 +554,26 @@ def sample_pairs(labels: Any, n_pairs: int, rng: Any, mode: str | Sequence[str] 
     def anchors(w: Any, u: Any) -> Any:
         # k with cw[k - 1] <= u * total < cw[k]: the cumulative weights are integers, so u * total may be
         # floored first, and the rows laid end to end by integer offsets stay exact
-        cw = xp.cumsum(w.astype(float), axis=1)
+        cw = xp.cumsum(xp.astype(w, float), axis=1)
         tot = cw[:, -1]
-        off = xp.concatenate([xp.zeros(1), xp.cumsum(tot)[:-1]])
+        off = xp.concat([xp.zeros(1), xp.cumsum(tot)[:-1]])
         flat = (cw + off[:, None]).ravel()
         q = (xp.floor(u * tot[:, None]) + off[:, None]).ravel()
-        k = xp.searchsorted(flat, q, side="right").reshape(u.shape) - rows * B
+        k = xp.reshape(xp.searchsorted(flat, q, side="right"), u.shape) - rows * B
         return xp.clip(k, 0, B - 1)
 
     a = anchors(cnt - 1, U[0, :, :n_pos])
     ca, sa = cnt[rows, a], start[rows, a]
-    u = xp.minimum(xp.floor(U[1, :, :n_pos] * (ca - 1)).astype(xp.int64), ca - 2)
+    u = xp.minimum(xp.astype(xp.floor(U[1, :, :n_pos] * (ca - 1)), xp.int64), ca - 2)
     b = sa + u + (u >= a - sa)  # skip the anchor itself
     an = anchors(B - cnt, U[2, :, :m - n_pos])
     cn, sn = cnt[rows, an], start[rows, an]
-    v = xp.minimum(xp.floor(U[3, :, :m - n_pos] * (B - cn)).astype(xp.int64), B - cn - 1)
+    v = xp.minimum(xp.astype(xp.floor(U[3, :, :m - n_pos] * (B - cn)), xp.int64), B - cn - 1)
     bn = v + (v >= sn) * cn  # skip the anchor's class block
-    i_bal = order[rows, xp.concatenate([a, an], axis=1)]
-    j_bal = order[rows, xp.concatenate([b, bn], axis=1)]
-    i_nat = xp.floor(U[0] * B).astype(xp.int64)
-    j_nat = xp.floor(U[1] * (B - 1)).astype(xp.int64)
+    i_bal = order[rows, xp.concat([a, an], axis=1)]
+    j_bal = order[rows, xp.concat([b, bn], axis=1)]
+    i_nat = xp.astype(xp.floor(U[0] * B), xp.int64)
+    j_nat = xp.astype(xp.floor(U[1] * (B - 1)), xp.int64)
     j_nat = j_nat + (j_nat >= i_nat)  # uniform over the other B - 1 samples
     bal_x = xp.asarray(bal)[:, None]
     i, j = xp.where(bal_x, i_bal, i_nat), xp.where(bal_x, j_bal, j_nat)
@@ -585,7 +585,7 @@ def _pair_uniforms(rngs: Sequence[Any], bal: np.ndarray, m: int, n_pos: int, xp:
     """The uniforms of :func:`sample_pairs`, (4, R, m), row by row in the order one batch draws them:
     balanced ``n_pos, n_pos, m - n_pos, m - n_pos``; natural ``m, m``. Host generators fill a host
     array uploaded once; generators of ``xp`` fill a device array."""
-    host = all(namespace_of(g) is np for g in rngs)
+    host = all(is_host(namespace_of(g)) for g in rngs)
     lib = np if host else xp
     U = lib.zeros((4, len(rngs), m))
     for r, g in enumerate(rngs):

@@ -13,7 +13,7 @@ import numpy as np
 
 from simulate.embedding.losses import SAMPLINGS, check_margin
 from simulate.embedding.train import Objective, check_choice, train_loop
-from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.namespace import namespace_of, to_host
 from simulate.models import Params, n_layers
 from simulate.training import Optimizer, TrainConfig
 from theory.validators import check_int
@@ -76,18 +76,18 @@ def train_embeddings(
     check_choice("optimizer", optimizer, ("adam", "sgd"))
     batch_size = check_int("batch_size", batch_size, 2)
     xp = namespace_of(params_list[0]["W0"])
-    X = xp.stack([xp.asarray(x, dtype=float) for x in Xs])
+    X = xp.stack([xp.asarray(x, dtype=xp.float64) for x in Xs])
     y = xp.stack([xp.asarray(v) for v in ys])
-    if X.ndim != 3 or y.shape != X.shape[:2] or y.dtype.kind not in "iu":
+    if X.ndim != 3 or y.shape != X.shape[:2] or not namespace_of(y).isdtype(y.dtype, "integral"):
         raise ValueError(f"Xs must be (n, dim_in) arrays of one shape and ys integer (n,), got {X.shape} {y.shape}")
     if not bool(xp.all(xp.isfinite(X))):
         raise ValueError("X contains NaN or infinite values")
     for r in range(R):
         cts = np.bincount(to_host(y[r]))
-        if int((cts > 0).sum()) < 2 or int(cts.max()) < 2:
+        if int(xp.sum((cts > 0))) < 2 or int(xp.max(cts)) < 2:
             raise ValueError(f"replica {r}: y_observed needs two classes and a class with two members")
     keys = list(params_list[0])
-    P = {k: xp.stack([xp.asarray(p[k], dtype=float) for p in params_list]) for k in keys}
+    P = {k: xp.stack([xp.asarray(p[k], dtype=xp.float64) for p in params_list]) for k in keys}
     n_layers(P)
     m = batch_size if n_pairs is None else check_int("n_pairs", n_pairs, 1)
     opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), P)

@@ -31,8 +31,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.embedding.losses import SAMPLINGS, check_embeddings, check_margin, pairwise_distances
-from simulate.engine.backend import check_generator, check_rng, namespace_of, to_host
 from simulate.engine.estimate import Estimate, RunningMoments
+from simulate.engine.namespace import namespace_of, to_host
+from simulate.engine.rng import check_generator, check_rng
 from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
 from theory.validators import check_classes, check_int
 
@@ -62,13 +63,13 @@ def _check_inputs(E: Any, y: Any, T: TransitionMatrix | None) -> tuple[Any, Any,
     E = check_embeddings(E)
     xp = namespace_of(E)
     y = xp.asarray(y)
-    if y.shape != (E.shape[0],) or y.dtype.kind not in "iu":
+    if y.shape != (E.shape[0],) or not namespace_of(y).isdtype(y.dtype, "integral"):
         raise ValueError(f"labels must be an integer array of shape ({E.shape[0]},), got {y.shape} {y.dtype}")
     if T is not None:
         if not isinstance(T, TransitionMatrix):
             raise TypeError(f"T must be a TransitionMatrix, got {type(T).__name__}")
-        if int(y.min()) < 0 or int(y.max()) >= T.c:
-            raise ValueError(f"labels must lie in [0, {T.c - 1}], got range [{int(y.min())}, {int(y.max())}]")
+        if int(xp.min(y)) < 0 or int(xp.max(y)) >= T.c:
+            raise ValueError(f"labels must lie in [0, {T.c - 1}], got range [{int(xp.min(y))}, {int(xp.max(y))}]")
     counts = np.bincount(to_host(y))
     if int((counts > 0).sum()) < 2:
         raise ValueError("the embeddings have a single class: there are no negative pairs")
@@ -109,20 +110,20 @@ def exact_pair_risks(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, beta:
     E, y, xp = _check_inputs(E, y, T)
     Dm = pairwise_distances(E)
     lp, ln = _margin_terms(Dm, alpha, beta)
-    same = (y[:, None] == y[None, :]).astype(float)
+    same = xp.astype((y[:, None] == y[None, :]), float)
     Q = same_probability(y, T)
-    ns, nd = float(same.sum()), float((1 - same).sum())
-    P = float((same * lp).sum()) / ns
-    N = float(((1 - same) * ln).sum()) / nd
-    Pf = float((same * ln).sum()) / ns
-    Nf = float(((1 - same) * lp).sum()) / nd
+    ns, nd = float(xp.sum(same)), float(xp.sum((1 - same)))
+    P = float(xp.sum((same * lp))) / ns
+    N = float(xp.sum(((1 - same) * ln))) / nd
+    Pf = float(xp.sum((same * ln))) / ns
+    Nf = float(xp.sum(((1 - same) * lp))) / nd
     if sampling == "balanced":
         clean = 0.5 * (P + N)
-        noisy = 0.5 * (float((Q * lp).sum()) / float(Q.sum()) + float(((1 - Q) * ln).sum()) / float((1 - Q).sum()))
+        noisy = 0.5 * (float(xp.sum(Q * lp)) / float(xp.sum(Q)) + float(xp.sum((1 - Q) * ln)) / float(xp.sum(1 - Q)))
     else:
         n2 = float(E.shape[0]) ** 2
-        clean = float((same * lp + (1 - same) * ln).sum()) / n2
-        noisy = float((Q * lp + (1 - Q) * ln).sum()) / n2
+        clean = float(xp.sum((same * lp + (1 - same) * ln))) / n2
+        noisy = float(xp.sum((Q * lp + (1 - Q) * ln))) / n2
     return PairRisks(clean, noisy, P, N, Pf, Nf)
 
 
@@ -147,11 +148,11 @@ def mc_pair_risk(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, beta: flo
     while left:
         m = min(chunk, left)
         left -= m
-        i = xp.minimum(xp.floor(rng.random(m) * n).astype(xp.int64), n - 1)
-        j = xp.minimum(xp.floor(rng.random(m) * n).astype(xp.int64), n - 1)
+        i = xp.minimum(xp.astype(xp.floor(rng.random(m) * n), xp.int64), n - 1)
+        j = xp.minimum(xp.astype(xp.floor(rng.random(m) * n), xp.int64), n - 1)
         obs = sample_noisy_labels(y[i], T, rng, xp) == sample_noisy_labels(y[j], T, rng, xp)
-        diff = E[i] - E[j]
-        d = xp.sqrt((diff * diff).sum(axis=1))
+        diff = xp.take(E, i, axis=0) - xp.take(E, j, axis=0)
+        d = xp.sqrt(xp.sum((diff * diff), axis=1))
         lp, ln = _margin_terms(d, alpha, beta)
         if sampling == "natural":
             nat.update(xp.where(obs, lp, ln))
@@ -182,8 +183,8 @@ def _pattern_weights(c: int, pattern: Sequence[tuple[int, int]] | None) -> np.nd
 def _posterior(y: Any, T: TransitionMatrix) -> Any:
     """``Q[i, k] = P(point i | observed label k) ∝ T[y_i, k]`` (points uniform), shape (n, c)."""
     xp = namespace_of(y)
-    M = xp.asarray(T.matrix)[y]
-    col = M.sum(axis=0)
+    M = xp.take(xp.asarray(T.matrix), y, axis=0)
+    col = xp.sum(M, axis=0)
     if bool(xp.any(col == 0)):
         k = int(to_host(xp.argmin(col)))
         raise ValueError(f"no draw can carry the observed label {k}: the triplet pattern cannot be sampled")
@@ -236,7 +237,7 @@ def mc_triplet_risk(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, n_draw
     c = T.c
     W = _pattern_weights(c, pattern).ravel()
     wcdf = xp.asarray(np.cumsum(W))
-    cdf = xp.cumsum(_posterior(y, T), axis=0)
+    cdf = xp.cumulative_sum(_posterior(y, T), axis=0)
     acc = RunningMoments()
     left = n_draws
     while left:
@@ -247,8 +248,9 @@ def mc_triplet_risk(E: Any, y: Any, T: TransitionMatrix, *, alpha: float, n_draw
         a = _draw_from(cdf, k, rng.random(m))
         p = _draw_from(cdf, k, rng.random(m))
         q = _draw_from(cdf, kk, rng.random(m))
-        dap = xp.sqrt(((E[a] - E[p]) ** 2).sum(axis=1))
-        dan = xp.sqrt(((E[a] - E[q]) ** 2).sum(axis=1))
+        Ea = xp.take(E, a, axis=0)
+        dap = xp.sqrt(xp.sum((Ea - xp.take(E, p, axis=0)) ** 2, axis=1))
+        dan = xp.sqrt(xp.sum((Ea - xp.take(E, q, axis=0)) ** 2, axis=1))
         acc.update(xp.maximum(dap - dan + alpha, 0.0))
     return acc.estimate()
 
@@ -275,12 +277,12 @@ def mc_pair_noise(c: int, eta: float, n_pairs: int, rng: Any, xp: Any = np, chun
     while left:
         m = min(chunk, left)
         left -= m
-        y = xp.minimum(xp.floor(rng.random(2 * m) * c).astype(xp.int64), c - 1)
+        y = xp.minimum(xp.astype(xp.floor(rng.random(2 * m) * c), xp.int64), c - 1)
         z = sample_noisy_labels(y, T, rng, xp)
         true_same = y[:m] == y[m:]
         obs_same = z[:m] == z[m:]
-        pos.update((~true_same[obs_same]).astype(float))
-        neg.update(true_same[~obs_same].astype(float))
+        pos.update(xp.astype(~true_same[obs_same], xp.float64))
+        neg.update(xp.astype(true_same[~obs_same], xp.float64))
     return PairNoiseEstimate(pos.estimate(), neg.estimate())
 
 

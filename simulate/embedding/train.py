@@ -47,7 +47,9 @@ from simulate.embedding.losses import (
     semi_hard_negatives,
 )
 from simulate.embedding.losses import normalize as normalize_rows
-from simulate.engine.backend import check_generator, draws_for, namespace_of, to_host
+from simulate.engine.namespace import namespace_of, to_host
+from simulate.engine.rng import check_generator, draws_for
+from simulate.engine.standard import bincount
 from simulate.models import Params, backward, forward, init_mlp, n_layers
 from simulate.training import Optimizer, TrainConfig
 from theory.validators import check_int
@@ -138,7 +140,7 @@ def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_C
         raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
     xp = namespace_of(params["W0"])
     parts = [forward(params, X[s:s + chunk])[0] for s in range(0, X.shape[0], chunk)]
-    Z = xp.concatenate(parts, axis=0) if parts else forward(params, X)[0]
+    Z = xp.concat(parts, axis=0) if parts else forward(params, X)[0]
     if not bool(xp.all(xp.isfinite(Z))):
         raise ValueError("embeddings contain NaN or infinite values (diverged training?)")
     return normalize_rows(Z, keep_zero=True) if normalize else Z
@@ -201,7 +203,7 @@ def _pair_dist(E: Any, i: Any, j: Any) -> tuple[Any, Any]:
     """``D = ||E_i - E_j||`` and ``(E_i - E_j) / D`` (0 where D = 0: the subgradient used)."""
     xp = namespace_of(E)
     diff = E[i] - E[j]
-    d = xp.sqrt((diff * diff).sum(axis=1))
+    d = xp.sqrt(xp.sum((diff * diff), axis=1))
     unit = diff / xp.where(d > 0, d, 1.0)[:, None]
     return d, unit
 
@@ -211,7 +213,7 @@ def _scatter(xp: Any, B: int, rows: Any, vals: Any) -> Any:
     d = vals.shape[1]
     flat = (rows[:, None] * d + xp.arange(d)[None, :]).ravel()
     # bincount with weights exists in NumPy and CuPy alike (CuPy lacks ufunc.at in older releases)
-    return xp.bincount(flat, weights=vals.ravel(), minlength=B * d).reshape(B, d)
+    return xp.reshape(xp.bincount(flat, weights=vals.ravel(), minlength=B * d), (B, d))
 
 
 def terms_loss_grad(E: Any, terms: Terms, *, alpha: float, beta: float = 1.0) -> tuple[float, Any, dict[str, float]]:
@@ -247,15 +249,15 @@ def terms_loss_grad(E: Any, terms: Terms, *, alpha: float, beta: float = 1.0) ->
         return 0.0, xp.zeros_like(E), {"terms": 0, "active": float("nan")}
     if terms.kind == "margin":
         i, j = terms.idx
-        s = xp.where(xp.asarray(terms.same, dtype=bool), 1.0, -1.0)
+        s = xp.where(xp.asarray(terms.same, dtype=xp.bool), 1.0, -1.0)
         d, unit = _pair_dist(E, i, j)
         h = alpha + s * (d - beta)
         act = h > 0
-        value = float(xp.where(act, h, 0.0).sum()) / m
+        value = float(xp.sum(xp.where(act, h, 0.0))) / m
         g = (xp.where(act, s, 0.0) / m)[:, None] * unit
-        grad = _scatter(xp, B, xp.concatenate([i, j]), xp.concatenate([g, -g]))
-        stats = {"terms": m, "active": float(act.mean()),
-                 "in_band": float((xp.abs(d - beta) <= alpha).mean())}
+        grad = _scatter(xp, B, xp.concat([i, j]), xp.concat([g, -g]))
+        stats = {"terms": m, "active": float(xp.mean(act)),
+                 "in_band": float(xp.mean((xp.abs(d - beta) <= alpha)))}
         return value, grad, stats
     if terms.kind != "triplet":
         raise ValueError(f"unknown term kind {terms.kind!r}")
@@ -264,11 +266,11 @@ def terms_loss_grad(E: Any, terms: Terms, *, alpha: float, beta: float = 1.0) ->
     dan, uan = _pair_dist(E, a, n)
     h = dap - dan + alpha
     act = h > 0
-    value = float(xp.where(act, h, 0.0).sum()) / m
+    value = float(xp.sum(xp.where(act, h, 0.0))) / m
     w = (act / m)[:, None]
     ga, gp, gn = w * (uap - uan), -w * uap, w * uan
-    grad = _scatter(xp, B, xp.concatenate([a, p, n]), xp.concatenate([ga, gp, gn]))
-    return value, grad, {"terms": m, "active": float(act.mean())}
+    grad = _scatter(xp, B, xp.concat([a, p, n]), xp.concat([ga, gp, gn]))
+    return value, grad, {"terms": m, "active": float(xp.mean(act))}
 
 
 def loss_and_grads(params: Params, X: Any, terms: Terms, *, alpha: float, beta: float = 1.0,
@@ -290,7 +292,7 @@ def _loss_and_grads(params: Params, fwd: tuple[Any, Any], terms: Terms, *, alpha
     if normalize:
         E, norms = normalize_rows(Z, keep_zero=True, with_norms=True)
         value, gE, stats = terms_loss_grad(E, terms, alpha=alpha, beta=beta)
-        gZ = (gE - E * (E * gE).sum(axis=1, keepdims=True)) / norms
+        gZ = (gE - E * xp.sum((E * gE), axis=1, keepdims=True)) / norms
     else:
         value, gZ, stats = terms_loss_grad(Z, terms, alpha=alpha, beta=beta)
     return value, backward(params, cache, gZ), stats
@@ -316,8 +318,8 @@ def _usable(yb: Any, rows: Any, n_lab: int) -> np.ndarray:
     """Host bool (R,): the replicas whose batch has two classes and a class with two members."""
     xp = namespace_of(yb)
     R = yb.shape[0]
-    cts = xp.bincount((yb + rows * n_lab).ravel(), minlength=R * n_lab).reshape(R, n_lab)
-    return to_host(((cts > 0).sum(axis=1) >= 2) & (cts.max(axis=1) >= 2))
+    cts = xp.reshape(bincount(xp.reshape(yb + rows * n_lab, (-1,)), minlength=R * n_lab), (R, n_lab))
+    return to_host((xp.count_nonzero(cts > 0, axis=1) >= 2) & (xp.max(cts, axis=1) >= 2))
 
 
 def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, stats: bool
@@ -334,29 +336,29 @@ def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, sta
     else:
         ii = xp.zeros((R, m), dtype=xp.int64)
         jj = xp.zeros((R, m), dtype=xp.int64)
-        same = xp.zeros((R, m), dtype=bool)
+        same = xp.zeros((R, m), dtype=xp.bool)
         li = xp.asarray(live)
         Il, Jl, Sl = sample_pairs(yb[li], m, [rngs[r] for r in live], [obj.modes[r] for r in live], checked=True)
         ii[li], jj[li], same[li] = Il, Jl, Sl
     A = xp.asarray(obj.alphas)[:, None]
     Bt = xp.asarray(obj.betas)[:, None]
     diff = E[rows, ii] - E[rows, jj]
-    d = xp.sqrt((diff * diff).sum(axis=2))
+    d = xp.sqrt(xp.sum((diff * diff), axis=2))
     unit = diff / xp.where(d > 0, d, 1.0)[..., None]
     sg = xp.where(same, 1.0, -1.0)
     h = A + sg * (d - Bt)
     act = h > 0
     okx = xp.asarray(ok)
-    value = np.where(ok, to_host(xp.where(act, h, 0.0).sum(axis=1)) / m, 0.0)
+    value = np.where(ok, to_host(xp.sum(xp.where(act, h, 0.0), axis=1)) / m, 0.0)
     g = (xp.where(act, sg, 0.0) / m * okx[:, None])[..., None] * unit  # (R, m, d_out)
     base = (rows * bsz)
-    flat = xp.concatenate([(base + ii), (base + jj)], axis=1)[..., None] * dout + xp.arange(dout)
-    gE = xp.bincount(flat.ravel(), weights=xp.concatenate([g, -g], axis=1).ravel(),
-                     minlength=R * bsz * dout).reshape(R, bsz, dout)
+    flat = xp.concat([(base + ii), (base + jj)], axis=1)[..., None] * dout + xp.arange(dout)
+    gE = xp.reshape(xp.bincount(flat.ravel(), weights=xp.concat([g, -g], axis=1).ravel(),
+                     minlength=R * bsz * dout), (R, bsz, dout))
     active = in_band = np.full(R, np.nan)
     if stats:
-        active = to_host(act.mean(axis=1))
-        in_band = to_host((xp.abs(d - Bt) <= A).mean(axis=1))
+        active = to_host(xp.mean(act, axis=1))
+        in_band = to_host(xp.mean((xp.abs(d - Bt) <= A), axis=1))
     return value, gE, active, in_band
 
 
@@ -390,7 +392,7 @@ def _batch_step(P: Params, Xb: Any, yb: Any, ok: np.ndarray, obj: Objective, rng
         value, gE, active, in_band = _margin_step(E, yb, ok, obj, rngs, stats)
     else:
         value, gE, active, in_band = _triplet_step(E, yb, ok, obj, draws)
-    gZ = (gE - E * (E * gE).sum(axis=2, keepdims=True)) / norms if obj.normalize else gE
+    gZ = (gE - E * xp.sum((E * gE), axis=2, keepdims=True)) / norms if obj.normalize else gE
     return value, backward(P, cache, gZ), active, in_band
 
 
@@ -411,7 +413,7 @@ def train_loop(X: Any, y: Any, P: Params, rngs: Any, obj: Objective, opt: Optimi
     """
     xp = namespace_of(P["W0"])
     R, n = X.shape[0], X.shape[1]
-    n_lab = int(y.max()) + 1
+    n_lab = int(xp.max(y)) + 1
     rows = xp.arange(R)[:, None]
     draws = [draws_for(r, xp) for r in rngs] if obj.loss == "triplet" else None
     hist = {"loss": [np.full(R, np.nan)], "skipped": [np.zeros(R)], "active": [np.full(R, np.nan)],
@@ -429,7 +431,7 @@ def train_loop(X: Any, y: Any, P: Params, rngs: Any, obj: Objective, opt: Optimi
             yb = y[rows, idx]
             ok = _usable(yb, rows, n_lab)
             skipped += ~ok
-            if not ok.any():
+            if not xp.any(ok):
                 continue
             value, grads, active, in_band = _batch_step(P, X[rows, idx], yb, ok, obj, rngs, draws, stats)
             opt.step(P, grads, live=ok)
@@ -450,10 +452,10 @@ def _check_training_data(X: Any, y_observed: Any, xp: Any) -> tuple[Any, Any]:
     """``X`` (n, dim_in) finite and ``y_observed`` integer (n,) with two classes, one of two members, in ``xp``."""
     if getattr(X, "ndim", 0) != 2:
         raise ValueError(f"X must have shape (n, dim_in), got shape {getattr(X, 'shape', None)}")
-    X = xp.asarray(X, dtype=float)
+    X = xp.asarray(X, dtype=xp.float64)
     y = xp.asarray(y_observed)
     n = X.shape[0]
-    if y.shape != (n,) or y.dtype.kind not in "iu":
+    if y.shape != (n,) or not namespace_of(y).isdtype(y.dtype, "integral"):
         raise ValueError(f"y_observed must be an integer array of shape ({n},), got {y.shape} {y.dtype}")
     if not bool(xp.all(xp.isfinite(X))):
         raise ValueError("X contains NaN or infinite values")
@@ -558,7 +560,7 @@ def train_embedding(
     n_layers(params)
     if n_pairs is not None:
         n_pairs = check_int("n_pairs", n_pairs, 1)
-    P = {k: xp.asarray(v, dtype=float)[None].copy() for k, v in params.items()}
+    P = {k: xp.asarray(xp.asarray(v, dtype=xp.float64)[None, ...], copy=True) for k, v in params.items()}
     opt = Optimizer(TrainConfig(epochs=epochs, lr=lr, batch_size=batch_size, optimizer=optimizer), P)
     obj = Objective(loss, np.array([alpha]), np.array([float(beta)]), (sampling,), miner, n_pairs, normalize)
     recorded: dict[str, list[float]] = {}
@@ -568,7 +570,7 @@ def train_embedding(
             for k, v in record(epoch, {k: w[0] for k, w in P.items()}).items():
                 recorded.setdefault(k, []).append(float(v))
 
-    hist = train_loop(X[None], y[None], P, [rng], obj, opt, batch_size=batch_size, epochs=epochs, stats=True,
+    hist = train_loop(X[None, ...], y[None, ...], P, [rng], obj, opt, batch_size=batch_size, epochs=epochs, stats=True,
                       on_epoch=on_epoch)
     history: dict[str, Any] = {"epoch": np.arange(epochs + 1)}
     history.update({k: v[:, 0] for k, v in hist.items()})

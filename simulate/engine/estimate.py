@@ -9,7 +9,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.engine.backend import to_host
 from simulate.engine.moments import (  # noqa: F401  (re-exported: the home of a Monte Carlo verdict's names)
     SEED_P,
     SEED_TEST,
@@ -20,6 +19,7 @@ from simulate.engine.moments import (  # noqa: F401  (re-exported: the home of a
     combine_means,
     t_critical,
 )
+from simulate.engine.namespace import to_host
 from simulate.engine.parallel import checked_draw, mc_mean_chunked
 from theory.validators import check_int
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.backend import namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
 
 Z_DEFAULT = 5.0
 #: the two-sided level of a comparison over a few independent runs (seeds): a training simulation
@@ -153,10 +153,12 @@ class RunningMoments:
         m = int(values.shape[0])
         if m == 0:
             return
-        cmean = values.mean(axis=0)
-        cm2 = ((values - cmean) ** 2).sum(axis=0)
+        if not is_host(xp) and not xp.isdtype(values.dtype, "real floating"):
+            values = xp.astype(values, xp.float64)  # the standard's mean takes floats only (NumPy's casts itself)
+        cmean = xp.mean(values, axis=0)
+        cm2 = xp.sum((values - cmean) ** 2, axis=0)
         # one host transfer per chunk: the two moments (NaN/inf in the chunk shows in both)
-        both = np.asarray(to_host(xp.stack([xp.asarray(cmean, dtype=float), xp.asarray(cm2, dtype=float)])))
+        both = np.asarray(to_host(xp.stack([xp.astype(cmean, xp.float64), xp.astype(cm2, xp.float64)])))
         if not np.all(np.isfinite(both)):
             raise ValueError("a Monte Carlo chunk contains NaN or infinite values")
         self._merge(m, both[0], both[1])

@@ -16,8 +16,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.engine.backend import get_backend
+from simulate.engine.devices import get_backend
 from simulate.engine.moments import Estimate, RunningMoments
+from simulate.engine.rng import generator
 from theory.validators import check_int
 
 #: One chunk's summary: ``(count, mean, centred sum of squares)``.
@@ -32,9 +33,8 @@ def chunk_seed(root: np.random.SeedSequence, index: int) -> np.random.SeedSequen
 
 
 def _generator(seed: np.random.SeedSequence, backend: str) -> Any:
-    if backend == "numpy":
-        return np.random.default_rng(seed)
-    return get_backend(backend).xp.random.default_rng(int(seed.generate_state(1)[0]))
+    """Chunk ``seed``'s generator in the namespace named ``backend`` (a name crosses to workers, a module not)."""
+    return generator(get_backend(backend).xp, seed)
 
 
 def checked_draw(values: Any, m: int) -> Any:

@@ -4,7 +4,7 @@ from functools import lru_cache
 
 from paper_checks.registry import load
 from paper_checks.run.runner import Result, run_claim
-from simulate.engine.backend import get_backend
+from simulate.engine.devices import get_backend
 
 
 @lru_cache(maxsize=None)

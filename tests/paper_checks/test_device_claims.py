@@ -1,5 +1,6 @@
-"""The claims that use the device (``ctx.xp`` / ``ctx.device_rng``) reach their recorded verdicts on the
-CuPy stand-in at quick precision: proof without a GPU that ``--backend cupy`` would run them."""
+"""The claims that use the device (``ctx.xp`` / ``ctx.device_rng``) reach their recorded verdicts on
+``array_api_strict`` (the array API standard's strict namespace) at quick precision: evidence without a GPU that
+they use nothing outside the standard, so ``--backend cupy`` (another namespace of it) would run them."""
 from __future__ import annotations
 
 import inspect

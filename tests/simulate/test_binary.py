@@ -19,7 +19,7 @@ from simulate.binary import (
     to_index,
     unbiased_margin_loss,
 )
-from simulate.engine.backend import to_host
+from simulate.engine.namespace import to_host
 from tests.conftest import assert_close
 from theory.margin import margin_loss
 

@@ -145,7 +145,7 @@ def test_derived_p_losses_are_evaluated_in_log_space_at_extreme_logits(text, val
 # ---------------------------------------------------------------- issue 37: every kernel derived, on any xp
 @pytest.mark.parametrize("spec", list(ZOO) + ["tgce:q=0.7,k=0.3"])
 def test_derived_kernels_run_on_each_backend(spec, xp):
-    """The kernels are lambdified for the array namespace in use (Piecewise, Max, log, ...): on the CuPy stand-in
+    """The kernels are lambdified for the array namespace in use (Piecewise, Max, log, ...): on ``array_api_strict``
     they neither convert to NumPy nor mix host arrays in, and they equal NumPy's."""
     from tests.conftest import assert_close
 

@@ -1,7 +1,8 @@
 """Every engine function documented as taking ``xp`` runs on each test backend with NumPy's results.
 
-On ``strict`` (the CuPy stand-in) a generator seeded alike draws alike, so results must equal
-NumPy's to rounding; a failure here is code that would break, or differ, on CuPy.
+On ``strict`` (``array_api_strict``, the array API standard's strict namespace) a generator seeded alike draws
+alike (the RNG adapter's :class:`~simulate.engine.rng.HostStream`), so results must equal NumPy's to rounding; a
+failure here is code outside the standard, which would break or differ on another namespace (CuPy among them).
 """
 from __future__ import annotations
 
@@ -22,10 +23,12 @@ from simulate.dmi import populations as dp
 from simulate.embedding.replicas import train_embeddings
 from simulate.embedding.risk import mc_pair_noise, mc_pair_risk, mc_triplet_risk, random_class_embeddings
 from simulate.embedding.train import init_embedding, train_embedding
-from simulate.engine.backend import HostStream, check_rng, draws_for, namespace_of, to_host
+from simulate.engine.namespace import is_host, namespace_of, to_host
+from simulate.engine.rng import HostStream, check_rng, draws_for, generator
 from simulate.losses import get_loss
 from simulate.models import init_mlp
 from simulate.noise import pair_flip, random_transition, sample_noisy_labels, uniform_noise
+from tests.simulate.embedding.test_losses import PAIRS_AND_TRAINER
 
 SMALL = dict(n_seeds=1, n_train=40, n_test=30, c=3, dim=4, hidden=(5,), batch_size=16)
 
@@ -37,7 +40,7 @@ def _flat(x: Any) -> Any:
         return {k: _flat(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
         return [_flat(v) for v in x]
-    if namespace_of(x) is not np or isinstance(x, np.ndarray):
+    if not is_host(namespace_of(x)) or isinstance(x, np.ndarray):
         return np.asarray(to_host(x))
     return x
 
@@ -75,21 +78,21 @@ def test_backward_mc_and_sweep(xp):
     dist, z = random_population(10, 3, np.random.default_rng(0), deterministic=False)
     T = random_transition(3, np.random.default_rng(1), diag=0.7)
     base = get_loss("cce")
-    _both(xp, lambda x: backward_mc(dist, z, base, T, 5000, x.random.default_rng(2), x, chunk=1500))
+    _both(xp, lambda x: backward_mc(dist, z, base, T, 5000, generator(x, 2), x, chunk=1500))
     fam = uniform_family(3, (0.1, 0.3)) if "uniform_family" in globals() else [("u", 0.2, uniform_noise(3, 0.2))]
-    _both(xp, lambda x: conditioning_sweep(dist, z, base, fam, (0.0, 0.1), n_mc=3000, rng=x.random.default_rng(3),
+    _both(xp, lambda x: conditioning_sweep(dist, z, base, fam, (0.0, 0.1), n_mc=3000, rng=generator(x, 3),
                                            xp=x, chunk=1000))
 
 
 def test_dmi_samplers(xp):
     dist, _ = dp.line_population(9, 3, 2.0)
     T = pair_flip(3, 0.3)
-    _both(xp, lambda x: dp.sample_counts(dist, 20_000, x.random.default_rng(4), x, T=T, chunk=7000))
+    _both(xp, lambda x: dp.sample_counts(dist, 20_000, generator(x, 4), x, T=T, chunk=7000))
     Q12 = np.array([[0.3, 0.05, 0.0], [0.05, 0.25, 0.05], [0.0, 0.05, 0.25]])
-    _both(xp, lambda x: dp.sample_triples(Q12, T, 20_000, x.random.default_rng(5), x, leak=0.2, chunk=7000))
-    _both(xp, lambda x: dp.ldmi_batch_bias(dist, dist.py_x, T, [4, 16], 300, x.random.default_rng(6), x))
+    _both(xp, lambda x: dp.sample_triples(Q12, T, 20_000, generator(x, 5), x, leak=0.2, chunk=7000))
+    _both(xp, lambda x: dp.ldmi_batch_bias(dist, dist.py_x, T, [4, 16], 300, generator(x, 6), x))
     _both(xp, lambda x: dp.ldmi_over_hypotheses(dist, np.stack([dist.py_x, np.eye(3)[dist.py_x.argmax(1)]]), T, x))
-    _both(xp, lambda x: dp.dmi_vs_noise(Q12 / Q12.sum(), [0.1, 0.3], n_samples=2000, rng=x.random.default_rng(7), xp=x))
+    _both(xp, lambda x: dp.dmi_vs_noise(Q12 / Q12.sum(), [0.1, 0.3], n_samples=2000, rng=generator(x, 7), xp=x))
 
 
 def test_dmi_training(xp):
@@ -98,22 +101,23 @@ def test_dmi_training(xp):
 
 
 def test_pair_noise_and_risks(xp):
-    _both(xp, lambda x: mc_pair_noise(4, 0.3, 20_000, x.random.default_rng(9), x, chunk=6000))
+    _both(xp, lambda x: mc_pair_noise(4, 0.3, 20_000, generator(x, 9), x, chunk=6000))
     E, y = random_class_embeddings(5, 3, 4, np.random.default_rng(10), 1.0)
     T = uniform_noise(3, 0.3)
     _both(xp, lambda x: mc_pair_risk(x.asarray(E), x.asarray(y), T, alpha=1.0, beta=1.0, sampling="balanced",
-                                     n_draws=4000, rng=x.random.default_rng(11), chunk=1500))
+                                     n_draws=4000, rng=generator(x, 11), chunk=1500))
     _both(xp, lambda x: mc_triplet_risk(x.asarray(E), x.asarray(y), T, alpha=2.0, n_draws=4000,
-                                        rng=x.random.default_rng(12), chunk=1500))
+                                        rng=generator(x, 12), chunk=1500))
 
 
 def test_noisy_labels_and_models(xp):
     y = np.arange(50) % 4
-    _both(xp, lambda x: sample_noisy_labels(x.asarray(y), pair_flip(4, 0.3), x.random.default_rng(13), x))
+    _both(xp, lambda x: sample_noisy_labels(x.asarray(y), pair_flip(4, 0.3), generator(x, 13), x))
     _both(xp, lambda x: init_mlp(4, 3, (5,), np.random.default_rng(14), replicas=2, xp=x))
     _both(xp, lambda x: init_embedding(4, 3, np.random.default_rng(15), xp=x))
 
 
+@pytest.mark.beyond_standard(PAIRS_AND_TRAINER)
 def test_embedding_trainers(xp):
     E, y = random_class_embeddings(8, 3, 4, np.random.default_rng(16), 2.0)
     for miner in ("random", "semi-hard", "hard", "batch-hard"):
@@ -156,7 +160,7 @@ def test_correction_studies(xp):
 
 
 def test_a_generator_of_another_namespace_is_a_clear_error(xp):
-    if xp is np:
+    if is_host(xp):
         pytest.skip("needs a second namespace")
     with pytest.raises(TypeError, match="rng draws numpy arrays"):
         check_rng(np.random.default_rng(0), xp)
@@ -164,6 +168,6 @@ def test_a_generator_of_another_namespace_is_a_clear_error(xp):
         mc_pair_noise(4, 0.3, 100, np.random.default_rng(0), xp)
     E, y = random_class_embeddings(5, 3, 4, np.random.default_rng(10), 1.0)
     with pytest.raises(TypeError, match="rng draws"):
-        mc_triplet_risk(E, y, uniform_noise(3, 0.1), alpha=2.0, n_draws=100, rng=xp.random.default_rng(0))
+        mc_triplet_risk(E, y, uniform_noise(3, 0.1), alpha=2.0, n_draws=100, rng=generator(xp, 0))
     assert isinstance(draws_for(np.random.default_rng(0), xp), HostStream)
     assert namespace_of(draws_for(np.random.default_rng(0), xp).random(3)) is xp

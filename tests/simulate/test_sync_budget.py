@@ -1,9 +1,11 @@
-"""Host synchronisations on the CuPy stand-in: the budgets of the hot paths (issue 10, item 4).
+"""Host synchronisations on ``array_api_strict`` (counted by :mod:`tests.syncs`): the budgets of the hot paths
+(issue 10, item 4).
 
 On a GPU each sync stalls the device; these budgets keep the Monte Carlo loops, the L_DMI
 training loop and validation from paying one per element, per check or per chunk beyond the one
 the accumulator needs.
 """
+import array_api_strict
 import numpy as np
 import pytest
 
@@ -12,12 +14,13 @@ from simulate.correction.backward_forward import backward_corrected, forward_cor
 from simulate.correction.sampled import backward_mc, random_population
 from simulate.dmi import estimators as sd
 from simulate.engine.estimate import RunningMoments
+from simulate.engine.rng import generator
 from simulate.losses import get_loss
 from simulate.models import init_mlp
 from simulate.noise import pair_flip, random_transition, sample_noisy_labels
-from tests.strict_xp import counting, strict
+from tests.syncs import counting
 
-xp = strict
+xp = array_api_strict
 
 
 def test_backward_mc_costs_at_most_two_syncs_per_chunk():
@@ -26,19 +29,19 @@ def test_backward_mc_costs_at_most_two_syncs_per_chunk():
     base = get_loss("cce")
     for chunks in (2, 8):
         with counting() as c:
-            backward_mc(dist, z, base, T, 500 * chunks, xp.random.default_rng(2), xp, chunk=500)
+            backward_mc(dist, z, base, T, 500 * chunks, generator(xp, 2), xp, chunk=500)
         assert c.syncs <= 2 * chunks + 2, c.syncs  # + the final centres
     with counting() as c2:
-        backward_mc(dist, z, base, T, 500 * 8, xp.random.default_rng(2), xp, chunk=500)
+        backward_mc(dist, z, base, T, 500 * 8, generator(xp, 2), xp, chunk=500)
     with counting() as c1:
-        backward_mc(dist, z, base, T, 500 * 2, xp.random.default_rng(2), xp, chunk=500)
+        backward_mc(dist, z, base, T, 500 * 2, generator(xp, 2), xp, chunk=500)
     assert (c2.syncs - c1.syncs) / 6 <= 2  # the marginal cost of one chunk
 
 
 def test_alias_tables_are_uploaded_once_per_matrix():
     T = pair_flip(4, 0.3)
     y = xp.asarray(np.arange(1000) % 4)
-    rng = xp.random.default_rng(0)
+    rng = generator(xp, 0)
     sample_noisy_labels(y, T, rng, xp)
     with counting() as c:
         for _ in range(5):

@@ -12,8 +12,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from simulate.dmi.estimators import SINGULAR_BATCH, Eq32Gap, eq32_gap, ldmi_checked_batch, ldmi_core
-from simulate.engine.backend import namespace_of, to_host
 from simulate.engine.estimate import Estimate, seed_summary
+from simulate.engine.namespace import namespace_of, to_host
+from simulate.engine.standard import bincount
 from simulate.models import Params, backward, forward, init_mlp
 from simulate.noise import as_transition, sample_noisy_labels
 from simulate.populations import gaussian_clusters
@@ -28,17 +29,17 @@ def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Param
     """
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
-    p = {k: v.copy() for k, v in params.items()}
+    p = {k: namespace_of(v).asarray(v, copy=True) for k, v in params.items()}
     opt = Optimizer(TrainConfig(epochs=1, lr=lr), p)
     logits, cache = forward(p, X)
     logits, lab = ldmi_checked_batch(logits, noisy)
     xp = namespace_of(logits)
-    bad = xp.zeros((), dtype=bool)
+    bad = xp.zeros((), dtype=xp.bool)
     for step in range(int(steps)):
         if step:
             logits, cache = forward(p, X)
         _, dz, singular = ldmi_core(logits, lab)
-        bad = bad | singular.any()
+        bad = bad | xp.any(singular)
         opt.step(p, backward(p, cache, dz))
     if bool(bad):
         raise ValueError(SINGULAR_BATCH + " during training")
@@ -48,16 +49,16 @@ def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Param
 def permuted_agreement(pred: Any, labels: Any, c: int) -> float:
     """``max_pi mean(pi(pred) == labels)`` over permutations ``pi`` of the classes (accuracy up to relabelling)."""
     xp = namespace_of(pred)
-    conf = np.asarray(to_host(xp.bincount(xp.asarray(pred).astype(xp.int64) * c + xp.asarray(labels).astype(xp.int64),
-                                          minlength=c * c)), dtype=float).reshape(c, c)
+    keys = xp.astype(xp.asarray(pred), xp.int64) * c + xp.astype(xp.asarray(labels), xp.int64)
+    conf = np.asarray(to_host(bincount(keys, minlength=c * c)), dtype=float).reshape(c, c)
     best = max(sum(conf[a, perm[a]] for a in range(c)) for perm in itertools.permutations(range(c)))
     return float(best / conf.sum())
 
 
 def _softmax(z: Any) -> Any:
     xp = namespace_of(z)
-    e = xp.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    e = xp.exp(z - xp.max(z, axis=-1, keepdims=True))
+    return e / xp.sum(e, axis=-1, keepdims=True)
 
 
 @dataclass
@@ -123,14 +124,14 @@ def trained_eq32(rng: np.random.Generator, *, T: Any, n_seeds: int = 8, n_train:
     P_train = _softmax(forward(fitted, X_dev)[0])
     train, fresh, fit, acc = [], [], [], []
     for s, b in enumerate(bases):  # fresh samples one seed at a time: memory n_fresh x dim
-        y_tr, n_tr = xp.asarray(ys[s]), n_dev[s]
-        train.append(eq32_gap(P_train[s], y_tr, n_tr, Tm, c))
-        fit.append(permuted_agreement(P_train[s].argmax(axis=-1), n_tr, c))
+        y_tr, n_tr = xp.asarray(ys[s]), n_dev[s, ...]
+        train.append(eq32_gap(P_train[s, ...], y_tr, n_tr, Tm, c))
+        fit.append(permuted_agreement(xp.argmax(P_train[s, ...], axis=-1), n_tr, c))
         X2, y2 = gaussian_clusters(n_fresh, c, dim, np.random.default_rng([int(b), 2]), separation)
         n2 = sample_noisy_labels(y2, Tm, np.random.default_rng([int(b), 3]))
-        P2 = _softmax(forward({k: v[s] for k, v in fitted.items()}, xp.asarray(X2))[0])
+        P2 = _softmax(forward({k: v[s, ...] for k, v in fitted.items()}, xp.asarray(X2))[0])
         fresh.append(eq32_gap(P2, xp.asarray(y2), xp.asarray(n2), Tm, c))
-        acc.append(permuted_agreement(P2.argmax(axis=-1), xp.asarray(y2), c))
+        acc.append(permuted_agreement(xp.argmax(P2, axis=-1), xp.asarray(y2), c))
     settings = {"c": c, "T": Tm.matrix.tolist(), "det_T": Tm.det, "n_seeds": int(n_seeds), "n_train": n_train,
                 "n_fresh": n_fresh, "dim": dim, "separation": separation, "hidden": list(hidden),
                 "model": "linear softmax" if not hidden else f"ReLU MLP {list(hidden)}",

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import to_host
+from simulate.engine.namespace import to_host
 from simulate.experiments import (
     batch_rngs,
     check_etas,
@@ -24,7 +24,7 @@ from simulate.experiments import (
     train_config,
 )
 from simulate.losses import get_loss, softmax
-from simulate.models import forward, logits_of, per_sample_grad_sq_norms
+from simulate.models import accuracy, forward, per_sample_grad_sq_norms
 from simulate.training import acs, flat_loss_grad, make_monitor, train
 
 
@@ -174,10 +174,9 @@ def gradient_norm_vs_inverse_fy(rng: np.random.Generator, *, n_seeds: int = 5, t
     logits, g = to_host(logits), to_host(g)
     p = softmax(logits.reshape(-1, c)).reshape(logits.shape)
     fy = np.take_along_axis(p, task.y_noisy[..., None], axis=-1)[..., 0]
-    zt = logits_of(params, d["X_test"])
     return {"inv_fy": 1.0 / fy, "grad_norm": gn, "grad_fy_norm": fy * gn,
             "logit_grad_norm": np.sqrt((g * g).sum(axis=-1)), "wrong": task.wrong,
-            "test_acc": to_host((zt.argmax(axis=-1) == d["y_test"]).mean(axis=-1)),
+            "test_acc": to_host(accuracy(params, d["X_test"], d["y_test"])),
             "train_epochs": train_epochs}
 
 
@@ -243,9 +242,9 @@ def acs_traces(rng: np.random.Generator, *, q: float = 0.7, k: float = 0.5, eta:
     res = acs(params0, d["X_train"], d["y_noisy"], q, k, train_config(theta_epochs, lr, batch_size, optimizer),
               batch_rngs(bases, 1), rounds=rounds, warmup_epochs=warmup_epochs, monitor=mon)
     pruned = res.weights == 0  # (T, S, n)
-    clean = ~task.wrong[None]
-    bayes = task.bayes_posterior()[None]
-    bayes_ok = task.bayes_correct()[None]
+    clean = ~task.wrong[None, ...]
+    bayes = task.bayes_posterior()[None, ...]
+    bayes_ok = task.bayes_correct()[None, ...]
 
     def share(mask: np.ndarray, within: np.ndarray) -> np.ndarray:
         cnt = within.sum(axis=-1)

@@ -20,7 +20,7 @@ from simulate.correction.anchors import (
 )
 from simulate.correction.backward_forward import SINGULAR_COND, backward_corrected, forward_corrected
 from simulate.correction.sampled import SweepPoint, conditioning_sweep, random_population, uniform_family
-from simulate.engine.backend import to_host
+from simulate.engine.namespace import dtype_in, to_host
 from simulate.experiments import batch_rngs, init_replicas, noisy_label_task, seed_bases, train_config
 from simulate.losses import Loss, get_loss, softmax
 from simulate.models import Params, accuracy, logits_of, predict_proba
@@ -116,9 +116,10 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
                             separation=separation)
     dim_in = task.X_train.shape[-1]
     cfg = train_config(epochs, lr, batch_size, optimizer)
-    params0 = {k: xp.asarray(v, dtype=dtype) for k, v in init_replicas(bases, K, dim_in, c, hidden).items()}
-    X, yn = xp.asarray(task.X_train, dtype=dtype), xp.asarray(task.y_noisy)
-    Xt = xp.asarray(task.X_test, dtype=dtype)
+    dt = dtype_in(xp, dtype)
+    params0 = {k: xp.asarray(v, dtype=dt) for k, v in init_replicas(bases, K, dim_in, c, hidden).items()}
+    X, yn = xp.asarray(task.X_train, dtype=dtype_in(xp, dtype)), xp.asarray(task.y_noisy)
+    Xt = xp.asarray(task.X_test, dtype=dtype_in(xp, dtype))
     T_rep = np.stack([Ts[k].matrix for _ in range(S) for k in range(K)])  # (R, c, c), seed-major
     identity = np.broadcast_to(np.eye(c), T_rep.shape)  # backward with T = I is plain cross-entropy
 
@@ -214,16 +215,18 @@ def trained_anchor_errors(rng: np.random.Generator, T: TransitionMatrix, *, size
         bases = seed_bases(rng, S)
         task = noisy_label_task(bases, [T], dataset="clusters", n_train=n, n_test=max(n, 1000), c=c, dim=dim,
                                 separation=separation)
-        p0 = {kk: xp.asarray(v, dtype=dtype) for kk, v in init_replicas(bases, 1, dim, c, hidden).items()}
+        p0 = {kk: xp.asarray(v, dtype=dtype_in(xp, dtype)) for kk, v in init_replicas(bases, 1, dim, c, hidden).items()}
         # CE in any precision
         cce = backward_corrected(CCE, np.broadcast_to(np.eye(c), (S, c, c)), max_cond=SINGULAR_COND)
-        X = xp.asarray(task.X_train, dtype=dtype)
+        X = xp.asarray(task.X_train, dtype=dtype_in(xp, dtype))
         params = train(p0, X, xp.asarray(task.y_noisy), cce, cfg, batch_rngs(bases, 1)).params
         pt_hat = to_host(predict_proba(params, X))
-        pt_fresh = to_host(predict_proba(params, xp.asarray(task.X_test[:, :n], dtype=dtype)))  # never trained on
+        X_fresh = xp.asarray(task.X_test[:, :n], dtype=dtype_in(xp, dtype))  # never trained on
+        pt_fresh = to_host(predict_proba(params, X_fresh))
         post = softmax((task.X_train[..., :c] * sep - sep**2 / 2).reshape(-1, c)).reshape(S, n, c)
         pt_exact = post @ T.matrix
-        test_acc[k] = to_host(accuracy(params, xp.asarray(task.X_test, dtype=dtype), xp.asarray(task.y_test)))
+        X_test = xp.asarray(task.X_test, dtype=dtype_in(xp, dtype))
+        test_acc[k] = to_host(accuracy(params, X_test, xp.asarray(task.y_test)))
         purity[k] = post.max(axis=1).min(axis=1)
         for a, pct in enumerate(pcts):
             for s in range(S):

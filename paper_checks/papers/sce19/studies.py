@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.backend import to_host
+from simulate.engine.namespace import to_host
 from simulate.experiments import (
     batch_rngs,
     init_replicas,
@@ -101,9 +101,9 @@ def class_accuracy_curves(rng: np.random.Generator, *, separations: Sequence[flo
     counts_x = xp.asarray(counts)
 
     def monitor(epoch: int, params: Params) -> dict[str, Any]:
-        hit = xp.asarray(logits_of(params, d["X_test"]).argmax(axis=-1) == d["y_test"], dtype=onehot_x.dtype)
-        per_class = (hit[..., None] * onehot_x).sum(axis=-2) / counts_x  # (R, c)
-        return {"class_acc": per_class, "test_acc": hit.mean(axis=-1)}
+        hit = xp.astype(xp.argmax(logits_of(params, d["X_test"]), axis=-1) == d["y_test"], onehot_x.dtype)
+        per_class = xp.sum(hit[..., None] * onehot_x, axis=-2) / counts_x  # (R, c)
+        return {"class_acc": per_class, "test_acc": xp.mean(hit, axis=-1)}
 
     labels, class_acc, test_acc, train_acc = [], [], [], []
     for spec in losses:

@@ -60,7 +60,8 @@ def test_the_page_holds_every_summary_whole_and_reads_back():
     doc["claims"][0]["summary"] = long + "| end\nof it"
     out = rd.render_page(PAGE_BASE, doc)
     assert out.startswith("# Verdicts\n") and out.endswith("history\n") and "old full table" not in out
-    assert " ".join((long + "\\| end of it").split()) in out and "only if" in out and "source of gce18.thm1_uniform" in out
+    assert " ".join((long + "\\| end of it").split()) in out and "only if" in out
+    assert "source of gce18.thm1_uniform" in out
     assert rd.readme_verdicts(out, rd.PAGE_START, rd.PAGE_END) == {"gce18.thm1_uniform": "qualified",
                                                                     "xu22.hnm_isometry": "refuted"}
     back = rd.read_page(out)
@@ -168,7 +169,8 @@ def test_no_prose_states_counts_the_table_does_not():
     counts = rd.readme_counts(README)
     for text in (rd.prose(README), PAGE[:PAGE.find(rd.PAGE_START)]):
         for n, verdict in re.findall(r"\b(\d+) (proved|confirmed|qualified|refuted|inconclusive)\b", text):
-            assert int(n) == counts.get(verdict, 0), f"the prose says {n} {verdict}; the table has {counts.get(verdict, 0)}"
+            assert int(n) == counts.get(verdict, 0), \
+                f"the prose says {n} {verdict}; the table has {counts.get(verdict, 0)}"
 
 
 @pytest.mark.slow

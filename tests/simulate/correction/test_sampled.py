@@ -12,6 +12,7 @@ from simulate.correction.sampled import (
     random_population,
     uniform_family,
 )
+from simulate.engine.rng import generator
 from simulate.losses import get_loss
 from simulate.noise import TransitionMatrix, mnist_flips, random_transition, uniform_noise
 from simulate.populations import FiniteDistribution
@@ -70,7 +71,7 @@ def test_monte_carlo_agrees_with_exact_moments(setup, xp):
     base = get_loss("cce")
     for mix, stream in ((0.0, 1), (0.3, 2)):
         ex = backward_moments(dist, z, base, T, mix=mix)
-        mc = backward_mc(dist, z, base, T, 100_000, xp.random.default_rng(stream), xp, mix=mix, chunk=30_000)
+        mc = backward_mc(dist, z, base, T, 100_000, generator(xp, stream), xp, mix=mix, chunk=30_000)
         assert mc.n == 100_000
         assert mc.mean.agrees(ex.mean) and mc.clean.agrees(ex.clean_mean) and mc.difference.agrees(ex.bias)
         assert mc.variance.agrees(ex.variance) and mc.clean_variance.agrees(ex.clean_variance)

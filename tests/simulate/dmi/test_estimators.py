@@ -11,14 +11,15 @@ from scipy.special import gammaln
 
 from simulate.dmi import estimators as sd
 from simulate.dmi import populations as dp
-from simulate.engine.backend import to_host
+from simulate.engine.namespace import to_host
+from simulate.engine.rng import generator
 from simulate.noise import TransitionMatrix, as_transition, average_transition, boundary_noise, pair_flip, uniform_noise
 from simulate.populations import FiniteDistribution
 from theory import dmi as td
 
 
 def _gen(xp, seed):
-    return np.random.default_rng(seed) if xp is np else xp.random.default_rng(seed)
+    return generator(xp, seed)
 
 
 # ---------------------------------------------------------------- population quantities

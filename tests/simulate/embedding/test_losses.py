@@ -16,6 +16,15 @@ from simulate.embedding.losses import (
     squared_distances,
     triplet_loss,
 )
+from simulate.engine.namespace import to_host
+from simulate.engine.rng import generator
+
+#: why some embedding code runs on NumPy and CuPy but not on the array API standard's strict namespace (issue 58)
+SEMI_HARD_BITS = ("the semi-hard miner groups distances by their float bits (ndarray.view): the standard has no "
+                  "bit cast")
+PAIRS_AND_TRAINER = ("the pair sampler and the embedding trainer flatten with ravel, index some axes with integer "
+                     "arrays and scatter-add with a weighted bincount: not yet rewritten with the standard's take "
+                     "and reshape, and a scatter-add has no standard equivalent")
 
 
 @pytest.fixture
@@ -29,7 +38,7 @@ def batch():
 def test_distances_against_loop(batch, xp):
     E, _, D = batch
     Dx = pairwise_distances(xp.asarray(E))
-    Dx = Dx.get() if hasattr(Dx, "get") else Dx
+    Dx = to_host(Dx)
     for i in range(len(E)):
         for j in range(len(E)):
             assert Dx[i, j] == pytest.approx(np.sqrt(((E[i] - E[j]) ** 2).sum()), abs=1e-7)
@@ -123,7 +132,8 @@ def test_bad_input(call, match):
         call()
 
 
-@pytest.mark.parametrize("miner", ["random", "hard", "semi-hard", "batch-hard"])
+@pytest.mark.parametrize("miner", ["random", "hard", pytest.param("semi-hard", marks=pytest.mark.beyond_standard(
+    SEMI_HARD_BITS)), "batch-hard"])
 def test_stacked_mining_is_per_replica_mining(miner, xp):
     """simulate.embedding.losses.mine over a replica axis equals the single-batch miners replica by replica."""
     from simulate.embedding.losses import MINERS, batch_hard, mine, random_negatives
@@ -134,7 +144,7 @@ def test_stacked_mining_is_per_replica_mining(miner, xp):
     y = rng.integers(0, 3, (3, 12))
     y[2] = 0  # a single-class replica: skipped and counted
     D = np.sqrt(((E[:, :, None] - E[:, None]) ** 2).sum(-1))
-    kw = {"alpha": 0.5} if miner == "semi-hard" else {"rng": xp.random.default_rng(3)} if miner == "random" else {}
+    kw = {"alpha": 0.5} if miner == "semi-hard" else {"rng": generator(xp, 3)} if miner == "random" else {}
     r, a, p, n, skipped = (np.asarray(v.get() if hasattr(v, "get") and not isinstance(v, np.ndarray) else v)
                            for v in mine(xp.asarray(D), xp.asarray(y), miner, **kw))
     assert int(skipped) == (12 if miner == "batch-hard" else 12 * 11)
@@ -176,8 +186,7 @@ def test_normalize_zero_rows(xp):
     normalisation's gradient (g - e (e . g)) / norm is 0 there; without it a zero row raises."""
     Z = np.array([[0.0, 0.0], [3.0, 4.0], [1e-13, 0.0]])
     e, n = normalize(xp.asarray(Z), keep_zero=True, with_norms=True)
-    from simulate.engine.backend import to_host
-
+    from simulate.engine.namespace import to_host
     e, n = to_host(e), to_host(n)
     np.testing.assert_array_equal(e, [[0.0, 0.0], [0.6, 0.8], [1.0, 0.0]])
     assert np.isinf(n[0, 0]) and n[1, 0] == 5.0
@@ -188,11 +197,11 @@ def test_normalize_zero_rows(xp):
         normalize(xp.asarray(Z))
 
 
+@pytest.mark.beyond_standard(PAIRS_AND_TRAINER)
 def test_stacked_pairs_are_the_single_batch_pairs(xp):
     """sample_pairs over a replica axis: row r is sample_pairs(labels[r], m, rngs[r], modes[r]) exactly
     (same uniforms in the same order), whatever the mix of modes; host generators, labels on xp."""
-    from simulate.engine.backend import to_host
-
+    from simulate.engine.namespace import to_host
     rng = np.random.default_rng(21)
     yb = rng.integers(0, 4, (4, 37))
     yb[:, :3] = (0, 0, 1)

@@ -2,6 +2,7 @@ import numpy as np
 import pytest
 
 from simulate.engine.estimate import Estimate, RunningMoments, mc_mean, paired_difference, seed_summary
+from simulate.engine.rng import generator
 
 
 def test_merge_equals_one_pass():
@@ -36,7 +37,7 @@ def test_mc_mean_known_answer_and_bounded_chunks(xp):
         seen.append(m)
         return rng.random(m)
 
-    est = mc_mean(draw, 250_000, xp.random.default_rng(0), chunk=100_000)
+    est = mc_mean(draw, 250_000, generator(xp, 0), chunk=100_000)
     assert seen == [100_000, 100_000, 50_000]
     assert est.agrees(0.5)
     assert est.stderr == pytest.approx(np.sqrt(1 / 12 / 250_000), rel=0.02)

@@ -8,7 +8,7 @@ from paper_checks.papers.patrini17 import hessian as ph
 from paper_checks.papers.patrini17 import hessian_study as hst
 from paper_checks.registry import load
 from paper_checks.run.runner import run_claim
-from simulate.engine.backend import get_backend
+from simulate.engine.devices import get_backend
 from simulate.noise import TransitionMatrix
 from theory import hessian as th
 
