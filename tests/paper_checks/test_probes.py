@@ -170,8 +170,9 @@ def test_fuzz_time_limit_options():
     short line: never an exception of another type, never a huge or infinite number."""
     import argparse
 
-    from paper_checks.commands.arguments import timeout_arg
-    from paper_checks.pytest_plugin import _timeout as claims_timeout
+    from paper_checks.commands.arguments import limit_arg, timeout_arg
+
+    claims_timeout = limit_arg("--claims-timeout")  # the plugin's --claims-timeout reads the one parser
 
     for text in _fuzz_texts(35, 300):
         for parse in (timeout_arg, claims_timeout):
