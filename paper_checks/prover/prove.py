@@ -133,6 +133,8 @@ class _State:
     start_work: float = 0.0  # the meter when the proof began
     sizes: dict[tuple[int, int, int], int] = field(default_factory=dict)  # nodes of each conjunct (_nodes)
     counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, closed, proofs
+    stopped: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # closures stopped: (piece, conjunct)
+    stopped_note: dict[str, int] = field(default_factory=dict)  # each stopped closure's note, by its index in notes
 
     def count(self, name: str, spent: float, closed: bool, piece: bool = False) -> None:
         """One call of closure ``name``: ``spent`` work units, and whether it closed a box (``piece``: a conjunct)."""
@@ -279,9 +281,20 @@ def _nodes(st: _State, i: int, j: int, expr: Any) -> int:
 
 
 def _overran(st: _State, method: Method, i: int, j: int) -> None:
-    """Note a step stopped at the time limit (the proof then ends ``undecided``, the step named)."""
+    """Note a step stopped at its share of the work budget (the proof then ends ``undecided``, the step named): one
+    note a closure, counting its conjuncts (a budget spent stops the same closure on every piece after it: 168 notes
+    of one line each for ``gce18.eq7_bounds`` at 2 units)."""
     st.stage = st.overran = f"the closure {method.name} on piece {i}, conjunct {j}"
-    st.notes.append(f"{st.stage} did not finish within the work budget: it was stopped")
+    where = st.stopped.setdefault(method.name, [])
+    where.append((i, j))
+    if len(where) == 1:
+        st.stopped_note[method.name] = len(st.notes)
+        st.notes.append(f"{st.stage} did not finish within the work budget: it was stopped")
+        return
+    (i0, j0) = where[0]
+    st.notes[st.stopped_note[method.name]] = (
+        f"the closure {method.name} did not finish within the work budget on {len(where)} conjuncts (from piece {i0}, "
+        f"conjunct {j0} to piece {i}, conjunct {j}): it was stopped on each")
 
 
 def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
