@@ -10,6 +10,7 @@ import sympy
 from paper_checks import registry
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import exact_point, initial_box, pieces
+from paper_checks.prover.charts import chart
 from paper_checks.prover.trace import (
     Untraceable,
     compile_expr,
@@ -148,7 +149,7 @@ def test_a_comparison_in_the_margins_code_is_decided_on_the_domain():
 def test_catalogue_margins_are_traced(claim_id):
     """Every catalogue claim that declares a domain is traced on symbols (its last piece, where the simplex
     coordinates are eliminated last), and its enclosure holds the exact value at a point of the piece."""
-    space = registry.load()[claim_id].space()
+    space, _, _ = chart(registry.load()[claim_id].space())  # a half-line or the line onto a box, as prove() does
     pc = pieces(space)[-1]
     t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
     box = initial_box(space, coords)
