@@ -276,6 +276,9 @@ def metitarski_table(directory: str, sample: int, seed: int, seconds: float, unb
 
 
 def main() -> None:
+    from paper_checks.__main__ import fix_hash_seed
+
+    fix_hash_seed()  # the command line's one hash seed (PAPER_CHECKS_HASH_SEED=keep measures the interpreter's own)
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=20.0, help="time limit of the prover per case")
