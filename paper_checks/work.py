@@ -307,6 +307,26 @@ def net_for(units: float) -> float:
 
 
 
+def left_open() -> str | None:
+    """What this thread's meter still holds with no block of it open (limits, counted blocks, its profile function),
+    or None: a block whose generator was never closed leaves it, and a stale limit then fires in a later, unrelated
+    computation with its own error. Tests check it after each test (``tests/conftest.py``)."""
+    st = _state
+    held_open = [f"{len(st.limits)} limit(s)" if st.limits else "", f"{st.counting} counted block(s)" if st.counting
+                 else "", "its profile function" if sys.getprofile() is _tick else ""]
+    return ", ".join(h for h in held_open if h) or None
+
+
+def reset() -> None:
+    """Empty this thread's meter of what :func:`left_open` names (a test's teardown); the count is kept."""
+    st = _state
+    st.limits.clear()
+    st.stop, st.counting, st.depth = _NEVER, 0, 0
+    if sys.getprofile() is _tick:
+        sys.setprofile(st.previous)
+    st.running, st.previous = False, None
+
+
 def uncount(calls: int) -> None:
     """Take back ``calls`` counted (work that is no proof's: :func:`paper_checks.prover.outset.warm_up`)."""
     _state.calls -= calls

@@ -81,10 +81,8 @@ ALARM_GRACE = 0.75
 #: quiet 2-core laptop spends it in about three quarters of that time, so that there the budget decides and the
 #: wall-clock net fires only on a slower or busier machine (and says so)
 WORK_PER_SECOND = 0.75
-#: one closure's step on one box may run for this share of the time left (at least :data:`BOX_STEP_MIN_SECONDS`);
-#: one that runs past it closes nothing on that box, which is split. Unbounded, one step's SymPy work on the second
-#: box of a weighted Pinsker bound in three coordinates took 7 s of an 8 s limit, and a false neighbour's box
-#: centre, negative, was never probed
+#: one closure's step on one box may spend this share of the work left (at least :data:`BOX_STEP_MIN_SECONDS`), then
+#: the box is split (unbounded, one step on a weighted Pinsker bound's second box took 7 s of an 8 s limit)
 BOX_STEP_SHARE = 0.25
 BOX_STEP_MIN_SECONDS = 0.5
 #: work charged per node of the conjunct for one interval step on a box (its centre probed, a closure of bounded cost):
@@ -133,8 +131,7 @@ class _State:
     start_work: float = 0.0  # the meter when the proof began
     sizes: dict[tuple[int, int, int], int] = field(default_factory=dict)  # nodes of each conjunct (_nodes)
     counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, closed, proofs
-    stopped: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # closures stopped: (piece, conjunct)
-    stopped_note: dict[str, int] = field(default_factory=dict)  # each stopped closure's note, by its index in notes
+    stopped: dict[str, tuple[int, str, int]] = field(default_factory=dict)  # closure -> (its note, first, how many)
 
     def count(self, name: str, spent: float, closed: bool, piece: bool = False) -> None:
         """One call of closure ``name``: ``spent`` work units, and whether it closed a box (``piece``: a conjunct)."""
@@ -281,20 +278,13 @@ def _nodes(st: _State, i: int, j: int, expr: Any) -> int:
 
 
 def _overran(st: _State, method: Method, i: int, j: int) -> None:
-    """Note a step stopped at its share of the work budget (the proof then ends ``undecided``, the step named): one
-    note a closure, counting its conjuncts (a budget spent stops the same closure on every piece after it: 168 notes
-    of one line each for ``gce18.eq7_bounds`` at 2 units)."""
+    """Note a step stopped at its share of the work budget (the proof then ends ``undecided``, the step named), one
+    note a closure counting its conjuncts (168 one-line notes for ``gce18.eq7_bounds`` at 2 units before)."""
     st.stage = st.overran = f"the closure {method.name} on piece {i}, conjunct {j}"
-    where = st.stopped.setdefault(method.name, [])
-    where.append((i, j))
-    if len(where) == 1:
-        st.stopped_note[method.name] = len(st.notes)
-        st.notes.append(f"{st.stage} did not finish within the work budget: it was stopped")
-        return
-    (i0, j0) = where[0]
-    st.notes[st.stopped_note[method.name]] = (
-        f"the closure {method.name} did not finish within the work budget on {len(where)} conjuncts (from piece {i0}, "
-        f"conjunct {j0} to piece {i}, conjunct {j}): it was stopped on each")
+    at, first, n = st.stopped.setdefault(method.name, (len(st.notes), st.stage, 0))
+    st.stopped[method.name] = (at, first, n + 1)
+    st.notes[at:at + (n > 0)] = [f"{first} did not finish within the work budget: it was stopped" if not n else
+                                 f"{first} and {n} more conjuncts did not finish within the work budget: each stopped"]
 
 
 def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
