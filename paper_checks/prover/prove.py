@@ -71,15 +71,13 @@ SWEEP_AFTER = (0.2, 0.6)
 FIRST_SWEEP_SPAN = 3 / 7
 #: the second sweep runs only where the open volume is still above this share of what it was after the first
 STALLED = 0.5
-#: the most boxes one proof processes whatever its budget: what it holds (open boxes, closed boxes' records)
-#: grows by at most two entries a box, so memory stays bounded for any budget and time limit
+#: the most boxes one proof processes whatever its budget (it holds two entries a box at most: memory stays bounded)
 MAX_BOXES = 2_000_000
 #: work units past its budget (and seconds past its wall-clock net) at which the prover stops a step that cannot
 #: stop itself (then what is left is reported without the SymPy work of :mod:`paper_checks.prover.gather`)
 ALARM_GRACE = 0.75
-#: the work budget (units of :mod:`paper_checks.work`) of a proof given only ``seconds``, per second: a
-#: quiet 2-core laptop spends it in about three quarters of that time, so that there the budget decides and the
-#: wall-clock net fires only on a slower or busier machine (and says so)
+#: the work budget (units of :mod:`paper_checks.work`) of a proof given only ``seconds``, per second: the budget
+#: decides on a quiet 2-core laptop, and the wall-clock net fires only on a slower or busier machine (and says so)
 WORK_PER_SECOND = 0.75
 #: one closure's step on one box may spend this share of the work left (at least :data:`BOX_STEP_MIN_SECONDS`), then
 #: the box is split (unbounded, one step on a weighted Pinsker bound's second box took 7 s of an 8 s limit)
