@@ -307,6 +307,31 @@ def net_for(units: float) -> float:
 
 
 
+#: the largest work budget or limit, in units: about eleven days of work
+MAX_UNITS = 1_000_000.0
+
+
+def units(name: str, v: Any) -> float:
+    """``v`` as a work budget or limit, the package's one rule: a real number (never a ``bool`` or a string) of
+    units, ``0 < v <=`` :data:`MAX_UNITS` (compared before any conversion: ``10**400`` is refused, not an
+    ``OverflowError``); a one-line ``TypeError``/``ValueError`` naming ``name`` otherwise."""
+    import math
+    import numbers
+
+    from theory.validators import quoted
+
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a number of work units, got {type(v).__name__} {quoted(v, 80)}")
+    try:
+        ok = 0 < v <= MAX_UNITS
+    except (TypeError, ValueError, ArithmeticError):
+        ok = False
+    if not ok or not math.isfinite(float(v)):
+        raise ValueError(f"{name} must be a finite, positive number of work units up to {MAX_UNITS:g}, got "
+                         f"{quoted(v, 80)}")
+    return float(v)
+
+
 def left_open() -> str | None:
     """What this thread's meter still holds with no block of it open (limits, counted blocks, its profile function),
     or None: a block whose generator was never closed leaves it, and a stale limit then fires in a later, unrelated
@@ -385,12 +410,22 @@ def fresh() -> Iterator[None]:
     random generators (``sympy.core.random``: the order in which its assumptions are asked) seeded, and handed back
     as they were after the block. A loss trial starts so (a warm cache made a cell's work half of what it was cold:
     a cell near its limit was decided in one test and past its limit in the next)."""
-    from sympy.core import random as sympy_random
     from sympy.core.cache import clear_cache
 
     clear_cache()
     for empty in (*_FORGETTERS, *(c.cache_clear for c in _library_caches())):
         empty()
+    with seeded():
+        yield
+
+
+@contextmanager
+def seeded() -> Iterator[None]:
+    """SymPy's own random generators (``sympy.core.random``: the order in which its assumptions are asked, random
+    bases of its primality tests) seeded the same in the block, and handed back as they were after it: seeded from the
+    system at import, they made the same computation's count of work differ by a few hundred calls."""
+    from sympy.core import random as sympy_random
+
     rngs = (sympy_random.rng, sympy_random._assumptions_rng)
     states = [r.getstate() for r in rngs]
     sympy_random.seed(0)
@@ -399,4 +434,24 @@ def fresh() -> Iterator[None]:
     finally:
         for r, st in zip(rngs, states):
             r.setstate(st)
+
+
+#: the set-ups :func:`warm_once` has run in this process
+_WARMED: set[str] = set()
+
+
+def warm_once(name: str, run: Callable[[], Any]) -> None:
+    """Run ``run`` once in this process (the set-up called ``name``), from the same memory (:func:`fresh`), and take
+    back what it counted: a process's first computation otherwise counts SymPy's lazy imports and first tables (the
+    first loss trial of a process cost ten times the same trial after it: cce's class sum 507,000 calls, then
+    44,000), so that a count depended on what a worker process ran first."""
+    if name in _WARMED:
+        return
+    _WARMED.add(name)
+    before = calls()
+    try:
+        with fresh():
+            run()
+    finally:
+        uncount(calls() - before)
 

@@ -125,7 +125,7 @@ def timeout_from_args(args: Any, precision: str | None = None) -> float | None:
 
 def prove_work_arg(text: str) -> float:
     """argparse type of ``--prove-work``: a finite, positive number of work units (the prover's door's rule)."""
-    from paper_checks.prover.inputs import work_units  # lazy: the pytest plugin imports this module
+    from paper_checks.work import units as work_units  # lazy: the pytest plugin imports this module
 
     try:
         return work_units("--prove-work", float(text))

@@ -22,6 +22,7 @@ import sympy
 
 from paper_checks.deadline import limit_seconds
 from paper_checks.search.params import SearchSpace
+from paper_checks.work import units as work_units
 from theory.expressions import parse_formula, parse_number
 from theory.validators import quoted
 
@@ -50,25 +51,6 @@ def seconds(name: str, v: Any) -> float:
     return limit_seconds(name, v)
 
 
-#: the largest work budget (units of :mod:`paper_checks.work`): about eleven days of work
-MAX_WORK = 1_000_000.0
-
-
-def work_units(name: str, v: Any) -> float:
-    """``v`` as a work budget: a real number (never a ``bool`` or a string) of units, ``0 < v <=``
-    :data:`MAX_WORK` (compared before any conversion: ``10**400`` is refused, not an ``OverflowError``)."""
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name} must be a number of work units, got {type(v).__name__} {_quote(v)}")
-    try:
-        ok = 0 < v <= MAX_WORK
-    except (TypeError, ValueError, ArithmeticError):
-        ok = False
-    if not ok or not math.isfinite(float(v)):
-        raise ValueError(f"{name} must be a finite, positive number of work units up to {MAX_WORK:g}, got "
-                         f"{_quote(v)}")
-    return float(v)
-
-
 def budget_and_time(budget: Any, secs: Any, search_first: Any = 0, seed: Any = 0,
                     shrink_evals: Any = 0) -> tuple[int, float | None]:
     """``budget`` and ``secs`` checked (at least one box; finite, positive seconds, or ``None``: no wall-clock
@@ -86,9 +68,9 @@ def budget_and_time(budget: Any, secs: Any, search_first: Any = 0, seed: Any = 0
 def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: Any,
                     shrink_evals: Any, work: Any = None) -> tuple[int, float | None, float]:
     """The checked arguments of :func:`~paper_checks.prover.prove.prove`: a :class:`SearchSpace` with an
-    exact margin, and the rest by :func:`budget_and_time` and :func:`work_units`; returns the budget, the seconds
-    (the wall-clock net) and the work budget (``None``: :data:`~paper_checks.prover.prove.WORK_PER_SECOND` times
-    the seconds)."""
+    exact margin, and the rest by :func:`budget_and_time` and :func:`paper_checks.work.units`; returns the budget,
+    the seconds (the wall-clock net) and the work budget (``None``: :data:`~paper_checks.prover.prove.WORK_PER_SECOND`
+    times the seconds)."""
     if not isinstance(sp, SearchSpace):
         raise TypeError(f"prove: space must be a SearchSpace, got {type(sp).__name__} {_quote(sp)}")
     if sp.exact_margin is None:

@@ -26,22 +26,13 @@ def net_text(seconds: float | None) -> str:
 
 @contextlib.contextmanager
 def fixed_random(top: bool = True) -> Iterator[None]:
-    """SymPy's own random generators (``sympy.core.random``: the order in which its assumptions are asked, random
-    bases of its primality tests) seeded the same in every proof, and handed back as they were: seeded from the
-    system at import, they made a proof's work differ from run to run by a few hundred calls."""
+    """SymPy's own random generators seeded the same in every top-level proof (:func:`paper_checks.work.seeded`): a
+    sub-proof (``top`` false) runs on in its proof's."""
     if not top:
         yield
         return
-    from sympy.core import random as sympy_random
-
-    rngs = (sympy_random.rng, sympy_random._assumptions_rng)
-    states = [r.getstate() for r in rngs]
-    sympy_random.seed(0)
-    try:
+    with work.seeded():
         yield
-    finally:
-        for r, s in zip(rngs, states):
-            r.setstate(s)
 
 
 def forget() -> None:

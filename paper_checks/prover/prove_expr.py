@@ -64,7 +64,7 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
     if work is None:
         work = WORK_PER_SECOND * float(seconds)
-    work = inputs.work_units("prove_expr: work", work)
+    work = meter.units("prove_expr: work", work)
     top = not inside()
     with meter.metered(), fixed_random(top):
         if top:

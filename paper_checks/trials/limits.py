@@ -47,25 +47,6 @@ class OutOfWork(TimedOut):
         self.seconds = self.units = units
 
 
-def work_units(name: str, v: Any) -> float:
-    """``v`` as a work limit: a finite number of units above 0 (never a ``bool`` or a string); a one-line
-    ``TypeError``/``ValueError`` naming ``name`` otherwise."""
-    import math
-    import numbers
-
-    from theory.validators import quoted
-
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name} must be a number of work units, got {type(v).__name__} {quoted(v)}")
-    try:
-        f = float(v)
-    except OverflowError:
-        f = math.inf
-    if not (math.isfinite(f) and f > 0):
-        raise ValueError(f"{name} must be a finite, positive number of work units, got {quoted(v)}")
-    return f
-
-
 @contextmanager
 def cell_limit(timeout: float | None = DEFAULT_TIMEOUT, units: float = CELL_WORK) -> Iterator[None]:
     """One property's limits: ``units`` of work (raises :class:`OutOfWork`), inside a wall-clock net of ``timeout``

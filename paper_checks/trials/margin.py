@@ -68,7 +68,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from paper_checks.deadline import TimedOut, limit_seconds
-from paper_checks.trials.limits import CELL_WORK, cell_limit, stopped, undecided_reason, work_units
+from paper_checks.trials.limits import CELL_WORK, cell_limit, stopped, undecided_reason
 from paper_checks.trials.margin_properties import (
     NOISY_SETTINGS,
     MarginContext,
@@ -81,7 +81,7 @@ from paper_checks.trials.margin_properties import (
     symmetric,
     unbiased_convex,
 )
-from paper_checks.work import fresh
+from paper_checks.work import fresh, units, warm_once
 from theory.margin import PARAMETERS, ZOO, MarginLoss, margin_loss, parse_margin_expression
 from theory.real_line import Undecided
 
@@ -151,30 +151,15 @@ def trial(loss: MarginLoss | str, time_limit_s: float | None = TIME_LIMIT, work:
     if isinstance(loss, str):
         loss = margin_loss(loss)  # a zoo name (or alias) first, then a formula in v
     time_limit_s = None if time_limit_s is None else limit_seconds("time_limit_s", time_limit_s)
-    work = work_units("work", work)
+    work = units("work", work)
     _warm_up()
     with fresh():  # from the same memory wherever it runs: a cell's count of work does not depend on what ran before
         return _trial(loss, time_limit_s, work)
 
 
-_WARM = [False]
-
-
 def _warm_up() -> None:
-    """The process's one-time set-up before its first margin trial, not counted (see
-    :func:`paper_checks.trials.simplex._warm_up`): SymPy's lazy imports would count in the first trial only."""
-    if _WARM[0]:
-        return
-    _WARM[0] = True
-    from paper_checks import work as meter
-
-    before = meter.calls()
-    try:
-        with fresh():
-            for name in ("hinge", "logistic"):
-                _trial(margin_loss(name), None, CELL_WORK)
-    finally:
-        meter.uncount(meter.calls() - before)
+    """The process's one-time set-up before its first margin trial, uncounted (:func:`paper_checks.work.warm_once`)."""
+    warm_once("margin trials", lambda: [_trial(margin_loss(name), None, CELL_WORK) for name in ("hinge", "logistic")])
 
 
 def _trial(loss: MarginLoss, time_limit_s: float | None, work: float) -> MarginTrial:

@@ -91,7 +91,7 @@ from paper_checks.deadline import TimedOut, limit_seconds
 from paper_checks.jsonable import jsonable
 from paper_checks.trials import continuity, normalized
 from paper_checks.trials.asymmetry import asymmetric, noisy_minimiser
-from paper_checks.trials.limits import CELL_WORK, DEFAULT_TIMEOUT, cell_limit, stopped, undecided_reason, work_units
+from paper_checks.trials.limits import CELL_WORK, DEFAULT_TIMEOUT, cell_limit, stopped, undecided_reason
 from paper_checks.trials.minimiser import (
     label_minimiser,
     separable_asymmetric,
@@ -112,7 +112,7 @@ from paper_checks.trials.properties import (
     symmetric,
     weight,
 )
-from paper_checks.work import fresh
+from paper_checks.work import fresh, units, warm_once
 from theory.losses import LossDefinition, P
 
 __all__ = ["C", "DEFAULT_TIMEOUT", "ETA", "NOISE", "P", "PROPERTIES", "LossTrial", "Property", "markdown_table",
@@ -174,7 +174,7 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
     computed.
     """
     timeout = None if timeout is None else limit_seconds("timeout", timeout)
-    work = work_units("work", work)
+    work = units("work", work)
     if precision not in PRECISION_SETTINGS:
         raise ValueError(f"unknown precision {precision!r}; choose one of {', '.join(PRECISION_SETTINGS)}")
     cs = sorted(set(int(c) for c in cs))
@@ -186,27 +186,12 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
         return _trial(loss, cs, cfg, timeout, work)
 
 
-_WARM = [False]
-
-
 def _warm_up() -> None:
-    """The process's one-time set-up, done before its first trial and not counted (as the prover's
-    :func:`~paper_checks.prover.outset.warm_up`): SymPy's lazy imports and first tables. Counted, they made the first
-    trial of a process cost ten times the work of the same trial after it (cce's class sum: 507,000 calls, then
-    44,000), so that a cell's work depended on which trial a worker process ran first."""
-    if _WARM[0]:
-        return
-    _WARM[0] = True
-    from paper_checks import work as meter
+    """The process's one-time set-up before its first trial, not counted (:func:`paper_checks.work.warm_once`)."""
     from theory.losses import parse_spec
 
-    before = meter.calls()
-    try:
-        with fresh():
-            for spec in ("cce", "gce", "mae"):
-                _trial(parse_spec(spec), [2], PRECISION_SETTINGS["quick"], None, CELL_WORK)
-    finally:
-        meter.uncount(meter.calls() - before)
+    warm_once("loss trials", lambda: [_trial(parse_spec(spec), [2], PRECISION_SETTINGS["quick"], None, CELL_WORK)
+                                      for spec in ("cce", "gce", "mae")])
 
 
 def _trial(loss: LossDefinition, cs: list[int], cfg: dict[str, Any], timeout: float | None,
