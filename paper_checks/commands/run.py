@@ -26,6 +26,8 @@ from paper_checks.commands.common import (
 from paper_checks.registry import select
 from paper_checks.run import runner
 from paper_checks.run.isolation import stop_status
+from paper_checks.run.live import LiveTable
+from paper_checks.run.timings import known_timings
 from simulate.engine.backend import get_backend
 
 
@@ -43,16 +45,21 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     complete, status = True, 0
     share = figdata.sharing() if args.figures else contextlib.nullcontext()
-    with share, _progress(args, claims) as bar:  # with --figures the figures reuse the data their claims computed
+    timings = known_timings(args.json if args.json is not None else args.out / "report.json", args.precision)
+    with share, _live(args, claims, timings) as live:  # with --figures the figures reuse the data their claims computed
+        live.open()
         try:
-            results = _run_scheduled(args, claims, backend, bar)
+            results = _run_scheduled(args, claims, backend, live, timings)
         except runner.Interrupted as stop:
             results, complete, status = stop.results, False, 128 + stop.signum
         if complete and args.figures:
+            live.finishing()
             try:
-                _draw_figures(results, args, bar, backend.name)
+                _draw_figures(results, args, live.bar, backend.name)
             except KeyboardInterrupt as exc:  # the claims are done: keep them, without the remaining figures
                 status = stop_status(exc)
+        if complete:  # the table's closing counts; a stopped run says so in one line on stderr instead
+            live.close()
     prov = report.provenance(backend=backend.name, seed=args.seed, precision=args.precision,
                              wall_seconds=time.perf_counter() - t0, started=started,
                              argv=["python -m paper_checks", *sys.argv[1:]] if sys.argv else None)
@@ -89,18 +96,17 @@ def _write_and_tell(doc: dict, args: argparse.Namespace, formats: list[str], res
         print(f"interrupted while drawing figures; the report of all {len(results)} claims is in "
               f"{', '.join(map(str, written))}", file=sys.stderr)
         return stopped
-    print(report.table(results))
     print("wrote " + ", ".join(map(str, written)))
     return 0 if all(r.matches for r in results) else 1
 
 
-def _progress(args: argparse.Namespace, claims: list) -> Any:
-    """The run's one progress bar (stderr): the claims, then the figures they draw (``--figures``)."""
-    from tqdm import tqdm
-
+def _live(args: argparse.Namespace, claims: list, timings: dict[str, float]) -> LiveTable:
+    """The run's verdict lines as they come (stdout) and its one progress bar (stderr, where it is a terminal):
+    the claims, then the figures they draw (``--figures``); the ETA from ``timings``."""
     figures = len(_figure_names(claims)) if args.figures else 0
-    return tqdm(total=len(claims) + figures, desc="claims" + (" and figures" if figures else ""), unit="step",
-                disable=args.quiet, leave=False)
+    jobs = args.jobs or getattr(args, "dask_local", None) or runner.default_jobs()
+    return LiveTable(claims, timings, jobs, steps=len(claims) + figures, show_bar=not args.quiet,
+                     desc="claims" + (" and figures" if figures else ""))
 
 
 def _figure_names(items: list) -> list[str]:
@@ -113,14 +119,15 @@ def _figure_names(items: list) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _run_scheduled(args: argparse.Namespace, claims: list, backend: object, bar: Any = None) -> list:
-    """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, longest first by the last report."""
-    last = runner.last_timings(args.json if args.json is not None else args.out / "report.json")
+def _run_scheduled(args: argparse.Namespace, claims: list, backend: object, live: LiveTable,
+                   timings: dict[str, float]) -> list:
+    """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, in the order of ``timings``
+    (:func:`paper_checks.run.timings.schedule`), each verdict line printed as it comes."""
     try:
         with executor_from_args(args) as (executor, jobs):
             return runner.run_all(claims, args.precision, args.seed, backend, show_progress=not args.quiet,
-                                  jobs=jobs, executor=executor, timings=last, timeout=timeout_from_args(args),
-                                  isolate=True, bar=bar)
+                                  jobs=jobs, executor=executor, timings=timings, timeout=timeout_from_args(args),
+                                  isolate=True, bar=live.bar, on_result=live.add)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 
