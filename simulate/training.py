@@ -99,6 +99,7 @@ class Optimizer:
         self.t_rep: np.ndarray | None = None  # per-replica step counts, once a step has left replicas out
         self.m = {k: xp.zeros_like(v) for k, v in params.items()}
         self.v = {k: xp.zeros_like(v) for k, v in params.items()} if config.optimizer == "adam" else None
+        self._work: dict[str, tuple[Any, Any]] = {}  # Adam's scratch arrays, per parameter
 
     def step(self, params: Params, grads: Params, live: np.ndarray | None = None) -> None:
         """One update. ``live`` (host bool (R,)), for parameters with a leading replica axis: only those
@@ -130,13 +131,38 @@ class Optimizer:
         assert self.v is not None
         xp = namespace_of(params["W0"])
         for k, g in grads.items():
-            m = self.m[k]
+            # the same operations in the same order as m = b1 m + (1-b1) g, v = b2 v + (1-b2) g^2,
+            # theta -= (lr/c1) m / (sqrt(v/c2) + eps), written into two scratch arrays: the same bits,
+            # a third fewer passes over memory (the update is a sixth of a small network's training)
+            m, v = self.m[k], self.v[k]
+            if not is_host(xp):  # the standard has no ``out=``: the same operations, in the same order
+                m *= b1
+                m += g * (1.0 - b1)
+                v *= b2
+                v += (g * g) * (1.0 - b2)
+                params[k] -= (m * (cfg.lr / c1)) / (xp.sqrt(v / c2) + cfg.eps)
+                continue
+            a, b = self._scratch(k, g, xp)
             m *= b1
-            m += (1.0 - b1) * g
-            v = self.v[k]
+            xp.multiply(g, 1.0 - b1, out=a)
+            m += a
             v *= b2
-            v += (1.0 - b2) * (g * g)
-            params[k] -= (cfg.lr / c1) * m / (xp.sqrt(v / c2) + cfg.eps)
+            xp.multiply(g, g, out=a)
+            a *= 1.0 - b2
+            v += a
+            xp.divide(v, c2, out=a)
+            xp.sqrt(a, out=a)
+            a += cfg.eps
+            xp.multiply(m, cfg.lr / c1, out=b)
+            b /= a
+            params[k] -= b
+
+    def _scratch(self, k: str, like: Any, xp: Any) -> tuple[Any, Any]:
+        """Two work arrays shaped and typed as parameter ``k``'s moments (made once)."""
+        got = self._work.get(k)
+        if got is None or got[0].shape != self.m[k].shape or got[0].dtype != self.m[k].dtype:
+            got = self._work[k] = (xp.empty_like(self.m[k]), xp.empty_like(self.m[k]))
+        return got
 
     def _masked_step(self, params: Params, grads: Params, live: np.ndarray) -> None:
         """:meth:`step` for the replicas ``live`` only, with per-replica bias corrections."""

@@ -27,6 +27,8 @@ from paper_checks.precisions import PRECISIONS, RECORDED_AT
 from paper_checks.registry import select
 from paper_checks.run import runner
 from paper_checks.run.isolation import stop_status
+from paper_checks.run.live import LiveTable
+from paper_checks.run.timings import known_timings
 from simulate.engine.devices import get_backend
 
 
@@ -44,16 +46,21 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     complete, status = True, 0
     share = figdata.sharing() if args.figures else contextlib.nullcontext()
-    with share, _progress(args, claims) as bar:  # with --figures the figures reuse the data their claims computed
+    timings = _timings(args, claims)
+    with share, _live(args, claims, timings) as live:  # with --figures the figures reuse the data their claims computed
+        live.open()
         try:
-            results = _run_scheduled(args, claims, backend, bar)
+            results = _run_scheduled(args, claims, backend, live, timings)
         except runner.Interrupted as stop:
             results, complete, status = stop.results, False, 128 + stop.signum
         if complete and args.figures:
+            live.finishing()
             try:
-                _draw_figures(results, args, bar, backend.name)
+                _draw_figures(results, args, live.bar, backend.name)
             except KeyboardInterrupt as exc:  # the claims are done: keep them, without the remaining figures
                 status = stop_status(exc)
+        if complete:  # the table's closing counts; a stopped run says so in one line on stderr instead
+            live.close()
     precision = report_precision(claims, args.precision)
     prov = report.provenance(backend=backend.name, seed=args.seed, precision=precision,
                              wall_seconds=time.perf_counter() - t0, started=started,
@@ -91,18 +98,17 @@ def _write_and_tell(doc: dict, args: argparse.Namespace, formats: list[str], res
         print(f"interrupted while drawing figures; the report of all {len(results)} claims is in "
               f"{', '.join(map(str, written))}", file=sys.stderr)
         return stopped
-    print(report.table(results))
     print("wrote " + ", ".join(map(str, written)))
     return 0 if all(r.matches for r in results) else 1
 
 
-def _progress(args: argparse.Namespace, claims: list) -> Any:
-    """The run's one progress bar (stderr): the claims, then the figures they draw (``--figures``)."""
-    from tqdm import tqdm
-
+def _live(args: argparse.Namespace, claims: list, timings: dict[str, float]) -> LiveTable:
+    """The run's verdict lines as they come (stdout) and its one progress bar (stderr, where it is a terminal):
+    the claims, then the figures they draw (``--figures``); the ETA from ``timings``."""
     figures = len(_figure_names(claims)) if args.figures else 0
-    return tqdm(total=len(claims) + figures, desc="claims" + (" and figures" if figures else ""), unit="step",
-                disable=args.quiet, leave=False)
+    jobs = args.jobs or getattr(args, "dask_local", None) or runner.default_jobs()
+    return LiveTable(claims, timings, jobs, steps=len(claims) + figures, show_bar=not args.quiet,
+                     desc="claims" + (" and figures" if figures else ""))
 
 
 def _figure_names(items: list) -> list[str]:
@@ -132,19 +138,31 @@ def report_precision(claims: list, precision: str | None) -> str:
     return next(iter(groups)) if len(groups) == 1 else "as recorded"
 
 
-def _run_scheduled(args: argparse.Namespace, claims: list, backend: object, bar: Any = None) -> list:
-    """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, longest first by the last report, each
-    at ``--precision`` or at its recorded precision (:func:`precision_groups`); results in the claims' order."""
-    last = runner.last_timings(args.json if args.json is not None else args.out / "report.json")
+def _timings(args: argparse.Namespace, claims: list) -> dict[str, float]:
+    """Each claim's seconds at the precision it runs at (:func:`precision_groups`): shipped, or this machine's from
+    the earlier report (:func:`paper_checks.run.timings.known_timings`)."""
+    path = args.json if args.json is not None else args.out / "report.json"
+    out: dict[str, float] = {}
+    for precision, group in precision_groups(claims, args.precision).items():
+        known = known_timings(path, precision)
+        out.update((c.id, known[c.id]) for c in group if c.id in known)
+    return out
+
+
+def _run_scheduled(args: argparse.Namespace, claims: list, backend: object, live: LiveTable,
+                   timings: dict[str, float]) -> list:
+    """Run ``claims`` where ``--jobs``/``--scheduler``/``--dask-local`` say, in the order of ``timings``
+    (:func:`paper_checks.run.timings.schedule`), each at ``--precision`` or at its recorded precision
+    (:func:`precision_groups`), each verdict line printed as it comes; results in the claims' order."""
     done: dict[str, Any] = {}
     try:
         with executor_from_args(args) as (executor, jobs):
             for precision, group in precision_groups(claims, args.precision).items():
                 try:
                     got = runner.run_all(group, precision, args.seed, backend, show_progress=not args.quiet,
-                                         jobs=jobs, executor=executor, timings=last,
-                                         timeout=timeout_from_args(args, precision), isolate=True, bar=bar,
-                                         memory=args.memory)
+                                         jobs=jobs, executor=executor, timings=timings,
+                                         timeout=timeout_from_args(args, precision), isolate=True, bar=live.bar,
+                                         memory=args.memory, on_result=live.add)
                 except runner.Interrupted as stop:  # the groups that finished are kept with the stopped one's
                     stop.results = [*done.values(), *stop.results]
                     raise

@@ -3,9 +3,10 @@
 Claims are independent and each draws from its own stream (docs/design.md, "Randomness"), so
 they may run anywhere and in any order: serially in this process (``jobs=1``), on a pool
 of ``jobs`` worker processes of this machine, or on any :class:`concurrent.futures.Executor`
-(:func:`executor_from_args` builds a Dask cluster's). Longest claims start first, results
-come back in the claims' own order, and the report is the same for any of these apart
-from the timings. A check that raises, runs past its time limit, calls ``sys.exit``/``os._exit`` or
+(:func:`executor_from_args` builds a Dask cluster's). A few cheap claims start first (verdicts within
+seconds), then the longest (:func:`paper_checks.run.timings.schedule`); each result is handed to ``on_result``
+as it comes, the results are returned in the claims' own order, and the report is the same for any of these
+apart from the timings. A check that raises, runs past its time limit, calls ``sys.exit``/``os._exit`` or
 whose worker process dies becomes that claim's ``error`` (the workers of
 :mod:`paper_checks.run.isolation`); an interrupt (Ctrl-C, SIGTERM, SIGHUP) ends the workers before it
 propagates, carrying the claims that finished.
@@ -28,12 +29,12 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 from paper_checks import figdata, stage
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
-from paper_checks.files import earlier_report
 from paper_checks.jsonable import jsonable
 from paper_checks.precisions import precision_note
 from paper_checks.registry import PAPERS, Claim, tagged_source
 from paper_checks.run.isolation import NOT_RAISED, Failure, describe, memory_error, run_pooled, stop_status
 from paper_checks.run.memory import worker_limit
+from paper_checks.run.timings import report_timings, schedule
 from paper_checks.search.params.domain import narrower
 from paper_checks.stage import timed_out_message
 from simulate.engine.blas import pinned_blas
@@ -167,7 +168,8 @@ class Interrupted(KeyboardInterrupt):
 def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend,
             show_progress: bool = True, *, jobs: int = 1, executor: Executor | None = None,
             timings: dict[str, float] | None = None, timeout: float | None = None,
-            isolate: bool | None = None, bar: Any = None, memory: int | str | None = "auto") -> list[Result]:
+            isolate: bool | None = None, bar: Any = None, memory: int | str | None = "auto",
+            on_result: Callable[[Result], None] | None = None) -> list[Result]:
     """Run ``claims`` with one progress bar on stderr; results in the claims' order.
 
     Parameters
@@ -177,8 +179,9 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     executor : any :class:`concurrent.futures.Executor` to run the claims on (a Dask
         cluster's ``Client.get_executor()``, a ``ProcessPoolExecutor``, ...). Its workers must
         be able to import this project. ``timeout`` is not enforced there.
-    timings : seconds per claim id from an earlier report (:func:`last_timings`): the
-        longest claims are started first, claims without a timing before all others.
+    timings : seconds per claim id (an earlier report's, :func:`last_timings`, or the shipped ones,
+        :func:`paper_checks.run.timings.known_timings`): the cheapest claims worth ``LEAD_SECONDS`` start
+        first, then those without a timing, then the rest longest first (:func:`~paper_checks.run.timings.schedule`).
     timeout : seconds per claim (``None``: no limit). A claim over it is that claim's ``error``
         ("timed out after N s"); the others run on. Implies ``isolate``.
     isolate : run the claims in worker processes even with ``jobs=1``, so that a check calling
@@ -191,6 +194,8 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
         processes of this machine (a given number or size implies ``isolate``), not on an ``executor``.
     bar : a ``tqdm`` bar of the caller's to count the claims on (``run`` counts its figures on the same
         bar, one display for the whole run); it is left open. Default: a bar of its own.
+    on_result : called in this process with each claim's :class:`Result` as soon as it is known (in the
+        order they finish), before the bar counts it: the command line prints the verdict line there.
 
     A check that raises, or whose worker dies, gives a :class:`Result` with ``error`` set.
 
@@ -206,9 +211,9 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
     limit = None if executor is not None else worker_limit(memory, max(1, min(jobs, len(claims))))
     isolate = bool(isolate) or timeout is not None or (memory is not None and memory != "auto")
     if executor is None and not isolate and (jobs <= 1 or len(claims) <= 1):
-        return _run_here(claims, precision, seed, backend, show_progress, bar)
+        return _run_here(claims, precision, seed, backend, show_progress, bar, on_result)
 
-    order = longest_first([c.id for c in claims], timings or {})
+    order = schedule([c.id for c in claims], timings or {})
     # a registered claim pickles by reference (id and origin): the worker loads it itself
     tasks = [(c, precision, seed, backend.name) for c in claims]
     finished: dict[int, Result] = {}
@@ -228,6 +233,8 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
                 if claims[i].figures or (ev is not None and ev.figures):  # run --figures: they reuse the data
                     figdata.absorb(data)
                 finished[i] = Result(claims[i], ev, seconds, error=error, traceback=tb, precision=precision, seed=seed)
+            if on_result is not None:
+                on_result(finished[i])
             bar.update(1)
             bar.set_postfix_str(claims[i].id)
 
@@ -250,7 +257,7 @@ def run_all(claims: Iterable[Claim], precision: str, seed: int, backend: Backend
 
 
 def _run_here(claims: list[Claim], precision: str, seed: int, backend: Backend, show_progress: bool,
-              bar: Any = None) -> list[Result]:
+              bar: Any = None, on_result: Callable[[Result], None] | None = None) -> list[Result]:
     """The claims one after another in this process (library use without a time limit)."""
     from tqdm import tqdm
 
@@ -263,6 +270,8 @@ def _run_here(claims: list[Claim], precision: str, seed: int, backend: Backend, 
             bar.set_postfix_str(c.id)
             results.append(run_claim(c, precision, seed, backend,
                                      progress=(lambda m: bar.set_postfix_str(m)) if show_progress else None))
+            if on_result is not None:
+                on_result(results[-1])
             bar.update(1)
     except KeyboardInterrupt as exc:
         raise Interrupted(results, stop_status(exc) - 128) from None
@@ -297,11 +306,11 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def last_timings(path: Path) -> dict[str, float]:
+def last_timings(path: Path, precision: str | None = None) -> dict[str, float]:
     """Seconds per claim id in a report written earlier (``{}`` when there is none, it is not a regular file,
-    or it is not a report: then with a one-line warning, :func:`paper_checks.files.earlier_report`)."""
-    doc = earlier_report(Path(path))
-    return {} if doc is None else {c["id"]: float(c.get("seconds", 0.0)) for c in doc["claims"]}
+    or it is not a report: then with a one-line warning, :func:`paper_checks.files.earlier_report`; also when
+    ``precision`` is given and the report ran at another)."""
+    return report_timings(path, precision)
 
 
 def longest_first(keys: Sequence[str], timings: dict[str, float]) -> list[int]:
