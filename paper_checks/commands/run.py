@@ -25,9 +25,9 @@ from paper_checks.commands.common import (
 )
 from paper_checks.precisions import PRECISIONS, RECORDED_AT
 from paper_checks.registry import select
+from paper_checks.report.live import LiveTable
 from paper_checks.run import runner
 from paper_checks.run.isolation import stop_status
-from paper_checks.run.live import LiveTable
 from paper_checks.run.timings import known_timings
 from simulate.engine.devices import get_backend
 

@@ -28,6 +28,7 @@ from typing import Any, Mapping
 
 from paper_checks import registry
 from paper_checks.files import read_json_file
+from paper_checks.report.shared import source_citation
 from paper_checks.report.writing import mixed_set
 
 FINDINGS_START, FINDINGS_END = "<!-- findings:start -->", "<!-- findings:end -->"
@@ -122,7 +123,8 @@ def page_block(doc: dict[str, Any]) -> str:
     rows = ["| claim | verdict | method | source | evidence | condition |", "|---|---|---|---|---|---|"]
     for c in doc["claims"]:
         r = " *r*" if c.get("reconstructed") else ""
-        rows.append(f"| `{c['id']}`{r} | **{c['verdict']}** | {c['method']} | {_one_line(c.get('source', ''))} | "
+        source = source_citation(c) if c.get("source") else ""  # by author and year, never a document's file name
+        rows.append(f"| `{c['id']}`{r} | **{c['verdict']}** | {c['method']} | {_one_line(source)} | "
                     f"{_one_line(c['summary'])} | {_one_line(c.get('condition') or '')} |")
     where = "The full evidence (numbers, counterexamples, figures) is in `reports/report.md` after a run."
     return table_head(doc, where) + "\n\n" + "\n".join(rows)

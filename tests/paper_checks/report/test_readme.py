@@ -12,6 +12,7 @@ import pytest
 from paper_checks.cli import main
 from paper_checks.registry import load
 from paper_checks.report import readme as rd
+from paper_checks.report.shared import source_citation
 from tests.paper_checks._quick import quick_result
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -156,7 +157,7 @@ def test_readme_and_page_agree_with_the_registry_and_each_other():
         c["statement"] = claims[c["id"]].statement
     assert [c["id"] for c in doc["claims"]] == list(claims)
     assert {c["id"]: c["verdict"] for c in doc["claims"]} == {i: c.expected for i, c in claims.items()}
-    assert {c["id"]: c["source"] for c in doc["claims"]} == {i: c.source for i, c in claims.items()}
+    assert {c["id"]: c["source"] for c in doc["claims"]} == {i: source_citation(c) for i, c in claims.items()}
     assert {c["id"]: c["reconstructed"] for c in doc["claims"]} == {i: c.reconstructed for i, c in claims.items()}
     assert rd.render(README, doc) == README, "README's blocks differ from docs/verdicts.md's: run 'readme'"
     assert rd.render_page(PAGE, doc) == PAGE

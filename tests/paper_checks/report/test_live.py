@@ -6,7 +6,7 @@ import json
 from paper_checks.cli import main
 from paper_checks.evidence import Evidence
 from paper_checks.registry import Claim
-from paper_checks.run.live import LiveTable
+from paper_checks.report.live import LiveTable
 from paper_checks.run.runner import run_all
 from simulate.engine.devices import get_backend
 
