@@ -28,8 +28,12 @@ def test_data_sent_back_by_workers_outlives_the_lru_until_the_run_ends():
 
 
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
-def test_one_progress_bar_counts_the_claims_and_their_figures(tmp_path, capsys):
+def test_one_progress_bar_counts_the_claims_and_their_figures(tmp_path, capsys, monkeypatch):
+    import sys
+
     from paper_checks.cli import main
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # the bar is drawn only where stderr is a terminal
 
     assert main(["run", "--claim", "gce18.eq11_k03", "--precision", "quick", "--out", str(tmp_path)]) == 0
     err = capsys.readouterr().err
