@@ -29,7 +29,7 @@ import ctypes
 import os
 import signal
 import time
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 #: ``prctl`` option that makes this process adopt its orphaned descendants (Linux >= 3.4)
 PR_SET_CHILD_SUBREAPER = 36
@@ -107,10 +107,19 @@ def _reap() -> None:
 def end_descendants() -> int:
     """Kill every process :func:`descendants` lists, reap them, and repeat until none is left (at most
     :data:`ROUNDS` rounds); the number of processes ended."""
+    ended = _kill_in_rounds(descendants, before_each=_reap)
+    _reap()
+    return len(ended)
+
+
+def _kill_in_rounds(alive_now: Callable[[], list[int]], before_each: Callable[[], None] | None = None) -> set[int]:
+    """Kill every process ``alive_now()`` lists, round after round until it lists none (at most :data:`ROUNDS`
+    rounds; ``before_each`` runs first in each); the processes killed."""
     ended: set[int] = set()
     for _ in range(ROUNDS):
-        _reap()
-        alive = descendants()
+        if before_each is not None:
+            before_each()
+        alive = alive_now()
         if not alive:
             break
         for pid in alive:
@@ -118,8 +127,7 @@ def end_descendants() -> int:
                 os.kill(pid, signal.SIGKILL)
             ended.add(pid)
         time.sleep(0.005)
-    _reap()
-    return len(ended)
+    return ended
 
 
 def end_group(leader: int) -> None:
@@ -172,16 +180,7 @@ def end_tree(root: int) -> int:
     processes below ``root`` that were ended."""
     with contextlib.suppress(OSError):
         os.kill(root, signal.SIGSTOP)
-    ended: set[int] = set()
-    for _ in range(ROUNDS):
-        alive = tree(root)
-        if not alive:
-            break
-        for pid in alive:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            ended.add(pid)
-        time.sleep(0.005)
+    ended = _kill_in_rounds(lambda: tree(root))
     end_group(root)
     with contextlib.suppress(OSError):
         os.kill(root, signal.SIGKILL)
