@@ -72,6 +72,7 @@ class _State(threading.local):
         self.previous: Any = None  # the profile function the meter took over
         self.running = False
         self.counting = 0  # how many counted blocks are open: the profile function is set while one is
+        self.stops = 0  # how many stops were raised (or held) here, by the count or by a wall-clock net
 
 
 _state = _State()
@@ -116,6 +117,7 @@ _deadline.never_cut(_bookkeeping)  # nor does a time limit's alarm cut a block's
 def _fire(st: _State) -> None:
     stop, error, units = st.limits[-1]
     st.stop = _NEVER  # fired once: raised again only by charge() or a new limit
+    st.stops += 1
     _deadline.raise_or_hold(error(units))  # z3's Context() and such: raised as the held block ends
 
 
@@ -154,11 +156,16 @@ def now() -> float:
     return _state.calls / CALLS_PER_UNIT
 
 
-
-
 def calls() -> int:
     """The raw count of calls (for a record of work spent that must compare exactly)."""
     return _state.calls
+
+
+def stops() -> int:
+    """How many stops this thread's limits have raised (or held), by the count or by a wall-clock net: a caller that
+    compares it before and after a block knows whether a stop came in it, even where the block's code swallowed the
+    stop and raised something else (mpmath's interval comparison turns any raise in it into a ``TypeError``)."""
+    return _state.stops
 
 
 @contextmanager
@@ -288,6 +295,7 @@ class _NetFired(BaseException):
     def __init__(self, seconds: float) -> None:
         super().__init__(f"the wall-clock net of {seconds:g} s came")
         self.seconds = seconds
+        _state.stops += 1  # made only where the net's alarm raises it (or holds it in a held block)
 
 
 #: the attribute of a :func:`limit`'s error that its wall-clock net raised: the net's seconds
@@ -303,8 +311,6 @@ def net_seconds(exc: BaseException) -> float | None:
 def net_for(units: float) -> float:
     """The wall-clock net of a :func:`limit` of ``units`` (seconds)."""
     return max(NET_LEAST_SECONDS, NET_SECONDS_PER_UNIT * units)
-
-
 
 
 #: the largest work budget or limit, in units: about eleven days of work

@@ -206,6 +206,7 @@ def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
     :func:`paper_checks.prover.timebox.timebox` inside its ``step``. A step that raises
     :class:`~paper_checks.prover.trace.Untraceable` (it needs a derivative across a ``Max`` kink, say) closes
     nothing: ``(None, False)``, and the other methods go on."""
+    stops = work.stops()
     try:
         if not method.timed:
             return method.step(goal), False
@@ -221,8 +222,9 @@ def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
     except Exception:
         # The alarm can land inside a library's bare ``except:``, which swallows it and fails otherwise: mpmath's
         # interval comparison turns it into "'>=' not supported between instances of 'ivmpf' and 'int'". An error
-        # raised once the limit has passed is that stop, not a defect of the margin.
-        if method.timed and work.now() >= until:
+        # raised once a stop came (the count's, or the wall-clock net's, which leaves the count short of the limit)
+        # is that stop, not a defect of the margin.
+        if method.timed and (work.stops() != stops or work.now() >= until):
             return None, True
         raise
 

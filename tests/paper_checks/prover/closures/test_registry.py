@@ -138,6 +138,34 @@ def test_an_alarm_a_library_swallows_into_another_error_is_the_stop_not_a_failur
         timed_step(Comparing(late=False), None, work.now() + 30)
 
 
+def test_a_wall_clock_net_a_library_swallows_into_another_error_is_the_stop_not_a_failure(monkeypatch):
+    """A step that makes no counted call (a C routine that runs long) is stopped by its limit's wall-clock net, short
+    of the count: where a library turns that stop into another error it is still the stop (CI once failed so, the
+    count short of the limit when the net came)."""
+    from paper_checks.prover.closures.base import timed_step
+
+    monkeypatch.setattr(work, "NET_LEAST_SECONDS", 0.2)
+
+    class Uncounted(closures.base.BoxMethod):
+        methods = ()
+
+        def step(self, goal):
+            i = 0
+            try:
+                while True:  # no call: the meter does not see it, only the net stops it
+                    i += 1
+            except BaseException:
+                pass
+            raise TypeError("'>=' not supported between instances of 'ivmpf' and 'int'")
+
+        def recheck_box(self, check):
+            return []
+
+    before = len(work.NET_FIRED)
+    assert timed_step(Uncounted(), None, work.now() + 0.01) == (None, True)
+    del work.NET_FIRED[before:]
+
+
 def test_an_expensive_closure_stopped_at_the_limit_leaves_the_proof_undecided():
     space = real_space(lambda x: sympy.exp(sympy.exp(sympy.exp(sympy.exp(sympy.exp(x))))), ("x", 0, 1))
     res = prove(space, 2000, 1)
