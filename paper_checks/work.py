@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 from contextlib import ExitStack, contextmanager
 from typing import Any, Callable, Iterator
 
@@ -444,6 +445,9 @@ def seeded() -> Iterator[None]:
 
 #: the set-ups :func:`warm_once` has run in this process
 _WARMED: set[str] = set()
+#: the CPU seconds this process's set-ups took, all together (the tests' quick rule does not charge them to the test
+#: that happened to come first, ``tests/quick_rule.py``)
+WARM_SECONDS = [0.0]
 
 
 def warm_once(name: str, run: Callable[[], Any]) -> None:
@@ -454,10 +458,11 @@ def warm_once(name: str, run: Callable[[], Any]) -> None:
     if name in _WARMED:
         return
     _WARMED.add(name)
-    before = calls()
+    before, start = calls(), time.process_time()
     try:
         with fresh():
             run()
     finally:
         uncount(calls() - before)
+        WARM_SECONDS[0] += time.process_time() - start
 

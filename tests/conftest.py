@@ -22,6 +22,9 @@ from hypothesis import HealthCheck, settings
 from simulate.engine.devices import Backend, cupy_available
 from simulate.engine.namespace import HOST, name_of, namespace_of, same_namespace, to_host
 
+#: the quick suite's rule, kept (tests/quick_rule.py): a quick test over a second of CPU is named, over five fails
+pytest_plugins = ["tests.quick_rule"]
+
 settings.register_profile("ci", derandomize=True, max_examples=30, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=50, deadline=None)

@@ -70,6 +70,7 @@ def test_the_catalogue_lists_every_seed_paper_it_holds():
     assert listed == set(PAPER_IDS) | others, f"listed but absent: {sorted(listed - set(PAPER_IDS) - others)}"
 
 
+@pytest.mark.slow
 def test_no_module_of_the_instrument_names_or_imports_a_paper():
     pattern = re.compile(r"\b(" + "|".join(PAPER_IDS) + r")\b")
     bad = [f"{f.relative_to(ROOT)}" for m, f in INSTRUMENT.items() if pattern.search(m)]
@@ -85,6 +86,7 @@ def test_the_engine_and_the_theory_name_no_paper():
     assert not bad, f"per-paper modules inside the engine: {bad}"
 
 
+@pytest.mark.slow
 def test_the_instrument_never_imports_figures_at_module_level():
     bad = [f"{f.relative_to(ROOT)}:{line}" for m, f in INSTRUMENT.items()
            for line, mod, _ in _imports(f, top_level_only=True) if mod == "figures" or mod.startswith("figures.")]
@@ -136,6 +138,7 @@ def _private_uses(f: Path) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_no_private_name_crosses_a_module_boundary():
     """A name with a leading underscore stays in its module, in the whole tree (issue 37): what another module
     needs is public, with a docstring."""
@@ -164,6 +167,7 @@ def test_no_private_name_crosses_a_module_boundary_into_figures_or_the_catalogue
 ENGINE_ORDER = ("theory", "simulate")
 
 
+@pytest.mark.slow
 def test_the_engine_imports_only_from_below():
     bad = []
     for m, f in MODULES.items():

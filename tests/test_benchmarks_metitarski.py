@@ -68,6 +68,7 @@ def test_several_bounds_on_one_side_are_read_closed_and_an_empty_open_one_is_ref
         convert("fof(l, conjecture, ! [X] : ((1 < X & X <= 1) => X >= 0)).")
 
 
+@pytest.mark.slow
 def test_the_table_over_a_folder(tmp_path, capsys):
     from benchmarks.bench_prover import metitarski_table
 

@@ -30,6 +30,7 @@ def test_the_notebook_is_stored_without_outputs():
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
 
 
+@pytest.mark.slow
 def test_the_stored_notebook_is_what_the_builder_writes():
     pytest.importorskip("nbformat", reason="the notebook extra is not installed (pip install '.[notebook]')")
     assert _builder().main(["--check"]) == 0, "run python examples/build_notebook.py"

@@ -138,6 +138,7 @@ def test_zoo_figure_tabulates_the_trial():
     assert all(abs(r["weight"] - 4 * r["p_y"] * (1 - r["p_y"])) < 1e-9 for r in weights)
 
 
+@pytest.mark.slow
 def test_zoo_labels_come_from_the_cells_data_per_number_of_classes():
     """NCE's noisy infimum is approached only as f -> e_y at c = 2 and also by wrong-argmax points from c = 3: the
     figure's label says both, from the same per-c data as the table's cell."""

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "examples" / "ma20_claims.py")
 
 
+@pytest.mark.slow
 def test_run_takes_glob_patterns_like_the_command_line():
     results = api.run(["ghosh17.sum_m*"], precision="quick")
     assert [r.claim.id for r in results] == ["ghosh17.sum_mae", "ghosh17.sum_mse"]
@@ -66,6 +67,7 @@ def test_write_report_is_labelled_with_the_results_precision_and_lists_the_claim
         api.write_report(results + other, tmp_path / "mixed")
 
 
+@pytest.mark.slow
 def test_draw_finds_a_users_figure(isolated_registry):
     from figures.registry import Drawn, draw
 
@@ -112,6 +114,7 @@ def test_bad_api_arguments_are_one_line_naming_them(call, error, words):
     assert words in str(info.value) and "\n" not in str(info.value)
 
 
+@pytest.mark.slow
 def test_prove_claim_pins_a_real_parameter_as_explore_does():
     """``api.prove_claim(id, set=["q=1", "c=2"])`` is ``explore ID --prove --set q=1 --set c=2`` (issue 28)."""
     assert api.prove_claim("gce18.eq7_bounds", set=["q=1", "c=2"], seconds=60).outcome == "proved"

@@ -31,6 +31,7 @@ def test_list_shows_claims(capsys):
     assert "gce18.eq7_bounds" in out and "ghosh17.sum_mae" in out
 
 
+@pytest.mark.slow
 def test_run_one_claim_writes_schema(tmp_path, capsys):
     code = main(["run", "--claim", "ghosh17.sum_mae", "--precision", "quick", "--out", str(tmp_path), "--quiet",
                  "--json", str(tmp_path / "r.json")])
@@ -102,6 +103,7 @@ def test_negative_seed_is_a_usage_error(capsys):
     _one_line_exit_2(capsys, ["explore", "gce18.eq7_bounds", "--seed", "-3"], "got '-3'")
 
 
+@pytest.mark.slow
 def test_formats_and_globs(tmp_path, capsys):
     code = main(["run", "--claim", "ghosh17.sum_m*", "--precision", "quick", "--quiet", "--out", str(tmp_path),
                  "--format", "md,html,json,latex,csv", "--no-figures"])
@@ -115,6 +117,7 @@ def test_formats_and_globs(tmp_path, capsys):
     _one_line_exit_2(capsys, ["run", "--claim", "nothing.like*"], "matches no claim")
 
 
+@pytest.mark.slow
 def test_a_stop_keeps_the_finished_claims(tmp_path, capsys, monkeypatch):
     import os
     import signal
@@ -228,6 +231,7 @@ def test_run_figures_draws_and_embeds(tmp_path, capsys):
     assert "How to cite this report" in (tmp_path / "report.html").read_text()
 
 
+@pytest.mark.slow
 def test_json_alone_needs_no_report_folder(tmp_path, capsys):
     out = tmp_path / "not_created"
     code = main(["run", "--claim", "ghosh17.sum_mae", "--quiet", "--json", str(tmp_path / "r.json"), "--out", str(out)])
@@ -247,6 +251,7 @@ def test_a_closed_pipe_ends_quietly():
     assert p.stdout.count("\n") == 1 and "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr
 
 
+@pytest.mark.slow
 def test_explore_prove_refutes_exactly_and_says_undecided(capsys, monkeypatch):
     code = main(["explore", "ghosh17.class_dependent_tolerance", "--prove", "--budget", "3000"])
     out = capsys.readouterr().out
@@ -261,6 +266,7 @@ def test_explore_prove_refutes_exactly_and_says_undecided(capsys, monkeypatch):
     assert code == 4 and "=> undecided: the budget of 10 boxes ran out" in out and "open boxes:" in out
 
 
+@pytest.mark.slow
 def test_a_failing_figure_is_a_warning_and_the_report_is_kept(tmp_path, capsys, monkeypatch):
     """Figures are drawn on forked workers (they inherit this process's state, this monkeypatch too)."""
     import figures.registry as fr

@@ -63,6 +63,7 @@ def test_a_limit_a_finaliser_loses_is_not_reported_and_fires_again(monkeypatch):
     assert [type(e) for e in seen] == [RuntimeError]
 
 
+@pytest.mark.slow
 def test_nested_deadline_keeps_the_outer_limit():
     t0 = time.monotonic()
     with pytest.raises(TimedOut):
@@ -118,6 +119,7 @@ def test_a_swallowed_time_out_is_raised_again():
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
+@pytest.mark.slow
 def test_a_time_out_in_a_finaliser_is_not_lost():
     """Python cannot raise out of a finaliser: the raise that lands in one is dropped (not reported: it is the
     limit's own), and the next one ends the block."""
@@ -159,6 +161,7 @@ def test_an_outer_repeat_is_restored():
         signal.signal(signal.SIGALRM, old)
 
 
+@pytest.mark.slow
 def test_a_blocked_sigalrm_is_unblocked_within_and_blocked_again_after():
     """A mask inherited from whatever started Python must not turn every limit off silently; a SIGALRM
     left pending under that mask is dropped, not taken for the limit. In a child process: with other
@@ -184,6 +187,7 @@ def test_a_blocked_sigalrm_is_unblocked_within_and_blocked_again_after():
     assert p.returncode == 0 and p.stdout == "timed out\n", p.stderr
 
 
+@pytest.mark.slow
 def test_disarm_ends_the_repeats_and_the_outer_timer_comes_back():
     from paper_checks.deadline import disarm
 

@@ -10,6 +10,7 @@ from paper_checks.prover import closures, prove_expr
 x = sympy.Symbol("x", real=True)
 
 
+@pytest.mark.slow
 def test_every_outcome_has_its_evidence(monkeypatch):
     proved = Evidence.from_proof(prove_expr(x * (1 - x), {x: (0, 1)}, seconds=10), holds="x (1 - x) >= 0")
     assert proved.verdict == "proved" and proved.method == "prover" and "proof" in proved.numbers

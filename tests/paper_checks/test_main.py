@@ -24,6 +24,7 @@ def _run(env_seed: str | None, keep: bool = False) -> str:
                           check=True).stdout.strip()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="exec replaces the process on POSIX only")
 def test_a_command_runs_under_one_hash_seed_whatever_the_interpreter_s():
     runs = {_run(seed) for seed in (None, "1", "7", "0")}

@@ -123,6 +123,7 @@ def _kill_after(k: int) -> None:
         writing._exchange = counted(writing._exchange)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork")
 def test_sigkill_after_any_file_operation_leaves_one_whole_report_set(tmp_path, monkeypatch):
     """Before: a SIGKILL right after the first report file was replaced left ``report.md`` of one run beside the

@@ -57,6 +57,7 @@ def test_the_stage_and_point_as_text():
     assert stage.current() is None
 
 
+@pytest.mark.slow
 def test_a_search_over_its_own_time_limit_says_where():
     def slow(pt):
         if pt["x"] > 0.5:

@@ -101,6 +101,7 @@ def test_label_alike_and_label_dependent_vector_losses_match_a_plain_loop():
         np.testing.assert_allclose(derived.grad(Z, Y), _plain_gradient(plain, p, Y), rtol=1e-6, atol=1e-8)
 
 
+@pytest.mark.slow
 def test_nce_for_fifty_classes_is_derived_in_seconds(monkeypatch):
     """It took 46 s (74 s on a loaded machine) when each label was lambdified with its c derivatives: a loss that
     treats the labels alike is lambdified once for its value and once for its gradient, whatever c (counted, not

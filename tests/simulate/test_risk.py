@@ -120,6 +120,7 @@ def test_lq_minimiser_formula_and_vertex_cases():
     np.testing.assert_allclose(pointwise_minimiser(w, "cce"), w)
 
 
+@pytest.mark.slow
 def test_numeric_minimiser_for_truncated_loss():
     w = np.array([[0.45, 0.35, 0.2]])
     L = get_loss("truncated_lq", q=0.7, k=0.3)

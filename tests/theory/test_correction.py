@@ -103,6 +103,7 @@ def test_forward_ce_gradient_at_clean_is_minus_one():
     assert all(sympy.simplify(g + 1) == 0 for g in r.gradient)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("loss", ["mae", "lq"])
 def test_forward_minimiser_is_not_clean_for_improper_losses(loss):
     r = tc.forward_minimiser(loss, 3)
@@ -170,6 +171,7 @@ def test_singular_rates():
     assert tc.singular_rates((3 * N - 2) * (N + 1)) == sympy.FiniteSet(R(2, 3))
 
 
+@pytest.mark.slow
 def test_anchor_columns():
     a = tc.anchor_columns(tc.mnist_flips())
     assert a.all_weak == sympy.Interval(0, R(1, 2)) and a.all_strict == sympy.Interval.Ropen(0, R(1, 2))

@@ -9,6 +9,7 @@ from theory import embedding as te
 from theory.embedding import ALPHA, ETA, C
 
 
+@pytest.mark.slow
 def test_pair_noise_rates_and_signal():
     r = te.pair_noise(range(2, 5))
     assert r.verified
@@ -17,6 +18,7 @@ def test_pair_noise_rates_and_signal():
     assert r.signal_zero == [(C - 1) / C]
 
 
+@pytest.mark.slow
 def test_pair_noise_rejects_wrong_formulas():
     assert not te.pair_noise(range(2, 4), eps_claim=ETA).verified  # "a pair is wrong as often as a label"
     assert not te.pair_noise(range(2, 4), signal_claim=1 - C * ETA / (C - 1)).verified  # not squared
@@ -47,6 +49,7 @@ def test_margin_balanced_affine_and_wrong_slope():
     assert not te.margin_balanced(1 - te.stated_eps()).verified
 
 
+@pytest.mark.slow
 def test_margin_natural_threshold():
     n = te.margin_natural(range(2, 11))
     assert n.weights_match
@@ -60,6 +63,7 @@ def test_margin_natural_threshold():
     assert sympy.simplify(te.stated_eps(C, te.natural_threshold()) - sympy.Rational(1, 2)) == 0
 
 
+@pytest.mark.slow
 def test_triplet_linear_regime_and_relation():
     assert te.triplet_linear_regime() == (True, 2)
     assert not te.triplet_linear_regime(1)[0]

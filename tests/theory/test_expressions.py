@@ -275,6 +275,7 @@ def _formulas() -> st.SearchStrategy[str]:
     return st.recursive(_ATOMS, grow, max_leaves=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_formulas())
 def test_fuzz_no_generated_text_ever_executes(text):

@@ -76,6 +76,7 @@ def test_symbolic_gradient_matches_simulate_grad(name, params):
     assert np.max(np.abs(G - _formula_grad(gr.logit_gradient(name, **params), z, y))) < 1e-12
 
 
+@pytest.mark.slow
 def test_weights_of_eqs_9_10_and_symbolic_parameters():
     assert sympy.simplify(gr.weight("cce") - 2 * (1 - P)) == 0
     assert sympy.simplify(gr.weight("mae") - 4 * P * (1 - P)) == 0
@@ -169,6 +170,7 @@ def test_bad_parameters_raise():
         gr.last_layer_identity(0, 2)
 
 
+@pytest.mark.slow
 def test_imae_rescaling_keeps_direction_and_has_weight_as_norm():
     for form in gr.IMAE_FORMS:
         r = gr.imae_gradient(form, 8)
@@ -188,6 +190,7 @@ def test_imae_rescaling_keeps_direction_and_has_weight_as_norm():
     assert np.allclose(cos, 1.0)
 
 
+@pytest.mark.slow
 def test_signs_and_noisy_label_gradient():
     for name in gr.GRADIENT_LOSSES:
         s = gr.gradient_signs(name)

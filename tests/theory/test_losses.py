@@ -61,6 +61,7 @@ def test_A_must_be_negative_and_names_checked():
     assert sl.symbolic_loss("lq", q=sympy.Symbol("q", positive=True)).name == "lq"  # symbols pass unchecked
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, kw", CASES)
 @given(p=simplex_points(3, 3))
 def test_symbolic_agrees_with_numeric_losses(name, kw, p):

@@ -52,6 +52,7 @@ def test_prove_seconds_must_be_finite_and_positive(seconds, capsys):
     assert err.count("\n") == 1 and "--prove-seconds: must be a finite, positive number of seconds" in err
 
 
+@pytest.mark.slow
 def test_a_real_parameter_can_be_pinned(capsys):
     """``--set q=1`` (or ``q=1..1``) pins a Real: the search samples that value, the prover substitutes it (issue 28);
     a value at an excluded end or a NaN is a one-line error."""
@@ -65,6 +66,7 @@ def test_a_real_parameter_can_be_pinned(capsys):
         assert err.startswith("error: ") and err.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_prove_seconds_count_from_the_command_s_start(capsys):
     """``--prove-seconds`` counts from the start of ``python -m paper_checks`` (imports and loading the claims are part
     of the command): a command begun 100 s ago with ``--prove-seconds 60`` leaves the prover its least time."""
@@ -102,6 +104,7 @@ WEAKER = textwrap.dedent('''
 ''')
 
 
+@pytest.mark.slow
 def test_a_proof_of_a_weaker_margin_says_what_it_proved_and_no_more(tmp_path, capsys, isolated_registry):
     """Issue 57: where a claim's margin declares that ``margin >= 0`` is weaker than its statement
     (``SearchSpace.proves``), ``explore --prove`` prints that weaker statement as what was proved, never the

@@ -50,6 +50,7 @@ def test_hang_probes_end_at_once(args, capsys):
     assert time.perf_counter() - t < 5.0
 
 
+@pytest.mark.slow
 def test_a_formula_may_start_with_a_minus_and_be_named(tmp_path, capsys):
     js = tmp_path / "ce.json"
     assert main(["loss", "-log(p)", *QUICK, "--name", "my_ce", "--json", str(js)]) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover.bound import close, decide_point
@@ -56,6 +57,7 @@ def test_a_point_where_the_margin_is_undefined_is_decided_by_its_limit_from_insi
     assert not bad.closed
 
 
+@pytest.mark.slow
 def test_a_limit_at_a_chart_s_pole_is_taken_in_the_chart_s_value():
     """The logistic margin ``u + e^u log(1 + e^-u) + log(1 + e^-u)`` at ``u -> -oo`` is 0: read in the line's value at
     ``-oo`` (not through the chart written out), with the same value as the chart's own limit; a half-line's pole
@@ -75,6 +77,7 @@ def test_a_limit_at_a_chart_s_pole_is_taken_in_the_chart_s_value():
     assert _at_poles(m, inside, {t: "+"})[0] == m
 
 
+@pytest.mark.slow
 def test_a_re_check_takes_its_limits_again(monkeypatch):
     """The limits a proof kept are not the re-check's: ``recheck`` asks SymPy for them again."""
     from paper_checks.prover import prove, recheck

@@ -41,6 +41,7 @@ def test_the_series_coefficients():
     assert sin_series(1) == [0, 1, 0, Fraction(-1, 6)]
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(st.fractions(min_value=-30, max_value=30, max_denominator=97), st.integers(0, 6))
 def test_each_plain_loop_bound_holds(u, level):

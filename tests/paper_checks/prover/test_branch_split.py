@@ -48,6 +48,7 @@ def test_the_margin_is_resolved_on_each_cell():
     assert branch_coordinate(two, [x, y, q], reals([x, y, q])) is None
 
 
+@pytest.mark.slow
 def test_a_norm_below_its_bound_by_the_largest_entry_is_proved_face_q_1_apart():
     res = prove_expr(NORM_BOUND, DOMAIN, seconds=HANG_GUARD)
     assert res.proved and "branch split" in res.certificate.methods()
@@ -66,6 +67,7 @@ def test_false_neighbours_are_refuted():
     assert any("sub-problem" in n for n in res.notes)
 
 
+@pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
     syms, box = [x, y, q], [(F(0), F(1)), (F(0), F(1)), (F(1, 10), F(1))]
     rec = branch_split(NORM_BOUND, syms, box, work.now() + HANG_GUARD, reals(syms))

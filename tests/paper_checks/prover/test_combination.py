@@ -38,6 +38,7 @@ HINGE = tau * sympy.log(1 + sympy.exp((1 - v) / tau)) - sympy.Max(0, 1 - v)
 HINGE_DOMAIN = {v: (-oo, oo), tau: sympy.Interval.Lopen(0, 5)}
 
 
+@pytest.mark.slow
 def test_gce_mean_value_bound_is_proved_through_p_to_the_q_and_rechecks():
     def exact(pt):
         return GCE_MEAN.xreplace({p: pt["p"], q: pt["q"]})
@@ -64,6 +65,7 @@ def test_the_smoothed_hinge_is_proved_on_the_line_with_its_temperature_free():
     assert res.proved and "one combination" in res.certificate.methods()
 
 
+@pytest.mark.slow
 def test_false_neighbours_are_refuted():
     nudged = (1 - p**q) / q + p ** (q / 3) * sympy.log(p)  # weight exponent q/2 nudged to q/3
     assert prove_expr(nudged, GCE_DOMAIN, seconds=HANG_GUARD).outcome == "counterexample"
@@ -78,6 +80,7 @@ def test_a_positive_factor_is_pulled_out_of_max_and_min():
     assert pulled(sympy.Max(0, v * z)) == sympy.Max(0, v * z)  # v's sign is unknown: kept
 
 
+@pytest.mark.slow
 def test_the_split_is_found_and_checked_as_an_identity():
     u = sympy.Symbol("u", positive=True)
     assert combinations(GCE_MEAN, [p, q])[0] == p**q
@@ -132,6 +135,7 @@ def test_a_combination_inside_a_sum_is_written_in_where_it_occurs():
     assert below.outcome == "counterexample"
 
 
+@pytest.mark.slow
 def test_a_closed_face_where_the_margin_is_continuous_needs_no_sub_proof(without_value_sweep):
     """Welsch's loss below Cauchy's with c in (0, 3]: the face c = 3 is a problem of contact of order 6 at v = 0 that
     the boxes do not close; the margin is continuous there, so it follows from the open piece."""

@@ -55,6 +55,7 @@ def test_the_js_loss_below_its_chord_is_proved_through_its_faces_and_rechecks():
         assert recheck(res.certificate, space)
 
 
+@pytest.mark.slow
 def test_false_neighbours_are_refuted():
     dom = {p: sympy.Interval.Lopen(0, 1), w: sympy.Interval.open(0, 1)}
     for bad in (CHORD - R(1, 10**12), R(99, 100) * _entropy(w) * (1 - p) - _js_onehot(p, w)):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks import work
@@ -39,6 +40,7 @@ def test_the_half_lines_are_the_whole_charts_read_through_them():
     assert halflines(AMGM.xreplace({u: closed[0].symbol}), [closed[0].symbol, v, w], BOX, closed) == [1]  # 0 taken
 
 
+@pytest.mark.slow
 def test_the_branches_scale_with_their_arguments():
     s = sympy.Symbol("s", positive=True)
     x, y = sympy.symbols("x y", positive=True)
@@ -58,12 +60,14 @@ def test_each_face_has_its_coordinate_1_and_the_others_from_1():
     assert [c.index for c in sc] == [(), ()] and margin == w * x + 1 - w - x**w
 
 
+@pytest.mark.slow
 def test_cartwright_field_upper_is_proved_on_its_faces():
     rec = cones(CF_UPPER, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
     assert isinstance(rec, Cones) and rec.degree == 1 and sorted(f.pivot for f in rec.faces) == [0, 1]
     assert cones_recheck(rec, CF_UPPER, SYMS, BOX, COORDS) == []
 
 
+@pytest.mark.slow
 def test_the_weighted_amgm_on_the_open_quadrant_is_proved_on_its_faces():
     x, y = sympy.symbols("x y", positive=True)
     half = sympy.Interval.open(0, sympy.oo)
@@ -71,6 +75,7 @@ def test_the_weighted_amgm_on_the_open_quadrant_is_proved_on_its_faces():
     assert res.proved and "cone faces" in res.certificate.methods()
 
 
+@pytest.mark.slow
 def test_a_false_neighbour_is_refuted_at_a_point_of_the_piece():
     """AM-GM less x/10^6 (still homogeneous): negative on the plane x = y; the face's point is the piece's."""
     false = AMGM - R(1, 10**6) * X
@@ -79,6 +84,7 @@ def test_a_false_neighbour_is_refuted_at_a_point_of_the_piece():
     assert false.xreplace({s: R(c.numerator, c.denominator) for s, c in zip(SYMS, pt)}) < 0
 
 
+@pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
     rec = cones(AMGM, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
     assert isinstance(rec, Cones) and cones_recheck(rec, AMGM, SYMS, BOX, COORDS) == []
@@ -88,6 +94,7 @@ def test_a_tampered_record_fails_its_recheck():
     assert cones_recheck(rec, AMGM, SYMS, [(F(0), F(1, 2)), *BOX[1:]], COORDS)  # not the whole half-line
 
 
+@pytest.mark.slow
 def test_a_face_the_same_as_another_through_a_map_shares_its_proof():
     """The weighted AM-GM gap's face y = 1 is its face x = 1 with w read as 1 - w: one sub-proof for both."""
     rec = cones(AMGM, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
@@ -104,6 +111,7 @@ def test_a_face_the_same_as_another_through_a_map_shares_its_proof():
     assert isinstance(rec, Cones) and rec.faces[1].reflected == () and rec.faces[1].like == 0
 
 
+@pytest.mark.slow
 def test_a_tampered_map_fails_its_recheck():
     rec = cones(AMGM, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
     first, second = rec.faces

@@ -31,6 +31,7 @@ def _coords(open_low=None):
     return [Coordinate(u, "u", (), (open_low, None))]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, domain", [
     (sympy.sinh(x) ** 3 - x**3 * sympy.cosh(x), (0, oo)),
     (x * sympy.sinh(x) - x**2 * sympy.cosh(x / sympy.sqrt(3)), (-oo, oo)),  # sinh x/x >= cosh(x/sqrt 3)
@@ -42,6 +43,7 @@ def test_margins_tight_inside_and_oo_minus_oo_at_infinity_are_proved(margin, dom
     assert "cutoff" in res.certificate.methods()
 
 
+@pytest.mark.slow
 def test_the_cut_and_the_rest_in_the_charts_value():
     box = [(F(0), F(1))]
     cut = unbounded(LAZAREVIC, [u], box, _coords(F(0)))
@@ -61,6 +63,7 @@ def test_the_cut_and_the_rest_in_the_charts_value():
     assert isinstance(rec2, Cutoff) and not rec2.even and rec2.low_cut < 0 < rec2.high_cut
 
 
+@pytest.mark.slow
 def test_records_that_do_not_hold_fail_their_recheck():
     box = [(F(0), F(1))]
     rec = cutoff(LAZAREVIC, [u], box, work.now() + HANG_GUARD, _coords(F(0)))
@@ -118,6 +121,7 @@ def test_a_cutoff_proof_rechecks(margin, bounds):
     assert recheck_certificate(res.certificate, space) == []
 
 
+@pytest.mark.slow
 def test_an_even_margin_is_cut_toward_one_pole_its_rest_from_zero():
     line = LineChart(u)
     polya = 1 - sympy.exp(-4 * line**2 / sympy.pi) - sympy.erf(line) ** 2  # erf is odd, its square even

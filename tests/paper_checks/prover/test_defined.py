@@ -40,6 +40,7 @@ def test_a_margin_not_real_on_part_of_the_domain_is_undefined_at_an_exact_point(
     assert -1 <= u.point["x"] < 0 and sympy.Rational(u.point["x"]) == u.point["x"]  # exact
 
 
+@pytest.mark.slow
 def test_a_power_with_a_free_exponent_is_undefined_where_the_base_is_negative():
     u = _undefined(prove_expr(sympy.exp(x**y), {x: (-1, 1), y: (0, 1)}, 2000, 60), "x**y")
     assert u.point["x"] < 0 and sympy.Rational(u.point["y"]).q != 1  # the exponent is no integer there
@@ -75,6 +76,7 @@ def test_a_division_by_zero_inside_the_domain_is_undefined_at_the_exact_zero(exp
     assert u.point["x"] == at and "division by zero" in u.why and recheck_undefined(u, space) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("expr, box", [
     (1 / x, (-1, 1)),                                   # negative wherever x < 0
     ((x**y - 1) / (y - 1) - sympy.log(x), None),        # log_t-type: a division by zero at y = 1, false at y > 1
@@ -125,6 +127,7 @@ def test_the_guards_of_a_proof_are_closed_and_rechecked_apart_from_the_margin():
     assert js["boxes"] == sum(js["methods"].values())
 
 
+@pytest.mark.slow
 def test_the_entropy_on_the_simplex_is_proved_with_its_guards():
     space = simplex_space(3, lambda p: -sum(v * sympy.log(v) for v in p))
     res = prove(space, 4000, 120)

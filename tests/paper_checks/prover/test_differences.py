@@ -20,6 +20,7 @@ x, y = sympy.symbols("x y", real=True)
 SIN = (x - y) ** 2 - (sympy.sin(x) - sympy.sin(y)) ** 2
 
 
+@pytest.mark.slow
 def test_a_squared_lipschitz_bound_is_proved_on_the_plane():
     res = prove_expr(SIN, {x: (-oo, oo), y: (-oo, oo)}, seconds=HANG_GUARD)
     assert res.proved and "monotone differences" in res.certificate.methods(), res.reason

@@ -6,6 +6,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import mpmath
+import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -73,6 +74,7 @@ def test_a_dominant_group_that_cancels_shows_no_sign():
 _terms = st.lists(st.tuples(st.integers(-5, 5), st.integers(-3, 3), st.integers(0, 3)), min_size=1, max_size=5)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None)
 @given(_terms, st.sampled_from([F(1, 2), F(3, 4), F(7, 8), F(15, 16)]))
 def test_a_sign_shown_holds_at_every_point_checked(terms, lo):

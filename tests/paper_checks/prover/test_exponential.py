@@ -53,6 +53,7 @@ TRUE = {  # name -> (margin, bounds): each >= 0, oo/oo or tight at x = oo as wri
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(TRUE))
 def test_margins_read_through_exponentials_are_proved_in_the_exponential_and_rechecked(case):
     fn, bounds = TRUE[case]
@@ -62,11 +63,13 @@ def test_margins_read_through_exponentials_are_proved_in_the_exponential_and_rec
     assert recheck(res.certificate, space) == []
 
 
+@pytest.mark.slow
 def test_the_exponential_closes_what_the_boxes_left_open(without_bounds, without_cutoff):
     res = prove(real_space(TRUE["sinh(2x) sech^2 x <= 2"][0], ("x", 0, math.inf)), 10**6, HANG)
     assert "in the exponential" in res.certificate.methods()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, domain", [
     (2 - (1 - T(x) ** 2) * S(2 * x) - R(1, 10**9), (0, sympy.oo)),  # 2 - 2 tanh x falls below 1e-9 toward oo
     (C(x) - 1 - R(1, 10**12), (-2, 3)),  # below 0 at x = 0
@@ -78,6 +81,7 @@ def test_false_neighbours_are_refuted_exactly(margin, domain):
     assert margin.xreplace({x: R(res.counterexample["x"])}).evalf(50) < 0
 
 
+@pytest.mark.slow
 def test_a_record_put_to_another_margin_fails_its_recheck():
     space = real_space(TRUE["sinh(2x) sech^2 x <= 2"][0], ("x", 0, math.inf))
     res = prove(space, 10**6, HANG)

@@ -112,6 +112,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fn, true, false", CASES, ids=[c[0].__name__ for c in CASES])
 def test_a_true_and_a_false_inequality(fn, true, false):
     expr, dom = true
@@ -158,5 +159,6 @@ def test_a_node_off_its_domain_is_never_proved(expr, dom, outcome):
     assert prove_expr(expr, {x: dom}, seconds=60).outcome == outcome
 
 
+@pytest.mark.slow
 def test_tan_squared_across_its_pole_is_not_proved():
     assert prove_expr(sympy.tan(x) ** 2, {x: (0, 2)}, budget=400, seconds=60).outcome != "proved"

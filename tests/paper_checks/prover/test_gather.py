@@ -47,6 +47,7 @@ def test_a_margin_not_real_on_the_domain_ends_undefined_and_says_so():
     assert res.undefined.node == "log(x - 2)" and 0 <= res.undefined.point["x"] <= 1
 
 
+@pytest.mark.slow
 def test_a_pole_is_not_called_a_minimum_of_0(without_bounds):
     """1/sqrt(x) + log(x) + sqrt(2 - x) - 1 on [0, 1] tends to +oo at x = 0: the boxes stuck there are at a pole,
     not at a minimum (``1/x + log(x)`` is proved: an integer power's pole at an end encloses to ``[1/h, +oo]``; so is

@@ -34,6 +34,7 @@ def test_a_formula_string_is_read_by_the_grammar_and_proved():
         api.prove_expr("x + y", {x: (0, 1)})
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_formulas())
 def test_fuzz_no_formula_given_to_prove_expr_or_margin_loss_ever_executes(text):
@@ -109,6 +110,7 @@ def test_bad_arguments_of_prove_are_one_line_naming_them(kwargs, error, words):
     assert words in str(info.value) and "\n" not in str(info.value)
 
 
+@pytest.mark.slow
 def test_an_exact_irrational_end_is_charted_onto_the_unit_interval():
     """Jordan's inequality sin x >= 2x/pi on [0, pi/2]: x = (pi/2) t with t in [0, 1], exact; a false neighbour's
     counterexample comes back in x, exactly (an end such as -pi/2 too); equal ends pin the symbol."""
@@ -121,6 +123,7 @@ def test_an_exact_irrational_end_is_charted_onto_the_unit_interval():
     assert prove_expr(sympy.cos(x) + 1, {x: (sympy.pi, sympy.pi)}, 50, 10).proved
 
 
+@pytest.mark.slow
 def test_a_sympy_interval_leaves_its_open_ends_out():
     """``1/x - 1 >= 0`` is undefined at 0 and true on ``(0, 1]``: proved there with no note, where ``[0, 1]`` needs
     one (undefined as written at 0); an irrational open end and an open end of a half-line are left out too."""

@@ -51,6 +51,7 @@ def test_the_certificate_rechecks_and_a_tampered_one_does_not():
         assert recheck(res.certificate, space)
 
 
+@pytest.mark.slow
 def test_false_neighbours_are_refuted():
     dom = {p: sympy.Interval.Lopen(0, 1), A: sympy.Interval(-5, -R(1, 10))}
     for bad in (-A * (1 - p) - sympy.Min(-sympy.log(p), -A),  # the factor 1/(1 - e^A) dropped

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks import work
@@ -24,11 +25,13 @@ CHORD = (1 - p) / (1 - E) - sympy.Min(1, -sympy.log(p))
 BOX = [(F(1, 100), F(1))]
 
 
+@pytest.mark.slow
 def test_the_truncated_ce_below_its_chord_is_proved_at_its_kink():
     res = prove_expr(CHORD, {p: sympy.Interval.Lopen(0, 1)}, seconds=HANG_GUARD)
     assert res.proved and "kink roots" in res.certificate.methods()
 
 
+@pytest.mark.slow
 def test_false_neighbours_are_refuted():
     for nudged in (CHORD - R(1, 10**9) * (1 - p), CHORD.xreplace({E: E * R(99, 100)})):
         res = prove_expr(nudged, {p: sympy.Interval.Lopen(0, 1)}, seconds=HANG_GUARD)
@@ -61,6 +64,7 @@ def test_a_cell_with_an_irrational_end_is_charted_and_a_rational_one_kept():
     assert kept[1] == [x] and kept[3] == [(F(1, 2), F(1))]
 
 
+@pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
     rec = kink_roots(CHORD, [p], BOX, work.now() + HANG_GUARD, reals([p]))
     assert isinstance(rec, KinkRoots) and [c.low for c in rec.cells] == [R(1, 100), E]

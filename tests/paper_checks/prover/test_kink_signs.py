@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks import work
@@ -35,11 +36,13 @@ def _hinged(level):
     return sum((level - _distance(a, b)) - sympy.Max(0, level - _distance(a, b)) for a, b in ((s, t), (u, v)))
 
 
+@pytest.mark.slow
 def test_a_hinge_that_never_clips_is_decided_and_the_margin_proved():
     res = prove_expr(_hinged(2), {a: (-3, 3) for a in (s, t, u, v)}, seconds=HANG_GUARD)
     assert res.proved and "kinks decided" in res.certificate.methods()
 
 
+@pytest.mark.slow
 def test_a_false_neighbour_is_refuted_where_the_hinge_clips():
     res = prove_expr(_hinged(R(19, 10)), {a: (-3, 3) for a in (s, t, u, v)}, seconds=HANG_GUARD)
     assert res.outcome == "counterexample"
@@ -54,6 +57,7 @@ def test_the_same_problem_for_another_pair_is_one_problem():
     assert {str(k) for k in problems[0][1]} == {"k0", "k1"}
 
 
+@pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
     e = _hinged(2)
     rec = kink_signs(e, [s, t, u, v], BOX, work.now() + HANG_GUARD, reals([s, t, u, v]))

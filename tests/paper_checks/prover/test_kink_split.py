@@ -55,6 +55,7 @@ def test_the_change_of_coordinates_is_exact():
     assert affine_split(sympy.Max(x**2, y), [x, y], reals([x, y]), BOX) is None  # not affine
 
 
+@pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
     rec = kink_split(LSE, [x, y], BOX, work.now() + HANG_GUARD, reals([x, y]))
     assert isinstance(rec, KinkSplit)

@@ -77,6 +77,7 @@ def test_a_margin_with_kinks_is_proved_and_rechecked(expr, bounds):
     assert recheck(res.certificate, space) == []
 
 
+@pytest.mark.slow
 def test_a_false_margin_with_a_kink_is_still_refuted_exactly():
     expr = _lq(sympy.Max(p, k), q) - _lq(p, q)  # truncation raises nothing: it lowers the loss where p < k
     res = prove(_space(expr, ("p", 0, 1), ("k", 0.125, 0.5), ("q", 0.125, 1)), 20000, 60)

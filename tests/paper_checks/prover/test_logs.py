@@ -78,6 +78,7 @@ def test_the_sides_must_have_their_signs_on_the_piece():
     assert comparison(2 / 2**q - x**q - (1 - x) ** q, signs([x, q], reals([x, q]), box)) is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, domain", [
     (POWER, {x: (0, 10)}),
     (exp(x**2 / 2) - sympy.cosh(x), {x: (-oo, oo)}),  # x^2/2 - log cosh x, monotone at each pole
@@ -94,6 +95,7 @@ def test_margins_are_proved_through_their_logarithms(margin, domain, without_cut
     assert "through logarithms" in res.certificate.methods()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, domain", [
     (exp(x) - x**E * (1 + R(1, 10**9)), {x: (0, 10)}),
     (exp(x) - x**E - R(1, 10**12), {x: (0, 10)}),
@@ -107,6 +109,7 @@ def test_false_neighbours_are_refuted(margin, domain):
     assert margin.xreplace({s: R(str(res.counterexample[str(s)])) for s in domain}) < 0
 
 
+@pytest.mark.slow
 def test_a_refuted_comparison_gives_a_point_of_the_piece():
     false = exp(x) - x**E * (1 + R(1, 10**9))
     pt = logs(false, [x], BOX, work.now() + HANG_GUARD, reals([x]))
@@ -123,6 +126,7 @@ def test_a_tampered_record_fails_its_recheck():
     assert logs_recheck(rec, POWER, [x], [(F(0), F(11))], reals([x]))  # a wider piece than the proof's
 
 
+@pytest.mark.slow
 def test_a_side_zero_at_the_end_of_the_piece_rechecks():
     # B = (x + 1) e^-1 + e^-1 is 0 at x = -2: an Arb ball of the box [-2, 3] (0.5 +- 2.5, its radius rounded up) gives
     # it a lower bound of -4e-9, so the re-check's sign of B needs the interval route as well

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks import work
@@ -34,6 +35,7 @@ def test_the_symmetry_is_about_the_centre_of_the_interval():
     assert symmetric(BOWL, [x, y], BOWL_BOX, 0) and not symmetric(BOWL, [x, y], [(F(-1), F(2)), BOWL_BOX[1]], 0)
 
 
+@pytest.mark.slow
 def test_the_binary_gce_sum_is_least_at_one_half():
     rec = mirror(GCE_SUM, [p, q], BOX, work.now() + HANG_GUARD, reals([p, q]))
     assert isinstance(rec, Mirror) and (rec.name, rec.centre, rec.face, rec.face_proof) == ("p", F(1, 2), 0, None)
@@ -48,6 +50,7 @@ def test_a_face_of_its_own_is_a_sub_proof():
     assert mirror_recheck(rec, BOWL, [x, y], BOWL_BOX, reals([x, y])) == []
 
 
+@pytest.mark.slow
 def test_false_neighbours_are_left_to_the_other_closures():
     below = GCE_SUM - R(1, 10**6)  # its face p = 1/2 is -10^-6
     assert mirror(below, [p, q], BOX, work.now() + HANG_GUARD, reals([p, q])) is None

@@ -23,6 +23,7 @@ def _proved(res, space=None):
     return res.certificate
 
 
+@pytest.mark.slow
 def test_zero_times_log_zero_is_a_limit_and_nothing_raises():
     """2x - x log x - x^2 >= 0 on [0, 1] (0 log 0 = 0 at x = 0); x - x log x - 1/100 fails near x = 0."""
     _proved(prove_expr(2 * x - x * sympy.log(x) - x**2, {x: (0, 1)}, seconds=10))
@@ -48,6 +49,7 @@ def test_known_sign_factors_decide_without_boxes(without_z3_first):
     assert bad.outcome == "counterexample" and bad.counterexample["x"] != 0
 
 
+@pytest.mark.slow
 def test_the_answer_does_not_depend_on_how_the_margin_is_written():
     """Zhang & Sabuncu 2018, Eq. 7 (upper end, c = 3): (c-1)/q - sum_j (1 - p_j^q)/q written literally
     and as (sum_j p_j^q - 1)/q reduce to the same margin."""
@@ -75,6 +77,7 @@ def test_branches_are_kept_as_written():
     assert red.kind == "as written" and red.reduced == red.original
 
 
+@pytest.mark.slow
 def test_rational_function_on_the_simplex(without_z3_first):
     """1 - sum p_k^2 >= 0 on the 4-simplex, decided by the polynomial procedure on each region."""
     space = simplex_space(4, lambda p: 1 - sum(t**2 for t in p))
@@ -103,6 +106,7 @@ def test_a_positive_base_to_a_symbolic_power_is_positive():
     assert factor_sign(1 + x**2, sympy.Rational(1, 2), [x], [(Fraction(0), Fraction(1))]) == (0, "")
 
 
+@pytest.mark.slow
 def test_a_constant_margin_that_simplify_cannot_take_to_0_is_an_identity():
     """pi/2 - atan(x) - atan(1/x) on [1/100, 100]: its derivative simplifies to 0 and is bounded there, and it is
     0 at x = 1, so it is 0 on the box; across x = 0, where atan(1/x) jumps, the derivative is unbounded: not so."""
@@ -131,6 +135,7 @@ def test_the_same_margin_written_otherwise_is_not_swept_twice():
     assert distinct(q * gce, gce)
 
 
+@pytest.mark.slow
 def test_a_denominator_that_is_0_at_an_end_is_pulled_out():
     """``sin(x)/x >= 1 - x^2/6`` on ``[0, 1]`` is ``0/0`` at ``x = 0`` as written: no box at 0 closes. The
     denominator ``6 x >= 0`` (0 only at that end) is pulled out, and the numerator ``x^3 - 6 x + 6 sin x``, a zero of
@@ -150,6 +155,7 @@ def test_a_denominator_that_is_0_at_an_end_is_pulled_out():
     assert any(n.startswith("where x = 0 the margin is undefined as written") for n in res.notes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, high", [
     (1 / x - 1 / sympy.tan(x), R(3, 2)),             # cot x <= 1/x: oo - oo at 0
     (sympy.log(1 + x) / x - 1 + x / 2, 1),            # 0/0 at 0
@@ -161,6 +167,7 @@ def test_removable_singularities_at_an_end_are_proved(margin, high):
     assert prove_expr(margin, {x: (0, high)}, seconds=HANG).proved
 
 
+@pytest.mark.slow
 def test_below_a_removable_singularity_a_counterexample_is_a_point_of_the_domain():
     """``sin(x)/x - 1 + x^2/6 - 10^-9`` tends to ``-10^-9`` at ``x = 0``: the counterexample is a point where the
     margin is defined (``x > 0``), exactly negative there."""
@@ -170,6 +177,7 @@ def test_below_a_removable_singularity_a_counterexample_is_a_point_of_the_domain
     assert at > 0 and (sympy.sin(at) / at - 1 + at**2 / 6 - R(1, 10**9)).evalf(50) < 0
 
 
+@pytest.mark.slow
 def test_a_pole_of_tan_at_an_irrational_end_is_pulled_out():
     """``tan x >= x`` and ``sec x >= 1 + x^2/2`` on ``[0, pi/2]``: ``cos`` is 0 at the end ``pi/2``, where its interval
     enclosure holds ``-3e-37``; its sign comes from exact shifts of its argument (``pi (1 - s)/2 >= 0`` in the scaled
@@ -187,6 +195,7 @@ def test_a_pole_of_tan_at_an_irrational_end_is_pulled_out():
     assert bad.outcome == "counterexample"
 
 
+@pytest.mark.slow
 def test_a_sum_of_terms_each_at_least_0_is_decided():
     """The Chernoff coefficient p^a q^(1-a) + (1-p)^a (1-q)^(1-a) on [0, 1]^3 (the guard of Renyi's log): each term a
     product of powers of bases >= 0 on the box, where boxes spent 20 s at the corners (0^0); a term of unknown sign

@@ -8,6 +8,7 @@ import dataclasses
 import math
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
@@ -28,11 +29,13 @@ YOUNG = a**r / r + b ** (r / (r - 1)) * (r - 1) / r - a * b
 YOUNG_DOMAIN = {a: (0, oo), b: (0, oo), r: sympy.Interval.Lopen(1, 4)}
 
 
+@pytest.mark.slow
 def test_young_with_its_exponent_free_is_proved_through_a_partial_minimum():
     res = prove_expr(YOUNG, YOUNG_DOMAIN, seconds=HANG_GUARD)
     assert res.proved and "partial minimum" in res.certificate.methods()
 
 
+@pytest.mark.slow
 def test_a_bregman_divergence_is_proved_on_its_diagonal_and_its_certificate_rechecks():
     # D(x, y) = e^x - e^y - e^y (x - y), the Bregman divergence of exp (homogeneous ones go to the ratios first)
     space = real_space(lambda x, y: sympy.exp(x) - sympy.exp(y) - sympy.exp(y) * (x - y), ("x", -2, 3), ("y", -1, 1))
@@ -48,6 +51,7 @@ def test_a_bregman_divergence_is_proved_on_its_diagonal_and_its_certificate_rech
     assert any("faces" in p for p in recheck(res.certificate, space))
 
 
+@pytest.mark.slow
 def test_false_neighbours_are_refuted():
     nudged = YOUNG - R(1, 10**6) * a * b / (1 + a * b)
     assert prove_expr(nudged, YOUNG_DOMAIN, seconds=HANG_GUARD).outcome == "counterexample"
@@ -85,6 +89,7 @@ def test_a_critical_point_must_lie_strictly_inside():
     assert _candidates(d1, p, [p, q])[0] == q
 
 
+@pytest.mark.slow
 def test_a_least_value_below_0_is_a_counterexample_on_the_diagonal():
     # 1e-12 below a Bregman divergence: -1e-12 along the whole diagonal x = y, which no box centre had hit in 25 s;
     # the least value at x = y is that negative constant, so the diagonal point is the counterexample

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove, recheck
@@ -54,6 +55,7 @@ def test_no_split_where_an_exponent_cannot_be_written_apart_or_the_rest_reads_ev
     assert split(3 * (1 - p) ** g, [p, g], BOX) is None  # the rest is a number: no sub-problem to pose
 
 
+@pytest.mark.slow
 def test_the_focal_loss_is_proved_for_every_g_and_its_certificate_rechecks():
     space = _space(_focal(R(1, 3)))
     res = prove(space, 10**6, HANG_GUARD)
@@ -68,6 +70,7 @@ def test_the_focal_loss_is_proved_for_every_g_and_its_certificate_rechecks():
         assert recheck(res.certificate, space)
 
 
+@pytest.mark.slow
 def test_the_third_coefficient_nudged_is_refuted_never_proved():
     """-log p - u - u^2/2 - (7/20) u^3 - ... fails just below p = 1 (the series' next term is u^4/4 < u^3/60)."""
     res = prove(_space(_focal(R(7, 20))), 10**6, HANG_GUARD)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+import pytest
 import sympy
 
 from paper_checks import work
@@ -46,6 +47,7 @@ def test_a_sign_at_an_open_end_is_decided_by_z3_strictly():
     assert positive(1 / q, SYMS, _coords(), BOX)
 
 
+@pytest.mark.slow
 def test_a_norm_below_the_largest_entry_times_c_to_the_1_minus_q_is_proved_and_rechecked():
     rec = power_compare(MARGIN, SYMS, BOX, work.now() + HANG_GUARD, _coords())
     assert isinstance(rec, PowerComparison) and all(p.proof.proved for p in rec.parts)
@@ -55,11 +57,13 @@ def test_a_norm_below_the_largest_entry_times_c_to_the_1_minus_q_is_proved_and_r
     assert "the recorded sub-problems are not the comparison's" in power_recheck(rec, MARGIN, SYMS, BOX, _coords())
 
 
+@pytest.mark.slow
 def test_a_false_neighbour_is_not_proved():
     smaller = (2 ** (1 - q) * sympy.Max(x, y, 1 - x - y) - (x**R_ + y**R_ + (1 - x - y) ** R_) ** (1 - q)) / q
     assert power_compare(smaller, SYMS, BOX, work.now() + 30, _coords()) is None
 
 
+@pytest.mark.slow
 def test_the_norm_on_a_simplex_for_every_q_in_its_range_is_proved_and_a_smaller_constant_refuted():
     """End to end through ``prove_expr``: the branch split (``q = 1`` apart), the comparison through the power and z3
     over atoms; with ``2.97`` for ``c = 3`` the bound fails at the barycentre for every ``q < 1``."""

@@ -77,6 +77,7 @@ def _order_margin(s):
     return (ca - cb) * (na - nb), [a1, a2, b1, b2, x, y]
 
 
+@pytest.mark.slow
 def test_an_order_kept_by_noise_is_proved_through_the_registry_and_rechecked():
     margin, syms = _order_margin(1 - 3 * t / 2)
     res = prove_expr(margin, {**{s: (-2, 2) for s in syms}, t: (0, R(2, 3))}, seconds=HANG_GUARD)
@@ -84,6 +85,7 @@ def test_an_order_kept_by_noise_is_proved_through_the_registry_and_rechecked():
     assert "proportional factors" in res.certificate.methods()
 
 
+@pytest.mark.slow
 def test_an_order_that_noise_flips_is_refuted():
     """With ``s = 1 - 2 t`` on ``t`` in [0, 1], noise beyond 1/2 reverses the order: a counterexample, never a
     proof (the sign's sub-problem fails)."""
@@ -118,6 +120,7 @@ def test_the_triplet_order_of_le19_is_proved():
     assert recheck(res.certificate, space) == []
 
 
+@pytest.mark.slow
 def test_an_absolute_value_scaled_by_a_determinant_is_closed_on_a_stochastic_matrix():
     """``|det Q| - |det(T^T Q)| = |det Q| (1 - |det T|)`` (Xu et al. 2019, DMI's information monotonicity, c = 2):
     the ratio ``det T`` is written with each row's last entry eliminated, whichever the piece eliminated, so that
@@ -144,6 +147,7 @@ def test_an_absolute_value_scaled_beyond_one_is_not_closed():
     assert res.outcome == "counterexample"
 
 
+@pytest.mark.slow
 def test_factors_across_a_pole_are_not_closed():
     """``tan(x) * (t tan(x)) = t tan(x)^2`` on ``[0, 2]`` has no value at ``pi/2``, and no guard says so: the step
     leaves it (the normal form's own test of a factor, an enclosure that is the whole line)."""

@@ -233,6 +233,7 @@ def test_a_max_whose_arguments_cross_is_proved_by_the_one_that_is_nonnegative():
     assert set(cert.methods()) <= {"max", "kink"}
 
 
+@pytest.mark.slow
 def test_prove_expr_on_a_simplex():
     """MAE's class sum is constant: sum_k (1 - p_k) = c - 1 on the simplex (c = 3), so
     2 - sum_k (1 - p_k) >= 0 with equality everywhere; and CE >= MAE / 2 at the labelled class."""
@@ -300,6 +301,7 @@ def _gce_ce():
     return -sympy.log(p) - (1 - p ** q) / q, {p: (R(1, 100), 1), q: (R(1, 10), 1)}
 
 
+@pytest.mark.slow
 def test_rational_ends_keep_the_margin_as_written():
     """GCE <= CE on p in [1/100, 1], q in [1/10, 1], 0 along the edge p = 1: with the ends exact the boxes close it
     as with binary ends (rescaled onto [0, 1], p = 1/100 + 99 u/100, the same margin needed a sweep and 37 s)."""
@@ -315,6 +317,7 @@ def test_rational_ends_refute_a_false_neighbour():
     assert wrong.outcome == "counterexample" and wrong.counterexample["p"] == 1  # the edge where GCE = CE = 0
 
 
+@pytest.mark.slow
 def test_prove_expr_runs_a_short_search_first_and_an_undefined_margin_stays_undefined():
     """The refined AM-GM of Kittaneh & Manasrah with its weight widened past 1/2 is false where w > 1/2 and x < y:
     the search run first finds it at once (the boxes took 9 to 14 s). x^x on (-1, 1) is -1 at x = -1, but not real

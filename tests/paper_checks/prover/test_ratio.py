@@ -26,6 +26,7 @@ JENSEN = log(w * a + (1 - w) * b) - w * log(a) - (1 - w) * log(b)
 AMGM = w * a + (1 - w) * b - a**w * b ** (1 - w)
 
 
+@pytest.mark.slow
 def test_the_degree_is_found_and_proved():
     assert homogeneous(JENSEN, [a, b, w], BOX, reals([a, b, w]), HANG_GUARD) == ((0, 1), 0)
     assert homogeneous(AMGM, [a, b, w], BOX, reals([a, b, w]), HANG_GUARD) == ((0, 1), 1)
@@ -50,6 +51,7 @@ def test_jensen_with_its_weight_free_is_proved_on_the_ratios():
     assert res.proved and "ratios" in res.certificate.methods()
 
 
+@pytest.mark.slow
 def test_a_false_neighbour_is_refuted_at_a_point_of_the_domain():
     """AM-GM less a/10^6 (still homogeneous): negative on the plane a = b; the ratio problem's point u = 1 is put
     back on the piece."""
@@ -61,6 +63,7 @@ def test_a_false_neighbour_is_refuted_at_a_point_of_the_domain():
     assert res.outcome == "counterexample"
 
 
+@pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
     rec = ratio(AMGM, [a, b, w], BOX, work.now() + HANG_GUARD, reals([a, b, w]))
     assert isinstance(rec, Ratio) and ratio_recheck(rec, AMGM, [a, b, w], BOX, reals([a, b, w])) == []

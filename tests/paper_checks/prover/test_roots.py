@@ -40,6 +40,7 @@ def test_when_the_substitution_is_taken(margin, box):
     assert (got is not None) == (box[0][0] == 0 and len({p.base for p in margin.atoms(sympy.Pow)}) == 1)
 
 
+@pytest.mark.slow
 def test_a_margin_not_analytic_at_its_tight_end_is_proved_in_the_root(without_bounds):
     space = real_space(lambda x: sympy.sqrt(x) * sympy.sin(sympy.sqrt(x)) - x + x**2 / 6, ("x", 0, 4))
     res = prove(space, 10**6, HANG)
@@ -48,6 +49,7 @@ def test_a_margin_not_analytic_at_its_tight_end_is_proved_in_the_root(without_bo
     assert recheck(res.certificate, space) == []
 
 
+@pytest.mark.slow
 def test_below_the_bound_the_root_hands_back_a_point_of_the_piece():
     """``sqrt(x) sin(sqrt(x)) - x + x^2/6 - x^3/50`` is negative near ``x = 4`` (``V = 2``): the counterexample is an
     exact point of ``[0, 4]``, negative there."""

@@ -30,19 +30,21 @@ def test_log_bound_at_its_interior_zero():
     _proved(real_space(lambda x: x - 1 - sympy.log(x), ("x", 0.25, 2)))
 
 
+@pytest.mark.slow
 def test_binary_entropy_bound_at_the_midpoint():
     """H(x) <= log 2 on [0, 1], 0 at x = 1/2 and 0 log 0 at both ends."""
     cert = _proved(real_space(lambda x: x * sympy.log(x) + (1 - x) * sympy.log(1 - x) + sympy.log(2), ("x", 0, 1)))
     assert "hessian" in cert.methods()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("t", [1, 2, 3, 5])
 def test_taylor_remainder_with_a_zero_of_order_t_plus_1_at_the_end(t):
     """-log p >= sum_{k<=t} (1-p)^k / k on (0, 1]: 0 at p = 1 with its first t derivatives."""
     _proved(real_space(lambda p: -sympy.log(p) - sum((1 - p) ** k / k for k in range(1, t + 1)), ("p", 0, 1)))
 
 
-@pytest.mark.parametrize("c", [2, 3, pytest.param(4, marks=pytest.mark.slow), pytest.param(5, marks=pytest.mark.slow)])
+@pytest.mark.parametrize("c", [2, *(pytest.param(c, marks=pytest.mark.slow) for c in (3, 4, 5))])
 def test_gce_class_sum_bound_along_q(c):
     """Zhang & Sabuncu 2018, Eq. 7 (lower end): sum_j L_q(f_j) >= (c - c^(1-q))/q, 0 at the barycentre for
     every q in [1/4, 3/4]: a segment of zeros closed by convexity in f (the Hessian lifted to all c
@@ -83,6 +85,7 @@ def test_recheck_catches_a_wrong_critical_point(without_bounds):
     assert any("critical" in p for p in recheck(cert, space))
 
 
+@pytest.mark.slow
 def test_a_critical_point_found_from_a_far_box_is_kept_for_the_boxes_near_it():
     """16 x^(1/16) - log x - 16 >= 0 on [1/100, 10] (the tempered logarithm's face t = 15/16): 0 at x = 1 with a
     zero gradient. Newton from a wide box finds x = 1 exactly, but the Hessian's enclosure on the wide hull is loose
@@ -112,6 +115,7 @@ def test_newton_settles_on_a_zero_of_high_order_and_says_when_it_did_not():
     assert newton_point(t, [(F(-250), F(0))], base) is None
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin", [lambda x: sympy.cosh(x) - 1 - x**2 / 2, lambda x: x**2 / 2 - 1 + sympy.cos(x)])
 def test_a_zero_of_order_4_inside_a_wide_box(margin):
     """On [-1000, 1000] the tries of a critical point were spent on far boxes, where Newton had not settled, and
@@ -120,6 +124,7 @@ def test_a_zero_of_order_4_inside_a_wide_box(margin):
     assert "taylor" in cert.methods()
 
 
+@pytest.mark.slow
 def test_the_order_of_a_zero_is_found_from_raw_derivatives_tidied_once():
     """Shafer's atan x - 3x/(1 + 2 sqrt(1 + x^2)) in a half-line's chart has a zero of order 5 at x = 0. Its
     derivatives are taken raw and tidied once (trace.tidy_derivative): the one returned is the fifth, exactly."""
@@ -153,6 +158,7 @@ def test_a_critical_point_at_pi_is_named_exactly_or_not_at_all():
     assert critical_at(below, {0: sympy.pi}, base) is None  # the margin is -10^-12 there
 
 
+@pytest.mark.slow
 def test_redheffer_is_proved_through_its_double_zero_at_pi_and_a_near_miss_is_not():
     cert = _proved(real_space(_redheffer, ("x", 3, 4)), exact_first=False)
     assert {"hessian", "taylor"} & set(cert.methods())

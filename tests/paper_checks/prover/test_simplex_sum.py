@@ -73,6 +73,7 @@ def test_one_class_with_a_term_of_its_own_is_the_odd_class():
         assert dec.v in reduced.free_symbols and dec.s not in reduced.free_symbols
 
 
+@pytest.mark.slow
 def test_gce_lower_bound_closes_by_the_tangent_and_rechecks():
     """(c - c^(1-q))/q <= sum_j L_q(f_j) at c = 4 for every q in [1/8, 1] (Eq. 7, lower end): 0 at the centre for
     every q, where the boxes cannot close it."""
@@ -83,6 +84,7 @@ def test_gce_lower_bound_closes_by_the_tangent_and_rechecks():
     assert sum_recheck(rec, e, syms, box, coords) == []
 
 
+@pytest.mark.slow
 def test_a_tampered_class_sum_fails_its_recheck():
     vals, syms, coords, box = _row(4)
     e = (3 / q) - sum(_lq(v, q) for v in vals)  # the upper end: the chord
@@ -132,6 +134,7 @@ def test_prove_decides_class_sums_with_certificates_that_recheck():
     assert prove(false, 10**6, HANG_GUARD).outcome == "counterexample"
 
 
+@pytest.mark.slow
 def test_a_class_sum_with_a_parameter_and_integers_rechecks():
     """GCE's upper end, sum_j L_q(f_j) <= (c - 1)/q, for c in 3..4 (a point of the 4-simplex folded onto c
     classes) and every q in [1/8, 1]: 0 at every vertex."""
@@ -184,6 +187,7 @@ def test_the_js_class_sum_is_closed_by_its_chord_read_at_0_log_0():
     assert recheck(res.certificate, space) == []
 
 
+@pytest.mark.slow
 def test_the_bi_tempered_loss_bound_closes_with_the_label_as_the_odd_class():
     # 1/(1 - t) - L_t(e_0, yhat) = yhat_0^(1-t)/(1 - t) + (1 - sum_i yhat_i^(2-t))/(2 - t) (Amid et al. 2019, the
     # bi-tempered loss bounded for t < 1): phi = -s^(2-t)/(2 - t) under its chord, and the label's own term read at

@@ -52,6 +52,7 @@ def test_paired_is_exact():
     assert reps == [a, b] and absorbed == {"c": "b"} and e == sympy.log(1 - a - b) + b ** 2
 
 
+@pytest.mark.slow
 def test_a_risk_affine_in_f_is_decided_at_its_vertices_and_rechecks():
     p, f, syms, coords, box = _rows()
     e = _mae_risk_gap(p, f, r)
@@ -91,6 +92,7 @@ def test_prove_closes_a_folded_risk_at_the_vertices():
     assert recheck(res.certificate, space) == []
 
 
+@pytest.mark.slow
 def test_a_shared_sub_certificate_is_rechecked_afresh_each_time():
     """The pieces share one proof per vertex problem, re-checked once within a re-check (recheck_shared); a
     second re-check after that proof was tampered with finds it: nothing is kept from one re-check to the next."""

@@ -30,6 +30,7 @@ def _gce(v, qq):
     return (1 - v ** qq) / qq
 
 
+@pytest.mark.slow
 def test_gce_above_mae_for_every_q_is_swept_to_the_edge_p_1():
     """L_q(p) >= 1 - p on [0, 1] x [1/8, 1] (Zhang & Sabuncu 2018): 0 on the whole edge p = 1 and the face q = 1."""
     e = _gce(p, q) - (1 - p)
@@ -54,6 +55,7 @@ def test_a_false_bound_is_not_swept():
     assert not isinstance(sweep(e, [p, q], [(F(0), F(1)), (F(1, 8), F(7, 8))], work.now() + HANG_GUARD), Sweep)
 
 
+@pytest.mark.slow
 def test_a_near_miss_is_not_swept():
     """L_q(p) >= 1 - p + 1/1000 fails on the edge p = 1: monotone in p, but the face is negative there; the
     sweep hands back a point of that face, where the margin is exactly negative."""
@@ -64,6 +66,7 @@ def test_a_near_miss_is_not_swept():
         assert got[0] == 1 and e.xreplace({p: 1, q: R(got[1].numerator, got[1].denominator)}) < 0
 
 
+@pytest.mark.slow
 def test_a_tampered_sweep_fails_its_recheck():
     e = _gce(p, q) - (1 - p)
     sw = sweep(e, [p, q], BOX, work.now() + HANG_GUARD)
@@ -73,6 +76,7 @@ def test_a_tampered_sweep_fails_its_recheck():
     assert sweep_recheck(sw, e + R(1, 1000), [p, q], BOX)
 
 
+@pytest.mark.slow
 def test_prove_closes_the_piece_by_a_sweep_and_its_certificate_rechecks():
     """Through prove: whatever closes it (boxes or the sweep), the certificate re-checks; a sweep's record is of
     the whole piece."""
@@ -139,6 +143,7 @@ def test_even_in_needs_an_identity_and_a_symmetric_interval():
     assert not even_in(x**2 + x * 1e-30, x, (F(-1), F(1)))
 
 
+@pytest.mark.slow
 def test_barron_below_the_square_on_the_line_is_swept_in_values_on_the_even_half():
     """rho(v, al) <= v^2/2 for every v and al in (0, 2) (Barron 2019, Bernoulli's inequality): 0 on the whole edge
     v = 0, oo - oo as v -> oo. Read in the chart's value, even in v: the slope on v >= 0 is v (1 - (1 + v^2/(2 -
@@ -162,6 +167,7 @@ def test_barron_below_the_square_on_the_line_is_swept_in_values_on_the_even_half
         assert recheck(res.certificate, space)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("k", [R(101, 100), R(2001, 2000)])
 def test_barron_below_a_smaller_square_is_never_proved(k):
     """k rho(v, al) <= v^2/2 with k just above 1 fails near al = 2 for large v: refuted or undecided, never proved."""
@@ -185,6 +191,7 @@ def test_a_face_undefined_as_written_is_not_tried_and_a_face_that_is_a_number_go
 HANG = 600  # seconds: a hang guard only; the early sweep returns as soon as it closes
 
 
+@pytest.mark.slow
 def test_the_early_sweep_is_not_tried_inside_another_sweep(monkeypatch):
     """Inside a sweep's sub-proof (its derivative's sign, its face) the early sweep in values hands back nothing at
     once; outside, it sweeps Barron's bound below the square."""

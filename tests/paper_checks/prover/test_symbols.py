@@ -2,6 +2,7 @@
 interval fixes, so SymPy simplifies what holds on the whole domain, and the prover decides it."""
 from __future__ import annotations
 
+import pytest
 import sympy
 
 from paper_checks.prover import prove_expr
@@ -59,6 +60,7 @@ def test_an_open_end_at_0_gives_the_strict_sign():
     assert coords[1].symbol.is_positive and not coords[0].symbol.is_positive
 
 
+@pytest.mark.slow
 def test_a_margin_undefined_at_an_open_end_is_proved_on_its_domain():
     """``(p^q - p)/q >= 0`` for ``p`` in ``[0, 1]``, ``q`` in ``(0, 1]`` (``L_q(p) <= 1 - p`` rearranged: the chord of
     ``p^q``): undefined at ``q = 0``, which the domain excludes; the factor ``1/q`` is positive there, and the

@@ -55,6 +55,7 @@ def test_derivatives_are_put_over_one_denominator():
     assert closes(t, [(F(0), F(1))]) == (0, 1, F(0), 0.0, False)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, domain", [
     (EXP_TAYLOR, (0, oo)),
     (sympy.log(1 + x) - 2 * x / (2 + x), (0, oo)),
@@ -99,6 +100,7 @@ def test_a_numerator_collected_in_powers_of_the_variable_is_enclosed_at_the_pole
     assert closes(compile_traced(margin, [u]), [(F(3, 4), F(1))])[:2] == (0, 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, domain, truth", [
     (sympy.atan(x) - x / (1 + x), (0, oo), True),  # multiplied out: its first derivative falls to pi/2 - 1
     (sympy.pi / 2 - sympy.atan(x) - 1 / (1 + x), (0, oo), True),  # falls to 0 at oo: tight there
@@ -148,6 +150,7 @@ def test_a_ratio_that_grows_alike_is_enclosed_in_the_reciprocal():
     assert whole.a == -mpmath.inf and whole.b == mpmath.inf  # W - 2 changes sign: nothing enclosed
 
 
+@pytest.mark.slow
 def test_a_record_that_does_not_close_again_fails_its_recheck():
     w = HalfChart(u)
     t = compile_traced(EXP_TAYLOR.xreplace({x: w}), [u])

@@ -107,6 +107,7 @@ def test_true_cases_are_proved(name):
     assert recheck(res.certificate, space) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(FALSE))
 def test_false_cases_are_refuted_exactly(name):
     space = FALSE[name]

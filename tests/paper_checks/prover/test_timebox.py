@@ -34,12 +34,14 @@ def _spin() -> str:
         _one()
 
 
+@pytest.mark.slow
 def test_a_step_over_its_work_is_overran_and_ended_soon():
     t = time.monotonic()
     assert timebox(_spin, (), seconds=0.5, stage="spinning") is OVERRAN
     assert time.monotonic() - t < 30  # a hang guard, not a timing
 
 
+@pytest.mark.slow
 def test_a_step_that_waits_without_working_is_ended_by_the_wall_clock_net_and_says_so():
     """Sleeping is no work: the meter cannot stop it; the running time limit's net does, and names the step."""
     from paper_checks.deadline import deadline

@@ -62,6 +62,7 @@ def test_compactify_leaves_bounded_spaces_alone_and_maps_points_back():
     assert back({"v_unit": R(1, 2)}) == {"v": R(2, 3)}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, expr, low, high", [
     ("sigmoid symmetric", 1 / (1 + sympy.exp(v)) + 1 / (1 + sympy.exp(-v)) - 1, -math.inf, math.inf),
     ("hinge >= 0-1", sympy.Max(0, 1 - v) - sympy.Heaviside(-v), -math.inf, math.inf),
@@ -95,6 +96,7 @@ def test_false_on_the_line_has_an_exact_counterexample(expr, dom):
     assert sympy.N(expr.xreplace(pt), 50) < 0
 
 
+@pytest.mark.slow
 def test_prove_expr_takes_infinite_ends_and_refuses_wrong_ones():
     assert prove_expr(sympy.log(v) - 1 + 1 / v, {v: (R(1, 3), oo)}, seconds=60).outcome == "proved"
     assert prove_expr(v**2 + w**2 - 2 * v * w, {v: (-oo, oo), w: (0, oo)}, seconds=60).outcome == "proved"

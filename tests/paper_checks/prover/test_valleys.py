@@ -91,6 +91,7 @@ def test_an_exact_irrational_critical_point_closes_its_boxes():
     assert any("exp(-1)" in n and "exact critical point" in n for n in res.notes)
 
 
+@pytest.mark.slow
 def test_a_zero_of_order_4_at_an_end_is_closed_by_taylor(without_logarithms, without_bounds):
     """e^x >= 1 + x + x^2/2 + x^3/6 on [0, 2]: the derivatives up to the third vanish at 0, the fourth is e^x."""
     res = _proved(real_space(lambda x: exp(x) - 1 - x - x**2 / 2 - x**3 / 6, ("x", 0, 2)))
@@ -189,6 +190,7 @@ def test_a_coordinate_in_a_base_and_its_exponent_is_not_handed_to_solve():
     assert not _tower([young], [x]) and _solve([young], [x], HANG_GUARD)
 
 
+@pytest.mark.slow
 def test_a_critical_point_is_solved_in_the_charts_value(without_cutoff):
     """log(x)/x <= 1/e on [1, oo) is 0 at x = e, u = e/(1 + e) in the chart u/(1 - u): solved in x and taken back
     exactly, where no rational near Newton's point is critical."""

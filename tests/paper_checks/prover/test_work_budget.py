@@ -43,6 +43,7 @@ def test_a_spent_work_budget_ends_undecided_and_says_so():
     assert res.outcome == "undecided" and "work budget" in res.reason
 
 
+@pytest.mark.slow
 def test_the_wall_clock_is_a_net_that_names_itself():
     space = real_space(lambda p, q: p * sympy.log(p / q) + (1 - p) * sympy.log((1 - p) / (1 - q)) - 2 * (p - q) ** 2,
                        ("p", R(1, 20), R(19, 20)), ("q", R(1, 20), R(19, 20)))  # Pinsker's: several seconds of work
@@ -79,6 +80,7 @@ def test_ends_of_any_size_are_a_result_or_one_line():
     assert "\n" not in str(err.value) and len(str(err.value)) < 300 and "4300" not in str(err.value)
 
 
+@pytest.mark.slow
 def test_an_irrational_constant_exponent_is_traced():
     assert prove_expr(x ** sympy.sqrt(2), {x: (0, 2)}, seconds=HANG, work=2).proved
     assert prove_expr(x ** (1 / sympy.log(4)), {x: (0, 2)}, seconds=HANG, work=2).proved

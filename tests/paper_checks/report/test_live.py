@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from paper_checks.cli import main
 from paper_checks.evidence import Evidence
 from paper_checks.registry import Claim
@@ -40,6 +42,7 @@ def test_each_line_is_printed_as_its_result_comes(capsys):
     assert [r.claim.id for r in results] == [c.id for c in claims]
 
 
+@pytest.mark.slow
 def test_a_run_prints_rows_then_the_summary_and_no_bar_off_a_terminal(tmp_path, capsys):
     code = main(["run", "--claim", "ghosh17.sum_mae", "gce18.limit_q0", "--precision", "quick", "--jobs", "1",
                  "--no-figures", "--out", str(tmp_path)])

@@ -197,6 +197,7 @@ def _steps_of_a_write(tmp_path: Path) -> list[str]:
     return seen
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not hasattr(os, "fork") or not Path("/proc").is_dir(), reason="fork, Linux's renameat2")
 def test_a_kill_before_any_step_of_a_write_leaves_one_whole_set(tmp_path, monkeypatch):
     """SIGKILL before each file operation of a write in turn (issue 56): ``OUT`` holds the previous whole set or

@@ -69,6 +69,7 @@ def test_children_end_when_the_task_returns():
         assert pool.slots and pool.slots[0].process.is_alive()  # the worker itself runs the next task
 
 
+@pytest.mark.slow
 def test_children_end_when_the_task_times_out(tmp_path):
     got: dict[int, object] = {}
     f = tmp_path / "pids"

@@ -31,6 +31,7 @@ from tests.paper_checks.search._spaces import _nce_exact, nce_space, rng
 R = sympy.Rational
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_nce_counterexample_found_verified_and_shrunk(seed):
     calls = []
@@ -445,6 +446,7 @@ def test_explore_budget_and_timeout_are_read_safely(capsys):
         assert err.startswith("error:") and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+@pytest.mark.slow
 def test_a_search_stopped_early_with_nothing_found_is_not_confirmed():
     """Only the whole budget confirms: a search cut short by its time limit leaves the claim inconclusive."""
     space = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] + 1)

@@ -48,6 +48,7 @@ def _brute_simplest(a, b):
         d += 1
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.fractions(-5, 5, max_denominator=60), st.fractions(0, 2, max_denominator=60))
 def test_simplest_between_matches_a_plain_loop(a, w):
@@ -93,6 +94,7 @@ def test_simplex_sample_includes_faces_and_vertices():
 
 
 # ------------------------------------------------------------------ round: feasible, and the nearest allowed value
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_rounding_keeps_every_strategy_point_in_its_domain(data):
@@ -172,6 +174,7 @@ def test_simplex_round_matches_a_plain_per_coordinate_loop(w, max_den):
 
 
 # ------------------------------------------------------------------ simplify: simpler values, the simplest first
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.fractions(-4, 4, max_denominator=12), st.fractions(Fraction(1, 4), 6, max_denominator=12),
        st.floats(0, 1))
@@ -210,6 +213,7 @@ def test_integer_simplify_proposes_only_simpler_values_ending_with_the_neighbour
     assert cands[-1] == (n - 1 if n > t else n + 1)  # the neighbour towards the simplest value
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(st.integers(2, 5).flatmap(lambda d: st.lists(st.integers(0, 30), min_size=d, max_size=d)).filter(
     lambda c: sum(c) > 0))

@@ -49,6 +49,7 @@ def test_a_loss_with_a_jump_gets_no_cell_that_needs_continuity():
     assert sym.undecided or sym.cell.startswith("no (exact witnesses")
 
 
+@pytest.mark.slow
 def test_a_pole_to_infinity_is_unbounded_and_a_split_jump_is_exact():
     from paper_checks.trials.simplex import trial
 

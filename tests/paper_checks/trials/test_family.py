@@ -34,6 +34,7 @@ def test_the_family_derivation_agrees_with_every_value(monkeypatch):
     assert "checked against every value below: agrees" in md and "| taylor(t=12) |" in md
 
 
+@pytest.mark.slow
 def test_a_wrong_derivation_is_reported_not_hidden(monkeypatch):
     monkeypatch.setitem(fm.FAMILIES, "taylor", SMALL)
     right = fm._taylor_closed_forms()
@@ -69,6 +70,7 @@ def test_parameter_ranges_and_values_are_stated():
             raise AssertionError(bad)
 
 
+@pytest.mark.slow
 def test_a_typed_formula_with_a_parameter_runs_per_value(capsys):
     assert main(["loss", "Sum((1-p)**k/k, (k, 1, t))", "--param", "t=1..2", "--classes", "2..3",
                  "--precision", "quick", "--name", "taylor_typed"]) == 0
@@ -78,6 +80,7 @@ def test_a_typed_formula_with_a_parameter_runs_per_value(capsys):
     assert "| taylor_typed(t=1) | yes, C = c - 1 [symbolic]" in out and "| taylor_typed(t=2) |" in out
 
 
+@pytest.mark.slow
 def test_a_typed_formula_of_a_zoo_family_gets_the_whole_family_derivation(tmp_path):
     out = tmp_path / "w.json"
     ft = fm.formula_family("(1 - p**w)/w", "w=1/2,1", [2, 3], precision="quick")

@@ -12,6 +12,7 @@ from paper_checks.trials import family_lq as fl
 q, k, c, eta = fl.Q, fl.K, fl._C, fl._ETA
 
 
+@pytest.mark.slow
 def test_gce_closed_forms_in_q():
     f = fl.gce_closed_forms()
     assert f["sup"] == 1 / q and f["high"] == (c - 1) / q and f["low"] == (c - c ** (1 - q)) / q
@@ -24,6 +25,7 @@ def test_gce_closed_forms_in_q():
     assert f["low"].subs(q, 1) == f["high"].subs(q, 1) == c - 1  # symmetric only at q = 1 (MAE)
 
 
+@pytest.mark.slow
 def test_tgce_closed_forms_in_k():
     f = fl.tgce_closed_forms()
     assert f["sup"] == (1 - k ** q) / q and f["low"] == (c - 1) * f["sup"] and f["high"] == c * f["sup"]
@@ -39,6 +41,7 @@ def _small(monkeypatch, name, param, values):
     monkeypatch.setitem(fm.FAMILIES, name, fm.Family(name, param, fm.FAMILIES[name].range, values))
 
 
+@pytest.mark.slow
 def test_gce_family_agrees_with_every_value(monkeypatch, capsys):
     _small(monkeypatch, "gce", "q", ("1/10", "1/2", "1"))
     assert main(["losses", "--loss", "gce", "--classes", "2..3", "--precision", "quick"]) == 0
@@ -66,6 +69,7 @@ def test_tgce_family_agrees_with_every_value(monkeypatch):
     assert "per value (k = 1/10, 1/2, 7/10)" in fm.markdown(ft)
 
 
+@pytest.mark.slow
 def test_a_wrong_gce_derivation_is_reported(monkeypatch):
     _small(monkeypatch, "gce", "q", ("1/2", "1"))
     right = fl.gce_closed_forms()

@@ -40,6 +40,7 @@ def test_flat_convex_needs_a_convex_decreasing_g():
     assert flat_convex(sympy.Max(P, R(1, 10))) is None  # increasing
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("q, k, c", [(R(7, 10), R(1, 10), 2), (R(7, 10), R(3, 10), 3), (R(1, 3), R(1, 5), 3),
                                      (R(1, 2), R(2, 5), 4)])
 def test_convex_range_against_a_grid(q, k, c):
@@ -49,6 +50,7 @@ def test_convex_range_against_a_grid(q, k, c):
     assert abs(float(r["low"]) - float(lo)) < 1e-12 and abs(float(r["high"]) - float(hi)) < 1e-12
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("q", [R(1, 10), R(7, 10), 1])
 @pytest.mark.parametrize("k", [R(1, 20), R(1, 7), R(3, 10), R(49, 100)])
 def test_convex_range_minimum_is_theorys_scan(q, k):

@@ -35,6 +35,7 @@ def test_polynomial_signs_by_exact_root_isolation():
     assert polynomial_sign_on_unit(sympy.log(t), t) is None  # not a rational function: the general tests decide
 
 
+@pytest.mark.slow
 def test_derivative_and_simp_agree_with_sympy_on_a_long_polynomial():
     from paper_checks.trials.limits import HIGH_DEGREE, derivative, rational_function, simp
 

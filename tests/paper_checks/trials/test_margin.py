@@ -63,12 +63,15 @@ def test_textbook_facts(table, loss, prop, value, method):
 
 
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
+@pytest.mark.xdist_group("margin_table")
 def test_the_whole_zoo_decides_everything(table):
     trials, _ = table
     undecided = [(t.loss, k, p.summary) for t in trials.values() for k, p in t.properties.items() if p.undecided]
     assert not undecided
 
 
+@pytest.mark.slow
+@pytest.mark.xdist_group("margin_table")
 def test_counterexamples_are_exact_and_re_verify(table):
     trials = table[0]
     rev = trials["hinge"].properties["sln_robust"].value["counterexample"]
@@ -85,6 +88,8 @@ def test_counterexamples_are_exact_and_re_verify(table):
     assert (s((a + b) / 2) - (s(a) + s(b)) / 2).is_positive
 
 
+@pytest.mark.slow  # the module's table: about 25 s
+@pytest.mark.xdist_group("margin_table")
 def test_unbiased_estimator_counterexample_breaks_convexity(table):
     """The rates and chord the trial gives for the hinge loss make Natarajan et al.'s l~ non-convex, exactly."""
     val = table[0]["hinge"].properties["unbiased_convex"].value
@@ -95,6 +100,8 @@ def test_unbiased_estimator_counterexample_breaks_convexity(table):
     assert lt((a + b) / 2) > (lt(a) + lt(b)) / 2
 
 
+@pytest.mark.slow  # the module's table: about 25 s
+@pytest.mark.xdist_group("margin_table")
 def test_noisy_minimiser_keeps_the_bayes_sign_under_symmetric_noise_only(table):
     for name in ("hinge", "logistic", "zero_one", "unhinged"):
         sym, cc = table[0][name].properties["noisy_minimiser"].value
@@ -103,6 +110,7 @@ def test_noisy_minimiser_keeps_the_bayes_sign_under_symmetric_noise_only(table):
     assert sympy.simplify(sympy.sympify(sym["at"][0]) - sympy.log(sympy.Rational(5, 3))) == 0  # log(eta~/(1-eta~))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("phi, calibrated", [(V**2, "no"), (sympy.Max(0, -V), "no"), (sympy.Max(0, 1 - V), "yes"),
                                              (V**3 - V, "no")])
 def test_calibration_follows_bartlett_et_al(phi, calibrated):
@@ -115,6 +123,7 @@ def test_a_time_limit_makes_a_property_undecided_not_an_error():
     assert any(p.cell.startswith("undecided: timed out") and p.undecided for p in t.properties.values())
 
 
+@pytest.mark.slow
 def test_a_property_stops_at_counted_work_at_the_same_point_each_time():
     """The limit that decides is a count of calls (paper_checks.work), so a cell is the same on a quiet machine and a
     loaded one: twice the same cells, and a cell past its work limit says so."""
@@ -126,6 +135,7 @@ def test_a_property_stops_at_counted_work_at_the_same_point_each_time():
         mt.trial("logistic", work=0)
 
 
+@pytest.mark.slow
 def test_what_sympy_cannot_settle_is_undecided_with_the_reason():
     t = mt.trial(MarginLoss("wavy", sympy.exp(-V) + sympy.sin(V), "test"))
     assert t.properties["symmetric"].cell == "no"  # an exact witness needs no roots
@@ -175,6 +185,7 @@ def test_truncated_squared_hinge_minimises_on_a_half_line_each_side():
     assert "v* = [1, ∞) ✓" in p.cell and "v* = (-∞, -1] ✗" in p.cell
 
 
+@pytest.mark.slow
 def test_the_tangent_loss_is_decided():
     # phi = (2 atan(v) - 1)^2 (Masnadi-Shirazi et al. 2010): not convex (phi'' < 0 far left), calibrated; the
     # noisy minimiser solves 2 atan(v) = 2 eta~ - 1: v* = tan(eta~ - 1/2)

@@ -32,6 +32,7 @@ def test_the_derivation_agrees_with_every_value():
     assert "checked against every value below: agrees" in md and "v* = -50 ✗" in md
 
 
+@pytest.mark.slow
 def test_a_wrong_derivation_is_reported(monkeypatch):
     right = mf.closed_forms()
     monkeypatch.setattr(mf, "closed_forms", lambda: {**right, "inf": r * (1 - a)})
@@ -51,6 +52,7 @@ def test_losses_names_the_barrier_hinge_family(monkeypatch, capsys):
     assert "| barrier_hinge(b=3, r=5) | `Max(5 - v, -3*v - 10, 3*v - 15)` |" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_no_loss_named_is_still_the_whole_zoo(monkeypatch, capsys):
     import paper_checks.commands.margin as cm
     from theory.margin import ZOO
@@ -61,6 +63,7 @@ def test_no_loss_named_is_still_the_whole_zoo(monkeypatch, capsys):
     assert asked == [[]] and "| hinge |" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_the_api_takes_the_barrier_hinge_with_its_parameters():
     from paper_checks import api
 

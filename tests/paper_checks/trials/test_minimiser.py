@@ -69,6 +69,7 @@ def test_noisy_minimiser_cells_agree_with_a_brute_grid(spec):
             assert case["minimiser"] == [str(x) for x in w]
 
 
+@pytest.mark.slow
 def test_a_tie_r_equal_to_R_c_is_decided_for_a_strictly_convex_loss():
     # Taylor CE t = 3: l = (1-p) + (1-p)^2/2 + (1-p)^3/3 is strictly convex, R_c = l'(1-)/l'(0+) = 1/3, and uniform
     # noise 2/5 at c = 3 has r = (2/5)/2/(3/5) = 1/3 = R_c: e_y is still the unique minimiser (g_r strictly convex)

@@ -59,6 +59,7 @@ def test_symmetry_agrees_with_ghosh17_and_sce19(zoo):
                                         locals={"c": C}) - 4 * (C - 1)) == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("q", ["0.7", "0.3", "1"])
 def test_gce_class_sum_and_bound_agree_with_gce18(q):
     """gce18.eq7_bounds (proved): (c - c^(1-q))/q <= sum_j L_q <= (c - 1)/q; gce18.thm1_uniform:
@@ -79,6 +80,7 @@ def test_gce_class_sum_and_bound_agree_with_gce18(q):
             assert abs(float((A - paper).subs({C: c, lt.ETA: eta}))) < 1e-12
 
 
+@pytest.mark.slow
 def test_truncated_class_sum_agrees_with_gce18_eq10():
     """gce18.eq10_bounds (proved): for k >= 1/c, d L_q(1/d) + (c - d) L_q(k) <= sum <= c L_q(k),
     d = max(1, (1 - q)^(1/q) / k); the trial's range lies inside (here it meets both ends)."""
@@ -108,6 +110,7 @@ def test_weights_agree_with_imae19(zoo):
     assert sympy.nsimplify(zoo["mae"].properties["weight"].value["variance"]) == sympy.Rational(4, 45)
 
 
+@pytest.mark.slow
 def test_user_losses_by_expression_and_by_callable():
     t = lt.trial(from_expression("(1 - p**0.5)/0.5"), range(2, 5), precision="quick")
     assert t.properties["bounded"].value["bounded"] is True
@@ -131,6 +134,7 @@ def test_bad_input_is_one_line_and_exit_2(args, message, capsys):
     assert message in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_cli_writes_markdown_and_json(tmp_path, capsys):
     js = tmp_path / "t.json"
     assert main(["losses", "--loss", "mae", "--loss", "gce:q=0.5", "--classes", "2..4", "--precision", "quick",
@@ -185,6 +189,7 @@ def test_nce_nfl_noisy_infimum_is_not_attained_and_approached_with_the_wrong_arg
     assert "wrong argmax" in zoo[name].properties["noisy_minimiser"].cell
 
 
+@pytest.mark.slow
 def test_nce_values_along_the_issues_sequence():
     """Issue 19: NCE, uniform 0.4, c = 3, along (0.1, 0.9 - d, d): 0.20133, 0.200004 for d = 1e-300, 1e-100000."""
     w = [mpmath.mpf(6) / 10, mpmath.mpf(2) / 10, mpmath.mpf(2) / 10]
@@ -287,6 +292,7 @@ def test_timeouts_mark_properties_undecided_and_keep_the_rest(monkeypatch):
         lt.trial(parse_spec("mae"), [2], timeout=0)
 
 
+@pytest.mark.slow
 def test_a_normalized_form_that_disagrees_with_the_loss_is_not_used():
     """The trial derives from a NormalizedForm only after checking it against the loss's own vector form."""
     from dataclasses import replace
@@ -300,6 +306,7 @@ def test_a_normalized_form_that_disagrees_with_the_loss_is_not_used():
     assert t.properties["noisy_minimiser"].undecided
 
 
+@pytest.mark.slow
 def test_whole_point_losses_fall_back_to_exact_limits_or_undecided_bounds():
     t = lt.trial(from_callable(lambda f, y: -sympy.log(f[y]) * f[(y + 1) % len(f)], name="odd"), [2, 3],
                  precision="quick")
@@ -368,6 +375,7 @@ def test_a_divergent_weight_integral_says_so():
         assert "Error" not in q.cell and "(TypeError)" not in q.cell, q.cell
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("expr, sup, text", [
     ("Min((1 - 0.3**0.5)/0.5, (1 - p**0.5)/0.5)", 2 - sympy.sqrt(30) / 5, "at [0, 3/10]"),  # flat below 3/10
     ("log(Abs(p - 1/3))", sympy.log(sympy.Rational(2, 3)), "at p = 1"),
@@ -433,6 +441,7 @@ def test_jensen_shannon_at_a_tenth_is_bounded_and_decided_asymmetric():
     assert a.cell.startswith("no (R_c = 0")  # l convex with l'(0+) = -oo
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("k, cell", [("0.1", "not completely"), ("0.3", "yes, completely")])
 def test_truncated_gce_below_a_half_has_its_asymmetry_ratio(k, cell):
     """Flat, then convex: no closed form, but one variable (trials.asymmetry.flat_convex_ratio; test_flat.py has the
@@ -447,6 +456,7 @@ def test_a_constant_loss_is_tried():
     assert t.properties["bounded"].value["sup"] == "1/2"
 
 
+@pytest.mark.slow
 def test_a_loss_of_the_whole_prediction_is_tried_at_three_classes():
     """The tempered form L(f, e_y) = -log_t(f_y) + sum_i f_i^(2-t)/(2-t) at t = 1/2, for every c it names."""
     loss = from_expression("-(p**(1/2) - 1)/(1/2)", "tempered", each="p**(3/2)/(3/2)")
@@ -461,6 +471,7 @@ def test_a_loss_of_the_whole_prediction_is_tried_at_three_classes():
     assert t.properties["bounded"].value["sup"] == {3: "8/3"}  # at a vertex e_k, k != y: 2 + 2/3
 
 
+@pytest.mark.slow
 def test_the_command_line_takes_a_term_for_every_class(tmp_path):
     out = tmp_path / "t.json"
     args = ["loss", "-2*p", "--each", "p**2", "--classes", "3..3", "--precision", "quick", "--json", str(out)]
@@ -469,6 +480,7 @@ def test_the_command_line_takes_a_term_for_every_class(tmp_path):
     assert rec["properties"]["class_sum"]["cell"].startswith("[-1, c - 2]")  # MSE - 1: [c - 1, 2c - 2] - c
 
 
+@pytest.mark.slow
 def test_a_trial_stopped_by_its_work_is_the_same_with_a_warm_cache():
     """Each trial starts from the same memory (paper_checks.work.fresh): a cell's count of work does not depend on
     what ran before it, so a cell near its work limit is decided, or not, in every run alike."""

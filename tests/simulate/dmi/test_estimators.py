@@ -148,6 +148,7 @@ def test_delta_method_stderr_matches_the_exact_variance():
     assert abs(est.det.mean - np.linalg.det(Q)) <= 5 * est.det.stderr
 
 
+@pytest.mark.slow
 def test_mi_delta_stderr_matches_the_exact_variance():
     q = np.array([0.4, 0.1, 0.15, 0.35])
     Q = q.reshape(2, 2)

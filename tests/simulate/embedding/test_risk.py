@@ -63,6 +63,7 @@ def test_exact_triplet_risk_matches_a_plain_loop():
         assert exact_triplet_risk(E, y, T, alpha=0.7, pattern=pattern) == pytest.approx(want, rel=1e-12)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sampling", ["balanced", "natural"])
 def test_mc_pair_risk_agrees_with_exact(sampling):
     E, y = _small(1, c=4, per=5)
@@ -84,6 +85,7 @@ def test_mc_triplet_risk_agrees_with_exact(pattern):
     assert est.agrees(ex, Z), (est, ex)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("c,eta", [(2, 0.3), (4, 0.2), (4, 0.9), (10, 0.45)])
 def test_pair_noise_formula_against_monte_carlo(c, eta):
     est = mc_pair_noise(c, eta, 400_000, np.random.default_rng(c))

@@ -67,6 +67,7 @@ def test_main_theorem_refutes_a_wrong_factor():
     assert ev.verdict == "refuted"
 
 
+@pytest.mark.slow
 def test_notes_without_x_dependence_fail_only_on_the_training_sample():
     ev = theorem.notes_evidence(ctx(), strength=0.0)
     assert ev.verdict == "qualified" and "(ii)" in ev.condition
@@ -74,6 +75,7 @@ def test_notes_without_x_dependence_fail_only_on_the_training_sample():
     assert ev.numbers["iii_fresh_samples"]["holds"]
 
 
+@pytest.mark.slow
 def test_loss_minimiser_refutes_shannon_mi():
     from fractions import Fraction
 
@@ -88,6 +90,7 @@ def test_loss_minimiser_refutes_shannon_mi():
     assert ev.verdict == "refuted" and ev.counterexample["clean_argmin"] != ev.counterexample["noisy_argmin"]
 
 
+@pytest.mark.slow
 def test_notes_question_is_qualified_because_fresh_samples_satisfy_eq32():
     ev = theorem.notes_evidence(ctx())
     assert ev.verdict == "qualified"

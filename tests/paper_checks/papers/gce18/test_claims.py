@@ -25,6 +25,7 @@ def test_limit_helper():
     assert bad.verdict == "refuted" and bad.counterexample["t"] == R(1, 2)
 
 
+@pytest.mark.slow
 def test_eq7_helper_refutes_wrong_bounds():
     assert lq.eq7_evidence(ctx(), gce.eq7_bounds()).verdict == "proved"
     too_tight = ((C - 1) / (2 * Q), (C - 1) / Q)  # a lower bound above the true minimum
@@ -32,12 +33,14 @@ def test_eq7_helper_refutes_wrong_bounds():
     assert ev.verdict == "refuted" and ev.counterexample["f"] == "barycentre"
 
 
+@pytest.mark.slow
 def test_A_monotone_helper():
     assert theorems.A_monotone_evidence(gce.A_constant()).verdict == "proved"
     ev = theorems.A_monotone_evidence(-gce.A_constant())  # decreasing in q
     assert ev.verdict == "refuted" and float(ev.counterexample["dA/dq"]) < 0
 
 
+@pytest.mark.slow
 def test_eq11_condition_helper():
     assert truncation.eq11_condition_evidence(gce.eq11_lhs(), gce.eq7_width()).verdict == "proved"
     assert truncation.eq11_condition_evidence(2 * gce.eq11_lhs(), gce.eq7_width()).verdict == "refuted"
@@ -105,6 +108,7 @@ def test_eq10_space_margin_is_zero_where_bounds_are_attained():
     assert not space.constraint({"c": 4, "f": v, "q": 0.5, "k": 0.2})
 
 
+@pytest.mark.slow
 def test_tightness_check_and_its_example():
     ev = load()["gce18.eq10_tight"].check(Context("gce18.eq10_tight", precision="quick"))
     assert ev.verdict == "qualified" and ev.numbers["attained_iff_d_integer"]

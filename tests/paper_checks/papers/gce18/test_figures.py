@@ -33,6 +33,7 @@ def test_gce18_softmax_gap_figure_plots_the_reported_softmax():
         assert r["softmax_correct_mean"] == pytest.approx(nums["softmax_correct_final"][r["loss"]]["mean"], abs=6e-6)
 
 
+@pytest.mark.slow
 def test_gce18_region_figure_marks_the_reported_boundary():
     table = reported_numbers("gce18.eq11_k03")["region"]["q_star(k, c)"]
     rows = [r for r in draw("gce18_eq11_region", "quick").data if r["k"] >= 0.3 - 1e-9]

@@ -72,6 +72,7 @@ def test_slope_matches_polyfit():
         assert _slope(x, y)[:, None][s, 0] == pytest.approx(np.polyfit(x, y[:, s], 1)[0])
 
 
+@pytest.mark.slow
 def test_weight_view_check_runs_and_reports_per_stage():
     ev = notes_weight_view(Context("gce18.notes_weight_view", precision="quick"))
     stages = ev.numbers["stages"]

@@ -16,6 +16,7 @@ def ctx(cid="ghosh17.test"):
     return Context(cid, precision="quick")
 
 
+@pytest.mark.slow
 def test_class_sum_helper_refutes_a_wrong_formula():
     right = g._class_sum_verdict("MSE", "c||f||^2 + c - 2",
                                  g._class_sum_check(sl.mse(), lambda t: C * t**2, C - 2, False))

@@ -25,6 +25,7 @@ def test_all_imae19_ids_registered_with_figures():
         assert "imae19_weights" in reg[f"imae19.{i}"].figures
 
 
+@pytest.mark.slow
 def test_weight_helper_proves_the_right_formula_and_refutes_a_wrong_one():
     assert m.weight_evidence(ctx(), "cce", lambda p: 2 * (1 - p), "Eq. 9").verdict == "proved"
     bad = m.weight_evidence(ctx(), "mae", lambda p: 2 * p * (1 - p), "Eq. 10")
@@ -64,6 +65,7 @@ def test_eq13_helper_picks_the_form_that_reproduces_the_numbers():
     assert m.eq13_evidence(ctx(), reported={"cce": 0.25, "mae": 0.09, "imae": 4.55}).verdict == "refuted"
 
 
+@pytest.mark.slow
 def test_variance_threshold():
     t = float(m.variance_threshold("paper"))
     assert 2.6 < t < 2.8
@@ -73,12 +75,14 @@ def test_variance_threshold():
     assert m.variance_threshold("paper", low=3.0, high=8.0) is None
 
 
+@pytest.mark.slow
 def test_rescale_helper_refutes_a_weight_that_changes_sign():
     assert m.rescale_evidence(ctx()).verdict == "proved"
     ev = m.rescale_evidence(ctx(), {"bad": 1 - 2 * P})
     assert ev.verdict == "refuted" and ev.counterexample["p_y"] >= R(1, 2) and ev.counterexample["scale"] <= 0
 
 
+@pytest.mark.slow
 def test_logit_vs_param_space_margins_and_equal_norms():
     space = m.logit_vs_param_space()
     pt = {"f1_0": 0.0, "f1_1": 1.0, "f2_0": 2.0, "f2_1": 3.0, "W_00": 1.0, "W_01": 0.0, "W_10": 0.0, "W_11": 0.0}
@@ -93,6 +97,7 @@ def test_logit_vs_param_space_margins_and_equal_norms():
     assert restricted.verdict == "refuted" and not restricted.numbers["search"]["verified"]
 
 
+@pytest.mark.slow
 def test_signs_helper_refutes_a_wrong_eq16():
     assert m.signs_evidence().verdict == "proved"
     bad = {"cce": m.EQ15, "mae": {"label": 2 * P * (P - 1), "other": P}}

@@ -56,6 +56,7 @@ def test_triplet_fixed_pattern_reported_with_a_verified_counterexample():
     assert not ev.numbers["search, uniform classes"]["verified"]
 
 
+@pytest.mark.slow
 def test_pair_noise_refutes_a_wrong_rate():
     ev = P.pair_noise_evidence(ctx(), eps_claim=2 * ETA * (1 - ETA))  # the c = 2 rate for every c
     assert ev.verdict == "refuted" and ev.counterexample
@@ -66,6 +67,7 @@ def test_margin_symmetric_refutes_a_wrong_condition():
     assert ev.verdict == "refuted" and ev.counterexample
 
 
+@pytest.mark.slow
 def test_margin_robust_refutes_an_unsquared_slope():
     ev = P.margin_robust_evidence(ctx(), slope_claim=1 - C * ETA / (C - 1))
     assert ev.verdict == "refuted" and ev.counterexample
@@ -119,6 +121,7 @@ def test_sampling_words_what_natural_sampling_tolerates(monkeypatch):
     assert ev.numbers["natural minimiser re-weighted (lambda != 1/c) for every 0 < eta < eta_nat(c), c = 3..10"]
 
 
+@pytest.mark.slow
 def test_natural_reweighting_is_computed_not_assumed():
     nat = te.margin_natural(range(2, 4))
     assert T.natural_reweights_for_every_eta(nat, range(3, 6))

@@ -39,6 +39,7 @@ def test_thm1_refutes_a_wrong_formula():
     assert ev.counterexample["E_noisy|y[l_back]"] != ev.counterexample["l"][:c]
 
 
+@pytest.mark.slow
 def test_thm1_mc_catches_a_wrong_implementation():
     ev = P.thm1_evidence(ctx(), make_loss=lambda base, T: matrix_corrected(base, np.eye(T.c)))  # no correction
     assert ev.verdict == "inconclusive" and "Monte Carlo" in ev.summary
@@ -68,6 +69,7 @@ def test_conditioning_refutes_when_variance_does_not_grow():
     assert ev.verdict == "refuted" and ev.counterexample["family"] == "uniform"
 
 
+@pytest.mark.slow
 def test_conditioning_on_a_small_study():
     st = conditioning_study(np.random.default_rng(1), c=4, n_x=40, ratios=(0.0, 0.5, 0.9, 0.97), rates=(),
                             mixes=(0.0, 0.05, 0.1))
@@ -143,6 +145,7 @@ def test_fmt_rates():
     assert P._fmt_rates(sympy.S.EmptySet) == "no N"
 
 
+@pytest.mark.slow
 def test_best_mix_beats_every_grid_weight_and_helps_at_large_n():
     st = conditioning_study(np.random.default_rng(1), c=4, n_x=40, ratios=(0.0, 0.9), rates=(), mixes=(0.0, 0.1))
     T = uniform_noise(4, 0.9 * 3 / 4)

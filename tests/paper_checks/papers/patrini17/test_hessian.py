@@ -27,6 +27,7 @@ def _only(results, models):
     return [{m: r[m] for m in models} for r in results]
 
 
+@pytest.mark.slow
 def test_thm4_confirmed_when_nothing_depends_on_the_label(suite, examples):
     """The known-zero case: the linear model alone, with the linear exact example."""
     ev = ph.thm4_evidence(_only(suite, ["linear"]), [examples["linear"]])

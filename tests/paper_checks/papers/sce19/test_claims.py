@@ -33,6 +33,7 @@ def test_rce_helper():
     assert bad_sum.verdict == "refuted" and bad_sum.counterexample["class_sum"] == 8
 
 
+@pytest.mark.slow
 def test_eq20_helper_finds_alpha_beta_one_and_refutes_a_wrong_formula():
     ev = m.eq20_evidence(ctx())
     assert ev.verdict == "qualified" and "alpha = 1, beta = 1" in ev.condition
@@ -118,6 +119,7 @@ def test_class_bias_effects_values():
     assert eff["drop_reduction_sce"].mean == pytest.approx(0.2)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", ["sce19.rce_symmetric", "sce19.eq20_gradient"])
 def test_symbolic_checks_return_their_recorded_verdict(cid):
     reg = load()

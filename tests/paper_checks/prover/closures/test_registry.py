@@ -166,6 +166,7 @@ def test_a_wall_clock_net_a_library_swallows_into_another_error_is_the_stop_not_
     del work.NET_FIRED[before:]
 
 
+@pytest.mark.slow
 def test_an_expensive_closure_stopped_at_the_limit_leaves_the_proof_undecided():
     space = real_space(lambda x: sympy.exp(sympy.exp(sympy.exp(sympy.exp(sympy.exp(x))))), ("x", 0, 1))
     res = prove(space, 2000, 1)

@@ -33,6 +33,7 @@ TRUE = {  # name -> (margin, bounds): each >= 0, tight at an end, its slope alge
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(TRUE))
 def test_a_margin_with_an_algebraic_slope_is_proved_and_rechecked(case):
     fn, bounds = TRUE[case]
@@ -43,6 +44,7 @@ def test_a_margin_with_an_algebraic_slope_is_proved_and_rechecked(case):
     assert recheck(res.certificate, space) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, domain", [
     (sympy.asin(x) - x - R(1, 10**9), (0, 1)),  # below 0 at the end 0, where the slope points
     (sympy.log(1 + x) - 2 * x / (2 + x) - R(1, 10**12) * x, (0, 20)),  # its slope below 0 near 0
@@ -99,6 +101,7 @@ def test_a_positive_factor_and_a_constant_are_set_aside():
     assert a == SQ(c * x**2 + 4) - 2 and box[0][0] < sympy.pi < box[0][1] and box[0][1] - box[0][0] < F(1, 10**29)
 
 
+@pytest.mark.slow
 def test_a_slope_in_the_charts_value_decides_an_erfc_bound_on_the_line():
     """In the chart's value W the slope keeps one radical sqrt(W^2 + 2); written in u it is sqrt(u^2 + 2 (1 -
     u^2)^2)/|1 - u^2|, which z3 is not given."""
@@ -112,6 +115,7 @@ def test_a_slope_in_the_charts_value_decides_an_erfc_bound_on_the_line():
     assert prove_expr(nudged, {x: (-sympy.oo, sympy.oo)}, seconds=HANG).outcome == "counterexample"
 
 
+@pytest.mark.slow
 def test_the_slope_in_the_value_of_a_chart_that_falls():
     """On (-oo, 0] the chart's value W = -u/(1 + u) falls as u rises: the slope's sign in u is the sign of dm/dW
     times -1, and the end it points to is chosen by that (A&S's lower bound of erfc, mirrored)."""

@@ -70,6 +70,7 @@ def test_the_fragment_and_its_translation():
     assert algebraic.decide(1 + sympy.Abs(x) / x, [x, y], [(F(1, 2), F(1)), (F(0), F(1))], [], 5000)[0] == "unsat"
 
 
+@pytest.mark.slow
 def test_a_radical_on_the_whole_line_reaches_z3_through_its_chart():
     """The pseudo-Huber loss below Huber's, v on the line and delta in (0, 5]: the chart of v stays a node where the
     margin has a radical (the tail reads it); written out, u/(1 - u^2), it is in z3's fragment."""

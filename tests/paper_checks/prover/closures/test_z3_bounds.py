@@ -29,6 +29,7 @@ def _space(margin: sympy.Expr, domain: sympy.Interval) -> SearchSpace:
                        description=f"{margin} >= 0")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, domain", [
     (1 / (1 - x) - sympy.exp(x), sympy.Interval.Ropen(-OO, 1)),  # MetiTarski's exp-upper-14, tight at 0
     (sympy.exp(x) - 1 - x * sympy.exp(x / 2), sympy.Interval(0, OO)),  # 2 sinh(x/2) >= x, order 3 at 0
@@ -46,6 +47,7 @@ def test_margins_proved_by_their_bounds_and_the_certificate_rechecks(margin, dom
     assert prove_expr(margin, {x: domain}, seconds=HANG).proved  # the same through prove_expr's sympy.Interval
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("margin, domain", [
     (1 / (1 - x) - sympy.exp(x) - sympy.Rational(1, 1000), sympy.Interval.Ropen(-OO, 1)),
     (sympy.exp(x) - 1 - x * sympy.exp(x / 2) - x**3 / 23, sympy.Interval(0, OO)),  # x^3/24 is the first term
@@ -69,6 +71,7 @@ def test_the_record_rechecks_and_a_tampered_one_does_not():
     assert recheck_record(rec, margin, [x], wider, [])
 
 
+@pytest.mark.slow
 def test_a_certificate_put_to_another_margin_fails_its_recheck():
     space = _space(1 / (1 - x) - sympy.exp(x), sympy.Interval.Ropen(-OO, 1))
     res = prove(space, 10**6, HANG)
@@ -88,6 +91,7 @@ def test_a_denominator_zero_inside_a_nested_quotient_is_still_asked_for():
     assert algebraic.decide(tanh_sinh, [e], [(F(0), F(10**6))], [], 5000, strict=[(True, False)])[0] == "unsat"
 
 
+@pytest.mark.slow
 def test_a_product_of_exponentials_is_one_node_on_the_plane_and_an_open_end_is_left_out():
     """``e^(x+y) >= 1 + x + y`` on the whole plane (``exp(x) exp(y)`` as the chart writes it, one node again);
     ``sinh(x)/x >= 1`` on ``(0, oo)``, 0/0 at the end the domain leaves out."""
