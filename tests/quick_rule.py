@@ -37,7 +37,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def cpu_seconds() -> float:
     """CPU seconds of this process and of its children it has waited for, less the package's once-a-process set-ups
-    (:func:`paper_checks.work.warm_once`: the first loss trial of a worker warms SymPy for 3 s, whichever test it is)."""
+    (:func:`paper_checks.work.warm_once`: a worker's first loss trial warms SymPy for 3 s, whichever test runs it)."""
     from paper_checks.work import WARM_SECONDS
 
     t = os.times()
