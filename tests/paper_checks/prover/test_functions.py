@@ -130,6 +130,7 @@ def test_a_true_and_a_false_inequality(fn, true, false):
     assert sympy.N(bad.subs(s, res.counterexample[str(s)]), 50) < 0
 
 
+@pytest.mark.slow  # about a CPU-second (tests/quick_rule.py named it)
 def test_two_variables_on_large_boxes():
     res = prove_expr(sympy.pi - sympy.atan(x) - sympy.atan(y), {x: (0, 1000), y: (0, 1000)}, seconds=60)
     assert res.outcome == "proved"
