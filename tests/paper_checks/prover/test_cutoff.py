@@ -195,4 +195,5 @@ def test_the_taylor_cuts_take_a_share_of_a_long_step_and_a_second_at_least(monke
     for left, most in ((15, 3.0), (40, 4.0), (3, 1.0), (0.5, 0.5)):
         given.clear()
         cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, work.now() + left)
-        assert given and most / 2 <= given[0] <= most
+        # (until - now) is left to within a rounding of now's float: 3.0000000000000004 came once for 3.0
+        assert given and most / 2 <= given[0] <= most * (1 + 1e-9)
