@@ -23,6 +23,8 @@ from typing import Any, Sequence
 
 import sympy
 
+from theory.loss_parameters import K as K_DOMAIN
+from theory.loss_parameters import Q as Q_DOMAIN
 from theory.loss_parameters import check_k, check_q
 from theory.losses import lq, lq_at, lq_value, truncated_lq_value
 from theory.noisy_risk import ETA, uniform_offset, uniform_slope
@@ -419,8 +421,7 @@ def _power_of(n: int, b: int) -> int:
 # ---------------------------------------------------------------- plain-Python versions
 def lq_float(t: float, q: float) -> float:
     """``(1 - t^q)/q`` in floating point (``q`` in (0, 1])."""
-    if not 0.0 < q <= 1.0:
-        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    q = Q_DOMAIN.floating(q)
     if t <= 0.0:
         return 1.0 / q
     return -math.expm1(q * math.log(t)) / q
@@ -428,25 +429,21 @@ def lq_float(t: float, q: float) -> float:
 
 def truncated_lq_float(t: float, q: float, k: float) -> float:
     """Truncated ``L_q`` of ``t`` in floating point (Zhang & Sabuncu 2018, Eq. 9)."""
-    if not 0.0 < k < 1.0:
-        raise ValueError(f"k must lie in (0, 1), got {k!r}")
+    k = K_DOMAIN.floating(k)
     return lq_float(k, q) if t <= k else lq_float(t, q)
 
 
 def d_float(q: float, k: float) -> float:
     """``d = max(1, (1-q)^(1/q)/k)`` in floating point."""
-    if not 0.0 < k < 1.0:
-        raise ValueError(f"k must lie in (0, 1), got {k!r}")
-    if not 0.0 < q <= 1.0:
-        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    k = K_DOMAIN.floating(k)
+    q = Q_DOMAIN.floating(q)
     return max(1.0, (1.0 - q) ** (1.0 / q) / k)
 
 
 def eq7_bounds_float(c: int, q: float) -> tuple[float, float]:
     """Eq. 7 in floating point."""
     c = check_classes(c)
-    if not 0.0 < q <= 1.0:
-        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    q = Q_DOMAIN.floating(q)
     return (c - c ** (1.0 - q)) / q, (c - 1.0) / q
 
 
@@ -468,8 +465,7 @@ def eq11_margin_float(c: int, q: float, k: float) -> float:
 def A_float(c: int, q: float, eta: float) -> float:
     """``A`` of Eq. 8 in floating point; ``-inf`` at ``eta = 1 - 1/c`` for ``q < 1``, ``nan`` for ``q = 1`` there."""
     c = check_classes(c)
-    if not 0.0 < q <= 1.0:
-        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    q = Q_DOMAIN.floating(q)
     den = q * (c - 1 - eta * c)
     num = eta * (1 - c ** (1.0 - q))
     if den == 0.0:
