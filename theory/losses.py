@@ -150,9 +150,9 @@ def symbolic_loss(name: str, **params: Any) -> LossDefinition:
 # ``p = f_y`` alone is given by ``label`` (an expression in :data:`P`); a loss of the whole
 # simplex point by ``vector`` (``(f, j) -> expr`` for an explicit number of classes). A
 # separable loss (``phi_1(f_j) + sum_{k != j} phi_0(f_k)``) may also give ``separable`` so
-# its class sum is analysed for a symbolic ``c`` (:mod:`theory.loss_trial`). The NumPy
-# value and logit gradient are derived from these definitions (:mod:`simulate.losses`,
-# ``from_definition``).
+# its class sum is analysed for a symbolic ``c`` (:func:`theory.symmetry.class_potential`,
+# :func:`theory.symmetry.class_sum_range`). The NumPy value and logit gradient are derived
+# from these definitions (:func:`simulate.losses.derived_loss`).
 
 
 CITATIONS = {
