@@ -70,7 +70,7 @@ def backward_correction(T: sympy.Matrix, losses: Sequence[Any]) -> tuple[list[sy
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.1, Thm 1.
 
     Examples
     --------
@@ -143,7 +143,8 @@ def inverse(T: sympy.Matrix) -> sympy.Matrix:
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.1, Thm 1 (T non-singular) and the text after it (mixing T
+       with the identity).
 
     Examples
     --------
@@ -292,7 +293,7 @@ def pushforward(T: sympy.Matrix, p: Sequence[Any]) -> list[sympy.Expr]:
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.2, Eqs. 4-5 and their matrix form.
 
     Examples
     --------

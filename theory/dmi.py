@@ -134,7 +134,7 @@ def dmi(table: Any) -> sympy.Expr:
     ----------
     .. [1] Y. Xu, P. Cao, Y. Kong and Y. Wang, "L_DMI: A Novel Information-theoretic Loss Function for Training
        Deep Nets Robust to Label Noise", NeurIPS 2019.
-    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above.
+    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above, sec. 2 (Xu et al. 2019), Eq. 27.
 
     Examples
     --------
@@ -153,7 +153,7 @@ def ldmi(table: Any) -> sympy.Expr:
     ----------
     .. [1] Y. Xu, P. Cao, Y. Kong and Y. Wang, "L_DMI: A Novel Information-theoretic Loss Function for Training
        Deep Nets Robust to Label Noise", NeurIPS 2019.
-    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above.
+    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above, sec. 2 (Xu et al. 2019), Eq. 31.
 
     Examples
     --------

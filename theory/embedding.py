@@ -88,7 +88,8 @@ def margin_pos(d: Any = D, alpha: Any = ALPHA, beta: Any = BETA) -> Any:
     References
     ----------
     .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
-       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction, the main text is not in the sources).
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
 
     Examples
     --------
@@ -124,7 +125,8 @@ def pair_noise_rates(c: Any = C, eta: Any = ETA) -> tuple[Any, Any]:
     References
     ----------
     .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
-       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction, the main text is not in the sources).
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
 
     Examples
     --------
@@ -152,7 +154,8 @@ def stated_signal(c: Any = C, eta: Any = ETA) -> Any:
     References
     ----------
     .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
-       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction, the main text is not in the sources).
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
 
     Examples
     --------
@@ -302,7 +305,8 @@ def band_sum(d: Any, alpha: Any, beta: Any) -> Any:
     References
     ----------
     .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
-       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction, the main text is not in the sources).
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
 
     Examples
     --------
@@ -413,7 +417,8 @@ def natural_threshold(c: Any = C) -> Any:
     References
     ----------
     .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
-       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction, the main text is not in the sources).
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
 
     Examples
     --------
@@ -460,7 +465,8 @@ def natural_tolerates(c: int, eta: Any) -> bool:
     References
     ----------
     .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
-       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction, the main text is not in the sources).
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
 
     Examples
     --------
@@ -483,7 +489,8 @@ def triplet_linear_regime(alpha_claim: Any = 2) -> tuple[bool, Any]:
     References
     ----------
     .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
-       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction, the main text is not in the sources).
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
 
     Examples
     --------

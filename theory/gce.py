@@ -67,7 +67,7 @@ def eq7_bounds(c: Any = C, q: Any = Q) -> tuple[sympy.Expr, sympy.Expr]:
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 7.
 
     Examples
     --------
@@ -157,7 +157,8 @@ def lq_pointwise_minimiser(row: Sequence[Any], q: Any) -> list[sympy.Expr]:
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.2 (Eq. 6 and the noisy risk of Eq. 8; the appendix's proofs are not in the
+       sources).
 
     Examples
     --------
@@ -257,7 +258,7 @@ def eq10_bounds(c: Any = C, q: Any = Q, k: Any = K) -> tuple[sympy.Expr, sympy.E
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 10.
 
     Examples
     --------
@@ -370,8 +371,8 @@ def eq11_q_star(c: int, k: Any) -> sympy.Expr | None:
 
     References
     ----------
-    Z. Zhang and M. R. Sabuncu (2018). Generalized Cross Entropy Loss for Training Deep Neural Networks with
-    Noisy Labels. NeurIPS 2018, Eqs. (10)-(11).
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eqs. 10-11.
 
     Examples
     --------

@@ -234,7 +234,8 @@ def logit_gradient(name: str, **params: Any) -> LogitGradient:
     References
     ----------
     .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
-       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eqs. 9-10 and 15-16; (Wang et al. 2019, SCE), Eq. 20.
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eqs. 9-10 and 15-16; (Wang et al.
+       2019, SCE), Eq. 20.
 
     Examples
     --------
@@ -359,12 +360,6 @@ def imae_gradient(form: str = "paper", T: Any = TEMP) -> RescaledGradient:
     ----------
     .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
        Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eqs. 13-14.
-
-    Examples
-    --------
-    >>> from theory.gradients import imae_gradient
-    >>> imae_gradient("notes", 8).scale
-    exp(8*p)/(4*p)
     """
     mae = logit_gradient("mae")
     w = imae_weight(form, T)
@@ -658,12 +653,6 @@ def gradient_signs(name: str, **params: Any) -> GradientSigns:
     ----------
     .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
        Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2, Eqs. 15-16 and 20.
-
-    Examples
-    --------
-    >>> from theory.gradients import gradient_signs
-    >>> gradient_signs("cce")
-    GradientSigns(name='cce', label=-1, other=1)
     """
     g = logit_gradient(name, **params)
     return GradientSigns(name, sign_on_unit_interval(g.label), sign_on_unit_interval(g.other))

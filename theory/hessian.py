@@ -224,7 +224,7 @@ def cross_entropy(z: Sequence[Any], y: int) -> sympy.Expr:
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.4, proof of Thm 4.
 
     Examples
     --------

@@ -259,7 +259,8 @@ def rce(A: Any) -> LossDefinition:
     References
     ----------
     .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
-       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al. 2019), Eq. 18 and the text after Eq. 19 (``log 0 := A``).
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al. 2019), Eq. 18 and the text after Eq. 19
+       (``log 0 := A``).
 
     Examples
     --------

@@ -33,7 +33,7 @@ def uniform_transition(c: int, eta: Any = ETA) -> sympy.Matrix:
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (uniform noise: ``eta_jk = 1 - eta`` for ``j = k``, ``eta/(c - 1)`` else).
 
     Examples
     --------
@@ -58,7 +58,7 @@ def noisy_label_distribution(p: Sequence[Any], T: sympy.Matrix) -> list[sympy.Ex
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (the noise model ``eta_jk``, conditionally independent of ``x``).
 
     Examples
     --------
@@ -86,7 +86,7 @@ def uniform_slope(c: Any = C, eta: Any = ETA) -> sympy.Expr:
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (uniform noise and Ghosh et al.'s tolerance result).
     .. [2] A. Ghosh, H. Kumar and P. S. Sastry, "Robust Loss Functions under Label Noise for Deep Neural
        Networks", AAAI 2017.
 

@@ -37,7 +37,7 @@ def free_point(c: int, name: str = "f") -> tuple[list[sympy.Expr], list[sympy.Sy
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (``sum_j f_j = 1``, ``f_j >= 0``: the softmax output).
 
     Examples
     --------

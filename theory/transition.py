@@ -21,7 +21,7 @@ def generic_transition(c: int, name: str = "t") -> tuple[sympy.Matrix, list[symp
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4 (its opening paragraph: the row-stochastic noise matrix T).
 
     Examples
     --------
