@@ -144,7 +144,13 @@ def pair_noise_rates(c: Any = C, eta: Any = ETA) -> tuple[Any, Any]:
 
 
 def stated_eps(c: Any = C, eta: Any = ETA) -> Any:
-    """The stated ``eps+ = eta (2(c-1) - c eta)/(c-1)`` (the reconstruction of Le & Odobez 2019)."""
+    """The stated ``eps+ = eta (2(c-1) - c eta)/(c-1)`` (the reconstruction of Le & Odobez 2019).
+
+    References
+    ----------
+    .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
+       arXiv 1812.02676, 2019, abstract (a reconstruction: the main text is not in the sources).
+    """
     return eta * (2 * (c - 1) - c * eta) / (c - 1)
 
 

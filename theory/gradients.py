@@ -73,7 +73,13 @@ def check_p(p: Any) -> Expr:
 
 
 def check_T(T: Any) -> Expr:
-    """The IMAE temperature ``T`` must be positive (Li's notes, Eq. 13); symbols pass unchecked."""
+    """The IMAE temperature ``T`` must be positive (Li's notes, Eq. 13); symbols pass unchecked.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eq. 13.
+    """
     e = sympy.sympify(T)
     n = _number(e)
     if n is not None and not (n.is_real and n > 0):
@@ -395,7 +401,13 @@ def _gaussian_integral(k: Any, T: Any) -> Expr:
 
 
 def uniform_moments(w: Expr, p: sympy.Symbol = P) -> Moments:
-    """Exact moments of ``w(p)`` for ``p ~ U(0, 1)`` by SymPy integration (Li's notes, Eq. 11)."""
+    """Exact moments of ``w(p)`` for ``p ~ U(0, 1)`` by SymPy integration (Li's notes, Eq. 11).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eq. 11.
+    """
     return _uniform_moments(sympy.sympify(w), p)
 
 

@@ -486,30 +486,62 @@ def _nfl_vector(gamma: Expr) -> Callable[[Sequence[Expr], int], Expr]:
 
 
 def zoo_cce() -> LossDefinition:
-    """Categorical cross entropy ``-log p``: :func:`cce` on the simplex (Ghosh et al. 2017 via Li's notes, Eq. 1)."""
+    """Categorical cross entropy ``-log p``: :func:`cce` on the simplex (Ghosh et al. 2017 via Li's notes, Eq. 1).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 1, Eq. 1.
+    """
     return LossDefinition("cce", (), cce().label_form(), cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 1")
 
 
 def zoo_mae() -> LossDefinition:
-    """MAE ``||e_y - f||_1 = 2 - 2 p``: :func:`mae` on the simplex (Li's notes, Eq. 2; Zhang & Sabuncu 2018, Eq. 4)."""
+    """MAE ``||e_y - f||_1 = 2 - 2 p``: :func:`mae` on the simplex (Li's notes, Eq. 2; Zhang & Sabuncu 2018, Eq. 4).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 1, Eq. 2.
+    .. [2] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1, Eq. 4.
+    """
     return LossDefinition("mae", (), mae().label_form(), cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 2")
 
 
 def zoo_mse() -> LossDefinition:
-    """MSE ``||e_y - f||_2^2``: :func:`mse`, separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2`` (Li's notes, Eq. 4)."""
+    """MSE ``||e_y - f||_2^2``: :func:`mse`, separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2`` (Li's notes, Eq. 4).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Ghosh et al. 2017), Eq. 4.
+    """
     return LossDefinition("mse", (), None, separable=mse().separable,
                           cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 4")
 
 
 def zoo_gce(q: Any = "0.7") -> LossDefinition:
-    """GCE ``L_q = (1 - p^q)/q``, ``q`` in ``(0, 1]``: :func:`lq` (Zhang & Sabuncu 2018, Eq. 6)."""
+    """GCE ``L_q = (1 - p^q)/q``, ``q`` in ``(0, 1]``: :func:`lq` (Zhang & Sabuncu 2018, Eq. 6).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 6.
+    """
     q = D.Q.number(q)
     return LossDefinition("gce", (("q", q),), lq(q).label_form(), cite=f"{CITATIONS['gce18']}, Eq. 6")
 
 
 def zoo_tgce(q: Any = "0.7", k: Any = "0.5") -> LossDefinition:
     """Truncated ``L_q``: ``L_q(k)`` for ``p <= k``, else ``L_q(p)``: :func:`truncated_lq` (Zhang & Sabuncu 2018,
-    Eq. 9)."""
+    Eq. 9).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 9.
+    """
     q, k = D.Q.number(q), D.K.number(k)
     return LossDefinition("tgce", (("q", q), ("k", k)), truncated_lq(q, k).label_form(),
                           cite=f"{CITATIONS['gce18']}, Eq. 9")
@@ -517,7 +549,13 @@ def zoo_tgce(q: Any = "0.7", k: Any = "0.5") -> LossDefinition:
 
 def zoo_rce(A: Any = -4) -> LossDefinition:
     """RCE with ``log 0 := A < 0``: ``-A (1 - p)``, :func:`rce` on the simplex (Wang et al. 2019 via Li's notes,
-    Eq. 18)."""
+    Eq. 18).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al. 2019), Eq. 18 and the text after Eq. 19.
+    """
     A = D.A.number(A)
     return LossDefinition("rce", (("A", A),), rce(A).label_form(), cite=f"{CITATIONS['sce19']}; S. Li's notes, Eq. 18")
 

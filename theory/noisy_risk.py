@@ -158,6 +158,11 @@ def derive_uniform_affine(cs: Iterable[int] = range(2, 9), slope: sympy.Expr | N
     which SymPy checks. Then, for each explicit ``c`` in ``cs``, the fully expanded
     identity with free symbols ``p_k, L_k`` is checked as well. ``slope``/``offset``
     default to the stated ones; pass others to see the derivation fail.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (uniform noise, Ghosh et al.'s result) and sec. 3.2, Eq. 8.
     """
     slope = uniform_slope() if slope is None else slope
     offset = uniform_offset() if offset is None else offset

@@ -395,6 +395,11 @@ def compare_class_sum(loss: LossDefinition, g: Any, K0: Any, cs: Iterable[int] =
     ``a + b t``, with ``c a + b = K0`` (checked symbolically). When it fails, the exact
     points of :func:`nonconstant_witness` are searched for one (at some ``c`` in ``cs``)
     where the two sides differ, which proves the claimed formula wrong.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Ghosh et al. 2017), Eq. 4.
     """
     psi, t = class_potential(loss, C)
     diff = sympy.simplify(psi - g(t))
