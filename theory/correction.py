@@ -358,7 +358,14 @@ PROBABILITY_LOSSES: dict[str, Callable[[Sequence[Any], int], sympy.Expr]] = {"cc
 
 def probability_loss(name: str, q_exponent: Any = sympy.Rational(1, 2)) -> Callable[[Sequence[Any], int], sympy.Expr]:
     """``l(q, j)`` on the simplex: ``cce`` ``-log q_j``, ``mse`` ``||e_j - q||^2``, ``mae`` ``2 - 2 q_j``,
-    ``lq`` ``(1 - q_j^a)/a`` with ``a = q_exponent`` (Zhang & Sabuncu 2018, Eq. 6)."""
+    ``lq`` ``(1 - q_j^a)/a`` with ``a = q_exponent`` (Zhang & Sabuncu 2018, Eq. 6).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 3, Eq. 1 (cross-entropy) and sec. 4.2, the text after Eq. 7
+       (cross-entropy and square are proper composite).
+    """
     if name == "lq":
         return _lq(sympy.sympify(q_exponent))
     if name not in PROBABILITY_LOSSES:

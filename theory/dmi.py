@@ -89,6 +89,11 @@ def joint_matrix(table: Any, *, square: bool = True) -> sympy.Matrix:
     ValueError
         For a table that is not 2-d, not square (when required), has a NaN, infinite or
         negative entry, or numeric entries that do not sum to 1; the message quotes the value.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eq. 22.
     """
     M = _as_matrix(table)
     if M.rows < 1 or M.cols < 1:
