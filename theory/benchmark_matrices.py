@@ -50,7 +50,7 @@ def flip_matrix(c: int, flips: Sequence[tuple[int, int]], rate: Any = N) -> symp
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 5.1 (the flips of MNIST, CIFAR-10 and CIFAR-100).
 
     Examples
     --------
@@ -79,17 +79,35 @@ def flip_matrix(c: int, flips: Sequence[tuple[int, int]], rate: Any = N) -> symp
 
 
 def mnist_flips(rate: Any = N) -> sympy.Matrix:
-    """MNIST: 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1 with probability ``N`` (Patrini et al. 2017, sec. 5.1, Eq. 17 left)."""
+    """MNIST: 2 -> 7, 3 -> 8, 5 <-> 6, 7 -> 1 with probability ``N`` (Patrini et al. 2017, sec. 5.1, Eq. 17 left).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 5.1, Eq. 17 (left).
+    """
     return flip_matrix(10, MNIST_FLIPS, rate)
 
 
 def cifar10_flips(rate: Any = N) -> sympy.Matrix:
-    """CIFAR-10: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG (Patrini et al. 2017, sec. 5.1)."""
+    """CIFAR-10: TRUCK -> AUTOMOBILE, BIRD -> AIRPLANE, DEER -> HORSE, CAT <-> DOG (Patrini et al. 2017, sec. 5.1).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 5.1 (the CIFAR-10 flips).
+    """
     return flip_matrix(10, CIFAR10_FLIPS, rate)
 
 
 def cifar100_flips(rate: Any = N) -> sympy.Matrix:
-    """CIFAR-100: circular flips within 20 super-classes of 5 consecutive classes (Patrini et al. 2017, sec. 5.1)."""
+    """CIFAR-100: circular flips within 20 super-classes of 5 consecutive classes (Patrini et al. 2017, sec. 5.1).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 5.1 (the CIFAR-100 super-class flips).
+    """
     return flip_matrix(100, CIFAR100_FLIPS, rate)
 
 
@@ -131,7 +149,7 @@ def block_determinant(M: sympy.Matrix) -> sympy.Expr:
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 5.1 (the matrices) and sec. 4.1, Thm 1 (non-singular T).
 
     Examples
     --------
@@ -151,7 +169,8 @@ def singular_rates(det: sympy.Expr, rate: sympy.Symbol = N) -> sympy.Set:
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 5.1 (the matrices) and secs. 4.1-4.2, Thms 1-2 (non-singular
+       T).
 
     Examples
     --------
@@ -195,7 +214,13 @@ class AnchorColumns:
 
 
 def anchor_columns(M: sympy.Matrix, rate: sympy.Symbol = N) -> AnchorColumns:
-    """Per column, the rates in ``[0, 1]`` at which Eq. 12 (Patrini et al. 2017) picks the right anchor."""
+    """Per column, the rates in ``[0, 1]`` at which Eq. 12 (Patrini et al. 2017) picks the right anchor.
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.3, Thm 3, Eqs. 12-13.
+    """
     c = check_square(M)
     cache: dict[tuple[sympy.Expr, sympy.Expr, bool], sympy.Set] = {}
 

@@ -70,7 +70,7 @@ def backward_correction(T: sympy.Matrix, losses: Sequence[Any]) -> tuple[list[sy
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.1, Thm 1.
 
     Examples
     --------
@@ -121,6 +121,11 @@ def backward_unbiased(c: int, correction: Correction = backward_correction) -> B
     ``T num - den l = 0`` (expanded, ``c`` polynomials); averaged over a free clean label
     distribution ``p`` it is ``p^T T num - den p^T l = 0``. Pass another ``correction``
     (e.g. ``T^-T l``, the column-orientation mistake) to see the identity fail.
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.1, Thm 1 and its proof.
     """
     c = check_classes(c)
     T, _ = generic_transition(c)
@@ -143,7 +148,8 @@ def inverse(T: sympy.Matrix) -> sympy.Matrix:
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.1, Thm 1 (T non-singular) and the text after it (mixing T
+       with the identity).
 
     Examples
     --------
@@ -265,14 +271,33 @@ def inverse_min_entry(T: sympy.Matrix) -> tuple[sympy.Expr, tuple[int, int]]:
 
 # ---------------------------------------------------------------- forward correction (Thm 2)
 def softmax(z: Sequence[Any]) -> list[sympy.Expr]:
-    """``psi^-1(z) = softmax(z)``, the inverse link of cross-entropy (Patrini et al. 2017, sec. 4.2)."""
+    """``psi^-1(z) = softmax(z)``, the inverse link of cross-entropy (Patrini et al. 2017, sec. 4.2).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.2, the text after Eq. 6 (the softmax is the inverse link of
+       cross-entropy).
+
+    Examples
+    --------
+    >>> from theory.correction import softmax
+    >>> softmax([0, 0])
+    [1/2, 1/2]
+    """
     e = [sympy.exp(sympy.sympify(v)) for v in z]
     s = sympy.Add(*e)
     return [v / s for v in e]
 
 
 def forward_inverse_link(T: sympy.Matrix, z: Sequence[Any]) -> list[sympy.Expr]:
-    """``phi^-1(z) = T^T psi^-1(z) = T^T softmax(z)`` (Patrini et al. 2017, Eq. 8)."""
+    """``phi^-1(z) = T^T psi^-1(z) = T^T softmax(z)`` (Patrini et al. 2017, Eq. 8).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.2, Thm 2, Eq. 8.
+    """
     c = check_square(T, len(z))
     p = softmax(z)
     return [sympy.Add(*[T[i, j] * p[i] for i in range(c)]) for j in range(c)]
@@ -280,7 +305,13 @@ def forward_inverse_link(T: sympy.Matrix, z: Sequence[Any]) -> list[sympy.Expr]:
 
 def forward_link(T: sympy.Matrix, q: Sequence[Any]) -> list[sympy.Expr]:
     """``phi(q) = psi((T^-1)^T q)`` with ``psi = log`` (the softmax link up to an additive constant; Patrini et al.
-    2017, Eq. 8)."""
+    2017, Eq. 8).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.2, proof of Thm 2, Eqs. 8-10.
+    """
     c = check_square(T, len(q))
     Ti = inverse(T)
     return [sympy.log(sympy.Add(*[Ti[i, j] * sympy.sympify(q[i]) for i in range(c)])) for j in range(c)]
@@ -292,7 +323,7 @@ def pushforward(T: sympy.Matrix, p: Sequence[Any]) -> list[sympy.Expr]:
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.2, Eqs. 4-5 and their matrix form.
 
     Examples
     --------
@@ -327,7 +358,14 @@ PROBABILITY_LOSSES: dict[str, Callable[[Sequence[Any], int], sympy.Expr]] = {"cc
 
 def probability_loss(name: str, q_exponent: Any = sympy.Rational(1, 2)) -> Callable[[Sequence[Any], int], sympy.Expr]:
     """``l(q, j)`` on the simplex: ``cce`` ``-log q_j``, ``mse`` ``||e_j - q||^2``, ``mae`` ``2 - 2 q_j``,
-    ``lq`` ``(1 - q_j^a)/a`` with ``a = q_exponent`` (Zhang & Sabuncu 2018, Eq. 6)."""
+    ``lq`` ``(1 - q_j^a)/a`` with ``a = q_exponent`` (Zhang & Sabuncu 2018, Eq. 6).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 3, Eq. 1 (cross-entropy) and sec. 4.2, the text after Eq. 7
+       (cross-entropy and square are proper composite).
+    """
     if name == "lq":
         return _lq(sympy.sympify(q_exponent))
     if name not in PROBABILITY_LOSSES:
@@ -337,7 +375,13 @@ def probability_loss(name: str, q_exponent: Any = sympy.Rational(1, 2)) -> Calla
 
 def forward_risk(loss: Callable[[Sequence[Any], int], sympy.Expr], T: sympy.Matrix, p: Sequence[Any],
                  pt: Sequence[Any]) -> sympy.Expr:
-    """``sum_j pt_j l(T^T p, j)``: the forward-corrected noisy risk at one input (Patrini et al. 2017, Thm 2)."""
+    """``sum_j pt_j l(T^T p, j)``: the forward-corrected noisy risk at one input (Patrini et al. 2017, Thm 2).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.2, Thm 2.
+    """
     q = pushforward(T, p)
     return sympy.Add(*[sympy.sympify(pt[j]) * loss(q, j) for j in range(len(q))])
 
@@ -420,6 +464,11 @@ def forward_minimiser(loss: str, c: int, q_exponent: Any = sympy.Rational(1, 2))
       ``p_clean`` is not a minimiser in the interior.
 
     In every case ``T^T p = T^T p_clean`` is solved for ``p`` (unique where ``det T != 0``).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.2, Thm 2, Eqs. 7-10.
     """
     c = check_classes(c)
     if loss not in ("cce", "mse", "mae", "lq"):

@@ -89,6 +89,11 @@ def joint_matrix(table: Any, *, square: bool = True) -> sympy.Matrix:
     ValueError
         For a table that is not 2-d, not square (when required), has a NaN, infinite or
         negative entry, or numeric entries that do not sum to 1; the message quotes the value.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eq. 22.
     """
     M = _as_matrix(table)
     if M.rows < 1 or M.cols < 1:
@@ -118,6 +123,11 @@ def stochastic_matrix(T: Any) -> sympy.Matrix:
     ValueError
         For a non-square matrix, a negative, NaN, infinite or complex entry, or a numeric row whose sum is
         not exactly 1 (the row is quoted; the rules of :func:`theory.transition.check_stochastic`).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eqs. 23 and 29.
     """
     M = _as_matrix(T)
     if M.rows != M.cols or M.rows < 2:
@@ -134,7 +144,7 @@ def dmi(table: Any) -> sympy.Expr:
     ----------
     .. [1] Y. Xu, P. Cao, Y. Kong and Y. Wang, "L_DMI: A Novel Information-theoretic Loss Function for Training
        Deep Nets Robust to Label Noise", NeurIPS 2019.
-    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above.
+    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above, sec. 2 (Xu et al. 2019), Eq. 27.
 
     Examples
     --------
@@ -153,7 +163,7 @@ def ldmi(table: Any) -> sympy.Expr:
     ----------
     .. [1] Y. Xu, P. Cao, Y. Kong and Y. Wang, "L_DMI: A Novel Information-theoretic Loss Function for Training
        Deep Nets Robust to Label Noise", NeurIPS 2019.
-    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above.
+    .. [2] S. Li, "Robust Losses", study notes summarising the five papers above, sec. 2 (Xu et al. 2019), Eq. 31.
 
     Examples
     --------
@@ -197,7 +207,13 @@ def mutual_information(table: Any) -> sympy.Expr:
 
 def noisy_joint(Q_hy: Any, T: Any) -> sympy.Matrix:
     """``Q_{h,noisy} = Q_{h,Y} T`` (Li's notes proof of Eq. 32 when ``h(X)`` is independent of the noisy label
-    given ``Y``)."""
+    given ``Y``).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eq. 32 and the question after it.
+    """
     Q = joint_matrix(Q_hy)
     Tm = stochastic_matrix(T)
     if Tm.rows != Q.cols:
@@ -268,7 +284,13 @@ class IdentityCheck:
 
 
 def det_product(c: int) -> IdentityCheck:
-    """``det(Q T) = det(Q) det(T)`` for a generic ``Q`` and a generic row-stochastic ``T`` (used in Eqs. 28, 32)."""
+    """``det(Q T) = det(Q) det(T)`` for a generic ``Q`` and a generic row-stochastic ``T`` (used in Eqs. 28, 32).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eqs. 28 and 32.
+    """
     Q = generic_matrix(c)
     T, _ = generic_transition(c)
     R = _ring_for(Q, T)
@@ -278,7 +300,13 @@ def det_product(c: int) -> IdentityCheck:
 
 
 def symmetry(c: int) -> IdentityCheck:
-    """``DMI(W1, W2) = DMI(W2, W1)``: ``det(Q^T) = det(Q)`` for a generic ``Q`` (Li's notes, DMI property (ii))."""
+    """``DMI(W1, W2) = DMI(W2, W1)``: ``det(Q^T) = det(Q)`` for a generic ``Q`` (Li's notes, DMI property (ii)).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), DMI property (ii), after Eq. 27.
+    """
     Q = generic_matrix(c)
     R = _ring_for(Q)
     Qr = _ring_matrix(Q, R)
@@ -317,6 +345,11 @@ def relative_invariance(c: int, factor: Callable[[Any], Any] | None = None) -> R
     ``factor`` maps ``det T`` to the factor the identity claims (default: ``det T`` itself, i.e.
     ``det Q_{W2,W3} = det Q_{W2,W1} det T``, whose absolute value is Eq. 28); a deliberately wrong factor
     (e.g. ``d -> d**2``) makes the check fail.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eqs. 28-29 (property (iv)).
     """
     c = check_classes(c)
     factor = factor or (lambda d: d)
@@ -380,7 +413,13 @@ class DetBound:
 
 def det_bound(c: int) -> DetBound:
     """Derive ``|det T| <= 1`` (equality iff permutation) for stochastic ``c x c`` ``T`` (Li's notes, DMI property
-    (iii))."""
+    (iii)).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), DMI property (iii), after Eq. 27.
+    """
     c = check_classes(c)
     M = generic_matrix(c, "t")
     R = _ring_for(M)
@@ -412,6 +451,11 @@ def information_monotonicity(c: int) -> bool:
 
     The equality is :func:`relative_invariance` (with :func:`symmetry`), the inequality :func:`det_bound`
     (Li's notes, DMI property (iii) after Eq. 27).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eq. 25 and DMI property (iii).
     """
     return relative_invariance(c).holds and symmetry(c).holds and det_bound(c).holds
 
@@ -438,6 +482,11 @@ def order_equivalence(c: int) -> OrderEquivalence:
 
     With real symbols, ``|det(Q T)| = |det Q| |det T|`` follows from :func:`det_product`; the sign
     of ``|det T| D`` equals that of ``D`` exactly when ``det T != 0``.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eq. 30.
     """
     prod = det_product(c)
     dq, dq2, dt = sympy.symbols("detQ detQp detT", real=True)
@@ -459,6 +508,11 @@ def eq32_identity(c: int, n_x: int = 2) -> IdentityCheck:
 
     Generic masses ``m[x, a] = p(x) h_a(x)``, generic label rows ``p(y|x)`` and a generic stochastic
     ``T`` over ``n_x`` inputs; the identity is checked entry by entry after expansion.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eq. 32.
     """
     c = check_classes(c)
     m = sympy.Matrix(n_x, c, lambda x, a: sympy.Symbol(f"m{x}_{a}"))
@@ -541,6 +595,11 @@ def mi_reversal_example() -> dict[str, Any]:
     Returns
     -------
     dict with ``prior``, ``A_h``, ``A_h2``, ``T`` and the joint tables ``Q_h``, ``Q_h2`` (``Q[a, y]``)
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eqs. 24 and 26.
     """
     R = sympy.Rational
     prior = [R(2, 3), R(1, 3)]

@@ -131,6 +131,11 @@ def ldmi_minimisers(px: Sequence[Any], Pyx: Sequence[Sequence[Any]], hypotheses:
     ValueError
         For non-rational inputs, inconsistent shapes, or ``p(x)``, ``p(y|x)``, ``h(x)`` or ``T``
         rows that are negative or do not sum to 1.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Xu et al. 2019), Eqs. 30-31.
     """
     p = [_frac(v) for v in px]
     P = [[_frac(v) for v in row] for row in Pyx]

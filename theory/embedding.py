@@ -83,7 +83,21 @@ def hinge(x: Any) -> Any:
 
 
 def margin_pos(d: Any = D, alpha: Any = ALPHA, beta: Any = BETA) -> Any:
-    """``l+(D) = [alpha + D - beta]_+`` (positive pair)."""
+    """``l+(D) = [alpha + D - beta]_+`` (positive pair).
+
+    References
+    ----------
+    .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.embedding import margin_neg, margin_pos
+    >>> margin_pos(1, 1, 1), margin_neg(Rational(1, 2), 1, 1)
+    (1, 3/2)
+    """
     return hinge(alpha + d - beta)
 
 
@@ -106,7 +120,21 @@ def same_label_probabilities(c: Any = C, eta: Any = ETA) -> tuple[Any, Any]:
 
 @lru_cache(maxsize=64)
 def pair_noise_rates(c: Any = C, eta: Any = ETA) -> tuple[Any, Any]:
-    """``(eps+, eps-)`` by Bayes from :func:`same_label_probabilities` with ``P(true same) = 1/c``."""
+    """``(eps+, eps-)`` by Bayes from :func:`same_label_probabilities` with ``P(true same) = 1/c``.
+
+    References
+    ----------
+    .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.embedding import pair_noise_rates
+    >>> pair_noise_rates(3, Rational(1, 3))
+    (1/2, 1/4)
+    """
     a, b = same_label_probabilities(c, eta)
     p_same = sympy.Integer(1) / c
     obs_same = p_same * a + (1 - p_same) * b
@@ -116,12 +144,31 @@ def pair_noise_rates(c: Any = C, eta: Any = ETA) -> tuple[Any, Any]:
 
 
 def stated_eps(c: Any = C, eta: Any = ETA) -> Any:
-    """The stated ``eps+ = eta (2(c-1) - c eta)/(c-1)`` (the reconstruction of Le & Odobez 2019)."""
+    """The stated ``eps+ = eta (2(c-1) - c eta)/(c-1)`` (the reconstruction of Le & Odobez 2019).
+
+    References
+    ----------
+    .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
+       arXiv 1812.02676, 2019, abstract (a reconstruction: the main text is not in the sources).
+    """
     return eta * (2 * (c - 1) - c * eta) / (c - 1)
 
 
 def stated_signal(c: Any = C, eta: Any = ETA) -> Any:
-    """The catalogue's signal factor ``(1 - c eta/(c-1))^2``."""
+    """The catalogue's signal factor ``(1 - c eta/(c-1))^2``.
+
+    References
+    ----------
+    .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
+
+    Examples
+    --------
+    >>> from theory.embedding import ETA, stated_signal
+    >>> stated_signal(3, ETA)
+    (1 - 3*eta/2)**2
+    """
     return (1 - c * eta / (c - 1)) ** 2
 
 
@@ -259,7 +306,21 @@ def _max_equal(x: Any, y: Any, s: sympy.Symbol) -> bool:
 
 
 def band_sum(d: Any, alpha: Any, beta: Any) -> Any:
-    """``l+(d) + l-(d)`` for numbers (exact when given Rationals)."""
+    """``l+(d) + l-(d)`` for numbers (exact when given Rationals).
+
+    References
+    ----------
+    .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.embedding import band_sum, sphere_symmetric
+    >>> band_sum(Rational(1, 2), 1, 1), sphere_symmetric(1, 1)
+    (2, True)
+    """
     return margin_pos(d, alpha, beta) + margin_neg(d, alpha, beta)
 
 
@@ -356,7 +417,22 @@ class MarginNatural:
 
 
 def natural_threshold(c: Any = C) -> Any:
-    """``eta_nat(c) = ((c-1) - sqrt((c-1)(c-2)/2))/c``, the noise rate where ``eps+ = 1/2``."""
+    """``eta_nat(c) = ((c-1) - sqrt((c-1)(c-2)/2))/c``, the noise rate where ``eps+ = 1/2``; exact for an integer
+    ``c >= 2`` (a Python ``int`` is made a SymPy integer first, so ``c = 4`` gives a surd, not a float).
+
+    References
+    ----------
+    .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
+
+    Examples
+    --------
+    >>> from theory.embedding import natural_threshold
+    >>> natural_threshold(3), natural_threshold(4)
+    (1/3, 3/4 - sqrt(3)/4)
+    """
+    c = c if isinstance(c, sympy.Symbol) else sympy.Integer(check_classes(c))
     return ((c - 1) - sympy.sqrt((c - 1) * (c - 2) / 2)) / c
 
 
@@ -390,7 +466,21 @@ def margin_natural(cs: Iterable[int] = range(2, 11)) -> MarginNatural:
 
 
 def natural_tolerates(c: int, eta: Any) -> bool:
-    """Whether natural sampling tolerates ``eta``: ``eps+ < 1/2`` (both weights positive)."""
+    """Whether natural sampling tolerates ``eta``: ``eps+ < 1/2`` (both weights positive).
+
+    References
+    ----------
+    .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.embedding import natural_tolerates
+    >>> natural_tolerates(3, Rational(1, 10)), natural_tolerates(3, Rational(1, 2))
+    (True, False)
+    """
     c = check_classes(c)
     return bool(stated_eps(c, exact_number(eta)) < sympy.Rational(1, 2))
 
@@ -401,6 +491,18 @@ def triplet_linear_regime(alpha_claim: Any = 2) -> tuple[bool, Any]:
 
     The smallest ``x + alpha`` on the sphere is ``alpha - 2`` (``D_ap = 0``, ``D_an = 2``, attained),
     so no clipping iff ``alpha - 2 >= 0``. Returns ``(matches, derived bound)``.
+
+    References
+    ----------
+    .. [1] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise",
+       arXiv 1812.02676, 2019, abstract (the margin and triplet losses; the setting is the catalogue's reconstruction,
+       the main text is not in the sources).
+
+    Examples
+    --------
+    >>> from theory.embedding import triplet_linear_regime
+    >>> triplet_linear_regime()
+    (True, 2)
     """
     x = sympy.Symbol("x", real=True)
     lowest = sympy.minimum(x + ALPHA, x, sympy.Interval(-2, 2))
@@ -431,7 +533,14 @@ def triplet_linear_risk(c: int, d: sympy.Matrix, pattern: Sequence[tuple[int, in
 
 
 def uniform_pattern(c: int) -> list[tuple[int, int]]:
-    """Every ordered pair of distinct classes once: the uniform class sampling."""
+    """Every ordered pair of distinct classes once: the uniform class sampling.
+
+    Examples
+    --------
+    >>> from theory.embedding import uniform_pattern
+    >>> uniform_pattern(3)
+    [(0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)]
+    """
     return [(k, kk) for k in range(c) for kk in range(c) if k != kk]
 
 

@@ -338,7 +338,7 @@ def parse_expression(text: str, symbol: sympy.Symbol = P, what: str = "loss") ->
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 6 (the kind of formula in ``p`` it reads).
 
     Examples
     --------

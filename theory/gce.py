@@ -23,6 +23,8 @@ from typing import Any, Sequence
 
 import sympy
 
+from theory.loss_parameters import K as K_DOMAIN
+from theory.loss_parameters import Q as Q_DOMAIN
 from theory.loss_parameters import check_k, check_q
 from theory.losses import lq, lq_at, lq_value, truncated_lq_value
 from theory.noisy_risk import ETA, uniform_offset, uniform_slope
@@ -65,7 +67,7 @@ def eq7_bounds(c: Any = C, q: Any = Q) -> tuple[sympy.Expr, sympy.Expr]:
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 7.
 
     Examples
     --------
@@ -81,7 +83,20 @@ def eq7_bounds(c: Any = C, q: Any = Q) -> tuple[sympy.Expr, sympy.Expr]:
 
 
 def eq7_width(c: Any = C, q: Any = Q) -> sympy.Expr:
-    """``(c^(1-q) - 1)/q``, the width of Eq. 7 (the right side of Eq. 11)."""
+    """``(c^(1-q) - 1)/q``, the width of Eq. 7 (the right side of Eq. 11).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 7 (its width) and sec. 3.3, Eq. 11 (its right side).
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.gce import eq7_width
+    >>> eq7_width(2, Rational(1, 2))
+    -2 + 2*sqrt(2)
+    """
     c, q = _c(c), check_q(q)
     return (c ** (1 - q) - 1) / q
 
@@ -92,6 +107,11 @@ def derive_eq7(c: Any = C) -> ClassSumRange:
     ``psi(t) = (1 - t^q)/q`` has ``psi'' = (1 - q) t^(q-2) >= 0`` (decided by SymPy with
     ``q = 1 - s``, ``s >= 0``), so by Jensen the minimum is ``c psi(1/c)`` at the
     barycentre and the maximum ``psi(1) + (c - 1) psi(0)`` at a vertex.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 7.
     """
     s = sympy.Symbol("s", nonnegative=True)
     return class_sum_range(lq(Q), c, reparam={Q: 1 - s})
@@ -102,6 +122,18 @@ def A_constant(c: Any = C, q: Any = Q, eta: Any = ETA) -> sympy.Expr:
     """``A = eta (1 - c^(1-q)) / (q (c - 1 - eta c))`` (Zhang & Sabuncu 2018, Eq. 8).
 
     Undefined at ``eta = 1 - 1/c`` (zero denominator).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 8 and the definition of A after it.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.gce import A_constant
+    >>> A_constant(2, 1, Rational(1, 4))
+    0
     """
     c, q, eta = _c(c), check_q(q), _eta(eta)
     return eta * (1 - c ** (1 - q)) / (q * (c - 1 - eta * c))
@@ -113,6 +145,11 @@ def thm1_lower_bound(c: Any = C, q: Any = Q, eta: Any = ETA) -> sympy.Expr:
     ``R^eta = s R + b E[S]`` (:mod:`theory.noisy_risk`) and ``R^eta(f_hat) <= R^eta(f*)``
     give ``s (R(f*) - R(f_hat)) >= b (E S(f_hat) - E S(f*)) >= b (low - high)``, hence
     ``R(f*) - R(f_hat) >= b (low - high)/s`` for ``s > 0``, i.e. ``eta < 1 - 1/c``.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eqs. 7-8 (Thm 1's proof is in the appendix, not in the sources).
     """
     c, q, eta = _c(c), check_q(q), _eta(eta)
     low, high = eq7_bounds(c, q)
@@ -120,7 +157,13 @@ def thm1_lower_bound(c: Any = C, q: Any = Q, eta: Any = ETA) -> sympy.Expr:
 
 
 def A_numerator(c: Any = C, q: Any = Q) -> sympy.Expr:
-    """``N = 1 - c^(1-q) (1 + q ln c)``: ``dA/dq = -eta/(c - 1 - eta c) N / q^2``."""
+    """``N = 1 - c^(1-q) (1 + q ln c)``: ``dA/dq = -eta/(c - 1 - eta c) N / q^2``.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, the definition of A after Eq. 8.
+    """
     c, q = _c(c), check_q(q)
     return 1 - c ** (1 - q) * (1 + q * sympy.log(c))
 
@@ -130,6 +173,12 @@ def B_bound(c: Any = C, q: Any = Q, mean_clean_rate: Any = sympy.Symbol("rho", p
     """``B = (c^(1-q) - 1)/q E[1 - eta_y]`` (a reconstruction of Zhang & Sabuncu 2018, Thm 2).
 
     ``mean_clean_rate`` is ``E[1 - eta_y] = E[T[y, y]]``.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, the paragraph after Eq. 8 (class-dependent noise; Thm 2 itself is in the
+       appendix, not in the sources: a reconstruction).
     """
     c, q = _c(c), check_q(q)
     return (c ** (1 - q) - 1) / q * sympy.sympify(mean_clean_rate)
@@ -155,7 +204,8 @@ def lq_pointwise_minimiser(row: Sequence[Any], q: Any) -> list[sympy.Expr]:
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.2 (Eq. 6 and the noisy risk of Eq. 8; the appendix's proofs are not in the
+       sources).
 
     Examples
     --------
@@ -235,7 +285,20 @@ def d_stationary(q: Any = Q, k: Any = K) -> sympy.Expr:
 
 
 def d_value(q: Any = Q, k: Any = K) -> sympy.Expr:
-    """``d = max(1, (1 - q)^(1/q)/k)`` (Zhang & Sabuncu 2018, Eq. 10)."""
+    """``d = max(1, (1 - q)^(1/q)/k)`` (Zhang & Sabuncu 2018, Eq. 10).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, the definition of d after Eq. 10.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.gce import d_value
+    >>> d_value(Rational(1, 2), Rational(1, 8)), d_value(Rational(1, 2), Rational(1, 2))
+    (2, 1)
+    """
     return sympy.Max(1, d_stationary(q, k))
 
 
@@ -255,7 +318,7 @@ def eq10_bounds(c: Any = C, q: Any = Q, k: Any = K) -> tuple[sympy.Expr, sympy.E
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 10.
 
     Examples
     --------
@@ -268,7 +331,20 @@ def eq10_bounds(c: Any = C, q: Any = Q, k: Any = K) -> tuple[sympy.Expr, sympy.E
 
 
 def truncated_class_sum(f: Sequence[Any], q: Any, k: Any) -> sympy.Expr:
-    """``sum_j L_trunc(f, e_j)`` for an explicit point ``f`` (Zhang & Sabuncu 2018, Eqs. 9-10)."""
+    """``sum_j L_trunc(f, e_j)`` for an explicit point ``f`` (Zhang & Sabuncu 2018, Eqs. 9-10).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eqs. 9-10.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.gce import truncated_class_sum
+    >>> truncated_class_sum([Rational(1, 2), Rational(1, 4), Rational(1, 4)], Rational(1, 2), Rational(1, 3))
+    -4*sqrt(3)/3 - sqrt(2) + 6
+    """
     return sympy.Add(*[truncated_lq_value(v, q, k) for v in f])
 
 
@@ -329,19 +405,37 @@ def F_convexity(c: Any = C, k: Any = K) -> dict[str, sympy.Expr]:
 
 
 def eq10_width(c: Any = C, q: Any = Q, k: Any = K) -> sympy.Expr:
-    """Upper minus lower bound of Eq. 10, ``c L_q(k) - d L_q(1/d) - (c - d) L_q(k)``."""
+    """Upper minus lower bound of Eq. 10, ``c L_q(k) - d L_q(1/d) - (c - d) L_q(k)``.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 10.
+    """
     low, high = eq10_bounds(c, q, k)
     return high - low
 
 
 def eq11_lhs(q: Any = Q, k: Any = K) -> sympy.Expr:
-    """``d [L_q(k) - L_q(1/d)]``, the left side of Zhang & Sabuncu 2018, Eq. 11."""
+    """``d [L_q(k) - L_q(1/d)]``, the left side of Zhang & Sabuncu 2018, Eq. 11.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 11 (its left side).
+    """
     d = d_value(q, k)
     return d * (lq_at(k, q) - lq_value(1 / d, q))
 
 
 def eq11_margin(c: Any = C, q: Any = Q, k: Any = K) -> sympy.Expr:
-    """``(c^(1-q) - 1)/q - d [L_q(k) - L_q(1/d)]``: positive exactly where Eq. 11 holds."""
+    """``(c^(1-q) - 1)/q - d [L_q(k) - L_q(1/d)]``: positive exactly where Eq. 11 holds.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 11.
+    """
     return eq7_width(c, q) - eq11_lhs(q, k)
 
 
@@ -368,8 +462,8 @@ def eq11_q_star(c: int, k: Any) -> sympy.Expr | None:
 
     References
     ----------
-    Z. Zhang and M. R. Sabuncu (2018). Generalized Cross Entropy Loss for Training Deep Neural Networks with
-    Noisy Labels. NeurIPS 2018, Eqs. (10)-(11).
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eqs. 10-11.
 
     Examples
     --------
@@ -418,40 +512,81 @@ def _power_of(n: int, b: int) -> int:
 
 # ---------------------------------------------------------------- plain-Python versions
 def lq_float(t: float, q: float) -> float:
-    """``(1 - t^q)/q`` in floating point (``q`` in (0, 1])."""
-    if not 0.0 < q <= 1.0:
-        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    """``(1 - t^q)/q`` in floating point (``q`` in (0, 1]).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 6.
+
+    Examples
+    --------
+    >>> from theory.gce import lq_float
+    >>> lq_float(0.25, 0.5)
+    1.0
+    >>> lq_float(0.25, 0.0)
+    Traceback (most recent call last):
+        ...
+    ValueError: q must lie in (0, 1], got 0.0
+    """
+    q = Q_DOMAIN.floating(q)
     if t <= 0.0:
         return 1.0 / q
     return -math.expm1(q * math.log(t)) / q
 
 
 def truncated_lq_float(t: float, q: float, k: float) -> float:
-    """Truncated ``L_q`` of ``t`` in floating point (Zhang & Sabuncu 2018, Eq. 9)."""
-    if not 0.0 < k < 1.0:
-        raise ValueError(f"k must lie in (0, 1), got {k!r}")
+    """Truncated ``L_q`` of ``t`` in floating point (Zhang & Sabuncu 2018, Eq. 9).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 9.
+    """
+    k = K_DOMAIN.floating(k)
     return lq_float(k, q) if t <= k else lq_float(t, q)
 
 
 def d_float(q: float, k: float) -> float:
-    """``d = max(1, (1-q)^(1/q)/k)`` in floating point."""
-    if not 0.0 < k < 1.0:
-        raise ValueError(f"k must lie in (0, 1), got {k!r}")
-    if not 0.0 < q <= 1.0:
-        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    """``d = max(1, (1-q)^(1/q)/k)`` in floating point.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, the definition of d after Eq. 10.
+    """
+    k = K_DOMAIN.floating(k)
+    q = Q_DOMAIN.floating(q)
     return max(1.0, (1.0 - q) ** (1.0 / q) / k)
 
 
 def eq7_bounds_float(c: int, q: float) -> tuple[float, float]:
-    """Eq. 7 in floating point."""
+    """Eq. 7 in floating point.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 7.
+
+    Examples
+    --------
+    >>> from theory.gce import eq7_bounds_float
+    >>> eq7_bounds_float(4, 0.5)
+    (4.0, 6.0)
+    """
     c = check_classes(c)
-    if not 0.0 < q <= 1.0:
-        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    q = Q_DOMAIN.floating(q)
     return (c - c ** (1.0 - q)) / q, (c - 1.0) / q
 
 
 def eq10_bounds_float(c: int, q: float, k: float) -> tuple[float, float]:
-    """Eq. 10 in floating point."""
+    """Eq. 10 in floating point.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 10.
+    """
     c = check_classes(c)
     d = d_float(q, k)
     lk = lq_float(k, q)
@@ -459,17 +594,28 @@ def eq10_bounds_float(c: int, q: float, k: float) -> tuple[float, float]:
 
 
 def eq11_margin_float(c: int, q: float, k: float) -> float:
-    """``(c^(1-q) - 1)/q - d [L_q(k) - L_q(1/d)]`` in floating point (positive where Eq. 11 holds)."""
+    """``(c^(1-q) - 1)/q - d [L_q(k) - L_q(1/d)]`` in floating point (positive where Eq. 11 holds).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 11.
+    """
     c = check_classes(c)
     d = d_float(q, k)
     return (c ** (1.0 - q) - 1.0) / q - d * (lq_float(k, q) - lq_float(1.0 / d, q))
 
 
 def A_float(c: int, q: float, eta: float) -> float:
-    """``A`` of Eq. 8 in floating point; ``-inf`` at ``eta = 1 - 1/c`` for ``q < 1``, ``nan`` for ``q = 1`` there."""
+    """``A`` of Eq. 8 in floating point; ``-inf`` at ``eta = 1 - 1/c`` for ``q < 1``, ``nan`` for ``q = 1`` there.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 8 and the definition of A after it.
+    """
     c = check_classes(c)
-    if not 0.0 < q <= 1.0:
-        raise ValueError(f"q must lie in (0, 1], got {q!r}")
+    q = Q_DOMAIN.floating(q)
     den = q * (c - 1 - eta * c)
     num = eta * (1 - c ** (1.0 - q))
     if den == 0.0:

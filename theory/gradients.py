@@ -73,7 +73,13 @@ def check_p(p: Any) -> Expr:
 
 
 def check_T(T: Any) -> Expr:
-    """The IMAE temperature ``T`` must be positive (Li's notes, Eq. 13); symbols pass unchecked."""
+    """The IMAE temperature ``T`` must be positive (Li's notes, Eq. 13); symbols pass unchecked.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eq. 13.
+    """
     e = sympy.sympify(T)
     n = _number(e)
     if n is not None and not (n.is_real and n > 0):
@@ -95,7 +101,19 @@ def _check_weights(alpha: Any, beta: Any) -> tuple[Expr, Expr]:
 # ---------------------------------------------------------------- losses as functions of p_y
 def sce_loss(alpha: Any = ALPHA, beta: Any = BETA, A_: Any = A) -> sl.LossDefinition:
     """``alpha CE + beta RCE`` as a separable loss (Li's notes, Eq. 19): ``phi_1 = -alpha log t``, ``phi_0 = -beta
-    A t``."""
+    A t``.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al. 2019, SCE), Eqs. 18-19.
+
+    Examples
+    --------
+    >>> from theory.gradients import sce_loss
+    >>> sce_loss(1, 1, -4).label
+    -4*p - log(p) + 4
+    """
     a, b = _check_weights(alpha, beta)
     A_ = sl.check_A(A_)
     return sl.separable("sce", lambda t: -a * sympy.log(t), lambda t: -b * A_ * t,
@@ -218,13 +236,40 @@ def logit_gradient(name: str, **params: Any) -> LogitGradient:
 
     Parameters default to symbols: ``q`` (:data:`Q`) for ``lq``, ``A`` (:data:`A`) for ``rce``,
     ``alpha, beta, A`` for ``sce``. Numbers are validated (``A < 0``, ``q`` in ``(0, 1]``).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eqs. 9-10 and 15-16; (Wang et al.
+       2019, SCE), Eq. 20.
+
+    Examples
+    --------
+    >>> from theory.gradients import logit_gradient
+    >>> g = logit_gradient("cce")
+    >>> g.label, g.other, g.l1
+    (p - 1, 1, 2 - 2*p)
+    >>> logit_gradient("mae").label
+    2*p*(p - 1)
     """
     symbolic_loss(name, **params)  # validates before the cache sees the parameters
     return _logit_gradient(name, tuple(sorted((k, sympy.sympify(v)) for k, v in params.items())))
 
 
 def weight(name: str, **params: Any) -> Expr:
-    """``||dL/dz||_1`` as a function of :data:`P`: the example weight of Wang et al. (Li's notes, Eqs. 9-10)."""
+    """``||dL/dz||_1`` as a function of :data:`P`: the example weight of Wang et al. (Li's notes, Eqs. 9-10).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eqs. 9-10.
+
+    Examples
+    --------
+    >>> from theory.gradients import weight
+    >>> weight("cce"), weight("mae")
+    (2 - 2*p, 4*p*(1 - p))
+    """
     return logit_gradient(name, **params).l1
 
 
@@ -268,6 +313,20 @@ def imae_weight(form: str = "paper", T: Any = TEMP, p: Any = P) -> Expr:
     ``form="notes"``: ``exp(T p)(1 - p)``, Eq. 13 as Li's notes write it; ``form="paper"``:
     ``exp(T p (1 - p))``, the form of Wang et al.'s IMAE paper (which reports variances 0.33,
     0.09 and 4.55 for CCE, MAE and IMAE with ``T = 8``). ``T > 0`` and ``p`` in ``[0, 1]`` are checked.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eq. 13.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.gradients import imae_weight
+    >>> imae_weight("notes", 8)
+    (1 - p)*exp(8*p)
+    >>> imae_weight("paper", 8, Rational(1, 2))
+    exp(2)
     """
     T, p = check_T(T), check_p(p)
     if form == "notes":
@@ -302,6 +361,11 @@ def imae_gradient(form: str = "paper", T: Any = TEMP) -> RescaledGradient:
 
     ``w_MAE = 4 p (1 - p)`` vanishes at ``p in {0, 1}``, where the ratio is undefined; softmax
     outputs never reach those values.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eqs. 13-14.
     """
     mae = logit_gradient("mae")
     w = imae_weight(form, T)
@@ -337,7 +401,13 @@ def _gaussian_integral(k: Any, T: Any) -> Expr:
 
 
 def uniform_moments(w: Expr, p: sympy.Symbol = P) -> Moments:
-    """Exact moments of ``w(p)`` for ``p ~ U(0, 1)`` by SymPy integration (Li's notes, Eq. 11)."""
+    """Exact moments of ``w(p)`` for ``p ~ U(0, 1)`` by SymPy integration (Li's notes, Eq. 11).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eq. 11.
+    """
     return _uniform_moments(sympy.sympify(w), p)
 
 
@@ -436,7 +506,19 @@ def _uniform_moments(w: Expr, p: sympy.Symbol) -> Moments:
 
 def weight_moments(name: str, **params: Any) -> Moments:
     """Moments of the weight ``||dL/dz||_1`` of loss ``name`` for ``p_y ~ U(0, 1)`` (CCE: variance 1/3;
-    MAE: 4/45, Li's notes, Eq. 11)."""
+    MAE: 4/45, Li's notes, Eq. 11).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eq. 11.
+
+    Examples
+    --------
+    >>> from theory.gradients import weight_moments
+    >>> weight_moments("mae")
+    Moments(mean=2/3, second=8/15, variance=4/45)
+    """
     return uniform_moments(weight(name, **params))
 
 
@@ -490,6 +572,17 @@ def last_layer_identity(E: int = 3, c: int = 3) -> LastLayerIdentity:
     ``L`` is an undefined SymPy function, so nothing about the loss is used; ``W`` (E x c) and
     ``f`` (E) are free real symbols. The L1 factorisation is the distributive law
     ``sum_{e,j} |f_e| |g_j| = (sum_e |f_e|)(sum_j |g_j|)``, checked for free real ``f, g``.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eq. 12.
+
+    Examples
+    --------
+    >>> from theory.gradients import last_layer_identity
+    >>> last_layer_identity(2, 2)
+    LastLayerIdentity(E=2, c=2, outer_product=True, l1_factorises=True)
     """
     if isinstance(E, bool) or not isinstance(E, int) or E < 1:
         raise ValueError(f"the feature dimension E must be an integer >= 1, got {E!r}")
@@ -513,7 +606,20 @@ def last_layer_identity(E: int = 3, c: int = 3) -> LastLayerIdentity:
 
 
 def softmax_of(z: Sequence[Any]) -> list[Expr]:
-    """Exact softmax of exact logits (Li's notes, Eq. 8)."""
+    """Exact softmax of exact logits (Li's notes, Eq. 8).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eq. 8.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from theory.gradients import softmax_of
+    >>> softmax_of([0, sympy.log(3)])
+    [1/4, 3/4]
+    """
     e = [sympy.exp(sympy.sympify(v)) for v in z]
     tot = sympy.Add(*e)
     return [v / tot for v in e]
@@ -553,7 +659,13 @@ class GradientSigns:
 
 
 def gradient_signs(name: str, **params: Any) -> GradientSigns:
-    """The signs of the logit gradient for a label ``y`` (Li's notes, Eqs. 15-16, 20) on the open simplex."""
+    """The signs of the logit gradient for a label ``y`` (Li's notes, Eqs. 15-16, 20) on the open simplex.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2, Eqs. 15-16 and 20.
+    """
     g = logit_gradient(name, **params)
     return GradientSigns(name, sign_on_unit_interval(g.label), sign_on_unit_interval(g.other))
 
@@ -579,7 +691,20 @@ P_TRUE = sympy.Symbol("p_t", positive=True)
 
 
 def noisy_label_gradient(name: str, **params: Any) -> NoisyLabelGradient:
-    """``dL/dz`` at the observed (wrong) label and at the true class (Li's notes, sec. 3, "My Question" (2))."""
+    """``dL/dz`` at the observed (wrong) label and at the true class (Li's notes, sec. 2, SCE, "My Question" (2)).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al. 2019, SCE), My Question (2), and Eq. 15.
+
+    Examples
+    --------
+    >>> from theory.gradients import noisy_label_gradient
+    >>> g = noisy_label_gradient("cce")
+    >>> g.at_observed, g.at_true, g.sign_at_observed, g.sign_at_true
+    (p - 1, p_t, -1, 1)
+    """
     g = logit_gradient(name, **params)
     at_obs = g.label
     at_true = sympy.simplify(g.other * P_TRUE)

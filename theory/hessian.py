@@ -224,7 +224,7 @@ def cross_entropy(z: Sequence[Any], y: int) -> sympy.Expr:
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.4, proof of Thm 4.
 
     Examples
     --------
@@ -238,7 +238,13 @@ def cross_entropy(z: Sequence[Any], y: int) -> sympy.Expr:
 
 
 def forward_cross_entropy(z: Sequence[Any], T: sympy.Matrix, y: int) -> sympy.Expr:
-    """``-log (T^T softmax(z))_y``: the forward-corrected cross-entropy (Patrini et al. 2017, sec. 3.2)."""
+    """``-log (T^T softmax(z))_y``: the forward-corrected cross-entropy (Patrini et al. 2017, sec. 4.2, Eqs. 3-5).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.2, Eqs. 3-5 and Table 1 (forward row).
+    """
     c = len(z)
     _check_label(y, c)
     T = check_transition(T, c)
@@ -250,6 +256,12 @@ def label_part_identity(c: int = 3) -> bool:
     """True when ``l(z, i) - l(z, j) = z_j - z_i`` for symbolic logits and every ``i != j``.
 
     The exact step of the proof of Thm 4: the log-partition cancels between labels.
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.4, proof of Thm 4 (the log-partition does not depend on the
+       label).
     """
     z = sympy.symbols(f"z0:{c}", real=True)
     return all(sympy.simplify(sympy.expand_log(cross_entropy(z, i) - cross_entropy(z, j), force=True)
@@ -325,6 +337,11 @@ def loss_hessian(net: ExactNetwork, x: Sequence[Any], weights: Sequence[Any], T:
     ``l`` is :func:`cross_entropy` (``T=None``) or :func:`forward_cross_entropy`. The loss is
     differentiated as written (log of a softmax), so nothing of Thm 4's proof is assumed.
     Rational when the logits at ``x`` are all equal (uniform softmax).
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.4, Thm 4.
     """
     syms, z, vals = _setup(net, x)
     w = _weights(weights, net.c)

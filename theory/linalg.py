@@ -11,7 +11,21 @@ import sympy
 
 def matrix_identities_every_c() -> dict[str, bool]:
     """Identities of c x c matrices for a symbolic size ``c`` (SymPy matrix expressions, no entries):
-    ``p^T T T^-1 l = p^T l`` (invertible ``T``), ``det(Q T) = det Q det T``, ``det(Q^T) = det Q``."""
+    ``p^T T T^-1 l = p^T l`` (invertible ``T``), ``det(Q T) = det Q det T``, ``det(Q^T) = det Q``.
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4.1, Thm 1 and its proof.
+    .. [2] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), Eqs. 28 and 32 (the relative invariance of DMI).
+
+    Examples
+    --------
+    >>> from theory.linalg import matrix_identities_every_c
+    >>> matrix_identities_every_c()
+    {'p^T T T^-1 l = p^T l': True, 'det(Q T) = det Q det T': True, 'det(Q^T) = det Q': True}
+    """
     c = sympy.Symbol("c", integer=True, positive=True)
     T, Q = sympy.MatrixSymbol("T", c, c), sympy.MatrixSymbol("Q", c, c)
     p, loss = sympy.MatrixSymbol("p", c, 1), sympy.MatrixSymbol("l", c, 1)

@@ -26,7 +26,20 @@ from theory.validators import quoted
 class Domain:
     """A real parameter's domain: ``lo < x < hi`` (ends closed where ``lo_open``/``hi_open`` are false, absent
     where ``None``), an integer where ``integer``; ``source`` cites where the domain is stated, ``what`` says
-    what the parameter is in an error message (``"the value given to log 0 in RCE"``)."""
+    what the parameter is in an error message (``"the value given to log 0 in RCE"``).
+
+    Examples
+    --------
+    >>> from theory.loss_parameters import Q
+    >>> Q.text()
+    'q in (0, 1] (Zhang & Sabuncu 2018, Eq. 6)'
+    >>> Q.floating(0.5), Q.number("0.7"), Q.contains(0)
+    (0.5, 7/10, False)
+    >>> Q.floating(1.5)
+    Traceback (most recent call last):
+        ...
+    ValueError: q must lie in (0, 1], got 1.5
+    """
 
     name: str
     lo: Fraction | int | None = None
@@ -124,18 +137,70 @@ AEL_A = Domain("a", 0, source="Zhou et al. 2021, sec. 4")
 
 
 def check_q(q: Any) -> Any:
-    """``q`` of ``L_q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6); symbols pass unchecked."""
+    """``q`` of ``L_q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6); symbols pass unchecked.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 6 (``q`` in ``(0, 1]``).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> from theory.loss_parameters import check_q
+    >>> check_q("0.7")
+    7/10
+    >>> check_q(sympy.Symbol("q", positive=True))
+    q
+    >>> check_q(2)
+    Traceback (most recent call last):
+        ...
+    ValueError: q must lie in (0, 1], got 2
+    """
     return Q.check(q)
 
 
 def check_k(k: Any) -> Any:
-    """``k`` of the truncated ``L_q`` in ``(0, 1)`` (Zhang & Sabuncu 2018, Eq. 9); symbols pass."""
+    """``k`` of the truncated ``L_q`` in ``(0, 1)`` (Zhang & Sabuncu 2018, Eq. 9); symbols pass.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 9 (``0 < k < 1``).
+
+    Examples
+    --------
+    >>> from theory.loss_parameters import check_k
+    >>> check_k("1/2")
+    1/2
+    >>> check_k(1)
+    Traceback (most recent call last):
+        ...
+    ValueError: k must lie in (0, 1), got 1
+    """
     return K.check(k)
 
 
 def check_A(A_: Any) -> Any:
     """``A``, the value given to ``log 0`` in RCE, must be negative (Wang et al. 2019 via Li's notes, Eq. 18);
-    symbols pass."""
+    symbols pass.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2, Eq. 18 and the text after Eq. 19 (``log 0`` defined as
+       a negative ``A``).
+
+    Examples
+    --------
+    >>> from theory.loss_parameters import check_A
+    >>> check_A(-4)
+    -4
+    >>> check_A(0)
+    Traceback (most recent call last):
+        ...
+    ValueError: A (the value given to log 0 in RCE) must be negative, got 0
+    """
     return A.check(A_)
 
 

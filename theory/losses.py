@@ -37,13 +37,43 @@ _REST = sympy.Symbol("r", nonnegative=True)
 
 # ---------------------------------------------------------------- scalar pieces
 def lq_value(t: Any, q: Any) -> Expr:
-    """``L_q`` as a function of the labelled probability: ``(1 - t^q)/q`` (Zhang & Sabuncu 2018, Eq. 6)."""
+    """``L_q`` as a function of the labelled probability: ``(1 - t^q)/q`` (Zhang & Sabuncu 2018, Eq. 6).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 6.
+    .. [2] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2, Eq. 6.
+
+    Examples
+    --------
+    >>> from sympy import Rational, Symbol
+    >>> from theory.losses import lq_value
+    >>> lq_value(Rational(1, 4), Rational(1, 2))
+    1
+    >>> lq_value(Symbol("t", positive=True), 1)
+    1 - t
+    """
     q = check_q(q)
     return (1 - to_sympy(t, "t") ** q) / q
 
 
 def lq_at(k: Any, q: Any) -> Expr:
-    """``L_q(k) = (1 - k^q)/q``, the level at which Eq. 9 truncates (Zhang & Sabuncu 2018, sec. 3.3)."""
+    """``L_q(k) = (1 - k^q)/q``, the level at which Eq. 9 truncates (Zhang & Sabuncu 2018, sec. 3.3).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, the text after Eq. 9.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import lq_at
+    >>> lq_at(Rational(1, 4), Rational(1, 2))
+    1
+    """
     return lq_value(k, q)
 
 
@@ -51,6 +81,22 @@ def truncated_lq_value(t: Any, q: Any, k: Any) -> Expr:
     """Truncated ``L_q`` of the labelled probability ``t`` (Zhang & Sabuncu 2018, Eq. 9).
 
     ``L_q(k)`` if ``t <= k``, else ``L_q(t)``, as a ``Piecewise``.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 9.
+    .. [2] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2, Eq. 7.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import truncated_lq_value
+    >>> truncated_lq_value(Rational(1, 8), Rational(1, 2), Rational(1, 4))
+    1
+    >>> truncated_lq_value(Rational(1, 2), Rational(1, 2), Rational(1, 4))
+    2 - sqrt(2)
     """
     q, k = check_q(q), check_k(k)
     t = to_sympy(t, "t")
@@ -78,7 +124,23 @@ def separable(name: str, phi_label: Any, phi_other: Any = 0, params: Sequence[tu
 
 
 def cce() -> LossDefinition:
-    """Categorical cross entropy ``-log f_j`` (Li's notes, Eq. 1; Zhang & Sabuncu 2018, Eq. 2)."""
+    """Categorical cross entropy ``-log f_j`` (Li's notes, Eq. 1; Zhang & Sabuncu 2018, Eq. 2).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 1, Eq. 1.
+    .. [2] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1, Eq. 2.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import cce
+    >>> f = [Rational(1, 2), Rational(1, 3), Rational(1, 6)]
+    >>> cce()(f, 0), cce().label
+    (log(2), -log(p))
+    """
     return separable("cce", -sympy.log(SCALAR), cite="S. Li's notes, Eq. 1")
 
 
@@ -87,29 +149,101 @@ def mae() -> LossDefinition:
     2018, Eq. 4).
 
     Written with ``Abs`` as the definition reads; on the simplex it equals ``2 - 2 f_j``.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 1, Eq. 2.
+    .. [2] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1, Eq. 4.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import mae
+    >>> f = [Rational(1, 2), Rational(1, 3), Rational(1, 6)]
+    >>> mae()(f, 0), mae().label
+    (1, 2 - 2*p)
     """
     return separable("mae", sympy.Abs(1 - SCALAR), sympy.Abs(SCALAR), cite="S. Li's notes, Eq. 2")
 
 
 def mse() -> LossDefinition:
-    """Mean squared error ``||e_j - f||_2^2 = (1 - f_j)^2 + sum_{k != j} f_k^2`` (Li's notes, Eq. 4)."""
+    """Mean squared error ``||e_j - f||_2^2 = (1 - f_j)^2 + sum_{k != j} f_k^2`` (Li's notes, Eq. 4).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Ghosh et al. 2017), Eq. 4 (its class sum).
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import mse
+    >>> mse()([Rational(1, 2), Rational(1, 3), Rational(1, 6)], 0)
+    7/18
+    """
     return separable("mse", (1 - SCALAR) ** 2, SCALAR**2, cite="S. Li's notes, Eq. 4")
 
 
 def unhinged() -> LossDefinition:
-    """The unhinged loss ``1 - f_j`` (van Rooyen et al. 2015; Zhang & Sabuncu 2018, sec. 3.1)."""
+    """The unhinged loss ``1 - f_j`` (van Rooyen et al. 2015; Zhang & Sabuncu 2018, sec. 3.1).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1, Eq. 4 and the text after Eq. 6 (MAE/unhinged loss).
+
+    Examples
+    --------
+    >>> from theory.losses import unhinged
+    >>> unhinged().label
+    1 - p
+    """
     return separable("unhinged", 1 - SCALAR, cite="Zhang & Sabuncu 2018, sec. 3.1")
 
 
 def lq(q: Any) -> LossDefinition:
-    """Generalized cross entropy ``L_q = (1 - f_j^q)/q``, ``q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6)."""
+    """Generalized cross entropy ``L_q = (1 - f_j^q)/q``, ``q`` in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 6.
+    .. [2] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2, Eq. 6.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import lq
+    >>> lq(Rational(1, 2)).label
+    2 - 2*sqrt(p)
+    >>> lq(Rational(1, 2))([Rational(1, 2), Rational(1, 2)], 0)
+    2 - sqrt(2)
+    """
     q = check_q(q)
     return separable("lq", lq_value(SCALAR, q), params=(("q", q),), cite="Zhang & Sabuncu 2018, Eq. 6")
 
 
 def truncated_lq(q: Any, k: Any) -> LossDefinition:
     """Truncated ``L_q``: ``L_q(k)`` if ``f_j <= k``, else ``L_q(f_j)`` (Zhang & Sabuncu 2018, Eq. 9), a
-    ``Piecewise``."""
+    ``Piecewise``.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 9.
+    .. [2] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2, Eq. 7.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import truncated_lq
+    >>> truncated_lq(Rational(1, 2), Rational(1, 2)).label
+    Piecewise((2 - sqrt(2), p <= 1/2), (2 - 2*sqrt(p), True))
+    """
     q, k = check_q(q), check_k(k)
     return separable("truncated_lq", truncated_lq_value(SCALAR, q, k), params=(("q", q), ("k", k)),
                      cite="Zhang & Sabuncu 2018, Eq. 9")
@@ -121,6 +255,21 @@ def rce(A: Any) -> LossDefinition:
 
     The labelled term is ``-f_j log 1 = 0``; each other term is ``-f_k A``. On the simplex
     the loss is ``-A (1 - f_j)``.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al. 2019), Eq. 18 and the text after Eq. 19
+       (``log 0 := A``).
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import rce
+    >>> rce(-4).label
+    4 - 4*p
+    >>> rce(-4)([Rational(1, 2), Rational(1, 3), Rational(1, 6)], 0)
+    2
     """
     A = check_A(A)
     return separable("rce", 0, -A * SCALAR, params=(("A", A),), cite="S. Li's notes, Eq. 18")
@@ -150,9 +299,9 @@ def symbolic_loss(name: str, **params: Any) -> LossDefinition:
 # ``p = f_y`` alone is given by ``label`` (an expression in :data:`P`); a loss of the whole
 # simplex point by ``vector`` (``(f, j) -> expr`` for an explicit number of classes). A
 # separable loss (``phi_1(f_j) + sum_{k != j} phi_0(f_k)``) may also give ``separable`` so
-# its class sum is analysed for a symbolic ``c`` (:mod:`theory.loss_trial`). The NumPy
-# value and logit gradient are derived from these definitions (:mod:`simulate.losses`,
-# ``from_definition``).
+# its class sum is analysed for a symbolic ``c`` (:func:`theory.symmetry.class_potential`,
+# :func:`theory.symmetry.class_sum_range`). The NumPy value and logit gradient are derived
+# from these definitions (:func:`simulate.losses.derived_loss`).
 
 
 CITATIONS = {
@@ -337,30 +486,62 @@ def _nfl_vector(gamma: Expr) -> Callable[[Sequence[Expr], int], Expr]:
 
 
 def zoo_cce() -> LossDefinition:
-    """Categorical cross entropy ``-log p``: :func:`cce` on the simplex (Ghosh et al. 2017 via Li's notes, Eq. 1)."""
+    """Categorical cross entropy ``-log p``: :func:`cce` on the simplex (Ghosh et al. 2017 via Li's notes, Eq. 1).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 1, Eq. 1.
+    """
     return LossDefinition("cce", (), cce().label_form(), cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 1")
 
 
 def zoo_mae() -> LossDefinition:
-    """MAE ``||e_y - f||_1 = 2 - 2 p``: :func:`mae` on the simplex (Li's notes, Eq. 2; Zhang & Sabuncu 2018, Eq. 4)."""
+    """MAE ``||e_y - f||_1 = 2 - 2 p``: :func:`mae` on the simplex (Li's notes, Eq. 2; Zhang & Sabuncu 2018, Eq. 4).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 1, Eq. 2.
+    .. [2] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1, Eq. 4.
+    """
     return LossDefinition("mae", (), mae().label_form(), cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 2")
 
 
 def zoo_mse() -> LossDefinition:
-    """MSE ``||e_y - f||_2^2``: :func:`mse`, separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2`` (Li's notes, Eq. 4)."""
+    """MSE ``||e_y - f||_2^2``: :func:`mse`, separable, ``phi_1 = (1 - t)^2``, ``phi_0 = t^2`` (Li's notes, Eq. 4).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Ghosh et al. 2017), Eq. 4.
+    """
     return LossDefinition("mse", (), None, separable=mse().separable,
                           cite=f"{CITATIONS['ghosh17']}; S. Li's notes, Eq. 4")
 
 
 def zoo_gce(q: Any = "0.7") -> LossDefinition:
-    """GCE ``L_q = (1 - p^q)/q``, ``q`` in ``(0, 1]``: :func:`lq` (Zhang & Sabuncu 2018, Eq. 6)."""
+    """GCE ``L_q = (1 - p^q)/q``, ``q`` in ``(0, 1]``: :func:`lq` (Zhang & Sabuncu 2018, Eq. 6).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 6.
+    """
     q = D.Q.number(q)
     return LossDefinition("gce", (("q", q),), lq(q).label_form(), cite=f"{CITATIONS['gce18']}, Eq. 6")
 
 
 def zoo_tgce(q: Any = "0.7", k: Any = "0.5") -> LossDefinition:
     """Truncated ``L_q``: ``L_q(k)`` for ``p <= k``, else ``L_q(p)``: :func:`truncated_lq` (Zhang & Sabuncu 2018,
-    Eq. 9)."""
+    Eq. 9).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.3, Eq. 9.
+    """
     q, k = D.Q.number(q), D.K.number(k)
     return LossDefinition("tgce", (("q", q), ("k", k)), truncated_lq(q, k).label_form(),
                           cite=f"{CITATIONS['gce18']}, Eq. 9")
@@ -368,13 +549,32 @@ def zoo_tgce(q: Any = "0.7", k: Any = "0.5") -> LossDefinition:
 
 def zoo_rce(A: Any = -4) -> LossDefinition:
     """RCE with ``log 0 := A < 0``: ``-A (1 - p)``, :func:`rce` on the simplex (Wang et al. 2019 via Li's notes,
-    Eq. 18)."""
+    Eq. 18).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al. 2019), Eq. 18 and the text after Eq. 19.
+    """
     A = D.A.number(A)
     return LossDefinition("rce", (("A", A),), rce(A).label_form(), cite=f"{CITATIONS['sce19']}; S. Li's notes, Eq. 18")
 
 
 def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
-    """SCE ``alpha CE + beta RCE`` (Wang et al. 2019 via Li's notes, Eq. 19)."""
+    """SCE ``alpha CE + beta RCE`` (Wang et al. 2019 via Li's notes, Eq. 19).
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al. 2019), Eqs. 17-19.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import zoo_sce
+    >>> zoo_sce()([Rational(1, 2), Rational(1, 3), Rational(1, 6)], 0)
+    log(2)/10 + 2
+    """
     alpha, beta, A = D.SCE_ALPHA.number(alpha), D.SCE_BETA.number(beta), D.A.number(A)
     if alpha + beta == 0:
         raise ValueError("parameters alpha and beta must not both be 0")
@@ -516,7 +716,15 @@ def zoo_loss(name: str, **params: Any) -> LossDefinition:
 
 def parse_spec(spec: str) -> LossDefinition:
     """``"gce:q=0.5"`` or ``"agce:a=1,q=2"`` or ``"cce"`` -> the zoo loss (``ValueError`` quoting ``spec``
-    otherwise)."""
+    otherwise).
+
+    Examples
+    --------
+    >>> from theory.losses import parse_spec
+    >>> gce = parse_spec("gce:q=0.7")
+    >>> gce.name, gce.params
+    ('gce', (('q', 7/10),))
+    """
     name, _, rest = str(spec).partition(":")
     params: dict[str, str] = {}
     for item in filter(None, (s.strip() for s in rest.split(","))):

@@ -33,7 +33,7 @@ def uniform_transition(c: int, eta: Any = ETA) -> sympy.Matrix:
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (uniform noise: ``eta_jk = 1 - eta`` for ``j = k``, ``eta/(c - 1)`` else).
 
     Examples
     --------
@@ -58,7 +58,7 @@ def noisy_label_distribution(p: Sequence[Any], T: sympy.Matrix) -> list[sympy.Ex
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (the noise model ``eta_jk``, conditionally independent of ``x``).
 
     Examples
     --------
@@ -86,7 +86,7 @@ def uniform_slope(c: Any = C, eta: Any = ETA) -> sympy.Expr:
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (uniform noise and Ghosh et al.'s tolerance result).
     .. [2] A. Ghosh, H. Kumar and P. S. Sastry, "Robust Loss Functions under Label Noise for Deep Neural
        Networks", AAAI 2017.
 
@@ -158,6 +158,11 @@ def derive_uniform_affine(cs: Iterable[int] = range(2, 9), slope: sympy.Expr | N
     which SymPy checks. Then, for each explicit ``c`` in ``cs``, the fully expanded
     identity with free symbols ``p_k, L_k`` is checked as well. ``slope``/``offset``
     default to the stated ones; pass others to see the derivation fail.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (uniform noise, Ghosh et al.'s result) and sec. 3.2, Eq. 8.
     """
     slope = uniform_slope() if slope is None else slope
     offset = uniform_offset() if offset is None else offset

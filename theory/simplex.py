@@ -37,7 +37,7 @@ def free_point(c: int, name: str = "f") -> tuple[list[sympy.Expr], list[sympy.Sy
     References
     ----------
     .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
-       Noisy Labels", NeurIPS 2018.
+       Noisy Labels", NeurIPS 2018, sec. 3.1 (``sum_j f_j = 1``, ``f_j >= 0``: the softmax output).
 
     Examples
     --------
@@ -61,6 +61,11 @@ def softmax_point(c: int, name: str = "a") -> tuple[list[sympy.Expr], list[sympy
     -------
     point : list of ``c`` expressions ``a_k / (a_1 + ... + a_c)``
     symbols : the ``c`` positive symbols
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Wang et al., IMAE), Eq. 8.
     """
     c = check_classes(c)
     syms = list(sympy.symbols(f"{name}1:{c + 1}", positive=True))

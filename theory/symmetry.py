@@ -33,7 +33,23 @@ F = sympy.IndexedBase("f")
 
 
 def class_sum(loss: LossDefinition, f: Sequence[Any]) -> sympy.Expr:
-    """``sum_{j} L(f, e_j)`` for an explicit point ``f`` of ``c`` coordinates (Zhang & Sabuncu 2018, Eq. 3)."""
+    """``sum_{j} L(f, e_j)`` for an explicit point ``f`` of ``c`` coordinates (Zhang & Sabuncu 2018, Eq. 3).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1, Eq. 3.
+    .. [2] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Ghosh et al. 2017), Eq. 3.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import mae
+    >>> from theory.symmetry import class_sum
+    >>> class_sum(mae(), [Rational(1, 2), Rational(1, 3), Rational(1, 6)])
+    4
+    """
     return sympy.Add(*[loss(f, j) for j in range(len(f))])
 
 
@@ -48,6 +64,18 @@ def class_potential(loss: LossDefinition, c: Any = C) -> tuple[sympy.Expr, sympy
     -------
     psi : the expression in ``t``
     t : the positive symbol it uses
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1, Eq. 3 (the sum whose constancy it decides).
+
+    Examples
+    --------
+    >>> from theory.losses import mse
+    >>> from theory.symmetry import class_potential
+    >>> class_potential(mse())
+    (c*t**2 - 2*t + 1, t)
     """
     if not isinstance(c, sympy.Symbol):
         check_classes(c)
@@ -67,6 +95,20 @@ def class_sum_symbolic(loss: LossDefinition, c: Any = C) -> sympy.Expr:
     Uses ``sum_k f[k] = 1``: a polynomial ``psi = sum_d a_d t^d`` gives
     ``c a_0 + a_1 + sum_{d >= 2} a_d Sum(f[k]^d)`` (for MSE ``c ||f||^2 + c - 2``, Li's notes
     Eq. 4); anything else is returned as ``Sum(psi(f[k]), (k, 1, c))``.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Ghosh et al. 2017), Eq. 4.
+
+    Examples
+    --------
+    >>> from theory.losses import mae, mse
+    >>> from theory.symmetry import class_sum_symbolic
+    >>> class_sum_symbolic(mae())
+    2*c - 2
+    >>> class_sum_symbolic(mse())
+    c*Sum(f[k]**2, (k, 1, c)) + c - 2
     """
     psi, t = class_potential(loss, c)
     if psi.is_polynomial(t):
@@ -180,6 +222,21 @@ def symmetry_test(loss: LossDefinition, cs: Iterable[int] = range(2, 9), cross_c
 
     ``cross_check`` also evaluates the symbolic-``c`` constant against the explicit sums
     for each ``c`` in ``cs`` (raising ``ArithmeticError`` on disagreement).
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.1, Eq. 3.
+    .. [2] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Ghosh et al. 2017), Eqs. 3-4.
+
+    Examples
+    --------
+    >>> from theory.losses import mae
+    >>> from theory.symmetry import symmetry_test
+    >>> r = symmetry_test(mae(), cs=[2, 3], cross_check=False)
+    >>> r.symmetric, r.constant, r.domain
+    (True, 2*c - 2, 'symbolic c')
     """
     cs = [check_classes(c) for c in cs]
     psi, t = class_potential(loss, C)
@@ -252,6 +309,20 @@ def class_sum_range(loss: LossDefinition, c: Any = C, reparam: dict[Any, Any] | 
     ------
     ValueError
         When SymPy cannot decide that ``psi''`` keeps one sign on ``(0, 1)``.
+
+    References
+    ----------
+    .. [1] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with
+       Noisy Labels", NeurIPS 2018, sec. 3.2, Eq. 7 (the range for ``L_q``).
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.losses import lq
+    >>> from theory.symmetry import class_sum_range
+    >>> r = class_sum_range(lq(Rational(1, 2)))
+    >>> r.low, r.high, r.shape
+    (-2*sqrt(c) + 2*c, 2*c - 2, 'convex')
     """
     psi, t = class_potential(loss, c)
     psi2 = sympy.simplify(sympy.diff(psi, t, 2))
@@ -276,6 +347,18 @@ def label_closed_form(loss: LossDefinition, c: Any = C) -> tuple[sympy.Expr, sym
     ``sum_{k != j} phi_0(f_k) = (c - 1) a + b (1 - f_j)``. For MAE ``phi_0(t) = |t| = t``,
     so ``||e_j - f||_1 = |1 - f_j| + 1 - f_j = 2 - 2 f_j`` (Zhang & Sabuncu 2018, Eq. 4). Returns
     ``(expr, t)`` or ``None`` when ``phi_0`` is not affine.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 1, Eq. 2 (MAE as ``2(1 - p)``).
+
+    Examples
+    --------
+    >>> from theory.losses import mae
+    >>> from theory.symmetry import label_closed_form
+    >>> label_closed_form(mae())
+    (2 - 2*t, t)
     """
     zero = separable(loss.name, 0, loss.phi_other)
     label = separable(loss.name, loss.phi_label, 0)
@@ -312,6 +395,11 @@ def compare_class_sum(loss: LossDefinition, g: Any, K0: Any, cs: Iterable[int] =
     ``a + b t``, with ``c a + b = K0`` (checked symbolically). When it fails, the exact
     points of :func:`nonconstant_witness` are searched for one (at some ``c`` in ``cs``)
     where the two sides differ, which proves the claimed formula wrong.
+
+    References
+    ----------
+    .. [1] S. Li, "Robust Losses", study notes on Ghosh et al. 2017, Zhang & Sabuncu 2018, Wang et al. (IMAE),
+       Wang et al. 2019 (SCE) and Xu et al. 2019 (L_DMI), sec. 2 (Ghosh et al. 2017), Eq. 4.
     """
     psi, t = class_potential(loss, C)
     diff = sympy.simplify(psi - g(t))

@@ -21,7 +21,7 @@ def generic_transition(c: int, name: str = "t") -> tuple[sympy.Matrix, list[symp
     References
     ----------
     .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
-       Noise: a Loss Correction Approach", CVPR 2017.
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4 (its opening paragraph: the row-stochastic noise matrix T).
 
     Examples
     --------
@@ -64,13 +64,19 @@ def check_real_entries(T: sympy.MatrixBase, name: str = "T") -> None:
 
 def check_stochastic(T: sympy.MatrixBase, name: str = "T", *, symbolic_rows: bool = True,
                      real_entries: bool = True) -> None:
-    """The rules of a row-stochastic ``T`` (``T[i, j] = P(noisy = j | clean = i)``, Patrini et al. 2017, Eq. 1),
+    """The rules of a row-stochastic ``T`` (``T[i, j] = P(noisy = j | clean = i)``, Patrini et al. 2017, sec. 4),
     in one place: every entry finite and real, no numeric entry negative, every row summing to exactly 1.
 
     A row whose sum is symbolic and does not simplify to 1 passes where ``symbolic_rows`` (its range is the
     caller's to state, as in :func:`check_real_entries`) and is refused otherwise. ``real_entries=False`` makes
     the realness test structural (SymPy's ``is_real`` on a large unevaluated entry, as the search's exact
-    verification builds them, expands it for minutes). ``ValueError`` quoting the entry or the row."""
+    verification builds them, expands it for minutes). ``ValueError`` quoting the entry or the row.
+
+    References
+    ----------
+    .. [1] G. Patrini, A. Rozza, A. K. Menon, R. Nock and L. Qu, "Making Deep Neural Networks Robust to Label
+       Noise: a Loss Correction Approach", CVPR 2017, sec. 4 (its opening paragraph: T, row-stochastic).
+    """
     for (i, j), v in T.todok().items():
         if v.has(sympy.nan, sympy.oo, -sympy.oo):
             raise ValueError(f"{name} must have finite entries, got {name}[{i}, {j}] = {v} (not finite)")

@@ -38,7 +38,23 @@ def _dist(u: sympy.Matrix, v: sympy.Matrix) -> sympy.Expr:
 
 
 def triplet_term(d_ap: Any, d_an: Any, alpha: Any = ALPHA) -> sympy.Expr:
-    """``[D_ap - D_an + alpha]_+`` as ``Max(D_ap - D_an + alpha, 0)``."""
+    """``[D_ap - D_an + alpha]_+`` as ``Max(D_ap - D_an + alpha, 0)``.
+
+    References
+    ----------
+    .. [1] Xu et al., "Mathematical Justification of Hard Negative Mining via Isometric Approximation Theorem",
+       arXiv 2210.11173, 2022, abstract (the triplet loss; the formula is the standard one the catalogue reconstructs).
+
+    Examples
+    --------
+    >>> from theory.triplet import triplet_term
+    >>> triplet_term(1, 2, 3)
+    2
+    >>> triplet_term(3, 1, 1)
+    3
+    >>> triplet_term(1, 3, 1)
+    0
+    """
     return sympy.Max(d_ap - d_an + alpha, 0)
 
 
@@ -59,6 +75,20 @@ def collapsed_loss(d: int = 3, alpha: Any = ALPHA) -> dict[str, Any]:
         (the mean of ``m`` such terms), ``per_miner`` (miner -> the loss of each selected
         triplet, ``None`` for semi-hard), ``semi_hard_selects`` (the truth value of the semi-hard
         condition at collapse), ``term_is_alpha`` (bool).
+
+    References
+    ----------
+    .. [1] Xu et al., "Mathematical Justification of Hard Negative Mining via Isometric Approximation Theorem",
+       arXiv 2210.11173, 2022, abstract (network collapse; a reconstruction, the main text is not in the sources).
+
+    Examples
+    --------
+    >>> from theory.triplet import collapsed_loss
+    >>> r = collapsed_loss(2)
+    >>> r["distance"], r["term"], r["mean_over_m"]
+    (0, alpha, alpha)
+    >>> r["semi_hard_selects"], r["per_miner"]["semi-hard"]
+    (False, None)
     """
     if not isinstance(d, int) or d < 1:
         raise ValueError(f"the embedding dimension d must be an integer >= 1, got {d!r}")

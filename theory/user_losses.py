@@ -15,7 +15,14 @@ from theory.losses import ZOO, LossDefinition, parse_spec, separable
 
 
 def close_names(text: str) -> list[str]:
-    """The zoo names closest to ``text`` (the part before a ``:``), for an error message."""
+    """The zoo names closest to ``text`` (the part before a ``:``), for an error message.
+
+    Examples
+    --------
+    >>> from theory.user_losses import close_names
+    >>> close_names("gcee")
+    ['gce', 'tgce', 'agce']
+    """
     key = "".join(str(text).split(":")[0].split()).lower()
     return difflib.get_close_matches(key, list(ZOO), n=3, cutoff=0.5)
 
@@ -28,7 +35,18 @@ def _hint(text: str) -> str:
 def loss(spec: str, name: str | None = None, each: str | None = None) -> LossDefinition:
     """A zoo loss by name or spec (``"gce:q=0.7"``, :func:`parse_spec`), looked up first; else a formula in
     ``p`` (:func:`from_expression`; a constant is a loss too). ``name`` names the result; ``each`` adds a term
-    for every class (a loss of the whole prediction, :func:`from_expression`)."""
+    for every class (a loss of the whole prediction, :func:`from_expression`).
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.user_losses import loss
+    >>> loss("gce:q=0.5").name
+    'gce'
+    >>> user = loss("1 - p", name="unhinged-by-hand")
+    >>> user.name, user.phi_label(Rational(1, 4))
+    ('unhinged-by-hand', 3/4)
+    """
     if not isinstance(spec, str):
         raise TypeError(f"a loss is a zoo name or a formula in p, got {spec!r}")
     head = spec.split(":")[0].strip()

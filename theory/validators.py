@@ -19,7 +19,16 @@ PATH_QUOTE_LIMIT = 200
 def quoted(v: Any, limit: int = QUOTE_LIMIT) -> str:
     """``repr(v)`` for an error message, cut to :data:`QUOTE_LIMIT` characters with its length
     (``'9999...' (100002 characters)``): a 1 MB value is never echoed whole. The cut is made after ``repr``, so a
-    character that ``repr`` escapes (a zero-width space is ``\\u200b``) counts six times, not once."""
+    character that ``repr`` escapes (a zero-width space is ``\\u200b``) counts six times, not once.
+
+    Examples
+    --------
+    >>> from theory.validators import quoted
+    >>> quoted("q")
+    "'q'"
+    >>> quoted("x" * 100)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (102 characters)"
+    """
     try:
         text = repr(v)
     except ValueError:  # an int (or SymPy's Integer) over Python's 4300-digit limit of int -> str
@@ -41,7 +50,18 @@ def cut(text: str, limit: int = QUOTE_LIMIT) -> str:
 
 
 def check_int(name: str, value: Any, low: int) -> int:
-    """Return ``value`` as an ``int``; raise ``ValueError`` naming ``name`` unless it is an integer ``>= low``."""
+    """Return ``value`` as an ``int``; raise ``ValueError`` naming ``name`` unless it is an integer ``>= low``.
+
+    Examples
+    --------
+    >>> from theory.validators import check_int
+    >>> check_int("the embedding dimension d", 2, 1)
+    2
+    >>> check_int("the embedding dimension d", True, 1)
+    Traceback (most recent call last):
+        ...
+    ValueError: the embedding dimension d must be an integer >= 1, got True
+    """
     if isinstance(value, bool) or not hasattr(value, "__index__"):
         raise ValueError(f"{name} must be an integer >= {low}, got {quoted(value)}")
     n = operator.index(value)
@@ -51,5 +71,16 @@ def check_int(name: str, value: Any, low: int) -> int:
 
 
 def check_classes(c: Any) -> int:
-    """Return the number of classes ``c`` as an ``int``; raise ``ValueError`` unless it is an integer ``>= 2``."""
+    """Return the number of classes ``c`` as an ``int``; raise ``ValueError`` unless it is an integer ``>= 2``.
+
+    Examples
+    --------
+    >>> from theory.validators import check_classes
+    >>> check_classes(3)
+    3
+    >>> check_classes(1)
+    Traceback (most recent call last):
+        ...
+    ValueError: the number of classes c must be an integer >= 2, got 1
+    """
     return check_int("the number of classes c", c, 2)

@@ -123,3 +123,12 @@ def test_triplet_risks_accept_a_symbolic_alpha():
     num = te.triplet_risks_points(P, y, 2, sympy.Rational(1, 5), 3, [(0, 1)])
     assert sympy.simplify(clean.subs(a, 3) - num[0]) == 0
     assert sympy.simplify(noisy.subs(a, 3) - num[1]) == 0
+
+
+def test_natural_threshold_is_exact_for_an_integer_c():
+    """An ``int`` c gave a float (Python's ``/`` on ints) where the symbolic formula has a surd."""
+    assert te.natural_threshold(4) == sympy.Rational(3, 4) - sympy.sqrt(3) / 4
+    assert te.natural_threshold(3) == sympy.Rational(1, 3)
+    assert te.natural_threshold(2) == sympy.Rational(1, 2)
+    with pytest.raises(ValueError, match="number of classes"):
+        te.natural_threshold(1)

@@ -164,3 +164,48 @@ def test_eq11_q_star_at_k_one_over_c_is_log_c_of_c_plus_one_over_two(c):
 def test_eq11_q_star_is_none_where_no_closed_form_is_found(c, k):
     """No common base, a cubic, a k that is not 1/n, and (c = 7, k = 1/7) where d > 1 at the root solved."""
     assert gce.eq11_q_star(c, k) is None
+
+
+@pytest.mark.parametrize("call", [
+    lambda v: gce.lq_float(0.5, v),
+    lambda v: gce.truncated_lq_float(0.5, v, 0.5),
+    lambda v: gce.d_float(v, 0.5),
+    lambda v: gce.eq7_bounds_float(3, v),
+    lambda v: gce.eq10_bounds_float(3, v, 0.5),
+    lambda v: gce.eq11_margin_float(3, v, 0.5),
+    lambda v: gce.A_float(3, v, 0.25),
+])
+@pytest.mark.parametrize("bad", [0.0, 1.5, -1.0, math.nan, True, "0.5"])
+def test_float_q_checks_are_the_declared_domain(call, bad):
+    """Issue 57, item 6: the ``*_float`` functions refuse ``q`` with the declared domain's own message
+    (``theory.loss_parameters.Q``), the one the exact functions give: NaN, bools and strings included."""
+    from theory.loss_parameters import Q as Q_DOMAIN
+
+    with pytest.raises(ValueError) as info:
+        call(bad)
+    with pytest.raises(ValueError) as exact:
+        Q_DOMAIN.floating(bad)
+    assert str(info.value) == str(exact.value)
+    assert str(info.value).startswith("q must lie in (0, 1], got ")
+
+
+@pytest.mark.parametrize("call", [
+    lambda v: gce.truncated_lq_float(0.5, 0.5, v),
+    lambda v: gce.d_float(0.5, v),
+    lambda v: gce.eq10_bounds_float(3, 0.5, v),
+    lambda v: gce.eq11_margin_float(3, 0.5, v),
+])
+@pytest.mark.parametrize("bad", [0.0, 1.0, 2.0, math.nan, False])
+def test_float_k_checks_are_the_declared_domain(call, bad):
+    """The truncation level ``k`` of Eq. 9 is read from ``theory.loss_parameters.K``: ``(0, 1)``, both ends open."""
+    with pytest.raises(ValueError, match=r"^k must lie in \(0, 1\), got "):
+        call(bad)
+
+
+def test_gce_holds_no_hand_written_q_or_k_range():
+    """One home for q and k: gce.py's plain-Python functions read the declared domains, not a copy of them."""
+    import inspect
+
+    source = inspect.getsource(gce)
+    for copy in ("0.0 < q", "0.0 < k", "0 < q <=", "0 < k <"):
+        assert copy not in source, copy
