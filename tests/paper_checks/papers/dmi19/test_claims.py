@@ -41,6 +41,18 @@ def test_properties_refute_a_signed_determinant():
     assert ev.verdict == "refuted" and ev.counterexample
 
 
+@pytest.mark.slow  # the quick check: about a second
+def test_properties_summary_says_what_is_computed_of_the_equality_case():
+    """'equality iff T is a permutation': the vertices are enumerated for c = 2, 3, 4 (2, 6, 24 permutations, the
+    only unit-vector rows with |det| = 1); off the vertices it is Hadamard's equality case, cited, and the summary
+    says so rather than 'expanded'."""
+    ev = invariance.properties_evidence(ctx("dmi19.properties"))
+    assert ev.verdict == "proved"
+    assert "cited, not computed" in ev.summary and "Hadamard's equality case" in ev.summary
+    assert "2, 6, 24 permutations" in ev.summary
+    assert all(b["tuples with |det| = 1"] == b["of which permutations"] for b in ev.numbers["det_bound"].values())
+
+
 def test_relative_invariance_refutes_a_wrong_factor():
     ev = invariance.relative_invariance_evidence(ctx(), factor=lambda d: d * d)
     assert ev.verdict == "refuted"
