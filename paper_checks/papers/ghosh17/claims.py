@@ -89,8 +89,9 @@ def _class_sum_verdict(name: str, claimed: str, chk: dict[str, Any], extra_ok: b
                         "step of the check did not go through; see numbers.", numbers=numbers)
     if extra and "range" in extra and not sym.symmetric:
         lo, hi = extra["range"]
-        const_txt = (f"its range is [{lo}, {hi}] for symbolic c, a proper interval for every c >= 2, so it is not "
-                     f"constant for any c (exact witnesses also for each c in 2..8)")
+        close = ")" if sympy.sympify(hi).is_infinite else "]"  # an infinite end is never attained
+        const_txt = (f"its range is [{lo}, {hi}{close} for symbolic c, a proper interval for every c >= 2, so it is "
+                     f"not constant for any c (exact witnesses also for each c in 2..8)")
     else:
         const_txt = f"constancy decided on domain '{sym.domain}' (symmetric: {sym.symmetric})"
     return Evidence("proved", "symbolic", f"for every c >= 2 (symbolic c), sum_j {name}(f, e_j) = {claimed}; "

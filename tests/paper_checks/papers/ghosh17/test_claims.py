@@ -31,6 +31,17 @@ def test_class_sum_helper_refutes_a_wrong_formula():
     assert cce.verdict == "refuted"
 
 
+@pytest.mark.slow  # two whole checks: about a second
+def test_class_sum_ranges_close_only_the_ends_they_reach():
+    """The statement's range for CCE is [c log c, oo): the supremum is not attained, so the summary must not print
+    a closed 'oo]'; MSE's range [c - 1, 2c - 2] is attained at both ends (barycentre, vertex)."""
+    reg = load()
+    cce = reg["ghosh17.sum_cce"].check(ctx("ghosh17.sum_cce"))
+    assert cce.verdict == "proved" and "[c*log(c), oo) " in cce.summary and "oo]" not in cce.summary
+    mse = reg["ghosh17.sum_mse"].check(ctx("ghosh17.sum_mse"))
+    assert mse.verdict == "proved" and "[c - 1, 2*c - 2] " in mse.summary
+
+
 def test_mae_unhinged_helper_refutes_a_wrong_factor():
     assert g.mae_unhinged_evidence(lambda t: 2 * (1 - t), range(2, 4)).verdict == "proved"
     bad = g.mae_unhinged_evidence(lambda t: 1 - t, range(2, 4))
