@@ -115,6 +115,13 @@ def test_tightness_check_and_its_example():
     ex = ev.counterexample
     assert ex["d"] == R(5, 2) and ex["argmin_m"] == [3]
     assert sympy.N(ex["exact_min"] - ex["eq10_lower = F(d)"]) > 0
+    assert "derived for every q, k, c" in ev.condition  # not only the grid's 'attained iff d integer'
+
+
+def test_lower_bound_tightness_is_derived():
+    """'tight only when d is an integer' for every (q, k, c): F strictly convex for q < 1, d = 1 at q = 1."""
+    why = truncation.lower_bound_tightness()
+    assert why["holds"] and why["F'' > 0 for q < 1"] and why["d at q = 1"] == 1
 
 
 def test_thm1_check_is_qualified_by_the_boundary():
