@@ -313,13 +313,15 @@ def eq13_evidence(ctx: Context, reported: dict[str, float] = REPORTED, T: Any = 
         return Evidence("confirmed", "symbolic", f"Eq. 13 as written reproduces the reported numbers: {common}.",
                         numbers)
     if reproduces["paper"] and raises["paper"]:
-        cond = (f"w_IMAE = exp(T p (1 - p)) (the IMAE paper's form) with T > {float(thresholds['paper']):.3f}; Eq. 13 "
+        cross = (f"T > T* = {float(thresholds['paper']):.3f}, where its variance crosses MAE's 4/45 (60-digit "
+                 "bisection on (0.001, 32); that this is the only crossing is not derived)")
+        cond = (f"w_IMAE = exp(T p (1 - p)) (the IMAE paper's form) with {cross}; Eq. 13 "
                 f"as the notes write it, exp(T p)(1 - p), is a mis-transcription: its variance at T = {T} is "
                 f"{v_notes:.2f}, not {reported['imae']:g}, and it {shape['notes']}")
         return Evidence("qualified", "symbolic",
                         f"Only exp(T p (1 - p)) reproduces 0.33 / 0.09 / 4.55: {common}; both forms raise the variance "
-                        f"above MAE's at T = {T}, but exp(T p (1 - p)) does so only for T > "
-                        f"{float(thresholds['paper']):.3f}.", numbers, condition=cond)
+                        f"above MAE's at T = {T}, but exp(T p (1 - p)) does so only for {cross}.", numbers,
+                        condition=cond)
     return Evidence("refuted", "symbolic", f"Neither form reproduces the reported variances: {common}.", numbers,
                     counterexample={"T": T, "reported": reported, "notes": v_notes, "paper": v_paper,
                                     "cce": tab["cce"], "mae": mae})

@@ -54,6 +54,8 @@ def test_emphasis_helper():
 def test_eq13_helper_picks_the_form_that_reproduces_the_numbers():
     ev = m.eq13_evidence(ctx())
     assert ev.verdict == "qualified" and "exp(T p (1 - p))" in ev.condition
+    # the threshold is one bisection root: the verdict says so rather than 'only for T > T*' as if derived
+    assert "T* = 2.684" in ev.condition and "only crossing is not derived" in ev.condition
     assert ev.numbers["reproduces_reported_at_2_decimals"] == {"notes": False, "paper": True}
     assert float(ev.numbers["variances"]["imae_paper"]["value"]) == pytest.approx(4.546084533670731, rel=1e-12)
     assert float(ev.numbers["variances"]["imae_notes"]["value"]) == pytest.approx(2182.469913152984, rel=1e-12)
