@@ -482,7 +482,9 @@ def logit_vs_param_evidence(ctx: Context, equal_norms: bool = False) -> Evidence
         "identity": {k: {"dL/dW = f (dL/dz)^T": v.outer_product, "||dL/dW||_1 = ||f||_1 ||dL/dz||_1": v.l1_factorises}
                      for k, v in ids.items()},
         "implication": "||dL/dW_i||_1 = ||f_i||_1 w_i, so w1 > w2 implies G1 > G2 exactly when "
-                       "||f1||_1 w1 > ||f2||_1 w2; always when ||f1||_1 = ||f2||_1 (e.g. normalised features)",
+                       "||f1||_1 w1 > ||f2||_1 w2: for every w1 > w2 when ||f1||_1 >= ||f2||_1 > 0 (not when "
+                       "||f1||_1 < ||f2||_1: take w1 just above w2), for both orders when ||f1||_1 = ||f2||_1 "
+                       "(e.g. normalised features)",
         "search": {**res.to_json(), "budget": budget, "equal_norms": equal_norms},
         "constructed": {"W": CONSTRUCTED["W"], "label": 0, "loss": "cce", **cons,
                         "w1 - w2 (50 digits)": d_w, "G1 - G2 (50 digits)": d_G, "fails": cons_fails},
@@ -499,8 +501,9 @@ def logit_vs_param_evidence(ctx: Context, equal_norms: bool = False) -> Evidence
                         "The doubt is borne out: for z = W^T f, dL/dW = f (dL/dz)^T and ||dL/dW||_1 = ||f||_1 "
                         f"||dL/dz||_1 exactly, so a larger logit-gradient norm need not give a larger parameter-"
                         f"gradient norm when feature norms differ ({txt}; the search of {res.evaluated} points "
-                        f"{'also found and verified one' if res.verified else 'found none'}); the implication holds "
-                        "exactly when ||f1||_1 = ||f2||_1.", numbers,
+                        f"{'also found and verified one' if res.verified else 'found none'}); by that identity the "
+                        "implication holds for every w1 > w2 exactly when ||f1||_1 >= ||f2||_1 > 0, and for both "
+                        "orders of the pair exactly when ||f1||_1 = ||f2||_1.", numbers,
                         counterexample={"constructed": cons if cons_fails else None,
                                         "search": res.to_json()["counterexample"] if res.verified else None,
                                         "verified": "exactly (SymPy, signs decided to 50 digits)"})

@@ -97,6 +97,14 @@ def test_logit_vs_param_space_margins_and_equal_norms():
     assert ev.verdict == "confirmed" and ev.counterexample["constructed"]["f1"]["||f||_1"] == 1
     restricted = m.logit_vs_param_evidence(ctx(), equal_norms=True)
     assert restricted.verdict == "refuted" and not restricted.numbers["search"]["verified"]
+    # the summary's 'exactly when ||f1||_1 >= ||f2||_1' (not '='): a larger first norm never reverses the order
+    assert "exactly when ||f1||_1 >= ||f2||_1 > 0" in ev.summary
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        v = dict(zip(pt, rng.uniform(-3, 3, len(pt))))
+        n1, n2 = abs(v["f1_0"]) + abs(v["f1_1"]), abs(v["f2_0"]) + abs(v["f2_1"])
+        if n1 >= n2 > 1e-3:
+            assert space.margin(v) >= -1e-12, v
 
 
 @pytest.mark.slow
