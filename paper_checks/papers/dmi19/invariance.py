@@ -376,15 +376,22 @@ def dmi_order_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
                         "does not hold; see numbers.", numbers=numbers)
     collapse = measure == "dmi" and sing["d_clean"] > 0 and sing["d_noisy"] == 0
     worst = min(r.worst_margin for r in results.values())
+    # the relation for every c: |det(Q T)| = |det Q| |det T| as a c x c matrix-expression identity
+    numbers["every_c"] = every_c = matrix_identities_every_c()
+    general = bool(every_c.get("det(Q T) = det Q det T"))
+    where = (f"for every c (det(Q T) = det Q det T, symbolic c; expanded for generic Q, Q' and stochastic T at c = "
+             f"{', '.join(map(str, cs))})" if general else
+             f"for generic Q, Q' and stochastic T (c = {', '.join(map(str, cs))} only)")
     if not collapse:  # identities for a few c and a search: evidence, not a proof for every c
         return Evidence("confirmed", "symbolic", f"DMI(h, noisy) - DMI(h', noisy) = |det T| (DMI(h, Y) - DMI(h', Y)) "
                         f"for c = {', '.join(map(str, cs))} only, and searches of {budget} evaluations each (c = 2 "
                         "and 3) found no flip.", numbers=numbers)
-    cond = "det T != 0 (T invertible); at det T = 0 every classifier has DMI(h, noisy) = 0"
+    cond = "det T != 0 (T invertible); at det T = 0 every classifier has DMI(h, noisy) = 0" + (
+        "" if general else f" (derived for c = {', '.join(map(str, cs))} only)")
     rounding = (f"; the most negative floating-point margin, {worst:.1g}, is rounding at a tie, not confirmed in exact "
                 "arithmetic" if worst < 0 else "")
-    return Evidence("qualified", "symbolic", f"DMI(h, noisy) - DMI(h', noisy) = |det T| (DMI(h, Y) - DMI(h', Y)) for "
-                    f"generic Q, Q' and stochastic T (c = {', '.join(map(str, cs))}), so the two strict orders agree "
+    return Evidence("qualified", "symbolic", f"DMI(h, noisy) - DMI(h', noisy) = |det T| (DMI(h, Y) - DMI(h', Y)) "
+                    f"{where}, so the two strict orders agree "
                     f"exactly when det T != 0 (searches of {budget} evaluations each, c = 2 and 3, found no "
                     f"flip{rounding}); "
                     f"at det T = 0 (e.g. T = J/2) both noisy DMIs are 0 although DMI(h, Y) = 4/27 > "
