@@ -107,6 +107,38 @@ def _thm1_exact(ctx: Context) -> dict[str, Any]:
             "_ok": ok_pw == n and ok_cls == n}
 
 
+def A_sign_argument(A_expr: sympy.Expr) -> dict[str, Any]:
+    """Where ``A`` of Eq. 8 is negative, for ``0 <= eta < 1 - 1/c``, ``q`` in ``(0, 1]``, ``c >= 2`` (the statement's
+    "A < 0", Zhang & Sabuncu 2018, Eq. 8).
+
+    ``A = K (1 - c^(1-q))`` with ``K = eta / (q (c - 1 - eta c))``; ``K > 0`` for ``0 < eta < 1 - 1/c``
+    (``eta = (c-1)/c v/(1+v)``, ``v > 0``) and ``K = 0`` at ``eta = 0``; ``log c^(1-q) = (1-q) log c > 0`` for
+    ``q < 1`` (``c = 2 + w``, ``w >= 0``), so ``c^(1-q) > 1`` there and ``= 1`` at ``q = 1``. Hence ``A < 0``
+    exactly when ``eta > 0`` and ``q < 1``, and ``A = 0`` otherwise: both directions, each computed.
+    """
+    K = ETA / (Q * (C - 1 - ETA * C))
+    v, w, s = sympy.Symbol("v", positive=True), sympy.Symbol("w", nonnegative=True), sympy.Symbol("s", positive=True)
+    factor_ok = same(A_expr, K * (1 - C ** (1 - Q)))
+    K_pos = bool(sympy.simplify(K.subs(ETA, (C - 1) / C * v / (1 + v))).is_positive)  # 0 < eta < 1 - 1/c
+    log_pos = bool(sympy.expand_log(sympy.log((2 + w) ** s)).is_positive)  # s = 1 - q > 0, c = 2 + w
+    at_q1 = sympy.simplify(A_expr.subs(Q, 1))
+    at_eta0 = sympy.simplify(A_expr.subs(ETA, 0))
+    negative_inside = factor_ok and K_pos and log_pos
+    return {"A = K (1 - c^(1-q))": factor_ok, "K > 0 for 0 < eta < 1 - 1/c": K_pos,
+            "log c^(1-q) = (1-q) log c > 0 for q < 1": log_pos, "A(q=1)": at_q1, "A(eta=0)": at_eta0,
+            "A < 0 for 0 < eta < 1 - 1/c, q < 1": negative_inside,
+            "A < 0 exactly when eta > 0 and q < 1": negative_inside and at_q1 == 0 and at_eta0 == 0}
+
+
+def _A_sign_text(sign: dict[str, Any]) -> str:
+    """The summary's sentence on the statement's 'A < 0', from :func:`A_sign_argument`'s results."""
+    if sign["A < 0 exactly when eta > 0 and q < 1"]:
+        return ("A = eta/(q(c-1-eta c)) (1 - c^(1-q)) < 0 for 0 < eta < 1 - 1/c and q < 1 (log c^(1-q) = (1-q) log c "
+                "> 0), and A = 0, not < 0, at q = 1 or eta = 0")
+    zero = [f"A = {sign[k]} at {k[2:-1]}" for k in ("A(q=1)", "A(eta=0)")]
+    return "the sign of A was not decided (" + "; ".join(zero) + ")"
+
+
 @claim("gce18.thm1_uniform", source=f"{ZHANG18}, sec. 3.2, Eq. (8) (Thm 1)",
        statement="Under uniform noise with eta <= 1 - 1/c: A <= R(f*) - R(f_hat) <= 0 with "
                  "A = eta (1 - c^(1-q)) / (q (c - 1 - eta c)) < 0, for L_q, q in (0, 1].",
@@ -119,8 +151,7 @@ def thm1_uniform(ctx: Context) -> Evidence:
     num_at_boundary = sympy.simplify(num.subs(ETA, 1 - 1 / C))
     # zero denominator, numerator eta (1 - c^(1-q)) != 0 for q < 1: A is undefined at eta = 1 - 1/c
     boundary_undefined = den_at_boundary == 0 and sympy.N(num_at_boundary.subs({C: 2, Q: sympy.Rational(1, 2)})) != 0
-    A_at_q1 = sympy.simplify(gce.A_constant(C, 1, ETA))
-    A_at_eta0 = sympy.simplify(gce.A_constant(C, Q, 0))
+    sign = A_sign_argument(gce.A_constant())
     ex = _thm1_exact(ctx)
     budget = search_budget(ctx)
     res = search(thm1_space(), budget, ctx.rng(3))
@@ -151,7 +182,7 @@ def thm1_uniform(ctx: Context) -> Evidence:
               "note": "beyond 1 - 1/c, A > 0 >= R(f*) - R(f_hat): the lower bound cannot hold"}
     numbers = {"derived_lower_bound": derived, "equals_A": deriv_ok,
                "A_at_eta=1-1/c": {"numerator": num_at_boundary, "denominator": den_at_boundary},
-               "A_at_q=1": A_at_q1, "A_at_eta=0": A_at_eta0, "exact": {k: v for k, v in ex.items() if k[0] != "_"},
+               "sign_of_A": sign, "exact": {k: v for k, v in ex.items() if k[0] != "_"},
                "search_eta<1-1/c": res.to_json(), "boundary_example": boundary, "beyond": beyond,
                "boundary_q=1": q1, "boundary_q=1_limit_bound_fails": q1_fails}
     srch = Evidence.from_search(res, fails="a point with eta < 1 - 1/c violates Eq. 8",
@@ -161,6 +192,9 @@ def thm1_uniform(ctx: Context) -> Evidence:
         return srch
     if not (deriv_ok and ex["_ok"]):
         return Evidence("inconclusive", "symbolic", "the derivation or the exact evaluation did not reproduce Eq. 8.",
+                        numbers=numbers)
+    if not sign["A < 0 exactly when eta > 0 and q < 1"]:  # the statement's 'A < 0' is part of what is qualified
+        return Evidence("inconclusive", "symbolic", f"Eq. 8's bound is derived, but {_A_sign_text(sign)}.",
                         numbers=numbers)
     if boundary_undefined:
         return Evidence("qualified", "symbolic", "from R^eta = (1 - eta c/(c-1)) R + eta/(c-1) E[S] and Eq. 7, "
@@ -177,12 +211,13 @@ def thm1_uniform(ctx: Context) -> Evidence:
                         f"{A_limit_q1}, and that limit "
                         + ("fails: the noisy risk is constant, so f_hat = (0, 1) is a noisy minimiser with D = "
                            f"{q1['R(f*) - R(f_hat)']} < 0" if q1_fails else "holds")
-                        + ". A = 0, not < 0, at q = 1 or eta = 0.",
+                        + f". {_A_sign_text(sign)[0].upper()}{_A_sign_text(sign)[1:]}.",
                         numbers=numbers, counterexample={"boundary_q<1": boundary, "boundary_q=1": q1},
                         condition="eta < 1 - 1/c strictly: at eta = 1 - 1/c A is undefined (the derivation divides by "
                                   "zero); extended by its limit the bound is vacuous for q < 1 (A -> -oo) and "
-                                  + ("false" if q1_fails else "true") + " for q = 1 (limit 0); A < 0 needs q < 1 and "
-                                  "eta > 0")
+                                  + ("false" if q1_fails else "true") + " for q = 1 (limit 0); "
+                                  + ("A < 0 exactly when q < 1 and eta > 0 (A = 0 otherwise)"
+                                     if sign["A < 0 exactly when eta > 0 and q < 1"] else "the sign of A is undecided"))
     return Evidence("proved", "symbolic", "Eq. 8 holds on the whole stated domain, boundary included.", numbers=numbers)
 
 

@@ -177,9 +177,10 @@ def eq10_tight(ctx: Context) -> Evidence:
     example = {"c": c, "q": q, "k": k, "d": gce.d_value(q, k), "exact_min": tm.value, "argmin_m": tm.argmins,
                "F(2)": tm.table[2], "F(3)": tm.table[3], "eq10_lower = F(d)": lo, "gap": sympy.N(tm.value - lo, 20)}
     n_att = sum(r["lower_attained"] for r in table)
+    strict = lower_bound_tightness()
     numbers = {"eq7_attained_[barycentre, vertex]": eq7, "eq10_upper_attained_at_barycentre": upper_ok,
                "eq10_lower_attained": f"{n_att}/{len(table)} grid points", "attained_iff_d_integer": iff_ok,
-               "grid": table, "example": example}
+               "why (every q, k, c)": strict, "grid": table, "example": example}
     if not (eq7_ok and upper_ok and iff_ok):
         return Evidence("inconclusive", "exact", "the attainment pattern is not the expected one; see numbers.",
                         numbers=numbers)
@@ -194,8 +195,26 @@ def eq10_tight(ctx: Context) -> Evidence:
                     counterexample=example,
                     condition="Eq. 10's lower bound is tight only when d = max(1, (1-q)^(1/q)/k) is an integer "
                               "(always when k >= (1-q)^(1/q), d = 1); otherwise the minimum is "
-                              "min(F(floor d), F(ceil d)) > F(d). Eq. 7's upper bound is attained at a vertex of the "
-                              "closed simplex, which softmax outputs only approach.")
+                              "min(F(floor d), F(ceil d)) > F(d) ("
+                              + ("derived for every q, k, c: F'' = (1-q) m^(-q-1) > 0 for q < 1, so d is F's unique "
+                                 "real minimiser, and d = 1 at q = 1" if strict["holds"] else
+                                 f"on the {len(table)} grid points only: F's strict convexity did not simplify")
+                              + "). Eq. 7's upper bound is attained at a vertex of the closed simplex, which softmax "
+                                "outputs only approach.")
+
+
+def lower_bound_tightness() -> dict[str, Any]:
+    """Why Eq. 10's lower bound ``F(d)`` is reached only when ``d`` is an integer (Zhang & Sabuncu 2018, Eq. 10).
+
+    The class sum's minimum is ``F(m)`` at an integer ``m`` (classes above ``k``); ``F'' = (1-q) m^(-q-1) > 0`` for
+    ``q < 1`` makes ``d`` the unique real minimiser of ``F``, so ``F(m) > F(d)`` at every integer ``m != d``; at
+    ``q = 1``, ``d = max(1, 0) = 1``.
+    """
+    Fc = gce.F_convexity()
+    strictly_convex = bool(Fc["F2"].is_positive)  # s = 1 - q > 0, m > 0
+    d_at_q1 = gce.d_value(1, K)
+    return {"F''(m) (q = 1 - s)": Fc["F2"], "F'' > 0 for q < 1": strictly_convex, "d at q = 1": d_at_q1,
+            "holds": strictly_convex and Fc["F1_at_d"] == 0 and d_at_q1 == 1}
 
 
 # ---------------------------------------------------------------- Eq. 11

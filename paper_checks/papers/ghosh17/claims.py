@@ -89,8 +89,9 @@ def _class_sum_verdict(name: str, claimed: str, chk: dict[str, Any], extra_ok: b
                         "step of the check did not go through; see numbers.", numbers=numbers)
     if extra and "range" in extra and not sym.symmetric:
         lo, hi = extra["range"]
-        const_txt = (f"its range is [{lo}, {hi}] for symbolic c, a proper interval for every c >= 2, so it is not "
-                     f"constant for any c (exact witnesses also for each c in 2..8)")
+        close = ")" if sympy.sympify(hi).is_infinite else "]"  # an infinite end is never attained
+        const_txt = (f"its range is [{lo}, {hi}{close} for symbolic c, a proper interval for every c >= 2, so it is "
+                     f"not constant for any c (exact witnesses also for each c in 2..8)")
     else:
         const_txt = f"constancy decided on domain '{sym.domain}' (symmetric: {sym.symmetric})"
     return Evidence("proved", "symbolic", f"for every c >= 2 (symbolic c), sum_j {name}(f, e_j) = {claimed}; "
@@ -421,6 +422,26 @@ def folded_counterexample(point: dict[str, Any]) -> dict[str, Any]:
             "as drawn (4-simplex)": {"t": tuple(point["t"]), "f": tuple(point["f"])}}
 
 
+def class_dependent_identity_every_c(sign: int = -1) -> bool:
+    """Ghosh et al.'s class-dependent step for symbolic ``c`` (Zhang & Sabuncu 2018, sec. 3.1): with clean label ``y``
+    (relabelled 0), ``L(f*, k) = C/(c-1)`` off ``y`` and ``L(f, y) = C - sum_{k != y} L(f, k)``,
+
+        sum_k T_yk (L(f*, k) - L(f, k)) = sum_{k != y} (T_yk - T_yy) (C/(c-1) - L(f, k)),
+
+    as sums over ``k = 1..c-1`` that SymPy simplifies to 0 (``theory.noisy_risk.class_dependent_identity`` expands
+    the same identity for each explicit ``c``). ``sign = +1`` writes ``T_yk + T_yy`` instead, a wrong identity that
+    must not simplify to 0.
+    """
+    c = sympy.Symbol("c", integer=True, positive=True)
+    k = sympy.Symbol("k", integer=True)
+    Cs, Ty = sympy.Symbol("C", positive=True), sympy.Symbol("T_yy", nonnegative=True)
+    T, L = sympy.IndexedBase("T"), sympy.IndexedBase("L")
+    L_y = Cs - sympy.Sum(L[k], (k, 1, c - 1))
+    lhs = Ty * (0 - L_y) + sympy.Sum(T[k] * (Cs / (c - 1) - L[k]), (k, 1, c - 1))
+    rhs = sympy.Sum((T[k] + sign * Ty) * (Cs / (c - 1) - L[k]), (k, 1, c - 1))
+    return sympy.simplify(lhs - rhs) == 0
+
+
 @claim("ghosh17.class_dependent_tolerance", source=f"{N004}, sec. 3.1 (as the seed states it)",
        statement="If R(f*) = 0, a symmetric loss is also noise tolerant under class-dependent noise: "
                  "f* minimises R^eta for every row-stochastic T (checked with MAE).",
@@ -430,6 +451,7 @@ def class_dependent_tolerance(ctx: Context) -> Evidence:
     free = search(class_dependent_space(False), budget, ctx.rng(4))
     cond = search(class_dependent_space(True), budget, ctx.rng(5))
     identity = {c: class_dependent_identity(c)[0] for c in CS}
+    identity_every_c = class_dependent_identity_every_c()
     # MAE meets 0 <= L(f, k) <= C/(c-1): C/(c-1) - L(f, k) = 2 f_k >= 0
     sym = symmetry_test(sl.mae(), CS, cross_check=False)
     closed = label_closed_form(sl.mae(), C)
@@ -442,13 +464,15 @@ def class_dependent_tolerance(ctx: Context) -> Evidence:
     r_flip = sympy.Add(*[t[k] * (2 - 2 * (1 if k == 1 else 0)) for k in range(2)])
     example = {"c": 2, "clean_label": 0, "T_row": t, "loss": "MAE", "R^eta(f*=e_0)": r_star, "R^eta(e_1)": r_flip}
     numbers = {"identity_sum_k T_yk(L*_k - L_k) = sum_{k!=y}(T_yk - T_yy)(C/(c-1) - L_k)": identity,
+               "identity for symbolic c": identity_every_c,
                "mae_bounded_by_C/(c-1)": bounded, "exact": {k: v for k, v in ex.items() if not k.startswith("_")},
                "search_without_condition": free.to_json(),
                "search_with_condition": cond.to_json(), "smallest_example": example}
     proof_ok = all(identity.values()) and bounded and ex["_ok"] and not cond.verified
     condition = ("each row of T is diagonally dominant, T[y, y] > T[y, k] for k != y (Ghosh et al.'s "
                  "eta_yk < 1 - eta_y; T[y, y] >= T[y, k] already makes f* a minimiser), and "
-                 "0 <= L(f, k) <= C/(c-1) (true for MAE)")
+                 "0 <= L(f, k) <= C/(c-1) (true for MAE)"
+                 + ("" if identity_every_c else "; derived for c = 2..8 only"))
     if free.verified and proof_ok and r_flip < r_star:
         found = folded_counterexample(free.counterexample)
         return Evidence("qualified", "search", "false as stated: without diagonally dominant T the clean minimiser "
@@ -456,7 +480,9 @@ def class_dependent_tolerance(ctx: Context) -> Evidence:
                         f"the search found c = {found['c']}, T[0] = {found['T_row']}, f = {found['f']}, written in "
                         f"its {found['c']}-class form, folded from the 4-simplex points it draws); with "
                         "T[y,y] > T[y,k] the identity R^eta(f*) - R^eta(f) = E sum_{k!=y} (T_yk - T_yy)(C/(c-1) - "
-                        "L(f,k)) <= 0 holds (c = 2..8) and the search with that condition found nothing.",
+                        "L(f,k)) <= 0 holds ("
+                        + ("for symbolic c, expanded for c = 2..8" if identity_every_c else "c = 2..8")
+                        + ") and the search with that condition found nothing.",
                         numbers=numbers, counterexample={"smallest": example, "search": found}, condition=condition)
     free_ev = Evidence.from_search(free, fails="f* loses to another f under some stochastic T",
                                    holds="no T without the condition where f* loses", numbers=numbers,

@@ -102,7 +102,9 @@ def sampling_evidence(ctx: Context) -> Evidence:
                    and bool(sympy.simplify(nat.threshold_below_balanced.subs(te.C, 2)) == 0))
     reweighted = natural_reweights_for_every_eta(nat)
     numbers["natural minimiser re-weighted (lambda != 1/c) for every 0 < eta < eta_nat(c), c = 3..10"] = reweighted
-    if not (symbolic_ok and reweighted):
+    # the condition's 'only for eta < eta_nat(c)', both directions on [0, 1] for every c >= 3
+    numbers["increasing in both P and N exactly when eta < eta_nat(c)"] = sharp = natural_threshold_sharp()
+    if not (symbolic_ok and reweighted and sharp["holds"]):
         return Evidence("inconclusive", "symbolic", "the natural-sampling derivation did not check "
                                                     "out.", numbers=numbers,
                         figures=list(FIG_RECALL))
@@ -126,6 +128,35 @@ SAMPLING_CONDITION = (
     "only for eta < eta_nat(c) = ((c-1) - sqrt((c-1)(c-2)/2))/c (0.333 at c = 3, 0.300 at c = 10, 1 - 1/sqrt 2 as "
     "c -> oo), and even there, for every eta > 0, its noisy minimiser minimises the re-weighted clean risk "
     "lambda P + (1 - lambda) N with lambda != 1/c, not the natural clean risk (lambda = 1/c)")
+
+
+def natural_threshold_sharp() -> dict[str, Any]:
+    """Why natural sampling keeps the noisy risk increasing in both clean risks *only* for ``eta < eta_nat(c)``
+    (``c >= 3``, ``eta`` in ``[0, 1]``; Le & Odobez 2019, reconstructed).
+
+    ``1 - 2 eps+ = 2 q(eta)/(c-1)`` with ``q = c eta^2 - 2(c-1) eta + (c-1)/2``, so ``w+ = (1 - 2 eps+)/c > 0``
+    exactly outside ``q``'s roots ``eta_nat(c) <= r2``; ``r2 >= 1`` for ``c >= 3`` (``(c-1)(c-2)/2 - 1 =
+    (t^2 + 3t)/2 >= 0`` at ``c = 3 + t``), so on ``[0, 1]`` it is ``eta < eta_nat``. ``w- = (c - 1 - 2 eps+)/c > 0``
+    throughout, as ``(c-1)/c - eps+ = (c eta - c + 1)^2/(c (c-1)) >= 0``.
+    """
+    c, eta = te.C, te.ETA
+    eps = te.stated_eps()
+    t = sympy.Symbol("t", nonnegative=True)
+    q = c * eta**2 - 2 * (c - 1) * eta + (c - 1) / sympy.Integer(2)
+    factor_ok = sympy.simplify((1 - 2 * eps) - 2 * q / (c - 1)) == 0
+    roots = sympy.solve(q, eta)
+    r2 = ((c - 1) + sympy.sqrt((c - 1) * (c - 2) / 2)) / c
+    roots_ok = (any(sympy.simplify(r - te.natural_threshold()) == 0 for r in roots)
+                and any(sympy.simplify(r - r2) == 0 for r in roots))
+    r2_at_least_1 = bool(sympy.expand(((c - 1) * (c - 2) / 2 - 1).subs(c, 3 + t)).is_nonnegative)
+    eps_max = sympy.factor(sympy.simplify((c - 1) / c - eps))
+    # c - 1 - 2 eps+ = (c-1)(c-2)/c + 2 ((c-1)/c - eps+) > 0 for c >= 3
+    split_ok = sympy.simplify((c - 1 - 2 * eps) - ((c - 1) * (c - 2) / c + 2 * eps_max)) == 0
+    w_neg_pos = bool(split_ok and eps_max.subs(c, 3 + t).is_nonnegative
+                     and sympy.simplify(((c - 1) * (c - 2) / c).subs(c, 3 + t)).is_positive)
+    return {"1 - 2 eps+ = 2 q(eta)/(c-1)": factor_ok, "roots of q": roots, "roots are eta_nat and r2": roots_ok,
+            "r2 >= 1 for c >= 3": r2_at_least_1, "(c-1)/c - eps+": eps_max, "w- > 0 for c >= 3": w_neg_pos,
+            "holds": bool(factor_ok and roots_ok and r2_at_least_1 and w_neg_pos)}
 
 
 def sampling_derived(thr_nat: float, thr_bal: float, c: int) -> str:

@@ -41,6 +41,27 @@ def test_properties_refute_a_signed_determinant():
     assert ev.verdict == "refuted" and ev.counterexample
 
 
+@pytest.mark.slow  # the quick check: about a second
+def test_properties_summary_says_what_is_computed_of_the_equality_case():
+    """'equality iff T is a permutation': the vertices are enumerated for c = 2, 3, 4 (2, 6, 24 permutations, the
+    only unit-vector rows with |det| = 1); off the vertices it is Hadamard's equality case, cited, and the summary
+    says so rather than 'expanded'."""
+    ev = invariance.properties_evidence(ctx("dmi19.properties"))
+    assert ev.verdict == "proved"
+    assert "cited, not computed" in ev.summary and "Hadamard's equality case" in ev.summary
+    assert "2, 6, 24 permutations" in ev.summary
+    assert all(b["tuples with |det| = 1"] == b["of which permutations"] for b in ev.numbers["det_bound"].values())
+
+
+@pytest.mark.slow  # the quick check: about a second
+def test_order_condition_is_derived_for_every_c():
+    """The qualified condition det T != 0 is stated for every c: the relation rests on det(Q T) = det Q det T for
+    symbolic c (and the expansions at c = 2, 3, 4), and the summary says so."""
+    ev = invariance.dmi_order_evidence(ctx("dmi19.dmi_order_invariant"))
+    assert ev.verdict == "qualified" and ev.numbers["every_c"]["det(Q T) = det Q det T"]
+    assert "for every c (det(Q T) = det Q det T, symbolic c" in ev.summary and "only" not in ev.condition
+
+
 def test_relative_invariance_refutes_a_wrong_factor():
     ev = invariance.relative_invariance_evidence(ctx(), factor=lambda d: d * d)
     assert ev.verdict == "refuted"

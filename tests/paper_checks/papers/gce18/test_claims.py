@@ -115,13 +115,33 @@ def test_tightness_check_and_its_example():
     ex = ev.counterexample
     assert ex["d"] == R(5, 2) and ex["argmin_m"] == [3]
     assert sympy.N(ex["exact_min"] - ex["eq10_lower = F(d)"]) > 0
+    assert "derived for every q, k, c" in ev.condition  # not only the grid's 'attained iff d integer'
+
+
+def test_lower_bound_tightness_is_derived():
+    """'tight only when d is an integer' for every (q, k, c): F strictly convex for q < 1, d = 1 at q = 1."""
+    why = truncation.lower_bound_tightness()
+    assert why["holds"] and why["F'' > 0 for q < 1"] and why["d at q = 1"] == 1
 
 
 def test_thm1_check_is_qualified_by_the_boundary():
     ev = load()["gce18.thm1_uniform"].check(Context("gce18.thm1_uniform", precision="quick"))
     assert ev.verdict == "qualified" and "eta < 1 - 1/c" in ev.condition
     assert ev.numbers["A_at_eta=1-1/c"]["denominator"] == 0
-    assert ev.numbers["A_at_q=1"] == 0
+    sign = ev.numbers["sign_of_A"]
+    assert sign["A(q=1)"] == 0 and sign["A(eta=0)"] == 0 and sign["A < 0 exactly when eta > 0 and q < 1"]
+    assert "A < 0 exactly when q < 1 and eta > 0" in ev.condition and "< 0 for 0 < eta < 1 - 1/c" in ev.summary
+
+
+def test_A_sign_argument_decides_both_directions_and_fails_for_a_wrong_sign():
+    """The statement's 'A < 0': computed (negative inside, zero at q = 1 and eta = 0), not written into the summary."""
+    good = theorems.A_sign_argument(gce.A_constant())
+    assert good["A < 0 exactly when eta > 0 and q < 1"]
+    bad = theorems.A_sign_argument(-gce.A_constant())  # positive inside: the factorisation K (1 - c^(1-q)) fails
+    assert not bad["A = K (1 - c^(1-q))"] and not bad["A < 0 exactly when eta > 0 and q < 1"]
+    assert "not decided" in theorems._A_sign_text(bad)
+    shifted = theorems.A_sign_argument(gce.A_constant() - (1 - Q))  # A - (1 - q): not 0 at eta = 0
+    assert not shifted["A < 0 exactly when eta > 0 and q < 1"]
 
 
 def test_eq11_checks_report_counterexample_and_region():

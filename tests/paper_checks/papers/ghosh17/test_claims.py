@@ -31,6 +31,25 @@ def test_class_sum_helper_refutes_a_wrong_formula():
     assert cce.verdict == "refuted"
 
 
+@pytest.mark.slow  # two whole checks: about a second
+def test_class_sum_ranges_close_only_the_ends_they_reach():
+    """The statement's range for CCE is [c log c, oo): the supremum is not attained, so the summary must not print
+    a closed 'oo]'; MSE's range [c - 1, 2c - 2] is attained at both ends (barycentre, vertex)."""
+    reg = load()
+    cce = reg["ghosh17.sum_cce"].check(ctx("ghosh17.sum_cce"))
+    assert cce.verdict == "proved" and "[c*log(c), oo) " in cce.summary and "oo]" not in cce.summary
+    mse = reg["ghosh17.sum_mse"].check(ctx("ghosh17.sum_mse"))
+    assert mse.verdict == "proved" and "[c - 1, 2*c - 2] " in mse.summary
+
+
+@pytest.mark.slow  # SymPy sums: about half a second
+def test_class_dependent_identity_for_symbolic_c_and_a_wrong_one():
+    """The qualified condition is stated for every c: its identity is derived for symbolic c, and a wrong sign is
+    not simplified away."""
+    assert g.class_dependent_identity_every_c()
+    assert not g.class_dependent_identity_every_c(sign=+1)
+
+
 def test_mae_unhinged_helper_refutes_a_wrong_factor():
     assert g.mae_unhinged_evidence(lambda t: 2 * (1 - t), range(2, 4)).verdict == "proved"
     bad = g.mae_unhinged_evidence(lambda t: 1 - t, range(2, 4))
@@ -62,12 +81,14 @@ def test_class_dependent_space_margins():
     assert cond.margin(fpt) >= 0
 
 
+@pytest.mark.slow  # two whole checks, the symbolic-c identity included: 0.4 s
 def test_uniform_and_class_dependent_checks():
     reg = load()
     ev = reg["ghosh17.uniform_tolerance"].check(Context("ghosh17.uniform_tolerance", precision="quick"))
     assert ev.verdict == "proved" and ev.numbers["slope_zero_at"] == (C - 1) / C
     ev = reg["ghosh17.class_dependent_tolerance"].check(Context("ghosh17.class_dependent_tolerance", precision="quick"))
     assert ev.verdict == "qualified" and "diagonally dominant" in ev.condition
+    assert ev.numbers["identity for symbolic c"] and "for symbolic c, expanded for c = 2..8" in ev.summary
     assert ev.counterexample["smallest"]["R^eta(e_1)"] == R(2, 3)
     assert ev.numbers["search_without_condition"]["verified"]
     assert not ev.numbers["search_with_condition"]["verified"]

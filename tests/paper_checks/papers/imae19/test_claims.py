@@ -54,6 +54,9 @@ def test_emphasis_helper():
 def test_eq13_helper_picks_the_form_that_reproduces_the_numbers():
     ev = m.eq13_evidence(ctx())
     assert ev.verdict == "qualified" and "exp(T p (1 - p))" in ev.condition
+    # the threshold is a bisection root, and 'only for T > T*' rests on the variance increasing with T (derived)
+    assert "T* = 2.684" in ev.condition and "the only crossing: the variance increases with T" in ev.condition
+    assert ev.numbers["Var[exp(T p(1-p))] increases with T"]["holds"]
     assert ev.numbers["reproduces_reported_at_2_decimals"] == {"notes": False, "paper": True}
     assert float(ev.numbers["variances"]["imae_paper"]["value"]) == pytest.approx(4.546084533670731, rel=1e-12)
     assert float(ev.numbers["variances"]["imae_notes"]["value"]) == pytest.approx(2182.469913152984, rel=1e-12)
@@ -63,6 +66,15 @@ def test_eq13_helper_picks_the_form_that_reproduces_the_numbers():
     wrong = m.eq13_evidence(ctx(), reported={"cce": 0.33, "mae": 0.09, "imae": 3.0})
     assert wrong.verdict == "refuted"
     assert m.eq13_evidence(ctx(), reported={"cce": 0.25, "mae": 0.09, "imae": 4.55}).verdict == "refuted"
+
+
+def test_variance_increases_with_T_only_for_the_papers_form():
+    """The single crossing of MAE's 4/45 is derived for exp(T p (1 - p)); exp(T p)(1 - p) is not of the form
+    exp(T X), and the argument does not claim it."""
+    paper = m.variance_increases_with_T("paper")
+    assert paper["holds"] and paper["Var at T -> 0+"] == 0
+    notes = m.variance_increases_with_T("notes")
+    assert not notes["holds"] and not notes["w = exp(T X), X = p(1 - p)"]
 
 
 @pytest.mark.slow
@@ -95,6 +107,14 @@ def test_logit_vs_param_space_margins_and_equal_norms():
     assert ev.verdict == "confirmed" and ev.counterexample["constructed"]["f1"]["||f||_1"] == 1
     restricted = m.logit_vs_param_evidence(ctx(), equal_norms=True)
     assert restricted.verdict == "refuted" and not restricted.numbers["search"]["verified"]
+    # the summary's 'exactly when ||f1||_1 >= ||f2||_1' (not '='): a larger first norm never reverses the order
+    assert "exactly when ||f1||_1 >= ||f2||_1 > 0" in ev.summary
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        v = dict(zip(pt, rng.uniform(-3, 3, len(pt))))
+        n1, n2 = abs(v["f1_0"]) + abs(v["f1_1"]), abs(v["f2_0"]) + abs(v["f2_1"])
+        if n1 >= n2 > 1e-3:
+            assert space.margin(v) >= -1e-12, v
 
 
 @pytest.mark.slow

@@ -119,6 +119,18 @@ def test_sampling_words_what_natural_sampling_tolerates(monkeypatch):
         assert "tolerates eta < eta_nat" not in text and "re-weighted" in text
         assert "increasing in both" in text and "not the natural clean risk" in text
     assert ev.numbers["natural minimiser re-weighted (lambda != 1/c) for every 0 < eta < eta_nat(c), c = 3..10"]
+    assert ev.numbers["increasing in both P and N exactly when eta < eta_nat(c)"]["holds"]  # the condition's 'only'
+
+
+@pytest.mark.slow  # SymPy roots: about 0.3 s
+def test_natural_threshold_is_sharp_on_the_unit_interval():
+    """'only for eta < eta_nat(c)': w+ > 0 exactly outside the quadratic's roots eta_nat <= r2, r2 >= 1 for c >= 3,
+    and w- > 0 throughout, each computed (symbolic c)."""
+    sharp = T.natural_threshold_sharp()
+    assert sharp["holds"] and sharp["r2 >= 1 for c >= 3"] and sharp["w- > 0 for c >= 3"]
+    # the larger root is below 1 at c = 2 (where the condition does not apply): eps+ = 1/2 twice inside [0, 1]
+    r2 = max(sharp["roots of q"], key=lambda r: float(r.subs(te.C, 3)))
+    assert float(r2.subs(te.C, 2)) < 1 <= float(r2.subs(te.C, 3))
 
 
 @pytest.mark.slow

@@ -65,6 +65,24 @@ def test_forward_proved_for_a_real_T_and_inconclusive_for_the_identity(examples)
     assert max(ev.numbers["max_relative_difference"]["linear"].values()) <= ph.RTOL
 
 
+def test_forward_needs_an_exact_witness_of_both_halves(examples):
+    """The statement claims two differences (forward vs plain, and its expectation under noise vs clean): an exact
+    example that differs in only one of them proves only that half, so the verdict stays below 'proved'."""
+    import dataclasses
+    res = ph.hessian_suite(np.random.default_rng(1), 2, comparisons=ph.FORWARD_COMPARISONS)
+    lin = examples["linear"]
+    proved = ph.forward_evidence(res, [lin])
+    assert proved.verdict == "proved"
+    assert "expectation under noise minus the clean Hessian" in proved.summary
+    for half in ph.FORWARD_COMPARISONS:
+        zero = {**lin.differences, half: sympy.zeros(*lin.differences[half].shape)}
+        one_half = dataclasses.replace(lin, differences=zero)
+        ev = ph.forward_evidence(res, [one_half])
+        assert ev.verdict == "confirmed", half
+        other = next(k for k in ph.FORWARD_COMPARISONS if k != half)
+        assert f"an exact witness of {other} only" in ev.summary
+
+
 def test_float_hessians_reproduce_the_exact_examples(examples):
     for ex in (*examples.values(), th.sigmoid_counterexample()):
         assert ph.float_exact_error(ex) <= ph.EXACT_ATOL
