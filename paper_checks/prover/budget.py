@@ -19,6 +19,7 @@ only says where a stretch ends; its methods read the meter where they say so.
 from __future__ import annotations
 
 import math
+import numbers
 from dataclasses import dataclass
 
 from paper_checks import work
@@ -26,7 +27,7 @@ from paper_checks import work
 
 def _fraction(fraction: float) -> float:
     """``fraction`` where it is a share (``0 <= fraction <= 1``); ``ValueError`` otherwise."""
-    if not isinstance(fraction, (int, float)) or isinstance(fraction, bool) or not 0.0 <= fraction <= 1.0:
+    if not isinstance(fraction, numbers.Real) or isinstance(fraction, bool) or not 0.0 <= fraction <= 1.0:
         raise ValueError(f"a share must be a number from 0 to 1, got {fraction!r}")
     return float(fraction)
 
@@ -42,7 +43,7 @@ class Budget:
     def __post_init__(self) -> None:
         for name in ("start", "stop"):
             v = getattr(self, name)
-            if not isinstance(v, (int, float)) or isinstance(v, bool) or math.isnan(v):
+            if not isinstance(v, numbers.Real) or isinstance(v, bool) or math.isnan(v):
                 raise ValueError(f"a budget's {name} must be a number of work units, got {v!r}")
 
     @classmethod
@@ -87,7 +88,7 @@ class Budget:
         """The budget a step may spend from now: ``fraction`` of the units left (none once ``stop`` has passed); with
         ``least``, at least that many units but never past ``stop`` (a share of a budget already spent then ends at
         its ``stop``, before it begins)."""
-        if least < 0 or math.isnan(least):
+        if not isinstance(least, numbers.Real) or least < 0 or math.isnan(least):
             raise ValueError(f"the least of a share must be a number of units >= 0, got {least!r}")
         fraction, now = _fraction(fraction), work.now()
         left = max(self.stop - now, 0.0)
