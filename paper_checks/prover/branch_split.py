@@ -24,7 +24,6 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import constant_holds, coordinate_of, nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
@@ -32,8 +31,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.8
 #: the most thresholds on one coordinate
 MAX_THRESHOLDS = 8
 _RELATIONS = (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)
@@ -194,7 +191,7 @@ def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until:
     if found is None:
         return None
     index, thresholds = found
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "BranchSplitting", until) as stop:
         if stop is None:
             return None
         cs = cells(box[index], coords[index], thresholds)
@@ -212,7 +209,7 @@ def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until:
                     return None
                 sides[j] = Side(cell, margin, None, None)
                 continue
-            left = (stop - work.now()) / (len(cs) - k)
+            left = stop.left() / (len(cs) - k)
             refuted: list[Any] = []
             proved = proved_once(margin, sy, sb, sc, f"{expr} where {cell.text(str(symbols[index]))}", left, refuted)
             if proved is None:

@@ -51,6 +51,7 @@ from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.continuity import face_proofs, faces, recheck_faces
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.partial_min import JUMPS, ROUGH, inner_point, opened, uncharted
@@ -61,8 +62,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend
-SHARE = 0.5
 #: seconds SymPy may spend on one candidate (its ``solve``, the margin rewritten and separated)
 CANDIDATE_SECONDS = 1.0
 #: seconds all the candidates of one piece may take together (a margin of sines: 4 s of solves that split nothing)
@@ -267,7 +266,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     or None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "OneCombination", until) as stop:
         if stop is None:
             return None
         un = uncharted(expr, symbols, coords, box)
@@ -287,7 +286,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             tries += [(form, g, None) for g in new]
             tries += [(form, g, x) for g in new[:MAX_SOLVED] for x in sorted(g.free_symbols & set(syms), key=str)]
         for form, g, x in tries:
-            if work.now() >= stop:
+            if stop.over():
                 return None
             if g not in spans:
                 span = ends(g, syms, bx)
@@ -324,13 +323,13 @@ def pole(face: sympy.Expr) -> bool:
 
 
 def _proofs(g: sympy.Expr, u: sympy.Symbol, sc: sympy.Expr, sphi: sympy.Expr, syms: list[sympy.Symbol],
-            crds: list[Coordinate], bx: Box, low: End, high: End, stop: float
+            crds: list[Coordinate], bx: Box, low: End, high: End, stop: Budget
             ) -> tuple[Proof | None, Proof, tuple[End, End, list[tuple[str, Proof]]]] | None:
     """The sub-proofs of one split: the factor's sign, each finite end's bound on ``g`` (an end not proved becomes
     infinite), and the outer function on the interval; None where the factor or the outer function is not proved."""
     factor = None
     if sc.free_symbols:
-        factor = proved_once(sc, syms, bx, crds, f"the factor {sc}", (stop - work.now()) / 4)
+        factor = proved_once(sc, syms, bx, crds, f"the factor {sc}", stop.left() / 4)
         if factor is None:
             return None
     elif not constant_holds(sc):
@@ -341,7 +340,7 @@ def _proofs(g: sympy.Expr, u: sympy.Symbol, sc: sympy.Expr, sphi: sympy.Expr, sy
         if margin is None:
             continue
         got = proved_once(margin, syms, bx, crds, f"{u} = {g} >= {low}" if which == "low" else f"{u} <= {high}",
-                          (stop - work.now()) / 4)
+                          stop.left() / 4)
         if got is None:
             low, high = (-math.inf, high) if which == "low" else (low, math.inf)
         else:
@@ -350,7 +349,7 @@ def _proofs(g: sympy.Expr, u: sympy.Symbol, sc: sympy.Expr, sphi: sympy.Expr, sy
         return None
     osy, osc, obx = _outer_problem(u, low, high)
     outer = proved_once(sphi, osy, obx, osc, f"{sphi} on ({_shown(low)}, {_shown(high)})",
-                        (stop - work.now()) / 2)
+                        stop.left() / 2)
     if outer is None:
         return None
     return factor, outer, (low, high, bounds)

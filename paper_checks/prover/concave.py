@@ -54,8 +54,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.5
 #: seconds SymPy may spend on one face's limit
 LIMIT_SECONDS = 2.0
 #: grid points per coordinate where the second derivative is sampled (floating point: a choice only)
@@ -177,7 +175,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     if read is None or len(read[0]) < 2:
         return None
     symbols, coords, box = read
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "ConcaveIn", until) as stop:
         if stop is None:
             return None
         un = uncharted(expr, symbols, coords, box)
@@ -185,7 +183,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
             return None
         m, syms, crds, bx = un
         for k, x in enumerate(syms):
-            if work.now() >= stop or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
+            if stop.over() or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue
             try:
                 d2 = second(m, x)
@@ -205,13 +203,13 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
                     done.append((end, fm, how, None))
                     continue
                 got = proved_once(fm, osy, obx, osc, f"{m} at {x} = its {end} end ({how})",
-                                  (stop - work.now()) / 3)
+                                  stop.left() / 3)
                 if got is None:
                     break
                 done.append((end, fm, how, got))
             else:
                 proof = proved_once(-d2, syms, bx, ends_open(syms, crds, bx, k), f"-d^2/d{x}^2 of {m}",
-                                    stop - work.now())
+                                    stop.left())
                 if proof is not None:
                     return Concave(k, str(x), proof, done)
         return None

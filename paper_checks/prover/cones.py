@@ -44,7 +44,6 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.scaling import agree, degree, identity
 from paper_checks.prover.subproblem import coordinate_of, nested, open_ends, proved_once, recheck_problem
@@ -54,10 +53,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (a face's coordinates start at 1: no cone of its own)
 MAX_DEPTH = 1
-#: the share of the time left that the step may spend on its faces: they are the whole problem in one coordinate
-#: fewer, each tried by every method (at 0.7, as the ratios, Cartwright & Field's upper bound ran out at 8 s on its
-#: second face before a face could share another's proof)
-SHARE = 0.9
 #: seconds SymPy may spend proving that a margin is homogeneous
 IDENTITY_SECONDS = 3.0
 #: the most coordinates outside the cone a face's map to another face may reflect (subsets tried: 2 to this power)
@@ -177,10 +172,10 @@ def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     hs = tuple(halflines(expr, symbols, box, coords))
     if len(hs) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "ConeFaces", until) as stop:
         if stop is None:
             return None
-        k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_SECONDS, (stop - work.now()) / 4))
+        k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_SECONDS, stop.left() / 4))
         if k is None:
             return None
         names = tuple(_names(symbols, coords, hs))
@@ -191,7 +186,7 @@ def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
             margin, sy, sc, sb = face_problem(expr, symbols, coords, box, hs, pivot)
             what = f"{expr} on the face {names[hs.index(pivot)]} = 1 of its cone"
             refuted: list[Any] = []
-            got = proved_once(margin, sy, sb, sc, what, (stop - work.now()) / (len(own) - n), refuted)
+            got = proved_once(margin, sy, sb, sc, what, stop.left() / (len(own) - n), refuted)
             if got is None:
                 return _point(refuted[0], symbols, coords, hs, pivot, sy, sc) if refuted else None
             proved[pivot] = Face(pivot, margin, *got)

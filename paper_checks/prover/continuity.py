@@ -31,9 +31,9 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproblem import open_ends, others, posed, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate, sign_assumptions
 from paper_checks.search.params import SearchSpace
@@ -123,16 +123,16 @@ def continuous_at(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Co
 
 
 def face_proofs(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box,
-                stop: float) -> list[tuple[str, Proof | None]] | None:
+                stop: Budget) -> list[tuple[str, Proof | None]] | None:
     """Each closed face of the piece with its proof: None where it follows by continuity, else a sub-proof; None
-    where a face is not proved."""
+    where a face is not proved. ``stop``: the budget of the closure that poses them."""
     done: list[tuple[str, Proof | None]] = []
     conds = conditions(expr)
     for (what, problem), (i, end) in zip(faces(expr, symbols, coords, box), closed_ends(symbols, coords, box)):
         if conds is not None and continuous_at(expr, symbols, coords, box, i, end, conds):
             done.append((what, None))
             continue
-        got = proved_once(*posed(problem), what, stop - work.now())
+        got = proved_once(*posed(problem), what, stop.left())
         if got is None:
             return None
         done.append((what, got))

@@ -31,7 +31,9 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover import schedule
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproblem import coordinate_of, nested, open_ends, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.tail import closes
@@ -41,21 +43,17 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (a cutoff's bounded sub-problem has no pole left to cut)
 MAX_DEPTH = 1
-#: the share of the time left that the step may spend on its sub-proof
-SHARE = 0.7
 #: the cuts tried toward each pole: ``2^-k`` of the chart's unit interval from it, ``k = 1 .. MAX_CUTS``
 MAX_CUTS = 6
 #: seconds the cuts toward one pole may take, at least (the tail's derivatives of a margin that no cut closes took
-#: 10 s), and the share of the step's time left they may take where that is more (Polya's bound of ``erf`` on the line
-#: needs 2 s of cuts: proved in 8.2 s at a 12 s limit until the cuts were held to 1 s, undecided at 40 s since)
+#: 10 s), where the step's share of them (:data:`~paper_checks.prover.schedule.SHARES`, ``"CutOff cuts"``) is less
+#: (Polya's bound of ``erf`` on the line needs 2 s of cuts: proved in 8.2 s at a 12 s limit until the cuts were held
+#: to 1 s, undecided at 40 s since)
 CUT_SECONDS = 1.0
-CUT_SHARE = 0.2
 #: and at most (a margin no cut closes spends it all, toward each pole)
 CUT_MOST = 4.0
 #: seconds SymPy may spend on a margin's evenness (:func:`_even`)
 EVEN_SECONDS = 1.0
-#: the share of the time left that a tail proved as a sub-problem of its own may spend
-TAIL_SHARE = 0.5
 #: interval precision (bits) of the tails' re-check
 RECHECK_PREC = 120
 
@@ -141,12 +139,13 @@ def _tail_box(box: Box, i: int, pole: int, cut: Fraction) -> Box:
     return out
 
 
-def _cut(t: Traced, box: Box, i: int, pole: int, until: float) -> Fraction | None:
+def _cut(t: Traced, box: Box, i: int, pole: int, until: Budget) -> Fraction | None:
     """The cut nearest the middle (``pole -+ 2^-k``, inside the piece) whose tail box the tail closes; None if none."""
     lo, hi = box[i]
     try:  # its own error: the tail's inner limits catch TimedOut and would go on past this one
-        left = until - work.now()
-        with work.limit(max(min(max(CUT_SECONDS, CUT_SHARE * left), CUT_MOST, left), 0.01), error=CutOverran):
+        left = until.left()
+        with work.limit(max(min(max(CUT_SECONDS, schedule.share("CutOff cuts") * left), CUT_MOST, left), 0.01),
+                        error=CutOverran):
             for k in range(1, MAX_CUTS + 1):
                 c = Fraction(pole) - pole * Fraction(1, 2**k)
                 if lo < c < hi and closes(t, _tail_box(box, i, pole, c)) is not None:
@@ -157,8 +156,8 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: float) -> Fraction | Non
 
 
 class CutOverran(BaseException):
-    """The Taylor cuts of one pole ran past their limit (:data:`CUT_SECONDS`, :data:`CUT_SHARE`; not the ``TimedOut``
-    of the tail's own inner limits, which the tail catches and goes on from)."""
+    """The Taylor cuts of one pole ran past their limit (:data:`CUT_SECONDS`, the share ``"CutOff cuts"``; not the
+    ``TimedOut`` of the tail's own inner limits, which the tail catches and goes on from)."""
 
 
 def subproblem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, cut: Cut,
@@ -236,7 +235,7 @@ def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     ``apart``: a tail that no Taylor cut closes is proved as a sub-problem of its own (else None); ``cuts``: the
     Taylor cuts found so far by one step, ``(margin, pole) -> cut`` (None: none in its time), for its second try."""
     cuts = {} if cuts is None else cuts
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "CutOff", until) as stop:
         if stop is None:
             return None
         cut = unbounded(expr, symbols, box, coords)
@@ -263,13 +262,13 @@ def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             if not lo < c < hi:
                 return None
             got = _proved(expr, symbols, coords, box, cut, _tail_cuts(pole, c),
-                          f"{expr} beyond the cut of {symbols[cut.i]}", TAIL_SHARE * (stop - work.now()))
+                          f"{expr} beyond the cut of {symbols[cut.i]}", schedule.share("CutOff tail") * stop.left())
             if not isinstance(got, tuple):
                 return got
             found[pole], tails[pole] = c, got[1:]
         low, high = found.get(-1), found.get(1)
         got = _proved(expr, symbols, coords, box, cut, (low, high), f"{expr} between the cuts of {symbols[cut.i]}",
-                      stop - work.now())
+                      stop.left())
         if not isinstance(got, tuple):
             return got
         return Cutoff(str(symbols[cut.i]), low, high, *got, tails=tails, even=cut.even)

@@ -42,8 +42,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.5
 #: seconds SymPy may spend factoring the margin
 FACTOR_SECONDS = 2.0
 #: grid points per coordinate where a derivative is sampled (floating point: a choice only)
@@ -135,7 +133,7 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     docstring), or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "MonotoneDifferences", until) as stop:
         if stop is None:
             return None
         un = uncharted(expr, symbols, coords, box)
@@ -153,7 +151,7 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             return None
         for i in range(len(syms)):
             for j in range(len(syms)):
-                if i == j or work.now() >= stop:
+                if i == j or stop.over():
                     continue
                 slopes = [slope(f, syms[i], syms[j]) for f in odd]
                 if None in slopes:
@@ -178,7 +176,7 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                         continue
                     d = slopes[odd.index(f)]
                     proof = proved_once(s * d, psyms, pbox, pcrds, f"the slope of {f} in {syms[i]}: {s * d}",
-                                        (stop - work.now()) / 2)
+                                        stop.left() / 2)
                     if proof is None:
                         break
                     done.append((f, k, s, proof))

@@ -27,7 +27,6 @@ from typing import Any
 import mpmath
 import sympy
 
-from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.roots import outward
 from paper_checks.prover.subproblem import nested, proved_in, recheck_problem, replaced
@@ -37,8 +36,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that the step may spend on its sub-proof
-SHARE = 0.4
 #: the hyperbolic functions, written through ``exp`` first
 HYPERBOLIC = (sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch)
 
@@ -178,14 +175,14 @@ def in_exponential(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, unti
                    ) -> InExponential | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) in the exponential of one coordinate (the module docstring); or a
     point of the piece near where the sub-problem found the margin negative (for the caller to verify); or None."""
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "InTheExponential", until) as stop:
         if stop is None:
             return None
         sub = substitution(expr, symbols, box, coords)
         if sub is None:
             return None
         got = proved_in(sub.margin, symbols, coords, list(sub.box), sub.i, sub.e,
-                        f"{expr} in the exponential of {symbols[sub.i]}", stop - work.now(),
+                        f"{expr} in the exponential of {symbols[sub.i]}", stop.left(),
                         lambda e: _back(sub, e, box))
         if not isinstance(got, tuple):
             return got

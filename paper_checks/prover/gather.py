@@ -162,7 +162,7 @@ def remaining(st: Any, pcs: list[Any], gather: bool = True, alarm_grace: float =
                                     GATHER, (r for r in parts if r[1:3] == (i, j)), key=key)],
                                             pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
                                             lambda x: status([(v, v) for v in x], pc.coords) == "inside",
-                                            min(EXACT_SECONDS, st.deadline + alarm_grace / 2 - work.now()))}
+                                            min(EXACT_SECONDS, st.work.stop + alarm_grace / 2 - work.now()))}
         except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
             out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
     return out

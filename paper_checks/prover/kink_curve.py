@@ -32,6 +32,7 @@ import sympy
 from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.partial_min import JUMPS, uncharted
 from paper_checks.prover.subproblem import clipped, nested, open_ends, others, proved_once, recheck_problem, sampled
 from paper_checks.prover.symbols import Coordinate
@@ -40,9 +41,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs (the last closure of a piece before its
-#: boxes, which gather along the curve and close nothing there)
-SHARE = 0.8
 #: seconds SymPy may spend solving ``a = b`` for one coordinate
 SOLVE_SECONDS = 2.0
 #: grid points per coordinate where a cell's kink is sampled to choose its side (floating point: a choice only)
@@ -142,7 +140,7 @@ def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "KinkAlongACurve", until) as stop:
         if stop is None:
             return None
         un = uncharted(expr, symbols, coords, box)
@@ -155,7 +153,7 @@ def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
         node = found[0]
         g = node.args[0] - node.args[1]
         for k, s in enumerate(syms):
-            if s not in g.free_symbols or infinite(bx[k][0]) or infinite(bx[k][1]) or work.now() >= stop:
+            if s not in g.free_symbols or infinite(bx[k][0]) or infinite(bx[k][1]) or stop.over():
                 continue
             phi = curve(g, s)
             if phi is None or not phi.free_symbols <= set(syms):
@@ -175,7 +173,7 @@ def bound_problems(syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box, k:
 
 
 def _proofs(m: sympy.Expr, node: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box, k: int,
-            phi: sympy.Expr, stop: float) -> tuple[list[tuple[str, Proof]], list[CurveCell]] | None:
+            phi: sympy.Expr, stop: Budget) -> tuple[list[tuple[str, Proof]], list[CurveCell]] | None:
     cells = []
     for where in ("below", "above"):
         g_side = 0 if isinstance(node, sympy.Max) else 1  # the side whose sign problem is a - b itself
@@ -186,7 +184,7 @@ def _proofs(m: sympy.Expr, node: sympy.Expr, syms: list[sympy.Symbol], crds: lis
     bounds = []
     for which, (margin, sy, sc, sb) in bound_problems(syms, crds, bx, k, phi):
         got = proved_once(margin, sy, sb, sc, f"{syms[k]} = {phi} at or past its {which} end",
-                          (stop - work.now()) / 6)
+                          stop.left() / 6)
         if got is None:
             return None
         bounds.append((which, got))
@@ -196,7 +194,7 @@ def _proofs(m: sympy.Expr, node: sympy.Expr, syms: list[sympy.Symbol], crds: lis
         for sign in (True, False):
             margin, sy, sc, sb = cell(m, node, syms, crds, bx, k, phi, where, side, sign)
             what = f"{m} {where} {syms[k]} = {phi}" + ("" if sign else f" where {node} is {node.args[side]}")
-            got = proved_once(margin, sy, sb, sc, what, (stop - work.now()) / (4 - 2 * n - len(proofs)))
+            got = proved_once(margin, sy, sb, sc, what, stop.left() / (4 - 2 * n - len(proofs)))
             if got is None:
                 return None
             proofs.append(got)

@@ -34,8 +34,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.5
 #: the most zeros of a kink inside one coordinate's interval
 MAX_ROOTS = 4
 #: seconds SymPy may spend finding the zeros of one kink (then the step declines)
@@ -167,7 +165,7 @@ def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     lo, hi = (_number(v) for v in box[index])
     if not (lo.is_finite and hi.is_finite) or lo == hi:
         return None
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "KinkRootSplitting", until) as stop:
         if stop is None:
             return None
         s = symbols[index]
@@ -189,7 +187,7 @@ def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
             proofs = []
             for sign in (True, False):
                 margin, sy, sc, sb = cell_problem(expr, node, index, a, b, side, symbols, coords, box, sign)
-                left = (stop - work.now()) / (2 * (len(ends) - 1 - k) - len(proofs))
+                left = stop.left() / (2 * (len(ends) - 1 - k) - len(proofs))
                 what = f"{expr} on {s} in [{a}, {b}]" + (f" where {node} is {node.args[side]}" if not sign else "")
                 proved = proved_once(margin, sy, sb, sc, what, left)
                 if proved is None:

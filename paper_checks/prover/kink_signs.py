@@ -28,7 +28,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
+from paper_checks.prover import schedule
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.normal import is_zero
@@ -40,10 +40,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (a reduced margin with kinks of its own)
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.5
-#: the share of the step's time that one kink's sign may take (one that cannot be proved leaves time to the others)
-SIGN_SHARE = 0.2
 #: the most kinks of one margin this step looks at
 MOST_KINKS = 400
 #: points of the box (beside its centre and two corners) where a kink's difference is looked at
@@ -151,15 +147,15 @@ def _sample_points(box: Box) -> list[list[Fraction]]:
 def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
                coords: list[Coordinate]) -> KinksDecided | None:
     """Close ``expr >= 0`` on the piece (``box``) by deciding its kinks (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "KinkSigns", until) as stop:
         if stop is None:
             return None
-        per_sign = SIGN_SHARE * (stop - work.now())
+        per_sign = schedule.share("KinkSigns sign") * stop.left()
         sides: list[Side] = []
         tried: set[sympy.Expr] = set()
         reduced = expr
         needed = False  # a kink the intervals do not decide on the piece (else the boxes' kink step does it alone)
-        while len(tried) < MOST_KINKS and work.now() < stop:
+        while len(tried) < MOST_KINKS and not stop.over():
             inner = [n for n in two_sided(reduced) if n not in tried and innermost(n)]
             looks = {n: _looks_one_sign(sign_of(n, 0), symbols, box) for n in inner[:MOST_KINKS - len(tried)]}
             tried.update(looks)
@@ -169,19 +165,19 @@ def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
                 break
             decided = {}
             for node, (side, _) in looks.items():
-                if work.now() > stop:
+                if stop.left() < 0:
                     break
                 sign, sy, sc, sb = renamed(sign_of(node, side), symbols, coords, box)
-                got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", min(per_sign, stop - work.now()))
+                got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", min(per_sign, stop.left()))
                 if got is not None:
                     sides.append(Side(node, side, sign, *got))
                     decided[node] = node.args[side]
             if not decided:
                 break
             reduced = reduced.xreplace(decided)
-        if not needed or not sides or work.now() > stop:
+        if not needed or not sides or stop.left() < 0:
             return None
-        got = proved_once(reduced, symbols, box, coords, "the margin with its kinks decided", stop - work.now())
+        got = proved_once(reduced, symbols, box, coords, "the margin with its kinks decided", stop.left())
         return KinksDecided(sides, reduced, *got) if got is not None else None
 
 

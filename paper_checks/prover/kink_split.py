@@ -24,7 +24,6 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import nested, proved_once, recheck_problem
 from paper_checks.prover.symbols import Coordinate
@@ -32,8 +31,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (a case with a kink of its own)
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its two sub-proofs
-SHARE = 0.5
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_split_depth", default=0)
 
@@ -136,7 +133,7 @@ def kink_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
                coords: list[Coordinate]) -> KinkSplit | None:
     """Close ``expr >= 0`` on the piece (``box``) by splitting one kink along itself (the module docstring), or
     None."""
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "KinkSplitting", until) as stop:
         for node in kinks_to_split(expr) if stop is not None else ():
             split = affine_split(node, symbols, coords, box)
             if split is None:
@@ -147,7 +144,7 @@ def kink_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
                 if got is None:
                     continue
                 margin, sy, sc, sb = got
-                left = (stop - work.now()) / (2 - side)
+                left = stop.left() / (2 - side)
                 proved = proved_once(margin, sy, sb, sc, f"{expr} where {node} is {node.args[side]}", left)
                 if proved is None:
                     break

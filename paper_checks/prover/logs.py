@@ -34,7 +34,6 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box
@@ -48,8 +47,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (the log of a log gains nothing)
 MAX_DEPTH = 1
-#: the share of the time left that the step may spend on its sub-proof (a comparison that closes does so quickly)
-SHARE = 0.3
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("logs_depth", default=0)
 
@@ -236,7 +233,7 @@ def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, 
     """Close ``expr >= 0`` on the piece (``box``) through the logarithms of its two sides (the module docstring);
     or a point of the piece where the sub-problem found ``log A < log B`` (there ``A < B``: exact, for the caller to
     verify on the margin and shrink); or None."""
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "Logarithms", until) as stop:
         if stop is None:
             return None
         try:
@@ -247,7 +244,7 @@ def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, 
             return None
         a, b, margin = found
         refuted: list[Any] = []
-        proved = proved_once(margin, symbols, box, coords, f"{expr} through its logarithms", stop - work.now(),
+        proved = proved_once(margin, symbols, box, coords, f"{expr} through its logarithms", stop.left(),
                              refuted)
         if proved is None:
             return ([coordinate_of(refuted[0], s, c) for s, c in zip(symbols, coords)]

@@ -46,8 +46,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.5
 #: seconds SymPy may spend proving the symmetry (after both sides agree at two points)
 SAME_SECONDS = 1.0
 
@@ -111,7 +109,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     read = plain(expr, symbols, coords, box)
     if read is None or len(read[0]) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "MirrorConvex", until) as stop:
         if stop is None:
             return None
         un = uncharted(expr, *read)
@@ -119,7 +117,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             return None
         m, syms, crds, bx = un
         for k, x in enumerate(syms):
-            if work.now() >= stop or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
+            if stop.over() or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue
             if not symmetric(m, syms, bx, k) or not convex_sampled(m, x, syms, bx):
                 continue
@@ -130,7 +128,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             if fm.free_symbols:
                 osy, osc, obx = others(k, syms, crds, bx)
                 face_proof = proved_once(fm, osy, obx, osc, f"{m} at the centre {x} = {centre(bx, k)}",
-                                         (stop - work.now()) / 3)
+                                         stop.left() / 3)
                 if face_proof is None:
                     continue
             elif not _holds(fm):
@@ -140,7 +138,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
             except (TypeError, ValueError, NotImplementedError, RecursionError):
                 continue
             convex = proved_once(d2, syms, bx, ends_open(syms, crds, bx, k), f"d^2/d{x}^2 of {m}",
-                                 stop - work.now())
+                                 stop.left())
             if convex is not None:
                 return Mirror(k, str(x), centre(bx, k), convex, fm, face_proof)
         return None

@@ -37,6 +37,7 @@ import sympy
 from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.continuity import face_proofs, recheck_faces
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.subproblem import (
@@ -56,8 +57,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.5
 #: seconds SymPy may spend solving ``dm/dx_k = 0`` for one coordinate
 SOLVE_SECONDS = 2.0
 #: seconds SymPy may spend factoring a second derivative
@@ -188,7 +187,7 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     shrink; on a piece without charts); or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "PartialMinimum", until) as stop:
         if stop is None:
             return None
         un = uncharted(expr, symbols, coords, box)
@@ -196,14 +195,14 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             return None
         m, syms, crds, bx = opened(*un)
         for k, x in enumerate(syms):
-            if work.now() >= stop:
+            if stop.over():
                 return None
             if not convex_sampled(m, x, syms, bx):
                 continue
             d1 = sympy.diff(m, x)
             tried = 0
             for phi in _candidates(d1, x, syms):
-                if tried >= MAX_CANDIDATES or work.now() >= stop:
+                if tried >= MAX_CANDIDATES or stop.over():
                     break
                 if not strictly_inside(phi, k, syms, bx) or not _critical(d1, x, phi):
                     continue
@@ -262,7 +261,7 @@ def _at(phi: sympy.Expr, k: int, osy: list[sympy.Symbol], point: list[Fraction])
 
 
 def _proofs(m: sympy.Expr, k: int, phi: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box,
-            stop: float) -> tuple[Proof, Proof | None] | list[Fraction] | None:
+            stop: Budget) -> tuple[Proof, Proof | None] | list[Fraction] | None:
     """The sub-proofs of one critical point on the open piece: convexity, then the least value; or, where the least
     value is negative at a point, that point of the piece (``x_k = phi`` there)."""
     x = syms[k]
@@ -270,14 +269,14 @@ def _proofs(m: sympy.Expr, k: int, phi: sympy.Expr, syms: list[sympy.Symbol], cr
     least_margin = m.xreplace({x: phi})
     if not least_margin.free_symbols and least_margin != 0 and not constant_holds(least_margin):
         return _at(phi, k, osy, [inner_point(*b) for b in obx])  # 0 or the negative constant decide nothing else
-    left = max(stop - work.now(), 0.0)
+    left = max(stop.left(), 0.0)
     convex = proved_once(second(m, x), syms, bx, crds, f"d^2/d{x}^2 of {m}", left / 2)
     if convex is None:
         return None
     if least_margin == 0 or is_zero(least_margin) or not least_margin.free_symbols:
         return convex, None
     refuted: list[Any] = []
-    least = proved_once(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", (stop - work.now()) / 2,
+    least = proved_once(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", stop.left() / 2,
                         refuted)
     if least is None:
         return _at(phi, k, osy, [coordinate_of(refuted[0], s, c) for s, c in zip(osy, osc)]) if refuted else None

@@ -42,8 +42,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that the sub-proof may spend
-SHARE = 0.5
 #: seconds SymPy may spend writing the margin as a product
 FACTOR_SECONDS = 1.0
 
@@ -155,7 +153,7 @@ def positive_factor(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, unt
     or None."""
     if any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "FactorApart", until) as stop:
         if stop is None:
             return None
         got = split(expr, symbols, box)
@@ -165,7 +163,7 @@ def positive_factor(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, unt
         keep, syms, bx, crds = _projection(rest, symbols, box, coords)
         refuted: list[Any] = []
         proof = proved_once(rest, syms, bx, crds, f"{rest} (the margin's factor besides {factor})",
-                            stop - work.now(), refuted)
+                            stop.left(), refuted)
         if proof is not None:
             return PositiveFactor(factor, rest, [str(s) for s in syms], *proof)
         if refuted:

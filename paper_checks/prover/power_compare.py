@@ -46,8 +46,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 1
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.7
 #: seconds SymPy may spend writing the sides out
 REWRITE_SECONDS = 2.0
 #: z3's time for a sign (milliseconds)
@@ -192,7 +190,7 @@ def positive(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordin
 def power_compare(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
                   coords: list[Coordinate]) -> PowerComparison | None:
     """Close ``expr >= 0`` on the piece (``box``) through a power (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "PowerComparing", until) as stop:
         if stop is None:
             return None
         fm = form_of(expr)
@@ -203,7 +201,7 @@ def power_compare(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until
         parts = []
         probs = fm.problems
         for k, (what, margin) in enumerate(probs):
-            left = (stop - work.now()) / (len(probs) - k)
+            left = stop.left() / (len(probs) - k)
             proved = proved_once(margin, symbols, box, coords, f"{margin} ({what}, through a power)", left)
             if proved is None:
                 return None

@@ -31,7 +31,6 @@ from typing import Any
 import sympy
 from sympy.polys.rings import ring
 
-from paper_checks import work
 from paper_checks.prover.boxes import Box, generic_point, groups
 from paper_checks.prover.normal import defined_on
 from paper_checks.prover.subproblem import (
@@ -46,8 +45,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (the sign of ``R h`` proved by the same step)
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proof
-SHARE = 0.5
 #: the most non-constant factors of a margin whose pairs are tried
 MOST_FACTORS = 6
 #: grid points a coordinate where a sign that was not proved is looked at for a negative value
@@ -253,7 +250,7 @@ def sub_coordinates(sign: sympy.Expr, symbols: list[sympy.Symbol], coords: list[
 def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
                  coords: list[Coordinate]) -> Proportional | None:
     """Close ``expr >= 0`` on the piece (``box``) by two proportional factors (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "ProportionalFactors", until) as stop:
         for f, g, kind in candidates(expr) if stop is not None else ():
             if not f.free_symbols <= g.free_symbols:  # h reads what G reads and F does not
                 continue
@@ -268,7 +265,7 @@ def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until:
                     return Proportional(f, g, h, sign, None, None, kind)
                 continue
             sy, sc, sb = sub_coordinates(sign, symbols, coords, box)
-            got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", stop - work.now())
+            got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", stop.left())
             if got is not None:
                 return Proportional(f, g, h, sign, *got, kind)
             bad = negative_at(sign, sy, sb)

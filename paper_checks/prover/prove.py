@@ -44,9 +44,10 @@ import sympy
 from paper_checks import work as meter
 from paper_checks.deadline import deadline
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import charts, closures, gather, inputs, outset, searched, timebox
+from paper_checks.prover import charts, closures, gather, inputs, outset, schedule, searched, timebox
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.closures.base import BoxGoal, Method, PieceGoal, timed_step
 from paper_checks.prover.constraint import piece_box
@@ -64,11 +65,9 @@ from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
 #: the shares of the work budget spent before the open conjuncts are tried by a monotone sweep, the first time
-#: (with a near deadline: a sweep that closes does so quickly) and the second
-SWEEP_AFTER = (0.2, 0.6)
-#: the first sweep's deadline, as a share of the time left (the sweep spends its own share of that,
-#: :data:`~paper_checks.prover.sweep.SHARE` = 0.7: 30 % of the time left in all)
-FIRST_SWEEP_SPAN = 3 / 7
+#: (with a near stop, its own share: a sweep that closes does so quickly) and the second
+#: (:data:`~paper_checks.prover.schedule.SHARES`)
+SWEEP_STARTS = ("first sweep after", "second sweep after")
 #: the second sweep runs only where the open volume is still above this share of what it was after the first
 STALLED = 0.5
 #: the most boxes one proof processes whatever its budget (it holds two entries a box at most: memory stays bounded)
@@ -79,9 +78,8 @@ ALARM_GRACE = 0.75
 #: the work budget (units of :mod:`paper_checks.work`) of a proof given only ``seconds``, per second: the budget
 #: decides on a quiet 2-core laptop, and the wall-clock net fires only on a slower or busier machine (and says so)
 WORK_PER_SECOND = 0.75
-#: one closure's step on one box may spend this share of the work left (at least :data:`BOX_STEP_MIN_SECONDS`), then
-#: the box is split (unbounded, one step on a weighted Pinsker bound's second box took 7 s of an 8 s limit)
-BOX_STEP_SHARE = 0.25
+#: one closure's step on one box may spend its share of the work left (``"box step"`` in
+#: :data:`~paper_checks.prover.schedule.SHARES`) and at least this many units, then the box is split
 BOX_STEP_MIN_SECONDS = 0.5
 #: work charged per node of the conjunct for one interval step on a box (its centre probed, a closure of bounded cost):
 #: charged, not metered call by call (that doubles its time); about what the meter counts for first-order bounds
@@ -89,8 +87,6 @@ NODE_WORK = 3e-4
 #: where the search run first found a counterexample and the margin has guards, the proof runs this long at most to
 #: find a point where it is not real (``x^x`` on ``(-1, 1)``: 0.2 s), before the counterexample is the answer
 HELD_SECONDS = 2.0
-#: the share of the time limit the counterexample search run first (``search_first``) may spend sampling
-SEARCH_SHARE = 0.5
 
 
 @dataclass
@@ -110,7 +106,7 @@ class _Piece:
 class _State:
     space: SearchSpace
     budget: int
-    deadline: float  # the point on the work meter (meter.now()) where the work budget ends
+    work: Budget  # the proof's work budget, from the meter when the proof began (meter.now()) to its end
     shrink_evals: int
     heap: list = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
@@ -126,7 +122,6 @@ class _State:
     unreal: str | None = None  # why no proof exists: the margin is not real at a probed point of the domain
     subproofs: dict[tuple[int, int], Any] = field(default_factory=dict)  # conjuncts closed by sub-proofs: their record
     constraint_read: bool = True  # the domain's constraint read on every piece (constraint.piece_box)
-    start_work: float = 0.0  # the meter when the proof began
     sizes: dict[tuple[int, int, int], int] = field(default_factory=dict)  # nodes of each conjunct (_nodes)
     counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, closed, proofs
     stopped: dict[str, tuple[int, str, int]] = field(default_factory=dict)  # closure -> (its note, first, how many)
@@ -148,7 +143,7 @@ def _traced_pieces(st: _State) -> list[_Piece]:
     """The traced pieces (one outside the constraint left out); ``st.constraint_read``: read on each of them."""
     out, space = [], st.space
     for pc in pieces(space):
-        if meter.now() > st.deadline:
+        if st.work.left() < 0:
             raise TimeoutError("the work budget ran out while tracing the margin on the pieces of the domain")
         t, coords = trace(space, dict(pc.integers), dict(pc.eliminated))
         narrowed = piece_box(space, pc, coords)  # constraint.py
@@ -219,7 +214,8 @@ def _narrow(box: Box, base: Box) -> bool:
 
 def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     """Process the open box of lowest bound: probe its centre, close it (the closures of its stage, cheapest first,
-    :mod:`paper_checks.prover.closures`, each for at most :data:`BOX_STEP_SHARE` of the work left), or split it."""
+    :mod:`paper_checks.prover.closures`, each for at most its share of the work left, ``"box step"``
+    in :data:`~paper_checks.prover.schedule.SHARES`), or split it."""
     key, _, i, j, path, box = heapq.heappop(st.heap)
     pc = pcs[i]
     st.boxes += 1
@@ -227,7 +223,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     written = pc.written[j] if j < len(pc.written) else pc.parts[j]
     per_step = NODE_WORK * _nodes(st, i, j, pc.parts[j].expr)
     meter.charge(per_step)  # the box itself: its status, its centre, its split
-    goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.deadline)
+    goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.work.stop)
     smear, bounded = None, False
     if where == "inside":  # a box's centre first: a closure's step costs far more than one value
         found = _probe(st, pc, pc.parts[j], box, j)
@@ -237,12 +233,12 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         if not method.applies(goal):
             continue
         now = meter.now()
-        cap = min(st.deadline, now + max(BOX_STEP_MIN_SECONDS, BOX_STEP_SHARE * (st.deadline - now)))
-        cl, overran = timed_step(method, goal, cap)
+        cap = st.work.share(schedule.share("box step"), least=BOX_STEP_MIN_SECONDS)
+        cl, overran = timed_step(method, goal, cap.stop)
         if not method.timed:
             meter.charge(per_step)
         st.count(method.name, meter.now() - now, cl is not None and cl.closed)
-        if overran and meter.now() >= st.deadline:  # the box stays open; the loop stops at the work budget
+        if overran and st.work.over():  # the box stays open; the loop stops at the work budget
             _overran(st, method, i, j)
             st.push(key, i, j, path, box)
             return None
@@ -291,13 +287,13 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
     counterexample, or its boxes queued on the margin as the steps rewrote it."""
     pc = pcs[i]
     traced = pc.parts[j]
-    goal = PieceGoal(traced, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.deadline)
+    goal = PieceGoal(traced, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.work.stop)
     try:
         for method in closures.for_stage("piece"):
             if not method.applies(goal):
                 continue
             now = meter.now()
-            out, overran = timed_step(method, goal, st.deadline)
+            out, overran = timed_step(method, goal, st.work.stop)
             st.count(method.name, meter.now() - now,
                      out is not None and out.closure is not None and out.closure.closed, piece=True)
             if overran:
@@ -350,8 +346,7 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
     replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk.
     ``span``: the share of the work left before the sweeps' end."""
     method = closures.by_method("monotone sweep")
-    now = meter.now()
-    until = now + span * (st.deadline - now)
+    until = st.work.share(span).stop
     for i, j in sorted({(h[2], h[3]) for h in st.heap} | {(s[0], s[1]) for s in st.stuck}):
         pc = pcs[i]
         written = pc.written[j] if j < len(pc.written) else pc.parts[j]
@@ -401,7 +396,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     if st.heap:
         spent = (f"the budget of {st.budget} boxes" if st.boxes >= st.budget
                  else f"the most boxes the prover holds in memory, {MAX_BOXES}," if st.boxes >= MAX_BOXES
-                 else f"the work budget of {st.deadline - st.start_work:.3g} units")
+                 else f"the work budget of {st.work.size:.3g} units")
         stopped = f" (it stopped {st.overran})" if st.overran else ""
         return _undecided(st, pcs, f"{spent} ran out{stopped} with {len(st.heap) + len(st.stuck)} boxes open", start)
     if st.stuck:
@@ -439,7 +434,8 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
     shrink_evals : the most exact evaluations spent shrinking a counterexample
     search_first : margin evaluations of a counterexample search run first (0: none; at least 10
         otherwise): in many dimensions sampling finds a failing region sooner than boxes do. Any number: the
-        search streams its samples in bounded memory and stops after :data:`SEARCH_SHARE` of ``work``
+        search streams its samples in bounded memory and stops after its share of ``work`` (``"search first"``
+        in :data:`~paper_checks.prover.schedule.SHARES`)
     seed : the search's random seed
     exact_first : decide each piece symbolically first (normal form, identities, factors of known sign,
         real roots / z3 for polynomial margins: :mod:`paper_checks.prover.normal`,
@@ -487,15 +483,15 @@ def _charted(space: SearchSpace, budget: int, seconds: float | None, work: float
         left = max(work - (meter.now() - began), inputs.LEAST_SECONDS)
         return told(_charted(bounded, budget, seconds, left, shrink_evals, search_first, seed, exact_first))
     start = time.monotonic()
-    st = _State(space, budget, meter.now() + work, shrink_evals)
-    st.start_work = meter.now()
-    st.tight = Tight(st.deadline, st.notes)
+    stop = meter.now() + work
+    st = _State(space, budget, Budget(meter.now(), stop), shrink_evals)
+    st.tight = Tight(st.work.stop, st.notes)
     try:  # the meter stops a step that cannot stop itself (one SymPy call, a trace): what finished is kept
         with meter.limit(work + ALARM_GRACE, error=OutOfWork, count=False):  # the boxes are charged, steps counted
             res = _run(st, search_first, seed, exact_first, start)
     except (OutOfWork, OutOfTime) as exc:
         net = isinstance(exc, OutOfTime)
-        spent = meter.now() - st.start_work
+        spent = st.work.spent()
         reason = (f"{outset.net_text(seconds)} came at work {spent:.3g} of {work:g} units, in {st.stage}" if net else
                   f"the work budget of {work:g} units ran out in {st.stage}, a step that could not stop itself (it "
                   "was stopped)")
@@ -506,7 +502,7 @@ def _charted(space: SearchSpace, budget: int, seconds: float | None, work: float
                 remaining = gather.remaining(st, st.pcs, gather=False, alarm_grace=ALARM_GRACE)
         res = ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason,
                           remaining=remaining, notes=st.notes)
-    res.work, res.work_budget = round(meter.now() - st.start_work, 6), work
+    res.work, res.work_budget = round(st.work.spent(), 6), work
     res.counters = {k: dict(v, work=round(v["work"], 6)) for k, v in sorted(st.counters.items())}
     return res
 
@@ -522,12 +518,12 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
     held = None
     if search_first:
         st.stage = "the counterexample search run first"
-        held = searched.search_first(st.space, search_first, seed, start, SEARCH_SHARE * (st.deadline - st.start_work))
+        held = searched.search_first(st.space, search_first, seed, start, st.work.part(schedule.share("search first")))
         if held is not None:
             held.budget = st.budget
-        elif meter.now() > st.deadline:
+        elif st.work.left() < 0:
             return ProofResult("undecided", 0, st.budget, time.monotonic() - start, notes=st.notes,
-                               reason=f"the work budget of {st.deadline - st.start_work:g} units ran out in the "
+                               reason=f"the work budget of {st.work.size:g} units ran out in the "
                                       "counterexample search run first")
     res = _proof(st, exact_first, start, held)
     if held is not None and res.outcome not in ("undefined", "counterexample"):  # the proof's own says more
@@ -551,24 +547,24 @@ def _proof(st: _State, exact_first: bool, start: float, held: ProofResult | None
         if not any(pc.guards for pc in pcs):
             return held
         # the guards' proof finds a point where the margin is not real in well under a second
-        st.deadline = min(st.deadline, meter.now() + HELD_SECONDS)
+        st.work = st.work.until(meter.now() + HELD_SECONDS)
     try:
         for i, pc in enumerate(pcs):
             for j in range(len(pc.parts)):
                 st.stage = f"deciding piece {i}, conjunct {j} exactly first (normal form, solver)"
-                late = meter.now() > st.deadline  # out of work: the rest go to the boxes, which stop at once
+                late = st.work.left() < 0  # out of work: the rest go to the boxes, which stop at once
                 found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
                 if found is not None:
                     return _found(st, found, start)
         sweeps, after_first = 0, 0.0
-        while st.heap and st.boxes < min(budget, MAX_BOXES) and meter.now() < st.deadline \
+        while st.heap and st.boxes < min(budget, MAX_BOXES) and not st.work.over() \
                 and st.unreal is None:
-            if sweeps < 2 and meter.now() > st.start_work + SWEEP_AFTER[sweeps] * (st.deadline - st.start_work):
+            if sweeps < 2 and st.work.past(schedule.share(SWEEP_STARTS[sweeps])):
                 sweeps, st.stage = sweeps + 1, "a monotone sweep of the open conjuncts"
                 # the second only where the boxes stalled since the first (exp_t <= exp: its open volume fell from
                 # 65 % to 0.4 % meanwhile, and a second sweep would take the time the boxes need)
                 if sweeps == 1 or _open_volume(st, pcs) > STALLED * after_first:
-                    found = _sweep_open(st, pcs, FIRST_SWEEP_SPAN if sweeps == 1 else 1.0)
+                    found = _sweep_open(st, pcs, schedule.share("first sweep span") if sweeps == 1 else 1.0)
                     if found is not None:
                         return _found(st, found, start)
                 after_first = _open_volume(st, pcs) if sweeps == 1 else after_first
@@ -594,7 +590,7 @@ def _proof(st: _State, exact_first: bool, start: float, held: ProofResult | None
 
 def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
     if found.outcome == "undefined" and found.undefined is not None and "division by zero" in found.undefined.why:
-        found = searched.failing_where_defined(st, found, start, SEARCH_SHARE)
+        found = searched.failing_where_defined(st, found, start, schedule.share("search where defined"))
     found.seconds = time.monotonic() - start
     found.notes = st.notes + found.notes
     return found

@@ -37,8 +37,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proof
-SHARE = 0.7
 #: seconds SymPy may spend proving that a margin is homogeneous
 IDENTITY_SECONDS = 3.0
 #: the most sets of coordinates tried for homogeneity (largest first)
@@ -115,10 +113,10 @@ def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     (exact, for the caller to verify on the claim's own margin and shrink); or None."""
     if len(positive(expr, symbols, box, coords)) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "Ratios", until) as stop:
         if stop is None:
             return None
-        found = homogeneous(expr, symbols, box, coords, min(IDENTITY_SECONDS, (stop - work.now()) / 4))
+        found = homogeneous(expr, symbols, box, coords, min(IDENTITY_SECONDS, stop.left() / 4))
         if found is None:
             return None
         hs, k = found
@@ -127,7 +125,7 @@ def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
         names = tuple(str(symbols[i]) for i in hs)
         what = f"{expr} on the ratios to {symbols[pivot]}"
         refuted: list[Any] = []
-        proved = proved_once(margin, sy, sb, sc, what, stop - work.now(), refuted)
+        proved = proved_once(margin, sy, sb, sc, what, stop.left(), refuted)
         if proved is None:
             return _point(refuted[0], hs, pivot, symbols, coords, box) if refuted and len(hs) == 2 else None
         return Ratio(pivot, hs, names, k, margin, *proved)

@@ -25,7 +25,6 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover.boxes import Box
 from paper_checks.prover.subproblem import nested, proved_in, recheck_problem, replaced
 from paper_checks.prover.symbols import Coordinate
@@ -35,8 +34,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (a root of a second coordinate inside the first one's sub-problem)
 MAX_DEPTH = 2
-#: the share of the time left that the step may spend on its sub-proof
-SHARE = 0.4
 #: an irrational end of the root's interval is rounded outward to a multiple of this
 GRID = Fraction(1, 2**40)
 
@@ -122,7 +119,7 @@ def in_root(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
             ) -> InRoot | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) in the root of one coordinate (the module docstring); or a point of
     the piece where the sub-problem found the margin negative (exact, for the caller to verify); or None."""
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "InTheRoot", until) as stop:
         if stop is None:
             return None
         sub = substitution(expr, symbols, box, coords)
@@ -134,7 +131,7 @@ def in_root(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
             x = _back(sub, symbols[sub.i], v)
             return x if x is not None and lo <= x <= hi else None
         got = proved_in(sub.margin, symbols, coords, list(sub.box), sub.i, sub.root,
-                        f"{expr} in the root of {symbols[sub.i]}", stop - work.now(), back)
+                        f"{expr} in the root of {symbols[sub.i]}", stop.left(), back)
         if not isinstance(got, tuple):
             return got
         return InRoot(str(symbols[sub.i]), sub.base, sub.order, sub.margin, *got)

@@ -16,7 +16,10 @@ Stages (:data:`paper_checks.prover.closures.base.STAGES`):
 - ``outside``: a box with no point of the region.
 
 :class:`~paper_checks.prover.closures.monotone_sweep.MonotoneSweep` is in no stage: the prover runs it on what the
-boxes leave open (:data:`UNSTAGED`), at the shares of the work budget that :mod:`paper_checks.prover.prove` names.
+boxes leave open (:data:`UNSTAGED`), after the shares of the work budget named in :data:`SHARES`.
+
+What each step may spend is here too (:data:`SHARES`): a share of a :class:`~paper_checks.prover.budget.Budget`, by
+the closure's name, one line each on why it is that size, so that the whole policy (order and shares) is this file.
 """
 from __future__ import annotations
 
@@ -76,6 +79,66 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
 
 #: registered methods that no stage runs: the prover calls them itself
 UNSTAGED: tuple[str, ...] = ("MonotoneSweep",)
+
+#: what each step may spend: a share of a :class:`~paper_checks.prover.budget.Budget` (of the work *left* where the
+#: step starts, unless the line says "of the whole"), by the closure's class name (its sub-proofs' budget:
+#: :func:`paper_checks.prover.subproblem.nested`) or by the step's name. Every share of the prover is here; the
+#: least a share may be, where it has one, is beside its use. "Half" without a measurement is the default: what the
+#: step leaves, the closures after it in :data:`SCHEDULE` and the boxes get.
+SHARES: dict[str, float] = {
+    # the proof (paper_checks.prover.prove)
+    "search first": 0.5,        # of the whole: the counterexample search run first samples for at most half
+    "search where defined": 0.5,  # a margin undefined where a denominator is 0: half of what is left looks for a
+    #                               point where it is defined and fails (searched.failing_where_defined)
+    "box step": 0.25,           # one closure on one box (at least BOX_STEP_MIN_SECONDS), then the box is split: one
+    #                             step on a weighted Pinsker bound's second box took 7 s of an 8 s limit unbounded
+    "first sweep after": 0.2,   # of the whole: the boxes go first, and what they close the sweep need not
+    "second sweep after": 0.6,  # of the whole: again where the boxes stalled since the first (prove.STALLED)
+    "first sweep span": 3 / 7,  # the first sweep's budget, of the work left: MonotoneSweep spends 0.7 of that,
+    #                             30 % of what is left in all (a sweep that closes does so quickly)
+    "valley": 0.2,              # one box's look for a valley (at least tight.VALLEY_MIN_SECONDS; each check is up to
+    #                             a second of SymPy: a weighted Pinsker bound had 9 to check from one box, 6.3 s of 8)
+    # the closures by sub-proofs, in the order of SCHEDULE["piece"] (their sub-proofs' budget)
+    "SimplexVertices": 0.5,     # one sub-proof a vertex, a simplex fewer: the default half
+    "ProportionalFactors": 0.5,  # one sub-proof (the sign of ``R h``): the default half
+    "BranchSplitting": 0.8,     # each side's sub-proof is the whole problem on a box across no threshold: most of it
+    "KinkSigns": 0.5,           # the kinks' signs: the default half
+    "KinkSigns sign": 0.2,      # of the step's: one kink's sign, so that one that cannot be proved leaves the others
+    "FactorApart": 0.5,         # one sub-proof with a coordinate fewer: the default half
+    "Ratios": 0.7,              # one sub-proof, the whole problem in a coordinate fewer: more than half
+    "ConeFaces": 0.9,           # the faces are the whole problem in one coordinate fewer, each tried by every method
+    #                             (at 0.7, Cartwright & Field's upper bound ran out at 8 s on its second face)
+    "MirrorConvex": 0.5,        # its sub-proofs: the default half
+    "Z3Bounds slice": 0.05,     # z3's slice at each level (100 ms to 1.5 s): z3 decides a level at once or not at
+    #                             all; over the held-out sets no level closed after 0.66 s (0.14 s at most at 8 s)
+    "CutOff": 0.7,              # the sub-proof beyond the cuts is the whole problem on a bounded box: more than half
+    "CutOff cuts": 0.2,         # of the step's, the cuts toward one pole (at least cutoff.CUT_SECONDS, at most
+    #                             CUT_MOST): Polya's bound of erf on the line needs 2 s of cuts
+    "CutOff tail": 0.5,         # of the step's, a tail that no cut closes, proved as a sub-problem of its own
+    "ValueSweep": 0.2,          # the early sweep in the charts' values: it comes before the boxes, which need the rest
+    "Logarithms": 0.3,          # one sub-proof: a comparison of logarithms that closes does so quickly
+    "InTheRoot": 0.4,           # one sub-proof, tried only where a root's base is 0 at an end
+    "PowerComparing": 0.7,      # several sub-proofs, after the normal form and the solvers: more than half
+    "InTheExponential": 0.4,    # one sub-proof, tried only where the margin reads a coordinate through exp
+    "OneCombination": 0.5,      # its sub-proofs: the default half
+    "ClassSum": 0.5,            # two sub-proofs, term by term: the default half
+    "MonotoneDifferences": 0.5,  # one sub-proof a factor: the default half
+    "ConcaveIn": 0.5,           # its chord's sub-proofs: the default half
+    "PartialMinimum": 0.5,      # three sub-proofs or more: the default half
+    "KinkSplitting": 0.5,       # two sub-proofs along an affine kink: the default half
+    "KinkRootSplitting": 0.5,   # four sub-proofs or more: the default half
+    "KinkAlongACurve": 0.8,     # six sub-proofs, the last closure of a piece before its boxes, which gather along
+    #                             the curve and close nothing there: most of it
+    "MonotoneSweep": 0.7,       # one sweep (the early one in values too): a derivative's sign and a face
+}
+
+
+def share(name: str) -> float:
+    """The share of :data:`SHARES` named ``name``; ``ValueError`` for a name it lacks."""
+    try:
+        return SHARES[name]
+    except KeyError:
+        raise ValueError(f"no share named {name!r} in the schedule (shares: {', '.join(SHARES)})") from None
 
 
 def order(stage: str) -> tuple[str, ...]:

@@ -44,7 +44,7 @@ def failing_where_defined(st: Any, found: ProofResult, start: float, share: floa
     counterexample search (half the time left) looks for such a point; its verified counterexample is the
     answer, with the undefined point in a note. Otherwise ``found`` stands. A margin *not real* on part of the
     domain (``x**x`` on ``(-1, 0)``) keeps its own outcome, ``undefined``, whatever else holds."""
-    left = share * (st.deadline - meter.now())
+    left = share * st.work.left()
     if left <= 0.05:
         return found
     failing = search_first(st.space, UNDEFINED_SEARCH_EVALS, 0, start, left)

@@ -40,6 +40,7 @@ import sympy
 from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.boxes import Box, groups
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.subproblem import (
     constant_holds,
@@ -58,8 +59,6 @@ from paper_checks.search.params import SearchSpace
 MIN_CLASSES = 2
 #: how many of these steps may nest (a sub-problem's own class sum over another simplex)
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.5
 #: grid points of ``s`` and per parameter where a minorant is sampled before it is tried (floating point)
 SAMPLES = 9
 #: how long SymPy may take to show two terms of the sum differ by a constant
@@ -299,9 +298,9 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                 coords: list[Coordinate]) -> SimplexSum | None:
     """Close ``expr >= 0`` on the piece (``box``) as a class sum over one of its simplex rows (the module
     docstring), or None."""
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "ClassSum", until) as stop:
         for row in groups(coords) if stop is not None else ():
-            if work.now() > stop:
+            if stop.left() < 0:
                 return None
             dec = decompose(expr, symbols, coords, row)
             if dec is None:
@@ -324,12 +323,12 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
 
 def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], h: sympy.Expr,
             reduced: sympy.Expr, th: list[sympy.Symbol], th_coords: list[Coordinate], th_box: Box,
-            stop: float) -> SimplexSum | None:
+            stop: Budget) -> SimplexSum | None:
     """Both sub-problems of one minorant proved (the reduced one first: it is the smaller), or None."""
     r_syms, r_coords, r_box = reduced_problem(dec, th, th_coords, th_box)
     if reduced.free_symbols & set(r_syms):
         red = proved_once(reduced, r_syms, r_box, r_coords, f"the class sum's value under its {kind}: {reduced}",
-                      (stop - work.now()) / 3)
+                      stop.left() / 3)
         if red is None:
             return None
         red_space, red_proof = red
@@ -339,7 +338,7 @@ def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], 
         red_space = red_proof = None
     s_coord = Coordinate(dec.s, str(dec.s), ())
     got = proved_once(h, [dec.s, *th], [(Fraction(0), Fraction(1)), *th_box], [s_coord, *th_coords],
-                  f"phi - its {kind} on [0, 1]: {h}", stop - work.now())
+                  f"phi - its {kind} on [0, 1]: {h}", stop.left())
     if got is None:
         return None
     return SimplexSum(dec, kind, line[0], line[1], h, reduced, got[0], got[1], red_space, red_proof)

@@ -22,7 +22,6 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover.boxes import Box, groups
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.subproblem import (
@@ -38,8 +37,6 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (a vertex's problem affine in another simplex)
 MAX_DEPTH = 2
-#: the share of the time left that one step may spend on its sub-proofs
-SHARE = 0.5
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("simplex_vertices_depth", default=0)
 
@@ -106,7 +103,7 @@ def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, un
                      coords: list[Coordinate]) -> Vertices | None:
     """Close ``expr >= 0`` on the piece (``box``) at the vertices of one of its simplex rows in which it is affine
     (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, SHARE, until) as stop:
+    with nested(_depth, MAX_DEPTH, "SimplexVertices", until) as stop:
         for row in groups(coords) if stop is not None else ():
             found = affine_vertices(expr, symbols, coords, row)
             if found is None:
@@ -120,7 +117,7 @@ def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, un
                         break
                     done.append(Vertex(m, None, None))
                     continue
-                left = (stop - work.now()) / (len(margins) - k)
+                left = stop.left() / (len(margins) - k)
                 got = proved_once(m, th, th_box, th_coords, f"the margin at vertex {k} of {row[0]}: {m}", left)
                 if got is None:
                     break

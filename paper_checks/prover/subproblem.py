@@ -14,8 +14,10 @@ from typing import Any
 import sympy
 
 from paper_checks import work
+from paper_checks.prover import schedule
 from paper_checks.prover.balls import ball_lower
 from paper_checks.prover.boxes import Box, groups
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint, StochasticMatrix
@@ -155,16 +157,17 @@ def sampled(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, samples: in
 
 
 @contextlib.contextmanager
-def nested(depth: contextvars.ContextVar[int], most: int, share: float, until: float) -> Iterator[float | None]:
-    """One level of a closure by sub-proofs: the instant its sub-proofs must end (``share`` of the time left before
-    ``until``), or None where ``most`` levels of it are already open (``depth`` counts them)."""
+def nested(depth: contextvars.ContextVar[int], most: int, name: str, until: float) -> Iterator[Budget | None]:
+    """One level of the closure by sub-proofs ``name``: the budget its sub-proofs may spend (its share in
+    :data:`paper_checks.prover.schedule.SHARES` of the work left before the instant ``until``), or None where ``most``
+    levels of it are already open (``depth`` counts them)."""
     level = depth.get()
     if level >= most:
         yield None
         return
     token = depth.set(level + 1)
     try:
-        yield work.now() + share * max(until - work.now(), 0.0)
+        yield Budget(work.now(), until).share(schedule.share(name))
     finally:
         depth.reset(token)
 

@@ -41,6 +41,7 @@ import sympy
 from paper_checks import work
 from paper_checks.prover.bound import decide_point
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.normal import is_zero
 from paper_checks.prover.partial_min import uncharted
 from paper_checks.prover.subproblem import (
@@ -62,8 +63,6 @@ from paper_checks.search.params import SearchSpace
 MAX_DEPTH = 2
 #: grid points per coordinate where the derivative is sampled to choose its sign (floating point)
 SAMPLES = 7
-#: the share of the time left that one sweep may spend
-SHARE = 0.7
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("sweep_depth", default=0)
 
@@ -157,7 +156,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
     found the margin negative (exact, to be verified against the domain and shrunk by the caller: an open end's
     face is not in it); or None. ``values_only``: only the piece in its charts' values is tried."""
     coords = coords or reals(symbols)
-    with nested(_depth, MAX_DEPTH, SHARE, deadline) as stop:
+    with nested(_depth, MAX_DEPTH, "MonotoneSweep", deadline) as stop:
         if stop is None:
             return None
         for form in [f for f in forms(expr, symbols, box, coords) if f[-1] or not values_only]:
@@ -167,7 +166,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
         return None
 
 
-def _tries(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], stop: float
+def _tries(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], stop: Budget
            ) -> list[tuple[int, sympy.Expr, Box, bool, int, Fraction, sympy.Expr | None]]:
     """The coordinates worth a sweep, each as ``(i, d, box, even, sign, at, face)``: the derivative sampled of one
     sign (on the even half where it is not), the face at a finite end and defined there as written (the face's
@@ -177,7 +176,7 @@ def _tries(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
     moving = read(expr, symbols, box)
     out = []
     for i in [i for i in moving if not coords[i].index]:
-        if work.now() > stop - 0.05:
+        if work.now() > stop.stop - 0.05:
             break
         s = symbols[i]
         d = sympy.together(derivative(expr, s))
@@ -197,19 +196,19 @@ def _tries(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
 
 
 def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], in_value: bool,
-           stop: float) -> Sweep | list[Fraction] | None:
+           stop: Budget) -> Sweep | list[Fraction] | None:
     """:func:`sweep` in one form of the piece (``in_value``: its charts' values, where a point found on a face is
     not handed back: it is no point of the charted piece)."""
     from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
 
     for i, d, bx, even, sign, at, face in _tries(expr, symbols, box, coords, stop):
-        if work.now() > stop - 0.05:
+        if work.now() > stop.stop - 0.05:
             return None
         s = symbols[i]
         dspace = space_of(sign * d, symbols, bx, f"{'' if sign > 0 else '-'}d/d{s} ({expr})", coords)
         if dspace is None:
             return None
-        left = stop - work.now()  # half for the face's proof, all of it where the face is a number
+        left = stop.left()  # half for the face's proof, all of it where the face is a number
         dres = prove(dspace, 10**6, None,
                      work=max(left if face is not None and not face.free_symbols else left / 2, 0.01))
         if not dres.proved:
@@ -227,7 +226,7 @@ def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
                           [coords[k] for k in rest])
         if fspace is None:
             return None
-        fres = prove(fspace, 10**6, None, work=max(stop - work.now(), 0.01))
+        fres = prove(fspace, 10**6, None, work=max(stop.left(), 0.01))
         if fres.proved:
             return Sweep(i, str(s), end, sign, sign * d, face, dspace, fspace, dres, fres, in_value, even)
         if fres.outcome == "counterexample" and fres.counterexample is not None and not in_value:

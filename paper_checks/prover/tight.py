@@ -25,9 +25,10 @@ from typing import Any, Iterator
 import sympy
 
 from paper_checks import work
-from paper_checks.prover import scaling, valleys
+from paper_checks.prover import scaling, schedule, valleys
 from paper_checks.prover.bound import Closure, down, intervals
 from paper_checks.prover.boxes import Box, generic_point, groups
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.gather import mid
 from paper_checks.prover.second import (
     Critical,
@@ -47,10 +48,9 @@ CRITICAL_TRIES = 12
 CRITICAL_WIDTH = 8
 #: what a try counts where Newton did not settle (:func:`~paper_checks.prover.second.newton_point`)
 UNSETTLED_TRY = 1 / 8
-#: one box's look for a valley checks candidates for at most this share of the time left (at least
-#: :data:`VALLEY_MIN_SECONDS`); the rest wait for a later box near them. Each check is SymPy work of up to a second
-#: on three coordinates, and from one box a weighted Pinsker bound had 9 to check: 6.3 s of an 8 s limit
-VALLEY_SHARE = 0.2
+#: one box's look for a valley checks candidates for at most its share of the work left
+#: (:data:`~paper_checks.prover.schedule.SHARES`, ``"valley"``) and at least this many units; the rest wait for a
+#: later box near them
 VALLEY_MIN_SECONDS = 0.5
 
 Key = tuple[int, int]  # (piece, conjunct)
@@ -162,9 +162,8 @@ class Tight:
             left = max(self.deadline - work.now(), 0.0)
             self.valleys[key] = ([], valleys.candidates(t, rows, min(valleys.SOLVE_SECONDS, left / 4 + 0.01)))
         pending, more = self.valleys[key]
-        now = work.now()
-        stop = min(self.deadline, now + max(VALLEY_MIN_SECONDS, VALLEY_SHARE * (self.deadline - now)))
-        while work.now() < stop:
+        look = Budget(work.now(), self.deadline).share(schedule.share("valley"), least=VALLEY_MIN_SECONDS)
+        while not look.over():
             cand = next((c for c in pending if valleys.near(c, t, box)), None)
             if cand is None:
                 cand = next(more, None)

@@ -9,27 +9,27 @@ from __future__ import annotations
 import sympy
 
 from paper_checks import work
+from paper_checks.prover import schedule
 from paper_checks.prover.boxes import Box
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.sweep import Sweep, inside, recheck, sweep
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import HalfChart, LineChart
 
-#: the share of the time left this early sweep may spend (the sweep itself spends its own share of that)
-SHARE = 0.2
-
 
 def early_sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
                 ) -> Sweep | None:
-    """The sweep in the charts' values only, with :data:`SHARE` of the time left before ``until`` (it hands back no
-    point: a point of a face in the charts' values is no point of the piece). Not inside another sweep's sub-proof:
-    there the early sweep took a fifth of a fifth of the time from the closures that prove a derivative's sign (the
-    temperature-scaled logistic loss's slope in its temperature ratio is one combination of its coordinates, but the
-    early sweep of that slope left the combination 0.05 s of its 0.9 s); the later sweep still tries it."""
+    """The sweep in the charts' values only, with its share (:data:`~paper_checks.prover.schedule.SHARES`) of the
+    work left before ``until`` (it hands back no point: a point of a face in the charts' values is no point of the
+    piece). Not inside another sweep's sub-proof: there the early sweep took a fifth of a fifth of the time from the
+    closures that prove a derivative's sign (the temperature-scaled logistic loss's slope in its temperature ratio is
+    one combination of its coordinates, but the early sweep of that slope left the combination 0.05 s of its 0.9 s);
+    the later sweep still tries it."""
     if inside():
         return None
-    stop = work.now() + SHARE * max(until - work.now(), 0.0)
-    got = sweep(expr, symbols, box, stop, coords, values_only=True)
+    stop = Budget(work.now(), until).share(schedule.share("ValueSweep"))
+    got = sweep(expr, symbols, box, stop.stop, coords, values_only=True)
     return got if isinstance(got, Sweep) else None
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import sympy
 
 from paper_checks import work
-from paper_checks.prover import algebraic
+from paper_checks.prover import algebraic, schedule
 from paper_checks.prover.balls import ball_at
 from paper_checks.prover.bounding import LEVELS, REWRITTEN, Bounds, Exp, covered, rewritten
 from paper_checks.prover.boxes import Box, generic_point, groups, status
@@ -28,10 +28,8 @@ from paper_checks.prover.symbols import Coordinate
 
 #: z3's time slice at each level (milliseconds; at most a quarter of what is left)
 SLICE_MILLISECONDS = 1500
-#: and at most this share of the time left when the step starts, but no less than :data:`FLOOR_MILLISECONDS`. z3
-#: decides a level at once or not at all: over the held-out sets (p9, p10, p11 at 8 s, MetiTarski's at 30 s) no
-#: level closed after 0.66 s, and 0.14 s at most at 8 s, while the levels that ran out took 29-45 s of each set
-SLICE_SHARE = 0.05
+#: and at most its share of the work left when the step starts (:data:`~paper_checks.prover.schedule.SHARES`,
+#: ``"Z3Bounds slice"``), but no less than :data:`FLOOR_MILLISECONDS`
 FLOOR_MILLISECONDS = 100
 #: rational points of the piece where the re-check evaluates the margin in ball arithmetic
 SANITY_POINTS = 8
@@ -77,7 +75,8 @@ def bounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     rows = [list(g) for g in groups(coords).values()]
     strict = algebraic.strict_ends(coords, box)
     atoms = _enclosing(enclosure(symbols, box))
-    slice_ms = max(FLOOR_MILLISECONDS, min(SLICE_MILLISECONDS, 1000 * SLICE_SHARE * (until - work.now())))
+    share = schedule.share("Z3Bounds slice")
+    slice_ms = max(FLOOR_MILLISECONDS, min(SLICE_MILLISECONDS, 1000 * share * (until - work.now())))
     for level in LEVELS:
         ms = int(min(slice_ms, 250 * (until - work.now())))
         if ms < 1:

@@ -11,8 +11,9 @@ import pytest
 import sympy
 
 from paper_checks import work
-from paper_checks.prover import prove, prove_expr
+from paper_checks.prover import prove, prove_expr, schedule
 from paper_checks.prover import recheck as recheck_certificate
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.cutoff import Cutoff, cutoff, recheck, subproblem, unbounded, worth
 from paper_checks.prover.symbols import Coordinate
 from paper_checks.prover.unbounded import HalfChart, LineChart
@@ -97,9 +98,8 @@ def test_a_tail_no_taylor_cut_closes_is_a_sub_problem_of_its_own(monkeypatch):
     there: no derivative's dominant term shows a sign within the cuts' 1 s (the first order cancels; with more time
     the cut at 3/4 closes), but on [1, oo) the margin as written is monotone, its slope e^(-x^2) times an algebraic
     function with pi inside (the algebraic slope), and [0, 1] is left to the boxes."""
-    from paper_checks.prover import cutoff as cut_module
 
-    monkeypatch.setattr(cut_module, "CUT_SHARE", 0.0)
+    monkeypatch.setitem(schedule.SHARES, "CutOff cuts", 0.0)
     erfc_upper = 2 * sympy.exp(-x**2) / (sympy.sqrt(sympy.pi) * (x + sympy.sqrt(x**2 + 4 / sympy.pi))) - sympy.erfc(x)
     res = prove_expr(erfc_upper, {x: (0, oo)}, seconds=HANG_GUARD)
     assert res.proved, res.reason
@@ -166,10 +166,10 @@ def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own
 
     monkeypatch.setattr(cut_module, "closes", slow_tail)
     monkeypatch.setattr(cut_module, "CUT_SECONDS", 0.2)
-    monkeypatch.setattr(cut_module, "CUT_SHARE", 0.0)
+    monkeypatch.setitem(schedule.SHARES, "CutOff cuts", 0.0)
     u = sympy.Symbol("u", real=True)
     t = compile_traced(HalfChart(u) - 1, [u])
-    assert cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, work.now() + 60) is None
+    assert cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, Budget.of(60)) is None
     assert len(calls) == 1
 
 
@@ -194,6 +194,6 @@ def test_the_taylor_cuts_take_a_share_of_a_long_step_and_a_second_at_least(monke
     t = compile_traced(HalfChart(u) - 1, [u])
     for left, most in ((15, 3.0), (40, 4.0), (3, 1.0), (0.5, 0.5)):
         given.clear()
-        cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, work.now() + left)
-        # (until - now) is left to within a rounding of now's float: 3.0000000000000004 came once for 3.0
+        cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, Budget.of(left))
+        # (stop - now) is left to within a rounding of now's float: 3.0000000000000004 came once for 3.0
         assert given and most / 2 <= given[0] <= most * (1 + 1e-9)

@@ -12,6 +12,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.prover import prove, prove_expr, recheck
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproblem import reals
 from paper_checks.prover.sweep import Sweep, _tries, even_in, sweep
 from paper_checks.prover.sweep import recheck as sweep_recheck
@@ -183,7 +184,7 @@ def test_a_face_undefined_as_written_is_not_tried_and_a_face_that_is_a_number_go
     y = sympy.Symbol("y", real=True)
     xs = sympy.Symbol("x", real=True)
     box = [(F(0), F(1)), (F(0), F(1))]
-    far = work.now() + HANG_GUARD
+    far = Budget.of(HANG_GUARD)
     assert [t[0] for t in _tries(xs * y + xs, [y, xs], box, reals([y, xs]), far)] == [1, 0]
     assert [t[0] for t in _tries(xs + sympy.sin(xs) / xs + y, [xs, y], box, reals([xs, y]), far)] == [1]
 
