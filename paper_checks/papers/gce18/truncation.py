@@ -63,6 +63,8 @@ def eq10_bounds_at(c: int, q: Any, k: Any) -> tuple[Any, Any]:
     if not (getattr(q, "is_number", False) and getattr(k, "is_number", False)):
         return gce.eq10_bounds(c, q, k)
     qf, kf = float(q), float(k)
+    if not (0 < qf <= 1 and kf > 0):  # outside Eq. 10's domain: theory says what it says there
+        return gce.eq10_bounds(c, q, k)
     ratio = (math.exp(math.log1p(-qf) / qf) if qf < 1 else 0.0) / kf
     if ratio < 1 - CLEAR_GAP:
         d: Any = sympy.Integer(1)
