@@ -522,15 +522,10 @@ def pair_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int], c:
     alpha, beta = exact_number(alpha), exact_number(beta)
     Q = T * T.T
     n = len(points)
-    # D and the two hinges depend on the unordered pair only: each is built once (deciding a hinge's sign
-    # is most of the cost) and counted twice off the diagonal
-    losses: dict[tuple[int, int], tuple[Any, Any]] = {}
-    for i in range(n):
-        for j in range(i, n):
-            d = _dist(points[i], points[j])
-            losses[i, j] = (margin_pos(d, alpha, beta), margin_neg(d, alpha, beta))
-    num = {"cp": 0, "cn": 0, "np": 0, "nn": 0}
-    den = {"cp": 0, "cn": 0, "np": 0, "nn": 0}
+    # D and the hinges depend on the unordered pair only: built once (deciding a hinge is the cost), counted twice
+    dists = {(i, j): _dist(points[i], points[j]) for i in range(n) for j in range(i, n)}
+    losses = {ij: (margin_pos(d, alpha, beta), margin_neg(d, alpha, beta)) for ij, d in dists.items()}
+    num, den = dict.fromkeys(("cp", "cn", "np", "nn"), 0), dict.fromkeys(("cp", "cn", "np", "nn"), 0)
     nat_noisy = nat_clean = sympy.Integer(0)
     for (i, j), (lp, ln) in losses.items():
         w = 1 if i == j else 2

@@ -1,10 +1,12 @@
 """dmi19 checks: each reaches its recorded verdict, and each reports failure when fed a wrong formula or measure."""
+import numpy as np
 import pytest
 import sympy
 
 from paper_checks.context import Context
 from paper_checks.papers.dmi19 import invariance, theorem
 from paper_checks.registry import load
+from paper_checks.search.params.space import to_rational
 
 MINE = {"dmi19.properties": "proved", "dmi19.relative_invariance": "proved", "dmi19.mi_not_invariant": "proved",
         "dmi19.dmi_order_invariant": "qualified", "dmi19.main_theorem": "proved", "dmi19.notes_question": "qualified",
@@ -123,9 +125,6 @@ def test_explore_prove_prints_the_weaker_statement_it_proved(capsys):
 @pytest.mark.parametrize("measure", ["mi", "dmi", "signed_det"])
 def test_order_margin_is_sympys_max_whichever_branch_the_float_gap_picks(measure):
     # the exact margin picks the larger branch from a clear float gap instead of SymPy's Max: the same expression
-    import numpy as np
-    from paper_checks.search.params.space import to_rational
-
     space = invariance.order_space(measure, 2)
     me = invariance._measure_exact(measure)
     rng = np.random.default_rng(7)
