@@ -631,25 +631,25 @@ def pair_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int], c:
     alpha, beta = exact_number(alpha), exact_number(beta)
     Q = T * T.T
     n = len(points)
-    num = {"cp": 0, "cn": 0, "np": 0, "nn": 0}
-    den = {"cp": 0, "cn": 0, "np": 0, "nn": 0}
+    # D and the hinges depend on the unordered pair only: built once (deciding a hinge is the cost), counted twice
+    dists = {(i, j): _dist(points[i], points[j]) for i in range(n) for j in range(i, n)}
+    losses = {ij: (margin_pos(d, alpha, beta), margin_neg(d, alpha, beta)) for ij, d in dists.items()}
+    num, den = dict.fromkeys(("cp", "cn", "np", "nn"), 0), dict.fromkeys(("cp", "cn", "np", "nn"), 0)
     nat_noisy = nat_clean = sympy.Integer(0)
-    for i in range(n):
-        for j in range(n):
-            d = _dist(points[i], points[j])
-            lp, ln = margin_pos(d, alpha, beta), margin_neg(d, alpha, beta)
-            same = labels[i] == labels[j]
-            q = Q[labels[i], labels[j]]
-            num["cp"] += lp if same else 0
-            den["cp"] += 1 if same else 0
-            num["cn"] += 0 if same else ln
-            den["cn"] += 0 if same else 1
-            num["np"] += q * lp
-            den["np"] += q
-            num["nn"] += (1 - q) * ln
-            den["nn"] += 1 - q
-            nat_clean += lp if same else ln
-            nat_noisy += q * lp + (1 - q) * ln
+    for (i, j), (lp, ln) in losses.items():
+        w = 1 if i == j else 2
+        same = labels[i] == labels[j]
+        q = Q[labels[i], labels[j]]
+        num["cp"] += w * lp if same else 0
+        den["cp"] += w if same else 0
+        num["cn"] += 0 if same else w * ln
+        den["cn"] += 0 if same else w
+        num["np"] += w * q * lp
+        den["np"] += w * q
+        num["nn"] += w * (1 - q) * ln
+        den["nn"] += w * (1 - q)
+        nat_clean += w * (lp if same else ln)
+        nat_noisy += w * (q * lp + (1 - q) * ln)
     if sampling == "balanced":
         clean = (num["cp"] / den["cp"] + num["cn"] / den["cn"]) / 2
         noisy = (num["np"] / den["np"] + num["nn"] / den["nn"]) / 2

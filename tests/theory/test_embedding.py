@@ -97,6 +97,45 @@ def test_point_sets_follow_the_affine_relations_exactly():
     assert all(sum(x**2 for x in p) == 1 for p in P)
 
 
+def _pair_risks_plain_loop(points, labels, c, eta, alpha, beta, sampling):
+    """The pair risks as written before the unordered-pair shortcut: every ordered pair in turn."""
+    T = te.uniform_transition(c, eta)
+    Q = T * T.T
+    n = len(points)
+    num = {"cp": 0, "cn": 0, "np": 0, "nn": 0}
+    den = {"cp": 0, "cn": 0, "np": 0, "nn": 0}
+    nat_clean = nat_noisy = 0
+    for i in range(n):
+        for j in range(n):
+            d = sympy.sqrt(sum((a - b) ** 2 for a, b in zip(points[i], points[j])))
+            lp, ln = te.margin_pos(d, alpha, beta), te.margin_neg(d, alpha, beta)
+            same = labels[i] == labels[j]
+            q = Q[labels[i], labels[j]]
+            num["cp"] += lp if same else 0
+            den["cp"] += 1 if same else 0
+            num["cn"] += 0 if same else ln
+            den["cn"] += 0 if same else 1
+            num["np"] += q * lp
+            den["np"] += q
+            num["nn"] += (1 - q) * ln
+            den["nn"] += 1 - q
+            nat_clean += lp if same else ln
+            nat_noisy += q * lp + (1 - q) * ln
+    if sampling == "natural":
+        return nat_clean / n**2, nat_noisy / n**2
+    return ((num["cp"] / den["cp"] + num["cn"] / den["cn"]) / 2, (num["np"] / den["np"] + num["nn"] / den["nn"]) / 2)
+
+
+@pytest.mark.parametrize("sampling", ["balanced", "natural"])
+def test_pair_risks_points_equal_the_plain_loop_over_ordered_pairs(sampling):
+    # alpha = 1/5 < beta = 1: both hinges clip on some pairs, so the shortcut's hinges are exercised both ways
+    P, y = _points()
+    eta, alpha, beta = sympy.Rational(1, 5), sympy.Rational(1, 5), 1
+    got = te.pair_risks_points(P, y, 3, eta, alpha, beta, sampling=sampling)
+    want = _pair_risks_plain_loop(P, y, 3, eta, alpha, beta, sampling)
+    assert all(sympy.simplify(g - w) == 0 for g, w in zip(got, want))
+
+
 def test_triplet_linear_shortcut_equals_the_hinge_sum():
     P, y = _points()
     eta = sympy.Rational(1, 4)

@@ -260,7 +260,8 @@ def order_space(measure: str = "mi", c: int = 2) -> SearchSpace:
         Q, Q2 = td.joint_from_conditional(pt["p"], pt["A"]), td.joint_from_conditional(pt["p"], pt["A2"])
         T = sympy.Matrix(pt["T"])
         if all(v.is_number for v in [*Q, *Q2, *T]):
-            return sympy.Max(me(Q2) - me(Q), me(Q * T) - me(Q2 * T))
+            return _larger(me(Q2) - me(Q), me(Q * T) - me(Q2 * T),
+                           _float_gap(mf, Q2, Q) - _float_gap(mf, Q * T, Q2 * T))
         m = [_symbolic(me, measure, M) for M in (Q2, Q, Q * T, Q2 * T)]  # on symbols (the prover): unevaluated
         return sympy.Max(m[0] - m[1], m[2] - m[3], evaluate=False)
 
@@ -273,6 +274,29 @@ def order_space(measure: str = "mi", c: int = 2) -> SearchSpace:
                            "T": "c x c, every c >= 2"},
                        description=f"max(m(h') - m(h), m(hT) - m(h'T)) with m = {measure}; negative: the order flips",
                        proves=_order_proves(measure, c))
+
+
+#: a float difference of two order margins beyond which their order is certain: each margin is a few terms of
+#: size at most about 40 (``q log(q / (r c))`` or a 2x2..5x5 determinant of entries in [0, 1]) evaluated in doubles
+#: from correctly rounded entries, so its error is below 1e-12; 1e-9 leaves a factor of 1000
+CLEAR_GAP = 1e-9
+
+
+def _float_gap(mf: Callable[[np.ndarray], float], M: sympy.Matrix, M2: sympy.Matrix) -> float:
+    """``mf(M) - mf(M2)`` in doubles, for exact tables ``M``, ``M2``."""
+    return mf(np.array(M.tolist(), dtype=float)) - mf(np.array(M2.tolist(), dtype=float))
+
+
+def _larger(a: Any, b: Any, float_a_minus_b: float) -> Any:
+    """``sympy.Max(a, b)`` for two exact real numbers whose difference is known in doubles: the larger of them
+    where that difference is clearly not rounding (:data:`CLEAR_GAP`), which is what ``Max`` returns, without
+    its comparisons of the two sums of logarithms to 15 digits (most of a shrinking step's exact evaluation),
+    else ``Max`` itself (a near tie, or a NaN)."""
+    if float_a_minus_b > CLEAR_GAP:
+        return a
+    if float_a_minus_b < -CLEAR_GAP:
+        return b
+    return sympy.Max(a, b)
 
 
 def _order_proves(measure: str, c: int) -> str:

@@ -50,6 +50,31 @@ def trunc_k0(ctx: Context) -> Evidence:
                     counterexample={"below": below, "limit_at_0": at0})
 
 
+#: a relative float gap between ``(1 - q)^(1/q)/k`` and 1 beyond which their order is certain: the double is
+#: within 1e-14 of the number (one ``log1p``, one division, one ``exp`` of correctly rounded q and k)
+CLEAR_GAP = 1e-9
+
+
+def eq10_bounds_at(c: int, q: Any, k: Any) -> tuple[Any, Any]:
+    """:func:`theory.gce.eq10_bounds` at exact numbers ``q``, ``k``: ``d = max(1, (1 - q)^(1/q)/k)`` (Eq. 10)
+    taken from doubles where the two are clearly apart (:data:`CLEAR_GAP`), which is the branch ``Max``
+    returns, without SymPy comparing a (held) power with 1 to 15 digits (most of a verification's exact
+    evaluation); ``theory.gce.eq10_bounds`` itself near a tie and on symbols (the prover)."""
+    if not (getattr(q, "is_number", False) and getattr(k, "is_number", False)):
+        return gce.eq10_bounds(c, q, k)
+    qf, kf = float(q), float(k)
+    if not (0 < qf <= 1 and kf > 0):  # outside Eq. 10's domain: theory says what it says there
+        return gce.eq10_bounds(c, q, k)
+    ratio = (math.exp(math.log1p(-qf) / qf) if qf < 1 else 0.0) / kf
+    if ratio < 1 - CLEAR_GAP:
+        d: Any = sympy.Integer(1)
+    elif ratio > 1 + CLEAR_GAP:
+        d = gce.d_stationary(q, k)
+    else:
+        return gce.eq10_bounds(c, q, k)
+    return gce.F_relaxed(d, c, q, k), sympy.Integer(c) * gce.lq_at(gce.check_k(k), gce.check_q(q))
+
+
 def eq10_space() -> SearchSpace:
     """``c`` in 2..10, ``f`` folded from a 10-simplex point, ``q`` in (0, 1], ``k`` in (0, 1) with ``k >= 1/c``;
     margin ``min(S - lower, upper - S)`` for the truncated class sum ``S``."""
@@ -66,7 +91,7 @@ def eq10_space() -> SearchSpace:
         q, k = exact_num(pt["q"]), exact_num(pt["k"])
         f = exact_num(fold(pt["f"], c))
         S = gce.truncated_class_sum(f, q, k)
-        lo, hi = gce.eq10_bounds(c, q, k)
+        lo, hi = eq10_bounds_at(c, q, k)
         return smallest(S - lo, hi - S)
 
     return SearchSpace((Integer("c", 2, 10), SimplexPoint("f", 10), Real.from_domain(lp.Q),

@@ -1,10 +1,12 @@
 """dmi19 checks: each reaches its recorded verdict, and each reports failure when fed a wrong formula or measure."""
+import numpy as np
 import pytest
 import sympy
 
 from paper_checks.context import Context
 from paper_checks.papers.dmi19 import invariance, theorem
 from paper_checks.registry import load
+from paper_checks.search.params.space import to_rational
 
 MINE = {"dmi19.properties": "proved", "dmi19.relative_invariance": "proved", "dmi19.mi_not_invariant": "proved",
         "dmi19.dmi_order_invariant": "qualified", "dmi19.main_theorem": "proved", "dmi19.notes_question": "qualified",
@@ -139,3 +141,25 @@ def test_explore_prove_prints_the_weaker_statement_it_proved(capsys):
     verdict = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("=> "))
     assert verdict.startswith("=> proved: no strict flip of the DMI order for c = 2")
     assert "det T = 0" in verdict and "recorded as qualified" in verdict and "not the statement above" in verdict
+
+
+@pytest.mark.parametrize("measure", ["mi", "dmi", "signed_det"])
+def test_order_margin_is_sympys_max_whichever_branch_the_float_gap_picks(measure):
+    # the exact margin picks the larger branch from a clear float gap instead of SymPy's Max: the same expression
+    space = invariance.order_space(measure, 2)
+    me = invariance._measure_exact(measure)
+    rng = np.random.default_rng(7)
+    cols = space.sample_columns(rng, 6)
+    for j in range(6):
+        pt = to_rational({name: vals[j] for name, vals in cols}, space, 1000)
+        Q = invariance.td.joint_from_conditional(pt["p"], pt["A"])
+        Q2 = invariance.td.joint_from_conditional(pt["p"], pt["A2"])
+        T = sympy.Matrix(pt["T"])
+        assert space.exact_margin(pt) == sympy.Max(me(Q2) - me(Q), me(Q * T) - me(Q2 * T))
+
+
+def test_a_near_tie_is_left_to_sympys_max():
+    a, b = sympy.log(2), sympy.log(2) + sympy.Rational(1, 10**12)
+    assert invariance._larger(a, b, 0.0) == b  # within CLEAR_GAP: Max decides
+    assert invariance._larger(a, b, float("nan")) == b
+    assert invariance._larger(a, sympy.Integer(0), 0.69) == a

@@ -174,3 +174,17 @@ def test_core_fixes_this_module_relies_on():
     space = SearchSpace((Real("q", 0.0, 1.0, open_low=True),), lambda p: 0.0)
     r = to_rational({"q": 1.39e-12}, space)["q"]
     assert 0 < r < sympy.Rational(1, 10**11)  # not rounded onto the excluded end q = 0
+
+
+def test_eq10_bounds_at_is_theorys_eq10_bounds_on_both_branches_of_d():
+    # d = max(1, (1 - q)^(1/q)/k) taken from doubles where clearly apart: the same bounds as theory's Max
+    R = sympy.Rational
+    points = [(3, R(1, 2), R(1, 2)), (10, R(1, 10), R(1, 9)), (2, R(1), R(3, 4)), (8, R(1, 100), R(587, 1000)),
+              (4, R(9, 10), R(1, 4)), (5, R(1, 3), R(1, 5))]
+    ratios = [float(gce.d_stationary(q, k)) for _, q, k in points]
+    assert min(ratios) < 1 < max(ratios)  # both branches
+    for c, q, k in points:
+        assert truncation.eq10_bounds_at(c, q, k) == gce.eq10_bounds(c, q, k)
+    # a tie ((1 - q)^(1/q)/k = 1 exactly) and symbols are left to theory
+    assert truncation.eq10_bounds_at(3, R(1, 2), R(1, 4)) == gce.eq10_bounds(3, R(1, 2), R(1, 4))
+    assert truncation.eq10_bounds_at(3, Q, R(1, 2)) == gce.eq10_bounds(3, Q, R(1, 2))

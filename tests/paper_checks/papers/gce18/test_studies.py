@@ -25,6 +25,14 @@ def test_softmax_gap_and_accuracy_vs_epoch_shapes():
     assert e["losses"] == ["cce", "lq(q=1)"] and e["chance"] == pytest.approx(1 / 3)
 
 
+def test_accuracy_vs_epoch_without_train_curves_keeps_the_test_curves():
+    kw = dict(qs=(0.0, 1.0), etas=(0.3,), n_seeds=2, epochs=2, **TINY)
+    full = accuracy_vs_epoch(np.random.default_rng(5), **kw)
+    lean = accuracy_vs_epoch(np.random.default_rng(5), train_curves=False, **kw)
+    assert "train_acc" not in lean
+    np.testing.assert_array_equal(lean["test_acc"], full["test_acc"])  # the same runs: no draw depends on it
+
+
 def test_gradient_norms_and_acs_traces_shapes():
     r = gradient_norm_vs_inverse_fy(np.random.default_rng(4), n_seeds=2, train_epochs=2, eta=0.3,
                                     **{k: v for k, v in TINY.items() if k != "n_test"})

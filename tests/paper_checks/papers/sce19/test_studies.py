@@ -31,6 +31,24 @@ def test_shapes_pairing_and_determinism():
     assert np.array_equal(res["class_acc"], again["class_acc"])
 
 
+def test_single_precision_trains_the_same_replicas_in_float32(monkeypatch):
+    import paper_checks.papers.sce19.studies as studies
+    seen = []
+    real_train = studies.train
+
+    def spy(params, X, *args, **kw):
+        seen.append((params["W0"].dtype, X.dtype))
+        return real_train(params, X, *args, **kw)
+
+    monkeypatch.setattr(studies, "train", spy)
+    res = class_accuracy_curves(np.random.default_rng(0), separations=SEP, dtype=np.float32, **TINY)
+    assert seen and all(d == (np.float32, np.float32) for d in seen)
+    full = class_accuracy_curves(np.random.default_rng(0), separations=SEP, **TINY)
+    # the same replicas: the noisy labels drawn, hence the realised noise, are those of double precision
+    np.testing.assert_array_equal(res["noise_fraction"], full["noise_fraction"])
+    assert res["class_acc"].shape == full["class_acc"].shape
+
+
 def test_per_class_accuracy_matches_a_plain_loop():
     from simulate.experiments import batch_rngs, init_replicas, noisy_label_task, seed_bases, train_config
     from simulate.losses import get_loss
