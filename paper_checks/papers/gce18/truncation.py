@@ -51,8 +51,27 @@ def trunc_k0(ctx: Context) -> Evidence:
 
 
 #: a relative float gap between ``(1 - q)^(1/q)/k`` and 1 beyond which their order is certain: the double is
-#: within 1e-14 of the number (one ``log1p``, one division, one ``exp`` of correctly rounded q and k)
+#: within 1e-14 of the number (one ``log1p`` of q, or a ``log`` of 1 - q taken exactly, one division, one ``exp``)
 CLEAR_GAP = 1e-9
+
+
+def stationary_above_one(q: Any, k: Any) -> bool | None:
+    """Whether ``(1 - q)^(1/q)/k > 1`` (Eq. 10's ``d`` is that stationary point, not 1) for exact numbers ``q`` in
+    ``(0, 1]`` and ``k > 0``, read from doubles where the two are apart by more than :data:`CLEAR_GAP`; None near a
+    tie, or where a double cannot hold the numbers (``1 - q`` below a double's range, ``q`` or ``k`` outside)."""
+    qf, kf = float(q), float(k)
+    if not (0 < qf <= 1 and kf > 0):
+        return None
+    # log(1 - q) to a relative 1e-16 either way: log1p of q where q is small, the log of 1 - q taken exactly first
+    # where q is near 1 (1 - float(q) keeps only six digits of a 1 - q of 1e-10)
+    one_minus_q = float(1 - q)
+    if qf >= 0.5 and not one_minus_q > 1e-300:
+        return None
+    log_1mq = math.log1p(-qf) if qf < 0.5 else math.log(one_minus_q)
+    ratio = math.exp(log_1mq / qf) / kf
+    if abs(ratio - 1) <= CLEAR_GAP or not math.isfinite(ratio):
+        return None
+    return ratio > 1
 
 
 def eq10_bounds_at(c: int, q: Any, k: Any) -> tuple[Any, Any]:
@@ -62,16 +81,10 @@ def eq10_bounds_at(c: int, q: Any, k: Any) -> tuple[Any, Any]:
     evaluation); ``theory.gce.eq10_bounds`` itself near a tie and on symbols (the prover)."""
     if not (getattr(q, "is_number", False) and getattr(k, "is_number", False)):
         return gce.eq10_bounds(c, q, k)
-    qf, kf = float(q), float(k)
-    if not (0 < qf <= 1 and kf > 0):  # outside Eq. 10's domain: theory says what it says there
+    above = stationary_above_one(q, k)
+    if above is None:  # a near tie, or outside what doubles hold: theory decides
         return gce.eq10_bounds(c, q, k)
-    ratio = (math.exp(math.log1p(-qf) / qf) if qf < 1 else 0.0) / kf
-    if ratio < 1 - CLEAR_GAP:
-        d: Any = sympy.Integer(1)
-    elif ratio > 1 + CLEAR_GAP:
-        d = gce.d_stationary(q, k)
-    else:
-        return gce.eq10_bounds(c, q, k)
+    d: Any = gce.d_stationary(q, k) if above else sympy.Integer(1)
     return gce.F_relaxed(d, c, q, k), sympy.Integer(c) * gce.lq_at(gce.check_k(k), gce.check_q(q))
 
 

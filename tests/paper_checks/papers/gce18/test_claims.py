@@ -188,3 +188,13 @@ def test_eq10_bounds_at_is_theorys_eq10_bounds_on_both_branches_of_d():
     # a tie ((1 - q)^(1/q)/k = 1 exactly) and symbols are left to theory
     assert truncation.eq10_bounds_at(3, R(1, 2), R(1, 4)) == gce.eq10_bounds(3, R(1, 2), R(1, 4))
     assert truncation.eq10_bounds_at(3, Q, R(1, 2)) == gce.eq10_bounds(3, Q, R(1, 2))
+    # q within 1e-10 of 1, (1 - q)^(1/q)/k 1e-7 above 1: 1 - float(q) keeps only six digits of 1 - q, and read so the
+    # ratio's error (1e-6) would pass the gap; 1 - q is taken exactly first
+    import mpmath
+
+    q, k = 1 - R(1, 10**10), R(1, 10**10) * (1 - R(1, 10**7))
+    with mpmath.workdps(50):
+        assert mpmath.power(mpmath.mpf(1 - q), 1 / mpmath.mpf(q)) / mpmath.mpf(k) > 1  # above, by 1e-7
+    assert truncation.stationary_above_one(q, k) is True
+    assert truncation.stationary_above_one(q, k * (1 + R(2, 10**7))) is False
+    assert truncation.stationary_above_one(R(1, 2), R(1, 4)) is None  # a tie: theory decides
