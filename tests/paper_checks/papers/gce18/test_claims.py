@@ -196,5 +196,5 @@ def test_eq10_bounds_at_is_theorys_eq10_bounds_on_both_branches_of_d():
     with mpmath.workdps(50):
         assert mpmath.power(mpmath.mpf(1 - q), 1 / mpmath.mpf(q)) / mpmath.mpf(k) > 1  # above, by 1e-7
     assert truncation.stationary_above_one(q, k) is True
-    assert truncation.stationary_above_one(q, k * (1 + R(15, 10**8))) is False  # 5e-8 below: log1p(-float(q)) said above
+    assert truncation.stationary_above_one(q, k * (1 + R(15, 10**8))) is False  # 5e-8 below (log1p said above)
     assert truncation.stationary_above_one(R(1, 2), R(1, 4)) is None  # a tie: theory decides
