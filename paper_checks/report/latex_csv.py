@@ -87,9 +87,10 @@ CSV_COLUMNS = ("id", "paper", "verdict", "expected", "matches", "method", "secon
 
 
 def csv_text(doc: dict[str, Any]) -> str:
-    """One row per claim (``CSV_COLUMNS``, then the run id and whether the run was complete)."""
+    """One row per claim (``CSV_COLUMNS``, then the run id and whether the run was complete); the source is cited by
+    author and year (:func:`~paper_checks.report.shared.source_citation`), never by a document's file name."""
     run_id = (doc.get("provenance") or {}).get("run_id", "")
     complete = doc.get("complete", True)
-    rows = ({**c, "matches": c["verdict"] == c["expected"], "run_id": run_id, "complete": complete}
-            for c in doc["claims"])
+    rows = ({**c, "source": source_citation(c), "matches": c["verdict"] == c["expected"], "run_id": run_id,
+             "complete": complete} for c in doc["claims"])  # the source by author and year, as every view has it
     return records_csv(rows, [*CSV_COLUMNS, "run_id", "complete"])

@@ -71,3 +71,17 @@ def test_shown_path():
     assert shown_path("rel/mine.py") == "rel/mine.py"
     assert shown_path("/nowhere/else/mine.py") == "mine.py"
     assert shown_path(os.path.join(os.getcwd(), "sub", "m.py")) == os.path.join("sub", "m.py")
+
+
+def test_the_csv_cites_a_source_by_author_and_year_not_by_its_file():
+    import csv
+    import io
+
+    from paper_checks.report.document import documents
+    from paper_checks.report.latex_csv import csv_text
+
+    doc = documents()[0]
+    claim = {"id": "x.y", "paper": "x", "source": f"{doc.file}, Eq. (7)", "statement": "s", "expected": "proved",
+             "verdict": "proved", "method": "symbolic", "seconds": 0.1, "summary": "", "condition": None}
+    row = next(csv.DictReader(io.StringIO(csv_text({"claims": [claim]}))))
+    assert doc.file not in row["source"] and row["source"].endswith(", Eq. (7)"), row["source"]
