@@ -3,10 +3,11 @@ of CPU; a longer one is marked ``slow`` (docs/running.md).
 
 Each quick test's CPU time (its setup and call: this process's and its waited-for children's, never the wall clock)
 is measured where it runs and sent with its report, so that it reaches the session under pytest-xdist too. The
-summary names every quick test over ``quick_rule_seconds`` (an ini option in ``pyproject.toml``: 1), and the run
-fails where one takes over ``quick_fail_seconds`` (5): five times the rule, so that a slower or busier machine than
-the development one does not fail a suite that keeps the rule, while a test that needs the prover for seconds cannot
-slip in unseen. A test's own outcome never depends on it.
+summary names every quick test over ``quick_rule_seconds`` (an ini option in ``pyproject.toml``: 1). In CI only
+(``.ci/run`` sets ``LNL_QUICK_RULE=enforce``) the run also fails where one takes over ``quick_fail_seconds`` (5): five
+times the rule, on the 2-core machine CI runs on, so that a test that needs the prover for seconds cannot slip in
+unseen. Elsewhere the rule is only said: README's command on a slower or busier laptop passes or fails with the
+tests alone, never with the machine's speed.
 """
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ from typing import Any, Iterator
 
 import pytest
 
+#: the environment variable (its value ``enforce``) under which a quick test over ``quick_fail_seconds`` fails the run
+ENFORCE = "LNL_QUICK_RULE"
 #: the report property that carries a quick test's CPU seconds
 PROPERTY = "quick_cpu_seconds"
 
@@ -73,7 +76,7 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
 
 
 def _failing() -> bool:
-    return any(s > _limits["quick_fail_seconds"] for s, _ in _over)
+    return os.environ.get(ENFORCE) == "enforce" and any(s > _limits["quick_fail_seconds"] for s, _ in _over)
 
 
 def _worker(config: pytest.Config) -> bool:
@@ -91,7 +94,7 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     tr = terminalreporter
     tr.section("quick tests over the rule (docs/running.md: mark them slow, or make them cheaper)")
     for seconds, nodeid in sorted(_over, reverse=True)[:30]:
-        mark = "  FAILS the run" if seconds > _limits["quick_fail_seconds"] else ""
+        mark = "  over the failing limit" if seconds > _limits["quick_fail_seconds"] else ""
         tr.write_line(f"{seconds:6.2f} CPU-s  {nodeid}{mark}")
     if len(_over) > 30:
         tr.write_line(f"... and {len(_over) - 30} more")

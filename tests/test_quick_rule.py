@@ -34,12 +34,13 @@ def test_quick():
 '''
 
 
-def _run(tmp_path: Path, *ini: str) -> subprocess.CompletedProcess[str]:
+def _run(tmp_path: Path, *ini: str, enforce: str = "enforce") -> subprocess.CompletedProcess[str]:
     (tmp_path / "test_burning.py").write_text(BURNING)
     args = [sys.executable, "-m", "pytest", "-p", "tests.quick_rule", "-p", "no:cacheprovider", "-q",
             "-m", "slow or not slow", "--rootdir", str(tmp_path), "-c", "/dev/null",
             "-o", "markers=slow", *(a for o in ini for a in ("-o", o)), str(tmp_path / "test_burning.py")]
-    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")  # no xdist, hypothesis or --claims: a cheap child
+    # no xdist, hypothesis or --claims: a cheap child; enforce as .ci/run does, or not
+    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", LNL_QUICK_RULE=enforce)
     return subprocess.run(args, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
@@ -50,7 +51,12 @@ def test_a_quick_test_over_the_rule_is_named_and_over_the_limit_fails_the_run(tm
     assert "quick tests over the rule" in res.stdout
     assert re.search(r"CPU-s +\S*test_burning.py::test_burns\b(?!_)", res.stdout), res.stdout
     assert "test_burns_slowly" not in res.stdout and "test_quick" not in res.stdout
-    assert ("FAILS the run" in res.stdout) == bool(code)
+    assert ("over the failing limit" in res.stdout) == bool(code)
+
+
+def test_outside_ci_the_rule_is_said_and_never_fails_the_run(tmp_path):
+    res = _run(tmp_path, "quick_rule_seconds=0.2", "quick_fail_seconds=0.2", enforce="")
+    assert res.returncode == 0 and "over the failing limit" in res.stdout, res.stdout
 
 
 def test_a_suite_within_the_rule_says_nothing(tmp_path):
