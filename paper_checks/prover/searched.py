@@ -35,6 +35,14 @@ def search_first(space: SearchSpace, evals: int, seed: int, start: float, units:
 
 #: margin evaluations of the search for a failing point where the margin is defined, once it is found undefined
 UNDEFINED_SEARCH_EVALS = 4000
+#: the first note of a counterexample found where the margin is defined, the margin undefined elsewhere
+ALSO_UNDEFINED = "the margin is also undefined on part of the domain"
+
+
+def also_undefined(res: ProofResult) -> bool:
+    """Whether ``res`` is a counterexample of :func:`failing_where_defined`: it says that the margin is undefined on
+    part of the domain as well, which the search run first does not know."""
+    return res.outcome == "counterexample" and any(n.startswith(ALSO_UNDEFINED) for n in res.notes)
 
 
 def failing_where_defined(st: Any, found: ProofResult, start: float, share: float = 0.5) -> ProofResult:
@@ -51,6 +59,6 @@ def failing_where_defined(st: Any, found: ProofResult, start: float, share: floa
     if failing is None:
         return found
     failing.budget, failing.boxes = st.budget, st.boxes
-    failing.notes = [f"the margin is also undefined on part of the domain ({found.reason.split('; ')[0]})",
+    failing.notes = [f"{ALSO_UNDEFINED} ({found.reason.split('; ')[0]})",
                      *failing.notes]
     return failing
