@@ -84,8 +84,9 @@ BOX_STEP_MIN_SECONDS = 0.5
 #: work charged per node of the conjunct for one interval step on a box (its centre probed, a closure of bounded cost):
 #: charged, not metered call by call (that doubles its time); about what the meter counts for first-order bounds
 NODE_WORK = 3e-4
-#: where the search run first found a counterexample and the margin has guards, the proof runs this long at most to
-#: find a point where it is not real (``x^x`` on ``(-1, 1)``: 0.2 s), before the counterexample is the answer
+#: where the search run first found a counterexample and the margin has guards, the proof of the guards alone spends
+#: this much work at most to find a point where the margin is not real (``x^x`` on ``(-1, 1)``: 0.2 units), before
+#: the counterexample is the answer
 HELD_SECONDS = 2.0
 
 
@@ -511,8 +512,9 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
     """:func:`prove` after its arguments are checked, under its alarm; ``st.stage`` says what it is doing.
 
     A counterexample of the search run first is the answer at once where the margin has no node that may be
-    undefined on the domain (no guard); otherwise it is held while the proof runs for at most :data:`HELD_SECONDS`,
-    which ends ``undefined`` where it finds the margin not real on part of the domain (``x^x`` on ``(-1, 1)``
+    undefined on the domain (no guard); otherwise it is held while the proof of the guards alone (the margin's own
+    conjuncts are not run) spends at most :data:`HELD_SECONDS` units, which ends ``undefined`` where it finds the
+    margin not real on part of the domain (``x^x`` on ``(-1, 1)``
     is -1 at ``x = -1``, and not real on most of ``(-1, 0)``: that says more), and the held counterexample is the
     answer where the proof finds neither."""
     held = None
@@ -553,7 +555,9 @@ def _proof(st: _State, exact_first: bool, start: float, held: ProofResult | None
         st.work = st.work.until(meter.now() + HELD_SECONDS)
     try:
         for i, pc in enumerate(pcs):
-            for j in range(len(pc.parts)):
+            # with a counterexample held, only the guards are decided: whether the margin is real is all that
+            # can say more than the counterexample, and the margin's own closures would race it (issue 60)
+            for j in range(pc.margins if held is not None else 0, len(pc.parts)):
                 st.stage = f"deciding piece {i}, conjunct {j} exactly first (normal form, solver)"
                 late = st.work.left() < 0  # out of work: the rest go to the boxes, which stop at once
                 found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
