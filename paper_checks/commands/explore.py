@@ -22,7 +22,7 @@ from paper_checks.prover.inputs import LEAST_SECONDS
 from paper_checks.registry import load
 from paper_checks.search.loop import MAX_BUDGET, search
 from paper_checks.search.params import NarrowingError, range_setting
-from paper_checks.search.params.domain import domain_lines, narrower, unfolded
+from paper_checks.search.params.domain import domain_lines, narrower, off_integers, unfolded
 from paper_checks.search.result import Outcome
 from theory.validators import quoted, quoted_path
 
@@ -82,11 +82,7 @@ def _write_json(args: argparse.Namespace, doc: dict) -> None:
 def _conclude(res: Any, budget: int, space: Any) -> int:
     """Print the search's outcome; the exit status (1: a verified counterexample, 3: the margin mostly raised)."""
     if res.verified:
-        print("=> counterexample, verified in exact arithmetic (shrunk):")
-        for k, v in jsonable(unfolded(space, res.counterexample)).items():
-            print(f"   {k} = {v}")
-        print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
-        return 1
+        return _counterexample(space, res.counterexample, res.exact_margin, res.exact_margin_value)
     if res.outcome == Outcome.RAISED:
         print(f"=> the margin raised at {res.raised} of {res.evaluated} points (first: {res.first_error})"
               + ("; most evaluations raised: the search is an error, not a pass" if res.error else ""))
@@ -98,6 +94,22 @@ def _conclude(res: Any, budget: int, space: Any) -> int:
     print(f"=> no counterexample found within the {'time limit' if res.stopped else 'budget'} (smallest margin "
           f"{res.worst_margin:.3g})")
     return 0
+
+
+def _counterexample(space: Any, point: Any, margin: Any, value: float) -> int:
+    """Print a verified counterexample; exit 1, or 4 where it lies off the integers at which the statement takes a
+    relaxed coordinate (``SearchSpace.relaxed``): a point of the relaxation only, which refutes nothing."""
+    off = off_integers(space, point)
+    print("=> counterexample" + (" of the real relaxation only" if off else "") + ", verified in exact arithmetic "
+          "(shrunk):")
+    for k, v in jsonable(unfolded(space, point)).items():
+        print(f"   {k} = {v}")
+    print(f"   exact margin there: {margin} = {value:.6g}")
+    if off:
+        print(f"=> undecided: {off} is no integer, and the statement takes it at integers only: no counterexample "
+              "of the statement")
+        return 4
+    return 1
 
 
 def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:
@@ -170,16 +182,13 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
                            "margin_proves": space.proves or c.statement, "budget": args.budget,
                            "overrides": overrides, "domain": space.domain(declared),
                            "narrower_than_statement": narrower(space.domain(declared)),
+                           "counterexample_off_integers": off_integers(space, res.counterexample) or None,
                            "proof": _with_domain(res.to_json(boxes=True), space.domain(declared))})
     if res.outcome == "proved":
         print(proved_line(c, space, overrides, res.certificate.to_json(), declared))
         return 0
     if res.outcome == "counterexample":
-        print("=> counterexample, verified in exact arithmetic (shrunk):")
-        for k, v in jsonable(unfolded(space, res.counterexample)).items():
-            print(f"   {k} = {v}")
-        print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
-        return 1
+        return _counterexample(space, res.counterexample, res.exact_margin, res.exact_margin_value)
     if res.outcome == "undefined":  # not proved, not refuted: the margin is not real at an exact point
         print(f"=> undefined: {res.reason}")
         return 4

@@ -42,6 +42,12 @@ class SearchSpace:
         statement's own. A proof on a narrower domain is a proof of that narrower statement, and says so
     folds : ``(simplex parameter, integer parameter)`` pairs (a mapping is taken): the point is drawn on a larger
         simplex and folded onto that many classes (:func:`theory.simplex.fold`); reports say so
+    relaxed : the statement's own range of each ``Real`` coordinate that the statement takes at integers only
+        (``{"c": "every integer c >= 2"}``), a mapping or pairs: the ``Real`` holds every such integer, so a proof
+        covers the statement (the domain is not narrower), while a counterexample refutes it only where that
+        coordinate is an integer (``explore`` says so of one that is not). Declare it only where the margin's
+        formula at a real value is the statement's at every integer (a closed form such as ``c^(1-q)``, no
+        ``floor`` or sum over ``c`` terms)
     """
 
     params: tuple[Parameter, ...]
@@ -52,12 +58,13 @@ class SearchSpace:
     proves: str = ""
     statement_domain: Any = ()
     folds: Any = ()
+    relaxed: Any = ()
 
     def __post_init__(self) -> None:
         # names are not checked against the parameters: the prover replaces parameters by charted ones
         # (dataclasses.replace: ``alpha`` becomes ``alpha_cell``, ``alpha_chart``) and carries these along;
         # :meth:`domain` reads the names that are there, and the catalogue's tests check its own names
-        for field_name in ("statement_domain", "folds"):
+        for field_name in ("statement_domain", "folds", "relaxed"):
             object.__setattr__(self, field_name, _pairs(field_name, getattr(self, field_name)))
 
     def domain(self, declared: SearchSpace | None = None) -> list[dict[str, Any]]:
@@ -67,7 +74,8 @@ class SearchSpace:
 
     @property
     def narrower(self) -> bool:
-        """Whether the declared domain is narrower than the statement's on some coordinate."""
+        """Whether the declared domain is narrower than the statement's on some coordinate (a real relaxation of
+        an integer coordinate, ``relaxed``, is not: it holds every integer the statement takes)."""
         return bool(self.statement_domain)
 
     @property

@@ -88,3 +88,23 @@ def test_a_space_the_prover_rebuilds_with_other_parameters_keeps_its_declaration
     other = dataclasses.replace(space, params=(Integer("c", 2, 4), Real("q_chart", 0, 1)))
     assert other.statement_domain == (("q", "every q > 0"),)
     assert [r.get("statement") for r in other.domain()] == [None, None]
+
+
+def test_a_real_relaxation_of_an_integer_coordinate_is_not_narrower_and_its_points_off_the_integers_refute_nothing():
+    """``relaxed``: a ``Real`` that holds the statement's integers covers the statement (no narrower domain), says
+    so beside its range, and a point where it is no integer is named (``explore`` then refutes nothing with it)."""
+    import math
+
+    from paper_checks.search.params.domain import off_integers
+
+    space = SearchSpace((Real("c", 2.0, math.inf), Real("q", 0, 1)), lambda pt: 0.0,
+                        relaxed={"c": "every integer c >= 2"})
+    rows = space.domain()
+    assert rows[0]["range"] == "[2, oo)" and rows[0]["statement"] == "every integer c >= 2"
+    assert narrower(rows) == "" and not space.narrower
+    assert "a real relaxation" in domain_lines(rows)[0]
+    R = sympy.Rational
+    assert off_integers(space, {"c": R(5, 2), "q": R(1, 2)}) == "c = 5/2"
+    assert off_integers(space, {"c": sympy.Integer(3), "q": R(1, 2)}) == ""
+    assert "declared" in space.narrowed({"c": "2..5"}).domain(space)[0]
+    assert narrower(space.narrowed({"c": "2..5"}).domain(space)).startswith("c in [2, 5]")

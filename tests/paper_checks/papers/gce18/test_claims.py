@@ -71,6 +71,22 @@ def test_eq11_margins_at_known_points():
     assert k02.margin({"q": 0.95, "k": 0.2, "c": 10}) < 0
 
 
+def test_eq11_real_c_is_the_integer_margin_at_every_integer_and_covers_the_statement():
+    """The catalogue's Eq. 11 domains take ``c`` real on ``[c_low, oo)`` (every integer ``c >= c_low``, the
+    statement's own); at an integer the margin, float and exact, is the integer form's, and ``d`` never reads ``c``."""
+    from paper_checks.search.params.domain import narrower
+
+    for k_low, c_low, space in ((0.3, 2, truncation.eq11_k03_space()), (0.2, 10, truncation.eq11_k02_space())):
+        assert not narrower(space.domain()) and dict(space.relaxed) == {"c": f"every integer c >= {c_low}"}
+        whole = truncation.eq11_space(k_low, c_low)
+        for c, q, k in ((c_low, R(1, 3), R(1, 2)), (c_low + 1, R(7, 10), R(3, 10) + k_low), (50, R(1, 10), R(9, 10))):
+            pt = {"c": sympy.Integer(c), "q": q, "k": sympy.nsimplify(k)}
+            assert sympy.simplify(space.exact_margin(pt) - whole.exact_margin(pt)) == 0
+            fpt = {"c": c, "q": float(q), "k": float(k)}
+            assert space.margin(fpt) == pytest.approx(whole.margin(fpt), rel=1e-12, abs=1e-12)
+        assert float(space.exact_margin({"c": R(5, 2) * c_low, "q": R(1, 2), "k": R(1, 2)})) > 0  # defined between
+
+
 @pytest.mark.slow  # the point near q = 1 runs to the exact verification's own limit (10 s)
 def test_thm1_space_margin_signs():
     space = theorems.thm1_space()
