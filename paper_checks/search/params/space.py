@@ -48,6 +48,9 @@ class SearchSpace:
         coordinate is an integer (``explore`` says so of one that is not). Declare it only where the margin's
         formula at a real value is the statement's at every integer (a closed form such as ``c^(1-q)``, no
         ``floor`` or sum over ``c`` terms)
+    reduction : a :class:`~paper_checks.search.params.reduction.Reduction` of the statement on its own domain to
+        sub-statements on boxes, through a named theorem; ``explore --prove`` proves its steps and, where every
+        step is proved, the statement's own domain (:meth:`proof_domain`), else this space's (None: no reduction)
     """
 
     params: tuple[Parameter, ...]
@@ -59,6 +62,7 @@ class SearchSpace:
     statement_domain: Any = ()
     folds: Any = ()
     relaxed: Any = ()
+    reduction: Any = None
 
     def __post_init__(self) -> None:
         # names are not checked against the parameters: the prover replaces parameters by charted ones
@@ -71,6 +75,12 @@ class SearchSpace:
         """Each coordinate's range, open ends and the statement's own range where it differs
         (:func:`paper_checks.search.params.domain.domain_rows`; ``declared``: the space before ``--set``)."""
         return domain_rows(self, declared)
+
+    def proof_domain(self, declared: SearchSpace | None = None) -> list[dict[str, Any]]:
+        """The domain ``explore --prove`` sets out to prove: the statement's own, through :attr:`reduction`, where
+        the space declares one; else :meth:`domain`. (A proof of the reduction's steps falls back to
+        :meth:`domain` where a step is not proved; ``explore`` says which it proved.)"""
+        return self.reduction.rows() if self.reduction is not None else self.domain(declared)
 
     @property
     def narrower(self) -> bool:
@@ -195,7 +205,8 @@ class SearchSpace:
                 raise NarrowingError(name, value, f"the search space has no parameter {quoted(name)}; it has "
                                                   f"{', '.join(params)}")
             params[name] = _narrow(params[name], value)
-        return dataclasses.replace(self, params=tuple(params[p.name] for p in self.params))
+        # a narrowed domain is no longer the one the reduction covers: it is dropped
+        return dataclasses.replace(self, params=tuple(params[p.name] for p in self.params), reduction=None)
 
 
 def _pairs(what: str, value: Any) -> tuple[tuple[str, str], ...]:

@@ -214,3 +214,15 @@ def test_eq10_bounds_at_is_theorys_eq10_bounds_on_both_branches_of_d():
     assert truncation.stationary_above_one(q, k) is True
     assert truncation.stationary_above_one(q, k * (1 + R(15, 10**8))) is False  # 5e-8 below (log1p said above)
     assert truncation.stationary_above_one(R(1, 2), R(1, 4)) is None  # a tie: theory decides
+
+
+def test_eq7_s_reduction_is_theory_s_bounds_and_l_q_s_curvature():
+    """gce18's Eq. 7 for every c >= 2: the steps' margins are L_q's second derivative and Eq. 7's bounds
+    (theory.gce.eq7_bounds) at the barycentre and a vertex, identically 0 there (the bounds are attained)."""
+    red = lq.eq7_space().reduction
+    assert red is not None and [r["name"] for r in red.rows()] == ["c", "f", "q"] and "continuous" in red.premises
+    convex, bary, vert = (s.space() for s in lq.eq7_reduction().steps)
+    t, q = R(1, 4), R(1, 2)
+    assert convex.exact_margin({"t": t, "q": q}) == (1 - q) * t ** (q - 2)
+    for c in (2, 3, R(7, 2), 10):
+        assert bary.exact_margin({"c": c, "q": R(1, 3)}) == 0 and vert.exact_margin({"c": c, "q": R(1, 3)}) == 0
