@@ -247,14 +247,19 @@ def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: floa
           f"{sum(r.seconds for _, _, r in done):.2f} s")
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description,
-                           "margin_proves": c.statement, "budget": args.budget, "overrides": {},
+                           "margin_proves": red.proves or c.statement, "budget": args.budget, "overrides": {},
                            "domain": red.rows(), "narrower_than_statement": "", "reduction": red.to_json(),
                            "proof": {"outcome": "proved", "work": work, "work_budget": args.prove_work,
                                      "steps": [{"name": step.name, "shows": step.shows, "margin": sub.description,
                                                 **_with_domain(res.to_json(boxes=True), sub.domain())}
                                                for step, sub, res in done]}})
-    print(f"=> proved: the statement on its own domain (above), every step of the reduction proved; the claim's "
-          f"verdict is run's, recorded as {c.expected} ({rerun_command(c)})")
+    if red.proves:
+        print(f"=> proved: {red.proves}, on the statement's own domain (above), every step of the reduction proved; "
+              f"this is what the margin says, not the statement above: the claim's verdict is run's, recorded as "
+              f"{c.expected} ({rerun_command(c)})")
+    else:
+        print(f"=> proved: the statement on its own domain (above), every step of the reduction proved; the claim's "
+              f"verdict is run's, recorded as {c.expected} ({rerun_command(c)})")
     return 0, ""
 
 

@@ -36,6 +36,12 @@ KARAMATA_SOURCE = ("A. W. Marshall, I. Olkin and B. C. Arnold, Inequalities: The
                    "and sec. 1.A (the barycentre and a vertex as the least and the greatest point of the simplex "
                    "in majorization)")
 
+#: the extreme points of the simplex, in the form a margin affine in a simplex point uses, and where it is proved
+VERTICES = ("an affine function on the closed simplex is least at one of its vertices e_1, ..., e_c: "
+            "m(f) = sum_i f_i m(e_i) >= min_i m(e_i), since f is a convex combination of the vertices")
+VERTICES_SOURCE = ("R. T. Rockafellar, Convex Analysis, Princeton 1970, sec. 32 (a convex function, here the negated "
+                   "affine margin, attains its maximum over a polytope at an extreme point)")
+
 
 @dataclass(frozen=True)
 class Step:
@@ -60,6 +66,8 @@ class Reduction:
     steps : the sub-statements, each proved on its own box
     premises : what the reduction takes without a proof of the prover's (a continuity, the form of a margin),
         said beside the proof
+    proves : what every step proved establishes, where that is less than the statement (one loss of a family,
+        one input), as :attr:`SearchSpace.proves` says it; ``""``: the statement on its own domain
     """
 
     theorem: str
@@ -67,6 +75,7 @@ class Reduction:
     domain: Any
     steps: tuple[Step, ...]
     premises: str = ""
+    proves: str = ""
 
     def __post_init__(self) -> None:
         items = self.domain.items() if isinstance(self.domain, Mapping) else self.domain
@@ -81,7 +90,7 @@ class Reduction:
         return [{"name": name, "kind": "statement", "range": text} for name, text in self.domain]
 
     def to_json(self) -> dict[str, Any]:
-        return {"theorem": self.theorem, "source": self.source, "premises": self.premises,
+        return {"theorem": self.theorem, "source": self.source, "premises": self.premises, "proves": self.proves,
                 "domain": self.rows(), "steps": [{"name": s.name, "shows": s.shows} for s in self.steps]}
 
 
