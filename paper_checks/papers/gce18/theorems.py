@@ -3,6 +3,7 @@ of its constant ``A``, and Thm 2 (class-dependent noise).
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -13,8 +14,10 @@ from paper_checks.api import (
     Evidence,
     Integer,
     Real,
+    Reduction,
     SearchSpace,
     SimplexPoint,
+    Step,
     TransitionMatrix,
     claim,
     search,
@@ -327,7 +330,56 @@ def thm2_space(condition: bool = True) -> SearchSpace:
                        folds={"t": "c"}, statement_domain={"c": "every c >= 2"},
                        description=f"B - (R^eta(f*) - min R^eta) at an input with R(f*) = 0, {what}",
                        proves=f"R^eta(f*) - min R^eta <= B at one input with R(f*) = 0, {what}, for c = 2..6 "
-                              "(weaker than the statement: every c)")
+                              "(weaker than the statement: every c)",
+                       reduction=thm2_reduction() if condition else None)
+
+
+def thm2_reduction() -> Reduction:
+    """:func:`thm2_space`'s margin (with the condition: ``t_0 = max t``) for every integer ``c >= 2``. For ``q < 1``
+    it is ``(c^(1-q) t_0 - (sum_k t_k^r)^(1-q))/q`` (``r = 1/(1-q)``; ``B = (c^(1-q) - 1) t_0/q``, the gap
+    ``(||t||_r - t_0)/q``); with ``t_0 >= 1/c > 0`` and ``s_k = t_k/t_0`` in ``[0, 1]`` that is exactly
+    ``(t_0/q) (c^(1-q) - (c u)^(1-q))`` with ``u = sum_k s_k^r / c`` in ``[0, 1]`` (each ``s_k^r <= 1``): one step,
+    ``c^(1-q) - (c u)^(1-q) >= 0`` for ``u`` in ``[0, 1]``, ``q`` in ``(0, 1)`` and ``c`` real on ``[2, oo)``. At
+    ``q = 1`` the norm is the max, ``t_0``, and the margin ``(c^0 - 1) t_0``: the second step."""
+
+    def below(pt: dict[str, Any]) -> Any:
+        c, q, u = pt["c"], pt["q"], pt["u"]
+        return c ** (1 - q) - (c * u) ** (1 - q)
+
+    def at_q1(pt: dict[str, Any]) -> Any:
+        return (pt["c"] ** (1 - pt["q"]) - 1) * pt["t0"] - (pt["t0"] - pt["t0"]) / pt["q"]
+
+    def floated(f: Any) -> Any:
+        return lambda pt: float(f({k: float(v) for k, v in pt.items()}))
+
+    c_real = Real("c", 2.0, math.inf)
+    relaxed = {"c": "every integer c >= 2"}
+
+    def below_one() -> SearchSpace:
+        return SearchSpace((c_real, Real("u", 0.0, 1.0), Real("q", 0.0, 1.0, open_low=True, open_high=True)),
+                           floated(below), below, relaxed=relaxed,
+                           description="c^(1-q) - (c u)^(1-q), u = sum_k (t_k/t_0)^r / c, r = 1/(1-q): the margin "
+                                       "over t_0/q > 0")
+
+    def at_one() -> SearchSpace:
+        return SearchSpace((c_real, Real("t0", 0.0, 1.0), Real("q", 1.0, 1.0)), floated(at_q1), at_q1,
+                           relaxed=relaxed, description="(c^(1-q) - 1) t0 - (max t - t0)/q at q = 1, max t = t0")
+
+    return Reduction(
+        theorem="a change of variables: for q < 1 the margin is (c^(1-q) t_0 - (sum_k t_k^r)^(1-q))/q, r = 1/(1-q); "
+                "t_0 = max t >= 1/c > 0, and with s_k = t_k/t_0 in [0, 1], (sum_k t_k^r)^(1-q) = t_0 (sum_k s_k^r)^(1-q) "
+                "(r (1 - q) = 1), so the margin is (t_0/q) (c^(1-q) - (c u)^(1-q)) with u = sum_k s_k^r / c in [0, 1]; "
+                "it is >= 0 when c^(1-q) - (c u)^(1-q) >= 0 for every u in [0, 1]; at q = 1 the r-norm is the max, t_0",
+        source="(a b)^e = a^e b^e for a, b >= 0 (the rewriting); 0 <= s_k <= 1 gives 0 <= s_k^r <= 1 for r > 0",
+        domain={"c": "every integer c >= 2", "t": "the closed probability simplex of c classes, t_y = max t",
+                "q": "(0, 1]"},
+        steps=(Step("q < 1", "c^(1-q) - (c u)^(1-q) >= 0 for u in [0, 1], q in (0, 1), real c >= 2", below_one),
+               Step("q = 1", "(c^0 - 1) t0 - (t0 - t0) >= 0 at q = 1, for t0 in [0, 1], real c >= 2", at_one)),
+        premises="thm2_space's exact margin with the condition is B_bound(c, q, t_0) - (r_norm(t, q) - t_0)/q with "
+                 "t_0 = Max(t), r_norm(t, q) = (sum_k t_k^r)^(1-q) for q < 1 and Max(t) at q = 1 (theory.gce); the "
+                 "tests check it, and the rewriting at exact points, for c = 2..6",
+        proves="R^eta(f*) - min R^eta <= B at one input with R(f*) = 0, T_yy >= T_yk, for every c >= 2 (the "
+               "statement at one input)")
 
 
 def _thm2_exact(ctx: Context) -> dict[str, Any]:

@@ -226,3 +226,23 @@ def test_eq7_s_reduction_is_theory_s_bounds_and_l_q_s_curvature():
     assert convex.exact_margin({"t": t, "q": q}) == (1 - q) * t ** (q - 2)
     for c in (2, 3, R(7, 2), 10):
         assert bary.exact_margin({"c": c, "q": R(1, 3)}) == 0 and vert.exact_margin({"c": c, "q": R(1, 3)}) == 0
+
+
+def test_thm2_s_reduction_rests_on_the_margin_s_own_form():
+    """The premises of ``thm2_reduction``: at exact points (c = 2..6, the largest entry first, q < 1) the space's
+    margin is ``(t_0/q) (c^(1-q) - (c u)^(1-q))`` with ``u = sum_k (t_k/t_0)^r / c`` in ``[0, 1]``, ``r = 1/(1-q)``;
+    at ``q = 1`` it is 0."""
+    space = theorems.thm2_space()
+    assert [s.name for s in space.reduction.steps] == ["q < 1", "q = 1"]
+    rng = np.random.default_rng(5)
+    for c in (2, 3, 4, 5, 6):
+        for q in (R(1, 3), R(7, 10)):
+            t = [R(int(v), 97) for v in rng.integers(1, 30, size=c)]
+            t = [v / sum(t) for v in t]
+            pt = {"c": sympy.Integer(c), "t": t + [0] * (6 - c), "q": q}
+            t0, r = max(t), 1 / (1 - q)
+            u = sum((v / t0) ** r for v in t) / c
+            assert 0 <= u <= 1
+            form = t0 / q * (c ** (1 - q) - (c * u) ** (1 - q))
+            assert abs(sympy.N(space.exact_margin(pt) - form, 50)) < sympy.Float("1e-45", 50), (c, q)
+        assert space.exact_margin({"c": sympy.Integer(c), "t": [R(1, c)] * c + [0] * (6 - c), "q": sympy.Integer(1)}) == 0
