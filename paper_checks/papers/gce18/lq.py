@@ -17,8 +17,8 @@ from paper_checks.api import (
     SearchSpace,
     SimplexPoint,
     claim,
-    separable_sum_bounds,
     search,
+    separable_sum_bounds,
 )
 from paper_checks.papers.gce18.exact import LI, ZHANG18, exact_num, fold_np, same, search_budget, smallest
 from simulate.losses import cce_grad, lq_grad

@@ -366,10 +366,11 @@ def thm2_reduction() -> Reduction:
                            relaxed=relaxed, description="(c^(1-q) - 1) t0 - (max t - t0)/q at q = 1, max t = t0")
 
     return Reduction(
-        theorem="a change of variables: for q < 1 the margin is (c^(1-q) t_0 - (sum_k t_k^r)^(1-q))/q, r = 1/(1-q); "
-                "t_0 = max t >= 1/c > 0, and with s_k = t_k/t_0 in [0, 1], (sum_k t_k^r)^(1-q) = t_0 (sum_k s_k^r)^(1-q) "
-                "(r (1 - q) = 1), so the margin is (t_0/q) (c^(1-q) - (c u)^(1-q)) with u = sum_k s_k^r / c in [0, 1]; "
-                "it is >= 0 when c^(1-q) - (c u)^(1-q) >= 0 for every u in [0, 1]; at q = 1 the r-norm is the max, t_0",
+        theorem="a change of variables: for q < 1 the margin is (c^(1-q) t_0 - (sum_k t_k^r)^(1-q))/q, "
+                "r = 1/(1-q); t_0 = max t >= 1/c > 0, and with s_k = t_k/t_0 in [0, 1], (sum_k t_k^r)^(1-q) = "
+                "t_0 (sum_k s_k^r)^(1-q) (r (1 - q) = 1), so the margin is (t_0/q) (c^(1-q) - (c u)^(1-q)) with "
+                "u = sum_k s_k^r / c in [0, 1]; it is >= 0 when c^(1-q) - (c u)^(1-q) >= 0 for every u in [0, 1]; "
+                "at q = 1 the r-norm is the max, t_0",
         source="(a b)^e = a^e b^e for a, b >= 0 (the rewriting); 0 <= s_k <= 1 gives 0 <= s_k^r <= 1 for r > 0",
         domain={"c": "every integer c >= 2", "t": "the closed probability simplex of c classes, t_y = max t",
                 "q": "(0, 1]"},

@@ -18,6 +18,8 @@ import numpy as np
 import sympy
 
 from paper_checks.api import (
+    VERTICES,
+    VERTICES_SOURCE,
     Context,
     Evidence,
     Integer,
@@ -26,8 +28,6 @@ from paper_checks.api import (
     SearchSpace,
     SimplexPoint,
     Step,
-    VERTICES,
-    VERTICES_SOURCE,
     TransitionMatrix,
     claim,
     search,

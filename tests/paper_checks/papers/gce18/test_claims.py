@@ -245,4 +245,5 @@ def test_thm2_s_reduction_rests_on_the_margin_s_own_form():
             assert 0 <= u <= 1
             form = t0 / q * (c ** (1 - q) - (c * u) ** (1 - q))
             assert abs(sympy.N(space.exact_margin(pt) - form, 50)) < sympy.Float("1e-45", 50), (c, q)
-        assert space.exact_margin({"c": sympy.Integer(c), "t": [R(1, c)] * c + [0] * (6 - c), "q": sympy.Integer(1)}) == 0
+        uniform = [R(1, c)] * c + [0] * (6 - c)
+        assert space.exact_margin({"c": sympy.Integer(c), "t": uniform, "q": sympy.Integer(1)}) == 0
