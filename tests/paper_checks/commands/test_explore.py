@@ -2,14 +2,18 @@
 prover cannot interrupt itself (a margin that never returns), and ``--prove-seconds`` is finite and positive."""
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+import sympy
 
 from paper_checks.cli import main
+from paper_checks.commands.explore import _counterexample
+from paper_checks.search.params import Real, SearchSpace
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -224,3 +228,14 @@ def test_a_reduction_proves_the_statement_s_own_domain_only_when_every_step_is_p
     assert "the reduction (Karamata's inequality) was not proved: its step 'convex'" in out
     assert "domain proved: the statement's own" not in out and "c = 2..3   (statement: every c >= 2)" in out
     assert "=> proved: the statement on its own domain" not in out
+
+
+def test_a_counterexample_off_the_integers_of_a_real_relaxation_refutes_nothing(capsys):
+    """Issue 57: where a ``Real`` holds the statement's integers (``relaxed``), a verified failure at a value that is
+    no integer is printed as the relaxation's only, ``undecided`` (exit 4); at an integer it is a counterexample."""
+    space = SearchSpace((Real("c", 2.0, math.inf),), lambda pt: 0.0, relaxed={"c": "every integer c >= 2"})
+    assert _counterexample(space, {"c": sympy.Rational(5, 2)}, sympy.Rational(-1, 2), -0.5) == 4
+    out = capsys.readouterr().out
+    assert "counterexample of the real relaxation only" in out and "=> undecided: c = 5/2 is no integer" in out
+    assert _counterexample(space, {"c": sympy.Integer(3)}, sympy.Rational(-1, 2), -0.5) == 1
+    assert "relaxation" not in capsys.readouterr().out
