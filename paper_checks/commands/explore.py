@@ -231,9 +231,12 @@ def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: floa
                    + "; what follows is the searched domain's proof, which covers that domain only")
             return None, why
     print(f"claim: {c.id}\nstatement: {c.statement}")
-    print("domain proved: the statement's own, through a reduction to sub-proofs on boxes:")
+    smaller = narrower(red.rows())
+    print("domain proved: " + ("narrower than the statement's where a line says so" if smaller else
+                               "the statement's own") + ", through a reduction to sub-proofs on boxes:")
     for row in red.rows():
-        print(f"  {row['name']}: {row['range']}")
+        print(f"  {row['name']}: {row['range']}" + (f"   (statement: {row['statement']})" if "statement" in row
+                                                     else ""))
     print(f"reduction: {red.theorem}\n  ({red.source})")
     if red.premises:
         print(f"premises (not the prover's): {red.premises}")
@@ -248,17 +251,19 @@ def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: floa
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description,
                            "margin_proves": red.proves or c.statement, "budget": args.budget, "overrides": {},
-                           "domain": red.rows(), "narrower_than_statement": "", "reduction": red.to_json(),
+                           "domain": red.rows(), "narrower_than_statement": smaller, "reduction": red.to_json(),
                            "proof": {"outcome": "proved", "work": work, "work_budget": args.prove_work,
                                      "steps": [{"name": step.name, "shows": step.shows, "margin": sub.description,
                                                 **_with_domain(res.to_json(boxes=True), sub.domain())}
                                                for step, sub, res in done]}})
+    where = (f"only on a domain narrower than the statement's ({smaller}): a proof of that narrower statement, not "
+             "of the paper's" if smaller else "on the statement's own domain (above)")
     if red.proves:
-        print(f"=> proved: {red.proves}, on the statement's own domain (above), every step of the reduction proved; "
+        print(f"=> proved: {red.proves}, {where}, every step of the reduction proved; "
               f"this is what the margin says, not the statement above: the claim's verdict is run's, recorded as "
               f"{c.expected} ({rerun_command(c)})")
     else:
-        print(f"=> proved: the statement on its own domain (above), every step of the reduction proved; the claim's "
+        print(f"=> proved: the statement, {where}, every step of the reduction proved; the claim's "
               f"verdict is run's, recorded as {c.expected} ({rerun_command(c)})")
     return 0, ""
 

@@ -73,7 +73,52 @@ def thm1_space() -> SearchSpace:
                        description="min(D - A, -D), D = R(f*) - R(f_hat) at one input, eta = r (1 - 1/c) < 1 - 1/c",
                        proves="A <= R(f*) - R(f_hat) <= 0 at one input for eta < 1 - 1/c and c = 2..6 (weaker "
                               "than the statement: it leaves out eta = 1 - 1/c, where A is undefined, and does "
-                              "not test 'A < 0', which fails at eta = 0 and at q = 1, where A = 0)")
+                              "not test 'A < 0', which fails at eta = 0 and at q = 1, where A = 0)",
+                       reduction=thm1_reduction())
+
+
+def thm1_reduction() -> Reduction:
+    """:func:`thm1_space`'s margin ``min(D - A, -D)`` for every integer ``c >= 2`` by the paper's own argument. At one
+    input, with ``w = p T`` (uniform noise, ``eta = r (c-1)/c``), ``R_w(f) = (1 - r) R_p(f) + (r/c) S(f)``,
+    ``S(f) = sum_j L_q(f_j)``; ``f*`` minimises ``R_p`` and ``f_hat`` minimises ``R_w`` (Hölder), so
+    ``X = R_p(f_hat) - R_p(f*) = -D >= 0`` and ``(1 - r) X <= (r/c) (S(f*) - S(f_hat)) <= (r/c) W`` with ``W`` Eq. 7's
+    width; so ``D - A >= 0`` when ``-A >= r W / (c (1 - r))``. Steps: Eq. 7's three (Karamata, :func:`eq7_reduction`)
+    and that inequality, ``c`` real on ``[2, oo)``, ``r`` in ``[0, 1)`` (``A`` is undefined at ``r = 1``)."""
+    from paper_checks.papers.gce18.lq import eq7_reduction
+
+    c, q, r = sympy.Symbol("c", positive=True), sympy.Symbol("q", positive=True), sympy.Symbol("r", nonnegative=True)
+    A = gce.A_constant(C, Q, ETA).xreplace({C: c, Q: q, ETA: r * (c - 1) / c})
+    W = gce.eq7_width(C, Q).xreplace({C: c, Q: q})
+    expr = -A - r * W / (c * (1 - r))
+    as_float = sympy.lambdify([c, q, r], expr, "math")
+
+    def exact(pt: dict[str, Any]) -> Any:
+        return expr.xreplace({c: sympy.sympify(pt["c"]), q: sympy.sympify(pt["q"]), r: sympy.sympify(pt["r"])})
+
+    def step_a() -> SearchSpace:
+        return SearchSpace((Real("c", 2.0, math.inf), Real.from_domain(lp.Q), Real("r", 0.0, 1.0, open_high=True)),
+                           lambda pt: float(as_float(float(pt["c"]), float(pt["q"]), float(pt["r"]))), exact,
+                           relaxed={"c": "every integer c >= 2"},
+                           description="-A - r W/(c (1 - r)), W = (c^(1-q) - 1)/q, eta = r (c-1)/c")
+
+    eq7 = eq7_reduction()
+    return Reduction(
+        theorem="the paper's argument: R_w = (1 - r) R_p + (r/c) S at one input (uniform noise), f* and f_hat the "
+                "minimisers of R_p and R_w, so X = R_p(f_hat) - R_p(f*) >= 0 and (1 - r) X <= (r/c) (S(f*) - "
+                "S(f_hat)) <= (r/c) W, W = (c^(1-q) - 1)/q the width of Eq. 7's bounds on S; D - A = -X - A >= 0 "
+                "when -A >= r W/(c (1 - r)). Eq. 7 for every c by " + eq7.theorem.split(":")[0],
+        source=eq7.source,
+        domain={"c": "every integer c >= 2", "p": "the closed probability simplex of c classes", "q": "(0, 1]",
+                "r": "[0, 1) (eta = r (1 - 1/c) < 1 - 1/c)"},
+        statement_domain={"r": "[0, 1] (eta <= 1 - 1/c)"},
+        steps=(*(Step(f"Eq. 7 {st.name}", st.shows, st.space) for st in eq7.steps),
+               Step("A", "-A >= r W/(c (1 - r)) for q in (0, 1], r in [0, 1), real c >= 2", step_a)),
+        premises="theory.gce.lq_pointwise_minimiser returns the minimiser of sum_k p_k L_q(f_k) over the simplex "
+                 "(Hölder's inequality); R_w(f) = (1 - r) R_p(f) + (r/c) S(f) for w = p T, T uniform with eta = "
+                 "r (c-1)/c (the tests check it on symbols for c = 2..4); " + eq7.premises,
+        proves="A <= R(f*) - R(f_hat) <= 0 at one input for eta < 1 - 1/c and every c >= 2 (weaker than the "
+               "statement: it leaves out eta = 1 - 1/c, where A is undefined, and does not test 'A < 0', which "
+               "fails at eta = 0 and at q = 1, where A = 0)")
 
 
 def _thm1_exact(ctx: Context) -> dict[str, Any]:

@@ -68,6 +68,9 @@ class Reduction:
         said beside the proof
     proves : what every step proved establishes, where that is less than the statement (one loss of a family,
         one input), as :attr:`SearchSpace.proves` says it; ``""``: the statement on its own domain
+    statement_domain : the statement's own range of each coordinate of :attr:`domain` that is narrower than it (a
+        mapping or pairs, as :attr:`SearchSpace.statement_domain`): printed beside it, and the proof is then one of
+        that narrower statement
     """
 
     theorem: str
@@ -76,10 +79,14 @@ class Reduction:
     steps: tuple[Step, ...]
     premises: str = ""
     proves: str = ""
+    statement_domain: Any = ()
 
     def __post_init__(self) -> None:
         items = self.domain.items() if isinstance(self.domain, Mapping) else self.domain
         object.__setattr__(self, "domain", tuple((str(k), str(v)) for k, v in items))
+        stated = self.statement_domain
+        stated = stated.items() if isinstance(stated, Mapping) else stated
+        object.__setattr__(self, "statement_domain", tuple((str(k), str(v)) for k, v in stated))
         object.__setattr__(self, "steps", tuple(self.steps))
         if not self.steps:
             raise ValueError("a Reduction needs at least one step")
@@ -87,7 +94,10 @@ class Reduction:
     def rows(self) -> list[dict[str, Any]]:
         """The statement's own domain as :func:`~paper_checks.search.params.domain.domain_rows` writes a domain
         (``kind`` ``"statement"``: no ``statement`` beside it, none narrower)."""
-        return [{"name": name, "kind": "statement", "range": text} for name, text in self.domain]
+        stated = dict(self.statement_domain)
+        return [{"name": name, "kind": "statement", "range": text, **({"statement": stated[name]} if name in stated
+                                                                        else {})}
+                for name, text in self.domain]
 
     def to_json(self) -> dict[str, Any]:
         return {"theorem": self.theorem, "source": self.source, "premises": self.premises, "proves": self.proves,

@@ -217,7 +217,7 @@ def test_a_reduction_proves_the_statement_s_own_domain_only_when_every_step_is_p
                  "--json", str(out_json)]) == 0
     out = capsys.readouterr().out
     assert "domain proved: the statement's own, through a reduction" in out and "  c: every integer c >= 2" in out
-    assert "Karamata's inequality" in out and "=> proved: the statement on its own domain" in out
+    assert "Karamata's inequality" in out and "=> proved: the statement, on the statement's own domain" in out
     doc = json.loads(out_json.read_text())
     assert doc["narrower_than_statement"] == "" and doc["domain"][0]["range"] == "every integer c >= 2"
     steps = doc["proof"]["steps"]
@@ -227,7 +227,7 @@ def test_a_reduction_proves_the_statement_s_own_domain_only_when_every_step_is_p
     out = capsys.readouterr().out
     assert "the reduction (Karamata's inequality) was not proved: its step 'convex'" in out
     assert "domain proved: the statement's own" not in out and "c = 2..3   (statement: every c >= 2)" in out
-    assert "=> proved: the statement on its own domain" not in out
+    assert "=> proved: the statement, on the statement's own domain" not in out
 
 
 def test_a_counterexample_off_the_integers_of_a_real_relaxation_refutes_nothing(capsys):
