@@ -22,7 +22,7 @@ from paper_checks.prover.inputs import LEAST_SECONDS
 from paper_checks.registry import load
 from paper_checks.search.loop import MAX_BUDGET, search
 from paper_checks.search.params import NarrowingError, range_setting
-from paper_checks.search.params.domain import domain_lines, narrower, unfolded
+from paper_checks.search.params.domain import domain_lines, narrower, off_integers, unfolded
 from paper_checks.search.result import Outcome
 from theory.validators import quoted, quoted_path
 
@@ -82,11 +82,7 @@ def _write_json(args: argparse.Namespace, doc: dict) -> None:
 def _conclude(res: Any, budget: int, space: Any) -> int:
     """Print the search's outcome; the exit status (1: a verified counterexample, 3: the margin mostly raised)."""
     if res.verified:
-        print("=> counterexample, verified in exact arithmetic (shrunk):")
-        for k, v in jsonable(unfolded(space, res.counterexample)).items():
-            print(f"   {k} = {v}")
-        print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
-        return 1
+        return _counterexample(space, res.counterexample, res.exact_margin, res.exact_margin_value)
     if res.outcome == Outcome.RAISED:
         print(f"=> the margin raised at {res.raised} of {res.evaluated} points (first: {res.first_error})"
               + ("; most evaluations raised: the search is an error, not a pass" if res.error else ""))
@@ -98,6 +94,22 @@ def _conclude(res: Any, budget: int, space: Any) -> int:
     print(f"=> no counterexample found within the {'time limit' if res.stopped else 'budget'} (smallest margin "
           f"{res.worst_margin:.3g})")
     return 0
+
+
+def _counterexample(space: Any, point: Any, margin: Any, value: float) -> int:
+    """Print a verified counterexample; exit 1, or 4 where it lies off the integers at which the statement takes a
+    relaxed coordinate (``SearchSpace.relaxed``): a point of the relaxation only, which refutes nothing."""
+    off = off_integers(space, point)
+    print("=> counterexample" + (" of the real relaxation only" if off else "") + ", verified in exact arithmetic "
+          "(shrunk):")
+    for k, v in jsonable(unfolded(space, point)).items():
+        print(f"   {k} = {v}")
+    print(f"   exact margin there: {margin} = {value:.6g}")
+    if off:
+        print(f"=> undecided: {off} is no integer, and the statement takes it at integers only: no counterexample "
+              "of the statement")
+        return 4
+    return 1
 
 
 def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:
@@ -152,6 +164,12 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         with deadline(left):
             seconds = max(args.prove_seconds - spent, LEAST_SECONDS)
             seconds = seconds if left is None else min(seconds, PROVE_SHARE * left)
+            fallback = None
+            if space.reduction is not None and not overrides:
+                done, fallback = _prove_reduction(c, space, args, seconds)
+                if done is not None:
+                    return done
+                seconds = max(seconds / (len(space.reduction.steps) + 1), LEAST_SECONDS)
             res = prove(space, args.budget, seconds, work=args.prove_work, search_first=PROVE_SEARCH, seed=args.seed)
     except TimedOut:
         _print_header(c, space, overrides, declared)
@@ -159,6 +177,8 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
               "in a step it could not interrupt itself)")
         return 4
     _print_header(c, space, overrides, declared)
+    if fallback:
+        print(fallback)
     print(f"prover: {res.boxes} boxes (budget {args.budget}), work {res.work:.3f} of {res.work_budget:g} units, "
           f"{res.seconds:.2f} s")
     if args.counters:
@@ -170,16 +190,14 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
                            "margin_proves": space.proves or c.statement, "budget": args.budget,
                            "overrides": overrides, "domain": space.domain(declared),
                            "narrower_than_statement": narrower(space.domain(declared)),
+                           "counterexample_off_integers": off_integers(space, res.counterexample) or None,
+                           "reduction_not_proved": fallback,
                            "proof": _with_domain(res.to_json(boxes=True), space.domain(declared))})
     if res.outcome == "proved":
         print(proved_line(c, space, overrides, res.certificate.to_json(), declared))
         return 0
     if res.outcome == "counterexample":
-        print("=> counterexample, verified in exact arithmetic (shrunk):")
-        for k, v in jsonable(unfolded(space, res.counterexample)).items():
-            print(f"   {k} = {v}")
-        print(f"   exact margin there: {res.exact_margin} = {res.exact_margin_value:.6g}")
-        return 1
+        return _counterexample(space, res.counterexample, res.exact_margin, res.exact_margin_value)
     if res.outcome == "undefined":  # not proved, not refuted: the margin is not real at an exact point
         print(f"=> undefined: {res.reason}")
         return 4
@@ -189,6 +207,65 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         print(f"   open boxes: {rem['open_boxes']}, smallest lower bound {rem['smallest_lower_bound']}; lowest: "
               f"{json.dumps(rem['lowest'][0], default=str)}")
     return 4
+
+
+def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: float) -> tuple[int | None, str]:
+    """``explore --prove`` on a space that declares a :class:`~paper_checks.search.params.reduction.Reduction` of the
+    statement on its own domain: each step proved on its own box, with an equal share of the work budget (and of the
+    wall-clock net). Where every step is proved, prints the statement's own domain as proved, each step's
+    certificate summarised (whole in ``--json``), and returns ``(0, "")``; else ``(None, why)``: the caller proves
+    the searched domain instead and prints ``why`` (a step's counterexample is none of the statement's)."""
+    red = space.reduction
+    n = len(red.steps)
+    done = []
+    begun = time.monotonic()
+    for i, step in enumerate(red.steps):
+        sub = step.space()
+        # the wall-clock net (a safety net only) shared among the steps left and the fallback, as the time goes
+        net = max((seconds - (time.monotonic() - begun)) / (n - i + 1), LEAST_SECONDS)
+        res = prove(sub, args.budget, net, work=args.prove_work / n, search_first=PROVE_SEARCH, seed=args.seed)
+        done.append((step, sub, res))
+        if res.outcome != "proved":
+            why = (f"the reduction ({red.theorem.split(':')[0]}) was not proved: its step {quoted(step.name)} "
+                   f"({step.shows}) is {res.outcome}" + (f" ({res.reason})" if res.reason else "")
+                   + "; what follows is the searched domain's proof, which covers that domain only")
+            return None, why
+    print(f"claim: {c.id}\nstatement: {c.statement}")
+    smaller = narrower(red.rows())
+    print("domain proved: " + ("narrower than the statement's where a line says so" if smaller else
+                               "the statement's own") + ", through a reduction to sub-proofs on boxes:")
+    for row in red.rows():
+        print(f"  {row['name']}: {row['range']}" + (f"   (statement: {row['statement']})" if "statement" in row
+                                                     else ""))
+    print(f"reduction: {red.theorem}\n  ({red.source})")
+    if red.premises:
+        print(f"premises (not the prover's): {red.premises}")
+    work = sum(r.work for _, _, r in done)
+    for step, sub, res in done:
+        cert = res.certificate.to_json()
+        ranges = ", ".join(domain_lines(sub.domain())).replace("  ", "")
+        print(f"step {step.name}: {step.shows}; margin {sub.description} on {ranges}: proved ({res.boxes} boxes, "
+              f"work {res.work:.3f} of {res.work_budget:g} units, {res.seconds:.2f} s; methods {cert['methods']})")
+    print(f"prover: {n} sub-proofs, work {work:.3f} of {args.prove_work:g} units, "
+          f"{sum(r.seconds for _, _, r in done):.2f} s")
+    if args.json is not None:
+        _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description,
+                           "margin_proves": red.proves or c.statement, "budget": args.budget, "overrides": {},
+                           "domain": red.rows(), "narrower_than_statement": smaller, "reduction": red.to_json(),
+                           "proof": {"outcome": "proved", "work": work, "work_budget": args.prove_work,
+                                     "steps": [{"name": step.name, "shows": step.shows, "margin": sub.description,
+                                                **_with_domain(res.to_json(boxes=True), sub.domain())}
+                                               for step, sub, res in done]}})
+    where = (f"only on a domain narrower than the statement's ({smaller}): a proof of that narrower statement, not "
+             "of the paper's" if smaller else "on the statement's own domain (above)")
+    if red.proves:
+        print(f"=> proved: {red.proves}, {where}, every step of the reduction proved; "
+              f"this is what the margin says, not the statement above: the claim's verdict is run's, recorded as "
+              f"{c.expected} ({rerun_command(c)})")
+    else:
+        print(f"=> proved: the statement, {where}, every step of the reduction proved; the claim's "
+              f"verdict is run's, recorded as {c.expected} ({rerun_command(c)})")
+    return 0, ""
 
 
 def _with_domain(proof: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:

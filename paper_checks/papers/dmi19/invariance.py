@@ -21,7 +21,19 @@ import numpy as np
 import sympy
 from sympy.matrices.utilities import dotprodsimp
 
-from paper_checks.api import Context, Evidence, SearchSpace, SimplexPoint, StochasticMatrix, claim, figure_data, search
+from paper_checks.api import (
+    Context,
+    Evidence,
+    Real,
+    Reduction,
+    SearchSpace,
+    SimplexPoint,
+    Step,
+    StochasticMatrix,
+    claim,
+    figure_data,
+    search,
+)
 from paper_checks.papers.documents import LI_NOTES
 from simulate.dmi import estimators as sd
 from simulate.dmi import populations as dp
@@ -112,7 +124,51 @@ def properties_space(c: int = 3, measure: str = "dmi") -> SearchSpace:
                        description=f"min(m(Q), m(Q) - m(T^T Q), 1 - |det T|), m = {measure}, c = {c}",
                        proves=f"for c = {c}: {measure.upper()}(Q) >= 0, {measure.upper()}(T^T Q) <= "
                               f"{measure.upper()}(Q) and |det T| <= 1 (weaker than the statement: not the symmetry, "
-                              "not 'equality iff T is a permutation matrix', one c)")
+                              "not 'equality iff T is a permutation matrix', one c)",
+                       reduction=properties_reduction() if measure == "dmi" else None)
+
+
+#: the two theorems of linear algebra the DMI reductions rest on, and where they are proved
+DET_THEOREMS = ("det(A B) = det A det B for square matrices of every size c (multiplicativity); Hadamard's inequality "
+                "|det T| <= prod_i ||T_i||_2 over the rows T_i of a real c x c matrix")
+DET_SOURCE = ("R. A. Horn and C. R. Johnson, Matrix Analysis, 2nd ed., Cambridge 2013: sec. 0.3 (the determinant of "
+              "a product) and sec. 7.8 (Hadamard's inequality)")
+
+
+def _plain(f: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], float]:
+    return lambda pt: float(f({k: float(v) for k, v in pt.items()}))
+
+
+def properties_reduction() -> Reduction:
+    """:func:`properties_space`'s DMI margin ``min(d, d - |det(T^T Q)|, 1 - |det T|)``, ``d = |det Q|``, for every
+    ``c >= 2``: ``|det(T^T Q)| = s d`` with ``s = |det T|`` (multiplicativity), and ``s <= prod_i ||T_i||_2 <= 1``
+    (Hadamard; each row's ``sum_j T_ij^2 <= sum_j T_ij = 1`` as ``x^2 <= x`` on ``[0, 1]``, and a product of numbers
+    in ``[0, 1]`` stays there); so three steps on boxes: ``x - x^2 >= 0`` and ``1 - a b >= 0`` on ``[0, 1]``, and
+    ``d - s d >= 0`` for ``d >= 0``, ``s`` in ``[0, 1]``."""
+    entry = lambda pt: pt["x"] - pt["x"] ** 2  # noqa: E731
+    product = lambda pt: 1 - pt["a"] * pt["b"]  # noqa: E731
+    monotone = lambda pt: pt["d"] - pt["s"] * pt["d"]  # noqa: E731
+    unit = lambda name: Real(name, 0.0, 1.0)  # noqa: E731
+    return Reduction(
+        theorem=DET_THEOREMS + ": for every c, |det(T^T Q)| = |det T| |det Q|, and |det T| <= prod_i ||T_i||_2 "
+                               "<= 1, since sum_j T_ij^2 <= sum_j T_ij = 1 (x^2 <= x on [0, 1]) and a product of "
+                               "numbers in [0, 1] lies in [0, 1] (by induction on 1 - a b >= 0); so DMI(Q) = |det Q| "
+                               ">= 0, 1 - |det T| >= 0 and DMI(Q) - DMI(T^T Q) = d - s d with d = |det Q| >= 0 and "
+                               "s = |det T| in [0, 1]",
+        source=DET_SOURCE,
+        domain={"Q": "the joint tables of c x c classes (the closed simplex of c^2 coordinates), every c >= 2",
+                "T": "the row-stochastic c x c matrices, every c >= 2"},
+        steps=(Step("entry", "x - x^2 >= 0 for x in [0, 1]",
+                    lambda: SearchSpace((unit("x"),), _plain(entry), entry, description="x - x^2")),
+               Step("product", "1 - a b >= 0 for a, b in [0, 1]",
+                    lambda: SearchSpace((unit("a"), unit("b")), _plain(product), product, description="1 - a b")),
+               Step("monotone", "d - s d >= 0 for d >= 0, s in [0, 1]",
+                    lambda: SearchSpace((Real("d", 0.0, math.inf), unit("s")), _plain(monotone), monotone,
+                                        description="d - s d, d = |det Q|, s = |det T|"))),
+        premises="properties_space's margin is min(|det Q|, |det Q| - |det(T^T Q)|, 1 - |det T|) for every c (it "
+                 "builds the c x c matrices and takes their determinants)",
+        proves="for every c >= 2: DMI(Q) >= 0, DMI(T^T Q) <= DMI(Q) and |det T| <= 1 (weaker than the statement: "
+               "not the symmetry, not 'equality iff T is a permutation matrix')")
 
 
 def properties_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
@@ -273,7 +329,31 @@ def order_space(measure: str = "mi", c: int = 2) -> SearchSpace:
                            "p": "c classes, every c >= 2", "A": "c x c, every c >= 2", "A2": "c x c, every c >= 2",
                            "T": "c x c, every c >= 2"},
                        description=f"max(m(h') - m(h), m(hT) - m(h'T)) with m = {measure}; negative: the order flips",
-                       proves=_order_proves(measure, c))
+                       proves=_order_proves(measure, c), reduction=order_reduction() if measure == "dmi" else None)
+
+
+def order_reduction() -> Reduction:
+    """:func:`order_space`'s DMI margin ``max(d' - d, |det(Q T)| - |det(Q' T)|)`` (``d = |det Q|``, ``d' = |det Q'|``)
+    for every ``c >= 2``: by multiplicativity it is ``max(d' - d, s d - s d')`` with ``s = |det T| >= 0``, one step
+    on ``d, d' >= 0`` and ``s >= 0``."""
+    order = lambda pt: sympy.Max(pt["d2"] - pt["d"], pt["s"] * pt["d"] - pt["s"] * pt["d2"])  # noqa: E731
+    half = lambda name: Real(name, 0.0, math.inf)  # noqa: E731
+    return Reduction(
+        theorem=DET_THEOREMS.split(";")[0] + ": for every c, DMI(h, noisy Y) = |det(Q T)| = s |det Q| with s = "
+                                             "|det T| >= 0, and likewise for h', so the margin is max(d' - d, s d - "
+                                             "s d') with d = |det Q|, d' = |det Q'| >= 0",
+        source=DET_SOURCE.split(" and sec. 7.8")[0] + ")",
+        domain={"p": "c classes, every c >= 2", "A": "c x c, every c >= 2", "A2": "c x c, every c >= 2",
+                "T": "c x c, every c >= 2"},
+        steps=(Step("order", "max(d' - d, s d - s d') >= 0 for d, d', s >= 0",
+                    lambda: SearchSpace((half("d"), half("d2"), half("s")),
+                                        lambda pt: max(float(pt["d2"]) - float(pt["d"]),
+                                                       float(pt["s"]) * (float(pt["d"]) - float(pt["d2"]))),
+                                        order, description="max(d' - d, s d - s d'), d = |det Q|, d' = |det Q'|, "
+                                                           "s = |det T|")),),
+        premises="order_space's margin is max(m(Q') - m(Q), m(Q T) - m(Q' T)) with m = |det| for every c (it builds "
+                 "the c x c tables and takes their determinants)",
+        proves=_order_proves("dmi", 2).replace("for c = 2", "for every c >= 2"))
 
 
 #: a float difference of two order margins beyond which their order is certain: each margin is a few terms of

@@ -13,10 +13,12 @@ from paper_checks.api import (
     Evidence,
     Integer,
     Real,
+    Reduction,
     SearchSpace,
     SimplexPoint,
     claim,
     search,
+    separable_sum_bounds,
 )
 from paper_checks.papers.gce18.exact import LI, ZHANG18, exact_num, fold_np, same, search_budget, smallest
 from simulate.losses import cce_grad, lq_grad
@@ -139,7 +141,21 @@ def eq7_space() -> SearchSpace:
     return SearchSpace((Integer("c", 2, 8), SimplexPoint("f", 8), Real.from_domain(lp.Q)), margin, exact,
                        folds={"f": "c"}, statement_domain={"c": "every c >= 2"},
                        description="min(S - (c - c^(1-q))/q, (c-1)/q - S), S the class sum of L_q",
-                       proves="Eq. 7's two bounds for c = 2..8 (weaker than the statement: every c >= 2)")
+                       proves="Eq. 7's two bounds for c = 2..8 (weaker than the statement: every c >= 2)",
+                       reduction=eq7_reduction())
+
+
+def eq7_reduction() -> Reduction:
+    """Eq. 7 for every integer ``c >= 2`` (the statement's own domain) by Karamata's inequality
+    (:func:`paper_checks.api.separable_sum_bounds`): ``L_q(t) = (1 - t^q)/q`` convex in ``t`` on ``(0, 1)`` for every
+    ``q`` in ``(0, 1]``, and the two bounds at the barycentre and at a vertex, ``c`` real on ``[2, oo)``. The claim's
+    search keeps :func:`eq7_space`'s folded simplex (``c = 2..8``)."""
+    return separable_sum_bounds(
+        psi=lambda t, x: sl.lq_value(t, x["q"]),
+        lower=lambda c, x: gce.eq7_bounds(c, x["q"])[0], upper=lambda c, x: gce.eq7_bounds(c, x["q"])[1],
+        others=(Real.from_domain(lp.Q),), what="L_q(t) = (1 - t^q)/q",
+        premises="sum_j L_q(f, e_j) = sum_j psi(f_j) with psi(t) = (1 - t^q)/q (Eq. 6), which is continuous on "
+                 "[0, 1] for q > 0 (t^q is), so convex on (0, 1) is convex on [0, 1]")
 
 
 @claim("gce18.eq7_bounds", figures=("gce18_eq11_region",), source=f"{ZHANG18}, sec. 3.2, Eq. (7)",

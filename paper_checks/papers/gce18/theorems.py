@@ -3,6 +3,7 @@ of its constant ``A``, and Thm 2 (class-dependent noise).
 """
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -13,8 +14,10 @@ from paper_checks.api import (
     Evidence,
     Integer,
     Real,
+    Reduction,
     SearchSpace,
     SimplexPoint,
+    Step,
     TransitionMatrix,
     claim,
     search,
@@ -70,7 +73,52 @@ def thm1_space() -> SearchSpace:
                        description="min(D - A, -D), D = R(f*) - R(f_hat) at one input, eta = r (1 - 1/c) < 1 - 1/c",
                        proves="A <= R(f*) - R(f_hat) <= 0 at one input for eta < 1 - 1/c and c = 2..6 (weaker "
                               "than the statement: it leaves out eta = 1 - 1/c, where A is undefined, and does "
-                              "not test 'A < 0', which fails at eta = 0 and at q = 1, where A = 0)")
+                              "not test 'A < 0', which fails at eta = 0 and at q = 1, where A = 0)",
+                       reduction=thm1_reduction())
+
+
+def thm1_reduction() -> Reduction:
+    """:func:`thm1_space`'s margin ``min(D - A, -D)`` for every integer ``c >= 2`` by the paper's own argument. At one
+    input, with ``w = p T`` (uniform noise, ``eta = r (c-1)/c``), ``R_w(f) = (1 - r) R_p(f) + (r/c) S(f)``,
+    ``S(f) = sum_j L_q(f_j)``; ``f*`` minimises ``R_p`` and ``f_hat`` minimises ``R_w`` (Hölder), so
+    ``X = R_p(f_hat) - R_p(f*) = -D >= 0`` and ``(1 - r) X <= (r/c) (S(f*) - S(f_hat)) <= (r/c) W`` with ``W`` Eq. 7's
+    width; so ``D - A >= 0`` when ``-A >= r W / (c (1 - r))``. Steps: Eq. 7's three (Karamata, :func:`eq7_reduction`)
+    and that inequality, ``c`` real on ``[2, oo)``, ``r`` in ``[0, 1)`` (``A`` is undefined at ``r = 1``)."""
+    from paper_checks.papers.gce18.lq import eq7_reduction
+
+    c, q, r = sympy.Symbol("c", positive=True), sympy.Symbol("q", positive=True), sympy.Symbol("r", nonnegative=True)
+    A = gce.A_constant(C, Q, ETA).xreplace({C: c, Q: q, ETA: r * (c - 1) / c})
+    W = gce.eq7_width(C, Q).xreplace({C: c, Q: q})
+    expr = -A - r * W / (c * (1 - r))
+    as_float = sympy.lambdify([c, q, r], expr, "math")
+
+    def exact(pt: dict[str, Any]) -> Any:
+        return expr.xreplace({c: sympy.sympify(pt["c"]), q: sympy.sympify(pt["q"]), r: sympy.sympify(pt["r"])})
+
+    def step_a() -> SearchSpace:
+        return SearchSpace((Real("c", 2.0, math.inf), Real.from_domain(lp.Q), Real("r", 0.0, 1.0, open_high=True)),
+                           lambda pt: float(as_float(float(pt["c"]), float(pt["q"]), float(pt["r"]))), exact,
+                           relaxed={"c": "every integer c >= 2"},
+                           description="-A - r W/(c (1 - r)), W = (c^(1-q) - 1)/q, eta = r (c-1)/c")
+
+    eq7 = eq7_reduction()
+    return Reduction(
+        theorem="the paper's argument: R_w = (1 - r) R_p + (r/c) S at one input (uniform noise), f* and f_hat the "
+                "minimisers of R_p and R_w, so X = R_p(f_hat) - R_p(f*) >= 0 and (1 - r) X <= (r/c) (S(f*) - "
+                "S(f_hat)) <= (r/c) W, W = (c^(1-q) - 1)/q the width of Eq. 7's bounds on S; D - A = -X - A >= 0 "
+                "when -A >= r W/(c (1 - r)). Eq. 7 for every c by " + eq7.theorem.split(":")[0],
+        source=eq7.source,
+        domain={"c": "every integer c >= 2", "p": "the closed probability simplex of c classes", "q": "(0, 1]",
+                "r": "[0, 1) (eta = r (1 - 1/c) < 1 - 1/c)"},
+        statement_domain={"r": "[0, 1] (eta <= 1 - 1/c)"},
+        steps=(*(Step(f"Eq. 7 {st.name}", st.shows, st.space) for st in eq7.steps),
+               Step("A", "-A >= r W/(c (1 - r)) for q in (0, 1], r in [0, 1), real c >= 2", step_a)),
+        premises="theory.gce.lq_pointwise_minimiser returns the minimiser of sum_k p_k L_q(f_k) over the simplex "
+                 "(Hölder's inequality); R_w(f) = (1 - r) R_p(f) + (r/c) S(f) for w = p T, T uniform with eta = "
+                 "r (c-1)/c (the tests check it on symbols for c = 2..4); " + eq7.premises,
+        proves="A <= R(f*) - R(f_hat) <= 0 at one input for eta < 1 - 1/c and every c >= 2 (weaker than the "
+               "statement: it leaves out eta = 1 - 1/c, where A is undefined, and does not test 'A < 0', which "
+               "fails at eta = 0 and at q = 1, where A = 0)")
 
 
 def _thm1_exact(ctx: Context) -> dict[str, Any]:
@@ -327,7 +375,57 @@ def thm2_space(condition: bool = True) -> SearchSpace:
                        folds={"t": "c"}, statement_domain={"c": "every c >= 2"},
                        description=f"B - (R^eta(f*) - min R^eta) at an input with R(f*) = 0, {what}",
                        proves=f"R^eta(f*) - min R^eta <= B at one input with R(f*) = 0, {what}, for c = 2..6 "
-                              "(weaker than the statement: every c)")
+                              "(weaker than the statement: every c)",
+                       reduction=thm2_reduction() if condition else None)
+
+
+def thm2_reduction() -> Reduction:
+    """:func:`thm2_space`'s margin (with the condition: ``t_0 = max t``) for every integer ``c >= 2``. For ``q < 1``
+    it is ``(c^(1-q) t_0 - (sum_k t_k^r)^(1-q))/q`` (``r = 1/(1-q)``; ``B = (c^(1-q) - 1) t_0/q``, the gap
+    ``(||t||_r - t_0)/q``); with ``t_0 >= 1/c > 0`` and ``s_k = t_k/t_0`` in ``[0, 1]`` that is exactly
+    ``(t_0/q) (c^(1-q) - (c u)^(1-q))`` with ``u = sum_k s_k^r / c`` in ``[0, 1]`` (each ``s_k^r <= 1``): one step,
+    ``c^(1-q) - (c u)^(1-q) >= 0`` for ``u`` in ``[0, 1]``, ``q`` in ``(0, 1)`` and ``c`` real on ``[2, oo)``. At
+    ``q = 1`` the norm is the max, ``t_0``, and the margin ``(c^0 - 1) t_0``: the second step."""
+
+    def below(pt: dict[str, Any]) -> Any:
+        c, q, u = pt["c"], pt["q"], pt["u"]
+        return c ** (1 - q) - (c * u) ** (1 - q)
+
+    def at_q1(pt: dict[str, Any]) -> Any:
+        return (pt["c"] ** (1 - pt["q"]) - 1) * pt["t0"] - (pt["t0"] - pt["t0"]) / pt["q"]
+
+    def floated(f: Any) -> Any:
+        return lambda pt: float(f({k: float(v) for k, v in pt.items()}))
+
+    c_real = Real("c", 2.0, math.inf)
+    relaxed = {"c": "every integer c >= 2"}
+
+    def below_one() -> SearchSpace:
+        return SearchSpace((c_real, Real("u", 0.0, 1.0), Real("q", 0.0, 1.0, open_low=True, open_high=True)),
+                           floated(below), below, relaxed=relaxed,
+                           description="c^(1-q) - (c u)^(1-q), u = sum_k (t_k/t_0)^r / c, r = 1/(1-q): the margin "
+                                       "over t_0/q > 0")
+
+    def at_one() -> SearchSpace:
+        return SearchSpace((c_real, Real("t0", 0.0, 1.0), Real("q", 1.0, 1.0)), floated(at_q1), at_q1,
+                           relaxed=relaxed, description="(c^(1-q) - 1) t0 - (max t - t0)/q at q = 1, max t = t0")
+
+    return Reduction(
+        theorem="a change of variables: for q < 1 the margin is (c^(1-q) t_0 - (sum_k t_k^r)^(1-q))/q, "
+                "r = 1/(1-q); t_0 = max t >= 1/c > 0, and with s_k = t_k/t_0 in [0, 1], (sum_k t_k^r)^(1-q) = "
+                "t_0 (sum_k s_k^r)^(1-q) (r (1 - q) = 1), so the margin is (t_0/q) (c^(1-q) - (c u)^(1-q)) with "
+                "u = sum_k s_k^r / c in [0, 1]; it is >= 0 when c^(1-q) - (c u)^(1-q) >= 0 for every u in [0, 1]; "
+                "at q = 1 the r-norm is the max, t_0",
+        source="(a b)^e = a^e b^e for a, b >= 0 (the rewriting); 0 <= s_k <= 1 gives 0 <= s_k^r <= 1 for r > 0",
+        domain={"c": "every integer c >= 2", "t": "the closed probability simplex of c classes, t_y = max t",
+                "q": "(0, 1]"},
+        steps=(Step("q < 1", "c^(1-q) - (c u)^(1-q) >= 0 for u in [0, 1], q in (0, 1), real c >= 2", below_one),
+               Step("q = 1", "(c^0 - 1) t0 - (t0 - t0) >= 0 at q = 1, for t0 in [0, 1], real c >= 2", at_one)),
+        premises="thm2_space's exact margin with the condition is B_bound(c, q, t_0) - (r_norm(t, q) - t_0)/q with "
+                 "t_0 = Max(t), r_norm(t, q) = (sum_k t_k^r)^(1-q) for q < 1 and Max(t) at q = 1 (theory.gce); the "
+                 "tests check it, and the rewriting at exact points, for c = 2..6",
+        proves="R^eta(f*) - min R^eta <= B at one input with R(f*) = 0, T_yy >= T_yk, for every c >= 2 (the "
+               "statement at one input)")
 
 
 def _thm2_exact(ctx: Context) -> dict[str, Any]:

@@ -283,33 +283,54 @@ def eq11_condition_evidence(lhs: sympy.Expr, rhs: sympy.Expr) -> Evidence:
                                     "width7": w7.subs(pt), "rhs": rhs.subs(pt)})
 
 
-def eq11_space(k_low: float = 0.3, c_low: int = 2, q_high: float = 1.0, c_high: int = 1000) -> SearchSpace:
+def eq11_space(k_low: float = 0.3, c_low: int = 2, q_high: float = 1.0, c_high: int = 1000,
+               real_c: bool = False) -> SearchSpace:
     """``q`` in (0, q_high], ``k`` in [k_low, 1), integer ``c`` in [c_low, c_high] with ``k >= 1/c``;
-    margin ``(c^(1-q) - 1)/q - d [L_q(k) - L_q(1/d)]`` (negative where Eq. 11 fails)."""
+    margin ``(c^(1-q) - 1)/q - d [L_q(k) - L_q(1/d)]`` (negative where Eq. 11 fails).
+
+    With ``real_c`` the statement's own domain, every integer ``c >= c_low``, as a real relaxation: ``c`` a ``Real``
+    on ``[c_low, oo)`` (``SearchSpace.relaxed``). The margin reads ``c`` only through the closed form ``c^(1-q)``
+    (Eq. 7's width; ``d`` does not depend on ``c``), which at an integer is the statement's, and the constraint
+    ``k c >= 1`` is the statement's too; so a proof for every real ``c`` covers every integer one, and a
+    counterexample refutes the statement only at an integer ``c`` (``explore`` says so of one that is not). The
+    claims' checks search the integers (``real_c=False``), so that the verdict rests on integer points only."""
 
     def margin(pt: dict[str, Any]) -> float:
+        if real_c:
+            c, q, k = float(pt["c"]), float(pt["q"]), float(pt["k"])
+            d = gce.d_float(q, k)
+            return (c ** (1.0 - q) - 1.0) / q - d * (gce.lq_float(k, q) - gce.lq_float(1.0 / d, q))
         return gce.eq11_margin_float(int(pt["c"]), float(pt["q"]), float(pt["k"]))
 
     def exact(pt: dict[str, Any]) -> Any:
-        return gce.eq11_margin(int(pt["c"]), exact_num(pt["q"]), exact_num(pt["k"]))
+        q, k = exact_num(pt["q"]), exact_num(pt["k"])
+        if real_c:  # theory.gce.eq7_width takes integers only; its closed form at a real c
+            c = exact_num(pt["c"])
+            return (c ** (1 - q) - 1) / q - gce.eq11_lhs(q, k)
+        return gce.eq11_margin(int(pt["c"]), q, k)
 
-    return SearchSpace((Real("q", 0.0, q_high, open_low=True), Real("k", k_low, 1.0, open_high=True),
-                        Integer("c", c_low, c_high)), margin, exact,
+    c_param = Real("c", float(c_low), math.inf) if real_c else Integer("c", c_low, c_high)
+    c_text = f"every real c >= {c_low} (so every integer c >= {c_low})" if real_c else f"c = {c_low}..{c_high}"
+    stated = {"c": f"every integer c >= {c_low}"}
+    return SearchSpace((Real("q", 0.0, q_high, open_low=True), Real("k", k_low, 1.0, open_high=True), c_param),
+                       margin, exact,
                        constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
-                       statement_domain={"c": f"every integer c >= {c_low}"},
-                       description=f"Eq. 11 margin, q in (0, {q_high}], k in [{k_low}, 1), c in [{c_low}, {c_high}], "
-                                   "k >= 1/c",
-                       proves=f"Eq. 11 with '<=' for q in (0, {q_high}], k in [{k_low}, 1), c = {c_low}..{c_high}, "
-                              "k >= 1/c (weaker than the statement: Eq. 11 is strict, '<', and is claimed for every "
-                              "c)")
+                       statement_domain={} if real_c else stated, relaxed=stated if real_c else {},
+                       description=f"Eq. 11 margin, q in (0, {q_high}], k in [{k_low}, 1), "
+                                   + (f"real c >= {c_low}" if real_c else f"c in [{c_low}, {c_high}]") + ", k >= 1/c",
+                       proves=f"Eq. 11 with '<=' for q in (0, {q_high}], k in [{k_low}, 1), {c_text}, k >= 1/c "
+                              "(weaker than the statement: Eq. 11 is strict, '<'"
+                              + (")" if real_c else ", and is claimed for every c)"))
 
 
 def eq11_k03_space() -> SearchSpace:
-    return eq11_space(0.3, 2)
+    """The statement's own domain, every integer ``c >= 2``, as a real relaxation (:func:`eq11_space`)."""
+    return eq11_space(0.3, 2, real_c=True)
 
 
 def eq11_k02_space() -> SearchSpace:
-    return eq11_space(0.2, 10)
+    """The statement's own domain, every integer ``c >= 10``, as a real relaxation (:func:`eq11_space`)."""
+    return eq11_space(0.2, 10, real_c=True)
 
 
 def _q_star(c: int, k: float) -> float:

@@ -11,18 +11,23 @@ arithmetic.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable
 
 import numpy as np
 import sympy
 
 from paper_checks.api import (
+    VERTICES,
+    VERTICES_SOURCE,
     Context,
     Evidence,
     Integer,
     Real,
+    Reduction,
     SearchSpace,
     SimplexPoint,
+    Step,
     TransitionMatrix,
     claim,
     search,
@@ -251,7 +256,7 @@ def uniform_tolerance_space() -> SearchSpace:
         p, f = fold(pt["p"], c), fold(pt["f"], c)
         eta = pt["r"] * sympy.Rational(c - 1, c)
         slope, offset = 1 - eta - eta / (c - 1), eta / (c - 1)
-        w = [pk * slope + offset for pk in p]
+        w = [pk * slope + offset for pk in p]  # = uniform_noise_weight(pk, c, r) (uniform_tolerance_reduction)
         # f* = e_j, p_j the largest entry: R(f*) = sum_k w_k (2 - 2 [k = j]) = 2 sum w - 2 w_j needs only
         # p_j = Max(p), so the margin makes no comparison (the prover traces it on symbols)
         risk_star = 2 * sympy.Add(*w) - 2 * (sympy.Max(*p) * slope + offset)
@@ -263,7 +268,49 @@ def uniform_tolerance_space() -> SearchSpace:
                        description="R^eta(f) - R^eta(f*) at one input, MAE, uniform noise eta < (c-1)/c",
                        proves="R^eta(f*) <= R^eta(f) for every f under uniform noise with eta < (c-1)/c, for MAE "
                               "at one input and c = 2..6 (weaker than the statement: one symmetric loss of all, "
-                              "and a few c)")
+                              "and a few c)",
+                       reduction=uniform_tolerance_reduction())
+
+
+def uniform_noise_weight(p: Any, c: Any, r: Any) -> Any:
+    """``w = p (1 - eta - eta/(c-1)) + eta/(c-1)`` with ``eta = r (c-1)/c``: the noisy label probability of a class
+    of clean probability ``p`` under uniform noise, as :func:`uniform_tolerance_space`'s margin writes it, for an
+    integer or a real (or symbolic) ``c``."""
+    eta = r * (c - 1) / c
+    return p * (1 - eta - eta / (c - 1)) + eta / (c - 1)
+
+
+def uniform_tolerance_reduction() -> Reduction:
+    """:func:`uniform_tolerance_space`'s statement for every integer ``c >= 2``: its margin is
+    ``sum_k w_k (2 - 2 f_k) - (2 sum_k w_k - 2 w_j) = 2 (w_j - sum_k w_k f_k)`` (``w`` by
+    :func:`uniform_noise_weight`, ``p_j = max p``), affine in ``f``, so least at a vertex ``f = e_i``, where it is
+    ``2 (w(a) - w(b))`` with ``a = max p`` and ``b = p_i <= a``: one step, ``c`` real on ``[2, oo)``."""
+
+    def vertex(pt: dict[str, Any], w: Callable[[Any, Any, Any], Any]) -> Any:
+        return 2 * (w(pt["a"], pt["c"], pt["r"]) - w(pt["b"], pt["c"], pt["r"]))
+
+    def vertex_space() -> SearchSpace:
+        return SearchSpace(
+            (Real("c", 2.0, math.inf), Real("a", 0.0, 1.0), Real("b", 0.0, 1.0), Real("r", 0.0, 1.0, open_high=True)),
+            lambda pt: float(vertex({k: float(v) for k, v in pt.items()}, uniform_noise_weight)),
+            lambda pt: vertex(pt, uniform_noise_weight), constraint=lambda pt: pt["b"] <= pt["a"],
+            relaxed={"c": "every integer c >= 2"},
+            description="2 (w(a) - w(b)), the margin at the vertex f = e_i, a = max p >= b = p_i")
+
+    return Reduction(
+        theorem=VERTICES + "; at f = e_i the margin 2 (w_j - w_i) reads p only through a = p_j = max p and b = p_i "
+                           "<= a, and c through the closed form w, so the margin is >= 0 on the whole domain when "
+                           "2 (w(a) - w(b)) >= 0 for every a >= b in [0, 1], r in [0, 1) and real c >= 2",
+        source=VERTICES_SOURCE,
+        domain={"c": "every integer c >= 2", "p": "the closed probability simplex of c classes",
+                "f": "the closed probability simplex of c classes", "r": "[0, 1) (eta = r (c-1)/c < (c-1)/c)"},
+        steps=(Step("vertex", "2 (w(a) - w(b)) >= 0 for every a >= b in [0, 1], r in [0, 1), real c >= 2",
+                    vertex_space),),
+        premises="the margin as uniform_tolerance_space writes it is 2 (w_j - sum_k w_k f_k) with w_k = "
+                 "uniform_noise_weight(p_k, c, r) and p_j = max p, for every c (sum_k w_k (2 - 2 f_k) - "
+                 "(2 sum_k w_k - 2 w_j), expanded; checked by the tests on symbols for c = 2..4)",
+        proves="R^eta(f*) <= R^eta(f) for every f under uniform noise with eta < (c-1)/c, for MAE at one input "
+               "(weaker than the statement: one symmetric loss of all)")
 
 
 def _uniform_exact_crosscheck(ctx: Context) -> dict[str, Any]:

@@ -18,6 +18,9 @@ from paper_checks.search.params.sign import Sign
 from paper_checks.search.params.simplex import SimplexPoint, StochasticMatrix
 from theory.simplex import fold
 
+#: what a real coordinate that holds the statement's integer ones (``SearchSpace.relaxed``) means, as a reader is told
+RELAXATION = "a real relaxation: a proof covers every such integer, a counterexample counts only at an integer"
+
 #: how :func:`theory.simplex.fold` maps a point of a larger simplex onto ``c`` classes, as a reader is told
 FOLD_RULE = "the first c - 1 coordinates are kept and class c gets the remaining mass, as theory.simplex.fold does"
 
@@ -78,6 +81,7 @@ def domain_rows(space: Any, declared: Any = None) -> list[dict[str, Any]]:
     narrowed (``declared``: the space before it)."""
     folds = dict(space.folds)
     stated = dict(space.statement_domain)
+    relaxed = dict(getattr(space, "relaxed", ()))
     before = {p.name: p for p in declared.params} if declared is not None else {}
     rows = []
     for p in space.params:
@@ -86,6 +90,9 @@ def domain_rows(space: Any, declared: Any = None) -> list[dict[str, Any]]:
             row["declared"] = range_text(before[p.name], folds.get(p.name))
         if p.name in stated:
             row["statement"] = stated[p.name]
+        elif p.name in relaxed:  # a real coordinate that holds the statement's integers: not narrower
+            row["statement"] = relaxed[p.name]
+            row["relaxation"] = RELAXATION
         rows.append(row)
     return rows
 
@@ -110,12 +117,32 @@ def domain_lines(rows: list[dict[str, Any]]) -> list[str]:
 def narrower(rows: list[dict[str, Any]]) -> str:
     """The coordinates on which the domain is narrower than the statement's, as ``"c = 2..8 (statement:
     every c >= 2)"`` joined by ``; `` (``""`` where no coordinate is)."""
-    return "; ".join(f"{row_text(r)} ({beside(r)})" for r in rows if beside(r))
+    return "; ".join(f"{row_text(r)} ({beside(r)})" for r in rows
+                     if "declared" in r or ("statement" in r and "relaxation" not in r))
 
 
 def beside(row: dict[str, Any]) -> str:
-    """What a row's range is narrower than: the declared range (before ``--set``) and the statement's."""
-    return "; ".join(f"{k}: {row[k]}" for k in ("declared", "statement") if k in row)
+    """What a row's range is narrower than: the declared range (before ``--set``) and the statement's; or, for a
+    real relaxation of an integer coordinate, the statement's integers it holds."""
+    parts = [f"{k}: {row[k]}" for k in ("declared", "statement") if k in row]
+    return "; ".join(parts + ([row["relaxation"]] if "relaxation" in row else []))
+
+
+def off_integers(space: Any, point: Any) -> str:
+    """The coordinates of ``point`` that the statement takes at integers only (``SearchSpace.relaxed``) and that
+    are no integer there, as ``"c = 5/2"`` joined by ``, ``; ``""`` where there are none: then a counterexample of
+    the relaxation is one of the statement."""
+    if not isinstance(point, dict):
+        return ""
+    out = []
+    for name, _ in getattr(space, "relaxed", ()):
+        v = point.get(name)
+        if v is None:
+            continue
+        exact = Fraction(str(v)) if not isinstance(v, float) else Fraction(v)
+        if exact.denominator != 1:
+            out.append(f"{name} = {end_text(exact)}")
+    return ", ".join(out)
 
 
 def unfolded(space: Any, point: Any) -> Any:

@@ -42,6 +42,15 @@ class SearchSpace:
         statement's own. A proof on a narrower domain is a proof of that narrower statement, and says so
     folds : ``(simplex parameter, integer parameter)`` pairs (a mapping is taken): the point is drawn on a larger
         simplex and folded onto that many classes (:func:`theory.simplex.fold`); reports say so
+    relaxed : the statement's own range of each ``Real`` coordinate that the statement takes at integers only
+        (``{"c": "every integer c >= 2"}``), a mapping or pairs: the ``Real`` holds every such integer, so a proof
+        covers the statement (the domain is not narrower), while a counterexample refutes it only where that
+        coordinate is an integer (``explore`` says so of one that is not). Declare it only where the margin's
+        formula at a real value is the statement's at every integer (a closed form such as ``c^(1-q)``, no
+        ``floor`` or sum over ``c`` terms)
+    reduction : a :class:`~paper_checks.search.params.reduction.Reduction` of the statement on its own domain to
+        sub-statements on boxes, through a named theorem; ``explore --prove`` proves its steps and, where every
+        step is proved, the statement's own domain (:meth:`proof_domain`), else this space's (None: no reduction)
     """
 
     params: tuple[Parameter, ...]
@@ -52,12 +61,14 @@ class SearchSpace:
     proves: str = ""
     statement_domain: Any = ()
     folds: Any = ()
+    relaxed: Any = ()
+    reduction: Any = None
 
     def __post_init__(self) -> None:
         # names are not checked against the parameters: the prover replaces parameters by charted ones
         # (dataclasses.replace: ``alpha`` becomes ``alpha_cell``, ``alpha_chart``) and carries these along;
         # :meth:`domain` reads the names that are there, and the catalogue's tests check its own names
-        for field_name in ("statement_domain", "folds"):
+        for field_name in ("statement_domain", "folds", "relaxed"):
             object.__setattr__(self, field_name, _pairs(field_name, getattr(self, field_name)))
 
     def domain(self, declared: SearchSpace | None = None) -> list[dict[str, Any]]:
@@ -65,9 +76,16 @@ class SearchSpace:
         (:func:`paper_checks.search.params.domain.domain_rows`; ``declared``: the space before ``--set``)."""
         return domain_rows(self, declared)
 
+    def proof_domain(self, declared: SearchSpace | None = None) -> list[dict[str, Any]]:
+        """The domain ``explore --prove`` sets out to prove: the statement's own, through :attr:`reduction`, where
+        the space declares one; else :meth:`domain`. (A proof of the reduction's steps falls back to
+        :meth:`domain` where a step is not proved; ``explore`` says which it proved.)"""
+        return self.reduction.rows() if self.reduction is not None else self.domain(declared)
+
     @property
     def narrower(self) -> bool:
-        """Whether the declared domain is narrower than the statement's on some coordinate."""
+        """Whether the declared domain is narrower than the statement's on some coordinate (a real relaxation of
+        an integer coordinate, ``relaxed``, is not: it holds every integer the statement takes)."""
         return bool(self.statement_domain)
 
     @property
@@ -187,7 +205,8 @@ class SearchSpace:
                 raise NarrowingError(name, value, f"the search space has no parameter {quoted(name)}; it has "
                                                   f"{', '.join(params)}")
             params[name] = _narrow(params[name], value)
-        return dataclasses.replace(self, params=tuple(params[p.name] for p in self.params))
+        # a narrowed domain is no longer the one the reduction covers: it is dropped
+        return dataclasses.replace(self, params=tuple(params[p.name] for p in self.params), reduction=None)
 
 
 def _pairs(what: str, value: Any) -> tuple[tuple[str, str], ...]:

@@ -2,14 +2,18 @@
 prover cannot interrupt itself (a margin that never returns), and ``--prove-seconds`` is finite and positive."""
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+import sympy
 
 from paper_checks.cli import main
+from paper_checks.commands.explore import _counterexample
+from paper_checks.search.params import Real, SearchSpace
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -157,3 +161,81 @@ def test_the_proved_line_names_the_narrowed_domain():
     stated = SearchSpace((Real("q", 0, 2),), lambda p: 0.0, statement_domain={"q": "every q >= 0"})
     line = proved_line(c, stated, {}, cert)
     assert "(q in [0, 2] (statement: every q >= 0)): a proof of that narrower statement" in line
+
+
+REDUCED = textwrap.dedent('''
+    import math
+
+    from paper_checks.api import Integer, Real, SearchSpace, SimplexPoint, claim, paper, separable_sum_bounds
+
+    paper("red57", authors="A. Tester", year=2026, title="A class sum for every c", venue="none", source="none")
+
+
+    def space(sign):
+        def margin(pt):
+            c = int(pt["c"])
+            f = list(pt["f"][: c - 1]) + [1 - sum(pt["f"][: c - 1])]
+            s = sign * sum(v * v for v in f)
+            lo, hi = (1 / c, 1) if sign > 0 else (-1, -1 / c)
+            return min(s - lo, hi - s)
+
+        red = separable_sum_bounds(psi=lambda t, x: sign * x["a"] * t**2,
+                                   lower=lambda c, x: x["a"] / c if sign > 0 else -x["a"],
+                                   upper=lambda c, x: x["a"] if sign > 0 else -x["a"] / c,
+                                   others=(Real("a", 1, 1),), what=f"{sign} a t^2")
+        return lambda: SearchSpace((Integer("c", 2, 3), SimplexPoint("f", 3)), margin, margin, folds={"f": "c"},
+                                   statement_domain={"c": "every c >= 2"}, reduction=red,
+                                   description="min(S - lower, upper - S)")
+
+
+    @claim("red57.convex", source="none", method="symbolic", expected="proved", space=space(1),
+           statement="1/c <= sum_j f_j^2 <= 1 on the simplex, every c >= 2.")
+    def convex(ctx):
+        raise NotImplementedError
+
+
+    @claim("red57.concave", source="none", method="symbolic", expected="proved", space=space(-1),
+           statement="-1 <= -sum_j f_j^2 <= -1/c on the simplex, every c >= 2.")
+    def concave(ctx):
+        raise NotImplementedError
+''')
+
+
+@pytest.mark.slow
+def test_a_reduction_proves_the_statement_s_own_domain_only_when_every_step_is_proved(tmp_path, capsys,
+                                                                                      isolated_registry):
+    """Issue 57: a space that declares a reduction (Karamata's, for a separable class sum) is proved on the statement's
+    own domain when every step is, each step's certificate recorded; where a step is not (``-t^2`` is not convex,
+    so the reduction as declared does not apply), ``explore --prove`` says so and proves the searched domain, which
+    it prints as narrower than the statement's."""
+    import json
+
+    claims = tmp_path / "red_claims.py"
+    claims.write_text(REDUCED)
+    out_json = tmp_path / "proof.json"
+    assert main(["explore", "red57.convex", "--prove", "--module", str(claims), "--prove-seconds", "30",
+                 "--json", str(out_json)]) == 0
+    out = capsys.readouterr().out
+    assert "domain proved: the statement's own, through a reduction" in out and "  c: every integer c >= 2" in out
+    assert "Karamata's inequality" in out and "=> proved: the statement, on the statement's own domain" in out
+    doc = json.loads(out_json.read_text())
+    assert doc["narrower_than_statement"] == "" and doc["domain"][0]["range"] == "every integer c >= 2"
+    steps = doc["proof"]["steps"]
+    assert [s["name"] for s in steps] == ["convex", "barycentre", "vertex"]
+    assert all(s["outcome"] == "proved" and s["certificate"]["domain"] for s in steps)
+    main(["explore", "red57.concave", "--prove", "--module", str(claims), "--prove-seconds", "30"])
+    out = capsys.readouterr().out
+    assert "the reduction (Karamata's inequality) was not proved: its step 'convex'" in out
+    assert "domain proved: the statement's own" not in out and "c = 2..3   (statement: every c >= 2)" in out
+    assert "=> proved: the statement, on the statement's own domain" not in out
+
+
+def test_a_counterexample_off_the_integers_of_a_real_relaxation_refutes_nothing(capsys):
+    """Issue 57: where a ``Real`` holds the statement's integers (``relaxed``), a verified failure at a value that is
+    no integer is printed as the relaxation's only, ``undecided`` (exit 4); at an integer it is a counterexample."""
+    space = SearchSpace((Real("c", 2.0, math.inf),), lambda pt: 0.0, relaxed={"c": "every integer c >= 2"})
+    assert _counterexample(space, {"c": sympy.Rational(5, 2)}, sympy.Rational(-1, 2), -0.5) == 4
+    out = capsys.readouterr().out
+    assert "counterexample of the real relaxation only" in out and "=> undecided: c = 5/2 is no integer" in out
+    assert _counterexample(space, {"c": sympy.Integer(3)}, sympy.Rational(-1, 2), -0.5) == 1
+    assert "relaxation" not in capsys.readouterr().out

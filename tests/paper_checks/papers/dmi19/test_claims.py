@@ -7,6 +7,7 @@ from paper_checks.context import Context
 from paper_checks.papers.dmi19 import invariance, theorem
 from paper_checks.registry import load
 from paper_checks.search.params.space import to_rational
+from theory import dmi as td
 
 MINE = {"dmi19.properties": "proved", "dmi19.relative_invariance": "proved", "dmi19.mi_not_invariant": "proved",
         "dmi19.dmi_order_invariant": "qualified", "dmi19.main_theorem": "proved", "dmi19.notes_question": "qualified",
@@ -163,3 +164,28 @@ def test_a_near_tie_is_left_to_sympys_max():
     assert invariance._larger(a, b, 0.0) == b  # within CLEAR_GAP: Max decides
     assert invariance._larger(a, b, float("nan")) == b
     assert invariance._larger(a, sympy.Integer(0), 0.69) == a
+
+
+def test_the_dmi_reductions_rest_on_the_margins_own_form():
+    """The premises of ``properties_reduction`` and ``order_reduction``: at exact random tables and noise (c = 2..4)
+    the spaces' DMI margins are ``min(d, d - s d, 1 - s)`` and ``max(d' - d, s d - s d')`` with ``d = |det Q|``,
+    ``d' = |det Q'|``, ``s = |det T|``; Shannon MI's spaces declare no reduction."""
+    rng = np.random.default_rng(3)
+
+    def stochastic(rows: int, cols: int) -> list[list[sympy.Rational]]:
+        m = [[sympy.Rational(int(v), 7) for v in rng.integers(1, 9, size=cols)] for _ in range(rows)]
+        return [[v / sum(row) for v in row] for row in m]
+
+    for c in (2, 3, 4):
+        Q = stochastic(1, c * c)[0]
+        T = stochastic(c, c)
+        d, s = abs(sympy.Matrix(c, c, Q).det()), abs(sympy.Matrix(T).det())
+        assert invariance.properties_space(c).exact_margin({"Q": Q, "T": T}) == min(d, d - s * d, 1 - s)
+        p, A, A2 = stochastic(1, c)[0], stochastic(c, c), stochastic(c, c)
+        dq = abs(td.joint_from_conditional(p, A).det())
+        dq2 = abs(td.joint_from_conditional(p, A2).det())
+        margin = invariance.order_space("dmi", c).exact_margin({"p": p, "A": A, "A2": A2, "T": T})
+        assert margin == max(dq2 - dq, s * dq - s * dq2)
+    assert invariance.order_space("mi").reduction is None
+    assert invariance.properties_space(3, "dmi").reduction is not None
+    assert [st.name for st in invariance.properties_reduction().steps] == ["entry", "product", "monotone"]

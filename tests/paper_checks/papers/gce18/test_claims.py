@@ -71,6 +71,22 @@ def test_eq11_margins_at_known_points():
     assert k02.margin({"q": 0.95, "k": 0.2, "c": 10}) < 0
 
 
+def test_eq11_real_c_is_the_integer_margin_at_every_integer_and_covers_the_statement():
+    """The catalogue's Eq. 11 domains take ``c`` real on ``[c_low, oo)`` (every integer ``c >= c_low``, the
+    statement's own); at an integer the margin, float and exact, is the integer form's, and ``d`` never reads ``c``."""
+    from paper_checks.search.params.domain import narrower
+
+    for k_low, c_low, space in ((0.3, 2, truncation.eq11_k03_space()), (0.2, 10, truncation.eq11_k02_space())):
+        assert not narrower(space.domain()) and dict(space.relaxed) == {"c": f"every integer c >= {c_low}"}
+        whole = truncation.eq11_space(k_low, c_low)
+        for c, q, k in ((c_low, R(1, 3), R(1, 2)), (c_low + 1, R(7, 10), R(3, 10) + k_low), (50, R(1, 10), R(9, 10))):
+            pt = {"c": sympy.Integer(c), "q": q, "k": sympy.nsimplify(k)}
+            assert sympy.simplify(space.exact_margin(pt) - whole.exact_margin(pt)) == 0
+            fpt = {"c": c, "q": float(q), "k": float(k)}
+            assert space.margin(fpt) == pytest.approx(whole.margin(fpt), rel=1e-12, abs=1e-12)
+        assert float(space.exact_margin({"c": R(5, 2) * c_low, "q": R(1, 2), "k": R(1, 2)})) > 0  # defined between
+
+
 @pytest.mark.slow  # the point near q = 1 runs to the exact verification's own limit (10 s)
 def test_thm1_space_margin_signs():
     space = theorems.thm1_space()
@@ -198,3 +214,65 @@ def test_eq10_bounds_at_is_theorys_eq10_bounds_on_both_branches_of_d():
     assert truncation.stationary_above_one(q, k) is True
     assert truncation.stationary_above_one(q, k * (1 + R(15, 10**8))) is False  # 5e-8 below (log1p said above)
     assert truncation.stationary_above_one(R(1, 2), R(1, 4)) is None  # a tie: theory decides
+
+
+def test_eq7_s_reduction_is_theory_s_bounds_and_l_q_s_curvature():
+    """gce18's Eq. 7 for every c >= 2: the steps' margins are L_q's second derivative and Eq. 7's bounds
+    (theory.gce.eq7_bounds) at the barycentre and a vertex, identically 0 there (the bounds are attained)."""
+    red = lq.eq7_space().reduction
+    assert red is not None and [r["name"] for r in red.rows()] == ["c", "f", "q"] and "continuous" in red.premises
+    convex, bary, vert = (s.space() for s in lq.eq7_reduction().steps)
+    t, q = R(1, 4), R(1, 2)
+    assert convex.exact_margin({"t": t, "q": q}) == (1 - q) * t ** (q - 2)
+    for c in (2, 3, R(7, 2), 10):
+        assert bary.exact_margin({"c": c, "q": R(1, 3)}) == 0 and vert.exact_margin({"c": c, "q": R(1, 3)}) == 0
+
+
+def test_thm2_s_reduction_rests_on_the_margin_s_own_form():
+    """The premises of ``thm2_reduction``: at exact points (c = 2..6, the largest entry first, q < 1) the space's
+    margin is ``(t_0/q) (c^(1-q) - (c u)^(1-q))`` with ``u = sum_k (t_k/t_0)^r / c`` in ``[0, 1]``, ``r = 1/(1-q)``;
+    at ``q = 1`` it is 0."""
+    space = theorems.thm2_space()
+    assert [s.name for s in space.reduction.steps] == ["q < 1", "q = 1"]
+    rng = np.random.default_rng(5)
+    for c in (2, 3, 4, 5, 6):
+        for q in ((R(1, 3), R(7, 10))[c % 2],):
+            t = [R(int(v), 97) for v in rng.integers(1, 30, size=c)]
+            t = [v / sum(t) for v in t]
+            pt = {"c": sympy.Integer(c), "t": t + [0] * (6 - c), "q": q}
+            t0, r = max(t), 1 / (1 - q)
+            u = sum((v / t0) ** r for v in t) / c
+            assert 0 <= u <= 1
+            form = t0 / q * (c ** (1 - q) - (c * u) ** (1 - q))
+            assert abs(sympy.N(space.exact_margin(pt) - form, 50)) < sympy.Float("1e-45", 50), (c, q)
+        uniform = [R(1, c)] * c + [0] * (6 - c)
+        assert space.exact_margin({"c": sympy.Integer(c), "t": uniform, "q": sympy.Integer(1)}) == 0
+
+
+def test_thm1_s_reduction_rests_on_the_noisy_risk_s_form_and_the_minimisers():
+    """The premises of ``thm1_reduction``: under uniform noise ``eta = r (c-1)/c`` the noisy risk at one input is
+    ``(1 - r) R_p + (r/c) S`` identically on symbols (c = 2..4), and the pointwise minimisers the margin uses are
+    below other points of the simplex; the reduction is narrower than the statement on ``r`` only, and says so."""
+    from paper_checks.search.params.domain import narrower
+
+    r, q = sympy.Symbol("r"), R(1, 2)
+    for c in (2, 3, 4):
+        ps, fs = list(sympy.symbols(f"p0:{c - 1}")), sympy.symbols(f"f0:{c}")
+        p = ps + [1 - sum(ps)]
+        eta = r * R(c - 1, c)
+        T = [[1 - eta if i == j else eta / (c - 1) for j in range(c)] for i in range(c)]
+        w = [sum(p[i] * T[i][j] for i in range(c)) for j in range(c)]
+        L = [(1 - f**q) / q for f in fs]
+        noisy = sum(wj * Lj for wj, Lj in zip(w, L))
+        assert sympy.expand(noisy - ((1 - r) * sum(pj * Lj for pj, Lj in zip(p, L)) + r / c * sum(L))) == 0, c
+    rng = np.random.default_rng(2)
+    for c, qq in ((3, R(1, 3)), (4, R(3, 4))):
+        p = [R(int(v), 11) for v in rng.integers(1, 9, size=c)]
+        p = [v / sum(p) for v in p]
+        best = gce.lq_pointwise_minimiser(p, qq)
+        risk = lambda f: sum(pk * (1 - fk**qq) / qq for pk, fk in zip(p, f))  # noqa: E731
+        for g in rng.dirichlet(np.ones(c), size=5):
+            assert float(risk(best)) <= float(risk([float(x) for x in g])) + 1e-12
+    red = theorems.thm1_space().reduction
+    assert [s.name for s in red.steps] == ["Eq. 7 convex", "Eq. 7 barycentre", "Eq. 7 vertex", "A"]
+    assert narrower(red.rows()).startswith("r in [0, 1)") and "c in" not in narrower(red.rows())

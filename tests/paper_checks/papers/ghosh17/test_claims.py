@@ -123,3 +123,25 @@ def test_fold_np_matches_exact_fold():
 
     x = [R(1, 10), R(2, 10), R(3, 10), R(4, 10)]
     np.testing.assert_allclose(g._fold_np(np.array(x, dtype=float), 3), [float(v) for v in fold(x, 3)])
+
+
+def test_uniform_tolerance_s_reduction_rests_on_the_margin_s_own_form():
+    """The premise of ``uniform_tolerance_reduction``: the space's exact margin is ``2 (w_j - sum_k w_k f_k)`` with
+    ``w_k = uniform_noise_weight(p_k, c, r)`` and ``p_j = max p``, identically on symbols (c = 2..4); so with
+    ``sum f = 1`` it is ``sum_i f_i 2 (w(a) - w(b_i))``, the step's margin at each vertex; ``w`` at a real ``c``
+    is its closed form, ``p (1 - r) + r/c``."""
+    space = g.uniform_tolerance_space()
+    r = sympy.Symbol("r")
+    for c in (2, 3, 4):
+        ps, fs = sympy.symbols(f"p0:{c}"), sympy.symbols(f"f0:{c}")
+        pad = [0] * (6 - c)
+        margin = space.exact_margin({"c": sympy.Integer(c), "p": [*ps, *pad], "f": [*fs, *pad], "r": r})
+        w = [g.uniform_noise_weight(pk, c, r) for pk in ps]
+        form = 2 * (g.uniform_noise_weight(sympy.Max(*ps), c, r) - sum(wk * fk for wk, fk in zip(w, fs)))
+        assert sympy.expand(margin - form) == 0, c
+    cc, a = sympy.symbols("c a", positive=True)
+    assert sympy.simplify(g.uniform_noise_weight(a, cc, r) - (a * (1 - r) + r / cc)) == 0
+    step = g.uniform_tolerance_reduction().steps[0].space()
+    R = sympy.Rational
+    assert step.exact_margin({"c": R(5, 2), "a": R(1, 2), "b": R(1, 4), "r": R(1, 3)}) == R(1, 3)
+    assert not step.constraint({"a": 0.2, "b": 0.3}) and dict(step.relaxed) == {"c": "every integer c >= 2"}

@@ -1,0 +1,194 @@
+"""A statement on its own domain reduced, by a named theorem, to sub-statements that the prover can take, each the
+margin of a :class:`~paper_checks.search.params.space.SearchSpace` on a box (:class:`Reduction`).
+
+Some statements range over a domain no box holds: "for every number of classes ``c >= 2`` and every ``f`` in the
+simplex of ``c`` classes" has a simplex whose dimension grows with ``c``. Where a theorem reduces that domain to a
+few points whose coordinates are closed forms in ``c`` (a symmetry's orbits), the statement is the conjunction of
+the theorem's hypotheses and of the margin at those points, and in those ``c`` is a real coordinate on ``[2, oo)``
+(a real relaxation, :attr:`SearchSpace.relaxed`: it holds every integer). A claim declares the reduction beside its
+searched space (``SearchSpace(..., reduction=...)``); ``explore --prove`` proves every step, each on its own box
+with a share of the work budget, and prints the statement's own domain as proved only when every step is proved,
+each step's certificate recorded; else it says which step was not, and proves the searched (narrower) domain as
+before. The counterexample search keeps the searched space: a step's counterexample is none of the statement's.
+
+:func:`separable_sum_bounds` is the one reduction the catalogue uses today: bounds on a separable class sum
+``S(f) = sum_j psi(f_j)`` over the simplex, by Karamata's inequality.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from paper_checks.search.params.base import Parameter
+from paper_checks.search.params.scalar import Real
+
+#: Karamata's inequality in the form :func:`separable_sum_bounds` uses, and where it is proved
+KARAMATA = ("Karamata's inequality: for psi convex on [0, 1], S(f) = sum_j psi(f_j) is Schur-convex (f majorizing g "
+            "gives S(f) >= S(g); for psi concave, the reverse); every point f of the simplex of c classes majorizes "
+            "the barycentre (1/c, ..., 1/c) and is majorized by a vertex (1, 0, ..., 0), so S ranges between "
+            "c psi(1/c) and psi(1) + (c - 1) psi(0)")
+KARAMATA_SOURCE = ("A. W. Marshall, I. Olkin and B. C. Arnold, Inequalities: Theory of Majorization and Its "
+                   "Applications, 2nd ed., Springer 2011: Prop. 3.C.1 (a sum of a convex function is Schur-convex) "
+                   "and sec. 1.A (the barycentre and a vertex as the least and the greatest point of the simplex "
+                   "in majorization)")
+
+#: the extreme points of the simplex, in the form a margin affine in a simplex point uses, and where it is proved
+VERTICES = ("an affine function on the closed simplex is least at one of its vertices e_1, ..., e_c: "
+            "m(f) = sum_i f_i m(e_i) >= min_i m(e_i), since f is a convex combination of the vertices")
+VERTICES_SOURCE = ("R. T. Rockafellar, Convex Analysis, Princeton 1970, sec. 32 (a convex function, here the negated "
+                   "affine margin, attains its maximum over a polytope at an extreme point)")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One sub-statement of a :class:`Reduction`: ``name`` (short), ``shows`` (what its margin ``>= 0`` on its
+    whole domain establishes) and ``space`` (its :class:`SearchSpace`, built when proved)."""
+
+    name: str
+    shows: str
+    space: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """The statement on its own domain as the conjunction of :attr:`steps`, through :attr:`theorem`.
+
+    Attributes
+    ----------
+    theorem : the theorem used and how it reduces the statement to the steps
+    source : where the theorem is proved (a citation)
+    domain : the statement's own domain, each coordinate's range as text (``(name, text)`` pairs or a mapping):
+        what a proof of every step covers
+    steps : the sub-statements, each proved on its own box
+    premises : what the reduction takes without a proof of the prover's (a continuity, the form of a margin),
+        said beside the proof
+    proves : what every step proved establishes, where that is less than the statement (one loss of a family,
+        one input), as :attr:`SearchSpace.proves` says it; ``""``: the statement on its own domain
+    statement_domain : the statement's own range of each coordinate of :attr:`domain` that is narrower than it (a
+        mapping or pairs, as :attr:`SearchSpace.statement_domain`): printed beside it, and the proof is then one of
+        that narrower statement
+    """
+
+    theorem: str
+    source: str
+    domain: Any
+    steps: tuple[Step, ...]
+    premises: str = ""
+    proves: str = ""
+    statement_domain: Any = ()
+
+    def __post_init__(self) -> None:
+        items = self.domain.items() if isinstance(self.domain, Mapping) else self.domain
+        object.__setattr__(self, "domain", tuple((str(k), str(v)) for k, v in items))
+        stated = self.statement_domain
+        stated = stated.items() if isinstance(stated, Mapping) else stated
+        object.__setattr__(self, "statement_domain", tuple((str(k), str(v)) for k, v in stated))
+        object.__setattr__(self, "steps", tuple(self.steps))
+        if not self.steps:
+            raise ValueError("a Reduction needs at least one step")
+
+    def rows(self) -> list[dict[str, Any]]:
+        """The statement's own domain as :func:`~paper_checks.search.params.domain.domain_rows` writes a domain
+        (``kind`` ``"statement"``: no ``statement`` beside it, none narrower)."""
+        stated = dict(self.statement_domain)
+        return [{"name": name, "kind": "statement", "range": text, **({"statement": stated[name]} if name in stated
+                                                                        else {})}
+                for name, text in self.domain]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"theorem": self.theorem, "source": self.source, "premises": self.premises, "proves": self.proves,
+                "domain": self.rows(), "steps": [{"name": s.name, "shows": s.shows} for s in self.steps]}
+
+
+def separable_sum_bounds(*, psi: Callable[[Any, Any], Any], lower: Callable[[Any, Any], Any],
+                         upper: Callable[[Any, Any], Any], others: tuple[Parameter, ...], what: str,
+                         t_open: tuple[bool, bool] = (True, True), c_low: int = 2, premises: str = "",
+                         domain: Any = ()) -> Reduction:
+    """``lower(c, x) <= sum_j psi(f_j, x) <= upper(c, x)`` for every integer ``c >= c_low``, every ``f`` of the
+    simplex of ``c`` classes and every ``x`` of the box ``others``, reduced by Karamata's inequality
+    (:data:`KARAMATA`, :data:`KARAMATA_SOURCE`) for a ``psi`` convex in ``t`` on ``[0, 1]``, to three steps:
+
+    - ``convex``: ``d^2 psi/dt^2 >= 0`` for ``t`` in ``(0, 1)`` (ends open as ``t_open`` says: where ``psi''`` is
+      infinite at an end, ``psi`` convex on the open interval and continuous on ``[0, 1]`` is convex on it; the
+      continuity is a premise, say it in ``premises``) and every ``x``;
+    - ``barycentre``: ``c psi(1/c, x) - lower(c, x) >= 0``, ``c`` real on ``[c_low, oo)``;
+    - ``vertex``: ``upper(c, x) - psi(1, x) - (c - 1) psi(0, x) >= 0``, ``c`` real on ``[c_low, oo)``.
+
+    ``psi``, ``lower`` and ``upper`` take floats and SymPy values alike (arithmetic and powers only: the prover
+    traces them on symbols); ``x`` is a point of ``others`` (a dict by name). Real ``c`` covers every integer one,
+    and the steps at the barycentre and the vertex read ``c`` only through those closed forms, so a proof of every
+    step is one of the statement for every integer ``c >= c_low`` (:attr:`Reduction.domain`, with ``domain``'s
+    texts for ``others`` and the simplex's coordinate where given)."""
+    from paper_checks.search.params.space import SearchSpace  # (space imports this module)
+
+    # each step's margin is built once on symbols, each coordinate's sign assumed from its range (so that psi(0)
+    # reads 0^q as 0 where q > 0), then evaluated by substitution: exact values, or the prover's symbols
+    t_sym = sympy.Symbol("t_reduction", positive=True)
+    c_sym = sympy.Symbol("c_reduction", positive=True)
+    syms = {p.name: _symbol(p) for p in others}
+    names = list(syms)
+    exprs = {"convex": sympy.diff(psi(t_sym, syms), t_sym, 2),
+             "barycentre": c_sym * psi(1 / c_sym, syms) - lower(c_sym, syms),
+             "vertex": upper(c_sym, syms) - psi(sympy.Integer(1), syms) - (c_sym - 1) * psi(sympy.Integer(0), syms)}
+    first = {"convex": ("t", t_sym), "barycentre": ("c", c_sym), "vertex": ("c", c_sym)}
+
+    def margins(step: str) -> tuple[Callable[[dict[str, Any]], float], Callable[[dict[str, Any]], Any]]:
+        lead, lead_sym = first[step]
+        order = [lead_sym, *syms.values()]
+        as_float = sympy.lambdify(order, exprs[step], "math")
+
+        def flt(pt: dict[str, Any]) -> float:
+            return float(as_float(*(float(pt[n]) for n in (lead, *names))))
+
+        def exact(pt: dict[str, Any]) -> Any:
+            return exprs[step].xreplace({lead_sym: sympy.sympify(pt[lead]),
+                                         **{syms[n]: sympy.sympify(pt[n]) for n in names}})
+        return flt, exact
+
+    t = Real("t", 0.0, 1.0, open_low=t_open[0], open_high=t_open[1])
+    c = Real("c", float(c_low), math.inf)
+    integers = {"c": f"every integer c >= {c_low}"}
+
+    def convex_space() -> Any:
+        return SearchSpace((t, *others), *margins("convex"), description=f"d^2/dt^2 of psi(t) = {what}")
+
+    def barycentre_space() -> Any:
+        return SearchSpace((c, *others), *margins("barycentre"), relaxed=integers,
+                           description="c psi(1/c) - lower, the class sum at the barycentre above the lower bound")
+
+    def vertex_space() -> Any:
+        return SearchSpace((c, *others), *margins("vertex"), relaxed=integers,
+                           description="upper - psi(1) - (c - 1) psi(0), the class sum at a vertex below the upper "
+                                       "bound")
+
+    stated = {"c": f"every integer c >= {c_low}", "f": "the closed probability simplex of c classes",
+              **{p.name: _range(p) for p in others}, **dict(domain)}
+    return Reduction(
+        theorem=KARAMATA + "; so the bounds hold on the whole domain when psi is convex and they hold at those two "
+                           "points",
+        source=KARAMATA_SOURCE, domain=stated, premises=premises,
+        steps=(Step("convex", f"psi(t) = {what} is convex in t on (0, 1), for every " + ", ".join(names),
+                    convex_space),
+               Step("barycentre", f"the lower bound holds at the barycentre, for every real c >= {c_low}",
+                    barycentre_space),
+               Step("vertex", f"the upper bound holds at a vertex, for every real c >= {c_low}", vertex_space)))
+
+
+def _symbol(p: Parameter) -> sympy.Symbol:
+    """A coordinate's symbol, positive where its range lies above 0 (``(0, 1]``), nonnegative where it starts at 0."""
+    low = float(getattr(p, "low", -math.inf))
+    if low > 0 or (low == 0 and getattr(p, "open_low", False)):
+        return sympy.Symbol(f"{p.name}_reduction", positive=True)
+    if low == 0:
+        return sympy.Symbol(f"{p.name}_reduction", nonnegative=True)
+    return sympy.Symbol(f"{p.name}_reduction", real=True)
+
+
+def _range(p: Parameter) -> str:
+    from paper_checks.search.params.domain import range_text
+
+    return range_text(p)

@@ -1,0 +1,43 @@
+"""A statement on its own domain reduced to sub-statements on boxes (``paper_checks.search.params.reduction``):
+Karamata's reduction of a separable class sum's bounds (issue 57; gce18's Eq. 7 is tested with its claims)."""
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from paper_checks.search.params import Real, SearchSpace
+from paper_checks.search.params.domain import narrower
+from paper_checks.search.params.reduction import KARAMATA_SOURCE, Reduction, Step, separable_sum_bounds
+
+R = sympy.Rational
+
+
+def _squares() -> Reduction:
+    """``1/c <= sum_j f_j^2 <= 1``: ``psi(t) = t^2`` (the parameter ``a`` only scales it)."""
+    return separable_sum_bounds(psi=lambda t, x: x["a"] * t**2, lower=lambda c, x: x["a"] / c,
+                                upper=lambda c, x: x["a"], others=(Real("a", 1, 2),), what="a t^2")
+
+
+def test_karamata_s_three_steps_are_the_curvature_and_the_bounds_at_the_barycentre_and_a_vertex():
+    red = _squares()
+    assert [s.name for s in red.steps] == ["convex", "barycentre", "vertex"] and "Marshall" in red.source
+    convex, bary, vert = (s.space() for s in red.steps)
+    assert [p.name for p in convex.params] == ["t", "a"] and convex.params[0].open_low
+    assert convex.exact_margin({"t": R(1, 3), "a": R(3, 2)}) == 3 and convex.margin({"t": 0.5, "a": 1.5}) == 3.0
+    assert bary.exact_margin({"c": R(5, 2), "a": 1}) == 0 and vert.exact_margin({"c": 7, "a": R(3, 2)}) == 0
+    # c is a real relaxation of every integer c >= 2 in the steps that read it: they are not narrower
+    assert dict(bary.relaxed) == {"c": "every integer c >= 2"} and not narrower(bary.domain())
+    rows = red.rows()
+    assert [r["name"] for r in rows] == ["c", "f", "a"] and rows[0]["range"] == "every integer c >= 2"
+    assert rows[2]["range"] == "[1, 2]" and red.to_json()["steps"][0]["name"] == "convex"
+    with pytest.raises(ValueError, match="at least one step"):
+        Reduction("t", "s", {}, ())
+    assert isinstance(red.steps[0], Step) and "Prop. 3.C.1" in KARAMATA_SOURCE
+
+
+def test_a_space_with_a_reduction_proves_the_statement_s_domain_and_drops_it_when_narrowed():
+    red = _squares()
+    space = SearchSpace((Real("a", 1, 2),), lambda pt: 0.0, statement_domain={"a": "x"}, reduction=red)
+    assert space.proof_domain() == red.rows() and narrower(space.domain())
+    narrowed = space.narrowed({"a": "1..1.5"})
+    assert narrowed.reduction is None and narrowed.proof_domain() == narrowed.domain()
