@@ -86,12 +86,13 @@ def _add_explore_parser(sub: Any) -> None:
     e.add_argument("--prove", action="store_true",
                    help="run the prover instead of the search: proved (with a certificate), an exact counterexample "
                         "or undecided; --budget then counts boxes (exit 0: proved, 1: counterexample, 4: undecided)")
-    e.add_argument("--prove-seconds", type=prove_seconds_arg, default=60.0, metavar="S",
-                   help="the prover's wall-clock net in seconds (default 60): a safety net, which says so when it "
-                        "fires")
-    e.add_argument("--prove-work", type=prove_work_arg, default=PROVE_WORK["standard"], metavar="UNITS",
+    e.add_argument("--prove-seconds", type=prove_seconds_arg, default=None, metavar="S",
+                   help="the prover's wall-clock net in seconds (default 60, or 6 s a unit of a larger work budget): "
+                        "a safety net, which says so when it fires")
+    e.add_argument("--prove-work", type=prove_work_arg, default=None, metavar="UNITS",
                    help="the prover's work budget in units, counted the same on every machine (default "
-                        f"{PROVE_WORK['standard']:g}, the standard precision's; quick {PROVE_WORK['quick']:g}, full "
+                        f"{PROVE_WORK['standard']:g}, the standard precision's, or the larger budget the claim's "
+                        f"domain declares its proof needs; quick {PROVE_WORK['quick']:g}, full "
                         f"{PROVE_WORK['full']:g}); every choice of the proof is a share of it")
     e.add_argument("--counters", action="store_true",
                    help="with --prove: print what each closure of the prover cost (calls, work, boxes and pieces "

@@ -13,7 +13,7 @@ from tqdm import tqdm
 from paper_checks.commands.arguments import timeout_from_args
 from paper_checks.commands.common import OutputError, UsageError, check_output_file
 from paper_checks.commands.show import rerun_command
-from paper_checks.context import EXPLORE_STREAM, Context
+from paper_checks.context import EXPLORE_STREAM, PROVE_WORK, Context
 from paper_checks.deadline import MAX_SECONDS, TimedOut, deadline
 from paper_checks.files import atomic_write, is_special
 from paper_checks.jsonable import jsonable
@@ -130,6 +130,11 @@ def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:
 
 #: margin evaluations of the counterexample search that ``explore --prove`` runs before branch and bound
 PROVE_SEARCH = 2000
+#: ``--prove-seconds``'s default: the wall-clock net of a proof at the standard budget
+PROVE_NET_SECONDS = 60.0
+#: and of a larger budget (a domain's ``proof_work``, ``--prove-work``), per unit: a unit is about a second of work
+#: on a quiet 2-core machine, so a net of six fires only on a machine about six times slower or busier
+NET_SECONDS_PER_UNIT = 6.0
 #: the share of what ``--timeout`` leaves that the prover may spend before it stops itself (an alarm at the
 #: whole of it stops what the prover cannot interrupt: one trace, the search run first, a shrink)
 PROVE_SHARE = 0.9
@@ -148,6 +153,10 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
     """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided
     or undefined.
     ``--timeout`` (counted from ``start``) bounds the whole command; ``--prove-seconds`` is finite and positive."""
+    if getattr(args, "prove_work", None) is None:  # the precision's budget, or the larger one the domain needs
+        args.prove_work = max(PROVE_WORK["standard"], float(getattr(space, "proof_work", 0.0) or 0.0))
+    if getattr(args, "prove_seconds", None) is None:  # a net, never what decides: generous for a large budget
+        args.prove_seconds = min(max(PROVE_NET_SECONDS, NET_SECONDS_PER_UNIT * args.prove_work), MAX_SECONDS)
     if not (math.isfinite(args.prove_seconds) and 0 < args.prove_seconds <= MAX_SECONDS):
         raise UsageError(f"--prove-seconds must be a finite, positive number of seconds up to {MAX_SECONDS:g}, "
                          f"got {args.prove_seconds}")

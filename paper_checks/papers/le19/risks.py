@@ -256,7 +256,10 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
     stated = {f"{g}{i}": circle for g in "ab" for i in range(n)}
     if kind == "margin":  # (the triplet's alpha: [2, oo), the statement's own)
         stated.update({"alpha": "alpha > 0 with alpha >= max(beta, 2 - beta)", "beta": "every beta"})
+    # the margin loss's proof needs more than a precision's budget: proved with 28.4 units of a budget of 150
+    # (undecided at 30: a budget's shares are what each closure may spend), session 25
     return SearchSpace(tuple(params), margin, exact, constraint, statement_domain=stated,
+                       proof_work=150.0 if kind == "margin" else 0.0,
                        description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; "
                                    f"{what}",
                        proves=f"no strict flip between two sets of {n} points on the unit circle (each "

@@ -51,6 +51,10 @@ class SearchSpace:
     reduction : a :class:`~paper_checks.search.params.reduction.Reduction` of the statement on its own domain to
         sub-statements on boxes, through a named theorem; ``explore --prove`` proves its steps and, where every
         step is proved, the statement's own domain (:meth:`proof_domain`), else this space's (None: no reduction)
+    proof_work : the work (units of :mod:`paper_checks.work`) that a proof of this domain is known to need, where
+        that is more than a precision's budget: ``explore --prove`` spends the larger of the two unless
+        ``--prove-work`` says otherwise (0: the precision's). Counted work, so the same on every machine; measured
+        by ``explore ID --prove --prove-work W`` and declared with what it used
     """
 
     params: tuple[Parameter, ...]
@@ -63,6 +67,7 @@ class SearchSpace:
     folds: Any = ()
     relaxed: Any = ()
     reduction: Any = None
+    proof_work: float = 0.0
 
     def __post_init__(self) -> None:
         # names are not checked against the parameters: the prover replaces parameters by charted ones
@@ -70,6 +75,9 @@ class SearchSpace:
         # :meth:`domain` reads the names that are there, and the catalogue's tests check its own names
         for field_name in ("statement_domain", "folds", "relaxed"):
             object.__setattr__(self, field_name, _pairs(field_name, getattr(self, field_name)))
+        w = self.proof_work
+        if isinstance(w, bool) or not isinstance(w, (int, float)) or not (math.isfinite(w) and w >= 0):
+            raise ValueError(f"SearchSpace: proof_work must be a finite number of work units >= 0, got {w!r}")
 
     def domain(self, declared: SearchSpace | None = None) -> list[dict[str, Any]]:
         """Each coordinate's range, open ends and the statement's own range where it differs
