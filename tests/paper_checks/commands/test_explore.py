@@ -239,3 +239,43 @@ def test_a_counterexample_off_the_integers_of_a_real_relaxation_refutes_nothing(
     assert "counterexample of the real relaxation only" in out and "=> undecided: c = 5/2 is no integer" in out
     assert _counterexample(space, {"c": sympy.Integer(3)}, sympy.Rational(-1, 2), -0.5) == 1
     assert "relaxation" not in capsys.readouterr().out
+
+
+NEEDS_MORE = textwrap.dedent('''
+    from paper_checks.api import Real, SearchSpace, claim, paper
+
+    paper("work60", authors="A. Tester", year=2026, title="A proof that needs more", venue="none", source="none")
+
+
+    def space():
+        return SearchSpace((Real("x", 0, 1),), lambda pt: float(pt["x"]), lambda pt: pt["x"], description="x",
+                           proof_work=9.0)
+
+
+    @claim("work60.more", source="none", method="search", expected="inconclusive", space=space,
+           statement="x >= 0 on [0, 1].")
+    def more(ctx):
+        raise NotImplementedError
+''')
+
+
+@pytest.mark.slow  # a module of claims loaded and two proofs: about 1 s
+def test_a_domain_s_declared_proof_work_is_explore_s_default_budget(tmp_path, capsys, isolated_registry):
+    """Issue 60: a domain that declares the work its proof needs (``proof_work``) gets it from ``explore --prove``
+    unless ``--prove-work`` says otherwise; the net scales with it (6 s a unit), and the JSON records the budget."""
+    import json
+
+    claims = tmp_path / "more_claims.py"
+    claims.write_text(NEEDS_MORE)
+    for extra, budget in (([], 9.0), (["--prove-work", "2"], 2.0)):
+        out_json = tmp_path / f"proof{budget:g}.json"
+        assert main(["explore", "work60.more", "--prove", "--module", str(claims), "--json", str(out_json),
+                     *extra]) == 0
+        assert json.loads(out_json.read_text())["proof"]["work_budget"] == budget
+        assert f"of {budget:g} units" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("bad", [-1.0, math.inf, math.nan, True, "6"])
+def test_proof_work_is_a_finite_number_of_units(bad):
+    with pytest.raises(ValueError, match="proof_work must be a finite number of work units"):
+        SearchSpace((Real("x", 0, 1),), lambda pt: 0.0, proof_work=bad)
