@@ -693,7 +693,8 @@ def triplet_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int],
     c = check_classes(c)
     pat = uniform_pattern(c) if pattern is None else list(pattern)
     n = len(points)
-    Dm = [[_dist(points[i], points[j]) for j in range(n)] for i in range(n)]
+    upper = {(i, j): _dist(points[i], points[j]) for i in range(n) for j in range(i + 1, n)}  # D is symmetric
+    Dm = [[upper[min(i, j), max(i, j)] if i != j else sympy.S.Zero for j in range(n)] for i in range(n)]
     alpha = exact_number(alpha)
     # all points in the closed unit ball and alpha >= 2: D_ap - D_an >= -2, the hinge never clips, and
     # the risk splits into E[D_ap] - E[D_an] + alpha (n^2 terms instead of n^3 Max terms)
@@ -705,7 +706,7 @@ def triplet_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int],
         tot = sympy.Integer(0)
         if linear:
             for k, kk in pat:
-                tot += sum(q[a][k] * (q[p][k] - q[p][kk]) * Dm[a][p] for a in range(n) for p in range(n))
+                tot += sympy.Add(*(q[a][k] * (q[p][k] - q[p][kk]) * Dm[a][p] for a in range(n) for p in range(n)))
             return tot / len(pat) + alpha
         for k, kk in pat:
             for a in range(n):
