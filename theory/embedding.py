@@ -649,7 +649,7 @@ def pair_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int], c:
     # D and the hinges depend on the unordered pair only: built once (deciding a hinge is the cost), counted twice
     losses = {(i, j): _pair_hinges(points[i], points[j], alpha, beta) for i in range(n) for j in range(i, n)}
     # each sum is built in one Add (added term by term, every partial sum was flattened and sorted again)
-    terms: dict[str, list[Any]] = {k: [] for k in ("cp", "cn", "np", "nn", "den_np", "den_nn", "nat")}
+    terms: dict[str, list[Any]] = {k: [] for k in ("cp", "cn", "np", "nn", "den_np", "den_nn", "nat_c", "nat_n")}
     den = {"cp": 0, "cn": 0}
     balanced = sampling == "balanced"
     for (i, j), (lp, ln) in losses.items():
@@ -657,18 +657,19 @@ def pair_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int], c:
         same = labels[i] == labels[j]
         q = Q[labels[i], labels[j]]
         if balanced:
-            terms["cp" if same else "cn"].append(w * (lp if same else ln))
             den["cp" if same else "cn"] += w
-            terms["np"].append(w * q * lp), terms["den_np"].append(w * q)
-            terms["nn"].append(w * (1 - q) * ln), terms["den_nn"].append(w * (1 - q))
+            new = {"cp" if same else "cn": w * (lp if same else ln), "np": w * q * lp, "den_np": w * q,
+                   "nn": w * (1 - q) * ln, "den_nn": w * (1 - q)}
         else:
-            terms["cp"].append(w * (lp if same else ln)), terms["nat"].append(w * (q * lp + (1 - q) * ln))
+            new = {"nat_c": w * (lp if same else ln), "nat_n": w * (q * lp + (1 - q) * ln)}
+        for k, v in new.items():
+            terms[k].append(v)
     S = {k: sympy.Add(*v) if v else 0 for k, v in terms.items()}
     if balanced:
         clean = (S["cp"] / den["cp"] + S["cn"] / den["cn"]) / 2
         noisy = (S["np"] / S["den_np"] + S["nn"] / S["den_nn"]) / 2
     else:
-        clean, noisy = S["cp"] / n**2, S["nat"] / n**2
+        clean, noisy = S["nat_c"] / n**2, S["nat_n"] / n**2
     return clean, noisy
 
 
