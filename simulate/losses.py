@@ -242,8 +242,14 @@ def _check_weights(alpha: float, beta: float) -> None:
 
 # ---------------------------------------------------------------- logit gradients
 def _softmax_and_onehot(logits: Any, labels: Any) -> tuple[Any, Any, Any]:
-    logits = check_inputs(logits)
+    # a gradient keeps its logits' floating type: float32 training (ghosh17, sce19, gce18.q_tradeoff) then runs its
+    # backward pass in float32 too, not in float64 from here on (issue 59: a tenth of those checks' time); float64
+    # logits, and anything not yet a floating array, are as before
     xp = namespace_of(logits)
+    floating = hasattr(logits, "dtype") and xp.isdtype(logits.dtype, "real floating")
+    logits = logits if floating else check_inputs(logits)
+    if logits.ndim != 2 or logits.shape[1] < 2:
+        raise ValueError(f"inputs must have shape (n, c) with c >= 2, got {logits.shape}")
     n, c = logits.shape
     labels = check_labels(labels, n, c, xp, finite=logits)
     p = softmax(logits)

@@ -621,6 +621,19 @@ def _dist(u: Sequence[Any], v: Sequence[Any]) -> Any:
     return sympy.sqrt(sum((a - b) ** 2 for a, b in zip(u, v)))
 
 
+def _pair_hinges(u: Sequence[Any], v: Sequence[Any], alpha: Any, beta: Any) -> tuple[Any, Any]:
+    """``(margin_pos(D), margin_neg(D))`` of two rational points, ``D = sqrt(r)``: the same expressions, the hinges'
+    signs decided on the rational ``r`` (``k + sqrt(r) > 0`` iff ``k >= 0`` or ``r > k^2``) instead of by
+    ``Max``'s numerical comparison of surds, which was most of an exact search point's cost (issue 59)."""
+    r = sum((a - b) ** 2 for a, b in zip(u, v))
+    d = sympy.sqrt(r)
+    if d.is_Rational or not (isinstance(r, sympy.Rational) and alpha.is_Rational and beta.is_Rational):
+        return margin_pos(d, alpha, beta), margin_neg(d, alpha, beta)
+    kp, kn = alpha - beta, alpha + beta  # l+ = [kp + D]_+, l- = [kn - D]_+; D irrational, so neither is 0
+    return (alpha + d - beta if kp >= 0 or r > kp**2 else sympy.S.Zero,
+            alpha - d + beta if kn > 0 and kn**2 > r else sympy.S.Zero)
+
+
 def pair_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int], c: int, eta: Any, alpha: Any,
                       beta: Any, sampling: str = "balanced") -> tuple[Any, Any]:
     """Exact ``(clean, noisy)`` margin risks of a finite point set (uniform draws with replacement).
@@ -631,32 +644,32 @@ def pair_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int], c:
     alpha, beta = exact_number(alpha), exact_number(beta)
     Q = T * T.T
     n = len(points)
+    if sampling not in ("balanced", "natural"):
+        raise ValueError(f"sampling must be 'balanced' or 'natural', got {sampling!r}")
     # D and the hinges depend on the unordered pair only: built once (deciding a hinge is the cost), counted twice
-    dists = {(i, j): _dist(points[i], points[j]) for i in range(n) for j in range(i, n)}
-    losses = {ij: (margin_pos(d, alpha, beta), margin_neg(d, alpha, beta)) for ij, d in dists.items()}
-    num, den = dict.fromkeys(("cp", "cn", "np", "nn"), 0), dict.fromkeys(("cp", "cn", "np", "nn"), 0)
-    nat_noisy = nat_clean = sympy.Integer(0)
+    losses = {(i, j): _pair_hinges(points[i], points[j], alpha, beta) for i in range(n) for j in range(i, n)}
+    # each sum is built in one Add (added term by term, every partial sum was flattened and sorted again)
+    terms: dict[str, list[Any]] = {k: [] for k in ("cp", "cn", "np", "nn", "den_np", "den_nn", "nat_c", "nat_n")}
+    den = {"cp": 0, "cn": 0}
+    balanced = sampling == "balanced"
     for (i, j), (lp, ln) in losses.items():
         w = 1 if i == j else 2
         same = labels[i] == labels[j]
         q = Q[labels[i], labels[j]]
-        num["cp"] += w * lp if same else 0
-        den["cp"] += w if same else 0
-        num["cn"] += 0 if same else w * ln
-        den["cn"] += 0 if same else w
-        num["np"] += w * q * lp
-        den["np"] += w * q
-        num["nn"] += w * (1 - q) * ln
-        den["nn"] += w * (1 - q)
-        nat_clean += w * (lp if same else ln)
-        nat_noisy += w * (q * lp + (1 - q) * ln)
-    if sampling == "balanced":
-        clean = (num["cp"] / den["cp"] + num["cn"] / den["cn"]) / 2
-        noisy = (num["np"] / den["np"] + num["nn"] / den["nn"]) / 2
-    elif sampling == "natural":
-        clean, noisy = nat_clean / n**2, nat_noisy / n**2
+        if balanced:
+            den["cp" if same else "cn"] += w
+            new = {"cp" if same else "cn": w * (lp if same else ln), "np": w * q * lp, "den_np": w * q,
+                   "nn": w * (1 - q) * ln, "den_nn": w * (1 - q)}
+        else:
+            new = {"nat_c": w * (lp if same else ln), "nat_n": w * (q * lp + (1 - q) * ln)}
+        for k, v in new.items():
+            terms[k].append(v)
+    S = {k: sympy.Add(*v) if v else 0 for k, v in terms.items()}
+    if balanced:
+        clean = (S["cp"] / den["cp"] + S["cn"] / den["cn"]) / 2
+        noisy = (S["np"] / S["den_np"] + S["nn"] / S["den_nn"]) / 2
     else:
-        raise ValueError(f"sampling must be 'balanced' or 'natural', got {sampling!r}")
+        clean, noisy = S["nat_c"] / n**2, S["nat_n"] / n**2
     return clean, noisy
 
 
@@ -681,7 +694,8 @@ def triplet_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int],
     c = check_classes(c)
     pat = uniform_pattern(c) if pattern is None else list(pattern)
     n = len(points)
-    Dm = [[_dist(points[i], points[j]) for j in range(n)] for i in range(n)]
+    upper = {(i, j): _dist(points[i], points[j]) for i in range(n) for j in range(i + 1, n)}  # D is symmetric
+    Dm = [[upper[min(i, j), max(i, j)] if i != j else sympy.S.Zero for j in range(n)] for i in range(n)]
     alpha = exact_number(alpha)
     # all points in the closed unit ball and alpha >= 2: D_ap - D_an >= -2, the hinge never clips, and
     # the risk splits into E[D_ap] - E[D_an] + alpha (n^2 terms instead of n^3 Max terms)
@@ -693,7 +707,7 @@ def triplet_risks_points(points: Sequence[Sequence[Any]], labels: Sequence[int],
         tot = sympy.Integer(0)
         if linear:
             for k, kk in pat:
-                tot += sum(q[a][k] * (q[p][k] - q[p][kk]) * Dm[a][p] for a in range(n) for p in range(n))
+                tot += sympy.Add(*(q[a][k] * (q[p][k] - q[p][kk]) * Dm[a][p] for a in range(n) for p in range(n)))
             return tot / len(pat) + alpha
         for k, kk in pat:
             for a in range(n):

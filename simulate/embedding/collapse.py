@@ -48,6 +48,7 @@ import numpy as np
 
 from simulate.embedding.losses import (
     MINERS,
+    check_distances,
     check_margin,
     normalize,
     pairwise_distances,
@@ -228,8 +229,8 @@ class Triplets:
     d_an: np.ndarray
 
 
-def mine(D2: np.ndarray, y: np.ndarray, miner: np.ndarray, alpha: float, rng: np.random.Generator
-         ) -> tuple[Triplets, int]:
+def mine(D2: np.ndarray, y: np.ndarray, miner: np.ndarray, alpha: float, rng: np.random.Generator,
+         seed: np.ndarray | None = None) -> tuple[Triplets, int]:
     """The triplets of every replica, each with its own miner: :func:`simulate.embedding.losses.mine` per miner.
 
     Parameters
@@ -244,6 +245,10 @@ def mine(D2: np.ndarray, y: np.ndarray, miner: np.ndarray, alpha: float, rng: np
         Anchor-positive pairs without any negative (a single-class batch): left out, counted.
     """
     D = np.sqrt(D2)
+    if seed is not None and bool(np.all(miner == "hard")):
+        shared = _hard_by_seed(D, y, seed)
+        if shared is not None:
+            return shared
     parts, skipped = [], 0
     for name in dict.fromkeys(miner.tolist()):  # in order of first appearance: the random draws stay in one order
         sel = np.flatnonzero(miner == name)
@@ -252,6 +257,33 @@ def mine(D2: np.ndarray, y: np.ndarray, miner: np.ndarray, alpha: float, rng: np
         skipped += int(sk)
     r, a, p, n = (np.concatenate([part[k] for part in parts]) for k in range(4))
     return Triplets(r, a, p, n, D[r, a, p], D[r, a, n]), skipped
+
+
+def _hard_by_seed(D: np.ndarray, y: np.ndarray, seed: np.ndarray) -> tuple[Triplets, int] | None:
+    """:func:`mine` with the hard miner for every replica, the label masks and anchor-positive pairs built once per
+    seed: the replicas of one seed share the batch (:func:`train`), so theirs are the same. The same triplets in the
+    same order as ``simulate.embedding.losses.mine`` (every pair of replica ``r`` in ``nonzero`` order, ``r``
+    ascending), at a tenth of its mask work in the phase sweep (issue 59). ``None`` when the replicas of a seed do
+    not share their labels (then :func:`mine` mines replica by replica)."""
+    seeds, first, k = np.unique(seed, return_index=True, return_inverse=True)  # k: each replica's seed, 0..S-1
+    ys = y[first]
+    if not np.array_equal(ys[k], y):
+        return None
+    check_distances(D)  # what the stacked miner checks
+    B = y.shape[1]
+    same = ys[:, :, None] == ys[:, None, :]
+    pos, neg = same & ~np.eye(B, dtype=bool), ~same
+    has_neg = neg.any(axis=-1)
+    skipped = np.count_nonzero(pos & ~has_neg[:, :, None], axis=(1, 2))[k].sum()
+    sr, sa, sp = np.nonzero(pos & has_neg[:, :, None])  # seed-major, then anchor, then positive
+    count = np.bincount(sr, minlength=seeds.size)
+    start = np.cumsum(count) - count
+    L = count[k]  # pairs of each replica
+    r = np.repeat(np.arange(y.shape[0]), L)
+    idx = np.repeat(start[k] - (np.cumsum(L) - L), L) + np.arange(r.size)
+    a, p = sa[idx], sp[idx]
+    n = np.argmin(np.where(neg[k], D, np.inf), axis=-1)[r, a]
+    return Triplets(r, a, p, n, D[r, a, p], D[r, a, n]), int(skipped)
 
 
 def loss_and_grad_e(e: np.ndarray, t: Triplets, alpha: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -298,7 +330,7 @@ def batch_loss(params: dict[str, np.ndarray], X: np.ndarray, y: np.ndarray, rep:
     if not np.all(np.isfinite(e)):
         bad = np.nonzero(~np.isfinite(e).all(axis=(1, 2)))[0]
         raise ValueError(f"embeddings of replicas {bad.tolist()} are NaN or infinite (diverged training?)")
-    t, skipped = mine(squared_distances(e), y, rep.miner, alpha, rng)
+    t, skipped = mine(squared_distances(e), y, rep.miner, alpha, rng, seed=rep.seed)
     loss, g_e, m = loss_and_grad_e(e, t, alpha)
     return loss, backward(params, cache, g_e, rep.normalized), m, skipped
 

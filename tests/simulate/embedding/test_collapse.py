@@ -54,6 +54,26 @@ def test_miners_against_loops():
     np.testing.assert_allclose(t.d_an[sel], D[0][t.a[sel], t.n[sel]], atol=1e-12)
 
 
+def test_hard_mining_by_seed_is_replica_by_replica_mining():
+    """The phase sweep's shortcut (masks and pairs once per seed) gives the stacked miner's triplets, in its order."""
+    rep = sc.grid(3, (2, 5), (False, True))
+    data, Xb, yb = stacked_batch(rep, B=10, seed=3)
+    yb[rep.seed == 2] = 0  # a single-class batch: every pair of that seed skipped
+    e, _ = sc.forward(sc.init_params(TINY, data, rep), Xb, rep.normalized)
+    D2 = squared_distances(e)
+    want, skipped_want = sc.mine(D2, yb, rep.miner, 0.2, np.random.default_rng(0))
+    got, skipped = sc.mine(D2, yb, rep.miner, 0.2, np.random.default_rng(0), seed=rep.seed)
+    assert skipped == skipped_want > 0
+    for k in ("r", "a", "p", "n", "d_ap", "d_an"):
+        np.testing.assert_array_equal(getattr(got, k), getattr(want, k))
+    # replicas of one seed with different labels: mined replica by replica
+    yb[1] = yb[0][::-1]
+    assert sc._hard_by_seed(np.sqrt(D2), yb, rep.seed) is None
+    got, _ = sc.mine(D2, yb, rep.miner, 0.2, np.random.default_rng(0), seed=rep.seed)
+    want, _ = sc.mine(D2, yb, rep.miner, 0.2, np.random.default_rng(0))
+    np.testing.assert_array_equal(got.n, want.n)
+
+
 def test_random_negatives_are_uniform():
     y = np.array([[0, 0, 1, 1, 2, 2, 2, 3]])
     D2 = np.ones((1, 8, 8))
