@@ -42,7 +42,7 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import charts, closures
+from paper_checks.prover import charts, closures, subproblem
 from paper_checks.prover.balls import ball_at, ball_lower
 from paper_checks.prover.bound import Closure, forget_limits
 from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, pieces, status
@@ -315,3 +315,6 @@ def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
             low = ball_lower(expr, parts[r.part].symbols, from_path(base, r.path))
             done += low is not None and low > 0
     return done, tried
+
+
+subproblem.decided_by(recheck=recheck, recheck_shared=recheck_shared)  # for the closures by sub-proofs

@@ -44,7 +44,7 @@ import sympy
 from paper_checks import work as meter
 from paper_checks.deadline import deadline
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import charts, closures, gather, inputs, outset, schedule, searched, timebox
+from paper_checks.prover import charts, closures, gather, inputs, outset, schedule, searched, subproblem, timebox
 from paper_checks.prover.bound import intervals
 from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
 from paper_checks.prover.budget import Budget
@@ -53,6 +53,7 @@ from paper_checks.prover.closures.base import BoxGoal, Method, PieceGoal, timed_
 from paper_checks.prover.constraint import piece_box
 from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
 from paper_checks.prover.normal import Reduction, distinct, undefined_notes
+from paper_checks.prover.inputs import WORK_PER_SECOND
 from paper_checks.prover.outset import OutOfTime, OutOfWork
 from paper_checks.prover.result import ProofResult
 from paper_checks.prover.solver import Problem
@@ -75,9 +76,6 @@ MAX_BOXES = 2_000_000
 #: work units past its budget (and seconds past its wall-clock net) at which the prover stops a step that cannot
 #: stop itself (then what is left is reported without the SymPy work of :mod:`paper_checks.prover.gather`)
 ALARM_GRACE = 0.75
-#: the work budget (units of :mod:`paper_checks.work`) of a proof given only ``seconds``, per second: the budget
-#: decides on a quiet 2-core laptop, and the wall-clock net fires only on a slower or busier machine (and says so)
-WORK_PER_SECOND = 0.75
 #: one closure's step on one box may spend its share of the work left (``"box step"`` in
 #: :data:`~paper_checks.prover.schedule.SHARES`) and at least this many units, then the box is split
 BOX_STEP_MIN_SECONDS = 0.5
@@ -597,3 +595,6 @@ def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
     found.seconds = time.monotonic() - start
     found.notes = st.notes + found.notes
     return found
+
+
+subproblem.decided_by(prove=prove)  # the same prover decides the closures' sub-problems

@@ -15,7 +15,8 @@ from paper_checks import work as meter
 from paper_checks.deadline import deadline
 from paper_checks.prover import inputs, unbounded
 from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up, warms_with
-from paper_checks.prover.prove import ALARM_GRACE, WORK_PER_SECOND, ProofResult, prove
+from paper_checks.prover.inputs import WORK_PER_SECOND
+from paper_checks.prover.prove import ALARM_GRACE, ProofResult, prove
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 
 #: margin evaluations of the counterexample search run before the proof (:func:`paper_checks.prover.prove.prove`'s

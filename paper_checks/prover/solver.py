@@ -157,9 +157,7 @@ def check_model(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fractio
         return "unsat", []
     if res != z3.sat:
         if s.reason_unknown() in ("timeout", "canceled"):  # the wall-clock net, not the rlimit: say so
-            from paper_checks.prover.timebox import NET_FIRED
-
-            NET_FIRED.append("z3's wall-clock net")
+            work.NET_FIRED.append("z3's wall-clock net")
         return "unknown", []
     m = s.model()
     out = []

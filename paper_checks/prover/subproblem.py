@@ -33,6 +33,27 @@ def forget() -> None:
     _cache.clear()
 
 
+#: the prover that decides a sub-problem and the re-checks of its certificate (``prove``, ``recheck``,
+#: ``recheck_shared``): :mod:`paper_checks.prover.prove` and :mod:`paper_checks.prover.certificate` sit above every
+#: closure (they run and re-check them), so they hand their functions down here when they are imported
+#: (:func:`decided_by`) and no closure imports the prover that runs it: no import circle, not even inside a function
+_decider: dict[str, Callable[..., Any]] = {}
+
+
+def decided_by(**functions: Callable[..., Any]) -> None:
+    """Hand down ``prove`` (:func:`paper_checks.prover.prove.prove`) or the certificate's ``recheck`` and
+    ``recheck_shared`` (:mod:`paper_checks.prover.certificate`), once each, at their modules' import."""
+    unknown = set(functions) - {"prove", "recheck", "recheck_shared"}
+    if unknown:
+        raise ValueError(f"decided_by: unknown functions {sorted(unknown)} (prove, recheck, recheck_shared)")
+    _decider.update(functions)
+
+
+def decider(name: str) -> Callable[..., Any]:
+    """The function ``name`` handed down by :func:`decided_by` (``prove``, ``recheck`` or ``recheck_shared``)."""
+    return _decider[name]
+
+
 def reals(symbols: list[sympy.Symbol]) -> list[Coordinate]:
     """Every symbol a real coordinate (what a caller without a simplex means)."""
     return [Coordinate(s, str(s), ()) for s in symbols]
@@ -218,8 +239,7 @@ def recheck_problem(space: SearchSpace, proof: Any, margin: sympy.Expr, symbols:
     ``margin`` as :func:`canonical` writes it (SymPy's ``simplify`` may take the difference to 0), it must be proved,
     and its certificate must re-check (once per top-level re-check:
     :func:`paper_checks.prover.certificate.recheck_shared`). The one re-check of every closure by sub-proofs."""
-    from paper_checks.prover.certificate import recheck_shared  # the certificate module imports the closures
-
+    recheck_shared = decider("recheck_shared")  # the certificate module is above the closures
     if held(space) != wanted(symbols, coords, box):
         return [f"{what}: the sub-problem's domain is not the piece's"]
     mine = canonical(margin, symbols, coords)
@@ -341,8 +361,7 @@ def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
     :func:`canonical`: a proof of the same problem kept from a piece before, whichever coordinates it eliminated;
     one that was not proved is tried again only with more than twice the time it had). Where the sub-problem ends
     in a counterexample, its point (the sub-problem's parameters) is appended to ``refuted``."""
-    from paper_checks.prover.prove import prove  # the same prover decides the sub-problems
-
+    prove = decider("prove")  # the same prover decides the sub-problems
     expr = canonical(expr, symbols, coords)
     key = (expr, tuple(wanted(symbols, coords, box)))
     kept = _cache.get(key)

@@ -47,6 +47,7 @@ from paper_checks.prover.partial_min import uncharted
 from paper_checks.prover.subproblem import (
     clipped,
     coordinate_of,
+    decider,
     held,
     nested,
     reals,
@@ -199,8 +200,7 @@ def _swept(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list
            stop: Budget) -> Sweep | list[Fraction] | None:
     """:func:`sweep` in one form of the piece (``in_value``: its charts' values, where a point found on a face is
     not handed back: it is no point of the charted piece)."""
-    from paper_checks.prover.prove import prove  # the same prover decides both sub-problems
-
+    prove = decider("prove")  # the same prover decides both sub-problems
     for i, d, bx, even, sign, at, face in _tries(expr, symbols, box, coords, stop):
         if work.now() > stop.stop - 0.05:
             return None
@@ -240,8 +240,7 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
     """Why ``sw`` does not close ``expr >= 0`` on ``box`` (empty: it does): both margins derived again exactly
     from ``expr``, both domains compared with the box (a simplex point of ``coords`` whole), both certificates
     re-checked (:func:`paper_checks.prover.certificate.recheck`, which bounds every box again)."""
-    from paper_checks.prover.certificate import recheck as recheck_certificate
-
+    recheck_certificate = decider("recheck")
     coords = coords or reals(symbols)
     if sw.in_value:
         un = uncharted(expr, symbols, coords, box)
