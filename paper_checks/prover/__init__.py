@@ -4,18 +4,18 @@
 search and returns ``proved`` (with a :class:`Certificate`), ``counterexample`` (exact, shrunk),
 ``undefined`` (an exact point where the margin is not real) or ``undecided`` (what is left, and why);
 :func:`prove_expr` does the same for a plain SymPy expression on a box. Modules:
-:mod:`~paper_checks.prover.trace` (the margin traced on symbols,
-compiled to interval arithmetic), :mod:`~paper_checks.prover.boxes` (the domain as pieces and
-boxes), :mod:`~paper_checks.prover.bound` (closing a box), :mod:`~paper_checks.prover.certificate`
+:mod:`~paper_checks.prover.tracing.trace` (the margin traced on symbols,
+compiled to interval arithmetic), :mod:`~paper_checks.prover.enclosures.boxes` (the domain as pieces and
+boxes), :mod:`~paper_checks.prover.enclosures.bound` (closing a box), :mod:`~paper_checks.prover.certificate`
 (the certificate and its re-check), :mod:`~paper_checks.prover.prove` (the branch and bound),
-:mod:`~paper_checks.prover.defined` (where each node is real: its guards),
+:mod:`~paper_checks.prover.tracing.defined` (where each node is real: its guards),
 :mod:`~paper_checks.prover.timebox` (a step with at most T seconds, in a child),
-:mod:`~paper_checks.prover.normal` (exact first: normal form, identities, factors of known sign),
-:mod:`~paper_checks.prover.solver` (polynomial and piecewise polynomial margins: real roots, z3),
-:mod:`~paper_checks.prover.second` (convexity around a critical point, segment or valley; Taylor's theorem at
-a zero of high order), :mod:`~paper_checks.prover.valleys` (the sets along which a minimum of 0 runs),
-:mod:`~paper_checks.prover.scaling` (homogeneous margins at the origin), :mod:`~paper_checks.prover.tight`
-(those closures in one proof, with what they found) and
+:mod:`~paper_checks.prover.tracing.normal` (exact first: normal form, identities, factors of known sign),
+:mod:`~paper_checks.prover.algebraic.solver` (polynomial and piecewise polynomial margins: real roots, z3),
+:mod:`~paper_checks.prover.critical.second` (convexity around a critical point, segment or valley; Taylor's theorem at
+a zero of high order), :mod:`~paper_checks.prover.critical.valleys` (the sets along which a minimum of 0 runs),
+:mod:`~paper_checks.prover.symmetry.scaling` (homogeneous margins at the origin),
+:mod:`~paper_checks.prover.critical.tight` (those closures in one proof, with what they found) and
 :mod:`~paper_checks.prover.gather` (where the open boxes of an undecided proof gather).
 """
 from __future__ import annotations

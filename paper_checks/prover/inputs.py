@@ -102,7 +102,7 @@ def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction | float | sympy.Expr:
     what = f"prove_expr: the {which} end of the interval of {s}"
     shown = _quote(v)
     if (v is -sympy.oo or v == -math.inf) if which == "low" else (v is sympy.oo or v == math.inf):
-        return math.inf if which == "high" else -math.inf  # an unbounded side (paper_checks.prover.unbounded)
+        return math.inf if which == "high" else -math.inf  # an unbounded side (paper_checks.prover.tracing.unbounded)
     if v in (sympy.oo, -sympy.oo, sympy.zoo) or (isinstance(v, float) and math.isinf(v)):
         raise ValueError(f"{what} must be a rational number or {'-oo' if which == 'low' else 'oo'}, got {shown}")
     if isinstance(v, str):

@@ -11,7 +11,9 @@ from typing import Any, Callable, Iterator
 from sympy.core.cache import clear_cache
 
 from paper_checks import work
-from paper_checks.prover import bound, enclose, second, subproblem
+from paper_checks.prover.critical import second
+from paper_checks.prover.enclosures import bound, enclose
+from paper_checks.prover.subproofs import subproblem
 
 #: whether a proof is running in this context (a sub-proof then keeps what the proof around it made)
 INSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("inside_a_proof", default=False)
