@@ -310,6 +310,31 @@ def test_the_instrument_is_in_rooms():
     assert folders == set(ROOMS) | {"papers"}, f"folders of paper_checks/: {sorted(folders)}"
 
 
+#: the prover's core, at the top of paper_checks/prover/, and its rooms (docs/design.md, "The prover")
+PROVER_CORE = {"budget", "certificate", "gather", "inputs", "outset", "prove", "prove_expr", "result", "schedule",
+               "searched", "timebox"}
+PROVER_ROOMS = {"closures", "enclosures", "tracing", "algebraic", "kinks", "sweeps", "symmetry", "critical",
+                "subproofs"}
+
+
+def test_the_prover_is_in_rooms_and_design_md_maps_every_module():
+    prover = ROOT / "paper_checks" / "prover"
+    top = {f.stem for f in prover.glob("*.py")} - {"__init__"}
+    folders = {p.name for p in prover.iterdir() if (p / "__init__.py").exists()}
+    assert top == PROVER_CORE, f"modules at the prover's top beside its core: {sorted(top - PROVER_CORE)}"
+    assert folders == PROVER_ROOMS, f"the prover's folders: {sorted(folders)}"
+    names = [f.stem for f in prover.rglob("*.py") if f.stem != "__init__"]
+    twins = sorted({n for n in names if names.count(n) > 1} | (set(names) & PROVER_ROOMS))
+    assert not twins, f"module names that repeat in the prover (a thin twin, or a room's own name): {twins}"
+    doc = (ROOT / "docs" / "design.md").read_text()
+    rows = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| `prover/")
+            or any(line.startswith(f"| `{room}/`") for room in PROVER_ROOMS)}
+    missing = [f"{room}/{f.stem}" for room in sorted(PROVER_ROOMS) for f in sorted((prover / room).glob("*.py"))
+               if f.stem != "__init__" and f"`{f.stem}`" not in rows.get(f"`{room}/`", "")]
+    missing += [m for m in sorted(PROVER_CORE) if f"`{m}`" not in rows.get("`prover/` (the core)", "")]
+    assert not missing, f"modules that docs/design.md's rooms of the prover do not map: {missing}"
+
+
 @pytest.mark.parametrize("room, prefixes", [
     ("trials", ("loss_", "margin_")),
     ("search", ("search", "shrink", "scores", "exact", "rationals", "params")),
