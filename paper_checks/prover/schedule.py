@@ -4,9 +4,9 @@ bottom (as hypothesis' shrinker keeps its passes).
 A closing method lives in its own module of :mod:`paper_checks.prover.closures` with its step and its re-check;
 *where* it runs is decided here, and nowhere else. :func:`paper_checks.prover.closures.for_stage` reads this list,
 and the registry refuses a method that no stage lists or a name that no module registers, so adding a closure means
-one file and one line here. The order was set from the counters of ``benchmarks/bench_prover.py`` (which closure
-closes what, at what work): the cheap structural tests first, then z3 where the margin is algebraic, then the normal
-form and the solvers, then the methods that pose sub-proofs, the costliest last.
+one module in its room and one line here. The order was set from the counters of ``benchmarks/bench_prover.py``
+(which closure closes what, at what work): the cheap structural tests first, then z3 where the margin is algebraic,
+then the normal form and the solvers, then the methods that pose sub-proofs, the costliest last.
 
 Stages (:data:`paper_checks.prover.closures.base.STAGES`):
 
