@@ -15,7 +15,7 @@ child process ended 15 s after its limit; the table counts, per function class, 
 
 ``--table fragment`` (:func:`fragment_table`, issue 36) times the prover against z3 alone on z3's fragment:
 the polynomial cases above and margins with radicals, ``Min``/``Max`` and ``Abs``. z3 alone is the bare question
-in the encoding of :mod:`paper_checks.prover.algebraic` (a radical as ``r >= 0, r^q = t``, branches as
+in the encoding of :mod:`paper_checks.prover.algebraic.fragment` (a radical as ``r >= 0, r^q = t``, branches as
 if-then-else), no exact verification and no re-check; the prover runs z3 first on this fragment and verifies
 every model exactly.
 
@@ -42,7 +42,8 @@ import sympy
 import z3
 
 from paper_checks.context import PROVE_WORK
-from paper_checks.prover import algebraic, prove_expr
+from paper_checks.prover import prove_expr
+from paper_checks.prover.algebraic import fragment
 
 x, y, z = sympy.symbols("x y z", real=True)
 R = sympy.Rational
@@ -105,11 +106,12 @@ FRAGMENT = [  # (name, margin, domain, true?): radicals, Min/Max, Abs (each in z
 
 
 def z3_fragment_alone(expr: sympy.Expr, domain: dict) -> tuple[str, float]:
-    """z3 alone on the fragment (:func:`paper_checks.prover.algebraic.decide`, no verification), and its seconds."""
+    """z3 alone on the fragment (:func:`paper_checks.prover.algebraic.fragment.decide`, no verification), and its
+    seconds."""
     t = time.perf_counter()
     syms = list(domain)
     box = [(Fraction(str(lo)), Fraction(str(hi))) for lo, hi in domain.values()]
-    res, _ = algebraic.decide(expr, syms, box, [], 20000)
+    res, _ = fragment.decide(expr, syms, box, [], 20000)
     return ({"unsat": "proved", "sat": "counterexample"}.get(res, res)), time.perf_counter() - t
 
 

@@ -6,9 +6,9 @@ sub-proof gets, when a SymPy step is given up) compares *work* spent against a s
 counted here, by a meter, in **work units**: one unit is :data:`CALLS_PER_UNIT` function calls made in this thread
 while the meter runs (``sys.setprofile``'s ``call`` and ``c_call`` events: every Python function and every builtin
 such as ``divmod``; a C routine such as NumPy's loops, python-flint's Arb balls or z3's solver counts as the one call
-that entered it, and z3 is held by its own deterministic ``rlimit``, :mod:`paper_checks.prover.solver`). The count
-depends on the code, the Python and SymPy versions and the input; not on the machine's speed, its load or what else
-runs beside it. One unit is about a second of metered SymPy work on a quiet 2-core laptop of 2026
+that entered it, and z3 is held by its own deterministic ``rlimit``, :mod:`paper_checks.prover.algebraic.solver`). The
+count depends on the code, the Python and SymPy versions and the input; not on the machine's speed, its load or what
+else runs beside it. One unit is about a second of metered SymPy work on a quiet 2-core laptop of 2026
 (``benchmarks/RESULTS.md``, "Work units").
 
     from paper_checks import work

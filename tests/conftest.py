@@ -51,25 +51,31 @@ test_backends.__test__ = False  # type: ignore[attr-defined]
 #: .ci/run stays within 20 minutes; ``python -m pytest -n auto -m heavy`` runs them, and a change to the prover runs
 #: them before it lands. Each id, its seconds then.
 HEAVY = {
-    "tests/paper_checks/prover/test_sweep.py::test_a_piece_of_the_simplex_is_swept_in_its_real_coordinate": 163,
-    "tests/paper_checks/prover/test_sweep.py::test_a_class_sum_for_every_q_is_proved_by_sweeping_the_margin_as_written":
+    "tests/paper_checks/prover/sweeps/test_sweep.py::test_a_piece_of_the_simplex_is_swept_in_its_real_coordinate": 163,
+    "tests/paper_checks/prover/sweeps/test_sweep.py::"
+    "test_a_class_sum_for_every_q_is_proved_by_sweeping_the_margin_as_written":
         79,
-    "tests/paper_checks/prover/test_tight_set.py::test_true_cases_are_proved[Gibbs, both distributions free, c = 3]":
+    "tests/paper_checks/prover/critical/test_tight_set.py::"
+    "test_true_cases_are_proved[Gibbs, both distributions free, c = 3]":
         70,
-    "tests/paper_checks/prover/test_valleys.py::test_gibbs_with_both_distributions_free[3]": 69,
+    "tests/paper_checks/prover/critical/test_valleys.py::test_gibbs_with_both_distributions_free[3]": 69,
     "tests/paper_checks/papers/gce18/test_claims.py::test_thm1_space_margin_signs": 60,
     "tests/paper_checks/prover/test_gather.py::test_a_minimum_of_0_at_an_irrational_point_is_named": 48,
     "tests/paper_checks/prover/test_gather.py::test_boxes_left_at_both_poles_of_a_line_are_told_at_one_of_them": 47,
-    "tests/paper_checks/prover/test_defined.py::test_a_zero_of_a_denominator_that_is_irrational_is_never_proved": 38,
+    "tests/paper_checks/prover/tracing/test_defined.py::"
+    "test_a_zero_of_a_denominator_that_is_irrational_is_never_proved": 38,
     "tests/paper_checks/prover/test_gather.py::test_a_pole_on_a_face_is_found_by_its_limit_across_the_face": 37,
-    "tests/paper_checks/prover/test_polygon.py::test_the_margin_loss_order_of_le19_is_proved_on_its_polygon": 36,
-    "tests/paper_checks/prover/test_second.py::test_gce_class_sum_bound_along_q[5]": 36,
-    "tests/paper_checks/prover/test_trace.py::test_le19_order_margins_evaluate_on_symbols[le19.triplet_robust]": 33,
-    "tests/paper_checks/prover/test_logs.py::test_barron_s_slope_factor_is_proved_through_its_logarithms": 32,
+    "tests/paper_checks/prover/tracing/test_polygon.py::"
+    "test_the_margin_loss_order_of_le19_is_proved_on_its_polygon": 36,
+    "tests/paper_checks/prover/critical/test_second.py::test_gce_class_sum_bound_along_q[5]": 36,
+    "tests/paper_checks/prover/tracing/test_trace.py::"
+    "test_le19_order_margins_evaluate_on_symbols[le19.triplet_robust]": 33,
+    "tests/paper_checks/prover/subproofs/test_logs.py::test_barron_s_slope_factor_is_proved_through_its_logarithms": 32,
     "tests/paper_checks/prover/test_gather.py::test_a_line_of_zeros_is_reported_with_its_gradient": 28,
-    "tests/paper_checks/prover/test_valleys.py::test_gce_upper_bound_written_literally_at_c_4": 25,
-    "tests/paper_checks/prover/test_combination.py::test_a_combination_inside_a_sum_is_written_in_where_it_occurs": 24,
-    "tests/paper_checks/prover/test_simplex_sum.py::test_gce_both_ends_for_every_q_in_0_1_with_c_folded": 22,
+    "tests/paper_checks/prover/critical/test_valleys.py::test_gce_upper_bound_written_literally_at_c_4": 25,
+    "tests/paper_checks/prover/subproofs/test_combination.py::"
+    "test_a_combination_inside_a_sum_is_written_in_where_it_occurs": 24,
+    "tests/paper_checks/prover/subproofs/test_simplex_sum.py::test_gce_both_ends_for_every_q_in_0_1_with_c_folded": 22,
 }
 
 

@@ -219,11 +219,33 @@ def test_no_module_is_above_600_lines():
     assert not big, f"modules above {MAX_LINES} lines of code: {big}"
 
 
+def _targets(mod: str, names: tuple[str, ...]) -> list[str]:
+    """The modules an import reaches: ``from package import name`` where ``name`` is a submodule of ``package``
+    reaches that submodule (``from paper_checks.prover import tight`` is an import of ``tight``, not of the
+    package); the other names, and ``import package``, reach ``mod`` itself."""
+    subs = [f"{mod}.{n}" for n in names if f"{mod}.{n}" in MODULES]
+    return subs + ([mod] if len(subs) < len(names) or not names else [])
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> the modules it imports, at any level: an import inside a function is an edge too (one placed there
+    to dodge a circle is still a circle of the design). An import of a package from one of its own submodules is
+    no edge (the package runs first whatever the submodule imports)."""
+    return {m: {t for _, mod, names in _imports(f) for t in _targets(mod, names)
+                if t in MODULES and t != m and not m.startswith(t + ".")} for m, f in MODULES.items()}
+
+
+def test_the_import_graph_resolves_submodules():
+    assert _targets("paper_checks.prover", ("schedule",)) == ["paper_checks.prover.schedule"]
+    assert _targets("paper_checks.prover", ("schedule", "prove_expr", "ProofResult")) == [
+        "paper_checks.prover.schedule", "paper_checks.prover.prove_expr", "paper_checks.prover"]
+    assert _targets("paper_checks.prover.schedule", ("SHARES",)) == ["paper_checks.prover.schedule"]
+    assert _targets("sympy", ()) == ["sympy"]
+
+
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_no_import_cycle_between_modules():
-    graph = {m: {mod for _, mod, _ in _imports(f) if mod in MODULES and mod != m} for m, f in MODULES.items()}
-    # an import of a package's name from one of its own submodules is not an edge to the submodule
-    graph = {m: {d for d in deps if not m.startswith(d + ".")} for m, deps in graph.items()}
+    graph = _import_graph()
     state: dict[str, int] = {}
     stack: list[str] = []
     cycles = []
@@ -286,6 +308,31 @@ def test_the_instrument_is_in_rooms():
     assert top == TOP_LEVEL, f"top-level modules of paper_checks/ beside the core: {sorted(top - TOP_LEVEL)}; " \
                              f"gone: {sorted(TOP_LEVEL - top)}"
     assert folders == set(ROOMS) | {"papers"}, f"folders of paper_checks/: {sorted(folders)}"
+
+
+#: the prover's core, at the top of paper_checks/prover/, and its rooms (docs/design.md, "The prover")
+PROVER_CORE = {"budget", "certificate", "gather", "inputs", "outset", "prove", "prove_expr", "result", "schedule",
+               "searched", "timebox"}
+PROVER_ROOMS = {"closures", "enclosures", "tracing", "algebraic", "kinks", "sweeps", "symmetry", "critical",
+                "subproofs"}
+
+
+def test_the_prover_is_in_rooms_and_design_md_maps_every_module():
+    prover = ROOT / "paper_checks" / "prover"
+    top = {f.stem for f in prover.glob("*.py")} - {"__init__"}
+    folders = {p.name for p in prover.iterdir() if (p / "__init__.py").exists()}
+    assert top == PROVER_CORE, f"modules at the prover's top beside its core: {sorted(top - PROVER_CORE)}"
+    assert folders == PROVER_ROOMS, f"the prover's folders: {sorted(folders)}"
+    names = [f.stem for f in prover.rglob("*.py") if f.stem != "__init__"]
+    twins = sorted({n for n in names if names.count(n) > 1} | (set(names) & PROVER_ROOMS))
+    assert not twins, f"module names that repeat in the prover (a thin twin, or a room's own name): {twins}"
+    doc = (ROOT / "docs" / "design.md").read_text()
+    rows = {line.split("|")[1].strip(): line for line in doc.splitlines() if line.startswith("| `prover/")
+            or any(line.startswith(f"| `{room}/`") for room in PROVER_ROOMS)}
+    missing = [f"{room}/{f.stem}" for room in sorted(PROVER_ROOMS) for f in sorted((prover / room).glob("*.py"))
+               if f.stem != "__init__" and f"`{f.stem}`" not in rows.get(f"`{room}/`", "")]
+    missing += [m for m in sorted(PROVER_CORE) if f"`{m}`" not in rows.get("`prover/` (the core)", "")]
+    assert not missing, f"modules that docs/design.md's rooms of the prover do not map: {missing}"
 
 
 @pytest.mark.parametrize("room, prefixes", [

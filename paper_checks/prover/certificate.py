@@ -1,9 +1,9 @@
 """The certificate of a proof, and its independent re-check (:func:`recheck`).
 
-A :class:`Certificate` lists, for every piece of the domain (:mod:`paper_checks.prover.boxes`)
+A :class:`Certificate` lists, for every piece of the domain (:mod:`paper_checks.prover.enclosures.boxes`)
 and every conjunct of the margin (a margin ``Min(a, b, ...)`` is proved conjunct by conjunct),
 the boxes that close it, each named by its split path and carrying its closure
-(:class:`paper_checks.prover.bound.Closure`): the method, the rigorous lower bound, and for a
+(:class:`paper_checks.prover.enclosures.bound.Closure`): the method, the rigorous lower bound, and for a
 boundary where the margin is exactly 0, the faces it was moved to and the exact value at the
 point it ends.
 
@@ -29,7 +29,7 @@ defined, derived again from the margin as traced. :func:`recheck_undefined` re-c
 carries evidence, ``undefined``: the exact point where a node is not real, again in Arb's ball arithmetic.
 
 :func:`arb_rebound` bounds the boxes closed by the natural extension once more with another
-library, Arb's ball arithmetic (:mod:`paper_checks.prover.balls`): a box it also finds positive is
+library, Arb's ball arithmetic (:mod:`paper_checks.prover.enclosures.balls`): a box it also finds positive is
 proved twice, by two libraries; balls are wider than intervals on wide boxes (``exp``/``log`` of a
 wide ball), so a box Arb cannot close is not an error, only a box proved once.
 """
@@ -42,16 +42,18 @@ from typing import Any
 
 import sympy
 
-from paper_checks.prover import charts, closures
-from paper_checks.prover.balls import ball_at, ball_lower
-from paper_checks.prover.bound import Closure, forget_limits
-from paper_checks.prover.boxes import Piece, from_path, initial_box, path_tokens, pieces, status
+from paper_checks.prover import closures
+from paper_checks.prover.algebraic.solver import Problem
 from paper_checks.prover.closures.base import Check, PieceMethod
-from paper_checks.prover.constraint import piece_box
-from paper_checks.prover.defined import Undefined, anchor, guards
-from paper_checks.prover.normal import Reduction, check_reduction
-from paper_checks.prover.solver import Problem
-from paper_checks.prover.trace import Traced, Untraceable, compile_traced, conjuncts, trace
+from paper_checks.prover.enclosures.balls import ball_at, ball_lower
+from paper_checks.prover.enclosures.bound import Closure, forget_limits
+from paper_checks.prover.enclosures.boxes import Piece, from_path, initial_box, path_tokens, pieces, status
+from paper_checks.prover.subproofs import subproblem
+from paper_checks.prover.tracing import charts
+from paper_checks.prover.tracing.constraint import piece_box
+from paper_checks.prover.tracing.defined import Undefined, anchor, guards
+from paper_checks.prover.tracing.normal import Reduction, check_reduction
+from paper_checks.prover.tracing.trace import Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.params import SearchSpace
 
 #: boxes closed by the natural extension with a lower bound above this are bounded again with Arb
@@ -85,12 +87,13 @@ class Certificate:
     seconds: float
     constraint_ignored: bool = False
     notes: list[str] = field(default_factory=list)
-    #: per piece and conjunct, how the margin was rewritten before any box (:mod:`paper_checks.prover.normal`)
+    #: per piece and conjunct, how the margin was rewritten before any box (:mod:`paper_checks.prover.tracing.normal`)
     reductions: list[list[Reduction]] = field(default_factory=list)
     #: (piece, conjunct) -> the polynomial problem a ``real roots`` or ``z3`` closure decided
     problems: dict[tuple[int, int], Problem] = field(default_factory=dict)
     #: (piece, conjunct) -> the record of the sub-proofs that closed it (a monotone sweep,
-    #: :mod:`paper_checks.prover.sweep`; a class sum over a simplex, :mod:`paper_checks.prover.simplex_sum`)
+    #: :mod:`paper_checks.prover.sweeps.sweep`; a class sum over a simplex,
+    # :mod:`paper_checks.prover.subproofs.simplex_sum`)
     subproofs: dict[tuple[int, int], Any] = field(default_factory=dict)
     #: per piece, how many of its conjuncts are the margin's; the others are its guards (:func:`with_guards`)
     margins: list[int] = field(default_factory=list)
@@ -160,8 +163,8 @@ def covering_problems(paths: list[str], where: str) -> list[str]:
 
 
 def with_guards(traced: Traced, base: list[tuple[Fraction, Fraction]], coords: list[Any]) -> list[Traced]:
-    """The conjuncts a proof closes: the margin's (:func:`~paper_checks.prover.trace.conjuncts`), then one
-    ``guard >= 0`` per condition its nodes put on their arguments (:func:`paper_checks.prover.defined.guards`),
+    """The conjuncts a proof closes: the margin's (:func:`~paper_checks.prover.tracing.trace.conjuncts`), then one
+    ``guard >= 0`` per condition its nodes put on their arguments (:func:`paper_checks.prover.tracing.defined.guards`),
     derived again from the margin as traced."""
     gs = guards(traced.expr, anchor(base, coords) or None)
     return conjuncts(traced) + [compile_traced(g.expr, traced.symbols) for g in gs]
@@ -169,7 +172,7 @@ def with_guards(traced: Traced, base: list[tuple[Fraction, Fraction]], coords: l
 
 def recheck_undefined(u: Undefined, space: SearchSpace) -> list[str]:
     """Re-check an outcome ``undefined`` (see the module docstring): the point is in the domain, the node is one
-    of the margin traced again, and Arb's balls (:func:`paper_checks.prover.balls.ball_at`) put its argument
+    of the margin traced again, and Arb's balls (:func:`paper_checks.prover.enclosures.balls.ball_at`) put its argument
     below 0 there (for a power, its exponent strictly between two integers); the problems found (empty: it holds)."""
     space, _, _ = charts.chart(space)
     try:
@@ -225,7 +228,7 @@ _shared: contextvars.ContextVar[dict[tuple[int, int], Any] | None] = contextvars
 
 def recheck(cert: Certificate, space: SearchSpace) -> list[str]:
     """Re-check ``cert`` against ``space`` (see the module docstring); the problems found (empty: it holds). The
-    limits a proof kept (:func:`paper_checks.prover.bound.forget_limits`) are taken again."""
+    limits a proof kept (:func:`paper_checks.prover.enclosures.bound.forget_limits`) are taken again."""
     token = _shared.set({}) if _shared.get() is None else None
     if token is not None:
         forget_limits()
@@ -278,8 +281,9 @@ def _recheck(cert: Certificate, space: SearchSpace) -> list[str]:
 
 
 def _missing_pieces(cert: Certificate, space: SearchSpace) -> list[str]:
-    """Every piece of the domain (:func:`paper_checks.prover.boxes.pieces`) is one of the certificate's, or lies
-    outside the domain's constraint (:func:`paper_checks.prover.constraint.piece_box`, derived again here)."""
+    """Every piece of the domain (:func:`paper_checks.prover.enclosures.boxes.pieces`) is one of the certificate's, or
+    lies outside the domain's constraint (:func:`paper_checks.prover.tracing.constraint.piece_box`, derived again
+    here)."""
     held = set(cert.pieces)
     out = []
     for piece in pieces(space):
@@ -315,3 +319,6 @@ def arb_rebound(cert: Certificate, space: SearchSpace) -> tuple[int, int]:
             low = ball_lower(expr, parts[r.part].symbols, from_path(base, r.path))
             done += low is not None and low > 0
     return done, tried
+
+
+subproblem.decided_by(recheck=recheck, recheck_shared=recheck_shared)  # for the closures by sub-proofs

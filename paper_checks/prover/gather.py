@@ -21,9 +21,9 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
-from paper_checks.prover.bound import intervals
-from paper_checks.prover.boxes import Box, status
-from paper_checks.prover.trace import Traced
+from paper_checks.prover.enclosures.bound import intervals
+from paper_checks.prover.enclosures.boxes import Box, status
+from paper_checks.prover.tracing.trace import Traced
 
 #: the open boxes of lowest bound whose hull is reported
 GATHER = 50

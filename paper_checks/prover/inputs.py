@@ -42,6 +42,9 @@ def whole(name: str, v: Any, low: int) -> int:
 
 #: the least time limit a call passes on to :func:`~paper_checks.prover.prove.prove` after its own work
 LEAST_SECONDS = 0.01
+#: the work budget (units of :mod:`paper_checks.work`) of a proof given only ``seconds``, per second: the budget
+#: decides on a quiet 2-core laptop, and the wall-clock net fires only on a slower or busier machine (and says so)
+WORK_PER_SECOND = 0.75
 
 
 def seconds(name: str, v: Any) -> float:
@@ -69,7 +72,7 @@ def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: An
                     shrink_evals: Any, work: Any = None) -> tuple[int, float | None, float]:
     """The checked arguments of :func:`~paper_checks.prover.prove.prove`: a :class:`SearchSpace` with an
     exact margin, and the rest by :func:`budget_and_time` and :func:`paper_checks.work.units`; returns the budget,
-    the seconds (the wall-clock net) and the work budget (``None``: :data:`~paper_checks.prover.prove.WORK_PER_SECOND`
+    the seconds (the wall-clock net) and the work budget (``None``: :data:`WORK_PER_SECOND`
     times the seconds)."""
     if not isinstance(sp, SearchSpace):
         raise TypeError(f"prove: space must be a SearchSpace, got {type(sp).__name__} {_quote(sp)}")
@@ -86,8 +89,6 @@ def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: An
                                 "t in [0, 1])")
     budget, secs = budget_and_time(budget, secs, search_first, seed, shrink_evals)
     if work is None:
-        from paper_checks.prover.prove import WORK_PER_SECOND
-
         if secs is None:
             raise ValueError("prove: give a work budget (work=) or a time limit (seconds=); both are None")
         return budget, secs, WORK_PER_SECOND * secs
@@ -101,7 +102,7 @@ def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction | float | sympy.Expr:
     what = f"prove_expr: the {which} end of the interval of {s}"
     shown = _quote(v)
     if (v is -sympy.oo or v == -math.inf) if which == "low" else (v is sympy.oo or v == math.inf):
-        return math.inf if which == "high" else -math.inf  # an unbounded side (paper_checks.prover.unbounded)
+        return math.inf if which == "high" else -math.inf  # an unbounded side (paper_checks.prover.tracing.unbounded)
     if v in (sympy.oo, -sympy.oo, sympy.zoo) or (isinstance(v, float) and math.isinf(v)):
         raise ValueError(f"{what} must be a rational number or {'-oo' if which == 'low' else 'oo'}, got {shown}")
     if isinstance(v, str):

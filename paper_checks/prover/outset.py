@@ -8,7 +8,12 @@ import contextlib
 import contextvars
 from typing import Any, Callable, Iterator
 
+from sympy.core.cache import clear_cache
+
 from paper_checks import work
+from paper_checks.prover.critical import second
+from paper_checks.prover.enclosures import bound, enclose
+from paper_checks.prover.subproofs import subproblem
 
 #: whether a proof is running in this context (a sub-proof then keeps what the proof around it made)
 INSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("inside_a_proof", default=False)
@@ -38,10 +43,6 @@ def fixed_random(top: bool = True) -> Iterator[None]:
 def forget() -> None:
     """Empty what the prover and SymPy keep between proofs (sub-proofs kept, limits, enclosures, SymPy's cache), so
     that a proof's work and route do not depend on what ran before it in the process."""
-    from sympy.core.cache import clear_cache
-
-    from paper_checks.prover import bound, enclose, second, subproblem
-
     clear_cache()
     subproblem.forget()
     bound.forget_limits()

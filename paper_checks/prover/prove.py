@@ -1,9 +1,9 @@
 """The prover: branch and bound over the declared domain, ending proved, counterexample, undefined or undecided.
 
-``prove(space, budget, seconds)`` cuts the domain into pieces (:mod:`paper_checks.prover.boxes`),
-traces the exact margin on each (:mod:`paper_checks.prover.trace`), decides what it can exactly first
-(:mod:`paper_checks.prover.normal`, :mod:`paper_checks.prover.solver`), and closes the other boxes with
-rigorous bounds (:mod:`paper_checks.prover.bound`), the lowest bound first, halving the boxes it
+``prove(space, budget, seconds)`` cuts the domain into pieces (:mod:`paper_checks.prover.enclosures.boxes`),
+traces the exact margin on each (:mod:`paper_checks.prover.tracing.trace`), decides what it can exactly first
+(:mod:`paper_checks.prover.tracing.normal`, :mod:`paper_checks.prover.algebraic.solver`), and closes the other boxes
+with rigorous bounds (:mod:`paper_checks.prover.enclosures.bound`), the lowest bound first, halving the boxes it
 cannot close. Every box's centre is also probed: where the margin is negative there, the point is
 verified exactly and shrunk by the search's machinery (:func:`paper_checks.search.exact.verify`,
 :class:`paper_checks.search.shrinker.Shrinker`); ``search_first`` runs the counterexample search itself before
@@ -14,7 +14,7 @@ seed, not on the machine's speed or load. Work is checked between boxes and step
 budget. The wall clock is a safety net only: an alarm ``seconds + ALARM_GRACE`` after the start stops the proof
 (the reason then says "a safety net" and the work it came at), so the call returns within ``seconds + 2``.
 Each node's domain (the log or a non-integer power of
-a part that must stay ``>= 0``) is one more conjunct, a guard (:mod:`paper_checks.prover.defined`), decided on
+a part that must stay ``>= 0``) is one more conjunct, a guard (:mod:`paper_checks.prover.tracing.defined`), decided on
 the margin as traced. It ends in exactly one of (:class:`~paper_checks.prover.result.ProofOutcome`)
 
 - ``proved``: every box of every piece closed, the guards' too; :attr:`ProofResult.certificate` says how;
@@ -23,7 +23,7 @@ the margin as traced. It ends in exactly one of (:class:`~paper_checks.prover.re
   ``x = -1/32``, ``log`` of a negative number): no proof exists on this domain;
 - ``undecided``: the budget of boxes or the time ran out, the margin could not be traced, or
   boxes narrower than ``2^-MAX_DEPTH`` of their piece stayed open (a minimum of 0 that neither
-  first-order bounds nor the closures where the margin is tight closed, :mod:`paper_checks.prover.tight`);
+  first-order bounds nor the closures where the margin is tight closed, :mod:`paper_checks.prover.critical.tight`);
   ``reason`` and ``remaining`` say which and where (:mod:`paper_checks.prover.gather`).
 
 A bounded-domain claim whose margin is ``>= 0`` everywhere is *proved* only here; a search that
@@ -44,20 +44,23 @@ import sympy
 from paper_checks import work as meter
 from paper_checks.deadline import deadline
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import algebraic, charts, closures, gather, inputs, outset, schedule, searched, timebox
-from paper_checks.prover.bound import intervals
-from paper_checks.prover.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
+from paper_checks.prover import closures, gather, inputs, outset, schedule, searched, timebox
+from paper_checks.prover.algebraic import fragment
+from paper_checks.prover.algebraic.solver import Problem
 from paper_checks.prover.budget import Budget
 from paper_checks.prover.certificate import Certificate, Record
 from paper_checks.prover.closures.base import BoxGoal, Method, PieceGoal, timed_step
-from paper_checks.prover.constraint import piece_box
-from paper_checks.prover.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
-from paper_checks.prover.normal import Reduction, distinct, undefined_notes
+from paper_checks.prover.critical.tight import Tight
+from paper_checks.prover.enclosures.bound import intervals
+from paper_checks.prover.enclosures.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
 from paper_checks.prover.outset import OutOfTime, OutOfWork
 from paper_checks.prover.result import ProofResult
-from paper_checks.prover.solver import Problem
-from paper_checks.prover.tight import Tight
-from paper_checks.prover.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
+from paper_checks.prover.subproofs import subproblem
+from paper_checks.prover.tracing import charts
+from paper_checks.prover.tracing.constraint import piece_box
+from paper_checks.prover.tracing.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
+from paper_checks.prover.tracing.normal import Reduction, distinct, undefined_notes
+from paper_checks.prover.tracing.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.exact import verify
 from paper_checks.search.params import SearchSpace
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
@@ -75,9 +78,6 @@ MAX_BOXES = 2_000_000
 #: work units past its budget (and seconds past its wall-clock net) at which the prover stops a step that cannot
 #: stop itself (then what is left is reported without the SymPy work of :mod:`paper_checks.prover.gather`)
 ALARM_GRACE = 0.75
-#: the work budget (units of :mod:`paper_checks.work`) of a proof given only ``seconds``, per second: the budget
-#: decides on a quiet 2-core laptop, and the wall-clock net fires only on a slower or busier machine (and says so)
-WORK_PER_SECOND = 0.75
 #: one closure's step on one box may spend its share of the work left (``"box step"`` in
 #: :data:`~paper_checks.prover.schedule.SHARES`) and at least this many units, then the box is split
 BOX_STEP_MIN_SECONDS = 0.5
@@ -160,7 +160,8 @@ def _traced_pieces(st: _State) -> list[_Piece]:
 
 def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) -> ProofResult | None:
     """Outcome ``undefined`` where a node of ``guards_`` is not real or not defined, exactly, at the free
-    coordinates ``x`` of piece ``pc`` or a point near it (:func:`paper_checks.prover.defined.find_undefined`)."""
+    coordinates ``x`` of piece ``pc`` or a point near it
+    (:func:`paper_checks.prover.tracing.defined.find_undefined`)."""
     found = find_undefined(guards_, pc.base, pc.coords, x)
     if found is None:
         return None
@@ -342,7 +343,7 @@ def _open_volume(st: _State, pcs: list[_Piece]) -> float:
 
 def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult | None:
     """Try each conjunct that still has open boxes, on a piece with a real coordinate, by monotonicity in one
-    coordinate over the whole piece (:class:`~paper_checks.prover.closures.monotone_sweep.MonotoneSweep`): its
+    coordinate over the whole piece (:class:`~paper_checks.prover.sweeps.sweep.MonotoneSweep`): its
     normal form, then the margin as written where it differs (the normal form may scale it by a positive factor
     that depends on the coordinate, ``q (1 - p^q)/q``: monotone as written, not so scaled). One that closes
     replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk.
@@ -440,14 +441,14 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
         in :data:`~paper_checks.prover.schedule.SHARES`)
     seed : the search's random seed
     exact_first : decide each piece symbolically first (normal form, identities, factors of known sign,
-        real roots / z3 for polynomial margins: :mod:`paper_checks.prover.normal`,
-        :mod:`paper_checks.prover.solver`); False: boxes only, on the margin as written (for comparison)
+        real roots / z3 for polynomial margins: :mod:`paper_checks.prover.tracing.normal`,
+        :mod:`paper_checks.prover.algebraic.solver`); False: boxes only, on the margin as written (for comparison)
 
     Returns
     -------
     ProofResult: ``proved`` with a :class:`~paper_checks.prover.certificate.Certificate`,
     ``counterexample`` (exact, shrunk), ``undefined`` (``undefined``: an exact point of the domain where a node of
-    the margin is not real, :mod:`paper_checks.prover.defined`) or ``undecided`` (``reason``, ``remaining``).
+    the margin is not real, :mod:`paper_checks.prover.tracing.defined`) or ``undecided`` (``reason``, ``remaining``).
     Every result records the work it spent and its budget (``work``, ``work_budget``) and what each closure cost
     (``counters``).
     """
@@ -519,7 +520,7 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
     ``(-1, 0)``: that says more), and the held counterexample is the answer where the proof finds neither.
 
     z3 first on its fragment: a margin whose every conjunct is polynomial, rational, radical or piecewise
-    (:func:`paper_checks.prover.algebraic.in_fragment`) is traced first and decided exactly (z3 gives a
+    (:func:`paper_checks.prover.algebraic.fragment.in_fragment`) is traced first and decided exactly (z3 gives a
     counterexample as a model, verified exactly) before any search; the search runs after the exact stage only
     where that left something open (issue 60: the search first was 90 % of such a proof's time)."""
     later = 0
@@ -554,7 +555,7 @@ def _algebraic(st: _State) -> bool:
         st.pcs = _traced_pieces(st)
     except (Untraceable, ValueError, TimeoutError, RecursionError):
         return False
-    return bool(st.pcs) and all(algebraic.in_fragment(t.expr, t.symbols) for pc in st.pcs for t in pc.parts)
+    return bool(st.pcs) and all(fragment.in_fragment(t.expr, t.symbols) for pc in st.pcs for t in pc.parts)
 
 
 def _hold(st: _State, pcs: list[_Piece]) -> None:
@@ -639,3 +640,6 @@ def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
     found.seconds = time.monotonic() - start
     found.notes = st.notes + found.notes
     return found
+
+
+subproblem.decided_by(prove=prove)  # the same prover decides the closures' sub-problems

@@ -13,9 +13,11 @@ import sympy
 
 from paper_checks import work as meter
 from paper_checks.deadline import deadline
-from paper_checks.prover import inputs, unbounded
+from paper_checks.prover import inputs
+from paper_checks.prover.inputs import WORK_PER_SECOND
 from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up, warms_with
-from paper_checks.prover.prove import ALARM_GRACE, WORK_PER_SECOND, ProofResult, prove
+from paper_checks.prover.prove import ALARM_GRACE, ProofResult, prove
+from paper_checks.prover.tracing import unbounded
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 
 #: margin evaluations of the counterexample search run before the proof (:func:`paper_checks.prover.prove.prove`'s
@@ -52,8 +54,8 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     constants (``pi/2``: the symbol is then ``low + (high - low) t`` with ``t`` in ``[0, 1]``, and a counterexample
     is given back in the symbol, exactly); a symbol with ``low == high`` is pinned (substituted); an end
     ``-oo``/``oo`` makes a half-line or
-    the line, proved through a chart (:mod:`paper_checks.prover.unbounded`). ``search_first`` margin evaluations of
-    the counterexample search run first (0: none), on at most half the time limit. Raises
+    the line, proved through a chart (:mod:`paper_checks.prover.tracing.unbounded`). ``search_first`` margin evaluations
+    of the counterexample search run first (0: none), on at most half the time limit. Raises
     ``ValueError``/``TypeError`` naming the argument (:mod:`paper_checks.prover.inputs`) for a bad one or a symbol in
     neither. ``work`` and ``seconds`` are :func:`~paper_checks.prover.prove.prove`'s (the work budget; the wall-clock
     net), and both count from the first line: writing the margin's text and compiling its float function are part

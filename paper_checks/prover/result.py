@@ -8,7 +8,7 @@ from typing import Any
 from paper_checks.described import Described
 from paper_checks.jsonable import jsonable
 from paper_checks.prover.certificate import Certificate
-from paper_checks.prover.defined import Undefined
+from paper_checks.prover.tracing.defined import Undefined
 from paper_checks.search.params import Point
 
 

@@ -4,9 +4,9 @@ bottom (as hypothesis' shrinker keeps its passes).
 A closing method lives in its own module of :mod:`paper_checks.prover.closures` with its step and its re-check;
 *where* it runs is decided here, and nowhere else. :func:`paper_checks.prover.closures.for_stage` reads this list,
 and the registry refuses a method that no stage lists or a name that no module registers, so adding a closure means
-one file and one line here. The order was set from the counters of ``benchmarks/bench_prover.py`` (which closure
-closes what, at what work): the cheap structural tests first, then z3 where the margin is algebraic, then the normal
-form and the solvers, then the methods that pose sub-proofs, the costliest last.
+one module in its room and one line here. The order was set from the counters of ``benchmarks/bench_prover.py``
+(which closure closes what, at what work): the cheap structural tests first, then z3 where the margin is algebraic,
+then the normal form and the solvers, then the methods that pose sub-proofs, the costliest last.
 
 Stages (:data:`paper_checks.prover.closures.base.STAGES`):
 
@@ -15,7 +15,7 @@ Stages (:data:`paper_checks.prover.closures.base.STAGES`):
 - ``split``: a box partly outside the region (a simplex's face crosses it);
 - ``outside``: a box with no point of the region.
 
-:class:`~paper_checks.prover.closures.monotone_sweep.MonotoneSweep` is in no stage: the prover runs it on what the
+:class:`~paper_checks.prover.sweeps.sweep.MonotoneSweep` is in no stage: the prover runs it on what the
 boxes leave open (:data:`UNSTAGED`), after the shares of the work budget named in :data:`SHARES`.
 
 What each step may spend is here too (:data:`SHARES`): a share of a :class:`~paper_checks.prover.budget.Budget`, by
@@ -82,8 +82,8 @@ UNSTAGED: tuple[str, ...] = ("MonotoneSweep",)
 
 #: what each step may spend: a share of a :class:`~paper_checks.prover.budget.Budget` (of the work *left* where the
 #: step starts, unless the line says "of the whole"), by the closure's class name (its sub-proofs' budget:
-#: :func:`paper_checks.prover.subproblem.nested`) or by the step's name. Every share of the prover is here; the
-#: least a share may be, where it has one, is beside its use. "Half" without a measurement is the default: what the
+#: :func:`paper_checks.prover.subproofs.subproblem.nested`) or by the step's name. Every share of the prover is here;
+# the : least a share may be, where it has one, is beside its use. "Half" without a measurement is the default: what the
 #: step leaves, the closures after it in :data:`SCHEDULE` and the boxes get.
 SHARES: dict[str, float] = {
     # the proof (paper_checks.prover.prove)

@@ -19,7 +19,7 @@ What the step raises is raised again here with its own type (``ValueError``, ``T
 caller's ``except`` clauses work as they did in-process. ``seconds`` is a number of work units (the name is kept
 for the callers: one unit is about a second of work on a quiet laptop). The function, its arguments and its value travel
 by pickle: they must be picklable (SymPy expressions, numbers, ``Fraction``\\ s, lists and dataclasses of
-them are; a compiled :class:`~paper_checks.prover.trace.Traced`, which holds closures, is not: send its
+them are; a compiled :class:`~paper_checks.prover.tracing.trace.Traced`, which holds closures, is not: send its
 ``expr`` and ``symbols``). A child costs a fork, a few milliseconds: box one step of SymPy work, not each
 interval evaluation. Where no child can be started (inside a daemonic process) the step runs here under
 :func:`paper_checks.work.limit`, which interrupts pure-Python work at the same point.

@@ -245,7 +245,7 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
         return (ca - cb) * (na - nb)
 
     def constraint(pt: dict[str, Any]) -> Any:
-        # written so that it reads on symbols as on numbers: the prover charts its polygon (prover/polygon.py)
+        # written so that it reads on symbols as on numbers: the prover charts its polygon (prover/tracing/polygon.py)
         a, b = pt["alpha"], pt.get("beta")
         return (a >= b) & (a >= 2 - b) if kind == "margin" else a >= 2
 

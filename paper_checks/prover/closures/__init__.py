@@ -1,9 +1,10 @@
-"""The closing methods of the prover, one class per file, and their registry.
+"""The registry of the prover's closing methods, and (:mod:`~paper_checks.prover.closures.base`) the classes they
+subclass.
 
-Each module of this folder (but :mod:`~paper_checks.prover.closures.base`) holds one closing method: a
-:class:`~paper_checks.prover.closures.base.Method` subclass with its ``step`` and its ``recheck``, entered
-with the :func:`~paper_checks.prover.closures.base.register` decorator. The registry imports every module
-here, so **adding a closure means adding one file** and naming it in :mod:`paper_checks.prover.schedule`, the one
+A closing method lives in the room of its family (:data:`ROOMS`), in one module with its logic: a
+:class:`~paper_checks.prover.closures.base.Method` subclass with its ``step`` and its ``recheck``, entered with the
+:func:`~paper_checks.prover.closures.base.register` decorator. The registry imports every module of those rooms, so
+**adding a closure means adding one module** to its room and naming it in :mod:`paper_checks.prover.schedule`, the one
 place that orders them: :func:`for_stage` gives the methods of a stage of the proof in the schedule's order
 (:func:`paper_checks.prover.prove.prove` runs them in that order), and :func:`by_method`
 the method that recorded a closure of a given name (:func:`paper_checks.prover.certificate.recheck`
@@ -18,15 +19,19 @@ from functools import lru_cache
 from paper_checks.prover import schedule
 from paper_checks.prover.closures.base import STAGES, Method, registered
 
+#: the rooms of :mod:`paper_checks.prover` whose modules may register closing methods (docs/design.md, "The prover")
+ROOMS = ("algebraic", "critical", "enclosures", "kinks", "subproofs", "sweeps", "symmetry", "tracing")
+
 
 @lru_cache(maxsize=1)
 def methods() -> tuple[Method, ...]:
-    """Every registered method (each module of this folder imported once); raises ``ValueError`` where two
+    """Every registered method (each module of the :data:`ROOMS` imported once); raises ``ValueError`` where two
     record the same closure name, where the schedule names a method no module registers or a stage it lacks, or
     where a registered method is in no stage and not :data:`~paper_checks.prover.schedule.UNSTAGED`."""
-    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        if info.name != "base":
-            importlib.import_module(f"{__name__}.{info.name}")
+    for room in ROOMS:
+        package = importlib.import_module(f"paper_checks.prover.{room}")
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+            importlib.import_module(f"{package.__name__}.{info.name}")
     out = tuple(registered())
     names = {m.name for m in out}
     if set(schedule.SCHEDULE) != set(STAGES):
@@ -59,4 +64,4 @@ def by_method(name: str) -> Method | None:
     return next((m for m in methods() if name in m.methods), None)
 
 
-__all__ = ["STAGES", "Method", "by_method", "for_stage", "methods"]
+__all__ = ["ROOMS", "STAGES", "Method", "by_method", "for_stage", "methods"]

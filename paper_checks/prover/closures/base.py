@@ -9,9 +9,9 @@ Two kinds of goal:
   counterexamples; a step may also rewrite the conjunct for the later ones (the normal form does);
 - :class:`BoxGoal`: one box of one conjunct (:class:`BoxMethod`, stages ``inside``, ``split`` (a box that
   leaves the simplex in part) and ``outside`` (no point of the piece's region)): its step gives a
-  :class:`~paper_checks.prover.bound.Closure` (closed, or for a bounding step its best bound) or None.
+  :class:`~paper_checks.prover.enclosures.bound.Closure` (closed, or for a bounding step its best bound) or None.
 
-A certificate's record names its closure by the :class:`~paper_checks.prover.bound.Closure`'s ``method``;
+A certificate's record names its closure by the :class:`~paper_checks.prover.enclosures.bound.Closure`'s ``method``;
 :meth:`Method.methods` lists the names a method records, so the re-check finds the method that made a record
 by that name alone. Every box record is first evaluated exactly at the box's points (:func:`points_problems`)
 before the method's own re-check (:meth:`BoxMethod.recheck_box`).
@@ -27,13 +27,13 @@ from typing import Any, ClassVar
 import sympy
 
 from paper_checks import work
-from paper_checks.prover import kinks
-from paper_checks.prover.bound import Closure, intervals
-from paper_checks.prover.boxes import Box, groups, status
-from paper_checks.prover.normal import Reduction, is_zero
-from paper_checks.prover.solver import Problem, problem
-from paper_checks.prover.tight import Tight
-from paper_checks.prover.trace import Coordinate, Traced, Untraceable, derivative
+from paper_checks.prover.algebraic.solver import Problem, problem
+from paper_checks.prover.critical.tight import Tight
+from paper_checks.prover.enclosures import clarke
+from paper_checks.prover.enclosures.bound import Closure, intervals
+from paper_checks.prover.enclosures.boxes import Box, groups, status
+from paper_checks.prover.tracing.normal import Reduction, is_zero
+from paper_checks.prover.tracing.trace import Coordinate, Traced, Untraceable, derivative
 
 #: interval precision (bits) of the re-bounding in a re-check
 RECHECK_PREC = 120
@@ -57,7 +57,8 @@ class PieceGoal:
     memo: dict[str, Any] = field(default_factory=dict)
 
     def problem(self) -> Problem | None:
-        """The conjunct as a polynomial problem (:func:`~paper_checks.prover.solver.problem`), computed once."""
+        """The conjunct as a polynomial problem (:func:`~paper_checks.prover.algebraic.solver.problem`), computed
+        once."""
         if "problem" not in self.memo or self.memo.get("problem_of") is not self.t:
             self.memo["problem"] = problem(self.t.expr, self.t.symbols, self.base, self.rows)
             self.memo["problem_of"] = self.t
@@ -80,8 +81,8 @@ class Outcome:
 class BoxGoal:
     """One box of one conjunct ``t`` (``written``: the conjunct as traced, before its normal form) of one
     piece; ``stage`` is where the box lies (``inside``, ``split``, ``outside``:
-    :func:`~paper_checks.prover.boxes.status`), ``key`` (piece, conjunct), ``tight`` the proof's memory of the
-    tight-margin closures."""
+    :func:`~paper_checks.prover.enclosures.boxes.status`), ``key`` (piece, conjunct), ``tight`` the proof's memory of
+    the tight-margin closures."""
 
     stage: str
     t: Traced
@@ -204,7 +205,7 @@ def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
     it interrupts pure-Python work such as SymPy's, and z3 keeps its own time limit). The one place where the
     prover's steps are time-boxed; a step that must run in a child process that is killed uses
     :func:`paper_checks.prover.timebox.timebox` inside its ``step``. A step that raises
-    :class:`~paper_checks.prover.trace.Untraceable` (it needs a derivative across a ``Max`` kink, say) closes
+    :class:`~paper_checks.prover.tracing.trace.Untraceable` (it needs a derivative across a ``Max`` kink, say) closes
     nothing: ``(None, False)``, and the other methods go on."""
     stops = work.stops()
     try:
@@ -278,8 +279,8 @@ def _monotone_problems(cl: Closure, t: Traced, box: Box, names: list[str]) -> st
             break
         for name, end in cl.fixed.items():
             # where a kink crosses the box, one element of its generalised derivative: it has the recorded sign
-            # wherever the whole enclosure has it (paper_checks.prover.kinks)
-            d = kinks.generalized_derivative(t.expr, t.symbols[names.index(name)], derivative)
+            # wherever the whole enclosure has it (paper_checks.prover.enclosures.clarke)
+            d = clarke.generalized_derivative(t.expr, t.symbols[names.index(name)], derivative)
             for x in points(box)[:MAX_CORNERS]:
                 v = exact_at(Traced(d, t.symbols, t.value, None), x)
                 if v.is_real and ((end == "low" and v < 0) or (end == "high" and v > 0)):

@@ -79,7 +79,7 @@ class Real(Parameter):
         ``10^-3 .. 10^-12`` of the width inside an end.
 
         An unbounded interval has no uniform law: its values are ``t`` drawn uniformly in the open interval
-        of the prover's chart (:mod:`paper_checks.prover.unbounded`) and mapped through it, ``v = a + t/(1-t)``
+        of the prover's chart (:mod:`paper_checks.prover.tracing.unbounded`) and mapped through it, ``v = a + t/(1-t)``
         on ``[a, oo)`` (half of them within 1 of ``a``), ``b - t/(1-t)`` on ``(-oo, b]``, ``t/(1-t^2)`` on the
         line (half within ``|v| < 2/3``), with a :data:`BOUNDARY_SHARE` at the finite end."""
         if math.isinf(self.low) or math.isinf(self.high):

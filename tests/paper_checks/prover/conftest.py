@@ -18,76 +18,76 @@ def _without(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
 
 @pytest.fixture
 def without_z3_first(monkeypatch):
-    """Without z3 first on its fragment (:mod:`paper_checks.prover.closures.z3_algebraic`): real roots, z3 on the
+    """Without z3 first on its fragment (:mod:`paper_checks.prover.algebraic.z3_algebraic`): real roots, z3 on the
     normal form, branches, known signs, and the tail on a radical over a half-line."""
     _without(monkeypatch, "Z3Algebraic")
 
 
 @pytest.fixture
 def without_cutoff(monkeypatch):
-    """Without the cutoff (:mod:`paper_checks.prover.closures.cutoff`): the tail's own boxes toward the pole of a
+    """Without the cutoff (:mod:`paper_checks.prover.sweeps.cutoff`): the tail's own boxes toward the pole of a
     margin of one coordinate on a half-line or the line."""
     _without(monkeypatch, "CutOff")
 
 
 @pytest.fixture
 def without_class_sum(monkeypatch):
-    """Without the class sum (:mod:`paper_checks.prover.closures.simplex_sum`): the sweep, the lifted interval on a
+    """Without the class sum (:mod:`paper_checks.prover.subproofs.simplex_sum`): the sweep, the lifted interval on a
     sum over a simplex."""
     _without(monkeypatch, "ClassSum")
 
 
 @pytest.fixture
 def without_logarithms(monkeypatch):
-    """Without the comparison through logarithms (:mod:`paper_checks.prover.closures.logs`): the tail on an
+    """Without the comparison through logarithms (:mod:`paper_checks.prover.subproofs.logs`): the tail on an
     exponential against a polynomial."""
     _without(monkeypatch, "Logarithms")
 
 
 @pytest.fixture
 def without_slope(monkeypatch):
-    """Without the algebraic slope (:mod:`paper_checks.prover.closures.slope`): the tail and the boxes' monotone
+    """Without the algebraic slope (:mod:`paper_checks.prover.algebraic.slope`): the tail and the boxes' monotone
     steps on a margin of one coordinate read through atan or log."""
     _without(monkeypatch, "AlgebraicSlope")
 
 
 @pytest.fixture
 def without_root(monkeypatch):
-    """Without the root (:mod:`paper_checks.prover.closures.roots`): the boxes' own report of a pole at a face where a
+    """Without the root (:mod:`paper_checks.prover.subproofs.roots`): the boxes' own report of a pole at a face where a
     radical's base is 0."""
     _without(monkeypatch, "InTheRoot")
 
 
 @pytest.fixture
 def without_bounds(monkeypatch):
-    """Without z3 over bounding functions (:mod:`paper_checks.prover.closures.z3_bounds`): the closures it pre-empts
+    """Without z3 over bounding functions (:mod:`paper_checks.prover.algebraic.z3_bounds`): the closures it pre-empts
     on a margin of exp, log, atan, sin or cos (the root, the tail, the Hessian, the boxes' own steps)."""
     _without(monkeypatch, "Z3Bounds")
 
 
 @pytest.fixture
 def without_partial_minimum(monkeypatch):
-    """Without the partial minimum (:mod:`paper_checks.prover.closures.partial_min`): the boxes' second-order closure on
-    a segment or valley where the margin is convex in one coordinate (the tempered logarithm above log)."""
+    """Without the partial minimum (:mod:`paper_checks.prover.subproofs.partial_min`): the boxes' second-order closure
+    on a segment or valley where the margin is convex in one coordinate (the tempered logarithm above log)."""
     _without(monkeypatch, "PartialMinimum")
 
 
 @pytest.fixture
 def without_one_combination(monkeypatch):
-    """Without one combination (:mod:`paper_checks.prover.closures.combination`): the segment along a parameter on the
+    """Without one combination (:mod:`paper_checks.prover.subproofs.combination`): the segment along a parameter on the
     tempered logarithm, a function of x^(1 - t) over (1 - t)."""
     _without(monkeypatch, "OneCombination")
 
 
 @pytest.fixture
 def without_concave(monkeypatch):
-    """Without concavity in one coordinate (:mod:`paper_checks.prover.closures.concave`): the monotone sweep of a class
+    """Without concavity in one coordinate (:mod:`paper_checks.prover.subproofs.concave`): the monotone sweep of a class
     sum, concave in its simplex coordinate read alone."""
     _without(monkeypatch, "ConcaveIn")
 
 
 @pytest.fixture
 def without_value_sweep(monkeypatch):
-    """Without the early sweep in the charts' values (:mod:`paper_checks.prover.closures.value_sweep`): the
+    """Without the early sweep in the charts' values (:mod:`paper_checks.prover.sweeps.sweep`): the
     logarithms and the later steps on a margin that is monotone on a half-line or the line."""
     _without(monkeypatch, "ValueSweep")

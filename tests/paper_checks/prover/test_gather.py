@@ -6,9 +6,10 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks.prover import dominance, prove_expr
-from paper_checks.prover.bound import intervals
-from paper_checks.prover.trace import compile_traced
+from paper_checks.prover import prove_expr
+from paper_checks.prover.enclosures.bound import intervals
+from paper_checks.prover.sweeps import dominance
+from paper_checks.prover.tracing.trace import compile_traced
 
 x, y = sympy.symbols("x y", real=True)
 
@@ -29,8 +30,9 @@ def test_a_minimum_of_0_at_an_irrational_point_is_named():
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_a_line_of_zeros_is_reported_with_its_gradient(without_one_combination):
     """The same zero of order 4 along the line x = sqrt(2) y: the reason gives the margin and gradient where
-    the boxes are (along x = y the valley is proposed and proved, tests/paper_checks/prover/test_valleys.py; the one
-    combination proves this margin as a function of x - sqrt(2) y, written in where it occurs, so it is left out)."""
+    the boxes are (along x = y the valley is proposed and proved, tests/paper_checks/prover/critical/test_valleys.py;
+    the one combination proves this margin as a function of x - sqrt(2) y, written in where it occurs, so it is left
+    out)."""
     c = sympy.sqrt(2)
     res = prove_expr(sympy.exp(x - c * y) + sympy.exp(c * y - x) - 2 - (x - c * y) ** 2, {x: (0, 1), y: (0, 1)},
                      budget=400, seconds=300)

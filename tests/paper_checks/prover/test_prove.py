@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.boxes import exact_point, pieces
-from paper_checks.prover.trace import trace
+from paper_checks.prover.enclosures.boxes import exact_point, pieces
+from paper_checks.prover.tracing.trace import trace
 from paper_checks.search.exact import verify
 from paper_checks.search.params import Integer
 from tests.paper_checks.prover._spaces import mae_gce_space, real_space, simplex_space
@@ -183,7 +183,7 @@ def test_random_polynomials_on_the_simplex_never_lie(cs, shift):
 
 
 def test_ball_arithmetic_bounds_agree_with_exact_values():
-    from paper_checks.prover.balls import ball_lower
+    from paper_checks.prover.enclosures.balls import ball_lower
 
     e = sympy.log(1 + x) * sympy.exp(y) + x ** 3 - y / (2 + x) + sympy.Max(x, y) ** R(1, 2)
     box = [(Fraction(1, 4), Fraction(1, 2)), (Fraction(1, 8), Fraction(3, 8))]

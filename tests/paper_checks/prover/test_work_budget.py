@@ -9,7 +9,7 @@ import sympy
 
 from paper_checks.context import PROVE_WORK, Context
 from paper_checks.prover import prove, prove_expr
-from paper_checks.prover.prove import WORK_PER_SECOND
+from paper_checks.prover.inputs import WORK_PER_SECOND
 from tests.paper_checks.prover._spaces import real_space
 
 x, y = sympy.symbols("x y", real=True)

@@ -11,7 +11,7 @@ import sympy
 
 from paper_checks.prover import closures, prove, recheck
 from paper_checks.prover.closures.base import Check
-from paper_checks.prover.trace import compile_traced
+from paper_checks.prover.tracing.trace import compile_traced
 from tests.paper_checks.prover._spaces import real_space, simplex_space
 
 R = sympy.Rational
@@ -57,7 +57,7 @@ def test_a_tampered_record_is_refused_by_the_method_that_made_it(without_z3_firs
 
 
 def test_the_absolute_value_structure_is_read_exactly():
-    from paper_checks.prover.closures.absolute import nonnegative_product
+    from paper_checks.prover.tracing.absolute import nonnegative_product
 
     x, y = sympy.symbols("x y", real=True)
     assert nonnegative_product(sympy.Abs(x - y)) and nonnegative_product(R(2, 3) * sympy.Abs(x) * (x - y) ** 4)
@@ -69,9 +69,9 @@ def test_the_absolute_value_structure_is_read_exactly():
 
 
 def test_the_outside_and_as_written_methods_recheck_their_own_record():
-    from paper_checks.prover.bound import Closure
-    from paper_checks.prover.boxes import pieces
-    from paper_checks.prover.trace import trace
+    from paper_checks.prover.enclosures.bound import Closure
+    from paper_checks.prover.enclosures.boxes import pieces
+    from paper_checks.prover.tracing.trace import trace
 
     space = simplex_space(3, lambda p: p[0] - p[1])
     pc = pieces(space)[0]

@@ -1,0 +1,321 @@
+"""A complete procedure for polynomial and rational margins: real-root isolation and z3.
+
+A margin (after :func:`paper_checks.prover.tracing.normal.reduce`) that is a rational function ``n / d`` with
+rational coefficients of the piece's free coordinates is decided exactly, not by boxes: it is ``>= 0``
+wherever it is defined on the piece iff no point of the piece has ``n d < 0``.
+
+- In one variable, by **real-root isolation** (SymPy's Sturm sequences): ``n d = c e^2 h`` with ``h``
+  square-free holding the roots of odd multiplicity; ``n d >= 0`` on ``[lo, hi]`` iff ``h`` has no
+  root strictly inside and ``c h >= 0`` at the midpoint.
+- In several, by **z3** (de Moura & Bjorner 2008; nonlinear real arithmetic by NLSAT, Jovanovic & de Moura
+  2012), a decision procedure for the first-order theory of the reals: ``unsat`` of "the point is in the
+  piece (its box, and for a simplex the eliminated coordinate ``>= 0``) and ``n d < 0``" proves it; a model is
+  only a candidate, turned into rationals (an algebraic value rounded to more and more digits) that the
+  prover verifies exactly on the claim's own margin and shrinks.
+
+Fractional powers of a coordinate ``x`` on ``[lo, hi]`` with ``lo >= 0`` are removed first by ``x = t^Q``
+(``Q`` the common denominator of the exponents; ``sqrt(x) - x`` becomes ``t - t^2``) where ``lo`` and ``hi``
+are exact ``Q``-th powers. :func:`recheck_problem` decides the problem again independently (real roots
+in one variable, a fresh z3 context with the NLSAT tactic in several).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import sympy
+import z3
+
+from paper_checks import work
+from paper_checks.deadline import TimedOut, held
+from paper_checks.prover.enclosures.boxes import Box
+
+#: the most milliseconds z3 spends on one margin (then the boxes go on)
+Z3_MILLISECONDS = 10000
+#: seconds SymPy may spend writing one margin as ``n / d`` of polynomials
+POLY_SECONDS = 5.0
+#: decimal digits tried in turn when an algebraic model value is rounded to a rational
+MODEL_DIGITS = (20, 60, 200)
+
+
+@dataclass
+class Problem:
+    """``n / d >= 0`` on a box (and simplex rows ``sum <= 1``), in variables ``vars`` (``t`` where ``x = t^Q``)."""
+
+    num: sympy.Poly
+    den: sympy.Poly
+    vars: list[sympy.Symbol]
+    box: Box
+    rows: list[list[int]]  # free coordinates of each simplex row: their sum (as coordinates) is <= 1
+    roots: dict[int, int] = field(default_factory=dict)  # coordinate index -> Q where x = t^Q
+
+    def product(self) -> sympy.Poly:
+        return self.num * self.den
+
+    def coordinates(self, t: list[Fraction]) -> list[Fraction]:
+        """The free coordinates at the variables' values ``t``."""
+        return [v ** self.roots.get(i, 1) for i, v in enumerate(t)]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"numerator": str(self.num.as_expr()), "denominator": str(self.den.as_expr()),
+                "variables": [str(v) for v in self.vars],
+                "substituted": {str(self.vars[i]): f"coordinate = {self.vars[i]}^{q}" for i, q in self.roots.items()}}
+
+
+def _qth_root(v: Fraction, q: int) -> Fraction | None:
+    r = sympy.root(sympy.Rational(v.numerator, v.denominator), q)
+    return Fraction(int(r.p), int(r.q)) if r.is_Rational else None
+
+
+def problem(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]]) -> Problem | None:
+    """``expr`` as a :class:`Problem` (None where it is not a rational function with rational coefficients,
+    even after ``x = t^Q``)."""
+    expr = sympy.sympify(expr)
+    variables, new_box, roots, subs = list(symbols), list(box), {}, {}
+    in_rows = {i for r in rows for i in r}
+    for i, s in enumerate(symbols):
+        exps = [p.exp for p in expr.atoms(sympy.Pow) if p.base == s and p.exp.is_Rational and not p.exp.is_Integer]
+        if not exps:
+            continue
+        q = math.lcm(*[int(e.q) for e in exps])
+        lo, hi = box[i]
+        rlo, rhi = (_qth_root(lo, q), _qth_root(hi, q)) if lo >= 0 and i not in in_rows else (None, None)
+        if rlo is None or rhi is None:
+            return None
+        t = sympy.Symbol(f"{s}_root{q}", nonnegative=True)
+        variables[i], new_box[i], roots[i], subs[s] = t, (rlo, rhi), q, t ** q
+    if subs:
+        expr = sympy.powdenest(expr.xreplace(subs), force=False)
+    if not expr.free_symbols <= set(variables) or not expr.is_rational_function(*variables):
+        return None  # checked on the tree first: cancelling a large transcendental margin can take minutes
+    try:
+        with work.limit(POLY_SECONDS):
+            num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
+            pn, pd = sympy.Poly(num, *variables), sympy.Poly(den, *variables)
+    except (sympy.PolynomialError, sympy.polys.polyerrors.GeneratorsNeeded, TypeError, ValueError, TimedOut):
+        return None
+    if not all(p.domain.is_ZZ or p.domain.is_QQ for p in (pn, pd)):
+        return None
+    return Problem(pn, pd, variables, new_box, rows, roots)
+
+
+# ------------------------------------------------------------------ one variable: real-root isolation
+def _q(v: Fraction) -> sympy.Rational:
+    return sympy.Rational(v.numerator, v.denominator)
+
+
+def roots_decide(pr: Problem) -> bool | None:
+    """True: ``n d >= 0`` on the interval (so the margin is ``>= 0`` where defined); False: it is negative
+    somewhere; None: not a problem in one variable without simplex rows."""
+    if len(pr.vars) != 1 or pr.rows:
+        return None
+    f = pr.product()
+    if f.is_zero:
+        return True
+    (lo, hi), = pr.box
+    lo_, hi_ = _q(lo), _q(hi)
+    c, parts = f.sqf_list()
+    h = sympy.Poly(1, *pr.vars)
+    for g, k in parts:
+        if k % 2:
+            h = h * g
+    if lo == hi:
+        return bool(c * h.eval(lo_) >= 0)
+    inside = h.count_roots(lo_, hi_) - (h.eval(lo_) == 0) - (h.eval(hi_) == 0)
+    return inside == 0 and bool(c * h.eval((lo_ + hi_) / 2) >= 0)
+
+
+# ------------------------------------------------------------------ several variables: z3
+def _z3_poly(p: sympy.Poly, zs: list[Any], ctx: z3.Context) -> Any:
+    terms = []
+    for monom, coeff in p.terms():
+        t = z3.RealVal(str(sympy.Rational(coeff)), ctx)
+        for z, k in zip(zs, monom):
+            for _ in range(k):
+                t = t * z
+        terms.append(t)
+    return z3.Sum(*terms) if len(terms) > 1 else (terms[0] if terms else z3.RealVal(0, ctx))
+
+
+def _z3_value(v: Any, digits: int) -> Fraction:
+    if z3.is_rational_value(v):
+        return Fraction(v.numerator_as_long(), v.denominator_as_long())
+    r = v.approx(digits)
+    return Fraction(r.numerator_as_long(), r.denominator_as_long())
+
+
+def check_model(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fraction]]]:
+    """Run solver ``s``: ``("unsat", [])``, ``("unknown", [])``, or ``("sat", points)`` with the model's point
+    rounded to each of :data:`MODEL_DIGITS` digits and clipped to ``box`` (rationals, to be verified exactly).
+    z3 is held by its own count (:func:`limited`), not charged to the work meter: charged at one rate for every
+    problem (its ``rlimit count`` a millisecond runs from about 110 on NLSAT problems to over 1,000), the 128 pieces of
+    ``dmi19.dmi_order_invariant``, each decided by z3 at once, spent the whole standard budget."""
+    res = s.check()
+    if res == z3.unsat:
+        return "unsat", []
+    if res != z3.sat:
+        if s.reason_unknown() in ("timeout", "canceled"):  # the wall-clock net, not the rlimit: say so
+            work.NET_FIRED.append("z3's wall-clock net")
+        return "unknown", []
+    m = s.model()
+    out = []
+    for digits in MODEL_DIGITS:
+        t = [_z3_value(m.eval(v, model_completion=True), digits) for v in vs]
+        out.append([min(max(v, lo), hi) for v, (lo, hi) in zip(t, box)])
+    return "sat", out
+
+
+#: z3's resource count (its deterministic ``rlimit``) per millisecond of a slice: z3 counted 500 to 1,500 a
+#: millisecond on NLSAT problems on a quiet 2-core laptop, so a slice decides by the count, the same everywhere
+RLIMIT_PER_MILLISECOND = 250
+#: z3's wall-clock net, as a multiple of a slice (and at least :data:`NET_LEAST_MILLISECONDS`): it fires only on
+#: a machine several times slower or busier than that laptop, and is then reported
+NET_FACTOR = 20
+NET_LEAST_MILLISECONDS = 2000
+
+
+def limited(s: Any, milliseconds: float) -> Any:
+    """Solver ``s`` held to a slice of ``milliseconds``: by z3's deterministic resource count (``rlimit``), with the
+    wall clock as a net only."""
+    ms = max(int(milliseconds), 1)
+    s.set("rlimit", RLIMIT_PER_MILLISECOND * ms)
+    s.set("timeout", max(NET_FACTOR * ms, NET_LEAST_MILLISECONDS))
+    return s
+
+
+def fresh_context() -> z3.Context:
+    """A new z3 context, made with the time limit held back (:func:`paper_checks.deadline.held`): a limit that fires
+    inside ``Context()`` leaves one half made, whose finaliser prints an ``AttributeError`` (``owner``) to stderr."""
+    with held():
+        return z3.Context()
+
+
+def z3_decide(pr: Problem, milliseconds: int = Z3_MILLISECONDS, *, nlsat: bool = False
+              ) -> tuple[str, list[list[Fraction]]]:
+    """``("unsat", [])`` (the margin is ``>= 0`` where defined), ``("sat", candidates)`` (rational points,
+    in free coordinates, near z3's model: to verify) or ``("unknown", [])``. A fresh z3 context each call;
+    ``nlsat``: z3's NLSAT tactic alone (the re-check's second route)."""
+    ctx = fresh_context()
+    zs = [z3.Real(f"v{i}", ctx) for i in range(len(pr.vars))]
+    s = limited(z3.Tactic("qfnra-nlsat", ctx).solver() if nlsat else z3.SolverFor("QF_NRA", ctx=ctx), milliseconds)
+    for z, (lo, hi) in zip(zs, pr.box):
+        s.add(z >= z3.RealVal(str(lo), ctx), z <= z3.RealVal(str(hi), ctx))
+    for row in pr.rows:
+        total = []
+        for i in row:
+            c = zs[i]
+            for _ in range(pr.roots.get(i, 1) - 1):
+                c = c * zs[i]
+            total.append(c)
+        s.add(z3.Sum(*total) <= 1 if len(total) > 1 else total[0] <= 1)
+    s.add(_z3_poly(pr.product(), zs, ctx) < 0)
+    answer, points = check_model(s, zs, pr.box)
+    return answer, [pr.coordinates(t) for t in points]
+
+
+def decide(pr: Problem, milliseconds: int = Z3_MILLISECONDS) -> tuple[str, str, list[list[Fraction]]]:
+    """``(outcome, method, candidates)``: ``proved`` / ``negative`` (with rational candidates) / ``unknown``,
+    by real roots in one variable, z3 otherwise."""
+    if roots_decide(pr):
+        return "proved", "real roots", []
+    outcome, cands = z3_decide(pr, milliseconds)
+    if outcome == "unsat":
+        return "proved", "z3", []
+    return ("negative" if outcome == "sat" else "unknown"), "z3", cands
+
+
+def recheck_problem(pr: Problem, method: str, milliseconds: int = Z3_MILLISECONDS) -> str:
+    """Decide ``pr`` again by another route than ``method`` where there is one (real roots for one
+    variable; z3's NLSAT tactic in a fresh context otherwise): an empty string when it is proved again."""
+    if len(pr.vars) == 1 and not pr.rows:
+        return "" if roots_decide(pr) else "real-root isolation does not prove the polynomial margin again"
+    outcome, _ = z3_decide(pr, milliseconds, nlsat=True)
+    return "" if outcome == "unsat" else f"z3 re-run (fresh context, NLSAT) says {outcome}, not unsat"
+
+
+# ------------------------------------------------------------------ piecewise polynomial margins: z3 with branches
+class _NotPiecewisePolynomial(ValueError):
+    pass
+
+
+def _z3_expr(e: sympy.Expr, zs: dict[sympy.Symbol, Any], ctx: z3.Context) -> Any:
+    """``e`` in z3 terms: polynomials, ``Max``/``Min``/``Abs``/``sign`` and ``Piecewise`` as if-then-else."""
+    if e.is_Symbol:
+        if e not in zs:
+            raise _NotPiecewisePolynomial(str(e))
+        return zs[e]
+    if e.is_Rational:
+        return z3.RealVal(str(e), ctx)
+    if e.is_Add:
+        return z3.Sum(*[_z3_expr(a, zs, ctx) for a in e.args])
+    if e.is_Mul:
+        out = _z3_expr(e.args[0], zs, ctx)
+        for a in e.args[1:]:
+            out = out * _z3_expr(a, zs, ctx)
+        return out
+    if e.is_Pow and e.exp.is_Integer and 0 <= int(e.exp) <= 64:
+        b, out = _z3_expr(e.base, zs, ctx), z3.RealVal(1, ctx)
+        for _ in range(int(e.exp)):
+            out = out * b
+        return out
+    if isinstance(e, (sympy.Max, sympy.Min)):
+        args = [_z3_expr(a, zs, ctx) for a in e.args]
+        out = args[0]
+        for a in args[1:]:
+            out = z3.If(a > out, a, out) if isinstance(e, sympy.Max) else z3.If(a < out, a, out)
+        return out
+    if isinstance(e, sympy.Abs):
+        a = _z3_expr(e.args[0], zs, ctx)
+        return z3.If(a >= 0, a, -a)
+    if isinstance(e, sympy.sign):
+        a = _z3_expr(e.args[0], zs, ctx)
+        return z3.If(a > 0, z3.RealVal(1, ctx), z3.If(a < 0, z3.RealVal(-1, ctx), z3.RealVal(0, ctx)))
+    if isinstance(e, sympy.Piecewise):
+        out = None
+        for val, cond in reversed(e.args):
+            v = _z3_expr(val, zs, ctx)
+            out = v if out is None or cond is sympy.true else z3.If(_z3_cond(cond, zs, ctx), v, out)
+        return out
+    raise _NotPiecewisePolynomial(type(e).__name__)
+
+
+def _z3_cond(c: Any, zs: dict[sympy.Symbol, Any], ctx: z3.Context) -> Any:
+    ops = {sympy.StrictLessThan: lambda a, b: a < b, sympy.LessThan: lambda a, b: a <= b,
+           sympy.StrictGreaterThan: lambda a, b: a > b, sympy.GreaterThan: lambda a, b: a >= b,
+           sympy.Equality: lambda a, b: a == b, sympy.Unequality: lambda a, b: a != b}
+    if type(c) in ops:
+        return ops[type(c)](_z3_expr(c.lhs, zs, ctx), _z3_expr(c.rhs, zs, ctx))
+    if isinstance(c, (sympy.And, sympy.Or)):
+        parts = [_z3_cond(a, zs, ctx) for a in c.args]
+        return z3.And(*parts) if isinstance(c, sympy.And) else z3.Or(*parts)
+    if isinstance(c, sympy.Not):
+        return z3.Not(_z3_cond(c.args[0], zs, ctx))
+    raise _NotPiecewisePolynomial(type(c).__name__)
+
+
+def branches_decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]],
+                    milliseconds: int = Z3_MILLISECONDS, *, recheck: bool = False) -> tuple[str, list[list[Fraction]]]:
+    """A piecewise polynomial margin (``Max``, ``Min``, ``Abs``, ``sign``, ``Piecewise`` of polynomials) decided
+    by z3 with its branches as if-then-else: ``("unsat", [])`` proves it, ``("sat", candidates)`` (rational
+    points to verify), ``("unknown", [])``, or ``("not piecewise polynomial", [])``. ``recheck``: another
+    route (the if-then-else terms eliminated first, then NLSAT), in a fresh context."""
+    ctx = fresh_context()
+    zs = {s: z3.Real(f"v{i}", ctx) for i, s in enumerate(symbols)}
+    try:
+        goal = _z3_expr(sympy.sympify(expr), zs, ctx) < 0
+    except (_NotPiecewisePolynomial, TypeError, AttributeError):
+        return "not piecewise polynomial", []
+    if recheck:
+        s = z3.Then(z3.Tactic("simplify", ctx), z3.Tactic("elim-term-ite", ctx), z3.Tactic("qfnra-nlsat", ctx)).solver()
+    else:
+        s = z3.SolverFor("QF_NRA", ctx=ctx)
+    limited(s, milliseconds)
+    vs = [zs[sym] for sym in symbols]
+    for v, (lo, hi) in zip(vs, box):
+        s.add(v >= z3.RealVal(str(lo), ctx), v <= z3.RealVal(str(hi), ctx))
+    for row in rows:
+        s.add(z3.Sum(*[vs[i] for i in row]) <= 1 if len(row) > 1 else vs[row[0]] <= 1)
+    s.add(goal)
+    return check_model(s, vs, box)

@@ -1,0 +1,60 @@
+"""The normal form: a margin identically 0 (``identity``), all of whose factors have a known sign (``known sign``), or
+whose factors of unknown sign multiply to a sum of terms each ``>= 0`` (``terms of known sign``) is proved before any
+box (:func:`paper_checks.prover.tracing.normal.reduce`); otherwise the rest ``r``
+of ``m = k r`` (``k >= 0``) replaces the conjunct for the steps after this one.
+
+Its step also gives the points to verify first: where the known sign is ``<= 0``, the piece's centre and
+corners; and the simplex rows' barycentre (with the other coordinates at the centre and ends of the piece),
+where symmetric bounds are tight. The re-check asks for a derivation of the same kind, recorded as proved
+(the derivation itself is re-derived for every conjunct by :func:`~paper_checks.prover.tracing.normal.check_reduction`).
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+
+from paper_checks import work
+from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
+from paper_checks.prover.enclosures.bound import Closure
+from paper_checks.prover.enclosures.boxes import Box, centre, status
+from paper_checks.prover.tracing.normal import NORMAL_SECONDS, reduce
+from paper_checks.prover.tracing.trace import compile_traced
+
+
+def symmetric_points(base: Box, rows: list[list[int]]) -> list[list[Fraction]]:
+    """The simplex rows at their barycentre, the other coordinates at the centre and ends of the piece."""
+    if not rows:
+        return []
+    bary = {i: Fraction(1, len(r) + 1) for r in rows for i in r}
+    out = []
+    for pick in (lambda lo, hi: (lo + hi) / 2, lambda lo, hi: lo, lambda lo, hi: hi):
+        out.append([bary.get(k, pick(lo, hi)) for k, (lo, hi) in enumerate(base)])
+    return out
+
+
+@register
+class NormalForm(PieceMethod):
+    """Identity and known signs (:mod:`paper_checks.prover.tracing.normal`), first of all."""
+
+    methods = ("identity", "known sign", "terms of known sign")
+
+    def step(self, goal: PieceGoal) -> Outcome | None:
+        t = goal.t
+        left = max(goal.deadline - work.now(), 0.01)
+        red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_SECONDS, left / 2))
+        goal.reduction = red
+        if red.decided == "proved":
+            return Outcome(Closure(True, 0.0, red.kind, exact=red.how))
+        if red.kind != "as written":
+            goal.t = compile_traced(red.reduced, t.symbols)
+        cands = []
+        if red.decided == "negative":
+            for x in (centre(goal.base), [hi for _, hi in goal.base], [lo for lo, _ in goal.base]):
+                if status([(v, v) for v in x], goal.coords) == "inside":
+                    cands.append(x)
+        cands += symmetric_points(goal.base, goal.rows) or [centre(goal.base)]
+        return Outcome(candidates=cands)
+
+    def recheck(self, check: Check) -> list[str]:
+        red = check.reduction
+        ok = red is not None and red.kind == check.closure.method and red.decided == "proved"
+        return [] if ok else [f"{check.where}: no derivation ({check.closure.method}) recorded for the piece"]
