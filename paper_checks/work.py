@@ -223,11 +223,13 @@ def _restop(st: _State) -> None:
 
 @contextmanager
 def limit(units: float | None, error: Callable[[float], BaseException] = TimedOut, *,
-          count: bool = True) -> Iterator[None]:
+          count: bool = True, net: float | None = -1.0) -> Iterator[None]:
     """Raise ``error(units)`` (default :class:`~paper_checks.deadline.TimedOut`) in the block once ``units`` of work
     were spent in it (no limit for ``None``). An outer limit with less left fires with its own error. ``count``: the
     block's calls are counted (a SymPy step); False for a block whose work is charged (:func:`charge`) and counted
-    only in the limits open inside it (a whole proof: its boxes are charged, its SymPy steps counted)."""
+    only in the limits open inside it (a whole proof: its boxes are charged, its SymPy steps counted). ``net``: the
+    wall-clock net in seconds (the default, a negative number, is :func:`net_for` ``units``; ``None``: none of its
+    own, where the caller's wall-clock limit is the net, as a proof given ``seconds`` by its caller)."""
     if units is None:
         with counted() if count else ExitStack():
             yield
@@ -242,7 +244,7 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
             yield  # the outer limit is the stricter: let it fire
         return
     was, depth = st.counting, len(st.limits)  # what the block puts back, however far its opening came
-    net = ExitStack()
+    nets = ExitStack()
     held = _globals()
     try:
         if count:
@@ -250,7 +252,8 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
         st.limits.append((stop, error, units))
         st.stop = stop
         with paused():  # arming the net reads the clock (an outer net with less left): no count may depend on it
-            net.enter_context(_deadline.deadline(net_for(units), error=_NetFired))
+            seconds = net_for(units) if net is not None and net < 0 else net
+            nets.enter_context(_deadline.deadline(seconds, error=_NetFired))
         yield
     except _NetFired as fired:  # the safety net: recorded, then the limit's own stop
         NET_FIRED.append(f"a step of {units:.3g} units")
@@ -260,7 +263,7 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
         raise exc from None
     finally:
         with paused():
-            net.close()
+            nets.close()
             _restore(held)
         del st.limits[depth:]
         _restop(st)
@@ -307,6 +310,11 @@ def net_seconds(exc: BaseException) -> float | None:
     """The seconds of the wall-clock net that raised ``exc`` (a :func:`limit`'s error), None where the work ran out:
     the one stop that depends on the machine, which a caller says in words ("a time limit, a safety net")."""
     return getattr(exc, NET, None)
+
+
+def limited() -> bool:
+    """Whether a :func:`limit` is open in this thread (an inner one may then leave the wall-clock net to it)."""
+    return bool(_state.limits)
 
 
 def net_for(units: float) -> float:

@@ -490,12 +490,17 @@ def _charted(space: SearchSpace, budget: int, seconds: float | None, work: float
     st = _State(space, budget, Budget(meter.now(), stop), shrink_evals)
     st.tight = Tight(st.work.stop, st.notes)
     try:  # the meter stops a step that cannot stop itself (one SymPy call, a trace): what finished is kept
-        with meter.limit(work + ALARM_GRACE, error=OutOfWork, count=False):  # the boxes are charged, steps counted
+        # the boxes are charged, steps counted; the wall-clock net is the caller's (``seconds``, or an outer limit's
+        # where there is one): a net of this limit's own, 10 s a unit, fired first beside a load of 8 (issue 60)
+        own_net = None if seconds is not None or meter.limited() else -1.0
+        with meter.limit(work + ALARM_GRACE, error=OutOfWork, count=False, net=own_net):
             res = _run(st, search_first, seed, exact_first, start)
     except (OutOfWork, OutOfTime) as exc:
-        net = isinstance(exc, OutOfTime)
+        fired = meter.net_seconds(exc)
+        net = isinstance(exc, OutOfTime) or fired is not None
         spent = st.work.spent()
-        reason = (f"{outset.net_text(seconds)} came at work {spent:.3g} of {work:g} units, in {st.stage}" if net else
+        when = outset.net_text(seconds) if fired is None else f"the wall-clock net of {fired:g} s (a safety net)"
+        reason = (f"{when} came at work {spent:.3g} of {work:g} units, in {st.stage}" if net else
                   f"the work budget of {work:g} units ran out in {st.stage}, a step that could not stop itself (it "
                   "was stopped)")
         remaining: dict[str, Any] = {}

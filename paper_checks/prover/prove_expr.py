@@ -72,19 +72,24 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
         if top:
             warm_up()
             forget()
+        prepared = False
         try:
+            # the wall-clock net is ``seconds`` (the deadline), not the work limit's own of 10 s a unit
             with deadline(float(seconds) - (time.monotonic() - begun) + ALARM_GRACE, error=OutOfTime), \
-                    meter.limit(work + ALARM_GRACE, error=OutOfWork):
+                    meter.limit(work + ALARM_GRACE, error=OutOfWork, net=None):
                 space, back = _space(expr, domain, simplices, opened)
+                prepared = True
                 left = max(work - (meter.now() - counted), inputs.LEAST_SECONDS)
                 res = prove(space, budget, None, work=left, exact_first=exact_first, search_first=search_first)
                 res.work, res.work_budget = round(meter.now() - counted, 6), work
         except (OutOfTime, OutOfWork) as exc:
-            what = (f"the wall-clock limit of {float(seconds):g} s (a safety net)" if isinstance(exc, OutOfTime)
-                    else f"the work budget of {work:g} units")
-            return ProofResult("undecided", 0, budget, time.monotonic() - begun, work=round(meter.now() - counted, 3),
-                               work_budget=work, reason=f"{what} ran out while the margin was prepared (its text "
-                                                        "and its float function)")
+            spent = meter.now() - counted
+            what = (f"the wall-clock limit of {float(seconds):g} s (a safety net) came at work {spent:.3g} of "
+                    f"{work:g} units" if isinstance(exc, OutOfTime) else f"the work budget of {work:g} units ran out")
+            where = ("while the margin was prepared (its text and its float function)" if not prepared else
+                     "in a step the proof could not stop itself")
+            return ProofResult("undecided", 0, budget, time.monotonic() - begun, work=round(spent, 3),
+                               work_budget=work, reason=f"{what} {where}")
     if res.counterexample is not None and back:
         pt = dict(res.counterexample)
         for name, (u, lo_r, width) in back.items():
