@@ -173,6 +173,11 @@ def never_cut(test: Callable[[Any], bool]) -> None:
         _UNCUT.append(test)
 
 
+def uncut(frame: Any) -> bool:
+    """Whether a stop must not be raised in ``frame`` (a test registered by :func:`never_cut` says so)."""
+    return any(cut(frame) for cut in _UNCUT)
+
+
 #: how many :func:`held` blocks are open, and the limit that came up in them (raised as the last one ends)
 _held = [0]
 _pending: list[BaseException] = []

@@ -433,7 +433,8 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
         one outcome that depends on the machine
     work : the work budget in units of :mod:`paper_checks.work` (counted, the same on every machine): every
         choice of the schedule is a share of it, and the proof stops when it is spent (a step that cannot stop
-        itself, :data:`ALARM_GRACE` units later). ``None``: :data:`WORK_PER_SECOND` times ``seconds``
+        itself, :data:`ALARM_GRACE` units later). ``None``: :data:`~paper_checks.prover.inputs.WORK_PER_SECOND`
+        times ``seconds``
     shrink_evals : the most exact evaluations spent shrinking a counterexample
     search_first : margin evaluations of a counterexample search run first (0: none; at least 10
         otherwise): in many dimensions sampling finds a failing region sooner than boxes do. Any number: the
