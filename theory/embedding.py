@@ -617,8 +617,40 @@ def circle_point(t: Any) -> list[Any]:
     return [(1 - t**2) / (1 + t**2), 2 * t / (1 + t**2)]
 
 
+class Surd(sympy.UnevaluatedExpr):
+    """``sqrt(r)`` of a positive rational ``r`` that is not a rational's square, held whole: SymPy's ``Mul`` takes an
+    evaluated root of a rational apart and builds it again, factoring ``r``'s numerator and denominator each time (most
+    of an exact search point's cost for the le19 point sets, whose ``r`` have 20-40 digits: issue 59). The same exact
+    number: it prints, evaluates numerically and is evaluated by ball arithmetic as the root it holds; sums collect
+    equal roots (the same ``r``) as SymPy's would."""
+
+    is_positive = True
+    is_real = True
+    is_finite = True
+
+    def _eval_evalf(self, prec: int) -> Any:
+        return self.args[0]._eval_evalf(prec)
+
+
+#: the size (bits of numerator and denominator) above which :func:`surd` holds a root whole
+SURD_BITS = 64
+
+
+def surd(r: Any) -> Any:
+    """``sqrt(r)``, exact: SymPy's own ``sqrt(r)`` (square factors pulled out: ``sqrt(16/5) = 4 sqrt(5)/5``, as a
+    shrunk counterexample reads best) where ``r`` is not a positive rational or is one of at most
+    :data:`SURD_BITS` bits; else a rational where ``r`` is a rational's square and a :class:`Surd` where not."""
+    if isinstance(r, sympy.Rational) and r > 0 and int(r.p).bit_length() + int(r.q).bit_length() > SURD_BITS:
+        p, exact_p = sympy.integer_nthroot(r.p, 2)
+        q, exact_q = sympy.integer_nthroot(r.q, 2)
+        if exact_p and exact_q:
+            return sympy.Rational(p, q)
+        return Surd(sympy.Pow(r, sympy.S.Half, evaluate=False))
+    return sympy.sqrt(r)
+
+
 def _dist(u: Sequence[Any], v: Sequence[Any]) -> Any:
-    return sympy.sqrt(sum((a - b) ** 2 for a, b in zip(u, v)))
+    return surd(sum((a - b) ** 2 for a, b in zip(u, v)))
 
 
 def _pair_hinges(u: Sequence[Any], v: Sequence[Any], alpha: Any, beta: Any) -> tuple[Any, Any]:
@@ -626,7 +658,7 @@ def _pair_hinges(u: Sequence[Any], v: Sequence[Any], alpha: Any, beta: Any) -> t
     signs decided on the rational ``r`` (``k + sqrt(r) > 0`` iff ``k >= 0`` or ``r > k^2``) instead of by
     ``Max``'s numerical comparison of surds, which was most of an exact search point's cost (issue 59)."""
     r = sum((a - b) ** 2 for a, b in zip(u, v))
-    d = sympy.sqrt(r)
+    d = surd(r)
     if d.is_Rational or not (isinstance(r, sympy.Rational) and alpha.is_Rational and beta.is_Rational):
         return margin_pos(d, alpha, beta), margin_neg(d, alpha, beta)
     kp, kn = alpha - beta, alpha + beta  # l+ = [kp + D]_+, l- = [kn - D]_+; D irrational, so neither is 0

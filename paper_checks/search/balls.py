@@ -208,6 +208,8 @@ def _ball(e: Any) -> Any:
         return arb(1).exp()
     if e is sympy.EulerGamma:
         return arb.const_euler()
+    if isinstance(e, sympy.UnevaluatedExpr):  # a value held whole (theory.embedding.Surd): its argument's
+        return _ball(e.args[0])
     if e.is_Add:
         out = _ball(e.args[0])
         for a in e.args[1:]:
@@ -282,6 +284,8 @@ def _float(e: Any) -> float:
         return float(x)
     if e.is_NumberSymbol:
         return float(e)
+    if isinstance(e, sympy.UnevaluatedExpr):
+        return _float(e.args[0])
     if e.is_Add:
         return sum((_float(a) for a in e.args[1:]), _float(e.args[0]))
     if e.is_Mul:

@@ -171,3 +171,18 @@ def test_natural_threshold_is_exact_for_an_integer_c():
     assert te.natural_threshold(2) == sympy.Rational(1, 2)
     with pytest.raises(ValueError, match="number of classes"):
         te.natural_threshold(1)
+
+
+@pytest.mark.parametrize("r", [sympy.Rational(16, 5), sympy.Rational(4, 9), sympy.Rational(10**30 + 7, 3**40),
+                               sympy.Rational((10**20 + 3)**2, (7**25)**2)])
+def test_surd_is_the_square_root_and_holds_only_large_irrational_roots(r):
+    s = te.surd(r)
+    assert abs(sympy.N(s**2 - r, 60)) < sympy.Float(10)**-50 * r and s.is_positive
+    assert isinstance(s, te.Surd) == (not sympy.sqrt(r).is_Rational and r.p.bit_length() + r.q.bit_length()
+                                      > te.SURD_BITS)
+    assert te.surd(sympy.Rational(16, 5)) == 4 * sympy.sqrt(5) / 5  # a small root reads as SymPy writes it
+
+
+def test_equal_surds_cancel_in_a_sum():
+    r = sympy.Rational(10**30 + 7, 3**40)
+    assert 2 * te.surd(r) - te.surd(r) * 2 == 0

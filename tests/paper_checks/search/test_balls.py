@@ -96,3 +96,12 @@ def test_max_min_abs_and_constants():
     sign, mid, _ = ball_sign(e)
     assert sign == (1 if ref > 0 else -1) and math.isclose(mid, ref, rel_tol=1e-12)
     assert math.isclose(float_value(e), ref, rel_tol=1e-12)
+
+
+def test_a_value_held_whole_is_evaluated_as_its_argument():
+    from theory.embedding import surd
+
+    held = 1 - surd(sympy.Rational(10**30 + 7, 10**30))  # sqrt of a little over 1: just below 0
+    sign, mid, _ = ball_sign(held)
+    assert sign == -1 and mid == pytest.approx(-3.5e-30, rel=1e-6)
+    assert float_value(held) == 0.0  # in doubles the root rounds to 1, as a NumPy margin's would
