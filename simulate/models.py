@@ -20,12 +20,14 @@ Zhang & Sabuncu 2018 train ResNets with ReLU hidden layers and a softmax output
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.namespace import dtype_in, namespace_of
+from simulate.engine.blas import single_threaded
+from simulate.engine.namespace import dtype_in, is_host, namespace_of
 from simulate.engine.rng import check_generator
 from theory.validators import check_int
 
@@ -227,19 +229,27 @@ def per_sample_grad_sq_norms(params: Params, cache: Cache, dlogits: Any) -> Any:
 EVAL_CHUNK = 128
 
 
-def logits_of(params: Params, X: Any, chunk: int = EVAL_CHUNK) -> Any:
+def logits_of(params: Params, X: Any, chunk: int | None = None) -> Any:
     """Logits of :func:`forward` without the cache, computed ``chunk`` rows at a time.
 
-    For evaluation (monitoring, pruning) of many samples. Small row blocks keep every matrix
-    product below OpenBLAS's threading threshold (``m n k < 262144``): on a busy 2-core machine
-    a threaded product of ``1000 x 20 x 64`` was measured 15 times slower than a single-threaded
-    one, while blocks cost nothing measurable when the machine is idle.
+    For evaluation (monitoring, pruning) of many samples. By default (``chunk=None``) rows come in blocks of
+    :data:`EVAL_CHUNK`, which keep every matrix product below OpenBLAS's threading threshold
+    (``m n k < 262144``): on a busy 2-core machine a threaded product of ``1000 x 20 x 64`` was measured 15 times
+    slower than a single-threaded one, while blocks cost nothing measurable when the machine is idle. Inside
+    :func:`simulate.engine.blas.pinned_blas` with one thread (every check) on the host, the blocks are as large
+    as keep a layer's output within ``2**20`` entries: the same numbers, fewer calls.
     """
+    xp = namespace_of(params["W0"])
+    if chunk is None:
+        chunk = EVAL_CHUNK
+        if is_host(xp) and single_threaded():
+            lead = math.prod(params["W0"].shape[:-2])
+            width = max([X.shape[-1], *(params[f"W{k}"].shape[-1] for k in range(n_layers(params)))])
+            chunk = max(chunk, 2**20 // max(1, lead * width))
     chunk = check_int("chunk", chunk, 1)
     n = X.shape[-2] if getattr(X, "ndim", 0) >= 2 else None
     if n is None or n <= chunk:
         return forward(params, X)[0]
-    xp = namespace_of(params["W0"])
     parts = [forward(params, X[..., s:min(s + chunk, n), :])[0] for s in range(0, n, chunk)]
     return xp.concat(parts, axis=-2)
 

@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from simulate.engine.blas import single_threaded
 from simulate.engine.namespace import is_host, namespace_of, to_host
 from simulate.engine.rng import check_generator, check_generators, check_rng
 from theory.validators import check_int
@@ -139,7 +140,7 @@ def pairwise_distances(E: Any, *, exact: bool = False) -> Any:
     return xp.sqrt(squared_distances(E / f, exact=exact)) * f
 
 
-def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
+def recall_at_1(E: Any, y: Any, *, chunk: int | None = None) -> Any:
     """Recall@1: the fraction of points whose nearest *other* point (Euclidean) has the same label.
 
     Parameters
@@ -155,11 +156,15 @@ def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
 
     Notes
     -----
-    Ties are broken by the lowest index (``argmin``). Single sets are processed at most ``chunk`` rows
-    at a time, and fewer when needed to keep each product below OpenBLAS's threading threshold
-    (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
+    Ties are broken by the lowest index (``argmin``). Single sets are processed in row blocks: at most
+    ``chunk`` rows when given (else :data:`EVAL_CHUNK` rows, or on the host inside
+    :func:`simulate.engine.blas.pinned_blas` with one thread as many as keep a distance block within
+    ``2**20`` entries), and on the host outside it fewer when needed to keep each product below OpenBLAS's
+    threading threshold (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
     """
-    E, chunk = check_embeddings(E, batched=True), check_int("chunk", chunk, 1)
+    E = check_embeddings(E, batched=True)
+    if chunk is not None:
+        chunk = check_int("chunk", chunk, 1)
     xp = namespace_of(E)
     y = xp.asarray(y)
     if y.shape != E.shape[:-1]:
@@ -170,7 +175,10 @@ def recall_at_1(E: Any, y: Any, *, chunk: int = EVAL_CHUNK) -> Any:
         D2[..., i, i] = xp.inf
         nn = xp.argmin(D2, axis=-1)
         return np.asarray(to_host(xp.mean((xp.take_along_axis(y, nn, axis=-1) == y), axis=-1)), dtype=float)
-    if is_host(xp):
+    one_thread = is_host(xp) and single_threaded()
+    if chunk is None:
+        chunk = max(1, 2**20 // E.shape[0]) if one_thread else EVAL_CHUNK
+    if is_host(xp) and not one_thread:  # below OpenBLAS's threading threshold
         chunk = max(1, min(chunk, 250_000 // max(1, E.shape[0] * E.shape[1])))
     sq = xp.sum((E * E), axis=1)
     hits = xp.zeros((), dtype=xp.int64)

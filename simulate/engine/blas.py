@@ -8,10 +8,15 @@ Two reasons, measured on this project's 2-core machines (benchmarks/RESULTS.md, 
 - **Speed of tiny products.** SciPy's L-BFGS-B and SLSQP call BLAS on vectors of a few entries; a
   multi-threaded OpenBLAS on a busy machine then spends ~1 ms per call waiting for its threads
   (100 times slower on 2 cores under load).
+
+Code that splits a product into row blocks only to keep OpenBLAS from threading asks :func:`single_threaded`
+first: inside :func:`pinned_blas` (every check and figure) the blocks can be as large as memory allows.
 """
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from threadpoolctl import threadpool_limits
 
@@ -19,8 +24,28 @@ from threadpoolctl import threadpool_limits
 BLAS_THREADS = 1
 
 
-def pinned_blas(threads: int = BLAS_THREADS) -> AbstractContextManager[object]:
+class _Pins(threading.local):
+    def __init__(self) -> None:
+        self.threads: list[int] = []  # the open pinned_blas blocks' thread counts, innermost last
+
+
+_pins = _Pins()
+
+
+@contextmanager
+def pinned_blas(threads: int = BLAS_THREADS) -> Iterator[None]:
     """A context in which BLAS runs on ``threads`` threads (one by default)."""
     if isinstance(threads, bool) or not isinstance(threads, int) or threads < 1:
         raise ValueError(f"threads must be a positive integer, got {threads!r}")
-    return threadpool_limits(limits=threads, user_api="blas")
+    with threadpool_limits(limits=threads, user_api="blas"):
+        _pins.threads.append(threads)
+        try:
+            yield
+        finally:
+            _pins.threads.pop()
+
+
+def single_threaded() -> bool:
+    """Whether this thread runs inside :func:`pinned_blas` with one BLAS thread (so that a large product cannot
+    make OpenBLAS wait on threads that a busy machine does not give it)."""
+    return bool(_pins.threads) and _pins.threads[-1] == 1

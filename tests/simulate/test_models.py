@@ -155,3 +155,15 @@ def test_bad_shapes_raise():
         forward({"W0": p["W0"], "b0": p["b0"], "W1": p["W1"]}, np.zeros((2, 4)))
     with pytest.raises(ValueError, match="chunk"):
         logits_of(p, np.zeros((2, 4)), chunk=0)
+
+
+def test_logits_in_one_threads_large_blocks_equal_the_default_blocks():
+    from simulate.engine.blas import pinned_blas
+
+    rng = np.random.default_rng(3)
+    p = init_mlp(5, 3, (16,), rng, replicas=4)
+    X = rng.standard_normal((1000, 5))
+    with pinned_blas():
+        pinned = logits_of(p, X)
+    np.testing.assert_allclose(pinned, logits_of(p, X), rtol=1e-13)
+    np.testing.assert_allclose(pinned, forward(p, X)[0], rtol=1e-13)

@@ -229,7 +229,7 @@ def test_stacked_pairs_say_which_row_fails():
 
 
 # ---------------------------------------------------------------- issue 18: bad chunk, empty batches, no generator
-@pytest.mark.parametrize("chunk", [0, -1, 1.5, None])
+@pytest.mark.parametrize("chunk", [0, -1, 1.5, "8"])
 def test_recall_chunk_must_be_a_positive_integer(batch, chunk):
     from simulate.embedding.losses import recall_at_1
 
@@ -285,3 +285,16 @@ def test_pairwise_distances_scale_before_squaring(scale):
 def test_pairwise_distances_of_ordinary_embeddings_are_unchanged_bit_for_bit():
     E = np.random.default_rng(29).standard_normal((3, 20, 5)) * 1e3
     assert np.array_equal(pairwise_distances(E), np.sqrt(squared_distances(E)))
+
+
+def test_recall_blocks_of_any_size_give_the_same_recall(batch):
+    """The row blocks are a matter of speed: one thread's large blocks (pinned BLAS) and the default ones agree."""
+    from simulate.embedding.losses import recall_at_1
+    from simulate.engine.blas import pinned_blas, single_threaded
+
+    E, y, _ = batch
+    assert not single_threaded()
+    with pinned_blas():
+        assert single_threaded()
+        pinned = recall_at_1(E, y)
+    assert pinned == recall_at_1(E, y) == recall_at_1(E, y, chunk=1)
