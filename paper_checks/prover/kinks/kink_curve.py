@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import sympy
 
@@ -43,6 +42,7 @@ from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, registe
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.partial_min import JUMPS, uncharted
 from paper_checks.prover.subproofs.subproblem import (
+    Proof,
     clipped,
     nested,
     open_ends,
@@ -53,7 +53,6 @@ from paper_checks.prover.subproofs.subproblem import (
 )
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.unbounded import infinite
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -66,7 +65,6 @@ MAX_NODES = 40
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_curve_depth", default=0)
 
-Proof = tuple[SearchSpace, Any]
 Problem = tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box]
 
 

@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import sympy
 
@@ -47,18 +46,19 @@ from paper_checks.prover.enclosures.balls import ball_at
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.partial_min import ROUGH, opened, second, uncharted
 from paper_checks.prover.subproofs.subproblem import (
+    Proof,
     clipped,
     constant_holds,
     nested,
     others,
     proved_once,
+    recheck_or_constant,
     recheck_problem,
     sampled,
 )
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.unbounded import infinite
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -72,8 +72,6 @@ NEAR = Fraction(1, 2**40)
 AGREE = 1e-6
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("concave_depth", default=0)
-
-Proof = tuple[SearchSpace, Any]
 
 
 @dataclass
@@ -174,6 +172,12 @@ def plain(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate
             [box[i] for i in keep])
 
 
+def face_holds(fm: sympy.Expr) -> bool:
+    """Whether a face's constant margin ``fm`` is ``>= 0``: 0 (as SymPy writes it, or after ``simplify``), or a number
+    :func:`~paper_checks.prover.subproofs.subproblem.constant_holds` says is."""
+    return fm == 0 or is_zero(fm) or constant_holds(fm)
+
+
 def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
             coords: list[Coordinate]) -> Concave | None:
     """Close ``expr >= 0`` on the piece (``box``) by concavity in one coordinate (the module docstring), or None."""
@@ -206,7 +210,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
             done: list[tuple[str, sympy.Expr, str, Proof | None]] = []
             for end, (fm, how) in zip(("low", "high"), found):
                 if not fm.free_symbols:
-                    if fm != 0 and not is_zero(fm) and not constant_holds(fm):
+                    if not face_holds(fm):
                         break
                     done.append((end, fm, how, None))
                     continue
@@ -270,11 +274,7 @@ def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Bo
         if again is None or again[1] != how or not (again[0] == fm or is_zero(again[0] - fm)):
             out.append(f"the face at the {end} end of {x} is not the recorded one again")
             continue
-        if proof is None:
-            if fm.free_symbols or not (fm == 0 or is_zero(fm) or constant_holds(fm)):
-                out.append(f"the face at the {end} end of {x} is not a number >= 0")
-        else:
-            out += recheck_problem(*proof, fm, osy, osc, obx, f"the face at the {end} end of {x}")
+        out += recheck_or_constant(proof, fm, osy, osc, obx, f"the face at the {end} end of {x}", face_holds)
     return out
 
 

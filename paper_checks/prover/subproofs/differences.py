@@ -43,6 +43,7 @@ from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, registe
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.partial_min import ROUGH, uncharted
 from paper_checks.prover.subproofs.subproblem import (
+    Proof,
     clipped,
     constant_holds,
     nested,
@@ -53,7 +54,6 @@ from paper_checks.prover.subproofs.subproblem import (
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.unbounded import infinite
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -63,8 +63,6 @@ FACTOR_SECONDS = 2.0
 SAMPLES = 9
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("differences_depth", default=0)
-
-Proof = tuple[SearchSpace, Any]
 
 
 @dataclass

@@ -49,6 +49,7 @@ from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, registe
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.continuity import face_proofs, recheck_faces
 from paper_checks.prover.subproofs.subproblem import (
+    Proof,
     clipped,
     constant_holds,
     coordinate_of,
@@ -56,13 +57,13 @@ from paper_checks.prover.subproofs.subproblem import (
     open_ends,
     others,
     proved_once,
+    proved_or_point,
     recheck_problem,
     sampled,
 )
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate, sign_assumptions
 from paper_checks.prover.tracing.unbounded import HalfChart, LineChart, coordinate, in_value, value_at
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -83,8 +84,6 @@ JUMPS = (sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceilin
 ROUGH = (sympy.Max, sympy.Min, sympy.Abs, *JUMPS)
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("partial_min_depth", default=0)
-
-Proof = tuple[SearchSpace, Any]
 
 
 @dataclass
@@ -284,11 +283,10 @@ def _proofs(m: sympy.Expr, k: int, phi: sympy.Expr, syms: list[sympy.Symbol], cr
         return None
     if least_margin == 0 or is_zero(least_margin) or not least_margin.free_symbols:
         return convex, None
-    refuted: list[Any] = []
-    least = proved_once(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", stop.left() / 2,
-                        refuted)
-    if least is None:
-        return _at(phi, k, osy, [coordinate_of(refuted[0], s, c) for s, c in zip(osy, osc)]) if refuted else None
+    least = proved_or_point(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", stop.left() / 2,
+                            lambda pt: _at(phi, k, osy, [coordinate_of(pt, s, c) for s, c in zip(osy, osc)]))
+    if not isinstance(least, tuple):
+        return least
     return convex, least
 
 
