@@ -40,11 +40,10 @@ from paper_checks.deadline import TimedOut
 from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.partial_min import JUMPS, uncharted
+from paper_checks.prover.subproofs.partial_min import JUMPS, nested_in_values, uncharted
 from paper_checks.prover.subproofs.subproblem import (
     Proof,
     clipped,
-    nested,
     open_ends,
     others,
     proved_once,
@@ -154,13 +153,10 @@ def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "KinkAlongACurve", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "KinkAlongACurve", until, expr, symbols, coords, box) as level:
+        if level is None:
             return None
-        un = uncharted(expr, symbols, coords, box)
-        if un is None:
-            return None
-        m, syms, crds, bx = un
+        stop, (m, syms, crds, bx) = level
         found = kinks(m)
         if len(found) != 1:
             return None

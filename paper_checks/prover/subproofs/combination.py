@@ -61,12 +61,11 @@ from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, registe
 from paper_checks.prover.enclosures.balls import ball_lower
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.continuity import face_proofs, faces, recheck_faces
-from paper_checks.prover.subproofs.partial_min import JUMPS, ROUGH, inner_point, opened, uncharted
+from paper_checks.prover.subproofs.partial_min import JUMPS, ROUGH, inner_point, nested_in_values, opened, uncharted
 from paper_checks.prover.subproofs.subproblem import (
     Proof,
     clipped,
     constant_holds,
-    nested,
     proved_once,
     recheck_or_constant,
     recheck_problem,
@@ -281,12 +280,10 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     or None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "OneCombination", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "OneCombination", until, expr, symbols, coords, box) as level:
+        if level is None:
             return None
-        un = uncharted(expr, symbols, coords, box)
-        if un is None:
-            return None
+        stop, un = level
         if any(pole(problem[0]) for _, problem in faces(*un)):  # a face at a pole: no proof of it would end
             return None
         m, syms, crds, bx = opened(*un)

@@ -44,12 +44,11 @@ from paper_checks.deadline import TimedOut
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_at
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.partial_min import ROUGH, opened, second, uncharted
+from paper_checks.prover.subproofs.partial_min import ROUGH, nested_in_values, opened, second, uncharted
 from paper_checks.prover.subproofs.subproblem import (
     Proof,
     clipped,
     constant_holds,
-    nested,
     others,
     proved_once,
     recheck_or_constant,
@@ -187,13 +186,10 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     if read is None or len(read[0]) < 2:
         return None
     symbols, coords, box = read
-    with nested(_depth, MAX_DEPTH, "ConcaveIn", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "ConcaveIn", until, expr, symbols, coords, box) as level:
+        if level is None:
             return None
-        un = uncharted(expr, symbols, coords, box)
-        if un is None:
-            return None
-        m, syms, crds, bx = un
+        stop, (m, syms, crds, bx) = level
         for k, x in enumerate(syms):
             if stop.over() or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue

@@ -34,8 +34,10 @@ every certificate (:func:`paper_checks.prover.subproofs.partial_min.recheck`).
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -139,6 +141,18 @@ def uncharted(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
     return expr, syms, crds, bx
 
 
+@contextlib.contextmanager
+def nested_in_values(depth: contextvars.ContextVar[int], most: int, name: str, until: float, expr: sympy.Expr,
+                     symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
+                     ) -> Iterator[tuple[Budget, Problem] | None]:
+    """One level of the closure by sub-proofs ``name`` (:func:`~paper_checks.prover.subproofs.subproblem.nested`) on
+    the piece read in its charts' values (:func:`uncharted`): the budget its sub-proofs may spend and the piece so
+    read; None where ``most`` levels of it are already open or the piece cannot be read so."""
+    with nested(depth, most, name, until) as stop:
+        un = None if stop is None else uncharted(expr, symbols, coords, box)
+        yield None if stop is None or un is None else (stop, un)
+
+
 def _candidates(d1: sympy.Expr, x: sympy.Symbol, symbols: list[sympy.Symbol]) -> list[sympy.Expr]:
     """Critical points to try for ``x``: the other coordinates (a divergence's diagonal), then SymPy's solutions of
     ``d1 = 0`` that are free of ``x``, smallest first."""
@@ -195,12 +209,10 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     shrink; on a piece without charts); or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "PartialMinimum", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "PartialMinimum", until, expr, symbols, coords, box) as level:
+        if level is None:
             return None
-        un = uncharted(expr, symbols, coords, box)
-        if un is None:
-            return None
+        stop, un = level
         m, syms, crds, bx = opened(*un)
         for k, x in enumerate(syms):
             if stop.over():

@@ -42,8 +42,8 @@ from paper_checks.deadline import TimedOut
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.concave import ends_open, face_holds, plain, reread, second_rechecked
-from paper_checks.prover.subproofs.partial_min import ROUGH, convex_sampled, second, uncharted
-from paper_checks.prover.subproofs.subproblem import Proof, nested, others, proved_once, recheck_or_constant
+from paper_checks.prover.subproofs.partial_min import ROUGH, convex_sampled, nested_in_values, second
+from paper_checks.prover.subproofs.subproblem import Proof, others, proved_once, recheck_or_constant
 from paper_checks.prover.symmetry.scaling import agree
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate
@@ -108,13 +108,10 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     read = plain(expr, symbols, coords, box)
     if read is None or len(read[0]) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "MirrorConvex", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "MirrorConvex", until, expr, *read) as level:
+        if level is None:
             return None
-        un = uncharted(expr, *read)
-        if un is None:
-            return None
-        m, syms, crds, bx = un
+        stop, (m, syms, crds, bx) = level
         for k, x in enumerate(syms):
             if stop.over() or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue
