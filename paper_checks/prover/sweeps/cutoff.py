@@ -339,7 +339,7 @@ class CutOff(SubproofMethod):
             forms.append((goal.reduction.original, True))
         cuts: dict[tuple[Any, ...], Any] = {}
         for (expr, written), apart in [*((f, False) for f in forms), (forms[-1], True)]:
-            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords, apart, cuts)
+            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.budget.stop, goal.coords, apart, cuts)
             if isinstance(rec, list):
                 return Outcome(candidates=[rec], found_by=self.found_by)
             if rec is not None:
