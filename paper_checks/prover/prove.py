@@ -290,7 +290,7 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
     counterexample, or its boxes queued on the margin as the steps rewrote it."""
     pc = pcs[i]
     traced = pc.parts[j]
-    goal = PieceGoal(traced, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.work.stop)
+    goal = PieceGoal(traced, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.work)
     try:
         for method in closures.for_stage("piece"):
             if not method.applies(goal):
@@ -349,7 +349,8 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
     replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk.
     ``span``: the share of the work left before the sweeps' end."""
     method = closures.by_method("monotone sweep")
-    until = st.work.share(span).stop
+    sweeps = st.work.share(span)
+    until = sweeps.stop
     for i, j in sorted({(h[2], h[3]) for h in st.heap} | {(s[0], s[1]) for s in st.stuck}):
         pc = pcs[i]
         written = pc.written[j] if j < len(pc.written) else pc.parts[j]
@@ -357,7 +358,7 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
         for form, t in forms:
             if meter.now() > until:
                 return None
-            goal = PieceGoal(t, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], until)
+            goal = PieceGoal(t, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], sweeps)
             if method is None or not method.applies(goal):
                 break
             begun = meter.now()

@@ -208,7 +208,7 @@ class AlgebraicSlope(PieceMethod):
                 continue
             # the slope's sign in the coordinate: dm/dW sampled, times the sign of dW/du
             sign = sampled_sign(sg.in_coordinate(), syms, goal.base) * sg.flip
-            ms = int(min(SLICE_MILLISECONDS, 250 * (goal.deadline - work.now())))
+            ms = int(min(SLICE_MILLISECONDS, 250 * goal.budget.left()))
             if ms < 1:
                 return None
             if sign == 0 or _decide(sign * sg.flip, sg.a, sg.symbols, sg.consts, sg.box, sg.cbox, ms,

@@ -15,7 +15,6 @@ from fractions import Fraction
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.solver import Z3_MILLISECONDS
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
@@ -36,7 +35,7 @@ def decide_piece(goal: PieceGoal, slice_ms: int, atoms: fragment.Atoms | None = 
     a time slice (at most a quarter of what is left, the ends the domain leaves open strict); None where no time is
     left."""
     t = goal.t
-    ms = int(min(slice_ms, 250 * (goal.deadline - work.now())))
+    ms = int(min(slice_ms, 250 * goal.budget.left()))
     if ms < 1:
         return None
     return fragment.decide(t.expr if expr is None else expr, t.symbols, goal.base, goal.rows, ms,

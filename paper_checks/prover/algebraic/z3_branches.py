@@ -22,7 +22,7 @@ class Z3Branches(PieceMethod):
 
     def step(self, goal: PieceGoal) -> Outcome | None:
         t = goal.t
-        outcome, cands = branches_decide(t.expr, t.symbols, goal.base, goal.rows, milliseconds(goal.deadline))
+        outcome, cands = branches_decide(t.expr, t.symbols, goal.base, goal.rows, milliseconds(goal.budget))
         if outcome == "unsat":
             return Outcome(Closure(True, 0.0, "z3 branches"))
         return Outcome(candidates=cands,

@@ -4,16 +4,16 @@ exactly. Re-checked by deriving the problem again and deciding it in a fresh z3 
 (:func:`paper_checks.prover.algebraic.solver.recheck_problem`; real roots for one variable)."""
 from __future__ import annotations
 
-from paper_checks import work
 from paper_checks.prover.algebraic.real_roots import problem_again
 from paper_checks.prover.algebraic.solver import Z3_MILLISECONDS, recheck_problem, z3_decide
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 
 
-def milliseconds(deadline: float, most: int = Z3_MILLISECONDS) -> int:
-    """z3's time slice: at most ``most`` ms, and half of what is left before ``deadline``."""
-    return int(min(most, 500 * max(deadline - work.now(), 0.01)))
+def milliseconds(budget: Budget, most: int = Z3_MILLISECONDS) -> int:
+    """z3's time slice: at most ``most`` ms, and half of what is left of ``budget``."""
+    return int(min(most, 500 * max(budget.left(), 0.01)))
 
 
 @register
@@ -29,7 +29,7 @@ class Z3Polynomial(PieceMethod):
         pr = goal.problem()
         if pr is None:
             return None
-        outcome, cands = z3_decide(pr, milliseconds(goal.deadline))
+        outcome, cands = z3_decide(pr, milliseconds(goal.budget))
         if outcome == "unsat":
             return Outcome(Closure(True, 0.0, "z3"), problem=pr)
         return Outcome(candidates=cands,

@@ -28,6 +28,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.prover.algebraic.solver import Problem, problem
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.critical.tight import Tight
 from paper_checks.prover.enclosures import clarke
 from paper_checks.prover.enclosures.bound import Closure, intervals
@@ -46,13 +47,14 @@ STAGES = ("piece", "inside", "split", "outside")
 @dataclass
 class PieceGoal:
     """One conjunct ``t`` of one piece, before any box: a step may replace ``t`` by an equivalent form
-    (recording :attr:`reduction`) for the steps after it."""
+    (recording :attr:`reduction`) for the steps after it. ``budget``: the work its steps may spend (they end at its
+    ``stop``)."""
 
     t: Traced
     coords: list[Coordinate]
     base: Box
     rows: list[list[int]]
-    deadline: float
+    budget: Budget
     reduction: Reduction | None = None
     memo: dict[str, Any] = field(default_factory=dict)
 
@@ -162,7 +164,7 @@ class SubproofMethod(PieceMethod):
     found_by: ClassVar[str] = "found by a sub-problem's proof, verified exactly and shrunk"
 
     def step(self, goal: PieceGoal) -> Outcome | None:
-        rec = self.find(goal.t.expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords)
+        rec = self.find(goal.t.expr, list(goal.t.symbols), goal.base, goal.budget.stop, goal.coords)
         if rec is None:
             return None
         if isinstance(rec, list):

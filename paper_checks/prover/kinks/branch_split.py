@@ -33,7 +33,13 @@ import sympy
 
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.subproblem import constant_holds, coordinate_of, nested, proved_once, recheck_problem
+from paper_checks.prover.subproofs.subproblem import (
+    constant_holds,
+    coordinate_of,
+    nested,
+    proved_or_point,
+    recheck_or_constant,
+)
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.search.params import SearchSpace
 
@@ -213,17 +219,22 @@ def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until:
             cell = cs[j]
             margin, sy, sc, sb = problem_of(expr, index, cell, symbols, coords, box)
             if not margin.free_symbols:
-                if margin.has(sympy.nan, sympy.zoo) or not constant_holds(margin):
+                if not _constant_holds(margin):
                     return None
                 sides[j] = Side(cell, margin, None, None)
                 continue
             left = stop.left() / (len(cs) - k)
-            refuted: list[Any] = []
-            proved = proved_once(margin, sy, sb, sc, f"{expr} where {cell.text(str(symbols[index]))}", left, refuted)
-            if proved is None:
-                return _point(refuted[0], index, cell, sy, sc) if refuted else None
+            proved = proved_or_point(margin, sy, sb, sc, f"{expr} where {cell.text(str(symbols[index]))}", left,
+                                     lambda pt: _point(pt, index, cell, sy, sc))
+            if not isinstance(proved, tuple):
+                return proved
             sides[j] = Side(cell, margin, *proved)
         return BranchSplit(index, str(symbols[index]), [sides[j] for j in range(len(cs))])
+
+
+def _constant_holds(margin: sympy.Expr) -> bool:
+    """Whether a cell's constant margin is a number ``>= 0`` (``nan``/``zoo``, a pole on the cell, is none)."""
+    return not margin.has(sympy.nan, sympy.zoo) and constant_holds(margin)
 
 
 def _point(pt: Any, index: int, cell: Cell, symbols: list[sympy.Symbol], coords: list[Coordinate]
@@ -249,11 +260,8 @@ def recheck(rec: BranchSplit, expr: sympy.Expr, symbols: list[sympy.Symbol], box
     for side in rec.sides:
         margin, sy, sc, sb = problem_of(expr, rec.index, side.cell, symbols, coords, box)
         what = side.cell.text(rec.name)
-        if side.space is None:
-            if margin.free_symbols or margin.has(sympy.nan, sympy.zoo) or not constant_holds(margin):
-                out.append(f"{what}: the constant {margin} is not >= 0")
-            continue
-        out += recheck_problem(side.space, side.proof, margin, sy, sc, sb, what)
+        proof = None if side.space is None else (side.space, side.proof)
+        out += recheck_or_constant(proof, margin, sy, sc, sb, what, _constant_holds)
     return out
 
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import sympy
 
@@ -41,10 +40,10 @@ from paper_checks.deadline import TimedOut
 from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.partial_min import JUMPS, uncharted
+from paper_checks.prover.subproofs.partial_min import JUMPS, nested_in_values, uncharted
 from paper_checks.prover.subproofs.subproblem import (
+    Proof,
     clipped,
-    nested,
     open_ends,
     others,
     proved_once,
@@ -53,7 +52,6 @@ from paper_checks.prover.subproofs.subproblem import (
 )
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.unbounded import infinite
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -66,7 +64,6 @@ MAX_NODES = 40
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_curve_depth", default=0)
 
-Proof = tuple[SearchSpace, Any]
 Problem = tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box]
 
 
@@ -156,13 +153,10 @@ def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "KinkAlongACurve", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "KinkAlongACurve", until, expr, symbols, coords, box) as level:
+        if level is None:
             return None
-        un = uncharted(expr, symbols, coords, box)
-        if un is None:
-            return None
-        m, syms, crds, bx = un
+        stop, (m, syms, crds, bx) = level
         found = kinks(m)
         if len(found) != 1:
             return None

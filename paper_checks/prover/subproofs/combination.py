@@ -51,7 +51,6 @@ import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import sympy
 
@@ -62,19 +61,19 @@ from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, registe
 from paper_checks.prover.enclosures.balls import ball_lower
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.continuity import face_proofs, faces, recheck_faces
-from paper_checks.prover.subproofs.partial_min import JUMPS, ROUGH, inner_point, opened, uncharted
+from paper_checks.prover.subproofs.partial_min import JUMPS, ROUGH, inner_point, nested_in_values, opened, uncharted
 from paper_checks.prover.subproofs.subproblem import (
+    Proof,
     clipped,
     constant_holds,
-    nested,
     proved_once,
+    recheck_or_constant,
     recheck_problem,
     sampled,
 )
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate, sign_assumptions
 from paper_checks.prover.tracing.unbounded import infinite
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -93,7 +92,6 @@ SAMPLES = 9
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("combination_depth", default=0)
 
-Proof = tuple[SearchSpace, Any]
 End = Fraction | float
 
 
@@ -282,12 +280,10 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     or None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "OneCombination", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "OneCombination", until, expr, symbols, coords, box) as level:
+        if level is None:
             return None
-        un = uncharted(expr, symbols, coords, box)
-        if un is None:
-            return None
+        stop, un = level
         if any(pole(problem[0]) for _, problem in faces(*un)):  # a face at a pole: no proof of it would end
             return None
         m, syms, crds, bx = opened(*un)
@@ -394,11 +390,7 @@ def recheck(rec: Combination, expr: sympy.Expr, symbols: list[sympy.Symbol], box
     if not strictly_between(g, syms, bx, rec.low, rec.high):
         out.append("the combination is not strictly inside its interval at the piece's inner point")
     sc = rec.sign * c
-    if rec.factor_proof is None:
-        if sc.free_symbols or not constant_holds(sc):
-            out.append(f"the factor {sc} is not a number >= 0")
-    else:
-        out += recheck_problem(*rec.factor_proof, sc, syms, crds, bx, "the factor's sign")
+    out += recheck_or_constant(rec.factor_proof, sc, syms, crds, bx, "the factor's sign")
     wanted_bounds = [(w, e) for w, e in (("low", rec.low), ("high", rec.high)) if not infinite(e)]
     if [w for w, _ in rec.bounds] != [w for w, _ in wanted_bounds]:
         return out + ["the recorded bounds on the combination are not its interval's finite ends"]

@@ -36,7 +36,6 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import sympy
 
@@ -45,20 +44,20 @@ from paper_checks.deadline import TimedOut
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_at
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.partial_min import ROUGH, opened, second, uncharted
+from paper_checks.prover.subproofs.partial_min import ROUGH, nested_in_values, opened, second, uncharted
 from paper_checks.prover.subproofs.subproblem import (
+    Proof,
     clipped,
     constant_holds,
-    nested,
     others,
     proved_once,
+    recheck_or_constant,
     recheck_problem,
     sampled,
 )
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.unbounded import infinite
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -72,8 +71,6 @@ NEAR = Fraction(1, 2**40)
 AGREE = 1e-6
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("concave_depth", default=0)
-
-Proof = tuple[SearchSpace, Any]
 
 
 @dataclass
@@ -174,6 +171,12 @@ def plain(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate
             [box[i] for i in keep])
 
 
+def face_holds(fm: sympy.Expr) -> bool:
+    """Whether a face's constant margin ``fm`` is ``>= 0``: 0 (as SymPy writes it, or after ``simplify``), or a number
+    :func:`~paper_checks.prover.subproofs.subproblem.constant_holds` says is."""
+    return fm == 0 or is_zero(fm) or constant_holds(fm)
+
+
 def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
             coords: list[Coordinate]) -> Concave | None:
     """Close ``expr >= 0`` on the piece (``box``) by concavity in one coordinate (the module docstring), or None."""
@@ -183,13 +186,10 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     if read is None or len(read[0]) < 2:
         return None
     symbols, coords, box = read
-    with nested(_depth, MAX_DEPTH, "ConcaveIn", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "ConcaveIn", until, expr, symbols, coords, box) as level:
+        if level is None:
             return None
-        un = uncharted(expr, symbols, coords, box)
-        if un is None:
-            return None
-        m, syms, crds, bx = un
+        stop, (m, syms, crds, bx) = level
         for k, x in enumerate(syms):
             if stop.over() or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue
@@ -206,7 +206,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
             done: list[tuple[str, sympy.Expr, str, Proof | None]] = []
             for end, (fm, how) in zip(("low", "high"), found):
                 if not fm.free_symbols:
-                    if fm != 0 and not is_zero(fm) and not constant_holds(fm):
+                    if not face_holds(fm):
                         break
                     done.append((end, fm, how, None))
                     continue
@@ -270,11 +270,7 @@ def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Bo
         if again is None or again[1] != how or not (again[0] == fm or is_zero(again[0] - fm)):
             out.append(f"the face at the {end} end of {x} is not the recorded one again")
             continue
-        if proof is None:
-            if fm.free_symbols or not (fm == 0 or is_zero(fm) or constant_holds(fm)):
-                out.append(f"the face at the {end} end of {x} is not a number >= 0")
-        else:
-            out += recheck_problem(*proof, fm, osy, osc, obx, f"the face at the {end} end of {x}")
+        out += recheck_or_constant(proof, fm, osy, osc, obx, f"the face at the {end} end of {x}", face_holds)
     return out
 
 

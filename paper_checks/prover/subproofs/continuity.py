@@ -27,22 +27,19 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
-from typing import Any
 
 import sympy
 
 from paper_checks.prover.budget import Budget
 from paper_checks.prover.enclosures.balls import ball_lower
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.subproblem import open_ends, others, posed, proved_once, recheck_problem
+from paper_checks.prover.subproofs.subproblem import Proof, open_ends, others, posed, proved_once, recheck_problem
 from paper_checks.prover.tracing.symbols import Coordinate, sign_assumptions
-from paper_checks.search.params import SearchSpace
 
 #: nodes continuous at every real point of their argument
 EVERYWHERE = (sympy.exp, sympy.sin, sympy.cos, sympy.atan, sympy.sinh, sympy.cosh, sympy.tanh, sympy.erf,
               sympy.erfc, sympy.Abs, sympy.Max, sympy.Min)
 
-Proof = tuple[SearchSpace, Any]
 Problem = tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box]
 
 

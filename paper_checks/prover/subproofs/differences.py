@@ -41,11 +41,11 @@ from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.partial_min import ROUGH, uncharted
+from paper_checks.prover.subproofs.partial_min import ROUGH, nested_in_values, uncharted
 from paper_checks.prover.subproofs.subproblem import (
+    Proof,
     clipped,
     constant_holds,
-    nested,
     proved_once,
     recheck_problem,
     sampled,
@@ -53,7 +53,6 @@ from paper_checks.prover.subproofs.subproblem import (
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.unbounded import infinite
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -63,8 +62,6 @@ FACTOR_SECONDS = 2.0
 SAMPLES = 9
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("differences_depth", default=0)
-
-Proof = tuple[SearchSpace, Any]
 
 
 @dataclass
@@ -148,13 +145,10 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     docstring), or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "MonotoneDifferences", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "MonotoneDifferences", until, expr, symbols, coords, box) as level:
+        if level is None:
             return None
-        un = uncharted(expr, symbols, coords, box)
-        if un is None:
-            return None
-        m, syms, crds, bx = un
+        stop, (m, syms, crds, bx) = level
         got = factored(m)
         if got is None:
             return None

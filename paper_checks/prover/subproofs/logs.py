@@ -46,7 +46,7 @@ from paper_checks.prover.enclosures.balls import ball_lower
 from paper_checks.prover.enclosures.bound import intervals
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.power_compare import positive
-from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, proved_once, recheck_problem
+from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, proved_or_point, recheck_problem
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.trace import compile_expr, precision
 from paper_checks.prover.tracing.unbounded import HalfChart, LineChart
@@ -250,12 +250,11 @@ def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, 
         if found is None:
             return None
         a, b, margin = found
-        refuted: list[Any] = []
-        proved = proved_once(margin, symbols, box, coords, f"{expr} through its logarithms", stop.left(),
-                             refuted)
-        if proved is None:
-            return ([coordinate_of(refuted[0], s, c) for s, c in zip(symbols, coords)]
-                    if refuted and not any(c.index for c in coords) else None)
+        proved = proved_or_point(margin, symbols, box, coords, f"{expr} through its logarithms", stop.left(),
+                                 lambda pt: None if any(c.index for c in coords) else
+                                 [coordinate_of(pt, s, c) for s, c in zip(symbols, coords)])
+        if not isinstance(proved, tuple):
+            return proved
         return LogComparison(a, b, margin, *proved)
 
 

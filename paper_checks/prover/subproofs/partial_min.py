@@ -34,8 +34,10 @@ every certificate (:func:`paper_checks.prover.subproofs.partial_min.recheck`).
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -49,6 +51,7 @@ from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, registe
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.continuity import face_proofs, recheck_faces
 from paper_checks.prover.subproofs.subproblem import (
+    Proof,
     clipped,
     constant_holds,
     coordinate_of,
@@ -56,13 +59,13 @@ from paper_checks.prover.subproofs.subproblem import (
     open_ends,
     others,
     proved_once,
+    proved_or_point,
     recheck_problem,
     sampled,
 )
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate, sign_assumptions
 from paper_checks.prover.tracing.unbounded import HalfChart, LineChart, coordinate, in_value, value_at
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -83,8 +86,6 @@ JUMPS = (sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceilin
 ROUGH = (sympy.Max, sympy.Min, sympy.Abs, *JUMPS)
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("partial_min_depth", default=0)
-
-Proof = tuple[SearchSpace, Any]
 
 
 @dataclass
@@ -138,6 +139,18 @@ def uncharted(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
                                              b if op_hi and b in finite else None))
         bx[i] = (a, b)
     return expr, syms, crds, bx
+
+
+@contextlib.contextmanager
+def nested_in_values(depth: contextvars.ContextVar[int], most: int, name: str, until: float, expr: sympy.Expr,
+                     symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
+                     ) -> Iterator[tuple[Budget, Problem] | None]:
+    """One level of the closure by sub-proofs ``name`` (:func:`~paper_checks.prover.subproofs.subproblem.nested`) on
+    the piece read in its charts' values (:func:`uncharted`): the budget its sub-proofs may spend and the piece so
+    read; None where ``most`` levels of it are already open or the piece cannot be read so."""
+    with nested(depth, most, name, until) as stop:
+        un = None if stop is None else uncharted(expr, symbols, coords, box)
+        yield None if stop is None or un is None else (stop, un)
 
 
 def _candidates(d1: sympy.Expr, x: sympy.Symbol, symbols: list[sympy.Symbol]) -> list[sympy.Expr]:
@@ -196,12 +209,10 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     shrink; on a piece without charts); or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "PartialMinimum", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "PartialMinimum", until, expr, symbols, coords, box) as level:
+        if level is None:
             return None
-        un = uncharted(expr, symbols, coords, box)
-        if un is None:
-            return None
+        stop, un = level
         m, syms, crds, bx = opened(*un)
         for k, x in enumerate(syms):
             if stop.over():
@@ -284,11 +295,10 @@ def _proofs(m: sympy.Expr, k: int, phi: sympy.Expr, syms: list[sympy.Symbol], cr
         return None
     if least_margin == 0 or is_zero(least_margin) or not least_margin.free_symbols:
         return convex, None
-    refuted: list[Any] = []
-    least = proved_once(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", stop.left() / 2,
-                        refuted)
-    if least is None:
-        return _at(phi, k, osy, [coordinate_of(refuted[0], s, c) for s, c in zip(osy, osc)]) if refuted else None
+    least = proved_or_point(least_margin, osy, obx, osc, f"{m} where {x} = {phi}", stop.left() / 2,
+                            lambda pt: _at(phi, k, osy, [coordinate_of(pt, s, c) for s, c in zip(osy, osc)]))
+    if not isinstance(least, tuple):
+        return least
     return convex, least
 
 

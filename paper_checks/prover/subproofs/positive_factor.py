@@ -40,7 +40,7 @@ from paper_checks.deadline import TimedOut
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.bound import natural
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.subproblem import nested, proved_once, recheck_problem
+from paper_checks.prover.subproofs.subproblem import nested, proved_or_point, recheck_problem
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.trace import Untraceable, compile_traced
@@ -168,16 +168,12 @@ def positive_factor(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, unt
             return None
         factor, rest = got
         keep, syms, bx, crds = _projection(rest, symbols, box, coords)
-        refuted: list[Any] = []
-        proof = proved_once(rest, syms, bx, crds, f"{rest} (the margin's factor besides {factor})",
-                            stop.left(), refuted)
-        if proof is not None:
+        proof = proved_or_point(rest, syms, bx, crds, f"{rest} (the margin's factor besides {factor})", stop.left(),
+                                lambda pt: [Fraction(str(pt[str(symbols[i])])) if i in keep
+                                            else (box[i][0] + box[i][1]) / 2 for i in range(len(symbols))])
+        if isinstance(proof, tuple):
             return PositiveFactor(factor, rest, [str(s) for s in syms], *proof)
-        if refuted:
-            pt = refuted[0]
-            return [Fraction(str(pt[str(symbols[i])])) if i in keep else (box[i][0] + box[i][1]) / 2
-                    for i in range(len(symbols))]
-        return None
+        return proof
 
 
 def recheck(rec: PositiveFactor, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,

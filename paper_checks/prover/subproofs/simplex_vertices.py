@@ -35,7 +35,7 @@ from paper_checks.prover.subproofs.subproblem import (
     nested,
     outside_row,
     proved_once,
-    recheck_problem,
+    recheck_or_constant,
 )
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate
@@ -148,11 +148,8 @@ def recheck(rec: Vertices, expr: sympy.Expr, symbols: list[sympy.Symbol], box: B
     out = []
     th, th_coords, th_box = outside_row(symbols, coords, box, rec.row)
     for k, (m, v) in enumerate(zip(margins, rec.vertices)):
-        if v.space is None:
-            if m.free_symbols or not constant_holds(m):
-                out.append(f"vertex {k}: its margin {m} is not a nonnegative constant")
-            continue
-        out += recheck_problem(v.space, v.proof, m, th, th_coords, th_box, f"vertex {k}")
+        proof = None if v.space is None else (v.space, v.proof)
+        out += recheck_or_constant(proof, m, th, th_coords, th_box, f"vertex {k}")
     return out
 
 

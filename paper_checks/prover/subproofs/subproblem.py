@@ -22,10 +22,13 @@ from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint, StochasticMatrix
 
+#: a sub-problem proved: its space and the prover's result (proved)
+Proof = tuple[SearchSpace, Any]
+
 #: sub-problems kept for the pieces after (a sum over a simplex is the same on every region of it)
 CACHE_SIZE = 64
 #: sub-problem -> (space, proof), or the seconds in which it was not proved
-_cache: dict[tuple[Any, ...], tuple[SearchSpace, Any] | float] = {}
+_cache: dict[tuple[Any, ...], Proof | float] = {}
 
 
 def forget() -> None:
@@ -323,40 +326,54 @@ def constant_holds(e: sympy.Expr) -> bool:
     return low is not None and low > 0
 
 
-def replaced(symbols: list[sympy.Symbol], coords: list[Coordinate], i: int, new: sympy.Symbol
+def recheck_or_constant(proof: Proof | None, margin: sympy.Expr, symbols: list[sympy.Symbol],
+                        coords: list[Coordinate], box: Box, what: str,
+                        holds: Callable[[sympy.Expr], bool] = constant_holds) -> list[str]:
+    """Why ``margin >= 0`` on ``box`` is not shown (empty: it is): by the sub-problem's ``proof``
+    (:func:`recheck_problem`), or, where a closure posed none (``proof`` None), by ``margin`` being a number that
+    ``holds`` says is ``>= 0``."""
+    if proof is not None:
+        return recheck_problem(*proof, margin, symbols, coords, box, what)
+    if margin.free_symbols or not holds(margin):
+        return [f"{what}: the constant {margin} is not >= 0"]
+    return []
+
+
+def replaced(symbols: list[sympy.Symbol], coords: list[Coordinate], i: int, new: sympy.Symbol,
+             open_at: tuple[Fraction | None, Fraction | None] = (None, None)
              ) -> tuple[list[sympy.Symbol], list[Coordinate]]:
     """``symbols`` and ``coords`` with coordinate ``i`` replaced by the plain real coordinate ``new`` (a substitution's
-    variable: a root, an exponential)."""
+    variable: a root, an exponential, a chart's value), its ends ``open_at`` left open."""
     syms, crds = list(symbols), list(coords)
     syms[i] = new
-    crds[i] = Coordinate(new, str(new), ())
+    crds[i] = Coordinate(new, str(new), (), open_at)
     return syms, crds
 
 
 def proved_in(margin: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box, i: int,
-              new: sympy.Symbol, what: str, seconds: float, back: Callable[[Fraction], Fraction | None]
-              ) -> tuple[SearchSpace, Any] | list[Fraction] | None:
+              new: sympy.Symbol, what: str, seconds: float, back: Callable[[Fraction], Fraction | None],
+              open_at: tuple[Fraction | None, Fraction | None] = (None, None)) -> Proof | list[Fraction] | None:
     """A piece proved with coordinate ``i`` written in a new variable ``new`` (``margin``, in ``new``, on ``box``,
-    which holds ``new``'s interval): the sub-problem's ``(space, proof)`` (:func:`proved_once`); or, where the
-    sub-problem ends in a counterexample, its point with coordinate ``i`` mapped back by ``back`` (None: no point of
-    the piece), for the caller to verify on the margin itself; or None."""
-    syms, crds = replaced(symbols, coords, i, new)
-    refuted: list[Any] = []
-    proved = proved_once(margin, syms, box, crds, what, seconds, refuted)
-    if proved is not None:
-        return proved
-    if not refuted or any(c.index for c in coords):
-        return None
-    pt = [coordinate_of(refuted[0], s, c) for s, c in zip(syms, crds)]
-    x = back(pt[i])
-    if x is None:
-        return None
-    pt[i] = x
-    return pt
+    which holds ``new``'s interval; ``open_at``: its ends left open): the sub-problem's ``(space, proof)``
+    (:func:`proved_once`); or, where the sub-problem ends in a counterexample, its point with coordinate ``i`` mapped
+    back by ``back`` (None: no point of the piece), for the caller to verify on the margin itself; or None."""
+    syms, crds = replaced(symbols, coords, i, new, open_at)
+
+    def point(refuted: Any) -> list[Fraction] | None:
+        if any(c.index for c in coords):
+            return None
+        pt = [coordinate_of(refuted, s, c) for s, c in zip(syms, crds)]
+        x = back(pt[i])
+        if x is None:
+            return None
+        pt[i] = x
+        return pt
+
+    return proved_or_point(margin, syms, box, crds, what, seconds, point)
 
 
 def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], what: str,
-            seconds: float, refuted: list[Any] | None = None) -> tuple[SearchSpace, Any] | None:
+            seconds: float, refuted: list[Any] | None = None) -> Proof | None:
     """``expr >= 0`` proved on ``box`` by the prover, its simplex points whole (:func:`space_of`, the margin
     :func:`canonical`: a proof of the same problem kept from a piece before, whichever coordinates it eliminated;
     one that was not proved is tried again only with more than twice the time it had). Where the sub-problem ends
@@ -379,6 +396,18 @@ def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
         _cache.pop(next(iter(_cache)))
     _cache[key] = (space, res) if res.proved else seconds
     return _cache[key] if res.proved else None
+
+
+def proved_or_point(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], what: str,
+                    seconds: float, point: Callable[[Any], list[Fraction] | None]) -> Proof | list[Fraction] | None:
+    """What a closure's sub-problem ``expr >= 0`` on ``box`` decided (:func:`proved_once`): its ``(space, proof)``;
+    or, where it ended in a counterexample, ``point`` of that counterexample (the sub-problem's parameters; ``point``
+    maps them to a point of the piece for the caller to verify exactly on the margin itself, or to None); or None."""
+    refuted: list[Any] = []
+    proved = proved_once(expr, symbols, box, coords, what, seconds, refuted)
+    if proved is not None:
+        return proved
+    return point(refuted[0]) if refuted else None
 
 
 def others(k: int, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box

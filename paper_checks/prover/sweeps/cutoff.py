@@ -42,7 +42,7 @@ from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, open_ends, proved_once, recheck_problem
+from paper_checks.prover.subproofs.subproblem import nested, open_ends, proved_in, recheck_problem
 from paper_checks.prover.sweeps.tail import closes
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.trace import Traced, Untraceable, compile_traced, precision
@@ -221,18 +221,9 @@ def _proved(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordina
     if sub is None:
         return None
     syms, crds, rest, margin = sub
-    refuted: list[Any] = []
-    proved = proved_once(margin, syms, rest, crds, what, seconds, refuted)
-    if proved is not None:
-        return (margin, *proved)
-    if not refuted or any(c.index for c in coords):
-        return None
-    pt = [coordinate_of(refuted[0], s, c) for s, c in zip(syms, crds)]
-    x = _back(cut.node, pt[cut.i], box[cut.i])
-    if x is None:
-        return None
-    pt[cut.i] = x
-    return pt
+    got = proved_in(margin, symbols, coords, rest, cut.i, syms[cut.i], what, seconds,
+                    lambda v: _back(cut.node, v, box[cut.i]), crds[cut.i].open_at)
+    return (margin, *got) if isinstance(got, tuple) else got
 
 
 def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate],
@@ -348,7 +339,7 @@ class CutOff(SubproofMethod):
             forms.append((goal.reduction.original, True))
         cuts: dict[tuple[Any, ...], Any] = {}
         for (expr, written), apart in [*((f, False) for f in forms), (forms[-1], True)]:
-            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.deadline, goal.coords, apart, cuts)
+            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.budget.stop, goal.coords, apart, cuts)
             if isinstance(rec, list):
                 return Outcome(candidates=[rec], found_by=self.found_by)
             if rec is not None:

@@ -52,7 +52,7 @@ import sympy
 
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, open_ends, proved_once, recheck_problem
+from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, open_ends, proved_or_point, recheck_problem
 from paper_checks.prover.symmetry.scaling import agree, degree, identity
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.unbounded import HalfChart
@@ -192,10 +192,10 @@ def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
         for n, pivot in enumerate(own):
             margin, sy, sc, sb = face_problem(expr, symbols, coords, box, hs, pivot)
             what = f"{expr} on the face {names[hs.index(pivot)]} = 1 of its cone"
-            refuted: list[Any] = []
-            got = proved_once(margin, sy, sb, sc, what, stop.left() / (len(own) - n), refuted)
-            if got is None:
-                return _point(refuted[0], symbols, coords, hs, pivot, sy, sc) if refuted else None
+            got = proved_or_point(margin, sy, sb, sc, what, stop.left() / (len(own) - n),
+                                  lambda pt: _point(pt, symbols, coords, hs, pivot, sy, sc))
+            if not isinstance(got, tuple):
+                return got
             proved[pivot] = Face(pivot, margin, *got)
         faces = [proved[p] if p in proved else Face(p, like[p][2], proved[like[p][0]].space, proved[like[p][0]].proof,
                                                     like[p][0], like[p][1]) for p in hs]

@@ -34,7 +34,6 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 import sympy
 
@@ -42,14 +41,13 @@ from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.concave import ends_open, plain, reread, second_rechecked
-from paper_checks.prover.subproofs.partial_min import ROUGH, convex_sampled, second, uncharted
-from paper_checks.prover.subproofs.subproblem import constant_holds, nested, others, proved_once, recheck_problem
+from paper_checks.prover.subproofs.concave import ends_open, face_holds, plain, reread, second_rechecked
+from paper_checks.prover.subproofs.partial_min import ROUGH, convex_sampled, nested_in_values, second
+from paper_checks.prover.subproofs.subproblem import Proof, others, proved_once, recheck_or_constant
 from paper_checks.prover.symmetry.scaling import agree
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.unbounded import infinite
-from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
@@ -57,8 +55,6 @@ MAX_DEPTH = 2
 SAME_SECONDS = 1.0
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("mirror_depth", default=0)
-
-Proof = tuple[SearchSpace, Any]
 
 
 @dataclass
@@ -103,10 +99,6 @@ def at_centre(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> sympy
         return fm
 
 
-def _holds(fm: sympy.Expr) -> bool:
-    return fm == 0 or is_zero(fm) or constant_holds(fm)
-
-
 def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
            ) -> Mirror | None:
     """Close ``expr >= 0`` on the piece (``box``) at the centre of a coordinate it is symmetric and convex in (the
@@ -116,13 +108,10 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     read = plain(expr, symbols, coords, box)
     if read is None or len(read[0]) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "MirrorConvex", until) as stop:
-        if stop is None:
+    with nested_in_values(_depth, MAX_DEPTH, "MirrorConvex", until, expr, *read) as level:
+        if level is None:
             return None
-        un = uncharted(expr, *read)
-        if un is None:
-            return None
-        m, syms, crds, bx = un
+        stop, (m, syms, crds, bx) = level
         for k, x in enumerate(syms):
             if stop.over() or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue
@@ -138,7 +127,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
                                          stop.left() / 3)
                 if face_proof is None:
                     continue
-            elif not _holds(fm):
+            elif not face_holds(fm):
                 continue
             try:
                 d2 = second(m, x)
@@ -169,12 +158,8 @@ def recheck(rec: Mirror, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box
     fm = at_centre(m, syms, bx, k)
     if fm is None or not (fm == rec.face or is_zero(fm - rec.face)):
         return [*out, f"the face at the centre of {x} is not the recorded one again"]
-    if rec.face_proof is None:
-        if fm.free_symbols or not _holds(fm):
-            out.append(f"the face at the centre of {x} is not a number >= 0")
-        return out
     osy, osc, obx = others(k, syms, crds, bx)
-    return out + recheck_problem(*rec.face_proof, fm, osy, osc, obx, f"the face at the centre of {x}")
+    return out + recheck_or_constant(rec.face_proof, fm, osy, osc, obx, f"the face at the centre of {x}", face_holds)
 
 
 @register

@@ -44,7 +44,7 @@ from paper_checks.prover.subproofs.subproblem import (
     eliminated_symbol,
     nested,
     proved_once,
-    recheck_problem,
+    recheck_or_constant,
 )
 from paper_checks.prover.tracing.normal import defined_on
 from paper_checks.prover.tracing.symbols import Coordinate
@@ -306,10 +306,9 @@ def recheck(rec: Proportional, expr: sympy.Expr, symbols: list[sympy.Symbol], bo
         return [f"the recorded parts are not the margin's ({rec.kind})"]
     if not (defined_on(rec.f, symbols, box) and defined_on(rec.g, symbols, box)):
         return ["a factor's interval enclosure on the piece is the whole line (it may have no value there)"]
-    if rec.space is None:
-        return [] if not sign.free_symbols and constant_holds(sign) else [f"{sign} is not a nonnegative constant"]
     sy, sc, sb = sub_coordinates(sign, symbols, coords, box)
-    return recheck_problem(rec.space, rec.proof, sign, sy, sc, sb, "the sign's sub-problem (rest * h)")
+    proof = None if rec.space is None else (rec.space, rec.proof)
+    return recheck_or_constant(proof, sign, sy, sc, sb, "the sign's sub-problem (rest * h)")
 
 
 @register

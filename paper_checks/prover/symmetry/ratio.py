@@ -37,7 +37,7 @@ import sympy
 from paper_checks import work
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, proved_once, recheck_problem
+from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, proved_or_point, recheck_problem
 from paper_checks.prover.symmetry.scaling import degree, identity
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.search.params import SearchSpace
@@ -131,10 +131,10 @@ def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
         margin, sy, sc, sb = ratio_problem(expr, symbols, coords, box, hs, pivot)
         names = tuple(str(symbols[i]) for i in hs)
         what = f"{expr} on the ratios to {symbols[pivot]}"
-        refuted: list[Any] = []
-        proved = proved_once(margin, sy, sb, sc, what, stop.left(), refuted)
-        if proved is None:
-            return _point(refuted[0], hs, pivot, symbols, coords, box) if refuted and len(hs) == 2 else None
+        proved = proved_or_point(margin, sy, sb, sc, what, stop.left(),
+                                 lambda pt: _point(pt, hs, pivot, symbols, coords, box) if len(hs) == 2 else None)
+        if not isinstance(proved, tuple):
+            return proved
         return Ratio(pivot, hs, names, k, margin, *proved)
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from paper_checks import work
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, centre, status
@@ -39,7 +38,7 @@ class NormalForm(PieceMethod):
 
     def step(self, goal: PieceGoal) -> Outcome | None:
         t = goal.t
-        left = max(goal.deadline - work.now(), 0.01)
+        left = max(goal.budget.left(), 0.01)
         red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_SECONDS, left / 2))
         goal.reduction = red
         if red.decided == "proved":

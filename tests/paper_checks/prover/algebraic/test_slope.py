@@ -19,6 +19,7 @@ from paper_checks.prover.algebraic.slope import (
     signed_slope,
     slope,
 )
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import Check, PieceGoal
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.trace import compile_traced
@@ -72,7 +73,7 @@ def test_the_slope_is_taken_only_where_the_margin_reads_one_coordinate_through_s
     step = AlgebraicSlope()
 
     def goal(e):
-        return PieceGoal(compile_traced(e, [x]), [Coordinate(x, "x", ())], [(F(0), F(1))], [], math.inf)
+        return PieceGoal(compile_traced(e, [x]), [Coordinate(x, "x", ())], [(F(0), F(1))], [], Budget(0.0, math.inf))
     assert step.applies(goal(sympy.atan(x) - x / (1 + x)))
     assert step.applies(goal(sympy.exp(x) - 1 - x))  # exp' = exp may be a positive factor of a slope ...
     assert signed_slope(sympy.exp(x) - 1 - x, [x], [(F(0), F(1))], 0, False) is None  # ... but e^x - 1 is no product
