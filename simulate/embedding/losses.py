@@ -50,7 +50,9 @@ def check_embeddings(E: Any, *, batched: bool = False) -> Any:
     return E
 
 
-_SAFE_SQ = (2.0**-1000, 2.0**1000)  # squared norms in this range neither overflowed nor lost the row to underflow
+#: squared norms in this range neither overflowed nor lost the row to underflow, per precision (the exponent range of
+#: float32 is 2^-126..2^128: its bounds are narrower)
+_SAFE_SQ = {"float64": (2.0**-1000, 2.0**1000), "float32": (2.0**-100, 2.0**100)}
 
 
 def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_norms: bool = False) -> Any:
@@ -75,9 +77,9 @@ def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_
 
     Notes
     -----
-    ``z / sqrt(sum z^2)`` where the squared norm lies in ``[2^-1000, 2^1000]``; rows outside (entries
-    of ``1e200`` whose squares overflow, or ``1e-200`` whose squares underflow) are divided by their
-    largest absolute entry first, in the same fixed-shape pass.
+    ``z / sqrt(sum z^2)`` where the squared norm lies in ``[2^-1000, 2^1000]`` (``[2^-100, 2^100]`` in single
+    precision); rows outside (entries of ``1e200`` whose squares overflow, or ``1e-200`` whose squares underflow)
+    are divided by their largest absolute entry first, in the same fixed-shape pass.
     """
     xp = namespace_of(E)
     if not keep_zero:
@@ -86,7 +88,8 @@ def normalize(E: Any, *, keep_zero: bool = False, zero_below: float = 0.0, with_
         raise ValueError(f"embeddings must have shape (..., B, d), got {getattr(E, 'shape', None)}")
     with np.errstate(over="ignore", under="ignore"):  # such rows are not ``safe``: rescaled below
         sq = xp.sum((E * E), axis=-1, keepdims=True)
-    safe = (sq >= _SAFE_SQ[0]) & (sq <= _SAFE_SQ[1])
+    low, high = _SAFE_SQ["float32" if E.dtype == xp.float32 else "float64"]
+    safe = (sq >= low) & (sq <= high)
     if is_host(xp) and bool(xp.all(safe)):  # the host's common case, checked for free: no row to rescale or zero
         n = np.sqrt(sq)
         if not (keep_zero and bool(xp.any((n <= zero_below)))):

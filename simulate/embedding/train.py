@@ -340,12 +340,12 @@ def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, sta
         li = xp.asarray(live)
         Il, Jl, Sl = sample_pairs(yb[li], m, [rngs[r] for r in live], [obj.modes[r] for r in live], checked=True)
         ii[li], jj[li], same[li] = Il, Jl, Sl
-    A = xp.asarray(obj.alphas)[:, None]
-    Bt = xp.asarray(obj.betas)[:, None]
+    A = xp.asarray(obj.alphas, dtype=E.dtype)[:, None]  # every step in the embeddings' precision
+    Bt = xp.asarray(obj.betas, dtype=E.dtype)[:, None]
     diff = E[rows, ii] - E[rows, jj]
     d = xp.sqrt(xp.sum((diff * diff), axis=2))
     unit = diff / xp.where(d > 0, d, 1.0)[..., None]
-    sg = xp.where(same, 1.0, -1.0)
+    sg = xp.where(same, xp.asarray(1.0, dtype=E.dtype), xp.asarray(-1.0, dtype=E.dtype))
     h = A + sg * (d - Bt)
     act = h > 0
     okx = xp.asarray(ok)
@@ -355,6 +355,8 @@ def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, sta
     flat = xp.concat([(base + ii), (base + jj)], axis=1)[..., None] * dout + xp.arange(dout)
     gE = xp.reshape(xp.bincount(flat.ravel(), weights=xp.concat([g, -g], axis=1).ravel(),
                      minlength=R * bsz * dout), (R, bsz, dout))
+    if gE.dtype != E.dtype:  # bincount sums its weights in double precision
+        gE = xp.astype(gE, E.dtype)
     active = in_band = np.full(R, np.nan)
     if stats:
         active = to_host(xp.mean(act, axis=1))

@@ -298,3 +298,19 @@ def test_recall_blocks_of_any_size_give_the_same_recall(batch):
         assert single_threaded()
         pinned = recall_at_1(E, y)
     assert pinned == recall_at_1(E, y) == recall_at_1(E, y, chunk=1)
+
+
+def test_normalize_in_single_precision_rescales_rows_whose_squares_leave_its_range():
+    """float32's exponent range is narrower than float64's: a row of 1e-25 (squares 1e-50, below float32's least
+    normal) or of 1e20 (squares past its largest) is rescaled first, not divided by a norm of 0 or inf."""
+    import warnings
+
+    from simulate.embedding.losses import normalize
+
+    E = np.array([[[3.0, 4.0], [1e-25, 1e-25], [1e20, 1e20], [0.0, 0.0]]], dtype=np.float32)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow in casting the bounds
+        out, n = normalize(E, keep_zero=True, with_norms=True)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out[0, :3], [[0.6, 0.8], [2**-0.5, 2**-0.5], [2**-0.5, 2**-0.5]], rtol=1e-6)
+    assert np.all(out[0, 3] == 0) and np.isinf(n[0, 3, 0])

@@ -227,3 +227,23 @@ def test_train_embeddings_equals_separate_runs():
         for k in q:
             np.testing.assert_allclose(qs[r][k], q[k], rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(hist["loss"][1:, r], h["loss"][1:], rtol=1e-12)
+
+
+def test_train_embeddings_in_single_precision_stays_in_it_and_near_double():
+    """``dtype=numpy.float32`` (the le19 studies): every step in single precision (the parameters, the optimiser's
+    moments), the same replicas as in double precision to single precision's rounding over a few steps."""
+    from paper_checks.papers.le19.studies import EmbeddingTask
+    from simulate.embedding.replicas import train_embeddings
+
+    task = EmbeddingTask(c=4, n_train=200, n_test=50, nuisance=2)
+    X, y, _, _ = task.sample(np.random.default_rng(0))
+    p = init_embedding(X.shape[1], 4, np.random.default_rng(3), hidden=8)
+    kw = dict(alpha=0.3, beta=1.2, epochs=1, lr=0.01, batch_size=40, n_pairs=30)
+    (q64,), _ = train_embeddings([X], [y], [p], [np.random.default_rng(10)], **kw)
+    (q32,), h32 = train_embeddings([X], [y], [p], [np.random.default_rng(10)], dtype=np.float32, **kw)
+    for k in q64:
+        assert q32[k].dtype == np.float32
+        np.testing.assert_allclose(q32[k], q64[k], rtol=1e-3, atol=1e-4)
+    assert np.all(np.isfinite(h32["loss"][1:]))
+    with pytest.raises(ValueError, match="dtype must be a real floating type"):
+        train_embeddings([X], [y], [p], [np.random.default_rng(10)], dtype=np.int64, **kw)
