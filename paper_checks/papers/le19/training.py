@@ -252,8 +252,9 @@ def initialization_evidence(ctx: Context) -> Evidence:
     if ladder.verdict == "confirmed":
         weak = [n for n in effects if n not in alone]
         carried = ("carried by both arms, each significant on its own" if not weak else
-                   "carried by " + ("; ".join(INIT_DESC[n] for n in alone) if alone else "neither arm alone")
-                   + "; " + "; ".join(f"{INIT_DESC[n]} positive but not significant on its own (interval "
+                   ("carried by the arm " + "; ".join(INIT_DESC[n] for n in alone) if alone
+                    else "carried by neither arm alone")
+                   + "; " + "; ".join(f"the arm {INIT_DESC[n]} positive but not significant on its own (interval "
                                       f"{effects[n].interval(Z_SEEDS)[0]:+.3f} to "
                                       f"{effects[n].interval(Z_SEEDS)[1]:+.3f})"
                                       for n in weak))
