@@ -26,8 +26,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.blas import single_threaded
-from simulate.engine.namespace import dtype_in, is_host, namespace_of
+from simulate.engine.blas import block_rows
+from simulate.engine.namespace import dtype_in, namespace_of
 from simulate.engine.rng import check_generator
 from theory.validators import check_int
 
@@ -237,15 +237,12 @@ def logits_of(params: Params, X: Any, chunk: int | None = None) -> Any:
     (``m n k < 262144``): on a busy 2-core machine a threaded product of ``1000 x 20 x 64`` was measured 15 times
     slower than a single-threaded one, while blocks cost nothing measurable when the machine is idle. Inside
     :func:`simulate.engine.blas.pinned_blas` with one thread (every check) on the host, the blocks are as large
-    as keep a layer's output within ``2**20`` entries: the same numbers, fewer calls.
+    as keep a layer's output within :data:`simulate.engine.blas.BLOCK_ENTRIES` (:func:`~simulate.engine.blas.block_rows`).
     """
     xp = namespace_of(params["W0"])
     if chunk is None:
-        chunk = EVAL_CHUNK
-        if is_host(xp) and single_threaded():
-            lead = math.prod(params["W0"].shape[:-2])
-            width = max([X.shape[-1], *(params[f"W{k}"].shape[-1] for k in range(n_layers(params)))])
-            chunk = max(chunk, 2**20 // max(1, lead * width))
+        width = max([X.shape[-1], *(params[f"W{k}"].shape[-1] for k in range(n_layers(params)))])
+        chunk = block_rows(xp, math.prod(params["W0"].shape[:-2]) * width, EVAL_CHUNK)
     chunk = check_int("chunk", chunk, 1)
     n = X.shape[-2] if getattr(X, "ndim", 0) >= 2 else None
     if n is None or n <= chunk:

@@ -639,7 +639,18 @@ SURD_BITS = 64
 def surd(r: Any) -> Any:
     """``sqrt(r)``, exact: SymPy's own ``sqrt(r)`` (square factors pulled out: ``sqrt(16/5) = 4 sqrt(5)/5``, as a
     shrunk counterexample reads best) where ``r`` is not a positive rational or is one of at most
-    :data:`SURD_BITS` bits; else a rational where ``r`` is a rational's square and a :class:`Surd` where not."""
+    :data:`SURD_BITS` bits; else a rational where ``r`` is a rational's square and a :class:`Surd` where not.
+
+    Examples
+    --------
+    >>> from sympy import Rational
+    >>> from theory.embedding import Surd, surd
+    >>> surd(Rational(16, 5))
+    4*sqrt(5)/5
+    >>> r = Rational(10**30 + 7, 3**40)
+    >>> isinstance(surd(r), Surd), 2 * surd(r) - surd(r) * 2
+    (True, 0)
+    """
     if isinstance(r, sympy.Rational) and r > 0 and int(r.p).bit_length() + int(r.q).bit_length() > SURD_BITS:
         p, exact_p = sympy.integer_nthroot(r.p, 2)
         q, exact_q = sympy.integer_nthroot(r.q, 2)

@@ -16,7 +16,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.blas import single_threaded
+from simulate.engine.blas import block_rows, single_threaded
 from simulate.engine.namespace import is_host, namespace_of, to_host
 from simulate.engine.rng import check_generator, check_generators, check_rng
 from theory.validators import check_int
@@ -160,9 +160,9 @@ def recall_at_1(E: Any, y: Any, *, chunk: int | None = None) -> Any:
     Notes
     -----
     Ties are broken by the lowest index (``argmin``). Single sets are processed in row blocks: at most
-    ``chunk`` rows when given (else :data:`EVAL_CHUNK` rows, or on the host inside
-    :func:`simulate.engine.blas.pinned_blas` with one thread as many as keep a distance block within
-    ``2**20`` entries), and on the host outside it fewer when needed to keep each product below OpenBLAS's
+    ``chunk`` rows when given (else :func:`simulate.engine.blas.block_rows`: :data:`EVAL_CHUNK` rows, or on the
+    host inside :func:`simulate.engine.blas.pinned_blas` with one thread as many as keep a distance block within
+    its ``BLOCK_ENTRIES``), and on the host outside it fewer when needed to keep each product below OpenBLAS's
     threading threshold (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
     """
     E = check_embeddings(E, batched=True)
@@ -180,7 +180,7 @@ def recall_at_1(E: Any, y: Any, *, chunk: int | None = None) -> Any:
         return np.asarray(to_host(xp.mean((xp.take_along_axis(y, nn, axis=-1) == y), axis=-1)), dtype=float)
     one_thread = is_host(xp) and single_threaded()
     if chunk is None:
-        chunk = max(1, 2**20 // E.shape[0]) if one_thread else EVAL_CHUNK
+        chunk = block_rows(xp, E.shape[0], EVAL_CHUNK)
     if is_host(xp) and not one_thread:  # below OpenBLAS's threading threshold
         chunk = max(1, min(chunk, 250_000 // max(1, E.shape[0] * E.shape[1])))
     sq = xp.sum((E * E), axis=1)

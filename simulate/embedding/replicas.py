@@ -81,7 +81,7 @@ def train_embeddings(
     batch_size = check_int("batch_size", batch_size, 2)
     xp = namespace_of(params_list[0]["W0"])
     dt = xp.float64 if dtype is None else dtype_in(xp, dtype)
-    if not namespace_of(xp.zeros(1, dtype=dt)).isdtype(dt, "real floating"):
+    if not xp.isdtype(dt, "real floating"):
         raise ValueError(f"dtype must be a real floating type, got {dtype!r}")
     X = xp.stack([xp.asarray(x, dtype=dt) for x in Xs])
     y = xp.stack([xp.asarray(v) for v in ys])

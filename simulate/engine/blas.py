@@ -9,8 +9,8 @@ Two reasons, measured on this project's 2-core machines (benchmarks/RESULTS.md, 
   multi-threaded OpenBLAS on a busy machine then spends ~1 ms per call waiting for its threads
   (100 times slower on 2 cores under load).
 
-Code that splits a product into row blocks only to keep OpenBLAS from threading asks :func:`single_threaded`
-first: inside :func:`pinned_blas` (every check and figure) the blocks can be as large as memory allows.
+Code that splits a product into row blocks only to keep OpenBLAS from threading asks :func:`block_rows` how many
+rows a block may have: inside :func:`pinned_blas` with one thread (every check and figure) as many as memory allows.
 """
 from __future__ import annotations
 
@@ -20,8 +20,12 @@ from contextlib import contextmanager
 
 from threadpoolctl import threadpool_limits
 
+from simulate.engine.namespace import is_host
+
 #: BLAS threads inside :func:`pinned_blas` (checks, figures, the optimiser-heavy studies)
 BLAS_THREADS = 1
+#: the entries of one block of an evaluation product where BLAS runs on one thread (8 MB of doubles)
+BLOCK_ENTRIES = 2**20
 
 
 class _Pins(threading.local):
@@ -49,3 +53,12 @@ def single_threaded() -> bool:
     """Whether this thread runs inside :func:`pinned_blas` with one BLAS thread (so that a large product cannot
     make OpenBLAS wait on threads that a busy machine does not give it)."""
     return bool(_pins.threads) and _pins.threads[-1] == 1
+
+
+def block_rows(xp: object, row_entries: int, rows: int) -> int:
+    """Rows per block of an evaluation product whose every row makes ``row_entries`` entries: ``rows`` (the caller's
+    blocks, small enough to keep OpenBLAS from threading), or on the host inside :func:`pinned_blas` with one thread
+    as many as keep a block within :data:`BLOCK_ENTRIES` entries (the same numbers, fewer calls)."""
+    if is_host(xp) and single_threaded():
+        return max(1, BLOCK_ENTRIES // max(1, row_entries))
+    return rows
