@@ -237,7 +237,8 @@ def logits_of(params: Params, X: Any, chunk: int | None = None) -> Any:
     (``m n k < 262144``): on a busy 2-core machine a threaded product of ``1000 x 20 x 64`` was measured 15 times
     slower than a single-threaded one, while blocks cost nothing measurable when the machine is idle. Inside
     :func:`simulate.engine.blas.pinned_blas` with one thread (every check) on the host, the blocks are as large
-    as keep a layer's output within :data:`simulate.engine.blas.BLOCK_ENTRIES` (:func:`~simulate.engine.blas.block_rows`).
+    as keep a layer's output within :data:`simulate.engine.blas.BLOCK_ENTRIES`
+    (:func:`~simulate.engine.blas.block_rows`).
     """
     xp = namespace_of(params["W0"])
     if chunk is None:
