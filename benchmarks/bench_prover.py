@@ -32,11 +32,13 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import multiprocessing.connection
 import random
 import statistics
 import time
 from collections import Counter, defaultdict
 from fractions import Fraction
+from typing import Any
 
 import sympy
 import z3
@@ -248,33 +250,161 @@ def compare(a: str, b: str) -> int:
     return differ
 
 
-def metitarski_table(directory: str, sample: int, seed: int, seconds: float, unbounded: bool = False) -> None:
-    """The table over a seeded sample of MetiTarski's single-inequality problems (module docstring): those
-    with every variable bounded on both sides, or (``unbounded``) those with a half-line or the line."""
+def _corpus_child(conn: Any, cases: list[tuple[sympy.Expr, dict, list]], work: float, seconds: float) -> None:
+    """One problem in a fresh child: every margin of every case proved at ``work`` (counters summed), stopping at the
+    first that is not proved."""
+    import inspect
+
+    total: dict[str, Counter] = defaultdict(Counter)
+    spent, boxes, row = 0.0, 0, {"outcome": "proved", "reason": ""}
+    takes = "constraints" in inspect.signature(prove_expr).parameters
+    try:
+        for margin, domain, constraints in cases:
+            if constraints and not takes:
+                row = {"outcome": "not run", "reason": "prove_expr takes no constraints"}
+                break
+            kw = {"constraints": constraints} if constraints else {}
+            res = prove_expr(margin, domain, budget=10**6, seconds=seconds, work=work, **kw)
+            spent += res.work
+            boxes += res.boxes
+            for k, c in res.counters.items():
+                total[k].update(c)
+            if res.outcome != "proved":
+                row = {"outcome": res.outcome.value, "reason": (res.reason or "")[:300]}
+                if res.counterexample:
+                    row["counterexample"] = {str(k): str(v) for k, v in res.counterexample.items()}
+                break
+    except Exception as exc:  # noqa: BLE001  (a benchmark row says what happened)
+        row = {"outcome": "error", "reason": f"{type(exc).__name__}: {exc}"[:300]}
+    route = sorted(k for k, c in total.items() if c["boxes_closed"] or c["pieces_closed"])
+    conn.send({**row, "work": round(spent, 4), "boxes": boxes, "route": route,
+               "counters": {k: dict(c) for k, c in total.items()}})
+
+
+def corpus_rows(problems: list[tuple[str, Any]], work: float, seconds: float, jobs: int, rows: dict[str, dict],
+                out: str | None) -> dict[str, dict]:
+    """Each problem of ``problems`` not yet in ``rows``, in a fresh child (``jobs`` at a time) at ``work`` units under a
+    wall-clock net of ``seconds`` (the child is ended 15 s after it); ``rows`` kept in ``out`` as they come."""
+    from paper_checks.prover.outset import warm_up
+
+    warm_up()  # once, here: each child starts from a process whose one-time set-up is done
+    ctx = multiprocessing.get_context("fork")
+    todo = [(n, p) for n, p in problems if n not in rows]
+    running: list[tuple[str, Any, Any, float, Any]] = []
+    done = 0
+    while todo or running:
+        while todo and len(running) < jobs:
+            name, p = todo.pop(0)
+            if p.vacuous:
+                rows[name] = {"outcome": "vacuous", "reason": p.vacuous, "work": 0.0, "boxes": 0, "route": [],
+                              "counters": {}, "seconds": 0.0}
+                continue
+            cases = [(c.margin, c.domain, c.constraints) for c in (p.cases or [p])]
+            here, there = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_corpus_child, args=(there, cases, work, seconds), daemon=True)
+            proc.start()
+            running.append((name, proc, here, time.perf_counter(), p))
+        if not running:
+            continue
+        multiprocessing.connection.wait([r[2] for r in running] + [r[1].sentinel for r in running], timeout=1.0)
+        for item in list(running):
+            name, proc, here, t0, p = item
+            row = None
+            if here.poll():
+                row = here.recv()
+            elif not proc.is_alive():
+                row = {"outcome": "crashed", "reason": f"exit code {proc.exitcode}"}
+            elif time.perf_counter() - t0 > seconds * len(p.cases or [p]) + 15:
+                row = {"outcome": "ran past its net", "reason": f"no answer within {seconds:g} s a case + 15 s"}
+            if row is None:
+                continue
+            proc.kill()
+            proc.join()
+            running.remove(item)
+            row.setdefault("work", 0.0)
+            row.setdefault("route", [])
+            row.setdefault("counters", {})
+            row.update(seconds=round(time.perf_counter() - t0, 2), klass=p.klass, kind=p.kind, strict=p.strict)
+            rows[name] = row
+            done += 1
+            print(f"[{done}/{len(problems)}] {name}: {row['outcome']} work {row['work']:.3f} "
+                  f"{row['seconds']:.1f} s {'' if row['outcome'] == 'proved' else row.get('reason', '')[:100]}",
+                  flush=True)
+            if out and done % 10 == 0:
+                _keep(out, work, seconds, rows)
+    if out:
+        _keep(out, work, seconds, rows)
+    return rows
+
+
+def _keep(out: str, work: float, seconds: float, rows: dict[str, dict]) -> None:
+    with open(out + ".part", "w") as f:
+        json.dump({"work": work, "seconds": seconds, "rows": rows}, f, indent=1, sort_keys=True)
+    import os
+
+    os.replace(out + ".part", out)
+
+
+def corpus_table(rows: dict[str, dict], read: list[tuple[str, Any]]) -> str:
+    """The table of a corpus run (markdown): in scope, proved, counterexample (each a finding to check: the corpus
+    holds theorems), undecided, by function class and by the kind of the problem's domain; then the closures."""
+    from benchmarks.metitarski import Problem
+
+    scope = {n for n, p in read if isinstance(p, Problem)}
+    lines = [f"{len(read)} files; {len(scope)} in scope; out of scope: "
+             f"{dict(Counter(p.split(':', 1)[1].strip() for n, p in read if n not in scope))}", ""]
+    for by in ("klass", "kind"):
+        groups_: dict[str, Counter] = defaultdict(Counter)
+        for r in rows.values():
+            groups_[r.get("klass", "?") if by == "klass" else r.get("kind", "?")][r["outcome"]] += 1
+        head = "function" if by == "klass" else "domain"
+        lines += [f"| {head} | run | proved | counterexample | undecided | other |", "|---|---|---|---|---|---|"]
+        total: Counter = Counter()
+        for g, c in sorted(groups_.items()) + [("all", None)]:
+            c = total if c is None else c
+            if g != "all":
+                total.update(c)
+            n = sum(c.values())
+            other = n - c["proved"] - c["counterexample"] - c["undecided"]
+            lines.append(f"| {g} | {n} | {c['proved']} | {c['counterexample']} | {c['undecided']} | {other} |")
+        lines.append("")
+    closures: dict[str, Counter] = defaultdict(Counter)
+    proofs: Counter = Counter()
+    for r in rows.values():
+        for k, c in r.get("counters", {}).items():
+            closures[k].update(c)
+        if r["outcome"] == "proved":
+            proofs.update(r.get("route", []))
+    lines += ["| closure | calls | work | boxes closed | pieces closed | proofs it took part in |",
+              "|---|---|---|---|---|---|"]
+    for k, c in sorted(closures.items(), key=lambda kc: -kc[1]["work"]):
+        lines.append(f"| {k} | {c['calls']} | {c['work']:.1f} | {c['boxes_closed']} | {c['pieces_closed']} | "
+                     f"{proofs[k]} |")
+    return "\n".join(lines)
+
+
+def metitarski_table(directory: str, sample: int, seed: int, seconds: float, work: float = 3.75, jobs: int = 1,
+                     out: str | None = None, only: str | None = None) -> dict[str, dict]:
+    """The table over MetiTarski's problems (module docstring): every problem in scope, or a seeded sample of
+    ``sample`` of them (0: all); rows resumed from ``out`` where it exists; ``only``: the names holding this text."""
     from benchmarks.metitarski import Problem, read_dir
 
     read = read_dir(directory)
-    ok = [(n, p) for n, p in read if isinstance(p, Problem) and bool(p.unbounded) == unbounded]
-    skipped = Counter(("bounded" if unbounded else "one-sided bound") if isinstance(p, Problem)
-                      else p.split(":", 1)[0] for n, p in read if (n, p) not in ok)
-    print(f"{len(read)} files; {len(ok)} {'unbounded' if unbounded else 'bounded'} single inequalities; "
-          f"not taken: {dict(skipped)}")
-    chosen = sorted(random.Random(seed).sample(ok, min(sample, len(ok))), key=lambda np: np[0])
-    by_class: dict[str, Counter] = defaultdict(Counter)
-    print("| problem | class | outcome | s | why not |\n|---|---|---|---|---|")
-    for name, p in chosen:
-        outcome, why, secs = prove_isolated(p.margin, p.domain, seconds)
-        by_class[p.klass][outcome] += 1
-        print(f"| {name} | {p.klass} | {outcome}{' (strict read as >= 0)' if p.strict else ''} | {secs:.1f} | "
-              f"{'' if outcome == 'proved' else why} |", flush=True)
-    print("\n| function | proved | counterexample | undecided / past limit |\n|---|---|---|---|")
-    total = Counter()
-    for klass, c in sorted(by_class.items()):
-        total.update(c)
-        n = sum(c.values())
-        print(f"| {klass} | {c['proved']}/{n} | {c['counterexample']} | {n - c['proved'] - c['counterexample']} |")
-    n, yes, no = sum(total.values()), total["proved"], total["counterexample"]
-    print(f"| all | {yes}/{n} | {no} | {n - yes - no} |")
+    ok = [(n, p) for n, p in read if isinstance(p, Problem) and (only is None or only in n)]
+    chosen = sorted(random.Random(seed).sample(ok, sample), key=lambda np: np[0]) if 0 < sample < len(ok) else ok
+    rows: dict[str, dict] = {}
+    if out:
+        try:
+            with open(out) as f:
+                kept = json.load(f)
+            if kept.get("work") == work:
+                rows = {n: r for n, r in kept["rows"].items() if n in dict(chosen)}
+        except FileNotFoundError:
+            pass
+    print(f"work {work:g} units a problem, a net of {seconds:g} s a case; {len(chosen)} problems, {len(rows)} kept")
+    rows = corpus_rows(chosen, work, seconds, jobs, rows, out)
+    print(corpus_table(rows, read))
+    return rows
 
 
 def main() -> None:
@@ -288,15 +418,15 @@ def main() -> None:
                     help="polynomial: the prover before and after issue 28 beside z3; fragment: the prover against "
                          "z3 alone on its fragment (issue 36)")
     ap.add_argument("--metitarski", metavar="DIR", help="MetiTarski's tptp/Problems folder: the table over it")
-    ap.add_argument("--sample", type=int, default=90, help="problems in the seeded sample (--metitarski)")
+    ap.add_argument("--sample", type=int, default=0, help="problems in the seeded sample (--metitarski; 0: all)")
+    ap.add_argument("--jobs", type=int, default=1, help="problems proved at once, each in its own child (--metitarski)")
+    ap.add_argument("--only", help="only the problems whose file name holds this text (--metitarski)")
     ap.add_argument("--seed", type=int, default=2026, help="seed of the sample (--metitarski)")
-    ap.add_argument("--unbounded", action="store_true",
-                    help="sample the problems with a half-line or the line instead of the bounded ones")
     ap.add_argument("--set", choices=("held-out", "polynomial", "fragment"),
                     help="a set of cases at a work budget, with per-closure counters: the held-out set of "
                          "benchmarks/prover_sets.py, the polynomial cases, z3's fragment")
     ap.add_argument("--work", type=float, default=PROVE_WORK["standard"],
-                    help="work budget per case (--set; default the standard precision's)")
+                    help="work budget per case (--set, --metitarski; default the standard precision's)")
     ap.add_argument("--json", metavar="FILE", help="keep the rows of --set in FILE")
     ap.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two --json files")
     a = ap.parse_args()
@@ -306,7 +436,7 @@ def main() -> None:
         held_out_table(a.work, a.seconds, a.json, a.set)
         return
     if a.metitarski:
-        metitarski_table(a.metitarski, a.sample, a.seed, a.seconds, a.unbounded)
+        metitarski_table(a.metitarski, a.sample, a.seed, a.seconds, a.work, a.jobs, a.json, a.only)
         return
     if a.table == "fragment":
         fragment_table(a.reps, a.seconds)

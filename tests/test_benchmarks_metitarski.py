@@ -25,10 +25,11 @@ def test_strict_and_one_sided():
 
 
 @pytest.mark.parametrize("text, why", [
-    ("fof(e, conjecture, ! [X,S] : ((0 < X & 0 <= S & S^2 = X) => S > 0)).", "not a constant bound"),
+    ("fof(e, conjecture, ? [X] : exp(X) > 2).", "existential"),
     ("fof(f, conjecture, ! [X] : ((0 <= X & X <= 1) => foo(X) > 0)).", "not in the whitelist"),
     ("fof(g, conjecture, ! [X] : ((0 <= X & X <= 1) => __import__(X) > 0)).", "whitelist"),
-    ("fof(h, conjecture, ! [X] : ((0 <= X & X <= 1) => (X > 0 | X < 1))).", "connective|one inequality"),
+    ("fof(h, conjecture, ! [X] : ((0 <= X & X <= 1) => (X <=> X))).", "expected"),
+    ("fof(h, conjecture, ! [X] : ((0 <= X & X <= 1) => X != 1)).", "not an inequality"),
     ("fof(i, axiom, ! [X] : X > 0).", "0 conjectures"),
 ])
 def test_outside_the_fragment_is_refused_with_a_reason(text, why):
@@ -61,11 +62,39 @@ def test_irrational_bounds_are_kept_exactly_and_nthrt():
     assert tan.domain[X] == sympy.Interval.open(0, sympy.pi / 2)
 
 
-def test_several_bounds_on_one_side_are_read_closed_and_an_empty_open_one_is_refused():
+def test_several_bounds_on_one_side_the_tightest_and_empty_bounds_vacuous():
     p = convert("fof(k, conjecture, ! [X] : ((0 < X & 1/2 < X & X <= 1) => X >= 0)).")
-    assert p.domain[X] == (sympy.Max(0, sympy.Rational(1, 2)), 1)  # their Max, closed: a superset of the problem's
-    with pytest.raises(Unsupported, match="empty"):
-        convert("fof(l, conjecture, ! [X] : ((1 < X & X <= 1) => X >= 0)).")
+    assert p.domain[X] == sympy.Interval.Lopen(sympy.Rational(1, 2), 1)  # the tightest, open as it is
+    q = convert("fof(k, conjecture, ! [X] : ((0 < X & X < pi/6 & X <= 1) => X >= 0)).")
+    assert q.domain[X] == sympy.Interval.open(0, sympy.pi / 6)
+    e = convert("fof(l, conjecture, ! [X] : ((1 < X & X <= 1) => X >= 0)).")
+    assert e.kind == "vacuous" and "never hold" in e.vacuous
+
+
+def test_constraints_axioms_and_definitions():
+    """Hypotheses beyond constant bounds are constraints; the file's constants and functions are read from its
+    axioms; MetiTarski's ``log`` is decimal."""
+    S = sympy.Symbol("S", real=True)
+    p = convert("fof(e, conjecture, ! [X,S] : ((0 < X & 0 <= S & S^2 = X & ~ X = 1) => S > 0)).")
+    assert p.kind == "constrained" and p.domain[S] == (0, sympy.oo)
+    assert set(map(str, p.constraints)) == {"Eq(S**2, X)", "Ne(X, 1)"}
+    a = convert("fof(a, axiom, a = 6).\nfof(t, axiom, abs(t) <= a).\n"
+                "fof(c, conjecture, 0 <= exp(-t) - (1 - t/a)^a).")
+    t = sympy.Symbol("t", real=True)
+    assert a.domain == {t: (-6, 6)} and a.margin == sympy.exp(-t) - (1 - t / 6) ** 6
+    f = convert("cnf(f1,axiom,(f1(X)=(X^2+1))).\nfof(d, conjecture, ! [X] : ((0 < X & X < 1) => log(f1(X)) >= 0)).")
+    assert sympy.simplify(f.margin - sympy.log(X**2 + 1) / sympy.log(10)) == 0
+    assert convert("fof(g, conjecture, ! [X] : ((0 < X & X < 1) => .5 + X >= pow(X, X))).").margin.has(sympy.exp)
+
+
+def test_disjunctions_split_hypotheses_into_cases_and_join_conclusions():
+    p = convert("fof(h, conjecture, ! [X] : ((1 < X | X < 0) => X^2 >= X)).")
+    assert p.kind == "cases" and [c.domain[X] for c in p.cases] == [sympy.Interval.open(1, sympy.oo),
+                                                                     sympy.Interval.open(-sympy.oo, 0)]
+    q = convert("fof(i, conjecture, ! [X] : ((0 <= X & X <= 1) => (X <= 1/2 | X >= 1/2))).")
+    assert q.margin == sympy.Max(sympy.Rational(1, 2) - X, X - sympy.Rational(1, 2))
+    r = convert("fof(j, conjecture, ! [X] : ((0 <= X & X <= 1) => X : (=0, 1=))).")
+    assert r.margins == [X, 1 - X]
 
 
 @pytest.mark.slow
@@ -74,9 +103,11 @@ def test_the_table_over_a_folder(tmp_path, capsys):
 
     (tmp_path / "a.tptp").write_text("fof(a, conjecture, ! [X] : ((0 <= X & X <= 1000) => arctan(X) <= X)).")
     (tmp_path / "b.tptp").write_text("fof(b, conjecture, ! [X] : (0 <= X => exp(X) >= 1 + X)).")
-    metitarski_table(str(tmp_path), 5, 0, 60.0)
-    out = capsys.readouterr().out
-    assert "| a.tptp | arctan | proved |" in out and "| all | 1/1 |" in out and "b.tptp" not in out
-    metitarski_table(str(tmp_path), 5, 0, 60.0, unbounded=True)
-    out = capsys.readouterr().out
-    assert "| b.tptp | exp | proved |" in out and "a.tptp" not in out
+    (tmp_path / "c.tptp").write_text("fof(c, conjecture, ? [X] : exp(X) > 2).")
+    out = str(tmp_path / "rows.json")
+    rows = metitarski_table(str(tmp_path), 0, 0, 60.0, work=3.75, jobs=2, out=out)
+    assert {n: r["outcome"] for n, r in rows.items()} == {"a.tptp": "proved", "b.tptp": "proved"}
+    text = capsys.readouterr().out
+    assert "3 files; 2 in scope" in text and "| all | 2 | 2 | 0 | 0 | 0 |" in text
+    again = metitarski_table(str(tmp_path), 0, 0, 60.0, work=3.75, jobs=2, out=out)  # resumed: nothing run again
+    assert again == rows and "2 kept" in capsys.readouterr().out
