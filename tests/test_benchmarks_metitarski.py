@@ -73,7 +73,7 @@ def test_several_bounds_on_one_side_the_tightest_and_empty_bounds_vacuous():
 
 def test_constraints_axioms_and_definitions():
     """Hypotheses beyond constant bounds are constraints; the file's constants and functions are read from its
-    axioms; MetiTarski's ``log`` is decimal."""
+    axioms; MetiTarski's ``log`` is its axiom's rounded decimal logarithm."""
     S = sympy.Symbol("S", real=True)
     p = convert("fof(e, conjecture, ! [X,S] : ((0 < X & 0 <= S & S^2 = X & ~ X = 1) => S > 0)).")
     assert p.kind == "constrained" and p.domain[S] == (0, sympy.oo)
@@ -83,7 +83,7 @@ def test_constraints_axioms_and_definitions():
     t = sympy.Symbol("t", real=True)
     assert a.domain == {t: (-6, 6)} and a.margin == sympy.exp(-t) - (1 - t / 6) ** 6
     f = convert("cnf(f1,axiom,(f1(X)=(X^2+1))).\nfof(d, conjecture, ! [X] : ((0 < X & X < 1) => log(f1(X)) >= 0)).")
-    assert sympy.simplify(f.margin - sympy.log(X**2 + 1) / sympy.log(10)) == 0
+    assert f.margin == sympy.Rational("0.4342945") * sympy.log(X**2 + 1)  # Axioms/log.ax, as MetiTarski states it
     assert convert("fof(g, conjecture, ! [X] : ((0 < X & X < 1) => .5 + X >= pow(X, X))).").margin.has(sympy.exp)
 
 
