@@ -67,6 +67,7 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "Lifted",      # the margin lifted to the simplex rows' full coordinates
         "SecondOrder",  # convexity (or Taylor's theorem) around a critical set
         "Scaling",     # a homogeneous margin's corner box at the origin
+        "Z3Ranged",    # z3 over the special functions' Taylor models on the box's ranges: the costliest box step
     ),
     "split": (
         "SecondOrder",  # a box a face crosses: its second-order bound first

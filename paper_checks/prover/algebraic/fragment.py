@@ -228,9 +228,19 @@ def strict_ends(coords: list[Coordinate], box: Box) -> list[tuple[bool, bool]]:
             for c, (lo, hi) in zip(coords, box)]
 
 
+def _rlimit_count(s: Any) -> int:
+    """z3's resource count of solver ``s`` so far (0 where its statistics do not say)."""
+    try:
+        st = s.statistics()
+        return int(st.get_key_value("rlimit count")) if "rlimit count" in st.keys() else 0
+    except (z3.Z3Exception, ValueError, TypeError):
+        return 0
+
+
 def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]], milliseconds: int,
            *, recheck: bool = False, strict: list[tuple[bool, bool]] | None = None, atoms: Atoms | None = None,
-           relate: Relate | None = None, positive: bool = False) -> tuple[str, list[list[Fraction]]]:
+           relate: Relate | None = None, positive: bool = False, counted: list[int] | None = None
+           ) -> tuple[str, list[list[Fraction]]]:
     """``("unsat", [])``: the margin is ``>= 0`` wherever it is real on the box (and simplex rows), and no
     denominator is 0 there (an end marked in ``strict`` is left out: the domain is open there, so a denominator 0
     at the pole of an unbounded interval's chart is no point of it);
@@ -243,7 +253,8 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
     argument, :mod:`paper_checks.prover.algebraic.bounding`): an abstraction, every point of the margin's being one of
     it, so ``unsat`` still proves the margin; a model is then no point of the margin (``("abstract", [])``: the
     abstraction has a point where the margin is negative, which tighter bounds may remove; ``unknown`` is z3 giving up).
-    ``positive``: the question is a point where the margin is ``<= 0``, so ``unsat`` proves it ``> 0``."""
+    ``positive``: the question is a point where the margin is ``<= 0``, so ``unsat`` proves it ``> 0``.
+    ``counted``: z3's resource count for the question (its ``rlimit count``) is appended to it."""
     ctx = fresh_context()
     b = _Builder(symbols, ctx, atoms, relate)
     try:
@@ -273,4 +284,6 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
     zeros = [z3.And(*b.inverses[:j], d == 0) if j else d == 0 for j, d in enumerate(b.denominators)]
     s.add(z3.Or(negative, *zeros) if zeros else negative)
     outcome, points = check_model(s, b.vars, box)
+    if counted is not None:
+        counted.append(_rlimit_count(s))
     return ("abstract", []) if outcome == "sat" and b.abstracted else (outcome, points)

@@ -1,0 +1,228 @@
+"""z3 on one box with each special function held by its Taylor polynomial on the box's range: MetiTarski's method
+with bounds made for the range (Akbarpour & Paulson 2010, J. Automated Reasoning 44:175-205, section 4: bounds
+"tighter on smaller ranges", a range split where a bound is too loose), written as Taylor models (Makino & Berz 2003,
+"Taylor models and other validated functional inclusion methods", Int. J. Pure Appl. Math. 4(4)).
+
+On a box, a node ``f(u)`` (``f`` one of :data:`DERIVATIVES`: ``exp``, ``log``, ``sin``, ``cos``, ``tan``, ``atan``,
+``asin``, ``acos``, ``sinh``, ``cosh``, ``tanh``, ``asinh``, ``erf``) is a variable ``v`` tied to its argument by
+Taylor's theorem with Lagrange's remainder at a point ``c`` of the argument's range ``U`` (its enclosure on the box):
+
+    ``f(u) = sum_(k <= d) f^(k)(c)/k! (u - c)^k + f^(d+1)(xi)/(d+1)! (u - c)^(d+1)``, ``xi`` between ``c`` and ``u``,
+
+so with ``[K_lo, K_hi]`` an enclosure of ``f^(d+1)/(d+1)!`` over the hull of ``U`` and ``c``, and ``d`` odd
+(``w = (u - c)^(d+1) >= 0``): ``P(u) + K_lo w - E <= v <= P(u) + K_hi w + E``, where ``P`` has the coefficients'
+rational midpoints and ``E`` bounds what rounding them leaves (0 where they are rational: at ``c = 0`` for ``exp``,
+``sin``, ``atan``, ..., at ``c = 1`` for ``log``, so a margin tight at such a point stays tight). z3 (NLSAT) then
+decides "a point of the box where the margin is ``< 0``" over the polynomial abstraction: ``unsat`` closes the box
+(every point of the box gives a point of the abstraction, so no point of the margin is negative); otherwise the box
+is split by the prover's loop, and on the halves the ranges, and so the remainders, shrink with the width to the
+power ``d + 1``. Where the range holds 0 (1 for ``log``) the expansion is there; elsewhere at a short rational near
+the range's middle. The degrees tried are :data:`DEGREES`, lowest first.
+
+z3 is held by its own deterministic count (``rlimit``), and what it counted is charged to the work meter
+(:data:`RLIMIT_PER_UNIT`), so that a box's step costs what it did. Re-checked independently: the enclosures again
+in Arb's ball arithmetic, and z3's other route (if-then-else terms eliminated, then NLSAT alone) in a fresh context.
+"""
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from functools import lru_cache
+from typing import Any
+
+import sympy
+import z3
+
+from paper_checks import work
+from paper_checks.prover.algebraic import fragment
+from paper_checks.prover.algebraic.bounding import Exp
+from paper_checks.prover.algebraic.solver import RLIMIT_PER_MILLISECOND
+from paper_checks.prover.algebraic.z3_atoms import ball_enclosure, enclosure
+from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register
+from paper_checks.prover.enclosures.bound import Closure
+from paper_checks.prover.enclosures.boxes import Box, groups
+from paper_checks.prover.tracing.unbounded import explicit
+
+#: the Taylor degrees tried on a box, lowest first (odd: the remainder's power is even)
+DEGREES = (3, 7)
+#: z3's resource count for one question (its ``rlimit``); about what it counts in a fifth of a second on NLSAT
+RLIMIT = 50_000
+#: z3's resource count charged as one work unit (about what the meter counts in a second of the prover's own steps)
+RLIMIT_PER_UNIT = 250_000
+#: the precision (bits) of the coefficients' and remainders' enclosures
+COEFFICIENT_BITS = 113
+#: the most nodes of a margin put to z3 on a box
+MAX_NODES = 300
+#: the most coordinates and the most special-function nodes of a margin put to z3 on a box: NLSAT's cost grows doubly
+#: exponentially with its variables (coordinates and nodes), and the identity ``cos x cos y - cos(x + y) - sin x
+#: sin y + 1/100`` on ``[0, 1/4]^2`` (two coordinates, five nodes) was still unknown after 5,000,000 of its count
+MOST_COORDINATES = 2
+MOST_NODES = 3
+_t = sympy.Dummy("t", real=True)
+#: the functions held by their Taylor polynomials, as SymPy classes (each smooth wherever it is real and finite)
+DERIVATIVES: dict[type, Any] = {
+    sympy.exp: sympy.exp, Exp: sympy.exp, sympy.log: sympy.log, sympy.sin: sympy.sin, sympy.cos: sympy.cos,
+    sympy.tan: sympy.tan, sympy.atan: sympy.atan, sympy.asin: sympy.asin, sympy.acos: sympy.acos,
+    sympy.sinh: sympy.sinh, sympy.cosh: sympy.cosh, sympy.tanh: sympy.tanh, sympy.asinh: sympy.asinh,
+    sympy.erf: sympy.erf,
+}
+
+
+@lru_cache(maxsize=512)
+def _derivative(fn: Any, k: int) -> sympy.Expr:
+    """``f^(k)(t)`` as an expression in the dummy ``t``."""
+    return sympy.diff(fn(_t), _t, k) if k else fn(_t)
+
+
+def _centre(fn: Any, lo: Fraction, hi: Fraction) -> Fraction:
+    """Where to expand: 0 (``log``: 1) where the range holds it, so that a margin tight there stays tight; else a
+    short rational near the range's middle."""
+    anchor = Fraction(1) if fn is sympy.log else Fraction(0)
+    if lo <= anchor <= hi:
+        return anchor
+    mid = (lo + hi) / 2
+    out = mid.limit_denominator(64)
+    return out if lo <= out <= hi else mid
+
+
+def _interval(expr: sympy.Expr, lo: Fraction, hi: Fraction, balls: bool) -> tuple[Fraction, Fraction] | None:
+    """An enclosure of ``expr(t)`` for ``t`` in ``[lo, hi]`` with exact ends (None: unbounded, or not defined)."""
+    enc = ball_enclosure([_t], [(lo, hi)]) if balls else enclosure([_t], [(lo, hi)], bits=COEFFICIENT_BITS)
+    a, b = enc(expr)
+    return None if a is None or b is None else (a, b)
+
+
+def taylor_model(fn: Any, lo: Fraction, hi: Fraction, d: int, balls: bool = False
+                 ) -> tuple[Fraction, list[Fraction], Fraction, Fraction, Fraction] | None:
+    """``(c, coefficients, K_lo, K_hi, E)`` of ``fn`` on ``[lo, hi]`` at degree ``d`` (module docstring): for every
+    ``u`` there, ``fn(u) - P(u) - K (u - c)^(d+1)`` is in ``[-E, E]`` for some ``K`` in ``[K_lo, K_hi]``; None where
+    ``fn`` or a derivative is not bounded there (a pole, ``log`` at 0, ``asin`` at 1)."""
+    c = _centre(fn, lo, hi)
+    radius = max(abs(hi - c), abs(c - lo))
+    coefficients, err = [], Fraction(0)
+    for k in range(d + 1):
+        exact = _derivative(fn, k).subs(_t, sympy.Rational(c.numerator, c.denominator))
+        if exact.is_Rational:
+            coefficients.append(Fraction(int(exact.p), int(exact.q)) / math.factorial(k))
+            continue
+        got = _interval(_derivative(fn, k), c, c, balls)
+        if got is None:
+            return None
+        a, b = got
+        coefficients.append((a + b) / 2 / math.factorial(k))
+        err += (b - a) / 2 / math.factorial(k) * radius**k
+    rest = _interval(_derivative(fn, d + 1), min(lo, c), max(hi, c), balls)
+    if rest is None:
+        return None
+    f = math.factorial(d + 1)
+    return c, coefficients, rest[0] / f, rest[1] / f, err
+
+
+class Ranged:
+    """The Taylor models of :func:`taylor_model` on one box, as :func:`paper_checks.prover.algebraic.fragment.decide`
+    asks for them (``relate``): ``covers(e)`` for a node of :data:`DERIVATIVES`; ``self(e, v, builder)`` the two
+    bounds on ``e``'s variable ``v``, its argument's range taken from ``atoms`` (the enclosure on the box)."""
+
+    def __init__(self, atoms: fragment.Atoms, degree: int, balls: bool = False) -> None:
+        self.atoms, self.degree, self.balls = atoms, degree, balls
+        self.models: dict[str, tuple[str, ...]] = {}
+
+    def covers(self, e: sympy.Expr) -> bool:
+        return type(e) in DERIVATIVES and len(e.args) == 1
+
+    def __call__(self, e: sympy.Expr, v: Any, builder: Any) -> list[Any]:
+        lo, hi = self.atoms(e.args[0])
+        if lo is None or hi is None:
+            return []
+        model = taylor_model(DERIVATIVES[type(e)], lo, hi, self.degree, self.balls)
+        if model is None:
+            return []
+        c, coefficients, k_lo, k_hi, err = model
+        ctx = builder.ctx
+        u = builder.term(e.args[0])
+        y = u - z3.RealVal(str(c), ctx) if c else u
+        poly = z3.RealVal(str(coefficients[-1]), ctx)
+        for a in reversed(coefficients[:-1]):
+            poly = poly * y + z3.RealVal(str(a), ctx)
+        w = builder.power(y, self.degree + 1)
+        e_ = z3.RealVal(str(err), ctx)
+        self.models[str(e)] = (str(c), str(k_lo), str(k_hi), str(err))
+        return [v >= poly + z3.RealVal(str(k_lo), ctx) * w - e_, v <= poly + z3.RealVal(str(k_hi), ctx) * w + e_]
+
+
+def prepared(expr: sympy.Expr) -> sympy.Expr:
+    """The margin as z3 reads it on a box: an unbounded coordinate's chart written out, the hyperbolic functions
+    kept (their Taylor models are direct), a power with a coordinate in its exponent as ``exp(e log b)``."""
+    out = explicit(expr)
+    return out.replace(lambda n: n.is_Pow and bool(n.exp.free_symbols) and not n.exp.is_number,
+                       lambda n: sympy.exp(n.exp * sympy.log(n.base)))
+
+
+def _atoms_ok(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> bool:
+    """A margin outside z3's fragment with at least one node a Taylor model holds, and not too large."""
+    nodes = 0
+    held = False
+    for n in sympy.preorder_traversal(expr):
+        nodes += 1
+        if nodes > MAX_NODES:
+            return False
+        held |= type(n) in DERIVATIVES and bool(n.free_symbols)
+    return held and not fragment.in_fragment(expr, symbols)
+
+
+def _decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: Any, degree: int, *,
+            recheck: bool = False) -> tuple[str, int]:
+    """z3's answer on ``box`` at ``degree`` and the resource count it spent."""
+    rows = [list(g) for g in groups(coords).values()]
+    atoms = (ball_enclosure if recheck else enclosure)(symbols, box)
+    counted: list[int] = []
+    outcome, _ = fragment.decide(expr, symbols, box, rows, RLIMIT / RLIMIT_PER_MILLISECOND, recheck=recheck,
+                                 strict=fragment.strict_ends(coords, box), atoms=atoms,
+                                 relate=Ranged(atoms, degree, balls=recheck), counted=counted)
+    return outcome, sum(counted)
+
+
+def closed_on_box(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: Any) -> int | None:
+    """The degree at which z3 closes ``expr >= 0`` on ``box`` over the Taylor models (None: at none), each question's
+    count charged to the work meter."""
+    for degree in DEGREES:
+        outcome, spent = _decide(expr, symbols, box, coords, degree)
+        work.charge(spent / RLIMIT_PER_UNIT)
+        if outcome == "unsat":
+            return degree
+        if outcome not in ("abstract", "unknown"):
+            return None
+    return None
+
+
+@register
+class Z3Ranged(BoxMethod):
+    """z3 on one box over Taylor models of the margin's special functions on the box's ranges."""
+
+    methods = ("z3 on Taylor models",)
+
+    def applies(self, goal: BoxGoal) -> bool:
+        return len(goal.t.symbols) <= MOST_COORDINATES and _atoms_ok(goal.t.expr, list(goal.t.symbols))
+
+    def step(self, goal: BoxGoal) -> Closure | None:
+        expr = prepared(goal.t.expr)
+        symbols = list(goal.t.symbols)
+        nodes = {n for n in sympy.preorder_traversal(expr) if type(n) in DERIVATIVES and n.free_symbols}
+        if len(nodes) > MOST_NODES:
+            return None
+        degree = closed_on_box(expr, symbols, goal.box, goal.coords)
+        if degree is None:
+            return None
+        return Closure(True, 0.0, self.methods[0], exact=f"degree {degree}")
+
+    def recheck_box(self, check: Check) -> list[str]:
+        degree = int((check.closure.exact or "degree 0").split()[-1])
+        if degree not in DEGREES:
+            return [f"{check.where}: no Taylor degree recorded"]
+        outcome, _ = _decide(prepared(check.t.expr), list(check.t.symbols), check.box, check.coords, degree,
+                             recheck=True)
+        return [] if outcome == "unsat" else [f"{check.where}: z3 over the Taylor models at degree {degree} "
+                                              f"(Arb's enclosures, the other route) says {outcome}, not unsat"]
+
+
+__all__ = ["DEGREES", "DERIVATIVES", "Ranged", "Z3Ranged", "closed_on_box", "taylor_model"]
