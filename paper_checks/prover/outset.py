@@ -14,6 +14,7 @@ from paper_checks import work
 from paper_checks.prover.critical import second
 from paper_checks.prover.enclosures import bound, enclose
 from paper_checks.prover.subproofs import subproblem
+from paper_checks.prover.tracing import normal_form
 
 #: whether a proof is running in this context (a sub-proof then keeps what the proof around it made)
 INSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("inside_a_proof", default=False)
@@ -48,6 +49,7 @@ def forget() -> None:
     bound.forget_limits()
     enclose.forget()
     second.forget()
+    normal_form.forget()
     work.NET_FIRED.clear()
 
 

@@ -44,7 +44,7 @@ import sympy
 from paper_checks import work as meter
 from paper_checks.deadline import deadline
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import closures, gather, inputs, outset, schedule, searched, timebox
+from paper_checks.prover import closures, deepening, gather, inputs, outset, schedule, searched, timebox
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.solver import Problem
 from paper_checks.prover.budget import Budget
@@ -465,7 +465,11 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
             begun = time.monotonic()
             try:
                 with deadline(None if seconds is None else seconds + ALARM_GRACE, error=OutOfTime):
-                    res = _charted(space, budget, seconds, work, shrink_evals, search_first, seed, exact_first)
+                    def rung(allowance: float) -> ProofResult:
+                        return _charted(space, budget, seconds, allowance, shrink_evals, search_first, seed,
+                                        exact_first)
+                    # the top proof deepens its work (deepening.py); a sub-proof is one rung of its caller's
+                    res = deepening.deepened(rung, work) if top else rung(work)
             except OutOfTime:  # the safety net: the one outcome that depends on the machine, and it says so
                 res = ProofResult("undecided", 0, budget, time.monotonic() - begun,
                                   reason=f"{outset.net_text(seconds)} came before the work budget of {work:g} units "

@@ -11,11 +11,12 @@ where symmetric bounds are tight. The re-check asks for a derivation of the same
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, centre, status
-from paper_checks.prover.tracing.normal import NORMAL_SECONDS, reduce
+from paper_checks.prover.tracing.normal import NORMAL_SECONDS, Reduction, reduce
 from paper_checks.prover.tracing.trace import compile_traced
 
 
@@ -30,6 +31,17 @@ def symmetric_points(base: Box, rows: list[list[int]]) -> list[list[Fraction]]:
     return out
 
 
+#: the normal forms SymPy finished in this top proof, by margin and box: a rung of the iterative deepening
+#: (:mod:`paper_checks.prover.deepening`) does not pay again for what a rung before it finished (one not finished
+#: within its share is not kept, and is tried again with the larger share of the next rung)
+_kept: dict[tuple[Any, ...], Reduction] = {}
+
+
+def forget() -> None:
+    """Empty the normal forms kept (:func:`paper_checks.prover.outset.forget`, at the start of every top proof)."""
+    _kept.clear()
+
+
 @register
 class NormalForm(PieceMethod):
     """Identity and known signs (:mod:`paper_checks.prover.tracing.normal`), first of all."""
@@ -39,7 +51,12 @@ class NormalForm(PieceMethod):
     def step(self, goal: PieceGoal) -> Outcome | None:
         t = goal.t
         left = max(goal.budget.left(), 0.01)
-        red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_SECONDS, left / 2))
+        key = (t.expr, tuple(t.symbols), tuple(goal.base))
+        red = _kept.get(key)
+        if red is None:
+            red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_SECONDS, left / 2))
+            if not red.how.startswith("no normal form within"):
+                _kept[key] = red
         goal.reduction = red
         if red.decided == "proved":
             return Outcome(Closure(True, 0.0, red.kind, exact=red.how))
