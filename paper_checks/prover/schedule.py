@@ -44,6 +44,7 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "MirrorConvex",         # a test at two points and a SymPy identity, before z3 over atoms and the combinations
         "Z3Atoms",              # z3 with the nodes outside its fragment abstracted to bounded variables
         "Z3Bounds",             # z3 over the atoms' bounds on boxes: decides the bounded rest of many margins
+        "Z3RangedPiece",        # z3 over Taylor models on the whole (bounded) piece: one or two coordinates
         "Z3Branches",           # z3 over each branch of a piecewise margin
         "CutOff",               # after z3 over bounds: the tails' derivatives, then one sub-proof on the rest
         "ValueSweep",           # the sweep in values, before the logarithms and the combinations
