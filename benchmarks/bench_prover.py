@@ -383,6 +383,32 @@ def corpus_table(rows: dict[str, dict], read: list[tuple[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+def monotone(path: str, seconds: float, name: str) -> int:
+    """Issue 69's check that a budget only adds: each case proved in the ``--set`` run kept in ``path`` (at any budget,
+    24 units in the issue) with work ``w`` is run again at ``max(2 w, 1)``; the cases not proved there are printed.
+    Returns how many."""
+    with open(path) as f:
+        rows = json.load(f)["rows"]
+    ctx = multiprocessing.get_context("fork")
+    lost = 0
+    print("| case | work at the first budget | budget again | outcome |\n|---|---|---|---|")
+    for case, margin, domain, _ in sets()[name]:
+        first = rows.get(case)
+        if not first or first["outcome"] != "proved":
+            continue
+        budget = max(2 * first["work"], 1.0)
+        here, there = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_counted_child, args=(there, margin, domain, budget, seconds), daemon=True)
+        proc.start()
+        row = here.recv() if here.poll(seconds + 15) else {"outcome": "ran past its net"}
+        proc.kill()
+        proc.join()
+        lost += row["outcome"] != "proved"
+        print(f"| {case} | {first['work']:.3f} | {budget:.3f} | {row['outcome']} |", flush=True)
+    print(f"\n{lost} proved case(s) not proved again at max(2 w, 1)")
+    return lost
+
+
 def metitarski_table(directory: str, sample: int, seed: int, seconds: float, work: float = 3.75, jobs: int = 1,
                      out: str | None = None, only: str | None = None) -> dict[str, dict]:
     """The table over MetiTarski's problems (module docstring): every problem in scope, or a seeded sample of
@@ -429,9 +455,13 @@ def main() -> None:
                     help="work budget per case (--set, --metitarski; default the standard precision's)")
     ap.add_argument("--json", metavar="FILE", help="keep the rows of --set in FILE")
     ap.add_argument("--compare", nargs=2, metavar=("A", "B"), help="compare two --json files")
+    ap.add_argument("--monotone", metavar="FILE",
+                    help="a --set run's --json FILE: prove each of its proved cases again at max(2 w, 1) units")
     a = ap.parse_args()
     if a.compare:
         raise SystemExit(1 if compare(*a.compare) else 0)
+    if a.monotone:
+        raise SystemExit(1 if monotone(a.monotone, a.seconds, a.set or "held-out") else 0)
     if a.set:
         held_out_table(a.work, a.seconds, a.json, a.set)
         return
