@@ -37,6 +37,7 @@ few dozen calls in a million (dictionary collisions among objects hashed by thei
 """
 from __future__ import annotations
 
+import math
 import sys
 import threading
 import time
@@ -370,6 +371,13 @@ def reset() -> None:
 def uncount(calls: int) -> None:
     """Take back ``calls`` counted (work that is no proof's: :func:`paper_checks.prover.outset.warm_up`)."""
     _state.calls -= calls
+
+
+def left() -> float:
+    """The units left before the innermost open limit of this thread (``inf`` where none is open): what a step that
+    spends outside the count (a z3 question, charged after it) may still ask for."""
+    st = _state
+    return math.inf if st.stop == _NEVER else max(0.0, (st.stop - st.calls) / CALLS_PER_UNIT)
 
 
 def charge(units: float) -> None:

@@ -176,12 +176,12 @@ def _atoms_ok(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> bool:
 
 
 def _decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: Any, degree: int, *,
-            recheck: bool = False) -> tuple[str, int]:
-    """z3's answer on ``box`` at ``degree`` and the resource count it spent."""
+            recheck: bool = False, rlimit: float = RLIMIT) -> tuple[str, int]:
+    """z3's answer on ``box`` at ``degree`` within ``rlimit`` of its count, and the count it spent."""
     rows = [list(g) for g in groups(coords).values()]
     atoms = (ball_enclosure if recheck else enclosure)(symbols, box)
     counted: list[int] = []
-    outcome, _ = fragment.decide(expr, symbols, box, rows, RLIMIT / RLIMIT_PER_MILLISECOND, recheck=recheck,
+    outcome, _ = fragment.decide(expr, symbols, box, rows, rlimit / RLIMIT_PER_MILLISECOND, recheck=recheck,
                                  strict=fragment.strict_ends(coords, box), atoms=atoms,
                                  relate=Ranged(atoms, degree, balls=recheck), counted=counted)
     return outcome, sum(counted)
@@ -209,7 +209,11 @@ def closed_on_box(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coord
     for degree in DEGREES:
         if degree > 3 and inner * (degree + 1) > MOST_DEGREE:
             return None
-        outcome, spent = _decide(expr, symbols, box, coords, degree)
+        # z3's count within what the step has left (charged after the question: the meter cannot stop it inside)
+        budget = min(RLIMIT, work.left() * RLIMIT_PER_UNIT)
+        if budget < RLIMIT_PER_MILLISECOND:
+            return None
+        outcome, spent = _decide(expr, symbols, box, coords, degree, rlimit=budget)
         work.charge(spent / RLIMIT_PER_UNIT)
         if outcome == "unsat":
             return degree

@@ -7,11 +7,11 @@ import pytest
 from paper_checks.prover import closures
 
 
-def _without(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+def _without(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
     stage = closures.for_stage
 
     def for_stage(stage_name: str):
-        return tuple(m for m in stage(stage_name) if m.name != name)
+        return tuple(m for m in stage(stage_name) if m.name not in names)
 
     monkeypatch.setattr(closures, "for_stage", for_stage)
 
@@ -60,9 +60,10 @@ def without_root(monkeypatch):
 
 @pytest.fixture
 def without_bounds(monkeypatch):
-    """Without z3 over bounding functions (:mod:`paper_checks.prover.algebraic.z3_bounds`): the closures it pre-empts
-    on a margin of exp, log, atan, sin or cos (the root, the tail, the Hessian, the boxes' own steps)."""
-    _without(monkeypatch, "Z3Bounds")
+    """Without z3 over bounding functions, on the whole line (:mod:`paper_checks.prover.algebraic.z3_bounds`) or on a
+    box's ranges (:mod:`paper_checks.prover.algebraic.ranged`): the closures they pre-empt on a margin of exp, log,
+    atan, sin or cos (the root, the tail, the Hessian, the boxes' own steps)."""
+    _without(monkeypatch, "Z3Bounds", "Z3Ranged", "Z3RangedPiece")
 
 
 @pytest.fixture
