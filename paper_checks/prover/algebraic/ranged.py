@@ -181,7 +181,7 @@ def _decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: Any
     rows = [list(g) for g in groups(coords).values()]
     atoms = (ball_enclosure if recheck else enclosure)(symbols, box)
     counted: list[int] = []
-    outcome, _ = fragment.decide(expr, symbols, box, rows, rlimit / RLIMIT_PER_MILLISECOND, recheck=recheck,
+    outcome, _ = fragment.decide(expr, symbols, box, rows, int(rlimit // RLIMIT_PER_MILLISECOND), recheck=recheck,
                                  strict=fragment.strict_ends(coords, box), atoms=atoms,
                                  relate=Ranged(atoms, degree, balls=recheck), counted=counted)
     return outcome, sum(counted)
