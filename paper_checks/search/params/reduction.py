@@ -53,6 +53,48 @@ class Step:
     space: Callable[[], Any]
 
 
+#: how a :class:`Premise` stands: proved here for every ``c`` (a SymPy identity on symbols), a theorem cited with its
+#: source, the statement's own hypothesis, or taken on the tests' checks at points (which decide nothing beyond them)
+PREMISE_STATUSES = ("proved", "cited", "hypothesis", "checked at points")
+
+
+@dataclass(frozen=True)
+class Premise:
+    """What a :class:`Reduction` takes beside its steps, and how it stands (:data:`PREMISE_STATUSES`).
+
+    Attributes
+    ----------
+    says : the premise, a sentence
+    proof : a check that proves it for every ``c`` (a SymPy identity over ``Sum``/``IndexedBase`` with ``c`` a
+        positive integer symbol, :mod:`theory.class_sums`): returns True when it is proved; run by ``explore --prove``
+        each time, never cached in a constant
+    cited : where it is proved, for a theorem cited (author, title, where)
+    hypothesis : True where the premise is the statement's own hypothesis (``f*`` minimises the clean risk)
+
+    A premise with none of them is ``checked at points``: a reduction resting on one decides a weaker statement
+    only (:attr:`Reduction.decides_statement`)."""
+
+    says: str
+    proof: Callable[[], bool] | None = None
+    cited: str = ""
+    hypothesis: bool = False
+
+    def status(self) -> str:
+        """``proved`` (the proof ran and held), ``cited``, ``hypothesis`` or ``checked at points`` (also a proof
+        that did not hold: it is then no premise of the toolkit's)."""
+        if self.proof is not None and self.proof() is True:
+            return "proved"
+        if self.cited:
+            return "cited"
+        return "hypothesis" if self.hypothesis else "checked at points"
+
+    def text(self, status: str | None = None) -> str:
+        status = self.status() if status is None else status
+        how = {"proved": "proved for every c by SymPy on symbols", "cited": f"cited: {self.cited}",
+               "hypothesis": "the statement's hypothesis", "checked at points": "checked at points only"}[status]
+        return f"{self.says} [{how}]"
+
+
 @dataclass(frozen=True)
 class Reduction:
     """The statement on its own domain as the conjunction of :attr:`steps`, through :attr:`theorem`.
@@ -65,7 +107,7 @@ class Reduction:
         what a proof of every step covers
     steps : the sub-statements, each proved on its own box
     premises : what the reduction takes without a proof of the prover's (a continuity, the form of a margin),
-        said beside the proof
+        said beside the proof: :class:`Premise` objects, or one text (a premise ``checked at points``)
     proves : what every step proved establishes, where that is less than the statement (one loss of a family,
         one input), as :attr:`SearchSpace.proves` says it; ``""``: the statement on its own domain
     statement_domain : the statement's own range of each coordinate of :attr:`domain` that is narrower than it (a
@@ -77,7 +119,7 @@ class Reduction:
     source: str
     domain: Any
     steps: tuple[Step, ...]
-    premises: str = ""
+    premises: Any = ()
     proves: str = ""
     statement_domain: Any = ()
 
@@ -88,25 +130,60 @@ class Reduction:
         stated = stated.items() if isinstance(stated, Mapping) else stated
         object.__setattr__(self, "statement_domain", tuple((str(k), str(v)) for k, v in stated))
         object.__setattr__(self, "steps", tuple(self.steps))
+        premises = self.premises
+        premises = (Premise(premises),) if isinstance(premises, str) and premises else \
+            () if isinstance(premises, str) else tuple(premises)
+        object.__setattr__(self, "premises", premises)
         if not self.steps:
             raise ValueError("a Reduction needs at least one step")
 
-    def rows(self) -> list[dict[str, Any]]:
+    def premise_statuses(self) -> list[str]:
+        """Each premise's :meth:`Premise.status`, in order (its proofs run again)."""
+        return [p.status() for p in self.premises]
+
+    def premises_text(self, statuses: list[str] | None = None) -> str:
+        """The premises as one text, each with how it stands."""
+        statuses = self.premise_statuses() if statuses is None else statuses
+        return "; ".join(p.text(st) for p, st in zip(self.premises, statuses))
+
+    def decides_statement(self, statuses: list[str] | None = None) -> bool:
+        """Whether every step proved proves the statement itself: nothing weaker (:attr:`proves` empty), no domain
+        narrower, and no premise ``checked at points`` only."""
+        statuses = self.premise_statuses() if statuses is None else statuses
+        return (not self.proves and not self.statement_domain
+                and all(st != "checked at points" for st in statuses))
+
+    def weaker(self, statuses: list[str] | None = None) -> str:
+        """What keeps every step proved from being a proof of the statement itself (``""``: nothing): what the
+        steps prove where that is less, the premises checked at points only."""
+        statuses = self.premise_statuses() if statuses is None else statuses
+        loose = [p.says for p, st in zip(self.premises, statuses) if st == "checked at points"]
+        return "; ".join(([f"the steps prove {self.proves}"] if self.proves else [])
+                         + ([f"premises checked at points only: {'; '.join(loose)}"] if loose else []))
+
+    def rows(self, decided: bool = True) -> list[dict[str, Any]]:
         """The statement's own domain as :func:`~paper_checks.search.params.domain.domain_rows` writes a domain
-        (``kind`` ``"statement"``: no ``statement`` beside it, none narrower)."""
+        (``kind`` ``"statement"``: no ``statement`` beside it, none narrower; ``"reduction"`` where the reduction
+        does not decide the statement itself, :meth:`decides_statement`)."""
         stated = dict(self.statement_domain)
-        return [{"name": name, "kind": "statement", "range": text, **({"statement": stated[name]} if name in stated
-                                                                        else {})}
+        kind = "statement" if decided else "reduction"
+        return [{"name": name, "kind": kind, "range": text, **({"statement": stated[name]} if name in stated
+                                                                 else {})}
                 for name, text in self.domain]
 
-    def to_json(self) -> dict[str, Any]:
-        return {"theorem": self.theorem, "source": self.source, "premises": self.premises, "proves": self.proves,
-                "domain": self.rows(), "steps": [{"name": s.name, "shows": s.shows} for s in self.steps]}
+    def to_json(self, statuses: list[str] | None = None) -> dict[str, Any]:
+        statuses = self.premise_statuses() if statuses is None else statuses
+        return {"theorem": self.theorem, "source": self.source, "premises": self.premises_text(statuses),
+                "premise_list": [{"says": p.says, "status": st, **({"cited": p.cited} if p.cited else {})}
+                                 for p, st in zip(self.premises, statuses)],
+                "proves": self.proves, "decides_statement": self.decides_statement(statuses),
+                "weaker_than_statement": self.weaker(statuses),
+                "domain": self.rows(self.decides_statement(statuses)), "steps": [{"name": s.name, "shows": s.shows} for s in self.steps]}
 
 
 def separable_sum_bounds(*, psi: Callable[[Any, Any], Any], lower: Callable[[Any, Any], Any],
                          upper: Callable[[Any, Any], Any], others: tuple[Parameter, ...], what: str,
-                         t_open: tuple[bool, bool] = (True, True), c_low: int = 2, premises: str = "",
+                         t_open: tuple[bool, bool] = (True, True), c_low: int = 2, premises: Any = (),
                          domain: Any = ()) -> Reduction:
     """``lower(c, x) <= sum_j psi(f_j, x) <= upper(c, x)`` for every integer ``c >= c_low``, every ``f`` of the
     simplex of ``c`` classes and every ``x`` of the box ``others``, reduced by Karamata's inequality

@@ -7,7 +7,7 @@ import sympy
 
 from paper_checks.search.params import Real, SearchSpace
 from paper_checks.search.params.domain import narrower
-from paper_checks.search.params.reduction import KARAMATA_SOURCE, Reduction, Step, separable_sum_bounds
+from paper_checks.search.params.reduction import KARAMATA_SOURCE, Premise, Reduction, Step, separable_sum_bounds
 
 R = sympy.Rational
 
@@ -41,3 +41,22 @@ def test_a_space_with_a_reduction_proves_the_statement_s_domain_and_drops_it_whe
     assert space.proof_domain() == red.rows() and narrower(space.domain())
     narrowed = space.narrowed({"a": "1..1.5"})
     assert narrowed.reduction is None and narrowed.proof_domain() == narrowed.domain()
+
+
+def test_a_reduction_decides_the_statement_only_with_nothing_weaker_and_no_premise_checked_at_points():
+    """Issue 65: every step proved is a proof of the statement only where the steps prove it (no ``proves``) and every
+    premise is proved for every c, cited, or the statement's hypothesis; a premise given as text, or one whose proof
+    does not hold, is ``checked at points`` and the rows say ``reduction``, not ``statement``."""
+    step = (Step("s", "x", lambda: None),)
+    proved, failed = Premise("an identity", proof=lambda: True), Premise("a false one", proof=lambda: False)
+    cited, own = Premise("a theorem", cited="a book, Thm 1"), Premise("f* minimises R", hypothesis=True)
+    whole = Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises=(proved, cited, own))
+    assert whole.premise_statuses() == ["proved", "cited", "hypothesis"] and whole.decides_statement()
+    assert whole.weaker() == "" and whole.rows()[0]["kind"] == "statement" and whole.to_json()["decides_statement"]
+    assert "[cited: a book, Thm 1]" in whole.premises_text() and "proved for every c" in whole.premises_text()
+    for loose in (Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises="sampled at c = 2..4"),
+                  Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises=(proved, failed))):
+        assert not loose.decides_statement() and "premises checked at points only" in loose.weaker()
+        assert loose.to_json()["domain"][0]["kind"] == "reduction"
+    weaker = Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises=(proved,), proves="one loss")
+    assert not weaker.decides_statement() and weaker.weaker() == "the steps prove one loss"
