@@ -1,0 +1,105 @@
+"""Identities over a class sum for every number of classes: SymPy ``Sum`` over ``IndexedBase`` entries with ``c`` a
+positive integer symbol, so that a premise a reduction rests on is proved for symbolic ``c``, not checked at a few.
+
+Under uniform noise of rate ``eta = r (c - 1)/c`` (``r`` in ``[0, 1)`` is ``eta < (c - 1)/c``) the transition is
+``T[k, y] = (1 - eta) delta_ky + eta/(c - 1) (1 - delta_ky)``. Then, for every ``c``:
+
+- the noisy label probability is ``w_y = sum_k p_k T[k, y] = (1 - r) p_y + r/c`` where ``sum_k p_k = 1``
+  (:func:`uniform_noisy_label`);
+- the noisy risk at one input is ``sum_y w_y L_y = (1 - r) sum_y p_y L_y + (r/c) sum_y L_y`` for any loss values
+  ``L_y = L(f, e_y)`` (:func:`uniform_noisy_risk`): the affine relation behind Ghosh et al.'s Theorem 1 and
+  Zhang & Sabuncu's Theorem 1, with ``sum_y L_y = C`` for a symmetric loss.
+
+Each returns a :class:`SumIdentity` whose ``holds`` is SymPy's verdict that the difference of the two sides is 0:
+the ``Sum`` of a ``KroneckerDelta`` evaluated by ``doit`` (the label index written ``y = c - m``, ``m >= 0``, so that
+SymPy's condition ``y <= c`` is decided), the sums' constants drawn out by ``simplify``, and the hypotheses (``sum p =
+1``) substituted.
+
+References
+----------
+.. [1] A. Ghosh, H. Kumar and P. S. Sastry, "Robust Loss Functions under Label Noise for Deep Neural Networks",
+   AAAI 2017, Theorem 1 and its proof.
+.. [2] Z. Zhang and M. R. Sabuncu, "Generalized Cross Entropy Loss for Training Deep Neural Networks with Noisy
+   Labels", NeurIPS 2018, sec. 3.1 and the proof of Theorem 1 (Eq. 8).
+
+Examples
+--------
+>>> uniform_noisy_label().holds, uniform_noisy_risk().holds
+(True, True)
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+#: the number of classes, a positive integer symbol: an identity in it holds for every ``c``
+C_CLASSES = sympy.Symbol("c", integer=True, positive=True)
+#: the summation index and the label index (``y = c - M_LABEL`` with ``M_LABEL >= 0``: a label in ``1..c``)
+K_INDEX, Y_INDEX = sympy.symbols("k y", integer=True, positive=True)
+M_LABEL = sympy.Symbol("m", integer=True, nonnegative=True)
+#: the clean label distribution's entries and a loss's values ``L(f, e_k)``
+P_ENTRY, L_ENTRY = sympy.IndexedBase("p"), sympy.IndexedBase("L")
+#: ``r``: the noise rate as a share of its threshold, ``eta = r (c - 1)/c``
+R_SHARE = sympy.Symbol("r", real=True)
+
+
+@dataclass(frozen=True)
+class SumIdentity:
+    """``lhs == rhs`` for every ``c`` (``holds``), under ``hypotheses``; ``residual``: the difference as SymPy left it
+    (0 where it holds)."""
+
+    says: str
+    lhs: Any
+    rhs: Any
+    hypotheses: tuple[str, ...]
+    residual: Any
+    holds: bool
+
+
+def uniform_transition_entry(k: Any, y: Any, c: Any = C_CLASSES, r: Any = R_SHARE) -> Any:
+    """``T[k, y]`` of uniform noise with ``eta = r (c - 1)/c``: ``1 - eta`` on the diagonal, ``eta/(c - 1)`` off it
+    (Ghosh et al. 2017, sec. 3; Zhang & Sabuncu 2018, sec. 3.1)."""
+    eta = r * (c - 1) / c
+    delta = sympy.KroneckerDelta(k, y)
+    return (1 - eta) * delta + eta / (c - 1) * (1 - delta)
+
+
+def proved_zero(difference: Any, facts: Mapping[Any, Any], c: Any = C_CLASSES) -> tuple[Any, bool]:
+    """Whether ``difference`` (sums over ``1..c``) is 0 for every ``c``: ``doit`` evaluates the Kronecker deltas'
+    sums, the label index is written ``c - m`` (``m >= 0``) so that their condition ``y <= c`` is decided, the
+    sums' constants are drawn out (``simplify``) and ``facts`` (a sum's value, e.g. ``sum_k p_k = 1``) substituted.
+    Returns ``(residual, holds)``: ``holds`` only where SymPy reduces the residual to 0 exactly."""
+    expr = sympy.expand(difference).doit().xreplace({Y_INDEX: c - M_LABEL})
+    expr = sympy.simplify(expr)
+    expr = sympy.simplify(expr.xreplace(dict(facts)))
+    return expr, expr == 0
+
+
+def _sum(term: Any, index: Any = K_INDEX, c: Any = C_CLASSES) -> Any:
+    return sympy.Sum(term, (index, 1, c))
+
+
+def uniform_noisy_label(c: Any = C_CLASSES, r: Any = R_SHARE) -> SumIdentity:
+    """``sum_k p_k T[k, y] = (1 - r) p_y + r/c`` for every ``c`` and every label ``y``, where ``sum_k p_k = 1``: the
+    noisy label probability under uniform noise (:func:`uniform_transition_entry`)."""
+    lhs = _sum(P_ENTRY[K_INDEX] * uniform_transition_entry(K_INDEX, Y_INDEX, c, r), c=c)
+    rhs = (1 - r) * P_ENTRY[Y_INDEX] + r / c
+    residual, holds = proved_zero(lhs - rhs, {_sum(P_ENTRY[K_INDEX], c=c): 1}, c)
+    return SumIdentity("sum_k p_k T[k, y] = (1 - r) p_y + r/c", lhs, rhs, ("sum_k p_k = 1",), residual, holds)
+
+
+def uniform_noisy_risk(c: Any = C_CLASSES, r: Any = R_SHARE) -> SumIdentity:
+    """``sum_y (p T)_y L_y = (1 - r) sum_y p_y L_y + (r/c) sum_y L_y`` for every ``c`` and any loss values ``L_y``:
+    :func:`uniform_noisy_label` for each ``y`` (proved first; the identity fails with it), then the sum's linearity,
+    both by SymPy. With ``sum_y L_y = C`` (a symmetric loss) the noisy risk is ``(1 - r) R + (r/c) C``."""
+    label = uniform_noisy_label(c, r)
+    w = label.rhs.xreplace({Y_INDEX: K_INDEX})
+    lhs = _sum(w * L_ENTRY[K_INDEX], c=c)
+    rhs = (1 - r) * _sum(P_ENTRY[K_INDEX] * L_ENTRY[K_INDEX], c=c) + r / c * _sum(L_ENTRY[K_INDEX], c=c)
+    residual, holds = proved_zero(lhs - rhs, {}, c)
+    return SumIdentity("sum_y (p T)_y L_y = (1 - r) sum_y p_y L_y + (r/c) sum_y L_y", _sum(
+        label.lhs.xreplace({Y_INDEX: K_INDEX, K_INDEX: Y_INDEX}) * L_ENTRY[K_INDEX], c=c), rhs, label.hypotheses,
+        residual, holds and label.holds)
