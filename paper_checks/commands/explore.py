@@ -289,7 +289,7 @@ def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: floa
 
 
 #: whose a premise is, by its status (:data:`~paper_checks.search.params.reduction.PREMISE_STATUSES`)
-_PREMISE_WHOSE = {"proved": "SymPy's, for every c", "cited": "a cited theorem", "hypothesis": "the paper's",
+_PREMISE_WHOSE = {"proved": "SymPy's, for every c", "cited": "a cited theorem", "hypothesis": "the statement's",
                   "checked at points": "not proved"}
 
 

@@ -178,7 +178,8 @@ class Reduction:
                                  for p, st in zip(self.premises, statuses)],
                 "proves": self.proves, "decides_statement": self.decides_statement(statuses),
                 "weaker_than_statement": self.weaker(statuses),
-                "domain": self.rows(self.decides_statement(statuses)), "steps": [{"name": s.name, "shows": s.shows} for s in self.steps]}
+                "domain": self.rows(self.decides_statement(statuses)),
+                "steps": [{"name": s.name, "shows": s.shows} for s in self.steps]}
 
 
 def separable_sum_bounds(*, psi: Callable[[Any, Any], Any], lower: Callable[[Any, Any], Any],
