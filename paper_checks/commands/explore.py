@@ -244,7 +244,8 @@ def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: floa
                    + "; what follows is the searched domain's proof, which covers that domain only")
             return None, why
     statuses = red.premise_statuses()  # the premises' proofs run here, each time (never a recorded answer)
-    decided = red.decides_statement(statuses)
+    refuted = red.refuted_as_written()  # and a counterexample of the statement as written is verified again
+    decided = red.decides_statement(statuses, refuted)
     rows = red.rows(decided)
     print(f"claim: {c.id}\nstatement: {c.statement}")
     smaller = narrower(rows)
@@ -265,19 +266,26 @@ def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: floa
               f"{cert['methods']})")
     print(f"prover: {n} sub-proofs, work {work:.3f} of {args.prove_work:g} units, "
           f"{sum(r.seconds for _, _, r in done):.2f} s")
-    weaker = red.weaker(statuses)
+    weaker = red.weaker(statuses, refuted)
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description,
                            "margin_proves": red.proves or c.statement, "budget": args.budget, "overrides": {},
                            "domain": rows, "narrower_than_statement": "; ".join(x for x in (smaller, weaker) if x),
-                           "statement_decided": decided and not smaller, "reduction": red.to_json(statuses),
+                           "statement_decided": decided and (not smaller or refuted is not None),
+                           "refuted_as_written": refuted, "reduction": red.to_json(statuses, refuted),
                            "proof": {"outcome": "proved", "work": work, "work_budget": args.prove_work,
                                      "steps": [{"name": step.name, "shows": step.shows, "margin": sub.description,
                                                 **_with_domain(res.to_json(boxes=True), sub.domain())}
                                                for step, sub, res in done]}})
     where = (f"only on a domain narrower than the statement's ({smaller}): a proof of that narrower statement, not "
              "of the paper's" if smaller else "on the statement's own domain (above)")
-    if decided:
+    if decided and refuted is not None:
+        print("=> qualified: the statement as written is false (verified exactly: "
+              + "; ".join(f"{k}: {v}" for k, v in refuted.items()) + f"); proved instead, on the domain above: "
+              f"{red.proves}, every step of the reduction proved by the prover and every premise "
+              f"{_premises_held(statuses)}; the claim's verdict is run's, recorded as {c.expected} "
+              f"({rerun_command(c)})")
+    elif decided:
         print(f"=> proved: the statement, {where}, every step of the reduction proved by the prover and every premise "
               f"{_premises_held(statuses)}; the claim's verdict is run's, recorded as {c.expected} "
               f"({rerun_command(c)})")
@@ -289,13 +297,13 @@ def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: floa
 
 
 #: whose a premise is, by its status (:data:`~paper_checks.search.params.reduction.PREMISE_STATUSES`)
-_PREMISE_WHOSE = {"proved": "SymPy's, for every c", "cited": "a cited theorem", "hypothesis": "the statement's",
+_PREMISE_WHOSE = {"proved": "SymPy's, on symbols", "cited": "a cited theorem", "hypothesis": "the statement's",
                   "checked at points": "not proved"}
 
 
 def _premises_held(statuses: list[str]) -> str:
     """How the premises stand, said once: proved by SymPy for every ``c``, cited, the statement's hypothesis."""
-    said = {"proved": "proved by SymPy for every c", "cited": "a cited theorem", "hypothesis": "the paper's hypothesis"}
+    said = {"proved": "proved by SymPy on symbols", "cited": "a cited theorem", "hypothesis": "the paper's hypothesis"}
     return ("held (" + ", ".join(f"{statuses.count(k)} {v}" for k, v in said.items() if statuses.count(k)) + ")"
             if statuses else "held (none taken)")
 

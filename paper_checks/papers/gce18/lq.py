@@ -12,6 +12,7 @@ from paper_checks.api import (
     Context,
     Evidence,
     Integer,
+    Premise,
     Real,
     Reduction,
     SearchSpace,
@@ -154,8 +155,8 @@ def eq7_reduction() -> Reduction:
         psi=lambda t, x: sl.lq_value(t, x["q"]),
         lower=lambda c, x: gce.eq7_bounds(c, x["q"])[0], upper=lambda c, x: gce.eq7_bounds(c, x["q"])[1],
         others=(Real.from_domain(lp.Q),), what="L_q(t) = (1 - t^q)/q",
-        premises="sum_j L_q(f, e_j) = sum_j psi(f_j) with psi(t) = (1 - t^q)/q (Eq. 6), which is continuous on "
-                 "[0, 1] for q > 0 (t^q is), so convex on (0, 1) is convex on [0, 1]")
+        premises=(Premise("sum_j L_q(f, e_j) = sum_j psi(f_j) with psi(t) = (1 - t^q)/q: L_q of class j reads f_j "
+                          "only", cited="Zhang & Sabuncu 2018, Eq. 6 (the definition of L_q)"),))
 
 
 @claim("gce18.eq7_bounds", figures=("gce18_eq11_region",), source=f"{ZHANG18}, sec. 3.2, Eq. (7)",

@@ -13,6 +13,7 @@ from paper_checks.api import (
     Context,
     Evidence,
     Integer,
+    Premise,
     Real,
     Reduction,
     SearchSpace,
@@ -30,6 +31,7 @@ from simulate.risk import best_candidate, clean_risk, label_weights, noisy_risk,
 from theory import gce
 from theory import loss_parameters as lp
 from theory import losses as sl
+from theory.class_sums import uniform_noisy_risk
 from theory.gce import Q
 from theory.noisy_risk import ETA
 from theory.simplex import fold, free_point, vertex
@@ -108,17 +110,45 @@ def thm1_reduction() -> Reduction:
                 "S(f_hat)) <= (r/c) W, W = (c^(1-q) - 1)/q the width of Eq. 7's bounds on S; D - A = -X - A >= 0 "
                 "when -A >= r W/(c (1 - r)). Eq. 7 for every c by " + eq7.theorem.split(":")[0],
         source=eq7.source,
-        domain={"c": "every integer c >= 2", "p": "the closed probability simplex of c classes", "q": "(0, 1]",
+        domain={"c": "every integer c >= 2", "p": "every clean label distribution p(y|x) (a point of the simplex of "
+                                                  "c classes at each input)",
+                "f": "every class of functions holding f* and f_hat", "q": "(0, 1]",
                 "r": "[0, 1) (eta = r (1 - 1/c) < 1 - 1/c)"},
         statement_domain={"r": "[0, 1] (eta <= 1 - 1/c)"},
         steps=(*(Step(f"Eq. 7 {st.name}", st.shows, st.space) for st in eq7.steps),
                Step("A", "-A >= r W/(c (1 - r)) for q in (0, 1], r in [0, 1), real c >= 2", step_a)),
-        premises="theory.gce.lq_pointwise_minimiser returns the minimiser of sum_k p_k L_q(f_k) over the simplex "
-                 "(Hölder's inequality); R_w(f) = (1 - r) R_p(f) + (r/c) S(f) for w = p T, T uniform with eta = "
-                 "r (c-1)/c (the tests check it on symbols for c = 2..4); " + eq7.premises,
-        proves="A <= R(f*) - R(f_hat) <= 0 at one input for eta < 1 - 1/c and every c >= 2 (weaker than the "
-               "statement: it leaves out eta = 1 - 1/c, where A is undefined, and does not test 'A < 0', which "
-               "fails at eta = 0 and at q = 1, where A = 0)")
+        premises=(Premise("at each input the noisy risk is R_w(f) = (1 - r) R_p(f) + (r/c) S(f) with S(f) = sum_k "
+                          "L_q(f, e_k), for every c (w = p T, T uniform with eta = r (c-1)/c, sum p = 1)",
+                          proof=lambda: uniform_noisy_risk().holds),
+                  Premise("f* minimises the clean risk and f_hat the noisy risk, over one class of functions",
+                          hypothesis=True),
+                  Premise("the risks are expectations over x of the one-input risks, so the argument at each input is "
+                          "one over the whole input space (E[S(f*) - S(f_hat)] <= W as S is within Eq. 7's bounds at "
+                          "every x)", cited="the linearity and monotonicity of the expectation"),
+                  Premise("A < 0 exactly when eta > 0 and q < 1, for every c (A = K (1 - c^(1-q)), K > 0 for 0 < eta "
+                          "< 1 - 1/c, log c^(1-q) > 0 for q < 1; A = 0 at eta = 0 or q = 1)",
+                          proof=lambda: A_sign_argument(gce.A_constant())["A < 0 exactly when eta > 0 and q < 1"]),
+                  *eq7.premises),
+        refutation=thm1_as_written_refuted,
+        proves="A <= R(f*) - R(f_hat) <= 0 for every eta < 1 - 1/c, q in (0, 1] and c >= 2, with A < 0 exactly when "
+               "eta > 0 and q < 1 (the qualified statement: at eta = 1 - 1/c A is undefined, and A = 0 at eta = 0 or "
+               "q = 1)")
+
+
+def thm1_as_written_refuted() -> dict[str, Any] | None:
+    """The statement as written says ``A < 0`` for every ``eta <= 1 - 1/c`` (Zhang & Sabuncu 2018, Eq. 8): at the
+    smallest ``c = 2``, ``eta = 0`` (no noise) and ``q = 1/2``, ``A = 0`` exactly, and at ``eta = 1 - 1/c`` its
+    denominator ``q (c - 1 - eta c)`` is 0 (``A`` undefined). Returns the point with both, computed exactly, or None
+    where either does not come out so."""
+    A = gce.A_constant()
+    half = sympy.Rational(1, 2)
+    at_zero = sympy.simplify(A.subs({C: 2, Q: half, ETA: 0}))
+    denominator = sympy.fraction(sympy.together(A))[1]
+    at_boundary = sympy.simplify(denominator.subs({C: 2, Q: half, ETA: half}))
+    if at_zero != 0 or at_boundary != 0:
+        return None
+    return {"c": 2, "q": "1/2", "at eta = 0": "A = 0, not < 0",
+            "at eta = 1 - 1/c = 1/2": "A's denominator q (c - 1 - eta c) = 0, A undefined"}
 
 
 def _thm1_exact(ctx: Context) -> dict[str, Any]:

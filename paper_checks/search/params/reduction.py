@@ -90,7 +90,7 @@ class Premise:
 
     def text(self, status: str | None = None) -> str:
         status = self.status() if status is None else status
-        how = {"proved": "proved for every c by SymPy on symbols", "cited": f"cited: {self.cited}",
+        how = {"proved": "proved by SymPy on symbols", "cited": f"cited: {self.cited}",
                "hypothesis": "the statement's hypothesis", "checked at points": "checked at points only"}[status]
         return f"{self.says} [{how}]"
 
@@ -113,6 +113,10 @@ class Reduction:
     statement_domain : the statement's own range of each coordinate of :attr:`domain` that is narrower than it (a
         mapping or pairs, as :attr:`SearchSpace.statement_domain`): printed beside it, and the proof is then one of
         that narrower statement
+    refutation : for a statement false as written: a function that finds and verifies exactly a counterexample of
+        the statement as written (a dict: the point and what fails there; None where it cannot verify one). With
+        it, :attr:`proves` is the qualified statement, and every step proved with every premise held decides the
+        claim: false as written, the qualified statement proved (:meth:`decides_statement`)
     """
 
     theorem: str
@@ -122,6 +126,7 @@ class Reduction:
     premises: Any = ()
     proves: str = ""
     statement_domain: Any = ()
+    refutation: Callable[[], dict[str, Any] | None] | None = None
 
     def __post_init__(self) -> None:
         items = self.domain.items() if isinstance(self.domain, Mapping) else self.domain
@@ -146,19 +151,31 @@ class Reduction:
         statuses = self.premise_statuses() if statuses is None else statuses
         return "; ".join(p.text(st) for p, st in zip(self.premises, statuses))
 
-    def decides_statement(self, statuses: list[str] | None = None) -> bool:
-        """Whether every step proved proves the statement itself: nothing weaker (:attr:`proves` empty), no domain
-        narrower, and no premise ``checked at points`` only."""
-        statuses = self.premise_statuses() if statuses is None else statuses
-        return (not self.proves and not self.statement_domain
-                and all(st != "checked at points" for st in statuses))
+    def refuted_as_written(self) -> dict[str, Any] | None:
+        """:attr:`refutation`'s verified counterexample of the statement as written (run again), or None."""
+        return None if self.refutation is None else self.refutation()
 
-    def weaker(self, statuses: list[str] | None = None) -> str:
-        """What keeps every step proved from being a proof of the statement itself (``""``: nothing): what the
-        steps prove where that is less, the premises checked at points only."""
+    def decides_statement(self, statuses: list[str] | None = None, refuted: dict[str, Any] | None = None) -> bool:
+        """Whether every step proved decides the statement itself: it proves it (nothing weaker, :attr:`proves`
+        empty, no domain narrower), or the statement is false as written (``refuted``: :meth:`refuted_as_written`)
+        and the steps prove the qualified statement (:attr:`proves`); and no premise is ``checked at points`` only."""
+        statuses = self.premise_statuses() if statuses is None else statuses
+        if any(st == "checked at points" for st in statuses):
+            return False
+        if self.refutation is not None:
+            return refuted is not None
+        return not self.proves and not self.statement_domain
+
+    def weaker(self, statuses: list[str] | None = None, refuted: dict[str, Any] | None = None) -> str:
+        """What keeps every step proved from deciding the statement itself (``""``: nothing): what the steps prove
+        where that is less (and no counterexample shows the statement false as written), the premises checked at
+        points only."""
         statuses = self.premise_statuses() if statuses is None else statuses
         loose = [p.says for p, st in zip(self.premises, statuses) if st == "checked at points"]
-        return "; ".join(([f"the steps prove {self.proves}"] if self.proves else [])
+        less = self.proves and not (self.refutation is not None and refuted is not None)
+        unverified = self.refutation is not None and refuted is None
+        return "; ".join(([f"the steps prove {self.proves}"] if less else [])
+                         + (["no counterexample of the statement as written was verified"] if unverified else [])
                          + ([f"premises checked at points only: {'; '.join(loose)}"] if loose else []))
 
     def rows(self, decided: bool = True) -> list[dict[str, Any]]:
@@ -171,14 +188,18 @@ class Reduction:
                                                                  else {})}
                 for name, text in self.domain]
 
-    def to_json(self, statuses: list[str] | None = None) -> dict[str, Any]:
+    def to_json(self, statuses: list[str] | None = None, refuted: Any = False) -> dict[str, Any]:
+        """The reduction as JSON (``statuses`` and ``refuted``: as computed by the caller; ``False``: computed
+        here)."""
         statuses = self.premise_statuses() if statuses is None else statuses
+        refuted = self.refuted_as_written() if refuted is False else refuted
+        decided = self.decides_statement(statuses, refuted)
         return {"theorem": self.theorem, "source": self.source, "premises": self.premises_text(statuses),
                 "premise_list": [{"says": p.says, "status": st, **({"cited": p.cited} if p.cited else {})}
                                  for p, st in zip(self.premises, statuses)],
-                "proves": self.proves, "decides_statement": self.decides_statement(statuses),
-                "weaker_than_statement": self.weaker(statuses),
-                "domain": self.rows(self.decides_statement(statuses)),
+                "proves": self.proves, "decides_statement": decided, "refuted_as_written": refuted,
+                "weaker_than_statement": self.weaker(statuses, refuted),
+                "domain": self.rows(decided),
                 "steps": [{"name": s.name, "shows": s.shows} for s in self.steps]}
 
 
@@ -191,8 +212,9 @@ def separable_sum_bounds(*, psi: Callable[[Any, Any], Any], lower: Callable[[Any
     (:data:`KARAMATA`, :data:`KARAMATA_SOURCE`) for a ``psi`` convex in ``t`` on ``[0, 1]``, to three steps:
 
     - ``convex``: ``d^2 psi/dt^2 >= 0`` for ``t`` in ``(0, 1)`` (ends open as ``t_open`` says: where ``psi''`` is
-      infinite at an end, ``psi`` convex on the open interval and continuous on ``[0, 1]`` is convex on it; the
-      continuity is a premise, say it in ``premises``) and every ``x``;
+      infinite at an end, ``psi`` convex on the open interval and continuous on ``[0, 1]`` is convex on it; that
+      continuity at the open ends is a premise the reduction proves itself, by SymPy's one-sided limits for symbolic
+      ``x``) and every ``x``;
     - ``barycentre``: ``c psi(1/c, x) - lower(c, x) >= 0``, ``c`` real on ``[c_low, oo)``;
     - ``vertex``: ``upper(c, x) - psi(1, x) - (c - 1) psi(0, x) >= 0``, ``c`` real on ``[c_low, oo)``.
 
@@ -243,12 +265,29 @@ def separable_sum_bounds(*, psi: Callable[[Any, Any], Any], lower: Callable[[Any
                            description="upper - psi(1) - (c - 1) psi(0), the class sum at a vertex below the upper "
                                        "bound")
 
+    def continuous_at_open_ends() -> bool:
+        """psi's one-sided limits at the open ends of [0, 1] equal its values there, for symbolic ``x`` (SymPy)."""
+        base = psi(t_sym, syms)
+        try:
+            return all(sympy.simplify(sympy.limit(base, t_sym, end, side) - psi(sympy.Integer(end), syms)) == 0
+                       for end, side, is_open in ((0, "+", t_open[0]), (1, "-", t_open[1])) if is_open)
+        except (NotImplementedError, ValueError, TypeError):  # a limit SymPy cannot take: not proved
+            return False
+
+    own: tuple[Premise, ...] = ()
+    if any(t_open):
+        own = (Premise(f"psi(t) = {what} is continuous at the open ends of [0, 1] (SymPy's one-sided limits equal "
+                       "its values there, for symbolic " + (", ".join(names) or "t") + "); convex on (0, 1), it is "
+                       "continuous inside (Rockafellar, Convex Analysis, Thm 10.1) and its defining inequality passes "
+                       "to the limit at the ends, so it is convex on [0, 1]", proof=continuous_at_open_ends),)
+    premises = (Premise(premises),) if isinstance(premises, str) and premises else \
+        () if isinstance(premises, str) else tuple(premises)
     stated = {"c": f"every integer c >= {c_low}", "f": "the closed probability simplex of c classes",
               **{p.name: _range(p) for p in others}, **dict(domain)}
     return Reduction(
         theorem=KARAMATA + "; so the bounds hold on the whole domain when psi is convex and they hold at those two "
                            "points",
-        source=KARAMATA_SOURCE, domain=stated, premises=premises,
+        source=KARAMATA_SOURCE, domain=stated, premises=(*own, *premises),
         steps=(Step("convex", f"psi(t) = {what} is convex in t on (0, 1), for every " + ", ".join(names),
                     convex_space),
                Step("barycentre", f"the lower bound holds at the barycentre, for every real c >= {c_low}",

@@ -220,7 +220,10 @@ def test_eq7_s_reduction_is_theory_s_bounds_and_l_q_s_curvature():
     """gce18's Eq. 7 for every c >= 2: the steps' margins are L_q's second derivative and Eq. 7's bounds
     (theory.gce.eq7_bounds) at the barycentre and a vertex, identically 0 there (the bounds are attained)."""
     red = lq.eq7_space().reduction
-    assert red is not None and [r["name"] for r in red.rows()] == ["c", "f", "q"] and "continuous" in red.premises
+    assert red is not None and [r["name"] for r in red.rows()] == ["c", "f", "q"]
+    assert "continuous" in red.premises_text()
+    # issue 65: the continuity at the ends is proved by SymPy's limits, the class sum's form cited (Eq. 6): decided
+    assert red.premise_statuses() == ["proved", "cited"] and red.decides_statement()
     convex, bary, vert = (s.space() for s in lq.eq7_reduction().steps)
     t, q = R(1, 4), R(1, 2)
     assert convex.exact_margin({"t": t, "q": q}) == (1 - q) * t ** (q - 2)
@@ -276,3 +279,15 @@ def test_thm1_s_reduction_rests_on_the_noisy_risk_s_form_and_the_minimisers():
     red = theorems.thm1_space().reduction
     assert [s.name for s in red.steps] == ["Eq. 7 convex", "Eq. 7 barycentre", "Eq. 7 vertex", "A"]
     assert narrower(red.rows()).startswith("r in [0, 1)") and "c in" not in narrower(red.rows())
+
+
+def test_thm1_s_reduction_decides_the_statement_as_qualified():
+    """Issue 65: thm1's premises are proved for symbolic c (the noisy risk's identity, the sign of A), cited or the
+    statement's hypotheses, none checked at points; the statement as written is false at c = 2 (A = 0 at eta = 0,
+    undefined at eta = 1 - 1/c), verified exactly; so every step proved decides it: the qualified statement."""
+    red = theorems.thm1_space().reduction
+    statuses = red.premise_statuses()
+    assert "checked at points" not in statuses and statuses.count("proved") == 3
+    refuted = red.refuted_as_written()
+    assert refuted is not None and refuted["c"] == 2 and red.decides_statement(statuses, refuted)
+    assert not red.decides_statement(statuses, None) and "no counterexample" in red.weaker(statuses, None)
