@@ -86,6 +86,9 @@ class Result:
         }
         if c.space is not None:
             out["domain"] = declared_domain(c.space)
+        proved = None if self.evidence is None else self.evidence.numbers.get("proved_domain")
+        if isinstance(proved, dict) and proved.get("coordinates"):  # the check proved the statement's own domain
+            out["domain"] = proved
         if self.precision is not None:
             out["precision"] = self.precision
         if self.precision_note is not None:

@@ -178,6 +178,11 @@ def eq7_evidence(ctx: Context, claimed: tuple[Any, Any]) -> Evidence:
     srch = Evidence.from_search(res, fails="Eq. 7's bounds fail", holds="no violation of Eq. 7 (c = 2..8)",
                                 numbers=numbers, key="search_c=2..8")
     if lo_ok and hi_ok and srch.verdict != "refuted":
+        numbers["proved_domain"] = eq7_reduction().report_domain(
+            "every c >= 2 and q in (0, 1]: SymPy's derivation for symbolic c and q (psi'' = (1 - q) t^(q-2) >= 0, the "
+            "exact class sums at the barycentre and a vertex: theory.gce.derive_eq7) with Karamata's inequality, a "
+            "cited theorem (Marshall, Olkin & Arnold, Prop. 3.C.1); `explore gce18.eq7_bounds --prove` proves the "
+            "same three steps with the prover")
         return Evidence("proved", "symbolic", "psi(t) = (1 - t^q)/q is convex ((1-q) t^(q-2) >= 0), so for symbolic c "
                         "and q the class sum ranges exactly over [c psi(1/c), psi(1) + (c-1) psi(0)] = "
                         f"[(c - c^(1-q))/q, (c-1)/q]; a search of {res.evaluated} points (c = 2..8) found no "

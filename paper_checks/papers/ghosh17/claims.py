@@ -392,7 +392,14 @@ def uniform_tolerance(ctx: Context) -> Evidence:
                                 holds="no point where f* is not a noisy-risk minimiser", numbers=numbers)
     if srch.verdict == "refuted":
         return srch
-    if aff.verified and thr_ok and decreasing and ex["_ok"]:
+    summed = uniform_noisy_risk()  # the identity over Sum for symbolic c (aff's symbolic step takes (p T)_k's form)
+    numbers["noisy_risk_identity_over_sums"] = {"says": summed.says, "holds": summed.holds}
+    if aff.verified and thr_ok and decreasing and ex["_ok"] and summed.holds:
+        numbers["proved_domain"] = uniform_tolerance_reduction().report_domain(
+            "every c >= 2, every symmetric loss and every f: the noisy risk's identity proved by SymPy over Sum for "
+            "symbolic c (theory.class_sums.uniform_noisy_risk), its slope 1 - eta c/(c-1) > 0 for eta < (c-1)/c "
+            "derived symbolically, Ghosh et al.'s argument (Thm 1); `explore ghosh17.uniform_tolerance --prove` "
+            "proves its one step with the prover")
         return Evidence("proved", "symbolic", "R^eta(f) = (1 - eta c/(c-1)) R(f) + eta C/(c-1) for symbolic c, so "
                         "R^eta(f*) - R^eta(f) = slope (R(f*) - R(f)) <= 0 with slope > 0 iff eta < (c-1)/c; at "
                         "eta = (c-1)/c the slope is 0 (every f minimises R^eta), beyond it the order reverses; exact "

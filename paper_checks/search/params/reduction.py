@@ -188,6 +188,19 @@ class Reduction:
                                                                  else {})}
                 for name, text in self.domain]
 
+    def report_domain(self, proved_by: str) -> dict[str, Any]:
+        """The statement's own domain as ``run``'s report.json writes a claim's ``domain``
+        (:func:`paper_checks.run.runner.declared_domain`'s shape), for a check whose own proof covers it: put it in
+        the evidence's ``numbers["proved_domain"]`` and the report names it, with ``proved_by`` (how the check
+        proved it, and which steps are whose), instead of the searched domain. Only where the reduction decides the
+        statement itself (:meth:`decides_statement`; else ``ValueError``: the report would overstate it)."""
+        statuses = self.premise_statuses()
+        if not self.decides_statement(statuses, self.refuted_as_written()):
+            raise ValueError(f"the reduction does not decide the statement itself ({self.weaker(statuses)}): its "
+                             "domain is not the report's")
+        return {"coordinates": self.rows(True), "narrower_than_statement": "", "proof_proves": self.proves or None,
+                "proved_by": proved_by, "premises": self.premises_text(statuses)}
+
     def to_json(self, statuses: list[str] | None = None, refuted: Any = False) -> dict[str, Any]:
         """The reduction as JSON (``statuses`` and ``refuted``: as computed by the caller; ``False``: computed
         here)."""

@@ -60,3 +60,12 @@ def test_a_reduction_decides_the_statement_only_with_nothing_weaker_and_no_premi
         assert loose.to_json()["domain"][0]["kind"] == "reduction"
     weaker = Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises=(proved,), proves="one loss")
     assert not weaker.decides_statement() and weaker.weaker() == "the steps prove one loss"
+
+
+def test_a_report_domain_is_given_only_for_a_reduction_that_decides_the_statement():
+    step = (Step("s", "x", lambda: None),)
+    decided = Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises=(Premise("p", proof=lambda: True),))
+    dom = decided.report_domain("the check's derivation")
+    assert dom["coordinates"][0]["kind"] == "statement" and dom["proved_by"] == "the check's derivation"
+    with pytest.raises(ValueError, match="does not decide"):
+        Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises="at c = 2..4").report_domain("x")

@@ -291,3 +291,21 @@ def test_thm1_s_reduction_decides_the_statement_as_qualified():
     refuted = red.refuted_as_written()
     assert refuted is not None and refuted["c"] == 2 and red.decides_statement(statuses, refuted)
     assert not red.decides_statement(statuses, None) and "no counterexample" in red.weaker(statuses, None)
+
+
+@pytest.mark.slow
+def test_eq7_s_report_names_every_c_as_what_is_proved():
+    """Issue 65: ``run --claim gce18.eq7_bounds``'s report.json gave the searched domain ("c = 2..8, weaker than the
+    statement") though the check's derivation is for symbolic c; now its evidence carries the statement's own domain
+    and the report writes it, saying how it was proved. A wrong bound is refuted and carries none."""
+    from paper_checks.report.shared import domain_text
+    from paper_checks.run.runner import Result
+
+    claim = load()["gce18.eq7_bounds"]
+    ev = claim.check(Context("gce18.eq7_bounds", precision="quick"))
+    doc = Result(claim, ev, 0.0).to_json()
+    assert ev.verdict == "proved" and doc["domain"]["coordinates"][0]["range"] == "every integer c >= 2"
+    assert doc["domain"]["narrower_than_statement"] == "" and "Karamata" in doc["domain"]["proved_by"]
+    assert "The statement's own domain, proved by the check: every c >= 2" in domain_text(doc)
+    wrong = lq.eq7_evidence(Context("gce18.eq7_bounds", precision="quick"), (C / 2, (C - 1) / Q))
+    assert wrong.verdict != "proved" and "proved_domain" not in wrong.numbers

@@ -86,6 +86,9 @@ def test_uniform_and_class_dependent_checks():
     reg = load()
     ev = reg["ghosh17.uniform_tolerance"].check(Context("ghosh17.uniform_tolerance", precision="quick"))
     assert ev.verdict == "proved" and ev.numbers["slope_zero_at"] == (C - 1) / C
+    # issue 65: the report names the statement's own domain (every c, every symmetric loss), proved by the check
+    assert ev.numbers["noisy_risk_identity_over_sums"]["holds"]
+    assert ev.numbers["proved_domain"]["coordinates"][0]["range"] == "every integer c >= 2"
     ev = reg["ghosh17.class_dependent_tolerance"].check(Context("ghosh17.class_dependent_tolerance", precision="quick"))
     assert ev.verdict == "qualified" and "diagonally dominant" in ev.condition
     assert ev.numbers["identity for symbolic c"] and "for symbolic c, expanded for c = 2..8" in ev.summary
