@@ -190,3 +190,23 @@ def test_the_dmi_reductions_rest_on_the_margins_own_form():
     assert invariance.order_space("mi").reduction is None
     assert invariance.properties_space(3, "dmi").reduction is not None
     assert [st.name for st in invariance.properties_reduction().steps] == ["entry", "product", "monotone"]
+
+
+def test_the_dmi_reductions_decide_their_statements_with_the_equality_case_and_both_directions():
+    """Issue 65: ``properties_reduction`` proves the symmetry (det Q^T = det Q for symbolic c) and the equality case
+    (its steps are strict off {0, 1} and off a = b = 1, and fail if loosened); ``order_reduction`` proves both
+    directions of the strict orders for det T != 0 and refutes the statement as written at det T = 0, exactly. No
+    premise is checked at points."""
+    R = sympy.Rational
+    props = invariance.properties_reduction()
+    assert "checked at points" not in props.premise_statuses() and props.decides_statement() and not props.proves
+    entry, product, _ = (st.space() for st in props.steps)
+    assert entry.exact_margin({"x": R(1, 2)}) == 0 and entry.exact_margin({"x": R(1, 4)}) == R(1, 16)
+    assert product.exact_margin({"a": R(1, 2), "b": R(1, 2)}) == R(1, 4)
+    assert product.exact_margin({"a": 1, "b": 1}) == 0
+    order = invariance.order_reduction()
+    statuses = order.premise_statuses()
+    refuted = order.refuted_as_written()
+    assert "checked at points" not in statuses and refuted is not None and refuted["c"] == 2
+    assert order.decides_statement(statuses, refuted) and "both directions" in order.proves
+    assert invariance.strict_orders_agree()
