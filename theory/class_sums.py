@@ -103,3 +103,39 @@ def uniform_noisy_risk(c: Any = C_CLASSES, r: Any = R_SHARE) -> SumIdentity:
     return SumIdentity("sum_y (p T)_y L_y = (1 - r) sum_y p_y L_y + (r/c) sum_y L_y", _sum(
         label.lhs.xreplace({Y_INDEX: K_INDEX, K_INDEX: Y_INDEX}) * L_ENTRY[K_INDEX], c=c), rhs, label.hypotheses,
         residual, holds and label.holds)
+
+
+#: a noise row's entries ``T_k`` (row ``y`` of ``T``), the ratios ``s_k = t_k / t_0``, ``t_0`` its largest entry
+T_ENTRY, S_ENTRY = sympy.IndexedBase("T"), sympy.IndexedBase("s")
+T_LARGEST = sympy.Symbol("t0", positive=True)
+#: ``e = 1 - q`` in ``(0, 1)`` for the ``r``-norm's exponent ``r = 1/e``
+E_EXPONENT = sympy.Symbol("e", positive=True)
+
+
+def lq_risk_at_label(c: Any = C_CLASSES) -> SumIdentity:
+    """``sum_k T_k L_q(e_y, k) = (1 - T_y)/q`` for every ``c``, where ``sum_k T_k = 1``: the noisy L_q risk of the
+    clean minimiser ``f* = e_y`` at an input of clean label ``y`` (``L_q(e_y, k) = (1 - [k = y])/q``; Zhang &
+    Sabuncu 2018, Eq. 6; the first step of their Thm 2)."""
+    q = sympy.Symbol("q", positive=True)
+    lhs = _sum(T_ENTRY[K_INDEX] * (1 - sympy.KroneckerDelta(K_INDEX, Y_INDEX)) / q, c=c)
+    rhs = (1 - T_ENTRY[Y_INDEX]) / q
+    residual, holds = proved_zero(lhs - rhs, {_sum(T_ENTRY[K_INDEX], c=c): 1}, c)
+    return SumIdentity("sum_k T_k L_q(e_y, k) = (1 - T_y)/q", lhs, rhs, ("sum_k T_k = 1",), residual, holds)
+
+
+def rescaled_power_sum(c: Any = C_CLASSES) -> SumIdentity:
+    """``(sum_k (t_0 s_k)^r)^(1-q) = t_0 (sum_k s_k^r)^(1-q)`` for every ``c``, ``t_0 > 0``, ``s_k >= 0`` and
+    ``r = 1/(1 - q)``, ``q < 1``: the change of variables of gce18's Thm 2 (``t_k = t_0 s_k``). Two steps by SymPy:
+    the sum's terms ``(t_0 s_k)^r = t_0^r s_k^r`` with the constant drawn out of the ``Sum``; then ``(t_0^r X)^(1-q)
+    = t_0 X^(1-q)`` for the sum ``X >= 0`` (a sum of powers of ``s_k >= 0``)."""
+    e = E_EXPONENT
+    r = 1 / e
+    inner = _sum((T_LARGEST * S_ENTRY[K_INDEX]) ** r, c=c)
+    drawn = T_LARGEST ** r * _sum(S_ENTRY[K_INDEX] ** r, c=c)
+    inner_residual = sympy.simplify(sympy.expand_power_base(inner) - drawn)
+    total = sympy.Symbol("X", nonnegative=True)
+    outer_residual = sympy.simplify((T_LARGEST ** r * total) ** e - T_LARGEST * total ** e)
+    lhs, rhs = inner ** e, T_LARGEST * _sum(S_ENTRY[K_INDEX] ** r, c=c) ** e
+    holds = inner_residual == 0 and outer_residual == 0
+    return SumIdentity("(sum_k (t_0 s_k)^r)^(1-q) = t_0 (sum_k s_k^r)^(1-q), r (1 - q) = 1", lhs, rhs,
+                       ("t_0 > 0", "s_k >= 0"), inner_residual + outer_residual, holds)

@@ -303,7 +303,8 @@ _PREMISE_WHOSE = {"proved": "SymPy's, on symbols", "cited": "a cited theorem", "
 
 def _premises_held(statuses: list[str]) -> str:
     """How the premises stand, said once: proved by SymPy for every ``c``, cited, the statement's hypothesis."""
-    said = {"proved": "proved by SymPy on symbols", "cited": "a cited theorem", "hypothesis": "the paper's hypothesis"}
+    said = {"proved": "proved by SymPy on symbols", "cited": "a cited theorem",
+            "hypothesis": "the statement's hypothesis"}
     return ("held (" + ", ".join(f"{statuses.count(k)} {v}" for k, v in said.items() if statuses.count(k)) + ")"
             if statuses else "held (none taken)")
 

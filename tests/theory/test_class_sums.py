@@ -30,3 +30,11 @@ def test_the_identity_agrees_with_the_explicit_sum_at_c_5():
     Ls = [sympy.Rational(2 * i + 1, 7) for i in range(c)]
     w = [sum(ps[k] * cs.uniform_transition_entry(k, y, c, r) for k in range(c)) for y in range(c)]
     assert sum(wy * Ly for wy, Ly in zip(w, Ls)) == (1 - r) * sum(a * b for a, b in zip(ps, Ls)) + r / c * sum(Ls)
+
+
+def test_thm2_s_identities_hold_for_every_c_and_refuse_a_wrong_form():
+    assert cs.lq_risk_at_label().holds and cs.rescaled_power_sum().holds
+    k, y, c, T = cs.K_INDEX, cs.Y_INDEX, cs.C_CLASSES, cs.T_ENTRY
+    q = sympy.Symbol("q", positive=True)
+    lhs = sympy.Sum(T[k] * (1 - sympy.KroneckerDelta(k, y)) / q, (k, 1, c))
+    assert not cs.proved_zero(lhs - (1 - T[y]) / (2 * q), {sympy.Sum(T[k], (k, 1, c)): 1})[1]

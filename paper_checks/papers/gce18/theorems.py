@@ -31,7 +31,7 @@ from simulate.risk import best_candidate, clean_risk, label_weights, noisy_risk,
 from theory import gce
 from theory import loss_parameters as lp
 from theory import losses as sl
-from theory.class_sums import uniform_noisy_risk
+from theory.class_sums import lq_risk_at_label, rescaled_power_sum, uniform_noisy_risk
 from theory.gce import Q
 from theory.noisy_risk import ETA
 from theory.simplex import fold, free_point, vertex
@@ -447,15 +447,37 @@ def thm2_reduction() -> Reduction:
                 "u = sum_k s_k^r / c in [0, 1]; it is >= 0 when c^(1-q) - (c u)^(1-q) >= 0 for every u in [0, 1]; "
                 "at q = 1 the r-norm is the max, t_0",
         source="(a b)^e = a^e b^e for a, b >= 0 (the rewriting); 0 <= s_k <= 1 gives 0 <= s_k^r <= 1 for r > 0",
-        domain={"c": "every integer c >= 2", "t": "the closed probability simplex of c classes, t_y = max t",
-                "q": "(0, 1]"},
+        domain={"c": "every integer c >= 2", "T": "every row-stochastic c x c noise with T[y, y] >= T[y, k]",
+                "x": "every distribution of inputs with R(f*) = 0 (each input's clean label one y)",
+                "f": "every class of functions holding f*", "q": "(0, 1]"},
         steps=(Step("q < 1", "c^(1-q) - (c u)^(1-q) >= 0 for u in [0, 1], q in (0, 1), real c >= 2", below_one),
                Step("q = 1", "(c^0 - 1) t0 - (t0 - t0) >= 0 at q = 1, for t0 in [0, 1], real c >= 2", at_one)),
-        premises="thm2_space's exact margin with the condition is B_bound(c, q, t_0) - (r_norm(t, q) - t_0)/q with "
-                 "t_0 = Max(t), r_norm(t, q) = (sum_k t_k^r)^(1-q) for q < 1 and Max(t) at q = 1 (theory.gce); the "
-                 "tests check it, and the rewriting at exact points, for c = 2..6",
-        proves="R^eta(f*) - min R^eta <= B at one input with R(f*) = 0, T_yy >= T_yk, for every c >= 2 (the "
-               "statement at one input)")
+        premises=(Premise("R(f*) = 0: at each input the clean label is one y and f*(x) = e_y, whose noisy risk there "
+                          "is sum_k T_yk L_q(e_y, k) = (1 - T_yy)/q, for every c",
+                          proof=lambda: lq_risk_at_label().holds),
+                  Premise("min over the simplex of sum_k T_yk L_q(f, e_k) is (1 - ||T_y||_r)/q, r = 1/(1-q) (Hölder's "
+                          "inequality with exponents r and 1/q, attained at f_k ~ T_yk^r: per-term identities in "
+                          "symbolic T_k, S, q, no c; at q = 1 the least value of a linear function, at a vertex)",
+                          proof=lambda: all(holder_general_c().values())),
+                  Premise("at one input, B_x - gap_x = ((c^(1-q) - 1) t_0 - (||t||_r - t_0))/q = (c^(1-q) t_0 - "
+                          "||t||_r)/q, for symbolic c, with t = T_y and t_0 = T_yy = max t (the condition)",
+                          proof=_thm2_margin_form),
+                  Premise("||t||_r = (sum_k (t_0 s_k)^r)^(1-q) = t_0 (sum_k s_k^r)^(1-q) with s_k = t_k/t_0 in [0, 1] "
+                          "(t_0 = max t >= 1/c > 0), for every c", proof=lambda: rescaled_power_sum().holds),
+                  Premise("the risks are expectations over x, so R^eta(f*) - min R^eta = E[gap_x] <= E[B_x] = B, and "
+                          "the least noisy risk over a class of functions holding f* is no smaller than over all "
+                          "functions, which only shrinks the gap", cited="the linearity and monotonicity of the "
+                                                                          "expectation; an infimum over a subset is "
+                                                                          "no smaller"),
+                  Premise("R(f*) = 0, T[y, y] >= T[y, k] (the statement's strict '>' is not needed), and f_hat "
+                          "minimises the noisy risk, so the gap is >= 0", hypothesis=True)),
+        proves="")
+
+
+def _thm2_margin_form() -> bool:
+    """``B - gap = (c^(1-q) t_0 - ||t||_r)/q`` at one input, ``c`` and ``q`` symbolic (theory.gce.B_bound)."""
+    t0, norm = sympy.symbols("t_0 N_r", positive=True)
+    return bool(same(gce.B_bound(C, Q, t0) - (norm - t0) / Q, (C ** (1 - Q) * t0 - norm) / Q))
 
 
 def _thm2_exact(ctx: Context) -> dict[str, Any]:

@@ -281,6 +281,20 @@ def test_thm1_s_reduction_rests_on_the_noisy_risk_s_form_and_the_minimisers():
     assert narrower(red.rows()).startswith("r in [0, 1)") and "c in" not in narrower(red.rows())
 
 
+def test_thm2_s_reduction_decides_the_statement_over_the_whole_input_space():
+    """Issue 65: thm2's reduction is no longer 'at one input' nor resting on checks for c = 2..6: its premises are
+    SymPy identities for symbolic c (the noisy risk at the label, Hölder's attained minimum, the margin's form, the
+    change of variables), the expectation cited and the statement's hypotheses; its 'q < 1' step fails if the
+    change of variables let u exceed 1."""
+    red = theorems.thm2_space().reduction
+    statuses = red.premise_statuses()
+    assert statuses.count("proved") == 4 and "checked at points" not in statuses
+    assert red.decides_statement(statuses) and not red.proves
+    below = red.steps[0].space()
+    assert below.exact_margin({"c": 2, "u": 1, "q": R(1, 2)}) == 0
+    assert below.exact_margin({"c": 2, "u": 2, "q": R(1, 2)}) < 0
+
+
 def test_thm1_s_reduction_decides_the_statement_as_qualified():
     """Issue 65: thm1's premises are proved for symbolic c (the noisy risk's identity, the sign of A), cited or the
     statement's hypotheses, none checked at points; the statement as written is false at c = 2 (A = 0 at eta = 0,
