@@ -23,7 +23,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import sympy
 
-from paper_checks.api import Context, Evidence, Real, SearchSpace, claim, figure_data, search
+from paper_checks.api import Context, Evidence, Premise, Real, Reduction, SearchSpace, Step, claim, figure_data, search
 from paper_checks.papers.le19.common import (
     C_RISK,
     DIM,
@@ -149,7 +149,58 @@ def symmetric_space(condition: Callable[[Any, Any], Any] | None = None) -> Searc
                               "2 alpha where |D - beta| <= alpha (and >= 2 alpha outside), and for every D in [0, 2] "
                               "where the sphere condition holds (weaker than the statement's 'exactly when' and 'iff': "
                               "outside the band the margin asks l+ + l- >= 2 alpha, not >, and where the condition "
-                              "fails it checks the condition, not a D whose sum differs)")
+                              "fails it checks the condition, not a D whose sum differs; its reduction proves both "
+                              "directions)",
+                       reduction=symmetric_reduction())
+
+
+def symmetric_reduction() -> Reduction:
+    """le19.margin_symmetric's two 'iff's, both directions (Le & Odobez 2019, reconstructed): the sum's excess over
+    ``2 alpha`` is exactly ``max(0, |D - beta| - alpha)`` for every ``alpha > 0``, ``beta`` and ``D >= 0`` (step
+    ``excess``), which is 0 exactly when ``|D - beta| <= alpha``; on the sphere, ``|D - beta| <= max(beta, 2 - beta)``
+    for every ``D`` in ``[0, 2]`` (step ``sphere if``), and one of ``D = 0``, ``D = 2`` reaches it (``max(|beta|,
+    |2 - beta|) >= max(beta, 2 - beta)``, step ``sphere only if``), so every ``D`` in ``[0, 2]`` lies in the band
+    exactly when ``alpha >= max(beta, 2 - beta)``."""
+
+    def excess(pt: dict[str, Any], maxf: Callable[..., Any] = sympy.Max,
+                    absf: Callable[[Any], Any] = sympy.Abs) -> Any:
+        a, b, d = pt["alpha"], pt["beta"], pt["D"]
+        total = maxf(a + d - b, 0) + maxf(a - d + b, 0) - 2 * a
+        return -absf(total - maxf(0, absf(d - b) - a))
+
+    def inside(pt: dict[str, Any], maxf: Callable[..., Any] = sympy.Max,
+                    absf: Callable[[Any], Any] = sympy.Abs) -> Any:
+        return maxf(pt["beta"], 2 - pt["beta"]) - absf(pt["D"] - pt["beta"])
+
+    def reached(pt: dict[str, Any], maxf: Callable[..., Any] = sympy.Max,
+                     absf: Callable[[Any], Any] = sympy.Abs) -> Any:
+        b = pt["beta"]
+        return maxf(absf(b), absf(2 - b)) - maxf(b, 2 - b)
+
+    def space(f: Callable[..., Any], params: tuple[Real, ...], what: str) -> Callable[[], SearchSpace]:
+        return lambda: SearchSpace(params, lambda pt: float(f({k: float(v) for k, v in pt.items()}, max, abs)), f,
+                                   description=what)
+
+    beta = Real("beta", -math.inf, math.inf)
+    return Reduction(
+        theorem="the margin loss's sum, region by region: l+ + l- - 2 alpha = max(0, |D - beta| - alpha) for every "
+                "alpha > 0, beta and D >= 0, and max(0, x) = 0 exactly when x <= 0, so l+ + l- = 2 alpha exactly when "
+                "|D - beta| <= alpha (both directions); on the sphere every D in [0, 2] has |D - beta| <= max(beta, "
+                "2 - beta), reached at D = 0 or D = 2, so every pair's sum is 2 alpha exactly when alpha >= max(beta, "
+                "2 - beta) (both directions)",
+        source="Le & Odobez 2019 (arXiv 1812.02676), the margin loss as the catalogue reconstructs it; the steps are "
+               "the prover's",
+        domain={"alpha": "(0, oo)", "beta": "(-oo, oo)", "D": "[0, oo) (the sphere's part: D in [0, 2])"},
+        steps=(Step("excess", "l+ + l- - 2 alpha = max(0, |D - beta| - alpha) for alpha > 0, every beta and D >= 0",
+                    space(excess, (Real("alpha", 0.0, math.inf, open_low=True), beta, Real("D", 0.0, math.inf)),
+                          "-|l+ + l- - 2 alpha - max(0, |D - beta| - alpha)|")),
+               Step("sphere if", "|D - beta| <= max(beta, 2 - beta) for D in [0, 2] and every beta",
+                    space(inside, (beta, Real("D", 0.0, 2.0)), "max(beta, 2 - beta) - |D - beta|")),
+               Step("sphere only if", "max(|beta|, |2 - beta|) >= max(beta, 2 - beta) for every beta: D = 0 or D = 2 "
+                                      "reaches the largest |D - beta|",
+                    space(reached, (beta,), "max(|beta|, |2 - beta|) - max(beta, 2 - beta)"))),
+        premises=(Premise("l+(D) = [alpha + D - beta]_+ and l-(D) = [alpha - D + beta]_+ with alpha > 0; D in [0, 2] "
+                          "on the unit sphere", hypothesis=True),))
 
 
 def margin_symmetric_evidence(ctx: Context, condition: Callable[[Any, Any], Any] | None = None) -> Evidence:

@@ -140,3 +140,16 @@ def test_natural_reweighting_is_computed_not_assumed():
     # a positive share equal to 1/c at every eps+ (a derivation that lost the factor) fails the check
     fake = SimpleNamespace(lam_is_clean_only_if=sympy.Integer(0), threshold=nat.threshold)
     assert not T.natural_reweights_for_every_eta(fake, range(3, 4))
+
+
+def test_margin_symmetric_s_reduction_has_both_directions_of_both_iffs():
+    """Issue 65: the reduction proves the excess max(0, |D - beta| - alpha) (so 'exactly when', both ways) and the
+    sphere's 'iff' both ways (inside the band for every D in [0, 2], and reached at D = 0 or 2); each step is tight
+    (0 where the bound is reached), so no looser bound would pass."""
+    red = P.symmetric_reduction()
+    assert red.decides_statement() and [s.name for s in red.steps] == ["excess", "sphere if", "sphere only if"]
+    excess, inside, reached = (s.space() for s in red.steps)
+    R = sympy.Rational
+    assert excess.exact_margin({"alpha": 1, "beta": 1, "D": R(7, 2)}) == 0  # outside: the excess, exactly
+    assert inside.exact_margin({"beta": R(1, 2), "D": 2}) == 0  # reached at D = 2 where beta < 1
+    assert inside.margin({"beta": 0.5, "D": 1.0}) > 0 and reached.exact_margin({"beta": R(-3)}) == 0
