@@ -139,3 +139,27 @@ def rescaled_power_sum(c: Any = C_CLASSES) -> SumIdentity:
     holds = inner_residual == 0 and outer_residual == 0
     return SumIdentity("(sum_k (t_0 s_k)^r)^(1-q) = t_0 (sum_k s_k^r)^(1-q), r (1 - q) = 1", lhs, rhs,
                        ("t_0 > 0", "s_k >= 0"), inner_residual + outer_residual, holds)
+
+
+def same_label_probabilities(c: Any = C_CLASSES) -> SumIdentity:
+    """``P(both observed labels agree | true labels y1, y2) = sum_k T[y1, k] T[y2, k]`` under uniform noise of rate
+    ``eta``, for every ``c``: ``(1 - eta)^2 + (c - 1) (eta/(c-1))^2`` where ``y1 = y2`` and ``2 (1 - eta) eta/(c-1)
+    + (c - 2) (eta/(c-1))^2`` where ``y1 != y2`` (:func:`theory.embedding.same_label_probabilities`, counted by hand
+    there), whatever the classes: so the observed status of a pair depends on its true labels only through whether
+    they agree (Le & Odobez 2019, the catalogue's reconstruction). ``holds``: both cases by SymPy (the labels written
+    ``c - m1``, ``c - m2``; ``y1 != y2`` by setting their Kronecker delta to 0)."""
+    from theory.embedding import same_label_probabilities as counted
+
+    eta = sympy.Symbol("eta", real=True)
+    r = eta * c / (c - 1)
+    y1, y2 = sympy.symbols("y1 y2", integer=True, positive=True)
+    m1, m2 = sympy.symbols("m1 m2", integer=True, nonnegative=True)
+    total = sympy.Sum(sympy.expand(uniform_transition_entry(y1, K_INDEX, c, r)
+                                   * uniform_transition_entry(y2, K_INDEX, c, r)), (K_INDEX, 1, c)).doit()
+    total = total.xreplace({y1: c - m1, y2: c - m2})
+    a, b = counted(c, eta)
+    agree = sympy.simplify(total.xreplace({m2: m1}) - a)
+    differ = sympy.simplify(total.xreplace({sympy.KroneckerDelta(c - m1, c - m2): 0}) - b)
+    return SumIdentity("sum_k T[y1, k] T[y2, k] = a if y1 = y2, b otherwise", total, (a, b), (), agree + differ,
+                       agree == 0 and differ == 0 and not total.xreplace({sympy.KroneckerDelta(c - m1, c - m2): 0})
+                       .has(m1, m2))

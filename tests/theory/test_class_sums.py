@@ -38,3 +38,12 @@ def test_thm2_s_identities_hold_for_every_c_and_refuse_a_wrong_form():
     q = sympy.Symbol("q", positive=True)
     lhs = sympy.Sum(T[k] * (1 - sympy.KroneckerDelta(k, y)) / q, (k, 1, c))
     assert not cs.proved_zero(lhs - (1 - T[y]) / (2 * q), {sympy.Sum(T[k], (k, 1, c)): 1})[1]
+
+
+def test_same_label_probabilities_hold_for_every_c_and_depend_only_on_agreement(monkeypatch):
+    assert cs.same_label_probabilities().holds
+    import theory.embedding as te
+
+    real = te.same_label_probabilities
+    monkeypatch.setattr(te, "same_label_probabilities", lambda c, eta: (real(c, eta)[0], real(c, eta)[1] + eta / c))
+    assert not cs.same_label_probabilities().holds  # a miscounted b is refused

@@ -42,6 +42,7 @@ from simulate.engine.estimate import Estimate
 from simulate.noise import random_transition
 from theory import dmi as td
 from theory.linalg import matrix_identities_every_c
+from theory.orders import positive_scale_keeps_strict_orders
 
 Z = 5.0
 ROUND = 1e-12  # atol of the Monte Carlo comparisons: floating-point rounding only
@@ -377,7 +378,8 @@ def order_reduction() -> Reduction:
                   Premise("det(Q T) = det Q det T for c x c matrices, every c", proof=_det_product_every_c),
                   Premise("for s = |det T| > 0 the noisy gap s (d - d') is > 0 exactly when d - d' > 0, and < 0 "
                           "exactly when d - d' < 0: both strict orders agree, in both directions (SymPy's solution "
-                          "sets in g = d - d' of s g > 0 and s g < 0, s > 0)", proof=strict_orders_agree)),
+                          "sets in g = d - d' of s g > 0 and s g < 0, s > 0)",
+                          proof=positive_scale_keeps_strict_orders)),
         refutation=order_refuted_as_written,
         proves="for every c >= 2 and every T with det T != 0: DMI(h, Y) > DMI(h', Y) <=> DMI(h, noisy Y) > DMI(h', "
                "noisy Y), both directions, and for every T no strict flip (the qualified statement: at det T = 0 both "
@@ -386,18 +388,6 @@ def order_reduction() -> Reduction:
 
 def _det_product_every_c() -> bool:
     return bool(matrix_identities_every_c()["det(Q T) = det Q det T"])
-
-
-def strict_orders_agree() -> bool:
-    """``s g > 0`` exactly when ``g > 0``, and ``s g < 0`` exactly when ``g < 0``, for ``s > 0`` (SymPy's solution
-    sets in ``g``): the noisy DMI gap ``|det T| (d - d')`` keeps both strict orders of the clean one where
-    ``det T != 0`` (Xu et al. 2019, Eq. 30, both directions)."""
-    from sympy.solvers.inequalities import solve_univariate_inequality
-
-    s, g = sympy.Symbol("s", positive=True), sympy.Symbol("g", real=True)
-    above = solve_univariate_inequality(s * g > 0, g, relational=False)
-    below = solve_univariate_inequality(s * g < 0, g, relational=False)
-    return above == sympy.Interval.open(0, sympy.oo) and below == sympy.Interval.open(-sympy.oo, 0)
 
 
 def order_refuted_as_written() -> dict[str, Any] | None:

@@ -209,4 +209,3 @@ def test_the_dmi_reductions_decide_their_statements_with_the_equality_case_and_b
     refuted = order.refuted_as_written()
     assert "checked at points" not in statuses and refuted is not None and refuted["c"] == 2
     assert order.decides_statement(statuses, refuted) and "both directions" in order.proves
-    assert invariance.strict_orders_agree()
