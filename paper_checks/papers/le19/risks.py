@@ -40,6 +40,8 @@ from paper_checks.papers.le19.common import (
 from simulate.embedding.risk import exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk, mc_triplet_risk
 from simulate.noise import uniform_noise
 from theory import embedding as te
+from theory.class_sums import same_label_probabilities
+from theory.orders import positive_scale_keeps_strict_orders, squared_signal_positive
 
 #: the symmetric margin settings (alpha >= max(beta, 2 - beta)) and a non-symmetric control
 SYMMETRIC = ((1.0, 1.0), (1.2, 0.8))
@@ -311,6 +313,7 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
     # (undecided at 30: a budget's shares are what each closure may spend), session 25
     return SearchSpace(tuple(params), margin, exact, constraint, statement_domain=stated,
                        proof_work=150.0 if kind == "margin" else 0.0,
+                       reduction=margin_robust_reduction() if kind == "margin" and pattern is None else None,
                        description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; "
                                    f"{what}",
                        proves=f"no strict flip between two sets of {n} points on the unit circle (each "
@@ -318,6 +321,49 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
                               f"c = {ORDER_C}, eta < (c-1)/c; {what}): R_A > R_B implies R^eta_A >= R^eta_B (weaker "
                               "than the statement: not the affine relation, and a tie of the noisy risks is allowed, "
                               "so it does not make the minimisers agree)")
+
+
+def margin_robust_reduction() -> Reduction:
+    """le19.margin_robust for every number of classes, every embedding on the unit sphere and every noise rate
+    ``eta < (c-1)/c`` (Le & Odobez 2019, reconstructed): the balanced noisy risk is ``s R + alpha (1 - s)`` with
+    ``s = (1 - c eta/(c-1))^2`` once every pair's ``l+ + l- = 2 alpha`` (the symmetric region: the steps of
+    :func:`symmetric_reduction`), the pair-noise rates and the class-independence of a pair's observed status proved
+    over sums for symbolic ``c``; ``s > 0`` below ``(c-1)/c``, so ``R_eta(A) - R_eta(B) = s (R(A) - R(B))`` keeps both
+    strict orders and the minimisers agree."""
+    sym = symmetric_reduction()
+    excess, inside = sym.steps[0], sym.steps[1]
+    return Reduction(
+        theorem="the balanced noisy risk under uniform noise is 1/2 [(1 - eps+) P + eps+ N'] + 1/2 [(1 - eps-) N + "
+                "eps- P'] (P, N: the clean risks of truly positive and negative pairs; P', N': the other loss on "
+                "them); where every pair has l+ + l- = 2 alpha (D in [0, 2], alpha >= max(beta, 2 - beta): steps "
+                "'excess' and 'sphere if'), P' = 2 alpha - P and N' = 2 alpha - N, so R_eta = s R + alpha (1 - s) with "
+                "s = 1 - eps+ - eps- = (1 - c eta/(c-1))^2 > 0 for eta < (c-1)/c; then R_eta(A) - R_eta(B) = s (R(A) "
+                "- R(B)) has the sign of R(A) - R(B), both ways, and the minimisers agree",
+        source="Le & Odobez 2019 (arXiv 1812.02676), as the catalogue reconstructs it; the identities are SymPy's "
+               "(theory.class_sums, theory.embedding, theory.orders), the steps the prover's",
+        domain={"c": "every integer c >= 2", "embeddings": "every set of labelled points on the unit sphere",
+                "eta": "[0, (c-1)/c)", "alpha, beta": "alpha > 0 with alpha >= max(beta, 2 - beta)"},
+        steps=(excess, inside),
+        premises=(Premise("P(a pair's observed labels agree | true labels y1, y2) is a = (1 - eta)^2 + (c - 1) (eta/(c-"
+                          "1))^2 where y1 = y2 and b = 2 (1 - eta) eta/(c-1) + (c - 2) (eta/(c-1))^2 otherwise, "
+                          "whatever the classes, for every c (a sum over the noisy label)",
+                          proof=lambda: same_label_probabilities().holds),
+                  Premise("so the classes of truly positive (negative) pairs are mixed alike whatever their observed "
+                          "status, and their conditional risks are the clean P, N, P', N'",
+                          cited="Bayes' rule: conditioning on an event whose probability does not depend on the "
+                                "classes leaves their distribution unchanged"),
+                  Premise("eps+ and eps- by Bayes from a and b (P(true same) = 1/c), and R_eta = s R + alpha (1 - s) "
+                          "with s = (1 - c eta/(c-1))^2 once P' = 2 alpha - P, N' = 2 alpha - N, for symbolic c",
+                          proof=_balanced_affine_every_c),
+                  Premise("s > 0 for eta < (c-1)/c, and a positive factor keeps both strict orders",
+                          proof=lambda: squared_signal_positive() and positive_scale_keeps_strict_orders()),
+                  Premise("balanced sampling (observed positive and negative pairs 1:1), uniform noise eta, points on "
+                          "the unit sphere (D in [0, 2])", hypothesis=True)))
+
+
+def _balanced_affine_every_c() -> bool:
+    rel = te.margin_balanced()
+    return bool(rel.affine and rel.slope_matches)
 
 
 # ================================================================ margin_robust

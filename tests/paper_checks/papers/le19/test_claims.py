@@ -153,3 +153,15 @@ def test_margin_symmetric_s_reduction_has_both_directions_of_both_iffs():
     assert excess.exact_margin({"alpha": 1, "beta": 1, "D": R(7, 2)}) == 0  # outside: the excess, exactly
     assert inside.exact_margin({"beta": R(1, 2), "D": 2}) == 0  # reached at D = 2 where beta < 1
     assert inside.margin({"beta": 0.5, "D": 1.0}) > 0 and reached.exact_margin({"beta": R(-3)}) == 0
+
+
+def test_margin_robust_s_reduction_covers_every_c_and_embedding_with_its_premises_proved():
+    """Issue 65: le19.margin_robust was proved on a chart of the circle at c = 3 only; its reduction now rests on
+    identities proved for symbolic c (the pair agreement probabilities over a sum, the balanced affine relation, the
+    positive slope and strict orders), Bayes' rule cited and the statement's hypotheses: it decides the statement.
+    The triplet's space declares none yet (its class-mix premise is confirmed for c = 2..5 only)."""
+    red = P.order_space("margin").reduction
+    statuses = red.premise_statuses()
+    assert red is not None and "checked at points" not in statuses and statuses.count("proved") == 3
+    assert red.decides_statement(statuses) and [s.name for s in red.steps] == ["excess", "sphere if"]
+    assert P.order_space("triplet").reduction is None
