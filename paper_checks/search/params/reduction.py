@@ -244,21 +244,28 @@ def separable_sum_bounds(*, psi: Callable[[Any, Any], Any], lower: Callable[[Any
     c_sym = sympy.Symbol("c_reduction", positive=True)
     syms = {p.name: _symbol(p) for p in others}
     names = list(syms)
-    exprs = {"convex": sympy.diff(psi(t_sym, syms), t_sym, 2),
+    # a psi with kinks (Max, Min, Abs, Piecewise, Heaviside) has no second derivative but a DiracDelta at each kink,
+    # which no margin may hold: its convexity is then midpoint convexity, psi(x) + psi(y) >= 2 psi((x + y)/2) on
+    # [0, 1]^2, which for a continuous psi is convexity (Jensen 1906): no derivative taken
+    kinked = psi(t_sym, syms).has(*KINKS)
+    x_sym, y_sym = sympy.Symbol("x_reduction", nonnegative=True), sympy.Symbol("y_reduction", nonnegative=True)
+    exprs = {"convex": (psi(x_sym, syms) + psi(y_sym, syms) - 2 * psi((x_sym + y_sym) / 2, syms)) if kinked
+             else sympy.diff(psi(t_sym, syms), t_sym, 2),
              "barycentre": c_sym * psi(1 / c_sym, syms) - lower(c_sym, syms),
              "vertex": upper(c_sym, syms) - psi(sympy.Integer(1), syms) - (c_sym - 1) * psi(sympy.Integer(0), syms)}
-    first = {"convex": ("t", t_sym), "barycentre": ("c", c_sym), "vertex": ("c", c_sym)}
+    first = {"convex": [("x", x_sym), ("y", y_sym)] if kinked else [("t", t_sym)], "barycentre": [("c", c_sym)],
+             "vertex": [("c", c_sym)]}
 
     def margins(step: str) -> tuple[Callable[[dict[str, Any]], float], Callable[[dict[str, Any]], Any]]:
-        lead, lead_sym = first[step]
-        order = [lead_sym, *syms.values()]
+        leads = first[step]
+        order = [sym for _, sym in leads] + list(syms.values())
         as_float = sympy.lambdify(order, exprs[step], "math")
 
         def flt(pt: dict[str, Any]) -> float:
-            return float(as_float(*(float(pt[n]) for n in (lead, *names))))
+            return float(as_float(*(float(pt[n]) for n in [name for name, _ in leads] + names)))
 
         def exact(pt: dict[str, Any]) -> Any:
-            return exprs[step].xreplace({lead_sym: sympy.sympify(pt[lead]),
+            return exprs[step].xreplace({**{sym: sympy.sympify(pt[name]) for name, sym in leads},
                                          **{syms[n]: sympy.sympify(pt[n]) for n in names}})
         return flt, exact
 
@@ -267,6 +274,9 @@ def separable_sum_bounds(*, psi: Callable[[Any, Any], Any], lower: Callable[[Any
     integers = {"c": f"every integer c >= {c_low}"}
 
     def convex_space() -> Any:
+        if kinked:
+            return SearchSpace((Real("x", 0.0, 1.0), Real("y", 0.0, 1.0), *others), *margins("convex"),
+                               description=f"psi(x) + psi(y) - 2 psi((x + y)/2), psi(t) = {what}")
         return SearchSpace((t, *others), *margins("convex"), description=f"d^2/dt^2 of psi(t) = {what}")
 
     def barycentre_space() -> Any:
@@ -288,7 +298,12 @@ def separable_sum_bounds(*, psi: Callable[[Any, Any], Any], lower: Callable[[Any
             return False
 
     own: tuple[Premise, ...] = ()
-    if any(t_open):
+    if kinked:  # midpoint convexity is convexity for a continuous psi: its continuity on [0, 1], by SymPy
+        own = (Premise(f"psi(t) = {what} is continuous on [0, 1] (SymPy's continuous_domain, for symbolic "
+                       + (", ".join(names) or "t") + "), so midpoint convex is convex (Jensen 1906; Niculescu & "
+                       "Persson, Convex Functions and Their Applications, Springer 2006, ch. 1)",
+                       proof=lambda: _continuous_on_unit(psi(t_sym, syms), t_sym)),)
+    elif any(t_open):
         own = (Premise(f"psi(t) = {what} is continuous at the open ends of [0, 1] (SymPy's one-sided limits equal "
                        "its values there, for symbolic " + (", ".join(names) or "t") + "); convex on (0, 1), it is "
                        "continuous inside (Rockafellar, Convex Analysis, Thm 10.1) and its defining inequality passes "
@@ -301,11 +316,67 @@ def separable_sum_bounds(*, psi: Callable[[Any, Any], Any], lower: Callable[[Any
         theorem=KARAMATA + "; so the bounds hold on the whole domain when psi is convex and they hold at those two "
                            "points",
         source=KARAMATA_SOURCE, domain=stated, premises=(*own, *premises),
-        steps=(Step("convex", f"psi(t) = {what} is convex in t on (0, 1), for every " + ", ".join(names),
-                    convex_space),
+        steps=(Step("convex", (f"psi(t) = {what} is midpoint convex on [0, 1] (it has kinks: no second derivative)"
+                               if kinked else f"psi(t) = {what} is convex in t on (0, 1)")
+                    + (", for every " + ", ".join(names) if names else ""), convex_space),
                Step("barycentre", f"the lower bound holds at the barycentre, for every real c >= {c_low}",
                     barycentre_space),
                Step("vertex", f"the upper bound holds at a vertex, for every real c >= {c_low}", vertex_space)))
+
+
+#: the nodes of a kink: a psi holding one is convex by midpoint convexity, not by its second derivative
+KINKS = (sympy.Max, sympy.Min, sympy.Abs, sympy.Piecewise, sympy.Heaviside)
+
+
+def _continuous_on_unit(expr: Any, t: sympy.Symbol) -> bool:
+    """Whether ``expr`` is continuous in ``t`` on the whole of ``[0, 1]``, by SymPy: with its kinks written as
+    ``Piecewise``, every piece is continuous there (``continuous_domain``) and at every breakpoint of a condition in
+    ``[0, 1]`` the one-sided limits equal the value. False wherever SymPy cannot tell (a breakpoint that reads
+    another symbol, a piece it cannot read)."""
+    from sympy.calculus.util import continuous_domain
+
+    unit = sympy.Interval(0, 1)
+    try:
+        written = expr.rewrite(sympy.Piecewise)
+        nodes = list(written.atoms(sympy.Piecewise))
+        pieces = [e for node in nodes for e, _ in node.args if not e.has(sympy.Piecewise)] or [written]
+        if any(continuous_domain(e, t, unit) != unit for e in pieces):
+            return False
+        points: set[Any] = set()
+        for node in nodes:
+            for _, cond in node.args:
+                for rel in cond.atoms(sympy.core.relational.Relational):
+                    for b in sympy.solve(sympy.Eq(rel.lhs, rel.rhs), t):
+                        if not b.is_number:
+                            return False
+                        if 0 <= b <= 1:
+                            points.add(b)
+        # on each open interval between breakpoints one branch of every node is active (the conditions compare t
+        # with the breakpoints); continuity is that branch's value at both ends equal to the value there (SymPy's
+        # limit of a Piecewise is not used: it reads the condition at the point itself)
+        cuts = sorted({sympy.Integer(0), sympy.Integer(1), *points})
+        at = {b: _active(written, t, b).subs(t, b) for b in cuts}
+        for low, high in zip(cuts, cuts[1:]):
+            branch = _active(written, t, (low + high) / 2)
+            if any(sympy.simplify(branch.subs(t, b) - at[b]) != 0 for b in (low, high)):
+                return False
+        return True
+    except (NotImplementedError, ValueError, TypeError):
+        return False
+
+
+def _active(expr: Any, t: sympy.Symbol, point: Any) -> Any:
+    """``expr`` with every ``Piecewise`` node replaced by its branch at ``t = point`` (ValueError where a condition
+    there is not decided)."""
+    def pick(node: Any) -> Any:
+        for branch, cond in node.args:
+            held = cond.subs(t, point)
+            if held is sympy.true:
+                return branch
+            if held is not sympy.false:
+                raise ValueError(f"the condition {cond} is not decided at t = {point}")
+        raise ValueError(f"no branch of {node} holds at t = {point}")
+    return expr.replace(lambda e: isinstance(e, sympy.Piecewise), pick)
 
 
 def _symbol(p: Parameter) -> sympy.Symbol:
