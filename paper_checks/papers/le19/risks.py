@@ -313,7 +313,8 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
     # (undecided at 30: a budget's shares are what each closure may spend), session 25
     return SearchSpace(tuple(params), margin, exact, constraint, statement_domain=stated,
                        proof_work=150.0 if kind == "margin" else 0.0,
-                       reduction=margin_robust_reduction() if kind == "margin" and pattern is None else None,
+                       reduction=(margin_robust_reduction() if kind == "margin" else triplet_robust_reduction())
+                       if pattern is None else None,
                        description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; "
                                    f"{what}",
                        proves=f"no strict flip between two sets of {n} points on the unit circle (each "
@@ -359,6 +360,54 @@ def margin_robust_reduction() -> Reduction:
                           proof=lambda: squared_signal_positive() and positive_scale_keeps_strict_orders()),
                   Premise("balanced sampling (observed positive and negative pairs 1:1), uniform noise eta, points on "
                           "the unit sphere (D in [0, 2])", hypothesis=True)))
+
+
+def triplet_robust_reduction() -> Reduction:
+    """le19.triplet_robust for every number of classes, every embedding on the unit sphere, ``alpha >= 2`` and
+    ``eta < (c-1)/c`` (Le & Odobez 2019, reconstructed): with no clipping (step ``no clipping``) the loss is
+    ``D_ap - D_an + alpha``, whose expectation splits over the two pairs; each pair's true classes are mixed alike
+    within 'same' and within 'differ' (the agreement sums over the noisy label for symbolic ``c``), so
+    ``R_eta - alpha = (1 - eps+ - eps-) (Dpos - Dneg) = s (R - alpha)``, ``s = (1 - c eta/(c-1))^2 > 0``."""
+
+    def clip(pt: dict[str, Any]) -> Any:
+        return pt["alpha"] + pt["Dap"] - pt["Dan"]
+
+    def clip_space() -> SearchSpace:
+        unit = (Real("Dap", 0.0, 2.0), Real("Dan", 0.0, 2.0), Real("alpha", 2.0, math.inf))
+        return SearchSpace(unit, lambda pt: float(clip({k: float(v) for k, v in pt.items()})), clip,
+                           description="alpha + D_ap - D_an on the sphere (distances in [0, 2]), alpha >= 2")
+
+    return Reduction(
+        theorem=("on the unit sphere every distance lies in [0, 2], so with alpha >= 2 the hinge [D_ap - D_an + "
+                 "alpha]_+ never clips (step 'no clipping') and the loss is linear: its expectation is E[D_ap] - "
+                 "E[D_an] + alpha, one pair at a time; with the observed classes uniform, E[D_ap] = (1 - eps+) Dpos + "
+                 "eps+ Dneg and E[D_an] = (1 - eps-) Dneg + eps- Dpos (Dpos, Dneg: the clean mean distances of truly "
+                 "same and different pairs), so R_eta - alpha = (1 - eps+ - eps-) (Dpos - Dneg) = s (R - alpha) with s"
+                 " = (1 - c eta/(c-1))^2 > 0 for eta < (c-1)/c: increasing, and the minimisers agree"),
+        source="Le & Odobez 2019 (arXiv 1812.02676), as the catalogue reconstructs it; the identities are SymPy's "
+               "(theory.class_sums, theory.embedding, theory.orders), the step the prover's",
+        domain={"c": "every integer c >= 2", "embeddings": "every set of labelled points on the unit sphere",
+                "eta": "[0, (c-1)/c)", "alpha": "[2, oo)"},
+        steps=(Step("no clipping", "alpha + D_ap - D_an >= 0 for D_ap, D_an in [0, 2] and alpha >= 2", clip_space),),
+        premises=(Premise("sum_o T[i, o] T[j, o] is a where i = j and b otherwise, whatever the classes, for every c "
+                          "(a sum over the noisy label)", proof=lambda: same_label_probabilities().holds),
+                  Premise("with balanced true classes and uniform noise, P(true i | observed o) = T[i, o]; averaged "
+                          "over uniform observed classes, the weight of a true class pair (i, j) of the anchor and "
+                          "positive is (1/c) sum_o T[i, o] T[j, o], and of the anchor and negative (1/(c (c-1))) (1 - "
+                          "sum_o T[i, o] T[j, o]) (the row sums are 1): each depends only on whether i = j, so each "
+                          "pair's distance given its true status is the clean Dpos or Dneg (also computed for c = 2..5 "
+                          "by theory.embedding.triplet_relation)",
+                          cited="Bayes' rule and the linearity of the expectation"),
+                  Premise("eps+ and eps- by Bayes, and R_eta - alpha = (1 - eps+ - eps-) (Dpos - Dneg) = (1 - c "
+                          "eta/(c-1))^2 (R - alpha), for symbolic c", proof=_triplet_affine_every_c),
+                  Premise("s > 0 for eta < (c-1)/c, and a positive factor keeps both strict orders",
+                          proof=lambda: squared_signal_positive() and positive_scale_keeps_strict_orders()),
+                  Premise("triplets whose observed classes are uniform (anchor and positive one observed class, the "
+                          "negative another), uniform noise eta, points on the unit sphere", hypothesis=True)))
+
+
+def _triplet_affine_every_c() -> bool:
+    return bool(te.triplet_uniform_general()[0])
 
 
 def _balanced_affine_every_c() -> bool:

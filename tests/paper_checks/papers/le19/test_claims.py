@@ -164,4 +164,16 @@ def test_margin_robust_s_reduction_covers_every_c_and_embedding_with_its_premise
     statuses = red.premise_statuses()
     assert red is not None and "checked at points" not in statuses and statuses.count("proved") == 3
     assert red.decides_statement(statuses) and [s.name for s in red.steps] == ["excess", "sphere if"]
-    assert P.order_space("triplet").reduction is None
+    assert P.order_space("triplet").reduction is not None and P.order_space("triplet", [(0, 1)]).reduction is None
+
+
+def test_triplet_robust_s_reduction_rests_on_sums_for_every_c_and_one_step():
+    """Issue 65: le19.triplet_robust's reduction: no clipping (a prover step that fails below alpha = 2), the agreement
+    sums and the affine relation for symbolic c, the positive slope: it decides the statement. A fixed class pattern
+    declares none (the relation is not claimed there)."""
+    red = P.order_space("triplet").reduction
+    statuses = red.premise_statuses()
+    assert "checked at points" not in statuses and statuses.count("proved") == 3 and red.decides_statement(statuses)
+    clip = red.steps[0].space()
+    assert clip.exact_margin({"Dap": 0, "Dan": 2, "alpha": 2}) == 0  # tight: alpha = 2 is the least
+    assert clip.exact_margin({"Dap": 0, "Dan": 2, "alpha": sympy.Rational(3, 2)}) < 0
