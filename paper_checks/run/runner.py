@@ -133,7 +133,12 @@ def declared_domain(space_of: Callable[[], Any]) -> dict[str, Any] | None:
         rows = space.domain()
     except Exception:  # noqa: BLE001  (a user's space that raises loses only this field)
         return None
-    return {"coordinates": rows, "narrower_than_statement": narrower(rows), "proof_proves": space.proves or None}
+    out = {"coordinates": rows, "narrower_than_statement": narrower(rows), "proof_proves": space.proves or None}
+    red = getattr(space, "reduction", None)
+    if red is not None and red.declares_decision():  # what explore --prove decides, said without running it
+        out["reduction"] = {"theorem": red.theorem.split(":")[0], "statement_domain": red.rows(True),
+                            "qualified": bool(red.refutation is not None)}
+    return out
 
 
 def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,

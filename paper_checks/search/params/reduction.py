@@ -178,6 +178,13 @@ class Reduction:
                          + (["no counterexample of the statement as written was verified"] if unverified else [])
                          + ([f"premises checked at points only: {'; '.join(loose)}"] if loose else []))
 
+    def declares_decision(self) -> bool:
+        """Whether the reduction, once its steps are proved and its premises' proofs hold, decides the statement
+        itself, read from its declaration alone (no proof run): every premise proved by a check, cited or the
+        statement's hypothesis, and nothing weaker (or a refutation of the statement as written)."""
+        held = all(p.proof is not None or p.cited or p.hypothesis for p in self.premises)
+        return held and (self.refutation is not None or (not self.proves and not self.statement_domain))
+
     def rows(self, decided: bool = True) -> list[dict[str, Any]]:
         """The statement's own domain as :func:`~paper_checks.search.params.domain.domain_rows` writes a domain
         (``kind`` ``"statement"``: no ``statement`` beside it, none narrower; ``"reduction"`` where the reduction
