@@ -11,7 +11,7 @@ References
 .. [1] Y. Xu, P. Cao, Y. Kong and Y. Wang, "L_DMI: A Novel Information-theoretic Loss Function for Training Deep
    Nets Robust to Label Noise", NeurIPS 2019, Eq. 30 (as in S. Li's notes).
 .. [2] N. Le and J.-M. Odobez, "Theoretical Guarantees of Deep Embedding Losses Under Label Noise", arXiv
-   1812.02676, 2019 (the catalogue's reconstruction).
+   1812.02676, 2019, abstract (the catalogue's reconstruction: the main text is not in the sources).
 
 Examples
 --------
