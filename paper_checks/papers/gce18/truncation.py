@@ -112,7 +112,11 @@ def eq10_space() -> SearchSpace:
                        constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
                        folds={"f": "c"}, statement_domain={"c": "every c >= 2 with k >= 1/c"},
                        description="min(S - lower, upper - S) of Eq. 10, S the truncated class sum, k >= 1/c",
-                       proves="Eq. 10's two bounds for c = 2..10 (weaker than the statement: every c with k >= 1/c)")
+                       proves="Eq. 10's two bounds for c = 2..10 (weaker than the statement: every c with k >= 1/c; "
+                              "what is missing for every c: a reduction. The truncated psi(t) = L_q(max(t, k)) is not "
+                              "convex, so Karamata's does not apply; the upper bound is termwise (psi <= L_q(k)), the "
+                              "lower one needs the classes above k bounded by Jensen (their mean <= 1/m) and F(m) >= "
+                              "F(d) for every real m >= 1 (F convex, F'(d) = 0) as steps)")
 
 
 def _grid(ctx: Context) -> list[tuple[int, sympy.Rational, sympy.Rational]]:
