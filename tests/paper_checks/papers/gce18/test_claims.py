@@ -323,3 +323,14 @@ def test_eq7_s_report_names_every_c_as_what_is_proved():
     assert "The statement's own domain, proved by the check: every c >= 2" in domain_text(doc)
     wrong = lq.eq7_evidence(Context("gce18.eq7_bounds", precision="quick"), (C / 2, (C - 1) / Q))
     assert wrong.verdict != "proved" and "proved_domain" not in wrong.numbers
+
+
+def test_eq10_s_reduction_decides_the_statement_for_every_c():
+    """Issue 65: Eq. 10 was undecided beyond c = 2..10 (no reduction): its truncated psi is not convex. Its reduction
+    rests on L_q decreasing and convex and on F convex with F'(d*) = 0 (SymPy, symbolic c, q, k), Jensen's inequality
+    and the first-order condition cited; its one step, F(0) - F(1) = L_q(k) >= 0, fails for k > 1."""
+    red = truncation.eq10_space().reduction
+    statuses = red.premise_statuses()
+    assert statuses == ["proved", "proved", "cited", "cited", "hypothesis"] and red.decides_statement(statuses)
+    empty = red.steps[0].space()
+    assert empty.exact_margin({"q": R(1, 2), "k": R(1, 4)}) == 1 and empty.exact_margin({"q": 1, "k": 2}) < 0
