@@ -53,7 +53,14 @@ from paper_checks.run.memory import memory_limit
 from paper_checks.run.runner import Result, run_all, run_claim
 from paper_checks.search.loop import SearchResult, search, search_budget
 from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix, range_setting
-from paper_checks.search.params.reduction import VERTICES, VERTICES_SOURCE, Reduction, Step, separable_sum_bounds
+from paper_checks.search.params.reduction import (
+    VERTICES,
+    VERTICES_SOURCE,
+    Premise,
+    Reduction,
+    Step,
+    separable_sum_bounds,
+)
 from paper_checks.trials.margin import MarginTrial, margin_losses
 from paper_checks.trials.margin import trial as margin_trial
 from simulate.binary import (
@@ -89,7 +96,7 @@ __all__ = [
     "Context", "Evidence", "effect_ladder",
     # search
     "SearchSpace", "Real", "Integer", "SimplexPoint", "StochasticMatrix", "search", "SearchResult",
-    "Reduction", "Step", "separable_sum_bounds", "VERTICES", "VERTICES_SOURCE",
+    "Premise", "Reduction", "Step", "separable_sum_bounds", "VERTICES", "VERTICES_SOURCE",
     # numbers
     "mc_mean", "TransitionMatrix", "uniform_noise", "pair_flip", "sample_noisy_labels",
     # figures

@@ -243,42 +243,70 @@ def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: floa
                    f"({step.shows}) is {res.outcome}" + (f" ({res.reason})" if res.reason else "")
                    + "; what follows is the searched domain's proof, which covers that domain only")
             return None, why
+    statuses = red.premise_statuses()  # the premises' proofs run here, each time (never a recorded answer)
+    refuted = red.refuted_as_written()  # and a counterexample of the statement as written is verified again
+    decided = red.decides_statement(statuses, refuted)
+    rows = red.rows(decided)
     print(f"claim: {c.id}\nstatement: {c.statement}")
-    smaller = narrower(red.rows())
+    smaller = narrower(rows)
     print("domain proved: " + ("narrower than the statement's where a line says so" if smaller else
                                "the statement's own") + ", through a reduction to sub-proofs on boxes:")
-    for row in red.rows():
+    for row in rows:
         print(f"  {row['name']}: {row['range']}" + (f"   (statement: {row['statement']})" if "statement" in row
                                                      else ""))
     print(f"reduction: {red.theorem}\n  ({red.source})")
-    if red.premises:
-        print(f"premises (not the prover's): {red.premises}")
+    for premise, status in zip(red.premises, statuses):
+        print(f"premise ({_PREMISE_WHOSE[status]}): {premise.text(status)}")
     work = sum(r.work for _, _, r in done)
     for step, sub, res in done:
         cert = res.certificate.to_json()
         ranges = ", ".join(domain_lines(sub.domain())).replace("  ", "")
-        print(f"step {step.name}: {step.shows}; margin {sub.description} on {ranges}: proved ({res.boxes} boxes, "
-              f"work {res.work:.3f} of {res.work_budget:g} units, {res.seconds:.2f} s; methods {cert['methods']})")
+        print(f"step {step.name} (the prover's): {step.shows}; margin {sub.description} on {ranges}: proved "
+              f"({res.boxes} boxes, work {res.work:.3f} of {res.work_budget:g} units, {res.seconds:.2f} s; methods "
+              f"{cert['methods']})")
     print(f"prover: {n} sub-proofs, work {work:.3f} of {args.prove_work:g} units, "
           f"{sum(r.seconds for _, _, r in done):.2f} s")
+    weaker = red.weaker(statuses, refuted)
     if args.json is not None:
         _write_json(args, {"claim": c.id, "statement": c.statement, "margin": space.description,
                            "margin_proves": red.proves or c.statement, "budget": args.budget, "overrides": {},
-                           "domain": red.rows(), "narrower_than_statement": smaller, "reduction": red.to_json(),
+                           "domain": rows, "narrower_than_statement": "; ".join(x for x in (smaller, weaker) if x),
+                           "statement_decided": decided and (not smaller or refuted is not None),
+                           "refuted_as_written": refuted, "reduction": red.to_json(statuses, refuted),
                            "proof": {"outcome": "proved", "work": work, "work_budget": args.prove_work,
                                      "steps": [{"name": step.name, "shows": step.shows, "margin": sub.description,
                                                 **_with_domain(res.to_json(boxes=True), sub.domain())}
                                                for step, sub, res in done]}})
     where = (f"only on a domain narrower than the statement's ({smaller}): a proof of that narrower statement, not "
              "of the paper's" if smaller else "on the statement's own domain (above)")
-    if red.proves:
-        print(f"=> proved: {red.proves}, {where}, every step of the reduction proved; "
-              f"this is what the margin says, not the statement above: the claim's verdict is run's, recorded as "
-              f"{c.expected} ({rerun_command(c)})")
+    if decided and refuted is not None:
+        print("=> qualified: the statement as written is false (verified exactly: "
+              + "; ".join(f"{k}: {v}" for k, v in refuted.items()) + f"); proved instead, on the domain above: "
+              f"{red.proves}, every step of the reduction proved by the prover and every premise "
+              f"{_premises_held(statuses)}; the claim's verdict is run's, recorded as {c.expected} "
+              f"({rerun_command(c)})")
+    elif decided:
+        print(f"=> proved: the statement, {where}, every step of the reduction proved by the prover and every premise "
+              f"{_premises_held(statuses)}; the claim's verdict is run's, recorded as {c.expected} "
+              f"({rerun_command(c)})")
     else:
-        print(f"=> proved: the statement, {where}, every step of the reduction proved; the claim's "
-              f"verdict is run's, recorded as {c.expected} ({rerun_command(c)})")
+        print(f"=> proved: {red.proves or 'the steps'}, {where}, every step of the reduction proved, but not the "
+              f"statement itself ({weaker}); this is what the reduction proves, not the statement above: the "
+              f"claim's verdict is run's, recorded as {c.expected} ({rerun_command(c)})")
     return 0, ""
+
+
+#: whose a premise is, by its status (:data:`~paper_checks.search.params.reduction.PREMISE_STATUSES`)
+_PREMISE_WHOSE = {"proved": "SymPy's, on symbols", "cited": "a cited theorem", "hypothesis": "the statement's",
+                  "checked at points": "not proved"}
+
+
+def _premises_held(statuses: list[str]) -> str:
+    """How the premises stand, said once: proved by SymPy for every ``c``, cited, the statement's hypothesis."""
+    said = {"proved": "proved by SymPy on symbols", "cited": "a cited theorem",
+            "hypothesis": "the statement's hypothesis"}
+    return ("held (" + ", ".join(f"{statuses.count(k)} {v}" for k, v in said.items() if statuses.count(k)) + ")"
+            if statuses else "held (none taken)")
 
 
 def _with_domain(proof: dict[str, Any], rows: list[dict[str, Any]]) -> dict[str, Any]:

@@ -474,7 +474,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
             if top:  # a proof starts from the same memory wherever it runs: nothing kept from an earlier one
                 outset.warm_up()
                 outset.forget()
-            begun = time.monotonic()
+            begun, begun_work = time.monotonic(), meter.now()
             try:
                 with deadline(None if seconds is None else seconds + ALARM_GRACE, error=OutOfTime):
                     def rung(allowance: float) -> ProofResult:
@@ -483,9 +483,11 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
                     # the top proof deepens its work (deepening.py); a sub-proof is one rung of its caller's
                     res = deepening.deepened(rung, work) if top else rung(work)
             except OutOfTime:  # the safety net: the one outcome that depends on the machine, and it says so
+                # (with the work it came at and the budget it had: "work 0 of 0 units" beside "the work budget of 6
+                # units" was issue 65's small untruth)
                 res = ProofResult("undecided", 0, budget, time.monotonic() - begun,
                                   reason=f"{outset.net_text(seconds)} came before the work budget of {work:g} units "
-                                         "was spent")
+                                         "was spent", work=round(meter.now() - begun_work, 6), work_budget=work)
             if top and timebox.NET_FIRED:
                 res.notes.append(f"a step's wall-clock net fired (the route may depend on the machine): "
                                  f"{', '.join(timebox.NET_FIRED)}")

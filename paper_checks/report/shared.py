@@ -136,7 +136,17 @@ def domain_text(c: dict[str, Any]) -> str | None:
     text = "; ".join(row_text(r) + (f" ({beside(r)})" if beside(r) else "") for r in rows)
     if any("folded_onto" in r for r in rows):
         text += f" (a folded point: {FOLD_RULE})"
-    if d.get("narrower_than_statement"):
+    if d.get("proved_by"):
+        text += f". The statement's own domain, proved by the check: {d['proved_by']}"
+        if d.get("premises"):
+            text += f" (premises: {d['premises']})"
+    elif d.get("reduction"):
+        red = d["reduction"]
+        text += (". `explore --prove` decides the statement itself on its own domain ("
+                 + "; ".join(row_text(r) for r in red.get("statement_domain", [])) + ") through a reduction ("
+                 + red.get("theorem", "") + ")" + (": false as written, the qualified statement" if red.get("qualified")
+                                                   else "") + " when its steps are proved; this domain is the search's")
+    elif d.get("narrower_than_statement"):
         text += (". Narrower than the statement's: `explore --prove` on it proves only the narrower statement, "
                  "not the paper's")
     else:

@@ -86,6 +86,9 @@ class Result:
         }
         if c.space is not None:
             out["domain"] = declared_domain(c.space)
+        proved = None if self.evidence is None else self.evidence.numbers.get("proved_domain")
+        if isinstance(proved, dict) and proved.get("coordinates"):  # the check proved the statement's own domain
+            out["domain"] = proved
         if self.precision is not None:
             out["precision"] = self.precision
         if self.precision_note is not None:
@@ -130,7 +133,12 @@ def declared_domain(space_of: Callable[[], Any]) -> dict[str, Any] | None:
         rows = space.domain()
     except Exception:  # noqa: BLE001  (a user's space that raises loses only this field)
         return None
-    return {"coordinates": rows, "narrower_than_statement": narrower(rows), "proof_proves": space.proves or None}
+    out = {"coordinates": rows, "narrower_than_statement": narrower(rows), "proof_proves": space.proves or None}
+    red = getattr(space, "reduction", None)
+    if red is not None and red.declares_decision():  # what explore --prove decides, said without running it
+        out["reduction"] = {"theorem": red.theorem.split(":")[0], "statement_domain": red.rows(True),
+                            "qualified": bool(red.refutation is not None)}
+    return out
 
 
 def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,

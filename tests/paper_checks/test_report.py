@@ -325,7 +325,12 @@ def test_each_explorable_claim_names_its_domain_in_json_markdown_and_html():
     assert d["coordinates"][2]["open_low"] is True and d["coordinates"][1]["folded_onto"] == "c"
     assert "domain" not in Result(reg["ghosh17.sum_mae"], Evidence("proved", "symbolic", "S."), 0.1).to_json()
     doc = doc_of([json.loads(json.dumps(entry, default=str))])
-    md, html = report.markdown(doc), report.html(doc)
+    md = report.markdown(doc)
     assert ("**Domain** (where `explore` searches and `explore --prove` proves): c = 2..8 (statement: every c >= 2)"
             in md)
-    assert "proves only the narrower statement, not the paper&#x27;s" in html
+    # issue 65: Eq. 7's reduction decides the statement on its own domain, and the report says so beside the search's
+    assert "decides the statement itself on its own domain (c in every integer c >= 2" in md
+    assert entry["domain"]["reduction"]["theorem"] == "Karamata's inequality"
+    narrower = Result(reg["ghosh17.class_dependent_tolerance"], Evidence("proved", "symbolic", "S."), 0.1).to_json()
+    doc = doc_of([json.loads(json.dumps(narrower, default=str))])
+    assert "proves only the narrower statement, not the paper&#x27;s" in report.html(doc)

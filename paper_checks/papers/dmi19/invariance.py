@@ -24,6 +24,7 @@ from sympy.matrices.utilities import dotprodsimp
 from paper_checks.api import (
     Context,
     Evidence,
+    Premise,
     Real,
     Reduction,
     SearchSpace,
@@ -41,6 +42,7 @@ from simulate.engine.estimate import Estimate
 from simulate.noise import random_transition
 from theory import dmi as td
 from theory.linalg import matrix_identities_every_c
+from theory.orders import positive_scale_keeps_strict_orders
 
 Z = 5.0
 ROUND = 1e-12  # atol of the Monte Carlo comparisons: floating-point rounding only
@@ -124,7 +126,7 @@ def properties_space(c: int = 3, measure: str = "dmi") -> SearchSpace:
                        description=f"min(m(Q), m(Q) - m(T^T Q), 1 - |det T|), m = {measure}, c = {c}",
                        proves=f"for c = {c}: {measure.upper()}(Q) >= 0, {measure.upper()}(T^T Q) <= "
                               f"{measure.upper()}(Q) and |det T| <= 1 (weaker than the statement: not the symmetry, "
-                              "not 'equality iff T is a permutation matrix', one c)",
+                              "not 'equality iff T is a permutation matrix', one c; its reduction proves them)",
                        reduction=properties_reduction() if measure == "dmi" else None)
 
 
@@ -140,35 +142,52 @@ def _plain(f: Callable[[dict[str, Any]], Any]) -> Callable[[dict[str, Any]], flo
 
 
 def properties_reduction() -> Reduction:
-    """:func:`properties_space`'s DMI margin ``min(d, d - |det(T^T Q)|, 1 - |det T|)``, ``d = |det Q|``, for every
-    ``c >= 2``: ``|det(T^T Q)| = s d`` with ``s = |det T|`` (multiplicativity), and ``s <= prod_i ||T_i||_2 <= 1``
-    (Hadamard; each row's ``sum_j T_ij^2 <= sum_j T_ij = 1`` as ``x^2 <= x`` on ``[0, 1]``, and a product of numbers
-    in ``[0, 1]`` stays there); so three steps on boxes: ``x - x^2 >= 0`` and ``1 - a b >= 0`` on ``[0, 1]``, and
-    ``d - s d >= 0`` for ``d >= 0``, ``s`` in ``[0, 1]``."""
-    entry = lambda pt: pt["x"] - pt["x"] ** 2  # noqa: E731
-    product = lambda pt: 1 - pt["a"] * pt["b"]  # noqa: E731
+    """dmi19.properties' statement for every ``c >= 2``, its equality case and the symmetry included. With
+    ``d = |det Q|`` and ``s = |det T|``: ``DMI(Q) = d >= 0``; ``DMI(Q^T) = DMI(Q)`` (``det Q^T = det Q``);
+    ``DMI(T^T Q) = s d`` (multiplicativity), so ``d - s d >= 0`` for ``s`` in ``[0, 1]``; and ``s <= prod_i ||T_i||_2
+    <= 1`` (Hadamard) with equality only at the permutations: ``sum_j T_ij^2 <= sum_j T_ij = 1`` with equality only
+    where every ``T_ij`` is 0 or 1 (``x - x^2 >= min(x, 1 - x)/2``, which is ``> 0`` on ``(0, 1)``), and a product of
+    numbers in ``[0, 1]`` is 1 only where each is (``1 - a b >= max(1 - a, 1 - b)``, by induction on the rows); a
+    0/1 row-stochastic matrix is a permutation or has two equal rows (det 0). Three steps on boxes."""
+    entry = lambda pt: pt["x"] - pt["x"] ** 2 - sympy.Min(pt["x"], 1 - pt["x"]) / 2  # noqa: E731
+    product = lambda pt: 1 - pt["a"] * pt["b"] - sympy.Max(1 - pt["a"], 1 - pt["b"])  # noqa: E731
     monotone = lambda pt: pt["d"] - pt["s"] * pt["d"]  # noqa: E731
     unit = lambda name: Real(name, 0.0, 1.0)  # noqa: E731
     return Reduction(
-        theorem=DET_THEOREMS + ": for every c, |det(T^T Q)| = |det T| |det Q|, and |det T| <= prod_i ||T_i||_2 "
-                               "<= 1, since sum_j T_ij^2 <= sum_j T_ij = 1 (x^2 <= x on [0, 1]) and a product of "
-                               "numbers in [0, 1] lies in [0, 1] (by induction on 1 - a b >= 0); so DMI(Q) = |det Q| "
-                               ">= 0, 1 - |det T| >= 0 and DMI(Q) - DMI(T^T Q) = d - s d with d = |det Q| >= 0 and "
-                               "s = |det T| in [0, 1]",
+        theorem=DET_THEOREMS + ": for every c, DMI(Q^T) = |det Q^T| = |det Q| (symmetry), |det(T^T Q)| = |det T| "
+                               "|det Q|, and |det T| <= prod_i ||T_i||_2 <= 1, since sum_j T_ij^2 <= sum_j T_ij = 1 "
+                               "(x^2 <= x on [0, 1], strictly inside) and a product of numbers in [0, 1] lies in [0, "
+                               "1] and is 1 only where each is (1 - a b >= max(1 - a, 1 - b), by induction on the "
+                               "rows); so DMI(Q) = |det Q| >= 0, DMI(Q) - DMI(T^T Q) = d - s d >= 0 with s = |det T| "
+                               "in [0, 1], and |det T| = 1 forces every row to be a unit vector (every T_ij in {0, "
+                               "1}) with no two equal: a permutation matrix, whose |det| is 1",
         source=DET_SOURCE,
         domain={"Q": "the joint tables of c x c classes (the closed simplex of c^2 coordinates), every c >= 2",
                 "T": "the row-stochastic c x c matrices, every c >= 2"},
-        steps=(Step("entry", "x - x^2 >= 0 for x in [0, 1]",
-                    lambda: SearchSpace((unit("x"),), _plain(entry), entry, description="x - x^2")),
-               Step("product", "1 - a b >= 0 for a, b in [0, 1]",
-                    lambda: SearchSpace((unit("a"), unit("b")), _plain(product), product, description="1 - a b")),
+        steps=(Step("entry", "x - x^2 >= min(x, 1 - x)/2 for x in [0, 1]: x^2 <= x, with equality only at 0 and 1",
+                    lambda: SearchSpace((unit("x"),), _plain(entry), entry, description="x - x^2 - min(x, 1 - x)/2")),
+               Step("product", "1 - a b >= max(1 - a, 1 - b) for a, b in [0, 1]: a b <= 1, with equality only at "
+                               "a = b = 1",
+                    lambda: SearchSpace((unit("a"), unit("b")), _plain(product), product,
+                                        description="1 - a b - max(1 - a, 1 - b)")),
                Step("monotone", "d - s d >= 0 for d >= 0, s in [0, 1]",
                     lambda: SearchSpace((Real("d", 0.0, math.inf), unit("s")), _plain(monotone), monotone,
                                         description="d - s d, d = |det Q|, s = |det T|"))),
-        premises="properties_space's margin is min(|det Q|, |det Q| - |det(T^T Q)|, 1 - |det T|) for every c (it "
-                 "builds the c x c matrices and takes their determinants)",
-        proves="for every c >= 2: DMI(Q) >= 0, DMI(T^T Q) <= DMI(Q) and |det T| <= 1 (weaker than the statement: "
-               "not the symmetry, not 'equality iff T is a permutation matrix')")
+        premises=(Premise("det(Q^T) = det Q and det(Q T) = det Q det T for c x c matrices, every c (so det(T^T Q) = "
+                          "det T det Q)", proof=_det_identities_every_c),
+                  Premise("Q_{W2,W1} = Q^T, and Q_{W3,W2} = T^T Q where W3 is independent of W2 given W1",
+                          cited="the law of total probability, P(W3 = a, W2 = b) = sum_w P(W1 = w, W2 = b) "
+                                "P(W3 = a | W1 = w)"),
+                  Premise("|det T| <= prod_i ||T_i||_2 over the rows T_i", cited=DET_SOURCE.split(": ")[0]
+                          + ", sec. 7.8 (Hadamard's inequality)"),
+                  Premise("a permutation matrix has |det| = 1, and a matrix with two equal rows has det 0",
+                          cited=DET_SOURCE.split(": ")[0] + ", sec. 0.3 (the determinant is alternating and "
+                                                            "multilinear in the rows)")))
+
+
+def _det_identities_every_c() -> bool:
+    every = matrix_identities_every_c()
+    return bool(every["det(Q T) = det Q det T"] and every["det(Q^T) = det Q"])
 
 
 def properties_evidence(ctx: Context, measure: str = "dmi") -> Evidence:
@@ -353,9 +372,36 @@ def order_reduction() -> Reduction:
                                                        float(pt["s"]) * (float(pt["d"]) - float(pt["d2"]))),
                                         order, description="max(d' - d, s d - s d'), d = |det Q|, d' = |det Q'|, "
                                                            "s = |det T|")),),
-        premises="order_space's margin is max(m(Q') - m(Q), m(Q T) - m(Q' T)) with m = |det| for every c (it builds "
-                 "the c x c tables and takes their determinants)",
-        proves=_order_proves("dmi", 2).replace("for c = 2", "for every c >= 2"))
+        premises=(Premise("the joint table of h(X) and the noisy label is Q T (Q = Q_{h,Y}): h(X) is independent of "
+                          "the noisy label given Y", cited="the law of total probability, P(h = a, noisy = b) = sum_y "
+                          "P(h = a, Y = y) P(noisy = b | Y = y)"),
+                  Premise("det(Q T) = det Q det T for c x c matrices, every c", proof=_det_product_every_c),
+                  Premise("for s = |det T| > 0 the noisy gap s (d - d') is > 0 exactly when d - d' > 0, and < 0 "
+                          "exactly when d - d' < 0: both strict orders agree, in both directions (SymPy's solution "
+                          "sets in g = d - d' of s g > 0 and s g < 0, s > 0)",
+                          proof=positive_scale_keeps_strict_orders)),
+        refutation=order_refuted_as_written,
+        proves="for every c >= 2 and every T with det T != 0: DMI(h, Y) > DMI(h', Y) <=> DMI(h, noisy Y) > DMI(h', "
+               "noisy Y), both directions, and for every T no strict flip (the qualified statement: at det T = 0 both "
+               "noisy DMIs are 0, so '=>' fails there)")
+
+
+def _det_product_every_c() -> bool:
+    return bool(matrix_identities_every_c()["det(Q T) = det Q det T"])
+
+
+def order_refuted_as_written() -> dict[str, Any] | None:
+    """Eq. 30's '=>' for every ``T`` fails at ``det T = 0``: at ``c = 2``, ``T = J/2`` and theory.dmi's example
+    classifiers, DMI(h, Y) = 4/27 > DMI(h', Y) = 1/9 but both noisy DMIs are 0, computed exactly (None otherwise)."""
+    ex = td.mi_reversal_example()
+    half = sympy.Rational(1, 2)
+    T = sympy.Matrix([[half, half], [half, half]])
+    clean, clean2 = td.dmi(ex["Q_h"]), td.dmi(ex["Q_h2"])
+    noisy, noisy2 = td.dmi(ex["Q_h"] * T), td.dmi(ex["Q_h2"] * T)
+    if not (clean > clean2 and noisy == noisy2 == 0):
+        return None
+    return {"c": 2, "T": "[[1/2, 1/2], [1/2, 1/2]] (det T = 0)", "DMI(h, Y) > DMI(h', Y)": f"{clean} > {clean2}",
+            "DMI(h, noisy Y) = DMI(h', noisy Y)": f"{noisy} = {noisy2}: '=>' fails"}
 
 
 #: a float difference of two order margins beyond which their order is certain: each margin is a few terms of

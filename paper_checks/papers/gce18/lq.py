@@ -12,6 +12,7 @@ from paper_checks.api import (
     Context,
     Evidence,
     Integer,
+    Premise,
     Real,
     Reduction,
     SearchSpace,
@@ -154,8 +155,8 @@ def eq7_reduction() -> Reduction:
         psi=lambda t, x: sl.lq_value(t, x["q"]),
         lower=lambda c, x: gce.eq7_bounds(c, x["q"])[0], upper=lambda c, x: gce.eq7_bounds(c, x["q"])[1],
         others=(Real.from_domain(lp.Q),), what="L_q(t) = (1 - t^q)/q",
-        premises="sum_j L_q(f, e_j) = sum_j psi(f_j) with psi(t) = (1 - t^q)/q (Eq. 6), which is continuous on "
-                 "[0, 1] for q > 0 (t^q is), so convex on (0, 1) is convex on [0, 1]")
+        premises=(Premise("sum_j L_q(f, e_j) = sum_j psi(f_j) with psi(t) = (1 - t^q)/q: L_q of class j reads f_j "
+                          "only", cited="Zhang & Sabuncu 2018, Eq. 6 (the definition of L_q)"),))
 
 
 @claim("gce18.eq7_bounds", figures=("gce18_eq11_region",), source=f"{ZHANG18}, sec. 3.2, Eq. (7)",
@@ -177,6 +178,11 @@ def eq7_evidence(ctx: Context, claimed: tuple[Any, Any]) -> Evidence:
     srch = Evidence.from_search(res, fails="Eq. 7's bounds fail", holds="no violation of Eq. 7 (c = 2..8)",
                                 numbers=numbers, key="search_c=2..8")
     if lo_ok and hi_ok and srch.verdict != "refuted":
+        numbers["proved_domain"] = eq7_reduction().report_domain(
+            "every c >= 2 and q in (0, 1]: SymPy's derivation for symbolic c and q (psi'' = (1 - q) t^(q-2) >= 0, the "
+            "exact class sums at the barycentre and a vertex: theory.gce.derive_eq7) with Karamata's inequality, a "
+            "cited theorem (Marshall, Olkin & Arnold, Prop. 3.C.1); `explore gce18.eq7_bounds --prove` proves the "
+            "same three steps with the prover")
         return Evidence("proved", "symbolic", "psi(t) = (1 - t^q)/q is convex ((1-q) t^(q-2) >= 0), so for symbolic c "
                         "and q the class sum ranges exactly over [c psi(1/c), psi(1) + (c-1) psi(0)] = "
                         f"[(c - c^(1-q))/q, (c-1)/q]; a search of {res.evaluated} points (c = 2..8) found no "

@@ -13,6 +13,7 @@ from paper_checks.api import (
     Context,
     Evidence,
     Integer,
+    Premise,
     Real,
     Reduction,
     SearchSpace,
@@ -30,6 +31,7 @@ from simulate.risk import best_candidate, clean_risk, label_weights, noisy_risk,
 from theory import gce
 from theory import loss_parameters as lp
 from theory import losses as sl
+from theory.class_sums import lq_risk_at_label, rescaled_power_sum, uniform_noisy_risk
 from theory.gce import Q
 from theory.noisy_risk import ETA
 from theory.simplex import fold, free_point, vertex
@@ -108,17 +110,45 @@ def thm1_reduction() -> Reduction:
                 "S(f_hat)) <= (r/c) W, W = (c^(1-q) - 1)/q the width of Eq. 7's bounds on S; D - A = -X - A >= 0 "
                 "when -A >= r W/(c (1 - r)). Eq. 7 for every c by " + eq7.theorem.split(":")[0],
         source=eq7.source,
-        domain={"c": "every integer c >= 2", "p": "the closed probability simplex of c classes", "q": "(0, 1]",
+        domain={"c": "every integer c >= 2", "p": "every clean label distribution p(y|x) (a point of the simplex of "
+                                                  "c classes at each input)",
+                "f": "every class of functions holding f* and f_hat", "q": "(0, 1]",
                 "r": "[0, 1) (eta = r (1 - 1/c) < 1 - 1/c)"},
         statement_domain={"r": "[0, 1] (eta <= 1 - 1/c)"},
         steps=(*(Step(f"Eq. 7 {st.name}", st.shows, st.space) for st in eq7.steps),
                Step("A", "-A >= r W/(c (1 - r)) for q in (0, 1], r in [0, 1), real c >= 2", step_a)),
-        premises="theory.gce.lq_pointwise_minimiser returns the minimiser of sum_k p_k L_q(f_k) over the simplex "
-                 "(Hölder's inequality); R_w(f) = (1 - r) R_p(f) + (r/c) S(f) for w = p T, T uniform with eta = "
-                 "r (c-1)/c (the tests check it on symbols for c = 2..4); " + eq7.premises,
-        proves="A <= R(f*) - R(f_hat) <= 0 at one input for eta < 1 - 1/c and every c >= 2 (weaker than the "
-               "statement: it leaves out eta = 1 - 1/c, where A is undefined, and does not test 'A < 0', which "
-               "fails at eta = 0 and at q = 1, where A = 0)")
+        premises=(Premise("at each input the noisy risk is R_w(f) = (1 - r) R_p(f) + (r/c) S(f) with S(f) = sum_k "
+                          "L_q(f, e_k), for every c (w = p T, T uniform with eta = r (c-1)/c, sum p = 1)",
+                          proof=lambda: uniform_noisy_risk().holds),
+                  Premise("f* minimises the clean risk and f_hat the noisy risk, over one class of functions",
+                          hypothesis=True),
+                  Premise("the risks are expectations over x of the one-input risks, so the argument at each input is "
+                          "one over the whole input space (E[S(f*) - S(f_hat)] <= W as S is within Eq. 7's bounds at "
+                          "every x)", cited="the linearity and monotonicity of the expectation"),
+                  Premise("A < 0 exactly when eta > 0 and q < 1, for every c (A = K (1 - c^(1-q)), K > 0 for 0 < eta "
+                          "< 1 - 1/c, log c^(1-q) > 0 for q < 1; A = 0 at eta = 0 or q = 1)",
+                          proof=lambda: A_sign_argument(gce.A_constant())["A < 0 exactly when eta > 0 and q < 1"]),
+                  *eq7.premises),
+        refutation=thm1_as_written_refuted,
+        proves="A <= R(f*) - R(f_hat) <= 0 for every eta < 1 - 1/c, q in (0, 1] and c >= 2, with A < 0 exactly when "
+               "eta > 0 and q < 1 (the qualified statement: at eta = 1 - 1/c A is undefined, and A = 0 at eta = 0 or "
+               "q = 1)")
+
+
+def thm1_as_written_refuted() -> dict[str, Any] | None:
+    """The statement as written says ``A < 0`` for every ``eta <= 1 - 1/c`` (Zhang & Sabuncu 2018, Eq. 8): at the
+    smallest ``c = 2``, ``eta = 0`` (no noise) and ``q = 1/2``, ``A = 0`` exactly, and at ``eta = 1 - 1/c`` its
+    denominator ``q (c - 1 - eta c)`` is 0 (``A`` undefined). Returns the point with both, computed exactly, or None
+    where either does not come out so."""
+    A = gce.A_constant()
+    half = sympy.Rational(1, 2)
+    at_zero = sympy.simplify(A.subs({C: 2, Q: half, ETA: 0}))
+    denominator = sympy.fraction(sympy.together(A))[1]
+    at_boundary = sympy.simplify(denominator.subs({C: 2, Q: half, ETA: half}))
+    if at_zero != 0 or at_boundary != 0:
+        return None
+    return {"c": 2, "q": "1/2", "at eta = 0": "A = 0, not < 0",
+            "at eta = 1 - 1/c = 1/2": "A's denominator q (c - 1 - eta c) = 0, A undefined"}
 
 
 def _thm1_exact(ctx: Context) -> dict[str, Any]:
@@ -417,15 +447,37 @@ def thm2_reduction() -> Reduction:
                 "u = sum_k s_k^r / c in [0, 1]; it is >= 0 when c^(1-q) - (c u)^(1-q) >= 0 for every u in [0, 1]; "
                 "at q = 1 the r-norm is the max, t_0",
         source="(a b)^e = a^e b^e for a, b >= 0 (the rewriting); 0 <= s_k <= 1 gives 0 <= s_k^r <= 1 for r > 0",
-        domain={"c": "every integer c >= 2", "t": "the closed probability simplex of c classes, t_y = max t",
-                "q": "(0, 1]"},
+        domain={"c": "every integer c >= 2", "T": "every row-stochastic c x c noise with T[y, y] >= T[y, k]",
+                "x": "every distribution of inputs with R(f*) = 0 (each input's clean label one y)",
+                "f": "every class of functions holding f*", "q": "(0, 1]"},
         steps=(Step("q < 1", "c^(1-q) - (c u)^(1-q) >= 0 for u in [0, 1], q in (0, 1), real c >= 2", below_one),
                Step("q = 1", "(c^0 - 1) t0 - (t0 - t0) >= 0 at q = 1, for t0 in [0, 1], real c >= 2", at_one)),
-        premises="thm2_space's exact margin with the condition is B_bound(c, q, t_0) - (r_norm(t, q) - t_0)/q with "
-                 "t_0 = Max(t), r_norm(t, q) = (sum_k t_k^r)^(1-q) for q < 1 and Max(t) at q = 1 (theory.gce); the "
-                 "tests check it, and the rewriting at exact points, for c = 2..6",
-        proves="R^eta(f*) - min R^eta <= B at one input with R(f*) = 0, T_yy >= T_yk, for every c >= 2 (the "
-               "statement at one input)")
+        premises=(Premise("R(f*) = 0: at each input the clean label is one y and f*(x) = e_y, whose noisy risk there "
+                          "is sum_k T_yk L_q(e_y, k) = (1 - T_yy)/q, for every c",
+                          proof=lambda: lq_risk_at_label().holds),
+                  Premise("min over the simplex of sum_k T_yk L_q(f, e_k) is (1 - ||T_y||_r)/q, r = 1/(1-q) (Hölder's "
+                          "inequality with exponents r and 1/q, attained at f_k ~ T_yk^r: per-term identities in "
+                          "symbolic T_k, S, q, no c; at q = 1 the least value of a linear function, at a vertex)",
+                          proof=lambda: all(holder_general_c().values())),
+                  Premise("at one input, B_x - gap_x = ((c^(1-q) - 1) t_0 - (||t||_r - t_0))/q = (c^(1-q) t_0 - "
+                          "||t||_r)/q, for symbolic c, with t = T_y and t_0 = T_yy = max t (the condition)",
+                          proof=_thm2_margin_form),
+                  Premise("||t||_r = (sum_k (t_0 s_k)^r)^(1-q) = t_0 (sum_k s_k^r)^(1-q) with s_k = t_k/t_0 in [0, 1] "
+                          "(t_0 = max t >= 1/c > 0), for every c", proof=lambda: rescaled_power_sum().holds),
+                  Premise("the risks are expectations over x, so R^eta(f*) - min R^eta = E[gap_x] <= E[B_x] = B, and "
+                          "the least noisy risk over a class of functions holding f* is no smaller than over all "
+                          "functions, which only shrinks the gap", cited="the linearity and monotonicity of the "
+                                                                          "expectation; an infimum over a subset is "
+                                                                          "no smaller"),
+                  Premise("R(f*) = 0, T[y, y] >= T[y, k] (the statement's strict '>' is not needed), and f_hat "
+                          "minimises the noisy risk, so the gap is >= 0", hypothesis=True)),
+        proves="")
+
+
+def _thm2_margin_form() -> bool:
+    """``B - gap = (c^(1-q) t_0 - ||t||_r)/q`` at one input, ``c`` and ``q`` symbolic (theory.gce.B_bound)."""
+    t0, norm = sympy.symbols("t_0 N_r", positive=True)
+    return bool(same(gce.B_bound(C, Q, t0) - (norm - t0) / Q, (C ** (1 - Q) * t0 - norm) / Q))
 
 
 def _thm2_exact(ctx: Context) -> dict[str, Any]:

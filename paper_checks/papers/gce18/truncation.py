@@ -13,9 +13,12 @@ from paper_checks.api import (
     Context,
     Evidence,
     Integer,
+    Premise,
     Real,
+    Reduction,
     SearchSpace,
     SimplexPoint,
+    Step,
     claim,
     figure_data,
     search,
@@ -112,7 +115,61 @@ def eq10_space() -> SearchSpace:
                        constraint=lambda pt: pt["k"] * pt["c"] >= 1,  # on symbols too: the prover reads it (k >= 1/c)
                        folds={"f": "c"}, statement_domain={"c": "every c >= 2 with k >= 1/c"},
                        description="min(S - lower, upper - S) of Eq. 10, S the truncated class sum, k >= 1/c",
-                       proves="Eq. 10's two bounds for c = 2..10 (weaker than the statement: every c with k >= 1/c)")
+                       proves="Eq. 10's two bounds for c = 2..10 (weaker than the statement: every c with k >= 1/c; "
+                              "its reduction proves every c)",
+                       reduction=eq10_reduction())
+
+
+def _lq_decreasing_convex() -> bool:
+    """``L_q' < 0`` and ``L_q'' >= 0`` on ``t > 0`` for symbolic ``q`` in ``(0, 1]`` (``q = 1 - s``, ``s >= 0``)."""
+    t, s = sympy.Symbol("t", positive=True), sympy.Symbol("s", nonnegative=True)
+    return bool(sympy.simplify(sympy.diff(sl.lq_value(t, Q), t)).is_negative
+                and sympy.simplify(sympy.diff(sl.lq_value(t, 1 - s), t, 2)).is_nonnegative)
+
+
+def _F_convex_stationary() -> bool:
+    """``F(m) = m L_q(1/m) + (c - m) L_q(k)`` is convex in real ``m > 0`` with ``F'(d*) = 0`` at
+    ``d* = (1 - q)^(1/q)/k``, for symbolic ``c``, ``q``, ``k`` (:func:`theory.gce.F_convexity`)."""
+    Fc = gce.F_convexity()
+    return bool(Fc["F2"].is_nonnegative) and Fc["F1_at_d"] == 0
+
+
+def eq10_reduction() -> Reduction:
+    """Eq. 10 for every ``c`` with ``k >= 1/c`` (Zhang & Sabuncu 2018, sec. 3.3): each term of the truncated class
+    sum is at most ``L_q(k)`` (``L_q`` decreasing); the ``m`` classes above ``k`` pay at least ``m L_q(1/m)`` (Jensen,
+    their mean at most ``1/m``), the others ``L_q(k)``, so ``S >= F(m)``; ``F`` is convex in real ``m`` with
+    ``F'(d*) = 0``, so ``F(m) >= F(d)`` for every ``m >= 1`` (``d = max(1, d*)``), and ``F(0) >= F(1)`` (step
+    ``empty block``). The premises are SymPy's on symbols or cited; one step on a box."""
+
+    def empty(pt: dict[str, Any]) -> Any:
+        return (1 - pt["k"] ** pt["q"]) / pt["q"]  # F(0) - F(1) = L_q(k)
+
+    def empty_space() -> SearchSpace:
+        return SearchSpace((Real.from_domain(lp.Q), Real.from_domain(lp.K)),
+                           lambda pt: float(empty({k: float(v) for k, v in pt.items()})), empty,
+                           description="F(0) - F(1) = L_q(k) = (1 - k^q)/q")
+
+    return Reduction(
+        theorem="a truncated class sum's bounds: every term L_trunc(f_j) = L_q(max(f_j, k)) is at most L_q(k), so S <= "
+                "c L_q(k); the m classes with f_j > k have mean at most 1/m, so by Jensen and L_q decreasing they pay "
+                "at least m L_q(1/m), the others L_q(k): S >= F(m) = m L_q(1/m) + (c - m) L_q(k); F is convex in real "
+                "m with F'(d*) = 0, d* = (1-q)^(1/q)/k, so F(m) >= F(max(1, d*)) = F(d) for every m >= 1 (first-order "
+                "condition), and F(0) - F(1) = L_q(k) >= 0",
+        source="J. L. W. V. Jensen, Sur les fonctions convexes et les inégalités entre les valeurs moyennes, Acta "
+               "Math. 30 (1906); S. Boyd and L. Vandenberghe, Convex Optimization, Cambridge 2004, sec. 3.1.3 (the "
+               "first-order condition)",
+        domain={"c": "every integer c >= 2 with k >= 1/c", "f": "the closed probability simplex of c classes",
+                "q": "(0, 1]", "k": "(0, 1), k >= 1/c"},
+        steps=(Step("empty block", "F(0) - F(1) = L_q(k) >= 0 for q in (0, 1], k in (0, 1)", empty_space),),
+        premises=(Premise("L_q is decreasing and convex on (0, 1], for every q in (0, 1]", proof=_lq_decreasing_convex),
+                  Premise("F(m) = m L_q(1/m) + (c - m) L_q(k) is convex in real m > 0 with F'(d*) = 0, for symbolic "
+                          "c, q and k", proof=_F_convex_stationary),
+                  Premise("the classes above k: sum_j L_q(f_j) >= m L_q(mean) >= m L_q(1/m)", cited="Jensen's "
+                          "inequality for the convex L_q, and L_q decreasing (the premise above)"),
+                  Premise("a convex differentiable F has F(m) >= F(d) + F'(d) (m - d): F(m) >= F(d*) for every m, and "
+                          "F(m) >= F(1) for m >= 1 >= d* (F'(1) >= F'(d*) = 0)", cited="the first-order condition of "
+                          "convexity (Boyd & Vandenberghe, sec. 3.1.3)"),
+                  Premise("L_trunc(t) = L_q(k) for t <= k and L_q(t) above (Eq. 9), k >= 1/c", hypothesis=True)))
 
 
 def _grid(ctx: Context) -> list[tuple[int, sympy.Rational, sympy.Rational]]:

@@ -18,11 +18,10 @@ import numpy as np
 import sympy
 
 from paper_checks.api import (
-    VERTICES,
-    VERTICES_SOURCE,
     Context,
     Evidence,
     Integer,
+    Premise,
     Real,
     Reduction,
     SearchSpace,
@@ -38,6 +37,7 @@ from simulate.noise import uniform_noise
 from simulate.populations import random_distribution
 from simulate.risk import class_sums, clean_risk, noisy_risk
 from theory import losses as sl
+from theory.class_sums import uniform_noisy_risk
 from theory.noisy_risk import ETA, class_dependent_identity, derive_uniform_affine
 from theory.simplex import fold, resolve_abs, softmax_point
 from theory.symmetry import C, class_sum_range, compare_class_sum, label_closed_form, symmetry_test
@@ -268,7 +268,7 @@ def uniform_tolerance_space() -> SearchSpace:
                        description="R^eta(f) - R^eta(f*) at one input, MAE, uniform noise eta < (c-1)/c",
                        proves="R^eta(f*) <= R^eta(f) for every f under uniform noise with eta < (c-1)/c, for MAE "
                               "at one input and c = 2..6 (weaker than the statement: one symmetric loss of all, "
-                              "and a few c)",
+                              "and a few c; its reduction proves the statement)",
                        reduction=uniform_tolerance_reduction())
 
 
@@ -280,37 +280,53 @@ def uniform_noise_weight(p: Any, c: Any, r: Any) -> Any:
     return p * (1 - eta - eta / (c - 1)) + eta / (c - 1)
 
 
+#: Ghosh et al.'s argument for their Theorem 1, as :func:`uniform_tolerance_reduction` carries it out
+GHOSH_ARGUMENT = ("Ghosh et al.'s proof of their Theorem 1: under uniform noise of rate eta = r (c-1)/c the noisy risk "
+                  "at each input is (1 - r) R_x(f) + (r/c) sum_k L(f(x), e_k), so for a symmetric loss (sum_k L(f(x), "
+                  "e_k) = C) R^eta(f) = (1 - r) R(f) + (r/c) C for every f, and R^eta(f) - R^eta(f*) = (1 - eta "
+                  "c/(c-1)) (R(f) - R(f*)) with R(f) - R(f*) >= 0 for the clean minimiser f*: the statement holds "
+                  "for every symmetric loss, every f and every c where (1 - eta c/(c-1)) D >= 0 for every D >= 0 and "
+                  "eta < (c-1)/c")
+GHOSH_SOURCE = ("A. Ghosh, H. Kumar and P. S. Sastry, Robust Loss Functions under Label Noise for Deep Neural "
+                "Networks, AAAI 2017, Theorem 1 and its proof (the identity at each input proved here by SymPy for "
+                "symbolic c: theory.class_sums.uniform_noisy_risk)")
+
+
 def uniform_tolerance_reduction() -> Reduction:
-    """:func:`uniform_tolerance_space`'s statement for every integer ``c >= 2``: its margin is
-    ``sum_k w_k (2 - 2 f_k) - (2 sum_k w_k - 2 w_j) = 2 (w_j - sum_k w_k f_k)`` (``w`` by
-    :func:`uniform_noise_weight`, ``p_j = max p``), affine in ``f``, so least at a vertex ``f = e_i``, where it is
-    ``2 (w(a) - w(b))`` with ``a = max p`` and ``b = p_i <= a``: one step, ``c`` real on ``[2, oo)``."""
+    """The statement of :func:`uniform_tolerance` for every symmetric loss, every ``f`` and every integer ``c >= 2``
+    (Ghosh et al. 2017, Theorem 1, its proof): the loss is an abstract function with ``sum_k L(f, e_k) = C``; the
+    noisy risk at one input is ``(1 - r) R_x(f) + (r/c) sum_k L(f(x), e_k)`` (:func:`theory.class_sums.uniform_noisy
+    _risk`, proved for symbolic ``c``), so ``R^eta(f) - R^eta(f*) = (1 - eta c/(c-1)) (R(f) - R(f*))``; one step,
+    ``(1 - eta c/(c-1)) D >= 0`` for ``D = R(f) - R(f*) >= 0``, ``eta = r (c-1)/c``, ``r`` in ``[0, 1)`` and
+    ``c`` real on ``[2, oo)``. The MAE margin of :func:`uniform_tolerance_space` stays the searched one."""
 
-    def vertex(pt: dict[str, Any], w: Callable[[Any, Any, Any], Any]) -> Any:
-        return 2 * (w(pt["a"], pt["c"], pt["r"]) - w(pt["b"], pt["c"], pt["r"]))
+    def slope_times_gap(pt: dict[str, Any]) -> Any:
+        c = pt["c"]
+        eta = pt["r"] * (c - 1) / c
+        return (1 - eta * c / (c - 1)) * pt["D"]
 
-    def vertex_space() -> SearchSpace:
+    def step_space() -> SearchSpace:
         return SearchSpace(
-            (Real("c", 2.0, math.inf), Real("a", 0.0, 1.0), Real("b", 0.0, 1.0), Real("r", 0.0, 1.0, open_high=True)),
-            lambda pt: float(vertex({k: float(v) for k, v in pt.items()}, uniform_noise_weight)),
-            lambda pt: vertex(pt, uniform_noise_weight), constraint=lambda pt: pt["b"] <= pt["a"],
+            (Real("c", 2.0, math.inf), Real("r", 0.0, 1.0, open_high=True), Real("D", 0.0, math.inf)),
+            lambda pt: float(slope_times_gap({k: float(v) for k, v in pt.items()})), slope_times_gap,
             relaxed={"c": "every integer c >= 2"},
-            description="2 (w(a) - w(b)), the margin at the vertex f = e_i, a = max p >= b = p_i")
+            description="(1 - eta c/(c-1)) D with eta = r (c-1)/c: R^eta(f) - R^eta(f*) for D = R(f) - R(f*)")
 
     return Reduction(
-        theorem=VERTICES + "; at f = e_i the margin 2 (w_j - w_i) reads p only through a = p_j = max p and b = p_i "
-                           "<= a, and c through the closed form w, so the margin is >= 0 on the whole domain when "
-                           "2 (w(a) - w(b)) >= 0 for every a >= b in [0, 1], r in [0, 1) and real c >= 2",
-        source=VERTICES_SOURCE,
-        domain={"c": "every integer c >= 2", "p": "the closed probability simplex of c classes",
-                "f": "the closed probability simplex of c classes", "r": "[0, 1) (eta = r (c-1)/c < (c-1)/c)"},
-        steps=(Step("vertex", "2 (w(a) - w(b)) >= 0 for every a >= b in [0, 1], r in [0, 1), real c >= 2",
-                    vertex_space),),
-        premises="the margin as uniform_tolerance_space writes it is 2 (w_j - sum_k w_k f_k) with w_k = "
-                 "uniform_noise_weight(p_k, c, r) and p_j = max p, for every c (sum_k w_k (2 - 2 f_k) - "
-                 "(2 sum_k w_k - 2 w_j), expanded; checked by the tests on symbols for c = 2..4)",
-        proves="R^eta(f*) <= R^eta(f) for every f under uniform noise with eta < (c-1)/c, for MAE at one input "
-               "(weaker than the statement: one symmetric loss of all)")
+        theorem=GHOSH_ARGUMENT, source=GHOSH_SOURCE,
+        domain={"c": "every integer c >= 2", "L": "every symmetric loss (sum_k L(f, e_k) = C at every f)",
+                "f": "every classifier (a point of the simplex of c classes at each input)",
+                "r": "[0, 1) (eta = r (c-1)/c < (c-1)/c)"},
+        steps=(Step("slope", "(1 - eta c/(c-1)) D >= 0 for every D >= 0, r in [0, 1) (eta = r (c-1)/c) and real "
+                             "c >= 2", step_space),),
+        premises=(Premise("at each input the noisy risk is (1 - r) R_x(f) + (r/c) sum_k L(f(x), e_k), for any loss "
+                          "values and every c (w = p T, T uniform with eta = r (c-1)/c, sum p = 1)",
+                          proof=lambda: uniform_noisy_risk().holds),
+                  Premise("sum_k L(f(x), e_k) = C at every input: the loss is symmetric", hypothesis=True),
+                  Premise("R(f*) <= R(f) for every f: f* minimises the clean risk", hypothesis=True),
+                  Premise("R and R^eta are expectations over x of the one-input risks, so the identity at each input "
+                          "is one of the risks, R^eta(f) = (1 - r) R(f) + (r/c) C",
+                          cited="the linearity of the expectation")))
 
 
 def _uniform_exact_crosscheck(ctx: Context) -> dict[str, Any]:
@@ -376,7 +392,14 @@ def uniform_tolerance(ctx: Context) -> Evidence:
                                 holds="no point where f* is not a noisy-risk minimiser", numbers=numbers)
     if srch.verdict == "refuted":
         return srch
-    if aff.verified and thr_ok and decreasing and ex["_ok"]:
+    summed = uniform_noisy_risk()  # the identity over Sum for symbolic c (aff's symbolic step takes (p T)_k's form)
+    numbers["noisy_risk_identity_over_sums"] = {"says": summed.says, "holds": summed.holds}
+    if aff.verified and thr_ok and decreasing and ex["_ok"] and summed.holds:
+        numbers["proved_domain"] = uniform_tolerance_reduction().report_domain(
+            "every c >= 2, every symmetric loss and every f: the noisy risk's identity proved by SymPy over Sum for "
+            "symbolic c (theory.class_sums.uniform_noisy_risk), its slope 1 - eta c/(c-1) > 0 for eta < (c-1)/c "
+            "derived symbolically, Ghosh et al.'s argument (Thm 1); `explore ghosh17.uniform_tolerance --prove` "
+            "proves its one step with the prover")
         return Evidence("proved", "symbolic", "R^eta(f) = (1 - eta c/(c-1)) R(f) + eta C/(c-1) for symbolic c, so "
                         "R^eta(f*) - R^eta(f) = slope (R(f*) - R(f)) <= 0 with slope > 0 iff eta < (c-1)/c; at "
                         "eta = (c-1)/c the slope is 0 (every f minimises R^eta), beyond it the order reverses; exact "

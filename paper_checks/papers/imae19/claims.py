@@ -483,6 +483,13 @@ def logit_vs_param_space(equal_norms: bool = False, E: int = 2, c: int = 2) -> S
                               "its witness)")
 
 
+#: when ``w1 > w2 >= 0`` implies ``G1 = ||f1||_1 w1 > G2 = ||f2||_1 w2`` for every such pair: a zero first feature
+#: vector gives ``G1 = 0`` (so ``> 0`` on ``||f1||_1``), and a zero second one leaves the implication true (so none on
+#: ``||f2||_1``: issue 65, where the summary said ``||f1||_1 >= ||f2||_1 > 0``)
+HOLDS_FOR_EVERY = "||f1||_1 >= ||f2||_1 and ||f1||_1 > 0"
+#: when it holds for both orders of the pair (``w2 > w1`` implying ``G2 > G1`` too)
+HOLDS_BOTH_ORDERS = "||f1||_1 = ||f2||_1 > 0"
+
 #: a hand-made instance of the failure, checked exactly by the check (label 0, c = 2, E = 2)
 CONSTRUCTED = {"W": [[1, 0], [0, 0]], "f1": [0, 1], "f2": [2, 10]}
 
@@ -509,9 +516,9 @@ def logit_vs_param_evidence(ctx: Context, equal_norms: bool = False) -> Evidence
         "identity": {k: {"dL/dW = f (dL/dz)^T": v.outer_product, "||dL/dW||_1 = ||f||_1 ||dL/dz||_1": v.l1_factorises}
                      for k, v in ids.items()},
         "implication": "||dL/dW_i||_1 = ||f_i||_1 w_i, so w1 > w2 implies G1 > G2 exactly when "
-                       "||f1||_1 w1 > ||f2||_1 w2: for every w1 > w2 when ||f1||_1 >= ||f2||_1 > 0 (not when "
-                       "||f1||_1 < ||f2||_1: take w1 just above w2), for both orders when ||f1||_1 = ||f2||_1 "
-                       "(e.g. normalised features)",
+                       "||f1||_1 w1 > ||f2||_1 w2: for every w1 > w2 >= 0 exactly when " + HOLDS_FOR_EVERY + " (not "
+                       "when ||f1||_1 < ||f2||_1: take w1 just above w2 > 0; not when ||f1||_1 = 0: G1 = 0), for "
+                       "both orders exactly when " + HOLDS_BOTH_ORDERS + " (e.g. normalised features)",
         "search": {**res.to_json(), "budget": budget, "equal_norms": equal_norms},
         "constructed": {"W": CONSTRUCTED["W"], "label": 0, "loss": "cce", **cons,
                         "w1 - w2 (50 digits)": d_w, "G1 - G2 (50 digits)": d_G, "fails": cons_fails},
@@ -529,8 +536,8 @@ def logit_vs_param_evidence(ctx: Context, equal_norms: bool = False) -> Evidence
                         f"||dL/dz||_1 exactly, so a larger logit-gradient norm need not give a larger parameter-"
                         f"gradient norm when feature norms differ ({txt}; the search of {res.evaluated} points "
                         f"{'also found and verified one' if res.verified else 'found none'}); by that identity the "
-                        "implication holds for every w1 > w2 exactly when ||f1||_1 >= ||f2||_1 > 0, and for both "
-                        "orders of the pair exactly when ||f1||_1 = ||f2||_1.", numbers,
+                        f"implication holds for every w1 > w2 exactly when {HOLDS_FOR_EVERY}, and for both "
+                        f"orders of the pair exactly when {HOLDS_BOTH_ORDERS}.", numbers,
                         counterexample={"constructed": cons if cons_fails else None,
                                         "search": res.to_json()["counterexample"] if res.verified else None,
                                         "verified": "exactly (SymPy, signs decided to 50 digits)"})

@@ -37,6 +37,7 @@ from paper_checks.papers.le19.common import (
     class_embeddings,
     close,
 )
+from paper_checks.papers.le19.reductions import margin_robust_reduction, symmetric_reduction, triplet_robust_reduction
 from simulate.embedding.risk import exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk, mc_triplet_risk
 from simulate.noise import uniform_noise
 from theory import embedding as te
@@ -149,7 +150,9 @@ def symmetric_space(condition: Callable[[Any, Any], Any] | None = None) -> Searc
                               "2 alpha where |D - beta| <= alpha (and >= 2 alpha outside), and for every D in [0, 2] "
                               "where the sphere condition holds (weaker than the statement's 'exactly when' and 'iff': "
                               "outside the band the margin asks l+ + l- >= 2 alpha, not >, and where the condition "
-                              "fails it checks the condition, not a D whose sum differs)")
+                              "fails it checks the condition, not a D whose sum differs; its reduction proves both "
+                              "directions)",
+                       reduction=symmetric_reduction())
 
 
 def margin_symmetric_evidence(ctx: Context, condition: Callable[[Any, Any], Any] | None = None) -> Evidence:
@@ -260,6 +263,8 @@ def order_space(kind: str, pattern: Sequence[tuple[int, int]] | None = None) -> 
     # (undecided at 30: a budget's shares are what each closure may spend), session 25
     return SearchSpace(tuple(params), margin, exact, constraint, statement_domain=stated,
                        proof_work=150.0 if kind == "margin" else 0.0,
+                       reduction=(margin_robust_reduction() if kind == "margin" else triplet_robust_reduction())
+                       if pattern is None else None,
                        description=f"(R_A - R_B)(R^eta_A - R^eta_B) for two 3-class point sets on the unit circle; "
                                    f"{what}",
                        proves=f"no strict flip between two sets of {n} points on the unit circle (each "

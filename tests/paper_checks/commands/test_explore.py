@@ -298,3 +298,39 @@ def test_a_domain_s_declared_proof_work_is_explore_s_default_budget(tmp_path, ca
 def test_proof_work_is_a_finite_number_of_units(bad):
     with pytest.raises(ValueError, match="proof_work must be a finite number of work units"):
         SearchSpace((Real("x", 0, 1),), lambda pt: 0.0, proof_work=bad)
+
+
+@pytest.mark.slow
+def test_a_reduction_s_json_says_whether_it_decides_the_statement(tmp_path, capsys):
+    """Issue 65: ``explore ghosh17.uniform_tolerance --prove --json`` said ``narrower_than_statement: ""`` while the
+    reduction proved MAE only. Now its reduction is Ghosh et al.'s argument for every symmetric loss, premises proved
+    for symbolic c or cited: decided; and a reduction whose premise is text only (checked at points) is not."""
+    import json
+
+    from paper_checks.commands import explore as ex
+    from paper_checks.papers.ghosh17 import claims as ghosh
+
+    out_json = tmp_path / "g.json"
+    assert main(["explore", "ghosh17.uniform_tolerance", "--prove", "--quiet", "--json", str(out_json)]) == 0
+    doc = json.loads(out_json.read_text())
+    assert doc["statement_decided"] and doc["narrower_than_statement"] == "" and doc["domain"][0]["kind"] == "statement"
+    assert "=> proved: the statement, on the statement's own domain" in capsys.readouterr().out
+    real = ghosh.uniform_tolerance_reduction()
+    loose = type(real)(real.theorem, real.source, real.domain, real.steps, premises="checked at c = 2..4")
+    original = ghosh.uniform_tolerance_reduction
+    try:
+        ghosh.uniform_tolerance_reduction = lambda: loose
+        space = ghosh.uniform_tolerance_space()
+    finally:
+        ghosh.uniform_tolerance_reduction = original
+    assert space.reduction is loose
+    import argparse
+
+    args = argparse.Namespace(budget=4000, prove_work=6.0, seed=0, json=tmp_path / "l.json")
+    from paper_checks.registry import load
+
+    claim = load()["ghosh17.uniform_tolerance"]
+    assert ex._prove_reduction(claim, space, args, 60.0)[0] == 0
+    doc = json.loads((tmp_path / "l.json").read_text())
+    assert not doc["statement_decided"] and "premises checked at points only" in doc["narrower_than_statement"]
+    assert "but not the statement itself" in capsys.readouterr().out

@@ -67,3 +67,20 @@ def test_a_time_limit_that_is_no_finite_positive_number_up_to_the_maximum_is_one
     assert "\n" not in str(info.value)
     with pytest.raises(ValueError, match=r"number of seconds up to 1e\+06"):
         api.prove_claim("gce18.eq7_bounds", seconds=seconds)
+
+
+def test_the_net_s_undecided_records_the_work_budget_it_had(monkeypatch):
+    """Issue 65: where the wall-clock net fires, the result carries the work budget its reason names, never
+    ``work 0 of 0 units`` beside "the work budget of 6 units" (``explore le19.triplet_robust --prove`` printed both)."""
+    import importlib
+
+    prove_module = importlib.import_module("paper_checks.prover.prove")
+    from paper_checks.prover.outset import OutOfTime
+
+    def fired(*_args, **_kwargs):
+        raise OutOfTime(5.0)
+
+    monkeypatch.setattr(prove_module, "_charted", fired)
+    res = prove(real_space(lambda x: x, ("x", 0.0, 1.0)), 100, 5.0, work=6.0)
+    assert res.outcome == "undecided" and "the work budget of 6 units" in res.reason
+    assert res.work_budget == 6.0 and res.work >= 0

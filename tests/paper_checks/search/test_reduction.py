@@ -7,7 +7,7 @@ import sympy
 
 from paper_checks.search.params import Real, SearchSpace
 from paper_checks.search.params.domain import narrower
-from paper_checks.search.params.reduction import KARAMATA_SOURCE, Reduction, Step, separable_sum_bounds
+from paper_checks.search.params.reduction import KARAMATA_SOURCE, Premise, Reduction, Step, separable_sum_bounds
 
 R = sympy.Rational
 
@@ -41,3 +41,64 @@ def test_a_space_with_a_reduction_proves_the_statement_s_domain_and_drops_it_whe
     assert space.proof_domain() == red.rows() and narrower(space.domain())
     narrowed = space.narrowed({"a": "1..1.5"})
     assert narrowed.reduction is None and narrowed.proof_domain() == narrowed.domain()
+
+
+def test_a_reduction_decides_the_statement_only_with_nothing_weaker_and_no_premise_checked_at_points():
+    """Issue 65: every step proved is a proof of the statement only where the steps prove it (no ``proves``) and every
+    premise is proved for every c, cited, or the statement's hypothesis; a premise given as text, or one whose proof
+    does not hold, is ``checked at points`` and the rows say ``reduction``, not ``statement``."""
+    step = (Step("s", "x", lambda: None),)
+    proved, failed = Premise("an identity", proof=lambda: True), Premise("a false one", proof=lambda: False)
+    cited, own = Premise("a theorem", cited="a book, Thm 1"), Premise("f* minimises R", hypothesis=True)
+    whole = Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises=(proved, cited, own))
+    assert whole.premise_statuses() == ["proved", "cited", "hypothesis"] and whole.decides_statement()
+    assert whole.weaker() == "" and whole.rows()[0]["kind"] == "statement" and whole.to_json()["decides_statement"]
+    assert "[cited: a book, Thm 1]" in whole.premises_text() and "proved by SymPy on symbols" in whole.premises_text()
+    for loose in (Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises="sampled at c = 2..4"),
+                  Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises=(proved, failed))):
+        assert not loose.decides_statement() and "premises checked at points only" in loose.weaker()
+        assert loose.to_json()["domain"][0]["kind"] == "reduction"
+    weaker = Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises=(proved,), proves="one loss")
+    assert not weaker.decides_statement() and weaker.weaker() == "the steps prove one loss"
+
+
+def test_a_report_domain_is_given_only_for_a_reduction_that_decides_the_statement():
+    step = (Step("s", "x", lambda: None),)
+    decided = Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises=(Premise("p", proof=lambda: True),))
+    dom = decided.report_domain("the check's derivation")
+    assert dom["coordinates"][0]["kind"] == "statement" and dom["proved_by"] == "the check's derivation"
+    with pytest.raises(ValueError, match="does not decide"):
+        Reduction("t", "s", {"c": "every integer c >= 2"}, step, premises="at c = 2..4").report_domain("x")
+
+
+def _kinked(psi, lower, upper) -> Reduction:
+    return separable_sum_bounds(psi=lambda t, x: psi(t), lower=lambda c, x: lower(c), upper=lambda c, x: upper(c),
+                                others=(), what="a kinked psi")
+
+
+def test_a_psi_with_kinks_is_convex_by_midpoints_without_dirac_delta():
+    """Issue 65: a class sum through Karamata with a loss written with Max (as the docs advise) stopped at "the node
+    DiracDelta(...) is not in the whitelist": psi'' of a kink. Now a psi with Max, Min, Abs or Piecewise is convex by
+    psi(x) + psi(y) >= 2 psi((x + y)/2) with its continuity on [0, 1] a premise SymPy proves; no derivative is taken."""
+    half = R(1, 2)
+    for psi in (lambda t: sympy.Max(t, half), lambda t: sympy.Abs(t - R(1, 3)),
+                lambda t: sympy.Piecewise((half - t, t < half), (0, True))):
+        red = _kinked(psi, lambda c: 0, lambda c: c)
+        convex = red.steps[0].space()
+        assert [p.name for p in convex.params] == ["x", "y"] and "midpoint" in red.steps[0].shows
+        margin = convex.exact_margin({"x": sympy.Symbol("x"), "y": sympy.Symbol("y")})
+        assert not margin.has(sympy.DiracDelta, sympy.Derivative) and red.premise_statuses() == ["proved"]
+    broken = _kinked(lambda t: sympy.Piecewise((t, t < half), (t + 1, True)), lambda c: 0, lambda c: c)
+    assert broken.premise_statuses() == ["checked at points"]  # a jump: midpoint convexity would not be convexity
+    concave = _kinked(lambda t: sympy.Min(t, half), lambda c: 0, lambda c: c).steps[0].space()
+    assert concave.exact_margin({"x": 0, "y": 1}) < 0  # min is concave: its midpoint margin fails
+
+
+@pytest.mark.slow  # three small proofs with kinks: about 7 s
+def test_a_class_sum_with_max_is_proved_for_every_c_through_karamata():
+    from paper_checks.prover import prove
+
+    red = _kinked(lambda t: sympy.Max(t, R(1, 2)), lambda c: c / 2, lambda c: 1 + (c - 1) / 2)
+    assert red.decides_statement()
+    for step in red.steps:
+        assert prove(step.space(), 4000, 60, work=2.0, search_first=2000).outcome == "proved", step.name

@@ -135,14 +135,16 @@ def test_the_order_margins_say_they_prove_only_that_no_strict_flip_exists():
 
 
 @pytest.mark.slow  # the prover on the claim's domain: about 4 s
-def test_explore_prove_prints_the_weaker_statement_it_proved(capsys):
+def test_explore_prove_decides_the_order_claim_as_qualified(capsys):
+    """Through the reduction (det's multiplicativity), for every number of classes (issue 57); since issue 65 both
+    strict directions for det T != 0 and the statement as written refuted at det T = 0: 'qualified', not a weaker
+    'no strict flip'."""
     from paper_checks.cli import main
 
     assert main(["explore", "dmi19.dmi_order_invariant", "--prove", "--prove-seconds", "60", "--quiet"]) == 0
     verdict = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("=> "))
-    # through the reduction (det's multiplicativity, Hadamard's inequality), for every number of classes (issue 57)
-    assert verdict.startswith("=> proved: no strict flip of the DMI order for every c >= 2")
-    assert "det T = 0" in verdict and "recorded as qualified" in verdict and "not the statement above" in verdict
+    assert verdict.startswith("=> qualified: the statement as written is false (verified exactly: c: 2")
+    assert "det T = 0" in verdict and "both directions" in verdict and "recorded as qualified" in verdict
 
 
 @pytest.mark.parametrize("measure", ["mi", "dmi", "signed_det"])
@@ -190,3 +192,22 @@ def test_the_dmi_reductions_rest_on_the_margins_own_form():
     assert invariance.order_space("mi").reduction is None
     assert invariance.properties_space(3, "dmi").reduction is not None
     assert [st.name for st in invariance.properties_reduction().steps] == ["entry", "product", "monotone"]
+
+
+def test_the_dmi_reductions_decide_their_statements_with_the_equality_case_and_both_directions():
+    """Issue 65: ``properties_reduction`` proves the symmetry (det Q^T = det Q for symbolic c) and the equality case
+    (its steps are strict off {0, 1} and off a = b = 1, and fail if loosened); ``order_reduction`` proves both
+    directions of the strict orders for det T != 0 and refutes the statement as written at det T = 0, exactly. No
+    premise is checked at points."""
+    R = sympy.Rational
+    props = invariance.properties_reduction()
+    assert "checked at points" not in props.premise_statuses() and props.decides_statement() and not props.proves
+    entry, product, _ = (st.space() for st in props.steps)
+    assert entry.exact_margin({"x": R(1, 2)}) == 0 and entry.exact_margin({"x": R(1, 4)}) == R(1, 16)
+    assert product.exact_margin({"a": R(1, 2), "b": R(1, 2)}) == R(1, 4)
+    assert product.exact_margin({"a": 1, "b": 1}) == 0
+    order = invariance.order_reduction()
+    statuses = order.premise_statuses()
+    refuted = order.refuted_as_written()
+    assert "checked at points" not in statuses and refuted is not None and refuted["c"] == 2
+    assert order.decides_statement(statuses, refuted) and "both directions" in order.proves

@@ -220,7 +220,10 @@ def test_eq7_s_reduction_is_theory_s_bounds_and_l_q_s_curvature():
     """gce18's Eq. 7 for every c >= 2: the steps' margins are L_q's second derivative and Eq. 7's bounds
     (theory.gce.eq7_bounds) at the barycentre and a vertex, identically 0 there (the bounds are attained)."""
     red = lq.eq7_space().reduction
-    assert red is not None and [r["name"] for r in red.rows()] == ["c", "f", "q"] and "continuous" in red.premises
+    assert red is not None and [r["name"] for r in red.rows()] == ["c", "f", "q"]
+    assert "continuous" in red.premises_text()
+    # issue 65: the continuity at the ends is proved by SymPy's limits, the class sum's form cited (Eq. 6): decided
+    assert red.premise_statuses() == ["proved", "cited"] and red.decides_statement()
     convex, bary, vert = (s.space() for s in lq.eq7_reduction().steps)
     t, q = R(1, 4), R(1, 2)
     assert convex.exact_margin({"t": t, "q": q}) == (1 - q) * t ** (q - 2)
@@ -276,3 +279,58 @@ def test_thm1_s_reduction_rests_on_the_noisy_risk_s_form_and_the_minimisers():
     red = theorems.thm1_space().reduction
     assert [s.name for s in red.steps] == ["Eq. 7 convex", "Eq. 7 barycentre", "Eq. 7 vertex", "A"]
     assert narrower(red.rows()).startswith("r in [0, 1)") and "c in" not in narrower(red.rows())
+
+
+def test_thm2_s_reduction_decides_the_statement_over_the_whole_input_space():
+    """Issue 65: thm2's reduction is no longer 'at one input' nor resting on checks for c = 2..6: its premises are
+    SymPy identities for symbolic c (the noisy risk at the label, Hölder's attained minimum, the margin's form, the
+    change of variables), the expectation cited and the statement's hypotheses; its 'q < 1' step fails if the
+    change of variables let u exceed 1."""
+    red = theorems.thm2_space().reduction
+    statuses = red.premise_statuses()
+    assert statuses.count("proved") == 4 and "checked at points" not in statuses
+    assert red.decides_statement(statuses) and not red.proves
+    below = red.steps[0].space()
+    assert below.exact_margin({"c": 2, "u": 1, "q": R(1, 2)}) == 0
+    assert below.exact_margin({"c": 2, "u": 2, "q": R(1, 2)}) < 0
+
+
+def test_thm1_s_reduction_decides_the_statement_as_qualified():
+    """Issue 65: thm1's premises are proved for symbolic c (the noisy risk's identity, the sign of A), cited or the
+    statement's hypotheses, none checked at points; the statement as written is false at c = 2 (A = 0 at eta = 0,
+    undefined at eta = 1 - 1/c), verified exactly; so every step proved decides it: the qualified statement."""
+    red = theorems.thm1_space().reduction
+    statuses = red.premise_statuses()
+    assert "checked at points" not in statuses and statuses.count("proved") == 3
+    refuted = red.refuted_as_written()
+    assert refuted is not None and refuted["c"] == 2 and red.decides_statement(statuses, refuted)
+    assert not red.decides_statement(statuses, None) and "no counterexample" in red.weaker(statuses, None)
+
+
+@pytest.mark.slow
+def test_eq7_s_report_names_every_c_as_what_is_proved():
+    """Issue 65: ``run --claim gce18.eq7_bounds``'s report.json gave the searched domain ("c = 2..8, weaker than the
+    statement") though the check's derivation is for symbolic c; now its evidence carries the statement's own domain
+    and the report writes it, saying how it was proved. A wrong bound is refuted and carries none."""
+    from paper_checks.report.shared import domain_text
+    from paper_checks.run.runner import Result
+
+    claim = load()["gce18.eq7_bounds"]
+    ev = claim.check(Context("gce18.eq7_bounds", precision="quick"))
+    doc = Result(claim, ev, 0.0).to_json()
+    assert ev.verdict == "proved" and doc["domain"]["coordinates"][0]["range"] == "every integer c >= 2"
+    assert doc["domain"]["narrower_than_statement"] == "" and "Karamata" in doc["domain"]["proved_by"]
+    assert "The statement's own domain, proved by the check: every c >= 2" in domain_text(doc)
+    wrong = lq.eq7_evidence(Context("gce18.eq7_bounds", precision="quick"), (C / 2, (C - 1) / Q))
+    assert wrong.verdict != "proved" and "proved_domain" not in wrong.numbers
+
+
+def test_eq10_s_reduction_decides_the_statement_for_every_c():
+    """Issue 65: Eq. 10 was undecided beyond c = 2..10 (no reduction): its truncated psi is not convex. Its reduction
+    rests on L_q decreasing and convex and on F convex with F'(d*) = 0 (SymPy, symbolic c, q, k), Jensen's inequality
+    and the first-order condition cited; its one step, F(0) - F(1) = L_q(k) >= 0, fails for k > 1."""
+    red = truncation.eq10_space().reduction
+    statuses = red.premise_statuses()
+    assert statuses == ["proved", "proved", "cited", "cited", "hypothesis"] and red.decides_statement(statuses)
+    empty = red.steps[0].space()
+    assert empty.exact_margin({"q": R(1, 2), "k": R(1, 4)}) == 1 and empty.exact_margin({"q": 1, "k": 2}) < 0

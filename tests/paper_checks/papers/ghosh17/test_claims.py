@@ -86,6 +86,9 @@ def test_uniform_and_class_dependent_checks():
     reg = load()
     ev = reg["ghosh17.uniform_tolerance"].check(Context("ghosh17.uniform_tolerance", precision="quick"))
     assert ev.verdict == "proved" and ev.numbers["slope_zero_at"] == (C - 1) / C
+    # issue 65: the report names the statement's own domain (every c, every symmetric loss), proved by the check
+    assert ev.numbers["noisy_risk_identity_over_sums"]["holds"]
+    assert ev.numbers["proved_domain"]["coordinates"][0]["range"] == "every integer c >= 2"
     ev = reg["ghosh17.class_dependent_tolerance"].check(Context("ghosh17.class_dependent_tolerance", precision="quick"))
     assert ev.verdict == "qualified" and "diagonally dominant" in ev.condition
     assert ev.numbers["identity for symbolic c"] and "for symbolic c, expanded for c = 2..8" in ev.summary
@@ -125,11 +128,10 @@ def test_fold_np_matches_exact_fold():
     np.testing.assert_allclose(g._fold_np(np.array(x, dtype=float), 3), [float(v) for v in fold(x, 3)])
 
 
-def test_uniform_tolerance_s_reduction_rests_on_the_margin_s_own_form():
-    """The premise of ``uniform_tolerance_reduction``: the space's exact margin is ``2 (w_j - sum_k w_k f_k)`` with
-    ``w_k = uniform_noise_weight(p_k, c, r)`` and ``p_j = max p``, identically on symbols (c = 2..4); so with
-    ``sum f = 1`` it is ``sum_i f_i 2 (w(a) - w(b_i))``, the step's margin at each vertex; ``w`` at a real ``c``
-    is its closed form, ``p (1 - r) + r/c``."""
+def test_uniform_tolerance_s_searched_margin_has_its_own_form():
+    """The searched (MAE) margin of ``uniform_tolerance_space`` is ``2 (w_j - sum_k w_k f_k)`` with
+    ``w_k = uniform_noise_weight(p_k, c, r)`` and ``p_j = max p``, identically on symbols (c = 2..4); ``w`` at a real
+    ``c`` is its closed form, ``p (1 - r) + r/c``."""
     space = g.uniform_tolerance_space()
     r = sympy.Symbol("r")
     for c in (2, 3, 4):
@@ -141,7 +143,17 @@ def test_uniform_tolerance_s_reduction_rests_on_the_margin_s_own_form():
         assert sympy.expand(margin - form) == 0, c
     cc, a = sympy.symbols("c a", positive=True)
     assert sympy.simplify(g.uniform_noise_weight(a, cc, r) - (a * (1 - r) + r / cc)) == 0
-    step = g.uniform_tolerance_reduction().steps[0].space()
+
+
+def test_uniform_tolerance_s_reduction_is_ghosh_s_argument_for_every_symmetric_loss():
+    """Issue 65: the reduction proves the statement for every symmetric loss (an abstract L with sum_k L = C), not MAE:
+    its premises are the identity proved for symbolic c, the statement's two hypotheses and the linearity of the
+    expectation, none checked at points; its step is (1 - eta c/(c-1)) D >= 0, which fails past eta = (c-1)/c."""
+    red = g.uniform_tolerance_reduction()
+    assert red.premise_statuses() == ["proved", "hypothesis", "hypothesis", "cited"] and red.decides_statement()
+    assert not red.proves and "every symmetric loss" in dict(red.domain)["L"]
+    step = red.steps[0].space()
     R = sympy.Rational
-    assert step.exact_margin({"c": R(5, 2), "a": R(1, 2), "b": R(1, 4), "r": R(1, 3)}) == R(1, 3)
-    assert not step.constraint({"a": 0.2, "b": 0.3}) and dict(step.relaxed) == {"c": "every integer c >= 2"}
+    assert step.exact_margin({"c": R(5, 2), "r": R(1, 3), "D": 3}) == 2  # (1 - r) D
+    assert step.exact_margin({"c": 3, "r": R(3, 2), "D": 1}) < 0  # beyond the threshold the order flips
+    assert dict(step.relaxed) == {"c": "every integer c >= 2"} and step.params[1].open_high

@@ -6,6 +6,7 @@ import sympy
 from paper_checks.context import Context
 from paper_checks.papers.imae19 import claims as m
 from paper_checks.registry import load
+from theory import gradients as gr
 from theory.gradients import P
 
 R = sympy.Rational
@@ -108,7 +109,7 @@ def test_logit_vs_param_space_margins_and_equal_norms():
     restricted = m.logit_vs_param_evidence(ctx(), equal_norms=True)
     assert restricted.verdict == "refuted" and not restricted.numbers["search"]["verified"]
     # the summary's 'exactly when ||f1||_1 >= ||f2||_1' (not '='): a larger first norm never reverses the order
-    assert "exactly when ||f1||_1 >= ||f2||_1 > 0" in ev.summary
+    assert f"exactly when {m.HOLDS_FOR_EVERY}" in ev.summary and f"exactly when {m.HOLDS_BOTH_ORDERS}" in ev.summary
     rng = np.random.default_rng(0)
     for _ in range(200):
         v = dict(zip(pt, rng.uniform(-3, 3, len(pt))))
@@ -132,3 +133,16 @@ def test_checks_return_their_recorded_verdict_quickly(cid):
     ev = reg[cid].check(Context(cid, precision="quick"))
     assert ev.verdict == reg[cid].expected
     assert np.isfinite(len(ev.summary))
+
+
+def test_the_implication_s_conditions_hold_at_zero_feature_vectors():
+    """Issue 65: "exactly when ||f1||_1 >= ||f2||_1 > 0" left out a zero second feature vector, where the implication
+    holds (G2 = 0 < G1), and "both orders exactly when ||f1||_1 = ||f2||_1" took in two zero ones, where G1 = G2 = 0
+    for every w1 > w2. Checked exactly (label 0, CCE, c = 2)."""
+    W = [[-1, 1], [0, 0]]
+    one, zero = gr.last_layer_l1([1, 0], W, 0), gr.last_layer_l1([0, 0], W, 0)
+    assert sympy.N(one["grad_z_l1"] - zero["grad_z_l1"], 50) > 0  # w1 > w2 ...
+    assert sympy.N(one["grad_W_l1"] - zero["grad_W_l1"], 50) > 0  # ... and G1 > G2 with ||f2||_1 = 0
+    assert zero["grad_W_l1"] == 0  # a zero first vector: G1 = 0 is never above G2
+    assert m.HOLDS_FOR_EVERY == "||f1||_1 >= ||f2||_1 and ||f1||_1 > 0"
+    assert m.HOLDS_BOTH_ORDERS == "||f1||_1 = ||f2||_1 > 0"

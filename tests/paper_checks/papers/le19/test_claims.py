@@ -140,3 +140,4 @@ def test_natural_reweighting_is_computed_not_assumed():
     # a positive share equal to 1/c at every eps+ (a derivation that lost the factor) fails the check
     fake = SimpleNamespace(lam_is_clean_only_if=sympy.Integer(0), threshold=nat.threshold)
     assert not T.natural_reweights_for_every_eta(fake, range(3, 4))
+
