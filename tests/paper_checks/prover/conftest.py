@@ -17,6 +17,15 @@ def _without(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
 
 
 @pytest.fixture
+def one_rung(monkeypatch):
+    """The top proof on its whole budget at once, without iterative deepening (:mod:`paper_checks.prover.deepening`):
+    for a test of one closure, which a cheaper route on a small first rung (the boxes) would otherwise pre-empt."""
+    from paper_checks.prover import deepening
+
+    monkeypatch.setattr(deepening, "FIRST", float("inf"))
+
+
+@pytest.fixture
 def without_z3_first(monkeypatch):
     """Without z3 first on its fragment (:mod:`paper_checks.prover.algebraic.z3_algebraic`): real roots, z3 on the
     normal form, branches, known signs, and the tail on a radical over a half-line."""

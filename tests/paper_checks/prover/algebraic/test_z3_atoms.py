@@ -66,7 +66,7 @@ def test_a_bound_of_thousands_of_digits_is_rounded_outward_for_z3():
                             )[0] == "unsat"
 
 
-def test_a_power_whose_exponent_a_ball_puts_below_0_rechecks():
+def test_a_power_whose_exponent_a_ball_puts_below_0_rechecks(one_rung):
     # r/(r - 1) on [5/4, 4] is [4/3, 5]; Arb's ball of it reaches -4.6, and the re-check alone had taken
     # b^(r/(r - 1)) on the half-line b >= 0 for a node with no value there (not algebraic)
     import math

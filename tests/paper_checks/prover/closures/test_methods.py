@@ -33,7 +33,7 @@ BOXES_ONLY = {"FirstOrder"}  # boxes only, on the margin as written
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_the_method_closes_and_its_record_is_rechecked(case, without_z3_first, request):
+def test_the_method_closes_and_its_record_is_rechecked(case, without_z3_first, one_rung, request):
     if case != "Z3Bounds":  # it decides most of the others' margins first
         request.getfixturevalue("without_bounds")
     name, space = CASES[case]

@@ -40,7 +40,7 @@ def test_identity_is_proved_by_derivation():
     assert cert.methods() == {"identity": 1}
 
 
-def test_known_sign_factors_decide_without_boxes(without_z3_first):
+def test_known_sign_factors_decide_without_boxes(without_z3_first, one_rung):
     """x^2 (1 - x)^3 >= 0 on [0, 1]: an even power and a factor of one sign; -x^2 is refuted."""
     space = real_space(lambda x: x**2 * (1 - x) ** 3, ("x", 0, 1))
     cert = _proved(prove(space, 100, 10), space)
