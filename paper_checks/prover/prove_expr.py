@@ -72,6 +72,8 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     """
     begun, counted = time.monotonic(), meter.now()  # the limits count from here: reading the formula is in the call
     opened = inputs.open_ends(domain) if isinstance(domain, Mapping) else {}
+    if constraints is not None and isinstance(domain, Mapping):  # a variable only the constraints name: the line
+        domain = {**{s: (-sympy.oo, sympy.oo) for s in relations.named(constraints, domain, simplices)}, **domain}
     expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
     rels = _constraint_arguments(constraints, domain, simplices)
     if work is None:
@@ -120,14 +122,13 @@ def _told(point: Point, back: dict[str, Any]) -> Point:
 
 def _constraint_arguments(constraints: Any, domain: dict[sympy.Symbol, tuple[Any, Any]],
                           simplices: dict[str, list[sympy.Symbol]]) -> list[Any]:
-    """The constraints read (:func:`paper_checks.prover.tracing.relations.read`); a symbol of theirs in neither the
-    domain nor a simplex is added to the domain on the whole line."""
+    """The constraints read (:func:`paper_checks.prover.tracing.relations.read`), in the domain's and the simplices'
+    symbols (a symbol only the constraints name is already in the domain, on the whole line)."""
     known = list(domain) + [s for syms in simplices.values() for s in syms]
     rels = relations.read(constraints, known, lambda text, syms: inputs.expression(text, syms))
     for r in rels:
-        for s in sorted(getattr(r, "free_symbols", set()) - set(known), key=str):
-            domain[s] = (-math.inf, math.inf)
-            known.append(s)
+        if getattr(r, "free_symbols", set()) - set(known):
+            raise ValueError(f"prove_expr: the constraint {r} names a symbol of no interval")
     return rels
 
 
@@ -162,7 +163,7 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
         left = max((work - (meter.now() - counted)) / (len(live) - k), inputs.LEAST_SECONDS)
         res = prove(space, budget, None, work=left, exact_first=exact_first, search_first=search_first)
         if res.outcome == "counterexample":
-            res = _checked_back(res, case, back, expr, rels)
+            res = _checked_back(res, case, back, expr, rels, simplices, list(domain))
         res.notes = notes + (([f"case {k + 1} of {len(live)}"] if len(live) > 1 else [])) + list(res.notes)
         if not res.proved:
             return res
@@ -184,8 +185,8 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
     return first
 
 
-def _checked_back(res: ProofResult, case: Any, back: dict[str, Any], expr: sympy.Expr, rels: list[Any]
-                  ) -> ProofResult:
+def _checked_back(res: ProofResult, case: Any, back: dict[str, Any], expr: sympy.Expr, rels: list[Any],
+                  simplices: dict[str, list[sympy.Symbol]], original: list[sympy.Symbol]) -> ProofResult:
     """A counterexample of a case told in every original variable, exactly, and checked against every original
     constraint and the original margin exactly; where it is not (a value the check cannot decide), ``undecided``."""
     pt = _told(dict(res.counterexample or {}), back)
@@ -194,15 +195,19 @@ def _checked_back(res: ProofResult, case: Any, back: dict[str, Any], expr: sympy
               for k, v in pt.items() if k in names}
     values.update({s: relations.lo_of(iv) for s, iv in case.domain.items()
                    if s not in values and relations.lo_of(iv) == relations.hi_of(iv)})
+    for name, syms in simplices.items():
+        values.update({p: sympy.sympify(pt[name][i]) for i, p in enumerate(syms)})
     full = case.back(values)
     bad = [str(r) for r in rels if relations.holds_exactly(r, full) is not True]
     margin = relations.sign_of(expr.xreplace(full))
-    if bad or margin != -1:
+    if bad or margin != -1 or any(s not in full for s in original):
         why = (f"it breaks the constraint {bad[0]} or the check cannot decide it" if bad else
                "the original margin there is not exactly negative")
         return ProofResult("undecided", res.boxes, res.budget, res.seconds, reason=f"a counterexample of the "
                            f"constraints' elimination, {full}, was not verified: {why}", notes=list(res.notes))
-    res.counterexample = {str(s): v for s, v in full.items()}
+    told = {str(s): full[s] for s in original}
+    told.update({name: pt[name] for name in simplices})
+    res.counterexample = told
     return res
 
 

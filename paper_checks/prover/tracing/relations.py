@@ -91,6 +91,34 @@ def read(constraints: Any, symbols: list[sympy.Symbol], parse: Callable[[str, li
     return out
 
 
+def named(constraints: Any, domain: Any, simplices: Any) -> list[sympy.Symbol]:
+    """The symbols the constraints name that neither ``domain`` nor ``simplices`` holds (an auxiliary variable,
+    ``s`` of ``s**2 = 1 + x``), in order: a relation's free symbols, and in a formula string each name that is
+    neither called nor one of the grammar's constants (read by Python's parser, never evaluated)."""
+    known = {str(s) for s in domain} | {str(p) for syms in (simplices or {}).values() for p in syms}
+    items = list(constraints) if isinstance(constraints, (list, tuple)) else [constraints]
+    out: dict[str, sympy.Symbol] = {}
+    for c in items:
+        if isinstance(c, str):
+            try:
+                tree = ast.parse(re.sub(r"(?<![<>=!])=(?!=)", "==", c.strip()), mode="eval")
+            except SyntaxError:
+                continue  # read() says why
+            called = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+            for n in ast.walk(tree):
+                if isinstance(n, ast.Name) and id(n) not in called and n.id not in _CONSTANTS and n.id not in known:
+                    out.setdefault(n.id, sympy.Symbol(n.id))
+        elif isinstance(c, sympy.Basic):
+            for s in sorted(c.free_symbols, key=str):
+                if str(s) not in known and isinstance(s, sympy.Symbol):
+                    out.setdefault(str(s), s)
+    return list(out.values())
+
+
+#: the names of constants the whitelist grammar reads (never a variable)
+_CONSTANTS = {"pi", "E", "e", "oo", "inf"}
+
+
 def _read_text(text: str, symbols: list[sympy.Symbol], parse: Callable[[str, list[sympy.Symbol]], sympy.Expr],
                what: str) -> sympy.Basic:
     """One formula string ``"lhs OP rhs"``: split at its one comparison (Python's parser finds it; nothing is
@@ -279,6 +307,8 @@ def _run(case: Case, fixed: set[sympy.Symbol]) -> list[Case]:
         g, kind = normal(rel)
         if kind in ("ge", "gt"):
             case.relations.append((g, kind == "gt"))
+            case.notes.append(f"the constraint {rel} is kept as a relation: boxes where it fails throughout are "
+                              "discarded, z3 takes it as a hypothesis")
         elif kind == "eq":
             case.relations += [(g, False), (-g, False)]
             case.notes.append(f"the equation {rel} could not be solved for a variable: kept as two relations")
