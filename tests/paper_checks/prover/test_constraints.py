@@ -8,7 +8,7 @@ import pytest
 import sympy
 from sympy import Eq, Interval, Ne, Rational, cos, exp, oo, pi, sqrt
 
-from paper_checks.prover import prove, prove_expr, recheck
+from paper_checks.prover import closures, prove, prove_expr, recheck
 from paper_checks.prover.tracing import relations
 from paper_checks.search.params import Real, SearchSpace
 
@@ -80,7 +80,10 @@ def test_a_half_line_with_an_irrational_end():
     assert res.outcome == "counterexample" and sqrt(3) <= sympy.sympify(res.counterexample["X"]) < 2
 
 
-def test_a_space_s_relation_discards_boxes_and_the_recheck_derives_it_again():
+def test_a_space_s_relation_discards_boxes_and_the_recheck_derives_it_again(monkeypatch):
+    stage = closures.for_stage  # without z3 over bounding functions, which proves it with the relation at once
+    monkeypatch.setattr(closures, "for_stage", lambda name: tuple(m for m in stage(name) if m.name != "Z3Bounds"))
+
     def exact(pt):
         return cos(pt["x"]) + cos(pt["y"]) - 1  # < 0 at the box's corners, > 0 on the disk
 
@@ -109,3 +112,15 @@ def test_a_space_s_relation_discards_boxes_and_the_recheck_derives_it_again():
 ])
 def test_the_issue_s_examples_are_proved(expr, domain, constraints):
     assert prove_expr(expr, domain, work=6, seconds=HANG_GUARD, constraints=constraints).proved
+
+
+def test_z3_over_bounding_functions_takes_the_relations_and_the_recheck_too():
+    def exact(pt):
+        return exp(pt["x"]) + exp(pt["y"]) - 2 * sympy.E * Rational(99, 100)  # < 0 at (1/4, 1/4), not where x y >= 1
+
+    q = Rational(1, 4)
+    space = SearchSpace((Real("x", q, 4), Real("y", q, 4)), lambda pt: float(exact(pt)), exact,
+                        constraint=lambda pt: pt["x"] * pt["y"] >= 1)
+    res = prove(space, 5000, HANG_GUARD, work=4)
+    assert res.proved and res.counters["Z3Bounds"]["pieces_closed"] == 1
+    assert recheck(res.certificate, space) == []
