@@ -164,6 +164,11 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
         res = prove(space, budget, None, work=left, exact_first=exact_first, search_first=search_first)
         if res.outcome == "counterexample":
             res = _checked_back(res, case, back, expr, rels, simplices, list(domain))
+        elif res.undefined is not None:  # where the margin is not real: told in the original variables too
+            pt = _told(dict(res.undefined.point), back)
+            names = {str(v): v for v in case.domain}
+            full = case.back({names[n]: sympy.sympify(v) for n, v in pt.items() if n in names})
+            res.undefined.point = {**pt, **{str(v): full[v] for v in domain if v in full}}
         res.notes = notes + (([f"case {k + 1} of {len(live)}"] if len(live) > 1 else [])) + list(res.notes)
         if not res.proved:
             return res

@@ -294,12 +294,18 @@ def _run(case: Case, fixed: set[sympy.Symbol]) -> list[Case]:
         progressed = False
         for k, rel in enumerate(case.pending):
             rest = case.pending[:k] + case.pending[k + 1:]
-            got = _one(case, rel, rest, fixed)
+            trial = case.copy()  # changed only where the step finishes: a step SymPy stops leaves nothing half done
+            try:
+                got = _one(trial, rel, rest, fixed)
+            except (ArithmeticError, TypeError, ValueError, NotImplementedError, AttributeError, RecursionError,
+                    sympy.PolynomialError):
+                got = None
             if got is None:
                 continue
             progressed = True
             if isinstance(got, list):
                 return got
+            case.__dict__.update(trial.__dict__)
             break
         if not progressed:
             break
