@@ -17,7 +17,7 @@ from paper_checks.prover import inputs
 from paper_checks.prover.inputs import WORK_PER_SECOND
 from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up, warms_with
 from paper_checks.prover.prove import ALARM_GRACE, ProofResult, prove
-from paper_checks.prover.tracing import relations, unbounded
+from paper_checks.prover.tracing import elimination, relations, unbounded
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 
 #: margin evaluations of the counterexample search run before the proof (:func:`paper_checks.prover.prove.prove`'s
@@ -63,12 +63,12 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     of the call (a polynomial of 12,000 terms ends ``undecided`` within ``seconds + 2``, not after it).
 
     ``constraints``: relations between the coordinates that every point of the domain satisfies (a SymPy
-    ``Ge``/``Gt``/``Le``/``Lt``/``Eq``/``Ne``, or a formula string ``"x**2 + y**2 <= 1"``, ``"s**2 = 1 + x"``, read by the
-    same grammar; a list of them). A symbol of a constraint with no interval ranges over the whole line. Bounds on
+    ``Ge``/``Gt``/``Le``/``Lt``/``Eq``/``Ne``, or a formula string ``"x**2 + y**2 <= 1"``, ``"s**2 = 1 + x"``, read by
+    the same grammar; a list of them). A symbol of a constraint with no interval ranges over the whole line. Bounds on
     one variable narrow its interval, equations that determine a variable eliminate it, the rest are relations
     the boxes and z3 use (:mod:`paper_checks.prover.tracing.relations`); the notes say which, and a constraint the
     proof could not use (the proof then covers a superset). A counterexample is given in every variable and
-    satisfies every constraint exactly.
+    satisfies every constraint exactly (:mod:`paper_checks.prover.tracing.elimination`).
     """
     begun, counted = time.monotonic(), meter.now()  # the limits count from here: reading the formula is in the call
     opened = inputs.open_ends(domain) if isinstance(domain, Mapping) else {}
@@ -140,7 +140,7 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
     work left; proved where every case is, else the first case's counterexample (told in every original variable,
     checked against every constraint exactly) or why it is undecided."""
     fixed = {s for syms in simplices.values() for s in syms}
-    cases = relations.eliminate(expr, domain, opened, rels, fixed)
+    cases = elimination.eliminate(expr, domain, opened, rels, fixed)
     live = [c for c in cases if not c.empty]
     notes = list(dict.fromkeys(n for c in cases for n in c.notes))
     if len(live) > 1:
@@ -299,9 +299,9 @@ def _space(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]], simpli
         return float(sympy.N(exact(pt)))
 
     constraint = None if case is None else _constraint(case, subs, back, in_simplex)
-    described = f"{expr} >= 0" + ("" if case is None or not (case.relations or case.unused) else
-                                  " where " + " and ".join([f"{g} {'>' if st else '>='} 0" for g, st in case.relations] +
-                                                           [str(r) for r in case.unused]))
+    held = [] if case is None else [f"{g} {'>' if st else '>='} 0" for g, st in case.relations] + \
+        [str(r) for r in case.unused]
+    described = f"{expr} >= 0" + (" where " + " and ".join(held) if held else "")
     return SearchSpace(tuple(params), margin, exact, constraint=constraint, description=described), back
 
 

@@ -24,8 +24,8 @@ from paper_checks.prover.algebraic.solver import Z3_MILLISECONDS
 from paper_checks.prover.algebraic.z3_algebraic import hypotheses, inside_relations
 from paper_checks.prover.algebraic.z3_atoms import MAX_ATOMS, atoms_of, ball_enclosure, enclosure
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, register
-from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.balls import ball_at
+from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, generic_point, groups, status
 from paper_checks.prover.tracing.symbols import Coordinate
 

@@ -6,7 +6,6 @@ balls)."""
 from __future__ import annotations
 
 import math
-
 from typing import Any
 
 from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register

@@ -31,8 +31,15 @@ from typing import Any
 import sympy
 
 from paper_checks.prover.enclosures.boxes import Box, Piece, initial_box
-from paper_checks.prover.tracing.trace import (Coordinate, Traced, Untraceable, compile_traced, decided_comparisons,
-                                               domain_bounds, symbolic_point)
+from paper_checks.prover.tracing.trace import (
+    Coordinate,
+    Traced,
+    Untraceable,
+    compile_traced,
+    decided_comparisons,
+    domain_bounds,
+    symbolic_point,
+)
 from paper_checks.search.params import SearchSpace
 
 _RELATIONS = (sympy.GreaterThan, sympy.StrictGreaterThan, sympy.LessThan, sympy.StrictLessThan)

@@ -10,7 +10,7 @@ import pytest
 import sympy
 from sympy import Eq, Interval, Ne, Rational, oo, pi, sqrt
 
-from paper_checks.prover.tracing import relations
+from paper_checks.prover.tracing import elimination, relations
 from theory.expressions import parse_formula
 
 x, y, z, s, c = sympy.symbols("x y z s c")
@@ -18,7 +18,7 @@ x, y, z, s, c = sympy.symbols("x y z s c")
 
 def _cases(expr, domain, rels, opened=None):
     dom = {v: (iv.start, iv.end) if isinstance(iv, Interval) else iv for v, iv in domain.items()}
-    return relations.eliminate(expr, dom, opened or {}, rels, set())
+    return elimination.eliminate(expr, dom, opened or {}, rels, set())
 
 
 def _parse(text, syms):
