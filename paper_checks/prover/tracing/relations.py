@@ -15,6 +15,8 @@ from typing import Any
 
 import sympy
 
+from paper_checks.search.balls import NotBallable, ball_sign
+
 #: digits of the numerical evaluation that decides a ground relation's sign
 DIGITS = 60
 
@@ -113,9 +115,18 @@ def _read_text(text: str, symbols: list[sympy.Symbol], parse: Callable[[str, lis
 
 
 def sign_of(e: sympy.Expr) -> int | None:
-    """The sign of the ground expression ``e``, exactly (SymPy's own facts, else a :data:`DIGITS`-digit value
-    clear of 0, else ``equals(0)``); None where neither decides (or ``e`` is not real)."""
+    """The sign of the ground expression ``e``, exactly: a rational's own, else Arb's ball arithmetic once a ball
+    excludes 0 (:func:`paper_checks.search.balls.ball_sign`, rigorous), else SymPy's facts or its ``equals(0)``,
+    else a :data:`DIGITS`-digit value far from 0; None where none decides (or ``e`` is not real)."""
     e = sympy.sympify(e)
+    if e.is_Rational:
+        return int(bool(e > 0)) - int(bool(e < 0))
+    try:
+        sign, _, _ = ball_sign(e)
+    except (NotBallable, TypeError, ValueError, ArithmeticError, RecursionError):
+        sign = None
+    if sign is not None:
+        return sign
     if e.is_zero:
         return 0
     if e.is_positive:
@@ -123,6 +134,8 @@ def sign_of(e: sympy.Expr) -> int | None:
     if e.is_negative:
         return -1
     try:
+        if e.equals(0):
+            return 0
         v = sympy.N(e, DIGITS)
     except (TypeError, ValueError, ArithmeticError, RecursionError):
         return None
@@ -130,10 +143,7 @@ def sign_of(e: sympy.Expr) -> int | None:
         return None
     if abs(v) > sympy.Float(10) ** (-(DIGITS - 10)):
         return 1 if v > 0 else -1
-    try:
-        return 0 if e.equals(0) else None
-    except (TypeError, ValueError, ArithmeticError, RecursionError):
-        return None
+    return None
 
 
 def holds_exactly(rel: sympy.Basic, values: dict[sympy.Symbol, Any]) -> bool | None:
