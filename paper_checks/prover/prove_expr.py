@@ -156,9 +156,6 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
         dom = {s: tuple(math.inf if e is sympy.oo else -math.inf if e is -sympy.oo else e for e in ends)
                for s, ends in dom.items()}
         opn = {s: relations.open_of(iv) for s, iv in case.domain.items()}
-        missing = case.expr.free_symbols - set(dom) - fixed
-        for s in missing:  # a symbol of the margin the constraints left free (cannot happen: each has an interval)
-            raise ValueError(f"prove_expr: no interval for {s}")
         space, back = _space(case.expr, dom, simplices, opn, case)
         left = max((work - (meter.now() - counted)) / (len(live) - k), inputs.LEAST_SECONDS)
         res = prove(space, budget, None, work=left, exact_first=exact_first, search_first=search_first)
@@ -175,7 +172,9 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
         if first is None:
             first = res
         elif res.certificate is not None and first.certificate is not None:
-            first.certificate.notes.append(f"case {k + 1} of {len(live)} proved too: {res.certificate.methods()}")
+            first.certificate.notes += [f"case {k + 1} of {len(live)} proved too: {res.certificate.methods()}"] + \
+                [n for n in res.certificate.notes if n not in first.certificate.notes]
+            first.certificate.constraint_ignored |= res.certificate.constraint_ignored
             first.boxes += res.boxes
     if first is None:  # no point is left: the claim holds vacuously
         space, _ = _space(sympy.Integer(1), {s: d for s, d in list(domain.items())[:1]} or
