@@ -23,6 +23,7 @@ def _check(res, rels):
         assert relations.holds_exactly(sympy.sympify(r), point) is True, (r, point)
 
 
+@pytest.mark.slow  # over a CPU-second of the prover: out of README's quick command, in CI's slow run
 def test_a_relation_reaches_z3_as_a_hypothesis_and_its_false_neighbour_is_refuted_inside_it():
     res = prove_expr(x + y - 2, {x: (0, 4), y: (0, 4)}, work=2, seconds=HANG_GUARD, constraints=[x * y >= 1])
     assert res.proved and any("kept as a relation" in n for n in res.notes)
@@ -73,6 +74,7 @@ def test_a_pin_an_empty_domain_a_ground_statement_and_an_unusable_constraint():
         prove_expr(x, {x: (0, 1)}, constraints=[x + 1])
 
 
+@pytest.mark.slow  # over a CPU-second of the prover: out of README's quick command, in CI's slow run
 def test_a_half_line_with_an_irrational_end():
     res = prove_expr(X**2 - 3, {X: Interval(sqrt(3), oo)}, work=2, seconds=HANG_GUARD)
     assert res.proved
@@ -80,9 +82,12 @@ def test_a_half_line_with_an_irrational_end():
     assert res.outcome == "counterexample" and sqrt(3) <= sympy.sympify(res.counterexample["X"]) < 2
 
 
+@pytest.mark.slow  # over a CPU-second of the prover: out of README's quick command, in CI's slow run
 def test_a_space_s_relation_discards_boxes_and_the_recheck_derives_it_again(monkeypatch):
-    stage = closures.for_stage  # without z3 over bounding functions, which proves it with the relation at once
-    monkeypatch.setattr(closures, "for_stage", lambda name: tuple(m for m in stage(name) if m.name != "Z3Bounds"))
+    stage = closures.for_stage  # the boxes alone: without z3 over bounding functions (which proves it with the
+    # relation at once) and over Taylor models on a box
+    monkeypatch.setattr(closures, "for_stage",
+                        lambda name: tuple(m for m in stage(name) if m.name not in ("Z3Bounds", "Z3Ranged")))
 
     def exact(pt):
         return cos(pt["x"]) + cos(pt["y"]) - 1  # < 0 at the box's corners, > 0 on the disk
@@ -114,6 +119,7 @@ def test_the_issue_s_examples_are_proved(expr, domain, constraints):
     assert prove_expr(expr, domain, work=6, seconds=HANG_GUARD, constraints=constraints).proved
 
 
+@pytest.mark.slow  # over a CPU-second of the prover: out of README's quick command, in CI's slow run
 def test_z3_over_bounding_functions_takes_the_relations_and_the_recheck_too():
     def exact(pt):
         return exp(pt["x"]) + exp(pt["y"]) - 2 * sympy.E * Rational(99, 100)  # < 0 at (1/4, 1/4), not where x y >= 1
