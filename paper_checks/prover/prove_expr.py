@@ -17,6 +17,7 @@ from paper_checks.prover import inputs
 from paper_checks.prover.inputs import WORK_PER_SECOND
 from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up, warms_with
 from paper_checks.prover.prove import ALARM_GRACE, ProofResult, prove
+from paper_checks.prover.result import ProofOutcome
 from paper_checks.prover.tracing import elimination, relations, unbounded
 from paper_checks.search.params import Point, Real, SearchSpace, SimplexPoint
 
@@ -152,9 +153,9 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
             case.expr = case.expr.xreplace(pins)
             case.relations = [(g.xreplace(pins), st) for g, st in case.relations]
             case.unused = [r.xreplace(pins) for r in case.unused]
-        dom = {s: (relations.lo_of(iv), relations.hi_of(iv)) for s, iv in case.domain.items()}
-        dom = {s: tuple(math.inf if e is sympy.oo else -math.inf if e is -sympy.oo else e for e in ends)
-               for s, ends in dom.items()}
+        dom: dict[sympy.Symbol, tuple[Any, Any]] = {
+            s: (-math.inf if relations.lo_of(iv) is -sympy.oo else relations.lo_of(iv),
+                math.inf if relations.hi_of(iv) is sympy.oo else relations.hi_of(iv)) for s, iv in case.domain.items()}
         opn = {s: relations.open_of(iv) for s, iv in case.domain.items()}
         space, back = _space(case.expr, dom, simplices, opn, case)
         left = max((work - (meter.now() - counted)) / (len(live) - k), inputs.LEAST_SECONDS)
@@ -207,8 +208,8 @@ def _checked_back(res: ProofResult, case: Any, back: dict[str, Any], expr: sympy
     if bad or margin != -1 or any(s not in full for s in original):
         why = (f"it breaks the constraint {bad[0]} or the check cannot decide it" if bad else
                "the original margin there is not exactly negative")
-        return ProofResult("undecided", res.boxes, res.budget, res.seconds, reason=f"a counterexample of the "
-                           f"constraints' elimination, {full}, was not verified: {why}", notes=list(res.notes))
+        return ProofResult(ProofOutcome.UNDECIDED, res.boxes, res.budget, res.seconds, notes=list(res.notes),
+                           reason=f"a counterexample of the constraints' elimination, {full}, was not verified: {why}")
     told = {str(s): full[s] for s in original}
     told.update({name: pt[name] for name in simplices})
     res.counterexample = told

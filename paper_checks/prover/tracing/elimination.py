@@ -172,11 +172,11 @@ def _one(case: Case, rel: sympy.Basic, rest: list[sympy.Basic], fixed: set[sympy
         (v,) = free
         got = _one_variable(case, v, g, kind, rel)
         if got is not None:
-            if got is True:
-                case.pending = rest
-            else:
+            if isinstance(got, list):
                 for c in got:
                     c.pending = list(rest)
+            else:
+                case.pending = rest
             return got
     if kind == "eq":
         return _solve(case, g, rel, rest)
@@ -284,7 +284,7 @@ def _box(case: Case, syms: list[sympy.Symbol]) -> list[tuple[Any, Any]] | None:
         iv = case.domain.get(s)
         if iv is None:
             return None
-        ends = []
+        ends: list[Any] = []
         for e, up in ((lo_of(iv), False), (hi_of(iv), True)):
             if e.is_infinite:
                 ends.append(math.inf if e > 0 else -math.inf)
@@ -323,7 +323,7 @@ def _known_sign(case: Case, e: sympy.Expr, strict: bool) -> bool:
 def _solve(case: Case, g: sympy.Expr, rel: sympy.Basic, rest: list[sympy.Basic]) -> bool | list[Case] | None:
     """An equation ``g = 0`` solved for one of its variables (module docstring); None where none is."""
     cands = [v for v in sorted(g.free_symbols, key=str) if v in case.domain]
-    tried: list[tuple[int, sympy.Symbol, Any]] = []
+    tried: list[tuple[tuple[int, int, int], sympy.Symbol, Any]] = []
     for v in cands:
         if not g.is_polynomial(v):
             continue
