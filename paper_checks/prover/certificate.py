@@ -50,7 +50,7 @@ from paper_checks.prover.enclosures.bound import Closure, forget_limits
 from paper_checks.prover.enclosures.boxes import Piece, from_path, initial_box, path_tokens, pieces, status
 from paper_checks.prover.subproofs import subproblem
 from paper_checks.prover.tracing import charts
-from paper_checks.prover.tracing.constraint import piece_box
+from paper_checks.prover.tracing.constraint import piece_box, traced_relations
 from paper_checks.prover.tracing.defined import Undefined, anchor, guards
 from paper_checks.prover.tracing.normal import Reduction, check_reduction
 from paper_checks.prover.tracing.trace import Traced, Untraceable, compile_traced, conjuncts, trace
@@ -203,7 +203,7 @@ def recheck_undefined(u: Undefined, space: SearchSpace) -> list[str]:
 
 
 def _record_problems(cert: Certificate, r: Record, t: Traced, written: Traced, base: list[tuple[Fraction, Fraction]],
-                     names: list[str], coords: list[Any]) -> list[str]:
+                     names: list[str], coords: list[Any], relations: list[Any] | None = None) -> list[str]:
     """Re-check one record through the closing method that recorded it (:func:`paper_checks.prover.closures.by_method`):
     a closure of the whole piece on the piece's box, a box closure on its box (exact values first)."""
     where = f"piece {r.piece}, conjunct {r.part}"
@@ -217,7 +217,8 @@ def _record_problems(cert: Certificate, r: Record, t: Traced, written: Traced, b
     check = Check(r.closure, written if r.form == "written" else t, base if whole else from_path(base, r.path), base,
                   names, coords, where if whole else f"{where}, box {r.path or '(whole)'}",
                   reduction=reds[r.part] if r.part < len(reds) else None,
-                  problem=cert.problems.get((r.piece, r.part)), subproof=cert.subproofs.get((r.piece, r.part)))
+                  problem=cert.problems.get((r.piece, r.part)), subproof=cert.subproofs.get((r.piece, r.part)),
+                  relations=list(relations or []))
     return method.recheck(check)
 
 
@@ -261,9 +262,11 @@ def _recheck(cert: Certificate, space: SearchSpace) -> list[str]:
         except Untraceable as exc:
             return [f"piece {i}: {exc}"]
         names = [str(c.symbol) for c in coords]
-        base = piece_box(space, piece, coords).box
+        narrowed = piece_box(space, piece, coords)
+        base = narrowed.box
         if base is None:
             continue  # outside the domain's constraint: proved there too, which is more than needed
+        rels = traced_relations(narrowed.relations, traced.symbols) or []
         parts = with_guards(traced, base, coords)
         for j, t in enumerate(parts):
             recs = [r for r in cert.records if r.piece == i and r.part == j]
@@ -275,7 +278,7 @@ def _recheck(cert: Certificate, space: SearchSpace) -> list[str]:
                 if red.kind != "as written":
                     t = compile_traced(red.reduced, t.symbols)
             for r in recs:
-                problems += _record_problems(cert, r, t, written, base, names, coords)
+                problems += _record_problems(cert, r, t, written, base, names, coords, rels)
     return problems
 
 

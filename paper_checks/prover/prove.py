@@ -57,7 +57,7 @@ from paper_checks.prover.outset import OutOfTime, OutOfWork
 from paper_checks.prover.result import ProofResult
 from paper_checks.prover.subproofs import subproblem
 from paper_checks.prover.tracing import charts
-from paper_checks.prover.tracing.constraint import piece_box
+from paper_checks.prover.tracing.constraint import piece_box, traced_relations
 from paper_checks.prover.tracing.defined import Guard, Undefined, anchor, find_undefined, guards, not_real_text
 from paper_checks.prover.tracing.normal import Reduction, distinct, undefined_notes
 from paper_checks.prover.tracing.trace import Coordinate, Traced, Untraceable, compile_traced, conjuncts, trace
@@ -106,6 +106,7 @@ class _Piece:
     written: list[Traced] = field(default_factory=list)  # the conjuncts as traced, before their normal form
     margins: int = 0  # parts[:margins] are the margin's conjuncts, the rest its guards (defined.py), in order
     guards: list[Guard] = field(default_factory=list)
+    relations: list[tuple[Traced, bool]] = field(default_factory=list)  # the domain's relations (constraint.py)
 
 
 @dataclass
@@ -158,9 +159,12 @@ def _traced_pieces(st: _State) -> list[_Piece]:
         st.constraint_read &= narrowed.read
         if (base := narrowed.box) is None:  # the guards of the margin as traced: no rewrite widens its domain
             continue
+        rels = traced_relations(narrowed.relations, t.symbols)
+        st.constraint_read &= rels is not None
         parts, gs = conjuncts(t), guards(t.expr, anchor(base, coords) or None)
         out.append(_Piece(pc, coords, parts + [compile_traced(g.expr, t.symbols) for g in gs],
-                          base, [str(c.symbol) for c in coords], margins=len(parts), guards=gs))
+                          base, [str(c.symbol) for c in coords], margins=len(parts), guards=gs,
+                          relations=rels or []))
     return out
 
 
@@ -173,6 +177,8 @@ def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) 
         return None
     at, g, why = found
     point = exact_point(st.space, pc.piece, pc.coords, at)
+    if not st.space.constraint_holds_exactly(point):  # no point of the domain: its constraint leaves it out
+        return None
     where = ", ".join(f"{k} = {jsonable(v)}" for k, v in point.items())
     reason = (f"the margin is not real or not defined at {where}: {why}; it is undefined on part of the domain, so "
               "no proof exists there; would decide: a domain on which the margin is real, or a margin defined on the "
@@ -232,7 +238,8 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     written = pc.written[j] if j < len(pc.written) else pc.parts[j]
     per_step = NODE_WORK * _nodes(st, i, j, pc.parts[j].expr)
     meter.charge(per_step)  # the box itself: its status, its centre, its split
-    goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.work.stop)
+    goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.work.stop,
+                   relations=pc.relations)
     smear, bounded = None, False
     if where == "inside":  # a box's centre first: a closure's step costs far more than one value
         found = _probe(st, pc, pc.parts[j], box, j)
@@ -302,7 +309,8 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
     counterexample, or its boxes queued on the margin as the steps rewrote it."""
     pc = pcs[i]
     traced = pc.parts[j]
-    goal = PieceGoal(traced, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.work)
+    goal = PieceGoal(traced, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.work,
+                     relations=pc.relations)
     try:
         for method in closures.for_stage("piece"):
             if not method.applies(goal):

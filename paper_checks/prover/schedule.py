@@ -62,6 +62,7 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "KinkAlongACurve",      # six sub-proofs, after the kink's roots (a curve of one coordinate is theirs)
     ),
     "inside": (
+        "OutsideRelation",  # a relation of the domain fails on the whole box: no point of it there (cheap)
         "FirstOrder",  # interval, mean value, monotone, point, max, kink bounds: one box, bounded cost
         "Tail",        # right after the first-order bounds, which cannot bound oo - oo at a pole
         "AsWritten",   # first-order bounds of the margin as traced, before its normal form
@@ -71,6 +72,7 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "Z3Ranged",    # z3 over the special functions' Taylor models on the box's ranges: the costliest box step
     ),
     "split": (
+        "OutsideRelation",  # as inside
         "SecondOrder",  # a box a face crosses: its second-order bound first
         "Lifted",
     ),

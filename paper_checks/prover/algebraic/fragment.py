@@ -239,8 +239,8 @@ def _rlimit_count(s: Any) -> int:
 
 def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]], milliseconds: int,
            *, recheck: bool = False, strict: list[tuple[bool, bool]] | None = None, atoms: Atoms | None = None,
-           relate: Relate | None = None, positive: bool = False, counted: list[int] | None = None
-           ) -> tuple[str, list[list[Fraction]]]:
+           relate: Relate | None = None, positive: bool = False, counted: list[int] | None = None,
+           hypotheses: list[tuple[sympy.Expr, bool]] | None = None) -> tuple[str, list[list[Fraction]]]:
     """``("unsat", [])``: the margin is ``>= 0`` wherever it is real on the box (and simplex rows), and no
     denominator is 0 there (an end marked in ``strict`` is left out: the domain is open there, so a denominator 0
     at the pole of an unbounded interval's chart is no point of it);
@@ -254,7 +254,10 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
     it, so ``unsat`` still proves the margin; a model is then no point of the margin (``("abstract", [])``: the
     abstraction has a point where the margin is negative, which tighter bounds may remove; ``unknown`` is z3 giving up).
     ``positive``: the question is a point where the margin is ``<= 0``, so ``unsat`` proves it ``> 0``.
-    ``counted``: z3's resource count for the question (its ``rlimit count``) is appended to it."""
+    ``counted``: z3's resource count for the question (its ``rlimit count``) is appended to it.
+    ``hypotheses``: relations ``(g, strict)`` of the domain (``g >= 0``, ``g > 0``: a constraint of
+    :mod:`paper_checks.prover.tracing.relations`) that every point of the question satisfies; one outside the
+    fragment is left out (the question is then about a superset, which still proves the margin)."""
     ctx = fresh_context()
     b = _Builder(symbols, ctx, atoms, relate)
     try:
@@ -262,6 +265,13 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
         goal = value <= 0 if positive else value < 0
     except (NotAlgebraic, TypeError, AttributeError, RecursionError):
         return "not algebraic", []
+    held = []
+    for g, strict_g in hypotheses or []:
+        try:
+            h = b.term(sympy.sympify(g))
+        except (NotAlgebraic, TypeError, AttributeError, RecursionError):
+            continue
+        held.append(h > 0 if strict_g else h >= 0)
     if recheck:
         s = z3.Then(z3.Tactic("simplify", ctx), z3.Tactic("elim-term-ite", ctx), z3.Tactic("qfnra-nlsat", ctx)).solver()
     else:
@@ -277,6 +287,7 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
     for row in rows:
         s.add(z3.Sum(*[b.vars[i] for i in row]) <= 1 if len(row) > 1 else b.vars[row[0]] <= 1)
     s.add(*b.side)
+    s.add(*held)
     negative = z3.And(*b.inverses, goal) if b.inverses else goal
     # a point where a denominator is 0: the first one in the order they were built (inner quotients first) that is
     # 0 there, the inverses before it holding (``1/(E + 1/E)`` is 0-free where ``E != 0``; without the inner inverse

@@ -12,6 +12,7 @@ piece in Arb's ball arithmetic (:func:`paper_checks.prover.enclosures.balls.ball
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import sympy
 
@@ -39,7 +40,23 @@ def decide_piece(goal: PieceGoal, slice_ms: int, atoms: fragment.Atoms | None = 
     if ms < 1:
         return None
     return fragment.decide(t.expr if expr is None else expr, t.symbols, goal.base, goal.rows, ms,
-                            strict=fragment.strict_ends(goal.coords, goal.base), atoms=atoms)
+                            strict=fragment.strict_ends(goal.coords, goal.base), atoms=atoms,
+                            hypotheses=hypotheses(goal.relations))
+
+
+def hypotheses(relations: list[tuple[Any, bool]]) -> list[tuple[sympy.Expr, bool]]:
+    """The domain's relations (traced) as z3's hypotheses, their charts written out as the margin's are."""
+    return [(explicit(r.expr), strict) for r, strict in relations]
+
+
+def inside_relations(relations: list[tuple[Any, bool]], x: list[Fraction]) -> bool:
+    """Whether the exact point ``x`` satisfies every relation, in Arb's balls (False where a ball does not
+    decide it: such a point is not one to test a margin at)."""
+    for r, strict in relations:
+        v = ball_at(r.expr, r.symbols, x)
+        if v is None or not (v > 0 if strict else v >= 0):
+            return False
+    return True
 
 
 @register
@@ -69,13 +86,16 @@ class Z3Algebraic(PieceMethod):
     def recheck(self, check: Check) -> list[str]:
         t = check.t
         outcome, _ = fragment.decide(explicit(t.expr), t.symbols, check.base, check.rows, Z3_MILLISECONDS,
-                                      recheck=True, strict=fragment.strict_ends(check.coords, check.base))
+                                      recheck=True, strict=fragment.strict_ends(check.coords, check.base),
+                                      hypotheses=hypotheses(check.relations))
         if outcome != "unsat":
             return [f"{check.where}: z3 re-run on the algebraic margin (fresh context, ite eliminated, NLSAT) says "
                     f"{outcome}, not unsat"]
         for k in range(SANITY_POINTS):
             x = generic_point(check.base, k)
             if check.coords and status([(v, v) for v in x], check.coords) != "inside":
+                continue
+            if check.relations and not inside_relations(check.relations, x):
                 continue
             v = ball_at(t.expr, t.symbols, x)
             if v is not None and v < 0:

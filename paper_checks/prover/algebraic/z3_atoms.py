@@ -19,7 +19,7 @@ import sympy
 
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.solver import Z3_MILLISECONDS
-from paper_checks.prover.algebraic.z3_algebraic import decide_piece
+from paper_checks.prover.algebraic.z3_algebraic import decide_piece, hypotheses
 from paper_checks.prover.closures.base import RECHECK_PREC, Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.balls import ball_lower
 from paper_checks.prover.enclosures.bound import Closure, intervals
@@ -131,7 +131,8 @@ class Z3Atoms(PieceMethod):
         t = check.t
         outcome, _ = fragment.decide(t.expr, t.symbols, check.base, check.rows, Z3_MILLISECONDS, recheck=True,
                                       strict=fragment.strict_ends(check.coords, check.base),
-                                      atoms=ball_enclosure(list(t.symbols), check.base))
+                                      atoms=ball_enclosure(list(t.symbols), check.base),
+                                      hypotheses=hypotheses(check.relations))
         if outcome != "unsat":
             return [f"{check.where}: z3 re-run on the margin over atoms (Arb's bounds, fresh context, ite eliminated, "
                     f"NLSAT) says {outcome}, not unsat"]

@@ -21,9 +21,11 @@ from paper_checks.prover import schedule
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.bounding import LEVELS, REWRITTEN, Bounds, Exp, covered, rewritten
 from paper_checks.prover.algebraic.solver import Z3_MILLISECONDS
+from paper_checks.prover.algebraic.z3_algebraic import hypotheses, inside_relations
 from paper_checks.prover.algebraic.z3_atoms import MAX_ATOMS, atoms_of, ball_enclosure, enclosure
-from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
+from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_at
+from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, generic_point, groups, status
 from paper_checks.prover.tracing.symbols import Coordinate
 
@@ -65,8 +67,8 @@ def _enclosing(atoms: fragment.Atoms) -> fragment.Atoms:
     return lambda e: atoms(sympy.exp(e.args[0]) if isinstance(e, Exp) else e)
 
 
-def bounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
-            ) -> Bounded | None:
+def bounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate],
+            hypotheses: list[tuple[sympy.Expr, bool]] | None = None) -> Bounded | None:
     """Close ``expr >= 0`` on the piece (``box``) by z3 over bounding functions, level by level, before ``until``;
     None where a level's abstraction is not decided (z3 gives up) or the last one still has a negative point."""
     got = _question(expr, symbols)
@@ -82,7 +84,8 @@ def bounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
         ms = int(min(slice_ms, 250 * (until - work.now())))
         if ms < 1:
             return None
-        outcome, _ = fragment.decide(e, symbols, box, rows, ms, strict=strict, atoms=atoms, relate=Bounds(level))
+        outcome, _ = fragment.decide(e, symbols, box, rows, ms, strict=strict, atoms=atoms, relate=Bounds(level),
+                                     hypotheses=hypotheses)
         if outcome == "unsat":
             return Bounded(level, str(e), tuple(functions))
         if outcome != "abstract":
@@ -90,8 +93,8 @@ def bounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     return None
 
 
-def recheck(rec: Bounded, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate]
-            ) -> list[str]:
+def recheck(rec: Bounded, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate],
+            relations: list[tuple[Any, bool]] | None = None) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does), never trusting the run."""
     e = rewritten(expr)
     if str(e) != rec.margin:
@@ -99,13 +102,16 @@ def recheck(rec: Bounded, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Bo
     rows = [list(g) for g in groups(coords).values()]
     atoms = _enclosing(ball_enclosure(symbols, box))
     outcome, _ = fragment.decide(e, symbols, box, rows, Z3_MILLISECONDS, recheck=True,
-                                  strict=fragment.strict_ends(coords, box), atoms=atoms, relate=Bounds(rec.level))
+                                  strict=fragment.strict_ends(coords, box), atoms=atoms, relate=Bounds(rec.level),
+                                  hypotheses=hypotheses(relations or []))
     if outcome != "unsat":
         return [f"z3 re-run over the bounding functions at level {rec.level} (Arb's enclosures, fresh context, "
                 f"ite eliminated, NLSAT) says {outcome}, not unsat"]
     for k in range(SANITY_POINTS):
         x = generic_point(box, k)
         if coords and status([(v, v) for v in x], coords) != "inside":
+            continue
+        if relations and not inside_relations(relations, x):
             continue
         v = ball_at(expr, symbols, x)
         if v is not None and v < 0:
@@ -121,6 +127,21 @@ class Z3Bounds(SubproofMethod):
     record = Bounded
     find = staticmethod(bounded)
     check_record = staticmethod(recheck)
+
+    def step(self, goal: PieceGoal) -> Outcome | None:
+        """:meth:`SubproofMethod.step` with the domain's relations as z3's hypotheses."""
+        rec = bounded(goal.t.expr, list(goal.t.symbols), goal.base, goal.budget.stop, goal.coords,
+                      hypotheses(goal.relations))
+        if rec is None:
+            return None
+        goal.memo["subproof"] = rec
+        return Outcome(Closure(True, 0.0, self.methods[0], exact=rec.why()))
+
+    def recheck(self, check: Check) -> list[str]:
+        if not isinstance(check.subproof, Bounded):
+            return [f"{check.where}: no {self.methods[0]} recorded for the piece"]
+        return [f"{check.where}: {p}" for p in recheck(check.subproof, check.t.expr, list(check.t.symbols),
+                                                        check.base, check.coords, check.relations)]
 
     def applies(self, goal: PieceGoal) -> bool:
         """A cheap walk of the tree (the rewriting is the step's): a node a family bounds, or one written through

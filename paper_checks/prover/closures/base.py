@@ -57,6 +57,9 @@ class PieceGoal:
     budget: Budget
     reduction: Reduction | None = None
     memo: dict[str, Any] = field(default_factory=dict)
+    #: the domain's relations on the piece, traced: ``(t, strict)``, every point of the domain has ``t.expr >= 0``
+    #: (``> 0``) (:func:`paper_checks.prover.tracing.constraint.piece_box`); a closure may take them as hypotheses
+    relations: list[tuple[Traced, bool]] = field(default_factory=list)
 
     def problem(self) -> Problem | None:
         """The conjunct as a polynomial problem (:func:`~paper_checks.prover.algebraic.solver.problem`), computed
@@ -96,6 +99,8 @@ class BoxGoal:
     box: Box
     tight: Tight
     deadline: float
+    #: the domain's relations on the piece, traced: ``(t, strict)`` with ``t.expr >= 0`` (``> 0``) at every point
+    relations: list[tuple[Traced, bool]] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +119,7 @@ class Check:
     reduction: Reduction | None = None
     problem: Problem | None = None
     subproof: Any = None  # the sub-proofs recorded for the conjunct (a sweep.Sweep, a simplex_sum.SimplexSum)
+    relations: list[tuple[Traced, bool]] = field(default_factory=list)  # the piece's relations, derived again
 
     @property
     def rows(self) -> list[list[int]]:
