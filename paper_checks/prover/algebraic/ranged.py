@@ -37,6 +37,7 @@ from paper_checks import work
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.bounding import Exp
 from paper_checks.prover.algebraic.solver import RLIMIT_PER_MILLISECOND
+from paper_checks.prover.algebraic.z3_algebraic import hypotheses
 from paper_checks.prover.algebraic.z3_atoms import ball_enclosure, enclosure
 from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
@@ -176,14 +177,17 @@ def _atoms_ok(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> bool:
 
 
 def _decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: Any, degree: int, *,
-            recheck: bool = False, rlimit: float = RLIMIT) -> tuple[str, int]:
-    """z3's answer on ``box`` at ``degree`` within ``rlimit`` of its count, and the count it spent."""
+            recheck: bool = False, rlimit: float = RLIMIT, relations: list[tuple[Any, bool]] | None = None
+            ) -> tuple[str, int]:
+    """z3's answer on ``box`` at ``degree`` within ``rlimit`` of its count, and the count it spent; the domain's
+    ``relations`` (traced, :mod:`paper_checks.prover.tracing.relations`) are z3's hypotheses."""
     rows = [list(g) for g in groups(coords).values()]
     atoms = (ball_enclosure if recheck else enclosure)(symbols, box)
     counted: list[int] = []
     outcome, _ = fragment.decide(expr, symbols, box, rows, int(rlimit // RLIMIT_PER_MILLISECOND), recheck=recheck,
                                  strict=fragment.strict_ends(coords, box), atoms=atoms,
-                                 relate=Ranged(atoms, degree, balls=recheck), counted=counted)
+                                 relate=Ranged(atoms, degree, balls=recheck), counted=counted,
+                                 hypotheses=hypotheses(relations or []))
     return outcome, sum(counted)
 
 
@@ -201,7 +205,8 @@ def _argument_degree(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> int:
     return out
 
 
-def closed_on_box(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: Any) -> int | None:
+def closed_on_box(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: Any,
+                  relations: list[tuple[Any, bool]] | None = None) -> int | None:
     """The degree at which z3 closes ``expr >= 0`` on ``box`` over the Taylor models (None: at none), each question's
     count charged to the work meter; a degree whose models would reach past :data:`MOST_DEGREE` in the coordinates is
     not tried (z3's terms grow as the argument's degree times the model's)."""
@@ -213,7 +218,7 @@ def closed_on_box(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coord
         budget = min(RLIMIT, work.left() * RLIMIT_PER_UNIT)
         if budget < RLIMIT_PER_MILLISECOND:
             return None
-        outcome, spent = _decide(expr, symbols, box, coords, degree, rlimit=budget)
+        outcome, spent = _decide(expr, symbols, box, coords, degree, rlimit=budget, relations=relations)
         work.charge(spent / RLIMIT_PER_UNIT)
         if outcome == "unsat":
             return degree
@@ -226,7 +231,8 @@ def _recheck(check: Check) -> list[str]:
     degree = int((check.closure.exact or "degree 0").split()[-1])
     if degree not in DEGREES:
         return [f"{check.where}: no Taylor degree recorded"]
-    outcome, _ = _decide(prepared(check.t.expr), list(check.t.symbols), check.box, check.coords, degree, recheck=True)
+    outcome, _ = _decide(prepared(check.t.expr), list(check.t.symbols), check.box, check.coords, degree, recheck=True,
+                         relations=check.relations)
     return [] if outcome == "unsat" else [f"{check.where}: z3 over the Taylor models at degree {degree} (Arb's "
                                           f"enclosures, the other route) says {outcome}, not unsat"]
 
@@ -241,7 +247,7 @@ class Z3Ranged(BoxMethod):
         return _applies(goal.t)
 
     def step(self, goal: BoxGoal) -> Closure | None:
-        degree = _closed(goal.t.expr, list(goal.t.symbols), goal.box, goal.coords)
+        degree = _closed(goal.t.expr, list(goal.t.symbols), goal.box, goal.coords, goal.relations)
         return None if degree is None else Closure(True, 0.0, self.methods[0], exact=f"degree {degree}")
 
     def recheck_box(self, check: Check) -> list[str]:
@@ -252,10 +258,11 @@ def _applies(t: Any) -> bool:
     return len(t.symbols) <= MOST_COORDINATES and _atoms_ok(t.expr, list(t.symbols))
 
 
-def _closed(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: Any) -> int | None:
+def _closed(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: Any,
+            relations: list[tuple[Any, bool]]) -> int | None:
     expr = prepared(expr)
     nodes = {n for n in sympy.preorder_traversal(expr) if type(n) in DERIVATIVES and n.free_symbols}
-    return None if len(nodes) > MOST_NODES else closed_on_box(expr, symbols, box, coords)
+    return None if len(nodes) > MOST_NODES else closed_on_box(expr, symbols, box, coords, relations)
 
 
 @register
@@ -269,7 +276,7 @@ class Z3RangedPiece(PieceMethod):
         return _applies(goal.t) and all(math.isfinite(lo) and math.isfinite(hi) for lo, hi in goal.base)
 
     def step(self, goal: PieceGoal) -> Outcome | None:
-        degree = _closed(goal.t.expr, list(goal.t.symbols), goal.base, goal.coords)
+        degree = _closed(goal.t.expr, list(goal.t.symbols), goal.base, goal.coords, goal.relations)
         return None if degree is None else Outcome(Closure(True, 0.0, self.methods[0], exact=f"degree {degree}"))
 
     def recheck(self, check: Check) -> list[str]:
