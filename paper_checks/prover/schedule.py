@@ -115,6 +115,7 @@ SHARES: dict[str, float] = {
     "MirrorConvex": 0.5,        # its sub-proofs: the default half
     "Z3Bounds slice": 0.05,     # z3's slice at each level (100 ms to 1.5 s): z3 decides a level at once or not at
     #                             all; over the held-out sets no level closed after 0.66 s (0.14 s at most at 8 s)
+    "Z3RangedPiece": 0.2,       # z3 over Taylor models of the whole piece: decides at once (a degree-15 model) or not
     "CutOff": 0.7,              # the sub-proof beyond the cuts is the whole problem on a bounded box: more than half
     "CutOff cuts": 0.2,         # of the step's, the cuts toward one pole (at least cutoff.CUT_SECONDS, at most
     #                             CUT_MOST): Polya's bound of erf on the line needs 2 s of cuts

@@ -34,6 +34,8 @@ import sympy
 import z3
 
 from paper_checks import work
+from paper_checks.deadline import TimedOut
+from paper_checks.prover import schedule
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.bounding import Exp
 from paper_checks.prover.algebraic.solver import RLIMIT_PER_MILLISECOND
@@ -276,7 +278,13 @@ class Z3RangedPiece(PieceMethod):
         return _applies(goal.t) and all(math.isfinite(lo) and math.isfinite(hi) for lo, hi in goal.base)
 
     def step(self, goal: PieceGoal) -> Outcome | None:
-        degree = _closed(goal.t.expr, list(goal.t.symbols), goal.base, goal.coords, goal.relations)
+        # its share of the work left (schedule.SHARES): z3's questions are charged after they end, so the step's
+        # allowance is the limit they ask within (tanh-3611 and trigpoly-351-2a spent their rung here before)
+        try:
+            with work.limit(max(goal.budget.share(schedule.share("Z3RangedPiece")).left(), 0.0)):
+                degree = _closed(goal.t.expr, list(goal.t.symbols), goal.base, goal.coords, goal.relations)
+        except TimedOut:
+            return None
         return None if degree is None else Outcome(Closure(True, 0.0, self.methods[0], exact=f"degree {degree}"))
 
     def recheck(self, check: Check) -> list[str]:
