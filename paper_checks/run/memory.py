@@ -157,6 +157,17 @@ def over_limit(limit: int) -> str:
     return f"over its memory limit of {size_text(limit)} (--memory)"
 
 
+def check_machine(limit: int | None, total: int | None = None) -> None:
+    """A one-line ``ValueError`` when ``limit`` is above the memory this machine has (``total``, default
+    :func:`machine_memory`): such a limit bounds nothing (``--memory 1T`` on a 23 GiB machine was taken without a
+    word, and the kernel's out-of-memory killer, not the limit, would end a runaway check). Nothing where the
+    machine's memory is unknown."""
+    total = machine_memory() if total is None else total
+    if limit is not None and total is not None and limit > total:
+        raise ValueError(f"a memory limit of {size_text(limit)} is above this machine's memory ({size_text(total)}): "
+                         f"it would bound nothing; give at most {size_text(total)}, or none for no limit")
+
+
 def worker_limit(memory: Any, jobs: int = 1) -> int | None:
     """The limit in bytes that each of ``jobs`` workers forked from this process gets for ``memory`` (as
     :func:`memory_limit` reads it): ``"auto"`` never below what a worker starts with (a small machine), a given
@@ -164,5 +175,6 @@ def worker_limit(memory: Any, jobs: int = 1) -> int | None:
     limit = memory_limit("memory", memory, jobs)
     if isinstance(memory, str) and memory == "auto":
         return None if limit is None else max(limit, (data_now() or 0) + ROOM)
+    check_machine(limit)
     check_room(limit)
     return limit
