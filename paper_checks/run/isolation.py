@@ -41,7 +41,15 @@ from paper_checks.run.descendants import (
     lead_group,
     own_group,
 )
-from paper_checks.run.memory import WATCH_SECONDS, over_limit, over_tree, set_limit, size_text, tree_memory
+from paper_checks.run.memory import (
+    WATCH_NEAR_SECONDS,
+    WATCH_SECONDS,
+    over_limit,
+    over_tree,
+    set_limit,
+    size_text,
+    tree_memory,
+)
 
 #: how the messages of the failures that are not a raise begin ("the check timed out after 5 s")
 NOT_RAISED = ("timed out after", "ended its worker process", "called sys.exit", "went over its memory limit")
@@ -203,6 +211,7 @@ class _Slot:
     task: int | None = None
     started: float = 0.0
     held: int | None = None  # the tree's memory measured at this wake-up of the pool (_over_memory)
+    last: int = 0  # the tree's memory last measured
 
 
 class WorkerPool:
@@ -290,7 +299,7 @@ class WorkerPool:
                 except Exception as exc:  # noqa: BLE001 (a task that does not pickle: nothing was sent)
                     finish(i, Failure(f"cannot be sent to a worker: {describe(exc)}"))
                     continue
-                slot.task, slot.started = i, time.monotonic()
+                slot.task, slot.started, slot.last = i, time.monotonic(), 0
                 busy += 1
             busy -= self._wait(finish, timeout, progress)
 
@@ -301,8 +310,10 @@ class WorkerPool:
         wait_for = None
         if timeout is not None:
             wait_for = max(0.0, min(s.started + timeout for s in busy) - time.monotonic())
-        if self.memory is not None:  # the whole tree's memory is looked at this often (_over_memory)
-            wait_for = WATCH_SECONDS if wait_for is None else min(wait_for, WATCH_SECONDS)
+        if self.memory is not None:  # the whole tree's memory is looked at this often (_over_memory), more often near
+            near = any(s.last * 2 > self.memory for s in busy)  # the limit (a check can grow by GBs a second)
+            watch = WATCH_NEAR_SECONDS if near else WATCH_SECONDS
+            wait_for = watch if wait_for is None else min(wait_for, watch)
         ready = multiprocessing.connection.wait([s.conn for s in busy] + [s.process.sentinel for s in busy],
                                                 wait_for)
         ended = 0
@@ -333,7 +344,7 @@ class WorkerPool:
         if self.memory is None or s.process.pid is None:
             return None
         if s.held is None:
-            s.held = tree_memory(s.process.pid, self.memory)
+            s.held = s.last = tree_memory(s.process.pid, self.memory)
         return s.held if s.held > self.memory else None
 
     def _receive(self, s: _Slot, progress: Callable[[int, str], None] | None) -> Any:

@@ -184,6 +184,8 @@ def worker_limit(memory: Any, jobs: int = 1) -> int | None:
 #: how often the pool looks at each busy worker's processes, in seconds: a check that grows by 2 GB a second
 #: passes its limit by at most about this share of that before it is ended
 WATCH_SECONDS = 0.1
+#: how often once a tree holds over half its limit (statm is cheap: about 0.1 ms a process)
+WATCH_NEAR_SECONDS = 0.01
 
 #: the most processes of one check's tree that are measured (a fork bomb is ended at its time limit, not read)
 MOST_PROCESSES = 4096
