@@ -277,7 +277,8 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[s
     number back. ``timeout`` (seconds; default ``None``, no limit): when it is up, the best found so far,
     with ``stopped`` saying so. Raises ``ValueError`` for a claim without a domain or a bad override.
     """
-    budget, seed, timeout = search_budget("budget", budget), _seed(seed), _timeout(timeout)
+    budget, seed = search_budget("explore: budget", budget), whole("explore: seed", seed, 0)
+    timeout = None if timeout is None else limit_seconds("explore: timeout", _real("explore: timeout", timeout))
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
@@ -319,10 +320,13 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     :data:`paper_checks.context.PROVE_WORK`), ``seconds`` the wall-clock net, counted from the call: it returns
     within ``seconds + 2``."""
     begun = time.monotonic()
-    seed = _seed(seed)
-    prover_inputs.budget_and_time(budget, seconds, search_first, seed)
-    if search_first:  # the search's own bound, checked here (10**400 was an OverflowError inside the search)
-        search_budget("search_first", search_first)
+    who = "prove_claim: "  # every argument checked here, before any work, naming this function (not prove:)
+    seed = whole(f"{who}seed", seed, 0)
+    budget = _boxes(who, budget)
+    seconds = limit_seconds(f"{who}seconds", _real(f"{who}seconds", seconds))
+    if whole(f"{who}search_first", search_first, 0):  # 0: no search; else the search's own bound (10**400 was an
+        search_budget(f"{who}search_first", search_first)  # OverflowError inside the search)
+    work = None if work is None else work_units(f"{who}work", _real(f"{who}work", work))
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
@@ -401,9 +405,7 @@ def _then_prove_arguments(space: Any, ctx: Any, holds: Any, fails: Any, evaluati
                         f"{type(fails).__name__} {quoted(fails)}")
     evaluations = search_budget(f"{who}evaluations", ctx.pick(2000, 4000, 20000) if evaluations is None
                                 else evaluations)
-    boxes = whole(f"{who}boxes", boxes, 1)
-    if boxes > MAX_BOXES:
-        raise ValueError(f"{who}boxes must be at most {MAX_BOXES} (the most one proof processes), got {quoted(boxes)}")
+    boxes = _boxes(who, boxes, "boxes")
     seconds = limit_seconds(f"{who}seconds", _real(f"{who}seconds", seconds))
     work = ctx.prove_work if work is None else work_units(f"{who}work", _real(f"{who}work", work))
     if numbers is not None and not isinstance(numbers, Mapping):
@@ -415,6 +417,16 @@ def _then_prove_arguments(space: Any, ctx: Any, holds: Any, fails: Any, evaluati
                         f"{quoted(figures)}")
     return (fails if fails is not None else f"{holds} fails", evaluations, boxes, seconds, work, dict(numbers or {}),
             list(figures))
+
+
+def _boxes(who: str, v: Any, name: str = "budget") -> int:
+    """A proof's budget of boxes: a whole number from 1 to the prover's most, :data:`MAX_BOXES` (``10**400`` was
+    taken, and silently cut to it)."""
+    n = whole(f"{who}{name}", v, 1)
+    if n > MAX_BOXES:
+        raise ValueError(f"{who}{name} must be at most {MAX_BOXES} boxes (the most one proof processes), got "
+                         f"{quoted(n)}")
+    return n
 
 
 def _real(name: str, v: Any) -> Any:

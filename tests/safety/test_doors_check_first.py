@@ -131,7 +131,8 @@ def test_explore_prove_of_a_claim_with_a_bad_proof_work_is_one_line(tmp_path, ca
     mod.write_text("from paper_checks.api import Evidence, Real, SearchSpace, claim, paper\n"
                    "PAPER = paper('badwork', authors='A', year=2020, title='t', venue='v', source='b.txt')\n"
                    "def _space():\n"
-                   "    return SearchSpace((Real('x', 0, 1),), lambda pt: pt['x'], lambda pt: pt['x'], proof_work=1e308)\n"
+                   "    return SearchSpace((Real('x', 0, 1),), lambda pt: pt['x'], lambda pt: pt['x'],\n"
+                   "                       proof_work=1e308)\n"
                    "@claim('badwork.a', source='s', statement='x >= 0', expected='confirmed', method='search', "
                    "space=_space)\n"
                    "def a(ctx):\n"
@@ -186,3 +187,25 @@ def _fields_space():
     from paper_checks.api import SearchSpace
 
     return SearchSpace(*_fields())
+
+
+@pytest.mark.parametrize("kw", [{"work": "lots"}, {"work": BIG}, {"work": Decimal("NaN")}, {"budget": BIG},
+                                {"budget": 0}, {"seconds": Decimal("NaN")}, {"seconds": BIG}, {"search_first": 5},
+                                {"search_first": BIG}, {"seed": -1}],
+                         ids=lambda kw: f"{next(iter(kw))}={next(iter(kw.values()))!r}"[:40])
+def test_prove_claim_checks_its_arguments_naming_itself(kw):
+    """Before: prove_claim's errors named prove: (work='lots' only once the prover began), budget=10**400 was taken."""
+    from paper_checks import api
+
+    with pytest.raises((TypeError, ValueError)) as info:
+        api.prove_claim("gce18.eq7_bounds", **kw)
+    assert _one_line(info.value).startswith(f"prove_claim: {next(iter(kw))} "), str(info.value)
+
+
+@pytest.mark.parametrize("kw", [{"budget": BIG}, {"seed": -1}, {"timeout": Decimal("NaN")}, {"timeout": BIG}])
+def test_explore_checks_its_arguments_naming_itself(kw):
+    from paper_checks import api
+
+    with pytest.raises((TypeError, ValueError)) as info:
+        api.explore("gce18.eq7_bounds", **kw)
+    assert _one_line(info.value).startswith(f"explore: {next(iter(kw))} "), str(info.value)
