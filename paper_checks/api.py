@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -430,9 +431,10 @@ def _boxes(who: str, v: Any, name: str = "budget") -> int:
 
 
 def _real(name: str, v: Any) -> Any:
-    """``v`` by the doors' one rule (:func:`theory.validators.real_number`), a ``bool`` and a string left to the
-    check that follows (which names what it wants): a ``Decimal`` is its exact ``Fraction``, NaN a ``ValueError``."""
-    return v if isinstance(v, (bool, str, bytes)) or v is None else real_number(name, v)
+    """``v`` by the doors' one rule (:func:`theory.validators.real_number`) where it is a ``Decimal`` (its exact
+    ``Fraction``; ``Decimal('NaN')`` a one-line ``ValueError``, not ``decimal.InvalidOperation``); anything else is
+    left to the check that follows, which names the range it wants."""
+    return real_number(name, v) if isinstance(v, Decimal) else v
 
 
 def claim_domain(claim_id: str, *, set: Sequence[str] | Mapping[str, Any] = (),

@@ -25,8 +25,13 @@ needs_proc = pytest.mark.skipif(not LINUX_PROC, reason="Linux /proc with smaps_r
 
 
 def _limit() -> int:
-    """A limit a worker forked from this process can start under, with room for a small check."""
-    return (data_now() or 0) + ROOM + 100 * M
+    """A limit a worker forked from this process can start under, with room for a small check (a worker's
+    ``RLIMIT_DATA`` is the limit too, and it starts with this process's data); a test whose limit would make it
+    allocate over about 1.5 GB is skipped rather than load the machine."""
+    limit = (data_now() or 0) + ROOM + 100 * M
+    if limit > 1100 * M:
+        pytest.skip(f"this process holds {size_text(data_now() or 0)} of data: the test would allocate too much")
+    return limit
 
 
 def _touched(n: int) -> bytearray:
