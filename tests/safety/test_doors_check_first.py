@@ -3,7 +3,6 @@ reads Decimal, NumPy and huge integers by one rule (the round-6 rule, :func:`the
 from __future__ import annotations
 
 import math
-import time
 from decimal import Decimal
 from fractions import Fraction
 
@@ -165,13 +164,11 @@ def test_search_then_prove_checks_every_argument_before_the_search(kw, monkeypat
     def no_search(*a, **k):
         raise AssertionError("the search ran before the arguments were checked")
 
-    monkeypatch.setattr(api, "search", no_search)
-    begun = time.process_time()
+    monkeypatch.setattr(api, "search", no_search)  # a search before the check fails the test, however fast
     with pytest.raises((TypeError, ValueError)) as info:
         _stp(**kw)
     assert _one_line(info.value).startswith("search_then_prove: "), str(info.value)
     assert next(iter(kw)) in str(info.value)
-    assert time.process_time() - begun < 1.0
 
 
 def test_search_then_prove_space_and_ctx_name_the_function():
