@@ -206,3 +206,12 @@ def test_explore_checks_its_arguments_naming_itself(kw):
     with pytest.raises((TypeError, ValueError)) as info:
         api.explore("gce18.eq7_bounds", **kw)
     assert _one_line(info.value).startswith(f"explore: {next(iter(kw))} "), str(info.value)
+
+
+def test_param_with_margin_says_what_it_is_for(capsys):
+    """Before: ``loss --margin "a*Max(0, 1 - v)" --param a=1..2`` said only "unknown name 'a'"."""
+    from paper_checks.cli import main
+
+    assert main(["loss", "--margin", "a*Max(0, 1 - v)", "--param", "a=1..2"]) == 2
+    err = capsys.readouterr().err
+    assert "--param" in err and "not a margin loss" in err and err.count("\n") == 1
