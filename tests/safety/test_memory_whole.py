@@ -75,16 +75,18 @@ def _fine() -> str:
 def test_children_that_together_pass_the_limit_end_the_check_and_the_next_runs():
     """Before: four children under the limit each (RLIMIT_DATA is per process) passed it together unseen."""
     limit = _limit()
-    each = max(64 * M, limit // 3)  # each under the limit, the four of them well over it
-    out = run_tasks(_forks_children_or_fine, [(each,), (0,)], memory=limit, timeout=120)
+    # each child well within what RLIMIT_DATA leaves it (a child starts with the worker's data, and the limit is that
+    # plus ROOM and 100 MB), all of them together 200 MB over the limit
+    each, children = 64 * M, limit // (64 * M) + 4
+    out = run_tasks(_forks_children_or_fine, [(each, children), (0, 0)], memory=limit, timeout=120)
     assert isinstance(out[0], Failure), out[0]
     assert out[0].message.startswith(f"went over its memory limit of {size_text(limit)} (--memory): its processes "
                                      "together held"), out[0].message
     assert out[1] == "fine"
 
 
-def _forks_children_or_fine(each: int) -> str:
-    return _forks_children(each) if each else _fine()
+def _forks_children_or_fine(each: int, children: int) -> str:
+    return _forks_children(each, children) if each else _fine()
 
 
 @needs_proc

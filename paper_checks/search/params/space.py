@@ -236,16 +236,15 @@ class SearchSpace:
 def proof_work(w: Any) -> float:
     """A space's ``proof_work``: 0 (the precision's budget) or a work budget by the package's one rule
     (:func:`paper_checks.work.units`: at most :data:`~paper_checks.work.MAX_UNITS`, compared exactly), the number
-    read first by the doors' one rule (:func:`theory.validators.real_number`: a ``Decimal`` is exact, NaN refused);
-    a one-line ``TypeError``/``ValueError`` naming ``SearchSpace: proof_work`` otherwise."""
+    read first by the doors' one rule (:func:`theory.validators.real_number`: a ``Decimal`` is exact); a one-line
+    ``ValueError`` naming ``SearchSpace: proof_work`` otherwise (``10**400`` was an ``OverflowError``, ``1e308``
+    taken and then a traceback of ``explore --prove``)."""
     name = "SearchSpace: proof_work"
-    v = real_number(name, w)
-    if v == 0:
-        return 0.0
     try:
-        return units(name, v)
-    except ValueError:
-        raise ValueError(f"{name} must be 0 (the precision's budget) or a finite, positive number of work units up "
+        v = real_number(name, w)
+        return 0.0 if v == 0 else units(name, v)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number of work units, 0 (the precision's budget) or positive up "
                          f"to {MAX_UNITS:g}, got {quoted(w)}") from None
 
 
