@@ -123,7 +123,7 @@ def test_searchspace_checks_its_fields(field, value, words):
     _one_line(info.value)
 
 
-def test_explore_prove_of_a_claim_with_a_bad_proof_work_is_one_line(tmp_path, capsys):
+def test_explore_prove_of_a_claim_with_a_bad_proof_work_is_one_line(tmp_path, capsys, isolated_registry):
     from paper_checks.cli import main
 
     mod = tmp_path / "bad_work.py"

@@ -34,11 +34,12 @@ CLAIMS = textwrap.dedent('''
     ''')
 
 
-@pytest.fixture(scope="module")
-def written(tmp_path_factory):
+@pytest.fixture
+def written(tmp_path, isolated_registry):
+    """The report of the hostile claims file (md, csv, html); its claim and paper forgotten after the test."""
     from paper_checks import api
 
-    d = tmp_path_factory.mktemp("hostile")
+    d = tmp_path
     mod = d / "hostile_claims.py"
     mod.write_text(CLAIMS.format(title="A title\n# Owned <b onmouseover=alert(4)>x</b>", source=f"sec. 1\n{HOSTILE}",
                                  statement=FORMULAS[0] + " " + HOSTILE, summary=FORMULAS[1]))
