@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
@@ -48,8 +49,9 @@ from paper_checks.jsonable import jsonable
 from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
 from paper_checks.prover import inputs as prover_inputs
 from paper_checks.prover.inputs import whole
+from paper_checks.prover.prove import MAX_BOXES
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
-from paper_checks.run.memory import memory_limit
+from paper_checks.run.memory import check_machine, memory_limit
 from paper_checks.run.runner import Result, run_all, run_claim
 from paper_checks.search.loop import SearchResult, search, search_budget
 from paper_checks.search.params import Integer, Real, SearchSpace, Sign, SimplexPoint, StochasticMatrix, range_setting
@@ -63,6 +65,7 @@ from paper_checks.search.params.reduction import (
 )
 from paper_checks.trials.margin import MarginTrial, margin_losses
 from paper_checks.trials.margin import trial as margin_trial
+from paper_checks.work import units as work_units
 from simulate.binary import (
     BinaryNoise,
     alpha_weighted_margin_loss,
@@ -84,6 +87,7 @@ from theory.binary import (
     unbiased_loss,
 )
 from theory.margin import MarginLoss, margin_loss
+from theory.validators import quoted, real_number
 
 if TYPE_CHECKING:  # for readers and type checkers only: at run time __getattr__ below imports them on first use
     from figures import style as figure_style
@@ -161,7 +165,9 @@ def _memory(memory: Any) -> int | str | None:
     given back as bytes. A one-line ``TypeError``/``ValueError`` otherwise."""
     if isinstance(memory, str) and memory.strip().lower() == "auto":
         return "auto"
-    return memory_limit("memory", memory)
+    limit = memory_limit("memory", memory)
+    check_machine(limit)  # at the door: 1T on a 23 GiB machine bounds nothing
+    return limit
 
 
 def _names(name: str, v: Any, what: str = "strings") -> list[str]:
@@ -279,7 +285,8 @@ def explore(claim_id: str, *, budget: int = 4000, seed: int = 0, set: Sequence[s
     number back. ``timeout`` (seconds; default ``None``, no limit): when it is up, the best found so far,
     with ``stopped`` saying so. Raises ``ValueError`` for a claim without a domain or a bad override.
     """
-    budget, seed, timeout = search_budget("budget", budget), _seed(seed), _timeout(timeout)
+    budget, seed = search_budget("explore: budget", budget), whole("explore: seed", seed, 0)
+    timeout = None if timeout is None else limit_seconds("explore: timeout", _real("explore: timeout", timeout))
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
@@ -321,10 +328,13 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     :data:`paper_checks.context.PROVE_WORK`), ``seconds`` the wall-clock net, counted from the call: it returns
     within ``seconds + 2``."""
     begun = time.monotonic()
-    seed = _seed(seed)
-    prover_inputs.budget_and_time(budget, seconds, search_first, seed)
-    if search_first:  # the search's own bound, checked here (10**400 was an OverflowError inside the search)
-        search_budget("search_first", search_first)
+    who = "prove_claim: "  # every argument checked here, before any work, naming this function (not prove:)
+    seed = whole(f"{who}seed", seed, 0)
+    budget = _boxes(who, budget)
+    seconds = limit_seconds(f"{who}seconds", _real(f"{who}seconds", seconds))
+    if whole(f"{who}search_first", search_first, 0):  # 0: no search; else the search's own bound (10**400 was an
+        search_budget(f"{who}search_first", search_first)  # OverflowError inside the search)
+    work = None if work is None else work_units(f"{who}work", _real(f"{who}work", work))
     c = _claim(claim_id, modules)
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
@@ -365,15 +375,8 @@ def search_then_prove(space: SearchSpace, ctx: Context, *, holds: str, fails: st
     >>> search_then_prove(space, Context("doc.x", precision="quick"), holds="x (1 - x) >= 0 on [0, 1]").verdict
     'proved'
     """
-    if not isinstance(ctx, Context):
-        raise TypeError(f"ctx must be the check's Context, got {type(ctx).__name__} {str(ctx)[:60]!r}")
-    if not isinstance(holds, str) or not holds.strip():
-        raise ValueError(f"holds must say what the margin >= 0 means, got {holds!r}")
-    fails = fails if fails is not None else f"{holds} fails"
-    evaluations = search_budget("evaluations", ctx.pick(2000, 4000, 20000) if evaluations is None else evaluations)
-    work = ctx.prove_work if work is None else work
-    prover_inputs.budget_and_time(boxes, seconds, 0, 0)
-    nums, figs = dict(numbers or {}), list(figures)
+    fails, evaluations, boxes, seconds, work, nums, figs = _then_prove_arguments(
+        space, ctx, holds, fails, evaluations, boxes, seconds, work, numbers, figures)
     found = search(space, evaluations, ctx.rng("search"))
     if found.verified:
         return Evidence.from_search(found, fails=fails, holds=holds, numbers=nums, figures=figs)
@@ -389,6 +392,56 @@ def search_then_prove(space: SearchSpace, ctx: Context, *, holds: str, fails: st
     searched.summary = (f"{searched.summary.rstrip()} The prover did not prove it ({outcome}, work "
                         f"{proof.work:.3g} of {proof.work_budget:g} units, {proof.boxes} boxes): {why}")
     return searched
+
+
+def _then_prove_arguments(space: Any, ctx: Any, holds: Any, fails: Any, evaluations: Any, boxes: Any, seconds: Any,
+                          work: Any, numbers: Any, figures: Any) -> tuple[str, int, int, float, float, dict[str, Any],
+                                                                          list[str]]:
+    """Every argument of :func:`search_then_prove`, checked before any work (``work='lots'`` was refused only
+    after the whole search had run), each error one line beginning ``search_then_prove:``; numbers read by the
+    doors' one rule (:func:`theory.validators.real_number`). Returns ``fails`` (its default filled in), the
+    evaluations, boxes, seconds and work, and the check's numbers and figures as a dict and a list."""
+    who = "search_then_prove: "
+    if not isinstance(space, SearchSpace):
+        raise TypeError(f"{who}space must be a SearchSpace, got {type(space).__name__} {quoted(space)}")
+    if not isinstance(ctx, Context):
+        raise TypeError(f"{who}ctx must be the check's Context, got {type(ctx).__name__} {str(ctx)[:60]!r}")
+    if not isinstance(holds, str) or not holds.strip():
+        raise ValueError(f"{who}holds must say what the margin >= 0 means, got {quoted(holds)}")
+    if fails is not None and (not isinstance(fails, str) or not fails.strip()):
+        raise TypeError(f"{who}fails must say what a counterexample shows (a string) or be None, got "
+                        f"{type(fails).__name__} {quoted(fails)}")
+    evaluations = search_budget(f"{who}evaluations", ctx.pick(2000, 4000, 20000) if evaluations is None
+                                else evaluations)
+    boxes = _boxes(who, boxes, "boxes")
+    seconds = limit_seconds(f"{who}seconds", _real(f"{who}seconds", seconds))
+    work = ctx.prove_work if work is None else work_units(f"{who}work", _real(f"{who}work", work))
+    if numbers is not None and not isinstance(numbers, Mapping):
+        raise TypeError(f"{who}numbers must be a dict of the check's own numbers or None, got "
+                        f"{type(numbers).__name__} {quoted(numbers)}")
+    if isinstance(figures, (str, bytes)) or not isinstance(figures, (list, tuple)) or \
+            not all(isinstance(f, str) for f in figures):
+        raise TypeError(f"{who}figures must be a list of figure names (strings), got {type(figures).__name__} "
+                        f"{quoted(figures)}")
+    return (fails if fails is not None else f"{holds} fails", evaluations, boxes, seconds, work, dict(numbers or {}),
+            list(figures))
+
+
+def _boxes(who: str, v: Any, name: str = "budget") -> int:
+    """A proof's budget of boxes: a whole number from 1 to the prover's most, :data:`MAX_BOXES` (``10**400`` was
+    taken, and silently cut to it)."""
+    n = whole(f"{who}{name}", v, 1)
+    if n > MAX_BOXES:
+        raise ValueError(f"{who}{name} must be at most {MAX_BOXES} boxes (the most one proof processes), got "
+                         f"{quoted(n)}")
+    return n
+
+
+def _real(name: str, v: Any) -> Any:
+    """``v`` by the doors' one rule (:func:`theory.validators.real_number`) where it is a ``Decimal`` (its exact
+    ``Fraction``; ``Decimal('NaN')`` a one-line ``ValueError``, not ``decimal.InvalidOperation``); anything else is
+    left to the check that follows, which names the range it wants."""
+    return real_number(name, v) if isinstance(v, Decimal) else v
 
 
 def claim_domain(claim_id: str, *, set: Sequence[str] | Mapping[str, Any] = (),

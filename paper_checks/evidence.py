@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from paper_checks.jsonable import exact_values, jsonable
+from paper_checks.jsonable import exact_values, inexact, jsonable
 from paper_checks.search.params.domain import narrower, row_text
 from paper_checks.search.result import Outcome
 from theory.validators import quoted
@@ -133,6 +133,9 @@ class Evidence:
         nums.setdefault(key, result.to_json())
         figs = list(figures or [])
         budget = f"{result.evaluated} margin evaluations (budget {result.budget})"
+        if result.verified and _inexact_point(result) is not None:  # never "exactly verified" at floats
+            return cls("inconclusive", "search", f"The search's counterexample ({fails}) is not exact: "
+                       f"{_inexact_point(result)}; an exact point would decide.", nums, figures=figs)
         if result.verified:
             return cls("refuted", "search", f"Counterexample ({fails}): at {jsonable(result.counterexample)} the exact "
                        "margin is "
@@ -254,6 +257,9 @@ class Evidence:
         nums = dict(numbers or {})
         nums.setdefault(key, result.to_json())
         figs = list(figures or [])
+        if outcome == "counterexample" and _inexact_point(result) is not None:  # never "verified exactly" at floats
+            return cls("inconclusive", "prover", f"The prover's counterexample ({fails or holds + ' fails'}) is not "
+                       f"exact: {_inexact_point(result)}; an exact point would decide.", nums, figures=figs)
         if outcome == "counterexample":
             cx = {"point": jsonable(result.counterexample), "exact_margin": result.exact_margin,
                   "exact_margin_value": result.exact_margin_value}
@@ -296,6 +302,14 @@ class Evidence:
 def _short(text: str | None, n: int = 120) -> str:
     t = str(text)
     return t if len(t) <= n else t[: n - 3] + "..."
+
+
+def _inexact_point(result: Any) -> str | None:
+    """What makes a search's or a proof's counterexample inexact (:func:`paper_checks.jsonable.inexact`, the
+    exactness rule: a float in its point), or ``None`` for an exact one. (An exact margin that holds a ``Float`` is
+    refused where it is evaluated, :func:`paper_checks.search.exact.evaluate`: such a point is never verified.)"""
+    at = inexact(getattr(result, "counterexample", None))
+    return None if at is None else f"its point holds the floating-point value {_short(at, 40)}"
 
 
 def search_counterexample(result: SearchResult) -> dict[str, Any] | None:

@@ -9,11 +9,10 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
-import io
 import json
 import math
+import numbers
 import os
 import stat
 import sys
@@ -180,17 +179,51 @@ def _not_a_report(doc: Any) -> str | None:
     return None
 
 
+#: how a cell that a spreadsheet (Excel, LibreOffice, Google Sheets) would read as a formula or a DDE call begins
+#: (OWASP, "CSV Injection"): ``= + - @``, a tab, a carriage return (and a line feed, and the full-width forms)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(v: Any) -> str:
+    """One CSV cell, quoted where needed, by the one CSV rule of every writer (``report.csv``, the figures' data):
+    ``None`` empty; a number (never a ``bool``) as its digits (a float in full, ``repr``); anything else as its
+    text, and a text that a spreadsheet would read as a formula (it begins, spaces aside, with one of
+    :data:`FORMULA_START`: ``=cmd|' /C calc'!A0``, ``@SUM(...)``, ``+cmd``, ``-2+3``) neutralised as OWASP recommends,
+    a ``'`` before it and the cell quoted, so that it is shown as the text it is and never run.
+
+    >>> print(csv_cell("=HYPERLINK(\\"http://x\\")"), csv_cell(-0.5), csv_cell("a, b"), csv_cell(3))
+    "'=HYPERLINK(""http://x"")" -0.5 "a, b" 3
+    """
+    if v is None:
+        return ""
+    if isinstance(v, (float, np_floating())):  # a NumPy float in full as well (its repr is np.float64(...))
+        return repr(float(v))
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool) and type(v).__module__ in ("builtins", "numpy"):
+        return str(int(v))
+    text = str(v)
+    formula = text.lstrip(" ").startswith(FORMULA_START)
+    if formula:
+        text = "'" + text
+    if formula or any(ch in text for ch in ',"\r\n') or text != text.strip(" "):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def np_floating() -> type:
+    """NumPy's floating type where NumPy is loaded (never imported here for it), else ``float``."""
+    np = sys.modules.get("numpy")
+    return np.floating if np is not None else float
+
+
 def records_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """Records as CSV text, one row each, ``\\n`` line ends.
+    """Records as CSV text, one row each, ``\\n`` line ends, each cell by :func:`csv_cell` (the one CSV rule:
+    a cell a spreadsheet would run as a formula is neutralised).
 
     ``columns`` defaults to the keys in first-seen order. A missing key or ``None`` is written
-    empty; floats in full (``repr``), everything else as :class:`csv.writer` writes it.
+    empty; floats in full (``repr``).
     """
     rows = list(rows)
     cols = list(columns) if columns is not None else list(dict.fromkeys(k for r in rows for k in r))
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(cols)
-    for r in rows:
-        w.writerow([repr(v) if isinstance(v, float) else ("" if v is None else v) for v in (r.get(k) for k in cols)])
-    return buf.getvalue()
+    lines = [",".join(csv_cell(c) for c in cols)]
+    lines += [",".join(csv_cell(r.get(k)) for k in cols) for r in rows]
+    return "\n".join(lines) + "\n"

@@ -66,3 +66,36 @@ def exact_values(obj: Any) -> Any:
     if isinstance(obj, int) and not isinstance(obj, bool):
         return str(obj)
     return obj
+
+
+def inexact(obj: Any) -> Any:
+    """The exactness rule of evidence (issue 66, item 3): the first inexact number in ``obj``, or ``None`` where every
+    number in it is exact. Inexact: a float (Python's or NumPy's; JSON's form of a floating-point value), a complex
+    number, an ``mpmath`` number, and a SymPy expression holding a ``Float`` (``c/(c - 1)`` with a Python int ``c``
+    is the float 1.5, a ``Float`` once a SymPy number is added to it). Exact: ``bool``, ``int``, ``Fraction``, a
+    ``Decimal`` (a finite decimal, read as its exact ``Fraction``), SymPy's rationals and exact constants
+    (``sqrt(2) - 2``, ``pi``), and text (``"1/5"``, the form ``report.json`` gives an exact value). Dicts (their
+    values), lists and tuples are searched."""
+    if obj is None or isinstance(obj, (bool, int, str, bytes)):
+        return None
+    if isinstance(obj, dict):
+        return next((f for f in map(inexact, obj.values()) if f is not None), None)
+    if isinstance(obj, (list, tuple)):
+        return next((f for f in map(inexact, obj) if f is not None), None)
+    if isinstance(obj, (float, complex)):
+        return obj
+    module = type(obj).__module__
+    if module.startswith("sympy"):
+        import sympy
+
+        floats = obj.atoms(sympy.Float) if isinstance(obj, sympy.Basic) else ()
+        return next(iter(sorted(floats, key=str)), None)
+    if module.startswith("mpmath"):
+        return obj
+    if module.startswith("numpy"):
+        import numpy as np
+
+        if isinstance(obj, np.ndarray):
+            return inexact(obj.tolist())
+        return obj if isinstance(obj, (np.inexact,)) else None
+    return None

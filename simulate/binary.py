@@ -16,7 +16,6 @@ namespace ``xp`` (NumPy or CuPy) like the rest of :mod:`simulate`.
 from __future__ import annotations
 
 import math
-import numbers
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Callable
@@ -26,18 +25,23 @@ import numpy as np
 from simulate.engine.namespace import to_host
 from simulate.noise import TransitionMatrix
 from theory import binary as tb
-from theory.validators import quoted
+from theory.validators import quoted, real_number
 
 Margin = Callable[[Any], Any]
 """A margin loss ``phi`` on arrays: ``phi(v)`` for the margins ``v = y t``, elementwise."""
 
 
 def _rate(name: str, v: Any) -> Any:
-    if isinstance(v, bool) or not isinstance(v, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {quoted(v)}")
-    if not (0 <= v < 1 and math.isfinite(float(v))):  # the range first: float(10**400) overflows
+    """A flip rate in ``[0, 1)``, read by the doors' one rule (:func:`theory.validators.real_number`; its type kept:
+    a ``Decimal`` is its exact ``Fraction``) and compared exactly (``10**400`` is refused before any ``float()``)."""
+    try:
+        r = real_number(name, v)
+        inside = bool(0 <= r < 1)
+    except ValueError:  # NaN
+        inside = False
+    if not inside:
         raise ValueError(f"{name} must lie in [0, 1), got {quoted(v)}")
-    return v
+    return r
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,8 @@ class BinaryNoise:
     rho_neg: Any
 
     def __post_init__(self) -> None:
-        _rate("rho_pos", self.rho_pos)
-        _rate("rho_neg", self.rho_neg)
+        object.__setattr__(self, "rho_pos", _rate("rho_pos", self.rho_pos))  # a Decimal as its exact Fraction
+        object.__setattr__(self, "rho_neg", _rate("rho_neg", self.rho_neg))
         if not self.rho_pos + self.rho_neg < 1:
             raise ValueError(f"need rho_pos + rho_neg < 1 (Natarajan et al. 2013, sec. 2: otherwise the noisy "
                              f"labels carry no or inverted information), got rho_pos = {self.rho_pos!r}, "
@@ -85,14 +89,15 @@ def binary_noise(rho_pos: Any, rho_neg: Any) -> BinaryNoise:
 
     Raises ``TypeError`` for a non-number, ``ValueError`` for a rate outside ``[0, 1)`` or
     ``rho_pos + rho_neg >= 1`` (the message quotes the values)."""
-    return BinaryNoise(rho_pos, rho_neg)
+    return BinaryNoise(_rate("binary_noise: rho_pos", rho_pos), _rate("binary_noise: rho_neg", rho_neg))
 
 
 def symmetric_binary_noise(rho: Any) -> BinaryNoise:
     """Symmetric noise ``rho_+ = rho_- = rho`` (van Rooyen et al. 2015, sec. 2), ``rho`` in ``[0, 1/2)``."""
-    _rate("rho", rho)
+    rho = _rate("symmetric_binary_noise: rho", rho)
     if not 2 * rho < 1:
-        raise ValueError(f"symmetric noise needs rho < 1/2 (rho_+ + rho_- < 1), got rho = {rho!r}")
+        raise ValueError(f"symmetric_binary_noise: symmetric noise needs rho < 1/2 (rho_+ + rho_- < 1), got rho = "
+                         f"{quoted(rho)}")
     return BinaryNoise(rho, rho)
 
 

@@ -14,7 +14,7 @@ from simulate.engine.namespace import is_host, to_host
 from simulate.engine.rng import check_generator
 from simulate.losses import check_values
 from simulate.populations import FiniteDistribution
-from theory.validators import check_classes, check_int, quoted
+from theory.validators import check_classes, check_int, quoted, real_number
 
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
 #: the most classes of a transition matrix built here: c x c float64 entries (800 MB at 10**4) and alias tables
@@ -188,12 +188,16 @@ def check_transition(T: Any, c: int, what: str = "the inputs have") -> Transitio
     return T
 
 
-def _matrix_classes(c: Any) -> int:
-    """The number of classes of a matrix built here: an integer from 2 to :data:`MAX_CLASSES`."""
-    c = check_classes(c)
+def _matrix_classes(c: Any, who: str = "") -> int:
+    """The number of classes of a matrix built here: an integer from 2 to :data:`MAX_CLASSES`; ``who`` (the
+    function's name) begins the one-line ``ValueError`` otherwise."""
+    try:
+        c = check_classes(c)
+    except ValueError as exc:
+        raise ValueError(f"{who}{exc}") from None
     if c > MAX_CLASSES:
-        raise ValueError(f"the number of classes c must be at most {MAX_CLASSES} for a c x c transition matrix, "
-                         f"got {quoted(c)}")
+        raise ValueError(f"{who}the number of classes c must be at most {MAX_CLASSES} for a c x c transition "
+                         f"matrix, got {quoted(c)}")
     return c
 
 
@@ -203,8 +207,8 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
     Zhang & Sabuncu 2018, sec. 3.1. ``eta`` in ``[0, 1]``; beyond ``(c-1)/c`` the noise
     is more likely to pick a given wrong class than the true one.
     """
-    _matrix_classes(c)
-    eta = _check_eta(eta)
+    _matrix_classes(c, "uniform_noise: ")
+    eta = _check_eta(eta, "uniform_noise: ")
     T = np.full((c, c), eta / (c - 1))
     np.fill_diagonal(T, 1.0 - eta)
     return TransitionMatrix(T)
@@ -212,8 +216,8 @@ def uniform_noise(c: int, eta: float) -> TransitionMatrix:
 
 def pair_flip(c: int, eta: float) -> TransitionMatrix:
     """Pair-flip noise: class ``i`` goes to ``i + 1 (mod c)`` with probability ``eta``."""
-    _matrix_classes(c)
-    eta = _check_eta(eta)
+    _matrix_classes(c, "pair_flip: ")
+    eta = _check_eta(eta, "pair_flip: ")
     T = (1.0 - eta) * np.eye(c)
     T[np.arange(c), (np.arange(c) + 1) % c] += eta
     return TransitionMatrix(T)
@@ -222,7 +226,7 @@ def pair_flip(c: int, eta: float) -> TransitionMatrix:
 def random_transition(c: int, rng: np.random.Generator, diag: float | None = None,
                       concentration: float = 1.0) -> TransitionMatrix:
     """A random row-stochastic matrix: Dirichlet rows, optionally with fixed diagonal ``diag``."""
-    _matrix_classes(c), check_generator(rng)
+    _matrix_classes(c, "random_transition: "), check_generator(rng)
     if isinstance(concentration, bool) or not isinstance(concentration, (int, float, np.integer, np.floating)) \
             or not (math.isfinite(float(concentration)) and float(concentration) > 0):
         raise ValueError(f"concentration (of the Dirichlet rows) must be a finite number > 0, got {concentration!r}")
@@ -421,17 +425,19 @@ def _check_rate(N: float) -> float:
     return float(N)
 
 
-def _check_eta(eta: Any) -> Any:
-    """``eta`` itself (an exact rational stays exact) when it is a real number in ``[0, 1]``; ``ValueError``
-    for NaN, strings, complex numbers and anything outside."""
+def _check_eta(eta: Any, who: str = "") -> float:
+    """``eta`` read by the doors' one rule (:func:`theory.validators.real_number`: a ``Decimal`` is its exact
+    ``Fraction``, NaN of any type a ``ValueError``) when it lies in ``[0, 1]`` (compared exactly: ``10**400`` is
+    refused, not an ``OverflowError``), as a float, the type of the matrix built from it; a one-line
+    ``ValueError`` for NaN, strings, complex numbers and anything outside."""
     try:
-        ok = not isinstance(eta, (bool, str, complex, np.complexfloating)) and bool(0 <= eta <= 1) \
-            and math.isfinite(float(eta))  # the range first: float(10**400) overflows
+        v = real_number("noise rate eta", eta)
+        ok = bool(0 <= v <= 1)
     except (TypeError, ValueError):
         ok = False
     if not ok:
-        raise ValueError(f"noise rate eta must be a number in [0, 1], got {quoted(eta)}")
-    return eta
+        raise ValueError(f"{who}noise rate eta must be a number in [0, 1], got {quoted(eta)}")
+    return float(v)
 
 
 def flip_transition(c: int, flips: tuple[tuple[int, int], ...], N: float) -> TransitionMatrix:

@@ -7,7 +7,11 @@ counts as an integer (``int``, ``numpy.int64``, ``sympy.Integer``); ``bool`` doe
 """
 from __future__ import annotations
 
+import math
+import numbers
 import operator
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 #: the most characters of a value an error message quotes; a longer one is cut and its length given
@@ -84,3 +88,42 @@ def check_classes(c: Any) -> int:
     ValueError: the number of classes c must be an integer >= 2, got 1
     """
     return check_int("the number of classes c", c, 2)
+
+
+def real_number(name: str, v: Any) -> Any:
+    """``v`` read as a real number by the one rule of every door (issue 56's, kept by ``tests/safety``): an ``int``
+    or any integer type (``numpy.int64``, ``sympy.Integer``) and any real type (``float``, ``Fraction``, a NumPy
+    floating scalar, a SymPy rational or ``Float``) is itself, a huge one included (compare it exactly before any
+    ``float()``); a finite ``Decimal`` is its exact ``Fraction``, an infinite one a float infinity. A ``bool``, a
+    string, bytes, a complex number or anything else is a one-line ``TypeError``, NaN in any type (``Decimal('NaN')``
+    raised ``decimal.InvalidOperation`` on comparison) a one-line ``ValueError``, both naming ``name``.
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> from theory.validators import real_number
+    >>> real_number("eta", Decimal("0.1"))
+    Fraction(1, 10)
+    >>> real_number("eta", Decimal("NaN"))
+    Traceback (most recent call last):
+        ...
+    ValueError: eta must be a number, got Decimal('NaN')
+    """
+    if isinstance(v, Decimal):
+        if v.is_nan():
+            raise ValueError(f"{name} must be a number, got {quoted(v)}")
+        return Fraction(v) if v.is_finite() else float(v)
+    if type(v).__module__.startswith("sympy") and str(v) == "nan":  # SymPy's nan is no numbers.Real
+        raise ValueError(f"{name} must be a number, got {quoted(v)}")
+    if isinstance(v, bool) or not isinstance(v, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {quoted(v)} ({type(v).__name__})")
+    if not isinstance(v, numbers.Rational):
+        try:
+            nan = math.isnan(v)
+        except OverflowError:  # (a float type of its own that overflows a double is no NaN)
+            nan = False
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be a real number, got {quoted(v)} ({type(v).__name__})") from None
+        if nan:
+            raise ValueError(f"{name} must be a number, got {quoted(v)}")
+    return v

@@ -39,7 +39,10 @@ def explore(args: argparse.Namespace) -> int:
         raise UsageError(f"claim {quoted(claim_id)} declares no search domain; explorable claims: {explorable}")
     if budget < 10 or (budget > MAX_BUDGET and not getattr(args, "prove", False)):  # (--prove: boxes, no bound)
         raise UsageError(f"--budget must be from 10 to {MAX_BUDGET:.0e}, got {quoted(budget)}")
-    declared = c.space()
+    try:
+        declared = c.space()
+    except (TypeError, ValueError) as exc:  # a SearchSpace refused at its door (proof_work=1e308): one line
+        raise UsageError(f"claim {quoted(claim_id)} declares a bad search domain: {exc}") from None
     space, overrides = _override(declared, args.overrides)
     if args.json is not None:  # checked before the search: a search is never lost to a bad path
         check_output_file(args.json, "explore --json")

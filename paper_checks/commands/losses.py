@@ -26,6 +26,10 @@ def loss_command(args: argparse.Namespace) -> int:
     if getattr(args, "kind", "simplex") == "margin" or getattr(args, "margin", False):
         if getattr(args, "each", None) is not None:
             raise UsageError("--each (a term for every class) is for a loss on the simplex, not a margin loss")
+        if getattr(args, "param", None):  # it said only "unknown name 'a'" of the margin's formula
+            raise UsageError("--param (a parameter's values, each tried) is for a loss on the simplex, not a margin "
+                             "loss (--margin): write the margin loss's parameters as numbers in EXPR, or trial a zoo "
+                             "family over its parameters with 'losses --kind margin --loss barrier_hinge'")
         return margin_command(args)
     families: list[str] = []
     timeout = seconds_or_none(getattr(args, "timeout", lt.DEFAULT_TIMEOUT))  # parsed once (commands/arguments.py)

@@ -12,19 +12,14 @@ runner, which imports them) without an import cycle.
 from __future__ import annotations
 
 import base64
-import html as _html
 import io
 from typing import Any
 
+from paper_checks.report.escaping import html_text, md_code, md_fence, md_text
 from paper_checks.report.tables import Table, counterexample_table, fmt_number, number_tables
 
-
-def _e(s: Any) -> str:
-    return _html.escape(str(s))
-
-
-def _md_escape(s: str) -> str:
-    return str(s).replace("|", "\\|").replace("\n", " ")
+_e = html_text  # the one HTML rule (paper_checks.report.escaping)
+_md_escape = md_text  # the one Markdown rule
 
 
 # --------------------------------------------------------------------------- tables
@@ -32,7 +27,7 @@ def md_table(t: Table) -> list[str]:
     """A report :class:`~paper_checks.report.tables.Table` as Markdown lines."""
     out: list[str] = []
     if t.title:
-        out.append(f"*{t.title}*")
+        out.append(f"*{md_text(t.title)}*")
         out.append("")
     if t.header:
         out.append("| " + " | ".join(_md_escape(h) or " " for h in t.header) + " |")
@@ -40,7 +35,7 @@ def md_table(t: Table) -> list[str]:
         out += ["| " + " | ".join(_md_escape(x) for x in r) + " |" for r in t.rows]
         out.append("")
     if t.note:
-        out += [f"*({t.note})*", ""]
+        out += [f"*({md_text(t.note)})*", ""]
     return out
 
 
@@ -66,11 +61,11 @@ def _timing(c: dict[str, Any]) -> str:
 def evidence_md(c: dict[str, Any]) -> list[str]:
     """A claim's evidence block in Markdown (``c``: a report claim, or ``Evidence.to_json()``):
     summary, condition, traceback, counterexample (exact), numbers. The report and notebooks use it."""
-    out = [f"**Evidence** ({_timing(c)}): {c['summary']}", ""]
+    out = [f"**Evidence** ({md_text(_timing(c))}): {md_text(c['summary'])}", ""]
     if c.get("condition"):
-        out += [f"**Condition**: {c['condition']}", ""]
+        out += [f"**Condition**: {md_text(c['condition'])}", ""]
     if c.get("traceback"):
-        out += ["**Traceback**:", "", "```", c["traceback"].rstrip(), "```", ""]
+        out += ["**Traceback**:", "", *md_fence(c["traceback"]), ""]
     ce = counterexample_table(c.get("counterexample"))
     if ce is not None:
         out += ["**Counterexample**:", ""] + md_table(Table("", ce.header, ce.rows))
@@ -109,16 +104,16 @@ def _figures_line(c: dict[str, Any]) -> str | None:
     names = c.get("figures") or []
     if not names:
         return None
-    return "Figures: " + ", ".join(names) + " (draw one with figures.registry.draw(name))"
+    return "Figures: " + ", ".join(map(str, names)) + " (draw one with figures.registry.draw(name))"
 
 
 # --------------------------------------------------------------------------- the notebook objects
 def evidence_markdown(ev: Any) -> str:
     """``Evidence._repr_markdown_``: the verdict, then the report's evidence block."""
     c = ev.to_json()
-    out = [f"**{c['verdict']}** ({c['method']})", ""] + evidence_md(c)
+    out = [f"**{md_text(c['verdict'])}** ({md_text(c['method'])})", ""] + evidence_md(c)
     fig = _figures_line(c)
-    return "\n".join(out + ([fig] if fig else [])).rstrip() + "\n"
+    return "\n".join(out + ([md_text(fig)] if fig else [])).rstrip() + "\n"
 
 
 def evidence_html_page(ev: Any) -> str:
@@ -140,10 +135,10 @@ def result_markdown(r: Any) -> str:
     line is ``r.source_line()`` (the paper's citation, then where in it), as the report prints it."""
     c = r.to_json()
     verdict, flag = _claim_head(c)
-    out = [f"**`{c['id']}` — {verdict}**{flag}", "", f"**Source**: {r.source_line()}", "",
-           f"**Statement**: {c['statement']}", ""] + evidence_md(c)
+    out = [f"**{md_code(c['id'])} — {md_text(verdict)}**{md_text(flag)}", "", f"**Source**: {md_text(r.source_line())}",
+           "", f"**Statement**: {md_text(c['statement'])}", ""] + evidence_md(c)
     fig = _figures_line(c)
-    return "\n".join(out + ([fig] if fig else [])).rstrip() + "\n"
+    return "\n".join(out + ([md_text(fig)] if fig else [])).rstrip() + "\n"
 
 
 def result_html(r: Any) -> str:
@@ -233,7 +228,7 @@ def _png(drawn: Any) -> str:
 
 def drawn_markdown(drawn: Any) -> str:
     """``Drawn._repr_markdown_``: the figure inline (a PNG data URI) and its caption."""
-    return f"![figure](data:image/png;base64,{_png(drawn)})\n\n*{drawn.caption.strip()}*\n"
+    return f"![figure](data:image/png;base64,{_png(drawn)})\n\n*{md_text(drawn.caption.strip())}*\n"
 
 
 def drawn_html(drawn: Any) -> str:

@@ -3,13 +3,13 @@ as base64 PNG, so it opens offline."""
 from __future__ import annotations
 
 import base64
-import html as _html
 from pathlib import Path
 from typing import Any
 
 from paper_checks.report.citing import how_to_cite
 from paper_checks.report.display import evidence_html
 from paper_checks.report.document import quoted_documents, report_bibliography
+from paper_checks.report.escaping import html_text
 from paper_checks.report.shared import (
     RECONSTRUCTED_LEGEND,
     anchor,
@@ -39,8 +39,7 @@ figure{margin:1rem 0} figure img{max-width:100%} figcaption{font-size:.85rem;col
 """
 
 
-def _e(s: Any) -> str:
-    return _html.escape(str(s))
+_e = html_text  # the one HTML rule (paper_checks.report.escaping)
 
 
 def _head(doc: dict[str, Any]) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any
 from paper_checks.files import records_csv
 from paper_checks.report.citing import commit_text, how_to_cite, report_key
 from paper_checks.report.shared import incomplete, ordered, source_citation
-from paper_checks.report.tables import counterexample_table
+from paper_checks.report.tables import INEXACT_HEADING, counterexample_table
 
 #: LaTeX text-mode spellings of the characters that TeX treats specially, or that its default (OT1) fonts print
 #: as other glyphs (``<`` as an inverted exclamation mark, ``|`` as a dash)
@@ -75,7 +75,8 @@ def latex_appendix(doc: dict[str, Any]) -> list[str]:
         ce = counterexample_table(c.get("counterexample"))
         if ce is not None:
             pairs = "; ".join(f"\\texttt{{{tex_text(q)}}} $=$ \\texttt{{{tex_text(v)}}}" for q, v in ce.rows)
-            lines.append(f"\\emph{{Counterexample (exact):}} {pairs}.")
+            exact = ce.header[1] != INEXACT_HEADING  # a float is no exact value (evidence's exactness rule)
+            lines.append(f"\\emph{{Counterexample ({'exact' if exact else 'as computed, floats inexact'}):}} {pairs}.")
         lines.append("")
     lines += [r"\paragraph{How to cite this report.} " + tex_text(how_to_cite(doc)) + f" \\cite{{{report_key(doc)}}}",
               ""]

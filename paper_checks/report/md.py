@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from paper_checks.report.citing import how_to_cite
 from paper_checks.report.display import evidence_md
 from paper_checks.report.document import quoted_documents, report_bibliography
+from paper_checks.report.escaping import md_code, md_text
 from paper_checks.report.shared import (
     RECONSTRUCTED_LEGEND,
     anchor,
@@ -23,19 +25,15 @@ from paper_checks.report.shared import (
 )
 
 
-def _md_escape(s: str) -> str:
-    return s.replace("|", "\\|").replace("\n", " ")
-
-
 def _head(doc: dict[str, Any]) -> list[str]:
     """Title, the banner of an interrupted run, the run's settings and counts, the provenance table."""
     out = ["# label-noise-lab report", ""]
     inc = incomplete(doc)
     if inc:
-        out += [f"> **{inc}**", ""]
-    out += [f"version {doc['version']}, backend `{doc['backend']}`, seed {doc['seed']}, precision "
-            f"`{doc['precision']}`. {counts(doc)}.", "", "| provenance | |", "|---|---|"]
-    out += [f"| {k} | {_md_escape(v)} |" for k, v in provenance_rows(doc)]
+        out += [f"> **{md_text(inc)}**", ""]
+    out += [f"version {md_text(doc['version'])}, backend {md_code(doc['backend'])}, seed {md_text(doc['seed'])}, "
+            f"precision {md_code(doc['precision'])}. {md_text(counts(doc))}.", "", "| provenance | |", "|---|---|"]
+    out += [f"| {md_text(k)} | {md_text(v)} |" for k, v in provenance_rows(doc)]
     return out
 
 
@@ -45,16 +43,17 @@ def _verdicts(claims: list[dict[str, Any]]) -> list[str]:
     out = ["", "## Verdicts", "", "Claims whose verdict differs from the recorded one come first, in **bold**.", "",
            "| claim | verdict | expected | method | summary |", "|---|---|---|---|---|"]
     for c in claims:
-        summ = _md_escape(c["summary"])
+        summ = md_text(c["summary"])
         mark = reconstructed_mark(c)
+        verdict, expected, method = md_text(c["verdict"]), md_text(c["expected"]), md_text(c["method"])
         if c["verdict"] != c["expected"]:
             if c.get("precision_note"):  # a difference that may come from a lower precision alone says so
-                summ = f"{summ} *({_md_escape(c['precision_note'])})*"
-            out.append(f"| **[`{c['id']}`](#{anchor(c['id'])})**{mark} | **{c['verdict']}** | {c['expected']} | "
-                       f"{c['method']} | {summ} |")
+                summ = f"{summ} *({md_text(c['precision_note'])})*"
+            out.append(f"| **[{md_code(c['id'])}](#{anchor(c['id'])})**{mark} | **{verdict}** | {expected} | "
+                       f"{method} | {summ} |")
         else:
-            link = f"[`{c['id']}`](#{anchor(c['id'])}){mark}"
-            out.append(f"| {link} | {c['verdict']} | {c['expected']} | {c['method']} | {summ} |")
+            link = f"[{md_code(c['id'])}](#{anchor(c['id'])}){mark}"
+            out.append(f"| {link} | {verdict} | {expected} | {method} | {summ} |")
     out.append("")
     if any(c.get("reconstructed") for c in claims):
         out += [RECONSTRUCTED_LEGEND, ""]
@@ -67,25 +66,25 @@ def _figures(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> li
     for name in c.get("figures") or []:
         p = drawn_figure(fig_dir, name, doc)
         if p is not None:
-            out += [f"![{name}](figures/{name}.png)", ""]
+            out += [f"![{md_text(name)}](figures/{quote(name)}.png)", ""]
             cap = p.with_suffix(".txt")
             if cap.exists():
-                out += [f"*{cap.read_text().strip()}*", ""]
+                out += [f"*{md_text(cap.read_text().strip())}*", ""]
         else:
-            out += [f"Figure `{name}`: not drawn in this run (`python -m paper_checks run --figures` or "
-                    f"`python -m figures --only {name}`).", ""]
+            out += [f"Figure {md_code(name)}: not drawn in this run (`python -m paper_checks run --figures` or "
+                    f"{md_code('python -m figures --only ' + str(name))}).", ""]
     return out
 
 
 def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> list[str]:
     """One claim's section: source, statement, evidence, condition, traceback, counterexample,
     numbers, figures."""
-    out = [f"## `{c['id']}` — {c['verdict']}{mismatch_flag(c)}", ""]
+    out = [f"## {md_code(c['id'])} — {md_text(c['verdict'] + mismatch_flag(c))}", ""]
     if c.get("reconstructed"):
-        out += [f"*Reconstructed claim*: {reconstructed_note(c)}", ""]
-    out += [f"**Source**: {source_line(doc, c)}", "", f"**Statement**: {c['statement']}", ""]
+        out += [f"*Reconstructed claim*: {md_text(reconstructed_note(c))}", ""]
+    out += [f"**Source**: {md_text(source_line(doc, c))}", "", f"**Statement**: {md_text(c['statement'])}", ""]
     if domain_text(c):
-        out += [f"**Domain** (where `explore` searches and `explore --prove` proves): {domain_text(c)}", ""]
+        out += [f"**Domain** (where `explore` searches and `explore --prove` proves): {md_text(domain_text(c))}", ""]
     out += evidence_md(c)  # the same evidence block as a notebook's display of Evidence and Result
     return out + _figures(c, doc, fig_dir)
 
@@ -93,11 +92,11 @@ def _claim(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> list
 def _bibliography(doc: dict[str, Any]) -> list[str]:
     """The papers cited and the source documents quoted."""
     out = ["## Bibliography", ""]
-    out += [f"- **{pid}**: {text}" for pid, text in report_bibliography(doc).items()]
+    out += [f"- **{md_text(pid)}**: {md_text(text)}" for pid, text in report_bibliography(doc).items()]
     docs = quoted_documents(doc)
     if docs:  # a user's claims quote none: no empty heading
         out += ["", "Source documents quoted in the claims:", ""]
-        out += [f"- [{d.tag}] `{d.file}`: {d.description}" for d in docs]
+        out += [f"- {md_text(f'[{d.tag}]')} {md_code(d.file)}: {md_text(d.description)}" for d in docs]
     return out
 
 
@@ -109,6 +108,6 @@ def markdown(doc: dict[str, Any], fig_dir: Path | None = None) -> str:
     for c in claims:
         out += _claim(c, doc, fig_dir)
     out += _bibliography(doc)
-    out += ["", "## How to cite this report", "", how_to_cite(doc)]
+    out += ["", "## How to cite this report", "", md_text(how_to_cite(doc))]
     out.append("")
     return "\n".join(out)

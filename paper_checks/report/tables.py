@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from paper_checks.jsonable import inexact
+
 #: a human table shows at most this many rows of a claim's numbers, a list this many values
 MAX_ROWS = 40
 MAX_LIST = 8
@@ -202,5 +204,19 @@ def counterexample_table(ce: dict[str, Any] | None) -> Table | None:
         return None
     flat: list[tuple[str, Any]] = []
     _flatten(ce, "", flat)
-    return Table("counterexample", ["quantity", "value (exact as computed)"],
+    return Table("counterexample", ["quantity", counterexample_heading(ce)],
                  [[p or "value", fmt_number(v, exact=True)] for p, v in flat])
+
+
+#: the heading of a counterexample's values with a float among them (a float there is no exact value: evidence's
+#: exactness rule, :func:`paper_checks.jsonable.inexact`)
+INEXACT_HEADING = "value (as computed; a decimal is a floating-point value, not exact)"
+
+
+def counterexample_heading(ce: dict[str, Any]) -> str:
+    """The heading of a counterexample's values: ``value (exact as computed)`` where every value of its point (the
+    exact margin's floating-point value aside) is exact, :data:`INEXACT_HEADING` where one is a float."""
+    point = ce.get("point", ce) if isinstance(ce, dict) else ce
+    if point is ce and isinstance(ce, dict):
+        point = {k: v for k, v in ce.items() if k != "exact_margin_value"}
+    return INEXACT_HEADING if inexact(point) is not None else "value (exact as computed)"

@@ -41,10 +41,18 @@ from paper_checks.run.descendants import (
     lead_group,
     own_group,
 )
-from paper_checks.run.memory import over_limit, set_limit, size_text
+from paper_checks.run.memory import (
+    WATCH_NEAR_SECONDS,
+    WATCH_SECONDS,
+    over_limit,
+    over_tree,
+    set_limit,
+    size_text,
+    tree_memory,
+)
 
 #: how the messages of the failures that are not a raise begin ("the check timed out after 5 s")
-NOT_RAISED = ("timed out after", "ended its worker process", "called sys.exit")
+NOT_RAISED = ("timed out after", "ended its worker process", "called sys.exit", "went over its memory limit")
 
 
 @dataclass(frozen=True)
@@ -202,6 +210,8 @@ class _Slot:
     conn: Any
     task: int | None = None
     started: float = 0.0
+    held: int | None = None  # the tree's memory measured at this wake-up of the pool (_over_memory)
+    last: int = 0  # the tree's memory last measured
 
 
 class WorkerPool:
@@ -289,7 +299,7 @@ class WorkerPool:
                 except Exception as exc:  # noqa: BLE001 (a task that does not pickle: nothing was sent)
                     finish(i, Failure(f"cannot be sent to a worker: {describe(exc)}"))
                     continue
-                slot.task, slot.started = i, time.monotonic()
+                slot.task, slot.started, slot.last = i, time.monotonic(), 0
                 busy += 1
             busy -= self._wait(finish, timeout, progress)
 
@@ -300,21 +310,42 @@ class WorkerPool:
         wait_for = None
         if timeout is not None:
             wait_for = max(0.0, min(s.started + timeout for s in busy) - time.monotonic())
+        if self.memory is not None:  # the whole tree's memory is looked at this often (_over_memory), more often near
+            near = any(s.last * 2 > self.memory for s in busy)  # the limit (a check can grow by GBs a second)
+            watch = WATCH_NEAR_SECONDS if near else WATCH_SECONDS
+            wait_for = watch if wait_for is None else min(wait_for, watch)
         ready = multiprocessing.connection.wait([s.conn for s in busy] + [s.process.sentinel for s in busy],
                                                 wait_for)
         ended = 0
         for s in busy:
+            s.held = None  # measured afresh, once, at each wake-up
             outcome: Any = _PENDING
             if s.conn in ready or s.process.sentinel in ready:
                 outcome = self._receive(s, progress)
             elif timeout is not None and time.monotonic() - s.started >= timeout:
                 outcome = Failure(f"timed out after {seconds_text(timeout)}")
                 self._replace(s)
+            elif self._over_memory(s) is not None:
+                outcome = Failure(over_tree(self.memory, self._over_memory(s)))  # type: ignore[arg-type]
+                self._replace(s)
             if outcome is not _PENDING:
                 i, s.task = s.task, None
                 finish(i, outcome)
                 ended += 1
         return ended
+
+    def _over_memory(self, s: _Slot) -> int | None:
+        """The memory that ``s``'s worker and every process below it hold together, where it passes the pool's
+        limit (:func:`paper_checks.run.memory.tree_memory`: proportional set sizes, so the pages a fork shares and a
+        ``MAP_SHARED`` mapping count, once); else ``None``. ``RLIMIT_DATA`` bounds each process's private memory
+        only: a check that forked four children of 700 MB each under a limit of 1 GB reached 3 GB, and 2.5 GB of
+        ``MAP_SHARED`` memory passed a 1 GB limit unseen. Measured once per wake-up of the pool (at most every
+        :data:`~paper_checks.run.memory.WATCH_SECONDS`)."""
+        if self.memory is None or s.process.pid is None:
+            return None
+        if s.held is None:
+            s.held = s.last = tree_memory(s.process.pid, self.memory)
+        return s.held if s.held > self.memory else None
 
     def _receive(self, s: _Slot, progress: Callable[[int, str], None] | None) -> Any:
         """The outcome of ``s``'s task if it has one now (``_PENDING`` after a progress message)."""

@@ -157,6 +157,17 @@ def over_limit(limit: int) -> str:
     return f"over its memory limit of {size_text(limit)} (--memory)"
 
 
+def check_machine(limit: int | None, total: int | None = None) -> None:
+    """A one-line ``ValueError`` when ``limit`` is above the memory this machine has (``total``, default
+    :func:`machine_memory`): such a limit bounds nothing (``--memory 1T`` on a 23 GiB machine was taken without a
+    word, and the kernel's out-of-memory killer, not the limit, would end a runaway check). Nothing where the
+    machine's memory is unknown."""
+    total = machine_memory() if total is None else total
+    if limit is not None and total is not None and limit > total:
+        raise ValueError(f"a memory limit of {size_text(limit)} is above this machine's memory ({size_text(total)}): "
+                         f"it would bound nothing; give at most {size_text(total)}, or none for no limit")
+
+
 def worker_limit(memory: Any, jobs: int = 1) -> int | None:
     """The limit in bytes that each of ``jobs`` workers forked from this process gets for ``memory`` (as
     :func:`memory_limit` reads it): ``"auto"`` never below what a worker starts with (a small machine), a given
@@ -164,5 +175,89 @@ def worker_limit(memory: Any, jobs: int = 1) -> int | None:
     limit = memory_limit("memory", memory, jobs)
     if isinstance(memory, str) and memory == "auto":
         return None if limit is None else max(limit, (data_now() or 0) + ROOM)
+    check_machine(limit)
     check_room(limit)
     return limit
+
+
+# --------------------------------------------------------------------------- a check's memory, whole (issue 66)
+#: how often the pool looks at each busy worker's processes, in seconds: a check that grows by 2 GB a second
+#: passes its limit by at most about this share of that before it is ended
+WATCH_SECONDS = 0.1
+#: how often once a tree holds over half its limit (statm is cheap: about 0.1 ms a process)
+WATCH_NEAR_SECONDS = 0.01
+
+#: the most processes of one check's tree that are measured (a fork bomb is ended at its time limit, not read)
+MOST_PROCESSES = 4096
+
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def tree_pids(root: int) -> list[int]:
+    """``root`` and every process below it (children, their children, ...), read from each thread's ``children``
+    list in ``/proc`` (a ``setsid`` daemon that the worker adopted as a subreaper included); at most
+    :data:`MOST_PROCESSES`; just ``[root]`` where ``/proc`` has no such lists."""
+    found, todo, seen = [], [root], {root}
+    while todo and len(found) < MOST_PROCESSES:
+        pid = todo.pop()
+        found.append(pid)
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children") as f:
+                    kids = [int(k) for k in f.read().split()]
+            except (OSError, ValueError):
+                continue
+            for k in kids:
+                if k not in seen:
+                    seen.add(k)
+                    todo.append(k)
+    return found
+
+
+def _resident(pid: int) -> int:
+    """``pid``'s resident memory in bytes (``statm``: cheap; shared pages counted whole), 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            return int(f.read().split()[1]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _proportional(pid: int) -> int:
+    """``pid``'s proportional set size in bytes (``smaps_rollup``'s ``Pss``: each page shared by ``n`` processes
+    counted ``1/n``, a ``MAP_SHARED`` mapping and the pages a fork shares included); its resident memory where the
+    kernel has no ``smaps_rollup`` (before Linux 4.14), 0 when it is gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) << 10
+    except FileNotFoundError:
+        return _resident(pid)
+    except (OSError, ValueError, IndexError):
+        return 0
+    return _resident(pid)
+
+
+def tree_memory(root: int, limit: int | None = None) -> int:
+    """The memory of worker ``root``'s whole tree in bytes: the sum of each process's proportional set size
+    (:func:`_proportional`), so that memory shared among the check's processes (a fork's pages, a ``MAP_SHARED``
+    mapping) counts once and memory shared with no one counts whole. With ``limit``, the cheap sum of resident sizes
+    (never below the proportional one) is read first and returned where it is within ``limit`` (the common case:
+    ``smaps_rollup`` walks every mapping, 10 ms for a process with SymPy loaded)."""
+    pids = tree_pids(root)
+    if limit is not None:
+        resident = sum(_resident(p) for p in pids)
+        if resident <= limit:
+            return resident
+    return sum(_proportional(p) for p in pids)
+
+
+def over_tree(limit: int, held: int) -> str:
+    """How a check whose processes together passed ``limit`` bytes (they held ``held``) begins its error."""
+    return (f"went {over_limit(limit)}: its processes together held {size_text(held)} (proportional set size, shared "
+            "mappings included), and were ended")

@@ -28,6 +28,7 @@ from sympy.printing.str import StrPrinter
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.jsonable import inexact
 from paper_checks.search.balls import PRECISIONS, NotBallable, ball_sign, float_value, sized, unevaluated
 from paper_checks.search.params import Point, SearchSpace
 
@@ -109,8 +110,17 @@ def _evaluate(space: SearchSpace, rpoint: Point) -> Exact:
         return Exact("outside")
     fv = math.nan
     try:
+        at = inexact(rpoint)
+        if at is not None:  # a point given as floats is no exact point
+            return Exact(f"error: the point holds the floating-point value {_number(at)}; an exact verification needs "
+                         "exact values (int, Fraction, sympy.Rational)")
         ev = sized(space.exact_margin, rpoint)
         fv = _float_or_nan(ev)
+        at = inexact(ev)
+        if at is not None:  # c/(c - 1) with a Python int c: 1.5 is a Float inside, and a near tie would be unsound
+            return Exact(f"error: the exact margin holds the floating-point number {_number(at)} (a float inside "
+                         "the SymPy expression: c/(c - 1) with a Python int c is one; write sympy.Rational(c, c - 1)), "
+                         "so its sign is not decided exactly", float_value=fv)
         if ev.is_Rational:
             return Exact("fails" if ev < 0 else "holds", _short(ev), float(ev), "exact", fv)
         sign, mid, bits = _ball(ev)
@@ -123,6 +133,12 @@ def _evaluate(space: SearchSpace, rpoint: Point) -> Exact:
     except Exception as exc:  # noqa: BLE001  (any error of a claim's exact margin is reported, not raised)
         return Exact(f"error: {type(exc).__name__}: {exc}", float_value=fv)
     return Exact("fails" if neg else "holds", _short(text), val, "50 digits", fv)
+
+
+def _number(v: Any) -> str:
+    """A floating-point number for a message, shortened (``1.50000000000000`` as SymPy prints it)."""
+    text = str(v)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _float_or_nan(e: Any) -> float:

@@ -20,7 +20,7 @@ from paper_checks.search.rationals import (
     simplest_between,
     to_sympy,
 )
-from theory.validators import quoted
+from theory.validators import quoted, real_number
 
 
 @dataclass(frozen=True)
@@ -239,10 +239,8 @@ def _real_end(name: str, end: str, v: Any) -> Any:
     ones within the floats' range (the search samples floats). A one-line ``TypeError``/``ValueError`` otherwise
     (``Decimal('NaN')`` raised ``decimal.InvalidOperation`` on comparison, ``10**400`` an ``OverflowError`` in
     the search)."""
-    if isinstance(v, Decimal):
-        if v.is_nan():  # (comparing a Decimal NaN raises decimal.InvalidOperation)
-            raise ValueError(f"Real {quoted(name)}: {end} must be a number, got {quoted(v)}")
-        v = Fraction(v) if v.is_finite() else float(v)
+    if isinstance(v, Decimal):  # the doors' one rule (comparing a Decimal NaN raises decimal.InvalidOperation)
+        v = real_number(f"Real {quoted(name)}: {end}", v)
     if isinstance(v, sympy.Rational):  # one exact type for an exact end
         v = Fraction(int(v.p), int(v.q))
     real = isinstance(v, numbers.Real) or (isinstance(v, sympy.Basic) and v.is_number and v.is_extended_real)

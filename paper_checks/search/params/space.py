@@ -15,7 +15,8 @@ from paper_checks.search.params.base import Parameter, Point
 from paper_checks.search.params.domain import domain_rows
 from paper_checks.search.params.scalar import Integer, Real
 from paper_checks.search.rationals import Infeasible
-from theory.validators import cut, quoted
+from paper_checks.work import MAX_UNITS, units
+from theory.validators import cut, quoted, real_number
 
 
 # ================================================================== the domain
@@ -73,11 +74,26 @@ class SearchSpace:
         # names are not checked against the parameters: the prover replaces parameters by charted ones
         # (dataclasses.replace: ``alpha`` becomes ``alpha_cell``, ``alpha_chart``) and carries these along;
         # :meth:`domain` reads the names that are there, and the catalogue's tests check its own names
+        # every field checked here, before any search or proof (a bad one failed far from the cause: proof_work=1e308
+        # as a 27-line traceback of explore --prove, 10**400 as an OverflowError)
+        ps = self.params
+        if isinstance(ps, (str, bytes, Mapping)) or not isinstance(ps, (tuple, list)) or \
+                not all(isinstance(p, Parameter) for p in ps):
+            raise TypeError(f"SearchSpace: params must be a tuple of parameters (Real, Integer, SimplexPoint, "
+                            f"StochasticMatrix, ...), got {type(ps).__name__} {quoted(ps)}")
+        object.__setattr__(self, "params", tuple(ps))
+        for name, needed in (("margin", True), ("exact_margin", False), ("constraint", False)):
+            f = getattr(self, name)
+            if not (callable(f) or (f is None and not needed)):
+                raise TypeError(f"SearchSpace: {name} must be a function of a point{'' if needed else ' or None'}, "
+                                f"got {type(f).__name__} {quoted(f)}")
+        for name in ("description", "proves"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"SearchSpace: {name} must be a string, got {type(getattr(self, name)).__name__} "
+                                f"{quoted(getattr(self, name))}")
         for field_name in ("statement_domain", "folds", "relaxed"):
             object.__setattr__(self, field_name, _pairs(field_name, getattr(self, field_name)))
-        w = self.proof_work
-        if isinstance(w, bool) or not isinstance(w, (int, float)) or not (math.isfinite(w) and w >= 0):
-            raise ValueError(f"SearchSpace: proof_work must be a finite number of work units >= 0, got {w!r}")
+        object.__setattr__(self, "proof_work", proof_work(self.proof_work))
 
     def domain(self, declared: SearchSpace | None = None) -> list[dict[str, Any]]:
         """Each coordinate's range, open ends and the statement's own range where it differs
@@ -215,6 +231,21 @@ class SearchSpace:
             params[name] = _narrow(params[name], value)
         # a narrowed domain is no longer the one the reduction covers: it is dropped
         return dataclasses.replace(self, params=tuple(params[p.name] for p in self.params), reduction=None)
+
+
+def proof_work(w: Any) -> float:
+    """A space's ``proof_work``: 0 (the precision's budget) or a work budget by the package's one rule
+    (:func:`paper_checks.work.units`: at most :data:`~paper_checks.work.MAX_UNITS`, compared exactly), the number
+    read first by the doors' one rule (:func:`theory.validators.real_number`: a ``Decimal`` is exact); a one-line
+    ``ValueError`` naming ``SearchSpace: proof_work`` otherwise (``10**400`` was an ``OverflowError``, ``1e308``
+    taken and then a traceback of ``explore --prove``)."""
+    name = "SearchSpace: proof_work"
+    try:
+        v = real_number(name, w)
+        return 0.0 if v == 0 else units(name, v)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a finite number of work units, 0 (the precision's budget) or positive up "
+                         f"to {MAX_UNITS:g}, got {quoted(w)}") from None
 
 
 def _pairs(what: str, value: Any) -> tuple[tuple[str, str], ...]:
