@@ -12,9 +12,7 @@ from typing import Any
 import sympy
 
 from paper_checks import work as meter
-from paper_checks.deadline import deadline
-from paper_checks.prover import inputs
-from paper_checks.prover.inputs import WORK_PER_SECOND
+from paper_checks.prover import inputs, outset
 from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up, warms_with
 from paper_checks.prover.prove import ALARM_GRACE, ProofResult, prove
 from paper_checks.prover.tracing import unbounded
@@ -61,35 +59,51 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     net), and both count from the first line: writing the margin's text and compiling its float function are part
     of the call (a polynomial of 12,000 terms ends ``undecided`` within ``seconds + 2``, not after it).
     """
-    begun, counted = time.monotonic(), meter.now()  # the limits count from here: reading the formula is in the call
+    begun = time.monotonic()  # the net counts from here: the process's warm-up and reading the formula are in it
+    top = not inside()
+    inputs.budget_and_time(budget, seconds)
+    if seconds is None and work is None:
+        raise ValueError("prove_expr: give a work budget (work=) or a time limit (seconds=); both are None")
+    units = inputs.proof_work(work, seconds)
+    at: dict[str, float] = {}  # where the proof's own count began (after the warm-up)
+    with outset.net(meter.net_for(units) if seconds is None else float(seconds)) as net:
+        try:
+            res = _prove_expr(expr, domain, budget, seconds, simplices, exact_first, search_first, units, top,
+                              begun, at)
+        except OutOfTime:
+            if not net.own:
+                raise
+    if net.own and net.fired:  # the net came (a machine too slow or too busy for it): no answer, said as such
+        return ProofResult.by_the_net(budget, time.monotonic() - begun, meter.now() - at.get("counted", meter.now()),
+                                  units, net.seconds)
+    return res
+
+
+def _prove_expr(expr: Any, domain: Any, budget: int, seconds: Any, simplices: Any, exact_first: bool,
+                search_first: int, work: float, top: bool, begun: float, at: dict[str, float]) -> ProofResult:
+    """:func:`prove_expr` inside its net (``at["counted"]``: where the proof's own count began)."""
+    at["counted"] = counted = meter.now()  # the limits count from here: reading the formula is in the call
     opened = inputs.open_ends(domain) if isinstance(domain, Mapping) else {}
     expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
-    if work is None:
-        work = WORK_PER_SECOND * float(seconds)
-    work = meter.units("prove_expr: work", work)
-    top = not inside()
     with meter.metered(), fixed_random(top):
         if top:
             warm_up()
             forget()
+            at["counted"] = counted = meter.now()  # the warm-up's count was taken back: the proof's own starts here
         prepared = False
         try:
-            # the wall-clock net is ``seconds`` (the deadline), not the work limit's own of 10 s a unit
-            with deadline(float(seconds) - (time.monotonic() - begun) + ALARM_GRACE, error=OutOfTime), \
-                    meter.limit(work + ALARM_GRACE, error=OutOfWork, net=None):
+            with meter.limit(work + ALARM_GRACE, error=OutOfWork):
                 space, back = _space(expr, domain, simplices, opened)
                 prepared = True
-                left = max(work - (meter.now() - counted), inputs.LEAST_SECONDS)
+                left = max(work - (meter.now() - counted), inputs.LEAST_WORK)
                 res = prove(space, budget, None, work=left, exact_first=exact_first, search_first=search_first)
                 res.work, res.work_budget = round(meter.now() - counted, 6), work
-        except (OutOfTime, OutOfWork) as exc:
+        except OutOfWork:
             spent = meter.now() - counted
-            what = (f"the wall-clock limit of {float(seconds):g} s (a safety net) came at work {spent:.3g} of "
-                    f"{work:g} units" if isinstance(exc, OutOfTime) else f"the work budget of {work:g} units ran out")
             where = ("while the margin was prepared (its text and its float function)" if not prepared else
                      "in a step the proof could not stop itself")
             return ProofResult("undecided", 0, budget, time.monotonic() - begun, work=round(spent, 3),
-                               work_budget=work, reason=f"{what} {where}")
+                               work_budget=work, reason=f"the work budget of {work:g} units ran out {where}")
     if res.counterexample is not None and back:
         pt = dict(res.counterexample)
         for name, (u, lo_r, width) in back.items():
@@ -99,6 +113,8 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
 
 
 warms_with(prove_expr)  # the process's warm-up proves with it (outset.warm_up)
+outset.guarded(prove_expr)
+outset.preload()  # what a first proof would import lazily: with the prover, not inside a call's net
 
 
 def _space(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]], simplices: dict[str, list[sympy.Symbol]],

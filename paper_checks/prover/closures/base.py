@@ -223,10 +223,13 @@ def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
     except Untraceable:  # a step that needs what the margin lacks (a derivative across a kink): it closes nothing
         return None, False
     except Exception:
-        # The alarm can land inside a library's bare ``except:``, which swallows it and fails otherwise: mpmath's
+        # A stop can land inside a library's bare ``except:``, which swallows it and fails otherwise: mpmath's
         # interval comparison turns it into "'>=' not supported between instances of 'ivmpf' and 'int'". An error
-        # raised once a stop came (the count's, or the wall-clock net's, which leaves the count short of the limit)
-        # is that stop, not a defect of the margin.
+        # raised once the count's stop came is that stop, not a defect of the margin; one raised once the call's
+        # wall-clock net came is the net's, raised again: it interrupts the call, it never gives a step up
+        from paper_checks.prover.outset import interrupt_if_fired  # (outset sits above the closures)
+
+        interrupt_if_fired()
         if method.timed and (work.stops() != stops or work.now() >= until):
             return None, True
         raise
