@@ -80,14 +80,14 @@ MAX_BOXES = 2_000_000
 ALARM_GRACE = 0.75
 #: one closure's step on one box may spend its share of the work left (``"box step"`` in
 #: :data:`~paper_checks.prover.schedule.SHARES`) and at least this many units, then the box is split
-BOX_STEP_MIN_SECONDS = 0.5
+BOX_STEP_MIN_WORK = 0.5
 #: work charged per node of the conjunct for one interval step on a box (its centre probed, a closure of bounded cost):
 #: charged, not metered call by call (that doubles its time); about what the meter counts for first-order bounds
 NODE_WORK = 3e-4
 #: where the search run first found a counterexample and the margin has guards, the proof of the guards alone spends
 #: this much work at most to find a point where the margin is not real (``x^x`` on ``(-1, 1)``: 0.2 units), before
 #: the counterexample is the answer
-HELD_SECONDS = 2.0
+HELD_WORK = 2.0
 
 
 @dataclass
@@ -236,7 +236,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         if not method.applies(goal):
             continue
         now = meter.now()
-        cap = st.work.share(schedule.share("box step"), least=BOX_STEP_MIN_SECONDS)
+        cap = st.work.share(schedule.share("box step"), least=BOX_STEP_MIN_WORK)
         cl, overran = timed_step(method, goal, cap.stop)
         if not method.timed:
             meter.charge(per_step)
@@ -517,7 +517,7 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
 
     A counterexample of the search run first is the answer at once where the margin has no node that may be
     undefined on the domain (no guard); otherwise it is held while the proof of the guards alone (the margin's own
-    conjuncts are not run) spends at most :data:`HELD_SECONDS` units, which ends ``undefined`` where it finds the
+    conjuncts are not run) spends at most :data:`HELD_WORK` units, which ends ``undefined`` where it finds the
     margin not real on part of the domain (``x^x`` on ``(-1, 1)`` is -1 at ``x = -1``, and not real on most of
     ``(-1, 0)``: that says more), and the held counterexample is the answer where the proof finds neither.
 
@@ -561,9 +561,9 @@ def _algebraic(st: _State) -> bool:
 
 
 def _hold(st: _State, pcs: list[_Piece]) -> None:
-    """With a counterexample held, the proof decides the guards alone, for :data:`HELD_SECONDS` units: the margin's
+    """With a counterexample held, the proof decides the guards alone, for :data:`HELD_WORK` units: the margin's
     own conjuncts leave the boxes (whether the margin is real is all that can say more than the counterexample)."""
-    st.work = st.work.until(meter.now() + HELD_SECONDS)
+    st.work = st.work.until(meter.now() + HELD_WORK)
     st.heap = [e for e in st.heap if e[3] >= pcs[e[2]].margins]
     heapq.heapify(st.heap)
     st.stuck = [e for e in st.stuck if e[1] >= pcs[e[0]].margins]

@@ -46,8 +46,8 @@ never_cut(_in_z3_ctypes)
 
 #: the most milliseconds z3 spends on one margin (then the boxes go on)
 Z3_MILLISECONDS = 10000
-#: seconds SymPy may spend writing one margin as ``n / d`` of polynomials
-POLY_SECONDS = 5.0
+#: work units SymPy may spend writing one margin as ``n / d`` of polynomials
+POLY_WORK = 5.0
 #: decimal digits tried in turn when an algebraic model value is rounded to a rational
 MODEL_DIGITS = (20, 60, 200)
 
@@ -103,7 +103,7 @@ def problem(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[
     if not expr.free_symbols <= set(variables) or not expr.is_rational_function(*variables):
         return None  # checked on the tree first: cancelling a large transcendental margin can take minutes
     try:
-        with work.limit(POLY_SECONDS):
+        with work.limit(POLY_WORK):
             num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
             pn, pd = sympy.Poly(num, *variables), sympy.Poly(den, *variables)
     except (sympy.PolynomialError, sympy.polys.polyerrors.GeneratorsNeeded, TypeError, ValueError, TimedOut):

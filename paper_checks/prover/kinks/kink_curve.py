@@ -55,8 +55,8 @@ from paper_checks.prover.tracing.unbounded import infinite
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend solving ``a = b`` for one coordinate
-SOLVE_SECONDS = 2.0
+#: work units SymPy may spend solving ``a = b`` for one coordinate
+SOLVE_WORK = 2.0
 #: grid points per coordinate where a cell's kink is sampled to choose its side (floating point: a choice only)
 SAMPLES = 7
 #: a solution with more nodes than this is not tried
@@ -102,10 +102,10 @@ def kinks(m: sympy.Expr) -> list[sympy.Expr]:
 
 
 def curve(g: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
-    """The one solution ``phi`` of ``g = 0`` for ``s`` that SymPy's ``solve`` gives within :data:`SOLVE_SECONDS`, free
+    """The one solution ``phi`` of ``g = 0`` for ``s`` that SymPy's ``solve`` gives within :data:`SOLVE_WORK`, free
     of ``s`` and reading another coordinate (a constant one is the kink's roots'); None otherwise."""
     try:
-        with work.limit(SOLVE_SECONDS):
+        with work.limit(SOLVE_WORK):
             found = sympy.solve(g, s, dict=False)
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
         return None

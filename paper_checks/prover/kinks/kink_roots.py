@@ -45,8 +45,8 @@ from paper_checks.search.params import SearchSpace
 MAX_DEPTH = 2
 #: the most zeros of a kink inside one coordinate's interval
 MAX_ROOTS = 4
-#: seconds SymPy may spend finding the zeros of one kink (then the step declines)
-SOLVE_SECONDS = 2.0
+#: work units SymPy may spend finding the zeros of one kink (then the step declines)
+SOLVE_WORK = 2.0
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_roots_depth", default=0)
 
@@ -119,7 +119,7 @@ def roots(g: sympy.Expr, s: sympy.Symbol, low: sympy.Expr, high: sympy.Expr) -> 
     finds them; None where it gives anything but a few real numbers (they only choose the cells: each cell's side is
     proved)."""
     try:
-        with work.limit(SOLVE_SECONDS):
+        with work.limit(SOLVE_WORK):
             found = sympy.solveset(g, s, sympy.Interval.open(low, high))
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError):
         return None

@@ -61,8 +61,8 @@ from paper_checks.prover.tracing.unbounded import infinite
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend on one face's limit
-LIMIT_SECONDS = 2.0
+#: work units SymPy may spend on one face's limit
+LIMIT_WORK = 2.0
 #: grid points per coordinate where the second derivative is sampled (floating point: a choice only)
 SAMPLES = 9
 #: where a face's limit is checked: this share of the interval's width inside the end
@@ -98,7 +98,7 @@ def face(m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Bo
          ) -> tuple[sympy.Expr, str] | None:
     """The margin on the face where coordinate ``k`` is at its ``end`` (``low``/``high``): as written, or where that
     is undefined, its one-sided limit from inside (the others with their open intervals' strict signs); None where
-    SymPy gives no finite limit within :data:`LIMIT_SECONDS`."""
+    SymPy gives no finite limit within :data:`LIMIT_WORK`."""
     value = bx[k][0] if end == "low" else bx[k][1]
     at = sympy.Rational(Fraction(value).numerator, Fraction(value).denominator)
     x = syms[k]
@@ -107,7 +107,7 @@ def face(m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Bo
         return written, "as written"
     om, osy, _, _ = opened(m, syms, crds, bx)
     try:
-        with work.limit(LIMIT_SECONDS):
+        with work.limit(LIMIT_WORK):
             lim = sympy.limit(om, osy[k], at, "+" if end == "low" else "-")
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError,
             sympy.PolynomialError):

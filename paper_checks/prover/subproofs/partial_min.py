@@ -69,10 +69,10 @@ from paper_checks.prover.tracing.unbounded import HalfChart, LineChart, coordina
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend solving ``dm/dx_k = 0`` for one coordinate
-SOLVE_SECONDS = 2.0
-#: seconds SymPy may spend factoring a second derivative
-FACTOR_SECONDS = 1.0
+#: work units SymPy may spend solving ``dm/dx_k = 0`` for one coordinate
+SOLVE_WORK = 2.0
+#: work units SymPy may spend factoring a second derivative
+FACTOR_WORK = 1.0
 #: the most critical points tried per coordinate (other coordinates first, then SymPy's solutions), among those
 #: inside the interval whose derivative is 0 identically
 MAX_CANDIDATES = 3
@@ -158,7 +158,7 @@ def _candidates(d1: sympy.Expr, x: sympy.Symbol, symbols: list[sympy.Symbol]) ->
     ``d1 = 0`` that are free of ``x``, smallest first."""
     out = [s for s in symbols if s != x]
     try:
-        with work.limit(SOLVE_SECONDS):
+        with work.limit(SOLVE_WORK):
             found = sympy.solve(d1, x, dict=False)
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
         found = []
@@ -252,11 +252,11 @@ def convex_sampled(m: sympy.Expr, x: sympy.Symbol, symbols: list[sympy.Symbol], 
 
 
 def second(m: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
-    """``d^2 m / dx^2``, factored where SymPy does so within :data:`FACTOR_SECONDS` into no more nodes (the normal form
+    """``d^2 m / dx^2``, factored where SymPy does so within :data:`FACTOR_WORK` into no more nodes (the normal form
     reads the signs of a product: ``b^(r/(r - 1) - 2) r/(r - 1)``, where the derivative as taken is a sum)."""
     d2 = sympy.diff(m, x, 2)
     try:
-        with work.limit(FACTOR_SECONDS):
+        with work.limit(FACTOR_WORK):
             f = sympy.factor(d2)
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return d2

@@ -49,8 +49,8 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend writing the margin as a product
-FACTOR_SECONDS = 1.0
+#: work units SymPy may spend writing the margin as a product
+FACTOR_WORK = 1.0
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("positive_factor_depth", default=0)
 
@@ -117,7 +117,7 @@ def apart(expr: sympy.Expr) -> sympy.Expr:
 def _identity(d: sympy.Expr) -> bool:
     """Whether ``d`` is 0 identically: SymPy's ``expand`` (the product distributed) or ``simplify`` says so."""
     try:
-        with work.limit(FACTOR_SECONDS):
+        with work.limit(FACTOR_WORK):
             if sympy.expand(d) == 0:
                 return True
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
@@ -130,7 +130,7 @@ def split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> tuple[symp
     if any(infinite(a) or infinite(b) for a, b in box) or not _powers_apart_hold(expr, symbols, box):
         return None
     try:
-        with work.limit(FACTOR_SECONDS):
+        with work.limit(FACTOR_WORK):
             written = sympy.factor_terms(apart(expr))
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
         return None

@@ -53,8 +53,8 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 1
-#: seconds SymPy may spend writing the sides out
-REWRITE_SECONDS = 2.0
+#: work units SymPy may spend writing the sides out
+REWRITE_WORK = 2.0
 #: z3's time for a sign (milliseconds)
 SIGN_MILLISECONDS = 500
 #: points of the piece where the re-check evaluates ``X^e - A/w`` in ball arithmetic
@@ -146,7 +146,7 @@ def _in_powers_of(x: sympy.Expr, base: sympy.Expr) -> bool:
 def form_of(expr: sympy.Expr) -> Form | None:
     """The margin as ``A - w S^e`` (the module docstring), or None."""
     try:
-        with work.limit(REWRITE_SECONDS):
+        with work.limit(REWRITE_WORK):
             terms = _terms(expr)
     except (TimedOut, RecursionError):
         return None
@@ -165,7 +165,7 @@ def form_of(expr: sympy.Expr) -> Form | None:
             rest = sympy.Add(*[o for j, o in enumerate(terms) if j != k])
             base = sympy.expand(rest / weight, power_base=False, power_exp=False, log=False, multinomial=False)
             try:
-                with work.limit(REWRITE_SECONDS):
+                with work.limit(REWRITE_WORK):
                     x, into = root(sympy.factor_terms(base), f.exp)
             except (TimedOut, TypeError, ValueError, RecursionError):
                 continue

@@ -53,15 +53,15 @@ from paper_checks.search.params import SearchSpace
 MAX_DEPTH = 1
 #: the cuts tried toward each pole: ``2^-k`` of the chart's unit interval from it, ``k = 1 .. MAX_CUTS``
 MAX_CUTS = 6
-#: seconds the cuts toward one pole may take, at least (the tail's derivatives of a margin that no cut closes took
+#: work units the cuts toward one pole may take, at least (the tail's derivatives of a margin that no cut closes took
 #: 10 s), where the step's share of them (:data:`~paper_checks.prover.schedule.SHARES`, ``"CutOff cuts"``) is less
 #: (Polya's bound of ``erf`` on the line needs 2 s of cuts: proved in 8.2 s at a 12 s limit until the cuts were held
 #: to 1 s, undecided at 40 s since)
-CUT_SECONDS = 1.0
+CUT_WORK = 1.0
 #: and at most (a margin no cut closes spends it all, toward each pole)
 CUT_MOST = 4.0
-#: seconds SymPy may spend on a margin's evenness (:func:`_even`)
-EVEN_SECONDS = 1.0
+#: work units SymPy may spend on a margin's evenness (:func:`_even`)
+EVEN_WORK = 1.0
 #: interval precision (bits) of the tails' re-check
 RECHECK_PREC = 120
 
@@ -126,7 +126,7 @@ def unbounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: l
 
 def _even(expr: sympy.Expr, node: sympy.Expr) -> bool:
     """Whether the margin, written in the line chart's value ``W``, is the same at ``-W`` (exactly: SymPy's own
-    canonical form, else ``expand`` of the difference to 0 within :data:`EVEN_SECONDS`)."""
+    canonical form, else ``expand`` of the difference to 0 within :data:`EVEN_WORK`)."""
     w = sympy.Dummy("w", real=True)
     m = in_value(expr, node, w)
     if m is None:
@@ -135,7 +135,7 @@ def _even(expr: sympy.Expr, node: sympy.Expr) -> bool:
     if flipped == m:
         return True
     try:
-        with work.limit(EVEN_SECONDS):
+        with work.limit(EVEN_WORK):
             return sympy.expand(flipped - m) == 0
     except (TimedOut, TypeError, ValueError, RecursionError):
         return False
@@ -152,7 +152,7 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: Budget) -> Fraction | No
     lo, hi = box[i]
     try:  # its own error: the tail's inner limits catch TimedOut and would go on past this one
         left = until.left()
-        with work.limit(max(min(max(CUT_SECONDS, schedule.share("CutOff cuts") * left), CUT_MOST, left), 0.01),
+        with work.limit(max(min(max(CUT_WORK, schedule.share("CutOff cuts") * left), CUT_MOST, left), 0.01),
                         error=CutOverran):
             for k in range(1, MAX_CUTS + 1):
                 c = Fraction(pole) - pole * Fraction(1, 2**k)
@@ -164,7 +164,7 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: Budget) -> Fraction | No
 
 
 class CutOverran(BaseException):
-    """The Taylor cuts of one pole ran past their limit (:data:`CUT_SECONDS`, the share ``"CutOff cuts"``; not the
+    """The Taylor cuts of one pole ran past their limit (:data:`CUT_WORK`, the share ``"CutOff cuts"``; not the
     ``TimedOut`` of the tail's own inner limits, which the tail catches and goes on from)."""
 
 

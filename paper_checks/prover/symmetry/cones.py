@@ -60,12 +60,12 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (a face's coordinates start at 1: no cone of its own)
 MAX_DEPTH = 1
-#: seconds SymPy may spend proving that a margin is homogeneous
-IDENTITY_SECONDS = 3.0
+#: work units SymPy may spend proving that a margin is homogeneous
+IDENTITY_WORK = 3.0
 #: the most coordinates outside the cone a face's map to another face may reflect (subsets tried: 2 to this power)
 MAX_REFLECTED = 3
-#: seconds SymPy may spend proving that a face is another through a map (after they agree at a point)
-SAME_SECONDS = 1.0
+#: work units SymPy may spend proving that a face is another through a map (after they agree at a point)
+SAME_WORK = 1.0
 #: where the degree is read off and the identity's signs assumed (the values stand for ``(0, oo)``)
 PROXY = (Fraction(0), Fraction(4))
 
@@ -182,7 +182,7 @@ def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     with nested(_depth, MAX_DEPTH, "ConeFaces", until) as stop:
         if stop is None:
             return None
-        k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_SECONDS, stop.left() / 4))
+        k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_WORK, stop.left() / 4))
         if k is None:
             return None
         names = tuple(_names(symbols, coords, hs))
@@ -244,7 +244,7 @@ def _twins(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinat
         for like in (p for p in hs[:i] if p not in out):
             margin, ly, _, lb = face_problem(expr, symbols, coords, box, hs, like)
             images = ((r, mirrored(expr, symbols, coords, box, hs, pivot, like, r)) for r in subsets)
-            found = next(((r, g) for r, g in images if agree(g, margin, ly, lb, SAME_SECONDS)), None)
+            found = next(((r, g) for r, g in images if agree(g, margin, ly, lb, SAME_WORK)), None)
             if found is not None:
                 out[pivot] = (like, *found)
                 break

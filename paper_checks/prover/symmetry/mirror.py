@@ -51,8 +51,8 @@ from paper_checks.prover.tracing.unbounded import infinite
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend proving the symmetry (after both sides agree at two points)
-SAME_SECONDS = 1.0
+#: work units SymPy may spend proving the symmetry (after both sides agree at two points)
+SAME_WORK = 1.0
 
 _depth: contextvars.ContextVar[int] = contextvars.ContextVar("mirror_depth", default=0)
 
@@ -83,7 +83,7 @@ def symmetric(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> bool:
     """Whether ``m(a + b - x_k, x_R) = m(x)`` identically (``[a, b]`` the interval of ``x_k``): equal at two rational
     points of the piece (floating point, a screen), then their difference 0 by SymPy."""
     image = m.xreplace({syms[k]: sympy.Rational(2 * centre(bx, k)) - syms[k]})
-    return agree(image, m, syms, bx, SAME_SECONDS)
+    return agree(image, m, syms, bx, SAME_WORK)
 
 
 def at_centre(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> sympy.Expr | None:
@@ -93,7 +93,7 @@ def at_centre(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> sympy
     if fm.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
         return None
     try:
-        with work.limit(SAME_SECONDS):
+        with work.limit(SAME_WORK):
             return sympy.Integer(0) if sympy.expand(fm) == 0 else fm
     except TimedOut:
         return fm

@@ -44,8 +44,8 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend proving that a margin is homogeneous
-IDENTITY_SECONDS = 3.0
+#: work units SymPy may spend proving that a margin is homogeneous
+IDENTITY_WORK = 3.0
 #: the most sets of coordinates tried for homogeneity (largest first)
 MAX_SETS = 11
 
@@ -79,7 +79,7 @@ def positive(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: li
 
 
 def homogeneous(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate],
-                seconds: float = IDENTITY_SECONDS) -> tuple[tuple[int, ...], sympy.Rational] | None:
+                seconds: float = IDENTITY_WORK) -> tuple[tuple[int, ...], sympy.Rational] | None:
     """The largest set ``H`` of at least two positive coordinates (:func:`positive`) in which the margin is
     homogeneous, and its degree; None where there is none (at most :data:`MAX_SETS` sets tried)."""
     pos = positive(expr, symbols, box, coords)
@@ -123,7 +123,7 @@ def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     with nested(_depth, MAX_DEPTH, "Ratios", until) as stop:
         if stop is None:
             return None
-        found = homogeneous(expr, symbols, box, coords, min(IDENTITY_SECONDS, stop.left() / 4))
+        found = homogeneous(expr, symbols, box, coords, min(IDENTITY_WORK, stop.left() / 4))
         if found is None:
             return None
         hs, k = found

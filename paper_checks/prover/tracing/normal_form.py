@@ -15,7 +15,7 @@ from fractions import Fraction
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, centre, status
-from paper_checks.prover.tracing.normal import NORMAL_SECONDS, reduce
+from paper_checks.prover.tracing.normal import NORMAL_WORK, reduce
 from paper_checks.prover.tracing.trace import compile_traced
 
 
@@ -39,7 +39,7 @@ class NormalForm(PieceMethod):
     def step(self, goal: PieceGoal) -> Outcome | None:
         t = goal.t
         left = max(goal.budget.left(), 0.01)
-        red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_SECONDS, left / 2))
+        red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_WORK, left / 2))
         goal.reduction = red
         if red.decided == "proved":
             return Outcome(Closure(True, 0.0, red.kind, exact=red.how))

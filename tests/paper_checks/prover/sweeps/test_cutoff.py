@@ -165,7 +165,7 @@ def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own
         return None
 
     monkeypatch.setattr(cut_module, "closes", slow_tail)
-    monkeypatch.setattr(cut_module, "CUT_SECONDS", 0.2)
+    monkeypatch.setattr(cut_module, "CUT_WORK", 0.2)
     monkeypatch.setitem(schedule.SHARES, "CutOff cuts", 0.0)
     u = sympy.Symbol("u", real=True)
     t = compile_traced(HalfChart(u) - 1, [u])
@@ -175,7 +175,7 @@ def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own
 
 def test_the_taylor_cuts_take_a_share_of_a_long_step_and_a_second_at_least(monkeypatch):
     """Polya's bound of ``erf`` needs 2 s of cuts: held to 1 s, it was undecided at any time limit. The cuts get a
-    fifth of the step's time left where that is more than :data:`CUT_SECONDS`, 4 s at most, and never more than is
+    fifth of the step's time left where that is more than :data:`CUT_WORK`, 4 s at most, and never more than is
     left."""
     import contextlib
 
