@@ -24,7 +24,6 @@ certificate (:func:`paper_checks.prover.kinks.branch_split.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -49,7 +48,6 @@ MAX_DEPTH = 2
 MAX_THRESHOLDS = 8
 _RELATIONS = (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("branch_split_depth", default=0)
 
 
 @dataclass(frozen=True)
@@ -205,7 +203,7 @@ def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until:
     if found is None:
         return None
     index, thresholds = found
-    with nested(_depth, MAX_DEPTH, "BranchSplitting", until) as stop:
+    with nested("BranchSplitting", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         cs = cells(box[index], coords[index], thresholds)

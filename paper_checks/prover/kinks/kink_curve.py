@@ -29,7 +29,6 @@ certificate (:func:`paper_checks.prover.kinks.kink_curve.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -62,7 +61,6 @@ SAMPLES = 7
 #: a solution with more nodes than this is not tried
 MAX_NODES = 40
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_curve_depth", default=0)
 
 Problem = tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box]
 
@@ -153,7 +151,7 @@ def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "KinkAlongACurve", until, expr, symbols, coords, box) as level:
+    with nested_in_values("KinkAlongACurve", until, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

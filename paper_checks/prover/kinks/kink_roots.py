@@ -25,7 +25,6 @@ every sub-problem again from the recorded cells and re-checking every certificat
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -48,7 +47,6 @@ MAX_ROOTS = 4
 #: work units SymPy may spend finding the zeros of one kink (then the step declines)
 SOLVE_WORK = 2.0
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_roots_depth", default=0)
 
 
 @dataclass
@@ -174,7 +172,7 @@ def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     lo, hi = (_number(v) for v in box[index])
     if not (lo.is_finite and hi.is_finite) or lo == hi:
         return None
-    with nested(_depth, MAX_DEPTH, "KinkRootSplitting", until) as stop:
+    with nested("KinkRootSplitting", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         s = symbols[index]

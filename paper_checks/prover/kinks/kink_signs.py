@@ -27,7 +27,6 @@ certificate (:func:`paper_checks.prover.kinks.kink_signs.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -53,7 +52,6 @@ MOST_KINKS = 400
 SAMPLES = 16
 _GOLDEN = (5**0.5 - 1) / 2
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_signs_depth", default=0)
 
 
 @dataclass
@@ -155,7 +153,7 @@ def _sample_points(box: Box) -> list[list[Fraction]]:
 def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
                coords: list[Coordinate]) -> KinksDecided | None:
     """Close ``expr >= 0`` on the piece (``box``) by deciding its kinks (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, "KinkSigns", until) as stop:
+    with nested("KinkSigns", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         per_sign = schedule.share("KinkSigns sign") * stop.left()

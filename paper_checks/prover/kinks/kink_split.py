@@ -22,7 +22,6 @@ deriving both sides again and re-checking both certificates (:func:`paper_checks
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -38,7 +37,6 @@ from paper_checks.search.params import SearchSpace
 #: how many of these steps may nest (a case with a kink of its own)
 MAX_DEPTH = 2
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_split_depth", default=0)
 
 
 @dataclass
@@ -139,7 +137,7 @@ def kink_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
                coords: list[Coordinate]) -> KinkSplit | None:
     """Close ``expr >= 0`` on the piece (``box``) by splitting one kink along itself (the module docstring), or
     None."""
-    with nested(_depth, MAX_DEPTH, "KinkSplitting", until) as stop:
+    with nested("KinkSplitting", until, MAX_DEPTH) as stop:
         for node in kinks_to_split(expr) if stop is not None else ():
             split = affine_split(node, symbols, coords, box)
             if split is None:

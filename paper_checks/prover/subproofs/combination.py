@@ -47,7 +47,6 @@ and re-checking every certificate (:func:`paper_checks.prover.subproofs.combinat
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -90,7 +89,6 @@ MAX_BRANCHES = 2
 #: grid points per coordinate where ``g`` and ``c`` are sampled (floating point: choices only)
 SAMPLES = 9
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("combination_depth", default=0)
 
 End = Fraction | float
 
@@ -280,7 +278,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     or None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "OneCombination", until, expr, symbols, coords, box) as level:
+    with nested_in_values("OneCombination", until, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, un = level

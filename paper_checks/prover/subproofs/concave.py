@@ -33,7 +33,6 @@ and re-checking every certificate (:func:`paper_checks.prover.subproofs.concave.
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -70,7 +69,6 @@ NEAR = Fraction(1, 2**40)
 #: how far the margin there may lie from the limit (absolute, and as much again relative to the limit)
 AGREE = 1e-6
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("concave_depth", default=0)
 
 
 @dataclass
@@ -186,7 +184,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     if read is None or len(read[0]) < 2:
         return None
     symbols, coords, box = read
-    with nested_in_values(_depth, MAX_DEPTH, "ConcaveIn", until, expr, symbols, coords, box) as level:
+    with nested_in_values("ConcaveIn", until, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

@@ -29,7 +29,6 @@ checking the factorisation as an identity, each difference again and every certi
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -61,7 +60,6 @@ FACTOR_WORK = 2.0
 #: grid points per coordinate where a derivative is sampled (floating point: a choice only)
 SAMPLES = 9
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("differences_depth", default=0)
 
 
 @dataclass
@@ -145,7 +143,7 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     docstring), or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "MonotoneDifferences", until, expr, symbols, coords, box) as level:
+    with nested_in_values("MonotoneDifferences", until, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

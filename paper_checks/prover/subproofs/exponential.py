@@ -24,7 +24,6 @@ substitution again and re-checking the sub-problem's certificate
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -46,7 +45,6 @@ MAX_DEPTH = 2
 #: the hyperbolic functions, written through ``exp`` first
 HYPERBOLIC = (sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch)
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("exponential_depth", default=0)
 
 
 @dataclass
@@ -182,7 +180,7 @@ def in_exponential(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, unti
                    ) -> InExponential | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) in the exponential of one coordinate (the module docstring); or a
     point of the piece near where the sub-problem found the margin negative (for the caller to verify); or None."""
-    with nested(_depth, MAX_DEPTH, "InTheExponential", until) as stop:
+    with nested("InTheExponential", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         sub = substitution(expr, symbols, box, coords)

@@ -32,7 +32,6 @@ signs again in Arb, deriving the sub-problem again and re-checking its certifica
 """
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -55,7 +54,6 @@ from paper_checks.search.params import SearchSpace
 #: how many of these steps may nest (the log of a log gains nothing)
 MAX_DEPTH = 1
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("logs_depth", default=0)
 
 #: a sign test: whether an expression is ``>= 0`` (``strict``: ``> 0``) at every point of the piece
 Sign = Callable[[sympy.Expr, bool], bool]
@@ -240,7 +238,7 @@ def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, 
     """Close ``expr >= 0`` on the piece (``box``) through the logarithms of its two sides (the module docstring);
     or a point of the piece where the sub-problem found ``log A < log B`` (there ``A < B``: exact, for the caller to
     verify on the margin and shrink); or None."""
-    with nested(_depth, MAX_DEPTH, "Logarithms", until) as stop:
+    with nested("Logarithms", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         try:

@@ -35,7 +35,6 @@ every certificate (:func:`paper_checks.prover.subproofs.partial_min.recheck`).
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -85,7 +84,6 @@ JUMPS = (sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceilin
 #: nodes without a second derivative everywhere: kinks and branches
 ROUGH = (sympy.Max, sympy.Min, sympy.Abs, *JUMPS)
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("partial_min_depth", default=0)
 
 
 @dataclass
@@ -142,13 +140,12 @@ def uncharted(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
 
 
 @contextlib.contextmanager
-def nested_in_values(depth: contextvars.ContextVar[int], most: int, name: str, until: float, expr: sympy.Expr,
-                     symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
-                     ) -> Iterator[tuple[Budget, Problem] | None]:
+def nested_in_values(name: str, until: float, most: int, expr: sympy.Expr, symbols: list[sympy.Symbol],
+                     coords: list[Coordinate], box: Box) -> Iterator[tuple[Budget, Problem] | None]:
     """One level of the closure by sub-proofs ``name`` (:func:`~paper_checks.prover.subproofs.subproblem.nested`) on
     the piece read in its charts' values (:func:`uncharted`): the budget its sub-proofs may spend and the piece so
     read; None where ``most`` levels of it are already open or the piece cannot be read so."""
-    with nested(depth, most, name, until) as stop:
+    with nested(name, until, most) as stop:
         un = None if stop is None else uncharted(expr, symbols, coords, box)
         yield None if stop is None or un is None else (stop, un)
 
@@ -209,7 +206,7 @@ def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
     shrink; on a piece without charts); or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "PartialMinimum", until, expr, symbols, coords, box) as level:
+    with nested_in_values("PartialMinimum", until, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, un = level

@@ -27,7 +27,6 @@ the product again, bounding each factor again and re-checking the certificate
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -52,7 +51,6 @@ MAX_DEPTH = 2
 #: work units SymPy may spend writing the margin as a product
 FACTOR_WORK = 1.0
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("positive_factor_depth", default=0)
 
 
 @dataclass
@@ -160,7 +158,7 @@ def positive_factor(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, unt
     or None."""
     if any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "FactorApart", until) as stop:
+    with nested("FactorApart", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         got = split(expr, symbols, box)

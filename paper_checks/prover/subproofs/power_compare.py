@@ -32,7 +32,6 @@ again, the signs in Arb and z3's other route, ``X^e = A/w`` at points in ball ar
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,7 +59,6 @@ SIGN_MILLISECONDS = 500
 #: points of the piece where the re-check evaluates ``X^e - A/w`` in ball arithmetic
 POINTS = 4
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("power_compare_depth", default=0)
 
 
 @dataclass(frozen=True)
@@ -197,7 +195,7 @@ def positive(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordin
 def power_compare(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
                   coords: list[Coordinate]) -> PowerComparison | None:
     """Close ``expr >= 0`` on the piece (``box``) through a power (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, "PowerComparing", until) as stop:
+    with nested("PowerComparing", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         fm = form_of(expr)

@@ -24,7 +24,6 @@ certificate (:func:`paper_checks.prover.subproofs.roots.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -44,7 +43,6 @@ MAX_DEPTH = 2
 #: an irrational end of the root's interval is rounded outward to a multiple of this
 GRID = Fraction(1, 2**40)
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("roots_depth", default=0)
 
 
 @dataclass
@@ -126,7 +124,7 @@ def in_root(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
             ) -> InRoot | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) in the root of one coordinate (the module docstring); or a point of
     the piece where the sub-problem found the margin negative (exact, for the caller to verify); or None."""
-    with nested(_depth, MAX_DEPTH, "InTheRoot", until) as stop:
+    with nested("InTheRoot", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         sub = substitution(expr, symbols, box, coords)

@@ -34,7 +34,6 @@ again, and re-checking both certificates (:func:`paper_checks.prover.subproofs.s
 """
 from __future__ import annotations
 
-import contextvars
 import itertools
 import math
 from dataclasses import dataclass
@@ -72,7 +71,6 @@ SAMPLES = 9
 #: how long SymPy may take to show two terms of the sum differ by a constant
 CONSTANT_WORK = 2.0
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("simplex_sum_depth", default=0)
 
 
 @dataclass
@@ -306,7 +304,7 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
                 coords: list[Coordinate]) -> SimplexSum | None:
     """Close ``expr >= 0`` on the piece (``box``) as a class sum over one of its simplex rows (the module
     docstring), or None."""
-    with nested(_depth, MAX_DEPTH, "ClassSum", until) as stop:
+    with nested("ClassSum", until, MAX_DEPTH) as stop:
         for row in groups(coords) if stop is not None else ():
             if stop.left() < 0:
                 return None

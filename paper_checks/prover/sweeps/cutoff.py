@@ -28,7 +28,6 @@ the sub-problem's certificate (:func:`paper_checks.prover.sweeps.cutoff.recheck`
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -65,7 +64,6 @@ EVEN_WORK = 1.0
 #: interval precision (bits) of the tails' re-check
 RECHECK_PREC = 120
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("cutoff_depth", default=0)
 
 
 @dataclass
@@ -234,7 +232,7 @@ def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     ``apart``: a tail that no Taylor cut closes is proved as a sub-problem of its own (else None); ``cuts``: the
     Taylor cuts found so far by one step, ``(margin, pole) -> cut`` (None: none in its time), for its second try."""
     cuts = {} if cuts is None else cuts
-    with nested(_depth, MAX_DEPTH, "CutOff", until) as stop:
+    with nested("CutOff", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         cut = unbounded(expr, symbols, box, coords)

@@ -45,7 +45,6 @@ face ``v = 0`` is 0. Re-checked by deriving both margins again and re-checking b
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -64,6 +63,7 @@ from paper_checks.prover.subproofs.subproblem import (
     clipped,
     coordinate_of,
     decider,
+    depth,
     held,
     nested,
     reals,
@@ -82,7 +82,6 @@ MAX_DEPTH = 2
 #: grid points per coordinate where the derivative is sampled to choose its sign (floating point)
 SAMPLES = 7
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("sweep_depth", default=0)
 
 
 @dataclass
@@ -164,7 +163,7 @@ def forms(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[
 
 def inside() -> bool:
     """Whether this runs inside a sweep's sub-proof (of its derivative's sign, or of its face)."""
-    return _depth.get() > 0
+    return depth("MonotoneSweep") > 0
 
 
 def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: float,
@@ -174,7 +173,7 @@ def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: flo
     found the margin negative (exact, to be verified against the domain and shrunk by the caller: an open end's
     face is not in it); or None. ``values_only``: only the piece in its charts' values is tried."""
     coords = coords or reals(symbols)
-    with nested(_depth, MAX_DEPTH, "MonotoneSweep", deadline) as stop:
+    with nested("MonotoneSweep", deadline, MAX_DEPTH) as stop:
         if stop is None:
             return None
         for form in [f for f in forms(expr, symbols, box, coords) if f[-1] or not values_only]:

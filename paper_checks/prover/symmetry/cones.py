@@ -41,7 +41,6 @@ face again and re-checking its certificate (:func:`paper_checks.prover.symmetry.
 """
 from __future__ import annotations
 
-import contextvars
 import itertools
 import math
 from dataclasses import dataclass
@@ -69,7 +68,6 @@ SAME_WORK = 1.0
 #: where the degree is read off and the identity's signs assumed (the values stand for ``(0, oo)``)
 PROXY = (Fraction(0), Fraction(4))
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("cones_depth", default=0)
 #: what stands for a chart's value where :func:`halflines` looks for a coordinate read outside its chart (a plain
 #: symbol: a ``Dummy`` would move SymPy's order of the terms of every expression made after it)
 _VALUE = sympy.Symbol("chart value")
@@ -179,7 +177,7 @@ def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     hs = tuple(halflines(expr, symbols, box, coords))
     if len(hs) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "ConeFaces", until) as stop:
+    with nested("ConeFaces", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_WORK, stop.left() / 4))

@@ -31,7 +31,6 @@ derivative and the face again and re-checking every certificate (:func:`paper_ch
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -54,7 +53,6 @@ MAX_DEPTH = 2
 #: work units SymPy may spend proving the symmetry (after both sides agree at two points)
 SAME_WORK = 1.0
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("mirror_depth", default=0)
 
 
 @dataclass
@@ -108,7 +106,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     read = plain(expr, symbols, coords, box)
     if read is None or len(read[0]) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "MirrorConvex", until, expr, *read) as level:
+    with nested_in_values("MirrorConvex", until, MAX_DEPTH, expr, *read) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

@@ -26,7 +26,6 @@ certificate (:func:`paper_checks.prover.symmetry.ratio.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
@@ -49,7 +48,6 @@ IDENTITY_WORK = 3.0
 #: the most sets of coordinates tried for homogeneity (largest first)
 MAX_SETS = 11
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("ratio_depth", default=0)
 
 
 @dataclass
@@ -120,7 +118,7 @@ def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     (exact, for the caller to verify on the claim's own margin and shrink); or None."""
     if len(positive(expr, symbols, box, coords)) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "Ratios", until) as stop:
+    with nested("Ratios", until, MAX_DEPTH) as stop:
         if stop is None:
             return None
         found = homogeneous(expr, symbols, box, coords, min(IDENTITY_WORK, stop.left() / 4))

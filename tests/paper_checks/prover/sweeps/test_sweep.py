@@ -204,11 +204,10 @@ def test_the_early_sweep_is_not_tried_inside_another_sweep(monkeypatch):
     w = LineChart(v)
     margin = w**2 / 2 - (2 - al) / al * ((w**2 / (2 - al) + 1) ** (al / 2) - 1)
     box = [(F(-1), F(1)), (F(1, 2), F(3, 2))]
-    token = sweep_module._depth.set(1)
-    try:
+    from paper_checks.prover.subproofs.subproblem import nested
+
+    with nested("MonotoneSweep", work.now() + HANG):  # one level of the sweep open
         assert sweep_module.inside()
         assert early_sweep(margin, [v, al], box, work.now() + HANG, None) is None
-    finally:
-        sweep_module._depth.reset(token)
     assert not sweep_module.inside()
     assert isinstance(early_sweep(margin, [v, al], box, work.now() + HANG, None), Sweep)  # 0.6 s of it
