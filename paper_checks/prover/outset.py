@@ -242,7 +242,7 @@ def stoppable(fn: Callable[[], Any], seconds: float, budget: int, units: float, 
     def here() -> Any:
         return netted(fn, seconds, budget, units) if netted_here else fn()
 
-    if multiprocessing.get_start_method(allow_none=False) != "fork" or multiprocessing.current_process().daemon:
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon:
         return here()
     from paper_checks.run.isolation import Failure, run_pooled  # the prover sits below the run layer: a late import
 
