@@ -22,6 +22,7 @@ from paper_checks.prover import ProofResult, outset, prove
 from paper_checks.prover.inputs import proof_work
 from paper_checks.prover.outset import OutOfTime, stoppable
 from paper_checks.registry import load
+from paper_checks.run.isolation import report_progress
 from paper_checks.search.loop import MAX_BUDGET, search
 from paper_checks.search.params import NarrowingError, range_setting
 from paper_checks.search.params.domain import domain_lines, narrower, off_integers, unfolded
@@ -169,10 +170,14 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
     # loading the claims are not the proof's); --timeout bounds the whole command, from this handler's start
     seconds = args.prove_seconds if left is None else min(args.prove_seconds, PROVE_SHARE * left)
     reduce = space.reduction is not None and not overrides
+    finished: list[ProofResult] = []  # a reduction's steps, as each finishes in the child: kept on a stop
     try:  # in a child process that the net (or --timeout, SIGTERM, Ctrl-C) ends at once, whatever it runs
         with deadline(left):
             out = stoppable(lambda: _proofs(space, args, seconds, reduce), seconds, args.budget, args.prove_work,
-                            netted_here=False)
+                            netted_here=False, progress=lambda m: isinstance(m, ProofResult) and finished.append(m))
+    except KeyboardInterrupt:  # SIGTERM, SIGINT: the child is ended; what finished is said, then the stop goes on
+        _print_finished(space, finished)
+        raise
     except TimedOut:
         _print_header(c, space, overrides, declared)
         print(f"=> undecided: explore's --timeout of {timeout_from_args(args):g} s ran out (the prover's process was "
@@ -239,6 +244,7 @@ def _proofs(space: Any, args: argparse.Namespace, seconds: float, reduce: bool
                 if net.fired:  # the net came in this step (and something swallowed its raise): no answer
                     break
                 steps.append(done)
+                report_progress(done)  # to the parent as it finishes (kept there if a stop ends this process)
                 if done.outcome != "proved":
                     break
             if not (reduce and len(steps) == n and all(r.outcome == "proved" for r in steps)) and not net.fired:
@@ -251,6 +257,14 @@ def _proofs(space: Any, args: argparse.Namespace, seconds: float, reduce: bool
         res = ProofResult.by_the_net(args.budget, time.monotonic() - at["begun"], meter.now() - at["counted"],
                                      args.prove_work, seconds)
     return steps, res
+
+
+def _print_finished(space: Any, finished: list[ProofResult]) -> None:
+    """What finished before a stop (SIGTERM, Ctrl-C) ended the prover's process: each step of the reduction."""
+    red = space.reduction
+    for step, res in zip(red.steps if red is not None else (), finished):
+        print(f"step {step.name} (finished before the stop): {res.outcome}, work {res.work:.3f} of "
+              f"{res.work_budget:g} units")
 
 
 def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, steps: list[ProofResult]

@@ -227,14 +227,17 @@ def netted(fn: Callable[[], Any], seconds: float | None, budget: int, units: flo
     return res
 
 
-def stoppable(fn: Callable[[], Any], seconds: float, budget: int, units: float, *, netted_here: bool = True) -> Any:
+def stoppable(fn: Callable[[], Any], seconds: float, budget: int, units: float, *, netted_here: bool = True,
+              progress: Callable[[Any], None] | None = None) -> Any:
     """``fn()`` under one net of ``seconds`` (:func:`netted`) in a child process (the run layer's worker, as ``run``
     isolates a check), so that the net stops anything: where the child does not return :data:`KILL_GRACE` seconds
     after its net (a C call no alarm interrupts) it is killed, and the result is :meth:`ProofResult.by_the_net`. A
     stop of this process (SIGTERM, SIGINT, an outer alarm) ends the child at once on the way out. Where no child can
     be forked (another start method, inside a daemonic process) it runs here, under the net alone. ``fn``'s value
     must pickle (a :class:`ProofResult` does). ``netted_here`` False: ``fn`` arms its own net of ``seconds`` (to keep
-    what finished before it came)."""
+    what finished before it came). ``progress(message)`` receives here what ``fn`` passes to
+    :func:`paper_checks.run.isolation.report_progress` there (a reduction's finished steps: kept when a stop ends
+    the child)."""
     import multiprocessing
 
     from paper_checks.prover.result import ProofResult
@@ -250,7 +253,8 @@ def stoppable(fn: Callable[[], Any], seconds: float, budget: int, units: float, 
     begun = time.monotonic()
     _TASK[:] = [here]
     try:
-        run_pooled(_task, [()], [0], lambda i, v: out.append(v), jobs=1, timeout=seconds + KILL_GRACE)
+        run_pooled(_task, [()], [0], lambda i, v: out.append(v), jobs=1, timeout=seconds + KILL_GRACE,
+                   progress=None if progress is None else (lambda i, message: progress(message)))
     finally:
         _TASK.clear()
     value = out[0] if out else Failure("no outcome")
