@@ -171,10 +171,15 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
     seconds = args.prove_seconds if left is None else min(args.prove_seconds, PROVE_SHARE * left)
     reduce = space.reduction is not None and not overrides
     finished: list[ProofResult] = []  # a reduction's steps, as each finishes in the child: kept on a stop
+
+    def keep(message: Any) -> None:
+        if isinstance(message, ProofResult):
+            finished.append(message)
+
     try:  # in a child process that the net (or --timeout, SIGTERM, Ctrl-C) ends at once, whatever it runs
         with deadline(left):
             out = stoppable(lambda: _proofs(space, args, seconds, reduce), seconds, args.budget, args.prove_work,
-                            netted_here=False, progress=lambda m: isinstance(m, ProofResult) and finished.append(m))
+                            netted_here=False, progress=keep)
     except KeyboardInterrupt:  # SIGTERM, SIGINT: the child is ended; what finished is said, then the stop goes on
         _print_finished(space, finished)
         raise

@@ -64,7 +64,7 @@ class ProofResult:
         from paper_checks.prover.outset import interrupted_text
 
         spent = None if spent is None else max(spent, 0.0)
-        return cls("undecided", 0, budget, seconds, work=0.0 if spent is None else round(spent, 6),
+        return cls(ProofOutcome.UNDECIDED, 0, budget, seconds, work=0.0 if spent is None else round(spent, 6),
                    work_budget=work_budget,
                    reason=interrupted_text(net, spent, work_budget), interrupted=True)
 
