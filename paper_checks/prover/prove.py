@@ -237,7 +237,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
             continue
         now = meter.now()
         cap = st.work.share(schedule.share("box step"), least=BOX_STEP_MIN_WORK)
-        cl, overran = timed_step(method, goal, cap.stop)
+        cl, overran = timed_step(method, goal, cap)
         if not method.timed:
             meter.charge(per_step)
         st.count(method.name, meter.now() - now, cl is not None and cl.closed)
@@ -296,7 +296,7 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
             if not method.applies(goal):
                 continue
             now = meter.now()
-            out, overran = timed_step(method, goal, st.work.stop)
+            out, overran = timed_step(method, goal, st.work)
             st.count(method.name, meter.now() - now,
                      out is not None and out.closure is not None and out.closure.closed, piece=True)
             if overran:
@@ -362,7 +362,7 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
             if method is None or not method.applies(goal):
                 break
             begun = meter.now()
-            out, _ = timed_step(method, goal, until)  # a kink the sweep cannot differentiate closes nothing
+            out, _ = timed_step(method, goal, sweeps)  # a kink the sweep cannot differentiate closes nothing
             st.count(method.name, meter.now() - begun, out is not None and out.closure is not None, piece=True)
             if out is None:
                 continue

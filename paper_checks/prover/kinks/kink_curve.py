@@ -145,13 +145,13 @@ def _side(node: sympy.Expr, problem: Problem) -> int | None:
     return None
 
 
-def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                coords: list[Coordinate]) -> KinkCurve | None:
     """Close ``expr >= 0`` on the piece (``box``) on the two cells of its kink's curve (the module docstring), or
     None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values("KinkAlongACurve", until, MAX_DEPTH, expr, symbols, coords, box) as level:
+    with nested_in_values("KinkAlongACurve", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

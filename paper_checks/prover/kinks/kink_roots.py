@@ -33,6 +33,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_lower
 from paper_checks.prover.enclosures.boxes import Box
@@ -161,7 +162,7 @@ def cell_problem(expr: sympy.Expr, node: sympy.Expr, index: int, low: sympy.Expr
             [cell if k == index else b for k, b in enumerate(box)])
 
 
-def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                coords: list[Coordinate]) -> KinkRoots | None:
     """Close ``expr >= 0`` on the piece (``box``) cell by cell of the coordinate its kink reads (the module
     docstring), or None."""
@@ -172,7 +173,7 @@ def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     lo, hi = (_number(v) for v in box[index])
     if not (lo.is_finite and hi.is_finite) or lo == hi:
         return None
-    with nested("KinkRootSplitting", until, MAX_DEPTH) as stop:
+    with nested("KinkRootSplitting", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         s = symbols[index]

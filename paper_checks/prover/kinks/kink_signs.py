@@ -34,6 +34,7 @@ from typing import Any
 import sympy
 
 from paper_checks.prover import schedule
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.bound import intervals
 from paper_checks.prover.enclosures.boxes import Box
@@ -150,10 +151,10 @@ def _sample_points(box: Box) -> list[list[Fraction]]:
     return out
 
 
-def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                coords: list[Coordinate]) -> KinksDecided | None:
     """Close ``expr >= 0`` on the piece (``box``) by deciding its kinks (the module docstring), or None."""
-    with nested("KinkSigns", until, MAX_DEPTH) as stop:
+    with nested("KinkSigns", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         per_sign = schedule.share("KinkSigns sign") * stop.left()

@@ -272,13 +272,13 @@ def _outer_problem(u: sympy.Symbol, low: End, high: End) -> tuple[list[sympy.Sym
     return [u], [Coordinate(u, str(u), (), at)], [(low, high)]
 
 
-def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                 coords: list[Coordinate]) -> Combination | None:
     """Close ``expr >= 0`` on the piece (``box``) through one combination of its coordinates (the module docstring),
     or None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values("OneCombination", until, MAX_DEPTH, expr, symbols, coords, box) as level:
+    with nested_in_values("OneCombination", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, un = level

@@ -40,6 +40,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_at
 from paper_checks.prover.enclosures.boxes import Box
@@ -175,7 +176,7 @@ def face_holds(fm: sympy.Expr) -> bool:
     return fm == 0 or is_zero(fm) or constant_holds(fm)
 
 
-def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
             coords: list[Coordinate]) -> Concave | None:
     """Close ``expr >= 0`` on the piece (``box``) by concavity in one coordinate (the module docstring), or None."""
     if expr.has(*ROUGH):
@@ -184,7 +185,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     if read is None or len(read[0]) < 2:
         return None
     symbols, coords, box = read
-    with nested_in_values("ConcaveIn", until, MAX_DEPTH, expr, symbols, coords, box) as level:
+    with nested_in_values("ConcaveIn", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

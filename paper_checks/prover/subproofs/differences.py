@@ -38,6 +38,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.partial_min import ROUGH, nested_in_values, uncharted
@@ -137,13 +138,13 @@ def _parity_holds(coeff: sympy.Expr, factors: list[tuple[sympy.Expr, int, int, A
     return odd % 2 == 0 and constant_holds(sign * coeff)
 
 
-def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                 coords: list[Coordinate]) -> Differences | None:
     """Close ``expr >= 0`` on the piece (``box``) as a product of differences of monotone functions (the module
     docstring), or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values("MonotoneDifferences", until, MAX_DEPTH, expr, symbols, coords, box) as level:
+    with nested_in_values("MonotoneDifferences", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

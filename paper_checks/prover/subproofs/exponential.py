@@ -32,6 +32,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.roots import outward
@@ -176,11 +177,11 @@ def _back(sub: Substitution, e: Fraction, box: Box) -> Fraction | None:
     return min(max(near, lo), hi)
 
 
-def in_exponential(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def in_exponential(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
                    ) -> InExponential | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) in the exponential of one coordinate (the module docstring); or a
     point of the piece near where the sub-problem found the margin negative (for the caller to verify); or None."""
-    with nested("InTheExponential", until, MAX_DEPTH) as stop:
+    with nested("InTheExponential", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         sub = substitution(expr, symbols, box, coords)

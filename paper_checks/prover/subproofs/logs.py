@@ -39,6 +39,7 @@ from typing import Any
 
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.critical.second import assumed
 from paper_checks.prover.enclosures.balls import ball_lower
@@ -233,12 +234,12 @@ def comparison(expr: sympy.Expr, sign: Sign) -> tuple[sympy.Expr, sympy.Expr, sy
     return (a, b, margin) if _powers(margin) == 0 else None
 
 
-def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
          ) -> LogComparison | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) through the logarithms of its two sides (the module docstring);
     or a point of the piece where the sub-problem found ``log A < log B`` (there ``A < B``: exact, for the caller to
     verify on the margin and shrink); or None."""
-    with nested("Logarithms", until, MAX_DEPTH) as stop:
+    with nested("Logarithms", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         try:

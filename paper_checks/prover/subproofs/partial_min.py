@@ -140,12 +140,12 @@ def uncharted(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
 
 
 @contextlib.contextmanager
-def nested_in_values(name: str, until: float, most: int, expr: sympy.Expr, symbols: list[sympy.Symbol],
+def nested_in_values(name: str, budget: Budget, most: int, expr: sympy.Expr, symbols: list[sympy.Symbol],
                      coords: list[Coordinate], box: Box) -> Iterator[tuple[Budget, Problem] | None]:
     """One level of the closure by sub-proofs ``name`` (:func:`~paper_checks.prover.subproofs.subproblem.nested`) on
     the piece read in its charts' values (:func:`uncharted`): the budget its sub-proofs may spend and the piece so
     read; None where ``most`` levels of it are already open or the piece cannot be read so."""
-    with nested(name, until, most) as stop:
+    with nested(name, budget, most) as stop:
         un = None if stop is None else uncharted(expr, symbols, coords, box)
         yield None if stop is None or un is None else (stop, un)
 
@@ -199,14 +199,14 @@ def strictly_inside(phi: sympy.Expr, k: int, symbols: list[sympy.Symbol], box: B
     return True
 
 
-def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                 coords: list[Coordinate]) -> PartialMin | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) through its least value in one coordinate (the module docstring);
     or a point of the piece where that least value is negative (exact, for the caller to verify on the margin and
     shrink; on a piece without charts); or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values("PartialMinimum", until, MAX_DEPTH, expr, symbols, coords, box) as level:
+    with nested_in_values("PartialMinimum", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, un = level

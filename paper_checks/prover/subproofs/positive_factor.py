@@ -36,6 +36,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.bound import natural
 from paper_checks.prover.enclosures.boxes import Box
@@ -152,13 +153,13 @@ def _projection(rest: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
     return keep, [symbols[i] for i in keep], [box[i] for i in keep], [coords[i] for i in keep]
 
 
-def positive_factor(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def positive_factor(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                     coords: list[Coordinate]) -> PositiveFactor | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece as ``F * G`` (the module docstring), a point to verify as a counterexample,
     or None."""
     if any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested("FactorApart", until, MAX_DEPTH) as stop:
+    with nested("FactorApart", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         got = split(expr, symbols, box)

@@ -40,6 +40,7 @@ import sympy
 from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.algebraic import fragment
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_at, ball_lower
 from paper_checks.prover.enclosures.bound import intervals
@@ -192,10 +193,10 @@ def positive(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordin
     return outcome == "unsat"
 
 
-def power_compare(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def power_compare(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                   coords: list[Coordinate]) -> PowerComparison | None:
     """Close ``expr >= 0`` on the piece (``box``) through a power (the module docstring), or None."""
-    with nested("PowerComparing", until, MAX_DEPTH) as stop:
+    with nested("PowerComparing", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         fm = form_of(expr)

@@ -300,11 +300,11 @@ def _sampled_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> flo
 
 
 # ------------------------------------------------------------------------------------------------ the step
-def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                 coords: list[Coordinate]) -> SimplexSum | None:
     """Close ``expr >= 0`` on the piece (``box``) as a class sum over one of its simplex rows (the module
     docstring), or None."""
-    with nested("ClassSum", until, MAX_DEPTH) as stop:
+    with nested("ClassSum", budget, MAX_DEPTH) as stop:
         for row in groups(coords) if stop is not None else ():
             if stop.left() < 0:
                 return None

@@ -13,7 +13,6 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import schedule
 from paper_checks.prover.budget import Budget
 from paper_checks.prover.enclosures.balls import ball_lower
@@ -193,9 +192,9 @@ def depth(name: str) -> int:
 
 
 @contextlib.contextmanager
-def nested(name: str, until: float, most: int = MOST_LEVELS) -> Iterator[Budget | None]:
+def nested(name: str, budget: Budget, most: int = MOST_LEVELS) -> Iterator[Budget | None]:
     """One level of the closure by sub-proofs ``name``: the budget its sub-proofs may spend (its share in
-    :data:`paper_checks.prover.schedule.SHARES` of the work left before the instant ``until``), or None where ``most``
+    :data:`paper_checks.prover.schedule.SHARES` of what is left of the step's ``budget``), or None where ``most``
     levels of it are already open (:func:`depth`: one guard for every closure, by its name)."""
     levels = dict(_DEPTHS.get())
     level = levels.get(name, 0)
@@ -205,7 +204,7 @@ def nested(name: str, until: float, most: int = MOST_LEVELS) -> Iterator[Budget 
     levels[name] = level + 1
     token = _DEPTHS.set(tuple(sorted(levels.items())))
     try:
-        yield Budget(work.now(), until).share(schedule.share(name))
+        yield budget.share(schedule.share(name))
     finally:
         _DEPTHS.reset(token)
 

@@ -224,7 +224,7 @@ def _proved(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordina
     return (margin, *got) if isinstance(got, tuple) else got
 
 
-def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate],
+def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate],
            apart: bool = True, cuts: dict[tuple[Any, ...], Fraction | None] | None = None
            ) -> Cutoff | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) by a cutoff of an unbounded coordinate (the module docstring); or
@@ -232,7 +232,7 @@ def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     ``apart``: a tail that no Taylor cut closes is proved as a sub-problem of its own (else None); ``cuts``: the
     Taylor cuts found so far by one step, ``(margin, pole) -> cut`` (None: none in its time), for its second try."""
     cuts = {} if cuts is None else cuts
-    with nested("CutOff", until, MAX_DEPTH) as stop:
+    with nested("CutOff", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         cut = unbounded(expr, symbols, box, coords)
@@ -337,7 +337,7 @@ class CutOff(SubproofMethod):
             forms.append((goal.reduction.original, True))
         cuts: dict[tuple[Any, ...], Any] = {}
         for (expr, written), apart in [*((f, False) for f in forms), (forms[-1], True)]:
-            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.budget.stop, goal.coords, apart, cuts)
+            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.budget, goal.coords, apart, cuts)
             if isinstance(rec, list):
                 return Outcome(candidates=[rec], found_by=self.found_by)
             if rec is not None:

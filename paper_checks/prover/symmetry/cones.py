@@ -49,6 +49,7 @@ from typing import Any
 
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, open_ends, proved_or_point, recheck_problem
@@ -169,7 +170,7 @@ def _homogeneous(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coo
     return k if k is not None and identity(e, syms, proxy, hs, k, seconds) else None
 
 
-def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
           ) -> Cones | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) on its cones' faces (the module docstring); or an exact point of the
     piece where a face's sub-problem found the margin negative (for the caller to verify on the claim's own margin
@@ -177,7 +178,7 @@ def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     hs = tuple(halflines(expr, symbols, box, coords))
     if len(hs) < 2:
         return None
-    with nested("ConeFaces", until, MAX_DEPTH) as stop:
+    with nested("ConeFaces", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_WORK, stop.left() / 4))

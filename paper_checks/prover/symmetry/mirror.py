@@ -38,6 +38,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.concave import ends_open, face_holds, plain, reread, second_rechecked
@@ -97,7 +98,7 @@ def at_centre(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> sympy
         return fm
 
 
-def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
            ) -> Mirror | None:
     """Close ``expr >= 0`` on the piece (``box``) at the centre of a coordinate it is symmetric and convex in (the
     module docstring), or None."""
@@ -106,7 +107,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     read = plain(expr, symbols, coords, box)
     if read is None or len(read[0]) < 2:
         return None
-    with nested_in_values("MirrorConvex", until, MAX_DEPTH, expr, *read) as level:
+    with nested_in_values("MirrorConvex", budget, MAX_DEPTH, expr, *read) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

@@ -36,6 +36,7 @@ from typing import Any
 import sympy
 from sympy.polys.rings import ring
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box, generic_point, groups
 from paper_checks.prover.subproofs.subproblem import (
@@ -252,10 +253,10 @@ def sub_coordinates(sign: sympy.Expr, symbols: list[sympy.Symbol], coords: list[
     return [symbols[i] for i in keep], [coords[i] for i in keep], [box[i] for i in keep]
 
 
-def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                  coords: list[Coordinate]) -> Proportional | None:
     """Close ``expr >= 0`` on the piece (``box``) by two proportional factors (the module docstring), or None."""
-    with nested("ProportionalFactors", until, MAX_DEPTH) as stop:
+    with nested("ProportionalFactors", budget, MAX_DEPTH) as stop:
         for f, g, kind in candidates(expr) if stop is not None else ():
             if not f.free_symbols <= g.free_symbols:  # h reads what G reads and F does not
                 continue

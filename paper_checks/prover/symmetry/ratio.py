@@ -34,6 +34,7 @@ from typing import Any
 import sympy
 
 from paper_checks import work
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, proved_or_point, recheck_problem
@@ -111,14 +112,14 @@ def ratio_problem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Co
     return margin, [symbols[k] for k in keep], new_coords, new_box
 
 
-def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
           ) -> Ratio | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) on the ratios of the coordinates it is homogeneous in (the module
     docstring); or, with two such coordinates, a point of the piece where the sub-problem found the margin negative
     (exact, for the caller to verify on the claim's own margin and shrink); or None."""
     if len(positive(expr, symbols, box, coords)) < 2:
         return None
-    with nested("Ratios", until, MAX_DEPTH) as stop:
+    with nested("Ratios", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         found = homogeneous(expr, symbols, box, coords, min(IDENTITY_WORK, stop.left() / 4))

@@ -9,8 +9,8 @@ import pkgutil
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import closures, prove, recheck, schedule
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import BoxMethod, Method, PieceMethod
 from tests.paper_checks.prover._spaces import real_space
 
@@ -109,9 +109,9 @@ def test_a_step_past_the_time_limit_is_stopped_and_named():
             return []
 
     t = time.monotonic()
-    assert timed_step(Slow(), None, work.now() + 0.3) == (None, True)
+    assert timed_step(Slow(), None, Budget.of(0.3)) == (None, True)
     assert time.monotonic() - t < 30  # a hang guard only
-    assert timed_step(Slow(), None, work.now() - 1) == (None, True)  # no time left: not started
+    assert timed_step(Slow(), None, Budget.of(-1)) == (None, True)  # no time left: not started
     first = closures.by_method("interval")
     assert not first.timed
 
@@ -143,9 +143,9 @@ def test_an_alarm_a_library_swallows_into_another_error_is_the_stop_not_a_failur
         def recheck_box(self, check):
             return []
 
-    assert timed_step(Comparing(late=True), None, work.now() + 0.2) == (None, True)
+    assert timed_step(Comparing(late=True), None, Budget.of(0.2)) == (None, True)
     with pytest.raises(TypeError):
-        timed_step(Comparing(late=False), None, work.now() + 30)
+        timed_step(Comparing(late=False), None, Budget.of(30))
 
 
 def test_a_net_a_library_swallows_into_another_error_is_the_call_s_stop_not_a_step_overran():
@@ -171,7 +171,7 @@ def test_a_net_a_library_swallows_into_another_error_is_the_call_s_stop_not_a_st
             return []
 
     with pytest.raises(OutOfTime), net(0.2) as n:
-        timed_step(Uncounted(), None, work.now() + 100)
+        timed_step(Uncounted(), None, Budget.of(100))
     assert n.fired
 
 
