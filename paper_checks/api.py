@@ -35,13 +35,13 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
 from __future__ import annotations
 
 import dataclasses
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 from paper_checks import report
-from paper_checks.context import EXPLORE_STREAM, PRECISIONS, PROVE_WORK, Context
+from paper_checks import work as work_meter
+from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
 from paper_checks.deadline import limit_seconds
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.figdata import figure_data
@@ -49,6 +49,7 @@ from paper_checks.jsonable import jsonable
 from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
 from paper_checks.prover import inputs as prover_inputs
 from paper_checks.prover.inputs import whole
+from paper_checks.prover.outset import stoppable
 from paper_checks.prover.prove import MAX_BOXES
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
 from paper_checks.run.memory import check_machine, memory_limit
@@ -317,21 +318,23 @@ def _setting(results: list[Result], name: str, given: Any) -> Any:
     return found.pop()
 
 
-def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, search_first: int = 2000,
+def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float | None = None, search_first: int = 2000,
                 seed: int = 0, set: Sequence[str] | Mapping[str, Any] = (),
                 modules: Iterable[str] = (), work: float | None = None) -> ProofResult:
     """The prover on a claim's declared domain, as ``explore ID --prove`` runs it (a counterexample search of
     ``search_first`` evaluations first, then :func:`paper_checks.prover.prove`: ``proved`` with a certificate,
     ``counterexample``, ``undefined`` or ``undecided``). ``set`` narrows the domain as in :func:`explore`
     (``["b=2"]`` pins a Real, which the prover substitutes exactly). ``work`` is the work budget (units of
-    :mod:`paper_checks.work`, counted the same on every machine; default the standard precision's,
-    :data:`paper_checks.context.PROVE_WORK`), ``seconds`` the wall-clock net, counted from the call: it returns
-    within ``seconds + 2``."""
-    begun = time.monotonic()
+    :mod:`paper_checks.work`, counted the same on every machine); default the one rule of every door,
+    :func:`paper_checks.prover.inputs.proof_work`: the standard precision's (:data:`paper_checks.context.PROVE_WORK`)
+    or the larger budget the claim's domain declares its proof needs, as ``explore --prove`` gives it. ``seconds`` is
+    the wall-clock net, counted from the prover's start (default :func:`paper_checks.work.net_for` the work budget:
+    ten times what it takes on a quiet 2-core machine); the proof runs in a child process that the net stops, and a
+    net that comes makes the result ``undecided`` and ``interrupted``, never another answer."""
     who = "prove_claim: "  # every argument checked here, before any work, naming this function (not prove:)
     seed = whole(f"{who}seed", seed, 0)
     budget = _boxes(who, budget)
-    seconds = limit_seconds(f"{who}seconds", _real(f"{who}seconds", seconds))
+    seconds = None if seconds is None else limit_seconds(f"{who}seconds", _real(f"{who}seconds", seconds))
     if whole(f"{who}search_first", search_first, 0):  # 0: no search; else the search's own bound (10**400 was an
         search_budget(f"{who}search_first", search_first)  # OverflowError inside the search)
     work = None if work is None else work_units(f"{who}work", _real(f"{who}work", work))
@@ -339,21 +342,25 @@ def prove_claim(claim_id: str, *, budget: int = 20000, seconds: float = 30.0, se
     if c.space is None:
         raise ValueError(f"claim {claim_id!r} declares no search domain")
     space = _narrowed(c.space(), set)
-    left = max(seconds - (time.monotonic() - begun), prover_inputs.LEAST_SECONDS)
-    return prove(space, budget, left, work=PROVE_WORK["standard"] if work is None else work,
-                 search_first=search_first, seed=seed)
+    units = prover_inputs.proof_work(work, precision="standard", declared=space.proof_work)
+    net = work_meter.net_for(units) if seconds is None else float(seconds)
+    return stoppable(lambda: prove(space, budget, net, work=units, search_first=search_first, seed=seed), net,
+                     budget, units)
 
 
 def search_then_prove(space: SearchSpace, ctx: Context, *, holds: str, fails: str | None = None,
-                      evaluations: int | None = None, boxes: int = 20000, seconds: float = 30.0,
+                      evaluations: int | None = None, boxes: int = 20000, seconds: float | None = None,
                       work: float | None = None, numbers: Mapping[str, Any] | None = None,
                       figures: Sequence[str] = ()) -> Evidence:
     """The evidence of a "for every parameter" claim: search for a counterexample, and if there is none, prove.
 
     The counterexample search (:func:`search`, ``evaluations`` margins, default ``ctx.pick(2000, 4000, 20000)``, in
     the claim's stream ``ctx.rng("search")``) runs first; where it verifies no counterexample the prover
-    (:func:`paper_checks.prover.prove`, at most ``boxes`` boxes, the work budget ``work``, default
-    ``ctx.prove_work``: the same on every machine, and the wall-clock net ``seconds``) decides the whole domain:
+    (:func:`paper_checks.prover.prove`, at most ``boxes`` boxes, the work budget ``work``, default the one rule of
+    every door, :func:`paper_checks.prover.inputs.proof_work`: the precision's ``ctx.prove_work`` or the larger budget
+    the space declares its proof needs, the same on every machine; and the wall-clock net ``seconds``, default
+    :func:`paper_checks.work.net_for` the budget, counted from the prover's start, in a child process it stops)
+    decides the whole domain:
 
     * ``refuted`` with the exact, shrunk counterexample, the search's or the prover's (:meth:`Evidence.from_search`,
       :meth:`Evidence.from_proof`);
@@ -375,12 +382,14 @@ def search_then_prove(space: SearchSpace, ctx: Context, *, holds: str, fails: st
     >>> search_then_prove(space, Context("doc.x", precision="quick"), holds="x (1 - x) >= 0 on [0, 1]").verdict
     'proved'
     """
-    fails, evaluations, boxes, seconds, work, nums, figs = _then_prove_arguments(
+    fails, evaluations, boxes, seconds, given, nums, figs = _then_prove_arguments(
         space, ctx, holds, fails, evaluations, boxes, seconds, work, numbers, figures)
+    work = prover_inputs.proof_work(given, precision=ctx.precision, declared=space.proof_work)
+    net = work_meter.net_for(work) if seconds is None else float(seconds)
     found = search(space, evaluations, ctx.rng("search"))
     if found.verified:
         return Evidence.from_search(found, fails=fails, holds=holds, numbers=nums, figures=figs)
-    proof = prove(space, boxes, seconds, work=work)
+    proof = stoppable(lambda: prove(space, boxes, net, work=work), net, boxes, work)
     if proof.outcome in ("proved", "counterexample"):
         return Evidence.from_proof(proof, holds=holds, fails=fails, numbers={**nums, "search": found.to_json()},
                                    figures=figs)
@@ -395,8 +404,8 @@ def search_then_prove(space: SearchSpace, ctx: Context, *, holds: str, fails: st
 
 
 def _then_prove_arguments(space: Any, ctx: Any, holds: Any, fails: Any, evaluations: Any, boxes: Any, seconds: Any,
-                          work: Any, numbers: Any, figures: Any) -> tuple[str, int, int, float, float, dict[str, Any],
-                                                                          list[str]]:
+                          work: Any, numbers: Any, figures: Any) -> tuple[str, int, int, float | None, float | None,
+                                                                          dict[str, Any], list[str]]:
     """Every argument of :func:`search_then_prove`, checked before any work (``work='lots'`` was refused only
     after the whole search had run), each error one line beginning ``search_then_prove:``; numbers read by the
     doors' one rule (:func:`theory.validators.real_number`). Returns ``fails`` (its default filled in), the
@@ -414,8 +423,8 @@ def _then_prove_arguments(space: Any, ctx: Any, holds: Any, fails: Any, evaluati
     evaluations = search_budget(f"{who}evaluations", ctx.pick(2000, 4000, 20000) if evaluations is None
                                 else evaluations)
     boxes = _boxes(who, boxes, "boxes")
-    seconds = limit_seconds(f"{who}seconds", _real(f"{who}seconds", seconds))
-    work = ctx.prove_work if work is None else work_units(f"{who}work", _real(f"{who}work", work))
+    seconds = None if seconds is None else limit_seconds(f"{who}seconds", _real(f"{who}seconds", seconds))
+    work = None if work is None else work_units(f"{who}work", _real(f"{who}work", work))
     if numbers is not None and not isinstance(numbers, Mapping):
         raise TypeError(f"{who}numbers must be a dict of the check's own numbers or None, got "
                         f"{type(numbers).__name__} {quoted(numbers)}")

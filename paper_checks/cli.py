@@ -87,8 +87,9 @@ def _add_explore_parser(sub: Any) -> None:
                    help="run the prover instead of the search: proved (with a certificate), an exact counterexample "
                         "or undecided; --budget then counts boxes (exit 0: proved, 1: counterexample, 4: undecided)")
     e.add_argument("--prove-seconds", type=prove_seconds_arg, default=None, metavar="S",
-                   help="the prover's wall-clock net in seconds (default 60, or 6 s a unit of a larger work budget): "
-                        "a safety net, which says so when it fires")
+                   help="the prover's wall-clock net in seconds, counted from the prover's start (default 10 s a "
+                        "unit of the work budget, at least 60): it only interrupts, and an interrupted proof says so "
+                        "and gives no answer")
     e.add_argument("--prove-work", type=prove_work_arg, default=None, metavar="UNITS",
                    help="the prover's work budget in units, counted the same on every machine (default "
                         f"{PROVE_WORK['standard']:g}, the standard precision's, or the larger budget the claim's "

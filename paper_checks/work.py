@@ -25,10 +25,10 @@ else runs beside it. One unit is about a second of metered SymPy work on a quiet
 Limits nest as :func:`paper_checks.deadline.deadline`'s do: an inner block gets ``min(inner, what the outer has
 left)``, and where the outer is the stricter the outer's own error is raised. A limit that comes up inside
 :func:`paper_checks.deadline.held` (z3's ``Context()``, which must not be cut in two) is raised as that block ends.
-The wall clock stays as a safety net only: each :func:`limit` also arms :func:`paper_checks.deadline.deadline` for
-:data:`NET_SECONDS_PER_UNIT` seconds a unit (a C routine that runs long on one call, big integers in a loop of
-operators, is not counted), and a net that fires is recorded in :data:`NET_FIRED`, which a proof reports: the one
-place where a route may depend on the machine.
+The wall clock is no part of a limit: a limit is counted work alone, so no wall-clock limit inside a computation
+chooses its route. A call's one net (:func:`paper_checks.prover.outset.net`, a loss trial's ``--timeout``) is armed
+at its top, for :func:`net_for` its budget where the user gave no seconds: it only interrupts, and the call then
+says so, never giving another answer.
 
 The meter costs: with a profile function CPython runs its slower path, about twice the time of SymPy work without
 it (``benchmarks/RESULTS.md``). Where a profiler holds ``sys.setprofile`` the meter takes it over for the block and
@@ -50,13 +50,11 @@ from paper_checks.deadline import TimedOut
 #: function calls in one work unit (about a second of metered SymPy work on a quiet 2-core laptop of 2026: it counted
 #: 1.5 million calls a second there)
 CALLS_PER_UNIT = 1_500_000
-#: the wall-clock net of a :func:`limit`, in seconds a unit (and at least :data:`NET_LEAST_SECONDS`): about six times
-#: what a unit takes on that laptop, so that it fires only on a step the meter does not see (a long C routine)
+#: a call's default wall-clock net, in seconds a unit of its work budget (and at least :data:`NET_LEAST_SECONDS`):
+#: ten times what a unit takes on that laptop, so that it fires only on a machine ten times slower or busier (or on a
+#: step the meter does not see, a long C routine); the one place this rate is set (:func:`net_for`)
 NET_SECONDS_PER_UNIT = 10.0
-NET_LEAST_SECONDS = 3.0
-#: the stages whose wall-clock net fired in this process (a limit's, or a child's in
-#: :mod:`paper_checks.prover.timebox`); :func:`paper_checks.prover.prove.prove` reports and empties it
-NET_FIRED: list[str] = []
+NET_LEAST_SECONDS = 60.0
 
 #: no limit (the stop of a meter with no open :func:`limit`)
 _NEVER = float("inf")
@@ -224,13 +222,15 @@ def _restop(st: _State) -> None:
 
 @contextmanager
 def limit(units: float | None, error: Callable[[float], BaseException] = TimedOut, *,
-          count: bool = True, net: float | None = -1.0) -> Iterator[None]:
+          count: bool = True, net: float | None = None) -> Iterator[None]:
     """Raise ``error(units)`` (default :class:`~paper_checks.deadline.TimedOut`) in the block once ``units`` of work
     were spent in it (no limit for ``None``). An outer limit with less left fires with its own error. ``count``: the
     block's calls are counted (a SymPy step); False for a block whose work is charged (:func:`charge`) and counted
-    only in the limits open inside it (a whole proof: its boxes are charged, its SymPy steps counted). ``net``: the
-    wall-clock net in seconds (the default, a negative number, is :func:`net_for` ``units``; ``None``: none of its
-    own, where the caller's wall-clock limit is the net, as a proof given ``seconds`` by its caller)."""
+    only in the limits open inside it (a whole proof: its boxes are charged, its SymPy steps counted). ``net``: a
+    wall-clock net of ``net`` seconds around the block, for a caller at the top that holds no other (a loss trial's
+    cell: :func:`net_for`); ``None`` (default): none, the limit is counted work alone, so that no clock chooses a
+    route inside a computation. A net that fires raises ``error(units)`` marked with :data:`NET`
+    (:func:`net_seconds` reads it)."""
     if units is None:
         with counted() if count else ExitStack():
             yield
@@ -240,7 +240,7 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
     st = _state
     _install(st)
     stop = st.calls + units * CALLS_PER_UNIT
-    if st.limits and min(s for s, _, _ in st.limits) <= stop:
+    if st.limits and min(s for s, _, _ in st.limits) <= stop and net is None:
         with counted() if count else ExitStack():
             yield  # the outer limit is the stricter: let it fire
         return
@@ -251,13 +251,12 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
         if count:
             _on(st)
         st.limits.append((stop, error, units))
-        st.stop = stop
-        with paused():  # arming the net reads the clock (an outer net with less left): no count may depend on it
-            seconds = net_for(units) if net is not None and net < 0 else net
-            nets.enter_context(_deadline.deadline(seconds, error=_NetFired))
+        _restop(st)
+        if net is not None:
+            with paused():  # arming the net reads the clock: no count may depend on it
+                nets.enter_context(_deadline.deadline(net, error=_NetFired))
         yield
-    except _NetFired as fired:  # the safety net: recorded, then the limit's own stop
-        NET_FIRED.append(f"a step of {units:.3g} units")
+    except _NetFired as fired:  # the net: the limit's own error, marked as the net's
         exc = error(units)
         setattr(exc, _deadline.OWN, True)
         setattr(exc, NET, fired.seconds)
@@ -313,14 +312,10 @@ def net_seconds(exc: BaseException) -> float | None:
     return getattr(exc, NET, None)
 
 
-def limited() -> bool:
-    """Whether a :func:`limit` is open in this thread (an inner one may then leave the wall-clock net to it)."""
-    return bool(_state.limits)
-
-
 def net_for(units: float) -> float:
-    """The wall-clock net of a :func:`limit` of ``units`` (seconds)."""
-    return max(NET_LEAST_SECONDS, NET_SECONDS_PER_UNIT * units)
+    """A call's default wall-clock net for a work budget of ``units`` (seconds, generous: :data:`NET_SECONDS_PER_UNIT`
+    a unit, at least :data:`NET_LEAST_SECONDS`, at most :data:`paper_checks.deadline.MAX_SECONDS`)."""
+    return min(max(NET_LEAST_SECONDS, NET_SECONDS_PER_UNIT * units), _deadline.MAX_SECONDS)
 
 
 #: the largest work budget or limit, in units: about eleven days of work

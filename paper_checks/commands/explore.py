@@ -10,20 +10,24 @@ from typing import Any
 
 from tqdm import tqdm
 
+from paper_checks import work as meter
 from paper_checks.commands.arguments import timeout_from_args
 from paper_checks.commands.common import OutputError, UsageError, check_output_file
 from paper_checks.commands.show import rerun_command
-from paper_checks.context import EXPLORE_STREAM, PROVE_WORK, Context
+from paper_checks.context import EXPLORE_STREAM, Context
 from paper_checks.deadline import MAX_SECONDS, TimedOut, deadline
 from paper_checks.files import atomic_write, is_special
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import prove
-from paper_checks.prover.inputs import LEAST_SECONDS
+from paper_checks.prover import ProofResult, outset, prove
+from paper_checks.prover.inputs import proof_work
+from paper_checks.prover.outset import OutOfTime, stoppable
 from paper_checks.registry import load
+from paper_checks.run.isolation import report_progress
 from paper_checks.search.loop import MAX_BUDGET, search
 from paper_checks.search.params import NarrowingError, range_setting
 from paper_checks.search.params.domain import domain_lines, narrower, off_integers, unfolded
 from paper_checks.search.result import Outcome
+from paper_checks.work import net_for
 from theory.validators import quoted, quoted_path
 
 
@@ -133,11 +137,6 @@ def _override(space: Any, specs: list[str]) -> tuple[Any, dict[str, str]]:
 
 #: margin evaluations of the counterexample search that ``explore --prove`` runs before branch and bound
 PROVE_SEARCH = 2000
-#: ``--prove-seconds``'s default: the wall-clock net of a proof at the standard budget
-PROVE_NET_SECONDS = 60.0
-#: and of a larger budget (a domain's ``proof_work``, ``--prove-work``), per unit: a unit is about a second of work
-#: on a quiet 2-core machine, so a net of six fires only on a machine about six times slower or busier
-NET_SECONDS_PER_UNIT = 6.0
 #: the share of what ``--timeout`` leaves that the prover may spend before it stops itself (an alarm at the
 #: whole of it stops what the prover cannot interrupt: one trace, the search run first, a shrink)
 PROVE_SHARE = 0.9
@@ -156,10 +155,12 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
     """``explore ID --prove``: the prover on the (narrowed) domain; exit 0 proved, 1 counterexample, 4 undecided
     or undefined.
     ``--timeout`` (counted from ``start``) bounds the whole command; ``--prove-seconds`` is finite and positive."""
-    if getattr(args, "prove_work", None) is None:  # the precision's budget, or the larger one the domain needs
-        args.prove_work = max(PROVE_WORK["standard"], float(getattr(space, "proof_work", 0.0) or 0.0))
-    if getattr(args, "prove_seconds", None) is None:  # a net, never what decides: generous for a large budget
-        args.prove_seconds = min(max(PROVE_NET_SECONDS, NET_SECONDS_PER_UNIT * args.prove_work), MAX_SECONDS)
+    # the one rule of every door (api.prove_claim gives the same): the precision's budget, or the larger one the
+    # domain declares its proof needs
+    args.prove_work = proof_work(getattr(args, "prove_work", None), precision="standard",
+                                 declared=getattr(space, "proof_work", 0.0))
+    if getattr(args, "prove_seconds", None) is None:  # a net, never what decides: ten times the budget's time
+        args.prove_seconds = net_for(args.prove_work)
     if not (math.isfinite(args.prove_seconds) and 0 < args.prove_seconds <= MAX_SECONDS):
         raise UsageError(f"--prove-seconds must be a finite, positive number of seconds up to {MAX_SECONDS:g}, "
                          f"got {args.prove_seconds}")
@@ -168,27 +169,35 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
         left -= time.monotonic() - start
         if not left > 0:
             raise UsageError(f"--timeout ran out before the prover started ({timeout_from_args(args):g} s)")
-    # --prove-seconds counts from the process's start (imports and loading the claims are part of the command), so
-    # that the command returns within --prove-seconds + 2 s as prove_claim does; the prover gets at least
-    # LEAST_SECONDS. (--timeout, the search's limit too, counts from this handler's start, as it always has.)
-    spent = time.monotonic() - (getattr(args, "begun", None) or start)
-    try:  # --timeout bounds the whole command: the prover stops itself by then, an alarm stops whatever it runs
+    # --prove-seconds is the prover's one net, counted from the prover's own start (not the command's: imports and
+    # loading the claims are not the proof's); --timeout bounds the whole command, from this handler's start
+    seconds = args.prove_seconds if left is None else min(args.prove_seconds, PROVE_SHARE * left)
+    reduce = space.reduction is not None and not overrides
+    finished: list[ProofResult] = []  # a reduction's steps, as each finishes in the child: kept on a stop
+
+    def keep(message: Any) -> None:
+        if isinstance(message, ProofResult):
+            finished.append(message)
+
+    try:  # in a child process that the net (or --timeout, SIGTERM, Ctrl-C) ends at once, whatever it runs
         with deadline(left):
-            seconds = max(args.prove_seconds - spent, LEAST_SECONDS)
-            seconds = seconds if left is None else min(seconds, PROVE_SHARE * left)
-            fallback = None
-            if space.reduction is not None and not overrides:
-                reduced = time.monotonic()
-                done, fallback = _prove_reduction(c, space, args, seconds)
-                if done is not None:
-                    return done
-                seconds = max(seconds - (time.monotonic() - reduced), LEAST_SECONDS)  # what the steps left
-            res = prove(space, args.budget, seconds, work=args.prove_work, search_first=PROVE_SEARCH, seed=args.seed)
+            out = stoppable(lambda: _proofs(space, args, seconds, reduce), seconds, args.budget, args.prove_work,
+                            netted_here=False, progress=keep)
+    except KeyboardInterrupt:  # SIGTERM, SIGINT: the child is ended; what finished is said, then the stop goes on
+        _print_finished(space, finished)
+        raise
     except TimedOut:
         _print_header(c, space, overrides, declared)
-        print(f"=> undecided: explore's --timeout of {timeout_from_args(args):g} s ran out (the prover was stopped "
-              "in a step it could not interrupt itself)")
+        print(f"=> undecided: explore's --timeout of {timeout_from_args(args):g} s ran out (the prover's process was "
+              "ended)")
         return 4
+    steps, res = ([], out) if isinstance(out, ProofResult) else out  # ended past its net: no step came back
+    fallback = None
+    if reduce and steps:
+        done, fallback = _prove_reduction(c, space, args, steps)
+        if done is not None:
+            return done
+    assert res is not None  # every step proved returned above
     _print_header(c, space, overrides, declared)
     if fallback:
         print(fallback)
@@ -222,30 +231,70 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
     return 4
 
 
-def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, seconds: float) -> tuple[int | None, str]:
+def _proofs(space: Any, args: argparse.Namespace, seconds: float, reduce: bool
+            ) -> tuple[list[ProofResult], ProofResult | None]:
+    """The proofs of ``explore --prove``, under one net of ``seconds`` (in the child process of
+    :func:`~paper_checks.prover.outset.stoppable`): with ``reduce``, each step of the space's reduction on its own
+    box with an equal share of the work budget, up to the first not proved; then, unless every step was, the searched
+    domain's proof. Returns the steps' results and the domain's (``None`` where every step was proved). A net that
+    comes keeps the steps that finished before it; the one it cut short is interrupted."""
+    steps: list[ProofResult] = []
+    red = space.reduction
+    n = len(red.steps) if reduce else 0
+    at = {"counted": meter.now(), "begun": time.monotonic()}
+    res: ProofResult | None = None
+    with outset.net(seconds) as net:
+        try:
+            for step in red.steps if reduce else ():
+                at["counted"], at["begun"] = meter.now(), time.monotonic()
+                done = prove(step.space(), args.budget, None, work=args.prove_work / n, search_first=PROVE_SEARCH,
+                             seed=args.seed)
+                if net.fired:  # the net came in this step (and something swallowed its raise): no answer
+                    break
+                steps.append(done)
+                report_progress(done)  # to the parent as it finishes (kept there if a stop ends this process)
+                if done.outcome != "proved":
+                    break
+            if not (reduce and len(steps) == n and all(r.outcome == "proved" for r in steps)) and not net.fired:
+                at["counted"], at["begun"] = meter.now(), time.monotonic()
+                res = prove(space, args.budget, None, work=args.prove_work, search_first=PROVE_SEARCH, seed=args.seed)
+        except OutOfTime:
+            if not net.own:
+                raise
+    if net.fired:  # the steps that finished before the net are kept; the one it came in gives no answer
+        res = ProofResult.by_the_net(args.budget, time.monotonic() - at["begun"], meter.now() - at["counted"],
+                                     args.prove_work, seconds)
+    return steps, res
+
+
+def _print_finished(space: Any, finished: list[ProofResult]) -> None:
+    """What finished before a stop (SIGTERM, Ctrl-C) ended the prover's process: each step of the reduction."""
+    red = space.reduction
+    for step, res in zip(red.steps if red is not None else (), finished):
+        print(f"step {step.name} (finished before the stop): {res.outcome}, work {res.work:.3f} of "
+              f"{res.work_budget:g} units")
+
+
+def _prove_reduction(c: Any, space: Any, args: argparse.Namespace, steps: list[ProofResult]
+                     ) -> tuple[int | None, str]:
     """``explore --prove`` on a space that declares a :class:`~paper_checks.search.params.reduction.Reduction` of the
-    statement on its own domain: each step proved on its own box, with an equal share of the work budget (the
-    wall-clock net is no share: each step may run to the end of what is left of it). Where every step is proved,
-    prints the statement's own domain as proved, each step's certificate summarised (whole in ``--json``), and
-    returns ``(0, "")``; else ``(None, why)``: the caller proves the searched domain instead and prints ``why`` (a
-    step's counterexample is none of the statement's)."""
+    statement on its own domain, given its steps' results (:func:`_proofs`: each step proved on its own box, with an
+    equal share of the work budget). Where every step is proved, prints the statement's own domain as proved, each
+    step's certificate summarised (whole in ``--json``), and returns ``(0, "")``; else ``(None, why)``: the caller
+    prints the searched domain's proof instead and ``why`` (a step's counterexample is none of the statement's)."""
     red = space.reduction
     n = len(red.steps)
     done = []
-    begun = time.monotonic()
-    for step in red.steps:
+    for step, res in zip(red.steps, steps):
         sub = step.space()
-        # the wall-clock net is a safety net, not a share: each step may run to the end of what is left of it (a
-        # share made a step's outcome depend on the machine: Eq. 7's barycentre step spends 10 s here in one SymPy
-        # power that the work meter does not see, and a share of 20 s fired beside a load)
-        net = max(seconds - (time.monotonic() - begun), LEAST_SECONDS)
-        res = prove(sub, args.budget, net, work=args.prove_work / n, search_first=PROVE_SEARCH, seed=args.seed)
         done.append((step, sub, res))
         if res.outcome != "proved":
             why = (f"the reduction ({red.theorem.split(':')[0]}) was not proved: its step {quoted(step.name)} "
                    f"({step.shows}) is {res.outcome}" + (f" ({res.reason})" if res.reason else "")
                    + "; what follows is the searched domain's proof, which covers that domain only")
             return None, why
+    if len(done) < n:
+        return None, "the reduction was not proved: the net came before its last step"
     statuses = red.premise_statuses()  # the premises' proofs run here, each time (never a recorded answer)
     refuted = red.refuted_as_written()  # and a counterexample of the statement as written is verified again
     decided = red.decides_statement(statuses, refuted)

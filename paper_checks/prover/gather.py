@@ -27,8 +27,8 @@ from paper_checks.prover.tracing.trace import Traced
 
 #: the open boxes of lowest bound whose hull is reported
 GATHER = 50
-#: seconds SymPy may spend on the exact value (or one-sided limit) of the margin at the hull's centre
-EXACT_SECONDS = 2.0
+#: work units SymPy may spend on the exact value (or one-sided limit) of the margin at the hull's centre
+EXACT_VALUE_WORK = 2.0
 
 
 def _inside(v: Fraction, lo: Fraction, hi: Fraction) -> str:
@@ -37,7 +37,7 @@ def _inside(v: Fraction, lo: Fraction, hi: Fraction) -> str:
 
 
 def exact_at(t: Traced, c: list[Fraction], base: Box, along: int | None = None,
-             seconds: float = EXACT_SECONDS) -> str:
+             seconds: float = EXACT_VALUE_WORK) -> str:
     """What the margin is at the exact point ``c``, in words: ``"not real ..."``, ``"a pole ..."``,
     ``"undefined as written, its limit ..."``, ``"<value>"``; ``""`` where SymPy does not say in ``seconds``.
     Where it is undefined as written (``nan``), its one-sided limit from inside ``base`` along coordinate
@@ -82,7 +82,8 @@ def mid(v: Any) -> float | None:
 
 
 def gathering(boxes: list[tuple[float, Box]], t: Traced, base: Box, names: list[str],
-              inside: Callable[[list[Fraction]], bool] | None = None, seconds: float = EXACT_SECONDS) -> dict[str, Any]:
+              inside: Callable[[list[Fraction]], bool] | None = None,
+              seconds: float = EXACT_VALUE_WORK) -> dict[str, Any]:
     """Where ``boxes`` (``(lower bound, box)`` of one piece and conjunct, lowest first) gather in ``base``, the
     lowest box's cluster (those whose centres lie within an eighth of the piece of its centre along every side);
     ``inside``: whether an exact point lies in the piece's region (no exact value is reported outside it);
@@ -162,7 +163,7 @@ def remaining(st: Any, pcs: list[Any], gather: bool = True, alarm_grace: float =
                                     GATHER, (r for r in parts if r[1:3] == (i, j)), key=key)],
                                             pc.written[j] if j < len(pc.written) else pc.parts[j], pc.base, pc.names,
                                             lambda x: status([(v, v) for v in x], pc.coords) == "inside",
-                                            min(EXACT_SECONDS, st.work.stop + alarm_grace / 2 - work.now()))}
+                                            min(EXACT_VALUE_WORK, st.work.stop + alarm_grace / 2 - work.now()))}
         except (ValueError, TypeError, ZeroDivisionError, ArithmeticError) as exc:
             out["gathering"] = {"error": f"{type(exc).__name__}: {exc}"}
     return out

@@ -40,11 +40,33 @@ def whole(name: str, v: Any, low: int) -> int:
     return int(v)
 
 
-#: the least time limit a call passes on to :func:`~paper_checks.prover.prove.prove` after its own work
-LEAST_SECONDS = 0.01
+#: the least work budget (units) a call passes on to :func:`~paper_checks.prover.prove.prove` after its own work
+LEAST_WORK = 0.01
 #: the work budget (units of :mod:`paper_checks.work`) of a proof given only ``seconds``, per second: the budget
 #: decides on a quiet 2-core laptop, and the wall-clock net fires only on a slower or busier machine (and says so)
 WORK_PER_SECOND = 0.75
+
+
+def proof_work(given: Any = None, seconds: Any = None, *, precision: str | None = None,
+               declared: float = 0.0) -> float:
+    """The work budget of a proof (units of :mod:`paper_checks.work`), the one rule of every door (``run``,
+    ``explore --prove``, ``api.prove_claim``, ``api.search_then_prove``, ``pytest --claims``, ``prove_expr``):
+    ``given`` where the caller gave one (checked by :func:`paper_checks.work.units`); for a claim, its precision's
+    (:data:`paper_checks.context.PROVE_WORK`) or the larger budget its domain declares its proof needs
+    (``SearchSpace.proof_work``, ``declared``); for a bare formula given only a net, :data:`WORK_PER_SECOND` times
+    ``seconds``."""
+    if given is not None:
+        return work_units("prove: work", given)
+    if precision is not None:
+        from paper_checks.context import PROVE_WORK  # the precisions' budgets, beside the precisions
+
+        if precision not in PROVE_WORK:
+            raise ValueError(f"prove: precision must be one of {sorted(PROVE_WORK)}, got {_quote(precision)}")
+        d = float(declared or 0.0)
+        return max(PROVE_WORK[precision], d if math.isfinite(d) else 0.0)
+    if seconds is None:
+        raise ValueError("prove: give a work budget (work=) or a time limit (seconds=); both are None")
+    return WORK_PER_SECOND * limit_seconds("prove: seconds", seconds)
 
 
 def seconds(name: str, v: Any) -> float:
@@ -88,11 +110,7 @@ def prove_arguments(sp: Any, budget: Any, secs: Any, search_first: Any, seed: An
                                 "takes an exact real constant such as pi/2 (it writes the symbol low + (high - low) t, "
                                 "t in [0, 1])")
     budget, secs = budget_and_time(budget, secs, search_first, seed, shrink_evals)
-    if work is None:
-        if secs is None:
-            raise ValueError("prove: give a work budget (work=) or a time limit (seconds=); both are None")
-        return budget, secs, WORK_PER_SECOND * secs
-    return budget, secs, work_units("prove: work", work)
+    return budget, secs, proof_work(work, secs)
 
 
 def _end(s: sympy.Symbol, which: str, v: Any) -> Fraction | float | sympy.Expr:

@@ -11,8 +11,9 @@ the boxes. Every choice of the schedule is a share of a *work* budget (:mod:`pap
 the same on every machine), so a proof's route and outcome depend on the margin, the domain, the budgets and the
 seed, not on the machine's speed or load. Work is checked between boxes and steps; a step that cannot stop itself
 (one trace of a very large margin, one SymPy call) is stopped by the meter :data:`ALARM_GRACE` units after the
-budget. The wall clock is a safety net only: an alarm ``seconds + ALARM_GRACE`` after the start stops the proof
-(the reason then says "a safety net" and the work it came at), so the call returns within ``seconds + 2``.
+budget. The wall clock is a net only: one per call, armed at its first line (:func:`paper_checks.prover.outset.net`),
+it interrupts the proof, which then gives no answer (``undecided``, :attr:`ProofResult.interrupted`, the reason's
+first words "interrupted by the wall-clock net at work W of B"); no step or sub-proof reads the clock.
 Each node's domain (the log or a non-integer power of
 a part that must stay ``>= 0``) is one more conjunct, a guard (:mod:`paper_checks.prover.tracing.defined`), decided on
 the margin as traced. It ends in exactly one of (:class:`~paper_checks.prover.result.ProofOutcome`)
@@ -42,9 +43,8 @@ from typing import Any
 import sympy
 
 from paper_checks import work as meter
-from paper_checks.deadline import deadline
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import closures, deepening, gather, inputs, outset, schedule, searched, timebox
+from paper_checks.prover import closures, deepening, gather, inputs, outset, schedule, searched
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.solver import Problem
 from paper_checks.prover.budget import Budget
@@ -80,7 +80,7 @@ MAX_BOXES = 2_000_000
 ALARM_GRACE = 0.75
 #: one closure's step on one box may spend its share of the work left (``"box step"`` in
 #: :data:`~paper_checks.prover.schedule.SHARES`) and at least this many units, then the box is split
-BOX_STEP_MIN_SECONDS = 0.5
+BOX_STEP_MIN_WORK = 0.5
 #: and at most its allowance on the conjunct: this many units at first, doubled each time the closure overran its
 #: allowance on a box of the conjunct (iterative deepening per closure, issue 69 item 4: ``Tail`` and ``SecondOrder``
 #: took half a unit on each of their first boxes, and 10 of 14 MetiTarski problems left undecided at 3.75 units ended
@@ -92,7 +92,7 @@ NODE_WORK = 3e-4
 #: where the search run first found a counterexample and the margin has guards, the proof of the guards alone spends
 #: this much work at most to find a point where the margin is not real (``x^x`` on ``(-1, 1)``: 0.2 units), before
 #: the counterexample is the answer
-HELD_SECONDS = 2.0
+HELD_WORK = 2.0
 
 
 @dataclass
@@ -252,9 +252,9 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         # a closure's step on a box first gets a small allowance, doubled each time it overran one on this conjunct
         # (the box is split meanwhile): a costly step no longer takes a quarter of what is left at its first box
         allowance = st.allowances.get((i, j, method.name), BOX_STEP_FIRST)
-        cap = st.work.share(schedule.share("box step"), least=BOX_STEP_MIN_SECONDS)
+        cap = st.work.share(schedule.share("box step"), least=BOX_STEP_MIN_WORK)
         cap = cap.until(min(cap.stop, now + allowance))
-        cl, overran = timed_step(method, goal, cap.stop)
+        cl, overran = timed_step(method, goal, cap)
         if overran:
             st.allowances[(i, j, method.name)] = 2 * allowance
         if not method.timed:
@@ -316,7 +316,7 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
             if not method.applies(goal):
                 continue
             now = meter.now()
-            out, overran = timed_step(method, goal, st.work.stop)
+            out, overran = timed_step(method, goal, st.work)
             st.count(method.name, meter.now() - now,
                      out is not None and out.closure is not None and out.closure.closed, piece=True)
             if overran:
@@ -382,7 +382,7 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
             if method is None or not method.applies(goal):
                 break
             begun = meter.now()
-            out, _ = timed_step(method, goal, until)  # a kink the sweep cannot differentiate closes nothing
+            out, _ = timed_step(method, goal, sweeps)  # a kink the sweep cannot differentiate closes nothing
             st.count(method.name, meter.now() - begun, out is not None and out.closure is not None, piece=True)
             if out is None:
                 continue
@@ -448,10 +448,11 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
         is required and must be traceable on SymPy symbols)
     budget : the most boxes processed (at least 1; whatever the budget, at most :data:`MAX_BOXES`, so that
         memory stays bounded: a run stopped there says so)
-    seconds : the wall-clock safety net, a positive number up to :data:`paper_checks.deadline.MAX_SECONDS`, or
-        ``None`` for none of its own (a sub-proof inside a proof: the outer net holds); the call returns within
-        ``seconds + 2`` (in the main thread). When it fires, ``undecided`` says so, with the work it came at: the
-        one outcome that depends on the machine
+    seconds : the wall-clock net, a positive number up to :data:`paper_checks.deadline.MAX_SECONDS`, counted from
+        the call's first line (the process's warm-up included), or ``None``: :func:`paper_checks.work.net_for`
+        ``work`` (a sub-proof inside a proof arms none: the outer net holds). It only interrupts: when it comes the
+        result is ``undecided`` with :attr:`ProofResult.interrupted` (the reason's first words "interrupted by the
+        wall-clock net at work W of B"), the one result that depends on the machine, never another answer
     work : the work budget in units of :mod:`paper_checks.work` (counted, the same on every machine): every
         choice of the schedule is a share of it, and the proof stops when it is spent (a step that cannot stop
         itself, :data:`ALARM_GRACE` units later). ``None``: :data:`~paper_checks.prover.inputs.WORK_PER_SECOND`
@@ -474,33 +475,33 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
     Every result records the work it spent and its budget (``work``, ``work_budget``) and what each closure cost
     (``counters``).
     """
+    begun = time.monotonic()  # the net counts from here: the process's warm-up is in it
     budget, seconds, work = inputs.prove_arguments(space, budget, seconds, search_first, seed, shrink_evals, work)
     top = not outset.inside()
     token = outset.INSIDE.set(True)
+    at: dict[str, float] = {}
     try:
-        with meter.metered(), outset.fixed_random(top):
-            if top:  # a proof starts from the same memory wherever it runs: nothing kept from an earlier one
-                outset.warm_up()
-                outset.forget()
-            begun, begun_work = time.monotonic(), meter.now()
+        # one net per call, at the top (a sub-proof arms none): ``seconds``, or a generous one for a work budget
+        with outset.net(seconds if seconds is not None or not top else meter.net_for(work)) as net:
             try:
-                with deadline(None if seconds is None else seconds + ALARM_GRACE, error=OutOfTime):
+                with meter.metered(), outset.fixed_random(top):
+                    if top:  # a proof starts from the same memory wherever it runs: nothing kept from an earlier one
+                        outset.warm_up()
+                        outset.forget()
+                    at["counted"] = meter.now()
+
                     def rung(allowance: float) -> ProofResult:
                         return _charted(space, budget, seconds, allowance, shrink_evals, search_first, seed,
                                         exact_first)
                     # the top proof deepens its work (deepening.py); a sub-proof is one rung of its caller's
                     res = deepening.deepened(rung, work) if top else rung(work)
-            except OutOfTime:  # the safety net: the one outcome that depends on the machine, and it says so
-                # (with the work it came at and the budget it had: "work 0 of 0 units" beside "the work budget of 6
-                # units" was issue 65's small untruth)
-                res = ProofResult("undecided", 0, budget, time.monotonic() - begun,
-                                  reason=f"{outset.net_text(seconds)} came before the work budget of {work:g} units "
-                                         "was spent", work=round(meter.now() - begun_work, 6), work_budget=work)
-            if top and timebox.NET_FIRED:
-                res.notes.append(f"a step's wall-clock net fired (the route may depend on the machine): "
-                                 f"{', '.join(timebox.NET_FIRED)}")
-                timebox.NET_FIRED.clear()
-            return res
+            except OutOfTime:
+                if not net.own:
+                    raise
+        if net.own and net.fired:  # the net came: no answer, said as such (whatever the proof had found so far)
+            return ProofResult.by_the_net(budget, time.monotonic() - begun,
+                                          meter.now() - at.get("counted", meter.now()), work, net.seconds)
+        return res
     finally:
         outset.INSIDE.reset(token)
 
@@ -511,29 +512,22 @@ def _charted(space: SearchSpace, budget: int, seconds: float | None, work: float
     began = meter.now()
     bounded, told, _ = charts.chart(space, work)  # a two-coordinate constraint, a half-line: onto boxes
     if bounded is not space:
-        left = max(work - (meter.now() - began), inputs.LEAST_SECONDS)
+        left = max(work - (meter.now() - began), inputs.LEAST_WORK)
         return told(_charted(bounded, budget, seconds, left, shrink_evals, search_first, seed, exact_first))
     start = time.monotonic()
     stop = meter.now() + work
     st = _State(space, budget, Budget(meter.now(), stop), shrink_evals)
     st.tight = Tight(st.work.stop, st.notes)
     try:  # the meter stops a step that cannot stop itself (one SymPy call, a trace): what finished is kept
-        # the boxes are charged, steps counted; the wall-clock net is the caller's (``seconds``, or an outer limit's
-        # where there is one): a net of this limit's own, 10 s a unit, fired first beside a load of 8 (issue 60)
-        own_net = None if seconds is not None or meter.limited() else -1.0
-        with meter.limit(work + ALARM_GRACE, error=OutOfWork, count=False, net=own_net):
+        # the boxes are charged, steps counted; no limit inside reads the clock: the one net is the call's
+        # (outset.net), and its OutOfTime passes through to the call that armed it
+        with meter.limit(work + ALARM_GRACE, error=OutOfWork, count=False):
             res = _run(st, search_first, seed, exact_first, start)
-    except (OutOfWork, OutOfTime) as exc:
-        fired = meter.net_seconds(exc)
-        net = isinstance(exc, OutOfTime) or fired is not None
-        spent = st.work.spent()
-        when = outset.net_text(seconds) if fired is None else f"the wall-clock net of {fired:g} s (a safety net)"
-        reason = (f"{when} came at work {spent:.3g} of {work:g} units, in {st.stage}" if net else
-                  f"the work budget of {work:g} units ran out in {st.stage}, a step that could not stop itself (it "
+    except OutOfWork:
+        reason = (f"the work budget of {work:g} units ran out in {st.stage}, a step that could not stop itself (it "
                   "was stopped)")
         remaining: dict[str, Any] = {}
-        with contextlib.suppress(OutOfTime, OutOfWork), meter.limit(ALARM_GRACE / 2, error=OutOfWork), \
-                deadline(ALARM_GRACE / 2 if net else None, error=OutOfTime):
+        with contextlib.suppress(OutOfWork), meter.limit(ALARM_GRACE / 2, error=OutOfWork):
             if st.pcs is not None:
                 remaining = gather.remaining(st, st.pcs, gather=False, alarm_grace=ALARM_GRACE)
         res = ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason,
@@ -548,7 +542,7 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
 
     A counterexample of the search run first is the answer at once where the margin has no node that may be
     undefined on the domain (no guard); otherwise it is held while the proof of the guards alone (the margin's own
-    conjuncts are not run) spends at most :data:`HELD_SECONDS` units, which ends ``undefined`` where it finds the
+    conjuncts are not run) spends at most :data:`HELD_WORK` units, which ends ``undefined`` where it finds the
     margin not real on part of the domain (``x^x`` on ``(-1, 1)`` is -1 at ``x = -1``, and not real on most of
     ``(-1, 0)``: that says more), and the held counterexample is the answer where the proof finds neither.
 
@@ -592,9 +586,9 @@ def _algebraic(st: _State) -> bool:
 
 
 def _hold(st: _State, pcs: list[_Piece]) -> None:
-    """With a counterexample held, the proof decides the guards alone, for :data:`HELD_SECONDS` units: the margin's
+    """With a counterexample held, the proof decides the guards alone, for :data:`HELD_WORK` units: the margin's
     own conjuncts leave the boxes (whether the margin is real is all that can say more than the counterexample)."""
-    st.work = st.work.until(meter.now() + HELD_SECONDS)
+    st.work = st.work.until(meter.now() + HELD_WORK)
     st.heap = [e for e in st.heap if e[3] >= pcs[e[2]].margins]
     heapq.heapify(st.heap)
     st.stuck = [e for e in st.stuck if e[1] >= pcs[e[0]].margins]
@@ -676,3 +670,4 @@ def _found(st: _State, found: ProofResult, start: float) -> ProofResult:
 
 
 subproblem.decided_by(prove=prove)  # the same prover decides the closures' sub-problems
+outset.guarded(prove)  # its ``finally`` puts back whether a proof runs: never cut by the net

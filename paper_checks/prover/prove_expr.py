@@ -12,9 +12,7 @@ from typing import Any
 import sympy
 
 from paper_checks import work as meter
-from paper_checks.deadline import deadline
-from paper_checks.prover import inputs
-from paper_checks.prover.inputs import WORK_PER_SECOND
+from paper_checks.prover import inputs, outset
 from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up, warms_with
 from paper_checks.prover.prove import ALARM_GRACE, ProofResult, prove
 from paper_checks.prover.result import ProofOutcome
@@ -71,25 +69,44 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
     proof could not use (the proof then covers a superset). A counterexample is given in every variable and
     satisfies every constraint exactly (:mod:`paper_checks.prover.tracing.elimination`).
     """
-    begun, counted = time.monotonic(), meter.now()  # the limits count from here: reading the formula is in the call
+    begun = time.monotonic()  # the net counts from here: the process's warm-up and reading the formula are in it
+    top = not inside()
+    inputs.budget_and_time(budget, seconds)
+    if seconds is None and work is None:
+        raise ValueError("prove_expr: give a work budget (work=) or a time limit (seconds=); both are None")
+    units = inputs.proof_work(work, seconds)
+    at: dict[str, float] = {}  # where the proof's own count began (after the warm-up)
+    with outset.net(meter.net_for(units) if seconds is None else float(seconds)) as net:
+        try:
+            res = _prove_expr(expr, domain, budget, seconds, simplices, exact_first, search_first, units, top,
+                              begun, at, constraints)
+        except OutOfTime:
+            if not net.own:
+                raise
+    if net.own and net.fired:  # the net came (a machine too slow or too busy for it): no answer, said as such
+        return ProofResult.by_the_net(budget, time.monotonic() - begun, meter.now() - at.get("counted", meter.now()),
+                                  units, net.seconds)
+    return res
+
+
+def _prove_expr(expr: Any, domain: Any, budget: int, seconds: Any, simplices: Any, exact_first: bool,
+                search_first: int, work: float, top: bool, begun: float, at: dict[str, float],
+                constraints: Any = None) -> ProofResult:
+    """:func:`prove_expr` inside its net (``at["counted"]``: where the proof's own count began)."""
+    at["counted"] = counted = meter.now()  # the limits count from here: reading the formula is in the call
     opened = inputs.open_ends(domain) if isinstance(domain, Mapping) else {}
     if constraints is not None and isinstance(domain, Mapping):  # a variable only the constraints name: the line
         domain = {**{s: (-sympy.oo, sympy.oo) for s in relations.named(constraints, domain, simplices)}, **domain}
     expr, domain, simplices = inputs.expr_arguments(expr, domain, budget, seconds, simplices)
     rels = _constraint_arguments(constraints, domain, simplices)
-    if work is None:
-        work = WORK_PER_SECOND * float(seconds)
-    work = meter.units("prove_expr: work", work)
-    top = not inside()
     with meter.metered(), fixed_random(top):
         if top:
             warm_up()
             forget()
+            at["counted"] = counted = meter.now()  # the warm-up's count was taken back: the proof's own starts here
         prepared = False
         try:
-            # the wall-clock net is ``seconds`` (the deadline), not the work limit's own of 10 s a unit
-            with deadline(float(seconds) - (time.monotonic() - begun) + ALARM_GRACE, error=OutOfTime), \
-                    meter.limit(work + ALARM_GRACE, error=OutOfWork, net=None):
+            with meter.limit(work + ALARM_GRACE, error=OutOfWork):
                 if constraints is not None:
                     res = _constrained(expr, domain, simplices, opened, rels, budget, work, counted, exact_first,
                                        search_first)
@@ -97,17 +114,15 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
                 else:
                     space, back = _space(expr, domain, simplices, opened)
                     prepared = True
-                    left = max(work - (meter.now() - counted), inputs.LEAST_SECONDS)
+                    left = max(work - (meter.now() - counted), inputs.LEAST_WORK)
                     res = prove(space, budget, None, work=left, exact_first=exact_first, search_first=search_first)
                 res.work, res.work_budget = round(meter.now() - counted, 6), work
-        except (OutOfTime, OutOfWork) as exc:
+        except OutOfWork:
             spent = meter.now() - counted
-            what = (f"the wall-clock limit of {float(seconds):g} s (a safety net) came at work {spent:.3g} of "
-                    f"{work:g} units" if isinstance(exc, OutOfTime) else f"the work budget of {work:g} units ran out")
             where = ("while the margin was prepared (its text and its float function)" if not prepared else
                      "in a step the proof could not stop itself")
             return ProofResult("undecided", 0, budget, time.monotonic() - begun, work=round(spent, 3),
-                               work_budget=work, reason=f"{what} {where}")
+                               work_budget=work, reason=f"the work budget of {work:g} units ran out {where}")
     if constraints is None and res.counterexample is not None and back:
         res.counterexample = _told(res.counterexample, back)
     return res
@@ -158,7 +173,7 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
                 math.inf if relations.hi_of(iv) is sympy.oo else relations.hi_of(iv)) for s, iv in case.domain.items()}
         opn = {s: relations.open_of(iv) for s, iv in case.domain.items()}
         space, back = _space(case.expr, dom, simplices, opn, case)
-        left = max((work - (meter.now() - counted)) / (len(live) - k), inputs.LEAST_SECONDS)
+        left = max((work - (meter.now() - counted)) / (len(live) - k), inputs.LEAST_WORK)
         res = prove(space, budget, None, work=left, exact_first=exact_first, search_first=search_first)
         if res.outcome == "counterexample":
             res = _checked_back(res, case, back, expr, rels, simplices, list(domain))
@@ -180,7 +195,7 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
     if first is None:  # no point is left: the claim holds vacuously
         space, _ = _space(sympy.Integer(1), {s: d for s, d in list(domain.items())[:1]} or
                           {sympy.Symbol("t"): (0, 1)}, {}, {})
-        first = prove(space, budget, None, work=max(work - (meter.now() - counted), inputs.LEAST_SECONDS))
+        first = prove(space, budget, None, work=max(work - (meter.now() - counted), inputs.LEAST_WORK))
         first.notes = notes + ["the constraints leave no point of the domain: the claim holds vacuously (the "
                                "certificate is of 1 >= 0)"]
         return first
@@ -217,6 +232,8 @@ def _checked_back(res: ProofResult, case: Any, back: dict[str, Any], expr: sympy
 
 
 warms_with(prove_expr)  # the process's warm-up proves with it (outset.warm_up)
+outset.guarded(prove_expr)
+outset.preload()  # what a first proof would import lazily: with the prover, not inside a call's net
 
 
 def _space(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]], simplices: dict[str, list[sympy.Symbol]],

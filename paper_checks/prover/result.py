@@ -48,9 +48,25 @@ class ProofResult:
     work: float = 0.0  # the work units spent (paper_checks.work): the same on every machine
     work_budget: float = 0.0  # the work budget it had
     counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, boxes, proofs
+    #: the call's wall-clock net came before its work budget was spent: no answer (``undecided``), the one result
+    #: that depends on the machine, and the first words of ``reason`` say so
+    interrupted: bool = False
 
     def __post_init__(self) -> None:
         self.outcome = ProofOutcome(self.outcome)  # ValueError for a value that is not an outcome
+
+    @classmethod
+    def by_the_net(cls, budget: int, seconds: float, spent: float | None, work_budget: float,
+                   net: float | None) -> ProofResult:
+        """The result of a call whose wall-clock net came (``net`` seconds) at work ``spent`` of ``work_budget``:
+        ``undecided`` and :attr:`interrupted`, whatever the proof had found so far (a route the net may have cut
+        short is no answer)."""
+        from paper_checks.prover.outset import interrupted_text
+
+        spent = None if spent is None else max(spent, 0.0)
+        return cls(ProofOutcome.UNDECIDED, 0, budget, seconds, work=0.0 if spent is None else round(spent, 6),
+                   work_budget=work_budget,
+                   reason=interrupted_text(net, spent, work_budget), interrupted=True)
 
     @property
     def proved(self) -> bool:
@@ -60,7 +76,8 @@ class ProofResult:
         """The result as JSON; ``boxes``: the certificate lists every closed box (its piece, split path,
         method, lower bound and faces), not only the summary."""
         return {"outcome": self.outcome.value, "boxes": self.boxes, "budget": self.budget,
-                "seconds": round(self.seconds, 3), "work": self.work, "work_budget": self.work_budget,
+                "seconds": round(self.seconds, 3), "interrupted": self.interrupted,
+                "work": self.work, "work_budget": self.work_budget,
                 "counters": {k: dict(v) for k, v in self.counters.items()},
                 "certificate": self.certificate.to_json(boxes) if self.certificate else None,
                 "counterexample": jsonable(self.counterexample), "exact_margin": self.exact_margin,

@@ -94,13 +94,13 @@ SHARES: dict[str, float] = {
     "search first": 0.5,        # of the whole: the counterexample search run first samples for at most half
     "search where defined": 0.5,  # a margin undefined where a denominator is 0: half of what is left looks for a
     #                               point where it is defined and fails (searched.failing_where_defined)
-    "box step": 0.25,           # one closure on one box (at least BOX_STEP_MIN_SECONDS), then the box is split: one
+    "box step": 0.25,           # one closure on one box (at least BOX_STEP_MIN_WORK), then the box is split: one
     #                             step on a weighted Pinsker bound's second box took 7 s of an 8 s limit unbounded
     "first sweep after": 0.2,   # of the whole: the boxes go first, and what they close the sweep need not
     "second sweep after": 0.6,  # of the whole: again where the boxes stalled since the first (prove.STALLED)
     "first sweep span": 3 / 7,  # the first sweep's budget, of the work left: MonotoneSweep spends 0.7 of that,
     #                             30 % of what is left in all (a sweep that closes does so quickly)
-    "valley": 0.2,              # one box's look for a valley (at least tight.VALLEY_MIN_SECONDS; each check is up to
+    "valley": 0.2,              # one box's look for a valley (at least tight.VALLEY_MIN_WORK; each check is up to
     #                             a second of SymPy: a weighted Pinsker bound had 9 to check from one box, 6.3 s of 8)
     # the closures by sub-proofs, in the order of SCHEDULE["piece"] (their sub-proofs' budget)
     "SimplexVertices": 0.5,     # one sub-proof a vertex, a simplex fewer: the default half
@@ -117,7 +117,7 @@ SHARES: dict[str, float] = {
     #                             all; over the held-out sets no level closed after 0.66 s (0.14 s at most at 8 s)
     "Z3RangedPiece": 0.2,       # z3 over Taylor models of the whole piece: decides at once (a degree-15 model) or not
     "CutOff": 0.7,              # the sub-proof beyond the cuts is the whole problem on a bounded box: more than half
-    "CutOff cuts": 0.2,         # of the step's, the cuts toward one pole (at least cutoff.CUT_SECONDS, at most
+    "CutOff cuts": 0.2,         # of the step's, the cuts toward one pole (at least cutoff.CUT_WORK, at most
     #                             CUT_MOST): Polya's bound of erf on the line needs 2 s of cuts
     "CutOff tail": 0.5,         # of the step's, a tail that no cut closes, proved as a sub-problem of its own
     "ValueSweep": 0.2,          # the early sweep in the charts' values: it comes before the boxes, which need the rest

@@ -6,8 +6,9 @@ margin runs in one call for as long as it takes, and a C extension does not even
 under a limit of *work* (:mod:`paper_checks.work`: counted, so the step is given up at the same point on
 every machine), and gives back its value, or :data:`OVERRAN` when the work ran out, so that the caller goes on
 with what it has (an ``undecided`` naming the step, never a hang). The work the child spent is charged to this
-process's meter. The wall clock is only a safety net: the child is ended with ``SIGKILL`` when the proof's own
-wall-clock limit comes (a C extension that never returns), and :data:`NET_FIRED` records that it did:
+process's meter. No clock decides here: the child is stopped by its count alone, and ended with ``SIGKILL`` only
+when the call's one wall-clock net comes (:func:`paper_checks.prover.outset.net`: its alarm interrupts the wait here,
+the pool ends the child on the way out, and the call is reported interrupted):
 
     from paper_checks.prover.timebox import OVERRAN, timebox
 
@@ -27,22 +28,13 @@ interval evaluation. Where no child can be started (inside a daemonic process) t
 from __future__ import annotations
 
 import multiprocessing
-import signal
 from typing import Any, Callable, Sequence
 
 from paper_checks import work
-from paper_checks.deadline import TimedOut, timer_available
+from paper_checks.deadline import TimedOut
 
 #: below this many work units a step is not started at all
-LEAST_SECONDS = 0.005
-#: the wall-clock safety net of a child when no time limit of the proof is running (a step called alone)
-NET_SECONDS = 600.0
-#: a child is ended this many seconds before the running time limit's alarm (so that it is named as the step that
-#: ran into it)
-NET_BEFORE = 0.2
-#: the steps whose wall-clock net fired (each stage's name): the proof reports them, since a step stopped by the wall
-#: clock is the one place a route may depend on the machine (the meter's own list)
-NET_FIRED = work.NET_FIRED
+LEAST_WORK = 0.005
 
 
 class _Overran:
@@ -84,16 +76,6 @@ def _call(fn: Callable[..., Any], args: tuple[Any, ...], units: float) -> tuple[
         return value, work.calls() - start
 
 
-def _net() -> float:
-    """The wall-clock seconds a child may run: what the running time limit (an alarm) has left, or
-    :data:`NET_SECONDS`."""
-    if timer_available():
-        left, _ = signal.getitimer(signal.ITIMER_REAL)
-        if left > 0:  # a little before it: the child is ended, and the step named, before the alarm fires here
-            return max(left - NET_BEFORE, left / 2)
-    return NET_SECONDS
-
-
 def timebox(fn: Callable[..., Any], args: Sequence[Any] = (), *, seconds: float, stage: str = "") -> Any:
     """``fn(*args)`` run in a child process for at most ``seconds``: its value, or :data:`OVERRAN`.
 
@@ -102,17 +84,17 @@ def timebox(fn: Callable[..., Any], args: Sequence[Any] = (), *, seconds: float,
     fn : a module-level function (picklable); it runs in a forked child, so what it changes there is lost
     args : its arguments (picklable)
     seconds : the most work units the step may spend (:mod:`paper_checks.work`); at most
-        :data:`LEAST_SECONDS` or not a positive number: :data:`OVERRAN` at once, nothing started
+        :data:`LEAST_WORK` or not a positive number: :data:`OVERRAN` at once, nothing started
     stage : what the step is, in words, for the error of a child that died ("second-order: critical point")
 
     Returns
     -------
-    The step's value, or :data:`OVERRAN` when its work ran out (or, a safety net, the proof's wall-clock
-    limit came: the child is killed, and :data:`NET_FIRED` names the stage). An exception the
+    The step's value, or :data:`OVERRAN` when its work ran out (the call's wall-clock net interrupts the wait, and
+    the child is killed on the way out). An exception the
     step raised is raised here with its own type; a child that died (a crash, the out-of-memory killer)
     raises ``RuntimeError`` naming ``stage``.
     """
-    if not seconds > LEAST_SECONDS:
+    if not seconds > LEAST_WORK:
         return OVERRAN
     args = tuple(args)
     if multiprocessing.current_process().daemon:  # no children here: the work limit, in-process
@@ -127,13 +109,9 @@ def timebox(fn: Callable[..., Any], args: Sequence[Any] = (), *, seconds: float,
         from paper_checks.run.isolation import Failure, run_pooled  # imported late: the prover sits below the run
         # machinery in the layer order of docs/design.md
 
-        run_pooled(_call, [(fn, args, seconds)], [0], lambda i, value: out.append(value), jobs=1, timeout=_net())
+        run_pooled(_call, [(fn, args, seconds)], [0], lambda i, value: out.append(value), jobs=1)
     value = out[0] if out else Failure("no outcome")
     if isinstance(value, Failure):
-        if value.message.startswith("timed out after"):
-            NET_FIRED.append(stage or getattr(fn, "__name__", "a step"))
-            work.charge(seconds)
-            return OVERRAN
         raise RuntimeError(f"{stage or getattr(fn, '__name__', 'the step')}: {value.message}")
     value, spent = value
     work.charge(spent / work.CALLS_PER_UNIT)

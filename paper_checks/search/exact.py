@@ -13,8 +13,8 @@ A floating-point margin only points at a counterexample; :func:`verify` decides 
 
 Each evaluation has its own limit of counted work (:data:`EXACT_WORK` units of :mod:`paper_checks.work`, the
 prover's measure): past it the point is not verified, and the search goes on. The limit is a count of calls, so a
-point is verified or not alike on a quiet laptop and a loaded one; the wall clock stays only as the meter's safety net
-(ten seconds a unit), and a point it stopped says so. :func:`exact_value` is the second step alone, for an expression
+point is verified or not alike on a quiet laptop and a loaded one; no clock of its own decides (the call around it,
+a proof or a search, holds the one wall-clock net). :func:`exact_value` is the second step alone, for an expression
 already built.
 """
 from __future__ import annotations

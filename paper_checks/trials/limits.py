@@ -5,8 +5,9 @@ Every property of :func:`paper_checks.trials.simplex.trial` (and of the margin t
 a limit of counted work, :data:`CELL_WORK` units of :mod:`paper_checks.work` (the prover's measure: a count of calls,
 the same on every machine). SymPy's ``simplify``, ``limit`` and ``integrate`` can run for minutes on a user's loss,
 so a property that spends its work without finishing is ``undecided: past its work limit (20 units)``, on a quiet
-laptop and a loaded one alike, and the trial goes on with the next one. The wall clock is only a safety net: the
-meter's own (ten seconds a unit, for a C routine the meter does not see) or a user's ``--timeout``; a cell it stopped
+laptop and a loaded one alike, and the trial goes on with the next one. The wall clock is only a safety net, one per
+property: a user's ``--timeout``, or where none is given the default :func:`paper_checks.work.net_for` (ten seconds a
+unit, for a C routine the meter does not see); a cell it stopped
 says so in words (:func:`stopped`), never as a different mathematical answer. (Until session 23 the cell's limit was
 10 s of wall clock: tgce's noisy minimiser, js's weight and the truncated logistic's minimiser, 2 s each on a quiet
 machine, were ``timed out`` beside a load.) Any other failure is undecided with :func:`undecided_reason` (the
@@ -49,9 +50,12 @@ class OutOfWork(TimedOut):
 
 @contextmanager
 def cell_limit(timeout: float | None = DEFAULT_TIMEOUT, units: float = CELL_WORK) -> Iterator[None]:
-    """One property's limits: ``units`` of work (raises :class:`OutOfWork`), inside a wall-clock net of ``timeout``
-    seconds where given (raises :class:`~paper_checks.deadline.TimedOut`)."""
-    with deadline(timeout) if timeout is not None else nullcontext(), work.limit(units, error=OutOfWork):
+    """One property's limits: ``units`` of work (raises :class:`OutOfWork`), inside one wall-clock net: ``timeout``
+    seconds where given (the user's ``--timeout``, raises :class:`~paper_checks.deadline.TimedOut`), else the
+    generous default :func:`paper_checks.work.net_for` ``units`` (raises :class:`OutOfWork` marked as the net's). Never
+    both: a ``--timeout`` of 1000 s is the net, not a default of 200 s inside it."""
+    with deadline(timeout) if timeout is not None else nullcontext(), \
+            work.limit(units, error=OutOfWork, net=work.net_for(units) if timeout is None else None):
         yield
 
 

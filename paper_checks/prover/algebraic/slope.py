@@ -47,8 +47,8 @@ POSITIVE_FACTOR_SLOPES = (sympy.erf, sympy.erfc, sympy.exp)
 CONSTANT_DIGITS = 30
 #: z3's time slice on the slope (milliseconds; at most a quarter of what is left)
 SLICE_MILLISECONDS = 1500
-#: seconds SymPy may spend on the slope (the derivative over one denominator)
-DERIVE_SECONDS = 2.0
+#: work units SymPy may spend on the slope (the derivative over one denominator)
+DERIVE_WORK = 2.0
 #: rational points where the re-check evaluates the slope in ball arithmetic
 SANITY_POINTS = 8
 
@@ -81,9 +81,9 @@ def moving(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> int | Non
 
 def slope(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
     """``d expr / d s`` with the charts written out (``u/(1 - u)``), over one denominator; None where it has no
-    derivative (a kink, a jump) or SymPy does not finish within :data:`DERIVE_SECONDS`."""
+    derivative (a kink, a jump) or SymPy does not finish within :data:`DERIVE_WORK`."""
     try:
-        with work.limit(DERIVE_SECONDS):
+        with work.limit(DERIVE_WORK):
             return sympy.together(explicit(derivative(expr, s)))
     except (Untraceable, TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
         return None

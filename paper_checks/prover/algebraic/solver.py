@@ -46,8 +46,8 @@ never_cut(_in_z3_ctypes)
 
 #: the most milliseconds z3 spends on one margin (then the boxes go on)
 Z3_MILLISECONDS = 10000
-#: seconds SymPy may spend writing one margin as ``n / d`` of polynomials
-POLY_SECONDS = 5.0
+#: work units SymPy may spend writing one margin as ``n / d`` of polynomials
+POLY_WORK = 5.0
 #: decimal digits tried in turn when an algebraic model value is rounded to a rational
 MODEL_DIGITS = (20, 60, 200)
 
@@ -103,7 +103,7 @@ def problem(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[
     if not expr.free_symbols <= set(variables) or not expr.is_rational_function(*variables):
         return None  # checked on the tree first: cancelling a large transcendental margin can take minutes
     try:
-        with work.limit(POLY_SECONDS):
+        with work.limit(POLY_WORK):
             num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))
             pn, pd = sympy.Poly(num, *variables), sympy.Poly(den, *variables)
     except (sympy.PolynomialError, sympy.polys.polyerrors.GeneratorsNeeded, TypeError, ValueError, TimedOut):
@@ -168,8 +168,6 @@ def check_model(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fractio
     if res == z3.unsat:
         return "unsat", []
     if res != z3.sat:
-        if s.reason_unknown() in ("timeout", "canceled"):  # the wall-clock net, not the rlimit: say so
-            work.NET_FIRED.append("z3's wall-clock net")
         return "unknown", []
     m = s.model()
     out = []
@@ -182,18 +180,12 @@ def check_model(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fractio
 #: z3's resource count (its deterministic ``rlimit``) per millisecond of a slice: z3 counted 500 to 1,500 a
 #: millisecond on NLSAT problems on a quiet 2-core laptop, so a slice decides by the count, the same everywhere
 RLIMIT_PER_MILLISECOND = 250
-#: z3's wall-clock net, as a multiple of a slice (and at least :data:`NET_LEAST_MILLISECONDS`): it fires only on
-#: a machine several times slower or busier than that laptop, and is then reported
-NET_FACTOR = 20
-NET_LEAST_MILLISECONDS = 2000
-
-
 def limited(s: Any, milliseconds: float) -> Any:
-    """Solver ``s`` held to a slice of ``milliseconds``: by z3's deterministic resource count (``rlimit``), with the
-    wall clock as a net only."""
+    """Solver ``s`` held to a slice of ``milliseconds`` by z3's deterministic resource count alone (``rlimit``,
+    :data:`RLIMIT_PER_MILLISECOND` a millisecond): no clock decides what z3 answers (a wall-clock timeout, fired
+    beside a load, gave another route and another answer); the call's one net interrupts the whole call."""
     ms = max(int(milliseconds), 1)
     s.set("rlimit", RLIMIT_PER_MILLISECOND * ms)
-    s.set("timeout", max(NET_FACTOR * ms, NET_LEAST_MILLISECONDS))
     return s
 
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import schedule
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.bounding import LEVELS, REWRITTEN, Bounds, Exp, covered, rewritten
 from paper_checks.prover.algebraic.solver import Z3_MILLISECONDS
 from paper_checks.prover.algebraic.z3_algebraic import hypotheses, inside_relations
 from paper_checks.prover.algebraic.z3_atoms import MAX_ATOMS, atoms_of, ball_enclosure, enclosure
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_at
 from paper_checks.prover.enclosures.bound import Closure
@@ -67,9 +67,9 @@ def _enclosing(atoms: fragment.Atoms) -> fragment.Atoms:
     return lambda e: atoms(sympy.exp(e.args[0]) if isinstance(e, Exp) else e)
 
 
-def bounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate],
+def bounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate],
             hypotheses: list[tuple[sympy.Expr, bool]] | None = None) -> Bounded | None:
-    """Close ``expr >= 0`` on the piece (``box``) by z3 over bounding functions, level by level, before ``until``;
+    """Close ``expr >= 0`` on the piece (``box``) by z3 over bounding functions, level by level, within ``budget``;
     None where a level's abstraction is not decided (z3 gives up) or the last one still has a negative point."""
     got = _question(expr, symbols)
     if got is None:
@@ -79,9 +79,9 @@ def bounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     strict = fragment.strict_ends(coords, box)
     atoms = _enclosing(enclosure(symbols, box))
     share = schedule.share("Z3Bounds slice")
-    slice_ms = max(FLOOR_MILLISECONDS, min(SLICE_MILLISECONDS, 1000 * share * (until - work.now())))
+    slice_ms = max(FLOOR_MILLISECONDS, min(SLICE_MILLISECONDS, 1000 * share * budget.left()))
     for level in LEVELS:
-        ms = int(min(slice_ms, 250 * (until - work.now())))
+        ms = int(min(slice_ms, 250 * budget.left()))
         if ms < 1:
             return None
         outcome, _ = fragment.decide(e, symbols, box, rows, ms, strict=strict, atoms=atoms, relate=Bounds(level),
@@ -130,7 +130,7 @@ class Z3Bounds(SubproofMethod):
 
     def step(self, goal: PieceGoal) -> Outcome | None:
         """:meth:`SubproofMethod.step` with the domain's relations as z3's hypotheses."""
-        rec = bounded(goal.t.expr, list(goal.t.symbols), goal.base, goal.budget.stop, goal.coords,
+        rec = bounded(goal.t.expr, list(goal.t.symbols), goal.base, goal.budget, goal.coords,
                       hypotheses(goal.relations))
         if rec is None:
             return None

@@ -160,7 +160,8 @@ class PieceMethod(Method):
 
 class SubproofMethod(PieceMethod):
     """A closure of a whole piece by problems of the same prover, each with its own certificate (a monotone sweep, a
-    class sum, a simplex's vertices): ``find(expr, symbols, box, until, coords)`` gives its record (a ``record``
+    class sum, a simplex's vertices): ``find(expr, symbols, box, budget, coords)`` (``budget``: the step's
+    :class:`~paper_checks.prover.budget.Budget`) gives its record (a ``record``
     with ``why()``), a list of exact free coordinates to verify as a counterexample, or None;
     ``check_record(record, expr, symbols, box, coords)`` re-checks a record, never trusting the run."""
 
@@ -170,7 +171,7 @@ class SubproofMethod(PieceMethod):
     found_by: ClassVar[str] = "found by a sub-problem's proof, verified exactly and shrunk"
 
     def step(self, goal: PieceGoal) -> Outcome | None:
-        rec = self.find(goal.t.expr, list(goal.t.symbols), goal.base, goal.budget.stop, goal.coords)
+        rec = self.find(goal.t.expr, list(goal.t.symbols), goal.base, goal.budget, goal.coords)
         if rec is None:
             return None
         if isinstance(rec, list):
@@ -207,10 +208,10 @@ class StepOverran(BaseException):
     limits, so that neither ``except Exception`` nor a step's ``except TimedOut`` takes it)."""
 
 
-def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
-    """``(method.step(goal), False)``, or ``(None, True)`` where the step did not finish before ``until`` (a
-    ``work.now()`` instant: the proof's time limit), when it was stopped by an alarm (:func:`deadline`;
-    it interrupts pure-Python work such as SymPy's, and z3 keeps its own time limit). The one place where the
+def timed_step(method: Method, goal: Any, budget: Budget) -> tuple[Any, bool]:
+    """``(method.step(goal), False)``, or ``(None, True)`` where the step did not finish within ``budget`` (its
+    :class:`~paper_checks.prover.budget.Budget`: stopped by the work meter at its ``stop``, the same on every machine;
+    z3 keeps its own ``rlimit``). The one place where the
     prover's steps are time-boxed; a step that must run in a child process that is killed uses
     :func:`paper_checks.prover.timebox.timebox` inside its ``step``. A step that raises
     :class:`~paper_checks.prover.tracing.trace.Untraceable` (it needs a derivative across a ``Max`` kink, say) closes
@@ -219,7 +220,7 @@ def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
     try:
         if not method.timed:
             return method.step(goal), False
-        left = until - work.now()
+        left = budget.left()
         if left <= 0:
             return None, True
         with work.limit(left, error=StepOverran):
@@ -229,11 +230,14 @@ def timed_step(method: Method, goal: Any, until: float) -> tuple[Any, bool]:
     except Untraceable:  # a step that needs what the margin lacks (a derivative across a kink): it closes nothing
         return None, False
     except Exception:
-        # The alarm can land inside a library's bare ``except:``, which swallows it and fails otherwise: mpmath's
+        # A stop can land inside a library's bare ``except:``, which swallows it and fails otherwise: mpmath's
         # interval comparison turns it into "'>=' not supported between instances of 'ivmpf' and 'int'". An error
-        # raised once a stop came (the count's, or the wall-clock net's, which leaves the count short of the limit)
-        # is that stop, not a defect of the margin.
-        if method.timed and (work.stops() != stops or work.now() >= until):
+        # raised once the count's stop came is that stop, not a defect of the margin; one raised once the call's
+        # wall-clock net came is the net's, raised again: it interrupts the call, it never gives a step up
+        from paper_checks.prover.outset import interrupt_if_fired  # (outset sits above the closures)
+
+        interrupt_if_fired()
+        if method.timed and (work.stops() != stops or budget.over()):
             return None, True
         raise
 

@@ -63,8 +63,8 @@ DENOMINATORS = (1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000)
 NEWTON_STEPS = 30
 #: Newton has settled when its last step is at most this share of its first
 NEWTON_SETTLED = 1e-3
-#: seconds SymPy may spend on one identity of a candidate
-CHECK_SECONDS = 2.0
+#: work units SymPy may spend on one identity of a candidate
+CHECK_WORK = 2.0
 #: the highest order of a zero along one coordinate that is looked for (a Taylor remainder's)
 MAX_ORDER = 12
 #: the largest denominator of a rational tried for a numerical critical coordinate
@@ -110,7 +110,7 @@ def _q(v: Any) -> sympy.Expr:
 def _normal(e: sympy.Expr) -> sympy.Expr:
     """A Hessian entry in normal form (its factors bound better: ``(1-p)^2 (1+2p) / p^2``), or as it is."""
     try:
-        with work.limit(CHECK_SECONDS):
+        with work.limit(CHECK_WORK):
             return sympy.factor(sympy.cancel(sympy.together(e)))
     except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError, TimedOut):
         return e
@@ -147,7 +147,7 @@ def lifted_forms(t: Traced, rows: list[list[int]]) -> tuple[list[sympy.Expr], li
         return [], []
     forms = [big]
     try:
-        with work.limit(CHECK_SECONDS):
+        with work.limit(CHECK_WORK):
             expanded = sympy.expand(big)  # the same function of (x, e) as ``big``
             atoms = [a for a in expanded.atoms(sympy.Function, sympy.Pow) if a.free_symbols & set(es)]
             collected = sympy.collect(expanded, atoms)
@@ -239,7 +239,7 @@ def _zero(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> bool:
         return False
     signed = assumed(expr, syms, base)
     try:
-        with work.limit(CHECK_SECONDS):
+        with work.limit(CHECK_WORK):
             if sympy.cancel(sympy.together(sympy.expand(expr))) == 0:
                 return True
             # log(x y) = log x + log y where the coordinates' signs say so (never forced)
@@ -247,7 +247,7 @@ def _zero(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> bool:
                 return True
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         pass
-    return is_zero(signed, CHECK_SECONDS)
+    return is_zero(signed, CHECK_WORK)
 
 
 def _order(t: Traced, i: int, subs: dict[sympy.Symbol, Any], base: Box) -> tuple[int, sympy.Expr]:
@@ -531,7 +531,7 @@ def _constant(v: float, lo: Fraction, hi: Fraction) -> list[sympy.Expr]:
     if not math.isfinite(v):
         return []
     try:
-        with work.limit(CHECK_SECONDS):
+        with work.limit(CHECK_WORK):
             c = sympy.nsimplify(v, [sympy.pi, sympy.E], tolerance=1e-10)
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
         return []

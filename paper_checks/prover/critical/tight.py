@@ -53,7 +53,7 @@ UNSETTLED_TRY = 1 / 8
 #: one box's look for a valley checks candidates for at most its share of the work left
 #: (:data:`~paper_checks.prover.schedule.SHARES`, ``"valley"``) and at least this many units; the rest wait for a
 #: later box near them
-VALLEY_MIN_SECONDS = 0.5
+VALLEY_MIN_WORK = 0.5
 
 Key = tuple[int, int]  # (piece, conjunct)
 
@@ -162,9 +162,9 @@ class Tight:
         valid one is kept for every later box."""
         if key not in self.valleys:
             left = max(self.deadline - work.now(), 0.0)
-            self.valleys[key] = ([], valleys.candidates(t, rows, min(valleys.SOLVE_SECONDS, left / 4 + 0.01)))
+            self.valleys[key] = ([], valleys.candidates(t, rows, min(valleys.SOLVE_WORK, left / 4 + 0.01)))
         pending, more = self.valleys[key]
-        look = Budget(work.now(), self.deadline).share(schedule.share("valley"), least=VALLEY_MIN_SECONDS)
+        look = Budget(work.now(), self.deadline).share(schedule.share("valley"), least=VALLEY_MIN_WORK)
         while not look.over():
             cand = next((c for c in pending if valleys.near(c, t, box)), None)
             if cand is None:
@@ -194,7 +194,7 @@ class Tight:
         if key not in self.scalings:
             simplex = {k for g in groups(coords).values() for k in g}
             left = max(self.deadline - work.now(), 0.0)
-            h = scaling.homogeneity(t, base, simplex, min(scaling.SCALING_SECONDS, left / 4)) if left > 0 else None
+            h = scaling.homogeneity(t, base, simplex, min(scaling.SCALING_WORK, left / 4)) if left > 0 else None
             self.scalings[key] = h
             if h is not None:
                 self.notes.append(f"the margin is homogeneous of degree {h.degree} in "

@@ -32,8 +32,8 @@ from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.tracing.trace import Traced, derivative
 from paper_checks.prover.tracing.unbounded import HalfChart, LineChart, coordinate, inverse
 
-#: seconds SymPy's ``solve`` may spend on one system
-SOLVE_SECONDS = 2.0
+#: work units SymPy's ``solve`` may spend on one system
+SOLVE_WORK = 2.0
 #: the most candidate sets proposed for one margin
 MAX_CANDIDATES = 24
 
@@ -76,7 +76,7 @@ def _solve(eqs: list[sympy.Expr], unknowns: list[sympy.Symbol], seconds: float) 
     return out
 
 
-def candidates(t: Traced, rows: list[list[int]], seconds: float = SOLVE_SECONDS) -> Iterator[Candidate]:
+def candidates(t: Traced, rows: list[list[int]], seconds: float = SOLVE_WORK) -> Iterator[Candidate]:
     """Candidate valleys of the margin ``t`` (see the module docstring), lazily (each costs a ``solve``): the
     simplex rows first, then equal coordinates, then each coordinate; at most :data:`MAX_CANDIDATES`,
     ``seconds`` per system."""

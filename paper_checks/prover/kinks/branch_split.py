@@ -24,13 +24,13 @@ certificate (:func:`paper_checks.prover.kinks.branch_split.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.subproblem import (
@@ -49,7 +49,6 @@ MAX_DEPTH = 2
 MAX_THRESHOLDS = 8
 _RELATIONS = (sympy.StrictLessThan, sympy.LessThan, sympy.StrictGreaterThan, sympy.GreaterThan)
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("branch_split_depth", default=0)
 
 
 @dataclass(frozen=True)
@@ -196,7 +195,7 @@ def problem_of(expr: sympy.Expr, index: int, cell: Cell, symbols: list[sympy.Sym
             [(cell.low, cell.high) if k == index else b for k, b in enumerate(box)])
 
 
-def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                  coords: list[Coordinate]) -> BranchSplit | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) cell by cell of the coordinate its branches read (the module
     docstring); or a point of the piece where a cell's sub-problem found the margin negative (exact, for the caller
@@ -205,7 +204,7 @@ def branch_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until:
     if found is None:
         return None
     index, thresholds = found
-    with nested(_depth, MAX_DEPTH, "BranchSplitting", until) as stop:
+    with nested("BranchSplitting", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         cs = cells(box[index], coords[index], thresholds)

@@ -29,7 +29,6 @@ certificate (:func:`paper_checks.prover.kinks.kink_curve.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -55,14 +54,13 @@ from paper_checks.prover.tracing.unbounded import infinite
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend solving ``a = b`` for one coordinate
-SOLVE_SECONDS = 2.0
+#: work units SymPy may spend solving ``a = b`` for one coordinate
+SOLVE_WORK = 2.0
 #: grid points per coordinate where a cell's kink is sampled to choose its side (floating point: a choice only)
 SAMPLES = 7
 #: a solution with more nodes than this is not tried
 MAX_NODES = 40
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_curve_depth", default=0)
 
 Problem = tuple[sympy.Expr, list[sympy.Symbol], list[Coordinate], Box]
 
@@ -102,10 +100,10 @@ def kinks(m: sympy.Expr) -> list[sympy.Expr]:
 
 
 def curve(g: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
-    """The one solution ``phi`` of ``g = 0`` for ``s`` that SymPy's ``solve`` gives within :data:`SOLVE_SECONDS`, free
+    """The one solution ``phi`` of ``g = 0`` for ``s`` that SymPy's ``solve`` gives within :data:`SOLVE_WORK`, free
     of ``s`` and reading another coordinate (a constant one is the kink's roots'); None otherwise."""
     try:
-        with work.limit(SOLVE_SECONDS):
+        with work.limit(SOLVE_WORK):
             found = sympy.solve(g, s, dict=False)
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
         return None
@@ -147,13 +145,13 @@ def _side(node: sympy.Expr, problem: Problem) -> int | None:
     return None
 
 
-def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def kink_curve(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                coords: list[Coordinate]) -> KinkCurve | None:
     """Close ``expr >= 0`` on the piece (``box``) on the two cells of its kink's curve (the module docstring), or
     None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "KinkAlongACurve", until, expr, symbols, coords, box) as level:
+    with nested_in_values("KinkAlongACurve", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

@@ -25,7 +25,6 @@ every sub-problem again from the recorded cells and re-checking every certificat
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -34,6 +33,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_lower
 from paper_checks.prover.enclosures.boxes import Box
@@ -45,10 +45,9 @@ from paper_checks.search.params import SearchSpace
 MAX_DEPTH = 2
 #: the most zeros of a kink inside one coordinate's interval
 MAX_ROOTS = 4
-#: seconds SymPy may spend finding the zeros of one kink (then the step declines)
-SOLVE_SECONDS = 2.0
+#: work units SymPy may spend finding the zeros of one kink (then the step declines)
+SOLVE_WORK = 2.0
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_roots_depth", default=0)
 
 
 @dataclass
@@ -119,7 +118,7 @@ def roots(g: sympy.Expr, s: sympy.Symbol, low: sympy.Expr, high: sympy.Expr) -> 
     finds them; None where it gives anything but a few real numbers (they only choose the cells: each cell's side is
     proved)."""
     try:
-        with work.limit(SOLVE_SECONDS):
+        with work.limit(SOLVE_WORK):
             found = sympy.solveset(g, s, sympy.Interval.open(low, high))
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError):
         return None
@@ -163,7 +162,7 @@ def cell_problem(expr: sympy.Expr, node: sympy.Expr, index: int, low: sympy.Expr
             [cell if k == index else b for k, b in enumerate(box)])
 
 
-def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                coords: list[Coordinate]) -> KinkRoots | None:
     """Close ``expr >= 0`` on the piece (``box``) cell by cell of the coordinate its kink reads (the module
     docstring), or None."""
@@ -174,7 +173,7 @@ def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: f
     lo, hi = (_number(v) for v in box[index])
     if not (lo.is_finite and hi.is_finite) or lo == hi:
         return None
-    with nested(_depth, MAX_DEPTH, "KinkRootSplitting", until) as stop:
+    with nested("KinkRootSplitting", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         s = symbols[index]

@@ -27,7 +27,6 @@ certificate (:func:`paper_checks.prover.kinks.kink_signs.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -35,6 +34,7 @@ from typing import Any
 import sympy
 
 from paper_checks.prover import schedule
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.bound import intervals
 from paper_checks.prover.enclosures.boxes import Box
@@ -53,7 +53,6 @@ MOST_KINKS = 400
 SAMPLES = 16
 _GOLDEN = (5**0.5 - 1) / 2
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_signs_depth", default=0)
 
 
 @dataclass
@@ -152,10 +151,10 @@ def _sample_points(box: Box) -> list[list[Fraction]]:
     return out
 
 
-def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                coords: list[Coordinate]) -> KinksDecided | None:
     """Close ``expr >= 0`` on the piece (``box``) by deciding its kinks (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, "KinkSigns", until) as stop:
+    with nested("KinkSigns", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         per_sign = schedule.share("KinkSigns sign") * stop.left()

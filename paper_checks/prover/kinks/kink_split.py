@@ -22,13 +22,13 @@ deriving both sides again and re-checking both certificates (:func:`paper_checks
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.subproblem import nested, proved_once, recheck_problem
@@ -38,7 +38,6 @@ from paper_checks.search.params import SearchSpace
 #: how many of these steps may nest (a case with a kink of its own)
 MAX_DEPTH = 2
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("kink_split_depth", default=0)
 
 
 @dataclass
@@ -135,11 +134,11 @@ def kinks_to_split(expr: sympy.Expr) -> list[sympy.Expr]:
     return [n for n in sympy.preorder_traversal(expr) if isinstance(n, (sympy.Max, sympy.Min)) and len(n.args) == 2]
 
 
-def kink_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def kink_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                coords: list[Coordinate]) -> KinkSplit | None:
     """Close ``expr >= 0`` on the piece (``box``) by splitting one kink along itself (the module docstring), or
     None."""
-    with nested(_depth, MAX_DEPTH, "KinkSplitting", until) as stop:
+    with nested("KinkSplitting", budget, MAX_DEPTH) as stop:
         for node in kinks_to_split(expr) if stop is not None else ():
             split = affine_split(node, symbols, coords, box)
             if split is None:

@@ -47,7 +47,6 @@ and re-checking every certificate (:func:`paper_checks.prover.subproofs.combinat
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -77,10 +76,10 @@ from paper_checks.prover.tracing.unbounded import infinite
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend on one candidate (its ``solve``, the margin rewritten and separated)
-CANDIDATE_SECONDS = 1.0
-#: seconds all the candidates of one piece may take together (a margin of sines: 4 s of solves that split nothing)
-FIND_SECONDS = 3.0
+#: work units SymPy may spend on one candidate (its ``solve``, the margin rewritten and separated)
+CANDIDATE_WORK = 1.0
+#: work units all the candidates of one piece may take together (a margin of sines: 4 s of solves that split nothing)
+FIND_WORK = 3.0
 #: the most subexpressions tried as the combination (smallest first), each written in where it occurs
 MAX_COMBINATIONS = 12
 #: how many of them (the smallest) are also solved for each coordinate they read
@@ -90,7 +89,6 @@ MAX_BRANCHES = 2
 #: grid points per coordinate where ``g`` and ``c`` are sampled (floating point: choices only)
 SAMPLES = 9
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("combination_depth", default=0)
 
 End = Fraction | float
 
@@ -165,7 +163,7 @@ def exponential(m: sympy.Expr) -> sympy.Expr:
 
 
 def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol | None, u: sympy.Symbol, rest: list[sympy.Symbol],
-              seconds: float = CANDIDATE_SECONDS, forced: bool = False) -> tuple[sympy.Expr, sympy.Expr] | None:
+              seconds: float = CANDIDATE_WORK, forced: bool = False) -> tuple[sympy.Expr, sympy.Expr] | None:
     """``(c, phi)`` with ``m = c phi(u)`` where ``u = g``, found by writing ``u`` for ``g`` where it occurs (``x``
     None: SymPy's ``subs``, which finds ``g`` inside a larger sum too) or by solving ``g = u`` for ``x`` (each of
     :data:`MAX_BRANCHES` solutions in turn), then separating (where that fails and ``forced``, on a margin whose
@@ -274,20 +272,20 @@ def _outer_problem(u: sympy.Symbol, low: End, high: End) -> tuple[list[sympy.Sym
     return [u], [Coordinate(u, str(u), (), at)], [(low, high)]
 
 
-def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                 coords: list[Coordinate]) -> Combination | None:
     """Close ``expr >= 0`` on the piece (``box``) through one combination of its coordinates (the module docstring),
     or None."""
     if expr.has(*JUMPS) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "OneCombination", until, expr, symbols, coords, box) as level:
+    with nested_in_values("OneCombination", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, un = level
         if any(pole(problem[0]) for _, problem in faces(*un)):  # a face at a pole: no proof of it would end
             return None
         m, syms, crds, bx = opened(*un)
-        finding = work.now() + FIND_SECONDS
+        finding = work.now() + FIND_WORK
         spans: dict[sympy.Expr, tuple[End, End] | None] = {}
         # the candidates of the margin as written, then those new in its powers as exponentials: each written in
         # where it occurs (cheap), then the smallest solved for each coordinate it reads
@@ -308,7 +306,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: 
             low, high = spans[g]
             u = _variable(syms, low, high)
             rest = [s for s in syms if s != x]
-            split = separated(form, g, x, u, rest, min(CANDIDATE_SECONDS, finding - work.now()), form != m)
+            split = separated(form, g, x, u, rest, min(CANDIDATE_WORK, finding - work.now()), form != m)
             if split is None:
                 continue
             c, phi = split

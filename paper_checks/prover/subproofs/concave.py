@@ -33,7 +33,6 @@ and re-checking every certificate (:func:`paper_checks.prover.subproofs.concave.
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -41,6 +40,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_at
 from paper_checks.prover.enclosures.boxes import Box
@@ -61,8 +61,8 @@ from paper_checks.prover.tracing.unbounded import infinite
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend on one face's limit
-LIMIT_SECONDS = 2.0
+#: work units SymPy may spend on one face's limit
+LIMIT_WORK = 2.0
 #: grid points per coordinate where the second derivative is sampled (floating point: a choice only)
 SAMPLES = 9
 #: where a face's limit is checked: this share of the interval's width inside the end
@@ -70,7 +70,6 @@ NEAR = Fraction(1, 2**40)
 #: how far the margin there may lie from the limit (absolute, and as much again relative to the limit)
 AGREE = 1e-6
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("concave_depth", default=0)
 
 
 @dataclass
@@ -98,7 +97,7 @@ def face(m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Bo
          ) -> tuple[sympy.Expr, str] | None:
     """The margin on the face where coordinate ``k`` is at its ``end`` (``low``/``high``): as written, or where that
     is undefined, its one-sided limit from inside (the others with their open intervals' strict signs); None where
-    SymPy gives no finite limit within :data:`LIMIT_SECONDS`."""
+    SymPy gives no finite limit within :data:`LIMIT_WORK`."""
     value = bx[k][0] if end == "low" else bx[k][1]
     at = sympy.Rational(Fraction(value).numerator, Fraction(value).denominator)
     x = syms[k]
@@ -107,7 +106,7 @@ def face(m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Bo
         return written, "as written"
     om, osy, _, _ = opened(m, syms, crds, bx)
     try:
-        with work.limit(LIMIT_SECONDS):
+        with work.limit(LIMIT_WORK):
             lim = sympy.limit(om, osy[k], at, "+" if end == "low" else "-")
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError,
             sympy.PolynomialError):
@@ -177,7 +176,7 @@ def face_holds(fm: sympy.Expr) -> bool:
     return fm == 0 or is_zero(fm) or constant_holds(fm)
 
 
-def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
             coords: list[Coordinate]) -> Concave | None:
     """Close ``expr >= 0`` on the piece (``box``) by concavity in one coordinate (the module docstring), or None."""
     if expr.has(*ROUGH):
@@ -186,7 +185,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: floa
     if read is None or len(read[0]) < 2:
         return None
     symbols, coords, box = read
-    with nested_in_values(_depth, MAX_DEPTH, "ConcaveIn", until, expr, symbols, coords, box) as level:
+    with nested_in_values("ConcaveIn", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

@@ -6,7 +6,7 @@ avoids: ``(x - y)^2 - (sin x - sin y)^2`` on the plane. It factors as ``(g_1(x) 
 ``g_1 = z - sin z`` and ``g_2 = z + sin z``, both nondecreasing (``1 -+ cos z >= 0``), so each factor has the sign of
 ``x - y`` and their product is ``>= 0``.
 
-The margin is factored by SymPy's ``factor_list`` (within :data:`FACTOR_SECONDS`): ``c * prod f_i^(m_i)``. Each factor
+The margin is factored by SymPy's ``factor_list`` (within :data:`FACTOR_WORK`): ``c * prod f_i^(m_i)``. Each factor
 with an even power is ``>= 0``; each other one must be a difference in one pair ``(x, y)`` of coordinates: 0 where
 ``y = x`` and ``d^2 f/dx dy = 0`` identically (SymPy's ``simplify``), so ``f = G(x) - G(y)`` with ``G' = df/dx`` (free
 of ``y``). Then these facts prove the piece:
@@ -29,7 +29,6 @@ checking the factorisation as an identity, each difference again and every certi
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -39,6 +38,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.partial_min import ROUGH, nested_in_values, uncharted
@@ -56,12 +56,11 @@ from paper_checks.prover.tracing.unbounded import infinite
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend factoring the margin
-FACTOR_SECONDS = 2.0
+#: work units SymPy may spend factoring the margin
+FACTOR_WORK = 2.0
 #: grid points per coordinate where a derivative is sampled (floating point: a choice only)
 SAMPLES = 9
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("differences_depth", default=0)
 
 
 @dataclass
@@ -104,9 +103,9 @@ def slope(f: sympy.Expr, x: sympy.Symbol, y: sympy.Symbol) -> sympy.Expr | None:
 
 
 def factored(m: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]]] | None:
-    """SymPy's ``factor_list`` of ``m`` within :data:`FACTOR_SECONDS`, or None."""
+    """SymPy's ``factor_list`` of ``m`` within :data:`FACTOR_WORK`, or None."""
     try:
-        with work.limit(FACTOR_SECONDS):
+        with work.limit(FACTOR_WORK):
             coeff, fs = sympy.factor_list(m)
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError,
             AttributeError):
@@ -139,13 +138,13 @@ def _parity_holds(coeff: sympy.Expr, factors: list[tuple[sympy.Expr, int, int, A
     return odd % 2 == 0 and constant_holds(sign * coeff)
 
 
-def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                 coords: list[Coordinate]) -> Differences | None:
     """Close ``expr >= 0`` on the piece (``box``) as a product of differences of monotone functions (the module
     docstring), or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "MonotoneDifferences", until, expr, symbols, coords, box) as level:
+    with nested_in_values("MonotoneDifferences", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

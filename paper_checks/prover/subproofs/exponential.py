@@ -24,7 +24,6 @@ substitution again and re-checking the sub-problem's certificate
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -33,6 +32,7 @@ from typing import Any
 import mpmath
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.roots import outward
@@ -46,7 +46,6 @@ MAX_DEPTH = 2
 #: the hyperbolic functions, written through ``exp`` first
 HYPERBOLIC = (sympy.sinh, sympy.cosh, sympy.tanh, sympy.coth, sympy.sech, sympy.csch)
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("exponential_depth", default=0)
 
 
 @dataclass
@@ -178,11 +177,11 @@ def _back(sub: Substitution, e: Fraction, box: Box) -> Fraction | None:
     return min(max(near, lo), hi)
 
 
-def in_exponential(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def in_exponential(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
                    ) -> InExponential | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) in the exponential of one coordinate (the module docstring); or a
     point of the piece near where the sub-problem found the margin negative (for the caller to verify); or None."""
-    with nested(_depth, MAX_DEPTH, "InTheExponential", until) as stop:
+    with nested("InTheExponential", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         sub = substitution(expr, symbols, box, coords)

@@ -32,7 +32,6 @@ signs again in Arb, deriving the sub-problem again and re-checking its certifica
 """
 from __future__ import annotations
 
-import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -40,6 +39,7 @@ from typing import Any
 
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.critical.second import assumed
 from paper_checks.prover.enclosures.balls import ball_lower
@@ -55,7 +55,6 @@ from paper_checks.search.params import SearchSpace
 #: how many of these steps may nest (the log of a log gains nothing)
 MAX_DEPTH = 1
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("logs_depth", default=0)
 
 #: a sign test: whether an expression is ``>= 0`` (``strict``: ``> 0``) at every point of the piece
 Sign = Callable[[sympy.Expr, bool], bool]
@@ -235,12 +234,12 @@ def comparison(expr: sympy.Expr, sign: Sign) -> tuple[sympy.Expr, sympy.Expr, sy
     return (a, b, margin) if _powers(margin) == 0 else None
 
 
-def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def logs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
          ) -> LogComparison | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) through the logarithms of its two sides (the module docstring);
     or a point of the piece where the sub-problem found ``log A < log B`` (there ``A < B``: exact, for the caller to
     verify on the margin and shrink); or None."""
-    with nested(_depth, MAX_DEPTH, "Logarithms", until) as stop:
+    with nested("Logarithms", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         try:

@@ -35,7 +35,6 @@ every certificate (:func:`paper_checks.prover.subproofs.partial_min.recheck`).
 from __future__ import annotations
 
 import contextlib
-import contextvars
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -69,10 +68,10 @@ from paper_checks.prover.tracing.unbounded import HalfChart, LineChart, coordina
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend solving ``dm/dx_k = 0`` for one coordinate
-SOLVE_SECONDS = 2.0
-#: seconds SymPy may spend factoring a second derivative
-FACTOR_SECONDS = 1.0
+#: work units SymPy may spend solving ``dm/dx_k = 0`` for one coordinate
+SOLVE_WORK = 2.0
+#: work units SymPy may spend factoring a second derivative
+FACTOR_WORK = 1.0
 #: the most critical points tried per coordinate (other coordinates first, then SymPy's solutions), among those
 #: inside the interval whose derivative is 0 identically
 MAX_CANDIDATES = 3
@@ -85,7 +84,6 @@ JUMPS = (sympy.Piecewise, sympy.sign, sympy.Heaviside, sympy.floor, sympy.ceilin
 #: nodes without a second derivative everywhere: kinks and branches
 ROUGH = (sympy.Max, sympy.Min, sympy.Abs, *JUMPS)
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("partial_min_depth", default=0)
 
 
 @dataclass
@@ -142,13 +140,12 @@ def uncharted(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordi
 
 
 @contextlib.contextmanager
-def nested_in_values(depth: contextvars.ContextVar[int], most: int, name: str, until: float, expr: sympy.Expr,
-                     symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
-                     ) -> Iterator[tuple[Budget, Problem] | None]:
+def nested_in_values(name: str, budget: Budget, most: int, expr: sympy.Expr, symbols: list[sympy.Symbol],
+                     coords: list[Coordinate], box: Box) -> Iterator[tuple[Budget, Problem] | None]:
     """One level of the closure by sub-proofs ``name`` (:func:`~paper_checks.prover.subproofs.subproblem.nested`) on
     the piece read in its charts' values (:func:`uncharted`): the budget its sub-proofs may spend and the piece so
     read; None where ``most`` levels of it are already open or the piece cannot be read so."""
-    with nested(depth, most, name, until) as stop:
+    with nested(name, budget, most) as stop:
         un = None if stop is None else uncharted(expr, symbols, coords, box)
         yield None if stop is None or un is None else (stop, un)
 
@@ -158,7 +155,7 @@ def _candidates(d1: sympy.Expr, x: sympy.Symbol, symbols: list[sympy.Symbol]) ->
     ``d1 = 0`` that are free of ``x``, smallest first."""
     out = [s for s in symbols if s != x]
     try:
-        with work.limit(SOLVE_SECONDS):
+        with work.limit(SOLVE_WORK):
             found = sympy.solve(d1, x, dict=False)
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError):
         found = []
@@ -202,14 +199,14 @@ def strictly_inside(phi: sympy.Expr, k: int, symbols: list[sympy.Symbol], box: B
     return True
 
 
-def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def partial_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                 coords: list[Coordinate]) -> PartialMin | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) through its least value in one coordinate (the module docstring);
     or a point of the piece where that least value is negative (exact, for the caller to verify on the margin and
     shrink; on a piece without charts); or None."""
     if expr.has(*ROUGH) or any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "PartialMinimum", until, expr, symbols, coords, box) as level:
+    with nested_in_values("PartialMinimum", budget, MAX_DEPTH, expr, symbols, coords, box) as level:
         if level is None:
             return None
         stop, un = level
@@ -252,11 +249,11 @@ def convex_sampled(m: sympy.Expr, x: sympy.Symbol, symbols: list[sympy.Symbol], 
 
 
 def second(m: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
-    """``d^2 m / dx^2``, factored where SymPy does so within :data:`FACTOR_SECONDS` into no more nodes (the normal form
+    """``d^2 m / dx^2``, factored where SymPy does so within :data:`FACTOR_WORK` into no more nodes (the normal form
     reads the signs of a product: ``b^(r/(r - 1) - 2) r/(r - 1)``, where the derivative as taken is a sum)."""
     d2 = sympy.diff(m, x, 2)
     try:
-        with work.limit(FACTOR_SECONDS):
+        with work.limit(FACTOR_WORK):
             f = sympy.factor(d2)
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return d2

@@ -27,7 +27,6 @@ the product again, bounding each factor again and re-checking the certificate
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,6 +36,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.bound import natural
 from paper_checks.prover.enclosures.boxes import Box
@@ -49,10 +49,9 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend writing the margin as a product
-FACTOR_SECONDS = 1.0
+#: work units SymPy may spend writing the margin as a product
+FACTOR_WORK = 1.0
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("positive_factor_depth", default=0)
 
 
 @dataclass
@@ -117,7 +116,7 @@ def apart(expr: sympy.Expr) -> sympy.Expr:
 def _identity(d: sympy.Expr) -> bool:
     """Whether ``d`` is 0 identically: SymPy's ``expand`` (the product distributed) or ``simplify`` says so."""
     try:
-        with work.limit(FACTOR_SECONDS):
+        with work.limit(FACTOR_WORK):
             if sympy.expand(d) == 0:
                 return True
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
@@ -130,7 +129,7 @@ def split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> tuple[symp
     if any(infinite(a) or infinite(b) for a, b in box) or not _powers_apart_hold(expr, symbols, box):
         return None
     try:
-        with work.limit(FACTOR_SECONDS):
+        with work.limit(FACTOR_WORK):
             written = sympy.factor_terms(apart(expr))
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
         return None
@@ -154,13 +153,13 @@ def _projection(rest: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
     return keep, [symbols[i] for i in keep], [box[i] for i in keep], [coords[i] for i in keep]
 
 
-def positive_factor(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def positive_factor(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                     coords: list[Coordinate]) -> PositiveFactor | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece as ``F * G`` (the module docstring), a point to verify as a counterexample,
     or None."""
     if any(c.index for c in coords) or len(symbols) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "FactorApart", until) as stop:
+    with nested("FactorApart", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         got = split(expr, symbols, box)

@@ -32,7 +32,6 @@ again, the signs in Arb and z3's other route, ``X^e = A/w`` at points in ball ar
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from typing import Any
 
@@ -41,6 +40,7 @@ import sympy
 from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.algebraic import fragment
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.balls import ball_at, ball_lower
 from paper_checks.prover.enclosures.bound import intervals
@@ -53,14 +53,13 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 1
-#: seconds SymPy may spend writing the sides out
-REWRITE_SECONDS = 2.0
+#: work units SymPy may spend writing the sides out
+REWRITE_WORK = 2.0
 #: z3's time for a sign (milliseconds)
 SIGN_MILLISECONDS = 500
 #: points of the piece where the re-check evaluates ``X^e - A/w`` in ball arithmetic
 POINTS = 4
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("power_compare_depth", default=0)
 
 
 @dataclass(frozen=True)
@@ -146,7 +145,7 @@ def _in_powers_of(x: sympy.Expr, base: sympy.Expr) -> bool:
 def form_of(expr: sympy.Expr) -> Form | None:
     """The margin as ``A - w S^e`` (the module docstring), or None."""
     try:
-        with work.limit(REWRITE_SECONDS):
+        with work.limit(REWRITE_WORK):
             terms = _terms(expr)
     except (TimedOut, RecursionError):
         return None
@@ -165,7 +164,7 @@ def form_of(expr: sympy.Expr) -> Form | None:
             rest = sympy.Add(*[o for j, o in enumerate(terms) if j != k])
             base = sympy.expand(rest / weight, power_base=False, power_exp=False, log=False, multinomial=False)
             try:
-                with work.limit(REWRITE_SECONDS):
+                with work.limit(REWRITE_WORK):
                     x, into = root(sympy.factor_terms(base), f.exp)
             except (TimedOut, TypeError, ValueError, RecursionError):
                 continue
@@ -194,10 +193,10 @@ def positive(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordin
     return outcome == "unsat"
 
 
-def power_compare(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def power_compare(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                   coords: list[Coordinate]) -> PowerComparison | None:
     """Close ``expr >= 0`` on the piece (``box``) through a power (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, "PowerComparing", until) as stop:
+    with nested("PowerComparing", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         fm = form_of(expr)

@@ -24,13 +24,13 @@ certificate (:func:`paper_checks.prover.subproofs.roots.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.subproblem import nested, proved_in, recheck_problem, replaced
@@ -44,7 +44,6 @@ MAX_DEPTH = 2
 #: an irrational end of the root's interval is rounded outward to a multiple of this
 GRID = Fraction(1, 2**40)
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("roots_depth", default=0)
 
 
 @dataclass
@@ -122,11 +121,11 @@ def substitution(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords
     return None
 
 
-def in_root(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def in_root(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
             ) -> InRoot | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) in the root of one coordinate (the module docstring); or a point of
     the piece where the sub-problem found the margin negative (exact, for the caller to verify); or None."""
-    with nested(_depth, MAX_DEPTH, "InTheRoot", until) as stop:
+    with nested("InTheRoot", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         sub = substitution(expr, symbols, box, coords)

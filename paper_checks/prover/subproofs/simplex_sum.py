@@ -34,7 +34,6 @@ again, and re-checking both certificates (:func:`paper_checks.prover.subproofs.s
 """
 from __future__ import annotations
 
-import contextvars
 import itertools
 import math
 from dataclasses import dataclass
@@ -70,9 +69,8 @@ MAX_DEPTH = 2
 #: grid points of ``s`` and per parameter where a minorant is sampled before it is tried (floating point)
 SAMPLES = 9
 #: how long SymPy may take to show two terms of the sum differ by a constant
-CONSTANT_SECONDS = 2.0
+CONSTANT_WORK = 2.0
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("simplex_sum_depth", default=0)
 
 
 @dataclass
@@ -152,11 +150,11 @@ def _of_a_sum(t: sympy.Expr, w: sympy.Symbol) -> bool:
 
 
 def _constant(d: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
-    """``d`` as an expression free of ``s`` where SymPy shows it is one within :data:`CONSTANT_SECONDS`."""
+    """``d`` as an expression free of ``s`` where SymPy shows it is one within :data:`CONSTANT_WORK`."""
     if s not in d.free_symbols:
         return d
     try:
-        with work.limit(CONSTANT_SECONDS):
+        with work.limit(CONSTANT_WORK):
             e = sympy.simplify(d)
     except TimedOut:
         return None
@@ -168,9 +166,9 @@ def _constant(d: sympy.Expr, s: sympy.Symbol) -> sympy.Expr | None:
 def _gathered(phi: sympy.Expr) -> sympy.Expr:
     """``phi`` with each function's argument put over one denominator and cancelled, then its products expanded (an
     identity where it is defined): the eliminated class's term of a Jensen-Shannon loss is traced as ``(1 - u_1 -
-    ...) log(1/D - u_1/D - ...)``, whose other classes cancel only so, within :data:`CONSTANT_SECONDS`."""
+    ...) log(1/D - u_1/D - ...)``, whose other classes cancel only so, within :data:`CONSTANT_WORK`."""
     try:
-        with work.limit(CONSTANT_SECONDS):
+        with work.limit(CONSTANT_WORK):
             e = phi.replace(lambda n: isinstance(n, sympy.Function) and len(n.args) == 1,
                             lambda n: n.func(sympy.cancel(sympy.together(n.args[0]))))
             return sympy.expand(e, log=False, power_base=False, power_exp=False)
@@ -266,12 +264,12 @@ def minorant(dec: Decomposition, kind: str) -> tuple[sympy.Expr, sympy.Expr] | N
 
 def _end_value(phi: sympy.Expr, s: sympy.Symbol, end: int) -> sympy.Expr:
     """``phi`` at ``s = end`` as written, or where that is undefined (``0 log 0``), its limit from inside ``[0, 1]``
-    (SymPy's, within :data:`CONSTANT_SECONDS`): only the choice of a chord, whose sub-problems prove it."""
+    (SymPy's, within :data:`CONSTANT_WORK`): only the choice of a chord, whose sub-problems prove it."""
     v = phi.xreplace({s: sympy.Integer(end)})
     if _finite(v):
         return v
     try:
-        with work.limit(CONSTANT_SECONDS):
+        with work.limit(CONSTANT_WORK):
             lim = sympy.limit(phi, s, end, "+" if end == 0 else "-")
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError,
             sympy.PolynomialError):
@@ -302,11 +300,11 @@ def _sampled_min(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> flo
 
 
 # ------------------------------------------------------------------------------------------------ the step
-def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                 coords: list[Coordinate]) -> SimplexSum | None:
     """Close ``expr >= 0`` on the piece (``box``) as a class sum over one of its simplex rows (the module
     docstring), or None."""
-    with nested(_depth, MAX_DEPTH, "ClassSum", until) as stop:
+    with nested("ClassSum", budget, MAX_DEPTH) as stop:
         for row in groups(coords) if stop is not None else ():
             if stop.left() < 0:
                 return None

@@ -21,12 +21,12 @@ re-checking every certificate (:func:`paper_checks.prover.subproofs.simplex_vert
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from typing import Any
 
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box, groups
 from paper_checks.prover.subproofs.subproblem import (
@@ -44,7 +44,6 @@ from paper_checks.search.params import SearchSpace
 #: how many of these steps may nest (a vertex's problem affine in another simplex)
 MAX_DEPTH = 2
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("simplex_vertices_depth", default=0)
 
 
 @dataclass
@@ -105,11 +104,11 @@ def affine_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[
     return reps, absorbed, [base] + [merged.xreplace({**zero, w: sympy.Integer(1)}) for w in reps]
 
 
-def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                      coords: list[Coordinate]) -> Vertices | None:
     """Close ``expr >= 0`` on the piece (``box``) at the vertices of one of its simplex rows in which it is affine
     (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, "SimplexVertices", until) as stop:
+    with nested("SimplexVertices", budget, MAX_DEPTH) as stop:
         for row in groups(coords) if stop is not None else ():
             found = affine_vertices(expr, symbols, coords, row)
             if found is None:

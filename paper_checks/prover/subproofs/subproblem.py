@@ -13,7 +13,6 @@ from typing import Any
 
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import schedule
 from paper_checks.prover.budget import Budget
 from paper_checks.prover.enclosures.balls import ball_lower
@@ -180,20 +179,34 @@ def sampled(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, samples: in
     return out
 
 
+#: how many levels of each closure by sub-proofs are open in this context, by the closure's name: the one depth guard
+#: of every closure that poses sub-proofs (:func:`nested`)
+_DEPTHS: contextvars.ContextVar[tuple[tuple[str, int], ...]] = contextvars.ContextVar("closure_depths", default=())
+#: the levels of one closure by sub-proofs that may be open at once, unless it says otherwise (``most``)
+MOST_LEVELS = 2
+
+
+def depth(name: str) -> int:
+    """How many levels of the closure by sub-proofs ``name`` are open in this context."""
+    return dict(_DEPTHS.get()).get(name, 0)
+
+
 @contextlib.contextmanager
-def nested(depth: contextvars.ContextVar[int], most: int, name: str, until: float) -> Iterator[Budget | None]:
+def nested(name: str, budget: Budget, most: int = MOST_LEVELS) -> Iterator[Budget | None]:
     """One level of the closure by sub-proofs ``name``: the budget its sub-proofs may spend (its share in
-    :data:`paper_checks.prover.schedule.SHARES` of the work left before the instant ``until``), or None where ``most``
-    levels of it are already open (``depth`` counts them)."""
-    level = depth.get()
+    :data:`paper_checks.prover.schedule.SHARES` of what is left of the step's ``budget``), or None where ``most``
+    levels of it are already open (:func:`depth`: one guard for every closure, by its name)."""
+    levels = dict(_DEPTHS.get())
+    level = levels.get(name, 0)
     if level >= most:
         yield None
         return
-    token = depth.set(level + 1)
+    levels[name] = level + 1
+    token = _DEPTHS.set(tuple(sorted(levels.items())))
     try:
-        yield Budget(work.now(), until).share(schedule.share(name))
+        yield budget.share(schedule.share(name))
     finally:
-        depth.reset(token)
+        _DEPTHS.reset(token)
 
 
 def open_ends(s: sympy.Symbol, low: Fraction, high: Fraction, c: Coordinate | None = None) -> tuple[bool, bool]:

@@ -28,7 +28,6 @@ the sub-problem's certificate (:func:`paper_checks.prover.sweeps.cutoff.recheck`
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -53,19 +52,18 @@ from paper_checks.search.params import SearchSpace
 MAX_DEPTH = 1
 #: the cuts tried toward each pole: ``2^-k`` of the chart's unit interval from it, ``k = 1 .. MAX_CUTS``
 MAX_CUTS = 6
-#: seconds the cuts toward one pole may take, at least (the tail's derivatives of a margin that no cut closes took
+#: work units the cuts toward one pole may take, at least (the tail's derivatives of a margin that no cut closes took
 #: 10 s), where the step's share of them (:data:`~paper_checks.prover.schedule.SHARES`, ``"CutOff cuts"``) is less
 #: (Polya's bound of ``erf`` on the line needs 2 s of cuts: proved in 8.2 s at a 12 s limit until the cuts were held
 #: to 1 s, undecided at 40 s since)
-CUT_SECONDS = 1.0
+CUT_WORK = 1.0
 #: and at most (a margin no cut closes spends it all, toward each pole)
 CUT_MOST = 4.0
-#: seconds SymPy may spend on a margin's evenness (:func:`_even`)
-EVEN_SECONDS = 1.0
+#: work units SymPy may spend on a margin's evenness (:func:`_even`)
+EVEN_WORK = 1.0
 #: interval precision (bits) of the tails' re-check
 RECHECK_PREC = 120
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("cutoff_depth", default=0)
 
 
 @dataclass
@@ -126,7 +124,7 @@ def unbounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: l
 
 def _even(expr: sympy.Expr, node: sympy.Expr) -> bool:
     """Whether the margin, written in the line chart's value ``W``, is the same at ``-W`` (exactly: SymPy's own
-    canonical form, else ``expand`` of the difference to 0 within :data:`EVEN_SECONDS`)."""
+    canonical form, else ``expand`` of the difference to 0 within :data:`EVEN_WORK`)."""
     w = sympy.Dummy("w", real=True)
     m = in_value(expr, node, w)
     if m is None:
@@ -135,7 +133,7 @@ def _even(expr: sympy.Expr, node: sympy.Expr) -> bool:
     if flipped == m:
         return True
     try:
-        with work.limit(EVEN_SECONDS):
+        with work.limit(EVEN_WORK):
             return sympy.expand(flipped - m) == 0
     except (TimedOut, TypeError, ValueError, RecursionError):
         return False
@@ -152,7 +150,7 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: Budget) -> Fraction | No
     lo, hi = box[i]
     try:  # its own error: the tail's inner limits catch TimedOut and would go on past this one
         left = until.left()
-        with work.limit(max(min(max(CUT_SECONDS, schedule.share("CutOff cuts") * left), CUT_MOST, left), 0.01),
+        with work.limit(max(min(max(CUT_WORK, schedule.share("CutOff cuts") * left), CUT_MOST, left), 0.01),
                         error=CutOverran):
             for k in range(1, MAX_CUTS + 1):
                 c = Fraction(pole) - pole * Fraction(1, 2**k)
@@ -164,7 +162,7 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: Budget) -> Fraction | No
 
 
 class CutOverran(BaseException):
-    """The Taylor cuts of one pole ran past their limit (:data:`CUT_SECONDS`, the share ``"CutOff cuts"``; not the
+    """The Taylor cuts of one pole ran past their limit (:data:`CUT_WORK`, the share ``"CutOff cuts"``; not the
     ``TimedOut`` of the tail's own inner limits, which the tail catches and goes on from)."""
 
 
@@ -226,7 +224,7 @@ def _proved(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordina
     return (margin, *got) if isinstance(got, tuple) else got
 
 
-def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate],
+def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate],
            apart: bool = True, cuts: dict[tuple[Any, ...], Fraction | None] | None = None
            ) -> Cutoff | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) by a cutoff of an unbounded coordinate (the module docstring); or
@@ -234,7 +232,7 @@ def cutoff(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     ``apart``: a tail that no Taylor cut closes is proved as a sub-problem of its own (else None); ``cuts``: the
     Taylor cuts found so far by one step, ``(margin, pole) -> cut`` (None: none in its time), for its second try."""
     cuts = {} if cuts is None else cuts
-    with nested(_depth, MAX_DEPTH, "CutOff", until) as stop:
+    with nested("CutOff", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         cut = unbounded(expr, symbols, box, coords)
@@ -339,7 +337,7 @@ class CutOff(SubproofMethod):
             forms.append((goal.reduction.original, True))
         cuts: dict[tuple[Any, ...], Any] = {}
         for (expr, written), apart in [*((f, False) for f in forms), (forms[-1], True)]:
-            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.budget.stop, goal.coords, apart, cuts)
+            rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.budget, goal.coords, apart, cuts)
             if isinstance(rec, list):
                 return Outcome(candidates=[rec], found_by=self.found_by)
             if rec is not None:

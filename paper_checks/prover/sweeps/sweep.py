@@ -45,7 +45,6 @@ face ``v = 0`` is 0. Re-checked by deriving both margins again and re-checking b
 """
 from __future__ import annotations
 
-import contextvars
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -64,6 +63,7 @@ from paper_checks.prover.subproofs.subproblem import (
     clipped,
     coordinate_of,
     decider,
+    depth,
     held,
     nested,
     reals,
@@ -82,7 +82,6 @@ MAX_DEPTH = 2
 #: grid points per coordinate where the derivative is sampled to choose its sign (floating point)
 SAMPLES = 7
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("sweep_depth", default=0)
 
 
 @dataclass
@@ -164,17 +163,17 @@ def forms(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[
 
 def inside() -> bool:
     """Whether this runs inside a sweep's sub-proof (of its derivative's sign, or of its face)."""
-    return _depth.get() > 0
+    return depth("MonotoneSweep") > 0
 
 
-def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, deadline: float,
+def sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
           coords: list[Coordinate] | None = None, values_only: bool = False) -> Sweep | list[Fraction] | None:
     """Close ``expr >= 0`` on ``box`` by monotonicity in one real coordinate (the module docstring; the simplex
     points among ``coords`` stay whole in both sub-problems); or a point of the box's face where the face's proof
     found the margin negative (exact, to be verified against the domain and shrunk by the caller: an open end's
     face is not in it); or None. ``values_only``: only the piece in its charts' values is tried."""
     coords = coords or reals(symbols)
-    with nested(_depth, MAX_DEPTH, "MonotoneSweep", deadline) as stop:
+    with nested("MonotoneSweep", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
         for form in [f for f in forms(expr, symbols, box, coords) if f[-1] or not values_only]:
@@ -323,18 +322,17 @@ class MonotoneSweep(SubproofMethod):
         return any(not c.index for c in goal.coords) and all(len(c.index) < 2 for c in goal.coords)
 
 
-def early_sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def early_sweep(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
                 ) -> Sweep | None:
     """The sweep in the charts' values only, with its share (:data:`~paper_checks.prover.schedule.SHARES`) of the
-    work left before ``until`` (it hands back no point: a point of a face in the charts' values is no point of the
+    work left of ``budget`` (it hands back no point: a point of a face in the charts' values is no point of the
     piece). Not inside another sweep's sub-proof: there the early sweep took a fifth of a fifth of the time from the
     closures that prove a derivative's sign (the temperature-scaled logistic loss's slope in its temperature ratio is
     one combination of its coordinates, but the early sweep of that slope left the combination 0.05 s of its 0.9 s);
     the later sweep still tries it."""
     if inside():
         return None
-    stop = Budget(work.now(), until).share(schedule.share("ValueSweep"))
-    got = sweep(expr, symbols, box, stop.stop, coords, values_only=True)
+    got = sweep(expr, symbols, box, budget.share(schedule.share("ValueSweep")), coords, values_only=True)
     return got if isinstance(got, Sweep) else None
 
 

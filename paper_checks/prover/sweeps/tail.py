@@ -50,14 +50,14 @@ IV = mpmath.iv
 
 #: the highest order of a derivative tried
 MAX_ORDER = 6
-#: seconds SymPy may spend putting one derivative over one denominator (else it is taken as it is)
-CANCEL_SECONDS = 1.0
-#: seconds SymPy may spend on the margin's limit at the pole
-LIMIT_SECONDS = 2.0
-#: seconds of SymPy work on one margin's derivatives toward a pole, over every box, after which no higher order is
-#: taken (each order holds up to three rewrites of CANCEL_SECONDS: six orders of a two-coordinate margin took the
+#: work units SymPy may spend putting one derivative over one denominator (else it is taken as it is)
+CANCEL_WORK = 1.0
+#: work units SymPy may spend on the margin's limit at the pole
+LIMIT_WORK = 2.0
+#: work units of SymPy work on one margin's derivatives toward a pole, over every box, after which no higher order is
+#: taken (each order holds up to three rewrites of CANCEL_WORK: six orders of a two-coordinate margin took the
 #: whole 30 s of a proof on its first box)
-EXPANSION_SECONDS = 6.0
+EXPANSION_WORK = 6.0
 
 
 def pole_side(t: Traced, box: Box) -> tuple[int, sympy.Expr, Fraction, int] | None:
@@ -132,7 +132,7 @@ def expansion(expr: sympy.Expr, node: sympy.Expr, symbols: list[sympy.Symbol], s
 def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.Symbol],
                memo: dict[Any, Any] | None = None, sign: int = 1) -> tuple[sympy.Expr, Fn]:
     """The ``k``-th derivative of the margin in the variable of its :func:`expansion` (``k = 0``: the margin), over
-    one denominator where SymPy's ``cancel`` does so within :data:`CANCEL_SECONDS`, written in ``u`` again, and its
+    one denominator where SymPy's ``cancel`` does so within :data:`CANCEL_WORK`, written in ``u`` again, and its
     enclosure compiled on ``symbols``: the tightest of that form's, the :func:`collected` one's, and, where it has
     powers of no integer exponent, the derivative as taken with the powers of one base in one (``powsimp``, then the
     common factors out: Barron's loss below ``v^2/2`` has the first derivative ``W (1 - (1 + W^2/(2 - a))^(a/2 -
@@ -141,8 +141,8 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
     while len(ex.done) <= k:
         if ex.m is None:  # the last derivative taken has none (a kink): no order beyond it, now or later
             raise Untraceable(f"no derivative of order {len(ex.done)} toward the pole (a kink or a branch)")
-        if memo is None and ex.spent > EXPANSION_SECONDS:  # the proof's own memo; a re-check derives them all
-            raise Untraceable(f"the derivatives toward the pole took more than {EXPANSION_SECONDS:g} s")
+        if memo is None and ex.spent > EXPANSION_WORK:  # the proof's own memo; a re-check derives them all
+            raise Untraceable(f"the derivatives toward the pole took more than {EXPANSION_WORK:g} s")
         begun = work.now()
         shown = _rewritten(ex.m, sympy.cancel)
         other = _rewritten(shown, lambda e: collected(e, ex.v))  # shown itself where SymPy does not finish it
@@ -173,18 +173,18 @@ def derivative(expr: sympy.Expr, node: sympy.Expr, k: int, symbols: list[sympy.S
 
 def _dominant(e: sympy.Expr, ex: _Expansion, symbols: list[sympy.Symbol]) -> Fn | None:
     """The sign of ``e`` from its dominant term toward the pole (:func:`dominance.dominant_sign`), where SymPy
-    writes it so within :data:`CANCEL_SECONDS`; else None."""
+    writes it so within :data:`CANCEL_WORK`; else None."""
     try:
-        with work.limit(CANCEL_SECONDS):
+        with work.limit(CANCEL_WORK):
             return dominance.dominant_sign(e, ex.v, ex.sign, ex.back, symbols)
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return None
 
 
 def _rewritten(e: sympy.Expr, how: Any) -> sympy.Expr:
-    """``how(e)`` where SymPy finishes it within :data:`CANCEL_SECONDS`, else ``e`` itself."""
+    """``how(e)`` where SymPy finishes it within :data:`CANCEL_WORK`, else ``e`` itself."""
     try:
-        with work.limit(CANCEL_SECONDS):
+        with work.limit(CANCEL_WORK):
             return how(e)
     except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return e
@@ -271,7 +271,7 @@ def pole_limit(expr: sympy.Expr, symbols: list[sympy.Symbol], i: int, end: Fract
                ) -> sympy.Expr | None:
     """The limit of ``expr`` (a derivative of the margin, written in ``u``) at the pole of coordinate ``i``, the end
     of its interval other than ``end`` (SymPy's, the chart written out): a real number or ``+-oo``; None where
-    ``expr`` reads another coordinate that the box leaves free, or SymPy finds none within :data:`LIMIT_SECONDS`.
+    ``expr`` reads another coordinate that the box leaves free, or SymPy finds none within :data:`LIMIT_WORK`.
     Taken once per expression and pole (``fresh``: again)."""
     u = symbols[i]
     if any(s != u and lo != hi for s, (lo, hi) in zip(symbols, box) if s in expr.free_symbols):
@@ -282,7 +282,7 @@ def pole_limit(expr: sympy.Expr, symbols: list[sympy.Symbol], i: int, end: Fract
     key = (margin, u, pole, side)
     if fresh or key not in _limits:
         try:
-            with work.limit(LIMIT_SECONDS):
+            with work.limit(LIMIT_WORK):
                 _limits[key] = sympy.limit(margin, u, sympy.Integer(pole), side)
         except (TimedOut, NotImplementedError, ValueError, TypeError, ZeroDivisionError, RecursionError):
             _limits[key] = None

@@ -41,7 +41,6 @@ face again and re-checking its certificate (:func:`paper_checks.prover.symmetry.
 """
 from __future__ import annotations
 
-import contextvars
 import itertools
 import math
 from dataclasses import dataclass
@@ -50,6 +49,7 @@ from typing import Any
 
 import sympy
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, open_ends, proved_or_point, recheck_problem
@@ -60,16 +60,15 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest (a face's coordinates start at 1: no cone of its own)
 MAX_DEPTH = 1
-#: seconds SymPy may spend proving that a margin is homogeneous
-IDENTITY_SECONDS = 3.0
+#: work units SymPy may spend proving that a margin is homogeneous
+IDENTITY_WORK = 3.0
 #: the most coordinates outside the cone a face's map to another face may reflect (subsets tried: 2 to this power)
 MAX_REFLECTED = 3
-#: seconds SymPy may spend proving that a face is another through a map (after they agree at a point)
-SAME_SECONDS = 1.0
+#: work units SymPy may spend proving that a face is another through a map (after they agree at a point)
+SAME_WORK = 1.0
 #: where the degree is read off and the identity's signs assumed (the values stand for ``(0, oo)``)
 PROXY = (Fraction(0), Fraction(4))
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("cones_depth", default=0)
 #: what stands for a chart's value where :func:`halflines` looks for a coordinate read outside its chart (a plain
 #: symbol: a ``Dummy`` would move SymPy's order of the terms of every expression made after it)
 _VALUE = sympy.Symbol("chart value")
@@ -171,7 +170,7 @@ def _homogeneous(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coo
     return k if k is not None and identity(e, syms, proxy, hs, k, seconds) else None
 
 
-def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
           ) -> Cones | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) on its cones' faces (the module docstring); or an exact point of the
     piece where a face's sub-problem found the margin negative (for the caller to verify on the claim's own margin
@@ -179,10 +178,10 @@ def cones(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
     hs = tuple(halflines(expr, symbols, box, coords))
     if len(hs) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "ConeFaces", until) as stop:
+    with nested("ConeFaces", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
-        k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_SECONDS, stop.left() / 4))
+        k = _homogeneous(expr, symbols, coords, box, hs, min(IDENTITY_WORK, stop.left() / 4))
         if k is None:
             return None
         names = tuple(_names(symbols, coords, hs))
@@ -244,7 +243,7 @@ def _twins(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinat
         for like in (p for p in hs[:i] if p not in out):
             margin, ly, _, lb = face_problem(expr, symbols, coords, box, hs, like)
             images = ((r, mirrored(expr, symbols, coords, box, hs, pivot, like, r)) for r in subsets)
-            found = next(((r, g) for r, g in images if agree(g, margin, ly, lb, SAME_SECONDS)), None)
+            found = next(((r, g) for r, g in images if agree(g, margin, ly, lb, SAME_WORK)), None)
             if found is not None:
                 out[pivot] = (like, *found)
                 break

@@ -31,7 +31,6 @@ derivative and the face again and re-checking every certificate (:func:`paper_ch
 """
 from __future__ import annotations
 
-import contextvars
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -39,6 +38,7 @@ import sympy
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.concave import ends_open, face_holds, plain, reread, second_rechecked
@@ -51,10 +51,9 @@ from paper_checks.prover.tracing.unbounded import infinite
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend proving the symmetry (after both sides agree at two points)
-SAME_SECONDS = 1.0
+#: work units SymPy may spend proving the symmetry (after both sides agree at two points)
+SAME_WORK = 1.0
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("mirror_depth", default=0)
 
 
 @dataclass
@@ -83,7 +82,7 @@ def symmetric(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> bool:
     """Whether ``m(a + b - x_k, x_R) = m(x)`` identically (``[a, b]`` the interval of ``x_k``): equal at two rational
     points of the piece (floating point, a screen), then their difference 0 by SymPy."""
     image = m.xreplace({syms[k]: sympy.Rational(2 * centre(bx, k)) - syms[k]})
-    return agree(image, m, syms, bx, SAME_SECONDS)
+    return agree(image, m, syms, bx, SAME_WORK)
 
 
 def at_centre(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> sympy.Expr | None:
@@ -93,13 +92,13 @@ def at_centre(m: sympy.Expr, syms: list[sympy.Symbol], bx: Box, k: int) -> sympy
     if fm.has(sympy.nan, sympy.zoo, sympy.oo, -sympy.oo):
         return None
     try:
-        with work.limit(SAME_SECONDS):
+        with work.limit(SAME_WORK):
             return sympy.Integer(0) if sympy.expand(fm) == 0 else fm
     except TimedOut:
         return fm
 
 
-def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
            ) -> Mirror | None:
     """Close ``expr >= 0`` on the piece (``box``) at the centre of a coordinate it is symmetric and convex in (the
     module docstring), or None."""
@@ -108,7 +107,7 @@ def mirror(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float
     read = plain(expr, symbols, coords, box)
     if read is None or len(read[0]) < 2:
         return None
-    with nested_in_values(_depth, MAX_DEPTH, "MirrorConvex", until, expr, *read) as level:
+    with nested_in_values("MirrorConvex", budget, MAX_DEPTH, expr, *read) as level:
         if level is None:
             return None
         stop, (m, syms, crds, bx) = level

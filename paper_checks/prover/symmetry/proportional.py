@@ -28,7 +28,6 @@ the certificate (:func:`paper_checks.prover.symmetry.proportional.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,6 +36,7 @@ from typing import Any
 import sympy
 from sympy.polys.rings import ring
 
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box, generic_point, groups
 from paper_checks.prover.subproofs.subproblem import (
@@ -57,7 +57,6 @@ MOST_FACTORS = 6
 #: grid points a coordinate where a sign that was not proved is looked at for a negative value
 GRID = 5
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("proportional_depth", default=0)
 
 
 @dataclass
@@ -254,10 +253,10 @@ def sub_coordinates(sign: sympy.Expr, symbols: list[sympy.Symbol], coords: list[
     return [symbols[i] for i in keep], [coords[i] for i in keep], [box[i] for i in keep]
 
 
-def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float,
+def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
                  coords: list[Coordinate]) -> Proportional | None:
     """Close ``expr >= 0`` on the piece (``box``) by two proportional factors (the module docstring), or None."""
-    with nested(_depth, MAX_DEPTH, "ProportionalFactors", until) as stop:
+    with nested("ProportionalFactors", budget, MAX_DEPTH) as stop:
         for f, g, kind in candidates(expr) if stop is not None else ():
             if not f.free_symbols <= g.free_symbols:  # h reads what G reads and F does not
                 continue

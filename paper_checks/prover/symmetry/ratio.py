@@ -26,7 +26,6 @@ certificate (:func:`paper_checks.prover.symmetry.ratio.recheck`).
 """
 from __future__ import annotations
 
-import contextvars
 import itertools
 from dataclasses import dataclass
 from fractions import Fraction
@@ -35,6 +34,7 @@ from typing import Any
 import sympy
 
 from paper_checks import work
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.subproblem import coordinate_of, nested, proved_or_point, recheck_problem
@@ -44,12 +44,11 @@ from paper_checks.search.params import SearchSpace
 
 #: how many of these steps may nest
 MAX_DEPTH = 2
-#: seconds SymPy may spend proving that a margin is homogeneous
-IDENTITY_SECONDS = 3.0
+#: work units SymPy may spend proving that a margin is homogeneous
+IDENTITY_WORK = 3.0
 #: the most sets of coordinates tried for homogeneity (largest first)
 MAX_SETS = 11
 
-_depth: contextvars.ContextVar[int] = contextvars.ContextVar("ratio_depth", default=0)
 
 
 @dataclass
@@ -79,7 +78,7 @@ def positive(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: li
 
 
 def homogeneous(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate],
-                seconds: float = IDENTITY_SECONDS) -> tuple[tuple[int, ...], sympy.Rational] | None:
+                seconds: float = IDENTITY_WORK) -> tuple[tuple[int, ...], sympy.Rational] | None:
     """The largest set ``H`` of at least two positive coordinates (:func:`positive`) in which the margin is
     homogeneous, and its degree; None where there is none (at most :data:`MAX_SETS` sets tried)."""
     pos = positive(expr, symbols, box, coords)
@@ -113,17 +112,17 @@ def ratio_problem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Co
     return margin, [symbols[k] for k in keep], new_coords, new_box
 
 
-def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, until: float, coords: list[Coordinate]
+def ratio(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget, coords: list[Coordinate]
           ) -> Ratio | list[Fraction] | None:
     """Close ``expr >= 0`` on the piece (``box``) on the ratios of the coordinates it is homogeneous in (the module
     docstring); or, with two such coordinates, a point of the piece where the sub-problem found the margin negative
     (exact, for the caller to verify on the claim's own margin and shrink); or None."""
     if len(positive(expr, symbols, box, coords)) < 2:
         return None
-    with nested(_depth, MAX_DEPTH, "Ratios", until) as stop:
+    with nested("Ratios", budget, MAX_DEPTH) as stop:
         if stop is None:
             return None
-        found = homogeneous(expr, symbols, box, coords, min(IDENTITY_SECONDS, stop.left() / 4))
+        found = homogeneous(expr, symbols, box, coords, min(IDENTITY_WORK, stop.left() / 4))
         if found is None:
             return None
         hs, k = found

@@ -32,8 +32,8 @@ from paper_checks.prover.subproofs.subproblem import clipped
 from paper_checks.prover.tracing.normal import is_zero
 from paper_checks.prover.tracing.trace import Traced
 
-#: seconds SymPy may spend deciding that a margin is homogeneous
-SCALING_SECONDS = 3.0
+#: work units SymPy may spend deciding that a margin is homogeneous
+SCALING_WORK = 3.0
 
 
 @dataclass(frozen=True)
@@ -114,7 +114,7 @@ def branches_scaled(expr: sympy.Expr, s: sympy.Symbol) -> sympy.Expr:
 
 
 def identity(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: Sequence[int], k: sympy.Rational,
-             seconds: float = SCALING_SECONDS) -> bool:
+             seconds: float = SCALING_WORK) -> bool:
     """Whether ``m(s x_H, x_R) = s^k m(x)`` for every ``s > 0`` (the coordinates' signs on ``box`` assumed), proved by
     SymPy within ``seconds``: powers of products split and joined, then ``simplify`` (also
     :mod:`paper_checks.prover.symmetry.ratio`'s test)."""
@@ -129,7 +129,7 @@ def identity(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, hs: Sequen
         return False
 
 
-def homogeneity(t: Traced, base: Box, simplex: set[int], seconds: float = SCALING_SECONDS) -> Homogeneous | None:
+def homogeneity(t: Traced, base: Box, simplex: set[int], seconds: float = SCALING_WORK) -> Homogeneous | None:
     """``H`` and ``k`` when the margin is homogeneous of a degree ``k > 0`` in the coordinates ``H`` that start
     at 0 (no simplex coordinate: scaling leaves the simplex), the others fixed; None otherwise."""
     syms = t.symbols

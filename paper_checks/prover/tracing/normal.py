@@ -39,12 +39,12 @@ from paper_checks.prover.tracing.unbounded import HalfChart, LineChart
 
 #: interval precision (bits) of the sign of a factor on the piece's box
 SIGN_PREC = 120
-#: seconds SymPy may spend on the normal form of one margin (then it is kept as written)
-NORMAL_SECONDS = 5.0
-#: seconds ``simplify`` may spend testing whether a margin is identically 0
-IDENTITY_SECONDS = 3.0
-#: seconds SymPy may spend deciding that two forms of a margin are the same
-SAME_SECONDS = 0.5
+#: work units SymPy may spend on the normal form of one margin (then it is kept as written)
+NORMAL_WORK = 5.0
+#: work units ``simplify`` may spend testing whether a margin is identically 0
+IDENTITY_WORK = 3.0
+#: work units SymPy may spend deciding that two forms of a margin are the same
+SAME_WORK = 0.5
 #: margins with more operations than this are kept as written (factoring them costs more than it saves)
 MAX_OPS = 4000
 #: why a denominator that is 0 somewhere on the box has a known sign (:func:`factor_sign`, :func:`undefined_notes`)
@@ -222,7 +222,7 @@ def defined_on(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
     return not (enc.a == -mpmath.inf and enc.b == mpmath.inf)
 
 
-def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_SECONDS) -> bool:
+def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_WORK) -> bool:
     """Whether SymPy's ``simplify`` takes ``expr`` to 0 within ``seconds`` (False when it does not say)."""
     try:
         with work.limit(seconds):
@@ -246,7 +246,7 @@ def _values(syms: list[sympy.Symbol], ends: dict[sympy.Symbol, Any]) -> list[dic
     return [{s: c[min(k, len(c) - 1)] for s, c in zip(syms, cands)} for k in range(max(map(len, cands)))]
 
 
-def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = IDENTITY_SECONDS) -> bool:
+def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = IDENTITY_WORK) -> bool:
     """Whether ``expr`` is 0 on the whole box because it is constant there, where ``simplify`` cannot take it to 0
     itself (``pi/2 - atan(x) - atan(1/x)`` for ``x > 0``): every partial derivative simplifies to 0 and its
     interval enclosure on the box is finite (a bounded derivative: the margin is Lipschitz, so continuous, on the
@@ -280,12 +280,12 @@ def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, secon
 
 def distinct(a: sympy.Expr, b: sympy.Expr) -> bool:
     """Whether ``b`` is another margin than ``a``, not the same one written otherwise (``(1 - t) x + 1`` and
-    ``x - t x + 1`` in a base): their difference does not expand to 0 within :data:`SAME_SECONDS` (a sweep of
+    ``x - t x + 1`` in a base): their difference does not expand to 0 within :data:`SAME_WORK` (a sweep of
     the same margin twice would spend its time twice for nothing)."""
     if a == b:
         return False
     try:
-        with work.limit(SAME_SECONDS):
+        with work.limit(SAME_WORK):
             return sympy.expand(a - b) != 0
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError):
         return True
@@ -343,7 +343,7 @@ def _factor_list(e: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]
     return sympy.sympify(c), fs
 
 
-def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = NORMAL_SECONDS) -> Reduction:
+def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = NORMAL_WORK) -> Reduction:
     """The margin ``expr`` on ``box`` in normal form, with its identity or factors of known sign decided
     (see the module docstring). Never raises: a margin SymPy cannot rewrite in ``seconds`` is kept as written."""
     expr = sympy.sympify(expr)

@@ -16,7 +16,7 @@ from typing import Any
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, centre, status
-from paper_checks.prover.tracing.normal import NORMAL_SECONDS, Reduction, reduce
+from paper_checks.prover.tracing.normal import NORMAL_WORK, Reduction, reduce
 from paper_checks.prover.tracing.trace import compile_traced
 
 
@@ -54,7 +54,7 @@ class NormalForm(PieceMethod):
         key = (t.expr, tuple(t.symbols), tuple(goal.base))
         red = _kept.get(key)
         if red is None:
-            red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_SECONDS, left / 2))
+            red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_WORK, left / 2))
             if not red.how.startswith("no normal form within"):
                 _kept[key] = red
         goal.reduction = red

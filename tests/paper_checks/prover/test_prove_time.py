@@ -31,8 +31,7 @@ def test_a_nested_exponential_returns_soon_after_its_limit():
     t = time.monotonic()
     res = prove_expr("exp(exp(exp(exp(exp(p)))))", {p: (0, 1)}, 2000, 2)
     assert time.monotonic() - t < HANG
-    assert res.outcome in ("proved", "undecided") and (res.proved or "wall-clock limit" in res.reason
-                                                        or "work budget" in res.reason)
+    assert res.outcome in ("proved", "undecided") and (res.proved or res.interrupted or "work budget" in res.reason)
 
 
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
@@ -41,7 +40,7 @@ def test_a_step_that_cannot_stop_itself_is_stopped_and_named():
     t = time.monotonic()
     res = prove(space, 100, 1)
     assert time.monotonic() - t < HANG
-    assert res.outcome == "undecided" and "safety net" in res.reason and "in tracing the margin" in res.reason
+    assert res.outcome == "undecided" and res.interrupted and res.reason.startswith("interrupted by the wall-clock net")
 
 
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run

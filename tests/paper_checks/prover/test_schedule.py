@@ -15,7 +15,7 @@ PROVER = pathlib.Path(paper_checks.prover.__file__).parent
 SOURCES = sorted(p for p in PROVER.rglob("*.py") if p.name != "schedule.py")
 #: a share asked for by name: by a closure by sub-proofs (subproblem.nested, or partial_min.nested_in_values, which
 #: opens it) or by a step (schedule.share)
-USE = re.compile(r'nested(?:_in_values)?\(_depth, MAX_DEPTH, "([^"]+)"|schedule\.share\("([^"]+)"\)')
+USE = re.compile(r'nested(?:_in_values)?\("([^"]+)"|schedule\.share\("([^"]+)"\)')
 
 
 def _used() -> set[str]:

@@ -42,17 +42,15 @@ def test_a_step_over_its_work_is_overran_and_ended_soon():
 
 
 @pytest.mark.slow
-def test_a_step_that_waits_without_working_is_ended_by_the_wall_clock_net_and_says_so():
-    """Sleeping is no work: the meter cannot stop it; the running time limit's net does, and names the step."""
-    from paper_checks.deadline import deadline
-    from paper_checks.prover.timebox import NET_FIRED
+def test_a_step_that_waits_without_working_is_ended_by_the_call_s_net_which_interrupts_the_call():
+    """Sleeping is no work: the meter cannot stop it; the call's one net does, and it does not give the step up as
+    overran (another route): it interrupts the call (issue 68, item 1), and the child is ended on the way out."""
+    from paper_checks.prover.outset import OutOfTime, net
 
-    NET_FIRED.clear()
     t = time.monotonic()
-    with deadline(2.0):
-        assert timebox(_sleep, (60,), seconds=0.5, stage="sleeping") is OVERRAN
-    assert time.monotonic() - t < 30 and NET_FIRED == ["sleeping"]
-    NET_FIRED.clear()
+    with pytest.raises(OutOfTime), net(2.0) as n:
+        timebox(_sleep, (60,), seconds=0.5, stage="sleeping")
+    assert time.monotonic() - t < 30 and n.own and n.fired
 
 
 def test_no_time_left_is_overran_at_once():

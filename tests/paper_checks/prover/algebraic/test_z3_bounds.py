@@ -8,11 +8,11 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.z3_bounds import Bounded, bounded
 from paper_checks.prover.algebraic.z3_bounds import recheck as recheck_record
+from paper_checks.prover.budget import Budget
 from paper_checks.search.params import Real, SearchSpace
 
 x = sympy.Symbol("x", real=True)
@@ -64,7 +64,7 @@ def test_false_neighbours_are_refuted_exactly(margin, domain):
 
 def test_the_record_rechecks_and_a_tampered_one_does_not():
     margin, box = 1 / (1 - x) - sympy.exp(x), [(F(-4), F(1, 2))]
-    rec = bounded(margin, [x], box, work.now() + 10, [])
+    rec = bounded(margin, [x], box, Budget.of(10), [])
     assert isinstance(rec, Bounded) and rec.functions == ("exp",) and "level" in rec.why()
     assert recheck_record(rec, margin, [x], box, []) == []
     assert recheck_record(Bounded(rec.level, "exp(x)", rec.functions), margin, [x], box, [])  # not the one z3 read
@@ -118,5 +118,5 @@ def test_each_level_s_slice_is_a_share_of_the_time_left(monkeypatch):
     margin, box = sympy.exp(x) - 1 - x, [(F(-1), F(1))]
     for seconds, most in ((8, 400), (1, 100), (300, 1500)):
         asked.clear()
-        assert bounded(margin, [x], box, work.now() + seconds, []) is None
+        assert bounded(margin, [x], box, Budget.of(seconds), []) is None
         assert asked and most / 2 <= max(asked) <= most  # the lower end only says the share is used

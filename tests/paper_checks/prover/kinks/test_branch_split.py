@@ -10,8 +10,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove_expr
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.kinks.branch_split import BranchSplit, Cell, branch_coordinate, branch_split, cells, resolved
 from paper_checks.prover.kinks.branch_split import recheck as branch_recheck
 from paper_checks.prover.subproofs.subproblem import reals
@@ -70,7 +70,7 @@ def test_false_neighbours_are_refuted():
 @pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
     syms, box = [x, y, q], [(F(0), F(1)), (F(0), F(1)), (F(1, 10), F(1))]
-    rec = branch_split(NORM_BOUND, syms, box, work.now() + HANG_GUARD, reals(syms))
+    rec = branch_split(NORM_BOUND, syms, box, Budget.of(HANG_GUARD), reals(syms))
     assert isinstance(rec, BranchSplit) and [s.cell.high for s in rec.sides] == [F(1), F(1)]
     assert branch_recheck(rec, NORM_BOUND, syms, box, reals(syms)) == []
     wider = [(F(0), F(2)), (F(0), F(1)), (F(1, 10), F(1))]  # the sides were proved for x in [0, 1] only

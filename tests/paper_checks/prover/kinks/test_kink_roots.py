@@ -9,8 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove_expr
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.kinks.kink_roots import KinkRoots, cell_problem, kink_of, kink_roots, roots
 from paper_checks.prover.kinks.kink_roots import recheck as roots_recheck
 from paper_checks.prover.subproofs.subproblem import reals
@@ -66,7 +66,7 @@ def test_a_cell_with_an_irrational_end_is_charted_and_a_rational_one_kept():
 
 @pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
-    rec = kink_roots(CHORD, [p], BOX, work.now() + HANG_GUARD, reals([p]))
+    rec = kink_roots(CHORD, [p], BOX, Budget.of(HANG_GUARD), reals([p]))
     assert isinstance(rec, KinkRoots) and [c.low for c in rec.cells] == [R(1, 100), E]
     assert roots_recheck(rec, CHORD, [p], BOX, reals([p])) == []
     assert roots_recheck(rec, CHORD, [p], [(F(1, 1000), F(1))], reals([p]))  # the cells start at 1/100

@@ -10,8 +10,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove_expr
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.kinks.kink_signs import KinksDecided, kink_signs, recheck, renamed, sign_of, two_sided
 from paper_checks.prover.subproofs.subproblem import reals
 
@@ -60,7 +60,7 @@ def test_the_same_problem_for_another_pair_is_one_problem():
 @pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
     e = _hinged(2)
-    rec = kink_signs(e, [s, t, u, v], BOX, work.now() + HANG_GUARD, reals([s, t, u, v]))
+    rec = kink_signs(e, [s, t, u, v], BOX, Budget.of(HANG_GUARD), reals([s, t, u, v]))
     assert isinstance(rec, KinksDecided) and len(rec.sides) == 2
     assert recheck(rec, e, [s, t, u, v], BOX, reals([s, t, u, v])) == []
     wider = [(F(-4), F(3))] + BOX[1:]  # the sides were proved on the smaller box only
@@ -74,4 +74,4 @@ def test_a_tampered_record_fails_its_recheck():
 
 def test_a_kink_its_intervals_decide_is_left_to_the_boxes():
     e = sympy.Max(sympy.log(1 + s) - s / (1 + s), -1)
-    assert kink_signs(e, [s], [(F(0), F(1))], work.now() + HANG_GUARD, reals([s])) is None
+    assert kink_signs(e, [s], [(F(0), F(1))], Budget.of(HANG_GUARD), reals([s])) is None

@@ -9,8 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove_expr
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.kinks.kink_split import KinkSplit, affine_split, case_problem, kink_split
 from paper_checks.prover.kinks.kink_split import recheck as kink_recheck
 from paper_checks.prover.subproofs.subproblem import reals
@@ -57,7 +57,7 @@ def test_the_change_of_coordinates_is_exact():
 
 @pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
-    rec = kink_split(LSE, [x, y], BOX, work.now() + HANG_GUARD, reals([x, y]))
+    rec = kink_split(LSE, [x, y], BOX, Budget.of(HANG_GUARD), reals([x, y]))
     assert isinstance(rec, KinkSplit)
     assert kink_recheck(rec, LSE, [x, y], BOX, reals([x, y])) == []
     wider = [(F(-4), F(3)), (F(-2), F(3))]  # the sides were proved for d on the smaller box only

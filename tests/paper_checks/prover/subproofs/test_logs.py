@@ -11,8 +11,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove_expr
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproofs.logs import LogComparison, comparison, log_of, logs, sides, signs, worth
 from paper_checks.prover.subproofs.logs import recheck as logs_recheck
 from paper_checks.prover.subproofs.subproblem import reals
@@ -112,13 +112,13 @@ def test_false_neighbours_are_refuted(margin, domain):
 @pytest.mark.slow
 def test_a_refuted_comparison_gives_a_point_of_the_piece():
     false = exp(x) - x**E * (1 + R(1, 10**9))
-    pt = logs(false, [x], BOX, work.now() + HANG_GUARD, reals([x]))
+    pt = logs(false, [x], BOX, Budget.of(HANG_GUARD), reals([x]))
     assert isinstance(pt, list) and BOX[0][0] <= pt[0] <= BOX[0][1]
     assert false.xreplace({x: R(pt[0].numerator, pt[0].denominator)}) < 0
 
 
 def test_a_tampered_record_fails_its_recheck():
-    rec = logs(POWER, [x], BOX, work.now() + HANG_GUARD, reals([x]))
+    rec = logs(POWER, [x], BOX, Budget.of(HANG_GUARD), reals([x]))
     assert isinstance(rec, LogComparison) and logs_recheck(rec, POWER, [x], BOX, reals([x])) == []
     assert logs_recheck(dataclasses.replace(rec, margin=x - 2 * log(x)), POWER, [x], BOX, reals([x]))
     assert logs_recheck(rec, POWER - R(1, 100), [x], BOX, reals([x]))  # another margin

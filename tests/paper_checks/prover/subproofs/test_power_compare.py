@@ -9,8 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove_expr
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproofs.power_compare import PowerComparison, form_of, positive, power_compare
 from paper_checks.prover.subproofs.power_compare import recheck as power_recheck
 from paper_checks.prover.subproofs.subproblem import reals
@@ -49,7 +49,7 @@ def test_a_sign_at_an_open_end_is_decided_by_z3_strictly():
 
 @pytest.mark.slow
 def test_a_norm_below_the_largest_entry_times_c_to_the_1_minus_q_is_proved_and_rechecked():
-    rec = power_compare(MARGIN, SYMS, BOX, work.now() + HANG_GUARD, _coords())
+    rec = power_compare(MARGIN, SYMS, BOX, Budget.of(HANG_GUARD), _coords())
     assert isinstance(rec, PowerComparison) and all(p.proof.proved for p in rec.parts)
     assert power_recheck(rec, MARGIN, SYMS, BOX, _coords()) == []
     assert power_recheck(rec, MARGIN, SYMS, BOX, [*_coords()[:2], Coordinate(q, "q", ())])  # q = 1 not left out
@@ -60,7 +60,7 @@ def test_a_norm_below_the_largest_entry_times_c_to_the_1_minus_q_is_proved_and_r
 @pytest.mark.slow
 def test_a_false_neighbour_is_not_proved():
     smaller = (2 ** (1 - q) * sympy.Max(x, y, 1 - x - y) - (x**R_ + y**R_ + (1 - x - y) ** R_) ** (1 - q)) / q
-    assert power_compare(smaller, SYMS, BOX, work.now() + 30, _coords()) is None
+    assert power_compare(smaller, SYMS, BOX, Budget.of(30), _coords()) is None
 
 
 @pytest.mark.slow

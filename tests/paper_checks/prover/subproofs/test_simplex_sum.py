@@ -9,8 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove, recheck
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproofs.simplex_sum import SimplexSum, decompose, minorant, simplex_sum, sub_margins, summed
 from paper_checks.prover.subproofs.simplex_sum import recheck as sum_recheck
 from paper_checks.prover.tracing.symbols import Coordinate, simplex_symbols
@@ -79,7 +79,7 @@ def test_gce_lower_bound_closes_by_the_tangent_and_rechecks():
     every q, where the boxes cannot close it."""
     vals, syms, coords, box = _row(4)
     e = sum(_lq(v, q) for v in vals) - (4 - 4 ** (1 - q)) / q
-    rec = simplex_sum(e, syms, box, work.now() + HANG_GUARD, coords)
+    rec = simplex_sum(e, syms, box, Budget.of(HANG_GUARD), coords)
     assert isinstance(rec, SimplexSum) and rec.kind == "tangent" and rec.h_proof.proved
     assert sum_recheck(rec, e, syms, box, coords) == []
 
@@ -88,7 +88,7 @@ def test_gce_lower_bound_closes_by_the_tangent_and_rechecks():
 def test_a_tampered_class_sum_fails_its_recheck():
     vals, syms, coords, box = _row(4)
     e = (3 / q) - sum(_lq(v, q) for v in vals)  # the upper end: the chord
-    rec = simplex_sum(e, syms, box, work.now() + HANG_GUARD, coords)
+    rec = simplex_sum(e, syms, box, Budget.of(HANG_GUARD), coords)
     assert isinstance(rec, SimplexSum) and rec.kind == "chord"
     assert sum_recheck(rec, e, syms, box, coords) == []
     assert sum_recheck(rec, e - R(1, 1000), syms, box, coords)
@@ -104,7 +104,7 @@ def test_false_neighbours_are_never_closed():
     lower = sum(_lq(v, q) for v in vals) - (4 - 4 ** (1 - q)) / q
     upper = (3 / q) - sum(_lq(v, q) for v in vals)
     for e in (lower - R(1, 1000), upper - R(1, 1000)):
-        assert simplex_sum(e, syms, box, work.now() + HANG_GUARD, coords) is None
+        assert simplex_sum(e, syms, box, Budget.of(HANG_GUARD), coords) is None
 
 
 def _folded_space(low: int, high: int, margin, q_low: float = 0.125) -> SearchSpace:

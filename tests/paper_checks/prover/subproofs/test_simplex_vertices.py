@@ -9,8 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove, recheck
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproofs.simplex_vertices import Vertices, affine_vertices, simplex_vertices
 from paper_checks.prover.subproofs.simplex_vertices import recheck as vertices_recheck
 from paper_checks.prover.subproofs.subproblem import merge, paired
@@ -59,7 +59,7 @@ def test_a_risk_affine_in_f_is_decided_at_its_vertices_and_rechecks():
     found = affine_vertices(e, syms, coords, ("f", None))
     assert found is not None and len(found[2]) == 4
     assert affine_vertices(e, syms, coords, ("p", None)) is None  # max p: not affine in p
-    rec = simplex_vertices(e, syms, box, work.now() + HANG_GUARD, coords)
+    rec = simplex_vertices(e, syms, box, Budget.of(HANG_GUARD), coords)
     assert isinstance(rec, Vertices) and rec.row == ("f", None)
     assert vertices_recheck(rec, e, syms, box, coords) == []
     assert vertices_recheck(rec, e - R(1, 1000), syms, box, coords)
@@ -71,7 +71,7 @@ def test_a_false_neighbour_is_not_closed():
     """The same gap with the noise rate's factor 1 - r replaced by r - 1/2: negative at every vertex for r < 1/2."""
     p, f, syms, coords, box = _rows()
     e = 2 * (r - R(1, 2)) * (sympy.Max(*p) - sum(pk * fk for pk, fk in zip(p, f)))
-    assert simplex_vertices(e, syms, box, work.now() + HANG_GUARD, coords) is None
+    assert simplex_vertices(e, syms, box, Budget.of(HANG_GUARD), coords) is None
 
 
 @pytest.mark.slow  # about 5 s: in CI's slow run

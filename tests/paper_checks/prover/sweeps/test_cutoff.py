@@ -49,7 +49,7 @@ def test_the_cut_and_the_rest_in_the_charts_value():
     box = [(F(0), F(1))]
     cut = unbounded(LAZAREVIC, [u], box, _coords(F(0)))
     assert cut is not None and cut.poles == (1,)
-    rec = cutoff(LAZAREVIC, [u], box, work.now() + HANG_GUARD, _coords(F(0)))
+    rec = cutoff(LAZAREVIC, [u], box, Budget.of(HANG_GUARD), _coords(F(0)))
     assert isinstance(rec, Cutoff) and rec.low_cut is None and rec.high_cut is not None
     syms, crds, rest, margin = subproblem(LAZAREVIC, [u], _coords(F(0)), box, cut, None, rec.high_cut)
     c = rec.high_cut
@@ -60,14 +60,14 @@ def test_the_cut_and_the_rest_in_the_charts_value():
     # the whole line, a margin that is not even: a cut toward each pole
     line = LineChart(u)
     uneven = sympy.exp(line) - 1 - line
-    rec2 = cutoff(uneven, [u], [(F(-1), F(1))], work.now() + HANG_GUARD, _coords())
+    rec2 = cutoff(uneven, [u], [(F(-1), F(1))], Budget.of(HANG_GUARD), _coords())
     assert isinstance(rec2, Cutoff) and not rec2.even and rec2.low_cut < 0 < rec2.high_cut
 
 
 @pytest.mark.slow
 def test_records_that_do_not_hold_fail_their_recheck():
     box = [(F(0), F(1))]
-    rec = cutoff(LAZAREVIC, [u], box, work.now() + HANG_GUARD, _coords(F(0)))
+    rec = cutoff(LAZAREVIC, [u], box, Budget.of(HANG_GUARD), _coords(F(0)))
     assert isinstance(rec, Cutoff)
     near = replace(rec, high_cut=F(1, 64))  # from x = 1/63 no derivative's sign is shown toward the pole
     assert any("does not close again" in p for p in recheck(near, LAZAREVIC, [u], box, _coords(F(0))))
@@ -81,7 +81,7 @@ def test_records_that_do_not_hold_fail_their_recheck():
 def test_a_counterexample_of_the_rest_comes_back_on_the_chart():
     """sinh^3 - (1 + 10^-6) x^3 cosh x is -10^-6 x^3 + x^7/15 + ... near 0: negative below x = 0.06."""
     nudged = sympy.sinh(W) ** 3 - (1 + R(1, 10**6)) * W**3 * sympy.cosh(W)
-    got = cutoff(nudged, [u], [(F(0), F(1))], work.now() + HANG_GUARD, _coords(F(0)))
+    got = cutoff(nudged, [u], [(F(0), F(1))], Budget.of(HANG_GUARD), _coords(F(0)))
     assert isinstance(got, list)
     assert nudged.xreplace({u: R(got[0].numerator, got[0].denominator)}).evalf(50) < 0
 
@@ -134,7 +134,7 @@ def test_an_even_margin_is_cut_toward_one_pole_its_rest_from_zero():
     assert unbounded(odd, [u], box, _coords()).poles == (-1, 1)
     # a record that says even where the margin is not fails its re-check
     sinhc = line * sympy.sinh(line) - line**2 * sympy.cosh(line / sympy.sqrt(3))
-    rec = cutoff(sinhc, [u], box, work.now() + HANG_GUARD, _coords())
+    rec = cutoff(sinhc, [u], box, Budget.of(HANG_GUARD), _coords())
     assert isinstance(rec, Cutoff) and rec.even and rec.low_cut is None
     assert recheck(rec, sinhc, [u], box, _coords()) == []
     lopsided = sinhc + line**3 / 10**6
@@ -165,7 +165,7 @@ def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own
         return None
 
     monkeypatch.setattr(cut_module, "closes", slow_tail)
-    monkeypatch.setattr(cut_module, "CUT_SECONDS", 0.2)
+    monkeypatch.setattr(cut_module, "CUT_WORK", 0.2)
     monkeypatch.setitem(schedule.SHARES, "CutOff cuts", 0.0)
     u = sympy.Symbol("u", real=True)
     t = compile_traced(HalfChart(u) - 1, [u])
@@ -175,7 +175,7 @@ def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own
 
 def test_the_taylor_cuts_take_a_share_of_a_long_step_and_a_second_at_least(monkeypatch):
     """Polya's bound of ``erf`` needs 2 s of cuts: held to 1 s, it was undecided at any time limit. The cuts get a
-    fifth of the step's time left where that is more than :data:`CUT_SECONDS`, 4 s at most, and never more than is
+    fifth of the step's time left where that is more than :data:`CUT_WORK`, 4 s at most, and never more than is
     left."""
     import contextlib
 

@@ -10,7 +10,6 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproofs.subproblem import reals
@@ -35,7 +34,7 @@ def _gce(v, qq):
 def test_gce_above_mae_for_every_q_is_swept_to_the_edge_p_1():
     """L_q(p) >= 1 - p on [0, 1] x [1/8, 1] (Zhang & Sabuncu 2018): 0 on the whole edge p = 1 and the face q = 1."""
     e = _gce(p, q) - (1 - p)
-    sw = sweep(e, [p, q], BOX, work.now() + HANG_GUARD)
+    sw = sweep(e, [p, q], BOX, Budget.of(HANG_GUARD))
     assert isinstance(sw, Sweep) and sw.derivative_proof.proved and sw.face_proof.proved
     assert sweep_recheck(sw, e, [p, q], BOX) == []
 
@@ -45,7 +44,7 @@ def test_bernoulli_with_the_exponent_free_is_swept_in_r():
     """(1 + x)^r >= 1 + r x for r in [1, 3], x in [-1/2, 2]: increasing in r, identically 0 at r = 1."""
     e = (1 + x) ** r - 1 - r * x
     box = [(F(-1, 2), F(2)), (F(1), F(3))]
-    sw = sweep(e, [x, r], box, work.now() + HANG_GUARD)
+    sw = sweep(e, [x, r], box, Budget.of(HANG_GUARD))
     assert isinstance(sw, Sweep)
     assert sweep_recheck(sw, e, [x, r], box) == []
 
@@ -53,7 +52,7 @@ def test_bernoulli_with_the_exponent_free_is_swept_in_r():
 def test_a_false_bound_is_not_swept():
     """L_q(p) <= 1 - p is false for q < 1: the face (or the derivative) fails, nothing closes."""
     e = (1 - p) - _gce(p, q)
-    assert not isinstance(sweep(e, [p, q], [(F(0), F(1)), (F(1, 8), F(7, 8))], work.now() + HANG_GUARD), Sweep)
+    assert not isinstance(sweep(e, [p, q], [(F(0), F(1)), (F(1, 8), F(7, 8))], Budget.of(HANG_GUARD)), Sweep)
 
 
 @pytest.mark.slow
@@ -61,7 +60,7 @@ def test_a_near_miss_is_not_swept():
     """L_q(p) >= 1 - p + 1/1000 fails on the edge p = 1: monotone in p, but the face is negative there; the
     sweep hands back a point of that face, where the margin is exactly negative."""
     e = _gce(p, q) - (1 - p) - R(1, 1000)
-    got = sweep(e, [p, q], BOX, work.now() + HANG_GUARD)
+    got = sweep(e, [p, q], BOX, Budget.of(HANG_GUARD))
     assert not isinstance(got, Sweep)
     if got is not None:
         assert got[0] == 1 and e.xreplace({p: 1, q: R(got[1].numerator, got[1].denominator)}) < 0
@@ -70,7 +69,7 @@ def test_a_near_miss_is_not_swept():
 @pytest.mark.slow
 def test_a_tampered_sweep_fails_its_recheck():
     e = _gce(p, q) - (1 - p)
-    sw = sweep(e, [p, q], BOX, work.now() + HANG_GUARD)
+    sw = sweep(e, [p, q], BOX, Budget.of(HANG_GUARD))
     assert isinstance(sw, Sweep)
     assert sweep_recheck(dataclasses.replace(sw, face=sw.face + 1), e, [p, q], BOX)
     assert sweep_recheck(dataclasses.replace(sw, end="low" if sw.end == "high" else "high"), e, [p, q], BOX)
@@ -100,7 +99,7 @@ def test_a_piece_of_the_simplex_is_swept_in_its_real_coordinate():
     e = _gce(1 - f1, qs) + _gce(f1, qs) - f1 - (1 - f1)
     coords = [Coordinate(qs, "q", ()), Coordinate(f1, "f", (1,))]
     box = [(F(1, 8), F(1)), (F(0), F(1, 2))]
-    sw = sweep(e, [qs, f1], box, work.now() + HANG_GUARD, coords)
+    sw = sweep(e, [qs, f1], box, Budget.of(HANG_GUARD), coords)
     assert isinstance(sw, Sweep) and sw.name == "q" and sw.end == "high"
     assert [type(prm).__name__ for prm in sw.derivative_space.params] == ["Real", "SimplexPoint"]
     assert sweep_recheck(sw, e, [qs, f1], box, coords) == []
@@ -204,11 +203,10 @@ def test_the_early_sweep_is_not_tried_inside_another_sweep(monkeypatch):
     w = LineChart(v)
     margin = w**2 / 2 - (2 - al) / al * ((w**2 / (2 - al) + 1) ** (al / 2) - 1)
     box = [(F(-1), F(1)), (F(1, 2), F(3, 2))]
-    token = sweep_module._depth.set(1)
-    try:
+    from paper_checks.prover.subproofs.subproblem import nested
+
+    with nested("MonotoneSweep", Budget.of(HANG)):  # one level of the sweep open
         assert sweep_module.inside()
-        assert early_sweep(margin, [v, al], box, work.now() + HANG, None) is None
-    finally:
-        sweep_module._depth.reset(token)
+        assert early_sweep(margin, [v, al], box, Budget.of(HANG), None) is None
     assert not sweep_module.inside()
-    assert isinstance(early_sweep(margin, [v, al], box, work.now() + HANG, None), Sweep)  # 0.6 s of it
+    assert isinstance(early_sweep(margin, [v, al], box, Budget.of(HANG), None), Sweep)  # 0.6 s of it

@@ -10,8 +10,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove_expr
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.symmetry.cones import Cones, cones, face_problem, halflines, in_values, mirrored, reflectable
 from paper_checks.prover.symmetry.cones import recheck as cones_recheck
 from paper_checks.prover.symmetry.scaling import branches_scaled, identity
@@ -62,7 +62,7 @@ def test_each_face_has_its_coordinate_1_and_the_others_from_1():
 
 @pytest.mark.slow
 def test_cartwright_field_upper_is_proved_on_its_faces():
-    rec = cones(CF_UPPER, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
+    rec = cones(CF_UPPER, SYMS, BOX, Budget.of(HANG_GUARD), COORDS)
     assert isinstance(rec, Cones) and rec.degree == 1 and sorted(f.pivot for f in rec.faces) == [0, 1]
     assert cones_recheck(rec, CF_UPPER, SYMS, BOX, COORDS) == []
 
@@ -79,14 +79,14 @@ def test_the_weighted_amgm_on_the_open_quadrant_is_proved_on_its_faces():
 def test_a_false_neighbour_is_refuted_at_a_point_of_the_piece():
     """AM-GM less x/10^6 (still homogeneous): negative on the plane x = y; the face's point is the piece's."""
     false = AMGM - R(1, 10**6) * X
-    pt = cones(false, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
+    pt = cones(false, SYMS, BOX, Budget.of(HANG_GUARD), COORDS)
     assert isinstance(pt, list) and all(0 < c < 1 for c in pt[:2]) and 0 <= pt[2] <= 1
     assert false.xreplace({s: R(c.numerator, c.denominator) for s, c in zip(SYMS, pt)}) < 0
 
 
 @pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
-    rec = cones(AMGM, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
+    rec = cones(AMGM, SYMS, BOX, Budget.of(HANG_GUARD), COORDS)
     assert isinstance(rec, Cones) and cones_recheck(rec, AMGM, SYMS, BOX, COORDS) == []
     assert cones_recheck(dataclasses.replace(rec, degree=R(2)), AMGM, SYMS, BOX, COORDS)
     assert cones_recheck(dataclasses.replace(rec, faces=rec.faces[:1]), AMGM, SYMS, BOX, COORDS)
@@ -97,7 +97,7 @@ def test_a_tampered_record_fails_its_recheck():
 @pytest.mark.slow
 def test_a_face_the_same_as_another_through_a_map_shares_its_proof():
     """The weighted AM-GM gap's face y = 1 is its face x = 1 with w read as 1 - w: one sub-proof for both."""
-    rec = cones(AMGM, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
+    rec = cones(AMGM, SYMS, BOX, Budget.of(HANG_GUARD), COORDS)
     first, second = rec.faces
     assert first.like is None and (second.like, second.reflected) == (first.pivot, (2,))
     assert second.proof is first.proof and "1 face the same as another" in rec.why()
@@ -107,13 +107,13 @@ def test_a_face_the_same_as_another_through_a_map_shares_its_proof():
     assert sympy.expand(mirrored(AMGM, SYMS, COORDS, BOX, (0, 1), 1, 0, (2,)) - first.margin) == 0
     assert sympy.expand(mirrored(AMGM, SYMS, COORDS, BOX, (0, 1), 1, 0, ()) - first.margin) != 0
     symmetric = X + Y - 2 * sympy.sqrt(X * Y)  # no reflection needed
-    rec = cones(symmetric, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
+    rec = cones(symmetric, SYMS, BOX, Budget.of(HANG_GUARD), COORDS)
     assert isinstance(rec, Cones) and rec.faces[1].reflected == () and rec.faces[1].like == 0
 
 
 @pytest.mark.slow
 def test_a_tampered_map_fails_its_recheck():
-    rec = cones(AMGM, SYMS, BOX, work.now() + HANG_GUARD, COORDS)
+    rec = cones(AMGM, SYMS, BOX, Budget.of(HANG_GUARD), COORDS)
     first, second = rec.faces
     for bad in (dataclasses.replace(second, reflected=()),  # w not reflected: another margin
                 dataclasses.replace(second, like=second.pivot),  # its own face

@@ -9,8 +9,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove_expr
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproofs.subproblem import reals
 from paper_checks.prover.symmetry.mirror import Mirror, mirror, symmetric
 from paper_checks.prover.symmetry.mirror import recheck as mirror_recheck
@@ -37,7 +37,7 @@ def test_the_symmetry_is_about_the_centre_of_the_interval():
 
 @pytest.mark.slow
 def test_the_binary_gce_sum_is_least_at_one_half():
-    rec = mirror(GCE_SUM, [p, q], BOX, work.now() + HANG_GUARD, reals([p, q]))
+    rec = mirror(GCE_SUM, [p, q], BOX, Budget.of(HANG_GUARD), reals([p, q]))
     assert isinstance(rec, Mirror) and (rec.name, rec.centre, rec.face, rec.face_proof) == ("p", F(1, 2), 0, None)
     assert mirror_recheck(rec, GCE_SUM, [p, q], BOX, reals([p, q])) == []
     res = prove_expr(GCE_SUM, {p: (0, 1), q: sympy.Interval.Lopen(0, 1)}, seconds=HANG_GUARD)
@@ -45,7 +45,7 @@ def test_the_binary_gce_sum_is_least_at_one_half():
 
 
 def test_a_face_of_its_own_is_a_sub_proof():
-    rec = mirror(BOWL, [x, y], BOWL_BOX, work.now() + HANG_GUARD, reals([x, y]))
+    rec = mirror(BOWL, [x, y], BOWL_BOX, Budget.of(HANG_GUARD), reals([x, y]))
     assert isinstance(rec, Mirror) and rec.centre == 0 and rec.face == y - y**2 and rec.face_proof is not None
     assert mirror_recheck(rec, BOWL, [x, y], BOWL_BOX, reals([x, y])) == []
 
@@ -53,15 +53,15 @@ def test_a_face_of_its_own_is_a_sub_proof():
 @pytest.mark.slow
 def test_false_neighbours_are_left_to_the_other_closures():
     below = GCE_SUM - R(1, 10**6)  # its face p = 1/2 is -10^-6
-    assert mirror(below, [p, q], BOX, work.now() + HANG_GUARD, reals([p, q])) is None
+    assert mirror(below, [p, q], BOX, Budget.of(HANG_GUARD), reals([p, q])) is None
     wide = [(F(0), F(1)), (F(0), F(2))]  # q up to 2: concave in p where q > 1
-    assert mirror(GCE_SUM, [p, q], wide, work.now() + HANG_GUARD, reals([p, q])) is None
+    assert mirror(GCE_SUM, [p, q], wide, Budget.of(HANG_GUARD), reals([p, q])) is None
     res = prove_expr(below, {p: (0, 1), q: sympy.Interval.Lopen(0, 1)}, seconds=HANG_GUARD)
     assert res.outcome == "counterexample"
 
 
 def test_a_tampered_record_fails_its_recheck():
-    rec = mirror(BOWL, [x, y], BOWL_BOX, work.now() + HANG_GUARD, reals([x, y]))
+    rec = mirror(BOWL, [x, y], BOWL_BOX, Budget.of(HANG_GUARD), reals([x, y]))
     assert mirror_recheck(dataclasses.replace(rec, centre=F(1, 2)), BOWL, [x, y], BOWL_BOX, reals([x, y]))
     assert mirror_recheck(dataclasses.replace(rec, face=y - y**2 + 1), BOWL, [x, y], BOWL_BOX, reals([x, y]))
     assert mirror_recheck(dataclasses.replace(rec, face_proof=None), BOWL, [x, y], BOWL_BOX, reals([x, y]))

@@ -11,8 +11,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove, prove_expr, recheck
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproofs.subproblem import reals
 from paper_checks.prover.symmetry.proportional import Proportional, linear_form, proportion, proportional
 from paper_checks.prover.symmetry.proportional import recheck as proportional_recheck
@@ -98,7 +98,7 @@ def test_a_tampered_record_fails_its_recheck():
     margin, syms = _order_margin(1 - 3 * t / 2)
     symbols = [*syms, t]
     box = [(F(-2), F(2))] * len(syms) + [(F(0), F(2, 3))]
-    rec = proportional(margin, symbols, box, work.now() + HANG_GUARD, reals(symbols))
+    rec = proportional(margin, symbols, box, Budget.of(HANG_GUARD), reals(symbols))
     assert isinstance(rec, Proportional)
     assert proportional_recheck(rec, margin, symbols, box, reals(symbols)) == []
     assert proportional_recheck(dataclasses.replace(rec, h=rec.h + 1), margin, symbols, box, reals(symbols))

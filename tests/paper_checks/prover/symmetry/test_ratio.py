@@ -10,8 +10,8 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from paper_checks import work
 from paper_checks.prover import prove_expr
+from paper_checks.prover.budget import Budget
 from paper_checks.prover.subproofs.subproblem import reals
 from paper_checks.prover.symmetry.ratio import Ratio, homogeneous, identity, pivot_of, ratio, ratio_problem
 from paper_checks.prover.symmetry.ratio import recheck as ratio_recheck
@@ -56,7 +56,7 @@ def test_a_false_neighbour_is_refuted_at_a_point_of_the_domain():
     """AM-GM less a/10^6 (still homogeneous): negative on the plane a = b; the ratio problem's point u = 1 is put
     back on the piece."""
     false = AMGM - R(1, 10**6) * a
-    rec = ratio(false, [a, b, w], BOX, work.now() + HANG_GUARD, reals([a, b, w]))
+    rec = ratio(false, [a, b, w], BOX, Budget.of(HANG_GUARD), reals([a, b, w]))
     assert isinstance(rec, list) and all(lo <= v <= hi for v, (lo, hi) in zip(rec, BOX))
     assert false.xreplace({s: R(v.numerator, v.denominator) for s, v in zip([a, b, w], rec)}) < 0
     res = prove_expr(false, {a: BOX[0], b: BOX[1], w: BOX[2]}, seconds=HANG_GUARD)
@@ -65,7 +65,7 @@ def test_a_false_neighbour_is_refuted_at_a_point_of_the_domain():
 
 @pytest.mark.slow
 def test_a_tampered_record_fails_its_recheck():
-    rec = ratio(AMGM, [a, b, w], BOX, work.now() + HANG_GUARD, reals([a, b, w]))
+    rec = ratio(AMGM, [a, b, w], BOX, Budget.of(HANG_GUARD), reals([a, b, w]))
     assert isinstance(rec, Ratio) and ratio_recheck(rec, AMGM, [a, b, w], BOX, reals([a, b, w])) == []
     assert ratio_recheck(dataclasses.replace(rec, degree=R(2)), AMGM, [a, b, w], BOX, reals([a, b, w]))
     assert ratio_recheck(dataclasses.replace(rec, coords=(0, 2)), AMGM, [a, b, w], BOX, reals([a, b, w]))
