@@ -13,6 +13,7 @@ from sympy.core.cache import clear_cache
 
 from paper_checks import work
 from paper_checks.deadline import deadline, never_cut
+from paper_checks.prover.algebraic import ranged
 from paper_checks.prover.critical import second
 from paper_checks.prover.enclosures import bound, enclose
 from paper_checks.prover.subproofs import subproblem
@@ -123,6 +124,7 @@ def forget() -> None:
     enclose.forget()
     second.forget()
     normal_form.forget()
+    ranged.forget()
 
 
 class OutOfWork(BaseException):

@@ -54,6 +54,11 @@ DEGREES = (3, 7, 15)
 RLIMIT = 50_000
 #: z3's resource count charged as one work unit (about what the meter counts in a second of the prover's own steps)
 RLIMIT_PER_UNIT = 250_000
+#: the functions whose derivatives cycle (``exp``, ``sin``, ``cos``, ``sinh``, ``cosh``): their models of any degree
+#: cost the same; the others' derivatives grow with their order (the 16th of ``atan`` is a rational function of
+#: degree 32), so their models stop at degree :data:`MOST_ACYCLIC`
+CYCLIC: tuple[type, ...] = (sympy.exp, Exp, sympy.sin, sympy.cos, sympy.sinh, sympy.cosh)
+MOST_ACYCLIC = 7
 #: the precision (bits) of the coefficients' and remainders' enclosures
 COEFFICIENT_BITS = 113
 #: the most nodes of a margin put to z3 on a box
@@ -78,8 +83,14 @@ DERIVATIVES: dict[type, Any] = {
 
 @lru_cache(maxsize=512)
 def _derivative(fn: Any, k: int) -> sympy.Expr:
-    """``f^(k)(t)`` as an expression in the dummy ``t``."""
+    """``f^(k)(t)`` as an expression in the dummy ``t`` (kept for one top proof: :func:`forget`)."""
     return sympy.diff(fn(_t), _t, k) if k else fn(_t)
+
+
+def forget() -> None:
+    """Empty the derivatives kept (:func:`paper_checks.prover.outset.forget`, at the start of every top proof), so that
+    a proof's count does not depend on what ran before it in the process."""
+    _derivative.cache_clear()
 
 
 def _centre(fn: Any, lo: Fraction, hi: Fraction) -> Fraction:
@@ -213,8 +224,9 @@ def closed_on_box(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coord
     count charged to the work meter; a degree whose models would reach past :data:`MOST_DEGREE` in the coordinates is
     not tried (z3's terms grow as the argument's degree times the model's)."""
     inner = _argument_degree(expr, symbols)
+    cyclic = all(type(n) in CYCLIC for n in sympy.preorder_traversal(expr) if type(n) in DERIVATIVES)
     for degree in DEGREES:
-        if degree > 3 and inner * (degree + 1) > MOST_DEGREE:
+        if degree > 3 and inner * (degree + 1) > MOST_DEGREE or degree > MOST_ACYCLIC and not cyclic:
             return None
         # z3's count within what the step has left (charged after the question: the meter cannot stop it inside)
         budget = min(RLIMIT, work.left() * RLIMIT_PER_UNIT)
@@ -291,4 +303,4 @@ class Z3RangedPiece(PieceMethod):
         return _recheck(check)
 
 
-__all__ = ["DEGREES", "DERIVATIVES", "Ranged", "Z3Ranged", "Z3RangedPiece", "closed_on_box", "taylor_model"]
+__all__ = ["DEGREES", "DERIVATIVES", "Ranged", "Z3Ranged", "Z3RangedPiece", "closed_on_box", "forget", "taylor_model"]
