@@ -128,6 +128,7 @@ def _hook_new() -> None:
     __new__.__wrapped__ = made  # type: ignore[attr-defined]
     Basic.__new__ = staticmethod(__new__)  # type: ignore[assignment,method-assign]
     _HOOKED["new"] = True
+    _UNHOOK.append(lambda: setattr(Basic, "__new__", staticmethod(made)))
 
 
 def _missed(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -156,11 +157,30 @@ def _hook_cache() -> None:
         old = names.get("cfunc")
         if old is None or "func" not in names or not hasattr(old.cell_contents, "cache_parameters"):
             continue
-        params = old.cell_contents.cache_parameters()
+        was = old.cell_contents
+        params = was.cache_parameters()
         new = functools.lru_cache(params["maxsize"], typed=params["typed"])(_missed(names["func"].cell_contents))
         old.cell_contents = new
         wrapper.cache_info, wrapper.cache_clear = new.cache_info, new.cache_clear
+        _UNHOOK.append(functools.partial(_put_back, wrapper, old, was))
     _HOOKED["cache"] = len(CACHE)
+
+
+def _put_back(wrapper: Any, cell: Any, cfunc: Any) -> None:
+    cell.cell_contents = cfunc
+    wrapper.cache_info, wrapper.cache_clear = cfunc.cache_info, cfunc.cache_clear
+
+
+#: what puts SymPy back as it was (:func:`_unhook`)
+_UNHOOK: list[Callable[[], None]] = []
+
+
+def _unhook() -> None:
+    """SymPy as it was before the hooks (``benchmarks/bench_meter.py`` times the prover without them; the next
+    counted block puts them in place again)."""
+    while _UNHOOK:
+        _UNHOOK.pop()()
+    _HOOKED.update(new=False, cache=0)
 
 
 def _hooks() -> None:
