@@ -126,7 +126,7 @@ def _hook_new() -> None:
         return made(cls, *args)
 
     __new__.__wrapped__ = made  # type: ignore[attr-defined]
-    Basic.__new__ = staticmethod(__new__)  # type: ignore[assignment,method-assign]
+    Basic.__new__ = staticmethod(__new__)
     _HOOKED["new"] = True
     _UNHOOK.append(lambda: setattr(Basic, "__new__", staticmethod(made)))
 
@@ -430,7 +430,7 @@ def units(name: str, v: Any) -> float:
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
         raise TypeError(f"{name} must be a number of work units, got {type(v).__name__} {quoted(v, 80)}")
     try:
-        ok = 0 < v <= MAX_UNITS
+        ok = 0 < v <= MAX_UNITS  # type: ignore[operator]  # numbers.Real declares no comparison
     except (TypeError, ValueError, ArithmeticError):
         ok = False
     if not ok or not math.isfinite(float(v)):
