@@ -97,16 +97,6 @@ class _State(threading.local):
 _state = _State()
 
 
-def _event(calls: int) -> None:
-    """One event of ``calls``: counted in a counted block; past the innermost limit, its error (or pending in a held
-    block), unless the caller's frames must not be cut (then at a later event)."""
-    st = _state
-    if st.counting:
-        st.calls += calls
-        if st.calls >= st.stop and not _deadline.uncut(sys._getframe(2)):
-            _fire(st)
-
-
 #: the hooks are in place (SymPy's ``Basic.__new__``; the cached functions of ``sympy.core.cache.CACHE`` hooked so
 #: far, by number)
 _HOOKED = {"new": False, "cache": 0}
@@ -214,8 +204,9 @@ def _bookkeeping(frame: Any) -> bool:
     return False
 
 
-#: this module's hooks, which raise a stop on their caller's behalf (not bookkeeping)
-_EVENTS = frozenset({"__new__", "computed", "_event"})
+#: this module's hooks, which raise a stop on their caller's behalf (not bookkeeping: a cached function computed makes
+#: objects within three frames of its hook)
+_EVENTS = frozenset({"__new__", "computed"})
 
 _deadline.never_cut(_bookkeeping)  # nor does a time limit's alarm cut a block's opening or closing in two
 

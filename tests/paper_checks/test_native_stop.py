@@ -77,9 +77,9 @@ def test_z3_s_python_layer_is_never_cut():
 def test_an_alarm_inside_z3_is_raised_at_the_edge_of_its_layer():
     """Short time limits around z3 work: each one's alarm ends the block (never held back for the whole loop), and
     the process lives on."""
-    r = _stress(0, 150)
+    r = _stress(0, 100)
     assert r.returncode == 0, r.stderr[-2000:]
-    assert int(r.stdout.split()[-1]) >= 100  # most limits came inside the block
+    assert int(r.stdout.split()[-1]) >= 60  # most limits came inside the block
 
 
 @pytest.mark.slow

@@ -203,3 +203,19 @@ def test_a_stop_due_at_any_call_leaves_no_block_open(inner_count):
             except TimedOut:
                 pass
         assert (work._state.counting, work._state.limits, work._state.depth) == (0, [], 0), n
+
+
+def test_a_stop_comes_inside_a_cached_function_s_computation():
+    """The hook of a cache miss is the meter's own code, three frames below the objects its function makes: a stop
+    due there is raised at once, not held as bookkeeping until the computation ends."""
+    from sympy.core.cache import cacheit
+
+    @cacheit
+    def many(k: int) -> int:
+        return _calls(k)
+
+    with work.metered():
+        a = work.calls()
+        with pytest.raises(TimedOut), work.limit(50 * E / work.CALLS_PER_UNIT):
+            many(10**6)
+        assert work.calls() - a <= 50 * E + work.MISS_CALLS
