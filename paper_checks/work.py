@@ -16,13 +16,14 @@ counted here, by a meter, in **work units**, from deterministic events only, nev
 
 The events are weighted in *calls*, the meter's old measure (it counted every Python call with ``sys.setprofile``):
 one unit is :data:`CALLS_PER_UNIT` calls, and the weights make a SymPy step's count what its calls were, within
-about 20 % (the prover's held-out set, ``benchmarks/bench_meter.py``), so that a budget means what it meant. The
+about 20 % (the prover's held-out set, ``benchmarks/RESULTS.md``), so that a budget means what it meant. The
 count depends on the code, the SymPy version, the input and the hash seed; not on the machine's speed, its load,
 the garbage collector, signals or what else runs beside it: no event is a call the interpreter makes on its own (a
-signal handler, a finaliser), and nothing reads a clock. One unit is about a second of SymPy work on a quiet 2-core
-laptop of 2026 as the old meter ran it (``benchmarks/RESULTS.md``, "Work units"). Work no event sees (a loop of
-plain Python or of polynomial arithmetic, a long C routine) is not counted: a step made of it is stopped by the
-wall-clock net only.
+signal handler, a finaliser), and nothing reads a clock (beside 24 busy processes a proof of 0.96 units counted two
+events differently, 0.004 %, cause not isolated; the old meter's count doubled there). One unit is about a second of
+SymPy work on a quiet 2-core laptop of 2026 as the old meter ran it (``benchmarks/RESULTS.md``, "Work units").
+Work no event sees (a loop of plain Python or of polynomial arithmetic, a long C routine) is not counted: a step made
+of it is stopped by the wall-clock net only.
 
     from paper_checks import work
 
@@ -46,8 +47,9 @@ chooses its route. A call's one net (:func:`paper_checks.prover.outset.net`, a l
 at its top, for :func:`net_for` its budget where the user gave no seconds: it only interrupts, and the call then
 says so, never giving another answer.
 
-The meter costs little: a Python call per event, a few hundred times fewer than the calls it stands for (under 5 %
-on SymPy work; the profile function of the old meter made it 2.3 to 2.5 times slower). It leaves
+The meter costs little: a Python call per event, a few hundred times fewer than the calls it stands for (a SymPy mix
+1.0x in a counted block, ``benchmarks/bench_meter.py``; the profile function of the old meter made it 2.3 to 3.8 times
+slower). It leaves
 ``sys.setprofile`` to profilers. Threads have meters of their own.
 """
 from __future__ import annotations
@@ -68,7 +70,7 @@ from paper_checks.deadline import TimedOut
 CALLS_PER_UNIT = 1_500_000
 #: the calls a SymPy object made (``Basic.__new__``) stands for, and a cached SymPy function computed (a cache miss):
 #: fitted to the calls of the prover's held-out set (20 true margins and 10 false neighbours, each case's calls
-#: against its events, relative least squares: 103 and 157; ``benchmarks/bench_meter.py`` says how well they fit)
+#: against its events, relative least squares: 103 and 157; ``benchmarks/RESULTS.md``, issue 68)
 NEW_CALLS = 160
 MISS_CALLS = 100
 #: a call's default wall-clock net, in seconds a unit of its work budget (and at least :data:`NET_LEAST_SECONDS`):
