@@ -30,8 +30,12 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: the modules documented (a package brings all its submodules)
-MODULES = ("paper_checks.api", "paper_checks.evidence", "paper_checks.registry", "theory")
+#: the modules documented (a package brings all its submodules): the front door, the evidence and the registry, the
+#: exact layer, and the prover's public door (what ``paper_checks.prover`` exports: ``prove``, ``prove_expr``,
+#: ``ProofResult``, ``ProofOutcome``, ``Certificate`` and its re-check) with the work meter its budgets count in
+MODULES = ("paper_checks.api", "paper_checks.evidence", "paper_checks.registry", "theory", "paper_checks.prover.prove",
+           "paper_checks.prover.prove_expr", "paper_checks.prover.result", "paper_checks.prover.certificate",
+           "paper_checks.work")
 
 #: a Sphinx-style cross-reference in a docstring: ``:func:`name```, ``:class:`~a.b.C```
 ROLE = re.compile(r":(?:func|class|mod|meth|attr|data|exc|obj|const):`~?\.?([^`<>\s]+)`")

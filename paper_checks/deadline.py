@@ -117,15 +117,46 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
 
     live = [True]  # set false first thing on the way out: from there on the handler raises nothing
 
-    def _fire(signum: int, frame: object) -> None:
-        if live[0] and any(cut(frame) for cut in _UNCUT):  # a block opening or closing: the timer fires again
-            return
-        if live[0] and _held[0]:  # in a step that must not be cut in two (:func:`held`): raised as it ends
+    def _armed(frame: Any) -> bool:
+        """Whether ``frame`` runs (or was called by) this limit's handler or its armed profile function: the alarm
+        that came there, or the handler's own return, is left to them."""
+        while frame is not None:
+            if frame.f_code is _fire.__code__ or frame.f_code is _outside.__code__:
+                return True
+            frame = frame.f_back
+        return False
+
+    def _raise() -> None:
+        if _held[0]:  # in a step that must not be cut in two (:func:`held`): raised as it ends
             _pending[:] = [_own(error(seconds))]
-        elif live[0]:
+        else:
             # no local name for the error: one would tie it to this frame in a cycle, and the block's generator
             # (in the traceback) would then wait for the garbage collector to run its ``finally``
             raise _own(error(seconds))
+
+    def _outside(frame: Any, event: str, arg: Any) -> None:
+        """Armed where the alarm came in a frame that must not be cut: the limit is raised at the first event
+        outside such frames (the meter's bookkeeping), or at the edge of a native library's Python layer (a call
+        into it not yet begun, or a return out of it: its own work is whole)."""
+        if frame.f_code is _fire.__code__:  # the handler that armed it, on its way out: not yet the interrupted code
+            return
+        edge = frame.f_back if event in ("call", "return") else frame
+        if not live[0] or not (any(cut(frame) for cut in _UNCUT) or any(t(edge) for t in _INSIDE)):
+            if sys.getprofile() is _outside:
+                sys.setprofile(None)
+            if live[0]:
+                _raise()
+
+    def _fire(signum: int, frame: Any) -> None:
+        if not live[0] or _armed(frame):
+            return
+        if uncut(frame):  # z3's wrappers, a block opening or closing: raised once out of them
+            if sys.getprofile() is None:  # (where a profiler holds the hook, the timer's next repeat tries again)
+                sys.setprofile(_outside)
+            return
+        if sys.getprofile() is _outside:
+            sys.setprofile(None)
+        _raise()
 
     hook = sys.unraisablehook
 
@@ -152,6 +183,8 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
         # store below runs before any point where CPython calls a signal handler, so the rest is safe.
         live[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
+        if sys.getprofile() is _outside:
+            sys.setprofile(None)
         signal.signal(signal.SIGALRM, previous)
         sys.unraisablehook = hook
         if was_blocked:
@@ -161,21 +194,37 @@ def deadline(seconds: float | None, error: Callable[[float], BaseException] = Ti
 
 
 #: tests of the interrupted frame where a limit's raise would cut bookkeeping in two (registered with
-#: :func:`never_cut`): the limit's repeating timer fires again a moment later instead
+#: :func:`never_cut`): the limit is raised at the first call or return outside such frames instead (a one-shot
+#: profile function; where a profiler holds that hook, at the timer's next repeat)
 _UNCUT: list[Callable[[Any], bool]] = []
 
 
 def never_cut(test: Callable[[Any], bool]) -> None:
-    """Register ``test(frame)``: where it is true for the frame a limit's alarm interrupts, the raise waits for the
-    timer's next repeat (:mod:`paper_checks.work` registers its blocks' opening and closing: a raise there left a
-    limit open for every later test of a worker)."""
+    """Register ``test(frame)``: where it is true for the frame a limit's alarm interrupts, the raise waits until
+    the first call or return where it is false (:mod:`paper_checks.work` registers its blocks' opening and closing:
+    a raise there left a limit open for every later test of a worker; and z3's Python layer, where a raise between
+    making an AST and taking its reference corrupted z3's heap)."""
     if test not in _UNCUT:
         _UNCUT.append(test)
 
 
 def uncut(frame: Any) -> bool:
-    """Whether a stop must not be raised in ``frame`` (a test registered by :func:`never_cut` says so)."""
-    return any(cut(frame) for cut in _UNCUT)
+    """Whether a stop must not be raised in ``frame`` (a test registered by :func:`never_cut` or
+    :func:`never_inside` says so)."""
+    return any(cut(frame) for cut in _UNCUT) or any(t(frame) for t in _INSIDE)
+
+
+#: tests of a frame that runs a native library's Python layer (registered with :func:`never_inside`)
+_INSIDE: list[Callable[[Any], bool]] = []
+
+
+def never_inside(test: Callable[[Any], bool]) -> None:
+    """Register ``test(frame)``: true where ``frame`` (or one that called it) runs code that a raise must not cut in
+    two, as :func:`never_cut`'s, but whose calls may be refused before they begin and whose returns replaced by the
+    limit's raise (z3's Python layer, :func:`paper_checks.work.native_frames`): a limit's alarm that comes inside it
+    is raised at the first call into it or return out of it from outside."""
+    if test not in _INSIDE:
+        _INSIDE.append(test)
 
 
 #: how many :func:`held` blocks are open, and the limit that came up in them (raised as the last one ends)

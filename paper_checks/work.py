@@ -3,13 +3,27 @@ on any machine.
 
 Every choice the prover makes while it runs (when a sweep starts, what a closure's step may spend, what a nested
 sub-proof gets, when a SymPy step is given up) compares *work* spent against a share of a work budget. Work is
-counted here, by a meter, in **work units**: one unit is :data:`CALLS_PER_UNIT` function calls made in this thread
-while the meter runs (``sys.setprofile``'s ``call`` and ``c_call`` events: every Python function and every builtin
-such as ``divmod``; a C routine such as NumPy's loops, python-flint's Arb balls or z3's solver counts as the one call
-that entered it, and z3 is held by its own deterministic ``rlimit``, :mod:`paper_checks.prover.algebraic.solver`). The
-count depends on the code, the Python and SymPy versions and the input; not on the machine's speed, its load or what
-else runs beside it. One unit is about a second of metered SymPy work on a quiet 2-core laptop of 2026
-(``benchmarks/RESULTS.md``, "Work units").
+counted here, by a meter, in **work units**, from deterministic events only, never the clock:
+
+- SymPy's own work, seen at two places every SymPy computation passes through: an object made
+  (``Basic.__new__``, :data:`NEW_CALLS`) and a cached function computed (a miss of one of ``sympy.core.cache``'s
+  ``cacheit`` caches, :data:`MISS_CALLS`), counted in the thread's counted blocks (each :func:`limit`, and
+  :func:`counted`);
+- what a caller charges (:func:`charge`): a box of the proof and its enclosure evaluations (``prove.NODE_WORK`` a
+  node), a step run in a child process (its own count);
+- z3 is held by its own deterministic ``rlimit`` (:mod:`paper_checks.prover.algebraic.solver`), python-flint's calls
+  by the SymPy work around them.
+
+The events are weighted in *calls*, the meter's old measure (it counted every Python call with ``sys.setprofile``):
+one unit is :data:`CALLS_PER_UNIT` calls, and the weights make a SymPy step's count what its calls were, within
+about 20 % (the prover's held-out set, ``benchmarks/RESULTS.md``), so that a budget means what it meant. The
+count depends on the code, the SymPy version, the input and the hash seed; not on the machine's speed, its load,
+the garbage collector, signals or what else runs beside it: no event is a call the interpreter makes on its own (a
+signal handler, a finaliser), and nothing reads a clock (beside 24 busy processes a proof of 0.96 units counted two
+events differently, 0.004 %, cause not isolated; the old meter's count doubled there). One unit is about a second of
+SymPy work on a quiet 2-core laptop of 2026 as the old meter ran it (``benchmarks/RESULTS.md``, "Work units").
+Work no event sees (a loop of plain Python or of polynomial arithmetic, a long C routine) is not counted: a step made
+of it is stopped by the wall-clock net only.
 
     from paper_checks import work
 
@@ -23,20 +37,24 @@ else runs beside it. One unit is about a second of metered SymPy work on a quiet
         spent = work.now() - start
 
 Limits nest as :func:`paper_checks.deadline.deadline`'s do: an inner block gets ``min(inner, what the outer has
-left)``, and where the outer is the stricter the outer's own error is raised. A limit that comes up inside
+left)``, and where the outer is the stricter the outer's own error is raised. A stop is raised at an event, inside
+SymPy; never where a raise would cut native bookkeeping in two (:func:`native_frames`: z3's Python layer, whose
+object made and not yet referenced, then released by its finaliser, corrupted z3's heap, issue 68), nor in the
+meter's own bookkeeping: there it waits for the next event. A limit that comes up inside
 :func:`paper_checks.deadline.held` (z3's ``Context()``, which must not be cut in two) is raised as that block ends.
 The wall clock is no part of a limit: a limit is counted work alone, so no wall-clock limit inside a computation
 chooses its route. A call's one net (:func:`paper_checks.prover.outset.net`, a loss trial's ``--timeout``) is armed
 at its top, for :func:`net_for` its budget where the user gave no seconds: it only interrupts, and the call then
 says so, never giving another answer.
 
-The meter costs: with a profile function CPython runs its slower path, about twice the time of SymPy work without
-it (``benchmarks/RESULTS.md``). Where a profiler holds ``sys.setprofile`` the meter takes it over for the block and
-hands it back on the way out. Threads have meters of their own. The count is the same from run to run to within a
-few dozen calls in a million (dictionary collisions among objects hashed by their address).
+The meter costs little: a Python call per event, a few hundred times fewer than the calls it stands for (a SymPy mix
+1.0x in a counted block, ``benchmarks/bench_meter.py``; the profile function of the old meter made it 2.3 to 3.8 times
+slower). It leaves
+``sys.setprofile`` to profilers. Threads have meters of their own.
 """
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import threading
@@ -47,9 +65,14 @@ from typing import Any, Callable, Iterator
 from paper_checks import deadline as _deadline
 from paper_checks.deadline import TimedOut
 
-#: function calls in one work unit (about a second of metered SymPy work on a quiet 2-core laptop of 2026: it counted
-#: 1.5 million calls a second there)
+#: calls in one work unit (the old meter's measure: about a second of metered SymPy work on a quiet 2-core laptop of
+#: 2026, which counted 1.5 million calls a second there)
 CALLS_PER_UNIT = 1_500_000
+#: the calls a SymPy object made (``Basic.__new__``) stands for, and a cached SymPy function computed (a cache miss):
+#: fitted to the calls of the prover's held-out set (20 true margins and 10 false neighbours, each case's calls
+#: against its events, relative least squares: 103 and 157; ``benchmarks/RESULTS.md``, issue 68)
+NEW_CALLS = 160
+MISS_CALLS = 100
 #: a call's default wall-clock net, in seconds a unit of its work budget (and at least :data:`NET_LEAST_SECONDS`):
 #: ten times what a unit takes on that laptop, so that it fires only on a machine ten times slower or busier (or on a
 #: step the meter does not see, a long C routine); the one place this rate is set (:func:`net_for`)
@@ -69,25 +92,97 @@ class _State(threading.local):
         self.stop: float = _NEVER  # the innermost open limit's stop, in calls
         self.limits: list[tuple[float, Callable[[float], BaseException], float]] = []
         self.depth = 0
-        self.previous: Any = None  # the profile function the meter took over
-        self.running = False
-        self.counting = 0  # how many counted blocks are open: the profile function is set while one is
+        self.counting = 0  # how many counted blocks are open: SymPy's events count while one is
         self.stops = 0  # how many stops were raised (or held) here, by the count or by a wall-clock net
 
 
 _state = _State()
 
 
-def _tick(frame: Any, event: str, arg: Any) -> None:
-    """The meter's profile function: one more call (of a Python function or a builtin); past the innermost limit,
-    its error (or pending in a held block)."""
-    if event == "call" or event == "c_call":
+#: the hooks are in place (SymPy's ``Basic.__new__``; the cached functions of ``sympy.core.cache.CACHE`` hooked so
+#: far, by number)
+_HOOKED = {"new": False, "cache": 0}
+
+
+def _hook_new() -> None:
+    from sympy.core.basic import Basic
+
+    made = Basic.__new__
+
+    def __new__(cls: Any, *args: Any) -> Any:  # noqa: N807 (Basic's own name: a SymPy object made)
         st = _state
-        if st is None:  # the interpreter is shutting down
-            return
-        st.calls += 1
-        if st.calls >= st.stop and not _deadline.uncut(frame):  # the meter's own frames, z3's ctypes layer, ...
-            _fire(st)
+        if st.counting:
+            st.calls += NEW_CALLS
+            if st.calls >= st.stop and not _deadline.uncut(sys._getframe(1)):
+                _fire(st)
+        return made(cls, *args)
+
+    __new__.__wrapped__ = made  # type: ignore[attr-defined]
+    Basic.__new__ = staticmethod(__new__)
+    _HOOKED["new"] = True
+    _UNHOOK.append(lambda: setattr(Basic, "__new__", staticmethod(made)))
+
+
+def _missed(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` (a function SymPy caches), counting each call: the cache calls it on a miss only."""
+
+    def computed(*args: Any, **kwargs: Any) -> Any:
+        st = _state
+        if st.counting:
+            st.calls += MISS_CALLS
+            if st.calls >= st.stop and not _deadline.uncut(sys._getframe(1)):
+                _fire(st)
+        return func(*args, **kwargs)
+
+    return computed
+
+
+def _hook_cache() -> None:
+    """Count the misses of SymPy's caches: each ``cacheit`` wrapper's cache (the ``cfunc`` of its closure) replaced
+    by one of the same size around a counting ``func``; those made since the last look (a module imported since)
+    too. A wrapper of another shape (``SYMPY_USE_CACHE=debug``) is left as it is."""
+    from sympy.core.cache import CACHE
+
+    for wrapper in CACHE[_HOOKED["cache"]:]:
+        code, cells = getattr(wrapper, "__code__", None), getattr(wrapper, "__closure__", None) or ()
+        names = dict(zip(code.co_freevars, cells)) if code is not None else {}
+        old = names.get("cfunc")
+        if old is None or "func" not in names or not hasattr(old.cell_contents, "cache_parameters"):
+            continue
+        was = old.cell_contents
+        params = was.cache_parameters()
+        new = functools.lru_cache(params["maxsize"], typed=params["typed"])(_missed(names["func"].cell_contents))
+        old.cell_contents = new
+        wrapper.cache_info, wrapper.cache_clear = new.cache_info, new.cache_clear
+        _UNHOOK.append(functools.partial(_put_back, wrapper, old, was))
+    _HOOKED["cache"] = len(CACHE)
+
+
+def _put_back(wrapper: Any, cell: Any, cfunc: Any) -> None:
+    cell.cell_contents = cfunc
+    wrapper.cache_info, wrapper.cache_clear = cfunc.cache_info, cfunc.cache_clear
+
+
+#: what puts SymPy back as it was (:func:`_unhook`)
+_UNHOOK: list[Callable[[], None]] = []
+
+
+def _unhook() -> None:
+    """SymPy as it was before the hooks (``benchmarks/bench_meter.py`` times the prover without them; the next
+    counted block puts them in place again)."""
+    while _UNHOOK:
+        _UNHOOK.pop()()
+    _HOOKED.update(new=False, cache=0)
+
+
+def _hooks() -> None:
+    """The hooks in place (once; SymPy's cached functions made since, each time a counted block opens)."""
+    if not _HOOKED["new"]:
+        _hook_new()
+    from sympy.core.cache import CACHE
+
+    if len(CACHE) != _HOOKED["cache"]:
+        _hook_cache()
 
 
 #: the context managers' own ``__enter__`` and ``__exit__`` (the calls that open and close a :func:`limit`)
@@ -97,21 +192,48 @@ _MANAGERS = frozenset(f.__code__ for f in (_MANAGER.__enter__, _MANAGER.__exit__
 
 def _bookkeeping(frame: Any) -> bool:
     """Whether a call comes from the meter's own bookkeeping (this module's functions, or the context managers
-    that open and close its blocks, within three frames): a stop that comes due there waits for the next call after
-    it. A raise at a call inside a ``finally`` skips the rest of it, and a raise at a context manager's ``__exit__``
-    leaves its block open until the garbage collector closes it: a counted block left open in a test worker kept the
-    profile function on for every later test. Looked at only when a stop comes due, so it costs nothing per call."""
+    that open and close its blocks, within three frames): a stop that comes due there waits for the next event
+    after it. A raise inside a ``finally`` skips the rest of it, and a raise at a context manager's ``__exit__``
+    leaves its block open until the garbage collector closes it: a counted block left open in a test worker counted
+    every later test. Looked at only when a stop comes due, so it costs nothing per event."""
     for _ in range(3):
         if frame is None:
             return False
         code = frame.f_code
-        if code.co_filename == __file__ or code in _MANAGERS:
+        if code.co_filename == __file__ and code.co_name not in _EVENTS or code in _MANAGERS:
             return True
         frame = frame.f_back
     return False
 
 
+#: this module's hooks, which raise a stop on their caller's behalf (not bookkeeping: a cached function computed makes
+#: objects within three frames of its hook)
+_EVENTS = frozenset({"__new__", "computed"})
+
 _deadline.never_cut(_bookkeeping)  # nor does a time limit's alarm cut a block's opening or closing in two
+
+#: the modules whose Python code wraps native objects: a stop raised in it (between making an object and taking its
+#: reference, or in its finaliser) leaves the native library's own counts wrong
+NATIVE_MODULES = ("z3", "ctypes")
+
+
+def native_frames(frame: Any) -> bool:
+    """Whether ``frame`` or one that called it runs the Python layer of a native library (:data:`NATIVE_MODULES`):
+    z3's wrappers make an AST, then take a reference to it (``Z3_inc_ref``); a stop raised in between left a Python
+    object whose finaliser gave back a reference it never took, and z3 freed an AST still in use: ``invalid dec_ref
+    command``, an assertion in ``ast.cpp``, a segmentation fault or glibc's ``free(): invalid pointer`` later, in
+    whatever ran next (issue 68: ``sympy.diff`` under ``kink_split`` at load 60-70). A stop waits until no such frame
+    is left (the meter: its next event; a time limit's alarm: the first call or return outside,
+    :func:`paper_checks.deadline.deadline`)."""
+    while frame is not None:
+        name = frame.f_globals.get("__name__", "")
+        if name.partition(".")[0] in NATIVE_MODULES:
+            return True
+        frame = frame.f_back
+    return False
+
+
+_deadline.never_inside(native_frames)
 
 
 def _fire(st: _State) -> None:
@@ -121,33 +243,16 @@ def _fire(st: _State) -> None:
     _deadline.raise_or_hold(error(units))  # z3's Context() and such: raised as the held block ends
 
 
-def _install(st: _State) -> None:
-    if not st.running:
-        st.previous = sys.getprofile() if sys.getprofile() is not _tick else None
-    st.running = True
-
-
 def _on(st: _State) -> None:
-    """One more counted block: the profile function is set while one is open."""
-    _install(st)
+    """One more counted block: SymPy's events count while one is open."""
+    _hooks()
     st.counting += 1
-    if sys.getprofile() is not _tick:
-        sys.setprofile(_tick)
 
 
 def _off(st: _State, to: int | None = None) -> None:
     """A counted block ends (``to``: the count of counted blocks as it was when the block opened, so that a block
-    whose opening was cut short by a raise is closed all the same): the profile function stays while another is
-    open (set again where a raise unset it)."""
+    whose opening was cut short by a raise is closed all the same)."""
     st.counting = st.counting - 1 if to is None else to
-    if st.counting > 0:
-        if sys.getprofile() is not _tick:
-            sys.setprofile(_tick)
-    elif st.depth == 0:  # no metered block open (a step called alone): hand the profile function back
-        sys.setprofile(st.previous)
-        st.running, st.previous = False, None
-    elif sys.getprofile() is _tick:
-        sys.setprofile(None)
 
 
 def now() -> float:
@@ -170,27 +275,18 @@ def stops() -> int:
 
 @contextmanager
 def metered() -> Iterator[None]:
-    """Run the meter in the block (nested blocks share the count); the trace function it took over is handed back
-    when the outermost block ends."""
+    """Run the meter in the block (nested blocks share the count)."""
     st = _state
-    outer = st.depth == 0
-    if outer:
-        st.previous = sys.getprofile() if sys.getprofile() is not _tick else None
-        st.running = True
     st.depth += 1
     try:
         yield
     finally:
         st.depth -= 1
-        if outer:
-            if st.counting == 0:
-                sys.setprofile(st.previous)
-            st.running, st.previous = False, None
 
 
 @contextmanager
 def counted() -> Iterator[None]:
-    """Count the calls of the block (a :func:`limit` counts its own; this counts where no limit is open)."""
+    """Count the events of the block (a :func:`limit` counts its own; this counts where no limit is open)."""
     st = _state
     was = st.counting
     try:
@@ -205,15 +301,11 @@ def paused() -> Iterator[None]:
     """Count nothing in the block: for waiting on a child process (:mod:`paper_checks.prover.timebox`), whose polls
     are as many as the child takes time, so would count the machine's speed; the child's own work is charged."""
     st = _state
-    if sys.getprofile() is not _tick:
-        yield
-        return
-    sys.setprofile(None)
+    was, st.counting = st.counting, 0
     try:
         yield
     finally:
-        if st.counting > 0:
-            sys.setprofile(_tick)
+        st.counting = was
 
 
 def _restop(st: _State) -> None:
@@ -238,7 +330,6 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
     if not units == units or units < 0:  # NaN or negative: nothing may be spent
         units = 0.0
     st = _state
-    _install(st)
     stop = st.calls + units * CALLS_PER_UNIT
     if st.limits and min(s for s, _, _ in st.limits) <= stop and net is None:
         with counted() if count else ExitStack():
@@ -269,8 +360,6 @@ def limit(units: float | None, error: Callable[[float], BaseException] = TimedOu
         _restop(st)
         if count:
             _off(st, was)
-        elif st.counting > 0 and sys.getprofile() is not _tick:  # the raise unset the profile function: back on
-            sys.setprofile(_tick)
 
 
 def _globals() -> tuple[Any, ...]:
@@ -334,7 +423,7 @@ def units(name: str, v: Any) -> float:
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
         raise TypeError(f"{name} must be a number of work units, got {type(v).__name__} {quoted(v, 80)}")
     try:
-        ok = 0 < v <= MAX_UNITS
+        ok = 0 < v <= MAX_UNITS  # type: ignore[operator]  # numbers.Real declares no comparison
     except (TypeError, ValueError, ArithmeticError):
         ok = False
     if not ok or not math.isfinite(float(v)):
@@ -344,12 +433,12 @@ def units(name: str, v: Any) -> float:
 
 
 def left_open() -> str | None:
-    """What this thread's meter still holds with no block of it open (limits, counted blocks, its profile function),
-    or None: a block whose generator was never closed leaves it, and a stale limit then fires in a later, unrelated
-    computation with its own error. Tests check it after each test (``tests/conftest.py``)."""
+    """What this thread's meter still holds with no block of it open (limits, counted blocks), or None: a block whose
+    generator was never closed leaves it, and a stale limit then fires in a later, unrelated computation with its
+    own error. Tests check it after each test (``tests/conftest.py``)."""
     st = _state
     held_open = [f"{len(st.limits)} limit(s)" if st.limits else "", f"{st.counting} counted block(s)" if st.counting
-                 else "", "its profile function" if sys.getprofile() is _tick else ""]
+                 else ""]
     return ", ".join(h for h in held_open if h) or None
 
 
@@ -358,9 +447,6 @@ def reset() -> None:
     st = _state
     st.limits.clear()
     st.stop, st.counting, st.depth = _NEVER, 0, 0
-    if sys.getprofile() is _tick:
-        sys.setprofile(st.previous)
-    st.running, st.previous = False, None
 
 
 def uncount(calls: int) -> None:

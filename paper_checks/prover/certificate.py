@@ -197,7 +197,7 @@ def recheck_undefined(u: Undefined, space: SearchSpace) -> list[str]:
     if isinstance(g.node, sympy.Pow):
         ex = ball_at(g.node.exp, traced.symbols, u.at)
         low = None if ex is None else ex.lower().floor()
-        if ex is None or not (ex > low and ex < low + 1):
+        if ex is None or not (ex > low and ex < low + 1):  # type: ignore[operator]
             return [f"the exponent {g.node.exp} of {u.node} is not strictly between two integers there ({ex})"]
     return []
 

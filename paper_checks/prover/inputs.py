@@ -174,7 +174,7 @@ def domain(d: Any) -> dict[sympy.Symbol, tuple[Fraction, Fraction]]:
         if not lo <= hi or lo == hi == math.inf or lo == hi == -math.inf:
             raise ValueError(f"prove_expr: the interval of {s} needs low <= high, got {_quote(tuple(pair))}")
         out[s] = (lo, hi)
-    return out
+    return out  # type: ignore[return-value]
 
 
 def simplices(v: Any, taken: set[sympy.Symbol]) -> dict[str, list[sympy.Symbol]]:

@@ -54,7 +54,7 @@ from paper_checks.prover.critical.tight import Tight
 from paper_checks.prover.enclosures.bound import intervals
 from paper_checks.prover.enclosures.boxes import Box, Piece, centre, exact_point, groups, pieces, split, status
 from paper_checks.prover.outset import OutOfTime, OutOfWork
-from paper_checks.prover.result import ProofResult
+from paper_checks.prover.result import ProofOutcome, ProofResult
 from paper_checks.prover.subproofs import subproblem
 from paper_checks.prover.tracing import charts
 from paper_checks.prover.tracing.constraint import piece_box, traced_relations
@@ -183,7 +183,7 @@ def _undefined(st: _State, pc: _Piece, guards_: list[Guard], x: list[Fraction]) 
     reason = (f"the margin is not real or not defined at {where}: {why}; it is undefined on part of the domain, so "
               "no proof exists there; would decide: a domain on which the margin is real, or a margin defined on the "
               "whole domain")
-    return ProofResult("undefined", st.boxes, st.budget, 0.0, reason=reason,
+    return ProofResult(ProofOutcome.UNDEFINED, st.boxes, st.budget, 0.0, reason=reason,
                        undefined=Undefined(point, str(g.node), why, pc.piece, list(at)))
 
 
@@ -211,7 +211,7 @@ def _counterexample(st: _State, pc: _Piece, x: list[Fraction], j: int = 0) -> Pr
     if s2 == "fails":
         point, text, val = small, text2, val2
     notes = [] if done else [f"shrinking stopped after {st.shrink_evals} exact evaluations ({steps} steps)"]
-    return ProofResult("counterexample", st.boxes, st.budget, 0.0, counterexample=point, exact_margin=text,
+    return ProofResult(ProofOutcome.COUNTEREXAMPLE, st.boxes, st.budget, 0.0, counterexample=point, exact_margin=text,
                        exact_margin_value=val, shrink_steps=steps, notes=notes)
 
 
@@ -238,7 +238,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     written = pc.written[j] if j < len(pc.written) else pc.parts[j]
     per_step = NODE_WORK * _nodes(st, i, j, pc.parts[j].expr)
     meter.charge(per_step)  # the box itself: its status, its centre, its split
-    goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.work.stop,
+    goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.work.stop,  # type: ignore[arg-type]
                    relations=pc.relations)
     smear, bounded = None, False
     if where == "inside":  # a box's centre first: a closure's step costs far more than one value
@@ -411,7 +411,7 @@ def _undecided(st: _State, pcs: list[_Piece], reason: str, start: float) -> Proo
     if "case" in g:
         reason += (f"; the open boxes gather {g['where']} around {g['centre']} (margin {g['margin_at_centre']}, "
                    f"gradient {g['gradient_at_centre']}): {g['case']}; would decide: {g['would_decide']}")
-    return ProofResult("undecided", st.boxes, st.budget, time.monotonic() - start, reason=reason,
+    return ProofResult(ProofOutcome.UNDECIDED, st.boxes, st.budget, time.monotonic() - start, reason=reason,
                        remaining=remaining, notes=st.notes)
 
 
@@ -434,7 +434,7 @@ def _ended(st: _State, pcs: list[_Piece], start: float) -> ProofResult:
     cert.notes += [n for n in undefined_notes(cert.reductions) if n not in cert.notes]
     if cert.constraint_ignored:
         cert.notes.append("the domain's constraint was not used: the proof covers the whole box, a superset")
-    return ProofResult("proved", st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
+    return ProofResult(ProofOutcome.PROVED, st.boxes, st.budget, cert.seconds, certificate=cert, notes=list(cert.notes))
 
 
 def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0, *, work: float | None = None,
@@ -530,7 +530,7 @@ def _charted(space: SearchSpace, budget: int, seconds: float | None, work: float
         with contextlib.suppress(OutOfWork), meter.limit(ALARM_GRACE / 2, error=OutOfWork):
             if st.pcs is not None:
                 remaining = gather.remaining(st, st.pcs, gather=False, alarm_grace=ALARM_GRACE)
-        res = ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=reason,
+        res = ProofResult(ProofOutcome.UNDECIDED, st.boxes, budget, time.monotonic() - start, reason=reason,
                           remaining=remaining, notes=st.notes)
     res.work, res.work_budget = round(st.work.spent(), 6), work
     res.counters = {k: dict(v, work=round(v["work"], 6)) for k, v in sorted(st.counters.items())}
@@ -560,7 +560,7 @@ def _run(st: _State, search_first: int, seed: int, exact_first: bool, start: flo
         if st.held is not None:
             st.held.budget = st.budget
         elif st.work.left() < 0:
-            return ProofResult("undecided", 0, st.budget, time.monotonic() - start, notes=st.notes,
+            return ProofResult(ProofOutcome.UNDECIDED, 0, st.budget, time.monotonic() - start, notes=st.notes,
                                reason=f"the work budget of {st.work.size:g} units ran out in the "
                                       "counterexample search run first")
     res = _proof(st, exact_first, start, later, seed)
@@ -602,9 +602,9 @@ def _proof(st: _State, exact_first: bool, start: float, later: int = 0, seed: in
     try:
         st.pcs = pcs = st.pcs if st.pcs is not None else _traced_pieces(st)
     except (Untraceable, ValueError, TimeoutError) as exc:
-        return ProofResult("undecided", 0, budget, time.monotonic() - start, reason=str(exc))
+        return ProofResult(ProofOutcome.UNDECIDED, 0, budget, time.monotonic() - start, reason=str(exc))
     except RecursionError:
-        return ProofResult("undecided", 0, budget, time.monotonic() - start,
+        return ProofResult(ProofOutcome.UNDECIDED, 0, budget, time.monotonic() - start,
                            reason="the traced margin is too deeply nested to compile")
     if st.held is not None:
         if not any(pc.guards for pc in pcs):
@@ -618,7 +618,7 @@ def _proof(st: _State, exact_first: bool, start: float, later: int = 0, seed: in
             for j in range(pc.margins if st.held is not None else 0, len(pc.parts)):
                 st.stage = f"deciding piece {i}, conjunct {j} exactly first (normal form, solver)"
                 late = st.work.left() < 0  # out of work: the rest go to the boxes, which stop at once
-                found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)
+                found = _exact_first(st, pcs, i, j) if exact_first and not late else _as_written(st, pcs, i, j)  # type: ignore[func-returns-value]
                 if found is not None:
                     return _found(st, found, start)
         if later and (st.heap or st.stuck):  # z3 first on its fragment left something open: now the search
@@ -652,7 +652,7 @@ def _proof(st: _State, exact_first: bool, start: float, later: int = 0, seed: in
             if found is not None:
                 return _found(st, found, start)
         if st.unreal is not None:
-            return ProofResult("undecided", st.boxes, budget, time.monotonic() - start, reason=st.unreal,
+            return ProofResult(ProofOutcome.UNDECIDED, st.boxes, budget, time.monotonic() - start, reason=st.unreal,
                                remaining=gather.remaining(st, pcs, alarm_grace=ALARM_GRACE), notes=st.notes)
     except (Untraceable, ValueError, ArithmeticError, TypeError, NotImplementedError, RecursionError) as exc:
         st.stage = "reporting what is left"

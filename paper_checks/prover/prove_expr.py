@@ -121,7 +121,7 @@ def _prove_expr(expr: Any, domain: Any, budget: int, seconds: Any, simplices: An
             spent = meter.now() - counted
             where = ("while the margin was prepared (its text and its float function)" if not prepared else
                      "in a step the proof could not stop itself")
-            return ProofResult("undecided", 0, budget, time.monotonic() - begun, work=round(spent, 3),
+            return ProofResult(ProofOutcome.UNDECIDED, 0, budget, time.monotonic() - begun, work=round(spent, 3),
                                work_budget=work, reason=f"the work budget of {work:g} units ran out {where}")
     if constraints is None and res.counterexample is not None and back:
         res.counterexample = _told(res.counterexample, back)

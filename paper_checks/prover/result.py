@@ -29,8 +29,8 @@ OUTCOMES = tuple(o.value for o in ProofOutcome)
 
 @dataclass
 class ProofResult:
-    """What :func:`prove` found: its ``outcome`` (:class:`ProofOutcome`; a string given is read as one) and what
-    backs it."""
+    """What :func:`~paper_checks.prover.prove.prove` found: its ``outcome`` (:class:`ProofOutcome`; a string given is
+    read as one) and what backs it."""
 
     outcome: ProofOutcome
     boxes: int
@@ -53,7 +53,7 @@ class ProofResult:
     interrupted: bool = False
 
     def __post_init__(self) -> None:
-        self.outcome = ProofOutcome(self.outcome)  # ValueError for a value that is not an outcome
+        self.outcome = ProofOutcome(self.outcome)  # type: ignore[call-arg]  # ValueError for a value that is not an outcome
 
     @classmethod
     def by_the_net(cls, budget: int, seconds: float, spent: float | None, work_budget: float,

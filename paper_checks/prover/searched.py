@@ -10,7 +10,7 @@ import numpy as np
 
 from paper_checks import work as meter
 from paper_checks.deadline import TimedOut
-from paper_checks.prover.result import ProofResult
+from paper_checks.prover.result import ProofOutcome, ProofResult
 from paper_checks.search.loop import search
 from paper_checks.search.params import SearchSpace
 
@@ -26,7 +26,7 @@ def search_first(space: SearchSpace, evals: int, seed: int, start: float, units:
         return None
     if not res.verified:
         return None
-    return ProofResult("counterexample", 0, 0, time.monotonic() - start, counterexample=res.counterexample,
+    return ProofResult(ProofOutcome.COUNTEREXAMPLE, 0, 0, time.monotonic() - start, counterexample=res.counterexample,
                        exact_margin=res.exact_margin, exact_margin_value=res.exact_margin_value,
                        shrink_steps=res.shrink_steps,
                        notes=[f"found by the counterexample search before branch and bound ({res.evaluated} "

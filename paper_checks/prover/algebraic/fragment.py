@@ -178,10 +178,10 @@ class _Builder:
         value at every point of the box where the margin is real: ``exp``, a power whose exponent is ``>= 0`` there
         (``b^e`` on ``b >= 0``, which the guards ask for), or one that the enclosure bounds on both sides (``tan``
         across its pole, ``log`` at 0 are not: ``NotAlgebraic``)."""
-        lo, hi = self.atoms(e)
+        lo, hi = self.atoms(e)  # type: ignore[misc]
         power = False
         if e.is_Pow and not e.exp.is_Integer:
-            low_exp = self.atoms(e.exp)[0]
+            low_exp = self.atoms(e.exp)[0]  # type: ignore[misc]
             power = low_exp is not None and low_exp >= 0
         related = self.relate is not None and self.relate.covers(e)
         if not (isinstance(e, sympy.exp) or power or related or (lo is not None and hi is not None)):
@@ -198,7 +198,7 @@ class _Builder:
         if hi is not None:
             self.side.append(v <= z3.RealVal(str(hi), self.ctx))
         if related:
-            self.side += self.relate(e, v, self)
+            self.side += self.relate(e, v, self)  # type: ignore[misc]
         return v
 
     def cond(self, c: Any) -> Any:
@@ -237,7 +237,7 @@ def _rlimit_count(s: Any) -> int:
         return 0
 
 
-def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]], milliseconds: int,
+def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[list[int]], milliseconds: float,
            *, recheck: bool = False, strict: list[tuple[bool, bool]] | None = None, atoms: Atoms | None = None,
            relate: Relate | None = None, positive: bool = False, counted: list[int] | None = None,
            hypotheses: list[tuple[sympy.Expr, bool]] | None = None) -> tuple[str, list[list[Fraction]]]:

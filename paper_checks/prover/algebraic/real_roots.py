@@ -4,12 +4,14 @@ no root of odd multiplicity strictly inside and the right sign at the midpoint (
 and isolating its roots again."""
 from __future__ import annotations
 
+from typing import Any
+
 from paper_checks.prover.algebraic.solver import problem, recheck_problem, roots_decide
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 
 
-def problem_again(check: Check) -> tuple[object, list[str]]:
+def problem_again(check: Check) -> tuple[Any, list[str]]:
     """The polynomial problem derived again from the margin, and a problem when it is not the recorded one."""
     pr = check.problem
     t = check.t

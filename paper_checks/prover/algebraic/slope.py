@@ -212,12 +212,12 @@ class AlgebraicSlope(PieceMethod):
             if ms < 1:
                 return None
             if sign == 0 or _decide(sign * sg.flip, sg.a, sg.symbols, sg.consts, sg.box, sg.cbox, ms,
-                                    _open(goal.coords, goal.base, i)) != "unsat":
+                                    _open(goal.coords, goal.base, i)) != "unsat":  # type: ignore[arg-type]
                 continue
             end = "low" if sign > 0 else "high"
-            face = end_value(expr, syms, goal.base, i, end)
+            face = end_value(expr, syms, goal.base, i, end)  # type: ignore[arg-type]
             if face.closed:
-                rec = Slope(i, str(syms[i]), end, sign, sg.d, face, written, value)
+                rec = Slope(i, str(syms[i]), end, sign, sg.d, face, written, value)  # type: ignore[arg-type, index]
                 goal.memo["subproof"] = rec
                 return Outcome(Closure(True, max(face.lower, 0.0), "algebraic slope", exact=rec.why()))
             if face.fails is not None:
@@ -231,7 +231,7 @@ class AlgebraicSlope(PieceMethod):
             return [f"{check.where}: no slope recorded for the piece"]
         if rec.written and check.reduction is None:
             return [f"{check.where}: the slope of the margin as written is recorded, but no margin as written"]
-        expr = check.reduction.original if rec.written else check.t.expr
+        expr = check.reduction.original if rec.written else check.t.expr  # type: ignore[union-attr]
         i = moving(expr, syms, check.base)
         if i != rec.index:
             return [f"{check.where}: the margin does not read the one coordinate {rec.name} alone"]

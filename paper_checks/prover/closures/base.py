@@ -219,12 +219,12 @@ def timed_step(method: Method, goal: Any, budget: Budget) -> tuple[Any, bool]:
     stops = work.stops()
     try:
         if not method.timed:
-            return method.step(goal), False
+            return method.step(goal), False  # type: ignore[attr-defined]
         left = budget.left()
         if left <= 0:
             return None, True
         with work.limit(left, error=StepOverran):
-            return method.step(goal), False
+            return method.step(goal), False  # type: ignore[attr-defined]
     except StepOverran:
         return None, True
     except Untraceable:  # a step that needs what the margin lacks (a derivative across a kink): it closes nothing
@@ -299,7 +299,7 @@ def _monotone_problems(cl: Closure, t: Traced, box: Box, names: list[str]) -> st
                     return f"the margin's derivative in {name} is {v} at a corner, against the recorded '{end}'"
         box = [((lo, lo) if cl.fixed.get(n) == "low" else (hi, hi) if cl.fixed.get(n) == "high" else (lo, hi))
                for n, (lo, hi) in zip(names, box)]
-        cl = cl.face
+        cl = cl.face  # type: ignore[assignment]
     return ""
 
 

@@ -322,7 +322,7 @@ def _gershgorin(h: list[list[Any]]) -> bool:
     node of the whitelist is continuous where finite), so convex on the closed hull."""
     for a, row in enumerate(h):
         ends = [_ends(e) for e in row]
-        off = sum((max(abs(lo), abs(hi)) for b, (lo, hi) in enumerate(ends) if b != a), Fraction(0))
+        off = sum((max(abs(lo), abs(hi)) for b, (lo, hi) in enumerate(ends) if b != a), Fraction(0))  # type: ignore[call-overload]
         if not (ends[a][0] - off >= 0):  # exact rationals (or +-oo): no rounding in the test itself
             return False
     return True
@@ -350,7 +350,7 @@ def _midpoint_definite(h: list[list[Any]]) -> bool:
     hi = [[_ends(e)[1] for e in row] for row in h]
     mid = [[(a + b) / 2 for a, b in zip(ra, rb)] for ra, rb in zip(lo, hi)]
     mid = [[(mid[a][b] + mid[b][a]) / 2 for b in range(n)] for a in range(n)]  # symmetric part: same quadratic form
-    rad2 = sum(max(abs(hi[a][b] - mid[a][b]), abs(mid[a][b] - lo[a][b])) ** 2 for a in range(n) for b in range(n))
+    rad2 = sum(max(abs(hi[a][b] - mid[a][b]), abs(mid[a][b] - lo[a][b])) ** 2 for a in range(n) for b in range(n))  # type: ignore[call-overload]
     r = Fraction(math.sqrt(float(rad2))) * Fraction(1 + 2**-30) + Fraction(1, 2**60)
     while r * r < rad2:
         r *= 2
@@ -446,7 +446,7 @@ def psd_closes(crit: Critical, box: Box, bits: int = 53) -> bool:
             cuts = [_cut(crit, r, box) for r in crit.rows or []]
             if crit.lifts and all(c is not None for c in cuts):
                 # the eliminated coordinates range over 1 - (the sum of the row) on the hull, cut below
-                es = [_at_least(1 - sum(ivs[i] for i in r), c) for r, c in zip(crit.rows or [], cuts)]
+                es = [_at_least(1 - sum(ivs[i] for i in r), c) for r, c in zip(crit.rows or [], cuts)]  # type: ignore[arg-type]
                 mats = [[[f([*ivs, *es]) for f in row] for row in lift] for lift in crit.lifts] + mats
         for h in mats:
             if _gershgorin(h):  # a diagonal entry may be +oo at the boundary (p^(q-2) at p = 0): still convex

@@ -138,7 +138,7 @@ class Tight:
         if not first and (tries >= CRITICAL_TRIES or not small):  # a valley is looked for from any box near it
             v = self._valley(t, base, names, key, box, rows)
             return None if v is None else _closure(v)
-        c = barycentre(t, box, base, rows) if first else None
+        c = barycentre(t, box, base, rows) if first else None  # type: ignore[assignment]
         x = newton_point(t, box, base) if c is None and small else None
         # a try is counted whole where Newton settled; one that did not says little of a set near this box, and
         # counts UNSETTLED_TRY (the far boxes of cosh(x) - 1 - x^2/2 on [-1000, 1000] spent all the tries before

@@ -112,7 +112,7 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Ball:
     unary = {sympy.exp: arb.exp, sympy.log: arb.log, sympy.Abs: abs, **SPECIAL}
     if type(e) in unary:
         fn, (a,) = unary[type(e)], args
-        return lambda v: fn(a(v))
+        return lambda v: fn(a(v))  # type: ignore[operator]
     if isinstance(e, (sympy.Max, sympy.Min)):
         pick = arb.max if isinstance(e, sympy.Max) else arb.min
 

@@ -108,7 +108,7 @@ def comparators(expr: sympy.Expr, symbols: Sequence[sympy.Symbol],
                     return i
             return None
         out.append((k, active))
-    return out
+    return out  # type: ignore[return-value]
 
 
 def replacement(k: sympy.Expr, i: int) -> sympy.Expr:

@@ -29,12 +29,13 @@ nothing. The re-check bounds the same nodes with Arb
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import mpmath
 import sympy
 
 IV = mpmath.iv
-Interval = object  # an mpmath.iv interval (``ivmpf``)
+Interval = Any  # an mpmath.iv interval (``ivmpf``; mpmath has no annotations)
 
 #: extra working bits of the point evaluations (series, verified inverses)
 EXTRA_BITS = 30
@@ -110,7 +111,7 @@ def _atanh(x: Interval) -> Interval:
     return (IV.log(1 + x) - IV.log(1 - x)) / 2
 
 
-def _verified_inverse(g: Callable[[Interval], Interval], guess: Callable[[object], object], x: Interval,
+def _verified_inverse(g: Callable[[Interval], Interval], guess: Callable[[Any], Any], x: Interval,
                       lo_lim: Interval, hi_lim: Interval) -> Interval:
     """The ``y`` in ``(lo_lim, hi_lim)`` with ``g(y) = x`` for ``g`` increasing there, enclosed: a candidate
     from ``guess`` at higher precision, its neighbours ``y0 -+ e`` accepted only where ``g`` of them

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
 import sympy
 
@@ -134,11 +134,11 @@ def branch_coordinate(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: lis
         if None in ts or any(c.free_symbols != {s} for c in conds):
             continue
         found = sorted(set(ts))  # type: ignore[type-var]
-        return (i, found) if len(found) <= MAX_THRESHOLDS else None
+        return (i, cast(list[Fraction], found)) if len(found) <= MAX_THRESHOLDS else None
     return None
 
 
-def cells(box: Box, coord: Coordinate, thresholds: list[Fraction]) -> list[Cell]:
+def cells(box: tuple[Fraction, Fraction], coord: Coordinate, thresholds: list[Fraction]) -> list[Cell]:
     """The cells of the coordinate's interval ``box`` (its own open ends kept): each threshold inside it, and the
     intervals between, open at a threshold."""
     lo, hi = box

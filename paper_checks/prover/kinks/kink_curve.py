@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Any
 
 import sympy
 
@@ -198,7 +199,7 @@ def _proofs(m: sympy.Expr, node: sympy.Expr, syms: list[sympy.Symbol], crds: lis
         bounds.append((which, got))
     done = []
     for n, (where, side) in enumerate(cells):
-        proofs = []
+        proofs: list[Any] = []
         for sign in (True, False):
             margin, sy, sc, sb = cell(m, node, syms, crds, bx, k, phi, where, side, sign)
             what = f"{m} {where} {syms[k]} = {phi}" + ("" if sign else f" where {node} is {node.args[side]}")

@@ -192,7 +192,7 @@ def kink_roots(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: 
             else:
                 return None
             side = 0 if positive == isinstance(node, sympy.Max) else 1
-            proofs = []
+            proofs: list[Any] = []
             for sign in (True, False):
                 margin, sy, sc, sb = cell_problem(expr, node, index, a, b, side, symbols, coords, box, sign)
                 left = stop.left() / (2 * (len(ends) - 1 - k) - len(proofs))

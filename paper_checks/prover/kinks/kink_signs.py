@@ -167,11 +167,11 @@ def kink_signs(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: 
             looks = {n: _looks_one_sign(sign_of(n, 0), symbols, box) for n in inner[:MOST_KINKS - len(tried)]}
             tried.update(looks)
             looks = {n: v for n, v in looks.items() if v is not None}
-            needed = needed or any(not enclosed for _, enclosed in looks.values())
+            needed = needed or any(not enclosed for _, enclosed in looks.values())  # type: ignore[misc]
             if not needed:
                 break
             decided = {}
-            for node, (side, _) in looks.items():
+            for node, (side, _) in looks.items():  # type: ignore[misc]
                 if stop.left() < 0:
                     break
                 sign, sy, sc, sb = renamed(sign_of(node, side), symbols, coords, box)

@@ -149,7 +149,7 @@ def kink_split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: 
                 if got is None:
                     continue
                 margin, sy, sc, sb = got
-                left = stop.left() / (2 - side)
+                left = stop.left() / (2 - side)  # type: ignore[union-attr]
                 proved = proved_once(margin, sy, sb, sc, f"{expr} where {node} is {node.args[side]}", left)
                 if proved is None:
                     break
@@ -172,7 +172,7 @@ def recheck(rec: KinkSplit, expr: sympy.Expr, symbols: list[sympy.Symbol], box: 
     if sorted(c.side for c in rec.cases) != wanted_sides:
         return ["the recorded cases are not the kink's sides"]
     for c in rec.cases:
-        margin, sy, sc, sb = case_problem(expr, rec.node, c.side, split, symbols, coords, box)
+        margin, sy, sc, sb = case_problem(expr, rec.node, c.side, split, symbols, coords, box)  # type: ignore[misc]
         out += recheck_problem(c.space, c.proof, margin, sy, sc, sb, f"side {c.side}")
     return out
 

@@ -211,7 +211,7 @@ def _corners(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> set[Fraction]:
         pt = [c[(k >> i) & 1] if len(c) == 2 else c[0] if c else None for i, c in enumerate(choices)]
         if None in pt:
             continue
-        v = g.xreplace({s: sympy.Rational(Fraction(e).numerator, Fraction(e).denominator) for s, e in zip(syms, pt)})
+        v = g.xreplace({s: sympy.Rational(Fraction(e).numerator, Fraction(e).denominator) for s, e in zip(syms, pt)})  # type: ignore[arg-type]
         if v.is_Rational:
             out.add(Fraction(int(v.p), int(v.q)))
     return out
@@ -269,7 +269,7 @@ def _variable(syms: list[sympy.Symbol], low: End, high: End) -> sympy.Symbol:
 def _outer_problem(u: sympy.Symbol, low: End, high: End) -> tuple[list[sympy.Symbol], list[Coordinate], Box]:
     """The one-variable problem's symbols, coordinates and box: ``u`` in the open ``(low, high)``."""
     at = (None if infinite(low) else Fraction(low), None if infinite(high) else Fraction(high))
-    return [u], [Coordinate(u, str(u), (), at)], [(low, high)]
+    return [u], [Coordinate(u, str(u), (), at)], [(low, high)]  # type: ignore[list-item]
 
 
 def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
@@ -303,7 +303,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget:
                 spans[g] = span if span is not None and strictly_between(g, syms, bx, *span) else None
             if spans[g] is None:
                 continue
-            low, high = spans[g]
+            low, high = spans[g]  # type: ignore[misc]
             u = _variable(syms, low, high)
             rest = [s for s in syms if s != x]
             split = separated(form, g, x, u, rest, min(CANDIDATE_WORK, finding - work.now()), form != m)

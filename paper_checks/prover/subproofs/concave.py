@@ -203,7 +203,7 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Bud
                 continue
             osy, osc, obx = others(k, syms, crds, bx)
             done: list[tuple[str, sympy.Expr, str, Proof | None]] = []
-            for end, (fm, how) in zip(("low", "high"), found):
+            for end, (fm, how) in zip(("low", "high"), found):  # type: ignore[misc]
                 if not fm.free_symbols:
                     if not face_holds(fm):
                         break
@@ -265,8 +265,8 @@ def recheck(rec: Concave, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Bo
         return out + ["the recorded faces are not the two ends of the coordinate"]
     osy, osc, obx = others(k, syms, crds, bx)
     for end, fm, how, proof in rec.faces:
-        again = face(m, syms, crds, bx, k, end)
-        if again is None or again[1] != how or not (again[0] == fm or is_zero(again[0] - fm)):
+        again = face(m, syms, crds, bx, k, end)  # type: ignore[assignment]
+        if again is None or again[1] != how or not (again[0] == fm or is_zero(again[0] - fm)):  # type: ignore[comparison-overlap]
             out.append(f"the face at the {end} end of {x} is not the recorded one again")
             continue
         out += recheck_or_constant(proof, fm, osy, osc, obx, f"the face at the {end} end of {x}", face_holds)

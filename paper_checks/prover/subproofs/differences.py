@@ -183,7 +183,7 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget:
                         done.append((f, k, s, None))
                         continue
                     d = slopes[odd.index(f)]
-                    proof = proved_once(s * d, psyms, pbox, pcrds, f"the slope of {f} in {syms[i]}: {s * d}",
+                    proof = proved_once(s * d, psyms, pbox, pcrds, f"the slope of {f} in {syms[i]}: {s * d}",  # type: ignore[operator]
                                         stop.left() / 2)
                     if proof is None:
                         break

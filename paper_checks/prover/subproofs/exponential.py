@@ -156,7 +156,7 @@ def substitution(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords
             e_lo = Fraction(0) if w_lo == -sympy.oo else outward(sympy.exp(w_lo / d), False)
             e_hi = math.inf if w_hi == sympy.oo else outward(sympy.exp(w_hi / d), True)
             ebox = list(box)
-            ebox[i] = (e_lo, e_hi)
+            ebox[i] = (e_lo, e_hi)  # type: ignore[assignment]
             return Substitution(i, d, e, rooted, tuple(ebox), node)
     return None
 

@@ -87,7 +87,8 @@ def sides(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
             expr = rest
     if not expr.is_Add:
         return None
-    pos, neg = [], []
+    pos: list[Any] = []
+    neg: list[Any] = []
     for term in expr.args:
         c, _ = term.as_coeff_Mul()
         (pos if c > 0 else neg).append(term)

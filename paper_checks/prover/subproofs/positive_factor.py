@@ -133,7 +133,8 @@ def split(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> tuple[symp
             written = sympy.factor_terms(apart(expr))
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
         return None
-    pos, rest = [], []
+    pos: list[Any] = []
+    rest: list[Any] = []
     for f in sympy.Mul.make_args(written):
         (pos if f.free_symbols and nonnegative(f, symbols, box) else rest).append(f)
     if not pos:

@@ -306,7 +306,7 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget:
     docstring), or None."""
     with nested("ClassSum", budget, MAX_DEPTH) as stop:
         for row in groups(coords) if stop is not None else ():
-            if stop.left() < 0:
+            if stop.left() < 0:  # type: ignore[union-attr]
                 return None
             dec = decompose(expr, symbols, coords, row)
             if dec is None:
@@ -321,7 +321,7 @@ def simplex_sum(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget:
                 if _sampled_min(h, [dec.s, *th], [(Fraction(0), Fraction(1)), *th_box]) < -1e-9 or \
                         _sampled_min(reduced, r_syms, r_box) < -1e-9:
                     continue
-                found = _closed(dec, kind, line, h, reduced, th, th_coords, th_box, stop)
+                found = _closed(dec, kind, line, h, reduced, th, th_coords, th_box, stop)  # type: ignore[arg-type]
                 if found is not None:
                     return found
         return None
@@ -341,7 +341,7 @@ def _closed(dec: Decomposition, kind: str, line: tuple[sympy.Expr, sympy.Expr], 
     elif reduced.free_symbols or not constant_holds(reduced):
         return None
     else:
-        red_space = red_proof = None
+        red_space = red_proof = None  # type: ignore[assignment]
     s_coord = Coordinate(dec.s, str(dec.s), ())
     got = proved_once(h, [dec.s, *th], [(Fraction(0), Fraction(1)), *th_box], [s_coord, *th_coords],
                   f"phi - its {kind} on [0, 1]: {h}", stop.left())

@@ -122,7 +122,7 @@ def simplex_vertices(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, bu
                         break
                     done.append(Vertex(m, None, None))
                     continue
-                left = stop.left() / (len(margins) - k)
+                left = stop.left() / (len(margins) - k)  # type: ignore[union-attr]
                 got = proved_once(m, th, th_box, th_coords, f"the margin at vertex {k} of {row[0]}: {m}", left)
                 if got is None:
                     break

@@ -231,7 +231,7 @@ def wanted(symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box) -> l
 def held(space: SearchSpace) -> list[tuple[Any, ...]]:
     return [(p.name, p.dim) if isinstance(p, SimplexPoint) else (p.name, "matrix", p.dim)
             if isinstance(p, StochasticMatrix) else
-            (p.name, exact_end(p.low), exact_end(p.high), p.open_low, p.open_high) for p in space.params]
+            (p.name, exact_end(p.low), exact_end(p.high), p.open_low, p.open_high) for p in space.params]  # type: ignore[attr-defined]
 
 
 def symbolic_margin(space: SearchSpace) -> Any:
@@ -245,7 +245,7 @@ def symbolic_margin(space: SearchSpace) -> Any:
             pt[p.name] = sympy.Matrix(p.dim, p.dim, lambda i, j: sympy.Symbol(f"{p.name}[{i},{j}]"))
         else:
             pt[p.name] = sympy.Symbol(p.name)
-    return sympy.sympify(space.exact_margin(pt))
+    return sympy.sympify(space.exact_margin(pt))  # type: ignore[misc]
 
 
 def recheck_problem(space: SearchSpace, proof: Any, margin: sympy.Expr, symbols: list[sympy.Symbol],
@@ -313,7 +313,7 @@ def paired(expr: sympy.Expr, r: sympy.Symbol, x: sympy.Symbol) -> bool:
             a, b = ([coefficient(t, s) for t in e.args] for s in (r, x))
             ia = next((i for i, c in enumerate(a) if c is not None), None)
             ib = next((i for i, c in enumerate(b) if c is not None), None)
-            if (ia is None) != (ib is None) or (ia is not None and a[ia] != b[ib]):
+            if (ia is None) != (ib is None) or (ia is not None and a[ia] != b[ib]):  # type: ignore[index]
                 return False
             rest = [t for i, t in enumerate(e.args) if i not in (ia, ib)]
         return all(ok(t) for t in rest)
@@ -408,7 +408,7 @@ def proved_once(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords:
     if len(_cache) >= CACHE_SIZE:
         _cache.pop(next(iter(_cache)))
     _cache[key] = (space, res) if res.proved else seconds
-    return _cache[key] if res.proved else None
+    return _cache[key] if res.proved else None  # type: ignore[return-value]
 
 
 def proved_or_point(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: list[Coordinate], what: str,

@@ -114,8 +114,8 @@ def unbounded(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: l
         if isinstance(node, HalfChart):
             poles = (1,) if node.args[0] == s and hi == 1 else (-1,) if node.args[0] == -s and lo == -1 else ()
         else:
-            poles = tuple(p for p, end in ((-1, lo), (1, hi)) if end == p)
-            if poles == (-1, 1) and _even(expr, node):
+            poles = tuple(p for p, end in ((-1, lo), (1, hi)) if end == p)  # type: ignore[assignment]
+            if poles == (-1, 1) and _even(expr, node):  # type: ignore[comparison-overlap]
                 return Cut(i, node, (1,), even=True)
         if poles:
             return Cut(i, node, poles)
@@ -352,5 +352,5 @@ class CutOff(SubproofMethod):
             return [f"{check.where}: no cutoff recorded for the piece"]
         if rec.written and check.reduction is None:
             return [f"{check.where}: the cutoff of the margin as written is recorded, but no margin as written"]
-        expr = check.reduction.original if rec.written else check.t.expr
+        expr = check.reduction.original if rec.written else check.t.expr  # type: ignore[union-attr]
         return [f"{check.where}: {p}" for p in recheck(rec, expr, list(check.t.symbols), check.base, check.coords)]

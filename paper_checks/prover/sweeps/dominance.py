@@ -226,10 +226,10 @@ def dominant_sign(e: sympy.Expr, v: sympy.Symbol, sign: int, back: sympy.Expr, s
     compiled = []
     try:
         for s in sides:
-            compiled.append((s, [compile_expr(gt.xreplace(at), every_symbol) for gt, _, _ in s.rest],
-                             [compile_expr(rt, [y]) for _, rt, _ in s.rest],
-                             [compile_expr(dt, [y]) for _, _, dt in s.rest],
-                             compile_expr(s.lead.xreplace(at), every_symbol)))
+            compiled.append((s, [compile_expr(gt.xreplace(at), every_symbol) for gt, _, _ in s.rest],  # type: ignore[union-attr]
+                             [compile_expr(rt, [y]) for _, rt, _ in s.rest],  # type: ignore[union-attr]
+                             [compile_expr(dt, [y]) for _, _, dt in s.rest],  # type: ignore[union-attr]
+                             compile_expr(s.lead.xreplace(at), every_symbol)))  # type: ignore[union-attr]
         where = compile_expr(sign * back, symbols)
         args = [compile_expr(scaled[h], [y]) for h in hs]
     except Untraceable:
@@ -242,7 +242,7 @@ def dominant_sign(e: sympy.Expr, v: sympy.Symbol, sign: int, back: sympy.Expr, s
             if not y_on.a > 0:
                 return every
             full = [*box, *[_scaled_erfc(a([y_on])) for a in args]]
-            signs = [_sign(*c, full, y_on) for c in compiled]
+            signs = [_sign(*c, full, y_on) for c in compiled]  # type: ignore[arg-type]
         except (ValueError, ZeroDivisionError, TypeError, OverflowError):
             return every
         if 0 in signs:

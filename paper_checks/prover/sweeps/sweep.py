@@ -292,10 +292,10 @@ def recheck(sw: Sweep, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
     want_f = wanted([symbols[k] for k in rest], [coords[k] for k in rest], [box[k] for k in rest])
     spaces = [(sw.derivative_space, want_d, sw.derivative, "derivative"), (sw.face_space, want_f, sw.face, "face")]
     for space, domain, want, what in spaces[:1] if sw.face_space is None else spaces:
-        if held(space) != domain:
+        if held(space) != domain:  # type: ignore[arg-type]
             out.append(f"the {what}'s domain is not the piece's")
             continue
-        got = symbolic_margin(space)
+        got = symbolic_margin(space)  # type: ignore[arg-type]
         mine = want.xreplace({v: sympy.Symbol(str(v)) for v in want.free_symbols})
         if got != mine and sympy.simplify(got - mine) != 0:
             out.append(f"the {what}'s space does not hold the {what}'s margin")

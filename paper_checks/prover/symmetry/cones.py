@@ -114,7 +114,7 @@ def halflines(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coords: l
     ``u/(1 - u)`` takes every value of ``(0, oo)``), and which ``expr`` reads, only through the chart's value."""
     out = []
     for i, (s, c, (lo, hi)) in enumerate(zip(symbols, coords, box)):
-        if c.index or (lo, hi) != (0, 1) or not open_ends(s, lo, hi, c)[0] or s not in expr.free_symbols:
+        if c.index or (lo, hi) != (0, 1) or not open_ends(s, lo, hi, c)[0] or s not in expr.free_symbols:  # type: ignore[comparison-overlap]
             continue
         if s not in expr.xreplace({HalfChart(s): _VALUE}).free_symbols:
             out.append(i)
@@ -158,7 +158,7 @@ def face_problem(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coo
     margin = sympy.powsimp(e.xreplace({syms[pivot]: sympy.Integer(1)}))
     new_box = [(Fraction(1), float("inf")) if k in hs else box[k] for k in keep]
     new_coords = [Coordinate(syms[k], str(syms[k]), ()) if k in hs else coords[k] for k in keep]
-    return margin, [syms[k] for k in keep], new_coords, new_box
+    return margin, [syms[k] for k in keep], new_coords, new_box  # type: ignore[return-value]
 
 
 def _homogeneous(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box,

@@ -271,13 +271,13 @@ def proportional(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget
                     return Proportional(f, g, h, sign, None, None, kind)
                 continue
             sy, sc, sb = sub_coordinates(sign, symbols, coords, box)
-            got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", stop.left())
+            got = proved_once(sign, sy, sb, sc, f"the sign of {sign}", stop.left())  # type: ignore[union-attr]
             if got is not None:
                 return Proportional(f, g, h, sign, *got, kind)
             bad = negative_at(sign, sy, sb)
             if bad is not None:  # the sign is negative there: so is the margin, where F is not 0 (the caller verifies)
                 at = dict(zip(sy, bad))  # the other coordinates in general position: F = 0 on A = B, say
-                return [at.get(s, v) for s, v in zip(symbols, generic_point(box))]
+                return [at.get(s, v) for s, v in zip(symbols, generic_point(box))]  # type: ignore[return-value]
         return None
 
 

@@ -201,7 +201,7 @@ def cells(planes: list[HalfPlane], x_range: tuple[Fraction, Fraction],
             if y_lo < y < y_hi:
                 cuts.add(y)
     ends = sorted(cuts)
-    out = []
+    out: list[Any] = []
     for a, b in zip(ends, ends[1:]):
         mid = (a + b) / 2
         low = max(lows, key=lambda f: (f.at(mid), f.m))
@@ -240,7 +240,7 @@ def chart(space: SearchSpace) -> tuple[SearchSpace, Callable[[Point], Point]]:
     x, y, planes = read
     px = next(p for p in space.params if p.name == x)
     py = next(p for p in space.params if p.name == y)
-    cs = cells(planes, (Fraction(px.low), Fraction(px.high)), (Fraction(py.low), Fraction(py.high)))
+    cs = cells(planes, (Fraction(px.low), Fraction(px.high)), (Fraction(py.low), Fraction(py.high)))  # type: ignore[attr-defined]
     if not cs:
         return space, _identity
     taken = {p.name for p in space.params}

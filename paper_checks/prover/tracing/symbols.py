@@ -36,7 +36,8 @@ def simplex_symbols(name: str, dim: int, eliminated: int, row: int | None) -> tu
     return vals, coords
 
 
-def sign_assumptions(low: float, high: float, open_low: bool = False, open_high: bool = False) -> dict[str, bool]:
+def sign_assumptions(low: float | Fraction, high: float | Fraction, open_low: bool = False,
+                     open_high: bool = False) -> dict[str, bool]:
     """SymPy's assumptions for a real coordinate of the closed interval ``[low, high]``: its sign where the
     interval fixes it strictly, so that SymPy simplifies what holds on the whole domain (``0**q`` is 0 for ``q`` in
     ``[1/4, 1]``, and its derivative in ``q`` is 0, not ``0**q log 0``, which is NaN).

@@ -468,11 +468,11 @@ def decided_comparisons(bounds: dict[sympy.Symbol, Interval]) -> Iterator[None]:
         if verdict is None:
             raise TypeError(f"cannot determine truth value of Relational: {rel}")
         return verdict
-    Relational.__bool__ = decided  # type: ignore[method-assign]
+    Relational.__bool__ = decided
     try:
         yield
     finally:
-        Relational.__bool__ = original  # type: ignore[method-assign]
+        Relational.__bool__ = original
 
 
 def trace(space: SearchSpace, integers: dict[str, int], eliminated: dict[str, tuple[int, ...]]

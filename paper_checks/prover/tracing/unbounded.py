@@ -34,7 +34,7 @@ from typing import Any
 import mpmath
 import sympy
 
-from paper_checks.search.params import Point, Real, SearchSpace
+from paper_checks.search.params import Parameter, Point, Real, SearchSpace
 
 IV = mpmath.iv
 
@@ -157,7 +157,7 @@ def _line_iv(x: Any) -> Any:
 
 
 #: interval enclosures of the chart nodes (increasing: their values at the ends; a pole at an end is +-oo)
-ENCLOSURES = {HalfChart: _half_iv, LineChart: _line_iv}
+ENCLOSURES: dict[type, Callable[[Any], Any]] = {HalfChart: _half_iv, LineChart: _line_iv}
 
 
 def infinite(v: Any) -> bool:
@@ -199,7 +199,7 @@ def compactify(space: SearchSpace) -> tuple[SearchSpace, Callable[[Point], Point
     ``<name>_unit``, open at the pole), and the map of a point of the new space back to the old one.
     A space without an infinite end comes back as it is."""
     charts: dict[str, tuple[str, Callable[[Any], Any]]] = {}
-    params = []
+    params: list[Parameter] = []
     for p in space.params:
         if isinstance(p, Real) and not p.pinned and (infinite(p.low) or infinite(p.high)):
             u_lo, u_hi, phi = chart(p.low, p.high)

@@ -43,7 +43,7 @@ def test_each_exact_evaluation_has_its_own_work_limit(monkeypatch):
     def slow(pt):
         t = time.monotonic()
         while time.monotonic() - t < HANG_GUARD:
-            abs(1)  # a call the meter counts
+            sympy.Basic()  # an event the meter counts (a SymPy object made)
         return pt["x"]
 
     monkeypatch.setattr(exact_module, "EXACT_WORK", 0.01)
@@ -53,20 +53,20 @@ def test_each_exact_evaluation_has_its_own_work_limit(monkeypatch):
 
 
 def test_the_work_limit_stops_at_the_same_count_on_any_machine(monkeypatch):
-    """The limit is a count of calls: an evaluation that needs fewer is verified however slow the machine, one that
+    """The limit is a count of work: an evaluation that needs less is verified however slow the machine, one that
     needs more is stopped however fast (a wall-clock limit made a verdict's evidence move with the load)."""
     from paper_checks import work
 
     def costly(n):
         def margin(pt):
             for _ in range(n):
-                abs(1)
+                sympy.Basic()  # an event the meter counts
             return pt["x"] - R(1, 2)
         return margin
 
-    monkeypatch.setattr(exact_module, "EXACT_WORK", 20_000 / work.CALLS_PER_UNIT)
-    below = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] - 0.5, costly(10_000))
-    above = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] - 0.5, costly(40_000))
+    monkeypatch.setattr(exact_module, "EXACT_WORK", 400 * work.NEW_CALLS / work.CALLS_PER_UNIT)
+    below = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] - 0.5, costly(100))
+    above = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] - 0.5, costly(1000))
     for _ in range(2):
         assert verify(below, {"x": R(1, 3)})[0] == "fails"
         assert verify(above, {"x": R(1, 3)})[0].startswith("error: the exact evaluation ran past its work limit")
