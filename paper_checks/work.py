@@ -506,6 +506,16 @@ def _library_caches() -> list[Any]:
     return _LIBRARY["caches"]
 
 
+def forget_caches() -> None:
+    r"""Empty SymPy's cache, SymPy's and mpmath's ``lru_cache``\ s and every cache registered with :func:`forgets`
+    (what :func:`fresh` does first; a top proof does it too, :func:`paper_checks.prover.outset.forget`)."""
+    from sympy.core.cache import clear_cache
+
+    clear_cache()
+    for empty in (*_FORGETTERS, *(c.cache_clear for c in _library_caches())):
+        empty()
+
+
 @contextmanager
 def fresh() -> Iterator[None]:
     r"""Run the block from the same memory wherever it runs, so that its count of work does not depend on what ran
@@ -514,11 +524,7 @@ def fresh() -> Iterator[None]:
     random generators (``sympy.core.random``: the order in which its assumptions are asked) seeded, and handed back
     as they were after the block. A loss trial starts so (a warm cache made a cell's work half of what it was cold:
     a cell near its limit was decided in one test and past its limit in the next)."""
-    from sympy.core.cache import clear_cache
-
-    clear_cache()
-    for empty in (*_FORGETTERS, *(c.cache_clear for c in _library_caches())):
-        empty()
+    forget_caches()
     with seeded():
         yield
 

@@ -9,8 +9,6 @@ import contextvars
 import time
 from typing import Any, Callable, Iterator
 
-from sympy.core.cache import clear_cache
-
 from paper_checks import work
 from paper_checks.deadline import deadline, never_cut
 from paper_checks.prover.algebraic import ranged
@@ -118,7 +116,7 @@ def fixed_random(top: bool = True) -> Iterator[None]:
 def forget() -> None:
     """Empty what the prover and SymPy keep between proofs (sub-proofs kept, limits, enclosures, SymPy's cache), so
     that a proof's work and route do not depend on what ran before it in the process."""
-    clear_cache()
+    work.forget_caches()  # SymPy's cache and SymPy's and mpmath's lru_caches: the count counts their misses
     subproblem.forget()
     bound.forget_limits()
     enclose.forget()

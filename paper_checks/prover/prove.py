@@ -498,6 +498,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
             except OutOfTime:
                 if not net.own:
                     raise
+                net.fired = True  # the call's own net: whatever raised it, no answer (never an unbound result)
         if net.own and net.fired:  # the net came: no answer, said as such (whatever the proof had found so far)
             return ProofResult.by_the_net(budget, time.monotonic() - begun,
                                           meter.now() - at.get("counted", meter.now()), work, net.seconds)

@@ -81,5 +81,5 @@ def test_the_net_s_undecided_records_the_work_budget_it_had(monkeypatch):
 
     monkeypatch.setattr(prove_module, "_charted", fired)
     res = prove(real_space(lambda x: x, ("x", 0.0, 1.0)), 100, 5.0, work=6.0)
-    assert res.outcome == "undecided" and "the work budget of 6 units" in res.reason
+    assert res.outcome == "undecided" and res.interrupted and "of 6 units" in res.reason
     assert res.work_budget == 6.0 and res.work >= 0

@@ -33,7 +33,7 @@ def test_zero_times_log_zero_is_a_limit_and_nothing_raises():
     assert at - at * sympy.log(at) - R(1, 100) < 0 and 0 < at < R(1, 100)
 
 
-def test_identity_is_proved_by_derivation():
+def test_identity_is_proved_by_derivation(without_bounds):
     sig = lambda t: 1 / (1 + sympy.exp(-t))  # noqa: E731
     space = real_space(lambda v: sig(v) + sig(-v) - 1, ("v", -5, 5))
     cert = _proved(prove(space, 100, 10), space)
