@@ -48,7 +48,9 @@ def test_a_proof_gives_the_same_answer_inside_a_generous_net():
     again = prove_expr(x**2 - 2 * x + 1, {x: (-5, 5)}, seconds=HANG * 10, work=2)
     assert quiet.proved and not quiet.interrupted
     assert again.outcome == quiet.outcome and sorted(again.counters) == sorted(quiet.counters)
-    assert again.work == pytest.approx(quiet.work, rel=0.02)  # the count's own noise (hash order): well within 2 %
+    # the count's own noise (hash order) within 2 %, and a thousandth of a unit for what SymPy makes once a process and
+    # keeps where no cache can be emptied (a worker's first proof of this 0.008-unit margin counted 0.0002 more)
+    assert again.work == pytest.approx(quiet.work, rel=0.02, abs=1e-3)
 
 
 @pytest.mark.slow  # a fresh process imports the prover: seconds
