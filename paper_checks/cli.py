@@ -80,6 +80,8 @@ def _add_explore_parser(sub: Any) -> None:
                    help="narrow a Real or Integer parameter's declared domain, e.g. --set c=2..20 --set "
                         "q=0.5..1 (repeatable; c=5 fixes an integer, b=2 or b=2..2 pins a real)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
+    e.add_argument("--backend", default=None, help="auto|numpy|cupy (default: $LNL_BACKEND or auto), checked as run "
+                                                   "checks it; the search and the prover compute on the host")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     add_timeout_argument(e, help="time limit of the search in seconds; when it is up the best found so far is "
                                  "reported, marked as stopped early (default 900; 0 for none)")
