@@ -9,20 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from paper_checks.commands.arguments import OutputError, UsageError  # noqa: F401 (OutputError: re-exported)
 from paper_checks.files import earlier_report, is_special
 from paper_checks.registry import ENV_VAR, NoMatch, RegistryError, expand_patterns, load
 from simulate.engine.devices import BACKENDS
 from theory.validators import quoted, quoted_path
-
-
-class UsageError(Exception):
-    pass
-
-
-class OutputError(Exception):
-    """The results could not be written after the work ran (disk full): exit status 74 (``EX_IOERR``), one line."""
-
-    status = 74
 
 
 def load_modules(modules: list[str]) -> None:
