@@ -97,7 +97,7 @@ def _bibliography(doc: dict[str, Any]) -> list[str]:
     docs = quoted_documents(doc)
     if docs:  # a user's claims quote none: no empty heading
         out += ["", "Source documents quoted in the claims:", ""]
-        out += [f"- [{d.tag}] `{d.file}`: {d.description}" for d in docs]
+        out += [f"- [{d.tag}]: {d.description}" for d in docs]  # by author and year, never a file name
     return out
 
 

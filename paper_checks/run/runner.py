@@ -103,7 +103,7 @@ class Result:
         """The claim's source as the report prints it: its paper's citation, then where in it (documents by tag)."""
         c = self.claim
         paper = PAPERS.get(c.paper)
-        cite = paper.cite() if paper is not None else c.paper
+        cite = tagged_source(paper.cite()) if paper is not None else c.paper  # documents by author and year
         return f"{cite.rstrip().rstrip('.')}; {tagged_source(c.source)}"
 
     def _repr_html_(self) -> str:
