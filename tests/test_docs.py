@@ -93,8 +93,8 @@ def test_api_md_shows_integer_parameters_and_the_evidence_keywords():
 def _readme_commands() -> list[str]:
     """Every ``python -m paper_checks`` command line the README shows in a code block (comments cut)."""
     readme = (ROOT / "README.md").read_text()
-    return [re.sub(r"\s+#.*$", "", line).strip() for lang, info, code in blocks_any(readme) for line in code.splitlines()
-            if line.startswith("python -m paper_checks")]
+    return [re.sub(r"\s+#.*$", "", line).strip() for lang, info, code in blocks_any(readme)
+            for line in code.splitlines() if line.startswith("python -m paper_checks")]
 
 
 def blocks_any(text: str) -> list[tuple[str, str, str]]:

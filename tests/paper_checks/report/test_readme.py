@@ -195,8 +195,9 @@ def test_readme_verdict_matches_a_fresh_quick_report(claim_id):
     """Fails when the README's table or findings state a verdict a fresh quick run does not give."""
     fresh = quick_result(claim_id).verdict
     stated = rd.readme_findings(PAGE).get(claim_id)
-    assert stated in (None, fresh), (f"docs/verdicts.md's findings say {stated!r} for {claim_id}, a fresh quick run "
-                                     f"gives {fresh!r}; run 'python -m paper_checks' and 'python -m paper_checks readme'")
+    assert stated in (None, fresh), (f"docs/verdicts.md's findings say {stated!r} for {claim_id}, a fresh quick "
+                                     f"run gives {fresh!r}; run 'python -m paper_checks' and 'python -m paper_checks "
+                                     "readme'")
     paged = rd.readme_verdicts(PAGE, rd.PAGE_START, rd.PAGE_END).get(claim_id)
     assert paged == fresh, f"docs/verdicts.md says {paged!r} for {claim_id}, a fresh quick run gives {fresh!r}"
     row = {c["id"]: c for c in rd.read_page(PAGE)["claims"]}[claim_id]
