@@ -16,6 +16,7 @@ from paper_checks.commands.arguments import (
     seed_arg,
     timeout_from_args,
 )
+from paper_checks.commands.common import resolve_backend
 from paper_checks.precisions import PRECISIONS, RECORDED_AT
 from paper_checks.run.isolation import stop_signals, stop_status
 from paper_checks.run.runner import Failure, run_tasks
@@ -31,6 +32,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="precision of the claims' computations the figures draw (as in paper_checks run)")
     ap.add_argument("--seed", type=seed_arg, default=0, help="global seed, as in paper_checks run (default 0)")
     ap.add_argument("--list", action="store_true", help="list the figures and exit")
+    ap.add_argument("--backend", default=None, help="auto|numpy|cupy (default: $LNL_BACKEND or auto), checked as "
+                    "paper_checks run checks it; figures are drawn on the host (NumPy)")
     ap.add_argument("--module", action="append", default=[], metavar="FILE_OR_MODULE",
                     help="also load this claims file or dotted module and its figures (repeatable)")
     add_executor_arguments(ap)
@@ -42,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(args: argparse.Namespace) -> int:
     try:
+        resolve_backend(args.backend, host_only="figures are drawn and their data computed")  # refused as run does
         load_modules(args.module)  # workers load them too, through $LNL_CLAIMS
         figs = load()
     except UsageError as exc:

@@ -18,7 +18,11 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
+# only the parser's own light modules here (standard library, precisions, the options' types): a usage error is
+# reported before SymPy, SciPy or the registry load (issue 67: within 1.5 s); each command imports what it needs
 from paper_checks.commands.arguments import (
+    OutputError,
+    UsageError,
     add_executor_arguments,
     add_memory_argument,
     add_timeout_argument,
@@ -28,13 +32,19 @@ from paper_checks.commands.arguments import (
     seed_arg,
     whole_arg,
 )
-from paper_checks.commands.common import OutputError, UsageError, expand_claim_patterns, load_modules, shutil_width
-from paper_checks.commands.listing import list_claims
-from paper_checks.commands.readme import readme
-from paper_checks.context import PRECISIONS, PROVE_WORK
-from paper_checks.run.isolation import stop_signals, stop_status
+from paper_checks.precisions import PRECISIONS, PROVE_WORK
 
-__all__ = ["UsageError", "expand_claim_patterns", "load_modules", "main", "shutil_width"]
+__all__ = ["UsageError", "expand_claim_patterns", "load_modules", "main", "shutil_width"]  # noqa: F822 (lazy)
+_LAZY = ("expand_claim_patterns", "load_modules", "shutil_width")
+
+
+def __getattr__(name: str) -> Any:
+    """:data:`__all__`'s helpers from :mod:`paper_checks.commands.common`, imported when first asked for."""
+    if name in _LAZY:
+        from paper_checks.commands import common
+
+        return getattr(common, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,6 +90,8 @@ def _add_explore_parser(sub: Any) -> None:
                    help="narrow a Real or Integer parameter's declared domain, e.g. --set c=2..20 --set "
                         "q=0.5..1 (repeatable; c=5 fixes an integer, b=2 or b=2..2 pins a real)")
     e.add_argument("--json", type=Path, default=None, metavar="PATH", help="write the search result as JSON here")
+    e.add_argument("--backend", default=None, help="auto|numpy|cupy (default: $LNL_BACKEND or auto), checked as run "
+                                                   "checks it; the search and the prover compute on the host")
     e.add_argument("--quiet", action="store_true", help="no progress bar")
     add_timeout_argument(e, help="time limit of the search in seconds; when it is up the best found so far is "
                                  "reported, marked as stopped early (default 900; 0 for none)")
@@ -241,10 +253,18 @@ def main(argv: list[str] | None = None, begun: float | None = None) -> int:
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
         argv = ["run", *argv]
     try:
+        args = _parser().parse_args(argv)  # before any heavy import: a usage error costs no library's import
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    args.begun = begun
+    from paper_checks.run.isolation import stop_signals, stop_status
+
+    try:
         with stop_signals():  # SIGTERM and SIGHUP stop a command as Ctrl-C does
-            args = _parser().parse_args(argv)
-            args.begun = begun
             if hasattr(args, "module"):
+                from paper_checks.commands.common import load_modules
+
                 load_modules(args.module)
             with stop_signals(ctrl_c=True):  # again: a claims module may have set its own handlers on import
                 return _handler(args.command)(args)
@@ -267,9 +287,12 @@ def _handler(command: str | None) -> Callable[[argparse.Namespace], int]:
 
     The modules of ``run``, ``show``, ``explore``, ``stability`` and ``losses``/``loss`` are imported only when
     that command runs, so that ``--help`` and ``list`` do not load what only they need (report, tqdm, the loss
-    zoo and trial: about 0.2 s); those of ``list`` and ``readme`` load nothing the parser has not.
+    zoo and trial: about 0.2 s); the parser itself loads only the standard library and the options' types, so that a
+    usage error is said before any of them loads.
     """
     if command == "list":
+        from paper_checks.commands.listing import list_claims  # lazy: loads the registry
+
         return list_claims
     if command == "show":
         from paper_checks.commands.show import show  # lazy: loads report
@@ -284,6 +307,8 @@ def _handler(command: str | None) -> Callable[[argparse.Namespace], int]:
 
         return stability
     if command == "readme":
+        from paper_checks.commands.readme import readme  # lazy: loads the registry and report
+
         return readme
     if command in ("losses", "loss"):
         from paper_checks.commands.losses import loss_command  # lazy: loads the loss zoo, loss trial and tqdm

@@ -7,14 +7,9 @@ from typing import Any, Callable, TypeVar
 
 import numpy as np
 
-from paper_checks.precisions import PRECISIONS
+from paper_checks.precisions import PRECISIONS, PROVE_WORK  # noqa: F401 (PROVE_WORK: read here by api, explore)
 from simulate.engine.devices import Backend
 
-#: the prover's work budget at each precision, in units of :mod:`paper_checks.work` (counted, the same on every
-#: machine; one unit is about a second on a quiet 2-core laptop): ``explore --prove``,
-#: :func:`api.prove_claim` and a claim's own ``prove(..., work=ctx.prove_work)`` read it here, so that a precision
-#: means one budget everywhere
-PROVE_WORK = {"quick": 2.0, "standard": 6.0, "full": 30.0}
 T = TypeVar("T")
 
 

@@ -14,6 +14,12 @@ RECORDED_AT = "standard"
 #: per-claim time limits (seconds) of the command line and the pytest plugin, by precision; generous, they stop
 #: runaways
 DEFAULT_TIMEOUT = {"quick": 300.0, "standard": 900.0, "full": 3600.0}
+#: the prover's work budget at each precision, in units of :mod:`paper_checks.work` (counted, the same on every
+#: machine; one unit is about a second on a quiet 2-core laptop): ``explore --prove``,
+#: :func:`api.prove_claim` and a claim's own ``prove(..., work=ctx.prove_work)`` read it (through
+#: :mod:`paper_checks.context`), so that a precision means one budget everywhere; here, so that the command line's
+#: help states it without importing the checks' machinery
+PROVE_WORK = {"quick": 2.0, "standard": 6.0, "full": 30.0}
 
 
 def lower(precision: str, than: str) -> bool:

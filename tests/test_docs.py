@@ -88,3 +88,40 @@ def test_api_md_shows_integer_parameters_and_the_evidence_keywords():
     """A reader met ``Integer`` and ``Evidence(counterexample=, condition=)`` only in the source (issue 27)."""
     code = "\n".join(c for lang, info, c in blocks(DOCS / "api.md") if lang == "python" and info == "run")
     assert "Integer(" in code and "counterexample=" in code and "condition=" in code
+
+
+def _readme_commands() -> list[str]:
+    """Every ``python -m paper_checks`` command line the README shows in a code block (comments cut)."""
+    readme = (ROOT / "README.md").read_text()
+    return [re.sub(r"\s+#.*$", "", line).strip() for lang, info, code in blocks_any(readme)
+            for line in code.splitlines() if line.startswith("python -m paper_checks")]
+
+
+def blocks_any(text: str) -> list[tuple[str, str, str]]:
+    """Fenced blocks of ``text``, with or without a language."""
+    pattern = re.compile(r"^( *)```(\w*)([^\n]*)\n(.*?)^\1```", re.M | re.S)
+    return [(m.group(2), m.group(3).strip(), textwrap.dedent(m.group(4))) for m in pattern.finditer(text)]
+
+
+def test_the_readme_s_commands_parse_and_name_what_exists(monkeypatch, isolated_registry):
+    """Issue 67: every command of the README runs as written. Running them all takes minutes (the slow tests run the
+    claims, figures and examples they stand for); here each parses as the command line parses it, every claim id it
+    names is registered and every file it names ships."""
+    from paper_checks.cli import _parser
+    from paper_checks.registry import load
+
+    monkeypatch.chdir(ROOT)
+    commands = _readme_commands()
+    assert len(commands) >= 10
+    ids = set(load(["examples/ma20_claims.py"]))
+    for cmd in commands:
+        argv = shlex.split(cmd)[3:]
+        args = _parser().parse_args(argv)  # a usage error raises
+        if getattr(args, "id", None):
+            assert args.id in ids, f"README: {cmd!r} names no registered claim"
+        for name in getattr(args, "claim", []) or []:
+            assert "*" in name or name in ids, f"README: {cmd!r} names no registered claim {name!r}"
+    readme = (ROOT / "README.md").read_text()
+    for path in set(re.findall(r"(?<![\w/.])((?:examples|docs|benchmarks)/[\w./-]+\.(?:py|md|ipynb))", readme)):
+        assert (ROOT / path).is_file(), f"README names {path}, which does not ship"
+    assert "my_claims.py" not in readme.replace("--claims my_claims.py`)", "")  # the example it runs ships

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 if sys.version_info >= (3, 11):
-    import tomllib
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
 else:  # pytest itself depends on tomli below Python 3.11
     import tomli as tomllib
 
@@ -147,3 +147,24 @@ def test_every_imported_package_is_declared():
         if dist not in core and not (dist in extras and (where == {"inner"} or name == "pytest")):
             missing.append(f"{name} ({dist}, imported {'at a module top' if 'top' in where else 'inside a function'})")
     assert not missing, f"imported but not declared in pyproject.toml: {missing}"
+
+
+def test_hosted_ci_runs_the_local_ci_script():
+    """Issue 67: a hosted-CI workflow, as Python projects ship one, runs exactly what a local check runs."""
+    workflow = (ROOT / ".github" / "workflows" / "ci.yml").read_text()
+    assert "run: bash .ci/run" in workflow and "actions/checkout" in workflow
+
+
+def test_project_urls_only_where_a_public_address_is_named():
+    """Absolute project URLs in the metadata come from the one public address the repository names (CITATION.cff's
+    repository-code); with none named, none is guessed."""
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    cff = (ROOT / "CITATION.cff").read_text()
+    address = re.search(r"^repository-code:\s*\"?(\S+?)\"?\s*$", cff, re.M)
+    urls = meta.get("urls", {})
+    if address is None:
+        assert not urls
+    else:
+        assert all(u.startswith(address[1]) for u in urls.values()) and urls

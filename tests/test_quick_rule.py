@@ -54,9 +54,16 @@ def test_a_quick_test_over_the_rule_is_named_and_over_the_limit_fails_the_run(tm
     assert ("over the failing limit" in res.stdout) == bool(code)
 
 
-def test_outside_ci_the_rule_is_said_and_never_fails_the_run(tmp_path):
-    res = _run(tmp_path, "quick_rule_seconds=0.2", "quick_fail_seconds=0.2", enforce="")
+def test_outside_ci_the_rule_is_said_on_request_and_never_fails_the_run(tmp_path):
+    res = _run(tmp_path, "quick_rule_seconds=0.2", "quick_fail_seconds=0.2", enforce="report")
     assert res.returncode == 0 and "over the failing limit" in res.stdout, res.stdout
+
+
+def test_a_users_run_says_nothing_of_the_rule(tmp_path):
+    """README's command without LNL_QUICK_RULE: the suite's own bookkeeping stays out of the user's output
+    (issue 67)."""
+    res = _run(tmp_path, "quick_rule_seconds=0.2", "quick_fail_seconds=0.2", enforce="")
+    assert res.returncode == 0 and "over the rule" not in res.stdout, res.stdout
 
 
 def test_a_suite_within_the_rule_says_nothing(tmp_path):

@@ -30,6 +30,18 @@ from paper_checks.deadline import limit_text
 from paper_checks.precisions import DEFAULT_TIMEOUT
 from theory.validators import quoted
 
+
+class UsageError(Exception):
+    """A usage error: one line on stderr, exit status 2 (defined here, beside the parser's own options, so that the
+    parser reports one before any heavy import)."""
+
+
+class OutputError(Exception):
+    """The results could not be written after the work ran (disk full): exit status 74 (``EX_IOERR``), one line."""
+
+    status = 74
+
+
 if TYPE_CHECKING:
     from concurrent.futures import Executor
 
@@ -147,7 +159,8 @@ def formats_arg(text: str) -> list[str]:
 
 def add_executor_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--jobs``, ``--scheduler`` and ``--dask-local`` to a command's parser."""
-    from paper_checks.run.runner import default_jobs
+    from paper_checks.run.cores import default_jobs  # standard library only: the parser stays light
+
     g = parser.add_argument_group("where to run")
     g.add_argument("--jobs", type=whole_arg, default=None, metavar="N",
                    help=f"worker processes on this machine (default: the cores this process may use, "

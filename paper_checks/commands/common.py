@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
+from paper_checks.commands.arguments import OutputError, UsageError  # noqa: F401 (OutputError: re-exported)
 from paper_checks.files import earlier_report, is_special
 from paper_checks.registry import ENV_VAR, NoMatch, RegistryError, expand_patterns, load
 from simulate.engine.devices import BACKENDS
 from theory.validators import quoted, quoted_path
-
-
-class UsageError(Exception):
-    pass
-
-
-class OutputError(Exception):
-    """The results could not be written after the work ran (disk full): exit status 74 (``EX_IOERR``), one line."""
-
-    status = 74
 
 
 def load_modules(modules: list[str]) -> None:
@@ -57,6 +49,28 @@ def check_backend_name(name: str | None) -> None:
     """``--backend``: ``None`` (the default) or a known backend; a usage error otherwise."""
     if name is not None and name not in BACKENDS:
         raise UsageError(f"unknown backend {quoted(name)}; choose one of {', '.join(BACKENDS)}")
+
+
+def resolve_backend(name: str | None, host_only: str | None = None) -> Any:
+    """The backend of ``--backend`` (``None``: ``$LNL_BACKEND``, else ``auto``), by the one rule every command keeps
+    (``run``, ``stability``, ``explore``, ``python -m figures``): an unknown name, or ``cupy`` where CuPy sees no
+    device, is a one-line usage error, never a silent NumPy run.
+
+    ``host_only`` names what a command computes on the host whatever the backend (``"the search"``, ``"figures"``):
+    where CuPy was asked for by name and is usable, one line on stderr says so.
+    """
+    from simulate.engine.devices import get_backend
+
+    asked = name if name is not None else os.environ.get("LNL_BACKEND")
+    check_backend_name(name)
+    try:
+        backend = get_backend(name)
+    except ValueError as exc:
+        where = "--backend" if name is not None else "$LNL_BACKEND"
+        raise UsageError(f"{where}: {exc}") from None
+    if host_only and asked is not None and asked.strip().lower() == "cupy":
+        print(f"note: {host_only} run on the host (NumPy) whatever the backend", file=sys.stderr)
+    return backend
 
 
 def check_output_dir(path: Path, flag: str) -> None:

@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from paper_checks import work as meter
 from paper_checks.commands.arguments import timeout_from_args
-from paper_checks.commands.common import OutputError, UsageError, check_output_file
+from paper_checks.commands.common import OutputError, UsageError, check_output_file, resolve_backend
 from paper_checks.commands.show import rerun_command
 from paper_checks.context import EXPLORE_STREAM, Context
 from paper_checks.deadline import MAX_SECONDS, TimedOut, deadline
@@ -34,6 +34,7 @@ from theory.validators import quoted, quoted_path
 def explore(args: argparse.Namespace) -> int:
     start = time.monotonic()
     claim_id, budget, seed = args.id, args.budget, args.seed
+    resolve_backend(getattr(args, "backend", None), host_only="the search and the prover")  # refused as run refuses
     reg = load()
     if claim_id not in reg:
         raise UsageError(f"unknown claim id {quoted(claim_id)}; 'python -m paper_checks list' shows them")

@@ -18,10 +18,10 @@ from paper_checks.commands.arguments import executor_from_args, timeout_from_arg
 from paper_checks.commands.common import (
     OutputError,
     UsageError,
-    check_backend_name,
     check_output_dir,
     check_output_file,
     expand_claim_patterns,
+    resolve_backend,
 )
 from paper_checks.precisions import PRECISIONS, RECORDED_AT
 from paper_checks.registry import select
@@ -29,16 +29,14 @@ from paper_checks.report.live import LiveTable
 from paper_checks.run import runner
 from paper_checks.run.isolation import stop_status
 from paper_checks.run.timings import known_timings
-from simulate.engine.devices import get_backend
 
 
 def run(args: argparse.Namespace) -> int:
-    check_backend_name(args.backend)
+    backend = resolve_backend(args.backend)
     formats = _checked_formats(args)
     if args.figures is None:  # by default, figures whenever a report that shows them is written (--no-figures)
         args.figures = "html" in formats or "md" in formats
     try:
-        backend = get_backend(args.backend)
         claims = select(args.paper, expand_claim_patterns(args.claim))
     except ValueError as exc:
         raise UsageError(str(exc)) from None

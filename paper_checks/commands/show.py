@@ -33,9 +33,9 @@ def show(args: argparse.Namespace) -> int:
     print(f"{c.id}" + (" (reconstructed)" if c.reconstructed else ""))
     print(fill("paper", tagged_source(report.cite(PAPERS[c.paper]))))  # by author and year; the files: below
     print(fill("source", report.source_citation(c)))
-    files = [d for d in report.documents() if d.file in c.source]  # where each tag's text is, as the report lists
+    files = [d for d in report.documents() if d.file in c.source]  # what each tag's text is, as the report lists
     if files:
-        print(fill("documents", "; ".join(f"[{d.tag}] {d.file}" for d in files)))
+        print(fill("documents", "; ".join(f"[{d.tag}]: {d.description}" for d in files)))
     print(fill("statement", c.statement))
     print(f"expected: {c.expected}   method: {c.method}" + ("   explorable" if c.space is not None else ""))
     if c.space is not None:  # where explore searches and explore --prove proves, beside the statement's range

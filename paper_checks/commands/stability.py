@@ -11,12 +11,11 @@ from paper_checks.commands.arguments import executor_from_args, timeout_from_arg
 from paper_checks.commands.common import (
     OutputError,
     UsageError,
-    check_backend_name,
     check_output_dir,
     check_output_file,
+    resolve_backend,
 )
 from paper_checks.run import stability as st
-from simulate.engine.devices import get_backend
 from theory.validators import quoted_path
 
 
@@ -26,11 +25,10 @@ def stability(args: argparse.Namespace) -> int:
     outputs = _outputs(args)
     if args.merge:
         return _merge(args, outputs)
-    check_backend_name(args.backend)
+    backend = resolve_backend(args.backend)
     try:
         seeds = st.parse_seeds(args.seeds)
         claims = st.stochastic_claims(args.claim, getattr(args, "paper", []))
-        backend = get_backend(args.backend)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     done: list = []

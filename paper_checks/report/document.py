@@ -45,8 +45,9 @@ def cite(paper: Any) -> str:
     ``paper_checks.registry.PAPERS`` maps an id to a string today and to a ``Paper``
     (``authors, year, title, venue, ...`` and ``cite()``) after issue 11; both work here.
     """
-    if hasattr(paper, "cite"):
-        return str(paper.cite())
+    if hasattr(paper, "cite"):  # its source's documents by author and year, never by file name (issue 67)
+        documents()
+        return registry.tagged_source(str(paper.cite()))
     if hasattr(paper, "authors"):
         parts = [str(getattr(paper, k)) for k in ("authors", "year", "title", "venue") if getattr(paper, k, None)]
         return ", ".join(parts)
@@ -60,8 +61,11 @@ def bibliography(paper_ids: Iterable[str]) -> dict[str, str]:
 
 
 def report_bibliography(doc: dict[str, Any]) -> dict[str, str]:
-    """The report's bibliography (recomputed for a report written before it had one)."""
-    return doc.get("bibliography") or bibliography(c["paper"] for c in doc["claims"])
+    """The report's bibliography (recomputed for a report written before it had one), documents by author and year
+    (also in a report written when the bibliography named their files)."""
+    documents()
+    cited = doc.get("bibliography") or bibliography(c["paper"] for c in doc["claims"])
+    return {pid: registry.tagged_source(text) for pid, text in cited.items()}
 
 
 def paper_citation(doc: dict[str, Any], c: dict[str, Any]) -> str:

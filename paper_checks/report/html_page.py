@@ -121,7 +121,7 @@ def _bibliography(doc: dict[str, Any]) -> list[str]:
     docs = quoted_documents(doc)
     if docs:  # a user's claims quote none: no empty heading
         o.append("<p>Source documents quoted in the claims:</p><ul>")
-        o += [f"<li>[{_e(d.tag)}] <code>{_e(d.file)}</code>: {_e(d.description)}</li>" for d in docs]
+        o += [f"<li>[{_e(d.tag)}]: {_e(d.description)}</li>" for d in docs]  # by author and year, never a file
         o.append("</ul>")
     o.append(f"<h2>How to cite this report</h2><p>{_e(how_to_cite(doc))}</p></body></html>\n")
     return o

@@ -2,7 +2,9 @@
 
 The lines go to stdout through ``tqdm.write`` (the bar, on stderr, is cleared and redrawn below them); a
 header opens the table, :meth:`LiveTable.close` closes it with the counts. The bar is drawn only where
-stderr is a terminal, so a run whose output is a log or a pipe has the table's lines and nothing else. Its
+stderr is a terminal; where it is not drawn, or stdout is no terminal (a log, a pipe), the table opens with one
+line that estimates the whole run (:meth:`LiveTable.estimate`), and each claim's line follows as it finishes, so
+that a log shows progress from the first second (issue 67). Its
 ETA (:class:`~paper_checks.run.eta.Eta`) comes from recorded per-claim seconds
 (:mod:`paper_checks.run.timings`), from the first second of a first run.
 """
@@ -38,6 +40,13 @@ def _bar_class() -> type:
     return EtaBar
 
 
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
 class LiveTable:
     """The verdict table of a run, printed line by line, and its progress bar.
 
@@ -61,6 +70,17 @@ class LiveTable:
         self.bar = _bar_class()(total=len(ids) if steps is None else steps, desc=desc, unit="step", leave=False,
                                 disable=not (show_bar and sys.stderr.isatty()), dynamic_ncols=True)
         self.bar.ends_at = time.monotonic() + self.eta.left()
+        self.figures = 0 if steps is None else max(0, steps - len(ids))
+        self.jobs, self.claims = jobs, len(ids)
+        self.say_estimate = show_bar and (self.bar.disable or not _isatty(sys.stdout))
+
+    def estimate(self) -> str:
+        """The line that opens a run off a terminal: how many claims on how many workers, and about how long they
+        take by their recorded seconds (and how many figures follow)."""
+        n = self.claims
+        figures = f", then {self.figures} figure{'s' * (self.figures != 1)}" if self.figures else ""
+        return (f"{n} claim{'s' * (n != 1)} on {self.jobs} worker{'s' * (self.jobs != 1)}: about "
+                f"{clock(self.eta.left())} by their recorded seconds{figures}")
 
     def write(self, text: str) -> None:
         """Print ``text`` on stdout above the bar."""
@@ -70,6 +90,8 @@ class LiveTable:
         """Print the table's header (once)."""
         if not self.opened:
             self.opened = True
+            if self.say_estimate:
+                self.write(self.estimate())
             self.write(header(self.idw))
 
     def add(self, result: Result) -> None:

@@ -96,7 +96,8 @@ def _bibliography(doc: dict[str, Any]) -> list[str]:
     docs = quoted_documents(doc)
     if docs:  # a user's claims quote none: no empty heading
         out += ["", "Source documents quoted in the claims:", ""]
-        out += [f"- {md_text(f'[{d.tag}]')} {md_code(d.file)}: {md_text(d.description)}" for d in docs]
+        # by author and year, never a file name
+        out += [f"- {md_text(f'[{d.tag}]')}: {md_text(d.description)}" for d in docs]
     return out
 
 

@@ -11,9 +11,14 @@ Two blocks of ``README.md`` are written from ``reports/report.json`` and nothing
 - between ``<!-- verdicts:start -->`` and ``<!-- verdicts:end -->``, the verdict table: one line per claim
   (its verdict, method and statement, shortened), so that a newcomer reads it at a glance.
 
+- between ``<!-- counts:start -->`` and ``<!-- counts:end -->``, one line: the report's counts of each verdict and
+  where the claims are (:func:`counts_block`), so that a README can state the counts and leave the rest to a page.
+
 The full evidence of every claim (the report's whole summary and condition) goes to a page of its own,
 ``docs/verdicts.md``, between ``<!-- verdicts-full:start -->`` and ``<!-- verdicts-full:end -->``
-(:func:`render_page`), written by the same command from the same report.
+(:func:`render_page`), written by the same command from the same report; any of the blocks above on that page is
+rewritten with it. Since issue 67 the README holds only the counts (it is read in ten minutes); the findings and
+the table live on the page.
 
 :func:`readme_verdicts` reads either table back, for the tests that compare the README with the registry and a
 fresh report; :func:`readme_counts` reads the counts the table's header states.
@@ -34,6 +39,7 @@ from paper_checks.report.writing import mixed_set
 FINDINGS_START, FINDINGS_END = "<!-- findings:start -->", "<!-- findings:end -->"
 VERDICTS_START, VERDICTS_END = "<!-- verdicts:start -->", "<!-- verdicts:end -->"
 PAGE_START, PAGE_END = "<!-- verdicts-full:start -->", "<!-- verdicts-full:end -->"
+COUNTS_START, COUNTS_END = "<!-- counts:start -->", "<!-- counts:end -->"
 #: the width of a statement in the README's one-line table (the full text is in docs/verdicts.md)
 STATEMENT_WIDTH = 110
 
@@ -117,6 +123,12 @@ def table_block(doc: dict[str, Any]) -> str:
     return table_head(doc, where) + "\n\n" + "\n".join(rows)
 
 
+def counts_block(doc: dict[str, Any]) -> str:
+    """The README's one generated line: the report's counts of each verdict, and where every claim is."""
+    return table_head(doc, "Every claim's verdict, source, evidence and condition, and the findings, are in "
+                           "[docs/verdicts.md](docs/verdicts.md).")
+
+
 def page_block(doc: dict[str, Any]) -> str:
     """docs/verdicts.md's table: every claim's verdict, method, source, and the report's summary and condition
     in full (whitespace collapsed onto one line, pipes escaped; nothing shortened)."""
@@ -137,17 +149,27 @@ def _replace(text: str, start: str, end: str, body: str, what: str = "README") -
     return text[: i + len(start)] + "\n" + body + "\n" + text[j:]
 
 
+def _blocks(text: str, doc: dict[str, Any]) -> str:
+    """``text`` with each of the counts, the verdict table and the findings rewritten where it has their markers."""
+    for start, end, block in ((COUNTS_START, COUNTS_END, counts_block), (VERDICTS_START, VERDICTS_END, table_block),
+                              (FINDINGS_START, FINDINGS_END, findings_block)):
+        if start in text:
+            text = _replace(text, start, end, block(doc))
+    return text
+
+
 def render(readme: str, doc: dict[str, Any]) -> str:
-    """``readme`` with its findings (when it has the markers) and verdict table rewritten from ``doc``."""
-    out = _replace(readme, VERDICTS_START, VERDICTS_END, table_block(doc))
-    if FINDINGS_START in out:
-        out = _replace(out, FINDINGS_START, FINDINGS_END, findings_block(doc))
-    return out
+    """``readme`` with its counts, verdict table and findings rewritten from ``doc`` (each where it has the
+    markers; at least one of the counts and the table)."""
+    if COUNTS_START not in readme and VERDICTS_START not in readme:
+        raise ValueError(f"README has no {COUNTS_START} ... {COUNTS_END} or {VERDICTS_START} ... {VERDICTS_END} block")
+    return _blocks(readme, doc)
 
 
 def render_page(page: str, doc: dict[str, Any]) -> str:
-    """``page`` (docs/verdicts.md) with its full verdict table rewritten from ``doc``."""
-    return _replace(page, PAGE_START, PAGE_END, page_block(doc), what="the verdicts page")
+    """``page`` (docs/verdicts.md) with its full verdict table rewritten from ``doc``, and its findings (or any other
+    block of :func:`render`) where it has the markers."""
+    return _blocks(_replace(page, PAGE_START, PAGE_END, page_block(doc), what="the verdicts page"), doc)
 
 
 _ROW = re.compile(r"^\| `(?P<id>[^`]+)`(?: \*r\*)? \| \*\*(?P<verdict>[a-z]+)\*\* \|")
@@ -167,7 +189,8 @@ def readme_verdicts(readme: str, start: str = VERDICTS_START, end: str = VERDICT
 
 
 def readme_findings(readme: str) -> dict[str, str]:
-    """The verdicts the README's findings bullets state, by claim id."""
+    """The verdicts the findings bullets of a page (docs/verdicts.md, or a README that has them) state, by claim
+    id."""
     i, j = readme.find(FINDINGS_START), readme.find(FINDINGS_END)
     if i < 0:
         return {}
@@ -182,8 +205,11 @@ def readme_findings(readme: str) -> dict[str, str]:
 _COUNT = re.compile(r"\b(proved|confirmed|qualified|refuted|inconclusive|error) (\d+)\b")
 
 
-def readme_counts(readme: str, start: str = VERDICTS_START, end: str = VERDICTS_END) -> dict[str, int]:
-    """The count of each verdict that the header of the README's table states (``verdict N``)."""
+def readme_counts(readme: str, start: str | None = None, end: str | None = None) -> dict[str, int]:
+    """The count of each verdict that the README states (``verdict N``): in its counts line, or the header of its
+    table (``start``, ``end``: another table's markers)."""
+    if start is None or end is None:
+        start, end = (COUNTS_START, COUNTS_END) if COUNTS_START in readme else (VERDICTS_START, VERDICTS_END)
     i, j = readme.find(start), readme.find(end)
     head = readme[i:j].split("\n\n", 1)[0] if i >= 0 else ""
     return {m[1]: int(m[2]) for m in _COUNT.finditer(head)}
@@ -226,7 +252,7 @@ def read_page(page: str) -> dict[str, Any]:
 def prose(readme: str) -> str:
     """``readme`` without its generated blocks (the findings and the verdict table): the text its authors write,
     whose length the tests hold under a limit."""
-    for start, end in ((FINDINGS_START, FINDINGS_END), (VERDICTS_START, VERDICTS_END)):
+    for start, end in ((FINDINGS_START, FINDINGS_END), (VERDICTS_START, VERDICTS_END), (COUNTS_START, COUNTS_END)):
         i, j = readme.find(start), readme.find(end)
         if i >= 0 and j > i:
             readme = readme[:i] + readme[j + len(end):]

@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import os
 import signal
 import threading
 import time
@@ -32,6 +31,7 @@ from paper_checks.evidence import Evidence
 from paper_checks.jsonable import jsonable
 from paper_checks.precisions import precision_note
 from paper_checks.registry import PAPERS, Claim, tagged_source
+from paper_checks.run.cores import default_jobs  # noqa: F401 (re-exported: the run's default --jobs)
 from paper_checks.run.isolation import NOT_RAISED, Failure, describe, memory_error, run_pooled, stop_status
 from paper_checks.run.memory import worker_limit
 from paper_checks.run.timings import report_timings, schedule
@@ -106,7 +106,7 @@ class Result:
         """The claim's source as the report prints it: its paper's citation, then where in it (documents by tag)."""
         c = self.claim
         paper = PAPERS.get(c.paper)
-        cite = paper.cite() if paper is not None else c.paper
+        cite = tagged_source(paper.cite()) if paper is not None else c.paper  # documents by author and year
         return f"{cite.rstrip().rstrip('.')}; {tagged_source(c.source)}"
 
     def _repr_html_(self) -> str:
@@ -305,14 +305,6 @@ def claim_task(claim: Claim, precision: str, seed: int, backend_name: str
 
 
 # --------------------------------------------------------------------------- scheduling
-
-def default_jobs() -> int:
-    """The number of cores this process may run on (its CPU affinity where the OS has one)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
-
 
 def last_timings(path: Path, precision: str | None = None) -> dict[str, float]:
     """Seconds per claim id in a report written earlier (``{}`` when there is none, it is not a regular file,

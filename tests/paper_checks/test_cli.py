@@ -279,3 +279,16 @@ def test_a_failing_figure_is_a_warning_and_the_report_is_kept(tmp_path, capsys, 
     err = capsys.readouterr().err
     assert "warning: figure 'gce18_eq11_region' failed:" in err and "cannot draw gce18_eq11_region" in err
     assert (tmp_path / "report.json").exists() and not (tmp_path / "figures" / "gce18_eq11_region.png").exists()
+
+
+@pytest.mark.parametrize("argv", [["--bogus"], ["explore"], ["list", "--bogus"], ["losses", "--classes"],
+                                  ["run", "--seed", "-1"]])
+def test_a_usage_error_is_said_before_any_heavy_import(argv):
+    """Issue 67: a usage error within 1.5 s. Counted in imports, not seconds (a test never hangs on the machine's
+    speed): the parser loads none of NumPy, SymPy, SciPy or the registry before it refuses the arguments."""
+    code = ("import sys; from paper_checks.cli import main; status = main(sys.argv[1:]); "
+            "heavy = [m for m in ('numpy', 'sympy', 'scipy', 'paper_checks.registry') if m in sys.modules]; "
+            "print(status, heavy)")
+    p = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=120)
+    assert p.stdout.strip() == "2 []", p.stdout + p.stderr
+    assert p.stderr.startswith("error: ") and p.stderr.count("\n") == 1, p.stderr

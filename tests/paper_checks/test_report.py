@@ -334,3 +334,18 @@ def test_each_explorable_claim_names_its_domain_in_json_markdown_and_html():
     narrower = Result(reg["ghosh17.class_dependent_tolerance"], Evidence("proved", "symbolic", "S."), 0.1).to_json()
     doc = doc_of([json.loads(json.dumps(narrower, default=str))])
     assert "proves only the narrower statement, not the paper&#x27;s" in report.html(doc)
+
+
+def test_no_format_names_a_hashed_source_file():
+    """Issue 67: papers and documents are cited by author and year in every human format, also for a report written
+    when its bibliography still named the files."""
+    import re
+
+    doc = doc_of([claim_entry(0), claim_entry(1, paper="ghosh17", source="003_05482f4d520d534e.txt, sec. 2")])
+    old = json.loads(json.dumps(doc))
+    old["bibliography"] = {k: v + " Source: 004_bedc5f2f9c2d4575.txt." for k, v in old["bibliography"].items()}
+    for d in (doc, old):
+        for fmt in ("md", "html", "latex", "csv"):
+            text = report.render(d, fmt)
+            assert not re.search(r"\d{3}_[0-9a-f]{16}", text), (fmt, re.findall(r".{60}\d{3}_[0-9a-f]{16}", text))
+        assert "[Zhang & Sabuncu 2018]" in report.markdown(d)

@@ -1,6 +1,7 @@
 """``show``: hints for a user's claim (issue 21)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from paper_checks.cli import main
@@ -41,14 +42,16 @@ def test_a_users_claim_is_shown_from_its_report_without_module(tmp_path, capsys,
 
 def test_show_cites_the_source_by_author_and_year_and_lists_the_documents(tmp_path, capsys):
     """Issue 57: the source line reads as the report's (the document's tag, its authors and year); the documents line
-    says which file each tag stands for, as the report's list of source documents does."""
+    says what each tag stands for, as the report's list of source documents does (issue 67: by description, never
+    by a hashed file name)."""
     assert main(["show", "ghosh17.sum_mae", "--report", str(tmp_path / "none.json")]) == 0
     lines = capsys.readouterr().out.replace("\n  ", " ").splitlines()
     source = next(line for line in lines if line.startswith("source: "))
     assert source == "source: [S. Li, Robust Losses], sec. 2 (i), Eq. (4); [Zhang & Sabuncu 2018], Eq. (4)"
     documents = next(line for line in lines if line.startswith("documents: "))
-    assert documents == ("documents: [S. Li, Robust Losses] 003_05482f4d520d534e.txt; [Zhang & Sabuncu 2018] "
-                         "004_bedc5f2f9c2d4575.txt")
+    assert documents.startswith("documents: [S. Li, Robust Losses]: S. Li, “Robust Losses”, study notes")
+    assert "; [Zhang & Sabuncu 2018]: Zhang & Sabuncu, “Generalized Cross Entropy" in documents
+    assert not re.search(r"\d{3}_[0-9a-f]{16}", "\n".join(lines))  # issue 67: never a hashed file name
 
 
 def test_show_names_the_paper_by_tag_and_the_domain_beside_the_statements(tmp_path, capsys):

@@ -131,10 +131,20 @@ def test_readme_command_writes_and_checks(tmp_path, capsys):
     assert "no verdicts page" in capsys.readouterr().err
 
 
-def test_readme_lists_every_registered_claim_once():
-    table = rd.readme_verdicts(README)
-    assert set(table) == set(load())
+def test_the_page_lists_every_registered_claim_once():
     assert set(rd.readme_verdicts(PAGE, rd.PAGE_START, rd.PAGE_END)) == set(load())
+    assert set(rd.readme_findings(PAGE)) <= set(load()) and rd.readme_findings(PAGE)
+
+
+def test_the_readme_states_the_counts_and_leaves_the_claims_to_the_page():
+    """Issue 67: the findings and the table moved to docs/verdicts.md; the README keeps one generated line."""
+    doc = _doc({"gce18.thm1_uniform": "qualified", "gce18.eq7_bounds": "proved"})
+    out = rd.render(f"intro\n{rd.COUNTS_START}\nold\n{rd.COUNTS_END}\nend\n", doc)
+    assert rd.readme_counts(out) == {"qualified": 1, "proved": 1} and "](docs/verdicts.md)" in out
+    assert rd.render(out, doc) == out and out.startswith("intro\n") and out.endswith("end\n")
+    page = rd.render_page(f"{rd.FINDINGS_START}\n{rd.FINDINGS_END}\n{PAGE_BASE}", doc)
+    assert rd.readme_findings(page) == {"gce18.thm1_uniform": "qualified"}
+    assert rd.COUNTS_START in README and rd.VERDICTS_START not in README and rd.FINDINGS_START not in README
 
 
 def test_readme_prose_reads_in_ten_minutes():
@@ -142,8 +152,12 @@ def test_readme_prose_reads_in_ten_minutes():
     generated findings and verdict table aside) stays under 3,000 words; reference goes to docs/."""
     words = len(rd.prose(README).split())
     assert words < PROSE_WORDS, f"README's prose is {words} words (limit {PROSE_WORDS}): move reference to docs/"
+    assert len(README.split()) < PROSE_WORDS, "README, generated blocks included, is over 3,000 words (issue 67)"
     for section in ("## Set up", "## A short tour", "## Your own claims", "## Findings", "## Verdicts", "## More"):
         assert f"\n{section}\n" in README, f"README has no section {section!r} (other helpers' lines slot in there)"
+    # what a verdict means is said before any verdict is used (issue 67)
+    first_use = min(README.find(f"`{v}`") for v in ("proved", "confirmed", "refuted", "qualified", "inconclusive"))
+    assert README.find("\n## Verdicts\n") < first_use
 
 
 def test_readme_and_page_agree_with_the_registry_and_each_other():
@@ -180,11 +194,10 @@ def test_no_prose_states_counts_the_table_does_not():
 def test_readme_verdict_matches_a_fresh_quick_report(claim_id):
     """Fails when the README's table or findings state a verdict a fresh quick run does not give."""
     fresh = quick_result(claim_id).verdict
-    assert rd.readme_verdicts(README).get(claim_id) == fresh, (
-        f"README says {rd.readme_verdicts(README).get(claim_id)!r} for {claim_id}, a fresh quick run gives {fresh!r}; "
-        "run 'python -m paper_checks' and 'python -m paper_checks readme'")
-    stated = rd.readme_findings(README).get(claim_id)
-    assert stated in (None, fresh), f"README findings say {stated!r} for {claim_id}, a fresh quick run gives {fresh!r}"
+    stated = rd.readme_findings(PAGE).get(claim_id)
+    assert stated in (None, fresh), (f"docs/verdicts.md's findings say {stated!r} for {claim_id}, a fresh quick "
+                                     f"run gives {fresh!r}; run 'python -m paper_checks' and 'python -m paper_checks "
+                                     "readme'")
     paged = rd.readme_verdicts(PAGE, rd.PAGE_START, rd.PAGE_END).get(claim_id)
     assert paged == fresh, f"docs/verdicts.md says {paged!r} for {claim_id}, a fresh quick run gives {fresh!r}"
     row = {c["id"]: c for c in rd.read_page(PAGE)["claims"]}[claim_id]
