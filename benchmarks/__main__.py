@@ -22,8 +22,8 @@ from typing import Any, Callable
 import numpy as np
 
 from benchmarks._timing import best_of
-from simulate.engine.devices import Backend, get_backend
-from simulate.engine.rng import generator
+from label_noise_lab.simulate.engine.devices import Backend, get_backend
+from label_noise_lab.simulate.engine.rng import generator
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 START, END = "<!-- backends:start -->", "<!-- backends:end -->"
@@ -32,17 +32,17 @@ Case = Callable[[Any, int], Callable[[], object]]
 
 def _cases() -> dict[str, tuple[str, Case]]:
     """name -> (what it times, factory ``(xp, scale) -> thunk``); ``scale`` 1 is the full size."""
+    from label_noise_lab.simulate.correction.backward_forward import backward_corrected, forward_corrected
+    from label_noise_lab.simulate.correction.sampled import backward_mc, random_population
+    from label_noise_lab.simulate.dmi.populations import line_population, sample_counts
+    from label_noise_lab.simulate.embedding.losses import mine, normalize, pairwise_distances
+    from label_noise_lab.simulate.embedding.replicas import train_embeddings
+    from label_noise_lab.simulate.embedding.risk import mc_pair_noise
+    from label_noise_lab.simulate.embedding.train import init_embedding
+    from label_noise_lab.simulate.losses import get_loss
+    from label_noise_lab.simulate.models import init_mlp
+    from label_noise_lab.simulate.noise import pair_flip, random_transition, sample_noisy_labels
     from paper_checks.papers.dmi19 import studies as dmi19_studies
-    from simulate.correction.backward_forward import backward_corrected, forward_corrected
-    from simulate.correction.sampled import backward_mc, random_population
-    from simulate.dmi.populations import line_population, sample_counts
-    from simulate.embedding.losses import mine, normalize, pairwise_distances
-    from simulate.embedding.replicas import train_embeddings
-    from simulate.embedding.risk import mc_pair_noise
-    from simulate.embedding.train import init_embedding
-    from simulate.losses import get_loss
-    from simulate.models import init_mlp
-    from simulate.noise import pair_flip, random_transition, sample_noisy_labels
 
     def noisy_labels(xp: Any, s: int) -> Callable[[], object]:
         n = 10**7 // s

@@ -2,7 +2,7 @@
 
 Evaluates, from logits and in chunks, the plain cross-entropy, the backward-corrected CE
 ``(T^-1 l)_noisy`` (``002`` Thm 1) and the forward-corrected CE ``-log (T^T p)_noisy``
-(``002`` Thm 2) on the same samples. Baseline: the plain CE of ``simulate.losses``.
+(``002`` Thm 2) on the same samples. Baseline: the plain CE of ``label_noise_lab.simulate.losses``.
 Target: each corrected loss at most 1.5 x the baseline.
 """
 from __future__ import annotations
@@ -12,11 +12,11 @@ import time
 
 import numpy as np
 
-from simulate.correction.backward_forward import backward_corrected, forward_corrected
-from simulate.engine.devices import get_backend
-from simulate.engine.rng import generator
-from simulate.losses import get_loss
-from simulate.noise import random_transition
+from label_noise_lab.simulate.correction.backward_forward import backward_corrected, forward_corrected
+from label_noise_lab.simulate.engine.devices import get_backend
+from label_noise_lab.simulate.engine.rng import generator
+from label_noise_lab.simulate.losses import get_loss
+from label_noise_lab.simulate.noise import random_transition
 
 TARGET = 1.5
 

@@ -13,10 +13,10 @@ import time
 
 import numpy as np
 
-from simulate.engine.devices import get_backend
-from simulate.engine.estimate import mc_mean
-from simulate.engine.rng import generator
-from simulate.noise import sample_noisy_labels, uniform_noise
+from label_noise_lab.simulate.engine.devices import get_backend
+from label_noise_lab.simulate.engine.estimate import mc_mean
+from label_noise_lab.simulate.engine.rng import generator
+from label_noise_lab.simulate.noise import sample_noisy_labels, uniform_noise
 
 
 def main() -> None:

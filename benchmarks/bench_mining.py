@@ -16,7 +16,7 @@ from typing import Any
 
 from _timing import best_of  # benchmarks/ is on sys.path when a script runs
 
-from simulate.embedding.losses import (
+from label_noise_lab.simulate.embedding.losses import (
     batch_hard,
     hard_negatives,
     label_masks,
@@ -26,9 +26,9 @@ from simulate.embedding.losses import (
     random_negatives,
     semi_hard_negatives,
 )
-from simulate.engine.devices import get_backend
-from simulate.engine.namespace import namespace_of
-from simulate.engine.rng import generator
+from label_noise_lab.simulate.engine.devices import get_backend
+from label_noise_lab.simulate.engine.namespace import namespace_of
+from label_noise_lab.simulate.engine.rng import generator
 
 
 def semi_hard_argsort(D: Any, labels: Any, alpha: float) -> tuple[Any, Any, Any]:

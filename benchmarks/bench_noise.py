@@ -8,9 +8,9 @@ import argparse
 
 from _timing import best_of  # benchmarks/ is on sys.path when a script runs
 
-from simulate.engine.devices import get_backend
-from simulate.engine.rng import generator
-from simulate.noise import random_transition, sample_noisy_labels, uniform_noise
+from label_noise_lab.simulate.engine.devices import get_backend
+from label_noise_lab.simulate.engine.rng import generator
+from label_noise_lab.simulate.noise import random_transition, sample_noisy_labels, uniform_noise
 
 
 def run(backend_name: str, n: int, c: int, reps: int) -> dict[str, float]:

@@ -31,8 +31,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._timing import best_of, write_section  # noqa: E402
-from simulate.engine.parallel import mc_mean_chunked  # noqa: E402
-from simulate.noise import random_transition, sample_noisy_labels, uniform_noise  # noqa: E402
+from label_noise_lab.simulate.engine.parallel import mc_mean_chunked  # noqa: E402
+from label_noise_lab.simulate.noise import random_transition, sample_noisy_labels, uniform_noise  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 START, END = "<!-- parallel:start -->", "<!-- parallel:end -->"

@@ -18,12 +18,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from label_noise_lab.simulate.engine.devices import get_backend
 from paper_checks.context import PRECISIONS
 from paper_checks.files import earlier_report
 from paper_checks.registry import select
 from paper_checks.run.runner import run_claim
 from paper_checks.run.timings import SHIPPED, timings_document
-from simulate.engine.devices import get_backend
 
 TARGET = Path(__file__).resolve().parents[1] / "paper_checks" / "run" / SHIPPED
 

@@ -79,12 +79,12 @@ refuted = next(r for r in results if r.claim.id == "gce18.eq11_k02").evidence
 print(refuted.counterexample["shrunk"], "exact margin", refuted.counterexample["exact_margin"])
 refuted"""),
     ("markdown", """\
-Re-check it yourself: the margin of Eq. 11 (`theory.gce.eq11_margin`, positive exactly where Eq. 11 holds) in
-SymPy's exact arithmetic, at the counterexample's point."""),
+Re-check it yourself: the margin of Eq. 11 (`label_noise_lab.theory.gce.eq11_margin`, positive exactly where
+Eq. 11 holds) in SymPy's exact arithmetic, at the counterexample's point."""),
     ("code", """\
 import sympy
 
-from theory.gce import eq11_margin
+from label_noise_lab.theory.gce import eq11_margin
 
 point = {name: sympy.Rational(str(value)) for name, value in refuted.counterexample["shrunk"].items()}
 margin = eq11_margin(int(point["c"]), point["q"], point["k"])
@@ -98,7 +98,7 @@ the report's number agree. `draw` returns the matplotlib figure (`drawn.figure`,
 numbers (`drawn.data`, one record per point) and a caption; the drawn figure displays itself with its caption, as
 `report.html` shows it."""),
     ("code", """\
-from figures.registry import draw
+from label_noise_lab.figures.registry import draw
 
 drawn = draw("gce18_eq11_region", precision="quick")
 print(len(drawn.data), "plotted records, e.g.", drawn.data[0])
@@ -113,8 +113,8 @@ the excess-risk bound of GCE's Theorem 1 form, boundedness, the example weight o
 2021) and the noisy minimiser. Each cell carries its evidence: derived symbolically or refuted at an exact
 point."""),
     ("code", """\
+from label_noise_lab.theory.user_losses import from_callable, from_expression
 from paper_checks.trials.simplex import markdown_table, trial
-from theory.user_losses import from_callable, from_expression
 
 mine = trial(from_expression("(1 - p**0.5)/0.5 + 0.5*(1 - p)", name="gce_plus_mae"), range(2, 6),
              precision="quick")

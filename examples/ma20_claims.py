@@ -6,7 +6,7 @@ the command line, so the guide cannot rot. Run it yourself with::
     python -m paper_checks run --module examples/ma20_claims.py --paper ma20
     python -m paper_checks list --module examples/ma20_claims.py --paper ma20
     python -m paper_checks explore ma20.nce_decreasing --module examples/ma20_claims.py
-    python -m figures --module examples/ma20_claims.py --only ma20_nce_paths
+    python -m label_noise_lab.figures --module examples/ma20_claims.py --only ma20_nce_paths
 
 Ma et al. define the normalized loss of any loss ``L`` (their Eq. 3) as
 ``L_norm(f, y) = L(f, y) / sum_j L(f, j)``, and the normalized cross entropy (NCE) as

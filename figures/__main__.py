@@ -1,4 +1,4 @@
-"""``python -m figures``: build every figure (PNG by default) with its CSV data and caption."""
+"""``python -m label_noise_lab.figures``: build every figure (PNG by default) with its CSV data and caption."""
 from __future__ import annotations
 
 import argparse
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from figures.registry import FORMATS, build, load
+from label_noise_lab.figures.registry import FORMATS, build, load
 from paper_checks.cli import UsageError, load_modules
 from paper_checks.commands.arguments import (
     add_executor_arguments,
@@ -23,7 +23,7 @@ from paper_checks.run.runner import Failure, run_tasks
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m figures", description="Build the publication figures.")
+    ap = argparse.ArgumentParser(prog="python -m label_noise_lab.figures", description="Build the publication figures.")
     ap.add_argument("--format", default="png", choices=FORMATS)
     ap.add_argument("--out", type=Path, default=Path("figures_out"), metavar="DIR")
     ap.add_argument("--only", nargs="+", action="extend", default=[], metavar="NAME",

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from figures.style import pyplot
+from label_noise_lab.figures.style import pyplot
+from label_noise_lab.simulate.engine.blas import pinned_blas
 from paper_checks.context import Context
 from paper_checks.files import atomic_write, records_csv
 from paper_checks.registry import load as load_claims
-from simulate.engine.blas import pinned_blas
 
 FORMATS = ("png", "pdf", "svg")
 
@@ -79,7 +79,8 @@ def figure(name: str, claim: str | None = None) -> Callable[[Callable[[Any], Dra
 
 
 def load(modules: Iterable[str] = ()) -> dict[str, FigureSpec]:
-    """Every registered figure: the loss zoo's (:mod:`figures.zoo`, registered when :mod:`figures` is imported)
+    """Every registered figure: the loss zoo's (:mod:`label_noise_lab.figures.zoo`, registered when :mod:`figures` is
+    imported)
     and those registered by claims modules beside their claims (the built-in catalogue, ``modules``,
     ``$LNL_CLAIMS``, the ``label_noise_lab.claims`` entry points; see :func:`paper_checks.registry.load`).
     """

@@ -49,7 +49,8 @@ def new(size: tuple[float, float] = COLUMN, ncols: int = 1, **kw: Any) -> tuple[
 
 def save(fig: Any, out: Path, name: str, fmt: str) -> Path:
     """Save ``fig`` as ``out/name.fmt`` and close it (for figures of the old form; new ones return
-    :class:`figures.registry.Drawn` and :func:`figures.registry.save` writes data and caption too)."""
+    :class:`label_noise_lab.figures.registry.Drawn` and :func:`label_noise_lab.figures.registry.save` writes data and
+    caption too)."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / f"{name}.{fmt}"
     fig.savefig(path, format=fmt)

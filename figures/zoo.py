@@ -6,8 +6,8 @@ from typing import Any
 import numpy as np
 import sympy
 
-from figures.registry import Drawn, figure
-from figures.style import WIDE, grid, setting, stamp
+from label_noise_lab.figures.registry import Drawn, figure
+from label_noise_lab.figures.style import WIDE, grid, setting, stamp
 
 #: the short verdict of each property in the table
 COLUMNS = (("symmetric", "symmetric"), ("bounded", "bounded"), ("asymmetric", "asymmetric"),
@@ -68,8 +68,8 @@ def _short(key: str, cell: str, value: Any = None) -> str:
 def zoo_figure(ctx: Any) -> Drawn:
     """Left: the example weight ``||dL/dz||_1 = 2 |l'(p)| p (1 - p)`` of each zoo loss of ``p_y`` alone
     (IMAE's view, Wang et al. 2019). Right: the trial's verdicts per loss (c = 2..10)."""
+    from label_noise_lab.theory.losses import P, default_losses
     from paper_checks.trials.simplex import trial
-    from theory.losses import P, default_losses
 
     defs = default_losses()
     trials = [trial(d, range(2, 11), precision=ctx.precision) for d in defs]

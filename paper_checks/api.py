@@ -19,8 +19,8 @@ One import serves a claims author (docs/extending.md) and a notebook (docs/api.m
   NumPy values), the margin-loss zoo (:func:`margin_loss`, :func:`margin_losses`) and its trial
   (:func:`margin_trial`);
 - figures: :func:`figure_data` (a check's computation shared with its figures), :func:`figure`,
-  :class:`Drawn` and the house style ``figure_style`` (:mod:`figures.registry` and
-  :mod:`figures.style`, imported only when asked for: the instrument does not import the figure
+  :class:`Drawn` and the house style ``figure_style`` (:mod:`label_noise_lab.figures.registry` and
+  :mod:`label_noise_lab.figures.style`, imported only when asked for: the instrument does not import the figure
   machinery);
 - a "for every parameter" claim's evidence in one call: :func:`search_then_prove` (a search, then the prover);
 - running: :func:`claims`, :func:`check`, :func:`run`, :func:`explore`, :func:`write_report`, thin
@@ -39,6 +39,28 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
+from label_noise_lab.simulate.binary import (
+    BinaryNoise,
+    alpha_weighted_margin_loss,
+    binary_noise,
+    binary_noisy_risk,
+    sample_binary_labels,
+    symmetric_binary_noise,
+    unbiased_margin_loss,
+)
+from label_noise_lab.simulate.engine.devices import get_backend
+from label_noise_lab.simulate.engine.estimate import mc_mean
+from label_noise_lab.simulate.noise import TransitionMatrix, pair_flip, sample_noisy_labels, uniform_noise
+from label_noise_lab.theory.binary import (
+    alpha_weighted_01_risk,
+    alpha_weighted_loss,
+    conditional_risk,
+    noisy_expectation,
+    noisy_posterior,
+    unbiased_loss,
+)
+from label_noise_lab.theory.margin import MarginLoss, margin_loss
+from label_noise_lab.theory.validators import quoted, real_number
 from paper_checks import report
 from paper_checks import work as work_meter
 from paper_checks.context import EXPLORE_STREAM, PRECISIONS, Context
@@ -67,32 +89,10 @@ from paper_checks.search.params.reduction import (
 from paper_checks.trials.margin import MarginTrial, margin_losses
 from paper_checks.trials.margin import trial as margin_trial
 from paper_checks.work import units as work_units
-from simulate.binary import (
-    BinaryNoise,
-    alpha_weighted_margin_loss,
-    binary_noise,
-    binary_noisy_risk,
-    sample_binary_labels,
-    symmetric_binary_noise,
-    unbiased_margin_loss,
-)
-from simulate.engine.devices import get_backend
-from simulate.engine.estimate import mc_mean
-from simulate.noise import TransitionMatrix, pair_flip, sample_noisy_labels, uniform_noise
-from theory.binary import (
-    alpha_weighted_01_risk,
-    alpha_weighted_loss,
-    conditional_risk,
-    noisy_expectation,
-    noisy_posterior,
-    unbiased_loss,
-)
-from theory.margin import MarginLoss, margin_loss
-from theory.validators import quoted, real_number
 
 if TYPE_CHECKING:  # for readers and type checkers only: at run time __getattr__ below imports them on first use
-    from figures import style as figure_style
-    from figures.registry import Drawn, figure
+    from label_noise_lab.figures import style as figure_style
+    from label_noise_lab.figures.registry import Drawn, figure
 
 __all__ = [
     # declaring claims
@@ -122,16 +122,16 @@ _FIGURE_NAMES = ("figure", "Drawn")
 
 
 def __getattr__(name: str) -> Any:
-    """:func:`figure` and :class:`Drawn` (:mod:`figures.registry`) and ``figure_style``
-    (:mod:`figures.style`: ``new``, ``grid``, ``setting``, ``stamp``, ``se``) are imported on first
+    """:func:`figure` and :class:`Drawn` (:mod:`label_noise_lab.figures.registry`) and ``figure_style``
+    (:mod:`label_noise_lab.figures.style`: ``new``, ``grid``, ``setting``, ``stamp``, ``se``) are imported on first
     use (PEP 562): the figure machinery sits above the instrument, which never imports it when
     claims run."""
     if name in _FIGURE_NAMES:
-        from figures import registry as _figures
+        from label_noise_lab.figures import registry as _figures
 
         return getattr(_figures, name)
     if name == "figure_style":
-        from figures import style
+        from label_noise_lab.figures import style
 
         return style
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -408,7 +408,8 @@ def _then_prove_arguments(space: Any, ctx: Any, holds: Any, fails: Any, evaluati
                                                                           dict[str, Any], list[str]]:
     """Every argument of :func:`search_then_prove`, checked before any work (``work='lots'`` was refused only
     after the whole search had run), each error one line beginning ``search_then_prove:``; numbers read by the
-    doors' one rule (:func:`theory.validators.real_number`). Returns ``fails`` (its default filled in), the
+    doors' one rule (:func:`label_noise_lab.theory.validators.real_number`). Returns ``fails`` (its default filled in),
+    the
     evaluations, boxes, seconds and work, and the check's numbers and figures as a dict and a list."""
     who = "search_then_prove: "
     if not isinstance(space, SearchSpace):
@@ -447,7 +448,8 @@ def _boxes(who: str, v: Any, name: str = "budget") -> int:
 
 
 def _real(name: str, v: Any) -> Any:
-    """``v`` by the doors' one rule (:func:`theory.validators.real_number`) where it is a ``Decimal`` (its exact
+    """``v`` by the doors' one rule (:func:`label_noise_lab.theory.validators.real_number`) where it is a ``Decimal``
+    (its exact
     ``Fraction``; ``Decimal('NaN')`` a one-line ``ValueError``, not ``decimal.InvalidOperation``); anything else is
     left to the check that follows, which names the range it wants."""
     return real_number(name, v) if isinstance(v, Decimal) else v

@@ -7,8 +7,8 @@ from typing import Any, Callable, TypeVar
 
 import numpy as np
 
+from label_noise_lab.simulate.engine.devices import Backend
 from paper_checks.precisions import PRECISIONS, PROVE_WORK  # noqa: F401 (PROVE_WORK: read here by api, explore)
-from simulate.engine.devices import Backend
 
 T = TypeVar("T")
 

@@ -30,7 +30,7 @@ import time
 from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
-from theory.validators import quoted
+from label_noise_lab.theory.validators import quoted
 
 #: once a limit is up, the longest the timer waits before raising again (a swallowed raise is retried)
 REPEAT_SECONDS = 0.5

@@ -8,7 +8,7 @@ Two mappings are shared by every check, so that no check hand-writes them:
   nothing failed; never ``proved``, which only a derivation on the stated domain gives);
 - :func:`effect_ladder` turns effect sizes with their standard errors (``Estimate``) into
   ``confirmed`` / ``refuted`` / ``qualified`` / ``inconclusive``, deciding each effect's
-  significance with the estimate's own :meth:`simulate.engine.estimate.Estimate.sign`.
+  significance with the estimate's own :meth:`label_noise_lab.simulate.engine.estimate.Estimate.sign`.
 
 :func:`jsonable` lives in :mod:`paper_checks.jsonable` (imported here, so
 ``paper_checks.evidence.jsonable`` keeps working).
@@ -19,15 +19,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from label_noise_lab.theory.validators import quoted
 from paper_checks.jsonable import exact_values, inexact, jsonable
 from paper_checks.search.params.domain import narrower, row_text
 from paper_checks.search.result import Outcome
-from theory.validators import quoted
 
 if TYPE_CHECKING:  # pragma: no cover  (types only: the search modules never import this one)
+    from label_noise_lab.simulate.engine.estimate import Estimate
     from paper_checks.prover import ProofResult
     from paper_checks.search.loop import SearchResult
-    from simulate.engine.estimate import Estimate
 
 VERDICTS = ("proved", "confirmed", "refuted", "qualified", "inconclusive")
 METHODS = ("symbolic", "exact", "mc", "search", "sim", "prover")

@@ -1,7 +1,7 @@
 """Data functions shared by a check and its figures.
 
 A check's computation is factored into a *data function* ``f(ctx) -> data`` that both the check
-and the figures of ``python -m figures`` call, so a figure plots exactly the numbers the report
+and the figures of ``python -m label_noise_lab.figures`` call, so a figure plots exactly the numbers the report
 quotes (same settings, same random stream of the claim, same precision). Inside
 :func:`sharing` (``python -m paper_checks run --figures``), :func:`figure_data` memoises a data
 function on ``(claim id, seed, precision, backend)`` so that drawing the figures of the claims

@@ -41,9 +41,9 @@ from typing import Any
 
 import pytest
 
+from label_noise_lab.theory.validators import quoted
 from paper_checks.commands.arguments import limit_arg, seed_arg
 from paper_checks.precisions import DEFAULT_TIMEOUT, PRECISIONS
-from theory.validators import quoted
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -107,8 +107,8 @@ class ClaimItem(pytest.Item):
         self.result: Any = None
 
     def runtest(self) -> None:
+        from label_noise_lab.simulate.engine.devices import get_backend
         from paper_checks.run.runner import run_all  # only with --claims (see the module docstring)
-        from simulate.engine.devices import get_backend
         limit = DEFAULT_TIMEOUT[self.precision] if self.timeout is None else self.timeout
         # in a worker process, as ``run`` runs claims: a check that calls sys.exit/os._exit, crashes its process or
         # runs past the limit fails this item alone, and pytest's exit status stays honest

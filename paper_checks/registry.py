@@ -10,7 +10,7 @@ registry names no paper. :func:`load` imports, each once and all in the same way
 2. the modules advertised by installed packages under the entry-point group
    ``label_noise_lab.claims`` (an entry point may name a module or a callable, which is called),
 3. the modules named in the environment variable ``LNL_CLAIMS`` (``os.pathsep``-separated
-   file paths or dotted names; how ``pytest`` and ``python -m figures`` pick them up),
+   file paths or dotted names; how ``pytest`` and ``python -m label_noise_lab.figures`` pick them up),
 4. the modules given to :func:`load` (``python -m paper_checks run|list|explore --module``).
 
 Problems in the registrations (an unknown paper, an unknown verdict, a duplicate id) are
@@ -32,11 +32,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from label_noise_lab.theory.validators import quoted
 from paper_checks.context import Context
 from paper_checks.evidence import METHODS, VERDICTS, Evidence
 from paper_checks.precisions import PRECISIONS, RECORDED_AT
 from paper_checks.search.params import SearchSpace
-from theory.validators import quoted
 
 ENTRY_POINT_GROUP = "label_noise_lab.claims"
 #: the built-in catalogue of seed papers: a claims module like any user's (docs/design.md, "Claims")
@@ -318,7 +318,7 @@ def claim(
 
     ``space`` (a factory of :class:`SearchSpace`) makes the claim explorable with
     ``python -m paper_checks explore ID``. ``figures`` names the figures of
-    ``python -m figures`` drawn from the same computation (listed in the report).
+    ``python -m label_noise_lab.figures`` drawn from the same computation (listed in the report).
 
     The paper (the part of ``id`` before the dot) may be declared with :func:`paper` in any
     module loaded by :func:`load`; problems are collected and reported by :func:`load`

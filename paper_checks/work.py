@@ -418,7 +418,7 @@ def units(name: str, v: Any) -> float:
     import math
     import numbers
 
-    from theory.validators import quoted
+    from label_noise_lab.theory.validators import quoted
 
     if isinstance(v, bool) or not isinstance(v, numbers.Real):
         raise TypeError(f"{name} must be a number of work units, got {type(v).__name__} {quoted(v, 80)}")

@@ -6,11 +6,11 @@ class-conditional noise ``rho_+ = P(Y~ = -1 | Y = +1)``, ``rho_- = P(Y~ = +1 | Y
 ``rho_+ + rho_- < 1``. Symmetric noise (van Rooyen, Menon & Williamson 2015, sec. 2; Long & Servedio
 2010) is ``rho_+ = rho_- = rho < 1/2``.
 
-As a :class:`~simulate.noise.TransitionMatrix` (:meth:`BinaryNoise.transition`) the classes are in the
+As a :class:`~label_noise_lab.simulate.noise.TransitionMatrix` (:meth:`BinaryNoise.transition`) the classes are in the
 order **index 0 = label -1, index 1 = label +1** (:func:`to_index`, :func:`from_index`), so that
 ``T = [[1 - rho_-, rho_-], [rho_+, 1 - rho_+]]``.
 
-The formulas are written once, in :mod:`theory.binary`; the array functions here take their
+The formulas are written once, in :mod:`label_noise_lab.theory.binary`; the array functions here take their
 namespace ``xp`` (NumPy or CuPy) like the rest of :mod:`simulate`.
 """
 from __future__ import annotations
@@ -22,17 +22,18 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.engine.namespace import to_host
-from simulate.noise import TransitionMatrix
-from theory import binary as tb
-from theory.validators import quoted, real_number
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.noise import TransitionMatrix
+from label_noise_lab.theory import binary as tb
+from label_noise_lab.theory.validators import quoted, real_number
 
 Margin = Callable[[Any], Any]
 """A margin loss ``phi`` on arrays: ``phi(v)`` for the margins ``v = y t``, elementwise."""
 
 
 def _rate(name: str, v: Any) -> Any:
-    """A flip rate in ``[0, 1)``, read by the doors' one rule (:func:`theory.validators.real_number`; its type kept:
+    """A flip rate in ``[0, 1)``, read by the doors' one rule (:func:`label_noise_lab.theory.validators.real_number`;
+    its type kept:
     a ``Decimal`` is its exact ``Fraction``) and compared exactly (``10**400`` is refused before any ``float()``)."""
     try:
         r = real_number(name, v)
@@ -154,7 +155,8 @@ def _check_noise(noise: Any) -> None:
 
 
 def _checked(phi: Any, noise: Any) -> Margin:
-    """``phi`` as a function of arrays (a zoo :class:`theory.margin.MarginLoss` by its ``numpy()`` form), after a
+    """``phi`` as a function of arrays (a zoo :class:`label_noise_lab.theory.margin.MarginLoss` by its ``numpy()``
+    form), after a
     ``TypeError`` naming ``phi`` or ``noise`` when either is not what the functions here take."""
     _check_noise(noise)
     if hasattr(phi, "numpy") and hasattr(phi, "phi"):  # a MarginLoss: its NumPy form

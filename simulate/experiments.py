@@ -4,16 +4,16 @@ Every function here is pure given its ``rng``: it draws one integer seed per rep
 ("seed") from ``rng`` and derives every random stream of that repetition (data, label
 noise, initial weights, batch order) from it, so the result is a deterministic function of
 the generator's state and the arguments. Repetitions and settings are trained together as
-replicas of one batched model (:mod:`simulate.models`), which keeps the experiments within
+replicas of one batched model (:mod:`label_noise_lab.simulate.models`), which keeps the experiments within
 seconds on a CPU. Training runs in the namespace ``xp`` (NumPy by default; every study runs on
 ``array_api_strict``, the array API standard's strict namespace, with NumPy's results,
 ``tests/simulate/test_portability.py``);
 every array returned is NumPy.
 
 The task is always the same: ``c`` unit-variance Gaussian clusters in ``dim``
-dimensions with means ``separation * e_k`` (:func:`simulate.populations.gaussian_clusters`),
+dimensions with means ``separation * e_k`` (:func:`label_noise_lab.simulate.populations.gaussian_clusters`),
 a small training set whose labels are corrupted by uniform noise of rate ``eta``
-(:func:`simulate.noise.uniform_noise`), a clean test set, and a one-hidden-layer ReLU MLP
+(:func:`label_noise_lab.simulate.noise.uniform_noise`), a clean test set, and a one-hidden-layer ReLU MLP
 trained with Adam (the optimiser of Zhang & Sabuncu 2018, sec. 4.1) that can memorise the
 noisy training labels. Defaults: ``c = 10`` classes, ``dim = 20``, separation 3 (Bayes accuracy
 about 0.90), 500 training and 1000 test samples, 64 hidden units, Adam with ``lr = 3e-3`` and
@@ -30,14 +30,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.namespace import to_host
-from simulate.engine.rng import check_generator
-from simulate.losses import Loss, get_loss, softmax
-from simulate.models import Params, accuracy, init_mlp
-from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
-from simulate.populations import gaussian_clusters
-from simulate.training import TrainConfig, make_monitor, train
-from theory.validators import check_int
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.engine.rng import check_generator
+from label_noise_lab.simulate.losses import Loss, get_loss, softmax
+from label_noise_lab.simulate.models import Params, accuracy, init_mlp
+from label_noise_lab.simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
+from label_noise_lab.simulate.populations import gaussian_clusters
+from label_noise_lab.simulate.training import TrainConfig, make_monitor, train
+from label_noise_lab.theory.validators import check_int
 
 # stream numbers of the generators derived from one repetition's seed
 _DATA, _NOISE, _INIT, _BATCH, _TEST, _FINAL_TEST = 0, 1, 2, 3, 4, 5
@@ -178,7 +178,8 @@ def run_replicas(task: Task, loss: Loss, params0: Params, rngs: list[np.random.G
                  xp: Any, *, softmax_stats: bool = False, record: Sequence[str] | None = None) -> dict[str, np.ndarray]:
     """Train every replica of ``task`` with ``loss`` from ``params0``; the training history (host arrays).
 
-    ``record``: the per-epoch quantities to keep (:func:`simulate.training.make_monitor`); by default all.
+    ``record``: the per-epoch quantities to keep (:func:`label_noise_lab.simulate.training.make_monitor`); by default
+    all.
     """
     return _train(task, loss, params0, rngs, config, xp, softmax_stats=softmax_stats, record=record)[0]
 
@@ -223,7 +224,7 @@ def accuracy_vs_noise(rng: np.random.Generator, *, losses: Sequence[Any] = ("cce
     Parameters
     ----------
     rng : numpy.random.Generator
-    losses : loss specs (``"cce"``, ``("lq", {"q": 0.7})``, or :class:`~simulate.losses.Loss` objects)
+    losses : loss specs (``"cce"``, ``("lq", {"q": 0.7})``, or :class:`~label_noise_lab.simulate.losses.Loss` objects)
     etas : noise rates in ``[0, (c-1)/c)``
     n_seeds, epochs : repetitions and training length
     n_train, n_test, c, dim, separation : the task (module docstring)
@@ -306,7 +307,8 @@ def noisy_label_task(bases: Sequence[int], noises: Sequence[TransitionMatrix], *
                      separation: float = 3.0) -> Task:
     """One replica per ``(seed, noise)`` pair, seed-major, like :func:`make_task` but for any ``T``.
 
-    ``dataset="clusters"``: Gaussian clusters (:func:`simulate.populations.gaussian_clusters`), ``n_train``
+    ``dataset="clusters"``: Gaussian clusters (:func:`label_noise_lab.simulate.populations.gaussian_clusters`),
+    ``n_train``
     and ``n_test`` samples. ``dataset="digits"``: a random split of :func:`digits_data` per seed,
     ``n_train`` for training and the rest (``1797 - n_train``) for testing (``n_test``, ``dim`` and
     ``separation`` are ignored; ``c`` must be 10). Replicas of one seed share inputs and clean labels;

@@ -4,7 +4,7 @@ Patrini et al. 2017, sec. 4.4, Thm 4: "Assume that all activation functions are
 ReLUs. Then, the Hessian of ``l`` does not change under noise. Moreover, the Hessians of
 ``l_backward`` and ``l`` are the same for any ``T``"; Table 1 says the forward correction
 gives no such guarantee. This module computes the Hessians that statement is about, in
-float64, for the models of :mod:`simulate.models` (``W_l`` of shape ``(in, out)``, the
+float64, for the models of :mod:`label_noise_lab.simulate.models` (``W_l`` of shape ``(in, out)``, the
 linear softmax model being the MLP with no hidden layer) with ReLU or sigmoid hidden units.
 The catalogue's study compares them block by block over a suite of random models.
 
@@ -45,8 +45,8 @@ from typing import Any
 
 import numpy as np
 
-from simulate.models import Params, n_layers
-from simulate.noise import MAX_COND, TransitionMatrix, check_transition
+from label_noise_lab.simulate.models import Params, n_layers
+from label_noise_lab.simulate.noise import MAX_COND, TransitionMatrix, check_transition
 
 ACTIVATIONS = ("relu", "sigmoid")
 BASES = ("cce", "forward")
@@ -166,7 +166,7 @@ def forward_pass(params: Params, X: Any, activation: str = "relu") -> tuple[np.n
     Parameters
     ----------
     params : dict
-        One model (no replica axes) as made by :func:`simulate.models.init_mlp`.
+        One model (no replica axes) as made by :func:`label_noise_lab.simulate.models.init_mlp`.
     X : array, shape (n, dim)
     activation : {"relu", "sigmoid"}
         The activation of every hidden layer (the last layer gives the logits).
@@ -204,7 +204,7 @@ def backprop_gradient(params: Params, X: Any, dlogits: Any, activation: str = "r
     """Flat gradient of ``sum_n sum_k dlogits[n, k] z_k(x_n)`` by hand-written back-propagation.
 
     The first-order method, independent of the forward-mode propagation of
-    :func:`logit_derivatives` (for ReLU it agrees with :func:`simulate.models.backward`).
+    :func:`logit_derivatives` (for ReLU it agrees with :func:`label_noise_lab.simulate.models.backward`).
 
     Parameters
     ----------

@@ -8,11 +8,13 @@ and integer ``labels`` of shape (n,). It returns the per-sample loss, shape (n,)
 The ``*_grad`` functions return ``dL/dz`` for logits ``z`` (softmax output), shape (n, c).
 For a loss that depends on ``p_y`` only, ``dL/dz = L'(p_y) p_y (e_y - p)``.
 
-Every loss is written once, in :mod:`theory.losses` (:class:`theory.losses.LossDefinition`):
+Every loss is written once, in :mod:`label_noise_lab.theory.losses`
+(:class:`label_noise_lab.theory.losses.LossDefinition`):
 :func:`derived_loss` derives its value and gradient from that definition, for NumPy or CuPy
-(:func:`simulate.engine.kernels.array_function`). The hand-written kernels here (``cce``, ``lq``, ...) are fast,
+(:func:`label_noise_lab.simulate.engine.kernels.array_function`). The hand-written kernels here (``cce``, ``lq``, ...)
+are fast,
 numerically stable paths of eight of them, each tested against the derivation; their parameters are checked
-against the one declaration of each domain (:mod:`theory.loss_parameters`).
+against the one declaration of each domain (:mod:`label_noise_lab.theory.loss_parameters`).
 
 Sources: Ghosh et al. 2017 / Li's notes Eqs. 1-4 (CCE, MAE, MSE);
 Zhang & Sabuncu 2018 Eq. 6 (``L_q``), Eq. 9 (truncated ``L_q``), sec. 3.1
@@ -28,30 +30,31 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from simulate.engine.kernels import array_function
-from simulate.engine.namespace import namespace_of, to_host
-from theory.loss_parameters import SCE_ALPHA, SCE_BETA, K, Q
-from theory.loss_parameters import A as A_DOMAIN
-from theory.validators import check_classes
+from label_noise_lab.simulate.engine.kernels import array_function
+from label_noise_lab.simulate.engine.namespace import namespace_of, to_host
+from label_noise_lab.theory.loss_parameters import SCE_ALPHA, SCE_BETA, K, Q
+from label_noise_lab.theory.loss_parameters import A as A_DOMAIN
+from label_noise_lab.theory.validators import check_classes
 
 SIMPLEX_TOL = 1e-6
 
 
 # ---------------------------------------------------------------- validation helpers
 def check_q(q: float) -> float:
-    """``q`` of ``L_q`` must lie in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6): :data:`theory.loss_parameters.Q`."""
+    """``q`` of ``L_q`` must lie in ``(0, 1]`` (Zhang & Sabuncu 2018, Eq. 6):
+    :data:`label_noise_lab.theory.loss_parameters.Q`."""
     return Q.floating(q)
 
 
 def check_k(k: float) -> float:
     """``k`` of the truncated ``L_q`` must lie in ``(0, 1)`` (Zhang & Sabuncu 2018, Eq. 9):
-    :data:`theory.loss_parameters.K`."""
+    :data:`label_noise_lab.theory.loss_parameters.K`."""
     return K.floating(k)
 
 
 def check_A(A: float) -> float:
     """``A = log 0`` of RCE must be negative (Wang et al. 2019; Li's notes, Eq. 18):
-    :data:`theory.loss_parameters.A`."""
+    :data:`label_noise_lab.theory.loss_parameters.A`."""
     return A_DOMAIN.floating(A)
 
 
@@ -234,7 +237,8 @@ def sce(inputs: Any, labels: Any, alpha: float = 0.1, beta: float = 1.0, A: floa
 
 
 def _check_weights(alpha: float, beta: float) -> None:
-    """SCE's weights: each in its declared domain (:data:`theory.loss_parameters.SCE_ALPHA`, ``SCE_BETA``), not both
+    """SCE's weights: each in its declared domain (:data:`label_noise_lab.theory.loss_parameters.SCE_ALPHA`,
+    ``SCE_BETA``), not both
     zero."""
     if not (SCE_ALPHA.contains(alpha) and SCE_BETA.contains(beta) and alpha + beta > 0):
         raise ValueError(f"SCE weights must be non-negative and not both zero, got alpha={alpha!r}, beta={beta!r}")
@@ -397,7 +401,8 @@ def label_table(name: str, inputs: Any, *, from_logits: bool = False) -> Any:
 
 # ---------------------------------------------------------------- losses derived from their one definition
 def derived_loss(definition: Any, c: int) -> Loss:
-    """The NumPy/CuPy value and logit gradient of a symbolic loss (a :class:`theory.losses.LossDefinition`),
+    """The NumPy/CuPy value and logit gradient of a symbolic loss (a
+    :class:`label_noise_lab.theory.losses.LossDefinition`),
     derived by SymPy and ``lambdify`` for ``c`` classes: a loss is written once, in ``theory``. The kernels are
     lambdified on first use for the array namespace of the inputs (NumPy, CuPy) and cached.
 
@@ -424,10 +429,11 @@ def derived_loss(definition: Any, c: int) -> Loss:
     # engine does not pay unless a loss is derived
     import sympy
 
-    from theory.losses import P
+    from label_noise_lab.theory.losses import P
 
     if not (hasattr(definition, "label") and callable(definition) and hasattr(definition, "title")):
-        raise TypeError(f"definition must be a theory.losses.LossDefinition, got {type(definition).__name__}")
+        raise TypeError(f"definition must be a label_noise_lab.theory.losses.LossDefinition, got "
+                        f"{type(definition).__name__}")
     c = check_classes(c)
     if definition.label is not None:
         # in log space, u = log p_y (from the logits, z_y - logsumexp z, finite where p_y underflows): the value

@@ -2,13 +2,13 @@
 
 A model is a dict of plain arrays ``{"W0", "b0", "W1", "b1", ...}``: layer ``l`` maps its
 input ``h_l`` to ``h_l @ W_l + b_l``, every layer but the last followed by a ReLU, the last
-giving the logits (the softmax lives in the loss, :mod:`simulate.losses`). The linear
+giving the logits (the softmax lives in the loss, :mod:`label_noise_lab.simulate.losses`). The linear
 softmax model is the MLP with no hidden layer.
 
 Every array may carry leading *replica* axes: ``W_l`` of shape ``(*lead, in, out)`` holds
 ``prod(lead)`` independent models that are run by one batched ``matmul`` (several seeds or
 settings trained at once, which is what makes the training simulations of
-:mod:`simulate.experiments` fast on a CPU). Inputs are ``(n, dim)`` (shared by every
+:mod:`label_noise_lab.simulate.experiments` fast on a CPU). Inputs are ``(n, dim)`` (shared by every
 replica) or ``(*lead, n, dim)`` (one sample per replica).
 
 The functions are pure and written against the array namespace of their arguments, so they
@@ -26,10 +26,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.blas import block_rows
-from simulate.engine.namespace import dtype_in, namespace_of
-from simulate.engine.rng import check_generator
-from theory.validators import check_int
+from label_noise_lab.simulate.engine.blas import block_rows
+from label_noise_lab.simulate.engine.namespace import dtype_in, namespace_of
+from label_noise_lab.simulate.engine.rng import check_generator
+from label_noise_lab.theory.validators import check_int
 
 Params = dict[str, Any]
 
@@ -236,9 +236,10 @@ def logits_of(params: Params, X: Any, chunk: int | None = None) -> Any:
     :data:`EVAL_CHUNK`, which keep every matrix product below OpenBLAS's threading threshold
     (``m n k < 262144``): on a busy 2-core machine a threaded product of ``1000 x 20 x 64`` was measured 15 times
     slower than a single-threaded one, while blocks cost nothing measurable when the machine is idle. Inside
-    :func:`simulate.engine.blas.pinned_blas` with one thread (every check) on the host, the blocks are as large
-    as keep a layer's output within :data:`simulate.engine.blas.BLOCK_ENTRIES`
-    (:func:`~simulate.engine.blas.block_rows`).
+    :func:`label_noise_lab.simulate.engine.blas.pinned_blas` with one thread (every check) on the host, the blocks are
+    as large
+    as keep a layer's output within :data:`label_noise_lab.simulate.engine.blas.BLOCK_ENTRIES`
+    (:func:`~label_noise_lab.simulate.engine.blas.block_rows`).
     """
     xp = namespace_of(params["W0"])
     if chunk is None:

@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.namespace import is_host, to_host
-from simulate.engine.rng import check_generator
-from simulate.losses import check_values
-from simulate.populations import FiniteDistribution
-from theory.validators import check_classes, check_int, quoted, real_number
+from label_noise_lab.simulate.engine.namespace import is_host, to_host
+from label_noise_lab.simulate.engine.rng import check_generator
+from label_noise_lab.simulate.losses import check_values
+from label_noise_lab.simulate.populations import FiniteDistribution
+from label_noise_lab.theory.validators import check_classes, check_int, quoted, real_number
 
 ROW_TOL = 1e-9  # |sum_j T[i, j] - 1| allowed, in float64
 #: the most classes of a transition matrix built here: c x c float64 entries (800 MB at 10**4) and alias tables
@@ -426,7 +426,8 @@ def _check_rate(N: float) -> float:
 
 
 def _check_eta(eta: Any, who: str = "") -> float:
-    """``eta`` read by the doors' one rule (:func:`theory.validators.real_number`: a ``Decimal`` is its exact
+    """``eta`` read by the doors' one rule (:func:`label_noise_lab.theory.validators.real_number`: a ``Decimal`` is its
+    exact
     ``Fraction``, NaN of any type a ``ValueError``) when it lies in ``[0, 1]`` (compared exactly: ``10**400`` is
     refused, not an ``OverflowError``), as a float, the type of the matrix built from it; a one-line
     ``ValueError`` for NaN, strings, complex numbers and anything outside."""

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulate.engine.rng import check_generator
-from theory.validators import check_classes, check_int
+from label_noise_lab.simulate.engine.rng import check_generator
+from label_noise_lab.theory.validators import check_classes, check_int
 
 
 @dataclass(frozen=True)

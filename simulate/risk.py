@@ -1,8 +1,8 @@
 """Exact risks over a finite distribution, and their minimisers.
 
-A classifier on the finite input space of a :class:`~simulate.populations.FiniteDistribution`
+A classifier on the finite input space of a :class:`~label_noise_lab.simulate.populations.FiniteDistribution`
 is an array ``f`` of shape ``(n_x, c)`` whose rows are simplex points; a batch of
-classifiers has shape ``(m, n_x, c)``. With ``L(f, e_k)`` a loss of :mod:`simulate.losses`,
+classifiers has shape ``(m, n_x, c)``. With ``L(f, e_k)`` a loss of :mod:`label_noise_lab.simulate.losses`,
 
     R(f)     = sum_x P(x) sum_y P(y|x) L(f(x), e_y)                      (clean risk)
     R^eta(f) = sum_x P(x) sum_k (P(.|x) T)_k L(f(x), e_k)                (noisy risk)
@@ -27,10 +27,10 @@ from typing import Any, Callable, Union
 import numpy as np
 from scipy.optimize import minimize
 
-from simulate.engine.namespace import namespace_of, to_host
-from simulate.losses import Loss, check_k, check_q, get_loss, softmax
-from simulate.noise import TransitionMatrix
-from simulate.populations import FiniteDistribution
+from label_noise_lab.simulate.engine.namespace import namespace_of, to_host
+from label_noise_lab.simulate.losses import Loss, check_k, check_q, get_loss, softmax
+from label_noise_lab.simulate.noise import TransitionMatrix
+from label_noise_lab.simulate.populations import FiniteDistribution
 
 LossLike = Union[Loss, Callable[..., Any]]
 
@@ -41,7 +41,8 @@ def _value_fn(loss: LossLike) -> Callable[..., Any]:
         return loss.value
     if callable(loss):
         return loss
-    raise TypeError(f"loss must be a simulate.losses.Loss or a callable (inputs, labels), got {type(loss).__name__}")
+    raise TypeError(f"loss must be a label_noise_lab.simulate.losses.Loss or a callable (inputs, labels), got "
+                    f"{type(loss).__name__}")
 
 
 def _transition(T: Any, c: int) -> np.ndarray:
@@ -166,7 +167,7 @@ def pointwise_minimiser(weights: Any, loss: Union[str, Loss], *, method: str = "
     Parameters
     ----------
     weights : array (n, c) or (c,), non-negative label weights (a distribution per row)
-    loss : a loss name of :func:`simulate.losses.get_loss` (``params`` bound), or a ``Loss``
+    loss : a loss name of :func:`label_noise_lab.simulate.losses.get_loss` (``params`` bound), or a ``Loss``
     method : ``"auto"`` or ``"numeric"``
 
     Returns
@@ -287,7 +288,7 @@ def fit_linear_softmax(dist: FiniteDistribution, features: Any, loss: Loss, T: A
     loss : a :class:`Loss` (needs ``grad``)
     """
     if not isinstance(loss, Loss):
-        raise TypeError(f"fit_linear_softmax needs a simulate.losses.Loss (for its gradient), got "
+        raise TypeError(f"fit_linear_softmax needs a label_noise_lab.simulate.losses.Loss (for its gradient), got "
                         f"{type(loss).__name__}")
     X = np.asarray(to_host(features), dtype=float)
     if X.ndim != 2 or X.shape[0] != dist.n_x:

@@ -1,4 +1,5 @@
-"""Mini-batch training of :mod:`simulate.models` with any loss of :mod:`simulate.losses`.
+"""Mini-batch training of :mod:`label_noise_lab.simulate.models` with any loss of
+:mod:`label_noise_lab.simulate.losses`.
 
 Optimisers: plain SGD (``momentum = 0``), SGD with heavy-ball momentum, and Adam
 (Kingma & Ba 2015, the optimiser of Zhang & Sabuncu 2018 sec. 4.1 and Fig. 1-2). The
@@ -26,9 +27,9 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from simulate.engine.namespace import is_host, namespace_of, to_host
-from simulate.losses import Loss, check_k, check_q, get_loss, lq_at, softmax
-from simulate.models import Params, backward, forward, lead_shape, logits_of, n_layers
+from label_noise_lab.simulate.engine.namespace import is_host, namespace_of, to_host
+from label_noise_lab.simulate.losses import Loss, check_k, check_q, get_loss, lq_at, softmax
+from label_noise_lab.simulate.models import Params, backward, forward, lead_shape, logits_of, n_layers
 
 Monitor = Callable[[int, Params], dict[str, Any]]
 
@@ -319,7 +320,7 @@ def train(params: Params, X: Any, y: Any, loss: Loss, config: TrainConfig, rng: 
     y : int array, shape (n,) or (R, n)
         Training labels (the noisy ones, in a noisy-label experiment).
     loss : Loss
-        From :func:`simulate.losses.get_loss`; its ``grad`` gives ``dL/dlogits``.
+        From :func:`label_noise_lab.simulate.losses.get_loss`; its ``grad`` gives ``dL/dlogits``.
     config : TrainConfig
     rng : numpy.random.Generator or list of R Generators
         Draws the batch order (one permutation per replica and epoch).
@@ -347,7 +348,7 @@ def train(params: Params, X: Any, y: Any, loss: Loss, config: TrainConfig, rng: 
     if not isinstance(config, TrainConfig):
         raise ValueError(f"config must be a TrainConfig, got {type(config).__name__}")
     if not isinstance(loss, Loss):
-        raise ValueError(f"loss must be a simulate.losses.Loss, got {type(loss).__name__}")
+        raise ValueError(f"loss must be a label_noise_lab.simulate.losses.Loss, got {type(loss).__name__}")
     X, y, weights, n = _check_data(params, X, y, weights)
     lead = lead_shape(params)
     rngs = _rng_list(rng, lead)

@@ -3,7 +3,8 @@
 ``xp`` runs a test once per backend named in ``LNL_TEST_BACKENDS`` (comma separated;
 default ``numpy,strict``): ``numpy`` (``array_api_compat.numpy``); ``strict``, ``array_api_strict``, the
 array API standard's strict namespace (nothing outside the standard, no implicit host conversion, no mixing
-with NumPy arrays; random draws through :class:`simulate.engine.rng.HostStream`, CuPy's generator methods only;
+with NumPy arrays; random draws through :class:`label_noise_lab.simulate.engine.rng.HostStream`, CuPy's generator
+methods only;
 host syncs counted by :mod:`tests.syncs`); ``cupy`` (``array_api_compat.cupy``) where a device exists (skipped
 otherwise). Tests marked ``host_only`` (modules that are NumPy by design) run on numpy only; tests marked
 ``beyond_standard(reason)`` (code that needs what the standard lacks: bit views, scatter-add) skip ``strict``.
@@ -19,8 +20,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
-from simulate.engine.devices import Backend, cupy_available
-from simulate.engine.namespace import HOST, name_of, namespace_of, same_namespace, to_host
+from label_noise_lab.simulate.engine.devices import Backend, cupy_available
+from label_noise_lab.simulate.engine.namespace import HOST, name_of, namespace_of, same_namespace, to_host
 
 #: the quick suite's rule, kept (tests/quick_rule.py): a quick test over a second of CPU is named, over five fails
 pytest_plugins = ["tests.quick_rule"]
@@ -177,8 +178,8 @@ def isolated_registry() -> Any:
     that compare with "every registered claim" see the package's own."""
     import sys
 
-    from figures.registry import FIGURES
-    from figures.registry import load as load_figures
+    from label_noise_lab.figures.registry import FIGURES
+    from label_noise_lab.figures.registry import load as load_figures
     from paper_checks import registry as rg
 
     rg.load()

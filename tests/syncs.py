@@ -2,10 +2,12 @@
 
 A device pays a synchronisation for every value it hands to the host: ``float(a)``, ``int(a)``, ``bool(a)``,
 ``operator.index(a)``, ``complex(a)``, and any copy to NumPy (``np.asarray(a)``, DLPack:
-:func:`simulate.engine.namespace.to_host`); and an upload for every host array it is given (``xp.asarray`` of a
+:func:`label_noise_lab.simulate.engine.namespace.to_host`); and an upload for every host array it is given
+(``xp.asarray`` of a
 NumPy array). :func:`counting` counts both within a block by wrapping those methods of
 ``array_api_strict``'s array class (the results are unchanged: ``array_api_strict`` computes with NumPy).
-Draws of the RNG adapter (:class:`simulate.engine.rng.HostStream`) are not counted as uploads: on CuPy the
+Draws of the RNG adapter (:class:`label_noise_lab.simulate.engine.rng.HostStream`) are not counted as uploads: on CuPy
+the
 generator draws on the device.
 """
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any, Iterator
 import array_api_strict
 import numpy as np
 
-from simulate.engine.rng import HostStream
+from label_noise_lab.simulate.engine.rng import HostStream
 
 #: the array class of array_api_strict (its module path is private; the type of any of its arrays is public)
 StrictArray = type(array_api_strict.asarray(0.0))

@@ -44,9 +44,11 @@ def test_a_reference_that_names_nothing_is_reported(module_of):
 
 
 def test_a_field_a_module_path_and_a_name_of_the_documented_module_resolve(module_of):
-    name = module_of("lnl_doc_fine", 'from dataclasses import dataclass\n\nfrom theory.gce import eq11_margin\n\n\n'
+    name = module_of("lnl_doc_fine", 'from dataclasses import dataclass\n\n'
+                                     'from label_noise_lab.theory.gce import eq11_margin\n\n\n'
                                      '@dataclass\nclass Box:\n    """Has :attr:`width` (see :func:`eq11_margin`, '
-                                     ':mod:`theory.gce` and :func:`theory.gce.eq7_width`)."""\n\n    width: float\n')
+                                     ':mod:`label_noise_lab.theory.gce` and '
+                                     ':func:`label_noise_lab.theory.gce.eq7_width`)."""\n\n    width: float\n')
     assert _builder().unresolved_references((name,)) == []
 
 
@@ -73,7 +75,7 @@ def test_the_api_reference_builds_offline_with_no_warnings(tmp_path):
     api = (out / "paper_checks" / "api.html").read_text()
     for documented in ('id="check"', 'id="Evidence"', 'id="SearchSpace"', 'id="figure"', 'id="Drawn"'):
         assert documented in api
-    assert (out / "theory" / "gce.html").is_file() and (out / "index.html").is_file()
+    assert (out / "label_noise_lab" / "theory" / "gce.html").is_file() and (out / "index.html").is_file()
     # offline when read too: no script or stylesheet from elsewhere (pdoc's footer links to pdoc.dev, a plain link)
     for page in out.rglob("*.html"):
         text = page.read_text()

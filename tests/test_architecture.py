@@ -14,6 +14,18 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("theory", "simulate", "paper_checks", "figures")
+#: the directories installed and imported inside the label_noise_lab namespace (issue 67)
+NAMESPACED = ("theory", "simulate", "figures")
+
+
+def dotted(parts: list[str] | tuple[str, ...]) -> str:
+    """The import name of the module at repository path ``parts`` (theory/gce: label_noise_lab.theory.gce)."""
+    return ".".join(["label_noise_lab", *parts] if parts and parts[0] in NAMESPACED else parts)
+
+
+def layer(module: str) -> str:
+    """The directory of the layout that a module name belongs to (label_noise_lab.theory.gce: theory)."""
+    return module.removeprefix("label_noise_lab.").split(".")[0]
 CATALOGUE = ROOT / "paper_checks" / "papers"
 MAX_LINES = 600
 
@@ -26,7 +38,7 @@ def _modules() -> dict[str, Path]:
             parts = list(f.relative_to(ROOT).with_suffix("").parts)
             if parts[-1] == "__init__":
                 parts = parts[:-1]
-            out[".".join(parts)] = f
+            out[dotted(parts)] = f
     return out
 
 
@@ -39,7 +51,7 @@ INSTRUMENT = {m: f for m, f in MODULES.items()
 def _imports(f: Path, *, top_level_only: bool = False) -> list[tuple[int, str, tuple[str, ...]]]:
     """``(line, module, names)`` of every import in ``f`` (relative imports resolved)."""
     tree = ast.parse(f.read_text())
-    pkg = ".".join(f.relative_to(ROOT).with_suffix("").parts[:-1])
+    pkg = dotted(f.relative_to(ROOT).with_suffix("").parts[:-1])
     nodes = tree.body if top_level_only else list(ast.walk(tree))
     out = []
     for node in nodes:
@@ -82,14 +94,14 @@ def test_no_module_of_the_instrument_names_or_imports_a_paper():
 
 def test_the_engine_and_the_theory_name_no_paper():
     pattern = re.compile(r"\b(" + "|".join(PAPER_IDS) + r")\b")
-    bad = [m for m in MODULES if m.split(".")[0] in ("theory", "simulate") and pattern.search(m)]
+    bad = [m for m in MODULES if layer(m) in ("theory", "simulate") and pattern.search(m)]
     assert not bad, f"per-paper modules inside the engine: {bad}"
 
 
 @pytest.mark.slow
 def test_the_instrument_never_imports_figures_at_module_level():
     bad = [f"{f.relative_to(ROOT)}:{line}" for m, f in INSTRUMENT.items()
-           for line, mod, _ in _imports(f, top_level_only=True) if mod == "figures" or mod.startswith("figures.")]
+           for line, mod, _ in _imports(f, top_level_only=True) if layer(mod) == "figures"]
     assert not bad, f"module-level imports of figures in the instrument: {bad}"
 
 
@@ -171,23 +183,25 @@ ENGINE_ORDER = ("theory", "simulate")
 def test_the_engine_imports_only_from_below():
     bad = []
     for m, f in MODULES.items():
-        top = m.split(".")[0]
+        top = layer(m)
         if top not in ENGINE_ORDER:
             continue
         allowed = ENGINE_ORDER[: ENGINE_ORDER.index(top) + 1]
         bad += [f"{f.relative_to(ROOT)}:{line} imports {mod}" for line, mod, _ in _imports(f)
-                if mod.split(".")[0] in PACKAGES and mod.split(".")[0] not in allowed]
+                if layer(mod) in PACKAGES and layer(mod) not in allowed]
     assert not bad, "the engine imports from above it (theory < simulate < paper_checks, figures): " + "; ".join(bad)
 
 
 def test_the_monte_carlo_engine_imports_no_model():
-    """``simulate.engine`` (backend, kernels, moments, estimates, parallel means) sits under the models: its modules
-    import, at any level, only from ``simulate.engine``, theory/ and third-party libraries (issue 37)."""
+    """``label_noise_lab.simulate.engine`` (backend, kernels, moments, estimates, parallel means) sits under the models:
+    its modules
+    import, at any level, only from ``label_noise_lab.simulate.engine``, theory/ and third-party libraries (issue
+    37)."""
     bad = [f"{f.relative_to(ROOT)}:{line} imports {target}" for m, f in MODULES.items()
-           if m == "simulate.engine" or m.startswith("simulate.engine.")
+           if m == "label_noise_lab.simulate.engine" or m.startswith("label_noise_lab.simulate.engine.")
            for line, mod, names in _imports(f)
-           for target in ([f"{mod}.{n}" for n in names] if mod == "simulate" else [mod])
-           if target.split(".")[0] == "simulate" and not target.startswith("simulate.engine")]
+           for target in ([f"{mod}.{n}" for n in names] if mod == "label_noise_lab.simulate" else [mod])
+           if layer(target) == "simulate" and not target.startswith("label_noise_lab.simulate.engine")]
     assert not bad, "the engine imports from the rest of simulate/: " + "; ".join(bad)
 
 
@@ -361,7 +375,8 @@ def test_the_rooms_import_in_the_layer_order():
 def test_figures_registry_imports_no_figure_module():
     mods = {mod for _, mod, _ in _imports(ROOT / "figures" / "registry.py")}
     text = (ROOT / "figures" / "registry.py").read_text()
-    assert "figures.zoo" not in mods and "import_module" not in text, "figures.registry imports a figure module"
+    assert "label_noise_lab.figures.zoo" not in mods and "import_module" not in text, \
+        "label_noise_lab.figures.registry imports a figure module"
 
 
 def _docstrings(f: Path) -> list[tuple[int, str]]:
@@ -374,6 +389,6 @@ def _docstrings(f: Path) -> list[tuple[int, str]]:
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_docstrings_cite_author_and_year_never_a_seed_file_number():
     seed = re.compile(r"(?<![\d.,])\b00[0-4]\b(?![.,]?\d)")
-    bad = [f"{f.relative_to(ROOT)}:{line}" for m, f in MODULES.items() if m.split(".")[0] in ("paper_checks", "theory",
+    bad = [f"{f.relative_to(ROOT)}:{line}" for m, f in MODULES.items() if layer(m) in ("paper_checks", "theory",
            "simulate") for line, d in _docstrings(f) if seed.search(d)]
     assert not bad, f"docstrings citing a seed file by number: {bad}"

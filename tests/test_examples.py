@@ -73,7 +73,7 @@ def test_claims_file_on_two_workers_and_its_figure(outside):
     strip = lambda doc: [{k: v for k, v in c.items() if k != "seconds"} for c in doc["claims"]]  # noqa: E731
     assert strip(two) == strip(doc)
     p = _cli(["--module", "my_claims.py", "--only", "ma20_nce_paths", "--out", "figs", "--precision", "quick"], d,
-             module="figures")
+             module="label_noise_lab.figures")
     assert p.returncode == 0, p.stderr
     assert (d / "figs" / "ma20_nce_paths.png").stat().st_size > 1000
     assert "nce" in (d / "figs" / "ma20_nce_paths.csv").read_text().splitlines()[0]

@@ -3,7 +3,9 @@ and citation, read from the source tree (the environment may hold an older insta
 from __future__ import annotations
 
 import importlib
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -68,7 +70,8 @@ def test_a_source_tree_that_is_not_installed_has_a_version(monkeypatch):
 def test_each_package_is_marked_typed_and_ships_the_marker(package):
     """PEP 561's empty ``py.typed``, named as package data so that the wheel carries it."""
     assert (ROOT / package / "py.typed").is_file()
-    assert "py.typed" in PYPROJECT["tool"]["setuptools"]["package-data"].get(package, [])
+    name = package if package == "paper_checks" else f"label_noise_lab.{package}"  # the import name (issue 67)
+    assert "py.typed" in PYPROJECT["tool"]["setuptools"]["package-data"].get(name, [])
 
 
 def test_the_classifiers_agree_with_requires_python_and_the_typing_marker():
@@ -131,7 +134,7 @@ def _third_party_imports() -> dict[str, set[str]]:
             for m in IMPORT.finditer(f.read_text()):
                 names = [m.group(2)] if m.group(2) else [s.split()[0].split(".")[0] for s in m.group(3).split(",")]
                 for name in names:
-                    if name not in sys.stdlib_module_names and name not in PACKAGES:
+                    if name not in sys.stdlib_module_names and name not in (*PACKAGES, "label_noise_lab"):
                         found.setdefault(name, set()).add("inner" if m.group(1) else "top")
     return found
 
@@ -168,3 +171,43 @@ def test_project_urls_only_where_a_public_address_is_named():
         assert not urls
     else:
         assert all(u.startswith(address[1]) for u in urls.values()) and urls
+
+
+#: a researcher's working folder: modules named as the repository's directories (issue 67)
+SHADOWS = {"simulate.py": "raise ImportError('the user simulate.py was imported')\n",
+           "figures.py": "raise ImportError('the user figures.py was imported')\n",
+           "theory.py": "raise ImportError('the user theory.py was imported')\n"}
+
+
+def _in_a_folder_of_shadows(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    for name, text in SHADOWS.items():
+        (tmp_path / name).write_text(text)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the checkout, as an installed copy would be found
+    return subprocess.run([sys.executable, *args], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_a_folder_with_simulate_figures_and_theory_py_shadows_nothing(tmp_path):
+    """The project's own names (label_noise_lab.theory, .simulate, .figures) import from a folder holding a user's
+    simulate.py, figures.py and theory.py; the old top-level names imported the user's files."""
+    code = ("import paper_checks.cli, label_noise_lab.theory.gce, label_noise_lab.simulate.engine, "
+            "label_noise_lab.figures.registry; print('ok')")
+    p = _in_a_folder_of_shadows(tmp_path, "-c", code)
+    assert p.returncode == 0 and p.stdout.strip() == "ok", p.stderr[-2000:]
+
+
+@pytest.mark.slow  # the whole registry loads: about 3 CPU-s
+def test_list_runs_in_a_folder_with_simulate_figures_and_theory_py(tmp_path):
+    """Issue 67: ``python -m paper_checks list`` failed there with "'simulate' is not a package"."""
+    p = _in_a_folder_of_shadows(tmp_path, "-m", "paper_checks", "list", "--short")
+    assert p.returncode == 0 and re.search(r"\b(\d+) of \1 claims", p.stdout), p.stdout[-500:] + p.stderr[-2000:]
+    assert "Traceback" not in p.stderr, p.stderr[-2000:]
+
+
+def test_one_copy_from_the_checkout_root():
+    """From the repository root (README's test command, .ci/run's venv) every name imports the checkout's one copy:
+    label_noise_lab's subpackages are the root's directories, never a second, installed copy beside them."""
+    code = ("import label_noise_lab.theory.gce as g, label_noise_lab.simulate as s, label_noise_lab.figures as f, "
+            "paper_checks as p; print('\\n'.join(m.__file__ for m in (g, s, f, p)))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         check=True).stdout.split()
+    assert all(Path(f).resolve().is_relative_to(ROOT) for f in out), out

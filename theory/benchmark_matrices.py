@@ -5,7 +5,7 @@ CAT <-> DOG) and CIFAR-100 (circular flips within 20 super-classes of 5); their 
 (block by block), the rates where they are singular, and the rates where Thm 3's argmax (Eq. 12)
 lands on the right anchor: ``argmax_x p(noisy = i | x)`` is the perfect example of the class ``k``
 maximising ``T[k, i]``, so column ``i`` needs ``T[i, i] >= T[k, i]`` for every ``k``.
-Re-exported by :mod:`theory.correction`.
+Re-exported by :mod:`label_noise_lab.theory.correction`.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from typing import Any, Sequence
 
 import sympy
 
-from theory.simplex import check_classes
-from theory.transition import check_square
+from label_noise_lab.theory.simplex import check_classes
+from label_noise_lab.theory.transition import check_square
 
 N = sympy.Symbol("N", nonnegative=True)
 """The flip rate of the sec. 5.1 matrices (Patrini et al. 2017): ground truth kept with ``1 - N``."""
@@ -55,7 +55,7 @@ def flip_matrix(c: int, flips: Sequence[tuple[int, int]], rate: Any = N) -> symp
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.benchmark_matrices import flip_matrix
+    >>> from label_noise_lab.theory.benchmark_matrices import flip_matrix
     >>> flip_matrix(3, [(0, 1)], Rational(1, 5))
     Matrix([
     [4/5, 1/5, 0],
@@ -153,7 +153,7 @@ def block_determinant(M: sympy.Matrix) -> sympy.Expr:
 
     Examples
     --------
-    >>> from theory.benchmark_matrices import block_determinant, mnist_flips
+    >>> from label_noise_lab.theory.benchmark_matrices import block_determinant, mnist_flips
     >>> block_determinant(mnist_flips())
     (N - 1)**3*(2*N - 1)
     """
@@ -174,7 +174,7 @@ def singular_rates(det: sympy.Expr, rate: sympy.Symbol = N) -> sympy.Set:
 
     Examples
     --------
-    >>> from theory.benchmark_matrices import block_determinant, mnist_flips, singular_rates
+    >>> from label_noise_lab.theory.benchmark_matrices import block_determinant, mnist_flips, singular_rates
     >>> singular_rates(block_determinant(mnist_flips()))
     {1/2, 1}
     """

@@ -4,7 +4,7 @@ Notation of Natarajan et al. 2013 ("Learning with Noisy Labels", NeurIPS 2013), 
 ``rho_+ = P(Y~ = -1 | Y = +1)`` and ``rho_- = P(Y~ = +1 | Y = -1)``, with ``rho_+ + rho_- < 1``;
 ``eta(x) = P(Y = +1 | x)``. Every function here is arithmetic only, so it takes SymPy expressions
 (symbols included: the identities below are proved with them) and NumPy arrays alike;
-:mod:`simulate.binary` evaluates the same formulas on arrays.
+:mod:`label_noise_lab.simulate.binary` evaluates the same formulas on arrays.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any, Callable, TypeVar
 
 import sympy
 
-from theory.validators import quoted
+from label_noise_lab.theory.validators import quoted
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,7 +72,7 @@ def unbiased_loss(loss_y: Any, loss_flipped: Any, rho_y: Any, rho_flipped: Any) 
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.binary import unbiased_loss
+    >>> from label_noise_lab.theory.binary import unbiased_loss
     >>> unbiased_loss(1, 0, Rational(1, 5), Rational(1, 10))
     9/7
     """
@@ -102,7 +102,7 @@ def alpha(rho_pos: Any, rho_neg: Any) -> Any:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.binary import alpha
+    >>> from label_noise_lab.theory.binary import alpha
     >>> alpha(Rational(1, 5), Rational(1, 10))
     9/20
     """
@@ -130,7 +130,7 @@ def noisy_posterior(eta: Any, rho_pos: Any, rho_neg: Any) -> Any:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.binary import noisy_posterior
+    >>> from label_noise_lab.theory.binary import noisy_posterior
     >>> noisy_posterior(Rational(3, 4), Rational(1, 5), Rational(1, 10))
     5/8
     """

@@ -144,11 +144,12 @@ def rescaled_power_sum(c: Any = C_CLASSES) -> SumIdentity:
 def same_label_probabilities(c: Any = C_CLASSES) -> SumIdentity:
     """``P(both observed labels agree | true labels y1, y2) = sum_k T[y1, k] T[y2, k]`` under uniform noise of rate
     ``eta``, for every ``c``: ``(1 - eta)^2 + (c - 1) (eta/(c-1))^2`` where ``y1 = y2`` and ``2 (1 - eta) eta/(c-1)
-    + (c - 2) (eta/(c-1))^2`` where ``y1 != y2`` (:func:`theory.embedding.same_label_probabilities`, counted by hand
+    + (c - 2) (eta/(c-1))^2`` where ``y1 != y2`` (:func:`label_noise_lab.theory.embedding.same_label_probabilities`,
+    counted by hand
     there), whatever the classes: so the observed status of a pair depends on its true labels only through whether
     they agree (Le & Odobez 2019, the catalogue's reconstruction). ``holds``: both cases by SymPy (the labels written
     ``c - m1``, ``c - m2``; ``y1 != y2`` by setting their Kronecker delta to 0)."""
-    from theory.embedding import same_label_probabilities as counted
+    from label_noise_lab.theory.embedding import same_label_probabilities as counted
 
     eta = sympy.Symbol("eta", real=True)
     r = eta * c / (c - 1)

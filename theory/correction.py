@@ -15,8 +15,8 @@ Convention (docs/design.md): row-stochastic ``T[i, j] = P(noisy = j | clean = i)
   ``pt = T^T p_clean``. For cross-entropy and the square (Brier) loss its minimiser over the
   simplex is ``p_clean``; for MAE it is affine in ``p`` (a vertex minimises it) and for
   ``L_q`` ``p_clean`` is not even stationary.
-- **Benchmark matrices** (sec. 5.1): in :mod:`theory.benchmark_matrices`, re-exported here;
-  the generic ``T`` in :mod:`theory.transition`.
+- **Benchmark matrices** (sec. 5.1): in :mod:`label_noise_lab.theory.benchmark_matrices`, re-exported here;
+  the generic ``T`` in :mod:`label_noise_lab.theory.transition`.
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ from typing import Any, Callable, Sequence
 
 import sympy
 
-from theory.benchmark_matrices import (  # noqa: F401  (re-exported: callers use theory.correction)
+# (re-exported: callers use label_noise_lab.theory.correction)
+from label_noise_lab.theory.benchmark_matrices import (  # noqa: F401
     BENCHMARKS,
     CIFAR10_CLASSES,
     CIFAR10_FLIPS,
@@ -48,8 +49,10 @@ from theory.benchmark_matrices import (  # noqa: F401  (re-exported: callers use
     mnist_flips,
     singular_rates,
 )
-from theory.simplex import check_classes, free_point
-from theory.transition import check_square, generic_transition  # noqa: F401  (generic_transition re-exported)
+from label_noise_lab.theory.simplex import check_classes, free_point
+
+# (generic_transition re-exported)
+from label_noise_lab.theory.transition import check_square, generic_transition  # noqa: F401
 
 # ---------------------------------------------------------------- backward correction (Thm 1)
 Correction = Callable[[sympy.Matrix, Sequence[Any]], tuple[list[sympy.Expr], sympy.Expr]]
@@ -75,8 +78,8 @@ def backward_correction(T: sympy.Matrix, losses: Sequence[Any]) -> tuple[list[sy
     Examples
     --------
     >>> import sympy
-    >>> from theory.correction import backward_correction
-    >>> from theory.noisy_risk import uniform_transition
+    >>> from label_noise_lab.theory.correction import backward_correction
+    >>> from label_noise_lab.theory.noisy_risk import uniform_transition
     >>> l0, l1 = sympy.symbols("l0 l1")
     >>> backward_correction(uniform_transition(2, sympy.Rational(1, 4)), [l0, l1])
     ([3*l0/4 - l1/4, -l0/4 + 3*l1/4], 1/2)
@@ -154,8 +157,8 @@ def inverse(T: sympy.Matrix) -> sympy.Matrix:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.correction import inverse
-    >>> from theory.noisy_risk import uniform_transition
+    >>> from label_noise_lab.theory.correction import inverse
+    >>> from label_noise_lab.theory.noisy_risk import uniform_transition
     >>> inverse(uniform_transition(2, Rational(1, 4)))
     Matrix([
     [ 3/2, -1/2],
@@ -281,7 +284,7 @@ def softmax(z: Sequence[Any]) -> list[sympy.Expr]:
 
     Examples
     --------
-    >>> from theory.correction import softmax
+    >>> from label_noise_lab.theory.correction import softmax
     >>> softmax([0, 0])
     [1/2, 1/2]
     """
@@ -328,8 +331,8 @@ def pushforward(T: sympy.Matrix, p: Sequence[Any]) -> list[sympy.Expr]:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.correction import pushforward
-    >>> from theory.noisy_risk import uniform_transition
+    >>> from label_noise_lab.theory.correction import pushforward
+    >>> from label_noise_lab.theory.noisy_risk import uniform_transition
     >>> pushforward(uniform_transition(2, Rational(1, 4)), [Rational(1, 3), Rational(2, 3)])
     [5/12, 7/12]
     """

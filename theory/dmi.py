@@ -43,15 +43,16 @@ from sympy.combinatorics import Permutation
 from sympy.polys.domains import QQ
 from sympy.polys.rings import ring
 
-from theory.dmi_enumeration import (  # noqa: F401  (re-exported: callers use theory.dmi)
+# (re-exported: callers use label_noise_lab.theory.dmi)
+from label_noise_lab.theory.dmi_enumeration import (  # noqa: F401
     Minimisers,
     exact_decimal,
     fraction_det,
     is_permutation_of,
     ldmi_minimisers,
 )
-from theory.simplex import check_classes
-from theory.transition import check_stochastic, generic_transition
+from label_noise_lab.theory.simplex import check_classes
+from label_noise_lab.theory.transition import check_stochastic, generic_transition
 
 
 # ---------------------------------------------------------------- validation
@@ -122,7 +123,7 @@ def stochastic_matrix(T: Any) -> sympy.Matrix:
     ------
     ValueError
         For a non-square matrix, a negative, NaN, infinite or complex entry, or a numeric row whose sum is
-        not exactly 1 (the row is quoted; the rules of :func:`theory.transition.check_stochastic`).
+        not exactly 1 (the row is quoted; the rules of :func:`label_noise_lab.theory.transition.check_stochastic`).
 
     References
     ----------
@@ -149,7 +150,7 @@ def dmi(table: Any) -> sympy.Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.dmi import dmi
+    >>> from label_noise_lab.theory.dmi import dmi
     >>> dmi([[Rational(1, 2), 0], [0, Rational(1, 2)]])
     1/4
     """
@@ -168,7 +169,7 @@ def ldmi(table: Any) -> sympy.Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.dmi import ldmi
+    >>> from label_noise_lab.theory.dmi import ldmi
     >>> ldmi([[Rational(1, 4), Rational(1, 4)], [0, Rational(1, 2)]])
     log(8)
     """
@@ -189,7 +190,7 @@ def mutual_information(table: Any) -> sympy.Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.dmi import mutual_information
+    >>> from label_noise_lab.theory.dmi import mutual_information
     >>> mutual_information([[Rational(1, 2), 0], [0, Rational(1, 2)]])
     log(2)
     """

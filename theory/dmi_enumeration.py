@@ -3,8 +3,8 @@
 The exact minimisers of ``L_DMI = -log |det Q_{h, labels}|`` over a finite set of hypotheses
 on a finite distribution, with clean and with noisy labels (:func:`ldmi_minimisers`), in
 :class:`fractions.Fraction` arithmetic; and :func:`exact_decimal`, the conversion of a float to the
-exact value of its decimal text that every exact table of :mod:`theory.dmi` goes through.
-Re-exported by :mod:`theory.dmi`.
+exact value of its decimal text that every exact table of :mod:`label_noise_lab.theory.dmi` goes through.
+Re-exported by :mod:`label_noise_lab.theory.dmi`.
 """
 from __future__ import annotations
 
@@ -59,7 +59,7 @@ def fraction_det(M: list[list[Fraction]]) -> Fraction:
     Examples
     --------
     >>> from fractions import Fraction
-    >>> from theory.dmi_enumeration import fraction_det
+    >>> from label_noise_lab.theory.dmi_enumeration import fraction_det
     >>> fraction_det([[Fraction(1, 2), Fraction(1, 3)], [Fraction(1, 4), Fraction(1)]])
     Fraction(5, 12)
     """

@@ -50,9 +50,9 @@ from typing import Any, Iterable, Sequence
 
 import sympy
 
-from theory.noisy_risk import ETA, uniform_transition
-from theory.simplex import check_classes
-from theory.symmetry import C
+from label_noise_lab.theory.noisy_risk import ETA, uniform_transition
+from label_noise_lab.theory.simplex import check_classes
+from label_noise_lab.theory.symmetry import C
 
 ALPHA = sympy.Symbol("alpha", positive=True)
 BETA = sympy.Symbol("beta", real=True)
@@ -94,7 +94,7 @@ def margin_pos(d: Any = D, alpha: Any = ALPHA, beta: Any = BETA) -> Any:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.embedding import margin_neg, margin_pos
+    >>> from label_noise_lab.theory.embedding import margin_neg, margin_pos
     >>> margin_pos(1, 1, 1), margin_neg(Rational(1, 2), 1, 1)
     (1, 3/2)
     """
@@ -131,7 +131,7 @@ def pair_noise_rates(c: Any = C, eta: Any = ETA) -> tuple[Any, Any]:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.embedding import pair_noise_rates
+    >>> from label_noise_lab.theory.embedding import pair_noise_rates
     >>> pair_noise_rates(3, Rational(1, 3))
     (1/2, 1/4)
     """
@@ -165,7 +165,7 @@ def stated_signal(c: Any = C, eta: Any = ETA) -> Any:
 
     Examples
     --------
-    >>> from theory.embedding import ETA, stated_signal
+    >>> from label_noise_lab.theory.embedding import ETA, stated_signal
     >>> stated_signal(3, ETA)
     (1 - 3*eta/2)**2
     """
@@ -176,7 +176,7 @@ def enumerated_pair_noise(c: int, eta: Any = ETA) -> tuple[Any, Any]:
     """``(eps+, eps-)`` for an explicit ``c`` by summing over all ``(y1, y2, noisy1, noisy2)``.
 
     Independent of :func:`same_label_probabilities`: uses the transition matrix of
-    :func:`theory.noisy_risk.uniform_transition` entry by entry.
+    :func:`label_noise_lab.theory.noisy_risk.uniform_transition` entry by entry.
     """
     c = check_classes(c)
     T = uniform_transition(c, eta)
@@ -317,7 +317,7 @@ def band_sum(d: Any, alpha: Any, beta: Any) -> Any:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.embedding import band_sum, sphere_symmetric
+    >>> from label_noise_lab.theory.embedding import band_sum, sphere_symmetric
     >>> band_sum(Rational(1, 2), 1, 1), sphere_symmetric(1, 1)
     (2, True)
     """
@@ -428,7 +428,7 @@ def natural_threshold(c: Any = C) -> Any:
 
     Examples
     --------
-    >>> from theory.embedding import natural_threshold
+    >>> from label_noise_lab.theory.embedding import natural_threshold
     >>> natural_threshold(3), natural_threshold(4)
     (1/3, 3/4 - sqrt(3)/4)
     """
@@ -477,7 +477,7 @@ def natural_tolerates(c: int, eta: Any) -> bool:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.embedding import natural_tolerates
+    >>> from label_noise_lab.theory.embedding import natural_tolerates
     >>> natural_tolerates(3, Rational(1, 10)), natural_tolerates(3, Rational(1, 2))
     (True, False)
     """
@@ -500,7 +500,7 @@ def triplet_linear_regime(alpha_claim: Any = 2) -> tuple[bool, Any]:
 
     Examples
     --------
-    >>> from theory.embedding import triplet_linear_regime
+    >>> from label_noise_lab.theory.embedding import triplet_linear_regime
     >>> triplet_linear_regime()
     (True, 2)
     """
@@ -537,7 +537,7 @@ def uniform_pattern(c: int) -> list[tuple[int, int]]:
 
     Examples
     --------
-    >>> from theory.embedding import uniform_pattern
+    >>> from label_noise_lab.theory.embedding import uniform_pattern
     >>> uniform_pattern(3)
     [(0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)]
     """
@@ -644,7 +644,7 @@ def surd(r: Any) -> Any:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.embedding import Surd, surd
+    >>> from label_noise_lab.theory.embedding import Surd, surd
     >>> surd(Rational(16, 5))
     4*sqrt(5)/5
     >>> r = Rational(10**30 + 7, 3**40)

@@ -1,7 +1,7 @@
 """Reading a user's formula without running it: a whitelist walk of Python's syntax tree.
 
-A loss written as text (``"(1 - p**0.5)/0.5"``, :func:`theory.user_losses.from_expression`) and a
-loss parameter written as text (``"gce:q=0.7"``, :func:`theory.losses.parse_spec`) are read by
+A loss written as text (``"(1 - p**0.5)/0.5"``, :func:`label_noise_lab.theory.user_losses.from_expression`) and a
+loss parameter written as text (``"gce:q=0.7"``, :func:`label_noise_lab.theory.losses.parse_spec`) are read by
 :func:`parse_expression` and :func:`parse_number`. Nothing is evaluated by Python: the text is
 parsed with :func:`ast.parse`, every node is checked against the grammar below, and the SymPy
 expression is then built node by node. ``eval``, ``sympify`` and ``parse_expr`` never see the text.
@@ -34,7 +34,7 @@ from typing import Any, Callable, TypeGuard, cast
 import mpmath
 import sympy
 
-from theory.validators import quoted
+from label_noise_lab.theory.validators import quoted
 
 MAX_LENGTH = 2000
 """Characters of a formula."""
@@ -64,7 +64,7 @@ MAX_MAG = 1 << 20
 """Bits of the magnitude of any value met when a formula is evaluated at a point (:func:`value_at`)."""
 
 P = sympy.Symbol("p", positive=True)
-"""``p``: the symbol of an expression (the labelled probability in :mod:`theory.losses`)."""
+"""``p``: the symbol of an expression (the labelled probability in :mod:`label_noise_lab.theory.losses`)."""
 
 CONSTANTS: dict[str, sympy.Expr] = {"pi": sympy.pi, "E": sympy.E}
 _ELEMENTARY: dict[str, Any] = {
@@ -109,7 +109,8 @@ _DECIMAL = re.compile(r"(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def _short(text: str, n: int = 120) -> str:
-    """``text`` quoted, cut to ``n`` characters as written (:func:`theory.validators.quoted`: after ``repr``, so a
+    """``text`` quoted, cut to ``n`` characters as written (:func:`label_noise_lab.theory.validators.quoted`: after
+    ``repr``, so a
     megabyte of zero-width spaces, each written ``\\u200b``, stays short)."""
     return quoted(text, n)
 
@@ -342,13 +343,13 @@ def parse_expression(text: str, symbol: sympy.Symbol = P, what: str = "loss") ->
 
     Examples
     --------
-    >>> from theory.expressions import parse_expression
+    >>> from label_noise_lab.theory.expressions import parse_expression
     >>> parse_expression("(1 - p**0.5)/0.5")
     2 - 2*sqrt(p)
     >>> parse_expression("__import__('os')")
     Traceback (most recent call last):
     ...
-    theory.expressions.ExpressionError: cannot parse the loss "__import__('os')": calls only of ...
+    label_noise_lab.theory.expressions.ExpressionError: cannot parse the loss "__import__('os')": calls only of ...
     """
     return _read(text, what, {symbol.name: symbol})
 

@@ -23,13 +23,13 @@ from typing import Any, Sequence
 
 import sympy
 
-from theory.loss_parameters import K as K_DOMAIN
-from theory.loss_parameters import Q as Q_DOMAIN
-from theory.loss_parameters import check_k, check_q
-from theory.losses import lq, lq_at, lq_value, truncated_lq_value
-from theory.noisy_risk import ETA, uniform_offset, uniform_slope
-from theory.simplex import check_classes
-from theory.symmetry import C, ClassSumRange, class_sum_range
+from label_noise_lab.theory.loss_parameters import K as K_DOMAIN
+from label_noise_lab.theory.loss_parameters import Q as Q_DOMAIN
+from label_noise_lab.theory.loss_parameters import check_k, check_q
+from label_noise_lab.theory.losses import lq, lq_at, lq_value, truncated_lq_value
+from label_noise_lab.theory.noisy_risk import ETA, uniform_offset, uniform_slope
+from label_noise_lab.theory.simplex import check_classes
+from label_noise_lab.theory.symmetry import C, ClassSumRange, class_sum_range
 
 Q = sympy.Symbol("q", positive=True)
 """The symbolic ``q`` of ``L_q``."""
@@ -72,7 +72,7 @@ def eq7_bounds(c: Any = C, q: Any = Q) -> tuple[sympy.Expr, sympy.Expr]:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.gce import eq7_bounds
+    >>> from label_noise_lab.theory.gce import eq7_bounds
     >>> eq7_bounds()
     ((c - c**(1 - q))/q, (c - 1)/q)
     >>> eq7_bounds(3, Rational(1, 2))
@@ -93,7 +93,7 @@ def eq7_width(c: Any = C, q: Any = Q) -> sympy.Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.gce import eq7_width
+    >>> from label_noise_lab.theory.gce import eq7_width
     >>> eq7_width(2, Rational(1, 2))
     -2 + 2*sqrt(2)
     """
@@ -131,7 +131,7 @@ def A_constant(c: Any = C, q: Any = Q, eta: Any = ETA) -> sympy.Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.gce import A_constant
+    >>> from label_noise_lab.theory.gce import A_constant
     >>> A_constant(2, 1, Rational(1, 4))
     0
     """
@@ -142,7 +142,7 @@ def A_constant(c: Any = C, q: Any = Q, eta: Any = ETA) -> sympy.Expr:
 def thm1_lower_bound(c: Any = C, q: Any = Q, eta: Any = ETA) -> sympy.Expr:
     """The lower bound of ``R(f*) - R(f_hat)`` derived from Eq. 7 and the uniform-noise relation.
 
-    ``R^eta = s R + b E[S]`` (:mod:`theory.noisy_risk`) and ``R^eta(f_hat) <= R^eta(f*)``
+    ``R^eta = s R + b E[S]`` (:mod:`label_noise_lab.theory.noisy_risk`) and ``R^eta(f_hat) <= R^eta(f*)``
     give ``s (R(f*) - R(f_hat)) >= b (E S(f_hat) - E S(f*)) >= b (low - high)``, hence
     ``R(f*) - R(f_hat) >= b (low - high)/s`` for ``s > 0``, i.e. ``eta < 1 - 1/c``.
 
@@ -210,7 +210,7 @@ def lq_pointwise_minimiser(row: Sequence[Any], q: Any) -> list[sympy.Expr]:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.gce import lq_pointwise_minimiser
+    >>> from label_noise_lab.theory.gce import lq_pointwise_minimiser
     >>> lq_pointwise_minimiser([Rational(1, 2), Rational(1, 4), Rational(1, 4)], Rational(1, 2))
     [2/3, 1/6, 1/6]
     """
@@ -295,7 +295,7 @@ def d_value(q: Any = Q, k: Any = K) -> sympy.Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.gce import d_value
+    >>> from label_noise_lab.theory.gce import d_value
     >>> d_value(Rational(1, 2), Rational(1, 8)), d_value(Rational(1, 2), Rational(1, 2))
     (2, 1)
     """
@@ -323,7 +323,7 @@ def eq10_bounds(c: Any = C, q: Any = Q, k: Any = K) -> tuple[sympy.Expr, sympy.E
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.gce import eq10_bounds
+    >>> from label_noise_lab.theory.gce import eq10_bounds
     >>> eq10_bounds(3, Rational(1, 2), Rational(1, 2))
     (4 - 2*sqrt(2), 6 - 3*sqrt(2))
     """
@@ -341,7 +341,7 @@ def truncated_class_sum(f: Sequence[Any], q: Any, k: Any) -> sympy.Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.gce import truncated_class_sum
+    >>> from label_noise_lab.theory.gce import truncated_class_sum
     >>> truncated_class_sum([Rational(1, 2), Rational(1, 4), Rational(1, 4)], Rational(1, 2), Rational(1, 3))
     -4*sqrt(3)/3 - sqrt(2) + 6
     """
@@ -521,7 +521,7 @@ def lq_float(t: float, q: float) -> float:
 
     Examples
     --------
-    >>> from theory.gce import lq_float
+    >>> from label_noise_lab.theory.gce import lq_float
     >>> lq_float(0.25, 0.5)
     1.0
     >>> lq_float(0.25, 0.0)
@@ -570,7 +570,7 @@ def eq7_bounds_float(c: int, q: float) -> tuple[float, float]:
 
     Examples
     --------
-    >>> from theory.gce import eq7_bounds_float
+    >>> from label_noise_lab.theory.gce import eq7_bounds_float
     >>> eq7_bounds_float(4, 0.5)
     (4.0, 6.0)
     """

@@ -8,7 +8,7 @@ imposed by rescaling MAE's logit gradient (Eq. 14). Wang et al. 2019 (SCE), Li's
 give the logit gradient of ``alpha CE + beta RCE`` with ``log 0 := A``.
 
 Every loss here depends on the softmax output of the labelled class only, ``L = l(p_y)``
-(:func:`theory.symmetry.label_closed_form` gives ``l`` for a symbolic number of classes ``c``).
+(:func:`label_noise_lab.theory.symmetry.label_closed_form` gives ``l`` for a symbolic number of classes ``c``).
 Then, for *every* ``c >= 2``,
 
     dL/dz_y = l'(p_y) p_y (1 - p_y),        dL/dz_j = -l'(p_y) p_y p_j   (j != y),
@@ -19,7 +19,7 @@ label's term ``a_y``, one other class's ``a_j`` and ``R >= 0``, the sum of the r
 ``c - 2`` exponentials (``R = 0`` when ``c = 2``), so one computation covers every ``c``; the
 chain rule through ``z = log a`` is ``d/dz = a d/da``. :func:`explicit_logit_gradient`
 cross-checks it with all ``c`` logits for each ``c`` in ``2..6`` from the definitions of
-:mod:`theory.losses` (MAE as ``||e_y - p||_1`` with its absolute values).
+:mod:`label_noise_lab.theory.losses` (MAE as ``||e_y - p||_1`` with its absolute values).
 
 Also: the last linear layer's chain rule (the notes' Eq. 12), ``z = W^T f`` so
 ``dL/dW = f (dL/dz)^T`` and the entrywise L1 norm factorises, ``||dL/dW||_1 = ||f||_1 ||dL/dz||_1``;
@@ -35,9 +35,9 @@ from typing import Any, Sequence, TypeAlias
 
 import sympy
 
-from theory import losses as sl
-from theory.simplex import check_classes, resolve_abs, softmax_point
-from theory.symmetry import label_closed_form
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory.simplex import check_classes, resolve_abs, softmax_point
+from label_noise_lab.theory.symmetry import label_closed_form
 
 Expr: TypeAlias = sympy.Expr
 
@@ -110,7 +110,7 @@ def sce_loss(alpha: Any = ALPHA, beta: Any = BETA, A_: Any = A) -> sl.LossDefini
 
     Examples
     --------
-    >>> from theory.gradients import sce_loss
+    >>> from label_noise_lab.theory.gradients import sce_loss
     >>> sce_loss(1, 1, -4).label
     -4*p - log(p) + 4
     """
@@ -121,7 +121,7 @@ def sce_loss(alpha: Any = ALPHA, beta: Any = BETA, A_: Any = A) -> sl.LossDefini
 
 
 def symbolic_loss(name: str, **params: Any) -> sl.LossDefinition:
-    """The :mod:`theory.losses` loss ``name`` (or :func:`sce_loss`) with ``params`` bound.
+    """The :mod:`label_noise_lab.theory.losses` loss ``name`` (or :func:`sce_loss`) with ``params`` bound.
 
     Only losses that depend on ``p_y`` alone: ``cce, mae, unhinged, lq (q), rce (A), sce (alpha,
     beta, A)``; MSE depends on all of ``p`` and is refused.
@@ -245,7 +245,7 @@ def logit_gradient(name: str, **params: Any) -> LogitGradient:
 
     Examples
     --------
-    >>> from theory.gradients import logit_gradient
+    >>> from label_noise_lab.theory.gradients import logit_gradient
     >>> g = logit_gradient("cce")
     >>> g.label, g.other, g.l1
     (p - 1, 1, 2 - 2*p)
@@ -266,7 +266,7 @@ def weight(name: str, **params: Any) -> Expr:
 
     Examples
     --------
-    >>> from theory.gradients import weight
+    >>> from label_noise_lab.theory.gradients import weight
     >>> weight("cce"), weight("mae")
     (2 - 2*p, 4*p*(1 - p))
     """
@@ -276,7 +276,7 @@ def weight(name: str, **params: Any) -> Expr:
 def explicit_logit_gradient(loss: sl.LossDefinition, c: int, y: int = 0) -> tuple[list[Expr], list[sympy.Symbol]]:
     """``dL/dz_k`` for all ``c`` logits, from the loss's own definition, in the softmax parametrisation.
 
-    ``p_k = a_k / sum a`` with ``a_k = exp(z_k) > 0`` (:func:`theory.simplex.softmax_point`);
+    ``p_k = a_k / sum a`` with ``a_k = exp(z_k) > 0`` (:func:`label_noise_lab.theory.simplex.softmax_point`);
     absolute values (MAE) are resolved on the simplex first; ``dL/dz_k = a_k dL/da_k``.
     """
     c = check_classes(c)
@@ -322,7 +322,7 @@ def imae_weight(form: str = "paper", T: Any = TEMP, p: Any = P) -> Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.gradients import imae_weight
+    >>> from label_noise_lab.theory.gradients import imae_weight
     >>> imae_weight("notes", 8)
     (1 - p)*exp(8*p)
     >>> imae_weight("paper", 8, Rational(1, 2))
@@ -515,7 +515,7 @@ def weight_moments(name: str, **params: Any) -> Moments:
 
     Examples
     --------
-    >>> from theory.gradients import weight_moments
+    >>> from label_noise_lab.theory.gradients import weight_moments
     >>> weight_moments("mae")
     Moments(mean=2/3, second=8/15, variance=4/45)
     """
@@ -580,7 +580,7 @@ def last_layer_identity(E: int = 3, c: int = 3) -> LastLayerIdentity:
 
     Examples
     --------
-    >>> from theory.gradients import last_layer_identity
+    >>> from label_noise_lab.theory.gradients import last_layer_identity
     >>> last_layer_identity(2, 2)
     LastLayerIdentity(E=2, c=2, outer_product=True, l1_factorises=True)
     """
@@ -616,7 +616,7 @@ def softmax_of(z: Sequence[Any]) -> list[Expr]:
     Examples
     --------
     >>> import sympy
-    >>> from theory.gradients import softmax_of
+    >>> from label_noise_lab.theory.gradients import softmax_of
     >>> softmax_of([0, sympy.log(3)])
     [1/4, 3/4]
     """
@@ -700,7 +700,7 @@ def noisy_label_gradient(name: str, **params: Any) -> NoisyLabelGradient:
 
     Examples
     --------
-    >>> from theory.gradients import noisy_label_gradient
+    >>> from label_noise_lab.theory.gradients import noisy_label_gradient
     >>> g = noisy_label_gradient("cce")
     >>> g.at_observed, g.at_true, g.sign_at_observed, g.sign_at_true
     (p - 1, p_t, -1, 1)

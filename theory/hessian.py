@@ -15,11 +15,11 @@ vice versa (for a fixed activation pattern), i.e. *bilinear*: its mixed second d
 ``d^2 z_k / dW0[i, j] dW1[j, k] = relu'(a_j) x_i`` do not vanish and depend on the label
 ``k``. What does vanish is every within-layer block (:func:`logit_hessian_blocks`).
 
-The networks are written as in :mod:`simulate.models`: layer ``l`` maps ``h`` to
+The networks are written as in :mod:`label_noise_lab.simulate.models`: layer ``l`` maps ``h`` to
 ``h W_l + b_l`` with ``W_l`` of shape ``(in, out)``, ReLU (resolved at the evaluation
 point into its active/inactive linear piece) or sigmoid hidden units, logits at the end.
 Parameters are flattened ``W0, b0, W1, b1, ...`` with ``W`` row-major, as in
-:mod:`simulate.hessian`. At points whose logits are all equal the softmax is uniform and
+:mod:`label_noise_lab.simulate.hessian`. At points whose logits are all equal the softmax is uniform and
 every Hessian is a rational matrix, so the counterexamples are checked in exact rationals.
 """
 from __future__ import annotations
@@ -29,7 +29,7 @@ from typing import Any, Sequence
 
 import sympy
 
-from theory.transition import check_stochastic
+from label_noise_lab.theory.transition import check_stochastic
 
 ACTIVATIONS = ("relu", "sigmoid")
 R = sympy.Rational
@@ -228,7 +228,7 @@ def cross_entropy(z: Sequence[Any], y: int) -> sympy.Expr:
 
     Examples
     --------
-    >>> from theory.hessian import cross_entropy
+    >>> from label_noise_lab.theory.hessian import cross_entropy
     >>> cross_entropy([0, 0], 0)
     log(2)
     """

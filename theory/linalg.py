@@ -22,7 +22,7 @@ def matrix_identities_every_c() -> dict[str, bool]:
 
     Examples
     --------
-    >>> from theory.linalg import matrix_identities_every_c
+    >>> from label_noise_lab.theory.linalg import matrix_identities_every_c
     >>> matrix_identities_every_c()
     {'p^T T T^-1 l = p^T l': True, 'det(Q T) = det Q det T': True, 'det(Q^T) = det Q': True}
     """

@@ -2,11 +2,12 @@
 
 One declaration is read by every door that takes the parameter:
 
-* the symbolic losses of :mod:`theory.losses` (:meth:`Domain.check`: symbols pass unchecked, so the same losses
+* the symbolic losses of :mod:`label_noise_lab.theory.losses` (:meth:`Domain.check`: symbols pass unchecked, so the same
+losses
   serve derivations "for every ``q``"; numbers are made exact and range-checked);
 * the zoo's specs (``gce:q=0.7``, :meth:`Domain.number`: a string is read by
-  :func:`theory.expressions.parse_number`, never evaluated);
-* the NumPy losses of :mod:`simulate.losses` (:meth:`Domain.floating`);
+  :func:`label_noise_lab.theory.expressions.parse_number`, never evaluated);
+* the NumPy losses of :mod:`label_noise_lab.simulate.losses` (:meth:`Domain.floating`);
 * the family trial's stated range (:meth:`Domain.text`) and a search's interval (:meth:`Domain.interval`).
 
 Plain Python at import (SymPy is loaded by the exact checks only), so the NumPy engine can read the declarations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from theory.validators import quoted
+from label_noise_lab.theory.validators import quoted
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class Domain:
 
     Examples
     --------
-    >>> from theory.loss_parameters import Q
+    >>> from label_noise_lab.theory.loss_parameters import Q
     >>> Q.text()
     'q in (0, 1] (Zhang & Sabuncu 2018, Eq. 6)'
     >>> Q.floating(0.5), Q.number("0.7"), Q.contains(0)
@@ -90,7 +91,7 @@ class Domain:
     def check(self, v: Any) -> Any:
         """``v`` as a SymPy expression: a number must lie in the domain (``ValueError`` otherwise), a symbol passes
         unchecked (a derivation for every value)."""
-        from theory.expressions import to_sympy
+        from label_noise_lab.theory.expressions import to_sympy
 
         e = to_sympy(v, self.name)
         if e.is_number and not (e.is_real and self.contains(e)):
@@ -120,7 +121,7 @@ A = Domain("A", hi=0, source="Wang et al. 2019 via Li's notes, Eq. 18", what="th
 """``A = log 0`` of RCE."""
 SCE_ALPHA = Domain("alpha", 0, lo_open=False, source="Wang et al. 2019, Eq. 19")
 SCE_BETA = Domain("beta", 0, lo_open=False, source="Wang et al. 2019, Eq. 19")
-"""SCE's weights (not both ``0``: :func:`theory.losses.zoo_sce` checks that)."""
+"""SCE's weights (not both ``0``: :func:`label_noise_lab.theory.losses.zoo_sce` checks that)."""
 APL_ALPHA = Domain("alpha", 0, source="Ma et al. 2020, sec. 4")
 APL_BETA = Domain("beta", 0, source="Ma et al. 2020, sec. 4")
 GAMMA = Domain("gamma", 0, lo_open=False, source="Lin et al. 2017, Eq. 5")
@@ -147,7 +148,7 @@ def check_q(q: Any) -> Any:
     Examples
     --------
     >>> import sympy
-    >>> from theory.loss_parameters import check_q
+    >>> from label_noise_lab.theory.loss_parameters import check_q
     >>> check_q("0.7")
     7/10
     >>> check_q(sympy.Symbol("q", positive=True))
@@ -170,7 +171,7 @@ def check_k(k: Any) -> Any:
 
     Examples
     --------
-    >>> from theory.loss_parameters import check_k
+    >>> from label_noise_lab.theory.loss_parameters import check_k
     >>> check_k("1/2")
     1/2
     >>> check_k(1)
@@ -193,7 +194,7 @@ def check_A(A_: Any) -> Any:
 
     Examples
     --------
-    >>> from theory.loss_parameters import check_A
+    >>> from label_noise_lab.theory.loss_parameters import check_A
     >>> check_A(-4)
     -4
     >>> check_A(0)
@@ -209,7 +210,7 @@ def number_parameter(name: str, v: Any, lo: Any = None, hi: Any = None, lo_open:
     """A real parameter as an exact SymPy number (``"0.7"`` -> ``7/10``), range-checked."""
     import sympy
 
-    from theory.expressions import ExpressionError, parse_number
+    from label_noise_lab.theory.expressions import ExpressionError, parse_number
 
     if isinstance(v, sympy.Basic):
         e = v

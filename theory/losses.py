@@ -4,7 +4,7 @@ Every loss here is *separable*: ``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_
 ``phi_1`` the contribution of the labelled coordinate and ``phi_0`` that of each other
 coordinate. The class sum then needs no vector of symbolic length:
 ``sum_j L(f, e_j) = sum_k psi(f_k)`` with ``psi = phi_1 + (c - 1) phi_0``
-(see :mod:`theory.symmetry`), which is how claims "for every ``c``" are proved.
+(see :mod:`label_noise_lab.theory.symmetry`), which is how claims "for every ``c``" are proved.
 
 Sources: S. Li, "Robust Losses" (study notes), Eqs. 1, 2, 4 (CCE, MAE, MSE) and 17-18 (RCE);
 Zhang & Sabuncu 2018, Eq. 4 (MAE), sec. 3.1 (unhinged), Eq. 6 (``L_q``),
@@ -23,14 +23,14 @@ from typing import Any, Callable, Sequence, TypeAlias
 
 import sympy
 
-from theory import loss_parameters as D  # the parameters' domains, each declared once
-from theory.expressions import P, to_sympy
-from theory.loss_parameters import check_A, check_k, check_q
-from theory.validators import quoted
+from label_noise_lab.theory import loss_parameters as D  # the parameters' domains, each declared once
+from label_noise_lab.theory.expressions import P, to_sympy
+from label_noise_lab.theory.loss_parameters import check_A, check_k, check_q
+from label_noise_lab.theory.validators import quoted
 
 Expr: TypeAlias = sympy.Expr
 
-# P, imported from theory.expressions, is ``p = f_y``: the probability of the labelled class
+# P, imported from label_noise_lab.theory.expressions, is ``p = f_y``: the probability of the labelled class
 SCALAR = sympy.Symbol("t", positive=True)
 _REST = sympy.Symbol("r", nonnegative=True)
 
@@ -49,7 +49,7 @@ def lq_value(t: Any, q: Any) -> Expr:
     Examples
     --------
     >>> from sympy import Rational, Symbol
-    >>> from theory.losses import lq_value
+    >>> from label_noise_lab.theory.losses import lq_value
     >>> lq_value(Rational(1, 4), Rational(1, 2))
     1
     >>> lq_value(Symbol("t", positive=True), 1)
@@ -70,7 +70,7 @@ def lq_at(k: Any, q: Any) -> Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import lq_at
+    >>> from label_noise_lab.theory.losses import lq_at
     >>> lq_at(Rational(1, 4), Rational(1, 2))
     1
     """
@@ -92,7 +92,7 @@ def truncated_lq_value(t: Any, q: Any, k: Any) -> Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import truncated_lq_value
+    >>> from label_noise_lab.theory.losses import truncated_lq_value
     >>> truncated_lq_value(Rational(1, 8), Rational(1, 2), Rational(1, 4))
     1
     >>> truncated_lq_value(Rational(1, 2), Rational(1, 2), Rational(1, 4))
@@ -136,7 +136,7 @@ def cce() -> LossDefinition:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import cce
+    >>> from label_noise_lab.theory.losses import cce
     >>> f = [Rational(1, 2), Rational(1, 3), Rational(1, 6)]
     >>> cce()(f, 0), cce().label
     (log(2), -log(p))
@@ -160,7 +160,7 @@ def mae() -> LossDefinition:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import mae
+    >>> from label_noise_lab.theory.losses import mae
     >>> f = [Rational(1, 2), Rational(1, 3), Rational(1, 6)]
     >>> mae()(f, 0), mae().label
     (1, 2 - 2*p)
@@ -179,7 +179,7 @@ def mse() -> LossDefinition:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import mse
+    >>> from label_noise_lab.theory.losses import mse
     >>> mse()([Rational(1, 2), Rational(1, 3), Rational(1, 6)], 0)
     7/18
     """
@@ -196,7 +196,7 @@ def unhinged() -> LossDefinition:
 
     Examples
     --------
-    >>> from theory.losses import unhinged
+    >>> from label_noise_lab.theory.losses import unhinged
     >>> unhinged().label
     1 - p
     """
@@ -216,7 +216,7 @@ def lq(q: Any) -> LossDefinition:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import lq
+    >>> from label_noise_lab.theory.losses import lq
     >>> lq(Rational(1, 2)).label
     2 - 2*sqrt(p)
     >>> lq(Rational(1, 2))([Rational(1, 2), Rational(1, 2)], 0)
@@ -240,7 +240,7 @@ def truncated_lq(q: Any, k: Any) -> LossDefinition:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import truncated_lq
+    >>> from label_noise_lab.theory.losses import truncated_lq
     >>> truncated_lq(Rational(1, 2), Rational(1, 2)).label
     Piecewise((2 - sqrt(2), p <= 1/2), (2 - 2*sqrt(p), True))
     """
@@ -265,7 +265,7 @@ def rce(A: Any) -> LossDefinition:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import rce
+    >>> from label_noise_lab.theory.losses import rce
     >>> rce(-4).label
     4 - 4*p
     >>> rce(-4)([Rational(1, 2), Rational(1, 3), Rational(1, 6)], 0)
@@ -284,7 +284,7 @@ def symbolic_loss(name: str, **params: Any) -> LossDefinition:
     """The separable symbolic loss ``name`` (a key of :data:`LOSSES`) with ``params`` bound.
 
     Unknown names raise ``ValueError``. The NumPy loss of a name is
-    :func:`simulate.losses.get_loss`; the zoo's definitions, :func:`zoo_loss`.
+    :func:`label_noise_lab.simulate.losses.get_loss`; the zoo's definitions, :func:`zoo_loss`.
     """
     if name not in LOSSES:
         raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
@@ -299,9 +299,9 @@ def symbolic_loss(name: str, **params: Any) -> LossDefinition:
 # ``p = f_y`` alone is given by ``label`` (an expression in :data:`P`); a loss of the whole
 # simplex point by ``vector`` (``(f, j) -> expr`` for an explicit number of classes). A
 # separable loss (``phi_1(f_j) + sum_{k != j} phi_0(f_k)``) may also give ``separable`` so
-# its class sum is analysed for a symbolic ``c`` (:func:`theory.symmetry.class_potential`,
-# :func:`theory.symmetry.class_sum_range`). The NumPy value and logit gradient are derived
-# from these definitions (:func:`simulate.losses.derived_loss`).
+# its class sum is analysed for a symbolic ``c`` (:func:`label_noise_lab.theory.symmetry.class_potential`,
+# :func:`label_noise_lab.theory.symmetry.class_sum_range`). The NumPy value and logit gradient are derived
+# from these definitions (:func:`label_noise_lab.simulate.losses.derived_loss`).
 
 
 CITATIONS = {
@@ -345,8 +345,10 @@ class NormalizedForm:
 class LossDefinition:
     """One loss, written once: the only model of a loss in the project.
 
-    The trial (:mod:`paper_checks.trials.simplex`), the class sums of :mod:`theory.symmetry`, the logit gradients
-    of :mod:`theory.gradients` and the NumPy/CuPy kernels of :mod:`simulate.losses` (``derived_loss``) all read it.
+    The trial (:mod:`paper_checks.trials.simplex`), the class sums of :mod:`label_noise_lab.theory.symmetry`, the logit
+    gradients
+    of :mod:`label_noise_lab.theory.gradients` and the NumPy/CuPy kernels of :mod:`label_noise_lab.simulate.losses`
+    (``derived_loss``) all read it.
 
     Attributes
     ----------
@@ -454,7 +456,8 @@ class LossDefinition:
 @dataclass(frozen=True)
 class ZooEntry:
     """A family of losses: its factory, its parameters with defaults, its citation and each parameter's domain
-    (:class:`theory.loss_parameters.Domain`, declared once: the factory checks it, the family trial states it)."""
+    (:class:`label_noise_lab.theory.loss_parameters.Domain`, declared once: the factory checks it, the family trial
+    states it)."""
 
     name: str
     factory: Callable[..., LossDefinition]
@@ -571,7 +574,7 @@ def zoo_sce(alpha: Any = "0.1", beta: Any = 1, A: Any = -4) -> LossDefinition:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import zoo_sce
+    >>> from label_noise_lab.theory.losses import zoo_sce
     >>> zoo_sce()([Rational(1, 2), Rational(1, 3), Rational(1, 6)], 0)
     log(2)/10 + 2
     """
@@ -720,7 +723,7 @@ def parse_spec(spec: str) -> LossDefinition:
 
     Examples
     --------
-    >>> from theory.losses import parse_spec
+    >>> from label_noise_lab.theory.losses import parse_spec
     >>> gce = parse_spec("gce:q=0.7")
     >>> gce.name, gce.params
     ('gce', (('q', 7/10),))

@@ -19,7 +19,7 @@ from typing import Any, Callable
 
 import sympy
 
-from theory.expressions import parse_expression, parse_number, undefined_at
+from label_noise_lab.theory.expressions import parse_expression, parse_number, undefined_at
 
 V = sympy.Symbol("v", real=True)
 """The margin ``v = y t``."""
@@ -73,7 +73,8 @@ def barrier_hinge(b: Any = 200, r: Any = 50) -> MarginLoss:
     ``phi(v) = max(-b(r + v) + r, max(b(v - r), r - v))`` with ``b > 1``, ``r > 0`` (the zoo's row: ``b = 200``,
     ``r = 50``, the values of the paper's experiments). ``r - v`` on ``[-b r/(b - 1), r]``, so ``phi(v) + phi(-v)
     = 2 r`` on ``[-r, r]`` (symmetric there), slope ``-b`` to the left and ``b`` to the right.
-    ``b`` and ``r`` are exact numbers (strings read by :func:`theory.expressions.parse_number`); ``ValueError``
+    ``b`` and ``r`` are exact numbers (strings read by :func:`label_noise_lab.theory.expressions.parse_number`);
+    ``ValueError``
     (quoting the value) outside the range."""
     bb, rr = (parse_number(str(x), name) for x, name in ((b, "b"), (r, "r")))
     if not (bb.is_real and bb > 1):
@@ -136,21 +137,23 @@ def get(name: str) -> MarginLoss:
 
 # ---------------------------------------------------------------- parsing a user's expression
 def parse_margin_expression(text: str, name: str = "user") -> MarginLoss:
-    """A user's margin loss ``phi(v)`` from text, read by :func:`theory.expressions.parse_expression` (the
+    """A user's margin loss ``phi(v)`` from text, read by :func:`label_noise_lab.theory.expressions.parse_expression`
+    (the
     grammar and caps of every formula here, never ``eval``'d) with the symbol ``v``: numbers (decimals become
     exact rationals), ``+ - * / **``, and ``log``, ``exp``, ``sqrt``, ``Abs``, ``Max``, ``Min``, ``tanh``,
-    ``Heaviside``, ``sign`` (and the rest of :data:`theory.expressions.FUNCTIONS`).
+    ``Heaviside``, ``sign`` (and the rest of :data:`label_noise_lab.theory.expressions.FUNCTIONS`).
 
     Raises ``ValueError`` (one line, quoting ``text``) when it does not parse, uses anything else, or is
     not a real, finite number at ``v`` in ``{-2, -1/2, 0, 1/2, 2}``."""
     try:
-        phi = parse_expression(text, V, what="margin loss")  # the one grammar and caps (theory.expressions)
+        # the one grammar and caps (label_noise_lab.theory.expressions)
+        phi = parse_expression(text, V, what="margin loss")
     except ValueError as exc:
         raise ValueError(f"{exc}{_hint(text)}") from None
     if not isinstance(phi, sympy.Expr) or phi.free_symbols - {V}:
         raise ValueError(f"the margin loss {text!r} must be an expression in v alone")
     for x in (sympy.Integer(-2), sympy.Rational(-1, 2), sympy.Integer(0), sympy.Rational(1, 2), sympy.Integer(2)):
-        val = undefined_at(phi, x, V)  # bounded in time, unlike SymPy's N (theory.expressions)
+        val = undefined_at(phi, x, V)  # bounded in time, unlike SymPy's N (label_noise_lab.theory.expressions)
         if val is not None:
             raise ValueError(f"the margin loss {text!r} is not a real number at v = {x}: {val}")
     return MarginLoss(name, phi, f"user expression {text}")
@@ -177,7 +180,7 @@ def margin_loss(spec: str, name: str | None = None) -> MarginLoss:
 
     Examples
     --------
-    >>> from theory.margin import margin_loss
+    >>> from label_noise_lab.theory.margin import margin_loss
     >>> margin_loss("hinge").phi
     Max(0, 1 - v)
     >>> margin_loss("1 - tanh(v)").phi

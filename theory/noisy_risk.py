@@ -20,8 +20,8 @@ from typing import Any, Iterable, Sequence
 
 import sympy
 
-from theory.simplex import check_classes, free_point
-from theory.symmetry import C
+from label_noise_lab.theory.simplex import check_classes, free_point
+from label_noise_lab.theory.symmetry import C
 
 ETA = sympy.Symbol("eta", nonnegative=True)
 """The symbolic uniform noise rate."""
@@ -38,7 +38,7 @@ def uniform_transition(c: int, eta: Any = ETA) -> sympy.Matrix:
     Examples
     --------
     >>> import sympy
-    >>> from theory.noisy_risk import uniform_transition
+    >>> from label_noise_lab.theory.noisy_risk import uniform_transition
     >>> uniform_transition(3, sympy.Rational(1, 4))
     Matrix([
     [3/4, 1/8, 1/8],
@@ -63,7 +63,7 @@ def noisy_label_distribution(p: Sequence[Any], T: sympy.Matrix) -> list[sympy.Ex
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.noisy_risk import noisy_label_distribution, uniform_transition
+    >>> from label_noise_lab.theory.noisy_risk import noisy_label_distribution, uniform_transition
     >>> noisy_label_distribution([Rational(1, 2), Rational(1, 2), 0], uniform_transition(3, Rational(1, 4)))
     [7/16, 7/16, 1/8]
     """
@@ -93,7 +93,7 @@ def uniform_slope(c: Any = C, eta: Any = ETA) -> sympy.Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.noisy_risk import uniform_offset, uniform_slope
+    >>> from label_noise_lab.theory.noisy_risk import uniform_offset, uniform_slope
     >>> uniform_slope(3, Rational(1, 4)), uniform_offset(3, Rational(1, 4))
     (5/8, 1/8)
     >>> uniform_slope()

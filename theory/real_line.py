@@ -1,6 +1,6 @@
 """Exact analysis of a piecewise function of one real variable: its pieces, signs, infima, convexity.
 
-A margin loss ``phi(v)`` (:mod:`theory.margin`) may use ``Abs``, ``Max``, ``Min``, ``sign`` and
+A margin loss ``phi(v)`` (:mod:`label_noise_lab.theory.margin`) may use ``Abs``, ``Max``, ``Min``, ``sign`` and
 ``Heaviside``; rewritten as a ``Piecewise`` it is smooth between finitely many breakpoints (the real
 roots of its conditions). :func:`split` finds them and the smooth piece on each open interval (of the real
 line, or of a domain such as ``(0, 1)`` where ``sqrt(p)`` and ``log(p)`` are real);
@@ -123,7 +123,7 @@ def real_roots(e: sympy.Expr, var: sympy.Symbol, domain: sympy.Set = sympy.S.Rea
     Examples
     --------
     >>> import sympy
-    >>> from theory.real_line import real_roots
+    >>> from label_noise_lab.theory.real_line import real_roots
     >>> x = sympy.Symbol("x")
     >>> real_roots(x**2 - 2, x)
     [-sqrt(2), sqrt(2)]
@@ -149,7 +149,7 @@ def discontinuities(e: sympy.Expr, var: sympy.Symbol, lo: Any, hi: Any) -> list[
     Examples
     --------
     >>> import sympy
-    >>> from theory.real_line import discontinuities
+    >>> from label_noise_lab.theory.real_line import discontinuities
     >>> x = sympy.Symbol("x")
     >>> discontinuities(1/(x - sympy.Rational(1, 3)), x, 0, 1)
     [1/3]

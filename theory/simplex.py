@@ -18,7 +18,8 @@ from typing import Any, Sequence
 
 import sympy
 
-from theory.validators import check_classes  # noqa: F401  (re-exported: theory modules import it from here)
+# (re-exported: theory modules import it from here)
+from label_noise_lab.theory.validators import check_classes  # noqa: F401
 
 
 def free_point(c: int, name: str = "f") -> tuple[list[sympy.Expr], list[sympy.Symbol]]:
@@ -41,7 +42,7 @@ def free_point(c: int, name: str = "f") -> tuple[list[sympy.Expr], list[sympy.Sy
 
     Examples
     --------
-    >>> from theory.simplex import free_point
+    >>> from label_noise_lab.theory.simplex import free_point
     >>> free_point(3)
     ([f1, f2, -f1 - f2 + 1], [f1, f2])
     """

@@ -2,7 +2,7 @@
 
 A loss is *symmetric* when ``sum_{j=1}^c L(f(x), j) = C`` for every ``f`` (Zhang & Sabuncu
 2018, Eq. 3; Li's notes Eq. 3). For a separable loss
-``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_k)`` (:mod:`theory.losses`),
+``L(f, e_j) = phi_1(f_j) + sum_{k != j} phi_0(f_k)`` (:mod:`label_noise_lab.theory.losses`),
 
     sum_j L(f, e_j) = sum_k psi_c(f_k),    psi_c(t) = phi_1(t) + (c - 1) phi_0(t),
 
@@ -20,8 +20,8 @@ from typing import Any, Iterable, Sequence
 
 import sympy
 
-from theory.losses import LossDefinition, separable
-from theory.simplex import barycentre, check_classes, resolve_abs, softmax_point
+from label_noise_lab.theory.losses import LossDefinition, separable
+from label_noise_lab.theory.simplex import barycentre, check_classes, resolve_abs, softmax_point
 
 C = sympy.Symbol("c", integer=True, positive=True)
 """The symbolic number of classes."""
@@ -45,8 +45,8 @@ def class_sum(loss: LossDefinition, f: Sequence[Any]) -> sympy.Expr:
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import mae
-    >>> from theory.symmetry import class_sum
+    >>> from label_noise_lab.theory.losses import mae
+    >>> from label_noise_lab.theory.symmetry import class_sum
     >>> class_sum(mae(), [Rational(1, 2), Rational(1, 3), Rational(1, 6)])
     4
     """
@@ -72,8 +72,8 @@ def class_potential(loss: LossDefinition, c: Any = C) -> tuple[sympy.Expr, sympy
 
     Examples
     --------
-    >>> from theory.losses import mse
-    >>> from theory.symmetry import class_potential
+    >>> from label_noise_lab.theory.losses import mse
+    >>> from label_noise_lab.theory.symmetry import class_potential
     >>> class_potential(mse())
     (c*t**2 - 2*t + 1, t)
     """
@@ -103,8 +103,8 @@ def class_sum_symbolic(loss: LossDefinition, c: Any = C) -> sympy.Expr:
 
     Examples
     --------
-    >>> from theory.losses import mae, mse
-    >>> from theory.symmetry import class_sum_symbolic
+    >>> from label_noise_lab.theory.losses import mae, mse
+    >>> from label_noise_lab.theory.symmetry import class_sum_symbolic
     >>> class_sum_symbolic(mae())
     2*c - 2
     >>> class_sum_symbolic(mse())
@@ -162,7 +162,7 @@ def constant_class_sum(loss: LossDefinition, c: int) -> sympy.Expr | None:
     Tried in turn, each stopping at a constant: the sum at a point of free coordinates ``f_1 .. f_{c-1}``
     (the last ``1 - sum``) put over one denominator; SymPy's ``simplify`` of it (for ``c <=``
     :data:`CONSTANT_SIMPLIFY_CLASSES`, no ``Piecewise``); where absolute values remain, the sum over the softmax
-    parametrisation with every ``|.|`` resolved (:func:`theory.simplex.resolve_abs`).
+    parametrisation with every ``|.|`` resolved (:func:`label_noise_lab.theory.simplex.resolve_abs`).
     """
     c = check_classes(c)
     syms = list(sympy.symbols(f"f1:{c}", positive=True))
@@ -232,8 +232,8 @@ def symmetry_test(loss: LossDefinition, cs: Iterable[int] = range(2, 9), cross_c
 
     Examples
     --------
-    >>> from theory.losses import mae
-    >>> from theory.symmetry import symmetry_test
+    >>> from label_noise_lab.theory.losses import mae
+    >>> from label_noise_lab.theory.symmetry import symmetry_test
     >>> r = symmetry_test(mae(), cs=[2, 3], cross_check=False)
     >>> r.symmetric, r.constant, r.domain
     (True, 2*c - 2, 'symbolic c')
@@ -318,8 +318,8 @@ def class_sum_range(loss: LossDefinition, c: Any = C, reparam: dict[Any, Any] | 
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.losses import lq
-    >>> from theory.symmetry import class_sum_range
+    >>> from label_noise_lab.theory.losses import lq
+    >>> from label_noise_lab.theory.symmetry import class_sum_range
     >>> r = class_sum_range(lq(Rational(1, 2)))
     >>> r.low, r.high, r.shape
     (-2*sqrt(c) + 2*c, 2*c - 2, 'convex')
@@ -355,8 +355,8 @@ def label_closed_form(loss: LossDefinition, c: Any = C) -> tuple[sympy.Expr, sym
 
     Examples
     --------
-    >>> from theory.losses import mae
-    >>> from theory.symmetry import label_closed_form
+    >>> from label_noise_lab.theory.losses import mae
+    >>> from label_noise_lab.theory.symmetry import label_closed_form
     >>> label_closed_form(mae())
     (2 - 2*t, t)
     """

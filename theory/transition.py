@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import sympy
 
-from theory.simplex import check_classes
+from label_noise_lab.theory.simplex import check_classes
 
 
 def generic_transition(c: int, name: str = "t") -> tuple[sympy.Matrix, list[sympy.Symbol]]:
@@ -25,7 +25,7 @@ def generic_transition(c: int, name: str = "t") -> tuple[sympy.Matrix, list[symp
 
     Examples
     --------
-    >>> from theory.transition import generic_transition
+    >>> from label_noise_lab.theory.transition import generic_transition
     >>> T, free = generic_transition(2)
     >>> T
     Matrix([

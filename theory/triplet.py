@@ -47,7 +47,7 @@ def triplet_term(d_ap: Any, d_an: Any, alpha: Any = ALPHA) -> sympy.Expr:
 
     Examples
     --------
-    >>> from theory.triplet import triplet_term
+    >>> from label_noise_lab.theory.triplet import triplet_term
     >>> triplet_term(1, 2, 3)
     2
     >>> triplet_term(3, 1, 1)
@@ -83,7 +83,7 @@ def collapsed_loss(d: int = 3, alpha: Any = ALPHA) -> dict[str, Any]:
 
     Examples
     --------
-    >>> from theory.triplet import collapsed_loss
+    >>> from label_noise_lab.theory.triplet import collapsed_loss
     >>> r = collapsed_loss(2)
     >>> r["distance"], r["term"], r["mean_over_m"]
     (0, alpha, alpha)

@@ -1,6 +1,8 @@
-"""A user's loss: a zoo name or spec looked up first (:data:`theory.losses.ZOO`), else a formula in ``p`` read by
-:mod:`theory.expressions` (never evaluated), or a Python callable of the simplex point; each becomes the one model
-of a loss, a :class:`theory.losses.LossDefinition`.
+"""A user's loss: a zoo name or spec looked up first (:data:`label_noise_lab.theory.losses.ZOO`), else a formula in
+``p`` read by
+:mod:`label_noise_lab.theory.expressions` (never evaluated), or a Python callable of the simplex point; each becomes the
+one model
+of a loss, a :class:`label_noise_lab.theory.losses.LossDefinition`.
 """
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from typing import Any, Callable, Sequence
 
 import sympy
 
-from theory.expressions import ExpressionError, P, parse_expression, undefined_at
-from theory.losses import ZOO, LossDefinition, parse_spec, separable
+from label_noise_lab.theory.expressions import ExpressionError, P, parse_expression, undefined_at
+from label_noise_lab.theory.losses import ZOO, LossDefinition, parse_spec, separable
 
 
 def close_names(text: str) -> list[str]:
@@ -19,7 +21,7 @@ def close_names(text: str) -> list[str]:
 
     Examples
     --------
-    >>> from theory.user_losses import close_names
+    >>> from label_noise_lab.theory.user_losses import close_names
     >>> close_names("gcee")
     ['gce', 'tgce', 'agce']
     """
@@ -40,7 +42,7 @@ def loss(spec: str, name: str | None = None, each: str | None = None) -> LossDef
     Examples
     --------
     >>> from sympy import Rational
-    >>> from theory.user_losses import loss
+    >>> from label_noise_lab.theory.user_losses import loss
     >>> loss("gce:q=0.5").name
     'gce'
     >>> user = loss("1 - p", name="unhinged-by-hand")
@@ -73,7 +75,7 @@ def _formula(text: str) -> sympy.Expr:
                          f"not {', '.join(sorted(map(str, extra)))}")
     for x in (sympy.Rational(1, 7), sympy.Rational(1, 2), sympy.Rational(6, 7)):
         try:
-            v = undefined_at(e, x)  # bounded in time, unlike SymPy's N (theory.expressions)
+            v = undefined_at(e, x)  # bounded in time, unlike SymPy's N (label_noise_lab.theory.expressions)
         except ExpressionError as exc:
             raise ValueError(f"the loss {text!r} cannot be evaluated at p = {x}: {exc}") from None
         if v is not None:
@@ -88,9 +90,9 @@ def from_expression(text: str, name: str | None = None, each: str | None = None)
     ``each``, a second formula in ``p``, makes it a loss of the whole prediction:
     ``L(f, e_y) = text(f_y) + sum_{i=1}^c each(f_i)``, for every number of classes ``c`` (a tempered loss's
     ``sum_i f_i^(2-t)/(2-t)`` is ``each = "p**(2-t)/(2-t)"``). It is separable, ``phi_1 = text + each`` and
-    ``phi_0 = each`` (:func:`theory.losses.separable`), so the trial decides it for a symbolic ``c``.
+    ``phi_0 = each`` (:func:`label_noise_lab.theory.losses.separable`), so the trial decides it for a symbolic ``c``.
 
-    The text is never evaluated: :func:`theory.expressions.parse_expression` reads it against a
+    The text is never evaluated: :func:`label_noise_lab.theory.expressions.parse_expression` reads it against a
     whitelist (numbers, ``p``, ``+ - * / **``, ``log exp sqrt Abs Min Max Heaviside factorial``,
     ``Sum(term, (k, a, b))`` expanded into its terms) with size caps. Raises ``ValueError`` (one
     line, quoting ``text``) when it does not parse, uses anything outside the grammar, or is not a

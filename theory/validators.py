@@ -27,7 +27,7 @@ def quoted(v: Any, limit: int = QUOTE_LIMIT) -> str:
 
     Examples
     --------
-    >>> from theory.validators import quoted
+    >>> from label_noise_lab.theory.validators import quoted
     >>> quoted("q")
     "'q'"
     >>> quoted("x" * 100)
@@ -58,7 +58,7 @@ def check_int(name: str, value: Any, low: int) -> int:
 
     Examples
     --------
-    >>> from theory.validators import check_int
+    >>> from label_noise_lab.theory.validators import check_int
     >>> check_int("the embedding dimension d", 2, 1)
     2
     >>> check_int("the embedding dimension d", True, 1)
@@ -79,7 +79,7 @@ def check_classes(c: Any) -> int:
 
     Examples
     --------
-    >>> from theory.validators import check_classes
+    >>> from label_noise_lab.theory.validators import check_classes
     >>> check_classes(3)
     3
     >>> check_classes(1)
@@ -101,7 +101,7 @@ def real_number(name: str, v: Any) -> Any:
     Examples
     --------
     >>> from decimal import Decimal
-    >>> from theory.validators import real_number
+    >>> from label_noise_lab.theory.validators import real_number
     >>> real_number("eta", Decimal("0.1"))
     Fraction(1, 10)
     >>> real_number("eta", Decimal("NaN"))

@@ -26,9 +26,9 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
+from label_noise_lab.theory.validators import quoted
 from paper_checks.deadline import limit_text
 from paper_checks.precisions import DEFAULT_TIMEOUT
-from theory.validators import quoted
 
 
 class UsageError(Exception):
@@ -61,7 +61,7 @@ def seed_arg(text: str) -> int:
 def whole_arg(text: str) -> int:
     """argparse type of a whole-number option (``--budget``, ``--jobs``, ``--dask-local``): decimal digits with an
     optional sign; the option's range is checked where it is used. ``type=int`` quoted a million digits whole
-    (and read ``1_0`` as 10): this quotes them cut (:func:`theory.validators.quoted`)."""
+    (and read ``1_0`` as 10): this quotes them cut (:func:`label_noise_lab.theory.validators.quoted`)."""
     t = text.strip()
     if not re.fullmatch(r"[+-]?[0-9]+", t):
         raise argparse.ArgumentTypeError(f"must be a whole number in decimal digits, got {quoted(text)}")

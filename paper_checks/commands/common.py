@@ -9,11 +9,11 @@ import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from label_noise_lab.simulate.engine.devices import BACKENDS
+from label_noise_lab.theory.validators import quoted, quoted_path
 from paper_checks.commands.arguments import OutputError, UsageError  # noqa: F401 (OutputError: re-exported)
 from paper_checks.files import earlier_report, is_special
 from paper_checks.registry import ENV_VAR, NoMatch, RegistryError, expand_patterns, load
-from simulate.engine.devices import BACKENDS
-from theory.validators import quoted, quoted_path
 
 
 def load_modules(modules: list[str]) -> None:
@@ -53,13 +53,14 @@ def check_backend_name(name: str | None) -> None:
 
 def resolve_backend(name: str | None, host_only: str | None = None) -> Any:
     """The backend of ``--backend`` (``None``: ``$LNL_BACKEND``, else ``auto``), by the one rule every command keeps
-    (``run``, ``stability``, ``explore``, ``python -m figures``): an unknown name, or ``cupy`` where CuPy sees no
+    (``run``, ``stability``, ``explore``, ``python -m label_noise_lab.figures``): an unknown name, or ``cupy`` where
+    CuPy sees no
     device, is a one-line usage error, never a silent NumPy run.
 
     ``host_only`` names what a command computes on the host whatever the backend (``"the search"``, ``"figures"``):
     where CuPy was asked for by name and is usable, one line on stderr says so.
     """
-    from simulate.engine.devices import get_backend
+    from label_noise_lab.simulate.engine.devices import get_backend
 
     asked = name if name is not None else os.environ.get("LNL_BACKEND")
     check_backend_name(name)

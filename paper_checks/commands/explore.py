@@ -10,6 +10,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from label_noise_lab.theory.validators import quoted, quoted_path
 from paper_checks import work as meter
 from paper_checks.commands.arguments import timeout_from_args
 from paper_checks.commands.common import OutputError, UsageError, check_output_file, resolve_backend
@@ -28,7 +29,6 @@ from paper_checks.search.params import NarrowingError, range_setting
 from paper_checks.search.params.domain import domain_lines, narrower, off_integers, unfolded
 from paper_checks.search.result import Outcome
 from paper_checks.work import net_for
-from theory.validators import quoted, quoted_path
 
 
 def explore(args: argparse.Namespace) -> int:

@@ -4,11 +4,11 @@ from __future__ import annotations
 import argparse
 import textwrap
 
+from label_noise_lab.theory.validators import quoted
 from paper_checks.commands.common import UsageError, expand_claim_patterns, last_report, shutil_width
 from paper_checks.evidence import METHODS, VERDICTS
 from paper_checks.registry import PAPERS, load
 from paper_checks.report import source_citation
-from theory.validators import quoted
 
 
 def list_claims(args: argparse.Namespace) -> int:

@@ -1,5 +1,5 @@
 """``losses`` and ``loss``: the loss trial's property table, of the zoo, of named zoo losses or of one
-formula in ``p`` (read by :mod:`theory.expressions`, never evaluated; ``--name`` names it).
+formula in ``p`` (read by :mod:`label_noise_lab.theory.expressions`, never evaluated; ``--name`` names it).
 
 Bad input (an unknown loss, a parameter out of range, a formula outside the grammar) is one line
 on stderr and exit status 2."""
@@ -9,15 +9,15 @@ import argparse
 
 from tqdm import tqdm
 
+from label_noise_lab.theory import losses as zoo
+from label_noise_lab.theory import user_losses
+from label_noise_lab.theory.validators import quoted
 from paper_checks.commands.arguments import seconds_or_none
 from paper_checks.commands.common import UsageError, check_output_file
 from paper_checks.commands.margin import margin_command
 from paper_checks.trials import simplex as lt
 from paper_checks.trials.family import FAMILIES, family_trial, formula_family
 from paper_checks.trials.family import markdown as family_markdown
-from theory import losses as zoo
-from theory import user_losses
-from theory.validators import quoted
 
 
 def loss_command(args: argparse.Namespace) -> int:

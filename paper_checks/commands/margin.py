@@ -1,5 +1,6 @@
 """``losses --kind margin`` and ``loss --margin EXPR``: the margin-loss trial's table
-(:mod:`paper_checks.trials.margin`) of the margin-loss zoo (:mod:`theory.margin`), of named zoo losses, or of one
+(:mod:`paper_checks.trials.margin`) of the margin-loss zoo (:mod:`label_noise_lab.theory.margin`), of named zoo losses,
+or of one
 expression in ``v``; ``--loss barrier_hinge`` (no parameters) the barrier hinge for every ``b > 1``, ``r > 0``
 (:mod:`paper_checks.trials.margin_family`)."""
 from __future__ import annotations
@@ -9,12 +10,12 @@ import time
 
 from tqdm import tqdm
 
+from label_noise_lab.theory.margin import ZOO, margin_loss
 from paper_checks.commands.arguments import seconds_or_none
 from paper_checks.commands.common import UsageError, check_output_file
 from paper_checks.trials import margin as mt
 from paper_checks.trials.margin_family import family_trial
 from paper_checks.trials.margin_family import markdown as family_markdown
-from theory.margin import ZOO, margin_loss
 
 #: margin families named without parameters (``--loss barrier_hinge``): :mod:`paper_checks.trials.margin_family`
 FAMILIES = ("barrier_hinge",)

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any, Callable
 
+from label_noise_lab.theory.validators import quoted_path
 from paper_checks.commands.common import UsageError
 from paper_checks.report import readme as rd
-from theory.validators import quoted_path
 
 
 def _pages(args: argparse.Namespace) -> list[tuple[Path, Callable[[str, dict[str, Any]], str]]]:

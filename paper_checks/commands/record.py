@@ -29,8 +29,8 @@ import tokenize
 from pathlib import Path
 from typing import Any, Iterator
 
+from label_noise_lab.theory.validators import quoted
 from paper_checks.precisions import PRECISIONS
-from theory.validators import quoted
 
 VERDICTS = ("proved", "confirmed", "refuted", "qualified", "inconclusive")
 

@@ -196,7 +196,7 @@ def _draw_figures(results: list, args: argparse.Namespace, bar: Any = None, back
     context must not be forked) the figures are drawn in this process, one after another.
     """
     # imported here: the arrow paper_checks -> figures exists only at call time (tests/test_architecture.py)
-    from figures.registry import load
+    from label_noise_lab.figures.registry import load
 
     known = load()
     names = _figure_names(results)
@@ -224,6 +224,6 @@ def _draw_figures(results: list, args: argparse.Namespace, bar: Any = None, back
 
 def _build_figure(name: str, out: Path, precision: str, seed: int) -> Path:
     """Worker side of :func:`_draw_figures`: one figure, PNG, with its CSV data and caption."""
-    from figures.registry import build  # see _draw_figures
+    from label_noise_lab.figures.registry import build  # see _draw_figures
 
     return build(name, out, "png", precision=precision, seed=seed)

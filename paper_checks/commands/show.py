@@ -7,13 +7,13 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from label_noise_lab.theory.validators import cut, quoted
 from paper_checks import report
 from paper_checks.commands.common import UsageError, last_report, shutil_width
 from paper_checks.files import earlier_report
 from paper_checks.registry import CATALOGUE, ENV_VAR, PAPERS, Claim, load, tagged_source
 from paper_checks.report.writing import mixed_set
 from paper_checks.search.params.domain import domain_lines, narrower
-from theory.validators import cut, quoted
 
 
 def show(args: argparse.Namespace) -> int:

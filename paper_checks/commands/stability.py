@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from label_noise_lab.theory.validators import quoted_path
 from paper_checks.commands.arguments import executor_from_args, timeout_from_args
 from paper_checks.commands.common import (
     OutputError,
@@ -16,7 +17,6 @@ from paper_checks.commands.common import (
     resolve_backend,
 )
 from paper_checks.run import stability as st
-from theory.validators import quoted_path
 
 
 def stability(args: argparse.Namespace) -> int:

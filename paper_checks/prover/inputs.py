@@ -2,7 +2,7 @@
 :func:`~paper_checks.prover.prove_expr.prove_expr` checked before any work, with one ``ValueError`` or
 ``TypeError`` line that names the argument and quotes its value.
 
-A formula given as a string is read by :func:`theory.expressions.parse_formula` (the whitelist
+A formula given as a string is read by :func:`label_noise_lab.theory.expressions.parse_formula` (the whitelist
 grammar of every user's formula, with the domain's and simplices' symbols as its names): it is never
 ``sympify``'d, so ``"__import__('os').system(...)"`` is refused, not run. The ends of an interval are
 exact: an ``int``, a ``float`` (every finite double is a binary fraction, so ``1e300`` and
@@ -20,15 +20,15 @@ from typing import Any, Mapping
 
 import sympy
 
+from label_noise_lab.theory.expressions import parse_formula, parse_number
+from label_noise_lab.theory.validators import quoted
 from paper_checks.deadline import limit_seconds
 from paper_checks.search.params import SearchSpace
 from paper_checks.work import units as work_units
-from theory.expressions import parse_formula, parse_number
-from theory.validators import quoted
 
 
 def _quote(v: Any) -> str:
-    return quoted(v, 80)  # one way to quote a value (theory.validators), a 5,000-digit end included
+    return quoted(v, 80)  # one way to quote a value (label_noise_lab.theory.validators), a 5,000-digit end included
 
 
 def whole(name: str, v: Any, low: int) -> int:

@@ -49,7 +49,7 @@ def prove_expr(expr: Any, domain: dict[sympy.Symbol, tuple[Any, Any]], budget: i
 
     A plain SymPy expression, without a claim: the parameters are ``Real``\\ s named after the
     symbols and one ``SimplexPoint`` per simplex. ``expr`` may be a formula string, read by the whitelist
-    grammar of :mod:`theory.expressions` (never evaluated). Interval ends are exact rationals
+    grammar of :mod:`label_noise_lab.theory.expressions` (never evaluated). Interval ends are exact rationals
     (``Rational(1, 20)``; a float stands for its own binary value), kept exact by the boxes, or exact real
     constants (``pi/2``: the symbol is then ``low + (high - low) t`` with ``t`` in ``[0, 1]``, and a counterexample
     is given back in the symbol, exactly); a symbol with ``low == high`` is pinned (substituted); an end

@@ -4,7 +4,7 @@ here for ``report.md``/``report.html`` and for ``_repr_markdown_``/``_repr_html_
 The objects a researcher meets in a notebook call these from their ``_repr_html_`` and
 ``_repr_markdown_`` methods: :class:`~paper_checks.evidence.Evidence`,
 :class:`~paper_checks.run.runner.Result`, :class:`~paper_checks.search.loop.SearchResult`,
-:class:`~paper_checks.trials.simplex.LossTrial` and :class:`figures.registry.Drawn`. This module reads
+:class:`~paper_checks.trials.simplex.LossTrial` and :class:`label_noise_lab.figures.registry.Drawn`. This module reads
 them by their JSON forms and attributes only and imports nothing of the instrument but the report's
 tables, so those classes' modules may import it (lazily: importing ``paper_checks.report`` imports the
 runner, which imports them) without an import cycle.
@@ -104,7 +104,7 @@ def _figures_line(c: dict[str, Any]) -> str | None:
     names = c.get("figures") or []
     if not names:
         return None
-    return "Figures: " + ", ".join(map(str, names)) + " (draw one with figures.registry.draw(name))"
+    return "Figures: " + ", ".join(map(str, names)) + " (draw one with label_noise_lab.figures.registry.draw(name))"
 
 
 # --------------------------------------------------------------------------- the notebook objects

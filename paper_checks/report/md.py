@@ -72,7 +72,7 @@ def _figures(c: dict[str, Any], doc: dict[str, Any], fig_dir: Path | None) -> li
                 out += [f"*{md_text(cap.read_text().strip())}*", ""]
         else:
             out += [f"Figure {md_code(name)}: not drawn in this run (`python -m paper_checks run --figures` or "
-                    f"{md_code('python -m figures --only ' + str(name))}).", ""]
+                    f"{md_code('python -m label_noise_lab.figures --only ' + str(name))}).", ""]
     return out
 
 

@@ -22,7 +22,7 @@ import os
 import re
 from typing import Any
 
-from theory.validators import quoted
+from label_noise_lab.theory.validators import quoted
 
 #: the least memory the default gives a check (a normal check peaks near 400 MiB of data)
 FLOOR = 2 << 30

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
+from label_noise_lab.simulate.engine.blas import pinned_blas
+from label_noise_lab.simulate.engine.devices import Backend, get_backend
 from paper_checks import figdata, stage
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
@@ -37,8 +39,6 @@ from paper_checks.run.memory import worker_limit
 from paper_checks.run.timings import report_timings, schedule
 from paper_checks.search.params.domain import narrower
 from paper_checks.stage import timed_out_message
-from simulate.engine.blas import pinned_blas
-from simulate.engine.devices import Backend, get_backend
 
 ERROR = "error"  # not a verdict: the check itself raised
 
@@ -145,7 +145,7 @@ def run_claim(claim: Claim, precision: str, seed: int, backend: Backend,
               progress: Callable[[str], None] | None = None) -> Result:
     """Run one claim's check in its own random stream, on one BLAS thread, and time it.
 
-    One BLAS thread (:func:`~simulate.engine.blas.pinned_blas`) makes the numbers the same
+    One BLAS thread (:func:`~label_noise_lab.simulate.engine.blas.pinned_blas`) makes the numbers the same
     whatever the machine's cores and ``--jobs``.
     """
     ctx = Context(claim.id, precision=precision, seed=seed, backend=backend, progress=progress)

@@ -19,12 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from label_noise_lab.simulate.engine.devices import Backend
 from paper_checks.files import atomic_write, is_special, read_json_file
 from paper_checks.registry import Claim, load
 from paper_checks.run.isolation import stop_status
 from paper_checks.run.memory import worker_limit
 from paper_checks.run.runner import ERROR, Failure, claim_task, run_tasks
-from simulate.engine.devices import Backend
 
 STOCHASTIC_METHODS = ("sim", "mc")
 #: the most seeds one stability run takes (each is a run of every claim)

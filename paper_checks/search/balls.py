@@ -207,7 +207,8 @@ def _ball(e: Any) -> Any:
         return arb(1).exp()
     if e is sympy.EulerGamma:
         return arb.const_euler()
-    if isinstance(e, sympy.UnevaluatedExpr):  # a value held whole (theory.embedding.Surd): its argument's
+    # a value held whole (label_noise_lab.theory.embedding.Surd): its argument's
+    if isinstance(e, sympy.UnevaluatedExpr):
         return _ball(e.args[0])
     if e.is_Add:
         out = _ball(e.args[0])

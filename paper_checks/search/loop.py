@@ -68,6 +68,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import minimize
 
+from label_noise_lab.theory.validators import quoted
 from paper_checks.deadline import TimedOut, deadline, disarm, limit_seconds
 from paper_checks.jsonable import jsonable
 from paper_checks.search.exact import ARTEFACT_TOL, evaluate, exact_value, float_twin, verify
@@ -88,7 +89,6 @@ from paper_checks.search.result import OUTCOMES, Outcome, SearchResult
 from paper_checks.search.scores import Scored, Scores
 from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker, shrink
 from paper_checks.stage import at, current, stage
-from theory.validators import quoted
 
 # defined here: SHRINK_RESERVE, SHRINK_STARTS, VERIFY_K, search; the rest (OUTCOMES and SearchResult from
 # paper_checks.search.result among them) are re-exported from the modules the search is built from, so that

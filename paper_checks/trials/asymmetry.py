@@ -15,11 +15,11 @@ import numpy as np
 import sympy
 from scipy.optimize import minimize_scalar
 
+from label_noise_lab.theory.losses import P
 from paper_checks.trials.flat import flat_convex, flat_level
 from paper_checks.trials.limits import derivative
 from paper_checks.trials.minimiser import exact_ratio
 from paper_checks.trials.properties import NOISE, Property, TrialContext, limit_at_end, random_simplex, span_text
-from theory.losses import P
 
 
 # ---------------------------------------------------------------- asymmetric (Zhou et al. 2021)

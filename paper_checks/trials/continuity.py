@@ -22,9 +22,9 @@ from typing import Any
 
 import sympy
 
+from label_noise_lab.theory.expressions import P
 from paper_checks.deadline import TimedOut
 from paper_checks.trials.limits import CELL_WORK, cell_limit, stopped
-from theory.expressions import P
 
 #: functions continuous on every real argument where they are defined: they add no point to check
 CONTINUOUS = (sympy.exp, sympy.atan, sympy.erf, sympy.erfc, sympy.tanh, sympy.sinh, sympy.cosh, sympy.asinh,

@@ -35,16 +35,17 @@ from typing import Any, Sequence
 
 import sympy
 
+from label_noise_lab.theory.expressions import FUNCTIONS, parse_number
+from label_noise_lab.theory.losses import ZOO, P, parse_spec
+from label_noise_lab.theory.user_losses import from_expression
 from paper_checks.trials import family_lq
 from paper_checks.trials import simplex as lt
 from paper_checks.trials.limits import simp
 from paper_checks.trials.pieces import flat_form
-from theory.expressions import FUNCTIONS, parse_number
-from theory.losses import ZOO, P, parse_spec
-from theory.user_losses import from_expression
 
 #: the names a ``--param`` may not take: ``p`` (the labelled probability, the loss's variable), ``v`` (a margin
-#: loss's), and the constants ``pi`` and ``E`` of the grammar (:mod:`theory.expressions`); its functions neither
+#: loss's), and the constants ``pi`` and ``E`` of the grammar (:mod:`label_noise_lab.theory.expressions`); its functions
+# neither
 RESERVED = ("p", "v", "pi", "E")
 T = sympy.Symbol("t", integer=True, positive=True)
 _I = sympy.Symbol("i", integer=True, positive=True)
@@ -64,7 +65,8 @@ class Family:
 
 
 def _declared(name: str, param: str, values: tuple[str, ...]) -> Family:
-    """A zoo family whose range is its parameter's one declared domain (:meth:`theory.losses.ZooEntry.domain`),
+    """A zoo family whose range is its parameter's one declared domain
+    (:meth:`label_noise_lab.theory.losses.ZooEntry.domain`),
     the other parameters held at the zoo's defaults (stated). Each value is checked against the domain here, at
     import: a declaration outside it fails at once, never as a trial's error."""
     entry = ZOO[name]

@@ -28,7 +28,8 @@ Truncated GCE (Eq. 9), ``L_q(k)`` for ``p <= k`` else ``L_q(p)``, ``k`` in ``(0,
   (Zhang & Sabuncu 2018, the minimum behind Eq. 10), and ``S_max = c L_q(k)`` for ``c >= 1/k`` (the barycentre),
   else ``(c - 1) L_q(k) + L_q(1 - (c - 1) k)``: exact per ``c``
   (:func:`paper_checks.trials.flat.convex_range`), each checked against
-  :func:`theory.gce.truncated_class_sum_min`, an independent scan of every ``m``; ``A`` follows per ``c``.
+  :func:`label_noise_lab.theory.gce.truncated_class_sum_min`, an independent scan of every ``m``; ``A`` follows per
+  ``c``.
   ``R_c`` and the noisy minimiser are not derived for every ``k`` there: ``l`` (flat, then convex) is neither
   convex nor concave, so ``R_c`` has no closed form; per value it is minimised over one variable
   (:func:`paper_checks.trials.asymmetry.flat_convex_ratio`), and the noisy minimiser is searched.
@@ -42,8 +43,8 @@ from typing import Any, Sequence
 
 import sympy
 
-from theory.gce import truncated_class_sum_min
-from theory.losses import P
+from label_noise_lab.theory.gce import truncated_class_sum_min
+from label_noise_lab.theory.losses import P
 
 Q = sympy.Symbol("q", positive=True)
 K = sympy.Symbol("k", positive=True)

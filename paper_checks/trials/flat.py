@@ -35,10 +35,10 @@ from typing import Any
 
 import sympy
 
+from label_noise_lab.theory.gradients import sign_on_unit_interval
+from label_noise_lab.theory.losses import P
 from paper_checks.trials.limits import derivative, sign_on_open_unit, simp
 from paper_checks.trials.pieces import flat_form
-from theory.gradients import sign_on_unit_interval
-from theory.losses import P
 
 
 def _flat_parts(label: sympy.Expr | None) -> tuple[sympy.Expr, sympy.Expr, sympy.Expr] | None:

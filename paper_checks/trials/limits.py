@@ -27,9 +27,9 @@ from typing import Any, Iterator
 
 import sympy
 
+from label_noise_lab.theory.real_line import Undecided
 from paper_checks import work
 from paper_checks.deadline import TimedOut, deadline
-from theory.real_line import Undecided
 
 CELL_WORK = 20.0
 """Work units of :mod:`paper_checks.work` each property of a loss trial may spend (30 million calls): about three
@@ -173,7 +173,7 @@ def sign_on_open_unit(expr: sympy.Expr, t: sympy.Symbol) -> int | None:
     of the sum is a product of powers of ``u``, ``1 + u`` and logarithms of them, whose signs SymPy
     infers one by one. A sum of positive terms is positive: this decides, e.g., focal loss's
     ``psi'' = -2 log t + 2 (1 - t)/t + (1 - t^2)/t^2`` (each term positive), which
-    :func:`theory.gradients.sign_on_unit_interval` (factoring the whole) leaves undecided.
+    :func:`label_noise_lab.theory.gradients.sign_on_unit_interval` (factoring the whole) leaves undecided.
     """
     expr = sympy.sympify(expr)
     if expr.has(sympy.Piecewise):
@@ -257,7 +257,8 @@ def polynomial_moments(w: sympy.Expr, p: sympy.Symbol) -> tuple[sympy.Rational, 
 
 def undecided_reason(exc: BaseException, expr: Any = None) -> str:
     """The mathematical reason a property could not be decided, for the cell and the summary: the message of a
-    :class:`theory.real_line.Undecided` (it names what SymPy could not settle), else that SymPy could not trace
+    :class:`label_noise_lab.theory.real_line.Undecided` (it names what SymPy could not settle), else that SymPy could
+    not trace
     the formula (a limit, series or comparison it does not carry through ``expr``'s functions). The Python
     exception is kept at the end, in brackets, for a bug report; the reason never is only its name."""
     if isinstance(exc, Undecided):

@@ -1,6 +1,6 @@
 """Margin-loss trial: the properties the binary label-noise theory asks of a margin loss ``phi(v)``.
 
-For a margin loss (:class:`theory.margin.MarginLoss`, ``v = y t``), :func:`trial` computes, each with
+For a margin loss (:class:`label_noise_lab.theory.margin.MarginLoss`, ``v = y t``), :func:`trial` computes, each with
 its evidence (``symbolic``: a derivation SymPy completed; ``exact``: an exact counterexample) or
 ``undecided`` with the reason (every property runs under a time limit: ``undecided: timed out``):
 
@@ -67,6 +67,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from label_noise_lab.theory.margin import PARAMETERS, ZOO, MarginLoss, margin_loss, parse_margin_expression
+from label_noise_lab.theory.real_line import Undecided
 from paper_checks.deadline import TimedOut, limit_seconds
 from paper_checks.trials.limits import CELL_WORK, cell_limit, stopped, undecided_reason
 from paper_checks.trials.margin_properties import (
@@ -82,8 +84,6 @@ from paper_checks.trials.margin_properties import (
     unbiased_convex,
 )
 from paper_checks.work import fresh, units, warm_once
-from theory.margin import PARAMETERS, ZOO, MarginLoss, margin_loss, parse_margin_expression
-from theory.real_line import Undecided
 
 __all__ = ["NOISY_SETTINGS", "PROPERTIES", "MarginProperty", "MarginTrial", "margin_losses", "markdown_table",
            "parse_margin_expression", "trial", "write"]
@@ -136,7 +136,7 @@ class MarginTrial:
 
 def margin_losses(names: Sequence[str] = ()) -> list[MarginLoss]:
     """The zoo's margin losses named (all of them, in table order, when none is); ``"barrier_hinge:b=2,r=1"``
-    names a loss with declared parameters (:data:`theory.margin.PARAMETERS`)."""
+    names a loss with declared parameters (:data:`label_noise_lab.theory.margin.PARAMETERS`)."""
     if not names:
         return list(ZOO.values())
     unknown = [n for n in names if n not in ZOO and n.partition(":")[0].strip() not in PARAMETERS]

@@ -25,8 +25,8 @@ from typing import Any, Sequence
 
 import sympy
 
+from label_noise_lab.theory.margin import V, barrier_hinge
 from paper_checks.trials import margin as mt
-from theory.margin import V, barrier_hinge
 
 B = sympy.Symbol("b", positive=True)
 R = sympy.Symbol("r", positive=True)

@@ -1,7 +1,7 @@
 """The properties computed by the margin-loss trial (:mod:`paper_checks.trials.margin`), one function each.
 
 Each takes the trial's shared context (:class:`MarginContext`: the loss and its lazily computed exact
-splits, :mod:`theory.real_line`) and returns a :class:`MarginProperty` with its evidence: ``symbolic``
+splits, :mod:`label_noise_lab.theory.real_line`) and returns a :class:`MarginProperty` with its evidence: ``symbolic``
 (a derivation SymPy completed) or ``exact`` (an exact counterexample, every number a SymPy number).
 The derivations are in the docstring of :mod:`paper_checks.trials.margin`.
 """
@@ -12,10 +12,10 @@ from typing import Any
 
 import sympy
 
+from label_noise_lab.theory import binary as tb
+from label_noise_lab.theory import real_line as rl
+from label_noise_lab.theory.margin import MarginLoss, V
 from paper_checks.trials.properties import Property
-from theory import binary as tb
-from theory import real_line as rl
-from theory.margin import MarginLoss, V
 
 #: the margins of the exact grid the counterexamples are drawn from
 GRID = tuple(sympy.nsimplify(x) for x in ("-4", "-2", "-1", "-1/2", "0", "1/2", "1", "2", "4"))

@@ -33,10 +33,10 @@ from typing import Any
 
 import sympy
 
+from label_noise_lab.theory.losses import SCALAR, P
 from paper_checks.trials.flat import flat_level
 from paper_checks.trials.limits import derivative, simp
 from paper_checks.trials.properties import NOISE, Property, TrialContext, limit_at_end, sign_on_unit, span_text
-from theory.losses import SCALAR, P
 
 
 def exact_ratio(ctx: TrialContext) -> tuple[sympy.Expr, str] | None:

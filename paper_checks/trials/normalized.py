@@ -30,8 +30,8 @@ from typing import Any, Callable, Sequence
 import mpmath
 import sympy
 
+from label_noise_lab.theory.losses import NormalizedForm, P
 from paper_checks.trials.properties import NOISE, Property, TrialContext, sign_on_unit, span_text
-from theory.losses import NormalizedForm, P
 
 DIGITS = 60
 EXPONENTS = (10, 100, 300)

@@ -4,9 +4,10 @@
 Each answer is derived, never sampled:
 
 * **piece by piece** (:func:`label_split`): the exact split of ``l`` on ``(0, 1)`` into smooth pieces between exact
-  breakpoints (:func:`theory.real_line.split`); ``l`` is non-increasing when every piece's derivative is ``<= 0``
+  breakpoints (:func:`label_noise_lab.theory.real_line.split`); ``l`` is non-increasing when every piece's derivative is
+  ``<= 0``
   and ``l`` is continuous at every breakpoint (both one-sided limits equal the value there), strictly decreasing
-  when moreover no piece is flat; convex when :func:`theory.real_line.convexity` proves it (each piece's
+  when moreover no piece is flat; convex when :func:`label_noise_lab.theory.real_line.convexity` proves it (each piece's
   ``l'' >= 0``, continuity and non-decreasing one-sided slopes at every breakpoint);
 * **from the shape** (:func:`decreasing_from_shape`): ``l`` twice differentiable on ``(0, 1)`` and convex
   (``l'' > 0``) with ``l'(1-) <= 0`` is strictly decreasing (``l'`` increases to its limit ``<= 0``); concave with
@@ -21,9 +22,9 @@ from typing import Any
 
 import sympy
 
+from label_noise_lab.theory.losses import P
+from label_noise_lab.theory.real_line import Split, Undecided, convexity, discontinuities, one_sided, sign_on, split
 from paper_checks.trials.limits import derivative, simp
-from theory.losses import P
-from theory.real_line import Split, Undecided, convexity, discontinuities, one_sided, sign_on, split
 
 SWITCHES = (sympy.Min, sympy.Max, sympy.Abs, sympy.Heaviside, sympy.sign, sympy.Piecewise)
 """The functions whose branches switch: a label using any of them is analysed piece by piece."""

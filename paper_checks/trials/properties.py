@@ -15,6 +15,10 @@ import mpmath
 import numpy as np
 import sympy
 
+from label_noise_lab.theory.gradients import sign_on_unit_interval, uniform_moments
+from label_noise_lab.theory.losses import SCALAR, LossDefinition, P
+from label_noise_lab.theory.real_line import divergence, kinks
+from label_noise_lab.theory.symmetry import constant_class_sum, nonconstant_witness
 from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.jsonable import jsonable
@@ -29,10 +33,6 @@ from paper_checks.trials.limits import (
 from paper_checks.trials.limits import fmt_exact as _fmt
 from paper_checks.trials.pieces import decreasing_by_pieces, decreasing_from_shape, shape_by_pieces
 from paper_checks.trials.suprema import increasing_to_one, split_supremum
-from theory.gradients import sign_on_unit_interval, uniform_moments
-from theory.losses import SCALAR, LossDefinition, P
-from theory.real_line import divergence, kinks
-from theory.symmetry import constant_class_sum, nonconstant_witness
 
 C = sympy.Symbol("c", integer=True, positive=True)
 ETA = sympy.Symbol("eta", positive=True)
@@ -136,7 +136,8 @@ def _lambdify_vector(loss: LossDefinition, c: int) -> Callable[[np.ndarray, int]
 
 
 def _exact_witness(loss: LossDefinition, c: int) -> dict[str, Any] | None:
-    """Two exact points of the ``c``-simplex with different class sums (:func:`theory.symmetry.nonconstant_witness`),
+    """Two exact points of the ``c``-simplex with different class sums
+    (:func:`label_noise_lab.theory.symmetry.nonconstant_witness`),
     formatted for the report."""
     w = nonconstant_witness(loss, c)
     if w is None:

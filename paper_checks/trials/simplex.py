@@ -1,6 +1,6 @@
 """Loss trial: the properties the seed papers ask of their losses, computed for any loss.
 
-For a loss ``L(f, e_y)`` on the probability simplex (a :class:`theory.losses.LossDefinition`:
+For a loss ``L(f, e_y)`` on the probability simplex (a :class:`label_noise_lab.theory.losses.LossDefinition`:
 a formula ``l(p)`` of the labelled probability ``p = f_y``, or a formula of the whole point),
 :func:`trial` computes, each with its own evidence (``symbolic``, ``exact``, ``search`` or
 ``quadrature``) and ``undecided`` with the reason where it cannot decide:
@@ -87,6 +87,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
+from label_noise_lab.theory.losses import LossDefinition, P
 from paper_checks.deadline import TimedOut, limit_seconds
 from paper_checks.jsonable import jsonable
 from paper_checks.trials import continuity, normalized
@@ -113,7 +114,6 @@ from paper_checks.trials.properties import (
     weight,
 )
 from paper_checks.work import fresh, units, warm_once
-from theory.losses import LossDefinition, P
 
 __all__ = ["C", "DEFAULT_TIMEOUT", "ETA", "NOISE", "P", "PROPERTIES", "LossTrial", "Property", "markdown_table",
            "parse_classes", "trial", "write"]
@@ -188,7 +188,7 @@ def trial(loss: LossDefinition, cs: Iterable[int] = range(2, 11), precision: str
 
 def _warm_up() -> None:
     """The process's one-time set-up before its first trial, not counted (:func:`paper_checks.work.warm_once`)."""
-    from theory.losses import parse_spec
+    from label_noise_lab.theory.losses import parse_spec
 
     warm_once("loss trials", lambda: [_trial(parse_spec(spec), [2], PRECISION_SETTINGS["quick"], None, CELL_WORK)
                                       for spec in ("cce", "gce", "mae")])

@@ -9,15 +9,16 @@ from typing import Any
 
 import sympy
 
+from label_noise_lab.theory.losses import P
+from label_noise_lab.theory.real_line import Undecided, infimum, split
 from paper_checks.trials.limits import fmt_exact, simp
-from theory.losses import P
-from theory.real_line import Undecided, infimum, split
 
 Cell = tuple[dict[str, Any], str, str, str]
 
 
 def split_supremum(ell: sympy.Expr) -> Cell | None:
-    """``sup l`` over ``[0, 1]`` from the exact split of ``l`` on ``(0, 1)`` (:func:`theory.real_line.split`: its
+    """``sup l`` over ``[0, 1]`` from the exact split of ``l`` on ``(0, 1)``
+    (:func:`label_noise_lab.theory.real_line.split`: its
     pieces between the kinks and jumps of ``Min``, ``Max``, ``Abs``, ``Heaviside``, ``Piecewise``, their critical
     points, one-sided limits and breakpoint values); None where the split is undecided."""
     try:

@@ -35,11 +35,11 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.namespace import is_host, namespace_of, to_host
-from simulate.engine.rng import check_generator
-from simulate.losses import SIMPLEX_TOL, check_simplex
-from simulate.noise import TransitionMatrix
-from simulate.populations import FiniteDistribution
+from label_noise_lab.simulate.engine.namespace import is_host, namespace_of, to_host
+from label_noise_lab.simulate.engine.rng import check_generator
+from label_noise_lab.simulate.losses import SIMPLEX_TOL, check_simplex
+from label_noise_lab.simulate.noise import TransitionMatrix
+from label_noise_lab.simulate.populations import FiniteDistribution
 
 #: the percentile of sec. 5.1 ("we found alpha = 97% to work well for most experiments")
 PAPER_PERCENTILE = 97.0

@@ -5,8 +5,8 @@
 - **Forward** (sec. 3.2, Thm 2): ``l_fwd(p, j) = l(T^T p, j)``: the base loss applied to the
   model's implied distribution of the *noisy* label, ``(T^T p)_j = sum_i p_i T[i, j]``.
 
-``T`` is a :class:`simulate.noise.TransitionMatrix` (row-stochastic, Patrini's
-orientation). Both corrections return a :class:`simulate.losses.Loss`, so anything that
+``T`` is a :class:`label_noise_lab.simulate.noise.TransitionMatrix` (row-stochastic, Patrini's
+orientation). Both corrections return a :class:`label_noise_lab.simulate.losses.Loss`, so anything that
 trains with a loss trains with its correction. Backward correction inverts ``T`` and
 refuses a singular or badly conditioned one (the message quotes ``cond(T)``) unless the
 caller mixes it with the identity (``mix``, their sec. 4.1 / 6 remedy).
@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.namespace import is_host, namespace_of, to_host
-from simulate.losses import (
+from label_noise_lab.simulate.engine.namespace import is_host, namespace_of, to_host
+from label_noise_lab.simulate.losses import (
     Loss,
     check_inputs,
     check_labels,
@@ -33,7 +33,7 @@ from simulate.losses import (
     log_softmax,
     softmax,
 )
-from simulate.noise import MAX_COND, TransitionMatrix, check_transition
+from label_noise_lab.simulate.noise import MAX_COND, TransitionMatrix, check_transition
 
 
 def _check_T(T: Any, c: int) -> TransitionMatrix:
@@ -44,7 +44,7 @@ def loss_table(base: Loss, inputs: Any, *, from_logits: bool = False) -> Any:
     """``L[n, k] = l(p_n, k)`` for every label ``k``: shape (n, c).
 
     Uses the loss's one-pass ``table`` where it has one (``cce, mae, mse, unhinged`` from
-    :func:`simulate.losses.get_loss`); any other loss is evaluated once per label.
+    :func:`label_noise_lab.simulate.losses.get_loss`); any other loss is evaluated once per label.
     """
     inputs = check_inputs(inputs)
     if base.table is not None:
@@ -97,7 +97,7 @@ def matrix_corrected(base: Loss, M: Any, name: str | None = None) -> Loss:
     3.1: "not always non-negative").
 
     ``M`` may also be a stack of shape ``(R, c, c)``, one matrix per replica of a replicated model
-    (:func:`simulate.training.flat_loss_grad` hands the losses ``(R * m, c)`` rows in replica-major
+    (:func:`label_noise_lab.simulate.training.flat_loss_grad` hands the losses ``(R * m, c)`` rows in replica-major
     order): then replica ``r``'s rows are mixed by ``M[r]``, with the closed forms of the CE base
     (:func:`_per_replica`), so the settings of Patrini et al.'s Table 2, each with its own ``T``,
     train together as replicas of one model.
@@ -190,7 +190,7 @@ def _stack(T: Any) -> np.ndarray:
         raise TypeError(f"T must be a TransitionMatrix or a stack of shape (R, c, c), got {type(T).__name__}")
     Ts = np.asarray(to_host(T), dtype=float)
     if Ts.ndim == 2:
-        raise TypeError("a single T must be a TransitionMatrix (row-stochastic; simulate.noise); "
+        raise TypeError("a single T must be a TransitionMatrix (row-stochastic; label_noise_lab.simulate.noise); "
                         "a bare array is accepted only as a stack of shape (R, c, c)")
     if Ts.ndim != 3 or Ts.shape[1] != Ts.shape[2]:
         raise ValueError(f"T must be a TransitionMatrix or a stack of shape (R, c, c), got shape {Ts.shape}")

@@ -1,7 +1,7 @@
 """The backward estimator under sampling, and pointwise forward minimisers (Patrini et al. 2017).
 
 Backward correction (Patrini et al. 2017, sec. 4.1, Thm 1) replaces the loss of an observed label ``j`` by
-``(T^-1 l(p))_j``. Over a finite population (a :class:`~simulate.populations.FiniteDistribution`
+``(T^-1 l(p))_j``. Over a finite population (a :class:`~label_noise_lab.simulate.populations.FiniteDistribution`
 and a fixed classifier, ``logits`` of shape ``(n_x, c)``) draw ``x ~ P(x)``, the clean label
 ``y ~ P(y|x)`` and the noisy label through ``T``; then
 
@@ -10,7 +10,7 @@ and a fixed classifier, ``logits`` of shape ``(n_x, c)``) draw ``x ~ P(x)``, the
   unless ``T`` is mixed with the identity before inversion, sec. 4.1) and the mean squared error
   ``bias^2 + Var/n`` of the corrected empirical risk over ``n`` samples;
 - :func:`backward_mc` estimates the same by Monte Carlo on the array namespace given (NumPy or
-  CuPy), streaming chunks through :class:`simulate.engine.estimate.RunningMoments`; only scalars reach
+  CuPy), streaming chunks through :class:`label_noise_lab.simulate.engine.estimate.RunningMoments`; only scalars reach
   the host;
 - :func:`conditioning_sweep` runs both along families of ``T`` whose condition number grows
   (uniform noise with ``eta -> (c-1)/c``, the sec. 5.1 matrices as ``N -> 1/2``), with and
@@ -28,15 +28,15 @@ from typing import Any, Sequence
 import numpy as np
 from scipy.optimize import minimize
 
-from simulate.correction.backward_forward import backward_corrected, forward_corrected
-from simulate.engine.blas import pinned_blas
-from simulate.engine.estimate import Estimate, RunningMoments
-from simulate.engine.namespace import default_chunk, to_host
-from simulate.engine.rng import check_generator
-from simulate.losses import Loss, inputs_checked, softmax
-from simulate.noise import MAX_COND, TransitionMatrix, sample_noisy_labels, uniform_noise
-from simulate.populations import FiniteDistribution
-from theory.validators import check_int
+from label_noise_lab.simulate.correction.backward_forward import backward_corrected, forward_corrected
+from label_noise_lab.simulate.engine.blas import pinned_blas
+from label_noise_lab.simulate.engine.estimate import Estimate, RunningMoments
+from label_noise_lab.simulate.engine.namespace import default_chunk, to_host
+from label_noise_lab.simulate.engine.rng import check_generator
+from label_noise_lab.simulate.losses import Loss, inputs_checked, softmax
+from label_noise_lab.simulate.noise import MAX_COND, TransitionMatrix, sample_noisy_labels, uniform_noise
+from label_noise_lab.simulate.populations import FiniteDistribution
+from label_noise_lab.theory.validators import check_int
 
 
 # ---------------------------------------------------------------- validation
@@ -58,7 +58,7 @@ def _check_setup(dist: FiniteDistribution, logits: Any, T: Any) -> np.ndarray:
 def _corrected_loss(base: Loss, T: TransitionMatrix, mix: float, max_cond: float, corrected: Loss | None) -> Loss:
     if corrected is not None:
         if not isinstance(corrected, Loss):
-            raise TypeError(f"corrected must be a simulate.losses.Loss, got {type(corrected).__name__}")
+            raise TypeError(f"corrected must be a label_noise_lab.simulate.losses.Loss, got {type(corrected).__name__}")
         return corrected
     return backward_corrected(base, T, mix=mix, max_cond=max_cond)
 
@@ -191,16 +191,17 @@ def backward_mc(dist: FiniteDistribution, logits: Any, base: Loss, T: Transition
     """Monte Carlo of the backward-corrected loss on the array namespace ``xp``.
 
     Each chunk draws ``x ~ P(x)`` and ``y ~ P(y|x)`` by inverse-CDF search, the noisy label by
-    :func:`simulate.noise.sample_noisy_labels`, and evaluates the corrected and the clean loss
-    from the logits with the library's :class:`~simulate.losses.Loss` objects, all in ``xp``;
-    :class:`~simulate.engine.estimate.RunningMoments` merges the chunks (memory bounded by one chunk).
+    :func:`label_noise_lab.simulate.noise.sample_noisy_labels`, and evaluates the corrected and the clean loss
+    from the logits with the library's :class:`~label_noise_lab.simulate.losses.Loss` objects, all in ``xp``;
+    :class:`~label_noise_lab.simulate.engine.estimate.RunningMoments` merges the chunks (memory bounded by one chunk).
 
     Parameters
     ----------
     n : number of draws (``>= 2``)
     rng : a generator of ``xp`` (``numpy.random.Generator`` or CuPy's)
     mix, max_cond, corrected : as in :func:`backward_moments`
-    chunk : draws per chunk (default :func:`simulate.engine.namespace.default_chunk`: cache-sized on NumPy, large on a
+    chunk : draws per chunk (default :func:`label_noise_lab.simulate.engine.namespace.default_chunk`: cache-sized on
+    NumPy, large on a
         device)
 
     Returns
@@ -317,7 +318,8 @@ def forward_minimiser(pt: Any, T: TransitionMatrix, name: str, *, rng: np.random
     """``argmin_{p in simplex} sum_j pt_j l(T^T p, j)`` numerically (Patrini et al. 2017, Thm 2).
 
     Two SciPy routes, the better value kept: L-BFGS-B over logits with the analytic gradient
-    of :func:`simulate.correction.backward_forward.forward_corrected` (interior minimisers, to ~1e-8), and
+    of :func:`label_noise_lab.simulate.correction.backward_forward.forward_corrected` (interior minimisers, to ~1e-8),
+    and
     SLSQP directly on the simplex (minimisers on its boundary, e.g. MAE's vertex), each from
     ``pt``, the barycentre, every vertex and random points.
 

@@ -34,11 +34,11 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.estimate import Estimate
-from simulate.engine.namespace import namespace_of, to_host
-from simulate.engine.standard import bincount
-from simulate.noise import as_transition
-from theory.validators import check_classes
+from label_noise_lab.simulate.engine.estimate import Estimate
+from label_noise_lab.simulate.engine.namespace import namespace_of, to_host
+from label_noise_lab.simulate.engine.standard import bincount
+from label_noise_lab.simulate.noise import as_transition
+from label_noise_lab.theory.validators import check_classes
 
 TABLE_TOL = 1e-9  # |sum of a joint table - 1| allowed, in float64
 

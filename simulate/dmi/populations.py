@@ -1,8 +1,8 @@
 """DMI and Eq. 32 over finite populations: exact tables, samplers, the mini-batch bias of L_DMI, L_DMI over a
 finite hypothesis class, and the data of the figures of Xu, Cao, Kong & Wang 2019 (via Li's notes).
 
-Populations are :class:`simulate.populations.FiniteDistribution`; the estimators are those of
-:mod:`simulate.dmi.estimators`.
+Populations are :class:`label_noise_lab.simulate.populations.FiniteDistribution`; the estimators are those of
+:mod:`label_noise_lab.simulate.dmi.estimators`.
 Samplers run in the namespace ``xp`` with ``random`` and inverse CDFs (no ``choice``/``multinomial``, which
 CuPy's generator lacks) and count with ``bincount``; count tables (``n_x x c x c``) come back to the host.
 """
@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.dmi.estimators import (
+from label_noise_lab.simulate.dmi.estimators import (
     SIMPLEX_TOL,
     DMIEstimate,
     Eq32Gap,
@@ -27,13 +27,20 @@ from simulate.dmi.estimators import (
     mutual_information,
     orientation,
 )
-from simulate.engine.estimate import Estimate, RunningMoments
-from simulate.engine.namespace import to_host
-from simulate.engine.rng import check_generator
-from simulate.engine.standard import bincount
-from simulate.noise import TransitionMatrix, as_transition, noise_per_x, pair_flip, sample_noisy_labels, uniform_noise
-from simulate.populations import FiniteDistribution
-from theory.validators import check_classes, check_int
+from label_noise_lab.simulate.engine.estimate import Estimate, RunningMoments
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.engine.rng import check_generator
+from label_noise_lab.simulate.engine.standard import bincount
+from label_noise_lab.simulate.noise import (
+    TransitionMatrix,
+    as_transition,
+    noise_per_x,
+    pair_flip,
+    sample_noisy_labels,
+    uniform_noise,
+)
+from label_noise_lab.simulate.populations import FiniteDistribution
+from label_noise_lab.theory.validators import check_classes, check_int
 
 
 # ---------------------------------------------------------------- finite populations
@@ -427,7 +434,7 @@ def mi_dmi_orders(Q_h: Any, Q_h2: Any, T_end: Any, ts: Sequence[float]) -> dict[
 
     At ``t = 0`` the labels are clean. Noise depends on the class only, so the noisy tables are
     ``Q T(t)``. The DMI ratio of the two classifiers stays constant (Eqs. 28, 30) while their MI order can
-    flip (Eq. 26; pass the example of :func:`theory.dmi.mi_reversal_example`).
+    flip (Eq. 26; pass the example of :func:`label_noise_lab.theory.dmi.mi_reversal_example`).
 
     Returns
     -------

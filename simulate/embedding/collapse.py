@@ -36,7 +36,8 @@ they are checked against finite differences in ``tests/simulate/embedding/test_c
 NumPy by design (its tests are marked ``host_only``): the networks are tiny (a hidden layer of 32,
 batches of at most 128) and every step is a handful of small batched products, so a device would
 be bound by kernel launches, not arithmetic. The array pieces it shares with the embedding trainers
-(distances, the miners, the normalisation: :mod:`simulate.embedding.losses`) take ``xp`` and are tested on
+(distances, the miners, the normalisation: :mod:`label_noise_lab.simulate.embedding.losses`) take ``xp`` and are tested
+on
 ``array_api_strict`` there, except what the standard lacks (marked ``beyond_standard``).
 """
 from __future__ import annotations
@@ -46,7 +47,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.embedding.losses import (
+from label_noise_lab.simulate.embedding.losses import (
     MINERS,
     check_distances,
     check_margin,
@@ -55,9 +56,9 @@ from simulate.embedding.losses import (
     recall_at_1,
     squared_distances,
 )
-from simulate.embedding.losses import mine as mine_stacked
-from simulate.engine.blas import pinned_blas
-from simulate.populations import gaussian_clusters
+from label_noise_lab.simulate.embedding.losses import mine as mine_stacked
+from label_noise_lab.simulate.engine.blas import pinned_blas
+from label_noise_lab.simulate.populations import gaussian_clusters
 
 #: the phase diagram over batch size and embedding dimension, and its figure
 PHASE_BATCH_SIZES = (8, 16, 32, 64, 128)
@@ -80,7 +81,7 @@ class CollapseTask:
     n_train, n_test : int
         Training points (batches are drawn from them) and clean test points (spread, Recall@1).
     classes : int
-        Gaussian clusters (``simulate.populations.gaussian_clusters``), means ``separation * e_k``.
+        Gaussian clusters (``label_noise_lab.simulate.populations.gaussian_clusters``), means ``separation * e_k``.
     dim_in : int
         Input dimension (>= ``classes``).
     separation : float
@@ -231,12 +232,13 @@ class Triplets:
 
 def mine(D2: np.ndarray, y: np.ndarray, miner: np.ndarray, alpha: float, rng: np.random.Generator,
          seed: np.ndarray | None = None) -> tuple[Triplets, int]:
-    """The triplets of every replica, each with its own miner: :func:`simulate.embedding.losses.mine` per miner.
+    """The triplets of every replica, each with its own miner: :func:`label_noise_lab.simulate.embedding.losses.mine`
+    per miner.
 
     Parameters
     ----------
     D2 : (R, B, B) squared distances; y : (R, B) labels; miner : (R,) names from
-    :data:`simulate.embedding.losses.MINERS`.
+    :data:`label_noise_lab.simulate.embedding.losses.MINERS`.
 
     Returns
     -------
@@ -262,7 +264,8 @@ def mine(D2: np.ndarray, y: np.ndarray, miner: np.ndarray, alpha: float, rng: np
 def _hard_by_seed(D: np.ndarray, y: np.ndarray, seed: np.ndarray) -> tuple[Triplets, int] | None:
     """:func:`mine` with the hard miner for every replica, the label masks and anchor-positive pairs built once per
     seed: the replicas of one seed share the batch (:func:`train`), so theirs are the same. The same triplets in the
-    same order as ``simulate.embedding.losses.mine`` (every pair of replica ``r`` in ``nonzero`` order, ``r``
+    same order as ``label_noise_lab.simulate.embedding.losses.mine`` (every pair of replica ``r`` in ``nonzero`` order,
+    ``r``
     ascending), at a tenth of its mask work in the phase sweep (issue 59). ``None`` when the replicas of a seed do
     not share their labels (then :func:`mine` mines replica by replica)."""
     seeds, first, k = np.unique(seed, return_index=True, return_inverse=True)  # k: each replica's seed, 0..S-1
@@ -357,15 +360,15 @@ def train(task: CollapseTask, data: dict[str, np.ndarray], rep: Replicas, batch_
         (anchor-positive pairs without a negative: single-class batches), and with
         ``trace_every`` the spread every so many steps (R, k).
 
-    Its own loop, not :func:`simulate.embedding.train.train_loop`, because the protocol differs: a fixed
+    Its own loop, not :func:`label_noise_lab.simulate.embedding.train.train_loop`, because the protocol differs: a fixed
     number of plain gradient steps (no Adam, no epochs) over *nested* batches that every replica of a
     seed shares (so cells are paired), replicas of different dimensions (masked columns), normalised and
     raw, and different miners in one stack, and one generator for all. What the two loops have in
-    common (distances, miners, the normalisation) is :mod:`simulate.embedding.losses`'s.
+    common (distances, miners, the normalisation) is :mod:`label_noise_lab.simulate.embedding.losses`'s.
     """
     if batch_size > task.n_train:
         raise ValueError(f"batch_size {batch_size} exceeds n_train {task.n_train}")
-    # the stacked products are small: threaded BLAS only waits on a busy machine (simulate.models)
+    # the stacked products are small: threaded BLAS only waits on a busy machine (label_noise_lab.simulate.models)
     with pinned_blas():
         return _train(task, data, rep, batch_size, rng, trace_every)
 

@@ -30,7 +30,7 @@ Bounds computed here, and which side of ``d_iso`` each one is:
 
 NumPy by design (its tests are marked ``host_only``): a verifier of configurations of 6-12 points,
 whose upper bounds come from SciPy's SLSQP and are certified in 50-digit mpmath arithmetic, both
-host-only; the float distances it takes from :mod:`simulate.embedding.losses` use the exact
+host-only; the float distances it takes from :mod:`label_noise_lab.simulate.embedding.losses` use the exact
 (difference-based) path.
 """
 from __future__ import annotations
@@ -42,9 +42,9 @@ import mpmath
 import numpy as np
 from scipy.optimize import minimize
 
-from simulate.embedding.losses import all_triplets, check_margin, pairwise_distances
-from simulate.engine.blas import pinned_blas
-from simulate.engine.rng import check_generator
+from label_noise_lab.simulate.embedding.losses import all_triplets, check_margin, pairwise_distances
+from label_noise_lab.simulate.engine.blas import pinned_blas
+from label_noise_lab.simulate.engine.rng import check_generator
 
 DPS = 50  # digits of the verification arithmetic
 _SMOOTH = 1e-9  # distances inside the optimiser are sqrt(||.||^2 + _SMOOTH^2) (differentiable at 0)
@@ -64,7 +64,8 @@ def _check(F: Any, labels: Any, alpha: float) -> tuple[np.ndarray, np.ndarray, f
 
 
 def triplets(labels: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every valid triplet; raises (from :mod:`simulate.embedding.losses`) on a single class or no positives."""
+    """Every valid triplet; raises (from :mod:`label_noise_lab.simulate.embedding.losses`) on a single class or no
+    positives."""
     a, p, n = all_triplets(np.asarray(labels))
     return np.asarray(a), np.asarray(p), np.asarray(n)
 
@@ -277,7 +278,7 @@ def d_iso_bounds(F: Any, labels: Any, alpha: float, rng: np.random.Generator, *,
     maxiter : SLSQP iterations per start.
     """
     F, y, alpha = _check(F, labels, alpha)
-    with pinned_blas():  # SLSQP calls BLAS on tiny vectors: threads only wait (simulate.engine.blas)
+    with pinned_blas():  # SLSQP calls BLAS on tiny vectors: threads only wait (label_noise_lab.simulate.engine.blas)
         return _d_iso_bounds(F, y, alpha, rng, random_starts, maxiter)
 
 

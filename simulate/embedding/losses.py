@@ -16,10 +16,10 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.blas import block_rows, single_threaded
-from simulate.engine.namespace import is_host, namespace_of, to_host
-from simulate.engine.rng import check_generator, check_generators, check_rng
-from theory.validators import check_int
+from label_noise_lab.simulate.engine.blas import block_rows, single_threaded
+from label_noise_lab.simulate.engine.namespace import is_host, namespace_of, to_host
+from label_noise_lab.simulate.engine.rng import check_generator, check_generators, check_rng
+from label_noise_lab.theory.validators import check_int
 
 
 def check_margin(alpha: float) -> float:
@@ -160,10 +160,12 @@ def recall_at_1(E: Any, y: Any, *, chunk: int | None = None) -> Any:
     Notes
     -----
     Ties are broken by the lowest index (``argmin``). Single sets are processed in row blocks: at most
-    ``chunk`` rows when given (else :func:`simulate.engine.blas.block_rows`: :data:`EVAL_CHUNK` rows, or on the
-    host inside :func:`simulate.engine.blas.pinned_blas` with one thread as many as keep a distance block within
+    ``chunk`` rows when given (else :func:`label_noise_lab.simulate.engine.blas.block_rows`: :data:`EVAL_CHUNK` rows, or
+    on the
+    host inside :func:`label_noise_lab.simulate.engine.blas.pinned_blas` with one thread as many as keep a distance
+    block within
     its ``BLOCK_ENTRIES``), and on the host outside it fewer when needed to keep each product below OpenBLAS's
-    threading threshold (``rows * n * d < 262144``; see :func:`simulate.models.logits_of`).
+    threading threshold (``rows * n * d < 262144``; see :func:`label_noise_lab.simulate.models.logits_of`).
     """
     E = check_embeddings(E, batched=True)
     if chunk is not None:

@@ -1,9 +1,9 @@
 """Many embedding networks trained at once on the margin loss (the le19 training studies): a thin
-caller of :func:`simulate.embedding.train.train_loop`, the one embedding training loop.
+caller of :func:`label_noise_lab.simulate.embedding.train.train_loop`, the one embedding training loop.
 
 Replica ``r`` reproduces a single run with ``rng = rngs[r]`` to rounding: its batch order and pairs
 come from its own host generator (uploaded explicitly on a device), its parameters and optimiser
-state from its slice of the stacked arrays (:class:`simulate.training.Optimizer` with a live mask).
+state from its slice of the stacked arrays (:class:`label_noise_lab.simulate.training.Optimizer` with a live mask).
 """
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.embedding.losses import SAMPLINGS, check_margin
-from simulate.embedding.train import Objective, check_choice, train_loop
-from simulate.engine.namespace import dtype_in, namespace_of, to_host
-from simulate.models import Params, n_layers
-from simulate.training import Optimizer, TrainConfig
-from theory.validators import check_int
+from label_noise_lab.simulate.embedding.losses import SAMPLINGS, check_margin
+from label_noise_lab.simulate.embedding.train import Objective, check_choice, train_loop
+from label_noise_lab.simulate.engine.namespace import dtype_in, namespace_of, to_host
+from label_noise_lab.simulate.models import Params, n_layers
+from label_noise_lab.simulate.training import Optimizer, TrainConfig
+from label_noise_lab.theory.validators import check_int
 
 
 def train_embeddings(
@@ -40,7 +40,7 @@ def train_embeddings(
     ``(Xs[r], ys[r])`` from ``params_list[r]`` with ``rng = rngs[r]`` (``loss="margin"``), to rounding.
 
     The replicas share nothing but the loop: their parameters are stacked on a leading axis
-    (:mod:`simulate.models` runs them in one batched product), every replica has its own batch order
+    (:mod:`label_noise_lab.simulate.models` runs them in one batched product), every replica has its own batch order
     and pairs from its own generator, and its own ``alpha``, ``beta`` and ``sampling`` when sequences
     are given. A replica whose batch has a single class or no positive pair skips that step (its
     parameters and optimiser state stay as they are, and the step is counted in ``history["skipped"]``),
@@ -55,7 +55,7 @@ def train_embeddings(
     rngs : sequence of R numpy Generators
     dtype : floating type the networks train in (default ``float64``); ``numpy.float32`` trains the same replicas
         (data, labels, initial weights, batch orders and pairs, rounded) in single precision, about twice as fast
-        on a CPU (as :func:`simulate.experiments.accuracy_vs_noise`)
+        on a CPU (as :func:`label_noise_lab.simulate.experiments.accuracy_vs_noise`)
 
     Returns
     -------

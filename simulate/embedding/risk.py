@@ -18,7 +18,7 @@ independently among draws with observed label ``k`` and the negative among draws
 label ``k'``: ``P(point i | observed k) ∝ T[y_i, k]``. The loss is ``[D_ap - D_an + alpha]_+``.
 
 The exact functions sum over all pairs (triplets, in anchor blocks); the Monte Carlo ones
-simulate the draws on ``xp`` in chunks and return :class:`simulate.engine.estimate.Estimate` (mean and
+simulate the draws on ``xp`` in chunks and return :class:`label_noise_lab.simulate.engine.estimate.Estimate` (mean and
 standard error). The pair Monte Carlo simulates the noise forwards (draw, noise, condition on the
 observed status); the triplet Monte Carlo samples the observed classes first and then the points
 from the posterior above (rejection would accept only ``1/c^3`` of the draws for a fixed pattern).
@@ -30,12 +30,12 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.embedding.losses import SAMPLINGS, check_embeddings, check_margin, pairwise_distances
-from simulate.engine.estimate import Estimate, RunningMoments
-from simulate.engine.namespace import namespace_of, to_host
-from simulate.engine.rng import check_generator, check_rng
-from simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
-from theory.validators import check_classes, check_int
+from label_noise_lab.simulate.embedding.losses import SAMPLINGS, check_embeddings, check_margin, pairwise_distances
+from label_noise_lab.simulate.engine.estimate import Estimate, RunningMoments
+from label_noise_lab.simulate.engine.namespace import namespace_of, to_host
+from label_noise_lab.simulate.engine.rng import check_generator, check_rng
+from label_noise_lab.simulate.noise import TransitionMatrix, sample_noisy_labels, uniform_noise
+from label_noise_lab.theory.validators import check_classes, check_int
 
 TRIPLET_BLOCK = 16  # anchors per block of the exact triplet sum (block x n x n floats)
 
@@ -267,7 +267,7 @@ class PairNoiseEstimate:
 
 def mc_pair_noise(c: int, eta: float, n_pairs: int, rng: Any, xp: Any = np, chunk: int = 1 << 20) -> PairNoiseEstimate:
     """Draw ``n_pairs`` pairs of true labels (uniform over ``c`` balanced classes), noise each label
-    with :func:`simulate.noise.uniform_noise` and estimate the two pair-noise rates (Le & Odobez 2019,
+    with :func:`label_noise_lab.simulate.noise.uniform_noise` and estimate the two pair-noise rates (Le & Odobez 2019,
     reconstructed). Conditional proportions: standard error ``sqrt(p (1 - p)/m)`` via the accumulator."""
     n_pairs, chunk = check_int("n_pairs", n_pairs, 2), check_int("chunk", chunk, 1)
     check_rng(rng, xp)

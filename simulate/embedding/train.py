@@ -8,23 +8,23 @@ the margin ("marginal") loss ``[alpha + s (D - beta)]_+`` (``s = +1`` positive p
 negative) or the triplet loss ``[D_ap - D_an + alpha]_+``, averaged over the pairs/triplets of
 the batch; ``D`` is the Euclidean distance between embeddings.
 
-The network is a :mod:`simulate.models` parameter dict (``W0, b0, ...``): ``model="linear"``
+The network is a :mod:`label_noise_lab.simulate.models` parameter dict (``W0, b0, ...``): ``model="linear"``
 is one affine map, ``model="mlp"`` one hidden ReLU layer. Its "logits" are the raw embeddings
 ``z``; the normalised embedding is ``e = z / ||z||``. Gradients:
 
 - ``dD_ij / de_i = (e_i - e_j) / D_ij`` (the subgradient 0 is used where ``D_ij = 0``, e.g. for a
   collapsed network: the distance is not differentiable there);
 - through the normalisation ``de/dz . g = (g - e (e . g)) / ||z||``;
-- through the network by :func:`simulate.models.backward`.
+- through the network by :func:`label_noise_lab.simulate.models.backward`.
 
 They are checked against central finite differences in ``tests/simulate/embedding/test_train.py``.
 
 The three steps of one update are separate functions, so a caller can fix the mined terms and
-differentiate: :func:`select_terms` (pairs or triplets from :mod:`simulate.embedding.losses`'s samplers
+differentiate: :func:`select_terms` (pairs or triplets from :mod:`label_noise_lab.simulate.embedding.losses`'s samplers
 and miners), :func:`terms_loss_grad` (mean loss and ``dLoss/dE``), :func:`loss_and_grads`
 (through the normalisation and the network). :func:`train_embedding` loops over mini-batches
-with Adam or SGD (:class:`simulate.training.Optimizer`); :func:`embed` and
-:func:`simulate.embedding.losses.recall_at_1` evaluate. Studies built on them live in the catalogue
+with Adam or SGD (:class:`label_noise_lab.simulate.training.Optimizer`); :func:`embed` and
+:func:`label_noise_lab.simulate.embedding.losses.recall_at_1` evaluate. Studies built on them live in the catalogue
 (``paper_checks/papers/*/studies.py``).
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.embedding.losses import (
+from label_noise_lab.simulate.embedding.losses import (
     EVAL_CHUNK,
     MINERS,
     SAMPLINGS,
@@ -46,13 +46,13 @@ from simulate.embedding.losses import (
     sample_pairs,
     semi_hard_negatives,
 )
-from simulate.embedding.losses import normalize as normalize_rows
-from simulate.engine.namespace import namespace_of, to_host
-from simulate.engine.rng import check_generator, draws_for
-from simulate.engine.standard import bincount
-from simulate.models import Params, backward, forward, init_mlp, n_layers
-from simulate.training import Optimizer, TrainConfig
-from theory.validators import check_int
+from label_noise_lab.simulate.embedding.losses import normalize as normalize_rows
+from label_noise_lab.simulate.engine.namespace import namespace_of, to_host
+from label_noise_lab.simulate.engine.rng import check_generator, draws_for
+from label_noise_lab.simulate.engine.standard import bincount
+from label_noise_lab.simulate.models import Params, backward, forward, init_mlp, n_layers
+from label_noise_lab.simulate.training import Optimizer, TrainConfig
+from label_noise_lab.theory.validators import check_int
 
 LOSSES = ("margin", "triplet")
 MODELS = ("linear", "mlp")
@@ -109,7 +109,7 @@ def init_embedding(dim_in: int, dim_out: int, rng: np.random.Generator, *, model
     Returns
     -------
     dict
-        ``W0, b0`` (linear) or ``W0, b0, W1, b1`` (MLP), as :func:`simulate.models.init_mlp`.
+        ``W0, b0`` (linear) or ``W0, b0, W1, b1`` (MLP), as :func:`label_noise_lab.simulate.models.init_mlp`.
     """
     dim_in, _ = check_int("dim_in", dim_in, 1), check_generator(rng)
     dim_out = check_int("dim_out", dim_out, 2)
@@ -132,7 +132,8 @@ def embed(params: Params, X: Any, *, normalize: bool = True, chunk: int = EVAL_C
     """Embeddings of ``X`` (n, dim_in) -> (n, dim_out), L2-normalised when ``normalize``.
 
     Computed ``chunk`` rows at a time. Raises on NaN/infinite embeddings (a diverged network); a zero
-    raw embedding stays at the origin when normalising (:func:`simulate.embedding.losses.normalize` with ``keep_zero``).
+    raw embedding stays at the origin when normalising (:func:`label_noise_lab.simulate.embedding.losses.normalize` with
+    ``keep_zero``).
     """
     n_layers(params)
     chunk = check_int("chunk", chunk, 1)
@@ -164,9 +165,9 @@ def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "
     miner : {"random", "semi-hard", "hard", "batch-hard"}
         Triplet loss only: one uniformly random negative per anchor-positive pair, the
         semi-hard / hardest negative per pair, or batch-hard (farthest positive and closest
-        negative per anchor); see :mod:`simulate.embedding.losses`.
+        negative per anchor); see :mod:`label_noise_lab.simulate.embedding.losses`.
     sampling : {"balanced", "natural"}
-        Margin loss only: :func:`simulate.embedding.losses.sample_pairs` mode.
+        Margin loss only: :func:`label_noise_lab.simulate.embedding.losses.sample_pairs` mode.
     n_pairs : int, optional
         Margin loss only: pairs per batch (default ``B``).
     rng : Generator
@@ -178,7 +179,7 @@ def select_terms(E: Any, labels: Any, *, loss: str, alpha: float, miner: str = "
     ------
     ValueError
         A batch with a single class (no negatives) or no class with two members (no
-        positives), from :mod:`simulate.embedding.losses`; an unknown option.
+        positives), from :mod:`label_noise_lab.simulate.embedding.losses`; an unknown option.
     """
     check_choice("loss", loss, LOSSES)
     alpha = check_margin(alpha)

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 from threadpoolctl import threadpool_limits
 
-from simulate.engine.namespace import is_host
+from label_noise_lab.simulate.engine.namespace import is_host
 
 #: BLAS threads inside :func:`pinned_blas` (checks, figures, the optimiser-heavy studies)
 BLAS_THREADS = 1

@@ -1,7 +1,8 @@
 """Which array namespace a run computes in: the ``--backend`` choice (``auto``, ``numpy``, ``cupy``).
 
 This is the one choice made by name; everything below it takes the namespace from its arrays
-(:mod:`simulate.engine.namespace`). ``auto`` takes CuPy when it imports and sees a CUDA device, NumPy otherwise;
+(:mod:`label_noise_lab.simulate.engine.namespace`). ``auto`` takes CuPy when it imports and sees a CUDA device, NumPy
+otherwise;
 ``LNL_BACKEND`` or an explicit name forces one. The namespaces are ``array-api-compat``'s, so CuPy is just
 another namespace and the optional import is the only CuPy-specific line.
 """
@@ -14,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.namespace import HOST, to_host
-from simulate.engine.rng import generator
+from label_noise_lab.simulate.engine.namespace import HOST, to_host
+from label_noise_lab.simulate.engine.rng import generator
 
 BACKENDS = ("auto", "numpy", "cupy")
 
@@ -28,7 +29,8 @@ class Backend:
     xp: ModuleType
 
     def rng(self, seed: int | np.random.SeedSequence) -> Any:
-        """A generator of this namespace's arrays seeded from ``seed`` (:func:`simulate.engine.rng.generator`)."""
+        """A generator of this namespace's arrays seeded from ``seed``
+        (:func:`label_noise_lab.simulate.engine.rng.generator`)."""
         return generator(self.xp, seed)
 
     def to_host(self, a: Any) -> np.ndarray:

@@ -1,7 +1,7 @@
 """Streaming Monte Carlo: ``mc_mean`` and the summaries of paired and per-seed samples.
 
-The types live in :mod:`simulate.engine.moments` (``Estimate``, ``RunningMoments``, the z/t
-conventions) and are re-exported here; the chunked, parallel run in :mod:`simulate.engine.parallel`.
+The types live in :mod:`label_noise_lab.simulate.engine.moments` (``Estimate``, ``RunningMoments``, the z/t
+conventions) and are re-exported here; the chunked, parallel run in :mod:`label_noise_lab.simulate.engine.parallel`.
 """
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.engine.moments import (  # noqa: F401  (re-exported: the home of a Monte Carlo verdict's names)
+# (re-exported: the home of a Monte Carlo verdict's names)
+from label_noise_lab.simulate.engine.moments import (  # noqa: F401
     SEED_P,
     SEED_TEST,
     Z_DEFAULT,
@@ -19,9 +20,9 @@ from simulate.engine.moments import (  # noqa: F401  (re-exported: the home of a
     combine_means,
     t_critical,
 )
-from simulate.engine.namespace import to_host
-from simulate.engine.parallel import checked_draw, mc_mean_chunked
-from theory.validators import check_int
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.engine.parallel import checked_draw, mc_mean_chunked
+from label_noise_lab.theory.validators import check_int
 
 
 def mc_mean(
@@ -43,7 +44,7 @@ def mc_mean(
     With an ``executor`` (any ``concurrent.futures.Executor``), ``rng`` must be a seed
     (an int or a ``numpy.random.SeedSequence``): the chunks run on its workers, each from
     a stream addressed by its index, and the result is the same for any number of workers
-    (:func:`simulate.engine.parallel.mc_mean_chunked`; it differs from the serial stream's).
+    (:func:`label_noise_lab.simulate.engine.parallel.mc_mean_chunked`; it differs from the serial stream's).
     """
     if executor is not None:
         if not isinstance(rng, (int, np.integer, np.random.SeedSequence)):

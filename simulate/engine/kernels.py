@@ -2,8 +2,9 @@
 
 :func:`array_function` lambdifies an expression once with SymPy's NumPy printer and binds the printed names
 (``exp``, ``log``, ``select``, ``maximum``, ...) to ``xp``'s functions, so the same derivation runs on the host and
-on a device; the result is cached per expression and namespace. :mod:`simulate.losses` derives every loss's value
-and logit gradient this way from its one definition (:class:`theory.losses.LossDefinition`).
+on a device; the result is cached per expression and namespace. :mod:`label_noise_lab.simulate.losses` derives every
+loss's value
+and logit gradient this way from its one definition (:class:`label_noise_lab.theory.losses.LossDefinition`).
 
 SymPy is imported on the first derivation only: the NumPy engine does not pay for it otherwise.
 """
@@ -15,7 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.engine.namespace import is_host
+from label_noise_lab.simulate.engine.namespace import is_host
 
 #: NumPy's names that SymPy's printer writes, under the array API standard's names where they differ
 STANDARD_NAMES = {"power": "pow", "arctan": "atan", "arcsin": "asin", "arccos": "acos", "arctanh": "atanh",

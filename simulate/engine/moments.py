@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.namespace import is_host, namespace_of, to_host
+from label_noise_lab.simulate.engine.namespace import is_host, namespace_of, to_host
 
 Z_DEFAULT = 5.0
 #: the two-sided level of a comparison over a few independent runs (seeds): a training simulation

@@ -44,7 +44,8 @@ def name_of(xp: Any) -> str:
 def namespace_of(a: Any) -> ModuleType:
     """The array namespace of ``a``: ``array_api_compat.array_namespace(a)`` for an array; for a random generator
     the namespace it draws (NumPy's ``Generator`` the host's, CuPy's CuPy's, a
-    :class:`~simulate.engine.rng.HostStream` its own); anything else (Python scalars, lists) belongs to the host,
+    :class:`~label_noise_lab.simulate.engine.rng.HostStream` its own); anything else (Python scalars, lists) belongs to
+    the host,
     which is where ``xp.asarray`` of it would put it."""
     if isinstance(a, (np.random.Generator, np.random.RandomState)):
         return HOST

@@ -5,7 +5,7 @@ its own generator, seeded by the :class:`numpy.random.SeedSequence` with the roo
 entropy and spawn key ``(*root.spawn_key, k)`` (the ``k``-th child ``root.spawn`` would
 give), so what a chunk draws depends on the seed and ``k`` alone, not on which worker ran
 it. Each chunk reduces to the three numbers of a
-:class:`~simulate.engine.moments.RunningMoments` (count, mean, centred sum of squares); this
+:class:`~label_noise_lab.simulate.engine.moments.RunningMoments` (count, mean, centred sum of squares); this
 process merges them in chunk order (Chan et al. 1979). The estimate is therefore the same,
 to the last bit, for any executor and any number of workers, and for none.
 """
@@ -16,10 +16,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from simulate.engine.devices import get_backend
-from simulate.engine.moments import Estimate, RunningMoments
-from simulate.engine.rng import generator
-from theory.validators import check_int
+from label_noise_lab.simulate.engine.devices import get_backend
+from label_noise_lab.simulate.engine.moments import Estimate, RunningMoments
+from label_noise_lab.simulate.engine.rng import generator
+from label_noise_lab.theory.validators import check_int
 
 #: One chunk's summary: ``(count, mean, centred sum of squares)``.
 ChunkMoments = tuple[int, float, float]

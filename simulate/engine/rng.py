@@ -4,7 +4,8 @@ The array API standard has no random numbers (each library keeps its own generat
 place that knows them: NumPy's :class:`numpy.random.Generator` on the host, ``cupy.random`` on a device, and for
 any other namespace (``array_api_strict`` in the tests, or a library without a generator of its own) a host NumPy
 generator whose draws are uploaded with ``xp.asarray`` (:class:`HostStream`). It is an adapter, not a backend
-switch: which namespace the arrays live in is taken from them (:mod:`simulate.engine.namespace`), and only the
+switch: which namespace the arrays live in is taken from them (:mod:`label_noise_lab.simulate.engine.namespace`), and
+only the
 generator follows it.
 
 Samplers draw with the methods every one of these offers, CuPy's ``Generator`` included: ``random``,
@@ -19,7 +20,7 @@ from typing import Any
 import array_api_compat
 import numpy as np
 
-from simulate.engine.namespace import HOST, is_host, name_of, same_namespace
+from label_noise_lab.simulate.engine.namespace import HOST, is_host, name_of, same_namespace
 
 
 class HostStream:

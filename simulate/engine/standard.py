@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from simulate.engine.namespace import is_host, namespace_of
+from label_noise_lab.simulate.engine.namespace import is_host, namespace_of
 
 
 def bincount(keys: Any, minlength: int) -> Any:

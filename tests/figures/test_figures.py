@@ -3,8 +3,8 @@ import io
 
 import pytest
 
-from figures.__main__ import main
-from figures.registry import draw, load
+from label_noise_lab.figures.__main__ import main
+from label_noise_lab.figures.registry import draw, load
 
 
 @pytest.fixture(autouse=True)
@@ -129,7 +129,7 @@ def test_jobs_builds_the_same_files(tmp_path):
 @pytest.mark.slow
 def test_zoo_figure_tabulates_the_trial():
     """The zoo figure's table is the loss trial's (a short form of each cell)."""
-    from figures.registry import draw
+    from label_noise_lab.figures.registry import draw
 
     drawn = draw("loss_zoo", precision="quick")
     table = {r["loss"]: r for r in drawn.data if r["panel"] == "table"}
@@ -142,9 +142,9 @@ def test_zoo_figure_tabulates_the_trial():
 def test_zoo_labels_come_from_the_cells_data_per_number_of_classes():
     """NCE's noisy infimum is approached only as f -> e_y at c = 2 and also by wrong-argmax points from c = 3: the
     figure's label says both, from the same per-c data as the table's cell."""
-    from figures.zoo import _short
+    from label_noise_lab.figures.zoo import _short
+    from label_noise_lab.theory.losses import parse_spec
     from paper_checks.trials.simplex import trial
-    from theory.losses import parse_spec
 
     p = trial(parse_spec("nce"), [2, 3, 4], precision="quick").properties["noisy_minimiser"]
     assert "only as f -> e_y (c = 2)" in p.cell
@@ -155,7 +155,7 @@ def test_zoo_labels_come_from_the_cells_data_per_number_of_classes():
 
 def test_only_repeats_like_the_other_options(tmp_path, monkeypatch):
     """``--only A --only B`` builds both (it built only B), once each, in the order given."""
-    import figures.__main__ as fm
+    import label_noise_lab.figures.__main__ as fm
 
     asked = []
     monkeypatch.setattr(fm, "run_tasks", lambda fn, args, **kw: asked.extend(a[0] for a in args))

@@ -2,9 +2,9 @@
 README test both need every claim's fresh verdict; running each claim once keeps the suite's time)."""
 from functools import lru_cache
 
+from label_noise_lab.simulate.engine.devices import get_backend
 from paper_checks.registry import load
 from paper_checks.run.runner import Result, run_claim
-from simulate.engine.devices import get_backend
 
 
 @lru_cache(maxsize=None)

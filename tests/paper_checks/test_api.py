@@ -69,11 +69,11 @@ def test_write_report_is_labelled_with_the_results_precision_and_lists_the_claim
 
 @pytest.mark.slow
 def test_draw_finds_a_users_figure(isolated_registry):
-    from figures.registry import Drawn, draw
+    from label_noise_lab.figures.registry import Drawn, draw
 
     drawn = draw("ma20_nce_paths", precision="quick", modules=[EXAMPLE])
     assert isinstance(drawn, Drawn) and "data:image/png;base64," in drawn._repr_html_()
-    from figures.style import pyplot
+    from label_noise_lab.figures.style import pyplot
 
     pyplot().close(drawn.figure)
     with pytest.raises(ValueError, match="modules=\\['my_claims.py'\\]"):

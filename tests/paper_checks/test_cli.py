@@ -269,7 +269,7 @@ def test_explore_prove_refutes_exactly_and_says_undecided(capsys, monkeypatch):
 @pytest.mark.slow
 def test_a_failing_figure_is_a_warning_and_the_report_is_kept(tmp_path, capsys, monkeypatch):
     """Figures are drawn on forked workers (they inherit this process's state, this monkeypatch too)."""
-    import figures.registry as fr
+    import label_noise_lab.figures.registry as fr
 
     def broken(name, *a, **k):
         raise RuntimeError(f"cannot draw {name}")

@@ -3,10 +3,10 @@ import array_api_strict
 import numpy as np
 import pytest
 
+from label_noise_lab.simulate.engine.devices import Backend
+from label_noise_lab.simulate.engine.rng import HostStream
 from paper_checks.context import Context
 from paper_checks.evidence import Evidence
-from simulate.engine.devices import Backend
-from simulate.engine.rng import HostStream
 
 
 def _draw(g, n=4):
@@ -63,10 +63,10 @@ def test_checks_compute_on_one_blas_thread():
     products in another order on more threads), so the runner pins BLAS to one thread."""
     from threadpoolctl import threadpool_info
 
+    from label_noise_lab.simulate.engine.blas import BLAS_THREADS as CHECK_BLAS_THREADS
+    from label_noise_lab.simulate.engine.devices import get_backend
     from paper_checks.registry import Claim
     from paper_checks.run.runner import run_claim
-    from simulate.engine.blas import BLAS_THREADS as CHECK_BLAS_THREADS
-    from simulate.engine.devices import get_backend
 
     seen = []
 

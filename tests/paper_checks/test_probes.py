@@ -81,8 +81,8 @@ def test_the_api_refuses_a_huge_time_limit(call):
 
 
 def test_the_loss_trial_refuses_a_huge_time_limit():
+    from label_noise_lab.theory import user_losses as zoo
     from paper_checks.trials import simplex
-    from theory import user_losses as zoo
 
     with pytest.raises(ValueError, match="timeout must be a finite, positive number of seconds up to"):
         simplex.trial(zoo.loss("1-p"), [2], timeout=1e308)
@@ -136,7 +136,7 @@ def test_evidence_fields_of_the_wrong_type_are_one_line(args):
     ("gce:q=" + "1" * 100_000, "(100002 characters)"),  # before: quoted whole
 ])
 def test_spec_rules(spec, words):
-    from theory.losses import parse_spec
+    from label_noise_lab.theory.losses import parse_spec
 
     with pytest.raises(ValueError) as info:
         parse_spec(spec)
@@ -144,7 +144,7 @@ def test_spec_rules(spec, words):
 
 
 def test_decimal_numbers_still_read():
-    from theory.losses import parse_spec
+    from label_noise_lab.theory.losses import parse_spec
 
     assert dict(parse_spec("gce:q=.5").params)["q"] == dict(parse_spec("gce:q=5e-1").params)["q"]
     assert dict(parse_spec("taylor:t=3").params)["t"] == 3
@@ -189,7 +189,7 @@ def test_fuzz_loss_specs():
     """Every spec is a loss or one short ValueError line (never another exception, never the value whole)."""
     import random
 
-    from theory.losses import parse_spec
+    from label_noise_lab.theory.losses import parse_spec
 
     rng = random.Random(35)
     names = ["gce", "taylor", "agce", "focal", "cce", "nope", ""]
@@ -399,7 +399,7 @@ def test_a_finite_decimal_end_is_exact():
 
 
 def test_the_quoting_helper_is_one_and_short():
-    from theory.validators import quoted
+    from label_noise_lab.theory.validators import quoted
 
     assert quoted("abc") == "'abc'"
     assert quoted(10**5000) == "<an int of about 5001 digits>"  # str() of it raises ValueError

@@ -61,14 +61,15 @@ def test_the_entry_point_is_declared():
 def test_the_plugin_imports_only_pytest_when_claims_are_not_asked_for():
     code = ("import sys, paper_checks.pytest_plugin; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('paper_checks', 'numpy', 'sympy', 'scipy', 'simulate', 'theory', 'figures', 'matplotlib')))")
+            "('paper_checks', 'numpy', 'sympy', 'scipy', 'label_noise_lab', 'matplotlib')))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     # paper_checks.commands.arguments, paper_checks.deadline and paper_checks.precisions: the seed's and the time
-    # limit's argparse types and the precisions, shared with the command line, and theory.validators, the one
+    # limit's argparse types and the precisions, shared with the command line, and label_noise_lab.theory.validators,
+    # the one
     # quoting of values in messages (standard library only: theory/__init__ imports nothing)
-    assert out.stdout.strip() == ("['paper_checks', 'paper_checks.commands', 'paper_checks.commands.arguments', "
-                                  "'paper_checks.deadline', 'paper_checks.precisions', 'paper_checks.pytest_plugin', "
-                                  "'theory', 'theory.validators']")
+    assert out.stdout.strip() == ("['label_noise_lab', 'label_noise_lab.theory', 'label_noise_lab.theory.validators', "
+                                  "'paper_checks', 'paper_checks.commands', 'paper_checks.commands.arguments', "
+                                  "'paper_checks.deadline', 'paper_checks.precisions', 'paper_checks.pytest_plugin']")
 
 
 @pytest.mark.slow

@@ -171,9 +171,10 @@ def test_latex_and_csv():
 
 
 def _figure_png(path: Path) -> None:
-    from figures.style import new
+    from label_noise_lab.figures.style import new
 
-    fig, ax = new((7.0, 2.6))  # a wide figure dense in points: larger than any of python -m figures (<= 150 kB)
+    # a wide figure dense in points: larger than any of python -m label_noise_lab.figures (<= 150 kB)
+    fig, ax = new((7.0, 2.6))
     rng = np.random.default_rng(0)
     ax.scatter(rng.random(1200), rng.random(1200), s=2, c=rng.random(1200))
     fig.savefig(path, dpi=200)
@@ -272,7 +273,7 @@ def test_html_renders_table_and_image_in_a_real_browser(tmp_path):
         pytest.skip(reason)
     figs = tmp_path / "figures"
     figs.mkdir()
-    from figures.style import new
+    from label_noise_lab.figures.style import new
 
     fig, ax = new((3.4, 2.6))
     ax.bar([0, 1, 2], [3, 2, 4], color="#1b9e77", width=0.9)  # a colour no other part of the page uses

@@ -1,5 +1,6 @@
 """Issue 66, item 4: every door checks its arguments before any work, in one line with the function's own name, and
-reads Decimal, NumPy and huge integers by one rule (the round-6 rule, :func:`theory.validators.real_number`)."""
+reads Decimal, NumPy and huge integers by one rule (the round-6 rule,
+:func:`label_noise_lab.theory.validators.real_number`)."""
 from __future__ import annotations
 
 import math
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 import sympy
 
-from theory.validators import real_number
+from label_noise_lab.theory.validators import real_number
 
 BIG = 10**400
 

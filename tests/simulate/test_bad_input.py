@@ -7,9 +7,9 @@ import mpmath
 import numpy as np
 import pytest
 
-import simulate.dmi.estimators as sd
-from simulate.correction.backward_forward import FORWARD_BASES, forward_corrected
-from simulate.embedding.losses import (
+import label_noise_lab.simulate.dmi.estimators as sd
+from label_noise_lab.simulate.correction.backward_forward import FORWARD_BASES, forward_corrected
+from label_noise_lab.simulate.embedding.losses import (
     batch_hard,
     hard_negatives,
     margin_loss,
@@ -18,8 +18,14 @@ from simulate.embedding.losses import (
     semi_hard_negatives,
     triplet_loss,
 )
-from simulate.losses import lq_at
-from simulate.noise import TransitionMatrix, pair_flip, random_transition, sample_count_table, uniform_noise
+from label_noise_lab.simulate.losses import lq_at
+from label_noise_lab.simulate.noise import (
+    TransitionMatrix,
+    pair_flip,
+    random_transition,
+    sample_count_table,
+    uniform_noise,
+)
 
 
 # ---------------------------------------------------------------- forward correction at large logit gaps
@@ -191,11 +197,11 @@ def test_random_transition_names_the_concentration(bad):
 def _entry_points():
     """``(name, call(rng=..., n=..., chunk=...))``: each public function of simulate/ that takes a generator, a
     sample size or a chunk, with good values for the rest."""
-    from simulate.correction.anchors import anchor_mixture, sample_population
-    from simulate.dmi.populations import sample_counts, sample_triples
-    from simulate.embedding.risk import mc_pair_noise, mc_triplet_risk, random_class_embeddings
-    from simulate.experiments import seed_bases
-    from simulate.populations import gaussian_clusters, random_distribution
+    from label_noise_lab.simulate.correction.anchors import anchor_mixture, sample_population
+    from label_noise_lab.simulate.dmi.populations import sample_counts, sample_triples
+    from label_noise_lab.simulate.embedding.risk import mc_pair_noise, mc_triplet_risk, random_class_embeddings
+    from label_noise_lab.simulate.experiments import seed_bases
+    from label_noise_lab.simulate.populations import gaussian_clusters, random_distribution
 
     g = np.random.default_rng(0)
     dist = random_distribution(3, 2, g)
@@ -243,10 +249,10 @@ def test_entry_points_refuse_a_bad_chunk(name, chunk):
 
 
 def _initialisers():
-    from simulate.correction.sampled import random_population
-    from simulate.embedding.isometry import random_configuration
-    from simulate.embedding.train import init_embedding
-    from simulate.models import init_linear, init_mlp
+    from label_noise_lab.simulate.correction.sampled import random_population
+    from label_noise_lab.simulate.embedding.isometry import random_configuration
+    from label_noise_lab.simulate.embedding.train import init_embedding
+    from label_noise_lab.simulate.models import init_linear, init_mlp
 
     return {"init_mlp": lambda rng: init_mlp(3, 2, 4, rng), "init_linear": lambda rng: init_linear(3, 2, rng),
             "init_embedding": lambda rng: init_embedding(3, 2, rng), "random_configuration": random_configuration,
@@ -262,10 +268,10 @@ def test_initialisers_need_a_generator(name):
 
 
 def test_init_mlp_hidden_must_be_widths_and_train_a_generator():
-    from simulate.experiments import train_config
-    from simulate.losses import get_loss
-    from simulate.models import init_linear, init_mlp
-    from simulate.training import train
+    from label_noise_lab.simulate.experiments import train_config
+    from label_noise_lab.simulate.losses import get_loss
+    from label_noise_lab.simulate.models import init_linear, init_mlp
+    from label_noise_lab.simulate.training import train
 
     with pytest.raises(ValueError, match="hidden must be a width or a sequence"):
         init_mlp(3, 2, 2.5, np.random.default_rng(0))

@@ -1,4 +1,4 @@
-"""simulate.binary against plain loops: noise validation, the 2x2 matrix's class order, label sampling
+"""label_noise_lab.simulate.binary against plain loops: noise validation, the 2x2 matrix's class order, label sampling
 within its standard error, exact noisy risks by enumeration, and the two corrections of Natarajan et al. 2013."""
 import math
 from fractions import Fraction
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import sympy
 
-from simulate.binary import (
+from label_noise_lab.simulate.binary import (
     BinaryNoise,
     alpha_weighted_margin_loss,
     binary_noise,
@@ -19,9 +19,9 @@ from simulate.binary import (
     to_index,
     unbiased_margin_loss,
 )
-from simulate.engine.namespace import to_host
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.theory.margin import margin_loss
 from tests.conftest import assert_close
-from theory.margin import margin_loss
 
 
 def hinge(xp):

@@ -1,18 +1,19 @@
-"""Losses written once (theory.losses' zoo) and their derived value and gradient (simulate.losses.derived_loss):
+"""Losses written once (label_noise_lab.theory.losses' zoo) and their derived value and gradient
+(label_noise_lab.simulate.losses.derived_loss):
 the hand-written fast paths agree with the derivations, and every derived gradient with finite differences."""
 import dataclasses
 
 import numpy as np
 import pytest
 
-from simulate.losses import Loss, derived_loss, get_loss, gradient_error
-from theory.losses import ZOO, parse_spec
+from label_noise_lab.simulate.losses import Loss, derived_loss, get_loss, gradient_error
+from label_noise_lab.theory.losses import ZOO, parse_spec
 
 RNG = np.random.default_rng(7)
 Z = RNG.normal(scale=1.5, size=(40, 4))
 Y = RNG.integers(0, 4, size=40)
 
-FAST_PATHS = {  # zoo spec -> the hand-written stable form of simulate.losses
+FAST_PATHS = {  # zoo spec -> the hand-written stable form of label_noise_lab.simulate.losses
     "cce": ("cce", {}), "mae": ("mae", {}), "mse": ("mse", {}),
     "gce:q=0.7": ("lq", {"q": 0.7}), "gce:q=0.3": ("lq", {"q": 0.3}),
     "tgce:q=0.7,k=0.3": ("truncated_lq", {"q": 0.7, "k": 0.3}),
@@ -88,7 +89,7 @@ def _plain_gradient(fn, p, y, eps=1e-7):
 def test_label_alike_and_label_dependent_vector_losses_match_a_plain_loop():
     """nce treats the labels alike (one lambdified form, columns swapped per sample); a weighted loss does not
     (one form per label): both against the definition evaluated row by row."""
-    from theory.user_losses import from_callable
+    from label_noise_lab.theory.user_losses import from_callable
 
     weighted = from_callable(lambda f, y: (y + 1) * (1 - f[y]) + f[0] ** 2, "weighted")
     cases = [(parse_spec("nce"), lambda f, y: np.log(f[y]) / np.log(f).sum()),
@@ -115,11 +116,12 @@ def test_nce_for_fifty_classes_is_derived_in_seconds(monkeypatch):
     z = RNG.normal(size=(20, 50))
     y = RNG.integers(0, 50, size=20)
     assert gradient_error(derived, z, y) < 1e-6
-    assert len(calls) == 2  # lambdified on first use, then cached (simulate.engine.kernels.array_function)
+    # lambdified on first use, then cached (label_noise_lab.simulate.engine.kernels.array_function)
+    assert len(calls) == 2
 
 
 def test_a_vector_loss_for_too_many_classes_is_refused_at_once():
-    from simulate.losses import MAX_VECTOR_CLASSES
+    from label_noise_lab.simulate.losses import MAX_VECTOR_CLASSES
 
     with pytest.raises(ValueError, match=f"at most {MAX_VECTOR_CLASSES} classes"):
         derived_loss(parse_spec("nce"), MAX_VECTOR_CLASSES + 1)
@@ -133,7 +135,7 @@ def test_a_vector_loss_for_too_many_classes_is_refused_at_once():
 ])
 def test_derived_p_losses_are_evaluated_in_log_space_at_extreme_logits(text, value, grad):
     """The derived gradient of ``1/p`` at logits ``[-800, 0, 0]`` was all NaN (``l'(p) p`` as ``inf * 0``)."""
-    from theory.user_losses import from_expression
+    from label_noise_lab.theory.user_losses import from_expression
 
     loss = derived_loss(from_expression(text), 3)
     z, y = np.array([[-800.0, 0.0, 0.0]]), np.array([0])
@@ -175,7 +177,7 @@ def test_fast_paths_equal_the_derivation_on_random_inputs(spec, seed):
 
 
 def test_a_constant_loss_is_derived_with_a_zero_gradient():
-    from theory.user_losses import from_expression
+    from label_noise_lab.theory.user_losses import from_expression
 
     derived = derived_loss(from_expression("1/2"), 3)
     assert np.all(derived.value(Z[:, :3], Y % 3, from_logits=True) == 0.5)

@@ -5,7 +5,7 @@ The per-paper studies built on them are tested with their papers (tests/paper_ch
 import numpy as np
 import pytest
 
-from simulate.experiments import accuracy_vs_noise, init_replicas, make_task, seed_bases
+from label_noise_lab.simulate.experiments import accuracy_vs_noise, init_replicas, make_task, seed_bases
 
 TINY = dict(n_train=40, n_test=30, c=3, dim=4, hidden=(8,), batch_size=10)
 

@@ -1,14 +1,14 @@
-"""Exact Hessians of simulate.hessian (at the random models of the patrini17 block study) against finite
+"""Exact Hessians of label_noise_lab.simulate.hessian (at the random models of the patrini17 block study) against finite
 differences, the correction module and known structure. NumPy by design (see the module docstring): host_only."""
 import numpy as np
 import pytest
 
+from label_noise_lab.simulate import hessian as hs
+from label_noise_lab.simulate.correction.backward_forward import backward_corrected, forward_corrected
+from label_noise_lab.simulate.losses import get_loss
+from label_noise_lab.simulate.models import backward, forward, init_mlp
+from label_noise_lab.simulate.noise import random_transition, uniform_noise
 from paper_checks.papers.patrini17 import hessian_study as hst  # the random models of the suite
-from simulate import hessian as hs
-from simulate.correction.backward_forward import backward_corrected, forward_corrected
-from simulate.losses import get_loss
-from simulate.models import backward, forward, init_mlp
-from simulate.noise import random_transition, uniform_noise
 
 pytestmark = pytest.mark.host_only
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from simulate import losses as L
+from label_noise_lab.simulate import losses as L
 from tests.strategies import logits, simplex_points
 
 NAMES = [("cce", {}), ("mae", {}), ("mse", {}), ("unhinged", {}), ("lq", {"q": 0.7}), ("lq", {"q": 1.0}),

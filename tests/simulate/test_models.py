@@ -1,9 +1,10 @@
-"""Hand-written gradients of simulate.models against central finite differences; forward against a plain loop."""
+"""Hand-written gradients of label_noise_lab.simulate.models against central finite differences; forward against a plain
+loop."""
 import numpy as np
 import pytest
 
-from simulate.losses import get_loss
-from simulate.models import (
+from label_noise_lab.simulate.losses import get_loss
+from label_noise_lab.simulate.models import (
     accuracy,
     backward,
     forward,
@@ -15,7 +16,7 @@ from simulate.models import (
     per_sample_grad_sq_norms,
     predict_proba,
 )
-from simulate.training import flat_loss_grad, flat_loss_value
+from label_noise_lab.simulate.training import flat_loss_grad, flat_loss_value
 
 ARCHS = [(), (5,), (4, 3)]
 
@@ -158,7 +159,7 @@ def test_bad_shapes_raise():
 
 
 def test_logits_in_one_threads_large_blocks_equal_the_default_blocks():
-    from simulate.engine.blas import pinned_blas
+    from label_noise_lab.simulate.engine.blas import pinned_blas
 
     rng = np.random.default_rng(3)
     p = init_mlp(5, 3, (16,), rng, replicas=4)

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from hypothesis import given
 
-from simulate.engine.namespace import to_host
-from simulate.engine.rng import generator
-from simulate.noise import (
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.engine.rng import generator
+from label_noise_lab.simulate.noise import (
     TransitionMatrix,
     pair_flip,
     random_transition,

@@ -3,9 +3,9 @@ import numpy as np
 import pytest
 import sympy
 
-from simulate.engine.namespace import to_host
-from simulate.engine.rng import generator
-from simulate.noise import (
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.engine.rng import generator
+from label_noise_lab.simulate.noise import (
     CIFAR10_CLASSES,
     TransitionMatrix,
     cifar10_flips,
@@ -14,7 +14,7 @@ from simulate.noise import (
     mnist_flips,
     sample_noisy_labels,
 )
-from theory import correction as tc
+from label_noise_lab.theory import correction as tc
 
 RATES = [0.0, 0.2, 0.37, 0.5, 0.6, 0.93, 1.0]
 

@@ -1,7 +1,8 @@
 """Every engine function documented as taking ``xp`` runs on each test backend with NumPy's results.
 
 On ``strict`` (``array_api_strict``, the array API standard's strict namespace) a generator seeded alike draws
-alike (the RNG adapter's :class:`~simulate.engine.rng.HostStream`), so results must equal NumPy's to rounding; a
+alike (the RNG adapter's :class:`~label_noise_lab.simulate.engine.rng.HostStream`), so results must equal NumPy's to
+rounding; a
 failure here is code outside the standard, which would break or differ on another namespace (CuPy among them).
 """
 from __future__ import annotations
@@ -13,21 +14,31 @@ from typing import Any
 import numpy as np
 import pytest
 
+from label_noise_lab.simulate import experiments
+from label_noise_lab.simulate.correction.sampled import (
+    backward_mc,
+    conditioning_sweep,
+    random_population,
+    uniform_family,
+)
+from label_noise_lab.simulate.dmi import populations as dp
+from label_noise_lab.simulate.embedding.replicas import train_embeddings
+from label_noise_lab.simulate.embedding.risk import (
+    mc_pair_noise,
+    mc_pair_risk,
+    mc_triplet_risk,
+    random_class_embeddings,
+)
+from label_noise_lab.simulate.embedding.train import init_embedding, train_embedding
+from label_noise_lab.simulate.engine.namespace import is_host, namespace_of, to_host
+from label_noise_lab.simulate.engine.rng import HostStream, check_rng, draws_for, generator
+from label_noise_lab.simulate.losses import get_loss
+from label_noise_lab.simulate.models import init_mlp
+from label_noise_lab.simulate.noise import pair_flip, random_transition, sample_noisy_labels, uniform_noise
 from paper_checks.papers.dmi19 import studies as dstudies
 from paper_checks.papers.gce18 import studies as gce18_studies
 from paper_checks.papers.patrini17 import studies as patrini17_studies
 from paper_checks.papers.sce19 import studies as sce19_studies
-from simulate import experiments
-from simulate.correction.sampled import backward_mc, conditioning_sweep, random_population, uniform_family
-from simulate.dmi import populations as dp
-from simulate.embedding.replicas import train_embeddings
-from simulate.embedding.risk import mc_pair_noise, mc_pair_risk, mc_triplet_risk, random_class_embeddings
-from simulate.embedding.train import init_embedding, train_embedding
-from simulate.engine.namespace import is_host, namespace_of, to_host
-from simulate.engine.rng import HostStream, check_rng, draws_for, generator
-from simulate.losses import get_loss
-from simulate.models import init_mlp
-from simulate.noise import pair_flip, random_transition, sample_noisy_labels, uniform_noise
 from tests.simulate.embedding.test_losses import PAIRS_AND_TRAINER
 
 SMALL = dict(n_seeds=1, n_train=40, n_test=30, c=3, dim=4, hidden=(5,), batch_size=16)

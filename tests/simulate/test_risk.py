@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 
-from simulate.losses import get_loss
-from simulate.noise import random_transition, uniform_noise
-from simulate.populations import FiniteDistribution, random_distribution
-from simulate.risk import (
+from label_noise_lab.simulate.losses import get_loss
+from label_noise_lab.simulate.noise import random_transition, uniform_noise
+from label_noise_lab.simulate.populations import FiniteDistribution, random_distribution
+from label_noise_lab.simulate.risk import (
     best_candidate,
     class_sums,
     clean_risk,
@@ -177,7 +177,7 @@ def test_fit_linear_softmax():
     opt = noisy_risk(dist, pointwise_minimiser(label_weights(dist, uniform_noise(3, 0.2)), "cce"), L,
                      uniform_noise(3, 0.2))
     assert full.risk == pytest.approx(opt, abs=1e-6)
-    with pytest.raises(TypeError, match="needs a simulate.losses.Loss"):
+    with pytest.raises(TypeError, match="needs a label_noise_lab.simulate.losses.Loss"):
         fit_linear_softmax(dist, X, lambda a, b: a)
     with pytest.raises(ValueError, match="features must have shape"):
         fit_linear_softmax(dist, X[:3], L)

@@ -9,15 +9,15 @@ import array_api_strict
 import numpy as np
 import pytest
 
+from label_noise_lab.simulate.correction.backward_forward import backward_corrected, forward_corrected
+from label_noise_lab.simulate.correction.sampled import backward_mc, random_population
+from label_noise_lab.simulate.dmi import estimators as sd
+from label_noise_lab.simulate.engine.estimate import RunningMoments
+from label_noise_lab.simulate.engine.rng import generator
+from label_noise_lab.simulate.losses import get_loss
+from label_noise_lab.simulate.models import init_mlp
+from label_noise_lab.simulate.noise import pair_flip, random_transition, sample_noisy_labels
 from paper_checks.papers.dmi19 import studies as dstudies
-from simulate.correction.backward_forward import backward_corrected, forward_corrected
-from simulate.correction.sampled import backward_mc, random_population
-from simulate.dmi import estimators as sd
-from simulate.engine.estimate import RunningMoments
-from simulate.engine.rng import generator
-from simulate.losses import get_loss
-from simulate.models import init_mlp
-from simulate.noise import pair_flip, random_transition, sample_noisy_labels
 from tests.syncs import counting
 
 xp = array_api_strict

@@ -2,9 +2,17 @@
 import numpy as np
 import pytest
 
-from simulate.losses import get_loss, lq_at
-from simulate.models import accuracy, forward, init_linear, init_mlp
-from simulate.training import TrainConfig, acs, acs_objective, flat_loss_value, make_monitor, prune_weights, train
+from label_noise_lab.simulate.losses import get_loss, lq_at
+from label_noise_lab.simulate.models import accuracy, forward, init_linear, init_mlp
+from label_noise_lab.simulate.training import (
+    TrainConfig,
+    acs,
+    acs_objective,
+    flat_loss_value,
+    make_monitor,
+    prune_weights,
+    train,
+)
 
 
 def _separable(rng, n=60):

@@ -1,11 +1,12 @@
-"""theory.binary: Natarajan et al. 2013's identities, proved with symbols and checked by exact enumeration."""
+"""label_noise_lab.theory.binary: Natarajan et al. 2013's identities, proved with symbols and checked by exact
+enumeration."""
 import itertools
 from fractions import Fraction
 
 import pytest
 import sympy
 
-from theory import binary as tb
+from label_noise_lab.theory import binary as tb
 
 RATES = [Fraction(0), Fraction(1, 10), Fraction(1, 4), Fraction(2, 5), Fraction(3, 5)]
 

@@ -1,9 +1,10 @@
-"""theory.class_sums: identities over a class sum proved for symbolic c (issue 65), and each refuses a wrong one."""
+"""label_noise_lab.theory.class_sums: identities over a class sum proved for symbolic c (issue 65), and each refuses a
+wrong one."""
 from __future__ import annotations
 
 import sympy
 
-from theory import class_sums as cs
+from label_noise_lab.theory import class_sums as cs
 
 
 def test_the_uniform_noisy_label_and_risk_hold_for_every_c():
@@ -42,7 +43,7 @@ def test_thm2_s_identities_hold_for_every_c_and_refuse_a_wrong_form():
 
 def test_same_label_probabilities_hold_for_every_c_and_depend_only_on_agreement(monkeypatch):
     assert cs.same_label_probabilities().holds
-    import theory.embedding as te
+    import label_noise_lab.theory.embedding as te
 
     real = te.same_label_probabilities
     monkeypatch.setattr(te, "same_label_probabilities", lambda c, eta: (real(c, eta)[0], real(c, eta)[1] + eta / c))

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import sympy
 
-from theory import correction as tc
-from theory.correction import N
+from label_noise_lab.theory import correction as tc
+from label_noise_lab.theory.correction import N
 
 R = sympy.Rational
 

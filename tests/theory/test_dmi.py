@@ -5,7 +5,7 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from theory import dmi as td
+from label_noise_lab.theory import dmi as td
 
 R = sympy.Rational
 

@@ -12,9 +12,9 @@ import pkgutil
 
 import pytest
 
-import theory
+import label_noise_lab.theory
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(theory.__path__, "theory."))
+MODULES = sorted(m.name for m in pkgutil.iter_modules(label_noise_lab.theory.__path__, "label_noise_lab.theory."))
 FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
 for _name in MODULES:  # imported at collection, so each test's CPU is its examples', not SymPy's first import
     importlib.import_module(_name)
@@ -40,7 +40,8 @@ def test_examples(name: str) -> None:
 
 def test_every_module_is_found() -> None:
     """The parametrization sees every module of theory/ (a rename cannot drop one unseen)."""
-    assert len(MODULES) >= 22 and "theory.gce" in MODULES and "theory.validators" in MODULES
+    assert len(MODULES) >= 22 and "label_noise_lab.theory.gce" in MODULES
+    assert "label_noise_lab.theory.validators" in MODULES
 
 
 #: how a References entry names each of the five source papers (docs/verdicts.md's sources)

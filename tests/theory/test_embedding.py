@@ -1,12 +1,12 @@
-"""theory.embedding: pair noise, the margin band, balanced/natural risks, the triplet relation.
+"""label_noise_lab.theory.embedding: pair noise, the margin band, balanced/natural risks, the triplet relation.
 
 Each derivation is also fed a wrong formula and must then fail (a check that cannot fail is a defect).
 """
 import pytest
 import sympy
 
-from theory import embedding as te
-from theory.embedding import ALPHA, ETA, C
+from label_noise_lab.theory import embedding as te
+from label_noise_lab.theory.embedding import ALPHA, ETA, C
 
 
 @pytest.mark.slow

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sympy.parsing.sympy_parser import parse_expr
 
-from theory.expressions import (
+from label_noise_lab.theory.expressions import (
     MAX_LENGTH,
     ExpressionError,
     P,
@@ -24,8 +24,8 @@ from theory.expressions import (
     undefined_at,
     value_at,
 )
-from theory.losses import parse_spec
-from theory.user_losses import from_expression
+from label_noise_lab.theory.losses import parse_spec
+from label_noise_lab.theory.user_losses import from_expression
 
 R = sympy.Rational
 #: seconds that only a runaway evaluation reaches: the caps refuse these in milliseconds, and SymPy left to run
@@ -220,7 +220,7 @@ def test_the_definedness_check_never_calls_sympy_N(text, monkeypatch):
         raise AssertionError("sympy.N called by the definedness check")
 
     monkeypatch.setattr(sympy, "N", boom)
-    from theory.margin import parse_margin_expression
+    from label_noise_lab.theory.margin import parse_margin_expression
 
     for read in (from_expression, lambda t: parse_margin_expression(t.replace("p", "v"))):
         try:

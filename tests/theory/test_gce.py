@@ -7,11 +7,11 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from theory import gce
-from theory import losses as sl
-from theory.noisy_risk import ETA
-from theory.simplex import barycentre, vertex
-from theory.symmetry import class_sum
+from label_noise_lab.theory import gce
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory.noisy_risk import ETA
+from label_noise_lab.theory.simplex import barycentre, vertex
+from label_noise_lab.theory.symmetry import class_sum
 
 R = sympy.Rational
 Q, K = gce.Q, gce.K
@@ -178,8 +178,9 @@ def test_eq11_q_star_is_none_where_no_closed_form_is_found(c, k):
 @pytest.mark.parametrize("bad", [0.0, 1.5, -1.0, math.nan, True, "0.5"])
 def test_float_q_checks_are_the_declared_domain(call, bad):
     """Issue 57, item 6: the ``*_float`` functions refuse ``q`` with the declared domain's own message
-    (``theory.loss_parameters.Q``), the one the exact functions give: NaN, bools and strings included."""
-    from theory.loss_parameters import Q as Q_DOMAIN
+    (``label_noise_lab.theory.loss_parameters.Q``), the one the exact functions give: NaN, bools and strings
+    included."""
+    from label_noise_lab.theory.loss_parameters import Q as Q_DOMAIN
 
     with pytest.raises(ValueError) as info:
         call(bad)
@@ -197,7 +198,8 @@ def test_float_q_checks_are_the_declared_domain(call, bad):
 ])
 @pytest.mark.parametrize("bad", [0.0, 1.0, 2.0, math.nan, False])
 def test_float_k_checks_are_the_declared_domain(call, bad):
-    """The truncation level ``k`` of Eq. 9 is read from ``theory.loss_parameters.K``: ``(0, 1)``, both ends open."""
+    """The truncation level ``k`` of Eq. 9 is read from ``label_noise_lab.theory.loss_parameters.K``: ``(0, 1)``, both
+    ends open."""
     with pytest.raises(ValueError, match=r"^k must lie in \(0, 1\), got "):
         call(bad)
 

@@ -1,7 +1,7 @@
-"""Logit gradients, example weights, IMAE weights and the last-layer identity (theory.gradients).
+"""Logit gradients, example weights, IMAE weights and the last-layer identity (label_noise_lab.theory.gradients).
 
 Every symbolic gradient is compared with central finite differences of the numeric losses of
-simulate.losses at random logits (through lambdify), and every weight moment with numerical
+label_noise_lab.simulate.losses at random logits (through lambdify), and every weight moment with numerical
 integration (scipy.integrate.quad).
 """
 import math
@@ -11,9 +11,9 @@ import pytest
 import sympy
 from scipy.integrate import quad
 
-from simulate import losses as numeric
-from theory import gradients as gr
-from theory.gradients import TEMP, P
+from label_noise_lab.simulate import losses as numeric
+from label_noise_lab.theory import gradients as gr
+from label_noise_lab.theory.gradients import TEMP, P
 
 R = sympy.Rational
 

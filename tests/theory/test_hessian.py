@@ -1,8 +1,9 @@
-"""Exact Hessians of theory.hessian: the Thm 4 counterexample, the linear case, structure, cross-checks."""
+"""Exact Hessians of label_noise_lab.theory.hessian: the Thm 4 counterexample, the linear case, structure,
+cross-checks."""
 import pytest
 import sympy
 
-from theory import hessian as th
+from label_noise_lab.theory import hessian as th
 
 R = sympy.Rational
 

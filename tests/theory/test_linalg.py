@@ -1,4 +1,4 @@
-from theory.linalg import matrix_identities_every_c
+from label_noise_lab.theory.linalg import matrix_identities_every_c
 
 
 def test_matrix_identities_hold_for_symbolic_c():

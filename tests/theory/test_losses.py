@@ -1,14 +1,14 @@
-"""Symbolic losses: definitions, separable form, parameter checks, agreement with simulate.losses."""
+"""Symbolic losses: definitions, separable form, parameter checks, agreement with label_noise_lab.simulate.losses."""
 import numpy as np
 import pytest
 import sympy
 from hypothesis import given
 
-from simulate import losses as numeric
+from label_noise_lab.simulate import losses as numeric
+from label_noise_lab.theory import loss_parameters as lp
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory import user_losses
 from tests.strategies import simplex_points
-from theory import loss_parameters as lp
-from theory import losses as sl
-from theory import user_losses
 
 R = sympy.Rational
 F = [R(1, 2), R(1, 3), R(1, 6)]
@@ -145,8 +145,8 @@ def test_a_zoo_name_is_looked_up_before_a_formula_and_a_constant_is_a_loss():
 
 # ---------------------------------------------------------------- issue 37: each parameter's domain declared once
 def test_one_domain_declaration_is_read_by_every_door():
+    from label_noise_lab.simulate import losses as nl
     from paper_checks.trials.family import FAMILIES
-    from simulate import losses as nl
 
     for bad in (0, 2, "1.5"):
         with pytest.raises(ValueError, match="q must"):

@@ -1,8 +1,8 @@
-"""theory.margin: the zoo's definitions and the whitelist parser of a user's expression (never eval)."""
+"""label_noise_lab.theory.margin: the zoo's definitions and the whitelist parser of a user's expression (never eval)."""
 import pytest
 import sympy
 
-from theory.margin import ZOO, MarginLoss, V, get, margin_loss, parse_margin_expression
+from label_noise_lab.theory.margin import ZOO, MarginLoss, V, get, margin_loss, parse_margin_expression
 
 
 def test_every_zoo_loss_is_a_real_function_of_v_with_a_citation():
@@ -100,7 +100,7 @@ def test_the_tangent_loss_and_other_published_functions_parse():
 
 
 def test_the_barrier_hinge_declares_b_and_r():
-    from theory.margin import barrier_hinge
+    from label_noise_lab.theory.margin import barrier_hinge
 
     assert ZOO["barrier_hinge"] == barrier_hinge(200, 50) and ZOO["barrier_hinge"](50) == 0
     bh = margin_loss("barrier_hinge:b=2,r=1/2")

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import sympy
 
-from theory.noisy_risk import (
+from label_noise_lab.theory.noisy_risk import (
     ETA,
     affine_identity_holds,
     class_dependent_identity,
@@ -14,7 +14,7 @@ from theory.noisy_risk import (
     uniform_slope,
     uniform_transition,
 )
-from theory.symmetry import C
+from label_noise_lab.theory.symmetry import C
 
 R = sympy.Rational
 

@@ -1,8 +1,9 @@
-"""theory.real_line: splits, signs, infima and convexity of piecewise functions, against hand-derived values."""
+"""label_noise_lab.theory.real_line: splits, signs, infima and convexity of piecewise functions, against hand-derived
+values."""
 import pytest
 import sympy
 
-from theory import real_line as rl
+from label_noise_lab.theory import real_line as rl
 
 v = sympy.Symbol("v", real=True)
 
@@ -107,7 +108,7 @@ def test_erf_is_continuous_everywhere():
     """Before: "cannot decide where 1 - erf(v) is continuous: NotImplementedError" (SymPy's continuous_domain)."""
     import sympy
 
-    from theory.real_line import discontinuities
+    from label_noise_lab.theory.real_line import discontinuities
 
     v = sympy.Symbol("v", real=True)
     assert discontinuities(1 - sympy.erf(v), v, -sympy.oo, sympy.oo) == []

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import sympy
 
-from theory.simplex import (
+from label_noise_lab.theory.simplex import (
     barycentre,
     check_classes,
     fold,

@@ -2,9 +2,9 @@
 import pytest
 import sympy
 
-from theory import losses as sl
-from theory.simplex import barycentre, vertex
-from theory.symmetry import (
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory.simplex import barycentre, vertex
+from label_noise_lab.theory.symmetry import (
     C,
     F,
     class_potential,

@@ -2,8 +2,8 @@
 import pytest
 import sympy
 
-from theory.hessian import check_transition
-from theory.transition import check_real_entries, check_square, check_stochastic, generic_transition
+from label_noise_lab.theory.hessian import check_transition
+from label_noise_lab.theory.transition import check_real_entries, check_square, check_stochastic, generic_transition
 
 
 def test_generic_rows_sum_to_one():
@@ -34,7 +34,7 @@ def test_symbols_and_real_numbers_pass():
 def test_the_flip_matrix_rules_live_in_one_place(T, words):
     """``check_stochastic`` is the one home of the row-stochastic rules (issue 37); the Hessian study's and the DMI
     study's checks refuse the same matrices with its words."""
-    from theory.dmi import stochastic_matrix
+    from label_noise_lab.theory.dmi import stochastic_matrix
 
     for check in (lambda M: check_stochastic(sympy.Matrix(M)), lambda M: check_transition(M, 2), stochastic_matrix):
         with pytest.raises(ValueError, match=words):

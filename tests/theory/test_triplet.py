@@ -1,8 +1,9 @@
-"""theory.triplet: the collapsed triplet loss, the isometry-constant example, the scaling certificate."""
+"""label_noise_lab.theory.triplet: the collapsed triplet loss, the isometry-constant example, the scaling
+certificate."""
 import pytest
 import sympy
 
-from theory import triplet as tt
+from label_noise_lab.theory import triplet as tt
 
 
 @pytest.mark.parametrize("d", [1, 2, 5])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import sympy
 
-from theory.validators import check_classes, check_int
+from label_noise_lab.theory.validators import check_classes, check_int
 
 
 @pytest.mark.parametrize("good", [3, np.int64(3), sympy.Integer(3)])

@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from figures.style import WIDE, new, setting, stamp
+from label_noise_lab.figures.style import WIDE, new, setting, stamp
 from paper_checks.api import Drawn, figure
 from paper_checks.papers.dmi19.invariance import mi_dmi_path
 from paper_checks.papers.dmi19.theorem import dmi_vs_noise_data

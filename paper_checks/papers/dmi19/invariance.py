@@ -1,9 +1,10 @@
 """Checks of dmi19, DMI and its invariances: Xu, Cao, Kong & Wang 2019, the DMI properties after Eq. 27,
 relative invariance (Eq. 28) and the order of classifiers under noise (Eqs. 26, 30), read through Li's notes.
 
-Exact mathematics in :mod:`theory.dmi` (polynomial identities for a generic joint table and a generic
-row-stochastic ``T``, ``c`` = 2..4; exact rational instances), numbers in :mod:`simulate.dmi.estimators` and
-:mod:`simulate.dmi.populations` (joint tables from samples, delta-method standard errors). Monte Carlo
+Exact mathematics in :mod:`label_noise_lab.theory.dmi` (polynomial identities for a generic joint table and a generic
+row-stochastic ``T``, ``c`` = 2..4; exact rational instances), numbers in :mod:`label_noise_lab.simulate.dmi.estimators`
+and
+:mod:`label_noise_lab.simulate.dmi.populations` (joint tables from samples, delta-method standard errors). Monte Carlo
 comparisons pass when ``|estimate - target| <= 5 stderr + atol`` with ``atol`` at rounding level, and each
 carries a control that the same Monte Carlo must reject (it has the power to see a failure).
 
@@ -21,6 +22,13 @@ import numpy as np
 import sympy
 from sympy.matrices.utilities import dotprodsimp
 
+from label_noise_lab.simulate.dmi import estimators as sd
+from label_noise_lab.simulate.dmi import populations as dp
+from label_noise_lab.simulate.engine.estimate import Estimate
+from label_noise_lab.simulate.noise import random_transition
+from label_noise_lab.theory import dmi as td
+from label_noise_lab.theory.linalg import matrix_identities_every_c
+from label_noise_lab.theory.orders import positive_scale_keeps_strict_orders
 from paper_checks.api import (
     Context,
     Evidence,
@@ -36,13 +44,6 @@ from paper_checks.api import (
     search,
 )
 from paper_checks.papers.documents import LI_NOTES
-from simulate.dmi import estimators as sd
-from simulate.dmi import populations as dp
-from simulate.engine.estimate import Estimate
-from simulate.noise import random_transition
-from theory import dmi as td
-from theory.linalg import matrix_identities_every_c
-from theory.orders import positive_scale_keeps_strict_orders
 
 Z = 5.0
 ROUND = 1e-12  # atol of the Monte Carlo comparisons: floating-point rounding only
@@ -391,7 +392,8 @@ def _det_product_every_c() -> bool:
 
 
 def order_refuted_as_written() -> dict[str, Any] | None:
-    """Eq. 30's '=>' for every ``T`` fails at ``det T = 0``: at ``c = 2``, ``T = J/2`` and theory.dmi's example
+    """Eq. 30's '=>' for every ``T`` fails at ``det T = 0``: at ``c = 2``, ``T = J/2`` and label_noise_lab.theory.dmi's
+    example
     classifiers, DMI(h, Y) = 4/27 > DMI(h', Y) = 1/9 but both noisy DMIs are 0, computed exactly (None otherwise)."""
     ex = td.mi_reversal_example()
     half = sympy.Rational(1, 2)
@@ -450,7 +452,8 @@ def _order_values(ex: dict[str, Any], measure: Callable[[Any], Any]) -> dict[str
 
 
 def mi_not_invariant_evidence(ctx: Context, measure: str = "mi") -> Evidence:
-    """An exact example (``theory.dmi.mi_reversal_example``) and a search (``c = 2``) for an order flip of
+    """An exact example (``label_noise_lab.theory.dmi.mi_reversal_example``) and a search (``c = 2``) for an order flip
+    of
     ``measure`` (Xu et al. 2019, Eq. 26)."""
     me = _measure_exact(measure)
     ex = td.mi_reversal_example()

@@ -1,6 +1,6 @@
 """Classifiers trained with L_DMI on noisy labels, and Eq. 32 on them (settings ii and iii of ``dmi19.notes_question``;
 Xu, Cao, Kong & Wang 2019, Eq. 31, via Li's notes). Loss and gradient:
-:func:`simulate.dmi.estimators.ldmi_loss_and_grad`.
+:func:`label_noise_lab.simulate.dmi.estimators.ldmi_loss_and_grad`.
 """
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.dmi.estimators import SINGULAR_BATCH, Eq32Gap, eq32_gap, ldmi_checked_batch, ldmi_core
-from simulate.engine.estimate import Estimate, seed_summary
-from simulate.engine.namespace import namespace_of, to_host
-from simulate.engine.standard import bincount
-from simulate.models import Params, backward, forward, init_mlp
-from simulate.noise import as_transition, sample_noisy_labels
-from simulate.populations import gaussian_clusters
-from simulate.training import Optimizer, TrainConfig
+from label_noise_lab.simulate.dmi.estimators import SINGULAR_BATCH, Eq32Gap, eq32_gap, ldmi_checked_batch, ldmi_core
+from label_noise_lab.simulate.engine.estimate import Estimate, seed_summary
+from label_noise_lab.simulate.engine.namespace import namespace_of, to_host
+from label_noise_lab.simulate.engine.standard import bincount
+from label_noise_lab.simulate.models import Params, backward, forward, init_mlp
+from label_noise_lab.simulate.noise import as_transition, sample_noisy_labels
+from label_noise_lab.simulate.populations import gaussian_clusters
+from label_noise_lab.simulate.training import Optimizer, TrainConfig
 
 
 def fit_ldmi(params: Params, X: Any, noisy: Any, steps: int, lr: float) -> Params:
@@ -104,7 +104,7 @@ def trained_eq32(rng: np.random.Generator, *, T: Any, n_seeds: int = 8, n_train:
     """Fit classifiers with ``L_DMI`` to noisy training labels and test Eq. 32 on the training and fresh samples.
 
     Each seed: ``n_train`` inputs from ``c`` Gaussian clusters in ``dim`` dimensions
-    (:func:`simulate.populations.gaussian_clusters`), noisy labels ``~ T[y]``, a linear softmax model
+    (:func:`label_noise_lab.simulate.populations.gaussian_clusters`), noisy labels ``~ T[y]``, a linear softmax model
     (or an MLP with ``hidden`` widths) trained by full-batch Adam on ``L_DMI`` (``steps`` steps), then
     ``D = det Q_{h,noisy} - det T det Q_{h,Y}`` (:func:`eq32_gap`) on (ii) the training sample and (iii) a
     fresh sample of ``n_fresh``. All seeds train at once as replicas. ``h`` is the softmax output (the

@@ -1,8 +1,9 @@
 """Checks of dmi19, the main theorem and L_DMI: Xu, Cao, Kong & Wang 2019, Eq. 32 (the main theorem's step),
 the notes' doubt on it ("My Question", three settings) and the L_DMI minimiser (Eq. 31), read through Li's notes.
 
-Exact tables of finite populations and hypothesis classes in :mod:`theory.dmi`, samples in
-:mod:`simulate.dmi.populations`, classifiers trained with L_DMI in :mod:`paper_checks.papers.dmi19.studies`.
+Exact tables of finite populations and hypothesis classes in :mod:`label_noise_lab.theory.dmi`, samples in
+:mod:`label_noise_lab.simulate.dmi.populations`, classifiers trained with L_DMI in
+:mod:`paper_checks.papers.dmi19.studies`.
 Tolerances and helpers are those of :mod:`paper_checks.papers.dmi19.invariance`.
 """
 from __future__ import annotations
@@ -15,17 +16,17 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate.dmi import estimators as sd
+from label_noise_lab.simulate.dmi import populations as dp
+from label_noise_lab.simulate.engine.estimate import Z_SEEDS
+from label_noise_lab.simulate.noise import average_transition, boundary_noise, pair_flip, random_transition
+from label_noise_lab.simulate.populations import FiniteDistribution, random_distribution
+from label_noise_lab.theory import dmi as td
+from label_noise_lab.theory.linalg import matrix_identities_every_c
 from paper_checks.api import Context, Evidence, TransitionMatrix, claim, figure_data
 from paper_checks.papers.dmi19 import studies as dstudies
 from paper_checks.papers.dmi19.invariance import FIG_NOISE, SYMBOLIC_CS, Factor, R, Z, agrees, matrix_rows, z_score
 from paper_checks.papers.documents import LI_NOTES
-from simulate.dmi import estimators as sd
-from simulate.dmi import populations as dp
-from simulate.engine.estimate import Z_SEEDS
-from simulate.noise import average_transition, boundary_noise, pair_flip, random_transition
-from simulate.populations import FiniteDistribution, random_distribution
-from theory import dmi as td
-from theory.linalg import matrix_identities_every_c
 
 BATCHES = (2, 3, 4, 8, 16, 64, 256)  # mini-batch sizes of the L_DMI bias study (c = 3)
 
@@ -312,7 +313,8 @@ def _exact_argmin_instances(rng: np.random.Generator, hyps: list, n_inst: int, n
 
 
 def _float_argmin_cross_check(rng: np.random.Generator, xp: Any) -> tuple[bool, float]:
-    """Floating-point cross-check over all 3^7 classifiers (simulate.dmi.estimators, batched slogdet): whether the
+    """Floating-point cross-check over all 3^7 classifiers (label_noise_lab.simulate.dmi.estimators, batched slogdet):
+    whether the
     clean and noisy argmin sets agree, and the largest |L_noisy - L_clean + log|det T||."""
     lab = rng.permutation(np.arange(7) % 3)  # every class present, so some classifier has a finite L_DMI
     dist = FiniteDistribution(rng.dirichlet(np.ones(7)), np.eye(3)[lab])
@@ -352,7 +354,7 @@ def loss_minimiser_evidence(ctx: Context, measure: Callable[[list], Fraction] | 
     px, Pyx = _rational_instance(rng, n_x, c, True)
     Ts = [[Fraction(1, c)] * c for _ in range(c)]
     ms = td.ldmi_minimisers(px, Pyx, hyps, Ts, measure)
-    # float cross-check on a larger class (simulate.dmi.estimators, batched slogdet)
+    # float cross-check on a larger class (label_noise_lab.simulate.dmi.estimators, batched slogdet)
     fl_same, shift = _float_argmin_cross_check(rng, ctx.xp)
     # the mini-batch estimator that training uses: E[det Q_B] = (B)_c / B^c det Q exactly; E[-log|det Q_B|] is +inf
     batch, batch_ok, numbers_batch = _minibatch_ldmi_bias(ctx)
@@ -411,7 +413,8 @@ def loss_minimiser(ctx: Context) -> Evidence:
 def dmi_vs_noise_data(ctx: Context) -> dict[str, Any]:
     """DMI and MI of a fixed classifier with the noisy label against the noise rate (c = 3; Xu et al. 2019, Eq. 32):
     per noise family (``"uniform"``, ``"pair"``) the exact and sampled values of
-    :func:`simulate.dmi.populations.dmi_vs_noise`, and ``"samples"``, the draws per point. The samples use
+    :func:`label_noise_lab.simulate.dmi.populations.dmi_vs_noise`, and ``"samples"``, the draws per point. The samples
+    use
     streams 100 and 101, which the checks do not use."""
     Q = dp.classifier_table()
     etas = np.linspace(0.0, 1.0, 21)

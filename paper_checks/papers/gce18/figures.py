@@ -9,8 +9,9 @@ from typing import Any
 import numpy as np
 import sympy
 
-from figures.registry import Drawn, figure
-from figures.style import COLORS, COLUMN, WIDE, new, se, setting, stamp
+from label_noise_lab.figures.registry import Drawn, figure
+from label_noise_lab.figures.style import COLORS, COLUMN, WIDE, new, se, setting, stamp
+from label_noise_lab.theory.gce import formula
 from paper_checks.papers.gce18.sim import (
     GAP_SETTINGS,
     TRADEOFF_CLEAN,
@@ -19,7 +20,6 @@ from paper_checks.papers.gce18.sim import (
     softmax_gap_data,
 )
 from paper_checks.papers.gce18.truncation import eq11_region_data
-from theory.gce import formula
 
 
 def bound_widths(c: int, qs: np.ndarray, ks: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

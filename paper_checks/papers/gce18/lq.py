@@ -8,6 +8,13 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate.losses import cce_grad, lq_grad
+from label_noise_lab.theory import gce
+from label_noise_lab.theory import loss_parameters as lp
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory.gce import Q
+from label_noise_lab.theory.simplex import barycentre, fold, resolve_abs, softmax_point, vertex
+from label_noise_lab.theory.symmetry import C, class_sum, label_closed_form
 from paper_checks.api import (
     Context,
     Evidence,
@@ -22,13 +29,6 @@ from paper_checks.api import (
     separable_sum_bounds,
 )
 from paper_checks.papers.gce18.exact import LI, ZHANG18, exact_num, fold_np, same, search_budget, smallest
-from simulate.losses import cce_grad, lq_grad
-from theory import gce
-from theory import loss_parameters as lp
-from theory import losses as sl
-from theory.gce import Q
-from theory.simplex import barycentre, fold, resolve_abs, softmax_point, vertex
-from theory.symmetry import C, class_sum, label_closed_form
 
 
 # ---------------------------------------------------------------- L_q basics
@@ -110,7 +110,7 @@ def gradient(ctx: Context) -> Evidence:
     num_err = float(np.max(np.abs(lq_grad(Z, y, qv) - P[np.arange(64), y][:, None] ** qv * cce_grad(Z, y))))
     numbers = {"dL_q/dtheta": g_lq, "weight_vs_CCE": w_cce, "weight_vs_unhinged": w_unh,
                "weight_vs_MAE_2-2f": w_mae, "softmax_logits_c=3": logit_ok,
-               "simulate.losses.lq_grad_vs_f_y^q*cce_grad_max_abs_err": num_err}
+               "label_noise_lab.simulate.losses.lq_grad_vs_f_y^q*cce_grad_max_abs_err": num_err}
     if ok_form and ok_w and logit_ok and num_err < 1e-12:
         return Evidence("proved", "symbolic", "dL_q/dtheta = -f_y^(q-1) grad f_y: f_y^q times CCE's gradient and "
                         "f_y^(q-1) times the unhinged gradient (f_y^(q-1)/2 times that of MAE = 2 - 2f_y); through "
@@ -180,7 +180,8 @@ def eq7_evidence(ctx: Context, claimed: tuple[Any, Any]) -> Evidence:
     if lo_ok and hi_ok and srch.verdict != "refuted":
         numbers["proved_domain"] = eq7_reduction().report_domain(
             "every c >= 2 and q in (0, 1]: SymPy's derivation for symbolic c and q (psi'' = (1 - q) t^(q-2) >= 0, the "
-            "exact class sums at the barycentre and a vertex: theory.gce.derive_eq7) with Karamata's inequality, a "
+            "exact class sums at the barycentre and a vertex: label_noise_lab.theory.gce.derive_eq7) with Karamata's "
+            "inequality, a "
             "cited theorem (Marshall, Olkin & Arnold, Prop. 3.C.1); `explore gce18.eq7_bounds --prove` proves the "
             "same three steps with the prover")
         return Evidence("proved", "symbolic", "psi(t) = (1 - t^q)/q is convex ((1-q) t^(q-2) >= 0), so for symbolic c "

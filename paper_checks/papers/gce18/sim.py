@@ -1,9 +1,10 @@
 """Simulation checks of gce18 (Zhang & Sabuncu 2018; and Li's notes on it, sec. 2).
 
-Training experiments come from :mod:`simulate.experiments` (Gaussian clusters, uniform label
+Training experiments come from :mod:`label_noise_lab.simulate.experiments` (Gaussian clusters, uniform label
 noise, a one-hidden-layer ReLU MLP trained with Adam, several settings and seeds trained at
 once as replicas). Verdicts compare effects with their standard errors over seeds at
-two-sided p < 0.001 under Student t with seeds - 1 degrees of freedom (``simulate.engine.estimate.SEED_TEST``); paired
+two-sided p < 0.001 under Student t with seeds - 1 degrees of freedom
+(``label_noise_lab.simulate.engine.estimate.SEED_TEST``); paired
 differences wherever two losses are compared on the same replicas.
 
 The models are tiny (about 2,000 parameters, batches of 32), so kernel-launch latency would
@@ -20,6 +21,8 @@ import numpy as np
 import sympy as sp
 from sympy.calculus.util import minimum
 
+from label_noise_lab.simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
+from label_noise_lab.simulate.losses import lq, lq_at, truncated_lq
 from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
 from paper_checks.papers.documents import LI_NOTES, ZHANG18_TEXT
 from paper_checks.papers.gce18.studies import (
@@ -31,10 +34,8 @@ from paper_checks.papers.gce18.studies import (
     pair_discordance,
     softmax_gap_curves,
 )
-from simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
-from simulate.losses import lq, lq_at, truncated_lq
 
-Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.engine.estimate)
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (label_noise_lab.simulate.engine.estimate)
 HOST = np  # see the module docstring
 SOURCE_004 = ZHANG18_TEXT.file
 SOURCE_003 = LI_NOTES.file

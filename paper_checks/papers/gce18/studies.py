@@ -3,7 +3,7 @@
 Fig. 1c (softmax of wrongly labelled samples), sec. 4.1 and Fig. 2 (accuracy against epochs for
 several ``q``), sec. 3.2 Eq. (5) (the ``1/f_y`` weight, and Li's notes' question about it), sec. 3.3
 Eqs. 12-13 and Algorithm 1 (ACS for the truncated ``L_q``, and Li's notes' drawback). The task,
-replicas and streams are those of :mod:`simulate.experiments`.
+replicas and streams are those of :mod:`label_noise_lab.simulate.experiments`.
 """
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.namespace import to_host
-from simulate.experiments import (
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.experiments import (
     batch_rngs,
     check_etas,
     init_replicas,
@@ -24,9 +24,9 @@ from simulate.experiments import (
     seed_bases,
     train_config,
 )
-from simulate.losses import get_loss, softmax
-from simulate.models import accuracy, forward, per_sample_grad_sq_norms
-from simulate.training import acs, flat_loss_grad, make_monitor, train
+from label_noise_lab.simulate.losses import get_loss, softmax
+from label_noise_lab.simulate.models import accuracy, forward, per_sample_grad_sq_norms
+from label_noise_lab.simulate.training import acs, flat_loss_grad, make_monitor, train
 
 
 # ---------------------------------------------------------------- gce18 Fig. 1c and Fig. 2
@@ -78,7 +78,7 @@ def accuracy_vs_epoch(rng: np.random.Generator, *, qs: Sequence[float] = (0.0, 0
     is smaller than elsewhere (``1e-3``) so that learning on clean data takes several epochs
     and its speed is resolved. ``dtype`` (default: as drawn, ``float64``): ``numpy.float32`` trains
     about twice as fast on a CPU from the same data, labels, initial weights and batch orders
-    (rounded), as :func:`simulate.experiments.accuracy_vs_noise`.
+    (rounded), as :func:`label_noise_lab.simulate.experiments.accuracy_vs_noise`.
 
     Returns
     -------

@@ -9,6 +9,18 @@ from typing import Any
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate.losses import get_loss
+from label_noise_lab.simulate.noise import uniform_noise
+from label_noise_lab.simulate.populations import random_distribution
+from label_noise_lab.simulate.risk import best_candidate, clean_risk, label_weights, noisy_risk, pointwise_minimiser
+from label_noise_lab.theory import gce
+from label_noise_lab.theory import loss_parameters as lp
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory.class_sums import lq_risk_at_label, rescaled_power_sum, uniform_noisy_risk
+from label_noise_lab.theory.gce import Q
+from label_noise_lab.theory.noisy_risk import ETA
+from label_noise_lab.theory.simplex import fold, free_point, vertex
+from label_noise_lab.theory.symmetry import C
 from paper_checks.api import (
     Context,
     Evidence,
@@ -24,18 +36,6 @@ from paper_checks.api import (
     search,
 )
 from paper_checks.papers.gce18.exact import CS, ZHANG18, exact_num, fold_np, same, search_budget, smallest
-from simulate.losses import get_loss
-from simulate.noise import uniform_noise
-from simulate.populations import random_distribution
-from simulate.risk import best_candidate, clean_risk, label_weights, noisy_risk, pointwise_minimiser
-from theory import gce
-from theory import loss_parameters as lp
-from theory import losses as sl
-from theory.class_sums import lq_risk_at_label, rescaled_power_sum, uniform_noisy_risk
-from theory.gce import Q
-from theory.noisy_risk import ETA
-from theory.simplex import fold, free_point, vertex
-from theory.symmetry import C
 
 
 def _lq_risk_np(w: np.ndarray, f: np.ndarray, q: float) -> float:
@@ -475,7 +475,8 @@ def thm2_reduction() -> Reduction:
 
 
 def _thm2_margin_form() -> bool:
-    """``B - gap = (c^(1-q) t_0 - ||t||_r)/q`` at one input, ``c`` and ``q`` symbolic (theory.gce.B_bound)."""
+    """``B - gap = (c^(1-q) t_0 - ||t||_r)/q`` at one input, ``c`` and ``q`` symbolic
+    (label_noise_lab.theory.gce.B_bound)."""
     t0, norm = sympy.symbols("t_0 N_r", positive=True)
     return bool(same(gce.B_bound(C, Q, t0) - (norm - t0) / Q, (C ** (1 - Q) * t0 - norm) / Q))
 

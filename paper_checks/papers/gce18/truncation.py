@@ -9,6 +9,12 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
+from label_noise_lab.theory import gce
+from label_noise_lab.theory import loss_parameters as lp
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory.gce import K, M, Q
+from label_noise_lab.theory.simplex import barycentre, fold, vertex
+from label_noise_lab.theory.symmetry import C, class_sum
 from paper_checks.api import (
     Context,
     Evidence,
@@ -24,12 +30,6 @@ from paper_checks.api import (
     search,
 )
 from paper_checks.papers.gce18.exact import ZHANG18, exact_num, fold_np, same, search_budget, smallest
-from theory import gce
-from theory import loss_parameters as lp
-from theory import losses as sl
-from theory.gce import K, M, Q
-from theory.simplex import barycentre, fold, vertex
-from theory.symmetry import C, class_sum
 
 
 # ---------------------------------------------------------------- truncation
@@ -78,10 +78,11 @@ def stationary_above_one(q: Any, k: Any) -> bool | None:
 
 
 def eq10_bounds_at(c: int, q: Any, k: Any) -> tuple[Any, Any]:
-    """:func:`theory.gce.eq10_bounds` at exact numbers ``q``, ``k``: ``d = max(1, (1 - q)^(1/q)/k)`` (Eq. 10)
+    """:func:`label_noise_lab.theory.gce.eq10_bounds` at exact numbers ``q``, ``k``: ``d = max(1, (1 - q)^(1/q)/k)``
+    (Eq. 10)
     taken from doubles where the two are clearly apart (:data:`CLEAR_GAP`), which is the branch ``Max``
     returns, without SymPy comparing a (held) power with 1 to 15 digits (most of a verification's exact
-    evaluation); ``theory.gce.eq10_bounds`` itself near a tie and on symbols (the prover)."""
+    evaluation); ``label_noise_lab.theory.gce.eq10_bounds`` itself near a tie and on symbols (the prover)."""
     if not (getattr(q, "is_number", False) and getattr(k, "is_number", False)):
         return gce.eq10_bounds(c, q, k)
     above = stationary_above_one(q, k)
@@ -129,7 +130,7 @@ def _lq_decreasing_convex() -> bool:
 
 def _F_convex_stationary() -> bool:
     """``F(m) = m L_q(1/m) + (c - m) L_q(k)`` is convex in real ``m > 0`` with ``F'(d*) = 0`` at
-    ``d* = (1 - q)^(1/q)/k``, for symbolic ``c``, ``q``, ``k`` (:func:`theory.gce.F_convexity`)."""
+    ``d* = (1 - q)^(1/q)/k``, for symbolic ``c``, ``q``, ``k`` (:func:`label_noise_lab.theory.gce.F_convexity`)."""
     Fc = gce.F_convexity()
     return bool(Fc["F2"].is_nonnegative) and Fc["F1_at_d"] == 0
 
@@ -361,7 +362,7 @@ def eq11_space(k_low: float = 0.3, c_low: int = 2, q_high: float = 1.0, c_high: 
 
     def exact(pt: dict[str, Any]) -> Any:
         q, k = exact_num(pt["q"]), exact_num(pt["k"])
-        if real_c:  # theory.gce.eq7_width takes integers only; its closed form at a real c
+        if real_c:  # label_noise_lab.theory.gce.eq7_width takes integers only; its closed form at a real c
             c = exact_num(pt["c"])
             return (c ** (1 - q) - 1) / q - gce.eq11_lhs(q, k)
         return gce.eq11_margin(int(pt["c"]), q, k)
@@ -410,7 +411,7 @@ def eq11_region(k_low: float, c_low: int) -> dict[str, Any]:
     ks = [k for k in (0.2, 0.25, 0.3, 1 / 3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9) if k >= k_low - 1e-12]
     cs = [c for c in (2, 3, 4, 5, 6, 8, 10, 20, 50, 100, 1000) if c >= c_low]
     table: dict[str, float] = {}
-    exact: dict[str, str] = {}  # the closed forms of q* where there are (theory.gce.eq11_q_star)
+    exact: dict[str, str] = {}  # the closed forms of q* where there are (label_noise_lab.theory.gce.eq11_q_star)
     monotone = True
     qs = np.linspace(1e-3, 1.0, 400)
     for k in ks:

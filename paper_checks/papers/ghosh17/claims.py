@@ -17,6 +17,15 @@ from typing import Any, Callable
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate.losses import get_loss
+from label_noise_lab.simulate.noise import uniform_noise
+from label_noise_lab.simulate.populations import random_distribution
+from label_noise_lab.simulate.risk import class_sums, clean_risk, noisy_risk
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory.class_sums import uniform_noisy_risk
+from label_noise_lab.theory.noisy_risk import ETA, class_dependent_identity, derive_uniform_affine
+from label_noise_lab.theory.simplex import fold, resolve_abs, softmax_point
+from label_noise_lab.theory.symmetry import C, class_sum_range, compare_class_sum, label_closed_form, symmetry_test
 from paper_checks.api import (
     Context,
     Evidence,
@@ -32,15 +41,6 @@ from paper_checks.api import (
     search,
 )
 from paper_checks.papers.documents import LI_NOTES, ZHANG18_TEXT
-from simulate.losses import get_loss
-from simulate.noise import uniform_noise
-from simulate.populations import random_distribution
-from simulate.risk import class_sums, clean_risk, noisy_risk
-from theory import losses as sl
-from theory.class_sums import uniform_noisy_risk
-from theory.noisy_risk import ETA, class_dependent_identity, derive_uniform_affine
-from theory.simplex import fold, resolve_abs, softmax_point
-from theory.symmetry import C, class_sum_range, compare_class_sum, label_closed_form, symmetry_test
 
 N003 = LI_NOTES.file
 N004 = ZHANG18_TEXT.file
@@ -53,7 +53,7 @@ def _budget(ctx: Context) -> int:
 
 
 def _fold_np(x: np.ndarray, c: int) -> np.ndarray:
-    """Float version of :func:`theory.simplex.fold`."""
+    """Float version of :func:`label_noise_lab.theory.simplex.fold`."""
     x = np.asarray(x, dtype=float)
     return np.concatenate([x[: c - 1], [x[c - 1:].sum()]])
 
@@ -289,13 +289,14 @@ GHOSH_ARGUMENT = ("Ghosh et al.'s proof of their Theorem 1: under uniform noise 
                   "eta < (c-1)/c")
 GHOSH_SOURCE = ("A. Ghosh, H. Kumar and P. S. Sastry, Robust Loss Functions under Label Noise for Deep Neural "
                 "Networks, AAAI 2017, Theorem 1 and its proof (the identity at each input proved here by SymPy for "
-                "symbolic c: theory.class_sums.uniform_noisy_risk)")
+                "symbolic c: label_noise_lab.theory.class_sums.uniform_noisy_risk)")
 
 
 def uniform_tolerance_reduction() -> Reduction:
     """The statement of :func:`uniform_tolerance` for every symmetric loss, every ``f`` and every integer ``c >= 2``
     (Ghosh et al. 2017, Theorem 1, its proof): the loss is an abstract function with ``sum_k L(f, e_k) = C``; the
-    noisy risk at one input is ``(1 - r) R_x(f) + (r/c) sum_k L(f(x), e_k)`` (:func:`theory.class_sums.uniform_noisy
+    noisy risk at one input is ``(1 - r) R_x(f) + (r/c) sum_k L(f(x), e_k)``
+    (:func:`label_noise_lab.theory.class_sums.uniform_noisy
     _risk`, proved for symbolic ``c``), so ``R^eta(f) - R^eta(f*) = (1 - eta c/(c-1)) (R(f) - R(f*))``; one step,
     ``(1 - eta c/(c-1)) D >= 0`` for ``D = R(f) - R(f*) >= 0``, ``eta = r (c-1)/c``, ``r`` in ``[0, 1)`` and
     ``c`` real on ``[2, oo)``. The MAE margin of :func:`uniform_tolerance_space` stays the searched one."""
@@ -397,7 +398,8 @@ def uniform_tolerance(ctx: Context) -> Evidence:
     if aff.verified and thr_ok and decreasing and ex["_ok"] and summed.holds:
         numbers["proved_domain"] = uniform_tolerance_reduction().report_domain(
             "every c >= 2, every symmetric loss and every f: the noisy risk's identity proved by SymPy over Sum for "
-            "symbolic c (theory.class_sums.uniform_noisy_risk), its slope 1 - eta c/(c-1) > 0 for eta < (c-1)/c "
+            "symbolic c (label_noise_lab.theory.class_sums.uniform_noisy_risk), its slope 1 - eta c/(c-1) > 0 for "
+            "eta < (c-1)/c "
             "derived symbolically, Ghosh et al.'s argument (Thm 1); `explore ghosh17.uniform_tolerance --prove` "
             "proves its one step with the prover")
         return Evidence("proved", "symbolic", "R^eta(f) = (1 - eta c/(c-1)) R(f) + eta C/(c-1) for symbolic c, so "
@@ -481,7 +483,8 @@ def _class_dependent_exact(ctx: Context) -> dict[str, Any]:
 
 def folded_counterexample(point: dict[str, Any]) -> dict[str, Any]:
     """A point of :func:`class_dependent_space` in its ``c``-class form: the search draws the noise row ``t`` and
-    the prediction ``f`` on the 4-simplex and folds them onto ``c`` classes (:func:`theory.simplex.fold`); the
+    the prediction ``f`` on the 4-simplex and folds them onto ``c`` classes
+    (:func:`label_noise_lab.theory.simplex.fold`); the
     drawn 4-vectors are kept beside, with the folding stated."""
     c = int(point["c"])
     t, f = fold(point["t"], c), fold(point["f"], c)
@@ -498,7 +501,8 @@ def class_dependent_identity_every_c(sign: int = -1) -> bool:
 
         sum_k T_yk (L(f*, k) - L(f, k)) = sum_{k != y} (T_yk - T_yy) (C/(c-1) - L(f, k)),
 
-    as sums over ``k = 1..c-1`` that SymPy simplifies to 0 (``theory.noisy_risk.class_dependent_identity`` expands
+    as sums over ``k = 1..c-1`` that SymPy simplifies to 0
+    (``label_noise_lab.theory.noisy_risk.class_dependent_identity`` expands
     the same identity for each explicit ``c``). ``sign = +1`` writes ``T_yk + T_yy`` instead, a wrong identity that
     must not simplify to 0.
     """

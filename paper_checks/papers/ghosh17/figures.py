@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from figures.registry import Drawn, figure
-from figures.style import COLORS, WIDE, new, se, setting, stamp
+from label_noise_lab.figures.registry import Drawn, figure
+from label_noise_lab.figures.style import COLORS, WIDE, new, se, setting, stamp
 from paper_checks.papers.ghosh17.samples import Q_SHOWN, class_sums_data, noisy_vs_clean_data
 from paper_checks.papers.ghosh17.sim import ROBUST_SETTINGS, robust_data
 

@@ -9,13 +9,13 @@ from typing import Any
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate import losses as num
+from label_noise_lab.simulate.noise import uniform_noise
+from label_noise_lab.simulate.populations import random_distribution
+from label_noise_lab.simulate.risk import clean_risk, noisy_risk
+from label_noise_lab.theory import losses as sym
+from label_noise_lab.theory.symmetry import class_sum_range
 from paper_checks.api import Context, figure_data
-from simulate import losses as num
-from simulate.noise import uniform_noise
-from simulate.populations import random_distribution
-from simulate.risk import clean_risk, noisy_risk
-from theory import losses as sym
-from theory.symmetry import class_sum_range
 
 FIGURE_STREAM = 100  # a stream of its own: the figures' samples are a cross-check, not a check's data
 CLASS_SUM_CS = np.arange(2, 11)

@@ -2,9 +2,10 @@
 
 The empirical claim (iii) of Li's notes: bounded losses are more robust to label noise than
 unbounded ones. Trained on Gaussian clusters with uniformly noisy labels by a small MLP that
-can memorise them (:func:`simulate.experiments.accuracy_vs_noise`); every loss sees the same
+can memorise them (:func:`label_noise_lab.simulate.experiments.accuracy_vs_noise`); every loss sees the same
 data, noise, initial weights and batch order, so losses are compared by paired differences
-over seeds (p < 0.001 under Student t, ``simulate.engine.estimate.SEED_TEST``). The model is tiny, so training
+over seeds (p < 0.001 under Student t, ``label_noise_lab.simulate.engine.estimate.SEED_TEST``). The model is tiny, so
+training
 runs on the host (``HOST = numpy``) whatever ``--backend`` says (see :mod:`paper_checks.papers.gce18.sim`).
 """
 from __future__ import annotations
@@ -13,12 +14,12 @@ from typing import Any
 
 import numpy as np
 
+from label_noise_lab.simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
+from label_noise_lab.simulate.experiments import accuracy_vs_noise
 from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
 from paper_checks.papers.documents import LI_NOTES
-from simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
-from simulate.experiments import accuracy_vs_noise
 
-Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.engine.estimate)
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (label_noise_lab.simulate.engine.estimate)
 HOST = np  # tiny models: a GPU would only add kernel-launch latency
 
 #: the task and training of ghosh17.bounded_more_robust; the final accuracies are measured on a separate

@@ -1,8 +1,8 @@
 """Checks of imae19: gradient magnitude as example weight (Wang et al. 2019, IMAE, via Li's notes).
 
 Source: Li's notes, the IMAE summary: Wang et al. 2019, Eqs. 8-16, and the notes' "My Question"
-paragraphs. The exact mathematics is :mod:`theory.gradients`; numbers cross-check it against
-:mod:`simulate.losses` (the logit gradients the simulations train with) and Monte Carlo.
+paragraphs. The exact mathematics is :mod:`label_noise_lab.theory.gradients`; numbers cross-check it against
+:mod:`label_noise_lab.simulate.losses` (the logit gradients the simulations train with) and Monte Carlo.
 
 Every check computes its verdict from a helper that takes the *claimed* formula or number as
 an argument, so ``tests/paper_checks/papers/imae19/test_claims.py`` can hand it a wrong one and see it refuted.
@@ -15,12 +15,12 @@ import mpmath
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate.engine.estimate import Estimate, seed_summary
+from label_noise_lab.simulate.losses import get_loss, softmax
+from label_noise_lab.theory import gradients as gr
+from label_noise_lab.theory.gradients import TEMP, P
 from paper_checks.api import Context, Evidence, Real, SearchSpace, claim, search
 from paper_checks.papers.documents import LI_NOTES
-from simulate.engine.estimate import Estimate, seed_summary
-from simulate.losses import get_loss, softmax
-from theory import gradients as gr
-from theory.gradients import TEMP, P
 
 Z = 5.0
 T_PAPER = 8  # the temperature of the IMAE paper's variance figures
@@ -43,7 +43,8 @@ def _rounds_to(value: Any, reported: float, decimals: int = DECIMALS) -> bool:
 
 
 def _numeric_l1(name: str, rng: np.random.Generator, n: int = 256, **params: float) -> dict[str, float]:
-    """Max deviation of ``||grad||_1`` from :mod:`simulate.losses` against the lambdified weight formula."""
+    """Max deviation of ``||grad||_1`` from :mod:`label_noise_lab.simulate.losses` against the lambdified weight
+    formula."""
     c = 2 + np.arange(n) % 7
     worst = 0.0
     for cc in np.unique(c):
@@ -89,7 +90,8 @@ def weight_evidence(ctx: Context, name: str, claimed: Callable[[Any], Any], eq: 
         return Evidence("proved", "symbolic",
                         f"||d{name.upper()}/dz||_1 = {g.l1} for every c >= 2: dL/dz_y = {g.label}, dL/dz_j = "
                         f"({g.other}) p_j, and sum_(j != y) p_j = 1 - p_y ({eq}; cross-checked with all logits for "
-                        f"c = {min(per_c)}..{max(per_c)} and against simulate.losses).", numbers=numbers)
+                        f"c = {min(per_c)}..{max(per_c)} and against label_noise_lab.simulate.losses).",
+                        numbers=numbers)
     wit = _witness(name, claimed)
     if wit is not None:
         return Evidence("refuted", "symbolic", f"||d{name.upper()}/dz||_1 = {g.l1}, not {target} ({eq}).",
@@ -393,7 +395,7 @@ def rescale_evidence(ctx: Context, weights: dict[str, Any] | None = None) -> Evi
                 if s.subs(P, v) <= 0:
                     bad = {"form": form, "p_y": v, "scale": s.subs(P, v)}
                     break
-    # a numeric cross-check: MAE's gradient from simulate.losses times the scale, against the formula
+    # a numeric cross-check: MAE's gradient from label_noise_lab.simulate.losses times the scale, against the formula
     rng = ctx.rng(0)
     z = rng.normal(scale=3.0, size=(64, 5))
     y = rng.integers(0, 5, 64)

@@ -1,6 +1,6 @@
 """The example-weight curves of imae19's figure (Wang et al. 2019, IMAE, Eqs. 9-13, via Li's notes).
 
-Exact formulas from :mod:`theory.gradients`, evaluated on a grid of ``p_y``; each weight's variance for
+Exact formulas from :mod:`label_noise_lab.theory.gradients`, evaluated on a grid of ``p_y``; each weight's variance for
 ``p_y ~ U(0, 1)`` is the exact one that ``imae19.eq11_variance`` and ``imae19.eq13_imae`` report.
 """
 from __future__ import annotations
@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import sympy
 
+from label_noise_lab.theory.gradients import P, imae_weight, uniform_moments, weight
 from paper_checks.api import Context, figure_data
-from theory.gradients import P, imae_weight, uniform_moments, weight
 
 IMAE_TEMPERATURES = (4, 8)  # the temperatures drawn
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from figures.style import COLORS, WIDE, new, setting, stamp
+from label_noise_lab.figures.style import COLORS, WIDE, new, setting, stamp
 from paper_checks.api import Drawn, figure
 from paper_checks.papers.imae19.curves import weight_curves
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from label_noise_lab.simulate.embedding.risk import random_class_embeddings
+from label_noise_lab.simulate.engine.estimate import Estimate
 from paper_checks.papers.documents import LE19_SUMMARY
-from simulate.embedding.risk import random_class_embeddings
-from simulate.engine.estimate import Estimate
 
 SOURCE = f"{LE19_SUMMARY.file} (abstract; claims.md reconstruction)"
 Z = 5.0

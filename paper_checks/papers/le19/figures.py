@@ -14,11 +14,11 @@ from typing import Any
 
 import numpy as np
 
-from figures.style import WIDE, new, se, setting, stamp
+from label_noise_lab.figures.style import WIDE, new, se, setting, stamp
+from label_noise_lab.theory.embedding import natural_threshold
 from paper_checks.api import Drawn, figure
 from paper_checks.papers.le19.risks import noisy_vs_clean_risk_data
 from paper_checks.papers.le19.training import SAMPLING_TASK, sampling_training_data
-from theory.embedding import natural_threshold
 
 #: the panels' titles, in the order of ``noisy_vs_clean_risk_data``'s panels
 RISK_TITLES = (r"symmetric: $\alpha = \beta = 1$", r"not symmetric: $\alpha = 0.2$, $\beta = 1$")
@@ -27,7 +27,8 @@ RISK_TITLES = (r"symmetric: $\alpha = \beta = 1$", r"not symmetric: $\alpha = 0.
 @figure("le19_noisy_vs_clean_risk", claim="le19.margin_robust")
 def noisy_vs_clean_risk_figure(ctx: Any) -> Drawn:
     """Noisy against clean balanced margin risk of the random class-structured embeddings of ``le19.margin_robust``."""
-    import matplotlib  # heavy: imported when a figure is drawn, not when the catalogue loads (figures.style)
+    # heavy: imported when a figure is drawn, not when the catalogue loads (label_noise_lab.figures.style)
+    import matplotlib
 
     data = noisy_vs_clean_risk_data(ctx)  # the check's embeddings (same stream and count)
     c, etas = data["c"], list(data["slopes"])

@@ -1,6 +1,7 @@
 """le19's reductions (Le & Odobez 2019, reconstructed): each claim's statement for every number of classes, every
 embedding and both directions of every "iff", as theorems on prover steps and premises proved over sums for
-symbolic ``c`` (:mod:`theory.class_sums`, :mod:`theory.embedding`, :mod:`theory.orders`) or cited (issue 65).
+symbolic ``c`` (:mod:`label_noise_lab.theory.class_sums`, :mod:`label_noise_lab.theory.embedding`,
+:mod:`label_noise_lab.theory.orders`) or cited (issue 65).
 """
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from typing import Any, Callable
 
 import sympy
 
+from label_noise_lab.theory import embedding as te
+from label_noise_lab.theory.class_sums import same_label_probabilities
+from label_noise_lab.theory.orders import positive_scale_keeps_strict_orders, squared_signal_positive
 from paper_checks.api import Premise, Real, Reduction, SearchSpace, Step
-from theory import embedding as te
-from theory.class_sums import same_label_probabilities
-from theory.orders import positive_scale_keeps_strict_orders, squared_signal_positive
 
 
 def symmetric_reduction() -> Reduction:
@@ -81,7 +82,8 @@ def margin_robust_reduction() -> Reduction:
                 "s = 1 - eps+ - eps- = (1 - c eta/(c-1))^2 > 0 for eta < (c-1)/c; then R_eta(A) - R_eta(B) = s (R(A) "
                 "- R(B)) has the sign of R(A) - R(B), both ways, and the minimisers agree",
         source="Le & Odobez 2019 (arXiv 1812.02676), as the catalogue reconstructs it; the identities are SymPy's "
-               "(theory.class_sums, theory.embedding, theory.orders), the steps the prover's",
+               "(label_noise_lab.theory.class_sums, label_noise_lab.theory.embedding, "
+               "label_noise_lab.theory.orders), the steps the prover's",
         domain={"c": "every integer c >= 2", "embeddings": "every set of labelled points on the unit sphere",
                 "eta": "[0, (c-1)/c)", "alpha, beta": "alpha > 0 with alpha >= max(beta, 2 - beta)"},
         steps=(excess, inside),
@@ -125,7 +127,8 @@ def triplet_robust_reduction() -> Reduction:
                  "same and different pairs), so R_eta - alpha = (1 - eps+ - eps-) (Dpos - Dneg) = s (R - alpha) with s"
                  " = (1 - c eta/(c-1))^2 > 0 for eta < (c-1)/c: increasing, and the minimisers agree"),
         source="Le & Odobez 2019 (arXiv 1812.02676), as the catalogue reconstructs it; the identities are SymPy's "
-               "(theory.class_sums, theory.embedding, theory.orders), the step the prover's",
+               "(label_noise_lab.theory.class_sums, label_noise_lab.theory.embedding, "
+               "label_noise_lab.theory.orders), the step the prover's",
         domain={"c": "every integer c >= 2", "embeddings": "every set of labelled points on the unit sphere",
                 "eta": "[0, (c-1)/c)", "alpha": "[2, oo)"},
         steps=(Step("no clipping", "alpha + D_ap - D_an >= 0 for D_ap, D_an in [0, 2] and alpha >= 2", clip_space),),
@@ -136,7 +139,7 @@ def triplet_robust_reduction() -> Reduction:
                           "positive is (1/c) sum_o T[i, o] T[j, o], and of the anchor and negative (1/(c (c-1))) (1 - "
                           "sum_o T[i, o] T[j, o]) (the row sums are 1): each depends only on whether i = j, so each "
                           "pair's distance given its true status is the clean Dpos or Dneg (also computed for c = 2..5 "
-                          "by theory.embedding.triplet_relation)",
+                          "by label_noise_lab.theory.embedding.triplet_relation)",
                           cited="Bayes' rule and the linearity of the expectation"),
                   Premise("eps+ and eps- by Bayes, and R_eta - alpha = (1 - eps+ - eps-) (Dpos - Dneg) = (1 - c "
                           "eta/(c-1))^2 (R - alpha), for symbolic c", proof=_triplet_affine_every_c),

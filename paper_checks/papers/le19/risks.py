@@ -8,11 +8,11 @@ noise"); the setting and the six claims are the catalogue's reconstruction (``cl
 ``le19``), so every registration says ``reconstructed="outline"`` (the source states it only in outline)
 and its statement says exactly what is checked.
 
-Exact mathematics in :mod:`theory.embedding`; exact (over the label noise) and Monte Carlo risks of
-fixed embeddings in :mod:`simulate.embedding.risk`. Monte Carlo comparisons pass when
+Exact mathematics in :mod:`label_noise_lab.theory.embedding`; exact (over the label noise) and Monte Carlo risks of
+fixed embeddings in :mod:`label_noise_lab.simulate.embedding.risk`. Monte Carlo comparisons pass when
 ``|estimate - target| <= 5 stderr + atol`` (``atol`` at rounding level). The counterexample searches
 work on explicit point sets on the unit circle with rational coordinates, so a failure is verified in
-exact arithmetic (:func:`theory.embedding.circle_point`).
+exact arithmetic (:func:`label_noise_lab.theory.embedding.circle_point`).
 """
 from __future__ import annotations
 
@@ -23,6 +23,15 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate.embedding.risk import (
+    exact_pair_risks,
+    exact_triplet_risk,
+    mc_pair_noise,
+    mc_pair_risk,
+    mc_triplet_risk,
+)
+from label_noise_lab.simulate.noise import uniform_noise
+from label_noise_lab.theory import embedding as te
 from paper_checks.api import Context, Evidence, Real, SearchSpace, claim, figure_data, search
 from paper_checks.papers.le19.common import (
     C_RISK,
@@ -38,9 +47,6 @@ from paper_checks.papers.le19.common import (
     close,
 )
 from paper_checks.papers.le19.reductions import margin_robust_reduction, symmetric_reduction, triplet_robust_reduction
-from simulate.embedding.risk import exact_pair_risks, exact_triplet_risk, mc_pair_noise, mc_pair_risk, mc_triplet_risk
-from simulate.noise import uniform_noise
-from theory import embedding as te
 
 #: the symmetric margin settings (alpha >= max(beta, 2 - beta)) and a non-symmetric control
 SYMMETRIC = ((1.0, 1.0), (1.2, 0.8))

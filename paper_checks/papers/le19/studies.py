@@ -1,6 +1,6 @@
 """The le19 training studies (Le & Odobez 2019, reconstructed): clean-test Recall@1 of embedding networks
 trained with the margin loss on noisy labels, for pair-sampling and initialisation variants, paired over
-seeds. The networks and their training are :mod:`simulate.embedding.train`'s.
+seeds. The networks and their training are :mod:`label_noise_lab.simulate.embedding.train`'s.
 """
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from simulate.embedding.losses import pairwise_distances, recall_at_1
-from simulate.embedding.replicas import train_embeddings
-from simulate.embedding.train import embed, init_embedding
-from simulate.noise import sample_noisy_labels, uniform_noise
-from simulate.populations import gaussian_clusters
+from label_noise_lab.simulate.embedding.losses import pairwise_distances, recall_at_1
+from label_noise_lab.simulate.embedding.replicas import train_embeddings
+from label_noise_lab.simulate.embedding.train import embed, init_embedding
+from label_noise_lab.simulate.noise import sample_noisy_labels, uniform_noise
+from label_noise_lab.simulate.populations import gaussian_clusters
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class EmbeddingTask:
     """Gaussian class clusters with nuisance dimensions: the data of the le19 training studies.
 
     ``c`` unit Gaussian clusters with means ``separation * e_k`` in ``c`` signal dimensions
-    (:func:`simulate.populations.gaussian_clusters`), plus ``nuisance`` dimensions of pure noise with
+    (:func:`label_noise_lab.simulate.populations.gaussian_clusters`), plus ``nuisance`` dimensions of pure noise with
     standard deviation ``nuisance_scale`` (so that an untrained network's Recall@1 is low and the
     embedding must be learned). Balanced classes up to one.
     """

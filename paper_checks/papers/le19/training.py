@@ -1,7 +1,7 @@
 """The training claims of le19 (Le & Odobez 2019, reconstructed; see :mod:`paper_checks.papers.le19.risks`):
 pair sampling and initialisation change how much uniform label noise the margin loss tolerates.
 
-Training in :mod:`paper_checks.papers.le19.studies` (networks of :mod:`simulate.embedding.train`);
+Training in :mod:`paper_checks.papers.le19.studies` (networks of :mod:`label_noise_lab.simulate.embedding.train`);
 comparisons are paired over seeds (same data, noise, initial weights and batch order) and significant
 when the mean paired difference is (two-sided p < 0.001, Student t with seeds - 1 degrees of freedom).
 """
@@ -12,13 +12,13 @@ from typing import Any
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate.embedding.risk import exact_pair_risks
+from label_noise_lab.simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, seed_summary
+from label_noise_lab.simulate.noise import uniform_noise
+from label_noise_lab.theory import embedding as te
 from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
 from paper_checks.papers.le19.common import C_RISK, FIG_RECALL, ROUND, SOURCE, class_embeddings, fmt
 from paper_checks.papers.le19.studies import SAMPLING_STUDY_TASK, SAMPLING_STUDY_TRAIN, EmbeddingTask, noisy_recall
-from simulate.embedding.risk import exact_pair_risks
-from simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, seed_summary
-from simulate.noise import uniform_noise
-from theory import embedding as te
 
 #: the training tasks (c = 8: a wide gap between the two sampling thresholds, 0.302 and 0.875)
 SAMPLING_TASK = SAMPLING_STUDY_TASK
@@ -175,7 +175,7 @@ def sampling_derived(thr_nat: float, thr_bal: float, c: int) -> str:
 def natural_reweights_for_every_eta(nat: Any, cs: range = range(3, 11)) -> bool:
     """Whether, for each ``c`` in ``cs``, the positive share ``lambda`` of natural sampling's re-weighted clean risk
     differs from ``1/c`` at every ``0 < eta < eta_nat(c)``: ``lambda - 1/c`` has numerator ``-2 eps+ (c - 2)``
-    (:class:`theory.embedding.MarginNatural`), and ``eps+(eta)`` has no zero in ``(0, eta_nat(c))``."""
+    (:class:`label_noise_lab.theory.embedding.MarginNatural`), and ``eps+(eta)`` has no zero in ``(0, eta_nat(c))``."""
     eps_sym = next(iter(nat.lam_is_clean_only_if.free_symbols - {te.C}), sympy.Symbol("epsilon", nonnegative=True))
     for c in cs:
         if sympy.solveset(nat.lam_is_clean_only_if.subs(te.C, c), eps_sym, sympy.S.Reals) != sympy.FiniteSet(0):

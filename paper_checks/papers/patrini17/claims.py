@@ -19,15 +19,26 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate.correction.backward_forward import backward_corrected, matrix_corrected
+from label_noise_lab.simulate.correction.sampled import (
+    backward_mc,
+    backward_moments,
+    forward_minimiser,
+    random_population,
+)
+from label_noise_lab.simulate.losses import Loss, get_loss
+from label_noise_lab.simulate.noise import (
+    TransitionMatrix,
+    cifar10_flips,
+    cifar100_flips,
+    mnist_flips,
+    random_transition,
+)
+from label_noise_lab.theory import correction as tc
+from label_noise_lab.theory.linalg import matrix_identities_every_c
 from paper_checks.api import Context, Evidence, claim
 from paper_checks.papers.documents import PATRINI17_TEXT
 from paper_checks.papers.patrini17.conditioning import Z, agrees, conditioning_evidence
-from simulate.correction.backward_forward import backward_corrected, matrix_corrected
-from simulate.correction.sampled import backward_mc, backward_moments, forward_minimiser, random_population
-from simulate.losses import Loss, get_loss
-from simulate.noise import TransitionMatrix, cifar10_flips, cifar100_flips, mnist_flips, random_transition
-from theory import correction as tc
-from theory.linalg import matrix_identities_every_c
 
 USED_RATES = (sympy.Rational(1, 5), sympy.Rational(3, 5))  # the asymmetric N of sec. 5.2 / Table 2
 _NUMERIC_BENCH = {"mnist": mnist_flips, "cifar10": cifar10_flips, "cifar100": cifar100_flips}

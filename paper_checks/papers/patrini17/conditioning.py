@@ -13,10 +13,10 @@ from typing import Any, Sequence
 import numpy as np
 from scipy.optimize import brentq, minimize_scalar
 
+from label_noise_lab.simulate.correction.sampled import backward_mc, backward_moments, mixed_target
+from label_noise_lab.simulate.noise import TransitionMatrix, cifar10_flips, cifar100_flips, mnist_flips, uniform_noise
 from paper_checks.api import Context, Evidence, figure_data
 from paper_checks.papers.patrini17.studies import PAPER_BATCH, ConditioningStudy, conditioning_study
-from simulate.correction.sampled import backward_mc, backward_moments, mixed_target
-from simulate.noise import TransitionMatrix, cifar10_flips, cifar100_flips, mnist_flips, uniform_noise
 
 Z = 5.0
 ROUND = 1e-9  # atol of the Monte Carlo comparisons, relative to the target: floating-point rounding only
@@ -45,7 +45,8 @@ def conditioning_data(ctx: Context) -> ConditioningStudy:
 class BestMix:
     """The mixing weight that minimises the MSE of the corrected empirical risk over ``n`` samples.
 
-    ``mse(w) = bias(w)^2 + Var(w)/n`` from the exact moments (:func:`simulate.correction.sampled.backward_moments`);
+    ``mse(w) = bias(w)^2 + Var(w)/n`` from the exact moments
+    (:func:`label_noise_lab.simulate.correction.sampled.backward_moments`);
     ``bias(0) = 0`` (Thm 1), so ``mse'(0) = Var'(0)/n``, negative whenever mixing lowers the variance: some
     ``w > 0`` helps at every ``n``. ``w_max`` is the largest weight that still helps (``mse(w) < mse(0)``).
     """

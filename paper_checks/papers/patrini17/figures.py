@@ -1,7 +1,8 @@
 """Figures for Patrini et al. 2017: Hessian blocks (Thm 4), backward variance (sec. 4.1), anchors (Eqs. 12-13),
 Table 2. Each draws the data of the paper's public ``@figure_data`` function that its check uses.
 
-matplotlib is imported inside the figures that need more than :mod:`figures.style`: loading the catalogue
+matplotlib is imported inside the figures that need more than :mod:`label_noise_lab.figures.style`: loading the
+catalogue
 (which imports this module to register the figures) must not import the plotting library.
 """
 from __future__ import annotations
@@ -10,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from figures.registry import Drawn, figure
-from figures.style import WIDE, grid, new, se, setting, stamp
+from label_noise_lab.figures.registry import Drawn, figure
+from label_noise_lab.figures.style import WIDE, grid, new, se, setting, stamp
 from paper_checks.papers.patrini17.conditioning import conditioning_data
 from paper_checks.papers.patrini17.hessian import hessian_data
 from paper_checks.papers.patrini17.sim import ANCHOR_N, anchor_curves_data, table2_data

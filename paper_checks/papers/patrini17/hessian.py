@@ -5,9 +5,9 @@ and Table 1 (Patrini, Rozza, Menon, Nock & Qu 2017, "Making deep neural networks
 label noise: a loss correction approach").
 
 Hessians over *all* parameters are computed in float64 by second-order forward mode
-(:mod:`simulate.hessian`; cross-checked against central finite differences of the
+(:mod:`label_noise_lab.simulate.hessian`; cross-checked against central finite differences of the
 back-propagated gradient) for a linear softmax model, ReLU networks with one and two hidden
-layers and a sigmoid network with one, and exactly (SymPy rationals, :mod:`theory.hessian`)
+layers and a sigmoid network with one, and exactly (SymPy rationals, :mod:`label_noise_lab.theory.hessian`)
 for the smallest networks that decide the claims. A float difference counts as zero when
 ``||D||_F <= RTOL ||H||_F`` with ``RTOL = 1e-10`` (float64 rounding of these Hessians is
 about ``1e-16`` relative, the non-zero differences found are ``1e-2`` and larger).
@@ -20,12 +20,12 @@ from typing import Any, Sequence
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate import hessian as hs
+from label_noise_lab.simulate.noise import TransitionMatrix, random_transition, uniform_noise
+from label_noise_lab.theory import hessian as th
 from paper_checks.api import Context, Evidence, claim, figure_data
 from paper_checks.papers.documents import PATRINI17_TEXT
 from paper_checks.papers.patrini17 import hessian_study as hst
-from simulate import hessian as hs
-from simulate.noise import TransitionMatrix, random_transition, uniform_noise
-from theory import hessian as th
 
 RTOL = 1e-10
 """A Hessian difference is zero when ``||D||_F <= RTOL ||H||_F`` (``H`` the clean Hessian)."""
@@ -110,7 +110,7 @@ def float_network(net: th.ExactNetwork) -> hs.Params:
 
 
 def float_differences(ex: th.HessianExample) -> dict[str, np.ndarray]:
-    """The differences of ``ex`` recomputed by :mod:`simulate.hessian` in float64."""
+    """The differences of ``ex`` recomputed by :mod:`label_noise_lab.simulate.hessian` in float64."""
     params = float_network(ex.network)
     X = np.array([[float(v) for v in ex.x]])
     y = np.array([ex.label])
@@ -234,7 +234,8 @@ def thm4_evidence(results: Sequence[dict[str, dict[str, hst.HessianDifference]]]
         back_entries = th.nonzero_entries(ex.differences["backward"], ex.names)
         cx = {"exact_example": ex.to_json(), "float_failures": [{"model": m, "comparison": k, "relative": v}
                                                                 for m, k, v in failing],
-              "verified": "exact SymPy rationals; the float Hessians of simulate.hessian reproduce them"}
+              "verified": "exact SymPy rationals; the float Hessians of label_noise_lab.simulate.hessian "
+                          "reproduce them"}
         every = "in every one" if cross_min > rtol else "in some"
         depths = sorted({hst.MODELS[m][0] for m in hidden if m in hst.MODELS})
         bn = nums.get("max_relative_backward_expected_under_noise")

@@ -3,12 +3,12 @@
 Thm 4: with ReLU activations "the Hessian of ``l`` does not change under noise", and "the
 Hessians of ``l_backward`` and ``l`` are the same for any ``T``"; Table 1 gives the forward
 correction no such guarantee. This module takes the exact float64 Hessians of
-:mod:`simulate.hessian` at random models of a small suite (:data:`MODELS`: linear softmax, ReLU
+:mod:`label_noise_lab.simulate.hessian` at random models of a small suite (:data:`MODELS`: linear softmax, ReLU
 with one and two hidden layers, sigmoid with one), subtracts them pairwise as
 :data:`COMPARISONS` lists, and reports the Frobenius norm of every layer block of each
 difference (:class:`HessianDifference`), relative to the clean Hessian.
 
-NumPy by design, as :mod:`simulate.hessian` (its tests are marked ``host_only``).
+NumPy by design, as :mod:`label_noise_lab.simulate.hessian` (its tests are marked ``host_only``).
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.hessian import (
+from label_noise_lab.simulate.hessian import (
     label_mixture,
     layer_slices,
     logit_derivatives,
@@ -25,8 +25,8 @@ from simulate.hessian import (
     min_abs_preactivation,
     parameter_blocks,
 )
-from simulate.models import Params, init_mlp
-from simulate.noise import MAX_COND, TransitionMatrix, check_transition, random_transition
+from label_noise_lab.simulate.models import Params, init_mlp
+from label_noise_lab.simulate.noise import MAX_COND, TransitionMatrix, check_transition, random_transition
 
 MODELS: dict[str, tuple[int, str]] = {
     "linear": (0, "relu"),  # no hidden layer: the activation is never used

@@ -1,16 +1,16 @@
 """Simulation checks of patrini17 (Patrini et al. 2017): the anchor estimator and Table 2.
 
-- ``patrini17.thm3_anchor``: Thm 3 and the estimator of Eqs. 12-13 (:mod:`simulate.correction.anchors`):
+- ``patrini17.thm3_anchor``: Thm 3 and the estimator of Eqs. 12-13 (:mod:`label_noise_lab.simulate.correction.anchors`):
   exactly on finite populations with perfect examples, then by Monte Carlo (error against the
   size of ``X'`` with exact ``p(noisy | x)``, and with ``p(noisy | x)`` from a network trained on the
-  noisy labels, :func:`simulate.experiments.trained_anchor_errors`).
+  noisy labels, :func:`label_noise_lab.simulate.experiments.trained_anchor_errors`).
 - ``patrini17.forward_beats_backward``: sec. 5.1-5.2 / Table 2 in miniature
-  (:func:`simulate.experiments.correction_accuracy`): cross-entropy, backward and forward
+  (:func:`label_noise_lab.simulate.experiments.correction_accuracy`): cross-entropy, backward and forward
   correction with the true ``T`` and with ``T_hat`` from Algorithm 1, on Gaussian clusters and, where
   scikit-learn is installed, on its bundled 8x8 digits.
 
 Verdicts compare paired differences over seeds at two-sided p < 0.001 under Student t with the seeds' degrees
-of freedom (``simulate.engine.estimate.SEED_TEST``).
+of freedom (``label_noise_lab.simulate.engine.estimate.SEED_TEST``).
 The models are tiny, so training runs on the host (``HOST = numpy``) whatever ``--backend`` says
 (see :mod:`paper_checks.papers.gce18.sim`).
 """
@@ -22,10 +22,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 
-from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
-from paper_checks.papers.documents import PATRINI17_TEXT
-from paper_checks.papers.patrini17.studies import correction_accuracy, table2_noises, trained_anchor_errors
-from simulate.correction.anchors import (
+from label_noise_lab.simulate.correction.anchors import (
     PAPER_PERCENTILE,
     anchor_error_curves,
     anchor_mixture,
@@ -35,11 +32,21 @@ from simulate.correction.anchors import (
     noisy_posterior,
     standard_anchor_populations,
 )
-from simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, combine_means, paired_difference, seed_summary
-from simulate.noise import TransitionMatrix, pair_flip, random_transition, uniform_noise
-from simulate.noise import mnist_flips as mnist_flip_matrix
+from label_noise_lab.simulate.engine.estimate import (
+    SEED_TEST,
+    Z_SEEDS,
+    Estimate,
+    combine_means,
+    paired_difference,
+    seed_summary,
+)
+from label_noise_lab.simulate.noise import TransitionMatrix, pair_flip, random_transition, uniform_noise
+from label_noise_lab.simulate.noise import mnist_flips as mnist_flip_matrix
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import PATRINI17_TEXT
+from paper_checks.papers.patrini17.studies import correction_accuracy, table2_noises, trained_anchor_errors
 
-Z = Z_SEEDS  # effects over seeds: p < 0.001 under t (simulate.engine.estimate)
+Z = Z_SEEDS  # effects over seeds: p < 0.001 under t (label_noise_lab.simulate.engine.estimate)
 Z_AGREE = 5.0  # agreement with a limit
 HOST = np  # tiny models: a GPU would only add kernel-launch latency
 EXACT_TOL = 1e-12  # "T_hat = T": every entry within this (the recovered rows are copies, so 0 in practice)
@@ -56,7 +63,8 @@ def _sign(e: Estimate, z: float = Z) -> int:
 # ============================================================================ Thm 3 and Eqs. 12-13
 #: the noise of the Monte Carlo parts: sec. 5.1's MNIST flips at N = 0.2 (column-dominant)
 ANCHOR_N = 0.2
-#: sizes of X' with exact ptilde (finite populations of simulate.correction.anchors.standard_anchor_populations)
+#: sizes of X' with exact ptilde (finite populations of
+# label_noise_lab.simulate.correction.anchors.standard_anchor_populations)
 ANCHOR_SIZES = (30, 100, 300, 1000, 3000, 10000)
 #: the trained-classifier part: Gaussian clusters, a CE network trained on the noisy labels, X' = its inputs
 TRAINED_SIZES = (250, 1000, 4000)
@@ -94,7 +102,7 @@ def _eq12_exact(rng: np.random.Generator, per_family: int) -> dict[str, Any]:
 
     For each ``T``: Thm 3 at the perfect examples (``ptilde(x_bar^i) = T[i]``), Eq. 12's argmax over
     the whole support, whether it returns ``T``, and whether it returns the predicted rows
-    ``T[argmax_k T[k, i]]`` (:func:`simulate.correction.anchors.argmax_anchor_classes`).
+    ``T[argmax_k T[k, i]]`` (:func:`label_noise_lab.simulate.correction.anchors.argmax_anchor_classes`).
     """
     fams: dict[str, dict[str, int]] = {}
     thm3_dev = 0.0

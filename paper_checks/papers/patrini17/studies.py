@@ -2,7 +2,7 @@
 families of ``T``, the anchor estimator with a trained classifier
 (Thm 3, Eqs. 12-13) and the sec. 5.1 / Table 2 protocol in miniature (cross-entropy, backward and
 forward correction with the true and the estimated T). The task, replicas and streams are those of
-:mod:`simulate.experiments`.
+:mod:`label_noise_lab.simulate.experiments`.
 """
 from __future__ import annotations
 
@@ -11,28 +11,33 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.correction.anchors import (
+from label_noise_lab.simulate.correction.anchors import (
     anchor_transition,
     check_percentile,
     estimate_transition,
     estimator_label,
     transition_error,
 )
-from simulate.correction.backward_forward import SINGULAR_COND, backward_corrected, forward_corrected
-from simulate.correction.sampled import SweepPoint, conditioning_sweep, random_population, uniform_family
-from simulate.engine.namespace import dtype_in, to_host
-from simulate.experiments import batch_rngs, init_replicas, noisy_label_task, seed_bases, train_config
-from simulate.losses import Loss, get_loss, softmax
-from simulate.models import Params, accuracy, logits_of, predict_proba
-from simulate.noise import (
+from label_noise_lab.simulate.correction.backward_forward import SINGULAR_COND, backward_corrected, forward_corrected
+from label_noise_lab.simulate.correction.sampled import (
+    SweepPoint,
+    conditioning_sweep,
+    random_population,
+    uniform_family,
+)
+from label_noise_lab.simulate.engine.namespace import dtype_in, to_host
+from label_noise_lab.simulate.experiments import batch_rngs, init_replicas, noisy_label_task, seed_bases, train_config
+from label_noise_lab.simulate.losses import Loss, get_loss, softmax
+from label_noise_lab.simulate.models import Params, accuracy, logits_of, predict_proba
+from label_noise_lab.simulate.noise import (
     TransitionMatrix,
     cifar10_flips,
     cifar100_flips,
     mnist_flips,
     uniform_noise,
 )
-from simulate.populations import FiniteDistribution
-from simulate.training import train
+from label_noise_lab.simulate.populations import FiniteDistribution
+from label_noise_lab.simulate.training import train
 
 PAPER_BATCH = 128
 """The minibatch size of Patrini et al. 2017, sec. 5.1 ("The minibatch size is 128")."""
@@ -72,15 +77,16 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     ``percentile`` (sec. 5.1: 97; ``None`` for the argmax), row-normalised; then the same network
     is retrained from the same initial weights, with the same batch order, with each corrected
     loss. The CE network is also the "cross-entropy" row. Every ``(seed, noise)`` pair is a
-    replica (:func:`simulate.experiments.noisy_label_task`); the corrections use
-    :func:`simulate.correction.backward_forward.backward_corrected` and ``forward_corrected`` with one ``T`` per
+    replica (:func:`label_noise_lab.simulate.experiments.noisy_label_task`); the corrections use
+    :func:`label_noise_lab.simulate.correction.backward_forward.backward_corrected` and ``forward_corrected`` with one
+    ``T`` per
     replica.
 
     Parameters
     ----------
     rng : numpy.random.Generator
     dataset : ``"clusters"`` (Gaussian clusters) or ``"digits"`` (needs scikit-learn,
-        :func:`simulate.experiments.digits_data`)
+        :func:`label_noise_lab.simulate.experiments.digits_data`)
     noises : dict column name -> TransitionMatrix (default :func:`table2_noises`)
     n_seeds, epochs, n_train, n_test, c, dim, separation, hidden, lr, batch_size, optimizer : the task and training;
         ``n_train`` defaults to 1000 (clusters) or 1200 (digits, whose remaining 597 images are the test set).
@@ -88,7 +94,8 @@ def correction_accuracy(rng: np.random.Generator, *, dataset: str = "clusters",
     percentile : the anchor estimator's percentile (``None``: argmax)
     dtype : floating type of the inputs and weights (``numpy.float32`` trains about twice as fast on a CPU;
         every loss, CE included, then runs in single precision through
-        :func:`simulate.correction.backward_forward.backward_corrected` and ``forward_corrected`` with one ``T`` per
+        :func:`label_noise_lab.simulate.correction.backward_forward.backward_corrected` and ``forward_corrected`` with
+        one ``T`` per
         replica)
     xp : array namespace to train in
 
@@ -179,7 +186,7 @@ def trained_anchor_errors(rng: np.random.Generator, T: TransitionMatrix, *, size
     The network may memorise part of its noisy training labels, so ``error_fresh`` also estimates on a
     fresh unlabelled sample of the same size (Algorithm 1 allows any unlabelled ``X'``). ``dtype`` as
     in :func:`correction_accuracy`. The defaults are the settings of the ``patrini17.thm3_anchor`` check
-    (which uses ``T`` = :func:`simulate.noise.mnist_flips` ``(0.2)``).
+    (which uses ``T`` = :func:`label_noise_lab.simulate.noise.mnist_flips` ``(0.2)``).
 
     Returns
     -------

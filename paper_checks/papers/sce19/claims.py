@@ -1,8 +1,8 @@
 """Checks of sce19: symmetric cross entropy (Wang et al. 2019, SCE, via Li's notes).
 
 Source: Li's notes, the SCE summary: (i) the class-biased learning of CE, Wang et al. 2019,
-Eqs. 17-20, and the notes' questions. The exact part uses :mod:`theory.gradients` and
-:mod:`theory.symmetry`; the class-bias simulation uses
+Eqs. 17-20, and the notes' questions. The exact part uses :mod:`label_noise_lab.theory.gradients` and
+:mod:`label_noise_lab.theory.symmetry`; the class-bias simulation uses
 :func:`paper_checks.papers.sce19.studies.class_accuracy_curves` (Gaussian clusters of unequal
 separation, a one-hidden-layer ReLU MLP trained with Adam, CE against SCE on the same replicas),
 trained on the host like the other small simulations.
@@ -14,6 +14,13 @@ from typing import Any
 import numpy as np
 import sympy
 
+from label_noise_lab.simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
+from label_noise_lab.simulate.losses import get_loss, sce_grad
+from label_noise_lab.theory import gradients as gr
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory.gradients import ALPHA, BETA, P
+from label_noise_lab.theory.gradients import A as A_SYM
+from label_noise_lab.theory.symmetry import C, class_sum, symmetry_test
 from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
 from paper_checks.papers.documents import LI_NOTES
 from paper_checks.papers.sce19.studies import (
@@ -24,15 +31,8 @@ from paper_checks.papers.sce19.studies import (
     class_groups,
     group_curves,
 )
-from simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
-from simulate.losses import get_loss, sce_grad
-from theory import gradients as gr
-from theory import losses as sl
-from theory.gradients import ALPHA, BETA, P
-from theory.gradients import A as A_SYM
-from theory.symmetry import C, class_sum, symmetry_test
 
-Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.engine.estimate)
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (label_noise_lab.simulate.engine.estimate)
 HOST = np
 
 
@@ -88,7 +88,7 @@ EQ20 = {"label": (P - 1) + A_SYM * P * (1 - P), "other": 1 - A_SYM * P}  # as th
 
 
 def _numeric_sce(rng: np.random.Generator, alpha: float, beta: float, A: float) -> dict[str, float]:
-    """simulate.losses.sce_grad against the derived formula and against central differences of sce."""
+    """label_noise_lab.simulate.losses.sce_grad against the derived formula and against central differences of sce."""
     g = gr.logit_gradient("sce", alpha=sympy.nsimplify(alpha), beta=sympy.nsimplify(beta), A=sympy.nsimplify(A))
     lab, oth = (sympy.lambdify(P, e, "numpy") for e in (g.label, g.other))
     worst_formula = worst_fd = 0.0
@@ -143,7 +143,8 @@ def eq20_evidence(ctx: Context, claimed: dict[str, Any] = EQ20) -> Evidence:
     num_ok = (numbers["numeric"]["max_abs_dev_sce_grad_vs_formula"] < 1e-12
               and numbers["numeric"]["max_abs_dev_sce_grad_vs_central_differences"] < 1e-6)
     if not num_ok:
-        return Evidence("inconclusive", "symbolic", "simulate.losses.sce_grad disagrees with the derivation.", numbers)
+        return Evidence("inconclusive", "symbolic",
+                        "label_noise_lab.simulate.losses.sce_grad disagrees with the derivation.", numbers)
     tail = (f"; with A < 0 the gradient is negative at the label and positive elsewhere (the RCE term has the sign "
             f"of A and adds to CE's); for a noisy label y_obs the true class gets +({noisy.at_true}) > 0, pushed "
             "down, with the RCE share vanishing as p_obs -> 0")
@@ -206,7 +207,7 @@ EFFECTS = (
 def class_bias_effects(res: dict[str, Any], noise: int, ce: int = 0, sce: int = 1, clean: int = 0
                        ) -> dict[str, Estimate]:
     """Per-seed effects of :data:`EFFECTS` for the noise at index ``noise`` of ``res`` (from
-    :func:`simulate.experiments.class_accuracy_curves`), as estimates over seeds (paired)."""
+    :func:`label_noise_lab.simulate.experiments.class_accuracy_curves`), as estimates over seeds (paired)."""
     g = group_curves(res["class_acc"], res["separations"])  # (L, K, S, E + 1) each
     E_ce, H_ce = g["easy"][ce, noise], g["hard"][ce, noise]
     E_sce, H_sce = g["easy"][sce, noise], g["hard"][sce, noise]

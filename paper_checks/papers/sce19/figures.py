@@ -5,7 +5,7 @@ from typing import Any
 
 import numpy as np
 
-from figures.style import WIDE, grid, se, setting, stamp
+from label_noise_lab.figures.style import WIDE, grid, se, setting, stamp
 from paper_checks.api import Drawn, figure
 from paper_checks.papers.sce19.claims import class_bias_data
 from paper_checks.papers.sce19.studies import group_curves

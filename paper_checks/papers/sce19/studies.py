@@ -1,6 +1,6 @@
 """Class-biased learning of Wang et al. 2019, symmetric cross entropy (via Li's notes, the SCE summary, (i)):
 per-class learning curves on Gaussian clusters of unequal separation, CE against SCE, under clean,
-symmetric and pair-flip labels. The task, replicas and streams are those of :mod:`simulate.experiments`.
+symmetric and pair-flip labels. The task, replicas and streams are those of :mod:`label_noise_lab.simulate.experiments`.
 """
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from simulate.engine.namespace import to_host
-from simulate.experiments import (
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.experiments import (
     batch_rngs,
     init_replicas,
     make_loss,
@@ -19,10 +19,10 @@ from simulate.experiments import (
     seed_bases,
     train_config,
 )
-from simulate.models import Params, accuracy, logits_of
-from simulate.noise import TransitionMatrix, pair_flip, uniform_noise
-from simulate.training import train
-from theory.validators import check_int
+from label_noise_lab.simulate.models import Params, accuracy, logits_of
+from label_noise_lab.simulate.noise import TransitionMatrix, pair_flip, uniform_noise
+from label_noise_lab.simulate.training import train
+from label_noise_lab.theory.validators import check_int
 
 #: ten classes alternating "easy" (mean at distance 4 from the origin) and "hard" (distance 2), so
 #: that pair-flip noise (class i -> i + 1) always moves labels between the two groups
@@ -32,8 +32,9 @@ SCE_CIFAR10: dict[str, float] = {"alpha": 0.1, "beta": 1.0, "A": -4.0}
 
 
 def class_bias_noises(c: int, eta: float = 0.4) -> dict[str, TransitionMatrix]:
-    """Clean labels, symmetric noise of rate ``eta`` (:func:`simulate.noise.uniform_noise`) and pair-flip noise
-    of rate ``eta`` (class ``i -> i + 1 mod c``, :func:`simulate.noise.pair_flip`), keyed by name."""
+    """Clean labels, symmetric noise of rate ``eta`` (:func:`label_noise_lab.simulate.noise.uniform_noise`) and
+    pair-flip noise
+    of rate ``eta`` (class ``i -> i + 1 mod c``, :func:`label_noise_lab.simulate.noise.pair_flip`), keyed by name."""
     return {"clean": TransitionMatrix(np.eye(c)), f"symmetric {eta:g}": uniform_noise(c, eta),
             f"pair-flip {eta:g}": pair_flip(c, eta)}
 
@@ -58,7 +59,7 @@ def class_accuracy_curves(rng: np.random.Generator, *, separations: Sequence[flo
     The analogue of Wang et al. 2019 (SCE), sec. 3 and Fig. 1 (per-class test accuracy of CE and
     SCE on CIFAR-10 with 40% symmetric noise; Li's notes, the SCE summary (i), whose question is
     whether it holds for other noise): ``c = len(separations)`` unit Gaussian clusters with means
-    ``separations[k] * e_k`` (:func:`simulate.populations.gaussian_clusters`), so classes with a
+    ``separations[k] * e_k`` (:func:`label_noise_lab.simulate.populations.gaussian_clusters`), so classes with a
     small separation are *hard* (near the origin, where they overlap) and those with a large one
     *easy*. Every ``(seed, noise)`` pair is a replica (:func:`noisy_label_task`); every loss
     trains the same replicas from the same initial weights with the same batch order (paired).
@@ -72,7 +73,7 @@ def class_accuracy_curves(rng: np.random.Generator, *, separations: Sequence[flo
     n_seeds, epochs, n_train, n_test, dim, hidden, lr, batch_size, optimizer : the task and its training
     dtype : floating type of the inputs and weights (default: as drawn, ``float64``); ``numpy.float32`` trains
         about twice as fast on a CPU from the same data, labels, initial weights and batch orders (rounded), so
-        the replicas and their pairing are unchanged (as :func:`simulate.experiments.accuracy_vs_noise`)
+        the replicas and their pairing are unchanged (as :func:`label_noise_lab.simulate.experiments.accuracy_vs_noise`)
     xp : array namespace to train in
 
     Returns

@@ -7,12 +7,15 @@ four claims are the catalogue's reconstruction (``claims.md``, section ``xu22``)
 registration says ``reconstructed="outline"`` (the source states it only in outline) and its statement
 says exactly what is checked.
 
-Exact facts in :mod:`theory.triplet`; ``d_iso`` bounds in :mod:`simulate.embedding.isometry` (a lower bound
+Exact facts in :mod:`label_noise_lab.theory.triplet`; ``d_iso`` bounds in
+:mod:`label_noise_lab.simulate.embedding.isometry` (a lower bound
 that is a theorem, an upper bound from a verified triplet-separated embedding: no verdict rests on
-an optimiser having converged); training of tiny embedding networks in :mod:`simulate.embedding.collapse`
+an optimiser having converged); training of tiny embedding networks in
+:mod:`label_noise_lab.simulate.embedding.collapse`
 (many replicas at once; replicas of one seed share data, batch sequence and initial weights, so
 comparisons are paired). Simulation verdicts are per-seed statistics, significant when their mean
-is significant over seeds (``simulate.engine.estimate.SEED_TEST``: p < 0.001 under Student t). The training
+is significant over seeds (``label_noise_lab.simulate.engine.estimate.SEED_TEST``: p < 0.001 under Student t). The
+training
 runs are tiny: they run on the host (NumPy) whatever ``--backend`` says.
 """
 from __future__ import annotations
@@ -24,11 +27,9 @@ import mpmath
 import numpy as np
 import sympy
 
-from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
-from paper_checks.papers.documents import XU22_ABSTRACT
-from simulate.embedding import collapse as sc
-from simulate.embedding.isometry import d_iso_bounds, random_configuration
-from simulate.embedding.losses import (
+from label_noise_lab.simulate.embedding import collapse as sc
+from label_noise_lab.simulate.embedding.isometry import d_iso_bounds, random_configuration
+from label_noise_lab.simulate.embedding.losses import (
     batch_hard,
     hard_negatives,
     normalize,
@@ -37,11 +38,13 @@ from simulate.embedding.losses import (
     semi_hard_negatives,
     triplet_loss,
 )
-from simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
-from theory import triplet as tt
+from label_noise_lab.simulate.engine.estimate import SEED_TEST, Z_SEEDS, Estimate, paired_difference, seed_summary
+from label_noise_lab.theory import triplet as tt
+from paper_checks.api import Context, Evidence, claim, effect_ladder, figure_data
+from paper_checks.papers.documents import XU22_ABSTRACT
 
 SOURCE = f"{XU22_ABSTRACT.file} (abstract; claims.md reconstruction)"
-Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (simulate.engine.estimate)
+Z = Z_SEEDS  # p < 0.001 under t with the seeds' degrees of freedom (label_noise_lab.simulate.engine.estimate)
 FIG_PHASE = ("xu22_collapse_phase",)
 FIG_ISO = ("xu22_loss_vs_diso",)
 
@@ -125,7 +128,8 @@ def collapse_value_evidence(ctx: Context, claimed: Callable[[Any], Any] = lambda
     sym = tt.collapsed_loss(3)
     gap = sympy.simplify(sym["term"] - claimed(tt.ALPHA))
     sym_ok = gap == 0
-    # the miners that select no triplet of a collapsed batch, derived (theory.triplet: None for such a miner)
+    # the miners that select no triplet of a collapsed batch, derived (label_noise_lab.theory.triplet: None for such a
+    # miner)
     sym_empty = [m for m in miners if sym["per_miner"][m] is None]
     rng = ctx.rng(0)
     n_batches = ctx.pick(12, 40, 200)
@@ -207,7 +211,7 @@ def collapse_value_evidence(ctx: Context, claimed: Callable[[Any], Any] = lambda
                "or not), every triplet has D_ap = D_an = 0 and triplet loss [D_ap - D_an + alpha]_+ = alpha, so the "
                "mean loss of whatever triplets a miner selects (hard, batch-hard, random, semi-hard) is alpha. Checked "
                "symbolically (SymPy, c symbolic, m terms) and on collapsed batches through each miner of "
-               "simulate.embedding.losses."),
+               "label_noise_lab.simulate.embedding.losses."),
     expected="qualified",
     method="symbolic",
     reconstructed="outline",

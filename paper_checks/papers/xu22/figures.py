@@ -7,10 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from figures.style import WIDE, new, setting, stamp
+from label_noise_lab.figures.style import WIDE, new, setting, stamp
+from label_noise_lab.simulate.embedding import collapse as sc
 from paper_checks.api import Drawn, figure
 from paper_checks.papers.xu22.claims import ISO_ALPHA, TASK, collapse_sweep_data, iso_trials_data
-from simulate.embedding import collapse as sc
 
 
 @figure("xu22_collapse_phase", claim="xu22.collapse_batch_dim")

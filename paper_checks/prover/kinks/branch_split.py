@@ -4,7 +4,8 @@ one value (the branch resolved), with its own certificate.
 
 A quantity with a closed form for all but one value of a parameter is written as such a branch. Zhang & Sabuncu
 (2018)'s ``min_f sum_k T_k L_q(f, e_k)`` is ``(sum_k T_k - ||T||_r)/q`` with ``r = 1/(1 - q)``, the norm
-``(sum_k T_k^r)^(1/r)`` for ``q < 1`` and the max norm at ``q = 1`` (:func:`theory.gce.r_norm` on a symbol). On a
+``(sum_k T_k^r)^(1/r)`` for ``q < 1`` and the max norm at ``q = 1`` (:func:`label_noise_lab.theory.gce.r_norm` on a
+symbol). On a
 box that touches ``q = 1`` the interval enclosure takes the hull of both sides, and the first is ``x^(1/0)`` there,
 so no box near the face closes. Split, the face ``q = 1`` is a problem with ``q`` substituted (the second side),
 and ``q < 1`` one whose coordinate ``q`` has the end 1 open

@@ -16,7 +16,8 @@ Each piece is decided as two problems of the same prover (:func:`paper_checks.pr
 own certificate: ``h(s, theta) = phi(s) - alpha - beta s >= 0`` on ``[0, 1]`` and ``theta``'s box (one simplex
 coordinate instead of ``c - 1``), and ``rest + c alpha + beta >= 0`` on ``theta``'s box (none), decided exactly where
 it is a constant. Before that, coordinates of the simplex that the margin reads only through their sum (a point of a
-larger simplex folded onto ``c`` classes, :func:`theory.simplex.fold`) are merged: moving the mass of one onto the
+larger simplex folded onto ``c`` classes, :func:`label_noise_lab.theory.simplex.fold`) are merged: moving the mass of
+one onto the
 other keeps the point in the simplex and the margin as it is, so the proof on the face where the absorbed
 coordinates are 0 covers the piece. The number of classes is then the number of coordinates left plus the
 eliminated one. Where the sum is not such a sum (a cross term, a term of one class that is not the others'), the

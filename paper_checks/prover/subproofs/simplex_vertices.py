@@ -7,7 +7,7 @@ A risk is linear in the prediction: the noisy risk of MAE at one input, ``sum_k 
 ``c`` vertex margins ``m(e_v)`` (one simplex fewer each) decide the piece. Each is a problem of the same prover
 (:func:`paper_checks.prover.prove.prove`) with its own certificate, or a constant decided exactly; a vertex's
 problem is the same on every region of the simplex and is proved once. Coordinates the margin reads only through
-their sum (a point folded onto ``c`` classes, :func:`theory.simplex.fold`) are merged first
+their sum (a point folded onto ``c`` classes, :func:`label_noise_lab.theory.simplex.fold`) are merged first
 (:func:`paper_checks.prover.subproofs.subproblem.merge`), so the vertices are the ``c`` classes'.
 
 The margin is affine where each derivative in the row's coordinates is free of them (SymPy, exact), and the

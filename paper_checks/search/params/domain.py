@@ -12,17 +12,19 @@ import math
 from fractions import Fraction
 from typing import Any
 
+from label_noise_lab.theory.simplex import fold
 from paper_checks.search.params.base import Parameter
 from paper_checks.search.params.scalar import Integer, Real
 from paper_checks.search.params.sign import Sign
 from paper_checks.search.params.simplex import SimplexPoint, StochasticMatrix
-from theory.simplex import fold
 
 #: what a real coordinate that holds the statement's integer ones (``SearchSpace.relaxed``) means, as a reader is told
 RELAXATION = "a real relaxation: a proof covers every such integer, a counterexample counts only at an integer"
 
-#: how :func:`theory.simplex.fold` maps a point of a larger simplex onto ``c`` classes, as a reader is told
-FOLD_RULE = "the first c - 1 coordinates are kept and class c gets the remaining mass, as theory.simplex.fold does"
+#: how :func:`label_noise_lab.theory.simplex.fold` maps a point of a larger simplex onto ``c`` classes, as a reader is
+# told
+FOLD_RULE = ("the first c - 1 coordinates are kept and class c gets the remaining mass, as "
+             "label_noise_lab.theory.simplex.fold does")
 
 
 def end_text(v: Any) -> str:
@@ -147,7 +149,8 @@ def off_integers(space: Any, point: Any) -> str:
 
 def unfolded(space: Any, point: Any) -> Any:
     """``point`` as a reader reads it: each folded simplex point (the space's ``folds``) mapped onto its ``c``
-    classes by :func:`theory.simplex.fold`, the point as drawn kept beside under ``"<name> (as drawn)"``;
+    classes by :func:`label_noise_lab.theory.simplex.fold`, the point as drawn kept beside under ``"<name> (as
+    drawn)"``;
     ``point`` itself where nothing is folded (or it is no point: ``None``)."""
     folds = dict(space.folds)
     if not folds or not isinstance(point, dict):

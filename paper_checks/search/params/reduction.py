@@ -66,7 +66,8 @@ class Premise:
     ----------
     says : the premise, a sentence
     proof : a check that proves it for every ``c`` (a SymPy identity over ``Sum``/``IndexedBase`` with ``c`` a
-        positive integer symbol, :mod:`theory.class_sums`): returns True when it is proved; run by ``explore --prove``
+        positive integer symbol, :mod:`label_noise_lab.theory.class_sums`): returns True when it is proved; run by
+        ``explore --prove``
         each time, never cached in a constant
     cited : where it is proved, for a theorem cited (author, title, where)
     hypothesis : True where the premise is the statement's own hypothesis (``f*`` minimises the clean risk)

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import sympy
 
+from label_noise_lab.theory.validators import quoted, real_number
 from paper_checks.search.params.base import BOUNDARY_SHARE, Parameter
 from paper_checks.search.rationals import (
     Infeasible,
@@ -20,7 +21,6 @@ from paper_checks.search.rationals import (
     simplest_between,
     to_sympy,
 )
-from theory.validators import quoted, real_number
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,10 @@ class Real(Parameter):
 
     @classmethod
     def from_domain(cls, domain: Any) -> Real:
-        """The ``Real`` of a loss parameter's declared domain (a :class:`theory.loss_parameters.Domain`: its
-        ``name``, :meth:`~theory.loss_parameters.Domain.interval` and open ends), so that a search states the
+        """The ``Real`` of a loss parameter's declared domain (a :class:`label_noise_lab.theory.loss_parameters.Domain`:
+        its
+        ``name``, :meth:`~label_noise_lab.theory.loss_parameters.Domain.interval` and open ends), so that a search
+        states the
         domain once; ``ValueError`` for an integer or unbounded domain."""
         lo, hi = domain.interval()
         if domain.integer or not (math.isfinite(lo) and math.isfinite(hi)):

@@ -11,12 +11,12 @@ from typing import Any
 import numpy as np
 import sympy
 
+from label_noise_lab.theory.validators import cut, quoted, real_number
 from paper_checks.search.params.base import Parameter, Point
 from paper_checks.search.params.domain import domain_rows
 from paper_checks.search.params.scalar import Integer, Real
 from paper_checks.search.rationals import Infeasible
 from paper_checks.work import MAX_UNITS, units
-from theory.validators import cut, quoted, real_number
 
 
 # ================================================================== the domain
@@ -42,7 +42,7 @@ class SearchSpace:
         "every c >= 2"}``), a mapping or ``(name, text)`` pairs; empty where the declared domain is the
         statement's own. A proof on a narrower domain is a proof of that narrower statement, and says so
     folds : ``(simplex parameter, integer parameter)`` pairs (a mapping is taken): the point is drawn on a larger
-        simplex and folded onto that many classes (:func:`theory.simplex.fold`); reports say so
+        simplex and folded onto that many classes (:func:`label_noise_lab.theory.simplex.fold`); reports say so
     relaxed : the statement's own range of each ``Real`` coordinate that the statement takes at integers only
         (``{"c": "every integer c >= 2"}``), a mapping or pairs: the ``Real`` holds every such integer, so a proof
         covers the statement (the domain is not narrower), while a counterexample refutes it only where that
@@ -236,7 +236,8 @@ class SearchSpace:
 def proof_work(w: Any) -> float:
     """A space's ``proof_work``: 0 (the precision's budget) or a work budget by the package's one rule
     (:func:`paper_checks.work.units`: at most :data:`~paper_checks.work.MAX_UNITS`, compared exactly), the number
-    read first by the doors' one rule (:func:`theory.validators.real_number`: a ``Decimal`` is exact); a one-line
+    read first by the doors' one rule (:func:`label_noise_lab.theory.validators.real_number`: a ``Decimal`` is exact); a
+    one-line
     ``ValueError`` naming ``SearchSpace: proof_work`` otherwise (``10**400`` was an ``OverflowError``, ``1e308``
     taken and then a traceback of ``explore --prove``)."""
     name = "SearchSpace: proof_work"
@@ -280,7 +281,8 @@ class NarrowingError(ValueError):
 
 
 def _shown(value: Any) -> str:
-    """A range as ``explore --set`` writes it, ``LOW..HIGH`` or ``V``, cut for a message (:func:`theory.validators.cut`:
+    """A range as ``explore --set`` writes it, ``LOW..HIGH`` or ``V``, cut for a message
+    (:func:`label_noise_lab.theory.validators.cut`:
     ``--set q=<a million digits>`` is not echoed whole)."""
     if isinstance(value, (tuple, list)) and len(value) == 2:
         return cut(f"{quoted(value[0])}..{quoted(value[1])}")

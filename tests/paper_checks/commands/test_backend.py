@@ -1,15 +1,15 @@
 """The backend is honoured or refused by one rule in every command (issue 67): ``run``, ``stability``, ``explore``
-and ``python -m figures`` read ``--backend`` (or ``$LNL_BACKEND``) through
+and ``python -m label_noise_lab.figures`` read ``--backend`` (or ``$LNL_BACKEND``) through
 :func:`paper_checks.commands.common.resolve_backend`; an unknown name, or CuPy where none is usable, is one line and
 exit 2, never a silent NumPy run."""
 from __future__ import annotations
 
 import pytest
 
-from figures.__main__ import main as figures_main
+from label_noise_lab.figures.__main__ import main as figures_main
+from label_noise_lab.simulate.engine.devices import cupy_available
 from paper_checks.cli import main
 from paper_checks.commands.common import UsageError, resolve_backend
-from simulate.engine.devices import cupy_available
 
 no_cupy = pytest.mark.skipif(cupy_available(), reason="CuPy is usable here: nothing to refuse")
 

@@ -10,11 +10,11 @@ import pytest
 import sympy
 from hypothesis import HealthCheck, given, settings
 
+from label_noise_lab.theory.expressions import P
 from paper_checks import api
 from paper_checks.prover import prove, prove_expr
 from tests.paper_checks.prover._spaces import real_space
 from tests.theory.test_expressions import CANARY, _formulas
-from theory.expressions import P
 
 x, y = sympy.symbols("x y")
 

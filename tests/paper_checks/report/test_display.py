@@ -53,8 +53,8 @@ def test_result_search_trial_and_drawn_display():
     assert "c = 2..4" in t._repr_html_()
 
     matplotlib.use("Agg")
-    from figures.registry import Drawn
-    from figures.style import pyplot
+    from label_noise_lab.figures.registry import Drawn
+    from label_noise_lab.figures.style import pyplot
 
     fig = pyplot().figure(figsize=(1, 1))
     d = Drawn(fig, [], "A caption.")

@@ -5,12 +5,12 @@ import json
 
 import pytest
 
+from label_noise_lab.simulate.engine.devices import get_backend
 from paper_checks.cli import main
 from paper_checks.evidence import Evidence
 from paper_checks.registry import Claim
 from paper_checks.report.live import LiveTable
 from paper_checks.run.runner import run_all
-from simulate.engine.devices import get_backend
 
 
 def _check(ctx) -> Evidence:

@@ -233,11 +233,11 @@ def _shared_check(ctx):
 
 
 def test_figure_data_computed_in_a_worker_comes_back_when_shared():
+    from label_noise_lab.simulate.engine.devices import get_backend
     from paper_checks import figdata
     from paper_checks.context import Context
     from paper_checks.registry import Claim
     from paper_checks.run.runner import run_all
-    from simulate.engine.devices import get_backend
     global _DATA
     _DATA = figdata.figure_data(_pid_data)
     # kept for the claims that have figures (what the data is kept for); a claim without figures keeps nothing
@@ -267,10 +267,10 @@ def _lambda_check(ctx):
 
 
 def test_figure_data_that_does_not_pickle_never_costs_the_claim():
+    from label_noise_lab.simulate.engine.devices import get_backend
     from paper_checks import figdata
     from paper_checks.registry import Claim
     from paper_checks.run.runner import run_all
-    from simulate.engine.devices import get_backend
     global _LAMBDA_DATA
     _LAMBDA_DATA = figdata.figure_data(_lambda_data)
     c = Claim("fake.lambda", "fake", "-", "-", "confirmed", "exact", _lambda_check)

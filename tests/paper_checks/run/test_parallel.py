@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
+from label_noise_lab.simulate.engine.devices import get_backend
 from paper_checks.cli import main
 from paper_checks.evidence import Evidence
 from paper_checks.registry import Claim
 from paper_checks.run.runner import Failure, last_timings, longest_first, run_all, run_tasks
-from simulate.engine.devices import get_backend
 from tests.paper_checks._procs import children_of
 
 QUICK = ["ghosh17.sum_mae", "gce18.limit_q0", "patrini17.backward_negative", "gce18.eq11_condition"]

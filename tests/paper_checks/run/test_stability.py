@@ -57,7 +57,7 @@ def _fake_claim(verdict_of_seed):
 
 
 def test_run_stability_counts_verdicts_and_flags_changes():
-    from simulate.engine.devices import get_backend
+    from label_noise_lab.simulate.engine.devices import get_backend
     steady = _fake_claim(lambda s: "confirmed")
     moving = _fake_claim(lambda s: "confirmed" if s % 2 == 0 else "qualified")
     seen = []

@@ -99,7 +99,7 @@ def test_max_min_abs_and_constants():
 
 
 def test_a_value_held_whole_is_evaluated_as_its_argument():
-    from theory.embedding import surd
+    from label_noise_lab.theory.embedding import surd
 
     held = 1 - surd(sympy.Rational(10**30 + 7, 10**30))  # sqrt of a little over 1: just below 0
     sign, mid, _ = ball_sign(held)

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 import paper_checks.search.loop as search_module
 import paper_checks.search.scores as scores_module
+from label_noise_lab.simulate.engine.estimate import Estimate
 from paper_checks.evidence import Evidence, effect_ladder
 from paper_checks.search.loop import (
     Integer,
@@ -25,7 +26,6 @@ from paper_checks.search.loop import (
     StochasticMatrix,
     search,
 )
-from simulate.engine.estimate import Estimate
 from tests.paper_checks.search._spaces import _nce_exact, nce_space, rng
 
 R = sympy.Rational

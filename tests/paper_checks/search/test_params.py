@@ -438,7 +438,7 @@ def test_narrowed_takes_a_mapping_of_ranges_and_refuses_what_would_widen():
 def test_a_real_is_built_from_a_loss_parameters_declared_domain():
     """``Real.from_domain`` (issue 37): GCE's ``q`` in (0, 1] and ``k`` in (0, 1) as the catalogue wrote them by
     hand; an unbounded or integer domain is no bounded ``Real``."""
-    from theory import loss_parameters as lp
+    from label_noise_lab.theory import loss_parameters as lp
 
     assert Real.from_domain(lp.Q) == Real("q", 0.0, 1.0, open_low=True)
     assert Real.from_domain(lp.K) == Real("k", 0.0, 1.0, open_low=True, open_high=True)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 import sympy
 
+from label_noise_lab.theory.expressions import P
+from label_noise_lab.theory.losses import default_losses
+from label_noise_lab.theory.user_losses import from_expression
 from paper_checks.trials.continuity import Unknown, breaks, gate
-from theory.expressions import P
-from theory.losses import default_losses
-from theory.user_losses import from_expression
 
 
 def _breaks(text: str) -> list[tuple[str, str]]:

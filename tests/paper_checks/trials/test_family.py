@@ -157,7 +157,7 @@ def test_the_command_line_keeps_every_param(monkeypatch, capsys):
 def test_every_parametric_zoo_loss_has_a_family_trial():
     """``losses --loss agce`` ran one default value in silence: every zoo loss with a parameter has a family, whose
     values lie in the declared domain and whose range states the parameters held fixed."""
-    from theory.losses import ZOO
+    from label_noise_lab.theory.losses import ZOO
 
     assert set(fm.FAMILIES) == {n for n, e in ZOO.items() if e.defaults}
     for name, fam in fm.FAMILIES.items():

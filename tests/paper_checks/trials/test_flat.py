@@ -1,6 +1,6 @@
 """A loss flat on [0, k], then decreasing (paper_checks.trials.flat): k >= 1/2 in closed form for every c, and
 below 1/2, for a convex g, the exact class sum per c, compared with a plain loop over a rational grid of the
-simplex and with theory.gce's independent scan."""
+simplex and with label_noise_lab.theory.gce's independent scan."""
 import itertools
 import math
 
@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.theory.gce import truncated_class_sum_min
+from label_noise_lab.theory.losses import P
 from paper_checks.trials.asymmetry import flat_convex_ratio
 from paper_checks.trials.flat import convex_range, flat_convex, flat_level
-from theory.gce import truncated_class_sum_min
-from theory.losses import P
 
 R = sympy.Rational
 

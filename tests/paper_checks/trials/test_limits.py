@@ -54,8 +54,8 @@ def test_derivative_and_simp_agree_with_sympy_on_a_long_polynomial():
 def test_taylor_of_order_100_is_decided_and_exact():
     # Feng et al. 2020: l = sum_{i<=t} (1 - p)^i / i; sup = l(0) = H_t (attained), R_c = l'(1-)/l'(0+) = 1/t,
     # E[w] = sum_k 2/((k+1)(k+2)) = t/(t + 2) for p ~ U(0, 1)
+    from label_noise_lab.theory.losses import parse_spec
     from paper_checks.trials import simplex as lt
-    from theory.losses import parse_spec
 
     tr = lt.trial(parse_spec("taylor:t=100"), [2, 3], precision="quick")
     assert not any(p.undecided for p in tr.properties.values()), {k: p.cell for k, p in tr.properties.items()}

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import sympy
 
+from label_noise_lab.theory.margin import MarginLoss, V
 from paper_checks.trials import margin as mt
-from theory.margin import MarginLoss, V
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -208,7 +208,7 @@ def test_cli_names_the_row_and_looks_up_zoo_names_first():
 
 def test_a_constant_margin_loss_is_tried():
     # "every nonnegative symmetric loss is nonconvex" fails at the constant 1/2: symmetric, convex and bounded
-    from theory.margin import margin_loss
+    from label_noise_lab.theory.margin import margin_loss
 
     tr = mt.trial(margin_loss("1/2"), 60)
     cells = {name: prop.cell for name, prop in tr.properties.items()}

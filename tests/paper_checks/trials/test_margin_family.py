@@ -55,7 +55,7 @@ def test_losses_names_the_barrier_hinge_family(monkeypatch, capsys):
 @pytest.mark.slow
 def test_no_loss_named_is_still_the_whole_zoo(monkeypatch, capsys):
     import paper_checks.commands.margin as cm
-    from theory.margin import ZOO
+    from label_noise_lab.theory.margin import ZOO
 
     asked = []
     monkeypatch.setattr(cm.mt, "margin_losses", lambda names=(): asked.append(list(names)) or [ZOO["hinge"]])

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.theory.losses import P, parse_spec
 from paper_checks.trials import simplex as lt
 from paper_checks.trials.minimiser import exact_ratio
 from paper_checks.trials.properties import PRECISION_SETTINGS, TrialContext
-from theory.losses import P, parse_spec
 
 
 def _ctx(spec, cs=(2, 3)):

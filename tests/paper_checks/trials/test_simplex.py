@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.theory.losses import ZOO, P, default_losses, parse_spec
+from label_noise_lab.theory.user_losses import from_callable, from_expression
 from paper_checks.cli import main
 from paper_checks.registry import load
 from paper_checks.trials import simplex as lt
-from theory.losses import ZOO, P, default_losses, parse_spec
-from theory.user_losses import from_callable, from_expression
 
 C = lt.C
 CS = range(2, 11)
@@ -297,7 +297,7 @@ def test_a_normalized_form_that_disagrees_with_the_loss_is_not_used():
     """The trial derives from a NormalizedForm only after checking it against the loss's own vector form."""
     from dataclasses import replace
 
-    from theory.losses import NormalizedForm
+    from label_noise_lab.theory.losses import NormalizedForm
 
     nce = parse_spec("nce")
     wrong = replace(nce, normalized=NormalizedForm(sympy.Integer(2), nce.normalized.phi))  # alpha = 2: not NCE

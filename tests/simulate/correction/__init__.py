@@ -1,1 +1,1 @@
-"""Tests of simulate.correction.backward_forward (mirrors the package layout)."""
+"""Tests of label_noise_lab.simulate.correction.backward_forward (mirrors the package layout)."""

@@ -4,7 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from simulate.correction.anchors import (
+from label_noise_lab.simulate.correction.anchors import (
     anchor_error_curves,
     anchor_indices,
     anchor_mixture,
@@ -20,8 +20,8 @@ from simulate.correction.anchors import (
     standard_anchor_populations,
     transition_error,
 )
-from simulate.noise import TransitionMatrix, random_transition, uniform_noise
-from simulate.populations import FiniteDistribution
+from label_noise_lab.simulate.noise import TransitionMatrix, random_transition, uniform_noise
+from label_noise_lab.simulate.populations import FiniteDistribution
 
 
 def _mnist_flips(N):

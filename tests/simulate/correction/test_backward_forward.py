@@ -2,9 +2,14 @@
 import numpy as np
 import pytest
 
-from simulate.correction.backward_forward import FORWARD_BASES, backward_corrected, forward_corrected, loss_table
-from simulate.losses import get_loss, softmax
-from simulate.noise import TransitionMatrix, random_transition, uniform_noise
+from label_noise_lab.simulate.correction.backward_forward import (
+    FORWARD_BASES,
+    backward_corrected,
+    forward_corrected,
+    loss_table,
+)
+from label_noise_lab.simulate.losses import get_loss, softmax
+from label_noise_lab.simulate.noise import TransitionMatrix, random_transition, uniform_noise
 
 
 def _fd(loss, z, y, h=1e-6):
@@ -89,8 +94,8 @@ def test_bad_input():
 
 
 # ---------------------------------------------------------------- one-pass paths (speed), against the per-label loop
-from simulate.correction.backward_forward import _TINY  # noqa: E402
-from simulate.losses import Loss  # noqa: E402
+from label_noise_lab.simulate.correction.backward_forward import _TINY  # noqa: E402
+from label_noise_lab.simulate.losses import Loss  # noqa: E402
 
 
 def _slow_table(base, inputs, from_logits):
@@ -159,7 +164,7 @@ def test_forward_cce_one_pass_equals_log_space_including_underflow():
 @pytest.mark.parametrize("kind", ["backward", "forward"])
 def test_per_replica_matrices_equal_the_single_T_losses(kind):
     """Replica r of a stack of T is the loss with T_r alone (value and logit gradient), in float64 and float32."""
-    from simulate.correction.backward_forward import SINGULAR_COND
+    from label_noise_lab.simulate.correction.backward_forward import SINGULAR_COND
 
     rng = np.random.default_rng(0)
     Ts = [random_transition(4, rng, diag=0.7) for _ in range(3)]
@@ -181,7 +186,7 @@ def test_per_replica_matrices_equal_the_single_T_losses(kind):
 
 
 def test_per_replica_bad_input():
-    from simulate.noise import mnist_flips
+    from label_noise_lab.simulate.noise import mnist_flips
 
     cce = get_loss("cce")
     with pytest.raises(ValueError, match="shape"):

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from simulate.correction.backward_forward import backward_corrected, matrix_corrected
-from simulate.correction.sampled import (
+from label_noise_lab.simulate.correction.backward_forward import backward_corrected, matrix_corrected
+from label_noise_lab.simulate.correction.sampled import (
     backward_mc,
     backward_moments,
     corrected_table,
@@ -12,10 +12,10 @@ from simulate.correction.sampled import (
     random_population,
     uniform_family,
 )
-from simulate.engine.rng import generator
-from simulate.losses import get_loss
-from simulate.noise import TransitionMatrix, mnist_flips, random_transition, uniform_noise
-from simulate.populations import FiniteDistribution
+from label_noise_lab.simulate.engine.rng import generator
+from label_noise_lab.simulate.losses import get_loss
+from label_noise_lab.simulate.noise import TransitionMatrix, mnist_flips, random_transition, uniform_noise
+from label_noise_lab.simulate.populations import FiniteDistribution
 
 
 @pytest.fixture

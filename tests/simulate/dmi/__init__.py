@@ -1,1 +1,1 @@
-"""Tests of simulate.dmi.estimators (mirrors the package layout)."""
+"""Tests of label_noise_lab.simulate.dmi.estimators (mirrors the package layout)."""

@@ -9,13 +9,20 @@ import numpy as np
 import pytest
 from scipy.special import gammaln
 
-from simulate.dmi import estimators as sd
-from simulate.dmi import populations as dp
-from simulate.engine.namespace import to_host
-from simulate.engine.rng import generator
-from simulate.noise import TransitionMatrix, as_transition, average_transition, boundary_noise, pair_flip, uniform_noise
-from simulate.populations import FiniteDistribution
-from theory import dmi as td
+from label_noise_lab.simulate.dmi import estimators as sd
+from label_noise_lab.simulate.dmi import populations as dp
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.engine.rng import generator
+from label_noise_lab.simulate.noise import (
+    TransitionMatrix,
+    as_transition,
+    average_transition,
+    boundary_noise,
+    pair_flip,
+    uniform_noise,
+)
+from label_noise_lab.simulate.populations import FiniteDistribution
+from label_noise_lab.theory import dmi as td
 
 
 def _gen(xp, seed):

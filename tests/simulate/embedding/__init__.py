@@ -1,1 +1,1 @@
-"""Tests of simulate.embedding.losses (mirrors the package layout)."""
+"""Tests of label_noise_lab.simulate.embedding.losses (mirrors the package layout)."""

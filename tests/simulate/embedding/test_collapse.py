@@ -1,10 +1,11 @@
-"""simulate.embedding.collapse: miners against plain loops, gradients against finite differences, replica
+"""label_noise_lab.simulate.embedding.collapse: miners against plain loops, gradients against finite differences,
+replica
 independence, the padded dimensions, the trend statistic, bad input."""
 import numpy as np
 import pytest
 
-from simulate.embedding import collapse as sc
-from simulate.embedding.losses import squared_distances
+from label_noise_lab.simulate.embedding import collapse as sc
+from label_noise_lab.simulate.embedding.losses import squared_distances
 
 pytestmark = pytest.mark.host_only  # NumPy by design: see the module docstring
 

@@ -1,10 +1,11 @@
-"""simulate.embedding.isometry: hard terms against a plain loop, the two sides of d_iso, verification, bad input."""
+"""label_noise_lab.simulate.embedding.isometry: hard terms against a plain loop, the two sides of d_iso, verification,
+bad input."""
 import math
 
 import numpy as np
 import pytest
 
-from simulate.embedding import isometry as iso
+from label_noise_lab.simulate.embedding import isometry as iso
 
 pytestmark = pytest.mark.host_only  # NumPy by design: see the module docstring
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from simulate.embedding.losses import (
+from label_noise_lab.simulate.embedding.losses import (
     all_triplets,
     batch_hard,
     hard_negatives,
@@ -16,8 +16,8 @@ from simulate.embedding.losses import (
     squared_distances,
     triplet_loss,
 )
-from simulate.engine.namespace import to_host
-from simulate.engine.rng import generator
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.engine.rng import generator
 
 #: why some embedding code runs on NumPy and CuPy but not on the array API standard's strict namespace (issue 58)
 SEMI_HARD_BITS = ("the semi-hard miner groups distances by their float bits (ndarray.view): the standard has no "
@@ -135,8 +135,9 @@ def test_bad_input(call, match):
 @pytest.mark.parametrize("miner", ["random", "hard", pytest.param("semi-hard", marks=pytest.mark.beyond_standard(
     SEMI_HARD_BITS)), "batch-hard"])
 def test_stacked_mining_is_per_replica_mining(miner, xp):
-    """simulate.embedding.losses.mine over a replica axis equals the single-batch miners replica by replica."""
-    from simulate.embedding.losses import MINERS, batch_hard, mine, random_negatives
+    """label_noise_lab.simulate.embedding.losses.mine over a replica axis equals the single-batch miners replica by
+    replica."""
+    from label_noise_lab.simulate.embedding.losses import MINERS, batch_hard, mine, random_negatives
 
     assert miner in MINERS
     rng = np.random.default_rng(11)
@@ -186,7 +187,7 @@ def test_normalize_zero_rows(xp):
     normalisation's gradient (g - e (e . g)) / norm is 0 there; without it a zero row raises."""
     Z = np.array([[0.0, 0.0], [3.0, 4.0], [1e-13, 0.0]])
     e, n = normalize(xp.asarray(Z), keep_zero=True, with_norms=True)
-    from simulate.engine.namespace import to_host
+    from label_noise_lab.simulate.engine.namespace import to_host
     e, n = to_host(e), to_host(n)
     np.testing.assert_array_equal(e, [[0.0, 0.0], [0.6, 0.8], [1.0, 0.0]])
     assert np.isinf(n[0, 0]) and n[1, 0] == 5.0
@@ -201,7 +202,7 @@ def test_normalize_zero_rows(xp):
 def test_stacked_pairs_are_the_single_batch_pairs(xp):
     """sample_pairs over a replica axis: row r is sample_pairs(labels[r], m, rngs[r], modes[r]) exactly
     (same uniforms in the same order), whatever the mix of modes; host generators, labels on xp."""
-    from simulate.engine.namespace import to_host
+    from label_noise_lab.simulate.engine.namespace import to_host
     rng = np.random.default_rng(21)
     yb = rng.integers(0, 4, (4, 37))
     yb[:, :3] = (0, 0, 1)
@@ -231,7 +232,7 @@ def test_stacked_pairs_say_which_row_fails():
 # ---------------------------------------------------------------- issue 18: bad chunk, empty batches, no generator
 @pytest.mark.parametrize("chunk", [0, -1, 1.5, "8"])
 def test_recall_chunk_must_be_a_positive_integer(batch, chunk):
-    from simulate.embedding.losses import recall_at_1
+    from label_noise_lab.simulate.embedding.losses import recall_at_1
 
     E, y, _ = batch
     with pytest.raises(ValueError, match="chunk must be an integer >= 1"):
@@ -241,7 +242,7 @@ def test_recall_chunk_must_be_a_positive_integer(batch, chunk):
 @pytest.mark.parametrize("miner", ["random", "hard", "semi-hard", "batch-hard"])
 @pytest.mark.parametrize("shape", [(1, 0), (1, 1), (0, 3)])
 def test_mine_refuses_an_empty_batch(miner, shape):
-    from simulate.embedding.losses import mine
+    from label_noise_lab.simulate.embedding.losses import mine
 
     R, B = shape
     with pytest.raises(ValueError, match="R >= 1 batches of B >= 2 integers"):
@@ -250,7 +251,7 @@ def test_mine_refuses_an_empty_batch(miner, shape):
 
 @pytest.mark.parametrize("rng", [None, 0])
 def test_random_mining_and_pair_sampling_need_a_generator(batch, rng):
-    from simulate.embedding.losses import mine
+    from label_noise_lab.simulate.embedding.losses import mine
 
     _, y, _ = batch
     with pytest.raises(TypeError, match="rng must be a "):
@@ -289,8 +290,8 @@ def test_pairwise_distances_of_ordinary_embeddings_are_unchanged_bit_for_bit():
 
 def test_recall_blocks_of_any_size_give_the_same_recall(batch):
     """The row blocks are a matter of speed: one thread's large blocks (pinned BLAS) and the default ones agree."""
-    from simulate.embedding.losses import recall_at_1
-    from simulate.engine.blas import pinned_blas, single_threaded
+    from label_noise_lab.simulate.embedding.losses import recall_at_1
+    from label_noise_lab.simulate.engine.blas import pinned_blas, single_threaded
 
     E, y, _ = batch
     assert not single_threaded()
@@ -305,7 +306,7 @@ def test_normalize_in_single_precision_rescales_rows_whose_squares_leave_its_ran
     normal) or of 1e20 (squares past its largest) is rescaled first, not divided by a norm of 0 or inf."""
     import warnings
 
-    from simulate.embedding.losses import normalize
+    from label_noise_lab.simulate.embedding.losses import normalize
 
     E = np.array([[[3.0, 4.0], [1e-25, 1e-25], [1e20, 1e20], [0.0, 0.0]]], dtype=np.float32)
     with warnings.catch_warnings():

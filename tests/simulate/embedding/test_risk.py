@@ -1,11 +1,11 @@
-"""simulate.embedding.risk: exact risks against plain loops, Monte Carlo against exact (z = 5),
+"""label_noise_lab.simulate.embedding.risk: exact risks against plain loops, Monte Carlo against exact (z = 5),
 the pair-noise formulas against Monte Carlo, and bad input."""
 import itertools
 
 import numpy as np
 import pytest
 
-from simulate.embedding.risk import (
+from label_noise_lab.simulate.embedding.risk import (
     exact_pair_risks,
     exact_triplet_risk,
     mc_pair_noise,
@@ -14,7 +14,7 @@ from simulate.embedding.risk import (
     random_class_embeddings,
     same_probability,
 )
-from simulate.noise import pair_flip, uniform_noise
+from label_noise_lab.simulate.noise import pair_flip, uniform_noise
 
 Z = 5.0
 

@@ -1,5 +1,5 @@
 """The semi-hard miner against the plain loop, ties and sub-level differences included; the stacked
-miner of ``simulate.embedding.losses.mine`` equal to it replica by replica; its host syncs on the CuPy
+miner of ``label_noise_lab.simulate.embedding.losses.mine`` equal to it replica by replica; its host syncs on the CuPy
 ``array_api_strict`` (issue 10, item 4: no data-dependent compaction inside a loop).
 
 The miner sorts each row by an integer key made of the distance's leading bits; rows where two
@@ -10,7 +10,7 @@ import array_api_strict as strict
 import numpy as np
 import pytest
 
-from simulate.embedding.losses import mine, normalize, pairwise_distances, semi_hard_negatives
+from label_noise_lab.simulate.embedding.losses import mine, normalize, pairwise_distances, semi_hard_negatives
 from tests.simulate.embedding.test_losses import SEMI_HARD_BITS
 from tests.syncs import StrictArray, counting
 
@@ -78,7 +78,7 @@ def test_agrees_with_loop(name, D, y, alpha):
 @pytest.mark.parametrize("name, D, y, alpha", CASES, ids=[c[0] for c in CASES])
 def test_wide_low_bits_agree_with_loop(name, D, y, alpha, monkeypatch):
     """The int64 low bits of batches above 16384 (here forced on small ones) give the same triplets."""
-    import simulate.embedding.losses as em
+    import label_noise_lab.simulate.embedding.losses as em
 
     monkeypatch.setattr(em, "_NARROW_BITS", 0)
     assert got(D, y, alpha) == loop_semi_hard(D, y, alpha)

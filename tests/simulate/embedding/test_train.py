@@ -1,12 +1,12 @@
-"""Tests of simulate.embedding.train: gradients against finite differences (through the
+"""Tests of label_noise_lab.simulate.embedding.train: gradients against finite differences (through the
 normalisation and the network), a separable toy problem, Recall@1 against a plain loop, bad input."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from simulate.embedding.losses import pairwise_distances, recall_at_1
-from simulate.embedding.train import (
+from label_noise_lab.simulate.embedding.losses import pairwise_distances, recall_at_1
+from label_noise_lab.simulate.embedding.train import (
     Terms,
     embed,
     init_embedding,
@@ -15,8 +15,8 @@ from simulate.embedding.train import (
     terms_loss_grad,
     train_embedding,
 )
-from simulate.models import forward
-from simulate.populations import gaussian_clusters
+from label_noise_lab.simulate.models import forward
+from label_noise_lab.simulate.populations import gaussian_clusters
 
 
 def _fd_params(params, X, terms, **kw):
@@ -188,7 +188,7 @@ def test_batches_without_positives_are_skipped_and_counted():
 
 
 def test_balanced_pairs_are_uniform_over_positive_and_negative_pairs():
-    from simulate.embedding.losses import sample_pairs
+    from label_noise_lab.simulate.embedding.losses import sample_pairs
 
     lab = np.array([2, 0, 1, 0, 2, 0, 1, 3])
     pos = (lab[:, None] == lab[None]) & ~np.eye(8, dtype=bool)
@@ -209,8 +209,8 @@ def test_balanced_pairs_are_uniform_over_positive_and_negative_pairs():
 
 
 def test_train_embeddings_equals_separate_runs():
+    from label_noise_lab.simulate.embedding.replicas import train_embeddings
     from paper_checks.papers.le19.studies import EmbeddingTask
-    from simulate.embedding.replicas import train_embeddings
 
     task = EmbeddingTask(c=4, n_train=300, n_test=50, nuisance=2)
     X, y, _, _ = task.sample(np.random.default_rng(0))
@@ -232,8 +232,8 @@ def test_train_embeddings_equals_separate_runs():
 def test_train_embeddings_in_single_precision_stays_in_it_and_near_double():
     """``dtype=numpy.float32`` (the le19 studies): every step in single precision (the parameters, the optimiser's
     moments), the same replicas as in double precision to single precision's rounding over a few steps."""
+    from label_noise_lab.simulate.embedding.replicas import train_embeddings
     from paper_checks.papers.le19.studies import EmbeddingTask
-    from simulate.embedding.replicas import train_embeddings
 
     task = EmbeddingTask(c=4, n_train=200, n_test=50, nuisance=2)
     X, y, _, _ = task.sample(np.random.default_rng(0))

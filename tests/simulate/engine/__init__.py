@@ -1,1 +1,1 @@
-"""Tests of simulate.engine (mirrors the package layout)."""
+"""Tests of label_noise_lab.simulate.engine (mirrors the package layout)."""

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-import simulate.engine.devices as sd
-from simulate.engine.devices import get_backend
-from simulate.engine.namespace import is_host
+import label_noise_lab.simulate.engine.devices as sd
+from label_noise_lab.simulate.engine.devices import get_backend
+from label_noise_lab.simulate.engine.namespace import is_host
 
 
 def test_numpy_forced_is_array_api_compat_numpy():

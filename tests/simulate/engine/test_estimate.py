@@ -1,8 +1,8 @@
 import numpy as np
 import pytest
 
-from simulate.engine.estimate import Estimate, RunningMoments, mc_mean, paired_difference, seed_summary
-from simulate.engine.rng import generator
+from label_noise_lab.simulate.engine.estimate import Estimate, RunningMoments, mc_mean, paired_difference, seed_summary
+from label_noise_lab.simulate.engine.rng import generator
 
 
 def test_merge_equals_one_pass():
@@ -78,7 +78,7 @@ def test_sign_and_rounded_dict():
 def test_t_critical_keeps_the_tail_probability_of_z():
     from scipy import stats
 
-    from simulate.engine.estimate import t_critical
+    from label_noise_lab.simulate.engine.estimate import t_critical
 
     for df in (2, 5, 7, 30):
         assert 2 * stats.t.sf(t_critical(5.0, df), df) == pytest.approx(2 * stats.norm.sf(5.0), rel=1e-6)
@@ -87,7 +87,7 @@ def test_t_critical_keeps_the_tail_probability_of_z():
 
 
 def test_seed_estimates_carry_their_degrees_of_freedom():
-    from simulate.engine.estimate import Z_SEEDS
+    from label_noise_lab.simulate.engine.estimate import Z_SEEDS
 
     d = paired_difference([3.0, 4.0, 5.0], [1.0, 1.0, 1.0])  # mean 2, se 0.577, t = 5.2 with 2 df
     assert d.df == 2
@@ -105,7 +105,7 @@ def test_seed_estimates_carry_their_degrees_of_freedom():
 
 
 def test_combined_means_use_welch_satterthwaite():
-    from simulate.engine.estimate import combine_means
+    from label_noise_lab.simulate.engine.estimate import combine_means
 
     a, b = seed_summary([1.0, 2.0, 3.0, 4.0]), seed_summary([2.0, 2.5, 3.5])
     c = combine_means([a, b])

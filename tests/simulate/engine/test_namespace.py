@@ -3,7 +3,15 @@ import array_api_compat.numpy as cnp
 import array_api_strict
 import numpy as np
 
-from simulate.engine.namespace import HOST, default_chunk, is_host, name_of, namespace_of, same_namespace, to_host
+from label_noise_lab.simulate.engine.namespace import (
+    HOST,
+    default_chunk,
+    is_host,
+    name_of,
+    namespace_of,
+    same_namespace,
+    to_host,
+)
 
 
 def test_namespace_and_host(xp):

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulate.engine.estimate import mc_mean
-from simulate.engine.parallel import chunk_moments, chunk_seed, mc_mean_chunked
+from label_noise_lab.simulate.engine.estimate import mc_mean
+from label_noise_lab.simulate.engine.parallel import chunk_moments, chunk_seed, mc_mean_chunked
 
 
 def _exponential(scale: float, rng: np.random.Generator, m: int) -> np.ndarray:

@@ -3,8 +3,8 @@ import array_api_strict
 import numpy as np
 import pytest
 
-from simulate.engine.namespace import HOST
-from simulate.engine.rng import (
+from label_noise_lab.simulate.engine.namespace import HOST
+from label_noise_lab.simulate.engine.rng import (
     HostStream,
     check_generator,
     check_generators,

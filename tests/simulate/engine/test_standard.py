@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from simulate.engine.namespace import to_host
-from simulate.engine.standard import bincount
+from label_noise_lab.simulate.engine.namespace import to_host
+from label_noise_lab.simulate.engine.standard import bincount
 
 
 @pytest.mark.parametrize("n, k", [(0, 3), (1, 1), (500, 7), (2000, 40)])

@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.theory import dmi as td
 from paper_checks.context import Context
 from paper_checks.papers.dmi19 import invariance, theorem
 from paper_checks.registry import load
 from paper_checks.search.params.space import to_rational
-from theory import dmi as td
 
 MINE = {"dmi19.properties": "proved", "dmi19.relative_invariance": "proved", "dmi19.mi_not_invariant": "proved",
         "dmi19.dmi_order_invariant": "qualified", "dmi19.main_theorem": "proved", "dmi19.notes_question": "qualified",
@@ -105,7 +105,7 @@ def test_loss_minimiser_refutes_shannon_mi():
 
     import numpy as np
 
-    from simulate.dmi.estimators import mutual_information
+    from label_noise_lab.simulate.dmi.estimators import mutual_information
 
     def mi(Q):
         return Fraction(mutual_information(np.array([[float(v) for v in r] for r in Q])))

@@ -2,9 +2,9 @@
 tests/simulate/dmi/test_estimators.py)."""
 import numpy as np
 
+from label_noise_lab.simulate.engine.estimate import Z_SEEDS
+from label_noise_lab.simulate.noise import pair_flip
 from paper_checks.papers.dmi19 import studies as dstudies
-from simulate.engine.estimate import Z_SEEDS
-from simulate.noise import pair_flip
 
 
 def test_trained_classifier_breaks_eq32_on_its_own_sample_only():

@@ -3,14 +3,14 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.theory import gce
+from label_noise_lab.theory.gce import Q
+from label_noise_lab.theory.symmetry import C
 from paper_checks.cli import main
 from paper_checks.context import Context
 from paper_checks.papers.gce18 import lq, theorems, truncation
 from paper_checks.registry import load
 from paper_checks.search.exact import verify
-from theory import gce
-from theory.gce import Q
-from theory.symmetry import C
 
 R = sympy.Rational
 
@@ -218,7 +218,8 @@ def test_eq10_bounds_at_is_theorys_eq10_bounds_on_both_branches_of_d():
 
 def test_eq7_s_reduction_is_theory_s_bounds_and_l_q_s_curvature():
     """gce18's Eq. 7 for every c >= 2: the steps' margins are L_q's second derivative and Eq. 7's bounds
-    (theory.gce.eq7_bounds) at the barycentre and a vertex, identically 0 there (the bounds are attained)."""
+    (label_noise_lab.theory.gce.eq7_bounds) at the barycentre and a vertex, identically 0 there (the bounds are
+    attained)."""
     red = lq.eq7_space().reduction
     assert red is not None and [r["name"] for r in red.rows()] == ["c", "f", "q"]
     assert "continuous" in red.premises_text()

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from figures.registry import draw
+from label_noise_lab.figures.registry import draw
+from label_noise_lab.theory.gce import eq7_bounds_float, eq10_bounds_float, eq11_margin_float
 from paper_checks.papers.gce18.figures import bound_widths
 from tests.paper_checks.papers.figure_numbers import reported_numbers
-from theory.gce import eq7_bounds_float, eq10_bounds_float, eq11_margin_float
 
 
 def test_bound_widths_against_plain_loop():

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from label_noise_lab.simulate.engine.estimate import seed_summary
 from paper_checks.context import Context
 from paper_checks.papers.gce18.sim import (
     _acs_increases,
@@ -12,7 +13,6 @@ from paper_checks.papers.gce18.sim import (
     overfit_half_text,
 )
 from paper_checks.papers.gce18.studies import pair_discordance
-from simulate.engine.estimate import seed_summary
 
 
 def _loop_discordance(a, b):

@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.theory import losses as sl
+from label_noise_lab.theory.symmetry import C
 from paper_checks.context import Context
 from paper_checks.papers.ghosh17 import claims as g
 from paper_checks.registry import load
-from theory import losses as sl
-from theory.symmetry import C
 
 R = sympy.Rational
 
@@ -122,7 +122,7 @@ def test_registrations_have_spaces_where_required():
 
 
 def test_fold_np_matches_exact_fold():
-    from theory.simplex import fold
+    from label_noise_lab.theory.simplex import fold
 
     x = [R(1, 10), R(2, 10), R(3, 10), R(4, 10)]
     np.testing.assert_allclose(g._fold_np(np.array(x, dtype=float), 3), [float(v) for v in fold(x, 3)])

@@ -2,10 +2,10 @@
 import numpy as np
 import pytest
 
-from figures.registry import draw
+from label_noise_lab.figures.registry import draw
+from label_noise_lab.theory.gce import eq7_bounds_float
 from paper_checks.papers.ghosh17.samples import class_sum_ranges, risk_pairs
 from tests.paper_checks.papers.figure_numbers import reported_numbers
-from theory.gce import eq7_bounds_float
 
 
 def test_class_sum_ranges_match_closed_forms():

@@ -3,9 +3,9 @@ labelled for what they are."""
 import numpy as np
 import pytest
 
+from label_noise_lab.simulate.engine.moments import t_critical
 from paper_checks.context import Context
 from paper_checks.papers.ghosh17 import sim
-from simulate.engine.moments import t_critical
 
 
 def test_cells_hold_t_statistics_labelled_as_such(monkeypatch):

@@ -3,11 +3,11 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.theory import gradients as gr
+from label_noise_lab.theory.gradients import P
 from paper_checks.context import Context
 from paper_checks.papers.imae19 import claims as m
 from paper_checks.registry import load
-from theory import gradients as gr
-from theory.gradients import P
 
 R = sympy.Rational
 IDS = ["eq9_cce_weight", "eq10_mae_weight", "eq11_variance", "mae_emphasis", "eq13_imae", "eq14_rescale",
@@ -82,7 +82,7 @@ def test_variance_increases_with_T_only_for_the_papers_form():
 def test_variance_threshold():
     t = float(m.variance_threshold("paper"))
     assert 2.6 < t < 2.8
-    from theory.gradients import imae_moments
+    from label_noise_lab.theory.gradients import imae_moments
     assert float(imae_moments("paper", sympy.nsimplify(t) + R(1, 100)).variance) > 4 / 45
     assert float(imae_moments("paper", sympy.nsimplify(t) - R(1, 100)).variance) < 4 / 45
     assert m.variance_threshold("paper", low=3.0, high=8.0) is None

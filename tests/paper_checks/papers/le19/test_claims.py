@@ -10,13 +10,13 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.theory import embedding as te
+from label_noise_lab.theory.embedding import ETA, C
 from paper_checks.context import Context
 from paper_checks.papers.le19 import risks as P
 from paper_checks.papers.le19 import training as T
 from paper_checks.papers.le19.studies import EmbeddingTask
 from paper_checks.registry import load
-from theory import embedding as te
-from theory.embedding import ETA, C
 
 MINE = {"le19.pair_noise": "proved", "le19.margin_symmetric": "proved", "le19.margin_robust": "proved",
         "le19.triplet_robust": "proved", "le19.sampling": "qualified", "le19.initialization": "confirmed"}
@@ -80,7 +80,7 @@ def test_triplet_robust_refutes_a_wrong_slope():
 
 
 def te_eps():
-    from theory.embedding import stated_eps
+    from label_noise_lab.theory.embedding import stated_eps
 
     return stated_eps()
 

@@ -1,7 +1,7 @@
 """le19 figures: the recall figure plots the recall the report quotes."""
 import pytest
 
-from figures.registry import draw
+from label_noise_lab.figures.registry import draw
 from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 

@@ -3,16 +3,16 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.simulate.correction.backward_forward import matrix_corrected
+from label_noise_lab.simulate.correction.sampled import backward_moments
+from label_noise_lab.simulate.losses import Loss
+from label_noise_lab.simulate.noise import uniform_noise
+from label_noise_lab.theory import correction as tc
 from paper_checks.context import Context
 from paper_checks.papers.patrini17 import claims as P
 from paper_checks.papers.patrini17 import conditioning as C
 from paper_checks.papers.patrini17.studies import conditioning_study
 from paper_checks.registry import load
-from simulate.correction.backward_forward import matrix_corrected
-from simulate.correction.sampled import backward_moments
-from simulate.losses import Loss
-from simulate.noise import uniform_noise
-from theory import correction as tc
 
 R = sympy.Rational
 MINE = {"patrini17.thm1_backward": "proved", "patrini17.backward_negative": "proved",

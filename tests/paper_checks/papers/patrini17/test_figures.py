@@ -1,7 +1,7 @@
 """The patrini17 figures plot the numbers their checks report (quick precision)."""
 import pytest
 
-from figures.registry import draw
+from label_noise_lab.figures.registry import draw
 from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 

@@ -3,14 +3,14 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.simulate.engine.devices import get_backend
+from label_noise_lab.simulate.noise import TransitionMatrix
+from label_noise_lab.theory import hessian as th
 from paper_checks.context import Context
 from paper_checks.papers.patrini17 import hessian as ph
 from paper_checks.papers.patrini17 import hessian_study as hst
 from paper_checks.registry import load
 from paper_checks.run.runner import run_claim
-from simulate.engine.devices import get_backend
-from simulate.noise import TransitionMatrix
-from theory import hessian as th
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
+from label_noise_lab.simulate.noise import TransitionMatrix, random_transition, uniform_noise
 from paper_checks.papers.patrini17 import hessian_study as hst
-from simulate.noise import TransitionMatrix, random_transition, uniform_noise
 
 pytestmark = pytest.mark.host_only
 

@@ -4,8 +4,11 @@ import sys
 import numpy as np
 import pytest
 
+import label_noise_lab.simulate.experiments as experiments
 import paper_checks.papers.patrini17.sim as mod
-import simulate.experiments as experiments
+from label_noise_lab.simulate.experiments import digits_data, noisy_label_task, seed_bases
+from label_noise_lab.simulate.noise import MNIST_FLIPS, uniform_noise
+from label_noise_lab.simulate.noise import mnist_flips as mnist_flip_matrix
 from paper_checks.context import Context
 from paper_checks.papers.patrini17.studies import (
     CORRECTION_METHODS,
@@ -13,9 +16,6 @@ from paper_checks.papers.patrini17.studies import (
     table2_noises,
     trained_anchor_errors,
 )
-from simulate.experiments import digits_data, noisy_label_task, seed_bases
-from simulate.noise import MNIST_FLIPS, uniform_noise
-from simulate.noise import mnist_flips as mnist_flip_matrix
 
 
 def test_mnist_flips_and_table2_columns():
@@ -31,7 +31,7 @@ def test_mnist_flips_and_table2_columns():
 
 
 def test_mnist_flip_matrix_is_the_sec_5_1_construction():
-    """Built here or by simulate.noise.mnist_flips (when that exists), it is the same matrix."""
+    """Built here or by label_noise_lab.simulate.noise.mnist_flips (when that exists), it is the same matrix."""
     for N in (0.0, 0.2, 0.5, 0.6, 1.0):
         T = np.eye(10)
         for i, j in MNIST_FLIPS:

@@ -3,12 +3,12 @@ import numpy as np
 import pytest
 import sympy
 
+from label_noise_lab.theory.gradients import ALPHA, BETA, P
+from label_noise_lab.theory.gradients import A as A_SYM
+from label_noise_lab.theory.symmetry import C
 from paper_checks.context import Context
 from paper_checks.papers.sce19 import claims as m
 from paper_checks.registry import load
-from theory.gradients import ALPHA, BETA, P
-from theory.gradients import A as A_SYM
-from theory.symmetry import C
 
 IDS = ["rce_symmetric", "eq20_gradient", "class_bias"]
 

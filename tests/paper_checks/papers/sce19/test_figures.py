@@ -1,7 +1,7 @@
 """sce19 figures plot the numbers its checks report (moved from tests/figures/test_figures.py)."""
 import pytest
 
-from figures.registry import draw
+from label_noise_lab.figures.registry import draw
 from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from label_noise_lab.simulate.noise import pair_flip
 from paper_checks.papers.sce19.studies import (
     CLASS_BIAS_SEPARATIONS,
     class_accuracy_curves,
@@ -9,7 +10,6 @@ from paper_checks.papers.sce19.studies import (
     class_groups,
     group_curves,
 )
-from simulate.noise import pair_flip
 
 TINY = dict(n_seeds=2, epochs=3, n_train=60, n_test=40, dim=6, hidden=(8,), batch_size=16)
 SEP = (4.0, 2.0, 4.0, 2.0)
@@ -50,10 +50,16 @@ def test_single_precision_trains_the_same_replicas_in_float32(monkeypatch):
 
 
 def test_per_class_accuracy_matches_a_plain_loop():
-    from simulate.experiments import batch_rngs, init_replicas, noisy_label_task, seed_bases, train_config
-    from simulate.losses import get_loss
-    from simulate.models import logits_of
-    from simulate.training import train
+    from label_noise_lab.simulate.experiments import (
+        batch_rngs,
+        init_replicas,
+        noisy_label_task,
+        seed_bases,
+        train_config,
+    )
+    from label_noise_lab.simulate.losses import get_loss
+    from label_noise_lab.simulate.models import logits_of
+    from label_noise_lab.simulate.training import train
 
     T = class_bias_noises(4)["symmetric 0.4"]
     res = class_accuracy_curves(np.random.default_rng(1), separations=SEP, losses=("cce",), noises={"s": T}, **TINY)

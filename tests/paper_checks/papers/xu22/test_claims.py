@@ -3,10 +3,10 @@ or bound, or reversed simulation results."""
 import numpy as np
 import pytest
 
+from label_noise_lab.simulate.engine.estimate import Estimate
 from paper_checks.context import Context
 from paper_checks.papers.xu22 import claims as P
 from paper_checks.registry import load
-from simulate.engine.estimate import Estimate
 
 MINE = {"xu22.collapse_value": "qualified", "xu22.hnm_isometry": "refuted", "xu22.collapse_batch_dim": "confirmed",
         "xu22.mining_compare": "confirmed"}

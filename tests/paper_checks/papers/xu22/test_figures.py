@@ -1,8 +1,8 @@
 """xu22 figures: the phase figure plots the scores the report quotes."""
 import pytest
 
-from figures.registry import draw
-from simulate.embedding.collapse import PHASE_BATCH_SIZES, PHASE_DIMS
+from label_noise_lab.figures.registry import draw
+from label_noise_lab.simulate.embedding.collapse import PHASE_BATCH_SIZES, PHASE_DIMS
 from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 

@@ -21,7 +21,7 @@ R = sympy.Rational
 F = Fraction
 x, y, q = sympy.symbols("x y q", real=True)
 HANG_GUARD = 300  # seconds: generous, so that the load never decides an outcome
-#: ||(x, y)||_r with r = 1/(1 - q), the max norm at q = 1 (theory.gce.r_norm on a symbol)
+#: ||(x, y)||_r with r = 1/(1 - q), the max norm at q = 1 (label_noise_lab.theory.gce.r_norm on a symbol)
 NORM = sympy.Piecewise(((x ** (1 / (1 - q)) + y ** (1 / (1 - q))) ** (1 - q), q < 1), (sympy.Max(x, y), True))
 #: ||(x, y)||_r <= 2^(1 - q) max(x, y): 0 at x = y for every q and on the whole face q = 1
 NORM_BOUND = 2 ** (1 - q) * sympy.Max(x, y) - NORM

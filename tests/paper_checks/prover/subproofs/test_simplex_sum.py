@@ -44,7 +44,8 @@ def test_gce_class_sum_decomposes_into_one_term_per_class():
 
 
 def test_a_folded_point_is_merged_to_its_classes():
-    """A point of the 6-simplex folded onto 3 classes (theory.simplex.fold: the last class gets the rest): the
+    """A point of the 6-simplex folded onto 3 classes (label_noise_lab.theory.simplex.fold: the last class gets the
+    rest): the
     margin reads f[2] + ... + f[5] only through their sum, so they merge into one coordinate."""
     vals, syms, coords, _ = _row(6)
     folded = [vals[0], vals[1], sum(vals[2:])]
@@ -109,7 +110,8 @@ def test_false_neighbours_are_never_closed():
 
 def _folded_space(low: int, high: int, margin, q_low: float = 0.125) -> SearchSpace:
     """``margin(c, q, g)`` for ``c`` in ``low..high``, ``q`` in [q_low, 1] (``(0, 1]`` for ``q_low = 0``) and ``g``
-    a point of the ``high``-simplex folded onto ``c`` classes (theory.simplex.fold: the last class gets the rest), as
+    a point of the ``high``-simplex folded onto ``c`` classes (label_noise_lab.theory.simplex.fold: the last class gets
+    the rest), as
     a claim declares it."""
 
     def exact(pt):

@@ -10,8 +10,8 @@ import pytest
 import sympy
 from sympy import Eq, Interval, Ne, Rational, oo, pi, sqrt
 
+from label_noise_lab.theory.expressions import parse_formula
 from paper_checks.prover.tracing import elimination, relations
-from theory.expressions import parse_formula
 
 x, y, z, s, c = sympy.symbols("x y z s c")
 
