@@ -34,8 +34,6 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "BranchSplitting",      # after z3 (which decides a piecewise algebraic margin at once): a box across a
         #                         threshold is enclosed by the hull of both sides, so split it first
         "KinkSigns",            # after z3 (DMI's piecewise polynomial margins: 5 s where the kinks' sampling took 25 s)
-        "Z3Bounds",             # z3 over bounding functions before the normal form: on 100 MetiTarski problems at
-        #                         3.75 units the same outcomes with 25 % less work (the normal form is the costliest)
         "NormalForm",           # the normal form: may decide the margin, and rewrites it for every method after
         "FactorApart",          # a positive factor: one sub-proof with a coordinate fewer, before the solvers
         "Ratios",               # a ratio of coordinates: one coordinate fewer for every method after it
@@ -45,6 +43,7 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "Z3Polynomial",         # z3 on the normal form's polynomial
         "MirrorConvex",         # a test at two points and a SymPy identity, before z3 over atoms and the combinations
         "Z3Atoms",              # z3 with the nodes outside its fragment abstracted to bounded variables
+        "Z3Bounds",             # z3 over the atoms' bounds on boxes: decides the bounded rest of many margins
         "Z3RangedPiece",        # z3 over Taylor models on the whole (bounded) piece: one or two coordinates
         "Z3Branches",           # z3 over each branch of a piecewise margin
         "CutOff",               # after z3 over bounds: the tails' derivatives, then one sub-proof on the rest
