@@ -16,13 +16,21 @@ def _without(monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
     monkeypatch.setattr(closures, "for_stage", for_stage)
 
 
-@pytest.fixture
-def one_rung(monkeypatch):
+@pytest.fixture(autouse=True)
+def one_rung(monkeypatch, request):
     """The top proof on its whole budget at once, without iterative deepening (:mod:`paper_checks.prover.deepening`):
-    for a test of one closure, which a cheaper route on a small first rung (the boxes) would otherwise pre-empt."""
+    the tests here are of the closures, each written for the route its margin takes on one rung, which a cheaper route
+    on a small first rung (the boxes) would otherwise pre-empt. A test of the deepening itself asks for ``rungs``."""
+    if "rungs" in request.fixturenames:
+        return
     from paper_checks.prover import deepening
 
     monkeypatch.setattr(deepening, "FIRST", float("inf"))
+
+
+@pytest.fixture
+def rungs():
+    """The deepening as it runs (:func:`one_rung` steps aside)."""
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from paper_checks.prover.result import ProofResult
     (6.0, [0.25, 0.5, 1.0, 4.25]),
     (22.5, [0.25, 0.5, 1.0, 2.0, 4.0, 14.75]),
 ])
-def test_rungs_are_a_ladder_the_budget_only_cuts(budget, want):
+def test_rungs_are_a_ladder_the_budget_only_cuts(budget, want, rungs):
     got = deepening.rungs(budget)
     assert got == want and sum(got) == pytest.approx(budget)
     bigger = deepening.rungs(2 * budget)
@@ -27,7 +27,7 @@ def _undecided(units: float) -> ProofResult:
     return ProofResult("undecided", 0, 1, 0.0, reason=f"the work budget of {units:g} units ran out with 1 box open")
 
 
-def test_the_first_rung_that_decides_is_the_answer_and_its_work_the_ladder_s():
+def test_the_first_rung_that_decides_is_the_answer_and_its_work_the_ladder_s(rungs):
     tried = []
 
     def run(allowance):
@@ -46,7 +46,7 @@ def test_the_first_rung_that_decides_is_the_answer_and_its_work_the_ladder_s():
 
 @pytest.mark.parametrize("reason", ["the margin could not be traced",
                                     "the wall-clock net of 8 s (a safety net) came at work 1 of 6 units"])
-def test_an_answer_no_larger_rung_can_change_ends_the_ladder(reason):
+def test_an_answer_no_larger_rung_can_change_ends_the_ladder(reason, rungs):
     tried = []
 
     def run(allowance):
