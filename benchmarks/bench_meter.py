@@ -72,7 +72,7 @@ def _child(conn: Any, margin: Any, domain: Any, units: float, hooked: bool, seco
 
 def held_out(units: float, name: str) -> None:
     from benchmarks.bench_prover import sets
-    from paper_checks.prover.outset import warm_up
+    from paper_checks.prover.process import warm_up
 
     warm_up()
     ctx = multiprocessing.get_context("fork")

@@ -189,7 +189,7 @@ def sets() -> dict[str, list]:
 
 def held_out_table(work: float, seconds: float, out: str | None, name: str = "held-out") -> None:
     """One set of :func:`sets` (module docstring): one row a case, then the per-closure counters over the set."""
-    from paper_checks.prover.outset import warm_up
+    from paper_checks.prover.process import warm_up
 
     HELD_OUT = sets()[name]
 
@@ -285,7 +285,7 @@ def corpus_rows(problems: list[tuple[str, Any]], work: float, seconds: float, jo
                 out: str | None) -> dict[str, dict]:
     """Each problem of ``problems`` not yet in ``rows``, in a fresh child (``jobs`` at a time) at ``work`` units under a
     wall-clock net of ``seconds`` (the child is ended 15 s after it); ``rows`` kept in ``out`` as they come."""
-    from paper_checks.prover.outset import warm_up
+    from paper_checks.prover.process import warm_up
 
     warm_up()  # once, here: each child starts from a process whose one-time set-up is done
     ctx = multiprocessing.get_context("fork")

@@ -71,7 +71,7 @@ from paper_checks.jsonable import jsonable
 from paper_checks.prover import Certificate, ProofResult, prove, prove_expr, recheck
 from paper_checks.prover import inputs as prover_inputs
 from paper_checks.prover.inputs import whole
-from paper_checks.prover.outset import stoppable
+from paper_checks.prover.process import stoppable
 from paper_checks.prover.prove import MAX_BOXES
 from paper_checks.registry import Claim, NoMatch, claim, document, expand_patterns, finding, load, paper, select
 from paper_checks.run.memory import check_machine, memory_limit

@@ -450,7 +450,7 @@ def reset() -> None:
 
 
 def uncount(calls: int) -> None:
-    """Take back ``calls`` counted (work that is no proof's: :func:`paper_checks.prover.outset.warm_up`)."""
+    """Take back ``calls`` counted (work that is no proof's: :func:`paper_checks.prover.process.warm_up`)."""
     _state.calls -= calls
 
 

@@ -21,7 +21,8 @@ from paper_checks.files import atomic_write, is_special
 from paper_checks.jsonable import jsonable
 from paper_checks.prover import ProofResult, outset, prove
 from paper_checks.prover.inputs import proof_work
-from paper_checks.prover.outset import OutOfTime, stoppable
+from paper_checks.prover.outset import OutOfTime
+from paper_checks.prover.process import stoppable
 from paper_checks.registry import load
 from paper_checks.run.isolation import report_progress
 from paper_checks.search.loop import MAX_BUDGET, search
@@ -235,7 +236,7 @@ def _prove(c: Any, space: Any, overrides: dict[str, str], args: argparse.Namespa
 def _proofs(space: Any, args: argparse.Namespace, seconds: float, reduce: bool
             ) -> tuple[list[ProofResult], ProofResult | None]:
     """The proofs of ``explore --prove``, under one net of ``seconds`` (in the child process of
-    :func:`~paper_checks.prover.outset.stoppable`): with ``reduce``, each step of the space's reduction on its own
+    :func:`~paper_checks.prover.process.stoppable`): with ``reduce``, each step of the space's reduction on its own
     box with an equal share of the work budget, up to the first not proved; then, unless every step was, the searched
     domain's proof. Returns the steps' results and the domain's (``None`` where every step was proved). A net that
     comes keeps the steps that finished before it; the one it cut short is interrupted."""

@@ -44,7 +44,7 @@ import sympy
 
 from paper_checks import work as meter
 from paper_checks.jsonable import jsonable
-from paper_checks.prover import closures, deepening, gather, inputs, outset, schedule, searched
+from paper_checks.prover import closures, deepening, gather, inputs, outset, process, schedule, searched
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.solver import Problem
 from paper_checks.prover.budget import Budget
@@ -486,7 +486,7 @@ def prove(space: SearchSpace, budget: int = 20000, seconds: float | None = 30.0,
             try:
                 with meter.metered(), outset.fixed_random(top):
                     if top:  # a proof starts from the same memory wherever it runs: nothing kept from an earlier one
-                        outset.warm_up()
+                        process.warm_up()
                         outset.forget()
                     at["counted"] = meter.now()
 

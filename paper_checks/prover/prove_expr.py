@@ -12,8 +12,9 @@ from typing import Any
 import sympy
 
 from paper_checks import work as meter
-from paper_checks.prover import inputs, outset
-from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside, warm_up, warms_with
+from paper_checks.prover import inputs, outset, process
+from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside
+from paper_checks.prover.process import warm_up, warms_with
 from paper_checks.prover.prove import ALARM_GRACE, ProofResult, prove
 from paper_checks.prover.result import ProofOutcome
 from paper_checks.prover.tracing import elimination, relations, unbounded
@@ -231,9 +232,9 @@ def _checked_back(res: ProofResult, case: Any, back: dict[str, Any], expr: sympy
     return res
 
 
-warms_with(prove_expr)  # the process's warm-up proves with it (outset.warm_up)
+warms_with(prove_expr)  # the process's warm-up proves with it (process.warm_up)
 outset.guarded(prove_expr)
-outset.preload()  # what a first proof would import lazily: with the prover, not inside a call's net
+process.preload()  # what a first proof would import lazily: with the prover, not inside a call's net
 
 
 def _space(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]], simplices: dict[str, list[sympy.Symbol]],

@@ -141,7 +141,7 @@ def memory_error(error: str | None) -> str | None:
 
 def report_progress(message: Any) -> None:
     """In a worker: pass a task's progress message (a check's stage; or a picklable value its caller reads, a
-    reduction's finished step in :func:`paper_checks.prover.outset.stoppable`) to the parent; no-op elsewhere."""
+    reduction's finished step in :func:`paper_checks.prover.process.stoppable`) to the parent; no-op elsewhere."""
     if _CONN is not None:
         with contextlib.suppress(OSError, ValueError):
             _CONN.send(("progress", message))

@@ -83,14 +83,13 @@ DERIVATIVES: dict[type, Any] = {
 
 @lru_cache(maxsize=512)
 def _derivative(fn: Any, k: int) -> sympy.Expr:
-    """``f^(k)(t)`` as an expression in the dummy ``t`` (kept for one top proof: :func:`forget`)."""
+    """``f^(k)(t)`` as an expression in the dummy ``t`` (kept for one top proof)."""
     return sympy.diff(fn(_t), _t, k) if k else fn(_t)
 
 
-def forget() -> None:
-    """Empty the derivatives kept (:func:`paper_checks.prover.outset.forget`, at the start of every top proof), so that
-    a proof's count does not depend on what ran before it in the process."""
-    _derivative.cache_clear()
+#: kept for one top proof: every top proof empties it (:func:`paper_checks.work.forgets`, called from
+#: :func:`paper_checks.prover.outset.forget`), so that a proof's count does not depend on what ran before it in the process
+work.forgets(_derivative.cache_clear)
 
 
 def _centre(fn: Any, lo: Fraction, hi: Fraction) -> Fraction:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import Any
 
+from paper_checks import work
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, centre, status
@@ -35,11 +36,7 @@ def symmetric_points(base: Box, rows: list[list[int]]) -> list[list[Fraction]]:
 #: (:mod:`paper_checks.prover.deepening`) does not pay again for what a rung before it finished (one not finished
 #: within its share is not kept, and is tried again with the larger share of the next rung)
 _kept: dict[tuple[Any, ...], Reduction] = {}
-
-
-def forget() -> None:
-    """Empty the normal forms kept (:func:`paper_checks.prover.outset.forget`, at the start of every top proof)."""
-    _kept.clear()
+work.forgets(_kept.clear)  # emptied at the start of every top proof (paper_checks.prover.outset.forget)
 
 
 @register

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import sympy
 
-from paper_checks.prover import ProofResult, outset, prove_expr
+from paper_checks.prover import ProofResult, outset, process, prove_expr
 
 from .._procs import not_ignoring
 
@@ -70,9 +70,9 @@ def test_the_first_call_of_a_process_never_raises_whatever_its_net(seconds):
 @pytest.mark.slow  # waits out a net and its grace: seconds of wall clock (little CPU here)
 def test_a_net_in_a_child_process_stops_a_c_call_no_alarm_reaches(monkeypatch):
     """``sum(range(4*10**9))`` ran past its net for 574 s (issue 68): the child is ended :data:`KILL_GRACE` after it."""
-    monkeypatch.setattr(outset, "KILL_GRACE", 0.5)
+    monkeypatch.setattr(process, "KILL_GRACE", 0.5)
     t = time.monotonic()
-    res = outset.stoppable(_spin_in_c, 0.5, 10, 2.0)
+    res = process.stoppable(_spin_in_c, 0.5, 10, 2.0)
     assert time.monotonic() - t < HANG
     assert res.interrupted and res.reason.startswith("interrupted by the wall-clock net of 0.5 s in a step no alarm "
                                                      "stops (its process was ended)")
@@ -83,7 +83,7 @@ def test_sigterm_ends_a_stoppable_proof_at_once():
     """SIGTERM was held back while the proof sat in a C call, and only SIGKILL ended the command: the parent now
     waits on its child, so the stop comes at once and ends the child on the way out."""
     code = ("import sys; from paper_checks.run.isolation import stop_signals; "
-            "from paper_checks.prover.outset import stoppable; "
+            "from paper_checks.prover.process import stoppable; "
             "from tests.paper_checks.prover.test_net import _spin_in_c\n"
             "with stop_signals():\n    print('ready', flush=True); stoppable(_spin_in_c, 600.0, 10, 2.0)")
     proc = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
