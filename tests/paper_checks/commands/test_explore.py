@@ -347,7 +347,11 @@ def test_a_reduction_s_json_says_whether_it_decides_the_statement(tmp_path, caps
     from paper_checks.registry import load
 
     claim = load()["ghosh17.uniform_tolerance"]
-    assert ex._prove_reduction(claim, space, args, 60.0)[0] == 0
+    # _prove_reduction is given its steps' results (issue 68: the steps run in explore's stoppable child, through
+    # _proofs), no longer the seconds to prove them in: here they run in this process, under the same net
+    steps, rest = ex._proofs(space, args, 60.0, True)
+    assert rest is None and [r.outcome for r in steps] == ["proved"] * len(space.reduction.steps)
+    assert ex._prove_reduction(claim, space, args, steps)[0] == 0
     doc = json.loads((tmp_path / "l.json").read_text())
     assert not doc["statement_decided"] and "premises checked at points only" in doc["narrower_than_statement"]
     assert "but not the statement itself" in capsys.readouterr().out
