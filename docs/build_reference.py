@@ -4,8 +4,8 @@
     python docs/build_reference.py -o build/api      # then open build/api/index.html
 
 It documents the public front door (:mod:`paper_checks.api`, with everything it re-exports), the evidence and the
-registry, and the exact layer (:mod:`theory`, every module): the part of the package that mypy checks too. The
-build fails (exit 1, every problem on its own line) when
+registry, and the exact layer (:mod:`label_noise_lab.theory`, every module): the part of the package that mypy checks
+too. The build fails (exit 1, every problem on its own line) when
 
 * pdoc warns (a name in ``__all__`` that does not resolve, a docstring it cannot convert, ...): warnings are
   errors;
@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 #: the modules documented (a package brings all its submodules): the front door, the evidence and the registry, the
 #: exact layer, and the prover's public door (what ``paper_checks.prover`` exports: ``prove``, ``prove_expr``,
 #: ``ProofResult``, ``ProofOutcome``, ``Certificate`` and its re-check) with the work meter its budgets count in
-MODULES = ("paper_checks.api", "paper_checks.evidence", "paper_checks.registry", "theory", "paper_checks.prover.prove",
-           "paper_checks.prover.prove_expr", "paper_checks.prover.result", "paper_checks.prover.certificate",
-           "paper_checks.work")
+MODULES = ("paper_checks.api", "paper_checks.evidence", "paper_checks.registry", "label_noise_lab.theory",
+           "paper_checks.prover.prove", "paper_checks.prover.prove_expr", "paper_checks.prover.result",
+           "paper_checks.prover.certificate", "paper_checks.work")
 
 #: a Sphinx-style cross-reference in a docstring: ``:func:`name```, ``:class:`~a.b.C```
 ROLE = re.compile(r":(?:func|class|mod|meth|attr|data|exc|obj|const):`~?\.?([^`<>\s]+)`")

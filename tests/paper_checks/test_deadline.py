@@ -183,7 +183,7 @@ def test_a_blocked_sigalrm_is_unblocked_within_and_blocked_again_after():
         assert signal.SIGALRM in signal.pthread_sigmask(signal.SIG_BLOCK, [])
     """)
     p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
-                       cwd=Path(__file__).resolve().parents[3])
+                       cwd=Path(__file__).resolve().parents[2])
     assert p.returncode == 0 and p.stdout == "timed out\n", p.stderr
 
 

@@ -13,7 +13,7 @@ import sympy
 from paper_checks import stage
 from paper_checks.search.loop import Real, SearchSpace, search
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]  # tests/paper_checks/test_stage.py -> the repository
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
 
 STUCK = '''

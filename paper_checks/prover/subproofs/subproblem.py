@@ -86,20 +86,41 @@ def space_of(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, what: str,
         at.update({symbols[i]: (name, coords[i].index) for i in idx})
         e, j = eliminated_symbol(name, [coords[i].index[-1] for i in idx], row)
         at[e] = (name, (j,) if row is None else (row, j))
-    reals_ = [s for s, c in zip(symbols, coords) if not c.index]
+    exact = ExactAt(expr, tuple(s for s, c in zip(symbols, coords) if not c.index), tuple(at.items()))
+    return SearchSpace(tuple(params), FloatAt(exact), exact, description=what)
 
-    def entry(v: Any, index: tuple[int, ...]) -> Any:
-        if len(index) == 1:
-            return v[index[0]]
-        return v[index] if isinstance(v, sympy.MatrixBase) else v[index[0]][index[1]]
 
-    def exact(pt: Any) -> Any:
-        return expr.xreplace({**{s: pt[str(s)] for s in reals_}, **{s: entry(pt[n], j) for s, (n, j) in at.items()}})
+def _entry(v: Any, index: tuple[int, ...]) -> Any:
+    """Entry ``index`` of a simplex point's value (a sequence) or of a matrix's (a SymPy matrix or rows)."""
+    if len(index) == 1:
+        return v[index[0]]
+    return v[index] if isinstance(v, sympy.MatrixBase) else v[index[0]][index[1]]
 
-    def margin(pt: Any) -> float:
-        return float(sympy.N(exact(pt)))
 
-    return SearchSpace(tuple(params), margin, exact, description=what)
+class ExactAt:
+    """The exact margin of a :func:`space_of` space: ``expr`` at a point, each real coordinate's symbol (``reals``)
+    and each simplex or matrix entry's (``at``: symbol -> (parameter, index)) replaced by the point's value. A class
+    of this module, not a closure: a sub-proof's space is kept in its certificate, and a proof run in a child process
+    (:func:`paper_checks.prover.outset.stoppable`) sends its result back pickled, certificate and re-checkable
+    sub-proofs whole. Compared and hashed by identity, as the closure it replaces was."""
+
+    def __init__(self, expr: sympy.Expr, reals: tuple[sympy.Symbol, ...],
+                 at: tuple[tuple[sympy.Symbol, tuple[str, tuple[int, ...]]], ...]) -> None:
+        self.expr, self.reals, self.at = expr, reals, at
+
+    def __call__(self, pt: Any) -> Any:
+        return self.expr.xreplace({**{s: pt[str(s)] for s in self.reals},
+                                   **{s: _entry(pt[n], j) for s, (n, j) in self.at}})
+
+
+class FloatAt:
+    """The float margin of a :func:`space_of` space: its exact margin (:class:`ExactAt`) evaluated by SymPy."""
+
+    def __init__(self, exact: ExactAt) -> None:
+        self.exact = exact
+
+    def __call__(self, pt: Any) -> float:
+        return float(sympy.N(self.exact(pt)))
 
 
 def exact_end(v: Any) -> float | Fraction:

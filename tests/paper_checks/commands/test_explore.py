@@ -18,6 +18,8 @@ from paper_checks.search.params import Real, SearchSpace
 ROOT = Path(__file__).resolve().parents[3]
 
 NEVER_ENDS = textwrap.dedent('''
+    import hashlib
+
     from paper_checks.api import Real, SearchSpace, claim, paper
 
     paper("hang29", authors="A. Tester", year=2026, title="A margin that never returns", venue="none",
@@ -26,8 +28,9 @@ NEVER_ENDS = textwrap.dedent('''
 
     def space():
         def exact(pt):
-            while True:  # tracing it on symbols never ends: only the command's --timeout stops it
-                pass
+            # tracing it on symbols never returns, in one C call that no alarm interrupts (a Python loop would be:
+            # the prover's own net stops any Python line since issue 68): only the command's --timeout stops it
+            hashlib.pbkdf2_hmac("sha256", b"never", b"ends", 2**31 - 1)
 
         return SearchSpace((Real("x", 0, 1),), lambda pt: 1.0, exact, description="never ends")
 
@@ -47,6 +50,21 @@ def test_timeout_bounds_explore_prove_even_when_the_prover_cannot_stop_itself(tm
                        cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert p.returncode == 4, p.stderr
     assert "=> undecided: explore's --timeout of 2 s ran out" in p.stdout and "Traceback" not in p.stderr
+
+
+@pytest.mark.slow
+def test_a_margin_that_loops_in_python_is_stopped_by_the_prover_s_own_net(tmp_path):
+    """The complement: a margin that never returns in Python lines is interrupted by the prover's one net (issue 68),
+    within a --timeout far off: undecided, interrupted, the net's reason (not --timeout's)."""
+    looping = NEVER_ENDS.replace('hashlib.pbkdf2_hmac("sha256", b"never", b"ends", 2**31 - 1)',
+                                 "while True:\n                pass")
+    assert looping != NEVER_ENDS
+    (tmp_path / "loop_claims.py").write_text(looping)
+    p = subprocess.run([sys.executable, "-m", "paper_checks", "explore", "hang29.never", "--prove", "--timeout", "120",
+                        "--prove-seconds", "1", "--module", str(tmp_path / "loop_claims.py")],
+                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 4, p.stderr
+    assert "=> undecided: interrupted by the wall-clock net of 1 s" in p.stdout and "Traceback" not in p.stderr
 
 
 @pytest.mark.parametrize("seconds", ["inf", "nan", "-1", "0"])
@@ -347,7 +365,11 @@ def test_a_reduction_s_json_says_whether_it_decides_the_statement(tmp_path, caps
     from paper_checks.registry import load
 
     claim = load()["ghosh17.uniform_tolerance"]
-    assert ex._prove_reduction(claim, space, args, 60.0)[0] == 0
+    # _prove_reduction is given its steps' results (issue 68: the steps run in explore's stoppable child, through
+    # _proofs), no longer the seconds to prove them in: here they run in this process, under the same net
+    steps, rest = ex._proofs(space, args, 60.0, True)
+    assert rest is None and [r.outcome for r in steps] == ["proved"] * len(space.reduction.steps)
+    assert ex._prove_reduction(claim, space, args, steps)[0] == 0
     doc = json.loads((tmp_path / "l.json").read_text())
     assert not doc["statement_decided"] and "premises checked at points only" in doc["narrower_than_statement"]
     assert "but not the statement itself" in capsys.readouterr().out
