@@ -18,16 +18,17 @@ def test_every_outcome_has_its_evidence(monkeypatch):
     refuted = Evidence.from_proof(bad, holds="the bound")
     assert refuted.verdict == "refuted" and refuted.counterexample["point"] == {"x": "1/3"}
     assert "the bound fails" in refuted.summary
-    y = sympy.Symbol("y", real=True)
-    # 0 along x = sqrt(2) y, to order 4: undecided in 5 boxes without the one combination, which proves it as a
-    # function of x - sqrt(2) y (along x = y the boxes prove it)
+    y, z = sympy.symbols("y z", real=True)
+    # 0 on the plane x + y = sqrt(3) z, to order 4: undecided in 5 boxes without the one combination, which proves it as
+    # a function of x + y - sqrt(3) z. Three coordinates: in two (x - sqrt(2) y on the square) z3 over Taylor models
+    # of the piece proves it at once, soundly (exp(u) >= 1 + u + u^2/2 + u^3/6 + K u^4, K > 0)
     stage = closures.for_stage
     monkeypatch.setattr(closures, "for_stage", lambda name: tuple(m for m in stage(name) if m.name != "OneCombination"))
-    c = sympy.sqrt(2)
-    open_ = prove_expr(sympy.exp(x - c * y) + sympy.exp(c * y - x) - 2 - (x - c * y) ** 2, {x: (0, 1), y: (0, 1)},
-                       budget=5, seconds=10)
+    u = x + y - sympy.sqrt(3) * z
+    open_ = prove_expr(sympy.exp(u) + sympy.exp(-u) - 2 - u ** 2, {x: (0, 1), y: (0, 1), z: (0, 1)}, budget=5,
+                       seconds=10)
     assert open_.outcome == "undecided"
-    inc = Evidence.from_proof(open_, holds="cosh(x - sqrt(2) y) >= 1 + (x - sqrt(2) y)^2 / 2")
+    inc = Evidence.from_proof(open_, holds="cosh(x + y - sqrt(3) z) >= 1 + (x + y - sqrt(3) z)^2 / 2")
     assert inc.verdict == "inconclusive" and open_.reason[:40] in inc.summary
 
 

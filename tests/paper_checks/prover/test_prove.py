@@ -74,11 +74,17 @@ def test_narrow_dip_is_refuted():
 
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_budget_and_time_are_respected(without_one_combination):
-    # 0 to order 4 along x = sqrt(2) y, transcendental: no normal form, decision procedure or valley closes it (the one
-    # combination proves it, as a function of x - sqrt(2) y on a half-line, by the cutoff)
-    c = sympy.sqrt(2)
-    space = real_space(lambda x, y: sympy.exp(x - c * y) + sympy.exp(c * y - x) - 2 - (x - c * y) ** 2,
-                       ("x", 0, 1), ("y", 0, 1))
+    # 0 to order 4 on the plane x + y = sqrt(3) z, transcendental: no normal form, decision procedure or valley closes
+    # it, and the boxes never do (the one combination proves it, as a function of x + y - sqrt(3) z on a half-line, by
+    # the cutoff). In three coordinates, not two: on the line x = sqrt(2) y in the square z3 over Taylor models of the
+    # piece proves the same margin at once (exp(u) >= 1 + u + u^2/2 + u^3/6 + (e^-sqrt(2)/24) u^4, soundly)
+    c = sympy.sqrt(3)
+
+    def margin(x, y, z):
+        u = x + y - c * z
+        return sympy.exp(u) + sympy.exp(-u) - 2 - u ** 2
+
+    space = real_space(margin, ("x", 0, 1), ("y", 0, 1), ("z", 0, 1))
     res = prove(space, 300, 30)
     assert res.outcome == "undecided" and res.boxes <= 300 and "budget" in res.reason
     assert res.remaining["open_boxes"] > 0

@@ -25,20 +25,31 @@ def test_a_step_within_its_time_gives_its_value():
     assert timebox(_diff, (x ** 3, x), seconds=30) == 3 * x ** 2
 
 
-def _one() -> None:
-    return None
-
-
 def _spin() -> str:
-    while True:  # work without end: the meter stops it
-        _one()
+    """SymPy work without end: each ``Add`` made is an event the meter counts (paper_checks/work.py), so its limit
+    stops it. A loop of plain Python calls is no work the meter sees (it counts SymPy's events, not calls): a step
+    made of it ran until pytest-timeout's thread ended the whole test worker with ``os._exit`` at 900 s."""
+    x = sympy.Symbol("x")
+    n = 0
+    while True:
+        n += 1
+        sympy.Add(x, n)
 
 
 @pytest.mark.slow
 def test_a_step_over_its_work_is_overran_and_ended_soon():
+    """The step's own work limit ends it. The call's wall-clock net is the hang guard, not a timing: were the limit
+    not to fire, the net interrupts the wait (the child is killed on the way out) and the test fails here, cleanly,
+    rather than hanging until the watchdog ends the worker process with every other test on it."""
+    from paper_checks.prover.outset import OutOfTime, net
+
     t = time.monotonic()
-    assert timebox(_spin, (), seconds=0.5, stage="spinning") is OVERRAN
-    assert time.monotonic() - t < 30  # a hang guard, not a timing
+    try:
+        with net(30.0):
+            value = timebox(_spin, (), seconds=0.5, stage="spinning")
+    except OutOfTime:
+        pytest.fail(f"the step's work limit did not stop it: the net ended it after {time.monotonic() - t:.0f} s")
+    assert value is OVERRAN
 
 
 @pytest.mark.slow
