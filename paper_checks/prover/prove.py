@@ -81,11 +81,6 @@ ALARM_GRACE = 0.75
 #: one closure's step on one box may spend its share of the work left (``"box step"`` in
 #: :data:`~paper_checks.prover.schedule.SHARES`) and at least this many units, then the box is split
 BOX_STEP_MIN_WORK = 0.5
-#: and at most its allowance on the conjunct: this many units at first, doubled each time the closure overran its
-#: allowance on a box of the conjunct (iterative deepening per closure, issue 69 item 4: ``Tail`` and ``SecondOrder``
-#: took half a unit on each of their first boxes, and 10 of 14 MetiTarski problems left undecided at 3.75 units ended
-#: with one of them stopped)
-BOX_STEP_FIRST = 1 / 16
 #: work charged per node of the conjunct for one interval step on a box (its centre probed, a closure of bounded cost):
 #: charged, not metered call by call (that doubles its time); about what the meter counts for first-order bounds
 NODE_WORK = 3e-4
@@ -133,7 +128,6 @@ class _State:
     sizes: dict[tuple[int, int, int], int] = field(default_factory=dict)  # nodes of each conjunct (_nodes)
     counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, closed, proofs
     stopped: dict[str, tuple[int, str, int]] = field(default_factory=dict)  # closure -> (its note, first, how many)
-    allowances: dict[tuple[int, int, str], float] = field(default_factory=dict)  # a box step's allowance (_step)
 
     def count(self, name: str, spent: float, closed: bool, piece: bool = False) -> None:
         """One call of closure ``name``: ``spent`` work units, and whether it closed a box (``piece``: a conjunct)."""
@@ -249,14 +243,8 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         if not method.applies(goal):
             continue
         now = meter.now()
-        # a closure's step on a box first gets a small allowance, doubled each time it overran one on this conjunct
-        # (the box is split meanwhile): a costly step no longer takes a quarter of what is left at its first box
-        allowance = st.allowances.get((i, j, method.name), BOX_STEP_FIRST)
         cap = st.work.share(schedule.share("box step"), least=BOX_STEP_MIN_WORK)
-        cap = cap.until(min(cap.stop, now + allowance))
         cl, overran = timed_step(method, goal, cap)
-        if overran:
-            st.allowances[(i, j, method.name)] = 2 * allowance
         if not method.timed:
             meter.charge(per_step)
         st.count(method.name, meter.now() - now, cl is not None and cl.closed)

@@ -71,9 +71,11 @@ MOST_NODES = 3
 #: the largest degree in the coordinates a model above degree 3 may reach (the argument's degree times ``d + 1``):
 #: ellipse-check-4-fun's ``atan`` of a quotient of degree-10 polynomials at degree 15 did not answer in 300 s
 MOST_DEGREE = 32
-#: above degree 3, the most special-function nodes on two coordinates: z3's NLSAT spends seconds inside a resultant
-#: whose count it does not tick (Jensen for ``log`` on ``[1, 2] x [1/10, 1/2]``, three nodes at degree 7: 21.8 s for
-#: 51,794 of its count, where a count of 50,000 is about 0.2 s elsewhere), so that the meter no longer measured it
+#: the most special-function nodes on two coordinates, at any degree: z3's NLSAT spends minutes inside a projection
+#: whose work it does not count (Jensen for ``log`` on ``[21/20, 61/40] x [23/40, 13/16]``, three nodes at degree 3:
+#: 51,000 of its count in 20 s under QF_NRA's strategy, whose own 5 s and 10 s wall-clock tries end it, and NLSAT alone
+#: still running after 600 s; two nodes took 3.6 s), so that the meter no longer measured the step, and the answer of
+#: the strategy after a wall-clock try may depend on the machine
 MOST_NODES_ON_TWO = 1
 _t = sympy.Dummy("t", real=True)
 #: the functions held by their Taylor polynomials, as SymPy classes (each smooth wherever it is real and finite)
@@ -230,7 +232,7 @@ def closed_on_box(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, coord
     held = {n for n in sympy.preorder_traversal(expr) if type(n) in DERIVATIVES and n.free_symbols}
     cyclic = all(type(n) in CYCLIC for n in held)
     for degree in DEGREES:
-        if degree > 3 and (inner * (degree + 1) > MOST_DEGREE or len(symbols) > 1 and len(held) > MOST_NODES_ON_TWO):
+        if len(symbols) > 1 and len(held) > MOST_NODES_ON_TWO or degree > 3 and inner * (degree + 1) > MOST_DEGREE:
             return None
         if degree > MOST_ACYCLIC and not cyclic:
             return None
