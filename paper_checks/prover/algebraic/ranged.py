@@ -94,7 +94,7 @@ def _derivative(fn: Any, k: int) -> sympy.Expr:
 
 
 #: kept for one top proof: every top proof empties it (:func:`paper_checks.work.forgets`, called from
-#: :func:`paper_checks.prover.outset.forget`), so that a proof's count does not depend on what ran before it in the process
+#: :func:`paper_checks.prover.outset.forget`), so that a proof's count does not depend on what ran before it
 work.forgets(_derivative.cache_clear)
 
 
