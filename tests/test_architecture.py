@@ -325,8 +325,8 @@ def test_the_instrument_is_in_rooms():
 
 
 #: the prover's core, at the top of paper_checks/prover/, and its rooms (docs/design.md, "The prover")
-PROVER_CORE = {"budget", "certificate", "deepening", "gather", "inputs", "outset", "process", "prove", "prove_expr", "result",
-               "schedule", "searched", "timebox"}
+PROVER_CORE = {"budget", "certificate", "deepening", "gather", "inputs", "outset", "process", "prove", "prove_expr",
+               "result", "schedule", "searched", "timebox"}
 PROVER_ROOMS = {"closures", "enclosures", "tracing", "algebraic", "kinks", "sweeps", "symmetry", "critical",
                 "subproofs"}
 

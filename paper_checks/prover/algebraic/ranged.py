@@ -311,4 +311,4 @@ class Z3RangedPiece(PieceMethod):
         return _recheck(check)
 
 
-__all__ = ["DEGREES", "DERIVATIVES", "Ranged", "Z3Ranged", "Z3RangedPiece", "closed_on_box", "forget", "taylor_model"]
+__all__ = ["DEGREES", "DERIVATIVES", "Ranged", "Z3Ranged", "Z3RangedPiece", "closed_on_box", "taylor_model"]
