@@ -317,11 +317,14 @@ MAX_DEGREE = 400
 
 def too_high(e: sympy.Expr) -> bool:
     """Whether ``e`` is of a degree above :data:`MAX_DEGREE` in some generator: an integer power above it, or an
-    exponential whose argument has a term ``k x`` (a symbol) with ``|k|`` above it (read without expanding)."""
+    exponential whose argument has a term ``(p/q) r`` (``r`` not a number) with ``p`` or ``q`` above it (read without
+    expanding): SymPy's polynomials take ``exp(r/q)`` as the generator and ``exp((p/q) r)`` as its ``p``-th power. A
+    chart writes ``exp(-258222872 X)`` (MetiTarski's Tunnel-1-IL-L) as ``exp(-258222872 u/(1 - u))``, whose factoring
+    ran uncounted for minutes."""
     for a in e.atoms(sympy.Pow, sympy.exp):
-        if isinstance(a, sympy.exp):  # exp(k x) is the generator exp(x) to the power k; exp(k (x - c)^2) is not
+        if isinstance(a, sympy.exp):
             terms = (t.as_coeff_Mul() for t in sympy.Add.make_args(a.args[0]))
-            if any(c.is_Rational and abs(c) > MAX_DEGREE and rest.is_Symbol for c, rest in terms):
+            if any(c.is_Rational and max(abs(c.p), c.q) > MAX_DEGREE and not rest.is_number for c, rest in terms):
                 return True
         elif a.exp.is_Integer and abs(a.exp) > MAX_DEGREE:
             return True
@@ -347,7 +350,8 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
     """The margin ``expr`` on ``box`` in normal form, with its identity or factors of known sign decided
     (see the module docstring). Never raises: a margin SymPy cannot rewrite in ``seconds`` is kept as written."""
     expr = sympy.sympify(expr)
-    if has_branches(expr) or sympy.count_ops(expr) > MAX_OPS or expr.has(sympy.nan, sympy.zoo):
+    # of too high a degree (too_high): SymPy's simplify and its assumptions build the same polynomial as factoring
+    if has_branches(expr) or sympy.count_ops(expr) > MAX_OPS or expr.has(sympy.nan, sympy.zoo) or too_high(expr):
         return Reduction(expr, expr, "as written")
     try:
         with work.limit(seconds):
