@@ -42,12 +42,17 @@ NEVER_ENDS = textwrap.dedent('''
 ''')
 
 
+def _explore_never(path: Path, claims: str, timeout: str, prove_seconds: str) -> subprocess.CompletedProcess[str]:
+    """``explore hang29.never --prove`` on the claims file ``claims`` (written at ``path``), in a fresh process."""
+    path.write_text(claims)
+    return subprocess.run([sys.executable, "-m", "paper_checks", "explore", "hang29.never", "--prove", "--timeout",
+                           timeout, "--prove-seconds", prove_seconds, "--module", str(path)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
 def test_timeout_bounds_explore_prove_even_when_the_prover_cannot_stop_itself(tmp_path):
-    (tmp_path / "hang_claims.py").write_text(NEVER_ENDS)
-    p = subprocess.run([sys.executable, "-m", "paper_checks", "explore", "hang29.never", "--prove", "--timeout", "2",
-                        "--prove-seconds", "600", "--module", str(tmp_path / "hang_claims.py")],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    p = _explore_never(tmp_path / "hang_claims.py", NEVER_ENDS, "2", "600")
     assert p.returncode == 4, p.stderr
     assert "=> undecided: explore's --timeout of 2 s ran out" in p.stdout and "Traceback" not in p.stderr
 
@@ -59,10 +64,7 @@ def test_a_margin_that_loops_in_python_is_stopped_by_the_prover_s_own_net(tmp_pa
     looping = NEVER_ENDS.replace('hashlib.pbkdf2_hmac("sha256", b"never", b"ends", 2**31 - 1)',
                                  "while True:\n                pass")
     assert looping != NEVER_ENDS
-    (tmp_path / "loop_claims.py").write_text(looping)
-    p = subprocess.run([sys.executable, "-m", "paper_checks", "explore", "hang29.never", "--prove", "--timeout", "120",
-                        "--prove-seconds", "1", "--module", str(tmp_path / "loop_claims.py")],
-                       cwd=ROOT, capture_output=True, text=True, timeout=300)
+    p = _explore_never(tmp_path / "loop_claims.py", looping, "120", "1")
     assert p.returncode == 4, p.stderr
     assert "=> undecided: interrupted by the wall-clock net of 1 s" in p.stdout and "Traceback" not in p.stderr
 
