@@ -70,7 +70,7 @@ from paper_checks.prover.subproofs.subproblem import (
     recheck_problem,
     sampled,
 )
-from paper_checks.prover.tracing.normal import is_zero
+from paper_checks.prover.tracing.normal import is_zero_by_cases
 from paper_checks.prover.tracing.symbols import Coordinate, sign_assumptions
 from paper_checks.prover.tracing.unbounded import infinite
 
@@ -78,10 +78,14 @@ from paper_checks.prover.tracing.unbounded import infinite
 MAX_DEPTH = 2
 #: work units SymPy may spend on one candidate (its ``solve``, the margin rewritten and separated)
 CANDIDATE_WORK = 1.0
-#: work units all the candidates of one piece may take together (a margin of sines: 4 s of solves that split nothing)
+#: work units all the candidates of one piece may take together (a margin of sines: 4 s of solves that split nothing),
+#: and never more than half of the step's budget, so that a split found leaves its sub-proofs the other half
 FIND_WORK = 3.0
 #: the most subexpressions tried as the combination (smallest first), each written in where it occurs
 MAX_COMBINATIONS = 12
+#: the most products and ratios of two coordinates (or of sums affine in one) tried after them, ``p tau`` in PHuber-CE
+#: below CE (Menon et al. 2020), whose margin is a function of ``p tau`` that no subexpression is
+MAX_PAIRS = 8
 #: how many of them (the smallest) are also solved for each coordinate they read
 MAX_SOLVED = 6
 #: the most of ``solve``'s solutions for the coordinate tried (``v^2/c^2 = u`` has two, ``v = +-c sqrt(u)``)
@@ -148,10 +152,23 @@ def pulled(expr: sympy.Expr) -> sympy.Expr:
 
 
 def combinations(m: sympy.Expr, syms: list[sympy.Symbol]) -> list[sympy.Expr]:
-    """The subexpressions of ``m`` that read two or more coordinates and no kink, smallest first."""
+    """The subexpressions of ``m`` that read two or more coordinates and no kink, smallest first, then the products
+    and ratios of two coordinates (:func:`_handles`) that are none of them."""
     found = {e for e in sympy.preorder_traversal(m) if isinstance(e, sympy.Expr) and e != m and not e.is_Symbol
              and len(e.free_symbols & set(syms)) >= 2 and not e.has(*ROUGH)}
-    return sorted(found, key=lambda e: (sympy.count_ops(e), sympy.default_sort_key(e)))[:MAX_COMBINATIONS]
+    out = sorted(found, key=lambda e: (sympy.count_ops(e), sympy.default_sort_key(e)))[:MAX_COMBINATIONS]
+    read = sorted(m.free_symbols & set(syms), key=str)
+    handles = [sorted(_handles(m, s), key=lambda e: (e.is_Symbol, sympy.default_sort_key(e))) for s in read]
+    pairs = [g for i, one in enumerate(handles) for other in handles[i + 1:] for a in one for b in other
+             for g in (a * b, a / b)]
+    return out + list(dict.fromkeys(g for g in pairs if g not in found))[:MAX_PAIRS]
+
+
+def _handles(m: sympy.Expr, s: sympy.Symbol) -> set[sympy.Expr]:
+    """``s`` and the sums of ``m`` affine in ``s`` alone (a half-line's value ``tau = 1 + v`` is read as ``v + 1``):
+    what a product or ratio of two coordinates is formed from (the sums first)."""
+    return {s} | {e for e in sympy.preorder_traversal(m) if isinstance(e, sympy.Add) and e.free_symbols == {s}
+                  and e.is_polynomial(s) and sympy.degree(e, s) == 1}
 
 
 def exponential(m: sympy.Expr) -> sympy.Expr:
@@ -200,7 +217,7 @@ def identity(m: sympy.Expr, c: sympy.Expr, phi: sympy.Expr, u: sympy.Symbol, g: 
     """Whether ``m = c phi(g)`` identically (SymPy's ``simplify``, with the coordinates' signs, after the positive
     factors are taken out of each ``Max``/``Min``: an identity where they are positive)."""
     diff = pulled(m) - pulled(c * phi.xreplace({u: g}))
-    return diff == 0 or is_zero(diff)
+    return diff == 0 or is_zero_by_cases(diff)
 
 
 def _corners(g: sympy.Expr, syms: list[sympy.Symbol], bx: Box) -> set[Fraction]:
@@ -285,7 +302,7 @@ def combination(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget:
         if any(pole(problem[0]) for _, problem in faces(*un)):  # a face at a pole: no proof of it would end
             return None
         m, syms, crds, bx = opened(*un)
-        finding = work.now() + FIND_WORK
+        finding = work.now() + min(FIND_WORK, stop.left() / 2)  # the other half for the sub-proofs
         spans: dict[sympy.Expr, tuple[End, End] | None] = {}
         # the candidates of the margin as written, then those new in its powers as exponentials: each written in
         # where it occurs (cheap), then the smallest solved for each coordinate it reads

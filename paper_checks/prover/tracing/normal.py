@@ -233,6 +233,64 @@ def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_WORK) -> bool:
         return False
 
 
+#: the most kink conditions (classes of ``Max``/``Min`` nodes with one switching condition) whose cases
+#: :func:`is_zero_by_cases` tries: ``2^k`` identities
+MOST_KINK_CASES = 3
+
+
+def _switch(a: sympy.Expr, b: sympy.Expr) -> tuple[sympy.Expr, int] | None:
+    """``(k, s)`` with ``sign(a - b) = s sign(k)`` everywhere, ``k`` the numerator of ``a - b`` without the factors
+    SymPy's assumptions call positive, its sign set by its leading term (so ``p - 1/tau`` and ``1 - p tau`` give the
+    same ``k``); None where that does not reduce to such a form."""
+    num, den = sympy.fraction(sympy.together(a - b))
+    if not den.is_positive:
+        return None
+    coeff, factors = sympy.factor_terms(num).as_coeff_mul()
+    kept = [f for f in factors if not f.is_positive]
+    if not coeff.is_Rational or coeff == 0 or any(f.is_negative for f in kept):
+        return None
+    k = sympy.expand(sympy.Mul(*kept))
+    try:
+        lead = sympy.Poly(k, *sorted(k.free_symbols, key=str)).LC() if k.free_symbols and k.is_polynomial() else 1
+    except sympy.PolynomialError:
+        lead = 1
+    s = (1 if coeff > 0 else -1) * (1 if lead > 0 else -1)
+    return (k if lead > 0 else -k), s
+
+
+def is_zero_by_cases(expr: sympy.Expr, seconds: float = IDENTITY_WORK) -> bool:
+    """Whether ``expr`` is 0 wherever it is defined, case by case over its kinks: each two-argument ``Max``/``Min``
+    switches where ``a - b`` changes sign, and nodes whose switching numerators agree up to positive factors switch
+    together (``Max(p, 1/tau)`` and ``Min(1, p tau)`` for ``tau > 0``); ``expr`` with every node replaced by its
+    active argument is 0 (:func:`is_zero`) for each of the ``2^k`` sign cases of the ``k`` conditions (at most
+    :data:`MOST_KINK_CASES`; else :func:`is_zero` on the whole). Sound: at every point each condition has a sign (at 0
+    both arguments are equal), and there ``expr`` equals that case's expression. False where it cannot say."""
+    nodes = [n for n in expr.atoms(sympy.Max, sympy.Min)]
+    if not nodes or any(len(n.args) != 2 or any(a.has(sympy.Max, sympy.Min) for a in n.args) for n in nodes):
+        return is_zero(expr, seconds)
+    conditions: list[sympy.Expr] = []
+    switch: dict[sympy.Expr, tuple[int, int]] = {}
+    for n in nodes:
+        got = _switch(*n.args)
+        if got is None:
+            return is_zero(expr, seconds)
+        k, s = got
+        if k not in conditions:
+            conditions.append(k)
+        switch[n] = (conditions.index(k), s)
+    if len(conditions) > MOST_KINK_CASES:
+        return is_zero(expr, seconds)
+    for case in range(2 ** len(conditions)):
+        signs = [1 if (case >> i) & 1 else -1 for i in range(len(conditions))]
+        def active(n: sympy.Expr) -> sympy.Expr:
+            i, s = switch[n]
+            a_above = s * signs[i] > 0  # a - b >= 0 in this case
+            return n.args[0] if a_above == isinstance(n, sympy.Max) else n.args[1]
+        if not is_zero(expr.replace(lambda n: n in switch, active), seconds / 2 ** len(conditions)):
+            return False
+    return True
+
+
 def _values(syms: list[sympy.Symbol], ends: dict[sympy.Symbol, Any]) -> list[dict[sympy.Symbol, sympy.Rational]]:
     """Simple rational points of the box (``ends``: each coordinate's interval): small numbers first, then its ends
     and centre, the ``k``-th candidate of every coordinate together."""

@@ -173,3 +173,28 @@ def test_a_power_with_a_free_exponent_is_read_as_an_exponential(without_value_sw
     assert rec.outer == sympy.exp(rec.variable) - 1 - rec.variable and rec.factor == a
     assert [proof for _, proof in rec.faces] == [None, None]
     assert prove_expr(m - R(1, 10**12), dom, seconds=HANG_GUARD).outcome == "counterexample"
+
+
+#: PHuber-CE (Menon et al. 2020) below CE, written with Max/Min as docs/prover.md advises: -log p - PHuber_tau(p), a
+#: function of w = p tau alone (w - 1 - log w below w = 1, 0 above), which no subexpression of it is
+PHUBER = -sympy.log(p) + sympy.log(sympy.Max(p, 1 / tau)) - 1 + tau * sympy.Min(p, 1 / tau)
+
+
+def test_a_product_of_two_coordinates_is_a_candidate():
+    assert p * tau in combinations(PHUBER, [p, tau]) and p / tau in combinations(PHUBER, [p, tau])
+    s = sympy.Symbol("s", positive=True)  # a half-line's value: tau = s + 1
+    assert p * (s + 1) in combinations(PHUBER.xreplace({tau: s + 1}), [p, s])
+
+
+@pytest.mark.slow  # seconds of proof
+def test_phuber_ce_below_ce_is_proved_for_every_tau_through_p_tau():
+    res = prove_expr(PHUBER, {p: sympy.Interval.Lopen(0, 1), tau: sympy.Interval(1, oo)}, work=6, seconds=None)
+    assert res.proved and "one combination" in res.certificate.methods(), res.reason
+
+
+@pytest.mark.slow  # seconds of search
+def test_phuber_ce_a_little_below_is_refuted():
+    bad = PHUBER - R(1, 10**6)  # 0 wherever p tau >= 1
+    res = prove_expr(bad, {p: sympy.Interval.Lopen(0, 1), tau: (1, 10)}, work=6, seconds=None)
+    assert res.outcome == "counterexample", res.reason
+    assert bad.xreplace({s: sympy.Rational(str(res.counterexample[str(s)])) for s in (p, tau)}) < 0

@@ -7,7 +7,14 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.tracing.normal import check_reduction, constant_zero, distinct, factor_sign, reduce
+from paper_checks.prover.tracing.normal import (
+    check_reduction,
+    constant_zero,
+    distinct,
+    factor_sign,
+    is_zero_by_cases,
+    reduce,
+)
 from tests.paper_checks.prover._spaces import real_space, simplex_space
 
 x, y, v = sympy.symbols("x y v", real=True)
@@ -215,3 +222,14 @@ def test_a_sum_of_terms_each_at_least_0_is_decided():
     assert reduce(b - p**a * q, [p, q, a], box).decided is None
     red.reduced = red.reduced - p * q
     assert check_reduction(red, b, [p, q, a], box)
+
+
+def test_an_identity_with_kinks_is_decided_case_by_case():
+    p, t = sympy.symbols("p t", positive=True)
+    x = sympy.Symbol("x", real=True)
+    # Max(p, 1/t) and Max(1, p t) switch together where t > 0: their numerators agree up to a positive factor
+    assert is_zero_by_cases(sympy.log(sympy.Max(p, 1 / t)) + sympy.log(t) - sympy.log(sympy.Max(1, p * t)))
+    assert is_zero_by_cases(t * sympy.Min(p, 1 / t) - sympy.Min(1, p * t))
+    assert not is_zero_by_cases(sympy.Max(p, 1 / t) - sympy.Max(1, p * t))  # off by the factor t
+    assert not is_zero_by_cases(sympy.Max(x, 0) - x)  # 0 only where x >= 0
+    assert is_zero_by_cases(sympy.Max(x, 0) + sympy.Min(x, 0) - x)
