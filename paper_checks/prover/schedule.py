@@ -36,6 +36,7 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "KinkSigns",            # after z3 (DMI's piecewise polynomial margins: 5 s where the kinks' sampling took 25 s)
         "NormalForm",           # the normal form: may decide the margin, and rewrites it for every method after
         "FactorApart",          # a positive factor: one sub-proof with a coordinate fewer, before the solvers
+        "TwoArguments",         # one function at two arguments: a walk of two trees finds them, then two sub-proofs
         "Ratios",               # a ratio of coordinates: one coordinate fewer for every method after it
         "ConeFaces",            # beside the ratios (bounded boxes): one coordinate fewer for every method after it
         "RealRoots",            # a rational margin in one variable: its real roots, exactly
@@ -109,6 +110,7 @@ SHARES: dict[str, float] = {
     "KinkSigns": 0.5,           # the kinks' signs: the default half
     "KinkSigns sign": 0.2,      # of the step's: one kink's sign, so that one that cannot be proved leaves the others
     "FactorApart": 0.5,         # one sub-proof with a coordinate fewer: the default half
+    "TwoArguments": 0.5,        # two sub-proofs (G's slope, the arguments' order): the default half
     "Ratios": 0.7,              # one sub-proof, the whole problem in a coordinate fewer: more than half
     "ConeFaces": 0.9,           # the faces are the whole problem in one coordinate fewer, each tried by every method
     #                             (at 0.7, Cartwright & Field's upper bound ran out at 8 s on its second face)
