@@ -59,6 +59,28 @@ def test_a_cache_miss_counts_and_a_hit_does_not():
     assert (b - a, c - b) == (work.MISS_CALLS, 0)
 
 
+def test_a_root_isolation_step_counts_its_coefficient_operations():
+    step = work._root_step(lambda f, *args: f)
+    with work.metered(), work.counted():
+        a = work.calls()
+        step([2**100] * 10, 1, None)  # 10 coefficients of 101 bits: two machine words each
+        b = work.calls()
+    assert b - a == int(work.ROOT_STEP_CALLS * 10 * 10 * 2) + 1
+    step([2**100] * 10, 1, None)
+    assert work.calls() == b  # outside a counted block nothing counts
+
+
+def test_sympy_s_root_isolation_is_stopped_by_a_limit():
+    from sympy.polys import rootisolation
+
+    x = sympy.Symbol("x")
+    mignotte = sympy.Poly(x**20 - 2 * (10**20 * x - 1) ** 2)  # two roots 1e-20 apart: many dense steps
+    with work.metered():
+        assert getattr(rootisolation.dup_shift, "__name__", "") == "computed"  # hooked while the meter runs
+        with pytest.raises(TimedOut), work.limit(0.02):
+            mignotte.intervals()
+
+
 def test_the_same_work_counts_the_same_twice():
     spent = []
     for _ in range(2):
