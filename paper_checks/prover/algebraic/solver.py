@@ -31,6 +31,7 @@ import z3
 from paper_checks import work
 from paper_checks.deadline import TimedOut, held, never_cut
 from paper_checks.prover.enclosures.boxes import Box
+from paper_checks.prover.tracing.normal import too_high
 
 
 def _in_z3_ctypes(frame: Any) -> bool:
@@ -100,8 +101,9 @@ def problem(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[
         variables[i], new_box[i], roots[i], subs[s] = t, (rlo, rhi), q, t ** q
     if subs:
         expr = sympy.powdenest(expr.xreplace(subs), force=False)
-    if not expr.free_symbols <= set(variables) or not expr.is_rational_function(*variables):
-        return None  # checked on the tree first: cancelling a large transcendental margin can take minutes
+    if not expr.free_symbols <= set(variables) or not expr.is_rational_function(*variables) or too_high(expr):
+        return None  # checked on the tree first: cancelling a large transcendental margin can take minutes, and a
+        #              ground exp(0.69314718056 sqrt 2) is the 69,314,718,056th power of a generator (too_high)
     try:
         with work.limit(POLY_WORK):
             num, den = sympy.fraction(sympy.cancel(sympy.together(expr)))

@@ -222,10 +222,21 @@ def defined_on(f: sympy.Expr, symbols: list[sympy.Symbol], box: Box) -> bool:
     return not (enc.a == -mpmath.inf and enc.b == mpmath.inf)
 
 
+def logs_too_high(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` has a ``log`` and a rational number with a numerator or denominator above
+    :data:`MAX_DEGREE`: ``simplify``'s ``logcombine`` writes ``c log x`` as ``log(x^c)``, and SymPy's assumptions then
+    ask the sign of ``x^c - 1`` through its real roots, a dense polynomial of degree ``c`` built uncounted (MetiTarski's
+    ``log(X) + 10^-15 + e^-1/(3 X^3)``: ``X^(10^15)``, which never ends)."""
+    return expr.has(sympy.log) and any(max(abs(r.p), r.q) > MAX_DEGREE for r in expr.atoms(sympy.Rational))
+
+
 def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_WORK) -> bool:
-    """Whether SymPy's ``simplify`` takes ``expr`` to 0 within ``seconds`` (False when it does not say)."""
+    """Whether SymPy's ``simplify`` takes ``expr`` to 0 within ``seconds`` (False when it does not say); where
+    :func:`logs_too_high`, whether ``cancel`` does, after ``together`` (no ``logcombine``)."""
     try:
         with work.limit(seconds):
+            if logs_too_high(expr):
+                return sympy.cancel(sympy.together(expr)) == 0
             return sympy.simplify(expr) == 0
     except TimedOut:
         return False
@@ -375,14 +386,16 @@ MAX_DEGREE = 400
 
 def too_high(e: sympy.Expr) -> bool:
     """Whether ``e`` is of a degree above :data:`MAX_DEGREE` in some generator: an integer power above it, or an
-    exponential whose argument has a term ``(p/q) r`` (``r`` not a number) with ``p`` or ``q`` above it (read without
-    expanding): SymPy's polynomials take ``exp(r/q)`` as the generator and ``exp((p/q) r)`` as its ``p``-th power. A
+    exponential whose argument has a term ``(p/q) r`` (``r`` no rational number: a coordinate, or ``sqrt 2`` in a
+    ground statement) with ``p`` or ``q`` above it (read without expanding): SymPy's polynomials take ``exp(r/q)`` as
+    the generator and ``exp((p/q) r)`` as its ``p``-th power (MetiTarski's ``exp(0.69314718056 sqrt 2) < e``: a dense
+    polynomial of degree 69,314,718,056, built uncounted). A
     chart writes ``exp(-258222872 X)`` (MetiTarski's Tunnel-1-IL-L) as ``exp(-258222872 u/(1 - u))``, whose factoring
     ran uncounted for minutes."""
     for a in e.atoms(sympy.Pow, sympy.exp):
         if isinstance(a, sympy.exp):
             terms = (t.as_coeff_Mul() for t in sympy.Add.make_args(a.args[0]))
-            if any(c.is_Rational and max(abs(c.p), c.q) > MAX_DEGREE and not rest.is_number for c, rest in terms):
+            if any(c.is_Rational and max(abs(c.p), c.q) > MAX_DEGREE and not rest.is_Rational for c, rest in terms):
                 return True
         elif a.exp.is_Integer and abs(a.exp) > MAX_DEGREE:
             return True

@@ -233,3 +233,26 @@ def test_an_identity_with_kinks_is_decided_case_by_case():
     assert not is_zero_by_cases(sympy.Max(p, 1 / t) - sympy.Max(1, p * t))  # off by the factor t
     assert not is_zero_by_cases(sympy.Max(x, 0) - x)  # 0 only where x >= 0
     assert is_zero_by_cases(sympy.Max(x, 0) + sympy.Min(x, 0) - x)
+
+
+def test_logs_with_a_huge_coefficient_are_not_simplified():
+    from paper_checks.deadline import deadline
+    from paper_checks.prover.tracing.normal import is_zero, logs_too_high
+
+    x = sympy.Symbol("x", positive=True)
+    # MetiTarski's log-fun-ineq-fneg3: simplify's logcombine made x^(10^15), and SymPy's assumptions built it densely
+    margin = sympy.log(x) + sympy.Rational(1, 10**15) + sympy.exp(-1) / (3 * x**3)
+    assert logs_too_high(margin) and not logs_too_high(sympy.log(x) + sympy.Rational(1, 3))
+    with deadline(60):  # a net: the old route never ended
+        assert not is_zero(margin)
+    assert is_zero(sympy.log(x) + sympy.Rational(1, 10**15) - sympy.log(x) - sympy.Rational(10, 10**16))
+
+
+def test_an_exponential_of_a_large_ratio_times_an_irrational_number_is_too_high():
+    from paper_checks.prover.tracing.normal import too_high
+
+    # MetiTarski's exp-ln-2-sqrt-weak, a ground statement: exp(sqrt(2)/12500000000) to the 8,664,339,757th power
+    ground = sympy.E - sympy.exp(sympy.Rational(8664339757, 12500000000) * sympy.sqrt(2))
+    assert too_high(ground) and not too_high(sympy.E - sympy.exp(sympy.Rational(7, 5) * sympy.sqrt(2)))
+    res = prove_expr(ground, {}, work=1, seconds=None)
+    assert res.proved, res.reason
