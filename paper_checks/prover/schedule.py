@@ -34,6 +34,10 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "BranchSplitting",      # after z3 (which decides a piecewise algebraic margin at once): a box across a
         #                         threshold is enclosed by the hull of both sides, so split it first
         "KinkSigns",            # after z3 (DMI's piecewise polynomial margins: 5 s where the kinks' sampling took 25 s)
+        "Z3Atoms",              # z3 with the nodes outside its fragment abstracted to bounded variables: before the
+        #                         normal form, which it spares where it decides (MetiTarski's seeded sample of 150:
+        #                         the same 96 proved with 25 % less work, 100.2 -> 74.8 units; benchmarks/RESULTS.md)
+        "Z3Bounds",             # z3 over the atoms' bounds on boxes: decides the bounded rest of many margins
         "NormalForm",           # the normal form: may decide the margin, and rewrites it for every method after
         "FactorApart",          # a positive factor: one sub-proof with a coordinate fewer, before the solvers
         "TwoArguments",         # one function at two arguments: a walk of two trees finds them, then two sub-proofs
@@ -43,8 +47,6 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "AlgebraicSlope",       # after z3 on the margin itself, the normal form and the real roots
         "Z3Polynomial",         # z3 on the normal form's polynomial
         "MirrorConvex",         # a test at two points and a SymPy identity, before z3 over atoms and the combinations
-        "Z3Atoms",              # z3 with the nodes outside its fragment abstracted to bounded variables
-        "Z3Bounds",             # z3 over the atoms' bounds on boxes: decides the bounded rest of many margins
         "Z3RangedPiece",        # z3 over Taylor models on the whole (bounded) piece: one or two coordinates
         "Z3Branches",           # z3 over each branch of a piecewise margin
         "CutOff",               # after z3 over bounds: the tails' derivatives, then one sub-proof on the rest

@@ -132,9 +132,10 @@ def sides(m: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
 
 
 def argument_pairs(p: sympy.Expr, n: sympy.Expr) -> list[tuple[sympy.Expr, sympy.Expr]]:
-    """The candidates ``(A, B)`` for ``p = G(A)``, ``n = G(B)``, smallest first: the subtrees where the two trees differ,
-    walked in parallel below their roots (the arguments of a sum or product compared as multisets, those left over
-    paired in order), at every depth (``exp(2 tau)`` against ``exp(sqrt 2 tau)`` gives that pair and ``(2, sqrt 2)``)."""
+    """The candidates ``(A, B)`` for ``p = G(A)``, ``n = G(B)``, smallest first: the subtrees where the two trees
+    differ, walked in parallel below their roots (the arguments of a sum or product compared as multisets, those left
+    over paired in order), at every depth (``exp(2 tau)`` against ``exp(sqrt 2 tau)`` gives that pair and
+    ``(2, sqrt 2)``)."""
     out: list[tuple[sympy.Expr, sympy.Expr]] = []
 
     def walk(a: sympy.Expr, b: sympy.Expr, top: bool) -> None:

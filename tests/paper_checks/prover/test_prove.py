@@ -90,7 +90,8 @@ def test_budget_and_time_are_respected(without_one_combination):
     assert res.remaining["open_boxes"] > 0
     t = time.monotonic()
     res = prove(space, 10**9, 0.5)
-    assert res.outcome == "undecided" and ("wall-clock limit" in res.reason or "work budget" in res.reason)
+    # the net (on a loaded machine) or the work budget ends it: either is "undecided", never another answer
+    assert res.outcome == "undecided" and (res.interrupted or "work budget" in res.reason), res.reason
     assert time.monotonic() - t < 60
 
 

@@ -43,7 +43,7 @@ TRUE = {  # name -> (margin, bounds): each >= 0, tight at an end, its slope alge
 
 @pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(TRUE))
-def test_a_margin_with_an_algebraic_slope_is_proved_and_rechecked(case):
+def test_a_margin_with_an_algebraic_slope_is_proved_and_rechecked(case, without_bounds):
     fn, bounds = TRUE[case]
     space = real_space(fn, *bounds)
     res = prove(space, 10**6, HANG)

@@ -65,7 +65,8 @@ def test_a_difference_and_its_slope_are_read_exactly():
 
 
 c, tau = sympy.symbols("c tau", positive=True)
-#: a user's claim for every number of classes and temperature (issue 69): log(1 + a e^u) increases in u, 2 tau >= sqrt 2 tau
+#: a user's claim for every number of classes and temperature (issue 69): log(1 + a e^u) increases in u, and
+#: 2 tau >= sqrt 2 tau
 GAP = sympy.log(1 + (c - 1) * sympy.exp(2 * tau)) - sympy.log(1 + (c - 1) * sympy.exp(sympy.sqrt(2) * tau))
 GAP_DOMAIN = {c: sympy.Interval(2, oo), tau: sympy.Interval.open(0, oo)}
 
