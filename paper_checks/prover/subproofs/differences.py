@@ -20,15 +20,16 @@ of ``y``). Then these facts prove the piece:
 :func:`recheck` checks the factorisation as an identity, each difference and its derivative again, the parity and the
 signs, and re-checks every certificate.
 
-One monotone function at two arguments: a margin ``P - N`` whose two sides are one expression ``G(u)`` at two
-arguments, ``P = G(A)`` and ``N = G(B)`` (the only place where the two sides' trees differ), has the sign of ``A - B``
-where ``G`` increases in ``u``: by the mean value theorem ``G(A) - G(B) = G'(xi) (A - B)`` with ``xi`` between them.
-Two facts prove the piece, each a sub-proof: ``s dG/du >= 0`` for ``u`` on an interval enclosure of ``A`` and ``B``
-over the piece (the other coordinates ``G`` reads on theirs), and ``s (A - B) >= 0`` on the piece. A user's claim for
-every number of classes ``c`` and temperature ``tau``, ``log(1 + (c - 1) e^(2 tau)) - log(1 + (c - 1) e^(sqrt 2
-tau)) >= 0``, is two lines by hand: ``log(1 + a e^u)`` increases in ``u``, and ``2 tau >= sqrt 2 tau``. No box closes
-it: it is 0 along the whole edge ``tau = 0`` for every ``c``, and the slope in ``tau`` reads ``c`` in a numerator and
-a denominator, whose interval dependency no box near ``c -> oo`` removes.
+One monotone function at two arguments: a margin ``P - N`` whose two sides are one expression ``G(u)`` at two arguments,
+``P = G(A)`` and ``N = G(B)`` (the only place where the two sides' trees differ), has the sign of ``A - B`` where ``G``
+increases in ``u``: by the mean value theorem ``G(A) - G(B) = G'(xi) (A - B)`` with ``xi`` between them. Two facts prove
+the piece, each a sub-proof: ``s dG/du >= 0`` for ``u`` on an interval enclosure of ``A`` and ``B`` over the piece (the
+other coordinates ``G`` reads on theirs), and ``s (A - B) >= 0`` on the piece; and ``G`` is continuous there, node by
+node (:func:`continuous_on`), so that no jump hides where the slope was simplified. A user's claim for every number of
+classes ``c`` and temperature ``tau``, ``log(1 + (c - 1) e^(2 tau)) - log(1 + (c - 1) e^(sqrt 2 tau)) >= 0``, is two
+lines by hand: ``log(1 + a e^u)`` increases in ``u``, and ``2 tau >= sqrt 2 tau``. No box closes it: it is 0 along the
+whole edge ``tau = 0`` for every ``c``, and the slope in ``tau`` reads ``c`` in a numerator and a denominator, whose
+interval dependency no box near ``c -> oo`` removes.
 
 The closure here (:class:`TwoArguments`, registered for :mod:`paper_checks.prover.schedule`): one monotone function
 at two arguments, ``G(A) - G(B)`` with ``s G' >= 0`` on an enclosure of both arguments and ``s (A - B) >= 0``, each a
@@ -58,6 +59,7 @@ from paper_checks.deadline import TimedOut
 from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
+from paper_checks.prover.subproofs.continuity import conditions
 from paper_checks.prover.subproofs.partial_min import ROUGH, nested_in_values, uncharted
 from paper_checks.prover.subproofs.subproblem import (
     Proof,
@@ -199,6 +201,33 @@ def _argument_slope_problem(d: sympy.Expr, u: sympy.Symbol, span: tuple[Any, Any
         [span, *[bx[k] for k in keep]]
 
 
+def continuous_on(g: sympy.Expr, syms: list[sympy.Symbol], box: Box) -> bool:
+    """Whether every node of ``g`` is continuous at every point of ``box`` (:func:`~paper_checks.prover.subproofs.
+    continuity.conditions`), read from SymPy's assumptions on each coordinate's sign there (``>= 0`` included: a sign
+    query, not a rewrite), else from its interval enclosure on the box. The mean value theorem needs it:
+    ``atan(1/u)`` has the slope ``-1/(1 + u^2)`` of one sign as simplified, and jumps at ``u = 0``."""
+    conds = conditions(g)
+    if conds is None:
+        return False
+    fresh = {}
+    for s, (lo, hi) in zip(syms, box):
+        signs = {"real": True}
+        if not infinite(lo) and lo >= 0:
+            signs["positive" if lo > 0 else "nonnegative"] = True
+        if not infinite(hi) and hi <= 0:
+            signs["negative" if hi < 0 else "nonpositive"] = True
+        fresh[s] = sympy.Symbol(f"{s}_sign", **signs)
+    for cond, strict in conds:
+        # (c - 1) e^(u tau) + 1 > 0 for c >= 2, where c e^(u tau) - e^(u tau) + 1 is not in intervals
+        forms = (cond, sympy.collect(cond, sorted(cond.atoms(sympy.Function), key=sympy.default_sort_key)))
+        if any((e.xreplace(fresh).is_positive if strict else e.xreplace(fresh).is_nonzero) is True for e in forms):
+            continue
+        if not any((got := _enclosed([sign * e], syms, box)) is not None and got[0] > 0
+                   for e in forms for sign in ((1,) if strict else (1, -1))):
+            return False
+    return True
+
+
 def arguments(m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box, stop: Budget
               ) -> Arguments | None:
     """Close ``m >= 0`` on the piece in its values as one monotone function at two arguments (the module docstring),
@@ -231,7 +260,8 @@ def _arguments(split: tuple[sympy.Expr, sympy.Expr], a: sympy.Expr, b: sympy.Exp
         return None
     d = sympy.diff(g, u)
     psyms, pcrds, pbox = _argument_slope_problem(d, u, span, syms, crds, bx)
-    if _sign(sign * d, psyms, pbox) != 1:
+    gsyms, _, gbox = _argument_slope_problem(g, u, span, syms, crds, bx)
+    if _sign(sign * d, psyms, pbox) != 1 or not continuous_on(g, gsyms, gbox):
         return None
     slope_proof = proved_once(sign * d, psyms, pbox, pcrds, f"the slope of {g} in {u}: {sign * d}", stop.left() / 2)
     if slope_proof is None:
@@ -269,8 +299,15 @@ def recheck_arguments(rec: Arguments, m: sympy.Expr, syms: list[sympy.Symbol], c
         out.append("the arguments' enclosure is not inside the recorded interval again")
     if rec.sign not in (1, -1):
         return out + ["the recorded sign is not +1 or -1"]
+    lo, hi = rec.span
+    if not (infinite(lo) and lo < 0 or isinstance(lo, Fraction)) or not (infinite(hi) and hi > 0 or isinstance(
+            hi, Fraction)) or not lo < hi:
+        return out + ["the recorded interval is not an interval of rational or infinite ends"]
     d = rec.sign * sympy.diff(g, u)
     psyms, pcrds, pbox = _argument_slope_problem(d, u, rec.span, syms, crds, bx)
+    gsyms, _, gbox = _argument_slope_problem(g, u, rec.span, syms, crds, bx)
+    if not continuous_on(g, gsyms, gbox):
+        out.append("G is not continuous on the recorded interval again")
     out += recheck_problem(*rec.slope_proof, d, psyms, pcrds, pbox, "the slope of G")
     order = rec.sign * (a - b)
     if order.is_number:

@@ -10,7 +10,15 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, prove_expr, recheck
-from paper_checks.prover.subproofs.differences import Arguments, Differences, argument_pairs, hull, sides, slope
+from paper_checks.prover.subproofs.differences import (
+    Arguments,
+    Differences,
+    argument_pairs,
+    continuous_on,
+    hull,
+    sides,
+    slope,
+)
 from paper_checks.search.params import Real, SearchSpace
 
 R = sympy.Rational
@@ -112,3 +120,20 @@ def test_the_gap_reversed_is_refuted():
     assert res.outcome == "counterexample", res.reason
     pt = {s: sympy.Rational(str(res.counterexample[str(s)])) for s in (c, tau)}
     assert (-GAP).xreplace(pt).evalf(60) < 0
+
+
+def test_a_function_with_a_jump_is_not_taken_for_monotone():
+    u = sympy.Symbol("u", real=True)
+    # atan(1/u): its slope simplifies to -1/(1 + u^2), of one sign, but it jumps at u = 0
+    assert not continuous_on(sympy.atan(1 / u), [u], [(R(-1), R(1))])
+    assert continuous_on(sympy.atan(1 / u), [u], [(R(1, 2), R(1))])
+    assert continuous_on(sympy.log(c * sympy.exp(tau * u) - sympy.exp(tau * u) + 1), [u, c, tau],
+                         [(R(1), R(2)), (R(2), R(10)), (R(0), oo)])  # (c - 1) e^(tau u) + 1 > 0
+
+
+@pytest.mark.slow  # seconds of search
+def test_two_arguments_across_a_jump_are_refuted_not_proved():
+    # G(u) = atan(1/u) at A = x - 2 < 0 < B = x - 1: G(A) < 0 < G(B) on the whole of (1, 2)
+    bad = sympy.atan(1 / (x - 2)) - sympy.atan(1 / (x - 1))
+    res = prove_expr(bad, {x: sympy.Interval.open(1, 2)}, work=6, seconds=None)
+    assert res.outcome == "counterexample", res.reason
