@@ -21,6 +21,8 @@ in one variable, a fresh z3 context with the NLSAT tactic in several).
 from __future__ import annotations
 
 import math
+import threading
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -160,13 +162,38 @@ def _z3_value(v: Any, digits: int) -> Fraction:
     return Fraction(r.numerator_as_long(), r.denominator_as_long())
 
 
+#: how long after the call's net is due its timer interrupts z3 (seconds): the net's alarm comes first, and waits for
+#: z3 to return
+INTERRUPT_AFTER = 0.05
+
+
+def netted_check(s: Any) -> Any:
+    """``s.check()``, stopped by the call's wall-clock net (:func:`paper_checks.prover.outset.net`) when it is due.
+    z3 decides in C, where the net's alarm waits until it returns (MetiTarski's ``tan-problem-3``: z3's ``qfnra`` ran
+    20 s past a 40 s net, and the benchmark ended the process); a timer thread interrupts z3's context then
+    (``Z3_interrupt``, safe from another thread), z3 returns ``unknown``, and the alarm, already due, raises as it
+    returns. It fires only where the net does, so it never chooses a route: the call is interrupted either way."""
+    from paper_checks.prover import outset  # outset imports the prover's rooms, this module among them
+
+    n = outset._NET.get()
+    if n is None or n.seconds is None:
+        return s.check()
+    timer = threading.Timer(max(n.begun + n.seconds - time.monotonic(), 0.0) + INTERRUPT_AFTER, s.ctx.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        return s.check()
+    finally:
+        timer.cancel()
+
+
 def check_model(s: Any, vs: list[Any], box: Any) -> tuple[str, list[list[Fraction]]]:
     """Run solver ``s``: ``("unsat", [])``, ``("unknown", [])``, or ``("sat", points)`` with the model's point
     rounded to each of :data:`MODEL_DIGITS` digits and clipped to ``box`` (rationals, to be verified exactly).
     z3 is held by its own count (:func:`limited`), not charged to the work meter: charged at one rate for every
     problem (its ``rlimit count`` a millisecond runs from about 110 on NLSAT problems to over 1,000), the 128 pieces of
     ``dmi19.dmi_order_invariant``, each decided by z3 at once, spent the whole standard budget."""
-    res = s.check()
+    res = netted_check(s)
     if res == z3.unsat:
         return "unsat", []
     if res != z3.sat:

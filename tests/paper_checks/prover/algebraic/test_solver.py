@@ -112,3 +112,35 @@ def test_a_fresh_context_holds_the_time_limit_back_and_raises_it_after():
             made += 1
     gc.collect()  # every context made whole: their finalisers print nothing (-W error turns one into a failure)
     assert made > 0
+
+
+def test_the_call_s_net_interrupts_z3_inside_its_check():
+    import signal
+    import threading
+    import time
+
+    from paper_checks.prover import outset
+    from paper_checks.prover.algebraic.solver import netted_check
+
+    class Context:  # z3's context: interrupt() ends the check that runs in it
+        def __init__(self) -> None:
+            self.stopped = threading.Event()
+
+        def interrupt(self) -> None:
+            self.stopped.set()
+
+    class Solver:  # a check that, like z3's C code, lets no signal handler run until it returns
+        ctx = Context()
+
+        def check(self) -> str:
+            signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGALRM])
+            try:
+                return "unknown" if self.ctx.stopped.wait(60) else "ran on"
+            finally:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGALRM])
+
+    begun = time.monotonic()
+    with pytest.raises(outset.OutOfTime), outset.net(0.3):
+        netted_check(Solver())
+    assert time.monotonic() - begun < 30  # without the timer, the check returns only after 60 s
+    assert netted_check(type("Plain", (), {"check": lambda self: "sat"})()) == "sat"  # no net: z3 as it is
