@@ -164,7 +164,7 @@ def _z3_value(v: Any, digits: int) -> Fraction:
 
 #: how long after the call's net is due its timer interrupts z3 (seconds): the net's alarm comes first, and waits for
 #: z3 to return
-INTERRUPT_AFTER = 0.05
+INTERRUPT_LATE_SECONDS = 0.05
 
 
 def netted_check(s: Any) -> Any:
@@ -178,7 +178,7 @@ def netted_check(s: Any) -> Any:
     n = outset._NET.get()
     if n is None or n.seconds is None:
         return s.check()
-    timer = threading.Timer(max(n.begun + n.seconds - time.monotonic(), 0.0) + INTERRUPT_AFTER, s.ctx.interrupt)
+    timer = threading.Timer(max(n.begun + n.seconds - time.monotonic(), 0.0) + INTERRUPT_LATE_SECONDS, s.ctx.interrupt)
     timer.daemon = True
     timer.start()
     try:
