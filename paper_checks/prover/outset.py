@@ -81,6 +81,13 @@ def net(seconds: float | None) -> Iterator[Net]:
         _NET.reset(token)
 
 
+def due() -> float | None:
+    """When the running call's net is due (``time.monotonic()``'s clock), or None where no net runs: for a step that
+    runs in native code, where the net's alarm waits (:func:`paper_checks.prover.algebraic.solver.netted_check`)."""
+    n = _NET.get()
+    return None if n is None or n.seconds is None else n.begun + n.seconds
+
+
 def interrupt_if_fired() -> None:
     """Raise the running net's :class:`OutOfTime` again where it came and something swallowed it (a library's bare
     ``except`` turned it into another error): a step must not take that error for its own and go on by another

@@ -175,10 +175,10 @@ def netted_check(s: Any) -> Any:
     returns. It fires only where the net does, so it never chooses a route: the call is interrupted either way."""
     from paper_checks.prover import outset  # outset imports the prover's rooms, this module among them
 
-    n = outset._NET.get()
-    if n is None or n.seconds is None:
+    at = outset.due()
+    if at is None:
         return s.check()
-    timer = threading.Timer(max(n.begun + n.seconds - time.monotonic(), 0.0) + INTERRUPT_LATE_SECONDS, s.ctx.interrupt)
+    timer = threading.Timer(max(at - time.monotonic(), 0.0) + INTERRUPT_LATE_SECONDS, s.ctx.interrupt)
     timer.daemon = True
     timer.start()
     try:
