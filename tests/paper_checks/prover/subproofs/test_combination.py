@@ -118,7 +118,7 @@ CHERNOFF = p**q * tau ** (1 - q) + (1 - p) ** q * (1 - tau) ** (1 - q)
 
 
 @pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
-def test_a_combination_inside_a_sum_is_written_in_where_it_occurs():
+def test_a_combination_inside_a_sum_is_written_in_where_it_occurs(without_bounds):
     """B - 1 - log B >= 0 for B the Chernoff coefficient (a free in (0, 1)): SymPy's ``subs`` finds B inside the sum
     ``B - 1``, where ``solve`` finds no coordinate; B = 1 on the whole diagonal p = q, where the centre and the points
     a third across all lie, so the strict point is found off the diagonals."""
