@@ -22,33 +22,34 @@ from paper_checks.prover.tracing.trace import Untraceable
 Ball = Callable[[Sequence[Any]], Any]
 
 
-def _const(e: sympy.Expr) -> Any:
+def constant(e: sympy.Expr) -> Any:
+    """A constant of the whitelist as an Arb ball (``Untraceable`` for one outside it)."""
     if e.is_Rational:
         return arb(fmpq(int(e.p), int(e.q)))
     if isinstance(e, sympy.Float):
-        return _const(sympy.Rational(e))
+        return constant(sympy.Rational(e))
     if e is sympy.pi:
         return arb.pi()
     if e is sympy.E:
         return arb(1).exp()
     if e.is_number and e.is_real is not False:  # a constant of the whitelist's operations (sqrt(2), 1/log(4))
         if isinstance(e, sympy.Add):
-            return sum((_const(a) for a in e.args), arb(0))
+            return sum((constant(a) for a in e.args), arb(0))
         if isinstance(e, sympy.Mul):
             out = arb(1)
             for a in e.args:
-                out = out * _const(a)
+                out = out * constant(a)
             return out
         if isinstance(e, sympy.Pow):
-            base = _const(e.base)
+            base = constant(e.base)
             if e.exp.is_Integer:
                 return _int_pow(base, int(e.exp)) if e.exp >= 0 else 1 / _int_pow(base, -int(e.exp))
             if base > 0:
-                return (_const(e.exp) * base.log()).exp()
-        if isinstance(e, sympy.log) and len(e.args) == 1 and _const(e.args[0]) > 0:
-            return _const(e.args[0]).log()
+                return (constant(e.exp) * base.log()).exp()
+        if isinstance(e, sympy.log) and len(e.args) == 1 and constant(e.args[0]) > 0:
+            return constant(e.args[0]).log()
         if isinstance(e, sympy.exp):
-            return _const(e.args[0]).exp()
+            return constant(e.args[0]).exp()
     raise Untraceable(f"the constant {e} is not in the whitelist")
 
 
@@ -91,7 +92,7 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Ball:
         i = index[e]
         return lambda v: v[i]
     if e.is_Number or e.is_NumberSymbol:
-        c = _const(e)
+        c = constant(e)
         return lambda v: c
     args = [_compile(a, index) for a in e.args]
     if e.is_Add:

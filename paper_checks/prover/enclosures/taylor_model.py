@@ -1,0 +1,338 @@
+"""Taylor models of a margin on a box, from Arb's power series: a box bound of high order.
+
+The first-order bounds (:mod:`paper_checks.prover.enclosures.bound`) lose a term of the box's width squared; near a
+point where the margin is small they split the box until that term is smaller than the margin, which on a margin
+of one coordinate that is ``1e-9`` above 0 means millions of boxes. A Taylor model (Makino & Berz 2003, "Taylor
+models and other validated functional inclusion methods", Int. J. Pure Appl. Math. 4(4)) loses a term of the width
+to the power ``n + 1`` instead:
+
+- along the coordinate ``x_k`` in which the box is widest (the others enter as balls), with ``c`` the box's centre
+  in ``x_k`` and ``h`` its half-width, Taylor's theorem with Lagrange's remainder gives, for ``|t| <= h``,
+  ``m(c + t) = sum_{j <= n} a_j t^j + a_{n+1}(xi) t^(n+1)`` for some ``xi`` in the box;
+- the ``a_j`` are the coefficients of the margin's power series at ``c`` and ``a_{n+1}(xi)`` is enclosed by the
+  coefficient ``n + 1`` of its power series on the whole interval ``[c - h, c + h]``: python-flint's ``arb_series``
+  (Arb, Johansson 2017, IEEE Trans. Computers 66(8)) composes the series of the whitelist's functions in ball
+  arithmetic, so each coefficient of the series on a ball encloses ``m^(j)(xi)/j!`` for every ``xi`` in it
+  (a function is composed only where it is analytic on the whole ball: a logarithm's, a root's, a quotient's
+  argument kept off 0, ``asin``'s inside ``(-1, 1)``; a step that Arb cannot bound is no bound);
+- the polynomial's least value on ``[-h, h]`` is bounded below by its least Bernstein coefficient (Cargo & Shisha
+  1966, "The Bernstein form of a polynomial", J. Res. NBS 70B), computed on the coefficients' midpoints; their radii
+  and the remainder's enclosure are subtracted as they are.
+
+The box is closed where that bound is ``>= 0``; else, where the model of the derivative in ``x_k`` (the series'
+derivative, with the remainder ``(n + 1) a_{n+1}(xi) t^n``) has one sign on the box, the margin is monotone in
+``x_k`` there and the face at its lower end is closed instead (the first-order bounds, exact at a point): a margin
+tight at an end of its interval closes there without splitting down to the end. ``Max``, ``Min`` and ``Abs`` whose
+active argument is the same on the box are replaced by it first (:meth:`~paper_checks.prover.tracing.trace.Traced.
+resolved`); a kink that the box crosses is no analytic function: declined.
+"""
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+from fractions import Fraction
+from typing import Any
+
+import sympy
+from flint import arb, arb_series, ctx, fmpq
+
+from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register
+from paper_checks.prover.enclosures.balls import constant
+from paper_checks.prover.enclosures.bound import Closure, close, intervals
+from paper_checks.prover.enclosures.boxes import Box
+from paper_checks.prover.tracing import unbounded
+from paper_checks.prover.tracing.trace import Traced, Untraceable
+
+#: the degree ``n`` of the model's polynomial: the remainder is of order ``h^(n + 1)``
+DEGREE = 12
+
+#: Arb's working precision (bits) while a box is bounded; a re-check runs at more
+PREC = 128
+
+Fn = Callable[[Sequence[Any]], Any]
+
+
+class Declined(Exception):
+    """The margin has no Taylor model on this box (a node not analytic on it, or outside this module's list)."""
+
+
+def _lead(u: Any) -> Any:
+    """The value part of a series (its constant coefficient), or the ball itself."""
+    return u.coeffs()[0] if isinstance(u, arb_series) else u
+
+
+def _guard(ok: Callable[[Any], bool], fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``fn`` where ``ok`` holds for its argument's value on the whole ball; else :class:`Declined`."""
+    def f(u: Any) -> Any:
+        if not ok(_lead(u)):
+            raise Declined(f"an argument leaves where {getattr(fn, '__name__', 'a node')} is analytic")
+        return fn(u)
+    return f
+
+
+def _positive(x: Any) -> bool:
+    return bool(x > 0)
+
+
+def _off_zero(x: Any) -> bool:
+    return bool(x > 0 or x < 0)
+
+
+def _inv(u: Any) -> Any:
+    if not _off_zero(_lead(u)):
+        raise Declined("a denominator holds 0 on the box")
+    return 1 / u
+
+
+def _tan(u: Any) -> Any:
+    return u.sin() * _inv(u.cos())
+
+
+def _exp(u: Any) -> Any:
+    return u.exp()
+
+
+def _sinh(u: Any) -> Any:
+    e = u.exp()
+    return (e - _inv(e)) / 2
+
+
+def _cosh(u: Any) -> Any:
+    e = u.exp()
+    return (e + _inv(e)) / 2
+
+
+def _tanh(u: Any) -> Any:
+    e = (2 * u).exp()
+    return (e - 1) * _inv(e + 1)
+
+
+def _asinh(u: Any) -> Any:
+    return (u + (u * u + 1).sqrt()).log()
+
+
+def _atanh(u: Any) -> Any:
+    return ((1 + u).log() - (1 - u).log()) / 2
+
+
+def _acosh(u: Any) -> Any:
+    return (u + (u * u - 1).sqrt()).log()
+
+
+UNARY: dict[type, Callable[[Any], Any]] = {
+    sympy.exp: _exp,
+    sympy.log: _guard(_positive, lambda u: u.log()),
+    sympy.sin: lambda u: u.sin(), sympy.cos: lambda u: u.cos(), sympy.tan: _tan,
+    sympy.atan: lambda u: u.atan(),
+    sympy.asin: _guard(lambda x: bool(x > -1 and x < 1), lambda u: u.asin()),
+    sympy.acos: _guard(lambda x: bool(x > -1 and x < 1), lambda u: u.acos()),
+    sympy.sinh: _sinh, sympy.cosh: _cosh, sympy.tanh: _tanh, sympy.asinh: _asinh,
+    sympy.atanh: _guard(lambda x: bool(x > -1 and x < 1), _atanh),
+    sympy.acosh: _guard(lambda x: bool(x > 1), _acosh),
+    sympy.erf: lambda u: u.erf(), sympy.erfc: lambda u: u.erfc(),
+    unbounded.HalfChart: lambda u: u * _inv(1 - u), unbounded.LineChart: lambda u: u * _inv(1 - u * u),
+}
+
+
+def _power(b: Any, n: int) -> Any:
+    """``b^n`` by Arb's own power (tighter than repeated products of a ball)."""
+    out = b ** abs(n) if n else arb(1)
+    return out if n >= 0 else _inv(out)
+
+
+def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
+    if e.is_Symbol:
+        i = index[e]
+        return lambda v: v[i]
+    if e.is_Number or e.is_NumberSymbol:
+        try:
+            c = constant(e)
+        except Untraceable as exc:
+            raise Declined(str(exc)) from None
+        return lambda v: c
+    args = [_compile(a, index) for a in e.args]
+    if e.is_Add:
+        return lambda v: sum((f(v) for f in args[1:]), args[0](v))
+    if e.is_Mul:
+        def mul(v: Sequence[Any]) -> Any:
+            out = args[0](v)
+            for f in args[1:]:
+                out = out * f(v)
+            return out
+        return mul
+    if e.is_Pow:
+        b, ex = args
+        if e.exp.is_Integer and abs(int(e.exp)) <= 64:
+            n = int(e.exp)
+            return lambda v: _power(b(v), n)
+        if e.exp == sympy.Rational(1, 2):
+            return lambda v: _guard(_positive, lambda u: u.sqrt())(b(v))
+        log = UNARY[sympy.log]
+        return lambda v: (ex(v) * log(b(v))).exp()
+    if type(e) in UNARY and len(args) == 1:
+        fn, (a,) = UNARY[type(e)], args
+        return lambda v: fn(a(v))
+    raise Declined(f"the node {type(e).__name__} has no Taylor model here")
+
+
+@functools.lru_cache(maxsize=256)
+def compiled(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> Fn | None:
+    """``expr`` compiled to Arb's balls and series (kept per expression), or None where a node has no model."""
+    try:
+        return _compile(expr, {s: i for i, s in enumerate(symbols)})
+    except Declined:
+        return None
+
+
+def _ball(lo: Fraction, hi: Fraction) -> Any:
+    a = arb(fmpq(lo.numerator, lo.denominator))
+    return a if lo == hi else a.union(arb(fmpq(hi.numerator, hi.denominator)))
+
+
+def _series(fn: Fn, balls: list[Any], k: int, at: Any, length: int) -> list[Any]:
+    """The coefficients of ``fn``'s power series in coordinate ``k`` at the ball ``at`` (the others ``balls``)."""
+    v = list(balls)
+    v[k] = arb_series([at, 1], prec=length)
+    cap, ctx.cap = ctx.cap, length  # Arb truncates a series function's result at ``ctx.cap`` terms
+    try:
+        out = fn(v)
+    finally:
+        ctx.cap = cap
+    if isinstance(out, arb_series) and out.prec < length:
+        raise Declined(f"the series came back with {out.prec} of {length} terms")
+    # the terms below the series' precision that ``coeffs`` leaves out are 0; a ball is free of coordinate k
+    coeffs = list(out.coeffs() if isinstance(out, arb_series) else [out])
+    coeffs += [arb(0)] * (length - len(coeffs))
+    if not all(c.is_finite() for c in coeffs):
+        raise Declined("a coefficient is not finite on the box")
+    return coeffs
+
+
+def _bernstein_lower(coeffs: list[Any], h: Any) -> Any:
+    """A lower bound of ``sum_j coeffs[j] t^j`` on ``[-h, h]``: the least Bernstein coefficient on the
+    coefficients' midpoints, less ``sum_j rad_j h^j``."""
+    n = len(coeffs) - 1
+    mids = [c.mid() for c in coeffs]
+    slack = sum((c.rad() * h ** j for j, c in enumerate(coeffs)), arb(0))
+    # q(s) = p(h (2 s - 1)) on [0, 1], in powers of s
+    b = [arb(0)] * (n + 1)
+    for k, a in enumerate(mids):
+        ak = a * h ** k
+        for j in range(k + 1):
+            b[j] += ak * (math.comb(k, j) * 2 ** j * (-1) ** (k - j))
+    least = None
+    for i in range(n + 1):
+        beta = sum((b[j] * fmpq(math.comb(i, j), math.comb(n, j)) for j in range(i + 1)), arb(0))
+        least = beta if least is None else least.min(beta)
+    return least - slack
+
+
+def _remainder(a: Any, h: Any, power: int) -> Any:
+    """An enclosure of ``a t^power`` for ``|t| <= h`` (``a`` a ball)."""
+    top = h ** power
+    reach = arb(0).union(top) if power % 2 == 0 else (-top).union(top)
+    return a * reach
+
+
+def model(fn: Fn, box: Box, k: int, degree: int = DEGREE) -> tuple[Any, Any] | None:
+    """Lower bounds of the margin and of ``s`` times its derivative in coordinate ``k`` on ``box`` (``s = +1`` and
+    ``-1`` both tried: the pair ``(value, slope)``, ``slope`` the better of the two with its sign, as
+    ``(lower, s)``), or None where the margin has no model on the box."""
+    lo, hi = box[k]
+    balls = [_ball(a, b) for a, b in box]
+    c = (lo + hi) / 2
+    centre = arb(fmpq(c.numerator, c.denominator))
+    h = arb(fmpq((hi - lo).numerator, (hi - lo).denominator)) / 2
+    try:
+        at_c = _series(fn, balls, k, centre, degree + 1)
+        whole = _series(fn, balls, k, balls[k], degree + 2)
+    except (Declined, ValueError, ZeroDivisionError):
+        return None
+    top = whole[degree + 1]
+    value = _bernstein_lower(at_c, h) + _remainder(top, h, degree + 1)
+    slope = [at_c[j] * j for j in range(1, degree + 1)]
+    rem = _remainder(top * (degree + 1), h, degree)
+    up = _bernstein_lower(slope, h) + rem
+    down = _bernstein_lower([-s for s in slope], h) - rem
+    return value, (up, 1) if up.lower() > down.lower() else (down, -1)
+
+
+def widest(box: Box, reads: list[bool]) -> int | None:
+    """The coordinate the margin reads in which the box is widest (None where it is a point in every one)."""
+    widths = [(hi - lo, i) for i, ((lo, hi), r) in enumerate(zip(box, reads)) if r and hi > lo]
+    return max(widths)[1] if widths else None
+
+
+def bounds(t: Traced, box: Box, prec: int = PREC) -> tuple[int, Any, Any] | None:
+    """``(k, value, (slope, sign))`` of :func:`model` for the widest coordinate ``k``, at ``prec`` bits."""
+    fn = compiled(t.expr, tuple(t.symbols))
+    k = widest(box, [s in t.expr.free_symbols for s in t.symbols])
+    if fn is None or k is None:
+        return None
+    old = ctx.prec
+    ctx.prec = prec
+    try:
+        out = model(fn, box, k)
+    finally:
+        ctx.prec = old
+    return None if out is None else (k, *out)
+
+
+#: the precision (bits) of a re-check: more than the proof's
+RECHECK_BITS = 192
+
+
+def _down(x: Any) -> float:
+    """A float no larger than the ball ``x``'s lower end."""
+    low = x.lower()
+    f = float(low.mid())
+    return f if arb(f) <= low else math.nextafter(f, -math.inf)
+
+
+def close_modelled(t: Traced, box: Box, names: list[str], prec: int = PREC) -> Closure | None:
+    """The box closed by the margin's Taylor model, or its face where the model's derivative has one sign (the
+    face closed by the first-order bounds, else by its own model); None where neither closes it. A closed face
+    whose ``fails`` is an exact point below 0 comes back unclosed with that point."""
+    smooth = t.resolved(intervals(box))
+    got = bounds(smooth, box, prec)
+    if got is None:
+        return None
+    k, value, (slope, sign) = got
+    if value >= 0:
+        return Closure(True, _down(value), "taylor model")
+    if not slope >= 0:
+        return None
+    lo, hi = box[k]
+    end = "low" if sign > 0 else "high"
+    face = list(box)
+    face[k] = (lo, lo) if end == "low" else (hi, hi)
+    sub: Closure | None = close(smooth, face, names, 1, {k: "+" if end == "low" else "-"})
+    if not sub.closed and sub.fails is None and any(a != b for a, b in face):
+        sub = close_modelled(smooth, face, names, prec) or sub
+    if sub.closed:
+        return Closure(True, sub.lower, "taylor model", {names[k]: end}, sub)
+    if sub.fails is not None:
+        return Closure(False, -math.inf, "taylor model", {names[k]: end}, sub, fails=sub.fails)
+    return None
+
+
+@register
+class TaylorModel(BoxMethod):
+    """A Taylor model of degree 12 from Arb's series: the box, or its face where the model's slope has a sign."""
+
+    timed = False  # two series of a bounded degree and a Bernstein bound on one box: bounded cost
+
+    methods = ("taylor model",)
+
+    def applies(self, goal: BoxGoal) -> bool:
+        return any(s in goal.t.expr.free_symbols for s in goal.t.symbols)
+
+    def step(self, goal: BoxGoal) -> Closure | None:
+        return close_modelled(goal.t, goal.box, goal.names)
+
+    def recheck_box(self, check: Check) -> list[str]:
+        again = close_modelled(check.t, check.box, check.names, RECHECK_BITS)
+        if again is None or not again.closed:
+            return [f"{check.where}: not closed again by its Taylor model at {RECHECK_BITS} bits"]
+        return []
