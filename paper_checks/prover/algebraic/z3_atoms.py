@@ -49,10 +49,24 @@ def _coarse(f: Fraction | None, downward: bool) -> Fraction | None:
     return Fraction(math.floor(f * k) if downward else math.ceil(f * k), k)
 
 
-def _exact_end(raw: Any) -> Fraction | None:
-    """An end of an mpmath interval (its raw ``mpf`` tuple) as an exact ``Fraction``; None where it is not finite."""
+#: the size (a power of 2) beyond which an end is no bound (``_coarse`` drops it), and below which it is rounded
+#: outward to 0 or to ``2^-SCALE_BITS``: ``e^(x^2/2)`` near a chart's pole has an end of ``2^(2 * 10^11)``, whose
+#: exact digits do not fit in memory (a ``MemoryError`` in ``to_rational``)
+SCALE_BITS = 130
+
+
+def _exact_end(raw: Any, downward: bool = True) -> Fraction | None:
+    """An end of an mpmath interval (its raw ``mpf`` tuple) as an exact ``Fraction``; None where it is not finite or
+    beyond ``2^SCALE_BITS`` in size; one below ``2^-SCALE_BITS`` in size rounded outward (``downward`` for a lower
+    end) to 0 or ``+-2^-SCALE_BITS``."""
     if raw in (mpmath.libmp.finf, mpmath.libmp.fninf, mpmath.libmp.fnan):
         return None
+    sign, man, exp, bc = raw
+    if man and exp + bc > SCALE_BITS:
+        return None
+    if man and exp + bc < -SCALE_BITS:
+        tiny = Fraction(1, 2**SCALE_BITS)
+        return (-tiny if sign else Fraction(0)) if downward else (Fraction(0) if sign else tiny)
     p, q = mpmath.libmp.to_rational(raw)
     return Fraction(int(p), int(q))
 
@@ -67,7 +81,7 @@ def enclosure(symbols: list[sympy.Symbol], box: Box, bits: int | None = None) ->
         except (ValueError, TypeError, ZeroDivisionError):
             return None, None
         lo, hi = v._mpi_  # the exact ends (an end of ``ivmpf`` is itself an interval, not always a point)
-        return _coarse(_exact_end(lo), True), _coarse(_exact_end(hi), False)
+        return _coarse(_exact_end(lo), True), _coarse(_exact_end(hi, downward=False), False)
     return bounds
 
 

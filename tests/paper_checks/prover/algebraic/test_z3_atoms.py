@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import sympy
 
-from paper_checks.prover.algebraic import fragment
+from paper_checks.prover.algebraic import fragment, z3_atoms
 from paper_checks.prover.algebraic.z3_atoms import atoms_of, ball_enclosure, enclosure
 
 F = Fraction
@@ -79,3 +79,17 @@ def test_a_power_whose_exponent_a_ball_puts_below_0_rechecks(one_rung):
     res = prove(space, 10**6, 300)
     assert res.proved and "z3 atoms" in res.certificate.methods()
     assert recheck(res.certificate, space) == []
+
+
+def test_an_end_too_large_for_memory_is_no_bound_and_a_tiny_one_is_rounded_outward():
+    """``e^(x^2/2)`` near a chart's pole encloses to ends of ``2^(2 * 10^11)``: no bound that side (exactly it would
+    not fit in memory), and ``e^(-x^2/2)`` there has a lower end of ``0``, never one above its value."""
+    big = (0, 4653150231734843, 198281740160, 53)
+    assert z3_atoms._exact_end(big) is None and z3_atoms._exact_end(big, downward=False) is None
+    tiny = (0, 4653150231734843, -198281740160, 53)
+    assert z3_atoms._exact_end(tiny) == 0 and 0 < z3_atoms._exact_end(tiny, downward=False) <= Fraction(1, 2**130)
+    neg = (1, 4653150231734843, -198281740160, 53)
+    assert z3_atoms._exact_end(neg) < 0 == z3_atoms._exact_end(neg, downward=False)
+    x = sympy.Symbol("x")
+    lo, hi = enclosure([x], [(Fraction(10**6), Fraction(10**6 + 1))])(sympy.exp(x ** 2 / 2))
+    assert hi is None and (lo is None or lo > 0)
