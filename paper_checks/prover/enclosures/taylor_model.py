@@ -221,11 +221,8 @@ def _bernstein_lower(coeffs: list[Any], h: Any) -> Any:
         ak = a * h ** k
         for j in range(k + 1):
             b[j] += ak * (math.comb(k, j) * 2 ** j * (-1) ** (k - j))
-    least = None
-    for i in range(n + 1):
-        beta = sum((b[j] * fmpq(math.comb(i, j), math.comb(n, j)) for j in range(i + 1)), arb(0))
-        least = beta if least is None else least.min(beta)
-    return least - slack
+    betas = [sum((b[j] * fmpq(math.comb(i, j), math.comb(n, j)) for j in range(i + 1)), arb(0)) for i in range(n + 1)]
+    return functools.reduce(lambda a, c: a.min(c), betas) - slack
 
 
 def _remainder(a: Any, h: Any, power: int) -> Any:
@@ -307,7 +304,7 @@ def close_modelled(t: Traced, box: Box, names: list[str], prec: int = PREC) -> C
     end = "low" if sign > 0 else "high"
     face = list(box)
     face[k] = (lo, lo) if end == "low" else (hi, hi)
-    sub: Closure | None = close(smooth, face, names, 1, {k: "+" if end == "low" else "-"})
+    sub = close(smooth, face, names, 1, {k: "+" if end == "low" else "-"})
     if not sub.closed and sub.fails is None and any(a != b for a, b in face):
         sub = close_modelled(smooth, face, names, prec) or sub
     if sub.closed:
