@@ -28,9 +28,10 @@ def test_a_margin_of_order_seven_closes_where_the_first_order_bounds_cannot():
     assert 0 <= cl.lower <= float(SIN7.subs(x, sympy.Rational(1, 2)))  # a lower bound below the least value
 
 
-@pytest.mark.parametrize("expr, lo, hi", [(SIN7, F(1, 2), F(1)), (SIN7, F(1), F(2)), (SIN7, F(1, 8), F(3, 16)),
-                                          (sympy.log(x), F(1), F(2)), (sympy.atan(x) - x / (1 + x ** 2), F(1, 2), F(3, 4)),
-                                          (sympy.exp(-x ** 2) * sympy.cos(3 * x), F(-1), F(2))])
+@pytest.mark.parametrize("expr, lo, hi", [
+    (SIN7, F(1, 2), F(1)), (SIN7, F(1), F(2)), (SIN7, F(1, 8), F(3, 16)), (sympy.log(x), F(1), F(2)),
+    (sympy.atan(x) - x / (1 + x ** 2), F(1, 2), F(3, 4)), (sympy.exp(-x ** 2) * sympy.cos(3 * x), F(-1), F(2)),
+])
 def test_the_model_encloses_the_margin(expr, lo, hi):
     """The model's lower bound is below the margin at 201 points of the box, at 50 digits: every term of the
     series is there (Arb cuts a series function's result at its ``ctx.cap``, 10 terms unless set: ``log x`` on
