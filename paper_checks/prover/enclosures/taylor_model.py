@@ -24,7 +24,9 @@ derivative, with the remainder ``(n + 1) a_{n+1}(xi) t^n``) has one sign on the 
 ``x_k`` there and the face at its lower end is closed instead (the first-order bounds, exact at a point): a margin
 tight at an end of its interval closes there without splitting down to the end. ``Max``, ``Min`` and ``Abs`` whose
 active argument is the same on the box are replaced by it first (:meth:`~paper_checks.prover.tracing.trace.Traced.
-resolved`); a kink that the box crosses is no analytic function: declined.
+resolved`); where a kink that the margin subtracts still crosses the box (``2e-11 - |P(x)/sin x - 1|`` around a zero
+of the error), the margin is the least of smooth conjuncts (:mod:`~paper_checks.prover.tracing.minimum`) and each
+conjunct's model must be ``>= 0``; any other kink that the box crosses is no analytic function: declined.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ from paper_checks.prover.enclosures.balls import constant
 from paper_checks.prover.enclosures.bound import Closure, close, intervals
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.tracing import unbounded
+from paper_checks.prover.tracing.minimum import as_minimum
 from paper_checks.prover.tracing.trace import Traced, Untraceable
 
 #: the degree ``n`` of the model's polynomial: the remainder is of order ``h^(n + 1)``
@@ -261,10 +264,11 @@ def widest(box: Box, reads: list[bool]) -> int | None:
     return max(widths)[1] if widths else None
 
 
-def bounds(t: Traced, box: Box, prec: int = PREC) -> tuple[int, Any, Any] | None:
+def bounds(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Box, prec: int = PREC
+           ) -> tuple[int, Any, Any] | None:
     """``(k, value, (slope, sign))`` of :func:`model` for the widest coordinate ``k``, at ``prec`` bits."""
-    fn = compiled(t.expr, tuple(t.symbols))
-    k = widest(box, [s in t.expr.free_symbols for s in t.symbols])
+    fn = compiled(expr, tuple(symbols))
+    k = widest(box, [s in expr.free_symbols for s in symbols])
     if fn is None or k is None:
         return None
     old = ctx.prec
@@ -292,7 +296,10 @@ def close_modelled(t: Traced, box: Box, names: list[str], prec: int = PREC) -> C
     face closed by the first-order bounds, else by its own model); None where neither closes it. A closed face
     whose ``fails`` is an exact point below 0 comes back unclosed with that point."""
     smooth = t.resolved(intervals(box))
-    got = bounds(smooth, box, prec)
+    parts = as_minimum(smooth.expr)
+    if len(parts) > 1:  # a kink the margin subtracts crosses the box: each smooth conjunct's model on its own
+        return _least(parts, smooth.symbols, box, prec)
+    got = bounds(smooth.expr, smooth.symbols, box, prec)
     if got is None:
         return None
     k, value, (slope, sign) = got
@@ -312,6 +319,18 @@ def close_modelled(t: Traced, box: Box, names: list[str], prec: int = PREC) -> C
     if sub.fails is not None:
         return Closure(False, -math.inf, "taylor model", {names[k]: end}, sub, fails=sub.fails)
     return None
+
+
+def _least(parts: list[sympy.Expr], symbols: list[sympy.Symbol], box: Box, prec: int) -> Closure | None:
+    """The box closed where the model of every conjunct of the margin (its least,
+    :func:`~paper_checks.prover.tracing.minimum.as_minimum`) is ``>= 0`` on it."""
+    lows = []
+    for part in parts:
+        got = bounds(part, symbols, box, prec)
+        if got is None or not got[1] >= 0:
+            return None
+        lows.append(_down(got[1]))
+    return Closure(True, min(lows), "taylor model")
 
 
 @register

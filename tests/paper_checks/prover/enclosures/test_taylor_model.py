@@ -37,7 +37,7 @@ def test_the_model_encloses_the_margin(expr, lo, hi):
     series is there (Arb cuts a series function's result at its ``ctx.cap``, 10 terms unless set: ``log x`` on
     ``[1, 2]`` was bounded below by ``2.4e-6`` before, above its 0 at ``x = 1``)."""
     t = compile_traced(expr, [x])
-    got = bounds(t, [(lo, hi)])
+    got = bounds(t.expr, t.symbols, [(lo, hi)])
     assert got is not None
     _, value, _ = got
     f = sympy.lambdify(x, expr, "mpmath")
@@ -66,7 +66,7 @@ def test_a_margin_zero_at_an_end_closes_on_its_face():
 def test_two_coordinates_expand_in_the_widest_with_the_other_a_ball():
     t = compile_traced(sympy.cos(x) * sympy.exp(y) - 1 + x ** 2 / 2 - x ** 4 / 24 + y / 10, [x, y])
     box = [(F(1, 2), F(1)), (F(0), F(1, 64))]
-    got = bounds(t, box)
+    got = bounds(t.expr, t.symbols, box)
     assert got is not None and got[0] == 0
 
 
@@ -80,7 +80,8 @@ def test_two_coordinates_expand_in_the_widest_with_the_other_a_ball():
 ])
 def test_a_margin_not_analytic_on_the_box_has_no_model(expr, box):
     t = compile_traced(expr, [x])
-    assert bounds(t.resolved(intervals(box)), box) is None
+    r = t.resolved(intervals(box))
+    assert bounds(r.expr, r.symbols, box) is None
     assert close_modelled(t, box, ["x"]) is None
 
 
@@ -93,3 +94,15 @@ def test_a_kink_decided_on_the_box_is_replaced_by_its_side():
 def test_a_node_outside_the_list_is_declined_once():
     assert compiled(sympy.besselj(0, x), (x,)) is None
     assert compiled(sympy.sin(x) + sympy.tan(1) * x, (x,)) is not None  # constants of any whitelisted node
+
+
+def test_a_subtracted_kink_across_the_box_is_the_least_of_two_models():
+    """``1 - |sin x - x/2|`` on ``[3/2, 5/2]``: ``sin x - x/2`` crosses 0 near 1.9, and ``|...| <= 0.66`` there; 0.6
+    in place of 1 is false at ``x = 5/2`` and never closed."""
+    g = sympy.Abs(sympy.sin(x) - x / 2)
+    box = [(F(3, 2), F(5, 2))]
+    cl = close_modelled(compile_traced(1 - g, [x]), box, ["x"])
+    least = sympy.N(1 - g.subs(x, sympy.Rational(5, 2)), 40)  # at the box's end
+    assert cl is not None and cl.closed and cl.method == "taylor model" and 0.3 < cl.lower <= least
+    wrong = close_modelled(compile_traced(sympy.Rational(6, 10) - g, [x]), box, ["x"])
+    assert wrong is None or not wrong.closed
