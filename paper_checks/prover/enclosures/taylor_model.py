@@ -30,202 +30,26 @@ conjunct's model must be ``>= 0``; any other kink that the box crosses is no ana
 """
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable, Sequence
-from fractions import Fraction
+from collections.abc import Sequence
 from typing import Any
 
 import sympy
-from flint import arb, arb_series, ctx, fmpq
+from flint import arb, ctx, fmpq
 
 from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register
-from paper_checks.prover.enclosures.balls import constant
+from paper_checks.prover.enclosures import removable
 from paper_checks.prover.enclosures.bound import Closure, close, intervals
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.tracing import unbounded
+from paper_checks.prover.enclosures.series import Declined, Fn, ball, bernstein_lower, coefficients, compiled
 from paper_checks.prover.tracing.minimum import as_minimum
-from paper_checks.prover.tracing.trace import Traced, Untraceable
+from paper_checks.prover.tracing.trace import Traced
 
 #: the degree ``n`` of the model's polynomial: the remainder is of order ``h^(n + 1)``
 DEGREE = 12
 
 #: Arb's working precision (bits) while a box is bounded; a re-check runs at more
 PREC = 128
-
-Fn = Callable[[Sequence[Any]], Any]
-
-
-class Declined(Exception):
-    """The margin has no Taylor model on this box (a node not analytic on it, or outside this module's list)."""
-
-
-def _lead(u: Any) -> Any:
-    """The value part of a series (its constant coefficient), or the ball itself."""
-    return u.coeffs()[0] if isinstance(u, arb_series) else u
-
-
-def _guard(ok: Callable[[Any], bool], fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """``fn`` where ``ok`` holds for its argument's value on the whole ball; else :class:`Declined`."""
-    def f(u: Any) -> Any:
-        if not ok(_lead(u)):
-            raise Declined(f"an argument leaves where {getattr(fn, '__name__', 'a node')} is analytic")
-        return fn(u)
-    return f
-
-
-def _positive(x: Any) -> bool:
-    return bool(x > 0)
-
-
-def _off_zero(x: Any) -> bool:
-    return bool(x > 0 or x < 0)
-
-
-def _inv(u: Any) -> Any:
-    if not _off_zero(_lead(u)):
-        raise Declined("a denominator holds 0 on the box")
-    return 1 / u
-
-
-def _tan(u: Any) -> Any:
-    return u.sin() * _inv(u.cos())
-
-
-def _exp(u: Any) -> Any:
-    return u.exp()
-
-
-def _sinh(u: Any) -> Any:
-    e = u.exp()
-    return (e - _inv(e)) / 2
-
-
-def _cosh(u: Any) -> Any:
-    e = u.exp()
-    return (e + _inv(e)) / 2
-
-
-def _tanh(u: Any) -> Any:
-    e = (2 * u).exp()
-    return (e - 1) * _inv(e + 1)
-
-
-def _asinh(u: Any) -> Any:
-    return (u + (u * u + 1).sqrt()).log()
-
-
-def _atanh(u: Any) -> Any:
-    return ((1 + u).log() - (1 - u).log()) / 2
-
-
-def _acosh(u: Any) -> Any:
-    return (u + (u * u - 1).sqrt()).log()
-
-
-UNARY: dict[type, Callable[[Any], Any]] = {
-    sympy.exp: _exp,
-    sympy.log: _guard(_positive, lambda u: u.log()),
-    sympy.sin: lambda u: u.sin(), sympy.cos: lambda u: u.cos(), sympy.tan: _tan,
-    sympy.atan: lambda u: u.atan(),
-    sympy.asin: _guard(lambda x: bool(x > -1 and x < 1), lambda u: u.asin()),
-    sympy.acos: _guard(lambda x: bool(x > -1 and x < 1), lambda u: u.acos()),
-    sympy.sinh: _sinh, sympy.cosh: _cosh, sympy.tanh: _tanh, sympy.asinh: _asinh,
-    sympy.atanh: _guard(lambda x: bool(x > -1 and x < 1), _atanh),
-    sympy.acosh: _guard(lambda x: bool(x > 1), _acosh),
-    sympy.erf: lambda u: u.erf(), sympy.erfc: lambda u: u.erfc(),
-    unbounded.HalfChart: lambda u: u * _inv(1 - u), unbounded.LineChart: lambda u: u * _inv(1 - u * u),
-}
-
-
-def _power(b: Any, n: int) -> Any:
-    """``b^n`` by Arb's own power (tighter than repeated products of a ball)."""
-    out = b ** abs(n) if n else arb(1)
-    return out if n >= 0 else _inv(out)
-
-
-def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
-    if e.is_Symbol:
-        i = index[e]
-        return lambda v: v[i]
-    if e.is_Number or e.is_NumberSymbol:
-        try:
-            c = constant(e)
-        except Untraceable as exc:
-            raise Declined(str(exc)) from None
-        return lambda v: c
-    args = [_compile(a, index) for a in e.args]
-    if e.is_Add:
-        return lambda v: sum((f(v) for f in args[1:]), args[0](v))
-    if e.is_Mul:
-        def mul(v: Sequence[Any]) -> Any:
-            out = args[0](v)
-            for f in args[1:]:
-                out = out * f(v)
-            return out
-        return mul
-    if e.is_Pow:
-        b, ex = args
-        if e.exp.is_Integer and abs(int(e.exp)) <= 64:
-            n = int(e.exp)
-            return lambda v: _power(b(v), n)
-        if e.exp == sympy.Rational(1, 2):
-            return lambda v: _guard(_positive, lambda u: u.sqrt())(b(v))
-        log = UNARY[sympy.log]
-        return lambda v: (ex(v) * log(b(v))).exp()
-    if type(e) in UNARY and len(args) == 1:
-        fn, (a,) = UNARY[type(e)], args
-        return lambda v: fn(a(v))
-    raise Declined(f"the node {type(e).__name__} has no Taylor model here")
-
-
-@functools.lru_cache(maxsize=256)
-def compiled(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> Fn | None:
-    """``expr`` compiled to Arb's balls and series (kept per expression), or None where a node has no model."""
-    try:
-        return _compile(expr, {s: i for i, s in enumerate(symbols)})
-    except Declined:
-        return None
-
-
-def _ball(lo: Fraction, hi: Fraction) -> Any:
-    a = arb(fmpq(lo.numerator, lo.denominator))
-    return a if lo == hi else a.union(arb(fmpq(hi.numerator, hi.denominator)))
-
-
-def _series(fn: Fn, balls: list[Any], k: int, at: Any, length: int) -> list[Any]:
-    """The coefficients of ``fn``'s power series in coordinate ``k`` at the ball ``at`` (the others ``balls``)."""
-    v = list(balls)
-    v[k] = arb_series([at, 1], prec=length)
-    cap, ctx.cap = ctx.cap, length  # Arb truncates a series function's result at ``ctx.cap`` terms
-    try:
-        out = fn(v)
-    finally:
-        ctx.cap = cap
-    if isinstance(out, arb_series) and out.prec < length:
-        raise Declined(f"the series came back with {out.prec} of {length} terms")
-    # the terms below the series' precision that ``coeffs`` leaves out are 0; a ball is free of coordinate k
-    coeffs = list(out.coeffs() if isinstance(out, arb_series) else [out])
-    coeffs += [arb(0)] * (length - len(coeffs))
-    if not all(c.is_finite() for c in coeffs):
-        raise Declined("a coefficient is not finite on the box")
-    return coeffs
-
-
-def _bernstein_lower(coeffs: list[Any], h: Any) -> Any:
-    """A lower bound of ``sum_j coeffs[j] t^j`` on ``[-h, h]``: the least Bernstein coefficient on the
-    coefficients' midpoints, less ``sum_j rad_j h^j``."""
-    n = len(coeffs) - 1
-    mids = [c.mid() for c in coeffs]
-    slack = sum((c.rad() * h ** j for j, c in enumerate(coeffs)), arb(0))
-    # q(s) = p(h (2 s - 1)) on [0, 1], in powers of s
-    b = [arb(0)] * (n + 1)
-    for k, a in enumerate(mids):
-        ak = a * h ** k
-        for j in range(k + 1):
-            b[j] += ak * (math.comb(k, j) * 2 ** j * (-1) ** (k - j))
-    betas = [sum((b[j] * fmpq(math.comb(i, j), math.comb(n, j)) for j in range(i + 1)), arb(0)) for i in range(n + 1)]
-    return functools.reduce(lambda a, c: a.min(c), betas) - slack
 
 
 def _remainder(a: Any, h: Any, power: int) -> Any:
@@ -240,21 +64,21 @@ def model(fn: Fn, box: Box, k: int, degree: int = DEGREE) -> tuple[Any, Any] | N
     ``-1`` both tried: the pair ``(value, slope)``, ``slope`` the better of the two with its sign, as
     ``(lower, s)``), or None where the margin has no model on the box."""
     lo, hi = box[k]
-    balls = [_ball(a, b) for a, b in box]
+    balls = [ball(a, b) for a, b in box]
     c = (lo + hi) / 2
     centre = arb(fmpq(c.numerator, c.denominator))
     h = arb(fmpq((hi - lo).numerator, (hi - lo).denominator)) / 2
     try:
-        at_c = _series(fn, balls, k, centre, degree + 1)
-        whole = _series(fn, balls, k, balls[k], degree + 2)
+        at_c = coefficients(fn, balls, k, centre, degree + 1)
+        whole = coefficients(fn, balls, k, balls[k], degree + 2)
     except (Declined, ValueError, ZeroDivisionError):
         return None
     top = whole[degree + 1]
-    value = _bernstein_lower(at_c, h) + _remainder(top, h, degree + 1)
+    value = bernstein_lower(at_c, h) + _remainder(top, h, degree + 1)
     slope = [at_c[j] * j for j in range(1, degree + 1)]
     rem = _remainder(top * (degree + 1), h, degree)
-    up = _bernstein_lower(slope, h) + rem
-    down = _bernstein_lower([-s for s in slope], h) - rem
+    up = bernstein_lower(slope, h) + rem
+    down = bernstein_lower([-s for s in slope], h) - rem
     return value, (up, 1) if up.lower() > down.lower() else (down, -1)
 
 
@@ -300,8 +124,9 @@ def close_modelled(t: Traced, box: Box, names: list[str], prec: int = PREC) -> C
     if len(parts) > 1:  # a kink the margin subtracts crosses the box: each smooth conjunct's model on its own
         return _least(parts, smooth.symbols, box, prec)
     got = bounds(smooth.expr, smooth.symbols, box, prec)
-    if got is None:
-        return None
+    if got is None:  # no model on the box: a removable singularity at an end of it, if that is what stops it
+        across = removable.bounds(smooth.expr, smooth.symbols, box, prec, DEGREE)
+        return Closure(True, _down(across), "taylor model") if across is not None and across >= 0 else None
     k, value, (slope, sign) = got
     if value >= 0:
         return Closure(True, _down(value), "taylor model")
@@ -327,9 +152,10 @@ def _least(parts: list[sympy.Expr], symbols: list[sympy.Symbol], box: Box, prec:
     lows = []
     for part in parts:
         got = bounds(part, symbols, box, prec)
-        if got is None or not got[1] >= 0:
+        value = removable.bounds(part, symbols, box, prec, DEGREE) if got is None else got[1]
+        if value is None or not value >= 0:
             return None
-        lows.append(_down(got[1]))
+        lows.append(_down(value))
     return Closure(True, min(lows), "taylor model")
 
 

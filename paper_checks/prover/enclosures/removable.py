@@ -1,0 +1,153 @@
+"""Taylor models across a removable singularity: a margin that is ``0/0`` at an end of the box.
+
+MetiTarski's ``cos x/x - sin x/x^2`` and ``1/sin(x)^2 - 1/x^2`` (and GCE's ``(1 - t^q)/q`` at ``q = 0``) are analytic
+at 0 once the terms are put over one denominator, but each term has a pole there: every box ``[0, w]`` is bounded
+by ``-oo`` term by term, and the boxes split toward 0 for ever. Written as one quotient ``N/D`` (SymPy's
+``together``), with ``D`` vanishing to order ``v`` at the box's end ``a`` in coordinate ``x_k`` and ``N`` vanishing
+there to at least that order, Taylor's theorem with Lagrange's remainder gives, for ``t = x_k - a`` in the box,
+
+    N(a + t) / t^v = sum_{j = v}^{n} N_j(a) t^(j - v) + N_{n+1}(xi) t^(n + 1 - v),
+
+``N_j(a)`` the coefficients of ``N``'s power series at ``a`` and ``N_{n+1}(xi)`` enclosed by the coefficient
+``n + 1`` of its series on the whole interval (python-flint's ``arb_series``,
+:func:`~paper_checks.prover.enclosures.series.coefficients`); the same for ``D``. The margin is the quotient of the two
+models, both analytic on the box; where the model of ``D / t^v`` excludes 0, ``D`` has no other zero there and the
+quotient's enclosure bounds the margin at every point of the box but ``a`` (where it is not defined).
+
+The orders are decided exactly: ``D``'s and ``N``'s coefficients below ``v`` are shown to be 0 by SymPy (a
+derivative at the exact end, expanded or simplified to 0, the same for every value of the other coordinates), and
+``D``'s coefficient ``v`` is shown off 0 by its Arb ball. Anything not shown is no model (Rudin, *Real and Complex
+Analysis*, 10.20: a zero of finite order of an analytic function).
+"""
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Any
+
+import sympy
+from flint import arb, ctx, fmpq
+
+from paper_checks.prover.enclosures.boxes import Box
+from paper_checks.prover.enclosures.series import Declined, Fn, ball, bernstein_lower, coefficients, compiled
+from paper_checks.prover.tracing import unbounded
+
+#: the largest order of a zero of the denominator that is looked for
+MOST_ORDER = 6
+
+
+def _explicit(expr: sympy.Expr) -> sympy.Expr:
+    """The charts written out (``u/(1 - u)``, ``u/(1 - u^2)``), so that ``together`` sees their zeros."""
+    return expr.replace(unbounded.HalfChart, lambda u: u / (1 - u)).replace(
+        unbounded.LineChart, lambda u: u / (1 - u**2))
+
+
+@functools.lru_cache(maxsize=128)
+def quotient(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(N, D)`` with ``expr = N/D`` over one denominator, or None where ``D`` is a constant."""
+    n, d = sympy.fraction(sympy.together(_explicit(expr)))
+    return None if not d.free_symbols else (n, d)
+
+
+def _zero(e: sympy.Expr) -> bool:
+    """Whether ``e`` is shown to be 0 identically (``expand``, then ``simplify``; never a guess)."""
+    if e == 0 or sympy.expand(e) == 0:
+        return True
+    try:
+        return bool(sympy.simplify(e) == 0)
+    except (TypeError, ValueError, NotImplementedError):
+        return False
+
+
+@functools.lru_cache(maxsize=128)
+def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> int | None:
+    """The order ``v >= 1`` of ``D``'s zero at ``x = a`` where ``N``'s coefficients below ``v`` are 0 as well (each
+    shown exactly); None where ``D`` is not shown to vanish there, or ``N`` is not shown to vanish to order ``v``.
+    The coefficient ``v`` of ``D`` is not decided here: its Arb ball must exclude 0 on the box."""
+    v = 0
+    while v <= MOST_ORDER and _zero(sympy.diff(d, x, v).subs(x, a)):
+        v += 1
+    if v == 0 or v > MOST_ORDER:
+        return None
+    return v if all(_zero(sympy.diff(n, x, j).subs(x, a)) for j in range(v)) else None
+
+
+def _range(coeffs: list[Any], lo: Any, hi: Any) -> Any:
+    """An enclosure of ``sum_j coeffs[j] t^j`` for ``t`` in ``[lo, hi]``: the polynomial shifted to the interval's
+    centre, bounded below and above by its Bernstein coefficients
+    (:func:`~paper_checks.prover.enclosures.series.bernstein_lower`)."""
+    c, h = (lo + hi) / 2, (hi - lo) / 2
+    m = len(coeffs)
+    shifted = [sum((coeffs[j] * math.comb(j, i) * c ** (j - i) for j in range(i, m)), arb(0)) for i in range(m)]
+    low = bernstein_lower(shifted, h)
+    high = -bernstein_lower([-b for b in shifted], h)
+    return low.union(high)
+
+
+def _divided(fn: Fn, balls: list[Any], k: int, a: Any, t_lo: Any, t_hi: Any, v: int, degree: int) -> Any:
+    """An enclosure of ``f(a + t) / t^v`` for ``t`` in ``[t_lo, t_hi]`` (``f``'s coefficients below ``v`` at ``a``
+    are 0, shown by :func:`order`): the model's polynomial and its remainder."""
+    at = coefficients(fn, balls, k, a, degree + 1)
+    whole = coefficients(fn, balls, k, balls[k], degree + 2)
+    poly = at[v:]
+    power = degree + 1 - v
+    tops = [t_lo ** power, t_hi ** power]
+    reach = tops[0].union(tops[1])
+    if power % 2 == 0 and t_lo < 0 < t_hi:
+        reach = reach.union(arb(0))
+    return _range(poly, t_lo, t_hi) + whole[degree + 1] * reach
+
+
+def bounds(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Box, prec: int, degree: int) -> Any | None:
+    """An Arb ball enclosing ``expr`` on ``box`` but at an end where it is ``0/0`` and its singularity is removable;
+    None where no end of the box is one (or the models do not bound it)."""
+    parts = quotient(expr)
+    if parts is None:
+        return None
+    n, d = parts
+    fn_n, fn_d = compiled(n, tuple(symbols)), compiled(d, tuple(symbols))
+    if fn_n is None or fn_d is None:
+        return None
+    old = ctx.prec
+    ctx.prec = prec
+    try:
+        for k, (lo, hi) in enumerate(box):
+            if lo == hi or symbols[k] not in d.free_symbols:
+                continue
+            for end in (lo, hi):
+                got = _at_end(n, d, fn_n, fn_d, symbols, box, k, end, degree)
+                if got is not None:
+                    return got
+        return None
+    finally:
+        ctx.prec = old
+
+
+def _at_end(n: sympy.Expr, d: sympy.Expr, fn_n: Fn, fn_d: Fn, symbols: Sequence[sympy.Symbol], box: Box,
+            k: int, end: Fraction, degree: int) -> Any | None:
+    """The quotient's enclosure on ``box`` with the singular end ``end`` of coordinate ``k`` (None: not one)."""
+    balls = [ball(a, b) for a, b in box]
+    a = arb(fmpq(end.numerator, end.denominator))
+    face = list(balls)
+    face[k] = a
+    try:
+        if not fn_d(face).contains(0):  # D is off 0 at this end: not singular here
+            return None
+    except (Declined, ValueError, ZeroDivisionError):
+        return None
+    v = order(n, d, symbols[k], sympy.Rational(end.numerator, end.denominator))
+    if v is None:
+        return None
+    lo, hi = box[k]
+    t_lo = arb(fmpq((lo - end).numerator, (lo - end).denominator))
+    t_hi = arb(fmpq((hi - end).numerator, (hi - end).denominator))
+    try:
+        top = _divided(fn_n, balls, k, a, t_lo, t_hi, v, degree)
+        bottom = _divided(fn_d, balls, k, a, t_lo, t_hi, v, degree)
+    except (Declined, ValueError, ZeroDivisionError):
+        return None
+    if bottom.contains(0) or not (top.is_finite() and bottom.is_finite()):
+        return None
+    return top / bottom

@@ -1,0 +1,70 @@
+"""Taylor models across a removable singularity at a box's end: they enclose the margin on the rest of the box,
+decline a pole, and never close a margin whose limit at the end is below 0."""
+from __future__ import annotations
+
+from fractions import Fraction
+
+import mpmath
+import pytest
+import sympy
+
+from paper_checks.prover.enclosures import removable
+from paper_checks.prover.enclosures.taylor_model import close_modelled
+from paper_checks.prover.tracing.trace import compile_traced
+from paper_checks.prover.tracing.unbounded import HalfChart
+
+x = sympy.Symbol("x", real=True)
+F = Fraction
+
+#: MetiTarski's ``sin-cos-problem-diff1a``, one side of its absolute value: ``1/2 - cos x/x + sin x/x^2``, 1/2 at 0
+DIFF = sympy.Rational(1, 2) - sympy.cos(x) / x + sympy.sin(x) / x ** 2
+#: MetiTarski's ``cosec-problem-1a``: a pole of order 2 at 0 in each of two terms, 2/pi^2 at 0
+COSEC = sympy.Rational(1, 3) - 1 / sympy.sin(x) ** 2 + (x + sympy.pi) ** -2 + (x - sympy.pi) ** -2 + x ** -2
+
+
+def test_the_orders_are_decided_exactly():
+    assert removable.order(*removable.quotient(DIFF), x, sympy.Integer(0)) == 2
+    assert removable.order(*removable.quotient(COSEC), x, sympy.Integer(0)) == 4  # x^2 sin(x)^2 (x^2 - pi^2)^2
+    assert removable.order(*removable.quotient(sympy.sin(x) / x ** 2), x, sympy.Integer(0)) is None  # a pole
+    assert removable.quotient(sympy.sin(x) + 1) is None  # one denominator, a constant
+
+
+@pytest.mark.parametrize("expr, lo, hi", [
+    (DIFF, F(0), F(1, 2)), (DIFF, F(-1, 2), F(0)), (DIFF, F(0), F(2)), (COSEC, F(0), F(1, 2)),
+    (COSEC, F(-3, 2), F(0)), ((1 - sympy.cos(x)) / x ** 2, F(0), F(1)), ((sympy.exp(x) - 1) / x, F(-1), F(0)),
+])
+def test_the_quotient_encloses_the_margin_but_at_the_end(expr, lo, hi):
+    """The enclosure holds the margin at 200 points of the box off its singular end, at 50 digits."""
+    got = removable.bounds(expr, [x], [(lo, hi)], 128, 12)
+    assert got is not None
+    f = sympy.lambdify(x, expr, "mpmath")
+    end = lo if lo == 0 else hi
+    other = hi if end == lo else lo
+    with mpmath.workdps(50):
+        a = mpmath.mpf(end.numerator) / end.denominator
+        w = mpmath.mpf(other.numerator) / other.denominator - a
+        values = [f(a + w * i / 200) for i in range(1, 201)]
+    assert float(got.lower().mid()) <= min(values) and max(values) <= float(got.upper().mid())
+
+
+def test_no_singular_end_is_no_model():
+    assert removable.bounds(DIFF, [x], [(F(1, 4), F(1, 2))], 128, 12) is None  # D is off 0 on the box
+    assert removable.bounds(1 / x, [x], [(F(0), F(1))], 128, 12) is None  # a pole, not removable
+
+
+def test_a_box_at_the_singular_end_closes_through_a_chart():
+    """The half-line's chart ``x = u/(1 - u)`` keeps the singularity at ``u = 0``: the box ``[0, 1/4]`` closes."""
+    u = sympy.Symbol("u", real=True)
+    t = compile_traced(DIFF.subs(x, HalfChart(u)), [u])
+    cl = close_modelled(t, [(F(0), F(1, 4))], ["u"])
+    assert cl is not None and cl.closed and cl.method == "taylor model"
+    assert 0 < cl.lower <= 0.5
+
+
+def test_a_limit_below_zero_is_never_closed():
+    """``(1 - cos x)/x^2 - 1/2 + 1e-12`` tends to ``1e-12`` at 0 but is below 0 from ``x = 1e-5`` on: the box
+    ``[0, 1/4]`` is not closed, nor is ``(1 - cos x)/x^2 - 1/2``, whose limit is 0 from below."""
+    for margin in ((1 - sympy.cos(x)) / x ** 2 - sympy.Rational(1, 2) + sympy.Rational(1, 10 ** 12),
+                   (1 - sympy.cos(x)) / x ** 2 - sympy.Rational(1, 2)):
+        cl = close_modelled(compile_traced(margin, [x]), [(F(0), F(1, 4))], ["x"])
+        assert cl is None or not cl.closed
