@@ -17,7 +17,9 @@ quotient's enclosure bounds the margin at every point of the box but ``a`` (wher
 The orders are decided exactly: ``D``'s and ``N``'s coefficients below ``v`` are shown to be 0 by SymPy (a
 derivative at the exact end, expanded or simplified to 0, the same for every value of the other coordinates), and
 ``D``'s coefficient ``v`` is shown off 0 by its Arb ball. Anything not shown is no model (Rudin, *Real and Complex
-Analysis*, 10.20: a zero of finite order of an analytic function).
+Analysis*, 10.20: a zero of finite order of an analytic function). Where more of ``N``'s coefficients are shown to
+be 0 (``w > v``), the margin tends to 0 at the end and is ``t^(w - v)`` times the quotient of ``N/t^w`` by ``D/t^v``:
+of that quotient's sign on the box's side of the end (a margin tight at its singular end).
 """
 from __future__ import annotations
 
@@ -62,16 +64,21 @@ def _zero(e: sympy.Expr) -> bool:
 
 
 @functools.lru_cache(maxsize=128)
-def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> int | None:
-    """The order ``v >= 1`` of ``D``'s zero at ``x = a`` where ``N``'s coefficients below ``v`` are 0 as well (each
-    shown exactly); None where ``D`` is not shown to vanish there, or ``N`` is not shown to vanish to order ``v``.
-    The coefficient ``v`` of ``D`` is not decided here: its Arb ball must exclude 0 on the box."""
+def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> tuple[int, int] | None:
+    """``(v, w)``: the order ``v >= 1`` of ``D``'s zero at ``x = a``, and ``w >= v`` the number of ``N``'s leading
+    coefficients shown to be 0 there (at most :data:`MOST_ORDER` more than ``v``: a margin tight at the end, such as
+    ``1/3 - sin x/x - 2 cos x/x^2 + 2 sin x/x^3 = x^2/30 + ...``, is ``t^(w - v)`` times a quotient off 0). Each
+    zero shown exactly; None where ``D`` is not shown to vanish there, or ``N`` not to order ``v``. ``D``'s
+    coefficient ``v`` and ``N``'s ``w`` are not decided here: their models' Arb balls must decide them."""
     v = 0
     while v <= MOST_ORDER and _zero(sympy.diff(d, x, v).subs(x, a)):
         v += 1
     if v == 0 or v > MOST_ORDER:
         return None
-    return v if all(_zero(sympy.diff(n, x, j).subs(x, a)) for j in range(v)) else None
+    w = 0
+    while w < v + MOST_ORDER and _zero(sympy.diff(n, x, w).subs(x, a)):
+        w += 1
+    return (v, w) if w >= v else None
 
 
 def _range(coeffs: list[Any], lo: Any, hi: Any) -> Any:
@@ -137,17 +144,26 @@ def _at_end(n: sympy.Expr, d: sympy.Expr, fn_n: Fn, fn_d: Fn, symbols: Sequence[
             return None
     except (Declined, ValueError, ZeroDivisionError):
         return None
-    v = order(n, d, symbols[k], sympy.Rational(end.numerator, end.denominator))
-    if v is None:
+    orders = order(n, d, symbols[k], sympy.Rational(end.numerator, end.denominator))
+    if orders is None:
         return None
+    v, w = orders
     lo, hi = box[k]
     t_lo = arb(fmpq((lo - end).numerator, (lo - end).denominator))
     t_hi = arb(fmpq((hi - end).numerator, (hi - end).denominator))
     try:
-        top = _divided(fn_n, balls, k, a, t_lo, t_hi, v, degree)
+        top = _divided(fn_n, balls, k, a, t_lo, t_hi, w, degree)
         bottom = _divided(fn_d, balls, k, a, t_lo, t_hi, v, degree)
     except (Declined, ValueError, ZeroDivisionError):
         return None
     if bottom.contains(0) or not (top.is_finite() and bottom.is_finite()):
         return None
-    return top / bottom
+    q = top / bottom
+    if w == v:
+        return q
+    # the margin is t^(w - v) q: of q's sign where t >= 0 or w - v is even, else of the other
+    sign = 1 if (hi > end or (w - v) % 2 == 0) else -1
+    if (q if sign > 0 else -q) >= 0:
+        return arb(0)
+    r = w - v
+    return q * t_lo ** r if abs(t_lo) > abs(t_hi) else q * t_hi ** r  # below 0 somewhere: not closed

@@ -23,8 +23,8 @@ COSEC = sympy.Rational(1, 3) - 1 / sympy.sin(x) ** 2 + (x + sympy.pi) ** -2 + (x
 
 
 def test_the_orders_are_decided_exactly():
-    assert removable.order(*removable.quotient(DIFF), x, sympy.Integer(0)) == 2
-    assert removable.order(*removable.quotient(COSEC), x, sympy.Integer(0)) == 4  # x^2 sin(x)^2 (x^2 - pi^2)^2
+    assert removable.order(*removable.quotient(DIFF), x, sympy.Integer(0)) == (2, 2)
+    assert removable.order(*removable.quotient(COSEC), x, sympy.Integer(0)) == (4, 4)  # x^2 sin(x)^2 (x^2 - pi^2)^2
     assert removable.order(*removable.quotient(sympy.sin(x) / x ** 2), x, sympy.Integer(0)) is None  # a pole
     assert removable.quotient(sympy.sin(x) + 1) is None  # one denominator, a constant
 
@@ -67,4 +67,16 @@ def test_a_limit_below_zero_is_never_closed():
     for margin in ((1 - sympy.cos(x)) / x ** 2 - sympy.Rational(1, 2) + sympy.Rational(1, 10 ** 12),
                    (1 - sympy.cos(x)) / x ** 2 - sympy.Rational(1, 2)):
         cl = close_modelled(compile_traced(margin, [x]), [(F(0), F(1, 4))], ["x"])
+        assert cl is None or not cl.closed
+
+
+def test_a_margin_tight_at_its_singular_end_closes_by_its_order_there():
+    """``1/3 - sin x/x - 2 cos x/x^2 + 2 sin x/x^3 = x^2/30 + ...`` (MetiTarski's ``sin-cos-problem-diff2a``): 0 at
+    the end, ``t^2`` times a quotient off 0; moved ``1e-12`` below, it is not closed."""
+    g = sympy.sin(x) / x + 2 * sympy.cos(x) / x ** 2 - 2 * sympy.sin(x) / x ** 3
+    margin = sympy.Rational(1, 3) - g
+    assert removable.order(*removable.quotient(margin), x, sympy.Integer(0)) == (3, 5)
+    for box in ([(F(0), F(1, 16))], [(F(-1, 16), F(0))], [(F(0), F(2))]):
+        assert removable.bounds(margin, [x], box, 128, 12) >= 0
+        cl = close_modelled(compile_traced(margin - sympy.Rational(1, 10 ** 12), [x]), box, ["x"])
         assert cl is None or not cl.closed
