@@ -68,6 +68,7 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "OutsideRelation",  # a relation of the domain fails on the whole box: no point of it there (cheap)
         "FirstOrder",  # interval, mean value, monotone, point, max, kink bounds: one box, bounded cost
         "TaylorModel",  # a Taylor model of degree 12 (Arb's series): where the first-order bounds lose h^2
+        "RemovableSingularity",  # the model across a 0/0 at the box's end (SymPy's exact orders: a timed step)
         "Tail",        # right after the first-order bounds, which cannot bound oo - oo at a pole
         "AsWritten",   # first-order bounds of the margin as traced, before its normal form
         "Lifted",      # the margin lifted to the simplex rows' full coordinates

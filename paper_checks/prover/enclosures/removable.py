@@ -32,12 +32,19 @@ from typing import Any
 import sympy
 from flint import arb, ctx, fmpq
 
+from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register
+from paper_checks.prover.enclosures.bound import Closure, intervals
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.enclosures.series import Declined, Fn, ball, bernstein_lower, coefficients, compiled
+from paper_checks.prover.enclosures.taylor_model import DEGREE, PREC, RECHECK_BITS, _down
 from paper_checks.prover.tracing import unbounded
+from paper_checks.prover.tracing.minimum import as_minimum
+from paper_checks.prover.tracing.trace import Traced
 
-#: the largest order of a zero of the denominator that is looked for
+#: the largest order of a zero of the denominator that is looked for (and of the numerator's beyond it)
 MOST_ORDER = 6
+#: a value at 30 digits this far from 0 is not 0 (:func:`_zero` skips SymPy's simplification)
+NONZERO = sympy.Rational(1, 10**20)
 
 
 def _explicit(expr: sympy.Expr) -> sympy.Expr:
@@ -54,8 +61,18 @@ def quotient(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
 
 
 def _zero(e: sympy.Expr) -> bool:
-    """Whether ``e`` is shown to be 0 identically (``expand``, then ``simplify``; never a guess)."""
-    if e == 0 or sympy.expand(e) == 0:
+    """Whether ``e`` is shown to be 0 identically (``expand``, then ``simplify``; never a guess). A value of 30
+    digits away from 0 at one point of the other coordinates (rational, fixed) shows it is not, before any of that."""
+    if e == 0:
+        return True
+    point = {s: sympy.Rational(k + 2, k + 5) for k, s in enumerate(sorted(e.free_symbols, key=str))}
+    try:
+        value = sympy.N(e.xreplace(point), 30)
+        if value.is_Float and abs(value) > NONZERO:
+            return False
+    except (TypeError, ValueError, ZeroDivisionError):
+        pass
+    if sympy.expand(e) == 0:
         return True
     try:
         return bool(sympy.simplify(e) == 0)
@@ -167,3 +184,38 @@ def _at_end(n: sympy.Expr, d: sympy.Expr, fn_n: Fn, fn_d: Fn, symbols: Sequence[
         return arb(0)
     r = w - v
     return q * t_lo ** r if abs(t_lo) > abs(t_hi) else q * t_hi ** r  # below 0 somewhere: not closed
+
+
+def close_across(t: Traced, box: Box, prec: int = PREC) -> Closure | None:
+    """The box closed where every smooth conjunct of the margin (:func:`~paper_checks.prover.tracing.minimum.
+    as_minimum`) is bounded ``>= 0`` across a removable singularity at an end of the box; None where one is not."""
+    smooth = t.resolved(intervals(box))
+    lows = []
+    for part in as_minimum(smooth.expr):
+        got = bounds(part, smooth.symbols, box, prec, DEGREE)
+        if got is None or not got >= 0:
+            return None
+        lows.append(_down(got))
+    return Closure(True, min(lows), "removable singularity")
+
+
+@register
+class RemovableSingularity(BoxMethod):
+    """A box with a removable singularity at an end: the margin over one denominator, both sides' models divided by
+    the power of ``t`` that SymPy shows they vanish to there."""
+
+    timed = True  # SymPy's exact orders of the zeros at the end: as much as the step's work allows
+
+    methods = ("removable singularity",)
+
+    def applies(self, goal: BoxGoal) -> bool:
+        return bool(goal.t.expr.has(sympy.Pow, unbounded.HalfChart, unbounded.LineChart))
+
+    def step(self, goal: BoxGoal) -> Closure | None:
+        return close_across(goal.t, goal.box)
+
+    def recheck_box(self, check: Check) -> list[str]:
+        again = close_across(check.t, check.box, RECHECK_BITS)
+        if again is None or not again.closed:
+            return [f"{check.where}: not closed again across its removable singularity at {RECHECK_BITS} bits"]
+        return []

@@ -38,7 +38,6 @@ import sympy
 from flint import arb, ctx, fmpq
 
 from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register
-from paper_checks.prover.enclosures import removable
 from paper_checks.prover.enclosures.bound import Closure, close, intervals
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.enclosures.series import Declined, Fn, ball, bernstein_lower, coefficients, compiled
@@ -124,9 +123,8 @@ def close_modelled(t: Traced, box: Box, names: list[str], prec: int = PREC) -> C
     if len(parts) > 1:  # a kink the margin subtracts crosses the box: each smooth conjunct's model on its own
         return _least(parts, smooth.symbols, box, prec)
     got = bounds(smooth.expr, smooth.symbols, box, prec)
-    if got is None:  # no model on the box: a removable singularity at an end of it, if that is what stops it
-        across = removable.bounds(smooth.expr, smooth.symbols, box, prec, DEGREE)
-        return Closure(True, _down(across), "taylor model") if across is not None and across >= 0 else None
+    if got is None:
+        return None
     k, value, (slope, sign) = got
     if value >= 0:
         return Closure(True, _down(value), "taylor model")
@@ -152,10 +150,9 @@ def _least(parts: list[sympy.Expr], symbols: list[sympy.Symbol], box: Box, prec:
     lows = []
     for part in parts:
         got = bounds(part, symbols, box, prec)
-        value = removable.bounds(part, symbols, box, prec, DEGREE) if got is None else got[1]
-        if value is None or not value >= 0:
+        if got is None or not got[1] >= 0:
             return None
-        lows.append(_down(value))
+        lows.append(_down(got[1]))
     return Closure(True, min(lows), "taylor model")
 
 

@@ -9,7 +9,6 @@ import pytest
 import sympy
 
 from paper_checks.prover.enclosures import removable
-from paper_checks.prover.enclosures.taylor_model import close_modelled
 from paper_checks.prover.tracing.trace import compile_traced
 from paper_checks.prover.tracing.unbounded import HalfChart
 
@@ -56,8 +55,8 @@ def test_a_box_at_the_singular_end_closes_through_a_chart():
     """The half-line's chart ``x = u/(1 - u)`` keeps the singularity at ``u = 0``: the box ``[0, 1/4]`` closes."""
     u = sympy.Symbol("u", real=True)
     t = compile_traced(DIFF.subs(x, HalfChart(u)), [u])
-    cl = close_modelled(t, [(F(0), F(1, 4))], ["u"])
-    assert cl is not None and cl.closed and cl.method == "taylor model"
+    cl = removable.close_across(t, [(F(0), F(1, 4))])
+    assert cl is not None and cl.closed and cl.method == "removable singularity"
     assert 0 < cl.lower <= 0.5
 
 
@@ -66,7 +65,7 @@ def test_a_limit_below_zero_is_never_closed():
     ``[0, 1/4]`` is not closed, nor is ``(1 - cos x)/x^2 - 1/2``, whose limit is 0 from below."""
     for margin in ((1 - sympy.cos(x)) / x ** 2 - sympy.Rational(1, 2) + sympy.Rational(1, 10 ** 12),
                    (1 - sympy.cos(x)) / x ** 2 - sympy.Rational(1, 2)):
-        cl = close_modelled(compile_traced(margin, [x]), [(F(0), F(1, 4))], ["x"])
+        cl = removable.close_across(compile_traced(margin, [x]), [(F(0), F(1, 4))])
         assert cl is None or not cl.closed
 
 
@@ -78,5 +77,5 @@ def test_a_margin_tight_at_its_singular_end_closes_by_its_order_there():
     assert removable.order(*removable.quotient(margin), x, sympy.Integer(0)) == (3, 5)
     for box in ([(F(0), F(1, 16))], [(F(-1, 16), F(0))], [(F(0), F(2))]):
         assert removable.bounds(margin, [x], box, 128, 12) >= 0
-        cl = close_modelled(compile_traced(margin - sympy.Rational(1, 10 ** 12), [x]), box, ["x"])
+        cl = removable.close_across(compile_traced(margin - sympy.Rational(1, 10 ** 12), [x]), box)
         assert cl is None or not cl.closed
