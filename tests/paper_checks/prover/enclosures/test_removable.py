@@ -79,3 +79,16 @@ def test_a_margin_tight_at_its_singular_end_closes_by_its_order_there():
         assert removable.bounds(margin, [x], box, 128, 12) >= 0
         cl = removable.close_across(compile_traced(margin - sympy.Rational(1, 10 ** 12), [x]), box)
         assert cl is None or not cl.closed
+
+
+def test_the_prover_closes_the_singular_end_and_not_its_false_neighbour():
+    """MetiTarski's ``sin-cos-problem-diff2a`` on ``(0, 4]``: proved through the box at 0 (0/0 there, tight); less
+    ``1e-9``, never proved."""
+    from paper_checks.prover import prove_expr
+
+    g = sympy.sin(x) / x + 2 * sympy.cos(x) / x ** 2 - 2 * sympy.sin(x) / x ** 3
+    margin = sympy.Rational(1, 3) - sympy.Abs(g)
+    res = prove_expr(margin, {x: sympy.Interval.Lopen(0, 4)}, work=6, seconds=600)
+    assert res.proved and "removable singularity" in res.certificate.methods()
+    assert not prove_expr(margin - sympy.Rational(1, 10 ** 9), {x: sympy.Interval.Lopen(0, 4)}, work=6,
+                          seconds=600).proved
