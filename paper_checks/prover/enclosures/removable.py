@@ -35,8 +35,16 @@ from flint import arb, ctx, fmpq
 from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register
 from paper_checks.prover.enclosures.bound import Closure, intervals
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.enclosures.series import Declined, Fn, ball, bernstein_lower, coefficients, compiled
-from paper_checks.prover.enclosures.taylor_model import DEGREE, PREC, RECHECK_BITS, _down
+from paper_checks.prover.enclosures.series import (
+    Declined,
+    Fn,
+    ball,
+    bernstein_lower,
+    coefficients,
+    compiled,
+    float_below,
+)
+from paper_checks.prover.enclosures.taylor_model import DEGREE, PREC, RECHECK_BITS
 from paper_checks.prover.tracing import unbounded
 from paper_checks.prover.tracing.minimum import as_minimum
 from paper_checks.prover.tracing.trace import Traced
@@ -195,7 +203,7 @@ def close_across(t: Traced, box: Box, prec: int = PREC) -> Closure | None:
         got = bounds(part, smooth.symbols, box, prec, DEGREE)
         if got is None or not got >= 0:
             return None
-        lows.append(_down(got))
+        lows.append(float_below(got))
     return Closure(True, min(lows), "removable singularity")
 
 

@@ -197,3 +197,10 @@ def bernstein_lower(coeffs: list[Any], h: Any) -> Any:
             b[j] += ak * (math.comb(k, j) * 2 ** j * (-1) ** (k - j))
     betas = [sum((b[j] * fmpq(math.comb(i, j), math.comb(n, j)) for j in range(i + 1)), arb(0)) for i in range(n + 1)]
     return functools.reduce(lambda a, c: a.min(c), betas) - slack
+
+
+def float_below(x: Any) -> float:
+    """A float no larger than the ball ``x``'s lower end."""
+    low = x.lower()
+    f = float(low.mid())
+    return f if arb(f) <= low else math.nextafter(f, -math.inf)

@@ -40,7 +40,15 @@ from flint import arb, ctx, fmpq
 from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register
 from paper_checks.prover.enclosures.bound import Closure, close, intervals
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.enclosures.series import Declined, Fn, ball, bernstein_lower, coefficients, compiled
+from paper_checks.prover.enclosures.series import (
+    Declined,
+    Fn,
+    ball,
+    bernstein_lower,
+    coefficients,
+    compiled,
+    float_below,
+)
 from paper_checks.prover.tracing.minimum import as_minimum
 from paper_checks.prover.tracing.trace import Traced
 
@@ -107,13 +115,6 @@ def bounds(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Box, prec: in
 RECHECK_BITS = 192
 
 
-def _down(x: Any) -> float:
-    """A float no larger than the ball ``x``'s lower end."""
-    low = x.lower()
-    f = float(low.mid())
-    return f if arb(f) <= low else math.nextafter(f, -math.inf)
-
-
 def close_modelled(t: Traced, box: Box, names: list[str], prec: int = PREC) -> Closure | None:
     """The box closed by the margin's Taylor model, or its face where the model's derivative has one sign (the
     face closed by the first-order bounds, else by its own model); None where neither closes it. A closed face
@@ -127,7 +128,7 @@ def close_modelled(t: Traced, box: Box, names: list[str], prec: int = PREC) -> C
         return None
     k, value, (slope, sign) = got
     if value >= 0:
-        return Closure(True, _down(value), "taylor model")
+        return Closure(True, float_below(value), "taylor model")
     if not slope >= 0:
         return None
     lo, hi = box[k]
@@ -152,7 +153,7 @@ def _least(parts: list[sympy.Expr], symbols: list[sympy.Symbol], box: Box, prec:
         got = bounds(part, symbols, box, prec)
         if got is None or not got[1] >= 0:
             return None
-        lows.append(_down(got[1]))
+        lows.append(float_below(got[1]))
     return Closure(True, min(lows), "taylor model")
 
 
