@@ -92,3 +92,12 @@ def test_the_prover_closes_the_singular_end_and_not_its_false_neighbour():
     assert res.proved and "removable singularity" in res.certificate.methods()
     assert not prove_expr(margin - sympy.Rational(1, 10 ** 9), {x: sympy.Interval.Lopen(0, 4)}, work=6,
                           seconds=600).proved
+
+
+@pytest.mark.parametrize("margin", [
+    sympy.sqrt(x - sympy.Rational(1, 8)) * sympy.sin(x) / x + 1,  # a root not real on part of the box
+    sympy.log(x - sympy.Rational(1, 8)) * sympy.sin(x) / x + 5,  # a logarithm not real on part of it
+    sympy.sin(x) / x + 1 / (x - sympy.Rational(1, 8)) + 100,  # a second pole inside the box
+])
+def test_a_box_where_a_node_is_not_real_or_another_pole_sits_has_no_model(margin):
+    assert removable.bounds(margin, [x], [(F(0), F(1, 4))], 128, 12) is None
