@@ -32,6 +32,7 @@ from typing import Any
 import sympy
 from flint import arb, ctx, fmpq
 
+from paper_checks import work
 from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register
 from paper_checks.prover.enclosures.bound import Closure, intervals
 from paper_checks.prover.enclosures.boxes import Box
@@ -61,8 +62,22 @@ def _explicit(expr: sympy.Expr) -> sympy.Expr:
         unbounded.LineChart, lambda u: u / (1 - u**2))
 
 
-@functools.lru_cache(maxsize=128)
+@work.forgets
+def _forget() -> None:
+    """Empty the caches of this module (at the start of every top proof: its work does not depend on what ran
+    before it in the process)."""
+    _quotient.cache_clear()
+    _orders.clear()
+    _begun.clear()
+
+
 def quotient(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
+    """``(N, D)`` with ``expr = N/D`` over one denominator, or None where ``D`` is a constant."""
+    return _quotient(expr)
+
+
+@functools.lru_cache(maxsize=128)
+def _quotient(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
     """``(N, D)`` with ``expr = N/D`` over one denominator, or None where ``D`` is a constant."""
     n, d = sympy.fraction(sympy.together(_explicit(expr)))
     return None if not d.free_symbols else (n, d)
@@ -88,7 +103,6 @@ def _zero(e: sympy.Expr) -> bool:
         return False
 
 
-@functools.lru_cache(maxsize=128)
 def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> tuple[int, int] | None:
     """``(v, w)``: the order ``v >= 1`` of ``D``'s zero at ``x = a``, and ``w >= v`` the number of ``N``'s leading
     coefficients shown to be 0 there (at most :data:`MOST_ORDER` more than ``v``: a margin tight at the end, such as
@@ -104,6 +118,23 @@ def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> t
     while w < v + MOST_ORDER and _zero(sympy.diff(n, x, w).subs(x, a)):
         w += 1
     return (v, w) if w >= v else None
+
+
+#: the orders found in this proof, and the questions begun: one whose step ran past its work is not asked again
+_orders: dict[tuple[Any, ...], tuple[int, int] | None] = {}
+_begun: set[tuple[Any, ...]] = set()
+
+
+def _known_order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> tuple[int, int] | None:
+    """:func:`order`, asked once a proof: a question whose step was stopped before it was answered (SymPy's exact
+    work on a large numerator) is None from then on, rather than the same work spent again on every box."""
+    key = (n, d, x, a)
+    if key not in _orders:
+        if key in _begun:
+            return None
+        _begun.add(key)
+        _orders[key] = order(n, d, x, a)
+    return _orders[key]
 
 
 def _range(coeffs: list[Any], lo: Any, hi: Any) -> Any:
@@ -169,7 +200,7 @@ def _at_end(n: sympy.Expr, d: sympy.Expr, fn_n: Fn, fn_d: Fn, symbols: Sequence[
             return None
     except (Declined, ValueError, ZeroDivisionError):
         return None
-    orders = order(n, d, symbols[k], sympy.Rational(end.numerator, end.denominator))
+    orders = _known_order(n, d, symbols[k], sympy.Rational(end.numerator, end.denominator))
     if orders is None:
         return None
     v, w = orders

@@ -20,6 +20,7 @@ from typing import Any
 import sympy
 from flint import arb, arb_series, ctx, fmpq
 
+from paper_checks import work
 from paper_checks.prover.enclosures.balls import constant
 from paper_checks.prover.tracing import unbounded
 from paper_checks.prover.tracing.trace import Untraceable
@@ -157,6 +158,9 @@ def compiled(expr: sympy.Expr, symbols: tuple[sympy.Symbol, ...]) -> Fn | None:
         return _compile(expr, {s: i for i, s in enumerate(symbols)})
     except Declined:
         return None
+
+
+work.forgets(compiled.cache_clear)  # emptied at the start of every top proof (paper_checks.prover.outset.forget)
 
 
 def ball(lo: Fraction, hi: Fraction) -> Any:
