@@ -45,8 +45,10 @@ from paper_checks.prover.enclosures.series import (
     Fn,
     ball,
     bernstein_lower,
+    cauchy_remainders,
     coefficients,
     compiled,
+    compiled_complex,
     float_below,
 )
 from paper_checks.prover.tracing.minimum import as_minimum
@@ -66,10 +68,12 @@ def _remainder(a: Any, h: Any, power: int) -> Any:
     return a * reach
 
 
-def model(fn: Fn, box: Box, k: int, degree: int = DEGREE) -> tuple[Any, Any] | None:
+def model(fn: Fn, box: Box, k: int, degree: int = DEGREE, cauchy: Fn | None = None) -> tuple[Any, Any] | None:
     """Lower bounds of the margin and of ``s`` times its derivative in coordinate ``k`` on ``box`` (``s = +1`` and
     ``-1`` both tried: the pair ``(value, slope)``, ``slope`` the better of the two with its sign, as
-    ``(lower, s)``), or None where the margin has no model on the box."""
+    ``(lower, s)``), or None where the margin has no model on the box. The remainder is the better of Lagrange's
+    (the next coefficient enclosed on the whole box) and, with ``cauchy`` (the margin on complex balls), Cauchy's
+    (:func:`~paper_checks.prover.enclosures.series.cauchy_remainders`)."""
     lo, hi = box[k]
     balls = [ball(a, b) for a, b in box]
     c = (lo + hi) / 2
@@ -77,15 +81,30 @@ def model(fn: Fn, box: Box, k: int, degree: int = DEGREE) -> tuple[Any, Any] | N
     h = arb(fmpq((hi - lo).numerator, (hi - lo).denominator)) / 2
     try:
         at_c = coefficients(fn, balls, k, centre, degree + 1)
-        whole = coefficients(fn, balls, k, balls[k], degree + 2)
     except (Declined, ValueError, ZeroDivisionError):
         return None
-    top = whole[degree + 1]
-    value = bernstein_lower(at_c, h) + _remainder(top, h, degree + 1)
+    try:
+        top: Any = coefficients(fn, balls, k, balls[k], degree + 2)[degree + 1]
+    except (Declined, ValueError, ZeroDivisionError):
+        top = None
+    rims = cauchy_remainders(cauchy, balls, k, centre, h, degree) if cauchy is not None else None
+    if top is None and rims is None:
+        return None
     slope = [at_c[j] * j for j in range(1, degree + 1)]
-    rem = _remainder(top * (degree + 1), h, degree)
-    up = bernstein_lower(slope, h) + rem
-    down = bernstein_lower([-s for s in slope], h) - rem
+    value_at, up_at = bernstein_lower(at_c, h), bernstein_lower(slope, h)
+    down_at = bernstein_lower([-s for s in slope], h)
+    values, ups, downs = [], [], []
+    if top is not None:
+        rem = _remainder(top * (degree + 1), h, degree)
+        values.append(value_at + _remainder(top, h, degree + 1))
+        ups.append(up_at + rem)
+        downs.append(down_at - rem)
+    if rims is not None:
+        r0, r1 = rims
+        values.append(value_at - r0)
+        ups.append(up_at - r1)
+        downs.append(down_at - r1)
+    value, up, down = (max(xs, key=lambda x: x.lower()) for xs in (values, ups, downs))
     return value, (up, 1) if up.lower() > down.lower() else (down, -1)
 
 
@@ -105,7 +124,7 @@ def bounds(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Box, prec: in
     old = ctx.prec
     ctx.prec = prec
     try:
-        out = model(fn, box, k)
+        out = model(fn, box, k, cauchy=compiled_complex(expr, tuple(symbols)))
     finally:
         ctx.prec = old
     return None if out is None else (k, *out)
