@@ -25,12 +25,13 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Any
 
 import sympy
 from flint import arb, ctx, fmpq
+from sympy.polys.ring_series import rs_series
 
 from paper_checks import work
 from paper_checks.prover.closures.base import BoxGoal, BoxMethod, Check, register
@@ -41,8 +42,10 @@ from paper_checks.prover.enclosures.series import (
     Fn,
     ball,
     bernstein_lower,
+    cauchy_remainders,
     coefficients,
     compiled,
+    compiled_complex,
     float_below,
 )
 from paper_checks.prover.enclosures.taylor_model import DEGREE, PREC, RECHECK_BITS
@@ -103,37 +106,129 @@ def _zero(e: sympy.Expr) -> bool:
         return False
 
 
-def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> tuple[int, int] | None:
+def _factor_order(d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> int | None:
+    """The order of ``d``'s zero at ``x = a``, factor by factor (``together`` gives a product of integer powers:
+    ``t^2 (t - 4)^2 sin(pi t/2)^2`` has order 4, each base's small derivatives shown exactly by :func:`_zero`);
+    None where a power is not a positive integer or a base's order is above :data:`MOST_ORDER`."""
+    v = 0
+    for f in sympy.Mul.make_args(d):
+        base, e = f.as_base_exp()
+        if x not in base.free_symbols:
+            continue
+        if not (e.is_Integer and e > 0):
+            return None
+        k = 0
+        while k <= MOST_ORDER and _zero(sympy.diff(base, x, k).subs(x, a)):
+            k += 1
+        if k > MOST_ORDER:
+            return None
+        v += int(e) * k
+    return v
+
+
+def _analytic_order(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Rational, most: int = MOST_ORDER) -> int | None:
+    """The order ``r >= 0`` of ``expr``'s zero at ``x = a`` from its power series there, where the series has
+    integer powers only, none negative; ``-1`` where a power is negative or not an integer, or a logarithm appears;
+    None where the series cannot be had; ``most + 1`` where every term below that order is 0. SymPy's ring series
+    first (``rs_series``: the normal form's ``-4 t^2 sin(pi t/2)^2 + ... = (pi^4/6 - pi^2) t^4 + ...`` in 0.04
+    units, where ``series`` took 1.05 and the derivatives 15), then its ``series``, which also takes a Laurent
+    series (``1/5 - 1/sin(X)^2 + 1/X^2 + ... = 5/(2 pi^2) - 2/15 + O(X)``). A coefficient is 0 where SymPy's
+    arithmetic makes it 0: one it leaves unsimplified makes ``r`` smaller, never larger."""
+    s = sympy.Dummy("s")
+    g = _explicit(expr).xreplace({x: a + s})
+    for expand_with in (_ring_series, _sympy_series):
+        try:
+            ser = sympy.expand(expand_with(g, s, most + 1))
+        except (ValueError, TypeError, NotImplementedError, ZeroDivisionError, ArithmeticError, AttributeError):
+            continue
+        powers = []
+        for term in sympy.Add.make_args(ser):
+            if term == 0:
+                continue
+            c, p = term.as_coeff_exponent(s)
+            if s in c.free_symbols or not p.is_Integer or p < 0:
+                return -1
+            powers.append(int(p))
+        return min(powers) if powers else most + 1
+    return None
+
+
+def _ring_series(g: sympy.Expr, s: sympy.Symbol, n: int) -> sympy.Expr:
+    return rs_series(g, s, n)
+
+
+def _sympy_series(g: sympy.Expr, s: sympy.Symbol, n: int) -> sympy.Expr:
+    return sympy.series(g, s, 0, n).removeO()
+
+
+def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational,
+          expr: sympy.Expr | None = None) -> tuple[int, int] | None:
     """``(v, w)``: the order ``v >= 1`` of ``D``'s zero at ``x = a``, and ``w >= v`` the number of ``N``'s leading
     coefficients shown to be 0 there (at most :data:`MOST_ORDER` more than ``v``: a margin tight at the end, such as
-    ``1/3 - sin x/x - 2 cos x/x^2 + 2 sin x/x^3 = x^2/30 + ...``, is ``t^(w - v)`` times a quotient off 0). Each
-    zero shown exactly; None where ``D`` is not shown to vanish there, or ``N`` not to order ``v``. ``D``'s
+    ``1/3 - sin x/x - 2 cos x/x^2 + 2 sin x/x^3 = x^2/30 + ...``, is ``t^(w - v)`` times a quotient off 0). ``v``
+    factor by factor (:func:`_factor_order`); ``w = v + r`` where the margin ``expr = N/D`` has a zero of order
+    ``r`` at ``a`` by its series (:func:`_analytic_order`: ``N = expr D``), else by ``N``'s derivatives, each
+    zero shown exactly. None where ``D`` is not shown to vanish there, or ``N`` not to order ``v``. ``D``'s
     coefficient ``v`` and ``N``'s ``w`` are not decided here: their models' Arb balls must decide them."""
-    v = 0
-    while v <= MOST_ORDER and _zero(sympy.diff(d, x, v).subs(x, a)):
-        v += 1
+    v = _factor_order(d, x, a)
+    if v is None:
+        v = 0
+        while v <= MOST_ORDER and _zero(sympy.diff(d, x, v).subs(x, a)):
+            v += 1
     if v == 0 or v > MOST_ORDER:
         return None
+    w_n = _analytic_order(n, x, a, v + MOST_ORDER - 1)  # N is analytic: its own series, cheap
+    if w_n is not None and w_n >= v:
+        return v, min(w_n, v + MOST_ORDER)
+    r = _analytic_order(expr, x, a) if expr is not None else None
+    if r is not None:
+        return None if r < 0 else (v, v + min(r, MOST_ORDER))
     w = 0
     while w < v + MOST_ORDER and _zero(sympy.diff(n, x, w).subs(x, a)):
         w += 1
     return (v, w) if w >= v else None
 
 
-#: the orders found in this proof, and the questions begun: one whose step ran past its work is not asked again
-_orders: dict[tuple[Any, ...], tuple[int, int] | None] = {}
-_begun: set[tuple[Any, ...]] = set()
+def zero_order(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> int | None:
+    """The order ``r >= 1`` of the margin's zero at ``x = a`` (it is 0 there with its first ``r - 1``
+    derivatives, each shown exactly: by its series, :func:`_analytic_order`, else by its derivatives); None where
+    it is not 0 there or the order is above :data:`MOST_ORDER`."""
+    r = _analytic_order(expr, x, a)
+    if r is None:
+        r = 0
+        while r <= MOST_ORDER and _zero(sympy.diff(expr, x, r).subs(x, a)):
+            r += 1
+    return r if 1 <= r <= MOST_ORDER else None
 
 
-def _known_order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> tuple[int, int] | None:
+#: the orders found in this proof, and the questions begun with the units their step had left
+_orders: dict[tuple[Any, ...], Any] = {}
+_begun: dict[tuple[Any, ...], float] = {}
+
+
+def _known_order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational,
+                 expr: sympy.Expr | None = None) -> tuple[int, int] | None:
     """:func:`order`, asked once a proof: a question whose step was stopped before it was answered (SymPy's exact
-    work on a large numerator) is None from then on, rather than the same work spent again on every box."""
-    key = (n, d, x, a)
+    work on a large numerator) is None from then on, rather than the same work spent again on every box, until a
+    step has more units than it had then: within a rung the steps' shares only shrink, and a deeper rung of
+    :mod:`paper_checks.prover.deepening` asks again (asked once a proof, a question stopped on the first rung's 0.25
+    units was never asked again on the last's 14.7)."""
+    return _asked((n, d, x, a), lambda: order(n, d, x, a, expr))
+
+
+def _known_zero(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> int | None:
+    """:func:`zero_order`, asked as :func:`_known_order` is."""
+    return _asked(("zero", expr, x, a), lambda: zero_order(expr, x, a))
+
+
+def _asked(key: tuple[Any, ...], ask: Callable[[], Any]) -> Any:
+    """``ask()``'s answer, asked once a proof (see :func:`_known_order`)."""
     if key not in _orders:
-        if key in _begun:
+        room = work.left()
+        if key in _begun and room <= _begun[key]:
             return None
-        _begun.add(key)
-        _orders[key] = order(n, d, x, a)
+        _begun[key] = room
+        _orders[key] = ask()
     return _orders[key]
 
 
@@ -149,27 +244,47 @@ def _range(coeffs: list[Any], lo: Any, hi: Any) -> Any:
     return low.union(high)
 
 
-def _divided(fn: Fn, balls: list[Any], k: int, a: Any, t_lo: Any, t_hi: Any, v: int, degree: int) -> Any:
+def _divided(fn: Fn, balls: list[Any], k: int, a: Any, t_lo: Any, t_hi: Any, v: int, degree: int,
+             cauchy: Fn | None = None) -> Any:
     """An enclosure of ``f(a + t) / t^v`` for ``t`` in ``[t_lo, t_hi]`` (``f``'s coefficients below ``v`` at ``a``
-    are 0, shown by :func:`order`): the model's polynomial and its remainder."""
+    are 0, shown by :func:`order`): the model's polynomial and its remainder, Lagrange's (the next coefficient on
+    the whole box) met with Cauchy's where ``cauchy`` (``f`` on complex balls) gives one: ``sum_(n > degree)
+    |a_n| |t|^(n - v) <= R / h^v`` for ``|t| <= h``, ``R`` the remainder bound of
+    :func:`~paper_checks.prover.enclosures.series.cauchy_remainders` at ``a``."""
     at = coefficients(fn, balls, k, a, degree + 1)
-    whole = coefficients(fn, balls, k, balls[k], degree + 2)
-    poly = at[v:]
-    power = degree + 1 - v
-    tops = [t_lo ** power, t_hi ** power]
-    reach = tops[0].union(tops[1])
-    if power % 2 == 0 and t_lo < 0 < t_hi:
-        reach = reach.union(arb(0))
-    return _range(poly, t_lo, t_hi) + whole[degree + 1] * reach
+    try:
+        top: Any = coefficients(fn, balls, k, balls[k], degree + 2)[degree + 1]
+    except (Declined, ValueError, ZeroDivisionError):
+        top = None
+    h = abs(t_lo).max(abs(t_hi))
+    rims = cauchy_remainders(cauchy, balls, k, a, h, degree) if cauchy is not None else None
+    if top is None and rims is None:
+        raise Declined("no remainder of the divided model on the box")
+    poly = _range(at[v:], t_lo, t_hi)
+    out = None
+    if top is not None:
+        power = degree + 1 - v
+        tops = [t_lo ** power, t_hi ** power]
+        reach = tops[0].union(tops[1])
+        if power % 2 == 0 and t_lo < 0 < t_hi:
+            reach = reach.union(arb(0))
+        out = poly + top * reach
+    if rims is not None:
+        r = rims[0] / h ** v
+        near = poly + (-r).union(r)
+        out = near if out is None else out.intersection(near)
+    return out
 
 
-def bounds(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Box, prec: int, degree: int) -> Any | None:
-    """An Arb ball enclosing ``expr`` on ``box`` but at an end where it is ``0/0`` and its singularity is removable;
-    None where no end of the box is one (or the models do not bound it)."""
+def bounds(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Box, prec: int, degree: int,
+           base: Box | None = None) -> Any | None:
+    """An Arb ball enclosing ``expr`` on ``box`` but at an end where it is ``0/0`` and its singularity is removable,
+    or where it is 0 to an order ``w`` (``t^w`` times a model off 0: a margin tight at the piece's end, as the normal
+    form leaves ``1/5 - 1/sin^2 X + ...`` over its positive denominator, ``c X^4 + ...``); None where no end of the
+    box is one (or the models do not bound it). A zero is looked for only at an end of ``base`` (the piece's box),
+    where a margin is tight; every end where ``base`` is None."""
     parts = quotient(expr)
-    if parts is None:
-        return None
-    n, d = parts
+    n, d = parts if parts is not None else (expr, sympy.Integer(1))
     fn_n, fn_d = compiled(n, tuple(symbols)), compiled(d, tuple(symbols))
     if fn_n is None or fn_d is None:
         return None
@@ -177,10 +292,11 @@ def bounds(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Box, prec: in
     ctx.prec = prec
     try:
         for k, (lo, hi) in enumerate(box):
-            if lo == hi or symbols[k] not in d.free_symbols:
+            if lo == hi or symbols[k] not in expr.free_symbols:
                 continue
             for end in (lo, hi):
-                got = _at_end(n, d, fn_n, fn_d, symbols, box, k, end, degree)
+                zero = base is None or end in base[k]
+                got = _at_end(expr, n, d, fn_n, fn_d, symbols, box, k, end, degree, zero)
                 if got is not None:
                     return got
         return None
@@ -188,19 +304,26 @@ def bounds(expr: sympy.Expr, symbols: Sequence[sympy.Symbol], box: Box, prec: in
         ctx.prec = old
 
 
-def _at_end(n: sympy.Expr, d: sympy.Expr, fn_n: Fn, fn_d: Fn, symbols: Sequence[sympy.Symbol], box: Box,
-            k: int, end: Fraction, degree: int) -> Any | None:
-    """The quotient's enclosure on ``box`` with the singular end ``end`` of coordinate ``k`` (None: not one)."""
+def _at_end(expr: sympy.Expr, n: sympy.Expr, d: sympy.Expr, fn_n: Fn, fn_d: Fn, symbols: Sequence[sympy.Symbol],
+            box: Box, k: int, end: Fraction, degree: int, zero: bool = True) -> Any | None:
+    """The quotient's enclosure on ``box`` with the singular end ``end`` of coordinate ``k``, or (``zero``) one
+    where the margin is 0 (None: neither)."""
     balls = [ball(a, b) for a, b in box]
     a = arb(fmpq(end.numerator, end.denominator))
     face = list(balls)
     face[k] = a
+    at = sympy.Rational(end.numerator, end.denominator)
     try:
-        if not fn_d(face).contains(0):  # D is off 0 at this end: not singular here
+        singular = bool(fn_d(face).contains(0))
+        if not singular and not (zero and fn_n(face).contains(0)):  # neither 0/0 nor 0 here: the Taylor model's
             return None
     except (Declined, ValueError, ZeroDivisionError):
         return None
-    orders = _known_order(n, d, symbols[k], sympy.Rational(end.numerator, end.denominator))
+    if singular:
+        orders = _known_order(n, d, symbols[k], at, expr)
+    else:  # the margin is 0 at the end to an order w (v = 0): t^w times N/t^w over D
+        r = _known_zero(expr, symbols[k], at)
+        orders = None if r is None else (0, r)
     if orders is None:
         return None
     v, w = orders
@@ -208,8 +331,8 @@ def _at_end(n: sympy.Expr, d: sympy.Expr, fn_n: Fn, fn_d: Fn, symbols: Sequence[
     t_lo = arb(fmpq((lo - end).numerator, (lo - end).denominator))
     t_hi = arb(fmpq((hi - end).numerator, (hi - end).denominator))
     try:
-        top = _divided(fn_n, balls, k, a, t_lo, t_hi, w, degree)
-        bottom = _divided(fn_d, balls, k, a, t_lo, t_hi, v, degree)
+        top = _divided(fn_n, balls, k, a, t_lo, t_hi, w, degree, compiled_complex(n, tuple(symbols)))
+        bottom = _divided(fn_d, balls, k, a, t_lo, t_hi, v, degree, compiled_complex(d, tuple(symbols)))
     except (Declined, ValueError, ZeroDivisionError):
         return None
     if bottom.contains(0) or not (top.is_finite() and bottom.is_finite()):
@@ -225,13 +348,14 @@ def _at_end(n: sympy.Expr, d: sympy.Expr, fn_n: Fn, fn_d: Fn, symbols: Sequence[
     return q * t_lo ** r if abs(t_lo) > abs(t_hi) else q * t_hi ** r  # below 0 somewhere: not closed
 
 
-def close_across(t: Traced, box: Box, prec: int = PREC) -> Closure | None:
+def close_across(t: Traced, box: Box, prec: int = PREC, base: Box | None = None) -> Closure | None:
     """The box closed where every smooth conjunct of the margin (:func:`~paper_checks.prover.tracing.minimum.
-    as_minimum`) is bounded ``>= 0`` across a removable singularity at an end of the box; None where one is not."""
+    as_minimum`) is bounded ``>= 0`` across a removable singularity at an end of the box, or a zero at an end of
+    ``base`` (:func:`bounds`); None where one is not."""
     smooth = t.resolved(intervals(box))
     lows = []
     for part in as_minimum(smooth.expr):
-        got = bounds(part, smooth.symbols, box, prec, DEGREE)
+        got = bounds(part, smooth.symbols, box, prec, DEGREE, base)
         if got is None or not got >= 0:
             return None
         lows.append(float_below(got))
@@ -251,10 +375,10 @@ class RemovableSingularity(BoxMethod):
         return bool(goal.t.expr.has(sympy.Pow, unbounded.HalfChart, unbounded.LineChart))
 
     def step(self, goal: BoxGoal) -> Closure | None:
-        return close_across(goal.t, goal.box)
+        return close_across(goal.t, goal.box, base=goal.base)
 
     def recheck_box(self, check: Check) -> list[str]:
-        again = close_across(check.t, check.box, RECHECK_BITS)
+        again = close_across(check.t, check.box, RECHECK_BITS, check.base)
         if again is None or not again.closed:
             return [f"{check.where}: not closed again across its removable singularity at {RECHECK_BITS} bits"]
         return []

@@ -28,6 +28,22 @@ def test_the_orders_are_decided_exactly():
     assert removable.quotient(sympy.sin(x) + 1) is None  # one denominator, a constant
 
 
+@pytest.mark.parametrize("margin, orders", [
+    (DIFF, (2, 2)), (COSEC, (4, 4)), (sympy.sin(x) / x ** 2, None),
+    (sympy.Rational(1, 3) - sympy.sin(x) / x - 2 * sympy.cos(x) / x ** 2 + 2 * sympy.sin(x) / x ** 3, (3, 5)),
+    (sympy.sqrt(x) / x + 1 / x, None),               # a root's fractional powers: not removable
+    (sympy.log(x) * x / x ** 2 + 1 / x, None),       # a logarithm at the end
+])
+def test_the_margins_series_gives_the_derivatives_orders(margin, orders):
+    """The order of the numerator's zero from the margin's series (``N = margin D``) is the one its derivatives
+    give, for a fraction of the work; a series with a negative or fractional power or a logarithm is no removable
+    singularity."""
+    n, d = removable.quotient(margin)
+    assert removable.order(n, d, x, sympy.Integer(0), margin) == orders
+    if orders is not None:
+        assert removable.order(n, d, x, sympy.Integer(0)) == orders
+
+
 @pytest.mark.parametrize("expr, lo, hi", [
     (DIFF, F(0), F(1, 2)), (DIFF, F(-1, 2), F(0)), (DIFF, F(0), F(2)), (COSEC, F(0), F(1, 2)),
     (COSEC, F(-3, 2), F(0)), ((1 - sympy.cos(x)) / x ** 2, F(0), F(1)), ((sympy.exp(x) - 1) / x, F(-1), F(0)),
@@ -101,3 +117,34 @@ def test_the_prover_closes_the_singular_end_and_not_its_false_neighbour():
 ])
 def test_a_box_where_a_node_is_not_real_or_another_pole_sits_has_no_model(margin):
     assert removable.bounds(margin, [x], [(F(0), F(1, 4))], 128, 12) is None
+
+
+def test_a_margin_zero_to_an_order_at_the_pieces_end_closes_there():
+    """``x - sin x = x^3/6 - ...`` on ``[0, 1/2]``: 0 at the end with its slope and curvature, so neither the Taylor
+    model's value nor its slope's sign closes it; ``t^3`` times ``(x - sin x)/x^3``, a model off 0, does."""
+    margin = x - sympy.sin(x)
+    t = compile_traced(margin, [x])
+    base = [(F(0), F(1))]
+    cl = removable.close_across(t, [(F(0), F(1, 2))], base=base)
+    assert cl is not None and cl.closed
+    assert removable.zero_order(margin, x, sympy.Integer(0)) == 3
+    # not at an end of the piece: no zero is looked for there
+    assert removable.bounds(margin, [x], [(F(1, 4), F(1, 2))], 128, 12, base) is None
+
+
+@pytest.mark.parametrize("margin, box", [
+    (x - sympy.sin(x) - sympy.Rational(1, 10 ** 12), [(F(0), F(1, 2))]),  # below 0 at the end: no zero there
+    (x - sympy.sin(x) - x ** 3 / 6, [(F(0), F(1, 2))]),                     # -x^5/120 + ...: order 5, below 0
+    (-(1 - x) ** 3 * sympy.exp(x), [(F(1, 2), F(1))]),                      # odd order at the high end, below 0
+])
+def test_a_false_neighbour_of_a_zero_at_the_end_is_not_closed(margin, box):
+    cl = removable.close_across(compile_traced(margin, [x]), box, base=[(F(0), F(1))])
+    assert cl is None or not cl.closed
+
+
+def test_an_odd_order_at_the_high_end_takes_its_sign():
+    """``(1 - x)^3 e^x >= 0`` on ``[1/2, 1]``: ``t = x - 1 <= 0`` and the order is odd, so the quotient must be
+    ``<= 0``, as it is."""
+    cl = removable.close_across(compile_traced((1 - x) ** 3 * sympy.exp(x), [x]), [(F(1, 2), F(1))],
+                                base=[(F(0), F(1))])
+    assert cl is not None and cl.closed
