@@ -162,8 +162,24 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
     notes = list(dict.fromkeys(n for c in cases for n in c.notes))
     if len(live) > 1:
         notes.append(f"the constraints make {len(live)} cases, each proved on its own")
+    # a case that is an earlier one mirrored (x -> -x, its margin the same there) is proved with it: the work goes
+    # to the cases left (relations.mirrors)
+    mirrored: dict[int, tuple[int, sympy.Symbol]] = {}
+    for k, case in enumerate(live):
+        for j in range(k):
+            x = relations.mirrors(live[j], case) if j not in mirrored else None
+            if x is not None:
+                mirrored[k] = (j, x)
+                break
+    own = [k for k in range(len(live)) if k not in mirrored]
     first: ProofResult | None = None
     for k, case in enumerate(live):
+        if k in mirrored:
+            j, x = mirrored[k]
+            if first is not None and first.certificate is not None:
+                first.certificate.notes.append(f"case {k + 1} of {len(live)} is case {j + 1} mirrored ({x} -> -{x}, "
+                                               f"the margin the same there): proved with it")
+            continue
         pins = {s: relations.lo_of(iv) for s, iv in case.domain.items() if relations.lo_of(iv) == relations.hi_of(iv)}
         if pins:
             case.expr = case.expr.xreplace(pins)
@@ -174,7 +190,7 @@ def _constrained(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
                 math.inf if relations.hi_of(iv) is sympy.oo else relations.hi_of(iv)) for s, iv in case.domain.items()}
         opn = {s: relations.open_of(iv) for s, iv in case.domain.items()}
         space, back = _space(case.expr, dom, simplices, opn, case)
-        left = max((work - (meter.now() - counted)) / (len(live) - k), inputs.LEAST_WORK)
+        left = max((work - (meter.now() - counted)) / sum(1 for i in own if i >= k), inputs.LEAST_WORK)
         res = prove(space, budget, None, work=left, exact_first=exact_first, search_first=search_first)
         if res.outcome == "counterexample":
             res = _checked_back(res, case, back, expr, rels, simplices, list(domain))

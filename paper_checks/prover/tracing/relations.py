@@ -214,6 +214,50 @@ class Case:
         return out
 
 
+def _mirror(iv: sympy.Set) -> sympy.Set:
+    """``{-v : v in iv}``."""
+    if isinstance(iv, sympy.Interval):
+        return sympy.Interval(-iv.end, -iv.start, iv.right_open, iv.left_open)
+    return sympy.FiniteSet(*(-v for v in iv)) if isinstance(iv, sympy.FiniteSet) else iv
+
+
+def _same(e: sympy.Expr, f: sympy.Expr) -> bool:
+    """Whether ``e - f`` is shown to be 0 by ``expand`` (a value at one rational point far from 0 says no first)."""
+    d = e - f
+    if d == 0:
+        return True
+    point = {s: sympy.Rational(k + 3, k + 7) for k, s in enumerate(sorted(d.free_symbols, key=str))}
+    try:
+        value = sympy.N(d.xreplace(point), 20)
+        if value.is_Float and abs(value) > sympy.Rational(1, 10 ** 10):
+            return False
+    except (TypeError, ValueError, ZeroDivisionError):
+        pass
+    return bool(sympy.expand(d) == 0)
+
+
+def mirrors(a: Case, b: Case) -> sympy.Symbol | None:
+    """A variable ``x`` such that case ``b`` is case ``a`` seen through ``x -> -x``: ``b``'s interval of ``x`` is
+    ``a``'s mirrored, every other interval the same, ``b``'s relations ``a``'s mirrored, and ``b``'s margin ``a``'s
+    at ``-x`` (shown by ``expand``). Then every point of ``b`` is the mirror of a point of ``a`` with the same margin,
+    and ``a`` proved proves ``b`` (``cosec-problem-2a``'s ``X != 0`` on ``|X| < pi/2``, a margin even in ``X``:
+    two halves, one proof). None where no variable does it."""
+    if a.empty or b.empty or set(a.domain) != set(b.domain) or len(a.relations) != len(b.relations):
+        return None
+    for x in a.domain:
+        if b.domain[x] != _mirror(a.domain[x]) or a.domain[x] == b.domain[x]:
+            continue
+        if any(a.domain[y] != b.domain[y] for y in a.domain if y != x):
+            continue
+        flip = {x: -x}
+        left = [(g.xreplace(flip), st) for g, st in a.relations]
+        if not all(any(st == st2 and _same(g, g2) for g2, st2 in b.relations) for g, st in left):
+            continue
+        if _same(a.expr.xreplace(flip), b.expr):
+            return x
+    return None
+
+
 def lo_of(iv: sympy.Set) -> sympy.Expr:
     """The low end of a variable's set (an interval, or one point)."""
     return iv.inf

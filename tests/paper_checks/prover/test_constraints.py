@@ -130,3 +130,29 @@ def test_z3_over_bounding_functions_takes_the_relations_and_the_recheck_too():
     res = prove(space, 5000, HANG_GUARD, work=4)
     assert res.proved and res.counters["Z3Bounds"]["pieces_closed"] == 1
     assert recheck(res.certificate, space) == []
+
+
+def test_a_case_mirrored_from_an_earlier_one_is_proved_with_it():
+    """``X != 0`` on ``|X| < 1`` makes two cases; a margin even in ``X`` on the two mirrored halves is one proof
+    (relations.mirrors), said in the certificate; its odd neighbour, false on the left half only, is not mirrored
+    and is refuted there."""
+    even = 1 - 1 / sympy.sin(X) ** 2 + 1 / X ** 2  # 2/3 at 0, about 0.81 at |X| = 1
+    res = prove_expr(even, {X: Interval.open(-1, 1)}, work=6, seconds=HANG_GUARD, constraints=[Ne(X, 0)])
+    assert res.proved
+    assert any("mirrored" in n for n in res.certificate.notes)
+    odd = even + X  # below 0 near X = -1
+    res = prove_expr(odd, {X: Interval.open(-1, 1)}, work=6, seconds=HANG_GUARD, constraints=[Ne(X, 0)])
+    assert res.outcome == "counterexample" and sympy.sympify(res.counterexample["X"]) < 0
+    _check(res, [Ne(X, 0)])
+
+
+def test_mirrors_reads_the_intervals_the_relations_and_the_margin():
+    left = relations.Case(X ** 2 + y, {X: Interval.open(-1, 0), y: Interval(0, 1)}, [(y - X, False)])
+    right = relations.Case(X ** 2 + y, {X: Interval.open(0, 1), y: Interval(0, 1)}, [(y + X, False)])
+    assert relations.mirrors(left, right) == X
+    assert relations.mirrors(left, relations.Case(X ** 2 + y, right.domain, [(y - X, False)])) is None  # relation
+    assert relations.mirrors(left, relations.Case(X ** 3 + y, right.domain, right.relations)) is None  # margin
+    shifted = {X: Interval.open(0, 1), y: Interval(0, 2)}
+    assert relations.mirrors(left, relations.Case(X ** 2 + y, shifted, right.relations)) is None  # another y
+    assert relations.mirrors(left, relations.Case(X ** 2 + y, {X: Interval.Lopen(0, 1), y: Interval(0, 1)},
+                                                  right.relations)) is None  # an end closed that was open
