@@ -133,13 +133,16 @@ def _analytic_order(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Rational, most: 
     first (``rs_series``: the normal form's ``-4 t^2 sin(pi t/2)^2 + ... = (pi^4/6 - pi^2) t^4 + ...`` in 0.04
     units, where ``series`` took 1.05 and the derivatives 15), then its ``series``, which also takes a Laurent
     series (``1/5 - 1/sin(X)^2 + 1/X^2 + ... = 5/(2 pi^2) - 2/15 + O(X)``). A coefficient is 0 where SymPy's
-    arithmetic makes it 0: one it leaves unsimplified makes ``r`` smaller, never larger."""
+    arithmetic makes it 0: one it leaves unsimplified makes ``r`` smaller, never larger. SymPy's ``series`` is taken
+    from the right (``Max(0, s) - s`` is ``O(s^7)`` there): :func:`bounds` asks only where Arb's series compile the
+    margin and its models exist at ``a`` (every node analytic there), where both sides agree."""
     s = sympy.Dummy("s")
     g = _explicit(expr).xreplace({x: a + s})
     for expand_with in (_ring_series, _sympy_series):
         try:
             ser = sympy.expand(expand_with(g, s, most + 1))
-        except (ValueError, TypeError, NotImplementedError, ZeroDivisionError, ArithmeticError, AttributeError):
+        except (ValueError, TypeError, NotImplementedError, ZeroDivisionError, ArithmeticError, AttributeError,
+                KeyError):
             continue
         powers = []
         for term in sympy.Add.make_args(ser):
@@ -147,8 +150,13 @@ def _analytic_order(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Rational, most: 
                 continue
             c, p = term.as_coeff_exponent(s)
             if s in c.free_symbols or not p.is_Integer or p < 0:
-                return -1
+                powers = None
+                break
             powers.append(int(p))
+        if powers is None:  # not a power series: the ring series leaves what it cannot expand (Max(0, s)) as it is
+            if expand_with is _ring_series:
+                continue
+            return -1
         return min(powers) if powers else most + 1
     return None
 

@@ -148,3 +148,12 @@ def test_an_odd_order_at_the_high_end_takes_its_sign():
     cl = removable.close_across(compile_traced((1 - x) ** 3 * sympy.exp(x), [x]), [(F(1, 2), F(1))],
                                 base=[(F(0), F(1))])
     assert cl is not None and cl.closed
+
+
+@pytest.mark.parametrize("margin, order", [
+    (sympy.sqrt(x + 1) - 1 - x / 2, 2),      # the ring series leaves (x + 1)^(1/2) unexpanded: SymPy's series reads it
+    (sympy.sqrt(x), -1),                      # fractional powers: no power series at 0
+    (sympy.erf(x) - 2 * x / sympy.sqrt(sympy.pi), 3),   # a function the ring series lacks
+])
+def test_the_series_order_reads_only_power_series(margin, order):
+    assert removable._analytic_order(margin, x, sympy.Integer(0)) == order
