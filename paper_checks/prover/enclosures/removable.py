@@ -136,6 +136,13 @@ def _analytic_order(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Rational, most: 
     arithmetic makes it 0: one it leaves unsimplified makes ``r`` smaller, never larger. SymPy's ``series`` is taken
     from the right (``Max(0, s) - s`` is ``O(s^7)`` there): :func:`bounds` asks only where Arb's series compile the
     margin and its models exist at ``a`` (every node analytic there), where both sides agree."""
+    lead = _leading(expr, x, a, most)
+    return lead[0] if isinstance(lead, tuple) else lead
+
+
+def _leading(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Rational, most: int) -> tuple[int, sympy.Expr] | int | None:
+    """``(r, c)``: the lowest power ``r`` of ``expr``'s series at ``a`` and its coefficient ``c`` (``(most + 1,
+    0)`` where none is below that); ``-1`` or None as :func:`_analytic_order` says."""
     s = sympy.Dummy("s")
     g = _explicit(expr).xreplace({x: a + s})
     for expand_with in (_ring_series, _sympy_series):
@@ -144,20 +151,24 @@ def _analytic_order(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Rational, most: 
         except (ValueError, TypeError, NotImplementedError, ZeroDivisionError, ArithmeticError, AttributeError,
                 KeyError):
             continue
-        powers = []
+        terms: dict[int, sympy.Expr] = {}
+        power_series = True
         for term in sympy.Add.make_args(ser):
             if term == 0:
                 continue
             c, p = term.as_coeff_exponent(s)
             if s in c.free_symbols or not p.is_Integer or p < 0:
-                powers = None
+                power_series = False
                 break
-            powers.append(int(p))
-        if powers is None:  # not a power series: the ring series leaves what it cannot expand (Max(0, s)) as it is
+            terms[int(p)] = terms.get(int(p), sympy.Integer(0)) + c
+        if not power_series:  # the ring series leaves what it cannot expand (Max(0, s)) as it is
             if expand_with is _ring_series:
                 continue
             return -1
-        return min(powers) if powers else most + 1
+        if not terms:
+            return most + 1, sympy.Integer(0)
+        r = min(terms)
+        return r, terms[r]
     return None
 
 
@@ -185,9 +196,13 @@ def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational,
             v += 1
     if v == 0 or v > MOST_ORDER:
         return None
-    w_n = _analytic_order(n, x, a, v + MOST_ORDER - 1)  # N is analytic: its own series, cheap
-    if w_n is not None and w_n >= v:
-        return v, min(w_n, v + MOST_ORDER)
+    lead = _leading(n, x, a, v + MOST_ORDER - 1)  # N is analytic: its own series, cheap
+    if isinstance(lead, tuple):
+        w_n, c = lead
+        if w_n >= v:
+            return v, min(w_n, v + MOST_ORDER)
+        if not _zero(c):  # N's coefficient below v is not 0 (a value far from it, at once): a pole, not removable
+            return None
     r = _analytic_order(expr, x, a) if expr is not None else None
     if r is not None:
         return None if r < 0 else (v, v + min(r, MOST_ORDER))
