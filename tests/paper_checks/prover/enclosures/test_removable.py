@@ -157,3 +157,11 @@ def test_an_odd_order_at_the_high_end_takes_its_sign():
 ])
 def test_the_series_order_reads_only_power_series(margin, order):
     assert removable._analytic_order(margin, x, sympy.Integer(0)) == order
+
+
+def test_a_series_sympy_cannot_take_is_no_order_and_no_error():
+    """SymPy's ``series`` raises its own ``PoleError`` (not a ``ValueError``) for ``cos((x + 1)/x)`` at 0: the
+    question has no answer, and the proof goes on (MetiTarski's ``sin-cos-problem-5`` ended in an error)."""
+    margin = sympy.cos((x + 1) / x) + 2
+    assert removable._analytic_order(margin, x, sympy.Integer(0)) in (None, -1)
+    assert removable.zero_order(margin, x, sympy.Integer(0)) is None
