@@ -76,6 +76,13 @@ def without_root(monkeypatch):
 
 
 @pytest.fixture
+def without_removable(monkeypatch):
+    """Without the models at a box's end (:mod:`paper_checks.prover.enclosures.removable`): a removable singularity
+    or a zero of some order at the piece's end, which the second-order bounds' Taylor step also closes."""
+    _without(monkeypatch, "RemovableSingularity")
+
+
+@pytest.fixture
 def without_bounds(monkeypatch):
     """Without z3 over bounding functions, on the whole line (:mod:`paper_checks.prover.algebraic.z3_bounds`) or on a
     box's ranges (:mod:`paper_checks.prover.algebraic.ranged`): the closures they pre-empt on a margin of exp, log,
