@@ -106,6 +106,15 @@ def _zero(e: sympy.Expr) -> bool:
         return False
 
 
+def _derivative_order(e: sympy.Expr, x: sympy.Symbol, a: sympy.Rational, most: int) -> int:
+    """How many of ``e``'s derivatives at ``x = a``, from the 0th, :func:`_zero` shows to be 0 (at most
+    ``most + 1``)."""
+    k = 0
+    while k <= most and _zero(sympy.diff(e, x, k).subs(x, a)):
+        k += 1
+    return k
+
+
 def _factor_order(d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> int | None:
     """The order of ``d``'s zero at ``x = a``, factor by factor (``together`` gives a product of integer powers:
     ``t^2 (t - 4)^2 sin(pi t/2)^2`` has order 4, each base's small derivatives shown exactly by :func:`_zero`);
@@ -117,9 +126,7 @@ def _factor_order(d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> int | No
             continue
         if not (e.is_Integer and e > 0):
             return None
-        k = 0
-        while k <= MOST_ORDER and _zero(sympy.diff(base, x, k).subs(x, a)):
-            k += 1
+        k = _derivative_order(base, x, a, MOST_ORDER)
         if k > MOST_ORDER:
             return None
         v += int(e) * k
@@ -190,9 +197,7 @@ def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational,
     coefficient ``v`` and ``N``'s ``w`` are not decided here: their models' Arb balls must decide them."""
     v = _factor_order(d, x, a)
     if v is None:
-        v = 0
-        while v <= MOST_ORDER and _zero(sympy.diff(d, x, v).subs(x, a)):
-            v += 1
+        v = _derivative_order(d, x, a, MOST_ORDER)
     if v == 0 or v > MOST_ORDER:
         return None
     lead = _leading(n, x, a, v + MOST_ORDER - 1)  # N is analytic: its own series, cheap
@@ -205,9 +210,7 @@ def order(n: sympy.Expr, d: sympy.Expr, x: sympy.Symbol, a: sympy.Rational,
     r = _analytic_order(expr, x, a) if expr is not None else None
     if r is not None:
         return None if r < 0 else (v, v + min(r, MOST_ORDER))
-    w = 0
-    while w < v + MOST_ORDER and _zero(sympy.diff(n, x, w).subs(x, a)):
-        w += 1
+    w = _derivative_order(n, x, a, v + MOST_ORDER - 1)
     return (v, w) if w >= v else None
 
 
@@ -217,9 +220,7 @@ def zero_order(expr: sympy.Expr, x: sympy.Symbol, a: sympy.Rational) -> int | No
     it is not 0 there or the order is above :data:`MOST_ORDER`."""
     r = _analytic_order(expr, x, a)
     if r is None:
-        r = 0
-        while r <= MOST_ORDER and _zero(sympy.diff(expr, x, r).subs(x, a)):
-            r += 1
+        r = _derivative_order(expr, x, a, MOST_ORDER)
     return r if 1 <= r <= MOST_ORDER else None
 
 
