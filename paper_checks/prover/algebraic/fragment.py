@@ -25,7 +25,7 @@ from typing import Any, Protocol
 import sympy
 import z3
 
-from paper_checks.prover.algebraic.solver import check_model, fresh_context, limited
+from paper_checks.prover.algebraic.solver import check_model, fresh_context, limited, nra_solver
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.tracing.symbols import Coordinate
 
@@ -272,11 +272,7 @@ def decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, rows: list[l
         except (NotAlgebraic, TypeError, AttributeError, RecursionError):
             continue
         held.append(h > 0 if strict_g else h >= 0)
-    if recheck:
-        s = z3.Then(z3.Tactic("simplify", ctx), z3.Tactic("elim-term-ite", ctx), z3.Tactic("qfnra-nlsat", ctx)).solver()
-    else:
-        s = z3.SolverFor("QF_NRA", ctx=ctx)
-    limited(s, milliseconds)
+    s = limited(nra_solver(ctx, recheck=recheck), milliseconds)
     for v, (lo, hi), (open_lo, open_hi) in zip(b.vars, box, strict or [(False, False)] * len(box)):
         if not _infinite(lo):  # an infinite end (a chart's value at its pole): no bound on that side
             low = z3.RealVal(str(lo), ctx)

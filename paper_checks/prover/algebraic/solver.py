@@ -218,6 +218,27 @@ def limited(s: Any, milliseconds: float) -> Any:
     return s
 
 
+def nra_solver(ctx: z3.Context, *, recheck: bool = False) -> Any:
+    """A solver of z3's nonlinear real arithmetic whose route is a function of the question and its ``rlimit``
+    (:func:`limited`) alone.
+
+    z3's own strategy for the logic (``SolverFor("QF_NRA")``) chooses by the machine: by the wall clock (each NLSAT
+    variant of its portfolio runs under ``try_for``, 4 to 10 s) and by the memory z3 holds (a ``memory`` probe picks
+    one of five portfolios); so beside a load it may answer by another route, and each ``try_for`` starts and stops a
+    timer thread, over 200 of them where the count runs out in the first. This one runs the portfolio's first two
+    steps, whose route does not depend on the machine: NLSAT's simple check (given up where it does not decide), then
+    NLSAT, both held by the one count. ``recheck``: the re-check's other route, the if-then-else terms eliminated
+    first, then NLSAT alone."""
+    def tactic(name: str) -> Any:
+        return z3.Tactic(name, ctx)
+
+    if recheck:
+        return z3.Then(tactic("simplify"), tactic("elim-term-ite"), tactic("qfnra-nlsat")).solver()
+    return z3.Then(tactic("simplify"), tactic("propagate-values"),
+                   z3.OrElse(z3.Then(z3.With(tactic("qfnra-nlsat"), simple_check=True), tactic("fail-if-undecided")),
+                             tactic("qfnra-nlsat"))).solver()
+
+
 def fresh_context() -> z3.Context:
     """A new z3 context, made with the time limit held back (:func:`paper_checks.deadline.held`): a limit that fires
     inside ``Context()`` leaves one half made, whose finaliser prints an ``AttributeError`` (``owner``) to stderr."""
@@ -232,7 +253,7 @@ def z3_decide(pr: Problem, milliseconds: int = Z3_MILLISECONDS, *, nlsat: bool =
     ``nlsat``: z3's NLSAT tactic alone (the re-check's second route)."""
     ctx = fresh_context()
     zs = [z3.Real(f"v{i}", ctx) for i in range(len(pr.vars))]
-    s = limited(z3.Tactic("qfnra-nlsat", ctx).solver() if nlsat else z3.SolverFor("QF_NRA", ctx=ctx), milliseconds)
+    s = limited(z3.Tactic("qfnra-nlsat", ctx).solver() if nlsat else nra_solver(ctx), milliseconds)
     for z, (lo, hi) in zip(zs, pr.box):
         s.add(z >= z3.RealVal(str(lo), ctx), z <= z3.RealVal(str(hi), ctx))
     for row in pr.rows:
@@ -340,11 +361,7 @@ def branches_decide(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, row
         goal = _z3_expr(sympy.sympify(expr), zs, ctx) < 0
     except (_NotPiecewisePolynomial, TypeError, AttributeError):
         return "not piecewise polynomial", []
-    if recheck:
-        s = z3.Then(z3.Tactic("simplify", ctx), z3.Tactic("elim-term-ite", ctx), z3.Tactic("qfnra-nlsat", ctx)).solver()
-    else:
-        s = z3.SolverFor("QF_NRA", ctx=ctx)
-    limited(s, milliseconds)
+    s = limited(nra_solver(ctx, recheck=recheck), milliseconds)
     vs = [zs[sym] for sym in symbols]
     for v, (lo, hi) in zip(vs, box):
         s.add(v >= z3.RealVal(str(lo), ctx), v <= z3.RealVal(str(hi), ctx))
