@@ -1,9 +1,6 @@
 """Polynomial and rational margins decided by real-root isolation and z3, models verified exactly."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from fractions import Fraction
 
 import pytest
@@ -149,41 +146,3 @@ def test_the_call_s_net_interrupts_z3_inside_its_check():
     assert netted_check(type("Plain", (), {"check": lambda self: "sat"})()) == "sat"  # no net: z3 as it is
 
 
-
-#: z3 questions in a fresh process, on ``nra_solver`` or on z3's own QF_NRA strategy: the process's threads before
-#: and after (Linux's ``/proc/self/task``)
-THREADS = """
-import os, sys
-import z3
-from paper_checks.prover.algebraic.solver import fresh_context, limited, nra_solver
-
-before = len(os.listdir("/proc/self/task"))
-for recheck in (False, True):
-    ctx = fresh_context()
-    x, y = z3.Real("x", ctx), z3.Real("y", ctx)
-    ours = sys.argv[1] == "ours"
-    make = (lambda: nra_solver(ctx, recheck=recheck)) if ours else (lambda: z3.SolverFor("QF_NRA", ctx=ctx))
-    s = limited(make(), 200)
-    s.add(x * x + y * y < 2 * x * y)  # (x - y)^2 < 0
-    assert s.check() == z3.unsat
-    s = limited(make(), 200)
-    s.add(x * x * x - 2 * x + 1 < 0, x > 0)
-    assert s.check() == z3.sat and z3.is_true(s.model().eval(x * x * x - 2 * x + 1 < 0))
-print(before, len(os.listdir("/proc/self/task")))
-"""
-
-
-@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="counts threads in Linux's /proc")
-def test_the_nra_solver_decides_without_a_timer_thread():
-    """z3's own QF_NRA strategy runs each step of its portfolio under ``try_for``, a timer thread that chooses the
-    route by the wall clock; ours decides by the ``rlimit`` alone, with the same answers, and starts no thread."""
-    def threads(which: str) -> list[int]:
-        r = subprocess.run([sys.executable, "-c", THREADS, which], capture_output=True, text=True, timeout=300,
-                           env={"PYTHONPATH": ".", "PATH": ""})
-        assert r.returncode == 0, r.stderr[-2000:]
-        return [int(v) for v in r.stdout.split()]
-
-    before, after = threads("ours")
-    assert after == before
-    before, after = threads("z3's")
-    assert after > before  # (the test can tell)
