@@ -224,7 +224,7 @@ def nra_solver(ctx: z3.Context, *, recheck: bool = False) -> Any:
     eliminated first, then NLSAT alone.
 
     z3's strategy chooses partly by the machine: each NLSAT variant of its portfolio runs under ``try_for`` (a timer
-    thread, 4 to 10 s) and a ``memory`` probe picks one of five portfolios. Those clocks also bound what NLSAT does
+    thread, 3 to 100 s) and a ``memory`` probe picks one of five portfolios. Those clocks also bound what NLSAT does
     without ticking its count (projections, resultants): with the portfolio's first two steps alone (NLSAT's simple
     check, then NLSAT) and no clock, five slow tests ran to their nets at under 6 units (``atan <= pi/2`` on the
     line at 0.0001), where the portfolio answers in seconds (session 28's finding, measured again in session 33). The

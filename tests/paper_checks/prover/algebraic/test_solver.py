@@ -144,5 +144,3 @@ def test_the_call_s_net_interrupts_z3_inside_its_check():
         netted_check(Solver())
     assert time.monotonic() - begun < 30  # without the timer, the check returns only after 60 s
     assert netted_check(type("Plain", (), {"check": lambda self: "sat"})()) == "sat"  # no net: z3 as it is
-
-
