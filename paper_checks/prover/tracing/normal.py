@@ -5,9 +5,11 @@ Before any box, :func:`reduce` rewrites a traced margin ``m`` (on a piece's box 
 1. **normal form**: common denominators cleared and like terms collected (SymPy's ``together`` then
    ``cancel``), numerator and denominator factored (``factor_list``), so that the answer does not
    depend on how the margin was written (``(c-1)/q - sum_j (1 - p_j^q)/q`` and ``(sum_j p_j^q - 1)/q``
-   are the same margin);
+   are the same margin); products of sines and cosines first become sums of single ones where that is
+   shorter (:func:`linearized`);
 2. **identity**: a margin that is 0 there (or that SymPy's ``simplify`` takes to 0, e.g.
-   ``sigmoid(v) + sigmoid(-v) - 1``) is ``proved`` by derivation;
+   ``sigmoid(v) + sigmoid(-v) - 1``) is ``proved`` by derivation; so is one that is constant there and ``> 0`` at a
+   point (**constant**: every partial derivative simplifies to 0, :func:`constant_sign`);
 3. **factors of known sign**: a factor that is an even power, or whose rigorous interval enclosure on
    ``B`` (:data:`SIGN_PREC` bits) has one sign, is pulled out (a factor of the denominator only where its
    sign is strict), leaving ``m = k * r`` with ``k >= 0`` on ``B``; wherever ``r >= 0`` so is ``m``. A
@@ -34,6 +36,7 @@ from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.enclosures.bound import intervals
 from paper_checks.prover.enclosures.boxes import Box
+from paper_checks.prover.tracing.identities import exponential_form, linearized, nonzero_somewhere
 from paper_checks.prover.tracing.trace import Untraceable, compile_expr, derivative, precision
 from paper_checks.prover.tracing.unbounded import HalfChart, LineChart
 
@@ -231,10 +234,15 @@ def logs_too_high(expr: sympy.Expr) -> bool:
 
 
 def is_zero(expr: sympy.Expr, seconds: float = IDENTITY_WORK) -> bool:
-    """Whether SymPy's ``simplify`` takes ``expr`` to 0 within ``seconds`` (False when it does not say); where
-    :func:`logs_too_high`, whether ``cancel`` does, after ``together`` (no ``logcombine``)."""
+    """Whether SymPy's ``simplify`` takes ``expr`` to 0 within ``seconds`` (False when it does not say, and at
+    once where the expression is :func:`nonzero_somewhere`); where :func:`logs_too_high`, whether ``cancel`` does,
+    after ``together`` (no ``logcombine``)."""
     try:
         with work.limit(seconds):
+            if nonzero_somewhere(expr):
+                return False
+            if exponential_form(expr) == 0:
+                return True
             if logs_too_high(expr):
                 return sympy.cancel(sympy.together(expr)) == 0
             return sympy.simplify(expr) == 0
@@ -315,36 +323,70 @@ def _values(syms: list[sympy.Symbol], ends: dict[sympy.Symbol, Any]) -> list[dic
     return [{s: c[min(k, len(c) - 1)] for s, c in zip(syms, cands)} for k in range(max(map(len, cands)))]
 
 
-def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = IDENTITY_WORK) -> bool:
-    """Whether ``expr`` is 0 on the whole box because it is constant there, where ``simplify`` cannot take it to 0
-    itself (``pi/2 - atan(x) - atan(1/x)`` for ``x > 0``): every partial derivative simplifies to 0 and its
-    interval enclosure on the box is finite (a bounded derivative: the margin is Lipschitz, so continuous, on the
-    connected box; ``atan(1/x)`` jumps at 0, where its derivative is unbounded), and at a simple rational point of
-    the box the margin simplifies to 0. A derivative plainly not 0 at a simple point of the box (floating point), or
-    with no finite value at any, ends it at once."""
+def constant_sign(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+                  seconds: float = IDENTITY_WORK) -> int | None:
+    """The sign (``1``, ``0`` or ``-1``) of ``expr`` on the whole box where it is constant there, None where that is
+    not shown: every partial derivative simplifies to 0 and its interval enclosure on the box is finite (a bounded
+    derivative: the margin is Lipschitz, so continuous, on the connected box; ``atan(1/x)`` jumps at 0, where its
+    derivative is unbounded), so the margin has its value at any point of the box everywhere there. That value is
+    read at a simple rational point of the box: its sign where its interval enclosure (:data:`SIGN_PREC` bits) has
+    one, ``0`` where ``simplify`` takes it to 0 (``pi/2 - atan(x) - atan(1/x)`` for ``x > 0``, which ``simplify``
+    cannot take to 0 itself). A derivative plainly not 0 at a simple point of the box (floating point) or at
+    :func:`probe_point` (:func:`nonzero_somewhere`), or with no finite value at any simple point, ends it at once.
+
+    A margin whose :func:`exponential_form` is a real number is that constant wherever it is defined, with no
+    derivative taken: MetiTarski's ``sin(X - Y) + sin(X + Y) + 0.01 - 2 sin(X) cos(Y)`` (``sin-cos-2var7``) is
+    ``1/100`` in every chart of its region, so decided before any box."""
     syms = [s for s in symbols if s in expr.free_symbols]
     if not syms or has_branches(expr):
-        return False
+        return None
     ends = {s: box[symbols.index(s)] for s in syms}
     try:
         with work.limit(seconds):
+            form = exponential_form(expr)
+            if form is not None and form.is_number and not form.has(sympy.I):
+                return _number_sign(form)
             ivs = intervals(box)
-            for s in syms:
-                d = derivative(expr, s)
+            slopes = [derivative(expr, s) for s in syms]
+            for d in slopes:  # every plainly nonzero slope first: it spares the others' simplify
                 vals = [sympy.N(d.xreplace(pt), 20) for pt in _values(syms, ends)]
                 finite = [v for v in vals if v.is_number and v.is_real and v.is_finite]
-                if not finite or any(abs(v) > 1e-12 for v in finite):
-                    return False
+                if not finite or any(abs(v) > 1e-12 for v in finite) or nonzero_somewhere(d):
+                    return None
+            for d in slopes:
                 if sympy.simplify(d) != 0:
-                    return False
+                    return None
                 enc = compile_expr(d, symbols)(ivs)
                 if not (mpmath.isfinite(enc.a) and mpmath.isfinite(enc.b)):
-                    return False
-            return any(sympy.simplify(expr.xreplace(pt)) == 0 for pt in _values(syms, ends)
-                       if not expr.xreplace(pt).has(sympy.nan, sympy.zoo))
+                    return None
+            for pt in _values(syms, ends):
+                at = expr.xreplace(pt)
+                if at.has(sympy.nan, sympy.zoo):
+                    continue
+                sign = _number_sign(at)
+                if sign is not None:
+                    return sign
+            return None
     except (TimedOut, Untraceable, TypeError, ValueError, ZeroDivisionError, NotImplementedError, RecursionError,
             AttributeError):
-        return False
+        return None
+
+
+def _number_sign(c: sympy.Expr) -> int | None:
+    """The sign of the real number ``c``: by its interval enclosure (:data:`SIGN_PREC` bits) where that has one,
+    ``0`` where ``simplify`` takes it to 0, None otherwise."""
+    with precision(SIGN_PREC):
+        v = compile_expr(c, [])([])
+    if mpmath.isfinite(v.a) and v.a > 0:
+        return 1
+    if mpmath.isfinite(v.b) and v.b < 0:
+        return -1
+    return 0 if sympy.simplify(c) == 0 else None
+
+
+def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = IDENTITY_WORK) -> bool:
+    """Whether ``expr`` is 0 on the whole box because it is constant there and 0 at a point (:func:`constant_sign`)."""
+    return constant_sign(expr, symbols, box, seconds) == 0
 
 
 def distinct(a: sympy.Expr, b: sympy.Expr) -> bool:
@@ -426,7 +468,8 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
         return Reduction(expr, expr, "as written")
     try:
         with work.limit(seconds):
-            coeff, facs, normal = _normal(_poles_as_quotients(expr, symbols, box))
+            lin = linearized(expr)
+            coeff, facs, normal = _normal(_poles_as_quotients(expr if lin is None else lin, symbols, box))
     except TimedOut:
         return Reduction(expr, expr, "as written", how=f"no normal form within {seconds} s")
     except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError,
@@ -435,10 +478,15 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
     if normal == 0 or (not normal.is_number and is_zero(expr)):
         return Reduction(expr, sympy.Integer(0), "identity", decided="proved",
                          how="the margin simplifies to 0 (SymPy: together, cancel, simplify)")
-    if not normal.is_number and constant_zero(expr, symbols, box):
+    const = None if normal.is_number else constant_sign(expr, symbols, box)
+    if const == 0:
         return Reduction(expr, sympy.Integer(0), "identity", decided="proved",
                          how="the margin is constant (its derivatives simplify to 0 and are bounded on the box) "
                              "and 0 at a point")
+    if const is not None:
+        return Reduction(expr, expr, "constant", decided="proved" if const > 0 else "negative",
+                         how="the margin is constant (its derivatives simplify to 0 and are bounded on the box) "
+                             f"and {'> 0' if const > 0 else '< 0'} at a point")
     if not coeff.is_Rational:
         return Reduction(expr, normal, "normal form")
     known = [Factor(abs(coeff), 1, 1, "constant")] if abs(coeff) != 1 else []
@@ -517,6 +565,10 @@ def check_reduction(red: Reduction, traced: sympy.Expr, symbols: list[sympy.Symb
         zero = (sympy.cancel(sympy.together(traced)) == 0 or sympy.simplify(traced).equals(0)
                 or constant_zero(traced, symbols, box))
         return problems + ([] if zero else ["the margin is not identically 0 again"])
+    if red.kind == "constant":
+        again = constant_sign(traced, symbols, box)
+        want = 1 if red.decided == "proved" else -1
+        return problems + ([] if again == want else [f"the margin is not a constant of sign {want} again"])
     diff = sympy.cancel(sympy.together(traced - red.known * red.reduced))
     if diff != 0 and not is_zero(diff):
         problems.append(f"the margin is not (known factors) * (reduced): the difference is {diff}")

@@ -1,5 +1,6 @@
-"""The normal form: a margin identically 0 (``identity``), all of whose factors have a known sign (``known sign``), or
-whose factors of unknown sign multiply to a sum of terms each ``>= 0`` (``terms of known sign``) is proved before any
+"""The normal form: a margin identically 0 (``identity``), constant and positive (``constant``), all of whose factors
+have a known sign (``known sign``), or whose factors of unknown sign multiply to a sum of terms each ``>= 0`` (``terms
+of known sign``) is proved before any
 box (:func:`paper_checks.prover.tracing.normal.reduce`); otherwise the rest ``r``
 of ``m = k r`` (``k >= 0``) replaces the conjunct for the steps after this one.
 
@@ -43,7 +44,7 @@ work.forgets(_kept.clear)  # emptied at the start of every top proof (paper_chec
 class NormalForm(PieceMethod):
     """Identity and known signs (:mod:`paper_checks.prover.tracing.normal`), first of all."""
 
-    methods = ("identity", "known sign", "terms of known sign")
+    methods = ("identity", "constant", "known sign", "terms of known sign")
 
     def step(self, goal: PieceGoal) -> Outcome | None:
         t = goal.t

@@ -130,6 +130,38 @@ def test_a_constant_margin_that_simplify_cannot_take_to_0_is_an_identity():
     assert check_reduction(red, m, [x], [(Fraction(-1), Fraction(1))])  # on a box across the jump: not again
 
 
+@pytest.mark.slow
+def test_a_constant_written_as_products_of_sines_and_cosines_is_decided_before_any_box(without_bounds):
+    """MetiTarski's sin-cos-2var7 and 2var6: sin(X - Y) + sin(X + Y) + 1/100 - 2 sin(X) cos(Y) is the constant 1/100;
+    2 cos(X) cos(Y) <= 1001/1000 + cos(X + Y) is 1001/1000 - cos(X - Y) >= 1/1000 (products to sums). Their false
+    neighbours, the constant below 0 and the bound less 2/1000, are refuted; each proof re-checks. cosh^2 - sinh^2
+    - 99/100, which is no sum of sines and cosines, is read as the constant 1/100 through its derivatives' exponential
+    forms."""
+    from paper_checks import work
+    from paper_checks.prover.tracing.normal import constant_sign
+
+    X, Y = sympy.symbols("X Y", real=True)
+    plane = {X: (-3, 3), Y: (-3, 3)}
+    const = sympy.sin(X - Y) + sympy.sin(X + Y) - 2 * sympy.sin(X) * sympy.cos(Y)
+    box = [(Fraction(-3), Fraction(3))] * 2
+    assert constant_sign(const + R(1, 100), [X, Y], box) == 1 and constant_sign(const - R(1, 100), [X, Y], box) == -1
+    assert constant_sign(const + sympy.cos(X), [X, Y], box) is None
+    Xg, Yc = sympy.symbols("X_gap Y_chart", real=True)  # sin(X + Y) in sin-cos-2var1's charts: the probe, no simplify
+    charted = sympy.sin(Xg + 2 * Yc * (2 - Xg) - 2) - 2 * sympy.sin(Xg + Yc * (2 - Xg) - 2) * sympy.cos(Yc * (2 - Xg))
+    with work.limit(0.05):
+        assert constant_sign(charted, [Yc, Xg], [(Fraction(0), Fraction(1)), (Fraction(0), Fraction(2))]) is None
+    products = R(1001, 1000) + sympy.cos(X + Y) - 2 * sympy.cos(X) * sympy.cos(Y)
+    hyperbolic = sympy.cosh(X + Y) ** 2 - sympy.sinh(X + Y) ** 2 - R(99, 100)  # no sum of sines: read as a constant
+    for fn, kind in ((lambda X, Y: const.subs({"X": X, "Y": Y}) + R(1, 100), "known sign"),
+                     (lambda X, Y: products.subs({"X": X, "Y": Y}), "known sign"),
+                     (lambda X, Y: hyperbolic.subs({"X": X, "Y": Y}), "constant")):
+        space = real_space(fn, ("X", -3, 3), ("Y", -3, 3))
+        cert = _proved(prove(space, 100, HANG, work=6), space)
+        assert cert.methods() == {kind: 1}  # decided before any box
+    assert prove_expr(const - R(1, 100), plane, seconds=HANG, work=6).outcome == "counterexample"
+    assert prove_expr(products - R(2, 1000), plane, seconds=HANG, work=6).outcome == "counterexample"
+
+
 def test_the_same_margin_written_otherwise_is_not_swept_twice():
     """The normal form and the margin as written are both swept only where they differ (a positive factor that
     depends on a coordinate); the same margin with its base expanded is one margin."""

@@ -1,0 +1,88 @@
+"""What a margin is identically, read cheaply: a value at one point that says it is no identity, and the exponential
+form that says a sum of products of sines and cosines is a constant, or a shorter sum of single sines and cosines.
+
+Each is a test that :mod:`paper_checks.prover.tracing.normal` runs before SymPy's ``simplify``, whose ``trigsimp`` took
+4.5 s of 4.6 on a margin a value at one point shows is not 0 (MetiTarski's ``sin-cos-2var1`` in its triangle's charts),
+and 3 units on a derivative the exponential form takes to 0 in 0.02 s. A probe can only say "no identity"; the
+exponential form can only say "equal" (it is an identity of complex analysis, so the margin equals its form wherever
+it is defined); neither ever proves what is false.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import sympy
+
+
+def probe_point(symbols: Any) -> dict[sympy.Symbol, sympy.Expr]:
+    """A point at which to evaluate an expression in ``symbols`` that respects each symbol's SymPy assumptions (an
+    integer symbol gets an integer >= 2, a negative one a negative value, every other one a number in ``(0, 1)``)
+    and that no simple identity singles out: the values are distinct and irrational-looking (``k/7 + sqrt(2)/100``)."""
+    point: dict[sympy.Symbol, sympy.Expr] = {}
+    for k, s in enumerate(sorted(symbols, key=str)):
+        if s.is_integer:
+            v: sympy.Expr = sympy.Integer(3 + k)
+        else:
+            v = sympy.Rational(1 + k % 6, 7) + sympy.sqrt(2) / 100
+        point[s] = -v if s.is_negative or s.is_nonpositive else v
+    return point
+
+
+#: digits of the probe of :func:`nonzero_somewhere`, and the least absolute value it reads as nonzero
+PROBE_DIGITS, PROBE_NONZERO = 40, 1e-20
+
+
+def nonzero_somewhere(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` is plainly nonzero at :func:`probe_point` (SymPy's ``evalf`` at :data:`PROBE_DIGITS`
+    digits gives a finite value of modulus above :data:`PROBE_NONZERO`), so that no ``simplify`` can take it to 0.
+
+    The test can only say "not an identity": it spares :func:`is_zero` a ``simplify`` that cannot succeed (on
+    MetiTarski's ``sin(X - Y) <= 2 sin(X) cos(Y)`` in its triangle's charts, ``trigsimp`` took 4.5 of the normal
+    form's 4.6 s on a margin that is ``sin(X + Y)``, and the normal form then held every rung of the deepening
+    before any box). Wherever it answers False, or the value is undefined there, ``simplify`` decides as before;
+    a value that is 0 only by cancellation is within ``10^-40`` of 0 and reads as 0."""
+    if expr.is_number or not expr.free_symbols:
+        return False
+    try:
+        v = complex(expr.evalf(PROBE_DIGITS, subs=probe_point(expr.free_symbols)))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, RecursionError, AttributeError):
+        return False
+    return math.isfinite(v.real) and math.isfinite(v.imag) and abs(v) > PROBE_NONZERO
+
+
+#: the functions :func:`exponential_form` writes through ``exp``
+CIRCULAR = (sympy.sin, sympy.cos, sympy.tan, sympy.sinh, sympy.cosh, sympy.tanh)
+
+
+def exponential_form(expr: sympy.Expr) -> sympy.Expr | None:
+    """``expr`` with every :data:`CIRCULAR` function written through ``exp`` (``sin u = (e^(iu) - e^(-iu))/(2i)``)
+    and expanded (``exp`` of a sum split into a product), None where it has none. The rewriting is an identity of
+    complex analysis, so where the form is a number the expression equals it wherever it is defined; and a
+    polynomial in sines and cosines of polynomial arguments expands to a sum of ``exp(i P)`` monomials, where like
+    terms cancel exactly: MetiTarski's ``sin(X - Y) + sin(X + Y) + 0.01 - 2 sin(X) cos(Y)`` is ``1/100`` in 0.01 s in
+    its triangle's charts, where ``simplify`` of one derivative ran past 3 units."""
+    if not expr.has(*CIRCULAR):
+        return None
+    return sympy.expand(expr.rewrite(sympy.exp))
+
+
+def linearized(expr: sympy.Expr) -> sympy.Expr | None:
+    """A margin in sines and cosines written as a sum of sines and cosines of single arguments (products to sums:
+    :func:`exponential_form`, like exponentials combined, then back through ``cos``), where that is real and has
+    fewer operations; None otherwise. MetiTarski's ``2 cos(X) cos(Y) <= 1.001 + cos(X + Y)`` (``sin-cos-2var6``) is
+    ``1001/1000 - cos(X - Y)``, whose interval bound is ``>= 1/1000`` on every box, where the products as written
+    left 48 boxes open along ``X = Y``."""
+    if not expr.has(sympy.sin, sympy.cos) or expr.has(sympy.exp, sympy.sinh, sympy.cosh, sympy.tanh):
+        return None
+    form = exponential_form(expr)
+    if form is None:
+        return None
+    back = sympy.expand(sympy.powsimp(form, combine="exp").rewrite(sympy.cos))
+    if back.has(sympy.I, sympy.exp) or sympy.count_ops(back) >= sympy.count_ops(expr):
+        return None
+    return back
+
+
+__all__ = ["CIRCULAR", "PROBE_DIGITS", "PROBE_NONZERO", "exponential_form", "linearized", "nonzero_somewhere",
+           "probe_point"]
