@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -37,6 +38,7 @@ import sympy
 
 from paper_checks.prover.enclosures.boxes import pieces
 from paper_checks.prover.tracing.trace import decided_comparisons, domain_bounds, symbolic_point
+from paper_checks.search.exact import evaluate
 from paper_checks.search.params import Integer, Point, Real, SearchSpace
 
 #: the most pieces on which the constraint is read (it must read alike on each); more: not charted
@@ -307,10 +309,48 @@ def to_original(poly: Polygon, pt: Point) -> Point:
     return out
 
 
+#: how far :func:`toward_inside` moves a counterexample on a boundary the domain leaves out: ``2^-k`` of the way to
+#: the inside, for each ``k`` in turn (the simplest point first, the nearest last)
+NUDGES = (4, 10, 20, 40)
+
+
+def toward_inside(chart_point: Point, space: SearchSpace, poly: Polygon) -> tuple[Point, int, Any] | None:
+    """``(point, k, exact)``: the charts' counterexample ``chart_point`` (on a boundary the domain leaves out) moved
+    ``2^-k`` of the way (:data:`NUDGES`) toward the inside, ``u`` toward ``1/2`` and each real coordinate toward its
+    interval's middle (one unit inward on a half-line), where :func:`paper_checks.search.exact.evaluate` finds the
+    margin negative exactly at a point of the domain; None where no such move does. A margin that is ``-10^-12``
+    everywhere on an open triangle is so refuted at a point of it, where the charts' own point is on its edge."""
+    reals = {p.name: p for p in space.params if isinstance(p, Real)}
+    for k in NUDGES:
+        moved: dict[str, Any] = dict(chart_point)
+        for name, v in chart_point.items():
+            if name == poly.cell or not isinstance(v, (int, Fraction, sympy.Rational)):
+                continue
+            v = sympy.Rational(v)
+            if name == poly.u:
+                target = sympy.Rational(1, 2)
+            elif name in reals:
+                p = reals[name]
+                lo, hi = (sympy.Rational(e) if math.isfinite(e) else None for e in (p.low, p.high))
+                target = (lo + hi) / 2 if lo is not None and hi is not None else v + 1 if lo is not None \
+                    else v - 1 if hi is not None else v
+            else:
+                continue
+            moved[name] = v + (target - v) / 2**k
+        point = poly(moved)
+        if not (space.contains(point) and space.constraint_holds_exactly(point)):
+            continue
+        exact = evaluate(space, point)
+        if exact.status == "fails":
+            return point, k, exact
+    return None
+
+
 def back_result(res: Any, space: SearchSpace, poly: Polygon) -> Any:
-    """A prover's result on the charted space, told in the original one: its counterexample mapped back (exactly),
-    and ``undecided`` where that point lies on a boundary the domain leaves out (a strict comparison, an open
-    end), where the margin's limit is what would decide."""
+    """A prover's result on the charted space, told in the original one: its counterexample mapped back (exactly);
+    where that point lies on a boundary the domain leaves out (a strict comparison, an open end), the point moved
+    inside where the margin is negative exactly (:func:`toward_inside`), or ``undecided`` where no such point is
+    found, since the margin's limit is what would decide."""
     if getattr(res, "undefined", None) is not None:
         res.undefined.point = poly(res.undefined.point)
     res.notes = [*res.notes, f"the constraint is affine in {poly.x} and {poly.y}: {poly.x} was charted on "
@@ -321,6 +361,13 @@ def back_result(res: Any, space: SearchSpace, poly: Polygon) -> Any:
     point = poly(res.counterexample)
     if space.contains(point) and space.constraint_holds_exactly(point):
         res.counterexample = point
+        return res
+    inside = toward_inside(res.counterexample, space, poly)
+    if inside is not None:
+        moved, k, exact = inside
+        res.counterexample, res.exact_margin, res.exact_margin_value = moved, exact.text, exact.value
+        res.notes = [*res.notes, f"the charts' counterexample {point} is on a boundary the domain leaves out; moved "
+                     f"2^-{k} of the way inside, the margin is negative there exactly"]
         return res
     return dataclasses.replace(res, outcome="undecided", counterexample=None, exact_margin=None,
                                exact_margin_value=None, reason=f"the margin is negative at {point}, on a boundary "

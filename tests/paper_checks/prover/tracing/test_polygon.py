@@ -104,6 +104,26 @@ def test_a_point_on_a_boundary_the_domain_leaves_out_is_no_counterexample():
     assert res.outcome == "counterexample" and res.counterexample == {"x": R(5, 2), "y": R(2)}
 
 
+def test_a_counterexample_on_a_boundary_the_domain_leaves_out_is_moved_inside():
+    """x - y - 10^-12 for x > y: the charts' point x = y = 2 is on the edge the strict comparison leaves out, where the
+    margin is -10^-12; moved 2^-40 of the way inside (coarser moves leave it >= 0) it is negative at a point of the
+    domain, exactly. The whole proof refutes it there too."""
+    from paper_checks.prover.prove import ProofResult
+    from paper_checks.prover.tracing.polygon import NUDGES, toward_inside
+
+    strict = _space(lambda x, y: x - y - R(1, 10**12), lambda pt: (pt["x"] > pt["y"]) & (pt["x"] >= 2 - pt["y"]))
+    charted, poly = chart(strict)
+    on_edge = {"x_chart": R(0), "x_cell": 1, "y": R(2)}
+    point, k, exact = toward_inside(on_edge, strict, poly)
+    assert k == NUDGES[-1] == 40 and exact.status == "fails"
+    assert strict.contains(point) and strict.constraint_holds_exactly(point) and strict.exact_margin(point) < 0
+    res = back_result(ProofResult("counterexample", 0, 1, 0.0, counterexample=on_edge), strict, poly)
+    assert res.outcome == "counterexample" and res.counterexample == point and "moved 2^-40" in res.notes[-1]
+    res = prove(strict, 10**5, HANG_GUARD)
+    ce = res.counterexample
+    assert res.outcome == "counterexample" and strict.constraint_holds_exactly(ce) and strict.exact_margin(ce) < 0
+
+
 def test_an_integer_the_constraint_reads_alike_on_every_piece_is_charted():
     sp = _space(lambda x, y: (x - y) * (x + y - 2), _wedge, Integer("c", 2, 3))
     assert half_planes(sp) is not None
