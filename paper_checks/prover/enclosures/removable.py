@@ -50,13 +50,12 @@ from paper_checks.prover.enclosures.series import (
 )
 from paper_checks.prover.enclosures.taylor_model import DEGREE, PREC, RECHECK_BITS
 from paper_checks.prover.tracing import unbounded
+from paper_checks.prover.tracing.identities import nonzero_somewhere
 from paper_checks.prover.tracing.minimum import as_minimum
 from paper_checks.prover.tracing.trace import Traced
 
 #: the largest order of a zero of the denominator that is looked for (and of the numerator's beyond it)
 MOST_ORDER = 6
-#: a value at 30 digits this far from 0 is not 0 (:func:`_zero` skips SymPy's simplification)
-NONZERO = sympy.Rational(1, 10**20)
 
 
 def _explicit(expr: sympy.Expr) -> sympy.Expr:
@@ -87,17 +86,13 @@ def _quotient(expr: sympy.Expr) -> tuple[sympy.Expr, sympy.Expr] | None:
 
 
 def _zero(e: sympy.Expr) -> bool:
-    """Whether ``e`` is shown to be 0 identically (``expand``, then ``simplify``; never a guess). A value of 30
-    digits away from 0 at one point of the other coordinates (rational, fixed) shows it is not, before any of that."""
+    """Whether ``e`` is shown to be 0 identically (``expand``, then ``simplify``; never a guess). A value away from 0
+    at one point (:func:`~paper_checks.prover.tracing.identities.nonzero_somewhere`) shows it is not, before any of
+    that."""
     if e == 0:
         return True
-    point = {s: sympy.Rational(k + 2, k + 5) for k, s in enumerate(sorted(e.free_symbols, key=str))}
-    try:
-        value = sympy.N(e.xreplace(point), 30)
-        if value.is_Float and abs(value) > NONZERO:
-            return False
-    except (TypeError, ValueError, ZeroDivisionError):
-        pass
+    if nonzero_somewhere(e):
+        return False
     if sympy.expand(e) == 0:
         return True
     try:
