@@ -3,7 +3,7 @@ form that says a sum of products of sines and cosines is a constant, or a shorte
 
 Each is a test that :mod:`paper_checks.prover.tracing.normal` runs before SymPy's ``simplify``, whose ``trigsimp`` took
 4.5 s of 4.6 on a margin a value at one point shows is not 0 (MetiTarski's ``sin-cos-2var1`` in its triangle's charts),
-and 3 units on a derivative the exponential form takes to 0 in 0.02 s. A probe can only say "no identity"; the
+and 3 units on a derivative the exponential form takes to 0 in under 0.1 s. A probe can only say "no identity"; the
 exponential form can only say "equal" (it is an identity of complex analysis, so the margin equals its form wherever
 it is defined); neither ever proves what is false.
 """
