@@ -69,19 +69,22 @@ def exponential_form(expr: sympy.Expr) -> sympy.Expr | None:
 
 def linearized(expr: sympy.Expr) -> sympy.Expr | None:
     """A margin in sines and cosines written as a sum of sines and cosines of single arguments (products to sums:
-    :func:`exponential_form`, like exponentials combined, then back through ``cos``), where that is real and has
-    fewer operations; None otherwise. MetiTarski's ``2 cos(X) cos(Y) <= 1.001 + cos(X + Y)`` (``sin-cos-2var6``) is
-    ``1001/1000 - cos(X - Y)``, whose interval bound is ``>= 1/1000`` on every box, where the products as written
-    left 48 boxes open along ``X = Y``."""
+    :func:`exponential_form`, like exponentials combined, then back through ``cos``), or that sum expanded again in
+    sines and cosines of the sums' parts (``expand_trig``), whichever has fewer operations, where it is real and has
+    fewer than the margin; None otherwise. MetiTarski's ``2 cos(X) cos(Y) <= 1.001 + cos(X + Y)`` (``sin-cos-2var6``)
+    is ``1001/1000 - cos(X - Y)``, whose interval bound is ``>= 1/1000`` on every box, where the products as written
+    left 48 boxes open along ``X = Y``; ``(cos(A + T) + sin(A + T))^2 + (cos(A - T) + sin(A - T))^2 - 2 (cos(A) -
+    sin(A))^2`` (``cos-3411-b``) is ``8 sin(A) cos(A) cos(T)^2``, each factor of one sign on its piece."""
     if not expr.has(sympy.sin, sympy.cos) or expr.has(sympy.exp, sympy.sinh, sympy.cosh, sympy.tanh):
         return None
     form = exponential_form(expr)
     if form is None:
         return None
     back = sympy.expand(sympy.powsimp(form, combine="exp").rewrite(sympy.cos))
-    if back.has(sympy.I, sympy.exp) or sympy.count_ops(back) >= sympy.count_ops(expr):
+    if back.has(sympy.I, sympy.exp):
         return None
-    return back
+    best = min((back, sympy.expand(sympy.expand_trig(back))), key=sympy.count_ops)
+    return best if sympy.count_ops(best) < sympy.count_ops(expr) else None
 
 
 __all__ = ["CIRCULAR", "PROBE_DIGITS", "PROBE_NONZERO", "exponential_form", "linearized", "nonzero_somewhere",

@@ -35,13 +35,18 @@ def test_a_value_at_a_probe_point_says_no_identity_and_spares_simplify():
 
 def test_the_exponential_form_reads_constants_and_products_as_sums():
     """sin(X - Y) + sin(X + Y) - 2 sin(X) cos(Y) is 0 and 1001/1000 + cos(X + Y) - 2 cos(X) cos(Y) is
-    1001/1000 - cos(X - Y); a sum that is longer (sin^3) or not real (e^X sin^2 Y) is not taken."""
+    1001/1000 - cos(X - Y); a sum whose expansion is shorter is that (cos-3411-b's squares: 8 sin A cos A cos^2 T); a
+    form that is longer (sin^3) or not real (e^X sin^2 Y) is not taken."""
     const = sympy.sin(X - Y) + sympy.sin(X + Y) - 2 * sympy.sin(X) * sympy.cos(Y)
     assert exponential_form(const + R(1, 100)) == R(1, 100) and exponential_form(X**2) is None
     assert exponential_form(sympy.tan(X) - sympy.sin(X) / sympy.cos(X)) == 0 and is_zero(const)
     assert linearized(R(1001, 1000) + sympy.cos(X + Y) - 2 * sympy.cos(X) * sympy.cos(Y)) == \
         R(1001, 1000) - sympy.cos(X - Y)
     assert linearized(2 * sympy.sin(X) * sympy.cos(Y) - sympy.sin(X - Y)) == sympy.sin(X + Y)
+    A, T = sympy.symbols("A T", real=True)  # cos-3411-b: the sum expanded again is a product of known signs
+    squares = (sympy.cos(A + T) + sympy.sin(A + T)) ** 2 + (sympy.cos(A - T) + sympy.sin(A - T)) ** 2 \
+        - 2 * (sympy.cos(A) - sympy.sin(A)) ** 2
+    assert linearized(squares) == 8 * sympy.sin(A) * sympy.cos(A) * sympy.cos(T) ** 2
     assert linearized(sympy.sin(X) ** 3) is None  # longer as a sum: kept as written
     assert linearized(sympy.exp(X) * sympy.sin(Y) ** 2) is None  # not a sum of real sines and cosines
     assert linearized(X**2 + 1) is None
