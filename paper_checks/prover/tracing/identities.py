@@ -37,11 +37,11 @@ def nonzero_somewhere(expr: sympy.Expr) -> bool:
     """Whether ``expr`` is plainly nonzero at :func:`probe_point` (SymPy's ``evalf`` at :data:`PROBE_DIGITS`
     digits gives a finite value of modulus above :data:`PROBE_NONZERO`), so that no ``simplify`` can take it to 0.
 
-    The test can only say "not an identity": it spares :func:`is_zero` a ``simplify`` that cannot succeed (on
-    MetiTarski's ``sin(X - Y) <= 2 sin(X) cos(Y)`` in its triangle's charts, ``trigsimp`` took 4.5 of the normal
-    form's 4.6 s on a margin that is ``sin(X + Y)``, and the normal form then held every rung of the deepening
-    before any box). Wherever it answers False, or the value is undefined there, ``simplify`` decides as before;
-    a value that is 0 only by cancellation is within ``10^-40`` of 0 and reads as 0."""
+    The test can only say "not an identity": it spares :func:`~paper_checks.prover.tracing.normal.is_zero` a
+    ``simplify`` that cannot succeed (on MetiTarski's ``sin(X - Y) <= 2 sin(X) cos(Y)`` in its triangle's charts,
+    ``trigsimp`` took 4.5 of the normal form's 4.6 s on a margin that is ``sin(X + Y)``, and the normal form then held
+    every rung of the deepening before any box). Wherever it answers False, or the value is undefined there,
+    ``simplify`` decides as before; a value that is 0 only by cancellation is within ``10^-40`` of 0 and reads as 0."""
     if expr.is_number or not expr.free_symbols:
         return False
     try:
