@@ -6,7 +6,8 @@ Before any box, :func:`reduce` rewrites a traced margin ``m`` (on a piece's box 
    ``cancel``), numerator and denominator factored (``factor_list``), so that the answer does not
    depend on how the margin was written (``(c-1)/q - sum_j (1 - p_j^q)/q`` and ``(sum_j p_j^q - 1)/q``
    are the same margin); products of sines and cosines first become sums of single ones where that is
-   shorter (:func:`linearized`);
+   shorter (:func:`linearized`), and a square root of a square an absolute value (``sqrt(1 - cos(x)^2) = |sin x|``,
+   :func:`squares_under_roots`);
 2. **identity**: a margin that is 0 there (or that SymPy's ``simplify`` takes to 0, e.g.
    ``sigmoid(v) + sigmoid(-v) - 1``) is ``proved`` by derivation; so is one that is constant there and ``> 0`` at a
    point (**constant**: every partial derivative simplifies to 0, :func:`constant_sign`);
@@ -36,7 +37,7 @@ from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.enclosures.bound import intervals
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.tracing.identities import exponential_form, linearized, nonzero_somewhere
+from paper_checks.prover.tracing.identities import exponential_form, linearized, nonzero_somewhere, squares_under_roots
 from paper_checks.prover.tracing.trace import Untraceable, compile_expr, derivative, precision
 from paper_checks.prover.tracing.unbounded import HalfChart, LineChart
 
@@ -428,16 +429,17 @@ MAX_DEGREE = 400
 
 def too_high(e: sympy.Expr) -> bool:
     """Whether ``e`` is of a degree above :data:`MAX_DEGREE` in some generator: an integer power above it, or an
-    exponential whose argument has a term ``(p/q) r`` (``r`` no rational number: a coordinate, or ``sqrt 2`` in a
-    ground statement) with ``p`` or ``q`` above it (read without expanding): SymPy's polynomials take ``exp(r/q)`` as
-    the generator and ``exp((p/q) r)`` as its ``p``-th power (MetiTarski's ``exp(0.69314718056 sqrt 2) < e``: a dense
-    polynomial of degree 69,314,718,056, built uncounted). A
-    chart writes ``exp(-258222872 X)`` (MetiTarski's Tunnel-1-IL-L) as ``exp(-258222872 u/(1 - u))``, whose factoring
-    ran uncounted for minutes."""
+    exponential whose argument has a term ``(p/q) r`` with ``p`` or ``q`` above it (read without expanding): SymPy's
+    polynomials take ``exp(r/q)`` as the generator and ``exp((p/q) r)`` as its ``p``-th power, built uncounted. So it
+    is for a coordinate ``r``, for ``r = sqrt 2`` in a ground statement (MetiTarski's ``exp(0.69314718056 sqrt 2) <
+    e``: degree 69,314,718,056) and for ``r = 1`` (MetiTarski's ``log(X + exp(1.0001))``: ``exp(1/10000)`` to the
+    power 10001, whose factoring ran past a 150 s net at 0.13 units of work; ``x + exp(5000)`` alike). A chart writes
+    ``exp(-258222872 X)`` (MetiTarski's Tunnel-1-IL-L) as ``exp(-258222872 u/(1 - u))``, whose factoring ran
+    uncounted for minutes."""
     for a in e.atoms(sympy.Pow, sympy.exp):
         if isinstance(a, sympy.exp):
             terms = (t.as_coeff_Mul() for t in sympy.Add.make_args(a.args[0]))
-            if any(c.is_Rational and max(abs(c.p), c.q) > MAX_DEGREE and not rest.is_Rational for c, rest in terms):
+            if any(c.is_Rational and max(abs(c.p), c.q) > MAX_DEGREE for c, _ in terms):
                 return True
         elif a.exp.is_Integer and abs(a.exp) > MAX_DEGREE:
             return True
@@ -468,8 +470,10 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
         return Reduction(expr, expr, "as written")
     try:
         with work.limit(seconds):
-            lin = linearized(expr)
-            coeff, facs, normal = _normal(_poles_as_quotients(expr if lin is None else lin, symbols, box))
+            squares = squares_under_roots(expr)
+            base = expr if squares is None else squares
+            lin = linearized(base)
+            coeff, facs, normal = _normal(_poles_as_quotients(base if lin is None else lin, symbols, box))
     except TimedOut:
         return Reduction(expr, expr, "as written", how=f"no normal form within {seconds} s")
     except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError,
@@ -569,7 +573,8 @@ def check_reduction(red: Reduction, traced: sympy.Expr, symbols: list[sympy.Symb
         again = constant_sign(traced, symbols, box)
         want = 1 if red.decided == "proved" else -1
         return problems + ([] if again == want else [f"the margin is not a constant of sign {want} again"])
-    diff = sympy.cancel(sympy.together(traced - red.known * red.reduced))
+    squares = squares_under_roots(traced)  # re-derived, each radicand's square checked again
+    diff = sympy.cancel(sympy.together((traced if squares is None else squares) - red.known * red.reduced))
     if diff != 0 and not is_zero(diff):
         problems.append(f"the margin is not (known factors) * (reduced): the difference is {diff}")
     for f in red.factors:
