@@ -43,6 +43,7 @@ from typing import Any
 import sympy
 
 from paper_checks.prover import closures
+from paper_checks.prover.algebraic.fragment import strict_ends
 from paper_checks.prover.algebraic.solver import Problem
 from paper_checks.prover.closures.base import Check, PieceMethod
 from paper_checks.prover.enclosures.balls import ball_at, ball_lower
@@ -274,7 +275,8 @@ def _recheck(cert: Certificate, space: SearchSpace) -> list[str]:
             written = t
             if i < len(cert.reductions) and j < len(cert.reductions[i]):
                 red = cert.reductions[i][j]
-                problems += [f"piece {i}, conjunct {j}: {p}" for p in check_reduction(red, t.expr, t.symbols, base)]
+                problems += [f"piece {i}, conjunct {j}: {p}" for p in check_reduction(red, t.expr, t.symbols, base,
+                                                                                       strict_ends(coords, base))]
                 if red.kind != "as written":
                     t = compile_traced(red.reduced, t.symbols)
             for r in recs:

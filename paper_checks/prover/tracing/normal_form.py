@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from paper_checks import work
+from paper_checks.prover.algebraic.fragment import strict_ends
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, centre, status
@@ -52,7 +53,8 @@ class NormalForm(PieceMethod):
         key = (t.expr, tuple(t.symbols), tuple(goal.base))
         red = _kept.get(key)
         if red is None:
-            red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_WORK, left / 2))
+            red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_WORK, left / 2),
+                         strict=strict_ends(goal.coords, goal.base))
             if not red.how.startswith("no normal form within"):
                 _kept[key] = red
         goal.reduction = red

@@ -15,6 +15,7 @@ from paper_checks.prover.tracing.normal import (
     is_zero_by_cases,
     reduce,
 )
+from paper_checks.search.params import Real, SearchSpace
 from tests.paper_checks.prover._spaces import real_space, simplex_space
 
 x, y, v = sympy.symbols("x y v", real=True)
@@ -301,3 +302,41 @@ def test_an_exponential_of_a_rational_number_with_a_large_denominator_is_too_hig
     res = prove_expr(sympy.log(x + sympy.exp(sympy.Rational(10001, 10000))) - 1, {x: sympy.Interval.open(0, sympy.oo)},
                      work=2, seconds=None)
     assert res.proved, res.reason
+
+
+def test_a_constant_on_a_box_with_open_ends_is_read_where_its_nodes_are_continuous_inside():
+    """atan(2x/(1 - x^2)) - 2 atan(x) is 0 on (-1, 1) (MetiTarski's atan-vega-1): its slope is 0, but unbounded in
+    intervals at the open ends, where 1 - x^2 = 0; z3 shows 1 - x^2 != 0 inside, so it is constant there. Beyond an
+    end it is -pi (a jump where 1 - x^2 = 0), and 10^-12 below it is a negative constant: both refuted."""
+    from paper_checks.prover.tracing.normal import constant_sign, continuous_inside
+
+    double = sympy.atan(2 * x / (1 - x**2)) - 2 * sympy.atan(x)
+    box = [(Fraction(-1), Fraction(1))]
+    assert constant_sign(double, [x], box) is None  # the closed box: no answer
+    assert constant_sign(double, [x], box, strict=[(True, True)]) == 0
+    assert continuous_inside([double], [x], box, [(True, True)])
+    assert not continuous_inside([double], [x], [(Fraction(-1), Fraction(2))], [(True, True)])
+    assert prove_expr(double, {x: sympy.Interval.open(-1, 1)}, work=3, seconds=None).proved
+
+    def space(margin, high):
+        fast = sympy.lambdify([x], margin, "mpmath")
+        return SearchSpace((Real("x", -1.0, high, open_low=True, open_high=True),), lambda pt: float(fast(pt["x"])),
+                           lambda pt: margin.xreplace({x: sympy.nsimplify(pt["x"])}), description=f"{margin} >= 0")
+
+    res = prove(space(double, 1.0), 10**6, HANG, work=3)
+    assert res.outcome == "proved" and "identity" in res.certificate.methods(), res.reason
+    assert recheck(res.certificate, space(double, 1.0)) == []
+    assert recheck(res.certificate, space(double, 2.0))  # past the jump: the derivation fails again
+    beyond = prove_expr(double, {x: sympy.Interval.open(-1, 2)}, work=3, seconds=None)
+    assert beyond.outcome.value == "counterexample"
+    below = prove_expr(double - R(1, 10**12), {x: sympy.Interval.open(-1, 1)}, work=3, seconds=None)
+    assert below.outcome.value == "counterexample"
+
+
+def test_the_tangent_addition_formula_across_xy_1_is_refuted():
+    """atan(x) + atan(y) = atan((x + y)/(1 - x y)) only where x y < 1: on 0 < x < y < 3 the margin is -pi past the
+    curve x y = 1, where its argument jumps, and no constant is read across it."""
+    vega = sympy.atan((x + y) / (1 - x * y)) - sympy.atan(x) - sympy.atan(y)
+    res = prove_expr(vega, {x: sympy.Interval.open(0, 3), y: sympy.Interval.open(0, 3)}, constraints=[x < y], work=6,
+                     seconds=None)
+    assert res.outcome.value == "counterexample"
