@@ -193,10 +193,12 @@ def concave(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Bud
             if stop.over() or infinite(bx[k][0]) or infinite(bx[k][1]) or bx[k][0] == bx[k][1]:
                 continue
             try:
+                # sampled as SymPy takes it first, factored only where it looks concave: factoring each coordinate's
+                # second derivative took 6.4 units of 14.7 on MetiTarski's atan-vega-3, concave in none of them
+                if not _concave_sampled(sympy.diff(m, x, 2), syms, bx, k):
+                    continue
                 d2 = second(m, x)
             except (TypeError, ValueError, NotImplementedError, RecursionError):
-                continue
-            if not _concave_sampled(d2, syms, bx, k):
                 continue
             found = [face(m, syms, crds, bx, k, end) for end in ("low", "high")]
             if None in found:
