@@ -384,9 +384,8 @@ def constant_sign(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             rational = [d.is_rational_function(*d.free_symbols) for d in slopes]
             for d, q in zip(slopes, rational):  # every plainly nonzero slope first: it spares the others' simplify
                 at = compile_expr(d, symbols)
-                vals = [at(intervals([(pt[s], pt[s]) if s in pt else b for s, b in zip(symbols, box)]))
-                        for pt in _values(syms, ends)]  # interval arithmetic: a tenth of evalf's work
-                finite = [v for v in vals if mpmath.isfinite(v.a) and mpmath.isfinite(v.b)]
+                vals = [_at_point(at, pt, symbols, box) for pt in _values(syms, ends)]  # a tenth of evalf's work
+                finite = [v for v in vals if v is not None and mpmath.isfinite(v.a) and mpmath.isfinite(v.b)]
                 if not finite or any(v.a > 1e-12 or v.b < -1e-12 for v in finite) or (not q and nonzero_somewhere(d)):
                     return None
             bounded = True
@@ -409,6 +408,15 @@ def constant_sign(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             return None
     except (TimedOut, Untraceable, TypeError, ValueError, ZeroDivisionError, NotImplementedError, RecursionError,
             AttributeError):
+        return None
+
+
+def _at_point(at: Any, pt: dict[sympy.Symbol, Any], symbols: list[sympy.Symbol], box: Box) -> Any:
+    """The compiled expression ``at`` in interval arithmetic at the point ``pt`` (the other coordinates on their
+    intervals of ``box``), None where it is undefined there (a pole at an end of the box)."""
+    try:
+        return at(intervals([(pt[s], pt[s]) if s in pt else b for s, b in zip(symbols, box)]))
+    except (ZeroDivisionError, ValueError, TypeError, OverflowError):
         return None
 
 

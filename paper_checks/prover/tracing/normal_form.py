@@ -50,11 +50,11 @@ class NormalForm(PieceMethod):
     def step(self, goal: PieceGoal) -> Outcome | None:
         t = goal.t
         left = max(goal.budget.left(), 0.01)
-        key = (t.expr, tuple(t.symbols), tuple(goal.base))
+        strict = strict_ends(goal.coords, goal.base)
+        key = (t.expr, tuple(t.symbols), tuple(goal.base), tuple(strict))  # open ends decide a constant too
         red = _kept.get(key)
         if red is None:
-            red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_WORK, left / 2),
-                         strict=strict_ends(goal.coords, goal.base))
+            red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_WORK, left / 2), strict=strict)
             if not red.how.startswith("no normal form within"):
                 _kept[key] = red
         goal.reduction = red
