@@ -38,6 +38,7 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
 import sympy
@@ -54,6 +55,7 @@ from paper_checks.prover.tracing import charts
 from paper_checks.prover.tracing.constraint import piece_box, traced_relations
 from paper_checks.prover.tracing.defined import Undefined, anchor, guards
 from paper_checks.prover.tracing.normal import Reduction, check_reduction
+from paper_checks.prover.tracing.normal_form import continuous_inside
 from paper_checks.prover.tracing.trace import Traced, Untraceable, compile_traced, conjuncts, trace
 from paper_checks.search.params import SearchSpace
 
@@ -275,8 +277,9 @@ def _recheck(cert: Certificate, space: SearchSpace) -> list[str]:
             written = t
             if i < len(cert.reductions) and j < len(cert.reductions[i]):
                 red = cert.reductions[i][j]
-                problems += [f"piece {i}, conjunct {j}: {p}" for p in check_reduction(red, t.expr, t.symbols, base,
-                                                                                       strict_ends(coords, base))]
+                problems += [f"piece {i}, conjunct {j}: {p}" for p in check_reduction(
+                    red, t.expr, t.symbols, base, partial(continuous_inside, symbols=t.symbols, box=base,
+                                                          strict=strict_ends(coords, base)))]
                 if red.kind != "as written":
                     t = compile_traced(red.reduced, t.symbols)
             for r in recs:

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import mpmath
 import sympy
@@ -324,46 +324,18 @@ def _values(syms: list[sympy.Symbol], ends: dict[sympy.Symbol, Any]) -> list[dic
     return [{s: c[min(k, len(c) - 1)] for s, c in zip(syms, cands)} for k in range(max(map(len, cands)))]
 
 
-#: z3's slice for each condition of :func:`continuous_inside` (milliseconds' worth of its deterministic count)
-CONDITION_MILLISECONDS = 200
-
-
-def continuous_inside(exprs: list[sympy.Expr], symbols: list[sympy.Symbol], box: Box,
-                      strict: list[tuple[bool, bool]]) -> bool:
-    """Whether every node of each of ``exprs`` is continuous at every point of ``box`` but its open ends (``strict``,
-    :func:`paper_checks.prover.algebraic.fragment.strict_ends`): each condition of
-    :func:`paper_checks.prover.subproofs.continuity.conditions` (a base or argument ``> 0``, a denominator ``!= 0``)
-    decided by z3 on the box without those ends (``unsat`` for a point where it fails), within
-    :data:`CONDITION_MILLISECONDS` of z3's count each. False where a condition is not algebraic or not shown."""
-    from paper_checks.prover.algebraic.fragment import decide  # the solvers' room imports this module
-    from paper_checks.prover.subproofs.continuity import conditions
-
-    for e in exprs:
-        conds = conditions(e)
-        if conds is None:
-            return False
-        for c, positive in conds:
-            if c.is_positive or (not positive and c.is_nonzero):
-                continue
-            signs = (1,) if positive else (1, -1)
-            if not any(decide(sign * c, symbols, box, [], CONDITION_MILLISECONDS, strict=strict,
-                              positive=True)[0] == "unsat" for sign in signs):
-                return False
-    return True
-
-
-def constant_sign(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
-                  seconds: float = IDENTITY_WORK, strict: list[tuple[bool, bool]] | None = None) -> int | None:
+def constant_sign(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = IDENTITY_WORK,
+                  inside: Callable[[list[sympy.Expr]], bool] | None = None) -> int | None:
     """The sign (``1``, ``0`` or ``-1``) of ``expr`` on the whole box where it is constant there, None where that is
     not shown: every partial derivative simplifies to 0 and its interval enclosure on the box is finite (a bounded
     derivative: the margin is Lipschitz, so continuous, on the connected box; ``atan(1/x)`` jumps at 0, where its
-    derivative is unbounded), or, where ``strict`` names the box's open ends, the margin and its derivatives are
-    continuous on the box without them (:func:`continuous_inside`: MetiTarski's ``atan(X) + atan(Y) <= atan((X + Y)/(1
-    - XY))`` on ``-1 < X < Y < 1``, where ``1 - XY`` is 0 at the open corner ``(-1, -1)`` only), so the margin has its
-    value at any point of the box everywhere there (a point of a closed end too, where it is defined: its nodes are
-    continuous wherever they are defined). That value is
-    read at a simple rational point of the box: its sign where its interval enclosure (:data:`SIGN_PREC` bits) has
-    one, ``0`` where ``simplify`` takes it to 0 (``pi/2 - atan(x) - atan(1/x)`` for ``x > 0``, which ``simplify``
+    derivative is unbounded), or, where ``inside`` says the margin and its derivatives are continuous on the box
+    without its open ends (:func:`paper_checks.prover.tracing.normal_form.continuous_inside`: MetiTarski's
+    ``atan(X) + atan(Y) <= atan((X + Y)/(1 - XY))`` on ``-1 < X < Y < 1``, where ``1 - XY`` is 0 at the open corner
+    ``(-1, -1)`` only), so the margin has its value at any point of the box everywhere there (a point of a closed end
+    too, where it is defined: its nodes are continuous wherever they are defined). That value is read at a simple
+    rational point of the box: its sign where its interval enclosure (:data:`SIGN_PREC` bits) has one, ``0`` where
+    ``simplify`` takes it to 0 (``pi/2 - atan(x) - atan(1/x)`` for ``x > 0``, which ``simplify``
     cannot take to 0 itself). A derivative plainly not 0 at a simple point of the box (floating point) or at
     :func:`probe_point` (:func:`nonzero_somewhere`), or with no finite value at any simple point, ends it at once.
 
@@ -396,7 +368,7 @@ def constant_sign(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
                     return None
                 enc = compile_expr(d, symbols)(ivs)
                 bounded = bounded and mpmath.isfinite(enc.a) and mpmath.isfinite(enc.b)
-            if not bounded and (strict is None or not continuous_inside([expr, *slopes], symbols, box, strict)):
+            if not bounded and (inside is None or not inside([expr, *slopes])):
                 return None
             for pt in _values(syms, ends):
                 at = expr.xreplace(pt)
@@ -509,9 +481,9 @@ def _factor_list(e: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]
 
 
 def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = NORMAL_WORK,
-           strict: list[tuple[bool, bool]] | None = None) -> Reduction:
+           inside: Callable[[list[sympy.Expr]], bool] | None = None) -> Reduction:
     """The margin ``expr`` on ``box`` in normal form, with its identity or factors of known sign decided
-    (see the module docstring; ``strict``: the box's open ends, for :func:`constant_sign`). Never raises: a margin
+    (see the module docstring; ``inside``: for :func:`constant_sign`). Never raises: a margin
     SymPy cannot rewrite in ``seconds`` is kept as written."""
     expr = sympy.sympify(expr)
     # of too high a degree (too_high): SymPy's simplify and its assumptions build the same polynomial as factoring
@@ -531,7 +503,7 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
     if normal == 0 or (not normal.is_number and is_zero(expr)):
         return Reduction(expr, sympy.Integer(0), "identity", decided="proved",
                          how="the margin simplifies to 0 (SymPy: together, cancel, simplify)")
-    const = None if normal.is_number else constant_sign(expr, symbols, box, strict=strict)
+    const = None if normal.is_number else constant_sign(expr, symbols, box, inside=inside)
     if const == 0:
         return Reduction(expr, sympy.Integer(0), "identity", decided="proved",
                          how="the margin is constant (its derivatives simplify to 0 and are bounded on the box) "
@@ -606,10 +578,10 @@ def undefined_notes(reductions: list[list[Reduction]]) -> list[str]:
 
 
 def check_reduction(red: Reduction, traced: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
-                    strict: list[tuple[bool, bool]] | None = None) -> list[str]:
+                    inside: Callable[[list[sympy.Expr]], bool] | None = None) -> list[str]:
     """Re-derive a :class:`Reduction` of the freshly traced margin ``traced`` (empty: it holds): the
     recorded original is the margin, ``original == known * reduced`` exactly, every factor has its sign
-    on ``box`` again, and an identity or known sign decides what it says (``strict``: as :func:`reduce`'s)."""
+    on ``box`` again, and an identity or known sign decides what it says (``inside``: as :func:`reduce`'s)."""
     problems = []
     if red.original != traced and not is_zero(red.original - traced):
         problems.append("the recorded margin is not the traced one")
@@ -617,10 +589,10 @@ def check_reduction(red: Reduction, traced: sympy.Expr, symbols: list[sympy.Symb
         return problems + ([] if red.reduced == traced else ["a margin kept as written was changed"])
     if red.kind == "identity":
         zero = (sympy.cancel(sympy.together(traced)) == 0 or sympy.simplify(traced).equals(0)
-                or constant_sign(traced, symbols, box, strict=strict) == 0)
+                or constant_sign(traced, symbols, box, inside=inside) == 0)
         return problems + ([] if zero else ["the margin is not identically 0 again"])
     if red.kind == "constant":
-        again = constant_sign(traced, symbols, box, strict=strict)
+        again = constant_sign(traced, symbols, box, inside=inside)
         want = 1 if red.decided == "proved" else -1
         return problems + ([] if again == want else [f"the margin is not a constant of sign {want} again"])
     squares = squares_under_roots(traced)  # re-derived, each radicand's square checked again

@@ -12,13 +12,17 @@ where symmetric bounds are tight. The re-check asks for a derivation of the same
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import partial
 from typing import Any
 
+import sympy
+
 from paper_checks import work
-from paper_checks.prover.algebraic.fragment import strict_ends
+from paper_checks.prover.algebraic.fragment import decide, strict_ends
 from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, centre, status
+from paper_checks.prover.subproofs.continuity import conditions
 from paper_checks.prover.tracing.normal import NORMAL_WORK, Reduction, reduce
 from paper_checks.prover.tracing.trace import compile_traced
 
@@ -41,6 +45,31 @@ _kept: dict[tuple[Any, ...], Reduction] = {}
 work.forgets(_kept.clear)  # emptied at the start of every top proof (paper_checks.prover.outset.forget)
 
 
+#: z3's slice for each condition of :func:`continuous_inside` (milliseconds' worth of its deterministic count)
+CONDITION_MILLISECONDS = 200
+
+
+def continuous_inside(exprs: list[sympy.Expr], symbols: list[sympy.Symbol], box: Box,
+                      strict: list[tuple[bool, bool]]) -> bool:
+    """Whether every node of each of ``exprs`` is continuous at every point of ``box`` but its open ends (``strict``,
+    :func:`~paper_checks.prover.algebraic.fragment.strict_ends`): each condition of
+    :func:`paper_checks.prover.subproofs.continuity.conditions` (a base or argument ``> 0``, a denominator ``!= 0``)
+    decided by z3 on the box without those ends (``unsat`` for a point where it fails), within
+    :data:`CONDITION_MILLISECONDS` of z3's count each. False where a condition is not algebraic or not shown."""
+    for e in exprs:
+        conds = conditions(e)
+        if conds is None:
+            return False
+        for c, positive in conds:
+            if c.is_positive or (not positive and c.is_nonzero):
+                continue
+            signs = (1,) if positive else (1, -1)
+            if not any(decide(sign * c, symbols, box, [], CONDITION_MILLISECONDS, strict=strict,
+                              positive=True)[0] == "unsat" for sign in signs):
+                return False
+    return True
+
+
 @register
 class NormalForm(PieceMethod):
     """Identity and known signs (:mod:`paper_checks.prover.tracing.normal`), first of all."""
@@ -54,7 +83,8 @@ class NormalForm(PieceMethod):
         key = (t.expr, tuple(t.symbols), tuple(goal.base), tuple(strict))  # open ends decide a constant too
         red = _kept.get(key)
         if red is None:
-            red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_WORK, left / 2), strict=strict)
+            red = reduce(t.expr, t.symbols, goal.base, min(NORMAL_WORK, left / 2),
+                         inside=partial(continuous_inside, symbols=t.symbols, box=goal.base, strict=strict))
             if not red.how.startswith("no normal form within"):
                 _kept[key] = red
         goal.reduction = red

@@ -308,12 +308,16 @@ def test_a_constant_on_a_box_with_open_ends_is_read_where_its_nodes_are_continuo
     """atan(2x/(1 - x^2)) - 2 atan(x) is 0 on (-1, 1) (MetiTarski's atan-vega-1): its slope is 0, but unbounded in
     intervals at the open ends, where 1 - x^2 = 0; z3 shows 1 - x^2 != 0 inside, so it is constant there. Beyond an
     end it is -pi (a jump where 1 - x^2 = 0), and 10^-12 below it is a negative constant: both refuted."""
-    from paper_checks.prover.tracing.normal import constant_sign, continuous_inside
+    from functools import partial
+
+    from paper_checks.prover.tracing.normal import constant_sign
+    from paper_checks.prover.tracing.normal_form import continuous_inside
 
     double = sympy.atan(2 * x / (1 - x**2)) - 2 * sympy.atan(x)
     box = [(Fraction(-1), Fraction(1))]
     assert constant_sign(double, [x], box) is None  # the closed box: no answer
-    assert constant_sign(double, [x], box, strict=[(True, True)]) == 0
+    inside = partial(continuous_inside, symbols=[x], box=box, strict=[(True, True)])
+    assert constant_sign(double, [x], box, inside=inside) == 0
     assert continuous_inside([double], [x], box, [(True, True)])
     assert not continuous_inside([double], [x], [(Fraction(-1), Fraction(2))], [(True, True)])
     assert prove_expr(double, {x: sympy.Interval.open(-1, 1)}, work=3, seconds=None).proved
