@@ -128,6 +128,22 @@ class _State:
     sizes: dict[tuple[int, int, int], int] = field(default_factory=dict)  # nodes of each conjunct (_nodes)
     counters: dict[str, dict[str, float]] = field(default_factory=dict)  # per closure: calls, work, closed, proofs
     stopped: dict[str, tuple[int, str, int]] = field(default_factory=dict)  # closure -> (its note, first, how many)
+    box_base: float = 0.0  # work of the boxes' own steps and their bounds (schedule.BOX_BASE): what a split costs
+    box_work: dict[str, float] = field(default_factory=dict)  # work of each other box closure, over the boxes
+
+    def affords(self, name: str) -> bool:
+        """Whether box closure ``name`` may run on the next box: one of the boxes' own bounds
+        (:data:`~paper_checks.prover.schedule.BOX_BASE`), its first call, or its work over the boxes so far within
+        :data:`~paper_checks.prover.schedule.BOX_RATIO` times theirs."""
+        spent = self.box_work.get(name)
+        return name in schedule.BOX_BASE or spent is None or spent <= schedule.BOX_RATIO * self.box_base
+
+    def spent_on_box(self, name: str, spent: float) -> None:
+        """Book ``spent`` units of a box step of ``name`` (None: the box itself) for :meth:`affords`."""
+        if name in schedule.BOX_BASE:
+            self.box_base += spent
+        else:
+            self.box_work[name] = self.box_work.get(name, 0.0) + spent
 
     def count(self, name: str, spent: float, closed: bool, piece: bool = False) -> None:
         """One call of closure ``name``: ``spent`` work units, and whether it closed a box (``piece``: a conjunct)."""
@@ -232,6 +248,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     written = pc.written[j] if j < len(pc.written) else pc.parts[j]
     per_step = NODE_WORK * _nodes(st, i, j, pc.parts[j].expr)
     meter.charge(per_step)  # the box itself: its status, its centre, its split
+    st.box_base += per_step
     goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.work.stop,  # type: ignore[arg-type]
                    relations=pc.relations)
     smear, bounded = None, False
@@ -240,7 +257,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         if found is not None:
             return found
     for method in closures.for_stage(where):
-        if not method.applies(goal):
+        if not method.applies(goal) or not st.affords(method.name):
             continue
         now = meter.now()
         cap = st.work.share(schedule.share("box step"), least=BOX_STEP_MIN_WORK)
@@ -248,6 +265,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         if not method.timed:
             meter.charge(per_step)
         st.count(method.name, meter.now() - now, cl is not None and cl.closed)
+        st.spent_on_box(method.name, meter.now() - now)
         if overran and st.work.over():  # the box stays open; the loop stops at the work budget
             _overran(st, method, i, j)
             st.push(key, i, j, path, box)

@@ -86,6 +86,16 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
     ),
 }
 
+#: the boxes' own bounds: every box runs them; each other box closure may spend, over a proof's boxes, at most
+#: :data:`BOX_RATIO` times what these and the boxes' own steps spent (after its first call), so that a closure that
+#: closes nothing cannot make a box cost many times a split (sin(1/sqrt(x - 1)) - 2 sin(1/sqrt(x)) + sin(1/sqrt(x + 1))
+#: + 1/50 on [7/5, 65537], closed by about 100 boxes: z3 over ranges and the second order took 0.2 and 0.13 units a
+#: box where a box's bounds took 0.008, and 6 units ran out with 24 boxes)
+BOX_BASE: tuple[str, ...] = ("OutsideRelation", "FirstOrder", "TaylorModel", "OutsideRegion")
+#: see :data:`BOX_BASE`: over MetiTarski's corpus a call of z3 over ranges or of the second order costs 3 to 4 times
+#: one of the first-order bounds, so at twice their work each still runs on about every other box
+BOX_RATIO = 2.0
+
 #: registered methods that no stage runs: the prover calls them itself
 UNSTAGED: tuple[str, ...] = ("MonotoneSweep",)
 

@@ -32,6 +32,7 @@ from typing import Any
 
 import sympy
 import z3
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
@@ -218,7 +219,7 @@ def _argument_degree(expr: sympy.Expr, symbols: list[sympy.Symbol]) -> int:
             arg = n.args[0].replace(lambda e: type(e) in DERIVATIVES, lambda e: symbols[0])
             try:
                 out = max(out, sympy.Poly(arg, *symbols).total_degree())
-            except (sympy.PolynomialError, sympy.GeneratorsNeeded):
+            except BasePolynomialError:
                 out = max(out, MOST_DEGREE)
     return out
 

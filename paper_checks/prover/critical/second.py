@@ -38,6 +38,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
@@ -112,7 +113,7 @@ def _normal(e: sympy.Expr) -> sympy.Expr:
     try:
         with work.limit(CHECK_WORK):
             return sympy.factor(sympy.cancel(sympy.together(e)))
-    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError, TimedOut):
+    except (BasePolynomialError, TypeError, ValueError, NotImplementedError, RecursionError, TimedOut):
         return e
 
 
@@ -245,7 +246,7 @@ def _zero(expr: sympy.Expr, syms: list[sympy.Symbol], base: Box) -> bool:
             # log(x y) = log x + log y where the coordinates' signs say so (never forced)
             if sympy.cancel(sympy.together(sympy.expand(sympy.expand_log(signed, deep=True)))) == 0:
                 return True
-    except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+    except (TimedOut, BasePolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         pass
     return is_zero(signed, CHECK_WORK)
 
@@ -504,6 +505,23 @@ def newton_point(t: Traced, box: Box, base: Box) -> list[float] | None:
         return None
 
 
+def bending_down(t: Traced, x: list[float]) -> bool:
+    """Whether every diagonal entry of the margin's Hessian at the float point ``x`` is below ``-1e-6`` of its scale:
+    then no principal block of the Hessian is PSD near ``x`` (a maximum, such as Newton finds as readily as a
+    minimum), so no critical set there closes a box by convexity, and none is checked exactly. ``sin(1/sqrt(x - 1))
+    - 2 sin(1/sqrt(x)) + sin(1/sqrt(x + 1))`` has its maximum near ``x = 1.5``; each box there took a second of
+    SymPy's exact checks of it. A zero of high order (the ``taylor`` closure) has a Hessian near 0 there: not below."""
+    try:
+        _, hess = _newton_fns(t.expr, tuple(t.symbols))
+        h = [[float(v) for v in row] for row in hess(*x).tolist()]
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, NameError, AttributeError, RecursionError):
+        return False
+    if not all(math.isfinite(v) for row in h for v in row):
+        return False
+    scale = 1.0 + max(abs(v) for row in h for v in row)
+    return all(h[i][i] < -1e-6 * scale for i in range(len(h)))
+
+
 def _rational(v: float, lo: Fraction, hi: Fraction) -> list[Fraction]:
     """Simple rationals in ``[lo, hi]`` near ``v``: small denominators first, then the best approximation
     with a denominator up to :data:`MAX_DENOMINATOR` (a coordinate rescaled onto ``[0, 1]`` puts ``x = 1``
@@ -562,7 +580,7 @@ def find_critical(t: Traced, box: Box, base: Box, groups: list[list[int]], x: li
     only the simplex coordinates, then only the others; the first that closes ``box``, else the first valid set
     along a parameter, else the first valid one of those (either may close the boxes nearer it), else None."""
     x = x or newton_point(t, box, base)
-    if x is None:
+    if x is None or bending_down(t, x):
         return None
     n = len(x)
     simplex = sorted(i for g in groups for i in g)

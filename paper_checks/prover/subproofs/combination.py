@@ -52,6 +52,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
@@ -208,7 +209,7 @@ def separated(m: sympy.Expr, g: sympy.Expr, x: sympy.Symbol | None, u: sympy.Sym
                 if u not in c.free_symbols and phi.free_symbols == {u} and (x is None or x not in c.free_symbols):
                     return c, phi
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError, KeyError,
-            ZeroDivisionError, sympy.PolynomialError):  # simplify raised KeyError on zoo/log(y) (SymPy 1.14)
+            ZeroDivisionError, BasePolynomialError):  # simplify raised KeyError on zoo/log(y) (SymPy 1.14)
         return None
     return None
 

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
@@ -109,7 +110,7 @@ def face(m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Bo
         with work.limit(LIMIT_WORK):
             lim = sympy.limit(om, osy[k], at, "+" if end == "low" else "-")
     except (TimedOut, NotImplementedError, ValueError, TypeError, RecursionError, AttributeError,
-            sympy.PolynomialError):
+            BasePolynomialError):
         return None
     if not isinstance(lim, sympy.Expr) or lim.has(sympy.Limit) or _undefined(lim) or osy[k] in lim.free_symbols:
         return None

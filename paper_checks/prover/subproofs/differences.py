@@ -53,6 +53,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
@@ -347,7 +348,7 @@ def factored(m: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]]] |
     try:
         with work.limit(FACTOR_WORK):
             coeff, fs = sympy.factor_list(m)
-    except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError,
+    except (TimedOut, BasePolynomialError, TypeError, ValueError, NotImplementedError, RecursionError,
             AttributeError):
         return None
     return coeff, [(f, int(k)) for f, k in fs]

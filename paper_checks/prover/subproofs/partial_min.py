@@ -42,6 +42,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
@@ -255,7 +256,7 @@ def second(m: sympy.Expr, x: sympy.Symbol) -> sympy.Expr:
     try:
         with work.limit(FACTOR_WORK):
             f = sympy.factor(d2)
-    except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+    except (TimedOut, BasePolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return d2
     return f if sympy.count_ops(f) <= sympy.count_ops(d2) else d2
 

@@ -42,6 +42,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
@@ -174,7 +175,7 @@ def _gathered(phi: sympy.Expr) -> sympy.Expr:
                             lambda n: n.func(sympy.cancel(sympy.together(n.args[0]))))
             return sympy.expand(e, log=False, power_base=False, power_exp=False)
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError,
-            sympy.PolynomialError):
+            BasePolynomialError):
         return phi
 
 
@@ -273,7 +274,7 @@ def _end_value(phi: sympy.Expr, s: sympy.Symbol, end: int) -> sympy.Expr:
         with work.limit(CONSTANT_WORK):
             lim = sympy.limit(phi, s, end, "+" if end == 0 else "-")
     except (TimedOut, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError,
-            sympy.PolynomialError):
+            BasePolynomialError):
         return v
     return lim if isinstance(lim, sympy.Expr) and not lim.has(sympy.Limit) else v
 

@@ -42,7 +42,7 @@ from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, Subproo
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.subproblem import nested, open_ends, proved_in, recheck_problem
-from paper_checks.prover.sweeps.tail import closes
+from paper_checks.prover.sweeps.tail import closes, enclosed
 from paper_checks.prover.tracing.symbols import Coordinate
 from paper_checks.prover.tracing.trace import Traced, Untraceable, compile_traced, precision
 from paper_checks.prover.tracing.unbounded import HalfChart, LineChart, coordinate, in_value, inverse, value_at
@@ -52,6 +52,10 @@ from paper_checks.search.params import SearchSpace
 MAX_DEPTH = 1
 #: the cuts tried toward each pole: ``2^-k`` of the chart's unit interval from it, ``k = 1 .. MAX_CUTS``
 MAX_CUTS = 6
+#: the cuts tried first with the margin's enclosure alone (one interval evaluation each, no derivative): ``k = 1 ..
+#: ENCLOSED_CUTS``, out to ``2^24`` in the chart's value (a margin whose limit at the pole is 0.02 above 0 and its
+#: terms ``O(W^-1/2)``, as MetiTarski's ``sin-problem-10-2``, closes from ``2^16`` on)
+ENCLOSED_CUTS = 24
 #: work units the cuts toward one pole may take, at least (the tail's derivatives of a margin that no cut closes took
 #: 10 s), where the step's share of them (:data:`~paper_checks.prover.schedule.SHARES`, ``"CutOff cuts"``) is less
 #: (Polya's bound of ``erf`` on the line needs 2 s of cuts: proved in 8.2 s at a 12 s limit until the cuts were held
@@ -152,6 +156,10 @@ def _cut(t: Traced, box: Box, i: int, pole: int, until: Budget) -> Fraction | No
         left = until.left()
         with work.limit(max(min(max(CUT_WORK, schedule.share("CutOff cuts") * left), CUT_MOST, left), 0.01),
                         error=CutOverran):
+            for k in range(1, ENCLOSED_CUTS + 1):  # the enclosure alone first: cheap, and it needs no derivative
+                c = Fraction(pole) - pole * Fraction(1, 2**k)
+                if lo < c < hi and enclosed(t, _tail_box(box, i, pole, c)) is not None:
+                    return c
             for k in range(1, MAX_CUTS + 1):
                 c = Fraction(pole) - pole * Fraction(1, 2**k)
                 if lo < c < hi and closes(t, _tail_box(box, i, pole, c)) is not None:

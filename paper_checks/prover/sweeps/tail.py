@@ -36,6 +36,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
@@ -177,7 +178,7 @@ def _dominant(e: sympy.Expr, ex: _Expansion, symbols: list[sympy.Symbol]) -> Fn 
     try:
         with work.limit(CANCEL_WORK):
             return dominance.dominant_sign(e, ex.v, ex.sign, ex.back, symbols)
-    except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+    except (TimedOut, BasePolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return None
 
 
@@ -186,7 +187,7 @@ def _rewritten(e: sympy.Expr, how: Any) -> sympy.Expr:
     try:
         with work.limit(CANCEL_WORK):
             return how(e)
-    except (TimedOut, sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+    except (TimedOut, BasePolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return e
 
 
@@ -294,9 +295,22 @@ def pole_limit(expr: sympy.Expr, symbols: list[sympy.Symbol], i: int, end: Fract
     return lim
 
 
+def enclosed(t: Traced, box: Box) -> float | None:
+    """A lower bound ``>= 0`` of the margin on ``box`` from its natural interval extension (the chart's pole enclosed
+    as ``oo``, each whitelisted function there by its limit: :mod:`paper_checks.prover.tracing.unbounded`); None where
+    the enclosure reaches below 0 or cannot be taken. ``sin(1/sqrt(x - 1)) - 2 sin(1/sqrt(x)) + sin(1/sqrt(x + 1)) +
+    1/50`` on ``[2^16, oo)`` lies in ``[0.012, 0.028]``: no derivative is needed there, only a cut far enough out."""
+    try:
+        on = t.value(intervals(box))
+    except (Untraceable, ValueError, ZeroDivisionError, TypeError, OverflowError):
+        return None
+    return down(on.a) if on.a >= 0 else None
+
+
 def closes(t: Traced, box: Box, fresh: bool = False) -> tuple[int, int, Fraction, float, bool] | None:
     """``(i, j, end, lower, limits)`` where the box reaches a pole of coordinate ``i`` and its derivatives up to the
-    order ``j`` close it, from its other ``end`` (``lower``: a lower bound of the margin on the box). With ``s``
+    order ``j`` close it, from its other ``end`` (``lower``: a lower bound of the margin on the box); ``j = 0``: the
+    margin's own enclosure on the box closes it (:func:`enclosed`). With ``s``
     the sign of the variable's infinite end, ``e_k = s^k m^(k)`` (the derivatives toward the pole), ``e_j`` has a
     sign on the whole box by its enclosure there; then each ``e_k``, ``k < j``, is monotone on the box, so it lies
     between its value at ``end`` and its limit at the pole (:func:`pole_limit`), which decide its sign, down to
@@ -311,6 +325,9 @@ def closes(t: Traced, box: Box, fresh: bool = False) -> tuple[int, int, Fraction
     i, node, end, sign = found
     face = [(end, end) if k == i else b for k, b in enumerate(box)]
     syms = list(t.symbols)
+    lower = enclosed(t, box)
+    if lower is not None:  # the order 0: the margin's own enclosure, every function by its limit at the pole
+        return i, 0, end, lower, False
     try:
         at_face, on_box = intervals(face), intervals(box)
         ex = expansion(t.expr, node, syms, sign, memo)
@@ -363,7 +380,8 @@ class Tail(BoxMethod):
         if found is None:
             return None
         i, k, end, lower, limits = found
-        how = (f"the derivatives up to the order {k} from {goal.names[i]} = {end} toward the chart's pole"
+        how = ("the margin's enclosure on the box, each function by its limit at the chart's pole" if k == 0 else
+               f"the derivatives up to the order {k} from {goal.names[i]} = {end} toward the chart's pole"
                + (", with their limits there" if limits else " (Taylor's theorem)"))
         return Closure(True, lower, "tail", exact=how, at={i: end})
 

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks.jsonable import jsonable
 from paper_checks.prover.enclosures.boxes import Box, centre, status
@@ -183,7 +184,7 @@ def zero_between(g: Guard, symbols: list[sympy.Symbol], a: list[Fraction], b: li
     try:
         num = sympy.together(g.expr.xreplace(line)).as_numer_denom()[0]
         roots = [r for r in sympy.Poly(num, tau).ground_roots() if r.is_Rational and 0 <= r < 1]
-    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, ArithmeticError):
+    except (BasePolynomialError, TypeError, ValueError, NotImplementedError, ArithmeticError):
         return None
     for r in sorted(roots):
         pt = [u + Fraction(int(r.p), int(r.q)) * (v - u) for u, v in zip(a, b)]

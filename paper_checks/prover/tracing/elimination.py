@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.tracing.relations import (
@@ -88,7 +89,7 @@ def _run(case: Case, fixed: set[sympy.Symbol]) -> list[Case]:
             try:
                 got = _one(trial, rel, rest, fixed)
             except (ArithmeticError, TypeError, ValueError, NotImplementedError, AttributeError, RecursionError,
-                    sympy.PolynomialError):
+                    BasePolynomialError):
                 got = None
             if got is None:
                 continue
@@ -440,7 +441,7 @@ def _gap(case: Case, g: sympy.Expr, strict: bool, rel: sympy.Basic) -> bool:
         return False
     try:
         p = sympy.Poly(e, *syms)
-    except sympy.PolynomialError:
+    except BasePolynomialError:
         return False
     if p.total_degree() != 1 or not all(c.is_Rational for c in p.coeffs()):
         return False

@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 import mpmath
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks import work
 from paper_checks.deadline import TimedOut
@@ -272,7 +273,7 @@ def _switch(a: sympy.Expr, b: sympy.Expr) -> tuple[sympy.Expr, int] | None:
     k = sympy.expand(sympy.Mul(*kept))
     try:
         lead = sympy.Poly(k, *sorted(k.free_symbols, key=str)).LC() if k.free_symbols and k.is_polynomial() else 1
-    except sympy.PolynomialError:
+    except BasePolynomialError:
         lead = 1
     s = (1 if coeff > 0 else -1) * (1 if lead > 0 else -1)
     return (k if lead > 0 else -k), s
@@ -404,11 +405,6 @@ def _number_sign(c: sympy.Expr) -> int | None:
     return 0 if sympy.simplify(c) == 0 else None
 
 
-def constant_zero(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: float = IDENTITY_WORK) -> bool:
-    """Whether ``expr`` is 0 on the whole box because it is constant there and 0 at a point (:func:`constant_sign`)."""
-    return constant_sign(expr, symbols, box, seconds) == 0
-
-
 def distinct(a: sympy.Expr, b: sympy.Expr) -> bool:
     """Whether ``b`` is another margin than ``a``, not the same one written otherwise (``(1 - t) x + 1`` and
     ``x - t x + 1`` in a base): their difference does not expand to 0 within :data:`SAME_WORK` (a sweep of
@@ -472,7 +468,7 @@ def _factor_list(e: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]
         return sympy.Integer(1), [(e, 1)]
     try:
         c, fs = sympy.factor_list(e)
-    except (sympy.PolynomialError, sympy.polys.polyerrors.PolificationFailed):  # 3^q: a number to a symbolic power
+    except BasePolynomialError:  # 3^q: a number to a symbolic power
         return sympy.Integer(1), [(e, 1)]
     except TypeError:  # b^((2 - r)/(r - 1)): SymPy's factor_list compares a symbolic exponent with 1 and fails
         c, rest = e.as_coeff_Mul()
@@ -497,8 +493,7 @@ def reduce(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, seconds: flo
             coeff, facs, normal = _normal(_poles_as_quotients(base if lin is None else lin, symbols, box))
     except TimedOut:
         return Reduction(expr, expr, "as written", how=f"no normal form within {seconds} s")
-    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError,
-            sympy.polys.polyerrors.PolificationFailed, AttributeError):
+    except (BasePolynomialError, TypeError, ValueError, NotImplementedError, RecursionError, AttributeError):
         return Reduction(expr, expr, "as written")
     if normal == 0 or (not normal.is_number and is_zero(expr)):
         return Reduction(expr, sympy.Integer(0), "identity", decided="proved",

@@ -35,6 +35,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks.prover.enclosures.boxes import pieces
 from paper_checks.prover.tracing.trace import decided_comparisons, domain_bounds, symbolic_point
@@ -154,7 +155,7 @@ def half_planes(space: SearchSpace) -> tuple[str, str, list[HalfPlane]] | None:
     for e, strict in reading:
         try:
             poly = sympy.Poly(e, sx, sy)
-        except sympy.PolynomialError:  # 1/x, sqrt(x): no half-plane
+        except BasePolynomialError:  # 1/x, sqrt(x): no half-plane
             return None
         if poly.total_degree() > 1 or not all(c.is_Rational for c in poly.coeffs()):
             return None

@@ -33,6 +33,7 @@ from typing import Any
 
 import mpmath
 import sympy
+from sympy.polys.polyerrors import BasePolynomialError
 
 from paper_checks.search.params import Parameter, Point, Real, SearchSpace
 
@@ -85,7 +86,7 @@ def _at_number(chart: Callable[[Any], Any], u: sympy.Expr) -> sympy.Expr | None:
         return None
     try:
         return sympy.radsimp(sympy.cancel(chart(u)))
-    except (sympy.PolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
+    except (BasePolynomialError, TypeError, ValueError, NotImplementedError, RecursionError):
         return None
 
 

@@ -2,6 +2,8 @@
 otherwise pre-empt."""
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from paper_checks.prover import closures
@@ -52,6 +54,15 @@ def without_class_sum(monkeypatch):
     """Without the class sum (:mod:`paper_checks.prover.subproofs.simplex_sum`): the sweep, the lifted interval on a
     sum over a simplex."""
     _without(monkeypatch, "ClassSum")
+
+
+@pytest.fixture
+def every_box_closure(monkeypatch):
+    """Every box closure on every box, whatever it has spent (:data:`paper_checks.prover.schedule.BOX_RATIO`): a test
+    of what one closure closes, apart from the schedule's policy of how often it runs."""
+    from paper_checks.prover import schedule
+
+    monkeypatch.setattr(schedule, "BOX_RATIO", math.inf)
 
 
 @pytest.fixture

@@ -338,3 +338,19 @@ def test_prove_expr_runs_a_short_search_first_and_an_undefined_margin_stays_unde
     pt = res.counterexample
     assert widened.xreplace({x: pt["x"], y: pt["y"], w: pt["w"]}).evalf(50) < 0
     assert prove_expr(x**x, {x: (-1, 1)}, seconds=300).outcome == "undefined"
+
+
+def test_a_box_closure_runs_within_its_ratio_of_the_boxes_own_work():
+    """A closure outside the boxes' own bounds runs its first call, then only while its work over the boxes is within
+    ``BOX_RATIO`` times theirs: one that closes nothing cannot make each box cost many splits."""
+    from paper_checks.prover import schedule
+    from paper_checks.prover.prove import _State
+
+    st = _State(space=None, budget=0, work=None, shrink_evals=0)  # type: ignore[arg-type]
+    assert st.affords("Z3Ranged") and st.affords("FirstOrder")  # a first call
+    st.spent_on_box("Z3Ranged", 0.2)
+    assert not st.affords("Z3Ranged") and st.affords("SecondOrder") and st.affords("FirstOrder")
+    st.spent_on_box("FirstOrder", 0.2 / schedule.BOX_RATIO)
+    assert st.affords("Z3Ranged")
+    st.spent_on_box("Z3Ranged", 0.01)
+    assert not st.affords("Z3Ranged")

@@ -53,3 +53,9 @@ def test_no_share_is_left_as_a_constant_outside_the_schedule():
 def test_an_unknown_share_is_refused_in_one_line():
     with pytest.raises(ValueError, match=r"no share named 'NoSuchStep' in the schedule \(shares: search first, "):
         schedule.share("NoSuchStep")
+
+
+def test_the_boxes_own_bounds_are_closures_of_the_box_stages():
+    staged = {n for stage in ("inside", "split", "outside") for n in schedule.order(stage)}
+    assert set(schedule.BOX_BASE) <= staged, sorted(set(schedule.BOX_BASE) - staged)
+    assert schedule.BOX_RATIO > 0

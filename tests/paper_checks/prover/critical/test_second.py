@@ -8,7 +8,15 @@ import pytest
 import sympy
 
 from paper_checks.prover import prove, recheck
-from paper_checks.prover.critical.second import _constant, _order, critical_at, find_critical, newton_point, psd_closes
+from paper_checks.prover.critical.second import (
+    _constant,
+    _order,
+    bending_down,
+    critical_at,
+    find_critical,
+    newton_point,
+    psd_closes,
+)
 from paper_checks.prover.tracing.trace import compile_traced
 from paper_checks.prover.tracing.unbounded import HalfChart
 from paper_checks.search.params import Real, SearchSpace, SimplexPoint
@@ -164,3 +172,17 @@ def test_redheffer_is_proved_through_its_double_zero_at_pi_and_a_near_miss_is_no
     assert {"hessian", "taylor"} & set(cert.methods())
     res = prove(real_space(lambda x: _redheffer(x) - R(1, 10**12), ("x", 3, 4)), 10**6, 20)
     assert res.outcome != "proved"
+
+
+def test_a_maximum_bends_down_and_is_not_checked_exactly():
+    """Newton finds a maximum as readily as a minimum; where every diagonal entry of the Hessian is below 0 there, no
+    principal block is PSD near it, so no critical set there is checked exactly. A minimum, a saddle with one
+    rising coordinate and a zero of order 4 (Hessian 0 there) are not."""
+    x, y = sympy.symbols("x y", real=True)
+    assert bending_down(compile_traced(1 - x**2, [x]), [0.0])
+    assert bending_down(compile_traced(1 - x**2 - y**2 + x * y / 4, [x, y]), [0.0, 0.0])
+    assert not bending_down(compile_traced(x**2, [x]), [0.0])
+    assert not bending_down(compile_traced(x**2 - y**2, [x, y]), [0.0, 0.0])
+    assert not bending_down(compile_traced(x**4, [x]), [1e-9])
+    assert find_critical(compile_traced(1 - (x - sympy.Rational(1, 2))**2, [x]), [(F(1, 4), F(3, 4))],
+                         [(F(0), F(1))], [], [0.5]) is None

@@ -14,8 +14,9 @@ from paper_checks import work
 from paper_checks.prover import prove, prove_expr, schedule
 from paper_checks.prover import recheck as recheck_certificate
 from paper_checks.prover.budget import Budget
-from paper_checks.prover.sweeps.cutoff import Cutoff, cutoff, recheck, subproblem, unbounded, worth
+from paper_checks.prover.sweeps.cutoff import Cutoff, _cut, cutoff, recheck, subproblem, unbounded, worth
 from paper_checks.prover.tracing.symbols import Coordinate
+from paper_checks.prover.tracing.trace import compile_traced
 from paper_checks.prover.tracing.unbounded import HalfChart, LineChart
 from tests.paper_checks.prover._spaces import real_space
 
@@ -162,6 +163,7 @@ def test_the_taylor_cuts_stop_at_their_limit_even_where_the_tail_catches_its_own
         return None
 
     monkeypatch.setattr(cut_module, "closes", slow_tail)
+    monkeypatch.setattr(cut_module, "enclosed", lambda t, box: None)  # W - 1 >= 0 from W = 1 on: the order 0 closes it
     monkeypatch.setattr(cut_module, "CUT_WORK", 0.2)
     monkeypatch.setitem(schedule.SHARES, "CutOff cuts", 0.0)
     u = sympy.Symbol("u", real=True)
@@ -194,3 +196,18 @@ def test_the_taylor_cuts_take_a_share_of_a_long_step_and_a_second_at_least(monke
         cut_module._cut(t, [(Fraction(0), Fraction(1))], 0, 1, Budget.of(left))
         # (stop - now) is left to within a rounding of now's float: 3.0000000000000004 came once for 3.0
         assert given and most / 2 <= given[0] <= most * (1 + 1e-9)
+
+
+def test_a_cut_far_out_where_the_margins_enclosure_alone_closes_the_tail():
+    """MetiTarski's ``sin-problem-10-2`` on ``[2, oo)``: its limit 1/50 at the pole, its terms ``O(W^-1/2)``. No
+    derivative closes a tail within the Taylor cuts, but the enclosure does from ``W = 2^14`` on (the rest is then a
+    bounded sub-problem); with the limit 1/50 below 0 no cut closes, and the margin is refuted."""
+    second = (sympy.sin(1 / sympy.sqrt(1 + W)) - 2 * sympy.sin(1 / sympy.sqrt(2 + W))
+              + sympy.sin(1 / sympy.sqrt(3 + W)))
+    box = [(F(0), F(1))]
+    assert _cut(compile_traced(second + R(1, 50), [u]), box, 0, 1, Budget.of(HANG_GUARD)) == 1 - F(1, 2**14)
+    assert _cut(compile_traced(second - R(1, 50), [u]), box, 0, 1, Budget.of(HANG_GUARD)) is None
+    fails = sympy.sin(1 / sympy.sqrt(x - 1)) - 2 * sympy.sin(1 / sympy.sqrt(x)) + sympy.sin(1 / sympy.sqrt(x + 1))
+    res = prove_expr(fails - R(1, 50), {x: (2, oo)}, seconds=HANG_GUARD, work=3)
+    assert res.outcome == "counterexample"
+    assert (fails - R(1, 50)).xreplace({x: sympy.nsimplify(res.counterexample["x"])}).evalf(50) < 0

@@ -12,6 +12,7 @@ import sympy
 from paper_checks.prover import prove_expr
 from paper_checks.prover.closures.base import Check
 from paper_checks.prover.enclosures.bound import Closure, intervals
+from paper_checks.prover.sweeps import tail as tail_module
 from paper_checks.prover.sweeps.tail import (
     _Y,
     Tail,
@@ -65,7 +66,7 @@ def test_derivatives_are_put_over_one_denominator():
 ])
 def test_margins_that_are_oo_minus_oo_at_infinity_are_proved(margin, domain, without_logarithms, without_slope,
                                                              without_bounds, without_z3_first, without_cutoff,
-                                                             without_value_sweep):
+                                                             without_value_sweep, every_box_closure):
     res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
     assert res.proved, res.reason
     assert "tail" in res.certificate.methods()
@@ -177,10 +178,12 @@ def test_powers_of_one_base_are_put_in_one():
     assert found is not None and found[:3] == (0, 1, Fraction(15, 16))
 
 
-def test_a_derivative_that_meets_a_kink_ends_the_expansion():
+def test_a_derivative_that_meets_a_kink_ends_the_expansion(monkeypatch):
     """log(1 + e^-v) - max(0, -v) has no derivative across its kink. The expansion kept the margin as its next
     'derivative' after that failure, so a second box took the margin's own sign for its slope's, and the re-check,
-    fresh, refused the tail: now every order past the kink is refused, in every call."""
+    fresh, refused the tail: now every order past the kink is refused, in every call (the order 0, the margin's own
+    enclosure, closes these boxes: it is left out here)."""
+    monkeypatch.setattr(tail_module, "enclosed", lambda t, box: None)
     w = LineChart(u)
     margin = sympy.log(1 + sympy.exp(-w)) - sympy.Max(0, -w)
     memo: dict = {}
@@ -189,3 +192,21 @@ def test_a_derivative_that_meets_a_kink_ends_the_expansion():
             derivative(margin, w, 1, [u], memo, 1)
     t = compile_traced(margin, [u])
     assert [closes(t, [(F(lo), F(1))]) for lo in (F(1, 2), F(3, 4), F(7, 8))] == [None, None, None]
+
+
+#: MetiTarski's ``sin-problem-10-2`` in the chart of ``[2, oo)``: its limit at the pole is ``1/50``, every term
+#: ``O(W^-1/2)``, so the enclosure of a box that reaches the pole closes it from ``2^16`` on, with no derivative
+SECOND_DIFFERENCE = (sympy.sin(1 / sympy.sqrt(1 + HalfChart(u))) - 2 * sympy.sin(1 / sympy.sqrt(2 + HalfChart(u)))
+                     + sympy.sin(1 / sympy.sqrt(3 + HalfChart(u))))
+
+
+def test_the_order_zero_is_the_margins_own_enclosure_at_the_pole():
+    t = compile_traced(SECOND_DIFFERENCE + R(1, 50), [u])
+    far = [(1 - F(1, 2**16), F(1))]
+    i, j, end, lower, limits = closes(t, far)
+    assert (i, j, end, limits) == (0, 0, far[0][0], False) and 0 < lower <= 0.02
+    assert closes(t, [(1 - F(1, 2**4), F(1))]) is None or closes(t, [(1 - F(1, 2**4), F(1))])[1] > 0
+    # false neighbours: a limit 10^-12 below 0 at the pole, and one 10^-12 above it that the enclosure cannot reach
+    for c in (R(-1, 10**12), R(1, 10**12)):
+        assert closes(compile_traced(SECOND_DIFFERENCE + c, [u]), far) is None or \
+            closes(compile_traced(SECOND_DIFFERENCE + c, [u]), far)[1] > 0
