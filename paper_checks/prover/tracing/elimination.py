@@ -77,11 +77,77 @@ def eliminate(expr: sympy.Expr, domain: dict[sympy.Symbol, tuple[Any, Any]],
     return done
 
 
+def _propagated(case: Case, fixed: set[sympy.Symbol]) -> None:
+    """Each variable's interval narrowed by the pending affine inequalities and the other variables' intervals
+    (bounds consistency: ``0 < A < B < 2`` bounds ``B > 0`` and ``A < 2``), to a fixed point within
+    :data:`MAX_ROUNDS`. A derived end is open where the inequality is strict or an end it is derived from is open;
+    an end that would leave no point is not taken (the relations decide that). The inequalities stay pending: only
+    the box shrinks, to the one the relations leave (a half-line ``(-oo, 2)`` of ``B`` was two unbounded charts)."""
+    for _ in range(MAX_ROUNDS):
+        changed = False
+        for rel in case.pending:
+            if not isinstance(rel, sympy.Rel):  # a ground relation, decided by its own step
+                continue
+            g, kind = normal(rel)
+            if kind not in ("ge", "gt"):
+                continue
+            syms = sorted(g.free_symbols, key=str)
+            if len(syms) < 2 or not set(syms) <= set(case.domain):
+                continue
+            try:
+                p = sympy.Poly(g, *syms)
+            except BasePolynomialError:
+                continue
+            if p.total_degree() != 1 or not all(c.is_Rational for c in p.coeffs()):
+                continue
+            coef = {v: p.coeff_monomial(v) for v in syms}
+            const = p.coeff_monomial(1)
+            for v in syms:
+                if v in fixed or coef[v] == 0:
+                    continue
+                # coef[v] v >= -(const + sum of the others): the others' largest value bounds it
+                most, opened = -const, kind == "gt"
+                for w in syms:
+                    if w == v or coef[w] == 0:
+                        continue
+                    iv = case.domain[w]
+                    end, end_open = (lo_of(iv), open_of(iv)[0]) if coef[w] < 0 else (hi_of(iv), open_of(iv)[1])
+                    if end.is_infinite:
+                        break
+                    most -= coef[w] * end
+                    opened |= end_open
+                else:
+                    changed |= _narrow(case, v, most / coef[v], coef[v] > 0, opened, rel)
+        if not changed:
+            return
+
+
+def _narrow(case: Case, v: sympy.Symbol, bound: sympy.Expr, low: bool, opened: bool, rel: sympy.Basic) -> bool:
+    """``v``'s interval narrowed to ``v >= bound`` (``low``; ``v > bound`` where ``opened``) or ``v <= bound``, where
+    that is narrower and leaves a point; whether it was."""
+    iv = case.domain[v]
+    lo, hi = lo_of(iv), hi_of(iv)
+    op_lo, op_hi = open_of(iv)
+    if low:
+        if not (bound > lo or (bound == lo and opened and not op_lo)) or not (bound < hi):
+            return False
+        lo, op_lo = bound, opened
+    else:
+        if not (bound < hi or (bound == hi and opened and not op_hi)) or not (bound > lo):
+            return False
+        hi, op_hi = bound, opened
+    case.domain[v] = sympy.Interval(lo, hi, op_lo, op_hi)
+    case.notes.append(f"the constraint {rel} and the other intervals bound {v} {'>' if low else '<'}"
+                      f"{'' if opened else '='} {bound}")
+    return True
+
+
 def _run(case: Case, fixed: set[sympy.Symbol]) -> list[Case]:
     """Eliminate in ``case`` to a fixed point; the cases it splits into (none: ``case`` is done, in place)."""
     for _ in range(MAX_ROUNDS):
         if case.empty or not case.pending:
             break
+        _propagated(case, fixed)
         progressed = False
         for k, rel in enumerate(case.pending):
             rest = case.pending[:k] + case.pending[k + 1:]
@@ -364,7 +430,9 @@ def _solve_for(case: Case, v: sympy.Symbol, p: sympy.Poly, rel: sympy.Basic) -> 
     if not a.is_number or sign_of(a) in (0, None):
         return None
     if set(others) <= {0}:  # a v**k = -b: one root for k odd, two for k even
-        r = sympy.cancel(-others.get(0, sympy.Integer(0)) / a)
+        # the constant term as the relation writes it, not expanded: a radicand (A^2 + 1)(B^2 + 1), shifted by a gap
+        # (A = B - g), expanded encloses below 0 on a box, where its root is undefined in interval arithmetic
+        r = -normal(rel)[0].xreplace({v: 0}) / a
         if deg % 2:
             if _known_sign(case, r, False):
                 sol = r ** sympy.Rational(1, deg)

@@ -109,3 +109,26 @@ def test_exact_decisions_never_guess():
     assert relations.holds_exactly(x > 0, {x: sympy.exp(-1000)}) is True
     assert relations.sign_of(sympy.sin(pi) - 0) == 0
     assert relations.sign_of(sympy.Integer(0) * math.pi) == 0
+
+
+def test_affine_relations_narrow_the_intervals_they_bound():
+    """``0 < x < y < 2`` (x on a half-line, y below 2): y > 0 and x < 2, both open (the relation is strict), so the
+    case is bounded where it had two unbounded ends; a non-strict relation from closed ends gives closed ends; a
+    bound that would leave no point is not taken (the relations decide that)."""
+    (case,) = _cases(y - x, {x: Interval.open(0, oo), y: Interval.open(-oo, 2)}, [x < y],
+                     {x: (True, False), y: (False, True)})
+    assert all(iv.start.is_finite and iv.end.is_finite for iv in case.domain.values()), case.domain
+    assert any("bound y > 0" in n for n in case.notes) and any("bound x < 2" in n for n in case.notes)
+    (case,) = _cases(z, {x: (0, 1), y: (0, 1), z: (-oo, oo)}, [x + y <= z, z <= 3 * x])
+    assert any("bound z >= 0" in n for n in case.notes) and any("bound z <= 3" in n for n in case.notes)
+    (case,) = _cases(x, {x: (0, 1), y: (2, 3)}, [y <= x])  # no point: the interval is left for the relation
+    assert case.domain[x] == Interval(0, 1)
+
+
+def test_a_root_keeps_the_radicand_as_the_equation_writes_it():
+    """``s^2 = (x^2 + 1)(y^2 + 1)``, ``s > 0``: ``s = sqrt((x^2 + 1)(y^2 + 1))``, not its expansion, whose interval
+    enclosure after a gap's shift goes below 0."""
+    (case,) = _cases(s, {x: (0, 2), y: (0, 2), s: Interval.open(0, oo)}, [Eq(s**2, (x**2 + 1) * (y**2 + 1))],
+                     {s: (True, False)})
+    assert case.expr == sqrt((x**2 + 1) * (y**2 + 1))
+    assert case.back({x: Rational(1), y: Rational(2)})[s] == sqrt(10)
