@@ -86,7 +86,7 @@ def test_budget_and_time_are_respected(without_one_combination, without_bounds):
         return sympy.exp(u) + sympy.exp(-u) - 2 - u ** 2
 
     space = real_space(margin, ("x", 0, 1), ("y", 0, 1), ("z", 0, 1))
-    res = prove(space, 300, 30)
+    res = prove(space, 300, 300)  # 300 s: a hang guard, so that a loaded machine's net never decides it
     assert res.outcome == "undecided" and res.boxes <= 300 and "budget" in res.reason
     assert res.remaining["open_boxes"] > 0
     t = time.monotonic()
