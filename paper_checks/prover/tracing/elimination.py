@@ -4,6 +4,8 @@ constraint holds.
 
 Elimination, in this order, to a fixed point:
 
+* each variable's interval is narrowed by the affine inequalities and the other intervals (``0 < A < B < 2`` bounds
+  ``B > 0`` and ``A < 2``; :func:`_propagated`), the inequalities staying pending;
 * a ground relation is decided exactly (a false one leaves no point: the claim holds vacuously);
 * a relation in one variable (``x >= c``, ``x**2 <= 2``, ``abs(x) < pi/2``, ``x = 79/64``) is solved over the reals
   (SymPy's ``solveset``, polynomials and ``Abs`` only) and narrows that variable's interval (a strict one opens the
