@@ -139,7 +139,7 @@ class _State:
         return name in schedule.BOX_BASE or spent is None or spent <= schedule.BOX_RATIO * self.box_base
 
     def spent_on_box(self, name: str, spent: float) -> None:
-        """Book ``spent`` units of a box step of ``name`` (None: the box itself) for :meth:`affords`."""
+        """Book ``spent`` units of a box step of closure ``name`` for :meth:`affords`."""
         if name in schedule.BOX_BASE:
             self.box_base += spent
         else:

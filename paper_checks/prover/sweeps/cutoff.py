@@ -54,7 +54,7 @@ MAX_DEPTH = 1
 MAX_CUTS = 6
 #: the cuts tried first with the margin's enclosure alone (one interval evaluation each, no derivative): ``k = 1 ..
 #: ENCLOSED_CUTS``, out to ``2^24`` in the chart's value (a margin whose limit at the pole is 0.02 above 0 and its
-#: terms ``O(W^-1/2)``, as MetiTarski's ``sin-problem-10-2``, closes from ``2^16`` on)
+#: terms ``O(W^-1/2)``, as MetiTarski's ``sin-problem-10-2``, closes from ``2^14`` on)
 ENCLOSED_CUTS = 24
 #: work units the cuts toward one pole may take, at least (the tail's derivatives of a margin that no cut closes took
 #: 10 s), where the step's share of them (:data:`~paper_checks.prover.schedule.SHARES`, ``"CutOff cuts"``) is less
