@@ -73,7 +73,9 @@ def guards(expr: sympy.Expr, at: list[dict[sympy.Symbol, Any]] | None = None) ->
             if b.is_number or b.is_positive or b.is_negative:
                 continue
             signs = [_signed_at(b, a) for a in at if b.free_symbols <= set(a)]
-            sign = next((v for v in signs if v), None)
+            # no sign other than 0 at those points (x - y on the square is 0 at its centre and both corners): the
+            # guard b >= 0 all the same, which a denominator that changes sign fails (never no guard at all)
+            sign = next((v for v in signs if v), 1 if at else None)
             if sign and sign * b not in out:
                 out[sign * b] = Guard(node, sign * b, "a division by zero (a denominator changing sign)")
             continue
@@ -106,11 +108,19 @@ def _signed_at(b: sympy.Expr, at: dict[sympy.Symbol, Any]) -> int | None:
         return None
 
 
+#: where :func:`anchor`'s generic point lies along each side of the box, coordinate by coordinate: fractions that no
+#: two coordinates share, so that a denominator such as ``x - y``, 0 at the square's centre and corners, has a sign
+GENERIC = (Fraction(3, 7), Fraction(5, 11), Fraction(7, 13), Fraction(11, 17), Fraction(13, 19), Fraction(17, 23),
+           Fraction(19, 29), Fraction(23, 31))
+
+
 def anchor(base: Box, coords: list[Any]) -> list[dict[sympy.Symbol, sympy.Rational]]:
     """The exact points of a piece that orient its denominators (:func:`guards`' ``at``): the centre of its box,
-    its low and its high corner, those that lie in its region (none: no denominator guard)."""
+    its low and its high corner and a generic point (:data:`GENERIC`), those that lie in its region (none: no
+    denominator guard)."""
     out = []
-    for x in (centre(base), [lo for lo, _ in base], [hi for _, hi in base]):
+    generic = [lo + (hi - lo) * GENERIC[k % len(GENERIC)] for k, (lo, hi) in enumerate(base)]
+    for x in (centre(base), [lo for lo, _ in base], [hi for _, hi in base], generic):
         if status([(v, v) for v in x], coords) == "inside":
             out.append({c.symbol: sympy.Rational(v.numerator, v.denominator) for c, v in zip(coords, x)})
     return out

@@ -75,6 +75,16 @@ def test_a_division_by_zero_inside_the_domain_is_undefined_at_the_exact_zero(exp
     assert u.point["x"] == at and "division by zero" in u.why and recheck_undefined(u, space) == []
 
 
+@pytest.mark.parametrize("expr", [sympy.atan(1 / (x - y)) + 2, 1 / (x - y) ** 2, sympy.tanh(1 / (x - y)) + 1])
+def test_a_denominator_zero_at_the_centre_and_both_corners_is_still_guarded(expr):
+    """``x - y`` on the square is 0 at the centre and at both corners, the points that orient a denominator: it
+    had no guard, and each of these margins, undefined on the whole diagonal, was proved (0.35 units for the tanh)."""
+    res = prove_expr(expr, {x: (0, 1), y: (0, 1)}, 2000, 60, work=2)
+    u = _undefined(res)
+    assert u.point["x"] == u.point["y"] and "division by zero" in u.why
+    assert prove_expr(expr, {x: (0, 1), y: (2, 3)}, 2000, 60, work=2).outcome == "proved"  # x - y < 0 throughout
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("expr, box", [
     (1 / x, (-1, 1)),                                   # negative wherever x < 0
