@@ -54,6 +54,13 @@ class OffDomain(Exception):
     power, ``Max``) could narrow to something that looks bounded below."""
 
 
+class Pole(OffDomain):
+    """A division by an interval holding 0 inside: the quotient is a pole of the extended reals there (a
+    denominator's guard lets it touch 0 without changing sign, :mod:`paper_checks.prover.tracing.defined`) or only
+    looks like one (the interval's dependency). A function with a limit at both infinities (:data:`RANGES`) is then
+    still in its range."""
+
+
 # ------------------------------------------------------------------ node handlers
 def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -> Interval:
     """``b ** e``: integer exponents directly; other exponents only on a non-negative base."""
@@ -61,7 +68,7 @@ def _power(b: Interval, e: sympy.Expr, e_fn: Fn | None, v: Sequence[Interval]) -
         n = int(e)
         if n < 0 and b.a <= 0 <= b.b:
             if b.a < 0 < b.b:
-                raise OffDomain("a division by an interval holding 0")
+                raise Pole("a division by an interval holding 0")
             if b.a == b.b:
                 return whole()
             # a pole at an end only (1/p on [0, h]): b^n runs from its value at the other end to the
@@ -187,8 +194,34 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
     fn = _UNARY.get(type(e))
     if fn is not None and len(args) == 1:
         (a,) = args
+        rng = RANGES.get(type(e))
+        if rng is not None:
+            return _in_range(fn, a, rng)
         return lambda v: fn(a(v))
     raise Untraceable(f"the node {type(e).__name__} ({e}) is not in the whitelist {', '.join(NODES)}")
+
+
+def _in_range(fn: Callable[[Interval], Interval], a: Fn, rng: Callable[[], Interval]) -> Fn:
+    """``fn`` of ``a``, or ``fn``'s whole range where ``a`` meets a :class:`Pole`: ``atan(P/Q)`` of
+    ellipse-check-1 on ``[0.17, 0.2]``, where ``Q`` (coefficients of ``10^27``, its root at 0.1669) is enclosed
+    across 0 by the interval's dependency alone."""
+    def bounded(v: Sequence[Interval]) -> Interval:
+        try:
+            x = a(v)
+        except Pole:
+            return rng()
+        return fn(x)
+    return bounded
+
+
+#: the functions with a limit at both infinities, and their closed range (the limits included): at a pole of the
+#: argument (the extended reals' +-oo) their value is a limit, so in it; ``sin`` and ``cos`` have none there
+RANGES: dict[type, Callable[[], Interval]] = {
+    sympy.atan: lambda: IV.mpf([(-IV.pi / 2).a, (IV.pi / 2).b]),
+    sympy.tanh: lambda: IV.mpf([-1, 1]),
+    sympy.erf: lambda: IV.mpf([-1, 1]),
+    sympy.erfc: lambda: IV.mpf([0, 2]),
+}
 
 
 Tri = Callable[[Sequence[Interval]], "bool | None"]  # a condition on a box: True, False, or None (undecided)

@@ -56,6 +56,19 @@ def test_undefined_arguments_give_the_whole_line():
     assert g([hull(-1, 1)]).a == -mpmath.inf
 
 
+def test_a_function_with_limits_at_both_infinities_stays_in_its_range_across_a_pole():
+    """``atan(P/Q)`` where ``Q``'s enclosure holds 0 (a pole of the extended reals, or the interval's dependency
+    alone): ``atan``, ``tanh``, ``erf`` and ``erfc`` stay in their closed ranges; ``sin`` has no limit there, and the
+    log or a root of a part below 0 is no pole: each stays the whole line."""
+    box = [hull(-1, 1)]
+    at = compile_expr(sympy.atan(1 / x) ** 2 + 1, [x])(box)
+    assert at.a == 1 and mpmath.mpf(2.2) < at.b < mpmath.mpf(3.5)  # [1, 1 + pi^2/4]
+    assert compile_expr(sympy.tanh((x + 1) / x), [x])(box) == mpmath.iv.mpf([-1, 1])
+    assert compile_expr(sympy.erfc(1 / x) - 3, [x])(box) == mpmath.iv.mpf([-3, -1])
+    for e in (sympy.sin(1 / x), sympy.atan(sympy.sqrt(x)), sympy.atan(sympy.log(x))):
+        assert compile_expr(e, [x])(box).a == -mpmath.inf, e
+
+
 def test_simplex_coordinate_is_one_minus_the_others():
     pt, coords = symbolic_point(mae_gce_space(), {}, {"f": (1,)})
     f = pt["f"]
