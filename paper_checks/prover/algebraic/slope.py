@@ -93,9 +93,20 @@ def signed_part(d: sympy.Expr) -> sympy.Expr:
     """``d`` without the factors of its product that are positive at every real point and outside z3's fragment (an
     ``exp`` of a real argument, ``sqrt(pi)``): the same sign wherever ``d`` is defined. ``erfc(x) - 2 e^(-x^2) /
     (sqrt(pi) (x + sqrt(x^2 + 2)))`` has the slope ``e^(-x^2)/sqrt(pi)`` times an algebraic function of ``x``."""
+    # only a number or an exponential is asked, after the fragment's test: SymPy's ``is_positive`` on a polynomial,
+    # or on the log of a rational function, isolates real roots (2 s of nfm-middle-right-verify-1's slope, whose
+    # numerator has coefficients of 10^30; the whole rung on ellipse-check-1's), and such a factor stays anyway
     keep = [f for f in sympy.Mul.make_args(d)
-            if not (f.is_positive is True and not fragment.in_fragment(f, sorted(f.free_symbols, key=str)))]
+            if not _exponential_or_number(f) or fragment.in_fragment(f, sorted(f.free_symbols, key=str))
+            or f.is_positive is not True]
     return sympy.Mul(*keep)
+
+
+def _exponential_or_number(f: sympy.Expr) -> bool:
+    """Whether ``f`` is a number, an ``exp`` or a power of one or of a number: the factors :func:`signed_part` may set
+    aside."""
+    base = f.base if f.is_Pow else f
+    return bool(f.is_number or isinstance(base, sympy.exp) or (f.is_Pow and base.is_number))
 
 
 def constants_apart(d: sympy.Expr) -> tuple[sympy.Expr, list[sympy.Symbol], Box]:

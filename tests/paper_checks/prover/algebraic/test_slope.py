@@ -109,6 +109,20 @@ def test_a_positive_factor_and_a_constant_are_set_aside():
     assert a == SQ(c * x**2 + 4) - 2 and box[0][0] < sympy.pi < box[0][1] and box[0][1] - box[0][0] < F(1, 10**29)
 
 
+def test_a_factor_in_the_fragment_is_kept_without_asking_sympys_assumptions(monkeypatch):
+    """``is_positive`` on a polynomial factor isolates its real roots (2 s for nfm-middle-right-verify-1's slope,
+    coefficients of 10^30): a factor z3 reads stays without the question."""
+    import sympy.polys.polytools as polytools
+
+    def refused(*args, **kwargs):
+        raise AssertionError("real roots isolated for a factor in the fragment")
+    monkeypatch.setattr(polytools, "real_roots", refused)
+    big = 10**30 * x**8 + 45 * 10**28 * x**6 - 89 * 10**28 * x**4 + 369 * 10**26 * x**2 + 1
+    positive_x = sympy.Symbol("x", positive=True)
+    d = (sympy.exp(x) * big * (x - 1)).xreplace({x: positive_x})
+    assert signed_part(d) == (big * (x - 1)).xreplace({x: positive_x})
+
+
 @pytest.mark.slow
 def test_a_slope_in_the_charts_value_decides_an_erfc_bound_on_the_line():
     """In the chart's value W the slope keeps one radical sqrt(W^2 + 2); written in u it is sqrt(u^2 + 2 (1 -
