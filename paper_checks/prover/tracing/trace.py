@@ -57,8 +57,8 @@ class OffDomain(Exception):
 class Pole(OffDomain):
     """A division by an interval holding 0 inside: the quotient is a pole of the extended reals there (a
     denominator's guard lets it touch 0 without changing sign, :mod:`paper_checks.prover.tracing.defined`) or only
-    looks like one (the interval's dependency). A function with a limit at both infinities (:data:`RANGES`) is then
-    still in its range."""
+    looks like one (the interval's dependency). A function with a limit at both infinities (:data:`LIMITED`) is then
+    still in its range (:data:`LIMITED`)."""
 
 
 # ------------------------------------------------------------------ node handlers
@@ -194,34 +194,28 @@ def _compile(e: sympy.Expr, index: dict[sympy.Symbol, int]) -> Fn:
     fn = _UNARY.get(type(e))
     if fn is not None and len(args) == 1:
         (a,) = args
-        rng = RANGES.get(type(e))
-        if rng is not None:
-            return _in_range(fn, a, rng)
+        if isinstance(e, LIMITED):
+            return _in_range(fn, a)
         return lambda v: fn(a(v))
     raise Untraceable(f"the node {type(e).__name__} ({e}) is not in the whitelist {', '.join(NODES)}")
 
 
-def _in_range(fn: Callable[[Interval], Interval], a: Fn, rng: Callable[[], Interval]) -> Fn:
-    """``fn`` of ``a``, or ``fn``'s whole range where ``a`` meets a :class:`Pole`: ``atan(P/Q)`` of
-    ellipse-check-1 on ``[0.17, 0.2]``, where ``Q`` (coefficients of ``10^27``, its root at 0.1669) is enclosed
-    across 0 by the interval's dependency alone."""
+def _in_range(fn: Callable[[Interval], Interval], a: Fn) -> Fn:
+    """``fn`` of ``a``, or ``fn`` of the whole line (its closed range, the limits included) where ``a`` meets a
+    :class:`Pole`: ``atan(P/Q)`` of ellipse-check-1 on ``[0.17, 0.2]``, where ``Q`` (coefficients of ``10^27``, its
+    root at 0.1669) is enclosed across 0 by the interval's dependency alone."""
     def bounded(v: Sequence[Interval]) -> Interval:
         try:
             x = a(v)
         except Pole:
-            return rng()
+            return fn(whole())
         return fn(x)
     return bounded
 
 
-#: the functions with a limit at both infinities, and their closed range (the limits included): at a pole of the
-#: argument (the extended reals' +-oo) their value is a limit, so in it; ``sin`` and ``cos`` have none there
-RANGES: dict[type, Callable[[], Interval]] = {
-    sympy.atan: lambda: IV.mpf([(-IV.pi / 2).a, (IV.pi / 2).b]),
-    sympy.tanh: lambda: IV.mpf([-1, 1]),
-    sympy.erf: lambda: IV.mpf([-1, 1]),
-    sympy.erfc: lambda: IV.mpf([0, 2]),
-}
+#: the functions with a limit at both infinities: at a pole of the argument (the extended reals' +-oo) their value is
+#: a limit, so in their enclosure of the whole line; ``sin`` and ``cos`` have none there
+LIMITED = (sympy.atan, sympy.tanh, sympy.erf, sympy.erfc)
 
 
 Tri = Callable[[Sequence[Interval]], "bool | None"]  # a condition on a box: True, False, or None (undecided)
