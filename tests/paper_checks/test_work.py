@@ -119,6 +119,25 @@ def test_limits_nest_and_the_stricter_outer_one_fires_with_its_own_error():
                     _calls(10**6)
 
 
+
+def test_a_stop_swallowed_inside_its_block_is_raised_again():
+    """A step that takes the outer limit's stop for its own (a nested proof's ``except OutOfWork``) and goes on is
+    stopped again after :data:`work.REFIRE_CALLS`: ``ellipse-check-2-weak2`` counted 1,802 units of 22.5 until the
+    wall-clock net came. Nothing is left once a stop came (``left`` is 0, not unlimited)."""
+    class Outer(BaseException):
+        def __init__(self, units: float) -> None:
+            super().__init__(units)
+
+    with work.metered():
+        with pytest.raises(Outer), work.limit(2000 / work.CALLS_PER_UNIT, error=Outer):
+            try:
+                _calls(10**6)
+            except Outer:  # swallowed, as a nested step that thought it its own would
+                assert work.left() == 0
+                a = work.calls()
+            _calls(10**6)  # raised again, within REFIRE_CALLS of the swallow
+        assert work.calls() - a <= work.REFIRE_CALLS + E
+
 def test_the_meter_goes_on_counting_after_a_limit_fired():
     with work.metered(), work.counted():
         with pytest.raises(TimedOut), work.limit(100 / work.CALLS_PER_UNIT):
