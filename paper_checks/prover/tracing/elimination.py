@@ -432,7 +432,9 @@ def _solve_for(case: Case, v: sympy.Symbol, p: sympy.Poly, rel: sympy.Basic) -> 
     if not a.is_number or sign_of(a) in (0, None):
         return None
     if set(others) <= {0}:  # a v**k = -b: one root for k odd, two for k even
-        r = sympy.cancel(-others.get(0, sympy.Integer(0)) / a)
+        # the constant term as the relation writes it, not expanded: a radicand (A^2 + 1)(B^2 + 1), shifted by a gap
+        # (A = B - g), expanded encloses below 0 on a box, where its root is undefined in interval arithmetic
+        r = -normal(rel)[0].xreplace({v: 0}) / a
         if deg % 2:
             if _known_sign(case, r, False):
                 sol = r ** sympy.Rational(1, deg)

@@ -434,7 +434,36 @@ def _normal(expr: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]],
         return e, [], e
     cn, fn = _factor_list(num)
     cd, fd = _factor_list(den)
-    return cn / cd, [*fn, *[(f, -k) for f, k in fd]], e
+    fix = _as_written(expr)
+    return cn / cd, [(fix(f), k) for f, k in fn] + [(fix(f), -k) for f, k in fd], e
+
+
+def _opaque(a: sympy.Basic) -> bool:
+    """A node that polynomial arithmetic takes as a generator: a function, or a power with no integer exponent."""
+    return isinstance(a, sympy.Function) or (isinstance(a, sympy.Pow) and not a.exp.is_Integer)
+
+
+def _as_written(expr: sympy.Expr) -> Callable[[sympy.Expr], sympy.Expr]:
+    """What puts back, in a factor SymPy's polynomials wrote, the arguments of the roots and functions of ``expr`` as
+    ``expr`` writes them: factoring expands every argument, and ``sqrt((B - g)^2 + 1)`` expanded,
+    ``sqrt(B^2 - 2 B g + g^2 + 1)``, encloses below 0 on a box, where the root is undefined in interval arithmetic
+    (``atan-problem-2-weakT``'s radicand after its gap's shift; an odd function's argument may come back negated)."""
+    written: dict[sympy.Expr, sympy.Expr] = {}
+    for a in expr.atoms(sympy.Function, sympy.Pow):
+        if _opaque(a):
+            for arg in (a.args[:1] if isinstance(a, sympy.Pow) else a.args):
+                for w in (arg, -arg):
+                    wide = w.expand()
+                    if wide != w:
+                        written.setdefault(wide, w)
+    if not written:
+        return lambda f: f
+
+    def fix(f: sympy.Expr) -> sympy.Expr:
+        f = written.get(f, f)  # a root's base, a factor with its power apart
+        return f.replace(_opaque, lambda n: n.func(*[written.get(x, x) for x in n.args]))
+
+    return fix
 
 
 #: the highest degree the normal form factors: ``exp(10**6 x) - 1`` is a polynomial of degree 10^6 in ``exp(x)``, whose

@@ -124,3 +124,11 @@ def test_affine_relations_narrow_the_intervals_they_bound():
     (case,) = _cases(x, {x: (0, 1), y: (2, 3)}, [y <= x])  # no point: the interval is left for the relation
     assert case.domain[x] == Interval(0, 1)
 
+
+def test_a_root_keeps_the_radicand_as_the_equation_writes_it():
+    """``s^2 = (x^2 + 1)(y^2 + 1)``, ``s > 0``: ``s = sqrt((x^2 + 1)(y^2 + 1))``, not its expansion, whose interval
+    enclosure after a gap's shift goes below 0."""
+    (case,) = _cases(s, {x: (0, 2), y: (0, 2), s: Interval.open(0, oo)}, [Eq(s**2, (x**2 + 1) * (y**2 + 1))],
+                     {s: (True, False)})
+    assert case.expr == sqrt((x**2 + 1) * (y**2 + 1))
+    assert case.back({x: Rational(1), y: Rational(2)})[s] == sqrt(10)
