@@ -42,11 +42,11 @@ SymPy; never where a raise would cut native bookkeeping in two (:func:`native_fr
 object made and not yet referenced, then released by its finaliser, corrupted z3's heap, issue 68), nor in the
 meter's own bookkeeping: there it waits for the next event. A limit that comes up inside
 :func:`paper_checks.deadline.held` (z3's ``Context()``, which must not be cut in two) is raised as that block ends.
-A stop that a step swallows inside its limit's block is raised again after :data:`REFIRE_CALLS` calls, so that no
-block counts on past its limit. The wall clock is no part of a limit: a limit is counted work alone, so no wall-clock limit inside a computation
-chooses its route. A call's one net (:func:`paper_checks.prover.outset.net`, a loss trial's ``--timeout``) is armed
-at its top, for :func:`net_for` its budget where the user gave no seconds: it only interrupts, and the call then
-says so, never giving another answer.
+A stop that a step swallows inside its limit's block is raised again after :data:`REFIRE_CALLS` calls, so that no block
+counts on past its limit. The wall clock is no part of a limit: a limit is counted work alone, so no wall-clock limit
+inside a computation chooses its route. A call's one net (:func:`paper_checks.prover.outset.net`, a loss trial's
+``--timeout``) is armed at its top, for :func:`net_for` its budget where the user gave no seconds: it only interrupts,
+and the call then says so, never giving another answer.
 
 The meter costs little: a Python call per event, a few hundred times fewer than the calls it stands for (a SymPy mix
 1.0x in a counted block, ``benchmarks/bench_meter.py``; the profile function of the old meter made it 2.3 to 3.8 times
