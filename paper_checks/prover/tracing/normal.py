@@ -438,30 +438,24 @@ def _normal(expr: sympy.Expr) -> tuple[sympy.Expr, list[tuple[sympy.Expr, int]],
     return cn / cd, [(fix(f), k) for f, k in fn] + [(fix(f), -k) for f, k in fd], e
 
 
-def _opaque(a: sympy.Basic) -> bool:
-    """A node that polynomial arithmetic takes as a generator: a function, or a power with no integer exponent."""
-    return isinstance(a, sympy.Function) or (isinstance(a, sympy.Pow) and not a.exp.is_Integer)
-
-
 def _as_written(expr: sympy.Expr) -> Callable[[sympy.Expr], sympy.Expr]:
-    """What puts back, in a factor SymPy's polynomials wrote, the arguments of the roots and functions of ``expr`` as
-    ``expr`` writes them: factoring expands every argument, and ``sqrt((B - g)^2 + 1)`` expanded,
-    ``sqrt(B^2 - 2 B g + g^2 + 1)``, encloses below 0 on a box, where the root is undefined in interval arithmetic
-    (``atan-problem-2-weakT``'s radicand after its gap's shift; an odd function's argument may come back negated)."""
+    """What puts back, in a factor SymPy's polynomials wrote, the bases of the roots of ``expr`` as ``expr`` writes
+    them: factoring expands every argument, and ``sqrt((B - g)^2 + 1)`` expanded, ``sqrt(B^2 - 2 B g + g^2 + 1)``,
+    encloses below 0 on a box, where the root is undefined in interval arithmetic (``atan-problem-2-weakT``'s radicand
+    after its gap's shift)."""
     written: dict[sympy.Expr, sympy.Expr] = {}
-    for a in expr.atoms(sympy.Function, sympy.Pow):
-        if _opaque(a):
-            for arg in (a.args[:1] if isinstance(a, sympy.Pow) else a.args):
-                for w in (arg, -arg):
-                    wide = w.expand()
-                    if wide != w:
-                        written.setdefault(wide, w)
+    for a in expr.atoms(sympy.Pow):  # roots only: a log's argument put back left the JS class sum's identity to
+        if not a.exp.is_Integer:     # simplify, which did not take it to 0 within its work
+            wide = a.base.expand()
+            if wide != a.base:
+                written.setdefault(wide, a.base)
     if not written:
         return lambda f: f
 
     def fix(f: sympy.Expr) -> sympy.Expr:
         f = written.get(f, f)  # a root's base, a factor with its power apart
-        return f.replace(_opaque, lambda n: n.func(*[written.get(x, x) for x in n.args]))
+        return f.replace(lambda n: isinstance(n, sympy.Pow) and not n.exp.is_Integer,
+                         lambda n: n.func(written.get(n.base, n.base), n.exp))
 
     return fix
 
