@@ -58,7 +58,7 @@ class Pole(OffDomain):
     """A division by an interval holding 0 inside: the quotient is a pole of the extended reals there (a
     denominator's guard lets it touch 0 without changing sign, :mod:`paper_checks.prover.tracing.defined`) or only
     looks like one (the interval's dependency). A function with a limit at both infinities (:data:`LIMITED`) is then
-    still in its range (:data:`LIMITED`)."""
+    still in its range."""
 
 
 # ------------------------------------------------------------------ node handlers
