@@ -312,19 +312,30 @@ def _overran(st: _State, method: Method, i: int, j: int) -> None:
 def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult | None:
     """Decide conjunct ``j`` of piece ``i`` before any box where it can be (the closures of the stage
     ``piece``, cheapest first: normal form, real roots, z3, ...): a record of the whole piece, a
-    counterexample, or its boxes queued on the margin as the steps rewrote it."""
+    counterexample, or its boxes queued on the margin as the steps rewrote it. The closures of
+    :data:`~paper_checks.prover.schedule.POOLED` share one pool: one that spends it leaves the boxes the rest."""
     pc = pcs[i]
     traced = pc.parts[j]
     goal = PieceGoal(traced, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], st.work,
                      relations=pc.relations)
+    pool: Budget | None = None  # the closures of one shape's pool (schedule.POOLED), from the first that applies
     try:
         for method in closures.for_stage("piece"):
             if not method.applies(goal):
                 continue
+            pooled = method.name in schedule.POOLED
+            if pooled and pool is None:
+                pool = st.work.share(schedule.share("pooled"))
+            if pooled and pool is not None and pool.over():  # the pool is spent: the boxes get the rest
+                continue
+            goal.budget = pool if pooled and pool is not None else st.work
             now = meter.now()
-            out, overran = timed_step(method, goal, st.work)
+            out, overran = timed_step(method, goal, goal.budget)
+            goal.budget = st.work
             st.count(method.name, meter.now() - now,
                      out is not None and out.closure is not None and out.closure.closed, piece=True)
+            if overran and pooled and not st.work.over():  # it spent the pool: the next ones may still close
+                continue
             if overran:
                 _overran(st, method, i, j)
                 break

@@ -18,6 +18,9 @@ Stages (:data:`paper_checks.prover.closures.base.STAGES`):
 :class:`~paper_checks.prover.sweeps.sweep.MonotoneSweep` is in no stage: the prover runs it on what the
 boxes leave open (:data:`UNSTAGED`), after the shares of the work budget named in :data:`SHARES`.
 
+The closures that each close one shape by sub-proofs (:data:`POOLED`) draw together on one pool of the work left,
+so that the general method, the boxes, always keeps a share of a proof's budget.
+
 What each step may spend is here too (:data:`SHARES`): a share of a :class:`~paper_checks.prover.budget.Budget`, by
 the closure's name, one line each on why it is that size, so that the whole policy (order and shares) is this file.
 """
@@ -96,6 +99,18 @@ BOX_BASE: tuple[str, ...] = ("OutsideRelation", "FirstOrder", "TaylorModel", "Ou
 #: one of the first-order bounds, so at twice their work each still runs on about every other box
 BOX_RATIO = 2.0
 
+#: the closures of the stage ``piece`` that each close one shape by sub-proofs: together they draw on one pool, a
+#: share of the work left where the first of them applies (``"pooled"`` in :data:`SHARES`), so that the boxes, the
+#: general method, keep the rest. Each took a share of the work left, so that a margin several of them applied to gave
+#: the boxes nothing (MetiTarski's ``atan-problem-2-weakT``, 0.5 from 0 on its whole box: ``ConcaveIn``,
+#: ``PartialMinimum`` and ``OneCombination`` spent 17.7 of its 22.5 units, the boxes saw one box); over the whole
+#: corpus four of them (``OneCombination``, ``ConcaveIn``, ``MonotoneDifferences``, ``MirrorConvex``) spent 330 units
+#: and closed nothing (``benchmarks/RESULTS.md``, session 38)
+POOLED: frozenset[str] = frozenset({
+    "MirrorConvex", "Logarithms", "InTheRoot", "PowerComparing", "InTheExponential", "OneCombination", "ClassSum",
+    "MonotoneDifferences", "ConcaveIn", "PartialMinimum", "KinkSplitting", "KinkRootSplitting", "KinkAlongACurve",
+})
+
 #: registered methods that no stage runs: the prover calls them itself
 UNSTAGED: tuple[str, ...] = ("MonotoneSweep",)
 
@@ -107,6 +122,7 @@ UNSTAGED: tuple[str, ...] = ("MonotoneSweep",)
 SHARES: dict[str, float] = {
     # the proof (paper_checks.prover.prove)
     "search first": 0.5,        # of the whole: the counterexample search run first samples for at most half
+    "pooled": 0.5,              # of the work left where the first closure of POOLED applies: all of them together
     "search where defined": 0.5,  # a margin undefined where a denominator is 0: half of what is left looks for a
     #                               point where it is defined and fails (searched.failing_where_defined)
     "box step": 0.25,           # one closure on one box (at least BOX_STEP_MIN_WORK), then the box is split: one

@@ -59,3 +59,8 @@ def test_the_boxes_own_bounds_are_closures_of_the_box_stages():
     staged = {n for stage in ("inside", "split", "outside") for n in schedule.order(stage)}
     assert set(schedule.BOX_BASE) <= staged, sorted(set(schedule.BOX_BASE) - staged)
     assert schedule.BOX_RATIO > 0
+
+
+def test_the_pooled_closures_are_closures_of_the_piece_stage():
+    assert schedule.POOLED <= set(schedule.order("piece")), sorted(schedule.POOLED - set(schedule.order("piece")))
+    assert 0 < schedule.share("pooled") < 1

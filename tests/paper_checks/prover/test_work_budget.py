@@ -95,3 +95,28 @@ def test_an_explosive_margin_is_decided_or_undecided_within_its_limit():
     t = time.monotonic()
     res = prove_expr(sympy.exp(10**6 * x) - 1, {x: (0, 1)}, seconds=5)
     assert res.outcome in ("proved", "undecided") and time.monotonic() - t < 5 + 2 + 5  # 5 s: a fork's slack
+
+
+def test_the_closures_of_one_shape_share_one_pool_and_the_boxes_keep_the_rest(monkeypatch):
+    """The closures of :data:`~paper_checks.prover.schedule.POOLED` draw on one pool, a share of the work left: one
+    that applies to every margin and never closes (it spends all it is given) leaves the boxes the rest, and the
+    proof is found. Each took a share of the work left before, and one such closure gave the boxes nothing."""
+    from paper_checks.prover import closures, schedule
+
+    burner = next(m for m in closures.for_stage("piece") if m.name == "OneCombination")
+    assert burner.name in schedule.POOLED
+
+    def burn(goal):
+        k = 0
+        while True:  # SymPy objects made: counted work, until the step is stopped at its share
+            k += 1
+            sympy.Add(x, sympy.Integer(k))  # a new sum each time (a cached one is no work)
+
+    stage = closures.for_stage  # z3 over atoms and bounds decide the margin at once: the boxes here
+    monkeypatch.setattr(closures, "for_stage", lambda name: tuple(m for m in stage(name) if not m.name.startswith("Z3")))
+    monkeypatch.setattr(type(burner), "applies", lambda self, goal: True)
+    monkeypatch.setattr(type(burner), "step", lambda self, goal: burn(goal))
+    res = prove_expr(sympy.sin(x) - x + x ** 3 / 6, {x: (0, 2)}, seconds=HANG, work=3)
+    spent = res.counters["OneCombination"]["work"]
+    assert res.proved, res.reason
+    assert 0.5 < spent <= schedule.share("pooled") * 3 + 0.1
