@@ -130,6 +130,7 @@ class _State:
     stopped: dict[str, tuple[int, str, int]] = field(default_factory=dict)  # closure -> (its note, first, how many)
     box_base: float = 0.0  # work of the boxes' own steps and their bounds (schedule.BOX_BASE): what a split costs
     box_work: dict[str, float] = field(default_factory=dict)  # work of each other box closure, over the boxes
+    closer: dict[tuple[int, int], str] = field(default_factory=dict)  # the closure that closed a conjunct's last box
 
     def affords(self, name: str) -> bool:
         """Whether box closure ``name`` may run on the next box: one of the boxes' own bounds
@@ -256,7 +257,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
         found = _probe(st, pc, pc.parts[j], box, j)
         if found is not None:
             return found
-    for method in closures.for_stage(where):
+    for method in _first(closures.for_stage(where), st.closer.get((i, j))):
         if not method.applies(goal) or not st.affords(method.name):
             continue
         now = meter.now()
@@ -278,6 +279,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
                 return found
         if cl.closed:
             st.records.append(Record(i, j, path, cl, form=method.form))
+            st.closer[(i, j)] = method.name
             return None
         if not bounded:  # the bounding step's lower bound orders the box, its smear says where to split it
             bounded, smear = True, cl.smear
@@ -292,6 +294,12 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     st.push(key, i, j, path + f"{k}L", left)
     st.push(key, i, j, path + f"{k}R", right)
     return None
+
+
+def _first(methods: tuple[Method, ...], name: str | None) -> tuple[Method, ...]:
+    """``methods`` with the one named ``name`` (the closure that closed the conjunct's last box) moved to the front:
+    neighbouring boxes of a conjunct are closed alike (the margin as written, where its normal form enclosed worse)."""
+    return tuple(sorted(methods, key=lambda m: m.name != name)) if name else methods
 
 
 def _nodes(st: _State, i: int, j: int, expr: Any) -> int:

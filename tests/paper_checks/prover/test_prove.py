@@ -354,3 +354,16 @@ def test_a_box_closure_runs_within_its_ratio_of_the_boxes_own_work():
     assert st.affords("Z3Ranged")
     st.spent_on_box("Z3Ranged", 0.01)
     assert not st.affords("Z3Ranged")
+
+
+def test_the_closure_that_closed_a_conjunct_s_last_box_is_tried_first_on_its_next():
+    """Neighbouring boxes of a conjunct are closed alike: the closure that closed the last one goes first (the margin
+    as written, where its normal form encloses worse: MetiTarski's ``atan-problem-2-weakT``), the others after it in
+    the schedule's order."""
+    from paper_checks.prover import closures
+    from paper_checks.prover.prove import _first
+
+    inside = closures.for_stage("inside")
+    names = [m.name for m in _first(inside, "AsWritten")]
+    assert names[0] == "AsWritten" and names[1:] == [m.name for m in inside if m.name != "AsWritten"]
+    assert _first(inside, None) == inside and _first(inside, "NoSuchClosure") == inside
