@@ -9,6 +9,9 @@ counted here, by a meter, in **work units**, from deterministic events only, nev
   (``Basic.__new__``, :data:`NEW_CALLS`) and a cached function computed (a miss of one of ``sympy.core.cache``'s
   ``cacheit`` caches, :data:`MISS_CALLS`), counted in the thread's counted blocks (each :func:`limit`, and
   :func:`counted`);
+- the dense steps of SymPy's polynomial arithmetic that make no SymPy object: real-root isolation's shifts
+  (:data:`ROOT_STEPS`), and products and divisions over a ring or a finite field (:data:`DENSE_PRODUCTS`), weighted
+  by the coefficients they touch;
 - what a caller charges (:func:`charge`): a box of the proof and its enclosure evaluations (``prove.NODE_WORK`` a
   node), a step run in a child process (its own count);
 - z3 is held by its own deterministic ``rlimit`` (:mod:`paper_checks.prover.algebraic.solver`), python-flint's calls
@@ -22,8 +25,9 @@ the garbage collector, signals or what else runs beside it: no event is a call t
 signal handler, a finaliser), and nothing reads a clock (beside 24 busy processes a proof of 0.96 units counted two
 events differently, 0.004 %, cause not isolated; the old meter's count doubled there). One unit is about a second of
 SymPy work on a quiet 2-core laptop of 2026 as the old meter ran it (``benchmarks/RESULTS.md``, "Work units").
-Work no event sees (a loop of plain Python or of polynomial arithmetic, a long C routine) is not counted: a step made
-of it is stopped by the wall-clock net only.
+Work no event sees (a loop of plain Python, the rest of the polynomial arithmetic, a long C routine) is not counted: a
+step made of it is stopped by the wall-clock net only (a multivariate factorisation counts about a sixth of its calls
+through its products and divisions, a fiftieth without them).
 
     from paper_checks import work
 
@@ -102,7 +106,7 @@ _state = _State()
 
 #: the hooks are in place (SymPy's ``Basic.__new__``; the cached functions of ``sympy.core.cache.CACHE`` hooked so
 #: far, by number)
-_HOOKED = {"new": False, "cache": 0, "roots": False}
+_HOOKED = {"new": False, "cache": 0, "roots": False, "dense": False}
 
 
 def _hook_new() -> None:
@@ -201,6 +205,48 @@ def _hook_roots() -> None:
     _HOOKED["roots"] = True
 
 
+#: the dense products and divisions of SymPy's polynomial arithmetic, over a ring (``sympy.polys.densearith``) or a
+#: finite field (``sympy.polys.galoistools``), wherever a module of ``sympy.polys`` holds them, counted as events: they
+#: make no SymPy object, and a multivariate factorisation (Wang's Hensel lifting under ``separatevars``: MetiTarski's
+#: ``Mastellone2c``) or a subresultant chain over ``QQ<I>`` (``tan-2-2var``) ran for minutes in them, uncounted, until
+#: the wall-clock net came. The name and whether it takes one polynomial (a square) or two
+DENSE_PRODUCTS = (("densearith", "dup_mul", 2), ("densearith", "dup_sqr", 1), ("densearith", "dup_rr_div", 2),
+                  ("densearith", "dup_ff_div", 2), ("densearith", "dup_prem", 2), ("galoistools", "gf_mul", 2),
+                  ("galoistools", "gf_sqr", 1), ("galoistools", "gf_div", 2), ("galoistools", "gf_rem", 2))
+#: the calls one product stands for, per pair of coefficients multiplied (as :data:`ROOT_STEP_CALLS`), and one more
+DENSE_PRODUCT_CALLS = 0.25
+
+
+def _product(func: Callable[..., Any], polys: int) -> Callable[..., Any]:
+    """``func`` (a dense product or division of ``polys`` polynomials, its first arguments), counting its pairs of
+    coefficients."""
+
+    def computed(*args: Any, **kwargs: Any) -> Any:
+        st = _state
+        if st.counting:
+            f = args[0]
+            st.calls += int(DENSE_PRODUCT_CALLS * len(f) * len(args[polys - 1])) + 1
+            if st.calls >= st.stop and not _deadline.uncut(sys._getframe(1)):
+                _fire(st)
+        return func(*args, **kwargs)
+
+    return computed
+
+
+def _hook_dense() -> None:
+    """Count SymPy's dense products (:data:`DENSE_PRODUCTS`) in every module of ``sympy.polys`` that holds them."""
+    import importlib
+
+    for home, name, polys in DENSE_PRODUCTS:
+        plain = getattr(importlib.import_module(f"sympy.polys.{home}"), name)
+        counting = _product(plain, polys)
+        for module in [m for k, m in list(sys.modules.items()) if k.startswith("sympy.polys") and m is not None]:
+            if getattr(module, name, None) is plain:
+                setattr(module, name, counting)
+                _UNHOOK.append(functools.partial(setattr, module, name, plain))
+    _HOOKED["dense"] = True
+
+
 def _put_back(wrapper: Any, cell: Any, cfunc: Any) -> None:
     cell.cell_contents = cfunc
     wrapper.cache_info, wrapper.cache_clear = cfunc.cache_info, cfunc.cache_clear
@@ -215,7 +261,7 @@ def _unhook() -> None:
     counted block puts them in place again)."""
     while _UNHOOK:
         _UNHOOK.pop()()
-    _HOOKED.update(new=False, cache=0, roots=False)
+    _HOOKED.update(new=False, cache=0, roots=False, dense=False)
 
 
 def _hooks() -> None:
@@ -224,6 +270,8 @@ def _hooks() -> None:
         _hook_new()
     if not _HOOKED["roots"]:
         _hook_roots()
+    if not _HOOKED["dense"]:
+        _hook_dense()
     from sympy.core.cache import CACHE
 
     if len(CACHE) != _HOOKED["cache"]:

@@ -81,6 +81,33 @@ def test_sympy_s_root_isolation_is_stopped_by_a_limit():
             mignotte.intervals()
 
 
+def test_a_dense_product_counts_its_coefficient_pairs_wherever_sympy_holds_it():
+    from sympy.polys import densearith, euclidtools, factortools
+    from sympy.polys.domains import ZZ
+
+    with work.metered(), work.counted():
+        assert all(getattr(m.dup_mul, "__name__", "") == "computed" for m in (densearith, euclidtools, factortools))
+        assert getattr(factortools.gf_mul, "__name__", "") == "computed"
+        a = work.calls()
+        densearith.dup_mul([ZZ(1)] * 30, [ZZ(2)] * 20, ZZ)
+        b = work.calls()
+        densearith.dup_sqr([ZZ(1)] * 30, ZZ)
+        c = work.calls()
+    assert b - a == int(work.DENSE_PRODUCT_CALLS * 30 * 20) + 1
+    assert c - b == int(work.DENSE_PRODUCT_CALLS * 30 * 30) + 1
+
+
+def test_a_multivariate_factorisation_is_stopped_by_a_limit():
+    """Wang's Hensel lifting makes no SymPy object: its dense products are what a limit sees (MetiTarski's
+    ``Mastellone2c`` ran under ``separatevars`` until the wall-clock net came)."""
+    x, y, z = sympy.symbols("x y z")
+    p = sympy.Poly((x**9 * y**4 + 3 * x * z**5 - 7 * y**3 + 2) * (x**4 * y**7 - 5 * y * z**3 + x**2 + 11)
+                   * (z**6 * x**3 + y**5 - 13 * x * y * z + 17), x, y, z)  # made outside the limit: no object after
+    with work.metered():
+        with pytest.raises(TimedOut), work.limit(0.05):  # about 0.18 units of products and divisions (0.0007 without)
+            p.factor_list()
+
+
 def test_the_same_work_counts_the_same_twice():
     spent = []
     for _ in range(2):
