@@ -209,7 +209,7 @@ def _hook_roots() -> None:
 #: finite field (``sympy.polys.galoistools``), wherever a module of ``sympy.polys`` holds them, counted as events: they
 #: make no SymPy object, and a multivariate factorisation (Wang's Hensel lifting under ``separatevars``: MetiTarski's
 #: ``Mastellone2c``) or a subresultant chain over ``QQ<I>`` (``tan-2-2var``) ran for minutes in them, uncounted, until
-#: the wall-clock net came. The name and whether it takes one polynomial (a square) or two
+#: the wall-clock net came. Each: its module, its name, and how many polynomials it takes (1: a square)
 DENSE_PRODUCTS = (("densearith", "dup_mul", 2), ("densearith", "dup_sqr", 1), ("densearith", "dup_rr_div", 2),
                   ("densearith", "dup_ff_div", 2), ("densearith", "dup_prem", 2), ("galoistools", "gf_mul", 2),
                   ("galoistools", "gf_sqr", 1), ("galoistools", "gf_div", 2), ("galoistools", "gf_rem", 2))

@@ -113,7 +113,8 @@ def test_the_closures_of_one_shape_share_one_pool_and_the_boxes_keep_the_rest(mo
             sympy.Add(x, sympy.Integer(k))  # a new sum each time (a cached one is no work)
 
     stage = closures.for_stage  # z3 over atoms and bounds decide the margin at once: the boxes here
-    monkeypatch.setattr(closures, "for_stage", lambda name: tuple(m for m in stage(name) if not m.name.startswith("Z3")))
+    monkeypatch.setattr(closures, "for_stage",
+                        lambda name: tuple(m for m in stage(name) if not m.name.startswith("Z3")))
     monkeypatch.setattr(type(burner), "applies", lambda self, goal: True)
     monkeypatch.setattr(type(burner), "step", lambda self, goal: burn(goal))
     res = prove_expr(sympy.sin(x) - x + x ** 3 / 6, {x: (0, 2)}, seconds=HANG, work=3)
