@@ -26,8 +26,8 @@ signal handler, a finaliser), and nothing reads a clock (beside 24 busy processe
 events differently, 0.004 %, cause not isolated; the old meter's count doubled there). One unit is about a second of
 SymPy work on a quiet 2-core laptop of 2026 as the old meter ran it (``benchmarks/RESULTS.md``, "Work units").
 Work no event sees (a loop of plain Python, the rest of the polynomial arithmetic, a long C routine) is not counted: a
-step made of it is stopped by the wall-clock net only (a multivariate factorisation counts about a sixth of its calls
-through its products and divisions, a fiftieth without them).
+step made of it is stopped by the wall-clock net only (a multivariate factorisation counts about an eighth of its Python
+calls through its products and divisions, a two-thousandth without them).
 
     from paper_checks import work
 
