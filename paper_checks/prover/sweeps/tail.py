@@ -114,6 +114,15 @@ CACHE_SIZE = 64
 _limits: dict[tuple[Any, ...], Any] = {}
 
 
+@work.forgets
+def _forget() -> None:
+    """Empty this module's expansions and limits at the start of every top proof (:func:`paper_checks.work.fresh`): a
+    limit stopped by one proof's work limit was kept as None, so that a later proof of the same margin in the same
+    process took another route than it takes alone."""
+    _derived.clear()
+    _limits.clear()
+
+
 def expansion(expr: sympy.Expr, node: sympy.Expr, symbols: list[sympy.Symbol], sign: int = 1,
               memo: dict[Any, Any] | None = None) -> _Expansion:
     """The margin's expansion toward the pole where the chart's value ``W`` goes to ``sign oo`` (its variable
