@@ -13,7 +13,7 @@ import sympy
 
 from paper_checks import work as meter
 from paper_checks.prover import inputs, outset, process
-from paper_checks.prover.outset import OutOfTime, OutOfWork, fixed_random, forget, inside
+from paper_checks.prover.outset import OutOfTime, OutOfWork, anew, fixed_random, forget, inside
 from paper_checks.prover.process import warm_up, warms_with
 from paper_checks.prover.prove import ALARM_GRACE, ProofResult, prove
 from paper_checks.prover.result import ProofOutcome
@@ -104,6 +104,7 @@ def _prove_expr(expr: Any, domain: Any, budget: int, seconds: Any, simplices: An
         if top:
             warm_up()
             forget()
+            expr = anew(expr)  # nothing the caller or an earlier proof asked of its objects kept
             at["counted"] = counted = meter.now()  # the warm-up's count was taken back: the proof's own starts here
         prepared = False
         try:
