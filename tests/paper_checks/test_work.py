@@ -97,6 +97,44 @@ def test_a_dense_product_counts_its_coefficient_pairs_wherever_sympy_holds_it():
     assert c - b == int(work.DENSE_PRODUCT_CALLS * 30 * 30) + 1
 
 
+def test_sympy_s_assumptions_are_asked_in_one_order_under_the_meter():
+    """``_ask`` shuffled the facts it asks next with SymPy's own generator, so that the order (and the count) of every
+    question depended on how many had been asked before in the process; under the meter it sorts them, and the hooks
+    taken away give SymPy its shuffle back."""
+    import importlib
+
+    assumptions = importlib.import_module("sympy.core.assumptions")
+    with work.metered(), work.counted():
+        assert assumptions.shuffle is list.sort
+        facts = ["zero", "positive", "extended_real", "finite"]
+        assumptions.shuffle(facts)
+        assert facts == sorted(facts)
+    work._unhook()
+    try:
+        assert assumptions.shuffle is not list.sort
+    finally:
+        with work.metered(), work.counted():  # the hooks back in place for the tests after
+            pass
+
+
+@pytest.mark.slow  # two processes
+@pytest.mark.parametrize("seeds", [("1", "2")])
+def test_a_proof_counts_the_same_work_under_any_hash_seed(seeds):
+    """The order of SymPy's questions came from its generator and from sets of names in the interpreter's hash order:
+    ``atan x - x/(1 + x^2) >= 0`` on the half-line counted 0.1018 units under one hash seed, 0.1024 under another."""
+    import os
+    import subprocess
+
+    code = ("import sympy; from paper_checks.prover import prove_expr; x = sympy.Symbol('x', positive=True); "
+            "print(prove_expr(sympy.atan(x) - x/(1 + x**2), {x: (0, sympy.oo)}, work=3, seconds=None).work)")
+    runs = set()
+    for seed in seeds:
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        runs.add(subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300,
+                                check=True).stdout.strip())
+    assert len(runs) == 1, runs
+
+
 def test_a_multivariate_factorisation_is_stopped_by_a_limit():
     """Wang's Hensel lifting makes no SymPy object: its dense products are what a limit sees (MetiTarski's
     ``Mastellone2c`` ran under ``separatevars`` until the wall-clock net came)."""
