@@ -18,7 +18,8 @@ def _fresh_figure_data():
 
 
 @pytest.mark.slow
-def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch):
+@pytest.mark.xdist_group("loss_zoo")  # the zoo's trials once a process (conftest's zoo_once), with the trial's tests
+def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch, zoo_once):
     # fewer seeds for the two costliest training studies: this test is about building, CSV and captions
     # (the per-paper tests below draw at the checks' own quick settings)
     import paper_checks.papers.ghosh17.sim as g17
@@ -127,7 +128,8 @@ def test_jobs_builds_the_same_files(tmp_path):
 
 
 @pytest.mark.slow
-def test_zoo_figure_tabulates_the_trial():
+@pytest.mark.xdist_group("loss_zoo")  # the zoo's trials once a process (conftest's zoo_once), with the trial's tests
+def test_zoo_figure_tabulates_the_trial(zoo_once):
     """The zoo figure's table is the loss trial's (a short form of each cell)."""
     from label_noise_lab.figures.registry import draw
 

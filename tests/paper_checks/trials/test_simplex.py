@@ -17,9 +17,10 @@ C = lt.C
 CS = range(2, 11)
 
 
-@pytest.fixture(scope="module")
-def zoo():
-    return {t.loss: t for t in (lt.trial(d, CS, precision="quick") for d in default_losses())}
+@pytest.fixture
+def zoo(zoo_once):
+    """The zoo table at quick precision, computed once per test process (conftest's ``zoo_once``)."""
+    return {t.loss: t for t in (zoo_once(d, CS, precision="quick") for d in default_losses())}
 
 
 @pytest.mark.slow
