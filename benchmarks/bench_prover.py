@@ -38,6 +38,7 @@ import statistics
 import time
 from collections import Counter, defaultdict
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 import sympy
@@ -250,9 +251,10 @@ def compare(a: str, b: str) -> int:
     return differ
 
 
-def _corpus_child(conn: Any, cases: list[tuple[sympy.Expr, dict, list]], work: float, seconds: float) -> None:
+def _corpus_child(conn: Any, cases: list[tuple[sympy.Expr, dict, list]], work: float, seconds: float,
+                  exact_first: bool = True) -> None:
     """One problem in a fresh child: every margin of every case proved at ``work`` (counters summed), stopping at the
-    first that is not proved."""
+    first that is not proved; ``exact_first=False``: the boxes and sweeps alone, on the margin as written."""
     import inspect
 
     total: dict[str, Counter] = defaultdict(Counter)
@@ -264,7 +266,7 @@ def _corpus_child(conn: Any, cases: list[tuple[sympy.Expr, dict, list]], work: f
                 row = {"outcome": "not run", "reason": "prove_expr takes no constraints"}
                 break
             kw = {"constraints": constraints} if constraints else {}
-            res = prove_expr(margin, domain, budget=10**6, seconds=seconds, work=work, **kw)
+            res = prove_expr(margin, domain, budget=10**6, seconds=seconds, work=work, exact_first=exact_first, **kw)
             spent += res.work
             boxes += res.boxes
             for k, c in res.counters.items():
@@ -282,9 +284,10 @@ def _corpus_child(conn: Any, cases: list[tuple[sympy.Expr, dict, list]], work: f
 
 
 def corpus_rows(problems: list[tuple[str, Any]], work: float, seconds: float, jobs: int, rows: dict[str, dict],
-                out: str | None) -> dict[str, dict]:
+                out: str | None, exact_first: bool = True) -> dict[str, dict]:
     """Each problem of ``problems`` not yet in ``rows``, in a fresh child (``jobs`` at a time) at ``work`` units under a
-    wall-clock net of ``seconds`` (the child is ended 15 s after it); ``rows`` kept in ``out`` as they come."""
+    wall-clock net of ``seconds`` (the child is ended 15 s after it); ``rows`` kept in ``out`` as they come;
+    ``exact_first``: :func:`~paper_checks.prover.prove.prove`'s."""
     from paper_checks.prover.process import warm_up
 
     warm_up()  # once, here: each child starts from a process whose one-time set-up is done
@@ -301,7 +304,7 @@ def corpus_rows(problems: list[tuple[str, Any]], work: float, seconds: float, jo
                 continue
             cases = [(c.margin, c.domain, c.constraints) for c in (p.cases or [p])]
             here, there = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_corpus_child, args=(there, cases, work, seconds), daemon=True)
+            proc = ctx.Process(target=_corpus_child, args=(there, cases, work, seconds, exact_first), daemon=True)
             proc.start()
             running.append((name, proc, here, time.perf_counter(), p))
         if not running:
@@ -410,13 +413,18 @@ def monotone(path: str, seconds: float, name: str) -> int:
 
 
 def metitarski_table(directory: str, sample: int, seed: int, seconds: float, work: float = 3.75, jobs: int = 1,
-                     out: str | None = None, only: str | None = None) -> dict[str, dict]:
+                     out: str | None = None, only: str | None = None, names: str | None = None,
+                     exact_first: bool = True) -> dict[str, dict]:
     """The table over MetiTarski's problems (module docstring): every problem in scope, or a seeded sample of
-    ``sample`` of them (0: all); rows resumed from ``out`` where it exists; ``only``: the names holding this text."""
+    ``sample`` of them (0: all); rows resumed from ``out`` where it exists; ``only``: the names holding this text;
+    ``names``: a file of problem file names, one a line (the undecided of an earlier run), the only ones run;
+    ``exact_first=False``: the boxes and sweeps alone (``--as-written``)."""
     from benchmarks.metitarski import Problem, read_dir
 
     read = read_dir(directory)
-    ok = [(n, p) for n, p in read if isinstance(p, Problem) and (only is None or only in n)]
+    listed = None if names is None else set(Path(names).read_text().split())
+    ok = [(n, p) for n, p in read if isinstance(p, Problem) and (only is None or only in n)
+          and (listed is None or n in listed)]
     chosen = sorted(random.Random(seed).sample(ok, sample), key=lambda np: np[0]) if 0 < sample < len(ok) else ok
     rows: dict[str, dict] = {}
     if out:
@@ -428,7 +436,7 @@ def metitarski_table(directory: str, sample: int, seed: int, seconds: float, wor
         except FileNotFoundError:
             pass
     print(f"work {work:g} units a problem, a net of {seconds:g} s a case; {len(chosen)} problems, {len(rows)} kept")
-    rows = corpus_rows(chosen, work, seconds, jobs, rows, out)
+    rows = corpus_rows(chosen, work, seconds, jobs, rows, out, exact_first)
     print(corpus_table(rows, read))
     return rows
 
@@ -447,6 +455,11 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=0, help="problems in the seeded sample (--metitarski; 0: all)")
     ap.add_argument("--jobs", type=int, default=1, help="problems proved at once, each in its own child (--metitarski)")
     ap.add_argument("--only", help="only the problems whose file name holds this text (--metitarski)")
+    ap.add_argument("--names", metavar="FILE", help="only the problems named in FILE, one file name a line "
+                                                    "(--metitarski)")
+    ap.add_argument("--as-written", action="store_true",
+                    help="the boxes and sweeps alone on the margin as written, no exact stage (--metitarski): what "
+                         "the general method proves where the exact stage's closures leave it little")
     ap.add_argument("--seed", type=int, default=2026, help="seed of the sample (--metitarski)")
     ap.add_argument("--set", choices=("held-out", "polynomial", "fragment"),
                     help="a set of cases at a work budget, with per-closure counters: the held-out set of "
@@ -466,7 +479,8 @@ def main() -> None:
         held_out_table(a.work, a.seconds, a.json, a.set)
         return
     if a.metitarski:
-        metitarski_table(a.metitarski, a.sample, a.seed, a.seconds, a.work, a.jobs, a.json, a.only)
+        metitarski_table(a.metitarski, a.sample, a.seed, a.seconds, a.work, a.jobs, a.json, a.only, a.names,
+                         not a.as_written)
         return
     if a.table == "fragment":
         fragment_table(a.reps, a.seconds)

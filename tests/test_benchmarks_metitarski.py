@@ -111,3 +111,18 @@ def test_the_table_over_a_folder(tmp_path, capsys):
     assert "3 files; 2 in scope" in text and "| all | 2 | 2 | 0 | 0 | 0 |" in text
     again = metitarski_table(str(tmp_path), 0, 0, 60.0, work=3.75, jobs=2, out=out)  # resumed: nothing run again
     assert again == rows and "2 kept" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_the_table_runs_the_named_problems_alone_and_as_written(tmp_path):
+    """``names`` (``--names FILE``) runs only the problems the file names; ``exact_first=False`` (``--as-written``) the
+    boxes and sweeps alone: ``atan x <= x`` is proved without the exact stage too, and says so in its counters."""
+    from benchmarks.bench_prover import metitarski_table
+
+    (tmp_path / "a.tptp").write_text("fof(a, conjecture, ! [X] : ((0 <= X & X <= 1000) => arctan(X) <= X)).")
+    (tmp_path / "b.tptp").write_text("fof(b, conjecture, ! [X] : (0 <= X => exp(X) >= 1 + X)).")
+    (tmp_path / "names.txt").write_text("a.tptp\n")
+    rows = metitarski_table(str(tmp_path), 0, 0, 60.0, work=3.75, names=str(tmp_path / "names.txt"),
+                            exact_first=False)
+    assert list(rows) == ["a.tptp"] and rows["a.tptp"]["outcome"] == "proved"
+    assert not {"NormalForm", "Z3Algebraic", "Z3Atoms", "Z3Bounds"} & set(rows["a.tptp"]["counters"])
