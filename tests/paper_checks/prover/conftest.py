@@ -31,6 +31,16 @@ def one_rung(monkeypatch, request):
 
 
 @pytest.fixture
+def without_z3_over_bounds(monkeypatch):
+    """Without z3 over bounding functions on the whole piece (:mod:`paper_checks.prover.algebraic.z3_bounds`): a test
+    of a closure it may pre-empt. In one CI run beside two other suites (load over 6 on two cores) it decided
+    Lazarevic's inequality at once, where alone it runs out of its count and the cutoff proves it: the answer the
+    same, the route another. z3's own strategy holds ``try_for`` clocks (docs/design.md), the likely cause; not
+    reproduced alone."""
+    _without(monkeypatch, "Z3Bounds")
+
+
+@pytest.fixture
 def rungs():
     """The deepening as it runs (:func:`one_rung` steps aside)."""
 

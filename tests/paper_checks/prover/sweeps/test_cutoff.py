@@ -39,7 +39,7 @@ def _coords(open_low=None):
     (x * sympy.sinh(x) - x**2 * sympy.cosh(x / sympy.sqrt(3)), (-oo, oo)),  # sinh x/x >= cosh(x/sqrt 3)
     (x * (x * (15 + x**2) / (15 + 6 * x**2) - sympy.tanh(x)), (-oo, oo)),  # Lambert's convergent of tanh
 ])
-def test_margins_tight_inside_and_oo_minus_oo_at_infinity_are_proved(margin, domain):
+def test_margins_tight_inside_and_oo_minus_oo_at_infinity_are_proved(margin, domain, without_z3_over_bounds):
     res = prove_expr(margin, {x: domain}, seconds=HANG_GUARD)
     assert res.proved, res.reason
     assert "cutoff" in res.certificate.methods()
@@ -115,7 +115,7 @@ def test_a_tail_no_taylor_cut_closes_is_a_sub_problem_of_its_own(monkeypatch):
      ("x", 0, math.inf)),
 ])
 @pytest.mark.slow  # seconds of proof: with the work meter on (issue 60) it left the quick suite
-def test_a_cutoff_proof_rechecks(margin, bounds):
+def test_a_cutoff_proof_rechecks(margin, bounds, without_z3_over_bounds):
     space = real_space(margin, bounds)
     res = prove(space, 10**6, HANG_GUARD)
     assert res.proved and "cutoff" in res.certificate.methods()
