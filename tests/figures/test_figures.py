@@ -18,8 +18,7 @@ def _fresh_figure_data():
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("loss_zoo")  # the zoo's trials once a process (conftest's zoo_once), with the trial's tests
-def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch, zoo_once):
+def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch):
     # fewer seeds for the two costliest training studies: this test is about building, CSV and captions
     # (the per-paper tests below draw at the checks' own quick settings)
     import paper_checks.papers.ghosh17.sim as g17
