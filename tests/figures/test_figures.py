@@ -18,15 +18,17 @@ def _fresh_figure_data():
 
 
 @pytest.mark.slow
-def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch):
+@pytest.mark.xdist_group("loss_zoo")  # the zoo's trials once a process (conftest's zoo_once), with the trial's tests
+def test_every_figure_builds_with_data_and_caption(tmp_path, monkeypatch, zoo_once):
     # fewer seeds for the two costliest training studies: this test is about building, CSV and captions
-    # (the per-paper tests below draw at the checks' own quick settings)
+    # (the per-paper tests draw at the checks' own quick settings); one job and no time limit build in this process
+    # (test_jobs_builds_the_same_files tests the pool), so that the patches and the zoo's trials reach the figures
     import paper_checks.papers.ghosh17.sim as g17
     import paper_checks.papers.patrini17.sim as p17
 
     monkeypatch.setattr(p17, "table2_seeds", lambda ctx: {"clusters": 2, "digits": 2})
     monkeypatch.setattr(g17, "robust_seeds", lambda ctx: 2)
-    assert main(["--out", str(tmp_path), "--precision", "quick"]) == 0
+    assert main(["--out", str(tmp_path), "--precision", "quick", "--jobs", "1", "--timeout", "0"]) == 0
     for name, spec in load().items():
         p = tmp_path / f"{name}.png"
         assert p.exists() and p.read_bytes()[:4] == b"\x89PNG", name

@@ -1,13 +1,13 @@
-"""What the papers' figure tests share: the numbers a check reports, computed with nothing memoised."""
-from paper_checks import figdata
-from paper_checks.context import Context
-from paper_checks.registry import load
+"""What the papers' figure tests share: the numbers a check reports at quick precision, seed 0."""
+from tests.paper_checks._quick import quick_result
 
 
-def reported_numbers(claim_id: str, seed: int = 0) -> dict:
-    """The ``numbers`` of claim ``claim_id``'s evidence at quick precision, from the same stream as its figure
-    (seed ``seed``): the plotted numbers must equal these (to the digits the report rounds to)."""
-    figdata.clear()
-    ev = load()[claim_id].check(Context(claim_id, precision="quick", seed=seed))
-    figdata.clear()
-    return ev.to_json()["numbers"]
+def reported_numbers(claim_id: str) -> dict:
+    """The ``numbers`` of claim ``claim_id``'s evidence at quick precision, seed 0, from the same stream as its figure:
+    the plotted numbers must equal these (to the digits the report rounds to). The session's one quick run of the
+    claim (``tests/paper_checks/_quick.py``), shared with the regression suite and the README's test: a figure test
+    marked ``xdist_group(claim_id)`` runs on their worker under ``--dist loadgroup`` (.ci/run), so the claim runs once.
+    The figure itself computes its data anew (nothing memoised outside ``run --figures``)."""
+    res = quick_result(claim_id)
+    assert res.evidence is not None, f"{claim_id} raised: {res.error}"
+    return res.evidence.to_json()["numbers"]

@@ -6,6 +6,7 @@ from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("dmi19.mi_not_invariant")  # runs the claim once (figure_numbers)
 def test_dmi19_order_figure_plots_the_reported_example():
     ex = reported_numbers("dmi19.mi_not_invariant")["example"]
     rows = draw("dmi19_mi_vs_dmi", "quick").data

@@ -24,6 +24,7 @@ def test_bound_widths_against_plain_loop():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("gce18.softmax_gap")  # runs the claim once (figure_numbers)
 def test_gce18_softmax_gap_figure_plots_the_reported_softmax():
     nums = reported_numbers("gce18.softmax_gap")
     rows = draw("gce18_softmax_gap", "quick").data
@@ -34,6 +35,7 @@ def test_gce18_softmax_gap_figure_plots_the_reported_softmax():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("gce18.eq11_k03")  # runs the claim once (figure_numbers)
 def test_gce18_region_figure_marks_the_reported_boundary():
     table = reported_numbers("gce18.eq11_k03")["region"]["q_star(k, c)"]
     rows = [r for r in draw("gce18_eq11_region", "quick").data if r["k"] >= 0.3 - 1e-9]

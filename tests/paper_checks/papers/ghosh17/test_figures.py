@@ -29,6 +29,7 @@ def test_mae_noisy_risk_is_affine_in_clean_risk():
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("ghosh17.bounded_more_robust")  # runs the claim once (figure_numbers)
 def test_ghosh17_accuracy_figure_plots_the_reported_accuracies():
     nums = reported_numbers("ghosh17.bounded_more_robust")["final_test_acc"]
     rows = draw("ghosh17_accuracy_vs_noise", "quick").data

@@ -6,6 +6,7 @@ from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("imae19.eq11_variance")  # runs the claim once (figure_numbers)
 def test_imae19_weights_figure_quotes_the_reported_variance():
     nums = reported_numbers("imae19.eq11_variance")
     rows = [r for r in draw("imae19_weights", "quick").data if r["curve"] == "MAE"]

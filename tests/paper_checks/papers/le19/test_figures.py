@@ -6,6 +6,7 @@ from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("le19.sampling")  # runs the claim once (figure_numbers)
 def test_le19_recall_figure_plots_the_reported_recall():
     rec = reported_numbers("le19.sampling")["training"]["Recall@1"]
     rows = draw("le19_recall_vs_noise", "quick").data

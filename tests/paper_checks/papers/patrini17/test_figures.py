@@ -6,6 +6,7 @@ from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("patrini17.thm3_anchor")  # runs the claim once (figure_numbers)
 def test_patrini17_anchor_figure_plots_the_reported_errors():
     mc = reported_numbers("patrini17.thm3_anchor")["mc_exact_ptilde"]
     rows = draw("patrini17_anchor_error", "quick").data
@@ -16,6 +17,7 @@ def test_patrini17_anchor_figure_plots_the_reported_errors():
 
 
 @pytest.mark.slow  # about 1 s or more: out of README's quick command, in CI's slow run
+@pytest.mark.xdist_group("patrini17.thm4_hessian")  # runs the claim once (figure_numbers)
 def test_patrini17_hessian_figure_plots_the_reported_first_draw():
     grids = reported_numbers("patrini17.thm4_hessian")["first_draw_relative_layer_blocks"]
     for r in draw("patrini17_hessian_blocks", "quick").data:

@@ -6,6 +6,7 @@ from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("sce19.class_bias")  # runs the claim once (figure_numbers)
 def test_sce19_class_figure_plots_the_reported_group_accuracies():
     groups = reported_numbers("sce19.class_bias")["groups"]
     rows = draw("sce19_class_curves", "quick").data

@@ -7,6 +7,7 @@ from tests.paper_checks.papers.figure_numbers import reported_numbers
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("xu22.collapse_batch_dim")  # runs the claim once (figure_numbers)
 def test_xu22_phase_figure_plots_the_reported_scores():
     nums = reported_numbers("xu22.collapse_batch_dim")
     rows = draw("xu22_collapse_phase", "quick").data
