@@ -367,3 +367,21 @@ def test_the_closure_that_closed_a_conjunct_s_last_box_is_tried_first_on_its_nex
     names = [m.name for m in _first(inside, "AsWritten")]
     assert names[0] == "AsWritten" and names[1:] == [m.name for m in inside if m.name != "AsWritten"]
     assert _first(inside, None) == inside and _first(inside, "NoSuchClosure") == inside
+
+
+@pytest.mark.slow  # seconds of boxes
+def test_the_boxes_take_the_margin_as_written_where_its_normal_form_is_larger():
+    """``sin`` of the angle between two points of the tangent's graph is below the angle, with room: the normal form
+    puts the margin over one denominator, ``sqrt(x^2 + 1) sqrt(y^2 + 1)``, and multiplies the arctangents by it, so
+    that its interval bounds lose what the margin as written keeps. The boxes take the smaller form (MetiTarski's
+    ``atan-problem-2`` family; undecided at 6 units before, 8 boxes open); the certificate says so and re-checks, and
+    not against a margin 1/2 lower, which fails."""
+    def margin(x, y, gap=sympy.Rational(1, 2)):
+        return gap + sympy.atan(y) - sympy.atan(x) - (y - x) / sympy.sqrt((1 + x**2) * (1 + y**2))
+
+    space = real_space(margin, ("x", 0, 2), ("y", 0, 2))
+    res = prove(space, 10**6, None, work=6)
+    assert res.proved, res.reason
+    assert [r.kind for r in res.certificate.reductions[0]] == ["as written"]
+    assert recheck(res.certificate, space) == []
+    assert recheck(res.certificate, real_space(lambda x, y: margin(x, y, 0) - 1, ("x", 0, 2), ("y", 0, 2)))
