@@ -14,7 +14,9 @@ from paper_checks.trials import margin as mt
 ROOT = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture(scope="module")
+# the session's, not the module's: CI's slow run built the module fixture twice (22 s each; session 42), likely torn
+# down when its worker ran another module's test between two of these; a session fixture stays for the worker
+@pytest.fixture(scope="session")
 def table():
     # a time limit per property that no load reaches (the default 10 s could cut a property short on a busy
     # machine, and "undecided" would then depend on the machine); its speed is not a test's business
