@@ -371,9 +371,9 @@ def _exact_first(st: _State, pcs: list[_Piece], i: int, j: int) -> ProofResult |
         # the boxes and sweeps take the smaller form: the normal form put over one denominator multiplies every other
         # term by it, and its interval bounds lose what the margin as written keeps (MetiTarski's exp-362-100c,
         # exp-362-60b and atan-problem-2-sqrt-weakT2, undecided at 22.5 units on the normal form, are proved on the
-        # margin as written; session 42, benchmarks/RESULTS.md). Not
-        # where the margin as written has no finite enclosure on the piece: a 0/0 or oo - oo the normal form removes
-        # (cosec's 1/sin(x)^2 - 1/x^2 at 0) would stay for every box at its end
+        # margin as written; session 42, benchmarks/RESULTS.md). Not where the margin as written has no finite
+        # enclosure on the piece: a 0/0 or oo - oo the normal form removes (cosec's 1/sin(x)^2 - 1/x^2 at 0) would
+        # stay for every box at its end
         pc.parts[j] = traced
         pc.reductions[-1] = Reduction(traced.expr, traced.expr, "as written")
     st.push(-math.inf, i, j, "", list(pc.base))
