@@ -14,8 +14,8 @@ from paper_checks.trials import margin as mt
 ROOT = Path(__file__).resolve().parents[3]
 
 
-# the session's, not the module's: CI's slow run built the module fixture twice (22 s each; session 42), likely torn
-# down when its worker ran another module's test between two of these; a session fixture stays for the worker
+# the session's: CI's slow run built it twice (22 s each) as a module fixture, and twice again as this (session 42),
+# so its grouped tests reach two workers; why is not yet known
 @pytest.fixture(scope="session")
 def table():
     # a time limit per property that no load reaches (the default 10 s could cut a property short on a busy
