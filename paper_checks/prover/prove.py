@@ -409,8 +409,9 @@ def _open_volume(st: _State, pcs: list[_Piece]) -> float:
 def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult | None:
     """Try each conjunct that still has open boxes, on a piece with a real coordinate, by monotonicity in one
     coordinate over the whole piece (:class:`~paper_checks.prover.sweeps.sweep.MonotoneSweep`): its
-    normal form, then the margin as written where it differs (the normal form may scale it by a positive factor
-    that depends on the coordinate, ``q (1 - p^q)/q``: monotone as written, not so scaled). One that closes
+    normal form, then the margin as written where it differs, each with a share of the sweeps' work (the normal form
+    may scale it by a positive factor that depends on the coordinate, ``q (1 - p^q)/q``: monotone as written, not so
+    scaled). One that closes
     replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk.
     ``span``: the share of the work left before the sweeps' end."""
     method = closures.by_method("monotone sweep")
@@ -420,14 +421,18 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
         pc = pcs[i]
         written = pc.written[j] if j < len(pc.written) else pc.parts[j]
         forms = [("", pc.parts[j])] + ([("written", written)] if distinct(pc.parts[j].expr, written.expr) else [])
-        for form, t in forms:
+        for k, (form, t) in enumerate(forms):
             if meter.now() > until:
                 return None
-            goal = PieceGoal(t, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], sweeps)
+            # the normal form's sweep a share, so that one that runs out leaves the margin as written its own
+            # (MetiTarski's log-problem-5: the normal form's sweep spent all it had and closed nothing, 3.1 units at
+            # 22.5; the margin as written closes by one sweep in its charts' values)
+            allowed = sweeps.share(schedule.share("sweep of the first form")) if k < len(forms) - 1 else sweeps
+            goal = PieceGoal(t, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], allowed)
             if method is None or not method.applies(goal):
                 break
             begun = meter.now()
-            out, _ = timed_step(method, goal, sweeps)  # a kink the sweep cannot differentiate closes nothing
+            out, _ = timed_step(method, goal, allowed)  # a kink the sweep cannot differentiate closes nothing
             st.count(method.name, meter.now() - begun, out is not None and out.closure is not None, piece=True)
             if out is None:
                 continue
