@@ -424,9 +424,6 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
         for k, (form, t) in enumerate(forms):
             if meter.now() > until:
                 return None
-            # the normal form's sweep a share, so that one that runs out leaves the margin as written its own
-            # (MetiTarski's log-problem-5: the normal form's sweep spent all it had and closed nothing, 3.1 units at
-            # 22.5; the margin as written closes by one sweep in its charts' values)
             allowed = sweeps.share(schedule.share("sweep of the first form")) if k < len(forms) - 1 else sweeps
             goal = PieceGoal(t, pc.coords, pc.base, [list(g) for g in groups(pc.coords).values()], allowed)
             if method is None or not method.applies(goal):

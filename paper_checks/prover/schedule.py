@@ -132,7 +132,10 @@ SHARES: dict[str, float] = {
     "first sweep after": 0.2,   # of what the boxes begin with: they go first, and what they close the sweep need not
     "second sweep after": 0.6,  # of what the boxes begin with: again where they stalled since the first (prove.STALLED)
     "sweep of the first form": 0.5,  # of a sweep's span, where the margin as written differs from its normal form:
-    #                                    the normal form's sweep first, the margin as written after with the rest
+    #                                    the normal form's sweep first, the margin as written after with the rest (one
+    #                                    that ran out left the other nothing: MetiTarski's log-problem-5, whose normal
+    #                                    form's sweep spent 3.1 units at 22.5 and closed nothing, while the margin as
+    #                                    written closes by one sweep in its charts' values)
     "first sweep span": 3 / 7,  # the first sweep's budget, of the work left: MonotoneSweep spends 0.7 of that,
     #                             30 % of what is left in all (a sweep that closes does so quickly)
     "valley": 0.2,              # one box's look for a valley (at least tight.VALLEY_MIN_WORK; each check is up to
