@@ -411,9 +411,8 @@ def _sweep_open(st: _State, pcs: list[_Piece], span: float = 1.0) -> ProofResult
     coordinate over the whole piece (:class:`~paper_checks.prover.sweeps.sweep.MonotoneSweep`): its
     normal form, then the margin as written where it differs, each with a share of the sweeps' work (the normal form
     may scale it by a positive factor that depends on the coordinate, ``q (1 - p^q)/q``: monotone as written, not so
-    scaled). One that closes
-    replaces its boxes by one record of the whole piece; a point of a face where it fails is verified, shrunk.
-    ``span``: the share of the work left before the sweeps' end."""
+    scaled). One that closes replaces its boxes by one record of the whole piece; a point of a face where it fails is
+    verified, shrunk. ``span``: the share of the work left before the sweeps' end."""
     method = closures.by_method("monotone sweep")
     sweeps = st.work.share(span)
     until = sweeps.stop

@@ -374,7 +374,7 @@ def test_the_sweep_of_the_normal_form_leaves_the_margin_as_written_its_share():
     """``log y/(y - 1)^2 < 10^-4 + log x/(x - 1)^2`` for ``1 < x < y`` (MetiTarski's ``log-problem-5``): the normal
     form's sweep spent all the sweeps had and closed nothing, so the margin as written, which one sweep in its charts'
     values closes, was never tried (undecided at 12 and at 22.5 units). With a share each it is proved, by the sweep
-    of the margin as written; 10^-2 below, the margin fails near ``y = x`` and is not proved."""
+    of the margin as written; 10^-2 below, the margin fails near ``y = x``: a point found, verified here."""
     x, y = sympy.symbols("x y", real=True)
     domain = {x: sympy.Interval.open(1, sympy.oo), y: sympy.Interval.open(1, sympy.oo)}
 
@@ -384,7 +384,10 @@ def test_the_sweep_of_the_normal_form_leaves_the_margin_as_written_its_share():
     res = prove_expr(margin(sympy.Rational(1, 10000)), domain, constraints=[x < y], work=12, seconds=None)
     assert res.proved, res.reason
     assert any("closed by monotonicity" in n and "(the margin as written)" in n for n in res.notes), res.notes
-    assert not prove_expr(margin(-sympy.Rational(1, 100)), domain, constraints=[x < y], work=12, seconds=None).proved
+    false = prove_expr(margin(-sympy.Rational(1, 100)), domain, constraints=[x < y], work=12, seconds=None)
+    assert false.outcome == "counterexample", false.reason
+    point = {x: false.counterexample["x"], y: false.counterexample["y"]}
+    assert point[x] < point[y] and margin(-sympy.Rational(1, 100)).subs(point).evalf(30) < 0
 
 
 @pytest.mark.slow  # seconds of boxes
