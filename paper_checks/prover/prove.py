@@ -68,7 +68,7 @@ from paper_checks.search.shrinker import SHRINK_EVALS, Shrinker
 #: a box narrower than ``2^-MAX_DEPTH`` of its piece along every coordinate is not split again
 MAX_DEPTH = 48
 #: the shares of the work the boxes begin with, spent before the open conjuncts are tried by a monotone sweep, the
-#: first time (with a near stop, its own share: a sweep that closes does so quickly) and the second
+#: first time and the second (each with a near stop, its share ``"sweep span"``: a sweep that closes does so quickly)
 #: (:data:`~paper_checks.prover.schedule.SHARES`)
 SWEEP_STARTS = ("first sweep after", "second sweep after")
 #: the second sweep runs only where the open volume is still above this share of what it was after the first
@@ -135,9 +135,12 @@ class _State:
     def affords(self, name: str) -> bool:
         """Whether box closure ``name`` may run on the next box: one of the boxes' own bounds
         (:data:`~paper_checks.prover.schedule.BOX_BASE`), its first call, or its work over the boxes so far within
-        :data:`~paper_checks.prover.schedule.BOX_RATIO` times theirs."""
-        spent = self.box_work.get(name)
-        return name in schedule.BOX_BASE or spent is None or spent <= schedule.BOX_RATIO * self.box_base
+        :data:`~paper_checks.prover.schedule.BOX_RATIO` times theirs once it has closed a box of this proof
+        (:data:`~paper_checks.prover.schedule.BOX_RATIO_UNEARNED` times until then). A box that is not split again
+        (:func:`_narrow`) runs every closure whatever this says: Redheffer's double zero at ``pi``, which only the
+        second order closes, left two such boxes open where the second order had closed nothing before them."""
+        spent, closed = self.box_work.get(name), self.counters.get(name, {}).get("boxes_closed", 0)
+        return name in schedule.BOX_BASE or spent is None or spent <= schedule.box_ratio(closed) * self.box_base
 
     def spent_on_box(self, name: str, spent: float) -> None:
         """Book ``spent`` units of a box step of closure ``name`` for :meth:`affords`."""
@@ -252,13 +255,13 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     st.box_base += per_step
     goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.work.stop,  # type: ignore[arg-type]
                    relations=pc.relations)
-    smear, bounded = None, False
+    smear, bounded, last = None, False, _narrow(box, pc.base)  # last: not split again, so every closure runs on it
     if where == "inside":  # a box's centre first: a closure's step costs far more than one value
         found = _probe(st, pc, pc.parts[j], box, j)
         if found is not None:
             return found
     for method in _first(closures.for_stage(where), st.closer.get((i, j))):
-        if not method.applies(goal) or not st.affords(method.name):
+        if not method.applies(goal) or not (last or st.affords(method.name)):
             continue
         now = meter.now()
         cap = st.work.share(schedule.share("box step"), least=BOX_STEP_MIN_WORK)
@@ -285,7 +288,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
             bounded, smear = True, cl.smear
             if where == "inside":
                 key = cl.lower
-    if _narrow(box, pc.base):
+    if last:
         st.stuck.append((i, j, path, box, key))
         return None
     t = pc.parts[j]  # a box partly outside the simplex is split along any coordinate: it must come inside
@@ -685,7 +688,7 @@ def _proof(st: _State, exact_first: bool, start: float, later: int = 0, seed: in
                 # the second only where the boxes stalled since the first (exp_t <= exp: its open volume fell from
                 # 65 % to 0.4 % meanwhile, and a second sweep would take the time the boxes need)
                 if sweeps == 1 or _open_volume(st, pcs) > STALLED * after_first:
-                    found = _sweep_open(st, pcs, schedule.share("first sweep span") if sweeps == 1 else 1.0)
+                    found = _sweep_open(st, pcs, schedule.share("sweep span"))
                     if found is not None:
                         return _found(st, found, start)
                 after_first = _open_volume(st, pcs) if sweeps == 1 else after_first

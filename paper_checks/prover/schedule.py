@@ -98,6 +98,13 @@ BOX_BASE: tuple[str, ...] = ("OutsideRelation", "FirstOrder", "TaylorModel", "Ou
 #: see :data:`BOX_BASE`: over MetiTarski's corpus a call of z3 over ranges or of the second order costs 3 to 4 times
 #: one of the first-order bounds, so at twice their work each still runs on about every other box
 BOX_RATIO = 2.0
+#: see :data:`BOX_BASE`: the ratio of a box closure that has closed no box of the proof yet. Over MetiTarski's 75
+#: problems left undecided at 22.5 units, run at 90, the second-order bounds spent 598 units and closed 31 boxes, the
+#: tail 166 and closed none; on ``ellipse-check-1`` (one coordinate, margin 5.3 where the boxes stayed open; the boxes
+#: and sweeps alone at 90 units) the second order took 26 of 67 units, closed nothing, and the boxes needed 96. A
+#: closure that earns keeps the larger ratio (``benchmarks/RESULTS.md``, session 44). Not lower: at 0.5,
+#: ``log(x)/x <= 1/e`` on ``[1, oo)``, whose box at ``x = e`` only the second order closes, was undecided at 6 units
+BOX_RATIO_UNEARNED = 1.0
 
 #: the closures of the stage ``piece`` that each close one shape by sub-proofs: together they draw on one pool, a
 #: share of the work left where the first of them applies (``"pooled"`` in :data:`SHARES`), so that the boxes, the
@@ -136,8 +143,11 @@ SHARES: dict[str, float] = {
     #                                    that ran out left the other nothing: MetiTarski's log-problem-5, whose normal
     #                                    form's sweep spent 3.1 units at 22.5 and closed nothing, while the margin as
     #                                    written closes by one sweep in its charts' values)
-    "first sweep span": 3 / 7,  # the first sweep's budget, of the work left: MonotoneSweep spends 0.7 of that,
-    #                             30 % of what is left in all (a sweep that closes does so quickly)
+    "sweep span": 3 / 7,        # each of the two sweeps' budget, of the work left: MonotoneSweep spends 0.7 of that,
+    #                             30 % of what is left in all (a sweep that closes does so quickly: over MetiTarski's
+    #                             corpus the seven that closed spent 0.07 to 6.6 units in all their calls). The second
+    #                             took all that was left, 0.7 of it for itself: on the 75 problems undecided at 22.5,
+    #                             run at 90, the sweeps spent 487 units and closed 6 (session 44)
     "valley": 0.2,              # one box's look for a valley (at least tight.VALLEY_MIN_WORK; each check is up to
     #                             a second of SymPy: a weighted Pinsker bound had 9 to check from one box, 6.3 s of 8)
     # the closures by sub-proofs, in the order of SCHEDULE["piece"] (their sub-proofs' budget)
@@ -183,6 +193,12 @@ def share(name: str) -> float:
         return SHARES[name]
     except KeyError:
         raise ValueError(f"no share named {name!r} in the schedule (shares: {', '.join(SHARES)})") from None
+
+
+def box_ratio(closed: float) -> float:
+    """What a box closure outside :data:`BOX_BASE` may spend over a proof's boxes, in times their own bounds' work:
+    :data:`BOX_RATIO` once it has closed a box of the proof (``closed`` > 0), :data:`BOX_RATIO_UNEARNED` before."""
+    return BOX_RATIO if closed else BOX_RATIO_UNEARNED
 
 
 def order(stage: str) -> tuple[str, ...]:

@@ -73,6 +73,7 @@ def every_box_closure(monkeypatch):
     from paper_checks.prover import schedule
 
     monkeypatch.setattr(schedule, "BOX_RATIO", math.inf)
+    monkeypatch.setattr(schedule, "BOX_RATIO_UNEARNED", math.inf)
 
 
 @pytest.fixture
