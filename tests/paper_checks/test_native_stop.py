@@ -36,17 +36,19 @@ STRESS = textwrap.dedent("""
             m = s.model()
             [m.eval(v, model_completion=True) for v in (x, y)]
 
-    rnd, ctx, fired = random.Random(int(sys.argv[1])), z3.Context(), 0
+    rnd, ctx, held = random.Random(int(sys.argv[1])), z3.Context(), 0
     for i in range(int(sys.argv[2])):
         try:
             with deadline(rnd.uniform(0.0002, 0.004)):
-                build(ctx, i)
+                for j in range(20_000):  # z3 work until the limit comes, wherever it lands
+                    build(ctx, i + j)
+            held += 1  # the limit never came inside the block: it was held back past 20,000 builds
         except TimedOut:
-            fired += 1
+            pass
         if i % 25 == 0:
             gc.collect()
             build(ctx, i + 1)  # the hash-consed x, y and constants again
-    print("fired", fired)
+    print("held", held)
 """)
 
 
@@ -75,11 +77,12 @@ def test_z3_s_python_layer_is_never_cut():
 
 
 def test_an_alarm_inside_z3_is_raised_at_the_edge_of_its_layer():
-    """Short time limits around z3 work: each one's alarm ends the block (never held back for the whole loop), and
-    the process lives on."""
+    """Short time limits around z3 work that lasts until they come: each one's alarm ends the block (never held back
+    for the whole loop), and the process lives on. Every limit fires, on a fast machine as on a slow one (the count
+    of limits that came inside one build, as this test once asserted, moved with the machine's speed)."""
     r = _stress(0, 100)
     assert r.returncode == 0, r.stderr[-2000:]
-    assert int(r.stdout.split()[-1]) >= 60  # most limits came inside the block
+    assert r.stdout.split() == ["held", "0"], r.stdout
 
 
 @pytest.mark.slow
