@@ -19,7 +19,10 @@ Elimination, in this order, to a fixed point:
 * an affine inequality ``a v + r >= 0`` whose variable ``v`` has its bound on one side implied by the rest (``X < Y``
   on half-lines: ``Y = X + s`` with ``s > 0``) is a new coordinate ``s``, the gap: the relation's boundary becomes a
   face ``s = 0`` (where a margin tight on it is proved by a face, not by boxes along a diagonal); ``v``'s other end,
-  where finite, stays a relation.
+  where finite, stays a relation;
+* but ``x < y`` with ``x >= 0``, where the margin reads ``x/y`` or is 0/0 at ``x = y = 0``, is ``x = r y`` with
+  ``r`` in ``(0, 1)``, the ratio (:func:`_ratio`): the origin's 0/0 and the edge ``x = y`` become the faces of a box
+  (``sin(x)/sin(y) >= x/y``: concave in ``r``, 0 at both ends).
 
 What is left stays a relation; a disequation in several variables, which no closed set states, is kept for the
 exact check of a counterexample only, and said (the proof then covers a superset). A "known sign" is decided by z3
@@ -249,7 +252,7 @@ def _one(case: Case, rel: sympy.Basic, rest: list[sympy.Basic], fixed: set[sympy
             return got
     if kind == "eq":
         return _solve(case, g, rel, rest)
-    if kind in ("ge", "gt") and _gap(case, g, kind == "gt", rel):
+    if kind in ("ge", "gt") and (_ratio(case, g, kind == "gt", rel) or _gap(case, g, kind == "gt", rel)):
         v, sol = case.defs[-1]
         case.pending = [r.xreplace({v: sol}) if isinstance(r, sympy.Basic) else r for r in rest]
         return True
@@ -551,6 +554,55 @@ def _gap(case: Case, g: sympy.Expr, strict: bool, rel: sympy.Basic) -> bool:
         case.notes.append(f"the constraint {rel} made {v} = {sol} with {s} {'>' if strict else '>='} 0 (the gap)")
         return True
     return False
+
+
+def _ratio(case: Case, g: sympy.Expr, strict: bool, rel: sympy.Basic) -> bool:
+    """``c (y - x) >= 0`` (``> 0``: strict) with ``x >= 0``, ``y > 0``, where the margin reads ``x/y`` or its
+    denominator is 0 where ``x = y = 0``: ``x = r y`` with a new coordinate ``r`` in ``[0, 1]`` (``(0, 1)`` where
+    ``x > 0`` and the relation is strict), the ratio, where a gap would leave the 0/0 at the origin in every box of
+    its corner: ``sin(x)/sin(y) - x/y`` on ``0 < x < y < pi/2`` (MetiTarski's ``sin-problem-7``) is
+    ``sin(r y)/sin(y) - r``, concave in ``r`` and 0 at both its ends. ``(r, y) -> (r y, y)`` maps the box onto the
+    region (``r = x/y``); ``x``'s ends, where the others do not imply them, stay relations on ``r y``."""
+    e = sympy.expand(g)
+    syms = sorted(e.free_symbols, key=str)
+    if len(syms) != 2 or not all(v in case.domain for v in syms) or e.as_coeff_add()[0] != 0:
+        return False
+    a, b = (e.coeff(v) for v in syms)
+    if not (a.is_Rational and b.is_Rational and a == -b):
+        return False
+    x, y = syms if a < 0 else syms[::-1]  # c (y - x): x is the smaller
+    ix, iy = case.domain[x], case.domain[y]
+    lx = lo_of(ix)
+    if not (lx.is_number and lx >= 0) or not (lo_of(iy) > 0 or (lo_of(iy) == 0 and (open_of(iy)[0] or strict))):
+        return False
+    origin, inverse = {x: 0, y: 0}, sympy.Pow(y, -1)
+    nodes = list(sympy.preorder_traversal(case.expr))
+    quotient = any(isinstance(m, sympy.Mul) and x in m.args and inverse in m.args for m in nodes)
+    singular = lx == 0 and any(isinstance(p, sympy.Pow) and p.exp.is_negative
+                               and sympy.sympify(p.base.xreplace(origin)) == 0 for p in nodes)
+    if not (quotient or singular):
+        return False
+    r = sympy.Symbol(f"{x}_ratio", positive=True) if open_of(ix)[0] else sympy.Symbol(f"{x}_ratio", nonnegative=True)
+    while r in case.domain or any(r == d for d, _ in case.defs):
+        r = sympy.Symbol(r.name + "_", **r.assumptions0)
+    hx, hy = hi_of(ix), hi_of(iy)
+    implied = hx.is_infinite or (not hy.is_infinite and (hx > hy or (hx == hy and (strict or open_of(iy)[1]
+                                                                                 or not open_of(ix)[1]))))
+    if not implied:
+        case.relations.append((sympy.expand(hx - r * y), bool(open_of(ix)[1])))
+    if lx > 0:
+        case.relations.append((sympy.expand(r * y - lx), bool(open_of(ix)[0])))
+    case.domain[r] = sympy.Interval(0, 1, bool(open_of(ix)[0]) or lx > 0, strict)
+    if lo_of(iy) == 0:
+        case.domain[y] = sympy.Interval(0, hy, True, bool(open_of(iy)[1]))
+    del case.domain[x]
+    sol = r * y
+    case.expr = case.expr.xreplace({x: sol})
+    case.relations = [(h.xreplace({x: sol}), st) for h, st in case.relations]
+    case.defs.append((x, sol))
+    why = f"the margin reads {x}/{y}" if quotient else f"the margin's denominator is 0 where {x} = {y} = 0"
+    case.notes.append(f"the constraint {rel} made {x} = {sol} with {r} in {case.domain[r]} (the ratio: {why})")
+    return True
 
 
 def _extreme(case: Case, w: sympy.Expr, low: bool) -> sympy.Expr | None:

@@ -63,6 +63,26 @@ def test_a_gap_refutes_on_the_right_side_of_the_relation():
     _check(res, [X > Y])
 
 
+@pytest.mark.slow  # over a CPU-second of the prover: out of README's quick command, in CI's slow run
+def test_a_ratio_proves_a_margin_tight_along_the_relation_and_refutes_its_false_neighbour():
+    """MetiTarski's ``sin-problem-7``, ``sin(x)/sin(y) >= x/y`` for ``0 < x < y < pi/2``: 0 along the whole edge
+    ``x = y`` and 0/0 at the origin, undecided at 22.5 units in the gap's chart; in the ratio's it is concave in
+    ``r = x/y`` and 0 at both ends. Its neighbour ``10^-6`` stronger is false near the origin (a point checked
+    exactly against the constraint); the one ``10^-12`` stronger, false only where ``y`` is about ``10^-6``, is
+    never proved."""
+    dom = {X: Interval.open(0, oo), Y: Interval.open(-oo, pi / 2)}
+    margin = sympy.sin(X) / sympy.sin(Y) - X / Y
+    res = prove_expr(margin, dom, work=6, seconds=HANG_GUARD, constraints=[X < Y])
+    assert res.proved and any("(the ratio" in n for n in res.notes), res.reason
+    res = prove_expr(margin - Rational(1, 10**6), dom, work=6, seconds=HANG_GUARD, constraints=[X < Y])
+    assert res.outcome == "counterexample", res.reason
+    _check(res, [X < Y, X > 0, Y < pi / 2])
+    point = {sympy.Symbol(k): sympy.sympify(v) for k, v in res.counterexample.items()}
+    assert (margin - Rational(1, 10**6)).xreplace(point).evalf(60) < 0
+    res = prove_expr(margin - Rational(1, 10**12), dom, work=6, seconds=HANG_GUARD, constraints=[X < Y])
+    assert not res.proved
+
+
 def test_a_pin_an_empty_domain_a_ground_statement_and_an_unusable_constraint():
     assert prove_expr(x - 1, {x: (0, 3)}, work=2, seconds=HANG_GUARD, constraints=["x = 79/64"]).proved
     res = prove_expr(x - 5, {x: (0, 1)}, work=2, seconds=HANG_GUARD, constraints=[x >= 2])

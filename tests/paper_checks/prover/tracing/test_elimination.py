@@ -86,6 +86,26 @@ def test_an_affine_relation_becomes_a_gap_where_one_side_is_implied():
     assert case.relations == [(2 - x - y - gap, False)]  # z's other end stays a relation
 
 
+def test_a_relation_whose_margin_reads_the_quotient_becomes_a_ratio():
+    """``0 < x < y < pi/2`` with the margin ``sin(x)/sin(y) - x/y``: ``x = r y``, ``r`` in ``(0, 1)``, the margin
+    ``sin(r y)/sin(y) - r``; ``x``'s lower end above 0 stays a relation on ``r y``; a margin that reads neither the
+    quotient nor a 0/0 at the origin keeps the gap."""
+    sin = sympy.sin
+    (case,) = _cases(sin(x) / sin(y) - x / y, {x: Interval.open(0, oo), y: Interval.open(-oo, pi / 2)}, [x < y],
+                     {x: (True, False), y: (False, True)})
+    (r,) = [v for v in case.domain if v not in (x, y)]
+    assert case.expr == sin(r * y) / sin(y) - r and case.domain[r] == Interval.open(0, 1)
+    assert case.domain[y] == Interval.open(0, pi / 2) and not case.relations
+    assert case.back({r: Rational(1, 2), y: Rational(1)})[x] == Rational(1, 2)
+    (case,) = _cases(x / y - 1, {x: Interval(Rational(1, 20), oo), y: Interval(0, 1)}, [x < y],
+                     {x: (False, False), y: (False, False)})
+    (r,) = [v for v in case.domain if v not in (x, y)]
+    assert case.expr == r - 1 and case.relations == [(r * y - Rational(1, 20), False)]
+    (case,) = _cases(sin(x) - sin(y), {x: Interval.open(0, oo), y: Interval.open(-oo, pi / 2)}, [x < y],
+                     {x: (True, False), y: (False, True)})
+    assert any("(the gap)" in n for n in case.notes)
+
+
 def test_what_is_left_stays_a_relation_and_a_disequation_in_two_variables_is_said():
     (case,) = _cases(x, {x: (0, 1), y: (0, 1)}, [x**2 + y**2 <= 1, Ne(x, y)])
     assert case.relations == [(1 - x**2 - y**2, False)]
