@@ -1,6 +1,8 @@
 """z3 over atoms: a margin outside z3's fragment is put to it with each node outside the fragment (a power with a
 coordinate in its exponent, ``exp``, ``log``, ...) a variable of its own, the same node the same variable, bounded by
-its sign and its enclosure on the piece (:func:`paper_checks.prover.algebraic.fragment.decide` with ``atoms``).
+its sign and its enclosure on the piece (:func:`paper_checks.prover.algebraic.fragment.decide` with ``atoms``); a
+half-line's or the line's chart written out (:func:`~paper_checks.prover.tracing.unbounded.explicit`), a rational
+function z3 reads, not an atom unbounded at its pole.
 
 Every point of the piece gives a point of this abstraction, so ``unsat`` proves the margin ``>= 0`` wherever it is
 real (the guards decide where it is). ``c max_k T_k^r - sum_k T_k^r`` with ``r = 1/(1 - q)`` holds whatever the
@@ -25,6 +27,7 @@ from paper_checks.prover.enclosures.balls import ball_lower
 from paper_checks.prover.enclosures.bound import Closure, intervals
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.tracing.trace import IV, compile_expr, precision
+from paper_checks.prover.tracing.unbounded import explicit
 
 #: z3's time slice (milliseconds)
 SLICE_MILLISECONDS = 1000
@@ -132,18 +135,20 @@ class Z3Atoms(PieceMethod):
 
     def applies(self, goal: PieceGoal) -> bool:
         t = goal.t
-        if fragment.in_fragment(t.expr, t.symbols):
+        e = explicit(t.expr)
+        if fragment.in_fragment(e, t.symbols):  # no atom: z3 first's (``Z3Algebraic``)
             return False
-        n = len(atoms_of(t.expr, t.symbols))
+        n = len(atoms_of(e, t.symbols))
         return 0 < n <= MAX_ATOMS
 
     def step(self, goal: PieceGoal) -> Outcome | None:
-        got = decide_piece(goal, SLICE_MILLISECONDS, enclosure(list(goal.t.symbols), goal.base))
+        got = decide_piece(goal, SLICE_MILLISECONDS, enclosure(list(goal.t.symbols), goal.base),
+                           expr=explicit(goal.t.expr))
         return Outcome(Closure(True, 0.0, "z3 atoms")) if got is not None and got[0] == "unsat" else None
 
     def recheck(self, check: Check) -> list[str]:
         t = check.t
-        outcome, _ = fragment.decide(t.expr, t.symbols, check.base, check.rows, Z3_MILLISECONDS, recheck=True,
+        outcome, _ = fragment.decide(explicit(t.expr), t.symbols, check.base, check.rows, Z3_MILLISECONDS, recheck=True,
                                       strict=fragment.strict_ends(check.coords, check.base),
                                       atoms=ball_enclosure(list(t.symbols), check.base),
                                       hypotheses=hypotheses(check.relations))

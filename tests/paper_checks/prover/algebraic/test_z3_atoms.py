@@ -93,3 +93,34 @@ def test_an_end_too_large_for_memory_is_no_bound_and_a_tiny_one_is_rounded_outwa
     x = sympy.Symbol("x")
     lo, hi = enclosure([x], [(Fraction(10**6), Fraction(10**6 + 1))])(sympy.exp(x ** 2 / 2))
     assert hi is None and (lo is None or lo > 0)
+
+
+def test_two_atoms_of_one_monotone_function_are_ordered_as_their_arguments():
+    """``(atan(B/T) - atan(A/T))/T >= 0`` for ``A <= B``, ``T >= 1`` holds whatever each atom's enclosure is, only
+    because ``atan`` is increasing (MetiTarski's ``atan-problem-2`` family, ``B = A + g``); its neighbour ``10^-12``
+    stronger, false at ``g = 0``, and the same with the decreasing ``acos``'s order mistaken, are never proved."""
+    a, g, t = sympy.symbols("a g t", real=True)
+    box = [(F(0), F(2)), (F(0), F(2)), (F(1), F(4))]
+    wide = lambda e: (F(-2), F(2))  # noqa: E731 - each atom on its own: no order between them
+    rise = (sympy.atan((a + g) / t) - sympy.atan(a / t)) / t
+    assert fragment.decide(rise, [a, g, t], box, [], 2000, atoms=wide) == ("unsat", [])
+    assert fragment.decide(rise - R(1, 10**12), [a, g, t], box, [], 2000, atoms=wide)[0] != "unsat"
+    fall = sympy.acos((a + g) / 4) - sympy.acos(a / 4)  # decreasing: <= 0, so ">= 0" is false where g > 0
+    assert fragment.decide(fall, [a, g, t], box, [], 2000, atoms=wide)[0] != "unsat"
+    assert fragment.decide(-fall, [a, g, t], box, [], 2000, atoms=wide) == ("unsat", [])
+    # a function that is not monotone gets no order
+    assert fragment.decide(sympy.sin(a + g) - sympy.sin(a), [a, g, t], box, [], 2000, atoms=wide)[0] != "unsat"
+
+
+def test_a_half_line_s_chart_is_written_out_for_z3_over_atoms(one_rung):
+    """The chart ``u/(1 - u)`` of ``T`` in ``(1, oo)`` is a rational function z3 reads, not an atom unbounded at
+    its pole: ``1 + (atan(B/T) - atan(A/T))/T - (B - A)/sqrt((A^2 + T^2)(B^2 + T^2)) >= 0`` for ``0 < A < B < 2``
+    is decided over atoms."""
+    from paper_checks.prover import prove_expr
+
+    a, b, t = sympy.symbols("A B T")
+    s = sympy.sqrt((a**2 + t**2) * (b**2 + t**2))
+    margin = 1 + (sympy.atan(b / t) - sympy.atan(a / t)) / t - (b - a) / s
+    dom = {a: sympy.Interval.open(0, 2), b: sympy.Interval.open(0, 2), t: sympy.Interval.open(1, sympy.oo)}
+    res = prove_expr(margin, dom, work=6, seconds=300, constraints=[a < b])
+    assert res.proved and "Z3Atoms" in res.counters and res.counters["Z3Atoms"]["pieces_closed"] >= 1, res.reason
