@@ -484,11 +484,26 @@ def _signs(case: Case, v: sympy.Symbol) -> list[int]:
     return [1, -1]
 
 
-def _substitute(case: Case, v: sympy.Symbol, sol: sympy.Expr, rel: sympy.Basic, how: str) -> None:
-    """``v = sol`` everywhere in ``case``: the margin, the relations, ``v``'s interval as relations on ``sol``."""
+def _replaced(case: Case, v: sympy.Symbol, sol: sympy.Expr) -> sympy.Interval:
+    """``v`` out of ``case``'s domain and ``sol`` in its place in the margin and the relations; ``v``'s interval."""
     iv = case.domain.pop(v)
     case.expr = case.expr.xreplace({v: sol})
     case.relations = [(g.xreplace({v: sol}), s) for g, s in case.relations]
+    return iv
+
+
+def _fresh(case: Case, name: str, positive: bool) -> sympy.Symbol:
+    """A new coordinate named ``name`` (``_`` appended until no variable or eliminated one has it), positive or
+    nonnegative."""
+    s = sympy.Symbol(name, positive=True) if positive else sympy.Symbol(name, nonnegative=True)
+    while s in case.domain or any(s == d for d, _ in case.defs):
+        s = sympy.Symbol(s.name + "_", **s.assumptions0)
+    return s
+
+
+def _substitute(case: Case, v: sympy.Symbol, sol: sympy.Expr, rel: sympy.Basic, how: str) -> None:
+    """``v = sol`` everywhere in ``case``: the margin, the relations, ``v``'s interval as relations on ``sol``."""
+    iv = _replaced(case, v, sol)
     (op_lo, op_hi), lo, hi = open_of(iv), lo_of(iv), hi_of(iv)
     for end, strict, g in ((lo, op_lo, sol - lo), (hi, op_hi, hi - sol)):
         if end.is_infinite:
@@ -531,9 +546,7 @@ def _gap(case: Case, g: sympy.Expr, strict: bool, rel: sympy.Basic) -> bool:
             past = ext > other if a > 0 else ext < other
             if not (past or (ext == other and (strict or not open_of(iv)[0 if a > 0 else 1]))):
                 continue
-        s = sympy.Symbol(f"{v}_gap", positive=True) if strict else sympy.Symbol(f"{v}_gap", nonnegative=True)
-        while s in case.domain or any(s == d for d, _ in case.defs):
-            s = sympy.Symbol(s.name + "_", **s.assumptions0)
+        s = _fresh(case, f"{v}_gap", strict)
         sol = w + s / a
         width = sympy.oo
         if not free_end.is_infinite:  # v's other end: a relation on sol, and s's interval bounded by it
@@ -544,9 +557,7 @@ def _gap(case: Case, g: sympy.Expr, strict: bool, rel: sympy.Basic) -> bool:
             if width < 0 or (width == 0 and strict):
                 continue
         case.domain[s] = sympy.Interval(0, width, strict, bool(open_of(iv)[1 if a > 0 else 0]))
-        del case.domain[v]
-        case.expr = case.expr.xreplace({v: sol})
-        case.relations = [(h.xreplace({v: sol}), st) for h, st in case.relations]
+        _replaced(case, v, sol)
         if not free_end.is_infinite:  # kept as a relation, not eliminated again (no gap of a gap)
             g_end = (free_end - sol) if a > 0 else (sol - free_end)
             case.relations.append((sympy.expand(g_end), bool(open_of(iv)[1 if a > 0 else 0])))
@@ -582,9 +593,7 @@ def _ratio(case: Case, g: sympy.Expr, strict: bool, rel: sympy.Basic) -> bool:
                                and sympy.sympify(p.base.xreplace(origin)) == 0 for p in nodes)
     if not (quotient or singular):
         return False
-    r = sympy.Symbol(f"{x}_ratio", positive=True) if open_of(ix)[0] else sympy.Symbol(f"{x}_ratio", nonnegative=True)
-    while r in case.domain or any(r == d for d, _ in case.defs):
-        r = sympy.Symbol(r.name + "_", **r.assumptions0)
+    r = _fresh(case, f"{x}_ratio", bool(open_of(ix)[0]))
     hx, hy = hi_of(ix), hi_of(iy)
     implied = hx.is_infinite or (not hy.is_infinite and (hx > hy or (hx == hy and (strict or open_of(iy)[1]
                                                                                  or not open_of(ix)[1]))))
@@ -595,10 +604,8 @@ def _ratio(case: Case, g: sympy.Expr, strict: bool, rel: sympy.Basic) -> bool:
     case.domain[r] = sympy.Interval(0, 1, bool(open_of(ix)[0]) or lx > 0, strict)
     if lo_of(iy) == 0:
         case.domain[y] = sympy.Interval(0, hy, True, bool(open_of(iy)[1]))
-    del case.domain[x]
     sol = r * y
-    case.expr = case.expr.xreplace({x: sol})
-    case.relations = [(h.xreplace({x: sol}), st) for h, st in case.relations]
+    _replaced(case, x, sol)
     case.defs.append((x, sol))
     why = f"the margin reads {x}/{y}" if quotient else f"the margin's denominator is 0 where {x} = {y} = 0"
     case.notes.append(f"the constraint {rel} made {x} = {sol} with {r} in {case.domain[r]} (the ratio: {why})")
