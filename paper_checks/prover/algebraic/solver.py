@@ -236,6 +236,27 @@ def nra_solver(ctx: z3.Context, *, recheck: bool = False) -> Any:
     return z3.SolverFor("QF_NRA", ctx=ctx)
 
 
+#: z3's module parameters the prover sets once for the process. NLSAT's levelwise single-cell projection (``nlsat.lws``,
+#: on by default in z3 4.16) crashed the process inside ``Z3_solver_check_assumptions`` (SIGSEGV, no result, no
+#: error): the slope ``cos(pi/u) + (pi/u) sin(pi/u) - 1 >= 0`` on ``[17/10, oo)``, z3 over bounding functions at its
+#: tenth question, every run, as the question's terms were built (the same question read from its text did not crash).
+#: z3's pull request 9991 (2026) turned the projection off by default for a crash of the same kind; off, NLSAT explains
+#: its conflicts by its other projection, and that slope is proved (issue 68: nothing kills the process).
+NLSAT_PARAMS = {"nlsat.lws": False}
+
+
+def _set_params() -> None:
+    """Set :data:`NLSAT_PARAMS` (a z3 without a parameter has nothing to turn off)."""
+    for name, value in NLSAT_PARAMS.items():
+        try:
+            z3.set_param(name, value)
+        except z3.Z3Exception:
+            continue
+
+
+_set_params()
+
+
 def fresh_context() -> z3.Context:
     """A new z3 context, made with the time limit held back (:func:`paper_checks.deadline.held`): a limit that fires
     inside ``Context()`` leaves one half made, whose finaliser prints an ``AttributeError`` (``owner``) to stderr."""

@@ -142,7 +142,9 @@ def test_the_issue_s_examples_are_proved(expr, domain, constraints):
 @pytest.mark.slow  # over a CPU-second of the prover: out of README's quick command, in CI's slow run
 def test_z3_over_bounding_functions_takes_the_relations_and_the_recheck_too():
     def exact(pt):
-        return exp(pt["x"]) + exp(pt["y"]) - 2 * sympy.E * Rational(99, 100)  # < 0 at (1/4, 1/4), not where x y >= 1
+        # < 0 at (1/4, 1/4), not where x y >= 1; 10 % below its least value 2e there: 1 % below, NLSAT without its
+        # levelwise projection (off since z3's crashed the process, algebraic/solver.py) leaves it to the boxes
+        return exp(pt["x"]) + exp(pt["y"]) - 2 * sympy.E * Rational(9, 10)
 
     q = Rational(1, 4)
     space = SearchSpace((Real("x", q, 4), Real("y", q, 4)), lambda pt: float(exact(pt)), exact,

@@ -1,7 +1,10 @@
 """Polynomial and rational margins decided by real-root isolation and z3, models verified exactly."""
 from __future__ import annotations
 
+import subprocess
+import sys
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import sympy
@@ -9,6 +12,8 @@ import sympy
 from paper_checks.prover import prove, prove_expr, recheck
 from paper_checks.prover.algebraic.solver import problem, recheck_problem, roots_decide, z3_decide
 from tests.paper_checks.prover._spaces import real_space
+
+ROOT = Path(__file__).resolve().parents[4]
 
 x, y, z = sympy.symbols("x y z", real=True)
 R = sympy.Rational
@@ -144,3 +149,18 @@ def test_the_call_s_net_interrupts_z3_inside_its_check():
         netted_check(Solver())
     assert time.monotonic() - begun < 30  # without the timer, the check returns only after 60 s
     assert netted_check(type("Plain", (), {"check": lambda self: "sat"})()) == "sat"  # no net: z3 as it is
+
+
+@pytest.mark.slow  # a fresh process and a proof: seconds
+def test_nlsat_s_levelwise_projection_is_off_and_the_slope_that_crashed_it_is_proved():
+    """z3 4.16's levelwise projection (``nlsat.lws``) ended the process with SIGSEGV at this proof's tenth question,
+    every run (issue 68): off, the proof ends, proved. In a child process, so that a crash fails this test only."""
+    code = ("import sympy, z3\n"
+            "from paper_checks.prover import prove_expr\n"
+            "u = sympy.Symbol('u', positive=True)\n"
+            "d = sympy.diff(u * sympy.cos(sympy.pi / u) - u, u)\n"
+            "r = prove_expr(d, {u: sympy.Interval(sympy.Rational(17, 10), sympy.oo)}, work=6, seconds=300)\n"
+            "print(r.outcome, z3.get_param('nlsat.lws'))\n")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["proved", "false"], out.stdout
