@@ -42,7 +42,7 @@ from paper_checks.deadline import TimedOut
 from paper_checks.prover.budget import Budget
 from paper_checks.prover.closures.base import PieceGoal, SubproofMethod, register
 from paper_checks.prover.enclosures.boxes import Box
-from paper_checks.prover.subproofs.partial_min import ROUGH, nested_in_values, uncharted
+from paper_checks.prover.subproofs.partial_min import ROUGH, Problem, nested_in_values, uncharted
 from paper_checks.prover.subproofs.subproblem import (
     Proof,
     clipped,
@@ -193,14 +193,22 @@ def differences(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget:
         return None
 
 
-def recheck(rec: Differences, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
-            coords: list[Coordinate]) -> list[str]:
-    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+def in_values_again(expr: sympy.Expr, symbols: list[sympy.Symbol], coords: list[Coordinate], box: Box
+                    ) -> Problem | list[str]:
+    """The piece read in its values for a re-check (:func:`~paper_checks.prover.subproofs.partial_min.uncharted`), or
+    why it cannot be: a margin that is not smooth in plain real coordinates, or coordinates that cannot be read so."""
     if expr.has(*ROUGH) or any(c.index for c in coords):
         return ["the margin is not smooth in plain real coordinates again"]
     un = uncharted(expr, symbols, coords, box)
-    if un is None:
-        return ["the piece's coordinates cannot be read in their values again"]
+    return ["the piece's coordinates cannot be read in their values again"] if un is None else un
+
+
+def recheck(rec: Differences, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
+            coords: list[Coordinate]) -> list[str]:
+    """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
+    un = in_values_again(expr, symbols, coords, box)
+    if isinstance(un, list):
+        return un
     m, syms, crds, bx = un
     names = [str(s) for s in syms]
     if rec.x not in names or rec.y not in names or rec.x == rec.y:

@@ -48,8 +48,8 @@ from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.combination import strictly_between
 from paper_checks.prover.subproofs.continuity import conditions
 from paper_checks.prover.subproofs.cross_ratio import crossed, identity, ratios, sides
-from paper_checks.prover.subproofs.differences import MAX_DEPTH, one_sign
-from paper_checks.prover.subproofs.partial_min import ROUGH, nested_in_values, uncharted
+from paper_checks.prover.subproofs.differences import MAX_DEPTH, in_values_again, one_sign
+from paper_checks.prover.subproofs.partial_min import ROUGH, nested_in_values
 from paper_checks.prover.subproofs.subproblem import Proof, constant_holds, proved_once, recheck_problem
 from paper_checks.prover.tracing.symbols import Coordinate, sign_assumptions
 from paper_checks.prover.tracing.trace import Untraceable, compile_expr
@@ -353,12 +353,8 @@ def _arguments(split: tuple[sympy.Expr, sympy.Expr], a: sympy.Expr, b: sympy.Exp
 def recheck(rec: Arguments, expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box,
             coords: list[Coordinate]) -> list[str]:
     """Why ``rec`` does not close ``expr >= 0`` on ``box`` (empty: it does); see the module docstring."""
-    if expr.has(*ROUGH) or any(c.index for c in coords):
-        return ["the margin is not smooth in plain real coordinates again"]
-    un = uncharted(expr, symbols, coords, box)
-    if un is None:
-        return ["the piece's coordinates cannot be read in their values again"]
-    return recheck_arguments(rec, *un)
+    un = in_values_again(expr, symbols, coords, box)
+    return un if isinstance(un, list) else recheck_arguments(rec, *un)
 
 
 def recheck_arguments(rec: Arguments, m: sympy.Expr, syms: list[sympy.Symbol], crds: list[Coordinate], bx: Box
@@ -397,15 +393,17 @@ def recheck_arguments(rec: Arguments, m: sympy.Expr, syms: list[sympy.Symbol], c
     if not (_opens(g, sympy.diff(g, u), a, b, syms, bx, rec.span) if rec.opened else continuous_on(g, gsyms, gbox)):
         out.append(f"G is not continuous on the recorded {'open ' if rec.opened else ''}interval again")
     out += recheck_problem(*rec.slope_proof, d, psyms, pcrds, pbox, "the slope of G")
-    order = rec.sign * (a - b)
-    if order.is_number:
-        if rec.order_proof is not None or not constant_holds(order):
-            out.append("the arguments' order is not the recorded number's sign again")
-    elif rec.order_proof is None:
-        out.append("no proof of the arguments' order")
-    else:
-        out += recheck_problem(*rec.order_proof, order, syms, crds, bx, "the arguments' order")
-    return out
+    return out + _recheck_sign(rec.sign * (a - b), rec.order_proof, "the arguments' order", syms, crds, bx)
+
+
+def _recheck_sign(value: sympy.Expr, proof: Proof | None, what: str, syms: list[sympy.Symbol],
+                  crds: list[Coordinate], bx: Box) -> list[str]:
+    """Why ``value >= 0`` on the piece does not hold again by ``proof`` (None: ``value`` is a number ``>= 0``)."""
+    if value.is_number:
+        return [] if proof is None and constant_holds(value) else [f"{what} is not the recorded number's sign again"]
+    if proof is None:
+        return [f"no proof of {what}"]
+    return recheck_problem(*proof, value, syms, crds, bx, what)
 
 
 def _recheck_crossed(rec: Arguments, m: sympy.Expr, first: sympy.Expr, second: sympy.Expr, factor: sympy.Expr,
@@ -415,14 +413,7 @@ def _recheck_crossed(rec: Arguments, m: sympy.Expr, first: sympy.Expr, second: s
     out = []
     if not (rec.slack.is_number and rec.slack.is_nonnegative) or not identity(m, rec.slack, factor, first, second):
         out.append("the margin is not its slack plus the factor times G at the two arguments again")
-    if factor.is_number:
-        if rec.factor_proof is not None or not constant_holds(factor):
-            out.append("the factor is not the recorded number >= 0 again")
-    elif rec.factor_proof is None:
-        out.append("no proof of the factor's sign")
-    else:
-        out += recheck_problem(*rec.factor_proof, factor, syms, crds, bx, "the factor's sign")
-    return out
+    return out + _recheck_sign(factor, rec.factor_proof, "the factor's sign", syms, crds, bx)
 
 
 def two_arguments(expr: sympy.Expr, symbols: list[sympy.Symbol], box: Box, budget: Budget,
