@@ -29,7 +29,7 @@ from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.algebraic import fragment
 from paper_checks.prover.algebraic.solver import Z3_MILLISECONDS
-from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, register
+from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, PieceMethod, forms, recorded_form, register
 from paper_checks.prover.enclosures.balls import ball_at
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box, generic_point
@@ -209,10 +209,7 @@ class AlgebraicSlope(PieceMethod):
         margin by a positive factor that depends on the coordinate (Shafer's by ``1 + 2 sqrt(1 + x^2)``), monotone as
         written, not so scaled."""
         syms = list(goal.t.symbols)
-        forms = [(goal.t.expr, False)]
-        if goal.reduction is not None and goal.reduction.original != goal.t.expr:
-            forms.append((goal.reduction.original, True))
-        for (expr, written), value in itertools.product(forms, (False, True)):
+        for (expr, written), value in itertools.product(forms(goal), (False, True)):
             i = moving(expr, syms, goal.base)
             sg = signed_slope(expr, syms, goal.base, i, value) if i is not None else None
             if sg is None:
@@ -240,9 +237,9 @@ class AlgebraicSlope(PieceMethod):
         rec, syms = check.subproof, list(check.t.symbols)
         if not isinstance(rec, Slope):
             return [f"{check.where}: no slope recorded for the piece"]
-        if rec.written and check.reduction is None:
+        expr = recorded_form(check, rec.written)
+        if expr is None:
             return [f"{check.where}: the slope of the margin as written is recorded, but no margin as written"]
-        expr = check.reduction.original if rec.written else check.t.expr  # type: ignore[union-attr]
         i = moving(expr, syms, check.base)
         if i != rec.index:
             return [f"{check.where}: the margin does not read the one coordinate {rec.name} alone"]

@@ -203,6 +203,24 @@ class BoxMethod(Method):
         """The method's own re-check of a box, after the exact values at its points held."""
 
 
+def forms(goal: PieceGoal) -> list[tuple[sympy.Expr, bool]]:
+    """The piece's margin in the forms a closure tries, each with whether it is the margin as written: the normal form,
+    then the margin as written where they differ (the normal form may scale the margin by a factor that hides its
+    shape: Shafer's by ``1 + 2 sqrt(1 + x^2)``, monotone as written; two ratios put over one denominator)."""
+    out = [(goal.t.expr, False)]
+    if goal.reduction is not None and goal.reduction.original != goal.t.expr:
+        out.append((goal.reduction.original, True))
+    return out
+
+
+def recorded_form(check: Check, written: bool) -> sympy.Expr | None:
+    """The form a record was found on (:func:`forms`): the margin as written where ``written``, else the normal form;
+    None where the record says as written and the re-check has no margin as written."""
+    if not written:
+        return check.t.expr
+    return None if check.reduction is None else check.reduction.original
+
+
 class StepOverran(BaseException):
     """A step ran past the proof's time limit (a ``BaseException``, and not the ``TimedOut`` of a step's own inner
     limits, so that neither ``except Exception`` nor a step's ``except TimedOut`` takes it)."""

@@ -41,7 +41,7 @@ from sympy.polys.polyerrors import BasePolynomialError
 from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover.budget import Budget
-from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, register
+from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, forms, recorded_form, register
 from paper_checks.prover.enclosures.balls import ball_at
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box
@@ -439,17 +439,17 @@ class TwoArguments(SubproofMethod):
     check_record = staticmethod(recheck)
 
     def applies(self, goal: PieceGoal) -> bool:
-        forms = _forms(goal)
-        return not any(c.index for c in goal.coords) and (sides(forms[0]) is not None or any(map(ratios, forms)))
+        tried = [e for e, _ in forms(goal)]
+        return not any(c.index for c in goal.coords) and (sides(tried[0]) is not None or any(map(ratios, tried)))
 
     def step(self, goal: PieceGoal) -> Outcome | None:
         """The normal form first, then the margin as written where they differ, for its two ratios crossed only:
         the normal form puts them over one denominator, where no ratio is left to cross
         (:mod:`~paper_checks.prover.subproofs.cross_ratio`)."""
-        for k, expr in enumerate(_forms(goal)):  # the margin as written for its two ratios only
-            rec = two_arguments(expr, list(goal.t.symbols), goal.base, goal.budget, goal.coords, plain=k == 0)
+        for expr, written in forms(goal):  # the margin as written for its two ratios only
+            rec = two_arguments(expr, list(goal.t.symbols), goal.base, goal.budget, goal.coords, plain=not written)
             if rec is not None:
-                goal.memo["subproof"] = rec = replace(rec, written=k > 0)
+                goal.memo["subproof"] = rec = replace(rec, written=written)
                 return Outcome(Closure(True, 0.0, self.methods[0], exact=rec.why()))
         return None
 
@@ -457,15 +457,8 @@ class TwoArguments(SubproofMethod):
         rec = check.subproof
         if not isinstance(rec, Arguments):
             return [f"{check.where}: no {self.methods[0]} recorded for the piece"]
-        if rec.written and check.reduction is None:
+        expr = recorded_form(check, rec.written)
+        if expr is None:
             return [f"{check.where}: the margin as written is recorded, but there is none"]
-        expr = check.reduction.original if rec.written else check.t.expr  # type: ignore[union-attr]
         return [f"{check.where}: {p}" for p in recheck(rec, expr, list(check.t.symbols), check.base, check.coords)]
 
-
-def _forms(goal: PieceGoal) -> list[sympy.Expr]:
-    """The margin's normal form, then the margin as written where it differs."""
-    out = [goal.t.expr]
-    if goal.reduction is not None and goal.reduction.original != goal.t.expr:
-        out.append(goal.reduction.original)
-    return out

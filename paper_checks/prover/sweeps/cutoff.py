@@ -38,7 +38,7 @@ from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.prover import schedule
 from paper_checks.prover.budget import Budget
-from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, register
+from paper_checks.prover.closures.base import Check, Outcome, PieceGoal, SubproofMethod, forms, recorded_form, register
 from paper_checks.prover.enclosures.bound import Closure
 from paper_checks.prover.enclosures.boxes import Box
 from paper_checks.prover.subproofs.subproblem import nested, open_ends, proved_in, recheck_problem
@@ -340,11 +340,9 @@ class CutOff(SubproofMethod):
         they differ); then one form with a tail that no Taylor cut closes proved as a sub-problem of its own: the margin
         as written, where the normal form may scale it by a positive factor that takes its tail's slope out of z3's
         fragment (``e^(x^2)`` times A&S 7.1.13's bound of ``erfc``, monotone as written)."""
-        forms = [(goal.t.expr, False)]
-        if goal.reduction is not None and goal.reduction.original != goal.t.expr and worth(goal.reduction.original):
-            forms.append((goal.reduction.original, True))
+        tried = [(e, written) for e, written in forms(goal) if not written or worth(e)]
         cuts: dict[tuple[Any, ...], Any] = {}
-        for (expr, written), apart in [*((f, False) for f in forms), (forms[-1], True)]:
+        for (expr, written), apart in [*((f, False) for f in tried), (tried[-1], True)]:
             rec = cutoff(expr, list(goal.t.symbols), goal.base, goal.budget, goal.coords, apart, cuts)
             if isinstance(rec, list):
                 return Outcome(candidates=[rec], found_by=self.found_by)
@@ -358,7 +356,7 @@ class CutOff(SubproofMethod):
         rec = check.subproof
         if not isinstance(rec, Cutoff):
             return [f"{check.where}: no cutoff recorded for the piece"]
-        if rec.written and check.reduction is None:
+        expr = recorded_form(check, rec.written)
+        if expr is None:
             return [f"{check.where}: the cutoff of the margin as written is recorded, but no margin as written"]
-        expr = check.reduction.original if rec.written else check.t.expr  # type: ignore[union-attr]
         return [f"{check.where}: {p}" for p in recheck(rec, expr, list(check.t.symbols), check.base, check.coords)]

@@ -153,6 +153,14 @@ def test_z3_over_bounding_functions_takes_the_relations_and_the_recheck_too():
     assert res.proved and res.counters["Z3Bounds"]["pieces_closed"] == 1
     assert recheck(res.certificate, space) == []
 
+    def tight(pt):  # 1 % below: still proved with the relation, by the boxes
+        return exp(pt["x"]) + exp(pt["y"]) - 2 * sympy.E * Rational(99, 100)
+
+    space = SearchSpace((Real("x", q, 4), Real("y", q, 4)), lambda pt: float(tight(pt)), tight,
+                        constraint=lambda pt: pt["x"] * pt["y"] >= 1)
+    res = prove(space, 5000, HANG_GUARD, work=4)
+    assert res.proved and recheck(res.certificate, space) == []
+
 
 def test_a_case_mirrored_from_an_earlier_one_is_proved_with_it():
     """``X != 0`` on ``|X| < 1`` makes two cases; a margin even in ``X`` on the two mirrored halves is one proof
