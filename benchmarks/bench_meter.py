@@ -13,8 +13,15 @@ Two measures:
   the route differ): CPU seconds of each, and the ratio summed over the cases whose outcome, route and boxes are the
   same both ways.
 
+- ``--boxes``: what a box of the proof is charged (``prove.NODE_WORK`` a node of its conjunct, for the box and for
+  each bounded step tried on it, with the SymPy events inside those steps) against the calls it makes (``cProfile``'s
+  count, Python and C calls, as the meter's unit is defined: :data:`paper_checks.work.CALLS_PER_UNIT`), over the
+  boxes of each MetiTarski problem of :data:`BOX_HEAVY` (read from ``--metitarski``), the steps that meter
+  themselves left out; the median ratio is the charge's calibration.
+
     python -m benchmarks.bench_meter --mix
     python -m benchmarks.bench_meter --set held-out --work 6
+    python -m benchmarks.bench_meter --boxes --metitarski ../shared/metitarski/Problems --work 22.5
 """
 from __future__ import annotations
 
@@ -102,6 +109,102 @@ def held_out(units: float, name: str) -> None:
           f"({all_on:.1f} against {all_off:.1f})")
 
 
+#: the problems of ``--boxes``: 16 of MetiTarski's corpus proved with over 20 boxes (session 46's outcomes, drawn with
+#: ``random.seed(1)``), and ``ellipse-check-1`` (one coordinate, 422 nodes; undecided with 15 boxes open at 22.5 units)
+BOX_HEAVY = ("nfm-upper-right-verify.tptp", "sqrt-1mcosq-7.tptp", "max-sin-2.tptp", "tan-problem-6.tptp",
+             "atan-error-analysis-4.tptp", "tan-problem-1.tptp", "trigpoly-351-3b-weak.tptp", "tan-problem-6-weak.tptp",
+             "trigpoly-3515-2.tptp", "sin-cos-problem-3.tptp", "trigpoly-351-3b.tptp", "exp-362-60a-weak.tptp",
+             "tan-problem-3-weak.tptp", "asin-8-sqrt3.tptp", "tanh-3611.tptp", "trigpoly-351-1b.tptp",
+             "ellipse-check-1.tptp")
+
+
+def _box_calls(conn: Any, margin: Any, domain: Any, constraints: Any, units: float) -> None:
+    import cProfile
+    import importlib
+    import pstats
+
+    from paper_checks import work
+    from paper_checks.prover import prove_expr
+    from paper_checks.prover.closures import base
+
+    prove_module = importlib.import_module("paper_checks.prover.prove")  # the package's ``prove`` is its function
+    step, timed_step = prove_module._step, base.timed_step
+    at: dict[str, Any] = {"prof": None, "calls": 0, "charged": 0.0, "boxes": 0, "nodes": 0}
+
+    def metered_alone(method: Any, goal: Any, budget: Any) -> Any:  # a step that meters itself: out of both counts
+        prof = at["prof"]
+        if not method.timed or prof is None:
+            return timed_step(method, goal, budget)
+        prof.disable()
+        begun = work.now()
+        try:
+            return timed_step(method, goal, budget)
+        finally:
+            at["charged"] -= work.now() - begun
+            prof.enable()
+
+    def counted(st: Any, pcs: Any) -> Any:
+        _, _, i, j, _, _ = st.heap[0]
+        at["prof"], begun = cProfile.Profile(), work.now()
+        at["prof"].enable()
+        try:
+            return step(st, pcs)
+        finally:
+            at["prof"].disable()
+            stats: Any = pstats.Stats(at["prof"])  # its total_calls is set by its constructor, not declared
+            at["calls"] += stats.total_calls
+            at["charged"] += work.now() - begun
+            at["boxes"] += 1
+            at["nodes"] += prove_module._nodes(st, i, j, pcs[i].parts[j].expr)
+            at["prof"] = None
+
+    setattr(prove_module, "_step", counted)  # noqa: B010 (the module is typed by its import, not by name)
+    setattr(prove_module, "timed_step", metered_alone)  # noqa: B010
+    r = prove_expr(margin, domain, seconds=600, work=units, constraints=constraints)
+    conn.send({"outcome": r.outcome, **{k: at[k] for k in ("calls", "charged", "boxes", "nodes")}})
+
+
+def box_charge(folder: str, units: float, names: tuple[str, ...] = BOX_HEAVY) -> list[float]:
+    """Print the table of ``--boxes`` over ``names`` in ``folder`` at ``units``; the ratios, charged to counted."""
+    import statistics
+
+    from benchmarks import metitarski
+    from paper_checks import work
+
+    ctx = multiprocessing.get_context("fork")
+    print("| problem | outcome | boxes | nodes | calls a box | charged a box (calls) | charged / calls |\n"
+          "|---|---|---|---|---|---|---|")
+    ratios = []
+    for name in names:
+        p = metitarski.convert(open(f"{folder}/{name}").read(), name)
+        c = (p.cases or [p])[0]
+        here, there = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_box_calls, args=(there, c.margin, c.domain, c.constraints or None, units),
+                           daemon=True)
+        proc.start()
+        row = None
+        for _ in range(900):  # a child that died sends nothing: no wait past it
+            if here.poll(1):
+                row = here.recv()
+                break
+            if not proc.is_alive():
+                break
+        proc.kill()
+        proc.join()
+        if not row or not row["boxes"]:
+            print(f"| {name} | {row['outcome'] if row else 'ran past 900 s'} | 0 | | | | |")
+            continue
+        b = row["boxes"]
+        charged = row["charged"] * work.CALLS_PER_UNIT / b
+        ratios.append(charged / max(row["calls"] / b, 1.0))
+        print(f"| {name} | {row['outcome']} | {b} | {row['nodes'] // b} | {row['calls'] // b} | {charged:.0f} | "
+              f"{ratios[-1]:.2f} |", flush=True)
+    if ratios:
+        print(f"\ncharged / calls over {len(ratios)} problems: median {statistics.median(ratios):.2f}, "
+              f"{min(ratios):.2f} to {max(ratios):.2f}")
+    return ratios
+
+
 def main() -> None:
     from paper_checks.__main__ import fix_hash_seed
 
@@ -111,7 +214,12 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--set", default="held-out", choices=("held-out", "polynomial", "fragment"))
     ap.add_argument("--work", type=float, default=6.0, help="work budget per case, units")
+    ap.add_argument("--boxes", action="store_true", help="a box's charge against its calls (BOX_HEAVY)")
+    ap.add_argument("--metitarski", default="../shared/metitarski/Problems", help="MetiTarski's problems (--boxes)")
     a = ap.parse_args()
+    if a.boxes:
+        box_charge(a.metitarski, a.work)
+        return
     if a.mix:
         plain, counted = mix_ratio(a.reps)
         print(f"SymPy mix: {plain:.3f} CPU-s outside a counted block, {counted:.3f} inside: {counted / plain:.3f}x")

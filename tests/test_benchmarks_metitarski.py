@@ -126,3 +126,16 @@ def test_the_table_runs_the_named_problems_alone_and_as_written(tmp_path):
                             exact_first=False)
     assert list(rows) == ["a.tptp"] and rows["a.tptp"]["outcome"] == "proved"
     assert not {"NormalForm", "Z3Algebraic", "Z3Atoms", "Z3Bounds"} & set(rows["a.tptp"]["counters"])
+
+
+@pytest.mark.slow
+def test_a_box_is_charged_about_the_calls_it_makes(tmp_path, capsys):
+    """``bench_meter --boxes``: what a box is charged against the calls it makes, counted by cProfile (the meter's
+    unit); ``prove.NODE_WORK`` is calibrated by it (the median over its problems near 1)."""
+    from benchmarks.bench_meter import box_charge
+
+    (tmp_path / "a.tptp").write_text(
+        "fof(a, conjecture, ! [X] : ((0 <= X & X <= 3) => sin(X) + cos(2*X) + 1/4 >= X*exp(-X) - 1)).")
+    ratios = box_charge(str(tmp_path), 3.75, ("a.tptp",))
+    text = capsys.readouterr().out
+    assert "| a.tptp | proved |" in text and len(ratios) == 1 and 0.1 < ratios[0] < 10
