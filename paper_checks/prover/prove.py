@@ -82,8 +82,8 @@ ALARM_GRACE = 0.75
 #: :data:`~paper_checks.prover.schedule.SHARES`) and at least this many units, then the box is split
 BOX_STEP_MIN_WORK = 0.5
 #: work charged per node of the conjunct for one interval step on a box (its centre probed, a closure of bounded cost):
-#: charged, not metered call by call (that doubles its time); about what the meter counts for first-order bounds
-NODE_WORK = 3e-4
+#: charged, not metered call by call (that doubles its time); about the calls a box makes (docs/design.md, "The prover")
+NODE_WORK = 1e-4
 #: where the search run first found a counterexample and the margin has guards, the proof of the guards alone spends
 #: this much work at most to find a point where the margin is not real (``x^x`` on ``(-1, 1)``: 0.2 units), before
 #: the counterexample is the answer
