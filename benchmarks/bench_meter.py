@@ -13,10 +13,10 @@ Two measures:
   the route differ): CPU seconds of each, and the ratio summed over the cases whose outcome, route and boxes are the
   same both ways.
 
-- ``--boxes``: what a box of the proof is charged (``prove.NODE_WORK`` a node of its conjunct, for the box and for
-  each bounded step tried on it, with the SymPy events inside those steps) against the calls it makes (``cProfile``'s
-  count, Python and C calls, as the meter's unit is defined: :data:`paper_checks.work.CALLS_PER_UNIT`), over the
-  boxes of each MetiTarski problem of :data:`BOX_HEAVY` (read from ``--metitarski``), the steps that meter
+- ``--boxes``: what a box of the proof is charged (``prove.BOX_STEP_WORK``, partly by the nodes of its conjunct, for
+  the box and each bounded step tried on it, with the SymPy events inside those steps) against the calls it makes
+  (``cProfile``'s count, Python and C calls, as the meter's unit is defined: :data:`paper_checks.work.CALLS_PER_UNIT`),
+  over the boxes of each MetiTarski problem of :data:`BOX_HEAVY` (read from ``--metitarski``), the steps that meter
   themselves left out; the median ratio is the charge's calibration.
 
     python -m benchmarks.bench_meter --mix

@@ -12,8 +12,8 @@ counted here, by a meter, in **work units**, from deterministic events only, nev
 - the dense steps of SymPy's polynomial arithmetic that make no SymPy object: real-root isolation's shifts
   (:data:`ROOT_STEPS`), and products and divisions over a ring or a finite field (:data:`DENSE_PRODUCTS`), weighted
   by the coefficients they touch;
-- what a caller charges (:func:`charge`): a box of the proof and its enclosure evaluations (``prove.NODE_WORK`` a
-  node), a step run in a child process (its own count);
+- what a caller charges (:func:`charge`): a box of the proof and its enclosure evaluations (``prove.BOX_STEP_WORK``,
+  a fixed part and a part a node), a step run in a child process (its own count);
 - z3 is held by its own deterministic ``rlimit`` (:mod:`paper_checks.prover.algebraic.solver`), python-flint's calls
   by the SymPy work around them.
 

@@ -131,7 +131,7 @@ def test_the_table_runs_the_named_problems_alone_and_as_written(tmp_path):
 @pytest.mark.slow
 def test_a_box_is_charged_about_the_calls_it_makes(tmp_path, capsys):
     """``bench_meter --boxes``: what a box is charged against the calls it makes, counted by cProfile (the meter's
-    unit); ``prove.NODE_WORK`` is calibrated by it (the median over its problems near 1)."""
+    unit); ``prove.BOX_STEP_WORK`` is calibrated by it (the median over its problems near 1)."""
     from benchmarks.bench_meter import box_charge
 
     (tmp_path / "a.tptp").write_text(

@@ -81,9 +81,9 @@ ALARM_GRACE = 0.75
 #: one closure's step on one box may spend its share of the work left (``"box step"`` in
 #: :data:`~paper_checks.prover.schedule.SHARES`) and at least this many units, then the box is split
 BOX_STEP_MIN_WORK = 0.5
-#: work charged per node of the conjunct for one interval step on a box (its centre probed, a closure of bounded cost):
-#: charged, not metered call by call (that doubles its time); about the calls a box makes (docs/design.md, "The prover")
-NODE_WORK = 1e-4
+#: work charged for one interval step on a box (its centre probed, a closure of bounded cost), a fixed part and a part
+#: per node of its conjunct: charged, not metered (that doubles its time); about its calls (docs/design.md, prover)
+BOX_STEP_WORK = (1.05e-3, 2.9e-5)
 #: where the search run first found a counterexample and the margin has guards, the proof of the guards alone spends
 #: this much work at most to find a point where the margin is not real (``x^x`` on ``(-1, 1)``: 0.2 units), before
 #: the counterexample is the answer
@@ -250,7 +250,7 @@ def _step(st: _State, pcs: list[_Piece]) -> ProofResult | None:
     st.boxes += 1
     where = status(box, pc.coords)
     written = pc.written[j] if j < len(pc.written) else pc.parts[j]
-    per_step = NODE_WORK * _nodes(st, i, j, pc.parts[j].expr)
+    per_step = BOX_STEP_WORK[0] + BOX_STEP_WORK[1] * _nodes(st, i, j, pc.parts[j].expr)
     meter.charge(per_step)  # the box itself: its status, its centre, its split
     st.box_base += per_step
     goal = BoxGoal(where, pc.parts[j], written, pc.coords, pc.base, pc.names, (i, j), box, st.tight, st.work.stop,  # type: ignore[arg-type]

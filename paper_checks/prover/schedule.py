@@ -97,7 +97,7 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
 BOX_BASE: tuple[str, ...] = ("OutsideRelation", "FirstOrder", "TaylorModel", "OutsideRegion")
 #: see :data:`BOX_BASE`: over MetiTarski's corpus a call of z3 over ranges or of the second order costs about 4.7 times
 #: one of the first-order bounds (3.2 times while a box's own step was charged three times its calls, before session
-#: 47: ``prove.NODE_WORK``), so at three times their work each still runs on about every other box
+#: 47: ``prove.BOX_STEP_WORK``), so at three times their work each still runs on about every other box
 BOX_RATIO = 3.0
 #: see :data:`BOX_BASE`: the ratio of a box closure that has closed no box of the proof yet. Over MetiTarski's 75
 #: problems left undecided at 22.5 units, run at 90, the second-order bounds spent 598 units and closed 31 boxes, the
