@@ -5,7 +5,8 @@ another in this process, and records the CPU seconds each took (with one BLAS th
 claim's CPU seconds are its wall seconds on a quiet machine, whatever the load while recording);
 ``python benchmarks/record_timings.py REPORT.json [REPORT.json ...]`` takes the ``seconds`` of reports of
 ``python -m paper_checks`` instead (wall seconds: record from a quiet run). Either rewrites
-``paper_checks/run/timings.json`` (:mod:`paper_checks.run.timings`); a later source wins for the claims it ran.
+``paper_checks/run/timings.json`` (:mod:`paper_checks.run.timings`); a later source wins for the claims it ran, and
+the file keeps what no source ran (the other precision, other claims).
 
 Nothing reads these seconds but the order in which claims start and the time a run says it has left.
 """
@@ -60,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"error: {str(path)!r} is not a report of python -m paper_checks", file=sys.stderr)
             return 2
         docs.append(doc)
-    out = timings_document(docs)
+    # the file's own tables first: a run of one precision (or of some claims) keeps the others' recorded seconds
+    kept = json.loads(a.to.read_text(encoding="utf-8")) if a.to.exists() else {"precisions": {}}
+    old = [{"precision": p, "claims": [{"id": k, "seconds": v} for k, v in t.items()]}
+           for p, t in kept.get("precisions", {}).items()]
+    out = timings_document(old + docs)
     a.to.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
     for precision, table in out["precisions"].items():
         print(f"{precision}: {len(table)} claims, {sum(table.values()):.1f} s one after another")

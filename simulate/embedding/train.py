@@ -352,12 +352,15 @@ def _margin_step(E: Any, yb: Any, ok: np.ndarray, obj: Objective, rngs: Any, sta
     okx = xp.asarray(ok)
     value = np.where(ok, to_host(xp.sum(xp.where(act, h, 0.0), axis=1)) / m, 0.0)
     g = (xp.where(act, sg, 0.0) / m * okx[:, None])[..., None] * unit  # (R, m, d_out)
-    base = (rows * bsz)
-    flat = xp.concat([(base + ii), (base + jj)], axis=1)[..., None] * dout + xp.arange(dout)
-    gE = xp.reshape(xp.bincount(flat.ravel(), weights=xp.concat([g, -g], axis=1).ravel(),
-                     minlength=R * bsz * dout), (R, bsz, dout))
-    if gE.dtype != E.dtype:  # bincount sums its weights in double precision
-        gE = xp.astype(gE, E.dtype)
+    # each pair's gradient added to its two rows: one bincount a coordinate over the rows laid end to end. It sums
+    # in double precision, in the pairs' order, then rounds to E's precision: the sums of one bincount over the
+    # flattened (row, coordinate) index, bit for bit, at a sixth of its time (that index was 6x longer)
+    rows_flat = xp.reshape(xp.concat([(rows * bsz + ii), (rows * bsz + jj)], axis=1), (-1,))
+    G = xp.reshape(xp.concat([g, -g], axis=1), (-1, dout))
+    gE = xp.empty((R * bsz, dout), dtype=E.dtype)
+    for k in range(dout):
+        gE[:, k] = xp.astype(xp.bincount(rows_flat, weights=G[:, k], minlength=R * bsz), E.dtype)
+    gE = xp.reshape(gE, (R, bsz, dout))
     active = in_band = np.full(R, np.nan)
     if stats:
         active = to_host(xp.mean(act, axis=1))
