@@ -62,7 +62,6 @@ HEAVY = {
     "test_true_cases_are_proved[Gibbs, both distributions free, c = 3]":
         70,
     "tests/paper_checks/prover/critical/test_valleys.py::test_gibbs_with_both_distributions_free[3]": 69,
-    "tests/paper_checks/papers/gce18/test_claims.py::test_thm1_space_margin_signs": 60,
     "tests/paper_checks/prover/test_gather.py::test_a_minimum_of_0_at_an_irrational_point_is_named": 48,
     "tests/paper_checks/prover/test_gather.py::test_boxes_left_at_both_poles_of_a_line_are_told_at_one_of_them": 47,
     "tests/paper_checks/prover/tracing/test_defined.py::"

@@ -269,6 +269,25 @@ def ball_sign(e: Any) -> tuple[int | None, float, int]:
         ctx.prec = old
 
 
+def ball_bounds(e: Any) -> tuple[float, float] | None:
+    """The ends ``(lo, hi)`` of ``e``'s ball at the last of :data:`PRECISIONS`, each rounded outward to a double
+    (``None`` where it is not finite or not ballable): what a sign :func:`ball_sign` left open is known to lie in.
+    ``(7/10)^(10^6 q) - ...`` near a tie at ``q = 1 - 10^-6`` is about ``1e-367977``: its sign needs a million
+    bits, but that it lies above ``-1e-40`` needs 256."""
+    old = ctx.prec
+    try:
+        ctx.prec = PRECISIONS[-1]
+        v = _ball(e)
+        if not v.is_finite():
+            return None
+        lo, hi = v.lower(), v.upper()
+        return math.nextafter(float(lo), -math.inf), math.nextafter(float(hi), math.inf)
+    except (NotBallable, ZeroDivisionError):
+        return None
+    finally:
+        ctx.prec = old
+
+
 def float_value(e: Any) -> float:
     """``e`` evaluated in double arithmetic node by node, as a NumPy margin would be (NaN where a step is
     undefined or overflows)."""

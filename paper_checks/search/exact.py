@@ -9,7 +9,9 @@ A floating-point margin only points at a counterexample; :func:`verify` decides 
    SymPy extract roots for hours); everything else is SymPy's exact arithmetic, branches included;
 2. a rational is decided exactly; anything else by ball arithmetic at up to ``PRECISIONS[-1]`` bits
    (:func:`paper_checks.search.balls.ball_sign`, stated in the result's ``how``): only a ball that excludes 0
-   decides; outside the balls' whitelist, to 50 digits.
+   decides the sign; where none does, the 50-digit rule (below ``-1e-40``: negative beyond doubt) is read off the
+   last ball when it lies wholly at or above that line (a tie's ``1e-367977``, whose 50 digits SymPy takes minutes
+   to find, unseen by the meter); otherwise, and outside the balls' whitelist, to 50 digits.
 
 Each evaluation has its own limit of counted work (:data:`EXACT_WORK` units of :mod:`paper_checks.work`, the
 prover's measure): past it the point is not verified, and the search goes on. The limit is a count of calls, so a
@@ -29,7 +31,7 @@ from sympy.printing.str import StrPrinter
 from paper_checks import work
 from paper_checks.deadline import TimedOut
 from paper_checks.jsonable import inexact
-from paper_checks.search.balls import PRECISIONS, NotBallable, ball_sign, float_value, sized, unevaluated
+from paper_checks.search.balls import PRECISIONS, NotBallable, ball_bounds, ball_sign, float_value, sized, unevaluated
 from paper_checks.search.params import Point, SearchSpace
 
 #: a float margin in ``[-ARTEFACT_TOL * scale, 0)`` (scale: the median ``|margin|`` sampled, at least 1)
@@ -60,6 +62,10 @@ class Exact:
     float_value: float = math.nan
 
 
+#: the 50-digit rule's line: a margin below it is negative beyond doubt, one at or above it holds
+NEGATIVE_BELOW = -1e-40
+
+
 def exact_value(expr: Any) -> tuple[str, float, bool]:
     """``(text, value, negative)`` of an evaluated exact expression; sign decided exactly or to 50 digits."""
     e = sympy.sympify(expr)
@@ -69,7 +75,7 @@ def exact_value(expr: Any) -> tuple[str, float, bool]:
     if not val.is_real:
         raise ValueError(f"exact margin is not real: {e}")
     # 50 correct digits: a value below -1e-40 is negative beyond doubt
-    return str(e), float(val), bool(val < sympy.Float("-1e-40", 50))
+    return str(e), float(val), bool(val < sympy.Float(NEGATIVE_BELOW, 50))
 
 
 def verify(space: SearchSpace, rpoint: Point) -> tuple[str, str, float]:
@@ -129,10 +135,30 @@ def _evaluate(space: SearchSpace, rpoint: Point) -> Exact:
             if text is None or len(text) > MAX_TEXT:
                 text = f"{mid:.17g} (to the precision of ball arithmetic)"
             return Exact("fails" if sign < 0 else "holds", text, mid, f"ball arithmetic at {bits} bits", fv)
+        side = _side(ev, fv)
+        if side is not None:
+            return side
         text, val, neg = exact_value(ev)
     except Exception as exc:  # noqa: BLE001  (any error of a claim's exact margin is reported, not raised)
         return Exact(f"error: {type(exc).__name__}: {exc}", float_value=fv)
     return Exact("fails" if neg else "holds", _short(text), val, "50 digits", fv)
+
+
+def _side(ev: Any, fv: float) -> Exact | None:
+    """The 50-digit rule of :func:`exact_value` read off the last ball where no ball had the sign: a ball wholly at
+    or above :data:`NEGATIVE_BELOW` holds (one wholly below it excludes 0, so :func:`ball_sign` has decided it);
+    ``None`` where it reaches below the line. The same decision, without SymPy's 50 digits of a value that may be
+    ``1e-367977`` (a million bits, minutes, unseen by the work meter: its big-integer loops make no SymPy object)."""
+    ends = ball_bounds(ev)
+    if ends is None or not ends[0] >= NEGATIVE_BELOW:
+        return None
+    mid = (ends[0] + ends[1]) / 2
+    how = (f"ball arithmetic at {PRECISIONS[-1]} bits: within [{ends[0]:.3g}, {ends[1]:.3g}], at or above the "
+           f"50-digit rule's {NEGATIVE_BELOW:g}")
+    text = _printed(ev)
+    if text is None or len(text) > MAX_TEXT:
+        text = f"{mid:.17g} (to the precision of ball arithmetic)"
+    return Exact("holds", text, mid, how, fv)
 
 
 def _number(v: Any) -> str:

@@ -32,6 +32,25 @@ def test_a_float_binary_exponent_is_decided_by_balls_within_the_guard():
     assert r.float_value < 0  # the doubles dip; the exact value does not
 
 
+def test_a_tie_below_any_ball_is_decided_by_the_50_digit_rule_from_the_ball():
+    """``((7/10)^N + (3/10)^N)^q - ((7/10)^N)^q`` with ``N = 1/(1 - q)``, at ``q = 1 - 10^-6`` (gce18's Theorem 1 near
+    q = 1): two powers 10^-154902 and 10^-522879 in size, a margin about 1e-367977. No ball at 2048 bits has its sign,
+    and SymPy took minutes for its 50 digits (big-integer loops, unseen by the work meter); the ball puts it within
+    1e-77 of 0, at or above the 50-digit rule's -1e-40: it holds, at once. 1e-30 below it, a ball has the sign."""
+    def tie(offset):
+        def margin(pt):
+            q = pt["q"]
+            a, b = R(7, 10) ** (1 / (1 - q)), R(3, 10) ** (1 / (1 - q))
+            return (a + b) ** q - a**q + offset
+        return margin
+
+    for offset, status, how in ((0, "holds", "the 50-digit rule"), (R(-1, 10**30), "fails", "ball arithmetic at 128")):
+        space = SearchSpace((Real("q", 0, 1, open_high=True),), lambda pt: 0.0, tie(offset))
+        with deadline(HANG_GUARD):
+            r = evaluate(space, {"q": R(10**6 - 1, 10**6)})
+        assert r.status == status and how in r.how
+
+
 def test_rationals_are_still_decided_exactly():
     space = SearchSpace((Real("x", 0, 1),), lambda pt: pt["x"] - 0.5, lambda pt: pt["x"] - R(1, 2))
     assert verify(space, {"x": R(1, 3)})[:2] == ("fails", "-1/6")

@@ -87,7 +87,7 @@ def test_eq11_real_c_is_the_integer_margin_at_every_integer_and_covers_the_state
         assert float(space.exact_margin({"c": R(5, 2) * c_low, "q": R(1, 2), "k": R(1, 2)})) > 0  # defined between
 
 
-@pytest.mark.slow  # the point near q = 1 runs to the exact verification's own limit (10 s)
+@pytest.mark.slow  # the point near q = 1: a tie about 1e-367977, decided from its ball (2 s)
 def test_thm1_space_margin_signs():
     space = theorems.thm1_space()
     p = np.array([0.5, 0.3, 0.2, 0, 0, 0])
