@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-from label_noise_lab.theory.gradients import P, Moments, imae_moments, imae_weight, uniform_moments, weight
+from label_noise_lab.theory.gradients import Moments, P, imae_moments, imae_weight, uniform_moments, weight
 from paper_checks.api import Context, figure_data
 
 IMAE_TEMPERATURES = (4, 8)  # the temperatures drawn
