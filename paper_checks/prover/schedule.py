@@ -58,12 +58,14 @@ SCHEDULE: dict[str, tuple[str, ...]] = {
         "InTheRoot",            # one sub-proof, tried only where a root's base is 0 at an end
         "PowerComparing",       # several sub-proofs, after the normal form and the solvers
         "InTheExponential",     # one sub-proof, tried only where the margin reads a coordinate through exp
+        "KinkSplitting",        # two sub-proofs along an affine kink, after z3 over the branches; before the one
+        #                         combination, which spent the pool first: log(e^x + e^y) <= max(x, y) + log 2,
+        #                         undecided at 6 units, is proved with 2.8 (session 48)
         "OneCombination",       # after the logarithms and the substitutions, which pose what it splits
         "ClassSum",             # two sub-proofs: a sum over a simplex's classes, term by term
         "MonotoneDifferences",  # a factorisation, then one sub-proof each
         "ConcaveIn",            # after the class sum, which poses a term's chord problem
         "PartialMinimum",       # three sub-proofs or more; it declines a margin with kinks
-        "KinkSplitting",        # two sub-proofs along an affine kink, after z3 over the branches and the class sum
         "KinkRootSplitting",    # four sub-proofs or more, after the affine kink split
         "KinkAlongACurve",      # six sub-proofs, after the kink's roots (a curve of one coordinate is theirs)
     ),
