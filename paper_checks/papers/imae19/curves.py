@@ -19,7 +19,7 @@ IMAE_TEMPERATURES = (4, 8)  # the temperatures drawn
 def _curve(w: Any, ps: np.ndarray, moments: Moments | None = None) -> tuple[np.ndarray, float]:
     """``w(p)`` on ``ps`` and its exact variance for ``p ~ U(0, 1)`` (``moments``, else by integration)."""
     f = sympy.lambdify(P, w, "numpy")
-    var = float(sympy.N((moments or uniform_moments(w)).variance, 15))
+    var = float(sympy.N((uniform_moments(w) if moments is None else moments).variance, 15))
     return np.broadcast_to(np.asarray(f(ps), float), ps.shape), var
 
 
